@@ -1,0 +1,88 @@
+# neasim: build, test and run. `make help` lists the targets.
+#
+# The library (every src/*.c except the CLI's src/cli_*.c and src/main.c) is built into
+# build/libneasim.a; the CLI and each tests/test_*.c program link against it.
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+RUNS     ?= 100000
+SEED     ?= 20261122
+THREADS  ?=
+VERSION  := 0.1.0
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wdouble-promotion -Wstrict-prototypes \
+        -Wmissing-prototypes -Wold-style-definition -Wwrite-strings -Wcast-qual -Wpointer-arith \
+        -Wundef -Wformat=2 -Wvla -fno-common
+OPT      ?= -O2 -g
+# WERROR=1 (set by CI) turns warnings into errors.
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+CPPFLAGS += -Iinclude -D_GNU_SOURCE -DNSM_VERSION='"$(VERSION)"' -DNSM_GIT_COMMIT='"$(GIT_COMMIT)"'
+CFLAGS   += -std=c17 $(OPT) $(WARN) -fopenmp
+LDLIBS   += -lgsl -lgslcblas -lcsv -lcrypto -lm
+BUILD    ?= build
+
+LIB_SRC  := $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))
+CLI_SRC  := src/main.c $(wildcard src/cli_*.c)
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps run test unit cli-test e2e bench check-asan install clean help validate
+
+all: $(BUILD)/neasim
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/neasim/*.h) $(wildcard src/*.h) | $(BUILD)/obj
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libneasim.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BUILD)/neasim: $(CLI_OBJ) $(BUILD)/libneasim.a
+	$(CC) $(CFLAGS) $(LDFLAGS) $(CLI_OBJ) $(BUILD)/libneasim.a $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/%.c tests/*.h $(BUILD)/libneasim.a | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libneasim.a $(LDLIBS) -lcmocka -o $@
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+## deps: install the Debian packages neasim needs (as root; skips what is present)
+deps:
+	bash scripts/install-deps.sh
+
+## run: install deps, build, and run the shipped baseline scenario into results/baseline/
+run: deps all
+	$(BUILD)/neasim run scenarios/baseline --runs $(RUNS) --seed $(SEED) $(if $(THREADS),--threads $(THREADS))
+
+## test: every test (unit, statistical, CLI and end-to-end)
+test: all $(TEST_BIN)
+	bash tests/run-tests.sh $(BUILD)
+
+## bench: throughput, speed-up and memory figures (see README)
+bench: all $(BUILD)/bench_engine
+	bash scripts/bench.sh $(BUILD)
+
+## check-asan: the tests under AddressSanitizer and UndefinedBehaviorSanitizer
+check-asan:
+	$(MAKE) BUILD=build/asan OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
+	    LDFLAGS='-fsanitize=address,undefined' WERROR=0 test
+
+## install: copy build/neasim to $(PREFIX)/bin
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/neasim $(DESTDIR)$(PREFIX)/bin/neasim
+
+## clean: remove build/
+clean:
+	rm -rf build
+
+## help: this list
+help:
+	@grep -E '^## ' Makefile | sed 's/^## /  make /'
+
+$(BUILD)/bench_engine: tests/bench_engine.c $(BUILD)/libneasim.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libneasim.a $(LDLIBS) -o $@

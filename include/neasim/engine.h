@@ -1,0 +1,71 @@
+/*
+** engine.h: exact simulation of one replication, and a parallel run of many.
+**
+** The engine is the modified next reaction method (Anderson 2007): every hazard process
+** (transition or counted event) has its own unit-rate clock and its own random stream, so the
+** path is exact in continuous time and a change to one process's rate perturbs only the paths that
+** depend on it. The semantics are written down in scenarios/README.md ("Semantics").
+**
+** Lifecycle (msprime's): nsm_sim_alloc -> nsm_sim_replicate (any number of times, any order of
+** replications) -> nsm_sim_free. A simulator is a per-thread workspace; it borrows the model (const)
+** and owns its streams and scratch arrays. nsm_run() drives one simulator per thread.
+*/
+#ifndef NEASIM_ENGINE_H
+#define NEASIM_ENGINE_H
+
+#include <stdint.h>
+
+#include "neasim/accum.h"
+#include "neasim/model.h"
+#include "neasim/status.h"
+
+typedef struct nsm_sim nsm_sim;
+
+/* Called on every change of a factor's level (not for the initial draw). Tests use it to compare
+** paths; it must not call back into the simulator. */
+typedef void (*nsm_observer)(void *ctx, double t, int factor, int from, int to);
+
+nsm_sim *nsm_sim_alloc(const nsm_model *m);
+void nsm_sim_free(nsm_sim *s);
+void nsm_sim_set_observer(nsm_sim *s, nsm_observer fn, void *ctx);
+
+/* Simulate replication `rep` of the run keyed by `seed` and add its path to `acc`. The result
+** depends only on (model, seed, rep), never on what the simulator did before.
+** NSM_ERR_RUNTIME (with a message in diag, which may be NULL) when an instant had more than
+** NSM_MAX_CHANGES_PER_INSTANT changes (an effect loop); NSM_ERR_NOMEM when a histogram could not
+** grow. */
+#define NSM_MAX_CHANGES_PER_INSTANT 1000
+nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum *acc,
+                             nsm_diag *diag);
+
+/* Hazard firings, calendar occurrences and effects executed since nsm_sim_alloc (for benchmarks). */
+uint64_t nsm_sim_event_count(const nsm_sim *s);
+/* Random variates drawn since nsm_sim_alloc (for the benchmark's bare-draws floor). */
+uint64_t nsm_sim_draw_count(const nsm_sim *s);
+
+/* A run: replications first_rep .. first_rep + runs - 1. threads <= 0 means OpenMP's default.
+** progress (may be NULL) is called now and then from one thread with the number done so far. */
+typedef struct {
+    uint64_t seed;
+    uint64_t runs;
+    uint64_t first_rep;
+    int threads;
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
+    volatile int *stop; /* may be NULL; set non-zero (e.g. by a signal handler) to stop early */
+} nsm_run_config;
+
+typedef struct {
+    int threads;          /* threads actually used */
+    uint64_t events;      /* total of nsm_sim_event_count over the run */
+    uint64_t draws;       /* total of nsm_sim_draw_count over the run */
+    double wall_seconds;
+} nsm_run_stats;
+
+/* Simulate the run into `out` (which should be freshly allocated or reset). Accumulators of the
+** threads are merged in thread order, and since they hold integers the result is the same for any
+** number of threads. NSM_ERR_USAGE (message in diag) if stopped through config->stop. */
+nsm_status nsm_run(const nsm_model *m, const nsm_run_config *config, nsm_accum *out,
+                   nsm_run_stats *stats, nsm_diag *diag);
+
+#endif

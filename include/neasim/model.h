@@ -1,0 +1,199 @@
+/*
+** model.h: the compiled model that the engine simulates.
+**
+** A scenario folder (see scenarios/README.md) is read and checked by scenario.h into one
+** nsm_model. Everything the engine needs is here, already resolved: names became indices,
+** hazards became rates per year, wildcards were expanded, dates became times in years from the
+** start. The engine never looks at names except to label outputs.
+**
+** Ownership: an nsm_model owns every array it points to; nsm_model_free() releases all of it.
+** The engine only borrows a model (const) and never changes it, so one model may be shared by
+** many threads.
+*/
+#ifndef NEASIM_MODEL_H
+#define NEASIM_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NSM_NAME_MAX 64   /* names are at most 63 characters */
+#define NSM_MAX_LEVELS 64 /* a condition is a 64-bit mask of levels */
+
+/* A condition: all clauses must hold. A clause holds when bit level[f] of mask is set. */
+typedef struct {
+    int factor;
+    uint64_t mask;
+} nsm_clause;
+
+typedef struct {
+    int n_clauses;
+    nsm_clause *clauses;
+} nsm_condition;
+
+typedef struct {
+    char name[NSM_NAME_MAX];
+    char *description;  /* may be NULL */
+    int n_levels;
+    int first_level;    /* index of level 0 in the model's flat level list */
+    char (*levels)[NSM_NAME_MAX];
+    double *initial;    /* n_levels probabilities, summing to 1 */
+    uint32_t stream;    /* nsm_stream_id("init", NAME) */
+} nsm_factor;
+
+/* Hazard processes: transitions and counted events share this indexing, so that modifiers and
+** seasonality apply to both. Processes 0..n_transitions-1 are transitions, then one per counted
+** event. */
+typedef enum { NSM_PROC_TRANSITION, NSM_PROC_EVENT } nsm_proc_kind;
+
+typedef struct {
+    int factor, from, to;   /* level indices within the factor */
+    double rate;            /* base rate per year, >= 0 */
+    int source_line;        /* line of transitions.csv, for messages */
+    uint32_t stream;        /* nsm_stream_id("transition", "FACTOR:FROM>TO") */
+} nsm_transition;
+
+typedef struct {
+    char name[NSM_NAME_MAX];
+    char *description;      /* may be NULL */
+    double rate;            /* base rate per year, >= 0 */
+    double dispersion;      /* gamma shape k; 0 means Poisson (no gamma multiplier) */
+    int redraw_months;      /* gamma redraw interval, months */
+    uint32_t stream;        /* nsm_stream_id("event", NAME) */
+    uint32_t gamma_stream;  /* nsm_stream_id("gamma", NAME) */
+} nsm_event;
+
+typedef struct {
+    int process;            /* index into the process list (transition or event) */
+    nsm_condition cond;
+    double multiplier;      /* >= 0 */
+    int row;                /* row number in modifiers.csv, from 1 (parameter path) */
+} nsm_modifier;
+
+/* An action of the calendar or of an effect. */
+typedef enum { NSM_ACT_SET, NSM_ACT_DRAW } nsm_action_kind;
+
+typedef struct {
+    nsm_action_kind kind;
+    int factor;             /* factor acted on */
+    int level;              /* NSM_ACT_SET: target level */
+    int draw;               /* NSM_ACT_DRAW: index into model->draws */
+} nsm_action;
+
+/* A categorical re-draw: prob[from * n_levels + to], each row sums to 1. */
+typedef struct {
+    char name[NSM_NAME_MAX];
+    int factor;
+    double *prob;
+} nsm_draw;
+
+/* One calendar occurrence, already expanded from recurring rows and sorted by (time, row). */
+typedef struct {
+    double t;               /* years from start, within [0, t_end] */
+    int row;                /* row of calendar.csv, from 1: ties run in row order */
+    int entry;              /* index into calendar_names */
+    nsm_action action;
+} nsm_occurrence;
+
+typedef enum { NSM_DELAY_FIXED, NSM_DELAY_UNIFORM, NSM_DELAY_EXPONENTIAL } nsm_delay_kind;
+
+/* An effect. Trigger is a factor change (factor, from_mask, to_mask) or a counted event. */
+typedef struct {
+    int row;                /* row of effects.csv, from 1 */
+    int trigger_event;      /* index of counted event, or -1 for a factor change */
+    int trigger_factor;     /* factor, when trigger_event < 0 */
+    uint64_t from_mask, to_mask;
+    double probability;     /* (0, 1] */
+    double delay_years;     /* >= 0 */
+    nsm_delay_kind delay_kind;
+    nsm_action action;
+    uint32_t stream;        /* nsm_stream_id("effect", "N") with N = row */
+} nsm_effect;
+
+typedef struct {
+    char name[NSM_NAME_MAX];
+    char *description;      /* may be NULL */
+    nsm_condition cond;
+} nsm_outcome;
+
+typedef struct {
+    /* metadata */
+    char name[NSM_NAME_MAX];
+    char *title;
+    char *description;      /* may be NULL */
+    int start_year, start_month, start_day;
+    int horizon_months;     /* round(12 * horizon_years) */
+    int report_interval_months;
+    double t_end;           /* years from start to the end of the horizon */
+
+    /* report dates: n_reports >= 2, report_t[0] = 0, report_t[n_reports-1] = t_end */
+    int n_reports;
+    double *report_t;
+    char (*report_date)[11]; /* "YYYY-MM-DD" */
+
+    /* month starts within (0, t_end], with the calendar month (1-12) that begins there;
+    ** month_of_start is the calendar month at t = 0 */
+    /* month_t[m] = t of start_date plus m months (day clamped), m = 0..horizon_months: the grid of
+    ** gamma redraws. Filled by nsm_model_finish_grid() (model.c) from the start date. */
+    double *month_t;
+
+    int n_month_starts;
+    double *month_start_t;
+    int *month_start_month;
+    int month_of_start;
+
+    int n_factors;
+    nsm_factor *factors;
+    int n_levels_total;     /* sum of n_levels: flat index = factors[f].first_level + level */
+
+    int n_transitions;
+    nsm_transition *transitions;
+    int n_events;
+    nsm_event *events;
+    /* processes: n_transitions + n_events */
+
+    int n_modifiers;
+    nsm_modifier *modifiers;
+
+    /* seasonality[process * 12 + (month - 1)], or NULL when the scenario has none */
+    double *seasonality;
+
+    int n_draws;
+    nsm_draw *draws;
+
+    int n_calendar_names;
+    char (*calendar_names)[NSM_NAME_MAX];
+    uint32_t *calendar_stream; /* nsm_stream_id("calendar", NAME), one per name */
+    int n_occurrences;
+    nsm_occurrence *occurrences;
+
+    int n_effects;
+    nsm_effect *effects;
+
+    int n_outcomes;
+    nsm_outcome *outcomes;
+
+    /* SHA-256 of the scenario's tables, lower-case hex */
+    char checksum[65];
+} nsm_model;
+
+/* Total number of hazard processes (transitions, then counted events). */
+static inline int nsm_model_n_processes(const nsm_model *m)
+{
+    return m->n_transitions + m->n_events;
+}
+
+/* Stable 32-bit stream numbers derived from process names (scenarios/README.md, "Random numbers").
+** They depend only on names, so adding a process elsewhere does not move another's stream. */
+uint32_t nsm_stream_id(const char *kind, const char *name);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil). */
+long nsm_days_from_civil(int year, int month, int day);
+
+/* Fill month_t from start_* and horizon_months. Returns 0, or -1 when out of memory. The reader
+** calls it; the engine relies on it. */
+int nsm_model_finish_grid(nsm_model *m);
+
+/* Release a model and everything it owns. NULL is fine. */
+void nsm_model_free(nsm_model *m);
+
+#endif

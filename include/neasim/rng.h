@@ -1,0 +1,47 @@
+/*
+** rng.h: Philox4x32-10, a counter-based random number generator, as a gsl_rng_type.
+**
+** Every output is a pure function of (key, counter), so a replication's stream can be reached
+** directly from (seed, replication, stream) with no warm-up and no state carried between
+** replications: results do not depend on how replications are shared among threads or processes.
+** Because it is a gsl_rng_type, every gsl_ran_* sampler works on it unchanged.
+**
+** Layout of one stream (all words 32 bits):
+**   key     = (seed low 32 bits, seed high 32 bits)
+**   counter = (block index, stream, replication low 32 bits, replication high 32 bits)
+** Each block yields four outputs, returned in order out[0..3]; then the block index goes up by
+** one. A stream holds 2^32 blocks (2^34 outputs); past that the block index wraps and the stream
+** repeats from its start (it never runs into a neighbouring stream).
+**
+** Reference: J. K. Salmon, M. A. Moraes, R. O. Dror, D. E. Shaw, "Parallel random numbers: as
+** easy as 1, 2, 3", SC11 (2011); outputs match the Random123 known-answer vectors.
+**
+** Thread safety: the type is read-only; a gsl_rng (and its state) belongs to one thread.
+*/
+#ifndef NEASIM_RNG_H
+#define NEASIM_RNG_H
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+/* Philox4x32-10 (Salmon et al. 2011) as a gsl_rng_type, named "philox4x32-10".
+** Allocate with gsl_rng_alloc(nsm_rng_philox4x32), free with gsl_rng_free().
+**   gsl_rng_get     a 32-bit value: gsl_rng_min() is 0, gsl_rng_max() is 0xffffffff;
+**   gsl_rng_uniform that value / 2^32, so in [0, 1) on a grid of 2^-32;
+**   gsl_rng_set(r, s) is exactly nsm_rng_set_stream(r, s, 0, 0) (s = 0 is a valid seed, and is
+**                   what gsl_rng_alloc starts from unless GSL_RNG_SEED says otherwise);
+**   gsl_rng_clone   copies the position, so the clone continues the same sequence. */
+extern const gsl_rng_type *nsm_rng_philox4x32;
+
+/* Position r at the start of the stream keyed by the full 64-bit seed, the replication number
+** and a stream number. r must have been allocated with nsm_rng_philox4x32 (checked by assert).
+** Costs a few stores and no block computation (the first block is computed on the first draw),
+** so it can be called per replication per process. Distinct (seed, replication, stream)
+** triples give distinct (key, counter) pairs and hence independent streams. */
+void nsm_rng_set_stream(gsl_rng *r, uint64_t seed, uint64_t replication, uint32_t stream);
+
+/* One Philox4x32-10 block: out = philox(ctr, key). Pure; out may be the same array as ctr.
+** Exposed for known-answer tests against the published Random123 vectors. */
+void nsm_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4]);
+
+#endif

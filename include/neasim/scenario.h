@@ -1,0 +1,19 @@
+/*
+** scenario.h: read a scenario folder (scenarios/README.md) into a checked, fully resolved model.
+**
+** Every rule of the format is checked here, so the engine can trust the model. The first problem
+** found is reported as `file:line:column: error: message`, then the offending line and a caret.
+*/
+#ifndef NEASIM_SCENARIO_H
+#define NEASIM_SCENARIO_H
+
+#include "neasim/model.h"
+#include "neasim/status.h"
+
+/* Read and check the scenario in folder `dir`. On success *out is a new model (caller frees with
+** nsm_model_free) and warnings (e.g. empty source cells) may be in diag->warnings. On failure
+** returns NSM_ERR_INPUT / NSM_ERR_IO / NSM_ERR_NOMEM with the message in diag->error, *out NULL.
+** diag must have been initialised with nsm_diag_init(). */
+nsm_status nsm_scenario_read(const char *dir, nsm_model **out, nsm_diag *diag);
+
+#endif

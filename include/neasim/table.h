@@ -1,0 +1,92 @@
+/*
+** table.h: one CSV table of a scenario, with the position of every cell.
+**
+** A table is read against a schema (the columns it must or may have), so reading also checks
+** the header: every required column present, no unknown or repeated column. Data rows keep their
+** cells in schema order, so a caller fetches a cell by column name whatever the file's column
+** order. Errors at a cell read `path:line:column: error: ...`, then the line and a caret.
+**
+** Accepted input (scenarios/README.md): UTF-8 with an optional byte-order mark, RFC 4180 quoting,
+** LF or CRLF line ends. Spaces around unquoted fields are dropped. Rows whose cells are all empty
+** are skipped; so are empty cells after the last column (spreadsheet leftovers).
+*/
+#ifndef NEASIM_TABLE_H
+#define NEASIM_TABLE_H
+
+#include <stddef.h>
+
+#include "neasim/status.h"
+
+typedef struct {
+    const char *name;
+    int optional;               /* 1: the column may be absent; its cells then read as empty */
+} nsm_column;
+
+typedef struct {
+    const char *file;           /* file name within the scenario folder, e.g. "factors.csv" */
+    const char *what;           /* what the table holds, for "missing table" messages */
+    int n_columns;
+    const nsm_column *columns;  /* in the order the spec lists them */
+} nsm_schema;
+
+typedef struct {
+    char *text;                 /* the field's value, NUL-terminated (owned by the table) */
+    int line;                   /* 1-based line of the field's first character */
+    int column;                 /* 1-based, in characters: the first character of the field, the
+                                ** opening quote when quoted; 0 for a column the file lacks */
+    int quoted;                 /* the field was written in quotes */
+} nsm_cell;
+
+typedef struct {
+    int line;                   /* line of the row's first cell */
+    int n_cells;
+    nsm_cell *cells;            /* after reading: schema->n_columns cells, in schema order */
+} nsm_row;
+
+typedef struct {
+    const nsm_schema *schema;   /* borrowed */
+    char *path;                 /* "dir/file", as shown in messages */
+    int present;                /* 0: the file does not exist (nothing below is set) */
+    unsigned char *bytes;       /* the file exactly as read, plus a NUL */
+    size_t size;
+    int n_lines;
+    char **lines;               /* the text split into lines, without line ends, for messages */
+    int header_line;
+    int n_rows;
+    nsm_row *rows;              /* data rows: no header, no all-empty rows */
+} nsm_table;
+
+/* Read `dir`/schema->file into *t (which need not be initialised). A file that does not exist
+** gives NSM_OK with t->present = 0: the caller decides whether the table is required. Otherwise
+** returns NSM_ERR_INPUT (bad content), NSM_ERR_IO (unreadable, with strerror text) or
+** NSM_ERR_NOMEM, with the message in d. Release *t with nsm_table_release() in every case. */
+nsm_status nsm_table_read(nsm_table *t, const char *dir, const nsm_schema *schema, nsm_diag *d);
+
+/* The same from bytes in memory (copied); `path` names the table in messages. */
+nsm_status nsm_table_parse(nsm_table *t, const char *path, const nsm_schema *schema,
+                           const void *bytes, size_t size, nsm_diag *d);
+
+/* Release what a table owns. Safe after a failed read, and twice. */
+void nsm_table_release(nsm_table *t);
+
+/* The cell of data row `row` (0-based) in `column`, which must be one of the schema's columns.
+** Never NULL: a column the file lacks gives an empty cell. */
+const nsm_cell *nsm_table_cell(const nsm_table *t, int row, const char *column);
+
+/* The text of line `line` (from 1) without its line end, or NULL when there is no such line. */
+const char *nsm_table_line(const nsm_table *t, int line);
+
+/* Record an error at cell c, `offset` bytes into its text (0: the cell itself), with the line
+** and a caret. Returns NSM_ERR_INPUT. */
+nsm_status nsm_table_error(const nsm_table *t, const nsm_cell *c, size_t offset, nsm_diag *d,
+                           const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Append a warning at cell c. */
+void nsm_table_warn(const nsm_table *t, const nsm_cell *c, nsm_diag *d, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The schema's columns joined by commas ("factor,level,initial,description,source"), for
+** messages; a new string (NULL when out of memory). */
+char *nsm_schema_header(const nsm_schema *schema);
+
+#endif

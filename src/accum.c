@@ -1,0 +1,263 @@
+/*
+** accum.c: integer accumulators with difference arrays (see accum.h for the idea).
+**
+** Event counts are kept as a "count table" per event: a table with one row per count value
+** c = 0, 1, ... and one column per report index, grown by doubling its rows when a larger count
+** appears. Two tables per event: counts per period (zeros are not stored, they are the runs left
+** over) and cumulative counts (as difference arrays over the report index, zeros included).
+*/
+#include "neasim/accum.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    int64_t *cells;   /* rows * cols */
+    int64_t rows;     /* count values 0..rows-1 have a row */
+    int64_t max_seen; /* largest count recorded, -1 when none */
+} count_table;
+
+struct nsm_accum {
+    const nsm_model *m;
+    int cols;             /* n_reports + 1 */
+    uint64_t runs;
+    int64_t *occupancy;   /* [level][cols] difference arrays */
+    int64_t *held;        /* [outcome][cols] difference arrays */
+    int64_t *first;       /* [outcome][cols] first-occurrence index histogram */
+    count_table *period;  /* [event] */
+    count_table *cumul;   /* [event] */
+};
+
+static int table_grow(count_table *t, int64_t need_rows, int cols)
+{
+    if (need_rows <= t->rows)
+        return 0;
+    int64_t rows = t->rows ? t->rows : 8;
+    while (rows < need_rows)
+        rows *= 2;
+    int64_t *cells = realloc(t->cells, (size_t)rows * (size_t)cols * sizeof *cells);
+    if (!cells)
+        return -1;
+    memset(cells + t->rows * cols, 0, (size_t)(rows - t->rows) * (size_t)cols * sizeof *cells);
+    t->cells = cells;
+    t->rows = rows;
+    return 0;
+}
+
+nsm_accum *nsm_accum_alloc(const nsm_model *m)
+{
+    nsm_accum *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->m = m;
+    a->cols = m->n_reports + 1;
+    size_t cols = (size_t)a->cols;
+    a->occupancy = calloc((size_t)m->n_levels_total * cols + 1, sizeof *a->occupancy);
+    a->held = calloc((size_t)m->n_outcomes * cols + 1, sizeof *a->held);
+    a->first = calloc((size_t)m->n_outcomes * cols + 1, sizeof *a->first);
+    a->period = calloc((size_t)m->n_events + 1, sizeof *a->period);
+    a->cumul = calloc((size_t)m->n_events + 1, sizeof *a->cumul);
+    if (!a->occupancy || !a->held || !a->first || !a->period || !a->cumul) {
+        nsm_accum_free(a);
+        return NULL;
+    }
+    for (int e = 0; e < m->n_events; e++)
+        a->period[e].max_seen = a->cumul[e].max_seen = -1;
+    return a;
+}
+
+void nsm_accum_free(nsm_accum *a)
+{
+    if (!a)
+        return;
+    for (int e = 0; a->period && e < a->m->n_events; e++)
+        free(a->period[e].cells);
+    for (int e = 0; a->cumul && e < a->m->n_events; e++)
+        free(a->cumul[e].cells);
+    free(a->period);
+    free(a->cumul);
+    free(a->occupancy);
+    free(a->held);
+    free(a->first);
+    free(a);
+}
+
+void nsm_accum_reset(nsm_accum *a)
+{
+    size_t cols = (size_t)a->cols;
+    const nsm_model *m = a->m;
+    a->runs = 0;
+    memset(a->occupancy, 0, (size_t)m->n_levels_total * cols * sizeof *a->occupancy);
+    memset(a->held, 0, (size_t)m->n_outcomes * cols * sizeof *a->held);
+    memset(a->first, 0, (size_t)m->n_outcomes * cols * sizeof *a->first);
+    for (int e = 0; e < m->n_events; e++) {
+        count_table *t[2] = {&a->period[e], &a->cumul[e]};
+        for (int k = 0; k < 2; k++) {
+            if (t[k]->cells)
+                memset(t[k]->cells, 0, (size_t)(t[k]->rows * a->cols) * sizeof(int64_t));
+            t[k]->max_seen = -1;
+        }
+    }
+}
+
+static void add_cells(int64_t *into, const int64_t *from, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        into[k] += from[k];
+}
+
+static nsm_status merge_table(count_table *into, const count_table *from, int cols)
+{
+    if (from->max_seen < 0)
+        return NSM_OK;
+    if (table_grow(into, from->max_seen + 1, cols))
+        return NSM_ERR_NOMEM;
+    add_cells(into->cells, from->cells, (size_t)((from->max_seen + 1) * cols));
+    if (from->max_seen > into->max_seen)
+        into->max_seen = from->max_seen;
+    return NSM_OK;
+}
+
+nsm_status nsm_accum_merge(nsm_accum *into, const nsm_accum *from)
+{
+    const nsm_model *m = into->m;
+    size_t cols = (size_t)into->cols;
+    into->runs += from->runs;
+    add_cells(into->occupancy, from->occupancy, (size_t)m->n_levels_total * cols);
+    add_cells(into->held, from->held, (size_t)m->n_outcomes * cols);
+    add_cells(into->first, from->first, (size_t)m->n_outcomes * cols);
+    for (int e = 0; e < m->n_events; e++) {
+        if (merge_table(&into->period[e], &from->period[e], into->cols) ||
+            merge_table(&into->cumul[e], &from->cumul[e], into->cols))
+            return NSM_ERR_NOMEM;
+    }
+    return NSM_OK;
+}
+
+static void diff_add(int64_t *row, int i0, int i1)
+{
+    if (i0 >= i1)
+        return; /* a zero-length stay covers no report date */
+    row[i0] += 1;
+    row[i1] -= 1;
+}
+
+void nsm_accum_occupancy(nsm_accum *a, int flat_level, int i0, int i1)
+{
+    diff_add(a->occupancy + (size_t)flat_level * (size_t)a->cols, i0, i1);
+}
+
+void nsm_accum_outcome_held(nsm_accum *a, int o, int i0, int i1)
+{
+    diff_add(a->held + (size_t)o * (size_t)a->cols, i0, i1);
+}
+
+void nsm_accum_outcome_first(nsm_accum *a, int o, int i)
+{
+    a->first[(size_t)o * (size_t)a->cols + (size_t)i] += 1;
+}
+
+static nsm_status table_reserve(count_table *t, int64_t count, int cols)
+{
+    if (count >= t->rows && table_grow(t, count + 1, cols))
+        return NSM_ERR_NOMEM;
+    if (count > t->max_seen)
+        t->max_seen = count;
+    return NSM_OK;
+}
+
+nsm_status nsm_accum_event_period(nsm_accum *a, int e, int i, int64_t count)
+{
+    count_table *t = &a->period[e];
+    if (table_reserve(t, count, a->cols))
+        return NSM_ERR_NOMEM;
+    t->cells[count * a->cols + i] += 1;
+    return NSM_OK;
+}
+
+nsm_status nsm_accum_event_cumulative(nsm_accum *a, int e, int64_t count, int i0, int i1)
+{
+    count_table *t = &a->cumul[e];
+    if (i0 >= i1)
+        return NSM_OK;
+    if (table_reserve(t, count, a->cols))
+        return NSM_ERR_NOMEM;
+    diff_add(t->cells + count * a->cols, i0, i1);
+    return NSM_OK;
+}
+
+void nsm_accum_end_replication(nsm_accum *a)
+{
+    a->runs++;
+}
+
+uint64_t nsm_accum_runs(const nsm_accum *a)
+{
+    return a->runs;
+}
+
+static int64_t prefix_at(const int64_t *row, int i)
+{
+    int64_t s = 0;
+    for (int j = 0; j <= i; j++)
+        s += row[j];
+    return s;
+}
+
+static void prefix_series(const int64_t *row, int n, int64_t *out)
+{
+    int64_t s = 0;
+    for (int j = 0; j < n; j++)
+        out[j] = (s += row[j]);
+}
+
+int64_t nsm_accum_level_count(const nsm_accum *a, int flat_level, int i)
+{
+    return prefix_at(a->occupancy + (size_t)flat_level * (size_t)a->cols, i);
+}
+
+int64_t nsm_accum_outcome_held_count(const nsm_accum *a, int o, int i)
+{
+    return prefix_at(a->held + (size_t)o * (size_t)a->cols, i);
+}
+
+void nsm_accum_level_series(const nsm_accum *a, int flat_level, int64_t *out)
+{
+    prefix_series(a->occupancy + (size_t)flat_level * (size_t)a->cols, a->m->n_reports, out);
+}
+
+void nsm_accum_outcome_held_series(const nsm_accum *a, int o, int64_t *out)
+{
+    prefix_series(a->held + (size_t)o * (size_t)a->cols, a->m->n_reports, out);
+}
+
+void nsm_accum_outcome_first_series(const nsm_accum *a, int o, int64_t *out)
+{
+    memcpy(out, a->first + (size_t)o * (size_t)a->cols, (size_t)a->cols * sizeof *out);
+}
+
+int64_t nsm_accum_event_max_count(const nsm_accum *a, int e)
+{
+    int64_t p = a->period[e].max_seen, c = a->cumul[e].max_seen;
+    return p > c ? (p > 0 ? p : 0) : (c > 0 ? c : 0);
+}
+
+void nsm_accum_event_period_hist(const nsm_accum *a, int e, int i, int64_t *hist, int64_t *n_values)
+{
+    const count_table *t = &a->period[e];
+    int64_t top = t->max_seen > 0 ? t->max_seen : 0, nonzero = 0;
+    for (int64_t c = 1; c <= top; c++)
+        nonzero += hist[c] = t->cells[c * a->cols + i];
+    hist[0] = (int64_t)a->runs - nonzero;
+    *n_values = top + 1;
+}
+
+void nsm_accum_event_cumulative_hists(const nsm_accum *a, int e, int i, int64_t *hist,
+                                      int64_t *n_values)
+{
+    const count_table *t = &a->cumul[e];
+    int64_t top = t->max_seen > 0 ? t->max_seen : 0;
+    for (int64_t c = 0; c <= top; c++)
+        hist[c] = t->max_seen < 0 ? 0 : prefix_at(t->cells + c * a->cols, i);
+    *n_values = top + 1;
+}

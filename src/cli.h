@@ -1,0 +1,40 @@
+/*
+** cli.h: the command-line front end. It is only a client of the library's public headers; it is
+** the one place that prints and chooses exit codes (README.md, "Exit codes").
+*/
+#ifndef NEASIM_CLI_H
+#define NEASIM_CLI_H
+
+#include <stdint.h>
+
+#include "neasim/model.h"
+#include "neasim/status.h"
+
+/* Exit codes, from sysexits.h's conventions. */
+enum {
+    EXIT_OK = 0,
+    EXIT_USAGE = 64,       /* bad command line */
+    EXIT_DATAERR = 65,     /* the scenario is malformed */
+    EXIT_NOINPUT = 66,     /* the scenario folder cannot be read */
+    EXIT_SOFTWARE = 70,    /* a replication failed at run time (e.g. an effect loop) */
+    EXIT_CANTCREAT = 73,   /* the results folder cannot be written */
+    EXIT_INTERRUPTED = 130 /* stopped by Ctrl-C; nothing was written */
+};
+
+extern const char *nsm_cli_prog;
+
+int nsm_cli_run(int argc, char **argv);
+int nsm_cli_check(int argc, char **argv);
+
+/* Print a diagnostic's warnings and error to stderr. */
+void nsm_cli_print_diag(const nsm_diag *d);
+/* Map a library status to an exit code, for a failure while reading (read = 1) or writing. */
+int nsm_cli_exit_code(nsm_status s, int reading);
+/* Parse an unsigned integer option value; prints a usage error and returns -1 when bad. */
+int nsm_cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out);
+/* Read a scenario, printing warnings (unless quiet) and any error; returns 0 or an exit code. */
+int nsm_cli_load(const char *dir, nsm_model **m, int quiet);
+/* Print "prog CMD: message" and a hint to use --help; returns EXIT_USAGE. */
+int nsm_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,224 @@
+/*
+** cli_run.c: `neasim run SCENARIO`: simulate, write the results folder atomically, summarise.
+*/
+#include <getopt.h>
+#include <math.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "neasim/accum.h"
+#include "neasim/engine.h"
+#include "neasim/outdir.h"
+#include "neasim/results.h"
+#include "neasim/rng.h"
+#include "neasim/stats.h"
+#include "progress.h"
+
+static const char RUN_HELP[] =
+    "Usage: neasim run SCENARIO [--runs N] [--seed S] [--threads T] [--out DIR] [--bom] [--quiet]\n"
+    "\n"
+    "Simulate the scenario in folder SCENARIO and write its outcome distributions as tidy CSV\n"
+    "into results/<scenario name>/ (or DIR). The folder is replaced only when the run succeeds.\n"
+    "\n"
+    "  -n, --runs N      replications (default 10000)\n"
+    "  -s, --seed S      seed, any 64-bit number (default 1); same seed, same results\n"
+    "  -t, --threads T   threads (default: all cores); results do not depend on it\n"
+    "  -o, --out DIR     results folder (default results/<scenario name>)\n"
+    "      --bom         start each CSV with a UTF-8 byte-order mark (for Excel)\n"
+    "  -q, --quiet       no progress bar, no summary, no warnings\n"
+    "  -h, --help        this help\n"
+    "  -V, --version     the version\n";
+
+typedef struct {
+    const char *scenario, *out;
+    uint64_t runs, seed, threads;
+    int bom, quiet;
+} run_options;
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static int parse(int argc, char **argv, run_options *o)
+{
+    static const struct option longopts[] = {
+        {"runs", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 't'}, {"out", required_argument, NULL, 'o'},
+        {"bom", no_argument, NULL, 'b'},          {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0}};
+    *o = (run_options){NULL, NULL, 10000, 1, 0, 0, 0};
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, ":n:s:t:o:qhV", longopts, NULL)) != -1;) {
+        switch (c) {
+        case 'n': if (nsm_cli_parse_u64("--runs", optarg, 1, (uint64_t)1 << 40, &o->runs)) return EXIT_USAGE; break;
+        case 's': if (nsm_cli_parse_u64("--seed", optarg, 0, UINT64_MAX, &o->seed)) return EXIT_USAGE; break;
+        case 't': if (nsm_cli_parse_u64("--threads", optarg, 1, 1024, &o->threads)) return EXIT_USAGE; break;
+        case 'o': o->out = optarg; break;
+        case 'b': o->bom = 1; break;
+        case 'q': o->quiet = 1; break;
+        case 'h': fputs(RUN_HELP, stdout); return -1;
+        case 'V': printf("neasim %s\n", NSM_VERSION); return -1;
+        case ':': return nsm_cli_usage_error("run", "option '%s' needs a value", argv[optind - 1]);
+        default: return nsm_cli_usage_error("run", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return nsm_cli_usage_error("run", optind >= argc ? "which scenario? give a folder"
+                                                         : "give one scenario folder, not %d",
+                                   argc - optind);
+    o->scenario = argv[optind];
+    return 0;
+}
+
+static void fill_manifest(nsm_manifest *mf, const nsm_model *m, const run_options *o,
+                          const nsm_run_stats *rs, const char *started, int argc, char **argv)
+{
+    char cmd[1024] = "neasim";
+    for (int k = 0; k < argc; k++) {
+        size_t n = strlen(cmd);
+        snprintf(cmd + n, sizeof cmd - n, " %s", argv[k]);
+    }
+    nsm_manifest_add(mf, "tool", "neasim");
+    nsm_manifest_add(mf, "version", "%s", NSM_VERSION);
+    nsm_manifest_add(mf, "git_commit", "%s", NSM_GIT_COMMIT);
+    nsm_manifest_add(mf, "command", "%s", cmd);
+    nsm_manifest_add(mf, "scenario", "%s", m->name);
+    nsm_manifest_add(mf, "scenario_title", "%s", m->title);
+    nsm_manifest_add(mf, "scenario_path", "%s", o->scenario);
+    nsm_manifest_add(mf, "scenario_checksum", "sha256:%s", m->checksum);
+    nsm_manifest_add(mf, "start_date", "%s", m->report_date[0]);
+    nsm_manifest_add(mf, "end_date", "%s", m->report_date[m->n_reports - 1]);
+    nsm_manifest_add(mf, "report_interval_months", "%d", m->report_interval_months);
+    nsm_manifest_add(mf, "seed", "%llu", (unsigned long long)o->seed);
+    nsm_manifest_add(mf, "generator", "%s", nsm_rng_philox4x32->name);
+    nsm_manifest_add(mf, "runs", "%llu", (unsigned long long)o->runs);
+    nsm_manifest_add(mf, "threads", "%d", rs->threads);
+    nsm_manifest_add(mf, "started_utc", "%s", started);
+    nsm_manifest_add(mf, "wall_seconds", "%.3f", rs->wall_seconds);
+    nsm_manifest_add(mf, "events_simulated", "%llu", (unsigned long long)rs->events);
+}
+
+/* The report index nearest to `years` after the start, or -1 beyond the horizon. */
+static int index_at_years(const nsm_model *m, double years)
+{
+    int i = (int)lround(years * 12.0 / m->report_interval_months);
+    return i < m->n_reports ? i : -1;
+}
+
+static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats *rs,
+                    const char *dest)
+{
+    static const double horizons[] = {2, 5, 10};
+    int idx[4], n_idx = 0;
+    for (int h = 0; h < 3; h++)
+        if ((idx[n_idx] = index_at_years(m, horizons[h])) > 0)
+            n_idx++;
+    if (n_idx == 0 || idx[n_idx - 1] != m->n_reports - 1)
+        idx[n_idx++] = m->n_reports - 1;
+    printf("%s: %llu runs in %.2f s on %d threads -> %s/\n", m->name,
+           (unsigned long long)nsm_accum_runs(a), rs->wall_seconds, rs->threads, dest);
+    if (m->n_outcomes == 0)
+        return;
+    printf("\nProbability that each outcome has occurred by (95%% interval):\n%-34s", "outcome");
+    for (int k = 0; k < n_idx; k++)
+        printf("  %-22s", m->report_date[idx[k]]);
+    printf("\n");
+    int64_t *first = malloc(((size_t)m->n_reports + 1) * sizeof *first);
+    for (int o = 0; first && o < m->n_outcomes; o++) {
+        nsm_accum_outcome_first_series(a, o, first);
+        printf("%-34s", m->outcomes[o].name);
+        int64_t cum = 0;
+        for (int i = 0, k = 0; k < n_idx; i++) {
+            cum += first[i];
+            if (i != idx[k])
+                continue;
+            nsm_proportion p = nsm_wilson(cum, (int64_t)nsm_accum_runs(a));
+            char cell[64];
+            snprintf(cell, sizeof cell, "%5.1f%% (%.1f-%.1f)", 100 * p.p, 100 * p.lo, 100 * p.hi);
+            printf("  %-22s", cell);
+            k++;
+        }
+        printf("\n");
+    }
+    free(first);
+}
+
+static int simulate_and_write(const nsm_model *m, const run_options *o, const char *dest,
+                              int argc, char **argv)
+{
+    char *staging = NULL, started[32];
+    nsm_diag d;
+    nsm_diag_init(&d);
+    nsm_accum *acc = nsm_accum_alloc(m);
+    nsm_status st = acc ? nsm_outdir_begin(dest, &staging, &d) : NSM_ERR_NOMEM;
+    int code = nsm_cli_exit_code(st, 0);
+    if (st != NSM_OK)
+        goto out;
+    time_t now = time(NULL);
+    strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    nsm_progress bar;
+    nsm_progress_init(&bar, !o->quiet && isatty(2));
+    nsm_run_config rc = {o->seed, o->runs, 0, (int)o->threads, nsm_progress_update, &bar,
+                         (volatile int *)&interrupted};
+    nsm_run_stats rs;
+    signal(SIGINT, on_sigint);
+    st = nsm_run(m, &rc, acc, &rs, &d);
+    signal(SIGINT, SIG_DFL);
+    nsm_progress_done(&bar);
+    if (st != NSM_OK) {
+        code = interrupted ? EXIT_INTERRUPTED : nsm_cli_exit_code(st, 0);
+        goto out;
+    }
+    nsm_manifest *mf = calloc(1, sizeof *mf);
+    nsm_write_options wo = {o->bom};
+    if (!mf)
+        st = NSM_ERR_NOMEM;
+    else
+        fill_manifest(mf, m, o, &rs, started, argc, argv);
+    if (st == NSM_OK)
+        st = nsm_results_write(staging, m, acc, mf, &wo, &d);
+    if (st == NSM_OK)
+        st = nsm_outdir_commit(staging, dest, &d);
+    free(mf);
+    code = nsm_cli_exit_code(st, 0);
+    if (st == NSM_OK && !o->quiet)
+        summary(m, acc, &rs, dest);
+out:
+    if (st != NSM_OK) {
+        nsm_outdir_abort(staging);
+        nsm_cli_print_diag(&d);
+        if (interrupted)
+            fprintf(stderr, "neasim run: interrupted; nothing was written\n");
+    }
+    free(staging);
+    nsm_diag_release(&d);
+    nsm_accum_free(acc);
+    return code;
+}
+
+int nsm_cli_run(int argc, char **argv)
+{
+    run_options o;
+    int code = parse(argc, argv, &o);
+    if (code)
+        return code < 0 ? EXIT_OK : code;
+    nsm_model *m = NULL;
+    if ((code = nsm_cli_load(o.scenario, &m, o.quiet)) != EXIT_OK)
+        return code;
+    char defdest[NSM_NAME_MAX + 16];
+    snprintf(defdest, sizeof defdest, "results/%s", m->name);
+    code = simulate_and_write(m, &o, o.out ? o.out : defdest, argc - 1, argv + 1);
+    nsm_model_free(m);
+    return code;
+}

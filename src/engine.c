@@ -1,0 +1,422 @@
+/*
+** engine.c: one replication, simulated exactly with the modified next reaction method.
+**
+** Each hazard process k keeps its internal time T[k] (the integrated hazard so far) and the
+** internal time P[k] at which it next fires (T plus a unit exponential from its own stream). With
+** rates a[k] constant until the next breakpoint, process k fires after (P[k] - T[k]) / a[k]; the
+** smallest such delay wins if it comes before the breakpoint (Anderson 2007, Algorithm 3). Because
+** each process draws only from its own stream, a change to one rate moves only the firings of the
+** processes whose rates it changes.
+**
+** Everything scheduled (calendar occurrences, delayed effects, month starts, gamma redraws, the end
+** of the horizon) is a breakpoint: the clocks are advanced to it, it is executed, the instant is
+** settled (zero-delay effects run), outcomes are re-evaluated and every rate is recomputed.
+*/
+#include "neasim/engine.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neasim/rng.h"
+#include "sim_internal.h"
+
+/* ---------------------------------------------------------------- allocation and indexes */
+
+static gsl_rng **rngs_alloc(int n)
+{
+    gsl_rng **r = calloc((size_t)n + 1, sizeof *r);
+    for (int k = 0; r && k < n; k++) {
+        if (!(r[k] = gsl_rng_alloc(nsm_rng_philox4x32))) {
+            for (int j = 0; j < k; j++)
+                gsl_rng_free(r[j]);
+            free(r);
+            return NULL;
+        }
+    }
+    return r;
+}
+
+static void rngs_free(gsl_rng **r, int n)
+{
+    for (int k = 0; r && k < n; k++)
+        gsl_rng_free(r[k]);
+    free(r);
+}
+
+/* Effects indexed by what triggers them (compressed rows: start[x]..start[x+1]). */
+static int index_effects(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    int nf = m->n_factors, ne = m->n_events;
+    s->eff_start = calloc((size_t)(nf + ne) + 2, sizeof *s->eff_start);
+    s->eff_list = calloc((size_t)m->n_effects + 1, sizeof *s->eff_list);
+    if (!s->eff_start || !s->eff_list)
+        return -1;
+    for (int x = 0; x < m->n_effects; x++) {
+        const nsm_effect *e = &m->effects[x];
+        s->eff_start[(e->trigger_event >= 0 ? nf + e->trigger_event : e->trigger_factor) + 1]++;
+    }
+    for (int k = 0; k < nf + ne; k++)
+        s->eff_start[k + 1] += s->eff_start[k];
+    int *fill = calloc((size_t)(nf + ne) + 1, sizeof *fill);
+    if (!fill)
+        return -1;
+    for (int x = 0; x < m->n_effects; x++) {
+        const nsm_effect *e = &m->effects[x];
+        int key = e->trigger_event >= 0 ? nf + e->trigger_event : e->trigger_factor;
+        s->eff_list[s->eff_start[key] + fill[key]++] = x;
+    }
+    free(fill);
+    return 0;
+}
+
+nsm_sim *nsm_sim_alloc(const nsm_model *m)
+{
+    nsm_sim *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->m = m;
+    s->n_proc = nsm_model_n_processes(m);
+    size_t K = (size_t)s->n_proc + 1, F = (size_t)m->n_factors + 1;
+    size_t E = (size_t)m->n_events + 1, O = (size_t)m->n_outcomes + 1;
+    s->rate = calloc(K, sizeof *s->rate);
+    s->T = calloc(K, sizeof *s->T);
+    s->P = calloc(K, sizeof *s->P);
+    s->mult = calloc(K, sizeof *s->mult);
+    s->level = calloc(F, sizeof *s->level);
+    s->seg_start = calloc(F, sizeof *s->seg_start);
+    s->gamma = calloc(E, sizeof *s->gamma);
+    s->redraw_k = calloc(E, sizeof *s->redraw_k);
+    s->ev_period = calloc(E, sizeof *s->ev_period);
+    s->ev_period_count = calloc(E, sizeof *s->ev_period_count);
+    s->ev_cum = calloc(E, sizeof *s->ev_cum);
+    s->ev_cum_start = calloc(E, sizeof *s->ev_cum_start);
+    s->out_now = calloc(O, 1);
+    s->out_ever = calloc(O, 1);
+    s->held_start = calloc(O, sizeof *s->held_start);
+    s->proc_rng = rngs_alloc(s->n_proc);
+    s->gamma_rng = rngs_alloc(m->n_events);
+    s->cal_rng = rngs_alloc(m->n_calendar_names);
+    s->eff_rng = rngs_alloc(m->n_effects);
+    s->init_rng = rngs_alloc(1);
+    if (!s->rate || !s->T || !s->P || !s->mult || !s->level || !s->seg_start || !s->gamma ||
+        !s->redraw_k || !s->ev_period || !s->ev_period_count || !s->ev_cum || !s->ev_cum_start ||
+        !s->out_now || !s->out_ever || !s->held_start || !s->proc_rng || !s->gamma_rng ||
+        !s->cal_rng || !s->eff_rng || !s->init_rng || index_effects(s) ||
+        nsm_pending_init(&s->pending)) {
+        nsm_sim_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void nsm_sim_free(nsm_sim *s)
+{
+    if (!s)
+        return;
+    const nsm_model *m = s->m;
+    rngs_free(s->proc_rng, s->n_proc);
+    rngs_free(s->gamma_rng, m->n_events);
+    rngs_free(s->cal_rng, m->n_calendar_names);
+    rngs_free(s->eff_rng, m->n_effects);
+    rngs_free(s->init_rng, 1);
+    nsm_pending_release(&s->pending);
+    free(s->eff_start);
+    free(s->eff_list);
+    free(s->rate);
+    free(s->T);
+    free(s->P);
+    free(s->mult);
+    free(s->level);
+    free(s->seg_start);
+    free(s->gamma);
+    free(s->redraw_k);
+    free(s->ev_period);
+    free(s->ev_period_count);
+    free(s->ev_cum);
+    free(s->ev_cum_start);
+    free(s->out_now);
+    free(s->out_ever);
+    free(s->held_start);
+    free(s);
+}
+
+void nsm_sim_set_observer(nsm_sim *s, nsm_observer fn, void *ctx)
+{
+    s->observer = fn;
+    s->observer_ctx = ctx;
+}
+
+uint64_t nsm_sim_event_count(const nsm_sim *s)
+{
+    return s->events;
+}
+
+uint64_t nsm_sim_draw_count(const nsm_sim *s)
+{
+    return s->draws;
+}
+
+/* ---------------------------------------------------------------- rates */
+
+static int condition_holds(const nsm_condition *c, const int *level)
+{
+    for (int j = 0; j < c->n_clauses; j++)
+        if (!((c->clauses[j].mask >> level[c->clauses[j].factor]) & 1u))
+            return 0;
+    return 1;
+}
+
+/* Recompute every hazard from the current state: base x modifiers x season x gamma. */
+static void compute_rates(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    int K = s->n_proc;
+    for (int k = 0; k < K; k++)
+        s->mult[k] = 1.0;
+    for (int j = 0; j < m->n_modifiers; j++) {
+        const nsm_modifier *md = &m->modifiers[j];
+        if (condition_holds(&md->cond, s->level))
+            s->mult[md->process] *= md->multiplier;
+    }
+    if (m->seasonality)
+        for (int k = 0; k < K; k++)
+            s->mult[k] *= m->seasonality[k * 12 + s->month - 1];
+    for (int k = 0; k < m->n_transitions; k++) {
+        const nsm_transition *tr = &m->transitions[k];
+        s->rate[k] = s->level[tr->factor] == tr->from ? tr->rate * s->mult[k] : 0.0;
+    }
+    for (int e = 0; e < m->n_events; e++) {
+        int k = m->n_transitions + e;
+        s->rate[k] = m->events[e].rate * s->mult[k] * s->gamma[e];
+    }
+}
+
+/* Run every clock forward to time t. */
+static void advance(nsm_sim *s, double t)
+{
+    double dt = t - s->t;
+    for (int k = 0; k < s->n_proc; k++)
+        s->T[k] += s->rate[k] * dt;
+    s->t = t;
+}
+
+/* ---------------------------------------------------------------- the replication */
+
+/* First report index i with report_t[i] >= t (n_reports when t is past the end). */
+int nsm_report_index(const nsm_model *m, double t)
+{
+    int lo = 0, hi = m->n_reports;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (m->report_t[mid] >= t)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+static void set_streams(nsm_sim *s, uint64_t seed, uint64_t rep)
+{
+    const nsm_model *m = s->m;
+    for (int k = 0; k < m->n_transitions; k++)
+        nsm_rng_set_stream(s->proc_rng[k], seed, rep, m->transitions[k].stream);
+    for (int e = 0; e < m->n_events; e++) {
+        nsm_rng_set_stream(s->proc_rng[m->n_transitions + e], seed, rep, m->events[e].stream);
+        nsm_rng_set_stream(s->gamma_rng[e], seed, rep, m->events[e].gamma_stream);
+    }
+    for (int c = 0; c < m->n_calendar_names; c++)
+        nsm_rng_set_stream(s->cal_rng[c], seed, rep, m->calendar_stream[c]);
+    for (int x = 0; x < m->n_effects; x++)
+        nsm_rng_set_stream(s->eff_rng[x], seed, rep, m->effects[x].stream);
+}
+
+static void draw_gamma(nsm_sim *s, int e)
+{
+    const nsm_event *ev = &s->m->events[e];
+    double k = ev->dispersion;
+    s->gamma[e] = k > 0 ? gsl_ran_gamma(s->gamma_rng[e], k, 1.0 / k) : 1.0;
+    s->draws += k > 0;
+}
+
+static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
+{
+    const nsm_model *m = s->m;
+    set_streams(s, seed, rep);
+    s->t = 0.0;
+    s->next_occ = 0;
+    s->next_month = 0;
+    s->month = m->month_of_start;
+    s->changes_now = 0;
+    s->failed = 0;
+    nsm_pending_clear(&s->pending);
+    for (int k = 0; k < s->n_proc; k++) {
+        s->T[k] = 0.0;
+        s->P[k] = -1.0; /* drawn when the process first has a positive rate */
+    }
+    for (int f = 0; f < m->n_factors; f++) {
+        const nsm_factor *fa = &m->factors[f];
+        nsm_rng_set_stream(s->init_rng[0], seed, rep, fa->stream);
+        s->level[f] = nsm_draw_categorical(s->init_rng[0], fa->initial, fa->n_levels);
+        s->draws++;
+        s->seg_start[f] = 0;
+    }
+    for (int e = 0; e < m->n_events; e++) {
+        draw_gamma(s, e);
+        s->redraw_k[e] = m->events[e].dispersion > 0 ? m->events[e].redraw_months : -1;
+        s->ev_period[e] = 0;
+        s->ev_period_count[e] = 0;
+        s->ev_cum[e] = 0;
+        s->ev_cum_start[e] = 0;
+    }
+    memset(s->out_now, 0, (size_t)m->n_outcomes);
+    memset(s->out_ever, 0, (size_t)m->n_outcomes);
+}
+
+static double next_breakpoint(const nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    double tb = m->t_end;
+    if (s->next_occ < m->n_occurrences && m->occurrences[s->next_occ].t < tb)
+        tb = m->occurrences[s->next_occ].t;
+    if (s->pending.n > 0 && s->pending.items[0].t < tb)
+        tb = s->pending.items[0].t;
+    if (m->seasonality && s->next_month < m->n_month_starts && m->month_start_t[s->next_month] < tb)
+        tb = m->month_start_t[s->next_month];
+    for (int e = 0; e < m->n_events; e++) {
+        int k = s->redraw_k[e];
+        if (k >= 0 && k <= m->horizon_months && m->month_t[k] < tb)
+            tb = m->month_t[k];
+    }
+    return tb;
+}
+
+/* The process that fires first, and when; -1 if none has a positive rate. */
+static int next_firing(nsm_sim *s, double *when)
+{
+    int best = -1;
+    double tbest = INFINITY;
+    for (int k = 0; k < s->n_proc; k++) {
+        if (s->rate[k] <= 0.0)
+            continue;
+        if (s->P[k] < 0.0) {
+            s->P[k] = s->T[k] + gsl_ran_exponential(s->proc_rng[k], 1.0);
+            s->draws++;
+        }
+        double tk = s->t + (s->P[k] - s->T[k]) / s->rate[k];
+        if (tk < tbest) {
+            tbest = tk;
+            best = k;
+        }
+    }
+    *when = tbest;
+    return best;
+}
+
+/* Outcomes are compared with their previous value once an instant has settled. */
+static void update_outcomes(nsm_sim *s, nsm_accum *acc)
+{
+    const nsm_model *m = s->m;
+    for (int o = 0; o < m->n_outcomes; o++) {
+        unsigned char now = (unsigned char)condition_holds(&m->outcomes[o].cond, s->level);
+        if (now == s->out_now[o])
+            continue;
+        int i = nsm_report_index(m, s->t);
+        if (now) {
+            s->held_start[o] = i;
+            if (!s->out_ever[o]) {
+                s->out_ever[o] = 1;
+                nsm_accum_outcome_first(acc, o, i);
+            }
+        } else {
+            nsm_accum_outcome_held(acc, o, s->held_start[o], i);
+        }
+        s->out_now[o] = now;
+    }
+}
+
+/* Execute everything due at the current instant, then settle it. */
+static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
+{
+    const nsm_model *m = s->m;
+    double t = s->t;
+    s->changes_now = 0;
+    while (m->seasonality && s->next_month < m->n_month_starts &&
+           m->month_start_t[s->next_month] <= t)
+        s->month = m->month_start_month[s->next_month++];
+    for (int e = 0; e < m->n_events; e++) {
+        int k = s->redraw_k[e];
+        if (k >= 0 && k <= m->horizon_months && m->month_t[k] <= t) {
+            draw_gamma(s, e);
+            s->redraw_k[e] += m->events[e].redraw_months;
+        }
+    }
+    while (s->next_occ < m->n_occurrences && m->occurrences[s->next_occ].t <= t && !s->failed) {
+        const nsm_occurrence *oc = &m->occurrences[s->next_occ++];
+        s->events++;
+        nsm_apply_action(s, &oc->action, s->cal_rng[oc->entry], acc);
+    }
+    nsm_settle(s, acc);
+    update_outcomes(s, acc);
+    compute_rates(s);
+}
+
+static void fire(nsm_sim *s, int k, nsm_accum *acc)
+{
+    const nsm_model *m = s->m;
+    s->T[k] = s->P[k];
+    s->P[k] += gsl_ran_exponential(s->proc_rng[k], 1.0);
+    s->draws++;
+    s->changes_now = 0;
+    s->events++;
+    if (k < m->n_transitions)
+        nsm_change_level(s, m->transitions[k].factor, m->transitions[k].to, acc);
+    else
+        nsm_event_occurs(s, k - m->n_transitions, acc);
+    nsm_settle(s, acc);
+    update_outcomes(s, acc);
+    compute_rates(s);
+}
+
+static void finish(nsm_sim *s, nsm_accum *acc)
+{
+    const nsm_model *m = s->m;
+    int n = m->n_reports;
+    for (int f = 0; f < m->n_factors; f++)
+        nsm_accum_occupancy(acc, m->factors[f].first_level + s->level[f], s->seg_start[f], n);
+    for (int o = 0; o < m->n_outcomes; o++) {
+        if (s->out_now[o])
+            nsm_accum_outcome_held(acc, o, s->held_start[o], n);
+        if (!s->out_ever[o])
+            nsm_accum_outcome_first(acc, o, n);
+    }
+    nsm_events_finish(s, acc);
+    nsm_accum_end_replication(acc);
+}
+
+nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum *acc,
+                             nsm_diag *diag)
+{
+    const nsm_model *m = s->m;
+    reset(s, seed, rep);
+    run_breakpoint(s, acc); /* t = 0: the calendar's first day, outcomes' initial values */
+    while (!s->failed && s->t < m->t_end) {
+        double tb = next_breakpoint(s), tf;
+        int k = next_firing(s, &tf);
+        if (k >= 0 && tf < tb) {
+            advance(s, tf);
+            fire(s, k, acc);
+        } else {
+            advance(s, tb);
+            run_breakpoint(s, acc);
+        }
+    }
+    if (s->failed)
+        return nsm_sim_failure(s, rep, diag);
+    finish(s, acc);
+    return s->failed ? nsm_sim_failure(s, rep, diag) : NSM_OK;
+}

@@ -1,0 +1,90 @@
+/*
+** model.c: the compiled model's destructor and the stream numbers derived from process names.
+*/
+#include <stdlib.h>
+
+#include "neasim/model.h"
+
+/* FNV-1a, 64-bit (Fowler, Noll, Vo): simple, stable across platforms, good enough dispersion for
+** a few thousand names; the reader checks that a model's streams are distinct. */
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+uint32_t nsm_stream_id(const char *kind, const char *name)
+{
+    uint64_t h = fnv1a(14695981039346656037u, kind);
+    h = fnv1a(h, ":");
+    h = fnv1a(h, name);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+static void free_factors(nsm_factor *f, int n)
+{
+    for (int i = 0; f && i < n; i++) {
+        free(f[i].description);
+        free(f[i].levels);
+        free(f[i].initial);
+    }
+    free(f);
+}
+
+static void free_modifiers(nsm_modifier *mod, int n)
+{
+    for (int i = 0; mod && i < n; i++)
+        free(mod[i].cond.clauses);
+    free(mod);
+}
+
+static void free_events(nsm_event *e, int n)
+{
+    for (int i = 0; e && i < n; i++)
+        free(e[i].description);
+    free(e);
+}
+
+static void free_draws(nsm_draw *d, int n)
+{
+    for (int i = 0; d && i < n; i++)
+        free(d[i].prob);
+    free(d);
+}
+
+static void free_outcomes(nsm_outcome *o, int n)
+{
+    for (int i = 0; o && i < n; i++) {
+        free(o[i].description);
+        free(o[i].cond.clauses);
+    }
+    free(o);
+}
+
+void nsm_model_free(nsm_model *m)
+{
+    if (!m)
+        return;
+    free(m->title);
+    free(m->description);
+    free(m->report_t);
+    free(m->report_date);
+    free(m->month_t);
+    free(m->month_start_t);
+    free(m->month_start_month);
+    free_factors(m->factors, m->n_factors);
+    free(m->transitions);
+    free_events(m->events, m->n_events);
+    free_modifiers(m->modifiers, m->n_modifiers);
+    free(m->seasonality);
+    free_draws(m->draws, m->n_draws);
+    free(m->calendar_names);
+    free(m->calendar_stream);
+    free(m->occurrences);
+    free(m->effects);
+    free_outcomes(m->outcomes, m->n_outcomes);
+    free(m);
+}

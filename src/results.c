@@ -1,0 +1,217 @@
+/*
+** results.c: the tables of a run (schemas in README.md, "Output files").
+**
+** Each writer walks the accumulator's prefix sums once per series, so writing costs
+** O(reports x (levels + outcomes) + reports x counts) whatever the number of replications.
+*/
+#include "neasim/results.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "neasim/csvout.h"
+#include "neasim/outdir.h"
+#include "neasim/stats.h"
+
+void nsm_manifest_add(nsm_manifest *mf, const char *key, const char *fmt, ...)
+{
+    if (mf->n >= (int)(sizeof mf->entries / sizeof mf->entries[0]))
+        return;
+    nsm_manifest_entry *e = &mf->entries[mf->n++];
+    e->key = key;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->value, sizeof e->value, fmt, ap);
+    va_end(ap);
+}
+
+static void write_date(nsm_csv *c, const nsm_model *m, int i)
+{
+    nsm_csv_text(c, m->report_date[i]);
+    nsm_csv_fixed(c, m->report_t[i], 4);
+}
+
+static void write_proportion(nsm_csv *c, int64_t k, int64_t n)
+{
+    nsm_proportion p = nsm_wilson(k, n);
+    nsm_csv_real(c, p.p, 6);
+    nsm_csv_real(c, p.se, 4);
+    nsm_csv_real(c, p.lo, 6);
+    nsm_csv_real(c, p.hi, 6);
+}
+
+static void state_rows(nsm_csv *c, const nsm_model *m, const nsm_accum *a, int64_t *series)
+{
+    int64_t n = (int64_t)nsm_accum_runs(a);
+    for (int f = 0; f < m->n_factors; f++) {
+        const nsm_factor *fa = &m->factors[f];
+        for (int l = 0; l < fa->n_levels; l++) {
+            nsm_accum_level_series(a, fa->first_level + l, series);
+            for (int i = 0; i < m->n_reports; i++) {
+                write_date(c, m, i);
+                nsm_csv_text(c, fa->name);
+                nsm_csv_text(c, fa->levels[l]);
+                write_proportion(c, series[i], n);
+                nsm_csv_end_row(c);
+            }
+        }
+    }
+}
+
+static void outcome_rows(nsm_csv *c, const nsm_model *m, const nsm_accum *a, int64_t *series)
+{
+    int64_t n = (int64_t)nsm_accum_runs(a);
+    for (int o = 0; o < m->n_outcomes; o++) {
+        nsm_accum_outcome_held_series(a, o, series);
+        for (int i = 0; i < m->n_reports; i++) {
+            write_date(c, m, i);
+            nsm_csv_text(c, m->outcomes[o].name);
+            nsm_csv_text(c, "holds");
+            write_proportion(c, series[i], n);
+            nsm_csv_end_row(c);
+        }
+        nsm_accum_outcome_first_series(a, o, series);
+        int64_t cum = 0;
+        for (int i = 0; i < m->n_reports; i++) {
+            cum += series[i];
+            write_date(c, m, i);
+            nsm_csv_text(c, m->outcomes[o].name);
+            nsm_csv_text(c, "occurred_by");
+            write_proportion(c, cum, n);
+            nsm_csv_end_row(c);
+        }
+    }
+}
+
+static void first_rows(nsm_csv *c, const nsm_model *m, const nsm_accum *a, int64_t *series)
+{
+    int64_t n = (int64_t)nsm_accum_runs(a);
+    for (int o = 0; o < m->n_outcomes; o++) {
+        nsm_accum_outcome_first_series(a, o, series);
+        int64_t cum = 0;
+        for (int i = 0; i <= m->n_reports; i++) {
+            cum += series[i];
+            nsm_csv_text(c, m->outcomes[o].name);
+            if (i < m->n_reports) {
+                write_date(c, m, i);
+            } else {
+                nsm_csv_na(c);
+                nsm_csv_na(c);
+            }
+            nsm_csv_text(c, i < m->n_reports ? "by_date" : "never");
+            nsm_csv_real(c, n ? (double)series[i] / (double)n : 0.0, 6);
+            nsm_csv_real(c, n ? (double)cum / (double)n : 0.0, 6);
+            nsm_csv_end_row(c);
+        }
+    }
+}
+
+static void count_row(nsm_csv *c, const nsm_model *m, int i, const char *event, const char *window,
+                      const int64_t *hist, int64_t n_values)
+{
+    nsm_count_summary s = nsm_count_summarize(hist, n_values);
+    write_date(c, m, i);
+    nsm_csv_text(c, event);
+    nsm_csv_text(c, window);
+    nsm_csv_real(c, s.mean, 6);
+    nsm_csv_real(c, s.sd, 6);
+    nsm_csv_real(c, s.mean_se, 4);
+    nsm_csv_int(c, s.q05);
+    nsm_csv_int(c, s.q25);
+    nsm_csv_int(c, s.q50);
+    nsm_csv_int(c, s.q75);
+    nsm_csv_int(c, s.q95);
+    nsm_csv_real(c, s.p_positive, 6);
+    nsm_csv_end_row(c);
+}
+
+static nsm_status event_rows(nsm_csv *c, const nsm_model *m, const nsm_accum *a, nsm_diag *diag)
+{
+    for (int e = 0; e < m->n_events; e++) {
+        int64_t n_values, *hist = malloc(((size_t)nsm_accum_event_max_count(a, e) + 1) * sizeof *hist);
+        if (!hist)
+            return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory writing event counts");
+        for (int i = 1; i < m->n_reports; i++) {
+            nsm_accum_event_period_hist(a, e, i, hist, &n_values);
+            count_row(c, m, i, m->events[e].name, "period", hist, n_values);
+        }
+        for (int i = 1; i < m->n_reports; i++) {
+            nsm_accum_event_cumulative_hists(a, e, i, hist, &n_values);
+            count_row(c, m, i, m->events[e].name, "cumulative", hist, n_values);
+        }
+        free(hist);
+    }
+    return NSM_OK;
+}
+
+static void manifest_rows(nsm_csv *c, const nsm_manifest *mf)
+{
+    for (int k = 0; k < mf->n; k++) {
+        nsm_csv_text(c, mf->entries[k].key);
+        nsm_csv_text(c, mf->entries[k].value);
+        nsm_csv_end_row(c);
+    }
+}
+
+typedef enum { T_STATES, T_OUTCOMES, T_FIRST, T_EVENTS, T_MANIFEST } table_kind;
+
+static const char *const H_STATES[] = {"date", "t_years", "factor", "level", "probability",
+                                       "std_error", "ci_low", "ci_high", NULL};
+static const char *const H_OUTCOMES[] = {"date", "t_years", "outcome", "measure", "probability",
+                                         "std_error", "ci_low", "ci_high", NULL};
+static const char *const H_FIRST[] = {"outcome", "date", "t_years", "when", "probability",
+                                      "cumulative_probability", NULL};
+static const char *const H_EVENTS[] = {"date", "t_years", "event", "window", "mean", "sd",
+                                       "mean_std_error", "q05", "q25", "q50", "q75", "q95",
+                                       "p_at_least_one", NULL};
+static const char *const H_MANIFEST[] = {"key", "value", NULL};
+
+static nsm_status write_table(const char *dir, const char *name, table_kind kind,
+                              const nsm_model *m, const nsm_accum *a, const nsm_manifest *mf,
+                              const nsm_write_options *opt, nsm_diag *diag)
+{
+    static const char *const *headers[] = {H_STATES, H_OUTCOMES, H_FIRST, H_EVENTS, H_MANIFEST};
+    char *path = nsm_path_join(dir, name);
+    int64_t *series = malloc(((size_t)m->n_reports + 1) * sizeof *series);
+    nsm_csv c = {0};
+    nsm_status st = NSM_ERR_NOMEM;
+    if (!path || !series) {
+        nsm_diag_error(diag, st, "out of memory");
+        goto out;
+    }
+    if ((st = nsm_csv_open(&c, path, opt->bom, diag)) != NSM_OK)
+        goto out;
+    nsm_csv_header(&c, headers[kind]);
+    switch (kind) {
+    case T_STATES: state_rows(&c, m, a, series); break;
+    case T_OUTCOMES: outcome_rows(&c, m, a, series); break;
+    case T_FIRST: first_rows(&c, m, a, series); break;
+    case T_EVENTS: st = event_rows(&c, m, a, diag); break;
+    case T_MANIFEST: manifest_rows(&c, mf); break;
+    }
+    nsm_status cst = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);
+    if (st == NSM_OK)
+        st = cst;
+out:
+    free(series);
+    free(path);
+    return st;
+}
+
+nsm_status nsm_results_write(const char *dir, const nsm_model *m, const nsm_accum *acc,
+                             const nsm_manifest *mf, const nsm_write_options *opt, nsm_diag *diag)
+{
+    static const struct {
+        const char *name;
+        table_kind kind;
+    } tables[] = {{"state_probabilities.csv", T_STATES}, {"outcomes.csv", T_OUTCOMES},
+                  {"first_occurrence.csv", T_FIRST},     {"event_counts.csv", T_EVENTS},
+                  {"manifest.csv", T_MANIFEST}};
+    for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++) {
+        nsm_status st = write_table(dir, tables[k].name, tables[k].kind, m, acc, mf, opt, diag);
+        if (st != NSM_OK)
+            return st;
+    }
+    return NSM_OK;
+}

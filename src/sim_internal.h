@@ -1,0 +1,77 @@
+/*
+** sim_internal.h: the simulator's workspace, shared by engine.c (the clocks and the main loop),
+** actions.c (changes of state, effects, counted events) and pending.c (the queue of scheduled
+** effects). Private to the library.
+*/
+#ifndef NEASIM_SIM_INTERNAL_H
+#define NEASIM_SIM_INTERNAL_H
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+#include "neasim/engine.h"
+
+/* A scheduled action: due at t; seq breaks ties in the order of scheduling (first in, first out). */
+typedef struct {
+    double t;
+    uint64_t seq;
+    int effect;          /* the effect that scheduled it: its stream serves a draw action */
+} nsm_pending_item;
+
+/* A binary min-heap on (t, seq). */
+typedef struct {
+    nsm_pending_item *items;
+    int n, cap;
+    uint64_t next_seq;
+} nsm_pending;
+
+int nsm_pending_init(nsm_pending *q);
+void nsm_pending_release(nsm_pending *q);
+void nsm_pending_clear(nsm_pending *q);
+int nsm_pending_push(nsm_pending *q, double t, int effect);
+nsm_pending_item nsm_pending_pop(nsm_pending *q);
+
+struct nsm_sim {
+    const nsm_model *m;
+    int n_proc;
+    /* clocks of the hazard processes (transitions, then counted events) */
+    double *rate, *T, *P, *mult;
+    gsl_rng **proc_rng, **gamma_rng, **cal_rng, **eff_rng, **init_rng;
+    /* state */
+    double t;
+    int *level;          /* current level of each factor */
+    int *seg_start;      /* report index where the factor's current stay began */
+    int month;           /* calendar month now, 1-12 */
+    int next_month;      /* next index into model->month_start_t */
+    int next_occ;        /* next calendar occurrence */
+    double *gamma;       /* gamma multipliers of counted events */
+    int *redraw_k;       /* month index of each event's next gamma redraw, -1 for none */
+    nsm_pending pending;
+    int changes_now;     /* changes at the current instant (effect-loop guard) */
+    int failed;          /* set when the guard trips or a histogram cannot grow */
+    int fail_factor;     /* the factor that tripped the guard */
+    /* counted events: the open period and the cumulative count with the start of its stay */
+    int *ev_period;
+    int64_t *ev_period_count, *ev_cum;
+    int *ev_cum_start;
+    /* outcomes */
+    unsigned char *out_now, *out_ever;
+    int *held_start;
+    /* effects indexed by trigger: factors 0..F-1, then events F..F+E-1 */
+    int *eff_start, *eff_list;
+    uint64_t events;     /* firings, calendar occurrences and effects executed */
+    uint64_t draws;      /* random variates drawn (benchmarks compare with a bare loop) */
+    nsm_observer observer;
+    void *observer_ctx;
+};
+
+int nsm_report_index(const nsm_model *m, double t);
+int nsm_draw_categorical(gsl_rng *r, const double *p, int n);
+void nsm_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *acc);
+void nsm_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc);
+void nsm_event_occurs(nsm_sim *s, int e, nsm_accum *acc);
+void nsm_settle(nsm_sim *s, nsm_accum *acc);
+void nsm_events_finish(nsm_sim *s, nsm_accum *acc);
+nsm_status nsm_sim_failure(const nsm_sim *s, uint64_t rep, nsm_diag *diag);
+
+#endif

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# CLI cases: exit codes and messages of `neasim` for good and bad input, end-to-end runs of every
+# shipped scenario, byte-identical results across thread counts, and the guarantee that a failed
+# run leaves the results folder untouched.
+# Usage: tests/cli.sh PATH/TO/neasim   (from the project root)
+set -u
+NEASIM=$(realpath "${1:-build/neasim}")
+work=$(mktemp -d /tmp/nsm-cli-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+pass=0
+fail=0
+
+# expect NAME EXIT PATTERN -- ARGS...: run neasim ARGS, check the exit code and that stdout+stderr
+# match the extended regular expression PATTERN (empty: no check).
+expect() {
+    local name=$1 code=$2 pattern=$3
+    shift 4
+    local out rc
+    out=$("$NEASIM" "$@" 2>&1)
+    rc=$?
+    if [ "$rc" -ne "$code" ]; then
+        echo "FAIL $name: exit $rc, expected $code"; echo "$out" | head -5 | sed 's/^/    /'
+        fail=$((fail + 1)); return
+    fi
+    if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" <<<"$out"; then
+        echo "FAIL $name: output does not match /$pattern/"; echo "$out" | head -5 | sed 's/^/    /'
+        fail=$((fail + 1)); return
+    fi
+    pass=$((pass + 1))
+}
+
+# bad NAME TABLE LINE_EDIT PATTERN: copy the two-state model, apply a sed edit to TABLE (or write
+# it with 'write:CONTENT'), and expect exit 65 with PATTERN.
+bad() {
+    local name=$1 table=$2 edit=$3 pattern=$4 dir="$work/bad-$1"
+    rm -rf "$dir"; cp -r tests/models/two_state "$dir"
+    case "$edit" in
+        write:*) printf '%b' "${edit#write:}" > "$dir/$table" ;;
+        delete) rm -f "$dir/$table" ;;
+        *) sed -i "$edit" "$dir/$table" ;;
+    esac
+    expect "bad input: $name" 65 "$pattern" -- check "$dir"
+    # a failed run must not touch an existing results folder
+    "$NEASIM" run tests/models/two_state --runs 10 --quiet --out "$work/keep" >/dev/null 2>&1
+    local before; before=$(cat "$work/keep"/*.csv | md5sum)
+    "$NEASIM" run "$dir" --runs 10 --quiet --out "$work/keep" >/dev/null 2>&1
+    if [ "$(cat "$work/keep"/*.csv | md5sum)" != "$before" ]; then
+        echo "FAIL $name: a failed run changed the results folder"; fail=$((fail + 1))
+    fi
+}
+
+# --- usage and help
+expect "no arguments" 64 "Usage: neasim" --
+expect "help" 0 "Commands:" -- --help
+expect "version" 0 "^neasim [0-9]" -- --version
+expect "run help" 0 "Usage: neasim run" -- run --help
+expect "run version" 0 "^neasim [0-9]" -- run --version
+expect "check help" 0 "Usage: neasim check" -- check --help
+expect "check version" 0 "^neasim [0-9]" -- check --version
+expect "unknown command" 64 "unknown command 'frobnicate'" -- frobnicate
+expect "unknown option" 64 "unknown option '--fast'" -- run tests/models/two_state --fast
+expect "bad runs" 64 "--runs expects a whole number" -- run tests/models/two_state --runs 12x
+expect "zero runs" 64 "--runs expects a whole number" -- run tests/models/two_state --runs 0
+expect "negative seed" 64 "--seed expects a whole number" -- run tests/models/two_state --seed -1
+expect "missing value" 64 "needs a value" -- run tests/models/two_state --runs
+expect "no scenario" 64 "which scenario" -- run
+expect "missing folder" 66 "no-such-folder" -- check "$work/no-such-folder"
+
+# --- bad input: each gets file:line:column and exit 65, and leaves results alone
+bad unknown_level transitions.csv 's/^f,a,b,2/f,a,bb,2/' "transitions.csv:2:[0-9]+: error: .*'bb'"
+bad unknown_factor transitions.csv 's/^f,a,b,2/g,a,b,2/' "transitions.csv:2:1: error: .*'g'"
+bad duplicate_level factors.csv 's/^f,b,0,test/f,a,0,test/' "factors.csv:3:3: error: level .a. of factor .f. is defined twice"
+bad missing_column transitions.csv 's/,unit,source/,source/' "transitions.csv:1:[0-9]+: error: .*unit"
+bad extra_column factors.csv 's/^factor,level,initial,source/factor,level,initial,source,colour/' "factors.csv:1:[0-9]+: error: .*colour"
+bad misspelt_column factors.csv 's/^factor,level,initial/factor,level,inital/' "factors.csv:1:[0-9]+: error: .*did you mean 'initial'"
+bad probability_above_one factors.csv 's/^f,a,1,test/f,a,1.5,test/' "factors.csv:2:[0-9]+: error: "
+bad initial_not_summing factors.csv 's/^f,b,0,test/f,b,0.2,test/' "factors.csv:[23]:[0-9]+: error: .*sum"
+bad negative_rate transitions.csv 's/^f,a,b,2/f,a,b,-2/' "transitions.csv:2:[0-9]+: error: .*-2"
+bad nonfinite_rate transitions.csv 's/^f,a,b,2/f,a,b,inf/' "transitions.csv:2:[0-9]+: error: "
+bad not_a_number transitions.csv 's/^f,a,b,2/f,a,b,"1,5"/' "transitions.csv:2:[0-9]+: error: .*1,5"
+bad bad_unit transitions.csv 's/rate_per_year,test: lambda/per_year,test: lambda/' "transitions.csv:2:[0-9]+: error: .*per_year"
+bad bad_date scenario.csv 's/2025-01-01/2025-02-30/' "scenario.csv:4:[0-9]+: error: .*2025-02-30"
+bad slash_date scenario.csv 's/2025-01-01/1\/1\/2025/' "scenario.csv:4:[0-9]+: error: .*1/1/2025"
+bad unterminated_quote factors.csv 's/^f,b,0,test/f,b,0,"test/' "factors.csv:3:[0-9]+: error: .*quote"
+bad empty_file factors.csv 'write:' "factors.csv.*empty"
+bad binary_file factors.csv 'write:\x00\x01\x02binary' "factors.csv.*(binary|UTF-8|NUL)"
+bad missing_table factors.csv delete "factors.csv"
+bad calendar_outside_horizon calendar.csv 'write:name,date,repeat_years,until,action,source\nlate,2031-01-01,,,f=b,test\n' "calendar.csv:2:[0-9]+: error: .*2031-01-01"
+bad unknown_level_hint outcomes.csv 's/f=b/f=bee/' "outcomes.csv:2:[0-9]+: error: .*'bee'"
+
+# --- a runtime error: exit 70, nothing written
+expect "effect loop" 70 "loop of zero-delay effects" -- run tests/models/loop --runs 100 --quiet --out "$work/loop"
+[ ! -e "$work/loop" ] && pass=$((pass + 1)) || { echo "FAIL effect loop wrote $work/loop"; fail=$((fail + 1)); }
+
+# --- refusing to replace a folder neasim did not write
+mkdir -p "$work/precious"; echo keep > "$work/precious/notes.txt"
+expect "foreign folder" 73 "not a neasim results folder" -- run tests/models/two_state --runs 10 --out "$work/precious"
+[ "$(cat "$work/precious/notes.txt")" = keep ] && pass=$((pass + 1)) || { echo "FAIL foreign folder touched"; fail=$((fail + 1)); }
+
+# --- every shipped scenario checks and runs; results are byte-identical across thread counts
+for s in scenarios/*/; do
+    s=${s%/}
+    [ -f "$s/scenario.csv" ] || continue
+    name=$(basename "$s")
+    expect "check $name" 0 "valid scenario" -- check "$s"
+    for t in 1 2 4; do
+        expect "run $name ($t threads)" 0 "" -- run "$s" --runs 2000 --seed 7 --threads "$t" --quiet --out "$work/$name-$t"
+    done
+    for t in 2 4; do
+        for f in state_probabilities outcomes first_occurrence event_counts; do
+            if cmp -s "$work/$name-1/$f.csv" "$work/$name-$t/$f.csv"; then pass=$((pass + 1)); else
+                echo "FAIL $name: $f.csv differs between 1 and $t threads"; fail=$((fail + 1)); fi
+        done
+    done
+    grep -q '^generator,philox4x32-10' "$work/$name-1/manifest.csv" && pass=$((pass + 1)) || { echo "FAIL $name: manifest lacks the generator"; fail=$((fail + 1)); }
+done
+
+# --- the byte-order mark option, and a rerun that replaces its own folder
+expect "bom run" 0 "" -- run tests/models/two_state --runs 100 --bom --quiet --out "$work/bom"
+[ "$(head -c 3 "$work/bom/state_probabilities.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ] && pass=$((pass + 1)) || { echo "FAIL bom missing"; fail=$((fail + 1)); }
+expect "rerun replaces" 0 "" -- run tests/models/two_state --runs 100 --quiet --out "$work/bom"
+[ "$(head -c 4 "$work/bom/state_probabilities.csv")" = "date" ] && pass=$((pass + 1)) || { echo "FAIL rerun did not replace"; fail=$((fail + 1)); }
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

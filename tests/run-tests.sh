@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Run every test program and the CLI cases; print one closing line "N passed, N failed".
+# Usage: tests/run-tests.sh BUILD_DIR   (from the project root)
+set -u
+build=${1:-build}
+passed=0
+failed=0
+failures=()
+for t in "$build"/tests/test_*; do
+    [ -x "$t" ] || continue
+    echo "== $t"
+    if "$t"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$t"); fi
+done
+echo "== tests/cli.sh"
+if bash tests/cli.sh "$build/neasim"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("tests/cli.sh"); fi
+echo
+[ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,866 @@
+/*
+** test_scenario.c: the scenario reader (scenario.h) and the model's stream numbers (model.h).
+** The layers under the reader (table.h, status.h) are tested in test_table.c.
+**
+** tests/fixtures/valid is a small scenario that uses every table; the first tests check the model
+** it compiles to. Then one case per error of the format: each is a copy of the valid scenario
+** (in a mkdtemp folder) with one edit, and must fail with an exact `file:line:column` and a key
+** phrase. Run from the repository root (or define NSM_FIXTURES).
+*/
+#include "nsm_test.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "neasim/scenario.h"
+
+#ifndef NSM_FIXTURES
+#define NSM_FIXTURES "tests/fixtures"
+#endif
+#define VALID NSM_FIXTURES "/valid"
+#define VALID_CHECKSUM "e565c4c4738cbb0ae24ff0798dd3dbc8e5700054ba578b56eb86201d5c89fd3d"
+
+/* ---- helpers: scenario folders in temporary directories ---- */
+
+static char *join(const char *dir, const char *file)
+{
+    char *p = NULL;
+    assert_true(asprintf(&p, "%s/%s", dir, file) > 0);
+    return p;
+}
+
+static char *slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = malloc(1 << 16);
+    assert_non_null(buf);
+    *size = fread(buf, 1, (1 << 16) - 1, f);
+    buf[*size] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void spit(const char *path, const char *text, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, size, f), size);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void spit_in(const char *dir, const char *file, const char *text)
+{
+    char *p = join(dir, file);
+    spit(p, text, strlen(text));
+    free(p);
+}
+
+/* A new temporary folder holding a copy of the valid scenario. */
+static char *copy_valid(void)
+{
+    char *dir = strdup("/tmp/nsm_scenario_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    DIR *dp = opendir(VALID);
+    assert_non_null(dp);
+    for (struct dirent *e; (e = readdir(dp)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t n;
+        char *from = join(VALID, e->d_name), *to = join(dir, e->d_name);
+        char *text = slurp(from, &n);
+        spit(to, text, n);
+        free(text);
+        free(from);
+        free(to);
+    }
+    closedir(dp);
+    return dir;
+}
+
+static void remove_dir(char *dir)
+{
+    DIR *dp = opendir(dir);
+    assert_non_null(dp);
+    for (struct dirent *e; (e = readdir(dp)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *p = join(dir, e->d_name);
+        if (unlink(p) != 0)
+            rmdir(p);
+        free(p);
+    }
+    closedir(dp);
+    rmdir(dir);
+    free(dir);
+}
+
+/* In dir/file, replace the first `find` by `repl`; find NULL: the whole file; repl NULL too:
+** delete the file. */
+static void edit(const char *dir, const char *file, const char *find, const char *repl)
+{
+    char *path = join(dir, file);
+    if (!find && !repl) {
+        assert_int_equal(unlink(path), 0);
+    } else if (!find) {
+        spit(path, repl, strlen(repl));
+    } else {
+        size_t n;
+        char *text = slurp(path, &n), *at = strstr(text, find);
+        if (!at)
+            print_error("'%s' not found in %s\n", find, file);
+        assert_non_null(at);
+        char *out = NULL;
+        assert_true(asprintf(&out, "%.*s%s%s", (int)(at - text), text, repl,
+                             at + strlen(find)) >= 0);
+        spit(path, out, strlen(out));
+        free(out);
+        free(text);
+    }
+    free(path);
+}
+
+/* Read a scenario that must be valid. */
+static nsm_model *read_ok(const char *dir, nsm_diag *d)
+{
+    nsm_model *m = NULL;
+    nsm_diag_init(d);
+    nsm_status s = nsm_scenario_read(dir, &m, d);
+    if (s != NSM_OK)
+        print_error("unexpected error: %s\n", d->error ? d->error : "(none)");
+    assert_int_equal(s, NSM_OK);
+    assert_non_null(m);
+    return m;
+}
+
+/* The message must start with `prefix` and contain `phrase`. */
+static void expect_message(const char *msg, const char *prefix, const char *phrase)
+{
+    assert_non_null(msg);
+    if (strncmp(msg, prefix, strlen(prefix)) != 0 || !strstr(msg, phrase)) {
+        print_error("expected: %s...%s\n     got: %s\n", prefix, phrase, msg);
+        fail();
+    }
+}
+
+/* Reading dir must fail with status s, at dir/where, with phrase in the message. */
+static void expect_failure(const char *dir, nsm_status s, const char *where, const char *phrase)
+{
+    nsm_model sentinel, *m = &sentinel; /* must be set to NULL */
+    nsm_diag d;
+    nsm_diag_init(&d);
+    nsm_status got = nsm_scenario_read(dir, &m, &d);
+    char *prefix = NULL;
+    assert_true(asprintf(&prefix, "%s%s%s", dir, where[0] == ':' ? "" : "/", where) >= 0);
+    if (got != s)
+        print_error("status %d, message: %s\n", got, d.error ? d.error : "(none)");
+    assert_int_equal(got, s);
+    assert_null(m);
+    expect_message(d.error, prefix, phrase);
+    if (getenv("NSM_SHOW_ERRORS"))
+        fprintf(stderr, "%s\n\n", d.error);
+    free(prefix);
+    nsm_diag_release(&d);
+}
+
+/* ---- the valid scenario ---- */
+
+static void test_valid_metadata(void **state)
+{
+    (void)state;
+    nsm_diag d;
+    nsm_model *m = read_ok(VALID, &d);
+    assert_string_equal(m->name, "valid_test");
+    assert_string_equal(m->title, "A small scenario, exercising every table");
+    assert_string_equal(m->description, "The fixture of tests/test_scenario.c");
+    assert_int_equal(m->start_year, 2025);
+    assert_int_equal(m->start_month, 1);
+    assert_int_equal(m->start_day, 31);
+    assert_int_equal(m->horizon_months, 24);
+    assert_int_equal(m->report_interval_months, 1);
+    assert_true(fabs(m->t_end - 730 / 365.25) < 1e-12);
+    assert_string_equal(m->checksum, VALID_CHECKSUM);
+    assert_null(d.error);
+    assert_null(d.warnings);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+}
+
+static void test_valid_report_dates(void **state)
+{
+    (void)state;
+    nsm_diag d;
+    nsm_model *m = read_ok(VALID, &d);
+    static const char *want[] = {"2025-01-31", "2025-02-28", "2025-03-31", "2025-04-30",
+                                 "2025-05-31", "2025-06-30"};
+    assert_int_equal(m->n_reports, 25);
+    for (int i = 0; i < 6; i++)
+        assert_string_equal(m->report_date[i], want[i]);
+    assert_string_equal(m->report_date[13], "2026-02-28");
+    assert_string_equal(m->report_date[24], "2027-01-31");
+    assert_true(m->report_t[0] == 0);
+    assert_true(fabs(m->report_t[1] - 28 / 365.25) < 1e-12);
+    assert_true(fabs(m->report_t[2] - 59 / 365.25) < 1e-12);
+    assert_true(m->report_t[24] == m->t_end);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+}
+
+static void test_valid_month_starts(void **state)
+{
+    (void)state;
+    nsm_diag d;
+    nsm_model *m = read_ok(VALID, &d);
+    assert_int_equal(m->month_of_start, 1);
+    assert_int_equal(m->n_month_starts, 24); /* 2025-02-01 .. 2027-01-01 */
+    assert_int_equal(m->month_start_month[0], 2);
+    assert_true(fabs(m->month_start_t[0] - 1 / 365.25) < 1e-12);
+    assert_int_equal(m->month_start_month[11], 1);
+    assert_true(fabs(m->month_start_t[11] - 335 / 365.25) < 1e-12); /* 2026-01-01 */
+    assert_int_equal(m->month_start_month[23], 1);
+    assert_true(m->month_start_t[23] < m->t_end);
+    assert_true(fabs(m->month_t[1] - 28 / 365.25) < 1e-12);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+}
+
+static void test_valid_factors(void **state)
+{
+    (void)state;
+    nsm_diag d;
+    nsm_model *m = read_ok(VALID, &d);
+    assert_int_equal(m->n_factors, 2);
+    assert_int_equal(m->n_levels_total, 6);
+    const nsm_factor *war = &m->factors[0], *regime = &m->factors[1];
+    assert_string_equal(war->name, "war");
+    assert_string_equal(war->description, "State of conflict");
+    assert_int_equal(war->n_levels, 3);
+    assert_string_equal(war->levels[2], "conflict");
+    assert_true(war->initial[0] == 0.7 && war->initial[1] == 0.3 && war->initial[2] == 0);
+    assert_int_equal(regime->first_level, 3);
+    assert_string_equal(regime->levels[0], "a");
+    assert_int_equal(war->stream, nsm_stream_id("init", "war"));
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+}
+
+/* Wildcards expanded in row order, explicit rows first; all units become rates per year. */
+static void test_valid_transitions(void **state)
+{
+    (void)state;
+    nsm_diag d;
+    nsm_model *m = read_ok(VALID, &d);
+    static const int want[6][4] = {{0, 0, 1, 2}, {0, 0, 2, 3}, {0, 1, 2, 4},
+                                   {0, 1, 0, 5}, {0, 2, 0, 5}, {1, 0, 1, 6}};
+    static const double rate[6] = {0, 0.5, 0.25, 0.5, 0.5, 0.1};
+    assert_int_equal(m->n_transitions, 6);
+    for (int i = 0; i < 6; i++) {
+        const nsm_transition *t = &m->transitions[i];
+        assert_int_equal(t->factor, want[i][0]);
+        assert_int_equal(t->from, want[i][1]);
+        assert_int_equal(t->to, want[i][2]);
+        assert_int_equal(t->source_line, want[i][3]);
+        if (i > 0)
+            assert_true(fabs(t->rate - rate[i]) < 1e-15);
+    }
+    assert_true(fabs(m->transitions[0].rate - -log1p(-0.2)) < 1e-15);
+    assert_int_equal(m->transitions[1].stream, nsm_stream_id("transition", "war:peace>conflict"));
+    assert_int_equal(m->transitions[4].stream, nsm_stream_id("transition", "war:conflict>peace"));
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+}
+
+static void test_valid_events_and_modifiers(void **state)
+{
+    (void)state;
+    nsm_diag d;
+    nsm_model *m = read_ok(VALID, &d);
+    assert_int_equal(m->n_events, 2);
+    assert_string_equal(m->events[0].name, "launches");
+    assert_true(m->events[0].rate == 12 && m->events[0].dispersion == 2);
+    assert_int_equal(m->events[0].redraw_months, 6);
+    assert_true(m->events[1].dispersion == 0);
+    assert_int_equal(m->events[1].redraw_months, 12);
+    assert_int_equal(m->events[1].gamma_stream, nsm_stream_id("gamma", "tests"));
+    /* war:*>conflict matches transitions 1 and 2; launches is process 6 */
+    assert_int_equal(m->n_modifiers, 3);
+    assert_int_equal(m->modifiers[0].process, 1);
+    assert_int_equal(m->modifiers[1].process, 2);
+    assert_int_equal(m->modifiers[0].row, 1);
+    assert_int_equal(m->modifiers[1].row, 1);
+    assert_int_equal(m->modifiers[1].cond.n_clauses, 1);
+    assert_int_equal(m->modifiers[1].cond.clauses[0].factor, 1);
+    assert_int_equal(m->modifiers[1].cond.clauses[0].mask, 6); /* regime != a: b|c */
+    const nsm_modifier *mod = &m->modifiers[2];
+    assert_int_equal(mod->process, 6);
+    assert_int_equal(mod->row, 2);
+    assert_true(mod->multiplier == 1.5);
+    assert_int_equal(mod->cond.n_clauses, 2);
+    assert_int_equal(mod->cond.clauses[0].mask, 6); /* tension|conflict */
+    assert_int_equal(mod->cond.clauses[1].mask, 1);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+}
+
+static void test_valid_seasonality(void **state)
+{
+    (void)state;
+    nsm_diag d;
+    nsm_model *m = read_ok(VALID, &d);
+    assert_non_null(m->seasonality);
+    const double *s = m->seasonality;
+    assert_true(s[6 * 12 + 6] == 2 && s[6 * 12 + 7] == 0 && s[6 * 12 + 5] == 1);
+    assert_true(s[0 * 12 + 6] == 1.5 && s[1 * 12 + 6] == 1.5 && s[2 * 12 + 6] == 1);
+    assert_true(s[7 * 12 + 6] == 1);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+}
+
+static void test_valid_draws(void **state)
+{
+    (void)state;
+    nsm_diag d;
+    nsm_model *m = read_ok(VALID, &d);
+    static const double want[9] = {0.5, 0.3, 0.2, 0.5, 0.3, 0.2, 0, 0, 1};
+    assert_int_equal(m->n_draws, 1);
+    assert_string_equal(m->draws[0].name, "election");
+    assert_int_equal(m->draws[0].factor, 1);
+    for (int i = 0; i < 9; i++)
+        assert_true(m->draws[0].prob[i] == want[i]);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+}
+
+static double years(int days)
+{
+    return days / 365.25;
+}
+
+/* Sorted by (t, row); 29 February falls on 28 February; occurrences before the start and after
+** `until` are skipped. */
+static void test_valid_calendar(void **state)
+{
+    (void)state;
+    nsm_diag d;
+    nsm_model *m = read_ok(VALID, &d);
+    static const int row[6] = {3, 1, 4, 2, 3, 1};
+    const double t[6] = {years(28), years(277), years(277), years(393), years(393), years(642)};
+    assert_int_equal(m->n_calendar_names, 4);
+    assert_string_equal(m->calendar_names[2], "leap");
+    assert_int_equal(m->calendar_stream[0], nsm_stream_id("calendar", "vote"));
+    assert_int_equal(m->n_occurrences, 6);
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(m->occurrences[i].row, row[i]);
+        assert_int_equal(m->occurrences[i].entry, row[i] - 1);
+        assert_true(fabs(m->occurrences[i].t - t[i]) < 1e-12);
+    }
+    assert_int_equal(m->occurrences[1].action.kind, NSM_ACT_DRAW);
+    assert_int_equal(m->occurrences[1].action.draw, 0);
+    assert_int_equal(m->occurrences[1].action.factor, 1);
+    assert_int_equal(m->occurrences[0].action.kind, NSM_ACT_SET);
+    assert_int_equal(m->occurrences[0].action.factor, 1);
+    assert_int_equal(m->occurrences[0].action.level, 1);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+}
+
+static void test_valid_effects_and_outcomes(void **state)
+{
+    (void)state;
+    nsm_diag d;
+    nsm_model *m = read_ok(VALID, &d);
+    assert_int_equal(m->n_effects, 3);
+    const nsm_effect *e = m->effects;
+    assert_int_equal(e[0].trigger_event, -1);
+    assert_int_equal(e[0].trigger_factor, 0);
+    assert_int_equal(e[0].from_mask, 7);
+    assert_int_equal(e[0].to_mask, 4);
+    assert_true(e[0].probability == 0.5);
+    assert_true(fabs(e[0].delay_years - 30 / 365.25) < 1e-15);
+    assert_int_equal(e[0].delay_kind, NSM_DELAY_UNIFORM);
+    assert_int_equal(e[0].action.kind, NSM_ACT_DRAW);
+    assert_int_equal(e[1].trigger_event, 1);
+    assert_true(e[1].delay_years == 0);
+    assert_int_equal(e[1].delay_kind, NSM_DELAY_FIXED);
+    assert_int_equal(e[1].action.level, 1);
+    assert_int_equal(e[2].row, 3);
+    assert_int_equal(e[2].from_mask, 1);
+    assert_int_equal(e[2].to_mask, 2);
+    assert_true(e[2].delay_years == 1);
+    assert_int_equal(e[2].delay_kind, NSM_DELAY_EXPONENTIAL);
+    assert_int_equal(e[2].stream, nsm_stream_id("effect", "3"));
+    assert_int_equal(m->n_outcomes, 2);
+    assert_string_equal(m->outcomes[0].name, "at_war");
+    assert_string_equal(m->outcomes[0].description, "In conflict");
+    assert_int_equal(m->outcomes[0].cond.clauses[0].mask, 4);
+    assert_null(m->outcomes[1].description);
+    assert_int_equal(m->outcomes[1].cond.clauses[0].mask, 6);
+    assert_int_equal(m->outcomes[1].cond.clauses[1].mask, 2);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+}
+
+/* ---- variants that are still valid ---- */
+
+/* Byte-order mark, CRLF, columns in another order, quotes, spaces, blank and empty rows and
+** trailing empty cells give the same model. */
+static void test_spreadsheet_forms(void **state)
+{
+    (void)state;
+    char *dir = copy_valid();
+    edit(dir, "factors.csv", NULL,
+         "\xEF\xBB\xBFsource,level,factor,initial,description,,\r\n"
+         "judgment,peace,war,0.7,\"State of conflict\",,\r\n"
+         "judgment, tension ,war,0.3,,,\r\n"
+         "\r\n"
+         ",,,,,,\r\n"
+         "\"judgment, again\",\"conflict\",war,0,\"\",,\r\n"
+         "judgment,a,regime,1,Who governs,,\r\n"
+         "judgment,b,regime,0,,,\r\n"
+         "judgment,c,regime,0,,,");
+    nsm_diag d;
+    nsm_model *m = read_ok(dir, &d);
+    assert_int_equal(m->n_factors, 2);
+    assert_string_equal(m->factors[0].levels[1], "tension");
+    assert_string_equal(m->factors[0].description, "State of conflict");
+    assert_int_equal(m->n_transitions, 6);
+    assert_string_not_equal(m->checksum, VALID_CHECKSUM);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+    remove_dir(dir);
+}
+
+static void test_optional_columns_and_tables(void **state)
+{
+    (void)state;
+    char *dir = copy_valid();
+    edit(dir, "events.csv", NULL, "event,rate_per_year,source\nlaunches,12,x\ntests,0.5,x\n");
+    static const char *optional[] = {"modifiers.csv", "seasonality.csv", "calendar.csv",
+                                     "effects.csv", "outcomes.csv"};
+    for (int i = 0; i < 5; i++)
+        edit(dir, optional[i], NULL, NULL);
+    edit(dir, "draws.csv", NULL, NULL);
+    nsm_diag d;
+    nsm_model *m = read_ok(dir, &d);
+    assert_true(m->events[0].dispersion == 0);
+    assert_int_equal(m->events[0].redraw_months, 12);
+    assert_null(m->events[0].description);
+    assert_null(m->seasonality);
+    assert_int_equal(m->n_modifiers + m->n_draws + m->n_occurrences + m->n_effects, 0);
+    assert_int_equal(m->n_outcomes, 0);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+    remove_dir(dir);
+}
+
+static void test_report_interval(void **state)
+{
+    (void)state;
+    char *dir = copy_valid();
+    edit(dir, "scenario.csv", "report_interval_months,1", "report_interval_months,5");
+    edit(dir, "scenario.csv", "2025-01-31", "2024-02-29");
+    edit(dir, "calendar.csv", NULL, "name,date,action,source\nx,2024-03-01,war=peace,s\n");
+    nsm_diag d;
+    nsm_model *m = read_ok(dir, &d);
+    static const char *want[] = {"2024-02-29", "2024-07-29", "2024-12-29", "2025-05-29",
+                                 "2025-10-29", "2026-02-28"};
+    assert_int_equal(m->n_reports, 6);
+    for (int i = 0; i < 6; i++)
+        assert_string_equal(m->report_date[i], want[i]);
+    assert_int_equal(m->month_of_start, 2);
+    assert_int_equal(m->month_start_month[0], 3);
+    assert_true(fabs(m->month_start_t[0] - years(1)) < 1e-12);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+    remove_dir(dir);
+}
+
+static void test_warnings(void **state)
+{
+    (void)state;
+    char *dir = copy_valid();
+    edit(dir, "factors.csv", "war,tension,0.3,,judgment", "war,tension,0.3,,");
+    edit(dir, "scenario.csv", "horizon_years,2,fixture: two years cover two February ends",
+         "horizon_years,2,");
+    nsm_diag d;
+    nsm_model *m = read_ok(dir, &d);
+    char *want = NULL;
+    assert_true(asprintf(&want, "%s/scenario.csv:5:17: warning: empty source", dir) > 0);
+    expect_message(d.warnings, want, "where this row comes from");
+    free(want);
+    assert_true(asprintf(&want, "\n%s/factors.csv:3:18: warning: empty source", dir) > 0);
+    assert_non_null(strstr(d.warnings, want));
+    free(want);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+    remove_dir(dir);
+}
+
+static void test_checksum(void **state)
+{
+    (void)state;
+    char *dir = copy_valid();
+    nsm_diag d;
+    nsm_model *m = read_ok(dir, &d);
+    assert_string_equal(m->checksum, VALID_CHECKSUM); /* independent of the folder */
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+    edit(dir, "outcomes.csv", "In conflict", "In conflict.");
+    m = read_ok(dir, &d);
+    assert_int_equal(strlen(m->checksum), 64);
+    assert_string_not_equal(m->checksum, VALID_CHECKSUM);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+    remove_dir(dir);
+}
+
+/* ---- I/O errors ---- */
+
+static void test_missing_folder(void **state)
+{
+    (void)state;
+    nsm_model *m = NULL;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_scenario_read("/nonexistent/scenario", &m, &d), NSM_ERR_IO);
+    assert_null(m);
+    expect_message(d.error, "/nonexistent/scenario: error: cannot open the scenario folder",
+                   "No such file or directory");
+    nsm_diag_release(&d);
+    char *file = join(VALID, "factors.csv");
+    assert_int_equal(nsm_scenario_read(file, &m, &d), NSM_ERR_IO);
+    expect_message(d.error, file, "Not a directory");
+    free(file);
+    nsm_diag_release(&d);
+}
+
+static void test_unreadable_folder(void **state)
+{
+    (void)state;
+    if (geteuid() == 0)
+        skip(); /* root reads anything */
+    char *dir = copy_valid();
+    assert_int_equal(chmod(dir, 0), 0);
+    expect_failure(dir, NSM_ERR_IO, ": error: cannot open the scenario folder",
+                   "Permission denied");
+    assert_int_equal(chmod(dir, 0700), 0);
+    remove_dir(dir);
+}
+
+static void test_unreadable_table(void **state)
+{
+    (void)state;
+    char *dir = copy_valid();
+    char *path = join(dir, "draws.csv");
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(mkdir(path, 0700), 0);
+    expect_failure(dir, NSM_ERR_IO, "draws.csv: error: cannot read", "Is a directory");
+    free(path);
+    remove_dir(dir);
+}
+
+/* ---- generated bad files ---- */
+
+static void test_binary_file(void **state)
+{
+    (void)state;
+    char *dir = copy_valid();
+    char *path = join(dir, "events.csv");
+    spit(path, "event,rate_per_year\nab\0cd\n", 26);
+    expect_failure(dir, NSM_ERR_INPUT, "events.csv:2:3: error: not a text file", "NUL byte");
+    free(path);
+    remove_dir(dir);
+}
+
+/* 64 levels are fine, 65 are not. */
+static void test_too_many_levels(void **state)
+{
+    (void)state;
+    char *dir = copy_valid();
+    char *text = strdup("factor,level,initial,source\nwar,peace,1,x\nwar,tension,0,x\n"
+                        "war,conflict,0,x\nregime,a,1,x\nregime,b,0,x\nregime,c,0,x\n");
+    for (int i = 0; i < 61; i++) {
+        char *more = NULL;
+        assert_true(asprintf(&more, "%swar,l%d,0,x\n", text, i) > 0);
+        free(text);
+        text = more;
+    }
+    spit_in(dir, "factors.csv", text);
+    free(text);
+    nsm_diag d;
+    nsm_model *m = read_ok(dir, &d);
+    assert_int_equal(m->factors[0].n_levels, 64);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+    edit(dir, "factors.csv", "war,l60,0,x\n", "war,l60,0,x\nwar,l61,0,x\n");
+    expect_failure(dir, NSM_ERR_INPUT, "factors.csv:69:5: error: factor 'war' has more than 64 "
+                   "levels", "64");
+    remove_dir(dir);
+}
+
+/* ---- one edit, one error ---- */
+
+typedef struct {
+    const char *name;
+    const char *file;   /* the file to change */
+    const char *find;   /* the text to replace; NULL: the whole file */
+    const char *repl;   /* NULL (with find NULL): delete the file */
+    const char *where;  /* how the message starts, after "<dir>/" (after "<dir>" if ':') */
+    const char *phrase; /* somewhere in the message */
+} bad_case;
+
+static bad_case cases[] = {
+    /* files and CSV */
+    {"missing_table", "transitions.csv", NULL, NULL, "transitions.csv: error: missing required "
+     "table transitions.csv", "factor,from,to,value,unit,source"},
+    {"empty_file", "outcomes.csv", NULL, "", "outcomes.csv:1:1: error: file is empty",
+     "outcome,condition,description"},
+    {"invalid_utf8", "factors.csv", "Who governs", "Who gov\xE9rns",
+     "factors.csv:5:19: error: invalid UTF-8", "0xE9"},
+    {"unterminated_quote", "scenario.csv", "every table\",", "every table,",
+     "scenario.csv:3:7: error: unterminated quoted field", "never closed"},
+    {"quote_in_unquoted_field", "factors.csv", "State of conflict", "State \"of\" conflict",
+     "factors.csv:2:21: error: quote inside an unquoted field", "\"\""},
+    {"text_after_closing_quote", "scenario.csv", "every table\",", "every table\"x,",
+     "scenario.csv:3:49: error: text after the closing quote", "\"\""},
+    {"missing_column", "transitions.csv", "value,unit,source", "value,source",
+     "transitions.csv:1:1: error: missing column 'unit'", "factor,from,to,value,unit,source"},
+    {"unknown_column", "factors.csv", "description,source", "description,sorce",
+     "factors.csv:1:34: error: unknown column 'sorce'; did you mean 'source'?", "factors.csv"},
+    {"duplicate_column", "events.csv", "description,source", "rate_per_year,source",
+     "events.csv:1:46: error: column 'rate_per_year' appears twice", "twice"},
+    {"empty_column_name", "outcomes.csv", "outcome,condition", "outcome,,condition",
+     "outcomes.csv:1:9: error: empty column name", "outcome,condition,description"},
+    {"too_many_cells", "transitions.csv", "0.1,rate_per_year", "0,1,rate_per_year",
+     "transitions.csv:6:30: error: this row has 7 cells but the header has 6 columns",
+     "decimals use a point"},
+    {"too_few_cells", "outcomes.csv", "at_war,war=conflict,In conflict", "at_war,war=conflict",
+     "outcomes.csv:2:1: error: this row has 2 cells but the header has 3 columns", "header"},
+    /* scenario.csv */
+    {"unknown_key", "scenario.csv", "report_interval_months", "report_interval_month",
+     "scenario.csv:6:1: error: unknown key 'report_interval_month'; did you mean "
+     "'report_interval_months'?", "keys"},
+    {"duplicate_key", "scenario.csv", "description,The", "title,The",
+     "scenario.csv:7:1: error: key 'title' is given twice (first at line 3)", "twice"},
+    {"missing_key", "scenario.csv", "start_date,2025-01-31,\n", "",
+     "scenario.csv:1:1: error: missing key 'start_date'", "start_date"},
+    {"missing_title", "scenario.csv", "\"A small scenario, exercising every table\"", "\"\"",
+     "scenario.csv:3:7: error: missing title", "title"},
+    {"bad_date_day", "scenario.csv", "2025-01-31", "2025-02-30",
+     "scenario.csv:4:12: error: '2025-02-30' is not a date", "2025-02 has 28 days"},
+    {"horizon_zero", "scenario.csv", "horizon_years,2", "horizon_years,0",
+     "scenario.csv:5:15: error: horizon_years must be above 0", "at most 100"},
+    {"horizon_too_long", "scenario.csv", "horizon_years,2", "horizon_years,101",
+     "scenario.csv:5:15: error: horizon_years must be above 0", "101"},
+    {"interval_out_of_range", "scenario.csv", "report_interval_months,1",
+     "report_interval_months,0", "scenario.csv:6:24: error: report_interval_months must be "
+     "between 1 and 120, not 0", "120"},
+    {"bad_scenario_name", "scenario.csv", "name,valid_test", "name,Valid test",
+     "scenario.csv:2:6: error: 'Valid test' is not a valid scenario name", "snake_case"},
+    /* factors.csv */
+    {"bad_factor_name", "factors.csv", "regime,a,1", "Regime,a,1",
+     "factors.csv:5:1: error: 'Regime' is not a valid factor name", "snake_case"},
+    {"long_name", "outcomes.csv", "at_war,", "a123456789012345678901234567890123456789"
+     "012345678901234567890123,", "outcomes.csv:2:1: error: outcome name 'a1234", "longer than "
+     "63 characters"},
+    {"duplicate_level", "factors.csv", "war,conflict,0", "war,tension,0",
+     "factors.csv:4:5: error: level 'tension' of factor 'war' is defined twice (first at line 3)",
+     "twice"},
+    {"initial_above_one", "factors.csv", "war,peace,0.7", "war,peace,1.7",
+     "factors.csv:2:11: error: initial '1.7' is not a probability", "between 0 and 1"},
+    {"initial_sum", "factors.csv", "war,tension,0.3", "war,tension,0.4",
+     "factors.csv:2:11: error: the initial probabilities of factor 'war' sum to 1.1, not 1",
+     "sum"},
+    {"number_na", "factors.csv", "regime,b,0,", "regime,b,NA,",
+     "factors.csv:6:10: error: 'NA' is not a number", "initial"},
+    {"no_factors", "factors.csv", NULL, "factor,level,initial,description,source\n",
+     "factors.csv:1:1: error: factors.csv defines no factor", "level"},
+    /* transitions.csv */
+    {"unknown_factor", "transitions.csv", "regime,a,b", "regme,a,b",
+     "transitions.csv:6:1: error: unknown factor 'regme'; did you mean 'regime'?", "factors"},
+    {"unknown_level", "transitions.csv", "war,peace,tension", "war,peace,tensoin",
+     "transitions.csv:2:11: error: unknown level 'tensoin' of factor 'war'; did you mean "
+     "'tension'?", "tension"},
+    {"transition_to_itself", "transitions.csv", "war,peace,tension", "war,peace,peace",
+     "transitions.csv:2:11: error: a transition from 'peace' to itself", "not a move"},
+    {"to_wildcard", "transitions.csv", "regime,a,b", "regime,a,*",
+     "transitions.csv:6:10: error: to cannot be '*'", "one level"},
+    {"duplicate_transition", "transitions.csv", "war,tension,conflict", "war,peace,tension",
+     "transitions.csv:4:1: error: transition war:peace>tension is given twice (first at line 2)",
+     "twice"},
+    {"duplicate_wildcard", "transitions.csv", "war,tension,conflict", "war,*,conflict",
+     "transitions.csv:4:1: error: transition war:*>conflict is given twice (first at line 3)",
+     "twice"},
+    {"annual_probability_one", "transitions.csv", "0.2,annual", "1,annual",
+     "transitions.csv:2:19: error: annual_probability '1' must be below 1", "rate_per_year"},
+    {"annual_probability_above_one", "transitions.csv", "0.2,annual", "1.5,annual",
+     "transitions.csv:2:19: error: annual_probability '1.5' must be below 1", "below 1"},
+    {"negative_rate", "transitions.csv", "0.1,rate_per_year", "-0.1,rate_per_year",
+     "transitions.csv:6:12: error: rate_per_year '-0.1' is negative", "0 or more"},
+    {"mean_years_zero", "transitions.csv", "4,mean_years", "0,mean_years",
+     "transitions.csv:4:22: error: mean_years must be above 0", "0"},
+    {"number_with_comma", "transitions.csv", "0.1,rate_per_year", "\"0,1\",rate_per_year",
+     "transitions.csv:6:12: error: '0,1' is not a number", "decimal point"},
+    {"number_with_percent", "transitions.csv", "0.2,annual", "20%,annual",
+     "transitions.csv:2:19: error: '20%' is not a number", "12% is 0.12"},
+    {"unknown_unit", "transitions.csv", "0.1,rate_per_year", "0.1,rate_per_yr",
+     "transitions.csv:6:16: error: unknown unit 'rate_per_yr'; did you mean 'rate_per_year'?",
+     "mean_years"},
+    /* events.csv */
+    {"duplicate_event", "events.csv", "tests,0.5", "launches,0.5",
+     "events.csv:3:1: error: event 'launches' is defined twice (first at line 2)", "twice"},
+    {"event_named_as_factor", "events.csv", "tests,0.5", "war,0.5",
+     "events.csv:3:1: error: event 'war' has the name of a factor", "namespace"},
+    {"infinite_rate", "events.csv", "launches,12", "launches,inf",
+     "events.csv:2:10: error: 'inf' is not a number", "rate_per_year"},
+    {"huge_rate", "events.csv", "launches,12", "launches,1e999",
+     "events.csv:2:10: error: '1e999' is too large", "number"},
+    {"dispersion_zero", "events.csv", "12,2,6", "12,0,6",
+     "events.csv:2:13: error: dispersion must be above 0", "Poisson"},
+    /* modifiers.csv */
+    {"unknown_event", "modifiers.csv", "launches,war=", "lunches,war=",
+     "modifiers.csv:3:1: error: unknown event 'lunches'; did you mean 'launches'?", "factor"},
+    {"factor_as_target", "modifiers.csv", "launches,war=", "war,war=",
+     "modifiers.csv:3:1: error: 'war' is a factor", "war:from>to"},
+    {"target_matches_nothing", "modifiers.csv", "war:*>conflict", "regime:b>a",
+     "modifiers.csv:2:1: error: target 'regime:b>a' matches no transition", "transitions.csv"},
+    {"target_unknown_level", "modifiers.csv", "war:*>conflict", "war:*>confict",
+     "modifiers.csv:2:7: error: unknown level 'confict' of factor 'war'", "'conflict'"},
+    {"negative_multiplier", "modifiers.csv", "regime!=a,2", "regime!=a,-2",
+     "modifiers.csv:2:26: error: multiplier '-2' is negative", "0 or more"},
+    {"condition_missing_equals", "modifiers.csv", "regime!=a,2", "regime a,2",
+     "modifiers.csv:2:16: error: clause 'regime a' has no '='", "factor=level"},
+    {"condition_unknown_level", "modifiers.csv", "war=tension|conflict", "war=tension|conflit",
+     "modifiers.csv:3:22: error: unknown level 'conflit' of factor 'war'; did you mean "
+     "'conflict'?", "conflict"},
+    {"condition_empty_clause", "modifiers.csv", "regime!=a,2", "regime!=a &,2",
+     "modifiers.csv:2:27: error: empty clause", "'&'"},
+    {"condition_missing", "modifiers.csv", "regime!=a,2", ",2",
+     "modifiers.csv:2:16: error: missing condition", "factor=level"},
+    /* seasonality.csv */
+    {"season_month", "seasonality.csv", "launches,8,0", "launches,13,0",
+     "seasonality.csv:4:10: error: month must be between 1 and 12, not 13", "13"},
+    {"season_duplicate", "seasonality.csv", "launches,8,0", "launches,7,0",
+     "seasonality.csv:4:1: error: the multiplier of 'launches' in month 7 is given twice "
+     "(first at line 2)", "twice"},
+    /* draws.csv */
+    {"draw_probability_negative", "draws.csv", "regime,c,c,1", "regime,c,c,-1",
+     "draws.csv:5:21: error: probability '-1' is not a probability", "between 0 and 1"},
+    {"draw_sum", "draws.csv", "regime,*,c,0.2", "regime,*,c,0.3",
+     "draws.csv:2:21: error: the probabilities of draw 'election' from '*' sum to 1.1, not 1",
+     "sum"},
+    {"draw_not_covering", "draws.csv", NULL,
+     "draw,factor,from,to,probability,source\nelection,regime,a,b,1,x\nelection,regime,c,c,1,x\n",
+     "draws.csv:2:1: error: draw 'election' does not say where level 'b' of factor 'regime' goes",
+     "from=*"},
+    {"duplicate_draw_row", "draws.csv", "election,regime,c,c,1", "election,regime,*,c,1",
+     "draws.csv:5:1: error: draw 'election' from '*' to 'c' is given twice (first at line 4)",
+     "twice"},
+    {"draw_factor_mismatch", "draws.csv", "election,regime,c,c,1", "election,war,peace,peace,1",
+     "draws.csv:5:10: error: draw 'election' re-draws factor 'regime' in its earlier rows, not "
+     "'war'", "war"},
+    /* calendar.csv */
+    {"unknown_draw", "calendar.csv", "draw:election", "draw:elections",
+     "calendar.csv:2:25: error: unknown draw 'elections'; did you mean 'election'?", "draws.csv"},
+    {"action_unknown_level", "calendar.csv", "war=peace", "war=pece",
+     "calendar.csv:3:25: error: unknown level 'pece' of factor 'war'; did you mean 'peace'?",
+     "peace"},
+    {"action_malformed", "calendar.csv", "war=peace", "war",
+     "calendar.csv:3:21: error: action 'war' is neither factor=level nor draw:name", "draw:"},
+    {"duplicate_calendar_name", "calendar.csv", "same_day,", "vote,",
+     "calendar.csv:5:1: error: calendar entry 'vote' is defined twice (first at line 2)",
+     "twice"},
+    {"bad_date_month", "calendar.csv", "2026-02-28,,,", "2026-13-28,,,",
+     "calendar.csv:3:8: error: '2026-13-28' is not a date: month 13 is not 1-12", "month"},
+    {"bad_date_format", "calendar.csv", "2025-11-04,1", "11/4/2025,1",
+     "calendar.csv:2:6: error: '11/4/2025' is not a date: write dates as YYYY-MM-DD", "YYYY"},
+    {"date_before_horizon", "calendar.csv", "2026-02-28,,,war", "2024-02-28,,,war",
+     "calendar.csv:3:8: error: date 2024-02-28 is before the start of the horizon (2025-01-31)",
+     "start"},
+    {"date_after_horizon", "calendar.csv", "2026-02-28,,,war", "2027-02-01,,,war",
+     "calendar.csv:3:8: error: date 2027-02-01 is after the end of the horizon (2027-01-31)",
+     "end"},
+    {"no_occurrence", "calendar.csv", "2024-02-29,1,2026-12-31", "2024-02-29,1,2024-12-31",
+     "calendar.csv:4:6: error: calendar entry 'leap' (from 2024-02-29 every 1 year until "
+     "2024-12-31) has no occurrence within the horizon", "2025-01-31 to 2027-01-31"},
+    {"until_without_repeat", "calendar.csv", "2026-02-28,,,", "2026-02-28,,2026-03-01,",
+     "calendar.csv:3:20: error: 'until' is for recurring entries", "repeat_years"},
+    {"stream_collision", "calendar.csv", NULL, "name,date,action,source\n"
+     "c48590,2025-03-01,war=peace,x\nc153391,2025-03-02,war=peace,x\n",
+     ": error: the random streams of 'calendar:c48590' and 'calendar:c153391'", "rename"},
+    /* effects.csv */
+    {"effect_probability_zero", "effects.csv", "tests,1,", "tests,0,",
+     "effects.csv:3:7: error: probability must be above 0", "removed"},
+    {"unknown_delay", "effects.csv", "uniform", "unifrom",
+     "effects.csv:2:23: error: unknown delay 'unifrom'; did you mean 'uniform'?", "exponential"},
+    {"negative_delay", "effects.csv", "0.5,30,", "0.5,-30,",
+     "effects.csv:2:20: error: delay_days '-30' is negative", "0 or more"},
+    {"not_a_change", "effects.csv", "regime:a>b", "regime:a>a",
+     "effects.csv:4:1: error: 'regime:a>a' is not a change", "same level"},
+    {"trigger_without_arrow", "effects.csv", "regime:a>b", "regime:a",
+     "effects.csv:4:8: error: 'regime:a' has no '>'", "factor:from>to"},
+    /* outcomes.csv */
+    {"duplicate_outcome", "outcomes.csv", "not_peace_b,", "at_war,",
+     "outcomes.csv:3:1: error: outcome 'at_war' is defined twice (first at line 2)", "twice"},
+    {"condition_unknown_factor", "outcomes.csv", "& regime=b", "& regim=b",
+     "outcomes.csv:3:26: error: unknown factor 'regim'; did you mean 'regime'?", "factors.csv"},
+};
+
+static void test_bad_case(void **state)
+{
+    const bad_case *c = *state;
+    char *dir = copy_valid();
+    edit(dir, c->file, c->find, c->repl);
+    expect_failure(dir, NSM_ERR_INPUT, c->where, c->phrase);
+    remove_dir(dir);
+}
+
+static void test_stream_id(void **state)
+{
+    (void)state;
+    /* FNV-1a 64 of "init:war", folded by xor of its halves (checked with Python) */
+    assert_int_equal(nsm_stream_id("init", "war"), 282137036u);
+    assert_int_equal(nsm_stream_id("", ""), 694295265u);
+    assert_int_not_equal(nsm_stream_id("event", "x"), nsm_stream_id("gamma", "x"));
+    nsm_model_free(NULL);
+}
+
+int main(void)
+{
+    enum { N_CASES = sizeof cases / sizeof cases[0] };
+    static const struct CMUnitTest fixed[] = {
+        cmocka_unit_test(test_valid_metadata),
+        cmocka_unit_test(test_valid_report_dates),
+        cmocka_unit_test(test_valid_month_starts),
+        cmocka_unit_test(test_valid_factors),
+        cmocka_unit_test(test_valid_transitions),
+        cmocka_unit_test(test_valid_events_and_modifiers),
+        cmocka_unit_test(test_valid_seasonality),
+        cmocka_unit_test(test_valid_draws),
+        cmocka_unit_test(test_valid_calendar),
+        cmocka_unit_test(test_valid_effects_and_outcomes),
+        cmocka_unit_test(test_spreadsheet_forms),
+        cmocka_unit_test(test_optional_columns_and_tables),
+        cmocka_unit_test(test_report_interval),
+        cmocka_unit_test(test_warnings),
+        cmocka_unit_test(test_checksum),
+        cmocka_unit_test(test_missing_folder),
+        cmocka_unit_test(test_unreadable_folder),
+        cmocka_unit_test(test_unreadable_table),
+        cmocka_unit_test(test_binary_file),
+        cmocka_unit_test(test_too_many_levels),
+        cmocka_unit_test(test_stream_id),
+    };
+    enum { N_FIXED = sizeof fixed / sizeof fixed[0] };
+    static struct CMUnitTest tests[N_FIXED + N_CASES];
+    memcpy(tests, fixed, sizeof fixed);
+    for (size_t i = 0; i < N_CASES; i++)
+        tests[N_FIXED + i] = (struct CMUnitTest){cases[i].name, test_bad_case, NULL, NULL,
+                                                 &cases[i]};
+    return _cmocka_run_group_tests("scenario", tests, N_FIXED + N_CASES, NULL, NULL);
+}
