@@ -56,6 +56,8 @@ void nsm_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
     nsm_accum_occupancy(acc, m->factors[factor].first_level + old, s->seg_start[factor], i);
     s->seg_start[factor] = i;
     s->level[factor] = level;
+    s->state_changed = 1;
+    nsm_mark_change(s, factor, old, level);
     if (s->observer)
         s->observer(s->observer_ctx, s->t, factor, old, level);
     trigger_effects(s, factor, old, level);

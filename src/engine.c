@@ -85,7 +85,6 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     s->rate = calloc(K, sizeof *s->rate);
     s->T = calloc(K, sizeof *s->T);
     s->P = calloc(K, sizeof *s->P);
-    s->mult = calloc(K, sizeof *s->mult);
     s->level = calloc(F, sizeof *s->level);
     s->seg_start = calloc(F, sizeof *s->seg_start);
     s->gamma = calloc(E, sizeof *s->gamma);
@@ -102,10 +101,10 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     s->cal_rng = rngs_alloc(m->n_calendar_names);
     s->eff_rng = rngs_alloc(m->n_effects);
     s->init_rng = rngs_alloc(1);
-    if (!s->rate || !s->T || !s->P || !s->mult || !s->level || !s->seg_start || !s->gamma ||
+    if (!s->rate || !s->T || !s->P || !s->level || !s->seg_start || !s->gamma ||
         !s->redraw_k || !s->ev_period || !s->ev_period_count || !s->ev_cum || !s->ev_cum_start ||
         !s->out_now || !s->out_ever || !s->held_start || !s->proc_rng || !s->gamma_rng ||
-        !s->cal_rng || !s->eff_rng || !s->init_rng || index_effects(s) ||
+        !s->cal_rng || !s->eff_rng || !s->init_rng || index_effects(s) || nsm_rates_alloc(s) ||
         nsm_pending_init(&s->pending)) {
         nsm_sim_free(s);
         return NULL;
@@ -129,7 +128,7 @@ void nsm_sim_free(nsm_sim *s)
     free(s->rate);
     free(s->T);
     free(s->P);
-    free(s->mult);
+    nsm_rates_free(s);
     free(s->level);
     free(s->seg_start);
     free(s->gamma);
@@ -160,64 +159,23 @@ uint64_t nsm_sim_draw_count(const nsm_sim *s)
     return s->draws;
 }
 
-/* ---------------------------------------------------------------- rates */
-
-static int condition_holds(const nsm_condition *c, const int *level)
-{
-    for (int j = 0; j < c->n_clauses; j++)
-        if (!((c->clauses[j].mask >> level[c->clauses[j].factor]) & 1u))
-            return 0;
-    return 1;
-}
-
-/* Recompute every hazard from the current state: base x modifiers x season x gamma. */
-static void compute_rates(nsm_sim *s)
-{
-    const nsm_model *m = s->m;
-    int K = s->n_proc;
-    for (int k = 0; k < K; k++)
-        s->mult[k] = 1.0;
-    for (int j = 0; j < m->n_modifiers; j++) {
-        const nsm_modifier *md = &m->modifiers[j];
-        if (condition_holds(&md->cond, s->level))
-            s->mult[md->process] *= md->multiplier;
-    }
-    if (m->seasonality)
-        for (int k = 0; k < K; k++)
-            s->mult[k] *= m->seasonality[k * 12 + s->month - 1];
-    for (int k = 0; k < m->n_transitions; k++) {
-        const nsm_transition *tr = &m->transitions[k];
-        s->rate[k] = s->level[tr->factor] == tr->from ? tr->rate * s->mult[k] : 0.0;
-    }
-    for (int e = 0; e < m->n_events; e++) {
-        int k = m->n_transitions + e;
-        s->rate[k] = m->events[e].rate * s->mult[k] * s->gamma[e];
-    }
-}
-
-/* Run every clock forward to time t. */
-static void advance(nsm_sim *s, double t)
-{
-    double dt = t - s->t;
-    for (int k = 0; k < s->n_proc; k++)
-        s->T[k] += s->rate[k] * dt;
-    s->t = t;
-}
-
 /* ---------------------------------------------------------------- the replication */
 
-/* First report index i with report_t[i] >= t (n_reports when t is past the end). */
+/* First report index i with report_t[i] >= t (n_reports when t is past the end). Report dates are
+** nearly evenly spaced, so a guess from the mean spacing is at most a step or two off; the loops
+** correct it. This runs at every change of state, so it avoids a binary search. */
 int nsm_report_index(const nsm_model *m, double t)
 {
-    int lo = 0, hi = m->n_reports;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (m->report_t[mid] >= t)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
+    int last = m->n_reports - 1;
+    if (t > m->report_t[last])
+        return m->n_reports;
+    int i = (int)(t / m->t_end * last);
+    i = i < 0 ? 0 : i > last ? last : i;
+    while (m->report_t[i] < t)
+        i++;
+    while (i > 0 && m->report_t[i - 1] >= t)
+        i--;
+    return i;
 }
 
 static void set_streams(nsm_sim *s, uint64_t seed, uint64_t rep)
@@ -254,10 +212,8 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
     s->changes_now = 0;
     s->failed = 0;
     nsm_pending_clear(&s->pending);
-    for (int k = 0; k < s->n_proc; k++) {
-        s->T[k] = 0.0;
-        s->P[k] = -1.0; /* drawn when the process first has a positive rate */
-    }
+    nsm_rates_reset(s);
+    s->state_changed = 1; /* outcomes take their initial values at t = 0 */
     for (int f = 0; f < m->n_factors; f++) {
         const nsm_factor *fa = &m->factors[f];
         nsm_rng_set_stream(s->init_rng[0], seed, rep, fa->stream);
@@ -273,6 +229,7 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
         s->ev_cum[e] = 0;
         s->ev_cum_start[e] = 0;
     }
+    nsm_mark_initial(s);
     memset(s->out_now, 0, (size_t)m->n_outcomes);
     memset(s->out_ever, 0, (size_t)m->n_outcomes);
 }
@@ -295,34 +252,15 @@ static double next_breakpoint(const nsm_sim *s)
     return tb;
 }
 
-/* The process that fires first, and when; -1 if none has a positive rate. */
-static int next_firing(nsm_sim *s, double *when)
-{
-    int best = -1;
-    double tbest = INFINITY;
-    for (int k = 0; k < s->n_proc; k++) {
-        if (s->rate[k] <= 0.0)
-            continue;
-        if (s->P[k] < 0.0) {
-            s->P[k] = s->T[k] + gsl_ran_exponential(s->proc_rng[k], 1.0);
-            s->draws++;
-        }
-        double tk = s->t + (s->P[k] - s->T[k]) / s->rate[k];
-        if (tk < tbest) {
-            tbest = tk;
-            best = k;
-        }
-    }
-    *when = tbest;
-    return best;
-}
-
 /* Outcomes are compared with their previous value once an instant has settled. */
 static void update_outcomes(nsm_sim *s, nsm_accum *acc)
 {
     const nsm_model *m = s->m;
+    if (!s->state_changed)
+        return;
+    s->state_changed = 0;
     for (int o = 0; o < m->n_outcomes; o++) {
-        unsigned char now = (unsigned char)condition_holds(&m->outcomes[o].cond, s->level);
+        unsigned char now = (unsigned char)nsm_condition_holds(&m->outcomes[o].cond, s->level);
         if (now == s->out_now[o])
             continue;
         int i = nsm_report_index(m, s->t);
@@ -346,13 +284,16 @@ static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
     double t = s->t;
     s->changes_now = 0;
     while (m->seasonality && s->next_month < m->n_month_starts &&
-           m->month_start_t[s->next_month] <= t)
+           m->month_start_t[s->next_month] <= t) {
         s->month = m->month_start_month[s->next_month++];
+        nsm_mark_seasonal(s);
+    }
     for (int e = 0; e < m->n_events; e++) {
         int k = s->redraw_k[e];
         if (k >= 0 && k <= m->horizon_months && m->month_t[k] <= t) {
             draw_gamma(s, e);
             s->redraw_k[e] += m->events[e].redraw_months;
+            nsm_mark_process(s, m->n_transitions + e);
         }
     }
     while (s->next_occ < m->n_occurrences && m->occurrences[s->next_occ].t <= t && !s->failed) {
@@ -362,15 +303,13 @@ static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
     }
     nsm_settle(s, acc);
     update_outcomes(s, acc);
-    compute_rates(s);
+    nsm_rates_update(s);
 }
 
 static void fire(nsm_sim *s, int k, nsm_accum *acc)
 {
     const nsm_model *m = s->m;
-    s->T[k] = s->P[k];
-    s->P[k] += gsl_ran_exponential(s->proc_rng[k], 1.0);
-    s->draws++;
+    nsm_rates_fire(s, k);
     s->changes_now = 0;
     s->events++;
     if (k < m->n_transitions)
@@ -379,7 +318,7 @@ static void fire(nsm_sim *s, int k, nsm_accum *acc)
         nsm_event_occurs(s, k - m->n_transitions, acc);
     nsm_settle(s, acc);
     update_outcomes(s, acc);
-    compute_rates(s);
+    nsm_rates_update(s);
 }
 
 static void finish(nsm_sim *s, nsm_accum *acc)
@@ -406,14 +345,12 @@ nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum 
     run_breakpoint(s, acc); /* t = 0: the calendar's first day, outcomes' initial values */
     while (!s->failed && s->t < m->t_end) {
         double tb = next_breakpoint(s), tf;
-        int k = next_firing(s, &tf);
-        if (k >= 0 && tf < tb) {
-            advance(s, tf);
+        int k = nsm_rates_next(s, &tf);
+        s->t = k >= 0 && tf < tb ? tf : tb; /* clocks are brought up to date lazily */
+        if (k >= 0 && tf < tb)
             fire(s, k, acc);
-        } else {
-            advance(s, tb);
+        else
             run_breakpoint(s, acc);
-        }
     }
     if (s->failed)
         return nsm_sim_failure(s, rep, diag);

@@ -25,17 +25,19 @@ static nsm_status check_event_name(nsm_reader *r, int row, const char *name)
     return NSM_OK;
 }
 
+/* Empty dispersion: Poisson counts (0); redraw_months defaults to 12. */
 static nsm_status read_dispersion(nsm_reader *r, int row, nsm_event *e)
 {
     e->dispersion = 0;
     e->redraw_months = 12;
     nsm_status s = NSM_OK;
-    if (!nsm_reader_empty(r, row, "dispersion"))
+    const nsm_cell *c = nsm_reader_cell(r, row, "dispersion");
+    if (c->text[0]) {
         s = nsm_read_number(r, row, "dispersion", &e->dispersion);
-    if (s == NSM_OK && !nsm_reader_empty(r, row, "dispersion") && e->dispersion <= 0)
-        return nsm_reader_error(r, nsm_reader_cell(r, row, "dispersion"), 0, "dispersion must "
-                                "be above 0 (leave it empty for Poisson counts), not %s",
-                                nsm_reader_cell(r, row, "dispersion")->text);
+        if (s == NSM_OK && e->dispersion <= 0)
+            return nsm_reader_error(r, c, 0, "dispersion must be above 0 (leave it empty for "
+                                    "Poisson counts), not %s", c->text);
+    }
     if (s == NSM_OK && !nsm_reader_empty(r, row, "redraw_months"))
         s = nsm_read_integer(r, row, "redraw_months", 1, 1200, &e->redraw_months);
     return s;

@@ -34,8 +34,15 @@ nsm_pending_item nsm_pending_pop(nsm_pending *q);
 struct nsm_sim {
     const nsm_model *m;
     int n_proc;
-    /* clocks of the hazard processes (transitions, then counted events) */
-    double *rate, *T, *P, *mult;
+    /* clocks of the hazard processes (transitions, then counted events): see rates.c */
+    double *rate, *T, *P, *last, *tau;
+    unsigned char *dirty;
+    int *dirty_list, n_dirty;
+    int *mod_start, *mod_list;   /* modifiers by process (compressed rows) */
+    int *dep_start, *dep_list;   /* processes by the factor they depend on */
+    int *seasonal_list, n_seasonal;
+    int *from_start, *from_list; /* transitions by the flat index of their `from` level */
+    int state_changed;           /* a factor changed at the current instant */
     gsl_rng **proc_rng, **gamma_rng, **cal_rng, **eff_rng, **init_rng;
     /* state */
     double t;
@@ -66,6 +73,21 @@ struct nsm_sim {
 };
 
 int nsm_report_index(const nsm_model *m, double t);
+int nsm_condition_holds(const nsm_condition *c, const int *level);
+
+/* rates.c */
+int nsm_rates_alloc(nsm_sim *s);
+void nsm_rates_free(nsm_sim *s);
+void nsm_rates_reset(nsm_sim *s);
+void nsm_mark_process(nsm_sim *s, int k);
+/* Mark what a change of factor f from level `from` to `to` re-rates. */
+void nsm_mark_change(nsm_sim *s, int f, int from, int to);
+/* Mark every process that can be active in the initial state (after the initial draws). */
+void nsm_mark_initial(nsm_sim *s);
+void nsm_mark_seasonal(nsm_sim *s);
+void nsm_rates_update(nsm_sim *s);
+int nsm_rates_next(const nsm_sim *s, double *when);
+void nsm_rates_fire(nsm_sim *s, int k);
 int nsm_draw_categorical(gsl_rng *r, const double *p, int n);
 void nsm_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *acc);
 void nsm_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc);

@@ -5,7 +5,8 @@
 ** tests/fixtures/valid is a small scenario that uses every table; the first tests check the model
 ** it compiles to. Then one case per error of the format: each is a copy of the valid scenario
 ** (in a mkdtemp folder) with one edit, and must fail with an exact `file:line:column` and a key
-** phrase. Run from the repository root (or define NSM_FIXTURES).
+** phrase. Run from the repository root (or define NSM_FIXTURES); NSM_SHOW_ERRORS=1 in the
+** environment prints every message, to review their wording.
 */
 #include "nsm_test.h"
 
