@@ -31,7 +31,7 @@ CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test unit cli-test e2e bench check-asan install clean help validate
+.PHONY: all deps run test bench check-asan install clean help validate figures brief
 
 all: $(BUILD)/neasim
 
@@ -65,6 +65,19 @@ test: all $(TEST_BIN)
 ## bench: throughput, speed-up and memory figures (see README)
 bench: all $(BUILD)/bench_engine
 	bash scripts/bench.sh $(BUILD)
+
+## validate: the baseline against the historical record (scripts/validate.sh)
+validate: all
+	bash scripts/validate.sh $(BUILD)
+
+## figures: PNG and PDF figures for a results folder: make figures RESULTS=results/baseline
+RESULTS ?= results/baseline
+figures:
+	Rscript scripts/figures.R $(RESULTS)
+
+## brief: a one-page HTML briefing for a results folder: make brief RESULTS=results/baseline
+brief: figures
+	Rscript scripts/brief.R $(RESULTS)
 
 ## check-asan: the tests under AddressSanitizer and UndefinedBehaviorSanitizer
 check-asan:

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Install the Debian packages neasim needs to build, test and benchmark, skipping those present.
-# Run as root (or with sudo available) on Debian 12.
+# Install the Debian packages neasim needs, skipping those present. Run as root (or with sudo).
+# The engine needs GSL, libcsv and OpenSSL's libcrypto (scenario checksums); the tests need cmocka;
+# the figures, the briefing and the calibration checks need R with ggplot2 and readr.
 set -euo pipefail
-pkgs=(build-essential pkg-config libgsl-dev libcsv-dev libcmocka-dev libssl-dev time)
+pkgs=(build-essential pkg-config libgsl-dev libcsv-dev libcmocka-dev libssl-dev time
+      r-base-core r-cran-ggplot2 r-cran-readr r-cran-scales r-cran-base64enc)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -2,9 +2,9 @@
 # CLI cases: exit codes and messages of `neasim` for good and bad input, end-to-end runs of every
 # shipped scenario, byte-identical results across thread counts, and the guarantee that a failed
 # run leaves the results folder untouched.
-# Usage: tests/cli.sh PATH/TO/neasim   (from the project root)
+# Usage: tests/cli.sh BUILD_DIR   (from the project root)
 set -u
-NEASIM=$(realpath "${1:-build/neasim}")
+NEASIM=$(realpath "${1:-build}/neasim")
 work=$(mktemp -d /tmp/nsm-cli-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 pass=0

@@ -11,8 +11,12 @@ for t in "$build"/tests/test_*; do
     echo "== $t"
     if "$t"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$t"); fi
 done
-echo "== tests/cli.sh"
-if bash tests/cli.sh "$build/neasim"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("tests/cli.sh"); fi
+# shell-level suites: CLI cases, then (when present) calibration and figures
+for suite in tests/cli.sh tests/validate.sh tests/figures.sh; do
+    [ -f "$suite" ] || continue
+    echo "== $suite"
+    if bash "$suite" "$build"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$suite"); fi
+done
 echo
 [ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
 echo "tests: $passed passed, $failed failed"
