@@ -111,6 +111,8 @@ void nsm_event_occurs(nsm_sim *s, int e, nsm_accum *acc)
     }
     s->ev_period_count[e]++;
     close_cumulative(s, e, i, acc);
+    if (s->trace && nsm_spans_push(&s->trace->occ[e], i, i + 1))
+        s->failed = FAILED_NOMEM;
     s->ev_cum[e]++;
     trigger_effects(s, s->m->n_factors + e, -1, -1);
 }

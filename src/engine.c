@@ -78,7 +78,7 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     nsm_sim *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->m = m;
+    s->m = s->model0 = m;
     s->n_proc = nsm_model_n_processes(m);
     size_t K = (size_t)s->n_proc + 1, F = (size_t)m->n_factors + 1;
     size_t E = (size_t)m->n_events + 1, O = (size_t)m->n_outcomes + 1;
@@ -112,11 +112,79 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     return s;
 }
 
+static void trace_free(nsm_trace *t, const nsm_model *m)
+{
+    if (!t)
+        return;
+    for (int o = 0; t->held && o < m->n_outcomes; o++) {
+        free(t->held[o].i0);
+        free(t->held[o].i1);
+    }
+    for (int e = 0; t->occ && e < m->n_events; e++) {
+        free(t->occ[e].i0);
+        free(t->occ[e].i1);
+    }
+    free(t->held);
+    free(t->occ);
+    free(t->first);
+    free(t);
+}
+
+nsm_status nsm_sim_enable_trace(nsm_sim *s)
+{
+    const nsm_model *m = s->model0;
+    if (s->trace)
+        return NSM_OK;
+    nsm_trace *t = calloc(1, sizeof *t);
+    if (t) {
+        t->held = calloc((size_t)m->n_outcomes + 1, sizeof *t->held);
+        t->first = calloc((size_t)m->n_outcomes + 1, sizeof *t->first);
+        t->occ = calloc((size_t)m->n_events + 1, sizeof *t->occ);
+    }
+    if (!t || !t->held || !t->first || !t->occ) {
+        trace_free(t, m);
+        return NSM_ERR_NOMEM;
+    }
+    s->trace = t;
+    return NSM_OK;
+}
+
+const nsm_trace *nsm_sim_trace(const nsm_sim *s)
+{
+    return s->trace;
+}
+
+int nsm_spans_push(nsm_spans *l, int i0, int i1)
+{
+    if (l->n == l->cap) {
+        int cap = l->cap ? 2 * l->cap : 8;
+        int *a = realloc(l->i0, (size_t)cap * sizeof *a);
+        if (a)
+            l->i0 = a;
+        int *b = a ? realloc(l->i1, (size_t)cap * sizeof *b) : NULL;
+        if (!b)
+            return -1;
+        l->i1 = b;
+        l->cap = cap;
+    }
+    l->i0[l->n] = i0;
+    l->i1[l->n++] = i1;
+    return 0;
+}
+
+void nsm_sim_set_phases(nsm_sim *s, int n, const double *t, const nsm_model *const *models)
+{
+    s->n_phases = n;
+    s->phase_t = t;
+    s->phase_model = models;
+}
+
 void nsm_sim_free(nsm_sim *s)
 {
     if (!s)
         return;
-    const nsm_model *m = s->m;
+    const nsm_model *m = s->model0;
+    trace_free(s->trace, m);
     rngs_free(s->proc_rng, s->n_proc);
     rngs_free(s->gamma_rng, m->n_events);
     rngs_free(s->cal_rng, m->n_calendar_names);
@@ -201,8 +269,22 @@ static void draw_gamma(nsm_sim *s, int e)
     s->draws += k > 0;
 }
 
+static void reset_trace(nsm_sim *s)
+{
+    nsm_trace *t = s->trace;
+    for (int o = 0; t && o < s->m->n_outcomes; o++) {
+        t->held[o].n = 0;
+        t->first[o] = s->m->n_reports;
+    }
+    for (int e = 0; t && e < s->m->n_events; e++)
+        t->occ[e].n = 0;
+}
+
 static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
 {
+    s->m = s->n_phases > 0 ? s->phase_model[0] : s->model0;
+    s->next_phase = 1;
+    reset_trace(s);
     const nsm_model *m = s->m;
     set_streams(s, seed, rep);
     s->t = 0.0;
@@ -238,6 +320,8 @@ static double next_breakpoint(const nsm_sim *s)
 {
     const nsm_model *m = s->m;
     double tb = m->t_end;
+    if (s->next_phase < s->n_phases && s->phase_t[s->next_phase] < tb)
+        tb = s->phase_t[s->next_phase];
     if (s->next_occ < m->n_occurrences && m->occurrences[s->next_occ].t < tb)
         tb = m->occurrences[s->next_occ].t;
     if (s->pending.n > 0 && s->pending.items[0].t < tb)
@@ -250,6 +334,13 @@ static double next_breakpoint(const nsm_sim *s)
             tb = m->month_t[k];
     }
     return tb;
+}
+
+static void close_held(nsm_sim *s, int o, int i, nsm_accum *acc)
+{
+    nsm_accum_outcome_held(acc, o, s->held_start[o], i);
+    if (s->trace && s->held_start[o] < i && nsm_spans_push(&s->trace->held[o], s->held_start[o], i))
+        s->failed = 2; /* out of memory (actions.c) */
 }
 
 /* Outcomes are compared with their previous value once an instant has settled. */
@@ -269,9 +360,11 @@ static void update_outcomes(nsm_sim *s, nsm_accum *acc)
             if (!s->out_ever[o]) {
                 s->out_ever[o] = 1;
                 nsm_accum_outcome_first(acc, o, i);
+                if (s->trace)
+                    s->trace->first[o] = i;
             }
         } else {
-            nsm_accum_outcome_held(acc, o, s->held_start[o], i);
+            close_held(s, o, i, acc);
         }
         s->out_now[o] = now;
     }
@@ -283,6 +376,10 @@ static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
     const nsm_model *m = s->m;
     double t = s->t;
     s->changes_now = 0;
+    while (s->next_phase < s->n_phases && s->phase_t[s->next_phase] <= t) {
+        m = s->m = s->phase_model[s->next_phase++];
+        nsm_mark_all(s); /* every number may have changed */
+    }
     while (m->seasonality && s->next_month < m->n_month_starts &&
            m->month_start_t[s->next_month] <= t) {
         s->month = m->month_start_month[s->next_month++];
@@ -329,7 +426,7 @@ static void finish(nsm_sim *s, nsm_accum *acc)
         nsm_accum_occupancy(acc, m->factors[f].first_level + s->level[f], s->seg_start[f], n);
     for (int o = 0; o < m->n_outcomes; o++) {
         if (s->out_now[o])
-            nsm_accum_outcome_held(acc, o, s->held_start[o], n);
+            close_held(s, o, n, acc);
         if (!s->out_ever[o])
             nsm_accum_outcome_first(acc, o, n);
     }

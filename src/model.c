@@ -64,10 +64,27 @@ static void free_outcomes(nsm_outcome *o, int n)
     free(o);
 }
 
+static void free_levers(nsm_model *m)
+{
+    for (int i = 0; m->levers && i < m->n_levers; i++)
+        free(m->levers[i].description);
+    for (int i = 0; m->lever_rows && i < m->n_lever_rows; i++) {
+        free(m->lever_rows[i].target);
+        free(m->lever_rows[i].params);
+    }
+    free(m->levers);
+    free(m->lever_rows);
+}
+
 void nsm_model_free(nsm_model *m)
 {
     if (!m)
         return;
+    if (m->variant_of) {
+        nsm_model_variant_free(m);
+        return;
+    }
+    free_levers(m);
     free(m->title);
     free(m->description);
     free(m->report_t);

@@ -180,6 +180,12 @@ void nsm_mark_seasonal(nsm_sim *s)
         nsm_mark_process(s, s->seasonal_list[j]);
 }
 
+void nsm_mark_all(nsm_sim *s)
+{
+    for (int k = 0; k < s->n_proc; k++)
+        nsm_mark_process(s, k);
+}
+
 void nsm_mark_initial(nsm_sim *s)
 {
     const nsm_model *m = s->m;

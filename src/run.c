@@ -1,39 +1,80 @@
 /*
-** run.c: many replications in parallel with OpenMP.
+** run.c: many replications in parallel with OpenMP, for one model (nsm_run) or for the arms of a
+** comparison in lockstep (nsm_compare_run).
 **
-** Every thread has its own simulator and accumulator. Replications are handed out in chunks, but
+** Every thread has its own simulators and accumulators. Replications are handed out in chunks, but
 ** a replication's random numbers depend only on (seed, replication, stream), never on the thread,
 ** and the accumulators hold integers, so merging them (in thread order) gives the same result for
 ** any number of threads. No OpenMP floating-point reduction is used anywhere.
+**
+** In a comparison every arm simulates replication r with the same seed and streams, one after the
+** other on the same thread, and the paired accumulators take the baseline's and the arm's traces.
 */
 #include <omp.h>
 #include <stdlib.h>
 
+#include "neasim/compare.h"
 #include "neasim/engine.h"
 
 enum { CHUNK = 256 };
 
 typedef struct {
-    nsm_sim *sim;
-    nsm_accum *acc;
+    int n_arms;
+    nsm_sim **sim;
+    nsm_accum **acc;
+    nsm_paired **paired; /* [0] is NULL: the baseline is not paired with itself */
 } worker;
+
+static void worker_release(worker *w)
+{
+    for (int a = 0; a < w->n_arms; a++) {
+        if (w->sim)
+            nsm_sim_free(w->sim[a]);
+        if (w->acc)
+            nsm_accum_free(w->acc[a]);
+        if (w->paired)
+            nsm_paired_free(w->paired[a]);
+    }
+    free(w->sim);
+    free(w->acc);
+    free(w->paired);
+}
+
+static int worker_init(worker *w, const nsm_model *m, const nsm_arm *arms, int n_arms)
+{
+    w->n_arms = n_arms;
+    w->sim = calloc((size_t)n_arms, sizeof *w->sim);
+    w->acc = calloc((size_t)n_arms, sizeof *w->acc);
+    w->paired = calloc((size_t)n_arms, sizeof *w->paired);
+    if (!w->sim || !w->acc || !w->paired)
+        return -1;
+    for (int a = 0; a < n_arms; a++) {
+        if (!(w->sim[a] = nsm_sim_alloc(m)) || !(w->acc[a] = nsm_accum_alloc(m)))
+            return -1;
+        if (!arms)
+            continue;
+        nsm_sim_set_phases(w->sim[a], arms[a].n_phases, arms[a].phase_t,
+                           (const nsm_model *const *)arms[a].phase_model);
+        if (nsm_sim_enable_trace(w->sim[a]) != NSM_OK)
+            return -1;
+        if (a > 0 && !(w->paired[a] = nsm_paired_alloc(m)))
+            return -1;
+    }
+    return 0;
+}
 
 static void workers_free(worker *w, int n)
 {
-    for (int k = 0; w && k < n; k++) {
-        nsm_sim_free(w[k].sim);
-        nsm_accum_free(w[k].acc);
-    }
+    for (int k = 0; w && k < n; k++)
+        worker_release(&w[k]);
     free(w);
 }
 
-static worker *workers_alloc(const nsm_model *m, int n)
+static worker *workers_alloc(const nsm_model *m, const nsm_arm *arms, int n_arms, int n)
 {
     worker *w = calloc((size_t)n, sizeof *w);
     for (int k = 0; w && k < n; k++) {
-        w[k].sim = nsm_sim_alloc(m);
-        w[k].acc = nsm_accum_alloc(m);
-        if (!w[k].sim || !w[k].acc) {
+        if (worker_init(&w[k], m, arms, n_arms)) {
             workers_free(w, n);
             return NULL;
         }
@@ -67,8 +108,21 @@ static void note_failure(failure *f, uint64_t rep, nsm_status st, nsm_diag *d)
     }
 }
 
-static void simulate(const nsm_run_config *c, worker *w, int nt, failure *fail,
-                     nsm_run_stats *rs)
+/* Replication rep in every arm of worker w, then its pairings. */
+static nsm_status replicate(worker *w, uint64_t seed, uint64_t rep, nsm_diag *d)
+{
+    for (int a = 0; a < w->n_arms; a++) {
+        nsm_status st = nsm_sim_replicate(w->sim[a], seed, rep, w->acc[a], d);
+        if (st != NSM_OK)
+            return st;
+    }
+    for (int a = 1; a < w->n_arms; a++)
+        if (w->paired[a])
+            nsm_paired_add(w->paired[a], nsm_sim_trace(w->sim[0]), nsm_sim_trace(w->sim[a]));
+    return NSM_OK;
+}
+
+static void simulate(const nsm_run_config *c, worker *w, int nt, failure *fail)
 {
     long long n = (long long)c->runs;
 #pragma omp parallel num_threads(nt)
@@ -84,32 +138,40 @@ static void simulate(const nsm_run_config *c, worker *w, int nt, failure *fail,
             nsm_diag d;
             nsm_diag_init(&d);
             uint64_t rep = c->first_rep + (uint64_t)r;
-            nsm_status st = nsm_sim_replicate(me->sim, c->seed, rep, me->acc, &d);
+            nsm_status st = replicate(me, c->seed, rep, &d);
             if (st != NSM_OK)
                 note_failure(fail, rep, st, &d);
             else
                 nsm_diag_release(&d);
             if (c->progress && omp_get_thread_num() == 0 && r % CHUNK == 0)
-                c->progress(c->progress_ctx, nsm_accum_runs(me->acc) * (uint64_t)nt, c->runs);
+                c->progress(c->progress_ctx, nsm_accum_runs(me->acc[0]) * (uint64_t)nt, c->runs);
         }
-    }
-    for (int k = 0; k < nt; k++) {
-        rs->events += nsm_sim_event_count(w[k].sim);
-        rs->draws += nsm_sim_draw_count(w[k].sim);
     }
 }
 
-nsm_status nsm_run(const nsm_model *m, const nsm_run_config *c, nsm_accum *out,
-                   nsm_run_stats *stats, nsm_diag *diag)
+static nsm_status merge(worker *w, int nt, nsm_accum **acc, nsm_paired **paired)
+{
+    for (int k = 0; k < nt; k++)
+        for (int a = 0; a < w[k].n_arms; a++) {
+            if (nsm_accum_merge(acc[a], w[k].acc[a]))
+                return NSM_ERR_NOMEM;
+            if (paired && paired[a] && w[k].paired[a])
+                nsm_paired_merge(paired[a], w[k].paired[a]);
+        }
+    return NSM_OK;
+}
+
+static nsm_status run_arms(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                           const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
+                           nsm_run_stats *stats, nsm_diag *diag)
 {
     int nt = c->threads > 0 ? c->threads : omp_get_max_threads();
     double t0 = omp_get_wtime();
-    worker *w = workers_alloc(m, nt);
+    worker *w = workers_alloc(m, arms, n_arms, nt);
     if (!w)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory setting up %d threads", nt);
     failure fail = {0, NSM_OK, {NULL, NULL}, 0};
-    nsm_run_stats rs = {nt, 0, 0, 0.0};
-    simulate(c, w, nt, &fail, &rs);
+    simulate(c, w, nt, &fail);
     nsm_status st = fail.status;
     if (st != NSM_OK) {
         diag->error = fail.diag.error;
@@ -118,12 +180,30 @@ nsm_status nsm_run(const nsm_model *m, const nsm_run_config *c, nsm_accum *out,
     } else if (c->stop && *c->stop) {
         st = nsm_diag_error(diag, NSM_ERR_USAGE, "interrupted");
     }
-    for (int k = 0; st == NSM_OK && k < nt; k++)
-        if (nsm_accum_merge(out, w[k].acc))
-            st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging results");
+    if (st == NSM_OK && merge(w, nt, acc, paired) != NSM_OK)
+        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging results");
+    nsm_run_stats rs = {nt, 0, 0, 0.0};
+    for (int k = 0; k < nt; k++)
+        for (int a = 0; a < w[k].n_arms; a++) {
+            rs.events += nsm_sim_event_count(w[k].sim[a]);
+            rs.draws += nsm_sim_draw_count(w[k].sim[a]);
+        }
     workers_free(w, nt);
     rs.wall_seconds = omp_get_wtime() - t0;
     if (stats)
         *stats = rs;
     return st;
+}
+
+nsm_status nsm_run(const nsm_model *m, const nsm_run_config *c, nsm_accum *out,
+                   nsm_run_stats *stats, nsm_diag *diag)
+{
+    return run_arms(m, NULL, 1, c, &out, NULL, stats, diag);
+}
+
+nsm_status nsm_compare_run(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                           const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
+                           nsm_run_stats *stats, nsm_diag *diag)
+{
+    return run_arms(m, arms, n_arms, c, acc, paired, stats, diag);
 }

@@ -34,6 +34,9 @@ static const nsm_column calendar_cols[] = {{"name", 0},  {"date", 0},   {"repeat
 static const nsm_column effect_cols[] = {{"trigger", 0}, {"probability", 0}, {"delay_days", 1},
                                          {"delay", 1},   {"action", 0},      {"source", 0}};
 static const nsm_column outcome_cols[] = {{"outcome", 0}, {"condition", 0}, {"description", 1}};
+static const nsm_column lever_cols[] = {{"lever", 0},     {"target", 0},      {"operation", 0},
+                                        {"value", 0},     {"from_date", 1},   {"description", 1},
+                                        {"source", 0}};
 
 /* In the order of the spec's table list, which is also the order of the checksum. */
 static const nsm_schema schemas[NSM_N_TABLES] = {
@@ -51,16 +54,17 @@ static const nsm_schema schemas[NSM_N_TABLES] = {
     {"calendar.csv", "scheduled actions", COUNT(calendar_cols), calendar_cols},
     {"effects.csv", "triggered actions", COUNT(effect_cols), effect_cols},
     {"outcomes.csv", "named conditions to report", COUNT(outcome_cols), outcome_cols},
+    {"levers.csv", "policy levers for neasim compare", COUNT(lever_cols), lever_cols},
 };
 
-static const int required[NSM_N_TABLES] = {1, 1, 1, 0, 0, 0, 0, 0, 0, 0};
+static const int required[NSM_N_TABLES] = {1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0};
 
 /* Interpreted in this order: names before their uses. */
 static nsm_status (*const steps[])(nsm_reader *) = {
     nsm_scenario_meta,        nsm_scenario_factors, nsm_scenario_transitions,
     nsm_scenario_events,      nsm_scenario_modifiers, nsm_scenario_seasonality,
     nsm_scenario_draws,       nsm_scenario_calendar, nsm_scenario_effects,
-    nsm_scenario_outcomes,
+    nsm_scenario_outcomes,    nsm_scenario_levers,
 };
 
 /* ---- reading the folder ---- */

@@ -29,6 +29,7 @@ enum {
     NSM_T_CALENDAR,
     NSM_T_EFFECTS,
     NSM_T_OUTCOMES,
+    NSM_T_LEVERS,
     NSM_N_TABLES
 };
 
@@ -52,6 +53,7 @@ nsm_status nsm_scenario_draws(nsm_reader *r);       /* scenario_draws.c */
 nsm_status nsm_scenario_calendar(nsm_reader *r);    /* scenario_calendar.c */
 nsm_status nsm_scenario_effects(nsm_reader *r);     /* scenario_effects.c */
 nsm_status nsm_scenario_outcomes(nsm_reader *r);    /* scenario_effects.c */
+nsm_status nsm_scenario_levers(nsm_reader *r);      /* scenario_levers.c */
 
 /* No two random streams of the model have the same number (scenario_streams.c). */
 nsm_status nsm_scenario_check_streams(const nsm_model *m, const char *dir, nsm_diag *d);
@@ -129,6 +131,10 @@ nsm_status nsm_parse_target(nsm_reader *r, const nsm_cell *c, nsm_target *out);
 
 /* Does hazard process p (a transition or an event) match target tg? */
 int nsm_target_matches(const nsm_model *m, const nsm_target *tg, int p);
+
+/* A parameter path (scenarios/README.md, "Parameter paths") in cell c: the numbers it names, in a
+** new array *out of *n entries (the caller frees it). */
+nsm_status nsm_parse_path(nsm_reader *r, const nsm_cell *c, nsm_param **out, int *n);
 
 /* `factor=level` or `draw:name`. */
 nsm_status nsm_parse_action(nsm_reader *r, const nsm_cell *c, nsm_action *out);

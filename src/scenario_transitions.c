@@ -14,9 +14,12 @@
 typedef struct {
     int factor, from, to; /* from = -1 for `*` */
     double rate;
+    int unit;
 } spec;
 
-enum { U_ANNUAL, U_RATE, U_MEAN, N_UNITS };
+/* In the order of nsm_unit. */
+enum { U_ANNUAL = NSM_UNIT_ANNUAL_PROBABILITY, U_RATE = NSM_UNIT_RATE_PER_YEAR,
+       U_MEAN = NSM_UNIT_MEAN_YEARS, N_UNITS };
 static const char units[N_UNITS][24] = {"annual_probability", "rate_per_year", "mean_years"};
 
 static nsm_status read_unit(nsm_reader *r, int row, int *unit)
@@ -33,7 +36,7 @@ static nsm_status read_unit(nsm_reader *r, int row, int *unit)
 }
 
 /* The row's value as a rate per year (scenarios/README.md, transitions.csv). */
-static nsm_status read_rate(nsm_reader *r, int row, double *rate)
+static nsm_status read_rate(nsm_reader *r, int row, double *rate, int *unit_out)
 {
     int unit;
     double v;
@@ -51,6 +54,7 @@ static nsm_status read_rate(nsm_reader *r, int row, double *rate)
                                 "certain move; write a fast one as rate_per_year)", c->text);
     if (unit == U_MEAN && v == 0)
         return nsm_reader_error(r, c, 0, "mean_years must be above 0, not %s", c->text);
+    *unit_out = unit;
     *rate = unit == U_ANNUAL ? -log1p(-v) : unit == U_RATE ? v : 1 / v;
     if (!isfinite(*rate))
         return nsm_reader_error(r, c, 0, "mean_years '%s' is too small", c->text);
@@ -90,7 +94,7 @@ static nsm_status read_row(nsm_reader *r, spec *rows, int i)
         return nsm_reader_error(r, nsm_reader_cell(r, i, "to"), 0, "a transition from '%s' to "
                                 "itself is not a move", nsm_reader_cell(r, i, "to")->text);
     if (s == NSM_OK)
-        s = read_rate(r, i, &sp->rate);
+        s = read_rate(r, i, &sp->rate, &sp->unit);
     if (s == NSM_OK)
         s = check_duplicate(r, rows, i);
     return s;
@@ -122,11 +126,12 @@ static int expand(const nsm_reader *r, const spec *rows, int n, int i, nsm_trans
         if (!gives(rows, n, sp, from))
             continue;
         if (out) {
-            spec one = {sp->factor, from, sp->to, sp->rate};
+            spec one = {sp->factor, from, sp->to, sp->rate, sp->unit};
             char name[3 * NSM_NAME_MAX];
             describe(r->m, &one, name, sizeof name);
             out[count] = (nsm_transition){sp->factor, from, sp->to, sp->rate, r->t->rows[i].line,
-                                          nsm_stream_id("transition", name)};
+                                          nsm_stream_id("transition", name),
+                                          (nsm_unit)sp->unit};
         }
         count++;
     }

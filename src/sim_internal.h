@@ -66,6 +66,12 @@ struct nsm_sim {
     int *held_start;
     /* effects indexed by trigger: factors 0..F-1, then events F..F+E-1 */
     int *eff_start, *eff_list;
+    /* phases (arms.h): the current model is phase_model[next_phase - 1] */
+    int n_phases, next_phase;
+    const double *phase_t;
+    const nsm_model *const *phase_model;
+    const nsm_model *model0;     /* the model given to nsm_sim_alloc */
+    nsm_trace *trace;            /* NULL unless enabled */
     uint64_t events;     /* firings, calendar occurrences and effects executed */
     uint64_t draws;      /* random variates drawn (benchmarks compare with a bare loop) */
     nsm_observer observer;
@@ -84,6 +90,9 @@ void nsm_mark_process(nsm_sim *s, int k);
 void nsm_mark_change(nsm_sim *s, int f, int from, int to);
 /* Mark every process that can be active in the initial state (after the initial draws). */
 void nsm_mark_initial(nsm_sim *s);
+void nsm_mark_all(nsm_sim *s);
+/* Append [i0, i1) to a span list; -1 when out of memory. */
+int nsm_spans_push(nsm_spans *l, int i0, int i1);
 void nsm_mark_seasonal(nsm_sim *s);
 void nsm_rates_update(nsm_sim *s);
 int nsm_rates_next(const nsm_sim *s, double *when);

@@ -38,6 +38,28 @@ void nsm_sim_set_observer(nsm_sim *s, nsm_observer fn, void *ctx);
 nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum *acc,
                              nsm_diag *diag);
 
+/* Phases: from t[j] on, run with models[j] (variants of the simulator's model: same structure,
+** other numbers; see arms.h). t[0] must be 0. The arrays are borrowed and must outlive the
+** simulator's use of them. Without a call, one phase with the model given to nsm_sim_alloc. At an
+** instant where a phase starts, the switch comes before the calendar's occurrences. */
+void nsm_sim_set_phases(nsm_sim *s, int n, const double *t, const nsm_model *const *models);
+
+/* The last replication's path, as much of it as a paired comparison needs. Recorded only after
+** nsm_sim_enable_trace(). Spans are half-open ranges of report indices [i0, i1). */
+typedef struct {
+    int *i0, *i1;
+    int n, cap;
+} nsm_spans;
+
+typedef struct {
+    nsm_spans *held;   /* per outcome: the report ranges over which it held, in time order */
+    int *first;        /* per outcome: report index of its first occurrence; n_reports: never */
+    nsm_spans *occ;    /* per counted event: i0 = report period of each occurrence, in order */
+} nsm_trace;
+
+nsm_status nsm_sim_enable_trace(nsm_sim *s);
+const nsm_trace *nsm_sim_trace(const nsm_sim *s);
+
 /* Hazard firings, calendar occurrences and effects executed since nsm_sim_alloc (for benchmarks). */
 uint64_t nsm_sim_event_count(const nsm_sim *s);
 /* Random variates drawn since nsm_sim_alloc (for the benchmark's bare-draws floor). */

@@ -45,11 +45,15 @@ typedef struct {
 ** event. */
 typedef enum { NSM_PROC_TRANSITION, NSM_PROC_EVENT } nsm_proc_kind;
 
+/* How a transition's value was written (levers that `set` it write in the same unit). */
+typedef enum { NSM_UNIT_ANNUAL_PROBABILITY, NSM_UNIT_RATE_PER_YEAR, NSM_UNIT_MEAN_YEARS } nsm_unit;
+
 typedef struct {
     int factor, from, to;   /* level indices within the factor */
     double rate;            /* base rate per year, >= 0 */
     int source_line;        /* line of transitions.csv, for messages */
     uint32_t stream;        /* nsm_stream_id("transition", "FACTOR:FROM>TO") */
+    nsm_unit unit;          /* the unit of its row */
 } nsm_transition;
 
 typedef struct {
@@ -115,7 +119,48 @@ typedef struct {
     nsm_condition cond;
 } nsm_outcome;
 
+/* One number of the model, named by a parameter path (scenarios/README.md, "Parameter paths").
+** The meaning of a, b, c depends on the kind. */
+typedef enum {
+    NSM_P_TRANSITION,         /* a: transition index (its hazard) */
+    NSM_P_MODIFIER,           /* a: row of modifiers.csv (every expanded modifier of that row) */
+    NSM_P_EVENT_RATE,         /* a: event */
+    NSM_P_EVENT_DISPERSION,   /* a: event */
+    NSM_P_SEASONALITY,        /* a: process, b: month 1-12 */
+    NSM_P_DRAW,               /* a: draw, b: from level, c: to level */
+    NSM_P_EFFECT_PROBABILITY, /* a: effect index */
+    NSM_P_EFFECT_DELAY,       /* a: effect index (days in paths, years in the model) */
+    NSM_P_INITIAL             /* a: factor, b: level */
+} nsm_param_kind;
+
 typedef struct {
+    nsm_param_kind kind;
+    int a, b, c;
+} nsm_param;
+
+typedef enum { NSM_OP_MULTIPLY, NSM_OP_SET } nsm_op;
+
+/* One row of levers.csv, resolved: the numbers it changes, how, and from when. */
+typedef struct {
+    int lever;              /* index into model->levers */
+    int line;               /* line of levers.csv, for messages */
+    char *target;           /* the path as written */
+    int n_params;
+    nsm_param *params;      /* several when the path has wildcards */
+    nsm_op op;
+    double value;
+    double from_t;          /* years from the start; 0 when the lever acts from the start */
+    int has_from_date;
+} nsm_lever_row;
+
+typedef struct {
+    char name[NSM_NAME_MAX];
+    char *description;      /* may be NULL */
+} nsm_lever;
+
+typedef struct nsm_model nsm_model_struct_tag;
+
+typedef struct nsm_model {
     /* metadata */
     char name[NSM_NAME_MAX];
     char *title;
@@ -172,6 +217,15 @@ typedef struct {
     int n_outcomes;
     nsm_outcome *outcomes;
 
+    int n_levers;
+    nsm_lever *levers;
+    int n_lever_rows;
+    nsm_lever_row *lever_rows;  /* in file order */
+
+    /* Set on a variant (params.h: nsm_model_variant): the model it copies its structure from.
+    ** A variant owns only its numbers; nsm_model_free knows the difference. */
+    const nsm_model_struct_tag *variant_of;
+
     /* SHA-256 of the scenario's tables, lower-case hex */
     char checksum[65];
 } nsm_model;
@@ -192,6 +246,9 @@ long nsm_days_from_civil(int year, int month, int day);
 /* Fill month_t from start_* and horizon_months. Returns 0, or -1 when out of memory. The reader
 ** calls it; the engine relies on it. */
 int nsm_model_finish_grid(nsm_model *m);
+
+/* Release a variant's own numbers (params.c); nsm_model_free calls it for variants. */
+void nsm_model_variant_free(nsm_model *m);
 
 /* Release a model and everything it owns. NULL is fine. */
 void nsm_model_free(nsm_model *m);

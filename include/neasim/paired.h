@@ -1,0 +1,37 @@
+/*
+** paired.h: what a paired comparison needs beyond each arm's own accumulator.
+**
+** For a binary quantity (an outcome holds; it has occurred) the paired difference D = A - B of an
+** arm A and the baseline B in one replication is -1, 0 or 1, so its mean and variance follow from
+** the counts of A, of B, and of replications where both hold: Var(D) comes from
+** sum(D^2) = n_A + n_B - 2 n_AB. For counted events the accumulator keeps sum(D^2) of the
+** cumulative counts directly. Everything is an integer difference array over report indices, so
+** paired accumulators merge exactly, like nsm_accum.
+**
+** Ownership: nsm_paired_alloc returns an object freed with nsm_paired_free; it borrows the model.
+*/
+#ifndef NEASIM_PAIRED_H
+#define NEASIM_PAIRED_H
+
+#include <stdint.h>
+
+#include "neasim/engine.h"
+#include "neasim/model.h"
+#include "neasim/status.h"
+
+typedef struct nsm_paired nsm_paired;
+
+nsm_paired *nsm_paired_alloc(const nsm_model *m);
+void nsm_paired_free(nsm_paired *p);
+
+/* Add one replication, given the traces of the baseline and of the arm (engine.h). */
+void nsm_paired_add(nsm_paired *p, const nsm_trace *base, const nsm_trace *arm);
+void nsm_paired_merge(nsm_paired *into, const nsm_paired *from);
+
+/* Series over report indices 0..n_reports-1: replications where the outcome holds in both arms;
+** where it has occurred in both; sum over replications of D^2 for an event's cumulative count. */
+void nsm_paired_both_held(const nsm_paired *p, int o, int64_t *out);
+void nsm_paired_both_occurred(const nsm_paired *p, int o, int64_t *out);
+void nsm_paired_event_d2(const nsm_paired *p, int e, int64_t *out);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+** params.h: the numbers of a model by their parameter paths, and variants of a model that differ
+** from it only in numbers (levers, sweep points).
+**
+** A path (scenarios/README.md, "Parameter paths") names one or more numbers; the reader resolves
+** it into nsm_param values (model.h). nsm_param_apply changes one number of a variant with the
+** semantics of levers.csv: `multiply` scales a hazard or a number, `set` writes a value in the unit
+** of its row; probabilities of a draw row or an initial distribution are rescaled to sum to 1.
+*/
+#ifndef NEASIM_PARAMS_H
+#define NEASIM_PARAMS_H
+
+#include <stddef.h>
+
+#include "neasim/model.h"
+#include "neasim/status.h"
+
+/* A copy of `base` that shares its names, conditions, calendar and report grid and owns copies of
+** every number a path can name. Free it with nsm_model_free (before base). NULL if out of memory. */
+nsm_model *nsm_model_variant(const nsm_model *base);
+
+/* The number as a path shows it: a transition's value in its row's unit, an effect's delay in
+** days, otherwise the number itself. */
+double nsm_param_value(const nsm_model *m, const nsm_param *p);
+
+/* Change one number of a variant. Returns 0, or -1 with a message in msg (a value out of its
+** range, a probability row that cannot be rescaled). */
+int nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v, char *msg, size_t n);
+
+/* The canonical path of one number ("transitions:f:a>b"), for outputs. */
+void nsm_param_path(const nsm_model *m, const nsm_param *p, char *buf, size_t n);
+
+#endif

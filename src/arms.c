@@ -1,0 +1,233 @@
+/*
+** arms.c: see arms.h. A combination's rows are applied lever by lever, each in file order, onto
+** every phase that has started by the row's from_date.
+*/
+#include "neasim/arms.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neasim/params.h"
+
+static int find_lever(const nsm_model *m, const char *name)
+{
+    for (int i = 0; i < m->n_levers; i++)
+        if (strcmp(m->levers[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static void arm_release(nsm_arm *a)
+{
+    for (int j = 0; a->owns_models && a->phase_model && j < a->n_phases; j++)
+        nsm_model_free(a->phase_model[j]);
+    free(a->phase_model);
+    free(a->phase_t);
+    free(a->levers);
+    memset(a, 0, sizeof *a);
+}
+
+void nsm_arms_free(nsm_arm *arms, int n)
+{
+    for (int k = 0; arms && k < n; k++)
+        arm_release(&arms[k]);
+    free(arms);
+}
+
+static int add_time(double *t, int *n, double x)
+{
+    for (int j = 0; j < *n; j++)
+        if (t[j] == x)
+            return 0;
+    int j = (*n)++;
+    while (j > 0 && t[j - 1] > x) {
+        t[j] = t[j - 1];
+        j--;
+    }
+    t[j] = x;
+    return 0;
+}
+
+/* The phases of an arm: 0 and every distinct from_date of its levers' rows. */
+static int make_phases(const nsm_model *m, nsm_arm *a)
+{
+    a->phase_t = calloc((size_t)m->n_lever_rows + 1, sizeof *a->phase_t);
+    if (!a->phase_t)
+        return -1;
+    a->n_phases = 1;
+    for (int i = 0; i < m->n_lever_rows; i++)
+        for (int k = 0; k < a->n_levers; k++)
+            if (m->lever_rows[i].lever == a->levers[k] && m->lever_rows[i].has_from_date &&
+                m->lever_rows[i].from_t > 0)
+                add_time(a->phase_t, &a->n_phases, m->lever_rows[i].from_t);
+    a->phase_model = calloc((size_t)a->n_phases, sizeof *a->phase_model);
+    a->owns_models = 1;
+    for (int j = 0; a->phase_model && j < a->n_phases; j++)
+        if (!(a->phase_model[j] = nsm_model_variant(m)))
+            return -1;
+    return a->phase_model ? 0 : -1;
+}
+
+static nsm_status apply_row(const nsm_lever_row *lr, nsm_arm *a, const char *scenario,
+                            nsm_diag *diag)
+{
+    char msg[256];
+    for (int j = 0; j < a->n_phases; j++) {
+        if (a->phase_t[j] < lr->from_t)
+            continue;
+        for (int k = 0; k < lr->n_params; k++)
+            if (nsm_param_apply(a->phase_model[j], &lr->params[k], lr->op, lr->value, msg,
+                                sizeof msg))
+                return nsm_diag_error(diag, NSM_ERR_INPUT,
+                                      "%s/levers.csv:%d: error: in arm '%s', %s: %s", scenario,
+                                      lr->line, a->name, lr->target, msg);
+    }
+    return NSM_OK;
+}
+
+static nsm_status build_arm(const nsm_model *m, nsm_arm *a, const char *scenario, nsm_diag *diag)
+{
+    if (a->n_levers == 0) {
+        a->n_phases = 1;
+        a->phase_t = calloc(1, sizeof *a->phase_t);
+        a->phase_model = calloc(1, sizeof *a->phase_model);
+        if (!a->phase_t || !a->phase_model)
+            return NSM_ERR_NOMEM;
+        a->phase_model[0] = (nsm_model *)(uintptr_t)m; /* borrowed: owns_models stays 0 */
+        return NSM_OK;
+    }
+    if (make_phases(m, a))
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory building arm '%s'", a->name);
+    for (int k = 0; k < a->n_levers; k++)
+        for (int i = 0; i < m->n_lever_rows; i++)
+            if (m->lever_rows[i].lever == a->levers[k]) {
+                nsm_status st = apply_row(&m->lever_rows[i], a, scenario, diag);
+                if (st != NSM_OK)
+                    return st;
+            }
+    return NSM_OK;
+}
+
+/* "a+b" -> lever indices; an unknown name is a usage error with a suggestion. */
+static nsm_status parse_combination(const nsm_model *m, const char *spec, nsm_arm *a,
+                                    nsm_diag *diag)
+{
+    char *buf = strdup(spec), *save = NULL;
+    a->levers = calloc(strlen(spec) + 1, sizeof *a->levers);
+    if (!buf || !a->levers) {
+        free(buf);
+        return NSM_ERR_NOMEM;
+    }
+    snprintf(a->name, sizeof a->name, "%s", spec);
+    nsm_status st = NSM_OK;
+    for (char *tok = strtok_r(buf, "+", &save); tok && st == NSM_OK;
+         tok = strtok_r(NULL, "+", &save)) {
+        int l = find_lever(m, tok);
+        if (l >= 0) {
+            a->levers[a->n_levers++] = l;
+            continue;
+        }
+        const char *hint = m->n_levers ? nsm_suggest(tok, m->levers[0].name, (size_t)m->n_levers,
+                                                     sizeof m->levers[0])
+                                       : NULL;
+        st = nsm_diag_error(diag, NSM_ERR_USAGE, "--levers: the scenario has no lever '%s'%s%s%s",
+                            tok, hint ? "; did you mean '" : m->n_levers ? "" : " (it has no levers.csv)",
+                            hint ? hint : "", hint ? "'?" : "");
+    }
+    if (st == NSM_OK && a->n_levers == 0)
+        st = nsm_diag_error(diag, NSM_ERR_USAGE, "--levers: empty arm in '%s'", spec);
+    free(buf);
+    return st;
+}
+
+/* The specs of the arms: the list as given, "all" levers, or every combination (factorial). */
+static nsm_status arm_specs(const nsm_model *m, const char *list, int factorial, char ***specs,
+                            int *n, nsm_diag *diag)
+{
+    char *buf = strdup(list), *save = NULL;
+    char **names = calloc(strlen(list) + (size_t)m->n_levers + 2, sizeof *names);
+    int k = 0;
+    if (!buf || !names) {
+        free(buf);
+        free(names);
+        return NSM_ERR_NOMEM;
+    }
+    if (strcmp(list, "all") == 0)
+        for (int i = 0; i < m->n_levers; i++)
+            names[k++] = strdup(m->levers[i].name);
+    else
+        for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+            names[k++] = strdup(tok);
+    free(buf);
+    if (factorial && k > 16) {
+        for (int i = 0; i < k; i++)
+            free(names[i]);
+        free(names);
+        return nsm_diag_error(diag, NSM_ERR_USAGE, "--factorial over %d levers would make %d arms; "
+                              "list at most 16", k, (1 << 16) - 1);
+    }
+    if (!factorial) {
+        *specs = names;
+        *n = k;
+        return NSM_OK;
+    }
+    int total = (1 << k) - 1;
+    char **combos = calloc((size_t)total + 1, sizeof *combos);
+    for (int mask = 1; combos && mask <= total; mask++) {
+        size_t len = 1;
+        for (int i = 0; i < k; i++)
+            len += (mask >> i & 1) ? strlen(names[i]) + 1 : 0;
+        char *s = calloc(len, 1);
+        for (int i = 0; s && i < k; i++)
+            if (mask >> i & 1) {
+                if (s[0])
+                    strcat(s, "+");
+                strcat(s, names[i]);
+            }
+        combos[mask - 1] = s;
+    }
+    for (int i = 0; i < k; i++)
+        free(names[i]);
+    free(names);
+    *specs = combos;
+    *n = total;
+    return combos ? NSM_OK : NSM_ERR_NOMEM;
+}
+
+nsm_status nsm_arms_build(const nsm_model *m, const char *list, int factorial, const char *scenario,
+                          nsm_arm **arms, int *n_arms, nsm_diag *diag)
+{
+    char **specs = NULL;
+    int n = 0;
+    *arms = NULL;
+    *n_arms = 0;
+    nsm_status st = arm_specs(m, list, factorial, &specs, &n, diag);
+    if (st != NSM_OK)
+        return st;
+    nsm_arm *a = calloc((size_t)n + 1, sizeof *a);
+    if (!a)
+        st = NSM_ERR_NOMEM;
+    else
+        snprintf(a[0].name, sizeof a[0].name, "baseline");
+    for (int k = 0; st == NSM_OK && k <= n; k++) {
+        if (k > 0 && !specs[k - 1])
+            st = NSM_ERR_NOMEM;
+        else if (k > 0)
+            st = parse_combination(m, specs[k - 1], &a[k], diag);
+        if (st == NSM_OK)
+            st = build_arm(m, &a[k], scenario, diag);
+    }
+    for (int k = 0; k < n; k++)
+        free(specs[k]);
+    free(specs);
+    if (st != NSM_OK) {
+        if (st == NSM_ERR_NOMEM && diag && !diag->error)
+            nsm_diag_error(diag, st, "out of memory building the arms");
+        nsm_arms_free(a, n + 1);
+        return st;
+    }
+    *arms = a;
+    *n_arms = n + 1;
+    return NSM_OK;
+}

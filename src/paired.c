@@ -1,0 +1,137 @@
+/*
+** paired.c: see paired.h. Each replication adds O(spans + occurrences) entries.
+*/
+#include "neasim/paired.h"
+
+#include <stdlib.h>
+
+struct nsm_paired {
+    const nsm_model *m;
+    int cols;             /* n_reports + 1 */
+    int64_t *both_held;   /* [outcome][cols] difference arrays */
+    int64_t *both_first;  /* [outcome][cols] */
+    int64_t *d2;          /* [event][cols] difference arrays of D^2 */
+};
+
+nsm_paired *nsm_paired_alloc(const nsm_model *m)
+{
+    nsm_paired *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->m = m;
+    p->cols = m->n_reports + 1;
+    size_t c = (size_t)p->cols;
+    p->both_held = calloc((size_t)m->n_outcomes * c + 1, sizeof *p->both_held);
+    p->both_first = calloc((size_t)m->n_outcomes * c + 1, sizeof *p->both_first);
+    p->d2 = calloc((size_t)m->n_events * c + 1, sizeof *p->d2);
+    if (!p->both_held || !p->both_first || !p->d2) {
+        nsm_paired_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void nsm_paired_free(nsm_paired *p)
+{
+    if (!p)
+        return;
+    free(p->both_held);
+    free(p->both_first);
+    free(p->d2);
+    free(p);
+}
+
+static void add_range(int64_t *row, int i0, int i1, int64_t v)
+{
+    if (i0 < i1 && v != 0) {
+        row[i0] += v;
+        row[i1] -= v;
+    }
+}
+
+/* Intersections of two sorted lists of disjoint spans. */
+static void intersect(int64_t *row, const nsm_spans *a, const nsm_spans *b)
+{
+    int i = 0, j = 0;
+    while (i < a->n && j < b->n) {
+        int lo = a->i0[i] > b->i0[j] ? a->i0[i] : b->i0[j];
+        int hi = a->i1[i] < b->i1[j] ? a->i1[i] : b->i1[j];
+        add_range(row, lo, hi, 1);
+        if (a->i1[i] < b->i1[j])
+            i++;
+        else
+            j++;
+    }
+}
+
+/* D(i) = (arm's count up to i) - (baseline's): piecewise constant between occurrences. */
+static void event_d2(int64_t *row, const nsm_spans *a, const nsm_spans *b, int n)
+{
+    int i = 0, j = 0, start = 0;
+    int64_t d = 0;
+    while (i < a->n || j < b->n) {
+        int x = j >= b->n || (i < a->n && a->i0[i] <= b->i0[j]) ? a->i0[i] : b->i0[j];
+        int64_t next = d;
+        while (i < a->n && a->i0[i] == x) {
+            next++;
+            i++;
+        }
+        while (j < b->n && b->i0[j] == x) {
+            next--;
+            j++;
+        }
+        if (next != d) {
+            add_range(row, start, x, d * d);
+            start = x;
+            d = next;
+        }
+    }
+    add_range(row, start, n, d * d);
+}
+
+void nsm_paired_add(nsm_paired *p, const nsm_trace *base, const nsm_trace *arm)
+{
+    const nsm_model *m = p->m;
+    size_t c = (size_t)p->cols;
+    for (int o = 0; o < m->n_outcomes; o++) {
+        intersect(p->both_held + (size_t)o * c, &base->held[o], &arm->held[o]);
+        int both = base->first[o] > arm->first[o] ? base->first[o] : arm->first[o];
+        add_range(p->both_first + (size_t)o * c, both, m->n_reports, 1);
+    }
+    for (int e = 0; e < m->n_events; e++)
+        event_d2(p->d2 + (size_t)e * c, &arm->occ[e], &base->occ[e], m->n_reports);
+}
+
+void nsm_paired_merge(nsm_paired *into, const nsm_paired *from)
+{
+    const nsm_model *m = into->m;
+    size_t c = (size_t)into->cols;
+    for (size_t k = 0; k < (size_t)m->n_outcomes * c; k++) {
+        into->both_held[k] += from->both_held[k];
+        into->both_first[k] += from->both_first[k];
+    }
+    for (size_t k = 0; k < (size_t)m->n_events * c; k++)
+        into->d2[k] += from->d2[k];
+}
+
+static void prefix(const int64_t *row, int n, int64_t *out)
+{
+    int64_t s = 0;
+    for (int i = 0; i < n; i++)
+        out[i] = (s += row[i]);
+}
+
+void nsm_paired_both_held(const nsm_paired *p, int o, int64_t *out)
+{
+    prefix(p->both_held + (size_t)o * (size_t)p->cols, p->m->n_reports, out);
+}
+
+void nsm_paired_both_occurred(const nsm_paired *p, int o, int64_t *out)
+{
+    prefix(p->both_first + (size_t)o * (size_t)p->cols, p->m->n_reports, out);
+}
+
+void nsm_paired_event_d2(const nsm_paired *p, int e, int64_t *out)
+{
+    prefix(p->d2 + (size_t)e * (size_t)p->cols, p->m->n_reports, out);
+}

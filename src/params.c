@@ -1,0 +1,243 @@
+/*
+** params.c: numbers by parameter path, and variants of a model (see params.h).
+*/
+#include "neasim/params.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *dup_array(const void *src, size_t n, size_t size)
+{
+    void *p = malloc(n * size + 1);
+    if (p && n)
+        memcpy(p, src, n * size);
+    return p;
+}
+
+nsm_model *nsm_model_variant(const nsm_model *base)
+{
+    nsm_model *v = malloc(sizeof *v);
+    if (!v)
+        return NULL;
+    *v = *base;
+    v->variant_of = base->variant_of ? base->variant_of : base;
+    v->transitions = dup_array(base->transitions, (size_t)base->n_transitions, sizeof *v->transitions);
+    v->events = dup_array(base->events, (size_t)base->n_events, sizeof *v->events);
+    v->modifiers = dup_array(base->modifiers, (size_t)base->n_modifiers, sizeof *v->modifiers);
+    v->effects = dup_array(base->effects, (size_t)base->n_effects, sizeof *v->effects);
+    v->seasonality = base->seasonality
+                         ? dup_array(base->seasonality, (size_t)nsm_model_n_processes(base) * 12,
+                                     sizeof(double))
+                         : NULL;
+    v->factors = dup_array(base->factors, (size_t)base->n_factors, sizeof *v->factors);
+    v->draws = dup_array(base->draws, (size_t)base->n_draws, sizeof *v->draws);
+    int ok = v->transitions && v->events && v->modifiers && v->effects && v->factors && v->draws &&
+             (v->seasonality || !base->seasonality);
+    for (int f = 0; v->factors && f < base->n_factors; f++)
+        ok &= (v->factors[f].initial = dup_array(base->factors[f].initial,
+                                                 (size_t)base->factors[f].n_levels,
+                                                 sizeof(double))) != NULL;
+    for (int d = 0; v->draws && d < base->n_draws; d++) {
+        size_t n = (size_t)base->factors[base->draws[d].factor].n_levels;
+        ok &= (v->draws[d].prob = dup_array(base->draws[d].prob, n * n, sizeof(double))) != NULL;
+    }
+    if (!ok) {
+        nsm_model_variant_free(v);
+        return NULL;
+    }
+    return v;
+}
+
+void nsm_model_variant_free(nsm_model *v)
+{
+    for (int f = 0; v->factors && f < v->n_factors; f++)
+        free(v->factors[f].initial);
+    for (int d = 0; v->draws && d < v->n_draws; d++)
+        free(v->draws[d].prob);
+    free(v->transitions);
+    free(v->events);
+    free(v->modifiers);
+    free(v->effects);
+    free(v->seasonality);
+    free(v->factors);
+    free(v->draws);
+    free(v);
+}
+
+static double transition_value(const nsm_transition *t)
+{
+    switch (t->unit) {
+    case NSM_UNIT_ANNUAL_PROBABILITY: return -expm1(-t->rate);
+    case NSM_UNIT_MEAN_YEARS: return t->rate > 0 ? 1.0 / t->rate : (double)INFINITY;
+    case NSM_UNIT_RATE_PER_YEAR: break;
+    }
+    return t->rate;
+}
+
+double nsm_param_value(const nsm_model *m, const nsm_param *p)
+{
+    switch (p->kind) {
+    case NSM_P_TRANSITION: return transition_value(&m->transitions[p->a]);
+    case NSM_P_MODIFIER:
+        for (int j = 0; j < m->n_modifiers; j++)
+            if (m->modifiers[j].row == p->a)
+                return m->modifiers[j].multiplier;
+        return (double)NAN;
+    case NSM_P_EVENT_RATE: return m->events[p->a].rate;
+    case NSM_P_EVENT_DISPERSION: return m->events[p->a].dispersion;
+    case NSM_P_SEASONALITY: return m->seasonality[p->a * 12 + p->b - 1];
+    case NSM_P_DRAW: {
+        int n = m->factors[m->draws[p->a].factor].n_levels;
+        return m->draws[p->a].prob[p->b * n + p->c];
+    }
+    case NSM_P_EFFECT_PROBABILITY: return m->effects[p->a].probability;
+    case NSM_P_EFFECT_DELAY: return m->effects[p->a].delay_years * 365.25;
+    case NSM_P_INITIAL: return m->factors[p->a].initial[p->b];
+    }
+    return (double)NAN;
+}
+
+static int fail(char *msg, size_t n, const char *what, double v)
+{
+    snprintf(msg, n, "%s, not %g", what, v);
+    return -1;
+}
+
+/* Set p[j] to v in a probability row of n entries and rescale the others so the row sums to 1. */
+static int set_probability(double *p, int n, int j, double v, char *msg, size_t len)
+{
+    if (!(v >= 0 && v <= 1))
+        return fail(msg, len, "a probability must be between 0 and 1", v);
+    double others = 0;
+    for (int k = 0; k < n; k++)
+        others += k == j ? 0 : p[k];
+    if (others <= 0 && v < 1 - 1e-12) {
+        snprintf(msg, len, "the other probabilities of this row are all 0, so the remaining %g "
+                 "cannot be shared among them: change them explicitly", 1 - v);
+        return -1;
+    }
+    for (int k = 0; k < n && others > 0; k++)
+        if (k != j)
+            p[k] *= (1 - v) / others;
+    p[j] = v;
+    return 0;
+}
+
+static int set_transition(nsm_transition *t, nsm_op op, double v, char *msg, size_t n)
+{
+    double rate = t->rate * v;
+    if (op == NSM_OP_SET) {
+        switch (t->unit) {
+        case NSM_UNIT_ANNUAL_PROBABILITY:
+            if (!(v >= 0 && v < 1))
+                return fail(msg, n, "an annual_probability must be at least 0 and below 1", v);
+            rate = -log1p(-v);
+            break;
+        case NSM_UNIT_MEAN_YEARS:
+            if (!(v > 0))
+                return fail(msg, n, "mean_years must be above 0", v);
+            rate = 1.0 / v;
+            break;
+        case NSM_UNIT_RATE_PER_YEAR: rate = v; break;
+        }
+    }
+    if (!(rate >= 0 && isfinite(rate)))
+        return fail(msg, n, "a hazard must be a finite rate of 0 or more", rate);
+    t->rate = rate;
+    return 0;
+}
+
+static int set_nonnegative(double *x, nsm_op op, double v, const char *what, char *msg, size_t n)
+{
+    double r = op == NSM_OP_SET ? v : *x * v;
+    if (!(r >= 0 && isfinite(r)))
+        return fail(msg, n, what, r);
+    *x = r;
+    return 0;
+}
+
+int nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v, char *msg, size_t n)
+{
+    double cur = nsm_param_value(m, p), r = op == NSM_OP_SET ? v : cur * v;
+    switch (p->kind) {
+    case NSM_P_TRANSITION: return set_transition(&m->transitions[p->a], op, v, msg, n);
+    case NSM_P_MODIFIER:
+        for (int j = 0; j < m->n_modifiers; j++)
+            if (m->modifiers[j].row == p->a &&
+                set_nonnegative(&m->modifiers[j].multiplier, op, v,
+                                "a multiplier must be finite and 0 or more", msg, n))
+                return -1;
+        return 0;
+    case NSM_P_EVENT_RATE:
+        return set_nonnegative(&m->events[p->a].rate, op, v, "a rate must be finite and 0 or more",
+                               msg, n);
+    case NSM_P_EVENT_DISPERSION:
+        return set_nonnegative(&m->events[p->a].dispersion, op, v,
+                               "a dispersion must be finite and 0 or more (0: Poisson)", msg, n);
+    case NSM_P_SEASONALITY:
+        return set_nonnegative(&m->seasonality[p->a * 12 + p->b - 1], op, v,
+                               "a multiplier must be finite and 0 or more", msg, n);
+    case NSM_P_DRAW: {
+        int k = m->factors[m->draws[p->a].factor].n_levels;
+        return set_probability(m->draws[p->a].prob + p->b * k, k, p->c, r, msg, n);
+    }
+    case NSM_P_EFFECT_PROBABILITY:
+        if (!(r > 0 && r <= 1))
+            return fail(msg, n, "an effect's probability must be above 0 and at most 1", r);
+        m->effects[p->a].probability = r;
+        return 0;
+    case NSM_P_EFFECT_DELAY:
+        if (!(r >= 0 && isfinite(r)))
+            return fail(msg, n, "a delay must be finite and 0 or more days", r);
+        m->effects[p->a].delay_years = r / 365.25;
+        return 0;
+    case NSM_P_INITIAL:
+        return set_probability(m->factors[p->a].initial, m->factors[p->a].n_levels, p->b, r, msg,
+                               n);
+    }
+    return 0;
+}
+
+static void process_path(const nsm_model *m, int k, char *buf, size_t n)
+{
+    if (k < m->n_transitions) {
+        const nsm_transition *t = &m->transitions[k];
+        const nsm_factor *f = &m->factors[t->factor];
+        snprintf(buf, n, "%s:%s>%s", f->name, f->levels[t->from], f->levels[t->to]);
+    } else {
+        snprintf(buf, n, "%s", m->events[k - m->n_transitions].name);
+    }
+}
+
+void nsm_param_path(const nsm_model *m, const nsm_param *p, char *buf, size_t n)
+{
+    char proc[3 * NSM_NAME_MAX + 4];
+    switch (p->kind) {
+    case NSM_P_TRANSITION:
+        process_path(m, p->a, proc, sizeof proc);
+        snprintf(buf, n, "transitions:%s", proc);
+        break;
+    case NSM_P_MODIFIER: snprintf(buf, n, "modifiers:%d", p->a); break;
+    case NSM_P_EVENT_RATE: snprintf(buf, n, "events:%s:rate_per_year", m->events[p->a].name); break;
+    case NSM_P_EVENT_DISPERSION:
+        snprintf(buf, n, "events:%s:dispersion", m->events[p->a].name);
+        break;
+    case NSM_P_SEASONALITY:
+        process_path(m, p->a, proc, sizeof proc);
+        snprintf(buf, n, "seasonality:%s:%d", proc, p->b);
+        break;
+    case NSM_P_DRAW: {
+        const nsm_factor *f = &m->factors[m->draws[p->a].factor];
+        snprintf(buf, n, "draws:%s:%s>%s", m->draws[p->a].name, f->levels[p->b], f->levels[p->c]);
+        break;
+    }
+    case NSM_P_EFFECT_PROBABILITY: snprintf(buf, n, "effects:%d:probability", m->effects[p->a].row); break;
+    case NSM_P_EFFECT_DELAY: snprintf(buf, n, "effects:%d:delay_days", m->effects[p->a].row); break;
+    case NSM_P_INITIAL:
+        snprintf(buf, n, "factors:%s:%s", m->factors[p->a].name,
+                 m->factors[p->a].levels[p->b]);
+        break;
+    }
+}
