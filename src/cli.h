@@ -7,7 +7,11 @@
 
 #include <stdint.h>
 
+#include <signal.h>
+
+#include "neasim/engine.h"
 #include "neasim/model.h"
+#include "neasim/results.h"
 #include "neasim/status.h"
 
 /* Exit codes, from sysexits.h's conventions. */
@@ -24,6 +28,23 @@ enum {
 extern const char *nsm_cli_prog;
 
 int nsm_cli_run(int argc, char **argv);
+int nsm_cli_compare(int argc, char **argv);
+
+/* Options of run and compare (cli_options.c). */
+typedef struct {
+    const char *scenario, *out, *levers, *horizons;
+    uint64_t runs, seed, threads;
+    int bom, quiet, factorial;
+} nsm_cli_options;
+
+/* Parse argv (argv[0] is the command); returns 0, -1 after --help/--version, or an exit code.
+** compare enables --levers, --horizons and --factorial. */
+int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *help, int compare,
+                          nsm_cli_options *o);
+void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_options *o,
+                      const nsm_run_stats *rs, const char *started, int argc, char **argv);
+extern volatile sig_atomic_t nsm_cli_interrupted;
+void nsm_cli_catch_sigint(int on);
 int nsm_cli_check(int argc, char **argv);
 
 /* Print a diagnostic's warnings and error to stderr. */

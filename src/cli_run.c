@@ -35,80 +35,6 @@ static const char RUN_HELP[] =
     "  -h, --help        this help\n"
     "  -V, --version     the version\n";
 
-typedef struct {
-    const char *scenario, *out;
-    uint64_t runs, seed, threads;
-    int bom, quiet;
-} run_options;
-
-static volatile sig_atomic_t interrupted;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
-static int parse(int argc, char **argv, run_options *o)
-{
-    static const struct option longopts[] = {
-        {"runs", required_argument, NULL, 'n'}, {"seed", required_argument, NULL, 's'},
-        {"threads", required_argument, NULL, 't'}, {"out", required_argument, NULL, 'o'},
-        {"bom", no_argument, NULL, 'b'},          {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0}};
-    *o = (run_options){NULL, NULL, 10000, 1, 0, 0, 0};
-    opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, ":n:s:t:o:qhV", longopts, NULL)) != -1;) {
-        switch (c) {
-        case 'n': if (nsm_cli_parse_u64("--runs", optarg, 1, (uint64_t)1 << 40, &o->runs)) return EXIT_USAGE; break;
-        case 's': if (nsm_cli_parse_u64("--seed", optarg, 0, UINT64_MAX, &o->seed)) return EXIT_USAGE; break;
-        case 't': if (nsm_cli_parse_u64("--threads", optarg, 1, 1024, &o->threads)) return EXIT_USAGE; break;
-        case 'o': o->out = optarg; break;
-        case 'b': o->bom = 1; break;
-        case 'q': o->quiet = 1; break;
-        case 'h': fputs(RUN_HELP, stdout); return -1;
-        case 'V': printf("neasim %s\n", NSM_VERSION); return -1;
-        case ':': return nsm_cli_usage_error("run", "option '%s' needs a value", argv[optind - 1]);
-        default: return nsm_cli_usage_error("run", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
-        return nsm_cli_usage_error("run", optind >= argc ? "which scenario? give a folder"
-                                                         : "give one scenario folder, not %d",
-                                   argc - optind);
-    o->scenario = argv[optind];
-    return 0;
-}
-
-static void fill_manifest(nsm_manifest *mf, const nsm_model *m, const run_options *o,
-                          const nsm_run_stats *rs, const char *started, int argc, char **argv)
-{
-    char cmd[1024] = "neasim";
-    for (int k = 0; k < argc; k++) {
-        size_t n = strlen(cmd);
-        snprintf(cmd + n, sizeof cmd - n, " %s", argv[k]);
-    }
-    nsm_manifest_add(mf, "tool", "neasim");
-    nsm_manifest_add(mf, "version", "%s", NSM_VERSION);
-    nsm_manifest_add(mf, "git_commit", "%s", NSM_GIT_COMMIT);
-    nsm_manifest_add(mf, "command", "%s", cmd);
-    nsm_manifest_add(mf, "scenario", "%s", m->name);
-    nsm_manifest_add(mf, "scenario_title", "%s", m->title);
-    nsm_manifest_add(mf, "scenario_path", "%s", o->scenario);
-    nsm_manifest_add(mf, "scenario_checksum", "sha256:%s", m->checksum);
-    nsm_manifest_add(mf, "start_date", "%s", m->report_date[0]);
-    nsm_manifest_add(mf, "end_date", "%s", m->report_date[m->n_reports - 1]);
-    nsm_manifest_add(mf, "report_interval_months", "%d", m->report_interval_months);
-    nsm_manifest_add(mf, "seed", "%llu", (unsigned long long)o->seed);
-    nsm_manifest_add(mf, "generator", "%s", nsm_rng_philox4x32->name);
-    nsm_manifest_add(mf, "runs", "%llu", (unsigned long long)o->runs);
-    nsm_manifest_add(mf, "threads", "%d", rs->threads);
-    nsm_manifest_add(mf, "started_utc", "%s", started);
-    nsm_manifest_add(mf, "wall_seconds", "%.3f", rs->wall_seconds);
-    nsm_manifest_add(mf, "events_simulated", "%llu", (unsigned long long)rs->events);
-}
-
 /* The report index nearest to `years` after the start, or -1 beyond the horizon. */
 static int index_at_years(const nsm_model *m, double years)
 {
@@ -154,7 +80,7 @@ static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats 
     free(first);
 }
 
-static int simulate_and_write(const nsm_model *m, const run_options *o, const char *dest,
+static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, const char *dest,
                               int argc, char **argv)
 {
     char *staging = NULL, started[32];
@@ -170,14 +96,14 @@ static int simulate_and_write(const nsm_model *m, const run_options *o, const ch
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = {o->seed, o->runs, 0, (int)o->threads, nsm_progress_update, &bar,
-                         (volatile int *)&interrupted};
+                         (volatile int *)&nsm_cli_interrupted};
     nsm_run_stats rs;
-    signal(SIGINT, on_sigint);
+    nsm_cli_catch_sigint(1);
     st = nsm_run(m, &rc, acc, &rs, &d);
-    signal(SIGINT, SIG_DFL);
+    nsm_cli_catch_sigint(0);
     nsm_progress_done(&bar);
     if (st != NSM_OK) {
-        code = interrupted ? EXIT_INTERRUPTED : nsm_cli_exit_code(st, 0);
+        code = nsm_cli_interrupted ? EXIT_INTERRUPTED : nsm_cli_exit_code(st, 0);
         goto out;
     }
     nsm_manifest *mf = calloc(1, sizeof *mf);
@@ -185,7 +111,7 @@ static int simulate_and_write(const nsm_model *m, const run_options *o, const ch
     if (!mf)
         st = NSM_ERR_NOMEM;
     else
-        fill_manifest(mf, m, o, &rs, started, argc, argv);
+        nsm_cli_manifest(mf, m, o, &rs, started, argc, argv);
     if (st == NSM_OK)
         st = nsm_results_write(staging, m, acc, mf, &wo, &d);
     if (st == NSM_OK)
@@ -198,7 +124,7 @@ out:
     if (st != NSM_OK) {
         nsm_outdir_abort(staging);
         nsm_cli_print_diag(&d);
-        if (interrupted)
+        if (nsm_cli_interrupted)
             fprintf(stderr, "neasim run: interrupted; nothing was written\n");
     }
     free(staging);
@@ -209,8 +135,8 @@ out:
 
 int nsm_cli_run(int argc, char **argv)
 {
-    run_options o;
-    int code = parse(argc, argv, &o);
+    nsm_cli_options o;
+    int code = nsm_cli_parse_options(argc, argv, "run", RUN_HELP, 0, &o);
     if (code)
         return code < 0 ? EXIT_OK : code;
     nsm_model *m = NULL;

@@ -19,6 +19,8 @@ static void usage(FILE *f)
             "\n"
             "Commands:\n"
             "  run SCENARIO     simulate a scenario and write outcome distributions as CSV\n"
+            "  compare SCENARIO --levers a,b,a+b\n"
+            "                   the scenario with and without its policy levers, paired\n"
             "  check SCENARIO   validate a scenario and describe its model\n"
             "\n"
             "Options:\n"
@@ -53,6 +55,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "run"))
         return nsm_cli_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare"))
+        return nsm_cli_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))
         return nsm_cli_check(argc - 1, argv + 1);
     fprintf(stderr, "neasim: unknown command '%s'\n", cmd);

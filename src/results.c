@@ -26,6 +26,19 @@ void nsm_manifest_add(nsm_manifest *mf, const char *key, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The arms whose tables are written: one with no arm column for `run`, several for `compare`. */
+typedef struct {
+    int n;
+    const char *const *names; /* NULL: no arm column */
+    const nsm_accum *const *acc;
+} arms_view;
+
+static void write_arm(nsm_csv *c, const arms_view *v, int a)
+{
+    if (v->names)
+        nsm_csv_text(c, v->names[a]);
+}
+
 static void write_date(nsm_csv *c, const nsm_model *m, int i)
 {
     nsm_csv_text(c, m->report_date[i]);
@@ -41,14 +54,17 @@ static void write_proportion(nsm_csv *c, int64_t k, int64_t n)
     nsm_csv_real(c, p.hi, 6);
 }
 
-static void state_rows(nsm_csv *c, const nsm_model *m, const nsm_accum *a, int64_t *series)
+static void state_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int arm,
+                       int64_t *series)
 {
+    const nsm_accum *a = v->acc[arm];
     int64_t n = (int64_t)nsm_accum_runs(a);
     for (int f = 0; f < m->n_factors; f++) {
         const nsm_factor *fa = &m->factors[f];
         for (int l = 0; l < fa->n_levels; l++) {
             nsm_accum_level_series(a, fa->first_level + l, series);
             for (int i = 0; i < m->n_reports; i++) {
+                write_arm(c, v, arm);
                 write_date(c, m, i);
                 nsm_csv_text(c, fa->name);
                 nsm_csv_text(c, fa->levels[l]);
@@ -59,12 +75,15 @@ static void state_rows(nsm_csv *c, const nsm_model *m, const nsm_accum *a, int64
     }
 }
 
-static void outcome_rows(nsm_csv *c, const nsm_model *m, const nsm_accum *a, int64_t *series)
+static void outcome_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int arm,
+                         int64_t *series)
 {
+    const nsm_accum *a = v->acc[arm];
     int64_t n = (int64_t)nsm_accum_runs(a);
     for (int o = 0; o < m->n_outcomes; o++) {
         nsm_accum_outcome_held_series(a, o, series);
         for (int i = 0; i < m->n_reports; i++) {
+            write_arm(c, v, arm);
             write_date(c, m, i);
             nsm_csv_text(c, m->outcomes[o].name);
             nsm_csv_text(c, "holds");
@@ -75,6 +94,7 @@ static void outcome_rows(nsm_csv *c, const nsm_model *m, const nsm_accum *a, int
         int64_t cum = 0;
         for (int i = 0; i < m->n_reports; i++) {
             cum += series[i];
+            write_arm(c, v, arm);
             write_date(c, m, i);
             nsm_csv_text(c, m->outcomes[o].name);
             nsm_csv_text(c, "occurred_by");
@@ -84,14 +104,17 @@ static void outcome_rows(nsm_csv *c, const nsm_model *m, const nsm_accum *a, int
     }
 }
 
-static void first_rows(nsm_csv *c, const nsm_model *m, const nsm_accum *a, int64_t *series)
+static void first_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int arm,
+                       int64_t *series)
 {
+    const nsm_accum *a = v->acc[arm];
     int64_t n = (int64_t)nsm_accum_runs(a);
     for (int o = 0; o < m->n_outcomes; o++) {
         nsm_accum_outcome_first_series(a, o, series);
         int64_t cum = 0;
         for (int i = 0; i <= m->n_reports; i++) {
             cum += series[i];
+            write_arm(c, v, arm);
             nsm_csv_text(c, m->outcomes[o].name);
             if (i < m->n_reports) {
                 write_date(c, m, i);
@@ -126,18 +149,22 @@ static void count_row(nsm_csv *c, const nsm_model *m, int i, const char *event, 
     nsm_csv_end_row(c);
 }
 
-static nsm_status event_rows(nsm_csv *c, const nsm_model *m, const nsm_accum *a, nsm_diag *diag)
+static nsm_status event_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int arm,
+                             nsm_diag *diag)
 {
+    const nsm_accum *a = v->acc[arm];
     for (int e = 0; e < m->n_events; e++) {
         int64_t n_values, *hist = malloc(((size_t)nsm_accum_event_max_count(a, e) + 1) * sizeof *hist);
         if (!hist)
             return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory writing event counts");
         for (int i = 1; i < m->n_reports; i++) {
             nsm_accum_event_period_hist(a, e, i, hist, &n_values);
+            write_arm(c, v, arm);
             count_row(c, m, i, m->events[e].name, "period", hist, n_values);
         }
         for (int i = 1; i < m->n_reports; i++) {
             nsm_accum_event_cumulative_hists(a, e, i, hist, &n_values);
+            write_arm(c, v, arm);
             count_row(c, m, i, m->events[e].name, "cumulative", hist, n_values);
         }
         free(hist);
@@ -167,8 +194,36 @@ static const char *const H_EVENTS[] = {"date", "t_years", "event", "window", "me
                                        "p_at_least_one", NULL};
 static const char *const H_MANIFEST[] = {"key", "value", NULL};
 
+/* The header, with "arm" in front for a comparison. */
+static void header(nsm_csv *c, const arms_view *v, const char *const *names)
+{
+    if (v->names)
+        nsm_csv_text(c, "arm");
+    nsm_csv_header(c, names);
+}
+
+static nsm_status table_rows(nsm_csv *c, table_kind kind, const nsm_model *m, const arms_view *v,
+                             const nsm_manifest *mf, int64_t *series, nsm_diag *diag)
+{
+    nsm_status st = NSM_OK;
+    if (kind == T_MANIFEST) {
+        manifest_rows(c, mf);
+        return NSM_OK;
+    }
+    for (int a = 0; a < v->n && st == NSM_OK; a++) {
+        switch (kind) {
+        case T_STATES: state_rows(c, m, v, a, series); break;
+        case T_OUTCOMES: outcome_rows(c, m, v, a, series); break;
+        case T_FIRST: first_rows(c, m, v, a, series); break;
+        case T_EVENTS: st = event_rows(c, m, v, a, diag); break;
+        case T_MANIFEST: break;
+        }
+    }
+    return st;
+}
+
 static nsm_status write_table(const char *dir, const char *name, table_kind kind,
-                              const nsm_model *m, const nsm_accum *a, const nsm_manifest *mf,
+                              const nsm_model *m, const arms_view *v, const nsm_manifest *mf,
                               const nsm_write_options *opt, nsm_diag *diag)
 {
     static const char *const *headers[] = {H_STATES, H_OUTCOMES, H_FIRST, H_EVENTS, H_MANIFEST};
@@ -182,14 +237,11 @@ static nsm_status write_table(const char *dir, const char *name, table_kind kind
     }
     if ((st = nsm_csv_open(&c, path, opt->bom, diag)) != NSM_OK)
         goto out;
-    nsm_csv_header(&c, headers[kind]);
-    switch (kind) {
-    case T_STATES: state_rows(&c, m, a, series); break;
-    case T_OUTCOMES: outcome_rows(&c, m, a, series); break;
-    case T_FIRST: first_rows(&c, m, a, series); break;
-    case T_EVENTS: st = event_rows(&c, m, a, diag); break;
-    case T_MANIFEST: manifest_rows(&c, mf); break;
-    }
+    if (kind == T_MANIFEST)
+        nsm_csv_header(&c, headers[kind]);
+    else
+        header(&c, v, headers[kind]);
+    st = table_rows(&c, kind, m, v, mf, series, diag);
     nsm_status cst = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);
     if (st == NSM_OK)
         st = cst;
@@ -199,8 +251,8 @@ out:
     return st;
 }
 
-nsm_status nsm_results_write(const char *dir, const nsm_model *m, const nsm_accum *acc,
-                             const nsm_manifest *mf, const nsm_write_options *opt, nsm_diag *diag)
+static nsm_status write_all(const char *dir, const nsm_model *m, const arms_view *v,
+                            const nsm_manifest *mf, const nsm_write_options *opt, nsm_diag *diag)
 {
     static const struct {
         const char *name;
@@ -209,9 +261,25 @@ nsm_status nsm_results_write(const char *dir, const nsm_model *m, const nsm_accu
                   {"first_occurrence.csv", T_FIRST},     {"event_counts.csv", T_EVENTS},
                   {"manifest.csv", T_MANIFEST}};
     for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++) {
-        nsm_status st = write_table(dir, tables[k].name, tables[k].kind, m, acc, mf, opt, diag);
+        nsm_status st = write_table(dir, tables[k].name, tables[k].kind, m, v, mf, opt, diag);
         if (st != NSM_OK)
             return st;
     }
     return NSM_OK;
+}
+
+nsm_status nsm_results_write(const char *dir, const nsm_model *m, const nsm_accum *acc,
+                             const nsm_manifest *mf, const nsm_write_options *opt, nsm_diag *diag)
+{
+    arms_view v = {1, NULL, &acc};
+    return write_all(dir, m, &v, mf, opt, diag);
+}
+
+nsm_status nsm_results_write_arms(const char *dir, const nsm_model *m, int n_arms,
+                                  const char *const *names, const nsm_accum *const *acc,
+                                  const nsm_manifest *mf, const nsm_write_options *opt,
+                                  nsm_diag *diag)
+{
+    arms_view v = {n_arms, names, acc};
+    return write_all(dir, m, &v, mf, opt, diag);
 }

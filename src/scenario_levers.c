@@ -53,6 +53,7 @@ static nsm_status read_from(nsm_reader *r, int row, nsm_lever_row *lr)
     if (st != NSM_OK)
         return st;
     const nsm_cell *c = nsm_reader_cell(r, row, "from_date");
+    snprintf(lr->from_date, sizeof lr->from_date, "%04d-%02d-%02d", d.year, d.month, d.day);
     lr->from_t = nsm_reader_time(r, d);
     if (lr->from_t < 0 || lr->from_t > r->m->t_end)
         return nsm_reader_error(r, c, 0, "from_date %s is outside the horizon (%04d-%02d-%02d to "

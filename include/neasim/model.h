@@ -151,6 +151,7 @@ typedef struct {
     double value;
     double from_t;          /* years from the start; 0 when the lever acts from the start */
     int has_from_date;
+    char from_date[11];     /* "YYYY-MM-DD", or "" */
 } nsm_lever_row;
 
 typedef struct {

@@ -1,0 +1,107 @@
+/*
+** cli_options.c: the options that `run` and `compare` share, the manifest's provenance, and Ctrl-C.
+*/
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "neasim/rng.h"
+
+volatile sig_atomic_t nsm_cli_interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    nsm_cli_interrupted = 1;
+}
+
+void nsm_cli_catch_sigint(int on)
+{
+    signal(SIGINT, on ? on_sigint : SIG_DFL);
+}
+
+static int parse_value(int c, const char *arg, nsm_cli_options *o)
+{
+    switch (c) {
+    case 'n': return nsm_cli_parse_u64("--runs", arg, 1, (uint64_t)1 << 40, &o->runs);
+    case 's': return nsm_cli_parse_u64("--seed", arg, 0, UINT64_MAX, &o->seed);
+    case 't': return nsm_cli_parse_u64("--threads", arg, 1, 1024, &o->threads);
+    case 'o': o->out = arg; return 0;
+    case 'l': o->levers = arg; return 0;
+    case 'H': o->horizons = arg; return 0;
+    case 'b': o->bom = 1; return 0;
+    case 'q': o->quiet = 1; return 0;
+    case 'f': o->factorial = 1; return 0;
+    }
+    return -1;
+}
+
+int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *help, int compare,
+                          nsm_cli_options *o)
+{
+    static const struct option longopts[] = {
+        {"runs", required_argument, NULL, 'n'},   {"seed", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 't'}, {"out", required_argument, NULL, 'o'},
+        {"bom", no_argument, NULL, 'b'},           {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
+        {"levers", required_argument, NULL, 'l'},  {"horizons", required_argument, NULL, 'H'},
+        {"factorial", no_argument, NULL, 'f'},     {NULL, 0, NULL, 0}};
+    *o = (nsm_cli_options){0};
+    o->runs = 10000;
+    o->seed = 1;
+    o->horizons = "2,5,10";
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, ":n:s:t:o:qhV", longopts, NULL)) != -1;) {
+        if (c == 'h') {
+            fputs(help, stdout);
+            return -1;
+        }
+        if (c == 'V') {
+            printf("neasim %s\n", NSM_VERSION);
+            return -1;
+        }
+        if (c == ':')
+            return nsm_cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+        if (c == '?' || (!compare && (c == 'l' || c == 'H' || c == 'f')))
+            return nsm_cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        if (parse_value(c, optarg, o))
+            return EXIT_USAGE;
+    }
+    if (optind != argc - 1)
+        return nsm_cli_usage_error(cmd, optind >= argc ? "which scenario? give a folder"
+                                                       : "give one scenario folder, not %d",
+                                   argc - optind);
+    o->scenario = argv[optind];
+    return 0;
+}
+
+void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_options *o,
+                      const nsm_run_stats *rs, const char *started, int argc, char **argv)
+{
+    char cmd[1024] = "neasim";
+    for (int k = 0; k < argc; k++) {
+        size_t n = strlen(cmd);
+        snprintf(cmd + n, sizeof cmd - n, " %s", argv[k]);
+    }
+    nsm_manifest_add(mf, "tool", "neasim");
+    nsm_manifest_add(mf, "version", "%s", NSM_VERSION);
+    nsm_manifest_add(mf, "git_commit", "%s", NSM_GIT_COMMIT);
+    nsm_manifest_add(mf, "command", "%s", cmd);
+    nsm_manifest_add(mf, "scenario", "%s", m->name);
+    nsm_manifest_add(mf, "scenario_title", "%s", m->title);
+    nsm_manifest_add(mf, "scenario_path", "%s", o->scenario);
+    nsm_manifest_add(mf, "scenario_checksum", "sha256:%s", m->checksum);
+    nsm_manifest_add(mf, "start_date", "%s", m->report_date[0]);
+    nsm_manifest_add(mf, "end_date", "%s", m->report_date[m->n_reports - 1]);
+    nsm_manifest_add(mf, "report_interval_months", "%d", m->report_interval_months);
+    nsm_manifest_add(mf, "seed", "%llu", (unsigned long long)o->seed);
+    nsm_manifest_add(mf, "generator", "%s", nsm_rng_philox4x32->name);
+    nsm_manifest_add(mf, "runs", "%llu", (unsigned long long)o->runs);
+    nsm_manifest_add(mf, "threads", "%d", rs->threads);
+    nsm_manifest_add(mf, "started_utc", "%s", started);
+    nsm_manifest_add(mf, "wall_seconds", "%.3f", rs->wall_seconds);
+    nsm_manifest_add(mf, "events_simulated", "%llu", (unsigned long long)rs->events);
+}
