@@ -119,6 +119,23 @@ static void describe_calendar(const nsm_model *m)
     }
 }
 
+static void describe_levers(const nsm_model *m)
+{
+    printf("\nLevers (%d):\n", m->n_levers);
+    for (int l = 0; l < m->n_levers; l++) {
+        printf("  %s%s%s\n", m->levers[l].name, m->levers[l].description ? ": " : "",
+               m->levers[l].description ? m->levers[l].description : "");
+        for (int i = 0; i < m->n_lever_rows; i++) {
+            const nsm_lever_row *lr = &m->lever_rows[i];
+            if (lr->lever != l)
+                continue;
+            printf("    %s %s %g%s%s (%d number%s)\n", lr->op == NSM_OP_MULTIPLY ? "multiply" : "set",
+                   lr->target, lr->value, lr->has_from_date ? " from " : "", lr->from_date,
+                   lr->n_params, lr->n_params == 1 ? "" : "s");
+        }
+    }
+}
+
 int nsm_cli_check(int argc, char **argv)
 {
     if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -143,6 +160,7 @@ int nsm_cli_check(int argc, char **argv)
     describe_factors(m);
     describe_hazards(m);
     describe_calendar(m);
+    describe_levers(m);
     nsm_model_free(m);
     return EXIT_OK;
 }

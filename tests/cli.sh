@@ -106,6 +106,9 @@ for s in scenarios/*/; do
     for t in 1 2 4; do
         expect "run $name ($t threads)" 0 "" -- run "$s" --runs 2000 --seed 7 --threads "$t" --quiet --out "$work/$name-$t"
     done
+    if [ -f "$s/levers.csv" ]; then
+        expect "compare $name" 0 "" -- compare "$s" --levers all --runs 1000 --seed 7 --quiet --out "$work/$name-compare"
+    fi
     for t in 2 4; do
         for f in state_probabilities outcomes first_occurrence event_counts; do
             if cmp -s "$work/$name-1/$f.csv" "$work/$name-$t/$f.csv"; then pass=$((pass + 1)); else
@@ -114,6 +117,31 @@ for s in scenarios/*/; do
     done
     grep -q '^generator,philox4x32-10' "$work/$name-1/manifest.csv" && pass=$((pass + 1)) || { echo "FAIL $name: manifest lacks the generator"; fail=$((fail + 1)); }
 done
+
+# --- compare: usage, lever errors, the baseline arm equals run, thread invariance
+expect "compare help" 0 "Usage: neasim compare" -- compare --help
+expect "compare without levers" 64 "which levers" -- compare tests/models/two_state
+expect "compare unknown lever" 64 "no lever 'fastr'; did you mean 'faster'" -- compare tests/models/two_state --levers fastr --quiet
+expect "compare bad horizons" 64 "--horizons expects" -- compare tests/models/two_state --levers faster --horizons 2,x
+bad lever_path levers.csv 'write:lever,target,operation,value,source\nx,transitions:f:a>c,multiply,2,test\n' "levers.csv:2:[0-9]+: error: .*'c'"
+bad lever_table levers.csv 'write:lever,target,operation,value,source\nx,transition:f:a>b,multiply,2,test\n' "levers.csv:2:[0-9]+: error: .*did you mean 'transitions'"
+bad lever_operation levers.csv 'write:lever,target,operation,value,source\nx,transitions:f:a>b,multipy,2,test\n' "levers.csv:2:[0-9]+: error: .*did you mean 'multiply'"
+bad lever_range levers.csv 'write:lever,target,operation,value,source\nx,factors:f:a,set,1.5,test\n' "levers.csv:2:[0-9]+: error: .*between 0 and 1"
+bad lever_late levers.csv 'write:lever,target,operation,value,from_date,source\nx,transitions:f:a>b,multiply,2,2040-01-01,test\n' "levers.csv:2:[0-9]+: error: .*outside the horizon"
+expect "run for pairing" 0 "" -- run tests/models/paths --runs 3000 --seed 9 --quiet --out "$work/paths-run"
+for t in 1 2; do
+    expect "compare ($t threads)" 0 "" -- compare tests/models/paths --levers push_f,calm_h,push_f+calm_h,null --runs 3000 --seed 9 --threads $t --quiet --out "$work/paths-cmp-$t"
+done
+for f in state_probabilities outcomes first_occurrence event_counts; do
+    if diff <(tail -n +2 "$work/paths-run/$f.csv") <(grep '^baseline,' "$work/paths-cmp-1/$f.csv" | cut -d, -f2-) >/dev/null; then
+        pass=$((pass + 1)); else echo "FAIL compare: baseline arm of $f.csv differs from run"; fail=$((fail + 1)); fi
+done
+for f in differences briefing arms state_probabilities event_counts; do
+    if cmp -s "$work/paths-cmp-1/$f.csv" "$work/paths-cmp-2/$f.csv"; then pass=$((pass + 1)); else
+        echo "FAIL compare: $f.csv differs between 1 and 2 threads"; fail=$((fail + 1)); fi
+done
+if awk -F, '$1 == "null" && ($9 != 0 || $10 != 0) { bad = 1 } END { exit bad }' "$work/paths-cmp-1/differences.csv"; then
+    pass=$((pass + 1)); else echo "FAIL compare: the null lever has a non-zero difference"; fail=$((fail + 1)); fi
 
 # --- the byte-order mark option, and a rerun that replaces its own folder
 expect "bom run" 0 "" -- run tests/models/two_state --runs 100 --bom --quiet --out "$work/bom"
