@@ -30,3 +30,21 @@ for spec in "tests/models/chain6 $runs_chain" "scenarios/baseline $runs_base"; d
     done
     echo
 done
+
+# --- compare: variance reduction by pairing for each shipped lever, and the cost of an arm
+if [ -f scenarios/baseline/levers.csv ]; then
+    runs_cmp=${BENCH_RUNS_COMPARE:-20000}
+    echo "== compare on scenarios/baseline ($runs_cmp replications per arm, --levers all)"
+    t_run=$( { /usr/bin/time -f '%e' "$build/neasim" run scenarios/baseline --runs "$runs_cmp" --quiet --out "$tmp/run" >/dev/null; } 2>&1 )
+    t_cmp=$( { /usr/bin/time -f '%e' "$build/neasim" compare scenarios/baseline --levers all --runs "$runs_cmp" --quiet --out "$tmp/cmp" >/dev/null; } 2>&1 )
+    arms=$(awk -F, 'NR > 1 { a[$1] = 1 } END { print length(a) }' "$tmp/cmp/arms.csv")
+    echo "  run: ${t_run} s; compare with $arms arms: ${t_cmp} s;" \
+        "cost of one extra arm: $(awk -v r="$t_run" -v c="$t_cmp" -v n="$arms" 'BEGIN { printf "%.2f", (c - r) / (n - 1) / r }') x a run"
+    echo "  variance reduction by pairing, outcomes at the horizon (occurred_by), per lever:"
+    echo "    lever: median over affected outcomes [min, max] (outcomes with a non-zero difference)"
+    last=$(awk -F, 'NR > 1 { d = $5 } END { print d }' "$tmp/cmp/differences.csv")
+    awk -F, -v last="$last" 'NR > 1 && $2 == "outcome" && $4 == "occurred_by" && $5 == last && $13 != "NA" && $9 != 0 {
+            print $1, $13 }' "$tmp/cmp/differences.csv" | sort -k1,1 -k2,2g |
+        awk '{ v[$1, ++n[$1]] = $2 } END { for (a in n) { k = n[a];
+            printf "    %s: %.1f [%.1f, %.1f] (%d)\n", a, v[a, int((k + 1) / 2)], v[a, 1], v[a, k], k } }' | sort
+fi

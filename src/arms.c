@@ -25,6 +25,8 @@ static void arm_release(nsm_arm *a)
     free(a->phase_model);
     free(a->phase_t);
     free(a->levers);
+    free(a->set_param);
+    free(a->set_value);
     memset(a, 0, sizeof *a);
 }
 
@@ -69,26 +71,66 @@ static int make_phases(const nsm_model *m, nsm_arm *a)
     return a->phase_model ? 0 : -1;
 }
 
-static nsm_status apply_row(const nsm_lever_row *lr, nsm_arm *a, const char *scenario,
-                            nsm_diag *diag)
+static int apply_all(nsm_model *v, const nsm_param *params, int n, nsm_op op, double value,
+                     char *msg, size_t len)
 {
-    char msg[256];
-    for (int j = 0; j < a->n_phases; j++) {
-        if (a->phase_t[j] < lr->from_t)
-            continue;
-        for (int k = 0; k < lr->n_params; k++)
-            if (nsm_param_apply(a->phase_model[j], &lr->params[k], lr->op, lr->value, msg,
-                                sizeof msg))
-                return nsm_diag_error(diag, NSM_ERR_INPUT,
-                                      "%s/levers.csv:%d: error: in arm '%s', %s: %s", scenario,
-                                      lr->line, a->name, lr->target, msg);
+    for (int k = 0; k < n; k++)
+        if (nsm_param_apply(v, &params[k], op, value, msg, len))
+            return -1;
+    return 0;
+}
+
+/* Uncertain numbers at their drawn values: set, or scaled by draw / mean where rows multiply. */
+static int apply_draws(const nsm_model *m, nsm_model *v, const double *draws, char *msg, size_t n)
+{
+    for (int k = 0; k < m->n_uncertain; k++) {
+        const nsm_uncertain *u = &m->uncertain[k];
+        double x = u->ratio ? draws[k] / u->nominal : draws[k];
+        if (apply_all(v, u->params, u->n_params, u->ratio ? NSM_OP_MULTIPLY : NSM_OP_SET, x, msg,
+                      n))
+            return -1;
     }
-    return NSM_OK;
+    return 0;
+}
+
+static int apply_levers(const nsm_model *m, const nsm_arm *a, double t, nsm_model *v, char *msg,
+                        size_t n)
+{
+    char why[256];
+    for (int k = 0; k < a->n_levers; k++)
+        for (int i = 0; i < m->n_lever_rows; i++) {
+            const nsm_lever_row *lr = &m->lever_rows[i];
+            if (lr->lever != a->levers[k] || lr->from_t > t)
+                continue;
+            if (apply_all(v, lr->params, lr->n_params, lr->op, lr->value, why, sizeof why)) {
+                snprintf(msg, n, "levers.csv:%d: in arm '%s', %s: %s", lr->line, a->name,
+                         lr->target, why);
+                return -1;
+            }
+        }
+    return 0;
+}
+
+int nsm_arm_build_phases(const nsm_model *m, const nsm_arm *a, const double *draws,
+                         nsm_model **out, char *msg, size_t n)
+{
+    for (int j = 0; j < a->n_phases; j++) {
+        nsm_model *v = out[j];
+        nsm_model_variant_reset(v, m);
+        if (draws && apply_draws(m, v, draws, msg, n))
+            return -1;
+        for (int k = 0; k < a->n_sets; k++)
+            if (nsm_param_apply(v, &a->set_param[k], NSM_OP_SET, a->set_value[k], msg, n))
+                return -1;
+        if (apply_levers(m, a, a->phase_t[j], v, msg, n))
+            return -1;
+    }
+    return 0;
 }
 
 static nsm_status build_arm(const nsm_model *m, nsm_arm *a, const char *scenario, nsm_diag *diag)
 {
-    if (a->n_levers == 0) {
+    if (a->n_levers == 0 && a->n_sets == 0) {
         a->n_phases = 1;
         a->phase_t = calloc(1, sizeof *a->phase_t);
         a->phase_model = calloc(1, sizeof *a->phase_model);
@@ -99,13 +141,37 @@ static nsm_status build_arm(const nsm_model *m, nsm_arm *a, const char *scenario
     }
     if (make_phases(m, a))
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory building arm '%s'", a->name);
-    for (int k = 0; k < a->n_levers; k++)
-        for (int i = 0; i < m->n_lever_rows; i++)
-            if (m->lever_rows[i].lever == a->levers[k]) {
-                nsm_status st = apply_row(&m->lever_rows[i], a, scenario, diag);
-                if (st != NSM_OK)
-                    return st;
-            }
+    char msg[512];
+    if (nsm_arm_build_phases(m, a, NULL, a->phase_model, msg, sizeof msg))
+        return nsm_diag_error(diag, NSM_ERR_INPUT, "%s/%s", scenario, msg);
+    return NSM_OK;
+}
+
+nsm_status nsm_arm_set_point(const nsm_model *m, nsm_arm *a, int n, const nsm_param *params,
+                             const double *values, nsm_diag *diag)
+{
+    free(a->set_param);
+    free(a->set_value);
+    a->set_param = malloc(((size_t)n + 1) * sizeof *a->set_param);
+    a->set_value = malloc(((size_t)n + 1) * sizeof *a->set_value);
+    if (!a->set_param || !a->set_value)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    for (int k = 0; k < n; k++) {
+        a->set_param[k] = params[k];
+        a->set_value[k] = values[k];
+    }
+    a->n_sets = n;
+    if (!a->owns_models) { /* the baseline borrowed m: give it models of its own */
+        free(a->phase_model);
+        free(a->phase_t);
+        a->phase_model = NULL;
+        a->phase_t = NULL;
+        if (make_phases(m, a))
+            return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    }
+    char msg[512];
+    if (nsm_arm_build_phases(m, a, NULL, a->phase_model, msg, sizeof msg))
+        return nsm_diag_error(diag, NSM_ERR_INPUT, "%s", msg);
     return NSM_OK;
 }
 

@@ -33,9 +33,14 @@ int nsm_cli_compare(int argc, char **argv);
 /* Options of run and compare (cli_options.c). */
 typedef struct {
     const char *scenario, *out, *levers, *horizons;
-    uint64_t runs, seed, threads;
-    int bom, quiet, factorial;
+    uint64_t runs, seed, threads, outer;
+    int bom, quiet, factorial, nominal;
 } nsm_cli_options;
+
+/* The run configuration the options ask for (uncertainty: per replication unless --nominal). */
+nsm_run_config nsm_cli_run_config(const nsm_cli_options *o, void *progress_ctx);
+/* Parse --horizons into years[] (at most 16); 0, or an exit code after a message. */
+int nsm_cli_horizons(const char *cmd, const char *text, double *years, int *n);
 
 /* Parse argv (argv[0] is the command); returns 0, -1 after --help/--version, or an exit code.
 ** compare enables --levers, --horizons and --factorial. */

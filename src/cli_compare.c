@@ -31,28 +31,12 @@ static const char COMPARE_HELP[] =
     "  -t, --threads T     threads (default: all cores); results do not depend on it\n"
     "  -o, --out DIR       results folder (default results/<scenario name>-compare)\n"
     "      --horizons LIST years of the briefing table (default 2,5,10)\n"
+    "      --nominal       uncertain numbers at their means (default: drawn per replication,\n"
+    "                      the same draws in every arm)\n"
     "      --bom           start each CSV with a UTF-8 byte-order mark (for Excel)\n"
     "  -q, --quiet         no progress bar, no table, no warnings\n"
     "  -h, --help          this help\n"
     "  -V, --version       the version\n";
-
-static int parse_horizons(const char *text, double *years, int *n)
-{
-    char *buf = strdup(text), *save = NULL;
-    *n = 0;
-    for (char *tok = buf ? strtok_r(buf, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
-        char *end;
-        double y = strtod(tok, &end);
-        if (*end || !(y > 0) || *n == 16) {
-            free(buf);
-            return nsm_cli_usage_error("compare", "--horizons expects up to 16 positive numbers "
-                                       "of years separated by commas, got '%s'", text);
-        }
-        years[(*n)++] = y;
-    }
-    free(buf);
-    return *n ? 0 : nsm_cli_usage_error("compare", "--horizons is empty");
-}
 
 static void print_briefing(const nsm_model *m, const nsm_arm *arms, int n_arms,
                            nsm_accum *const *acc, nsm_paired *const *paired, const double *years,
@@ -156,8 +140,7 @@ static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const ns
         strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
         nsm_progress bar;
         nsm_progress_init(&bar, !o->quiet && isatty(2));
-        nsm_run_config rc = {o->seed, o->runs, 0, (int)o->threads, nsm_progress_update, &bar,
-                             (volatile int *)&nsm_cli_interrupted};
+        nsm_run_config rc = nsm_cli_run_config(o, &bar);
         nsm_run_stats rs;
         nsm_cli_catch_sigint(1);
         st = nsm_compare_run(m, arms, n_arms, &rc, res.acc, res.paired, &rs, &d);
@@ -204,7 +187,7 @@ int nsm_cli_compare(int argc, char **argv)
         return nsm_cli_usage_error("compare", "which levers? give --levers a,b,a+b or --levers all");
     double years[16];
     int n_years;
-    if ((code = parse_horizons(o.horizons, years, &n_years)) != 0)
+    if ((code = nsm_cli_horizons("compare", o.horizons, years, &n_years)) != 0)
         return code;
     nsm_model *m = NULL;
     if ((code = nsm_cli_load(o.scenario, &m, o.quiet)) != EXIT_OK)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "progress.h"
 #include "neasim/rng.h"
 
 volatile sig_atomic_t nsm_cli_interrupted;
@@ -35,6 +36,8 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'b': o->bom = 1; return 0;
     case 'q': o->quiet = 1; return 0;
     case 'f': o->factorial = 1; return 0;
+    case 'N': o->nominal = 1; return 0;
+    case 'O': return nsm_cli_parse_u64("--outer", arg, 2, 1000000, &o->outer);
     }
     return -1;
 }
@@ -48,7 +51,8 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         {"bom", no_argument, NULL, 'b'},           {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
         {"levers", required_argument, NULL, 'l'},  {"horizons", required_argument, NULL, 'H'},
-        {"factorial", no_argument, NULL, 'f'},     {NULL, 0, NULL, 0}};
+        {"factorial", no_argument, NULL, 'f'},     {"nominal", no_argument, NULL, 'N'},
+        {"outer", required_argument, NULL, 'O'},   {NULL, 0, NULL, 0}};
     *o = (nsm_cli_options){0};
     o->runs = 10000;
     o->seed = 1;
@@ -65,7 +69,7 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         }
         if (c == ':')
             return nsm_cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
-        if (c == '?' || (!compare && (c == 'l' || c == 'H' || c == 'f')))
+        if (c == '?' || (!compare && (c == 'l' || c == 'f')) || (compare && c == 'O'))
             return nsm_cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         if (parse_value(c, optarg, o))
             return EXIT_USAGE;
@@ -75,7 +79,36 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
                                                        : "give one scenario folder, not %d",
                                    argc - optind);
     o->scenario = argv[optind];
+    if (o->outer && o->nominal)
+        return nsm_cli_usage_error(cmd, "--outer draws the uncertain numbers; it cannot be "
+                                   "combined with --nominal");
     return 0;
+}
+
+nsm_run_config nsm_cli_run_config(const nsm_cli_options *o, void *progress_ctx)
+{
+    nsm_run_config rc = {o->seed, o->runs, 0, (int)o->threads, nsm_progress_update, progress_ctx,
+                         (volatile int *)&nsm_cli_interrupted,
+                         o->nominal ? NSM_UNCERTAINTY_NOMINAL : NSM_UNCERTAINTY_PER_RUN, 0};
+    return rc;
+}
+
+int nsm_cli_horizons(const char *cmd, const char *text, double *years, int *n)
+{
+    char *buf = strdup(text), *save = NULL;
+    *n = 0;
+    for (char *tok = buf ? strtok_r(buf, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
+        char *end;
+        double y = strtod(tok, &end);
+        if (*end || !(y > 0) || *n == 16) {
+            free(buf);
+            return nsm_cli_usage_error(cmd, "--horizons expects up to 16 positive numbers of "
+                                       "years separated by commas, got '%s'", text);
+        }
+        years[(*n)++] = y;
+    }
+    free(buf);
+    return *n ? 0 : nsm_cli_usage_error(cmd, "--horizons is empty");
 }
 
 void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_options *o,
@@ -99,7 +132,16 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
     nsm_manifest_add(mf, "report_interval_months", "%d", m->report_interval_months);
     nsm_manifest_add(mf, "seed", "%llu", (unsigned long long)o->seed);
     nsm_manifest_add(mf, "generator", "%s", nsm_rng_philox4x32->name);
-    nsm_manifest_add(mf, "runs", "%llu", (unsigned long long)o->runs);
+    nsm_manifest_add(mf, "runs", "%llu", (unsigned long long)(o->outer ? o->outer * o->runs
+                                                                        : o->runs));
+    nsm_manifest_add(mf, "uncertain_numbers", "%d", m->n_uncertain);
+    nsm_manifest_add(mf, "uncertainty", "%s",
+                     m->n_uncertain == 0 ? "none"
+                     : o->nominal        ? "nominal (every number at its mean)"
+                     : o->outer          ? "outer (draws x runs per draw)"
+                                         : "drawn per replication");
+    if (o->outer)
+        nsm_manifest_add(mf, "outer_draws", "%llu", (unsigned long long)o->outer);
     nsm_manifest_add(mf, "threads", "%d", rs->threads);
     nsm_manifest_add(mf, "started_utc", "%s", started);
     nsm_manifest_add(mf, "wall_seconds", "%.3f", rs->wall_seconds);

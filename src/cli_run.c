@@ -14,7 +14,9 @@
 #include "cli.h"
 #include "neasim/accum.h"
 #include "neasim/engine.h"
+#include "neasim/compare.h"
 #include "neasim/outdir.h"
+#include "neasim/outer.h"
 #include "neasim/results.h"
 #include "neasim/rng.h"
 #include "neasim/stats.h"
@@ -30,6 +32,11 @@ static const char RUN_HELP[] =
     "  -s, --seed S      seed, any 64-bit number (default 1); same seed, same results\n"
     "  -t, --threads T   threads (default: all cores); results do not depend on it\n"
     "  -o, --out DIR     results folder (default results/<scenario name>)\n"
+    "      --nominal     numbers written as distributions at their means (default: drawn\n"
+    "                    afresh for every replication)\n"
+    "      --outer N     two levels: N draws of the uncertain numbers, each with --runs\n"
+    "                    replications (N x runs in all); adds uncertainty.csv\n"
+    "      --horizons L  years of uncertainty.csv (default 2,5,10)\n"
     "      --bom         start each CSV with a UTF-8 byte-order mark (for Excel)\n"
     "  -q, --quiet       no progress bar, no summary, no warnings\n"
     "  -h, --help        this help\n"
@@ -80,6 +87,27 @@ static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats 
     free(first);
 }
 
+typedef struct {
+    double years[16];
+    int idx[16], n_h;
+    double *p;
+} outer_plan;
+
+static nsm_status run_outer(const nsm_model *m, const nsm_cli_options *o, nsm_run_config *rc,
+                            nsm_accum *acc, outer_plan *op, nsm_run_stats *rs, nsm_diag *d)
+{
+    double years[16];
+    int n;
+    if (nsm_cli_horizons("run", o->horizons, years, &n))
+        return nsm_diag_error(d, NSM_ERR_USAGE, "bad --horizons");
+    op->n_h = nsm_horizon_indices(m, years, n, op->idx, op->years);
+    op->p = calloc((size_t)o->outer * (size_t)(m->n_outcomes * op->n_h) + 1, sizeof *op->p);
+    if (!op->p)
+        return nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    rc->runs = o->runs;
+    return nsm_run_outer(m, rc, o->outer, op->idx, op->n_h, acc, op->p, rs, d);
+}
+
 static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, const char *dest,
                               int argc, char **argv)
 {
@@ -95,11 +123,11 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
     strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
-    nsm_run_config rc = {o->seed, o->runs, 0, (int)o->threads, nsm_progress_update, &bar,
-                         (volatile int *)&nsm_cli_interrupted};
+    nsm_run_config rc = nsm_cli_run_config(o, &bar);
     nsm_run_stats rs;
+    outer_plan op = {0};
     nsm_cli_catch_sigint(1);
-    st = nsm_run(m, &rc, acc, &rs, &d);
+    st = o->outer ? run_outer(m, o, &rc, acc, &op, &rs, &d) : nsm_run(m, &rc, acc, &rs, &d);
     nsm_cli_catch_sigint(0);
     nsm_progress_done(&bar);
     if (st != NSM_OK) {
@@ -114,6 +142,9 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
         nsm_cli_manifest(mf, m, o, &rs, started, argc, argv);
     if (st == NSM_OK)
         st = nsm_results_write(staging, m, acc, mf, &wo, &d);
+    if (st == NSM_OK && o->outer)
+        st = nsm_outer_write(staging, m, op.p, o->outer, o->runs, op.idx, op.years, op.n_h, o->bom,
+                             &d);
     if (st == NSM_OK)
         st = nsm_outdir_commit(staging, dest, &d);
     free(mf);
@@ -128,6 +159,7 @@ out:
             fprintf(stderr, "neasim run: interrupted; nothing was written\n");
     }
     free(staging);
+    free(op.p);
     nsm_diag_release(&d);
     nsm_accum_free(acc);
     return code;

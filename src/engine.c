@@ -73,6 +73,15 @@ static int index_effects(nsm_sim *s)
     return 0;
 }
 
+/* Phases of the arm, or of the simulator's own plain arm. */
+static void use_arm(nsm_sim *s, const nsm_arm *a)
+{
+    s->arm = a;
+    s->n_phases = a->n_phases;
+    s->phase_t = a->phase_t;
+    s->phase_model = (const nsm_model *const *)a->phase_model;
+}
+
 nsm_sim *nsm_sim_alloc(const nsm_model *m)
 {
     nsm_sim *s = calloc(1, sizeof *s);
@@ -80,6 +89,11 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
         return NULL;
     s->m = s->model0 = m;
     s->n_proc = nsm_model_n_processes(m);
+    s->own_arm.n_phases = 1;
+    s->own_arm.phase_t = &s->own_t;
+    s->own_arm.phase_model = &s->own_model;
+    s->own_model = (nsm_model *)(uintptr_t)m; /* borrowed */
+    use_arm(s, &s->own_arm);
     size_t K = (size_t)s->n_proc + 1, F = (size_t)m->n_factors + 1;
     size_t E = (size_t)m->n_events + 1, O = (size_t)m->n_outcomes + 1;
     s->rate = calloc(K, sizeof *s->rate);
@@ -172,11 +186,22 @@ int nsm_spans_push(nsm_spans *l, int i0, int i1)
     return 0;
 }
 
-void nsm_sim_set_phases(nsm_sim *s, int n, const double *t, const nsm_model *const *models)
+nsm_status nsm_sim_set_arm(nsm_sim *s, const nsm_arm *arm)
 {
-    s->n_phases = n;
-    s->phase_t = t;
-    s->phase_model = models;
+    nsm_uncertain_free(s); /* the scratch models follow the arm's phases */
+    s->scratch_draw = 0;
+    use_arm(s, arm ? arm : &s->own_arm);
+    return NSM_OK;
+}
+
+nsm_status nsm_sim_set_uncertainty(nsm_sim *s, nsm_uncertainty mode, uint64_t runs_per_draw)
+{
+    if (mode == NSM_UNCERTAINTY_OUTER && runs_per_draw == 0)
+        return NSM_ERR_USAGE;
+    s->uncertainty = mode;
+    s->runs_per_draw = runs_per_draw;
+    s->scratch_draw = 0;
+    return NSM_OK;
 }
 
 void nsm_sim_free(nsm_sim *s)
@@ -184,6 +209,7 @@ void nsm_sim_free(nsm_sim *s)
     if (!s)
         return;
     const nsm_model *m = s->model0;
+    nsm_uncertain_free(s);
     trace_free(s->trace, m);
     rngs_free(s->proc_rng, s->n_proc);
     rngs_free(s->gamma_rng, m->n_events);
@@ -282,7 +308,7 @@ static void reset_trace(nsm_sim *s)
 
 static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
 {
-    s->m = s->n_phases > 0 ? s->phase_model[0] : s->model0;
+    s->m = s->phase_model[0];
     s->next_phase = 1;
     reset_trace(s);
     const nsm_model *m = s->m;
@@ -438,6 +464,10 @@ nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum 
                              nsm_diag *diag)
 {
     const nsm_model *m = s->m;
+    if (nsm_uncertain_prepare(s, seed, rep))
+        return diag ? nsm_diag_error(diag, NSM_ERR_INPUT, "replication %llu: %s",
+                                     (unsigned long long)rep, s->rebuild_msg)
+                    : NSM_ERR_INPUT;
     reset(s, seed, rep);
     run_breakpoint(s, acc); /* t = 0: the calendar's first day, outcomes' initial values */
     while (!s->failed && s->t < m->t_end) {

@@ -74,6 +74,9 @@ static void free_levers(nsm_model *m)
     }
     free(m->levers);
     free(m->lever_rows);
+    for (int i = 0; m->uncertain && i < m->n_uncertain; i++)
+        free(m->uncertain[i].params);
+    free(m->uncertain);
 }
 
 void nsm_model_free(nsm_model *m)

@@ -50,6 +50,24 @@ nsm_model *nsm_model_variant(const nsm_model *base)
     return v;
 }
 
+void nsm_model_variant_reset(nsm_model *v, const nsm_model *b)
+{
+    memcpy(v->transitions, b->transitions, (size_t)b->n_transitions * sizeof *v->transitions);
+    memcpy(v->events, b->events, (size_t)b->n_events * sizeof *v->events);
+    memcpy(v->modifiers, b->modifiers, (size_t)b->n_modifiers * sizeof *v->modifiers);
+    memcpy(v->effects, b->effects, (size_t)b->n_effects * sizeof *v->effects);
+    if (b->seasonality)
+        memcpy(v->seasonality, b->seasonality,
+               (size_t)nsm_model_n_processes(b) * 12 * sizeof(double));
+    for (int f = 0; f < b->n_factors; f++)
+        memcpy(v->factors[f].initial, b->factors[f].initial,
+               (size_t)b->factors[f].n_levels * sizeof(double));
+    for (int d = 0; d < b->n_draws; d++) {
+        size_t n = (size_t)b->factors[b->draws[d].factor].n_levels;
+        memcpy(v->draws[d].prob, b->draws[d].prob, n * n * sizeof(double));
+    }
+}
+
 void nsm_model_variant_free(nsm_model *v)
 {
     for (int f = 0; v->factors && f < v->n_factors; f++)

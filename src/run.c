@@ -40,7 +40,8 @@ static void worker_release(worker *w)
     free(w->paired);
 }
 
-static int worker_init(worker *w, const nsm_model *m, const nsm_arm *arms, int n_arms)
+static int worker_init(worker *w, const nsm_model *m, const nsm_arm *arms, int n_arms,
+                       const nsm_run_config *c)
 {
     w->n_arms = n_arms;
     w->sim = calloc((size_t)n_arms, sizeof *w->sim);
@@ -49,13 +50,13 @@ static int worker_init(worker *w, const nsm_model *m, const nsm_arm *arms, int n
     if (!w->sim || !w->acc || !w->paired)
         return -1;
     for (int a = 0; a < n_arms; a++) {
-        if (!(w->sim[a] = nsm_sim_alloc(m)) || !(w->acc[a] = nsm_accum_alloc(m)))
+        if (!(w->sim[a] = nsm_sim_alloc(m)) || !(w->acc[a] = nsm_accum_alloc(m)) ||
+            nsm_sim_set_uncertainty(w->sim[a], c->uncertainty, c->runs_per_draw) != NSM_OK)
             return -1;
         if (!arms)
             continue;
-        nsm_sim_set_phases(w->sim[a], arms[a].n_phases, arms[a].phase_t,
-                           (const nsm_model *const *)arms[a].phase_model);
-        if (nsm_sim_enable_trace(w->sim[a]) != NSM_OK)
+        nsm_sim_set_arm(w->sim[a], &arms[a]);
+        if (n_arms > 1 && nsm_sim_enable_trace(w->sim[a]) != NSM_OK)
             return -1;
         if (a > 0 && !(w->paired[a] = nsm_paired_alloc(m)))
             return -1;
@@ -70,11 +71,12 @@ static void workers_free(worker *w, int n)
     free(w);
 }
 
-static worker *workers_alloc(const nsm_model *m, const nsm_arm *arms, int n_arms, int n)
+static worker *workers_alloc(const nsm_model *m, const nsm_arm *arms, int n_arms, int n,
+                             const nsm_run_config *c)
 {
     worker *w = calloc((size_t)n, sizeof *w);
     for (int k = 0; w && k < n; k++) {
-        if (worker_init(&w[k], m, arms, n_arms)) {
+        if (worker_init(&w[k], m, arms, n_arms, c)) {
             workers_free(w, n);
             return NULL;
         }
@@ -167,7 +169,7 @@ static nsm_status run_arms(const nsm_model *m, const nsm_arm *arms, int n_arms,
 {
     int nt = c->threads > 0 ? c->threads : omp_get_max_threads();
     double t0 = omp_get_wtime();
-    worker *w = workers_alloc(m, arms, n_arms, nt);
+    worker *w = workers_alloc(m, arms, n_arms, nt, c);
     if (!w)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory setting up %d threads", nt);
     failure fail = {0, NSM_OK, {NULL, NULL}, 0};

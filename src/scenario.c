@@ -64,7 +64,7 @@ static nsm_status (*const steps[])(nsm_reader *) = {
     nsm_scenario_meta,        nsm_scenario_factors, nsm_scenario_transitions,
     nsm_scenario_events,      nsm_scenario_modifiers, nsm_scenario_seasonality,
     nsm_scenario_draws,       nsm_scenario_calendar, nsm_scenario_effects,
-    nsm_scenario_outcomes,    nsm_scenario_levers,
+    nsm_scenario_outcomes,    nsm_scenario_uncertain, nsm_scenario_levers,
 };
 
 /* ---- reading the folder ---- */
@@ -179,6 +179,7 @@ nsm_status nsm_scenario_read(const char *dir, nsm_model **out, nsm_diag *diag)
         warn_sources(&r);
     for (int k = 0; k < NSM_N_TABLES; k++)
         nsm_table_release(&r.tables[k]);
+    free(r.dists);
     if (s == NSM_OK) {
         *out = r.m;
         return NSM_OK;

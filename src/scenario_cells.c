@@ -76,12 +76,40 @@ nsm_status nsm_read_name(nsm_reader *r, int row, const char *column, const char 
 
 /* ---- numbers ---- */
 
+/* A distribution in a cell: parsed, noted for scenario_uncertain.c, and read as its mean. */
+static nsm_status read_distribution(nsm_reader *r, int row, const char *column, double *out)
+{
+    const nsm_cell *c = nsm_reader_cell(r, row, column);
+    int table = (int)(r->t - r->tables);
+    if (table == NSM_T_SCENARIO || table == NSM_T_LEVERS)
+        return nsm_reader_error(r, c, 0, "'%s': a distribution is not allowed in %s; write a "
+                                "number", c->text, r->t->schema->file);
+    nsm_dist d;
+    char msg[256];
+    size_t offset = 0;
+    if (nsm_dist_parse(c->text, &d, msg, sizeof msg, &offset))
+        return nsm_reader_error(r, c, offset, "%s", msg);
+    if (r->n_dists == r->cap_dists) {
+        int cap = r->cap_dists ? 2 * r->cap_dists : 16;
+        nsm_noted_dist *n = realloc(r->dists, (size_t)cap * sizeof *n);
+        if (!n)
+            return NSM_ERR_NOMEM;
+        r->dists = n;
+        r->cap_dists = cap;
+    }
+    r->dists[r->n_dists++] = (nsm_noted_dist){table, row, column, d};
+    *out = nsm_dist_mean(&d);
+    return NSM_OK;
+}
+
 nsm_status nsm_read_number(nsm_reader *r, int row, const char *column, double *out)
 {
     const nsm_cell *c = nsm_reader_cell(r, row, column);
     const char *s = c->text;
     if (!s[0])
         return nsm_reader_error(r, c, 0, "missing %s: a number is needed", column);
+    if (nsm_dist_is(s))
+        return read_distribution(r, row, column, out);
     if (strchr(s, '%'))
         return nsm_reader_error(r, c, 0, "'%s' is not a number: write a fraction without '%%' "
                                 "(12%% is 0.12)", s);

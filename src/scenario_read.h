@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "dates.h"
+#include "neasim/dist.h"
 #include "neasim/model.h"
 #include "neasim/status.h"
 #include "neasim/table.h"
@@ -33,8 +34,18 @@ enum {
     NSM_N_TABLES
 };
 
+/* A number written as a distribution, noted by nsm_read_number and resolved into a parameter
+** once every table has been read (scenario_uncertain.c). */
+typedef struct {
+    int table, row;
+    const char *column;
+    nsm_dist dist;
+} nsm_noted_dist;
+
 typedef struct {
     nsm_model *m;               /* being built; freed by the caller on failure */
+    nsm_noted_dist *dists;
+    int n_dists, cap_dists;
     nsm_diag *d;
     nsm_table tables[NSM_N_TABLES];
     const nsm_table *t;         /* the table being interpreted */
@@ -54,6 +65,7 @@ nsm_status nsm_scenario_calendar(nsm_reader *r);    /* scenario_calendar.c */
 nsm_status nsm_scenario_effects(nsm_reader *r);     /* scenario_effects.c */
 nsm_status nsm_scenario_outcomes(nsm_reader *r);    /* scenario_effects.c */
 nsm_status nsm_scenario_levers(nsm_reader *r);      /* scenario_levers.c */
+nsm_status nsm_scenario_uncertain(nsm_reader *r);   /* scenario_uncertain.c */
 
 /* No two random streams of the model have the same number (scenario_streams.c). */
 nsm_status nsm_scenario_check_streams(const nsm_model *m, const char *dir, nsm_diag *d);

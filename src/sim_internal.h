@@ -70,6 +70,19 @@ struct nsm_sim {
     int n_phases, next_phase;
     const double *phase_t;
     const nsm_model *const *phase_model;
+    const nsm_arm *arm;
+    /* per-replication models, when uncertain numbers are drawn (uncertain.c) */
+    nsm_uncertainty uncertainty;
+    uint64_t runs_per_draw;
+    nsm_model **scratch;         /* one variant per phase, rebuilt each replication */
+    double *draw_value;          /* one per uncertain number */
+    uint64_t scratch_draw;       /* which draw the scratch models hold (+1; 0: none) */
+    uint64_t scratch_seed;
+    nsm_arm own_arm;             /* the arm when none is set: the model as it is */
+    double own_t;
+    nsm_model *own_model;
+    gsl_rng *param_rng;
+    char rebuild_msg[512];
     const nsm_model *model0;     /* the model given to nsm_sim_alloc */
     nsm_trace *trace;            /* NULL unless enabled */
     uint64_t events;     /* firings, calendar occurrences and effects executed */
@@ -79,6 +92,10 @@ struct nsm_sim {
 };
 
 int nsm_report_index(const nsm_model *m, double t);
+/* uncertain.c: give the replication its models (draws of uncertain numbers); -1 on a range error
+** (message in s->rebuild_msg). */
+int nsm_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep);
+void nsm_uncertain_free(nsm_sim *s);
 int nsm_condition_holds(const nsm_condition *c, const int *level);
 
 /* rates.c */

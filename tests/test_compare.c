@@ -51,7 +51,7 @@ static comparison compare(const char *model, const char *levers, uint64_t runs, 
         c.acc[a] = nsm_accum_alloc(c.m);
         c.paired[a] = a ? nsm_paired_alloc(c.m) : NULL;
     }
-    nsm_run_config rc = {seed, runs, 0, 2, NULL, NULL, NULL};
+    nsm_run_config rc = {seed, runs, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0};
     assert_int_equal(nsm_compare_run(c.m, c.arms, c.n_arms, &rc, c.acc, c.paired, NULL, &d), NSM_OK);
     nsm_diag_release(&d);
     return c;
@@ -115,7 +115,7 @@ static void one_path(const nsm_model *m, const nsm_arm *arm, uint64_t rep, path 
 {
     nsm_sim *s = nsm_sim_alloc(m);
     nsm_accum *a = nsm_accum_alloc(m);
-    nsm_sim_set_phases(s, arm->n_phases, arm->phase_t, (const nsm_model *const *)arm->phase_model);
+    nsm_sim_set_arm(s, arm);
     assert_int_equal(nsm_sim_enable_trace(s), NSM_OK);
     nsm_sim_set_observer(s, record, p);
     assert_int_equal(nsm_sim_replicate(s, 77, rep, a, NULL), NSM_OK);

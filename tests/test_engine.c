@@ -40,7 +40,7 @@ static nsm_model *load(const char *name)
 static nsm_status run_into(const nsm_model *m, nsm_accum *a, uint64_t seed, uint64_t first,
                            uint64_t runs, int threads, nsm_diag *d)
 {
-    nsm_run_config c = {seed, runs, first, threads, NULL, NULL, NULL};
+    nsm_run_config c = {seed, runs, first, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0};
     return nsm_run(m, &c, a, NULL, d);
 }
 

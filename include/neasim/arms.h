@@ -21,7 +21,22 @@ typedef struct {
     double *phase_t;           /* phase_t[0] = 0, increasing */
     nsm_model **phase_model;   /* variants owned by the arm (the baseline borrows the model) */
     int owns_models;
+    /* A sweep point's numbers, set on every phase before the levers (nsm_arm_set_point). */
+    int n_sets;
+    nsm_param *set_param;
+    double *set_value;
 } nsm_arm;
+
+/* Make arm a sweep point: set params[k] to values[k] (k < n) before its levers. Rebuilds its
+** phase models. NSM_ERR_INPUT with a message when a value is out of range. */
+nsm_status nsm_arm_set_point(const nsm_model *m, nsm_arm *arm, int n, const nsm_param *params,
+                             const double *values, nsm_diag *diag);
+
+/* Build the phase models of an arm into `out` (n_phases variants of m, already allocated):
+** numbers of m, then `draws` (one value per m->uncertain entry, or NULL for the means), then the
+** point's sets, then the levers' rows in order. -1 with msg when a number leaves its range. */
+int nsm_arm_build_phases(const nsm_model *m, const nsm_arm *arm, const double *draws,
+                         nsm_model **out, char *msg, size_t n);
 
 /* Parse a list of arms ("a,b,a+b", or "all" for every lever alone) and build them, baseline
 ** first. With factorial, every combination of the listed levers (2^k - 1 arms). On error the

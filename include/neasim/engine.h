@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "neasim/accum.h"
+#include "neasim/arms.h"
 #include "neasim/model.h"
 #include "neasim/status.h"
 
@@ -38,11 +39,23 @@ void nsm_sim_set_observer(nsm_sim *s, nsm_observer fn, void *ctx);
 nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum *acc,
                              nsm_diag *diag);
 
-/* Phases: from t[j] on, run with models[j] (variants of the simulator's model: same structure,
-** other numbers; see arms.h). t[0] must be 0. The arrays are borrowed and must outlive the
-** simulator's use of them. Without a call, one phase with the model given to nsm_sim_alloc. At an
-** instant where a phase starts, the switch comes before the calendar's occurrences. */
-void nsm_sim_set_phases(nsm_sim *s, int n, const double *t, const nsm_model *const *models);
+/* Run the arm (arms.h): its phases, from phase_t[j] on with phase_model[j] (variants of the
+** simulator's model: same structure, other numbers). The arm is borrowed. Without a call, the
+** model given to nsm_sim_alloc. At an instant where a phase starts, the switch comes before the
+** calendar's occurrences. */
+nsm_status nsm_sim_set_arm(nsm_sim *s, const nsm_arm *arm);
+
+/* How numbers written as distributions are drawn (scenarios/README.md, "Uncertain numbers"). */
+typedef enum {
+    NSM_UNCERTAINTY_NOMINAL,   /* every number at its mean */
+    NSM_UNCERTAINTY_PER_RUN,   /* drawn afresh for each replication */
+    NSM_UNCERTAINTY_OUTER      /* drawn once per block of `runs_per_draw` replications */
+} nsm_uncertainty;
+
+/* Set how uncertain numbers are drawn (default NSM_UNCERTAINTY_NOMINAL). Draw j of uncertain
+** number u comes from the stream (seed, j, nsm_stream_id("param", path)), so every arm and
+** every point of a comparison sees the same draws. */
+nsm_status nsm_sim_set_uncertainty(nsm_sim *s, nsm_uncertainty mode, uint64_t runs_per_draw);
 
 /* The last replication's path, as much of it as a paired comparison needs. Recorded only after
 ** nsm_sim_enable_trace(). Spans are half-open ranges of report indices [i0, i1). */
@@ -75,6 +88,8 @@ typedef struct {
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *progress_ctx;
     volatile int *stop; /* may be NULL; set non-zero (e.g. by a signal handler) to stop early */
+    nsm_uncertainty uncertainty;  /* zero (nominal) unless set */
+    uint64_t runs_per_draw;       /* NSM_UNCERTAINTY_OUTER: replications per parameter draw */
 } nsm_run_config;
 
 typedef struct {

@@ -159,6 +159,23 @@ typedef struct {
     char *description;      /* may be NULL */
 } nsm_lever;
 
+/* A number written as a distribution ("beta(2,5)"): the model holds its mean; a run draws it
+** once per replication (or per outer draw) from the stream nsm_stream_id("param", path). */
+typedef struct {
+    char path[3 * NSM_NAME_MAX + 32]; /* canonical parameter path, for outputs */
+    char text[128];                   /* the distribution as written */
+    int kind;                         /* nsm_dist_kind (dist.h) and its parameters */
+    double p[3];
+    double nominal;                   /* the distribution's mean, the value the model holds */
+    int n_params;
+    nsm_param *params;                /* the numbers it sets (several for a `*` row) */
+    int ratio;                        /* 1: multiply by draw/nominal (seasonality, whose rows
+                                      ** multiply); 0: set */
+    uint32_t stream;
+    const char *file;                 /* table name, for messages */
+    int line;
+} nsm_uncertain;
+
 typedef struct nsm_model nsm_model_struct_tag;
 
 typedef struct nsm_model {
@@ -217,6 +234,9 @@ typedef struct nsm_model {
 
     int n_outcomes;
     nsm_outcome *outcomes;
+
+    int n_uncertain;
+    nsm_uncertain *uncertain;
 
     int n_levers;
     nsm_lever *levers;

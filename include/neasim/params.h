@@ -19,6 +19,9 @@
 ** every number a path can name. Free it with nsm_model_free (before base). NULL if out of memory. */
 nsm_model *nsm_model_variant(const nsm_model *base);
 
+/* Copy every number of base into variant v (a variant of base), undoing any change. */
+void nsm_model_variant_reset(nsm_model *v, const nsm_model *base);
+
 /* The number as a path shows it: a transition's value in its row's unit, an effect's delay in
 ** days, otherwise the number itself. */
 double nsm_param_value(const nsm_model *m, const nsm_param *p);

@@ -1,0 +1,42 @@
+/*
+** design.h: experimental designs over uncertain parameters.
+**
+** A design is a set of points in the unit hypercube [0,1]^d; the caller maps coordinate i of each
+** point through nsm_dist_quantile of parameter i (dist.h). A grid is a list of level indices
+** instead. Every array is the caller's, row-major: point r, dimension i is at [r*d + i].
+*/
+#ifndef NEASIM_DESIGN_H
+#define NEASIM_DESIGN_H
+
+#include <gsl/gsl_rng.h>
+#include <stddef.h>
+
+/* Latin hypercube: n points in d dimensions into u[n*d]. Stratified: for every dimension, each of
+** the n strata [k/n, (k+1)/n) holds exactly one point. Each dimension has its own random
+** permutation of the strata, and each point a uniform position inside its stratum, all drawn
+** from rng (borrowed). Coordinates lie strictly inside (0,1). Returns 0, or -1 if memory for one
+** permutation (n indices) cannot be allocated. */
+int nsm_design_lhs(gsl_rng *rng, size_t n, size_t d, double *u);
+
+/* The largest d that nsm_design_sobol takes: GSL's Sobol generator has 40 dimensions, 2d used. */
+#define NSM_DESIGN_SOBOL_MAX_DIM 20
+
+/* Saltelli/Jansen design on GSL's Sobol sequence, for nsm_sobol_indices (sensitivity.h). The
+** base matrices A and B (n x d each) come from one 2d-dimensional Sobol sequence without its
+** first point (all zeros): A is the first d columns, B the last d. The points, in this order:
+** A (n rows), B (n rows), then for each i = 0..d-1 the matrix AB_i, which is A with column i
+** taken from B (n rows each): n*(d+2) points, written into u[n*(d+2)*d]. Deterministic: the same
+** n and d give the same points. Coordinates lie strictly inside (0,1). Returns 0, or -1 if d is
+** 0 or above NSM_DESIGN_SOBOL_MAX_DIM, n is 0 or 2^30 or more (GSL's sequence is 2^30 - 1 points
+** long), or GSL cannot allocate or extend the sequence. A power of two for n balances the
+** sequence best. */
+int nsm_design_sobol(size_t n, size_t d, double *u);
+
+/* Full factorial over d dimensions with levels[i] levels each: prod(levels[i]) points (1 if
+** d = 0). Fills idx[point*d + i] with the level index of dimension i, the last dimension varying
+** fastest, so that point = ((idx0 * levels1 + idx1) * levels2 + idx2) ... . idx may be NULL to
+** only count the points. Returns the number of points, or 0 if it would exceed max_points (or a
+** dimension has 0 levels); then idx is not touched. */
+size_t nsm_design_grid(const size_t *levels, size_t d, size_t max_points, size_t *idx);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+** sensitivity.h: variance-based (Sobol) sensitivity indices of one output.
+**
+** The evaluations come from a nsm_design_sobol design (design.h): n rows of A, n of B, then n of
+** each AB_i. The first-order index S_i is the share of the output's variance explained by input i
+** alone; the total index T_i the share that involves input i in any way (T_i >= S_i; their gap is
+** interactions).
+*/
+#ifndef NEASIM_SENSITIVITY_H
+#define NEASIM_SENSITIVITY_H
+
+#include <gsl/gsl_rng.h>
+#include <stddef.h>
+
+/* First-order and total Sobol indices of one output from the evaluations y[n*(d+2)] of a
+** nsm_design_sobol(n, d) design, in the design's order. Estimators (Saltelli et al. 2010,
+** Table 2):
+**   first order (Saltelli 2010)  S_i = mean_r(yB * (yAB_i - yA)) / V
+**   total (Jansen 1999)          T_i = mean_r((yA - yAB_i)^2) / 2 / V
+** with V the sample variance (denominator 2n - 1) of the 2n values of yA and yB. Estimates of
+** small indices may fall slightly below 0.
+** Intervals: percentile bootstrap over the n rows (n_boot resamples, each index recomputed with
+** its own V; 2.5% and 97.5% points), drawn from rng (borrowed; may be NULL if n_boot is 0, when
+** the intervals are NaN). Outputs first[d], first_lo[d], first_hi[d], total[d], total_lo[d],
+** total_hi[d], all the caller's. The interval reflects the sampling variability of the rows;
+** with Sobol-sequence rows the estimate's actual error is usually smaller than that, but it also
+** carries the sequence's deterministic integration error, which no resampling sees.
+** Returns 0; -1 if n < 2 or V = 0 (every output NaN); -2 if memory (about 2 (n_boot d + n)
+** doubles and n indices) cannot be allocated (what was not computed is NaN). */
+int nsm_sobol_indices(const double *y, size_t n, size_t d, size_t n_boot, gsl_rng *rng,
+                      double *first, double *first_lo, double *first_hi, double *total,
+                      double *total_lo, double *total_hi);
+
+#endif

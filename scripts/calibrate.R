@@ -1,0 +1,478 @@
+#!/usr/bin/env Rscript
+# calibrate.R: recompute every data-derived number of the shipped scenarios from scenarios/data/
+# and compare it with the number written in each scenario.
+#
+# Usage (from the project root):  Rscript scripts/calibrate.R [SCENARIO_DIR ...]
+#   with no argument, every scenarios/*/ folder that holds a scenario.csv.
+#
+# A scenario number is read by its parameter path (scenarios/README.md, "Parameter paths"), plus
+# one path of this script's own, `calendar:NAME:date`, for dates that come from the data.
+# A number "claims to be data-derived" when the `source` cell of its row does not begin with
+# `judgment` or `model structure`. For each scenario the script prints one line per quantity:
+#   ok          the scenario's number equals the recomputed one rounded to the decimals written
+#   MISMATCH    it does not, and the row claims data: an error
+#   judgment    it differs but the row's source begins with `judgment` (a deliberate override)
+#   UNCHECKED   a row claims data but no quantity below covers it: an error (add the quantity or
+#               say `judgment` in the source)
+# and exits with status 1 if there is any error. Plain base R; no network.
+
+args <- commandArgs(trailingOnly = TRUE)
+data_dir <- "scenarios/data"
+if (!dir.exists(data_dir)) stop("run from the project root: scenarios/data not found")
+
+rd <- function(f) read.csv(file.path(data_dir, f), colClasses = "character",
+                           na.strings = character(0), check.names = FALSE)
+iso <- function(x) as.Date(regmatches(x, regexpr("[0-9]{4}-[0-9]{2}-[0-9]{2}", x)))
+first_date <- function(x) { m <- regexpr("[0-9]{4}-[0-9]{2}-[0-9]{2}", x)
+  out <- rep(as.Date(NA), length(x)); out[m > 0] <- as.Date(regmatches(x, m)); out }
+yrs <- function(d) as.numeric(d) / 365.25
+laplace <- function(k, n) (k + 1) / (n + 2)
+
+mis <- rd("dprk_missile_tests_by_year.csv")
+key <- rd("dprk_key_tests.csv")
+rok <- rd("rok_presidents.csv")
+usp <- rd("us_presidents.csv")
+sma <- rd("sma_burden_sharing.csv")
+usfk <- rd("usfk_troop_levels.csv")
+ali <- rd("alignment_events.csv")
+
+# ---------------------------------------------------------------------------------------------
+# Derived records
+# ---------------------------------------------------------------------------------------------
+
+## DPRK, Kim Jong Un era to the end of the calibration period (2012-2021)
+era <- mis[as.integer(mis$year) >= 2012 & as.integer(mis$year) <= 2021, ]
+era_years <- as.integer(era$year)
+ld <- as.numeric(era$cns_launch_days)
+# Posture coding of a year (stated in scenarios/baseline/README.md): fewer than 5 launch days is
+# restraint, 5-14 routine, 15 or more surge.
+posture <- ifelse(ld < 5, "restraint", ifelse(ld < 15, "routine", "surge"))
+ld_mean <- tapply(ld, posture, mean)
+ld_var <- tapply(ld, posture, var)
+era_mean <- mean(ld); era_var <- var(ld); era_k <- era_mean^2 / (era_var - era_mean)
+icbm <- as.numeric(era$cns_icbm)
+sat <- as.numeric(era$csis_satellite_launch_events)
+nuc <- as.numeric(era$nuclear_tests)
+sat_k <- mean(sat)^2 / (var(sat) - mean(sat))
+# year-to-year pairs of the posture coding
+pair_from <- head(posture, -1); pair_to <- tail(posture, -1)
+npairs <- function(a, b) sum(pair_from == a & pair_to == b)
+nfrom <- function(a) sum(pair_from == a)
+
+## Seasonality of key launches: distinct KST dates of key launches (not nuclear tests, not policy)
+kd <- unique(key$date_local_kst[!key$type %in% c("nuclear_test", "policy")])
+kd_month <- as.integer(substr(kd, 6, 7))
+mdays <- c(31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+season_mult <- function(months) (sum(kd_month %in% months) / length(kd)) / (sum(mdays[months]) / 365)
+m_mar_apr <- season_mult(3:4); m_aug <- season_mult(8)
+# the other months share what is left so that the day-weighted mean over the year is 1
+m_other <- (365 - sum(mdays[3:4]) * round(m_mar_apr, 1) - mdays[8] * round(m_aug, 1)) /
+  sum(mdays[-c(3, 4, 8)])
+
+## ROK presidents
+rok$start <- as.Date(rok$term_start)
+rok$sched_end <- first_date(rok$scheduled_term_end)
+impeached <- rok[grepl("^yes", rok$impeached), ]
+imp_date <- as.Date(sub(".*?(impeached|National Assembly) ([0-9-]{10}).*", "\\2",
+                        impeached$how_term_ended, perl = TRUE))
+court_date <- as.Date(sub(".*(rejected impeachment|removal) ([0-9-]{10}).*", "\\2",
+                          impeached$how_term_ended))
+removed <- grepl("(removed)", impeached$impeached, fixed = TRUE)
+susp_days <- as.numeric(court_date - imp_date)
+susp_mean_y <- yrs(mean(susp_days))
+latest_source <- max(c(as.Date(ali$date[grepl("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", ali$date)])))
+pres_years <- yrs(latest_source - min(rok$start))    # 1988-02-25 to the latest dated row
+n_imp <- nrow(impeached); n_rem <- sum(removed)
+# regular elections with an incumbent bloc of the Sixth Republic (1992 on)
+prev_bloc <- c(NA, head(rok$bloc, -1))
+alt <- rok$bloc != prev_bloc
+regular <- rok$election_type == "regular" & !is.na(prev_bloc)
+cons_inc <- regular & prev_bloc == "conservative"; prog_inc <- regular & prev_bloc == "progressive"
+snap <- grepl("snap", rok$election_type)
+# the two snap elections follow the two removals in date order
+snap_delay <- as.numeric(sort(as.Date(rok$election_date[snap])) - sort(court_date[removed]))
+completed <- grepl("^completed", rok$how_term_ended) & rok$term_end != ""
+term_days <- mean(as.numeric(as.Date(rok$term_end[completed]) - rok$start[completed]) + 1)
+# Public Official Election Act art. 34: the first Wednesday after the 70th day before the term ends
+election_rule <- function(term_end) { d <- term_end - 70
+  d + ((3 - as.integer(format(d, "%u"))) %% 7 + ifelse(format(d, "%u") == "3", 7, 0)) }
+
+## U.S. presidents
+party_change <- grepl("^yes", usp$party_change_from_incumbent)
+# Open seats (no incumbent on the ballot): a coding, not a column of the data: 1988 (Reagan
+# term-limited), 2000 (Clinton), 2008 (G. W. Bush), 2016 (Obama), 2024 (Biden withdrew).
+open_seat <- usp$election_year %in% c("1988", "2000", "2008", "2016", "2024")
+p_change_pooled <- mean(party_change)
+p_change_open <- laplace(sum(party_change[open_seat]), sum(open_seat))
+last_inaug <- max(as.Date(usp$inauguration))
+
+## SMA
+agr <- sma[sma$record_type == "agreement", ]
+agr$concluded <- first_date(agr$date)
+agr$first_year <- as.integer(substr(agr$years_covered, 1, 4))
+agr$last_year <- as.integer(substr(agr$years_covered, 6, 9))
+agr$prev_expiry <- as.Date(paste0(agr$first_year - 1, "-12-31"))
+dated <- agr[!is.na(agr$concluded), ]
+in_time <- dated$concluded <= dated$prev_expiry
+lapse_days <- as.numeric(dated$concluded - dated$prev_expiry)[!in_time]
+dem <- sma[sma$record_type == "us_demand_or_shock", ]
+# escalation episodes: 2019-02 (mid-February) to the 11th SMA agreed; 2024-10-15 remark to the
+# 2025-11-13/14 Joint Fact Sheet
+esc1 <- as.numeric(dated$concluded[dated$sma_number == "11"] - as.Date("2019-02-15"))
+esc2 <- as.numeric(as.Date("2025-11-14") - as.Date(dem$date[grepl("^2024-10-15", dem$date)]))
+esc_mean_y <- yrs(mean(c(esc1, esc2)))
+sma_covering <- function(d) {       # the latest SMA concluded (or in its years) by date d
+  ok <- (!is.na(agr$concluded) & agr$concluded <= d) | agr$first_year <= as.integer(format(d, "%Y"))
+  agr[max(which(ok)), ] }
+
+## USFK: drops of 10% or more over two years, 1975-2024, grouped into runs of consecutive years.
+## 2016-17 is excluded: the DMDC series fell with the switch to rotational units while the cited
+## strength stayed 28,500 (usfk_troop_levels.csv 2014 and 2019 rows).
+tl <- usfk[usfk$preferred_estimate != "", ]
+tl$y <- as.integer(tl$year); tl$n <- as.numeric(tl$preferred_estimate)
+ys <- 1975:2024
+drop <- sapply(ys, function(y) { a <- tl$n[tl$y == y]; b <- tl$n[tl$y == y - 2]
+  length(a) && length(b) && a / b - 1 <= -0.10 })
+dy <- setdiff(ys[drop], c(2016, 2017))
+episodes <- sum(diff(c(-10, dy)) > 1)
+drawdown_p <- episodes / length(ys)
+
+## U.S.-DPRK talks episode: the 2018-04-21 moratorium to January 2020 (taken as 2020-01-01)
+talks_y <- yrs(as.Date("2020-01-01") -
+                 as.Date(ali$date[ali$event_type == "moratorium" & grepl("^2018-04-21", ali$date)]))
+
+# ---------------------------------------------------------------------------------------------
+# Scenario tables and parameter paths
+# ---------------------------------------------------------------------------------------------
+read_scn <- function(dir) {
+  tabs <- c("scenario", "factors", "transitions", "modifiers", "events", "seasonality", "draws",
+            "calendar", "effects")
+  out <- list()
+  for (t in tabs) { f <- file.path(dir, paste0(t, ".csv"))
+    if (file.exists(f)) out[[t]] <- read.csv(f, colClasses = "character", na.strings = character(0),
+                                              check.names = FALSE, encoding = "UTF-8") }
+  out
+}
+
+# Returns list(text, source) for a path, or NULL when the scenario lacks it.
+lookup <- function(s, path) {
+  p <- strsplit(path, ":", fixed = TRUE)[[1]]
+  pick <- function(tab, rows, col) if (is.null(tab) || sum(rows) != 1) NULL else
+    list(text = tab[[col]][rows], source = tab$source[rows])
+  ft <- function(x) strsplit(x, ">", fixed = TRUE)[[1]]
+  switch(p[1],
+    transitions = { t <- s$transitions; ab <- ft(p[3])
+      pick(t, t$factor == p[2] & t$from == ab[1] & t$to == ab[2], "value") },
+    modifiers = { t <- s$modifiers; n <- as.integer(p[2])
+      if (is.null(t) || n > nrow(t)) NULL else list(text = t$multiplier[n], source = t$source[n]) },
+    events = { t <- s$events; pick(t, t$event == p[2], p[3]) },
+    seasonality = { t <- s$seasonality; pick(t, t$target == p[2] & t$month == p[3], "multiplier") },
+    draws = { t <- s$draws; ab <- ft(p[3])
+      pick(t, t$draw == p[2] & t$from == ab[1] & t$to == ab[2], "probability") },
+    effects = { t <- s$effects; n <- as.integer(p[2])
+      if (is.null(t) || n > nrow(t)) NULL else list(text = t[[p[3]]][n], source = t$source[n]) },
+    factors = { t <- s$factors; pick(t, t$factor == p[2] & t$level == p[3], "initial") },
+    calendar = { t <- s$calendar; pick(t, t$name == p[2], "date") },
+    NULL)
+}
+
+decimals <- function(txt) if (grepl(".", txt, fixed = TRUE)) nchar(sub(".*\\.", "", txt)) else 0
+matches <- function(txt, value) {
+  if (inherits(value, "Date")) return(as.Date(txt) == value)
+  v <- as.numeric(txt); d <- decimals(txt)
+  isTRUE(abs(v - round(value, d)) < 1e-9 * max(1, abs(v)))
+}
+claims_data <- function(src) !grepl("^\\s*(judgment|model structure)", src, ignore.case = TRUE)
+
+# ---------------------------------------------------------------------------------------------
+# The quantities. Each: a name, the value computed from the data, the paths it must equal, the
+# data used. Some depend on the scenario (its start date, or a judgment rate it combines with).
+# ---------------------------------------------------------------------------------------------
+Q <- list()
+q <- function(name, value, paths, rows) Q[[length(Q) + 1]] <<-
+  list(name = name, value = value, paths = paths, rows = rows)
+
+scenario_quantities <- function(s) {
+  Q <<- list()
+  num <- function(path, default) { r <- lookup(s, path); if (is.null(r)) default else as.numeric(r$text) }
+  start <- as.Date(s$scenario$value[s$scenario$key == "start_date"])
+
+  ## DPRK launch days by posture, the posture chain, dispersion
+  q("launch days, routine years: mean", ld_mean[["routine"]], "events:launch_days:rate_per_year",
+    sprintf("dprk_missile_tests_by_year.csv cns_launch_days %s (routine years)",
+            paste(era_years[posture == "routine"], collapse = ", ")))
+  q("launch days, restraint/routine ratio", ld_mean[["restraint"]] / ld_mean[["routine"]],
+    "modifiers:31", sprintf("same, restraint years %s: mean %.2f",
+                            paste(era_years[posture == "restraint"], collapse = ", "), ld_mean[["restraint"]]))
+  q("launch days, surge/routine ratio", ld_mean[["surge"]] / ld_mean[["routine"]], "modifiers:32",
+    sprintf("same, surge years %s: mean %.2f", paste(era_years[posture == "surge"], collapse = ", "),
+            ld_mean[["surge"]]))
+  p_rr <- npairs("restraint", "routine") / nfrom("restraint")
+  q("posture restraint>routine, annual probability", p_rr, "transitions:dprk_testing_posture:restraint>routine",
+    sprintf("year pairs 2012-2021: %d of %d restraint years followed by routine", npairs("restraint", "routine"), nfrom("restraint")))
+  leave <- 1 - npairs("routine", "routine") / nfrom("routine")
+  tot <- -log(1 - leave)
+  q("posture routine>surge, rate/yr", tot * npairs("routine", "surge") / (nfrom("routine") - npairs("routine", "routine")),
+    "transitions:dprk_testing_posture:routine>surge",
+    sprintf("%d of %d routine years left routine (rate -ln(1/3)), split by destination", nfrom("routine") - npairs("routine", "routine"), nfrom("routine")))
+  q("posture routine>restraint, rate/yr", tot * npairs("routine", "restraint") / (nfrom("routine") - npairs("routine", "routine")),
+    "transitions:dprk_testing_posture:routine>restraint", "as the row above")
+  q("posture surge>restraint, annual probability", npairs("surge", "restraint") / nfrom("surge"),
+    "transitions:dprk_testing_posture:surge>restraint",
+    sprintf("%d of %d surge years followed by restraint", npairs("surge", "restraint"), nfrom("surge")))
+  # k: the gamma shape that gives the posture chain of transitions.csv (base rates, launch-day
+  # seasonality) the era's dispersion index m^2/(v-m) for calendar-year counts, computed exactly
+  # on a daily grid from the chain's generator.
+  chain <- c(rr = -log(1 - p_rr), rs = num("transitions:dprk_testing_posture:restraint>surge", 0.05),
+             us = tot / 2, ur = tot / 2, sr = -log(1 - npairs("surge", "restraint") / nfrom("surge")),
+             su = num("transitions:dprk_testing_posture:surge>routine", 0.2))
+  k <- fit_k(chain, ld_mean[["routine"]] * c(ld_mean[["restraint"]], ld_mean[["routine"]], ld_mean[["surge"]]) / ld_mean[["routine"]],
+             era_k)
+  q("launch days, gamma dispersion k", k, "events:launch_days:dispersion",
+    sprintf("era 2012-2021: mean %.2f, variance %.2f, era k %.2f; k fitted so the chain reproduces era k", era_mean, era_var, era_k))
+  q("seasonality March-April", m_mar_apr, c("seasonality:launch_days:3", "seasonality:launch_days:4"),
+    sprintf("dprk_key_tests.csv: %d of %d key-launch dates in March-April", sum(kd_month %in% 3:4), length(kd)))
+  q("seasonality August", m_aug, "seasonality:launch_days:8",
+    sprintf("dprk_key_tests.csv: %d of %d key-launch dates in August", sum(kd_month == 8), length(kd)))
+  q("seasonality other months (normalisation)", m_other, paste0("seasonality:launch_days:", c(1, 2, 5, 6, 7, 9, 10, 11, 12)),
+    "day-weighted annual mean of the multipliers = 1")
+  q("ICBM surge multiplier (surge rate / routine base)", mean(icbm[posture == "surge"]) /
+      num("events:icbm_launches:rate_per_year", 0.2), "modifiers:34",
+    sprintf("cns_icbm in surge years: %s, over the routine base of events.csv", paste(icbm[posture == "surge"], collapse = ", ")))
+  q("satellite launches, dispersion k", sat_k, "events:satellite_launches:dispersion",
+    sprintf("csis_satellite_launch_events 2012-2021: mean %.2f, variance %.3f", mean(sat), var(sat)))
+
+  ## ROK
+  q("impeachment-grade crisis rate/yr (3 impeachments / years / judgment P(impeach|crisis) 0.4)",
+    n_imp / pres_years / 0.4, "transitions:rok_political_stability:normal>crisis",
+    sprintf("rok_presidents.csv: %d impeachments in %.2f presidential years (%s to %s)", n_imp, pres_years, min(rok$start), latest_source))
+  q("removal, mean_years (competing with reinstatement)", susp_mean_y * n_imp / n_rem,
+    "transitions:rok_political_stability:acting_president>removed",
+    sprintf("suspensions %s days, %d of %d removed", paste(susp_days, collapse = ", "), n_rem, n_imp))
+  q("reinstatement, mean_years", susp_mean_y * n_imp / (n_imp - n_rem),
+    "transitions:rok_political_stability:acting_president>normal", "as the row above")
+  p_cons <- laplace(sum(alt & cons_inc), sum(cons_inc)); p_prog <- laplace(sum(alt & prog_inc), sum(prog_inc))
+  q("regular election, conservative incumbent loses", p_cons,
+    c("draws:rok_regular_election:conservative>progressive", "draws:rok_off_cycle_election:conservative_snap_term>progressive_snap_term"),
+    sprintf("rok_presidents.csv regular elections: %d of %d (Laplace)", sum(alt & cons_inc), sum(cons_inc)))
+  q("regular election, conservative incumbent holds", 1 - p_cons,
+    c("draws:rok_regular_election:conservative>conservative", "draws:rok_off_cycle_election:conservative_snap_term>conservative_snap_term"), "1 - the row above")
+  q("regular election, progressive incumbent loses", p_prog,
+    c("draws:rok_regular_election:progressive>conservative", "draws:rok_off_cycle_election:progressive_snap_term>conservative_snap_term"),
+    sprintf("rok_presidents.csv regular elections: %d of %d (Laplace)", sum(alt & prog_inc), sum(prog_inc)))
+  q("regular election, progressive incumbent holds", 1 - p_prog,
+    c("draws:rok_regular_election:progressive>progressive", "draws:rok_off_cycle_election:progressive_snap_term>progressive_snap_term"), "1 - the row above")
+  p_snap <- laplace(sum(alt & snap), sum(snap))
+  q("snap election, other bloc wins", p_snap,
+    paste0("draws:rok_snap_election:", c("conservative>progressive_snap_term", "conservative_snap_term>progressive_snap_term",
+                                         "progressive>conservative_snap_term", "progressive_snap_term>conservative_snap_term")),
+    sprintf("rok_presidents.csv snap elections: %d of %d changed bloc (Laplace)", sum(alt & snap), sum(snap)))
+  q("snap election, same bloc wins", 1 - p_snap,
+    paste0("draws:rok_snap_election:", c("conservative>conservative_snap_term", "conservative_snap_term>conservative_snap_term",
+                                         "progressive>progressive_snap_term", "progressive_snap_term>progressive_snap_term")), "1 - the row above")
+  q("days from removal to snap election", mean(snap_delay), c("effects:1:delay_days", "effects:2:delay_days"),
+    sprintf("rok_presidents.csv: %s days", paste(snap_delay, collapse = ", ")))
+  q("days from a snap election to the next (5-year term less 70 days)", round(term_days) - 70,
+    c("effects:3:delay_days", "effects:4:delay_days"),
+    sprintf("completed terms average %.1f days (rok_presidents.csv); election law art. 34: 70 days", term_days))
+
+  ## U.S.
+  q("open-seat election, transactional stays (P(R hold) x 0.6 + P(D) x 0.1)",
+    (1 - p_change_open) * 0.6 + p_change_open * 0.1, "draws:us_election_open_seat:transactional>transactional",
+    sprintf("us_presidents.csv: party changed in %d of %d open seats (Laplace %.3f); posture given party judgment", sum(party_change[open_seat]), sum(open_seat), p_change_open))
+  q("open-seat election, transactional to alliance-first", 1 - ((1 - p_change_open) * 0.6 + p_change_open * 0.1),
+    "draws:us_election_open_seat:transactional>alliance_first", "1 - the row above")
+  q("open-seat election, alliance-first to transactional (P(R) x 0.3 + P(D) x 0.1)",
+    (1 - p_change_open) * 0.3 + p_change_open * 0.1, "draws:us_election_open_seat:alliance_first>transactional", "as above")
+  q("open-seat election, alliance-first stays", 1 - ((1 - p_change_open) * 0.3 + p_change_open * 0.1),
+    "draws:us_election_open_seat:alliance_first>alliance_first", "1 - the row above")
+  q("election, transactional stays (P(same party) x 0.7 + P(change) x 0.1)",
+    (1 - p_change_pooled) * 0.7 + p_change_pooled * 0.1, "draws:us_presidential_election:transactional>transactional",
+    sprintf("us_presidents.csv: party changed in %d of %d elections", sum(party_change), length(party_change)))
+  q("election, transactional to alliance-first", 1 - ((1 - p_change_pooled) * 0.7 + p_change_pooled * 0.1),
+    "draws:us_presidential_election:transactional>alliance_first", "1 - the row above")
+  q("election, alliance-first to transactional (P(change) x 0.5 + P(same) x 0.05)",
+    p_change_pooled * 0.5 + (1 - p_change_pooled) * 0.05, "draws:us_presidential_election:alliance_first>transactional", "as above")
+  q("election, alliance-first stays", 1 - (p_change_pooled * 0.5 + (1 - p_change_pooled) * 0.05),
+    "draws:us_presidential_election:alliance_first>alliance_first", "1 - the row above")
+  q("election, party changes (calibration variant's party draw)", p_change_pooled,
+    c("draws:us_party_election:democratic>republican", "draws:us_party_election:republican>democratic"),
+    sprintf("us_presidents.csv: %d of %d", sum(party_change), length(party_change)))
+  q("election, party holds", 1 - p_change_pooled,
+    c("draws:us_party_election:democratic>democratic", "draws:us_party_election:republican>republican"), "1 - the row above")
+
+  ## SMA, USFK, talks
+  q("SMA concluded before expiry, annual probability in the talks year", mean(in_time),
+    "transitions:sma_status:negotiating>in_force",
+    sprintf("sma_burden_sharing.csv: %d of %d dated SMAs (%s) concluded before the previous expiry", sum(in_time), nrow(dated), paste(dated$sma_number, collapse = ", ")))
+  q("SMA lapse, mean_years", yrs(mean(lapse_days)), "transitions:sma_status:lapsed>in_force",
+    sprintf("lapses %s days", paste(lapse_days, collapse = ", ")))
+  q("burden-sharing escalation to settlement, mean_years", esc_mean_y, "transitions:burden_sharing_pressure:escalated>settled",
+    sprintf("episodes %d and %d days", esc1, esc2))
+  q("USFK drawdown (>=10% over two years), annual probability", drawdown_p, "transitions:usfk_posture:current>reduced",
+    sprintf("usfk_troop_levels.csv: %d episodes (years %s) in %d years, 2016-17 excluded", episodes, paste(dy, collapse = ","), length(ys)))
+  q("U.S.-DPRK talks, mean_years", talks_y, "transitions:us_dprk_diplomacy:talks>none",
+    "alignment_events.csv / dprk_key_tests.csv: 2018-04-21 moratorium to 2020-01")
+
+  ## The state of the world at the scenario's start date (known states only)
+  inc <- rok[max(which(rok$start <= start)), ]
+  for (lv in c("conservative", "progressive", "conservative_snap_term", "progressive_snap_term"))
+    q(sprintf("ROK bloc at start: %s", lv), as.numeric(lv == inc$bloc), paste0("factors:rok_governing_bloc:", lv),
+      sprintf("rok_presidents.csv: %s (%s) in office on %s", inc$winner, inc$bloc, start))
+  st <- "normal"
+  if (grepl("^yes", inc$impeached)) {
+    i0 <- as.Date(sub(".*?(impeached|National Assembly) ([0-9-]{10}).*", "\\2", inc$how_term_ended, perl = TRUE))
+    i1 <- as.Date(sub(".*(rejected impeachment|removal) ([0-9-]{10}).*", "\\2", inc$how_term_ended))
+    if (i0 <= start && start < i1) st <- "acting_president"
+  }
+  for (lv in c("normal", "crisis", "acting_president", "removed"))
+    q(sprintf("ROK presidency at start: %s", lv), as.numeric(lv == st), paste0("factors:rok_political_stability:", lv),
+      sprintf("rok_presidents.csv: %s impeached %s", inc$winner, if (st == "normal") "no (not suspended on the start date)" else "and suspended on the start date"))
+  trump2 <- start >= last_inaug && start < last_inaug + 4 * 365.25 && usp$winner[nrow(usp)] == "Donald Trump"
+  q("Trump second term in office at start", as.numeric(trump2), "factors:us_administration:trump_second_term",
+    sprintf("us_presidents.csv: last inauguration %s", last_inaug))
+  q("another administration at start", 1 - as.numeric(trump2), "factors:us_administration:post_trump", "as above")
+  pres <- usp[max(which(as.Date(usp$inauguration) <= start)), ]
+  for (lv in c("democratic", "republican"))
+    q(sprintf("U.S. president's party at start: %s", lv), as.numeric(tolower(pres$party) == lv),
+      paste0("factors:us_party:", lv), sprintf("us_presidents.csv: %s (%s) inaugurated %s", pres$winner, pres$party, pres$inauguration))
+  cov <- sma_covering(start)
+  q("SMA in force at start", 1, "factors:sma_status:in_force",
+    sprintf("sma_burden_sharing.csv: SMA %s (%s) concluded by %s", cov$sma_number, cov$years_covered, start))
+  q("SMA negotiating at start", 0, "factors:sma_status:negotiating", "as above")
+  q("SMA lapsed at start", 0, "factors:sma_status:lapsed", "as above")
+
+  ## Calendar dates from the data (this script's own path calendar:NAME:date)
+  q("next ROK regular election (art. 34 rule on the incumbent's term end)", election_rule(inc$sched_end),
+    "calendar:rok_regular_presidential_election:date",
+    sprintf("rok_presidents.csv: %s's term ends %s", inc$winner, inc$sched_end))
+  q("next SMA expiry", as.Date(paste0(cov$last_year, "-12-31")), "calendar:sma_term_end:date",
+    sprintf("sma_burden_sharing.csv: SMA %s covers %s", cov$sma_number, cov$years_covered))
+  q("next U.S. inauguration", as.Date(format(last_inaug + 4 * 365.25, "%Y-01-20")), "calendar:us_inauguration_2029:date",
+    sprintf("us_presidents.csv: last inauguration %s, 4-year terms", last_inaug))
+  Q
+}
+
+# The gamma shape k such that calendar-year counts of a Poisson process modulated by the
+# stationary posture chain (rates r per posture, monthly seasonality) have dispersion index
+# mean^2/(var - mean) = target. Var(N) = E[L] + (1 + 1/k) E[L^2] - E[L]^2 with L the year's
+# integrated rate; E[L^2] is summed exactly over a daily grid from P(t) = exp(Qt).
+fit_k <- function(ch, r, target) {
+  G <- matrix(0, 3, 3)   # levels: restraint, routine, surge
+  G[1, 2] <- ch[["rr"]]; G[1, 3] <- ch[["rs"]]; G[2, 3] <- ch[["us"]]; G[2, 1] <- ch[["ur"]]
+  G[3, 1] <- ch[["sr"]]; G[3, 2] <- ch[["su"]]; diag(G) <- -rowSums(G)
+  e <- eigen(t(G)); p <- Re(e$vectors[, which.min(abs(e$values))]); p <- p / sum(p)
+  ev <- eigen(G); V <- ev$vectors; Vi <- solve(V)
+  s <- rep(c(round(m_other, 3), round(m_other, 3), round(m_mar_apr, 1), round(m_mar_apr, 1),
+             rep(round(m_other, 3), 3), round(m_aug, 1), rep(round(m_other, 3), 4)), mdays)
+  w <- s / 365.25; n <- length(w)
+  cross <- sapply(0:(n - 1), function(m)
+    sum(p * r * (Re(V %*% diag(exp(ev$values * m / 365.25)) %*% Vi) %*% r)))
+  EL <- sum(w) * sum(p * r)
+  EL2 <- sum(sapply(1:n, function(i) w[i] * sum(w * cross[abs(1:n - i) + 1])))
+  v <- function(k) EL + (1 + 1 / k) * EL2 - EL^2
+  uniroot(function(k) EL^2 / (v(k) - EL) - target, c(0.1, 1e4))$root
+}
+
+# ---------------------------------------------------------------------------------------------
+# levers.csv: until `neasim check` reads it, check every target against "Parameter paths" and the
+# scenario's actual rows (transitions expanded over `*` as neasim does), and the values' ranges.
+# ---------------------------------------------------------------------------------------------
+check_levers <- function(dir, s) {
+  f <- file.path(dir, "levers.csv")
+  if (!file.exists(f)) return(0)
+  lv <- read.csv(f, colClasses = "character", na.strings = character(0), check.names = FALSE)
+  need <- c("lever", "target", "operation", "value", "from_date", "source")
+  bad <- setdiff(need, names(lv)); extra <- setdiff(names(lv), c(need, "description"))
+  if (length(bad) || length(extra)) { cat(sprintf("LEVERS     %s: columns missing %s / unknown %s\n", f,
+    paste(bad, collapse = " "), paste(extra, collapse = " "))); return(1) }
+  levels_of <- function(fac) s$factors$level[s$factors$factor == fac]
+  tr <- s$transitions
+  exp_tr <- do.call(rbind, lapply(seq_len(nrow(tr)), function(i) {
+    fr <- if (tr$from[i] == "*") setdiff(levels_of(tr$factor[i]), tr$to[i]) else tr$from[i]
+    data.frame(factor = tr$factor[i], from = fr, to = tr$to[i], unit = tr$unit[i]) }))
+  err <- 0
+  for (i in seq_len(nrow(lv))) {
+    t <- lv$target[i]; p <- strsplit(t, ":", fixed = TRUE)[[1]]; v <- suppressWarnings(as.numeric(lv$value[i]))
+    msg <- NULL; unit <- ""
+    if (!grepl("^[a-z][a-z0-9_]{0,62}$", lv$lever[i])) msg <- "lever name is not snake_case"
+    else if (!lv$operation[i] %in% c("multiply", "set")) msg <- "operation is not multiply or set"
+    else if (is.na(v)) msg <- "value is not a number"
+    else if (lv$operation[i] == "multiply" && v < 0) msg <- "multiply by a negative number"
+    else if (lv$from_date[i] != "" && (is.na(as.Date(lv$from_date[i], optional = TRUE)) || p[1] == "factors"))
+      msg <- "from_date is not a date, or is set on a factors: target"
+    else if (lv$source[i] == "") msg <- "empty source"
+    else if (p[1] == "transitions") {
+      ab <- strsplit(p[3], ">", fixed = TRUE)[[1]]
+      hit <- exp_tr$factor == p[2] & (ab[1] == "*" | exp_tr$from == ab[1]) & (ab[2] == "*" | exp_tr$to == ab[2])
+      if (length(p) != 3 || length(ab) != 2 || !any(hit)) msg <- "no such transition"
+      else unit <- unique(exp_tr$unit[hit])
+      if (is.null(msg) && lv$operation[i] == "set" && any(unit == "annual_probability") && (v < 0 || v >= 1)) msg <- "annual probability outside [0, 1)"
+      if (is.null(msg) && lv$operation[i] == "set" && any(unit == "mean_years") && v <= 0) msg <- "mean_years must be > 0"
+    } else {
+      r <- if (p[1] %in% c("modifiers", "events", "seasonality", "draws", "effects", "factors")) lookup(s, t) else NULL
+      if (is.null(r) || r$text == "") msg <- "no such parameter path in this scenario"
+      else if (lv$operation[i] == "set" && (p[1] %in% c("draws", "factors") || (p[1] == "effects" && p[3] == "probability")) && (v < 0 || v > 1))
+        msg <- "probability outside [0, 1]"
+      else if (v < 0) msg <- "negative value"
+    }
+    if (!is.null(msg)) { err <- err + 1; cat(sprintf("LEVERS     %s row %d: %s: %s\n", f, i, t, msg)) }
+  }
+  cat(sprintf("levers     %s: %d rows in %d levers, %d errors\n", f, nrow(lv), length(unique(lv$lever)), err))
+  err
+}
+
+# ---------------------------------------------------------------------------------------------
+# Compare, scenario by scenario
+# ---------------------------------------------------------------------------------------------
+dirs <- if (length(args)) args else {
+  d <- list.dirs("scenarios", recursive = FALSE)
+  d[file.exists(file.path(d, "scenario.csv"))]
+}
+fmt <- function(v) if (inherits(v, "Date")) format(v) else formatC(v, digits = 4, format = "fg", flag = "#")
+errors <- 0; checked <- 0
+cat(sprintf("calibrate: data from %s/ (Kim Jong Un era 2012-2021: launch days mean %.2f, variance %.2f, era k %.2f)\n\n",
+            data_dir, era_mean, era_var, era_k))
+for (dir in dirs) {
+  s <- read_scn(dir)
+  qs <- scenario_quantities(s)
+  covered <- character(0)
+  cat(sprintf("== %s\n", dir))
+  cat(sprintf("%-9s  %-58s %-11s %-11s %s\n", "status", "quantity", "computed", "scenario", "path | data used"))
+  for (x in qs) for (path in x$paths) {
+    r <- lookup(s, path)
+    if (is.null(r)) next
+    covered <- c(covered, path)
+    ok <- matches(r$text, x$value)
+    status <- if (ok) "ok" else if (claims_data(r$source)) "MISMATCH" else "judgment"
+    if (status == "MISMATCH") errors <- errors + 1
+    checked <- checked + 1
+    cat(sprintf("%-9s  %-58s %-11s %-11s %s | %s\n", status, substr(x$name, 1, 58), fmt(x$value), r$text, path, x$rows))
+  }
+  # completeness: every row that claims data carries at least one checked number
+  rowpaths <- function(tab, f) if (is.null(s[[tab]])) character(0) else
+    vapply(seq_len(nrow(s[[tab]])), function(i) f(s[[tab]][i, ], i), "")
+  cand <- list(
+    transitions = function(r, i) paste0("transitions:", r$factor, ":", r$from, ">", r$to),
+    modifiers = function(r, i) paste0("modifiers:", i),
+    events = function(r, i) paste0("events:", r$event, ":"),
+    seasonality = function(r, i) paste0("seasonality:", r$target, ":", r$month),
+    draws = function(r, i) paste0("draws:", r$draw, ":", r$from, ">", r$to),
+    effects = function(r, i) paste0("effects:", i, ":"),
+    factors = function(r, i) paste0("factors:", r$factor, ":", r$level))
+  for (tab in names(cand)) {
+    if (is.null(s[[tab]])) next
+    ps <- rowpaths(tab, cand[[tab]])
+    for (i in seq_along(ps)) {
+      if (!claims_data(s[[tab]]$source[i])) next
+      hit <- if (grepl(":$", ps[i])) any(startsWith(covered, ps[i])) else ps[i] %in% covered
+      if (!hit) { errors <- errors + 1
+        cat(sprintf("%-9s  %-58s %-11s %-11s %s | source: %s\n", "UNCHECKED", paste0(tab, ".csv row ", i), "-", "-", ps[i],
+                    substr(s[[tab]]$source[i], 1, 70))) }
+    }
+  }
+  errors <- errors + check_levers(dir, s)
+  cat("\n")
+}
+cat(sprintf("calibrate: %d numbers checked in %d scenarios, %d errors\n", checked, length(dirs), errors))
+quit(status = if (errors > 0) 1 else 0)

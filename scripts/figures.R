@@ -1,0 +1,69 @@
+# Figures for a neasim results folder, as PNG (300 dpi) and PDF in its figures/ subfolder.
+#
+# Usage: Rscript scripts/figures.R RESULTS_DIR      (or: make figures RESULTS=RESULTS_DIR)
+#
+# Works on the folder of `neasim run`, of `neasim compare` (tables with a leading `arm` column,
+# plus differences.csv and briefing.csv) and of a sweep (tornado.csv, sensitivity.csv): each
+# figure is drawn when its table is present and skipped with a message when it is not. Also
+# writes figures/index.csv (file, title, section), which scripts/brief.R reads.
+
+nsm_script_dir <- function() {
+    arg <- grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE)
+    if (length(arg) == 0) return("scripts")
+    dirname(normalizePath(sub("^--file=", "", arg[1])))
+}
+for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_sweep.R"))
+    source(file.path(nsm_script_dir(), f))
+
+# Remove the figures a previous call listed, so that a folder never mixes two renderings.
+clear_previous <- function(outdir) {
+    index <- file.path(outdir, "index.csv")
+    if (!file.exists(index)) return(invisible())
+    old <- tryCatch(utils::read.csv(index, stringsAsFactors = FALSE)$file, error = function(e) NULL)
+    for (f in old) unlink(file.path(outdir, paste0(f, c(".png", ".pdf"))))
+    unlink(index)
+}
+
+main <- function(args) {
+    if (length(args) != 1 || args[1] %in% c("-h", "--help")) {
+        cat("usage: Rscript scripts/figures.R RESULTS_DIR\n")
+        quit(status = if (length(args) == 1) 0 else 64)
+    }
+    dir <- args[1]
+    if (!dir.exists(dir)) {
+        message("figures: ", dir, ": no such results folder")
+        quit(status = 66)
+    }
+    outdir <- file.path(dir, "figures")
+    dir.create(outdir, showWarnings = FALSE)
+    clear_previous(outdir)
+    manifest <- nsm_manifest(dir)
+    if (length(manifest) == 0) nsm_msg("no manifest.csv in ", dir, ": captions lack provenance")
+    ctx <- list(dir = dir, outdir = outdir, manifest = manifest,
+                caption = nsm_caption(manifest, dir),
+                outcomes = nsm_read(dir, "outcomes"),
+                events = nsm_read(dir, "event_counts"),
+                differences = nsm_read(dir, "differences", quiet = TRUE))
+    # in the order of the briefing: headline numbers, levers, time courses, drivers
+    fig_outcomes_by_horizon(ctx)
+    fig_lever_effects(ctx)
+    fig_outcomes_over_time(ctx)
+    fig_lever_effects_over_time(ctx)
+    fig_state_probabilities(ctx)
+    fig_event_fans(ctx)
+    fig_event_year_fans(ctx)
+    fig_lever_event_effects(ctx)
+    fig_tornado(ctx)
+    fig_sensitivity(ctx)
+    index <- NSM_INDEX$rows
+    if (nrow(index) == 0) {
+        message("figures: ", dir, " holds no table that a figure is drawn from ",
+                "(outcomes, state_probabilities, event_counts, briefing, differences, tornado, ",
+                "sensitivity)")
+        quit(status = 66)
+    }
+    utils::write.csv(index, file.path(outdir, "index.csv"), row.names = FALSE)
+    message(sprintf("figures: %d figures in %s", nrow(index), outdir))
+}
+
+main(commandArgs(trailingOnly = TRUE))

@@ -1,0 +1,317 @@
+# Shared helpers for scripts/figures.R and scripts/brief.R: reading a results folder, labels,
+# the slide theme and palette, date axes, and saving a figure as PNG + PDF with an index entry.
+#
+# The one idea: every table is optional. nsm_read() returns NULL (with a message) for a table
+# the folder does not hold, and each figure function returns quietly when its input is NULL, so
+# one script serves run, compare and sweep folders alike.
+
+suppressPackageStartupMessages({
+    library(ggplot2)
+    library(readr)
+    library(scales)
+})
+
+# Okabe & Ito (2008) colour-blind-safe palette, reordered so that the first colours are the ones
+# that read best as thin lines on white (yellow last: it vanishes on a projector).
+NSM_PALETTE <- c("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+                 "#F0E442")
+NSM_BASELINE_COLOUR <- "#000000"
+NSM_WIDTH <- 13.33   # inches: a 16:9 slide
+NSM_HEIGHT <- 7.5
+NSM_DPI <- 300
+
+# Columns that are names, never numbers, whatever they look like.
+NSM_TEXT_COLUMNS <- c("arm", "factor", "level", "outcome", "measure", "event", "window", "when",
+                      "quantity", "name", "parameter", "index", "key", "value", "lever", "target",
+                      "operation", "distinguishable", "description", "from_date")
+
+nsm_msg <- function(...) message("figures: ", ...)
+
+# ---- reading --------------------------------------------------------------------------------
+
+# Read DIR/NAME.csv as a data.frame: `date` as Date, other columns as numbers when every value
+# parses as one. NULL (with a message) when the file is missing or has no data rows.
+nsm_read <- function(dir, name, quiet = FALSE) {
+    path <- file.path(dir, paste0(name, ".csv"))
+    if (!file.exists(path)) {
+        if (!quiet) nsm_msg("no ", name, ".csv in ", dir, ": skipping what needs it")
+        return(NULL)
+    }
+    d <- readr::read_csv(path, col_types = readr::cols(.default = readr::col_character()),
+                         na = c("NA", ""), progress = FALSE)
+    d <- as.data.frame(d, stringsAsFactors = FALSE)
+    if (nrow(d) == 0) {
+        if (!quiet) nsm_msg(name, ".csv has no rows: skipping what needs it")
+        return(NULL)
+    }
+    for (col in names(d)) {
+        if (col == "date") d[[col]] <- as.Date(d[[col]])
+        else if (!(col %in% NSM_TEXT_COLUMNS)) d[[col]] <- utils::type.convert(d[[col]], as.is = TRUE)
+    }
+    d
+}
+
+# manifest.csv as a named character vector (empty when absent).
+nsm_manifest <- function(dir) {
+    m <- nsm_read(dir, "manifest", quiet = TRUE)
+    if (is.null(m)) return(stats::setNames(character(0), character(0)))
+    stats::setNames(as.character(m$value), m$key)
+}
+
+nsm_get <- function(manifest, key, default = NA_character_) {
+    if (key %in% names(manifest) && !is.na(manifest[[key]]) && nzchar(manifest[[key]]))
+        manifest[[key]] else default
+}
+
+# The arms of a table in file order (baseline first), or NULL when it is not a comparison.
+nsm_arms <- function(d) if (!is.null(d) && "arm" %in% names(d)) unique(d$arm) else NULL
+
+# ---- labels ---------------------------------------------------------------------------------
+
+NSM_ACRONYMS <- c("us", "usa", "rok", "dprk", "prc", "roc", "usfk", "sma", "rcd", "icbm", "irbm",
+                  "slbm", "srbm", "gsomia", "nato", "un", "uk", "eu", "nk", "sk", "cn", "ru", "jp",
+                  "ppp", "dp", "wpk", "gdp", "ndaa", "thaad", "mnrm", "id", "pp", "ci")
+
+# "rok_balancing_vs_transactional_us" -> "ROK balancing vs transactional US".
+nsm_label <- function(x) {
+    vapply(x, function(s) {
+        if (is.na(s)) return(NA_character_)
+        words <- strsplit(s, "_", fixed = TRUE)[[1]]
+        words <- ifelse(tolower(words) %in% NSM_ACRONYMS, toupper(words), words)
+        out <- paste(words, collapse = " ")
+        paste0(toupper(substr(out, 1, 1)), substr(out, 2, nchar(out)))
+    }, character(1), USE.NAMES = FALSE)
+}
+
+# Wrap labels at `width` characters (for facet strips and direct labels).
+nsm_wrap <- function(x, width) {
+    vapply(x, function(s) paste(strwrap(s, width = width), collapse = "\n"), character(1),
+           USE.NAMES = FALSE)
+}
+
+# A parameter path of scenarios/README.md ("transitions:usfk_posture:current>reduced") as a
+# short phrase ("USFK posture: current -> reduced"), for tornado and sensitivity charts.
+nsm_parameter_label <- function(path) {
+    vapply(path, function(p) {
+        parts <- strsplit(p, ":", fixed = TRUE)[[1]]
+        arrow <- function(s) gsub(">", " \u2192 ", gsub("_", " ", s), fixed = TRUE)
+        kind <- parts[1]
+        if (length(parts) == 3 && kind == "transitions")
+            return(paste0(nsm_label(parts[2]), ": ", arrow(parts[3])))
+        if (length(parts) == 3 && kind == "events")
+            return(paste0(nsm_label(parts[2]), ": ", gsub("_", " ", parts[3])))
+        if (length(parts) == 3 && kind == "draws")
+            return(paste0("Draw ", nsm_label(parts[2]), ": ", arrow(parts[3])))
+        if (length(parts) == 3 && kind == "factors")
+            return(paste0("Initial P(", nsm_label(parts[2]), " = ", gsub("_", " ", parts[3]), ")"))
+        if (length(parts) == 3 && kind == "seasonality")
+            return(paste0(nsm_label(parts[2]), ": seasonality, month ", parts[3]))
+        if (length(parts) == 3 && kind == "effects")
+            return(paste0("Effect ", parts[2], ": ", gsub("_", " ", parts[3])))
+        if (length(parts) == 2 && kind == "modifiers")
+            return(paste0("Modifier row ", parts[2]))
+        gsub("_", " ", p)
+    }, character(1), USE.NAMES = FALSE)
+}
+
+# A file-name-safe version of a name.
+nsm_slug <- function(x) gsub("[^A-Za-z0-9_.-]+", "-", x)
+
+nsm_pct <- function(p, digits = 1) sprintf(paste0("%.", digits, "f%%"), 100 * p)
+
+# Percent for slide labels: whole percent, but never "0%" or "100%" for a share that is not
+# exactly 0 or 1.
+nsm_pct_label <- function(p) {
+    out <- sprintf("%.0f%%", 100 * p)
+    out[p > 0 & p < 0.005] <- "<1%"
+    out[p < 1 & p >= 0.995] <- ">99%"
+    out
+}
+
+# A subtitle wrapped to the width of a slide.
+nsm_subtitle <- function(..., width = 135) paste(strwrap(paste0(...), width = width), collapse = "\n")
+
+# ---- theme, colours, axes -------------------------------------------------------------------
+
+nsm_theme <- function(base_size = 15) {
+    theme_minimal(base_size = base_size) +
+        theme(panel.grid.minor = element_blank(),
+              panel.grid.major = element_line(colour = "grey88", linewidth = 0.4),
+              panel.spacing = unit(1.3, "lines"),
+              strip.text = element_text(face = "bold", hjust = 0, size = rel(0.9),
+                                        margin = margin(b = 4)),
+              axis.title = element_text(size = rel(0.85), colour = "grey25"),
+              axis.text = element_text(size = rel(0.8), colour = "grey25"),
+              plot.title = element_text(face = "bold", size = rel(1.25)),
+              plot.subtitle = element_text(size = rel(0.85), colour = "grey25",
+                                           margin = margin(b = 8)),
+              plot.caption = element_text(size = rel(0.65), colour = "grey40", hjust = 0,
+                                          margin = margin(t = 10)),
+              plot.title.position = "plot",
+              plot.caption.position = "plot",
+              legend.position = "top",
+              legend.justification = "left",
+              legend.title = element_text(size = rel(0.85)),
+              legend.text = element_text(size = rel(0.85)),
+              plot.margin = margin(14, 18, 10, 14))
+}
+
+# Colours for arms: the baseline in black, the levers in palette order.
+nsm_arm_colours <- function(arms) {
+    others <- setdiff(arms, "baseline")
+    cols <- stats::setNames(rep_len(NSM_PALETTE, length(others)), others)
+    if ("baseline" %in% arms) cols <- c(baseline = NSM_BASELINE_COLOUR, cols)
+    cols[arms]
+}
+
+# Width in inches of the data area of one of `ncol` facet columns on a slide.
+nsm_panel_width <- function(ncol) (NSM_WIDTH - 1.2) / ncol - 0.35
+
+# A date axis from `from` to `to` for a data area `width_in` inches wide: breaks on 1 January,
+# labelled by the year, for spans of three years or more (about 0.6 in a label), else on the
+# first of the month, labelled "Mar 2025" (about 1 in a label). `extra_right` (days) leaves room
+# for end labels.
+nsm_scale_x_date <- function(from, to, width_in, extra_right = 0, ...) {
+    span_years <- as.numeric(to - from) / 365.25
+    if (span_years >= 3) {
+        n <- max(2, floor(width_in / 0.6))
+        step <- c(1, 2, 5, 10, 20, 50)
+        step <- step[which(span_years / step <= n)[1]]
+        years <- seq(as.integer(format(from, "%Y")), as.integer(format(to, "%Y")) + 1)
+        breaks <- as.Date(paste0(years[years %% step == 0], "-01-01"))
+        labels <- "%Y"
+    } else {
+        n <- max(2, floor(width_in / 1.0))
+        step <- c(1, 2, 3, 6, 12)
+        step <- step[which(span_years * 12 / step <= n)[1]]
+        if (is.na(step)) step <- 12
+        months <- seq(as.Date(format(from, "%Y-%m-01")), to + 31, by = "1 month")
+        breaks <- months[(as.integer(format(months, "%m")) - 1) %% step == 0]
+        labels <- "%b %Y"
+    }
+    breaks <- breaks[breaks >= from & breaks <= to]
+    scale_x_date(breaks = breaks, date_labels = labels,
+                 limits = c(from, to + extra_right), expand = expansion(mult = c(0.02, 0.03)), ...)
+}
+
+nsm_scale_y_percent <- function(limits = c(0, 1), ...) {
+    scale_y_continuous(labels = scales::label_percent(accuracy = 1), limits = limits,
+                       breaks = scales::breaks_pretty(n = 5), expand = expansion(mult = 0.02), ...)
+}
+
+# The caption line of every figure: scenario, runs, seed, version, commit.
+nsm_caption <- function(manifest, dir, extra = NULL) {
+    title <- nsm_get(manifest, "scenario_title", NA)
+    name <- nsm_get(manifest, "scenario", basename(normalizePath(dir)))
+    scen <- if (is.na(title)) name else paste0(title, " (", name, ")")
+    runs <- suppressWarnings(as.numeric(nsm_get(manifest, "runs", NA)))
+    bits <- c(paste0("Scenario: ", scen),
+              if (!is.na(runs)) paste0(format(runs, big.mark = ",", scientific = FALSE), " runs"),
+              paste0("seed ", nsm_get(manifest, "seed", "unknown")),
+              paste0("neasim ", nsm_get(manifest, "version", "?"),
+                     " (", substr(nsm_get(manifest, "git_commit", "?"), 1, 12), ")"))
+    line <- paste(bits, collapse = "  \u00b7  ")
+    if (!is.null(extra)) line <- paste0(line, "\n", extra)
+    line
+}
+
+# ---- layout helpers -------------------------------------------------------------------------
+
+# Split `keys` into pages of at most `per_page`, balanced (13 keys at 6 -> 5, 4, 4).
+nsm_pages <- function(keys, per_page) {
+    n <- ceiling(length(keys) / per_page)
+    if (n <= 1) return(list(keys))
+    unname(split(keys, floor((seq_along(keys) - 1) * n / length(keys))))
+}
+
+# Facet columns for k panels on a 16:9 page.
+nsm_ncol <- function(k) if (k <= 1) 1 else if (k <= 2) 2 else if (k <= 4) 2 else if (k <= 6) 3 else if (k <= 12) 4 else 5
+
+# Spread label positions `y` (same units as `gap`, which may be one value per label) so that no
+# two are closer than their gaps, staying within [lo, hi]; order is kept.
+nsm_dodge <- function(y, gap, lo, hi) {
+    n <- length(y)
+    if (n <= 1) return(pmin(pmax(y, lo), hi))
+    gap <- rep_len(gap, n)
+    o <- order(y)
+    v <- y[o]; g <- gap[o]
+    half <- function(i, j) (g[i] + g[j]) / 2
+    v[1] <- max(v[1], lo + g[1] / 2)
+    for (i in 2:n) v[i] <- max(v[i], v[i - 1] + half(i, i - 1))
+    v[n] <- min(v[n], hi - g[n] / 2)
+    for (i in (n - 1):1) v[i] <- min(v[i], v[i + 1] - half(i, i + 1))
+    out <- numeric(n); out[o] <- v
+    out
+}
+
+# ---- saving ---------------------------------------------------------------------------------
+
+NSM_INDEX <- new.env()
+NSM_INDEX$rows <- data.frame(file = character(0), title = character(0), section = character(0),
+                             brief = logical(0), stringsAsFactors = FALSE)
+
+# Save `plot` as figures/NAME.png (300 dpi) and figures/NAME.pdf, and add it to the index that
+# brief.R reads (in the order figures were made); `brief = FALSE` keeps it out of the briefing.
+nsm_save <- function(plot, outdir, name, title, section, brief = TRUE, width = NSM_WIDTH,
+                     height = NSM_HEIGHT) {
+    png_path <- file.path(outdir, paste0(name, ".png"))
+    pdf_path <- file.path(outdir, paste0(name, ".pdf"))
+    ggsave(png_path, plot, width = width, height = height, units = "in", dpi = NSM_DPI,
+           device = "png", type = "cairo", bg = "white")
+    ggsave(pdf_path, plot, width = width, height = height, units = "in", device = cairo_pdf,
+           bg = "white")
+    NSM_INDEX$rows <- rbind(NSM_INDEX$rows, data.frame(file = name, title = title,
+                                                       section = section, brief = brief,
+                                                       stringsAsFactors = FALSE))
+    message("figures: wrote ", png_path, " and .pdf")
+    invisible(name)
+}
+
+# Horizons (years) for headline numbers that fall within the results, else the last date.
+nsm_headline_horizons <- function(t_years, wanted = c(2, 5, 10)) {
+    tmax <- max(t_years, na.rm = TRUE)
+    h <- wanted[wanted <= tmax + 0.05]
+    if (length(h) == 0) h <- tmax
+    h
+}
+
+# The rows of `d` at the report date nearest to each horizon (one date per horizon), with a
+# `horizon` column. `d` must have t_years and date.
+nsm_at_horizons <- function(d, horizons) {
+    dates <- unique(d[, c("date", "t_years")])
+    out <- lapply(horizons, function(h) {
+        i <- which.min(abs(dates$t_years - h))
+        rows <- d[d$date == dates$date[i], , drop = FALSE]
+        rows$horizon <- rep(h, nrow(rows))
+        rows
+    })
+    do.call(rbind, out)
+}
+
+nsm_horizon_label <- function(h, date) {
+    yrs <- ifelse(abs(h - round(h)) < 0.05, sprintf("%d years", as.integer(round(h))),
+                  sprintf("%.1f years", h))
+    yrs <- sub("^1 years$", "1 year", yrs)
+    paste0(yrs, " (", format(date, "%b %Y"), ")")
+}
+
+`%||%` <- function(a, b) if (is.null(a)) b else a
+
+NSM_PROBABILITY_MEASURES <- c("holds", "occurred_by")
+
+nsm_measure_phrase <- function(measure, at = "the date") {
+    switch(measure,
+           occurred_by = paste("probability that the outcome has occurred by", at),
+           holds = paste("probability that the outcome holds at", at),
+           cumulative_count = paste("mean number of events from the start to", at),
+           gsub("_", " ", measure))
+}
+
+# Integer breaks for count axes (never 0.5 events).
+nsm_integer_breaks <- function(n = 5) {
+    function(lim) {
+        b <- scales::breaks_pretty(n)(lim)
+        b <- unique(round(b))
+        b[b >= lim[1] - 1e-9 & b <= lim[2] + 1e-9]
+    }
+}

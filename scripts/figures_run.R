@@ -1,0 +1,307 @@
+# Figures from the tables of `neasim run` (and of `neasim compare`, whose tables are the same
+# with a leading `arm` column): headline outcomes at 2, 5 and 10 years, cumulative outcome
+# probabilities, state probabilities, and fan charts of counted events.
+
+NSM_INTERVAL_NOTE <- "Shaded: 95% Monte Carlo interval (simulation error only, not scenario uncertainty)."
+
+# Rows of arm `arm` (all rows when `arm` is NA, i.e. a single run).
+nsm_arm_rows <- function(d, arm) if (is.na(arm)) d else d[d$arm == arm, , drop = FALSE]
+
+nsm_arm_title <- function(arm) if (is.na(arm)) "" else paste0(" \u2014 arm: ", arm)
+
+# ---- headline: outcome probabilities at 2, 5 and 10 years -----------------------------------
+
+fig_outcomes_by_horizon <- function(ctx) {
+    oc <- ctx$outcomes
+    if (is.null(oc)) return(invisible())
+    oc <- oc[oc$measure == "occurred_by", , drop = FALSE]
+    if (nrow(oc) == 0) return(nsm_msg("outcomes.csv has no occurred_by rows: no headline figure"))
+    arms <- nsm_arms(oc)
+    h <- nsm_at_horizons(oc, nsm_headline_horizons(oc$t_years))
+    h$panel <- nsm_horizon_label(h$horizon, h$date)
+    h$panel <- factor(h$panel, levels = unique(h$panel))
+    # outcomes ordered by the last horizon's probability (of the baseline), largest on top
+    last <- h[h$horizon == max(h$horizon), , drop = FALSE]
+    if (!is.null(arms)) last <- last[last$arm == arms[1], , drop = FALSE]
+    ord <- last$outcome[order(last$probability, decreasing = FALSE)]
+    h$outcome_lab <- factor(nsm_label(h$outcome), levels = nsm_label(ord))
+    pages <- nsm_pages(rev(ord), 25)
+    for (i in seq_along(pages)) {
+        d <- h[h$outcome %in% pages[[i]], , drop = FALSE]
+        if (!is.null(arms)) d$arm <- factor(d$arm, levels = arms)
+        p <- ggplot(d, aes(x = outcome_lab, y = probability, ymin = ci_low, ymax = ci_high))
+        if (is.null(arms)) {
+            d$text <- nsm_pct_label(d$probability)
+            d$hjust <- ifelse(d$probability > 0.8, 1.35, -0.35)
+            p <- p + geom_linerange(colour = NSM_PALETTE[1], linewidth = 1) +
+                geom_point(colour = NSM_PALETTE[1], size = 3.2) +
+                geom_text(data = d, aes(label = text, hjust = hjust), size = 11 / .pt,
+                          colour = "grey20")
+        } else {
+            dodge <- position_dodge(width = 0.7)
+            p <- p + geom_linerange(aes(colour = arm), position = dodge, linewidth = 0.9) +
+                geom_point(aes(colour = arm), position = dodge, size = 2.6) +
+                scale_colour_manual(values = nsm_arm_colours(arms), name = "Arm")
+        }
+        p <- p + coord_flip() +
+            facet_wrap(~panel, nrow = 1) +
+            scale_y_continuous(labels = scales::label_percent(accuracy = 1), limits = c(0, 1),
+                               breaks = c(0, 0.25, 0.5, 0.75, 1),
+                               expand = expansion(mult = c(0.03, 0.03))) +
+            labs(title = "Probability that each outcome has occurred, by horizon",
+                 subtitle = paste("Share of runs in which the outcome has held at some time since",
+                                  "the start; lines: 95% Monte Carlo interval"),
+                 x = NULL, y = "Probability (% of runs)",
+                 caption = ctx$caption) +
+            nsm_theme() +
+            theme(panel.grid.major.y = element_blank(),
+                  panel.spacing = unit(2.5, "lines"),
+                  axis.text.y = element_text(size = rel(0.9), colour = "grey10"))
+        name <- paste0("outcomes_by_horizon", if (length(pages) > 1) paste0("_", i))
+        nsm_save(p, ctx$outdir, name, "Outcome probabilities at the headline horizons", "Outcomes")
+    }
+}
+
+# ---- cumulative probability of each outcome over time ---------------------------------------
+
+fig_outcomes_over_time <- function(ctx) {
+    oc <- ctx$outcomes
+    if (is.null(oc)) return(invisible())
+    oc <- oc[oc$measure == "occurred_by", , drop = FALSE]
+    if (nrow(oc) == 0) return(invisible())
+    arms <- nsm_arms(oc)
+    first <- if (is.null(arms)) oc else oc[oc$arm == arms[1], ]
+    final <- first[first$date == max(first$date), ]
+    ord <- final$outcome[order(final$probability, decreasing = TRUE)]
+    from <- min(oc$date); to <- max(oc$date)
+    pages <- nsm_pages(ord, 15)
+    for (i in seq_along(pages)) {
+        d <- oc[oc$outcome %in% pages[[i]], , drop = FALSE]
+        k <- length(pages[[i]])
+        ncol <- nsm_ncol(k)
+        wrap <- c(60, 45, 40, 30, 24)[min(ncol, 5)]
+        labs_ord <- nsm_wrap(nsm_label(pages[[i]]), wrap)
+        d$panel <- factor(nsm_wrap(nsm_label(d$outcome), wrap), levels = labs_ord)
+        if (!is.null(arms)) d$arm <- factor(d$arm, levels = arms)
+        p <- ggplot(d, aes(date, probability, ymin = ci_low, ymax = ci_high))
+        extra <- 0
+        if (is.null(arms)) {
+            end <- d[d$date == to, ]
+            end$text <- nsm_pct_label(end$probability)
+            extra <- as.numeric(to - from) * if (ncol >= 5) 0.3 else 0.18
+            p <- p + geom_ribbon(fill = NSM_PALETTE[1], alpha = 0.25) +
+                geom_line(colour = NSM_PALETTE[1], linewidth = 0.9) +
+                geom_text(data = end, aes(x = to + as.numeric(to - from) * 0.03, label = text),
+                          hjust = 0, size = 11 / .pt, colour = NSM_PALETTE[1])
+        } else {
+            p <- p + geom_ribbon(aes(fill = arm), alpha = 0.2) +
+                geom_line(aes(colour = arm), linewidth = 0.8) +
+                scale_colour_manual(values = nsm_arm_colours(arms), name = "Arm") +
+                scale_fill_manual(values = nsm_arm_colours(arms), name = "Arm")
+        }
+        p <- p + facet_wrap(~panel, ncol = ncol) +
+            nsm_scale_x_date(from, to, nsm_panel_width(ncol) * as.numeric(to - from) / (as.numeric(to - from) + extra),
+                             extra_right = extra) +
+            nsm_scale_y_percent() +
+            labs(title = "Cumulative probability that each outcome has occurred",
+                 subtitle = nsm_subtitle("Share of runs in which the outcome has held at some ",
+                                         "time by the date (first occurrence). ", NSM_INTERVAL_NOTE),
+                 x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +
+            nsm_theme(base_size = if (ncol >= 5) 13 else 15)
+        name <- paste0("outcomes_over_time", if (length(pages) > 1) paste0("_", i))
+        nsm_save(p, ctx$outdir, name, "Cumulative probability of each outcome over time",
+                 "Outcomes")
+    }
+}
+
+# ---- state probabilities per factor ---------------------------------------------------------
+
+# One page of factor panels for one arm: a line and ribbon per level, labelled at its end.
+state_page <- function(d, factors, ctx, title) {
+    k <- length(factors)
+    ncol <- nsm_ncol(k)
+    nrow <- ceiling(k / ncol)
+    from <- min(d$date); to <- max(d$date)
+    label_size <- 11                                       # points
+    wrap <- if (ncol >= 4) 16 else 24
+    d$panel <- factor(nsm_label(d$factor), levels = nsm_label(factors))
+    d$pos <- factor(ave(seq_len(nrow(d)), d$factor, FUN = function(i) match(d$level[i],
+                                                                              unique(d$level[i]))))
+    end <- d[d$date == to, ]
+    end$text <- nsm_wrap(gsub("_", " ", end$level), wrap)
+    lines <- lengths(regmatches(end$text, gregexpr("\n", end$text))) + 1
+    # the panel's height in inches, to turn a text line into probability units
+    panel_in <- (NSM_HEIGHT - 2.3) / nrow - 0.45
+    line_prob <- 1.08 * (label_size * 1.05 / 72) / panel_in
+    end$y <- end$probability
+    for (f in unique(end$factor)) {
+        i <- which(end$factor == f)
+        end$y[i] <- nsm_dodge(end$probability[i], lines[i] * line_prob, -0.02, 1.02)
+    }
+    # room on the right for the labels: their width in inches against the panel's
+    width_in <- (NSM_WIDTH - 1.2) / ncol - 0.35
+    label_in <- max(nchar(unlist(strsplit(end$text, "\n")))) * 0.56 * label_size / 72 + 0.15
+    span <- as.numeric(to - from)
+    extra <- span * (0.05 + label_in / max(width_in - label_in, 0.5 * width_in))
+    cols <- rep_len(NSM_PALETTE, max(as.integer(d$pos)))
+    p <- ggplot(d, aes(date, probability, group = level)) +
+        geom_ribbon(aes(ymin = ci_low, ymax = ci_high, fill = pos), alpha = 0.25) +
+        geom_line(aes(colour = pos), linewidth = 0.9) +
+        geom_segment(data = end, aes(x = to + span * 0.005, xend = to + span * 0.035,
+                                     y = probability, yend = y, colour = pos), linewidth = 0.4) +
+        geom_text(data = end, aes(x = to + span * 0.045, y = y, label = text, colour = pos),
+                  hjust = 0, vjust = 0.5, size = label_size / .pt, lineheight = 0.85) +
+        facet_wrap(~panel, ncol = ncol) +
+        scale_colour_manual(values = cols, guide = "none") +
+        scale_fill_manual(values = cols, guide = "none") +
+        nsm_scale_x_date(from, to, width_in - label_in, extra_right = extra) +
+        scale_y_continuous(labels = scales::label_percent(accuracy = 1),
+                           breaks = c(0, 0.25, 0.5, 0.75, 1), expand = expansion(mult = 0.04)) +
+        coord_cartesian(ylim = c(0, 1), clip = "off") +
+        labs(title = title,
+             subtitle = nsm_subtitle("Share of runs in each level of each factor at each date. ",
+                                     NSM_INTERVAL_NOTE),
+             x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +
+        nsm_theme()
+    p
+}
+
+fig_state_probabilities <- function(ctx) {
+    sp <- nsm_read(ctx$dir, "state_probabilities")
+    if (is.null(sp)) return(invisible())
+    arms <- nsm_arms(sp) %||% NA
+    for (arm in arms) {
+        d <- nsm_arm_rows(sp, arm)
+        factors <- unique(d$factor)
+        pages <- nsm_pages(factors, 6)
+        for (i in seq_along(pages)) {
+            title <- paste0("State probabilities over time", nsm_arm_title(arm),
+                            if (length(pages) > 1) sprintf(" (%d of %d)", i, length(pages)))
+            p <- state_page(d[d$factor %in% pages[[i]], , drop = FALSE], pages[[i]], ctx, title)
+            name <- paste0("state_probabilities", if (!is.na(arm)) paste0("_", nsm_slug(arm)),
+                           if (length(pages) > 1) paste0("_", i))
+            # in a comparison the briefing shows the baseline's states; the arms' are in figures/
+            nsm_save(p, ctx$outdir, name, title, "State probabilities",
+                     brief = is.na(arm) || arm == arms[1])
+        }
+    }
+}
+
+# ---- counted events: fan charts -------------------------------------------------------------
+
+# The cumulative count is 0 at the start by definition; add that point so fans start at zero.
+with_start_row <- function(d, start) {
+    if (is.na(start) || any(d$date <= start)) return(d)
+    keys <- unique(d[, intersect(c("arm", "event"), names(d)), drop = FALSE])
+    z <- d[rep(1, nrow(keys)), , drop = FALSE]
+    z[, names(keys)] <- keys
+    z$date <- start; z$t_years <- 0
+    for (col in c("mean", "sd", "mean_std_error", "q05", "q25", "q50", "q75", "q95",
+                  "p_at_least_one")) if (col %in% names(z)) z[[col]] <- 0
+    rbind(z, d)
+}
+
+fan_layers <- function() {
+    list(geom_ribbon(aes(ymin = q05, ymax = q95, fill = "90% of runs"), alpha = 0.35),
+         geom_ribbon(aes(ymin = q25, ymax = q75, fill = "50% of runs"), alpha = 0.55),
+         geom_line(aes(y = q50, linetype = "Median"), colour = NSM_PALETTE[1], linewidth = 1),
+         geom_line(aes(y = mean, linetype = "Mean"), colour = "grey15", linewidth = 0.6),
+         scale_fill_manual(values = c("90% of runs" = "#9ECAE9", "50% of runs" = "#3C8DC5"),
+                           breaks = c("50% of runs", "90% of runs"), name = NULL),
+         scale_linetype_manual(values = c(Median = "solid", Mean = "22"), name = NULL),
+         guides(linetype = guide_legend(override.aes = list(colour = c("grey15", NSM_PALETTE[1])))))
+}
+
+fig_event_fans <- function(ctx) {
+    ec <- ctx$events
+    if (is.null(ec)) return(invisible())
+    cum <- ec[ec$window == "cumulative", , drop = FALSE]
+    if (nrow(cum) == 0) return(nsm_msg("event_counts.csv has no cumulative rows: no fan chart"))
+    start <- as.Date(nsm_get(ctx$manifest, "start_date", NA))
+    cum <- with_start_row(cum, start)
+    arms <- nsm_arms(cum)
+    if (!is.null(arms)) cum$arm <- factor(cum$arm, levels = arms)
+    events <- unique(cum$event)
+    from <- min(cum$date); to <- max(cum$date)
+    cum$panel <- factor(nsm_label(cum$event), levels = nsm_label(events))
+    # the final distribution, written in each panel (the numbers a slide is asked about)
+    end <- cum[cum$date == to, ]
+    end$text <- sprintf("By %s: median %g, 90%% of runs %g\u2013%g\nAt least one: %s of runs",
+                        format(to, "%b %Y"), end$q50, end$q05, end$q95,
+                        nsm_pct_label(end$p_at_least_one))
+    yearly <- cum[abs(cum$t_years - round(cum$t_years)) < 0.02 & cum$t_years > 0.5, ]
+    p <- ggplot(cum, aes(date)) + fan_layers() +
+        geom_point(data = yearly, aes(y = q50), colour = NSM_PALETTE[1], size = 1.8) +
+        geom_text(data = end, aes(x = from, y = Inf, label = text), hjust = 0, vjust = 1.15,
+                  size = 10 / .pt, colour = "grey20", lineheight = 0.95)
+    if (is.null(arms)) {
+        ncol <- nsm_ncol(length(events))
+        p <- p + facet_wrap(~panel, ncol = ncol, scales = "free_y")
+    } else {
+        ncol <- length(arms)
+        p <- p + facet_grid(panel ~ arm, scales = "free_y",
+                            labeller = labeller(panel = label_wrap_gen(12)))
+    }
+    rows <- if (is.null(arms)) ceiling(length(events) / ncol) else length(events)
+    p <- p + nsm_scale_x_date(from, to, nsm_panel_width(ncol)) +
+        scale_y_continuous(breaks = nsm_integer_breaks(if (rows > 2) 3 else 5),
+                           expand = expansion(mult = c(0.02, 0.35)), limits = c(0, NA)) +
+        labs(title = "Counted events since the start: median and spread over runs",
+             subtitle = paste("Events from the start to each date; bands hold the middle 50% and",
+                              "90% of runs; dots mark each year from the start"),
+             x = NULL, y = "Events since the start (count)", caption = ctx$caption) +
+        nsm_theme() +
+        theme(strip.text.y.right = element_text(angle = 0, hjust = 0, vjust = 0.5))
+    nsm_save(p, ctx$outdir, "events_cumulative", "Counted events since the start (fan chart)",
+             "Counted events")
+}
+
+# Per-year fans need per-year quantiles: drawn only when the engine writes window = "year" rows
+# (events in the year ending at each anniversary of the start). Summing monthly quantiles would
+# be wrong, so there is no fallback.
+fig_event_year_fans <- function(ctx) {
+    ec <- ctx$events
+    if (is.null(ec)) return(invisible())
+    yr <- ec[ec$window %in% c("year", "yearly"), , drop = FALSE]
+    if (nrow(yr) == 0)
+        return(nsm_msg("event_counts.csv has no window=year rows: no per-year fan chart ",
+                       "(the cumulative fan is drawn instead)"))
+    arms <- nsm_arms(yr)
+    events <- unique(yr$event)
+    yr$panel <- factor(nsm_label(yr$event), levels = nsm_label(events))
+    yr$year_lab <- factor(format(yr$date, "%b %Y"), levels = unique(format(sort(unique(yr$date)),
+                                                                           "%b %Y")))
+    if (!is.null(arms)) yr$arm <- factor(yr$arm, levels = arms)
+    p <- ggplot(yr, aes(x = year_lab))
+    if (is.null(arms)) {
+        p <- p + geom_linerange(aes(ymin = q05, ymax = q95, colour = "90% of runs"),
+                                linewidth = 2.5) +
+            geom_linerange(aes(ymin = q25, ymax = q75, colour = "50% of runs"), linewidth = 6) +
+            geom_point(aes(y = q50, shape = "Median"), size = 3, colour = "white",
+                       fill = "grey10", stroke = 1) +
+            geom_point(aes(y = mean, shape = "Mean"), size = 2.2, colour = "grey10") +
+            scale_colour_manual(values = c("90% of runs" = "#9ECAE9", "50% of runs" = "#3C8DC5"),
+                                breaks = c("50% of runs", "90% of runs"), name = NULL) +
+            scale_shape_manual(values = c(Median = 21, Mean = 4), name = NULL) +
+            facet_wrap(~panel, ncol = nsm_ncol(length(events)), scales = "free_y")
+    } else {
+        dodge <- position_dodge(width = 0.7)
+        p <- p + geom_linerange(aes(ymin = q05, ymax = q95, colour = arm), position = dodge,
+                                linewidth = 0.8) +
+            geom_linerange(aes(ymin = q25, ymax = q75, colour = arm), position = dodge,
+                           linewidth = 3) +
+            geom_point(aes(y = q50, group = arm), position = dodge, size = 1.8, colour = "white") +
+            scale_colour_manual(values = nsm_arm_colours(arms), name = "Arm") +
+            facet_wrap(~panel, ncol = nsm_ncol(length(events)), scales = "free_y")
+    }
+    p <- p + scale_y_continuous(breaks = nsm_integer_breaks(), limits = c(0, NA),
+                                expand = expansion(mult = c(0.02, 0.08))) +
+        labs(title = "Counted events per year: median and spread over runs",
+             subtitle = paste("Events in the twelve months ending at each date; thick bar: middle",
+                              "50% of runs, thin bar: middle 90%"),
+             x = "Year ending", y = "Events in the year (count)", caption = ctx$caption) +
+        nsm_theme() +
+        theme(axis.text.x = element_text(angle = 45, hjust = 1), panel.grid.major.x = element_blank())
+    nsm_save(p, ctx$outdir, "events_per_year", "Counted events per year (fan chart)",
+             "Counted events")
+}

@@ -1,0 +1,147 @@
+# Figures of a sweep folder: a tornado chart (one-at-a-time swings) and a chart of variance-based
+# sensitivity indices, one page per outcome (and measure), horizons side by side.
+# Inputs: tornado.csv (outcome, measure, horizon_years, parameter, low_value, high_value,
+# outcome_at_low, outcome_at_high, swing; optional outcome_at_base) and sensitivity.csv
+# (outcome, measure, horizon_years, parameter, index, estimate, ci_low, ci_high), index in
+# {first, total}.
+
+SWEEP_TOP <- 12   # parameters per page: the rest are named in the subtitle's count
+
+sweep_horizon_label <- function(h) {
+    ifelse(abs(h - round(h)) < 1e-9,
+           sprintf("%d year%s", as.integer(round(h)), ifelse(round(h) == 1, "", "s")),
+           sprintf("%g years", h))
+}
+
+sweep_value_scale <- function(measure, ...) {
+    if (measure %in% NSM_PROBABILITY_MEASURES)
+        scale_y_continuous(labels = scales::label_percent(accuracy = 1), ...)
+    else scale_y_continuous(labels = scales::label_number(big.mark = ","), ...)
+}
+
+sweep_value_axis <- function(measure) {
+    if (measure %in% NSM_PROBABILITY_MEASURES) "Probability (% of runs)"
+    else "Mean events since the start (count)"
+}
+
+# Name of a page's files: the outcome, plus the measure when an outcome has several.
+sweep_page_name <- function(prefix, outcome, measure, several) {
+    paste0(prefix, "_", nsm_slug(outcome), if (several) paste0("_", nsm_slug(measure)))
+}
+
+# The `top` parameters of d by `score` at the longest horizon, as a factor in plotting order.
+sweep_top <- function(d, score, top) {
+    hmax <- max(d$horizon_years)
+    at <- d[d$horizon_years == hmax, , drop = FALSE]
+    s <- tapply(score[d$horizon_years == hmax], at$parameter, max, na.rm = TRUE)
+    names(sort(s, decreasing = TRUE))[seq_len(min(top, length(s)))]
+}
+
+fig_tornado <- function(ctx) {
+    t <- nsm_read(ctx$dir, "tornado", quiet = TRUE)
+    if (is.null(t)) return(invisible())
+    keys <- unique(t[, c("outcome", "measure")])
+    for (k in seq_len(nrow(keys))) {
+        d <- t[t$outcome == keys$outcome[k] & t$measure == keys$measure[k], , drop = FALSE]
+        measure <- keys$measure[k]
+        nparam <- length(unique(d$parameter))
+        top <- sweep_top(d, abs(d$swing), SWEEP_TOP)
+        d <- d[d$parameter %in% top, , drop = FALSE]
+        ranges <- unique(d[, c("parameter", "low_value", "high_value")])
+        ranges <- ranges[!duplicated(ranges$parameter), ]
+        labs_of <- stats::setNames(sprintf("%s  [%g to %g]", nsm_parameter_label(ranges$parameter),
+                                           signif(ranges$low_value, 3), signif(ranges$high_value, 3)),
+                                   ranges$parameter)
+        d$param_lab <- factor(labs_of[d$parameter], levels = rev(labs_of[top]))
+        hs <- sort(unique(d$horizon_years))
+        d$panel <- factor(sweep_horizon_label(d$horizon_years), levels = sweep_horizon_label(hs))
+        ends <- rbind(data.frame(param_lab = d$param_lab, panel = d$panel, value = d$outcome_at_low,
+                                 end = "Parameter at its low value"),
+                      data.frame(param_lab = d$param_lab, panel = d$panel, value = d$outcome_at_high,
+                                 end = "Parameter at its high value"))
+        p <- ggplot(d, aes(x = param_lab)) +
+            geom_linerange(aes(ymin = pmin(outcome_at_low, outcome_at_high),
+                               ymax = pmax(outcome_at_low, outcome_at_high)),
+                           colour = "grey78", linewidth = 5)
+        if ("outcome_at_base" %in% names(d)) {
+            base <- unique(d[, c("panel", "outcome_at_base")])
+            p <- p + geom_hline(data = base, aes(yintercept = outcome_at_base), colour = "grey30",
+                                linetype = "22")
+        }
+        p <- p + geom_point(data = ends, aes(y = value, colour = end), size = 3.2) +
+            coord_flip() +
+            facet_wrap(~panel, nrow = 1) +
+            scale_colour_manual(values = c("Parameter at its low value" = NSM_PALETTE[2],
+                                           "Parameter at its high value" = NSM_PALETTE[1]),
+                                breaks = c("Parameter at its low value",
+                                           "Parameter at its high value"), name = NULL) +
+            sweep_value_scale(measure, breaks = scales::breaks_pretty(n = 3)) +
+            labs(title = paste0("What moves \u201c", nsm_label(keys$outcome[k]), "\u201d: tornado"),
+                 subtitle = nsm_subtitle(
+                     "The ", nsm_measure_phrase(measure, "each horizon"), " with one parameter at a time at the ",
+                     "ends of its range [low to high], the others at their scenario values. ",
+                     if (nparam > length(top)) sprintf("The %d of %d parameters with the largest swing at %s.",
+                                                       length(top), nparam, sweep_horizon_label(max(hs)))
+                     else "Ordered by swing at the longest horizon."),
+                 x = NULL, y = sweep_value_axis(measure), caption = ctx$caption) +
+            nsm_theme() +
+            theme(panel.grid.major.y = element_blank(), panel.spacing = unit(2, "lines"),
+                  axis.text.y = element_text(size = rel(0.85), colour = "grey10"))
+        several <- sum(keys$outcome == keys$outcome[k]) > 1
+        nsm_save(p, ctx$outdir, sweep_page_name("tornado", keys$outcome[k], measure, several),
+                 paste0("Tornado: ", nsm_label(keys$outcome[k])), "Sensitivity")
+    }
+}
+
+fig_sensitivity <- function(ctx) {
+    s <- nsm_read(ctx$dir, "sensitivity", quiet = TRUE)
+    if (is.null(s)) return(invisible())
+    keys <- unique(s[, c("outcome", "measure")])
+    index_names <- c(first = "First-order (the parameter alone)",
+                     total = "Total (with its interactions)")
+    for (k in seq_len(nrow(keys))) {
+        d <- s[s$outcome == keys$outcome[k] & s$measure == keys$measure[k], , drop = FALSE]
+        measure <- keys$measure[k]
+        nparam <- length(unique(d$parameter))
+        score <- ifelse(d$index == "total", d$estimate, -Inf)
+        if (!any(d$index == "total")) score <- d$estimate
+        top <- sweep_top(d, score, SWEEP_TOP + 3)
+        d <- d[d$parameter %in% top, , drop = FALSE]
+        labs_of <- stats::setNames(nsm_parameter_label(top), top)
+        d$param_lab <- factor(labs_of[d$parameter], levels = rev(labs_of))
+        hs <- sort(unique(d$horizon_years))
+        d$panel <- factor(sweep_horizon_label(d$horizon_years), levels = sweep_horizon_label(hs))
+        d$index_lab <- factor(ifelse(d$index %in% names(index_names), index_names[d$index], d$index),
+                              levels = c(rev(index_names), setdiff(unique(d$index), names(index_names))))
+        dodge <- position_dodge(width = 0.65)
+        p <- ggplot(d, aes(x = param_lab, y = estimate, ymin = ci_low, ymax = ci_high,
+                           colour = index_lab)) +
+            geom_hline(yintercept = 0, colour = "grey50", linewidth = 0.4) +
+            geom_linerange(position = dodge, linewidth = 1) +
+            geom_point(position = dodge, size = 2.8) +
+            coord_flip() +
+            facet_wrap(~panel, nrow = 1) +
+            scale_colour_manual(values = stats::setNames(NSM_PALETTE[c(1, 2, 3:8)][seq_along(levels(d$index_lab))],
+                                                         levels(d$index_lab)),
+                                breaks = rev(levels(d$index_lab)), name = NULL) +
+            scale_y_continuous(labels = scales::label_number(accuracy = 0.1),
+                               breaks = scales::breaks_pretty(n = 4)) +
+            expand_limits(y = 0) +
+            labs(title = paste0("What drives \u201c", nsm_label(keys$outcome[k]),
+                                "\u201d: sensitivity indices"),
+                 subtitle = nsm_subtitle(
+                     "Share of the variance of the ", nsm_measure_phrase(measure, "each horizon"), " due to each ",
+                     "parameter over its range, with 95% interval. ",
+                     if (nparam > length(top)) sprintf("The %d of %d parameters with the largest total index at %s.",
+                                                       length(top), nparam, sweep_horizon_label(max(hs)))
+                     else "Ordered by total index at the longest horizon."),
+                 x = NULL, y = "Sensitivity index (share of variance, 0 to 1)",
+                 caption = ctx$caption) +
+            nsm_theme() +
+            theme(panel.grid.major.y = element_blank(), panel.spacing = unit(2, "lines"),
+                  axis.text.y = element_text(size = rel(0.85), colour = "grey10"))
+        several <- sum(keys$outcome == keys$outcome[k]) > 1
+        nsm_save(p, ctx$outdir, sweep_page_name("sensitivity", keys$outcome[k], measure, several),
+                 paste0("Sensitivity indices: ", nsm_label(keys$outcome[k])), "Sensitivity")
+    }
+}

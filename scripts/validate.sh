@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The baseline against the historical record (make validate). Two steps:
+#   1. scripts/calibrate.R: every data-derived number of every shipped scenario, recomputed from
+#      scenarios/data/, must equal the number written in the scenario (to the decimals written);
+#   2. scripts/validate_sync.R: scenarios/calibration-2012 has the baseline's dynamics;
+#   3. neasim runs scenarios/calibration-2012 (the baseline model from the conditions of
+#      2012-01-01, over 2012-2021) and scripts/validate.R sets the simulated figures beside the
+#      historical ones with 95% intervals on the historical sample.
+# Usage: scripts/validate.sh [BUILD_DIR]   (from the project root; RUNS= and SEED= override)
+# Exit status 0 when both pass. The last line is "validate: N passed, N failed" (calibration
+# numbers and simulated figures together).
+set -u
+build=${1:-build}
+runs=${RUNS:-20000}
+seed=${SEED:-20120101}
+neasim="$build/neasim"
+[ -x "$neasim" ] || { echo "validate: $neasim not found (run make first)" >&2; exit 2; }
+command -v Rscript >/dev/null || { echo "validate: Rscript not found (make deps installs R)" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cal_out=$(Rscript scripts/calibrate.R 2>&1); cal_rc=$?
+echo "$cal_out" | grep -v '^ok ' || true
+line=$(echo "$cal_out" | grep '^calibrate: [0-9]* numbers checked')
+checked=$(echo "$line" | sed -E 's/^calibrate: ([0-9]+) numbers.*/\1/'); checked=${checked:-0}
+errors=$(echo "$line" | sed -E 's/.* ([0-9]+) errors$/\1/'); errors=${errors:-1}
+[ "$cal_rc" -eq 0 ] || [ "$errors" -gt 0 ] || errors=1
+echo "calibrate: $((checked - errors < 0 ? 0 : checked - errors)) numbers match the data ('ok' lines omitted: Rscript scripts/calibrate.R shows them)"
+echo
+
+sync_ok=0
+Rscript scripts/validate_sync.R || sync_ok=1
+echo
+
+"$neasim" check scenarios/calibration-2012 > "$work/check.txt" || { cat "$work/check.txt"; echo "validate: 0 passed, 1 failed"; exit 1; }
+"$neasim" run scenarios/calibration-2012 --runs "$runs" --seed "$seed" --out "$work/results" --quiet ||
+    { echo "validate: 0 passed, 1 failed"; exit 1; }
+val_out=$(Rscript scripts/validate.R "$work/results" scenarios/data 2>&1); val_rc=$?
+echo "$val_out" | grep -v '^validate: [0-9]* passed'
+vline=$(echo "$val_out" | grep '^validate: [0-9]* passed')
+vp=$(echo "$vline" | sed -E 's/^validate: ([0-9]+) passed.*/\1/'); vp=${vp:-0}
+vf=$(echo "$vline" | sed -E 's/.* ([0-9]+) failed$/\1/'); vf=${vf:-1}
+[ "$val_rc" -eq 0 ] || [ "$vf" -gt 0 ] || vf=1
+passed=$((checked - errors + vp + 1 - sync_ok)); failed=$((errors + vf + sync_ok))
+echo "validate: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

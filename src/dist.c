@@ -1,0 +1,310 @@
+/*
+** dist.c: parameter distributions: the parser of `name(p1, p2, ...)`, closed-form means, and the
+** inverse CDF that every sampler and design maps its uniforms through.
+**
+** The parser walks the text once with a byte position, so every error can name its offset.
+*/
+#include "neasim/dist.h"
+
+#include <ctype.h>
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neasim/status.h"
+
+#define N_KINDS 6
+#define MAX_PARAMS 3
+#define U_MIN 1e-12
+
+/* Indexed by nsm_dist_kind. */
+static const struct {
+    char name[12];
+    int n_params;
+} kinds[N_KINDS] = {
+    {"beta", 2}, {"gamma", 2}, {"lognormal", 2}, {"uniform", 2}, {"triangular", 3}, {"pert", 3},
+};
+
+typedef struct {
+    const char *text;
+    char *msg;
+    size_t msglen;
+    size_t *offset;
+} parser;
+
+static int fail(const parser *ps, size_t at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(const parser *ps, size_t at, const char *fmt, ...)
+{
+    if (ps->msg && ps->msglen > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(ps->msg, ps->msglen, fmt, ap);
+        va_end(ap);
+    }
+    if (ps->offset)
+        *ps->offset = at;
+    return -1;
+}
+
+static size_t skip_spaces(const char *s, size_t i)
+{
+    while (s[i] && isspace((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+/* End of the name that starts at i (i itself if there is none). */
+static size_t name_end(const char *s, size_t i)
+{
+    if (!isalpha((unsigned char)s[i]))
+        return i;
+    while (isalnum((unsigned char)s[i]) || s[i] == '_')
+        i++;
+    return i;
+}
+
+int nsm_dist_is(const char *text)
+{
+    if (!text)
+        return 0;
+    size_t start = skip_spaces(text, 0), end = name_end(text, start);
+    return end > start && text[skip_spaces(text, end)] == '(';
+}
+
+/* The kind named by text[start, end), or an "unknown distribution" error. */
+static int parse_kind(const parser *ps, size_t start, size_t end, nsm_dist_kind *kind)
+{
+    int len = (int)(end - start);
+    for (int k = 0; k < N_KINDS; k++)
+        if (strlen(kinds[k].name) == end - start &&
+            strncmp(kinds[k].name, ps->text + start, end - start) == 0) {
+            *kind = (nsm_dist_kind)k;
+            return 0;
+        }
+    char word[32];
+    snprintf(word, sizeof word, "%.*s", len, ps->text + start);
+    const char *hint = nsm_suggest(word, kinds[0].name, N_KINDS, sizeof kinds[0]);
+    if (hint)
+        return fail(ps, start, "unknown distribution '%.*s'; did you mean '%s'?", len,
+                    ps->text + start, hint);
+    return fail(ps, start, "unknown distribution '%.*s' (known: beta, gamma, lognormal, uniform, "
+                "triangular, pert)", len, ps->text + start);
+}
+
+/* The finite number written in text[start, end). strtod alone would also take "inf" and "nan". */
+static int parse_number(const parser *ps, size_t start, size_t end, double *value)
+{
+    int len = (int)(end - start);
+    char buf[64], *stop;
+    if (end == start)
+        return fail(ps, start, "expected a number");
+    if (end - start >= sizeof buf)
+        return fail(ps, start, "'%.*s' is not a number", len, ps->text + start);
+    memcpy(buf, ps->text + start, end - start);
+    buf[end - start] = '\0';
+    *value = strtod(buf, &stop);
+    if (*stop != '\0' || stop == buf)
+        return fail(ps, start, "'%.*s' is not a number", len, ps->text + start);
+    if (!isfinite(*value))
+        return fail(ps, start, "'%.*s' is not a finite number", len, ps->text + start);
+    return 0;
+}
+
+/* The parameter list from *paren (just after the '(') through the ')': values, the offset of
+** each (of the first MAX_PARAMS + 1), their count, and *paren left at the ')'. Counts parameters
+** beyond MAX_PARAMS without keeping them, so "needs 2, got 5" can be said. */
+static int parse_params(const parser *ps, size_t *paren, double *values, size_t *at, int *count)
+{
+    const char *s = ps->text;
+    size_t i = skip_spaces(s, *paren);
+    *count = 0;
+    if (s[i] == ')') {
+        *paren = i;
+        return 0;
+    }
+    for (;;) {
+        size_t start = skip_spaces(s, i), end = start + strcspn(s + start, ",)");
+        i = end;
+        while (end > start && isspace((unsigned char)s[end - 1]))
+            end--;
+        double v = 0.0;
+        if (parse_number(ps, start, end, &v) != 0)
+            return -1;
+        if (*count < MAX_PARAMS + 1)
+            at[*count] = start;
+        if (*count < MAX_PARAMS)
+            values[*count] = v;
+        (*count)++;
+        if (s[i] == ')')
+            break;
+        if (s[i] != ',')
+            return fail(ps, i, "missing ')'");
+        i++;
+    }
+    *paren = i;
+    return 0;
+}
+
+/* The parameters' ranges, each error pointing at the parameter to change. */
+static int check_params(const parser *ps, nsm_dist_kind kind, const double *p, const size_t *at)
+{
+    const char *name = kinds[kind].name;
+    switch (kind) {
+    case NSM_DIST_BETA:
+    case NSM_DIST_GAMMA:
+        for (int j = 0; j < 2; j++)
+            if (!(p[j] > 0))
+                return fail(ps, at[j], "%s's parameters must be above 0", name);
+        return 0;
+    case NSM_DIST_LOGNORMAL:
+        return p[1] > 0 ? 0 : fail(ps, at[1], "lognormal's sigma must be above 0");
+    case NSM_DIST_UNIFORM:
+        return p[0] < p[1] ? 0 : fail(ps, at[1], "uniform needs a < b");
+    case NSM_DIST_TRIANGULAR:
+    case NSM_DIST_PERT:
+        if (p[0] <= p[1] && p[1] <= p[2] && p[0] < p[2])
+            return 0;
+        return fail(ps, at[p[0] <= p[1] && p[1] <= p[2] ? 2 : 1],
+                    "%s needs low <= mode <= high with low < high", name);
+    }
+    return fail(ps, 0, "unknown distribution kind %d", (int)kind);
+}
+
+int nsm_dist_parse(const char *text, nsm_dist *out, char *msg, size_t msglen, size_t *offset)
+{
+    parser ps = {text, msg, msglen, offset};
+    size_t start = skip_spaces(text, 0), end = name_end(text, start);
+    if (end == start)
+        return fail(&ps, start, "expected a distribution such as 'beta(2, 5)'");
+    nsm_dist d = {NSM_DIST_BETA, {0, 0, 0}};
+    if (parse_kind(&ps, start, end, &d.kind) != 0)
+        return -1;
+    size_t pos = skip_spaces(text, end);
+    if (text[pos] != '(')
+        return fail(&ps, pos, "expected '(' after '%s'", kinds[d.kind].name);
+    pos++;
+    size_t at[MAX_PARAMS + 1];
+    int count, need = kinds[d.kind].n_params;
+    if (parse_params(&ps, &pos, d.p, at, &count) != 0)
+        return -1;
+    if (count != need)
+        return fail(&ps, count < need ? pos : at[need], "%s needs %d parameters, got %d",
+                    kinds[d.kind].name, need, count);
+    pos = skip_spaces(text, pos + 1);
+    if (text[pos] != '\0')
+        return fail(&ps, pos, "unexpected text after ')'");
+    if (check_params(&ps, d.kind, d.p, at) != 0)
+        return -1;
+    *out = d;
+    return 0;
+}
+
+double nsm_dist_mean(const nsm_dist *d)
+{
+    const double *p = d->p;
+    switch (d->kind) {
+    case NSM_DIST_BETA:
+        return p[0] / (p[0] + p[1]);
+    case NSM_DIST_GAMMA:
+        return p[0] * p[1];
+    case NSM_DIST_LOGNORMAL:
+        return exp(p[0] + 0.5 * p[1] * p[1]);
+    case NSM_DIST_UNIFORM:
+        return 0.5 * (p[0] + p[1]);
+    case NSM_DIST_TRIANGULAR:
+        return (p[0] + p[1] + p[2]) / 3.0;
+    case NSM_DIST_PERT:
+        return (p[0] + 4.0 * p[1] + p[2]) / 6.0;
+    }
+    return NAN;
+}
+
+/* Inverse of the triangular CDF, piecewise quadratic: F(x) = (x-l)^2 / ((h-l)(m-l)) up to the
+** mode, where F = (m-l)/(h-l), and 1 - (h-x)^2 / ((h-l)(h-m)) above it. */
+static double triangular_quantile(double l, double m, double h, double u)
+{
+    double w = h - l;
+    if (u < (m - l) / w)
+        return l + sqrt(u * w * (m - l));
+    return h - sqrt((1.0 - u) * w * (h - m));
+}
+
+static double pert_quantile(double l, double m, double h, double u)
+{
+    double w = h - l;
+    double alpha = 1.0 + 4.0 * (m - l) / w, beta = 1.0 + 4.0 * (h - m) / w;
+    return l + w * gsl_cdf_beta_Pinv(u, alpha, beta);
+}
+
+double nsm_dist_quantile(const nsm_dist *d, double u)
+{
+    const double *p = d->p;
+    if (isnan(u))
+        return NAN;
+    u = u < U_MIN ? U_MIN : u > 1.0 - U_MIN ? 1.0 - U_MIN : u;
+    switch (d->kind) {
+    case NSM_DIST_BETA:
+        return gsl_cdf_beta_Pinv(u, p[0], p[1]);
+    case NSM_DIST_GAMMA:
+        return gsl_cdf_gamma_Pinv(u, p[0], p[1]);
+    case NSM_DIST_LOGNORMAL:
+        return gsl_cdf_lognormal_Pinv(u, p[0], p[1]);
+    case NSM_DIST_UNIFORM:
+        return gsl_cdf_flat_Pinv(u, p[0], p[1]);
+    case NSM_DIST_TRIANGULAR:
+        return triangular_quantile(p[0], p[1], p[2], u);
+    case NSM_DIST_PERT:
+        return pert_quantile(p[0], p[1], p[2], u);
+    }
+    return NAN;
+}
+
+void nsm_dist_support(const nsm_dist *d, double *lo, double *hi)
+{
+    switch (d->kind) {
+    case NSM_DIST_BETA:
+        *lo = 0.0, *hi = 1.0;
+        return;
+    case NSM_DIST_GAMMA:
+    case NSM_DIST_LOGNORMAL:
+        *lo = 0.0, *hi = INFINITY;
+        return;
+    case NSM_DIST_UNIFORM:
+        *lo = d->p[0], *hi = d->p[1];
+        return;
+    case NSM_DIST_TRIANGULAR:
+    case NSM_DIST_PERT:
+        *lo = d->p[0], *hi = d->p[2];
+        return;
+    }
+    *lo = NAN, *hi = NAN;
+}
+
+/* The shortest of %.15g, %.16g and %.17g that reads back as x (%.17g always does). */
+static void format_number(double x, char *buf, size_t n)
+{
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(buf, n, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x)
+            return;
+    }
+}
+
+void nsm_dist_format(const nsm_dist *d, char *buf, size_t n)
+{
+    if (n == 0)
+        return;
+    char num[32];
+    size_t used = (size_t)snprintf(buf, n, "%s(", kinds[d->kind].name);
+    for (int j = 0; j < kinds[d->kind].n_params && used < n; j++) {
+        format_number(d->p[j], num, sizeof num);
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", j ? "," : "", num);
+    }
+    if (used < n)
+        snprintf(buf + used, n - used, ")");
+}

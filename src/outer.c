@@ -1,0 +1,120 @@
+/*
+** outer.c: see outer.h. Draw j uses replications j*runs .. (j+1)*runs - 1 and parameter draw j,
+** so a two-level run is reproducible and its total equals the same replications run at once.
+*/
+#include "neasim/outer.h"
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "neasim/csvout.h"
+#include "neasim/outdir.h"
+
+static void record(const nsm_model *m, const nsm_accum *a, uint64_t runs, const int *idx, int n_h,
+                   double *p, int64_t *series)
+{
+    for (int o = 0; o < m->n_outcomes; o++) {
+        nsm_accum_outcome_first_series(a, o, series);
+        int64_t cum = 0;
+        for (int i = 0, h = 0; h < n_h && i < m->n_reports; i++) {
+            cum += series[i];
+            while (h < n_h && idx[h] == i)
+                p[o * n_h + h++] = (double)cum / (double)runs;
+        }
+    }
+}
+
+nsm_status nsm_run_outer(const nsm_model *m, const nsm_run_config *c, uint64_t n_draws,
+                         const int *idx, int n_h, nsm_accum *total, double *p,
+                         nsm_run_stats *stats, nsm_diag *diag)
+{
+    nsm_accum *a = nsm_accum_alloc(m);
+    int64_t *series = malloc(((size_t)m->n_reports + 1) * sizeof *series);
+    nsm_status st = a && series ? NSM_OK : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    nsm_run_stats sum = {0, 0, 0, 0.0};
+    for (uint64_t j = 0; st == NSM_OK && j < n_draws; j++) {
+        nsm_run_config cj = *c;
+        cj.first_rep = c->first_rep + j * c->runs;
+        cj.uncertainty = NSM_UNCERTAINTY_OUTER;
+        cj.runs_per_draw = c->runs;
+        cj.progress = NULL;
+        nsm_run_stats rs;
+        nsm_accum_reset(a);
+        st = nsm_run(m, &cj, a, &rs, diag);
+        if (st == NSM_OK) {
+            record(m, a, c->runs, idx, n_h, p + j * (uint64_t)(m->n_outcomes * n_h), series);
+            if (nsm_accum_merge(total, a))
+                st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+        }
+        sum = (nsm_run_stats){rs.threads, sum.events + rs.events, sum.draws + rs.draws,
+                              sum.wall_seconds + rs.wall_seconds};
+        if (c->progress)
+            c->progress(c->progress_ctx, (j + 1) * c->runs, n_draws * c->runs);
+    }
+    if (stats)
+        *stats = sum;
+    nsm_accum_free(a);
+    free(series);
+    return st;
+}
+
+/* Quantile of sorted values (GSL's linear interpolation). */
+static double quantile(const double *sorted, size_t n, double q)
+{
+    return gsl_stats_quantile_from_sorted_data(sorted, 1, n, q);
+}
+
+static void write_row(nsm_csv *c, const nsm_model *m, int o, double years, int i, double *v,
+                      size_t n, uint64_t runs)
+{
+    double mean = gsl_stats_mean(v, 1, n), between = n > 1 ? gsl_stats_variance(v, 1, n) : 0;
+    double within = 0; /* E[p(1-p)] with the binomial noise of p_j removed: x runs/(runs-1) */
+    for (size_t j = 0; j < n; j++)
+        within += v[j] * (1 - v[j]) / (double)n * (double)runs / (double)(runs - 1);
+    double param = between - within / (double)runs; /* Var(p_j) minus its Monte Carlo part */
+    param = param > 0 ? param : 0;
+    double total = mean * (1 - mean);
+    gsl_sort(v, 1, n);
+    nsm_csv_text(c, m->outcomes[o].name);
+    nsm_csv_real(c, years, 6);
+    nsm_csv_text(c, m->report_date[i]);
+    nsm_csv_real(c, mean, 6);
+    nsm_csv_real(c, sqrt(between), 6);
+    nsm_csv_real(c, sqrt(param), 6);
+    nsm_csv_real(c, sqrt(within / (double)runs), 6);
+    nsm_csv_real(c, quantile(v, n, 0.05), 6);
+    nsm_csv_real(c, quantile(v, n, 0.5), 6);
+    nsm_csv_real(c, quantile(v, n, 0.95), 6);
+    nsm_csv_real(c, total > 0 ? param / total : (double)NAN, 4);
+    nsm_csv_end_row(c);
+}
+
+nsm_status nsm_outer_write(const char *dir, const nsm_model *m, const double *p, uint64_t n_draws,
+                           uint64_t runs, const int *idx, const double *years, int n_h, int bom,
+                           nsm_diag *diag)
+{
+    static const char *const H[] = {"outcome", "horizon_years", "date", "probability",
+                                    "between_draws_sd", "parameter_sd", "monte_carlo_sd",
+                                    "q05", "q50", "q95", "parameter_share", NULL};
+    char *path = nsm_path_join(dir, "uncertainty.csv");
+    double *v = malloc(((size_t)n_draws + 1) * sizeof *v);
+    nsm_csv c;
+    nsm_status st = path && v ? nsm_csv_open(&c, path, bom, diag) : NSM_ERR_NOMEM;
+    if (st == NSM_OK) {
+        nsm_csv_header(&c, H);
+        for (int o = 0; o < m->n_outcomes; o++)
+            for (int h = 0; h < n_h; h++) {
+                for (uint64_t j = 0; j < n_draws; j++)
+                    v[j] = p[j * (uint64_t)(m->n_outcomes * n_h) + (uint64_t)(o * n_h + h)];
+                write_row(&c, m, o, years[h], idx[h], v, n_draws, runs);
+            }
+        st = nsm_csv_close(&c, diag);
+    }
+    if (st == NSM_ERR_NOMEM && !diag->error)
+        nsm_diag_error(diag, st, "out of memory");
+    free(path);
+    free(v);
+    return st;
+}

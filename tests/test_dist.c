@@ -1,0 +1,322 @@
+/*
+** test_dist.c: parameter distributions: the parser (every error with its message and offset), the
+** canonical text, means and quantiles against closed forms, and sampling through the quantile at
+** a fixed seed, with tolerances in standard errors.
+**
+** cmocka 1.1 compares floats in single precision, so doubles are checked here with explicit
+** tolerances, and a failure names the quantity, the value and the expected value.
+*/
+#include "nsm_test.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "neasim/dist.h"
+
+#define Z_TOL 4.0 /* |sample mean - exact mean| <= 4 standard errors */
+
+static void check_close(const char *what, double got, double want, double tol)
+{
+    if (!(fabs(got - want) <= tol))
+        fail_msg("%s: got %.17g, expected %.17g (tolerance %g)", what, got, want, tol);
+}
+
+static nsm_dist parse(const char *text)
+{
+    nsm_dist d;
+    char msg[160];
+    size_t at;
+    if (nsm_dist_parse(text, &d, msg, sizeof msg, &at) != 0)
+        fail_msg("'%s' did not parse: %s (at %zu)", text, msg, at);
+    return d;
+}
+
+static void test_looks_like_a_distribution(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int is;
+    } cases[] = {
+        {"beta(2,5)", 1}, {"  beta (2,5)", 1}, {"betta(1)", 1}, {"x_1(2)", 1}, {"0.3", 0},
+        {"beta", 0},      {"(2,5)", 0},        {"", 0},         {"2beta(1)", 0}, {"-beta(1)", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (nsm_dist_is(cases[i].text) != cases[i].is)
+            fail_msg("nsm_dist_is(\"%s\") should be %d", cases[i].text, cases[i].is);
+    assert_int_equal(nsm_dist_is(NULL), 0);
+}
+
+static void test_parse_each_kind(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        nsm_dist_kind kind;
+        double p[3];
+    } cases[] = {
+        {"beta(2,5)", NSM_DIST_BETA, {2, 5, 0}},
+        {"  beta ( 2 , 5 )  ", NSM_DIST_BETA, {2, 5, 0}},
+        {"gamma(3, 0.5)", NSM_DIST_GAMMA, {3, 0.5, 0}},
+        {"lognormal(-1.5,0.25)", NSM_DIST_LOGNORMAL, {-1.5, 0.25, 0}},
+        {"uniform(-1e3, 2.5e-1)", NSM_DIST_UNIFORM, {-1000, 0.25, 0}},
+        {"triangular(1,2,6)", NSM_DIST_TRIANGULAR, {1, 2, 6}},
+        {"triangular(1,1,6)", NSM_DIST_TRIANGULAR, {1, 1, 6}},
+        {"pert(0,\t3,12)", NSM_DIST_PERT, {0, 3, 12}},
+        {"pert(0,12,12)", NSM_DIST_PERT, {0, 12, 12}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nsm_dist d = parse(cases[i].text);
+        if (d.kind != cases[i].kind)
+            fail_msg("'%s': kind %d, expected %d", cases[i].text, (int)d.kind, (int)cases[i].kind);
+        for (int j = 0; j < 3; j++)
+            check_close(cases[i].text, d.p[j], cases[i].p[j], 0.0);
+    }
+}
+
+static void test_parse_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *msg;
+        size_t offset;
+    } cases[] = {
+        {"betta(2,5)", "unknown distribution 'betta'; did you mean 'beta'?", 0},
+        {"  gama(2, 3)", "unknown distribution 'gama'; did you mean 'gamma'?", 2},
+        {"Beta(2,5)", "unknown distribution 'Beta'; did you mean 'beta'?", 0},
+        {"normal(0,1)", "unknown distribution 'normal' (known: beta, gamma, lognormal, uniform, "
+                        "triangular, pert)", 0},
+        {"beta(2,5,1)", "beta needs 2 parameters, got 3", 9},
+        {"triangular(1,2,3,4,5)", "triangular needs 3 parameters, got 5", 17},
+        {"pert(1,2)", "pert needs 3 parameters, got 2", 8},
+        {"beta()", "beta needs 2 parameters, got 0", 5},
+        {"beta(0,5)", "beta's parameters must be above 0", 5},
+        {"gamma(2, -1)", "gamma's parameters must be above 0", 9},
+        {"lognormal(0,0)", "lognormal's sigma must be above 0", 12},
+        {"uniform(3,3)", "uniform needs a < b", 10},
+        {"triangular(3,1,2)", "triangular needs low <= mode <= high with low < high", 13},
+        {"triangular(1,1,1)", "triangular needs low <= mode <= high with low < high", 15},
+        {"pert(0,5,4)", "pert needs low <= mode <= high with low < high", 7},
+        {"beta(x,5)", "'x' is not a number", 5},
+        {"beta(2, 5x )", "'5x' is not a number", 8},
+        {"beta(2 5)", "'2 5' is not a number", 5},
+        {"beta(2,)", "expected a number", 7},
+        {"beta(,2)", "expected a number", 5},
+        {"beta(2,inf)", "'inf' is not a finite number", 7},
+        {"beta(nan,1)", "'nan' is not a finite number", 5},
+        {"beta(2,5", "missing ')'", 8},
+        {"beta(2,5) extra", "unexpected text after ')'", 10},
+        {"beta 2,5", "expected '(' after 'beta'", 5},
+        {"", "expected a distribution such as 'beta(2, 5)'", 0},
+        {"  3.5", "expected a distribution such as 'beta(2, 5)'", 2},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nsm_dist d = {NSM_DIST_GAMMA, {7, 8, 9}};
+        char msg[160] = "";
+        size_t at = 999;
+        if (nsm_dist_parse(cases[i].text, &d, msg, sizeof msg, &at) != -1)
+            fail_msg("'%s' should not parse", cases[i].text);
+        if (strcmp(msg, cases[i].msg) != 0 || at != cases[i].offset)
+            fail_msg("'%s': message \"%s\" at %zu, expected \"%s\" at %zu", cases[i].text, msg,
+                     at, cases[i].msg, cases[i].offset);
+        if (d.kind != NSM_DIST_GAMMA || d.p[0] != 7 || d.p[1] != 8 || d.p[2] != 9)
+            fail_msg("'%s': the output was changed on error", cases[i].text);
+    }
+}
+
+/* A short message buffer is cut, not overrun; NULL msg and offset are allowed. */
+static void test_parse_error_buffers(void **state)
+{
+    (void)state;
+    nsm_dist d;
+    char msg[8];
+    memset(msg, 'x', sizeof msg);
+    assert_int_equal(nsm_dist_parse("betta(1,2)", &d, msg, 6, NULL), -1);
+    assert_string_equal(msg, "unkno");
+    assert_int_equal(msg[6], 'x');
+    assert_int_equal(nsm_dist_parse("betta(1,2)", &d, NULL, 0, NULL), -1);
+}
+
+static void test_format_round_trip(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *canonical;
+    } cases[] = {
+        {"beta( 2 , 5 )", "beta(2,5)"},
+        {"gamma(3, 0.5)", "gamma(3,0.5)"},
+        {"lognormal(-1.5,0.25)", "lognormal(-1.5,0.25)"},
+        {"uniform(-3.141592653589793, 3.141592653589793)",
+         "uniform(-3.141592653589793,3.141592653589793)"},
+        {"uniform(0.1, 0.30000000000000004)", "uniform(0.1,0.30000000000000004)"},
+        {"triangular(1,2,6)", "triangular(1,2,6)"},
+        {"pert(1e-20,3,1e20)", "pert(1e-20,3,1e+20)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nsm_dist d = parse(cases[i].text), back;
+        char buf[128];
+        nsm_dist_format(&d, buf, sizeof buf);
+        assert_string_equal(buf, cases[i].canonical);
+        back = parse(buf);
+        assert_int_equal(back.kind, d.kind);
+        assert_memory_equal(back.p, d.p, sizeof d.p);
+    }
+    char small[6];
+    nsm_dist d = parse("beta(2,5)");
+    nsm_dist_format(&d, small, sizeof small);
+    assert_string_equal(small, "beta(");
+}
+
+static void test_means(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        double mean;
+    } cases[] = {
+        {"beta(2,5)", 2.0 / 7.0},
+        {"gamma(3,2)", 6.0},
+        {"lognormal(0.5,0.4)", 1.7860384307500734}, /* exp(0.5 + 0.4^2/2) */
+        {"uniform(-1,3)", 1.0},
+        {"triangular(1,2,6)", 3.0},
+        {"pert(0,3,12)", 4.0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nsm_dist d = parse(cases[i].text);
+        check_close(cases[i].text, nsm_dist_mean(&d), cases[i].mean, 1e-15 * fabs(cases[i].mean));
+    }
+}
+
+static double quantile_of(const char *text, double u)
+{
+    nsm_dist d = parse(text);
+    return nsm_dist_quantile(&d, u);
+}
+
+/* Quantiles with closed forms, to near machine precision; GSL's iterative inverses to 1e-10. */
+static void test_known_quantiles(void **state)
+{
+    (void)state;
+    check_close("uniform(2,6) at 0.25", quantile_of("uniform(2,6)", 0.25), 3.0, 1e-15);
+    /* triangular(0,1,3): F(mode) = 1/3; below it x = sqrt(3u), above it x = 3 - sqrt(6(1-u)) */
+    check_close("triangular(0,1,3) at 1/6", quantile_of("triangular(0,1,3)", 1.0 / 6), sqrt(0.5),
+                1e-15);
+    check_close("triangular(0,1,3) at 1/3", quantile_of("triangular(0,1,3)", 1.0 / 3), 1.0, 1e-15);
+    check_close("triangular(0,1,3) at 1/2", quantile_of("triangular(0,1,3)", 0.5), 3 - sqrt(3.0),
+                1e-15);
+    check_close("triangular(0,0,1) at 0.75", quantile_of("triangular(0,0,1)", 0.75), 0.5, 1e-15);
+    check_close("beta(2,2) median", quantile_of("beta(2,2)", 0.5), 0.5, 1e-10);
+    /* beta(1,b): F(x) = 1 - (1-x)^b */
+    check_close("beta(1,3) at 0.875", quantile_of("beta(1,3)", 0.875), 0.5, 1e-10);
+    /* gamma(1,theta) is exponential with mean theta */
+    check_close("gamma(1,2) median", quantile_of("gamma(1,2)", 0.5), 2 * log(2.0), 1e-10);
+    check_close("lognormal(1,0.5) median", quantile_of("lognormal(1,0.5)", 0.5), exp(1.0), 1e-12);
+    check_close("lognormal(1,0.5) at Phi(1)",
+                quantile_of("lognormal(1,0.5)", gsl_cdf_ugaussian_P(1.0)), exp(1.5), 1e-10);
+    /* pert(l,l,h) has alpha = 1, beta = 5: x = l + (h-l)(1 - (1-u)^(1/5)) */
+    check_close("pert(2,2,4) at 0.3", quantile_of("pert(2,2,4)", 0.3),
+                2 + 2 * (1 - pow(0.7, 0.2)), 1e-10);
+    check_close("pert(0,5,10) median", quantile_of("pert(0,5,10)", 0.5), 5.0, 1e-9);
+}
+
+/* The gamma and beta inverses round-trip through GSL's CDFs across the range of u. */
+static void test_quantile_round_trips(void **state)
+{
+    (void)state;
+    static const double us[] = {1e-9, 1e-4, 0.01, 0.2, 0.5, 0.8, 0.99, 0.9999, 1 - 1e-9};
+    nsm_dist g = parse("gamma(2.5,3)"), b = parse("beta(0.5,4)"), p = parse("pert(1,2,10)");
+    for (size_t i = 0; i < sizeof us / sizeof us[0]; i++) {
+        char what[64];
+        double u = us[i], tol = 1e-8 * (u < 0.5 ? u : 1 - u);
+        snprintf(what, sizeof what, "gamma(2.5,3) F(Q(%g))", u);
+        check_close(what, gsl_cdf_gamma_P(nsm_dist_quantile(&g, u), 2.5, 3), u, tol);
+        snprintf(what, sizeof what, "beta(0.5,4) F(Q(%g))", u);
+        check_close(what, gsl_cdf_beta_P(nsm_dist_quantile(&b, u), 0.5, 4), u, tol);
+        /* pert(1,2,10): alpha = 1 + 4/9, beta = 1 + 32/9 */
+        snprintf(what, sizeof what, "pert(1,2,10) F(Q(%g))", u);
+        check_close(what, gsl_cdf_beta_P((nsm_dist_quantile(&p, u) - 1) / 9, 13.0 / 9, 41.0 / 9),
+                    u, tol);
+    }
+}
+
+static const char *const every_kind[] = {"beta(2,5)",          "gamma(3,2)",    "lognormal(0.5,0.4)",
+                                         "uniform(-1,3)",      "triangular(1,2,6)", "pert(0,3,12)"};
+#define N_EVERY (sizeof every_kind / sizeof every_kind[0])
+
+/* u = 0 and 1 are clamped to finite values inside the support; the quantile never decreases. */
+static void test_quantile_range(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < N_EVERY; k++) {
+        nsm_dist d = parse(every_kind[k]);
+        double lo, hi, prev = -INFINITY;
+        nsm_dist_support(&d, &lo, &hi);
+        for (int i = 0; i <= 1000; i++) {
+            double q = nsm_dist_quantile(&d, i / 1000.0);
+            if (!isfinite(q) || q < lo || q > hi || q < prev)
+                fail_msg("%s at u=%g: %.17g (support [%g,%g], previous %.17g)", every_kind[k],
+                         i / 1000.0, q, lo, hi, prev);
+            prev = q;
+        }
+        assert_true(isnan(nsm_dist_quantile(&d, NAN)));
+    }
+}
+
+static void test_support(void **state)
+{
+    (void)state;
+    static const double want[N_EVERY][2] = {{0, 1}, {0, INFINITY}, {0, INFINITY},
+                                            {-1, 3}, {1, 6},       {0, 12}};
+    for (size_t k = 0; k < N_EVERY; k++) {
+        nsm_dist d = parse(every_kind[k]);
+        double lo, hi;
+        nsm_dist_support(&d, &lo, &hi);
+        if (lo != want[k][0] || hi != want[k][1])
+            fail_msg("%s: support [%g,%g], expected [%g,%g]", every_kind[k], lo, hi, want[k][0],
+                     want[k][1]);
+    }
+}
+
+/* 10^5 draws of quantile(U) at a fixed seed: the sample mean is within Z_TOL standard errors of
+** the closed-form mean. The parameters are asymmetric, so a swapped pair would be caught. */
+static void test_sampling_means(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    static double x[N];
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 20261122);
+    for (size_t k = 0; k < N_EVERY; k++) {
+        nsm_dist d = parse(every_kind[k]);
+        for (size_t i = 0; i < N; i++)
+            x[i] = nsm_dist_quantile(&d, gsl_rng_uniform(rng));
+        double mean = gsl_stats_mean(x, 1, N), se = gsl_stats_sd_m(x, 1, N, mean) / sqrt(N);
+        double exact = nsm_dist_mean(&d), z = fabs(mean - exact) / se;
+        if (!(z <= Z_TOL))
+            fail_msg("%s: sample mean %.6f, exact %.6f (%.1f standard errors)", every_kind[k], mean,
+                     exact, z);
+    }
+    gsl_rng_free(rng);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_looks_like_a_distribution),
+        cmocka_unit_test(test_parse_each_kind),
+        cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_parse_error_buffers),
+        cmocka_unit_test(test_format_round_trip),
+        cmocka_unit_test(test_means),
+        cmocka_unit_test(test_known_quantiles),
+        cmocka_unit_test(test_quantile_round_trips),
+        cmocka_unit_test(test_quantile_range),
+        cmocka_unit_test(test_support),
+        cmocka_unit_test(test_sampling_means),
+    };
+    return cmocka_run_group_tests_name("dist", tests, NULL, NULL);
+}

@@ -1,0 +1,146 @@
+/*
+** test_uncertain.c: numbers written as distributions. With lambda ~ uniform(1, 3) on the only
+** move a -> b, P(moved by t) = E[1 - exp(-lambda t)] = 1 - (exp(-t) - exp(-3t)) / (2t) when lambda
+** is drawn per replication, 1 - exp(-2t) at the mean, and the spread of p over draws is
+** sd(exp(-lambda t)) with E[exp(-c lambda)] = (exp(-c) - exp(-3c)) / (2c).
+*/
+#include "nsm_test.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neasim/compare.h"
+#include "neasim/outer.h"
+#include "neasim/scenario.h"
+
+static nsm_model *load(const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "tests/models/%s", name);
+    nsm_model *m = NULL;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    if (nsm_scenario_read(path, &m, &d) != NSM_OK)
+        fail_msg("cannot read %s: %s", path, d.error ? d.error : "?");
+    nsm_diag_release(&d);
+    return m;
+}
+
+static double e_exp(double c) /* E[exp(-c lambda)], lambda ~ U(1, 3) */
+{
+    return (exp(-c) - exp(-3 * c)) / (2 * c);
+}
+
+static double occurred(const nsm_model *m, const nsm_accum *a, int i)
+{
+    int64_t *s = calloc((size_t)m->n_reports + 1, sizeof *s), cum = 0;
+    nsm_accum_outcome_first_series(a, 0, s);
+    for (int j = 0; j <= i; j++)
+        cum += s[j];
+    free(s);
+    return (double)cum / (double)nsm_accum_runs(a);
+}
+
+static void check(const char *what, double est, double exact, double se)
+{
+    if (fabs(est - exact) > 4 * se)
+        fail_msg("%s: estimate %.5f, exact %.5f (%.1f standard errors)", what, est, exact,
+                 fabs(est - exact) / se);
+}
+
+static void test_per_run_and_nominal(void **state)
+{
+    (void)state;
+    nsm_model *m = load("uncertain");
+    assert_int_equal(m->n_uncertain, 1);
+    assert_string_equal(m->uncertain[0].path, "transitions:f:a>b");
+    assert_true(fabs(m->transitions[0].rate - 2.0) < 1e-12); /* the model holds the mean */
+    const uint64_t n = 100000;
+    for (int mode = 0; mode < 2; mode++) {
+        nsm_accum *a = nsm_accum_alloc(m);
+        nsm_run_config c = {21, n, 0, 2, NULL, NULL, NULL,
+                            mode ? NSM_UNCERTAINTY_PER_RUN : NSM_UNCERTAINTY_NOMINAL, 0};
+        assert_int_equal(nsm_run(m, &c, a, NULL, NULL), NSM_OK);
+        for (int i = 1; i < m->n_reports; i += 6) {
+            double t = m->report_t[i], p = mode ? 1 - e_exp(t) : 1 - exp(-2 * t);
+            check(mode ? "per-run draws" : "nominal", occurred(m, a, i), p,
+                  sqrt(p * (1 - p) / (double)n));
+        }
+        nsm_accum_free(a);
+    }
+    nsm_model_free(m);
+}
+
+/* Two levels: 200 draws x 2000 runs. The mean of p_j and its spread over the draws match the
+** closed forms; the spread's standard error is about sd / sqrt(2 (draws - 1)). */
+static void test_outer_draws(void **state)
+{
+    (void)state;
+    nsm_model *m = load("uncertain");
+    const uint64_t draws = 200, runs = 2000;
+    int idx[1] = {12};
+    double *p = calloc(draws, sizeof *p);
+    nsm_accum *total = nsm_accum_alloc(m);
+    nsm_run_config c = {22, runs, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_OUTER, runs};
+    assert_int_equal(nsm_run_outer(m, &c, draws, idx, 1, total, p, NULL, NULL), NSM_OK);
+    assert_int_equal(nsm_accum_runs(total), draws * runs);
+    double t = m->report_t[12], mean = 0, var = 0;
+    for (uint64_t j = 0; j < draws; j++)
+        mean += p[j] / (double)draws;
+    for (uint64_t j = 0; j < draws; j++)
+        var += (p[j] - mean) * (p[j] - mean) / (double)(draws - 1);
+    double sd_exact = sqrt(e_exp(2 * t) - e_exp(t) * e_exp(t));
+    double mc = (1 - e_exp(t)) * e_exp(t) / (double)runs; /* noise of each p_j, about */
+    check("mean over draws", mean, 1 - e_exp(t), sqrt((sd_exact * sd_exact + mc) / (double)draws));
+    double sd = sqrt(var - mc);
+    check("parameter sd", sd, sd_exact, sd_exact / sqrt(2.0 * (double)(draws - 1)));
+    nsm_accum_free(total);
+    free(p);
+    nsm_model_free(m);
+}
+
+/* Arms see the same draws: a null lever still gives exactly zero, and doubling the drawn hazard
+** gives E[exp(-lambda t) - exp(-2 lambda t)] on common draws. */
+static void test_arms_share_draws(void **state)
+{
+    (void)state;
+    nsm_model *m = load("uncertain");
+    nsm_arm *arms;
+    int n;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_arms_build(m, "null,double", 0, "uncertain", &arms, &n, &d), NSM_OK);
+    nsm_accum *acc[3];
+    nsm_paired *pr[3] = {NULL, nsm_paired_alloc(m), nsm_paired_alloc(m)};
+    for (int a = 0; a < 3; a++)
+        acc[a] = nsm_accum_alloc(m);
+    const uint64_t runs = 50000;
+    nsm_run_config c = {23, runs, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_PER_RUN, 0};
+    assert_int_equal(nsm_compare_run(m, arms, n, &c, acc, pr, NULL, &d), NSM_OK);
+    for (int i = 0; i < m->n_reports; i++) {
+        nsm_difference z = nsm_difference_outcome(m, acc[0], acc[1], pr[1], 0, 1, i);
+        assert_true(z.diff == 0.0 && z.se == 0.0);
+    }
+    double t = m->report_t[12];
+    nsm_difference dd = nsm_difference_outcome(m, acc[0], acc[2], pr[2], 0, 1, 12);
+    check("doubled hazard", dd.diff, e_exp(t) - e_exp(2 * t), dd.se);
+    for (int a = 0; a < 3; a++) {
+        nsm_accum_free(acc[a]);
+        nsm_paired_free(pr[a]);
+    }
+    nsm_arms_free(arms, n);
+    nsm_diag_release(&d);
+    nsm_model_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_per_run_and_nominal),
+        cmocka_unit_test(test_outer_draws),
+        cmocka_unit_test(test_arms_share_draws),
+    };
+    return cmocka_run_group_tests_name("uncertain", tests, NULL, NULL);
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Calibration and validation as a test suite (run by tests/run-tests.sh): the scenario numbers
+# against scenarios/data/, and a small run of scenarios/calibration-2012 against the record.
+# Usage: tests/validate.sh BUILD_DIR   (from the project root). Finishes in a few seconds.
+set -u
+build=${1:-build}
+RUNS=${RUNS:-20000} SEED=${SEED:-20120101} bash scripts/validate.sh "$build"
