@@ -375,7 +375,7 @@ fit_k <- function(ch, r, target) {
 }
 
 # ---------------------------------------------------------------------------------------------
-# levers.csv: until `neasim check` reads it, check every target against "Parameter paths" and the
+# levers.csv: independently of `neasim check`, check every target against "Parameter paths" and the
 # scenario's actual rows (transitions expanded over `*` as neasim does), and the values' ranges.
 # ---------------------------------------------------------------------------------------------
 check_levers <- function(dir, s) {
