@@ -32,9 +32,10 @@ int nsm_cli_compare(int argc, char **argv);
 
 /* Options of run and compare (cli_options.c). */
 typedef struct {
-    const char *scenario, *out, *levers, *horizons;
-    uint64_t runs, seed, threads, outer;
-    int bom, quiet, factorial, nominal;
+    const char *scenario, *out, *levers, *horizons, *design, *grid;
+    uint64_t runs, seed, threads, outer, design_n;
+    int bom, quiet, factorial, nominal, design_kind, resume; /* design_kind: 1 lhs 2 sobol 3 oat */
+    int n_designs; /* design options given */
 } nsm_cli_options;
 
 /* The run configuration the options ask for (uncertainty: per replication unless --nominal). */
@@ -43,9 +44,10 @@ nsm_run_config nsm_cli_run_config(const nsm_cli_options *o, void *progress_ctx);
 int nsm_cli_horizons(const char *cmd, const char *text, double *years, int *n);
 
 /* Parse argv (argv[0] is the command); returns 0, -1 after --help/--version, or an exit code.
-** compare enables --levers, --horizons and --factorial. */
-int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *help, int compare,
+** kind: 0 run, 1 compare, 2 sweep (each takes its own options besides the common ones). */
+int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *help, int kind,
                           nsm_cli_options *o);
+int nsm_cli_sweep(int argc, char **argv);
 void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_options *o,
                       const nsm_run_stats *rs, const char *started, int argc, char **argv);
 extern volatile sig_atomic_t nsm_cli_interrupted;

@@ -37,12 +37,27 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'q': o->quiet = 1; return 0;
     case 'f': o->factorial = 1; return 0;
     case 'N': o->nominal = 1; return 0;
+    case 'D': o->design = arg; return 0;
+    case 'G': o->grid = arg; return 0;
+    case 'L': o->design_kind = 1; return nsm_cli_parse_u64("--lhs", arg, 2, 10000000, &o->design_n);
+    case 'S': o->design_kind = 2; return nsm_cli_parse_u64("--sobol", arg, 2, 1000000, &o->design_n);
+    case 'T': o->design_kind = 3; return 0;
+    case 'R': o->resume = 1; return 0;
     case 'O': return nsm_cli_parse_u64("--outer", arg, 2, 1000000, &o->outer);
     }
     return -1;
 }
 
-int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *help, int compare,
+/* Which options each command takes: r(un), c(ompare), s(weep). */
+static int allowed(int c, int kind)
+{
+    static const char *const per[3] = {"ONH", "lfHN", "DGLSTRH"};
+    if (!strchr("lfONHDGLSTR", c))
+        return 1;
+    return strchr(per[kind], c) != NULL;
+}
+
+int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *help, int kind,
                           nsm_cli_options *o)
 {
     static const struct option longopts[] = {
@@ -52,7 +67,10 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
         {"levers", required_argument, NULL, 'l'},  {"horizons", required_argument, NULL, 'H'},
         {"factorial", no_argument, NULL, 'f'},     {"nominal", no_argument, NULL, 'N'},
-        {"outer", required_argument, NULL, 'O'},   {NULL, 0, NULL, 0}};
+        {"outer", required_argument, NULL, 'O'},   {"design", required_argument, NULL, 'D'},
+        {"grid", required_argument, NULL, 'G'},    {"lhs", required_argument, NULL, 'L'},
+        {"sobol", required_argument, NULL, 'S'},   {"oat", no_argument, NULL, 'T'},
+        {"resume", no_argument, NULL, 'R'},        {NULL, 0, NULL, 0}};
     *o = (nsm_cli_options){0};
     o->runs = 10000;
     o->seed = 1;
@@ -69,8 +87,10 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         }
         if (c == ':')
             return nsm_cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
-        if (c == '?' || (!compare && (c == 'l' || c == 'f')) || (compare && c == 'O'))
+        if (c == '?' || !allowed(c, kind))
             return nsm_cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        if (strchr("DGLST", c))
+            o->n_designs++;
         if (parse_value(c, optarg, o))
             return EXIT_USAGE;
     }

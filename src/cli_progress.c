@@ -12,6 +12,9 @@ void nsm_progress_init(nsm_progress *p, int enabled)
     p->t0 = omp_get_wtime();
     p->last = 0.0;
     p->drawn = 0;
+    p->unit = "runs";
+    p->runs_per_unit = 1.0;
+    p->skipped = 0;
 }
 
 void nsm_progress_update(void *ctx, uint64_t done, uint64_t total)
@@ -24,15 +27,16 @@ void nsm_progress_update(void *ctx, uint64_t done, uint64_t total)
         done = total;
     p->last = now;
     p->drawn = 1;
-    double frac = (double)done / (double)total, rate = elapsed > 0 ? (double)done / elapsed : 0;
+    double now_done = done > p->skipped ? (double)(done - p->skipped) : 0;
+    double frac = (double)done / (double)total, rate = elapsed > 0 ? now_done / elapsed : 0;
     char bar[31];
     int filled = (int)(frac * 30);
     for (int k = 0; k < 30; k++)
         bar[k] = k < filled ? '#' : '.';
     bar[30] = '\0';
-    fprintf(stderr, "\r[%s] %3.0f%%  %llu/%llu runs  %.0f runs/s  ETA %.0f s   ", bar, 100 * frac,
-            (unsigned long long)done, (unsigned long long)total, rate,
-            rate > 0 ? (double)(total - done) / rate : 0.0);
+    fprintf(stderr, "\r[%s] %3.0f%%  %llu/%llu %s  %.0f runs/s  ETA %.0f s   ", bar, 100 * frac,
+            (unsigned long long)done, (unsigned long long)total, p->unit,
+            rate * p->runs_per_unit, rate > 0 ? (double)(total - done) / rate : 0.0);
     fflush(stderr);
 }
 

@@ -7,7 +7,11 @@
 #include "neasim/dist.h"
 
 #include <ctype.h>
+#include <float.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+#include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -234,6 +238,95 @@ static double triangular_quantile(double l, double m, double h, double u)
     return h - sqrt((1.0 - u) * w * (h - m));
 }
 
+/*
+** The beta and gamma inverses. GSL's gsl_cdf_beta_Pinv and gsl_cdf_gamma_Pinv stop Newton's
+** method after a fixed number of steps and then call the error handler (abort by default, NaN
+** with it off) for shapes a scenario can hold: beta(3,997) at u = 0.76, beta(1,1000) at 0.52,
+** gamma(0.1,1) at 0.01. So these two are solved here by Brent's method on GSL's CDFs, which
+** cannot fail on a bracket. The unknown is t = logit(x) (beta) or log(x) (gamma, at scale 1),
+** which spreads the tails so that tiny quantiles are found to relative precision, and u > 1/2 is
+** solved on the complement Q = 1 - u, which GSL computes without cancellation. PERT's shapes lie
+** in [1,5], where gsl_cdf_beta_Pinv converges (checked on a grid of 10^7 shapes and u), so PERT
+** keeps it.
+*/
+typedef struct {
+    int gamma;     /* 1: gamma(a) at scale 1, 0: beta(a,b) */
+    double a, b;
+    int upper;     /* 1: solve Q(x) = target, 0: P(x) = target */
+    double target;
+} inverse;
+
+static double x_of(const inverse *v, double t)
+{
+    return v->gamma ? exp(t) : 1.0 / (1.0 + exp(-t));
+}
+
+/* Increasing in t, zero at the quantile. */
+static double excess(double t, void *params)
+{
+    const inverse *v = params;
+    double x = x_of(v, t);
+    if (v->gamma)
+        return v->upper ? v->target - gsl_cdf_gamma_Q(x, v->a, 1.0)
+                        : gsl_cdf_gamma_P(x, v->a, 1.0) - v->target;
+    return v->upper ? v->target - gsl_cdf_beta_Q(x, v->a, v->b)
+                    : gsl_cdf_beta_P(x, v->a, v->b) - v->target;
+}
+
+/* A bracket [*lo, *hi] in t with excess(lo) <= 0 <= excess(hi). x_of(-746) is 0 for both kinds.
+** The gamma's lower end uses P(a,y) <= y^a / Gamma(a+1); its upper end steps up from the mode
+** in doubling steps, to at most e^709. */
+static void bracket(inverse *v, double *lo, double *hi)
+{
+    *lo = -746.0;
+    *hi = 40.0; /* logit: 1 - x_of(40) rounds to 0 */
+    if (!v->gamma)
+        return;
+    double u = v->upper ? 1.0 - v->target : v->target;
+    double bound = (log(u) + gsl_sf_lngamma(v->a + 1.0)) / v->a;
+    *lo = bound > *lo ? bound : *lo;
+    *hi = log(v->a) + 1.0;
+    for (double step = 1.0; *hi < 709.0 && excess(*hi, v) < 0; step *= 2)
+        *hi = *hi + step < 709.0 ? *hi + step : 709.0;
+}
+/* The t with excess(t) = 0, to about 1e-13 relative in x; NaN if the solver cannot be allocated. */
+static double solve(inverse *v)
+{
+    double lo, hi;
+    bracket(v, &lo, &hi);
+    if (excess(lo, v) > 0)
+        lo = -746.0; /* the gamma bound, rounded the wrong way */
+    if (excess(hi, v) <= 0)
+        return x_of(v, hi); /* beyond the largest double: x rounds to 1 or to e^709 */
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s)
+        return NAN;
+    gsl_function f = {excess, v};
+    int status = gsl_root_fsolver_set(s, &f, lo, hi);
+    for (int iter = 0; status == GSL_SUCCESS && iter < 200; iter++) {
+        status = gsl_root_fsolver_iterate(s);
+        lo = gsl_root_fsolver_x_lower(s);
+        hi = gsl_root_fsolver_x_upper(s);
+        if (status == GSL_SUCCESS && gsl_root_test_interval(lo, hi, 1e-13, 4 * DBL_EPSILON) == GSL_SUCCESS)
+            break;
+    }
+    double t = gsl_root_fsolver_root(s);
+    gsl_root_fsolver_free(s);
+    return status == GSL_SUCCESS ? x_of(v, t) : (double)NAN;
+}
+
+static double beta_quantile(double a, double b, double u)
+{
+    inverse v = {0, a, b, u > 0.5, u > 0.5 ? 1.0 - u : u};
+    return solve(&v);
+}
+
+static double gamma_quantile(double k, double theta, double u)
+{
+    inverse v = {1, k, 1.0, u > 0.5, u > 0.5 ? 1.0 - u : u};
+    return theta * solve(&v);
+}
+
 static double pert_quantile(double l, double m, double h, double u)
 {
     double w = h - l;
@@ -249,9 +342,9 @@ double nsm_dist_quantile(const nsm_dist *d, double u)
     u = u < U_MIN ? U_MIN : u > 1.0 - U_MIN ? 1.0 - U_MIN : u;
     switch (d->kind) {
     case NSM_DIST_BETA:
-        return gsl_cdf_beta_Pinv(u, p[0], p[1]);
+        return beta_quantile(p[0], p[1], u);
     case NSM_DIST_GAMMA:
-        return gsl_cdf_gamma_Pinv(u, p[0], p[1]);
+        return gamma_quantile(p[0], p[1], u);
     case NSM_DIST_LOGNORMAL:
         return gsl_cdf_lognormal_Pinv(u, p[0], p[1]);
     case NSM_DIST_UNIFORM:
@@ -263,6 +356,7 @@ double nsm_dist_quantile(const nsm_dist *d, double u)
     }
     return NAN;
 }
+
 
 void nsm_dist_support(const nsm_dist *d, double *lo, double *hi)
 {

@@ -21,6 +21,8 @@ static void usage(FILE *f)
             "  run SCENARIO     simulate a scenario and write outcome distributions as CSV\n"
             "  compare SCENARIO --levers a,b,a+b\n"
             "                   the scenario with and without its policy levers, paired\n"
+            "  sweep SCENARIO --design FILE | --grid FILE | --lhs N | --sobol N | --oat\n"
+            "                   many points of the scenario's numbers, on common random numbers\n"
             "  check SCENARIO   validate a scenario and describe its model\n"
             "\n"
             "Options:\n"
@@ -55,6 +57,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "run"))
         return nsm_cli_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep"))
+        return nsm_cli_sweep(argc - 1, argv + 1);
     if (!strcmp(cmd, "compare"))
         return nsm_cli_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))

@@ -23,7 +23,7 @@ char *nsm_path_join(const char *dir, const char *name)
 }
 
 /* mkdir -p for the parents of path. */
-static int make_parents(const char *path)
+int nsm_outdir_parents(const char *path)
 {
     char *p = strdup(path);
     if (!p)
@@ -67,10 +67,9 @@ static int replaceable(const char *dest)
     return strncmp(text, "key,value", 9) == 0 && strstr(text, "neasim") != NULL;
 }
 
-nsm_status nsm_outdir_begin(const char *dest, char **staging, nsm_diag *diag)
+nsm_status nsm_outdir_check(const char *dest, nsm_diag *diag)
 {
     struct stat st;
-    *staging = NULL;
     if (stat(dest, &st) == 0) {
         if (!S_ISDIR(st.st_mode))
             return nsm_diag_error(diag, NSM_ERR_IO,
@@ -81,7 +80,16 @@ nsm_status nsm_outdir_begin(const char *dest, char **staging, nsm_diag *diag)
                                   "manifest.csv); refusing to replace it: choose another --out",
                                   dest);
     }
-    if (make_parents(dest) != 0)
+    return NSM_OK;
+}
+
+nsm_status nsm_outdir_begin(const char *dest, char **staging, nsm_diag *diag)
+{
+    *staging = NULL;
+    nsm_status chk = nsm_outdir_check(dest, diag);
+    if (chk != NSM_OK)
+        return chk;
+    if (nsm_outdir_parents(dest) != 0)
         return nsm_diag_error(diag, NSM_ERR_IO, "cannot create the parents of %s: %s", dest,
                               strerror(errno));
     const char *slash = strrchr(dest, '/');

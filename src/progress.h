@@ -10,6 +10,9 @@ typedef struct {
     int enabled;
     double t0, last;
     int drawn;
+    const char *unit;     /* what is counted: "runs" (default) or "points" */
+    double runs_per_unit; /* replications in one unit, for the replications-per-second figure */
+    uint64_t skipped;     /* units done before this invocation (a resumed sweep) */
 } nsm_progress;
 
 void nsm_progress_init(nsm_progress *p, int enabled);

@@ -275,6 +275,21 @@ nsm_status nsm_results_write(const char *dir, const nsm_model *m, const nsm_accu
     return write_all(dir, m, &v, mf, opt, diag);
 }
 
+nsm_status nsm_results_write_manifest(const char *dir, const nsm_manifest *mf,
+                                      const nsm_write_options *opt, nsm_diag *diag)
+{
+    char *path = nsm_path_join(dir, "manifest.csv");
+    nsm_csv c;
+    nsm_status st = path ? nsm_csv_open(&c, path, opt->bom, diag) : NSM_ERR_NOMEM;
+    if (st == NSM_OK) {
+        nsm_csv_header(&c, H_MANIFEST);
+        manifest_rows(&c, mf);
+        st = nsm_csv_close(&c, diag);
+    }
+    free(path);
+    return st;
+}
+
 nsm_status nsm_results_write_arms(const char *dir, const nsm_model *m, int n_arms,
                                   const char *const *names, const nsm_accum *const *acc,
                                   const nsm_manifest *mf, const nsm_write_options *opt,

@@ -143,6 +143,34 @@ done
 if awk -F, '$1 == "null" && ($9 != 0 || $10 != 0) { bad = 1 } END { exit bad }' "$work/paths-cmp-1/differences.csv"; then
     pass=$((pass + 1)); else echo "FAIL compare: the null lever has a non-zero difference"; fail=$((fail + 1)); fi
 
+# --- sweep: designs checked before anything runs; interrupt and resume equal an uninterrupted run
+printf 'transitions:f:a>c,levers\n1,none\n' > "$work/d-path.csv"
+expect "sweep bad path" 65 "d-path.csv:1:[0-9]+: error: .*'c'" -- sweep tests/models/paths --design "$work/d-path.csv" --quiet --out "$work/sw"
+printf 'transitions:f:a>b,levers\n0.5,none\n-1,none\n' > "$work/d-range.csv"
+expect "sweep value out of range" 65 "d-range.csv:3:1: error: -1 is out of range" -- sweep tests/models/paths --design "$work/d-range.csv" --quiet --out "$work/sw"
+printf 'transitions:f:a>b,levers\n0.5,push_ff\n' > "$work/d-lever.csv"
+expect "sweep unknown lever" 65 "d-lever.csv:2:[0-9]+: error: unknown lever 'push_ff'; did you mean 'push_f'" -- sweep tests/models/paths --design "$work/d-lever.csv" --quiet --out "$work/sw"
+printf 'transitions:f:a>b\n0,5\n' > "$work/d-comma.csv"
+expect "sweep extra cell" 65 "d-comma.csv:2:[0-9]+: error: " -- sweep tests/models/paths --design "$work/d-comma.csv" --quiet --out "$work/sw"
+expect "sweep no design" 64 "exactly one design" -- sweep tests/models/paths
+expect "sweep two designs" 64 "exactly one design" -- sweep tests/models/paths --oat --lhs 4
+expect "sweep nothing uncertain" 64 "no numbers written as distributions" -- sweep tests/models/paths --lhs 4 --quiet --out "$work/sw"
+[ ! -e "$work/sw" ] && [ ! -e "$work/sw.partial" ] && pass=$((pass + 1)) || { echo "FAIL sweep: a rejected design wrote files"; fail=$((fail + 1)); }
+printf 'parameter,values\ntransitions:f:a>b,0.2;0.5;1\nmodifiers:1,1;4\nlevers,none;calm_h;push_f+calm_h\n' > "$work/grid.csv"
+NEASIM_TEST_STOP_AFTER_POINTS=5 "$NEASIM" sweep tests/models/paths --grid "$work/grid.csv" --runs 2000 --seed 4 --quiet --out "$work/sw-int" >/dev/null 2>&1
+[ $? -eq 130 ] && [ "$(ls "$work/sw-int.partial/points/" | grep -c 'csv$')" -eq 5 ] && pass=$((pass + 1)) || { echo "FAIL sweep: interrupt did not leave 5 points"; fail=$((fail + 1)); }
+expect "sweep refuses to restart over a partial one" 64 "add --resume" -- sweep tests/models/paths --grid "$work/grid.csv" --runs 2000 --seed 4 --quiet --out "$work/sw-int"
+expect "sweep resume with other options" 64 "differ" -- sweep tests/models/paths --grid "$work/grid.csv" --runs 2001 --seed 4 --quiet --out "$work/sw-int" --resume
+expect "sweep resume" 0 "" -- sweep tests/models/paths --grid "$work/grid.csv" --runs 2000 --seed 4 --quiet --out "$work/sw-int" --resume
+expect "sweep uninterrupted" 0 "" -- sweep tests/models/paths --grid "$work/grid.csv" --runs 2000 --seed 4 --threads 1 --quiet --out "$work/sw-all"
+for f in sweep points; do
+    cmp -s "$work/sw-int/$f.csv" "$work/sw-all/$f.csv" && pass=$((pass + 1)) || { echo "FAIL sweep: $f.csv of a resumed sweep differs"; fail=$((fail + 1)); }
+done
+[ "$(grep -c '^[0-9]*,' "$work/sw-all/points.csv")" -eq 54 ] && pass=$((pass + 1)) || { echo "FAIL sweep: grid has the wrong number of points"; fail=$((fail + 1)); }
+expect "sweep oat" 0 "tornado.csv" -- sweep tests/models/uncertain --oat --runs 2000 --out "$work/sw-oat"
+expect "sweep sobol" 0 "sensitivity.csv" -- sweep tests/models/uncertain --sobol 16 --runs 500 --out "$work/sw-sobol"
+expect "sweep lhs" 0 "" -- sweep tests/models/uncertain --lhs 10 --runs 500 --quiet --out "$work/sw-lhs"
+
 # --- the byte-order mark option, and a rerun that replaces its own folder
 expect "bom run" 0 "" -- run tests/models/two_state --runs 100 --bom --quiet --out "$work/bom"
 [ "$(head -c 3 "$work/bom/state_probabilities.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ] && pass=$((pass + 1)) || { echo "FAIL bom missing"; fail=$((fail + 1)); }

@@ -15,10 +15,16 @@
 /* Check that `dest` can be replaced and create the staging folder; *staging is a new string the
 ** caller frees after nsm_outdir_commit or nsm_outdir_abort. Parents of dest are created. */
 nsm_status nsm_outdir_begin(const char *dest, char **staging, nsm_diag *diag);
+/* Check that dest could be replaced (absent, empty, or holding a neasim manifest.csv). */
+nsm_status nsm_outdir_check(const char *dest, nsm_diag *diag);
+
 /* Swap the staging folder into place and delete the previous results. */
 nsm_status nsm_outdir_commit(const char *staging, const char *dest, nsm_diag *diag);
 /* Delete the staging folder (after a failure). */
 void nsm_outdir_abort(const char *staging);
+/* Create the missing parent folders of path (mkdir -p of its dirname). 0, or -1 with errno. */
+int nsm_outdir_parents(const char *path);
+
 /* Join a folder and a file name into a new string (NULL when out of memory). */
 char *nsm_path_join(const char *dir, const char *name);
 

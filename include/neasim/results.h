@@ -37,6 +37,10 @@ typedef struct {
 nsm_status nsm_results_write(const char *dir, const nsm_model *m, const nsm_accum *acc,
                              const nsm_manifest *mf, const nsm_write_options *opt, nsm_diag *diag);
 
+/* Only manifest.csv. */
+nsm_status nsm_results_write_manifest(const char *dir, const nsm_manifest *mf,
+                                      const nsm_write_options *opt, nsm_diag *diag);
+
 /* The same tables for the arms of a comparison, with a leading `arm` column (names[a]). */
 nsm_status nsm_results_write_arms(const char *dir, const nsm_model *m, int n_arms,
                                   const char *const *names, const nsm_accum *const *acc,

@@ -1,0 +1,81 @@
+/*
+** sweep.h: batch sweeps over a scenario's numbers and levers.
+**
+** A design is a list of points; each point sets some numbers of the scenario (by parameter path)
+** and optionally applies a lever set. Designs come from a file (one row per point), a grid file
+** (full factorial over listed values), or are generated over the scenario's uncertain numbers:
+** a Latin hypercube, a Saltelli design on the Sobol sequence, or one-at-a-time low/high values.
+** Every point runs the same replications with the same streams (common random numbers), so the
+** differences between points are not noise. A sweep writes one small file per point into a work
+** folder, so it can stop at any point and resume without redoing what is done; the final tables
+** are assembled from those files, so a resumed sweep equals an uninterrupted one byte for byte.
+*/
+#ifndef NEASIM_SWEEP_H
+#define NEASIM_SWEEP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neasim/engine.h"
+#include "neasim/model.h"
+#include "neasim/status.h"
+
+typedef enum { NSM_SWEEP_FILE, NSM_SWEEP_GRID, NSM_SWEEP_LHS, NSM_SWEEP_SOBOL, NSM_SWEEP_OAT } nsm_sweep_kind;
+
+typedef struct {
+    nsm_sweep_kind kind;
+    int n_params;
+    char (*names)[256];       /* parameter paths, as written or canonical */
+    int *n_each;
+    nsm_param **params;       /* the numbers each path names */
+    int has_levers;           /* a `levers` column */
+    size_t n_points;
+    double *values;           /* n_points x n_params */
+    char **levers;            /* per point ("" = none), when has_levers */
+    size_t base_n;            /* Sobol: rows of A and B; OAT: unused */
+    double *low, *high;       /* OAT: the values of each parameter at low and high */
+} nsm_sweep_design;
+
+/* A design file: a header of parameter paths (and optionally `levers`), one row per point.
+** Every path, value and lever set is checked against the model before anything runs; problems are
+** reported as file:line:column. */
+nsm_status nsm_sweep_read_design(const nsm_model *m, const char *path, nsm_sweep_design *d,
+                                 nsm_diag *diag);
+/* A grid file: `parameter,values`, values separated by ';' (for `levers`, lever sets with '+',
+** and `none`); the design is every combination, the last row varying fastest. */
+nsm_status nsm_sweep_read_grid(const nsm_model *m, const char *path, nsm_sweep_design *d,
+                               nsm_diag *diag);
+/* Generated over the model's uncertain numbers (NSM_SWEEP_LHS with n points, NSM_SWEEP_SOBOL with
+** n base rows: n (d + 2) points; NSM_SWEEP_OAT: 1 + 2d points, each number at its 5th and 95th
+** percentile with the others at their means). */
+nsm_status nsm_sweep_generate(const nsm_model *m, nsm_sweep_kind kind, size_t n, uint64_t seed,
+                              nsm_sweep_design *d, nsm_diag *diag);
+void nsm_sweep_design_release(nsm_sweep_design *d);
+
+typedef struct {
+    nsm_run_config run;        /* seed, runs per point, threads, stop flag */
+    const int *idx;            /* report indices of the horizons */
+    const double *years;
+    int n_h;
+    int bom;
+    size_t stop_after;         /* testing aid: stop after this many new points (0: never) */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
+} nsm_sweep_config;
+
+/* Run every point whose file is not yet in `work` (a folder), writing points/NNNNNNNN.csv and
+** .counts for each, atomically. Returns NSM_OK when every point is done; NSM_ERR_USAGE when
+** stopped (by the stop flag or stop_after), leaving the completed points on disk. */
+nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const char *work,
+                         const nsm_sweep_config *c, size_t *done_now, nsm_diag *diag);
+
+/* Assemble sweep.csv, points.csv and (Sobol) sensitivity.csv or (OAT) tornado.csv in `work` from
+** the point files. */
+nsm_status nsm_sweep_assemble(const nsm_model *m, const nsm_sweep_design *d, const char *work,
+                              const nsm_sweep_config *c, nsm_diag *diag);
+
+/* The design as CSV text (point, then one column per parameter): written into the work folder
+** so that --resume can check it is continuing the same sweep. A new string. */
+char *nsm_sweep_design_text(const nsm_sweep_design *d);
+
+#endif

@@ -1,0 +1,235 @@
+/*
+** sweep.c: running the points of a sweep and assembling its tables (see sweep.h).
+**
+** Point p runs replications 0..runs-1 with the sweep's seed, like every other point (common random
+** numbers), with the uncertain numbers at their means unless the design sets them. Its results at
+** the horizons go to points/NNNNNNNN.csv (rows of sweep.csv) and its outcome counts to
+** points/NNNNNNNN.counts (exact integers, from which sensitivity and tornado tables are computed),
+** each written to a temporary name and renamed, the .csv last: a point is done when its .csv
+** exists.
+*/
+#include <errno.h>
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "neasim/compare.h"
+#include "neasim/csvout.h"
+#include "neasim/outdir.h"
+#include "neasim/stats.h"
+#include "neasim/sweep.h"
+
+static char *point_path(const char *work, size_t p, const char *ext)
+{
+    char name[64];
+    snprintf(name, sizeof name, "points/%08zu.%s", p + 1, ext);
+    return nsm_path_join(work, name);
+}
+
+static int point_done(const char *work, size_t p)
+{
+    char *path = point_path(work, p, "csv");
+    struct stat st;
+    int done = path && stat(path, &st) == 0;
+    free(path);
+    return done;
+}
+
+/* The arm of point p: its lever set (or none) with its numbers set. */
+static nsm_status point_arm(const nsm_model *m, const nsm_sweep_design *d, size_t p,
+                            nsm_arm **arms, int *n_arms, nsm_diag *diag)
+{
+    const char *lev = d->has_levers ? d->levers[p] : "";
+    nsm_status st;
+    if (lev[0]) {
+        st = nsm_arms_build(m, lev, 0, "sweep", arms, n_arms, diag);
+    } else {
+        *arms = calloc(2, sizeof **arms);
+        *n_arms = 2; /* arms[1] is the one used; arms[0] stays empty */
+        st = *arms ? NSM_OK : NSM_ERR_NOMEM;
+        if (st == NSM_OK)
+            snprintf((*arms)[1].name, sizeof (*arms)[1].name, "point");
+    }
+    nsm_param *params = NULL;
+    double *values = NULL;
+    int n = 0;
+    for (int k = 0; k < d->n_params; k++)
+        n += d->n_each[k];
+    params = malloc(((size_t)n + 1) * sizeof *params);
+    values = malloc(((size_t)n + 1) * sizeof *values);
+    if (st == NSM_OK && (!params || !values))
+        st = NSM_ERR_NOMEM;
+    for (int k = 0, j = 0; st == NSM_OK && k < d->n_params; k++)
+        for (int q = 0; q < d->n_each[k]; q++, j++) {
+            params[j] = d->params[k][q];
+            values[j] = d->values[p * (size_t)d->n_params + (size_t)k];
+        }
+    if (st == NSM_OK)
+        st = nsm_arm_set_point(m, &(*arms)[1], n, params, values, diag);
+    free(params);
+    free(values);
+    return st;
+}
+
+static void row_start(nsm_csv *c, const nsm_sweep_design *d, size_t p)
+{
+    nsm_csv_int(c, (int64_t)p + 1);
+    for (int k = 0; k < d->n_params; k++)
+        nsm_csv_real(c, d->values[p * (size_t)d->n_params + (size_t)k], 10);
+    if (d->has_levers)
+        nsm_csv_text(c, d->levers[p][0] ? d->levers[p] : "none");
+}
+
+static void value_cols(nsm_csv *c, double v, double se, double lo, double hi)
+{
+    nsm_csv_real(c, v, 6);
+    nsm_csv_real(c, se, 4);
+    nsm_csv_real(c, lo, 6);
+    nsm_csv_real(c, hi, 6);
+    nsm_csv_end_row(c);
+}
+
+static void head_cols(nsm_csv *c, const nsm_model *m, const nsm_sweep_config *cf, int h,
+                      const char *quantity, const char *name, const char *measure)
+{
+    nsm_csv_text(c, quantity);
+    nsm_csv_text(c, name);
+    nsm_csv_text(c, measure);
+    nsm_csv_real(c, cf->years[h], 6);
+    nsm_csv_text(c, m->report_date[cf->idx[h]]);
+}
+
+/* The rows of point p and its counts, from its accumulator. */
+static nsm_status write_point(const nsm_model *m, const nsm_sweep_design *d, size_t p,
+                              const nsm_accum *a, const nsm_sweep_config *cf, FILE *counts,
+                              nsm_csv *c)
+{
+    int64_t n = (int64_t)nsm_accum_runs(a);
+    int64_t *s = malloc(((size_t)m->n_reports + 1) * sizeof *s);
+    if (!s)
+        return NSM_ERR_NOMEM;
+    for (int o = 0; o < m->n_outcomes; o++)
+        for (int ms = 0; ms < 2; ms++) {
+            if (ms == 0) {
+                nsm_accum_outcome_held_series(a, o, s);
+            } else {
+                nsm_accum_outcome_first_series(a, o, s); /* first occurrences -> cumulative */
+                for (int i = 1; i < m->n_reports; i++)
+                    s[i] += s[i - 1];
+            }
+            for (int h = 0; h < cf->n_h; h++) {
+                int64_t k = s[cf->idx[h]];
+                nsm_proportion pr = nsm_wilson(k, n);
+                row_start(c, d, p);
+                head_cols(c, m, cf, h, "outcome", m->outcomes[o].name, ms ? "occurred_by" : "holds");
+                value_cols(c, pr.p, pr.se, pr.lo, pr.hi);
+                if (ms)
+                    fprintf(counts, "%lld\n", (long long)k);
+            }
+        }
+    double z = gsl_cdf_ugaussian_Pinv(0.975);
+    for (int e = 0; e < m->n_events; e++) {
+        int64_t nv, *hist = malloc(((size_t)nsm_accum_event_max_count(a, e) + 1) * sizeof *hist);
+        if (!hist) {
+            free(s);
+            return NSM_ERR_NOMEM;
+        }
+        for (int h = 0; h < cf->n_h; h++) {
+            nsm_accum_event_cumulative_hists(a, e, cf->idx[h], hist, &nv);
+            nsm_count_summary cs = nsm_count_summarize(hist, nv);
+            row_start(c, d, p);
+            head_cols(c, m, cf, h, "event", m->events[e].name, "mean_count");
+            value_cols(c, cs.mean, cs.mean_se, cs.mean - z * cs.mean_se, cs.mean + z * cs.mean_se);
+        }
+        free(hist);
+    }
+    free(s);
+    return NSM_OK;
+}
+
+/* Write point p's two files under temporary names, then rename them (the .csv last). */
+static nsm_status save_point(const nsm_model *m, const nsm_sweep_design *d, size_t p,
+                             const nsm_accum *a, const nsm_sweep_config *cf, const char *work,
+                             nsm_diag *diag)
+{
+    char *csv = point_path(work, p, "csv"), *cnt = point_path(work, p, "counts");
+    char *tcsv = point_path(work, p, "csv.tmp"), *tcnt = point_path(work, p, "counts.tmp");
+    nsm_status st = csv && cnt && tcsv && tcnt ? NSM_OK : NSM_ERR_NOMEM;
+    FILE *f = st == NSM_OK ? fopen(tcnt, "w") : NULL;
+    nsm_csv c = {0};
+    if (st == NSM_OK && !f)
+        st = nsm_diag_error(diag, NSM_ERR_IO, "cannot create %s: %s", tcnt, strerror(errno));
+    if (st == NSM_OK && (st = nsm_csv_open(&c, tcsv, 0, diag)) == NSM_OK) {
+        st = write_point(m, d, p, a, cf, f, &c);
+        nsm_status cs = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);
+        st = st == NSM_OK ? cs : st;
+    }
+    if (f && fclose(f) != 0 && st == NSM_OK)
+        st = nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", tcnt, strerror(errno));
+    if (st == NSM_OK && (rename(tcnt, cnt) != 0 || rename(tcsv, csv) != 0))
+        st = nsm_diag_error(diag, NSM_ERR_IO, "cannot rename into %s: %s", csv, strerror(errno));
+    free(csv);
+    free(cnt);
+    free(tcsv);
+    free(tcnt);
+    return st;
+}
+
+static nsm_status run_point(const nsm_model *m, const nsm_sweep_design *d, size_t p,
+                            nsm_accum *acc, const nsm_sweep_config *cf, const char *work,
+                            nsm_diag *diag)
+{
+    nsm_arm *arms = NULL;
+    int n_arms = 0;
+    nsm_status st = point_arm(m, d, p, &arms, &n_arms, diag);
+    nsm_accum_reset(acc);
+    nsm_run_config rc = cf->run;
+    rc.progress = NULL;
+    rc.uncertainty = NSM_UNCERTAINTY_NOMINAL;
+    if (st == NSM_OK)
+        st = nsm_compare_run(m, &arms[1], 1, &rc, &acc, NULL, NULL, diag);
+    if (st == NSM_OK)
+        st = save_point(m, d, p, acc, cf, work, diag);
+    nsm_arms_free(arms, n_arms);
+    return st;
+}
+
+nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const char *work,
+                         const nsm_sweep_config *cf, size_t *done_now, nsm_diag *diag)
+{
+    char *dir = nsm_path_join(work, "points");
+    if (!dir || (mkdir(dir, 0777) != 0 && errno != EEXIST)) {
+        nsm_status st = nsm_diag_error(diag, NSM_ERR_IO, "cannot create %s: %s", dir ? dir : work,
+                                       strerror(errno));
+        free(dir);
+        return st;
+    }
+    free(dir);
+    nsm_accum *acc = nsm_accum_alloc(m);
+    nsm_status st = acc ? NSM_OK : NSM_ERR_NOMEM;
+    size_t done = 0;
+    *done_now = 0;
+    for (size_t p = 0; st == NSM_OK && p < d->n_points; p++) {
+        if (point_done(work, p)) {
+            done++;
+            continue;
+        }
+        if ((cf->run.stop && *cf->run.stop) || (cf->stop_after && *done_now >= cf->stop_after))
+            return nsm_accum_free(acc), NSM_ERR_USAGE;
+        st = run_point(m, d, p, acc, cf, work, diag);
+        if (st == NSM_OK && !(cf->run.stop && *cf->run.stop)) {
+            ++*done_now;
+            done++;
+        }
+        if (cf->progress)
+            cf->progress(cf->progress_ctx, done, d->n_points);
+    }
+    nsm_accum_free(acc);
+    if (st == NSM_OK && cf->run.stop && *cf->run.stop)
+        return NSM_ERR_USAGE;
+    return st;
+}

@@ -1,0 +1,250 @@
+/*
+** sweep_assemble.c: the final tables of a sweep, from its point files only (so a resumed sweep
+** gives the same bytes as an uninterrupted one): sweep.csv (every point's rows), points.csv (the
+** design, long), and sensitivity.csv (Sobol) or tornado.csv (one at a time).
+*/
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neasim/csvout.h"
+#include "neasim/outdir.h"
+#include "neasim/rng.h"
+#include "neasim/sensitivity.h"
+#include "neasim/sweep.h"
+
+static nsm_status append_file(FILE *out, const char *path, nsm_diag *diag)
+{
+    FILE *in = fopen(path, "rb");
+    if (!in)
+        return nsm_diag_error(diag, NSM_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            break;
+    fclose(in);
+    return ferror(out) ? nsm_diag_error(diag, NSM_ERR_IO, "cannot write: %s", strerror(errno))
+                       : NSM_OK;
+}
+
+static nsm_status write_sweep(const nsm_sweep_design *d, const char *work, int bom, nsm_diag *diag)
+{
+    char *path = nsm_path_join(work, "sweep.csv");
+    nsm_csv c;
+    nsm_status st = path ? nsm_csv_open(&c, path, bom, diag) : NSM_ERR_NOMEM;
+    if (st == NSM_OK) {
+        nsm_csv_text(&c, "point");
+        for (int k = 0; k < d->n_params; k++)
+            nsm_csv_text(&c, d->names[k]);
+        if (d->has_levers)
+            nsm_csv_text(&c, "levers");
+        static const char *const tail[] = {"quantity", "name", "measure", "horizon_years", "date",
+                                           "value", "std_error", "ci_low", "ci_high", NULL};
+        nsm_csv_header(&c, tail);
+        fflush(c.f);
+        for (size_t p = 0; st == NSM_OK && p < d->n_points; p++) {
+            char name[64];
+            snprintf(name, sizeof name, "points/%08zu.csv", p + 1);
+            char *pp = nsm_path_join(work, name);
+            st = pp ? append_file(c.f, pp, diag) : NSM_ERR_NOMEM;
+            free(pp);
+        }
+        nsm_status cs = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);
+        st = st == NSM_OK ? cs : st;
+    }
+    free(path);
+    return st;
+}
+
+static nsm_status write_points(const nsm_sweep_design *d, const char *work, int bom, nsm_diag *diag)
+{
+    char *path = nsm_path_join(work, "points.csv");
+    nsm_csv c;
+    nsm_status st = path ? nsm_csv_open(&c, path, bom, diag) : NSM_ERR_NOMEM;
+    static const char *const H[] = {"point", "parameter", "value", NULL};
+    if (st == NSM_OK) {
+        nsm_csv_header(&c, H);
+        for (size_t p = 0; p < d->n_points; p++) {
+            for (int k = 0; k < d->n_params; k++) {
+                nsm_csv_int(&c, (int64_t)p + 1);
+                nsm_csv_text(&c, d->names[k]);
+                nsm_csv_real(&c, d->values[p * (size_t)d->n_params + (size_t)k], 10);
+                nsm_csv_end_row(&c);
+            }
+            if (d->has_levers) {
+                nsm_csv_int(&c, (int64_t)p + 1);
+                nsm_csv_text(&c, "levers");
+                nsm_csv_text(&c, d->levers[p][0] ? d->levers[p] : "none");
+                nsm_csv_end_row(&c);
+            }
+        }
+        st = nsm_csv_close(&c, diag);
+    }
+    free(path);
+    return st;
+}
+
+/* y[p * K + k] = count / runs of output k (outcome o, horizon h: k = o * n_h + h). */
+static nsm_status read_counts(const nsm_sweep_design *d, const char *work, size_t K, double runs,
+                              double *y, nsm_diag *diag)
+{
+    for (size_t p = 0; p < d->n_points; p++) {
+        char name[64];
+        snprintf(name, sizeof name, "points/%08zu.counts", p + 1);
+        char *path = nsm_path_join(work, name);
+        FILE *f = path ? fopen(path, "r") : NULL;
+        nsm_status st = NSM_OK;
+        for (size_t k = 0; f && k < K; k++) {
+            long long v;
+            if (fscanf(f, "%lld", &v) != 1)
+                st = nsm_diag_error(diag, NSM_ERR_IO, "%s is damaged: delete it and --resume", path);
+            y[p * K + k] = (double)v / runs;
+        }
+        if (!f)
+            st = nsm_diag_error(diag, NSM_ERR_IO, "cannot read %s: %s", path ? path : name,
+                                strerror(errno));
+        if (f)
+            fclose(f);
+        free(path);
+        if (st != NSM_OK)
+            return st;
+    }
+    return NSM_OK;
+}
+
+static void sens_rows(nsm_csv *c, const nsm_model *m, const nsm_sweep_design *d,
+                      const nsm_sweep_config *cf, int o, int h, const double *v)
+{
+    size_t dn = (size_t)d->n_params;
+    for (size_t which = 0; which < 2; which++)
+        for (size_t i = 0; i < dn; i++) {
+            nsm_csv_text(c, m->outcomes[o].name);
+            nsm_csv_text(c, "occurred_by");
+            nsm_csv_real(c, cf->years[h], 6);
+            nsm_csv_text(c, d->names[i]);
+            nsm_csv_text(c, which ? "total" : "first");
+            nsm_csv_real(c, v[(which * 3 + 0) * dn + i], 4);
+            nsm_csv_real(c, v[(which * 3 + 1) * dn + i], 4);
+            nsm_csv_real(c, v[(which * 3 + 2) * dn + i], 4);
+            nsm_csv_end_row(c);
+        }
+}
+
+static nsm_status write_sensitivity(const nsm_model *m, const nsm_sweep_design *d,
+                                    const nsm_sweep_config *cf, const double *y, size_t K,
+                                    nsm_csv *c)
+{
+    static const char *const H[] = {"outcome", "measure", "horizon_years", "parameter", "index",
+                                    "estimate", "ci_low", "ci_high", NULL};
+    size_t dn = (size_t)d->n_params;
+    double *col = malloc(d->n_points * sizeof *col), *v = malloc(6 * dn * sizeof *v);
+    gsl_rng *r = gsl_rng_alloc(nsm_rng_philox4x32);
+    if (!col || !v || !r) {
+        free(col);
+        free(v);
+        if (r)
+            gsl_rng_free(r);
+        return NSM_ERR_NOMEM;
+    }
+    nsm_csv_header(c, H);
+    for (int o = 0; o < m->n_outcomes; o++)
+        for (int h = 0; h < cf->n_h; h++) {
+            size_t k = (size_t)(o * cf->n_h + h);
+            for (size_t p = 0; p < d->n_points; p++)
+                col[p] = y[p * K + k];
+            nsm_rng_set_stream(r, cf->run.seed, k, nsm_stream_id("bootstrap", "sobol"));
+            nsm_sobol_indices(col, d->base_n, dn, 1000, r, v, v + dn, v + 2 * dn, v + 3 * dn,
+                              v + 4 * dn, v + 5 * dn);
+            sens_rows(c, m, d, cf, o, h, v);
+        }
+    gsl_rng_free(r);
+    free(col);
+    free(v);
+    return NSM_OK;
+}
+
+/* Tornado rows of one output, largest swing first. */
+static void tornado_rows(nsm_csv *c, const nsm_model *m, const nsm_sweep_design *d,
+                         const nsm_sweep_config *cf, const double *y, size_t K, int o, int h)
+{
+    size_t dn = (size_t)d->n_params, k = (size_t)(o * cf->n_h + h);
+    int *order = malloc(dn * sizeof *order);
+    if (!order)
+        return;
+    for (size_t i = 0; i < dn; i++)
+        order[i] = (int)i;
+    for (size_t i = 1; i < dn; i++) /* insertion sort by swing, stable */
+        for (size_t j = i; j > 0; j--) {
+            double a = fabs(y[(2 + 2 * (size_t)order[j]) * K + k] - y[(1 + 2 * (size_t)order[j]) * K + k]);
+            double b = fabs(y[(2 + 2 * (size_t)order[j - 1]) * K + k] -
+                            y[(1 + 2 * (size_t)order[j - 1]) * K + k]);
+            if (a <= b)
+                break;
+            int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (size_t r = 0; r < dn; r++) {
+        size_t i = (size_t)order[r];
+        double lo = y[(1 + 2 * i) * K + k], hi = y[(2 + 2 * i) * K + k];
+        nsm_csv_text(c, m->outcomes[o].name);
+        nsm_csv_text(c, "occurred_by");
+        nsm_csv_real(c, cf->years[h], 6);
+        nsm_csv_text(c, d->names[i]);
+        nsm_csv_real(c, d->low[i], 10);
+        nsm_csv_real(c, d->high[i], 10);
+        nsm_csv_real(c, y[k], 6);
+        nsm_csv_real(c, lo, 6);
+        nsm_csv_real(c, hi, 6);
+        nsm_csv_real(c, fabs(hi - lo), 6);
+        nsm_csv_end_row(c);
+    }
+    free(order);
+}
+
+static nsm_status write_tornado(const nsm_model *m, const nsm_sweep_design *d,
+                                const nsm_sweep_config *cf, const double *y, size_t K, nsm_csv *c)
+{
+    static const char *const H[] = {"outcome",        "measure",         "horizon_years",
+                                    "parameter",      "low_value",       "high_value",
+                                    "baseline_value", "outcome_at_low",  "outcome_at_high",
+                                    "swing",          NULL};
+    nsm_csv_header(c, H);
+    for (int o = 0; o < m->n_outcomes; o++)
+        for (int h = 0; h < cf->n_h; h++)
+            tornado_rows(c, m, d, cf, y, K, o, h);
+    return NSM_OK;
+}
+
+nsm_status nsm_sweep_assemble(const nsm_model *m, const nsm_sweep_design *d, const char *work,
+                              const nsm_sweep_config *cf, nsm_diag *diag)
+{
+    nsm_status st = write_sweep(d, work, cf->bom, diag);
+    if (st == NSM_OK)
+        st = write_points(d, work, cf->bom, diag);
+    if (st != NSM_OK || (d->kind != NSM_SWEEP_SOBOL && d->kind != NSM_SWEEP_OAT))
+        return st;
+    size_t K = (size_t)(m->n_outcomes * cf->n_h);
+    double *y = malloc((d->n_points * K + 1) * sizeof *y);
+    if (!y)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    st = read_counts(d, work, K, (double)cf->run.runs, y, diag);
+    char *path = nsm_path_join(work, d->kind == NSM_SWEEP_SOBOL ? "sensitivity.csv" : "tornado.csv");
+    nsm_csv c;
+    if (st == NSM_OK)
+        st = path ? nsm_csv_open(&c, path, cf->bom, diag) : NSM_ERR_NOMEM;
+    if (st == NSM_OK) {
+        st = d->kind == NSM_SWEEP_SOBOL ? write_sensitivity(m, d, cf, y, K, &c)
+                                        : write_tornado(m, d, cf, y, K, &c);
+        nsm_status cs = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);
+        st = st == NSM_OK ? cs : st;
+    }
+    if (st == NSM_ERR_NOMEM && !diag->error)
+        nsm_diag_error(diag, st, "out of memory");
+    free(path);
+    free(y);
+    return st;
+}
