@@ -48,3 +48,23 @@ if [ -f scenarios/baseline/levers.csv ]; then
         awk '{ v[$1, ++n[$1]] = $2 } END { for (a in n) { k = n[a];
             printf "    %s: %.1f [%.1f, %.1f] (%d)\n", a, v[a, int((k + 1) / 2)], v[a, 1], v[a, k], k } }' | sort
 fi
+
+# --- sweep: 1,000 points x 10,000 replications of the baseline; memory against 100 points
+sweep_points=${BENCH_SWEEP_POINTS:-1000}
+sweep_runs=${BENCH_SWEEP_RUNS:-10000}
+design() { # $1 points: three judgment hazards of the baseline varied over a grid of values
+    awk -v n="$1" 'BEGIN {
+        print "transitions:rok_political_stability:normal>crisis,transitions:usfk_posture:current>reduced,modifiers:1";
+        for (p = 0; p < n; p++) printf "%.4f,%.4f,%.3f\n", 0.1 + 0.2 * (p % 10) / 9, 0.02 + 0.06 * int(p / 10) % 10 / 9, 0.5 + (p % 7) / 6 }'
+}
+design "$sweep_points" > "$tmp/design-big.csv"
+design 100 > "$tmp/design-small.csv"
+echo "== sweep on scenarios/baseline: $sweep_points points x $sweep_runs replications"
+/usr/bin/time -f '%e %M' -o "$tmp/sweep-big" "$build/neasim" sweep scenarios/baseline --design "$tmp/design-big.csv" \
+    --runs "$sweep_runs" --quiet --out "$tmp/sweep-big" >/dev/null
+read -r wall rss < "$tmp/sweep-big"
+echo "  wall ${wall} s, peak memory ${rss} KiB, $(awk -v w="$wall" -v n="$sweep_points" -v r="$sweep_runs" 'BEGIN { printf "%.0f", n * r / w }') replications/s"
+/usr/bin/time -f '%e %M' -o "$tmp/sweep-small" "$build/neasim" sweep scenarios/baseline --design "$tmp/design-small.csv" \
+    --runs "$sweep_runs" --quiet --out "$tmp/sweep-small" >/dev/null
+read -r wall2 rss2 < "$tmp/sweep-small"
+echo "  100 points: wall ${wall2} s, peak memory ${rss2} KiB (the same peak memory is the target)"
