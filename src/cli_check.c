@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "neasim/params.h"
 
 static const char CHECK_HELP[] =
     "Usage: neasim check SCENARIO\n"
@@ -24,17 +25,6 @@ static void print_condition(const nsm_model *m, const nsm_condition *c)
                 printf("%s%s", first ? "" : "|", f->levels[l]);
                 first = 0;
             }
-    }
-}
-
-static void process_name(const nsm_model *m, int k, char *buf, size_t n)
-{
-    if (k < m->n_transitions) {
-        const nsm_transition *t = &m->transitions[k];
-        const nsm_factor *f = &m->factors[t->factor];
-        snprintf(buf, n, "%s:%s>%s", f->name, f->levels[t->from], f->levels[t->to]);
-    } else {
-        snprintf(buf, n, "%s", m->events[k - m->n_transitions].name);
     }
 }
 
@@ -67,7 +57,7 @@ static void describe_hazards(const nsm_model *m)
     char name[3 * NSM_NAME_MAX + 4];
     printf("\nTransitions (%d, base rates per year):\n", m->n_transitions);
     for (int k = 0; k < m->n_transitions; k++) {
-        process_name(m, k, name, sizeof name);
+        nsm_process_name(m, k, name, sizeof name);
         printf("  %-60s %10.4g\n", name, m->transitions[k].rate);
     }
     printf("\nCounted events (%d):\n", m->n_events);
@@ -81,7 +71,7 @@ static void describe_hazards(const nsm_model *m)
     }
     printf("\nModifiers (%d, after expanding wildcards):\n", m->n_modifiers);
     for (int j = 0; j < m->n_modifiers; j++) {
-        process_name(m, m->modifiers[j].process, name, sizeof name);
+        nsm_process_name(m, m->modifiers[j].process, name, sizeof name);
         printf("  row %-3d x%-8g %-50s while ", m->modifiers[j].row, m->modifiers[j].multiplier,
                name);
         print_condition(m, &m->modifiers[j].cond);

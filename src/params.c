@@ -218,7 +218,7 @@ int nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v, char 
     return 0;
 }
 
-static void process_path(const nsm_model *m, int k, char *buf, size_t n)
+void nsm_process_name(const nsm_model *m, int k, char *buf, size_t n)
 {
     if (k < m->n_transitions) {
         const nsm_transition *t = &m->transitions[k];
@@ -234,7 +234,7 @@ void nsm_param_path(const nsm_model *m, const nsm_param *p, char *buf, size_t n)
     char proc[3 * NSM_NAME_MAX + 4];
     switch (p->kind) {
     case NSM_P_TRANSITION:
-        process_path(m, p->a, proc, sizeof proc);
+        nsm_process_name(m, p->a, proc, sizeof proc);
         snprintf(buf, n, "transitions:%s", proc);
         break;
     case NSM_P_MODIFIER: snprintf(buf, n, "modifiers:%d", p->a); break;
@@ -243,7 +243,7 @@ void nsm_param_path(const nsm_model *m, const nsm_param *p, char *buf, size_t n)
         snprintf(buf, n, "events:%s:dispersion", m->events[p->a].name);
         break;
     case NSM_P_SEASONALITY:
-        process_path(m, p->a, proc, sizeof proc);
+        nsm_process_name(m, p->a, proc, sizeof proc);
         snprintf(buf, n, "seasonality:%s:%d", proc, p->b);
         break;
     case NSM_P_DRAW: {

@@ -4,6 +4,7 @@
 ** intervals cover a closed-form difference at their nominal rate; lever rows apply as documented.
 */
 #include "nsm_test.h"
+#include "nsm_model_test.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -19,15 +20,7 @@
 
 static nsm_model *load(const char *name)
 {
-    char path[256];
-    snprintf(path, sizeof path, "tests/models/%s", name);
-    nsm_model *m = NULL;
-    nsm_diag d;
-    nsm_diag_init(&d);
-    if (nsm_scenario_read(path, &m, &d) != NSM_OK)
-        fail_msg("cannot read %s: %s", path, d.error ? d.error : "?");
-    nsm_diag_release(&d);
-    return m;
+    return nsm_test_load(name);
 }
 
 typedef struct {

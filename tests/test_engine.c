@@ -6,6 +6,7 @@
 ** the quantity, the estimate, the exact value and how many standard errors apart they are.
 */
 #include "nsm_test.h"
+#include "nsm_model_test.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -25,16 +26,7 @@ typedef struct {
 
 static nsm_model *load(const char *name)
 {
-    char path[256];
-    snprintf(path, sizeof path, "tests/models/%s", name);
-    nsm_model *m = NULL;
-    nsm_diag d;
-    nsm_diag_init(&d);
-    nsm_status st = nsm_scenario_read(path, &m, &d);
-    if (st != NSM_OK)
-        fail_msg("cannot read %s: %s", path, d.error ? d.error : "?");
-    nsm_diag_release(&d);
-    return m;
+    return nsm_test_load(name);
 }
 
 static nsm_status run_into(const nsm_model *m, nsm_accum *a, uint64_t seed, uint64_t first,

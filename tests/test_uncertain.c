@@ -5,6 +5,7 @@
 ** sd(exp(-lambda t)) with E[exp(-c lambda)] = (exp(-c) - exp(-3c)) / (2c).
 */
 #include "nsm_test.h"
+#include "nsm_model_test.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -17,15 +18,7 @@
 
 static nsm_model *load(const char *name)
 {
-    char path[256];
-    snprintf(path, sizeof path, "tests/models/%s", name);
-    nsm_model *m = NULL;
-    nsm_diag d;
-    nsm_diag_init(&d);
-    if (nsm_scenario_read(path, &m, &d) != NSM_OK)
-        fail_msg("cannot read %s: %s", path, d.error ? d.error : "?");
-    nsm_diag_release(&d);
-    return m;
+    return nsm_test_load(name);
 }
 
 static double e_exp(double c) /* E[exp(-c lambda)], lambda ~ U(1, 3) */

@@ -30,6 +30,9 @@ double nsm_param_value(const nsm_model *m, const nsm_param *p);
 ** range, a probability row that cannot be rescaled). */
 int nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v, char *msg, size_t n);
 
+/* The name of hazard process k: "factor:from>to" for a transition, the event's name otherwise. */
+void nsm_process_name(const nsm_model *m, int k, char *buf, size_t n);
+
 /* The canonical path of one number ("transitions:f:a>b"), for outputs. */
 void nsm_param_path(const nsm_model *m, const nsm_param *p, char *buf, size_t n);
 
