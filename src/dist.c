@@ -23,6 +23,7 @@
 #define N_KINDS 6
 #define MAX_PARAMS 3
 #define U_MIN 1e-12
+#define MAX_SHAPE 1e5 /* see the beta and gamma inverses */
 
 /* Indexed by nsm_dist_kind. */
 static const struct {
@@ -164,6 +165,10 @@ static int check_params(const parser *ps, nsm_dist_kind kind, const double *p, c
         for (int j = 0; j < 2; j++)
             if (!(p[j] > 0))
                 return fail(ps, at[j], "%s's parameters must be above 0", name);
+        for (int j = 0; j < (kind == NSM_DIST_BETA ? 2 : 1); j++)
+            if (p[j] > MAX_SHAPE)
+                return fail(ps, at[j], "%s's %s must be at most %g", name,
+                            kind == NSM_DIST_BETA ? "parameters" : "shape", MAX_SHAPE);
         return 0;
     case NSM_DIST_LOGNORMAL:
         return p[1] > 0 ? 0 : fail(ps, at[1], "lognormal's sigma must be above 0");
@@ -225,7 +230,7 @@ double nsm_dist_mean(const nsm_dist *d)
     case NSM_DIST_PERT:
         return (p[0] + 4.0 * p[1] + p[2]) / 6.0;
     }
-    return NAN;
+    return (double)NAN;
 }
 
 /* Inverse of the triangular CDF, piecewise quadratic: F(x) = (x-l)^2 / ((h-l)(m-l)) up to the
@@ -242,12 +247,12 @@ static double triangular_quantile(double l, double m, double h, double u)
 ** The beta and gamma inverses. GSL's gsl_cdf_beta_Pinv and gsl_cdf_gamma_Pinv stop Newton's
 ** method after a fixed number of steps and then call the error handler (abort by default, NaN
 ** with it off) for shapes a scenario can hold: beta(3,997) at u = 0.76, beta(1,1000) at 0.52,
-** gamma(0.1,1) at 0.01. So these two are solved here by Brent's method on GSL's CDFs, which
-** cannot fail on a bracket. The unknown is t = logit(x) (beta) or log(x) (gamma, at scale 1),
-** which spreads the tails so that tiny quantiles are found to relative precision, and u > 1/2 is
-** solved on the complement Q = 1 - u, which GSL computes without cancellation. PERT's shapes lie
-** in [1,5], where gsl_cdf_beta_Pinv converges (checked on a grid of 10^7 shapes and u), so PERT
-** keeps it.
+** gamma(0.1,1) at 0.01. So beta, gamma and PERT (a scaled beta) are solved here by Brent's
+** method on GSL's CDFs, which cannot fail on a bracket. The unknown is t = logit(x) (beta) or
+** log(x) (gamma, at scale 1), which spreads the tails so that tiny quantiles are found to relative
+** precision, and u > 1/2 is solved on the complement Q = 1 - u, which GSL computes without
+** cancellation. GSL's CDFs themselves lose accuracy, then fail, for shapes beyond about 10^5, so
+** the parser refuses those (MAX_SHAPE).
 */
 typedef struct {
     int gamma;     /* 1: gamma(a) at scale 1, 0: beta(a,b) */
@@ -274,8 +279,8 @@ static double excess(double t, void *params)
 }
 
 /* A bracket [*lo, *hi] in t with excess(lo) <= 0 <= excess(hi). x_of(-746) is 0 for both kinds.
-** The gamma's lower end uses P(a,y) <= y^a / Gamma(a+1); its upper end steps up from the mode
-** in doubling steps, to at most e^709. */
+** The gamma's lower end uses P(a,y) <= y^a / Gamma(a+1); its upper end starts at e times the
+** mean and steps up in doubling steps of t, to at most e^709. */
 static void bracket(inverse *v, double *lo, double *hi)
 {
     *lo = -746.0;
@@ -289,7 +294,9 @@ static void bracket(inverse *v, double *lo, double *hi)
     for (double step = 1.0; *hi < 709.0 && excess(*hi, v) < 0; step *= 2)
         *hi = *hi + step < 709.0 ? *hi + step : 709.0;
 }
-/* The t with excess(t) = 0, to about 1e-13 relative in x; NaN if the solver cannot be allocated. */
+
+/* The x where excess is 0, to about 1e-13 relative (an interval of 1e-13 in t); NaN if the
+** solver cannot be allocated. */
 static double solve(inverse *v)
 {
     double lo, hi;
@@ -300,14 +307,15 @@ static double solve(inverse *v)
         return x_of(v, hi); /* beyond the largest double: x rounds to 1 or to e^709 */
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     if (!s)
-        return NAN;
+        return (double)NAN;
     gsl_function f = {excess, v};
     int status = gsl_root_fsolver_set(s, &f, lo, hi);
     for (int iter = 0; status == GSL_SUCCESS && iter < 200; iter++) {
         status = gsl_root_fsolver_iterate(s);
         lo = gsl_root_fsolver_x_lower(s);
         hi = gsl_root_fsolver_x_upper(s);
-        if (status == GSL_SUCCESS && gsl_root_test_interval(lo, hi, 1e-13, 4 * DBL_EPSILON) == GSL_SUCCESS)
+        if (status == GSL_SUCCESS &&
+            gsl_root_test_interval(lo, hi, 1e-13, 4 * DBL_EPSILON) == GSL_SUCCESS)
             break;
     }
     double t = gsl_root_fsolver_root(s);
@@ -331,14 +339,14 @@ static double pert_quantile(double l, double m, double h, double u)
 {
     double w = h - l;
     double alpha = 1.0 + 4.0 * (m - l) / w, beta = 1.0 + 4.0 * (h - m) / w;
-    return l + w * gsl_cdf_beta_Pinv(u, alpha, beta);
+    return l + w * beta_quantile(alpha, beta, u);
 }
 
 double nsm_dist_quantile(const nsm_dist *d, double u)
 {
     const double *p = d->p;
     if (isnan(u))
-        return NAN;
+        return (double)NAN;
     u = u < U_MIN ? U_MIN : u > 1.0 - U_MIN ? 1.0 - U_MIN : u;
     switch (d->kind) {
     case NSM_DIST_BETA:
@@ -354,9 +362,8 @@ double nsm_dist_quantile(const nsm_dist *d, double u)
     case NSM_DIST_PERT:
         return pert_quantile(p[0], p[1], p[2], u);
     }
-    return NAN;
+    return (double)NAN;
 }
-
 
 void nsm_dist_support(const nsm_dist *d, double *lo, double *hi)
 {
@@ -366,7 +373,7 @@ void nsm_dist_support(const nsm_dist *d, double *lo, double *hi)
         return;
     case NSM_DIST_GAMMA:
     case NSM_DIST_LOGNORMAL:
-        *lo = 0.0, *hi = INFINITY;
+        *lo = 0.0, *hi = (double)INFINITY;
         return;
     case NSM_DIST_UNIFORM:
         *lo = d->p[0], *hi = d->p[1];
@@ -376,7 +383,7 @@ void nsm_dist_support(const nsm_dist *d, double *lo, double *hi)
         *lo = d->p[0], *hi = d->p[2];
         return;
     }
-    *lo = NAN, *hi = NAN;
+    *lo = (double)NAN, *hi = (double)NAN;
 }
 
 /* The shortest of %.15g, %.16g and %.17g that reads back as x (%.17g always does). */

@@ -9,10 +9,12 @@
 #include "nsm_test.h"
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "neasim/dist.h"
@@ -62,6 +64,7 @@ static void test_parse_each_kind(void **state)
         {"beta(2,5)", NSM_DIST_BETA, {2, 5, 0}},
         {"  beta ( 2 , 5 )  ", NSM_DIST_BETA, {2, 5, 0}},
         {"gamma(3, 0.5)", NSM_DIST_GAMMA, {3, 0.5, 0}},
+        {"gamma(1e5, 1e9)", NSM_DIST_GAMMA, {1e5, 1e9, 0}},
         {"lognormal(-1.5,0.25)", NSM_DIST_LOGNORMAL, {-1.5, 0.25, 0}},
         {"uniform(-1e3, 2.5e-1)", NSM_DIST_UNIFORM, {-1000, 0.25, 0}},
         {"triangular(1,2,6)", NSM_DIST_TRIANGULAR, {1, 2, 6}},
@@ -95,6 +98,8 @@ static void test_parse_errors(void **state)
         {"pert(1,2)", "pert needs 3 parameters, got 2", 8},
         {"beta()", "beta needs 2 parameters, got 0", 5},
         {"beta(0,5)", "beta's parameters must be above 0", 5},
+        {"beta(1,1e6)", "beta's parameters must be at most 100000", 7},
+        {"gamma(2e5, 1)", "gamma's shape must be at most 100000", 6},
         {"gamma(2, -1)", "gamma's parameters must be above 0", 9},
         {"lognormal(0,0)", "lognormal's sigma must be above 0", 12},
         {"uniform(3,3)", "uniform needs a < b", 10},
@@ -223,28 +228,111 @@ static void test_known_quantiles(void **state)
     check_close("pert(0,5,10) median", quantile_of("pert(0,5,10)", 0.5), 5.0, 1e-9);
 }
 
-/* The gamma and beta inverses round-trip through GSL's CDFs across the range of u. */
+static double ulps_away(double x, int k)
+{
+    for (int i = 0; i < abs(k); i++)
+        x = nextafter(x, k > 0 ? (double)INFINITY : -(double)INFINITY);
+    return x;
+}
+
+/* F(Q(u)) = u to 1e-8 relative, in the lower half on P and in the upper half on the complement
+** 1 - P, since both tails are solved to relative precision; or, where the CDF is too steep for
+** that at double precision (x near 1 with a small beta), u lies between F at 4 ulps either side. */
+static void check_round_trip(const char *text, double u, double (*p)(double, double, double),
+                             double (*q)(double, double, double), double a, double b, double lo,
+                             double scale)
+{
+    nsm_dist d = parse(text);
+    double x = (nsm_dist_quantile(&d, u) - lo) / scale;
+    double (*f)(double, double, double) = u <= 0.5 ? p : q;
+    double target = u <= 0.5 ? u : 1 - u, got = f(x, a, b);
+    double below = f(ulps_away(x, -4), a, b) - target, above = f(ulps_away(x, 4), a, b) - target;
+    if (!(fabs(got - target) <= 1e-8 * target || below * above <= 0))
+        fail_msg("%s: %s(Q(%.17g)) = %.17g, expected %.17g", text, u <= 0.5 ? "P" : "1 - P", u,
+                 got, target);
+}
+
+static double gamma_p(double x, double k, double theta)
+{
+    return gsl_cdf_gamma_P(x, k, theta);
+}
+
+static double gamma_q(double x, double k, double theta)
+{
+    return gsl_cdf_gamma_Q(x, k, theta);
+}
+
 static void test_quantile_round_trips(void **state)
 {
     (void)state;
-    static const double us[] = {1e-9, 1e-4, 0.01, 0.2, 0.5, 0.8, 0.99, 0.9999, 1 - 1e-9};
-    nsm_dist g = parse("gamma(2.5,3)"), b = parse("beta(0.5,4)"), p = parse("pert(1,2,10)");
+    static const double us[] = {1e-12, 1e-9, 1e-4, 0.01, 0.2, 0.5, 0.8, 0.99, 0.9999, 1 - 1e-9};
     for (size_t i = 0; i < sizeof us / sizeof us[0]; i++) {
-        char what[64];
-        double u = us[i], tol = 1e-8 * (u < 0.5 ? u : 1 - u);
-        snprintf(what, sizeof what, "gamma(2.5,3) F(Q(%g))", u);
-        check_close(what, gsl_cdf_gamma_P(nsm_dist_quantile(&g, u), 2.5, 3), u, tol);
-        snprintf(what, sizeof what, "beta(0.5,4) F(Q(%g))", u);
-        check_close(what, gsl_cdf_beta_P(nsm_dist_quantile(&b, u), 0.5, 4), u, tol);
-        /* pert(1,2,10): alpha = 1 + 4/9, beta = 1 + 32/9 */
-        snprintf(what, sizeof what, "pert(1,2,10) F(Q(%g))", u);
-        check_close(what, gsl_cdf_beta_P((nsm_dist_quantile(&p, u) - 1) / 9, 13.0 / 9, 41.0 / 9),
-                    u, tol);
+        double u = us[i];
+        check_round_trip("gamma(2.5,3)", u, gamma_p, gamma_q, 2.5, 3, 0, 1);
+        check_round_trip("gamma(0.3,1)", u, gamma_p, gamma_q, 0.3, 1, 0, 1);
+        check_round_trip("gamma(5000,0.01)", u, gamma_p, gamma_q, 5000, 0.01, 0, 1);
+        check_round_trip("beta(0.5,4)", u, gsl_cdf_beta_P, gsl_cdf_beta_Q, 0.5, 4, 0, 1);
+        check_round_trip("beta(30,9970)", u, gsl_cdf_beta_P, gsl_cdf_beta_Q, 30, 9970, 0, 1);
+        check_round_trip("beta(4,0.2)", u, gsl_cdf_beta_P, gsl_cdf_beta_Q, 4, 0.2, 0, 1);
+        /* pert(1,2,10): alpha = 1 + 4/9, beta = 1 + 32/9 on [1,10] */
+        check_round_trip("pert(1,2,10)", u, gsl_cdf_beta_P, gsl_cdf_beta_Q, 13.0 / 9, 41.0 / 9, 1,
+                         9);
     }
 }
 
-static const char *const every_kind[] = {"beta(2,5)",          "gamma(3,2)",    "lognormal(0.5,0.4)",
-                                         "uniform(-1,3)",      "triangular(1,2,6)", "pert(0,3,12)"};
+/* Where gsl_cdf_beta_Pinv and gsl_cdf_gamma_Pinv fail to converge (GSL 2.7), and so would call
+** the error handler. */
+static void test_quantiles_where_gsl_fails(void **state)
+{
+    (void)state;
+    check_round_trip("beta(3,997)", 0.76, gsl_cdf_beta_P, gsl_cdf_beta_Q, 3, 997, 0, 1);
+    check_round_trip("gamma(0.1,1)", 0.01, gamma_p, gamma_q, 0.1, 1, 0, 1);
+    check_round_trip("beta(5,0.1)", 0.45, gsl_cdf_beta_P, gsl_cdf_beta_Q, 5, 0.1, 0, 1);
+    /* beta(1,b): x = 1 - (1-u)^(1/b) */
+    check_close("beta(1,1000) at 0.52", quantile_of("beta(1,1000)", 0.52),
+                -expm1(log1p(-0.52) / 1000), 1e-12 * 7.3e-4);
+}
+
+static long handler_calls;
+
+static void count_handler_calls(const char *reason, const char *file, int line, int gsl_errno)
+{
+    (void)reason, (void)file, (void)line, (void)gsl_errno;
+    handler_calls++;
+}
+
+/* Across the shapes the parser accepts (down to 1e-10, up to its cap of 1e5) and u from 1e-12 to
+** 1 - 1e-12, no quantile calls GSL's error handler or leaves the support. */
+static void test_quantiles_never_call_the_error_handler(void **state)
+{
+    (void)state;
+    static const double shapes[] = {1e-10, 1e-3, 0.05, 0.3, 1, 2, 7, 30, 300, 3000, 3e4, 1e5};
+    enum { NS = sizeof shapes / sizeof shapes[0] };
+    gsl_error_handler_t *old = gsl_set_error_handler(count_handler_calls);
+    handler_calls = 0;
+    size_t bad = 0;
+    for (size_t i = 0; i < NS; i++)
+        for (size_t k = 0; k <= NS; k++) {
+            nsm_dist d = {NSM_DIST_GAMMA, {shapes[i], 2, 0}}; /* k = NS: gamma(shape, 2) */
+            if (k < NS)
+                d = (nsm_dist){NSM_DIST_BETA, {shapes[i], shapes[k], 0}};
+            double lo, hi;
+            nsm_dist_support(&d, &lo, &hi);
+            for (int e = 0; e <= 200; e++) {
+                double u = e < 24 ? (e % 2 ? 1 - pow(10, -12 + e / 2) : pow(10, -12 + e / 2))
+                                  : (e - 23) / 178.0;
+                double x = nsm_dist_quantile(&d, u);
+                bad += !(x >= lo && x <= hi);
+            }
+        }
+    gsl_set_error_handler(old);
+    if (handler_calls || bad)
+        fail_msg("%ld calls of the GSL error handler, %zu quantiles outside the support",
+                 handler_calls, bad);
+}
+
+static const char *const every_kind[] = {"beta(2,5)",     "gamma(3,2)",        "lognormal(0.5,0.4)",
+                                         "uniform(-1,3)", "triangular(1,2,6)", "pert(0,3,12)"};
 #define N_EVERY (sizeof every_kind / sizeof every_kind[0])
 
 /* u = 0 and 1 are clamped to finite values inside the support; the quantile never decreases. */
@@ -253,7 +341,7 @@ static void test_quantile_range(void **state)
     (void)state;
     for (size_t k = 0; k < N_EVERY; k++) {
         nsm_dist d = parse(every_kind[k]);
-        double lo, hi, prev = -INFINITY;
+        double lo, hi, prev = -(double)INFINITY;
         nsm_dist_support(&d, &lo, &hi);
         for (int i = 0; i <= 1000; i++) {
             double q = nsm_dist_quantile(&d, i / 1000.0);
@@ -262,14 +350,14 @@ static void test_quantile_range(void **state)
                          i / 1000.0, q, lo, hi, prev);
             prev = q;
         }
-        assert_true(isnan(nsm_dist_quantile(&d, NAN)));
+        assert_true(isnan(nsm_dist_quantile(&d, (double)NAN)));
     }
 }
 
 static void test_support(void **state)
 {
     (void)state;
-    static const double want[N_EVERY][2] = {{0, 1}, {0, INFINITY}, {0, INFINITY},
+    static const double want[N_EVERY][2] = {{0, 1}, {0, (double)INFINITY}, {0, (double)INFINITY},
                                             {-1, 3}, {1, 6},       {0, 12}};
     for (size_t k = 0; k < N_EVERY; k++) {
         nsm_dist d = parse(every_kind[k]);
@@ -314,6 +402,8 @@ int main(void)
         cmocka_unit_test(test_means),
         cmocka_unit_test(test_known_quantiles),
         cmocka_unit_test(test_quantile_round_trips),
+        cmocka_unit_test(test_quantiles_where_gsl_fails),
+        cmocka_unit_test(test_quantiles_never_call_the_error_handler),
         cmocka_unit_test(test_quantile_range),
         cmocka_unit_test(test_support),
         cmocka_unit_test(test_sampling_means),

@@ -27,9 +27,8 @@ int nsm_design_lhs(gsl_rng *rng, size_t n, size_t d, double *u);
 ** A (n rows), B (n rows), then for each i = 0..d-1 the matrix AB_i, which is A with column i
 ** taken from B (n rows each): n*(d+2) points, written into u[n*(d+2)*d]. Deterministic: the same
 ** n and d give the same points. Coordinates lie strictly inside (0,1). Returns 0, or -1 if d is
-** 0 or above NSM_DESIGN_SOBOL_MAX_DIM, n is 0 or 2^30 or more (GSL's sequence is 2^30 - 1 points
-** long), or GSL cannot allocate or extend the sequence. A power of two for n balances the
-** sequence best. */
+** 0 or above NSM_DESIGN_SOBOL_MAX_DIM, n is 0 or 2^30 or more (GSL counts Sobol points in 30
+** bits), or GSL cannot extend the sequence. Powers of two are the customary n. */
 int nsm_design_sobol(size_t n, size_t d, double *u);
 
 /* Full factorial over d dimensions with levels[i] levels each: prod(levels[i]) points (1 if

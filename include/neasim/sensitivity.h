@@ -14,17 +14,20 @@
 
 /* First-order and total Sobol indices of one output from the evaluations y[n*(d+2)] of a
 ** nsm_design_sobol(n, d) design, in the design's order. Estimators (Saltelli et al. 2010,
-** Table 2):
-**   first order (Saltelli 2010)  S_i = mean_r(yB * (yAB_i - yA)) / V
-**   total (Jansen 1999)          T_i = mean_r((yA - yAB_i)^2) / 2 / V
-** with V the sample variance (denominator 2n - 1) of the 2n values of yA and yB. Estimates of
-** small indices may fall slightly below 0.
-** Intervals: percentile bootstrap over the n rows (n_boot resamples, each index recomputed with
-** its own V; 2.5% and 97.5% points), drawn from rng (borrowed; may be NULL if n_boot is 0, when
-** the intervals are NaN). Outputs first[d], first_lo[d], first_hi[d], total[d], total_lo[d],
-** total_hi[d], all the caller's. The interval reflects the sampling variability of the rows;
-** with Sobol-sequence rows the estimate's actual error is usually smaller than that, but it also
-** carries the sequence's deterministic integration error, which no resampling sees.
+** Table 2), means over the n rows:
+**   first order (Saltelli 2010)  S_i = mean((yB - c) * (yAB_i - yA)) / V
+**   total (Jansen 1999)          T_i = mean((yA - yAB_i)^2) / 2 / V
+** with c the mean and V the sample variance (denominator 2n - 1) of the 2n values of yA and yB.
+** Centring yB on c leaves the estimator's expectation unchanged (E[yAB_i - yA] = 0) and makes the
+** indices invariant to a constant added to y; uncentred, the variance of S_i grows with the
+** square of the output's mean. Estimates of small indices may fall slightly below 0.
+** Intervals: percentile bootstrap over the n rows (n_boot resamples, each recomputing c, V and
+** every index; GSL's interpolated 2.5% and 97.5% quantiles), drawn from rng (borrowed; may be
+** NULL if n_boot is 0, when the intervals are NaN; n must not exceed its range, 2^32 for
+** mt19937). Outputs first[d], first_lo[d], first_hi[d], total[d], total_lo[d], total_hi[d], all
+** the caller's. The interval reflects the sampling variability of the rows; with Sobol-sequence
+** rows the estimate's actual error is usually far smaller than that, but it also carries the
+** sequence's deterministic integration error, which no resampling sees.
 ** Returns 0; -1 if n < 2 or V = 0 (every output NaN); -2 if memory (about 2 (n_boot d + n)
 ** doubles and n indices) cannot be allocated (what was not computed is NaN). */
 int nsm_sobol_indices(const double *y, size_t n, size_t d, size_t n_boot, gsl_rng *rng,
