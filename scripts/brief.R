@@ -48,6 +48,8 @@ fmt_pp <- function(x) {
     s
 }
 
+fmt_count <- function(x) format(x, big.mark = ",", scientific = FALSE, trim = TRUE)
+
 table_html <- function(header, rows, class = NULL) {
     head <- tag("tr", paste0(vapply(header, function(h) tag("th", h), ""), collapse = ""))
     body <- vapply(seq_len(nrow(rows)), function(i)
@@ -83,6 +85,51 @@ headline_section <- function(dir) {
            table_html(header, rows, class = "numbers"))
 }
 
+events_section <- function(dir) {
+    ec <- nsm_read(dir, "event_counts", quiet = TRUE)
+    if (is.null(ec)) return(NULL)
+    ec <- ec[ec$window == "cumulative", , drop = FALSE]
+    if (nrow(ec) == 0) return(NULL)
+    arms <- nsm_arms(ec)
+    if (!is.null(arms)) ec <- ec[ec$arm == arms[1], , drop = FALSE]
+    h <- nsm_at_horizons(ec, nsm_headline_horizons(ec$t_years))
+    hz <- unique(h[, c("horizon", "date")])
+    rows <- do.call(rbind, lapply(unique(ec$event), function(e) {
+        cells <- vapply(hz$horizon, function(x) {
+            r <- h[h$event == e & h$horizon == x, ]
+            paste0("<span class=\"p\">", fmt_count(r$q50), "</span> <span class=\"ci\">",
+                   fmt_count(r$q05), "&ndash;", fmt_count(r$q95), "; mean ", sprintf("%.1f", r$mean),
+                   "</span>")
+        }, "")
+        c(html_escape(nsm_label(e)), cells)
+    }))
+    header <- c("Counted event", paste0("By ", html_escape(nsm_horizon_label(hz$horizon, hz$date))))
+    paste0(tag("h2", "Counted events", if (!is.null(arms)) paste0(" (", html_escape(arms[1]), ")")),
+           tag("p", "Number of events from the start to each horizon: median over runs, with the ",
+               "range that holds 90% of runs and the mean in grey.", class = "note"),
+           table_html(header, rows, class = "numbers"))
+}
+
+# arms.csv (one row per lever row of each arm) as one row per arm: what it represents and the
+# numbers it changes ("USFK posture: current -> reduced x 0.8 from 2027-01-01").
+arms_table <- function(a) {
+    a <- a[a$arm != "baseline", , drop = FALSE]
+    if (nrow(a) == 0 || !all(c("arm", "target", "operation", "value") %in% names(a))) return("")
+    rows <- do.call(rbind, lapply(unique(a$arm), function(arm) {
+        x <- a[a$arm == arm, , drop = FALSE]
+        desc <- if ("description" %in% names(x)) x$description[!is.na(x$description)] else character(0)
+        op <- ifelse(x$operation == "multiply", "\u00d7 ", ifelse(x$operation == "set", "= ",
+                                                                  paste0(x$operation, " ")))
+        from <- if ("from_date" %in% names(x)) ifelse(is.na(x$from_date), "",
+                                                      paste0(" from ", x$from_date)) else ""
+        changes <- paste0(html_escape(paste0(nsm_parameter_label(x$target), " ", op, x$value, from)),
+                          collapse = "<br>")
+        c(html_escape(arm_label(arm, 1000)), html_escape(if (length(desc)) desc[1] else ""),
+          paste0("<span class=\"from\">", changes, "</span>"))
+    }))
+    table_html(c("Arm", "What it represents", "Changes to the scenario"), rows, class = "arms")
+}
+
 lever_section <- function(dir) {
     b <- lever_table(list(dir = dir, differences = nsm_read(dir, "differences", quiet = TRUE)))
     if (is.null(b)) return(NULL)
@@ -90,16 +137,7 @@ lever_section <- function(dir) {
     hz <- unique(b[, c("horizon_years", "date")])
     hz <- hz[order(hz$horizon_years), ]
     out <- tag("h2", "Levers")
-    if (!is.null(arms_tab)) {
-        a <- arms_tab[arms_tab$arm != "baseline", , drop = FALSE]
-        if (nrow(a) > 0) {
-            shown <- intersect(c("arm", "lever", "target", "operation", "value", "from_date",
-                                 "description"), names(a))
-            rows <- as.matrix(a[, shown, drop = FALSE])
-            rows[is.na(rows)] <- ""
-            out <- paste0(out, table_html(gsub("_", " ", shown), html_escape(rows), class = "arms"))
-        }
-    }
+    if (!is.null(arms_tab)) out <- paste0(out, arms_table(arms_tab))
     out <- paste0(out, tag("p", "Change in the probability that each outcome has occurred by ",
                            "each horizon, arm minus baseline, in percentage points with its 95% ",
                            "interval (paired runs); bold: distinguishable from no effect. ",
@@ -125,7 +163,7 @@ lever_section <- function(dir) {
         }))
         header <- c("Outcome", paste0("By ", html_escape(nsm_horizon_label(hz$horizon_years,
                                                                              hz$date))))
-        out <- paste0(out, tag("h3", "Arm: ", html_escape(arm)),
+        out <- paste0(out, tag("h3", "Arm: ", html_escape(arm_label(arm, 1000))),
                       table_html(header, rows, class = "numbers"))
     }
     out
@@ -146,7 +184,9 @@ figures_section <- function(dir) {
     parts <- tag("h2", "Figures")
     section <- ""
     for (i in seq_len(nrow(index))) {
-        png <- file.path(outdir, paste0(index$file[i], ".png"))
+        # the 150 dpi copy when present (a quarter of the bytes), else the 300 dpi figure
+        png <- file.path(outdir, "small", paste0(index$file[i], ".png"))
+        if (!file.exists(png)) png <- file.path(outdir, paste0(index$file[i], ".png"))
         if (!file.exists(png)) {
             message("brief: ", png, " is missing: skipped")
             next
@@ -218,7 +258,7 @@ main <- function(args) {
                    paste0("seed ", html_escape(nsm_get(manifest, "seed", "unknown")))),
                  collapse = " &middot; ")
     body <- c(tag("h1", html_escape(title)), tag("p", sub, class = "sub"),
-              headline_section(dir), lever_section(dir), figures_section(dir),
+              headline_section(dir), events_section(dir), lever_section(dir), figures_section(dir),
               provenance_section(manifest),
               tag("footer", "Made by scripts/brief.R from ", html_escape(normalizePath(dir)),
                   " on ", format(Sys.time(), "%Y-%m-%d %H:%M %Z"), "."))

@@ -5,22 +5,27 @@
 # Works on the folder of `neasim run`, of `neasim compare` (tables with a leading `arm` column,
 # plus differences.csv and briefing.csv) and of a sweep (tornado.csv, sensitivity.csv): each
 # figure is drawn when its table is present and skipped with a message when it is not. Also
-# writes figures/index.csv (file, title, section), which scripts/brief.R reads.
+# writes figures/index.csv (file, title, section, brief), which scripts/brief.R reads. In a
+# comparison, state probabilities are drawn for the baseline arm only unless the environment
+# sets NEASIM_FIGURES_ALL_ARMS=1.
+
+NSM_TABLES <- c("outcomes", "state_probabilities", "event_counts", "briefing", "differences",
+                "tornado", "sensitivity")
 
 nsm_script_dir <- function() {
     arg <- grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE)
     if (length(arg) == 0) return("scripts")
     dirname(normalizePath(sub("^--file=", "", arg[1])))
 }
-for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_sweep.R"))
-    source(file.path(nsm_script_dir(), f))
 
-# Remove the figures a previous call listed, so that a folder never mixes two renderings.
+# Remove the figures a previous call listed, so that a folder never mixes two renderings; files
+# that figures.R did not make are left alone.
 clear_previous <- function(outdir) {
     index <- file.path(outdir, "index.csv")
     if (!file.exists(index)) return(invisible())
     old <- tryCatch(utils::read.csv(index, stringsAsFactors = FALSE)$file, error = function(e) NULL)
-    for (f in old) unlink(file.path(outdir, paste0(f, c(".png", ".pdf"))))
+    for (f in old) unlink(file.path(outdir, c(paste0(f, c(".png", ".pdf")),
+                                              file.path("small", paste0(f, ".png")))))
     unlink(index)
 }
 
@@ -30,12 +35,19 @@ main <- function(args) {
         quit(status = if (length(args) == 1) 0 else 64)
     }
     dir <- args[1]
+    # checked before loading ggplot2, which takes a second or two
     if (!dir.exists(dir)) {
         message("figures: ", dir, ": no such results folder")
         quit(status = 66)
     }
-    outdir <- file.path(dir, "figures")
-    dir.create(outdir, showWarnings = FALSE)
+    if (!any(file.exists(file.path(dir, paste0(NSM_TABLES, ".csv"))))) {
+        message("figures: ", dir, " holds no table that a figure is drawn from (",
+                paste0(NSM_TABLES, ".csv", collapse = ", "), ")")
+        quit(status = 66)
+    }
+    for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_sweep.R"))
+        source(file.path(nsm_script_dir(), f))
+    outdir <- file.path(dir, "figures")   # made by the first figure saved
     clear_previous(outdir)
     manifest <- nsm_manifest(dir)
     if (length(manifest) == 0) nsm_msg("no manifest.csv in ", dir, ": captions lack provenance")
@@ -44,8 +56,10 @@ main <- function(args) {
                 outcomes = nsm_read(dir, "outcomes"),
                 events = nsm_read(dir, "event_counts"),
                 differences = nsm_read(dir, "differences", quiet = TRUE))
+    ctx$levers <- lever_table(ctx)
     # in the order of the briefing: headline numbers, levers, time courses, drivers
     fig_outcomes_by_horizon(ctx)
+    fig_lever_matrix(ctx)
     fig_lever_effects(ctx)
     fig_outcomes_over_time(ctx)
     fig_lever_effects_over_time(ctx)
@@ -57,10 +71,8 @@ main <- function(args) {
     fig_sensitivity(ctx)
     index <- NSM_INDEX$rows
     if (nrow(index) == 0) {
-        message("figures: ", dir, " holds no table that a figure is drawn from ",
-                "(outcomes, state_probabilities, event_counts, briefing, differences, tornado, ",
-                "sensitivity)")
-        quit(status = 66)
+        message("figures: the tables of ", dir, " have no rows to draw")
+        quit(status = 65)
     }
     utils::write.csv(index, file.path(outdir, "index.csv"), row.names = FALSE)
     message(sprintf("figures: %d figures in %s", nrow(index), outdir))

@@ -69,19 +69,24 @@ nsm_arms <- function(d) if (!is.null(d) && "arm" %in% names(d)) unique(d$arm) el
 # ---- labels ---------------------------------------------------------------------------------
 
 NSM_ACRONYMS <- c("us", "usa", "rok", "dprk", "prc", "roc", "usfk", "sma", "rcd", "icbm", "irbm",
-                  "slbm", "srbm", "gsomia", "nato", "un", "uk", "eu", "nk", "sk", "cn", "ru", "jp",
-                  "ppp", "dp", "wpk", "gdp", "ndaa", "thaad", "mnrm", "id", "pp", "ci")
+                  "slbm", "srbm", "gsomia", "nato", "un", "uk", "eu", "nk", "sk", "ppp", "wpk",
+                  "gdp", "ndaa", "thaad", "ncg", "jcs", "opcon")
 
-# "rok_balancing_vs_transactional_us" -> "ROK balancing vs transactional US".
-nsm_label <- function(x) {
+# Words of a snake_case name with known acronyms in capitals: "trump_second_term" ->
+# "trump second term"; `capitalise` also capitalises the first letter.
+nsm_words <- function(x, capitalise = FALSE) {
     vapply(x, function(s) {
         if (is.na(s)) return(NA_character_)
         words <- strsplit(s, "_", fixed = TRUE)[[1]]
         words <- ifelse(tolower(words) %in% NSM_ACRONYMS, toupper(words), words)
         out <- paste(words, collapse = " ")
-        paste0(toupper(substr(out, 1, 1)), substr(out, 2, nchar(out)))
+        if (capitalise) out <- paste0(toupper(substr(out, 1, 1)), substr(out, 2, nchar(out)))
+        out
     }, character(1), USE.NAMES = FALSE)
 }
+
+# "rok_balancing_vs_transactional_us" -> "ROK balancing vs transactional US".
+nsm_label <- function(x) nsm_words(x, capitalise = TRUE)
 
 # Wrap labels at `width` characters (for facet strips and direct labels).
 nsm_wrap <- function(x, width) {
@@ -94,7 +99,7 @@ nsm_wrap <- function(x, width) {
 nsm_parameter_label <- function(path) {
     vapply(path, function(p) {
         parts <- strsplit(p, ":", fixed = TRUE)[[1]]
-        arrow <- function(s) gsub(">", " \u2192 ", gsub("_", " ", s), fixed = TRUE)
+        arrow <- function(s) gsub(">", " \u2192 ", nsm_words(s), fixed = TRUE)
         kind <- parts[1]
         if (length(parts) == 3 && kind == "transitions")
             return(paste0(nsm_label(parts[2]), ": ", arrow(parts[3])))
@@ -103,7 +108,7 @@ nsm_parameter_label <- function(path) {
         if (length(parts) == 3 && kind == "draws")
             return(paste0("Draw ", nsm_label(parts[2]), ": ", arrow(parts[3])))
         if (length(parts) == 3 && kind == "factors")
-            return(paste0("Initial P(", nsm_label(parts[2]), " = ", gsub("_", " ", parts[3]), ")"))
+            return(paste0("Initial P(", nsm_label(parts[2]), " = ", nsm_words(parts[3]), ")"))
         if (length(parts) == 3 && kind == "seasonality")
             return(paste0(nsm_label(parts[2]), ": seasonality, month ", parts[3]))
         if (length(parts) == 3 && kind == "effects")
@@ -156,13 +161,26 @@ nsm_theme <- function(base_size = 15) {
               plot.margin = margin(14, 18, 10, 14))
 }
 
-# Colours for arms: the baseline in black, the levers in palette order.
+# Colours for arms: the baseline in black, the others in palette order (black left out).
+NSM_ARM_PALETTE <- setdiff(NSM_PALETTE, NSM_BASELINE_COLOUR)
 nsm_arm_colours <- function(arms) {
     others <- setdiff(arms, "baseline")
-    cols <- stats::setNames(rep_len(NSM_PALETTE, length(others)), others)
+    cols <- stats::setNames(rep_len(NSM_ARM_PALETTE, length(others)), others)
     if ("baseline" %in% arms) cols <- c(baseline = NSM_BASELINE_COLOUR, cols)
     cols[arms]
 }
+
+# Arms in groups for charts that cannot show many at once: at most `size` arms besides the
+# baseline per group, the baseline (when present) in every group. One group for few arms.
+nsm_arm_groups <- function(arms, size) {
+    base <- intersect("baseline", arms)
+    others <- setdiff(arms, "baseline")
+    if (length(others) == 0) return(list(arms))
+    groups <- unname(split(others, ceiling(seq_along(others) / size)))
+    lapply(groups, function(g) c(base, g))
+}
+nsm_group_suffix <- function(g, n) if (n > 1) paste0("_arms", g) else ""
+nsm_group_title <- function(g, n) if (n > 1) sprintf(" (arms, part %d of %d)", g, n) else ""
 
 # Width in inches of the data area of one of `ncol` facet columns on a slide.
 nsm_panel_width <- function(ncol) (NSM_WIDTH - 1.2) / ncol - 0.35
@@ -176,14 +194,14 @@ nsm_scale_x_date <- function(from, to, width_in, extra_right = 0, ...) {
     if (span_years >= 3) {
         n <- max(2, floor(width_in / 0.6))
         step <- c(1, 2, 5, 10, 20, 50)
-        step <- step[which(span_years / step <= n)[1]]
+        step <- step[which(span_years / step <= n + 0.5)[1]]
         years <- seq(as.integer(format(from, "%Y")), as.integer(format(to, "%Y")) + 1)
         breaks <- as.Date(paste0(years[years %% step == 0], "-01-01"))
         labels <- "%Y"
     } else {
         n <- max(2, floor(width_in / 1.0))
         step <- c(1, 2, 3, 6, 12)
-        step <- step[which(span_years * 12 / step <= n)[1]]
+        step <- step[which(span_years * 12 / step <= n + 0.5)[1]]
         if (is.na(step)) step <- 12
         months <- seq(as.Date(format(from, "%Y-%m-01")), to + 31, by = "1 month")
         breaks <- months[(as.integer(format(months, "%m")) - 1) %% step == 0]
@@ -225,7 +243,9 @@ nsm_pages <- function(keys, per_page) {
 }
 
 # Facet columns for k panels on a 16:9 page.
-nsm_ncol <- function(k) if (k <= 1) 1 else if (k <= 2) 2 else if (k <= 4) 2 else if (k <= 6) 3 else if (k <= 12) 4 else 5
+nsm_ncol <- function(k) {
+    if (k <= 1) 1 else if (k <= 4) 2 else if (k <= 6) 3 else if (k <= 12) 4 else 5
+}
 
 # Spread label positions `y` (same units as `gap`, which may be one value per label) so that no
 # two are closer than their gaps, staying within [lo, hi]; order is kept.
@@ -250,16 +270,30 @@ NSM_INDEX <- new.env()
 NSM_INDEX$rows <- data.frame(file = character(0), title = character(0), section = character(0),
                              brief = logical(0), stringsAsFactors = FALSE)
 
-# Save `plot` as figures/NAME.png (300 dpi) and figures/NAME.pdf, and add it to the index that
-# brief.R reads (in the order figures were made); `brief = FALSE` keeps it out of the briefing.
+# Save `plot` as figures/NAME.png (300 dpi), figures/NAME.pdf and figures/small/NAME.png
+# (150 dpi, for the briefing), and add it to the index that brief.R reads (in the order figures
+# were made); `brief = FALSE` keeps it out of the briefing.
 nsm_save <- function(plot, outdir, name, title, section, brief = TRUE, width = NSM_WIDTH,
                      height = NSM_HEIGHT) {
+    dir.create(outdir, showWarnings = FALSE)
     png_path <- file.path(outdir, paste0(name, ".png"))
     pdf_path <- file.path(outdir, paste0(name, ".pdf"))
-    ggsave(png_path, plot, width = width, height = height, units = "in", dpi = NSM_DPI,
-           device = "png", type = "cairo", bg = "white")
-    ggsave(pdf_path, plot, width = width, height = height, units = "in", device = cairo_pdf,
-           bg = "white")
+    # the plot is built into a gtable once and drawn on both devices (half the time of ggsave)
+    grDevices::png(png_path, width = width, height = height, units = "in", res = NSM_DPI,
+                   type = "cairo", bg = "white")
+    g <- tryCatch(ggplotGrob(plot), error = function(e) { grDevices::dev.off(); stop(e) })
+    grid::grid.newpage()
+    grid::grid.draw(g)
+    grDevices::dev.off()
+    grDevices::cairo_pdf(pdf_path, width = width, height = height, bg = "white")
+    grid::grid.draw(g)
+    grDevices::dev.off()
+    # a 150 dpi copy for the briefing, a quarter of the size: the brief stays small enough to mail
+    dir.create(file.path(outdir, "small"), showWarnings = FALSE)
+    grDevices::png(file.path(outdir, "small", paste0(name, ".png")), width = width,
+                   height = height, units = "in", res = NSM_DPI / 2, type = "cairo", bg = "white")
+    grid::grid.draw(g)
+    grDevices::dev.off()
     NSM_INDEX$rows <- rbind(NSM_INDEX$rows, data.frame(file = name, title = title,
                                                        section = section, brief = brief,
                                                        stringsAsFactors = FALSE))
@@ -276,12 +310,15 @@ nsm_headline_horizons <- function(t_years, wanted = c(2, 5, 10)) {
 }
 
 # The rows of `d` at the report date nearest to each horizon (one date per horizon), with a
-# `horizon` column. `d` must have t_years and date.
+# `horizon` column (the wanted horizon, or the date's own time when it is more than about
+# 18 days away). `d` must have t_years and date.
 nsm_at_horizons <- function(d, horizons) {
     dates <- unique(d[, c("date", "t_years")])
     out <- lapply(horizons, function(h) {
         i <- which.min(abs(dates$t_years - h))
         rows <- d[d$date == dates$date[i], , drop = FALSE]
+        # a report date off the anniversary is labelled with its own time from the start
+        if (abs(dates$t_years[i] - h) > 0.05) h <- round(dates$t_years[i], 1)
         rows$horizon <- rep(h, nrow(rows))
         rows
     })

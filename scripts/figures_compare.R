@@ -1,17 +1,36 @@
-# Figures of a `neasim compare` folder: the effect of each lever (arm minus baseline, from paired
-# runs) on outcome probabilities at the headline horizons and over time, and on counted events.
+# Figures of a `neasim compare` folder: the effect of each lever (arm minus baseline, on common
+# random numbers) on outcome probabilities at the briefing horizons (a matrix of levers by
+# outcomes, and a dot chart with intervals), over time, and on counted events.
 # Inputs: briefing.csv (arm, outcome, horizon_years, date, baseline_probability, arm_probability,
 # difference_pp, ci_low_pp, ci_high_pp, distinguishable) and differences.csv (arm, quantity,
 # name, measure, date, t_years, baseline_value, arm_value, difference, std_error, ci_low,
 # ci_high, variance_reduction).
-
-# Colours of the arms other than the baseline, consistent with the other figures.
-lever_colours <- function(arms) nsm_arm_colours(unique(c("baseline", arms)))[arms]
+#
+# Many arms do not fit one chart: line and dot charts take the arms in groups of at most four
+# (one page per group, colours by position in the group, see nsm_arm_groups()); the matrix shows
+# every arm.
 
 # "+3.1" / "-0.4" / "0" for axis labels in percentage points.
 pp_labels <- function(x) ifelse(abs(x) < 1e-12, "0", sprintf("%+g", x))
 
-# The lever table at the headline horizons: briefing.csv, or else built from differences.csv
+# "+3.1" / "-0.4" / "0.0" for values (never "-0.0").
+pp_text <- function(x) {
+    s <- sprintf("%+.1f", x)
+    s[s %in% c("+0.0", "-0.0")] <- "0.0"
+    s
+}
+
+is_yes <- function(x) tolower(as.character(x)) %in% c("yes", "true", "1")
+
+# An arm's name for an axis or legend: "us_review+ncg" -> "US review + NCG", wrapped.
+arm_label <- function(arm, width = 16) {
+    parts <- lapply(strsplit(arm, "+", fixed = TRUE), nsm_words)
+    labels <- vapply(parts, paste, "", collapse = " + ")
+    labels <- paste0(toupper(substr(labels, 1, 1)), substr(labels, 2, nchar(labels)))
+    nsm_wrap(labels, width)
+}
+
+# The lever table at the briefing horizons: briefing.csv, or else built from differences.csv
 # (outcome, occurred_by) with "distinguishable" meaning that the 95% interval excludes zero.
 lever_table <- function(ctx) {
     b <- nsm_read(ctx$dir, "briefing", quiet = TRUE)
@@ -30,71 +49,146 @@ lever_table <- function(ctx) {
                stringsAsFactors = FALSE)
 }
 
-fig_lever_effects <- function(ctx) {
-    b <- lever_table(ctx)
-    if (is.null(b)) return(nsm_msg("no briefing.csv or differences.csv: no lever chart"))
+# ---- the matrix: levers by outcomes at one horizon ------------------------------------------
+
+fig_lever_matrix <- function(ctx) {
+    b <- ctx$levers
+    if (is.null(b)) return(invisible())
     arms <- unique(b$arm)
+    hz <- unique(b[, c("horizon_years", "date")])
+    hz <- hz[order(hz$horizon_years), ]
+    for (j in seq_len(nrow(hz))) {
+        x <- b[b$horizon_years == hz$horizon_years[j], , drop = FALSE]
+        size <- tapply(abs(x$difference_pp), x$outcome, max, na.rm = TRUE)
+        ord <- names(sort(size, decreasing = TRUE))
+        rows <- nsm_pages(ord, 20)
+        cols <- nsm_pages(arms, 10)
+        for (r in seq_along(rows)) for (cc in seq_along(cols)) {
+            d <- x[x$outcome %in% rows[[r]] & x$arm %in% cols[[cc]], , drop = FALSE]
+            d$outcome_lab <- factor(nsm_label(d$outcome), levels = rev(nsm_label(rows[[r]])))
+            d$arm_lab <- factor(arm_label(d$arm, 13), levels = arm_label(cols[[cc]], 13))
+            d$dist <- is_yes(d$distinguishable)
+            d$fill <- ifelse(d$dist, d$difference_pp, NA_real_)
+            d$text <- pp_text(d$difference_pp)
+            lim <- max(abs(x$difference_pp[is_yes(x$distinguishable)]), 1, na.rm = TRUE)
+            p <- ggplot(d, aes(arm_lab, outcome_lab)) +
+                geom_tile(aes(fill = fill), colour = "white", linewidth = 1.2) +
+                geom_text(data = d[d$dist, ], aes(label = text), size = 11 / .pt,
+                          fontface = "bold", colour = "grey10") +
+                geom_text(data = d[!d$dist, ], aes(label = text), size = 10 / .pt,
+                          colour = "grey45") +
+                scale_fill_gradient2(low = "#D55E00", mid = "white", high = "#0072B2",
+                                     midpoint = 0, limits = c(-lim, lim), na.value = "grey94",
+                                     labels = pp_labels, name = "Percentage\npoints",
+                                     guide = guide_colourbar(barheight = unit(10, "lines"))) +
+                scale_x_discrete(position = "top") +
+                labs(title = paste0("Effect of each lever by ",
+                                    nsm_horizon_label(hz$horizon_years[j], hz$date[j])),
+                     subtitle = nsm_subtitle(
+                         "Change in the probability that each outcome has occurred, arm minus ",
+                         "baseline, in percentage points (paired runs). Coloured and bold: ",
+                         "distinguishable from no effect (95% interval excludes 0); grey: not ",
+                         "distinguishable. Largest effects first."),
+                     x = NULL, y = NULL, caption = ctx$caption) +
+                nsm_theme() +
+                theme(panel.grid.major = element_blank(), legend.position = "right",
+                      legend.justification = "center",
+                      axis.text.x.top = element_text(size = rel(0.8), colour = "grey10",
+                                                     lineheight = 0.9),
+                      axis.text.y = element_text(size = rel(0.85), colour = "grey10"))
+            name <- paste0("lever_matrix_", format(hz$horizon_years[j]), "y",
+                           if (length(rows) > 1) paste0("_o", r), if (length(cols) > 1) paste0("_a", cc))
+            nsm_save(p, ctx$outdir, name,
+                     paste0("Lever effects by ", nsm_horizon_label(hz$horizon_years[j], hz$date[j])),
+                     "Levers")
+        }
+    }
+}
+
+# ---- dot chart with intervals, horizons side by side ----------------------------------------
+
+lever_effects_page <- function(b, arms, ctx, title) {
+    cols <- nsm_arm_colours(c("baseline", arms))[-1]
     hz <- unique(b[, c("horizon_years", "date")])
     hz <- hz[order(hz$horizon_years), ]
     b$panel <- factor(nsm_horizon_label(b$horizon_years, b$date),
                       levels = nsm_horizon_label(hz$horizon_years, hz$date))
-    # largest effect (over arms and horizons) at the top
     size <- tapply(abs(b$difference_pp), b$outcome, max, na.rm = TRUE)
-    ord <- names(sort(size))
+    ord <- names(sort(size))                               # largest effect at the top
     b$outcome_lab <- factor(nsm_label(b$outcome), levels = nsm_label(ord))
     b$arm <- factor(b$arm, levels = arms)
-    b$dist <- factor(ifelse(tolower(b$distinguishable) %in% c("yes", "true", "1"),
-                            "Distinguishable from no effect", "Not distinguishable"),
+    b$dist <- factor(ifelse(is_yes(b$distinguishable), "Distinguishable from no effect",
+                            "Not distinguishable"),
                      levels = c("Distinguishable from no effect", "Not distinguishable"))
     lim <- max(abs(c(b$ci_low_pp, b$ci_high_pp, b$difference_pp)), 0.5, na.rm = TRUE) * 1.12
-    dodge <- position_dodge(width = if (length(arms) > 1) 0.7 else 0)
+    dodge <- position_dodge(width = if (length(arms) > 1) 0.75 else 0)
     p <- ggplot(b, aes(x = outcome_lab, y = difference_pp, ymin = ci_low_pp, ymax = ci_high_pp,
                        colour = arm)) +
         geom_hline(yintercept = 0, colour = "grey40", linewidth = 0.5) +
-        geom_linerange(position = dodge, linewidth = 1) +
-        geom_point(aes(shape = dist), position = dodge, size = 3, fill = "white", stroke = 1.2)
+        geom_linerange(position = dodge, linewidth = if (length(arms) > 2) 0.7 else 1) +
+        geom_point(aes(shape = dist), position = dodge, size = if (length(arms) > 2) 2.2 else 3,
+                   fill = "white", stroke = 1.1)
     if (length(arms) == 1) {
-        b$text <- sprintf("%+.1f", b$difference_pp)
+        b$text <- pp_text(b$difference_pp)
         b$ypos <- ifelse(b$difference_pp >= 0, b$ci_high_pp, b$ci_low_pp)
         b$hjust <- ifelse(b$difference_pp >= 0, -0.25, 1.25)
-        p <- p + geom_text(data = b, aes(y = ypos, label = text, hjust = hjust), size = 10.5 / .pt,
-                           show.legend = FALSE)
+        p <- p + geom_text(data = b, aes(y = ypos, label = text, hjust = hjust),
+                           size = 10.5 / .pt, show.legend = FALSE)
         lim <- lim * 1.25
     }
     p <- p + coord_flip() +
         facet_wrap(~panel, nrow = 1) +
         scale_y_continuous(limits = c(-lim, lim), labels = pp_labels,
                            breaks = scales::breaks_pretty(n = 5)) +
-        scale_colour_manual(values = lever_colours(arms), name = "Arm") +
+        scale_colour_manual(values = cols, labels = arm_label(arms, 40), name = "Arm",
+                            guide = guide_legend(reverse = TRUE, override.aes = list(shape = 16))) +
         scale_shape_manual(values = c("Distinguishable from no effect" = 16,
                                       "Not distinguishable" = 21), name = NULL, drop = FALSE) +
-        labs(title = "Effect of each lever on the probability that an outcome has occurred",
+        labs(title = title,
              subtitle = nsm_subtitle("Arm minus baseline, in percentage points, with 95% interval ",
                                      "(paired runs). Right of zero: the lever makes the outcome ",
                                      "more likely by that horizon."),
              x = NULL, y = "Difference from baseline (percentage points)", caption = ctx$caption) +
         nsm_theme() +
         theme(panel.grid.major.y = element_blank(), panel.spacing = unit(2, "lines"),
+              legend.box = "vertical", legend.spacing.y = unit(0.1, "lines"),
               axis.text.y = element_text(size = rel(0.9), colour = "grey10"))
     if (length(arms) == 1) p <- p + guides(colour = "none")
-    nsm_save(p, ctx$outdir, "lever_effects", "Effect of each lever at the headline horizons",
-             "Levers")
+    p
 }
+
+fig_lever_effects <- function(ctx) {
+    b <- ctx$levers
+    if (is.null(b)) return(nsm_msg("no briefing.csv or differences.csv: no lever charts"))
+    groups <- nsm_arm_groups(unique(b$arm), 4)
+    for (g in seq_along(groups)) {
+        title <- paste0("Effect of each lever on the probability that an outcome has occurred",
+                        nsm_group_title(g, length(groups)))
+        p <- lever_effects_page(b[b$arm %in% groups[[g]], , drop = FALSE], groups[[g]], ctx, title)
+        nsm_save(p, ctx$outdir, paste0("lever_effects", nsm_group_suffix(g, length(groups))),
+                 paste0("Lever effects with intervals", nsm_group_title(g, length(groups))),
+                 "Levers")
+    }
+}
+
+# ---- over time ------------------------------------------------------------------------------
 
 fig_lever_effects_over_time <- function(ctx) {
     d <- ctx$differences
     if (is.null(d)) return(invisible())
     d <- d[d$quantity == "outcome" & d$measure == "occurred_by", , drop = FALSE]
     if (nrow(d) == 0) return(invisible())
-    arms <- unique(d$arm)
-    d$arm <- factor(d$arm, levels = arms)
     final <- d[d$date == max(d$date), ]
     size <- tapply(abs(final$difference), final$name, max, na.rm = TRUE)
     ord <- names(sort(size, decreasing = TRUE))
     from <- min(d$date); to <- max(d$date)
     pages <- nsm_pages(ord, 15)
-    for (i in seq_along(pages)) {
-        x <- d[d$name %in% pages[[i]], , drop = FALSE]
+    groups <- nsm_arm_groups(unique(d$arm), 4)
+    for (g in seq_along(groups)) for (i in seq_along(pages)) {
+        arms <- groups[[g]]
+        cols <- nsm_arm_colours(c("baseline", arms))[-1]
+        x <- d[d$name %in% pages[[i]] & d$arm %in% arms, , drop = FALSE]
+        x$arm <- factor(x$arm, levels = arms)
         ncol <- nsm_ncol(length(pages[[i]]))
         wrap <- c(60, 45, 40, 30, 24)[min(ncol, 5)]
         x$panel <- factor(nsm_wrap(nsm_label(x$name), wrap),
@@ -104,11 +198,11 @@ fig_lever_effects_over_time <- function(ctx) {
             geom_ribbon(aes(fill = arm), alpha = 0.25) +
             geom_line(aes(colour = arm), linewidth = 0.9) +
             facet_wrap(~panel, ncol = ncol) +
-            scale_colour_manual(values = lever_colours(arms), name = "Arm") +
-            scale_fill_manual(values = lever_colours(arms), name = "Arm") +
+            scale_colour_manual(values = cols, labels = arm_label(arms, 40), name = "Arm") +
+            scale_fill_manual(values = cols, labels = arm_label(arms, 40), name = "Arm") +
             scale_y_continuous(labels = pp_labels, breaks = scales::breaks_pretty(n = 4)) +
             nsm_scale_x_date(from, to, nsm_panel_width(ncol)) +
-            labs(title = "Effect of each lever over time",
+            labs(title = paste0("Effect of each lever over time", nsm_group_title(g, length(groups))),
                  subtitle = nsm_subtitle("Change in the probability that the outcome has occurred ",
                                          "by the date, arm minus baseline (paired runs); shaded: ",
                                          "95% interval"),
@@ -116,8 +210,10 @@ fig_lever_effects_over_time <- function(ctx) {
                  caption = ctx$caption) +
             nsm_theme(base_size = if (ncol >= 5) 13 else 15)
         if (length(arms) == 1) p <- p + guides(colour = "none", fill = "none")
-        name <- paste0("lever_effects_over_time", if (length(pages) > 1) paste0("_", i))
-        nsm_save(p, ctx$outdir, name, "Effect of each lever over time", "Levers")
+        name <- paste0("lever_effects_over_time", nsm_group_suffix(g, length(groups)),
+                       if (length(pages) > 1) paste0("_", i))
+        nsm_save(p, ctx$outdir, name,
+                 paste0("Lever effects over time", nsm_group_title(g, length(groups))), "Levers")
     }
 }
 
@@ -126,28 +222,35 @@ fig_lever_event_effects <- function(ctx) {
     if (is.null(d)) return(invisible())
     d <- d[d$quantity == "event", , drop = FALSE]
     if (nrow(d) == 0) return(nsm_msg("differences.csv has no event rows: no lever chart for events"))
-    arms <- unique(d$arm)
-    d$arm <- factor(d$arm, levels = arms)
     events <- unique(d$name)
-    d$panel <- factor(nsm_label(d$name), levels = nsm_label(events))
     from <- min(d$date); to <- max(d$date)
     ncol <- nsm_ncol(length(events))
-    p <- ggplot(d, aes(date, difference, ymin = ci_low, ymax = ci_high)) +
-        geom_hline(yintercept = 0, colour = "grey40", linewidth = 0.5) +
-        geom_ribbon(aes(fill = arm), alpha = 0.25) +
-        geom_line(aes(colour = arm), linewidth = 0.9) +
-        facet_wrap(~panel, ncol = ncol, scales = "free_y") +
-        scale_colour_manual(values = lever_colours(arms), name = "Arm") +
-        scale_fill_manual(values = lever_colours(arms), name = "Arm") +
-        scale_y_continuous(labels = function(x) ifelse(abs(x) < 1e-12, "0", sprintf("%+g", x))) +
-        nsm_scale_x_date(from, to, nsm_panel_width(ncol)) +
-        labs(title = "Effect of each lever on counted events",
-             subtitle = nsm_subtitle("Change in the mean number of events since the start, arm ",
-                                     "minus baseline (paired runs); shaded: 95% interval"),
-             x = NULL, y = "Difference in mean events since the start (count)",
-             caption = ctx$caption) +
-        nsm_theme()
-    if (length(arms) == 1) p <- p + guides(colour = "none", fill = "none")
-    nsm_save(p, ctx$outdir, "lever_event_effects", "Effect of each lever on counted events",
-             "Levers")
+    groups <- nsm_arm_groups(unique(d$arm), 4)
+    for (g in seq_along(groups)) {
+        arms <- groups[[g]]
+        cols <- nsm_arm_colours(c("baseline", arms))[-1]
+        x <- d[d$arm %in% arms, , drop = FALSE]
+        x$arm <- factor(x$arm, levels = arms)
+        x$panel <- factor(nsm_label(x$name), levels = nsm_label(events))
+        p <- ggplot(x, aes(date, difference, ymin = ci_low, ymax = ci_high)) +
+            geom_hline(yintercept = 0, colour = "grey40", linewidth = 0.5) +
+            geom_ribbon(aes(fill = arm), alpha = 0.25) +
+            geom_line(aes(colour = arm), linewidth = 0.9) +
+            facet_wrap(~panel, ncol = ncol, scales = "free_y") +
+            scale_colour_manual(values = cols, labels = arm_label(arms, 40), name = "Arm") +
+            scale_fill_manual(values = cols, labels = arm_label(arms, 40), name = "Arm") +
+            scale_y_continuous(labels = pp_labels) +
+            nsm_scale_x_date(from, to, nsm_panel_width(ncol)) +
+            labs(title = paste0("Effect of each lever on counted events",
+                                nsm_group_title(g, length(groups))),
+                 subtitle = nsm_subtitle("Change in the mean number of events since the start, ",
+                                         "arm minus baseline (paired runs); shaded: 95% interval"),
+                 x = NULL, y = "Difference in mean events since the start (count)",
+                 caption = ctx$caption) +
+            nsm_theme()
+        if (length(arms) == 1) p <- p + guides(colour = "none", fill = "none")
+        nsm_save(p, ctx$outdir, paste0("lever_event_effects", nsm_group_suffix(g, length(groups))),
+                 paste0("Lever effects on counted events", nsm_group_title(g, length(groups))),
+                 "Levers")
+    }
 }

@@ -26,9 +26,14 @@ fig_outcomes_by_horizon <- function(ctx) {
     ord <- last$outcome[order(last$probability, decreasing = FALSE)]
     h$outcome_lab <- factor(nsm_label(h$outcome), levels = nsm_label(ord))
     pages <- nsm_pages(rev(ord), 25)
-    for (i in seq_along(pages)) {
+    groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3)
+    for (g in seq_along(groups)) for (i in seq_along(pages)) {
         d <- h[h$outcome %in% pages[[i]], , drop = FALSE]
-        if (!is.null(arms)) d$arm <- factor(d$arm, levels = arms)
+        arms <- groups[[g]]
+        if (!is.null(arms)) {
+            d <- d[d$arm %in% arms, , drop = FALSE]
+            d$arm <- factor(d$arm, levels = arms)
+        }
         p <- ggplot(d, aes(x = outcome_lab, y = probability, ymin = ci_low, ymax = ci_high))
         if (is.null(arms)) {
             d$text <- nsm_pct_label(d$probability)
@@ -41,14 +46,17 @@ fig_outcomes_by_horizon <- function(ctx) {
             dodge <- position_dodge(width = 0.7)
             p <- p + geom_linerange(aes(colour = arm), position = dodge, linewidth = 0.9) +
                 geom_point(aes(colour = arm), position = dodge, size = 2.6) +
-                scale_colour_manual(values = nsm_arm_colours(arms), name = "Arm")
+                scale_colour_manual(values = nsm_arm_colours(arms), name = "Arm",
+                                    labels = arm_label(arms, 40),
+                                    guide = guide_legend(reverse = TRUE))
         }
         p <- p + coord_flip() +
             facet_wrap(~panel, nrow = 1) +
             scale_y_continuous(labels = scales::label_percent(accuracy = 1), limits = c(0, 1),
                                breaks = c(0, 0.25, 0.5, 0.75, 1),
                                expand = expansion(mult = c(0.03, 0.03))) +
-            labs(title = "Probability that each outcome has occurred, by horizon",
+            labs(title = paste0("Probability that each outcome has occurred, by horizon",
+                                nsm_group_title(g, length(groups))),
                  subtitle = paste("Share of runs in which the outcome has held at some time since",
                                   "the start; lines: 95% Monte Carlo interval"),
                  x = NULL, y = "Probability (% of runs)",
@@ -57,8 +65,12 @@ fig_outcomes_by_horizon <- function(ctx) {
             theme(panel.grid.major.y = element_blank(),
                   panel.spacing = unit(2.5, "lines"),
                   axis.text.y = element_text(size = rel(0.9), colour = "grey10"))
-        name <- paste0("outcomes_by_horizon", if (length(pages) > 1) paste0("_", i))
-        nsm_save(p, ctx$outdir, name, "Outcome probabilities at the headline horizons", "Outcomes")
+        name <- paste0("outcomes_by_horizon", nsm_group_suffix(g, length(groups)),
+                       if (length(pages) > 1) paste0("_", i))
+        # in a comparison the lever charts carry the other arms: the brief keeps the first group
+        nsm_save(p, ctx$outdir, name, paste0("Outcome probabilities at the headline horizons",
+                                             nsm_group_title(g, length(groups))), "Outcomes",
+                 brief = g == 1)
     }
 }
 
@@ -75,8 +87,11 @@ fig_outcomes_over_time <- function(ctx) {
     ord <- final$outcome[order(final$probability, decreasing = TRUE)]
     from <- min(oc$date); to <- max(oc$date)
     pages <- nsm_pages(ord, 15)
-    for (i in seq_along(pages)) {
+    groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3)
+    for (g in seq_along(groups)) for (i in seq_along(pages)) {
         d <- oc[oc$outcome %in% pages[[i]], , drop = FALSE]
+        arms <- groups[[g]]
+        if (!is.null(arms)) d <- d[d$arm %in% arms, , drop = FALSE]
         k <- length(pages[[i]])
         ncol <- nsm_ncol(k)
         wrap <- c(60, 45, 40, 30, 24)[min(ncol, 5)]
@@ -84,33 +99,40 @@ fig_outcomes_over_time <- function(ctx) {
         d$panel <- factor(nsm_wrap(nsm_label(d$outcome), wrap), levels = labs_ord)
         if (!is.null(arms)) d$arm <- factor(d$arm, levels = arms)
         p <- ggplot(d, aes(date, probability, ymin = ci_low, ymax = ci_high))
+        span <- as.numeric(to - from)
         extra <- 0
         if (is.null(arms)) {
             end <- d[d$date == to, ]
             end$text <- nsm_pct_label(end$probability)
-            extra <- as.numeric(to - from) * if (ncol >= 5) 0.3 else 0.18
+            extra <- span * if (ncol >= 5) 0.3 else 0.18
             p <- p + geom_ribbon(fill = NSM_PALETTE[1], alpha = 0.25) +
                 geom_line(colour = NSM_PALETTE[1], linewidth = 0.9) +
-                geom_text(data = end, aes(x = to + as.numeric(to - from) * 0.03, label = text),
+                geom_text(data = end, aes(x = to + span * 0.03, label = text),
                           hjust = 0, size = 11 / .pt, colour = NSM_PALETTE[1])
         } else {
+            # the baseline drawn last and thin, so that arms that coincide with it still show
             p <- p + geom_ribbon(aes(fill = arm), alpha = 0.2) +
-                geom_line(aes(colour = arm), linewidth = 0.8) +
-                scale_colour_manual(values = nsm_arm_colours(arms), name = "Arm") +
-                scale_fill_manual(values = nsm_arm_colours(arms), name = "Arm")
+                geom_line(data = d[d$arm != arms[1], ], aes(colour = arm), linewidth = 1) +
+                geom_line(data = d[d$arm == arms[1], ], aes(colour = arm), linewidth = 0.5) +
+                scale_colour_manual(values = nsm_arm_colours(arms), name = "Arm",
+                                    labels = arm_label(arms, 40)) +
+                scale_fill_manual(values = nsm_arm_colours(arms), name = "Arm",
+                                  labels = arm_label(arms, 40))
         }
         p <- p + facet_wrap(~panel, ncol = ncol) +
-            nsm_scale_x_date(from, to, nsm_panel_width(ncol) * as.numeric(to - from) / (as.numeric(to - from) + extra),
+            nsm_scale_x_date(from, to, nsm_panel_width(ncol) * span / (span + extra),
                              extra_right = extra) +
             nsm_scale_y_percent() +
-            labs(title = "Cumulative probability that each outcome has occurred",
+            labs(title = paste0("Cumulative probability that each outcome has occurred",
+                                nsm_group_title(g, length(groups))),
                  subtitle = nsm_subtitle("Share of runs in which the outcome has held at some ",
                                          "time by the date (first occurrence). ", NSM_INTERVAL_NOTE),
                  x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +
             nsm_theme(base_size = if (ncol >= 5) 13 else 15)
-        name <- paste0("outcomes_over_time", if (length(pages) > 1) paste0("_", i))
-        nsm_save(p, ctx$outdir, name, "Cumulative probability of each outcome over time",
-                 "Outcomes")
+        name <- paste0("outcomes_over_time", nsm_group_suffix(g, length(groups)),
+                       if (length(pages) > 1) paste0("_", i))
+        nsm_save(p, ctx$outdir, name, paste0("Cumulative probability of each outcome over time",
+                                             nsm_group_title(g, length(groups))), "Outcomes")
     }
 }
 
@@ -128,7 +150,7 @@ state_page <- function(d, factors, ctx, title) {
     d$pos <- factor(ave(seq_len(nrow(d)), d$factor, FUN = function(i) match(d$level[i],
                                                                               unique(d$level[i]))))
     end <- d[d$date == to, ]
-    end$text <- nsm_wrap(gsub("_", " ", end$level), wrap)
+    end$text <- nsm_wrap(nsm_words(end$level), wrap)
     lines <- lengths(regmatches(end$text, gregexpr("\n", end$text))) + 1
     # the panel's height in inches, to turn a text line into probability units
     panel_in <- (NSM_HEIGHT - 2.3) / nrow - 0.45
@@ -145,7 +167,8 @@ state_page <- function(d, factors, ctx, title) {
     extra <- span * (0.05 + label_in / max(width_in - label_in, 0.5 * width_in))
     cols <- rep_len(NSM_PALETTE, max(as.integer(d$pos)))
     p <- ggplot(d, aes(date, probability, group = level)) +
-        geom_ribbon(aes(ymin = ci_low, ymax = ci_high, fill = pos), alpha = 0.25) +
+        geom_ribbon(data = d[!is.na(d$ci_low), ], aes(ymin = ci_low, ymax = ci_high, fill = pos),
+                    alpha = 0.25) +
         geom_line(aes(colour = pos), linewidth = 0.9) +
         geom_segment(data = end, aes(x = to + span * 0.005, xend = to + span * 0.035,
                                      y = probability, yend = y, colour = pos), linewidth = 0.4) +
@@ -166,12 +189,42 @@ state_page <- function(d, factors, ctx, title) {
     p
 }
 
+# A factor with more than `keep` + 1 levels keeps its `keep` most probable levels (by their
+# largest probability over time) and sums the others into "other (N levels)", drawn without a
+# ribbon: more than seven lines with direct labels do not fit in a panel (nor in the palette).
+lump_levels <- function(d, keep = 6) {
+    cols <- c("date", "factor", "level", "probability", "ci_low", "ci_high")
+    out <- lapply(split(d, factor(d$factor, levels = unique(d$factor))), function(x) {
+        levels <- unique(x$level)
+        if (length(levels) <= keep + 1) return(x[, cols])
+        top <- names(sort(tapply(x$probability, x$level, max), decreasing = TRUE))[seq_len(keep)]
+        rest <- x[!(x$level %in% top), , drop = FALSE]
+        other <- stats::aggregate(probability ~ date, data = rest, FUN = sum)
+        other$factor <- x$factor[1]
+        other$level <- sprintf("other (%d levels)", length(levels) - keep)
+        other$ci_low <- NA_real_
+        other$ci_high <- NA_real_
+        kept <- x[x$level %in% top, cols]
+        kept <- kept[order(match(kept$level, levels)), ]
+        rbind(kept, other[, cols])
+    })
+    out <- do.call(rbind, out)
+    rownames(out) <- NULL
+    out
+}
+
 fig_state_probabilities <- function(ctx) {
     sp <- nsm_read(ctx$dir, "state_probabilities")
     if (is.null(sp)) return(invisible())
     arms <- nsm_arms(sp) %||% NA
+    # a comparison has many arms of three pages each: the baseline's unless asked for all
+    if (length(arms) > 1 && Sys.getenv("NEASIM_FIGURES_ALL_ARMS") != "1") {
+        nsm_msg("state probabilities of the baseline arm only (NEASIM_FIGURES_ALL_ARMS=1 for ",
+                "every arm)")
+        arms <- arms[1]
+    }
     for (arm in arms) {
-        d <- nsm_arm_rows(sp, arm)
+        d <- lump_levels(nsm_arm_rows(sp, arm))
         factors <- unique(d$factor)
         pages <- nsm_pages(factors, 6)
         for (i in seq_along(pages)) {
@@ -220,20 +273,35 @@ fig_event_fans <- function(ctx) {
     start <- as.Date(nsm_get(ctx$manifest, "start_date", NA))
     cum <- with_start_row(cum, start)
     arms <- nsm_arms(cum)
-    if (!is.null(arms)) cum$arm <- factor(cum$arm, levels = arms)
+    groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3)
+    for (g in seq_along(groups)) {
+        d <- if (is.null(arms)) cum else cum[cum$arm %in% groups[[g]], , drop = FALSE]
+        p <- event_fan_page(d, groups[[g]], ctx,
+                            paste0("Counted events since the start: median and spread over runs",
+                                   nsm_group_title(g, length(groups))))
+        nsm_save(p, ctx$outdir, paste0("events_cumulative", nsm_group_suffix(g, length(groups))),
+                 paste0("Counted events since the start (fan chart)",
+                        nsm_group_title(g, length(groups))), "Counted events", brief = g == 1)
+    }
+}
+
+# One page of fans: a panel per event, or per event and arm (rows and columns) for arms.
+event_fan_page <- function(cum, arms, ctx, title) {
+    if (!is.null(arms)) cum$arm <- factor(cum$arm, levels = arms, labels = arm_label(arms, 24))
     events <- unique(cum$event)
     from <- min(cum$date); to <- max(cum$date)
     cum$panel <- factor(nsm_label(cum$event), levels = nsm_label(events))
     # the final distribution, written in each panel (the numbers a slide is asked about)
     end <- cum[cum$date == to, ]
-    end$text <- sprintf("By %s: median %g, 90%% of runs %g\u2013%g\nAt least one: %s of runs",
+    end$text <- sprintf("By %s: median %g (90%%: %g\u2013%g)\nAt least one: %s of runs",
                         format(to, "%b %Y"), end$q50, end$q05, end$q95,
                         nsm_pct_label(end$p_at_least_one))
     yearly <- cum[abs(cum$t_years - round(cum$t_years)) < 0.02 & cum$t_years > 0.5, ]
     p <- ggplot(cum, aes(date)) + fan_layers() +
         geom_point(data = yearly, aes(y = q50), colour = NSM_PALETTE[1], size = 1.8) +
         geom_text(data = end, aes(x = from, y = Inf, label = text), hjust = 0, vjust = 1.15,
-                  size = 10 / .pt, colour = "grey20", lineheight = 0.95)
+                  size = (if (is.null(arms)) 10 else 8.5) / .pt, colour = "grey20",
+                  lineheight = 0.95)
     if (is.null(arms)) {
         ncol <- nsm_ncol(length(events))
         p <- p + facet_wrap(~panel, ncol = ncol, scales = "free_y")
@@ -243,17 +311,15 @@ fig_event_fans <- function(ctx) {
                             labeller = labeller(panel = label_wrap_gen(12)))
     }
     rows <- if (is.null(arms)) ceiling(length(events) / ncol) else length(events)
-    p <- p + nsm_scale_x_date(from, to, nsm_panel_width(ncol)) +
+    p + nsm_scale_x_date(from, to, nsm_panel_width(ncol)) +
         scale_y_continuous(breaks = nsm_integer_breaks(if (rows > 2) 3 else 5),
                            expand = expansion(mult = c(0.02, 0.35)), limits = c(0, NA)) +
-        labs(title = "Counted events since the start: median and spread over runs",
+        labs(title = title,
              subtitle = paste("Events from the start to each date; bands hold the middle 50% and",
                               "90% of runs; dots mark each year from the start"),
              x = NULL, y = "Events since the start (count)", caption = ctx$caption) +
         nsm_theme() +
         theme(strip.text.y.right = element_text(angle = 0, hjust = 0, vjust = 0.5))
-    nsm_save(p, ctx$outdir, "events_cumulative", "Counted events since the start (fan chart)",
-             "Counted events")
 }
 
 # Per-year fans need per-year quantiles: drawn only when the engine writes window = "year" rows
@@ -267,6 +333,11 @@ fig_event_year_fans <- function(ctx) {
         return(nsm_msg("event_counts.csv has no window=year rows: no per-year fan chart ",
                        "(the cumulative fan is drawn instead)"))
     arms <- nsm_arms(yr)
+    if (length(arms) > 4) {
+        nsm_msg("per-year fans of the first four arms only")
+        arms <- arms[1:4]
+        yr <- yr[yr$arm %in% arms, , drop = FALSE]
+    }
     events <- unique(yr$event)
     yr$panel <- factor(nsm_label(yr$event), levels = nsm_label(events))
     yr$year_lab <- factor(format(yr$date, "%b %Y"), levels = unique(format(sort(unique(yr$date)),
@@ -291,7 +362,8 @@ fig_event_year_fans <- function(ctx) {
             geom_linerange(aes(ymin = q25, ymax = q75, colour = arm), position = dodge,
                            linewidth = 3) +
             geom_point(aes(y = q50, group = arm), position = dodge, size = 1.8, colour = "white") +
-            scale_colour_manual(values = nsm_arm_colours(arms), name = "Arm") +
+            scale_colour_manual(values = nsm_arm_colours(arms), labels = arm_label(arms, 40),
+                                name = "Arm") +
             facet_wrap(~panel, ncol = nsm_ncol(length(events)), scales = "free_y")
     }
     p <- p + scale_y_continuous(breaks = nsm_integer_breaks(), limits = c(0, NA),

@@ -1,7 +1,8 @@
 # Figures of a sweep folder: a tornado chart (one-at-a-time swings) and a chart of variance-based
 # sensitivity indices, one page per outcome (and measure), horizons side by side.
 # Inputs: tornado.csv (outcome, measure, horizon_years, parameter, low_value, high_value,
-# outcome_at_low, outcome_at_high, swing; optional outcome_at_base) and sensitivity.csv
+# baseline_value (the outcome at the base point; optional), outcome_at_low, outcome_at_high,
+# swing) and sensitivity.csv
 # (outcome, measure, horizon_years, parameter, index, estimate, ci_low, ci_high), index in
 # {first, total}.
 
@@ -22,6 +23,13 @@ sweep_value_scale <- function(measure, ...) {
 sweep_value_axis <- function(measure) {
     if (measure %in% NSM_PROBABILITY_MEASURES) "Probability (% of runs)"
     else "Mean events since the start (count)"
+}
+
+# Which parameters a page shows, for its subtitle.
+sweep_which <- function(shown, of, by, hmax) {
+    if (shown < of) sprintf("The %d of %d parameters with the largest %s at %s.", shown, of, by,
+                            sweep_horizon_label(hmax))
+    else sprintf("Ordered by %s at %s.", by, sweep_horizon_label(hmax))
 }
 
 # Name of a page's files: the outcome, plus the measure when an outcome has several.
@@ -63,14 +71,16 @@ fig_tornado <- function(ctx) {
             geom_linerange(aes(ymin = pmin(outcome_at_low, outcome_at_high),
                                ymax = pmax(outcome_at_low, outcome_at_high)),
                            colour = "grey78", linewidth = 5)
-        if ("outcome_at_base" %in% names(d)) {
-            base <- unique(d[, c("panel", "outcome_at_base")])
-            p <- p + geom_hline(data = base, aes(yintercept = outcome_at_base), colour = "grey30",
+        # the outcome with every number at its base value (neasim writes it as baseline_value)
+        base_col <- intersect(c("baseline_value", "outcome_at_base"), names(d))
+        if (length(base_col) > 0) {
+            base <- unique(data.frame(panel = d$panel, value = d[[base_col[1]]]))
+            p <- p + geom_hline(data = base, aes(yintercept = value), colour = "grey30",
                                 linetype = "22")
         }
         p <- p + geom_point(data = ends, aes(y = value, colour = end), size = 3.2) +
             coord_flip() +
-            facet_wrap(~panel, nrow = 1) +
+            facet_wrap(~panel, nrow = 1, scales = "free_x") +   # each horizon zoomed to its swings
             scale_colour_manual(values = c("Parameter at its low value" = NSM_PALETTE[2],
                                            "Parameter at its high value" = NSM_PALETTE[1]),
                                 breaks = c("Parameter at its low value",
@@ -78,11 +88,11 @@ fig_tornado <- function(ctx) {
             sweep_value_scale(measure, breaks = scales::breaks_pretty(n = 3)) +
             labs(title = paste0("What moves \u201c", nsm_label(keys$outcome[k]), "\u201d: tornado"),
                  subtitle = nsm_subtitle(
-                     "The ", nsm_measure_phrase(measure, "each horizon"), " with one parameter at a time at the ",
-                     "ends of its range [low to high], the others at their scenario values. ",
-                     if (nparam > length(top)) sprintf("The %d of %d parameters with the largest swing at %s.",
-                                                       length(top), nparam, sweep_horizon_label(max(hs)))
-                     else "Ordered by swing at the longest horizon."),
+                     "The ", nsm_measure_phrase(measure, "each horizon"), " with one parameter at ",
+                     "a time at the ends of its range [low to high], the others at their base ",
+                     "values", if (length(base_col) > 0) " (dashed line: all at base values)",
+                     ". Each horizon has its own scale. ",
+                     sweep_which(length(top), nparam, "swing", max(hs))),
                  x = NULL, y = sweep_value_axis(measure), caption = ctx$caption) +
             nsm_theme() +
             theme(panel.grid.major.y = element_blank(), panel.spacing = unit(2, "lines"),
@@ -121,7 +131,7 @@ fig_sensitivity <- function(ctx) {
             geom_point(position = dodge, size = 2.8) +
             coord_flip() +
             facet_wrap(~panel, nrow = 1) +
-            scale_colour_manual(values = stats::setNames(NSM_PALETTE[c(1, 2, 3:8)][seq_along(levels(d$index_lab))],
+            scale_colour_manual(values = stats::setNames(rep_len(NSM_PALETTE, nlevels(d$index_lab)),
                                                          levels(d$index_lab)),
                                 breaks = rev(levels(d$index_lab)), name = NULL) +
             scale_y_continuous(labels = scales::label_number(accuracy = 0.1),
@@ -130,11 +140,9 @@ fig_sensitivity <- function(ctx) {
             labs(title = paste0("What drives \u201c", nsm_label(keys$outcome[k]),
                                 "\u201d: sensitivity indices"),
                  subtitle = nsm_subtitle(
-                     "Share of the variance of the ", nsm_measure_phrase(measure, "each horizon"), " due to each ",
-                     "parameter over its range, with 95% interval. ",
-                     if (nparam > length(top)) sprintf("The %d of %d parameters with the largest total index at %s.",
-                                                       length(top), nparam, sweep_horizon_label(max(hs)))
-                     else "Ordered by total index at the longest horizon."),
+                     "Share of the variance of the ", nsm_measure_phrase(measure, "each horizon"),
+                     " due to each parameter over its range, with 95% interval. ",
+                     sweep_which(length(top), nparam, "total index", max(hs))),
                  x = NULL, y = "Sensitivity index (share of variance, 0 to 1)",
                  caption = ctx$caption) +
             nsm_theme() +

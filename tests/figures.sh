@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# Figures and briefing (scripts/figures.R, scripts/brief.R) on real results folders: a run of the
-# two-state test model and of the baseline (few runs), plus a comparison folder and a sweep
-# folder faked from run outputs until `neasim compare` and the sweep exist (marked FAKE below).
+# Figures and briefing (scripts/figures.R, scripts/brief.R) on real results folders: runs of the
+# two-state test model and of the baseline (few runs), a `neasim compare` of two of the
+# baseline's levers, and `neasim sweep` (one-at-a-time and Sobol) of a small uncertain model;
+# per-year event windows, which the engine does not write yet, are faked (marked FAKE below).
 # Checks that every figure that applies is written as a valid PNG (300 dpi, 16:9) and PDF, that
 # the brief is one self-contained HTML file holding the headline numbers of the CSV files (one
 # recomputed here with awk), and that a missing table is skipped with a message, not an error.
 # Usage: tests/figures.sh BUILD_DIR   (from the project root; FIGURES_KEEP=1 keeps the output)
 set -u
+export LC_ALL=C   # awk and R number formats, whatever the caller's locale
 NEASIM=$(realpath "${1:-build}/neasim")
 pass=0
 fail=0
 
 if ! command -v Rscript >/dev/null ||
-   ! Rscript -e 'for (p in c("ggplot2", "readr", "scales", "base64enc")) library(p, character.only = TRUE)' >/dev/null 2>&1; then
+   ! Rscript -e 'invisible(find.package(c("ggplot2", "readr", "scales", "base64enc")))' >/dev/null 2>&1; then
     echo "figures: R with ggplot2, readr, scales and base64enc is not installed (make deps): skipped"
     echo "figures: 0 passed, 0 failed"
     exit 0
@@ -47,7 +49,7 @@ check_pdf() {
 }
 
 # check_figures DIR PREFIX...: each prefix names at least one figure (PREFIX.png or PREFIX_*.png),
-# and every figure in figures/index.csv has a valid PNG and PDF.
+# and every figure in figures/index.csv has a valid PNG, PDF and 150 dpi copy (figures/small/).
 check_figures() {
     local dir=$1 p f n
     shift
@@ -59,6 +61,9 @@ check_figures() {
     while IFS= read -r f; do
         check_png "$dir/figures/$f.png"
         check_pdf "$dir/figures/$f.pdf"
+        # the 150 dpi copy that the brief embeds
+        if [ "$(head -c 4 "$dir/figures/small/$f.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e47 ]
+        then ok; else bad "$dir/figures/small/$f.png: missing or not a PNG"; fi
     done < <(tail -n +2 "$dir/figures/index.csv" | cut -d, -f1 | tr -d '"')
 }
 
@@ -117,86 +122,38 @@ run() {
 }
 
 # ---- real runs ------------------------------------------------------------------------------
+# two_state: no counted events (a table without rows); baseline: every run table; compare: two
+# arms of the baseline's levers (the first lever, and the first two combined); sweep: a small
+# model with three uncertain rates, one-at-a-time (tornado) and Sobol (sensitivity) designs.
+levers=$(tr -d '\r' < scenarios/baseline/levers.csv | awk -F, 'NR > 1 && !seen[$1]++ { print $1 }' | head -2)
+lever1=$(echo "$levers" | sed -n 1p)
+lever2=$(echo "$levers" | sed -n 2p)
+mkdir -p "$work/model"
+printf '%s\n' 'key,value,source' 'name,ring3,test' 'title,Three-state ring with uncertain rates,test' \
+    'start_date,2025-01-01,test' 'horizon_years,10,test' 'report_interval_months,3,test' \
+    > "$work/model/scenario.csv"
+printf '%s\n' 'factor,level,initial,source' 's,s1,1,test' 's,s2,0,test' 's,s3,0,test' \
+    > "$work/model/factors.csv"
+printf '%s\n' 'factor,from,to,value,unit,source' 's,s1,s2,"pert(0.1,0.3,0.8)",rate_per_year,test' \
+    's,s2,s3,"pert(0.1,0.3,0.6)",rate_per_year,test' 's,s3,s1,"uniform(0.2,0.4)",rate_per_year,test' \
+    's,s2,s1,0.2,rate_per_year,test' > "$work/model/transitions.csv"
+printf '%s\n' 'outcome,condition,description' 'reached_s3,s=s3,the ring has reached s3' \
+    'left_s1,s!=s1,the ring has left s1' > "$work/model/outcomes.csv"
 run tests/models/two_state "$work/two_state" 1 20000 &
 run scenarios/baseline "$work/baseline" 1 &
-run scenarios/baseline "$work/arm_run" 2 &
+{ "$NEASIM" compare scenarios/baseline --levers "$lever1,$lever1+$lever2" --runs 1000 --seed 1 \
+      --out "$work/compare" --quiet > /dev/null || bad "neasim compare failed (exit $?)"; } &
 wait
+{ "$NEASIM" sweep "$work/model" --oat --runs 400 --seed 1 --out "$work/sweep" --quiet &&
+  "$NEASIM" sweep "$work/model" --sobol 32 --runs 200 --seed 1 --out "$work/sobol" --quiet; } ||
+    bad "neasim sweep failed (exit $?)"
+# one folder for both sweep charts: the Sobol table beside the tornado table
+cp "$work/sobol/sensitivity.csv" "$work/sweep/"
 
-# ---- FAKE comparison folder: replace with `neasim compare` when it exists -------------------
-# The planned schema: the run tables with a leading `arm` column (baseline first), arms.csv,
-# differences.csv and briefing.csv. The "lever" arm is the baseline with another seed, and the
-# differences use independent standard errors; only the layout matters here.
-fake_compare() {
-    local out=$1 base=$2 arm=$3 armrun=$4 t
-    mkdir -p "$out"
-    for t in state_probabilities outcomes first_occurrence event_counts; do
-        { tr -d '\r' < "$base/$t.csv" | awk '{ print (NR == 1 ? "arm," : "baseline,") $0 }'
-          tr -d '\r' < "$armrun/$t.csv" | awk -v a="$arm" 'NR > 1 { print a "," $0 }'
-        } > "$out/$t.csv"
-    done
-    # the first four factors only: one page of states per arm keeps the test fast
-    awk -F, 'NR == 1 || (k[$4] || n < 4) { if (NR > 1 && !k[$4]) { k[$4] = 1; n++ } print }' \
-        "$out/state_probabilities.csv" > "$out/sp.tmp" && mv "$out/sp.tmp" "$out/state_probabilities.csv"
-    cp "$base/manifest.csv" "$out/manifest.csv"
-    printf 'arm,lever,target,operation,value,from_date\nbaseline,,,,,\n%s,%s,transitions:rok_political_stability:normal>crisis,multiply,0.3,2027-01-01\n' \
-        "$arm" "$arm" > "$out/arms.csv"
-    awk -F, -v OFS=, -v a="$arm" '
-        BEGIN { print "arm,quantity,name,measure,date,t_years,baseline_value,arm_value,difference,std_error,ci_low,ci_high,variance_reduction" }
-        function row(q, name, m, date, t, bv, av, bs, as,   d, se) {
-            d = av - bv; se = sqrt(bs * bs + as * as)
-            print a, q, name, m, date, t, bv, av, d, se, d - 1.96 * se, d + 1.96 * se, "NA"
-        }
-        { sub(/\r$/, "") }
-        FILENAME == ARGV[1] && FNR > 1 { bo[$1 "," $3 "," $4] = $5; bs[$1 "," $3 "," $4] = $6 }
-        FILENAME == ARGV[2] && FNR > 1 { k = $1 "," $3 "," $4; row("outcome", $3, $4, $1, $2, bo[k], $5, bs[k], $6) }
-        FILENAME == ARGV[3] && FNR > 1 && $4 == "cumulative" { be[$1 "," $3] = $5; bes[$1 "," $3] = $7 }
-        FILENAME == ARGV[4] && FNR > 1 && $4 == "cumulative" { k = $1 "," $3; row("event", $3, "cumulative_count", $1, $2, be[k], $5, bes[k], $7) }
-    ' "$base/outcomes.csv" "$armrun/outcomes.csv" "$base/event_counts.csv" "$armrun/event_counts.csv" \
-        > "$out/differences.csv"
-    awk -F, -v OFS=, '
-        BEGIN { print "arm,outcome,horizon_years,date,baseline_probability,arm_probability,difference_pp,ci_low_pp,ci_high_pp,distinguishable" }
-        NR > 1 && $2 == "outcome" && $4 == "occurred_by" {
-            for (h = 2; h <= 10; h += (h == 2 ? 3 : 5))
-                if (($6 - h) ^ 2 < 0.0025)
-                    print $1, $3, h, $5, $7, $8, 100 * $9, 100 * $11, 100 * $12, ($11 > 0 || $12 < 0) ? "yes" : "no"
-        }' "$out/differences.csv" > "$out/briefing.csv"
-}
-fake_compare "$work/compare" "$work/baseline" fake_lever "$work/arm_run"
-
-# ---- FAKE sweep folder: replace with the real sweep command when it exists ------------------
-# tornado.csv and sensitivity.csv with the planned columns and made-up numbers, and an
-# event_counts.csv holding only window=year rows (the per-year windows proposed for the engine;
-# here the cumulative rows at anniversaries relabelled, so the numbers mean nothing).
-mkdir -p "$work/sweep"
-cp "$work/baseline/manifest.csv" "$work/sweep/"
-cat > "$work/sweep/tornado.csv" <<'EOF'
-outcome,measure,horizon_years,parameter,low_value,high_value,outcome_at_low,outcome_at_high,swing
-usfk_reduced,occurred_by,5,transitions:usfk_posture:current>reduced,0.02,0.08,0.25,0.46,0.21
-usfk_reduced,occurred_by,5,transitions:rok_political_stability:normal>crisis,0.1,0.4,0.33,0.37,0.04
-usfk_reduced,occurred_by,5,modifiers:4,1,4,0.30,0.41,0.11
-usfk_reduced,occurred_by,5,factors:usfk_posture:reduced,0,0.1,0.33,0.38,0.05
-usfk_reduced,occurred_by,10,transitions:usfk_posture:current>reduced,0.02,0.08,0.38,0.66,0.28
-usfk_reduced,occurred_by,10,transitions:rok_political_stability:normal>crisis,0.1,0.4,0.49,0.53,0.04
-usfk_reduced,occurred_by,10,modifiers:4,1,4,0.44,0.58,0.14
-usfk_reduced,occurred_by,10,factors:usfk_posture:reduced,0,0.1,0.49,0.52,0.03
-launch_days,cumulative_count,10,events:launch_days:rate_per_year,8,14,61,100,39
-launch_days,cumulative_count,10,events:launch_days:dispersion,4,30,77,79,2
-EOF
-cat > "$work/sweep/sensitivity.csv" <<'EOF'
-outcome,measure,horizon_years,parameter,index,estimate,ci_low,ci_high
-usfk_reduced,occurred_by,5,transitions:usfk_posture:current>reduced,first,0.52,0.47,0.57
-usfk_reduced,occurred_by,5,transitions:usfk_posture:current>reduced,total,0.61,0.55,0.67
-usfk_reduced,occurred_by,5,modifiers:4,first,0.18,0.14,0.22
-usfk_reduced,occurred_by,5,modifiers:4,total,0.27,0.22,0.32
-usfk_reduced,occurred_by,5,draws:us_election_2028:transactional>alliance_first,first,0.03,-0.01,0.07
-usfk_reduced,occurred_by,5,draws:us_election_2028:transactional>alliance_first,total,0.05,0.01,0.09
-usfk_reduced,occurred_by,10,transitions:usfk_posture:current>reduced,first,0.48,0.43,0.53
-usfk_reduced,occurred_by,10,transitions:usfk_posture:current>reduced,total,0.58,0.52,0.64
-usfk_reduced,occurred_by,10,modifiers:4,first,0.21,0.17,0.25
-usfk_reduced,occurred_by,10,modifiers:4,total,0.30,0.25,0.35
-usfk_reduced,occurred_by,10,draws:us_election_2028:transactional>alliance_first,first,0.04,0.00,0.08
-usfk_reduced,occurred_by,10,draws:us_election_2028:transactional>alliance_first,total,0.07,0.03,0.11
-EOF
+# ---- FAKE per-year event windows: replace when the engine writes window=year rows -----------
+# event_counts.csv with only window=year rows (the per-year windows proposed for the engine;
+# here the baseline's cumulative rows at anniversaries relabelled, so the numbers mean nothing)
+# in the sweep folder, to exercise the per-year fan chart.
 tr -d '\r' < "$work/baseline/event_counts.csv" | awk -F, -v OFS=, '
     NR == 1 { print; next }
     $4 == "cumulative" && ($2 - int($2 + 0.5)) ^ 2 < 0.0004 && $2 > 0.5 { $4 = "year"; print }' \
@@ -227,11 +184,11 @@ done
 # ---- what each folder must hold -------------------------------------------------------------
 check_figures "$work/two_state" outcomes_by_horizon outcomes_over_time state_probabilities
 check_figures "$work/baseline" outcomes_by_horizon outcomes_over_time state_probabilities events_cumulative
-check_figures "$work/compare" outcomes_by_horizon outcomes_over_time lever_effects \
-    lever_effects_over_time lever_event_effects state_probabilities_baseline \
-    state_probabilities_fake_lever events_cumulative
-check_figures "$work/sweep" tornado_usfk_reduced tornado_launch_days sensitivity_usfk_reduced \
-    events_per_year
+check_figures "$work/compare" outcomes_by_horizon outcomes_over_time lever_matrix_2y \
+    lever_matrix_10y lever_effects lever_effects_over_time lever_event_effects \
+    state_probabilities_baseline events_cumulative
+check_figures "$work/sweep" tornado_reached_s3 tornado_left_s1 sensitivity_reached_s3 \
+    sensitivity_left_s1 events_per_year
 for d in two_state baseline compare sweep; do check_brief "$work/$d"; done
 
 # a table the folder does not hold is skipped with a message (two_state has no counted events)
@@ -250,8 +207,11 @@ cell=$(headline_cell "$work/compare/outcomes.csv" baseline)
 if [ -n "$cell" ] && grep -qF "$cell" "$work/compare/brief.html"; then ok; else
     bad "compare/brief.html lacks the baseline headline cell '$cell'"; fi
 # ... and the lever table those of briefing.csv (a row away from a rounding boundary)
-lever=$(awk -F, 'NR > 1 { y = 10 * $7; y = y - int(y); if (y < 0) y = -y; if ((y - 0.5) ^ 2 > 1e-4 && ($7 > 0.05 || $7 < -0.05)) { printf "<span class=\"pp\">%+.1f pp</span>\n", $7; exit } }' \
-    "$work/compare/briefing.csv")
+lever=$(tr -d '\r' < "$work/compare/briefing.csv" | awk -F, '
+    NR > 1 { y = 10 * $7; y = y - int(y); if (y < 0) y = -y
+             if ((y - 0.5) ^ 2 > 1e-4) {
+                 v = sprintf("%+.1f", $7); if (v == "+0.0" || v == "-0.0") v = "0.0"
+                 printf "<span class=\"pp\">%s pp</span>\n", v; exit } }')
 if [ -n "$lever" ] && grep -qF "$lever" "$work/compare/brief.html"; then ok; else
     bad "compare/brief.html lacks the lever cell '$lever' of briefing.csv"; fi
 title=$(tr -d '\r' < "$work/baseline/manifest.csv" | awk -F, '$1 == "scenario_title" { sub(/^scenario_title,/, ""); gsub(/"/, ""); print }')
