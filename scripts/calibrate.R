@@ -14,7 +14,15 @@
 #   judgment    it differs but the row's source begins with `judgment` (a deliberate override)
 #   UNCHECKED   a row claims data but no quantity below covers it: an error (add the quantity or
 #               say `judgment` in the source)
-# and exits with status 1 if there is any error. Plain base R; no network.
+#   judgment~   the cell is written as a distribution (`pert(low,mode,high)`, scenarios/README.md
+#               "Uncertain numbers") and its row's source begins with `judgment`: reported with the
+#               distribution's mean (the number the model holds) and whether the recomputed value
+#               lies within its support; never an error
+# and exits with status 1 if there is any error. A data-derived check compares numbers: a cell that
+# claims data and is written as a distribution is compared by its mean (ok when the mean is within
+# 0.5% of the recomputed value: `beta(3,1)` for a Laplace 3/4), otherwise MISMATCH.
+# Where a recomputation needs another number of the scenario (a judgment rate it combines with), a
+# distribution stands for its mean. Plain base R; no network.
 
 args <- commandArgs(trailingOnly = TRUE)
 data_dir <- "scenarios/data"
@@ -177,8 +185,29 @@ lookup <- function(s, path) {
 }
 
 decimals <- function(txt) if (grepl(".", txt, fixed = TRUE)) nchar(sub(".*\\.", "", txt)) else 0
+
+## Numbers written as distributions (scenarios/README.md, "Uncertain numbers"): the model holds the
+## mean. dist_parse returns NULL for a plain number.
+dist_re <- "^\\s*(beta|gamma|lognormal|uniform|triangular|pert)\\s*\\((.*)\\)\\s*$"
+dist_parse <- function(txt) {
+  if (!grepl(dist_re, txt)) return(NULL)
+  kind <- sub(dist_re, "\\1", txt)
+  ptxt <- trimws(strsplit(sub(dist_re, "\\2", txt), ",", fixed = TRUE)[[1]])
+  p <- as.numeric(ptxt)
+  mean <- switch(kind, beta = p[1] / (p[1] + p[2]), gamma = p[1] * p[2],
+                 lognormal = exp(p[1] + p[2]^2 / 2), uniform = (p[1] + p[2]) / 2,
+                 triangular = sum(p) / 3, pert = (p[1] + 4 * p[2] + p[3]) / 6)
+  support <- switch(kind, beta = c(0, 1), gamma = , lognormal = c(0, Inf), uniform = p[1:2],
+                    triangular = , pert = p[c(1, 3)])
+  list(kind = kind, p = p, text = trimws(txt), mean = mean, support = support)
+}
+is_dist <- function(txt) !is.null(dist_parse(txt))
+# The number a cell stands for: itself, or the mean of its distribution.
+cell_num <- function(txt) { d <- dist_parse(txt); if (is.null(d)) as.numeric(txt) else d$mean }
 matches <- function(txt, value) {
   if (inherits(value, "Date")) return(as.Date(txt) == value)
+  d <- dist_parse(txt)
+  if (!is.null(d)) return(isTRUE(abs(d$mean - value) <= 0.005 * abs(value) + 1e-9))
   v <- as.numeric(txt); d <- decimals(txt)
   isTRUE(abs(v - round(value, d)) < 1e-9 * max(1, abs(v)))
 }
@@ -194,7 +223,7 @@ q <- function(name, value, paths, rows) Q[[length(Q) + 1]] <<-
 
 scenario_quantities <- function(s) {
   Q <<- list()
-  num <- function(path, default) { r <- lookup(s, path); if (is.null(r)) default else as.numeric(r$text) }
+  num <- function(path, default) { r <- lookup(s, path); if (is.null(r)) default else cell_num(r$text) }
   start <- as.Date(s$scenario$value[s$scenario$key == "start_date"])
 
   ## DPRK launch days by posture, the posture chain, dispersion
@@ -444,10 +473,17 @@ for (dir in dirs) {
     if (is.null(r)) next
     covered <- c(covered, path)
     ok <- matches(r$text, x$value)
-    status <- if (ok) "ok" else if (claims_data(r$source)) "MISMATCH" else "judgment"
+    d <- dist_parse(r$text)
+    status <- if (!is.null(d) && !claims_data(r$source)) "judgment~" else if (ok) "ok" else
+      if (claims_data(r$source)) "MISMATCH" else "judgment"
     if (status == "MISMATCH") errors <- errors + 1
     checked <- checked + 1
-    cat(sprintf("%-9s  %-58s %-11s %-11s %s | %s\n", status, substr(x$name, 1, 58), fmt(x$value), r$text, path, x$rows))
+    shown <- if (is.null(d)) r$text else sprintf("mean %s", fmt(d$mean))
+    note <- if (is.null(d)) "" else if (inherits(x$value, "Date")) "" else
+      sprintf(" | written as %s: the recomputed value is %s its support [%g, %g]", d$text,
+              if (x$value >= d$support[1] && x$value <= d$support[2]) "within" else "outside",
+              d$support[1], d$support[2])
+    cat(sprintf("%-9s  %-58s %-11s %-11s %s | %s%s\n", status, substr(x$name, 1, 58), fmt(x$value), shown, path, x$rows, note))
   }
   # completeness: every row that claims data carries at least one checked number
   rowpaths <- function(tab, f) if (is.null(s[[tab]])) character(0) else
@@ -471,6 +507,17 @@ for (dir in dirs) {
                     substr(s[[tab]]$source[i], 1, 70))) }
     }
   }
+  # numbers written as distributions: how many, and any in a row whose source claims data
+  nd <- 0; in_data <- character(0)
+  for (tab in names(cand)) {
+    t <- s[[tab]]; if (is.null(t)) next
+    for (col in setdiff(names(t), c("source", "description"))) for (i in seq_len(nrow(t))) if (is_dist(t[[col]][i])) {
+      nd <- nd + 1
+      if (claims_data(t$source[i])) in_data <- c(in_data, paste0(cand[[tab]](t[i, ], i), if (grepl(":$", cand[[tab]](t[i, ], i))) col else ""))
+    }
+  }
+  cat(sprintf("uncertain  %s: %d numbers written as distributions (the model holds their means)%s\n", dir, nd,
+              if (length(in_data)) paste0("; in rows whose source also cites data: ", paste(in_data, collapse = ", ")) else ""))
   errors <- errors + check_levers(dir, s)
   cat("\n")
 }

@@ -1,7 +1,7 @@
 # Figures of a sweep folder: a tornado chart (one-at-a-time swings) and a chart of variance-based
 # sensitivity indices, one page per outcome (and measure), horizons side by side.
 # Inputs: tornado.csv (outcome, measure, horizon_years, parameter, low_value, high_value,
-# baseline_value (the outcome at the base point; optional), outcome_at_low, outcome_at_high,
+# outcome_at_base (the outcome at the base point; optional), outcome_at_low, outcome_at_high,
 # swing) and sensitivity.csv
 # (outcome, measure, horizon_years, parameter, index, estimate, ci_low, ci_high), index in
 # {first, total}.
@@ -71,7 +71,7 @@ fig_tornado <- function(ctx) {
             geom_linerange(aes(ymin = pmin(outcome_at_low, outcome_at_high),
                                ymax = pmax(outcome_at_low, outcome_at_high)),
                            colour = "grey78", linewidth = 5)
-        # the outcome with every number at its base value (neasim writes it as baseline_value)
+        # the outcome with every number at its base value (neasim writes it as outcome_at_base)
         base_col <- intersect(c("baseline_value", "outcome_at_base"), names(d))
         if (length(base_col) > 0) {
             base <- unique(data.frame(panel = d$panel, value = d[[base_col[1]]]))

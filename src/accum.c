@@ -25,6 +25,7 @@ struct nsm_accum {
     int64_t *held;        /* [outcome][cols] difference arrays */
     int64_t *first;       /* [outcome][cols] first-occurrence index histogram */
     count_table *period;  /* [event] */
+    count_table *yearly;  /* [event]: counts per year since the start, columns = years */
     count_table *cumul;   /* [event] */
 };
 
@@ -56,13 +57,14 @@ nsm_accum *nsm_accum_alloc(const nsm_model *m)
     a->held = calloc((size_t)m->n_outcomes * cols + 1, sizeof *a->held);
     a->first = calloc((size_t)m->n_outcomes * cols + 1, sizeof *a->first);
     a->period = calloc((size_t)m->n_events + 1, sizeof *a->period);
+    a->yearly = calloc((size_t)m->n_events + 1, sizeof *a->yearly);
     a->cumul = calloc((size_t)m->n_events + 1, sizeof *a->cumul);
-    if (!a->occupancy || !a->held || !a->first || !a->period || !a->cumul) {
+    if (!a->occupancy || !a->held || !a->first || !a->period || !a->yearly || !a->cumul) {
         nsm_accum_free(a);
         return NULL;
     }
     for (int e = 0; e < m->n_events; e++)
-        a->period[e].max_seen = a->cumul[e].max_seen = -1;
+        a->period[e].max_seen = a->cumul[e].max_seen = a->yearly[e].max_seen = -1;
     return a;
 }
 
@@ -72,6 +74,9 @@ void nsm_accum_free(nsm_accum *a)
         return;
     for (int e = 0; a->period && e < a->m->n_events; e++)
         free(a->period[e].cells);
+    for (int e = 0; a->yearly && e < a->m->n_events; e++)
+        free(a->yearly[e].cells);
+    free(a->yearly);
     for (int e = 0; a->cumul && e < a->m->n_events; e++)
         free(a->cumul[e].cells);
     free(a->period);
@@ -91,8 +96,8 @@ void nsm_accum_reset(nsm_accum *a)
     memset(a->held, 0, (size_t)m->n_outcomes * cols * sizeof *a->held);
     memset(a->first, 0, (size_t)m->n_outcomes * cols * sizeof *a->first);
     for (int e = 0; e < m->n_events; e++) {
-        count_table *t[2] = {&a->period[e], &a->cumul[e]};
-        for (int k = 0; k < 2; k++) {
+        count_table *t[3] = {&a->period[e], &a->cumul[e], &a->yearly[e]};
+        for (int k = 0; k < 3; k++) {
             if (t[k]->cells)
                 memset(t[k]->cells, 0, (size_t)(t[k]->rows * a->cols) * sizeof(int64_t));
             t[k]->max_seen = -1;
@@ -128,6 +133,7 @@ nsm_status nsm_accum_merge(nsm_accum *into, const nsm_accum *from)
     add_cells(into->first, from->first, (size_t)m->n_outcomes * cols);
     for (int e = 0; e < m->n_events; e++) {
         if (merge_table(&into->period[e], &from->period[e], into->cols) ||
+            merge_table(&into->yearly[e], &from->yearly[e], into->cols) ||
             merge_table(&into->cumul[e], &from->cumul[e], into->cols))
             return NSM_ERR_NOMEM;
     }
@@ -172,6 +178,17 @@ nsm_status nsm_accum_event_period(nsm_accum *a, int e, int i, int64_t count)
     if (table_reserve(t, count, a->cols))
         return NSM_ERR_NOMEM;
     t->cells[count * a->cols + i] += 1;
+    return NSM_OK;
+}
+
+nsm_status nsm_accum_event_year(nsm_accum *a, int e, int y, int64_t count)
+{
+    count_table *t = &a->yearly[e];
+    if (y >= a->cols)
+        return NSM_OK;
+    if (table_reserve(t, count, a->cols))
+        return NSM_ERR_NOMEM;
+    t->cells[count * a->cols + y] += 1;
     return NSM_OK;
 }
 
@@ -238,18 +255,30 @@ void nsm_accum_outcome_first_series(const nsm_accum *a, int o, int64_t *out)
 
 int64_t nsm_accum_event_max_count(const nsm_accum *a, int e)
 {
-    int64_t p = a->period[e].max_seen, c = a->cumul[e].max_seen;
-    return p > c ? (p > 0 ? p : 0) : (c > 0 ? c : 0);
+    int64_t p = a->period[e].max_seen, c = a->cumul[e].max_seen, y = a->yearly[e].max_seen;
+    int64_t top = p > c ? p : c;
+    top = y > top ? y : top;
+    return top > 0 ? top : 0;
 }
 
-void nsm_accum_event_period_hist(const nsm_accum *a, int e, int i, int64_t *hist, int64_t *n_values)
+static void nonzero_hist(const nsm_accum *a, const count_table *t, int i, int64_t *hist,
+                         int64_t *n_values)
 {
-    const count_table *t = &a->period[e];
     int64_t top = t->max_seen > 0 ? t->max_seen : 0, nonzero = 0;
     for (int64_t c = 1; c <= top; c++)
         nonzero += hist[c] = t->cells[c * a->cols + i];
     hist[0] = (int64_t)a->runs - nonzero;
     *n_values = top + 1;
+}
+
+void nsm_accum_event_period_hist(const nsm_accum *a, int e, int i, int64_t *hist, int64_t *n_values)
+{
+    nonzero_hist(a, &a->period[e], i, hist, n_values);
+}
+
+void nsm_accum_event_year_hist(const nsm_accum *a, int e, int y, int64_t *hist, int64_t *n_values)
+{
+    nonzero_hist(a, &a->yearly[e], y, hist, n_values);
 }
 
 void nsm_accum_event_cumulative_hists(const nsm_accum *a, int e, int i, int64_t *hist,

@@ -95,6 +95,27 @@ static void flush_period(nsm_sim *s, int e, nsm_accum *acc)
     s->ev_period_count[e] = 0;
 }
 
+/* Year index of time t > 0: the k >= 1 with year_t[k-1] < t <= year_t[k]; 0 past the last. */
+static int year_index(const nsm_sim *s, double t)
+{
+    if (s->n_years == 0 || t > s->year_t[s->n_years])
+        return 0;
+    int k = (int)t + 1;
+    k = k < 1 ? 1 : k > s->n_years ? s->n_years : k;
+    while (s->year_t[k] < t)
+        k++;
+    while (k > 1 && s->year_t[k - 1] >= t)
+        k--;
+    return k;
+}
+
+static void flush_year(nsm_sim *s, int e, nsm_accum *acc)
+{
+    if (s->ev_year_count[e] > 0 && nsm_accum_event_year(acc, e, s->ev_year[e], s->ev_year_count[e]))
+        s->failed = FAILED_NOMEM;
+    s->ev_year_count[e] = 0;
+}
+
 static void close_cumulative(nsm_sim *s, int e, int i, nsm_accum *acc)
 {
     if (nsm_accum_event_cumulative(acc, e, s->ev_cum[e], s->ev_cum_start[e], i))
@@ -110,6 +131,12 @@ void nsm_event_occurs(nsm_sim *s, int e, nsm_accum *acc)
         s->ev_period[e] = i;
     }
     s->ev_period_count[e]++;
+    int y = year_index(s, s->t);
+    if (y != s->ev_year[e]) {
+        flush_year(s, e, acc);
+        s->ev_year[e] = y;
+    }
+    s->ev_year_count[e] += y > 0;
     close_cumulative(s, e, i, acc);
     if (s->trace && nsm_spans_push(&s->trace->occ[e], i, i + 1))
         s->failed = FAILED_NOMEM;
@@ -121,6 +148,7 @@ void nsm_events_finish(nsm_sim *s, nsm_accum *acc)
 {
     for (int e = 0; e < s->m->n_events; e++) {
         flush_period(s, e, acc);
+        flush_year(s, e, acc);
         close_cumulative(s, e, s->m->n_reports, acc);
     }
 }

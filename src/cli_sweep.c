@@ -4,6 +4,7 @@
 ** completed point there and --resume continues; the finished folder replaces DEST.
 */
 #include <errno.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,14 +127,16 @@ static size_t stop_after_env(void)
 
 static int finish(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_options *o,
                   const nsm_sweep_config *cf, const char *work, const char *dest,
-                  const char *started, int argc, char **argv, nsm_diag *diag)
+                  const char *started, double wall, int argc, char **argv, nsm_diag *diag)
 {
     nsm_status st = nsm_sweep_assemble(m, d, work, cf, diag);
     nsm_manifest *mf = calloc(1, sizeof *mf);
     if (st == NSM_OK && mf) {
-        nsm_run_stats rs = {cf->run.threads, 0, 0, 0.0};
+        nsm_run_stats rs = {cf->run.threads > 0 ? cf->run.threads : omp_get_max_threads(), 0, 0,
+                            wall};
         nsm_cli_manifest(mf, m, o, &rs, started, argc, argv);
         nsm_manifest_add(mf, "sweep_points", "%zu", d->n_points);
+        nsm_manifest_add(mf, "runs_per_point", "%llu", (unsigned long long)o->runs);
         nsm_manifest_add(mf, "sweep_parameters", "%d", d->n_params);
         nsm_write_options wo = {o->bom};
         st = nsm_results_write_manifest(work, mf, &wo, diag);
@@ -186,6 +189,7 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     char started[32];
     time_t now = time(NULL);
     strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    double t0 = omp_get_wtime();
     nsm_cli_catch_sigint(1);
     nsm_status st = nsm_sweep_run(m, d, work, &cf, &done, &diag);
     nsm_cli_catch_sigint(0);
@@ -198,7 +202,7 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
         nsm_cli_print_diag(&diag);
         code = nsm_cli_exit_code(st, 0);
     } else {
-        code = finish(m, d, o, &cf, work, dest, started, argc, argv, &diag);
+        code = finish(m, d, o, &cf, work, dest, started, omp_get_wtime() - t0, argc, argv, &diag);
     }
     nsm_diag_release(&diag);
     return code;

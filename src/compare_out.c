@@ -174,7 +174,7 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_model *m, const nsm_arm *
                                  const nsm_accum *const *acc, nsm_paired *const *paired,
                                  const double *years, int n_years)
 {
-    static const char *const H[] = {"arm", "outcome", "horizon_years", "date",
+    static const char *const H[] = {"arm", "outcome", "measure", "horizon_years", "date",
                                     "baseline_probability", "arm_probability", "difference_pp",
                                     "ci_low_pp", "ci_high_pp", "distinguishable", NULL};
     int idx[16];
@@ -187,6 +187,7 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_model *m, const nsm_arm *
                 nsm_difference d = nsm_difference_outcome(m, acc[0], acc[a], paired[a], o, 1, idx[h]);
                 nsm_csv_text(c, arms[a].name);
                 nsm_csv_text(c, m->outcomes[o].name);
+                nsm_csv_text(c, "occurred_by");
                 nsm_csv_real(c, kept[h], 6);
                 nsm_csv_text(c, m->report_date[idx[h]]);
                 nsm_csv_real(c, d.baseline, 6);

@@ -104,6 +104,12 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     s->gamma = calloc(E, sizeof *s->gamma);
     s->redraw_k = calloc(E, sizeof *s->redraw_k);
     s->ev_period = calloc(E, sizeof *s->ev_period);
+    s->ev_year = calloc(E, sizeof *s->ev_year);
+    s->ev_year_count = calloc(E, sizeof *s->ev_year_count);
+    s->n_years = 12 % m->report_interval_months == 0 ? m->horizon_months / 12 : 0;
+    s->year_t = calloc((size_t)s->n_years + 1, sizeof *s->year_t);
+    for (int k = 0; s->year_t && k <= s->n_years; k++)
+        s->year_t[k] = m->month_t[12 * k];
     s->ev_period_count = calloc(E, sizeof *s->ev_period_count);
     s->ev_cum = calloc(E, sizeof *s->ev_cum);
     s->ev_cum_start = calloc(E, sizeof *s->ev_cum_start);
@@ -116,7 +122,7 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     s->eff_rng = rngs_alloc(m->n_effects);
     s->init_rng = rngs_alloc(1);
     if (!s->rate || !s->T || !s->P || !s->level || !s->seg_start || !s->gamma ||
-        !s->redraw_k || !s->ev_period || !s->ev_period_count || !s->ev_cum || !s->ev_cum_start ||
+        !s->redraw_k || !s->ev_period || !s->ev_year || !s->ev_year_count || !s->year_t || !s->ev_period_count || !s->ev_cum || !s->ev_cum_start ||
         !s->out_now || !s->out_ever || !s->held_start || !s->proc_rng || !s->gamma_rng ||
         !s->cal_rng || !s->eff_rng || !s->init_rng || index_effects(s) || nsm_rates_alloc(s) ||
         nsm_pending_init(&s->pending)) {
@@ -228,6 +234,9 @@ void nsm_sim_free(nsm_sim *s)
     free(s->gamma);
     free(s->redraw_k);
     free(s->ev_period);
+    free(s->ev_year);
+    free(s->ev_year_count);
+    free(s->year_t);
     free(s->ev_period_count);
     free(s->ev_cum);
     free(s->ev_cum_start);
@@ -334,6 +343,8 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
         s->redraw_k[e] = m->events[e].dispersion > 0 ? m->events[e].redraw_months : -1;
         s->ev_period[e] = 0;
         s->ev_period_count[e] = 0;
+        s->ev_year[e] = 0;
+        s->ev_year_count[e] = 0;
         s->ev_cum[e] = 0;
         s->ev_cum_start[e] = 0;
     }

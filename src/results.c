@@ -162,6 +162,12 @@ static nsm_status event_rows(nsm_csv *c, const nsm_model *m, const arms_view *v,
             write_arm(c, v, arm);
             count_row(c, m, i, m->events[e].name, "period", hist, n_values);
         }
+        int per_year = 12 / m->report_interval_months; /* reports per year */
+        for (int y = 1; 12 % m->report_interval_months == 0 && y <= m->horizon_months / 12; y++) {
+            nsm_accum_event_year_hist(a, e, y, hist, &n_values);
+            write_arm(c, v, arm);
+            count_row(c, m, y * per_year, m->events[e].name, "year", hist, n_values);
+        }
         for (int i = 1; i < m->n_reports; i++) {
             nsm_accum_event_cumulative_hists(a, e, i, hist, &n_values);
             write_arm(c, v, arm);

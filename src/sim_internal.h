@@ -58,8 +58,10 @@ struct nsm_sim {
     int failed;          /* set when the guard trips or a histogram cannot grow */
     int fail_factor;     /* the factor that tripped the guard */
     /* counted events: the open period and the cumulative count with the start of its stay */
-    int *ev_period;
-    int64_t *ev_period_count, *ev_cum;
+    int *ev_period, *ev_year;
+    int64_t *ev_period_count, *ev_cum, *ev_year_count;
+    int n_years;                 /* whole years within the horizon (0: no yearly windows) */
+    double *year_t;              /* year_t[k] = t of the k-th anniversary of the start */
     int *ev_cum_start;
     /* outcomes */
     unsigned char *out_now, *out_ever;

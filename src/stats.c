@@ -15,7 +15,7 @@ nsm_proportion nsm_wilson(int64_t k, int64_t n)
     double denom = 1.0 + z2 / nn;
     double centre = (p + z2 / (2.0 * nn)) / denom;
     double half = z / denom * sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn));
-    double lo = centre - half, hi = centre + half;
+    double lo = k == 0 ? 0.0 : centre - half, hi = k == n ? 1.0 : centre + half; /* exact ends */
     return (nsm_proportion){p, sqrt(p * (1.0 - p) / nn), lo < 0 ? 0 : lo, hi > 1 ? 1 : hi};
 }
 

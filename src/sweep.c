@@ -142,7 +142,7 @@ static nsm_status write_point(const nsm_model *m, const nsm_sweep_design *d, siz
             nsm_accum_event_cumulative_hists(a, e, cf->idx[h], hist, &nv);
             nsm_count_summary cs = nsm_count_summarize(hist, nv);
             row_start(c, d, p);
-            head_cols(c, m, cf, h, "event", m->events[e].name, "mean_count");
+            head_cols(c, m, cf, h, "event", m->events[e].name, "cumulative_count");
             value_cols(c, cs.mean, cs.mean_se, cs.mean - z * cs.mean_se, cs.mean + z * cs.mean_se);
         }
         free(hist);

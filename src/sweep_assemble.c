@@ -194,6 +194,7 @@ static void tornado_rows(nsm_csv *c, const nsm_model *m, const nsm_sweep_design 
         nsm_csv_text(c, "occurred_by");
         nsm_csv_real(c, cf->years[h], 6);
         nsm_csv_text(c, d->names[i]);
+        nsm_csv_real(c, d->values[i], 10); /* point 1: every number at its mean */
         nsm_csv_real(c, d->low[i], 10);
         nsm_csv_real(c, d->high[i], 10);
         nsm_csv_real(c, y[k], 6);
@@ -208,10 +209,10 @@ static void tornado_rows(nsm_csv *c, const nsm_model *m, const nsm_sweep_design 
 static nsm_status write_tornado(const nsm_model *m, const nsm_sweep_design *d,
                                 const nsm_sweep_config *cf, const double *y, size_t K, nsm_csv *c)
 {
-    static const char *const H[] = {"outcome",        "measure",         "horizon_years",
-                                    "parameter",      "low_value",       "high_value",
-                                    "baseline_value", "outcome_at_low",  "outcome_at_high",
-                                    "swing",          NULL};
+    static const char *const H[] = {"outcome",         "measure",        "horizon_years",
+                                    "parameter",       "base_value",     "low_value",
+                                    "high_value",      "outcome_at_base", "outcome_at_low",
+                                    "outcome_at_high", "swing",          NULL};
     nsm_csv_header(c, H);
     for (int o = 0; o < m->n_outcomes; o++)
         for (int h = 0; h < cf->n_h; h++)

@@ -1,8 +1,8 @@
 /*
 ** uncertain.c: numbers written as distributions, drawn for a replication. Each uncertain number
-** takes one uniform from its own stream, keyed by (seed, draw, "param:PATH"), mapped through the
-** distribution's inverse CDF; draw = the replication (per-run uncertainty) or the block of
-** replications it belongs to (outer draws). The phase models of the replication are rebuilt from
+** draws from its own stream, keyed by (seed, draw, "param:PATH"); draw = the replication (per-run uncertainty) or the block of
+** replications it belongs to (outer draws); GSL's sampler for the distribution turns the stream
+** into a value (dist.h). The phase models of the replication are rebuilt from
 ** the scenario's numbers: draws first, then the arm's point and levers (arms.c).
 */
 #include <stdlib.h>
@@ -54,7 +54,7 @@ int nsm_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep)
             const nsm_uncertain *u = &m->uncertain[k];
             nsm_dist d = {(nsm_dist_kind)u->kind, {u->p[0], u->p[1], u->p[2]}};
             nsm_rng_set_stream(s->param_rng, seed, draw, u->stream);
-            s->draw_value[k] = nsm_dist_quantile(&d, gsl_rng_uniform_pos(s->param_rng));
+            s->draw_value[k] = nsm_dist_sample(&d, s->param_rng);
         }
         if (nsm_arm_build_phases(m, s->arm, s->draw_value, s->scratch, s->rebuild_msg,
                                  sizeof s->rebuild_msg))

@@ -150,14 +150,8 @@ wait
 # one folder for both sweep charts: the Sobol table beside the tornado table
 cp "$work/sobol/sensitivity.csv" "$work/sweep/"
 
-# ---- FAKE per-year event windows: replace when the engine writes window=year rows -----------
-# event_counts.csv with only window=year rows (the per-year windows proposed for the engine;
-# here the baseline's cumulative rows at anniversaries relabelled, so the numbers mean nothing)
-# in the sweep folder, to exercise the per-year fan chart.
-tr -d '\r' < "$work/baseline/event_counts.csv" | awk -F, -v OFS=, '
-    NR == 1 { print; next }
-    $4 == "cumulative" && ($2 - int($2 + 0.5)) ^ 2 < 0.0004 && $2 > 0.5 { $4 = "year"; print }' \
-    > "$work/sweep/event_counts.csv"
+# the per-year fan chart, in the sweep folder too: the baseline's event counts (with window=year rows)
+cp "$work/baseline/event_counts.csv" "$work/sweep/event_counts.csv"
 
 # ---- render: figures and brief of every folder, two at a time -------------------------------
 render() {

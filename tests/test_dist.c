@@ -371,9 +371,8 @@ static void test_support(void **state)
 
 /* 10^5 draws of quantile(U) at a fixed seed: the sample mean is within Z_TOL standard errors of
 ** the closed-form mean. The parameters are asymmetric, so a swapped pair would be caught. */
-static void test_sampling_means(void **state)
+static void sampling_means(int sampler)
 {
-    (void)state;
     enum { N = 100000 };
     static double x[N];
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -381,14 +380,27 @@ static void test_sampling_means(void **state)
     for (size_t k = 0; k < N_EVERY; k++) {
         nsm_dist d = parse(every_kind[k]);
         for (size_t i = 0; i < N; i++)
-            x[i] = nsm_dist_quantile(&d, gsl_rng_uniform(rng));
+            x[i] = sampler ? nsm_dist_sample(&d, rng) : nsm_dist_quantile(&d, gsl_rng_uniform(rng));
         double mean = gsl_stats_mean(x, 1, N), se = gsl_stats_sd_m(x, 1, N, mean) / sqrt(N);
         double exact = nsm_dist_mean(&d), z = fabs(mean - exact) / se;
         if (!(z <= Z_TOL))
-            fail_msg("%s: sample mean %.6f, exact %.6f (%.1f standard errors)", every_kind[k], mean,
-                     exact, z);
+            fail_msg("%s (%s): sample mean %.6f, exact %.6f (%.1f standard errors)",
+                     every_kind[k], sampler ? "sampler" : "quantile", mean, exact, z);
     }
     gsl_rng_free(rng);
+}
+
+static void test_sampling_means(void **state)
+{
+    (void)state;
+    sampling_means(0);
+}
+
+/* The same for GSL's samplers (nsm_dist_sample), which per-replication draws use. */
+static void test_sampler_means(void **state)
+{
+    (void)state;
+    sampling_means(1);
 }
 
 int main(void)
@@ -407,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_quantile_range),
         cmocka_unit_test(test_support),
         cmocka_unit_test(test_sampling_means),
+        cmocka_unit_test(test_sampler_means),
     };
     return cmocka_run_group_tests_name("dist", tests, NULL, NULL);
 }

@@ -197,6 +197,12 @@ static void test_negative_binomial_counts(void **state)
     check_mean("NB mean", s.mean, mu, sqrt((mu + mu * mu / k) / (double)n));
     check_mean("NB variance", s.var, mu + mu * mu / k, var_se(s));
     check_prop("NB P(0)", h[0], n, pow(k / (k + mu), k));
+    /* the first year's window is the same distribution as the count at the end of that year */
+    int64_t nv2, *hy = calloc((size_t)nsm_accum_event_max_count(f.a, e) + 1, sizeof *hy);
+    nsm_accum_event_year_hist(f.a, e, 1, hy, &nv2);
+    assert_int_equal(nv2, nv);
+    assert_memory_equal(hy, h, (size_t)nv * sizeof *h);
+    free(hy);
     free(h);
     release(&f);
 }

@@ -44,6 +44,9 @@ void nsm_accum_outcome_held(nsm_accum *a, int o, int i0, int i1);
 void nsm_accum_outcome_first(nsm_accum *a, int o, int i);
 /* Event e occurred `count` (>= 1) times in period i, that is in (t(i-1), t(i)], 1 <= i < n_reports. */
 nsm_status nsm_accum_event_period(nsm_accum *a, int e, int i, int64_t count);
+/* Event e occurred `count` (>= 1) times in year y since the start (1 <= y <= horizon in whole
+** years), that is between month_t[12(y-1)] (exclusive) and month_t[12y] (inclusive). */
+nsm_status nsm_accum_event_year(nsm_accum *a, int e, int y, int64_t count);
 /* Event e's cumulative count was `count` over report indices [i0, i1). */
 nsm_status nsm_accum_event_cumulative(nsm_accum *a, int e, int64_t count, int i0, int i1);
 /* One replication is complete. */
@@ -71,6 +74,7 @@ void nsm_accum_outcome_first_series(const nsm_accum *a, int o, int64_t *out);
 ** nsm_accum_event_max_count(a, e) + 1 entries. */
 int64_t nsm_accum_event_max_count(const nsm_accum *a, int e);
 void nsm_accum_event_period_hist(const nsm_accum *a, int e, int i, int64_t *hist, int64_t *n_values);
+void nsm_accum_event_year_hist(const nsm_accum *a, int e, int y, int64_t *hist, int64_t *n_values);
 void nsm_accum_event_cumulative_hists(const nsm_accum *a, int e, int i, int64_t *hist,
                                       int64_t *n_values);
 
