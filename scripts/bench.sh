@@ -60,11 +60,11 @@ design() { # $1 points: three judgment hazards of the baseline varied over a gri
 design "$sweep_points" > "$tmp/design-big.csv"
 design 100 > "$tmp/design-small.csv"
 echo "== sweep on scenarios/baseline: $sweep_points points x $sweep_runs replications"
-/usr/bin/time -f '%e %M' -o "$tmp/sweep-big" "$build/neasim" sweep scenarios/baseline --design "$tmp/design-big.csv" \
+/usr/bin/time -f "%e %M" -o "$tmp/time-big" "$build/neasim" sweep scenarios/baseline --design "$tmp/design-big.csv" \
     --runs "$sweep_runs" --quiet --out "$tmp/sweep-big" >/dev/null
-read -r wall rss < "$tmp/sweep-big"
+read -r wall rss < "$tmp/time-big"
 echo "  wall ${wall} s, peak memory ${rss} KiB, $(awk -v w="$wall" -v n="$sweep_points" -v r="$sweep_runs" 'BEGIN { printf "%.0f", n * r / w }') replications/s"
-/usr/bin/time -f '%e %M' -o "$tmp/sweep-small" "$build/neasim" sweep scenarios/baseline --design "$tmp/design-small.csv" \
+/usr/bin/time -f "%e %M" -o "$tmp/time-small" "$build/neasim" sweep scenarios/baseline --design "$tmp/design-small.csv" \
     --runs "$sweep_runs" --quiet --out "$tmp/sweep-small" >/dev/null
-read -r wall2 rss2 < "$tmp/sweep-small"
+read -r wall2 rss2 < "$tmp/time-small"
 echo "  100 points: wall ${wall2} s, peak memory ${rss2} KiB (the same peak memory is the target)"

@@ -140,6 +140,8 @@ for f in differences briefing arms state_probabilities event_counts; do
     if cmp -s "$work/paths-cmp-1/$f.csv" "$work/paths-cmp-2/$f.csv"; then pass=$((pass + 1)); else
         echo "FAIL compare: $f.csv differs between 1 and 2 threads"; fail=$((fail + 1)); fi
 done
+expect "compare factorial" 0 "" -- compare tests/models/paths --levers push_f,calm_h,null --factorial --runs 500 --quiet --out "$work/paths-fact"
+[ "$(tail -n +2 "$work/paths-fact/briefing.csv" | cut -d, -f1 | sort -u | wc -l)" -eq 7 ] && pass=$((pass + 1)) || { echo "FAIL compare --factorial: not 7 arms"; fail=$((fail + 1)); }
 if awk -F, '$1 == "null" && ($9 != 0 || $10 != 0) { bad = 1 } END { exit bad }' "$work/paths-cmp-1/differences.csv"; then
     pass=$((pass + 1)); else echo "FAIL compare: the null lever has a non-zero difference"; fail=$((fail + 1)); fi
 
