@@ -117,6 +117,17 @@ static void free_cols(nsm_column *cols, int n)
     free(cols);
 }
 
+/* A reader over a design table, so the scenario's path parser can report into it. */
+static nsm_reader design_reader(const nsm_model *m, nsm_table *t, nsm_diag *diag)
+{
+    nsm_reader r;
+    memset(&r, 0, sizeof r);
+    r.m = (nsm_model *)(uintptr_t)m; /* the parser only reads it */
+    r.d = diag;
+    r.t = t;
+    return r;
+}
+
 /* A header cell, for messages (the table keeps only data cells). */
 static nsm_cell header_cell(const nsm_table *t, const char *name)
 {
@@ -186,11 +197,7 @@ nsm_status nsm_sweep_read_design(const nsm_model *m, const char *path, nsm_sweep
     nsm_schema schema;
     nsm_column *cols = NULL;
     nsm_status st = read_table(path, &t, &schema, &cols, diag);
-    nsm_reader r;
-    memset(&r, 0, sizeof r);
-    r.m = (nsm_model *)(uintptr_t)m;
-    r.d = diag;
-    r.t = &t;
+    nsm_reader r = design_reader(m, &t, diag);
     int lev = -1;
     for (int k = 0; st == NSM_OK && k < schema.n_columns; k++)
         if (strcmp(cols[k].name, "levers") == 0)
@@ -330,11 +337,7 @@ nsm_status nsm_sweep_read_grid(const nsm_model *m, const char *path, nsm_sweep_d
     if (st == NSM_OK)
         st = nsm_table_parse(&t, path, &schema, bytes, size, diag);
     free(bytes);
-    nsm_reader r;
-    memset(&r, 0, sizeof r);
-    r.m = (nsm_model *)(uintptr_t)m;
-    r.d = diag;
-    r.t = &t;
+    nsm_reader r = design_reader(m, &t, diag);
     int lev = -1;
     for (int i = 0; st == NSM_OK && i < t.n_rows; i++)
         if (strcmp(nsm_table_cell(&t, i, "parameter")->text, "levers") == 0)
