@@ -81,7 +81,7 @@ brief: figures
 
 ## check-asan: the tests under AddressSanitizer and UndefinedBehaviorSanitizer
 check-asan:
-	$(MAKE) BUILD=build/asan OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer' \
+	$(MAKE) BUILD=build/asan OPT='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer' \
 	    LDFLAGS='-fsanitize=address,undefined' WERROR=0 test
 
 ## install: copy build/neasim to $(PREFIX)/bin

@@ -50,12 +50,19 @@ nsm_model *nsm_model_variant(const nsm_model *base)
     return v;
 }
 
+/* memcpy of n bytes; an empty array may be a NULL pointer, which memcpy must not be given. */
+static void copy(void *dst, const void *src, size_t n)
+{
+    if (n)
+        memcpy(dst, src, n);
+}
+
 void nsm_model_variant_reset(nsm_model *v, const nsm_model *b)
 {
-    memcpy(v->transitions, b->transitions, (size_t)b->n_transitions * sizeof *v->transitions);
-    memcpy(v->events, b->events, (size_t)b->n_events * sizeof *v->events);
-    memcpy(v->modifiers, b->modifiers, (size_t)b->n_modifiers * sizeof *v->modifiers);
-    memcpy(v->effects, b->effects, (size_t)b->n_effects * sizeof *v->effects);
+    copy(v->transitions, b->transitions, (size_t)b->n_transitions * sizeof *v->transitions);
+    copy(v->events, b->events, (size_t)b->n_events * sizeof *v->events);
+    copy(v->modifiers, b->modifiers, (size_t)b->n_modifiers * sizeof *v->modifiers);
+    copy(v->effects, b->effects, (size_t)b->n_effects * sizeof *v->effects);
     if (b->seasonality)
         memcpy(v->seasonality, b->seasonality,
                (size_t)nsm_model_n_processes(b) * 12 * sizeof(double));
