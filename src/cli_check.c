@@ -109,6 +109,16 @@ static void describe_calendar(const nsm_model *m)
     }
 }
 
+static void describe_uncertain(const nsm_model *m)
+{
+    printf("\nUncertain numbers (%d, held at their means; drawn per replication by run):\n",
+           m->n_uncertain);
+    for (int k = 0; k < m->n_uncertain; k++) {
+        const nsm_uncertain *u = &m->uncertain[k];
+        printf("  %-64s %-26s mean %.4g\n", u->path, u->text, u->nominal);
+    }
+}
+
 static void describe_levers(const nsm_model *m)
 {
     printf("\nLevers (%d):\n", m->n_levers);
@@ -150,6 +160,7 @@ int nsm_cli_check(int argc, char **argv)
     describe_factors(m);
     describe_hazards(m);
     describe_calendar(m);
+    describe_uncertain(m);
     describe_levers(m);
     nsm_model_free(m);
     return EXIT_OK;

@@ -43,6 +43,7 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'S': o->design_kind = 2; return nsm_cli_parse_u64("--sobol", arg, 2, 1000000, &o->design_n);
     case 'T': o->design_kind = 3; return 0;
     case 'R': o->resume = 1; return 0;
+    case 'P': o->params = arg; return 0;
     case 'O': return nsm_cli_parse_u64("--outer", arg, 2, 1000000, &o->outer);
     }
     return -1;
@@ -51,8 +52,8 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
 /* Which options each command takes: r(un), c(ompare), s(weep). */
 static int allowed(int c, int kind)
 {
-    static const char *const per[3] = {"ONH", "lfHN", "DGLSTRH"};
-    if (!strchr("lfONHDGLSTR", c))
+    static const char *const per[3] = {"ONH", "lfHN", "DGLSTRHP"};
+    if (!strchr("lfONHDGLSTRP", c))
         return 1;
     return strchr(per[kind], c) != NULL;
 }
@@ -70,7 +71,8 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         {"outer", required_argument, NULL, 'O'},   {"design", required_argument, NULL, 'D'},
         {"grid", required_argument, NULL, 'G'},    {"lhs", required_argument, NULL, 'L'},
         {"sobol", required_argument, NULL, 'S'},   {"oat", no_argument, NULL, 'T'},
-        {"resume", no_argument, NULL, 'R'},        {NULL, 0, NULL, 0}};
+        {"resume", no_argument, NULL, 'R'},        {"params", required_argument, NULL, 'P'},
+        {NULL, 0, NULL, 0}};
     *o = (nsm_cli_options){0};
     o->runs = 10000;
     o->seed = 1;

@@ -32,6 +32,8 @@ static const char SWEEP_HELP[] =
     "  --lhs N         Latin hypercube of N points over the numbers written as distributions\n"
     "  --sobol N       Sobol sensitivity: N (d + 2) points; adds sensitivity.csv\n"
     "  --oat           each uncertain number at its 5th and 95th percentile; adds tornado.csv\n"
+    "  --params LIST   with --lhs, --sobol, --oat: only these uncertain numbers vary (paths, or\n"
+    "                  prefixes ending in '*', separated by ','); the others stay at their means\n"
     "  -n, --runs N    replications per point (default 10000)\n"
     "  -s, --seed S    seed (default 1); every point uses the same replications\n"
     "  -t, --threads T threads (default: all cores)\n"
@@ -51,7 +53,7 @@ static nsm_status build_design(const nsm_model *m, const nsm_cli_options *o, nsm
     nsm_sweep_kind kind = o->design_kind == 1   ? NSM_SWEEP_LHS
                           : o->design_kind == 2 ? NSM_SWEEP_SOBOL
                                                 : NSM_SWEEP_OAT;
-    return nsm_sweep_generate(m, kind, (size_t)o->design_n, o->seed, d, diag);
+    return nsm_sweep_generate(m, kind, (size_t)o->design_n, o->seed, o->params, d, diag);
 }
 
 static int file_equals(const char *path, const char *text)
@@ -214,6 +216,8 @@ int nsm_cli_sweep(int argc, char **argv)
     int code = nsm_cli_parse_options(argc, argv, "sweep", SWEEP_HELP, 2, &o);
     if (code)
         return code < 0 ? EXIT_OK : code;
+    if (o.params && !o.design_kind)
+        return nsm_cli_usage_error("sweep", "--params selects numbers for --lhs, --sobol or --oat");
     if (o.n_designs != 1)
         return nsm_cli_usage_error("sweep", "give exactly one design: --design FILE, --grid FILE, "
                                    "--lhs N, --sobol N or --oat");

@@ -29,6 +29,7 @@ void nsm_sweep_design_release(nsm_sweep_design *d)
     free(d->levers);
     free(d->low);
     free(d->high);
+    free(d->source);
     memset(d, 0, sizeof *d);
 }
 
@@ -368,18 +369,59 @@ static nsm_dist dist_of(const nsm_uncertain *u)
     return (nsm_dist){(nsm_dist_kind)u->kind, {u->p[0], u->p[1], u->p[2]}};
 }
 
-static nsm_status copy_uncertain(const nsm_model *m, nsm_sweep_design *d)
+/* Does path match one of the comma-separated patterns (exact, or a prefix ending in '*')? */
+static int selected(const char *path, const char *only)
 {
-    if (alloc_params(d, m->n_uncertain))
+    if (!only)
+        return 1;
+    for (const char *p = only; *p;) {
+        size_t n = strcspn(p, ",");
+        int star = n > 0 && p[n - 1] == '*';
+        if (star ? strncmp(path, p, n - 1) == 0 : strlen(path) == n && strncmp(path, p, n) == 0)
+            return 1;
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
+/* Every pattern of `only` must select something: a typo would otherwise vary nothing. */
+static nsm_status check_patterns(const nsm_model *m, const char *only, nsm_diag *diag)
+{
+    for (const char *p = only; p && *p;) {
+        size_t n = strcspn(p, ",");
+        char pat[512];
+        snprintf(pat, sizeof pat, "%.*s", (int)n, p);
+        int hits = 0;
+        for (int k = 0; k < m->n_uncertain; k++)
+            hits += selected(m->uncertain[k].path, pat);
+        if (!hits)
+            return nsm_diag_error(diag, NSM_ERR_USAGE, "--params: '%s' names no number written as "
+                                  "a distribution (`neasim check` lists them under \"Uncertain "
+                                  "numbers\"; end a prefix with '*')", pat);
+        p += n + (p[n] == ',');
+    }
+    return NSM_OK;
+}
+
+static nsm_status copy_uncertain(const nsm_model *m, const char *only, nsm_sweep_design *d)
+{
+    int n = 0;
+    for (int k = 0; k < m->n_uncertain; k++)
+        n += selected(m->uncertain[k].path, only);
+    if (alloc_params(d, n) || !(d->source = calloc((size_t)n + 1, sizeof *d->source)))
         return NSM_ERR_NOMEM;
-    for (int k = 0; k < m->n_uncertain; k++) {
+    for (int k = 0, j = 0; k < m->n_uncertain; k++)
+        if (selected(m->uncertain[k].path, only))
+            d->source[j++] = k;
+    for (int j = 0; j < n; j++) {
+        int k = d->source[j];
         const nsm_uncertain *u = &m->uncertain[k];
-        snprintf(d->names[k], sizeof d->names[k], "%s", u->path);
-        d->n_each[k] = u->n_params;
-        d->params[k] = malloc(((size_t)u->n_params + 1) * sizeof *d->params[k]);
-        if (!d->params[k])
+        snprintf(d->names[j], sizeof d->names[j], "%s", u->path);
+        d->n_each[j] = u->n_params;
+        d->params[j] = malloc(((size_t)u->n_params + 1) * sizeof *d->params[j]);
+        if (!d->params[j])
             return NSM_ERR_NOMEM;
-        memcpy(d->params[k], u->params, (size_t)u->n_params * sizeof *u->params);
+        memcpy(d->params[j], u->params, (size_t)u->n_params * sizeof *u->params);
     }
     return NSM_OK;
 }
@@ -395,13 +437,13 @@ static nsm_status oat_points(const nsm_model *m, nsm_sweep_design *d)
     if (!d->values || !d->low || !d->high)
         return NSM_ERR_NOMEM;
     for (size_t i = 0; i < dn; i++) {
-        nsm_dist ds = dist_of(&m->uncertain[i]);
+        nsm_dist ds = dist_of(&m->uncertain[d->source[i]]);
         d->low[i] = nsm_dist_quantile(&ds, 0.05);
         d->high[i] = nsm_dist_quantile(&ds, 0.95);
     }
     for (size_t p = 0; p < d->n_points; p++)
         for (size_t i = 0; i < dn; i++) {
-            double v = m->uncertain[i].nominal;
+            double v = m->uncertain[d->source[i]].nominal;
             if (p == 1 + 2 * i)
                 v = d->low[i];
             else if (p == 2 + 2 * i)
@@ -436,7 +478,7 @@ static nsm_status unit_points(const nsm_model *m, nsm_sweep_design *d, nsm_sweep
     }
     for (size_t p = 0; !bad && p < d->n_points; p++)
         for (size_t i = 0; i < dn; i++) {
-            nsm_dist ds = dist_of(&m->uncertain[i]);
+            nsm_dist ds = dist_of(&m->uncertain[d->source[i]]);
             d->values[p * dn + i] = nsm_dist_quantile(&ds, u[p * dn + i]);
         }
     free(u);
@@ -449,7 +491,7 @@ static nsm_status unit_points(const nsm_model *m, nsm_sweep_design *d, nsm_sweep
 }
 
 nsm_status nsm_sweep_generate(const nsm_model *m, nsm_sweep_kind kind, size_t n, uint64_t seed,
-                              nsm_sweep_design *d, nsm_diag *diag)
+                              const char *only, nsm_sweep_design *d, nsm_diag *diag)
 {
     memset(d, 0, sizeof *d);
     d->kind = kind;
@@ -458,7 +500,9 @@ nsm_status nsm_sweep_generate(const nsm_model *m, nsm_sweep_kind kind, size_t n,
                               "distributions, so there is nothing for --lhs, --sobol or --oat to "
                               "vary: write a judgment's range as e.g. pert(0.1,0.2,0.4) (see "
                               "scenarios/README.md), or give --design or --grid");
-    nsm_status st = copy_uncertain(m, d);
+    nsm_status st = check_patterns(m, only, diag);
+    if (st == NSM_OK)
+        st = copy_uncertain(m, only, d);
     if (st == NSM_OK)
         st = kind == NSM_SWEEP_OAT ? oat_points(m, d) : unit_points(m, d, kind, n, seed, diag);
     if (st == NSM_ERR_NOMEM && !diag->error)

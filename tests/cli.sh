@@ -172,6 +172,10 @@ done
 expect "sweep oat" 0 "tornado.csv" -- sweep tests/models/uncertain --oat --runs 2000 --out "$work/sw-oat"
 expect "sweep sobol" 0 "sensitivity.csv" -- sweep tests/models/uncertain --sobol 16 --runs 500 --out "$work/sw-sobol"
 expect "sweep lhs" 0 "" -- sweep tests/models/uncertain --lhs 10 --runs 500 --quiet --out "$work/sw-lhs"
+expect "sweep params typo" 64 "names no number written as a distribution" -- sweep scenarios/baseline --oat --params 'transitions:usfk_postur:*' --quiet --out "$work/sw-p"
+expect "sweep params without a generated design" 64 "--params selects" -- sweep tests/models/paths --grid "$work/grid.csv" --params x --quiet --out "$work/sw-p"
+expect "sweep sobol on a subset of the baseline" 0 "" -- sweep scenarios/baseline --sobol 8 --params 'transitions:rok_nuclear_debate:*' --runs 200 --quiet --out "$work/sw-bsob"
+[ "$(tail -n +2 "$work/sw-bsob/sensitivity.csv" | cut -d, -f4 | sort -u | wc -l)" -eq 4 ] && pass=$((pass + 1)) || { echo "FAIL sweep --params: not 4 parameters"; fail=$((fail + 1)); }
 
 # --- the byte-order mark option, and a rerun that replaces its own folder
 expect "bom run" 0 "" -- run tests/models/two_state --runs 100 --bom --quiet --out "$work/bom"

@@ -34,6 +34,7 @@ typedef struct {
     char **levers;            /* per point ("" = none), when has_levers */
     size_t base_n;            /* Sobol: rows of A and B; OAT: unused */
     double *low, *high;       /* OAT: the values of each parameter at low and high */
+    int *source;              /* generated designs: index into model->uncertain of each parameter */
 } nsm_sweep_design;
 
 /* A design file: a header of parameter paths (and optionally `levers`), one row per point.
@@ -47,9 +48,11 @@ nsm_status nsm_sweep_read_grid(const nsm_model *m, const char *path, nsm_sweep_d
                                nsm_diag *diag);
 /* Generated over the model's uncertain numbers (NSM_SWEEP_LHS with n points, NSM_SWEEP_SOBOL with
 ** n base rows: n (d + 2) points; NSM_SWEEP_OAT: 1 + 2d points, each number at its 5th and 95th
-** percentile with the others at their means). */
+** percentile with the others at their means). `only` (may be NULL: all) is a comma-separated
+** list of paths, or prefixes ending in '*', selecting which uncertain numbers vary; the others
+** stay at their means. A pattern that selects nothing is NSM_ERR_USAGE. */
 nsm_status nsm_sweep_generate(const nsm_model *m, nsm_sweep_kind kind, size_t n, uint64_t seed,
-                              nsm_sweep_design *d, nsm_diag *diag);
+                              const char *only, nsm_sweep_design *d, nsm_diag *diag);
 void nsm_sweep_design_release(nsm_sweep_design *d);
 
 typedef struct {
