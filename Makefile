@@ -31,7 +31,7 @@ CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test bench check-asan install clean help validate figures brief
+.PHONY: all deps run test bench check-asan install clean help validate figures brief fuzz
 
 all: $(BUILD)/neasim
 
@@ -99,3 +99,16 @@ help:
 
 $(BUILD)/bench_engine: tests/bench_engine.c $(BUILD)/libneasim.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libneasim.a $(LDLIBS) -o $@
+
+## fuzz: the scenario reader under libFuzzer with ASan/UBSan for FUZZ_SECONDS (default 60)
+FUZZ_SECONDS ?= 60
+fuzz:
+	@command -v clang >/dev/null && [ -n "$$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] || \
+	    { echo "make fuzz needs clang and libclang-rt-14-dev (apt-get install clang libclang-rt-14-dev)"; exit 1; }
+	mkdir -p build/fuzz build/fuzz-corpus
+	i=0; for t in scenario factors transitions modifiers events seasonality draws calendar effects outcomes; do \
+	    printf "\\$$(printf '%03o' $$i)" | cat - tests/fixtures/valid/$$t.csv > build/fuzz-corpus/$$t; i=$$((i + 1)); done
+	clang -std=c17 -g -O1 -Iinclude -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fopenmp \
+	    tests/fuzz_scenario.c $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c)) \
+	    -lgsl -lgslcblas -lcsv -lcrypto -lm -o build/fuzz/fuzz_scenario
+	build/fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz-corpus
