@@ -21,8 +21,8 @@ void nsm_progress_update(void *ctx, uint64_t done, uint64_t total)
 {
     nsm_progress *p = ctx;
     double now = omp_get_wtime(), elapsed = now - p->t0;
-    if (!p->enabled || now - p->last < 0.1 || total == 0)
-        return;
+    if (!p->enabled || now - p->last < 0.1 || elapsed < 0.3 || total == 0)
+        return; /* nothing before 0.3 s: a rate measured over the first chunk is noise */
     if (done > total)
         done = total;
     p->last = now;
