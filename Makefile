@@ -38,6 +38,14 @@ all: $(BUILD)/neasim
 $(BUILD)/obj/%.o: src/%.c $(wildcard include/neasim/*.h) $(wildcard src/*.h) | $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
+# The commit is compiled into the CLI (--version, manifest.csv): rebuild those objects when it
+# changes, and only then.
+$(BUILD)/obj/main.o $(BUILD)/obj/cli_options.o: $(BUILD)/commit.stamp
+$(BUILD)/commit.stamp: FORCE | $(BUILD)/obj
+	@echo '$(GIT_COMMIT)' | cmp -s - $@ || echo '$(GIT_COMMIT)' > $@
+.PHONY: FORCE
+FORCE:
+
 $(BUILD)/libneasim.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
