@@ -25,6 +25,21 @@ sweep_value_axis <- function(measure) {
     else "Mean events since the start (count)"
 }
 
+# Labels of parameter paths: the engine's (parameters.csv: a modifier row reads "multiplier on
+# usfk_posture:current>reduced while ...", not "modifiers:13"), else derived from the path.
+sweep_param_labels <- function(ctx, paths) {
+    p <- nsm_read(ctx$dir, "parameters", quiet = TRUE)
+    fallback <- nsm_parameter_label(paths)
+    if (is.null(p) || !all(c("parameter", "label") %in% names(p))) return(fallback)
+    lab <- p$label[match(paths, p$parameter)]
+    ifelse(is.na(lab), fallback, lab)
+}
+
+# Long labels wrapped to a few lines, so that the panels keep most of the slide's width.
+sweep_wrap <- function(x, width = 64) {
+    vapply(x, function(s) paste(strwrap(s, width), collapse = "\n"), character(1), USE.NAMES = FALSE)
+}
+
 # Which parameters a page shows, for its subtitle.
 sweep_which <- function(shown, of, by, hmax) {
     if (shown < of) sprintf("The %d of %d parameters with the largest %s at %s.", shown, of, by,
@@ -57,8 +72,10 @@ fig_tornado <- function(ctx) {
         d <- d[d$parameter %in% top, , drop = FALSE]
         ranges <- unique(d[, c("parameter", "low_value", "high_value")])
         ranges <- ranges[!duplicated(ranges$parameter), ]
-        labs_of <- stats::setNames(sprintf("%s  [%g to %g]", nsm_parameter_label(ranges$parameter),
-                                           signif(ranges$low_value, 3), signif(ranges$high_value, 3)),
+        labs_of <- stats::setNames(sweep_wrap(sprintf("%s  [%g to %g]",
+                                                      sweep_param_labels(ctx, ranges$parameter),
+                                                      signif(ranges$low_value, 3),
+                                                      signif(ranges$high_value, 3))),
                                    ranges$parameter)
         d$param_lab <- factor(labs_of[d$parameter], levels = rev(labs_of[top]))
         hs <- sort(unique(d$horizon_years))
@@ -117,7 +134,7 @@ fig_sensitivity <- function(ctx) {
         if (!any(d$index == "total")) score <- d$estimate
         top <- sweep_top(d, score, SWEEP_TOP + 3)
         d <- d[d$parameter %in% top, , drop = FALSE]
-        labs_of <- stats::setNames(nsm_parameter_label(top), top)
+        labs_of <- stats::setNames(sweep_wrap(sweep_param_labels(ctx, top)), top)
         d$param_lab <- factor(labs_of[d$parameter], levels = rev(labs_of))
         hs <- sort(unique(d$horizon_years))
         d$panel <- factor(sweep_horizon_label(d$horizon_years), levels = sweep_horizon_label(hs))

@@ -17,15 +17,9 @@ static const char CHECK_HELP[] =
 
 static void print_condition(const nsm_model *m, const nsm_condition *c)
 {
-    for (int j = 0; j < c->n_clauses; j++) {
-        const nsm_factor *f = &m->factors[c->clauses[j].factor];
-        printf("%s%s=", j ? " & " : "", f->name);
-        for (int l = 0, first = 1; l < f->n_levels; l++)
-            if ((c->clauses[j].mask >> l) & 1u) {
-                printf("%s%s", first ? "" : "|", f->levels[l]);
-                first = 0;
-            }
-    }
+    char buf[1024];
+    nsm_condition_format(m, c, buf, sizeof buf);
+    fputs(buf, stdout);
 }
 
 static void print_action(const nsm_model *m, const nsm_action *a)

@@ -4,6 +4,7 @@
 #include "neasim/params.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,4 +266,84 @@ void nsm_param_path(const nsm_model *m, const nsm_param *p, char *buf, size_t n)
                  m->factors[p->a].levels[p->b]);
         break;
     }
+}
+
+/* Append to buf (length n) at *len, never past the end. */
+static void add(char *buf, size_t n, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add(char *buf, size_t n, size_t *len, const char *fmt, ...)
+{
+    if (*len >= n)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(buf + *len, n - *len, fmt, ap);
+    va_end(ap);
+    *len = k < 0 ? n : *len + (size_t)k;
+}
+
+void nsm_condition_format(const nsm_model *m, const nsm_condition *c, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int j = 0; j < c->n_clauses; j++) {
+        const nsm_factor *f = &m->factors[c->clauses[j].factor];
+        add(buf, n, &len, "%s%s=", j ? " & " : "", f->name);
+        for (int l = 0, first = 1; l < f->n_levels; l++)
+            if ((c->clauses[j].mask >> l) & 1u) {
+                add(buf, n, &len, "%s%s", first ? "" : "|", f->levels[l]);
+                first = 0;
+            }
+    }
+}
+
+static void action_text(const nsm_model *m, const nsm_action *a, char *buf, size_t n)
+{
+    if (a->kind == NSM_ACT_DRAW)
+        snprintf(buf, n, "draw:%s", m->draws[a->draw].name);
+    else
+        snprintf(buf, n, "%s=%s", m->factors[a->factor].name,
+                 m->factors[a->factor].levels[a->level]);
+}
+
+static void effect_label(const nsm_model *m, const nsm_param *p, char *buf, size_t n)
+{
+    const nsm_effect *e = &m->effects[p->a];
+    char act[2 * NSM_NAME_MAX + 8];
+    action_text(m, &e->action, act, sizeof act);
+    const char *what = p->kind == NSM_P_EFFECT_PROBABILITY ? "probability" : "delay (days)";
+    if (e->trigger_event >= 0)
+        snprintf(buf, n, "effect %d: on %s -> %s, %s", e->row, m->events[e->trigger_event].name,
+                 act, what);
+    else
+        snprintf(buf, n, "effect %d: on a change of %s -> %s, %s", e->row,
+                 m->factors[e->trigger_factor].name, act, what);
+}
+
+void nsm_param_label(const nsm_model *m, const nsm_param *p, char *buf, size_t n)
+{
+    char proc[3 * NSM_NAME_MAX + 4], cond[512];
+    switch (p->kind) {
+    case NSM_P_MODIFIER:
+        for (int j = 0; j < m->n_modifiers; j++)
+            if (m->modifiers[j].row == p->a) {
+                nsm_process_name(m, m->modifiers[j].process, proc, sizeof proc);
+                nsm_condition_format(m, &m->modifiers[j].cond, cond, sizeof cond);
+                snprintf(buf, n, "multiplier on %s while %s", proc, cond);
+                return;
+            }
+        break;
+    case NSM_P_EFFECT_PROBABILITY:
+    case NSM_P_EFFECT_DELAY: effect_label(m, p, buf, n); return;
+    case NSM_P_TRANSITION:
+        nsm_process_name(m, p->a, proc, sizeof proc);
+        snprintf(buf, n, "hazard of %s", proc);
+        return;
+    case NSM_P_INITIAL:
+        snprintf(buf, n, "initial P(%s=%s)", m->factors[p->a].name, m->factors[p->a].levels[p->b]);
+        return;
+    default: break;
+    }
+    nsm_param_path(m, p, buf, n);
 }

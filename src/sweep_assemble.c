@@ -11,6 +11,7 @@
 
 #include "neasim/csvout.h"
 #include "neasim/outdir.h"
+#include "neasim/params.h"
 #include "neasim/rng.h"
 #include "neasim/sensitivity.h"
 #include "neasim/sweep.h"
@@ -80,6 +81,43 @@ static nsm_status write_points(const nsm_sweep_design *d, const char *work, int 
                 nsm_csv_text(&c, d->levers[p][0] ? d->levers[p] : "none");
                 nsm_csv_end_row(&c);
             }
+        }
+        st = nsm_csv_close(&c, diag);
+    }
+    free(path);
+    return st;
+}
+
+/* parameters.csv: each parameter's path, a label in the scenario's terms, its value in the
+** scenario (the mean for a distribution) and its distribution. */
+static nsm_status write_parameters(const nsm_model *m, const nsm_sweep_design *d, const char *work,
+                                   int bom, nsm_diag *diag)
+{
+    static const char *const H[] = {"parameter", "label", "base_value", "distribution", NULL};
+    char *path = nsm_path_join(work, "parameters.csv");
+    nsm_csv c;
+    nsm_status st = path ? nsm_csv_open(&c, path, bom, diag) : NSM_ERR_NOMEM;
+    if (st == NSM_OK) {
+        nsm_csv_header(&c, H);
+        for (int k = 0; k < d->n_params; k++) {
+            char label[1024];
+            if (d->n_each[k] > 1 && d->params[k][0].kind == NSM_P_TRANSITION)
+                snprintf(label, sizeof label, "hazards of %s (%d transitions)",
+                         d->names[k] + strlen("transitions:"), d->n_each[k]);
+            else
+                nsm_param_label(m, &d->params[k][0], label, sizeof label);
+            nsm_csv_text(&c, d->names[k]);
+            nsm_csv_text(&c, label);
+            nsm_csv_real(&c, nsm_param_value(m, &d->params[k][0]), 10);
+            const char *dist = NULL;
+            for (int u = 0; u < m->n_uncertain; u++)
+                if (strcmp(m->uncertain[u].path, d->names[k]) == 0)
+                    dist = m->uncertain[u].text;
+            if (dist)
+                nsm_csv_text(&c, dist);
+            else
+                nsm_csv_na(&c);
+            nsm_csv_end_row(&c);
         }
         st = nsm_csv_close(&c, diag);
     }
@@ -226,6 +264,8 @@ nsm_status nsm_sweep_assemble(const nsm_model *m, const nsm_sweep_design *d, con
     nsm_status st = write_sweep(d, work, cf->bom, diag);
     if (st == NSM_OK)
         st = write_points(d, work, cf->bom, diag);
+    if (st == NSM_OK)
+        st = write_parameters(m, d, work, cf->bom, diag);
     if (st != NSM_OK || (d->kind != NSM_SWEEP_SOBOL && d->kind != NSM_SWEEP_OAT))
         return st;
     size_t K = (size_t)(m->n_outcomes * cf->n_h);

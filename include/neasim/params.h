@@ -33,6 +33,13 @@ int nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v, char 
 /* The name of hazard process k: "factor:from>to" for a transition, the event's name otherwise. */
 void nsm_process_name(const nsm_model *m, int k, char *buf, size_t n);
 
+/* A condition as written ("f=a|b & g=x"). */
+void nsm_condition_format(const nsm_model *m, const nsm_condition *c, char *buf, size_t n);
+
+/* A label for slides: what the number means in the scenario's terms ("x4 on h:off>on while
+** f=b" for a modifier row, "effect 3: on f:a>b -> h=on, probability"), not just its path. */
+void nsm_param_label(const nsm_model *m, const nsm_param *p, char *buf, size_t n);
+
 /* The canonical path of one number ("transitions:f:a>b"), for outputs. */
 void nsm_param_path(const nsm_model *m, const nsm_param *p, char *buf, size_t n);
 
