@@ -338,7 +338,7 @@ void nsm_param_label(const nsm_model *m, const nsm_param *p, char *buf, size_t n
     case NSM_P_EFFECT_DELAY: effect_label(m, p, buf, n); return;
     case NSM_P_TRANSITION:
         nsm_process_name(m, p->a, proc, sizeof proc);
-        snprintf(buf, n, "hazard of %s", proc);
+        snprintf(buf, n, "transition %s", proc);
         return;
     case NSM_P_INITIAL:
         snprintf(buf, n, "initial P(%s=%s)", m->factors[p->a].name, m->factors[p->a].levels[p->b]);

@@ -102,7 +102,7 @@ static nsm_status write_parameters(const nsm_model *m, const nsm_sweep_design *d
         for (int k = 0; k < d->n_params; k++) {
             char label[1024];
             if (d->n_each[k] > 1 && d->params[k][0].kind == NSM_P_TRANSITION)
-                snprintf(label, sizeof label, "hazards of %s (%d transitions)",
+                snprintf(label, sizeof label, "transitions %s (%d of them)",
                          d->names[k] + strlen("transitions:"), d->n_each[k]);
             else
                 nsm_param_label(m, &d->params[k][0], label, sizeof label);
