@@ -239,6 +239,10 @@ static void tornado_rows(nsm_csv *c, const nsm_model *m, const nsm_sweep_design 
         nsm_csv_real(c, lo, 6);
         nsm_csv_real(c, hi, 6);
         nsm_csv_real(c, fabs(hi - lo), 6);
+        /* the standard error the swing would have with independent points; common random
+        ** numbers make the real one smaller, so this bounds the Monte Carlo noise */
+        double runs = (double)cf->run.runs;
+        nsm_csv_real(c, sqrt(lo * (1 - lo) / runs + hi * (1 - hi) / runs), 4);
         nsm_csv_end_row(c);
     }
     free(order);
@@ -250,7 +254,7 @@ static nsm_status write_tornado(const nsm_model *m, const nsm_sweep_design *d,
     static const char *const H[] = {"outcome",         "measure",        "horizon_years",
                                     "parameter",       "base_value",     "low_value",
                                     "high_value",      "outcome_at_base", "outcome_at_low",
-                                    "outcome_at_high", "swing",          NULL};
+                                    "outcome_at_high", "swing",          "swing_se_max", NULL};
     nsm_csv_header(c, H);
     for (int o = 0; o < m->n_outcomes; o++)
         for (int h = 0; h < cf->n_h; h++)
