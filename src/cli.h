@@ -48,6 +48,8 @@ int nsm_cli_horizons(const char *cmd, const char *text, double *years, int *n);
 int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *help, int kind,
                           nsm_cli_options *o);
 int nsm_cli_sweep(int argc, char **argv);
+/* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ", for manifests. */
+void nsm_cli_now(char started[32]);
 void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_options *o,
                       const nsm_run_stats *rs, const char *started, int argc, char **argv);
 extern volatile sig_atomic_t nsm_cli_interrupted;

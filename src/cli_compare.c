@@ -136,8 +136,7 @@ static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const ns
     nsm_status st = mf && !results_alloc(&res, m, n_arms) ? nsm_outdir_begin(dest, &staging, &d)
                                                           : NSM_ERR_NOMEM;
     if (st == NSM_OK) {
-        time_t now = time(NULL);
-        strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+        nsm_cli_now(started);
         nsm_progress bar;
         nsm_progress_init(&bar, !o->quiet && isatty(2));
         nsm_run_config rc = nsm_cli_run_config(o, &bar);

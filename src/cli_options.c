@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "progress.h"
@@ -131,6 +132,12 @@ int nsm_cli_horizons(const char *cmd, const char *text, double *years, int *n)
     }
     free(buf);
     return *n ? 0 : nsm_cli_usage_error(cmd, "--horizons is empty");
+}
+
+void nsm_cli_now(char started[32])
+{
+    time_t now = time(NULL);
+    strftime(started, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 }
 
 void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_options *o,

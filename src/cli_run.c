@@ -119,8 +119,7 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
     int code = nsm_cli_exit_code(st, 0);
     if (st != NSM_OK)
         goto out;
-    time_t now = time(NULL);
-    strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    nsm_cli_now(started);
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);

@@ -189,8 +189,7 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
                            nsm_progress_update, &bar};
     size_t done = 0;
     char started[32];
-    time_t now = time(NULL);
-    strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    nsm_cli_now(started);
     double t0 = omp_get_wtime();
     nsm_cli_catch_sigint(1);
     nsm_status st = nsm_sweep_run(m, d, work, &cf, &done, &diag);

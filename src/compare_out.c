@@ -41,13 +41,12 @@ static nsm_difference difference(double n, double sa, double sb, double sa2, dou
     return d;
 }
 
-nsm_difference nsm_difference_outcome(const nsm_model *m, const nsm_accum *base,
-                                      const nsm_accum *arm, const nsm_paired *p, int o,
-                                      int measure, int i)
+int nsm_difference_series(const nsm_model *m, const nsm_accum *base, const nsm_accum *arm,
+                          const nsm_paired *p, int o, int measure, nsm_difference *out)
 {
     int64_t *s = malloc(((size_t)m->n_reports + 1) * 3 * sizeof *s);
     if (!s)
-        return (nsm_difference){NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+        return -1;
     int64_t *sa = s, *sb = s + m->n_reports + 1, *sab = sb + m->n_reports + 1;
     if (measure == 0) {
         nsm_accum_outcome_held_series(arm, o, sa);
@@ -62,10 +61,26 @@ nsm_difference nsm_difference_outcome(const nsm_model *m, const nsm_accum *base,
         }
         nsm_paired_both_occurred(p, o, sab);
     }
-    double a = (double)sa[i], b = (double)sb[i], ab = (double)sab[i];
+    double n = (double)nsm_accum_runs(base);
+    for (int i = 0; i < m->n_reports; i++) {
+        double a = (double)sa[i], b = (double)sb[i], ab = (double)sab[i];
+        /* For indicators A^2 = A, and D^2 = A + B - 2AB. */
+        out[i] = difference(n, a, b, a, b, a + b - 2 * ab);
+    }
     free(s);
-    /* For indicators A^2 = A, and D^2 = A + B - 2AB. */
-    return difference((double)nsm_accum_runs(base), a, b, a, b, a + b - 2 * ab);
+    return 0;
+}
+
+nsm_difference nsm_difference_outcome(const nsm_model *m, const nsm_accum *base,
+                                      const nsm_accum *arm, const nsm_paired *p, int o,
+                                      int measure, int i)
+{
+    nsm_difference d = {NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    nsm_difference *all = malloc(((size_t)m->n_reports + 1) * sizeof *all);
+    if (all && nsm_difference_series(m, base, arm, p, o, measure, all) == 0)
+        d = all[i];
+    free(all);
+    return d;
 }
 
 int nsm_horizon_indices(const nsm_model *m, const double *years, int n_years, int *idx,
@@ -154,20 +169,28 @@ static nsm_status write_differences(nsm_csv *c, const nsm_model *m, const nsm_ar
                                     "baseline_value", "arm_value", "difference", "std_error",
                                     "ci_low", "ci_high", "variance_reduction", NULL};
     static const char *const measures[2] = {"holds", "occurred_by"};
+    nsm_difference *d = malloc(((size_t)m->n_reports + 1) * sizeof *d);
+    if (!d)
+        return NSM_ERR_NOMEM;
     nsm_csv_header(c, H);
-    for (int a = 1; a < n_arms; a++) {
-        for (int o = 0; o < m->n_outcomes; o++)
-            for (int ms = 0; ms < 2; ms++)
-                for (int i = 0; i < m->n_reports; i++) {
-                    nsm_difference d =
-                        nsm_difference_outcome(m, acc[0], acc[a], paired[a], o, ms, i);
-                    row_head(c, m, arms[a].name, "outcome", m->outcomes[o].name, measures[ms], i);
-                    write_difference(c, &d);
+    nsm_status st = NSM_OK;
+    for (int a = 1; a < n_arms && st == NSM_OK; a++) {
+        for (int o = 0; o < m->n_outcomes && st == NSM_OK; o++)
+            for (int ms = 0; ms < 2 && st == NSM_OK; ms++) {
+                if (nsm_difference_series(m, acc[0], acc[a], paired[a], o, ms, d)) {
+                    st = NSM_ERR_NOMEM;
+                    break;
                 }
-        if (event_differences(c, m, arms[a].name, acc[0], acc[a], paired[a]) != NSM_OK)
-            return NSM_ERR_NOMEM;
+                for (int i = 0; i < m->n_reports; i++) {
+                    row_head(c, m, arms[a].name, "outcome", m->outcomes[o].name, measures[ms], i);
+                    write_difference(c, &d[i]);
+                }
+            }
+        if (st == NSM_OK)
+            st = event_differences(c, m, arms[a].name, acc[0], acc[a], paired[a]);
     }
-    return NSM_OK;
+    free(d);
+    return st;
 }
 
 static nsm_status write_briefing(nsm_csv *c, const nsm_model *m, const nsm_arm *arms, int n_arms,

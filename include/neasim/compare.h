@@ -29,7 +29,12 @@ typedef struct {
                            ** Var(A - B) = 0 */
 } nsm_difference;
 
-/* Outcome o at report i: measure 0 = holds, 1 = occurred by then. */
+/* Outcome o at every report date into out[0..n_reports-1]: measure 0 = holds, 1 = occurred by
+** then. 0, or -1 when out of memory. */
+int nsm_difference_series(const nsm_model *m, const nsm_accum *base, const nsm_accum *arm,
+                          const nsm_paired *p, int o, int measure, nsm_difference *out);
+
+/* The same at one report date i. */
 nsm_difference nsm_difference_outcome(const nsm_model *m, const nsm_accum *base,
                                       const nsm_accum *arm, const nsm_paired *p, int o,
                                       int measure, int i);
