@@ -12,7 +12,7 @@ VERSION  := 0.1.0
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wdouble-promotion -Wstrict-prototypes \
         -Wmissing-prototypes -Wold-style-definition -Wwrite-strings -Wcast-qual -Wpointer-arith \
-        -Wundef -Wformat=2 -Wvla -fno-common
+        -Wundef -Wformat=2 -Wvla -fno-common -Wjump-misses-init
 OPT      ?= -O2 -g
 # WERROR=1 (set by CI) turns warnings into errors.
 ifeq ($(WERROR),1)

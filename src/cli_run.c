@@ -111,7 +111,14 @@ static nsm_status run_outer(const nsm_model *m, const nsm_cli_options *o, nsm_ru
 static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, const char *dest,
                               int argc, char **argv)
 {
+    /* Everything the cleanup at `out:` touches is initialised before the first jump. */
     char *staging = NULL, started[32];
+    outer_plan op = {0};
+    nsm_manifest *mf = NULL;
+    const nsm_write_options wo = {o->bom};
+    nsm_progress bar;
+    nsm_run_config rc;
+    nsm_run_stats rs;
     nsm_diag d;
     nsm_diag_init(&d);
     nsm_accum *acc = nsm_accum_alloc(m);
@@ -120,11 +127,8 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
     if (st != NSM_OK)
         goto out;
     nsm_cli_now(started);
-    nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
-    nsm_run_config rc = nsm_cli_run_config(o, &bar);
-    nsm_run_stats rs;
-    outer_plan op = {0};
+    rc = nsm_cli_run_config(o, &bar);
     nsm_cli_catch_sigint(1);
     st = o->outer ? run_outer(m, o, &rc, acc, &op, &rs, &d) : nsm_run(m, &rc, acc, &rs, &d);
     nsm_cli_catch_sigint(0);
@@ -133,8 +137,7 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
         code = nsm_cli_interrupted ? EXIT_INTERRUPTED : nsm_cli_exit_code(st, 0);
         goto out;
     }
-    nsm_manifest *mf = calloc(1, sizeof *mf);
-    nsm_write_options wo = {o->bom};
+    mf = calloc(1, sizeof *mf);
     if (!mf)
         st = NSM_ERR_NOMEM;
     else
@@ -146,7 +149,6 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
                              &d);
     if (st == NSM_OK)
         st = nsm_outdir_commit(staging, dest, &d);
-    free(mf);
     code = nsm_cli_exit_code(st, 0);
     if (st == NSM_OK && !o->quiet)
         summary(m, acc, &rs, dest);
@@ -157,6 +159,7 @@ out:
         if (nsm_cli_interrupted)
             fprintf(stderr, "neasim run: interrupted; nothing was written\n");
     }
+    free(mf);
     free(staging);
     free(op.p);
     nsm_diag_release(&d);

@@ -236,7 +236,7 @@ static nsm_status write_table(const char *dir, const char *name, table_kind kind
     char *path = nsm_path_join(dir, name);
     int64_t *series = malloc(((size_t)m->n_reports + 1) * sizeof *series);
     nsm_csv c = {0};
-    nsm_status st = NSM_ERR_NOMEM;
+    nsm_status st = NSM_ERR_NOMEM, cst;
     if (!path || !series) {
         nsm_diag_error(diag, st, "out of memory");
         goto out;
@@ -248,7 +248,7 @@ static nsm_status write_table(const char *dir, const char *name, table_kind kind
     else
         header(&c, v, headers[kind]);
     st = table_rows(&c, kind, m, v, mf, series, diag);
-    nsm_status cst = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);
+    cst = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);
     if (st == NSM_OK)
         st = cst;
 out:

@@ -11,8 +11,9 @@ for t in "$build"/tests/test_*; do
     echo "== $t"
     if "$t"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$t"); fi
 done
-# shell-level suites: CLI cases, then (when present) calibration and figures
-for suite in tests/cli.sh tests/validate.sh tests/figures.sh; do
+# shell-level suites: CLI cases (tests/cli.sh and one tests/cli_<topic>.sh per topic), then
+# (when present) calibration and figures
+for suite in tests/cli.sh tests/cli_*.sh tests/validate.sh tests/figures.sh; do
     [ -f "$suite" ] || continue
     echo "== $suite"
     if bash "$suite" "$build"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$suite"); fi
