@@ -4,50 +4,7 @@
 # run leaves the results folder untouched.
 # Usage: tests/cli.sh BUILD_DIR   (from the project root)
 set -u
-NEASIM=$(realpath "${1:-build}/neasim")
-work=$(mktemp -d /tmp/nsm-cli-XXXXXX)
-trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-
-# expect NAME EXIT PATTERN -- ARGS...: run neasim ARGS, check the exit code and that stdout+stderr
-# match the extended regular expression PATTERN (empty: no check).
-expect() {
-    local name=$1 code=$2 pattern=$3
-    shift 4
-    local out rc
-    out=$("$NEASIM" "$@" 2>&1)
-    rc=$?
-    if [ "$rc" -ne "$code" ]; then
-        echo "FAIL $name: exit $rc, expected $code"; echo "$out" | head -5 | sed 's/^/    /'
-        fail=$((fail + 1)); return
-    fi
-    if [ -n "$pattern" ] && ! grep -Eq -- "$pattern" <<<"$out"; then
-        echo "FAIL $name: output does not match /$pattern/"; echo "$out" | head -5 | sed 's/^/    /'
-        fail=$((fail + 1)); return
-    fi
-    pass=$((pass + 1))
-}
-
-# bad NAME TABLE LINE_EDIT PATTERN: copy the two-state model, apply a sed edit to TABLE (or write
-# it with 'write:CONTENT'), and expect exit 65 with PATTERN.
-bad() {
-    local name=$1 table=$2 edit=$3 pattern=$4 dir="$work/bad-$1"
-    rm -rf "$dir"; cp -r tests/models/two_state "$dir"
-    case "$edit" in
-        write:*) printf '%b' "${edit#write:}" > "$dir/$table" ;;
-        delete) rm -f "$dir/$table" ;;
-        *) sed -i "$edit" "$dir/$table" ;;
-    esac
-    expect "bad input: $name" 65 "$pattern" -- check "$dir"
-    # a failed run must not touch an existing results folder
-    "$NEASIM" run tests/models/two_state --runs 10 --quiet --out "$work/keep" >/dev/null 2>&1
-    local before; before=$(cat "$work/keep"/*.csv | md5sum)
-    "$NEASIM" run "$dir" --runs 10 --quiet --out "$work/keep" >/dev/null 2>&1
-    if [ "$(cat "$work/keep"/*.csv | md5sum)" != "$before" ]; then
-        echo "FAIL $name: a failed run changed the results folder"; fail=$((fail + 1))
-    fi
-}
+source "$(dirname "$0")/cli-lib.sh"
 
 # --- usage and help
 expect "no arguments" 64 "Usage: neasim" --
@@ -186,5 +143,4 @@ expect "bom run" 0 "" -- run tests/models/two_state --runs 100 --bom --quiet --o
 expect "rerun replaces" 0 "" -- run tests/models/two_state --runs 100 --quiet --out "$work/bom"
 [ "$(head -c 4 "$work/bom/state_probabilities.csv")" = "date" ] && pass=$((pass + 1)) || { echo "FAIL rerun did not replace"; fail=$((fail + 1)); }
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+cli_done cli
