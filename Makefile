@@ -19,9 +19,20 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-CPPFLAGS += -Iinclude -D_GNU_SOURCE -DNSM_VERSION='"$(VERSION)"' -DNSM_GIT_COMMIT='"$(GIT_COMMIT)"'
+# Libraries that ship a pkg-config file are asked for their flags; libcsv ships none (Debian's
+# libcsv-dev has no .pc), so it is named directly. Before `make deps` has run, pkg-config may be
+# missing: fall back to the plain names so that the error is the missing header, not an empty flag.
+PKGS     := gsl libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(or $(shell pkg-config --libs $(PKGS) 2>/dev/null),-lgsl -lgslcblas -lm -lcrypto)
+CMOCKA_LIBS := $(or $(shell pkg-config --libs cmocka 2>/dev/null),-lcmocka)
+CPPFLAGS += -Iinclude -D_GNU_SOURCE -DNSM_VERSION='"$(VERSION)"' -DNSM_GIT_COMMIT='"$(GIT_COMMIT)"' \
+            $(PKG_CFLAGS)
+# -MMD -MP: each object records the headers it includes (build/obj/*.d), so touching one header
+# recompiles only the files that include it.
+DEPFLAGS := -MMD -MP
 CFLAGS   += -std=c17 $(OPT) $(WARN) -fopenmp
-LDLIBS   += -lgsl -lgslcblas -lcsv -lcrypto -lm
+LDLIBS   += $(PKG_LIBS) -lcsv -lm
 BUILD    ?= build
 
 LIB_SRC  := $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))
@@ -35,8 +46,10 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 all: $(BUILD)/neasim
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/neasim/*.h) $(wildcard src/*.h) | $(BUILD)/obj
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) -c $< -o $@
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)
 
 # The commit is compiled into the CLI (--version, manifest.csv): rebuild those objects when it
 # changes, and only then.
@@ -52,8 +65,8 @@ $(BUILD)/libneasim.a: $(LIB_OBJ)
 $(BUILD)/neasim: $(CLI_OBJ) $(BUILD)/libneasim.a
 	$(CC) $(CFLAGS) $(LDFLAGS) $(CLI_OBJ) $(BUILD)/libneasim.a $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/%.c tests/*.h $(BUILD)/libneasim.a | $(BUILD)/tests
-	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libneasim.a $(LDLIBS) -lcmocka -o $@
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libneasim.a | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) -Itests $(DEPFLAGS) -MF $@.d $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libneasim.a $(LDLIBS) $(CMOCKA_LIBS) -o $@
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@

@@ -1,24 +1,49 @@
 #!/usr/bin/env bash
-# Run every test program and the CLI cases; print one closing line "N passed, N failed".
+# Run every test program and the CLI cases; at the end, reprint each failing case (so that a
+# failure 400 lines up is not missed) and one closing line "N passed, N failed".
 # Usage: tests/run-tests.sh BUILD_DIR   (from the project root)
 set -u
 build=${1:-build}
 passed=0
 failed=0
 failures=()
+logs=$(mktemp -d /tmp/nsm-tests-XXXXXX)
+trap 'rm -rf "$logs"' EXIT
+
+# run NAME COMMAND...: run one program or suite, its output shown and kept for the recap.
+run() {
+    local name=$1 log
+    shift
+    log="$logs/$(printf '%03d' $((passed + failed)))"
+    echo "== $name"
+    if "$@" 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        failures+=("$name:$log")
+    fi
+}
+
 for t in "$build"/tests/test_*; do
-    [ -x "$t" ] || continue
-    echo "== $t"
-    if "$t"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$t"); fi
+    [ -x "$t" ] && [ "${t%.d}" = "$t" ] || continue
+    run "$t" "$t"
 done
 # shell-level suites: CLI cases (tests/cli.sh and one tests/cli_<topic>.sh per topic), then
 # (when present) calibration and figures
 for suite in tests/cli.sh tests/cli_*.sh tests/validate.sh tests/figures.sh; do
     [ -f "$suite" ] || continue
-    echo "== $suite"
-    if bash "$suite" "$build"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$suite"); fi
+    run "$suite" bash "$suite" "$build"
 done
 echo
-[ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
+if [ ${#failures[@]} -gt 0 ]; then
+    echo "Failing cases (reprinted from above):"
+    for f in "${failures[@]}"; do
+        echo "-- ${f%%:*}"
+        # cmocka's failures and assertion messages, and the shell suites' FAIL lines
+        grep -E -A3 '^FAIL|\[  (FAILED|ERROR) +\]|^\[ +LINE +\]|error:' "${f#*:}" | grep -v '^--$' | head -40 |
+            sed 's/^/   /'
+    done
+    echo
+fi
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
