@@ -47,4 +47,13 @@ d="$work/ok"; rm -rf "$d"; cp -r tests/models/two_state "$d"; rm "$d/levers.csv"
 sed -i "${T}\"uniform(0,1)\",annual_probability/; s/^f,b,a,0.5,mean_years/f,b,a,\"beta(1,0.9)\",annual_probability/" "$d/transitions.csv"
 expect extremes_that_run 0 "" -- run "$d" --runs 200 --quiet --out "$work/ok-out"
 
+# `check` names each effect's delay in the terms of effects.csv (it showed "delay 90.0 days" for
+# every kind), and the distribution of an uncertain delay or probability.
+expect check_delay_fixed 0 'p=0.5, delay uniform\(0 to 30 days\) -> draw:election' -- check tests/fixtures/valid
+expect check_delay_uniform 0 'p=1, delay 0 days \(fixed\) -> war=tension' -- check tests/fixtures/valid
+expect check_delay_exponential 0 'p=0.25, delay exponential\(mean 365.25 days\) -> war=peace' -- check tests/fixtures/valid
+d="$work/delay-dist"; rm -rf "$d"; cp -r tests/models/delay "$d"
+sed -i 's/^f:a>b,0.8,182.625/f:a>b,"beta(8,2)","gamma(2,45)"/' "$d/effects.csv"
+expect check_delay_distribution 0 'p=0.8 \(mean of beta\(8,2\)\), delay 90 days \(fixed; days: mean of gamma\(2,45\)\) -> h=on' -- check "$d"
+
 cli_done semantics
