@@ -74,6 +74,31 @@ static void describe_hazards(const nsm_model *m)
     printf("\nSeasonality: %s\n", m->seasonality ? "yes (calendar-month multipliers)" : "none");
 }
 
+/* The distribution a number of effect x is written as ("beta(8,2)"), or NULL. */
+static const char *uncertain_text(const nsm_model *m, nsm_param_kind kind, int x)
+{
+    for (int k = 0; k < m->n_uncertain; k++)
+        for (int j = 0; j < m->uncertain[k].n_params; j++)
+            if (m->uncertain[k].params[j].kind == kind && m->uncertain[k].params[j].a == x)
+                return m->uncertain[k].text;
+    return NULL;
+}
+
+/* The delay in the terms of effects.csv: its kind (the `delay` column), its days, and the
+** distribution of the days when they are uncertain (the model holds its mean). */
+static void print_delay(const nsm_model *m, int x)
+{
+    const nsm_effect *e = &m->effects[x];
+    const char *dist = uncertain_text(m, NSM_P_EFFECT_DELAY, x);
+    double days = e->delay_years * 365.25;
+    switch (e->delay_kind) {
+    case NSM_DELAY_FIXED: printf("delay %g days (fixed", days); break;
+    case NSM_DELAY_UNIFORM: printf("delay uniform(0 to %g days", days); break;
+    case NSM_DELAY_EXPONENTIAL: printf("delay exponential(mean %g days", days); break;
+    }
+    printf("%s%s)", dist ? "; days: mean of " : "", dist ? dist : "");
+}
+
 static void describe_calendar(const nsm_model *m)
 {
     printf("\nCalendar (%d occurrences within the horizon):\n", m->n_occurrences);
@@ -91,7 +116,11 @@ static void describe_calendar(const nsm_model *m)
             printf("on %s", m->events[e->trigger_event].name);
         else
             printf("on a change of %s", m->factors[e->trigger_factor].name);
-        printf(", p=%g, delay %.1f days -> ", e->probability, e->delay_years * 365.25);
+        const char *dist = uncertain_text(m, NSM_P_EFFECT_PROBABILITY, x);
+        printf(", p=%g%s%s%s, ", e->probability, dist ? " (mean of " : "", dist ? dist : "",
+               dist ? ")" : "");
+        print_delay(m, x);
+        printf(" -> ");
         print_action(m, &e->action);
         printf("\n");
     }

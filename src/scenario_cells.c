@@ -89,6 +89,9 @@ static nsm_status read_distribution(nsm_reader *r, int row, const char *column, 
     size_t offset = 0;
     if (nsm_dist_parse(c->text, &d, msg, sizeof msg, &offset))
         return nsm_reader_error(r, c, offset, "%s", msg);
+    if (!isfinite(nsm_dist_mean(&d)))
+        return nsm_reader_error(r, c, 0, "'%s' has no finite mean (the model holds the mean): "
+                                "narrow the distribution", c->text);
     if (r->n_dists == r->cap_dists) {
         int cap = r->cap_dists ? 2 * r->cap_dists : 16;
         nsm_noted_dist *n = realloc(r->dists, (size_t)cap * sizeof *n);

@@ -73,6 +73,26 @@ static nsm_status read_horizon(nsm_reader *r, int row)
     return NSM_OK;
 }
 
+/* Dates are written with four-digit years, so the horizon must end by 9999-12-31; past it, the
+** end and report dates would wrap to year 0000. Checked once the start is known. */
+static nsm_status check_end(nsm_reader *r, int row)
+{
+    nsm_model *m = r->m;
+    int last = (9999 - r->start.year) * 12 + (12 - r->start.month); /* whole months available */
+    if (m->horizon_months <= last)
+        return NSM_OK;
+    const nsm_cell *c = nsm_reader_cell(r, row, "value");
+    char start[11], latest[11];
+    nsm_date_format(r->start, start);
+    nsm_date_format(nsm_date_add_months(r->start, last), latest);
+    if (last < 1)
+        return nsm_reader_error(r, c, 0, "horizon_years %s from %s ends after 9999-12-31, the last "
+                                "date neasim handles: start earlier", c->text, start);
+    return nsm_reader_error(r, c, 0, "horizon_years %s from %s ends after 9999-12-31, the last "
+                            "date neasim handles: the latest end is %s (horizon_years at most "
+                            "%.10g)", c->text, start, latest, last / 12.0);
+}
+
 static nsm_status read_interval(nsm_reader *r, int row)
 {
     int *k = &r->m->report_interval_months;
@@ -99,6 +119,8 @@ static nsm_status read_keys(nsm_reader *r, const int *rows)
         s = nsm_read_date(r, rows[K_START], "value", &r->start);
     if (s == NSM_OK)
         s = read_horizon(r, rows[K_HORIZON]);
+    if (s == NSM_OK)
+        s = check_end(r, rows[K_HORIZON]);
     m->report_interval_months = 1;
     if (s == NSM_OK && rows[K_INTERVAL] >= 0)
         s = read_interval(r, rows[K_INTERVAL]);

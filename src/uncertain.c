@@ -54,7 +54,11 @@ int nsm_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep)
             const nsm_uncertain *u = &m->uncertain[k];
             nsm_dist d = {(nsm_dist_kind)u->kind, {u->p[0], u->p[1], u->p[2]}};
             nsm_rng_set_stream(s->param_rng, seed, draw, u->stream);
-            s->draw_value[k] = nsm_dist_sample(&d, s->param_rng);
+            double x = nsm_dist_sample(&d, s->param_rng);
+            /* GSL's samplers can round to the very end of the support (gsl_ran_flat gives a
+            ** when its uniform is 0, beta(1,0.01) gives 1): such a value was not validated by
+            ** the reader, so it is clamped into [lo, hi] (probability about 2e-12 a draw). */
+            s->draw_value[k] = x < u->lo ? u->lo : x > u->hi ? u->hi : x;
         }
         if (nsm_arm_build_phases(m, s->arm, s->draw_value, s->scratch, s->rebuild_msg,
                                  sizeof s->rebuild_msg))

@@ -167,6 +167,9 @@ typedef struct {
     int kind;                         /* nsm_dist_kind (dist.h) and its parameters */
     double p[3];
     double nominal;                   /* the distribution's mean, the value the model holds */
+    double lo, hi;                    /* its quantiles at 1e-12 and 1 - 1e-12: the range that
+                                      ** check validates, that designs span and that a
+                                      ** per-replication draw is clamped into */
     int n_params;
     nsm_param *params;                /* the numbers it sets (several for a `*` row) */
     int ratio;                        /* 1: multiply by draw/nominal (seasonality, whose rows
