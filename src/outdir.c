@@ -204,7 +204,7 @@ static writer_state writer_state_of(const writer_id *w)
 /* Remove everything in the open folder fd except the entry `keep` (NULL: none). */
 static int empty_dir(int fd, const char *keep)
 {
-    int dup_fd = dup(fd);
+    int dup_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* not dup: own offset */
     DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
     if (!d) {
         if (dup_fd >= 0)
@@ -273,10 +273,47 @@ static int sync_dir(int fd)
     return rc;
 }
 
+/* The entries under the open folder fd, counted up to `limit` (a little more when it is passed). */
+static long count_entries(int fd, long limit)
+{
+    int dup_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* not dup: own offset */
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d) {
+        if (dup_fd >= 0)
+            close(dup_fd);
+        return limit + 1; /* unknown: take the path that needs no count */
+    }
+    long n = 0;
+    for (struct dirent *e; n <= limit && (e = readdir(d));) {
+        if (is_dots(e->d_name))
+            continue;
+        n++;
+        int sub = e->d_type == DT_DIR ? openat(fd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW)
+                                      : -1;
+        if (sub >= 0) {
+            n += count_entries(sub, limit - n);
+            close(sub);
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+/* Every file under path on disk: an fsync each for a few files (a run's tables), one syncfs for
+** many (a sweep's point files), as an fsync costs a journal commit each (2 ms on a virtual disk:
+** 40 s for 20,000 point files, against 0.1 s for one syncfs). */
 static int sync_path(const char *path)
 {
     int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    return fd < 0 ? -1 : sync_dir(fd);
+    if (fd < 0)
+        return -1;
+    if (count_entries(fd, 64) <= 64)
+        return sync_dir(fd);
+    int rc = syncfs(fd);
+    int err = errno;
+    close(fd);
+    errno = err;
+    return rc;
 }
 
 /* fsync the folder that holds path, so that a rename in it is on disk. */

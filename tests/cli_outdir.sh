@@ -200,6 +200,11 @@ if command -v strace >/dev/null; then
         "$NEASIM" run tests/models/two_state --runs 10 --quiet --out "$work/synced" >/dev/null 2>&1
     n=$(awk '/rename/ { exit } /fsync/ { n++ } END { print n + 0 }' "$work/strace.txt")
     check_that "fsync before rename: $n fsyncs (want >= 6: five tables and the folder)" test "$n" -ge 6
+    # a sweep's hundreds of point files: one syncfs rather than an fsync each
+    strace -f -o "$work/strace.txt" -e trace=fsync,syncfs,rename,renameat2 "$NEASIM" sweep \
+        tests/models/uncertain --lhs 100 --runs 10 --quiet --out "$work/synced-sweep" >/dev/null 2>&1
+    n=$(awk '/rename\("[^"]*synced-sweep.partial", / { exit } /syncfs\(/ { n++ } END { print n + 0 }' "$work/strace.txt")
+    check_that "sweep: syncfs before rename" test "$n" -ge 1
 else
     echo "SKIPPED (loudly): fsync ordering: strace is not installed"
 fi
