@@ -162,7 +162,7 @@ fi
 d="$work/stale"; mkdir -p "$d/.res.tmp-AbC123" "$d/.res.tmp-live01" "$d/.res.tmp-other1" \
     "$d/.res.tmp-dead01" "$d/.res.tmp-toolong7" "$d/.other.tmp-dead02"
 echo mine > "$d/.res.tmp-AbC123/notes.txt" # no marker: never deleted
-host=$(hostname)
+host=$(cat /proc/sys/kernel/hostname)
 boot=$(cat /proc/sys/kernel/random/boot_id)
 start=$(awk '{ sub(/.*\) /, ""); print $20 }' /proc/$$/stat) # this shell: alive
 printf 'neasim staging folder\npid %s\nstart %s\nboot %s\nhost %s\n' $$ "$start" "$boot" "$host" \
