@@ -23,7 +23,7 @@ enum {
     EXIT_SOFTWARE = 70,    /* a replication failed at run time (e.g. an effect loop) */
     EXIT_CANTCREAT = 73,   /* the results folder cannot be written */
     EXIT_INTERRUPTED = 130 /* stopped by Ctrl-C; nothing was written */
-};
+};                         /* (a stop by signal N exits 128 + N: cli_signals.c) */
 
 extern const char *nsm_cli_prog;
 
@@ -36,6 +36,7 @@ typedef struct {
     uint64_t runs, seed, threads, outer, design_n;
     int bom, quiet, factorial, nominal, design_kind, resume; /* design_kind: 1 lhs 2 sobol 3 oat */
     int n_designs; /* design options given */
+    char out_path[4096]; /* --out without its trailing slashes; out points here */
 } nsm_cli_options;
 
 /* The run configuration the options ask for (uncertainty: per replication unless --nominal). */
@@ -50,14 +51,28 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
 int nsm_cli_sweep(int argc, char **argv);
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ", for manifests. */
 void nsm_cli_now(char started[32]);
+/* Keep main's command line as typed (getopt later permutes argv), for the manifest. */
+void nsm_cli_save_command(int argc, char **argv);
+/* Fill the manifest. `command` is the line saved by nsm_cli_save_command, shell-quoted and
+** re-runnable from `working_directory`; argv (which starts with the command, "run") is used
+** only when no line was saved. */
 void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_options *o,
                       const nsm_run_stats *rs, const char *started, int argc, char **argv);
+/* Stopping on a signal (cli_signals.c): nsm_cli_interrupted is 0, or the number of the signal
+** that asked to stop. nsm_cli_catch_sigint(1) catches SIGINT, SIGTERM and SIGHUP (and ignores
+** SIGXFSZ) from before a command creates its staging folder; (0) restores what was there. */
 extern volatile sig_atomic_t nsm_cli_interrupted;
 void nsm_cli_catch_sigint(int on);
+/* The exit code of a stopped command: 128 + the signal (130 for Ctrl-C). */
+int nsm_cli_stop_code(void);
+/* "interrupted (Ctrl-C, SIGINT)", "stopped by SIGTERM", ... for messages. */
+const char *nsm_cli_stop_name(void);
 int nsm_cli_check(int argc, char **argv);
 
 /* Print a diagnostic's warnings and error to stderr. */
 void nsm_cli_print_diag(const nsm_diag *d);
+/* Print a diagnostic's warnings now (unless quiet) and forget them; the error stays. */
+void nsm_cli_print_warnings(nsm_diag *d, int quiet);
 /* Map a library status to an exit code, for a failure while reading (read = 1) or writing. */
 int nsm_cli_exit_code(nsm_status s, int reading);
 /* Parse an unsigned integer option value; prints a usage error and returns -1 when bad. */

@@ -19,6 +19,14 @@ void nsm_cli_print_diag(const nsm_diag *d)
         fprintf(stderr, "%s\n", d->error);
 }
 
+void nsm_cli_print_warnings(nsm_diag *d, int quiet)
+{
+    if (d->warnings && !quiet)
+        fputs(d->warnings, stderr);
+    free(d->warnings);
+    d->warnings = NULL;
+}
+
 int nsm_cli_exit_code(nsm_status s, int reading)
 {
     switch (s) {

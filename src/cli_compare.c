@@ -125,49 +125,63 @@ static void add_arms(nsm_manifest *mf, const nsm_arm *arms, int n_arms)
                      "(seed, replication, process)");
 }
 
+/* Run every arm and write the folder into staging; the caller commits or aborts it. */
+static nsm_status run_arms(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                           const nsm_cli_options *o, const char *staging, const results *res,
+                           nsm_manifest *mf, nsm_run_stats *rs, const double *years, int n_years,
+                           int argc, char **argv, nsm_diag *d)
+{
+    char started[32];
+    nsm_cli_now(started);
+    nsm_progress bar;
+    nsm_progress_init(&bar, !o->quiet && isatty(2));
+    nsm_run_config rc = nsm_cli_run_config(o, &bar);
+    nsm_status st = nsm_compare_run(m, arms, n_arms, &rc, res->acc, res->paired, rs, d);
+    nsm_progress_done(&bar);
+    if (st == NSM_OK) {
+        nsm_cli_manifest(mf, m, o, rs, started, argc, argv);
+        add_arms(mf, arms, n_arms);
+        st = write_folder(staging, m, arms, n_arms, res, mf, o, years, n_years, d);
+    }
+    return st;
+}
+
 static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const nsm_cli_options *o,
                    const char *dest, const double *years, int n_years, int argc, char **argv)
 {
-    char *staging = NULL, started[32];
+    char *staging = NULL;
     nsm_diag d;
     nsm_diag_init(&d);
+    nsm_run_stats rs;
     results res = {0};
+    /* Caught from before the staging folder exists until it is committed or removed. */
+    nsm_cli_catch_sigint(1);
     nsm_manifest *mf = calloc(1, sizeof *mf);
-    nsm_status st = mf && !results_alloc(&res, m, n_arms) ? nsm_outdir_begin(dest, &staging, &d)
-                                                          : NSM_ERR_NOMEM;
-    if (st == NSM_OK) {
-        nsm_cli_now(started);
-        nsm_progress bar;
-        nsm_progress_init(&bar, !o->quiet && isatty(2));
-        nsm_run_config rc = nsm_cli_run_config(o, &bar);
-        nsm_run_stats rs;
-        nsm_cli_catch_sigint(1);
-        st = nsm_compare_run(m, arms, n_arms, &rc, res.acc, res.paired, &rs, &d);
-        nsm_cli_catch_sigint(0);
-        nsm_progress_done(&bar);
-        if (st == NSM_OK) {
-            nsm_cli_manifest(mf, m, o, &rs, started, argc, argv);
-            add_arms(mf, arms, n_arms);
-            st = write_folder(staging, m, arms, n_arms, &res, mf, o, years, n_years, &d);
-        }
-        if (st == NSM_OK)
-            st = nsm_outdir_commit(staging, dest, &d);
-        if (st == NSM_OK && !o->quiet) {
-            printf("%s: %d arms x %llu runs in %.2f s on %d threads -> %s/\n", m->name, n_arms,
-                   (unsigned long long)o->runs, rs.wall_seconds, rs.threads, dest);
-            print_briefing(m, arms, n_arms, res.acc, res.paired, years, n_years);
-        }
-    }
+    nsm_status st = mf && !results_alloc(&res, m, n_arms)
+                        ? nsm_outdir_begin(dest, &staging, &d)
+                        : nsm_diag_error(&d, NSM_ERR_NOMEM, "neasim compare: out of memory");
+    nsm_cli_print_warnings(&d, o->quiet);
+    if (st == NSM_OK)
+        st = run_arms(m, arms, n_arms, o, staging, &res, mf, &rs, years, n_years, argc, argv, &d);
+    if (st == NSM_OK && nsm_cli_interrupted)
+        st = NSM_ERR_USAGE; /* stopped after the last replication: still nothing is written */
+    if (st == NSM_OK)
+        st = nsm_outdir_commit(staging, dest, &d);
     int code = st == NSM_OK ? EXIT_OK
-               : nsm_cli_interrupted ? EXIT_INTERRUPTED
+               : nsm_cli_interrupted ? nsm_cli_stop_code()
                                      : nsm_cli_exit_code(st, 0);
     if (st != NSM_OK) {
         nsm_outdir_abort(staging);
-        if (st == NSM_ERR_NOMEM && !d.error)
-            nsm_diag_error(&d, st, "neasim compare: out of memory");
-        nsm_cli_print_diag(&d);
         if (nsm_cli_interrupted)
-            fprintf(stderr, "neasim compare: interrupted; nothing was written\n");
+            fprintf(stderr, "neasim compare: %s; nothing was written\n", nsm_cli_stop_name());
+        else
+            nsm_cli_print_diag(&d);
+    }
+    nsm_cli_catch_sigint(0);
+    if (st == NSM_OK && !o->quiet) {
+        printf("%s: %d arms x %llu runs in %.2f s on %d threads -> %s/\n", m->name, n_arms,
+               (unsigned long long)o->runs, rs.wall_seconds, rs.threads, dest);
+        print_briefing(m, arms, n_arms, res.acc, res.paired, years, n_years);
     }
     free(staging);
     free(mf);
@@ -202,8 +216,7 @@ int nsm_cli_compare(int argc, char **argv)
     } else {
         char dest[NSM_NAME_MAX + 32];
         snprintf(dest, sizeof dest, "results/%s-compare", m->name);
-        code = compare(m, arms, n_arms, &o, o.out ? o.out : dest, years, n_years, argc - 1,
-                       argv + 1);
+        code = compare(m, arms, n_arms, &o, o.out ? o.out : dest, years, n_years, argc, argv);
     }
     nsm_diag_release(&d);
     nsm_arms_free(arms, n_arms);

@@ -1,5 +1,6 @@
 /*
-** cli_options.c: the options that `run` and `compare` share, the manifest's provenance, and Ctrl-C.
+** cli_options.c: the options that `run` and `compare` share, and the manifest's provenance
+** (signals: cli_signals.c).
 */
 #include <getopt.h>
 #include <signal.h>
@@ -7,23 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "progress.h"
+#include "neasim/outdir.h"
 #include "neasim/rng.h"
-
-volatile sig_atomic_t nsm_cli_interrupted;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    nsm_cli_interrupted = 1;
-}
-
-void nsm_cli_catch_sigint(int on)
-{
-    signal(SIGINT, on ? on_sigint : SIG_DFL);
-}
 
 static int parse_value(int c, const char *arg, nsm_cli_options *o)
 {
@@ -48,6 +38,20 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'O': return nsm_cli_parse_u64("--outer", arg, 2, 1000000, &o->outer);
     }
     return -1;
+}
+
+/* --out DIR/ is DIR; --out . and the like are refused (outdir.h, nsm_outdir_path). */
+static int out_folder(const char *cmd, nsm_cli_options *o)
+{
+    nsm_diag d;
+    nsm_diag_init(&d);
+    int bad = nsm_outdir_path(o->out, o->out_path, sizeof o->out_path, &d) != NSM_OK;
+    if (bad)
+        nsm_cli_usage_error(cmd, "%s", d.error);
+    else
+        o->out = o->out_path;
+    nsm_diag_release(&d);
+    return bad;
 }
 
 /* Which options each command takes: r(un), c(ompare), s(weep). */
@@ -102,6 +106,8 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
                                                        : "give one scenario folder, not %d",
                                    argc - optind);
     o->scenario = argv[optind];
+    if (o->out && out_folder(cmd, o))
+        return EXIT_USAGE;
     if (o->outer && o->nominal)
         return nsm_cli_usage_error(cmd, "--outer draws the uncertain numbers; it cannot be "
                                    "combined with --nominal");
@@ -140,18 +146,80 @@ void nsm_cli_now(char started[32])
     strftime(started, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 }
 
+/* Append arg to f as one shell word: bare when every character is safe, else in single quotes
+** ('\'' for a quote), so that `command` in manifest.csv can be pasted into a shell as it is. */
+static void shell_word(FILE *f, const char *arg, int first)
+{
+    static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                               "_@%+=:,./-";
+    size_t n = strspn(arg, safe);
+    /* "a=b" as the first word would be read as an assignment */
+    if (arg[0] && !arg[n] && !(first && strchr(arg, '='))) {
+        fputs(arg, f);
+        return;
+    }
+    fputc('\'', f);
+    for (const char *p = arg; *p; p++) {
+        if (*p == '\'')
+            fputs("'\\''", f);
+        else
+            fputc(*p, f);
+    }
+    fputc('\'', f);
+}
+
+static int saved_argc;
+static char **saved_argv;
+
+void nsm_cli_save_command(int argc, char **argv)
+{
+    free(saved_argv);
+    saved_argv = malloc(((size_t)argc + 1) * sizeof *saved_argv);
+    saved_argc = saved_argv ? argc : 0;
+    for (int k = 0; saved_argv && k <= argc; k++)
+        saved_argv[k] = argv[k];
+}
+
+/* The command line as typed, each argument one shell word. */
+static char *command_line(int argc, char **argv)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    if (!saved_argv)
+        fputs("neasim ", f);
+    for (int k = 0; k < argc; k++) {
+        shell_word(f, argv[k], k == 0);
+        if (k + 1 < argc)
+            fputc(' ', f);
+    }
+    fclose(f);
+    return text;
+}
+
+static void add_command(nsm_manifest *mf, int argc, char **argv)
+{
+    char *cmd = saved_argv ? command_line(saved_argc, saved_argv) : command_line(argc, argv);
+    char *cwd = getcwd(NULL, 0);
+    if (cmd && strlen(cmd) >= sizeof mf->entries[0].value)
+        fprintf(stderr, "%s: warning: the command line is longer than manifest.csv keeps (%zu "
+                "characters): its `command` is cut\n", nsm_cli_prog,
+                sizeof mf->entries[0].value - 1);
+    nsm_manifest_add(mf, "command", "%s", cmd ? cmd : "(out of memory)");
+    nsm_manifest_add(mf, "working_directory", "%s", cwd ? cwd : "(unknown)");
+    free(cwd);
+    free(cmd);
+}
+
 void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_options *o,
                       const nsm_run_stats *rs, const char *started, int argc, char **argv)
 {
-    char cmd[1024] = "neasim";
-    for (int k = 0; k < argc; k++) {
-        size_t n = strlen(cmd);
-        snprintf(cmd + n, sizeof cmd - n, " %s", argv[k]);
-    }
     nsm_manifest_add(mf, "tool", "neasim");
     nsm_manifest_add(mf, "version", "%s", NSM_VERSION);
     nsm_manifest_add(mf, "git_commit", "%s", NSM_GIT_COMMIT);
-    nsm_manifest_add(mf, "command", "%s", cmd);
+    add_command(mf, argc, argv);
     nsm_manifest_add(mf, "scenario", "%s", m->name);
     nsm_manifest_add(mf, "scenario_title", "%s", m->title);
     nsm_manifest_add(mf, "scenario_path", "%s", o->scenario);

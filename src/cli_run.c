@@ -108,58 +108,66 @@ static nsm_status run_outer(const nsm_model *m, const nsm_cli_options *o, nsm_ru
     return nsm_run_outer(m, rc, o->outer, op->idx, op->n_h, acc, op->p, rs, d);
 }
 
+/* Simulate and write into the staging folder; the caller commits or aborts it. */
+static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const char *staging,
+                           nsm_accum *acc, outer_plan *op, nsm_run_stats *rs, int argc,
+                           char **argv, nsm_diag *d)
+{
+    char started[32];
+    nsm_cli_now(started);
+    nsm_progress bar;
+    nsm_progress_init(&bar, !o->quiet && isatty(2));
+    nsm_run_config rc = nsm_cli_run_config(o, &bar);
+    nsm_status st = o->outer ? run_outer(m, o, &rc, acc, op, rs, d) : nsm_run(m, &rc, acc, rs, d);
+    nsm_progress_done(&bar);
+    nsm_manifest *mf = st == NSM_OK ? calloc(1, sizeof *mf) : NULL;
+    if (st == NSM_OK && !mf)
+        st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    if (st == NSM_OK) {
+        const nsm_write_options wo = {o->bom};
+        nsm_cli_manifest(mf, m, o, rs, started, argc, argv);
+        st = nsm_results_write(staging, m, acc, mf, &wo, d);
+    }
+    if (st == NSM_OK && o->outer)
+        st = nsm_outer_write(staging, m, op->p, o->outer, o->runs, op->idx, op->years, op->n_h,
+                             o->bom, d);
+    free(mf);
+    return st;
+}
+
 static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, const char *dest,
                               int argc, char **argv)
 {
-    /* Everything the cleanup at `out:` touches is initialised before the first jump. */
-    char *staging = NULL, started[32];
+    char *staging = NULL;
     outer_plan op = {0};
-    nsm_manifest *mf = NULL;
-    const nsm_write_options wo = {o->bom};
-    nsm_progress bar;
-    nsm_run_config rc;
     nsm_run_stats rs;
     nsm_diag d;
     nsm_diag_init(&d);
-    nsm_accum *acc = nsm_accum_alloc(m);
-    nsm_status st = acc ? nsm_outdir_begin(dest, &staging, &d) : NSM_ERR_NOMEM;
-    int code = nsm_cli_exit_code(st, 0);
-    if (st != NSM_OK)
-        goto out;
-    nsm_cli_now(started);
-    nsm_progress_init(&bar, !o->quiet && isatty(2));
-    rc = nsm_cli_run_config(o, &bar);
+    /* Caught from before the staging folder exists until it is committed or removed. */
     nsm_cli_catch_sigint(1);
-    st = o->outer ? run_outer(m, o, &rc, acc, &op, &rs, &d) : nsm_run(m, &rc, acc, &rs, &d);
-    nsm_cli_catch_sigint(0);
-    nsm_progress_done(&bar);
-    if (st != NSM_OK) {
-        code = nsm_cli_interrupted ? EXIT_INTERRUPTED : nsm_cli_exit_code(st, 0);
-        goto out;
-    }
-    mf = calloc(1, sizeof *mf);
-    if (!mf)
-        st = NSM_ERR_NOMEM;
-    else
-        nsm_cli_manifest(mf, m, o, &rs, started, argc, argv);
+    nsm_accum *acc = nsm_accum_alloc(m);
+    nsm_status st = acc ? nsm_outdir_begin(dest, &staging, &d)
+                        : nsm_diag_error(&d, NSM_ERR_NOMEM, "out of memory");
+    nsm_cli_print_warnings(&d, o->quiet);
     if (st == NSM_OK)
-        st = nsm_results_write(staging, m, acc, mf, &wo, &d);
-    if (st == NSM_OK && o->outer)
-        st = nsm_outer_write(staging, m, op.p, o->outer, o->runs, op.idx, op.years, op.n_h, o->bom,
-                             &d);
+        st = simulate(m, o, staging, acc, &op, &rs, argc, argv, &d);
+    if (st == NSM_OK && nsm_cli_interrupted)
+        st = NSM_ERR_USAGE; /* stopped after the last replication: still nothing is written */
     if (st == NSM_OK)
         st = nsm_outdir_commit(staging, dest, &d);
-    code = nsm_cli_exit_code(st, 0);
-    if (st == NSM_OK && !o->quiet)
-        summary(m, acc, &rs, dest);
-out:
+    int code = st == NSM_OK ? EXIT_OK
+               : nsm_cli_interrupted ? nsm_cli_stop_code()
+                                     : nsm_cli_exit_code(st, 0);
     if (st != NSM_OK) {
         nsm_outdir_abort(staging);
-        nsm_cli_print_diag(&d);
         if (nsm_cli_interrupted)
-            fprintf(stderr, "neasim run: interrupted; nothing was written\n");
+            fprintf(stderr, "neasim run: %s; nothing was written\n", nsm_cli_stop_name());
+        else
+            nsm_cli_print_diag(&d);
     }
-    free(mf);
+    nsm_cli_catch_sigint(0);
+    if (st == NSM_OK && !o->quiet)
+        summary(m, acc, &rs, dest);
     free(staging);
     free(op.p);
     nsm_diag_release(&d);
@@ -178,7 +186,7 @@ int nsm_cli_run(int argc, char **argv)
         return code;
     char defdest[NSM_NAME_MAX + 16];
     snprintf(defdest, sizeof defdest, "results/%s", m->name);
-    code = simulate_and_write(m, &o, o.out ? o.out : defdest, argc - 1, argv + 1);
+    code = simulate_and_write(m, &o, o.out ? o.out : defdest, argc, argv);
     nsm_model_free(m);
     return code;
 }

@@ -144,6 +144,13 @@ static int finish(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_o
         st = nsm_results_write_manifest(work, mf, &wo, diag);
     }
     free(mf);
+    if (st == NSM_OK && nsm_cli_interrupted) {
+        /* every point is done: --resume only assembles */
+        fprintf(stderr, "neasim sweep: %s before the results were moved into place; every point "
+                "is in %s/. Finish with the same command and --resume.\n", nsm_cli_stop_name(),
+                work);
+        return nsm_cli_stop_code();
+    }
     if (st == NSM_OK)
         st = nsm_outdir_commit(work, dest, diag);
     if (st != NSM_OK) {
@@ -191,20 +198,22 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     char started[32];
     nsm_cli_now(started);
     double t0 = omp_get_wtime();
+    /* Caught until the folder is in place: a stop while assembling keeps DEST.partial. */
     nsm_cli_catch_sigint(1);
     nsm_status st = nsm_sweep_run(m, d, work, &cf, &done, &diag);
-    nsm_cli_catch_sigint(0);
     nsm_progress_done(&bar);
     if (st == NSM_ERR_USAGE) {
-        fprintf(stderr, "neasim sweep: stopped after %zu new points; the completed points are in "
-                "%s/. Continue with the same command and --resume.\n", done, work);
-        code = EXIT_INTERRUPTED;
+        fprintf(stderr, "neasim sweep: %s after %zu new points; the completed points are in "
+                "%s/. Continue with the same command and --resume.\n",
+                nsm_cli_interrupted ? nsm_cli_stop_name() : "stopped", done, work);
+        code = nsm_cli_stop_code();
     } else if (st != NSM_OK) {
         nsm_cli_print_diag(&diag);
         code = nsm_cli_exit_code(st, 0);
     } else {
         code = finish(m, d, o, &cf, work, dest, started, omp_get_wtime() - t0, argc, argv, &diag);
     }
+    nsm_cli_catch_sigint(0);
     nsm_diag_release(&diag);
     return code;
 }
@@ -233,7 +242,7 @@ int nsm_cli_sweep(int argc, char **argv)
     } else {
         char dest[NSM_NAME_MAX + 32];
         snprintf(dest, sizeof dest, "results/%s-sweep", m->name);
-        code = sweep(m, &d, &o, o.out ? o.out : dest, argc - 1, argv + 1);
+        code = sweep(m, &d, &o, o.out ? o.out : dest, argc, argv);
         nsm_sweep_design_release(&d);
     }
     nsm_diag_release(&diag);

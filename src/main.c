@@ -42,6 +42,7 @@ int main(int argc, char **argv)
 {
     /* GSL's default handler aborts the process; every GSL status is checked instead. */
     gsl_set_error_handler_off();
+    nsm_cli_save_command(argc, argv);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

@@ -16,7 +16,7 @@
 /* Provenance for manifest.csv: key/value pairs, written in order. */
 typedef struct {
     const char *key;
-    char value[1024];
+    char value[4096]; /* room for a long command line */
 } nsm_manifest_entry;
 
 typedef struct {
