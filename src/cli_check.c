@@ -79,7 +79,7 @@ static void describe_calendar(const nsm_model *m)
     printf("\nCalendar (%d occurrences within the horizon):\n", m->n_occurrences);
     for (int k = 0; k < m->n_occurrences; k++) {
         const nsm_occurrence *oc = &m->occurrences[k];
-        printf("  t=%7.3f y  %-30s ", oc->t, m->calendar_names[oc->entry]);
+        printf("  t=%7.3f y  %-30s ", nsm_years(oc->t), m->calendar_names[oc->entry]);
         print_action(m, &oc->action);
         printf("\n");
     }
@@ -91,7 +91,7 @@ static void describe_calendar(const nsm_model *m)
             printf("on %s", m->events[e->trigger_event].name);
         else
             printf("on a change of %s", m->factors[e->trigger_factor].name);
-        printf(", p=%g, delay %.1f days -> ", e->probability, e->delay_years * 365.25);
+        printf(", p=%g, delay %.1f days -> ", e->probability, e->delay_days);
         print_action(m, &e->action);
         printf("\n");
     }
