@@ -10,7 +10,10 @@
 **
 ** Everything scheduled (calendar occurrences, delayed effects, month starts, gamma redraws, the end
 ** of the horizon) is a breakpoint: the clocks are advanced to it, it is executed, the instant is
-** settled (zero-delay effects run), outcomes are re-evaluated and every rate is recomputed.
+** settled (zero-delay effects run), outcomes are re-evaluated and every rate is recomputed. The
+** clock counts days from the start (model.h), so a date plus whole days is exactly that date and
+** scheduled instants meet as the same-instant rules say. Every STOP_POLL events the loop looks at
+** the event budget and the caller's stop flag, so every replication ends.
 */
 #include "neasim/engine.h"
 
@@ -272,8 +275,8 @@ uint64_t nsm_sim_draw_count(const nsm_sim *s)
 
 /* ---------------------------------------------------------------- the replication */
 
-/* Events between two looks at the stop flag: a few microseconds' work, so Ctrl-C is honoured at
-** once, and the test costs one comparison per event. */
+/* Events between two looks at the stop flag: well under a millisecond of work, so Ctrl-C is
+** honoured at once, while the loop pays one comparison per step. */
 enum { STOP_POLL = 4096 };
 
 /* First report index i with report_t[i] >= t (n_reports when t is past the end). Report dates are
