@@ -6,10 +6,9 @@
 */
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <stdio.h>
 
 #include "sim_internal.h"
-
-enum { FAILED_LOOP = 1, FAILED_NOMEM = 2 };
 
 /* Effect x was triggered: its own stream decides whether and when its action runs. The uniform
 ** is drawn even when the probability is 1, so that a lever changing the probability keeps the
@@ -22,13 +21,13 @@ static void trigger_effect(nsm_sim *s, int x)
     if (gsl_rng_uniform(r) >= e->probability)
         return;
     s->draws += e->delay_kind != NSM_DELAY_FIXED;
-    double delay = e->delay_years;
+    double delay = e->delay_days; /* a date plus whole days stays exact (model.h) */
     if (e->delay_kind == NSM_DELAY_UNIFORM)
         delay *= gsl_rng_uniform(r);
     else if (e->delay_kind == NSM_DELAY_EXPONENTIAL)
         delay = delay > 0 ? gsl_ran_exponential(r, delay) : 0.0;
     if (nsm_pending_push(&s->pending, s->t + delay, x))
-        s->failed = FAILED_NOMEM;
+        s->failed = NSM_FAILED_NOMEM;
 }
 
 static void trigger_effects(nsm_sim *s, int key, int from, int to)
@@ -47,7 +46,7 @@ void nsm_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
     if (old == level || s->failed)
         return; /* not a change: triggers nothing */
     if (++s->changes_now > NSM_MAX_CHANGES_PER_INSTANT) {
-        s->failed = FAILED_LOOP;
+        s->failed = NSM_FAILED_LOOP;
         s->fail_factor = factor;
         return;
     }
@@ -91,7 +90,7 @@ static void flush_period(nsm_sim *s, int e, nsm_accum *acc)
 {
     if (s->ev_period_count[e] > 0 &&
         nsm_accum_event_period(acc, e, s->ev_period[e], s->ev_period_count[e]))
-        s->failed = FAILED_NOMEM;
+        s->failed = NSM_FAILED_NOMEM;
     s->ev_period_count[e] = 0;
 }
 
@@ -100,7 +99,7 @@ static int year_index(const nsm_sim *s, double t)
 {
     if (s->n_years == 0 || t > s->year_t[s->n_years])
         return 0;
-    int k = (int)t + 1;
+    int k = (int)(t / NSM_DAYS_PER_YEAR) + 1;
     k = k < 1 ? 1 : k > s->n_years ? s->n_years : k;
     while (s->year_t[k] < t)
         k++;
@@ -112,14 +111,14 @@ static int year_index(const nsm_sim *s, double t)
 static void flush_year(nsm_sim *s, int e, nsm_accum *acc)
 {
     if (s->ev_year_count[e] > 0 && nsm_accum_event_year(acc, e, s->ev_year[e], s->ev_year_count[e]))
-        s->failed = FAILED_NOMEM;
+        s->failed = NSM_FAILED_NOMEM;
     s->ev_year_count[e] = 0;
 }
 
 static void close_cumulative(nsm_sim *s, int e, int i, nsm_accum *acc)
 {
     if (nsm_accum_event_cumulative(acc, e, s->ev_cum[e], s->ev_cum_start[e], i))
-        s->failed = FAILED_NOMEM;
+        s->failed = NSM_FAILED_NOMEM;
     s->ev_cum_start[e] = i;
 }
 
@@ -139,7 +138,7 @@ void nsm_event_occurs(nsm_sim *s, int e, nsm_accum *acc)
     s->ev_year_count[e] += y > 0;
     close_cumulative(s, e, i, acc);
     if (s->trace && nsm_spans_push(&s->trace->occ[e], i, i + 1))
-        s->failed = FAILED_NOMEM;
+        s->failed = NSM_FAILED_NOMEM;
     s->ev_cum[e]++;
     trigger_effects(s, s->m->n_factors + e, -1, -1);
 }
@@ -160,13 +159,62 @@ void nsm_settle(nsm_sim *s, nsm_accum *acc)
     while (!s->failed && s->pending.n > 0 && s->pending.items[0].t <= s->t) {
         nsm_pending_item it = nsm_pending_pop(&s->pending);
         s->events++;
+        s->last_done = s->n_proc + it.effect;
         nsm_apply_action(s, &s->m->effects[it.effect].action, s->eff_rng[it.effect], acc);
     }
 }
 
+/* What ran last, in the scenario's terms, with its rate or delay: the process that runs away when
+** the budget is exceeded (its events outnumber all others, so it is almost surely the last). */
+static void describe_last(const nsm_sim *s, char *out, size_t n)
+{
+    const nsm_model *m = s->m;
+    int k = s->last_done;
+    if (k < 0) {
+        const nsm_occurrence *oc = &m->occurrences[-1 - k];
+        snprintf(out, n, "calendar entry '%s' (row %d of calendar.csv)",
+                 m->calendar_names[oc->entry], oc->row);
+    } else if (k < m->n_transitions) {
+        const nsm_transition *tr = &m->transitions[k];
+        const nsm_factor *f = &m->factors[tr->factor];
+        snprintf(out, n, "transition %s:%s>%s (line %d of transitions.csv) fires at %g per year",
+                 f->name, f->levels[tr->from], f->levels[tr->to], tr->source_line,
+                 s->last_rate * NSM_DAYS_PER_YEAR);
+    } else if (k < s->n_proc) {
+        snprintf(out, n, "counted event '%s' occurs at %g per year",
+                 m->events[k - m->n_transitions].name, s->last_rate * NSM_DAYS_PER_YEAR);
+    } else {
+        const nsm_effect *e = &m->effects[k - s->n_proc];
+        const nsm_factor *f = &m->factors[e->action.factor];
+        char action[2 * NSM_NAME_MAX + 8];
+        if (e->action.kind == NSM_ACT_DRAW)
+            snprintf(action, sizeof action, "draw:%s", m->draws[e->action.draw].name);
+        else
+            snprintf(action, sizeof action, "%s=%s", f->name, f->levels[e->action.level]);
+        snprintf(out, n, "the effect on row %d of effects.csv (%s after %g days) keeps being "
+                 "triggered", e->row, action, e->delay_days);
+    }
+}
+
+static nsm_status over_budget(const nsm_sim *s, uint64_t rep, nsm_diag *diag)
+{
+    char what[256], date[11];
+    describe_last(s, what, sizeof what);
+    nsm_model_date(s->m, s->t, date);
+    return nsm_diag_error(diag, NSM_ERR_RUNTIME,
+                          "replication %llu ran away: more than %llu events by %s (t = %.4f "
+                          "years; --max-events sets this budget): %s",
+                          (unsigned long long)rep, (unsigned long long)s->max_events, date,
+                          nsm_years(s->t), what);
+}
+
 nsm_status nsm_sim_failure(const nsm_sim *s, uint64_t rep, nsm_diag *diag)
 {
-    if (s->failed == FAILED_NOMEM)
+    if (s->failed == NSM_FAILED_STOPPED)
+        return NSM_STOPPED;
+    if (s->failed == NSM_FAILED_BUDGET)
+        return diag ? over_budget(s, rep, diag) : NSM_ERR_RUNTIME;
+    if (s->failed == NSM_FAILED_NOMEM)
         return diag ? nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory in replication %llu",
                                      (unsigned long long)rep)
                     : NSM_ERR_NOMEM;
@@ -177,6 +225,6 @@ nsm_status nsm_sim_failure(const nsm_sim *s, uint64_t rep, nsm_diag *diag)
                           "replication %llu: more than %d changes at t = %.4f years (factor '%s' "
                           "keeps changing): effects.csv has a loop of zero-delay effects; give one "
                           "of them a delay or a probability below 1",
-                          (unsigned long long)rep, NSM_MAX_CHANGES_PER_INSTANT, s->t,
+                          (unsigned long long)rep, NSM_MAX_CHANGES_PER_INSTANT, nsm_years(s->t),
                           m->factors[s->fail_factor].name);
 }

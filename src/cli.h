@@ -33,7 +33,7 @@ int nsm_cli_compare(int argc, char **argv);
 /* Options of run and compare (cli_options.c). */
 typedef struct {
     const char *scenario, *out, *levers, *horizons, *design, *grid, *params;
-    uint64_t runs, seed, threads, outer, design_n;
+    uint64_t runs, seed, threads, outer, design_n, max_events; /* max_events: 0 for the default */
     int bom, quiet, factorial, nominal, design_kind, resume; /* design_kind: 1 lhs 2 sobol 3 oat */
     int n_designs; /* design options given */
     char out_path[4096]; /* --out without its trailing slashes; out points here */

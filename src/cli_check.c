@@ -90,7 +90,7 @@ static void print_delay(const nsm_model *m, int x)
 {
     const nsm_effect *e = &m->effects[x];
     const char *dist = uncertain_text(m, NSM_P_EFFECT_DELAY, x);
-    double days = e->delay_years * 365.25;
+    double days = e->delay_days;
     switch (e->delay_kind) {
     case NSM_DELAY_FIXED: printf("delay %g days (fixed", days); break;
     case NSM_DELAY_UNIFORM: printf("delay uniform(0 to %g days", days); break;
@@ -104,7 +104,7 @@ static void describe_calendar(const nsm_model *m)
     printf("\nCalendar (%d occurrences within the horizon):\n", m->n_occurrences);
     for (int k = 0; k < m->n_occurrences; k++) {
         const nsm_occurrence *oc = &m->occurrences[k];
-        printf("  t=%7.3f y  %-30s ", oc->t, m->calendar_names[oc->entry]);
+        printf("  t=%7.3f y  %-30s ", nsm_years(oc->t), m->calendar_names[oc->entry]);
         print_action(m, &oc->action);
         printf("\n");
     }

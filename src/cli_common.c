@@ -36,6 +36,7 @@ int nsm_cli_exit_code(nsm_status s, int reading)
     case NSM_ERR_USAGE: return EXIT_USAGE;
     case NSM_ERR_RUNTIME:
     case NSM_ERR_NOMEM: return EXIT_SOFTWARE;
+    case NSM_STOPPED: return EXIT_INTERRUPTED;
     }
     return EXIT_SOFTWARE;
 }

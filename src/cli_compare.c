@@ -33,6 +33,7 @@ static const char COMPARE_HELP[] =
     "      --horizons LIST years of the briefing table (default 2,5,10)\n"
     "      --nominal       uncertain numbers at their means (default: drawn per replication,\n"
     "                      the same draws in every arm)\n"
+    "      --max-events N  a replication of more than N events fails (default 10000000)\n"
     "      --bom           start each CSV with a UTF-8 byte-order mark (for Excel)\n"
     "  -q, --quiet         no progress bar, no table, no warnings\n"
     "  -h, --help          this help\n"

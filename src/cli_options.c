@@ -36,6 +36,7 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'R': o->resume = 1; return 0;
     case 'P': o->params = arg; return 0;
     case 'O': return nsm_cli_parse_u64("--outer", arg, 2, 1000000, &o->outer);
+    case 'M': return nsm_cli_parse_u64("--max-events", arg, 1, (uint64_t)1e15, &o->max_events);
     }
     return -1;
 }
@@ -77,7 +78,7 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         {"grid", required_argument, NULL, 'G'},    {"lhs", required_argument, NULL, 'L'},
         {"sobol", required_argument, NULL, 'S'},   {"oat", no_argument, NULL, 'T'},
         {"resume", no_argument, NULL, 'R'},        {"params", required_argument, NULL, 'P'},
-        {NULL, 0, NULL, 0}};
+        {"max-events", required_argument, NULL, 'M'}, {NULL, 0, NULL, 0}};
     *o = (nsm_cli_options){0};
     o->runs = 10000;
     o->seed = 1;
@@ -118,7 +119,8 @@ nsm_run_config nsm_cli_run_config(const nsm_cli_options *o, void *progress_ctx)
 {
     nsm_run_config rc = {o->seed, o->runs, 0, (int)o->threads, nsm_progress_update, progress_ctx,
                          (volatile int *)&nsm_cli_interrupted,
-                         o->nominal ? NSM_UNCERTAINTY_NOMINAL : NSM_UNCERTAINTY_PER_RUN, 0};
+                         o->nominal ? NSM_UNCERTAINTY_NOMINAL : NSM_UNCERTAINTY_PER_RUN, 0,
+                         o->max_events};
     return rc;
 }
 

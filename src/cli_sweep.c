@@ -40,6 +40,7 @@ static const char SWEEP_HELP[] =
     "  -o, --out DIR   results folder (default results/<scenario name>-sweep)\n"
     "  --horizons L    years at which outcomes are reported (default 2,5,10)\n"
     "  --resume        continue an interrupted sweep from DIR.partial/\n"
+    "  --max-events N  a replication of more than N events fails (default 10000000)\n"
     "  --bom           start each CSV with a UTF-8 byte-order mark (for Excel)\n"
     "  -q, --quiet     no progress bar or summary\n";
 
@@ -202,7 +203,7 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     nsm_cli_catch_sigint(1);
     nsm_status st = nsm_sweep_run(m, d, work, &cf, &done, &diag);
     nsm_progress_done(&bar);
-    if (st == NSM_ERR_USAGE) {
+    if (st == NSM_STOPPED) {
         fprintf(stderr, "neasim sweep: %s after %zu new points; the completed points are in "
                 "%s/. Continue with the same command and --resume.\n",
                 nsm_cli_interrupted ? nsm_cli_stop_name() : "stopped", done, work);

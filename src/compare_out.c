@@ -117,7 +117,7 @@ static void row_head(nsm_csv *c, const nsm_model *m, const char *arm, const char
     nsm_csv_text(c, name);
     nsm_csv_text(c, measure);
     nsm_csv_text(c, m->report_date[i]);
-    nsm_csv_fixed(c, m->report_t[i], 4);
+    nsm_csv_fixed(c, nsm_years(m->report_t[i]), 4);
 }
 
 /* Sums of C and C^2 of an event's cumulative count at report i. */

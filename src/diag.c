@@ -27,6 +27,8 @@ const char *nsm_strerror(nsm_status s)
         return "runtime error";
     case NSM_ERR_USAGE:
         return "usage error";
+    case NSM_STOPPED:
+        return "stopped by its caller";
     }
     return "unknown status";
 }

@@ -10,7 +10,10 @@
 **
 ** Everything scheduled (calendar occurrences, delayed effects, month starts, gamma redraws, the end
 ** of the horizon) is a breakpoint: the clocks are advanced to it, it is executed, the instant is
-** settled (zero-delay effects run), outcomes are re-evaluated and every rate is recomputed.
+** settled (zero-delay effects run), outcomes are re-evaluated and every rate is recomputed. The
+** clock counts days from the start (model.h), so a date plus whole days is exactly that date and
+** scheduled instants meet as the same-instant rules say. Every STOP_POLL events the loop looks at
+** the event budget and the caller's stop flag, so every replication ends.
 */
 #include "neasim/engine.h"
 
@@ -93,6 +96,7 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     s->own_arm.phase_t = &s->own_t;
     s->own_arm.phase_model = &s->own_model;
     s->own_model = (nsm_model *)(uintptr_t)m; /* borrowed */
+    s->max_events = NSM_DEFAULT_MAX_EVENTS;
     use_arm(s, &s->own_arm);
     size_t K = (size_t)s->n_proc + 1, F = (size_t)m->n_factors + 1;
     size_t E = (size_t)m->n_events + 1, O = (size_t)m->n_outcomes + 1;
@@ -246,6 +250,13 @@ void nsm_sim_free(nsm_sim *s)
     free(s);
 }
 
+void nsm_sim_set_limits(nsm_sim *s, uint64_t max_events, volatile int *stop)
+{
+    uint64_t most = (uint64_t)1 << 62; /* events + budget must not wrap */
+    s->max_events = max_events == 0 ? NSM_DEFAULT_MAX_EVENTS : max_events < most ? max_events : most;
+    s->stop = stop;
+}
+
 void nsm_sim_set_observer(nsm_sim *s, nsm_observer fn, void *ctx)
 {
     s->observer = fn;
@@ -263,6 +274,10 @@ uint64_t nsm_sim_draw_count(const nsm_sim *s)
 }
 
 /* ---------------------------------------------------------------- the replication */
+
+/* Events between two looks at the stop flag: well under a millisecond of work, so Ctrl-C is
+** honoured at once, while the loop pays one comparison per step. */
+enum { STOP_POLL = 4096 };
 
 /* First report index i with report_t[i] >= t (n_reports when t is past the end). Report dates are
 ** nearly evenly spaced, so a guess from the mean spacing is at most a step or two off; the loops
@@ -328,6 +343,10 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
     s->month = m->month_of_start;
     s->changes_now = 0;
     s->failed = 0;
+    s->events_limit = s->events + s->max_events + 1; /* the first count over the budget */
+    s->next_check = s->events + STOP_POLL < s->events_limit ? s->events + STOP_POLL
+                                                            : s->events_limit;
+    s->last_done = 0;
     nsm_pending_clear(&s->pending);
     nsm_rates_reset(s);
     s->state_changed = 1; /* outcomes take their initial values at t = 0 */
@@ -377,7 +396,7 @@ static void close_held(nsm_sim *s, int o, int i, nsm_accum *acc)
 {
     nsm_accum_outcome_held(acc, o, s->held_start[o], i);
     if (s->trace && s->held_start[o] < i && nsm_spans_push(&s->trace->held[o], s->held_start[o], i))
-        s->failed = 2; /* out of memory (actions.c) */
+        s->failed = NSM_FAILED_NOMEM;
 }
 
 /* Outcomes are compared with their previous value once an instant has settled. */
@@ -431,6 +450,7 @@ static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
         }
     }
     while (s->next_occ < m->n_occurrences && m->occurrences[s->next_occ].t <= t && !s->failed) {
+        s->last_done = -1 - s->next_occ;
         const nsm_occurrence *oc = &m->occurrences[s->next_occ++];
         s->events++;
         nsm_apply_action(s, &oc->action, s->cal_rng[oc->entry], acc);
@@ -446,6 +466,8 @@ static void fire(nsm_sim *s, int k, nsm_accum *acc)
     nsm_rates_fire(s, k);
     s->changes_now = 0;
     s->events++;
+    s->last_done = k;
+    s->last_rate = s->rate[k];
     if (k < m->n_transitions)
         nsm_change_level(s, m->transitions[k].factor, m->transitions[k].to, acc);
     else
@@ -471,6 +493,24 @@ static void finish(nsm_sim *s, nsm_accum *acc)
     nsm_accum_end_replication(acc);
 }
 
+/* The loop's slow path, taken once every STOP_POLL events: has the replication run out of its
+** budget, or has the caller asked to stop (Ctrl-C must be honoured within a second, and a
+** replication may run for much longer than that)? */
+static int out_of_bounds(nsm_sim *s)
+{
+    if (s->events >= s->events_limit) {
+        s->failed = NSM_FAILED_BUDGET;
+        return 1;
+    }
+    if (s->stop && *s->stop) {
+        s->failed = NSM_FAILED_STOPPED;
+        return 1;
+    }
+    s->next_check = s->events + STOP_POLL < s->events_limit ? s->events + STOP_POLL
+                                                            : s->events_limit;
+    return 0;
+}
+
 nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum *acc,
                              nsm_diag *diag)
 {
@@ -489,6 +529,8 @@ nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum 
             fire(s, k, acc);
         else
             run_breakpoint(s, acc);
+        if (s->events >= s->next_check && out_of_bounds(s))
+            break;
     }
     if (s->failed)
         return nsm_sim_failure(s, rep, diag);

@@ -119,7 +119,7 @@ double nsm_param_value(const nsm_model *m, const nsm_param *p)
         return m->draws[p->a].prob[p->b * n + p->c];
     }
     case NSM_P_EFFECT_PROBABILITY: return m->effects[p->a].probability;
-    case NSM_P_EFFECT_DELAY: return m->effects[p->a].delay_years * 365.25;
+    case NSM_P_EFFECT_DELAY: return m->effects[p->a].delay_days;
     case NSM_P_INITIAL: return m->factors[p->a].initial[p->b];
     }
     return (double)NAN;
@@ -217,7 +217,7 @@ int nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v, char 
     case NSM_P_EFFECT_DELAY:
         if (!(r >= 0 && isfinite(r)))
             return fail(msg, n, "a delay must be finite and 0 or more days", r);
-        m->effects[p->a].delay_years = r / 365.25;
+        m->effects[p->a].delay_days = r;
         return 0;
     case NSM_P_INITIAL:
         return set_probability(m->factors[p->a].initial, m->factors[p->a].n_levels, p->b, r, msg,

@@ -219,8 +219,8 @@ int nsm_condition_holds(const nsm_condition *c, const int *level)
     return condition_holds(c, level);
 }
 
-/* Process k's hazard now: base x modifiers x season x gamma (0 for a transition whose factor is
-** not in its `from` level). */
+/* Process k's hazard now, per day (the engine's clock, model.h): base x modifiers x season x gamma
+** (0 for a transition whose factor is not in its `from` level), the rates being per year. */
 static double hazard(const nsm_sim *s, int k)
 {
     const nsm_model *m = s->m;
@@ -240,7 +240,7 @@ static double hazard(const nsm_sim *s, int k)
     }
     if (m->seasonality)
         h *= m->seasonality[k * 12 + s->month - 1];
-    return h;
+    return h * (1.0 / NSM_DAYS_PER_YEAR);
 }
 
 /* Bring process k's internal time up to now and give it a new rate. */

@@ -42,7 +42,7 @@ static void write_arm(nsm_csv *c, const arms_view *v, int a)
 static void write_date(nsm_csv *c, const nsm_model *m, int i)
 {
     nsm_csv_text(c, m->report_date[i]);
-    nsm_csv_fixed(c, m->report_t[i], 4);
+    nsm_csv_fixed(c, nsm_years(m->report_t[i]), 4);
 }
 
 static void write_proportion(nsm_csv *c, int64_t k, int64_t n)

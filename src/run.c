@@ -53,6 +53,7 @@ static int worker_init(worker *w, const nsm_model *m, const nsm_arm *arms, int n
         if (!(w->sim[a] = nsm_sim_alloc(m)) || !(w->acc[a] = nsm_accum_alloc(m)) ||
             nsm_sim_set_uncertainty(w->sim[a], c->uncertainty, c->runs_per_draw) != NSM_OK)
             return -1;
+        nsm_sim_set_limits(w->sim[a], c->max_events, c->stop);
         if (!arms)
             continue;
         nsm_sim_set_arm(w->sim[a], &arms[a]);
@@ -150,7 +151,7 @@ static void simulate(const nsm_run_config *c, worker *w, int nt, failure *fail)
             nsm_diag_init(&d);
             uint64_t rep = c->first_rep + (uint64_t)r;
             nsm_status st = replicate(me, c->seed, rep, &d);
-            if (st != NSM_OK)
+            if (st != NSM_OK && st != NSM_STOPPED) /* stopped: c->stop says so */
                 note_failure(fail, rep, st, &d);
             else
                 nsm_diag_release(&d);
@@ -189,7 +190,7 @@ static nsm_status run_arms(const nsm_model *m, const nsm_arm *arms, int n_arms,
         fail.diag.error = NULL;
         nsm_diag_release(&fail.diag);
     } else if (c->stop && *c->stop) {
-        st = nsm_diag_error(diag, NSM_ERR_USAGE, "interrupted");
+        st = NSM_STOPPED;
     }
     if (st == NSM_OK && merge(w, nt, acc, paired) != NSM_OK)
         st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging results");

@@ -42,7 +42,7 @@ nsm_status nsm_reader_error(nsm_reader *r, const nsm_cell *c, size_t offset, con
 
 double nsm_reader_time(const nsm_reader *r, nsm_date d)
 {
-    return (double)(nsm_date_days(d) - nsm_date_days(r->start)) / 365.25;
+    return (double)(nsm_date_days(d) - nsm_date_days(r->start)); /* days: exact (model.h) */
 }
 
 /* ---- names ---- */

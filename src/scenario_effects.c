@@ -21,7 +21,7 @@ static nsm_status read_delay(nsm_reader *r, int row, nsm_effect *e)
     nsm_status s = NSM_OK;
     if (!nsm_reader_empty(r, row, "delay_days"))
         s = nsm_read_nonnegative(r, row, "delay_days", &days);
-    e->delay_years = days / 365.25;
+    e->delay_days = days;
     e->delay_kind = NSM_DELAY_FIXED;
     const nsm_cell *c = nsm_reader_cell(r, row, "delay");
     if (s != NSM_OK || !c->text[0])

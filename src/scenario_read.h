@@ -96,7 +96,7 @@ nsm_status nsm_read_date(nsm_reader *r, int row, const char *column, nsm_date *o
 /* A copy of the text, or NULL for an empty cell. */
 nsm_status nsm_read_text(nsm_reader *r, int row, const char *column, char **out);
 
-/* Years from the start to date d. */
+/* Days from the start to date d: the model's time (model.h), exact. */
 double nsm_reader_time(const nsm_reader *r, nsm_date d);
 
 /* ---- names (scenario_names.c): index, or -1 ---- */

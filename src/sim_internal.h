@@ -11,7 +11,10 @@
 
 #include "neasim/engine.h"
 
-/* A scheduled action: due at t; seq breaks ties in the order of scheduling (first in, first out). */
+/* Why a replication failed (nsm_sim.failed). */
+enum { NSM_FAILED_LOOP = 1, NSM_FAILED_NOMEM, NSM_FAILED_BUDGET, NSM_FAILED_STOPPED };
+
+/* A scheduled action: due at t (days, model.h); seq breaks ties in the order of scheduling (first in, first out). */
 typedef struct {
     double t;
     uint64_t seq;
@@ -88,6 +91,13 @@ struct nsm_sim {
     const nsm_model *model0;     /* the model given to nsm_sim_alloc */
     nsm_trace *trace;            /* NULL unless enabled */
     uint64_t events;     /* firings, calendar occurrences and effects executed */
+    /* limits (nsm_sim_set_limits): the loop looks at them only when events reaches next_check */
+    uint64_t max_events;         /* per replication */
+    uint64_t events_limit;       /* the first value of events over this replication's budget */
+    uint64_t next_check;         /* min(events_limit, the next poll of stop) */
+    volatile int *stop;
+    int last_done;               /* what ran last: process k, n_proc + effect, or -1 - occurrence */
+    double last_rate;            /* the hazard (per day) at which process last_done fired */
     uint64_t draws;      /* random variates drawn (benchmarks compare with a bare loop) */
     nsm_observer observer;
     void *observer_ctx;

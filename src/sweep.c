@@ -219,7 +219,7 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
             continue;
         }
         if ((cf->run.stop && *cf->run.stop) || (cf->stop_after && *done_now >= cf->stop_after))
-            return nsm_accum_free(acc), NSM_ERR_USAGE;
+            return nsm_accum_free(acc), NSM_STOPPED;
         st = run_point(m, d, p, acc, cf, work, diag);
         if (st == NSM_OK && !(cf->run.stop && *cf->run.stop)) {
             ++*done_now;
@@ -230,6 +230,6 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
     }
     nsm_accum_free(acc);
     if (st == NSM_OK && cf->run.stop && *cf->run.stop)
-        return NSM_ERR_USAGE;
+        return NSM_STOPPED;
     return st;
 }

@@ -58,7 +58,7 @@ int main(int argc, char **argv)
     uint64_t runs = strtoull(argv[2], NULL, 10);
     int threads = atoi(argv[3]);
     nsm_accum *a = nsm_accum_alloc(m);
-    nsm_run_config c = {1, runs, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0};
+    nsm_run_config c = {1, runs, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
     nsm_run_stats rs;
     if (nsm_run(m, &c, a, &rs, &d) != NSM_OK) {
         fprintf(stderr, "%s\n", d.error);

@@ -44,7 +44,7 @@ static comparison compare(const char *model, const char *levers, uint64_t runs, 
         c.acc[a] = nsm_accum_alloc(c.m);
         c.paired[a] = a ? nsm_paired_alloc(c.m) : NULL;
     }
-    nsm_run_config rc = {seed, runs, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0};
+    nsm_run_config rc = {seed, runs, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
     assert_int_equal(nsm_compare_run(c.m, c.arms, c.n_arms, &rc, c.acc, c.paired, NULL, &d), NSM_OK);
     nsm_diag_release(&d);
     return c;
@@ -172,7 +172,7 @@ static void test_paired_interval_coverage(void **state)
     for (int sd = 0; sd < seeds; sd++) {
         comparison c = compare("two_state", "faster", 2000, 1000 + (uint64_t)sd);
         int i = 12; /* 2026-01-01, one year on */
-        double t = c.m->report_t[i];
+        double t = nsm_years(c.m->report_t[i]);
         double exact[2] = {0.6 * (1 - exp(-5 * t)) - 0.5 * (1 - exp(-4 * t)),
                            exp(-2 * t) - exp(-3 * t)};
         for (int ms = 0; ms < 2; ms++) {
@@ -196,7 +196,7 @@ static void test_variance_reduction(void **state)
     (void)state;
     comparison c = compare("two_state", "faster", 50000, 5);
     int i = 12;
-    double t = c.m->report_t[i], q = exp(-2 * t) - exp(-3 * t);
+    double t = nsm_years(c.m->report_t[i]), q = exp(-2 * t) - exp(-3 * t);
     double p2 = 1 - exp(-2 * t), p3 = 1 - exp(-3 * t);
     double exact = (p3 * (1 - p3) + p2 * (1 - p2)) / (q * (1 - q));
     nsm_difference d = nsm_difference_outcome(c.m, c.acc[0], c.acc[1], c.paired[1], 0, 1, i);

@@ -32,7 +32,8 @@ static nsm_model *load(const char *name)
 static nsm_status run_into(const nsm_model *m, nsm_accum *a, uint64_t seed, uint64_t first,
                            uint64_t runs, int threads, nsm_diag *d)
 {
-    nsm_run_config c = {seed, runs, first, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0};
+    nsm_run_config c = {seed, runs, first, threads, NULL, NULL,
+                        NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
     return nsm_run(m, &c, a, NULL, d);
 }
 
@@ -93,7 +94,7 @@ static void test_two_state_chain(void **state)
     nsm_accum_outcome_first_series(f.a, 0, first);
     int64_t cum = 0;
     for (int i = 0; i < f.m->n_reports; i++) {
-        double t = f.m->report_t[i];
+        double t = nsm_years(f.m->report_t[i]);
         char what[64];
         snprintf(what, sizeof what, "P(b) at t=%.3f", t);
         check_prop(what, nsm_accum_level_count(f.a, b, i), n, 0.5 * (1 - exp(-4 * t)));
@@ -115,7 +116,7 @@ static void test_competing_risks(void **state)
     fixture f = simulate("competing", (uint64_t)n, 12, 2);
     int b = level_index(f.m, "f", "b"), c = level_index(f.m, "f", "c");
     for (int i = 0; i < f.m->n_reports; i++) {
-        double t = f.m->report_t[i], gone = 1 - exp(-4 * t);
+        double t = nsm_years(f.m->report_t[i]), gone = 1 - exp(-4 * t);
         check_prop("P(b)", nsm_accum_level_count(f.a, b, i), n, 0.25 * gone);
         check_prop("P(c)", nsm_accum_level_count(f.a, c, i), n, 0.75 * gone);
     }
@@ -170,12 +171,12 @@ static void test_poisson_counts(void **state)
     int64_t nv, *h = calloc((size_t)nsm_accum_event_max_count(f.a, e) + 1, sizeof *h);
     nsm_accum_event_cumulative_hists(f.a, e, last, h, &nv);
     moments s = hist_moments(h, nv);
-    double lam = 5.0 * f.m->report_t[last];
+    double lam = 5.0 * nsm_years(f.m->report_t[last]);
     check_mean("Poisson mean", s.mean, lam, sqrt(lam / (double)n));
     check_mean("Poisson variance", s.var, lam, var_se(s));
     for (int i = 1; i <= last; i++) {
         nsm_accum_event_period_hist(f.a, e, i, h, &nv);
-        double d = f.m->report_t[i] - f.m->report_t[i - 1];
+        double d = nsm_years(f.m->report_t[i]) - nsm_years(f.m->report_t[i - 1]);
         check_prop("Poisson P(>=1) in a month", n - h[0], n, 1 - exp(-5 * d));
     }
     free(h);
@@ -193,7 +194,7 @@ static void test_negative_binomial_counts(void **state)
     int64_t nv, *h = calloc((size_t)nsm_accum_event_max_count(f.a, e) + 1, sizeof *h);
     nsm_accum_event_cumulative_hists(f.a, e, last, h, &nv);
     moments s = hist_moments(h, nv);
-    double mu = 10.0 * f.m->report_t[last], k = 2.0;
+    double mu = 10.0 * nsm_years(f.m->report_t[last]), k = 2.0;
     check_mean("NB mean", s.mean, mu, sqrt((mu + mu * mu / k) / (double)n));
     check_mean("NB variance", s.var, mu + mu * mu / k, var_se(s));
     check_prop("NB P(0)", h[0], n, pow(k / (k + mu), k));
@@ -239,7 +240,7 @@ static void test_modifier(void **state)
     fixture f = simulate("modifier", (uint64_t)n, 16, 2);
     int b = level_index(f.m, "f", "b");
     for (int i = 0; i < f.m->n_reports; i++) {
-        double t = f.m->report_t[i];
+        double t = nsm_years(f.m->report_t[i]);
         check_prop("P(b)", nsm_accum_level_count(f.a, b, i), n,
                    0.5 * (1 - exp(-t)) + 0.5 * (1 - exp(-3 * t)));
     }
@@ -273,7 +274,7 @@ static void test_delayed_effect(void **state)
     fixture f = simulate("delay", (uint64_t)n, 18, 2);
     int on = level_index(f.m, "h", "on");
     for (int i = 0; i < f.m->n_reports; i++) {
-        double t = f.m->report_t[i];
+        double t = nsm_years(f.m->report_t[i]);
         double p = t <= 0.5 ? 0.0 : 0.8 * (1 - exp(-1.5 * (t - 0.5)));
         check_prop("P(h on)", nsm_accum_level_count(f.a, on, i), n, p);
     }

@@ -184,7 +184,7 @@ static void test_valid_metadata(void **state)
     assert_int_equal(m->start_day, 31);
     assert_int_equal(m->horizon_months, 24);
     assert_int_equal(m->report_interval_months, 1);
-    assert_true(fabs(m->t_end - 730 / 365.25) < 1e-12);
+    assert_true(m->t_end == 730); /* days from the start, exact */
     assert_string_equal(m->checksum, VALID_CHECKSUM);
     assert_null(d.error);
     assert_null(d.warnings);
@@ -205,8 +205,8 @@ static void test_valid_report_dates(void **state)
     assert_string_equal(m->report_date[13], "2026-02-28");
     assert_string_equal(m->report_date[24], "2027-01-31");
     assert_true(m->report_t[0] == 0);
-    assert_true(fabs(m->report_t[1] - 28 / 365.25) < 1e-12);
-    assert_true(fabs(m->report_t[2] - 59 / 365.25) < 1e-12);
+    assert_true(m->report_t[1] == 28);
+    assert_true(m->report_t[2] == 59);
     assert_true(m->report_t[24] == m->t_end);
     nsm_model_free(m);
     nsm_diag_release(&d);
@@ -220,12 +220,12 @@ static void test_valid_month_starts(void **state)
     assert_int_equal(m->month_of_start, 1);
     assert_int_equal(m->n_month_starts, 24); /* 2025-02-01 .. 2027-01-01 */
     assert_int_equal(m->month_start_month[0], 2);
-    assert_true(fabs(m->month_start_t[0] - 1 / 365.25) < 1e-12);
+    assert_true(m->month_start_t[0] == 1);
     assert_int_equal(m->month_start_month[11], 1);
-    assert_true(fabs(m->month_start_t[11] - 335 / 365.25) < 1e-12); /* 2026-01-01 */
+    assert_true(m->month_start_t[11] == 335); /* 2026-01-01 */
     assert_int_equal(m->month_start_month[23], 1);
     assert_true(m->month_start_t[23] < m->t_end);
-    assert_true(fabs(m->month_t[1] - 28 / 365.25) < 1e-12);
+    assert_true(m->month_t[1] == 28);
     nsm_model_free(m);
     nsm_diag_release(&d);
 }
@@ -337,11 +337,6 @@ static void test_valid_draws(void **state)
     nsm_diag_release(&d);
 }
 
-static double years(int days)
-{
-    return days / 365.25;
-}
-
 /* Sorted by (t, row); 29 February falls on 28 February; occurrences before the start and after
 ** `until` are skipped. */
 static void test_valid_calendar(void **state)
@@ -350,7 +345,7 @@ static void test_valid_calendar(void **state)
     nsm_diag d;
     nsm_model *m = read_ok(VALID, &d);
     static const int row[6] = {3, 1, 4, 2, 3, 1};
-    const double t[6] = {years(28), years(277), years(277), years(393), years(393), years(642)};
+    const double t[6] = {28, 277, 277, 393, 393, 642}; /* days from the start */
     assert_int_equal(m->n_calendar_names, 4);
     assert_string_equal(m->calendar_names[2], "leap");
     assert_int_equal(m->calendar_stream[0], nsm_stream_id("calendar", "vote"));
@@ -358,7 +353,7 @@ static void test_valid_calendar(void **state)
     for (int i = 0; i < 6; i++) {
         assert_int_equal(m->occurrences[i].row, row[i]);
         assert_int_equal(m->occurrences[i].entry, row[i] - 1);
-        assert_true(fabs(m->occurrences[i].t - t[i]) < 1e-12);
+        assert_true(m->occurrences[i].t == t[i]);
     }
     assert_int_equal(m->occurrences[1].action.kind, NSM_ACT_DRAW);
     assert_int_equal(m->occurrences[1].action.draw, 0);
@@ -382,17 +377,17 @@ static void test_valid_effects_and_outcomes(void **state)
     assert_int_equal(e[0].from_mask, 7);
     assert_int_equal(e[0].to_mask, 4);
     assert_true(e[0].probability == 0.5);
-    assert_true(fabs(e[0].delay_years - 30 / 365.25) < 1e-15);
+    assert_true(e[0].delay_days == 30);
     assert_int_equal(e[0].delay_kind, NSM_DELAY_UNIFORM);
     assert_int_equal(e[0].action.kind, NSM_ACT_DRAW);
     assert_int_equal(e[1].trigger_event, 1);
-    assert_true(e[1].delay_years == 0);
+    assert_true(e[1].delay_days == 0);
     assert_int_equal(e[1].delay_kind, NSM_DELAY_FIXED);
     assert_int_equal(e[1].action.level, 1);
     assert_int_equal(e[2].row, 3);
     assert_int_equal(e[2].from_mask, 1);
     assert_int_equal(e[2].to_mask, 2);
-    assert_true(e[2].delay_years == 1);
+    assert_true(e[2].delay_days == 365.25);
     assert_int_equal(e[2].delay_kind, NSM_DELAY_EXPONENTIAL);
     assert_int_equal(e[2].stream, nsm_stream_id("effect", "3"));
     assert_int_equal(m->n_outcomes, 2);
@@ -475,7 +470,7 @@ static void test_report_interval(void **state)
         assert_string_equal(m->report_date[i], want[i]);
     assert_int_equal(m->month_of_start, 2);
     assert_int_equal(m->month_start_month[0], 3);
-    assert_true(fabs(m->month_start_t[0] - years(1)) < 1e-12);
+    assert_true(m->month_start_t[0] == 1);
     nsm_model_free(m);
     nsm_diag_release(&d);
     remove_dir(dir);

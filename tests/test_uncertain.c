@@ -54,10 +54,10 @@ static void test_per_run_and_nominal(void **state)
     for (int mode = 0; mode < 2; mode++) {
         nsm_accum *a = nsm_accum_alloc(m);
         nsm_run_config c = {21, n, 0, 2, NULL, NULL, NULL,
-                            mode ? NSM_UNCERTAINTY_PER_RUN : NSM_UNCERTAINTY_NOMINAL, 0};
+                            mode ? NSM_UNCERTAINTY_PER_RUN : NSM_UNCERTAINTY_NOMINAL, 0, 0};
         assert_int_equal(nsm_run(m, &c, a, NULL, NULL), NSM_OK);
         for (int i = 1; i < m->n_reports; i += 6) {
-            double t = m->report_t[i], p = mode ? 1 - e_exp(t) : 1 - exp(-2 * t);
+            double t = nsm_years(m->report_t[i]), p = mode ? 1 - e_exp(t) : 1 - exp(-2 * t);
             check(mode ? "per-run draws" : "nominal", occurred(m, a, i), p,
                   sqrt(p * (1 - p) / (double)n));
         }
@@ -76,10 +76,10 @@ static void test_outer_draws(void **state)
     int idx[1] = {12};
     double *p = calloc(draws, sizeof *p);
     nsm_accum *total = nsm_accum_alloc(m);
-    nsm_run_config c = {22, runs, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_OUTER, runs};
+    nsm_run_config c = {22, runs, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_OUTER, runs, 0};
     assert_int_equal(nsm_run_outer(m, &c, draws, idx, 1, total, p, NULL, NULL), NSM_OK);
     assert_int_equal(nsm_accum_runs(total), draws * runs);
-    double t = m->report_t[12], mean = 0, var = 0;
+    double t = nsm_years(m->report_t[12]), mean = 0, var = 0;
     for (uint64_t j = 0; j < draws; j++)
         mean += p[j] / (double)draws;
     for (uint64_t j = 0; j < draws; j++)
@@ -110,13 +110,13 @@ static void test_arms_share_draws(void **state)
     for (int a = 0; a < 3; a++)
         acc[a] = nsm_accum_alloc(m);
     const uint64_t runs = 50000;
-    nsm_run_config c = {23, runs, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_PER_RUN, 0};
+    nsm_run_config c = {23, runs, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_PER_RUN, 0, 0};
     assert_int_equal(nsm_compare_run(m, arms, n, &c, acc, pr, NULL, &d), NSM_OK);
     for (int i = 0; i < m->n_reports; i++) {
         nsm_difference z = nsm_difference_outcome(m, acc[0], acc[1], pr[1], 0, 1, i);
         assert_true(z.diff == 0.0 && z.se == 0.0);
     }
-    double t = m->report_t[12];
+    double t = nsm_years(m->report_t[12]);
     nsm_difference dd = nsm_difference_outcome(m, acc[0], acc[2], pr[2], 0, 1, 12);
     check("doubled hazard", dd.diff, e_exp(t) - e_exp(2 * t), dd.se);
     for (int a = 0; a < 3; a++) {

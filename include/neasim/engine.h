@@ -22,8 +22,8 @@
 
 typedef struct nsm_sim nsm_sim;
 
-/* Called on every change of a factor's level (not for the initial draw). Tests use it to compare
-** paths; it must not call back into the simulator. */
+/* Called on every change of a factor's level (not for the initial draw), t in days from the start
+** (model.h). Tests use it to compare paths; it must not call back into the simulator. */
 typedef void (*nsm_observer)(void *ctx, double t, int factor, int from, int to);
 
 nsm_sim *nsm_sim_alloc(const nsm_model *m);
@@ -33,11 +33,24 @@ void nsm_sim_set_observer(nsm_sim *s, nsm_observer fn, void *ctx);
 /* Simulate replication `rep` of the run keyed by `seed` and add its path to `acc`. The result
 ** depends only on (model, seed, rep), never on what the simulator did before.
 ** NSM_ERR_RUNTIME (with a message in diag, which may be NULL) when an instant had more than
-** NSM_MAX_CHANGES_PER_INSTANT changes (an effect loop); NSM_ERR_NOMEM when a histogram could not
-** grow. */
+** NSM_MAX_CHANGES_PER_INSTANT changes (an effect loop) or the replication ran over its event
+** budget (nsm_sim_set_limits; the message names the process that ran away and its rate);
+** NSM_ERR_NOMEM when a histogram could not grow; NSM_STOPPED when the stop flag was raised. After
+** anything but NSM_OK, acc holds part of a replication: discard it. */
 #define NSM_MAX_CHANGES_PER_INSTANT 1000
 nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum *acc,
                              nsm_diag *diag);
+
+/* The default event budget of one replication. The busiest shipped scenario executes a few hundred
+** events a replication (hazard firings, calendar occurrences and effects), so 10^7 is beyond any
+** plausible model by four orders of magnitude, yet a run-away process reaches it within a second
+** or two (the engine executes several million events a second on one core). */
+#define NSM_DEFAULT_MAX_EVENTS 10000000
+
+/* Bound every later replication: more than max_events events (0: NSM_DEFAULT_MAX_EVENTS) is a
+** runtime error; and stop (may be NULL; borrowed) is read every few thousand events, a non-zero
+** value ending the replication with NSM_STOPPED. */
+void nsm_sim_set_limits(nsm_sim *s, uint64_t max_events, volatile int *stop);
 
 /* Run the arm (arms.h): its phases, from phase_t[j] on with phase_model[j] (variants of the
 ** simulator's model: same structure, other numbers). The arm is borrowed. Without a call, the
@@ -87,9 +100,11 @@ typedef struct {
     int threads;
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *progress_ctx;
-    volatile int *stop; /* may be NULL; set non-zero (e.g. by a signal handler) to stop early */
+    volatile int *stop; /* may be NULL; set non-zero (e.g. by a signal handler) to stop early: read
+                        ** between replications and every few thousand events within one */
     nsm_uncertainty uncertainty;  /* zero (nominal) unless set */
     uint64_t runs_per_draw;       /* NSM_UNCERTAINTY_OUTER: replications per parameter draw */
+    uint64_t max_events;          /* event budget of a replication; 0: NSM_DEFAULT_MAX_EVENTS */
 } nsm_run_config;
 
 typedef struct {
@@ -101,7 +116,8 @@ typedef struct {
 
 /* Simulate the run into `out` (which should be freshly allocated or reset). Accumulators of the
 ** threads are merged in thread order, and since they hold integers the result is the same for any
-** number of threads. NSM_ERR_USAGE (message in diag) if stopped through config->stop. */
+** number of threads. NSM_STOPPED (not an error; nothing in diag) if stopped through config->stop;
+** the first failing replication's status and message otherwise (see nsm_sim_replicate). */
 nsm_status nsm_run(const nsm_model *m, const nsm_run_config *config, nsm_accum *out,
                    nsm_run_stats *stats, nsm_diag *diag);
 

@@ -3,8 +3,15 @@
 **
 ** A scenario folder (see scenarios/README.md) is read and checked by scenario.h into one
 ** nsm_model. Everything the engine needs is here, already resolved: names became indices,
-** hazards became rates per year, wildcards were expanded, dates became times in years from the
-** start. The engine never looks at names except to label outputs.
+** hazards became rates per year, wildcards were expanded, dates became times from the start. The
+** engine never looks at names except to label outputs.
+**
+** Time is counted in days from the start date (t = 0). A date is a whole number of days, and a
+** double holds whole numbers exactly (below 2^53), so a date plus a whole number of days is that
+** date's own time exactly: an effect due 123 days after a calendar row meets the calendar's rows of
+** that day at the same instant, and the same-instant rules of scenarios/README.md apply. Rates stay
+** per year (of NSM_DAYS_PER_YEAR days), as written; the engine converts once, where it computes a
+** hazard; outputs give times in years (nsm_years).
 **
 ** Ownership: an nsm_model owns every array it points to; nsm_model_free() releases all of it.
 ** The engine only borrows a model (const) and never changes it, so one model may be shared by
@@ -18,6 +25,7 @@
 
 #define NSM_NAME_MAX 64   /* names are at most 63 characters */
 #define NSM_MAX_LEVELS 64 /* a condition is a 64-bit mask of levels */
+#define NSM_DAYS_PER_YEAR 365.25 /* the year of rates, horizons and the `t_years` columns */
 
 /* A condition: all clauses must hold. A clause holds when bit level[f] of mask is set. */
 typedef struct {
@@ -92,7 +100,7 @@ typedef struct {
 
 /* One calendar occurrence, already expanded from recurring rows and sorted by (time, row). */
 typedef struct {
-    double t;               /* years from start, within [0, t_end] */
+    double t;               /* days from start, within [0, t_end] */
     int row;                /* row of calendar.csv, from 1: ties run in row order */
     int entry;              /* index into calendar_names */
     nsm_action action;
@@ -107,7 +115,7 @@ typedef struct {
     int trigger_factor;     /* factor, when trigger_event < 0 */
     uint64_t from_mask, to_mask;
     double probability;     /* (0, 1] */
-    double delay_years;     /* >= 0 */
+    double delay_days;      /* >= 0 */
     nsm_delay_kind delay_kind;
     nsm_action action;
     uint32_t stream;        /* nsm_stream_id("effect", "N") with N = row */
@@ -129,7 +137,7 @@ typedef enum {
     NSM_P_SEASONALITY,        /* a: process, b: month 1-12 */
     NSM_P_DRAW,               /* a: draw, b: from level, c: to level */
     NSM_P_EFFECT_PROBABILITY, /* a: effect index */
-    NSM_P_EFFECT_DELAY,       /* a: effect index (days in paths, years in the model) */
+    NSM_P_EFFECT_DELAY,       /* a: effect index (days) */
     NSM_P_INITIAL             /* a: factor, b: level */
 } nsm_param_kind;
 
@@ -149,7 +157,7 @@ typedef struct {
     nsm_param *params;      /* several when the path has wildcards */
     nsm_op op;
     double value;
-    double from_t;          /* years from the start; 0 when the lever acts from the start */
+    double from_t;          /* days from the start; 0 when the lever acts from the start */
     int has_from_date;
     char from_date[11];     /* "YYYY-MM-DD", or "" */
 } nsm_lever_row;
@@ -189,7 +197,7 @@ typedef struct nsm_model {
     int start_year, start_month, start_day;
     int horizon_months;     /* round(12 * horizon_years) */
     int report_interval_months;
-    double t_end;           /* years from start to the end of the horizon */
+    double t_end;           /* days from start to the end of the horizon */
 
     /* report dates: n_reports >= 2, report_t[0] = 0, report_t[n_reports-1] = t_end */
     int n_reports;
@@ -264,8 +272,17 @@ static inline int nsm_model_n_processes(const nsm_model *m)
 ** They depend only on names, so adding a process elsewhere does not move another's stream. */
 uint32_t nsm_stream_id(const char *kind, const char *name);
 
+/* A time of the model (days from the start) in years, as outputs and messages give it. */
+static inline double nsm_years(double t)
+{
+    return t / NSM_DAYS_PER_YEAR;
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil). */
 long nsm_days_from_civil(int year, int month, int day);
+
+/* The date of time t (days from the start; its whole day) as "YYYY-MM-DD", for messages. */
+void nsm_model_date(const nsm_model *m, double t, char out[11]);
 
 /* Fill month_t from start_* and horizon_months. Returns 0, or -1 when out of memory. The reader
 ** calls it; the engine relies on it. */

@@ -16,8 +16,9 @@ typedef enum {
     NSM_ERR_INPUT,    /* a scenario or design file is malformed */
     NSM_ERR_IO,       /* a file could not be read or written */
     NSM_ERR_NOMEM,    /* an allocation failed */
-    NSM_ERR_RUNTIME,  /* a replication could not be simulated (e.g. an effect loop) */
-    NSM_ERR_USAGE     /* a bad argument from the caller */
+    NSM_ERR_RUNTIME,  /* a replication could not be simulated (an effect loop, a run-away process) */
+    NSM_ERR_USAGE,    /* a bad argument from the caller */
+    NSM_STOPPED       /* not an error: stopped by its caller (a stop flag, e.g. Ctrl-C) */
 } nsm_status;
 
 /* A short, static description of a status ("input error", ...). */

@@ -67,7 +67,7 @@ typedef struct {
 } nsm_sweep_config;
 
 /* Run every point whose file is not yet in `work` (a folder), writing points/NNNNNNNN.csv and
-** .counts for each, atomically. Returns NSM_OK when every point is done; NSM_ERR_USAGE when
+** .counts for each, atomically. Returns NSM_OK when every point is done; NSM_STOPPED when
 ** stopped (by the stop flag or stop_after), leaving the completed points on disk. */
 nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const char *work,
                          const nsm_sweep_config *c, size_t *done_now, nsm_diag *diag);
