@@ -165,7 +165,7 @@ static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const ns
     if (st == NSM_OK)
         st = run_arms(m, arms, n_arms, o, staging, &res, mf, &rs, years, n_years, argc, argv, &d);
     if (st == NSM_OK && nsm_cli_interrupted)
-        st = NSM_ERR_USAGE; /* stopped after the last replication: still nothing is written */
+        st = NSM_STOPPED; /* stopped after the last replication: still nothing is written */
     if (st == NSM_OK)
         st = nsm_outdir_commit(staging, dest, &d);
     int code = st == NSM_OK ? EXIT_OK

@@ -155,7 +155,7 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
     if (st == NSM_OK)
         st = simulate(m, o, staging, acc, &op, &rs, argc, argv, &d);
     if (st == NSM_OK && nsm_cli_interrupted)
-        st = NSM_ERR_USAGE; /* stopped after the last replication: still nothing is written */
+        st = NSM_STOPPED; /* stopped after the last replication: still nothing is written */
     if (st == NSM_OK)
         st = nsm_outdir_commit(staging, dest, &d);
     int code = st == NSM_OK ? EXIT_OK
