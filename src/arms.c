@@ -103,8 +103,8 @@ static int apply_levers(const nsm_model *m, const nsm_arm *a, double t, nsm_mode
             if (lr->lever != a->levers[k] || lr->from_t > t)
                 continue;
             if (apply_all(v, lr->params, lr->n_params, lr->op, lr->value, why, sizeof why)) {
-                snprintf(msg, n, "levers.csv:%d: in arm '%s', %s: %s", lr->line, a->name,
-                         lr->target, why);
+                snprintf(msg, n, "levers.csv:%d:%d: in arm '%s', %s: %s", lr->line,
+                         lr->value_column, a->name, lr->target, why);
                 return -1;
             }
         }
@@ -189,9 +189,15 @@ static nsm_status parse_combination(const nsm_model *m, const char *spec, nsm_ar
     nsm_status st = NSM_OK;
     for (char *tok = strtok_r(buf, "+", &save); tok && st == NSM_OK;
          tok = strtok_r(NULL, "+", &save)) {
-        int l = find_lever(m, tok);
+        int l = find_lever(m, tok), twice = 0;
+        for (int k = 0; k < a->n_levers; k++)
+            twice |= a->levers[k] == l;
+        if (l >= 0 && twice) /* check tries arms of distinct levers (scenario_levers.c) */
+            st = nsm_diag_error(diag, NSM_ERR_USAGE, "--levers: lever '%s' appears twice in "
+                                "'%s': an arm applies each lever once", tok, spec);
         if (l >= 0) {
-            a->levers[a->n_levers++] = l;
+            if (!twice)
+                a->levers[a->n_levers++] = l;
             continue;
         }
         const char *hint = m->n_levers ? nsm_suggest(tok, m->levers[0].name, (size_t)m->n_levers,

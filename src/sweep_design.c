@@ -137,7 +137,18 @@ static nsm_cell header_cell(const nsm_table *t, const char *name)
     return (nsm_cell){(char *)(uintptr_t)name, t->header_line, at ? (int)(at - line) + 1 : 1, 0};
 }
 
-/* A lever set ("a+b", "none" or empty): every name must be a lever of the scenario. */
+/* Is `name` one of the '+'-separated names of list[0..end)? */
+static int named_before(const char *list, size_t end, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t at = 0; at < end; at += strcspn(list + at, "+") + 1)
+        if (strcspn(list + at, "+") == n && strncmp(list + at, name, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* A lever set ("a+b", "none" or empty): every name must be a lever of the scenario, once (check
+** tries arms of distinct levers: scenario_levers.c). */
 static nsm_status check_levers(nsm_reader *r, const nsm_cell *c)
 {
     if (!c->text[0] || strcmp(c->text, "none") == 0)
@@ -149,6 +160,10 @@ static nsm_status check_levers(nsm_reader *r, const nsm_cell *c)
         int found = 0;
         for (int l = 0; l < r->m->n_levers; l++)
             found |= strcmp(r->m->levers[l].name, tok) == 0;
+        if (found && named_before(c->text, (size_t)(tok - buf), tok)) {
+            st = nsm_reader_error(r, c, (size_t)(tok - buf), "lever '%s' appears twice in '%s': "
+                                  "an arm applies each lever once", tok, c->text);
+        }
         if (!found)
             st = nsm_unknown(r, c, (size_t)(tok - buf), "lever", tok,
                              r->m->n_levers ? nsm_suggest(tok, r->m->levers[0].name,

@@ -152,6 +152,7 @@ typedef enum { NSM_OP_MULTIPLY, NSM_OP_SET } nsm_op;
 typedef struct {
     int lever;              /* index into model->levers */
     int line;               /* line of levers.csv, for messages */
+    int value_column;       /* column of its value cell, for messages */
     char *target;           /* the path as written */
     int n_params;
     nsm_param *params;      /* several when the path has wildcards */

@@ -1,0 +1,38 @@
+# tests/cli_levers.sh: levers on uncertain numbers (issue 9): a lever, or an arm of levers, that
+# passed `check` and then failed in `compare` mid-run is refused by `check` at its levers.csv value
+# cell; an arm names each lever once.
+source "$(dirname "$0")/cli-lib.sh"
+
+LH='lever,target,operation,value,from_date,description,source\n'
+
+# The issue's reproducer: f:a ~ uniform(0.9,1), b = 0.05, and a lever x1.04 on f:a.
+m="$work/drawn"
+cp -r tests/models/two_state "$m"
+printf 'factor,level,initial,source\nf,a,"uniform(0.9,1)",t\nf,b,0.05,t\n' > "$m/factors.csv"
+printf "${LH}up,factors:f:a,multiply,1.04,,,t\n" > "$m/levers.csv"
+expect "lever on a drawn number: check" 65 \
+    "levers.csv:2:25: error: lever 'up' on factors:f:a, when factors:f:a is drawn at 1 \(the upper end of 'uniform\(0.9,1\)', factors.csv:2\): a probability must be between 0 and 1, not 1.04; to fix it, use a factor of at most 1" \
+    -- check "$m"
+expect "lever on a drawn number: compare refuses before running" 65 "levers.csv:2:25: error:" \
+    -- compare "$m" --levers up --runs 100 --quiet --out "$work/cmp"
+check_that "lever on a drawn number: nothing written" test ! -e "$work/cmp"
+
+# The same lever with a range it keeps within [0, 1] runs.
+printf 'factor,level,initial,source\nf,a,"uniform(0.9,0.96)",t\nf,b,0.07,t\n' > "$m/factors.csv"
+expect "lever within the drawn range: check" 0 "" -- check "$m"
+expect "lever within the drawn range: compare" 0 "" \
+    -- compare "$m" --levers up --runs 200 --quiet --out "$work/cmp"
+
+# Two levers valid alone overflow a hazard in one arm, in either order.
+bad levers_overflow_together levers.csv \
+    "write:${LH}x,transitions:f:a>b,multiply,1e200,,,t\ny,transitions:f:a>b,multiply,1e200,,,t\n" \
+    "levers.csv:3:30: error: lever 'y' on transitions:f:a>b, applied after lever 'x' \(the arm x\+y of compare --levers\): a hazard must be a finite rate of 0 or more, not inf"
+
+# An arm names each lever once (check tries arms of distinct levers).
+expect "lever twice in an arm" 64 "--levers: lever 'faster' appears twice in 'faster\+faster'" \
+    -- compare tests/models/two_state --levers faster+faster --runs 10 --quiet --out "$work/cmp2"
+printf 'transitions:f:a>b,levers\n0.5,push_f+null+push_f\n' > "$work/d-twice.csv"
+expect "sweep lever twice in an arm" 65 "d-twice.csv:2:17: error: lever 'push_f' appears twice in 'push_f\+null\+push_f'" \
+    -- sweep tests/models/paths --design "$work/d-twice.csv" --quiet --out "$work/sw"
+
+cli_done levers
