@@ -1,7 +1,7 @@
 # neasim: build, test and run. `make help` lists the targets.
 #
-# The library (every src/*.c except the CLI's src/cli_*.c and src/main.c) is built into
-# build/libneasim.a; the CLI and each tests/test_*.c program link against it.
+# The library (every src/<layer>/*.c but src/cli/; see src/README.md for the layers) is built into
+# build/libneasim.a; the CLI (src/cli/) and each tests/test_*.c program link against it.
 
 CC       ?= cc
 PREFIX   ?= /usr/local
@@ -26,17 +26,18 @@ PKGS     := gsl libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(or $(shell pkg-config --libs $(PKGS) 2>/dev/null),-lgsl -lgslcblas -lm -lcrypto)
 CMOCKA_LIBS := $(or $(shell pkg-config --libs cmocka 2>/dev/null),-lcmocka)
-CPPFLAGS += -Iinclude -D_GNU_SOURCE -DNSM_VERSION='"$(VERSION)"' -DNSM_GIT_COMMIT='"$(GIT_COMMIT)"' \
+CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE -DNSM_VERSION='"$(VERSION)"' -DNSM_GIT_COMMIT='"$(GIT_COMMIT)"' \
             $(PKG_CFLAGS)
-# -MMD -MP: each object records the headers it includes (build/obj/*.d), so touching one header
+# -MMD -MP: each object records the headers it includes (build/obj/LAYER/*.d), so touching one header
 # recompiles only the files that include it.
 DEPFLAGS := -MMD -MP
 CFLAGS   += -std=c17 $(OPT) $(WARN) -fopenmp
 LDLIBS   += $(PKG_LIBS) -lcsv -lm
 BUILD    ?= build
 
-LIB_SRC  := $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c))
-CLI_SRC  := src/main.c $(wildcard src/cli_*.c)
+LAYERS   := base io model scenario sim summary output sweep
+LIB_SRC  := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c))
+CLI_SRC  := $(wildcard src/cli/*.c)
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -46,14 +47,15 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 all: $(BUILD)/neasim
 
-$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) -c $< -o $@
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)
 
 # The commit is compiled into the CLI (--version, manifest.csv): rebuild those objects when it
 # changes, and only then.
-$(BUILD)/obj/main.o $(BUILD)/obj/cli_options.o: $(BUILD)/commit.stamp
+$(BUILD)/obj/cli/main.o $(BUILD)/obj/cli/options.o: $(BUILD)/commit.stamp
 $(BUILD)/commit.stamp: FORCE | $(BUILD)/obj
 	@echo '$(GIT_COMMIT)' | cmp -s - $@ || echo '$(GIT_COMMIT)' > $@
 .PHONY: FORCE
@@ -129,7 +131,7 @@ fuzz:
 	mkdir -p build/fuzz build/fuzz-corpus
 	i=0; for t in scenario factors transitions modifiers events seasonality draws calendar effects outcomes; do \
 	    printf "\\$$(printf '%03o' $$i)" | cat - tests/fixtures/valid/$$t.csv > build/fuzz-corpus/$$t; i=$$((i + 1)); done
-	clang -std=c17 -g -O1 -Iinclude -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fopenmp \
-	    tests/fuzz_scenario.c $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c)) \
+	clang -std=c17 -g -O1 -Iinclude -Isrc -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fopenmp \
+	    tests/fuzz_scenario.c $(LIB_SRC) \
 	    -lgsl -lgslcblas -lcsv -lcrypto -lm -o build/fuzz/fuzz_scenario
 	build/fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz-corpus

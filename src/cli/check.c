@@ -1,0 +1,190 @@
+/*
+** cli_check.c: `neasim check SCENARIO`: validate a scenario and describe the model it compiles to,
+** in the terms an analyst wrote it in.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "neasim/params.h"
+
+static const char CHECK_HELP[] =
+    "Usage: neasim check SCENARIO\n"
+    "\n"
+    "Validate the scenario in folder SCENARIO and describe its model: factors, hazards (as rates\n"
+    "per year), modifiers, counted events, the calendar, effects and outcomes. Exits with 0 when\n"
+    "the scenario is valid and 65 (with file:line:column messages) when it is not.\n";
+
+static void print_condition(const nsm_model *m, const nsm_condition *c)
+{
+    char buf[1024];
+    nsm_condition_format(m, c, buf, sizeof buf);
+    fputs(buf, stdout);
+}
+
+static void print_action(const nsm_model *m, const nsm_action *a)
+{
+    if (a->kind == NSM_ACT_DRAW)
+        printf("draw:%s", m->draws[a->draw].name);
+    else
+        printf("%s=%s", m->factors[a->factor].name, m->factors[a->factor].levels[a->level]);
+}
+
+static void describe_factors(const nsm_model *m)
+{
+    printf("\nFactors (%d):\n", m->n_factors);
+    for (int f = 0; f < m->n_factors; f++) {
+        const nsm_factor *fa = &m->factors[f];
+        printf("  %s:", fa->name);
+        for (int l = 0; l < fa->n_levels; l++)
+            printf(" %s%s", fa->levels[l], fa->initial[l] > 0 ? "" : "");
+        printf("   (initial:");
+        for (int l = 0; l < fa->n_levels; l++)
+            if (fa->initial[l] > 0)
+                printf(" %s %.3g", fa->levels[l], fa->initial[l]);
+        printf(")\n");
+    }
+}
+
+static void describe_hazards(const nsm_model *m)
+{
+    char name[3 * NSM_NAME_MAX + 4];
+    printf("\nTransitions (%d, base rates per year):\n", m->n_transitions);
+    for (int k = 0; k < m->n_transitions; k++) {
+        nsm_process_name(m, k, name, sizeof name);
+        printf("  %-60s %10.4g\n", name, m->transitions[k].rate);
+    }
+    printf("\nCounted events (%d):\n", m->n_events);
+    for (int e = 0; e < m->n_events; e++) {
+        const nsm_event *ev = &m->events[e];
+        printf("  %-30s %8.4g per year", ev->name, ev->rate);
+        if (ev->dispersion > 0)
+            printf(", gamma dispersion k=%g redrawn every %d months", ev->dispersion,
+                   ev->redraw_months);
+        printf("\n");
+    }
+    printf("\nModifiers (%d, after expanding wildcards):\n", m->n_modifiers);
+    for (int j = 0; j < m->n_modifiers; j++) {
+        nsm_process_name(m, m->modifiers[j].process, name, sizeof name);
+        printf("  row %-3d x%-8g %-50s while ", m->modifiers[j].row, m->modifiers[j].multiplier,
+               name);
+        print_condition(m, &m->modifiers[j].cond);
+        printf("\n");
+    }
+    printf("\nSeasonality: %s\n", m->seasonality ? "yes (calendar-month multipliers)" : "none");
+}
+
+/* The distribution a number of effect x is written as ("beta(8,2)"), or NULL. */
+static const char *uncertain_text(const nsm_model *m, nsm_param_kind kind, int x)
+{
+    for (int k = 0; k < m->n_uncertain; k++)
+        for (int j = 0; j < m->uncertain[k].n_params; j++)
+            if (m->uncertain[k].params[j].kind == kind && m->uncertain[k].params[j].a == x)
+                return m->uncertain[k].text;
+    return NULL;
+}
+
+/* The delay in the terms of effects.csv: its kind (the `delay` column), its days, and the
+** distribution of the days when they are uncertain (the model holds its mean). */
+static void print_delay(const nsm_model *m, int x)
+{
+    const nsm_effect *e = &m->effects[x];
+    const char *dist = uncertain_text(m, NSM_P_EFFECT_DELAY, x);
+    double days = e->delay_days;
+    switch (e->delay_kind) {
+    case NSM_DELAY_FIXED: printf("delay %g days (fixed", days); break;
+    case NSM_DELAY_UNIFORM: printf("delay uniform(0 to %g days", days); break;
+    case NSM_DELAY_EXPONENTIAL: printf("delay exponential(mean %g days", days); break;
+    }
+    printf("%s%s)", dist ? "; days: mean of " : "", dist ? dist : "");
+}
+
+static void describe_calendar(const nsm_model *m)
+{
+    printf("\nCalendar (%d occurrences within the horizon):\n", m->n_occurrences);
+    for (int k = 0; k < m->n_occurrences; k++) {
+        const nsm_occurrence *oc = &m->occurrences[k];
+        printf("  t=%7.3f y  %-30s ", nsm_years(oc->t), m->calendar_names[oc->entry]);
+        print_action(m, &oc->action);
+        printf("\n");
+    }
+    printf("\nEffects (%d):\n", m->n_effects);
+    for (int x = 0; x < m->n_effects; x++) {
+        const nsm_effect *e = &m->effects[x];
+        printf("  row %-3d ", e->row);
+        if (e->trigger_event >= 0)
+            printf("on %s", m->events[e->trigger_event].name);
+        else
+            printf("on a change of %s", m->factors[e->trigger_factor].name);
+        const char *dist = uncertain_text(m, NSM_P_EFFECT_PROBABILITY, x);
+        printf(", p=%g%s%s%s, ", e->probability, dist ? " (mean of " : "", dist ? dist : "",
+               dist ? ")" : "");
+        print_delay(m, x);
+        printf(" -> ");
+        print_action(m, &e->action);
+        printf("\n");
+    }
+    printf("\nOutcomes (%d):\n", m->n_outcomes);
+    for (int o = 0; o < m->n_outcomes; o++) {
+        printf("  %-34s ", m->outcomes[o].name);
+        print_condition(m, &m->outcomes[o].cond);
+        printf("\n");
+    }
+}
+
+static void describe_uncertain(const nsm_model *m)
+{
+    printf("\nUncertain numbers (%d, held at their means; drawn per replication by run):\n",
+           m->n_uncertain);
+    for (int k = 0; k < m->n_uncertain; k++) {
+        const nsm_uncertain *u = &m->uncertain[k];
+        printf("  %-64s %-26s mean %.4g\n", u->path, u->text, u->nominal);
+    }
+}
+
+static void describe_levers(const nsm_model *m)
+{
+    printf("\nLevers (%d):\n", m->n_levers);
+    for (int l = 0; l < m->n_levers; l++) {
+        printf("  %s%s%s\n", m->levers[l].name, m->levers[l].description ? ": " : "",
+               m->levers[l].description ? m->levers[l].description : "");
+        for (int i = 0; i < m->n_lever_rows; i++) {
+            const nsm_lever_row *lr = &m->lever_rows[i];
+            if (lr->lever != l)
+                continue;
+            printf("    %s %s %g%s%s (%d number%s)\n", lr->op == NSM_OP_MULTIPLY ? "multiply" : "set",
+                   lr->target, lr->value, lr->has_from_date ? " from " : "", lr->from_date,
+                   lr->n_params, lr->n_params == 1 ? "" : "s");
+        }
+    }
+}
+
+int nsm_cli_check(int argc, char **argv)
+{
+    if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        fputs(CHECK_HELP, stdout);
+        return EXIT_OK;
+    }
+    if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
+        printf("neasim %s\n", NSM_VERSION);
+        return EXIT_OK;
+    }
+    if (argc != 2 || argv[1][0] == '-')
+        return nsm_cli_usage_error("check", argc < 2 ? "which scenario? give a folder"
+                                                     : "expects exactly one scenario folder");
+    nsm_model *m = NULL;
+    int code = nsm_cli_load(argv[1], &m, 0);
+    if (code != EXIT_OK)
+        return code;
+    printf("%s: valid scenario '%s' (%s)\n", argv[1], m->name, m->title);
+    printf("From %s to %s, reports every %d month(s): %d report dates.\n", m->report_date[0],
+           m->report_date[m->n_reports - 1], m->report_interval_months, m->n_reports);
+    printf("Checksum sha256:%s\n", m->checksum);
+    describe_factors(m);
+    describe_hazards(m);
+    describe_calendar(m);
+    describe_uncertain(m);
+    describe_levers(m);
+    nsm_model_free(m);
+    return EXIT_OK;
+}

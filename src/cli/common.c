@@ -1,0 +1,78 @@
+/*
+** cli_common.c: what every command shares: printing diagnostics, exit codes, option values,
+** loading a scenario.
+*/
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "neasim/scenario.h"
+
+void nsm_cli_print_diag(const nsm_diag *d)
+{
+    if (d->warnings)
+        fputs(d->warnings, stderr);
+    if (d->error)
+        fprintf(stderr, "%s\n", d->error);
+}
+
+void nsm_cli_print_warnings(nsm_diag *d, int quiet)
+{
+    if (d->warnings && !quiet)
+        fputs(d->warnings, stderr);
+    free(d->warnings);
+    d->warnings = NULL;
+}
+
+int nsm_cli_exit_code(nsm_status s, int reading)
+{
+    switch (s) {
+    case NSM_OK: return EXIT_OK;
+    case NSM_ERR_INPUT: return EXIT_DATAERR;
+    case NSM_ERR_IO: return reading ? EXIT_NOINPUT : EXIT_CANTCREAT;
+    case NSM_ERR_USAGE: return EXIT_USAGE;
+    case NSM_ERR_RUNTIME:
+    case NSM_ERR_NOMEM: return EXIT_SOFTWARE;
+    case NSM_STOPPED: return EXIT_INTERRUPTED;
+    }
+    return EXIT_SOFTWARE;
+}
+
+int nsm_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s %s: ", nsm_cli_prog, cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s %s --help'.\n", nsm_cli_prog, cmd);
+    return EXIT_USAGE;
+}
+
+int nsm_cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (!text[0] || text[0] == '-' || *end || errno == ERANGE || v < min || v > max) {
+        fprintf(stderr, "%s: %s expects a whole number from %llu to %llu, got '%s'\n",
+                nsm_cli_prog, opt, (unsigned long long)min, (unsigned long long)max, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int nsm_cli_load(const char *dir, nsm_model **m, int quiet)
+{
+    nsm_diag d;
+    nsm_diag_init(&d);
+    nsm_status st = nsm_scenario_read(dir, m, &d);
+    if (st != NSM_OK || !quiet)
+        nsm_cli_print_diag(&d);
+    nsm_diag_release(&d);
+    return st == NSM_OK ? EXIT_OK : nsm_cli_exit_code(st, 1);
+}

@@ -1,0 +1,226 @@
+/*
+** cli_compare.c: `neasim compare SCENARIO --levers a,b,a+b`: every arm on common random numbers,
+** paired differences with intervals, and a briefing table on stdout.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "neasim/compare.h"
+#include "neasim/outdir.h"
+#include "cli/progress.h"
+
+static const char COMPARE_HELP[] =
+    "Usage: neasim compare SCENARIO --levers LIST [--factorial] [--runs N] [--seed S]\n"
+    "                      [--threads T] [--out DIR] [--horizons Y1,Y2,...] [--bom] [--quiet]\n"
+    "\n"
+    "Run the scenario as it is (the baseline arm) and with each combination of its levers\n"
+    "(levers.csv), all on the same replications with common random numbers, and write every\n"
+    "arm's tables with an `arm` column, the paired differences (differences.csv), a briefing\n"
+    "table (briefing.csv, also printed) and what each arm changed (arms.csv) into\n"
+    "results/<scenario name>-compare/ (or DIR).\n"
+    "\n"
+    "  -l, --levers LIST   arms: levers joined by '+' and separated by ',' (a,b,a+b), or 'all'\n"
+    "      --factorial     every combination of the listed levers\n"
+    "  -n, --runs N        replications per arm (default 10000)\n"
+    "  -s, --seed S        seed (default 1); the baseline arm equals `run` with this seed\n"
+    "  -t, --threads T     threads (default: all cores); results do not depend on it\n"
+    "  -o, --out DIR       results folder (default results/<scenario name>-compare)\n"
+    "      --horizons LIST years of the briefing table (default 2,5,10)\n"
+    "      --nominal       uncertain numbers at their means (default: drawn per replication,\n"
+    "                      the same draws in every arm)\n"
+    "      --max-events N  a replication of more than N events fails (default 10000000)\n"
+    "      --bom           start each CSV with a UTF-8 byte-order mark (for Excel)\n"
+    "  -q, --quiet         no progress bar, no table, no warnings\n"
+    "  -h, --help          this help\n"
+    "  -V, --version       the version\n";
+
+static void print_briefing(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                           nsm_accum *const *acc, nsm_paired *const *paired, const double *years,
+                           int n_years)
+{
+    int idx[16];
+    double kept[16];
+    int nh = nsm_horizon_indices(m, years, n_years, idx, kept);
+    printf("\nChange in the probability that each outcome has occurred, in percentage points\n"
+           "(paired 95%% interval; '~' marks a change not distinguishable from zero):\n");
+    for (int a = 1; a < n_arms; a++) {
+        printf("\n%s\n%-34s", arms[a].name, "outcome");
+        for (int h = 0; h < nh; h++)
+            printf("  %-24s", m->report_date[idx[h]]);
+        printf("\n");
+        for (int o = 0; o < m->n_outcomes; o++) {
+            printf("%-34s", m->outcomes[o].name);
+            for (int h = 0; h < nh; h++) {
+                nsm_difference d = nsm_difference_outcome(m, acc[0], acc[a], paired[a], o, 1, idx[h]);
+                char cell[64];
+                snprintf(cell, sizeof cell, "%+5.1f (%+.1f, %+.1f)%s", 100 * d.diff, 100 * d.lo,
+                         100 * d.hi, d.lo > 0 || d.hi < 0 ? "" : " ~");
+                printf("  %-24s", cell);
+            }
+            printf("\n");
+        }
+    }
+}
+
+typedef struct {
+    nsm_accum **acc;
+    nsm_paired **paired;
+    int n;
+} results;
+
+static void results_free(results *r)
+{
+    for (int a = 0; a < r->n; a++) {
+        nsm_accum_free(r->acc[a]);
+        nsm_paired_free(r->paired[a]);
+    }
+    free(r->acc);
+    free(r->paired);
+}
+
+static int results_alloc(results *r, const nsm_model *m, int n)
+{
+    r->n = n;
+    r->acc = calloc((size_t)n, sizeof *r->acc);
+    r->paired = calloc((size_t)n, sizeof *r->paired);
+    for (int a = 0; r->acc && r->paired && a < n; a++)
+        if (!(r->acc[a] = nsm_accum_alloc(m)) || (a > 0 && !(r->paired[a] = nsm_paired_alloc(m))))
+            return -1;
+    return r->acc && r->paired ? 0 : -1;
+}
+
+static nsm_status write_folder(const char *staging, const nsm_model *m, const nsm_arm *arms,
+                               int n_arms, const results *res, const nsm_manifest *mf,
+                               const nsm_cli_options *o, const double *years, int n_years,
+                               nsm_diag *d)
+{
+    const char **names = calloc((size_t)n_arms, sizeof *names);
+    if (!names)
+        return nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    for (int a = 0; a < n_arms; a++)
+        names[a] = arms[a].name;
+    nsm_write_options wo = {o->bom};
+    nsm_status st = nsm_results_write_arms(staging, m, n_arms, names,
+                                           (const nsm_accum *const *)res->acc, mf, &wo, d);
+    free(names);
+    if (st == NSM_OK)
+        st = nsm_compare_write(staging, m, arms, n_arms, (const nsm_accum *const *)res->acc,
+                               res->paired, years, n_years, o->bom, d);
+    return st;
+}
+
+static void add_arms(nsm_manifest *mf, const nsm_arm *arms, int n_arms)
+{
+    char list[1024] = "";
+    for (int a = 0; a < n_arms; a++) {
+        size_t n = strlen(list);
+        snprintf(list + n, sizeof list - n, "%s%s", a ? ";" : "", arms[a].name);
+    }
+    nsm_manifest_add(mf, "arms", "%s", list);
+    nsm_manifest_add(mf, "pairing", "common random numbers: one stream per process, keyed by "
+                     "(seed, replication, process)");
+}
+
+/* Run every arm and write the folder into staging; the caller commits or aborts it. */
+static nsm_status run_arms(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                           const nsm_cli_options *o, const char *staging, const results *res,
+                           nsm_manifest *mf, nsm_run_stats *rs, const double *years, int n_years,
+                           int argc, char **argv, nsm_diag *d)
+{
+    char started[32];
+    nsm_cli_now(started);
+    nsm_progress bar;
+    nsm_progress_init(&bar, !o->quiet && isatty(2));
+    nsm_run_config rc = nsm_cli_run_config(o, &bar);
+    nsm_status st = nsm_compare_run(m, arms, n_arms, &rc, res->acc, res->paired, rs, d);
+    nsm_progress_done(&bar);
+    if (st == NSM_OK) {
+        nsm_cli_manifest(mf, m, o, rs, started, argc, argv);
+        add_arms(mf, arms, n_arms);
+        st = write_folder(staging, m, arms, n_arms, res, mf, o, years, n_years, d);
+    }
+    return st;
+}
+
+static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const nsm_cli_options *o,
+                   const char *dest, const double *years, int n_years, int argc, char **argv)
+{
+    char *staging = NULL;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    nsm_run_stats rs;
+    results res = {0};
+    /* Caught from before the staging folder exists until it is committed or removed. */
+    nsm_cli_catch_sigint(1);
+    nsm_manifest *mf = calloc(1, sizeof *mf);
+    nsm_status st = mf && !results_alloc(&res, m, n_arms)
+                        ? nsm_outdir_begin(dest, &staging, &d)
+                        : nsm_diag_error(&d, NSM_ERR_NOMEM, "neasim compare: out of memory");
+    nsm_cli_print_warnings(&d, o->quiet);
+    if (st == NSM_OK)
+        st = run_arms(m, arms, n_arms, o, staging, &res, mf, &rs, years, n_years, argc, argv, &d);
+    if (st == NSM_OK && nsm_cli_interrupted)
+        st = NSM_STOPPED; /* stopped after the last replication: still nothing is written */
+    if (st == NSM_OK)
+        st = nsm_outdir_commit(staging, dest, &d);
+    int code = st == NSM_OK ? EXIT_OK
+               : nsm_cli_interrupted ? nsm_cli_stop_code()
+                                     : nsm_cli_exit_code(st, 0);
+    if (st != NSM_OK) {
+        nsm_outdir_abort(staging);
+        if (nsm_cli_interrupted)
+            fprintf(stderr, "neasim compare: %s; nothing was written\n", nsm_cli_stop_name());
+        else
+            nsm_cli_print_diag(&d);
+    }
+    nsm_cli_catch_sigint(0);
+    if (st == NSM_OK && !o->quiet) {
+        printf("%s: %d arms x %llu runs in %.2f s on %d threads -> %s/\n", m->name, n_arms,
+               (unsigned long long)o->runs, rs.wall_seconds, rs.threads, dest);
+        print_briefing(m, arms, n_arms, res.acc, res.paired, years, n_years);
+    }
+    free(staging);
+    free(mf);
+    results_free(&res);
+    nsm_diag_release(&d);
+    return code;
+}
+
+int nsm_cli_compare(int argc, char **argv)
+{
+    nsm_cli_options o;
+    int code = nsm_cli_parse_options(argc, argv, "compare", COMPARE_HELP, 1, &o);
+    if (code)
+        return code < 0 ? EXIT_OK : code;
+    if (!o.levers)
+        return nsm_cli_usage_error("compare", "which levers? give --levers a,b,a+b or --levers all");
+    double years[16];
+    int n_years;
+    if ((code = nsm_cli_horizons("compare", o.horizons, years, &n_years)) != 0)
+        return code;
+    nsm_model *m = NULL;
+    if ((code = nsm_cli_load(o.scenario, &m, o.quiet)) != EXIT_OK)
+        return code;
+    nsm_arm *arms = NULL;
+    int n_arms = 0;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    nsm_status st = nsm_arms_build(m, o.levers, o.factorial, o.scenario, &arms, &n_arms, &d);
+    if (st != NSM_OK) {
+        nsm_cli_print_diag(&d);
+        code = st == NSM_ERR_USAGE ? EXIT_USAGE : nsm_cli_exit_code(st, 1);
+    } else {
+        char dest[NSM_NAME_MAX + 32];
+        snprintf(dest, sizeof dest, "results/%s-compare", m->name);
+        code = compare(m, arms, n_arms, &o, o.out ? o.out : dest, years, n_years, argc, argv);
+    }
+    nsm_diag_release(&d);
+    nsm_arms_free(arms, n_arms);
+    nsm_model_free(m);
+    return code;
+}

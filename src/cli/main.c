@@ -1,0 +1,70 @@
+/*
+** main.c: `neasim COMMAND ...`, one function per command (htslib's main_xxx pattern).
+*/
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "neasim/rng.h"
+
+const char *nsm_cli_prog = "neasim";
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: neasim COMMAND [OPTIONS]\n"
+            "\n"
+            "Monte Carlo scenarios of alignment shifts in Northeast Asia.\n"
+            "\n"
+            "Commands:\n"
+            "  run SCENARIO     simulate a scenario and write outcome distributions as CSV\n"
+            "  compare SCENARIO --levers a,b,a+b\n"
+            "                   the scenario with and without its policy levers, paired\n"
+            "  sweep SCENARIO --design FILE | --grid FILE | --lhs N | --sobol N | --oat\n"
+            "                   many points of the scenario's numbers, on common random numbers\n"
+            "  check SCENARIO   validate a scenario and describe its model\n"
+            "\n"
+            "Options:\n"
+            "  -h, --help       show this help (also: neasim COMMAND --help)\n"
+            "  -V, --version    show the version\n"
+            "\n"
+            "See README.md for the output files and scenarios/README.md for the format.\n");
+}
+
+static void version(void)
+{
+    printf("neasim %s (commit %s; generator %s)\n", NSM_VERSION, NSM_GIT_COMMIT,
+           nsm_rng_philox4x32->name);
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL's default handler aborts the process; every GSL status is checked instead. */
+    gsl_set_error_handler_off();
+    nsm_cli_save_command(argc, argv);
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+        version();
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "run"))
+        return nsm_cli_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "sweep"))
+        return nsm_cli_sweep(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare"))
+        return nsm_cli_compare(argc - 1, argv + 1);
+    if (!strcmp(cmd, "check"))
+        return nsm_cli_check(argc - 1, argv + 1);
+    fprintf(stderr, "neasim: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,248 @@
+/*
+** cli_options.c: the options that `run` and `compare` share, and the manifest's provenance
+** (signals: cli_signals.c).
+*/
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/progress.h"
+#include "neasim/outdir.h"
+#include "neasim/rng.h"
+
+static int parse_value(int c, const char *arg, nsm_cli_options *o)
+{
+    switch (c) {
+    case 'n': return nsm_cli_parse_u64("--runs", arg, 1, (uint64_t)1 << 40, &o->runs);
+    case 's': return nsm_cli_parse_u64("--seed", arg, 0, UINT64_MAX, &o->seed);
+    case 't': return nsm_cli_parse_u64("--threads", arg, 1, 1024, &o->threads);
+    case 'o': o->out = arg; return 0;
+    case 'l': o->levers = arg; return 0;
+    case 'H': o->horizons = arg; return 0;
+    case 'b': o->bom = 1; return 0;
+    case 'q': o->quiet = 1; return 0;
+    case 'f': o->factorial = 1; return 0;
+    case 'N': o->nominal = 1; return 0;
+    case 'D': o->design = arg; return 0;
+    case 'G': o->grid = arg; return 0;
+    case 'L': o->design_kind = 1; return nsm_cli_parse_u64("--lhs", arg, 2, 10000000, &o->design_n);
+    case 'S': o->design_kind = 2; return nsm_cli_parse_u64("--sobol", arg, 2, 1000000, &o->design_n);
+    case 'T': o->design_kind = 3; return 0;
+    case 'R': o->resume = 1; return 0;
+    case 'P': o->params = arg; return 0;
+    case 'O': return nsm_cli_parse_u64("--outer", arg, 2, 1000000, &o->outer);
+    case 'M': return nsm_cli_parse_u64("--max-events", arg, 1, (uint64_t)1e15, &o->max_events);
+    }
+    return -1;
+}
+
+/* --out DIR/ is DIR; --out . and the like are refused (outdir.h, nsm_outdir_path). */
+static int out_folder(const char *cmd, nsm_cli_options *o)
+{
+    nsm_diag d;
+    nsm_diag_init(&d);
+    int bad = nsm_outdir_path(o->out, o->out_path, sizeof o->out_path, &d) != NSM_OK;
+    if (bad)
+        nsm_cli_usage_error(cmd, "%s", d.error);
+    else
+        o->out = o->out_path;
+    nsm_diag_release(&d);
+    return bad;
+}
+
+/* Which options each command takes: r(un), c(ompare), s(weep). */
+static int allowed(int c, int kind)
+{
+    static const char *const per[3] = {"ONH", "lfHN", "DGLSTRHP"};
+    if (!strchr("lfONHDGLSTRP", c))
+        return 1;
+    return strchr(per[kind], c) != NULL;
+}
+
+int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *help, int kind,
+                          nsm_cli_options *o)
+{
+    static const struct option longopts[] = {
+        {"runs", required_argument, NULL, 'n'},   {"seed", required_argument, NULL, 's'},
+        {"threads", required_argument, NULL, 't'}, {"out", required_argument, NULL, 'o'},
+        {"bom", no_argument, NULL, 'b'},           {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
+        {"levers", required_argument, NULL, 'l'},  {"horizons", required_argument, NULL, 'H'},
+        {"factorial", no_argument, NULL, 'f'},     {"nominal", no_argument, NULL, 'N'},
+        {"outer", required_argument, NULL, 'O'},   {"design", required_argument, NULL, 'D'},
+        {"grid", required_argument, NULL, 'G'},    {"lhs", required_argument, NULL, 'L'},
+        {"sobol", required_argument, NULL, 'S'},   {"oat", no_argument, NULL, 'T'},
+        {"resume", no_argument, NULL, 'R'},        {"params", required_argument, NULL, 'P'},
+        {"max-events", required_argument, NULL, 'M'}, {NULL, 0, NULL, 0}};
+    *o = (nsm_cli_options){0};
+    o->runs = 10000;
+    o->seed = 1;
+    o->horizons = "2,5,10";
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, ":n:s:t:o:qhV", longopts, NULL)) != -1;) {
+        if (c == 'h') {
+            fputs(help, stdout);
+            return -1;
+        }
+        if (c == 'V') {
+            printf("neasim %s\n", NSM_VERSION);
+            return -1;
+        }
+        if (c == ':')
+            return nsm_cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+        if (c == '?' || !allowed(c, kind))
+            return nsm_cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        if (strchr("DGLST", c))
+            o->n_designs++;
+        if (parse_value(c, optarg, o))
+            return EXIT_USAGE;
+    }
+    if (optind != argc - 1)
+        return nsm_cli_usage_error(cmd, optind >= argc ? "which scenario? give a folder"
+                                                       : "give one scenario folder, not %d",
+                                   argc - optind);
+    o->scenario = argv[optind];
+    if (o->out && out_folder(cmd, o))
+        return EXIT_USAGE;
+    if (o->outer && o->nominal)
+        return nsm_cli_usage_error(cmd, "--outer draws the uncertain numbers; it cannot be "
+                                   "combined with --nominal");
+    return 0;
+}
+
+nsm_run_config nsm_cli_run_config(const nsm_cli_options *o, void *progress_ctx)
+{
+    nsm_run_config rc = {o->seed, o->runs, 0, (int)o->threads, nsm_progress_update, progress_ctx,
+                         (volatile int *)&nsm_cli_interrupted,
+                         o->nominal ? NSM_UNCERTAINTY_NOMINAL : NSM_UNCERTAINTY_PER_RUN, 0,
+                         o->max_events};
+    return rc;
+}
+
+int nsm_cli_horizons(const char *cmd, const char *text, double *years, int *n)
+{
+    char *buf = strdup(text), *save = NULL;
+    *n = 0;
+    for (char *tok = buf ? strtok_r(buf, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
+        char *end;
+        double y = strtod(tok, &end);
+        if (*end || !(y > 0) || *n == 16) {
+            free(buf);
+            return nsm_cli_usage_error(cmd, "--horizons expects up to 16 positive numbers of "
+                                       "years separated by commas, got '%s'", text);
+        }
+        years[(*n)++] = y;
+    }
+    free(buf);
+    return *n ? 0 : nsm_cli_usage_error(cmd, "--horizons is empty");
+}
+
+void nsm_cli_now(char started[32])
+{
+    time_t now = time(NULL);
+    strftime(started, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+}
+
+/* Append arg to f as one shell word: bare when every character is safe, else in single quotes
+** ('\'' for a quote), so that `command` in manifest.csv can be pasted into a shell as it is. */
+static void shell_word(FILE *f, const char *arg, int first)
+{
+    static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                               "_@%+=:,./-";
+    size_t n = strspn(arg, safe);
+    /* "a=b" as the first word would be read as an assignment */
+    if (arg[0] && !arg[n] && !(first && strchr(arg, '='))) {
+        fputs(arg, f);
+        return;
+    }
+    fputc('\'', f);
+    for (const char *p = arg; *p; p++) {
+        if (*p == '\'')
+            fputs("'\\''", f);
+        else
+            fputc(*p, f);
+    }
+    fputc('\'', f);
+}
+
+static int saved_argc;
+static char **saved_argv;
+
+void nsm_cli_save_command(int argc, char **argv)
+{
+    free(saved_argv);
+    saved_argv = malloc(((size_t)argc + 1) * sizeof *saved_argv);
+    saved_argc = saved_argv ? argc : 0;
+    for (int k = 0; saved_argv && k <= argc; k++)
+        saved_argv[k] = argv[k];
+}
+
+/* The command line as typed, each argument one shell word. */
+static char *command_line(int argc, char **argv)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    if (!saved_argv)
+        fputs("neasim ", f);
+    for (int k = 0; k < argc; k++) {
+        shell_word(f, argv[k], k == 0);
+        if (k + 1 < argc)
+            fputc(' ', f);
+    }
+    fclose(f);
+    return text;
+}
+
+static void add_command(nsm_manifest *mf, int argc, char **argv)
+{
+    char *cmd = saved_argv ? command_line(saved_argc, saved_argv) : command_line(argc, argv);
+    char *cwd = getcwd(NULL, 0);
+    if (cmd && strlen(cmd) >= sizeof mf->entries[0].value)
+        fprintf(stderr, "%s: warning: the command line is longer than manifest.csv keeps (%zu "
+                "characters): its `command` is cut\n", nsm_cli_prog,
+                sizeof mf->entries[0].value - 1);
+    nsm_manifest_add(mf, "command", "%s", cmd ? cmd : "(out of memory)");
+    nsm_manifest_add(mf, "working_directory", "%s", cwd ? cwd : "(unknown)");
+    free(cwd);
+    free(cmd);
+}
+
+void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_options *o,
+                      const nsm_run_stats *rs, const char *started, int argc, char **argv)
+{
+    nsm_manifest_add(mf, "tool", "neasim");
+    nsm_manifest_add(mf, "version", "%s", NSM_VERSION);
+    nsm_manifest_add(mf, "git_commit", "%s", NSM_GIT_COMMIT);
+    add_command(mf, argc, argv);
+    nsm_manifest_add(mf, "scenario", "%s", m->name);
+    nsm_manifest_add(mf, "scenario_title", "%s", m->title);
+    nsm_manifest_add(mf, "scenario_path", "%s", o->scenario);
+    nsm_manifest_add(mf, "scenario_checksum", "sha256:%s", m->checksum);
+    nsm_manifest_add(mf, "start_date", "%s", m->report_date[0]);
+    nsm_manifest_add(mf, "end_date", "%s", m->report_date[m->n_reports - 1]);
+    nsm_manifest_add(mf, "report_interval_months", "%d", m->report_interval_months);
+    nsm_manifest_add(mf, "seed", "%llu", (unsigned long long)o->seed);
+    nsm_manifest_add(mf, "generator", "%s", nsm_rng_philox4x32->name);
+    nsm_manifest_add(mf, "runs", "%llu", (unsigned long long)(o->outer ? o->outer * o->runs
+                                                                        : o->runs));
+    nsm_manifest_add(mf, "uncertain_numbers", "%d", m->n_uncertain);
+    nsm_manifest_add(mf, "uncertainty", "%s",
+                     m->n_uncertain == 0 ? "none"
+                     : o->nominal        ? "nominal (every number at its mean)"
+                     : o->outer          ? "outer (draws x runs per draw)"
+                                         : "drawn per replication");
+    if (o->outer)
+        nsm_manifest_add(mf, "outer_draws", "%llu", (unsigned long long)o->outer);
+    nsm_manifest_add(mf, "threads", "%d", rs->threads);
+    nsm_manifest_add(mf, "started_utc", "%s", started);
+    nsm_manifest_add(mf, "wall_seconds", "%.3f", rs->wall_seconds);
+    nsm_manifest_add(mf, "events_simulated", "%llu", (unsigned long long)rs->events);
+}

@@ -1,0 +1,195 @@
+/*
+** cli_run.c: `neasim run SCENARIO`: simulate, write the results folder atomically, summarise.
+*/
+#include <getopt.h>
+#include <math.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "neasim/accum.h"
+#include "neasim/engine.h"
+#include "neasim/compare.h"
+#include "neasim/outdir.h"
+#include "neasim/outer.h"
+#include "neasim/results.h"
+#include "neasim/rng.h"
+#include "neasim/stats.h"
+#include "cli/progress.h"
+
+static const char RUN_HELP[] =
+    "Usage: neasim run SCENARIO [--runs N] [--seed S] [--threads T] [--out DIR] [--bom] [--quiet]\n"
+    "\n"
+    "Simulate the scenario in folder SCENARIO and write its outcome distributions as tidy CSV\n"
+    "into results/<scenario name>/ (or DIR). The folder is replaced only when the run succeeds.\n"
+    "\n"
+    "  -n, --runs N      replications (default 10000)\n"
+    "  -s, --seed S      seed, any 64-bit number (default 1); same seed, same results\n"
+    "  -t, --threads T   threads (default: all cores); results do not depend on it\n"
+    "  -o, --out DIR     results folder (default results/<scenario name>)\n"
+    "      --nominal     numbers written as distributions at their means (default: drawn\n"
+    "                    afresh for every replication)\n"
+    "      --outer N     two levels: N draws of the uncertain numbers, each with --runs\n"
+    "                    replications (N x runs in all); adds uncertainty.csv\n"
+    "      --horizons L  years of uncertainty.csv (default 2,5,10)\n"
+    "      --max-events N\n"
+    "                    a replication of more than N events fails, naming the process\n"
+    "                    that runs away (default 10000000)\n"
+    "      --bom         start each CSV with a UTF-8 byte-order mark (for Excel)\n"
+    "  -q, --quiet       no progress bar, no summary, no warnings\n"
+    "  -h, --help        this help\n"
+    "  -V, --version     the version\n";
+
+/* The report index nearest to `years` after the start, or -1 beyond the horizon. */
+static int index_at_years(const nsm_model *m, double years)
+{
+    int i = (int)lround(years * 12.0 / m->report_interval_months);
+    return i < m->n_reports ? i : -1;
+}
+
+static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats *rs,
+                    const char *dest)
+{
+    static const double horizons[] = {2, 5, 10};
+    int idx[4], n_idx = 0;
+    for (int h = 0; h < 3; h++)
+        if ((idx[n_idx] = index_at_years(m, horizons[h])) > 0)
+            n_idx++;
+    if (n_idx == 0 || idx[n_idx - 1] != m->n_reports - 1)
+        idx[n_idx++] = m->n_reports - 1;
+    printf("%s: %llu runs in %.2f s on %d threads -> %s/\n", m->name,
+           (unsigned long long)nsm_accum_runs(a), rs->wall_seconds, rs->threads, dest);
+    if (m->n_outcomes == 0)
+        return;
+    printf("\nProbability that each outcome has occurred by (95%% interval):\n%-34s", "outcome");
+    for (int k = 0; k < n_idx; k++)
+        printf("  %-22s", m->report_date[idx[k]]);
+    printf("\n");
+    int64_t *first = malloc(((size_t)m->n_reports + 1) * sizeof *first);
+    for (int o = 0; first && o < m->n_outcomes; o++) {
+        nsm_accum_outcome_first_series(a, o, first);
+        printf("%-34s", m->outcomes[o].name);
+        int64_t cum = 0;
+        for (int i = 0, k = 0; k < n_idx; i++) {
+            cum += first[i];
+            if (i != idx[k])
+                continue;
+            nsm_proportion p = nsm_wilson(cum, (int64_t)nsm_accum_runs(a));
+            char cell[64];
+            snprintf(cell, sizeof cell, "%5.1f%% (%.1f-%.1f)", 100 * p.p, 100 * p.lo, 100 * p.hi);
+            printf("  %-22s", cell);
+            k++;
+        }
+        printf("\n");
+    }
+    free(first);
+}
+
+typedef struct {
+    double years[16];
+    int idx[16], n_h;
+    double *p;
+} outer_plan;
+
+static nsm_status run_outer(const nsm_model *m, const nsm_cli_options *o, nsm_run_config *rc,
+                            nsm_accum *acc, outer_plan *op, nsm_run_stats *rs, nsm_diag *d)
+{
+    double years[16];
+    int n;
+    if (nsm_cli_horizons("run", o->horizons, years, &n))
+        return nsm_diag_error(d, NSM_ERR_USAGE, "bad --horizons");
+    op->n_h = nsm_horizon_indices(m, years, n, op->idx, op->years);
+    op->p = calloc((size_t)o->outer * (size_t)(m->n_outcomes * op->n_h) + 1, sizeof *op->p);
+    if (!op->p)
+        return nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    rc->runs = o->runs;
+    return nsm_run_outer(m, rc, o->outer, op->idx, op->n_h, acc, op->p, rs, d);
+}
+
+/* Simulate and write into the staging folder; the caller commits or aborts it. */
+static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const char *staging,
+                           nsm_accum *acc, outer_plan *op, nsm_run_stats *rs, int argc,
+                           char **argv, nsm_diag *d)
+{
+    char started[32];
+    nsm_cli_now(started);
+    nsm_progress bar;
+    nsm_progress_init(&bar, !o->quiet && isatty(2));
+    nsm_run_config rc = nsm_cli_run_config(o, &bar);
+    nsm_status st = o->outer ? run_outer(m, o, &rc, acc, op, rs, d) : nsm_run(m, &rc, acc, rs, d);
+    nsm_progress_done(&bar);
+    nsm_manifest *mf = st == NSM_OK ? calloc(1, sizeof *mf) : NULL;
+    if (st == NSM_OK && !mf)
+        st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    if (st == NSM_OK) {
+        const nsm_write_options wo = {o->bom};
+        nsm_cli_manifest(mf, m, o, rs, started, argc, argv);
+        st = nsm_results_write(staging, m, acc, mf, &wo, d);
+    }
+    if (st == NSM_OK && o->outer)
+        st = nsm_outer_write(staging, m, op->p, o->outer, o->runs, op->idx, op->years, op->n_h,
+                             o->bom, d);
+    free(mf);
+    return st;
+}
+
+static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, const char *dest,
+                              int argc, char **argv)
+{
+    char *staging = NULL;
+    outer_plan op = {0};
+    nsm_run_stats rs;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    /* Caught from before the staging folder exists until it is committed or removed. */
+    nsm_cli_catch_sigint(1);
+    nsm_accum *acc = nsm_accum_alloc(m);
+    nsm_status st = acc ? nsm_outdir_begin(dest, &staging, &d)
+                        : nsm_diag_error(&d, NSM_ERR_NOMEM, "out of memory");
+    nsm_cli_print_warnings(&d, o->quiet);
+    if (st == NSM_OK)
+        st = simulate(m, o, staging, acc, &op, &rs, argc, argv, &d);
+    if (st == NSM_OK && nsm_cli_interrupted)
+        st = NSM_STOPPED; /* stopped after the last replication: still nothing is written */
+    if (st == NSM_OK)
+        st = nsm_outdir_commit(staging, dest, &d);
+    int code = st == NSM_OK ? EXIT_OK
+               : nsm_cli_interrupted ? nsm_cli_stop_code()
+                                     : nsm_cli_exit_code(st, 0);
+    if (st != NSM_OK) {
+        nsm_outdir_abort(staging);
+        if (nsm_cli_interrupted)
+            fprintf(stderr, "neasim run: %s; nothing was written\n", nsm_cli_stop_name());
+        else
+            nsm_cli_print_diag(&d);
+    }
+    nsm_cli_catch_sigint(0);
+    if (st == NSM_OK && !o->quiet)
+        summary(m, acc, &rs, dest);
+    free(staging);
+    free(op.p);
+    nsm_diag_release(&d);
+    nsm_accum_free(acc);
+    return code;
+}
+
+int nsm_cli_run(int argc, char **argv)
+{
+    nsm_cli_options o;
+    int code = nsm_cli_parse_options(argc, argv, "run", RUN_HELP, 0, &o);
+    if (code)
+        return code < 0 ? EXIT_OK : code;
+    nsm_model *m = NULL;
+    if ((code = nsm_cli_load(o.scenario, &m, o.quiet)) != EXIT_OK)
+        return code;
+    char defdest[NSM_NAME_MAX + 16];
+    snprintf(defdest, sizeof defdest, "results/%s", m->name);
+    code = simulate_and_write(m, &o, o.out ? o.out : defdest, argc, argv);
+    nsm_model_free(m);
+    return code;
+}

@@ -1,0 +1,68 @@
+/*
+** cli_signals.c: how a command stops on a signal (README.md, "Exit codes").
+**
+** SIGINT (Ctrl-C), SIGTERM and SIGHUP set nsm_cli_interrupted to the signal's number; the engine
+** polls it and stops, and the command removes its staging folder and exits with 128 + that
+** number (130, 143, 129). A second signal of the same kind ends the process at once: the
+** staging folder's marker lets the next run into that place clean it up.
+** SIGXFSZ (a file-size limit, `ulimit -f`) is ignored while a command writes, so the write that
+** passes the limit fails with EFBIG and the ordinary error path removes the staging folder and
+** says "File too large" (exit 73). A signal ignored when neasim started (nohup, a background job)
+** stays ignored.
+*/
+#include <signal.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+volatile sig_atomic_t nsm_cli_interrupted;
+
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGXFSZ};
+enum { N_SIGNALS = sizeof stop_signals / sizeof stop_signals[0] };
+static struct sigaction saved[N_SIGNALS];
+static int caught;
+
+static void on_stop(int sig)
+{
+    nsm_cli_interrupted = sig;
+    signal(sig, SIG_DFL); /* a second one ends the process at once (async-signal-safe) */
+}
+
+static void catch_one(int k)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = stop_signals[k] == SIGXFSZ ? SIG_IGN : on_stop;
+    sa.sa_flags = SA_RESTART;
+    if (sigaction(stop_signals[k], NULL, &saved[k]) == 0 && saved[k].sa_handler != SIG_IGN)
+        sigaction(stop_signals[k], &sa, NULL);
+}
+
+void nsm_cli_catch_sigint(int on)
+{
+    if (on == caught)
+        return;
+    caught = on;
+    for (int k = 0; k < N_SIGNALS; k++) {
+        if (on)
+            catch_one(k);
+        else
+            sigaction(stop_signals[k], &saved[k], NULL);
+    }
+}
+
+int nsm_cli_stop_code(void)
+{
+    return nsm_cli_interrupted > 0 ? 128 + nsm_cli_interrupted : EXIT_INTERRUPTED;
+}
+
+const char *nsm_cli_stop_name(void)
+{
+    switch (nsm_cli_interrupted) {
+    case SIGINT: return "interrupted (Ctrl-C, SIGINT)";
+    case SIGTERM: return "stopped by SIGTERM";
+    case SIGHUP: return "stopped by SIGHUP (the terminal closed)";
+    default: return "stopped";
+    }
+}

@@ -1,0 +1,252 @@
+/*
+** cli_sweep.c: `neasim sweep SCENARIO --design FILE | --grid FILE | --lhs N | --sobol N | --oat`.
+** Points run one after another (each on every thread), into DEST.partial/; Ctrl-C leaves every
+** completed point there and --resume continues; the finished folder replaces DEST.
+*/
+#include <errno.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "neasim/compare.h"
+#include "neasim/outdir.h"
+#include "neasim/sweep.h"
+#include "cli/progress.h"
+
+static const char SWEEP_HELP[] =
+    "Usage: neasim sweep SCENARIO (--design FILE | --grid FILE | --lhs N | --sobol N | --oat)\n"
+    "                    [--runs N] [--seed S] [--threads T] [--out DIR] [--horizons LIST]\n"
+    "                    [--resume] [--bom] [--quiet]\n"
+    "\n"
+    "Run the scenario at many points, each setting some of its numbers (by parameter path) and\n"
+    "optionally a lever set, all on common random numbers, and write one long table of the\n"
+    "outcomes at the horizons (sweep.csv) into results/<scenario name>-sweep/ (or DIR).\n"
+    "\n"
+    "  --design FILE   one row per point; columns are parameter paths, and optionally `levers`\n"
+    "  --grid FILE     rows `parameter,values` (values separated by ';'): every combination\n"
+    "  --lhs N         Latin hypercube of N points over the numbers written as distributions\n"
+    "  --sobol N       Sobol sensitivity: N (d + 2) points; adds sensitivity.csv\n"
+    "  --oat           each uncertain number at its 5th and 95th percentile; adds tornado.csv\n"
+    "  --params LIST   with --lhs, --sobol, --oat: only these uncertain numbers vary (paths, or\n"
+    "                  prefixes ending in '*', separated by ','); the others stay at their means\n"
+    "  -n, --runs N    replications per point (default 10000)\n"
+    "  -s, --seed S    seed (default 1); every point uses the same replications\n"
+    "  -t, --threads T threads (default: all cores)\n"
+    "  -o, --out DIR   results folder (default results/<scenario name>-sweep)\n"
+    "  --horizons L    years at which outcomes are reported (default 2,5,10)\n"
+    "  --resume        continue an interrupted sweep from DIR.partial/\n"
+    "  --max-events N  a replication of more than N events fails (default 10000000)\n"
+    "  --bom           start each CSV with a UTF-8 byte-order mark (for Excel)\n"
+    "  -q, --quiet     no progress bar or summary\n";
+
+static nsm_status build_design(const nsm_model *m, const nsm_cli_options *o, nsm_sweep_design *d,
+                               nsm_diag *diag)
+{
+    if (o->design)
+        return nsm_sweep_read_design(m, o->design, d, diag);
+    if (o->grid)
+        return nsm_sweep_read_grid(m, o->grid, d, diag);
+    nsm_sweep_kind kind = o->design_kind == 1   ? NSM_SWEEP_LHS
+                          : o->design_kind == 2 ? NSM_SWEEP_SOBOL
+                                                : NSM_SWEEP_OAT;
+    return nsm_sweep_generate(m, kind, (size_t)o->design_n, o->seed, o->params, d, diag);
+}
+
+static int file_equals(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = strlen(text);
+    char *buf = malloc(n + 2);
+    size_t got = buf ? fread(buf, 1, n + 1, f) : 0;
+    fclose(f);
+    int same = buf && got == n && memcmp(buf, text, n) == 0;
+    free(buf);
+    return same;
+}
+
+static int write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    int bad = fputs(text, f) == EOF;
+    return fclose(f) != 0 || bad ? -1 : 0;
+}
+
+/* The work folder: new (no --resume), or an interrupted one with the same design (--resume). */
+static int prepare_work(const char *work, const char *design_text, int resume)
+{
+    struct stat st;
+    int exists = stat(work, &st) == 0;
+    char *dpath = nsm_path_join(work, "design.csv");
+    int code = 0;
+    if (exists && !resume)
+        code = nsm_cli_usage_error("sweep", "an interrupted sweep is waiting in %s: add --resume "
+                                   "to continue it, or delete that folder to start again", work);
+    else if (!exists && resume)
+        code = nsm_cli_usage_error("sweep", "--resume: there is no interrupted sweep in %s", work);
+    else if (exists && !file_equals(dpath, design_text))
+        code = nsm_cli_usage_error("sweep", "--resume: the design or the options differ from those "
+                                   "of the sweep in %s; run with the same options, or delete it",
+                                   work);
+    else if (!exists && (nsm_outdir_parents(work) != 0 || mkdir(work, 0777) != 0 ||
+                         write_text(dpath, design_text) != 0)) {
+        fprintf(stderr, "neasim sweep: cannot create %s: %s\n", work, strerror(errno));
+        code = EXIT_CANTCREAT;
+    }
+    free(dpath);
+    return code;
+}
+
+/* The design's text with the options that change the results, for --resume to compare. */
+static char *design_signature(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_options *o)
+{
+    char *t = nsm_sweep_design_text(d);
+    if (!t)
+        return NULL;
+    char head[256];
+    int n = snprintf(head, sizeof head, "# scenario sha256:%s seed %llu runs %llu horizons %s\n",
+                     m->checksum, (unsigned long long)o->seed, (unsigned long long)o->runs,
+                     o->horizons);
+    char *s = malloc(strlen(t) + (size_t)n + 1);
+    if (s)
+        sprintf(s, "%s%s", head, t);
+    free(t);
+    return s;
+}
+
+static size_t stop_after_env(void)
+{
+    const char *s = getenv("NEASIM_TEST_STOP_AFTER_POINTS"); /* testing aid, README */
+    return s ? (size_t)strtoull(s, NULL, 10) : 0;
+}
+
+static int finish(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_options *o,
+                  const nsm_sweep_config *cf, const char *work, const char *dest,
+                  const char *started, double wall, int argc, char **argv, nsm_diag *diag)
+{
+    nsm_status st = nsm_sweep_assemble(m, d, work, cf, diag);
+    nsm_manifest *mf = calloc(1, sizeof *mf);
+    if (st == NSM_OK && mf) {
+        nsm_run_stats rs = {cf->run.threads > 0 ? cf->run.threads : omp_get_max_threads(), 0, 0,
+                            wall};
+        nsm_cli_manifest(mf, m, o, &rs, started, argc, argv);
+        nsm_manifest_add(mf, "sweep_points", "%zu", d->n_points);
+        nsm_manifest_add(mf, "runs_per_point", "%llu", (unsigned long long)o->runs);
+        nsm_manifest_add(mf, "sweep_parameters", "%d", d->n_params);
+        nsm_write_options wo = {o->bom};
+        st = nsm_results_write_manifest(work, mf, &wo, diag);
+    }
+    free(mf);
+    if (st == NSM_OK && nsm_cli_interrupted) {
+        /* every point is done: --resume only assembles */
+        fprintf(stderr, "neasim sweep: %s before the results were moved into place; every point "
+                "is in %s/. Finish with the same command and --resume.\n", nsm_cli_stop_name(),
+                work);
+        return nsm_cli_stop_code();
+    }
+    if (st == NSM_OK)
+        st = nsm_outdir_commit(work, dest, diag);
+    if (st != NSM_OK) {
+        nsm_cli_print_diag(diag);
+        return nsm_cli_exit_code(st, 0);
+    }
+    if (!o->quiet)
+        printf("%s: %zu points x %llu runs -> %s/ (sweep.csv%s)\n", m->name, d->n_points,
+               (unsigned long long)o->runs, dest,
+               d->kind == NSM_SWEEP_SOBOL ? ", sensitivity.csv"
+               : d->kind == NSM_SWEEP_OAT ? ", tornado.csv"
+                                          : "");
+    return EXIT_OK;
+}
+
+static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_options *o,
+                 const char *dest, int argc, char **argv)
+{
+    double years[16];
+    int n_years, idx[16];
+    double kept[16];
+    int code = nsm_cli_horizons("sweep", o->horizons, years, &n_years);
+    if (code)
+        return code;
+    int n_h = nsm_horizon_indices(m, years, n_years, idx, kept);
+    char work[4096];
+    snprintf(work, sizeof work, "%s.partial", dest);
+    char *sig = design_signature(m, d, o);
+    nsm_diag diag;
+    nsm_diag_init(&diag);
+    if (!sig || nsm_outdir_check(dest, &diag) != NSM_OK || (code = prepare_work(work, sig, o->resume))) {
+        nsm_cli_print_diag(&diag);
+        nsm_diag_release(&diag);
+        free(sig);
+        return code ? code : EXIT_CANTCREAT;
+    }
+    free(sig);
+    nsm_progress bar;
+    nsm_progress_init(&bar, !o->quiet && isatty(2));
+    bar.unit = "points";
+    bar.runs_per_unit = (double)o->runs;
+    nsm_sweep_config cf = {nsm_cli_run_config(o, NULL), idx, kept, n_h, o->bom, stop_after_env(),
+                           nsm_progress_update, &bar};
+    size_t done = 0;
+    char started[32];
+    nsm_cli_now(started);
+    double t0 = omp_get_wtime();
+    /* Caught until the folder is in place: a stop while assembling keeps DEST.partial. */
+    nsm_cli_catch_sigint(1);
+    nsm_status st = nsm_sweep_run(m, d, work, &cf, &done, &diag);
+    nsm_progress_done(&bar);
+    if (st == NSM_STOPPED) {
+        fprintf(stderr, "neasim sweep: %s after %zu new points; the completed points are in "
+                "%s/. Continue with the same command and --resume.\n",
+                nsm_cli_interrupted ? nsm_cli_stop_name() : "stopped", done, work);
+        code = nsm_cli_stop_code();
+    } else if (st != NSM_OK) {
+        nsm_cli_print_diag(&diag);
+        code = nsm_cli_exit_code(st, 0);
+    } else {
+        code = finish(m, d, o, &cf, work, dest, started, omp_get_wtime() - t0, argc, argv, &diag);
+    }
+    nsm_cli_catch_sigint(0);
+    nsm_diag_release(&diag);
+    return code;
+}
+
+int nsm_cli_sweep(int argc, char **argv)
+{
+    nsm_cli_options o;
+    int code = nsm_cli_parse_options(argc, argv, "sweep", SWEEP_HELP, 2, &o);
+    if (code)
+        return code < 0 ? EXIT_OK : code;
+    if (o.params && !o.design_kind)
+        return nsm_cli_usage_error("sweep", "--params selects numbers for --lhs, --sobol or --oat");
+    if (o.n_designs != 1)
+        return nsm_cli_usage_error("sweep", "give exactly one design: --design FILE, --grid FILE, "
+                                   "--lhs N, --sobol N or --oat");
+    nsm_model *m = NULL;
+    if ((code = nsm_cli_load(o.scenario, &m, o.quiet)) != EXIT_OK)
+        return code;
+    nsm_sweep_design d;
+    nsm_diag diag;
+    nsm_diag_init(&diag);
+    nsm_status st = build_design(m, &o, &d, &diag);
+    if (st != NSM_OK) {
+        nsm_cli_print_diag(&diag);
+        code = st == NSM_ERR_USAGE ? EXIT_USAGE : nsm_cli_exit_code(st, 1);
+    } else {
+        char dest[NSM_NAME_MAX + 32];
+        snprintf(dest, sizeof dest, "results/%s-sweep", m->name);
+        code = sweep(m, &d, &o, o.out ? o.out : dest, argc, argv);
+        nsm_sweep_design_release(&d);
+    }
+    nsm_diag_release(&diag);
+    nsm_model_free(m);
+    return code;
+}

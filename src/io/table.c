@@ -1,0 +1,332 @@
+/*
+** table.c: one scenario table: read the file, check its header against the schema, and put every
+** row's cells in schema order. Errors point at a cell (the CSV layer is table_csv.c).
+*/
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/table_csv.h"
+
+enum { MAX_COLUMNS = 16, COLUMN_NAME = 32 };
+
+static char empty_text[1];
+static const nsm_cell absent_cell = {empty_text, 0, 0, 0};
+
+char *nsm_schema_header(const nsm_schema *schema)
+{
+    char *text = NULL;
+    size_t len;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return NULL;
+    for (int k = 0; k < schema->n_columns; k++)
+        fprintf(f, "%s%s", k ? "," : "", schema->columns[k].name);
+    if (fclose(f) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+const char *nsm_table_line(const nsm_table *t, int line)
+{
+    return line >= 1 && line <= t->n_lines ? t->lines[line - 1] : NULL;
+}
+
+/* Characters (not bytes) in the first `n` bytes of s. */
+static int count_chars(const char *s, size_t n)
+{
+    int c = 0;
+    for (size_t i = 0; i < n && s[i]; i++)
+        c += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return c;
+}
+
+nsm_status nsm_table_error(const nsm_table *t, const nsm_cell *c, size_t offset, nsm_diag *d,
+                           const char *fmt, ...)
+{
+    char *msg = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&msg, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NSM_ERR_INPUT;
+    int column = c->column;
+    if (column > 0 && offset > 0)
+        column += c->quoted + count_chars(c->text, offset);
+    nsm_diag_at(d, t->path, c->line, column, nsm_table_line(t, c->line), "%s", msg);
+    free(msg);
+    return NSM_ERR_INPUT;
+}
+
+void nsm_table_warn(const nsm_table *t, const nsm_cell *c, nsm_diag *d, const char *fmt, ...)
+{
+    char *msg = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&msg, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    nsm_diag_warn(d, t->path, c->line, c->column, "%s", msg);
+    free(msg);
+}
+
+static int schema_index(const nsm_schema *s, const char *name)
+{
+    for (int k = 0; k < s->n_columns; k++)
+        if (strcmp(s->columns[k].name, name) == 0)
+            return k;
+    return -1;
+}
+
+const nsm_cell *nsm_table_cell(const nsm_table *t, int row, const char *column)
+{
+    int k = schema_index(t->schema, column);
+    assert(k >= 0 && row >= 0 && row < t->n_rows);
+    const nsm_cell *c = &t->rows[row].cells[k];
+    return c->text ? c : &absent_cell;
+}
+
+/* ---- the header ---- */
+
+/* Cells up to the last non-empty one (spreadsheets may leave empty cells after the table). */
+static int used_width(const nsm_row *r)
+{
+    int n = r->n_cells;
+    while (n > 1 && !r->cells[n - 1].text[0])
+        n--;
+    return n;
+}
+
+static nsm_status column_error(const nsm_table *t, const nsm_cell *c, nsm_diag *d,
+                               const char *problem)
+{
+    const nsm_schema *s = t->schema;
+    char names[MAX_COLUMNS][COLUMN_NAME];
+    for (int k = 0; k < s->n_columns; k++)
+        snprintf(names[k], COLUMN_NAME, "%s", s->columns[k].name);
+    const char *hint = problem ? NULL : nsm_suggest(c->text, names[0], (size_t)s->n_columns,
+                                                     COLUMN_NAME);
+    char *header = nsm_schema_header(s);
+    if (!header)
+        return NSM_ERR_NOMEM;
+    if (problem)
+        nsm_table_error(t, c, 0, d, "%s (the columns of %s are %s)", problem, s->file, header);
+    else if (hint)
+        nsm_table_error(t, c, 0, d, "unknown column '%s'; did you mean '%s'? (the columns of %s "
+                        "are %s)", c->text, hint, s->file, header);
+    else
+        nsm_table_error(t, c, 0, d, "unknown column '%s' (the columns of %s are %s)", c->text,
+                        s->file, header);
+    free(header);
+    return NSM_ERR_INPUT;
+}
+
+static nsm_status missing_column(const nsm_table *t, const nsm_row *h, const char *name,
+                                 nsm_diag *d)
+{
+    char *header = nsm_schema_header(t->schema);
+    if (!header)
+        return NSM_ERR_NOMEM;
+    nsm_diag_at(d, t->path, h->line, 1, nsm_table_line(t, h->line),
+                "missing column '%s' (the header should be %s)", name, header);
+    free(header);
+    return NSM_ERR_INPUT;
+}
+
+/* col_of[k]: the header position of schema column k, or -1 when the file lacks it. */
+static nsm_status bind_header(const nsm_table *t, const nsm_row *h, int *col_of, nsm_diag *d)
+{
+    const nsm_schema *s = t->schema;
+    for (int k = 0; k < s->n_columns; k++)
+        col_of[k] = -1;
+    for (int i = 0; i < used_width(h); i++) {
+        const nsm_cell *c = &h->cells[i];
+        int k = schema_index(s, c->text);
+        if (!c->text[0])
+            return column_error(t, c, d, "empty column name");
+        if (k < 0)
+            return column_error(t, c, d, NULL);
+        if (col_of[k] >= 0)
+            return nsm_table_error(t, c, 0, d, "column '%s' appears twice", c->text);
+        col_of[k] = i;
+    }
+    for (int k = 0; k < s->n_columns; k++)
+        if (col_of[k] < 0 && !s->columns[k].optional)
+            return missing_column(t, h, s->columns[k].name, d);
+    return NSM_OK;
+}
+
+/* ---- data rows ---- */
+
+static nsm_status check_width(const nsm_table *t, const nsm_row *r, int width, nsm_diag *d)
+{
+    if (r->n_cells < width)
+        return nsm_table_error(t, &r->cells[0], 0, d,
+                               "this row has %d cell%s but the header has %d columns",
+                               r->n_cells, r->n_cells == 1 ? "" : "s", width);
+    for (int i = width; i < r->n_cells; i++)
+        if (r->cells[i].text[0])
+            return nsm_table_error(t, &r->cells[i], 0, d,
+                                   "this row has %d cells but the header has %d columns (a comma "
+                                   "inside a value needs quotes; decimals use a point)",
+                                   used_width(r), width);
+    return NSM_OK;
+}
+
+/* Reorder a row's cells into schema order; absent columns get a NULL text. */
+static nsm_status reorder(nsm_row *r, const int *col_of, int n_columns)
+{
+    nsm_cell *cells = calloc((size_t)n_columns, sizeof *cells);
+    if (!cells)
+        return NSM_ERR_NOMEM;
+    for (int k = 0; k < n_columns; k++) {
+        if (col_of[k] < 0)
+            continue;
+        cells[k] = r->cells[col_of[k]];
+        r->cells[col_of[k]].text = NULL;
+    }
+    for (int i = 0; i < r->n_cells; i++)
+        free(r->cells[i].text);
+    free(r->cells);
+    r->cells = cells;
+    r->n_cells = n_columns;
+    return NSM_OK;
+}
+
+static void free_row(nsm_row *r)
+{
+    for (int i = 0; i < r->n_cells; i++)
+        free(r->cells[i].text);
+    free(r->cells);
+}
+
+/* Check the header and the width of every row, then drop the header and reorder the rest. */
+static nsm_status shape(nsm_table *t, nsm_diag *d)
+{
+    int col_of[MAX_COLUMNS];
+    assert(t->schema->n_columns <= MAX_COLUMNS);
+    nsm_row *h = &t->rows[0];
+    nsm_status s = bind_header(t, h, col_of, d);
+    int width = used_width(h);
+    for (int i = 1; s == NSM_OK && i < t->n_rows; i++)
+        s = check_width(t, &t->rows[i], width, d);
+    for (int i = 1; s == NSM_OK && i < t->n_rows; i++)
+        s = reorder(&t->rows[i], col_of, t->schema->n_columns);
+    if (s != NSM_OK)
+        return s;
+    t->header_line = h->line;
+    free_row(h);
+    memmove(t->rows, t->rows + 1, (size_t)(t->n_rows - 1) * sizeof *t->rows);
+    t->n_rows--;
+    return NSM_OK;
+}
+
+static nsm_status load(nsm_table *t, nsm_diag *d)
+{
+    t->present = 1;
+    nsm_status s = nsm_table_scan(t, d);
+    if (s != NSM_OK)
+        return s;
+    if (t->n_rows == 0) {
+        char *header = nsm_schema_header(t->schema);
+        if (!header)
+            return NSM_ERR_NOMEM;
+        nsm_diag_at(d, t->path, 1, 1, NULL, "file is empty (a table starts with its header row: "
+                    "%s)", header);
+        free(header);
+        return NSM_ERR_INPUT;
+    }
+    return shape(t, d);
+}
+
+nsm_status nsm_table_parse(nsm_table *t, const char *path, const nsm_schema *schema,
+                           const void *bytes, size_t size, nsm_diag *d)
+{
+    memset(t, 0, sizeof *t);
+    t->schema = schema;
+    t->path = strdup(path);
+    t->bytes = malloc(size + 1);
+    if (!t->path || !t->bytes)
+        return NSM_ERR_NOMEM;
+    if (size)
+        memcpy(t->bytes, bytes, size);
+    t->bytes[size] = 0;
+    t->size = size;
+    return load(t, d);
+}
+
+/* ---- files ---- */
+
+static char *join_path(const char *dir, const char *file)
+{
+    size_t n = strlen(dir);
+    char *p = NULL;
+    if (asprintf(&p, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", file) < 0)
+        return NULL;
+    return p;
+}
+
+/* The whole file into t->bytes, NUL-terminated. */
+static nsm_status read_all(FILE *f, nsm_table *t)
+{
+    size_t cap = 0;
+    for (;;) {
+        if (cap - t->size < 4096 + 1) {
+            size_t n = cap ? 2 * cap : 16384;
+            unsigned char *p = realloc(t->bytes, n);
+            if (!p)
+                return NSM_ERR_NOMEM;
+            t->bytes = p;
+            cap = n;
+        }
+        size_t got = fread(t->bytes + t->size, 1, cap - t->size - 1, f);
+        t->size += got;
+        if (got == 0)
+            break;
+    }
+    t->bytes[t->size] = 0;
+    return ferror(f) ? NSM_ERR_IO : NSM_OK;
+}
+
+nsm_status nsm_table_read(nsm_table *t, const char *dir, const nsm_schema *schema, nsm_diag *d)
+{
+    memset(t, 0, sizeof *t);
+    t->schema = schema;
+    t->path = join_path(dir, schema->file);
+    if (!t->path)
+        return NSM_ERR_NOMEM;
+    errno = 0;
+    FILE *f = fopen(t->path, "rb");
+    if (!f && errno == ENOENT)
+        return NSM_OK;
+    if (!f)
+        return nsm_diag_error(d, NSM_ERR_IO, "%s: error: cannot open: %s", t->path,
+                              strerror(errno));
+    nsm_status s = read_all(f, t);
+    int err = errno;
+    fclose(f);
+    if (s == NSM_ERR_IO)
+        return nsm_diag_error(d, NSM_ERR_IO, "%s: error: cannot read: %s", t->path,
+                              strerror(err));
+    return s == NSM_OK ? load(t, d) : s;
+}
+
+void nsm_table_release(nsm_table *t)
+{
+    free(t->path);
+    free(t->bytes);
+    for (int i = 0; t->lines && i < t->n_lines; i++)
+        free(t->lines[i]);
+    free(t->lines);
+    for (int i = 0; t->rows && i < t->n_rows; i++)
+        free_row(&t->rows[i]);
+    free(t->rows);
+    memset(t, 0, sizeof *t);
+}

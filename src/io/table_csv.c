@@ -1,0 +1,299 @@
+/*
+** table_csv.c: CSV text -> rows of cells that know where they start.
+**
+** libcsv parses RFC 4180 but reports no positions. So the bytes are fed to csv_parse one at a
+** time while we track the line and column of each: a field starts at the first byte after a
+** delimiter or a line end (spaces before it skipped, as libcsv skips them), and a callback
+** during a byte means that the field or row ended at that byte.
+*/
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/table_csv.h"
+
+enum { CSV_OPTIONS = CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL };
+
+/* Where the next byte is. Columns count characters: UTF-8 continuation bytes do not advance. */
+typedef struct {
+    int line, column, after_cr;
+} position;
+
+static void advance(position *p, unsigned char b)
+{
+    if (b == '\n' && p->after_cr) {
+        p->after_cr = 0;
+        return;
+    }
+    p->after_cr = b == '\r';
+    if (b == '\n' || b == '\r') {
+        p->line++;
+        p->column = 1;
+    } else if ((b & 0xC0) != 0x80) {
+        p->column++;
+    }
+}
+
+static size_t bom_length(const unsigned char *s, size_t n)
+{
+    return n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF ? 3 : 0;
+}
+
+/* ---- lines, for messages ---- */
+
+static int is_break(const char *s, size_t i, size_t n)
+{
+    if (i >= n)
+        return 0;
+    return s[i] == '\r' || (s[i] == '\n' && (i == 0 || s[i - 1] != '\r'));
+}
+
+static nsm_status split_lines(nsm_table *t, size_t begin)
+{
+    const char *s = (const char *)t->bytes;
+    int count = 1;
+    for (size_t i = begin; i < t->size; i++)
+        count += is_break(s, i, t->size);
+    t->lines = calloc((size_t)count, sizeof *t->lines);
+    if (!t->lines)
+        return NSM_ERR_NOMEM;
+    t->n_lines = count;
+    size_t from = begin;
+    for (size_t i = begin, k = 0; i <= t->size; i++) {
+        if (i < t->size && !is_break(s, i, t->size)) {
+            if (s[i] == '\n') /* the LF of a CRLF */
+                from = i + 1;
+            continue;
+        }
+        t->lines[k] = strndup(s + from, i - from);
+        if (!t->lines[k++])
+            return NSM_ERR_NOMEM;
+        from = i + 1;
+    }
+    return NSM_OK;
+}
+
+/* ---- text check ---- */
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 (RFC 3629: no overlong forms, no
+** surrogates, nothing above U+10FFFF). */
+static size_t utf8_length(const unsigned char *s, size_t n)
+{
+    unsigned char b = s[0], lo = 0x80, hi = 0xBF;
+    size_t len;
+    if (b < 0x80)
+        return 1;
+    if (b >= 0xC2 && b <= 0xDF) {
+        len = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        len = 3;
+        lo = b == 0xE0 ? 0xA0 : lo;
+        hi = b == 0xED ? 0x9F : hi;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        len = 4;
+        lo = b == 0xF0 ? 0x90 : lo;
+        hi = b == 0xF4 ? 0x8F : hi;
+    } else {
+        return 0;
+    }
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    return len;
+}
+
+static nsm_status check_text(const nsm_table *t, size_t begin, nsm_diag *d)
+{
+    const unsigned char *s = t->bytes;
+    size_t i = begin, len;
+    while (i < t->size && s[i] && (len = utf8_length(s + i, t->size - i)) > 0)
+        i += len;
+    if (i == t->size)
+        return NSM_OK;
+    position p = {1, 1, 0};
+    for (size_t k = begin; k < i; k++)
+        advance(&p, s[k]);
+    if (!s[i])
+        return nsm_diag_at(d, t->path, p.line, p.column, NULL,
+                           "not a text file: it contains a NUL byte (save the table as CSV UTF-8)");
+    return nsm_diag_at(d, t->path, p.line, p.column, nsm_table_line(t, p.line),
+                       "invalid UTF-8 (byte 0x%02X): save the table as CSV UTF-8", s[i]);
+}
+
+/* ---- CSV ---- */
+
+typedef struct {
+    nsm_table *t;
+    int cap_rows, cap_cells;
+    nsm_row row;        /* the row being read */
+    position pos;       /* of the byte being fed */
+    nsm_cell start;     /* position of the field being read */
+    int in_field;       /* the field being read has started */
+    int row_started;
+    int ended;          /* a callback ran during this byte */
+    int nomem;
+} feeder;
+
+static int push_cell(feeder *f, nsm_cell c)
+{
+    if (f->row.n_cells == f->cap_cells) {
+        int cap = f->cap_cells ? 2 * f->cap_cells : 8;
+        nsm_cell *p = realloc(f->row.cells, (size_t)cap * sizeof *p);
+        if (!p)
+            return -1;
+        f->row.cells = p;
+        f->cap_cells = cap;
+    }
+    f->row.cells[f->row.n_cells++] = c;
+    return 0;
+}
+
+static int push_row(feeder *f)
+{
+    nsm_table *t = f->t;
+    if (t->n_rows == f->cap_rows) {
+        int cap = f->cap_rows ? 2 * f->cap_rows : 16;
+        nsm_row *p = realloc(t->rows, (size_t)cap * sizeof *p);
+        if (!p)
+            return -1;
+        t->rows = p;
+        f->cap_rows = cap;
+    }
+    f->row.line = f->row.cells[0].line;
+    t->rows[t->n_rows++] = f->row;
+    return 0;
+}
+
+static void drop_row(nsm_row *r)
+{
+    for (int i = 0; i < r->n_cells; i++)
+        free(r->cells[i].text);
+    free(r->cells);
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+    feeder *f = data;
+    f->ended = 1;
+    if (f->nomem)
+        return;
+    nsm_cell c = f->start;
+    c.text = malloc(len + 1);
+    if (!c.text || push_cell(f, c) != 0) {
+        free(c.text);
+        f->nomem = 1;
+        return;
+    }
+    if (len)
+        memcpy(c.text, s, len);
+    c.text[len] = '\0';
+}
+
+static int all_empty(const nsm_row *r)
+{
+    for (int i = 0; i < r->n_cells; i++)
+        if (r->cells[i].text[0])
+            return 0;
+    return 1;
+}
+
+static void on_row(int c, void *data)
+{
+    (void)c;
+    feeder *f = data;
+    f->ended = 1;
+    f->row_started = 0;
+    int keep = !f->nomem && !all_empty(&f->row);
+    if (keep && push_row(f) != 0) {
+        f->nomem = 1;
+        keep = 0;
+    }
+    if (!keep)
+        drop_row(&f->row);
+    f->row = (nsm_row){0, 0, NULL};
+    f->cap_cells = 0;
+}
+
+/* Spaces before a field, and line ends between rows, belong to no field. */
+static void maybe_begin_field(feeder *f, unsigned char b)
+{
+    if (f->in_field || b == ' ' || b == '\t')
+        return;
+    if (!f->row_started && (b == '\r' || b == '\n'))
+        return;
+    f->start = (nsm_cell){NULL, f->pos.line, f->pos.column, b == '"'};
+    f->in_field = 1;
+    f->row_started = 1;
+}
+
+static nsm_status quoting_error(feeder *f, nsm_diag *d)
+{
+    const nsm_table *t = f->t;
+    const char *text = nsm_table_line(t, f->pos.line);
+    if (f->start.quoted)
+        return nsm_diag_at(d, t->path, f->pos.line, f->pos.column, text,
+                           "text after the closing quote of a quoted field "
+                           "(a quote inside quotes is written twice: \"say \"\"hi\"\"\")");
+    return nsm_diag_at(d, t->path, f->pos.line, f->pos.column, text,
+                       "quote inside an unquoted field (quote the whole field and write the "
+                       "quote twice: \"say \"\"hi\"\"\")");
+}
+
+static nsm_status parse_failure(feeder *f, struct csv_parser *p, nsm_diag *d)
+{
+    if (f->nomem || csv_error(p) == CSV_ENOMEM)
+        return NSM_ERR_NOMEM;
+    if (csv_error(p) == CSV_ETOOBIG)
+        return nsm_diag_at(d, f->t->path, f->start.line, f->start.column,
+                           nsm_table_line(f->t, f->start.line), "field too large");
+    return quoting_error(f, d);
+}
+
+static nsm_status feed(feeder *f, struct csv_parser *p, size_t begin, nsm_diag *d)
+{
+    const unsigned char *s = f->t->bytes;
+    for (size_t i = begin; i < f->t->size; i++) {
+        unsigned char b = s[i];
+        maybe_begin_field(f, b);
+        f->ended = 0;
+        if (csv_parse(p, &b, 1, on_field, on_row, f) != 1 || f->nomem)
+            return parse_failure(f, p, d);
+        if (f->ended)
+            f->in_field = 0;
+        advance(&f->pos, b);
+    }
+    if (!f->in_field) /* "a," at the end of the file: an empty last field */
+        f->start = (nsm_cell){NULL, f->pos.line, f->pos.column, 0};
+    if (csv_fini(p, on_field, on_row, f) != 0) {
+        const nsm_table *t = f->t;
+        return nsm_diag_at(d, t->path, f->start.line, f->start.column,
+                           nsm_table_line(t, f->start.line),
+                           "unterminated quoted field: this quote is never closed");
+    }
+    return f->nomem ? NSM_ERR_NOMEM : NSM_OK;
+}
+
+static nsm_status parse_csv(nsm_table *t, size_t begin, nsm_diag *d)
+{
+    struct csv_parser p;
+    if (csv_init(&p, CSV_OPTIONS) != 0)
+        return NSM_ERR_NOMEM;
+    feeder f = {.t = t, .pos = {1, 1, 0}};
+    nsm_status s = feed(&f, &p, begin, d);
+    drop_row(&f.row);
+    csv_free(&p);
+    return s;
+}
+
+nsm_status nsm_table_scan(nsm_table *t, nsm_diag *d)
+{
+    size_t begin = bom_length(t->bytes, t->size);
+    nsm_status s = split_lines(t, begin);
+    if (s == NSM_OK)
+        s = check_text(t, begin, d);
+    if (s == NSM_OK)
+        s = parse_csv(t, begin, d);
+    return s;
+}

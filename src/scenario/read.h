@@ -1,0 +1,154 @@
+/*
+** scenario_read.h: the scenario reader's shared state and helpers (private to the library).
+**
+** scenario.c reads every table of the folder, then hands the reader to one function per table
+** (scenario_meta.c, scenario_factors.c, ...), in an order where each table's names are known
+** before another refers to them. Each of those sets r->t to its table, so that the helpers below
+** can point their messages at a cell of it.
+*/
+#ifndef NEASIM_SCENARIO_READ_H
+#define NEASIM_SCENARIO_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario/dates.h"
+#include "neasim/dist.h"
+#include "neasim/model.h"
+#include "neasim/status.h"
+#include "neasim/table.h"
+
+/* The tables in the order of the spec's list (and of the checksum). */
+enum {
+    NSM_T_SCENARIO,
+    NSM_T_FACTORS,
+    NSM_T_TRANSITIONS,
+    NSM_T_MODIFIERS,
+    NSM_T_EVENTS,
+    NSM_T_SEASONALITY,
+    NSM_T_DRAWS,
+    NSM_T_CALENDAR,
+    NSM_T_EFFECTS,
+    NSM_T_OUTCOMES,
+    NSM_T_LEVERS,
+    NSM_N_TABLES
+};
+
+/* A number written as a distribution, noted by nsm_read_number and resolved into a parameter
+** once every table has been read (scenario_uncertain.c). */
+typedef struct {
+    int table, row;
+    const char *column;
+    nsm_dist dist;
+} nsm_noted_dist;
+
+typedef struct {
+    nsm_model *m;               /* being built; freed by the caller on failure */
+    nsm_noted_dist *dists;
+    int n_dists, cap_dists;
+    nsm_diag *d;
+    nsm_table tables[NSM_N_TABLES];
+    const nsm_table *t;         /* the table being interpreted */
+    nsm_date start, end;        /* the horizon, set by nsm_scenario_meta() */
+} nsm_reader;
+
+/* ---- one function per table (each returns NSM_OK at once for an absent optional table) ---- */
+
+nsm_status nsm_scenario_meta(nsm_reader *r);        /* scenario_meta.c */
+nsm_status nsm_scenario_factors(nsm_reader *r);     /* scenario_factors.c */
+nsm_status nsm_scenario_transitions(nsm_reader *r); /* scenario_transitions.c */
+nsm_status nsm_scenario_events(nsm_reader *r);      /* scenario_hazards.c */
+nsm_status nsm_scenario_modifiers(nsm_reader *r);   /* scenario_hazards.c */
+nsm_status nsm_scenario_seasonality(nsm_reader *r); /* scenario_hazards.c */
+nsm_status nsm_scenario_draws(nsm_reader *r);       /* scenario_draws.c */
+nsm_status nsm_scenario_calendar(nsm_reader *r);    /* scenario_calendar.c */
+nsm_status nsm_scenario_effects(nsm_reader *r);     /* scenario_effects.c */
+nsm_status nsm_scenario_outcomes(nsm_reader *r);    /* scenario_effects.c */
+nsm_status nsm_scenario_levers(nsm_reader *r);      /* scenario_levers.c */
+nsm_status nsm_scenario_uncertain(nsm_reader *r);   /* scenario_uncertain.c */
+
+/* No two random streams of the model have the same number (scenario_streams.c). */
+nsm_status nsm_scenario_check_streams(const nsm_model *m, const char *dir, nsm_diag *d);
+
+/* ---- cells of the current table (scenario_cells.c) ---- */
+
+/* Make table `which` current; returns it, or NULL when the file is absent. */
+const nsm_table *nsm_reader_use(nsm_reader *r, int which);
+
+const nsm_cell *nsm_reader_cell(const nsm_reader *r, int row, const char *column);
+int nsm_reader_empty(const nsm_reader *r, int row, const char *column);
+
+/* An error at cell c of the current table, `offset` bytes into its text. Returns
+** NSM_ERR_INPUT. */
+nsm_status nsm_reader_error(nsm_reader *r, const nsm_cell *c, size_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Values of cells. Each checks the text and fails with a message at the cell; `what` names the
+** value in messages ("factor", "level"). */
+nsm_status nsm_read_name(nsm_reader *r, int row, const char *column, const char *what,
+                         const char **out);
+nsm_status nsm_read_number(nsm_reader *r, int row, const char *column, double *out);
+nsm_status nsm_read_probability(nsm_reader *r, int row, const char *column, double *out);
+nsm_status nsm_read_nonnegative(nsm_reader *r, int row, const char *column, double *out);
+nsm_status nsm_read_integer(nsm_reader *r, int row, const char *column, int lo, int hi,
+                            int *out);
+nsm_status nsm_read_date(nsm_reader *r, int row, const char *column, nsm_date *out);
+/* A copy of the text, or NULL for an empty cell. */
+nsm_status nsm_read_text(nsm_reader *r, int row, const char *column, char **out);
+
+/* Days from the start to date d: the model's time (model.h), exact. */
+double nsm_reader_time(const nsm_reader *r, nsm_date d);
+
+/* ---- names (scenario_names.c): index, or -1 ---- */
+
+int nsm_find_factor(const nsm_model *m, const char *name);
+int nsm_find_level(const nsm_factor *f, const char *name);
+int nsm_find_event(const nsm_model *m, const char *name);
+int nsm_find_draw(const nsm_model *m, const char *name);
+
+/* The same, failing with "unknown factor 'x'; did you mean 'y'?" at cell c, offset bytes in. */
+nsm_status nsm_lookup_factor(nsm_reader *r, const nsm_cell *c, size_t offset, const char *name,
+                             int *out);
+nsm_status nsm_lookup_level(nsm_reader *r, const nsm_cell *c, size_t offset, int factor,
+                            const char *name, int *out);
+nsm_status nsm_lookup_draw(nsm_reader *r, const nsm_cell *c, size_t offset, const char *name,
+                           int *out);
+
+/* A cell naming a factor; a cell naming a level of `factor`, or `*` (out -1) when `any`. */
+nsm_status nsm_read_factor(nsm_reader *r, int row, const char *column, int *out);
+nsm_status nsm_read_level(nsm_reader *r, int row, const char *column, int factor, int any,
+                          int *out);
+
+/* "unknown <what> '<word>'; did you mean '<hint>'?<tail>" at cell c (hint may be NULL). */
+nsm_status nsm_unknown(nsm_reader *r, const nsm_cell *c, size_t offset, const char *what,
+                       const char *word, const char *hint, const char *tail);
+
+/* Mask of every level of a factor with n levels. */
+uint64_t nsm_all_levels(int n);
+
+/* ---- the small languages inside cells (condition.c) ---- */
+
+/* factor=level & factor!=level & factor=a|b  ->  clauses with level masks (owned by *out). */
+nsm_status nsm_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition *out);
+
+/* A target or trigger: a counted event, or a change of a factor `factor:from>to` where either
+** side may be `*`. */
+typedef struct {
+    int event;          /* >= 0: a counted event; -1: a factor change */
+    int factor;
+    uint64_t from, to;  /* level masks */
+} nsm_target;
+
+nsm_status nsm_parse_target(nsm_reader *r, const nsm_cell *c, nsm_target *out);
+
+/* Does hazard process p (a transition or an event) match target tg? */
+int nsm_target_matches(const nsm_model *m, const nsm_target *tg, int p);
+
+/* A parameter path (scenarios/README.md, "Parameter paths") in cell c: the numbers it names, in a
+** new array *out of *n entries (the caller frees it). */
+nsm_status nsm_parse_path(nsm_reader *r, const nsm_cell *c, nsm_param **out, int *n);
+
+/* `factor=level` or `draw:name`. */
+nsm_status nsm_parse_action(nsm_reader *r, const nsm_cell *c, nsm_action *out);
+
+#endif

@@ -1,0 +1,230 @@
+/*
+** actions.c: what happens when the state changes. A change of a factor's level closes the stay it
+** ends (one difference-array entry), tells the observer, and gives every effect it triggers its
+** chance to schedule an action. Counted events update their period and cumulative counts and
+** trigger their own effects.
+*/
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <stdio.h>
+
+#include "sim/internal.h"
+
+/* Effect x was triggered: its own stream decides whether and when its action runs. The uniform
+** is drawn even when the probability is 1, so that a lever changing the probability keeps the
+** stream aligned. */
+static void trigger_effect(nsm_sim *s, int x)
+{
+    const nsm_effect *e = &s->m->effects[x];
+    gsl_rng *r = s->eff_rng[x];
+    s->draws++;
+    if (gsl_rng_uniform(r) >= e->probability)
+        return;
+    s->draws += e->delay_kind != NSM_DELAY_FIXED;
+    double delay = e->delay_days; /* a date plus whole days stays exact (model.h) */
+    if (e->delay_kind == NSM_DELAY_UNIFORM)
+        delay *= gsl_rng_uniform(r);
+    else if (e->delay_kind == NSM_DELAY_EXPONENTIAL)
+        delay = delay > 0 ? gsl_ran_exponential(r, delay) : 0.0;
+    if (nsm_pending_push(&s->pending, s->t + delay, x))
+        s->failed = NSM_FAILED_NOMEM;
+}
+
+static void trigger_effects(nsm_sim *s, int key, int from, int to)
+{
+    for (int j = s->eff_start[key]; j < s->eff_start[key + 1]; j++) {
+        int x = s->eff_list[j];
+        const nsm_effect *e = &s->m->effects[x];
+        if (from < 0 || (((e->from_mask >> from) & 1u) && ((e->to_mask >> to) & 1u)))
+            trigger_effect(s, x);
+    }
+}
+
+void nsm_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
+{
+    int old = s->level[factor];
+    if (old == level || s->failed)
+        return; /* not a change: triggers nothing */
+    if (++s->changes_now > NSM_MAX_CHANGES_PER_INSTANT) {
+        s->failed = NSM_FAILED_LOOP;
+        s->fail_factor = factor;
+        return;
+    }
+    const nsm_model *m = s->m;
+    int i = nsm_report_index(m, s->t);
+    nsm_accum_occupancy(acc, m->factors[factor].first_level + old, s->seg_start[factor], i);
+    s->seg_start[factor] = i;
+    s->level[factor] = level;
+    s->state_changed = 1;
+    nsm_mark_change(s, factor, old, level);
+    if (s->observer)
+        s->observer(s->observer_ctx, s->t, factor, old, level);
+    trigger_effects(s, factor, old, level);
+}
+
+/* One uniform, inverted through the cumulative probabilities: one draw per use, whatever the
+** outcome, so that a stream stays aligned when probabilities change. */
+int nsm_draw_categorical(gsl_rng *r, const double *p, int n)
+{
+    double u = gsl_rng_uniform(r), c = 0.0;
+    for (int k = 0; k < n - 1; k++)
+        if (u < (c += p[k]))
+            return k;
+    return n - 1;
+}
+
+void nsm_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *acc)
+{
+    int level = a->level;
+    if (a->kind == NSM_ACT_DRAW) {
+        const nsm_draw *d = &s->m->draws[a->draw];
+        int n = s->m->factors[d->factor].n_levels;
+        level = nsm_draw_categorical(r, d->prob + (size_t)s->level[d->factor] * (size_t)n, n);
+        s->draws++;
+    }
+    nsm_change_level(s, a->factor, level, acc);
+}
+
+/* Flush the open period's count of event e into the accumulator. */
+static void flush_period(nsm_sim *s, int e, nsm_accum *acc)
+{
+    if (s->ev_period_count[e] > 0 &&
+        nsm_accum_event_period(acc, e, s->ev_period[e], s->ev_period_count[e]))
+        s->failed = NSM_FAILED_NOMEM;
+    s->ev_period_count[e] = 0;
+}
+
+/* Year index of time t > 0: the k >= 1 with year_t[k-1] < t <= year_t[k]; 0 past the last. */
+static int year_index(const nsm_sim *s, double t)
+{
+    if (s->n_years == 0 || t > s->year_t[s->n_years])
+        return 0;
+    int k = (int)(t / NSM_DAYS_PER_YEAR) + 1;
+    k = k < 1 ? 1 : k > s->n_years ? s->n_years : k;
+    while (s->year_t[k] < t)
+        k++;
+    while (k > 1 && s->year_t[k - 1] >= t)
+        k--;
+    return k;
+}
+
+static void flush_year(nsm_sim *s, int e, nsm_accum *acc)
+{
+    if (s->ev_year_count[e] > 0 && nsm_accum_event_year(acc, e, s->ev_year[e], s->ev_year_count[e]))
+        s->failed = NSM_FAILED_NOMEM;
+    s->ev_year_count[e] = 0;
+}
+
+static void close_cumulative(nsm_sim *s, int e, int i, nsm_accum *acc)
+{
+    if (nsm_accum_event_cumulative(acc, e, s->ev_cum[e], s->ev_cum_start[e], i))
+        s->failed = NSM_FAILED_NOMEM;
+    s->ev_cum_start[e] = i;
+}
+
+void nsm_event_occurs(nsm_sim *s, int e, nsm_accum *acc)
+{
+    int i = nsm_report_index(s->m, s->t);
+    if (i != s->ev_period[e]) {
+        flush_period(s, e, acc);
+        s->ev_period[e] = i;
+    }
+    s->ev_period_count[e]++;
+    int y = year_index(s, s->t);
+    if (y != s->ev_year[e]) {
+        flush_year(s, e, acc);
+        s->ev_year[e] = y;
+    }
+    s->ev_year_count[e] += y > 0;
+    close_cumulative(s, e, i, acc);
+    if (s->trace && nsm_spans_push(&s->trace->occ[e], i, i + 1))
+        s->failed = NSM_FAILED_NOMEM;
+    s->ev_cum[e]++;
+    trigger_effects(s, s->m->n_factors + e, -1, -1);
+}
+
+void nsm_events_finish(nsm_sim *s, nsm_accum *acc)
+{
+    for (int e = 0; e < s->m->n_events; e++) {
+        flush_period(s, e, acc);
+        flush_year(s, e, acc);
+        close_cumulative(s, e, s->m->n_reports, acc);
+    }
+}
+
+/* Run the effects due now, in (time, order of scheduling); those they trigger with no delay join
+** the queue at the same instant and run after them. */
+void nsm_settle(nsm_sim *s, nsm_accum *acc)
+{
+    while (!s->failed && s->pending.n > 0 && s->pending.items[0].t <= s->t) {
+        nsm_pending_item it = nsm_pending_pop(&s->pending);
+        s->events++;
+        s->last_done = s->n_proc + it.effect;
+        nsm_apply_action(s, &s->m->effects[it.effect].action, s->eff_rng[it.effect], acc);
+    }
+}
+
+/* What ran last, in the scenario's terms, with its rate or delay: the process that runs away when
+** the budget is exceeded (its events outnumber all others, so it is almost surely the last). */
+static void describe_last(const nsm_sim *s, char *out, size_t n)
+{
+    const nsm_model *m = s->m;
+    int k = s->last_done;
+    if (k < 0) {
+        const nsm_occurrence *oc = &m->occurrences[-1 - k];
+        snprintf(out, n, "calendar entry '%s' (row %d of calendar.csv)",
+                 m->calendar_names[oc->entry], oc->row);
+    } else if (k < m->n_transitions) {
+        const nsm_transition *tr = &m->transitions[k];
+        const nsm_factor *f = &m->factors[tr->factor];
+        snprintf(out, n, "transition %s:%s>%s (line %d of transitions.csv) fires at %g per year",
+                 f->name, f->levels[tr->from], f->levels[tr->to], tr->source_line,
+                 s->last_rate * NSM_DAYS_PER_YEAR);
+    } else if (k < s->n_proc) {
+        snprintf(out, n, "counted event '%s' occurs at %g per year",
+                 m->events[k - m->n_transitions].name, s->last_rate * NSM_DAYS_PER_YEAR);
+    } else {
+        const nsm_effect *e = &m->effects[k - s->n_proc];
+        const nsm_factor *f = &m->factors[e->action.factor];
+        char action[2 * NSM_NAME_MAX + 8];
+        if (e->action.kind == NSM_ACT_DRAW)
+            snprintf(action, sizeof action, "draw:%s", m->draws[e->action.draw].name);
+        else
+            snprintf(action, sizeof action, "%s=%s", f->name, f->levels[e->action.level]);
+        snprintf(out, n, "the effect on row %d of effects.csv (%s after %g days) keeps being "
+                 "triggered", e->row, action, e->delay_days);
+    }
+}
+
+static nsm_status over_budget(const nsm_sim *s, uint64_t rep, nsm_diag *diag)
+{
+    char what[256], date[11];
+    describe_last(s, what, sizeof what);
+    nsm_model_date(s->m, s->t, date);
+    return nsm_diag_error(diag, NSM_ERR_RUNTIME,
+                          "replication %llu ran away: more than %llu events by %s (t = %.4f "
+                          "years; --max-events sets this budget): %s",
+                          (unsigned long long)rep, (unsigned long long)s->max_events, date,
+                          nsm_years(s->t), what);
+}
+
+nsm_status nsm_sim_failure(const nsm_sim *s, uint64_t rep, nsm_diag *diag)
+{
+    if (s->failed == NSM_FAILED_STOPPED)
+        return NSM_STOPPED;
+    if (s->failed == NSM_FAILED_BUDGET)
+        return diag ? over_budget(s, rep, diag) : NSM_ERR_RUNTIME;
+    if (s->failed == NSM_FAILED_NOMEM)
+        return diag ? nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory in replication %llu",
+                                     (unsigned long long)rep)
+                    : NSM_ERR_NOMEM;
+    const nsm_model *m = s->m;
+    if (!diag)
+        return NSM_ERR_RUNTIME;
+    return nsm_diag_error(diag, NSM_ERR_RUNTIME,
+                          "replication %llu: more than %d changes at t = %.4f years (factor '%s' "
+                          "keeps changing): effects.csv has a loop of zero-delay effects; give one "
+                          "of them a delay or a probability below 1",
+                          (unsigned long long)rep, NSM_MAX_CHANGES_PER_INSTANT, nsm_years(s->t),
+                          m->factors[s->fail_factor].name);
+}

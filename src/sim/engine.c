@@ -1,0 +1,539 @@
+/*
+** engine.c: one replication, simulated exactly with the modified next reaction method.
+**
+** Each hazard process k keeps its internal time T[k] (the integrated hazard so far) and the
+** internal time P[k] at which it next fires (T plus a unit exponential from its own stream). With
+** rates a[k] constant until the next breakpoint, process k fires after (P[k] - T[k]) / a[k]; the
+** smallest such delay wins if it comes before the breakpoint (Anderson 2007, Algorithm 3). Because
+** each process draws only from its own stream, a change to one rate moves only the firings of the
+** processes whose rates it changes.
+**
+** Everything scheduled (calendar occurrences, delayed effects, month starts, gamma redraws, the end
+** of the horizon) is a breakpoint: the clocks are advanced to it, it is executed, the instant is
+** settled (zero-delay effects run), outcomes are re-evaluated and every rate is recomputed. The
+** clock counts days from the start (model.h), so a date plus whole days is exactly that date and
+** scheduled instants meet as the same-instant rules say. Every STOP_POLL events the loop looks at
+** the event budget and the caller's stop flag, so every replication ends.
+*/
+#include "neasim/engine.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neasim/rng.h"
+#include "sim/internal.h"
+
+/* ---------------------------------------------------------------- allocation and indexes */
+
+static gsl_rng **rngs_alloc(int n)
+{
+    gsl_rng **r = calloc((size_t)n + 1, sizeof *r);
+    for (int k = 0; r && k < n; k++) {
+        if (!(r[k] = gsl_rng_alloc(nsm_rng_philox4x32))) {
+            for (int j = 0; j < k; j++)
+                gsl_rng_free(r[j]);
+            free(r);
+            return NULL;
+        }
+    }
+    return r;
+}
+
+static void rngs_free(gsl_rng **r, int n)
+{
+    for (int k = 0; r && k < n; k++)
+        gsl_rng_free(r[k]);
+    free(r);
+}
+
+/* Effects indexed by what triggers them (compressed rows: start[x]..start[x+1]). */
+static int index_effects(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    int nf = m->n_factors, ne = m->n_events;
+    s->eff_start = calloc((size_t)(nf + ne) + 2, sizeof *s->eff_start);
+    s->eff_list = calloc((size_t)m->n_effects + 1, sizeof *s->eff_list);
+    if (!s->eff_start || !s->eff_list)
+        return -1;
+    for (int x = 0; x < m->n_effects; x++) {
+        const nsm_effect *e = &m->effects[x];
+        s->eff_start[(e->trigger_event >= 0 ? nf + e->trigger_event : e->trigger_factor) + 1]++;
+    }
+    for (int k = 0; k < nf + ne; k++)
+        s->eff_start[k + 1] += s->eff_start[k];
+    int *fill = calloc((size_t)(nf + ne) + 1, sizeof *fill);
+    if (!fill)
+        return -1;
+    for (int x = 0; x < m->n_effects; x++) {
+        const nsm_effect *e = &m->effects[x];
+        int key = e->trigger_event >= 0 ? nf + e->trigger_event : e->trigger_factor;
+        s->eff_list[s->eff_start[key] + fill[key]++] = x;
+    }
+    free(fill);
+    return 0;
+}
+
+/* Phases of the arm, or of the simulator's own plain arm. */
+static void use_arm(nsm_sim *s, const nsm_arm *a)
+{
+    s->arm = a;
+    s->n_phases = a->n_phases;
+    s->phase_t = a->phase_t;
+    s->phase_model = (const nsm_model *const *)a->phase_model;
+}
+
+nsm_sim *nsm_sim_alloc(const nsm_model *m)
+{
+    nsm_sim *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->m = s->model0 = m;
+    s->n_proc = nsm_model_n_processes(m);
+    s->own_arm.n_phases = 1;
+    s->own_arm.phase_t = &s->own_t;
+    s->own_arm.phase_model = &s->own_model;
+    s->own_model = (nsm_model *)(uintptr_t)m; /* borrowed */
+    s->max_events = NSM_DEFAULT_MAX_EVENTS;
+    use_arm(s, &s->own_arm);
+    size_t K = (size_t)s->n_proc + 1, F = (size_t)m->n_factors + 1;
+    size_t E = (size_t)m->n_events + 1, O = (size_t)m->n_outcomes + 1;
+    s->rate = calloc(K, sizeof *s->rate);
+    s->T = calloc(K, sizeof *s->T);
+    s->P = calloc(K, sizeof *s->P);
+    s->level = calloc(F, sizeof *s->level);
+    s->seg_start = calloc(F, sizeof *s->seg_start);
+    s->gamma = calloc(E, sizeof *s->gamma);
+    s->redraw_k = calloc(E, sizeof *s->redraw_k);
+    s->ev_period = calloc(E, sizeof *s->ev_period);
+    s->ev_year = calloc(E, sizeof *s->ev_year);
+    s->ev_year_count = calloc(E, sizeof *s->ev_year_count);
+    s->n_years = 12 % m->report_interval_months == 0 ? m->horizon_months / 12 : 0;
+    s->year_t = calloc((size_t)s->n_years + 1, sizeof *s->year_t);
+    for (int k = 0; s->year_t && k <= s->n_years; k++)
+        s->year_t[k] = m->month_t[12 * k];
+    s->ev_period_count = calloc(E, sizeof *s->ev_period_count);
+    s->ev_cum = calloc(E, sizeof *s->ev_cum);
+    s->ev_cum_start = calloc(E, sizeof *s->ev_cum_start);
+    s->out_now = calloc(O, 1);
+    s->out_ever = calloc(O, 1);
+    s->held_start = calloc(O, sizeof *s->held_start);
+    s->proc_rng = rngs_alloc(s->n_proc);
+    s->gamma_rng = rngs_alloc(m->n_events);
+    s->cal_rng = rngs_alloc(m->n_calendar_names);
+    s->eff_rng = rngs_alloc(m->n_effects);
+    s->init_rng = rngs_alloc(1);
+    if (!s->rate || !s->T || !s->P || !s->level || !s->seg_start || !s->gamma ||
+        !s->redraw_k || !s->ev_period || !s->ev_year || !s->ev_year_count || !s->year_t || !s->ev_period_count || !s->ev_cum || !s->ev_cum_start ||
+        !s->out_now || !s->out_ever || !s->held_start || !s->proc_rng || !s->gamma_rng ||
+        !s->cal_rng || !s->eff_rng || !s->init_rng || index_effects(s) || nsm_rates_alloc(s) ||
+        nsm_pending_init(&s->pending)) {
+        nsm_sim_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void trace_free(nsm_trace *t, const nsm_model *m)
+{
+    if (!t)
+        return;
+    for (int o = 0; t->held && o < m->n_outcomes; o++) {
+        free(t->held[o].i0);
+        free(t->held[o].i1);
+    }
+    for (int e = 0; t->occ && e < m->n_events; e++) {
+        free(t->occ[e].i0);
+        free(t->occ[e].i1);
+    }
+    free(t->held);
+    free(t->occ);
+    free(t->first);
+    free(t);
+}
+
+nsm_status nsm_sim_enable_trace(nsm_sim *s)
+{
+    const nsm_model *m = s->model0;
+    if (s->trace)
+        return NSM_OK;
+    nsm_trace *t = calloc(1, sizeof *t);
+    if (t) {
+        t->held = calloc((size_t)m->n_outcomes + 1, sizeof *t->held);
+        t->first = calloc((size_t)m->n_outcomes + 1, sizeof *t->first);
+        t->occ = calloc((size_t)m->n_events + 1, sizeof *t->occ);
+    }
+    if (!t || !t->held || !t->first || !t->occ) {
+        trace_free(t, m);
+        return NSM_ERR_NOMEM;
+    }
+    s->trace = t;
+    return NSM_OK;
+}
+
+const nsm_trace *nsm_sim_trace(const nsm_sim *s)
+{
+    return s->trace;
+}
+
+int nsm_spans_push(nsm_spans *l, int i0, int i1)
+{
+    if (l->n == l->cap) {
+        int cap = l->cap ? 2 * l->cap : 8;
+        int *a = realloc(l->i0, (size_t)cap * sizeof *a);
+        if (a)
+            l->i0 = a;
+        int *b = a ? realloc(l->i1, (size_t)cap * sizeof *b) : NULL;
+        if (!b)
+            return -1;
+        l->i1 = b;
+        l->cap = cap;
+    }
+    l->i0[l->n] = i0;
+    l->i1[l->n++] = i1;
+    return 0;
+}
+
+nsm_status nsm_sim_set_arm(nsm_sim *s, const nsm_arm *arm)
+{
+    nsm_uncertain_free(s); /* the scratch models follow the arm's phases */
+    s->scratch_draw = 0;
+    use_arm(s, arm ? arm : &s->own_arm);
+    return NSM_OK;
+}
+
+nsm_status nsm_sim_set_uncertainty(nsm_sim *s, nsm_uncertainty mode, uint64_t runs_per_draw)
+{
+    if (mode == NSM_UNCERTAINTY_OUTER && runs_per_draw == 0)
+        return NSM_ERR_USAGE;
+    s->uncertainty = mode;
+    s->runs_per_draw = runs_per_draw;
+    s->scratch_draw = 0;
+    return NSM_OK;
+}
+
+void nsm_sim_free(nsm_sim *s)
+{
+    if (!s)
+        return;
+    const nsm_model *m = s->model0;
+    nsm_uncertain_free(s);
+    trace_free(s->trace, m);
+    rngs_free(s->proc_rng, s->n_proc);
+    rngs_free(s->gamma_rng, m->n_events);
+    rngs_free(s->cal_rng, m->n_calendar_names);
+    rngs_free(s->eff_rng, m->n_effects);
+    rngs_free(s->init_rng, 1);
+    nsm_pending_release(&s->pending);
+    free(s->eff_start);
+    free(s->eff_list);
+    free(s->rate);
+    free(s->T);
+    free(s->P);
+    nsm_rates_free(s);
+    free(s->level);
+    free(s->seg_start);
+    free(s->gamma);
+    free(s->redraw_k);
+    free(s->ev_period);
+    free(s->ev_year);
+    free(s->ev_year_count);
+    free(s->year_t);
+    free(s->ev_period_count);
+    free(s->ev_cum);
+    free(s->ev_cum_start);
+    free(s->out_now);
+    free(s->out_ever);
+    free(s->held_start);
+    free(s);
+}
+
+void nsm_sim_set_limits(nsm_sim *s, uint64_t max_events, volatile int *stop)
+{
+    uint64_t most = (uint64_t)1 << 62; /* events + budget must not wrap */
+    s->max_events = max_events == 0 ? NSM_DEFAULT_MAX_EVENTS : max_events < most ? max_events : most;
+    s->stop = stop;
+}
+
+void nsm_sim_set_observer(nsm_sim *s, nsm_observer fn, void *ctx)
+{
+    s->observer = fn;
+    s->observer_ctx = ctx;
+}
+
+uint64_t nsm_sim_event_count(const nsm_sim *s)
+{
+    return s->events;
+}
+
+uint64_t nsm_sim_draw_count(const nsm_sim *s)
+{
+    return s->draws;
+}
+
+/* ---------------------------------------------------------------- the replication */
+
+/* Events between two looks at the stop flag: well under a millisecond of work, so Ctrl-C is
+** honoured at once, while the loop pays one comparison per step. */
+enum { STOP_POLL = 4096 };
+
+/* First report index i with report_t[i] >= t (n_reports when t is past the end). Report dates are
+** nearly evenly spaced, so a guess from the mean spacing is at most a step or two off; the loops
+** correct it. This runs at every change of state, so it avoids a binary search. */
+int nsm_report_index(const nsm_model *m, double t)
+{
+    int last = m->n_reports - 1;
+    if (t > m->report_t[last])
+        return m->n_reports;
+    int i = (int)(t / m->t_end * last);
+    i = i < 0 ? 0 : i > last ? last : i;
+    while (m->report_t[i] < t)
+        i++;
+    while (i > 0 && m->report_t[i - 1] >= t)
+        i--;
+    return i;
+}
+
+static void set_streams(nsm_sim *s, uint64_t seed, uint64_t rep)
+{
+    const nsm_model *m = s->m;
+    for (int k = 0; k < m->n_transitions; k++)
+        nsm_rng_set_stream(s->proc_rng[k], seed, rep, m->transitions[k].stream);
+    for (int e = 0; e < m->n_events; e++) {
+        nsm_rng_set_stream(s->proc_rng[m->n_transitions + e], seed, rep, m->events[e].stream);
+        nsm_rng_set_stream(s->gamma_rng[e], seed, rep, m->events[e].gamma_stream);
+    }
+    for (int c = 0; c < m->n_calendar_names; c++)
+        nsm_rng_set_stream(s->cal_rng[c], seed, rep, m->calendar_stream[c]);
+    for (int x = 0; x < m->n_effects; x++)
+        nsm_rng_set_stream(s->eff_rng[x], seed, rep, m->effects[x].stream);
+}
+
+static void draw_gamma(nsm_sim *s, int e)
+{
+    const nsm_event *ev = &s->m->events[e];
+    double k = ev->dispersion;
+    s->gamma[e] = k > 0 ? gsl_ran_gamma(s->gamma_rng[e], k, 1.0 / k) : 1.0;
+    s->draws += k > 0;
+}
+
+static void reset_trace(nsm_sim *s)
+{
+    nsm_trace *t = s->trace;
+    for (int o = 0; t && o < s->m->n_outcomes; o++) {
+        t->held[o].n = 0;
+        t->first[o] = s->m->n_reports;
+    }
+    for (int e = 0; t && e < s->m->n_events; e++)
+        t->occ[e].n = 0;
+}
+
+static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
+{
+    s->m = s->phase_model[0];
+    s->next_phase = 1;
+    reset_trace(s);
+    const nsm_model *m = s->m;
+    set_streams(s, seed, rep);
+    s->t = 0.0;
+    s->next_occ = 0;
+    s->next_month = 0;
+    s->month = m->month_of_start;
+    s->changes_now = 0;
+    s->failed = 0;
+    s->events_limit = s->events + s->max_events + 1; /* the first count over the budget */
+    s->next_check = s->events + STOP_POLL < s->events_limit ? s->events + STOP_POLL
+                                                            : s->events_limit;
+    s->last_done = 0;
+    nsm_pending_clear(&s->pending);
+    nsm_rates_reset(s);
+    s->state_changed = 1; /* outcomes take their initial values at t = 0 */
+    for (int f = 0; f < m->n_factors; f++) {
+        const nsm_factor *fa = &m->factors[f];
+        nsm_rng_set_stream(s->init_rng[0], seed, rep, fa->stream);
+        s->level[f] = nsm_draw_categorical(s->init_rng[0], fa->initial, fa->n_levels);
+        s->draws++;
+        s->seg_start[f] = 0;
+    }
+    for (int e = 0; e < m->n_events; e++) {
+        draw_gamma(s, e);
+        s->redraw_k[e] = m->events[e].dispersion > 0 ? m->events[e].redraw_months : -1;
+        s->ev_period[e] = 0;
+        s->ev_period_count[e] = 0;
+        s->ev_year[e] = 0;
+        s->ev_year_count[e] = 0;
+        s->ev_cum[e] = 0;
+        s->ev_cum_start[e] = 0;
+    }
+    nsm_mark_initial(s);
+    memset(s->out_now, 0, (size_t)m->n_outcomes);
+    memset(s->out_ever, 0, (size_t)m->n_outcomes);
+}
+
+static double next_breakpoint(const nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    double tb = m->t_end;
+    if (s->next_phase < s->n_phases && s->phase_t[s->next_phase] < tb)
+        tb = s->phase_t[s->next_phase];
+    if (s->next_occ < m->n_occurrences && m->occurrences[s->next_occ].t < tb)
+        tb = m->occurrences[s->next_occ].t;
+    if (s->pending.n > 0 && s->pending.items[0].t < tb)
+        tb = s->pending.items[0].t;
+    if (m->seasonality && s->next_month < m->n_month_starts && m->month_start_t[s->next_month] < tb)
+        tb = m->month_start_t[s->next_month];
+    for (int e = 0; e < m->n_events; e++) {
+        int k = s->redraw_k[e];
+        if (k >= 0 && k <= m->horizon_months && m->month_t[k] < tb)
+            tb = m->month_t[k];
+    }
+    return tb;
+}
+
+static void close_held(nsm_sim *s, int o, int i, nsm_accum *acc)
+{
+    nsm_accum_outcome_held(acc, o, s->held_start[o], i);
+    if (s->trace && s->held_start[o] < i && nsm_spans_push(&s->trace->held[o], s->held_start[o], i))
+        s->failed = NSM_FAILED_NOMEM;
+}
+
+/* Outcomes are compared with their previous value once an instant has settled. */
+static void update_outcomes(nsm_sim *s, nsm_accum *acc)
+{
+    const nsm_model *m = s->m;
+    if (!s->state_changed)
+        return;
+    s->state_changed = 0;
+    for (int o = 0; o < m->n_outcomes; o++) {
+        unsigned char now = (unsigned char)nsm_condition_holds(&m->outcomes[o].cond, s->level);
+        if (now == s->out_now[o])
+            continue;
+        int i = nsm_report_index(m, s->t);
+        if (now) {
+            s->held_start[o] = i;
+            if (!s->out_ever[o]) {
+                s->out_ever[o] = 1;
+                nsm_accum_outcome_first(acc, o, i);
+                if (s->trace)
+                    s->trace->first[o] = i;
+            }
+        } else {
+            close_held(s, o, i, acc);
+        }
+        s->out_now[o] = now;
+    }
+}
+
+/* Execute everything due at the current instant, then settle it. */
+static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
+{
+    const nsm_model *m = s->m;
+    double t = s->t;
+    s->changes_now = 0;
+    while (s->next_phase < s->n_phases && s->phase_t[s->next_phase] <= t) {
+        m = s->m = s->phase_model[s->next_phase++];
+        nsm_mark_all(s); /* every number may have changed */
+    }
+    while (m->seasonality && s->next_month < m->n_month_starts &&
+           m->month_start_t[s->next_month] <= t) {
+        s->month = m->month_start_month[s->next_month++];
+        nsm_mark_seasonal(s);
+    }
+    for (int e = 0; e < m->n_events; e++) {
+        int k = s->redraw_k[e];
+        if (k >= 0 && k <= m->horizon_months && m->month_t[k] <= t) {
+            draw_gamma(s, e);
+            s->redraw_k[e] += m->events[e].redraw_months;
+            nsm_mark_process(s, m->n_transitions + e);
+        }
+    }
+    while (s->next_occ < m->n_occurrences && m->occurrences[s->next_occ].t <= t && !s->failed) {
+        s->last_done = -1 - s->next_occ;
+        const nsm_occurrence *oc = &m->occurrences[s->next_occ++];
+        s->events++;
+        nsm_apply_action(s, &oc->action, s->cal_rng[oc->entry], acc);
+    }
+    nsm_settle(s, acc);
+    update_outcomes(s, acc);
+    nsm_rates_update(s);
+}
+
+static void fire(nsm_sim *s, int k, nsm_accum *acc)
+{
+    const nsm_model *m = s->m;
+    nsm_rates_fire(s, k);
+    s->changes_now = 0;
+    s->events++;
+    s->last_done = k;
+    s->last_rate = s->rate[k];
+    if (k < m->n_transitions)
+        nsm_change_level(s, m->transitions[k].factor, m->transitions[k].to, acc);
+    else
+        nsm_event_occurs(s, k - m->n_transitions, acc);
+    nsm_settle(s, acc);
+    update_outcomes(s, acc);
+    nsm_rates_update(s);
+}
+
+static void finish(nsm_sim *s, nsm_accum *acc)
+{
+    const nsm_model *m = s->m;
+    int n = m->n_reports;
+    for (int f = 0; f < m->n_factors; f++)
+        nsm_accum_occupancy(acc, m->factors[f].first_level + s->level[f], s->seg_start[f], n);
+    for (int o = 0; o < m->n_outcomes; o++) {
+        if (s->out_now[o])
+            close_held(s, o, n, acc);
+        if (!s->out_ever[o])
+            nsm_accum_outcome_first(acc, o, n);
+    }
+    nsm_events_finish(s, acc);
+    nsm_accum_end_replication(acc);
+}
+
+/* The loop's slow path, taken once every STOP_POLL events: has the replication run out of its
+** budget, or has the caller asked to stop (Ctrl-C must be honoured within a second, and a
+** replication may run for much longer than that)? */
+static int out_of_bounds(nsm_sim *s)
+{
+    if (s->events >= s->events_limit) {
+        s->failed = NSM_FAILED_BUDGET;
+        return 1;
+    }
+    if (s->stop && *s->stop) {
+        s->failed = NSM_FAILED_STOPPED;
+        return 1;
+    }
+    s->next_check = s->events + STOP_POLL < s->events_limit ? s->events + STOP_POLL
+                                                            : s->events_limit;
+    return 0;
+}
+
+nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum *acc,
+                             nsm_diag *diag)
+{
+    const nsm_model *m = s->m;
+    if (nsm_uncertain_prepare(s, seed, rep))
+        return diag ? nsm_diag_error(diag, NSM_ERR_INPUT, "replication %llu: %s",
+                                     (unsigned long long)rep, s->rebuild_msg)
+                    : NSM_ERR_INPUT;
+    reset(s, seed, rep);
+    run_breakpoint(s, acc); /* t = 0: the calendar's first day, outcomes' initial values */
+    while (!s->failed && s->t < m->t_end) {
+        double tb = next_breakpoint(s), tf;
+        int k = nsm_rates_next(s, &tf);
+        s->t = k >= 0 && tf < tb ? tf : tb; /* clocks are brought up to date lazily */
+        if (k >= 0 && tf < tb)
+            fire(s, k, acc);
+        else
+            run_breakpoint(s, acc);
+        if (s->events >= s->next_check && out_of_bounds(s))
+            break;
+    }
+    if (s->failed)
+        return nsm_sim_failure(s, rep, diag);
+    finish(s, acc);
+    return s->failed ? nsm_sim_failure(s, rep, diag) : NSM_OK;
+}

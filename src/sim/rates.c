@@ -1,0 +1,296 @@
+/*
+** rates.c: the hazard clocks, updated only where something changed.
+**
+** Each process k keeps the time `last[k]` its rate last changed, its internal time T[k] at that
+** moment, the internal time P[k] of its next firing and so the absolute time tau[k] at which it
+** fires if its rate stays as it is: tau = last + (P - T) / rate. A rate changes only when a factor
+** it depends on changes (its own factor, or a factor in one of its modifiers' conditions), when
+** the calendar month changes (seasonal processes) or when its gamma multiplier is redrawn; those
+** processes are marked dirty and recomputed at the end of the instant. A counted event that
+** changes no state touches only its own clock. This is the modified next reaction method with
+** Gibson and Bruck's dependency graph (Anderson 2007; Gibson and Bruck 2000).
+*/
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "sim/internal.h"
+
+static int *csr_alloc(int n)
+{
+    return calloc((size_t)n + 2, sizeof(int));
+}
+
+/* Modifiers by the process they multiply. */
+static int index_modifiers(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    int K = s->n_proc;
+    if (!(s->mod_start = csr_alloc(K)) || !(s->mod_list = csr_alloc(m->n_modifiers)))
+        return -1;
+    for (int j = 0; j < m->n_modifiers; j++)
+        s->mod_start[m->modifiers[j].process + 1]++;
+    for (int k = 0; k < K; k++)
+        s->mod_start[k + 1] += s->mod_start[k];
+    int *fill = csr_alloc(K);
+    if (!fill)
+        return -1;
+    for (int j = 0; j < m->n_modifiers; j++) {
+        int k = m->modifiers[j].process;
+        s->mod_list[s->mod_start[k] + fill[k]++] = j;
+    }
+    free(fill);
+    return 0;
+}
+
+/* Does process k's rate depend on factor f through a modifier? (A transition's dependence on its
+** own factor is indexed by level instead: see index_transitions.) */
+static int depends_on(const nsm_sim *s, int k, int f)
+{
+    const nsm_model *m = s->m;
+    if (k < m->n_transitions && m->transitions[k].factor == f)
+        return 0;
+    for (int j = s->mod_start[k]; j < s->mod_start[k + 1]; j++) {
+        const nsm_condition *c = &m->modifiers[s->mod_list[j]].cond;
+        for (int q = 0; q < c->n_clauses; q++)
+            if (c->clauses[q].factor == f)
+                return 1;
+    }
+    return 0;
+}
+
+/* Processes by the factors they depend on (built once per simulator, O(F x K)). */
+static int index_dependencies(nsm_sim *s)
+{
+    int F = s->m->n_factors, K = s->n_proc, n = 0;
+    if (!(s->dep_start = csr_alloc(F)))
+        return -1;
+    for (int f = 0; f < F; f++)
+        for (int k = 0; k < K; k++)
+            n += depends_on(s, k, f);
+    if (!(s->dep_list = csr_alloc(n)))
+        return -1;
+    n = 0;
+    for (int f = 0; f < F; f++) {
+        s->dep_start[f] = n;
+        for (int k = 0; k < K; k++)
+            if (depends_on(s, k, f))
+                s->dep_list[n++] = k;
+    }
+    s->dep_start[F] = n;
+    return 0;
+}
+
+/* Processes whose seasonal multiplier is not 1 in every month: re-rated at month starts. */
+static int index_seasonal(nsm_sim *s)
+{
+    const double *season = s->m->seasonality;
+    if (!(s->seasonal_list = csr_alloc(s->n_proc)))
+        return -1;
+    s->n_seasonal = 0;
+    for (int k = 0; season && k < s->n_proc; k++) {
+        int varies = 0;
+        for (int mo = 0; mo < 12; mo++)
+            varies |= season[k * 12 + mo] != 1.0;
+        if (varies)
+            s->seasonal_list[s->n_seasonal++] = k;
+    }
+    return 0;
+}
+
+/* Transitions by the flat index of their `from` level: a change old -> new of a factor re-rates
+** only the transitions out of old (now off) and out of new (now on). */
+static int index_transitions(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    int L = m->n_levels_total;
+    if (!(s->from_start = csr_alloc(L)) || !(s->from_list = csr_alloc(m->n_transitions)))
+        return -1;
+    for (int k = 0; k < m->n_transitions; k++) {
+        const nsm_transition *tr = &m->transitions[k];
+        s->from_start[m->factors[tr->factor].first_level + tr->from + 1]++;
+    }
+    for (int l = 0; l < L; l++)
+        s->from_start[l + 1] += s->from_start[l];
+    int *fill = csr_alloc(L);
+    if (!fill)
+        return -1;
+    for (int k = 0; k < m->n_transitions; k++) {
+        const nsm_transition *tr = &m->transitions[k];
+        int l = m->factors[tr->factor].first_level + tr->from;
+        s->from_list[s->from_start[l] + fill[l]++] = k;
+    }
+    free(fill);
+    return 0;
+}
+
+int nsm_rates_alloc(nsm_sim *s)
+{
+    size_t K = (size_t)s->n_proc + 1;
+    s->last = calloc(K, sizeof *s->last);
+    s->tau = calloc(K, sizeof *s->tau);
+    s->dirty = calloc(K, 1);
+    s->dirty_list = calloc(K, sizeof *s->dirty_list);
+    if (!s->last || !s->tau || !s->dirty || !s->dirty_list || index_seasonal(s))
+        return -1;
+    return index_modifiers(s) || index_dependencies(s) || index_transitions(s) ? -1 : 0;
+}
+
+void nsm_rates_free(nsm_sim *s)
+{
+    free(s->last);
+    free(s->tau);
+    free(s->dirty);
+    free(s->dirty_list);
+    free(s->mod_start);
+    free(s->mod_list);
+    free(s->dep_start);
+    free(s->dep_list);
+    free(s->seasonal_list);
+    free(s->from_start);
+    free(s->from_list);
+}
+
+void nsm_mark_process(nsm_sim *s, int k)
+{
+    if (!s->dirty[k]) {
+        s->dirty[k] = 1;
+        s->dirty_list[s->n_dirty++] = k;
+    }
+}
+
+static void mark_level(nsm_sim *s, int f, int level)
+{
+    int l = s->m->factors[f].first_level + level;
+    for (int j = s->from_start[l]; j < s->from_start[l + 1]; j++)
+        nsm_mark_process(s, s->from_list[j]);
+}
+
+void nsm_mark_change(nsm_sim *s, int f, int from, int to)
+{
+    mark_level(s, f, from);
+    mark_level(s, f, to);
+    for (int j = s->dep_start[f]; j < s->dep_start[f + 1]; j++)
+        nsm_mark_process(s, s->dep_list[j]);
+}
+
+void nsm_mark_seasonal(nsm_sim *s)
+{
+    for (int j = 0; j < s->n_seasonal; j++)
+        nsm_mark_process(s, s->seasonal_list[j]);
+}
+
+void nsm_mark_all(nsm_sim *s)
+{
+    for (int k = 0; k < s->n_proc; k++)
+        nsm_mark_process(s, k);
+}
+
+void nsm_mark_initial(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    for (int f = 0; f < m->n_factors; f++)
+        mark_level(s, f, s->level[f]);
+    for (int k = m->n_transitions; k < s->n_proc; k++)
+        nsm_mark_process(s, k);
+}
+
+void nsm_rates_reset(nsm_sim *s)
+{
+    for (int k = 0; k < s->n_proc; k++) {
+        s->rate[k] = s->T[k] = s->last[k] = 0.0;
+        s->P[k] = -1.0; /* drawn when the process first has a positive rate */
+        s->tau[k] = INFINITY;
+        s->dirty[k] = 0;
+    }
+    s->n_dirty = 0;
+}
+
+static int condition_holds(const nsm_condition *c, const int *level)
+{
+    for (int j = 0; j < c->n_clauses; j++)
+        if (!((c->clauses[j].mask >> level[c->clauses[j].factor]) & 1u))
+            return 0;
+    return 1;
+}
+
+int nsm_condition_holds(const nsm_condition *c, const int *level)
+{
+    return condition_holds(c, level);
+}
+
+/* Process k's hazard now, per day (the engine's clock, model.h): base x modifiers x season x gamma
+** (0 for a transition whose factor is not in its `from` level), the rates being per year. */
+static double hazard(const nsm_sim *s, int k)
+{
+    const nsm_model *m = s->m;
+    double h;
+    if (k < m->n_transitions) {
+        const nsm_transition *tr = &m->transitions[k];
+        if (s->level[tr->factor] != tr->from)
+            return 0.0;
+        h = tr->rate;
+    } else {
+        h = m->events[k - m->n_transitions].rate * s->gamma[k - m->n_transitions];
+    }
+    for (int j = s->mod_start[k]; j < s->mod_start[k + 1]; j++) {
+        const nsm_modifier *md = &m->modifiers[s->mod_list[j]];
+        if (condition_holds(&md->cond, s->level))
+            h *= md->multiplier;
+    }
+    if (m->seasonality)
+        h *= m->seasonality[k * 12 + s->month - 1];
+    return h * (1.0 / NSM_DAYS_PER_YEAR);
+}
+
+/* Bring process k's internal time up to now and give it a new rate. */
+static void set_rate(nsm_sim *s, int k, double a)
+{
+    double t = s->t;
+    s->T[k] += s->rate[k] * (t - s->last[k]);
+    s->last[k] = t;
+    s->rate[k] = a;
+    if (a <= 0.0) {
+        s->tau[k] = INFINITY;
+        return;
+    }
+    if (s->P[k] < 0.0) {
+        s->P[k] = s->T[k] + gsl_ran_exponential(s->proc_rng[k], 1.0);
+        s->draws++;
+    }
+    s->tau[k] = t + (s->P[k] - s->T[k]) / a;
+}
+
+void nsm_rates_update(nsm_sim *s)
+{
+    for (int j = 0; j < s->n_dirty; j++) {
+        int k = s->dirty_list[j];
+        s->dirty[k] = 0;
+        double a = hazard(s, k);
+        if (a != s->rate[k])
+            set_rate(s, k, a);
+    }
+    s->n_dirty = 0;
+}
+
+int nsm_rates_next(const nsm_sim *s, double *when)
+{
+    int best = -1;
+    double tbest = INFINITY;
+    for (int k = 0; k < s->n_proc; k++)
+        if (s->tau[k] < tbest) {
+            tbest = s->tau[k];
+            best = k;
+        }
+    *when = tbest;
+    return best;
+}
+
+void nsm_rates_fire(nsm_sim *s, int k)
+{
+    s->T[k] = s->P[k];
+    s->last[k] = s->t;
+    s->P[k] += gsl_ran_exponential(s->proc_rng[k], 1.0);
+    s->draws++;
+    s->tau[k] = s->t + (s->P[k] - s->T[k]) / s->rate[k];
+}

@@ -1,0 +1,71 @@
+/*
+** uncertain.c: numbers written as distributions, drawn for a replication. Each uncertain number
+** draws from its own stream, keyed by (seed, draw, "param:PATH"); draw = the replication (per-run uncertainty) or the block of
+** replications it belongs to (outer draws); GSL's sampler for the distribution turns the stream
+** into a value (dist.h). The phase models of the replication are rebuilt from
+** the scenario's numbers: draws first, then the arm's point and levers (arms.c).
+*/
+#include <stdlib.h>
+
+#include "neasim/dist.h"
+#include "neasim/params.h"
+#include "neasim/rng.h"
+#include "sim/internal.h"
+
+void nsm_uncertain_free(nsm_sim *s)
+{
+    for (int j = 0; s->scratch && j < s->n_phases; j++)
+        nsm_model_free(s->scratch[j]);
+    free(s->scratch);
+    free(s->draw_value);
+    if (s->param_rng)
+        gsl_rng_free(s->param_rng);
+    s->scratch = NULL;
+    s->draw_value = NULL;
+    s->param_rng = NULL;
+}
+
+static int scratch_alloc(nsm_sim *s)
+{
+    const nsm_model *m = s->model0;
+    s->scratch = calloc((size_t)s->n_phases + 1, sizeof *s->scratch);
+    s->draw_value = calloc((size_t)m->n_uncertain + 1, sizeof *s->draw_value);
+    s->param_rng = gsl_rng_alloc(nsm_rng_philox4x32);
+    if (!s->scratch || !s->draw_value || !s->param_rng)
+        return -1;
+    for (int j = 0; j < s->n_phases; j++)
+        if (!(s->scratch[j] = nsm_model_variant(m)))
+            return -1;
+    return 0;
+}
+
+int nsm_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep)
+{
+    const nsm_model *m = s->model0;
+    if (s->uncertainty == NSM_UNCERTAINTY_NOMINAL || m->n_uncertain == 0)
+        return 0;
+    if (!s->scratch && scratch_alloc(s)) {
+        snprintf(s->rebuild_msg, sizeof s->rebuild_msg, "out of memory");
+        return -1;
+    }
+    uint64_t draw = s->uncertainty == NSM_UNCERTAINTY_OUTER ? rep / s->runs_per_draw : rep;
+    if (s->scratch_draw != draw + 1 || s->scratch_seed != seed) { /* outer: once per block */
+        for (int k = 0; k < m->n_uncertain; k++) {
+            const nsm_uncertain *u = &m->uncertain[k];
+            nsm_dist d = {(nsm_dist_kind)u->kind, {u->p[0], u->p[1], u->p[2]}};
+            nsm_rng_set_stream(s->param_rng, seed, draw, u->stream);
+            double x = nsm_dist_sample(&d, s->param_rng);
+            /* GSL's samplers can round to the very end of the support (gsl_ran_flat gives a
+            ** when its uniform is 0, beta(1,0.01) gives 1): such a value was not validated by
+            ** the reader, so it is clamped into [lo, hi] (probability about 2e-12 a draw). */
+            s->draw_value[k] = x < u->lo ? u->lo : x > u->hi ? u->hi : x;
+        }
+        if (nsm_arm_build_phases(m, s->arm, s->draw_value, s->scratch, s->rebuild_msg,
+                                 sizeof s->rebuild_msg))
+            return -1;
+        s->scratch_draw = draw + 1;
+        s->scratch_seed = seed;
+    }
+    s->phase_model = (const nsm_model *const *)s->scratch;
+    return 0;
+}
