@@ -1,5 +1,5 @@
 /*
-** test_levers_check.c: levers on uncertain numbers (scenario_levers.c, "levers on draws"): a lever,
+** test_levers_check.c: levers on uncertain numbers (scenario/levers.c, "levers on draws"): a lever,
 ** or an arm of levers, that can push a drawn number out of its range is refused by the reader at
 ** its levers.csv value cell; what remains possible at run time names that cell too (arms.c).
 **

@@ -807,7 +807,7 @@ static bad_case cases[] = {
      "effects.csv:4:1: error: 'regime:a>a' is not a change", "same level"},
     {"trigger_without_arrow", "effects.csv", "regime:a>b", "regime:a",
      "effects.csv:4:8: error: 'regime:a' has no '>'", "factor:from>to"},
-    /* distributions a run could draw but not use: refused at the cell (scenario_uncertain.c) */
+    /* distributions a run could draw but not use: refused at the cell (scenario/uncertain.c) */
     {"dist_annual_probability_reaches_1", "transitions.csv", "0.2,annual", "\"beta(1,0.01)\",annual",
      "transitions.csv:2:19: error: 'beta(1,0.01)' can draw 1 (the upper end of its range)",
      "an annual_probability must be at least 0 and below 1"},

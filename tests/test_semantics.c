@@ -286,7 +286,7 @@ static void test_row_probabilities_rescaled(void **state)
     nsm_model_free(m);
 }
 
-/* A draw is kept within the range check validated (scenario_uncertain.c): the quantiles at 1e-12
+/* A draw is kept within the range check validated (scenario/uncertain.c): the quantiles at 1e-12
 ** and 1 - 1e-12, held with the number. */
 static void test_draw_range_is_held(void **state)
 {

@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "neasim/arms.h"
 #include "neasim/engine.h"
 #include "neasim/model.h"
 #include "neasim/status.h"
@@ -33,5 +34,17 @@ void nsm_paired_merge(nsm_paired *into, const nsm_paired *from);
 void nsm_paired_both_held(const nsm_paired *p, int o, int64_t *out);
 void nsm_paired_both_occurred(const nsm_paired *p, int o, int64_t *out);
 void nsm_paired_event_d2(const nsm_paired *p, int e, int64_t *out);
+
+/* The arms of a comparison simulated on common random numbers (sim/run.c).
+**
+** Replication r of every arm uses the same seed, replication number and per-process streams, so a
+** lever that changes one hazard perturbs only the paths that depend on it, and the paired
+** difference of an arm and the baseline has a far smaller variance than that of two independent
+** runs. Arm 0 must be the baseline (arms.h builds it so); it is byte-identical to nsm_run with the
+** same seed. acc[a] (one per arm) and paired[a] (for a >= 1; paired[0] may be NULL) are allocated by the
+** caller and receive the results. */
+nsm_status nsm_compare_run(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                           const nsm_run_config *config, nsm_accum **acc, nsm_paired **paired,
+                           nsm_run_stats *stats, nsm_diag *diag);
 
 #endif

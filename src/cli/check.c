@@ -1,5 +1,5 @@
 /*
-** cli_check.c: `neasim check SCENARIO`: validate a scenario and describe the model it compiles to,
+** check.c: `neasim check SCENARIO`: validate a scenario and describe the model it compiles to,
 ** in the terms an analyst wrote it in.
 */
 #include <stdio.h>

@@ -23,14 +23,14 @@ enum {
     EXIT_SOFTWARE = 70,    /* a replication failed at run time (e.g. an effect loop) */
     EXIT_CANTCREAT = 73,   /* the results folder cannot be written */
     EXIT_INTERRUPTED = 130 /* stopped by Ctrl-C; nothing was written */
-};                         /* (a stop by signal N exits 128 + N: cli_signals.c) */
+};                         /* (a stop by signal N exits 128 + N: cli/signals.c) */
 
 extern const char *nsm_cli_prog;
 
 int nsm_cli_run(int argc, char **argv);
 int nsm_cli_compare(int argc, char **argv);
 
-/* Options of run and compare (cli_options.c). */
+/* Options of run and compare (cli/options.c). */
 typedef struct {
     const char *scenario, *out, *levers, *horizons, *design, *grid, *params;
     uint64_t runs, seed, threads, outer, design_n, max_events; /* max_events: 0 for the default */
@@ -58,7 +58,7 @@ void nsm_cli_save_command(int argc, char **argv);
 ** only when no line was saved. */
 void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_options *o,
                       const nsm_run_stats *rs, const char *started, int argc, char **argv);
-/* Stopping on a signal (cli_signals.c): nsm_cli_interrupted is 0, or the number of the signal
+/* Stopping on a signal (cli/signals.c): nsm_cli_interrupted is 0, or the number of the signal
 ** that asked to stop. nsm_cli_catch_sigint(1) catches SIGINT, SIGTERM and SIGHUP (and ignores
 ** SIGXFSZ) from before a command creates its staging folder; (0) restores what was there. */
 extern volatile sig_atomic_t nsm_cli_interrupted;

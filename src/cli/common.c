@@ -1,5 +1,5 @@
 /*
-** cli_common.c: what every command shares: printing diagnostics, exit codes, option values,
+** common.c: what every command shares: printing diagnostics, exit codes, option values,
 ** loading a scenario.
 */
 #include <errno.h>

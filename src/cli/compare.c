@@ -1,5 +1,5 @@
 /*
-** cli_compare.c: `neasim compare SCENARIO --levers a,b,a+b`: every arm on common random numbers,
+** compare.c: `neasim compare SCENARIO --levers a,b,a+b`: every arm on common random numbers,
 ** paired differences with intervals, and a briefing table on stdout.
 */
 #include <math.h>

@@ -1,6 +1,6 @@
 /*
-** cli_options.c: the options that `run` and `compare` share, and the manifest's provenance
-** (signals: cli_signals.c).
+** options.c: the options that `run` and `compare` share, and the manifest's provenance
+** (signals: cli/signals.c).
 */
 #include <getopt.h>
 #include <signal.h>

@@ -1,5 +1,5 @@
 /*
-** cli_progress.c: see progress.h. Redrawn at most ten times a second.
+** progress.c: see progress.h. Redrawn at most ten times a second.
 */
 #include <omp.h>
 #include <stdio.h>

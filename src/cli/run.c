@@ -1,5 +1,5 @@
 /*
-** cli_run.c: `neasim run SCENARIO`: simulate, write the results folder atomically, summarise.
+** run.c: `neasim run SCENARIO`: simulate, write the results folder atomically, summarise.
 */
 #include <getopt.h>
 #include <math.h>
@@ -20,6 +20,7 @@
 #include "neasim/results.h"
 #include "neasim/rng.h"
 #include "neasim/stats.h"
+#include "neasim/summary.h"
 #include "cli/progress.h"
 
 static const char RUN_HELP[] =
@@ -72,18 +73,13 @@ static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats 
     printf("\n");
     int64_t *first = malloc(((size_t)m->n_reports + 1) * sizeof *first);
     for (int o = 0; first && o < m->n_outcomes; o++) {
-        nsm_accum_outcome_first_series(a, o, first);
+        nsm_occurred_by(m, a, o, first);
         printf("%-34s", m->outcomes[o].name);
-        int64_t cum = 0;
-        for (int i = 0, k = 0; k < n_idx; i++) {
-            cum += first[i];
-            if (i != idx[k])
-                continue;
-            nsm_proportion p = nsm_wilson(cum, (int64_t)nsm_accum_runs(a));
+        for (int k = 0; k < n_idx; k++) {
+            nsm_proportion p = nsm_wilson(first[idx[k]], (int64_t)nsm_accum_runs(a));
             char cell[64];
             snprintf(cell, sizeof cell, "%5.1f%% (%.1f-%.1f)", 100 * p.p, 100 * p.lo, 100 * p.hi);
             printf("  %-22s", cell);
-            k++;
         }
         printf("\n");
     }

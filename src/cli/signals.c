@@ -1,5 +1,5 @@
 /*
-** cli_signals.c: how a command stops on a signal (README.md, "Exit codes").
+** signals.c: how a command stops on a signal (README.md, "Exit codes").
 **
 ** SIGINT (Ctrl-C), SIGTERM and SIGHUP set nsm_cli_interrupted to the signal's number; the engine
 ** polls it and stops, and the command removes its staging folder and exits with 128 + that

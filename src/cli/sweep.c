@@ -1,5 +1,5 @@
 /*
-** cli_sweep.c: `neasim sweep SCENARIO --design FILE | --grid FILE | --lhs N | --sobol N | --oat`.
+** sweep.c: `neasim sweep SCENARIO --design FILE | --grid FILE | --lhs N | --sobol N | --oat`.
 ** Points run one after another (each on every thread), into DEST.partial/; Ctrl-C leaves every
 ** completed point there and --resume continues; the finished folder replaces DEST.
 */

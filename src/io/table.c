@@ -32,11 +32,6 @@ char *nsm_schema_header(const nsm_schema *schema)
     return text;
 }
 
-const char *nsm_table_line(const nsm_table *t, int line)
-{
-    return line >= 1 && line <= t->n_lines ? t->lines[line - 1] : NULL;
-}
-
 /* Characters (not bytes) in the first `n` bytes of s. */
 static int count_chars(const char *s, size_t n)
 {

@@ -12,6 +12,12 @@
 
 #include "io/table_csv.h"
 
+/* The scanner keeps every line it read (for the caret under a bad cell); table.c asks for them. */
+const char *nsm_table_line(const nsm_table *t, int line)
+{
+    return line >= 1 && line <= t->n_lines ? t->lines[line - 1] : NULL;
+}
+
 enum { CSV_OPTIONS = CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL };
 
 /* Where the next byte is. Columns count characters: UTF-8 continuation bytes do not advance. */

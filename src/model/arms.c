@@ -192,7 +192,7 @@ static nsm_status parse_combination(const nsm_model *m, const char *spec, nsm_ar
         int l = find_lever(m, tok), twice = 0;
         for (int k = 0; k < a->n_levers; k++)
             twice |= a->levers[k] == l;
-        if (l >= 0 && twice) /* check tries arms of distinct levers (scenario_levers.c) */
+        if (l >= 0 && twice) /* check tries arms of distinct levers (scenario/levers.c) */
             st = nsm_diag_error(diag, NSM_ERR_USAGE, "--levers: lever '%s' appears twice in "
                                 "'%s': an arm applies each lever once", tok, spec);
         if (l >= 0) {

@@ -79,6 +79,25 @@ static void free_levers(nsm_model *m)
     free(m->uncertain);
 }
 
+/* A variant (params.c, nsm_model_variant) shares everything with its base but the arrays that
+** levers and draws change; freeing it frees only those. Kept here, with the base's destructor, so
+** that model.c never calls up into params.c. */
+void nsm_model_variant_free(nsm_model *v)
+{
+    for (int f = 0; v->factors && f < v->n_factors; f++)
+        free(v->factors[f].initial);
+    for (int d = 0; v->draws && d < v->n_draws; d++)
+        free(v->draws[d].prob);
+    free(v->transitions);
+    free(v->events);
+    free(v->modifiers);
+    free(v->effects);
+    free(v->seasonality);
+    free(v->factors);
+    free(v->draws);
+    free(v);
+}
+
 void nsm_model_free(nsm_model *m)
 {
     if (!m)

@@ -76,22 +76,6 @@ void nsm_model_variant_reset(nsm_model *v, const nsm_model *b)
     }
 }
 
-void nsm_model_variant_free(nsm_model *v)
-{
-    for (int f = 0; v->factors && f < v->n_factors; f++)
-        free(v->factors[f].initial);
-    for (int d = 0; v->draws && d < v->n_draws; d++)
-        free(v->draws[d].prob);
-    free(v->transitions);
-    free(v->events);
-    free(v->modifiers);
-    free(v->effects);
-    free(v->seasonality);
-    free(v->factors);
-    free(v->draws);
-    free(v);
-}
-
 static double transition_value(const nsm_transition *t)
 {
     switch (t->unit) {

@@ -11,18 +11,15 @@
 
 #include "neasim/csvout.h"
 #include "neasim/outdir.h"
+#include "neasim/summary.h"
 
 static void record(const nsm_model *m, const nsm_accum *a, uint64_t runs, const int *idx, int n_h,
                    double *p, int64_t *series)
 {
     for (int o = 0; o < m->n_outcomes; o++) {
-        nsm_accum_outcome_first_series(a, o, series);
-        int64_t cum = 0;
-        for (int i = 0, h = 0; h < n_h && i < m->n_reports; i++) {
-            cum += series[i];
-            while (h < n_h && idx[h] == i)
-                p[o * n_h + h++] = (double)cum / (double)runs;
-        }
+        nsm_occurred_by(m, a, o, series);
+        for (int h = 0; h < n_h; h++)
+            p[o * n_h + h] = (double)series[idx[h]] / (double)runs;
     }
 }
 

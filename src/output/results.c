@@ -13,6 +13,7 @@
 #include "neasim/csvout.h"
 #include "neasim/outdir.h"
 #include "neasim/stats.h"
+#include "neasim/summary.h"
 
 void nsm_manifest_add(nsm_manifest *mf, const char *key, const char *fmt, ...)
 {
@@ -90,15 +91,13 @@ static void outcome_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int
             write_proportion(c, series[i], n);
             nsm_csv_end_row(c);
         }
-        nsm_accum_outcome_first_series(a, o, series);
-        int64_t cum = 0;
+        nsm_occurred_by(m, a, o, series);
         for (int i = 0; i < m->n_reports; i++) {
-            cum += series[i];
             write_arm(c, v, arm);
             write_date(c, m, i);
             nsm_csv_text(c, m->outcomes[o].name);
             nsm_csv_text(c, "occurred_by");
-            write_proportion(c, cum, n);
+            write_proportion(c, series[i], n);
             nsm_csv_end_row(c);
         }
     }
@@ -110,10 +109,9 @@ static void first_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int a
     const nsm_accum *a = v->acc[arm];
     int64_t n = (int64_t)nsm_accum_runs(a);
     for (int o = 0; o < m->n_outcomes; o++) {
-        nsm_accum_outcome_first_series(a, o, series);
-        int64_t cum = 0;
+        nsm_occurred_by(m, a, o, series); /* the first occurrences at i: series[i] - series[i-1] */
         for (int i = 0; i <= m->n_reports; i++) {
-            cum += series[i];
+            int64_t first = series[i] - (i > 0 ? series[i - 1] : 0);
             write_arm(c, v, arm);
             nsm_csv_text(c, m->outcomes[o].name);
             if (i < m->n_reports) {
@@ -123,8 +121,8 @@ static void first_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int a
                 nsm_csv_na(c);
             }
             nsm_csv_text(c, i < m->n_reports ? "by_date" : "never");
+            nsm_csv_real(c, n ? (double)first / (double)n : 0.0, 6);
             nsm_csv_real(c, n ? (double)series[i] / (double)n : 0.0, 6);
-            nsm_csv_real(c, n ? (double)cum / (double)n : 0.0, 6);
             nsm_csv_end_row(c);
         }
     }

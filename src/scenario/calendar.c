@@ -1,5 +1,5 @@
 /*
-** scenario_calendar.c: calendar.csv: scheduled actions, expanded into occurrences (a recurring
+** calendar.c: calendar.csv: scheduled actions, expanded into occurrences (a recurring
 ** row gives one every N years) and sorted by (time, row) so that simultaneous occurrences run in
 ** row order.
 */

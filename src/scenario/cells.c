@@ -1,5 +1,5 @@
 /*
-** scenario_cells.c: the values of cells (names, numbers, dates), each checked where it is read,
+** cells.c: the values of cells (names, numbers, dates), each checked where it is read,
 ** so that a bad value is reported at its cell with the rule it breaks.
 */
 #include <math.h>
@@ -76,7 +76,7 @@ nsm_status nsm_read_name(nsm_reader *r, int row, const char *column, const char 
 
 /* ---- numbers ---- */
 
-/* A distribution in a cell: parsed, noted for scenario_uncertain.c, and read as its mean. */
+/* A distribution in a cell: parsed, noted for scenario/uncertain.c, and read as its mean. */
 static nsm_status read_distribution(nsm_reader *r, int row, const char *column, double *out)
 {
     const nsm_cell *c = nsm_reader_cell(r, row, column);

@@ -1,5 +1,5 @@
 /*
-** scenario_draws.c: draws.csv: named categorical re-draws of a factor, as dense matrices
+** draws.c: draws.csv: named categorical re-draws of a factor, as dense matrices
 ** prob[from * n_levels + to], with the `*` distribution copied to every level that has no rows
 ** of its own.
 */

@@ -1,5 +1,5 @@
 /*
-** scenario_effects.c: effects.csv (a trigger causes an action, with some probability, after a
+** effects.c: effects.csv (a trigger causes an action, with some probability, after a
 ** delay) and outcomes.csv (named conditions to report).
 */
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
-** scenario_factors.c: factors.csv: factors, their levels in the order given, and the initial
+** factors.c: factors.csv: factors, their levels in the order given, and the initial
 ** distribution of each factor.
 */
 #include <math.h>

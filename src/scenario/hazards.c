@@ -1,5 +1,5 @@
 /*
-** scenario_hazards.c: what else sets a hazard: counted events (events.csv), modifiers while a
+** hazards.c: what else sets a hazard: counted events (events.csv), modifiers while a
 ** condition holds (modifiers.csv) and calendar-month multipliers (seasonality.csv).
 **
 ** A modifier or seasonal row whose target has wildcards applies to every process it matches:

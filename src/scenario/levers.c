@@ -1,5 +1,5 @@
 /*
-** scenario_levers.c: levers.csv: named changes to the scenario for `neasim compare`. Each row's
+** levers.c: levers.csv: named changes to the scenario for `neasim compare`. Each row's
 ** path is resolved into the numbers it changes, and the row is tried alone on a variant of the
 ** model so that a value out of range is reported at its row, before anything runs. Then every
 ** lever, and every arm of levers that touch a common number, is tried as `compare` would run it
@@ -117,8 +117,8 @@ static nsm_status read_row(nsm_reader *r, int row, nsm_lever_row *lr)
 ** arm whose levers touch it: with each lever that touches the slot alone, then every ordered arm of
 ** distinct such levers (all orders up to MAX_ORDERED levers on the slot, pairs beyond), at each
 ** from_date of those rows, at every combination of the ends of the draws in the slot (the two
-** uniform corners beyond MAX_CORNERS draws, as scenario_uncertain.c does). The checks in params.c
-** are monotone in a number, so its ends are enough; scenario_uncertain.c has already refused the
+** uniform corners beyond MAX_CORNERS draws, as scenario/uncertain.c does). The checks in params.c
+** are monotone in a number, so its ends are enough; scenario/uncertain.c has already refused the
 ** draws that fail without any lever.
 */
 
@@ -240,7 +240,7 @@ static nsm_status try_ends(slot_try *s, double t, unsigned ends)
             if (in_slot(&u->params[j], &s->slot) &&
                 nsm_param_apply(s->v, &u->params[j], u->ratio ? NSM_OP_MULTIPLY : NSM_OP_SET,
                                 u->ratio ? x / u->nominal : x, why, sizeof why))
-                return NSM_OK; /* not a lever's doing: scenario_uncertain.c refuses it */
+                return NSM_OK; /* not a lever's doing: scenario/uncertain.c refuses it */
     }
     for (int k = 0; k < s->n_arm; k++)
         for (int i = 0; i < m->n_lever_rows; i++) {

@@ -1,5 +1,5 @@
 /*
-** scenario_meta.c: scenario.csv (a key,value table) and the time grid it implies: the end of the
+** meta.c: scenario.csv (a key,value table) and the time grid it implies: the end of the
 ** horizon, the report dates and the first day of every month.
 */
 #include <math.h>

@@ -1,5 +1,5 @@
 /*
-** scenario_names.c: names to indices (factors, levels, events, draws), and the "unknown name;
+** names.c: names to indices (factors, levels, events, draws), and the "unknown name;
 ** did you mean ...?" message when a name is not found.
 */
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
-** scenario_paths.c: parameter paths ("transitions:f:a>b", "modifiers:3", ...) resolved against a
+** paths.c: parameter paths ("transitions:f:a>b", "modifiers:3", ...) resolved against a
 ** model into the numbers they name, with messages that point into the cell holding the path.
 ** Used by levers.csv, and by anything else that names a number of a scenario.
 */

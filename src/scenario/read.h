@@ -1,8 +1,8 @@
 /*
-** scenario_read.h: the scenario reader's shared state and helpers (private to the library).
+** read.h: the scenario reader's shared state and helpers (private to the library).
 **
 ** scenario.c reads every table of the folder, then hands the reader to one function per table
-** (scenario_meta.c, scenario_factors.c, ...), in an order where each table's names are known
+** (scenario/meta.c, scenario/factors.c, ...), in an order where each table's names are known
 ** before another refers to them. Each of those sets r->t to its table, so that the helpers below
 ** can point their messages at a cell of it.
 */
@@ -35,7 +35,7 @@ enum {
 };
 
 /* A number written as a distribution, noted by nsm_read_number and resolved into a parameter
-** once every table has been read (scenario_uncertain.c). */
+** once every table has been read (scenario/uncertain.c). */
 typedef struct {
     int table, row;
     const char *column;
@@ -54,23 +54,23 @@ typedef struct {
 
 /* ---- one function per table (each returns NSM_OK at once for an absent optional table) ---- */
 
-nsm_status nsm_scenario_meta(nsm_reader *r);        /* scenario_meta.c */
-nsm_status nsm_scenario_factors(nsm_reader *r);     /* scenario_factors.c */
-nsm_status nsm_scenario_transitions(nsm_reader *r); /* scenario_transitions.c */
-nsm_status nsm_scenario_events(nsm_reader *r);      /* scenario_hazards.c */
-nsm_status nsm_scenario_modifiers(nsm_reader *r);   /* scenario_hazards.c */
-nsm_status nsm_scenario_seasonality(nsm_reader *r); /* scenario_hazards.c */
-nsm_status nsm_scenario_draws(nsm_reader *r);       /* scenario_draws.c */
-nsm_status nsm_scenario_calendar(nsm_reader *r);    /* scenario_calendar.c */
-nsm_status nsm_scenario_effects(nsm_reader *r);     /* scenario_effects.c */
-nsm_status nsm_scenario_outcomes(nsm_reader *r);    /* scenario_effects.c */
-nsm_status nsm_scenario_levers(nsm_reader *r);      /* scenario_levers.c */
-nsm_status nsm_scenario_uncertain(nsm_reader *r);   /* scenario_uncertain.c */
+nsm_status nsm_scenario_meta(nsm_reader *r);        /* scenario/meta.c */
+nsm_status nsm_scenario_factors(nsm_reader *r);     /* scenario/factors.c */
+nsm_status nsm_scenario_transitions(nsm_reader *r); /* scenario/transitions.c */
+nsm_status nsm_scenario_events(nsm_reader *r);      /* scenario/hazards.c */
+nsm_status nsm_scenario_modifiers(nsm_reader *r);   /* scenario/hazards.c */
+nsm_status nsm_scenario_seasonality(nsm_reader *r); /* scenario/hazards.c */
+nsm_status nsm_scenario_draws(nsm_reader *r);       /* scenario/draws.c */
+nsm_status nsm_scenario_calendar(nsm_reader *r);    /* scenario/calendar.c */
+nsm_status nsm_scenario_effects(nsm_reader *r);     /* scenario/effects.c */
+nsm_status nsm_scenario_outcomes(nsm_reader *r);    /* scenario/effects.c */
+nsm_status nsm_scenario_levers(nsm_reader *r);      /* scenario/levers.c */
+nsm_status nsm_scenario_uncertain(nsm_reader *r);   /* scenario/uncertain.c */
 
-/* No two random streams of the model have the same number (scenario_streams.c). */
+/* No two random streams of the model have the same number (scenario/streams.c). */
 nsm_status nsm_scenario_check_streams(const nsm_model *m, const char *dir, nsm_diag *d);
 
-/* ---- cells of the current table (scenario_cells.c) ---- */
+/* ---- cells of the current table (scenario/cells.c) ---- */
 
 /* Make table `which` current; returns it, or NULL when the file is absent. */
 const nsm_table *nsm_reader_use(nsm_reader *r, int which);
@@ -99,7 +99,7 @@ nsm_status nsm_read_text(nsm_reader *r, int row, const char *column, char **out)
 /* Days from the start to date d: the model's time (model.h), exact. */
 double nsm_reader_time(const nsm_reader *r, nsm_date d);
 
-/* ---- names (scenario_names.c): index, or -1 ---- */
+/* ---- names (scenario/names.c): index, or -1 ---- */
 
 int nsm_find_factor(const nsm_model *m, const char *name);
 int nsm_find_level(const nsm_factor *f, const char *name);

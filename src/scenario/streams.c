@@ -1,5 +1,5 @@
 /*
-** scenario_streams.c: the check that no two processes of a model draw from the same random
+** streams.c: the check that no two processes of a model draw from the same random
 ** stream. Stream numbers are 32-bit hashes of process names (model.c), so two names collide with
 ** a chance of about n^2 / 2^33: negligible, but a collision would silently correlate two
 ** processes, so it is an error (rename one of them).

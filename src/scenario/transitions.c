@@ -1,5 +1,5 @@
 /*
-** scenario_transitions.c: transitions.csv: hazards of moving between levels, converted to rates
+** transitions.c: transitions.csv: hazards of moving between levels, converted to rates
 ** per year, with `from = *` expanded into one transition per level that has no row of its own.
 **
 ** Transitions are listed in row order; a `*` row becomes its levels in level order, at its place.

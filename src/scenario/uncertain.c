@@ -1,5 +1,5 @@
 /*
-** scenario_uncertain.c: numbers written as distributions. nsm_read_number read each as its mean
+** uncertain.c: numbers written as distributions. nsm_read_number read each as its mean
 ** and noted it; here each is tied to the numbers of the model it stands for (several for a `*`
 ** row), given its canonical parameter path and its own random stream, and its support is checked
 ** against the number's range (a probability cannot follow a gamma distribution).

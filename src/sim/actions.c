@@ -10,6 +10,41 @@
 
 #include "sim/internal.h"
 
+/* First report index i with report_t[i] >= t (n_reports when t is past the end). Report dates are
+** nearly evenly spaced, so a guess from the mean spacing is at most a step or two off; the loops
+** correct it. This runs at every change of state, so it avoids a binary search. */
+int nsm_report_index(const nsm_model *m, double t)
+{
+    int last = m->n_reports - 1;
+    if (t > m->report_t[last])
+        return m->n_reports;
+    int i = (int)(t / m->t_end * last);
+    i = i < 0 ? 0 : i > last ? last : i;
+    while (m->report_t[i] < t)
+        i++;
+    while (i > 0 && m->report_t[i - 1] >= t)
+        i--;
+    return i;
+}
+
+int nsm_spans_push(nsm_spans *l, int i0, int i1)
+{
+    if (l->n == l->cap) {
+        int cap = l->cap ? 2 * l->cap : 8;
+        int *a = realloc(l->i0, (size_t)cap * sizeof *a);
+        if (a)
+            l->i0 = a;
+        int *b = a ? realloc(l->i1, (size_t)cap * sizeof *b) : NULL;
+        if (!b)
+            return -1;
+        l->i1 = b;
+        l->cap = cap;
+    }
+    l->i0[l->n] = i0;
+    l->i1[l->n++] = i1;
+    return 0;
+}
+
 /* Effect x was triggered: its own stream decides whether and when its action runs. The uniform
 ** is drawn even when the probability is 1, so that a lever changing the probability keeps the
 ** stream aligned. */

@@ -178,24 +178,6 @@ const nsm_trace *nsm_sim_trace(const nsm_sim *s)
     return s->trace;
 }
 
-int nsm_spans_push(nsm_spans *l, int i0, int i1)
-{
-    if (l->n == l->cap) {
-        int cap = l->cap ? 2 * l->cap : 8;
-        int *a = realloc(l->i0, (size_t)cap * sizeof *a);
-        if (a)
-            l->i0 = a;
-        int *b = a ? realloc(l->i1, (size_t)cap * sizeof *b) : NULL;
-        if (!b)
-            return -1;
-        l->i1 = b;
-        l->cap = cap;
-    }
-    l->i0[l->n] = i0;
-    l->i1[l->n++] = i1;
-    return 0;
-}
-
 nsm_status nsm_sim_set_arm(nsm_sim *s, const nsm_arm *arm)
 {
     nsm_uncertain_free(s); /* the scratch models follow the arm's phases */
@@ -278,23 +260,6 @@ uint64_t nsm_sim_draw_count(const nsm_sim *s)
 /* Events between two looks at the stop flag: well under a millisecond of work, so Ctrl-C is
 ** honoured at once, while the loop pays one comparison per step. */
 enum { STOP_POLL = 4096 };
-
-/* First report index i with report_t[i] >= t (n_reports when t is past the end). Report dates are
-** nearly evenly spaced, so a guess from the mean spacing is at most a step or two off; the loops
-** correct it. This runs at every change of state, so it avoids a binary search. */
-int nsm_report_index(const nsm_model *m, double t)
-{
-    int last = m->n_reports - 1;
-    if (t > m->report_t[last])
-        return m->n_reports;
-    int i = (int)(t / m->t_end * last);
-    i = i < 0 ? 0 : i > last ? last : i;
-    while (m->report_t[i] < t)
-        i++;
-    while (i > 0 && m->report_t[i - 1] >= t)
-        i--;
-    return i;
-}
 
 static void set_streams(nsm_sim *s, uint64_t seed, uint64_t rep)
 {

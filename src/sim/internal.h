@@ -1,5 +1,5 @@
 /*
-** sim_internal.h: the simulator's workspace, shared by engine.c (the clocks and the main loop),
+** internal.h: the simulator's workspace, shared by engine.c (the clocks and the main loop),
 ** actions.c (changes of state, effects, counted events) and pending.c (the queue of scheduled
 ** effects). Private to the library.
 */

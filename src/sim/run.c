@@ -13,7 +13,7 @@
 #include <omp.h>
 #include <stdlib.h>
 
-#include "neasim/compare.h"
+#include "neasim/paired.h"
 #include "neasim/engine.h"
 
 enum { CHUNK = 256 };

@@ -1,5 +1,5 @@
 /*
-** sweep_assemble.c: the final tables of a sweep, from its point files only (so a resumed sweep
+** assemble.c: the final tables of a sweep, from its point files only (so a resumed sweep
 ** gives the same bytes as an uninterrupted one): sweep.csv (every point's rows), points.csv (the
 ** design, long), and sensitivity.csv (Sobol) or tornado.csv (one at a time).
 */

@@ -1,5 +1,5 @@
 /*
-** sweep_design.c: the points of a sweep, from a design file, a grid file, or generated over the
+** points.c: the points of a sweep, from a design file, a grid file, or generated over the
 ** scenario's uncertain numbers. Every path, value and lever set is checked against the model
 ** here, with its position in the file, before anything runs.
 */
@@ -148,7 +148,7 @@ static int named_before(const char *list, size_t end, const char *name)
 }
 
 /* A lever set ("a+b", "none" or empty): every name must be a lever of the scenario, once (check
-** tries arms of distinct levers: scenario_levers.c). */
+** tries arms of distinct levers: scenario/levers.c). */
 static nsm_status check_levers(nsm_reader *r, const nsm_cell *c)
 {
     if (!c->text[0] || strcmp(c->text, "none") == 0)

@@ -22,6 +22,7 @@
 #include "neasim/outdir.h"
 #include "neasim/stats.h"
 #include "neasim/sweep.h"
+#include "neasim/summary.h"
 
 static char *point_path(const char *work, size_t p, const char *ext)
 {
@@ -117,9 +118,7 @@ static nsm_status write_point(const nsm_model *m, const nsm_sweep_design *d, siz
             if (ms == 0) {
                 nsm_accum_outcome_held_series(a, o, s);
             } else {
-                nsm_accum_outcome_first_series(a, o, s); /* first occurrences -> cumulative */
-                for (int i = 1; i < m->n_reports; i++)
-                    s[i] += s[i - 1];
+                nsm_occurred_by(m, a, o, s);
             }
             for (int h = 0; h < cf->n_h; h++) {
                 int64_t k = s[cf->idx[h]];

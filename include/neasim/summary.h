@@ -1,0 +1,49 @@
+/*
+** summary.h: the series every output table is made of, derived from accumulators in one place
+** each (src/summary/): whether an outcome has occurred by each report date, and paired differences
+** between an arm and the baseline. Writers only serialize what these return; the intervals and
+** count summaries of single numbers are in stats.h.
+*/
+#ifndef NEASIM_SUMMARY_H
+#define NEASIM_SUMMARY_H
+
+#include <stdint.h>
+
+#include "neasim/accum.h"
+#include "neasim/model.h"
+#include "neasim/paired.h"
+
+/* Replications in which outcome o has occurred by report date i, into out[i] for
+** i = 0..n_reports-1, and out[n_reports] = every replication (those in which it never occurred
+** included). out has n_reports + 1 entries, owned by the caller. Integer sums: exact. */
+void nsm_occurred_by(const nsm_model *m, const nsm_accum *a, int o, int64_t *out);
+
+/* A paired difference between an arm and the baseline at one report date. */
+typedef struct {
+    double baseline, arm;  /* probabilities, or mean counts */
+    double diff, se, lo, hi;
+    double vrf;            /* variance reduction by pairing: (Var A + Var B) / Var(A - B); NaN if
+                           ** Var(A - B) = 0 */
+} nsm_difference;
+
+/* Outcome o at every report date into out[0..n_reports-1]: measure 0 = holds, 1 = occurred by
+** then. 0, or -1 when out of memory. */
+int nsm_difference_series(const nsm_model *m, const nsm_accum *base, const nsm_accum *arm,
+                          const nsm_paired *p, int o, int measure, nsm_difference *out);
+
+/* The same at one report date i. */
+nsm_difference nsm_difference_outcome(const nsm_model *m, const nsm_accum *base,
+                                      const nsm_accum *arm, const nsm_paired *p, int o,
+                                      int measure, int i);
+
+/* Counted event e: the paired difference of its mean cumulative count at every report date,
+** into out[1..n_reports-1] (out[0], the start, is NaN). 0, or -1 when out of memory. */
+int nsm_difference_event_series(const nsm_model *m, const nsm_accum *base, const nsm_accum *arm,
+                                const nsm_paired *p, int e, nsm_difference *out);
+
+/* Report indices of the horizons in years (2, 5, 10 by default) that fall within the model's
+** horizon; returns how many. */
+int nsm_horizon_indices(const nsm_model *m, const double *years, int n_years, int *idx,
+                        double *kept_years);
+
+#endif
