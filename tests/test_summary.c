@@ -1,12 +1,17 @@
 /*
 ** test_summary.c: known answers for the statistics every analyst reads (stats.h): the Wilson
-** score interval against published values, and count summaries against hand-computed histograms.
+** score interval against published values, count summaries against hand-computed histograms, and
+** the occurred-by series against an accumulator filled by hand.
 */
 #include "nsm_test.h"
 
 #include <math.h>
+#include <stdlib.h>
 
+#include "neasim/accum.h"
 #include "neasim/stats.h"
+#include "neasim/summary.h"
+#include "nsm_model_test.h"
 
 /* cmocka 1.1 has no double comparison: a named failure with both values. */
 #define assert_double_equal(got, want, tol) check_close(#got, (got), (want), (tol))
@@ -103,6 +108,35 @@ static void test_count_summary_degenerate(void **state)
     assert_true(isnan(s.mean) && isnan(s.p_positive));
 }
 
+/* The occurred-by series from an accumulator built by hand: five replications whose outcome first
+** holds at report 0, 2, 2, never, and 1 give 1, 2, 4, 4, ... by report date, and 5 in all. */
+static void test_occurred_by_hand(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("two_state"); /* monthly reports over two years, one outcome */
+    nsm_accum *a = nsm_accum_alloc(m);
+    assert_non_null(a);
+    const int first[] = {0, 2, 2, -1, 1};
+    for (int r = 0; r < 5; r++) {
+        if (first[r] >= 0)
+            nsm_accum_outcome_first(a, 0, first[r]);
+        else
+            nsm_accum_outcome_first(a, 0, m->n_reports); /* never: counted past the last date */
+        nsm_accum_end_replication(a);
+    }
+    int64_t *by = calloc((size_t)m->n_reports + 1, sizeof *by);
+    assert_non_null(by);
+    nsm_occurred_by(m, a, 0, by);
+    const int64_t want[] = {1, 2, 4, 4, 4};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(by[i], want[i]);
+    assert_int_equal(by[m->n_reports - 1], 4);
+    assert_int_equal(by[m->n_reports], 5);
+    free(by);
+    nsm_accum_free(a);
+    nsm_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -111,6 +145,7 @@ int main(void)
         cmocka_unit_test(test_count_summary_hand),
         cmocka_unit_test(test_count_summary_ties),
         cmocka_unit_test(test_count_summary_degenerate),
+        cmocka_unit_test(test_occurred_by_hand),
     };
     return cmocka_run_group_tests_name("summary", tests, NULL, NULL);
 }
