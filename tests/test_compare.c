@@ -231,15 +231,18 @@ static void test_lever_semantics(void **state)
     nsm_arms_free(arms, n);
 
     nsm_model *r = load("redraw"), *v = nsm_model_variant(r);
-    char msg[256];
+    nsm_diag why;
+    nsm_diag_init(&why);
     nsm_param p = {NSM_P_DRAW, 0, 0, 2}; /* election: x -> z, 0.1 */
-    assert_int_equal(nsm_param_apply(v, &p, NSM_OP_SET, 0.4, msg, sizeof msg), 0);
+    assert_int_equal(nsm_param_apply(v, &p, NSM_OP_SET, 0.4, &why), NSM_OK);
     assert_near(v->draws[0].prob[0], 0.7 * 0.6 / 0.9);
     assert_near(v->draws[0].prob[1], 0.2 * 0.6 / 0.9);
     assert_near(v->draws[0].prob[2], 0.4);
     assert_near(r->draws[0].prob[2], 0.1);
-    assert_int_equal(nsm_param_apply(v, &p, NSM_OP_MULTIPLY, 3, msg, sizeof msg), -1);
-    assert_non_null(strstr(msg, "between 0 and 1"));
+    assert_int_equal(nsm_param_apply(v, &p, NSM_OP_MULTIPLY, 3, &why), NSM_ERR_INPUT);
+    assert_non_null(why.error);
+    assert_non_null(strstr(why.error, "between 0 and 1"));
+    nsm_diag_release(&why);
     nsm_model_free(v);
     nsm_model_free(r);
 

@@ -135,11 +135,13 @@ static void test_run_time_failure_has_column(void **state)
     int n = 0;
     assert_int_equal(nsm_arms_build(m, "up", 0, dir, &arms, &n, &d), NSM_OK);
     double draw = 0.99; /* beyond uniform(0.9,0.96): 0.99 x 1.04 > 1 */
-    char msg[512] = "";
-    assert_int_equal(nsm_arm_build_phases(m, &arms[1], &draw, arms[1].phase_model, msg, sizeof msg),
-                     -1);
-    if (!strstr(msg, "levers.csv:2:25:"))
-        fail_msg("no column in: %s", msg);
+    nsm_diag why;
+    nsm_diag_init(&why);
+    assert_int_equal(nsm_arm_build_phases(m, &arms[1], &draw, arms[1].phase_model, &why),
+                     NSM_ERR_INPUT);
+    if (!why.error || !strstr(why.error, "levers.csv:2:25:"))
+        fail_msg("no column in: %s", why.error ? why.error : "(no message)");
+    nsm_diag_release(&why);
     nsm_arms_free(arms, n);
     nsm_model_free(m);
     nsm_diag_release(&d);

@@ -221,9 +221,11 @@ static nsm_model *with_draws(const nsm_model *m, const double *draws)
     nsm_model *v = nsm_model_variant(m);
     plain.n_phases = 1;
     plain.phase_t = &t0;
-    char msg[256];
-    if (nsm_arm_build_phases(m, &plain, draws, &v, msg, sizeof msg))
-        fail_msg("build: %s", msg);
+    nsm_diag d;
+    nsm_diag_init(&d);
+    if (nsm_arm_build_phases(m, &plain, draws, &v, &d) != NSM_OK)
+        fail_msg("build: %s", d.error ? d.error : "?");
+    nsm_diag_release(&d);
     return v;
 }
 

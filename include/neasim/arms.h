@@ -34,9 +34,10 @@ nsm_status nsm_arm_set_point(const nsm_model *m, nsm_arm *arm, int n, const nsm_
 
 /* Build the phase models of an arm into `out` (n_phases variants of m, already allocated):
 ** numbers of m, then `draws` (one value per m->uncertain entry, or NULL for the means), then the
-** point's sets, then the levers' rows in order. -1 with msg when a number leaves its range. */
-int nsm_arm_build_phases(const nsm_model *m, const nsm_arm *arm, const double *draws,
-                         nsm_model **out, char *msg, size_t n);
+** point's sets, then the levers' rows in order. NSM_ERR_INPUT with the reason in d when a number
+** leaves its range (a lever's row gives its levers.csv position). */
+nsm_status nsm_arm_build_phases(const nsm_model *m, const nsm_arm *arm, const double *draws,
+                                nsm_model **out, nsm_diag *d);
 
 /* Parse a list of arms ("a,b,a+b", or "all" for every lever alone) and build them, baseline
 ** first. With factorial, every combination of the listed levers (2^k - 1 arms). On error the

@@ -23,6 +23,8 @@
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
 
+#include "neasim/status.h"
+
 typedef enum {
     NSM_DIST_BETA,
     NSM_DIST_GAMMA,
@@ -44,16 +46,16 @@ typedef struct {
 int nsm_dist_is(const char *text);
 
 /* Parse text such as "beta(2, 5)" (spaces allowed around every token; names are lower case) into
-** *out. Returns 0, or -1 with *out unchanged, a message in msg (cut to msglen bytes; msg may be
-** NULL when msglen is 0) and *offset (offset may be NULL) set to the byte offset in text of the
-** problem, for a caret. Messages, for example:
+** *out. NSM_OK, or NSM_ERR_INPUT with *out unchanged, the message in diag (may be NULL) and
+** *offset (may be NULL) set to the byte offset in text of the problem, for a caret; the caller
+** knows the cell and says where. Messages, for example:
 **   unknown distribution 'betta'; did you mean 'beta'?
 **   beta needs 2 parameters, got 3            (offset: the first extra parameter, or the ')')
 **   beta's parameters must be above 0         (offset: the parameter)
 **   gamma's shape must be at most 100000
 **   triangular needs low <= mode <= high with low < high
 **   'x' is not a number                       (non-finite numbers are refused too) */
-int nsm_dist_parse(const char *text, nsm_dist *out, char *msg, size_t msglen, size_t *offset);
+nsm_status nsm_dist_parse(const char *text, nsm_dist *out, size_t *offset, nsm_diag *diag);
 
 /* The mean, in closed form (lognormal: exp(mu + sigma^2/2); triangular: (low+mode+high)/3;
 ** pert: (low+4mode+high)/6). */

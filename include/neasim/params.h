@@ -26,9 +26,10 @@ void nsm_model_variant_reset(nsm_model *v, const nsm_model *base);
 ** days, otherwise the number itself. */
 double nsm_param_value(const nsm_model *m, const nsm_param *p);
 
-/* Change one number of a variant. Returns 0, or -1 with a message in msg (a value out of its
-** range, a probability row that cannot be rescaled). */
-int nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v, char *msg, size_t n);
+/* Change one number of a variant. NSM_OK, or NSM_ERR_INPUT with the reason in d and no position
+** (a value out of its range, a probability row that cannot be rescaled): the caller knows the
+** cell and says where. */
+nsm_status nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v, nsm_diag *d);
 
 /* The name of hazard process k: "factor:from>to" for a transition, the event's name otherwise. */
 void nsm_process_name(const nsm_model *m, int k, char *buf, size_t n);

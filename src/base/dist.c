@@ -36,25 +36,28 @@ static const struct {
 
 typedef struct {
     const char *text;
-    char *msg;
-    size_t msglen;
+    nsm_diag *diag;
     size_t *offset;
 } parser;
 
-static int fail(const parser *ps, size_t at, const char *fmt, ...)
+/* Record the message (in ps->diag, when given) and the offset of the problem; NSM_ERR_INPUT, which
+** the helpers below return as a non-zero int. */
+static nsm_status fail(const parser *ps, size_t at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static int fail(const parser *ps, size_t at, const char *fmt, ...)
+static nsm_status fail(const parser *ps, size_t at, const char *fmt, ...)
 {
-    if (ps->msg && ps->msglen > 0) {
+    if (ps->diag) {
+        char msg[256];
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(ps->msg, ps->msglen, fmt, ap);
+        vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
+        nsm_diag_error(ps->diag, NSM_ERR_INPUT, "%s", msg);
     }
     if (ps->offset)
         *ps->offset = at;
-    return -1;
+    return NSM_ERR_INPUT;
 }
 
 static size_t skip_spaces(const char *s, size_t i)
@@ -172,9 +175,9 @@ static int check_params(const parser *ps, nsm_dist_kind kind, const double *p, c
                             kind == NSM_DIST_BETA ? "parameters" : "shape", MAX_SHAPE);
         return 0;
     case NSM_DIST_LOGNORMAL:
-        return p[1] > 0 ? 0 : fail(ps, at[1], "lognormal's sigma must be above 0");
+        return p[1] > 0 ? 0 : (int)fail(ps, at[1], "lognormal's sigma must be above 0");
     case NSM_DIST_UNIFORM:
-        return p[0] < p[1] ? 0 : fail(ps, at[1], "uniform needs a < b");
+        return p[0] < p[1] ? 0 : (int)fail(ps, at[1], "uniform needs a < b");
     case NSM_DIST_TRIANGULAR:
     case NSM_DIST_PERT:
         if (p[0] <= p[1] && p[1] <= p[2] && p[0] < p[2])
@@ -185,15 +188,15 @@ static int check_params(const parser *ps, nsm_dist_kind kind, const double *p, c
     return fail(ps, 0, "unknown distribution kind %d", (int)kind);
 }
 
-int nsm_dist_parse(const char *text, nsm_dist *out, char *msg, size_t msglen, size_t *offset)
+nsm_status nsm_dist_parse(const char *text, nsm_dist *out, size_t *offset, nsm_diag *diag)
 {
-    parser ps = {text, msg, msglen, offset};
+    parser ps = {text, diag, offset};
     size_t start = skip_spaces(text, 0), end = name_end(text, start);
     if (end == start)
         return fail(&ps, start, "expected a distribution such as 'beta(2, 5)'");
     nsm_dist d = {NSM_DIST_BETA, {0, 0, 0}};
     if (parse_kind(&ps, start, end, &d.kind) != 0)
-        return -1;
+        return NSM_ERR_INPUT;
     size_t pos = skip_spaces(text, end);
     if (text[pos] != '(')
         return fail(&ps, pos, "expected '(' after '%s'", kinds[d.kind].name);
@@ -201,7 +204,7 @@ int nsm_dist_parse(const char *text, nsm_dist *out, char *msg, size_t msglen, si
     size_t at[MAX_PARAMS + 1];
     int count, need = kinds[d.kind].n_params;
     if (parse_params(&ps, &pos, d.p, at, &count) != 0)
-        return -1;
+        return NSM_ERR_INPUT;
     if (count != need)
         return fail(&ps, count < need ? pos : at[need], "%s needs %d parameters, got %d",
                     kinds[d.kind].name, need, count);
@@ -209,9 +212,9 @@ int nsm_dist_parse(const char *text, nsm_dist *out, char *msg, size_t msglen, si
     if (text[pos] != '\0')
         return fail(&ps, pos, "unexpected text after ')'");
     if (check_params(&ps, d.kind, d.p, at) != 0)
-        return -1;
+        return NSM_ERR_INPUT;
     *out = d;
-    return 0;
+    return NSM_OK;
 }
 
 double nsm_dist_mean(const nsm_dist *d)

@@ -71,61 +71,63 @@ static int make_phases(const nsm_model *m, nsm_arm *a)
     return a->phase_model ? 0 : -1;
 }
 
-static int apply_all(nsm_model *v, const nsm_param *params, int n, nsm_op op, double value,
-                     char *msg, size_t len)
+static nsm_status apply_all(nsm_model *v, const nsm_param *params, int n, nsm_op op, double value,
+                            nsm_diag *d)
 {
-    for (int k = 0; k < n; k++)
-        if (nsm_param_apply(v, &params[k], op, value, msg, len))
-            return -1;
-    return 0;
+    nsm_status st = NSM_OK;
+    for (int k = 0; k < n && st == NSM_OK; k++)
+        st = nsm_param_apply(v, &params[k], op, value, d);
+    return st;
 }
 
 /* Uncertain numbers at their drawn values: set, or scaled by draw / mean where rows multiply. */
-static int apply_draws(const nsm_model *m, nsm_model *v, const double *draws, char *msg, size_t n)
+static nsm_status apply_draws(const nsm_model *m, nsm_model *v, const double *draws, nsm_diag *d)
 {
-    for (int k = 0; k < m->n_uncertain; k++) {
+    nsm_status st = NSM_OK;
+    for (int k = 0; k < m->n_uncertain && st == NSM_OK; k++) {
         const nsm_uncertain *u = &m->uncertain[k];
         double x = u->ratio ? draws[k] / u->nominal : draws[k];
-        if (apply_all(v, u->params, u->n_params, u->ratio ? NSM_OP_MULTIPLY : NSM_OP_SET, x, msg,
-                      n))
-            return -1;
+        st = apply_all(v, u->params, u->n_params, u->ratio ? NSM_OP_MULTIPLY : NSM_OP_SET, x, d);
     }
-    return 0;
+    return st;
 }
 
-static int apply_levers(const nsm_model *m, const nsm_arm *a, double t, nsm_model *v, char *msg,
-                        size_t n)
+static nsm_status apply_levers(const nsm_model *m, const nsm_arm *a, double t, nsm_model *v,
+                               nsm_diag *d)
 {
-    char why[256];
     for (int k = 0; k < a->n_levers; k++)
         for (int i = 0; i < m->n_lever_rows; i++) {
             const nsm_lever_row *lr = &m->lever_rows[i];
             if (lr->lever != a->levers[k] || lr->from_t > t)
                 continue;
-            if (apply_all(v, lr->params, lr->n_params, lr->op, lr->value, why, sizeof why)) {
-                snprintf(msg, n, "levers.csv:%d:%d: in arm '%s', %s: %s", lr->line,
-                         lr->value_column, a->name, lr->target, why);
-                return -1;
-            }
+            nsm_diag why;
+            nsm_diag_init(&why);
+            nsm_status st = apply_all(v, lr->params, lr->n_params, lr->op, lr->value, &why);
+            if (st != NSM_OK)
+                nsm_diag_error(d, st, "levers.csv:%d:%d: in arm '%s', %s: %s", lr->line,
+                               lr->value_column, a->name, lr->target, why.error ? why.error : "");
+            nsm_diag_release(&why);
+            if (st != NSM_OK)
+                return st;
         }
-    return 0;
+    return NSM_OK;
 }
 
-int nsm_arm_build_phases(const nsm_model *m, const nsm_arm *a, const double *draws,
-                         nsm_model **out, char *msg, size_t n)
+nsm_status nsm_arm_build_phases(const nsm_model *m, const nsm_arm *a, const double *draws,
+                                nsm_model **out, nsm_diag *d)
 {
-    for (int j = 0; j < a->n_phases; j++) {
+    nsm_status st = NSM_OK;
+    for (int j = 0; j < a->n_phases && st == NSM_OK; j++) {
         nsm_model *v = out[j];
         nsm_model_variant_reset(v, m);
-        if (draws && apply_draws(m, v, draws, msg, n))
-            return -1;
-        for (int k = 0; k < a->n_sets; k++)
-            if (nsm_param_apply(v, &a->set_param[k], NSM_OP_SET, a->set_value[k], msg, n))
-                return -1;
-        if (apply_levers(m, a, a->phase_t[j], v, msg, n))
-            return -1;
+        if (draws)
+            st = apply_draws(m, v, draws, d);
+        for (int k = 0; k < a->n_sets && st == NSM_OK; k++)
+            st = nsm_param_apply(v, &a->set_param[k], NSM_OP_SET, a->set_value[k], d);
+        if (st == NSM_OK)
+            st = apply_levers(m, a, a->phase_t[j], v, d);
     }
-    return 0;
+    return st;
 }
 
 static nsm_status build_arm(const nsm_model *m, nsm_arm *a, const char *scenario, nsm_diag *diag)
@@ -141,10 +143,13 @@ static nsm_status build_arm(const nsm_model *m, nsm_arm *a, const char *scenario
     }
     if (make_phases(m, a))
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory building arm '%s'", a->name);
-    char msg[512];
-    if (nsm_arm_build_phases(m, a, NULL, a->phase_model, msg, sizeof msg))
-        return nsm_diag_error(diag, NSM_ERR_INPUT, "%s/%s", scenario, msg);
-    return NSM_OK;
+    nsm_diag why;
+    nsm_diag_init(&why);
+    nsm_status st = nsm_arm_build_phases(m, a, NULL, a->phase_model, &why);
+    if (st != NSM_OK)
+        nsm_diag_error(diag, st, "%s/%s", scenario, why.error ? why.error : "");
+    nsm_diag_release(&why);
+    return st;
 }
 
 nsm_status nsm_arm_set_point(const nsm_model *m, nsm_arm *a, int n, const nsm_param *params,
@@ -169,10 +174,7 @@ nsm_status nsm_arm_set_point(const nsm_model *m, nsm_arm *a, int n, const nsm_pa
         if (make_phases(m, a))
             return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
     }
-    char msg[512];
-    if (nsm_arm_build_phases(m, a, NULL, a->phase_model, msg, sizeof msg))
-        return nsm_diag_error(diag, NSM_ERR_INPUT, "%s", msg);
-    return NSM_OK;
+    return nsm_arm_build_phases(m, a, NULL, a->phase_model, diag);
 }
 
 /* "a+b" -> lever indices; an unknown name is a usage error with a suggestion. */

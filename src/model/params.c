@@ -109,105 +109,103 @@ double nsm_param_value(const nsm_model *m, const nsm_param *p)
     return (double)NAN;
 }
 
-static int fail(char *msg, size_t n, const char *what, double v)
+static nsm_status fail(nsm_diag *d, const char *what, double v)
 {
-    snprintf(msg, n, "%s, not %g", what, v);
-    return -1;
+    return nsm_diag_error(d, NSM_ERR_INPUT, "%s, not %g", what, v);
 }
 
 /* Set p[j] to v in a probability row of n entries and rescale the others so the row sums to 1. */
-static int set_probability(double *p, int n, int j, double v, char *msg, size_t len)
+static nsm_status set_probability(double *p, int n, int j, double v, nsm_diag *d)
 {
     if (!(v >= 0 && v <= 1))
-        return fail(msg, len, "a probability must be between 0 and 1", v);
+        return fail(d, "a probability must be between 0 and 1", v);
     double others = 0;
     for (int k = 0; k < n; k++)
         others += k == j ? 0 : p[k];
     if (others <= 0 && v < 1 - 1e-12) {
-        snprintf(msg, len, "the other probabilities of this row are all 0, so the remaining %g "
-                 "cannot be shared among them: change them explicitly", 1 - v);
-        return -1;
+        return nsm_diag_error(d, NSM_ERR_INPUT,
+                              "the other probabilities of this row are all 0, so the remaining %g "
+                              "cannot be shared among them: change them explicitly", 1 - v);
     }
     for (int k = 0; k < n && others > 0; k++)
         if (k != j)
             p[k] *= (1 - v) / others;
     p[j] = v;
-    return 0;
+    return NSM_OK;
 }
 
-static int set_transition(nsm_transition *t, nsm_op op, double v, char *msg, size_t n)
+static nsm_status set_transition(nsm_transition *t, nsm_op op, double v, nsm_diag *d)
 {
     double rate = t->rate * v;
     if (op == NSM_OP_SET) {
         switch (t->unit) {
         case NSM_UNIT_ANNUAL_PROBABILITY:
             if (!(v >= 0 && v < 1))
-                return fail(msg, n, "an annual_probability must be at least 0 and below 1", v);
+                return fail(d, "an annual_probability must be at least 0 and below 1", v);
             rate = -log1p(-v);
             break;
         case NSM_UNIT_MEAN_YEARS:
             if (!(v > 0))
-                return fail(msg, n, "mean_years must be above 0", v);
+                return fail(d, "mean_years must be above 0", v);
             rate = 1.0 / v;
             break;
         case NSM_UNIT_RATE_PER_YEAR: rate = v; break;
         }
     }
     if (!(rate >= 0 && isfinite(rate)))
-        return fail(msg, n, "a hazard must be a finite rate of 0 or more", rate);
+        return fail(d, "a hazard must be a finite rate of 0 or more", rate);
     t->rate = rate;
-    return 0;
+    return NSM_OK;
 }
 
-static int set_nonnegative(double *x, nsm_op op, double v, const char *what, char *msg, size_t n)
+static nsm_status set_nonnegative(double *x, nsm_op op, double v, const char *what, nsm_diag *d)
 {
     double r = op == NSM_OP_SET ? v : *x * v;
     if (!(r >= 0 && isfinite(r)))
-        return fail(msg, n, what, r);
+        return fail(d, what, r);
     *x = r;
-    return 0;
+    return NSM_OK;
 }
 
-int nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v, char *msg, size_t n)
+nsm_status nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v, nsm_diag *d)
 {
     double cur = nsm_param_value(m, p), r = op == NSM_OP_SET ? v : cur * v;
     switch (p->kind) {
-    case NSM_P_TRANSITION: return set_transition(&m->transitions[p->a], op, v, msg, n);
+    case NSM_P_TRANSITION: return set_transition(&m->transitions[p->a], op, v, d);
     case NSM_P_MODIFIER:
         for (int j = 0; j < m->n_modifiers; j++)
             if (m->modifiers[j].row == p->a &&
                 set_nonnegative(&m->modifiers[j].multiplier, op, v,
-                                "a multiplier must be finite and 0 or more", msg, n))
-                return -1;
-        return 0;
+                                "a multiplier must be finite and 0 or more", d))
+                return NSM_ERR_INPUT;
+        return NSM_OK;
     case NSM_P_EVENT_RATE:
         return set_nonnegative(&m->events[p->a].rate, op, v, "a rate must be finite and 0 or more",
-                               msg, n);
+                               d);
     case NSM_P_EVENT_DISPERSION:
         return set_nonnegative(&m->events[p->a].dispersion, op, v,
-                               "a dispersion must be finite and 0 or more (0: Poisson)", msg, n);
+                               "a dispersion must be finite and 0 or more (0: Poisson)", d);
     case NSM_P_SEASONALITY:
         return set_nonnegative(&m->seasonality[p->a * 12 + p->b - 1], op, v,
-                               "a multiplier must be finite and 0 or more", msg, n);
+                               "a multiplier must be finite and 0 or more", d);
     case NSM_P_DRAW: {
         int k = m->factors[m->draws[p->a].factor].n_levels;
-        return set_probability(m->draws[p->a].prob + p->b * k, k, p->c, r, msg, n);
+        return set_probability(m->draws[p->a].prob + p->b * k, k, p->c, r, d);
     }
     case NSM_P_EFFECT_PROBABILITY:
         if (!(r > 0 && r <= 1))
-            return fail(msg, n, "an effect's probability must be above 0 and at most 1", r);
+            return fail(d, "an effect's probability must be above 0 and at most 1", r);
         m->effects[p->a].probability = r;
-        return 0;
+        return NSM_OK;
     case NSM_P_EFFECT_DELAY:
         if (!(r >= 0 && isfinite(r)))
-            return fail(msg, n, "a delay must be finite and 0 or more days", r);
+            return fail(d, "a delay must be finite and 0 or more days", r);
         m->effects[p->a].delay_days = r;
-        return 0;
+        return NSM_OK;
     case NSM_P_INITIAL:
-        return set_probability(m->factors[p->a].initial, m->factors[p->a].n_levels, p->b, r, msg,
-                               n);
+        return set_probability(m->factors[p->a].initial, m->factors[p->a].n_levels, p->b, r, d);
     }
-    return 0;
+    return NSM_OK;
 }
 
 void nsm_process_name(const nsm_model *m, int k, char *buf, size_t n)

@@ -85,10 +85,15 @@ static nsm_status read_distribution(nsm_reader *r, int row, const char *column, 
         return nsm_reader_error(r, c, 0, "'%s': a distribution is not allowed in %s; write a "
                                 "number", c->text, r->t->schema->file);
     nsm_dist d;
-    char msg[256];
+    nsm_diag why;
+    nsm_diag_init(&why);
     size_t offset = 0;
-    if (nsm_dist_parse(c->text, &d, msg, sizeof msg, &offset))
-        return nsm_reader_error(r, c, offset, "%s", msg);
+    nsm_status st = nsm_dist_parse(c->text, &d, &offset, &why);
+    if (st != NSM_OK)
+        st = nsm_reader_error(r, c, offset, "%s", why.error ? why.error : "bad distribution");
+    nsm_diag_release(&why);
+    if (st != NSM_OK)
+        return st;
     if (!isfinite(nsm_dist_mean(&d)))
         return nsm_reader_error(r, c, 0, "'%s' has no finite mean (the model holds the mean): "
                                 "narrow the distribution", c->text);

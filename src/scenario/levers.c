@@ -76,15 +76,17 @@ static nsm_status try_row(nsm_reader *r, int row, const nsm_lever_row *lr)
     nsm_model *v = nsm_model_variant(r->m);
     if (!v)
         return NSM_ERR_NOMEM;
-    char msg[256] = "";
-    int bad = 0;
-    for (int k = 0; k < lr->n_params && !bad; k++)
-        bad = nsm_param_apply(v, &lr->params[k], lr->op, lr->value, msg, sizeof msg);
+    nsm_diag why;
+    nsm_diag_init(&why);
+    nsm_status st = NSM_OK;
+    for (int k = 0; k < lr->n_params && st == NSM_OK; k++)
+        st = nsm_param_apply(v, &lr->params[k], lr->op, lr->value, &why);
     nsm_model_free(v);
-    if (!bad)
-        return NSM_OK;
-    return nsm_reader_error(r, nsm_reader_cell(r, row, "value"), 0, "lever '%s' on %s: %s",
-                            r->m->levers[lr->lever].name, lr->target, msg);
+    if (st != NSM_OK)
+        st = nsm_reader_error(r, nsm_reader_cell(r, row, "value"), 0, "lever '%s' on %s: %s",
+                              r->m->levers[lr->lever].name, lr->target, why.error);
+    nsm_diag_release(&why);
+    return st;
 }
 
 static nsm_status read_row(nsm_reader *r, int row, nsm_lever_row *lr)
@@ -231,7 +233,8 @@ static nsm_status refuse(slot_try *s, unsigned ends, int bad, const nsm_param *p
 static nsm_status try_ends(slot_try *s, double t, unsigned ends)
 {
     const nsm_model *m = s->r->m;
-    char why[256];
+    nsm_diag why;
+    nsm_diag_init(&why);
     nsm_model_variant_reset(s->v, m);
     for (int i = 0; i < s->n_draws; i++) {
         const nsm_uncertain *u = &m->uncertain[s->draws[i]];
@@ -239,8 +242,10 @@ static nsm_status try_ends(slot_try *s, double t, unsigned ends)
         for (int j = 0; j < u->n_params; j++)
             if (in_slot(&u->params[j], &s->slot) &&
                 nsm_param_apply(s->v, &u->params[j], u->ratio ? NSM_OP_MULTIPLY : NSM_OP_SET,
-                                u->ratio ? x / u->nominal : x, why, sizeof why))
+                                u->ratio ? x / u->nominal : x, &why) != NSM_OK) {
+                nsm_diag_release(&why);
                 return NSM_OK; /* not a lever's doing: scenario/uncertain.c refuses it */
+            }
     }
     for (int k = 0; k < s->n_arm; k++)
         for (int i = 0; i < m->n_lever_rows; i++) {
@@ -252,8 +257,11 @@ static nsm_status try_ends(slot_try *s, double t, unsigned ends)
                 if (!in_slot(p, &s->slot))
                     continue;
                 double before = nsm_param_value(s->v, p);
-                if (nsm_param_apply(s->v, p, lr->op, lr->value, why, sizeof why))
-                    return refuse(s, ends, i, p, before, why);
+                if (nsm_param_apply(s->v, p, lr->op, lr->value, &why) != NSM_OK) {
+                    nsm_status st = refuse(s, ends, i, p, before, why.error);
+                    nsm_diag_release(&why);
+                    return st;
+                }
             }
         }
     return NSM_OK;

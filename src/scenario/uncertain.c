@@ -173,13 +173,13 @@ static int same_row(const nsm_uncertain *u, const nsm_uncertain *w)
 }
 
 /* Apply u's value x as a run does (arms.c, apply_draws). */
-static int apply(nsm_model *v, const nsm_uncertain *u, double x, char *msg, size_t n)
+static nsm_status apply(nsm_model *v, const nsm_uncertain *u, double x, nsm_diag *d)
 {
-    for (int i = 0; i < u->n_params; i++)
-        if (nsm_param_apply(v, &u->params[i], u->ratio ? NSM_OP_MULTIPLY : NSM_OP_SET,
-                            u->ratio ? x / u->nominal : x, msg, n))
-            return -1;
-    return 0;
+    nsm_status st = NSM_OK;
+    for (int i = 0; i < u->n_params && st == NSM_OK; i++)
+        st = nsm_param_apply(v, &u->params[i], u->ratio ? NSM_OP_MULTIPLY : NSM_OP_SET,
+                             u->ratio ? x / u->nominal : x, d);
+    return st;
 }
 
 #define MAX_ROW_COMBINATIONS 12 /* 2^12 tries; a wider row is tried at its two uniform corners */
@@ -189,24 +189,29 @@ static int apply(nsm_model *v, const nsm_uncertain *u, double x, char *msg, size
 static nsm_status try_ends(nsm_reader *r, nsm_model *v, const int *g, int n, unsigned ends)
 {
     const nsm_model *m = r->m;
-    char why[256];
+    nsm_status st = NSM_OK;
     nsm_model_variant_reset(v, m);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && st == NSM_OK; i++) {
         const nsm_uncertain *u = &m->uncertain[g[i]];
         double x = (ends >> i) & 1u ? u->hi : u->lo;
-        if (apply(v, u, x, why, sizeof why) == 0)
+        nsm_diag why;
+        nsm_diag_init(&why);
+        if (apply(v, u, x, &why) == NSM_OK)
             continue;
         const nsm_noted_dist *nd = &r->dists[g[i]];
         r->t = &r->tables[nd->table];
         const nsm_cell *c = nsm_reader_cell(r, nd->row, nd->column);
         if (n == 1)
-            return nsm_reader_error(r, c, 0, "'%s' can draw %.9g (the %s end of its range), and "
-                                    "then %s", c->text, x, (ends & 1u) ? "upper" : "lower", why);
-        return nsm_reader_error(r, c, 0, "'%s' can draw %.9g while the other distributions of "
-                                "its row are at an end of their range, and then %s", c->text, x,
-                                why);
+            st = nsm_reader_error(r, c, 0, "'%s' can draw %.9g (the %s end of its range), and "
+                                  "then %s", c->text, x, (ends & 1u) ? "upper" : "lower",
+                                  why.error);
+        else
+            st = nsm_reader_error(r, c, 0, "'%s' can draw %.9g while the other distributions of "
+                                  "its row are at an end of their range, and then %s", c->text, x,
+                                  why.error);
+        nsm_diag_release(&why);
     }
-    return NSM_OK;
+    return st;
 }
 
 /* Uncertain number k with the numbers that share its probability row (if k is the first of

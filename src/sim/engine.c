@@ -480,10 +480,9 @@ nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum 
                              nsm_diag *diag)
 {
     const nsm_model *m = s->m;
-    if (nsm_uncertain_prepare(s, seed, rep))
-        return diag ? nsm_diag_error(diag, NSM_ERR_INPUT, "replication %llu: %s",
-                                     (unsigned long long)rep, s->rebuild_msg)
-                    : NSM_ERR_INPUT;
+    nsm_status st = nsm_uncertain_prepare(s, seed, rep, diag);
+    if (st != NSM_OK)
+        return st;
     reset(s, seed, rep);
     run_breakpoint(s, acc); /* t = 0: the calendar's first day, outcomes' initial values */
     while (!s->failed && s->t < m->t_end) {

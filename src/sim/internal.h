@@ -87,7 +87,6 @@ struct nsm_sim {
     double own_t;
     nsm_model *own_model;
     gsl_rng *param_rng;
-    char rebuild_msg[512];
     const nsm_model *model0;     /* the model given to nsm_sim_alloc */
     nsm_trace *trace;            /* NULL unless enabled */
     uint64_t events;     /* firings, calendar occurrences and effects executed */
@@ -103,10 +102,12 @@ struct nsm_sim {
     void *observer_ctx;
 };
 
+/* actions.c: the first report index i with report_t[i] >= t (n_reports past the end). */
 int nsm_report_index(const nsm_model *m, double t);
-/* uncertain.c: give the replication its models (draws of uncertain numbers); -1 on a range error
-** (message in s->rebuild_msg). */
-int nsm_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep);
+/* uncertain.c: give the replication its models (draws of uncertain numbers). NSM_ERR_INPUT when
+** a draw takes a number out of its range (message in diag, if not NULL, naming the replication),
+** NSM_ERR_NOMEM. */
+nsm_status nsm_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_diag *diag);
 void nsm_uncertain_free(nsm_sim *s);
 int nsm_condition_holds(const nsm_condition *c, const int *level);
 

@@ -39,15 +39,13 @@ static int scratch_alloc(nsm_sim *s)
     return 0;
 }
 
-int nsm_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep)
+nsm_status nsm_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_diag *diag)
 {
     const nsm_model *m = s->model0;
     if (s->uncertainty == NSM_UNCERTAINTY_NOMINAL || m->n_uncertain == 0)
-        return 0;
-    if (!s->scratch && scratch_alloc(s)) {
-        snprintf(s->rebuild_msg, sizeof s->rebuild_msg, "out of memory");
-        return -1;
-    }
+        return NSM_OK;
+    if (!s->scratch && scratch_alloc(s))
+        return diag ? nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory") : NSM_ERR_NOMEM;
     uint64_t draw = s->uncertainty == NSM_UNCERTAINTY_OUTER ? rep / s->runs_per_draw : rep;
     if (s->scratch_draw != draw + 1 || s->scratch_seed != seed) { /* outer: once per block */
         for (int k = 0; k < m->n_uncertain; k++) {
@@ -60,12 +58,18 @@ int nsm_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep)
             ** the reader, so it is clamped into [lo, hi] (probability about 2e-12 a draw). */
             s->draw_value[k] = x < u->lo ? u->lo : x > u->hi ? u->hi : x;
         }
-        if (nsm_arm_build_phases(m, s->arm, s->draw_value, s->scratch, s->rebuild_msg,
-                                 sizeof s->rebuild_msg))
-            return -1;
+        nsm_diag why;
+        nsm_diag_init(&why);
+        nsm_status st = nsm_arm_build_phases(m, s->arm, s->draw_value, s->scratch, &why);
+        if (st != NSM_OK && diag)
+            nsm_diag_error(diag, st, "replication %llu: %s", (unsigned long long)rep,
+                           why.error ? why.error : "out of memory");
+        nsm_diag_release(&why);
+        if (st != NSM_OK)
+            return st;
         s->scratch_draw = draw + 1;
         s->scratch_seed = seed;
     }
     s->phase_model = (const nsm_model *const *)s->scratch;
-    return 0;
+    return NSM_OK;
 }

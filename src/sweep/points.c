@@ -188,12 +188,16 @@ static nsm_status check_value(nsm_reader *r, const nsm_cell *c, const nsm_param 
     nsm_model *v0 = nsm_model_variant(r->m);
     if (!v0)
         return NSM_ERR_NOMEM;
-    char msg[256];
-    int bad = 0;
-    for (int k = 0; k < n && !bad; k++)
-        bad = nsm_param_apply(v0, &params[k], NSM_OP_SET, *v, msg, sizeof msg);
+    nsm_diag why;
+    nsm_diag_init(&why);
+    nsm_status st = NSM_OK;
+    for (int k = 0; k < n && st == NSM_OK; k++)
+        st = nsm_param_apply(v0, &params[k], NSM_OP_SET, *v, &why);
     nsm_model_free(v0);
-    return bad ? nsm_reader_error(r, c, 0, "%s is out of range: %s", c->text, msg) : NSM_OK;
+    if (st != NSM_OK)
+        st = nsm_reader_error(r, c, 0, "%s is out of range: %s", c->text, why.error);
+    nsm_diag_release(&why);
+    return st;
 }
 
 static nsm_status resolve_header(nsm_reader *r, nsm_sweep_design *d, int k, const char *name)
