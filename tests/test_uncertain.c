@@ -73,11 +73,12 @@ static void test_outer_draws(void **state)
     (void)state;
     nsm_model *m = load("uncertain");
     const uint64_t draws = 200, runs = 2000;
-    int idx[1] = {12};
     double *p = calloc(draws, sizeof *p);
+    nsm_outer_result r = {draws, 0, {1, {12}, {1.0}}, p}; /* one horizon: report 12 */
     nsm_accum *total = nsm_accum_alloc(m);
     nsm_run_config c = {22, runs, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_OUTER, runs, 0};
-    assert_int_equal(nsm_run_outer(m, &c, draws, idx, 1, total, p, NULL, NULL), NSM_OK);
+    assert_int_equal(nsm_run_outer(m, &c, &r, total, NULL, NULL), NSM_OK);
+    assert_int_equal(r.runs, runs);
     assert_int_equal(nsm_accum_runs(total), draws * runs);
     double t = nsm_years(m->report_t[12]), mean = 0, var = 0;
     for (uint64_t j = 0; j < draws; j++)

@@ -9,11 +9,22 @@
 #include "neasim/arms.h"
 #include "neasim/engine.h"
 #include "neasim/paired.h"
+#include "neasim/results.h"
 #include "neasim/summary.h"
 
-/* Write differences.csv, briefing.csv and arms.csv of a comparison into dir. */
-nsm_status nsm_compare_write(const char *dir, const nsm_model *m, const nsm_arm *arms, int n_arms,
-                             const nsm_accum *const *acc, nsm_paired *const *paired,
-                             const double *horizons, int n_horizons, int bom, nsm_diag *diag);
+/* A finished comparison: the model, its arms (arms[0] the baseline), their accumulators and
+** paired accumulators (paired[0] unused), and the horizons of the briefing table. Borrowed. */
+typedef struct {
+    const nsm_model *m;
+    const nsm_arm *arms;
+    int n_arms;
+    const nsm_accum *const *acc;
+    nsm_paired *const *paired;
+    nsm_horizons horizons;
+} nsm_comparison;
+
+/* Write differences.csv, briefing.csv and arms.csv into dir (schemas in README.md). */
+nsm_status nsm_compare_write(const char *dir, const nsm_comparison *cmp,
+                             const nsm_write_options *opt, nsm_diag *diag);
 
 #endif

@@ -11,17 +11,25 @@
 
 #include "neasim/accum.h"
 #include "neasim/engine.h"
+#include "neasim/results.h"
+#include "neasim/summary.h"
 
-/* Run it; `total` receives all n_draws x runs replications (as a plain run would, with the draws
-** held per block). p (n_draws x n_outcomes x n_h, draw-major) receives p_j of "occurred by" at the
-** report indices idx[0..n_h-1]. */
-nsm_status nsm_run_outer(const nsm_model *m, const nsm_run_config *c, uint64_t n_draws,
-                         const int *idx, int n_h, nsm_accum *total, double *p,
-                         nsm_run_stats *stats, nsm_diag *diag);
+/* What a two-level run produces: p (n_draws x n_outcomes x horizons.n, draw-major) holds p_j of
+** "occurred by" at each horizon under draw j, from `runs` replications each. p is owned by the
+** caller (n_draws * n_outcomes * horizons.n doubles). */
+typedef struct {
+    uint64_t n_draws, runs;
+    nsm_horizons horizons;
+    double *p;
+} nsm_outer_result;
+
+/* Run it (runs = c->runs); `total` receives all n_draws x runs replications (as a plain run
+** would, with the draws held per block). */
+nsm_status nsm_run_outer(const nsm_model *m, const nsm_run_config *c, nsm_outer_result *out,
+                         nsm_accum *total, nsm_run_stats *stats, nsm_diag *diag);
 
 /* Write uncertainty.csv (schema in README.md). */
-nsm_status nsm_outer_write(const char *dir, const nsm_model *m, const double *p, uint64_t n_draws,
-                           uint64_t runs, const int *idx, const double *years, int n_h, int bom,
-                           nsm_diag *diag);
+nsm_status nsm_outer_write(const char *dir, const nsm_model *m, const nsm_outer_result *r,
+                           const nsm_write_options *opt, nsm_diag *diag);
 
 #endif

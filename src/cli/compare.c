@@ -39,24 +39,22 @@ static const char COMPARE_HELP[] =
     "  -h, --help          this help\n"
     "  -V, --version       the version\n";
 
-static void print_briefing(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                           nsm_accum *const *acc, nsm_paired *const *paired, const double *years,
-                           int n_years)
+static void print_briefing(const nsm_comparison *cmp)
 {
-    int idx[16];
-    double kept[16];
-    int nh = nsm_horizon_indices(m, years, n_years, idx, kept);
+    const nsm_model *m = cmp->m;
+    const nsm_horizons *hz = &cmp->horizons;
     printf("\nChange in the probability that each outcome has occurred, in percentage points\n"
            "(paired 95%% interval; '~' marks a change not distinguishable from zero):\n");
-    for (int a = 1; a < n_arms; a++) {
-        printf("\n%s\n%-34s", arms[a].name, "outcome");
-        for (int h = 0; h < nh; h++)
-            printf("  %-24s", m->report_date[idx[h]]);
+    for (int a = 1; a < cmp->n_arms; a++) {
+        printf("\n%s\n%-34s", cmp->arms[a].name, "outcome");
+        for (int h = 0; h < hz->n; h++)
+            printf("  %-24s", m->report_date[hz->idx[h]]);
         printf("\n");
         for (int o = 0; o < m->n_outcomes; o++) {
             printf("%-34s", m->outcomes[o].name);
-            for (int h = 0; h < nh; h++) {
-                nsm_difference d = nsm_difference_outcome(m, acc[0], acc[a], paired[a], o, 1, idx[h]);
+            for (int h = 0; h < hz->n; h++) {
+                nsm_difference d = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a],
+                                                          cmp->paired[a], o, 1, hz->idx[h]);
                 char cell[64];
                 snprintf(cell, sizeof cell, "%+5.1f (%+.1f, %+.1f)%s", 100 * d.diff, 100 * d.lo,
                          100 * d.hi, d.lo > 0 || d.hi < 0 ? "" : " ~");
@@ -94,23 +92,20 @@ static int results_alloc(results *r, const nsm_model *m, int n)
     return r->acc && r->paired ? 0 : -1;
 }
 
-static nsm_status write_folder(const char *staging, const nsm_model *m, const nsm_arm *arms,
-                               int n_arms, const results *res, const nsm_manifest *mf,
-                               const nsm_cli_options *o, const double *years, int n_years,
-                               nsm_diag *d)
+static nsm_status write_folder(const char *staging, const nsm_comparison *cmp,
+                               const nsm_manifest *mf, const nsm_cli_options *o, nsm_diag *d)
 {
-    const char **names = calloc((size_t)n_arms, sizeof *names);
+    const char **names = calloc((size_t)cmp->n_arms, sizeof *names);
     if (!names)
         return nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
-    for (int a = 0; a < n_arms; a++)
-        names[a] = arms[a].name;
-    nsm_write_options wo = {o->bom};
-    nsm_status st = nsm_results_write_arms(staging, m, n_arms, names,
-                                           (const nsm_accum *const *)res->acc, mf, &wo, d);
+    for (int a = 0; a < cmp->n_arms; a++)
+        names[a] = cmp->arms[a].name;
+    const nsm_write_options wo = {o->bom};
+    nsm_status st = nsm_results_write_arms(staging, cmp->m, cmp->n_arms, names, cmp->acc, mf, &wo,
+                                           d);
     free(names);
     if (st == NSM_OK)
-        st = nsm_compare_write(staging, m, arms, n_arms, (const nsm_accum *const *)res->acc,
-                               res->paired, years, n_years, o->bom, d);
+        st = nsm_compare_write(staging, cmp, &wo, d);
     return st;
 }
 
@@ -127,22 +122,22 @@ static void add_arms(nsm_manifest *mf, const nsm_arm *arms, int n_arms)
 }
 
 /* Run every arm and write the folder into staging; the caller commits or aborts it. */
-static nsm_status run_arms(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                           const nsm_cli_options *o, const char *staging, const results *res,
-                           nsm_manifest *mf, nsm_run_stats *rs, const double *years, int n_years,
-                           int argc, char **argv, nsm_diag *d)
+static nsm_status run_arms(const nsm_comparison *cmp, const nsm_cli_options *o,
+                           const char *staging, const results *res, nsm_manifest *mf,
+                           nsm_run_stats *rs, int argc, char **argv, nsm_diag *d)
 {
+    const nsm_model *m = cmp->m;
     char started[32];
     nsm_cli_now(started);
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
-    nsm_status st = nsm_compare_run(m, arms, n_arms, &rc, res->acc, res->paired, rs, d);
+    nsm_status st = nsm_compare_run(m, cmp->arms, cmp->n_arms, &rc, res->acc, res->paired, rs, d);
     nsm_progress_done(&bar);
     if (st == NSM_OK) {
         nsm_cli_manifest(mf, m, o, rs, started, argc, argv);
-        add_arms(mf, arms, n_arms);
-        st = write_folder(staging, m, arms, n_arms, res, mf, o, years, n_years, d);
+        add_arms(mf, cmp->arms, cmp->n_arms);
+        st = write_folder(staging, cmp, mf, o, d);
     }
     return st;
 }
@@ -162,8 +157,10 @@ static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const ns
                         ? nsm_outdir_begin(dest, &staging, &d)
                         : nsm_diag_error(&d, NSM_ERR_NOMEM, "neasim compare: out of memory");
     nsm_cli_print_warnings(&d, o->quiet);
+    nsm_comparison cmp = {m, arms, n_arms, (const nsm_accum *const *)res.acc, res.paired, {0}};
+    nsm_horizons_find(m, years, n_years, &cmp.horizons);
     if (st == NSM_OK)
-        st = run_arms(m, arms, n_arms, o, staging, &res, mf, &rs, years, n_years, argc, argv, &d);
+        st = run_arms(&cmp, o, staging, &res, mf, &rs, argc, argv, &d);
     if (st == NSM_OK && nsm_cli_interrupted)
         st = NSM_STOPPED; /* stopped after the last replication: still nothing is written */
     if (st == NSM_OK)
@@ -182,7 +179,7 @@ static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const ns
     if (st == NSM_OK && !o->quiet) {
         printf("%s: %d arms x %llu runs in %.2f s on %d threads -> %s/\n", m->name, n_arms,
                (unsigned long long)o->runs, rs.wall_seconds, rs.threads, dest);
-        print_briefing(m, arms, n_arms, res.acc, res.paired, years, n_years);
+        print_briefing(&cmp);
     }
     free(staging);
     free(mf);

@@ -87,9 +87,7 @@ static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats 
 }
 
 typedef struct {
-    double years[16];
-    int idx[16], n_h;
-    double *p;
+    nsm_outer_result r;
 } outer_plan;
 
 static nsm_status run_outer(const nsm_model *m, const nsm_cli_options *o, nsm_run_config *rc,
@@ -99,12 +97,14 @@ static nsm_status run_outer(const nsm_model *m, const nsm_cli_options *o, nsm_ru
     int n;
     if (nsm_cli_horizons("run", o->horizons, years, &n))
         return nsm_diag_error(d, NSM_ERR_USAGE, "bad --horizons");
-    op->n_h = nsm_horizon_indices(m, years, n, op->idx, op->years);
-    op->p = calloc((size_t)o->outer * (size_t)(m->n_outcomes * op->n_h) + 1, sizeof *op->p);
-    if (!op->p)
+    nsm_horizons_find(m, years, n, &op->r.horizons);
+    op->r.n_draws = o->outer;
+    op->r.p = calloc((size_t)o->outer * (size_t)(m->n_outcomes * op->r.horizons.n) + 1,
+                     sizeof *op->r.p);
+    if (!op->r.p)
         return nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     rc->runs = o->runs;
-    return nsm_run_outer(m, rc, o->outer, op->idx, op->n_h, acc, op->p, rs, d);
+    return nsm_run_outer(m, rc, &op->r, acc, rs, d);
 }
 
 /* Simulate and write into the staging folder; the caller commits or aborts it. */
@@ -122,14 +122,13 @@ static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const c
     nsm_manifest *mf = st == NSM_OK ? calloc(1, sizeof *mf) : NULL;
     if (st == NSM_OK && !mf)
         st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    const nsm_write_options wo = {o->bom};
     if (st == NSM_OK) {
-        const nsm_write_options wo = {o->bom};
         nsm_cli_manifest(mf, m, o, rs, started, argc, argv);
         st = nsm_results_write(staging, m, acc, mf, &wo, d);
     }
     if (st == NSM_OK && o->outer)
-        st = nsm_outer_write(staging, m, op->p, o->outer, o->runs, op->idx, op->years, op->n_h,
-                             o->bom, d);
+        st = nsm_outer_write(staging, m, &op->r, &wo, d);
     free(mf);
     return st;
 }
@@ -168,7 +167,7 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
     if (st == NSM_OK && !o->quiet)
         summary(m, acc, &rs, dest);
     free(staging);
-    free(op.p);
+    free(op.r.p);
     nsm_diag_release(&d);
     nsm_accum_free(acc);
     return code;

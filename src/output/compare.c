@@ -59,10 +59,12 @@ static nsm_status event_differences(nsm_csv *c, const nsm_model *m, const char *
     return NSM_OK;
 }
 
-static nsm_status write_differences(nsm_csv *c, const nsm_model *m, const nsm_arm *arms,
-                                    int n_arms, const nsm_accum *const *acc,
-                                    nsm_paired *const *paired)
+static nsm_status write_differences(nsm_csv *c, const nsm_comparison *cmp)
 {
+    const nsm_model *m = cmp->m;
+    const nsm_arm *arms = cmp->arms;
+    const nsm_accum *const *acc = cmp->acc;
+    nsm_paired *const *paired = cmp->paired;
     static const char *const H[] = {"arm", "quantity", "name", "measure", "date", "t_years",
                                     "baseline_value", "arm_value", "difference", "std_error",
                                     "ci_low", "ci_high", "variance_reduction", NULL};
@@ -72,7 +74,7 @@ static nsm_status write_differences(nsm_csv *c, const nsm_model *m, const nsm_ar
         return NSM_ERR_NOMEM;
     nsm_csv_header(c, H);
     nsm_status st = NSM_OK;
-    for (int a = 1; a < n_arms && st == NSM_OK; a++) {
+    for (int a = 1; a < cmp->n_arms && st == NSM_OK; a++) {
         for (int o = 0; o < m->n_outcomes && st == NSM_OK; o++)
             for (int ms = 0; ms < 2 && st == NSM_OK; ms++) {
                 if (nsm_difference_series(m, acc[0], acc[a], paired[a], o, ms, d)) {
@@ -91,26 +93,24 @@ static nsm_status write_differences(nsm_csv *c, const nsm_model *m, const nsm_ar
     return st;
 }
 
-static nsm_status write_briefing(nsm_csv *c, const nsm_model *m, const nsm_arm *arms, int n_arms,
-                                 const nsm_accum *const *acc, nsm_paired *const *paired,
-                                 const double *years, int n_years)
+static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
 {
     static const char *const H[] = {"arm", "outcome", "measure", "horizon_years", "date",
                                     "baseline_probability", "arm_probability", "difference_pp",
                                     "ci_low_pp", "ci_high_pp", "distinguishable", NULL};
-    int idx[16];
-    double kept[16];
-    int nh = nsm_horizon_indices(m, years, n_years < 16 ? n_years : 16, idx, kept);
+    const nsm_model *m = cmp->m;
+    const nsm_horizons *hz = &cmp->horizons;
     nsm_csv_header(c, H);
-    for (int a = 1; a < n_arms; a++)
+    for (int a = 1; a < cmp->n_arms; a++)
         for (int o = 0; o < m->n_outcomes; o++)
-            for (int h = 0; h < nh; h++) {
-                nsm_difference d = nsm_difference_outcome(m, acc[0], acc[a], paired[a], o, 1, idx[h]);
-                nsm_csv_text(c, arms[a].name);
+            for (int h = 0; h < hz->n; h++) {
+                nsm_difference d = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a],
+                                                          cmp->paired[a], o, 1, hz->idx[h]);
+                nsm_csv_text(c, cmp->arms[a].name);
                 nsm_csv_text(c, m->outcomes[o].name);
                 nsm_csv_text(c, "occurred_by");
-                nsm_csv_real(c, kept[h], 6);
-                nsm_csv_text(c, m->report_date[idx[h]]);
+                nsm_csv_real(c, hz->years[h], 6);
+                nsm_csv_text(c, m->report_date[hz->idx[h]]);
                 nsm_csv_real(c, d.baseline, 6);
                 nsm_csv_real(c, d.arm, 6);
                 nsm_csv_real(c, 100 * d.diff, 4);
@@ -159,22 +159,21 @@ static void write_arms(nsm_csv *c, const nsm_model *m, const nsm_arm *arms, int 
     }
 }
 
-nsm_status nsm_compare_write(const char *dir, const nsm_model *m, const nsm_arm *arms, int n_arms,
-                             const nsm_accum *const *acc, nsm_paired *const *paired,
-                             const double *horizons, int n_horizons, int bom, nsm_diag *diag)
+nsm_status nsm_compare_write(const char *dir, const nsm_comparison *cmp,
+                             const nsm_write_options *opt, nsm_diag *diag)
 {
     static const char *const files[3] = {"differences.csv", "briefing.csv", "arms.csv"};
     for (int k = 0; k < 3; k++) {
         char *path = nsm_path_join(dir, files[k]);
         nsm_csv c;
-        nsm_status st = path ? nsm_csv_open(&c, path, bom, diag) : NSM_ERR_NOMEM;
+        nsm_status st = path ? nsm_csv_open(&c, path, opt->bom, diag) : NSM_ERR_NOMEM;
         if (st == NSM_OK) {
             if (k == 0)
-                st = write_differences(&c, m, arms, n_arms, acc, paired);
+                st = write_differences(&c, cmp);
             else if (k == 1)
-                st = write_briefing(&c, m, arms, n_arms, acc, paired, horizons, n_horizons);
+                st = write_briefing(&c, cmp);
             else
-                write_arms(&c, m, arms, n_arms);
+                write_arms(&c, cmp->m, cmp->arms, cmp->n_arms);
             nsm_status cst = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);
             st = st == NSM_OK ? cst : st;
         }

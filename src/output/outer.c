@@ -13,20 +13,22 @@
 #include "neasim/outdir.h"
 #include "neasim/summary.h"
 
-static void record(const nsm_model *m, const nsm_accum *a, uint64_t runs, const int *idx, int n_h,
+static void record(const nsm_model *m, const nsm_accum *a, uint64_t runs, const nsm_horizons *hz,
                    double *p, int64_t *series)
 {
+    int n_h = hz->n;
     for (int o = 0; o < m->n_outcomes; o++) {
         nsm_occurred_by(m, a, o, series);
         for (int h = 0; h < n_h; h++)
-            p[o * n_h + h] = (double)series[idx[h]] / (double)runs;
+            p[o * n_h + h] = (double)series[hz->idx[h]] / (double)runs;
     }
 }
 
-nsm_status nsm_run_outer(const nsm_model *m, const nsm_run_config *c, uint64_t n_draws,
-                         const int *idx, int n_h, nsm_accum *total, double *p,
-                         nsm_run_stats *stats, nsm_diag *diag)
+nsm_status nsm_run_outer(const nsm_model *m, const nsm_run_config *c, nsm_outer_result *out,
+                         nsm_accum *total, nsm_run_stats *stats, nsm_diag *diag)
 {
+    const uint64_t n_draws = out->n_draws, block = (uint64_t)(m->n_outcomes * out->horizons.n);
+    out->runs = c->runs;
     nsm_accum *a = nsm_accum_alloc(m);
     int64_t *series = malloc(((size_t)m->n_reports + 1) * sizeof *series);
     nsm_status st = a && series ? NSM_OK : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
@@ -41,7 +43,7 @@ nsm_status nsm_run_outer(const nsm_model *m, const nsm_run_config *c, uint64_t n
         nsm_accum_reset(a);
         st = nsm_run(m, &cj, a, &rs, diag);
         if (st == NSM_OK) {
-            record(m, a, c->runs, idx, n_h, p + j * (uint64_t)(m->n_outcomes * n_h), series);
+            record(m, a, c->runs, &out->horizons, out->p + j * block, series);
             if (nsm_accum_merge(total, a))
                 st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
         }
@@ -88,24 +90,25 @@ static void write_row(nsm_csv *c, const nsm_model *m, int o, double years, int i
     nsm_csv_end_row(c);
 }
 
-nsm_status nsm_outer_write(const char *dir, const nsm_model *m, const double *p, uint64_t n_draws,
-                           uint64_t runs, const int *idx, const double *years, int n_h, int bom,
-                           nsm_diag *diag)
+nsm_status nsm_outer_write(const char *dir, const nsm_model *m, const nsm_outer_result *r,
+                           const nsm_write_options *opt, nsm_diag *diag)
 {
+    const uint64_t n_draws = r->n_draws;
+    const int n_h = r->horizons.n;
     static const char *const H[] = {"outcome", "horizon_years", "date", "probability",
                                     "between_draws_sd", "parameter_sd", "monte_carlo_sd",
                                     "q05", "q50", "q95", "parameter_share", NULL};
     char *path = nsm_path_join(dir, "uncertainty.csv");
     double *v = malloc(((size_t)n_draws + 1) * sizeof *v);
     nsm_csv c;
-    nsm_status st = path && v ? nsm_csv_open(&c, path, bom, diag) : NSM_ERR_NOMEM;
+    nsm_status st = path && v ? nsm_csv_open(&c, path, opt->bom, diag) : NSM_ERR_NOMEM;
     if (st == NSM_OK) {
         nsm_csv_header(&c, H);
         for (int o = 0; o < m->n_outcomes; o++)
             for (int h = 0; h < n_h; h++) {
                 for (uint64_t j = 0; j < n_draws; j++)
-                    v[j] = p[j * (uint64_t)(m->n_outcomes * n_h) + (uint64_t)(o * n_h + h)];
-                write_row(&c, m, o, years[h], idx[h], v, n_draws, runs);
+                    v[j] = r->p[j * (uint64_t)(m->n_outcomes * n_h) + (uint64_t)(o * n_h + h)];
+                write_row(&c, m, o, r->horizons.years[h], r->horizons.idx[h], v, n_draws, r->runs);
             }
         st = nsm_csv_close(&c, diag);
     }

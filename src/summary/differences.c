@@ -110,6 +110,12 @@ int nsm_difference_event_series(const nsm_model *m, const nsm_accum *base, const
     return 0;
 }
 
+void nsm_horizons_find(const nsm_model *m, const double *years, int n_years, nsm_horizons *h)
+{
+    int n = n_years < NSM_MAX_HORIZONS ? n_years : NSM_MAX_HORIZONS;
+    h->n = nsm_horizon_indices(m, years, n, h->idx, h->years);
+}
+
 int nsm_horizon_indices(const nsm_model *m, const double *years, int n_years, int *idx,
                         double *kept)
 {
