@@ -9,6 +9,7 @@
 #ifndef NEASIM_STATUS_H
 #define NEASIM_STATUS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 typedef enum {
@@ -40,6 +41,14 @@ void nsm_diag_release(nsm_diag *d);
 nsm_status nsm_diag_at(nsm_diag *d, const char *file, int line, int column, const char *line_text,
                        const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+
+/* The same with a va_list, for functions that add a position of their own (table.h) and forward
+** their arguments: the one place where messages are formatted. */
+nsm_status nsm_diag_vat(nsm_diag *d, const char *file, int line, int column,
+                        const char *line_text, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
+void nsm_diag_vwarn(nsm_diag *d, const char *file, int line, int column, const char *fmt,
+                    va_list ap) __attribute__((format(printf, 5, 0)));
 
 /* Record an error with no position (I/O: pass strerror text in the message). Returns status. */
 nsm_status nsm_diag_error(nsm_diag *d, nsm_status status, const char *fmt, ...)

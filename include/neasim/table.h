@@ -81,6 +81,10 @@ const char *nsm_table_line(const nsm_table *t, int line);
 nsm_status nsm_table_error(const nsm_table *t, const nsm_cell *c, size_t offset, nsm_diag *d,
                            const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* The same with a va_list, for readers that forward their own arguments. */
+nsm_status nsm_table_verror(const nsm_table *t, const nsm_cell *c, size_t offset, nsm_diag *d,
+                            const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
 /* Append a warning at cell c. */
 void nsm_table_warn(const nsm_table *t, const nsm_cell *c, nsm_diag *d, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -73,8 +73,8 @@ static void put_excerpt(FILE *f, int line, int column, const char *text)
     fputc('^', f);
 }
 
-nsm_status nsm_diag_at(nsm_diag *d, const char *file, int line, int column, const char *line_text,
-                       const char *fmt, ...)
+nsm_status nsm_diag_vat(nsm_diag *d, const char *file, int line, int column,
+                        const char *line_text, const char *fmt, va_list ap)
 {
     if (d->error)
         return NSM_ERR_INPUT;
@@ -83,13 +83,20 @@ nsm_status nsm_diag_at(nsm_diag *d, const char *file, int line, int column, cons
     if (!f)
         return NSM_ERR_INPUT;
     put_head(f, file, line, column, "error");
-    va_list ap;
-    va_start(ap, fmt);
     vfprintf(f, fmt, ap);
-    va_end(ap);
     if (line_text && line > 0)
         put_excerpt(f, line, column, line_text);
     fclose(f);
+    return NSM_ERR_INPUT;
+}
+
+nsm_status nsm_diag_at(nsm_diag *d, const char *file, int line, int column, const char *line_text,
+                       const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nsm_diag_vat(d, file, line, column, line_text, fmt, ap);
+    va_end(ap);
     return NSM_ERR_INPUT;
 }
 
@@ -105,7 +112,8 @@ nsm_status nsm_diag_error(nsm_diag *d, nsm_status status, const char *fmt, ...)
     return status;
 }
 
-void nsm_diag_warn(nsm_diag *d, const char *file, int line, int column, const char *fmt, ...)
+void nsm_diag_vwarn(nsm_diag *d, const char *file, int line, int column, const char *fmt,
+                    va_list ap)
 {
     char *text = NULL;
     size_t len;
@@ -115,10 +123,7 @@ void nsm_diag_warn(nsm_diag *d, const char *file, int line, int column, const ch
     if (d->warnings)
         fputs(d->warnings, f);
     put_head(f, file, line, column, "warning");
-    va_list ap;
-    va_start(ap, fmt);
     vfprintf(f, fmt, ap);
-    va_end(ap);
     fputc('\n', f);
     if (fclose(f) != 0) {
         free(text);
@@ -126,6 +131,14 @@ void nsm_diag_warn(nsm_diag *d, const char *file, int line, int column, const ch
     }
     free(d->warnings);
     d->warnings = text;
+}
+
+void nsm_diag_warn(nsm_diag *d, const char *file, int line, int column, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nsm_diag_vwarn(d, file, line, column, fmt, ap);
+    va_end(ap);
 }
 
 /* Levenshtein distance, or `limit + 1` as soon as it must exceed limit. Words longer than

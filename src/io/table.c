@@ -41,35 +41,31 @@ static int count_chars(const char *s, size_t n)
     return c;
 }
 
-nsm_status nsm_table_error(const nsm_table *t, const nsm_cell *c, size_t offset, nsm_diag *d,
-                           const char *fmt, ...)
+nsm_status nsm_table_verror(const nsm_table *t, const nsm_cell *c, size_t offset, nsm_diag *d,
+                            const char *fmt, va_list ap)
 {
-    char *msg = NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vasprintf(&msg, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NSM_ERR_INPUT;
     int column = c->column;
     if (column > 0 && offset > 0)
         column += c->quoted + count_chars(c->text, offset);
-    nsm_diag_at(d, t->path, c->line, column, nsm_table_line(t, c->line), "%s", msg);
-    free(msg);
-    return NSM_ERR_INPUT;
+    return nsm_diag_vat(d, t->path, c->line, column, nsm_table_line(t, c->line), fmt, ap);
+}
+
+nsm_status nsm_table_error(const nsm_table *t, const nsm_cell *c, size_t offset, nsm_diag *d,
+                           const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    nsm_status st = nsm_table_verror(t, c, offset, d, fmt, ap);
+    va_end(ap);
+    return st;
 }
 
 void nsm_table_warn(const nsm_table *t, const nsm_cell *c, nsm_diag *d, const char *fmt, ...)
 {
-    char *msg = NULL;
     va_list ap;
     va_start(ap, fmt);
-    int n = vasprintf(&msg, fmt, ap);
+    nsm_diag_vwarn(d, t->path, c->line, c->column, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    nsm_diag_warn(d, t->path, c->line, c->column, "%s", msg);
-    free(msg);
 }
 
 static int schema_index(const nsm_schema *s, const char *name)

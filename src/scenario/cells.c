@@ -28,16 +28,11 @@ int nsm_reader_empty(const nsm_reader *r, int row, const char *column)
 
 nsm_status nsm_reader_error(nsm_reader *r, const nsm_cell *c, size_t offset, const char *fmt, ...)
 {
-    char *msg = NULL;
     va_list ap;
     va_start(ap, fmt);
-    int n = vasprintf(&msg, fmt, ap);
+    nsm_status st = nsm_table_verror(r->t, c, offset, r->d, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return NSM_ERR_NOMEM;
-    nsm_table_error(r->t, c, offset, r->d, "%s", msg);
-    free(msg);
-    return NSM_ERR_INPUT;
+    return st;
 }
 
 double nsm_reader_time(const nsm_reader *r, nsm_date d)
