@@ -64,6 +64,7 @@ fig_tornado <- function(ctx) {
     t <- nsm_read(ctx$dir, "tornado", quiet = TRUE)
     if (is.null(t)) return(invisible())
     keys <- unique(t[, c("outcome", "measure")])
+    figs <- list()
     for (k in seq_len(nrow(keys))) {
         d <- t[t$outcome == keys$outcome[k] & t$measure == keys$measure[k], , drop = FALSE]
         measure <- keys$measure[k]
@@ -115,9 +116,11 @@ fig_tornado <- function(ctx) {
             theme(panel.grid.major.y = element_blank(), panel.spacing = unit(2, "lines"),
                   axis.text.y = element_text(size = rel(0.85), colour = "grey10"))
         several <- sum(keys$outcome == keys$outcome[k]) > 1
-        nsm_save(p, ctx$outdir, sweep_page_name("tornado", keys$outcome[k], measure, several),
-                 paste0("Tornado: ", nsm_label(keys$outcome[k])), "Sensitivity")
+        figs[[length(figs) + 1]] <- nsm_figure(
+            p, sweep_page_name("tornado", keys$outcome[k], measure, several),
+            paste0("Tornado: ", nsm_label(keys$outcome[k])), "Sensitivity")
     }
+    figs
 }
 
 fig_sensitivity <- function(ctx) {
@@ -126,6 +129,7 @@ fig_sensitivity <- function(ctx) {
     keys <- unique(s[, c("outcome", "measure")])
     index_names <- c(first = "First-order (the parameter alone)",
                      total = "Total (with its interactions)")
+    figs <- list()
     for (k in seq_len(nrow(keys))) {
         d <- s[s$outcome == keys$outcome[k] & s$measure == keys$measure[k], , drop = FALSE]
         measure <- keys$measure[k]
@@ -166,7 +170,9 @@ fig_sensitivity <- function(ctx) {
             theme(panel.grid.major.y = element_blank(), panel.spacing = unit(2, "lines"),
                   axis.text.y = element_text(size = rel(0.85), colour = "grey10"))
         several <- sum(keys$outcome == keys$outcome[k]) > 1
-        nsm_save(p, ctx$outdir, sweep_page_name("sensitivity", keys$outcome[k], measure, several),
-                 paste0("Sensitivity indices: ", nsm_label(keys$outcome[k])), "Sensitivity")
+        figs[[length(figs) + 1]] <- nsm_figure(
+            p, sweep_page_name("sensitivity", keys$outcome[k], measure, several),
+            paste0("Sensitivity indices: ", nsm_label(keys$outcome[k])), "Sensitivity")
     }
+    figs
 }

@@ -3,6 +3,8 @@
 # two-state test model and of the baseline (few runs), a `neasim compare` of two of the
 # baseline's levers, and `neasim sweep` (one-at-a-time and Sobol) of a small uncertain model;
 # per-year event windows, which the engine does not write yet, are faked (marked FAKE below).
+# tests/figures_mapping.R checks that legends and labels sit on the data they name (a model whose
+# levers have known effects, tests/models/known_levers).
 # Checks that every figure that applies is written as a valid PNG (300 dpi, 16:9) and PDF, that
 # the brief is one self-contained HTML file holding the headline numbers of the CSV files (one
 # recomputed here with awk), and that a missing table is skipped with a message, not an error.
@@ -139,6 +141,14 @@ printf '%s\n' 'factor,from,to,value,unit,source' 's,s1,s2,"pert(0.1,0.3,0.8)",ra
     's,s2,s1,0.2,rate_per_year,test' > "$work/model/transitions.csv"
 printf '%s\n' 'outcome,condition,description' 'reached_s3,s=s3,the ring has reached s3' \
     'left_s1,s!=s1,the ring has left s1' > "$work/model/outcomes.csv"
+# known_levers: each lever moves one outcome and one event, for tests/figures_mapping.R
+known=tests/models/known_levers
+{ run $known "$work/known_run" 3 400
+  "$NEASIM" compare $known --levers widen_c,amplify_a,boost_b --runs 400 --seed 3 \
+      --out "$work/known_compare" --quiet > /dev/null || bad "neasim compare $known failed (exit $?)"
+  "$NEASIM" sweep $known --oat --runs 400 --seed 3 --horizons 2,5 --out "$work/known_oat" --quiet &&
+  "$NEASIM" sweep $known --sobol 16 --runs 100 --seed 3 --horizons 2,5 --out "$work/known_sobol" \
+      --quiet || bad "neasim sweep $known failed (exit $?)"; } &
 run tests/models/two_state "$work/two_state" 1 20000 &
 run scenarios/baseline "$work/baseline" 1 &
 { "$NEASIM" compare scenarios/baseline --levers "$lever1,$lever1+$lever2" --runs 1000 --seed 1 \
@@ -152,6 +162,20 @@ cp "$work/sobol/sensitivity.csv" "$work/sweep/"
 
 # the per-year fan chart, in the sweep folder too: the baseline's event counts (with window=year rows)
 cp "$work/baseline/event_counts.csv" "$work/sweep/event_counts.csv"
+
+# ---- legends, strips and axes on the data they name (no drawing: ggplot_build) ---------------
+Rscript tests/figures_mapping.R scripts "$work/known_run" "$work/known_compare" "$work/known_oat" \
+    "$work/known_sobol" "$work/sweep" > "$work/mapping.log" 2>&1
+rc=$?
+grep '^FAIL' "$work/mapping.log" | sed 's/^FAIL /FAIL mapping: /'
+summary=$(grep '^mapping: ' "$work/mapping.log")
+if [ -n "$summary" ]; then
+    pass=$((pass + $(echo "$summary" | awk '{ print $2 }')))
+    fail=$((fail + $(echo "$summary" | awk '{ print $4 }')))
+fi
+if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/mapping.log")" ]; then
+    bad "tests/figures_mapping.R failed (exit $rc):"; tail -15 "$work/mapping.log" | sed 's/^/    /'
+fi
 
 # ---- render: figures and brief of every folder, two at a time -------------------------------
 render() {
