@@ -60,6 +60,36 @@ sweep_top <- function(d, score, top) {
     names(sort(s, decreasing = TRUE))[seq_len(min(top, length(s)))]
 }
 
+# A swing is within its Monte Carlo noise when it is no larger than 1.96 times swing_se_max,
+# neasim's bound on its standard error: such a bar may be simulation error alone, so it is
+# greyed, labelled and listed below the others without a rank (ordering noise would rank noise).
+TORNADO_Z <- 1.96
+tornado_noise <- function(d) {
+    if (!("swing_se_max" %in% names(d))) return(rep(FALSE, nrow(d)))
+    !is.na(d$swing_se_max) & abs(d$swing) <= TORNADO_Z * d$swing_se_max
+}
+
+# The parameters a tornado shows, top first: the real swings at the longest horizon, largest
+# first, then those within noise there, in the table's order; at most `top` in all.
+tornado_order <- function(d, top) {
+    at <- d[d$horizon_years == max(d$horizon_years), , drop = FALSE]
+    real <- at$parameter[!at$noise][order(-abs(at$swing[!at$noise]))]
+    within <- setdiff(unique(at$parameter[at$noise]), real)
+    utils::head(c(real, within), top)
+}
+
+# " (within noise)" for a parameter whose swing is within noise at every horizon shown, " (within
+# noise at 2 years)" for some of them, "" otherwise.
+tornado_noise_note <- function(d, parameter) {
+    vapply(parameter, function(p) {
+        x <- d[d$parameter == p, , drop = FALSE]
+        if (!any(x$noise)) return("")
+        if (all(x$noise)) return("\n(within noise)")
+        paste0("\n(within noise at ", paste(sweep_horizon_label(sort(x$horizon_years[x$noise])),
+                                             collapse = ", "), ")")
+    }, "", USE.NAMES = FALSE)
+}
+
 fig_tornado <- function(ctx) {
     t <- nsm_read(ctx$dir, "tornado", quiet = TRUE)
     if (is.null(t)) return(invisible())
@@ -69,26 +99,37 @@ fig_tornado <- function(ctx) {
         d <- t[t$outcome == keys$outcome[k] & t$measure == keys$measure[k], , drop = FALSE]
         measure <- keys$measure[k]
         nparam <- length(unique(d$parameter))
-        top <- sweep_top(d, abs(d$swing), SWEEP_TOP)
+        d$noise <- tornado_noise(d)
+        top <- tornado_order(d, SWEEP_TOP)
         d <- d[d$parameter %in% top, , drop = FALSE]
+        n_noise <- sum(top %in% d$parameter[d$noise & d$horizon_years == max(d$horizon_years)])
         ranges <- unique(d[, c("parameter", "low_value", "high_value")])
         ranges <- ranges[!duplicated(ranges$parameter), ]
-        labs_of <- stats::setNames(sweep_wrap(sprintf("%s  [%g to %g]",
-                                                      sweep_param_labels(ctx, ranges$parameter),
-                                                      signif(ranges$low_value, 3),
-                                                      signif(ranges$high_value, 3))),
+        labs_of <- stats::setNames(paste0(sweep_wrap(sprintf("%s  [%g to %g]",
+                                                             sweep_param_labels(ctx, ranges$parameter),
+                                                             signif(ranges$low_value, 3),
+                                                             signif(ranges$high_value, 3))),
+                                          tornado_noise_note(d, ranges$parameter)),
                                    ranges$parameter)
-        d$param_lab <- factor(labs_of[d$parameter], levels = rev(labs_of[top]))
+        # keyed by the parameter, labelled for people; the first level is drawn at the bottom
+        d$param_lab <- factor(d$parameter, levels = rev(top), labels = labs_of[rev(top)])
         hs <- sort(unique(d$horizon_years))
         d$panel <- factor(sweep_horizon_label(d$horizon_years), levels = sweep_horizon_label(hs))
+        d$status <- ifelse(d$noise, "within", "real")
         ends <- rbind(data.frame(param_lab = d$param_lab, panel = d$panel, value = d$outcome_at_low,
-                                 end = "Parameter at its low value"),
+                                 end = "Parameter at its low value", status = d$status),
                       data.frame(param_lab = d$param_lab, panel = d$panel, value = d$outcome_at_high,
-                                 end = "Parameter at its high value"))
+                                 end = "Parameter at its high value", status = d$status))
+        bar <- aes(ymin = pmin(outcome_at_low, outcome_at_high),
+                   ymax = pmax(outcome_at_low, outcome_at_high))
         p <- ggplot(d, aes(x = param_lab)) +
-            geom_linerange(aes(ymin = pmin(outcome_at_low, outcome_at_high),
-                               ymax = pmax(outcome_at_low, outcome_at_high)),
-                           colour = "grey78", linewidth = 5)
+            geom_linerange(data = d[!d$noise, , drop = FALSE], bar, colour = "grey72",
+                           linewidth = 5) +
+            geom_linerange(data = d[d$noise, , drop = FALSE], bar, colour = "grey91",
+                           linewidth = 5)
+        # a dotted rule between the ranked swings and those within noise
+        if (n_noise > 0 && n_noise < length(top))
+            p <- p + geom_vline(xintercept = n_noise + 0.5, colour = "grey60", linetype = "13")
         # the outcome with every number at its base value (neasim writes it as outcome_at_base)
         base_col <- intersect(c("baseline_value", "outcome_at_base"), names(d))
         if (length(base_col) > 0) {
@@ -96,9 +137,13 @@ fig_tornado <- function(ctx) {
             p <- p + geom_hline(data = base, aes(yintercept = value), colour = "grey30",
                                 linetype = "22")
         }
-        p <- p + geom_point(data = ends, aes(y = value, colour = end), size = 3.2) +
+        p <- p + geom_point(data = ends, aes(y = value, colour = end, alpha = status), size = 3.2) +
+            scale_alpha_manual(values = c(real = 1, within = 0.35), guide = "none") +
             coord_flip() +
             facet_wrap(~panel, nrow = 1, scales = "free_x") +   # each horizon zoomed to its swings
+            # the order of the factor, whatever subsets the layers hold (a discrete scale
+            # trained on several layers sorts its levels alphabetically)
+            scale_x_discrete(limits = levels(d$param_lab)) +
             scale_colour_manual(values = c("Parameter at its low value" = NSM_PALETTE[2],
                                            "Parameter at its high value" = NSM_PALETTE[1]),
                                 breaks = c("Parameter at its low value",
@@ -110,7 +155,12 @@ fig_tornado <- function(ctx) {
                      "a time at the ends of its range [low to high], the others at their base ",
                      "values", if (length(base_col) > 0) " (dashed line: all at base values)",
                      ". Each horizon has its own scale. ",
-                     sweep_which(length(top), nparam, "swing", max(hs))),
+                     sweep_which(length(top), nparam, "swing", max(hs)),
+                     if (n_noise == length(top)) " No parameter moves it beyond Monte Carlo noise.",
+                     if (any(d$noise)) paste0(
+                         " Pale bars marked \u201cwithin noise\u201d: the swing is no larger ",
+                         "than 1.96 times its Monte Carlo standard error, so it may be simulation ",
+                         "error alone; they are listed last, not ranked.")),
                  x = NULL, y = sweep_value_axis(measure), caption = ctx$caption) +
             nsm_theme() +
             theme(panel.grid.major.y = element_blank(), panel.spacing = unit(2, "lines"),
@@ -152,6 +202,7 @@ fig_sensitivity <- function(ctx) {
             geom_point(position = dodge, size = 2.8) +
             coord_flip() +
             facet_wrap(~panel, nrow = 1) +
+            scale_x_discrete(limits = levels(d$param_lab)) +
             scale_colour_manual(values = stats::setNames(rep_len(NSM_PALETTE, nlevels(d$index_lab)),
                                                          levels(d$index_lab)),
                                 breaks = rev(levels(d$index_lab)), name = NULL) +

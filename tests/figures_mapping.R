@@ -311,7 +311,10 @@ check_tornado <- function(dir) {
         hmax <- max(tor$horizon_years)
         panels <- panel_labels(b)
         last <- names(panels)[panels == sweep_horizon_label(hmax)]
-        bars <- b$data[[1]]
+        # the bars: every linerange layer (ranked bars and bars within noise may be apart)
+        bars <- do.call(rbind, lapply(seq_along(b$data), function(i)
+            if (inherits(b$plot$layers[[i]]$geom, "GeomLinerange") && nrow(b$data[[i]]) > 0)
+                b$data[[i]][, c("PANEL", "x", "ymin", "ymax", "colour")]))
         bars <- bars[as.character(bars$PANEL) == last, ]
         xl <- x_labels(b)
         t <- tor[tor$outcome == outcome & tor$horizon_years == hmax, ]
@@ -330,12 +333,23 @@ check_tornado <- function(dir) {
                           bar$ymax - bar$ymin, row$swing))
             pos[row$parameter] <- k
         }
-        # largest swing on top
+        # real swings on top, largest first; swings within their noise below them, unranked
         real <- t$parameter[!noise][order(t$swing[!noise])]
         within <- t$parameter[noise]
         check(identical(unname(pos[real]), seq_along(real) + length(within)),
               sprintf("%s: bars not in the order of their swing (top = largest): %s", fig$name,
                       paste(xl, collapse = " | ")))
+        if (length(within) > 0) {
+            check(all(grepl("within noise", xl[pos[within]], fixed = TRUE)),
+                  sprintf("%s: bars within noise not labelled so: %s", fig$name, paste(xl[pos[within]], collapse = " | ")))
+            grey <- unique(bars$colour[round(bars$x) %in% pos[within]])
+            solid <- unique(bars$colour[round(bars$x) %in% pos[real]])
+            check(length(grey) == 1 && !(grey %in% solid),
+                  sprintf("%s: bars within noise are not drawn apart (%s vs %s)", fig$name,
+                          paste(grey, collapse = " "), paste(solid, collapse = " ")))
+        }
+        check(!any(grepl("within noise", xl[pos[real]], fixed = TRUE)),
+              sprintf("%s: a real swing labelled within noise", fig$name))
     }
 }
 check_tornado(dirs$oat)
