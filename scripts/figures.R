@@ -10,7 +10,7 @@
 # sets NEASIM_FIGURES_ALL_ARMS=1.
 
 NSM_TABLES <- c("outcomes", "state_probabilities", "event_counts", "briefing", "differences",
-                "tornado", "sensitivity")
+                "tornado", "sensitivity", "sweep")
 
 nsm_script_dir <- function() {
     arg <- grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE)
