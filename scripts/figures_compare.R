@@ -117,8 +117,10 @@ lever_effects_page <- function(b, arms, ctx, title) {
                      levels = c("Distinguishable from no effect", "Not distinguishable"))
     lim <- max(abs(c(b$ci_low_pp, b$ci_high_pp, b$difference_pp)), 0.5, na.rm = TRUE) * 1.12
     dodge <- position_dodge(width = if (length(arms) > 1) 0.75 else 0)
+    # grouped by arm alone: the points' shape would otherwise split their groups, and the
+    # dodge would put an arm's point and its interval on different rows
     p <- ggplot(b, aes(x = outcome_lab, y = difference_pp, ymin = ci_low_pp, ymax = ci_high_pp,
-                       colour = arm)) +
+                       colour = arm, group = arm)) +
         geom_hline(yintercept = 0, colour = "grey40", linewidth = 0.5) +
         geom_linerange(position = dodge, linewidth = if (length(arms) > 2) 0.7 else 1) +
         geom_point(aes(shape = dist), position = dodge, size = if (length(arms) > 2) 2.2 else 3,

@@ -154,6 +154,23 @@ check_arm_legend(cmp$lever_event_effects, "colour", by_panel)
 check_arm_legend(cmp$lever_event_effects, "fill", by_panel)
 check_arm_legend(cmp$events_per_year, "colour", by_panel)
 
+# Dot charts: each point sits on its own interval (same dodged row, same colour, inside it).
+check_points_on_intervals <- function(fig) {
+    b <- ggplot_build(fig$plot)
+    geoms <- vapply(b$plot$layers, function(l) class(l$geom)[1], "")
+    ranges <- do.call(rbind, b$data[geoms == "GeomLinerange"])
+    points <- do.call(rbind, b$data[geoms == "GeomPoint"])
+    for (i in seq_len(nrow(points))) {
+        r <- ranges[ranges$PANEL == points$PANEL[i] & abs(ranges$x - points$x[i]) < 1e-9 &
+                    ranges$colour == points$colour[i], ]
+        check(nrow(r) == 1 && points$y[i] >= r$ymin - 1e-9 && points$y[i] <= r$ymax + 1e-9,
+              sprintf("%s: the point at row %.3f (%g, colour %s) is not on its interval", fig$name,
+                      points$x[i], points$y[i], points$colour[i]))
+    }
+}
+check_points_on_intervals(cmp$lever_effects)
+check_points_on_intervals(cmp$outcomes_by_horizon)
+
 # ---- the lever matrix: each cell's text is briefing.csv's number for its column and row -------
 
 briefing <- read.csv(file.path(dirs$compare, "briefing.csv"), stringsAsFactors = FALSE)
