@@ -31,7 +31,8 @@ CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test bench check-asan install clean help validate figures brief fuzz
+.PHONY: all deps run test bench check-asan install clean help validate figures brief fuzz \
+        fuzz-build fuzz-clang
 
 all: $(BUILD)/neasim
 
@@ -108,15 +109,44 @@ help:
 $(BUILD)/bench_engine: tests/bench_engine.c $(BUILD)/libneasim.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libneasim.a $(LDLIBS) -o $@
 
-## fuzz: the scenario reader under libFuzzer with ASan/UBSan for FUZZ_SECONDS (default 60)
+## fuzz: every reader under libFuzzer with ASan/UBSan, FUZZ_SECONDS (default 60) each
+# One target per reader: scenario tables (levers.csv included), sweep design and grid files, and
+# the --levers / --params lists. Seeds come from tests/fixtures; the corpora grow in
+# build/fuzz-corpus/TARGET, crashes are saved as build/fuzz/crash-*. FUZZ_TARGETS picks some.
 FUZZ_SECONDS ?= 60
-fuzz:
-	@command -v clang >/dev/null && [ -n "$$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] || \
-	    { echo "make fuzz needs clang and libclang-rt-14-dev (apt-get install clang libclang-rt-14-dev)"; exit 1; }
-	mkdir -p build/fuzz build/fuzz-corpus
-	i=0; for t in scenario factors transitions modifiers events seasonality draws calendar effects outcomes; do \
-	    printf "\\$$(printf '%03o' $$i)" | cat - tests/fixtures/valid/$$t.csv > build/fuzz-corpus/$$t; i=$$((i + 1)); done
-	clang -std=c17 -g -O1 -Iinclude -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fopenmp \
-	    tests/fuzz_scenario.c $(filter-out src/main.c src/cli_%.c,$(wildcard src/*.c)) \
-	    -lgsl -lgslcblas -lcsv -lcrypto -lm -o build/fuzz/fuzz_scenario
-	build/fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz-corpus
+FUZZ_TARGETS ?= scenario design grid lists
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -std=c17 -g -O1 -Iinclude -Itests -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=undefined -fopenmp
+SCENARIO_TABLES := scenario factors transitions modifiers events seasonality draws calendar effects outcomes
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=20 \
+	        -artifact_prefix=build/fuzz/ build/fuzz-corpus/$$t || exit 1; \
+	done
+
+FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/%.o: src/%.c $(wildcard include/neasim/*.h) $(wildcard src/*.h) | fuzz-clang
+	@mkdir -p build/fuzz/obj
+	$(FUZZ_CC) $(FUZZ_FLAGS:-fsanitize=fuzzer,%=-fsanitize=fuzzer-no-link,%) -c $< -o $@
+build/fuzz/fuzz_%: tests/fuzz_%.c tests/fuzz_common.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(FUZZ_OBJ) $(LDLIBS) -o $@
+
+fuzz-clang:
+	@command -v $(FUZZ_CC) >/dev/null && [ -n "$$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] || \
+	    { echo; echo "*** make fuzz needs clang and libFuzzer: apt-get install clang libclang-rt-14-dev ***"; echo; exit 1; }
+
+# The seed corpora, rebuilt from tests/fixtures each time (the grown corpora stay).
+fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	mkdir -p build/fuzz-corpus/scenario build/fuzz-corpus/design build/fuzz-corpus/grid build/fuzz-corpus/lists
+	@i=0; for t in $(SCENARIO_TABLES); do \
+	    printf "\\$$(printf '%03o' $$i)" | cat - tests/fixtures/valid/$$t.csv > build/fuzz-corpus/scenario/$$t; \
+	    i=$$((i + 1)); done; \
+	printf '\012' | cat - tests/fixtures/fuzz-seeds/levers.csv > build/fuzz-corpus/scenario/levers
+	cp tests/fixtures/fuzz-seeds/design*.csv build/fuzz-corpus/design/
+	cp tests/fixtures/fuzz-seeds/grid*.csv build/fuzz-corpus/grid/
+	@n=0; while read -r kind list; do n=$$((n + 1)); \
+	    case $$kind in levers) b='\000';; params) b='\001';; factorial) b='\002';; esac; \
+	    printf "$$b%s" "$$list" > build/fuzz-corpus/lists/seed-$$n; \
+	done < tests/fixtures/fuzz-seeds/lists.txt

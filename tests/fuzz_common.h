@@ -1,0 +1,78 @@
+/*
+** fuzz_common.h: what the libFuzzer targets (tests/fuzz_*.c, `make fuzz`) share: a scratch
+** folder, writing an input to a file, and the model a sweep or lever reader checks its input
+** against (read once per process). Run the targets from the project root: paths are relative.
+*/
+#ifndef NSM_FUZZ_COMMON_H
+#define NSM_FUZZ_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neasim/scenario.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A new scratch folder (once per process), holding `files` copied in (a shell glob, or NULL). */
+static const char *fuzz_dir(const char *files)
+{
+    static char dir[64];
+    if (dir[0])
+        return dir;
+    snprintf(dir, sizeof dir, "/tmp/nsm-fuzz-XXXXXX");
+    if (!mkdtemp(dir))
+        abort();
+    char cmd[512];
+    if (files && (snprintf(cmd, sizeof cmd, "cp %s %s/", files, dir), system(cmd) != 0))
+        abort();
+    return dir;
+}
+
+static void fuzz_write(const char *path, const uint8_t *data, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        abort();
+    if (size && fwrite(data, 1, size, f) != size)
+        abort();
+    if (fclose(f) != 0)
+        abort();
+}
+
+/* The scenario in folder `scenario` (borrowed for the life of the process); abort if it does not
+** read: the targets check inputs against a valid model. */
+static nsm_model *fuzz_model(const char *scenario)
+{
+    nsm_model *m = NULL;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    if (nsm_scenario_read(scenario, &m, &d) != NSM_OK) {
+        fprintf(stderr, "fuzz: %s does not read: %s\n", scenario, d.error ? d.error : "?");
+        abort();
+    }
+    nsm_diag_release(&d);
+    return m;
+}
+
+/* The fixture tests/fixtures/valid (every table) with the levers of
+** tests/fixtures/fuzz-seeds/levers.csv (one lever per kind of parameter path). */
+static nsm_model *fuzz_fixture_model(void)
+{
+    static nsm_model *m;
+    if (!m) {
+        char files[] = "tests/fixtures/valid/*.csv tests/fixtures/fuzz-seeds/levers.csv";
+        m = fuzz_model(fuzz_dir(files));
+    }
+    return m;
+}
+
+/* A failure must say why (the CLI prints the message and nothing else). */
+static void fuzz_check(nsm_status st, const nsm_diag *d)
+{
+    if (st != NSM_OK && (!d->error || !d->error[0]))
+        abort();
+}
+
+#endif
