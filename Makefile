@@ -30,6 +30,9 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+# Each fuzz target also built without libFuzzer, replaying its reproducers and seeds in make test.
+FUZZ_ALL   := scenario design grid lists
+REPLAY_BIN := $(FUZZ_ALL:%=$(BUILD)/tests/test_fuzz_%)
 
 .PHONY: all deps run test bench check-asan install clean help validate figures brief fuzz \
         fuzz-build fuzz-clang
@@ -56,6 +59,10 @@ $(BUILD)/neasim: $(CLI_OBJ) $(BUILD)/libneasim.a
 $(BUILD)/tests/%: tests/%.c tests/*.h $(BUILD)/libneasim.a | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libneasim.a $(LDLIBS) -lcmocka -o $@
 
+$(BUILD)/tests/test_fuzz_%: tests/fuzz_%.c tests/fuzz_replay.c tests/fuzz_common.h $(BUILD)/libneasim.a | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) -Itests -DFUZZ_TARGET='"$*"' $(CFLAGS) $(LDFLAGS) $< tests/fuzz_replay.c \
+	    $(BUILD)/libneasim.a $(LDLIBS) -o $@
+
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
@@ -68,7 +75,7 @@ run: deps all
 	$(BUILD)/neasim run scenarios/baseline --runs $(RUNS) --seed $(SEED) $(if $(THREADS),--threads $(THREADS))
 
 ## test: every test (unit, statistical, CLI and end-to-end)
-test: all $(TEST_BIN)
+test: all $(TEST_BIN) $(REPLAY_BIN)
 	bash tests/run-tests.sh $(BUILD)
 
 ## bench: throughput, speed-up and memory figures (see README)
@@ -114,7 +121,7 @@ $(BUILD)/bench_engine: tests/bench_engine.c $(BUILD)/libneasim.a
 # the --levers / --params lists. Seeds come from tests/fixtures; the corpora grow in
 # build/fuzz-corpus/TARGET, crashes are saved as build/fuzz/crash-*. FUZZ_TARGETS picks some.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= scenario design grid lists
+FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_CC      ?= clang
 FUZZ_FLAGS   := -std=c17 -g -O1 -Iinclude -Itests -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=undefined -fopenmp

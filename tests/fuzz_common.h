@@ -16,7 +16,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A new scratch folder (once per process), holding `files` copied in (a shell glob, or NULL). */
-static const char *fuzz_dir(const char *files)
+static inline const char *fuzz_dir(const char *files)
 {
     static char dir[64];
     if (dir[0])
@@ -30,7 +30,7 @@ static const char *fuzz_dir(const char *files)
     return dir;
 }
 
-static void fuzz_write(const char *path, const uint8_t *data, size_t size)
+static inline void fuzz_write(const char *path, const uint8_t *data, size_t size)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
@@ -43,7 +43,7 @@ static void fuzz_write(const char *path, const uint8_t *data, size_t size)
 
 /* The scenario in folder `scenario` (borrowed for the life of the process); abort if it does not
 ** read: the targets check inputs against a valid model. */
-static nsm_model *fuzz_model(const char *scenario)
+static inline nsm_model *fuzz_model(const char *scenario)
 {
     nsm_model *m = NULL;
     nsm_diag d;
@@ -58,7 +58,7 @@ static nsm_model *fuzz_model(const char *scenario)
 
 /* The fixture tests/fixtures/valid (every table) with the levers of
 ** tests/fixtures/fuzz-seeds/levers.csv (one lever per kind of parameter path). */
-static nsm_model *fuzz_fixture_model(void)
+static inline nsm_model *fuzz_fixture_model(void)
 {
     static nsm_model *m;
     if (!m) {
@@ -69,7 +69,7 @@ static nsm_model *fuzz_fixture_model(void)
 }
 
 /* A failure must say why (the CLI prints the message and nothing else). */
-static void fuzz_check(nsm_status st, const nsm_diag *d)
+static inline void fuzz_check(nsm_status st, const nsm_diag *d)
 {
     if (st != NSM_OK && (!d->error || !d->error[0]))
         abort();

@@ -27,6 +27,15 @@ static void levers(const char *list, int factorial)
     fuzz_check(st, &d);
     if ((st == NSM_OK) != (arms != NULL) || (st == NSM_OK && n < 2))
         abort(); /* success: the baseline and at least one arm */
+    for (int k = 1; k < n; k++) /* each arm once, each lever once in an arm */
+        for (int j = 0; j < k; j++)
+            if (strcmp(arms[k].name, arms[j].name) == 0)
+                abort();
+    for (int k = 0; k < n; k++)
+        for (int i = 1; i < arms[k].n_levers; i++)
+            for (int j = 0; j < i; j++)
+                if (arms[k].levers[i] == arms[k].levers[j])
+                    abort();
     nsm_arms_free(arms, n);
     nsm_diag_release(&d);
 }
