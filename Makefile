@@ -35,7 +35,7 @@ FUZZ_ALL   := scenario design grid lists
 REPLAY_BIN := $(FUZZ_ALL:%=$(BUILD)/tests/test_fuzz_%)
 
 .PHONY: all deps run test bench check-asan install clean help validate figures brief fuzz \
-        fuzz-build fuzz-clang
+        fuzz-build fuzz-clang analyze
 
 all: $(BUILD)/neasim
 
@@ -99,6 +99,13 @@ brief: figures
 check-asan:
 	$(MAKE) BUILD=build/asan OPT='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer' \
 	    LDFLAGS='-fsanitize=address,undefined' WERROR=0 test
+
+## analyze: gcc's static analyzer (-fanalyzer) over src/; reports only, builds nothing
+# Not in the default build: it is slow, and some of its reports are false positives (README).
+analyze:
+	@for f in $(LIB_SRC) $(CLI_SRC); do \
+	    $(CC) $(CPPFLAGS) $(CFLAGS) -O0 -fanalyzer -c $$f -o /dev/null || exit 1; \
+	done
 
 ## install: copy build/neasim to $(PREFIX)/bin
 install: all

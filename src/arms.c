@@ -235,10 +235,15 @@ static nsm_status arm_specs(const nsm_model *m, const char *list, int factorial,
         for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
             names[k++] = strdup(tok);
     free(buf);
-    if (factorial && k > 16) {
+    int oom = 0;
+    for (int i = 0; i < k; i++)
+        oom |= !names[i];
+    if (oom || (factorial && k > 16)) {
         for (int i = 0; i < k; i++)
             free(names[i]);
         free(names);
+        if (oom) /* strlen(NULL) below otherwise (gcc -fanalyzer) */
+            return NSM_ERR_NOMEM;
         return nsm_diag_error(diag, NSM_ERR_USAGE, "--factorial over %d levers would make %d arms; "
                               "list at most 16", k, (1 << 16) - 1);
     }
