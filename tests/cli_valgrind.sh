@@ -19,6 +19,13 @@ if ! command -v valgrind >/dev/null; then
     exit 77
 fi
 
+# make check-asan runs the suites on a sanitizer build, which cannot run under valgrind; plain
+# make test runs this suite.
+if ldd "$NEASIM" 2>/dev/null | grep -q libasan; then
+    echo "*** SKIPPED: $NEASIM is built with AddressSanitizer, which valgrind cannot run (make test runs this suite) ***"
+    exit 77
+fi
+
 # Leak policy: only "definitely lost" fails. libgomp keeps its thread pool (and glibc the threads'
 # TLS) until exit, which memcheck reports as "possibly lost"; those are shown nowhere and fail
 # nothing, so no suppression file is needed. Indirect losses hang off a definite one.
