@@ -15,15 +15,27 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A new scratch folder (once per process), holding `files` copied in (a shell glob, or NULL). */
+static char fuzz_scratch[64];
+
+static inline void fuzz_remove_dir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", fuzz_scratch);
+    if (system(cmd) != 0)
+        fprintf(stderr, "fuzz: could not remove %s\n", fuzz_scratch);
+}
+
+/* A new scratch folder (once per process, removed at exit), holding `files` copied in (a shell
+** glob, or NULL). */
 static inline const char *fuzz_dir(const char *files)
 {
-    static char dir[64];
+    char *dir = fuzz_scratch;
     if (dir[0])
         return dir;
-    snprintf(dir, sizeof dir, "/tmp/nsm-fuzz-XXXXXX");
+    snprintf(dir, sizeof fuzz_scratch, "/tmp/nsm-fuzz-XXXXXX");
     if (!mkdtemp(dir))
         abort();
+    atexit(fuzz_remove_dir);
     char cmd[512];
     if (files && (snprintf(cmd, sizeof cmd, "cp %s %s/", files, dir), system(cmd) != 0))
         abort();
