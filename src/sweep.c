@@ -63,11 +63,19 @@ static nsm_status point_arm(const nsm_model *m, const nsm_sweep_design *d, size_
     values = malloc(((size_t)n + 1) * sizeof *values);
     if (st == NSM_OK && (!params || !values))
         st = NSM_ERR_NOMEM;
-    for (int k = 0, j = 0; st == NSM_OK && k < d->n_params; k++)
-        for (int q = 0; q < d->n_each[k]; q++, j++) {
-            params[j] = d->params[k][q];
-            values[j] = d->values[p * (size_t)d->n_params + (size_t)k];
-        }
+    /* Paths naming more numbers first, so that where a `*` path and a narrower one share a
+    ** number the narrower one wins, whatever the column order (sweep_design.c refuses any other
+    ** overlap). Paths naming one number each keep their order. */
+    int widest = 1;
+    for (int k = 0; k < d->n_params; k++)
+        widest = d->n_each[k] > widest ? d->n_each[k] : widest;
+    int j = 0;
+    for (int w = widest; st == NSM_OK && w >= 1; w--)
+        for (int k = 0; k < d->n_params; k++)
+            for (int q = 0; d->n_each[k] == w && q < d->n_each[k]; q++, j++) {
+                params[j] = d->params[k][q];
+                values[j] = d->values[p * (size_t)d->n_params + (size_t)k];
+            }
     if (st == NSM_OK)
         st = nsm_arm_set_point(m, &(*arms)[1], n, params, values, diag);
     free(params);
