@@ -36,6 +36,7 @@ typedef struct {
     uint64_t runs, seed, threads, outer, design_n;
     int bom, quiet, factorial, nominal, design_kind, resume; /* design_kind: 1 lhs 2 sobol 3 oat */
     int n_designs; /* design options given */
+    int keep_points; /* sweep --keep-points */
 } nsm_cli_options;
 
 /* The run configuration the options ask for (uncertainty: per replication unless --nominal). */

@@ -637,34 +637,17 @@ nsm_status nsm_sweep_generate(const nsm_model *m, nsm_sweep_kind kind, size_t n,
     return st;
 }
 
-char *nsm_sweep_design_text(const nsm_sweep_design *d)
+nsm_status nsm_sweep_design_write(const nsm_sweep_design *d, FILE *f)
 {
-    size_t cap = 4096, len = 0;
-    char *s = malloc(cap);
-    for (size_t p = 0; s && p <= d->n_points; p++) {
-        for (int k = -1; k <= d->n_params; k++) {
-            char cell[256] = "";
-            if (p == 0)
-                snprintf(cell, sizeof cell, "%s", k < 0 ? "point" : k < d->n_params ? d->names[k]
-                                                                                     : "levers");
-            else if (k < 0)
-                snprintf(cell, sizeof cell, "%zu", p);
-            else if (k < d->n_params)
-                snprintf(cell, sizeof cell, "%.17g", d->values[(p - 1) * (size_t)d->n_params + (size_t)k]);
-            else if (d->has_levers)
-                snprintf(cell, sizeof cell, "%s", d->levers[p - 1]);
-            if (len + strlen(cell) + 3 >= cap) {
-                char *t = realloc(s, cap *= 2);
-                if (!t) {
-                    free(s);
-                    return NULL;
-                }
-                s = t;
-            }
-            len += (size_t)snprintf(s + len, cap - len, "%s%s", k < 0 ? "" : ",", cell);
-        }
-        s[len++] = '\n';
-        s[len] = '\0';
+    fputs("point", f);
+    for (int k = 0; k < d->n_params; k++)
+        fprintf(f, ",%s", d->names[k]);
+    fputs(",levers\n", f);
+    for (size_t p = 0; p < d->n_points && !ferror(f); p++) {
+        fprintf(f, "%zu", p + 1);
+        for (int k = 0; k < d->n_params; k++)
+            fprintf(f, ",%.17g", d->values[p * (size_t)d->n_params + (size_t)k]);
+        fprintf(f, ",%s\n", d->has_levers ? d->levers[p] : "");
     }
-    return s;
+    return ferror(f) ? NSM_ERR_IO : NSM_OK;
 }

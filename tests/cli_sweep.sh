@@ -50,4 +50,36 @@ check_that "sweep: ... and is not ignored" \
 } > "$work/g-huge.csv"
 expect "sweep: a grid above 10^7 points" 65 "g-huge.csv: error: the grid has 1.949e\+07 points \(11 x 11 x 11 x 11 x 11 x 11 x 11 values\), more than the limit of 10000000: list fewer values" -- sweep tests/models/paths --grid "$work/g-huge.csv" --quiet --out "$work/sw"
 
+
+# --- durable points: --resume verifies every point file and runs a damaged one again, so the
+# final tables equal those of an uninterrupted sweep byte for byte
+oat() { "$NEASIM" sweep scenarios/baseline --oat --params 'transitions:rok_nuclear_debate:*' --runs 200 --seed 9 --quiet "$@"; }
+NEASIM_TEST_STOP_AFTER_POINTS=4 oat --out "$work/sw-dur" >/dev/null 2>&1
+check_that "sweep: stopped after 4 points" [ "$(ls "$work/sw-dur.partial/points/" | grep -c 'counts$')" -eq 4 ]
+pts="$work/sw-dur.partial/points"
+truncate -s 100 "$pts/00000001.csv"                      # truncated
+sed -i '2 s/[0-9]/X/' "$pts/00000002.csv"                 # one byte changed
+sed -i '1 s/^[0-9]/7/' "$pts/00000003.counts"            # a count changed
+rm "$pts/00000004.counts"                                # a .csv without its counts
+expect "sweep: resume runs damaged points again" 0 \
+    "00000001.csv: warning: point 1 is damaged \(its .csv file is truncated" -- sweep scenarios/baseline --oat --params 'transitions:rok_nuclear_debate:*' --runs 200 --seed 9 --quiet --out "$work/sw-dur" --resume
+oat --threads 1 --out "$work/sw-ref" >/dev/null 2>&1
+for f in sweep points parameters tornado; do
+    check_that "sweep: $f.csv of a repaired resume equals an uninterrupted sweep" cmp -s "$work/sw-dur/$f.csv" "$work/sw-ref/$f.csv"
+done
+NEASIM_TEST_STOP_AFTER_POINTS=4 oat --out "$work/sw-dur2" >/dev/null 2>&1
+sed -i '2 s/[0-9]/X/' "$work/sw-dur2.partial/points/00000002.csv"
+sed -i '1 s/^[0-9]/7/' "$work/sw-dur2.partial/points/00000003.counts"
+oat --out "$work/sw-dur2" --resume 2> "$work/dur2.err"
+check_that "sweep: each damaged point named" [ "$(grep -c 'warning: point [23] is damaged' "$work/dur2.err")" -eq 2 ]
+check_that "sweep: a changed count is caught" grep -q 'point 3 is damaged (its .counts file is truncated, changed or unsealed)' "$work/dur2.err"
+
+# --- point files removed once assembled, unless --keep-points
+check_that "sweep: no points/ once assembled" [ ! -e "$work/sw-ref/points" ] && [ ! -e "$work/sw-dur/points" ]
+expect "sweep: --keep-points" 0 "" -- sweep scenarios/baseline --oat --params 'transitions:rok_nuclear_debate:*' --runs 200 --seed 9 --quiet --keep-points --out "$work/sw-keep"
+check_that "sweep: --keep-points keeps every sealed point" \
+    [ "$(grep -l '^sum [0-9a-f]\{64\}$' "$work/sw-keep/points/"*.counts | wc -l)" -eq "$(tail -n +2 "$work/sw-ref/points.csv" | cut -d, -f1 | sort -u | wc -l)" ]
+check_that "sweep: --keep-points changes no table" cmp -s "$work/sw-keep/sweep.csv" "$work/sw-ref/sweep.csv"
+expect "sweep: --keep-points is a sweep option" 64 "unknown option '--keep-points'" -- run tests/models/uncertain --keep-points
+
 cli_done sweep
