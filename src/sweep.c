@@ -144,7 +144,7 @@ static nsm_status write_point(const nsm_model *m, const nsm_sweep_design *d, siz
     return NSM_OK;
 }
 
-/* Write point p's rows (to a temporary file, synced) and its counts, then seal both. */
+/* Write point p's rows and its counts under temporary names, sealed (sweep_points.h). */
 static nsm_status save_point(const nsm_model *m, const nsm_sweep_design *d, size_t p,
                              const nsm_accum *a, const nsm_sweep_config *cf, const char *work,
                              nsm_diag *diag)
@@ -156,8 +156,6 @@ static nsm_status save_point(const nsm_model *m, const nsm_sweep_design *d, size
     nsm_status st = tcsv && f ? NSM_OK : NSM_ERR_NOMEM;
     if (st == NSM_OK && (st = nsm_csv_open(&c, tcsv, 0, diag)) == NSM_OK) {
         st = write_point(m, d, p, a, cf, f, &c);
-        if (st == NSM_OK && nsm_point_sync(c.f) != 0)
-            st = nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", tcsv, strerror(errno));
         nsm_status cs = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);
         st = st == NSM_OK ? cs : st;
     }
@@ -217,6 +215,7 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
     size_t done = 0;
     *done_now = 0;
     size_t damaged = 0;
+    nsm_point_batch batch = {0};
     for (size_t p = 0; st == NSM_OK && p < d->n_points; p++) {
         const char *why = NULL;
         nsm_point_state ps = nsm_point_check(work, p, &why);
@@ -231,6 +230,8 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
             break;
         }
         st = run_point(m, d, p, acc, cf, work, diag);
+        if (st == NSM_OK)
+            st = nsm_point_batch_add(&batch, work, p, diag);
         if (st == NSM_OK && !(cf->run.stop && *cf->run.stop)) {
             ++*done_now;
             done++;
@@ -239,6 +240,11 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
             cf->progress(cf->progress_ctx, done, d->n_points);
     }
     nsm_accum_free(acc);
+    /* the finished points of the last batch go to the disk however the loop ended */
+    nsm_status bs = nsm_point_batch_commit(&batch, work, diag);
+    nsm_point_batch_release(&batch);
+    if (st == NSM_OK || (st == NSM_ERR_USAGE && bs != NSM_OK))
+        st = bs;
     if (damaged > DAMAGED_SHOWN)
         nsm_diag_warn(diag, NULL, 0, 0, "%zu more damaged points run again", damaged - DAMAGED_SHOWN);
     if (st == NSM_OK && cf->run.stop && *cf->run.stop)

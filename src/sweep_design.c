@@ -584,12 +584,11 @@ static nsm_status unit_points(const nsm_model *m, nsm_sweep_design *d, nsm_sweep
     size_t dn = (size_t)d->n_params;
     d->n_points = kind == NSM_SWEEP_SOBOL ? n * (dn + 2) : n;
     d->base_n = n;
-    double *u = calloc(d->n_points * dn + 1, sizeof *u);
-    d->values = calloc(d->n_points * dn + 1, sizeof *d->values);
-    if (!u || !d->values) {
-        free(u);
+    /* the unit-cube points go into d->values and are mapped through the quantiles in place: the
+    ** design is the one array that grows with the points */
+    double *u = d->values = calloc(d->n_points * dn + 1, sizeof *d->values);
+    if (!u)
         return NSM_ERR_NOMEM;
-    }
     int bad;
     if (kind == NSM_SWEEP_SOBOL) {
         bad = nsm_design_sobol(n, dn, u);
@@ -606,7 +605,6 @@ static nsm_status unit_points(const nsm_model *m, nsm_sweep_design *d, nsm_sweep
             nsm_dist ds = dist_of(&m->uncertain[d->source[i]]);
             d->values[p * dn + i] = nsm_dist_quantile(&ds, u[p * dn + i]);
         }
-    free(u);
     if (bad)
         return nsm_diag_error(diag, NSM_ERR_USAGE, kind == NSM_SWEEP_SOBOL
                                   ? "--sobol takes at most %d uncertain numbers and fewer than "

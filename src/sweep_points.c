@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "neasim/outdir.h"
@@ -71,15 +72,10 @@ static int digest_file(const char *path, long long *size, char hex[HEX])
     return ok ? 0 : -1;
 }
 
-int nsm_point_sync(FILE *f)
+/* fsync a file or folder by name. */
+static int sync_path(const char *path, int flags)
 {
-    return fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -1;
-}
-
-/* fsync a folder, so that the renames in it are on the disk. */
-static int sync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    int fd = open(path, O_RDONLY | flags);
     if (fd < 0)
         return -1;
     int r = fsync(fd);
@@ -103,12 +99,12 @@ static char *sealed(const char *counts, size_t n, long long csv_size, const char
     return a < 0 ? NULL : all;
 }
 
-static int write_synced(const char *path, const char *bytes, size_t n)
+static int write_file(const char *path, const char *bytes, size_t n)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
         return -1;
-    int bad = fwrite(bytes, 1, n, f) != n || nsm_point_sync(f) != 0;
+    int bad = fwrite(bytes, 1, n, f) != n;
     int err = errno;
     if (fclose(f) != 0)
         return -1;
@@ -118,29 +114,122 @@ static int write_synced(const char *path, const char *bytes, size_t n)
 
 nsm_status nsm_point_seal(const char *work, size_t p, const char *counts, size_t n, nsm_diag *diag)
 {
-    char *csv = nsm_point_path(work, p, "csv"), *tcsv = nsm_point_path(work, p, "csv.tmp");
-    char *cnt = nsm_point_path(work, p, "counts"), *tcnt = nsm_point_path(work, p, "counts.tmp");
-    char *dir = nsm_path_join(work, "points"), *text = NULL, hex[HEX];
+    char *tcsv = nsm_point_path(work, p, "csv.tmp"), *tcnt = nsm_point_path(work, p, "counts.tmp");
+    char *text = NULL, hex[HEX];
     long long size = 0;
     size_t len = 0;
-    nsm_status st = csv && tcsv && cnt && tcnt && dir ? NSM_OK : NSM_ERR_NOMEM;
+    nsm_status st = tcsv && tcnt ? NSM_OK : NSM_ERR_NOMEM;
     if (st == NSM_OK && digest_file(tcsv, &size, hex) != 0)
         st = nsm_diag_error(diag, NSM_ERR_IO, "cannot read %s: %s", tcsv, strerror(errno));
     if (st == NSM_OK && !(text = sealed(counts, n, size, hex, &len)))
         st = NSM_ERR_NOMEM;
-    if (st == NSM_OK && write_synced(tcnt, text, len) != 0)
+    if (st == NSM_OK && write_file(tcnt, text, len) != 0)
         st = nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", tcnt, strerror(errno));
-    if (st == NSM_OK && (rename(tcsv, csv) != 0 || rename(tcnt, cnt) != 0 || sync_dir(dir) != 0))
-        st = nsm_diag_error(diag, NSM_ERR_IO, "cannot rename into %s: %s", dir, strerror(errno));
     if (st == NSM_ERR_NOMEM)
         nsm_diag_error(diag, st, "out of memory");
     free(text);
-    free(csv);
     free(tcsv);
-    free(cnt);
     free(tcnt);
-    free(dir);
     return st;
+}
+
+/* ---- batches ---- */
+
+enum { BATCH_MAX = 256 };
+static const double BATCH_SECONDS = 1.0;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* fsync every temporary file of the batch. */
+static nsm_status sync_each(const nsm_point_batch *b, const char *work, nsm_diag *diag)
+{
+    for (size_t i = 0; i < 2 * b->n; i++) {
+        char *path = nsm_point_path(work, b->p[i / 2], i % 2 ? "counts.tmp" : "csv.tmp");
+        if (!path)
+            return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+        int bad = sync_path(path, 0) != 0;
+        nsm_status st = bad ? nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", path,
+                                             strerror(errno))
+                            : NSM_OK;
+        free(path);
+        if (st != NSM_OK)
+            return st;
+    }
+    return NSM_OK;
+}
+
+/* Every temporary file of the batch on the disk: one syncfs of the file system (one device
+** flush for the batch), or, where that fails, an fsync per file. */
+static nsm_status sync_batch(const nsm_point_batch *b, const char *work, nsm_diag *diag)
+{
+    char *dir = nsm_path_join(work, "points");
+    int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY) : -1;
+    int ok = fd >= 0 && syncfs(fd) == 0;
+    if (fd >= 0)
+        close(fd);
+    free(dir);
+    return ok ? NSM_OK : sync_each(b, work, diag);
+}
+
+static nsm_status rename_point(const char *work, size_t p, nsm_diag *diag)
+{
+    static const char *const ext[2][2] = {{"csv.tmp", "csv"}, {"counts.tmp", "counts"}};
+    nsm_status st = NSM_OK;
+    for (int k = 0; st == NSM_OK && k < 2; k++) { /* the .counts last: it marks the point done */
+        char *from = nsm_point_path(work, p, ext[k][0]), *to = nsm_point_path(work, p, ext[k][1]);
+        if (!from || !to)
+            st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+        else if (rename(from, to) != 0)
+            st = nsm_diag_error(diag, NSM_ERR_IO, "cannot rename %s: %s", from, strerror(errno));
+        free(from);
+        free(to);
+    }
+    return st;
+}
+
+nsm_status nsm_point_batch_commit(nsm_point_batch *b, const char *work, nsm_diag *diag)
+{
+    if (b->n == 0)
+        return NSM_OK;
+    nsm_status st = sync_batch(b, work, diag);
+    for (size_t i = 0; st == NSM_OK && i < b->n; i++)
+        st = rename_point(work, b->p[i], diag);
+    char *dir = nsm_path_join(work, "points");
+    if (st == NSM_OK && (!dir || sync_path(dir, O_DIRECTORY) != 0))
+        st = nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", dir ? dir : work,
+                            strerror(errno));
+    free(dir);
+    b->n = 0;
+    return st;
+}
+
+nsm_status nsm_point_batch_add(nsm_point_batch *b, const char *work, size_t p, nsm_diag *diag)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 16;
+        size_t *q = realloc(b->p, cap * sizeof *q);
+        if (!q)
+            return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+        b->p = q;
+        b->cap = cap;
+    }
+    if (b->n == 0)
+        b->since = now();
+    b->p[b->n++] = p;
+    if (b->n >= BATCH_MAX || now() - b->since >= BATCH_SECONDS)
+        return nsm_point_batch_commit(b, work, diag);
+    return NSM_OK;
+}
+
+void nsm_point_batch_release(nsm_point_batch *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof *b);
 }
 
 /* The whole of a small file, NUL-terminated: a new string, or NULL (missing, unreadable, or too
