@@ -42,8 +42,12 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+# Each fuzz target also built without libFuzzer, replaying its reproducers and seeds in make test.
+FUZZ_ALL   := scenario design grid lists
+REPLAY_BIN := $(FUZZ_ALL:%=$(BUILD)/tests/test_fuzz_%)
 
-.PHONY: all deps run test bench check-asan install clean help validate figures brief fuzz
+.PHONY: all deps run test bench check-asan install clean help validate figures brief fuzz \
+        fuzz-build fuzz-clang analyze
 
 all: $(BUILD)/neasim
 
@@ -70,6 +74,10 @@ $(BUILD)/neasim: $(CLI_OBJ) $(BUILD)/libneasim.a
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libneasim.a | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) -Itests $(DEPFLAGS) -MF $@.d $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libneasim.a $(LDLIBS) $(CMOCKA_LIBS) -o $@
 
+$(BUILD)/tests/test_fuzz_%: tests/fuzz_%.c tests/fuzz_replay.c tests/fuzz_common.h $(BUILD)/libneasim.a | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) -Itests -DFUZZ_TARGET='"$*"' $(CFLAGS) $(LDFLAGS) $< tests/fuzz_replay.c \
+	    $(BUILD)/libneasim.a $(LDLIBS) -o $@
+
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
@@ -82,7 +90,7 @@ run: deps all
 	$(BUILD)/neasim run scenarios/baseline --runs $(RUNS) --seed $(SEED) $(if $(THREADS),--threads $(THREADS))
 
 ## test: every test (unit, statistical, CLI and end-to-end)
-test: all $(TEST_BIN)
+test: all $(TEST_BIN) $(REPLAY_BIN)
 	bash tests/run-tests.sh $(BUILD)
 
 ## bench: throughput, speed-up and memory figures (see README)
@@ -107,6 +115,13 @@ check-asan:
 	$(MAKE) BUILD=build/asan OPT='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer' \
 	    LDFLAGS='-fsanitize=address,undefined' WERROR=0 test
 
+## analyze: gcc's static analyzer (-fanalyzer) over src/; reports only, builds nothing
+# Not in the default build: it is slow, and some of its reports are false positives (README).
+analyze:
+	@for f in $(LIB_SRC) $(CLI_SRC); do \
+	    $(CC) $(CPPFLAGS) $(CFLAGS) -O0 -fanalyzer -c $$f -o /dev/null || exit 1; \
+	done
+
 ## install: copy build/neasim to $(PREFIX)/bin
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
@@ -123,15 +138,44 @@ help:
 $(BUILD)/bench_engine: tests/bench_engine.c $(BUILD)/libneasim.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libneasim.a $(LDLIBS) -o $@
 
-## fuzz: the scenario reader under libFuzzer with ASan/UBSan for FUZZ_SECONDS (default 60)
+## fuzz: every reader under libFuzzer with ASan/UBSan, FUZZ_SECONDS (default 60) each
+# One target per reader: scenario tables (levers.csv included), sweep design and grid files, and
+# the --levers / --params lists. Seeds come from tests/fixtures; the corpora grow in
+# build/fuzz-corpus/TARGET, crashes are saved as build/fuzz/crash-*. FUZZ_TARGETS picks some.
 FUZZ_SECONDS ?= 60
-fuzz:
-	@command -v clang >/dev/null && [ -n "$$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] || \
-	    { echo "make fuzz needs clang and libclang-rt-14-dev (apt-get install clang libclang-rt-14-dev)"; exit 1; }
-	mkdir -p build/fuzz build/fuzz-corpus
-	i=0; for t in scenario factors transitions modifiers events seasonality draws calendar effects outcomes; do \
-	    printf "\\$$(printf '%03o' $$i)" | cat - tests/fixtures/valid/$$t.csv > build/fuzz-corpus/$$t; i=$$((i + 1)); done
-	clang -std=c17 -g -O1 -Iinclude -Isrc -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fopenmp \
-	    tests/fuzz_scenario.c $(LIB_SRC) \
-	    -lgsl -lgslcblas -lcsv -lcrypto -lm -o build/fuzz/fuzz_scenario
-	build/fuzz/fuzz_scenario -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz-corpus
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -std=c17 -g -O1 -Iinclude -Isrc -Itests -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=undefined -fopenmp
+SCENARIO_TABLES := scenario factors transitions modifiers events seasonality draws calendar effects outcomes
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=20 \
+	        -artifact_prefix=build/fuzz/ build/fuzz-corpus/$$t || exit 1; \
+	done
+
+FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/%.o: src/%.c $(wildcard include/neasim/*.h) $(wildcard src/*/*.h) | fuzz-clang
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS:-fsanitize=fuzzer,%=-fsanitize=fuzzer-no-link,%) -c $< -o $@
+build/fuzz/fuzz_%: tests/fuzz_%.c tests/fuzz_common.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(FUZZ_OBJ) $(LDLIBS) -o $@
+
+fuzz-clang:
+	@command -v $(FUZZ_CC) >/dev/null && [ -n "$$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] || \
+	    { echo; echo "*** make fuzz needs clang and libFuzzer: apt-get install clang libclang-rt-14-dev ***"; echo; exit 1; }
+
+# The seed corpora, rebuilt from tests/fixtures each time (the grown corpora stay).
+fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	mkdir -p build/fuzz-corpus/scenario build/fuzz-corpus/design build/fuzz-corpus/grid build/fuzz-corpus/lists
+	@i=0; for t in $(SCENARIO_TABLES); do \
+	    printf "\\$$(printf '%03o' $$i)" | cat - tests/fixtures/valid/$$t.csv > build/fuzz-corpus/scenario/$$t; \
+	    i=$$((i + 1)); done; \
+	printf '\012' | cat - tests/fixtures/fuzz-seeds/levers.csv > build/fuzz-corpus/scenario/levers
+	cp tests/fixtures/fuzz-seeds/design*.csv build/fuzz-corpus/design/
+	cp tests/fixtures/fuzz-seeds/grid*.csv build/fuzz-corpus/grid/
+	@n=0; while read -r kind list; do n=$$((n + 1)); \
+	    case $$kind in levers) b='\000';; params) b='\001';; factorial) b='\002';; esac; \
+	    printf "$$b%s" "$$list" > build/fuzz-corpus/lists/seed-$$n; \
+	done < tests/fixtures/fuzz-seeds/lists.txt

@@ -55,7 +55,7 @@ sweep_runs=${BENCH_SWEEP_RUNS:-10000}
 design() { # $1 points: three judgment hazards of the baseline varied over a grid of values
     awk -v n="$1" 'BEGIN {
         print "transitions:rok_political_stability:normal>crisis,transitions:usfk_posture:current>reduced,modifiers:1";
-        for (p = 0; p < n; p++) printf "%.4f,%.4f,%.3f\n", 0.1 + 0.2 * (p % 10) / 9, 0.02 + 0.06 * int(p / 10) % 10 / 9, 0.5 + (p % 7) / 6 }'
+        for (p = 0; p < n; p++) printf "%.4f,%.4f,%.3f\n", 0.1 + 0.2 * (p % 10) / 9, 0.02 + 0.06 * (int(p / 10) % 10) / 9, 0.5 + (p % 7) / 6 }'
 }
 design "$sweep_points" > "$tmp/design-big.csv"
 design 100 > "$tmp/design-small.csv"
@@ -68,3 +68,12 @@ echo "  wall ${wall} s, peak memory ${rss} KiB, $(awk -v w="$wall" -v n="$sweep_
     --runs "$sweep_runs" --quiet --out "$tmp/sweep-small" >/dev/null
 read -r wall2 rss2 < "$tmp/time-small"
 echo "  100 points: wall ${wall2} s, peak memory ${rss2} KiB (the same peak memory is the target)"
+# memory flat in points beyond the design itself (here 119 numbers a point: 952 bytes), from
+# 500 to 5,000 points of a generated design at 2 replications a point
+for n in 500 5000; do
+    /usr/bin/time -f "%M" -o "$tmp/rss-lhs-$n" "$build/neasim" sweep scenarios/baseline --lhs "$n" \
+        --runs 2 --quiet --out "$tmp/sweep-lhs-$n" >/dev/null
+done
+echo "  --lhs over all 119 uncertain numbers, 2 replications a point: peak memory" \
+    "$(cat "$tmp/rss-lhs-500") KiB at 500 points, $(cat "$tmp/rss-lhs-5000") KiB at 5000" \
+    "($(awk -v a="$(cat "$tmp/rss-lhs-500")" -v b="$(cat "$tmp/rss-lhs-5000")" 'BEGIN { printf "%.0f", (b - a) * 1024 / 4500 }') bytes a point; the design holds 952)"

@@ -10,7 +10,7 @@
 # sets NEASIM_FIGURES_ALL_ARMS=1.
 
 NSM_TABLES <- c("outcomes", "state_probabilities", "event_counts", "briefing", "differences",
-                "tornado", "sensitivity")
+                "tornado", "sensitivity", "sweep")
 
 nsm_script_dir <- function() {
     arg <- grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE)
@@ -47,35 +47,18 @@ main <- function(args) {
     }
     for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_sweep.R"))
         source(file.path(nsm_script_dir(), f))
-    outdir <- file.path(dir, "figures")   # made by the first figure saved
-    clear_previous(outdir)
-    manifest <- nsm_manifest(dir)
-    if (length(manifest) == 0) nsm_msg("no manifest.csv in ", dir, ": captions lack provenance")
-    ctx <- list(dir = dir, outdir = outdir, manifest = manifest,
-                caption = nsm_caption(manifest, dir),
-                outcomes = nsm_read(dir, "outcomes"),
-                events = nsm_read(dir, "event_counts"),
-                differences = nsm_read(dir, "differences", quiet = TRUE))
-    ctx$levers <- lever_table(ctx)
+    ctx <- nsm_context(dir)
+    clear_previous(ctx$outdir)   # figures/ itself is made by the first figure saved
     # in the order of the briefing: headline numbers, levers, time courses, drivers
-    fig_outcomes_by_horizon(ctx)
-    fig_lever_matrix(ctx)
-    fig_lever_effects(ctx)
-    fig_outcomes_over_time(ctx)
-    fig_lever_effects_over_time(ctx)
-    fig_state_probabilities(ctx)
-    fig_event_fans(ctx)
-    fig_event_year_fans(ctx)
-    fig_lever_event_effects(ctx)
-    fig_tornado(ctx)
-    fig_sensitivity(ctx)
+    figs <- nsm_all_figures(ctx)
+    for (fig in figs) nsm_save(fig, ctx$outdir)
     index <- NSM_INDEX$rows
     if (nrow(index) == 0) {
         message("figures: the tables of ", dir, " have no rows to draw")
         quit(status = 65)
     }
-    utils::write.csv(index, file.path(outdir, "index.csv"), row.names = FALSE)
-    message(sprintf("figures: %d figures in %s", nrow(index), outdir))
+    utils::write.csv(index, file.path(ctx$outdir, "index.csv"), row.names = FALSE)
+    message(sprintf("figures: %d figures in %s", nrow(index), ctx$outdir))
 }
 
 main(commandArgs(trailingOnly = TRUE))

@@ -51,6 +51,20 @@ nsm_read <- function(dir, name, quiet = FALSE) {
     d
 }
 
+# What every figure function reads: the folder, where figures go, the manifest and caption,
+# and the tables that several figures share (each NULL when the folder does not hold it).
+nsm_context <- function(dir) {
+    manifest <- nsm_manifest(dir)
+    if (length(manifest) == 0) nsm_msg("no manifest.csv in ", dir, ": captions lack provenance")
+    ctx <- list(dir = dir, outdir = file.path(dir, "figures"), manifest = manifest,
+                caption = nsm_caption(manifest, dir),
+                outcomes = nsm_read(dir, "outcomes"),
+                events = nsm_read(dir, "event_counts"),
+                differences = nsm_read(dir, "differences", quiet = TRUE))
+    ctx$levers <- lever_table(ctx)
+    ctx
+}
+
 # manifest.csv as a named character vector (empty when absent).
 nsm_manifest <- function(dir) {
     m <- nsm_read(dir, "manifest", quiet = TRUE)
@@ -170,6 +184,25 @@ nsm_arm_colours <- function(arms) {
     cols[arms]
 }
 
+# An arm's name for an axis or legend: "us_review+ncg" -> "US review + NCG", wrapped.
+arm_label <- function(arm, width = 16) {
+    parts <- lapply(strsplit(arm, "+", fixed = TRUE), nsm_words)
+    labels <- vapply(parts, paste, "", collapse = " + ")
+    labels <- paste0(toupper(substr(labels, 1, 1)), substr(labels, 2, nchar(labels)))
+    nsm_wrap(labels, width)
+}
+
+# The one scale for arms, on `aesthetics` (colour, fill or both): colours and legend labels are
+# both named by the arm, so an entry can only name the arm whose data carries its colour, in
+# whatever order ggplot2 takes the arms (it sorts them when layers split the data). Never pass
+# unnamed `labels` to a discrete scale: they are attached by position.
+nsm_arm_scale <- function(arms, aesthetics = "colour", width = 40, ...) {
+    arms <- as.character(arms)
+    scale_colour_manual(values = nsm_arm_colours(c("baseline", arms))[arms], breaks = arms,
+                        labels = stats::setNames(arm_label(arms, width), arms), name = "Arm",
+                        aesthetics = aesthetics, ...)
+}
+
 # Arms in groups for charts that cannot show many at once: at most `size` arms besides the
 # baseline per group, the baseline (when present) in every group. One group for few arms.
 nsm_arm_groups <- function(arms, size) {
@@ -264,24 +297,46 @@ nsm_dodge <- function(y, gap, lo, hi) {
     out
 }
 
-# ---- saving ---------------------------------------------------------------------------------
+# ---- figures and saving ---------------------------------------------------------------------
+
+# A figure as the figure functions return it: the plot, the name of its files, its title in the
+# brief and index, its section, and whether the brief shows it. Drawing and saving are apart so
+# that a test can inspect the plot (ggplot_build) without rendering it.
+nsm_figure <- function(plot, name, title, section, brief = TRUE) {
+    structure(list(plot = plot, name = name, title = title, section = section, brief = brief),
+              class = "nsm_figure")
+}
+
+# Every figure function, in the order of the briefing: headline numbers, levers, time courses,
+# drivers. Each takes the context (nsm_context()) and returns a list of nsm_figure(), empty when
+# the folder lacks its table.
+NSM_FIGURE_FUNCTIONS <- c("fig_outcomes_by_horizon", "fig_lever_matrix", "fig_lever_effects",
+                          "fig_outcomes_over_time", "fig_lever_effects_over_time",
+                          "fig_state_probabilities", "fig_event_fans", "fig_event_year_fans",
+                          "fig_lever_event_effects", "fig_tornado", "fig_sensitivity",
+                          "fig_sweep")
+
+nsm_all_figures <- function(ctx) {
+    figs <- lapply(NSM_FIGURE_FUNCTIONS, function(f) match.fun(f)(ctx))
+    unlist(figs, recursive = FALSE)
+}
 
 NSM_INDEX <- new.env()
 NSM_INDEX$rows <- data.frame(file = character(0), title = character(0), section = character(0),
                              brief = logical(0), stringsAsFactors = FALSE)
 
-# Save `plot` as figures/NAME.png (300 dpi), figures/NAME.pdf and figures/small/NAME.png
+# Save figure `fig` as figures/NAME.png (300 dpi), figures/NAME.pdf and figures/small/NAME.png
 # (150 dpi, for the briefing), and add it to the index that brief.R reads (in the order figures
-# were made); `brief = FALSE` keeps it out of the briefing.
-nsm_save <- function(plot, outdir, name, title, section, brief = TRUE, width = NSM_WIDTH,
-                     height = NSM_HEIGHT) {
+# were saved).
+nsm_save <- function(fig, outdir, width = NSM_WIDTH, height = NSM_HEIGHT) {
+    name <- fig$name
     dir.create(outdir, showWarnings = FALSE)
     png_path <- file.path(outdir, paste0(name, ".png"))
     pdf_path <- file.path(outdir, paste0(name, ".pdf"))
     # the plot is built into a gtable once and drawn on both devices (half the time of ggsave)
     grDevices::png(png_path, width = width, height = height, units = "in", res = NSM_DPI,
                    type = "cairo", bg = "white")
-    g <- tryCatch(ggplotGrob(plot), error = function(e) { grDevices::dev.off(); stop(e) })
+    g <- tryCatch(ggplotGrob(fig$plot), error = function(e) { grDevices::dev.off(); stop(e) })
     grid::grid.newpage()
     grid::grid.draw(g)
     grDevices::dev.off()
@@ -294,8 +349,8 @@ nsm_save <- function(plot, outdir, name, title, section, brief = TRUE, width = N
                    height = height, units = "in", res = NSM_DPI / 2, type = "cairo", bg = "white")
     grid::grid.draw(g)
     grDevices::dev.off()
-    NSM_INDEX$rows <- rbind(NSM_INDEX$rows, data.frame(file = name, title = title,
-                                                       section = section, brief = brief,
+    NSM_INDEX$rows <- rbind(NSM_INDEX$rows, data.frame(file = name, title = fig$title,
+                                                       section = fig$section, brief = fig$brief,
                                                        stringsAsFactors = FALSE))
     message("figures: wrote ", png_path, " and .pdf")
     invisible(name)

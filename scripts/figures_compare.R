@@ -22,14 +22,6 @@ pp_text <- function(x) {
 
 is_yes <- function(x) tolower(as.character(x)) %in% c("yes", "true", "1")
 
-# An arm's name for an axis or legend: "us_review+ncg" -> "US review + NCG", wrapped.
-arm_label <- function(arm, width = 16) {
-    parts <- lapply(strsplit(arm, "+", fixed = TRUE), nsm_words)
-    labels <- vapply(parts, paste, "", collapse = " + ")
-    labels <- paste0(toupper(substr(labels, 1, 1)), substr(labels, 2, nchar(labels)))
-    nsm_wrap(labels, width)
-}
-
 # The lever table at the briefing horizons: briefing.csv, or else built from differences.csv
 # (outcome, occurred_by) with "distinguishable" meaning that the 95% interval excludes zero.
 lever_table <- function(ctx) {
@@ -57,6 +49,7 @@ fig_lever_matrix <- function(ctx) {
     arms <- unique(b$arm)
     hz <- unique(b[, c("horizon_years", "date")])
     hz <- hz[order(hz$horizon_years), ]
+    figs <- list()
     for (j in seq_len(nrow(hz))) {
         x <- b[b$horizon_years == hz$horizon_years[j], , drop = FALSE]
         size <- tapply(abs(x$difference_pp), x$outcome, max, na.rm = TRUE)
@@ -65,8 +58,10 @@ fig_lever_matrix <- function(ctx) {
         cols <- nsm_pages(arms, 10)
         for (r in seq_along(rows)) for (cc in seq_along(cols)) {
             d <- x[x$outcome %in% rows[[r]] & x$arm %in% cols[[cc]], , drop = FALSE]
-            d$outcome_lab <- factor(nsm_label(d$outcome), levels = rev(nsm_label(rows[[r]])))
-            d$arm_lab <- factor(arm_label(d$arm, 13), levels = arm_label(cols[[cc]], 13))
+            # factors keyed by the names, labelled for people: a column's label is its arm's
+            d$outcome_lab <- factor(d$outcome, levels = rev(rows[[r]]),
+                                    labels = nsm_label(rev(rows[[r]])))
+            d$arm_lab <- factor(d$arm, levels = cols[[cc]], labels = arm_label(cols[[cc]], 13))
             d$dist <- is_yes(d$distinguishable)
             d$fill <- ifelse(d$dist, d$difference_pp, NA_real_)
             d$text <- pp_text(d$difference_pp)
@@ -98,17 +93,17 @@ fig_lever_matrix <- function(ctx) {
                       axis.text.y = element_text(size = rel(0.85), colour = "grey10"))
             name <- paste0("lever_matrix_", format(hz$horizon_years[j]), "y",
                            if (length(rows) > 1) paste0("_o", r), if (length(cols) > 1) paste0("_a", cc))
-            nsm_save(p, ctx$outdir, name,
-                     paste0("Lever effects by ", nsm_horizon_label(hz$horizon_years[j], hz$date[j])),
-                     "Levers")
+            figs[[length(figs) + 1]] <- nsm_figure(
+                p, name, paste0("Lever effects by ",
+                                nsm_horizon_label(hz$horizon_years[j], hz$date[j])), "Levers")
         }
     }
+    figs
 }
 
 # ---- dot chart with intervals, horizons side by side ----------------------------------------
 
 lever_effects_page <- function(b, arms, ctx, title) {
-    cols <- nsm_arm_colours(c("baseline", arms))[-1]
     hz <- unique(b[, c("horizon_years", "date")])
     hz <- hz[order(hz$horizon_years), ]
     b$panel <- factor(nsm_horizon_label(b$horizon_years, b$date),
@@ -122,8 +117,10 @@ lever_effects_page <- function(b, arms, ctx, title) {
                      levels = c("Distinguishable from no effect", "Not distinguishable"))
     lim <- max(abs(c(b$ci_low_pp, b$ci_high_pp, b$difference_pp)), 0.5, na.rm = TRUE) * 1.12
     dodge <- position_dodge(width = if (length(arms) > 1) 0.75 else 0)
+    # grouped by arm alone: the points' shape would otherwise split their groups, and the
+    # dodge would put an arm's point and its interval on different rows
     p <- ggplot(b, aes(x = outcome_lab, y = difference_pp, ymin = ci_low_pp, ymax = ci_high_pp,
-                       colour = arm)) +
+                       colour = arm, group = arm)) +
         geom_hline(yintercept = 0, colour = "grey40", linewidth = 0.5) +
         geom_linerange(position = dodge, linewidth = if (length(arms) > 2) 0.7 else 1) +
         geom_point(aes(shape = dist), position = dodge, size = if (length(arms) > 2) 2.2 else 3,
@@ -140,8 +137,7 @@ lever_effects_page <- function(b, arms, ctx, title) {
         facet_wrap(~panel, nrow = 1) +
         scale_y_continuous(limits = c(-lim, lim), labels = pp_labels,
                            breaks = scales::breaks_pretty(n = 5)) +
-        scale_colour_manual(values = cols, labels = arm_label(arms, 40), name = "Arm",
-                            guide = guide_legend(reverse = TRUE, override.aes = list(shape = 16))) +
+        nsm_arm_scale(arms, guide = guide_legend(reverse = TRUE, override.aes = list(shape = 16))) +
         scale_shape_manual(values = c("Distinguishable from no effect" = 16,
                                       "Not distinguishable" = 21), name = NULL, drop = FALSE) +
         labs(title = title,
@@ -161,14 +157,16 @@ fig_lever_effects <- function(ctx) {
     b <- ctx$levers
     if (is.null(b)) return(nsm_msg("no briefing.csv or differences.csv: no lever charts"))
     groups <- nsm_arm_groups(unique(b$arm), 4)
+    figs <- list()
     for (g in seq_along(groups)) {
         title <- paste0("Effect of each lever on the probability that an outcome has occurred",
                         nsm_group_title(g, length(groups)))
         p <- lever_effects_page(b[b$arm %in% groups[[g]], , drop = FALSE], groups[[g]], ctx, title)
-        nsm_save(p, ctx$outdir, paste0("lever_effects", nsm_group_suffix(g, length(groups))),
-                 paste0("Lever effects with intervals", nsm_group_title(g, length(groups))),
-                 "Levers")
+        figs[[length(figs) + 1]] <- nsm_figure(
+            p, paste0("lever_effects", nsm_group_suffix(g, length(groups))),
+            paste0("Lever effects with intervals", nsm_group_title(g, length(groups))), "Levers")
     }
+    figs
 }
 
 # ---- over time ------------------------------------------------------------------------------
@@ -184,9 +182,9 @@ fig_lever_effects_over_time <- function(ctx) {
     from <- min(d$date); to <- max(d$date)
     pages <- nsm_pages(ord, 15)
     groups <- nsm_arm_groups(unique(d$arm), 4)
+    figs <- list()
     for (g in seq_along(groups)) for (i in seq_along(pages)) {
         arms <- groups[[g]]
-        cols <- nsm_arm_colours(c("baseline", arms))[-1]
         x <- d[d$name %in% pages[[i]] & d$arm %in% arms, , drop = FALSE]
         x$arm <- factor(x$arm, levels = arms)
         ncol <- nsm_ncol(length(pages[[i]]))
@@ -198,8 +196,7 @@ fig_lever_effects_over_time <- function(ctx) {
             geom_ribbon(aes(fill = arm), alpha = 0.25) +
             geom_line(aes(colour = arm), linewidth = 0.9) +
             facet_wrap(~panel, ncol = ncol) +
-            scale_colour_manual(values = cols, labels = arm_label(arms, 40), name = "Arm") +
-            scale_fill_manual(values = cols, labels = arm_label(arms, 40), name = "Arm") +
+            nsm_arm_scale(arms, aesthetics = c("colour", "fill")) +
             scale_y_continuous(labels = pp_labels, breaks = scales::breaks_pretty(n = 4)) +
             nsm_scale_x_date(from, to, nsm_panel_width(ncol)) +
             labs(title = paste0("Effect of each lever over time", nsm_group_title(g, length(groups))),
@@ -212,9 +209,10 @@ fig_lever_effects_over_time <- function(ctx) {
         if (length(arms) == 1) p <- p + guides(colour = "none", fill = "none")
         name <- paste0("lever_effects_over_time", nsm_group_suffix(g, length(groups)),
                        if (length(pages) > 1) paste0("_", i))
-        nsm_save(p, ctx$outdir, name,
-                 paste0("Lever effects over time", nsm_group_title(g, length(groups))), "Levers")
+        figs[[length(figs) + 1]] <- nsm_figure(
+            p, name, paste0("Lever effects over time", nsm_group_title(g, length(groups))), "Levers")
     }
+    figs
 }
 
 fig_lever_event_effects <- function(ctx) {
@@ -226,9 +224,9 @@ fig_lever_event_effects <- function(ctx) {
     from <- min(d$date); to <- max(d$date)
     ncol <- nsm_ncol(length(events))
     groups <- nsm_arm_groups(unique(d$arm), 4)
+    figs <- list()
     for (g in seq_along(groups)) {
         arms <- groups[[g]]
-        cols <- nsm_arm_colours(c("baseline", arms))[-1]
         x <- d[d$arm %in% arms, , drop = FALSE]
         x$arm <- factor(x$arm, levels = arms)
         x$panel <- factor(nsm_label(x$name), levels = nsm_label(events))
@@ -237,8 +235,7 @@ fig_lever_event_effects <- function(ctx) {
             geom_ribbon(aes(fill = arm), alpha = 0.25) +
             geom_line(aes(colour = arm), linewidth = 0.9) +
             facet_wrap(~panel, ncol = ncol, scales = "free_y") +
-            scale_colour_manual(values = cols, labels = arm_label(arms, 40), name = "Arm") +
-            scale_fill_manual(values = cols, labels = arm_label(arms, 40), name = "Arm") +
+            nsm_arm_scale(arms, aesthetics = c("colour", "fill")) +
             scale_y_continuous(labels = pp_labels) +
             nsm_scale_x_date(from, to, nsm_panel_width(ncol)) +
             labs(title = paste0("Effect of each lever on counted events",
@@ -249,8 +246,9 @@ fig_lever_event_effects <- function(ctx) {
                  caption = ctx$caption) +
             nsm_theme()
         if (length(arms) == 1) p <- p + guides(colour = "none", fill = "none")
-        nsm_save(p, ctx$outdir, paste0("lever_event_effects", nsm_group_suffix(g, length(groups))),
-                 paste0("Lever effects on counted events", nsm_group_title(g, length(groups))),
-                 "Levers")
+        figs[[length(figs) + 1]] <- nsm_figure(
+            p, paste0("lever_event_effects", nsm_group_suffix(g, length(groups))),
+            paste0("Lever effects on counted events", nsm_group_title(g, length(groups))), "Levers")
     }
+    figs
 }

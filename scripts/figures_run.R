@@ -27,6 +27,7 @@ fig_outcomes_by_horizon <- function(ctx) {
     h$outcome_lab <- factor(nsm_label(h$outcome), levels = nsm_label(ord))
     pages <- nsm_pages(rev(ord), 25)
     groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3)
+    figs <- list()
     for (g in seq_along(groups)) for (i in seq_along(pages)) {
         d <- h[h$outcome %in% pages[[i]], , drop = FALSE]
         arms <- groups[[g]]
@@ -46,9 +47,7 @@ fig_outcomes_by_horizon <- function(ctx) {
             dodge <- position_dodge(width = 0.7)
             p <- p + geom_linerange(aes(colour = arm), position = dodge, linewidth = 0.9) +
                 geom_point(aes(colour = arm), position = dodge, size = 2.6) +
-                scale_colour_manual(values = nsm_arm_colours(arms), name = "Arm",
-                                    labels = arm_label(arms, 40),
-                                    guide = guide_legend(reverse = TRUE))
+                nsm_arm_scale(arms, guide = guide_legend(reverse = TRUE))
         }
         p <- p + coord_flip() +
             facet_wrap(~panel, nrow = 1) +
@@ -68,10 +67,11 @@ fig_outcomes_by_horizon <- function(ctx) {
         name <- paste0("outcomes_by_horizon", nsm_group_suffix(g, length(groups)),
                        if (length(pages) > 1) paste0("_", i))
         # in a comparison the lever charts carry the other arms: the brief keeps the first group
-        nsm_save(p, ctx$outdir, name, paste0("Outcome probabilities at the headline horizons",
-                                             nsm_group_title(g, length(groups))), "Outcomes",
-                 brief = g == 1)
+        figs[[length(figs) + 1]] <- nsm_figure(
+            p, name, paste0("Outcome probabilities at the headline horizons",
+                            nsm_group_title(g, length(groups))), "Outcomes", brief = g == 1)
     }
+    figs
 }
 
 # ---- cumulative probability of each outcome over time ---------------------------------------
@@ -88,6 +88,7 @@ fig_outcomes_over_time <- function(ctx) {
     from <- min(oc$date); to <- max(oc$date)
     pages <- nsm_pages(ord, 15)
     groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3)
+    figs <- list()
     for (g in seq_along(groups)) for (i in seq_along(pages)) {
         d <- oc[oc$outcome %in% pages[[i]], , drop = FALSE]
         arms <- groups[[g]]
@@ -114,10 +115,7 @@ fig_outcomes_over_time <- function(ctx) {
             p <- p + geom_ribbon(aes(fill = arm), alpha = 0.2) +
                 geom_line(data = d[d$arm != arms[1], ], aes(colour = arm), linewidth = 1) +
                 geom_line(data = d[d$arm == arms[1], ], aes(colour = arm), linewidth = 0.5) +
-                scale_colour_manual(values = nsm_arm_colours(arms), name = "Arm",
-                                    labels = arm_label(arms, 40)) +
-                scale_fill_manual(values = nsm_arm_colours(arms), name = "Arm",
-                                  labels = arm_label(arms, 40))
+                nsm_arm_scale(arms, aesthetics = c("colour", "fill"))
         }
         p <- p + facet_wrap(~panel, ncol = ncol) +
             nsm_scale_x_date(from, to, nsm_panel_width(ncol) * span / (span + extra),
@@ -131,9 +129,11 @@ fig_outcomes_over_time <- function(ctx) {
             nsm_theme(base_size = if (ncol >= 5) 13 else 15)
         name <- paste0("outcomes_over_time", nsm_group_suffix(g, length(groups)),
                        if (length(pages) > 1) paste0("_", i))
-        nsm_save(p, ctx$outdir, name, paste0("Cumulative probability of each outcome over time",
-                                             nsm_group_title(g, length(groups))), "Outcomes")
+        figs[[length(figs) + 1]] <- nsm_figure(
+            p, name, paste0("Cumulative probability of each outcome over time",
+                            nsm_group_title(g, length(groups))), "Outcomes")
     }
+    figs
 }
 
 # ---- state probabilities per factor ---------------------------------------------------------
@@ -165,7 +165,7 @@ state_page <- function(d, factors, ctx, title) {
     label_in <- max(nchar(unlist(strsplit(end$text, "\n")))) * 0.56 * label_size / 72 + 0.15
     span <- as.numeric(to - from)
     extra <- span * (0.05 + label_in / max(width_in - label_in, 0.5 * width_in))
-    cols <- rep_len(NSM_PALETTE, max(as.integer(d$pos)))
+    cols <- stats::setNames(rep_len(NSM_PALETTE, nlevels(d$pos)), levels(d$pos))
     p <- ggplot(d, aes(date, probability, group = level)) +
         geom_ribbon(data = d[!is.na(d$ci_low), ], aes(ymin = ci_low, ymax = ci_high, fill = pos),
                     alpha = 0.25) +
@@ -223,6 +223,7 @@ fig_state_probabilities <- function(ctx) {
                 "every arm)")
         arms <- arms[1]
     }
+    figs <- list()
     for (arm in arms) {
         d <- lump_levels(nsm_arm_rows(sp, arm))
         factors <- unique(d$factor)
@@ -234,10 +235,11 @@ fig_state_probabilities <- function(ctx) {
             name <- paste0("state_probabilities", if (!is.na(arm)) paste0("_", nsm_slug(arm)),
                            if (length(pages) > 1) paste0("_", i))
             # in a comparison the briefing shows the baseline's states; the arms' are in figures/
-            nsm_save(p, ctx$outdir, name, title, "State probabilities",
-                     brief = is.na(arm) || arm == arms[1])
+            figs[[length(figs) + 1]] <- nsm_figure(p, name, title, "State probabilities",
+                                                   brief = is.na(arm) || arm == arms[1])
         }
     }
+    figs
 }
 
 # ---- counted events: fan charts -------------------------------------------------------------
@@ -254,15 +256,24 @@ with_start_row <- function(d, start) {
     rbind(z, d)
 }
 
+# The fan's bands and lines, each keyed by its name: the legend's colours and line types are
+# looked up by these names, never by position.
+FAN_BANDS <- c("50% of runs" = "#3C8DC5", "90% of runs" = "#9ECAE9")
+FAN_LINES <- c(Median = NSM_PALETTE[1], Mean = "grey15")
+FAN_LINETYPES <- c(Median = "solid", Mean = "22")
+
 fan_layers <- function() {
     list(geom_ribbon(aes(ymin = q05, ymax = q95, fill = "90% of runs"), alpha = 0.35),
          geom_ribbon(aes(ymin = q25, ymax = q75, fill = "50% of runs"), alpha = 0.55),
-         geom_line(aes(y = q50, linetype = "Median"), colour = NSM_PALETTE[1], linewidth = 1),
-         geom_line(aes(y = mean, linetype = "Mean"), colour = "grey15", linewidth = 0.6),
-         scale_fill_manual(values = c("90% of runs" = "#9ECAE9", "50% of runs" = "#3C8DC5"),
-                           breaks = c("50% of runs", "90% of runs"), name = NULL),
-         scale_linetype_manual(values = c(Median = "solid", Mean = "22"), name = NULL),
-         guides(linetype = guide_legend(override.aes = list(colour = c("grey15", NSM_PALETTE[1])))))
+         geom_line(aes(y = q50, linetype = "Median"), colour = FAN_LINES[["Median"]],
+                   linewidth = 1),
+         geom_line(aes(y = mean, linetype = "Mean"), colour = FAN_LINES[["Mean"]],
+                   linewidth = 0.6),
+         scale_fill_manual(values = FAN_BANDS, breaks = names(FAN_BANDS), name = NULL),
+         # the legend's keys take their colours from FAN_LINES in the order of `breaks`
+         scale_linetype_manual(values = FAN_LINETYPES, breaks = names(FAN_LINETYPES), name = NULL,
+                               guide = guide_legend(override.aes = list(
+                                   colour = unname(FAN_LINES[names(FAN_LINETYPES)])))))
 }
 
 fig_event_fans <- function(ctx) {
@@ -274,15 +285,18 @@ fig_event_fans <- function(ctx) {
     cum <- with_start_row(cum, start)
     arms <- nsm_arms(cum)
     groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3)
+    figs <- list()
     for (g in seq_along(groups)) {
         d <- if (is.null(arms)) cum else cum[cum$arm %in% groups[[g]], , drop = FALSE]
         p <- event_fan_page(d, groups[[g]], ctx,
                             paste0("Counted events since the start: median and spread over runs",
                                    nsm_group_title(g, length(groups))))
-        nsm_save(p, ctx$outdir, paste0("events_cumulative", nsm_group_suffix(g, length(groups))),
-                 paste0("Counted events since the start (fan chart)",
-                        nsm_group_title(g, length(groups))), "Counted events", brief = g == 1)
+        figs[[length(figs) + 1]] <- nsm_figure(
+            p, paste0("events_cumulative", nsm_group_suffix(g, length(groups))),
+            paste0("Counted events since the start (fan chart)", nsm_group_title(g, length(groups))),
+            "Counted events", brief = g == 1)
     }
+    figs
 }
 
 # One page of fans: a panel per event, or per event and arm (rows and columns) for arms.
@@ -351,9 +365,9 @@ fig_event_year_fans <- function(ctx) {
             geom_point(aes(y = q50, shape = "Median"), size = 3, colour = "white",
                        fill = "grey10", stroke = 1) +
             geom_point(aes(y = mean, shape = "Mean"), size = 2.2, colour = "grey10") +
-            scale_colour_manual(values = c("90% of runs" = "#9ECAE9", "50% of runs" = "#3C8DC5"),
-                                breaks = c("50% of runs", "90% of runs"), name = NULL) +
-            scale_shape_manual(values = c(Median = 21, Mean = 4), name = NULL) +
+            scale_colour_manual(values = FAN_BANDS, breaks = names(FAN_BANDS), name = NULL) +
+            scale_shape_manual(values = c(Median = 21, Mean = 4), breaks = c("Median", "Mean"),
+                               name = NULL) +
             facet_wrap(~panel, ncol = nsm_ncol(length(events)), scales = "free_y")
     } else {
         dodge <- position_dodge(width = 0.7)
@@ -362,8 +376,7 @@ fig_event_year_fans <- function(ctx) {
             geom_linerange(aes(ymin = q25, ymax = q75, colour = arm), position = dodge,
                            linewidth = 3) +
             geom_point(aes(y = q50, group = arm), position = dodge, size = 1.8, colour = "white") +
-            scale_colour_manual(values = nsm_arm_colours(arms), labels = arm_label(arms, 40),
-                                name = "Arm") +
+            nsm_arm_scale(arms) +
             facet_wrap(~panel, ncol = nsm_ncol(length(events)), scales = "free_y")
     }
     p <- p + scale_y_continuous(breaks = nsm_integer_breaks(), limits = c(0, NA),
@@ -374,6 +387,5 @@ fig_event_year_fans <- function(ctx) {
              x = "Year ending", y = "Events in the year (count)", caption = ctx$caption) +
         nsm_theme() +
         theme(axis.text.x = element_text(angle = 45, hjust = 1), panel.grid.major.x = element_blank())
-    nsm_save(p, ctx$outdir, "events_per_year", "Counted events per year (fan chart)",
-             "Counted events")
+    list(nsm_figure(p, "events_per_year", "Counted events per year (fan chart)", "Counted events"))
 }

@@ -60,34 +60,76 @@ sweep_top <- function(d, score, top) {
     names(sort(s, decreasing = TRUE))[seq_len(min(top, length(s)))]
 }
 
+# A swing is within its Monte Carlo noise when it is no larger than 1.96 times swing_se_max,
+# neasim's bound on its standard error: such a bar may be simulation error alone, so it is
+# greyed, labelled and listed below the others without a rank (ordering noise would rank noise).
+TORNADO_Z <- 1.96
+tornado_noise <- function(d) {
+    if (!("swing_se_max" %in% names(d))) return(rep(FALSE, nrow(d)))
+    !is.na(d$swing_se_max) & abs(d$swing) <= TORNADO_Z * d$swing_se_max
+}
+
+# The parameters a tornado shows, top first: the real swings at the longest horizon, largest
+# first, then those within noise there, in the table's order; at most `top` in all.
+tornado_order <- function(d, top) {
+    at <- d[d$horizon_years == max(d$horizon_years), , drop = FALSE]
+    real <- at$parameter[!at$noise][order(-abs(at$swing[!at$noise]))]
+    within <- setdiff(unique(at$parameter[at$noise]), real)
+    utils::head(c(real, within), top)
+}
+
+# " (within noise)" for a parameter whose swing is within noise at every horizon shown, " (within
+# noise at 2 years)" for some of them, "" otherwise.
+tornado_noise_note <- function(d, parameter) {
+    vapply(parameter, function(p) {
+        x <- d[d$parameter == p, , drop = FALSE]
+        if (!any(x$noise)) return("")
+        if (all(x$noise)) return("\n(within noise)")
+        paste0("\n(within noise at ", paste(sweep_horizon_label(sort(x$horizon_years[x$noise])),
+                                             collapse = ", "), ")")
+    }, "", USE.NAMES = FALSE)
+}
+
 fig_tornado <- function(ctx) {
     t <- nsm_read(ctx$dir, "tornado", quiet = TRUE)
     if (is.null(t)) return(invisible())
     keys <- unique(t[, c("outcome", "measure")])
+    figs <- list()
     for (k in seq_len(nrow(keys))) {
         d <- t[t$outcome == keys$outcome[k] & t$measure == keys$measure[k], , drop = FALSE]
         measure <- keys$measure[k]
         nparam <- length(unique(d$parameter))
-        top <- sweep_top(d, abs(d$swing), SWEEP_TOP)
+        d$noise <- tornado_noise(d)
+        top <- tornado_order(d, SWEEP_TOP)
         d <- d[d$parameter %in% top, , drop = FALSE]
+        n_noise <- sum(top %in% d$parameter[d$noise & d$horizon_years == max(d$horizon_years)])
         ranges <- unique(d[, c("parameter", "low_value", "high_value")])
         ranges <- ranges[!duplicated(ranges$parameter), ]
-        labs_of <- stats::setNames(sweep_wrap(sprintf("%s  [%g to %g]",
-                                                      sweep_param_labels(ctx, ranges$parameter),
-                                                      signif(ranges$low_value, 3),
-                                                      signif(ranges$high_value, 3))),
+        labs_of <- stats::setNames(paste0(sweep_wrap(sprintf("%s  [%g to %g]",
+                                                             sweep_param_labels(ctx, ranges$parameter),
+                                                             signif(ranges$low_value, 3),
+                                                             signif(ranges$high_value, 3))),
+                                          tornado_noise_note(d, ranges$parameter)),
                                    ranges$parameter)
-        d$param_lab <- factor(labs_of[d$parameter], levels = rev(labs_of[top]))
+        # keyed by the parameter, labelled for people; the first level is drawn at the bottom
+        d$param_lab <- factor(d$parameter, levels = rev(top), labels = labs_of[rev(top)])
         hs <- sort(unique(d$horizon_years))
         d$panel <- factor(sweep_horizon_label(d$horizon_years), levels = sweep_horizon_label(hs))
+        d$status <- ifelse(d$noise, "within", "real")
         ends <- rbind(data.frame(param_lab = d$param_lab, panel = d$panel, value = d$outcome_at_low,
-                                 end = "Parameter at its low value"),
+                                 end = "Parameter at its low value", status = d$status),
                       data.frame(param_lab = d$param_lab, panel = d$panel, value = d$outcome_at_high,
-                                 end = "Parameter at its high value"))
+                                 end = "Parameter at its high value", status = d$status))
+        bar <- aes(ymin = pmin(outcome_at_low, outcome_at_high),
+                   ymax = pmax(outcome_at_low, outcome_at_high))
         p <- ggplot(d, aes(x = param_lab)) +
-            geom_linerange(aes(ymin = pmin(outcome_at_low, outcome_at_high),
-                               ymax = pmax(outcome_at_low, outcome_at_high)),
-                           colour = "grey78", linewidth = 5)
+            geom_linerange(data = d[!d$noise, , drop = FALSE], bar, colour = "grey72",
+                           linewidth = 5) +
+            geom_linerange(data = d[d$noise, , drop = FALSE], bar, colour = "grey91",
+                           linewidth = 5)
+        # a dotted rule between the ranked swings and those within noise
+        if (n_noise > 0 && n_noise < length(top))
+            p <- p + geom_vline(xintercept = n_noise + 0.5, colour = "grey60", linetype = "13")
         # the outcome with every number at its base value (neasim writes it as outcome_at_base)
         base_col <- intersect(c("baseline_value", "outcome_at_base"), names(d))
         if (length(base_col) > 0) {
@@ -95,9 +137,13 @@ fig_tornado <- function(ctx) {
             p <- p + geom_hline(data = base, aes(yintercept = value), colour = "grey30",
                                 linetype = "22")
         }
-        p <- p + geom_point(data = ends, aes(y = value, colour = end), size = 3.2) +
+        p <- p + geom_point(data = ends, aes(y = value, colour = end, alpha = status), size = 3.2) +
+            scale_alpha_manual(values = c(real = 1, within = 0.35), guide = "none") +
             coord_flip() +
             facet_wrap(~panel, nrow = 1, scales = "free_x") +   # each horizon zoomed to its swings
+            # the order of the factor, whatever subsets the layers hold (a discrete scale
+            # trained on several layers sorts its levels alphabetically)
+            scale_x_discrete(limits = levels(d$param_lab)) +
             scale_colour_manual(values = c("Parameter at its low value" = NSM_PALETTE[2],
                                            "Parameter at its high value" = NSM_PALETTE[1]),
                                 breaks = c("Parameter at its low value",
@@ -109,26 +155,44 @@ fig_tornado <- function(ctx) {
                      "a time at the ends of its range [low to high], the others at their base ",
                      "values", if (length(base_col) > 0) " (dashed line: all at base values)",
                      ". Each horizon has its own scale. ",
-                     sweep_which(length(top), nparam, "swing", max(hs))),
+                     sweep_which(length(top), nparam, "swing", max(hs)),
+                     if (n_noise == length(top)) " No parameter moves it beyond Monte Carlo noise.",
+                     if (any(d$noise)) paste0(
+                         " Pale bars marked \u201cwithin noise\u201d: the swing is no larger ",
+                         "than 1.96 times its Monte Carlo standard error, so it may be simulation ",
+                         "error alone; they are listed last, not ranked.")),
                  x = NULL, y = sweep_value_axis(measure), caption = ctx$caption) +
             nsm_theme() +
             theme(panel.grid.major.y = element_blank(), panel.spacing = unit(2, "lines"),
                   axis.text.y = element_text(size = rel(0.85), colour = "grey10"))
         several <- sum(keys$outcome == keys$outcome[k]) > 1
-        nsm_save(p, ctx$outdir, sweep_page_name("tornado", keys$outcome[k], measure, several),
-                 paste0("Tornado: ", nsm_label(keys$outcome[k])), "Sensitivity")
+        figs[[length(figs) + 1]] <- nsm_figure(
+            p, sweep_page_name("tornado", keys$outcome[k], measure, several),
+            paste0("Tornado: ", nsm_label(keys$outcome[k])), "Sensitivity")
     }
+    figs
 }
 
 fig_sensitivity <- function(ctx) {
     s <- nsm_read(ctx$dir, "sensitivity", quiet = TRUE)
     if (is.null(s)) return(invisible())
+    # an outcome that the swept numbers do not move has no variance to share out: neasim writes
+    # NA indices; such horizons (and outcomes) are left out and named, not drawn empty
+    s$flat <- stats::ave(is.na(s$estimate), s$outcome, s$measure, s$horizon_years, FUN = all) == 1
+    flat <- unique(s[s$flat, c("outcome", "measure", "horizon_years")])
+    dropped <- setdiff(unique(flat$outcome), unique(s$outcome[!s$flat]))
+    if (length(dropped))
+        nsm_msg("sensitivity: ", paste(dropped, collapse = ", "), " do not vary over the sweep ",
+                "(zero variance): no sensitivity chart")
+    s <- s[!s$flat, , drop = FALSE]
     keys <- unique(s[, c("outcome", "measure")])
     index_names <- c(first = "First-order (the parameter alone)",
                      total = "Total (with its interactions)")
+    figs <- list()
     for (k in seq_len(nrow(keys))) {
         d <- s[s$outcome == keys$outcome[k] & s$measure == keys$measure[k], , drop = FALSE]
         measure <- keys$measure[k]
+        flat_h <- flat$horizon_years[flat$outcome == keys$outcome[k] & flat$measure == measure]
         nparam <- length(unique(d$parameter))
         score <- ifelse(d$index == "total", d$estimate, -Inf)
         if (!any(d$index == "total")) score <- d$estimate
@@ -148,6 +212,7 @@ fig_sensitivity <- function(ctx) {
             geom_point(position = dodge, size = 2.8) +
             coord_flip() +
             facet_wrap(~panel, nrow = 1) +
+            scale_x_discrete(limits = levels(d$param_lab)) +
             scale_colour_manual(values = stats::setNames(rep_len(NSM_PALETTE, nlevels(d$index_lab)),
                                                          levels(d$index_lab)),
                                 breaks = rev(levels(d$index_lab)), name = NULL) +
@@ -159,14 +224,349 @@ fig_sensitivity <- function(ctx) {
                  subtitle = nsm_subtitle(
                      "Share of the variance of the ", nsm_measure_phrase(measure, "each horizon"),
                      " due to each parameter over its range, with 95% interval. ",
-                     sweep_which(length(top), nparam, "total index", max(hs))),
+                     sweep_which(length(top), nparam, "total index", max(hs)),
+                     if (length(flat_h)) paste0(" Not drawn at ",
+                                                paste(sweep_horizon_label(sort(flat_h)), collapse = ", "),
+                                                ": the outcome does not vary there."),
+                     if (length(dropped)) paste0(" No chart for ", paste(nsm_label(dropped),
+                                                                         collapse = ", "),
+                                                 ": the swept numbers do not move them.")),
                  x = NULL, y = "Sensitivity index (share of variance, 0 to 1)",
                  caption = ctx$caption) +
             nsm_theme() +
             theme(panel.grid.major.y = element_blank(), panel.spacing = unit(2, "lines"),
                   axis.text.y = element_text(size = rel(0.85), colour = "grey10"))
         several <- sum(keys$outcome == keys$outcome[k]) > 1
-        nsm_save(p, ctx$outdir, sweep_page_name("sensitivity", keys$outcome[k], measure, several),
-                 paste0("Sensitivity indices: ", nsm_label(keys$outcome[k])), "Sensitivity")
+        figs[[length(figs) + 1]] <- nsm_figure(
+            p, sweep_page_name("sensitivity", keys$outcome[k], measure, several),
+            paste0("Sensitivity indices: ", nsm_label(keys$outcome[k])), "Sensitivity")
     }
+    figs
+}
+
+# ---- sweeps without a tornado or Sobol table: grid, LHS and design files ---------------------
+# Input: sweep.csv (point, one column per swept number, `levers` when the design has lever sets,
+# quantity, name, measure, horizon_years, date, value, std_error, ci_low, ci_high). A full
+# factorial design (a grid) is drawn as small multiples over the grid; any other design (LHS, a
+# design file) as a scatter of each outcome against each swept number, with a ranking of the
+# numbers by standardized rank regression coefficients.
+
+SWEEP_BOOT <- 400        # bootstrap resamples for the rank regression's intervals
+SWEEP_BOOT_SEED <- 1     # fixed, so that a folder's figures are the same at every rendering
+
+# The design's columns: between `point` and `quantity`.
+sweep_design_columns <- function(s) {
+    i <- match("point", names(s)); j <- match("quantity", names(s))
+    if (is.na(i) || is.na(j) || j <= i + 1) return(character(0))
+    names(s)[(i + 1):(j - 1)]
+}
+
+# The rows drawn: outcome probabilities (occurred_by) and mean event counts, with a `key` per
+# series ("outcome:a_on").
+sweep_series <- function(s) {
+    s <- s[(s$quantity == "outcome" & s$measure == "occurred_by") |
+           (s$quantity == "event" & s$measure == "cumulative_count"), , drop = FALSE]
+    s$key <- paste0(s$quantity, ":", s$name)
+    s
+}
+
+# A design is a grid when every combination of the values of its varied columns is a point.
+sweep_is_grid <- function(points, cols) {
+    if (length(cols) == 0) return(FALSE)
+    combos <- prod(vapply(cols, function(c) length(unique(points[[c]])), 1))
+    combos == nrow(points) && nrow(unique(points[, cols, drop = FALSE])) == nrow(points)
+}
+
+# A label for a design column ("levers" -> "Lever set"; a number's parameters.csv label).
+sweep_column_label <- function(ctx, col) {
+    ifelse(col == "levers", "Lever set", sweep_param_labels(ctx, col))
+}
+
+# Labels of the values of a design column, named by the value: lever sets as arms ("none" is
+# "No lever"), numbers as written.
+sweep_value_labels <- function(col, values) {
+    values <- as.character(values)
+    lab <- if (col == "levers") ifelse(values %in% c("none", "", NA), "No lever", arm_label(values, 40))
+           else format(as.numeric(values), digits = 3, drop0trailing = TRUE, trim = TRUE)
+    stats::setNames(lab, values)
+}
+
+fig_sweep <- function(ctx) {
+    if (!is.null(nsm_read(ctx$dir, "tornado", quiet = TRUE)) ||
+        !is.null(nsm_read(ctx$dir, "sensitivity", quiet = TRUE))) return(list())
+    s <- nsm_read(ctx$dir, "sweep", quiet = TRUE)
+    if (is.null(s)) return(list())
+    s$value <- as.numeric(s$value)   # `value` is text in the manifest's key,value tables
+    cols <- sweep_design_columns(s)
+    points <- unique(s[, c("point", cols), drop = FALSE])
+    points <- points[!duplicated(points$point), , drop = FALSE]
+    cols <- cols[vapply(cols, function(c) length(unique(points[[c]])) > 1, TRUE)]
+    if (length(cols) == 0) return(nsm_msg("sweep.csv: no number varies between points: no sweep figure"))
+    s <- sweep_series(s)
+    if (nrow(s) == 0) return(nsm_msg("sweep.csv has no outcome or event rows: no sweep figure"))
+    if (sweep_is_grid(points, cols)) sweep_grid_figures(ctx, s, cols)
+    else c(sweep_ranking_figures(ctx, s, points, cols), sweep_scatter_figures(ctx, s, cols))
+}
+
+# ---- grid: small multiples ------------------------------------------------------------------
+
+# The grid's dimensions in drawing order: the number with the most values on the x axis, the
+# lever sets (else the next number) as colour, the others as rows of panels (horizons are the
+# columns).
+sweep_grid_roles <- function(s, cols) {
+    numeric <- cols[vapply(cols, function(c) is.numeric(s[[c]]), TRUE)]
+    numeric <- numeric[order(-vapply(numeric, function(c) length(unique(s[[c]])), 1))]
+    ordered <- c(numeric[1], setdiff(cols, numeric), numeric[-1])
+    ordered <- ordered[!is.na(ordered)]
+    list(x = ordered[1], colour = if (length(ordered) > 1) ordered[2],
+         rows = if (length(ordered) > 2) ordered[-(1:2)])
+}
+
+sweep_grid_figures <- function(ctx, s, cols) {
+    roles <- sweep_grid_roles(s, cols)
+    s <- s[s$quantity == "outcome", , drop = FALSE]
+    if (nrow(s) == 0) return(nsm_msg("sweep.csv has no outcome rows: no grid figure"))
+    hs <- sort(unique(s$horizon_years))
+    s$panel_h <- factor(sweep_horizon_label(s$horizon_years), levels = sweep_horizon_label(hs))
+    x_numeric <- is.numeric(s[[roles$x]])
+    s$x <- if (x_numeric) s[[roles$x]] else factor(as.character(s[[roles$x]]),
+                                                  levels = unique(as.character(s[[roles$x]])))
+    if (!is.null(roles$colour)) {
+        vals <- unique(as.character(s[[roles$colour]]))
+        if (is.numeric(s[[roles$colour]])) vals <- as.character(sort(unique(s[[roles$colour]])))
+        s$series <- as.character(s[[roles$colour]])
+        colour_labels <- sweep_value_labels(roles$colour, vals)
+        colour_values <- stats::setNames(rep_len(NSM_PALETTE, length(vals)), vals)
+    } else {
+        s$series <- "all"
+        colour_labels <- c(all = "")
+        colour_values <- c(all = NSM_PALETTE[1])
+    }
+    s$row <- if (is.null(roles$rows)) "" else
+        do.call(paste, c(lapply(roles$rows, function(c)
+            paste0(sweep_column_label(ctx, c), " = ", sweep_value_labels(c, s[[c]])[as.character(s[[c]])])),
+            sep = "\n"))
+    figs <- list()
+    for (o in unique(s$name)) {
+        d <- s[s$name == o, , drop = FALSE]
+        p <- ggplot(d, aes(x, value, ymin = ci_low, ymax = ci_high, colour = series,
+                           group = series)) +
+            geom_linerange(linewidth = 0.8, alpha = 0.6,
+                           position = position_dodge(width = if (x_numeric) 0 else 0.4)) +
+            geom_point(size = 2.6, position = position_dodge(width = if (x_numeric) 0 else 0.4)) +
+            (if (x_numeric || !is.null(roles$colour)) geom_line(linewidth = 0.9,
+                position = position_dodge(width = if (x_numeric) 0 else 0.4))) +
+            scale_colour_manual(values = colour_values, breaks = names(colour_values),
+                                labels = colour_labels,
+                                name = if (is.null(roles$colour)) NULL else
+                                    sweep_column_label(ctx, roles$colour),
+                                guide = if (is.null(roles$colour)) "none" else "legend") +
+            (if (is.null(roles$rows)) facet_wrap(~panel_h, nrow = 1)
+             else facet_grid(row ~ panel_h)) +
+            nsm_scale_y_percent(limits = c(0, NA)) +
+            (if (!x_numeric) scale_x_discrete(labels = sweep_value_labels(roles$x, levels(d$x)))) +
+            labs(title = paste0("\u201c", nsm_label(o), "\u201d over the grid"),
+                 subtitle = nsm_subtitle("The probability that the outcome has occurred by each ",
+                                         "horizon at each point of the grid, with its 95% Monte ",
+                                         "Carlo interval; the numbers not in the grid at their ",
+                                         "base values."),
+                 x = sweep_column_label(ctx, roles$x), y = "Probability (% of runs)",
+                 caption = ctx$caption) +
+            nsm_theme() +
+            theme(strip.text.y.right = element_text(angle = 0, hjust = 0))
+        figs[[length(figs) + 1]] <- nsm_figure(p, paste0("sweep_grid_", nsm_slug(o)),
+                                               paste0("Over the grid: ", nsm_label(o)), "Sweep")
+    }
+    figs
+}
+
+# ---- LHS and design files: standardized rank regression coefficients ------------------------
+
+# The design matrix of the rank regression: each swept number, and one 0/1 column per lever set
+# other than the first (a design may mix lever sets).
+sweep_regressors <- function(points, cols) {
+    X <- list()
+    for (c in cols) {
+        if (is.numeric(points[[c]])) { X[[c]] <- points[[c]]; next }
+        sets <- unique(as.character(points[[c]]))
+        for (v in sets[-1]) X[[paste0(c, "=", v)]] <- as.numeric(as.character(points[[c]]) == v)
+    }
+    as.data.frame(X, check.names = FALSE)
+}
+
+# Standardized rank regression coefficients (Saltelli et al. 2004, ch. 1.2.5: regress the ranks
+# of the outcome on the ranks of the inputs, all standardized) with the rank regression's R^2;
+# NULL when the outcome does not vary or the design has too few points for the regressors.
+srrc <- function(y, X) {
+    if (stats::sd(y) == 0 || nrow(X) <= ncol(X) + 1) return(NULL)
+    ry <- as.numeric(scale(rank(y)))
+    RX <- vapply(X, function(x) as.numeric(scale(rank(x))), numeric(length(y)))
+    RX <- matrix(RX, nrow = length(y))
+    if (any(!is.finite(RX))) return(NULL)
+    fit <- stats::lm.fit(cbind(1, RX), ry)
+    if (fit$rank < ncol(RX) + 1) return(NULL)
+    b <- fit$coefficients[-1]
+    list(coef = stats::setNames(b, names(X)), r2 = 1 - sum(fit$residuals^2) / sum(ry^2))
+}
+
+# SRRC of one series with percentile bootstrap intervals (resampling points).
+srrc_with_intervals <- function(y, X) {
+    est <- srrc(y, X)
+    if (is.null(est)) return(NULL)
+    boot <- replicate(SWEEP_BOOT, {
+        i <- sample.int(length(y), replace = TRUE)
+        r <- srrc(y[i], X[i, , drop = FALSE])
+        if (is.null(r)) rep(NA_real_, ncol(X)) else r$coef
+    })
+    boot <- matrix(boot, nrow = ncol(X))
+    ci <- apply(boot, 1, stats::quantile, c(0.025, 0.975), na.rm = TRUE)
+    data.frame(regressor = names(X), estimate = est$coef, ci_low = ci[1, ], ci_high = ci[2, ],
+               r2 = est$r2, stringsAsFactors = FALSE)
+}
+
+# The ranking at the longest horizon: `table` (each series' SRRC per regressor, NULL when none
+# varies), `constant` (the series left out: they do not vary) and `horizon`.
+sweep_ranking_table <- function(s, points, cols) {
+    X <- sweep_regressors(points, cols)
+    hmax <- max(s$horizon_years)
+    if (nrow(X) <= ncol(X) + 1) {
+        nsm_msg(sprintf("sweep: %d points for %d swept numbers and lever sets: too few for a ranking",
+                        nrow(X), ncol(X)))
+        return(list(table = NULL, constant = character(0), horizon = hmax))
+    }
+    at <- s[s$horizon_years == hmax, , drop = FALSE]
+    set.seed(SWEEP_BOOT_SEED)
+    out <- list(); constant <- character(0)
+    for (k in unique(at$key)) {
+        d <- at[at$key == k, , drop = FALSE]
+        y <- d$value[match(points$point, d$point)]
+        r <- srrc_with_intervals(y, X)
+        if (is.null(r)) { constant <- c(constant, k); next }
+        out[[k]] <- cbind(key = k, name = d$name[1], quantity = d$quantity[1], r,
+                          stringsAsFactors = FALSE)
+    }
+    tab <- if (length(out)) do.call(rbind, out) else NULL
+    if (!is.null(tab)) rownames(tab) <- NULL
+    list(table = tab, constant = constant, horizon = hmax)
+}
+
+sweep_regressor_label <- function(ctx, r) {
+    vapply(r, function(x) {
+        if (!grepl("=", x, fixed = TRUE)) return(sweep_param_labels(ctx, x))
+        v <- sub("^[^=]*=", "", x)
+        paste0("Lever set: ", sweep_value_labels("levers", v))
+    }, "", USE.NAMES = FALSE)
+}
+
+SWEEP_RANK_STATUS <- c(yes = "Distinguishable from 0 (95% interval)", no = "Not distinguishable")
+
+sweep_ranking_figures <- function(ctx, s, points, cols) {
+    rk <- sweep_ranking_table(s, points, cols)
+    tab <- rk$table
+    constant <- rk$constant
+    if (length(constant))
+        nsm_msg("sweep: ", paste(sub("^[a-z]+:", "", constant), collapse = ", "),
+                " do not vary over the sweep: left out of the ranking")
+    if (is.null(tab)) return(list())
+    hmax <- rk$horizon
+    tab$series_lab <- ifelse(tab$quantity == "event", paste0(nsm_label(tab$name), " (events)"),
+                             nsm_label(tab$name))
+    tab$series_lab <- paste0(tab$series_lab, sprintf("  \u00b7  rank R\u00b2 = %.2f", tab$r2))
+    # regressors in the order of their largest |SRRC| over the series, largest on top
+    size <- tapply(abs(tab$estimate), tab$regressor, max)
+    regs <- names(sort(size, decreasing = TRUE))[seq_len(min(SWEEP_TOP, length(size)))]
+    tab <- tab[tab$regressor %in% regs, , drop = FALSE]
+    tab$reg_lab <- factor(tab$regressor, levels = rev(regs),
+                          labels = sweep_wrap(sweep_regressor_label(ctx, rev(regs)), 40))
+    tab$status <- ifelse(tab$ci_low > 0 | tab$ci_high < 0, "yes", "no")
+    keys <- unique(tab$key)
+    pages <- nsm_pages(keys, 12)
+    figs <- list()
+    for (i in seq_along(pages)) {
+        d <- tab[tab$key %in% pages[[i]], , drop = FALSE]
+        d$panel <- factor(d$key, levels = pages[[i]],
+                          labels = nsm_wrap(d$series_lab[match(pages[[i]], d$key)], 40))
+        p <- ggplot(d, aes(x = reg_lab, y = estimate, ymin = ci_low, ymax = ci_high,
+                           colour = status)) +
+            geom_hline(yintercept = 0, colour = "grey50", linewidth = 0.4) +
+            geom_linerange(linewidth = 1) +
+            geom_point(size = 2.8) +
+            coord_flip() +
+            facet_wrap(~panel, ncol = min(4, length(pages[[i]]))) +
+            scale_x_discrete(limits = levels(d$reg_lab)) +
+            scale_colour_manual(values = c(yes = NSM_PALETTE[1], no = "grey60"),
+                                breaks = names(SWEEP_RANK_STATUS), labels = SWEEP_RANK_STATUS,
+                                name = NULL, drop = FALSE) +
+            scale_y_continuous(limits = c(-1.1, 1.1), breaks = c(-1, -0.5, 0, 0.5, 1)) +
+            labs(title = paste0("Which numbers matter: rank regression at ",
+                                sweep_horizon_label(hmax),
+                                if (length(pages) > 1) sprintf(" (%d of %d)", i, length(pages))),
+                 subtitle = nsm_subtitle(
+                     "Standardized rank regression coefficient of each swept number (and lever set) ",
+                     "for each outcome over the sweep's points: the change in the outcome's rank, ",
+                     "in standard deviations, per standard deviation of the number's rank, the ",
+                     "others held. Near \u00b11: it alone orders the outcome; near 0: it does not ",
+                     "matter. 95% bootstrap interval over points. A low rank R\u00b2 means the ",
+                     "ranking misses interactions or non-monotone effects.",
+                     if (length(constant)) paste0(" Not shown (no variation over the sweep): ",
+                                                  paste(nsm_label(sub("^[a-z]+:", "", constant)),
+                                                        collapse = ", "), ".")),
+                 x = NULL, y = "Standardized rank regression coefficient",
+                 caption = ctx$caption) +
+            nsm_theme() +
+            theme(panel.grid.major.y = element_blank(),
+                  axis.text.y = element_text(size = rel(0.8), colour = "grey10"))
+        figs[[length(figs) + 1]] <- nsm_figure(
+            p, paste0("sweep_ranking", if (length(pages) > 1) paste0("_", i)),
+            "Which swept numbers matter (rank regression)", "Sweep")
+    }
+    figs
+}
+
+# ---- LHS and design files: scatter of each outcome against each number -----------------------
+
+sweep_scatter_figures <- function(ctx, s, cols) {
+    numeric <- cols[vapply(cols, function(c) is.numeric(s[[c]]), TRUE)]
+    if (length(numeric) == 0) return(list())
+    s <- s[s$quantity == "outcome", , drop = FALSE]
+    hs <- sort(unique(s$horizon_years))
+    h_names <- paste0("By ", sweep_horizon_label(hs))
+    h_colours <- stats::setNames(rep_len(NSM_PALETTE, length(hs)), h_names)
+    s$horizon_lab <- paste0("By ", sweep_horizon_label(s$horizon_years))
+    figs <- list()
+    for (o in unique(s$name)) {
+        d <- s[s$name == o, , drop = FALSE]
+        if (stats::sd(d$value) == 0) {
+            nsm_msg("sweep: ", o, " does not vary over the sweep: no scatter")
+            next
+        }
+        long <- do.call(rbind, lapply(numeric, function(c)
+            data.frame(parameter = c, x = d[[c]], value = d$value, horizon_lab = d$horizon_lab,
+                       stringsAsFactors = FALSE)))
+        shown <- numeric[seq_len(min(SWEEP_TOP, length(numeric)))]
+        long <- long[long$parameter %in% shown, , drop = FALSE]
+        long$panel <- factor(long$parameter, levels = shown,
+                             labels = sweep_wrap(sweep_param_labels(ctx, shown), 40))
+        # loess needs enough distinct values; a straight line otherwise
+        distinct <- min(vapply(shown, function(c) length(unique(d[[c]])), 1))
+        p <- ggplot(long, aes(x, value, colour = horizon_lab)) +
+            geom_point(size = 1.8, alpha = 0.7) +
+            geom_smooth(method = if (distinct >= 12) "loess" else "lm", formula = y ~ x,
+                        se = FALSE, linewidth = 0.9) +
+            facet_wrap(~panel, scales = "free_x", ncol = nsm_ncol(length(shown))) +
+            scale_colour_manual(values = h_colours, breaks = h_names, name = NULL) +
+            nsm_scale_y_percent(limits = c(0, NA)) +
+            labs(title = paste0("\u201c", nsm_label(o), "\u201d against each swept number"),
+                 subtitle = nsm_subtitle(
+                     "The probability that the outcome has occurred by each horizon at each ",
+                     "point of the sweep (", length(unique(d$point)), " points), against each ",
+                     "swept number; line: ", if (distinct >= 12) "local regression (loess)" else
+                         "least-squares line", ". Every other number varies at the same time."),
+                 x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +
+            nsm_theme()
+        figs[[length(figs) + 1]] <- nsm_figure(p, paste0("sweep_scatter_", nsm_slug(o)),
+                                               paste0("Against each swept number: ", nsm_label(o)),
+                                               "Sweep", brief = FALSE)
+    }
+    figs
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Install the Debian packages neasim needs, skipping those present. Run as root (or with sudo).
 # The engine needs GSL, libcsv and OpenSSL's libcrypto (scenario checksums); the tests need cmocka;
-# the figures, the briefing and the calibration checks need R with ggplot2 and readr.
+# `make test` also runs CLI cases under valgrind (tests/cli_valgrind.sh: skipped, loudly, without
+# it); the figures, the briefing and the calibration checks need R with ggplot2 and readr.
+# `make fuzz` (optional) needs clang and libclang-rt-14-dev, not installed here.
 set -euo pipefail
-pkgs=(build-essential pkg-config libgsl-dev libcsv-dev libcmocka-dev libssl-dev time
+pkgs=(build-essential pkg-config libgsl-dev libcsv-dev libcmocka-dev libssl-dev time valgrind
       r-base-core r-cran-ggplot2 r-cran-readr r-cran-scales r-cran-base64enc)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -3,6 +3,9 @@
 # two-state test model and of the baseline (few runs), a `neasim compare` of two of the
 # baseline's levers, and `neasim sweep` (one-at-a-time and Sobol) of a small uncertain model;
 # per-year event windows, which the engine does not write yet, are faked (marked FAKE below).
+# tests/figures_mapping.R checks that legends and labels sit on the data they name (a model whose
+# levers have known effects, tests/models/known_levers); tests/figures_sweeps.R checks the
+# figures of its grid, LHS, design-file and Sobol sweeps against sweep.csv.
 # Checks that every figure that applies is written as a valid PNG (300 dpi, 16:9) and PDF, that
 # the brief is one self-contained HTML file holding the headline numbers of the CSV files (one
 # recomputed here with awk), and that a missing table is skipped with a message, not an error.
@@ -139,6 +142,28 @@ printf '%s\n' 'factor,from,to,value,unit,source' 's,s1,s2,"pert(0.1,0.3,0.8)",ra
     's,s2,s1,0.2,rate_per_year,test' > "$work/model/transitions.csv"
 printf '%s\n' 'outcome,condition,description' 'reached_s3,s=s3,the ring has reached s3' \
     'left_s1,s!=s1,the ring has left s1' > "$work/model/outcomes.csv"
+# known_levers: each lever moves one outcome and one event, for tests/figures_mapping.R
+known=tests/models/known_levers
+{ run $known "$work/known_run" 3 400
+  "$NEASIM" compare $known --levers widen_c,amplify_a,boost_b --runs 400 --seed 3 \
+      --out "$work/known_compare" --quiet > /dev/null || bad "neasim compare $known failed (exit $?)"
+  "$NEASIM" sweep $known --oat --runs 400 --seed 3 --horizons 2,5 --out "$work/known_oat" --quiet &&
+  "$NEASIM" sweep $known --sobol 16 --runs 100 --seed 3 --horizons 2,5 --out "$work/known_sobol" \
+      --quiet || bad "neasim sweep $known failed (exit $?)"; } &
+# ... and its sweeps without a tornado: a grid (with lever sets), a Latin hypercube, a design file
+# with a levers column, and a Sobol sweep of a's rate alone (b_on and c_on do not vary)
+printf '%s\n' 'parameter,values' 'transitions:a:off>on,0.05;0.2;0.4' 'transitions:b:off>on,0.05;0.15' \
+    'levers,none;amplify_a' > "$work/grid.csv"
+awk 'BEGIN { print "transitions:a:off>on,transitions:b:off>on,transitions:c:off>on,levers"
+             for (i = 0; i < 14; i++) printf "%.3f,%.3f,0.1,%s\n", 0.03 + 0.027 * i,
+                 0.05 + 0.1 * ((i * 5) % 14) / 13, (i % 2) ? "boost_b" : "none" }' > "$work/design.csv"
+{ for kind in "grid --grid $work/grid.csv" "lhs --lhs 30" "design --design $work/design.csv" \
+              "sobol_a --sobol 16 --params transitions:a:*"; do
+      set -- $kind
+      name=$1; shift
+      "$NEASIM" sweep $known "$@" --runs 200 --seed 3 --horizons 2,5 --out "$work/known_$name" \
+          --quiet || bad "neasim sweep $known $* failed (exit $?)"
+  done; } &
 run tests/models/two_state "$work/two_state" 1 20000 &
 run scenarios/baseline "$work/baseline" 1 &
 { "$NEASIM" compare scenarios/baseline --levers "$lever1,$lever1+$lever2" --runs 1000 --seed 1 \
@@ -153,6 +178,34 @@ cp "$work/sobol/sensitivity.csv" "$work/sweep/"
 # the per-year fan chart, in the sweep folder too: the baseline's event counts (with window=year rows)
 cp "$work/baseline/event_counts.csv" "$work/sweep/event_counts.csv"
 
+# ---- legends, strips and axes on the data they name (no drawing: ggplot_build) ---------------
+Rscript tests/figures_mapping.R scripts "$work/known_run" "$work/known_compare" "$work/known_oat" \
+    "$work/known_sobol" "$work/sweep" > "$work/mapping.log" 2>&1
+rc=$?
+grep '^FAIL' "$work/mapping.log" | sed 's/^FAIL /FAIL mapping: /'
+summary=$(grep '^mapping: ' "$work/mapping.log")
+if [ -n "$summary" ]; then
+    pass=$((pass + $(echo "$summary" | awk '{ print $2 }')))
+    fail=$((fail + $(echo "$summary" | awk '{ print $4 }')))
+fi
+if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/mapping.log")" ]; then
+    bad "tests/figures_mapping.R failed (exit $rc):"; tail -15 "$work/mapping.log" | sed 's/^/    /'
+fi
+
+# grid, LHS and design sweeps: figures checked against sweep.csv (tests/figures_sweeps.R)
+Rscript tests/figures_sweeps.R scripts "$work/known_grid" "$work/known_lhs" "$work/known_design" \
+    "$work/known_sobol_a" > "$work/sweeps.log" 2>&1
+rc=$?
+grep '^FAIL' "$work/sweeps.log" | sed 's/^FAIL /FAIL sweeps: /'
+summary=$(grep '^sweeps: ' "$work/sweeps.log")
+if [ -n "$summary" ]; then
+    pass=$((pass + $(echo "$summary" | awk '{ print $2 }')))
+    fail=$((fail + $(echo "$summary" | awk '{ print $4 }')))
+fi
+if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/sweeps.log")" ]; then
+    bad "tests/figures_sweeps.R failed (exit $rc):"; tail -15 "$work/sweeps.log" | sed 's/^/    /'
+fi
+
 # ---- render: figures and brief of every folder, two at a time -------------------------------
 render() {
     local dir=$1
@@ -163,10 +216,16 @@ start=$(date +%s)
 # the baseline through the documented make target
 { make -s --no-print-directory brief RESULTS="$work/baseline" > "$work/baseline.log" 2>&1
   echo $? > "$work/baseline.rc"; render "$work/sweep"; } &
-{ render "$work/compare"; render "$work/two_state"; } &
+# grid and LHS sweeps through `make figures` (which exited 66 on them before)
+figures_only() {
+    make -s --no-print-directory figures RESULTS="$1" > "$1.log" 2>&1
+    echo $? > "$1.rc"
+}
+{ render "$work/compare"; render "$work/two_state"; figures_only "$work/known_grid"; } &
+figures_only "$work/known_lhs"
 wait
 echo "figures: rendered 4 folders in $(( $(date +%s) - start )) s"
-for d in two_state sweep baseline compare; do
+for d in two_state sweep baseline compare known_grid known_lhs; do
     if [ "$(cat "$work/$d.rc")" -eq 0 ]; then ok; else
         bad "figures/brief of the $d folder failed:"; sed 's/^/    /' "$work/$d.log" | tail -15
     fi
@@ -183,6 +242,8 @@ check_figures "$work/compare" outcomes_by_horizon outcomes_over_time lever_matri
     state_probabilities_baseline events_cumulative
 check_figures "$work/sweep" tornado_reached_s3 tornado_left_s1 sensitivity_reached_s3 \
     sensitivity_left_s1 events_per_year
+check_figures "$work/known_grid" sweep_grid_a_on sweep_grid_b_on sweep_grid_c_on
+check_figures "$work/known_lhs" sweep_ranking sweep_scatter_a_on sweep_scatter_b_on sweep_scatter_c_on
 for d in two_state baseline compare sweep; do check_brief "$work/$d"; done
 
 # a table the folder does not hold is skipped with a message (two_state has no counted events)

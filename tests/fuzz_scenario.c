@@ -22,11 +22,20 @@ enum { N_TABLES = sizeof tables / sizeof tables[0] };
 
 static char dir[64];
 
+static void cleanup(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "fuzz: could not remove %s\n", dir);
+}
+
 static void setup(void)
 {
     snprintf(dir, sizeof dir, "/tmp/nsm-fuzz-XXXXXX");
     if (!mkdtemp(dir))
         abort();
+    atexit(cleanup);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "cp tests/fixtures/valid/*.csv %s/", dir);
     if (system(cmd) != 0)

@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
 # Run every test program and the CLI cases; at the end, reprint each failing case (so that a
-# failure 400 lines up is not missed) and one closing line "N passed, N failed".
+# failure 400 lines up is not missed) and one closing line "N passed, N failed, N skipped".
+# A suite that exits 77 could not run (a tool is missing): it counts as skipped, never passed.
 # Usage: tests/run-tests.sh BUILD_DIR   (from the project root)
 set -u
 build=${1:-build}
 passed=0
 failed=0
+skipped=0
 failures=()
+skips=()
 logs=$(mktemp -d /tmp/nsm-tests-XXXXXX)
 trap 'rm -rf "$logs"' EXIT
 
 # run NAME COMMAND...: run one program or suite, its output shown and kept for the recap.
 run() {
-    local name=$1 log
+    local name=$1 log rc
     shift
-    log="$logs/$(printf '%03d' $((passed + failed)))"
+    log="$logs/$(printf '%03d' $((passed + failed + skipped)))"
     echo "== $name"
-    if "$@" 2>&1 | tee "$log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+    "$@" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    if [ "$rc" -eq 0 ]; then
         passed=$((passed + 1))
+    elif [ "$rc" -eq 77 ]; then
+        skipped=$((skipped + 1))
+        skips+=("$name")
     else
         failed=$((failed + 1))
         failures+=("$name:$log")
@@ -40,10 +48,11 @@ if [ ${#failures[@]} -gt 0 ]; then
     for f in "${failures[@]}"; do
         echo "-- ${f%%:*}"
         # cmocka's failures and assertion messages, and the shell suites' FAIL lines
-        grep -E -A3 '^FAIL|\[  (FAILED|ERROR) +\]|^\[ +LINE +\]|error:' "${f#*:}" | grep -v '^--$' | head -40 |
-            sed 's/^/   /'
+        grep -E -A3 '^FAIL|\[  (FAILED|ERROR) +\]|^\[ +LINE +\]|error:' "${f#*:}" | grep -v '^--$' |
+            head -40 | sed 's/^/   /'
     done
     echo
 fi
-echo "tests: $passed passed, $failed failed"
+[ ${#skips[@]} -eq 0 ] || printf 'SKIPPED (could not run, see above): %s\n' "${skips[@]}"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -4,6 +4,7 @@
 */
 #include "nsm_test.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,6 +189,45 @@ static void test_table_missing_file(void **state)
     free(header);
 }
 
+/* No fixed limit on columns: a design varying 40 numbers is a 40-column table (an abort at 17,
+** issue 9). Cells come back in schema order whatever the file's order, and an unknown column among
+** many still gets a suggestion. */
+static void test_table_many_columns(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    static char names[N][16];
+    static nsm_column cols[N];
+    for (int k = 0; k < N; k++) {
+        snprintf(names[k], sizeof names[k], "column_%02d", k);
+        cols[k] = (nsm_column){names[k], 0};
+    }
+    const nsm_schema wide = {"wide.csv", "a wide table", N, cols};
+    char text[4096] = "";
+    for (int r = 0; r < 2; r++) { /* the header in reverse order, then one row of values */
+        for (int k = N - 1; k >= 0; k--) {
+            size_t len = strlen(text);
+            if (r == 0)
+                snprintf(text + len, sizeof text - len, "%s%s", names[k], k ? "," : "\n");
+            else
+                snprintf(text + len, sizeof text - len, "%d%s", k, k ? "," : "\n");
+        }
+    }
+    nsm_table t;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_table_parse(&t, "wide.csv", &wide, text, strlen(text), &d), NSM_OK);
+    assert_int_equal(t.n_rows, 1);
+    for (int k = 0; k < N; k++)
+        assert_int_equal(atoi(nsm_table_cell(&t, 0, names[k])->text), k);
+    nsm_table_release(&t);
+    text[strlen("column_39,column_38,column_3")] = 'X'; /* column_37 -> column_3X */
+    assert_int_equal(nsm_table_parse(&t, "wide.csv", &wide, text, strlen(text), &d), NSM_ERR_INPUT);
+    expect_message(d.error, "wide.csv:1:21: error: unknown column 'column_3X'", "did you mean");
+    nsm_table_release(&t);
+    nsm_diag_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_table_errors),
         cmocka_unit_test(test_table_leftovers),
         cmocka_unit_test(test_table_missing_file),
+        cmocka_unit_test(test_table_many_columns),
         cmocka_unit_test(test_diag),
         cmocka_unit_test(test_suggest),
     };

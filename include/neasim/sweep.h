@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "neasim/engine.h"
 #include "neasim/model.h"
@@ -66,8 +67,10 @@ typedef struct {
     void *progress_ctx;
 } nsm_sweep_config;
 
-/* Run every point whose file is not yet in `work` (a folder), writing points/NNNNNNNN.csv and
-** .counts for each, atomically. Returns NSM_OK when every point is done; NSM_STOPPED when
+/* Run every point not yet done in `work` (a folder), writing points/NNNNNNNN.csv and .counts for
+** each, synced to the disk and sealed with the .csv's length and SHA-256. A point is done when its
+** files match their seal; a damaged one (truncated, changed, half-written) is deleted and run
+** again, with a warning in diag. Returns NSM_OK when every point is done; NSM_STOPPED when
 ** stopped (by the stop flag or stop_after), leaving the completed points on disk. */
 nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const char *work,
                          const nsm_sweep_config *c, size_t *done_now, nsm_diag *diag);
@@ -77,8 +80,14 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
 nsm_status nsm_sweep_assemble(const nsm_model *m, const nsm_sweep_design *d, const char *work,
                               const nsm_sweep_config *c, nsm_diag *diag);
 
-/* The design as CSV text (point, then one column per parameter): written into the work folder
-** so that --resume can check it is continuing the same sweep. A new string. */
-char *nsm_sweep_design_text(const nsm_sweep_design *d);
+/* Write the design as CSV text to f (point, one column per parameter, then levers), one point at
+** a time: written into the work folder so that --resume can check it is continuing the same
+** sweep. NSM_OK, or NSM_ERR_IO when a write failed (errno tells why). */
+nsm_status nsm_sweep_design_write(const nsm_sweep_design *d, FILE *f);
+
+/* Delete the point files of a sweep in `folder` (points/NNNNNNNN.csv, .counts and their
+** temporaries) and the points/ folder; anything else in it is left, with a warning in diag.
+** NSM_OK, or NSM_ERR_IO with the message in diag. */
+nsm_status nsm_sweep_remove_points(const char *folder, nsm_diag *diag);
 
 #endif

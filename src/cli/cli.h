@@ -37,6 +37,7 @@ typedef struct {
     int bom, quiet, factorial, nominal, design_kind, resume; /* design_kind: 1 lhs 2 sobol 3 oat */
     int n_designs; /* design options given */
     char out_path[4096]; /* --out without its trailing slashes; out points here */
+    int keep_points; /* sweep --keep-points */
 } nsm_cli_options;
 
 /* The run configuration the options ask for (uncertainty: per replication unless --nominal). */

@@ -35,6 +35,7 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'T': o->design_kind = 3; return 0;
     case 'R': o->resume = 1; return 0;
     case 'P': o->params = arg; return 0;
+    case 'k': o->keep_points = 1; return 0;
     case 'O': return nsm_cli_parse_u64("--outer", arg, 2, 1000000, &o->outer);
     case 'M': return nsm_cli_parse_u64("--max-events", arg, 1, (uint64_t)1e15, &o->max_events);
     }
@@ -58,8 +59,8 @@ static int out_folder(const char *cmd, nsm_cli_options *o)
 /* Which options each command takes: r(un), c(ompare), s(weep). */
 static int allowed(int c, int kind)
 {
-    static const char *const per[3] = {"ONH", "lfHN", "DGLSTRHP"};
-    if (!strchr("lfONHDGLSTRP", c))
+    static const char *const per[3] = {"ONH", "lfHN", "DGLSTRHPk"};
+    if (!strchr("lfONHDGLSTRPk", c))
         return 1;
     return strchr(per[kind], c) != NULL;
 }
@@ -78,7 +79,8 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         {"grid", required_argument, NULL, 'G'},    {"lhs", required_argument, NULL, 'L'},
         {"sobol", required_argument, NULL, 'S'},   {"oat", no_argument, NULL, 'T'},
         {"resume", no_argument, NULL, 'R'},        {"params", required_argument, NULL, 'P'},
-        {"max-events", required_argument, NULL, 'M'}, {NULL, 0, NULL, 0}};
+        {"max-events", required_argument, NULL, 'M'}, {"keep-points", no_argument, NULL, 'k'},
+        {NULL, 0, NULL, 0}};
     *o = (nsm_cli_options){0};
     o->runs = 10000;
     o->seed = 1;

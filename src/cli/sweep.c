@@ -21,7 +21,7 @@
 static const char SWEEP_HELP[] =
     "Usage: neasim sweep SCENARIO (--design FILE | --grid FILE | --lhs N | --sobol N | --oat)\n"
     "                    [--runs N] [--seed S] [--threads T] [--out DIR] [--horizons LIST]\n"
-    "                    [--resume] [--bom] [--quiet]\n"
+    "                    [--resume] [--keep-points] [--bom] [--quiet]\n"
     "\n"
     "Run the scenario at many points, each setting some of its numbers (by parameter path) and\n"
     "optionally a lever set, all on common random numbers, and write one long table of the\n"
@@ -39,8 +39,10 @@ static const char SWEEP_HELP[] =
     "  -t, --threads T threads (default: all cores)\n"
     "  -o, --out DIR   results folder (default results/<scenario name>-sweep)\n"
     "  --horizons L    years at which outcomes are reported (default 2,5,10)\n"
-    "  --resume        continue an interrupted sweep from DIR.partial/\n"
+    "  --resume        continue an interrupted sweep from DIR.partial/ (every finished point\n"
+    "                  is verified; a damaged one is run again)\n"
     "  --max-events N  a replication of more than N events fails (default 10000000)\n"
+    "  --keep-points   keep the per-point files (points/) once the sweep is assembled\n"
     "  --bom           start each CSV with a UTF-8 byte-order mark (for Excel)\n"
     "  -q, --quiet     no progress bar or summary\n";
 
@@ -57,69 +59,89 @@ static nsm_status build_design(const nsm_model *m, const nsm_cli_options *o, nsm
     return nsm_sweep_generate(m, kind, (size_t)o->design_n, o->seed, o->params, d, diag);
 }
 
-static int file_equals(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    size_t n = strlen(text);
-    char *buf = malloc(n + 2);
-    size_t got = buf ? fread(buf, 1, n + 1, f) : 0;
-    fclose(f);
-    int same = buf && got == n && memcmp(buf, text, n) == 0;
-    free(buf);
-    return same;
-}
-
-static int write_text(const char *path, const char *text)
+/* The design with the options that change the results: design.csv, which --resume compares. */
+static int write_signature(const char *path, const nsm_model *m, const nsm_sweep_design *d,
+                           const nsm_cli_options *o)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
         return -1;
-    int bad = fputs(text, f) == EOF;
-    return fclose(f) != 0 || bad ? -1 : 0;
+    fprintf(f, "# scenario sha256:%s seed %llu runs %llu horizons %s\n", m->checksum,
+            (unsigned long long)o->seed, (unsigned long long)o->runs, o->horizons);
+    int bad = nsm_sweep_design_write(d, f) != NSM_OK;
+    int err = errno;
+    if (fclose(f) != 0)
+        return -1;
+    errno = err;
+    return bad ? -1 : 0;
+}
+
+/* Do two files hold the same bytes? A block at a time: a design may be large. */
+static int files_equal(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int same = fa && fb;
+    while (same) {
+        char x[65536], y[65536];
+        size_t nx = fread(x, 1, sizeof x, fa), ny = fread(y, 1, sizeof y, fb);
+        same = nx == ny && memcmp(x, y, nx) == 0 && !ferror(fa) && !ferror(fb);
+        if (nx == 0)
+            break;
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    return same;
+}
+
+static int cannot_create(const char *path)
+{
+    fprintf(stderr, "neasim sweep: cannot create %s: %s\n", path, strerror(errno));
+    return EXIT_CANTCREAT;
+}
+
+/* Is the sweep in `work` the same as this one? Its design.csv against this design's, written
+** beside it (never held in memory whole: memory must not grow with the points). */
+static int same_sweep(const char *work, const char *dpath, const nsm_model *m,
+                      const nsm_sweep_design *d, const nsm_cli_options *o)
+{
+    char *check = nsm_path_join(work, "design.csv.check");
+    int code = 0;
+    if (!check || write_signature(check, m, d, o) != 0)
+        code = cannot_create(check ? check : work);
+    else if (!files_equal(dpath, check))
+        code = nsm_cli_usage_error("sweep", "--resume: the design or the options differ from those "
+                                   "of the sweep in %s; run with the same options, or delete it",
+                                   work);
+    if (check)
+        unlink(check);
+    free(check);
+    return code;
 }
 
 /* The work folder: new (no --resume), or an interrupted one with the same design (--resume). */
-static int prepare_work(const char *work, const char *design_text, int resume)
+static int prepare_work(const char *work, const nsm_model *m, const nsm_sweep_design *d,
+                        const nsm_cli_options *o)
 {
     struct stat st;
     int exists = stat(work, &st) == 0;
     char *dpath = nsm_path_join(work, "design.csv");
     int code = 0;
-    if (exists && !resume)
+    if (!dpath)
+        code = cannot_create(work);
+    else if (exists && !o->resume)
         code = nsm_cli_usage_error("sweep", "an interrupted sweep is waiting in %s: add --resume "
                                    "to continue it, or delete that folder to start again", work);
-    else if (!exists && resume)
+    else if (!exists && o->resume)
         code = nsm_cli_usage_error("sweep", "--resume: there is no interrupted sweep in %s", work);
-    else if (exists && !file_equals(dpath, design_text))
-        code = nsm_cli_usage_error("sweep", "--resume: the design or the options differ from those "
-                                   "of the sweep in %s; run with the same options, or delete it",
-                                   work);
-    else if (!exists && (nsm_outdir_parents(work) != 0 || mkdir(work, 0777) != 0 ||
-                         write_text(dpath, design_text) != 0)) {
-        fprintf(stderr, "neasim sweep: cannot create %s: %s\n", work, strerror(errno));
-        code = EXIT_CANTCREAT;
-    }
+    else if (exists)
+        code = same_sweep(work, dpath, m, d, o);
+    else if (nsm_outdir_parents(work) != 0 || mkdir(work, 0777) != 0 ||
+             write_signature(dpath, m, d, o) != 0)
+        code = cannot_create(work);
     free(dpath);
     return code;
-}
-
-/* The design's text with the options that change the results, for --resume to compare. */
-static char *design_signature(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_options *o)
-{
-    char *t = nsm_sweep_design_text(d);
-    if (!t)
-        return NULL;
-    char head[256];
-    int n = snprintf(head, sizeof head, "# scenario sha256:%s seed %llu runs %llu horizons %s\n",
-                     m->checksum, (unsigned long long)o->seed, (unsigned long long)o->runs,
-                     o->horizons);
-    char *s = malloc(strlen(t) + (size_t)n + 1);
-    if (s)
-        sprintf(s, "%s%s", head, t);
-    free(t);
-    return s;
 }
 
 static size_t stop_after_env(void)
@@ -128,6 +150,7 @@ static size_t stop_after_env(void)
     return s ? (size_t)strtoull(s, NULL, 10) : 0;
 }
 
+/* Warnings now (damaged points run again), so that they are not printed twice. */
 static int finish(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_options *o,
                   const nsm_sweep_config *cf, const char *work, const char *dest,
                   const char *started, double wall, int argc, char **argv, nsm_diag *diag)
@@ -158,6 +181,13 @@ static int finish(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_o
         nsm_cli_print_diag(diag);
         return nsm_cli_exit_code(st, 0);
     }
+    /* after the commit: a crash before it must leave every point for --resume */
+    if (!o->keep_points && nsm_sweep_remove_points(dest, diag) != NSM_OK) {
+        fprintf(stderr, "neasim sweep: warning: %s (the results are complete)\n", diag->error);
+        free(diag->error);
+        diag->error = NULL;
+    }
+    nsm_cli_print_warnings(diag, 0); /* damaged points run again: said even with --quiet */
     if (!o->quiet)
         printf("%s: %zu points x %llu runs -> %s/ (sweep.csv%s)\n", m->name, d->n_points,
                (unsigned long long)o->runs, dest,
@@ -179,16 +209,13 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     int n_h = nsm_horizon_indices(m, years, n_years, idx, kept);
     char work[4096];
     snprintf(work, sizeof work, "%s.partial", dest);
-    char *sig = design_signature(m, d, o);
     nsm_diag diag;
     nsm_diag_init(&diag);
-    if (!sig || nsm_outdir_check(dest, &diag) != NSM_OK || (code = prepare_work(work, sig, o->resume))) {
+    if (nsm_outdir_check(dest, &diag) != NSM_OK || (code = prepare_work(work, m, d, o))) {
         nsm_cli_print_diag(&diag);
         nsm_diag_release(&diag);
-        free(sig);
         return code ? code : EXIT_CANTCREAT;
     }
-    free(sig);
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     bar.unit = "points";
@@ -203,6 +230,7 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     nsm_cli_catch_sigint(1);
     nsm_status st = nsm_sweep_run(m, d, work, &cf, &done, &diag);
     nsm_progress_done(&bar);
+    nsm_cli_print_warnings(&diag, 0);
     if (st == NSM_STOPPED) {
         fprintf(stderr, "neasim sweep: %s after %zu new points; the completed points are in "
                 "%s/. Continue with the same command and --resume.\n",

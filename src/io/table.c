@@ -11,8 +11,6 @@
 
 #include "io/table_csv.h"
 
-enum { MAX_COLUMNS = 16, COLUMN_NAME = 32 };
-
 static char empty_text[1];
 static const nsm_cell absent_cell = {empty_text, 0, 0, 0};
 
@@ -79,6 +77,8 @@ static int schema_index(const nsm_schema *s, const char *name)
 const nsm_cell *nsm_table_cell(const nsm_table *t, int row, const char *column)
 {
     int k = schema_index(t->schema, column);
+    /* the caller's contract (table.h), never input: callers name schema columns in code, and the
+    ** design reader names the columns it built its schema from */
     assert(k >= 0 && row >= 0 && row < t->n_rows);
     const nsm_cell *c = &t->rows[row].cells[k];
     return c->text ? c : &absent_cell;
@@ -95,18 +95,34 @@ static int used_width(const nsm_row *r)
     return n;
 }
 
+/* The schema's column names as one array of `stride`-byte strings, for nsm_suggest; NULL when
+** out of memory. Tables may have any number of columns (a sweep design has one per parameter). */
+static char *column_names(const nsm_schema *s, size_t *stride)
+{
+    size_t w = 1;
+    for (int k = 0; k < s->n_columns; k++)
+        if (strlen(s->columns[k].name) + 1 > w)
+            w = strlen(s->columns[k].name) + 1;
+    char *names = calloc((size_t)s->n_columns + 1, w);
+    for (int k = 0; names && k < s->n_columns; k++)
+        memcpy(names + (size_t)k * w, s->columns[k].name, strlen(s->columns[k].name) + 1);
+    *stride = w;
+    return names;
+}
+
 static nsm_status column_error(const nsm_table *t, const nsm_cell *c, nsm_diag *d,
                                const char *problem)
 {
     const nsm_schema *s = t->schema;
-    char names[MAX_COLUMNS][COLUMN_NAME];
-    for (int k = 0; k < s->n_columns; k++)
-        snprintf(names[k], COLUMN_NAME, "%s", s->columns[k].name);
-    const char *hint = problem ? NULL : nsm_suggest(c->text, names[0], (size_t)s->n_columns,
-                                                     COLUMN_NAME);
+    size_t stride = 0;
+    char *names = problem ? NULL : column_names(s, &stride);
     char *header = nsm_schema_header(s);
-    if (!header)
+    if (!header || (!problem && !names)) {
+        free(names);
+        free(header);
         return NSM_ERR_NOMEM;
+    }
+    const char *hint = problem ? NULL : nsm_suggest(c->text, names, (size_t)s->n_columns, stride);
     if (problem)
         nsm_table_error(t, c, 0, d, "%s (the columns of %s are %s)", problem, s->file, header);
     else if (hint)
@@ -115,6 +131,7 @@ static nsm_status column_error(const nsm_table *t, const nsm_cell *c, nsm_diag *
     else
         nsm_table_error(t, c, 0, d, "unknown column '%s' (the columns of %s are %s)", c->text,
                         s->file, header);
+    free(names);
     free(header);
     return NSM_ERR_INPUT;
 }
@@ -201,8 +218,9 @@ static void free_row(nsm_row *r)
 /* Check the header and the width of every row, then drop the header and reorder the rest. */
 static nsm_status shape(nsm_table *t, nsm_diag *d)
 {
-    int col_of[MAX_COLUMNS];
-    assert(t->schema->n_columns <= MAX_COLUMNS);
+    int *col_of = malloc(((size_t)t->schema->n_columns + 1) * sizeof *col_of);
+    if (!col_of)
+        return NSM_ERR_NOMEM;
     nsm_row *h = &t->rows[0];
     nsm_status s = bind_header(t, h, col_of, d);
     int width = used_width(h);
@@ -210,6 +228,7 @@ static nsm_status shape(nsm_table *t, nsm_diag *d)
         s = check_width(t, &t->rows[i], width, d);
     for (int i = 1; s == NSM_OK && i < t->n_rows; i++)
         s = reorder(&t->rows[i], col_of, t->schema->n_columns);
+    free(col_of);
     if (s != NSM_OK)
         return s;
     t->header_line = h->line;

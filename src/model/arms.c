@@ -191,15 +191,19 @@ static nsm_status parse_combination(const nsm_model *m, const char *spec, nsm_ar
     nsm_status st = NSM_OK;
     for (char *tok = strtok_r(buf, "+", &save); tok && st == NSM_OK;
          tok = strtok_r(NULL, "+", &save)) {
-        int l = find_lever(m, tok), twice = 0;
-        for (int k = 0; k < a->n_levers; k++)
-            twice |= a->levers[k] == l;
-        if (l >= 0 && twice) /* check tries arms of distinct levers (scenario/levers.c) */
+        int l = find_lever(m, tok);
+        int twice = 0;
+        for (int i = 0; l >= 0 && i < a->n_levers; i++)
+            twice |= a->levers[i] == l;
+        if (twice) {
+            /* a+a would apply a's rows twice (x3 becomes x9): a typo, not a policy; and check
+            ** tries arms of distinct levers (scenario/levers.c) */
             st = nsm_diag_error(diag, NSM_ERR_USAGE, "--levers: lever '%s' appears twice in "
                                 "'%s': an arm applies each lever once", tok, spec);
+            continue;
+        }
         if (l >= 0) {
-            if (!twice)
-                a->levers[a->n_levers++] = l;
+            a->levers[a->n_levers++] = l;
             continue;
         }
         const char *hint = m->n_levers ? nsm_suggest(tok, m->levers[0].name, (size_t)m->n_levers,
@@ -234,10 +238,15 @@ static nsm_status arm_specs(const nsm_model *m, const char *list, int factorial,
         for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
             names[k++] = strdup(tok);
     free(buf);
-    if (factorial && k > 16) {
+    int oom = 0;
+    for (int i = 0; i < k; i++)
+        oom |= !names[i];
+    if (oom || (factorial && k > 16)) {
         for (int i = 0; i < k; i++)
             free(names[i]);
         free(names);
+        if (oom) /* strlen(NULL) below otherwise (gcc -fanalyzer) */
+            return NSM_ERR_NOMEM;
         return nsm_diag_error(diag, NSM_ERR_USAGE, "--factorial over %d levers would make %d arms; "
                               "list at most 16", k, (1 << 16) - 1);
     }
@@ -279,11 +288,22 @@ nsm_status nsm_arms_build(const nsm_model *m, const char *list, int factorial, c
     nsm_status st = arm_specs(m, list, factorial, &specs, &n, diag);
     if (st != NSM_OK)
         return st;
+    /* A comparison needs an arm besides the baseline, and each arm once (a repeated arm would
+    ** repeat its rows in every output table). */
+    if (n == 0)
+        st = nsm_diag_error(diag, NSM_ERR_USAGE, "--levers: no arm in '%s'%s", list,
+                            m->n_levers ? " (name levers separated by ',', or 'all')"
+                                        : " (the scenario has no levers.csv)");
+    for (int k = 1; st == NSM_OK && k < n; k++)
+        for (int j = 0; st == NSM_OK && j < k; j++)
+            if (specs[k] && specs[j] && strcmp(specs[k], specs[j]) == 0)
+                st = nsm_diag_error(diag, NSM_ERR_USAGE, "--levers: arm '%s' is listed twice",
+                                    specs[k]);
     nsm_arm *a = calloc((size_t)n + 1, sizeof *a);
-    if (!a)
-        st = NSM_ERR_NOMEM;
-    else
+    if (a)
         snprintf(a[0].name, sizeof a[0].name, "baseline");
+    else if (st == NSM_OK)
+        st = NSM_ERR_NOMEM;
     for (int k = 0; st == NSM_OK && k <= n; k++) {
         if (k > 0 && !specs[k - 1])
             st = NSM_ERR_NOMEM;

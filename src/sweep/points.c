@@ -200,11 +200,70 @@ static nsm_status check_value(nsm_reader *r, const nsm_cell *c, const nsm_param 
     return st;
 }
 
+/* Resolve the path in cell c into parameter k of the design. The path keeps its spelling in the
+** outputs, so it must fit the design's name field (a valid path is far shorter, but leading zeros
+** in a row number can make one of any length). */
+static nsm_status resolve_path(nsm_reader *r, nsm_sweep_design *d, int k, const nsm_cell *c)
+{
+    if (strlen(c->text) >= sizeof d->names[k])
+        return nsm_reader_error(r, c, 0, "parameter path of %zu characters; the limit is %zu "
+                                "(write row numbers without leading zeros)", strlen(c->text),
+                                sizeof d->names[k] - 1);
+    snprintf(d->names[k], sizeof d->names[k], "%s", c->text);
+    return nsm_parse_path(r, c, &d->params[k], &d->n_each[k]);
+}
+
+static int same_param(const nsm_param *x, const nsm_param *y)
+{
+    return x->kind == y->kind && x->a == y->a && x->b == y->b && x->c == y->c;
+}
+
+/* How many numbers parameters j and k of the design both set; *which: one of them. */
+static int shared(const nsm_sweep_design *d, int j, int k, nsm_param *which)
+{
+    int n = 0;
+    for (int a = 0; a < d->n_each[j]; a++)
+        for (int b = 0; b < d->n_each[k]; b++)
+            if (same_param(&d->params[j][a], &d->params[k][b])) {
+                *which = d->params[j][a];
+                n++;
+            }
+    return n;
+}
+
+/* An error at cell c when parameter k sets a number an earlier one sets, unless one path
+** includes the other (`transitions:f:*>b` and `transitions:f:a>b`): then the narrower path wins
+** at the numbers they share, as a row of the scenario overrides a `*` row (sweep.c applies the
+** broader first). Anything else would make a point ambiguous, or repeat a column in sweep.csv.
+** The earlier parameter j is in the `unit` ("column" of the design, "line" of the grid) at[j]. */
+static nsm_status check_repeat(nsm_reader *r, const nsm_sweep_design *d, int k, const nsm_cell *c,
+                               const char *unit, const int *at)
+{
+    const char *how = strcmp(unit, "line") == 0 ? " (its values separated by ';')" : "";
+    for (int j = 0; j < k; j++) {
+        nsm_param p;
+        int n = shared(d, j, k, &p), nj = d->n_each[j], nk = d->n_each[k];
+        if (n == 0 || (nj != nk && n == (nj < nk ? nj : nk)))
+            continue;
+        char path[512];
+        nsm_param_path(r->m, &p, path, sizeof path);
+        if (n == nj && n == nk)
+            return nsm_reader_error(r, c, 0, "'%s' is already varied at %s %d%s%s%s: give each "
+                                    "parameter once%s", d->names[k], unit, at[j],
+                                    strcmp(d->names[j], d->names[k]) ? " (as '" : "",
+                                    strcmp(d->names[j], d->names[k]) ? d->names[j] : "",
+                                    strcmp(d->names[j], d->names[k]) ? "')" : "", how);
+        return nsm_reader_error(r, c, 0, "'%s' and '%s' at %s %d both set %s, and neither "
+                                "includes the other: give each number once", d->names[k],
+                                d->names[j], unit, at[j], path);
+    }
+    return NSM_OK;
+}
+
 static nsm_status resolve_header(nsm_reader *r, nsm_sweep_design *d, int k, const char *name)
 {
-    snprintf(d->names[k], sizeof d->names[k], "%s", name);
     nsm_cell hc = header_cell(r->t, name);
-    return nsm_parse_path(r, &hc, &d->params[k], &d->n_each[k]);
+    return resolve_path(r, d, k, &hc);
 }
 
 nsm_status nsm_sweep_read_design(const nsm_model *m, const char *path, nsm_sweep_design *d,
@@ -214,7 +273,7 @@ nsm_status nsm_sweep_read_design(const nsm_model *m, const char *path, nsm_sweep
     d->kind = NSM_SWEEP_FILE;
     nsm_table t;
     memset(&t, 0, sizeof t);
-    nsm_schema schema;
+    nsm_schema schema = {0};
     nsm_column *cols = NULL;
     nsm_status st = read_table(path, &t, &schema, &cols, diag);
     nsm_reader r = design_reader(m, &t, diag);
@@ -224,9 +283,23 @@ nsm_status nsm_sweep_read_design(const nsm_model *m, const char *path, nsm_sweep
             lev = k;
     if (st == NSM_OK && alloc_params(d, schema.n_columns - (lev >= 0)))
         st = NSM_ERR_NOMEM;
+    /* the schema's column name of each parameter (d->names holds the same text) */
+    const char **col = st == NSM_OK ? calloc((size_t)schema.n_columns + 1, sizeof *col) : NULL;
+    if (st == NSM_OK && !col)
+        st = NSM_ERR_NOMEM;
+    int *at = calloc((size_t)schema.n_columns + 1, sizeof *at);
+    if (st == NSM_OK && !at)
+        st = NSM_ERR_NOMEM;
     for (int k = 0, j = 0; st == NSM_OK && k < schema.n_columns; k++)
-        if (k != lev)
-            st = resolve_header(&r, d, j++, cols[k].name);
+        if (k != lev) {
+            at[j] = k + 1;
+            st = resolve_header(&r, d, j, cols[k].name);
+            if (st == NSM_OK) {
+                nsm_cell hc = header_cell(&t, cols[k].name);
+                st = check_repeat(&r, d, j, &hc, "column", at);
+            }
+            col[j++] = cols[k].name;
+        }
     if (st == NSM_OK && t.n_rows == 0)
         st = nsm_diag_error(diag, NSM_ERR_INPUT, "%s: error: the design has no points (one row "
                             "per point below the header)", path);
@@ -234,9 +307,11 @@ nsm_status nsm_sweep_read_design(const nsm_model *m, const char *path, nsm_sweep
     d->has_levers = lev >= 0;
     d->values = calloc(d->n_points * (size_t)d->n_params + 1, sizeof *d->values);
     d->levers = calloc(d->n_points + 1, sizeof *d->levers);
+    if (st == NSM_OK && (!d->values || !d->levers))
+        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", path);
     for (size_t p = 0; st == NSM_OK && p < d->n_points; p++) {
         for (int k = 0; st == NSM_OK && k < d->n_params; k++)
-            st = check_value(&r, nsm_table_cell(&t, (int)p, d->names[k]), d->params[k],
+            st = check_value(&r, nsm_table_cell(&t, (int)p, col[k]), d->params[k],
                              d->n_each[k], &d->values[p * (size_t)d->n_params + (size_t)k]);
         if (st == NSM_OK && lev >= 0) {
             const nsm_cell *c = nsm_table_cell(&t, (int)p, "levers");
@@ -244,6 +319,8 @@ nsm_status nsm_sweep_read_design(const nsm_model *m, const char *path, nsm_sweep
             d->levers[p] = strdup(strcmp(c->text, "none") == 0 ? "" : c->text);
         }
     }
+    free(at);
+    free(col);
     nsm_table_release(&t);
     free_cols(cols, schema.n_columns);
     if (st != NSM_OK)
@@ -286,23 +363,47 @@ typedef struct {
     char **text;
 } grid_dim;
 
-static nsm_status grid_points(nsm_sweep_design *d, grid_dim *dims, int n_dims, int lev)
+/* The most points a grid may have: each point is a full run of the scenario, and the design
+** (points x parameters) is held in memory. */
+#define GRID_MAX_POINTS 10000000
+
+/* The number of points of the grid, or an error that says how many and how to cut them. */
+static nsm_status grid_size(const char *path, const grid_dim *dims, int n_dims, size_t *levels,
+                            size_t *n, nsm_diag *diag)
 {
-    size_t *levels = calloc((size_t)n_dims + 1, sizeof *levels);
-    for (int k = 0; levels && k < n_dims; k++)
+    double total = 1;
+    for (int k = 0; k < n_dims; k++) {
         levels[k] = (size_t)dims[k].n;
-    size_t n = levels ? nsm_design_grid(levels, (size_t)n_dims, 10000000, NULL) : 0;
-    size_t *idx = n ? calloc(n * (size_t)n_dims + 1, sizeof *idx) : NULL;
-    d->values = calloc(n * (size_t)d->n_params + 1, sizeof *d->values);
-    d->levers = calloc(n + 1, sizeof *d->levers);
-    if (!idx || !d->values || !d->levers) {
-        free(levels);
-        free(idx);
-        return NSM_ERR_NOMEM;
+        total *= (double)dims[k].n;
     }
-    nsm_design_grid(levels, (size_t)n_dims, 10000000, idx);
-    d->n_points = n;
-    for (size_t p = 0; p < n; p++)
+    *n = nsm_design_grid(levels, (size_t)n_dims, GRID_MAX_POINTS, NULL);
+    if (*n > 0)
+        return NSM_OK;
+    char product[256] = "";
+    for (int k = 0, len = 0; k < n_dims && len < 200; k++)
+        len += snprintf(product + len, sizeof product - (size_t)len, "%s%d", k ? " x " : "",
+                        dims[k].n);
+    return nsm_diag_error(diag, NSM_ERR_INPUT, "%s: error: the grid has %.4g points (%s values), "
+                          "more than the limit of %d: list fewer values per parameter, split it "
+                          "into several grids, or sample the space with --lhs N", path, total,
+                          product, GRID_MAX_POINTS);
+}
+
+static nsm_status grid_points(nsm_sweep_design *d, const char *path, grid_dim *dims, int n_dims,
+                              int lev, nsm_diag *diag)
+{
+    size_t n = 0, *levels = calloc((size_t)n_dims + 1, sizeof *levels);
+    nsm_status st = levels ? grid_size(path, dims, n_dims, levels, &n, diag) : NSM_ERR_NOMEM;
+    size_t *idx = st == NSM_OK ? calloc(n * (size_t)n_dims + 1, sizeof *idx) : NULL;
+    d->values = st == NSM_OK ? calloc(n * (size_t)d->n_params + 1, sizeof *d->values) : NULL;
+    d->levers = st == NSM_OK ? calloc(n + 1, sizeof *d->levers) : NULL;
+    if (st == NSM_OK && (!idx || !d->values || !d->levers))
+        st = NSM_ERR_NOMEM;
+    if (st == NSM_OK) {
+        nsm_design_grid(levels, (size_t)n_dims, GRID_MAX_POINTS, idx);
+        d->n_points = n;
+    }
+    for (size_t p = 0; st == NSM_OK && p < n; p++)
         for (int k = 0, j = 0; k < n_dims; k++) {
             const char *txt = dims[k].text[idx[p * (size_t)n_dims + (size_t)k]];
             if (k == lev)
@@ -312,10 +413,12 @@ static nsm_status grid_points(nsm_sweep_design *d, grid_dim *dims, int n_dims, i
         }
     free(levels);
     free(idx);
-    return NSM_OK;
+    return st;
 }
 
-static nsm_status grid_row(nsm_reader *r, nsm_sweep_design *d, int row, int j, grid_dim *dim)
+/* Row `row` of the grid: parameter j (or the lever sets) and its values. at[j]: its line. */
+static nsm_status grid_row(nsm_reader *r, nsm_sweep_design *d, int row, int j, int *at,
+                           grid_dim *dim)
 {
     const nsm_cell *pc = nsm_table_cell(r->t, row, "parameter"),
                    *vc = nsm_table_cell(r->t, row, "values");
@@ -331,8 +434,10 @@ static nsm_status grid_row(nsm_reader *r, nsm_sweep_design *d, int row, int j, g
         }
         return st;
     }
-    snprintf(d->names[j], sizeof d->names[j], "%s", pc->text);
-    nsm_status st = nsm_parse_path(r, pc, &d->params[j], &d->n_each[j]);
+    at[j] = pc->line;
+    nsm_status st = resolve_path(r, d, j, pc);
+    if (st == NSM_OK)
+        st = check_repeat(r, d, j, pc, "line", at);
     for (int v = 0; st == NSM_OK && v < dim->n; v++) {
         nsm_cell c = *vc;
         c.text = dim->text[v];
@@ -340,6 +445,23 @@ static nsm_status grid_row(nsm_reader *r, nsm_sweep_design *d, int row, int j, g
         st = check_value(r, &c, d->params[j], d->n_each[j], &x);
     }
     return st;
+}
+
+/* The row of the lever sets (-1: none); a second one is an error. */
+static nsm_status grid_levers_row(nsm_reader *r, int *lev)
+{
+    *lev = -1;
+    for (int i = 0; i < r->t->n_rows; i++) {
+        const nsm_cell *c = nsm_table_cell(r->t, i, "parameter");
+        if (strcmp(c->text, "levers") != 0)
+            continue;
+        if (*lev >= 0)
+            return nsm_reader_error(r, c, 0, "'levers' is already listed at line %d: list every "
+                                    "lever set once, in one row separated by ';'",
+                                    nsm_table_cell(r->t, *lev, "parameter")->line);
+        *lev = i;
+    }
+    return NSM_OK;
 }
 
 nsm_status nsm_sweep_read_grid(const nsm_model *m, const char *path, nsm_sweep_design *d,
@@ -359,22 +481,25 @@ nsm_status nsm_sweep_read_grid(const nsm_model *m, const char *path, nsm_sweep_d
     free(bytes);
     nsm_reader r = design_reader(m, &t, diag);
     int lev = -1;
-    for (int i = 0; st == NSM_OK && i < t.n_rows; i++)
-        if (strcmp(nsm_table_cell(&t, i, "parameter")->text, "levers") == 0)
-            lev = i;
+    if (st == NSM_OK)
+        st = grid_levers_row(&r, &lev);
     grid_dim *dims = st == NSM_OK ? calloc((size_t)t.n_rows + 1, sizeof *dims) : NULL;
-    if (st == NSM_OK && (!dims || alloc_params(d, t.n_rows - (lev >= 0))))
+    int *at = st == NSM_OK ? calloc((size_t)t.n_rows + 1, sizeof *at) : NULL;
+    if (st == NSM_OK && (!dims || !at || alloc_params(d, t.n_rows - (lev >= 0))))
         st = NSM_ERR_NOMEM;
     for (int i = 0, j = 0; st == NSM_OK && i < t.n_rows; i++) {
-        st = grid_row(&r, d, i, j, &dims[i]);
+        st = grid_row(&r, d, i, j, at, &dims[i]);
         j += i != lev;
     }
     d->has_levers = lev >= 0;
     if (st == NSM_OK)
-        st = grid_points(d, dims, t.n_rows, lev);
+        st = grid_points(d, path, dims, t.n_rows, lev, diag);
+    if (st == NSM_ERR_NOMEM && !diag->error)
+        nsm_diag_error(diag, st, "out of memory reading %s", path);
     for (int i = 0; dims && i < t.n_rows; i++)
         free_strings(dims[i].text, dims[i].n);
     free(dims);
+    free(at);
     nsm_table_release(&t);
     if (st != NSM_OK)
         nsm_sweep_design_release(d);
@@ -478,12 +603,11 @@ static nsm_status unit_points(const nsm_model *m, nsm_sweep_design *d, nsm_sweep
     size_t dn = (size_t)d->n_params;
     d->n_points = kind == NSM_SWEEP_SOBOL ? n * (dn + 2) : n;
     d->base_n = n;
-    double *u = calloc(d->n_points * dn + 1, sizeof *u);
-    d->values = calloc(d->n_points * dn + 1, sizeof *d->values);
-    if (!u || !d->values) {
-        free(u);
+    /* the unit-cube points go into d->values and are mapped through the quantiles in place: the
+    ** design is the one array that grows with the points */
+    double *u = d->values = calloc(d->n_points * dn + 1, sizeof *d->values);
+    if (!u)
         return NSM_ERR_NOMEM;
-    }
     int bad;
     if (kind == NSM_SWEEP_SOBOL) {
         bad = nsm_design_sobol(n, dn, u);
@@ -500,7 +624,6 @@ static nsm_status unit_points(const nsm_model *m, nsm_sweep_design *d, nsm_sweep
             nsm_dist ds = dist_of(&m->uncertain[d->source[i]]);
             d->values[p * dn + i] = nsm_dist_quantile(&ds, u[p * dn + i]);
         }
-    free(u);
     if (bad)
         return nsm_diag_error(diag, NSM_ERR_USAGE, kind == NSM_SWEEP_SOBOL
                                   ? "--sobol takes at most %d uncertain numbers and fewer than "
@@ -531,34 +654,17 @@ nsm_status nsm_sweep_generate(const nsm_model *m, nsm_sweep_kind kind, size_t n,
     return st;
 }
 
-char *nsm_sweep_design_text(const nsm_sweep_design *d)
+nsm_status nsm_sweep_design_write(const nsm_sweep_design *d, FILE *f)
 {
-    size_t cap = 4096, len = 0;
-    char *s = malloc(cap);
-    for (size_t p = 0; s && p <= d->n_points; p++) {
-        for (int k = -1; k <= d->n_params; k++) {
-            char cell[256] = "";
-            if (p == 0)
-                snprintf(cell, sizeof cell, "%s", k < 0 ? "point" : k < d->n_params ? d->names[k]
-                                                                                     : "levers");
-            else if (k < 0)
-                snprintf(cell, sizeof cell, "%zu", p);
-            else if (k < d->n_params)
-                snprintf(cell, sizeof cell, "%.17g", d->values[(p - 1) * (size_t)d->n_params + (size_t)k]);
-            else if (d->has_levers)
-                snprintf(cell, sizeof cell, "%s", d->levers[p - 1]);
-            if (len + strlen(cell) + 3 >= cap) {
-                char *t = realloc(s, cap *= 2);
-                if (!t) {
-                    free(s);
-                    return NULL;
-                }
-                s = t;
-            }
-            len += (size_t)snprintf(s + len, cap - len, "%s%s", k < 0 ? "" : ",", cell);
-        }
-        s[len++] = '\n';
-        s[len] = '\0';
+    fputs("point", f);
+    for (int k = 0; k < d->n_params; k++)
+        fprintf(f, ",%s", d->names[k]);
+    fputs(",levers\n", f);
+    for (size_t p = 0; p < d->n_points && !ferror(f); p++) {
+        fprintf(f, "%zu", p + 1);
+        for (int k = 0; k < d->n_params; k++)
+            fprintf(f, ",%.17g", d->values[p * (size_t)d->n_params + (size_t)k]);
+        fprintf(f, ",%s\n", d->has_levers ? d->levers[p] : "");
     }
-    return s;
+    return ferror(f) ? NSM_ERR_IO : NSM_OK;
 }

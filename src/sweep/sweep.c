@@ -4,9 +4,9 @@
 ** Point p runs replications 0..runs-1 with the sweep's seed, like every other point (common random
 ** numbers), with the uncertain numbers at their means unless the design sets them. Its results at
 ** the horizons go to points/NNNNNNNN.csv (rows of sweep.csv) and its outcome counts to
-** points/NNNNNNNN.counts (exact integers, from which sensitivity and tornado tables are computed),
-** each written to a temporary name and renamed, the .csv last: a point is done when its .csv
-** exists.
+** points/NNNNNNNN.counts (exact integers, from which sensitivity and tornado tables are computed,
+** and the seal of both): a point is done when its files match their seal (sweep_points.h); a
+** damaged one is run again.
 */
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
@@ -23,22 +23,7 @@
 #include "neasim/stats.h"
 #include "neasim/sweep.h"
 #include "neasim/summary.h"
-
-static char *point_path(const char *work, size_t p, const char *ext)
-{
-    char name[64];
-    snprintf(name, sizeof name, "points/%08zu.%s", p + 1, ext);
-    return nsm_path_join(work, name);
-}
-
-static int point_done(const char *work, size_t p)
-{
-    char *path = point_path(work, p, "csv");
-    struct stat st;
-    int done = path && stat(path, &st) == 0;
-    free(path);
-    return done;
-}
+#include "sweep/points_file.h"
 
 /* The arm of point p: its lever set (or none) with its numbers set. */
 static nsm_status point_arm(const nsm_model *m, const nsm_sweep_design *d, size_t p,
@@ -64,11 +49,19 @@ static nsm_status point_arm(const nsm_model *m, const nsm_sweep_design *d, size_
     values = malloc(((size_t)n + 1) * sizeof *values);
     if (st == NSM_OK && (!params || !values))
         st = NSM_ERR_NOMEM;
-    for (int k = 0, j = 0; st == NSM_OK && k < d->n_params; k++)
-        for (int q = 0; q < d->n_each[k]; q++, j++) {
-            params[j] = d->params[k][q];
-            values[j] = d->values[p * (size_t)d->n_params + (size_t)k];
-        }
+    /* Paths naming more numbers first, so that where a `*` path and a narrower one share a
+    ** number the narrower one wins, whatever the column order (sweep_design.c refuses any other
+    ** overlap). Paths naming one number each keep their order. */
+    int widest = 1;
+    for (int k = 0; k < d->n_params; k++)
+        widest = d->n_each[k] > widest ? d->n_each[k] : widest;
+    int j = 0;
+    for (int w = widest; st == NSM_OK && w >= 1; w--)
+        for (int k = 0; k < d->n_params; k++)
+            for (int q = 0; d->n_each[k] == w && q < d->n_each[k]; q++, j++) {
+                params[j] = d->params[k][q];
+                values[j] = d->values[p * (size_t)d->n_params + (size_t)k];
+            }
     if (st == NSM_OK)
         st = nsm_arm_set_point(m, &(*arms)[1], n, params, values, diag);
     free(params);
@@ -150,31 +143,29 @@ static nsm_status write_point(const nsm_model *m, const nsm_sweep_design *d, siz
     return NSM_OK;
 }
 
-/* Write point p's two files under temporary names, then rename them (the .csv last). */
+/* Write point p's rows and its counts under temporary names, sealed (sweep_points.h). */
 static nsm_status save_point(const nsm_model *m, const nsm_sweep_design *d, size_t p,
                              const nsm_accum *a, const nsm_sweep_config *cf, const char *work,
                              nsm_diag *diag)
 {
-    char *csv = point_path(work, p, "csv"), *cnt = point_path(work, p, "counts");
-    char *tcsv = point_path(work, p, "csv.tmp"), *tcnt = point_path(work, p, "counts.tmp");
-    nsm_status st = csv && cnt && tcsv && tcnt ? NSM_OK : NSM_ERR_NOMEM;
-    FILE *f = st == NSM_OK ? fopen(tcnt, "w") : NULL;
+    char *tcsv = nsm_point_path(work, p, "csv.tmp"), *counts = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&counts, &n);
     nsm_csv c = {0};
-    if (st == NSM_OK && !f)
-        st = nsm_diag_error(diag, NSM_ERR_IO, "cannot create %s: %s", tcnt, strerror(errno));
+    nsm_status st = tcsv && f ? NSM_OK : NSM_ERR_NOMEM;
     if (st == NSM_OK && (st = nsm_csv_open(&c, tcsv, 0, diag)) == NSM_OK) {
         st = write_point(m, d, p, a, cf, f, &c);
         nsm_status cs = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);
         st = st == NSM_OK ? cs : st;
     }
     if (f && fclose(f) != 0 && st == NSM_OK)
-        st = nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", tcnt, strerror(errno));
-    if (st == NSM_OK && (rename(tcnt, cnt) != 0 || rename(tcsv, csv) != 0))
-        st = nsm_diag_error(diag, NSM_ERR_IO, "cannot rename into %s: %s", csv, strerror(errno));
-    free(csv);
-    free(cnt);
+        st = NSM_ERR_NOMEM;
+    if (st == NSM_OK)
+        st = nsm_point_seal(work, p, counts, n, diag);
+    if (st == NSM_ERR_NOMEM && !diag->error)
+        nsm_diag_error(diag, st, "out of memory");
+    free(counts);
     free(tcsv);
-    free(tcnt);
     return st;
 }
 
@@ -197,6 +188,16 @@ static nsm_status run_point(const nsm_model *m, const nsm_sweep_design *d, size_
     return st;
 }
 
+/* Warnings name at most this many damaged points (a damaged folder could have thousands). */
+enum { DAMAGED_SHOWN = 10 };
+
+static void report_damaged(const char *work, size_t p, const char *why, nsm_diag *diag)
+{
+    char *path = nsm_point_path(work, p, "csv");
+    nsm_diag_warn(diag, path, 0, 0, "point %zu is damaged (%s): running it again", p + 1, why);
+    free(path);
+}
+
 nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const char *work,
                          const nsm_sweep_config *cf, size_t *done_now, nsm_diag *diag)
 {
@@ -212,14 +213,24 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
     nsm_status st = acc ? NSM_OK : NSM_ERR_NOMEM;
     size_t done = 0;
     *done_now = 0;
+    size_t damaged = 0;
+    nsm_point_batch batch = {0};
     for (size_t p = 0; st == NSM_OK && p < d->n_points; p++) {
-        if (point_done(work, p)) {
+        const char *why = NULL;
+        nsm_point_state ps = nsm_point_check(work, p, &why);
+        if (ps == NSM_POINT_DONE) {
             done++;
             continue;
         }
-        if ((cf->run.stop && *cf->run.stop) || (cf->stop_after && *done_now >= cf->stop_after))
-            return nsm_accum_free(acc), NSM_STOPPED;
+        if (ps == NSM_POINT_DAMAGED && ++damaged <= DAMAGED_SHOWN)
+            report_damaged(work, p, why, diag);
+        if ((cf->run.stop && *cf->run.stop) || (cf->stop_after && *done_now >= cf->stop_after)) {
+            st = NSM_STOPPED;
+            break;
+        }
         st = run_point(m, d, p, acc, cf, work, diag);
+        if (st == NSM_OK)
+            st = nsm_point_batch_add(&batch, work, p, diag);
         if (st == NSM_OK && !(cf->run.stop && *cf->run.stop)) {
             ++*done_now;
             done++;
@@ -228,6 +239,13 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
             cf->progress(cf->progress_ctx, done, d->n_points);
     }
     nsm_accum_free(acc);
+    /* the finished points of the last batch go to the disk however the loop ended */
+    nsm_status bs = nsm_point_batch_commit(&batch, work, diag);
+    nsm_point_batch_release(&batch);
+    if (st == NSM_OK || (st == NSM_STOPPED && bs != NSM_OK))
+        st = bs;
+    if (damaged > DAMAGED_SHOWN)
+        nsm_diag_warn(diag, NULL, 0, 0, "%zu more damaged points run again", damaged - DAMAGED_SHOWN);
     if (st == NSM_OK && cf->run.stop && *cf->run.stop)
         return NSM_STOPPED;
     return st;

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# tests/cli_sweep.sh: sweep designs of any width, grids refused with a position (a parameter named
+# twice, too many points), durable point files that --resume verifies, points removed once
+# assembled (issue 9). Run as `bash tests/cli_sweep.sh BUILD_DIR` from the project root.
+source "$(dirname "$0")/cli-lib.sh"
+
+# --- no fixed column limit: 40 of the baseline's uncertain numbers (an abort at 17 before)
+"$NEASIM" check scenarios/baseline | sed -n '/^Uncertain numbers/,/^$/p' | sed '1d;/^$/d' |
+    awk '{ print $1, $NF }' | head -40 > "$work/uncertain.txt"
+check_that "sweep: the baseline lists 40 uncertain numbers" [ "$(wc -l < "$work/uncertain.txt")" -eq 40 ]
+awk '{ printf "%s%s", (NR > 1 ? "," : ""), $1 } END { print "" }' "$work/uncertain.txt" > "$work/wide.csv"
+for p in 1 2; do # two points: every number at its mean, then at 0.99 of it
+    awk -v f="$p" '{ printf "%s%.6g", (NR > 1 ? "," : ""), f == 1 ? $2 : 0.99 * $2 } END { print "" }' \
+        "$work/uncertain.txt" >> "$work/wide.csv"
+done
+expect "sweep: a design of 40 columns" 0 "" -- sweep scenarios/baseline --design "$work/wide.csv" --runs 20 --quiet --out "$work/sw-wide"
+check_that "sweep: sweep.csv has the 40 parameter columns" \
+    [ "$(head -1 "$work/sw-wide/sweep.csv" | tr ',' '\n' | grep -c :)" -eq 40 ]
+params=$(cut -d' ' -f1 "$work/uncertain.txt" | paste -sd,)
+expect "sweep: --lhs over 40 uncertain numbers" 0 "" -- sweep scenarios/baseline --lhs 3 --params "$params" --runs 20 --quiet --out "$work/sw-lhs40"
+check_that "sweep: points.csv has 3 x 40 rows" [ "$(tail -n +2 "$work/sw-lhs40/points.csv" | wc -l)" -eq 120 ]
+# a path longer than the name field (leading zeros) was an abort in the table reader
+{ printf 'modifiers:%0300d\n' 1; echo 1; } > "$work/d-long.csv"
+expect "sweep: a path of 310 characters" 65 "d-long.csv:1:1: error: parameter path of 310 characters" -- sweep tests/models/paths --design "$work/d-long.csv" --quiet --out "$work/sw"
+
+# --- a parameter named twice is refused with its position; so is a number set by two paths
+printf 'parameter,values\ntransitions:f:a>b,0.2;0.5\nmodifiers:1,1;4\ntransitions:f:a>b,0.3\n' > "$work/g-twice.csv"
+expect "sweep: grid names a parameter twice" 65 "g-twice.csv:4:1: error: 'transitions:f:a>b' is already varied at line 2: give each parameter once" -- sweep tests/models/paths --grid "$work/g-twice.csv" --quiet --out "$work/sw"
+printf 'parameter,values\nlevers,none;calm_h\ntransitions:f:a>b,0.2\nlevers,push_f\n' > "$work/g-levers.csv"
+expect "sweep: grid lists levers twice" 65 "g-levers.csv:4:1: error: 'levers' is already listed at line 2" -- sweep tests/models/paths --grid "$work/g-levers.csv" --quiet --out "$work/sw"
+printf 'transitions:f:a>b,modifiers:1,transitions:f:a>b\n0.2,1,0.3\n' > "$work/d-twice.csv"
+expect "sweep: design names a column twice" 65 "d-twice.csv:1:[0-9]+: error: column 'transitions:f:a>b' appears twice" -- sweep tests/models/paths --design "$work/d-twice.csv" --quiet --out "$work/sw"
+check_that "sweep: a refused design wrote nothing" [ ! -e "$work/sw" ] && [ ! -e "$work/sw.partial" ]
+# a `*` path and a narrower one may share numbers: the narrower wins, whatever the column order
+# (f:a>b at 2 and f:b>a at 0.1: f holds b with probability 2/2.1; 1/2 if the wildcard won)
+printf 'transitions:f:*>*,transitions:f:a>b\n0.1,2\n' > "$work/d-wide-first.csv"
+printf 'transitions:f:a>b,transitions:f:*>*\n2,0.1\n' > "$work/d-narrow-first.csv"
+for o in wide-first narrow-first; do
+    expect "sweep: overlapping paths ($o)" 0 "" -- sweep tests/models/paths --design "$work/d-$o.csv" --runs 500 --quiet --out "$work/sw-$o"
+done
+check_that "sweep: the narrower path wins in either column order" \
+    cmp -s <(cut -d, -f4- "$work/sw-wide-first/sweep.csv") <(cut -d, -f4- "$work/sw-narrow-first/sweep.csv")
+check_that "sweep: ... and is not ignored" \
+    [ "$(grep ',f_b,holds,5,' "$work/sw-wide-first/sweep.csv" | cut -d, -f9 | cut -c1-3)" = 0.9 ]
+
+# --- a grid above 10^7 points: a clear refusal (exit 70 with an empty message before)
+{ echo parameter,values
+  for p in 'transitions:f:a>b' 'transitions:f:b>a' 'transitions:g:x>y' 'transitions:g:y>x' \
+           'transitions:h:off>on' 'transitions:h:on>off' 'modifiers:1'; do echo "$p,$(seq -s';' 1 11)"; done
+} > "$work/g-huge.csv"
+expect "sweep: a grid above 10^7 points" 65 "g-huge.csv: error: the grid has 1.949e\+07 points \(11 x 11 x 11 x 11 x 11 x 11 x 11 values\), more than the limit of 10000000: list fewer values" -- sweep tests/models/paths --grid "$work/g-huge.csv" --quiet --out "$work/sw"
+
+
+# --- durable points: --resume verifies every point file and runs a damaged one again, so the
+# final tables equal those of an uninterrupted sweep byte for byte
+oat() { "$NEASIM" sweep scenarios/baseline --oat --params 'transitions:rok_nuclear_debate:*' --runs 200 --seed 9 --quiet "$@"; }
+NEASIM_TEST_STOP_AFTER_POINTS=4 oat --out "$work/sw-dur" >/dev/null 2>&1
+check_that "sweep: stopped after 4 points" [ "$(ls "$work/sw-dur.partial/points/" | grep -c 'counts$')" -eq 4 ]
+pts="$work/sw-dur.partial/points"
+truncate -s 100 "$pts/00000001.csv"                      # truncated
+sed -i '2 s/[0-9]/X/' "$pts/00000002.csv"                 # one byte changed
+sed -i '1 s/^[0-9]/7/' "$pts/00000003.counts"            # a count changed
+rm "$pts/00000004.counts"                                # a .csv without its counts
+expect "sweep: resume runs damaged points again" 0 \
+    "00000001.csv: warning: point 1 is damaged \(its .csv file is truncated" -- sweep scenarios/baseline --oat --params 'transitions:rok_nuclear_debate:*' --runs 200 --seed 9 --quiet --out "$work/sw-dur" --resume
+oat --threads 1 --out "$work/sw-ref" >/dev/null 2>&1
+for f in sweep points parameters tornado; do
+    check_that "sweep: $f.csv of a repaired resume equals an uninterrupted sweep" cmp -s "$work/sw-dur/$f.csv" "$work/sw-ref/$f.csv"
+done
+NEASIM_TEST_STOP_AFTER_POINTS=4 oat --out "$work/sw-dur2" >/dev/null 2>&1
+sed -i '2 s/[0-9]/X/' "$work/sw-dur2.partial/points/00000002.csv"
+sed -i '1 s/^[0-9]/7/' "$work/sw-dur2.partial/points/00000003.counts"
+oat --out "$work/sw-dur2" --resume 2> "$work/dur2.err"
+check_that "sweep: each damaged point named" [ "$(grep -c 'warning: point [23] is damaged' "$work/dur2.err")" -eq 2 ]
+check_that "sweep: a changed count is caught" grep -q 'point 3 is damaged (its .counts file is truncated, changed or unsealed)' "$work/dur2.err"
+
+# --- point files removed once assembled, unless --keep-points
+check_that "sweep: no points/ once assembled" [ ! -e "$work/sw-ref/points" ] && [ ! -e "$work/sw-dur/points" ]
+expect "sweep: --keep-points" 0 "" -- sweep scenarios/baseline --oat --params 'transitions:rok_nuclear_debate:*' --runs 200 --seed 9 --quiet --keep-points --out "$work/sw-keep"
+check_that "sweep: --keep-points keeps every sealed point" \
+    [ "$(grep -l '^sum [0-9a-f]\{64\}$' "$work/sw-keep/points/"*.counts | wc -l)" -eq "$(tail -n +2 "$work/sw-ref/points.csv" | cut -d, -f1 | sort -u | wc -l)" ]
+check_that "sweep: --keep-points changes no table" cmp -s "$work/sw-keep/sweep.csv" "$work/sw-ref/sweep.csv"
+expect "sweep: --keep-points is a sweep option" 64 "unknown option '--keep-points'" -- run tests/models/uncertain --keep-points
+
+cli_done sweep

@@ -1,0 +1,158 @@
+# Figures of sweeps without a tornado: grid, LHS and design files, and Sobol charts of outcomes
+# that do not vary. Builds the figures of real sweeps of tests/models/known_levers (without
+# drawing them) and checks them against the sweep's own numbers: in that model switch x moves
+# only outcome x_on, through its rate `transitions:x:off>on` or a lever (amplify_a -> a_on,
+# boost_b -> b_on); the counted events move with nothing swept.
+#
+# Usage: Rscript tests/figures_sweeps.R SCRIPTS_DIR GRID_DIR LHS_DIR DESIGN_DIR SOBOL_A_DIR
+#   GRID_DIR: --grid over transitions:a:off>on, transitions:b:off>on and levers none;amplify_a;
+#   LHS_DIR: --lhs; DESIGN_DIR: --design with the three rates and a levers column (none, boost_b);
+#   SOBOL_A_DIR: --sobol with --params 'transitions:a:*' (b_on and c_on do not vary).
+# Prints one FAIL line per failed check and "sweeps: N passed, M failed"; exits 1 on a failure.
+
+args <- commandArgs(trailingOnly = TRUE)
+if (length(args) != 5) {
+    cat("usage: Rscript tests/figures_sweeps.R SCRIPTS_DIR GRID_DIR LHS_DIR DESIGN_DIR SOBOL_A_DIR\n")
+    quit(status = 64)
+}
+for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_sweep.R"))
+    source(file.path(args[1], f))
+dirs <- list(grid = args[2], lhs = args[3], design = args[4], sobol = args[5])
+
+n_pass <- 0
+n_fail <- 0
+check <- function(ok, what) {
+    if (isTRUE(ok)) n_pass <<- n_pass + 1
+    else { n_fail <<- n_fail + 1; cat("FAIL", what, "\n") }
+}
+flat <- function(x) gsub("\\s+", " ", trimws(x))
+figures_in <- function(dir, fun = "fig_sweep") {
+    figs <- match.fun(fun)(suppressMessages(nsm_context(dir)))
+    stats::setNames(figs, vapply(figs, function(f) f$name, ""))
+}
+legend_of <- function(b, aes) {
+    sc <- b$plot$scales$get_scales(aes)
+    br <- sc$get_breaks()
+    data.frame(label = flat(sc$get_labels()), value = as.character(sc$map(br)),
+               stringsAsFactors = FALSE)
+}
+sweep_of <- function(dir) {
+    s <- read.csv(file.path(dir, "sweep.csv"), stringsAsFactors = FALSE, check.names = FALSE)
+    s[s$quantity == "outcome" & s$measure == "occurred_by", ]
+}
+RATE <- function(x) sprintf("transitions:%s:off>on", x)
+
+# ---- grid: one page per outcome; the lever's series is the one that moves its outcome ----------
+
+grid <- figures_in(dirs$grid)
+check(setequal(names(grid), paste0("sweep_grid_", c("a_on", "b_on", "c_on"))),
+      paste("grid: figures", paste(names(grid), collapse = " ")))
+b <- ggplot_build(grid$sweep_grid_a_on$plot)
+leg <- legend_of(b, "colour")
+check(setequal(leg$label, c("No lever", "Amplify a")), paste("grid: legend", paste(leg$label, collapse = ", ")))
+pts <- b$data[[2]]                                    # geom_point
+for (p in unique(pts$PANEL)) {
+    x <- pts[pts$PANEL == p, ]
+    up <- mean(x$y[x$colour == leg$value[leg$label == "Amplify a"]])
+    none <- mean(x$y[x$colour == leg$value[leg$label == "No lever"]])
+    check(up > none + 0.1, sprintf("grid: in panel %s the 'Amplify a' points (%.2f) are not above 'No lever' (%.2f)", p, up, none))
+}
+# every point of the page is a row of sweep.csv at its horizon, x = the rate of a
+s <- sweep_of(dirs$grid)
+s <- s[s$name == "a_on", ]
+check(nrow(pts) == nrow(s) && setequal(round(pts$x, 9), round(s[[RATE("a")]], 9)) &&
+      all(round(sort(pts$y), 9) == round(sort(s$value), 9)),
+      "grid: the points of a_on are not sweep.csv's")
+check(identical(flat(b$plot$labels$x), "transition a:off>on"), paste("grid: x axis", b$plot$labels$x))
+
+# ---- LHS: the ranking is the rank regression of sweep.csv, and a's rate orders a_on -----------
+
+# SRRC recomputed here: ranks standardized, least squares
+srrc_here <- function(y, X) {
+    z <- function(v) (rank(v) - mean(rank(v))) / stats::sd(rank(v))
+    M <- vapply(X, z, numeric(length(y)))
+    stats::setNames(qr.coef(qr(cbind(1, M)), z(y))[-1], names(X))
+}
+# what the chart calls each regressor
+REGRESSOR <- c("transition a:off>on" = RATE("a"), "transition b:off>on" = RATE("b"),
+               "transition c:off>on" = RATE("c"), "Lever set: Boost b" = "levers=boost_b")
+check_ranking <- function(dir, regressors, expect, constant) {
+    figs <- figures_in(dir)
+    check("sweep_ranking" %in% names(figs), paste(dir, ": no sweep_ranking figure"))
+    if (!("sweep_ranking" %in% names(figs))) return(invisible())
+    b <- ggplot_build(figs$sweep_ranking$plot)
+    leg <- legend_of(b, "colour")
+    pts <- b$data[[3]]                                 # geom_point: y = SRRC
+    ys <- b$data[[2]]                                  # geom_linerange: its interval
+    panels <- b$layout$layout
+    xl <- flat(b$layout$panel_scales_x[[1]]$get_labels())
+    s <- sweep_of(dir)
+    s <- s[s$horizon_years == max(s$horizon_years), ]
+    for (o in names(expect)) {
+        so <- s[s$name == o, ]
+        so <- so[order(so$point), ]
+        X <- regressors(so)
+        want <- srrc_here(so$value, X)
+        p <- panels$PANEL[startsWith(flat(as.character(panels$panel)), nsm_label(o))]
+        if (length(p) != 1) { check(FALSE, paste(dir, ": no panel for", o)); next }
+        for (r in names(expect[[o]])) {
+            k <- match(r, xl)
+            got <- pts[pts$PANEL == p & round(pts$x) == k, ]
+            iv <- ys[ys$PANEL == p & round(ys$x) == k, ]
+            if (nrow(got) != 1 || nrow(iv) != 1) { check(FALSE, paste(dir, ":", o, "has no point for", r)); next }
+            check(abs(got$y - want[[REGRESSOR[[r]]]]) < 1e-9,
+                  sprintf("%s: %s, %s: the point is %g, the rank regression of sweep.csv gives %g", dir, o, r,
+                          got$y, want[[REGRESSOR[[r]]]]))
+            check(expect[[o]][[r]](got$y), sprintf("%s: %s, %s: SRRC %g not as expected", dir, o, r, got$y))
+            status <- if (iv$ymin > 0 || iv$ymax < 0) "Distinguishable from 0 (95% interval)" else "Not distinguishable"
+            check(identical(got$colour, leg$value[leg$label == status]),
+                  sprintf("%s: %s, %s: interval [%g, %g] but coloured as '%s'", dir, o, r, iv$ymin, iv$ymax,
+                          leg$label[leg$value == got$colour]))
+        }
+    }
+    # the series that do not vary are named in the subtitle, not drawn
+    check(grepl(paste0("(no variation over the sweep): ", constant, "."), flat(b$plot$labels$subtitle),
+                fixed = TRUE), paste(dir, ": the subtitle does not name the series that do not vary:", constant))
+}
+big <- function(v) v > 0.9
+small <- function(v) abs(v) < 0.3
+check_ranking(dirs$lhs, function(so) so[, RATE(c("a", "b", "c"))],
+              list(a_on = list("transition a:off>on" = big, "transition b:off>on" = small),
+                   b_on = list("transition b:off>on" = big, "transition a:off>on" = small)),
+              "Alarm a, Alarm b, Alarm c")
+# a design file with a levers column: the lever set is ranked as a 0/1 regressor
+check_ranking(dirs$design,
+              function(so) cbind(so[, RATE(c("a", "b"))],
+                                 "levers=boost_b" = as.numeric(so$levers == "boost_b")),
+              list(b_on = list("Lever set: Boost b" = function(v) v > 0.4),
+                   a_on = list("transition a:off>on" = function(v) v > 0.6,
+                               "Lever set: Boost b" = small)),
+              "C on, Alarm a, Alarm c")
+
+# scatter: a page per outcome; the points of a panel are sweep.csv's values against that number
+sc <- figures_in(dirs$lhs)
+check(all(paste0("sweep_scatter_", c("a_on", "b_on", "c_on")) %in% names(sc)), "lhs: scatter pages missing")
+b <- ggplot_build(sc$sweep_scatter_a_on$plot)
+s <- sweep_of(dirs$lhs)
+s <- s[s$name == "a_on", ]
+for (x in c("a", "b", "c")) {
+    p <- b$layout$layout$PANEL[flat(as.character(b$layout$layout$panel)) == paste0("transition ", x, ":off>on")]
+    pts <- b$data[[1]][b$data[[1]]$PANEL == p, ]
+    check(length(p) == 1 && setequal(paste(round(pts$x, 9), round(pts$y, 9)),
+                                      paste(round(s[[RATE(x)]], 9), round(s$value, 9))),
+          paste("lhs: scatter panel of", x, "is not sweep.csv's points"))
+}
+
+# ---- Sobol: outcomes the swept numbers do not move get no chart, and the others say so --------
+
+sob <- figures_in(dirs$sobol, "fig_sensitivity")
+check(identical(names(sob), "sensitivity_a_on"), paste("sobol: figures", paste(names(sob), collapse = " ")))
+if (length(sob) == 1) {
+    check(grepl("No chart for B on, C on", flat(sob[[1]]$plot$labels$subtitle), fixed = TRUE),
+          "sobol: the subtitle does not name the outcomes without variance")
+    b <- ggplot_build(sob[[1]]$plot)
+    check(all(is.finite(b$data[[3]]$y)), "sobol: a point without an estimate is drawn")
+}
+
+cat(sprintf("sweeps: %d passed, %d failed\n", n_pass, n_fail))
+quit(status = if (n_fail == 0) 0 else 1)

@@ -1,0 +1,90 @@
+/*
+** fuzz_common.h: what the libFuzzer targets (tests/fuzz_*.c, `make fuzz`) share: a scratch
+** folder, writing an input to a file, and the model a sweep or lever reader checks its input
+** against (read once per process). Run the targets from the project root: paths are relative.
+*/
+#ifndef NSM_FUZZ_COMMON_H
+#define NSM_FUZZ_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neasim/scenario.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char fuzz_scratch[64];
+
+static inline void fuzz_remove_dir(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", fuzz_scratch);
+    if (system(cmd) != 0)
+        fprintf(stderr, "fuzz: could not remove %s\n", fuzz_scratch);
+}
+
+/* A new scratch folder (once per process, removed at exit), holding `files` copied in (a shell
+** glob, or NULL). */
+static inline const char *fuzz_dir(const char *files)
+{
+    char *dir = fuzz_scratch;
+    if (dir[0])
+        return dir;
+    snprintf(dir, sizeof fuzz_scratch, "/tmp/nsm-fuzz-XXXXXX");
+    if (!mkdtemp(dir))
+        abort();
+    atexit(fuzz_remove_dir);
+    char cmd[512];
+    if (files && (snprintf(cmd, sizeof cmd, "cp %s %s/", files, dir), system(cmd) != 0))
+        abort();
+    return dir;
+}
+
+static inline void fuzz_write(const char *path, const uint8_t *data, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        abort();
+    if (size && fwrite(data, 1, size, f) != size)
+        abort();
+    if (fclose(f) != 0)
+        abort();
+}
+
+/* The scenario in folder `scenario` (borrowed for the life of the process); abort if it does not
+** read: the targets check inputs against a valid model. */
+static inline nsm_model *fuzz_model(const char *scenario)
+{
+    nsm_model *m = NULL;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    if (nsm_scenario_read(scenario, &m, &d) != NSM_OK) {
+        fprintf(stderr, "fuzz: %s does not read: %s\n", scenario, d.error ? d.error : "?");
+        abort();
+    }
+    nsm_diag_release(&d);
+    return m;
+}
+
+/* The fixture tests/fixtures/valid (every table) with the levers of
+** tests/fixtures/fuzz-seeds/levers.csv (one lever per kind of parameter path). */
+static inline nsm_model *fuzz_fixture_model(void)
+{
+    static nsm_model *m;
+    if (!m) {
+        char files[] = "tests/fixtures/valid/*.csv tests/fixtures/fuzz-seeds/levers.csv";
+        m = fuzz_model(fuzz_dir(files));
+    }
+    return m;
+}
+
+/* A failure must say why (the CLI prints the message and nothing else). */
+static inline void fuzz_check(nsm_status st, const nsm_diag *d)
+{
+    if (st != NSM_OK && (!d->error || !d->error[0]))
+        abort();
+}
+
+#endif
