@@ -241,7 +241,7 @@ static nsm_status shape(nsm_table *t, nsm_diag *d)
 static nsm_status load(nsm_table *t, nsm_diag *d)
 {
     t->present = 1;
-    nsm_status s = nsm_table_scan(t, d);
+    nsm_status s = nsmi_table_scan(t, d);
     if (s != NSM_OK)
         return s;
     if (t->n_rows == 0) {

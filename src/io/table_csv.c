@@ -293,7 +293,7 @@ static nsm_status parse_csv(nsm_table *t, size_t begin, nsm_diag *d)
     return s;
 }
 
-nsm_status nsm_table_scan(nsm_table *t, nsm_diag *d)
+nsm_status nsmi_table_scan(nsm_table *t, nsm_diag *d)
 {
     size_t begin = bom_length(t->bytes, t->size);
     nsm_status s = split_lines(t, begin);

@@ -19,10 +19,10 @@ static nsm_status read_entry_name(nsm_reader *r, int row)
 {
     nsm_model *m = r->m;
     const char *name;
-    nsm_status s = nsm_read_name(r, row, "name", "calendar entry", &name);
+    nsm_status s = nsmi_read_name(r, row, "name", "calendar entry", &name);
     for (int j = 0; s == NSM_OK && j < m->n_calendar_names; j++)
         if (strcmp(m->calendar_names[j], name) == 0)
-            return nsm_reader_error(r, nsm_reader_cell(r, row, "name"), 0, "calendar entry '%s' "
+            return nsmi_reader_error(r, nsmi_reader_cell(r, row, "name"), 0, "calendar entry '%s' "
                                     "is defined twice (first at line %d)", name,
                                     r->t->rows[j].line);
     if (s == NSM_OK) {
@@ -35,21 +35,21 @@ static nsm_status read_entry_name(nsm_reader *r, int row)
 static nsm_status read_schedule(nsm_reader *r, int row, schedule *sc)
 {
     *sc = (schedule){{0, 0, 0}, {0, 0, 0}, 0, 0};
-    nsm_status s = nsm_read_date(r, row, "date", &sc->date);
-    if (s == NSM_OK && !nsm_reader_empty(r, row, "repeat_years"))
-        s = nsm_read_integer(r, row, "repeat_years", 1, 100, &sc->repeat);
-    sc->has_until = !nsm_reader_empty(r, row, "until");
+    nsm_status s = nsmi_read_date(r, row, "date", &sc->date);
+    if (s == NSM_OK && !nsmi_reader_empty(r, row, "repeat_years"))
+        s = nsmi_read_integer(r, row, "repeat_years", 1, 100, &sc->repeat);
+    sc->has_until = !nsmi_reader_empty(r, row, "until");
     if (s == NSM_OK && sc->has_until)
-        s = nsm_read_date(r, row, "until", &sc->until);
+        s = nsmi_read_date(r, row, "until", &sc->until);
     if (s != NSM_OK || !sc->has_until)
         return s;
-    const nsm_cell *c = nsm_reader_cell(r, row, "until");
+    const nsm_cell *c = nsmi_reader_cell(r, row, "until");
     if (!sc->repeat)
-        return nsm_reader_error(r, c, 0, "'until' is for recurring entries: set repeat_years, "
+        return nsmi_reader_error(r, c, 0, "'until' is for recurring entries: set repeat_years, "
                                 "or leave until empty");
-    if (nsm_date_cmp(sc->until, sc->date) < 0)
-        return nsm_reader_error(r, c, 0, "until %s is before the first date %s", c->text,
-                                nsm_reader_cell(r, row, "date")->text);
+    if (nsmi_date_cmp(sc->until, sc->date) < 0)
+        return nsmi_reader_error(r, c, 0, "until %s is before the first date %s", c->text,
+                                nsmi_reader_cell(r, row, "date")->text);
     return NSM_OK;
 }
 
@@ -65,7 +65,7 @@ static nsm_status add_occurrence(nsm_reader *r, int *cap, nsm_date d, int row,
         m->occurrences = p;
         *cap = n;
     }
-    m->occurrences[m->n_occurrences++] = (nsm_occurrence){nsm_reader_time(r, d), row + 1, row, *a};
+    m->occurrences[m->n_occurrences++] = (nsm_occurrence){nsmi_reader_time(r, d), row + 1, row, *a};
     return NSM_OK;
 }
 
@@ -73,14 +73,14 @@ static nsm_status one_off(nsm_reader *r, int row, const schedule *sc, const nsm_
                           int *cap)
 {
     char start[11], end[11];
-    nsm_date_format(r->start, start);
-    nsm_date_format(r->end, end);
-    const nsm_cell *c = nsm_reader_cell(r, row, "date");
-    if (nsm_date_cmp(sc->date, r->start) < 0)
-        return nsm_reader_error(r, c, 0, "date %s is before the start of the horizon (%s)",
+    nsmi_date_format(r->start, start);
+    nsmi_date_format(r->end, end);
+    const nsm_cell *c = nsmi_reader_cell(r, row, "date");
+    if (nsmi_date_cmp(sc->date, r->start) < 0)
+        return nsmi_reader_error(r, c, 0, "date %s is before the start of the horizon (%s)",
                                 c->text, start);
-    if (nsm_date_cmp(sc->date, r->end) > 0)
-        return nsm_reader_error(r, c, 0, "date %s is after the end of the horizon (%s)", c->text,
+    if (nsmi_date_cmp(sc->date, r->end) > 0)
+        return nsmi_reader_error(r, c, 0, "date %s is after the end of the horizon (%s)", c->text,
                                 end);
     return add_occurrence(r, cap, sc->date, row, a);
 }
@@ -89,27 +89,27 @@ static nsm_status one_off(nsm_reader *r, int row, const schedule *sc, const nsm_
 static nsm_status recurring(nsm_reader *r, int row, const schedule *sc, const nsm_action *a,
                             int *cap)
 {
-    nsm_date last = sc->has_until && nsm_date_cmp(sc->until, r->end) < 0 ? sc->until : r->end;
+    nsm_date last = sc->has_until && nsmi_date_cmp(sc->until, r->end) < 0 ? sc->until : r->end;
     int before = r->m->n_occurrences;
     nsm_status s = NSM_OK;
     for (int y = sc->date.year; s == NSM_OK; y += sc->repeat) {
-        nsm_date d = nsm_date_in_year(sc->date, y);
-        if (nsm_date_cmp(d, last) > 0)
+        nsm_date d = nsmi_date_in_year(sc->date, y);
+        if (nsmi_date_cmp(d, last) > 0)
             break;
-        if (nsm_date_cmp(d, r->start) >= 0)
+        if (nsmi_date_cmp(d, r->start) >= 0)
             s = add_occurrence(r, cap, d, row, a);
     }
     if (s != NSM_OK || r->m->n_occurrences > before)
         return s;
     char start[11], end[11], until[32] = "";
-    nsm_date_format(r->start, start);
-    nsm_date_format(r->end, end);
+    nsmi_date_format(r->start, start);
+    nsmi_date_format(r->end, end);
     if (sc->has_until)
-        snprintf(until, sizeof until, " until %s", nsm_reader_cell(r, row, "until")->text);
-    const nsm_cell *c = nsm_reader_cell(r, row, "date");
-    return nsm_reader_error(r, c, 0, "calendar entry '%s' (from %s every %d year%s%s) has no "
+        snprintf(until, sizeof until, " until %s", nsmi_reader_cell(r, row, "until")->text);
+    const nsm_cell *c = nsmi_reader_cell(r, row, "date");
+    return nsmi_reader_error(r, c, 0, "calendar entry '%s' (from %s every %d year%s%s) has no "
                             "occurrence within the horizon, %s to %s",
-                            nsm_reader_cell(r, row, "name")->text, c->text, sc->repeat,
+                            nsmi_reader_cell(r, row, "name")->text, c->text, sc->repeat,
                             sc->repeat == 1 ? "" : "s", until, start, end);
 }
 
@@ -121,7 +121,7 @@ static nsm_status read_row(nsm_reader *r, int row, int *cap)
     if (s == NSM_OK)
         s = read_schedule(r, row, &sc);
     if (s == NSM_OK)
-        s = nsm_parse_action(r, nsm_reader_cell(r, row, "action"), &a);
+        s = nsmi_parse_action(r, nsmi_reader_cell(r, row, "action"), &a);
     if (s == NSM_OK)
         s = sc.repeat ? recurring(r, row, &sc, &a, cap) : one_off(r, row, &sc, &a, cap);
     return s;
@@ -135,9 +135,9 @@ static int by_time_then_row(const void *pa, const void *pb)
     return (a->row > b->row) - (a->row < b->row);
 }
 
-nsm_status nsm_scenario_calendar(nsm_reader *r)
+nsm_status nsmi_scenario_calendar(nsm_reader *r)
 {
-    const nsm_table *t = nsm_reader_use(r, NSM_T_CALENDAR);
+    const nsm_table *t = nsmi_reader_use(r, NSM_T_CALENDAR);
     if (!t)
         return NSM_OK;
     nsm_model *m = r->m;

@@ -10,23 +10,23 @@
 
 #include "scenario/read.h"
 
-const nsm_table *nsm_reader_use(nsm_reader *r, int which)
+const nsm_table *nsmi_reader_use(nsm_reader *r, int which)
 {
     r->t = &r->tables[which];
     return r->t->present ? r->t : NULL;
 }
 
-const nsm_cell *nsm_reader_cell(const nsm_reader *r, int row, const char *column)
+const nsm_cell *nsmi_reader_cell(const nsm_reader *r, int row, const char *column)
 {
     return nsm_table_cell(r->t, row, column);
 }
 
-int nsm_reader_empty(const nsm_reader *r, int row, const char *column)
+int nsmi_reader_empty(const nsm_reader *r, int row, const char *column)
 {
-    return nsm_reader_cell(r, row, column)->text[0] == '\0';
+    return nsmi_reader_cell(r, row, column)->text[0] == '\0';
 }
 
-nsm_status nsm_reader_error(nsm_reader *r, const nsm_cell *c, size_t offset, const char *fmt, ...)
+nsm_status nsmi_reader_error(nsm_reader *r, const nsm_cell *c, size_t offset, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -35,9 +35,9 @@ nsm_status nsm_reader_error(nsm_reader *r, const nsm_cell *c, size_t offset, con
     return st;
 }
 
-double nsm_reader_time(const nsm_reader *r, nsm_date d)
+double nsmi_reader_time(const nsm_reader *r, nsm_date d)
 {
-    return (double)(nsm_date_days(d) - nsm_date_days(r->start)); /* days: exact (model.h) */
+    return (double)(nsmi_date_days(d) - nsmi_date_days(r->start)); /* days: exact (model.h) */
 }
 
 /* ---- names ---- */
@@ -52,17 +52,17 @@ static int is_name(const char *s)
     return 1;
 }
 
-nsm_status nsm_read_name(nsm_reader *r, int row, const char *column, const char *what,
+nsm_status nsmi_read_name(nsm_reader *r, int row, const char *column, const char *what,
                          const char **out)
 {
-    const nsm_cell *c = nsm_reader_cell(r, row, column);
+    const nsm_cell *c = nsmi_reader_cell(r, row, column);
     if (!c->text[0])
-        return nsm_reader_error(r, c, 0, "missing %s name", what);
+        return nsmi_reader_error(r, c, 0, "missing %s name", what);
     if (strlen(c->text) >= NSM_NAME_MAX)
-        return nsm_reader_error(r, c, 0, "%s name '%s' is longer than %d characters", what,
+        return nsmi_reader_error(r, c, 0, "%s name '%s' is longer than %d characters", what,
                                 c->text, NSM_NAME_MAX - 1);
     if (!is_name(c->text))
-        return nsm_reader_error(r, c, 0, "'%s' is not a valid %s name: names are snake_case, a "
+        return nsmi_reader_error(r, c, 0, "'%s' is not a valid %s name: names are snake_case, a "
                                 "lower-case letter followed by lower-case letters, digits and '_'",
                                 c->text, what);
     *out = c->text;
@@ -74,10 +74,10 @@ nsm_status nsm_read_name(nsm_reader *r, int row, const char *column, const char 
 /* A distribution in a cell: parsed, noted for scenario/uncertain.c, and read as its mean. */
 static nsm_status read_distribution(nsm_reader *r, int row, const char *column, double *out)
 {
-    const nsm_cell *c = nsm_reader_cell(r, row, column);
+    const nsm_cell *c = nsmi_reader_cell(r, row, column);
     int table = (int)(r->t - r->tables);
     if (table == NSM_T_SCENARIO || table == NSM_T_LEVERS)
-        return nsm_reader_error(r, c, 0, "'%s': a distribution is not allowed in %s; write a "
+        return nsmi_reader_error(r, c, 0, "'%s': a distribution is not allowed in %s; write a "
                                 "number", c->text, r->t->schema->file);
     nsm_dist d;
     nsm_diag why;
@@ -85,12 +85,12 @@ static nsm_status read_distribution(nsm_reader *r, int row, const char *column, 
     size_t offset = 0;
     nsm_status st = nsm_dist_parse(c->text, &d, &offset, &why);
     if (st != NSM_OK)
-        st = nsm_reader_error(r, c, offset, "%s", why.error ? why.error : "bad distribution");
+        st = nsmi_reader_error(r, c, offset, "%s", why.error ? why.error : "bad distribution");
     nsm_diag_release(&why);
     if (st != NSM_OK)
         return st;
     if (!isfinite(nsm_dist_mean(&d)))
-        return nsm_reader_error(r, c, 0, "'%s' has no finite mean (the model holds the mean): "
+        return nsmi_reader_error(r, c, 0, "'%s' has no finite mean (the model holds the mean): "
                                 "narrow the distribution", c->text);
     if (r->n_dists == r->cap_dists) {
         int cap = r->cap_dists ? 2 * r->cap_dists : 16;
@@ -105,66 +105,66 @@ static nsm_status read_distribution(nsm_reader *r, int row, const char *column, 
     return NSM_OK;
 }
 
-nsm_status nsm_read_number(nsm_reader *r, int row, const char *column, double *out)
+nsm_status nsmi_read_number(nsm_reader *r, int row, const char *column, double *out)
 {
-    const nsm_cell *c = nsm_reader_cell(r, row, column);
+    const nsm_cell *c = nsmi_reader_cell(r, row, column);
     const char *s = c->text;
     if (!s[0])
-        return nsm_reader_error(r, c, 0, "missing %s: a number is needed", column);
+        return nsmi_reader_error(r, c, 0, "missing %s: a number is needed", column);
     if (nsm_dist_is(s))
         return read_distribution(r, row, column, out);
     if (strchr(s, '%'))
-        return nsm_reader_error(r, c, 0, "'%s' is not a number: write a fraction without '%%' "
+        return nsmi_reader_error(r, c, 0, "'%s' is not a number: write a fraction without '%%' "
                                 "(12%% is 0.12)", s);
     if (strchr(s, ','))
-        return nsm_reader_error(r, c, 0, "'%s' is not a number: use a decimal point (1.5) and no "
+        return nsmi_reader_error(r, c, 0, "'%s' is not a number: use a decimal point (1.5) and no "
                                 "thousands separators", s);
     char *end = NULL;
     double v = strspn(s, "0123456789.eE+-") == strlen(s) ? strtod(s, &end) : 0;
     if (!end || end == s || *end)
-        return nsm_reader_error(r, c, 0, "'%s' is not a number (%s needs a number such as 0.25 "
+        return nsmi_reader_error(r, c, 0, "'%s' is not a number (%s needs a number such as 0.25 "
                                 "or 1e-3)", s, column);
     if (!isfinite(v))
-        return nsm_reader_error(r, c, 0, "'%s' is too large for a number", s);
+        return nsmi_reader_error(r, c, 0, "'%s' is too large for a number", s);
     *out = v;
     return NSM_OK;
 }
 
-nsm_status nsm_read_probability(nsm_reader *r, int row, const char *column, double *out)
+nsm_status nsmi_read_probability(nsm_reader *r, int row, const char *column, double *out)
 {
-    nsm_status s = nsm_read_number(r, row, column, out);
+    nsm_status s = nsmi_read_number(r, row, column, out);
     if (s == NSM_OK && (*out < 0 || *out > 1)) {
-        const nsm_cell *c = nsm_reader_cell(r, row, column);
-        return nsm_reader_error(r, c, 0, "%s '%s' is not a probability: it must be between 0 "
+        const nsm_cell *c = nsmi_reader_cell(r, row, column);
+        return nsmi_reader_error(r, c, 0, "%s '%s' is not a probability: it must be between 0 "
                                 "and 1", column, c->text);
     }
     return s;
 }
 
-nsm_status nsm_read_nonnegative(nsm_reader *r, int row, const char *column, double *out)
+nsm_status nsmi_read_nonnegative(nsm_reader *r, int row, const char *column, double *out)
 {
-    nsm_status s = nsm_read_number(r, row, column, out);
+    nsm_status s = nsmi_read_number(r, row, column, out);
     if (s == NSM_OK && *out < 0) {
-        const nsm_cell *c = nsm_reader_cell(r, row, column);
-        return nsm_reader_error(r, c, 0, "%s '%s' is negative: it must be 0 or more", column,
+        const nsm_cell *c = nsmi_reader_cell(r, row, column);
+        return nsmi_reader_error(r, c, 0, "%s '%s' is negative: it must be 0 or more", column,
                                 c->text);
     }
     return s;
 }
 
-nsm_status nsm_read_integer(nsm_reader *r, int row, const char *column, int lo, int hi,
+nsm_status nsmi_read_integer(nsm_reader *r, int row, const char *column, int lo, int hi,
                             int *out)
 {
-    const nsm_cell *c = nsm_reader_cell(r, row, column);
+    const nsm_cell *c = nsmi_reader_cell(r, row, column);
     const char *s = c->text;
     if (!s[0])
-        return nsm_reader_error(r, c, 0, "missing %s: a whole number is needed", column);
+        return nsmi_reader_error(r, c, 0, "missing %s: a whole number is needed", column);
     size_t n = strspn(s, "0123456789");
     if (n != strlen(s))
-        return nsm_reader_error(r, c, 0, "%s '%s' is not a whole number", column, s);
+        return nsmi_reader_error(r, c, 0, "%s '%s' is not a whole number", column, s);
     long v = n > 9 ? (long)hi + 1 : strtol(s, NULL, 10);
     if (v < lo || v > hi)
-        return nsm_reader_error(r, c, 0, "%s must be between %d and %d, not %s", column, lo, hi,
+        return nsmi_reader_error(r, c, 0, "%s must be between %d and %d, not %s", column, lo, hi,
                                 s);
     *out = (int)v;
     return NSM_OK;
@@ -172,31 +172,31 @@ nsm_status nsm_read_integer(nsm_reader *r, int row, const char *column, int lo, 
 
 /* ---- dates and text ---- */
 
-nsm_status nsm_read_date(nsm_reader *r, int row, const char *column, nsm_date *out)
+nsm_status nsmi_read_date(nsm_reader *r, int row, const char *column, nsm_date *out)
 {
-    const nsm_cell *c = nsm_reader_cell(r, row, column);
+    const nsm_cell *c = nsmi_reader_cell(r, row, column);
     if (!c->text[0])
-        return nsm_reader_error(r, c, 0, "missing %s: a date YYYY-MM-DD is needed", column);
-    switch (nsm_date_parse(c->text, out)) {
+        return nsmi_reader_error(r, c, 0, "missing %s: a date YYYY-MM-DD is needed", column);
+    switch (nsmi_date_parse(c->text, out)) {
     case NSM_DATE_OK:
         return NSM_OK;
     case NSM_DATE_MONTH:
-        return nsm_reader_error(r, c, 0, "'%s' is not a date: month %d is not 1-12", c->text,
+        return nsmi_reader_error(r, c, 0, "'%s' is not a date: month %d is not 1-12", c->text,
                                 out->month);
     case NSM_DATE_DAY:
-        return nsm_reader_error(r, c, 0, "'%s' is not a date: %04d-%02d has %d days", c->text,
+        return nsmi_reader_error(r, c, 0, "'%s' is not a date: %04d-%02d has %d days", c->text,
                                 out->year, out->month,
-                                nsm_date_days_in_month(out->year, out->month));
+                                nsmi_date_days_in_month(out->year, out->month));
     case NSM_DATE_FORMAT:
         break;
     }
-    return nsm_reader_error(r, c, 0, "'%s' is not a date: write dates as YYYY-MM-DD "
+    return nsmi_reader_error(r, c, 0, "'%s' is not a date: write dates as YYYY-MM-DD "
                             "(e.g. 2025-01-31)", c->text);
 }
 
-nsm_status nsm_read_text(nsm_reader *r, int row, const char *column, char **out)
+nsm_status nsmi_read_text(nsm_reader *r, int row, const char *column, char **out)
 {
-    const nsm_cell *c = nsm_reader_cell(r, row, column);
+    const nsm_cell *c = nsmi_reader_cell(r, row, column);
     *out = NULL;
     if (!c->text[0])
         return NSM_OK;

@@ -39,9 +39,9 @@ static nsm_status parse_levels(nsm_reader *r, const nsm_cell *c, const char *buf
         char *name = trim(p);
         int level;
         if (!*name)
-            return nsm_reader_error(r, c, at(buf, name), "missing level name in condition '%s'",
+            return nsmi_reader_error(r, c, at(buf, name), "missing level name in condition '%s'",
                                     c->text);
-        nsm_status st = nsm_lookup_level(r, c, at(buf, name), factor, name, &level);
+        nsm_status st = nsmi_lookup_level(r, c, at(buf, name), factor, name, &level);
         if (st != NSM_OK)
             return st;
         *mask |= (uint64_t)1 << level;
@@ -54,31 +54,31 @@ static nsm_status parse_clause(nsm_reader *r, const nsm_cell *c, const char *buf
 {
     s = trim(s);
     if (!*s)
-        return nsm_reader_error(r, c, at(buf, s), "empty clause in condition '%s' (clauses are "
+        return nsmi_reader_error(r, c, at(buf, s), "empty clause in condition '%s' (clauses are "
                                 "joined by '&')", c->text);
     char *eq = strchr(s, '=');
     if (!eq)
-        return nsm_reader_error(r, c, at(buf, s), "clause '%s' has no '=' (write factor=level, "
+        return nsmi_reader_error(r, c, at(buf, s), "clause '%s' has no '=' (write factor=level, "
                                 "factor!=level or factor=level_a|level_b)", s);
     int negate = eq > s && eq[-1] == '!';
     *(negate ? eq - 1 : eq) = '\0';
     char *name = trim(s);
     if (!*name)
-        return nsm_reader_error(r, c, at(buf, name), "missing factor name before '='");
-    nsm_status st = nsm_lookup_factor(r, c, at(buf, name), name, &out->factor);
+        return nsmi_reader_error(r, c, at(buf, name), "missing factor name before '='");
+    nsm_status st = nsmi_lookup_factor(r, c, at(buf, name), name, &out->factor);
     if (st == NSM_OK)
         st = parse_levels(r, c, buf, eq + 1, out->factor, &out->mask);
     if (st == NSM_OK && negate)
-        out->mask = ~out->mask & nsm_all_levels(r->m->factors[out->factor].n_levels);
+        out->mask = ~out->mask & nsmi_all_levels(r->m->factors[out->factor].n_levels);
     return st;
 }
 
-nsm_status nsm_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition *out)
+nsm_status nsmi_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition *out)
 {
     out->n_clauses = 0;
     out->clauses = NULL;
     if (!c->text[0])
-        return nsm_reader_error(r, c, 0, "missing condition (write factor=level; join clauses "
+        return nsmi_reader_error(r, c, 0, "missing condition (write factor=level; join clauses "
                                 "with '&')");
     size_t n = 1;
     for (const char *p = c->text; *p; p++)
@@ -108,13 +108,13 @@ static nsm_status parse_side(nsm_reader *r, const nsm_cell *c, const char *buf, 
     s = trim(s);
     *level = -1;
     if (strcmp(s, "*") == 0) {
-        *mask = nsm_all_levels(r->m->factors[factor].n_levels);
+        *mask = nsmi_all_levels(r->m->factors[factor].n_levels);
         return NSM_OK;
     }
     if (!*s)
-        return nsm_reader_error(r, c, at(buf, s), "missing level in '%s' (write "
+        return nsmi_reader_error(r, c, at(buf, s), "missing level in '%s' (write "
                                 "factor:from>to; either side may be '*')", c->text);
-    nsm_status st = nsm_lookup_level(r, c, at(buf, s), factor, s, level);
+    nsm_status st = nsmi_lookup_level(r, c, at(buf, s), factor, s, level);
     *mask = st == NSM_OK ? (uint64_t)1 << *level : 0;
     return st;
 }
@@ -126,18 +126,18 @@ static nsm_status parse_change(nsm_reader *r, const nsm_cell *c, char *buf, char
     *colon = '\0';
     char *arrow = strchr(colon + 1, '>');
     if (!arrow)
-        return nsm_reader_error(r, c, at(buf, colon + 1), "'%s' has no '>': a change is "
+        return nsmi_reader_error(r, c, at(buf, colon + 1), "'%s' has no '>': a change is "
                                 "written factor:from>to (either side may be '*')", c->text);
     *arrow = '\0';
     char *name = trim(buf);
     int from, to;
-    nsm_status st = nsm_lookup_factor(r, c, at(buf, name), name, &out->factor);
+    nsm_status st = nsmi_lookup_factor(r, c, at(buf, name), name, &out->factor);
     if (st == NSM_OK)
         st = parse_side(r, c, buf, colon + 1, out->factor, &out->from, &from);
     if (st == NSM_OK)
         st = parse_side(r, c, buf, arrow + 1, out->factor, &out->to, &to);
     if (st == NSM_OK && from >= 0 && from == to)
-        return nsm_reader_error(r, c, 0, "'%s' is not a change: from and to are the same level",
+        return nsmi_reader_error(r, c, 0, "'%s' is not a change: from and to are the same level",
                                 c->text);
     return st;
 }
@@ -146,24 +146,24 @@ static nsm_status parse_event(nsm_reader *r, const nsm_cell *c, char *buf, nsm_t
 {
     const nsm_model *m = r->m;
     char *name = trim(buf);
-    out->event = nsm_find_event(m, name);
+    out->event = nsmi_find_event(m, name);
     if (out->event >= 0)
         return NSM_OK;
-    if (nsm_find_factor(m, name) >= 0)
-        return nsm_reader_error(r, c, at(buf, name), "'%s' is a factor: write a change of it as "
+    if (nsmi_find_factor(m, name) >= 0)
+        return nsmi_reader_error(r, c, at(buf, name), "'%s' is a factor: write a change of it as "
                                 "%s:from>to (either side may be '*')", name, name);
     const char *hint = m->n_events ? nsm_suggest(name, m->events[0].name, (size_t)m->n_events,
                                                  sizeof m->events[0])
                                    : NULL;
-    return nsm_unknown(r, c, at(buf, name), "event", name, hint,
+    return nsmi_unknown(r, c, at(buf, name), "event", name, hint,
                        " (a counted event of events.csv, or a change factor:from>to)");
 }
 
-nsm_status nsm_parse_target(nsm_reader *r, const nsm_cell *c, nsm_target *out)
+nsm_status nsmi_parse_target(nsm_reader *r, const nsm_cell *c, nsm_target *out)
 {
     *out = (nsm_target){-1, -1, 0, 0};
     if (!c->text[0])
-        return nsm_reader_error(r, c, 0, "missing target: a counted event or a change "
+        return nsmi_reader_error(r, c, 0, "missing target: a counted event or a change "
                                 "factor:from>to");
     char *buf = strdup(c->text);
     if (!buf)
@@ -174,7 +174,7 @@ nsm_status nsm_parse_target(nsm_reader *r, const nsm_cell *c, nsm_target *out)
     return st;
 }
 
-int nsm_target_matches(const nsm_model *m, const nsm_target *tg, int p)
+int nsmi_target_matches(const nsm_model *m, const nsm_target *tg, int p)
 {
     if (p >= m->n_transitions)
         return tg->event == p - m->n_transitions;
@@ -189,7 +189,7 @@ static nsm_status parse_draw_action(nsm_reader *r, const nsm_cell *c, char *buf,
 {
     char *name = trim(buf + strlen("draw:"));
     out->kind = NSM_ACT_DRAW;
-    nsm_status st = nsm_lookup_draw(r, c, at(buf, name), name, &out->draw);
+    nsm_status st = nsmi_lookup_draw(r, c, at(buf, name), name, &out->draw);
     if (st == NSM_OK)
         out->factor = r->m->draws[out->draw].factor;
     return st;
@@ -199,28 +199,28 @@ static nsm_status parse_set_action(nsm_reader *r, const nsm_cell *c, char *buf, 
 {
     char *eq = strchr(buf, '=');
     if (!eq)
-        return nsm_reader_error(r, c, 0, "action '%s' is neither factor=level nor draw:name",
+        return nsmi_reader_error(r, c, 0, "action '%s' is neither factor=level nor draw:name",
                                 c->text);
     if (eq > buf && eq[-1] == '!')
-        return nsm_reader_error(r, c, at(buf, eq - 1), "an action sets a level: write "
+        return nsmi_reader_error(r, c, at(buf, eq - 1), "an action sets a level: write "
                                 "factor=level, not '!='");
     *eq = '\0';
     char *name = trim(buf), *level = trim(eq + 1);
     out->kind = NSM_ACT_SET;
-    nsm_status st = nsm_lookup_factor(r, c, at(buf, name), name, &out->factor);
+    nsm_status st = nsmi_lookup_factor(r, c, at(buf, name), name, &out->factor);
     if (st == NSM_OK && strchr(level, '|'))
-        return nsm_reader_error(r, c, at(buf, level), "an action sets one level, not '%s'",
+        return nsmi_reader_error(r, c, at(buf, level), "an action sets one level, not '%s'",
                                 level);
     if (st == NSM_OK)
-        st = nsm_lookup_level(r, c, at(buf, level), out->factor, level, &out->level);
+        st = nsmi_lookup_level(r, c, at(buf, level), out->factor, level, &out->level);
     return st;
 }
 
-nsm_status nsm_parse_action(nsm_reader *r, const nsm_cell *c, nsm_action *out)
+nsm_status nsmi_parse_action(nsm_reader *r, const nsm_cell *c, nsm_action *out)
 {
     *out = (nsm_action){NSM_ACT_SET, -1, -1, -1};
     if (!c->text[0])
-        return nsm_reader_error(r, c, 0, "missing action: factor=level or draw:name");
+        return nsmi_reader_error(r, c, 0, "missing action: factor=level or draw:name");
     char *buf = strdup(c->text);
     if (!buf)
         return NSM_ERR_NOMEM;

@@ -19,9 +19,9 @@ typedef struct {
 static nsm_status draw_named(nsm_reader *r, int row, const char *name, int factor, int *out)
 {
     nsm_model *m = r->m;
-    *out = nsm_find_draw(m, name);
+    *out = nsmi_find_draw(m, name);
     if (*out >= 0 && m->draws[*out].factor != factor)
-        return nsm_reader_error(r, nsm_reader_cell(r, row, "factor"), 0, "draw '%s' re-draws "
+        return nsmi_reader_error(r, nsmi_reader_cell(r, row, "factor"), 0, "draw '%s' re-draws "
                                 "factor '%s' in its earlier rows, not '%s'", name,
                                 m->factors[m->draws[*out].factor].name,
                                 m->factors[factor].name);
@@ -41,11 +41,11 @@ static nsm_status check_duplicate(nsm_reader *r, const spec *rows, int i)
     for (int j = 0; j < i; j++)
         if (rows[j].draw == rows[i].draw && rows[j].from == rows[i].from &&
             rows[j].to == rows[i].to)
-            return nsm_reader_error(r, nsm_reader_cell(r, i, "draw"), 0, "draw '%s' from '%s' to "
+            return nsmi_reader_error(r, nsmi_reader_cell(r, i, "draw"), 0, "draw '%s' from '%s' to "
                                     "'%s' is given twice (first at line %d)",
                                     r->m->draws[rows[i].draw].name,
-                                    nsm_reader_cell(r, i, "from")->text,
-                                    nsm_reader_cell(r, i, "to")->text, r->t->rows[j].line);
+                                    nsmi_reader_cell(r, i, "from")->text,
+                                    nsmi_reader_cell(r, i, "to")->text, r->t->rows[j].line);
     return NSM_OK;
 }
 
@@ -54,17 +54,17 @@ static nsm_status read_row(nsm_reader *r, spec *rows, int i)
     const char *name;
     int factor;
     spec *sp = &rows[i];
-    nsm_status s = nsm_read_name(r, i, "draw", "draw", &name);
+    nsm_status s = nsmi_read_name(r, i, "draw", "draw", &name);
     if (s == NSM_OK)
-        s = nsm_read_factor(r, i, "factor", &factor);
+        s = nsmi_read_factor(r, i, "factor", &factor);
     if (s == NSM_OK)
         s = draw_named(r, i, name, factor, &sp->draw);
     if (s == NSM_OK)
-        s = nsm_read_level(r, i, "from", factor, 1, &sp->from);
+        s = nsmi_read_level(r, i, "from", factor, 1, &sp->from);
     if (s == NSM_OK)
-        s = nsm_read_level(r, i, "to", factor, 0, &sp->to);
+        s = nsmi_read_level(r, i, "to", factor, 0, &sp->to);
     if (s == NSM_OK)
-        s = nsm_read_probability(r, i, "probability", &sp->p);
+        s = nsmi_read_probability(r, i, "probability", &sp->p);
     if (s == NSM_OK)
         s = check_duplicate(r, rows, i);
     return s;
@@ -102,11 +102,11 @@ static nsm_status check_draw(nsm_reader *r, const spec *rows, int n, int d)
     for (int from = -1; from < f->n_levels; from++) {
         double sum = sum_from(rows, n, d, from, &first);
         if (first >= 0 && fabs(sum - 1) > 1e-6)
-            return nsm_reader_error(r, nsm_reader_cell(r, first, "probability"), 0,
+            return nsmi_reader_error(r, nsmi_reader_cell(r, first, "probability"), 0,
                                     "the probabilities of draw '%s' from '%s' sum to %.10g, not "
                                     "1", dr->name, from < 0 ? "*" : f->levels[from], sum);
         if (from >= 0 && first < 0 && star < 0)
-            return nsm_reader_error(r, nsm_reader_cell(r, first_row(rows, n, d), "draw"), 0,
+            return nsmi_reader_error(r, nsmi_reader_cell(r, first_row(rows, n, d), "draw"), 0,
                                     "draw '%s' does not say where level '%s' of factor '%s' "
                                     "goes (add rows with from=%s or from=*)", dr->name,
                                     f->levels[from], f->name, f->levels[from]);
@@ -128,9 +128,9 @@ static void fill(nsm_model *m, const spec *rows, int n, int d)
     }
 }
 
-nsm_status nsm_scenario_draws(nsm_reader *r)
+nsm_status nsmi_scenario_draws(nsm_reader *r)
 {
-    const nsm_table *t = nsm_reader_use(r, NSM_T_DRAWS);
+    const nsm_table *t = nsmi_reader_use(r, NSM_T_DRAWS);
     if (!t)
         return NSM_OK;
     r->m->draws = calloc((size_t)t->n_rows + 1, sizeof *r->m->draws);

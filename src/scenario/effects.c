@@ -19,11 +19,11 @@ static nsm_status read_delay(nsm_reader *r, int row, nsm_effect *e)
 {
     double days = 0;
     nsm_status s = NSM_OK;
-    if (!nsm_reader_empty(r, row, "delay_days"))
-        s = nsm_read_nonnegative(r, row, "delay_days", &days);
+    if (!nsmi_reader_empty(r, row, "delay_days"))
+        s = nsmi_read_nonnegative(r, row, "delay_days", &days);
     e->delay_days = days;
     e->delay_kind = NSM_DELAY_FIXED;
-    const nsm_cell *c = nsm_reader_cell(r, row, "delay");
+    const nsm_cell *c = nsmi_reader_cell(r, row, "delay");
     if (s != NSM_OK || !c->text[0])
         return s;
     for (int k = 0; k < N_DELAYS; k++)
@@ -31,16 +31,16 @@ static nsm_status read_delay(nsm_reader *r, int row, nsm_effect *e)
             e->delay_kind = delay_kinds[k];
             return NSM_OK;
         }
-    return nsm_unknown(r, c, 0, "delay", c->text,
+    return nsmi_unknown(r, c, 0, "delay", c->text,
                        nsm_suggest(c->text, delays[0], N_DELAYS, sizeof delays[0]),
                        " (the delays are fixed, uniform and exponential)");
 }
 
 static nsm_status read_probability(nsm_reader *r, int row, double *p)
 {
-    nsm_status s = nsm_read_probability(r, row, "probability", p);
+    nsm_status s = nsmi_read_probability(r, row, "probability", p);
     if (s == NSM_OK && *p == 0)
-        return nsm_reader_error(r, nsm_reader_cell(r, row, "probability"), 0, "probability must "
+        return nsmi_reader_error(r, nsmi_reader_cell(r, row, "probability"), 0, "probability must "
                                 "be above 0 (an effect that never happens should be removed)");
     return s;
 }
@@ -50,13 +50,13 @@ static nsm_status read_effect(nsm_reader *r, int row)
     nsm_model *m = r->m;
     nsm_effect *e = &m->effects[m->n_effects];
     nsm_target tg;
-    nsm_status s = nsm_parse_target(r, nsm_reader_cell(r, row, "trigger"), &tg);
+    nsm_status s = nsmi_parse_target(r, nsmi_reader_cell(r, row, "trigger"), &tg);
     if (s == NSM_OK)
         s = read_probability(r, row, &e->probability);
     if (s == NSM_OK)
         s = read_delay(r, row, e);
     if (s == NSM_OK)
-        s = nsm_parse_action(r, nsm_reader_cell(r, row, "action"), &e->action);
+        s = nsmi_parse_action(r, nsmi_reader_cell(r, row, "action"), &e->action);
     if (s != NSM_OK)
         return s;
     char n[16];
@@ -71,9 +71,9 @@ static nsm_status read_effect(nsm_reader *r, int row)
     return NSM_OK;
 }
 
-nsm_status nsm_scenario_effects(nsm_reader *r)
+nsm_status nsmi_scenario_effects(nsm_reader *r)
 {
-    const nsm_table *t = nsm_reader_use(r, NSM_T_EFFECTS);
+    const nsm_table *t = nsmi_reader_use(r, NSM_T_EFFECTS);
     if (!t)
         return NSM_OK;
     r->m->effects = calloc((size_t)t->n_rows + 1, sizeof *r->m->effects);
@@ -91,25 +91,25 @@ static nsm_status read_outcome(nsm_reader *r, int row)
 {
     nsm_model *m = r->m;
     const char *name;
-    nsm_status s = nsm_read_name(r, row, "outcome", "outcome", &name);
+    nsm_status s = nsmi_read_name(r, row, "outcome", "outcome", &name);
     for (int j = 0; s == NSM_OK && j < m->n_outcomes; j++)
         if (strcmp(m->outcomes[j].name, name) == 0)
-            return nsm_reader_error(r, nsm_reader_cell(r, row, "outcome"), 0, "outcome '%s' is "
+            return nsmi_reader_error(r, nsmi_reader_cell(r, row, "outcome"), 0, "outcome '%s' is "
                                     "defined twice (first at line %d)", name,
                                     r->t->rows[j].line);
     if (s != NSM_OK)
         return s;
     nsm_outcome *o = &m->outcomes[m->n_outcomes++];
     snprintf(o->name, sizeof o->name, "%s", name);
-    s = nsm_parse_condition(r, nsm_reader_cell(r, row, "condition"), &o->cond);
+    s = nsmi_parse_condition(r, nsmi_reader_cell(r, row, "condition"), &o->cond);
     if (s == NSM_OK)
-        s = nsm_read_text(r, row, "description", &o->description);
+        s = nsmi_read_text(r, row, "description", &o->description);
     return s;
 }
 
-nsm_status nsm_scenario_outcomes(nsm_reader *r)
+nsm_status nsmi_scenario_outcomes(nsm_reader *r)
 {
-    const nsm_table *t = nsm_reader_use(r, NSM_T_OUTCOMES);
+    const nsm_table *t = nsmi_reader_use(r, NSM_T_OUTCOMES);
     if (!t)
         return NSM_OK;
     r->m->outcomes = calloc((size_t)t->n_rows + 1, sizeof *r->m->outcomes);

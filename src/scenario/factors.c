@@ -13,8 +13,8 @@
 static int first_row(const nsm_reader *r, const char *factor, const char *level)
 {
     for (int i = 0; i < r->t->n_rows; i++)
-        if (strcmp(nsm_reader_cell(r, i, "factor")->text, factor) == 0 &&
-            (!level || strcmp(nsm_reader_cell(r, i, "level")->text, level) == 0))
+        if (strcmp(nsmi_reader_cell(r, i, "factor")->text, factor) == 0 &&
+            (!level || strcmp(nsmi_reader_cell(r, i, "level")->text, level) == 0))
             return i;
     return -1;
 }
@@ -23,7 +23,7 @@ static int first_row(const nsm_reader *r, const char *factor, const char *level)
 static nsm_status factor_named(nsm_reader *r, const char *name, nsm_factor **out)
 {
     nsm_model *m = r->m;
-    int i = nsm_find_factor(m, name);
+    int i = nsmi_find_factor(m, name);
     if (i >= 0) {
         *out = &m->factors[i];
         return NSM_OK;
@@ -39,16 +39,16 @@ static nsm_status factor_named(nsm_reader *r, const char *name, nsm_factor **out
 
 static nsm_status add_level(nsm_reader *r, int row, nsm_factor *f, const char *level)
 {
-    const nsm_cell *c = nsm_reader_cell(r, row, "level");
-    if (nsm_find_level(f, level) >= 0)
-        return nsm_reader_error(r, c, 0, "level '%s' of factor '%s' is defined twice (first at "
+    const nsm_cell *c = nsmi_reader_cell(r, row, "level");
+    if (nsmi_find_level(f, level) >= 0)
+        return nsmi_reader_error(r, c, 0, "level '%s' of factor '%s' is defined twice (first at "
                                 "line %d)", level, f->name,
                                 r->t->rows[first_row(r, f->name, level)].line);
     if (f->n_levels == NSM_MAX_LEVELS)
-        return nsm_reader_error(r, c, 0, "factor '%s' has more than %d levels", f->name,
+        return nsmi_reader_error(r, c, 0, "factor '%s' has more than %d levels", f->name,
                                 NSM_MAX_LEVELS);
     double p;
-    nsm_status s = nsm_read_probability(r, row, "initial", &p);
+    nsm_status s = nsmi_read_probability(r, row, "initial", &p);
     if (s != NSM_OK)
         return s;
     snprintf(f->levels[f->n_levels], sizeof f->levels[0], "%s", level);
@@ -60,15 +60,15 @@ static nsm_status read_row(nsm_reader *r, int row)
 {
     const char *name, *level;
     nsm_factor *f;
-    nsm_status s = nsm_read_name(r, row, "factor", "factor", &name);
+    nsm_status s = nsmi_read_name(r, row, "factor", "factor", &name);
     if (s == NSM_OK)
-        s = nsm_read_name(r, row, "level", "level", &level);
+        s = nsmi_read_name(r, row, "level", "level", &level);
     if (s == NSM_OK)
         s = factor_named(r, name, &f);
     if (s == NSM_OK)
         s = add_level(r, row, f, level);
     if (s == NSM_OK && !f->description)
-        s = nsm_read_text(r, row, "description", &f->description);
+        s = nsmi_read_text(r, row, "description", &f->description);
     return s;
 }
 
@@ -79,19 +79,19 @@ static nsm_status check_initial(nsm_reader *r, const nsm_factor *f)
         sum += f->initial[l];
     if (fabs(sum - 1) <= 1e-6)
         return NSM_OK;
-    const nsm_cell *c = nsm_reader_cell(r, first_row(r, f->name, NULL), "initial");
-    return nsm_reader_error(r, c, 0, "the initial probabilities of factor '%s' sum to %.10g, "
+    const nsm_cell *c = nsmi_reader_cell(r, first_row(r, f->name, NULL), "initial");
+    return nsmi_reader_error(r, c, 0, "the initial probabilities of factor '%s' sum to %.10g, "
                             "not 1", f->name, sum);
 }
 
-nsm_status nsm_scenario_factors(nsm_reader *r)
+nsm_status nsmi_scenario_factors(nsm_reader *r)
 {
-    const nsm_table *t = nsm_reader_use(r, NSM_T_FACTORS);
+    const nsm_table *t = nsmi_reader_use(r, NSM_T_FACTORS);
     nsm_model *m = r->m;
     if (t->n_rows == 0) {
         char empty[1] = "";
         nsm_cell header = {empty, t->header_line, 1, 0};
-        return nsm_reader_error(r, &header, 0, "factors.csv defines no factor (one row per "
+        return nsmi_reader_error(r, &header, 0, "factors.csv defines no factor (one row per "
                                 "level of each factor)");
     }
     m->factors = calloc((size_t)t->n_rows, sizeof *m->factors);

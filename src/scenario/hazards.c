@@ -14,13 +14,13 @@
 
 static nsm_status check_event_name(nsm_reader *r, int row, const char *name)
 {
-    const nsm_cell *c = nsm_reader_cell(r, row, "event");
-    int prev = nsm_find_event(r->m, name);
+    const nsm_cell *c = nsmi_reader_cell(r, row, "event");
+    int prev = nsmi_find_event(r->m, name);
     if (prev >= 0)
-        return nsm_reader_error(r, c, 0, "event '%s' is defined twice (first at line %d)", name,
+        return nsmi_reader_error(r, c, 0, "event '%s' is defined twice (first at line %d)", name,
                                 r->t->rows[prev].line);
-    if (nsm_find_factor(r->m, name) >= 0)
-        return nsm_reader_error(r, c, 0, "event '%s' has the name of a factor (events and "
+    if (nsmi_find_factor(r->m, name) >= 0)
+        return nsmi_reader_error(r, c, 0, "event '%s' has the name of a factor (events and "
                                 "factors share one namespace)", name);
     return NSM_OK;
 }
@@ -31,15 +31,15 @@ static nsm_status read_dispersion(nsm_reader *r, int row, nsm_event *e)
     e->dispersion = 0;
     e->redraw_months = 12;
     nsm_status s = NSM_OK;
-    const nsm_cell *c = nsm_reader_cell(r, row, "dispersion");
+    const nsm_cell *c = nsmi_reader_cell(r, row, "dispersion");
     if (c->text[0]) {
-        s = nsm_read_number(r, row, "dispersion", &e->dispersion);
+        s = nsmi_read_number(r, row, "dispersion", &e->dispersion);
         if (s == NSM_OK && e->dispersion <= 0)
-            return nsm_reader_error(r, c, 0, "dispersion must be above 0 (leave it empty for "
+            return nsmi_reader_error(r, c, 0, "dispersion must be above 0 (leave it empty for "
                                     "Poisson counts), not %s", c->text);
     }
-    if (s == NSM_OK && !nsm_reader_empty(r, row, "redraw_months"))
-        s = nsm_read_integer(r, row, "redraw_months", 1, 1200, &e->redraw_months);
+    if (s == NSM_OK && !nsmi_reader_empty(r, row, "redraw_months"))
+        s = nsmi_read_integer(r, row, "redraw_months", 1, 1200, &e->redraw_months);
     return s;
 }
 
@@ -47,7 +47,7 @@ static nsm_status read_event(nsm_reader *r, int row)
 {
     nsm_model *m = r->m;
     const char *name;
-    nsm_status s = nsm_read_name(r, row, "event", "event", &name);
+    nsm_status s = nsmi_read_name(r, row, "event", "event", &name);
     if (s == NSM_OK)
         s = check_event_name(r, row, name);
     if (s != NSM_OK)
@@ -56,17 +56,17 @@ static nsm_status read_event(nsm_reader *r, int row)
     memcpy(e->name, name, strlen(name) + 1);
     e->stream = nsm_stream_id("event", name);
     e->gamma_stream = nsm_stream_id("gamma", name);
-    s = nsm_read_nonnegative(r, row, "rate_per_year", &e->rate);
+    s = nsmi_read_nonnegative(r, row, "rate_per_year", &e->rate);
     if (s == NSM_OK)
         s = read_dispersion(r, row, e);
     if (s == NSM_OK)
-        s = nsm_read_text(r, row, "description", &e->description);
+        s = nsmi_read_text(r, row, "description", &e->description);
     return s;
 }
 
-nsm_status nsm_scenario_events(nsm_reader *r)
+nsm_status nsmi_scenario_events(nsm_reader *r)
 {
-    const nsm_table *t = nsm_reader_use(r, NSM_T_EVENTS);
+    const nsm_table *t = nsmi_reader_use(r, NSM_T_EVENTS);
     if (!t)
         return NSM_OK;
     r->m->events = calloc((size_t)t->n_rows + 1, sizeof *r->m->events);
@@ -82,8 +82,8 @@ nsm_status nsm_scenario_events(nsm_reader *r)
 
 static nsm_status no_match(nsm_reader *r, int row)
 {
-    const nsm_cell *c = nsm_reader_cell(r, row, "target");
-    return nsm_reader_error(r, c, 0, "target '%s' matches no transition of transitions.csv",
+    const nsm_cell *c = nsmi_reader_cell(r, row, "target");
+    return nsmi_reader_error(r, c, 0, "target '%s' matches no transition of transitions.csv",
                             c->text);
 }
 
@@ -91,7 +91,7 @@ static int count_matches(const nsm_model *m, const nsm_target *tg)
 {
     int n = 0;
     for (int p = 0; p < nsm_model_n_processes(m); p++)
-        n += nsm_target_matches(m, tg, p);
+        n += nsmi_target_matches(m, tg, p);
     return n;
 }
 
@@ -122,23 +122,23 @@ static nsm_status read_modifier(nsm_reader *r, int row, int *cap)
     nsm_target tg;
     nsm_condition cond = {0, NULL};
     double mult;
-    nsm_status s = nsm_parse_target(r, nsm_reader_cell(r, row, "target"), &tg);
+    nsm_status s = nsmi_parse_target(r, nsmi_reader_cell(r, row, "target"), &tg);
     if (s == NSM_OK && count_matches(m, &tg) == 0)
         s = no_match(r, row);
     if (s == NSM_OK)
-        s = nsm_parse_condition(r, nsm_reader_cell(r, row, "condition"), &cond);
+        s = nsmi_parse_condition(r, nsmi_reader_cell(r, row, "condition"), &cond);
     if (s == NSM_OK)
-        s = nsm_read_nonnegative(r, row, "multiplier", &mult);
+        s = nsmi_read_nonnegative(r, row, "multiplier", &mult);
     for (int p = 0; s == NSM_OK && p < nsm_model_n_processes(m); p++)
-        if (nsm_target_matches(m, &tg, p))
+        if (nsmi_target_matches(m, &tg, p))
             s = add_modifier(m, cap, p, &cond, mult, row + 1);
     free(cond.clauses);
     return s;
 }
 
-nsm_status nsm_scenario_modifiers(nsm_reader *r)
+nsm_status nsmi_scenario_modifiers(nsm_reader *r)
 {
-    const nsm_table *t = nsm_reader_use(r, NSM_T_MODIFIERS);
+    const nsm_table *t = nsmi_reader_use(r, NSM_T_MODIFIERS);
     int cap = 0;
     nsm_status s = NSM_OK;
     for (int i = 0; t && s == NSM_OK && i < t->n_rows; i++)
@@ -150,11 +150,11 @@ nsm_status nsm_scenario_modifiers(nsm_reader *r)
 
 static nsm_status check_season_duplicate(nsm_reader *r, const int *months, int row)
 {
-    const nsm_cell *c = nsm_reader_cell(r, row, "target");
+    const nsm_cell *c = nsmi_reader_cell(r, row, "target");
     for (int j = 0; j < row; j++)
-        if (months[j] == months[row] && strcmp(nsm_reader_cell(r, j, "target")->text,
+        if (months[j] == months[row] && strcmp(nsmi_reader_cell(r, j, "target")->text,
                                                c->text) == 0)
-            return nsm_reader_error(r, c, 0, "the multiplier of '%s' in month %d is given twice "
+            return nsmi_reader_error(r, c, 0, "the multiplier of '%s' in month %d is given twice "
                                     "(first at line %d)", c->text, months[row],
                                     r->t->rows[j].line);
     return NSM_OK;
@@ -165,24 +165,24 @@ static nsm_status read_season(nsm_reader *r, int row, int *months)
     nsm_model *m = r->m;
     nsm_target tg;
     double mult;
-    nsm_status s = nsm_parse_target(r, nsm_reader_cell(r, row, "target"), &tg);
+    nsm_status s = nsmi_parse_target(r, nsmi_reader_cell(r, row, "target"), &tg);
     if (s == NSM_OK && count_matches(m, &tg) == 0)
         s = no_match(r, row);
     if (s == NSM_OK)
-        s = nsm_read_integer(r, row, "month", 1, 12, &months[row]);
+        s = nsmi_read_integer(r, row, "month", 1, 12, &months[row]);
     if (s == NSM_OK)
-        s = nsm_read_nonnegative(r, row, "multiplier", &mult);
+        s = nsmi_read_nonnegative(r, row, "multiplier", &mult);
     if (s == NSM_OK)
         s = check_season_duplicate(r, months, row);
     for (int p = 0; s == NSM_OK && p < nsm_model_n_processes(m); p++)
-        if (nsm_target_matches(m, &tg, p))
+        if (nsmi_target_matches(m, &tg, p))
             m->seasonality[p * 12 + months[row] - 1] *= mult;
     return s;
 }
 
-nsm_status nsm_scenario_seasonality(nsm_reader *r)
+nsm_status nsmi_scenario_seasonality(nsm_reader *r)
 {
-    const nsm_table *t = nsm_reader_use(r, NSM_T_SEASONALITY);
+    const nsm_table *t = nsmi_reader_use(r, NSM_T_SEASONALITY);
     if (!t || t->n_rows == 0)
         return NSM_OK;
     nsm_model *m = r->m;

@@ -30,42 +30,42 @@ static nsm_status add_lever(nsm_reader *r, int row, const char *name, int *index
         snprintf(m->levers[*index].name, NSM_NAME_MAX, "%s", name);
     }
     nsm_lever *lv = &m->levers[*index];
-    return lv->description ? NSM_OK : nsm_read_text(r, row, "description", &lv->description);
+    return lv->description ? NSM_OK : nsmi_read_text(r, row, "description", &lv->description);
 }
 
 static nsm_status read_operation(nsm_reader *r, int row, nsm_op *op)
 {
     static const char ops[2][12] = {"multiply", "set"};
-    const nsm_cell *c = nsm_reader_cell(r, row, "operation");
+    const nsm_cell *c = nsmi_reader_cell(r, row, "operation");
     for (int k = 0; k < 2; k++)
         if (strcmp(c->text, ops[k]) == 0) {
             *op = k == 0 ? NSM_OP_MULTIPLY : NSM_OP_SET;
             return NSM_OK;
         }
-    return nsm_unknown(r, c, 0, "operation", c->text, nsm_suggest(c->text, ops[0], 2, sizeof ops[0]),
+    return nsmi_unknown(r, c, 0, "operation", c->text, nsm_suggest(c->text, ops[0], 2, sizeof ops[0]),
                        " (the operations are multiply and set)");
 }
 
 static nsm_status read_from(nsm_reader *r, int row, nsm_lever_row *lr)
 {
     lr->from_t = 0.0;
-    lr->has_from_date = !nsm_reader_empty(r, row, "from_date");
+    lr->has_from_date = !nsmi_reader_empty(r, row, "from_date");
     if (!lr->has_from_date)
         return NSM_OK;
     nsm_date d;
-    nsm_status st = nsm_read_date(r, row, "from_date", &d);
+    nsm_status st = nsmi_read_date(r, row, "from_date", &d);
     if (st != NSM_OK)
         return st;
-    const nsm_cell *c = nsm_reader_cell(r, row, "from_date");
+    const nsm_cell *c = nsmi_reader_cell(r, row, "from_date");
     snprintf(lr->from_date, sizeof lr->from_date, "%04d-%02d-%02d", d.year, d.month, d.day);
-    lr->from_t = nsm_reader_time(r, d);
+    lr->from_t = nsmi_reader_time(r, d);
     if (lr->from_t < 0 || lr->from_t > r->m->t_end)
-        return nsm_reader_error(r, c, 0, "from_date %s is outside the horizon (%04d-%02d-%02d to "
+        return nsmi_reader_error(r, c, 0, "from_date %s is outside the horizon (%04d-%02d-%02d to "
                                 "%04d-%02d-%02d)", c->text, r->start.year, r->start.month,
                                 r->start.day, r->end.year, r->end.month, r->end.day);
     for (int k = 0; k < lr->n_params; k++)
         if (lr->params[k].kind == NSM_P_INITIAL)
-            return nsm_reader_error(r, c, 0, "an initial distribution cannot change later: leave "
+            return nsmi_reader_error(r, c, 0, "an initial distribution cannot change later: leave "
                                     "from_date empty for a factors: target");
     return NSM_OK;
 }
@@ -83,7 +83,7 @@ static nsm_status try_row(nsm_reader *r, int row, const nsm_lever_row *lr)
         st = nsm_param_apply(v, &lr->params[k], lr->op, lr->value, &why);
     nsm_model_free(v);
     if (st != NSM_OK)
-        st = nsm_reader_error(r, nsm_reader_cell(r, row, "value"), 0, "lever '%s' on %s: %s",
+        st = nsmi_reader_error(r, nsmi_reader_cell(r, row, "value"), 0, "lever '%s' on %s: %s",
                               r->m->levers[lr->lever].name, lr->target, why.error);
     nsm_diag_release(&why);
     return st;
@@ -92,19 +92,19 @@ static nsm_status try_row(nsm_reader *r, int row, const nsm_lever_row *lr)
 static nsm_status read_row(nsm_reader *r, int row, nsm_lever_row *lr)
 {
     const char *name;
-    nsm_status st = nsm_read_name(r, row, "lever", "lever", &name);
+    nsm_status st = nsmi_read_name(r, row, "lever", "lever", &name);
     if (st == NSM_OK)
         st = add_lever(r, row, name, &lr->lever);
     if (st == NSM_OK)
-        st = nsm_parse_path(r, nsm_reader_cell(r, row, "target"), &lr->params, &lr->n_params);
-    if (st == NSM_OK && !(lr->target = strdup(nsm_reader_cell(r, row, "target")->text)))
+        st = nsmi_parse_path(r, nsmi_reader_cell(r, row, "target"), &lr->params, &lr->n_params);
+    if (st == NSM_OK && !(lr->target = strdup(nsmi_reader_cell(r, row, "target")->text)))
         st = NSM_ERR_NOMEM;
     if (st == NSM_OK)
         st = read_operation(r, row, &lr->op);
-    lr->value_column = nsm_reader_cell(r, row, "value")->column;
+    lr->value_column = nsmi_reader_cell(r, row, "value")->column;
     if (st == NSM_OK)
-        st = lr->op == NSM_OP_MULTIPLY ? nsm_read_nonnegative(r, row, "value", &lr->value)
-                                       : nsm_read_number(r, row, "value", &lr->value);
+        st = lr->op == NSM_OP_MULTIPLY ? nsmi_read_nonnegative(r, row, "value", &lr->value)
+                                       : nsmi_read_number(r, row, "value", &lr->value);
     if (st == NSM_OK)
         st = read_from(r, row, lr);
     return st == NSM_OK ? try_row(r, row, lr) : st;
@@ -224,7 +224,7 @@ static nsm_status refuse(slot_try *s, unsigned ends, int bad, const nsm_param *p
     if (s->n_arm > 1)
         add(fix, sizeof fix, &flen, ", or do not run these levers in one arm");
     r->t = &r->tables[NSM_T_LEVERS];
-    return nsm_reader_error(r, nsm_reader_cell(r, bad, "value"), 0,
+    return nsmi_reader_error(r, nsmi_reader_cell(r, bad, "value"), 0,
                             "lever '%s' on %s%s: %s; to fix it, %s", m->levers[lr->lever].name,
                             lr->target, ctx, why, fix);
 }
@@ -364,9 +364,9 @@ static nsm_status check_slots(nsm_reader *r)
     return st;
 }
 
-nsm_status nsm_scenario_levers(nsm_reader *r)
+nsm_status nsmi_scenario_levers(nsm_reader *r)
 {
-    const nsm_table *t = nsm_reader_use(r, NSM_T_LEVERS);
+    const nsm_table *t = nsmi_reader_use(r, NSM_T_LEVERS);
     if (!t)
         return NSM_OK;
     nsm_model *m = r->m;

@@ -27,7 +27,7 @@ static nsm_status missing_key(nsm_reader *r, int k)
 {
     char empty[1] = "";
     nsm_cell header = {empty, r->t->header_line, 1, 0};
-    return nsm_reader_error(r, &header, 0, "missing key '%s' (scenario.csv needs the keys name, "
+    return nsmi_reader_error(r, &header, 0, "missing key '%s' (scenario.csv needs the keys name, "
                             "title, start_date and horizon_years)", keys[k]);
 }
 
@@ -37,17 +37,17 @@ static nsm_status find_keys(nsm_reader *r, int *rows)
     for (int k = 0; k < N_KEYS; k++)
         rows[k] = -1;
     for (int i = 0; i < r->t->n_rows; i++) {
-        const nsm_cell *c = nsm_reader_cell(r, i, "key");
+        const nsm_cell *c = nsmi_reader_cell(r, i, "key");
         int k = key_index(c->text);
         if (!c->text[0])
-            return nsm_reader_error(r, c, 0, "missing key");
+            return nsmi_reader_error(r, c, 0, "missing key");
         if (k < 0)
-            return nsm_unknown(r, c, 0, "key", c->text,
+            return nsmi_unknown(r, c, 0, "key", c->text,
                                nsm_suggest(c->text, keys[0], N_KEYS, sizeof keys[0]),
                                " (the keys are name, title, start_date, horizon_years, "
                                "report_interval_months and description)");
         if (rows[k] >= 0)
-            return nsm_reader_error(r, c, 0, "key '%s' is given twice (first at line %d)",
+            return nsmi_reader_error(r, c, 0, "key '%s' is given twice (first at line %d)",
                                     c->text, r->t->rows[rows[k]].line);
         rows[k] = i;
     }
@@ -60,16 +60,16 @@ static nsm_status find_keys(nsm_reader *r, int *rows)
 static nsm_status read_horizon(nsm_reader *r, int row)
 {
     double years;
-    nsm_status s = nsm_read_number(r, row, "value", &years);
+    nsm_status s = nsmi_read_number(r, row, "value", &years);
     if (s != NSM_OK)
         return s;
-    const nsm_cell *c = nsm_reader_cell(r, row, "value");
+    const nsm_cell *c = nsmi_reader_cell(r, row, "value");
     if (years <= 0 || years > 100)
-        return nsm_reader_error(r, c, 0, "horizon_years must be above 0 and at most 100, not "
+        return nsmi_reader_error(r, c, 0, "horizon_years must be above 0 and at most 100, not "
                                 "%s", c->text);
     r->m->horizon_months = (int)lround(12 * years);
     if (r->m->horizon_months < 1)
-        return nsm_reader_error(r, c, 0, "horizon_years %s is less than half a month", c->text);
+        return nsmi_reader_error(r, c, 0, "horizon_years %s is less than half a month", c->text);
     return NSM_OK;
 }
 
@@ -81,14 +81,14 @@ static nsm_status check_end(nsm_reader *r, int row)
     int last = (9999 - r->start.year) * 12 + (12 - r->start.month); /* whole months available */
     if (m->horizon_months <= last)
         return NSM_OK;
-    const nsm_cell *c = nsm_reader_cell(r, row, "value");
+    const nsm_cell *c = nsmi_reader_cell(r, row, "value");
     char start[11], latest[11];
-    nsm_date_format(r->start, start);
-    nsm_date_format(nsm_date_add_months(r->start, last), latest);
+    nsmi_date_format(r->start, start);
+    nsmi_date_format(nsmi_date_add_months(r->start, last), latest);
     if (last < 1)
-        return nsm_reader_error(r, c, 0, "horizon_years %s from %s ends after 9999-12-31, the last "
+        return nsmi_reader_error(r, c, 0, "horizon_years %s from %s ends after 9999-12-31, the last "
                                 "date neasim handles: start earlier", c->text, start);
-    return nsm_reader_error(r, c, 0, "horizon_years %s from %s ends after 9999-12-31, the last "
+    return nsmi_reader_error(r, c, 0, "horizon_years %s from %s ends after 9999-12-31, the last "
                             "date neasim handles: the latest end is %s (horizon_years at most "
                             "%.10g)", c->text, start, latest, last / 12.0);
 }
@@ -96,10 +96,10 @@ static nsm_status check_end(nsm_reader *r, int row)
 static nsm_status read_interval(nsm_reader *r, int row)
 {
     int *k = &r->m->report_interval_months;
-    nsm_status s = nsm_read_integer(r, row, "value", 0, 1000000, k);
-    const nsm_cell *c = nsm_reader_cell(r, row, "value");
+    nsm_status s = nsmi_read_integer(r, row, "value", 0, 1000000, k);
+    const nsm_cell *c = nsmi_reader_cell(r, row, "value");
     if (s == NSM_OK && (*k < 1 || *k > 120))
-        return nsm_reader_error(r, c, 0, "report_interval_months must be between 1 and 120, not "
+        return nsmi_reader_error(r, c, 0, "report_interval_months must be between 1 and 120, not "
                                 "%s", c->text);
     return s;
 }
@@ -108,15 +108,15 @@ static nsm_status read_keys(nsm_reader *r, const int *rows)
 {
     nsm_model *m = r->m;
     const char *name;
-    nsm_status s = nsm_read_name(r, rows[K_NAME], "value", "scenario", &name);
+    nsm_status s = nsmi_read_name(r, rows[K_NAME], "value", "scenario", &name);
     if (s == NSM_OK) {
         snprintf(m->name, sizeof m->name, "%s", name);
-        s = nsm_read_text(r, rows[K_TITLE], "value", &m->title);
+        s = nsmi_read_text(r, rows[K_TITLE], "value", &m->title);
     }
     if (s == NSM_OK && !m->title)
-        s = nsm_reader_error(r, nsm_reader_cell(r, rows[K_TITLE], "value"), 0, "missing title");
+        s = nsmi_reader_error(r, nsmi_reader_cell(r, rows[K_TITLE], "value"), 0, "missing title");
     if (s == NSM_OK)
-        s = nsm_read_date(r, rows[K_START], "value", &r->start);
+        s = nsmi_read_date(r, rows[K_START], "value", &r->start);
     if (s == NSM_OK)
         s = read_horizon(r, rows[K_HORIZON]);
     if (s == NSM_OK)
@@ -125,7 +125,7 @@ static nsm_status read_keys(nsm_reader *r, const int *rows)
     if (s == NSM_OK && rows[K_INTERVAL] >= 0)
         s = read_interval(r, rows[K_INTERVAL]);
     if (s == NSM_OK && rows[K_DESCRIPTION] >= 0)
-        s = nsm_read_text(r, rows[K_DESCRIPTION], "value", &m->description);
+        s = nsmi_read_text(r, rows[K_DESCRIPTION], "value", &m->description);
     return s;
 }
 
@@ -141,9 +141,9 @@ static nsm_status report_dates(nsm_reader *r)
         return NSM_ERR_NOMEM;
     m->n_reports = n;
     for (int i = 0; i < n; i++) {
-        nsm_date d = nsm_date_add_months(r->start, i < n - 1 ? i * k : h);
-        m->report_t[i] = nsm_reader_time(r, d);
-        nsm_date_format(d, m->report_date[i]);
+        nsm_date d = nsmi_date_add_months(r->start, i < n - 1 ? i * k : h);
+        m->report_t[i] = nsmi_reader_time(r, d);
+        nsmi_date_format(d, m->report_date[i]);
     }
     return NSM_OK;
 }
@@ -152,9 +152,9 @@ static nsm_status report_dates(nsm_reader *r)
 static nsm_status month_starts(nsm_reader *r)
 {
     nsm_model *m = r->m;
-    nsm_date first = nsm_date_add_months((nsm_date){r->start.year, r->start.month, 1}, 1);
+    nsm_date first = nsmi_date_add_months((nsm_date){r->start.year, r->start.month, 1}, 1);
     int n = 0;
-    for (nsm_date d = first; nsm_date_cmp(d, r->end) <= 0; d = nsm_date_add_months(d, 1))
+    for (nsm_date d = first; nsmi_date_cmp(d, r->end) <= 0; d = nsmi_date_add_months(d, 1))
         n++;
     m->month_start_t = malloc((size_t)n * sizeof *m->month_start_t + 1);
     m->month_start_month = malloc((size_t)n * sizeof *m->month_start_month + 1);
@@ -162,17 +162,17 @@ static nsm_status month_starts(nsm_reader *r)
         return NSM_ERR_NOMEM;
     m->n_month_starts = n;
     for (int i = 0; i < n; i++) {
-        nsm_date d = nsm_date_add_months(first, i);
-        m->month_start_t[i] = nsm_reader_time(r, d);
+        nsm_date d = nsmi_date_add_months(first, i);
+        m->month_start_t[i] = nsmi_reader_time(r, d);
         m->month_start_month[i] = d.month;
     }
     m->month_of_start = r->start.month;
     return NSM_OK;
 }
 
-nsm_status nsm_scenario_meta(nsm_reader *r)
+nsm_status nsmi_scenario_meta(nsm_reader *r)
 {
-    nsm_reader_use(r, NSM_T_SCENARIO);
+    nsmi_reader_use(r, NSM_T_SCENARIO);
     int rows[N_KEYS];
     nsm_status s = find_keys(r, rows);
     if (s == NSM_OK)
@@ -183,8 +183,8 @@ nsm_status nsm_scenario_meta(nsm_reader *r)
     m->start_year = r->start.year;
     m->start_month = r->start.month;
     m->start_day = r->start.day;
-    r->end = nsm_date_add_months(r->start, m->horizon_months);
-    m->t_end = nsm_reader_time(r, r->end);
+    r->end = nsmi_date_add_months(r->start, m->horizon_months);
+    m->t_end = nsmi_reader_time(r, r->end);
     s = report_dates(r);
     if (s == NSM_OK)
         s = month_starts(r);

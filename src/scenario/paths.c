@@ -56,21 +56,21 @@ static nsm_status bad(path_ctx *x, size_t offset, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return nsm_reader_error(x->r, x->c, offset, "%s", msg);
+    return nsmi_reader_error(x->r, x->c, offset, "%s", msg);
 }
 
 static nsm_status path_transitions(path_ctx *x, char *rest, size_t off)
 {
     nsm_cell sc = sub_cell(x->c, rest, off);
     nsm_target tg;
-    nsm_status st = nsm_parse_target(x->r, &sc, &tg);
+    nsm_status st = nsmi_parse_target(x->r, &sc, &tg);
     if (st != NSM_OK)
         return st;
     if (tg.event >= 0)
         return bad(x, off, "'%s' is a counted event: its path is events:NAME:rate_per_year", rest);
     const nsm_model *m = x->r->m;
     for (int k = 0; k < m->n_transitions; k++)
-        if (nsm_target_matches(m, &tg, k) && push(x, (nsm_param){NSM_P_TRANSITION, k, 0, 0}))
+        if (nsmi_target_matches(m, &tg, k) && push(x, (nsm_param){NSM_P_TRANSITION, k, 0, 0}))
             return NSM_ERR_NOMEM;
     return x->n ? NSM_OK : bad(x, off, "no transition of transitions.csv matches '%s'", rest);
 }
@@ -112,7 +112,7 @@ static nsm_status path_events(path_ctx *x, char *rest, size_t off)
     char *field = split_last(rest);
     if (!field)
         return bad(x, off, "write events:%s:rate_per_year or events:NAME:dispersion", rest);
-    int e = nsm_find_event(x->r->m, rest);
+    int e = nsmi_find_event(x->r->m, rest);
     if (e < 0)
         return bad(x, off, "unknown counted event '%s'", rest);
     size_t foff = off + (size_t)(field - rest);
@@ -137,9 +137,9 @@ static nsm_status path_seasonality(path_ctx *x, char *rest, size_t off)
         return bad(x, off + (size_t)(month - rest), "a month is 1 to 12, not '%s'", month);
     nsm_cell sc = sub_cell(x->c, rest, off);
     nsm_target tg;
-    nsm_status st = nsm_parse_target(x->r, &sc, &tg);
+    nsm_status st = nsmi_parse_target(x->r, &sc, &tg);
     for (int k = 0; st == NSM_OK && k < nsm_model_n_processes(m); k++)
-        if (nsm_target_matches(m, &tg, k) && push(x, (nsm_param){NSM_P_SEASONALITY, k, (int)mo, 0}))
+        if (nsmi_target_matches(m, &tg, k) && push(x, (nsm_param){NSM_P_SEASONALITY, k, (int)mo, 0}))
             return NSM_ERR_NOMEM;
     return st != NSM_OK || x->n ? st : bad(x, off, "nothing matches '%s'", rest);
 }
@@ -151,16 +151,16 @@ static nsm_status path_draws(path_ctx *x, char *rest, size_t off)
         return bad(x, off, "write draws:DRAW:FROM>TO, not '%s'", rest);
     *colon = *gt = '\0';
     int d, to, from;
-    nsm_status st = nsm_lookup_draw(x->r, x->c, off, rest, &d);
+    nsm_status st = nsmi_lookup_draw(x->r, x->c, off, rest, &d);
     if (st != NSM_OK)
         return st;
     const nsm_factor *f = &x->r->m->factors[x->r->m->draws[d].factor];
     int fi = x->r->m->draws[d].factor;
     size_t from_off = off + (size_t)(colon + 1 - rest), to_off = off + (size_t)(gt + 1 - rest);
-    if ((st = nsm_lookup_level(x->r, x->c, to_off, fi, gt + 1, &to)) != NSM_OK)
+    if ((st = nsmi_lookup_level(x->r, x->c, to_off, fi, gt + 1, &to)) != NSM_OK)
         return st;
     if (strcmp(colon + 1, "*") != 0) {
-        if ((st = nsm_lookup_level(x->r, x->c, from_off, fi, colon + 1, &from)) != NSM_OK)
+        if ((st = nsmi_lookup_level(x->r, x->c, from_off, fi, colon + 1, &from)) != NSM_OK)
             return st;
         return push(x, (nsm_param){NSM_P_DRAW, d, from, to}) ? NSM_ERR_NOMEM : NSM_OK;
     }
@@ -200,9 +200,9 @@ static nsm_status path_factors(path_ctx *x, char *rest, size_t off)
         return bad(x, off, "write factors:FACTOR:LEVEL, not '%s'", rest);
     *colon = '\0';
     int f, l;
-    nsm_status st = nsm_lookup_factor(x->r, x->c, off, rest, &f);
+    nsm_status st = nsmi_lookup_factor(x->r, x->c, off, rest, &f);
     if (st == NSM_OK)
-        st = nsm_lookup_level(x->r, x->c, off + (size_t)(colon + 1 - rest), f, colon + 1, &l);
+        st = nsmi_lookup_level(x->r, x->c, off + (size_t)(colon + 1 - rest), f, colon + 1, &l);
     if (st == NSM_OK && push(x, (nsm_param){NSM_P_INITIAL, f, l, 0}))
         return NSM_ERR_NOMEM;
     return st;
@@ -212,7 +212,7 @@ static nsm_status (*const handlers[N_TABLES])(path_ctx *, char *, size_t) = {
     path_transitions, path_modifiers, path_events, path_seasonality,
     path_draws,       path_effects,   path_factors};
 
-nsm_status nsm_parse_path(nsm_reader *r, const nsm_cell *c, nsm_param **out, int *n)
+nsm_status nsmi_parse_path(nsm_reader *r, const nsm_cell *c, nsm_param **out, int *n)
 {
     path_ctx x = {r, c, NULL, 0, 0};
     *out = NULL;
@@ -229,7 +229,7 @@ nsm_status nsm_parse_path(nsm_reader *r, const nsm_cell *c, nsm_param **out, int
         k++;
     if (!colon || k == N_TABLES) {
         const char *hint = nsm_suggest(buf, tables[0], N_TABLES, sizeof tables[0]);
-        nsm_unknown(r, c, 0, "parameter path", c->text, hint && colon ? hint : NULL,
+        nsmi_unknown(r, c, 0, "parameter path", c->text, hint && colon ? hint : NULL,
                     " (a path starts with transitions:, modifiers:, events:, seasonality:, "
                     "draws:, effects: or factors:; see scenarios/README.md)");
     } else {

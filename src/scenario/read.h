@@ -34,7 +34,7 @@ enum {
     NSM_N_TABLES
 };
 
-/* A number written as a distribution, noted by nsm_read_number and resolved into a parameter
+/* A number written as a distribution, noted by nsmi_read_number and resolved into a parameter
 ** once every table has been read (scenario/uncertain.c). */
 typedef struct {
     int table, row;
@@ -49,87 +49,87 @@ typedef struct {
     nsm_diag *d;
     nsm_table tables[NSM_N_TABLES];
     const nsm_table *t;         /* the table being interpreted */
-    nsm_date start, end;        /* the horizon, set by nsm_scenario_meta() */
+    nsm_date start, end;        /* the horizon, set by nsmi_scenario_meta() */
 } nsm_reader;
 
 /* ---- one function per table (each returns NSM_OK at once for an absent optional table) ---- */
 
-nsm_status nsm_scenario_meta(nsm_reader *r);        /* scenario/meta.c */
-nsm_status nsm_scenario_factors(nsm_reader *r);     /* scenario/factors.c */
-nsm_status nsm_scenario_transitions(nsm_reader *r); /* scenario/transitions.c */
-nsm_status nsm_scenario_events(nsm_reader *r);      /* scenario/hazards.c */
-nsm_status nsm_scenario_modifiers(nsm_reader *r);   /* scenario/hazards.c */
-nsm_status nsm_scenario_seasonality(nsm_reader *r); /* scenario/hazards.c */
-nsm_status nsm_scenario_draws(nsm_reader *r);       /* scenario/draws.c */
-nsm_status nsm_scenario_calendar(nsm_reader *r);    /* scenario/calendar.c */
-nsm_status nsm_scenario_effects(nsm_reader *r);     /* scenario/effects.c */
-nsm_status nsm_scenario_outcomes(nsm_reader *r);    /* scenario/effects.c */
-nsm_status nsm_scenario_levers(nsm_reader *r);      /* scenario/levers.c */
-nsm_status nsm_scenario_uncertain(nsm_reader *r);   /* scenario/uncertain.c */
+nsm_status nsmi_scenario_meta(nsm_reader *r);        /* scenario/meta.c */
+nsm_status nsmi_scenario_factors(nsm_reader *r);     /* scenario/factors.c */
+nsm_status nsmi_scenario_transitions(nsm_reader *r); /* scenario/transitions.c */
+nsm_status nsmi_scenario_events(nsm_reader *r);      /* scenario/hazards.c */
+nsm_status nsmi_scenario_modifiers(nsm_reader *r);   /* scenario/hazards.c */
+nsm_status nsmi_scenario_seasonality(nsm_reader *r); /* scenario/hazards.c */
+nsm_status nsmi_scenario_draws(nsm_reader *r);       /* scenario/draws.c */
+nsm_status nsmi_scenario_calendar(nsm_reader *r);    /* scenario/calendar.c */
+nsm_status nsmi_scenario_effects(nsm_reader *r);     /* scenario/effects.c */
+nsm_status nsmi_scenario_outcomes(nsm_reader *r);    /* scenario/effects.c */
+nsm_status nsmi_scenario_levers(nsm_reader *r);      /* scenario/levers.c */
+nsm_status nsmi_scenario_uncertain(nsm_reader *r);   /* scenario/uncertain.c */
 
 /* No two random streams of the model have the same number (scenario/streams.c). */
-nsm_status nsm_scenario_check_streams(const nsm_model *m, const char *dir, nsm_diag *d);
+nsm_status nsmi_scenario_check_streams(const nsm_model *m, const char *dir, nsm_diag *d);
 
 /* ---- cells of the current table (scenario/cells.c) ---- */
 
 /* Make table `which` current; returns it, or NULL when the file is absent. */
-const nsm_table *nsm_reader_use(nsm_reader *r, int which);
+const nsm_table *nsmi_reader_use(nsm_reader *r, int which);
 
-const nsm_cell *nsm_reader_cell(const nsm_reader *r, int row, const char *column);
-int nsm_reader_empty(const nsm_reader *r, int row, const char *column);
+const nsm_cell *nsmi_reader_cell(const nsm_reader *r, int row, const char *column);
+int nsmi_reader_empty(const nsm_reader *r, int row, const char *column);
 
 /* An error at cell c of the current table, `offset` bytes into its text. Returns
 ** NSM_ERR_INPUT. */
-nsm_status nsm_reader_error(nsm_reader *r, const nsm_cell *c, size_t offset, const char *fmt, ...)
+nsm_status nsmi_reader_error(nsm_reader *r, const nsm_cell *c, size_t offset, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* Values of cells. Each checks the text and fails with a message at the cell; `what` names the
 ** value in messages ("factor", "level"). */
-nsm_status nsm_read_name(nsm_reader *r, int row, const char *column, const char *what,
+nsm_status nsmi_read_name(nsm_reader *r, int row, const char *column, const char *what,
                          const char **out);
-nsm_status nsm_read_number(nsm_reader *r, int row, const char *column, double *out);
-nsm_status nsm_read_probability(nsm_reader *r, int row, const char *column, double *out);
-nsm_status nsm_read_nonnegative(nsm_reader *r, int row, const char *column, double *out);
-nsm_status nsm_read_integer(nsm_reader *r, int row, const char *column, int lo, int hi,
+nsm_status nsmi_read_number(nsm_reader *r, int row, const char *column, double *out);
+nsm_status nsmi_read_probability(nsm_reader *r, int row, const char *column, double *out);
+nsm_status nsmi_read_nonnegative(nsm_reader *r, int row, const char *column, double *out);
+nsm_status nsmi_read_integer(nsm_reader *r, int row, const char *column, int lo, int hi,
                             int *out);
-nsm_status nsm_read_date(nsm_reader *r, int row, const char *column, nsm_date *out);
+nsm_status nsmi_read_date(nsm_reader *r, int row, const char *column, nsm_date *out);
 /* A copy of the text, or NULL for an empty cell. */
-nsm_status nsm_read_text(nsm_reader *r, int row, const char *column, char **out);
+nsm_status nsmi_read_text(nsm_reader *r, int row, const char *column, char **out);
 
 /* Days from the start to date d: the model's time (model.h), exact. */
-double nsm_reader_time(const nsm_reader *r, nsm_date d);
+double nsmi_reader_time(const nsm_reader *r, nsm_date d);
 
 /* ---- names (scenario/names.c): index, or -1 ---- */
 
-int nsm_find_factor(const nsm_model *m, const char *name);
-int nsm_find_level(const nsm_factor *f, const char *name);
-int nsm_find_event(const nsm_model *m, const char *name);
-int nsm_find_draw(const nsm_model *m, const char *name);
+int nsmi_find_factor(const nsm_model *m, const char *name);
+int nsmi_find_level(const nsm_factor *f, const char *name);
+int nsmi_find_event(const nsm_model *m, const char *name);
+int nsmi_find_draw(const nsm_model *m, const char *name);
 
 /* The same, failing with "unknown factor 'x'; did you mean 'y'?" at cell c, offset bytes in. */
-nsm_status nsm_lookup_factor(nsm_reader *r, const nsm_cell *c, size_t offset, const char *name,
+nsm_status nsmi_lookup_factor(nsm_reader *r, const nsm_cell *c, size_t offset, const char *name,
                              int *out);
-nsm_status nsm_lookup_level(nsm_reader *r, const nsm_cell *c, size_t offset, int factor,
+nsm_status nsmi_lookup_level(nsm_reader *r, const nsm_cell *c, size_t offset, int factor,
                             const char *name, int *out);
-nsm_status nsm_lookup_draw(nsm_reader *r, const nsm_cell *c, size_t offset, const char *name,
+nsm_status nsmi_lookup_draw(nsm_reader *r, const nsm_cell *c, size_t offset, const char *name,
                            int *out);
 
 /* A cell naming a factor; a cell naming a level of `factor`, or `*` (out -1) when `any`. */
-nsm_status nsm_read_factor(nsm_reader *r, int row, const char *column, int *out);
-nsm_status nsm_read_level(nsm_reader *r, int row, const char *column, int factor, int any,
+nsm_status nsmi_read_factor(nsm_reader *r, int row, const char *column, int *out);
+nsm_status nsmi_read_level(nsm_reader *r, int row, const char *column, int factor, int any,
                           int *out);
 
 /* "unknown <what> '<word>'; did you mean '<hint>'?<tail>" at cell c (hint may be NULL). */
-nsm_status nsm_unknown(nsm_reader *r, const nsm_cell *c, size_t offset, const char *what,
+nsm_status nsmi_unknown(nsm_reader *r, const nsm_cell *c, size_t offset, const char *what,
                        const char *word, const char *hint, const char *tail);
 
 /* Mask of every level of a factor with n levels. */
-uint64_t nsm_all_levels(int n);
+uint64_t nsmi_all_levels(int n);
 
 /* ---- the small languages inside cells (condition.c) ---- */
 
 /* factor=level & factor!=level & factor=a|b  ->  clauses with level masks (owned by *out). */
-nsm_status nsm_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition *out);
+nsm_status nsmi_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition *out);
 
 /* A target or trigger: a counted event, or a change of a factor `factor:from>to` where either
 ** side may be `*`. */
@@ -139,16 +139,16 @@ typedef struct {
     uint64_t from, to;  /* level masks */
 } nsm_target;
 
-nsm_status nsm_parse_target(nsm_reader *r, const nsm_cell *c, nsm_target *out);
+nsm_status nsmi_parse_target(nsm_reader *r, const nsm_cell *c, nsm_target *out);
 
 /* Does hazard process p (a transition or an event) match target tg? */
-int nsm_target_matches(const nsm_model *m, const nsm_target *tg, int p);
+int nsmi_target_matches(const nsm_model *m, const nsm_target *tg, int p);
 
 /* A parameter path (scenarios/README.md, "Parameter paths") in cell c: the numbers it names, in a
 ** new array *out of *n entries (the caller frees it). */
-nsm_status nsm_parse_path(nsm_reader *r, const nsm_cell *c, nsm_param **out, int *n);
+nsm_status nsmi_parse_path(nsm_reader *r, const nsm_cell *c, nsm_param **out, int *n);
 
 /* `factor=level` or `draw:name`. */
-nsm_status nsm_parse_action(nsm_reader *r, const nsm_cell *c, nsm_action *out);
+nsm_status nsmi_parse_action(nsm_reader *r, const nsm_cell *c, nsm_action *out);
 
 #endif

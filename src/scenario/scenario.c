@@ -61,10 +61,10 @@ static const int required[NSM_N_TABLES] = {1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0};
 
 /* Interpreted in this order: names before their uses. */
 static nsm_status (*const steps[])(nsm_reader *) = {
-    nsm_scenario_meta,        nsm_scenario_factors, nsm_scenario_transitions,
-    nsm_scenario_events,      nsm_scenario_modifiers, nsm_scenario_seasonality,
-    nsm_scenario_draws,       nsm_scenario_calendar, nsm_scenario_effects,
-    nsm_scenario_outcomes,    nsm_scenario_uncertain, nsm_scenario_levers,
+    nsmi_scenario_meta,        nsmi_scenario_factors, nsmi_scenario_transitions,
+    nsmi_scenario_events,      nsmi_scenario_modifiers, nsmi_scenario_seasonality,
+    nsmi_scenario_draws,       nsmi_scenario_calendar, nsmi_scenario_effects,
+    nsmi_scenario_outcomes,    nsmi_scenario_uncertain, nsmi_scenario_levers,
 };
 
 /* ---- reading the folder ---- */
@@ -172,7 +172,7 @@ nsm_status nsm_scenario_read(const char *dir, nsm_model **out, nsm_diag *diag)
     for (int i = 0; s == NSM_OK && i < COUNT(steps); i++)
         s = steps[i](&r);
     if (s == NSM_OK)
-        s = nsm_scenario_check_streams(r.m, dir, diag);
+        s = nsmi_scenario_check_streams(r.m, dir, diag);
     if (s == NSM_OK)
         s = checksum(&r);
     if (s == NSM_OK)

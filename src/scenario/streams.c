@@ -58,7 +58,7 @@ static int by_id(const void *pa, const void *pb)
     return (a->id > b->id) - (a->id < b->id);
 }
 
-nsm_status nsm_scenario_check_streams(const nsm_model *m, const char *dir, nsm_diag *d)
+nsm_status nsmi_scenario_check_streams(const nsm_model *m, const char *dir, nsm_diag *d)
 {
     size_t most = (size_t)(m->n_factors + m->n_transitions + 2 * m->n_events +
                            m->n_calendar_names + m->n_effects);

@@ -24,14 +24,14 @@ static const char units[N_UNITS][24] = {"annual_probability", "rate_per_year", "
 
 static nsm_status read_unit(nsm_reader *r, int row, int *unit)
 {
-    const nsm_cell *c = nsm_reader_cell(r, row, "unit");
+    const nsm_cell *c = nsmi_reader_cell(r, row, "unit");
     for (*unit = 0; *unit < N_UNITS; ++*unit)
         if (strcmp(units[*unit], c->text) == 0)
             return NSM_OK;
     const char *tail = " (the units are annual_probability, rate_per_year and mean_years)";
     if (!c->text[0])
-        return nsm_reader_error(r, c, 0, "missing unit%s", tail);
-    return nsm_unknown(r, c, 0, "unit", c->text,
+        return nsmi_reader_error(r, c, 0, "missing unit%s", tail);
+    return nsmi_unknown(r, c, 0, "unit", c->text,
                        nsm_suggest(c->text, units[0], N_UNITS, sizeof units[0]), tail);
 }
 
@@ -42,22 +42,22 @@ static nsm_status read_rate(nsm_reader *r, int row, double *rate, int *unit_out)
     double v;
     nsm_status s = read_unit(r, row, &unit);
     if (s == NSM_OK)
-        s = nsm_read_number(r, row, "value", &v);
+        s = nsmi_read_number(r, row, "value", &v);
     if (s != NSM_OK)
         return s;
-    const nsm_cell *c = nsm_reader_cell(r, row, "value");
+    const nsm_cell *c = nsmi_reader_cell(r, row, "value");
     if (v < 0)
-        return nsm_reader_error(r, c, 0, "%s '%s' is negative: it must be 0 or more", units[unit],
+        return nsmi_reader_error(r, c, 0, "%s '%s' is negative: it must be 0 or more", units[unit],
                                 c->text);
     if (unit == U_ANNUAL && v >= 1)
-        return nsm_reader_error(r, c, 0, "annual_probability '%s' must be below 1 (1 would be a "
+        return nsmi_reader_error(r, c, 0, "annual_probability '%s' must be below 1 (1 would be a "
                                 "certain move; write a fast one as rate_per_year)", c->text);
     if (unit == U_MEAN && v == 0)
-        return nsm_reader_error(r, c, 0, "mean_years must be above 0, not %s", c->text);
+        return nsmi_reader_error(r, c, 0, "mean_years must be above 0, not %s", c->text);
     *unit_out = unit;
     *rate = unit == U_ANNUAL ? -log1p(-v) : unit == U_RATE ? v : 1 / v;
     if (!isfinite(*rate))
-        return nsm_reader_error(r, c, 0, "mean_years '%s' is too small", c->text);
+        return nsmi_reader_error(r, c, 0, "mean_years '%s' is too small", c->text);
     return NSM_OK;
 }
 
@@ -76,7 +76,7 @@ static nsm_status check_duplicate(nsm_reader *r, const spec *rows, int n)
             continue;
         char name[3 * NSM_NAME_MAX];
         describe(r->m, sp, name, sizeof name);
-        return nsm_reader_error(r, nsm_reader_cell(r, n, "factor"), 0, "transition %s is given "
+        return nsmi_reader_error(r, nsmi_reader_cell(r, n, "factor"), 0, "transition %s is given "
                                 "twice (first at line %d)", name, r->t->rows[j].line);
     }
     return NSM_OK;
@@ -85,14 +85,14 @@ static nsm_status check_duplicate(nsm_reader *r, const spec *rows, int n)
 static nsm_status read_row(nsm_reader *r, spec *rows, int i)
 {
     spec *sp = &rows[i];
-    nsm_status s = nsm_read_factor(r, i, "factor", &sp->factor);
+    nsm_status s = nsmi_read_factor(r, i, "factor", &sp->factor);
     if (s == NSM_OK)
-        s = nsm_read_level(r, i, "from", sp->factor, 1, &sp->from);
+        s = nsmi_read_level(r, i, "from", sp->factor, 1, &sp->from);
     if (s == NSM_OK)
-        s = nsm_read_level(r, i, "to", sp->factor, 0, &sp->to);
+        s = nsmi_read_level(r, i, "to", sp->factor, 0, &sp->to);
     if (s == NSM_OK && sp->from == sp->to)
-        return nsm_reader_error(r, nsm_reader_cell(r, i, "to"), 0, "a transition from '%s' to "
-                                "itself is not a move", nsm_reader_cell(r, i, "to")->text);
+        return nsmi_reader_error(r, nsmi_reader_cell(r, i, "to"), 0, "a transition from '%s' to "
+                                "itself is not a move", nsmi_reader_cell(r, i, "to")->text);
     if (s == NSM_OK)
         s = read_rate(r, i, &sp->rate, &sp->unit);
     if (s == NSM_OK)
@@ -152,9 +152,9 @@ static nsm_status emit(nsm_reader *r, const spec *rows, int n)
     return NSM_OK;
 }
 
-nsm_status nsm_scenario_transitions(nsm_reader *r)
+nsm_status nsmi_scenario_transitions(nsm_reader *r)
 {
-    const nsm_table *t = nsm_reader_use(r, NSM_T_TRANSITIONS);
+    const nsm_table *t = nsmi_reader_use(r, NSM_T_TRANSITIONS);
     spec *rows = calloc((size_t)t->n_rows + 1, sizeof *rows);
     if (!rows)
         return NSM_ERR_NOMEM;

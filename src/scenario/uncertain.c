@@ -1,5 +1,5 @@
 /*
-** uncertain.c: numbers written as distributions. nsm_read_number read each as its mean
+** uncertain.c: numbers written as distributions. nsmi_read_number read each as its mean
 ** and noted it; here each is tied to the numbers of the model it stands for (several for a `*`
 ** row), given its canonical parameter path and its own random stream, and its support is checked
 ** against the number's range (a probability cannot follow a gamma distribution).
@@ -31,7 +31,7 @@ static int push(nsm_uncertain *u, nsm_param p)
 
 static const char *text(nsm_reader *r, int row, const char *column)
 {
-    return nsm_reader_cell(r, row, column)->text;
+    return nsmi_reader_cell(r, row, column)->text;
 }
 
 static int transitions_of_row(nsm_reader *r, const nsm_noted_dist *nd, nsm_uncertain *u)
@@ -51,8 +51,8 @@ static int draw_of_row(nsm_reader *r, const nsm_noted_dist *nd, nsm_uncertain *u
 {
     const nsm_model *m = r->m;
     const char *name = text(r, nd->row, "draw"), *from = text(r, nd->row, "from");
-    int d = nsm_find_draw(m, name), f = m->draws[d].factor;
-    int to = nsm_find_level(&m->factors[f], text(r, nd->row, "to"));
+    int d = nsmi_find_draw(m, name), f = m->draws[d].factor;
+    int to = nsmi_find_level(&m->factors[f], text(r, nd->row, "to"));
     snprintf(u->path, sizeof u->path, "draws:%s:%s>%s", name, from, text(r, nd->row, "to"));
     for (int l = 0; l < m->factors[f].n_levels; l++) {
         int own = 0;
@@ -71,12 +71,12 @@ static int seasonality_of_row(nsm_reader *r, const nsm_noted_dist *nd, nsm_uncer
     const nsm_model *m = r->m;
     nsm_target tg;
     int month = atoi(text(r, nd->row, "month"));
-    if (nsm_parse_target(r, nsm_reader_cell(r, nd->row, "target"), &tg) != NSM_OK)
+    if (nsmi_parse_target(r, nsmi_reader_cell(r, nd->row, "target"), &tg) != NSM_OK)
         return -1;
     snprintf(u->path, sizeof u->path, "seasonality:%s:%d", text(r, nd->row, "target"), month);
     u->ratio = 1; /* rows on overlapping targets multiply: scale by draw / mean */
     for (int p = 0; p < nsm_model_n_processes(m); p++)
-        if (nsm_target_matches(m, &tg, p) && push(u, (nsm_param){NSM_P_SEASONALITY, p, month, 0}))
+        if (nsmi_target_matches(m, &tg, p) && push(u, (nsm_param){NSM_P_SEASONALITY, p, month, 0}))
             return -1;
     return 0;
 }
@@ -94,7 +94,7 @@ static int resolve(nsm_reader *r, const nsm_noted_dist *nd, nsm_uncertain *u)
         snprintf(u->path, sizeof u->path, "modifiers:%d", row + 1);
         return push(u, (nsm_param){NSM_P_MODIFIER, row + 1, 0, 0});
     case NSM_T_EVENTS: {
-        int e = nsm_find_event(m, text(r, row, "event"));
+        int e = nsmi_find_event(m, text(r, row, "event"));
         int rate = strcmp(nd->column, "rate_per_year") == 0;
         snprintf(u->path, sizeof u->path, "events:%s:%s", m->events[e].name, nd->column);
         return push(u, (nsm_param){rate ? NSM_P_EVENT_RATE : NSM_P_EVENT_DISPERSION, e, 0, 0});
@@ -109,11 +109,11 @@ static int resolve(nsm_reader *r, const nsm_noted_dist *nd, nsm_uncertain *u)
                                            x, 0, 0});
         return 0;
     case NSM_T_FACTORS: {
-        int f = nsm_find_factor(m, text(r, row, "factor"));
+        int f = nsmi_find_factor(m, text(r, row, "factor"));
         snprintf(u->path, sizeof u->path, "factors:%s:%s", m->factors[f].name,
                  text(r, row, "level"));
         return push(u, (nsm_param){NSM_P_INITIAL, f,
-                                   nsm_find_level(&m->factors[f], text(r, row, "level")), 0});
+                                   nsmi_find_level(&m->factors[f], text(r, row, "level")), 0});
     }
     }
     return 0;
@@ -129,13 +129,13 @@ static nsm_status check_support(nsm_reader *r, const nsm_noted_dist *nd, const n
                       p->kind == NSM_P_EFFECT_PROBABILITY ||
                       (p->kind == NSM_P_TRANSITION &&
                        r->m->transitions[p->a].unit == NSM_UNIT_ANNUAL_PROBABILITY);
-    const nsm_cell *c = nsm_reader_cell(r, nd->row, nd->column);
+    const nsm_cell *c = nsmi_reader_cell(r, nd->row, nd->column);
     if (probability && (lo < 0 || hi > 1))
-        return nsm_reader_error(r, c, 0, "%s is a probability, but '%s' can take values outside "
+        return nsmi_reader_error(r, c, 0, "%s is a probability, but '%s' can take values outside "
                                 "[0, 1]: use beta(a,b), or uniform, triangular or pert within "
                                 "0 and 1", nd->column, c->text);
     if (lo < 0)
-        return nsm_reader_error(r, c, 0, "%s cannot be negative, but '%s' can take values below "
+        return nsmi_reader_error(r, c, 0, "%s cannot be negative, but '%s' can take values below "
                                 "0", nd->column, c->text);
     return NSM_OK;
 }
@@ -144,15 +144,15 @@ static nsm_status check_support(nsm_reader *r, const nsm_noted_dist *nd, const n
 ** distributions such as lognormal(700, 2). */
 static nsm_status draw_range(nsm_reader *r, const nsm_noted_dist *nd, nsm_uncertain *u)
 {
-    const nsm_cell *c = nsm_reader_cell(r, nd->row, nd->column);
+    const nsm_cell *c = nsmi_reader_cell(r, nd->row, nd->column);
     u->lo = nsm_dist_quantile(&nd->dist, 0.0);
     u->hi = nsm_dist_quantile(&nd->dist, 1.0);
     if (!isfinite(u->lo) || !isfinite(u->hi))
-        return nsm_reader_error(r, c, 0, "'%s' cannot be drawn: its range (quantiles 1e-12 to "
+        return nsmi_reader_error(r, c, 0, "'%s' cannot be drawn: its range (quantiles 1e-12 to "
                                 "1 - 1e-12) is [%g, %g], not finite numbers; narrow it", c->text,
                                 u->lo, u->hi);
     if (u->ratio && !(u->nominal > 0))
-        return nsm_reader_error(r, c, 0, "'%s' has mean %g: a seasonal multiplier written as a "
+        return nsmi_reader_error(r, c, 0, "'%s' has mean %g: a seasonal multiplier written as a "
                                 "distribution is scaled by draw / mean, so its mean must be above "
                                 "0", c->text, u->nominal);
     return NSM_OK;
@@ -200,13 +200,13 @@ static nsm_status try_ends(nsm_reader *r, nsm_model *v, const int *g, int n, uns
             continue;
         const nsm_noted_dist *nd = &r->dists[g[i]];
         r->t = &r->tables[nd->table];
-        const nsm_cell *c = nsm_reader_cell(r, nd->row, nd->column);
+        const nsm_cell *c = nsmi_reader_cell(r, nd->row, nd->column);
         if (n == 1)
-            st = nsm_reader_error(r, c, 0, "'%s' can draw %.9g (the %s end of its range), and "
+            st = nsmi_reader_error(r, c, 0, "'%s' can draw %.9g (the %s end of its range), and "
                                   "then %s", c->text, x, (ends & 1u) ? "upper" : "lower",
                                   why.error);
         else
-            st = nsm_reader_error(r, c, 0, "'%s' can draw %.9g while the other distributions of "
+            st = nsmi_reader_error(r, c, 0, "'%s' can draw %.9g while the other distributions of "
                                   "its row are at an end of their range, and then %s", c->text, x,
                                   why.error);
         nsm_diag_release(&why);
@@ -255,7 +255,7 @@ static nsm_status check_draws(nsm_reader *r)
     return st;
 }
 
-nsm_status nsm_scenario_uncertain(nsm_reader *r)
+nsm_status nsmi_scenario_uncertain(nsm_reader *r)
 {
     nsm_model *m = r->m;
     if (r->n_dists == 0)

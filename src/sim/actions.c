@@ -13,7 +13,7 @@
 /* First report index i with report_t[i] >= t (n_reports when t is past the end). Report dates are
 ** nearly evenly spaced, so a guess from the mean spacing is at most a step or two off; the loops
 ** correct it. This runs at every change of state, so it avoids a binary search. */
-int nsm_report_index(const nsm_model *m, double t)
+int nsmi_report_index(const nsm_model *m, double t)
 {
     int last = m->n_reports - 1;
     if (t > m->report_t[last])
@@ -27,7 +27,7 @@ int nsm_report_index(const nsm_model *m, double t)
     return i;
 }
 
-int nsm_spans_push(nsm_spans *l, int i0, int i1)
+int nsmi_spans_push(nsm_spans *l, int i0, int i1)
 {
     if (l->n == l->cap) {
         int cap = l->cap ? 2 * l->cap : 8;
@@ -61,7 +61,7 @@ static void trigger_effect(nsm_sim *s, int x)
         delay *= gsl_rng_uniform(r);
     else if (e->delay_kind == NSM_DELAY_EXPONENTIAL)
         delay = delay > 0 ? gsl_ran_exponential(r, delay) : 0.0;
-    if (nsm_pending_push(&s->pending, s->t + delay, x))
+    if (nsmi_pending_push(&s->pending, s->t + delay, x))
         s->failed = NSM_FAILED_NOMEM;
 }
 
@@ -75,7 +75,7 @@ static void trigger_effects(nsm_sim *s, int key, int from, int to)
     }
 }
 
-void nsm_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
+void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
 {
     int old = s->level[factor];
     if (old == level || s->failed)
@@ -86,12 +86,12 @@ void nsm_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
         return;
     }
     const nsm_model *m = s->m;
-    int i = nsm_report_index(m, s->t);
+    int i = nsmi_report_index(m, s->t);
     nsm_accum_occupancy(acc, m->factors[factor].first_level + old, s->seg_start[factor], i);
     s->seg_start[factor] = i;
     s->level[factor] = level;
     s->state_changed = 1;
-    nsm_mark_change(s, factor, old, level);
+    nsmi_mark_change(s, factor, old, level);
     if (s->observer)
         s->observer(s->observer_ctx, s->t, factor, old, level);
     trigger_effects(s, factor, old, level);
@@ -99,7 +99,7 @@ void nsm_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
 
 /* One uniform, inverted through the cumulative probabilities: one draw per use, whatever the
 ** outcome, so that a stream stays aligned when probabilities change. */
-int nsm_draw_categorical(gsl_rng *r, const double *p, int n)
+int nsmi_draw_categorical(gsl_rng *r, const double *p, int n)
 {
     double u = gsl_rng_uniform(r), c = 0.0;
     for (int k = 0; k < n - 1; k++)
@@ -108,16 +108,16 @@ int nsm_draw_categorical(gsl_rng *r, const double *p, int n)
     return n - 1;
 }
 
-void nsm_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *acc)
+void nsmi_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *acc)
 {
     int level = a->level;
     if (a->kind == NSM_ACT_DRAW) {
         const nsm_draw *d = &s->m->draws[a->draw];
         int n = s->m->factors[d->factor].n_levels;
-        level = nsm_draw_categorical(r, d->prob + (size_t)s->level[d->factor] * (size_t)n, n);
+        level = nsmi_draw_categorical(r, d->prob + (size_t)s->level[d->factor] * (size_t)n, n);
         s->draws++;
     }
-    nsm_change_level(s, a->factor, level, acc);
+    nsmi_change_level(s, a->factor, level, acc);
 }
 
 /* Flush the open period's count of event e into the accumulator. */
@@ -157,9 +157,9 @@ static void close_cumulative(nsm_sim *s, int e, int i, nsm_accum *acc)
     s->ev_cum_start[e] = i;
 }
 
-void nsm_event_occurs(nsm_sim *s, int e, nsm_accum *acc)
+void nsmi_event_occurs(nsm_sim *s, int e, nsm_accum *acc)
 {
-    int i = nsm_report_index(s->m, s->t);
+    int i = nsmi_report_index(s->m, s->t);
     if (i != s->ev_period[e]) {
         flush_period(s, e, acc);
         s->ev_period[e] = i;
@@ -172,13 +172,13 @@ void nsm_event_occurs(nsm_sim *s, int e, nsm_accum *acc)
     }
     s->ev_year_count[e] += y > 0;
     close_cumulative(s, e, i, acc);
-    if (s->trace && nsm_spans_push(&s->trace->occ[e], i, i + 1))
+    if (s->trace && nsmi_spans_push(&s->trace->occ[e], i, i + 1))
         s->failed = NSM_FAILED_NOMEM;
     s->ev_cum[e]++;
     trigger_effects(s, s->m->n_factors + e, -1, -1);
 }
 
-void nsm_events_finish(nsm_sim *s, nsm_accum *acc)
+void nsmi_events_finish(nsm_sim *s, nsm_accum *acc)
 {
     for (int e = 0; e < s->m->n_events; e++) {
         flush_period(s, e, acc);
@@ -189,13 +189,13 @@ void nsm_events_finish(nsm_sim *s, nsm_accum *acc)
 
 /* Run the effects due now, in (time, order of scheduling); those they trigger with no delay join
 ** the queue at the same instant and run after them. */
-void nsm_settle(nsm_sim *s, nsm_accum *acc)
+void nsmi_settle(nsm_sim *s, nsm_accum *acc)
 {
     while (!s->failed && s->pending.n > 0 && s->pending.items[0].t <= s->t) {
-        nsm_pending_item it = nsm_pending_pop(&s->pending);
+        nsm_pending_item it = nsmi_pending_pop(&s->pending);
         s->events++;
         s->last_done = s->n_proc + it.effect;
-        nsm_apply_action(s, &s->m->effects[it.effect].action, s->eff_rng[it.effect], acc);
+        nsmi_apply_action(s, &s->m->effects[it.effect].action, s->eff_rng[it.effect], acc);
     }
 }
 
@@ -243,7 +243,7 @@ static nsm_status over_budget(const nsm_sim *s, uint64_t rep, nsm_diag *diag)
                           nsm_years(s->t), what);
 }
 
-nsm_status nsm_sim_failure(const nsm_sim *s, uint64_t rep, nsm_diag *diag)
+nsm_status nsmi_sim_failure(const nsm_sim *s, uint64_t rep, nsm_diag *diag)
 {
     if (s->failed == NSM_FAILED_STOPPED)
         return NSM_STOPPED;

@@ -128,8 +128,8 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     if (!s->rate || !s->T || !s->P || !s->level || !s->seg_start || !s->gamma ||
         !s->redraw_k || !s->ev_period || !s->ev_year || !s->ev_year_count || !s->year_t || !s->ev_period_count || !s->ev_cum || !s->ev_cum_start ||
         !s->out_now || !s->out_ever || !s->held_start || !s->proc_rng || !s->gamma_rng ||
-        !s->cal_rng || !s->eff_rng || !s->init_rng || index_effects(s) || nsm_rates_alloc(s) ||
-        nsm_pending_init(&s->pending)) {
+        !s->cal_rng || !s->eff_rng || !s->init_rng || index_effects(s) || nsmi_rates_alloc(s) ||
+        nsmi_pending_init(&s->pending)) {
         nsm_sim_free(s);
         return NULL;
     }
@@ -180,7 +180,7 @@ const nsm_trace *nsm_sim_trace(const nsm_sim *s)
 
 nsm_status nsm_sim_set_arm(nsm_sim *s, const nsm_arm *arm)
 {
-    nsm_uncertain_free(s); /* the scratch models follow the arm's phases */
+    nsmi_uncertain_free(s); /* the scratch models follow the arm's phases */
     s->scratch_draw = 0;
     use_arm(s, arm ? arm : &s->own_arm);
     return NSM_OK;
@@ -201,20 +201,20 @@ void nsm_sim_free(nsm_sim *s)
     if (!s)
         return;
     const nsm_model *m = s->model0;
-    nsm_uncertain_free(s);
+    nsmi_uncertain_free(s);
     trace_free(s->trace, m);
     rngs_free(s->proc_rng, s->n_proc);
     rngs_free(s->gamma_rng, m->n_events);
     rngs_free(s->cal_rng, m->n_calendar_names);
     rngs_free(s->eff_rng, m->n_effects);
     rngs_free(s->init_rng, 1);
-    nsm_pending_release(&s->pending);
+    nsmi_pending_release(&s->pending);
     free(s->eff_start);
     free(s->eff_list);
     free(s->rate);
     free(s->T);
     free(s->P);
-    nsm_rates_free(s);
+    nsmi_rates_free(s);
     free(s->level);
     free(s->seg_start);
     free(s->gamma);
@@ -312,13 +312,13 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
     s->next_check = s->events + STOP_POLL < s->events_limit ? s->events + STOP_POLL
                                                             : s->events_limit;
     s->last_done = 0;
-    nsm_pending_clear(&s->pending);
-    nsm_rates_reset(s);
+    nsmi_pending_clear(&s->pending);
+    nsmi_rates_reset(s);
     s->state_changed = 1; /* outcomes take their initial values at t = 0 */
     for (int f = 0; f < m->n_factors; f++) {
         const nsm_factor *fa = &m->factors[f];
         nsm_rng_set_stream(s->init_rng[0], seed, rep, fa->stream);
-        s->level[f] = nsm_draw_categorical(s->init_rng[0], fa->initial, fa->n_levels);
+        s->level[f] = nsmi_draw_categorical(s->init_rng[0], fa->initial, fa->n_levels);
         s->draws++;
         s->seg_start[f] = 0;
     }
@@ -332,7 +332,7 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
         s->ev_cum[e] = 0;
         s->ev_cum_start[e] = 0;
     }
-    nsm_mark_initial(s);
+    nsmi_mark_initial(s);
     memset(s->out_now, 0, (size_t)m->n_outcomes);
     memset(s->out_ever, 0, (size_t)m->n_outcomes);
 }
@@ -360,7 +360,7 @@ static double next_breakpoint(const nsm_sim *s)
 static void close_held(nsm_sim *s, int o, int i, nsm_accum *acc)
 {
     nsm_accum_outcome_held(acc, o, s->held_start[o], i);
-    if (s->trace && s->held_start[o] < i && nsm_spans_push(&s->trace->held[o], s->held_start[o], i))
+    if (s->trace && s->held_start[o] < i && nsmi_spans_push(&s->trace->held[o], s->held_start[o], i))
         s->failed = NSM_FAILED_NOMEM;
 }
 
@@ -372,10 +372,10 @@ static void update_outcomes(nsm_sim *s, nsm_accum *acc)
         return;
     s->state_changed = 0;
     for (int o = 0; o < m->n_outcomes; o++) {
-        unsigned char now = (unsigned char)nsm_condition_holds(&m->outcomes[o].cond, s->level);
+        unsigned char now = (unsigned char)nsmi_condition_holds(&m->outcomes[o].cond, s->level);
         if (now == s->out_now[o])
             continue;
-        int i = nsm_report_index(m, s->t);
+        int i = nsmi_report_index(m, s->t);
         if (now) {
             s->held_start[o] = i;
             if (!s->out_ever[o]) {
@@ -399,47 +399,47 @@ static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
     s->changes_now = 0;
     while (s->next_phase < s->n_phases && s->phase_t[s->next_phase] <= t) {
         m = s->m = s->phase_model[s->next_phase++];
-        nsm_mark_all(s); /* every number may have changed */
+        nsmi_mark_all(s); /* every number may have changed */
     }
     while (m->seasonality && s->next_month < m->n_month_starts &&
            m->month_start_t[s->next_month] <= t) {
         s->month = m->month_start_month[s->next_month++];
-        nsm_mark_seasonal(s);
+        nsmi_mark_seasonal(s);
     }
     for (int e = 0; e < m->n_events; e++) {
         int k = s->redraw_k[e];
         if (k >= 0 && k <= m->horizon_months && m->month_t[k] <= t) {
             draw_gamma(s, e);
             s->redraw_k[e] += m->events[e].redraw_months;
-            nsm_mark_process(s, m->n_transitions + e);
+            nsmi_mark_process(s, m->n_transitions + e);
         }
     }
     while (s->next_occ < m->n_occurrences && m->occurrences[s->next_occ].t <= t && !s->failed) {
         s->last_done = -1 - s->next_occ;
         const nsm_occurrence *oc = &m->occurrences[s->next_occ++];
         s->events++;
-        nsm_apply_action(s, &oc->action, s->cal_rng[oc->entry], acc);
+        nsmi_apply_action(s, &oc->action, s->cal_rng[oc->entry], acc);
     }
-    nsm_settle(s, acc);
+    nsmi_settle(s, acc);
     update_outcomes(s, acc);
-    nsm_rates_update(s);
+    nsmi_rates_update(s);
 }
 
 static void fire(nsm_sim *s, int k, nsm_accum *acc)
 {
     const nsm_model *m = s->m;
-    nsm_rates_fire(s, k);
+    nsmi_rates_fire(s, k);
     s->changes_now = 0;
     s->events++;
     s->last_done = k;
     s->last_rate = s->rate[k];
     if (k < m->n_transitions)
-        nsm_change_level(s, m->transitions[k].factor, m->transitions[k].to, acc);
+        nsmi_change_level(s, m->transitions[k].factor, m->transitions[k].to, acc);
     else
-        nsm_event_occurs(s, k - m->n_transitions, acc);
-    nsm_settle(s, acc);
+        nsmi_event_occurs(s, k - m->n_transitions, acc);
+    nsmi_settle(s, acc);
     update_outcomes(s, acc);
-    nsm_rates_update(s);
+    nsmi_rates_update(s);
 }
 
 static void finish(nsm_sim *s, nsm_accum *acc)
@@ -454,7 +454,7 @@ static void finish(nsm_sim *s, nsm_accum *acc)
         if (!s->out_ever[o])
             nsm_accum_outcome_first(acc, o, n);
     }
-    nsm_events_finish(s, acc);
+    nsmi_events_finish(s, acc);
     nsm_accum_end_replication(acc);
 }
 
@@ -480,14 +480,14 @@ nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum 
                              nsm_diag *diag)
 {
     const nsm_model *m = s->m;
-    nsm_status st = nsm_uncertain_prepare(s, seed, rep, diag);
+    nsm_status st = nsmi_uncertain_prepare(s, seed, rep, diag);
     if (st != NSM_OK)
         return st;
     reset(s, seed, rep);
     run_breakpoint(s, acc); /* t = 0: the calendar's first day, outcomes' initial values */
     while (!s->failed && s->t < m->t_end) {
         double tb = next_breakpoint(s), tf;
-        int k = nsm_rates_next(s, &tf);
+        int k = nsmi_rates_next(s, &tf);
         s->t = k >= 0 && tf < tb ? tf : tb; /* clocks are brought up to date lazily */
         if (k >= 0 && tf < tb)
             fire(s, k, acc);
@@ -497,7 +497,7 @@ nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum 
             break;
     }
     if (s->failed)
-        return nsm_sim_failure(s, rep, diag);
+        return nsmi_sim_failure(s, rep, diag);
     finish(s, acc);
-    return s->failed ? nsm_sim_failure(s, rep, diag) : NSM_OK;
+    return s->failed ? nsmi_sim_failure(s, rep, diag) : NSM_OK;
 }

@@ -28,11 +28,11 @@ typedef struct {
     uint64_t next_seq;
 } nsm_pending;
 
-int nsm_pending_init(nsm_pending *q);
-void nsm_pending_release(nsm_pending *q);
-void nsm_pending_clear(nsm_pending *q);
-int nsm_pending_push(nsm_pending *q, double t, int effect);
-nsm_pending_item nsm_pending_pop(nsm_pending *q);
+int nsmi_pending_init(nsm_pending *q);
+void nsmi_pending_release(nsm_pending *q);
+void nsmi_pending_clear(nsm_pending *q);
+int nsmi_pending_push(nsm_pending *q, double t, int effect);
+nsm_pending_item nsmi_pending_pop(nsm_pending *q);
 
 struct nsm_sim {
     const nsm_model *m;
@@ -103,36 +103,36 @@ struct nsm_sim {
 };
 
 /* actions.c: the first report index i with report_t[i] >= t (n_reports past the end). */
-int nsm_report_index(const nsm_model *m, double t);
+int nsmi_report_index(const nsm_model *m, double t);
 /* uncertain.c: give the replication its models (draws of uncertain numbers). NSM_ERR_INPUT when
 ** a draw takes a number out of its range (message in diag, if not NULL, naming the replication),
 ** NSM_ERR_NOMEM. */
-nsm_status nsm_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_diag *diag);
-void nsm_uncertain_free(nsm_sim *s);
-int nsm_condition_holds(const nsm_condition *c, const int *level);
+nsm_status nsmi_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_diag *diag);
+void nsmi_uncertain_free(nsm_sim *s);
+int nsmi_condition_holds(const nsm_condition *c, const int *level);
 
 /* rates.c */
-int nsm_rates_alloc(nsm_sim *s);
-void nsm_rates_free(nsm_sim *s);
-void nsm_rates_reset(nsm_sim *s);
-void nsm_mark_process(nsm_sim *s, int k);
+int nsmi_rates_alloc(nsm_sim *s);
+void nsmi_rates_free(nsm_sim *s);
+void nsmi_rates_reset(nsm_sim *s);
+void nsmi_mark_process(nsm_sim *s, int k);
 /* Mark what a change of factor f from level `from` to `to` re-rates. */
-void nsm_mark_change(nsm_sim *s, int f, int from, int to);
+void nsmi_mark_change(nsm_sim *s, int f, int from, int to);
 /* Mark every process that can be active in the initial state (after the initial draws). */
-void nsm_mark_initial(nsm_sim *s);
-void nsm_mark_all(nsm_sim *s);
+void nsmi_mark_initial(nsm_sim *s);
+void nsmi_mark_all(nsm_sim *s);
 /* Append [i0, i1) to a span list; -1 when out of memory. */
-int nsm_spans_push(nsm_spans *l, int i0, int i1);
-void nsm_mark_seasonal(nsm_sim *s);
-void nsm_rates_update(nsm_sim *s);
-int nsm_rates_next(const nsm_sim *s, double *when);
-void nsm_rates_fire(nsm_sim *s, int k);
-int nsm_draw_categorical(gsl_rng *r, const double *p, int n);
-void nsm_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *acc);
-void nsm_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc);
-void nsm_event_occurs(nsm_sim *s, int e, nsm_accum *acc);
-void nsm_settle(nsm_sim *s, nsm_accum *acc);
-void nsm_events_finish(nsm_sim *s, nsm_accum *acc);
-nsm_status nsm_sim_failure(const nsm_sim *s, uint64_t rep, nsm_diag *diag);
+int nsmi_spans_push(nsm_spans *l, int i0, int i1);
+void nsmi_mark_seasonal(nsm_sim *s);
+void nsmi_rates_update(nsm_sim *s);
+int nsmi_rates_next(const nsm_sim *s, double *when);
+void nsmi_rates_fire(nsm_sim *s, int k);
+int nsmi_draw_categorical(gsl_rng *r, const double *p, int n);
+void nsmi_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *acc);
+void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc);
+void nsmi_event_occurs(nsm_sim *s, int e, nsm_accum *acc);
+void nsmi_settle(nsm_sim *s, nsm_accum *acc);
+void nsmi_events_finish(nsm_sim *s, nsm_accum *acc);
+nsm_status nsmi_sim_failure(const nsm_sim *s, uint64_t rep, nsm_diag *diag);
 
 #endif

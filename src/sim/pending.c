@@ -6,7 +6,7 @@
 
 #include "sim/internal.h"
 
-int nsm_pending_init(nsm_pending *q)
+int nsmi_pending_init(nsm_pending *q)
 {
     q->cap = 16;
     q->n = 0;
@@ -15,14 +15,14 @@ int nsm_pending_init(nsm_pending *q)
     return q->items ? 0 : -1;
 }
 
-void nsm_pending_release(nsm_pending *q)
+void nsmi_pending_release(nsm_pending *q)
 {
     free(q->items);
     q->items = NULL;
     q->n = q->cap = 0;
 }
 
-void nsm_pending_clear(nsm_pending *q)
+void nsmi_pending_clear(nsm_pending *q)
 {
     q->n = 0;
     q->next_seq = 0;
@@ -40,7 +40,7 @@ static void swap(nsm_pending_item *a, nsm_pending_item *b)
     *b = tmp;
 }
 
-int nsm_pending_push(nsm_pending *q, double t, int effect)
+int nsmi_pending_push(nsm_pending *q, double t, int effect)
 {
     if (q->n == q->cap) {
         nsm_pending_item *items = realloc(q->items, 2 * (size_t)q->cap * sizeof *items);
@@ -58,7 +58,7 @@ int nsm_pending_push(nsm_pending *q, double t, int effect)
     return 0;
 }
 
-nsm_pending_item nsm_pending_pop(nsm_pending *q)
+nsm_pending_item nsmi_pending_pop(nsm_pending *q)
 {
     nsm_pending_item top = q->items[0];
     q->items[0] = q->items[--q->n];

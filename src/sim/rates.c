@@ -124,7 +124,7 @@ static int index_transitions(nsm_sim *s)
     return 0;
 }
 
-int nsm_rates_alloc(nsm_sim *s)
+int nsmi_rates_alloc(nsm_sim *s)
 {
     size_t K = (size_t)s->n_proc + 1;
     s->last = calloc(K, sizeof *s->last);
@@ -136,7 +136,7 @@ int nsm_rates_alloc(nsm_sim *s)
     return index_modifiers(s) || index_dependencies(s) || index_transitions(s) ? -1 : 0;
 }
 
-void nsm_rates_free(nsm_sim *s)
+void nsmi_rates_free(nsm_sim *s)
 {
     free(s->last);
     free(s->tau);
@@ -151,7 +151,7 @@ void nsm_rates_free(nsm_sim *s)
     free(s->from_list);
 }
 
-void nsm_mark_process(nsm_sim *s, int k)
+void nsmi_mark_process(nsm_sim *s, int k)
 {
     if (!s->dirty[k]) {
         s->dirty[k] = 1;
@@ -163,39 +163,39 @@ static void mark_level(nsm_sim *s, int f, int level)
 {
     int l = s->m->factors[f].first_level + level;
     for (int j = s->from_start[l]; j < s->from_start[l + 1]; j++)
-        nsm_mark_process(s, s->from_list[j]);
+        nsmi_mark_process(s, s->from_list[j]);
 }
 
-void nsm_mark_change(nsm_sim *s, int f, int from, int to)
+void nsmi_mark_change(nsm_sim *s, int f, int from, int to)
 {
     mark_level(s, f, from);
     mark_level(s, f, to);
     for (int j = s->dep_start[f]; j < s->dep_start[f + 1]; j++)
-        nsm_mark_process(s, s->dep_list[j]);
+        nsmi_mark_process(s, s->dep_list[j]);
 }
 
-void nsm_mark_seasonal(nsm_sim *s)
+void nsmi_mark_seasonal(nsm_sim *s)
 {
     for (int j = 0; j < s->n_seasonal; j++)
-        nsm_mark_process(s, s->seasonal_list[j]);
+        nsmi_mark_process(s, s->seasonal_list[j]);
 }
 
-void nsm_mark_all(nsm_sim *s)
+void nsmi_mark_all(nsm_sim *s)
 {
     for (int k = 0; k < s->n_proc; k++)
-        nsm_mark_process(s, k);
+        nsmi_mark_process(s, k);
 }
 
-void nsm_mark_initial(nsm_sim *s)
+void nsmi_mark_initial(nsm_sim *s)
 {
     const nsm_model *m = s->m;
     for (int f = 0; f < m->n_factors; f++)
         mark_level(s, f, s->level[f]);
     for (int k = m->n_transitions; k < s->n_proc; k++)
-        nsm_mark_process(s, k);
+        nsmi_mark_process(s, k);
 }
 
-void nsm_rates_reset(nsm_sim *s)
+void nsmi_rates_reset(nsm_sim *s)
 {
     for (int k = 0; k < s->n_proc; k++) {
         s->rate[k] = s->T[k] = s->last[k] = 0.0;
@@ -214,7 +214,7 @@ static int condition_holds(const nsm_condition *c, const int *level)
     return 1;
 }
 
-int nsm_condition_holds(const nsm_condition *c, const int *level)
+int nsmi_condition_holds(const nsm_condition *c, const int *level)
 {
     return condition_holds(c, level);
 }
@@ -261,7 +261,7 @@ static void set_rate(nsm_sim *s, int k, double a)
     s->tau[k] = t + (s->P[k] - s->T[k]) / a;
 }
 
-void nsm_rates_update(nsm_sim *s)
+void nsmi_rates_update(nsm_sim *s)
 {
     for (int j = 0; j < s->n_dirty; j++) {
         int k = s->dirty_list[j];
@@ -273,7 +273,7 @@ void nsm_rates_update(nsm_sim *s)
     s->n_dirty = 0;
 }
 
-int nsm_rates_next(const nsm_sim *s, double *when)
+int nsmi_rates_next(const nsm_sim *s, double *when)
 {
     int best = -1;
     double tbest = INFINITY;
@@ -286,7 +286,7 @@ int nsm_rates_next(const nsm_sim *s, double *when)
     return best;
 }
 
-void nsm_rates_fire(nsm_sim *s, int k)
+void nsmi_rates_fire(nsm_sim *s, int k)
 {
     s->T[k] = s->P[k];
     s->last[k] = s->t;

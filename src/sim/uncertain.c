@@ -12,7 +12,7 @@
 #include "neasim/rng.h"
 #include "sim/internal.h"
 
-void nsm_uncertain_free(nsm_sim *s)
+void nsmi_uncertain_free(nsm_sim *s)
 {
     for (int j = 0; s->scratch && j < s->n_phases; j++)
         nsm_model_free(s->scratch[j]);
@@ -39,7 +39,7 @@ static int scratch_alloc(nsm_sim *s)
     return 0;
 }
 
-nsm_status nsm_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_diag *diag)
+nsm_status nsmi_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_diag *diag)
 {
     const nsm_model *m = s->model0;
     if (s->uncertainty == NSM_UNCERTAINTY_NOMINAL || m->n_uncertain == 0)

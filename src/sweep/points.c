@@ -161,11 +161,11 @@ static nsm_status check_levers(nsm_reader *r, const nsm_cell *c)
         for (int l = 0; l < r->m->n_levers; l++)
             found |= strcmp(r->m->levers[l].name, tok) == 0;
         if (found && named_before(c->text, (size_t)(tok - buf), tok)) {
-            st = nsm_reader_error(r, c, (size_t)(tok - buf), "lever '%s' appears twice in '%s': "
+            st = nsmi_reader_error(r, c, (size_t)(tok - buf), "lever '%s' appears twice in '%s': "
                                   "an arm applies each lever once", tok, c->text);
         }
         if (!found)
-            st = nsm_unknown(r, c, (size_t)(tok - buf), "lever", tok,
+            st = nsmi_unknown(r, c, (size_t)(tok - buf), "lever", tok,
                              r->m->n_levers ? nsm_suggest(tok, r->m->levers[0].name,
                                                           (size_t)r->m->n_levers,
                                                           sizeof r->m->levers[0])
@@ -183,7 +183,7 @@ static nsm_status check_value(nsm_reader *r, const nsm_cell *c, const nsm_param 
     char *end = NULL;
     *v = c->text[0] && !nsm_dist_is(c->text) ? strtod(c->text, &end) : 0;
     if (!end || *end || end == c->text)
-        return nsm_reader_error(r, c, 0, "'%s' is not a number (a design gives each point a "
+        return nsmi_reader_error(r, c, 0, "'%s' is not a number (a design gives each point a "
                                 "number; write ranges in the scenario as distributions)", c->text);
     nsm_model *v0 = nsm_model_variant(r->m);
     if (!v0)
@@ -195,7 +195,7 @@ static nsm_status check_value(nsm_reader *r, const nsm_cell *c, const nsm_param 
         st = nsm_param_apply(v0, &params[k], NSM_OP_SET, *v, &why);
     nsm_model_free(v0);
     if (st != NSM_OK)
-        st = nsm_reader_error(r, c, 0, "%s is out of range: %s", c->text, why.error);
+        st = nsmi_reader_error(r, c, 0, "%s is out of range: %s", c->text, why.error);
     nsm_diag_release(&why);
     return st;
 }
@@ -206,11 +206,11 @@ static nsm_status check_value(nsm_reader *r, const nsm_cell *c, const nsm_param 
 static nsm_status resolve_path(nsm_reader *r, nsm_sweep_design *d, int k, const nsm_cell *c)
 {
     if (strlen(c->text) >= sizeof d->names[k])
-        return nsm_reader_error(r, c, 0, "parameter path of %zu characters; the limit is %zu "
+        return nsmi_reader_error(r, c, 0, "parameter path of %zu characters; the limit is %zu "
                                 "(write row numbers without leading zeros)", strlen(c->text),
                                 sizeof d->names[k] - 1);
     snprintf(d->names[k], sizeof d->names[k], "%s", c->text);
-    return nsm_parse_path(r, c, &d->params[k], &d->n_each[k]);
+    return nsmi_parse_path(r, c, &d->params[k], &d->n_each[k]);
 }
 
 static int same_param(const nsm_param *x, const nsm_param *y)
@@ -248,12 +248,12 @@ static nsm_status check_repeat(nsm_reader *r, const nsm_sweep_design *d, int k, 
         char path[512];
         nsm_param_path(r->m, &p, path, sizeof path);
         if (n == nj && n == nk)
-            return nsm_reader_error(r, c, 0, "'%s' is already varied at %s %d%s%s%s: give each "
+            return nsmi_reader_error(r, c, 0, "'%s' is already varied at %s %d%s%s%s: give each "
                                     "parameter once%s", d->names[k], unit, at[j],
                                     strcmp(d->names[j], d->names[k]) ? " (as '" : "",
                                     strcmp(d->names[j], d->names[k]) ? d->names[j] : "",
                                     strcmp(d->names[j], d->names[k]) ? "')" : "", how);
-        return nsm_reader_error(r, c, 0, "'%s' and '%s' at %s %d both set %s, and neither "
+        return nsmi_reader_error(r, c, 0, "'%s' and '%s' at %s %d both set %s, and neither "
                                 "includes the other: give each number once", d->names[k],
                                 d->names[j], unit, at[j], path);
     }
@@ -424,7 +424,7 @@ static nsm_status grid_row(nsm_reader *r, nsm_sweep_design *d, int row, int j, i
                    *vc = nsm_table_cell(r->t, row, "values");
     dim->n = split_values(vc->text, &dim->text);
     if (dim->n == 0)
-        return nsm_reader_error(r, vc, 0, "no values: list them separated by ';'");
+        return nsmi_reader_error(r, vc, 0, "no values: list them separated by ';'");
     if (strcmp(pc->text, "levers") == 0) {
         nsm_status st = NSM_OK;
         for (int v = 0; st == NSM_OK && v < dim->n; v++) {
@@ -456,7 +456,7 @@ static nsm_status grid_levers_row(nsm_reader *r, int *lev)
         if (strcmp(c->text, "levers") != 0)
             continue;
         if (*lev >= 0)
-            return nsm_reader_error(r, c, 0, "'levers' is already listed at line %d: list every "
+            return nsmi_reader_error(r, c, 0, "'levers' is already listed at line %d: list every "
                                     "lever set once, in one row separated by ';'",
                                     nsm_table_cell(r->t, *lev, "parameter")->line);
         *lev = i;

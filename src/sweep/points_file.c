@@ -24,7 +24,7 @@
 
 enum { HEX = 2 * 32 + 1, COUNTS_MAX = 1 << 24 };
 
-char *nsm_point_path(const char *work, size_t p, const char *ext)
+char *nsmi_point_path(const char *work, size_t p, const char *ext)
 {
     char name[64];
     snprintf(name, sizeof name, "points/%08zu.%s", p + 1, ext);
@@ -112,9 +112,9 @@ static int write_file(const char *path, const char *bytes, size_t n)
     return bad ? -1 : 0;
 }
 
-nsm_status nsm_point_seal(const char *work, size_t p, const char *counts, size_t n, nsm_diag *diag)
+nsm_status nsmi_point_seal(const char *work, size_t p, const char *counts, size_t n, nsm_diag *diag)
 {
-    char *tcsv = nsm_point_path(work, p, "csv.tmp"), *tcnt = nsm_point_path(work, p, "counts.tmp");
+    char *tcsv = nsmi_point_path(work, p, "csv.tmp"), *tcnt = nsmi_point_path(work, p, "counts.tmp");
     char *text = NULL, hex[HEX];
     long long size = 0;
     size_t len = 0;
@@ -149,7 +149,7 @@ static double now(void)
 static nsm_status sync_each(const nsm_point_batch *b, const char *work, nsm_diag *diag)
 {
     for (size_t i = 0; i < 2 * b->n; i++) {
-        char *path = nsm_point_path(work, b->p[i / 2], i % 2 ? "counts.tmp" : "csv.tmp");
+        char *path = nsmi_point_path(work, b->p[i / 2], i % 2 ? "counts.tmp" : "csv.tmp");
         if (!path)
             return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
         int bad = sync_path(path, 0) != 0;
@@ -181,7 +181,7 @@ static nsm_status rename_point(const char *work, size_t p, nsm_diag *diag)
     static const char *const ext[2][2] = {{"csv.tmp", "csv"}, {"counts.tmp", "counts"}};
     nsm_status st = NSM_OK;
     for (int k = 0; st == NSM_OK && k < 2; k++) { /* the .counts last: it marks the point done */
-        char *from = nsm_point_path(work, p, ext[k][0]), *to = nsm_point_path(work, p, ext[k][1]);
+        char *from = nsmi_point_path(work, p, ext[k][0]), *to = nsmi_point_path(work, p, ext[k][1]);
         if (!from || !to)
             st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
         else if (rename(from, to) != 0)
@@ -192,7 +192,7 @@ static nsm_status rename_point(const char *work, size_t p, nsm_diag *diag)
     return st;
 }
 
-nsm_status nsm_point_batch_commit(nsm_point_batch *b, const char *work, nsm_diag *diag)
+nsm_status nsmi_point_batch_commit(nsm_point_batch *b, const char *work, nsm_diag *diag)
 {
     if (b->n == 0)
         return NSM_OK;
@@ -208,7 +208,7 @@ nsm_status nsm_point_batch_commit(nsm_point_batch *b, const char *work, nsm_diag
     return st;
 }
 
-nsm_status nsm_point_batch_add(nsm_point_batch *b, const char *work, size_t p, nsm_diag *diag)
+nsm_status nsmi_point_batch_add(nsm_point_batch *b, const char *work, size_t p, nsm_diag *diag)
 {
     if (b->n == b->cap) {
         size_t cap = b->cap ? 2 * b->cap : 16;
@@ -222,11 +222,11 @@ nsm_status nsm_point_batch_add(nsm_point_batch *b, const char *work, size_t p, n
         b->since = now();
     b->p[b->n++] = p;
     if (b->n >= BATCH_MAX || now() - b->since >= BATCH_SECONDS)
-        return nsm_point_batch_commit(b, work, diag);
+        return nsmi_point_batch_commit(b, work, diag);
     return NSM_OK;
 }
 
-void nsm_point_batch_release(nsm_point_batch *b)
+void nsmi_point_batch_release(nsm_point_batch *b)
 {
     free(b->p);
     memset(b, 0, sizeof *b);
@@ -281,9 +281,9 @@ static const char *seal_problem(const char *text, size_t n, const char *csv_path
     return strcmp(got, csv_hex) == 0 ? NULL : "its .csv file is changed";
 }
 
-nsm_point_state nsm_point_check(const char *work, size_t p, const char **why)
+nsm_point_state nsmi_point_check(const char *work, size_t p, const char **why)
 {
-    char *csv = nsm_point_path(work, p, "csv"), *cnt = nsm_point_path(work, p, "counts");
+    char *csv = nsmi_point_path(work, p, "csv"), *cnt = nsmi_point_path(work, p, "counts");
     size_t n = 0;
     char *text = cnt ? read_small(cnt, &n) : NULL;
     struct stat st;

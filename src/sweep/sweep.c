@@ -148,7 +148,7 @@ static nsm_status save_point(const nsm_model *m, const nsm_sweep_design *d, size
                              const nsm_accum *a, const nsm_sweep_config *cf, const char *work,
                              nsm_diag *diag)
 {
-    char *tcsv = nsm_point_path(work, p, "csv.tmp"), *counts = NULL;
+    char *tcsv = nsmi_point_path(work, p, "csv.tmp"), *counts = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&counts, &n);
     nsm_csv c = {0};
@@ -161,7 +161,7 @@ static nsm_status save_point(const nsm_model *m, const nsm_sweep_design *d, size
     if (f && fclose(f) != 0 && st == NSM_OK)
         st = NSM_ERR_NOMEM;
     if (st == NSM_OK)
-        st = nsm_point_seal(work, p, counts, n, diag);
+        st = nsmi_point_seal(work, p, counts, n, diag);
     if (st == NSM_ERR_NOMEM && !diag->error)
         nsm_diag_error(diag, st, "out of memory");
     free(counts);
@@ -193,7 +193,7 @@ enum { DAMAGED_SHOWN = 10 };
 
 static void report_damaged(const char *work, size_t p, const char *why, nsm_diag *diag)
 {
-    char *path = nsm_point_path(work, p, "csv");
+    char *path = nsmi_point_path(work, p, "csv");
     nsm_diag_warn(diag, path, 0, 0, "point %zu is damaged (%s): running it again", p + 1, why);
     free(path);
 }
@@ -217,7 +217,7 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
     nsm_point_batch batch = {0};
     for (size_t p = 0; st == NSM_OK && p < d->n_points; p++) {
         const char *why = NULL;
-        nsm_point_state ps = nsm_point_check(work, p, &why);
+        nsm_point_state ps = nsmi_point_check(work, p, &why);
         if (ps == NSM_POINT_DONE) {
             done++;
             continue;
@@ -230,7 +230,7 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
         }
         st = run_point(m, d, p, acc, cf, work, diag);
         if (st == NSM_OK)
-            st = nsm_point_batch_add(&batch, work, p, diag);
+            st = nsmi_point_batch_add(&batch, work, p, diag);
         if (st == NSM_OK && !(cf->run.stop && *cf->run.stop)) {
             ++*done_now;
             done++;
@@ -240,8 +240,8 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
     }
     nsm_accum_free(acc);
     /* the finished points of the last batch go to the disk however the loop ended */
-    nsm_status bs = nsm_point_batch_commit(&batch, work, diag);
-    nsm_point_batch_release(&batch);
+    nsm_status bs = nsmi_point_batch_commit(&batch, work, diag);
+    nsmi_point_batch_release(&batch);
     if (st == NSM_OK || (st == NSM_STOPPED && bs != NSM_OK))
         st = bs;
     if (damaged > DAMAGED_SHOWN)
