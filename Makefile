@@ -65,8 +65,10 @@ $(BUILD)/commit.stamp: FORCE | $(BUILD)/obj
 .PHONY: FORCE
 FORCE:
 
-$(BUILD)/libneasim.a: $(LIB_OBJ)
-	ar rcs $@ $^
+# Made afresh each time: `ar r` keeps members whose source has gone (a file moved or renamed).
+$(BUILD)/libneasim.a: $(LIB_OBJ) Makefile
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
 
 $(BUILD)/neasim: $(CLI_OBJ) $(BUILD)/libneasim.a
 	$(CC) $(CFLAGS) $(LDFLAGS) $(CLI_OBJ) $(BUILD)/libneasim.a $(LDLIBS) -o $@

@@ -7,23 +7,8 @@
 #include "fuzz_common.h"
 #include "neasim/sweep.h"
 
-/* Fields in the header record (quotes respected). */
-static int header_fields(const uint8_t *data, size_t size)
-{
-    int n = 1, quoted = 0;
-    for (size_t i = 0; i < size && (quoted || (data[i] != '\n' && data[i] != '\r')); i++) {
-        quoted ^= data[i] == '"';
-        n += !quoted && data[i] == ',';
-    }
-    return n;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    /* KNOWN, issue 9, fixed on branch `sweep`: src/table.c asserts at most 16 columns. Until that
-    ** is merged, wider designs are skipped so that the fuzzer explores the rest; remove this. */
-    if (header_fields(data, size) > 16)
-        return 0;
     nsm_model *m = fuzz_fixture_model();
     char path[128];
     snprintf(path, sizeof path, "%s/design.csv", fuzz_dir(NULL));

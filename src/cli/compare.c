@@ -161,21 +161,7 @@ static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const ns
     nsm_horizons_find(m, years, n_years, &cmp.horizons);
     if (st == NSM_OK)
         st = run_arms(&cmp, o, staging, &res, mf, &rs, argc, argv, &d);
-    if (st == NSM_OK && nsm_cli_interrupted)
-        st = NSM_STOPPED; /* stopped after the last replication: still nothing is written */
-    if (st == NSM_OK)
-        st = nsm_outdir_commit(staging, dest, &d);
-    int code = st == NSM_OK ? EXIT_OK
-               : nsm_cli_interrupted ? nsm_cli_stop_code()
-                                     : nsm_cli_exit_code(st, 0);
-    if (st != NSM_OK) {
-        nsm_outdir_abort(staging);
-        if (nsm_cli_interrupted)
-            fprintf(stderr, "neasim compare: %s; nothing was written\n", nsm_cli_stop_name());
-        else
-            nsm_cli_print_diag(&d);
-    }
-    nsm_cli_catch_sigint(0);
+    int code = nsm_cli_finish_folder("compare", &st, staging, dest, &d);
     if (st == NSM_OK && !o->quiet) {
         printf("%s: %d arms x %llu runs in %.2f s on %d threads -> %s/\n", m->name, n_arms,
                (unsigned long long)o->runs, rs.wall_seconds, rs.threads, dest);

@@ -149,21 +149,7 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
     nsm_cli_print_warnings(&d, o->quiet);
     if (st == NSM_OK)
         st = simulate(m, o, staging, acc, &op, &rs, argc, argv, &d);
-    if (st == NSM_OK && nsm_cli_interrupted)
-        st = NSM_STOPPED; /* stopped after the last replication: still nothing is written */
-    if (st == NSM_OK)
-        st = nsm_outdir_commit(staging, dest, &d);
-    int code = st == NSM_OK ? EXIT_OK
-               : nsm_cli_interrupted ? nsm_cli_stop_code()
-                                     : nsm_cli_exit_code(st, 0);
-    if (st != NSM_OK) {
-        nsm_outdir_abort(staging);
-        if (nsm_cli_interrupted)
-            fprintf(stderr, "neasim run: %s; nothing was written\n", nsm_cli_stop_name());
-        else
-            nsm_cli_print_diag(&d);
-    }
-    nsm_cli_catch_sigint(0);
+    int code = nsm_cli_finish_folder("run", &st, staging, dest, &d);
     if (st == NSM_OK && !o->quiet)
         summary(m, acc, &rs, dest);
     free(staging);

@@ -11,9 +11,11 @@
 ** stays ignored.
 */
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "neasim/outdir.h"
 
 volatile sig_atomic_t nsm_cli_interrupted;
 
@@ -65,4 +67,25 @@ const char *nsm_cli_stop_name(void)
     case SIGHUP: return "stopped by SIGHUP (the terminal closed)";
     default: return "stopped";
     }
+}
+
+int nsm_cli_finish_folder(const char *command, nsm_status *st, const char *staging,
+                          const char *dest, nsm_diag *d)
+{
+    if (*st == NSM_OK && nsm_cli_interrupted)
+        *st = NSM_STOPPED;
+    if (*st == NSM_OK)
+        *st = nsm_outdir_commit(staging, dest, d);
+    int code = *st == NSM_OK ? EXIT_OK
+               : nsm_cli_interrupted ? nsm_cli_stop_code()
+                                     : nsm_cli_exit_code(*st, 0);
+    if (*st != NSM_OK) {
+        nsm_outdir_abort(staging);
+        if (nsm_cli_interrupted)
+            fprintf(stderr, "neasim %s: %s; nothing was written\n", command, nsm_cli_stop_name());
+        else
+            nsm_cli_print_diag(d);
+    }
+    nsm_cli_catch_sigint(0);
+    return code;
 }
