@@ -158,6 +158,8 @@ fuzz: fuzz-build
 	done
 
 FUZZ_OBJ := $(LIB_SRC:src/%.c=build/fuzz/obj/%.o)
+# Kept between runs: make would otherwise delete them as intermediate files of the pattern rules.
+.SECONDARY: $(FUZZ_OBJ)
 build/fuzz/obj/%.o: src/%.c $(wildcard include/neasim/*.h) $(wildcard src/*/*.h) | fuzz-clang
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS:-fsanitize=fuzzer,%=-fsanitize=fuzzer-no-link,%) -c $< -o $@
