@@ -227,8 +227,9 @@ typedef struct {
 
 static int compute(const double *y, size_t n, size_t d, size_t n_boot, gsl_rng *rng, indices *s)
 {
-    return nsm_sobol_indices(y, n, d, n_boot, rng, s->first, s->first_lo, s->first_hi, s->total,
-                             s->total_lo, s->total_hi);
+    const nsm_sobol_out out = {s->first, s->first_lo, s->first_hi,
+                               s->total, s->total_lo, s->total_hi};
+    return nsm_sobol_indices(y, n, d, n_boot, rng, &out);
 }
 
 /* Indices of f on a Sobol design of n rows, inputs distributed as dist. */

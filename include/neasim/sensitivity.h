@@ -24,14 +24,17 @@
 ** Intervals: percentile bootstrap over the n rows (n_boot resamples, each recomputing c, V and
 ** every index; GSL's interpolated 2.5% and 97.5% quantiles), drawn from rng (borrowed; may be
 ** NULL if n_boot is 0, when the intervals are NaN; n must not exceed its range, 2^32 for
-** mt19937). Outputs first[d], first_lo[d], first_hi[d], total[d], total_lo[d], total_hi[d], all
-** the caller's. The interval reflects the sampling variability of the rows; with Sobol-sequence
+** mt19937). Outputs: the d arrays of *out, all the caller's. The interval reflects the sampling variability of the rows; with Sobol-sequence
 ** rows the estimate's actual error is usually far smaller than that, but it also carries the
 ** sequence's deterministic integration error, which no resampling sees.
 ** Returns 0; -1 if n < 2 or V = 0 (every output NaN); -2 if memory (about 2 (n_boot d + n)
 ** doubles and n indices) cannot be allocated (what was not computed is NaN). */
+typedef struct {
+    double *first, *first_lo, *first_hi;  /* S_i and its 95% interval, d entries each */
+    double *total, *total_lo, *total_hi;  /* S_Ti and its 95% interval */
+} nsm_sobol_out;
+
 int nsm_sobol_indices(const double *y, size_t n, size_t d, size_t n_boot, gsl_rng *rng,
-                      double *first, double *first_lo, double *first_hi, double *total,
-                      double *total_lo, double *total_hi);
+                      const nsm_sobol_out *out);
 
 #endif

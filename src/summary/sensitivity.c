@@ -105,10 +105,10 @@ static int bootstrap(const design_output *o, size_t n_boot, gsl_rng *rng, double
 }
 
 int nsm_sobol_indices(const double *y, size_t n, size_t d, size_t n_boot, gsl_rng *rng,
-                      double *first, double *first_lo, double *first_hi, double *total,
-                      double *total_lo, double *total_hi)
+                      const nsm_sobol_out *out)
 {
-    double *const lo_hi[4] = {first_lo, first_hi, total_lo, total_hi};
+    double *first = out->first, *total = out->total;
+    double *const lo_hi[4] = {out->first_lo, out->first_hi, out->total_lo, out->total_hi};
     fill_nan(first, d);
     fill_nan(total, d);
     for (int j = 0; j < 4; j++)

@@ -194,8 +194,8 @@ static nsm_status write_sensitivity(const nsm_model *m, const nsm_sweep_design *
             for (size_t p = 0; p < d->n_points; p++)
                 col[p] = y[p * K + k];
             nsm_rng_set_stream(r, cf->run.seed, k, nsm_stream_id("bootstrap", "sobol"));
-            nsm_sobol_indices(col, d->base_n, dn, 1000, r, v, v + dn, v + 2 * dn, v + 3 * dn,
-                              v + 4 * dn, v + 5 * dn);
+            const nsm_sobol_out out = {v, v + dn, v + 2 * dn, v + 3 * dn, v + 4 * dn, v + 5 * dn};
+            nsm_sobol_indices(col, d->base_n, dn, 1000, r, &out);
             sens_rows(c, m, d, cf, o, h, v);
         }
     gsl_rng_free(r);
