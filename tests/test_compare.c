@@ -92,14 +92,14 @@ typedef struct {
     int from[4096], to[4096];
 } path;
 
-static void record(void *ctx, double t, int factor, int from, int to)
+static void record(void *ctx, const nsm_seen *w)
 {
     path *p = ctx;
-    if (factor != p->factor || p->n == 4096)
+    if (w->kind != NSM_SEEN_CHANGE || w->factor != p->factor || p->n == 4096)
         return;
-    p->t[p->n] = t;
-    p->from[p->n] = from;
-    p->to[p->n++] = to;
+    p->t[p->n] = w->t;
+    p->from[p->n] = w->from;
+    p->to[p->n++] = w->to;
 }
 
 /* One replication of one arm, recording factor g's path and the event's occurrences. */

@@ -124,13 +124,12 @@ typedef struct {
     int to[MAX_CHANGES];
 } changes;
 
-static void record(void *ctx, double t, int factor, int from, int to)
+static void record(void *ctx, const nsm_seen *w)
 {
     changes *c = ctx;
-    (void)from;
-    if (factor == 1 && c->n < MAX_CHANGES) {
-        c->t[c->n] = t;
-        c->to[c->n++] = to;
+    if (w->kind == NSM_SEEN_CHANGE && w->factor == 1 && c->n < MAX_CHANGES) {
+        c->t[c->n] = w->t;
+        c->to[c->n++] = w->to;
     }
 }
 

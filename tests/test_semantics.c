@@ -29,14 +29,16 @@ typedef struct {
     int factor[MAX_CHANGES], from[MAX_CHANGES], to[MAX_CHANGES];
 } changes;
 
-static void observe(void *ctx, double t, int factor, int from, int to)
+static void observe(void *ctx, const nsm_seen *w)
 {
     changes *c = ctx;
+    if (w->kind != NSM_SEEN_CHANGE)
+        return;
     if (c->n < MAX_CHANGES) {
-        c->t[c->n] = t;
-        c->factor[c->n] = factor;
-        c->from[c->n] = from;
-        c->to[c->n] = to;
+        c->t[c->n] = w->t;
+        c->factor[c->n] = w->factor;
+        c->from[c->n] = w->from;
+        c->to[c->n] = w->to;
     }
     c->n++;
 }

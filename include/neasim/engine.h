@@ -22,9 +22,25 @@
 
 typedef struct nsm_sim nsm_sim;
 
-/* Called on every change of a factor's level (not for the initial draw), t in days from the start
-** (model.h). Tests use it to compare paths; it must not call back into the simulator. */
-typedef void (*nsm_observer)(void *ctx, double t, int factor, int from, int to);
+/* What an observer is told, in the order it happens: each factor's initial level (kind START, at
+** t = 0, from = -1), every change of a factor's level (CHANGE), every occurrence of a counted event
+** (EVENT: factor = -1, event set). cause says what did it: the start, a hazard firing (cause_index
+** = the process: a transition k < n_transitions, else counted event k - n_transitions), a calendar
+** occurrence (index into m->occurrences) or an effect (index into m->effects). */
+typedef enum { NSM_SEEN_START, NSM_SEEN_CHANGE, NSM_SEEN_EVENT } nsm_seen_kind;
+typedef enum { NSM_CAUSE_START, NSM_CAUSE_HAZARD, NSM_CAUSE_CALENDAR, NSM_CAUSE_EFFECT } nsm_cause;
+typedef struct {
+    nsm_seen_kind kind;
+    double t;               /* days from the start (model.h) */
+    int factor, from, to;   /* START and CHANGE: levels within the factor */
+    int event;              /* EVENT: the counted event; -1 otherwise */
+    nsm_cause cause;
+    int cause_index;
+} nsm_seen;
+
+/* Called for everything above (replay: `neasim trace`; tests compare paths with it). It must not
+** call back into the simulator; `what` is borrowed for the call. */
+typedef void (*nsm_observer)(void *ctx, const nsm_seen *what);
 
 nsm_sim *nsm_sim_alloc(const nsm_model *m);
 void nsm_sim_free(nsm_sim *s);

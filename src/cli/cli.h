@@ -75,6 +75,7 @@ const char *nsm_cli_stop_name(void);
 int nsm_cli_finish_folder(const char *command, nsm_status *st, const char *staging,
                           const char *dest, nsm_diag *d);
 int nsm_cli_check(int argc, char **argv);
+int nsm_cli_trace(int argc, char **argv);
 
 /* Print a diagnostic's warnings and error to stderr. */
 void nsm_cli_print_diag(const nsm_diag *d);

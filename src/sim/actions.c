@@ -75,6 +75,25 @@ static void trigger_effects(nsm_sim *s, int key, int from, int to)
     }
 }
 
+void nsmi_tell(nsm_sim *s, nsm_seen_kind kind, int factor, int from, int to, int event)
+{
+    /* last_done says what ran last: a process k >= 0, n_proc + an effect, -1 - an occurrence;
+    ** NSMI_LAST_START before anything has run in this replication. */
+    int k = s->last_done;
+    nsm_seen w = {kind, s->t, factor, from, to, event, NSM_CAUSE_HAZARD, k};
+    if (k == NSMI_LAST_START) {
+        w.cause = NSM_CAUSE_START;
+        w.cause_index = -1;
+    } else if (k < 0) {
+        w.cause = NSM_CAUSE_CALENDAR;
+        w.cause_index = -1 - k;
+    } else if (k >= s->n_proc) {
+        w.cause = NSM_CAUSE_EFFECT;
+        w.cause_index = k - s->n_proc;
+    }
+    s->observer(s->observer_ctx, &w);
+}
+
 void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
 {
     int old = s->level[factor];
@@ -93,7 +112,7 @@ void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
     s->state_changed = 1;
     nsmi_mark_change(s, factor, old, level);
     if (s->observer)
-        s->observer(s->observer_ctx, s->t, factor, old, level);
+        nsmi_tell(s, NSM_SEEN_CHANGE, factor, old, level, -1);
     trigger_effects(s, factor, old, level);
 }
 
@@ -175,6 +194,8 @@ void nsmi_event_occurs(nsm_sim *s, int e, nsm_accum *acc)
     if (s->trace && nsmi_spans_push(&s->trace->occ[e], i, i + 1))
         s->failed = NSM_FAILED_NOMEM;
     s->ev_cum[e]++;
+    if (s->observer)
+        nsmi_tell(s, NSM_SEEN_EVENT, -1, -1, -1, e);
     trigger_effects(s, s->m->n_factors + e, -1, -1);
 }
 
@@ -205,7 +226,9 @@ static void describe_last(const nsm_sim *s, char *out, size_t n)
 {
     const nsm_model *m = s->m;
     int k = s->last_done;
-    if (k < 0) {
+    if (k == NSMI_LAST_START) {
+        snprintf(out, n, "the start of the replication");
+    } else if (k < 0) {
         const nsm_occurrence *oc = &m->occurrences[-1 - k];
         snprintf(out, n, "calendar entry '%s' (row %d of calendar.csv)",
                  m->calendar_names[oc->entry], oc->row);

@@ -311,7 +311,7 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
     s->events_limit = s->events + s->max_events + 1; /* the first count over the budget */
     s->next_check = s->events + STOP_POLL < s->events_limit ? s->events + STOP_POLL
                                                             : s->events_limit;
-    s->last_done = 0;
+    s->last_done = NSMI_LAST_START;
     nsmi_pending_clear(&s->pending);
     nsmi_rates_reset(s);
     s->state_changed = 1; /* outcomes take their initial values at t = 0 */
@@ -321,6 +321,8 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
         s->level[f] = nsmi_draw_categorical(s->init_rng[0], fa->initial, fa->n_levels);
         s->draws++;
         s->seg_start[f] = 0;
+        if (s->observer)
+            nsmi_tell(s, NSM_SEEN_START, f, -1, s->level[f], -1);
     }
     for (int e = 0; e < m->n_events; e++) {
         draw_gamma(s, e);

@@ -7,6 +7,7 @@
 #define NEASIM_SIM_INTERNAL_H
 
 #include <gsl/gsl_rng.h>
+#include <limits.h>
 #include <stdint.h>
 
 #include "neasim/engine.h"
@@ -95,13 +96,17 @@ struct nsm_sim {
     uint64_t events_limit;       /* the first value of events over this replication's budget */
     uint64_t next_check;         /* min(events_limit, the next poll of stop) */
     volatile int *stop;
-    int last_done;               /* what ran last: process k, n_proc + effect, or -1 - occurrence */
+    int last_done;               /* what ran last: process k, n_proc + effect, -1 - occurrence, or
+                                 ** NSMI_LAST_START */
     double last_rate;            /* the hazard (per day) at which process last_done fired */
     uint64_t draws;      /* random variates drawn (benchmarks compare with a bare loop) */
     nsm_observer observer;
     void *observer_ctx;
 };
 
+/* actions.c: tell the observer (set) what happened, with its cause from last_done. */
+#define NSMI_LAST_START INT_MIN /* last_done before anything has run in a replication */
+void nsmi_tell(nsm_sim *s, nsm_seen_kind kind, int factor, int from, int to, int event);
 /* actions.c: the first report index i with report_t[i] >= t (n_reports past the end). */
 int nsmi_report_index(const nsm_model *m, double t);
 /* uncertain.c: give the replication its models (draws of uncertain numbers). NSM_ERR_INPUT when

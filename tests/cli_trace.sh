@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# CLI cases of `neasim trace`: the story of one replication, as a table and as CSV, exactly as the
+# issue-9 reproducer (tests/models/same_day) must go; its errors.
+# Usage: tests/cli_trace.sh BUILD_DIR   (from the project root)
+set -u
+source "$(dirname "$0")/cli-lib.sh"
+
+expect "trace help" 0 "Usage: neasim trace" -- trace --help
+expect "trace: no scenario" 64 "which scenario" -- trace
+expect "trace: bad rep" 64 "--rep expects a whole number" -- trace tests/models/same_day --rep x
+expect "trace: unknown option" 64 "unknown option '--fast'" -- trace tests/models/same_day --fast
+expect "trace: two arms" 64 "one arm" -- trace tests/models/two_state --arm faster,slower
+expect "trace: unknown lever" 64 "did you mean" -- trace tests/models/two_state --arm fastr
+expect "trace: missing folder" 66 "" -- trace "$work/nowhere"
+
+# The same-day model: law on 1 May, snap on 1 September, the law's effect 123 days later.
+"$NEASIM" trace tests/models/same_day --csv > "$work/same.csv" 2>&1
+cat > "$work/want.csv" <<'CSV'
+rep,t_years,date,kind,name,from,to,cause,cause_name
+0,0.000000,2024-01-01,start,k,,p,start,"initial draw"
+0,0.000000,2024-01-01,start,h,,u,start,"initial draw"
+0,0.331280,2024-05-01,change,k,p,q,calendar,"law (calendar.csv row 1)"
+0,0.668036,2024-09-01,change,h,u,v,calendar,"snap (calendar.csv row 2)"
+0,0.668036,2024-09-01,change,h,v,z,effect,"effect of a change of k (effects.csv row 1)"
+CSV
+check_that "trace --csv: the same-day story, in order, with causes" cmp -s "$work/same.csv" "$work/want.csv"
+expect "trace table" 0 "2024-09-01 .* change +h +v -> z +effect: effect of a change of k" -- trace tests/models/same_day
+
+# A hazard and a counted event on the baseline; the same replication twice gives the same story,
+# and another replication another one.
+"$NEASIM" trace scenarios/baseline --rep 3 --seed 7 --csv > "$work/b3.csv"
+"$NEASIM" trace scenarios/baseline --rep 3 --seed 7 --csv > "$work/b3b.csv"
+"$NEASIM" trace scenarios/baseline --rep 4 --seed 7 --csv > "$work/b4.csv"
+check_that "trace: a replication replays the same" cmp -s "$work/b3.csv" "$work/b3b.csv"
+check_that "trace: another replication, another story" bash -c "! cmp -s '$work/b3.csv' '$work/b4.csv'"
+check_that "trace: hazards and counted events are told" \
+    bash -c "grep -q ',change,.*,hazard,' '$work/b3.csv' && grep -q ',event,.*,hazard,' '$work/b3.csv'"
+check_that "trace: every factor starts" \
+    test "$(grep -c ',start,' "$work/b3.csv")" -eq "$(tail -n +2 scenarios/baseline/factors.csv | cut -d, -f1 | sort -u | wc -l)"
+expect "trace an arm" 0 "start" -- trace tests/models/two_state --arm faster --rep 2
+
+cli_done trace
