@@ -14,14 +14,14 @@ expect "trace: unknown lever" 64 "did you mean" -- trace tests/models/two_state 
 expect "trace: missing folder" 66 "" -- trace "$work/nowhere"
 
 # The same-day model: law on 1 May, snap on 1 September, the law's effect 123 days later.
-"$NEASIM" trace tests/models/same_day --csv > "$work/same.csv" 2>&1
+"$NEASIM" trace tests/models/same_day --csv 2>&1 | tr -d '\r' > "$work/same.csv" # CSV rows end in CRLF
 cat > "$work/want.csv" <<'CSV'
 rep,t_years,date,kind,name,from,to,cause,cause_name
-0,0.000000,2024-01-01,start,k,,p,start,"initial draw"
-0,0.000000,2024-01-01,start,h,,u,start,"initial draw"
-0,0.331280,2024-05-01,change,k,p,q,calendar,"law (calendar.csv row 1)"
-0,0.668036,2024-09-01,change,h,u,v,calendar,"snap (calendar.csv row 2)"
-0,0.668036,2024-09-01,change,h,v,z,effect,"effect of a change of k (effects.csv row 1)"
+0,0.000000,2024-01-01,start,k,,p,start,initial draw
+0,0.000000,2024-01-01,start,h,,u,start,initial draw
+0,0.331280,2024-05-01,change,k,p,q,calendar,law (calendar.csv row 1)
+0,0.668036,2024-09-01,change,h,u,v,calendar,snap (calendar.csv row 2)
+0,0.668036,2024-09-01,change,h,v,z,effect,effect of a change of k (effects.csv row 1)
 CSV
 check_that "trace --csv: the same-day story, in order, with causes" cmp -s "$work/same.csv" "$work/want.csv"
 expect "trace table" 0 "2024-09-01 .* change +h +v -> z +effect: effect of a change of k" -- trace tests/models/same_day
@@ -38,5 +38,14 @@ check_that "trace: hazards and counted events are told" \
 check_that "trace: every factor starts" \
     test "$(grep -c ',start,' "$work/b3.csv")" -eq "$(tail -n +2 scenarios/baseline/factors.csv | cut -d, -f1 | sort -u | wc -l)"
 expect "trace an arm" 0 "start" -- trace tests/models/two_state --arm faster --rep 2
+
+# run --paths K: paths.csv holds the stories of replications 0..K-1, each as trace tells it
+expect "run --paths" 0 "" -- run scenarios/baseline --runs 20 --seed 7 --paths 5 --quiet --out "$work/paths"
+check_that "paths.csv: replications 0..4" test "$(tail -n +2 "$work/paths/paths.csv" | cut -d, -f1 | sort -u | tr -d '\r' | tr '\n' ' ')" = "0 1 2 3 4 "
+grep "^3," "$work/paths/paths.csv" > "$work/p3.csv"
+check_that "paths.csv: replication 3 is trace --rep 3" cmp -s "$work/p3.csv" <(tail -n +2 "$work/b3.csv")
+expect "run --paths with --outer" 0 "" -- run tests/models/uncertain --runs 10 --outer 2 --paths 3 --quiet --out "$work/po"
+check_that "paths.csv under --outer: replications 0..2" test "$(tail -n +2 "$work/po/paths.csv" | cut -d, -f1 | sort -u | tr -d '\r' | tr '\n' ' ')" = "0 1 2 "
+expect "compare has no --paths" 64 "unknown option '--paths'" -- compare tests/models/two_state --levers faster --paths 2
 
 cli_done trace

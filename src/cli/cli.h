@@ -38,6 +38,7 @@ typedef struct {
     int n_designs; /* design options given */
     char out_path[4096]; /* --out without its trailing slashes; out points here */
     int keep_points; /* sweep --keep-points */
+    uint64_t paths;  /* run --paths K: paths.csv for replications 0..K-1 (0: none) */
 } nsm_cli_options;
 
 /* The run configuration the options ask for (uncertainty: per replication unless --nominal). */

@@ -38,6 +38,7 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'k': o->keep_points = 1; return 0;
     case 'O': return nsm_cli_parse_u64("--outer", arg, 2, 1000000, &o->outer);
     case 'M': return nsm_cli_parse_u64("--max-events", arg, 1, (uint64_t)1e15, &o->max_events);
+    case 'p': return nsm_cli_parse_u64("--paths", arg, 1, 100000, &o->paths);
     }
     return -1;
 }
@@ -59,8 +60,8 @@ static int out_folder(const char *cmd, nsm_cli_options *o)
 /* Which options each command takes: r(un), c(ompare), s(weep). */
 static int allowed(int c, int kind)
 {
-    static const char *const per[3] = {"ONH", "lfHN", "DGLSTRHPk"};
-    if (!strchr("lfONHDGLSTRPk", c))
+    static const char *const per[3] = {"ONHp", "lfHN", "DGLSTRHPk"};
+    if (!strchr("lfONHDGLSTRPkp", c))
         return 1;
     return strchr(per[kind], c) != NULL;
 }
@@ -80,13 +81,15 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         {"sobol", required_argument, NULL, 'S'},   {"oat", no_argument, NULL, 'T'},
         {"resume", no_argument, NULL, 'R'},        {"params", required_argument, NULL, 'P'},
         {"max-events", required_argument, NULL, 'M'}, {"keep-points", no_argument, NULL, 'k'},
+        {"paths", required_argument, NULL, 'p'},
         {NULL, 0, NULL, 0}};
     *o = (nsm_cli_options){0};
     o->runs = 10000;
     o->seed = 1;
     o->horizons = "2,5,10";
     opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, ":n:s:t:o:qhV", longopts, NULL)) != -1;) {
+    int li = -1;
+    for (int c; (c = getopt_long(argc, argv, ":n:s:t:o:qhV", longopts, &li)) != -1; li = -1) {
         if (c == 'h') {
             fputs(help, stdout);
             return -1;
@@ -97,8 +100,10 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         }
         if (c == ':')
             return nsm_cli_usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
-        if (c == '?' || !allowed(c, kind))
+        if (c == '?')
             return nsm_cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        if (!allowed(c, kind)) /* argv[optind - 1] may be its value: name the option itself */
+            return nsm_cli_usage_error(cmd, "unknown option '--%s'", li >= 0 ? longopts[li].name : "?");
         if (strchr("DGLST", c))
             o->n_designs++;
         if (parse_value(c, optarg, o))

@@ -17,6 +17,7 @@
 #include "neasim/compare.h"
 #include "neasim/outdir.h"
 #include "neasim/outer.h"
+#include "neasim/paths.h"
 #include "neasim/results.h"
 #include "neasim/rng.h"
 #include "neasim/stats.h"
@@ -38,6 +39,7 @@ static const char RUN_HELP[] =
     "      --outer N     two levels: N draws of the uncertain numbers, each with --runs\n"
     "                    replications (N x runs in all); adds uncertainty.csv\n"
     "      --horizons L  years of uncertainty.csv (default 2,5,10)\n"
+    "      --paths K     paths.csv: the story of replications 0..K-1 (as `neasim trace`)\n"
     "      --max-events N\n"
     "                    a replication of more than N events fails, naming the process\n"
     "                    that runs away (default 10000000)\n"
@@ -129,6 +131,13 @@ static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const c
     }
     if (st == NSM_OK && o->outer)
         st = nsm_outer_write(staging, m, &op->r, &wo, d);
+    if (st == NSM_OK && o->paths) {
+        /* replayed, not recorded during the run: the same paths, at no cost to the run itself */
+        const nsm_paths_spec ps = {o->seed, 0, o->paths < o->runs ? o->paths : o->runs,
+                                   o->outer ? NSM_UNCERTAINTY_OUTER : rc.uncertainty, o->runs,
+                                   NULL, o->max_events};
+        st = nsm_paths_write(staging, m, &ps, o->bom, d);
+    }
     free(mf);
     return st;
 }

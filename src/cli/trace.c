@@ -16,7 +16,7 @@
 #include "cli/cli.h"
 #include "neasim/arms.h"
 #include "neasim/engine.h"
-#include "neasim/params.h"
+#include "neasim/paths.h"
 
 static const char TRACE_HELP[] =
     "Usage: neasim trace SCENARIO [--rep R] [--seed S] [--arm LEVERS] [--nominal] [--csv]\n"
@@ -78,106 +78,69 @@ static int parse(int argc, char **argv, trace_options *o)
 
 typedef struct {
     const nsm_model *m;
-    const trace_options *o;
     int rows;
 } story;
 
-/* The cause in the scenario's terms: "hazard", "calendar", "effect", "start", and what. */
-static void cause_text(const nsm_model *m, const nsm_seen *w, const char **kind, char *name,
-                       size_t n)
-{
-    static const char *const kinds[] = {"start", "hazard", "calendar", "effect"};
-    *kind = kinds[w->cause];
-    switch (w->cause) {
-    case NSM_CAUSE_START: snprintf(name, n, "initial draw"); break;
-    case NSM_CAUSE_HAZARD: nsm_process_name(m, w->cause_index, name, n); break;
-    case NSM_CAUSE_CALENDAR: {
-        const nsm_occurrence *oc = &m->occurrences[w->cause_index];
-        snprintf(name, n, "%s (calendar.csv row %d)", m->calendar_names[oc->entry], oc->row);
-        break;
-    }
-    case NSM_CAUSE_EFFECT: {
-        const nsm_effect *e = &m->effects[w->cause_index];
-        if (e->trigger_event >= 0)
-            snprintf(name, n, "effect of %s (effects.csv row %d)", m->events[e->trigger_event].name,
-                     e->row);
-        else
-            snprintf(name, n, "effect of a change of %s (effects.csv row %d)",
-                     m->factors[e->trigger_factor].name, e->row);
-        break;
-    }
-    }
-}
-
+/* The table for people; --csv goes through the library's tidy writer (paths.h) instead. */
 static void seen(void *ctx, const nsm_seen *w)
 {
     story *st = ctx;
-    const nsm_model *m = st->m;
-    char date[11], cause[3 * NSM_NAME_MAX + 64];
-    const char *ckind, *what, *from = "", *to = "";
-    nsm_model_date(m, w->t, date);
-    cause_text(m, w, &ckind, cause, sizeof cause);
-    if (w->kind == NSM_SEEN_EVENT) {
-        what = m->events[w->event].name;
-    } else {
-        const nsm_factor *f = &m->factors[w->factor];
-        what = f->name;
-        from = w->from >= 0 ? f->levels[w->from] : "";
-        to = f->levels[w->to];
-    }
-    static const char *const kinds[] = {"start", "change", "event"};
-    if (st->o->csv) {
-        if (st->rows++ == 0)
-            printf("rep,t_years,date,kind,name,from,to,cause,cause_name\n");
-        /* names are [A-Za-z0-9_] (the reader checks), so only the cause needs quoting */
-        printf("%llu,%.6f,%s,%s,%s,%s,%s,%s,\"%s\"\n", (unsigned long long)st->o->rep,
-               nsm_years(w->t), date, kinds[w->kind], what, from, to, ckind, cause);
-        return;
-    }
+    nsm_seen_text t;
+    nsm_seen_describe(st->m, w, &t);
     if (st->rows++ == 0)
         printf("%-10s  %-9s  %-6s  %-28s  %-36s  %s\n", "date", "t (years)", "kind", "what",
                "from -> to", "cause");
-    char change[2 * NSM_NAME_MAX + 8] = "";
-    if (w->kind != NSM_SEEN_EVENT)
-        snprintf(change, sizeof change, "%s%s%s", from, *from ? " -> " : "", to);
-    printf("%-10s  %9.4f  %-6s  %-28s  %-36s  %s: %s\n", date, nsm_years(w->t), kinds[w->kind],
-           what, change, ckind, cause);
+    char change[2 * NSM_NAME_MAX + 8];
+    snprintf(change, sizeof change, "%s%s%s", t.from, *t.from ? " -> " : "", t.to);
+    printf("%-10s  %9.4f  %-6s  %-28s  %-36s  %s: %s\n", t.date, nsm_years(w->t), t.kind, t.name,
+           change, t.cause, t.cause_name);
 }
 
-/* The arm asked for: arms[n-1] of "LEVERS" (arms[0] is the baseline). */
+static nsm_status tell(const nsm_model *m, const trace_options *o, const nsm_arm *arm,
+                       nsm_diag *d)
+{
+    nsm_uncertainty u = o->nominal ? NSM_UNCERTAINTY_NOMINAL : NSM_UNCERTAINTY_PER_RUN;
+    if (o->csv) {
+        nsm_csv c = {stdout, "standard output", 0, 0};
+        const nsm_paths_spec p = {o->seed, o->rep, 1, u, 1, arm, 0};
+        return nsm_paths_rows(&c, m, &p, 1, d);
+    }
+    nsm_sim *s = nsm_sim_alloc(m);
+    nsm_accum *acc = nsm_accum_alloc(m);
+    nsm_status st = s && acc ? NSM_OK : nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    if (st == NSM_OK && arm)
+        st = nsm_sim_set_arm(s, arm);
+    if (st == NSM_OK)
+        st = nsm_sim_set_uncertainty(s, u, 1);
+    story sty = {m, 0};
+    if (st == NSM_OK) {
+        nsm_sim_set_observer(s, seen, &sty);
+        st = nsm_sim_replicate(s, o->seed, o->rep, acc, d);
+    }
+    nsm_accum_free(acc);
+    nsm_sim_free(s);
+    return st;
+}
+
+/* The arm asked for is the last of "LEVERS" (arms[0] is the baseline). */
 static int replay(const nsm_model *m, const trace_options *o)
 {
     nsm_diag d;
     nsm_diag_init(&d);
     nsm_arm *arms = NULL;
     int n_arms = 0, code = EXIT_OK;
-    nsm_sim *s = nsm_sim_alloc(m);
-    nsm_accum *acc = nsm_accum_alloc(m);
-    nsm_status st = s && acc ? NSM_OK : nsm_diag_error(&d, NSM_ERR_NOMEM, "out of memory");
-    if (st == NSM_OK && o->arm) {
-        if (strchr(o->arm, ','))
-            st = nsm_diag_error(&d, NSM_ERR_USAGE, "--arm: one arm, levers joined by '+'");
-        else
-            st = nsm_arms_build(m, o->arm, 0, o->scenario, &arms, &n_arms, &d);
-        if (st == NSM_OK)
-            st = nsm_sim_set_arm(s, &arms[n_arms - 1]);
-    }
+    nsm_status st = NSM_OK;
+    if (o->arm && strchr(o->arm, ','))
+        st = nsm_diag_error(&d, NSM_ERR_USAGE, "--arm: one arm, levers joined by '+'");
+    else if (o->arm)
+        st = nsm_arms_build(m, o->arm, 0, o->scenario, &arms, &n_arms, &d);
     if (st == NSM_OK)
-        st = nsm_sim_set_uncertainty(s, o->nominal ? NSM_UNCERTAINTY_NOMINAL
-                                                   : NSM_UNCERTAINTY_PER_RUN, 1);
-    story sty = {m, o, 0};
-    if (st == NSM_OK) {
-        nsm_sim_set_limits(s, 0, NULL);
-        nsm_sim_set_observer(s, seen, &sty);
-        st = nsm_sim_replicate(s, o->seed, o->rep, acc, &d);
-    }
+        st = tell(m, o, arms ? &arms[n_arms - 1] : NULL, &d);
     if (st != NSM_OK) {
         nsm_cli_print_diag(&d);
         code = st == NSM_ERR_USAGE ? EXIT_USAGE : nsm_cli_exit_code(st, 0);
     }
     nsm_arms_free(arms, n_arms);
-    nsm_accum_free(acc);
-    nsm_sim_free(s);
     nsm_diag_release(&d);
     return code;
 }
