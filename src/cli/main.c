@@ -24,6 +24,8 @@ static void usage(FILE *f)
             "  sweep SCENARIO --design FILE | --grid FILE | --lhs N | --sobol N | --oat\n"
             "                   many points of the scenario's numbers, on common random numbers\n"
             "  check SCENARIO   validate a scenario and describe its model\n"
+            "  score RESULTS --observed FILE.csv [--reference RESULTS2]\n"
+            "                   score a results folder's forecasts against what happened\n"
             "\n"
             "Options:\n"
             "  -h, --help       show this help (also: neasim COMMAND --help)\n"
@@ -64,6 +66,8 @@ int main(int argc, char **argv)
         return nsm_cli_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))
         return nsm_cli_check(argc - 1, argv + 1);
+    if (!strcmp(cmd, "score"))
+        return nsm_cli_score(argc - 1, argv + 1);
     fprintf(stderr, "neasim: unknown command '%s'\n", cmd);
     usage(stderr);
     return EXIT_USAGE;
