@@ -65,10 +65,11 @@ static void folder_release(folder *f)
     nsm_table_release(&f->manifest);
 }
 
-/* The arm, the horizon (first and last report date of outcomes.csv) and the runs. */
+/* The arm, the horizon (first and last report date of state_probabilities.csv, which has rows
+** for every model: outcomes.csv may have none) and the runs. */
 static nsm_status folder_describe(folder *f, const char *arm, nsm_diag *d)
 {
-    const nsm_table *t = &f->outcomes;
+    const nsm_table *t = &f->states;
     int has_arm = t->n_rows > 0 && nsm_table_cell(t, 0, "arm")->column > 0;
     if (arm && !has_arm)
         return nsm_diag_error(d, NSM_ERR_USAGE, "%s holds one run (its tables have no arm "
@@ -164,11 +165,13 @@ static int event_rows(const folder *f, const char *name, const char *ws, const c
         if (!in_arm(f, t, r) || strcmp(cell(t, r, "event"), name))
             continue;
         known = 1;
-        if (strcmp(cell(t, r, "window_start"), ws) || strcmp(cell(t, r, "window_end"), we)) {
-            if (first >= 0)
-                break; /* a window's rows are consecutive */
+        /* A window's rows are consecutive. Over a one-year horizon the year and the horizon
+        ** are the same window, written twice: the first is taken. */
+        int same = !strcmp(cell(t, r, "window_start"), ws) && !strcmp(cell(t, r, "window_end"), we);
+        if (first >= 0 && (!same || strcmp(cell(t, r, "window"), cell(t, first, "window"))))
+            break;
+        if (!same)
             continue;
-        }
         if (first < 0)
             first = r;
         (*n)++;
