@@ -165,4 +165,25 @@ check_that "58 observed rows scored" test "$(awk -F, '$1=="item" && $6=="observe
 check_that "ten launch-day years in the coverage" test "$(value "$sc" total event launch_days in_90 12)" = 10
 check_that "every score is a number" awk -F, 'NR > 1 && $7 == "NA" { exit 1 }' "$sc"
 
+# --- Under valgrind memcheck (when installed): a good score with a reference, a comparison's arm
+# and two error paths (an unknown name; a count table cut short), no error and nothing lost ---
+if command -v valgrind >/dev/null && ! ldd "$NEASIM" 2>/dev/null | grep -q libasan; then
+    vg() { # vg NAME EXIT ARGS...
+        local name=$1 code=$2 rc; shift 2
+        valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+            "$NEASIM" "$@" > "$work/vg.txt" 2>&1
+        rc=$?
+        check_that "valgrind: $name (exit $rc, expected $code)" test "$rc" = "$code"
+    }
+    vg "scores with a reference" 0 score "$work/cal" --observed scenarios/data/observed_2012_2021.csv \
+        --reference "$work/cal" --out "$work/vg-cal" --quiet
+    vg "a comparison's arm" 0 score "$work/cmp" --arm faster --observed "$work/obs_ts.csv" --out "$work/vg-cmp" --quiet
+    printf '%b' "${H}outcome,in_bb,,2026-01-01,yes\n" > "$work/obs_bad.csv"
+    vg "an unknown name" 65 score "$work/ts" --observed "$work/obs_bad.csv" --out "$work/vg-x"
+    cp -r "$work/counts" "$work/cut" && sed -i '8d' "$work/cut/count_distribution.csv"
+    vg "a count distribution with a gap" 65 score "$work/cut" --observed "$work/obs_counts.csv" --out "$work/vg-x"
+else
+    echo "cli_score: valgrind missing (or an ASan build): the memcheck cases did not run"
+fi
+
 cli_done score
