@@ -163,6 +163,17 @@ expect "calibration-2012 against observed_2012_2021.csv" 0 "launch_days +crps" -
 sc="$work/cal/score/scores.csv"
 check_that "58 observed rows scored" test "$(awk -F, '$1=="item" && $6=="observed"' "$sc" | wc -l)" = 58
 check_that "ten launch-day years in the coverage" test "$(value "$sc" total event launch_days in_90 12)" = 10
+# count_distribution.csv: each window sums to 1, and its mean is event_counts.csv's
+# (same window: the year ending at window_end; the horizon is the cumulative row at the end).
+check_that "count_distribution.csv: each window sums to 1 and matches event_counts.csv" awk -F, '
+    { sub(/\r$/, "") }
+    FILENAME ~ /event_counts/ && FNR > 1 && ($4 == "year" || $4 == "cumulative") {
+        m[$3 "," ($4 == "year" ? "year" : "horizon") "," $1] = $5 }
+    FILENAME ~ /count_distribution/ && FNR > 1 { k = $1 "," $2 "," $4; p[k] += $6; s1[k] += $5 * $6 }
+    END { n = 0
+        for (k in p) { n++; mean = s1[k]
+            if ((p[k] - 1)^2 > 1e-18 || !(k in m) || (mean - m[k])^2 > (1e-5 * (1 + mean))^2) { print "window " k ": sum " p[k] ", mean " mean " vs " m[k]; exit 1 } }
+        exit !(n == 44) }' "$work/cal/event_counts.csv" "$work/cal/count_distribution.csv"
 check_that "every score is a number" awk -F, 'NR > 1 && $7 == "NA" { exit 1 }' "$sc"
 
 # --- Under valgrind memcheck (when installed): a good score with a reference, a comparison's arm
