@@ -1,8 +1,9 @@
 /*
 ** test_scores.c: known answers for the forecast scores of scores.h: Brier and log scores by hand,
 ** the CRPS of a small histogram by hand and of a Poisson forecast against its closed form
-** (Wei and Held 2014), the mid-PIT and central intervals, the paired skill score (a perfect forecast
-** has skill 1, the reference itself skill 0) and Murphy's decomposition of the Brier score.
+** (Wei and Held 2014), the mid-PIT and central intervals, the paired skill score (a perfect
+** forecast has skill 1, the reference itself skill 0) and Murphy's decomposition of the Brier
+** score.
 */
 #include "nsm_test.h"
 
@@ -65,9 +66,9 @@ static void test_crps_poisson_closed_form(void **state)
         for (unsigned k = 0; k < 200; k++)
             pmf[k] = gsl_ran_poisson_pdf(k, l);
         for (unsigned y = 0; y <= 30; y++) {
+            double bessel = gsl_sf_bessel_I0_scaled(2.0 * l) + gsl_sf_bessel_I1_scaled(2.0 * l);
             double closed = ((double)y - l) * (2.0 * gsl_cdf_poisson_P(y, l) - 1.0) +
-                            2.0 * l * gsl_ran_poisson_pdf(y, l) -
-                            l * (gsl_sf_bessel_I0_scaled(2.0 * l) + gsl_sf_bessel_I1_scaled(2.0 * l));
+                            2.0 * l * gsl_ran_poisson_pdf(y, l) - l * bessel;
             assert_double_equal(nsm_crps_counts(pmf, 200, y), closed, 1e-10);
         }
     }

@@ -23,7 +23,8 @@ double nsm_log_score(double p, int y);
 /* CRPS of a count forecast for the observed count y >= 0, exactly:
 ** sum over k >= 0 of (F(k) - 1{y <= k})^2, where F is the forecast's distribution function. For an
 ** integer-valued forecast this equals the integral of the CRPS and the ranked probability score
-** over the unbounded categories 0, 1, 2, ... (Czado, Gneiting and Held 2009, Biometrics 65:1254). */
+** over the unbounded categories 0, 1, 2, ... (Czado, Gneiting and Held 2009, Biometrics
+** 65:1254). */
 double nsm_crps_counts(const double *pmf, int64_t n, int64_t y);
 
 /* Mid-PIT of count y: F(y - 1) + pmf[y] / 2, the middle of the randomized PIT's interval

@@ -16,8 +16,9 @@ static const char SCORE_HELP[] =
     "Usage: neasim score RESULTS --observed FILE.csv [--reference RESULTS2] [--out DIR]\n"
     "\n"
     "Score the forecasts of results folder RESULTS (of run, run --outer or compare) against the\n"
-    "realized values in FILE.csv (columns quantity,name,window_start,window_end,observed[,source]:\n"
-    "see README.md). Writes scores.csv into RESULTS/score (or DIR) and prints the totals.\n"
+    "realized values in FILE.csv (columns quantity,name,window_start,window_end,observed and\n"
+    "optionally source: see README.md). Writes scores.csv into RESULTS/score (or DIR) and\n"
+    "prints the totals.\n"
     "\n"
     "      --observed FILE    what happened (required)\n"
     "      --reference DIR    a second results folder (e.g. a climatology scenario's run):\n"
@@ -49,7 +50,8 @@ static int parse(int argc, char **argv, score_cli *o)
         switch (c) {
         case 'h': fputs(SCORE_HELP, stdout); return -1;
         case 'V': printf("neasim %s\n", NSM_VERSION); return -1;
-        case ':': return nsm_cli_usage_error("score", "option '%s' needs a value", argv[optind - 1]);
+        case ':':
+            return nsm_cli_usage_error("score", "option '%s' needs a value", argv[optind - 1]);
         case 'O': o->so.observed = optarg; break;
         case 'r': o->so.reference = optarg; break;
         case 'a': o->so.arm = optarg; break;
@@ -131,7 +133,8 @@ static void summary(const score_cli *o, const nsm_score_table *t)
         if (!strcmp(t->rows[i].scope, "total") && (int)strlen(t->rows[i].name) > w)
             w = (int)strlen(t->rows[i].name);
     printf("%-8s %-*s %-17s %4s %10s %10s %s\n", "quantity", w, "name", "metric", "n", "score",
-           t->has_reference ? "reference" : "", t->has_reference ? "     skill (95% interval)" : "");
+           t->has_reference ? "reference" : "",
+           t->has_reference ? "     skill (95% interval)" : "");
     for (int i = 0; i < t->n_rows; i++) {
         const nsm_score_row *r = &t->rows[i];
         if (strcmp(r->scope, "total"))
@@ -147,7 +150,8 @@ static void summary(const score_cli *o, const nsm_score_table *t)
         printf("\n");
     }
     printf("\nbrier: mean squared error of the probabilities (0 perfect; 0.25 for always 50%%).\n"
-           "log:   mean -ln(probability given to what happened) (0 perfect; 0.69 for always 50%%).\n"
+           "log:   mean -ln(probability given to what happened) (0 perfect; 0.69 for\n"
+           "       always 50%%).\n"
            "crps:  mean distance between the forecast distribution of a count and the observed\n"
            "       count, in counts (0 perfect; the mean absolute error for a point forecast).\n"
            "pit:   mean mid-PIT, where the observed count falls in the forecast (0.5 if centred;\n"
@@ -188,7 +192,9 @@ int nsm_cli_score(int argc, char **argv)
         st = NSM_STOPPED;
     if (st == NSM_OK)
         st = nsm_outdir_commit(staging, o.out_path, &d);
-    code = st == NSM_OK ? EXIT_OK : nsm_cli_interrupted ? nsm_cli_stop_code() : nsm_cli_exit_code(st, 0);
+    code = st == NSM_OK            ? EXIT_OK
+           : nsm_cli_interrupted ? nsm_cli_stop_code()
+                                 : nsm_cli_exit_code(st, 0);
     if (st != NSM_OK) {
         if (staging)
             nsm_outdir_abort(staging);

@@ -204,7 +204,8 @@ static nsm_status dist_event_rows(nsm_csv *c, const nsm_model *m, const arms_vie
 {
     const nsm_accum *a = v->acc[arm];
     for (int e = 0; e < m->n_events; e++) {
-        int64_t n_values, *hist = malloc(((size_t)nsm_accum_event_max_count(a, e) + 1) * sizeof *hist);
+        size_t size = ((size_t)nsm_accum_event_max_count(a, e) + 1) * sizeof(int64_t);
+        int64_t n_values, *hist = malloc(size);
         if (!hist)
             return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory writing count distributions");
         const char *name = m->events[e].name;

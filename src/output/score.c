@@ -289,7 +289,8 @@ static const char *suggest(const folder *f, int q, const char *word, char **buf)
         if (q == Q_STATE)
             snprintf(*buf + (size_t)r * W, W, "%s=%s", cell(t, r, "factor"), cell(t, r, "level"));
         else
-            snprintf(*buf + (size_t)r * W, W, "%s", cell(t, r, q == Q_OUTCOME ? "outcome" : "event"));
+            snprintf(*buf + (size_t)r * W, W, "%s",
+                     cell(t, r, q == Q_OUTCOME ? "outcome" : "event"));
     }
     return nsm_suggest(word, *buf, (size_t)t->n_rows, W);
 }
@@ -398,7 +399,7 @@ static nsm_status observed_read(observed *ob, const char *path, nsm_diag *d)
 enum { M_FORECAST, M_OBSERVED, M_BRIER, M_LOG, M_CRPS, M_PIT, M_IN50, M_IN90, M_N };
 static const char *const METRIC[M_N] = {"forecast", "observed", "brier", "log",
                                         "crps",     "pit",      "in_50", "in_90"};
-/* The metrics of each quantity, after forecast and observed; skill for the first (proper scores). */
+/* The metrics of each quantity after forecast and observed; the proper scores get a skill. */
 static const int BINARY_METRICS[] = {M_BRIER, M_LOG};
 static const int EVENT_METRICS[] = {M_CRPS, M_PIT, M_IN50, M_IN90};
 
@@ -431,7 +432,7 @@ static double metric(const item *it, int k, int m, double runs)
     case M_PIT: return nsm_mid_pit(pmf, n, it->y);
     case M_IN50: return nsm_in_central_interval(pmf, n, it->y, 0.5);
     case M_IN90: return nsm_in_central_interval(pmf, n, it->y, 0.9);
-    default: return NAN;
+    default: return (double)NAN;
     }
 }
 
@@ -447,7 +448,8 @@ static nsm_score_row *add_row(nsm_score_table *t, const char *scope, int q, cons
         t->cap = cap;
     }
     nsm_score_row *r = &t->rows[t->n_rows++];
-    *r = (nsm_score_row){scope, QUANTITY[q], m, "", "", "", NAN, NAN, NAN, NAN, NAN, 1};
+    const double na = (double)NAN;
+    *r = (nsm_score_row){scope, QUANTITY[q], m, "", "", "", na, na, na, na, na, 1};
     snprintf(r->name, sizeof r->name, "%s", name);
     snprintf(r->window_start, sizeof r->window_start, "%s", ws);
     snprintf(r->window_end, sizeof r->window_end, "%s", we);

@@ -61,7 +61,8 @@ int nsm_in_central_interval(const double *pmf, int64_t n, int64_t y, double leve
 
 nsm_skill nsm_skill_paired(const double *score, const double *ref, int64_t n)
 {
-    nsm_skill s = {NAN, NAN, NAN, NAN, NAN, n};
+    const double na = (double)NAN;
+    nsm_skill s = {na, na, na, na, na, n};
     if (n <= 0)
         return s;
     double sum = 0.0, rsum = 0.0;
@@ -92,7 +93,7 @@ nsm_skill nsm_skill_paired(const double *score, const double *ref, int64_t n)
 
 nsm_brier_parts nsm_brier_decompose(const double *p, const int *y, int64_t n, int bins)
 {
-    nsm_brier_parts r = {NAN, NAN, NAN};
+    nsm_brier_parts r = {(double)NAN, (double)NAN, (double)NAN};
     if (n <= 0 || bins < 1)
         return r;
     double *acc = calloc((size_t)bins * 3, sizeof *acc); /* count, sum p, sum y per bin */
