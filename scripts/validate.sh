@@ -5,7 +5,9 @@
 #   2. scripts/validate_sync.R: scenarios/calibration-2012 has the baseline's dynamics;
 #   3. neasim runs scenarios/calibration-2012 (the baseline model from the conditions of
 #      2012-01-01, over 2012-2021) and scripts/validate.R sets the simulated figures beside the
-#      historical ones with 95% intervals on the historical sample.
+#      historical ones with 95% intervals on the historical sample;
+#   4. neasim score scores that run against scenarios/data/observed_2012_2021.csv (in sample:
+#      fit, not skill).
 # Usage: scripts/validate.sh [BUILD_DIR]   (from the project root; RUNS= and SEED= override)
 # Exit status 0 when both pass. The last line is "validate: N passed, N failed" (calibration
 # numbers and simulated figures together).
@@ -41,6 +43,14 @@ vline=$(echo "$val_out" | grep '^validate: [0-9]* passed')
 vp=$(echo "$vline" | sed -E 's/^validate: ([0-9]+) passed.*/\1/'); vp=${vp:-0}
 vf=$(echo "$vline" | sed -E 's/.* ([0-9]+) failed$/\1/'); vf=${vf:-1}
 [ "$val_rc" -eq 0 ] || [ "$vf" -gt 0 ] || vf=1
-passed=$((checked - errors + vp + 1 - sync_ok)); failed=$((errors + vf + sync_ok))
+echo
+echo "In-sample scores of the calibration run against scenarios/data/observed_2012_2021.csv"
+echo "(fit, not skill: the model's rates were fitted to these same years)"
+score_ok=0
+"$neasim" score "$work/results" --observed scenarios/data/observed_2012_2021.csv \
+    --out "$work/score" || score_ok=1
+echo
+passed=$((checked - errors + vp + 1 - sync_ok + 1 - score_ok))
+failed=$((errors + vf + sync_ok + score_ok))
 echo "validate: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -77,6 +77,10 @@ int nsm_cli_finish_folder(const char *command, nsm_status *st, const char *stagi
                           const char *dest, nsm_diag *d);
 int nsm_cli_check(int argc, char **argv);
 int nsm_cli_trace(int argc, char **argv);
+int nsm_cli_score(int argc, char **argv);
+/* The manifest's first rows, common to every command: tool, version, git_commit, command and
+** working_directory. */
+void nsm_cli_manifest_head(nsm_manifest *mf, int argc, char **argv);
 
 /* Print a diagnostic's warnings and error to stderr. */
 void nsm_cli_print_diag(const nsm_diag *d);

@@ -26,6 +26,8 @@ static void usage(FILE *f)
             "  check SCENARIO   validate a scenario and describe its model\n"
             "  trace SCENARIO --rep R\n"
             "                   replay one replication: what happened, when, and why\n"
+            "  score RESULTS --observed FILE.csv [--reference RESULTS2]\n"
+            "                   score a results folder's forecasts against what happened\n"
             "\n"
             "Options:\n"
             "  -h, --help       show this help (also: neasim COMMAND --help)\n"
@@ -68,6 +70,8 @@ int main(int argc, char **argv)
         return nsm_cli_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "trace"))
         return nsm_cli_trace(argc - 1, argv + 1);
+    if (!strcmp(cmd, "score"))
+        return nsm_cli_score(argc - 1, argv + 1);
     fprintf(stderr, "neasim: unknown command '%s'\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

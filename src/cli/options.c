@@ -222,13 +222,18 @@ static void add_command(nsm_manifest *mf, int argc, char **argv)
     free(cmd);
 }
 
-void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_options *o,
-                      const nsm_run_stats *rs, const char *started, int argc, char **argv)
+void nsm_cli_manifest_head(nsm_manifest *mf, int argc, char **argv)
 {
     nsm_manifest_add(mf, "tool", "neasim");
     nsm_manifest_add(mf, "version", "%s", NSM_VERSION);
     nsm_manifest_add(mf, "git_commit", "%s", NSM_GIT_COMMIT);
     add_command(mf, argc, argv);
+}
+
+void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_options *o,
+                      const nsm_run_stats *rs, const char *started, int argc, char **argv)
+{
+    nsm_cli_manifest_head(mf, argc, argv);
     nsm_manifest_add(mf, "scenario", "%s", m->name);
     nsm_manifest_add(mf, "scenario_title", "%s", m->title);
     nsm_manifest_add(mf, "scenario_path", "%s", o->scenario);

@@ -6,6 +6,7 @@
 */
 #include "neasim/results.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +177,52 @@ static nsm_status event_rows(nsm_csv *c, const nsm_model *m, const arms_view *v,
     return NSM_OK;
 }
 
+/* One window of count_distribution.csv: every count from 0 to the largest seen, zeros included,
+** so that a reader gets the whole predictive distribution (exact CRPS, any quantile). */
+static void dist_rows(nsm_csv *c, const arms_view *v, int arm, const char *event,
+                      const char *window, const char *start, const char *end, const int64_t *hist,
+                      int64_t n_values)
+{
+    int64_t n = 0;
+    for (int64_t k = 0; k < n_values; k++)
+        n += hist[k];
+    for (int64_t k = 0; k < n_values; k++) {
+        write_arm(c, v, arm);
+        nsm_csv_text(c, event);
+        nsm_csv_text(c, window);
+        nsm_csv_text(c, start);
+        nsm_csv_text(c, end);
+        nsm_csv_int(c, k);
+        nsm_csv_real(c, n ? (double)hist[k] / (double)n : (double)NAN, 12);
+        nsm_csv_end_row(c);
+    }
+}
+
+/* The yearly windows (as event_counts.csv's `year` rows) and the whole horizon. */
+static nsm_status dist_event_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int arm,
+                                  nsm_diag *diag)
+{
+    const nsm_accum *a = v->acc[arm];
+    for (int e = 0; e < m->n_events; e++) {
+        size_t size = ((size_t)nsm_accum_event_max_count(a, e) + 1) * sizeof(int64_t);
+        int64_t n_values, *hist = malloc(size);
+        if (!hist)
+            return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory writing count distributions");
+        const char *name = m->events[e].name;
+        int per_year = 12 / m->report_interval_months, last = m->n_reports - 1;
+        for (int y = 1; 12 % m->report_interval_months == 0 && y <= m->horizon_months / 12; y++) {
+            nsm_accum_event_year_hist(a, e, y, hist, &n_values);
+            dist_rows(c, v, arm, name, "year", m->report_date[(y - 1) * per_year],
+                      m->report_date[y * per_year], hist, n_values);
+        }
+        nsm_accum_event_cumulative_hists(a, e, last, hist, &n_values);
+        dist_rows(c, v, arm, name, "horizon", m->report_date[0], m->report_date[last], hist,
+                  n_values);
+        free(hist);
+    }
+    return NSM_OK;
+}
+
 static void manifest_rows(nsm_csv *c, const nsm_manifest *mf)
 {
     for (int k = 0; k < mf->n; k++) {
@@ -185,7 +232,7 @@ static void manifest_rows(nsm_csv *c, const nsm_manifest *mf)
     }
 }
 
-typedef enum { T_STATES, T_OUTCOMES, T_FIRST, T_EVENTS, T_MANIFEST } table_kind;
+typedef enum { T_STATES, T_OUTCOMES, T_FIRST, T_EVENTS, T_DIST, T_MANIFEST } table_kind;
 
 static const char *const H_STATES[] = {"date", "t_years", "factor", "level", "probability",
                                        "std_error", "ci_low", "ci_high", NULL};
@@ -196,6 +243,8 @@ static const char *const H_FIRST[] = {"outcome", "date", "t_years", "when", "pro
 static const char *const H_EVENTS[] = {"date", "t_years", "event", "window", "mean", "sd",
                                        "mean_std_error", "q05", "q25", "q50", "q75", "q95",
                                        "p_at_least_one", NULL};
+static const char *const H_DIST[] = {"event", "window", "window_start", "window_end", "count",
+                                     "probability", NULL};
 static const char *const H_MANIFEST[] = {"key", "value", NULL};
 
 /* The header, with "arm" in front for a comparison. */
@@ -220,6 +269,7 @@ static nsm_status table_rows(nsm_csv *c, table_kind kind, const nsm_model *m, co
         case T_OUTCOMES: outcome_rows(c, m, v, a, series); break;
         case T_FIRST: first_rows(c, m, v, a, series); break;
         case T_EVENTS: st = event_rows(c, m, v, a, diag); break;
+        case T_DIST: st = dist_event_rows(c, m, v, a, diag); break;
         case T_MANIFEST: break;
         }
     }
@@ -230,7 +280,8 @@ static nsm_status write_table(const char *dir, const char *name, table_kind kind
                               const nsm_model *m, const arms_view *v, const nsm_manifest *mf,
                               const nsm_write_options *opt, nsm_diag *diag)
 {
-    static const char *const *headers[] = {H_STATES, H_OUTCOMES, H_FIRST, H_EVENTS, H_MANIFEST};
+    static const char *const *headers[] = {H_STATES, H_OUTCOMES, H_FIRST, H_EVENTS, H_DIST,
+                                                     H_MANIFEST};
     char *path = nsm_path_join(dir, name);
     int64_t *series = malloc(((size_t)m->n_reports + 1) * sizeof *series);
     nsm_csv c = {0};
@@ -263,6 +314,7 @@ static nsm_status write_all(const char *dir, const nsm_model *m, const arms_view
         table_kind kind;
     } tables[] = {{"state_probabilities.csv", T_STATES}, {"outcomes.csv", T_OUTCOMES},
                   {"first_occurrence.csv", T_FIRST},     {"event_counts.csv", T_EVENTS},
+                  {"count_distribution.csv", T_DIST},
                   {"manifest.csv", T_MANIFEST}};
     for (size_t k = 0; k < sizeof tables / sizeof tables[0]; k++) {
         nsm_status st = write_table(dir, tables[k].name, tables[k].kind, m, v, mf, opt, diag);

@@ -1,0 +1,211 @@
+/*
+** score.c: `neasim score RESULTS --observed FILE`: score a results folder's forecasts against what
+** happened, write scores.csv atomically and print the totals with what each number means.
+*/
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "neasim/outdir.h"
+#include "neasim/score.h"
+
+static const char SCORE_HELP[] =
+    "Usage: neasim score RESULTS --observed FILE.csv [--reference RESULTS2] [--out DIR]\n"
+    "\n"
+    "Score the forecasts of results folder RESULTS (of run, run --outer or compare) against the\n"
+    "realized values in FILE.csv (columns quantity,name,window_start,window_end,observed and\n"
+    "optionally source: see README.md). Writes scores.csv into RESULTS/score (or DIR) and\n"
+    "prints the totals.\n"
+    "\n"
+    "      --observed FILE    what happened (required)\n"
+    "      --reference DIR    a second results folder (e.g. a climatology scenario's run):\n"
+    "                         adds its scores and skill scores, 1 - score / reference score\n"
+    "      --arm NAME         the arm scored in a comparison's results (default baseline)\n"
+    "      --reference-arm NAME   the same for --reference\n"
+    "  -o, --out DIR          folder for scores.csv (default RESULTS/score)\n"
+    "      --bom              start the CSV with a UTF-8 byte-order mark (Excel)\n"
+    "  -q, --quiet            no summary\n";
+
+typedef struct {
+    nsm_score_options so;
+    const char *out;
+    int bom, quiet;
+    char out_path[4096];
+} score_cli;
+
+static int parse(int argc, char **argv, score_cli *o)
+{
+    static const struct option longopts[] = {
+        {"observed", required_argument, NULL, 'O'}, {"reference", required_argument, NULL, 'r'},
+        {"arm", required_argument, NULL, 'a'},      {"reference-arm", required_argument, NULL, 'A'},
+        {"out", required_argument, NULL, 'o'},      {"bom", no_argument, NULL, 'b'},
+        {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
+    *o = (score_cli){0};
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, ":o:qhV", longopts, NULL)) != -1;) {
+        switch (c) {
+        case 'h': fputs(SCORE_HELP, stdout); return -1;
+        case 'V': printf("neasim %s\n", NSM_VERSION); return -1;
+        case ':':
+            return nsm_cli_usage_error("score", "option '%s' needs a value", argv[optind - 1]);
+        case 'O': o->so.observed = optarg; break;
+        case 'r': o->so.reference = optarg; break;
+        case 'a': o->so.arm = optarg; break;
+        case 'A': o->so.ref_arm = optarg; break;
+        case 'o': o->out = optarg; break;
+        case 'b': o->bom = 1; break;
+        case 'q': o->quiet = 1; break;
+        default: return nsm_cli_usage_error("score", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return nsm_cli_usage_error("score", optind >= argc ? "which results? give a folder"
+                                                         : "give one results folder, not %d",
+                                   argc - optind);
+    o->so.results = argv[optind];
+    if (!o->so.observed)
+        return nsm_cli_usage_error("score", "--observed FILE.csv is required");
+    if (o->so.ref_arm && !o->so.reference)
+        return nsm_cli_usage_error("score", "--reference-arm needs --reference");
+    return 0;
+}
+
+/* The destination: --out, or RESULTS/score. */
+static int destination(score_cli *o)
+{
+    char buf[4096];
+    const char *want = o->out;
+    if (!want) {
+        snprintf(buf, sizeof buf, "%s/score", o->so.results);
+        want = buf;
+    }
+    nsm_diag d;
+    nsm_diag_init(&d);
+    nsm_status st = nsm_outdir_path(want, o->out_path, sizeof o->out_path, &d);
+    if (st != NSM_OK)
+        nsm_cli_usage_error("score", "%s", d.error ? d.error : "bad --out");
+    nsm_diag_release(&d);
+    return st == NSM_OK ? 0 : EXIT_USAGE;
+}
+
+static nsm_status write_folder(const score_cli *o, const nsm_score_table *t, const char *staging,
+                               int argc, char **argv, nsm_diag *d)
+{
+    nsm_manifest *mf = calloc(1, sizeof *mf);
+    if (!mf)
+        return nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    const nsm_write_options wo = {o->bom};
+    nsm_cli_manifest_head(mf, argc, argv);
+    nsm_manifest_add(mf, "results", "%s", o->so.results);
+    nsm_manifest_add(mf, "observed", "%s", o->so.observed);
+    nsm_manifest_add(mf, "reference", "%s", o->so.reference ? o->so.reference : "NA");
+    nsm_manifest_add(mf, "start_date", "%s", t->start);
+    nsm_manifest_add(mf, "end_date", "%s", t->end);
+    nsm_manifest_add(mf, "items", "%d", t->n_items);
+    char started[32];
+    nsm_cli_now(started);
+    nsm_manifest_add(mf, "started_utc", "%s", started);
+    nsm_status st = nsm_score_write(staging, t, &wo, d);
+    if (st == NSM_OK)
+        st = nsm_results_write_manifest(staging, mf, &wo, d);
+    free(mf);
+    return st;
+}
+
+static void print_number(double v)
+{
+    if (isnan(v))
+        printf(" %10s", "");
+    else
+        printf(" %10.4g", v);
+}
+
+static void summary(const score_cli *o, const nsm_score_table *t)
+{
+    printf("%s scored against %s: %d observed rows (%s to %s) -> %s/scores.csv\n\n",
+           o->so.results, o->so.observed, t->n_items, t->start, t->end, o->out_path);
+    int w = 4;
+    for (int i = 0; i < t->n_rows; i++)
+        if (!strcmp(t->rows[i].scope, "total") && (int)strlen(t->rows[i].name) > w)
+            w = (int)strlen(t->rows[i].name);
+    printf("%-8s %-*s %-17s %4s %10s %10s %s\n", "quantity", w, "name", "metric", "n", "score",
+           t->has_reference ? "reference" : "",
+           t->has_reference ? "     skill (95% interval)" : "");
+    for (int i = 0; i < t->n_rows; i++) {
+        const nsm_score_row *r = &t->rows[i];
+        if (strcmp(r->scope, "total"))
+            continue;
+        printf("%-8s %-*s %-17s %4lld", r->quantity, w, r->name, r->metric, (long long)r->n);
+        print_number(r->value);
+        print_number(r->reference_value);
+        if (!isnan(r->skill)) {
+            printf(" %10.3f", r->skill);
+            if (!isnan(r->skill_lo))
+                printf(" (%.3f to %.3f)", r->skill_lo, r->skill_hi);
+        }
+        printf("\n");
+    }
+    printf("\nbrier: mean squared error of the probabilities (0 perfect; 0.25 for always 50%%).\n"
+           "log:   mean -ln(probability given to what happened) (0 perfect; 0.69 for\n"
+           "       always 50%%).\n"
+           "crps:  mean distance between the forecast distribution of a count and the observed\n"
+           "       count, in counts (0 perfect; the mean absolute error for a point forecast).\n"
+           "pit:   mean mid-PIT, where the observed count falls in the forecast (0.5 if centred;\n"
+           "       below: counts lower than forecast; above: higher).\n"
+           "in_50, in_90: share of observed counts inside the central 50%% and 90%% intervals\n"
+           "       (calibrated: about 0.5 and 0.9).\n"
+           "brier_reliability (0 is calibrated), brier_resolution (larger is better),\n"
+           "       brier_uncertainty: the Brier score's parts (Murphy 1973).\n");
+    if (t->has_reference)
+        printf("skill: 1 - score / reference score (1 perfect, 0 no better than the reference,\n"
+               "       below 0 worse), with a 95%% interval paired over the observed rows.\n");
+}
+
+int nsm_cli_score(int argc, char **argv)
+{
+    score_cli o;
+    int code = parse(argc, argv, &o);
+    if (code)
+        return code < 0 ? EXIT_OK : code;
+    if ((code = destination(&o)) != 0)
+        return code;
+    nsm_score_table t;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    char *staging = NULL;
+    nsm_status st = nsm_score(&o.so, &t, &d);
+    if (st != NSM_OK) {
+        nsm_cli_print_diag(&d);
+        code = nsm_cli_exit_code(st, 1);
+        goto out;
+    }
+    nsm_cli_catch_sigint(1);
+    st = nsm_outdir_begin(o.out_path, &staging, &d);
+    nsm_cli_print_warnings(&d, o.quiet);
+    if (st == NSM_OK)
+        st = write_folder(&o, &t, staging, argc, argv, &d);
+    if (st == NSM_OK && nsm_cli_interrupted)
+        st = NSM_STOPPED;
+    if (st == NSM_OK)
+        st = nsm_outdir_commit(staging, o.out_path, &d);
+    code = st == NSM_OK            ? EXIT_OK
+           : nsm_cli_interrupted ? nsm_cli_stop_code()
+                                 : nsm_cli_exit_code(st, 0);
+    if (st != NSM_OK) {
+        if (staging)
+            nsm_outdir_abort(staging);
+        nsm_cli_print_diag(&d);
+    }
+    nsm_cli_catch_sigint(0);
+    if (st == NSM_OK && !o.quiet)
+        summary(&o, &t);
+out:
+    free(staging);
+    nsm_score_release(&t);
+    nsm_diag_release(&d);
+    return code;
+}

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# tests/cli_score.sh: `neasim score`: known answers end to end (a Poisson count's CRPS and mid-PIT
+# against the exact Poisson distribution, Brier and log scores of a two-state chain against its
+# closed form), calibration in and calibration out (truths drawn from the model itself), skill
+# against a reference, compare and --outer folders, bad observed files (file:line:column, nothing
+# written), and the calibration scenario scored against the shipped records.
+# Usage: bash tests/cli_score.sh BUILD_DIR   (from the project root)
+source "$(dirname "$0")/cli-lib.sh"
+command -v awk >/dev/null || { echo "cli_score: awk is missing; skipped"; exit 77; }
+models=tests/models
+
+# value FILE SCOPE QUANTITY NAME METRIC [COLUMN]: a number of scores.csv (COLUMN 7 = value,
+# 8 = reference_value, 9 = skill); the first match.
+value() {
+    awk -F, -v s="$2" -v q="$3" -v n="$4" -v m="$5" -v c="${6:-7}" \
+        '{ sub(/\r$/, "") } $1 == s && $2 == q && $3 == n && $6 == m { print $c; exit }' "$1"
+}
+# near NAME GOT WANT TOL: |GOT - WANT| <= TOL.
+near() {
+    check_that "$1 (got $2, want $3 +- $4)" awk -v g="$2" -v w="$3" -v t="$4" \
+        'BEGIN { d = g - w; if (d < 0) d = -d; exit !(g != "" && d <= t) }'
+}
+
+expect "help" 0 "Usage: neasim score RESULTS --observed" -- score --help
+expect "listed in neasim --help" 0 "score RESULTS" -- --help
+expect "no --observed" 64 "--observed FILE.csv is required" -- score "$work"
+expect "no results folder" 64 "which results" -- score --observed x.csv
+expect "unknown option" 64 "unknown option '--nope'" -- score "$work" --observed x.csv --nope
+
+# --- A Poisson(5) count over one year (tests/models/counts): the exact CRPS and mid-PIT ---
+"$NEASIM" run $models/counts --runs 20000 --seed 3 --quiet --out "$work/counts"
+printf 'quantity,name,window_start,window_end,observed,source\nevent,poisson,2025-01-01,2026-01-01,3,test\n' \
+    > "$work/obs_counts.csv"
+expect "score a count" 0 "crps" -- score "$work/counts" --observed "$work/obs_counts.csv"
+sc="$work/counts/score/scores.csv"
+# The exact Poisson(5): CRPS(3) = sum over k of (F(k) - 1{k >= 3})^2, mid-PIT F(2) + f(3)/2.
+read -r crps pit < <(awk 'BEGIN { l = 5; f = exp(-l); F = 0; c = 0
+    for (k = 0; k < 80; k++) { if (k == 2) F2 = F + f; if (k == 3) f3 = f; F += f
+        d = F - (k >= 3); c += d * d; f *= l / (k + 1) }
+    print c, F2 + f3 / 2 }')
+# Monte Carlo error of the CRPS from 20000 runs: below 0.01 (delta method: sum over k of
+# 2|F(k) - H(k)| sqrt(F(1 - F)/n)); of the PIT, sqrt(p(1 - p)/n) < 0.0036. Tolerances: 3 times.
+near "CRPS of Poisson(5) at 3" "$(value "$sc" item event poisson crps)" "$crps" 0.03
+near "mid-PIT of Poisson(5) at 3" "$(value "$sc" item event poisson pit)" "$pit" 0.011
+check_that "3 is inside the 90% interval [q05, q95] = [2, 9]" \
+    test "$(value "$sc" item event poisson in_90)" = 1
+check_that "scores.csv has the documented header" test "$(head -1 "$sc" | tr -d '\r')" = \
+    'scope,quantity,name,window_start,window_end,metric,value,reference_value,skill,skill_ci_low,skill_ci_high,n'
+check_that "the score folder has a manifest" grep -q '^observed,' "$work/counts/score/manifest.csv"
+
+# --- The two-state chain: P(in_b by 1 year) = 1 - exp(-2) ---
+"$NEASIM" run $models/two_state --runs 20000 --seed 5 --quiet --out "$work/ts"
+printf 'quantity,name,window_end,observed\noutcome,in_b,2026-01-01,yes\noutcome,in_b,2025-02-01,no\n' \
+    > "$work/obs_ts.csv"
+expect "score a two-state chain" 0 "brier" -- score "$work/ts" --observed "$work/obs_ts.csv" --out "$work/ts-score"
+sc="$work/ts-score/scores.csv"
+read -r b1 l1 b2 l2 < <(awk 'BEGIN { p = 1 - exp(-2); q = 1 - exp(-2 * 31 / 365.25)
+    print (1 - p)^2, -log(p), q^2, -log(1 - q) }')
+# standard errors from 20000 runs: p 0.0024 -> brier 2(1-p) se = 0.00066, log se/p = 0.0028;
+# q (0.156) 0.0026 -> brier 0.0008, log 0.0031. Tolerances: 4 standard errors.
+near "Brier, occurred by 1 year" "$(awk -F, '$1=="item" && $5=="2026-01-01" && $6=="brier" {print $7}' "$sc")" "$b1" 0.0027
+near "log score, occurred by 1 year" "$(awk -F, '$1=="item" && $5=="2026-01-01" && $6=="log" {print $7}' "$sc")" "$l1" 0.011
+near "Brier, not by one month" "$(awk -F, '$1=="item" && $5=="2025-02-01" && $6=="brier" {print $7}' "$sc")" "$b2" 0.0032
+near "log score, not by one month" "$(awk -F, '$1=="item" && $5=="2025-02-01" && $6=="log" {print $7}' "$sc")" "$l2" 0.0125
+near "mean Brier is the mean of the two" "$(value "$sc" total outcome in_b brier)" \
+    "$(awk -v a="$b1" -v b="$b2" 'BEGIN { print (a + b) / 2 }')" 0.003
+
+# --- Skill: the results as their own reference score 0; another seed is no better or worse ---
+expect "reference = results" 0 "skill" -- score "$work/ts" --observed "$work/obs_ts.csv" \
+    --reference "$work/ts" --out "$work/ts-self"
+check_that "skill against itself is 0" test "$(value "$work/ts-self/scores.csv" total outcome in_b brier 9)" = 0
+printf 'quantity,name,window_end,observed\noutcome,in_b,2025-01-01,no\n' > "$work/obs_start.csv"
+expect "a certain forecast, right" 0 "" -- score "$work/ts" --observed "$work/obs_start.csv" --out "$work/ts-start"
+check_that "a perfect forecast scores 0" test "$(value "$work/ts-start/scores.csv" item outcome in_b brier)" = 0
+
+# --- Calibration in, calibration out: 400 truths drawn from the model itself ---
+# Four independent Poisson(3.5) counts over 100 years: one replication (another seed) gives 400
+# yearly truths; the forecast (4000 runs) is their distribution. The mid-PIT of a calibrated count
+# forecast has mean exactly 1/2 and sd sqrt((1 - sum f^3)/12) = 0.28 here: the mean of 400 is
+# 0.5 +- 0.014, tolerance 4 sd (0.056). The central 90% interval [q05, q95] of Poisson(3.5) is
+# [1, 7] (F(0) = 0.030, F(1) = 0.136, F(6) = 0.935, F(7) = 0.973: each end at least 4 Monte Carlo
+# sd of 4000 runs from a tie) and holds F(7) - F(0) = 0.943 of it (a discrete interval holds at
+# least its level): the coverage of 400 is 0.943 +- 0.0116, tolerance 4 sd.
+"$NEASIM" run $models/score_poisson --runs 4000 --seed 11 --quiet --out "$work/sp"
+"$NEASIM" run $models/score_poisson --runs 1 --seed 12 --quiet --out "$work/sp-truth"
+awk -F, 'BEGIN { print "quantity,name,window_start,window_end,observed" }
+    { sub(/\r$/, "") } $2 == "year" && $6 == 1 { print "event," $1 "," $3 "," $4 "," $5 }' \
+    "$work/sp-truth/count_distribution.csv" > "$work/obs_sp.csv"
+check_that "400 truths" test "$(wc -l < "$work/obs_sp.csv")" = 401
+expect "score 400 truths" 0 "" -- score "$work/sp" --observed "$work/obs_sp.csv" --quiet
+sc="$work/sp/score/scores.csv"
+check_that "400 items" test "$(value "$sc" total event all pit 12)" = 400
+near "mean mid-PIT of truths from the model" "$(value "$sc" total event all pit)" 0.5 0.056
+near "90% coverage of truths from the model" "$(value "$sc" total event all in_90)" 0.943 0.046
+
+# --- A comparison's arms and an --outer run ---
+"$NEASIM" compare $models/two_state --levers faster --runs 2000 --quiet --out "$work/cmp"
+expect "a comparison: the baseline arm" 0 "" -- score "$work/cmp" --observed "$work/obs_ts.csv" --quiet
+expect "a comparison: an arm, the baseline as reference" 0 "skill" -- score "$work/cmp" --arm faster \
+    --reference "$work/cmp" --observed "$work/obs_ts.csv" --out "$work/cmp-faster"
+check_that "arm faster forecasts b sooner" awk -F, '$1=="item" && $5=="2025-02-01" && $6=="forecast" \
+    { exit !($7 > $8) }' "$work/cmp-faster/scores.csv"
+expect "no such arm" 64 "has no arm 'slower'" -- score "$work/cmp" --arm slower --observed "$work/obs_ts.csv"
+expect "--arm on a run" 64 "holds one run" -- score "$work/ts" --arm faster --observed "$work/obs_ts.csv"
+"$NEASIM" run $models/uncertain --outer 3 --runs 200 --quiet --out "$work/outer"
+awk -F, 'NR == 2 { print "quantity,name,window_end,observed"; print "outcome," $3 "," $1 ",no" }' \
+    "$work/outer/outcomes.csv" > "$work/obs_outer.csv"
+expect "an --outer run" 0 "brier" -- score "$work/outer" --observed "$work/obs_outer.csv"
+
+# --- Bad observed files: file:line:column, exit 65, nothing written ---
+mkdir -p "$work/keep" && "$NEASIM" score "$work/ts" --observed "$work/obs_ts.csv" --out "$work/keep" --quiet
+before=$(cat "$work/keep"/*.csv | md5sum)
+bad_obs() { # bad_obs NAME CONTENT PATTERN [EXIT]
+    printf '%b' "$2" > "$work/obs_bad.csv"
+    expect "bad observed: $1" "${4:-65}" "$3" -- score "$work/ts" --observed "$work/obs_bad.csv" --out "$work/keep"
+    check_that "bad observed: $1: nothing written" test "$(cat "$work/keep"/*.csv | md5sum)" = "$before"
+}
+H='quantity,name,window_start,window_end,observed\n'
+bad_obs "missing column" 'quantity,name,window_end\noutcome,in_b,2026-01-01\n' \
+    "obs_bad.csv:1:1: error: missing column 'observed'"
+bad_obs "unknown column" 'quantity,name,window_end,observed,value\noutcome,in_b,2026-01-01,yes,1\n' \
+    "obs_bad.csv:1:[0-9]+: error: .*value"
+bad_obs "unknown outcome" "${H}outcome,in_bb,,2026-01-01,yes\n" \
+    "obs_bad.csv:2:9: error: .* has no outcome 'in_bb' \\(did you mean 'in_b'\\?\\)"
+bad_obs "unknown quantity" "${H}outcomes,in_b,,2026-01-01,yes\n" \
+    "obs_bad.csv:2:1: error: unknown quantity 'outcomes'"
+bad_obs "date after the horizon" "${H}outcome,in_b,,2030-01-01,yes\n" \
+    "obs_bad.csv:2:15: error: 2030-01-01 is outside the horizon of .*2025-01-01 to 2027-01-01"
+bad_obs "date before the horizon" "${H}outcome,in_b,,2024-06-01,no\n" \
+    "obs_bad.csv:2:15: error: 2024-06-01 is outside the horizon"
+bad_obs "not a report date" "${H}outcome,in_b,,2026-01-15,yes\n" \
+    "obs_bad.csv:2:15: error: 2026-01-15 is not a report date"
+bad_obs "not a date" "${H}outcome,in_b,,1/1/2026,yes\n" "obs_bad.csv:2:15: error: '1/1/2026' is not a date"
+bad_obs "bad yes/no" "${H}outcome,in_b,,2026-01-01,maybe\n" "obs_bad.csv:2:26: error: 'maybe'.*yes or no"
+bad_obs "window_start on an outcome" "${H}outcome,in_b,2025-06-01,2026-01-01,yes\n" \
+    "obs_bad.csv:2:14: error: .*leave window_start empty"
+bad_obs "repeated row" "${H}outcome,in_b,,2026-01-01,yes\noutcome,in_b,,2026-01-01,no\n" \
+    "obs_bad.csv:3:1: error: this row repeats line 2"
+bad_obs "unknown state" "${H}state,f=c,,2026-01-01,yes\n" "obs_bad.csv:2:7: error: .* has no state 'f=c'"
+bad_obs "no rows" "$H" "no observed rows"
+rm -f "$work/obs_bad.csv"
+expect "missing observed file" 66 "cannot open" -- score "$work/ts" --observed "$work/obs_bad.csv" --out "$work/keep"
+expect "not a results folder" 66 "not a neasim results folder" -- score "$models/two_state" --observed "$work/obs_ts.csv" --out "$work/x"
+check_that "nothing written for a failure" test ! -e "$work/x"
+printf '%b' "${H}event,poisson,2025-01-01,2025-07-01,3\n" > "$work/obs_win.csv"
+expect "an event window the results do not hold" 65 \
+    "obs_win.csv:2:15: error: .* has no forecast of poisson from 2025-01-01 to 2025-07-01" \
+    -- score "$work/counts" --observed "$work/obs_win.csv" --out "$work/x"
+printf '%b' "${H}event,poisson,2025-01-01,2026-01-01,-1\n" > "$work/obs_neg.csv"
+expect "a negative count" 65 "obs_neg.csv:2:37: error: '-1': an event's observed value is a count" \
+    -- score "$work/counts" --observed "$work/obs_neg.csv" --out "$work/x"
+printf '%b' "${H}event,poisson,,2026-01-01,3\n" > "$work/obs_nows.csv"
+expect "an event without window_start" 65 "obs_nows.csv:2:[0-9]+: error: an event's count needs its window" \
+    -- score "$work/counts" --observed "$work/obs_nows.csv" --out "$work/x"
+mkdir -p "$work/foreign" && echo mine > "$work/foreign/notes.txt"
+expect "a foreign --out folder" 73 "" -- score "$work/ts" --observed "$work/obs_ts.csv" --out "$work/foreign"
+check_that "the foreign folder is untouched" test "$(cat "$work/foreign/notes.txt")" = mine
+
+# --- End to end: the calibration run, 2012-2021, against the shipped records ---
+"$NEASIM" run scenarios/calibration-2012 --runs 2000 --seed 1 --quiet --out "$work/cal"
+expect "calibration-2012 against observed_2012_2021.csv" 0 "launch_days +crps" -- score "$work/cal" \
+    --observed scenarios/data/observed_2012_2021.csv
+sc="$work/cal/score/scores.csv"
+check_that "58 observed rows scored" test "$(awk -F, '$1=="item" && $6=="observed"' "$sc" | wc -l)" = 58
+check_that "ten launch-day years in the coverage" test "$(value "$sc" total event launch_days in_90 12)" = 10
+# count_distribution.csv: each window sums to 1, and its mean is event_counts.csv's
+# (same window: the year ending at window_end; the horizon is the cumulative row at the end).
+check_that "count_distribution.csv: each window sums to 1 and matches event_counts.csv" awk -F, '
+    { sub(/\r$/, "") }
+    FILENAME ~ /event_counts/ && FNR > 1 && ($4 == "year" || $4 == "cumulative") {
+        m[$3 "," ($4 == "year" ? "year" : "horizon") "," $1] = $5 }
+    FILENAME ~ /count_distribution/ && FNR > 1 { k = $1 "," $2 "," $4; p[k] += $6; s1[k] += $5 * $6 }
+    END { n = 0
+        for (k in p) { n++; mean = s1[k]
+            if ((p[k] - 1)^2 > 1e-18 || !(k in m) || (mean - m[k])^2 > (1e-5 * (1 + mean))^2) { print "window " k ": sum " p[k] ", mean " mean " vs " m[k]; exit 1 } }
+        exit !(n == 44) }' "$work/cal/event_counts.csv" "$work/cal/count_distribution.csv"
+check_that "every score is a number" awk -F, 'NR > 1 && $7 == "NA" { exit 1 }' "$sc"
+
+# --- Under valgrind memcheck (when installed): a good score with a reference, a comparison's arm
+# and two error paths (an unknown name; a count table cut short), no error and nothing lost ---
+if command -v valgrind >/dev/null && ! ldd "$NEASIM" 2>/dev/null | grep -q libasan; then
+    vg() { # vg NAME EXIT ARGS...
+        local name=$1 code=$2 rc; shift 2
+        valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+            "$NEASIM" "$@" > "$work/vg.txt" 2>&1
+        rc=$?
+        check_that "valgrind: $name (exit $rc, expected $code)" test "$rc" = "$code"
+    }
+    vg "scores with a reference" 0 score "$work/cal" --observed scenarios/data/observed_2012_2021.csv \
+        --reference "$work/cal" --out "$work/vg-cal" --quiet
+    vg "a comparison's arm" 0 score "$work/cmp" --arm faster --observed "$work/obs_ts.csv" --out "$work/vg-cmp" --quiet
+    printf '%b' "${H}outcome,in_bb,,2026-01-01,yes\n" > "$work/obs_bad.csv"
+    vg "an unknown name" 65 score "$work/ts" --observed "$work/obs_bad.csv" --out "$work/vg-x"
+    cp -r "$work/counts" "$work/cut" && sed -i '8d' "$work/cut/count_distribution.csv"
+    vg "a count distribution with a gap" 65 score "$work/cut" --observed "$work/obs_counts.csv" --out "$work/vg-x"
+else
+    echo "cli_score: valgrind missing (or an ASan build): the memcheck cases did not run"
+fi
+
+cli_done score
