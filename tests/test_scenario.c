@@ -615,7 +615,7 @@ static bad_case cases[] = {
     {"missing_table", "transitions.csv", NULL, NULL, "transitions.csv: error: missing required "
      "table transitions.csv", "factor,from,to,value,unit,source"},
     {"empty_file", "outcomes.csv", NULL, "", "outcomes.csv:1:1: error: file is empty",
-     "outcome,condition,description"},
+     "outcome,condition,occurrence,description"},
     {"invalid_utf8", "factors.csv", "Who governs", "Who gov\xE9rns",
      "factors.csv:5:19: error: invalid UTF-8", "0xE9"},
     {"unterminated_quote", "scenario.csv", "every table\",", "every table,",
@@ -631,7 +631,7 @@ static bad_case cases[] = {
     {"duplicate_column", "events.csv", "description,source", "rate_per_year,source",
      "events.csv:1:46: error: column 'rate_per_year' appears twice", "twice"},
     {"empty_column_name", "outcomes.csv", "outcome,condition", "outcome,,condition",
-     "outcomes.csv:1:9: error: empty column name", "outcome,condition,description"},
+     "outcomes.csv:1:9: error: empty column name", "outcome,condition,occurrence,description"},
     {"too_many_cells", "transitions.csv", "0.1,rate_per_year", "0,1,rate_per_year",
      "transitions.csv:6:30: error: this row has 7 cells but the header has 6 columns",
      "decimals use a point"},

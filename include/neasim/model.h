@@ -121,10 +121,17 @@ typedef struct {
     uint32_t stream;        /* nsm_stream_id("effect", "N") with N = row */
 } nsm_effect;
 
+/* What counts as an occurrence of an outcome (outcomes.csv, column `occurrence`): holding its
+** condition at any time, the start included (state), or only a change into it after the start
+** has settled (onset), so that an uncertain starting state is not reported as something that
+** happened. */
+typedef enum { NSM_OCCUR_STATE, NSM_OCCUR_ONSET } nsm_occurrence_kind;
+
 typedef struct {
     char name[NSM_NAME_MAX];
     char *description;      /* may be NULL */
     nsm_condition cond;
+    nsm_occurrence_kind occurrence;
 } nsm_outcome;
 
 /* One number of the model, named by a parameter path (scenarios/README.md, "Parameter paths").

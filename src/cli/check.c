@@ -128,7 +128,8 @@ static void describe_calendar(const nsm_model *m)
     for (int o = 0; o < m->n_outcomes; o++) {
         printf("  %-34s ", m->outcomes[o].name);
         print_condition(m, &m->outcomes[o].cond);
-        printf("\n");
+        printf("%s\n", m->outcomes[o].occurrence == NSM_OCCUR_ONSET
+                            ? "  (onset: a change into it after the start)" : "");
     }
 }
 

@@ -378,7 +378,10 @@ static void update_outcomes(nsm_sim *s, nsm_accum *acc)
         int i = nsmi_report_index(m, s->t);
         if (now) {
             s->held_start[o] = i;
-            if (!s->out_ever[o]) {
+            /* an onset outcome counts only a change into its condition after the start: the
+            ** state at t = 0 (drawn, then settled) is reported apart, as `holds` at the start */
+            int counts = s->started || m->outcomes[o].occurrence == NSM_OCCUR_STATE;
+            if (counts && !s->out_ever[o]) {
                 s->out_ever[o] = 1;
                 nsm_accum_outcome_first(acc, o, i);
                 if (s->trace)
@@ -484,7 +487,9 @@ nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum 
     if (st != NSM_OK)
         return st;
     reset(s, seed, rep);
+    s->started = 0;
     run_breakpoint(s, acc); /* t = 0: the calendar's first day, outcomes' initial values */
+    s->started = 1;
     while (!s->failed && s->t < m->t_end) {
         double tb = next_breakpoint(s), tf;
         int k = nsmi_rates_next(s, &tf);

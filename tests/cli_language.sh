@@ -1,0 +1,22 @@
+# tests/cli_language.sh: the constructs of the model language added by issue 11 as the command
+# line shows them: onset outcomes, counted events fired by the calendar, conditional calendar
+# rows and ids of modifiers and effects; each malformed cell refused at its position.
+source "$(dirname "$0")/cli-lib.sh"
+
+# ---- onset outcomes
+bad occurrence_unknown outcomes.csv 'write:outcome,condition,occurrence,description\nin_b,f=b,onsett,x\n' \
+    "outcomes.csv:2:10: error: unknown occurrence 'onsett'; did you mean 'onset'\?"
+expect onset_check_shows_it 0 'f_b +f=b +\(onset: a change into it after the start\)' -- \
+    check tests/models/onset
+expect onset_summary_marks_it 0 'f_b \(onset\).*' -- \
+    run tests/models/onset --runs 200 --out "$work/onset"
+"$NEASIM" run tests/models/onset --runs 2000 --out "$work/onset" >"$work/onset.txt" 2>&1
+check_that onset_summary_note grep -Eq '^  f_b +[0-9.]+% ' "$work/onset.txt"
+check_that onset_holds_at_start_row \
+    grep -Eq '^2025-01-01,0.0000,f_b,holds_at_start,0\.[0-9]+' "$work/onset/outcomes.csv"
+check_that state_outcome_has_no_start_row \
+    bash -c "! grep -q 'f_b_state,holds_at_start' '$work/onset/outcomes.csv'"
+check_that onset_first_row_zero \
+    grep -Eq '^f_b,2025-01-01,0.0000,by_date,0,0[[:space:]]*$' "$work/onset/first_occurrence.csv"
+
+cli_done language

