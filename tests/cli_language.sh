@@ -19,4 +19,12 @@ check_that state_outcome_has_no_start_row \
 check_that onset_first_row_zero \
     grep -Eq '^f_b,2025-01-01,0.0000,by_date,0,0[[:space:]]*$' "$work/onset/first_occurrence.csv"
 
+# ---- counted events fired by the calendar
+bad calendar_event_unknown calendar.csv 'write:name,date,repeat_years,until,action,source\nt7,2025-06-01,,,event:nuclear_test,x\n' \
+    "calendar.csv:2:23: error: unknown counted event 'nuclear_test'"
+expect calendar_event_check 0 'test_in_september +event:seventh_test' -- check tests/models/calendar_event
+"$NEASIM" run tests/models/calendar_event --runs 50 --quiet --out "$work/ce"
+check_that calendar_event_counted \
+    grep -Eq '^2026-09-01,0.6653,seventh_test,cumulative,1,0,' "$work/ce/event_counts.csv"
+
 cli_done language

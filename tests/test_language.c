@@ -60,6 +60,25 @@ static int outcome_index(const nsm_model *m, const char *name)
     return -1;
 }
 
+static int event_index(const nsm_model *m, const char *name)
+{
+    for (int e = 0; e < m->n_events; e++)
+        if (strcmp(m->events[e].name, name) == 0)
+            return e;
+    fail_msg("no event '%s'", name);
+    return -1;
+}
+
+static int level_index(const nsm_model *m, const char *factor, const char *level)
+{
+    for (int f = 0; f < m->n_factors; f++)
+        for (int l = 0; strcmp(m->factors[f].name, factor) == 0 && l < m->factors[f].n_levels; l++)
+            if (strcmp(m->factors[f].levels[l], level) == 0)
+                return m->factors[f].first_level + l;
+    fail_msg("no level %s=%s", factor, level);
+    return -1;
+}
+
 /* ---------------------------------------------------------------- onset outcomes */
 
 /* tests/models/onset: f starts in b with probability q = 0.3 and enters b (absorbing) at rate
@@ -106,6 +125,54 @@ static void test_onset_closed_form(void **state)
     release(&f);
 }
 
+/* ---------------------------------------------------------------- counted events by the calendar */
+
+/* Mean of a count distribution hist[0..nv-1] over n replications. */
+static double hist_mean(const int64_t *h, int64_t nv, int64_t n)
+{
+    double s = 0;
+    for (int64_t k = 0; k < nv; k++)
+        s += (double)k * (double)h[k];
+    return s / (double)n;
+}
+
+/* tests/models/calendar_event: `seventh_test` (rate 0) occurs only when the calendar fires it on
+** 2026-09-01, and its effect moves f to b at that instant: its cumulative count is exactly 0
+** before and 1 from that date, and so is the share of runs in b. `launches` is Poisson at 3 a
+** year plus one occurrence fired on 2027-03-01: its mean count by t is 3t, plus 1 from then. */
+static void test_calendar_fires_event(void **state)
+{
+    (void)state;
+    const int64_t n = 20000;
+    fixture f = simulate("calendar_event", (uint64_t)n, 7, 2);
+    const nsm_model *m = f.m;
+    int seventh = event_index(m, "seventh_test"), launches = event_index(m, "launches");
+    int64_t *hist = malloc(((size_t)nsm_accum_event_max_count(f.a, launches) + 2) * sizeof *hist);
+    assert_non_null(hist);
+    int b = level_index(m, "f", "b");
+    double fired = 0, fired_launch = 0;
+    for (int k = 0; k < m->n_occurrences; k++)
+        *(m->occurrences[k].action.event == seventh ? &fired : &fired_launch) = m->occurrences[k].t;
+    for (int i = 1; i < m->n_reports; i++) {
+        int64_t nv;
+        int after = m->report_t[i] >= fired;
+        nsm_accum_event_cumulative_hists(f.a, seventh, i, hist, &nv);
+        assert_true(nv <= 2);
+        assert_int_equal(hist[0], after ? 0 : n);
+        assert_int_equal(nv > 1 ? hist[1] : 0, after ? n : 0);
+        assert_int_equal(nsm_accum_level_count(f.a, b, i), after ? n : 0);
+        nsm_accum_event_cumulative_hists(f.a, launches, i, hist, &nv);
+        double t = nsm_years(m->report_t[i]), mean = 3 * t;
+        double est = hist_mean(hist, nv, n), se = sqrt(mean / (double)n);
+        mean += m->report_t[i] >= fired_launch;
+        if (fabs(est - mean) > Z_TOL * se)
+            fail_msg("launches by %s: mean %.4f, exact %.4f (%.1f standard errors)",
+                     m->report_date[i], est, mean, fabs(est - mean) / se);
+    }
+    free(hist);
+    release(&f);
+}
+
 /* Write a run's tables (manifest excluded) into a new temporary folder. */
 static char *write_tables(const fixture *f)
 {
@@ -142,7 +209,7 @@ static void remove_dir(char *dir)
 static void test_thread_count_invariance(void **state)
 {
     (void)state;
-    static const char *models[] = {"onset"};
+    static const char *models[] = {"onset", "calendar_event"};
     for (size_t k = 0; k < sizeof models / sizeof models[0]; k++) {
         char *dirs[3];
         int threads[3] = {1, 2, 4};
@@ -162,6 +229,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_onset_closed_form),
+        cmocka_unit_test(test_calendar_fires_event),
         cmocka_unit_test(test_thread_count_invariance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -82,13 +82,16 @@ typedef struct {
 } nsm_modifier;
 
 /* An action of the calendar or of an effect. */
-typedef enum { NSM_ACT_SET, NSM_ACT_DRAW } nsm_action_kind;
+/* NSM_ACT_EVENT (`event:NAME`) records one occurrence of a counted event and sets off its
+** effects, exactly as a firing of its hazard would. */
+typedef enum { NSM_ACT_SET, NSM_ACT_DRAW, NSM_ACT_EVENT } nsm_action_kind;
 
 typedef struct {
     nsm_action_kind kind;
-    int factor;             /* factor acted on */
+    int factor;             /* factor acted on; -1 for NSM_ACT_EVENT */
     int level;              /* NSM_ACT_SET: target level */
     int draw;               /* NSM_ACT_DRAW: index into model->draws */
+    int event;              /* NSM_ACT_EVENT: index into model->events */
 } nsm_action;
 
 /* A categorical re-draw: prob[from * n_levels + to], each row sums to 1. */

@@ -26,6 +26,8 @@ static void print_action(const nsm_model *m, const nsm_action *a)
 {
     if (a->kind == NSM_ACT_DRAW)
         printf("draw:%s", m->draws[a->draw].name);
+    else if (a->kind == NSM_ACT_EVENT)
+        printf("event:%s", m->events[a->event].name);
     else
         printf("%s=%s", m->factors[a->factor].name, m->factors[a->factor].levels[a->level]);
 }
