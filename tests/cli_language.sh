@@ -27,4 +27,11 @@ expect calendar_event_check 0 'test_in_september +event:seventh_test' -- check t
 check_that calendar_event_counted \
     grep -Eq '^2026-09-01,0.6653,seventh_test,cumulative,1,0,' "$work/ce/event_counts.csv"
 
+# ---- conditional calendar rows
+bad calendar_when_unknown_factor calendar.csv 'write:name,date,repeat_years,until,when,action,source\nc,2025-06-01,,,g=b,f=b,x\n' \
+    "calendar.csv:2:16: error: unknown factor 'g'"
+bad calendar_when_bad_level calendar.csv 'write:name,date,repeat_years,until,when,action,source\nc,2025-06-01,,,f=c,f=b,x\n' \
+    "calendar.csv:2:18: error: unknown level 'c'"
+expect calendar_when_check 0 'undo_deal +deal=none  when talks=open' -- check tests/models/calendar_when
+
 cli_done language

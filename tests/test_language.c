@@ -173,6 +173,40 @@ static void test_calendar_fires_event(void **state)
     release(&f);
 }
 
+/* ---------------------------------------------------------------- conditional calendar rows */
+
+/* Report index of a date. */
+static int report_of(const nsm_model *m, const char *date)
+{
+    for (int i = 0; i < m->n_reports; i++)
+        if (strcmp(m->report_date[i], date) == 0)
+            return i;
+    fail_msg("no report date %s", date);
+    return -1;
+}
+
+/* tests/models/calendar_when: the deal is concluded on 2026-06-01 only in runs whose talks are
+** open then, so, run by run, deal=early from that date exactly when talks=open at that date:
+** the counts are equal at every later report (exactly), 0 before, and their share is
+** 1 - (1 - q) e^{-r t} with q = 0.5, r = 0.5. On 2026-09-01 close_talks (row 2) runs before
+** undo_deal (row 3), whose condition then fails: the deal stays. */
+static void test_calendar_when(void **state)
+{
+    (void)state;
+    const int64_t n = 20000;
+    fixture f = simulate("calendar_when", (uint64_t)n, 5, 2);
+    const nsm_model *m = f.m;
+    int june = report_of(m, "2026-06-01"), sept = report_of(m, "2026-09-01");
+    int open = level_index(m, "talks", "open"), early = level_index(m, "deal", "early");
+    int64_t open_june = nsm_accum_level_count(f.a, open, june);
+    for (int i = 0; i < m->n_reports; i++)
+        assert_int_equal(nsm_accum_level_count(f.a, early, i), i < june ? 0 : open_june);
+    assert_int_equal(nsm_accum_level_count(f.a, open, sept), 0);
+    check_prop("talks open on 2026-06-01", open_june, n,
+               1 - 0.5 * exp(-0.5 * nsm_years(m->report_t[june])));
+    release(&f);
+}
+
 /* Write a run's tables (manifest excluded) into a new temporary folder. */
 static char *write_tables(const fixture *f)
 {
@@ -209,7 +243,7 @@ static void remove_dir(char *dir)
 static void test_thread_count_invariance(void **state)
 {
     (void)state;
-    static const char *models[] = {"onset", "calendar_event"};
+    static const char *models[] = {"onset", "calendar_event", "calendar_when"};
     for (size_t k = 0; k < sizeof models / sizeof models[0]; k++) {
         char *dirs[3];
         int threads[3] = {1, 2, 4};
@@ -230,6 +264,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_onset_closed_form),
         cmocka_unit_test(test_calendar_fires_event),
+        cmocka_unit_test(test_calendar_when),
         cmocka_unit_test(test_thread_count_invariance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -774,7 +774,7 @@ static bad_case cases[] = {
      "calendar.csv:3:25: error: unknown level 'pece' of factor 'war'; did you mean 'peace'?",
      "peace"},
     {"action_malformed", "calendar.csv", "war=peace", "war",
-     "calendar.csv:3:21: error: action 'war' is neither factor=level nor draw:name", "draw:"},
+     "calendar.csv:3:21: error: action 'war' is not factor=level, draw:name or event:name", "draw:"},
     {"duplicate_calendar_name", "calendar.csv", "same_day,", "vote,",
      "calendar.csv:5:1: error: calendar entry 'vote' is defined twice (first at line 2)",
      "twice"},

@@ -248,6 +248,9 @@ typedef struct nsm_model {
     int n_calendar_names;
     char (*calendar_names)[NSM_NAME_MAX];
     uint32_t *calendar_stream; /* nsm_stream_id("calendar", NAME), one per name */
+    /* calendar_when[entry]: the row acts only while this holds (calendar.csv, column `when`);
+    ** no clauses means always. NULL when the scenario has no calendar. */
+    nsm_condition *calendar_when;
     int n_occurrences;
     nsm_occurrence *occurrences;
 

@@ -108,6 +108,10 @@ static void describe_calendar(const nsm_model *m)
         const nsm_occurrence *oc = &m->occurrences[k];
         printf("  t=%7.3f y  %-30s ", nsm_years(oc->t), m->calendar_names[oc->entry]);
         print_action(m, &oc->action);
+        if (m->calendar_when && m->calendar_when[oc->entry].n_clauses) {
+            printf("  when ");
+            print_condition(m, &m->calendar_when[oc->entry]);
+        }
         printf("\n");
     }
     printf("\nEffects (%d):\n", m->n_effects);

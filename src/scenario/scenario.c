@@ -30,7 +30,8 @@ static const nsm_column season_cols[] = {
 static const nsm_column draw_cols[] = {{"draw", 0}, {"factor", 0},      {"from", 0},
                                        {"to", 0},   {"probability", 0}, {"source", 0}};
 static const nsm_column calendar_cols[] = {{"name", 0},  {"date", 0},   {"repeat_years", 1},
-                                           {"until", 1}, {"action", 0}, {"source", 0}};
+                                           {"until", 1}, {"when", 1},   {"action", 0},
+                                           {"source", 0}};
 static const nsm_column effect_cols[] = {{"trigger", 0}, {"probability", 0}, {"delay_days", 1},
                                          {"delay", 1},   {"action", 0},      {"source", 0}};
 static const nsm_column outcome_cols[] = {{"outcome", 0}, {"condition", 0}, {"occurrence", 1},

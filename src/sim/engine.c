@@ -421,7 +421,13 @@ static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
         s->last_done = -1 - s->next_occ;
         const nsm_occurrence *oc = &m->occurrences[s->next_occ++];
         s->events++;
-        nsmi_apply_action(s, &oc->action, s->cal_rng[oc->entry], acc);
+        if (!m->calendar_when || nsmi_condition_holds(&m->calendar_when[oc->entry], s->level))
+            nsmi_apply_action(s, &oc->action, s->cal_rng[oc->entry], acc);
+        else if (oc->action.kind == NSM_ACT_DRAW) {
+            gsl_rng_uniform(s->cal_rng[oc->entry]); /* one draw per occurrence, acted on or not:
+                                                    ** arms whose states differ stay paired */
+            s->draws++;
+        }
     }
     nsmi_settle(s, acc);
     update_outcomes(s, acc);
