@@ -34,4 +34,25 @@ bad calendar_when_bad_level calendar.csv 'write:name,date,repeat_years,until,whe
     "calendar.csv:2:18: error: unknown level 'c'"
 expect calendar_when_check 0 'undo_deal +deal=none  when talks=open' -- check tests/models/calendar_when
 
+# ---- ids of modifiers and effects in parameter paths
+d="$work/ids"; rm -rf "$d"; cp -r tests/models/ids "$d"
+expect ids_row_number_warns 0 'levers.csv:3:8: warning: row 2 of modifiers.csv has the id .h_up_when_f_b.' -- check "$d"
+sed -i 's/^by_id,modifiers:h_up_when_f_b,/by_id,modifiers:h_up_when_fb,/' "$d/levers.csv"
+expect ids_unknown_id 65 "levers.csv:2:17: error: modifiers.csv has no row with id 'h_up_when_fb'; did you mean 'h_up_when_f_b'\?" -- check "$d"
+cp tests/models/ids/levers.csv "$d/levers.csv"
+sed -i 's/^,h:off>on,1,/f_pulls_h,h:off>on,1,/' "$d/effects.csv"
+expect ids_twice 65 "effects.csv:3:1: error: id 'f_pulls_h' is given twice \(first at line 2\)" -- check "$d"
+cp tests/models/ids/effects.csv "$d/effects.csv"
+sed -i 's/,h_up_when_f_b,/,H-up,/' "$d/modifiers.csv"
+expect ids_not_a_name 65 "modifiers.csv:3:16: error: .H-up. is not a valid id name" -- check "$d"
+# inserting a row before the coupling moves row numbers, not ids: by_id now means row 3
+cp tests/models/ids/modifiers.csv "$d/modifiers.csv"
+sed -i '2i h:on>off,f=b,1.1,,test: inserted' "$d/modifiers.csv"
+printf 'by_row3,modifiers:3,set,1,,row 3 after the insertion,test\n' >> "$d/levers.csv"
+"$NEASIM" compare "$d" --levers by_id,by_row3 --runs 400 --seed 4 --quiet --out "$work/ids-b" >/dev/null 2>&1
+check_that ids_survive_an_inserted_row bash -c "
+    a=\$(grep '^by_id,' '$work/ids-b/differences.csv' | cut -d, -f2-)
+    b=\$(grep '^by_row3,' '$work/ids-b/differences.csv' | cut -d, -f2-)
+    [ -n \"\$a\" ] && [ \"\$a\" = \"\$b\" ] && grep -q ',-0.[0-9]*[1-9]' <<<\"\$a\""
+
 cli_done language

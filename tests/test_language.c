@@ -207,6 +207,49 @@ static void test_calendar_when(void **state)
     release(&f);
 }
 
+/* ---------------------------------------------------------------- ids of modifiers and effects */
+
+static const nsm_lever_row *lever_row(const nsm_model *m, const char *lever)
+{
+    for (int i = 0; i < m->n_lever_rows; i++)
+        if (strcmp(m->levers[m->lever_rows[i].lever].name, lever) == 0)
+            return &m->lever_rows[i];
+    fail_msg("no lever '%s'", lever);
+    return NULL;
+}
+
+static void same_params(const nsm_lever_row *a, const nsm_lever_row *b)
+{
+    assert_int_equal(a->n_params, b->n_params);
+    for (int k = 0; k < a->n_params; k++) {
+        assert_int_equal(a->params[k].kind, b->params[k].kind);
+        assert_int_equal(a->params[k].a, b->params[k].a);
+        assert_int_equal(a->params[k].b, b->params[k].b);
+        assert_int_equal(a->params[k].c, b->params[k].c);
+    }
+}
+
+/* tests/models/ids: a path by id names exactly the numbers of the path by row number. */
+static void test_ids_in_paths(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("ids");
+    const nsm_lever_row *id = lever_row(m, "by_id"), *row = lever_row(m, "by_row");
+    assert_int_equal(id->n_params, 1);
+    assert_int_equal(id->params[0].kind, NSM_P_MODIFIER);
+    assert_int_equal(id->params[0].a, 2);
+    same_params(id, row);
+    assert_int_equal(lever_row(m, "plain_row")->params[0].a, 1);
+    const nsm_lever_row *eid = lever_row(m, "effect_by_id"), *erow = lever_row(m, "effect_by_row");
+    assert_int_equal(eid->params[0].kind, NSM_P_EFFECT_PROBABILITY);
+    assert_int_equal(eid->params[0].a, 0);
+    same_params(eid, erow);
+    assert_string_equal(m->modifier_ids[1], "h_up_when_f_b");
+    assert_string_equal(m->modifier_ids[0], "");
+    assert_string_equal(m->effect_ids[0], "f_pulls_h");
+    nsm_model_free(m);
+}
+
 /* Write a run's tables (manifest excluded) into a new temporary folder. */
 static char *write_tables(const fixture *f)
 {
@@ -265,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_onset_closed_form),
         cmocka_unit_test(test_calendar_fires_event),
         cmocka_unit_test(test_calendar_when),
+        cmocka_unit_test(test_ids_in_paths),
         cmocka_unit_test(test_thread_count_invariance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -238,6 +238,12 @@ typedef struct nsm_model {
 
     int n_modifiers;
     nsm_modifier *modifiers;
+    /* The optional stable ids of modifiers.csv and effects.csv (column `id`, for parameter paths
+    ** `modifiers:ID` and `effects:ID:...`): modifier_ids[row - 1] and effect_ids[effect], "" for
+    ** a row without one. NULL when the table is absent. Shared by variants. */
+    int n_modifier_rows;
+    char (*modifier_ids)[NSM_NAME_MAX];
+    char (*effect_ids)[NSM_NAME_MAX];
 
     /* seasonality[process * 12 + (month - 1)], or NULL when the scenario has none */
     double *seasonality;

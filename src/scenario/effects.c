@@ -79,7 +79,7 @@ nsm_status nsmi_scenario_effects(nsm_reader *r)
     r->m->effects = calloc((size_t)t->n_rows + 1, sizeof *r->m->effects);
     if (!r->m->effects)
         return NSM_ERR_NOMEM;
-    nsm_status s = NSM_OK;
+    nsm_status s = nsmi_read_ids(r, &r->m->effect_ids);
     for (int i = 0; s == NSM_OK && i < t->n_rows; i++)
         s = read_effect(r, i);
     return s;
