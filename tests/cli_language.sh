@@ -55,4 +55,10 @@ check_that ids_survive_an_inserted_row bash -c "
     b=\$(grep '^by_row3,' '$work/ids-b/differences.csv' | cut -d, -f2-)
     [ -n \"\$a\" ] && [ \"\$a\" = \"\$b\" ] && grep -q ',-0.[0-9]*[1-9]' <<<\"\$a\""
 
+# a loop of zero-delay effects that fire counted events at each other is the effect-loop error
+d="$work/event-loop"; rm -rf "$d"; cp -r tests/models/calendar_event "$d"
+printf 'trigger,probability,delay_days,delay,action,source\nseventh_test,1,0,fixed,event:launches,x\nlaunches,1,0,fixed,event:seventh_test,x\n' > "$d/effects.csv"
+expect event_loop_is_an_error 70 "counted event '(launches|seventh_test)' keeps occurring\): effects.csv has a loop" -- \
+    run "$d" --runs 10 --quiet --out "$work/event-loop-out"
+
 cli_done language
