@@ -61,4 +61,15 @@ printf 'trigger,probability,delay_days,delay,action,source\nseventh_test,1,0,fix
 expect event_loop_is_an_error 70 "counted event '(launches|seventh_test)' keeps occurring\): effects.csv has a loop" -- \
     run "$d" --runs 10 --quiet --out "$work/event-loop-out"
 
+# a calendar-fired event on the start date: cumulative from the start, in no period or year
+d="$work/ce0"; rm -rf "$d"; cp -r tests/models/calendar_event "$d"
+sed -i 's/^test_in_september,2026-09-01/test_in_september,2026-01-01/' "$d/calendar.csv"
+"$NEASIM" run "$d" --runs 50 --quiet --out "$work/ce0-out"
+check_that event_at_start_cumulative \
+    grep -Eq '^2026-02-01,0.0849,seventh_test,cumulative,1,0,' "$work/ce0-out/event_counts.csv"
+check_that event_at_start_no_period \
+    grep -Eq '^2026-02-01,0.0849,seventh_test,period,0,0,' "$work/ce0-out/event_counts.csv"
+check_that event_at_start_no_year \
+    grep -Eq '^2027-01-01,0.9993,seventh_test,year,0,0,' "$work/ce0-out/event_counts.csv"
+
 cli_done language

@@ -151,7 +151,9 @@ static void flush_period(nsm_sim *s, int e, nsm_accum *acc)
 /* Year index of time t > 0: the k >= 1 with year_t[k-1] < t <= year_t[k]; 0 past the last. */
 static int year_index(const nsm_sim *s, double t)
 {
-    if (s->n_years == 0 || t > s->year_t[s->n_years])
+    /* t = 0 (an event fired by the calendar on the start date) lies in no year window, as in no
+    ** period: windows are open at their start */
+    if (s->n_years == 0 || t <= 0 || t > s->year_t[s->n_years])
         return 0;
     int k = (int)(t / NSM_DAYS_PER_YEAR) + 1;
     k = k < 1 ? 1 : k > s->n_years ? s->n_years : k;
