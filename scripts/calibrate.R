@@ -168,17 +168,20 @@ lookup <- function(s, path) {
   pick <- function(tab, rows, col) if (is.null(tab) || sum(rows) != 1) NULL else
     list(text = tab[[col]][rows], source = tab$source[rows])
   ft <- function(x) strsplit(x, ">", fixed = TRUE)[[1]]
+  # a row of modifiers.csv or effects.csv by number, or by its id (scenarios/README.md)
+  row_of <- function(t, ref) if (grepl("^[0-9]+$", ref)) as.integer(ref) else
+    if (is.null(t$id)) NA_integer_ else match(ref, t$id)
   switch(p[1],
     transitions = { t <- s$transitions; ab <- ft(p[3])
       pick(t, t$factor == p[2] & t$from == ab[1] & t$to == ab[2], "value") },
-    modifiers = { t <- s$modifiers; n <- as.integer(p[2])
-      if (is.null(t) || n > nrow(t)) NULL else list(text = t$multiplier[n], source = t$source[n]) },
+    modifiers = { t <- s$modifiers; n <- row_of(t, p[2])
+      if (is.null(t) || is.na(n) || n > nrow(t)) NULL else list(text = t$multiplier[n], source = t$source[n]) },
     events = { t <- s$events; pick(t, t$event == p[2], p[3]) },
     seasonality = { t <- s$seasonality; pick(t, t$target == p[2] & t$month == p[3], "multiplier") },
     draws = { t <- s$draws; ab <- ft(p[3])
       pick(t, t$draw == p[2] & t$from == ab[1] & t$to == ab[2], "probability") },
-    effects = { t <- s$effects; n <- as.integer(p[2])
-      if (is.null(t) || n > nrow(t)) NULL else list(text = t[[p[3]]][n], source = t$source[n]) },
+    effects = { t <- s$effects; n <- row_of(t, p[2])
+      if (is.null(t) || is.na(n) || n > nrow(t)) NULL else list(text = t[[p[3]]][n], source = t$source[n]) },
     factors = { t <- s$factors; pick(t, t$factor == p[2] & t$level == p[3], "initial") },
     calendar = { t <- s$calendar; pick(t, t$name == p[2], "date") },
     NULL)

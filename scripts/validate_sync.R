@@ -1,7 +1,7 @@
 #!/usr/bin/env Rscript
 # validate_sync.R: check that scenarios/calibration-2012 has the baseline's dynamics, so that
 # `make validate` tests the model that is shipped. Usage: Rscript scripts/validate_sync.R
-# Identical (source cells aside): transitions, modifiers, events, seasonality, outcomes. Contained: every row of the
+# Identical (source, occurrence and id cells aside): transitions, modifiers, events, seasonality, outcomes. Contained: every row of the
 # baseline's draws.csv, and its effects.csv rows as the first rows (the counters come after).
 # Cells are compared by text, except that a baseline cell written as a distribution
 # (`pert(low,mode,high)`, scenarios/README.md "Uncertain numbers") may appear in calibration-2012 as
@@ -27,7 +27,10 @@ same_cell <- function(b, c) {
   }
   FALSE
 }
-cols <- function(x, drop = "source") setdiff(names(x), drop)
+# Not dynamics: where a number comes from, how an outcome's occurrence is counted (state or
+# onset: calibration-2012 starts from known 2012 conditions and counts states) and the ids that
+# name rows for levers.
+cols <- function(x, drop = c("source", "occurrence", "id")) setdiff(names(x), drop)
 same_row <- function(b, i, c, j) all(vapply(cols(b), function(k) same_cell(b[[k]][i], c[[k]][j]), TRUE))
 rows_equal <- function(b, c) {
   identical(sort(cols(b)), sort(cols(c))) && nrow(b) == nrow(c) &&

@@ -82,13 +82,16 @@ typedef struct {
 } nsm_modifier;
 
 /* An action of the calendar or of an effect. */
-typedef enum { NSM_ACT_SET, NSM_ACT_DRAW } nsm_action_kind;
+/* NSM_ACT_EVENT (`event:NAME`) records one occurrence of a counted event and sets off its
+** effects, exactly as a firing of its hazard would. */
+typedef enum { NSM_ACT_SET, NSM_ACT_DRAW, NSM_ACT_EVENT } nsm_action_kind;
 
 typedef struct {
     nsm_action_kind kind;
-    int factor;             /* factor acted on */
+    int factor;             /* factor acted on; -1 for NSM_ACT_EVENT */
     int level;              /* NSM_ACT_SET: target level */
     int draw;               /* NSM_ACT_DRAW: index into model->draws */
+    int event;              /* NSM_ACT_EVENT: index into model->events */
 } nsm_action;
 
 /* A categorical re-draw: prob[from * n_levels + to], each row sums to 1. */
@@ -121,10 +124,17 @@ typedef struct {
     uint32_t stream;        /* nsm_stream_id("effect", "N") with N = row */
 } nsm_effect;
 
+/* What counts as an occurrence of an outcome (outcomes.csv, column `occurrence`): holding its
+** condition at any time, the start included (state), or only a change into it after the start
+** has settled (onset), so that an uncertain starting state is not reported as something that
+** happened. */
+typedef enum { NSM_OCCUR_STATE, NSM_OCCUR_ONSET } nsm_occurrence_kind;
+
 typedef struct {
     char name[NSM_NAME_MAX];
     char *description;      /* may be NULL */
     nsm_condition cond;
+    nsm_occurrence_kind occurrence;
 } nsm_outcome;
 
 /* One number of the model, named by a parameter path (scenarios/README.md, "Parameter paths").
@@ -228,6 +238,12 @@ typedef struct nsm_model {
 
     int n_modifiers;
     nsm_modifier *modifiers;
+    /* The optional stable ids of modifiers.csv and effects.csv (column `id`, for parameter paths
+    ** `modifiers:ID` and `effects:ID:...`): modifier_ids[row - 1] and effect_ids[effect], "" for
+    ** a row without one. NULL when the table is absent. Shared by variants. */
+    int n_modifier_rows;
+    char (*modifier_ids)[NSM_NAME_MAX];
+    char (*effect_ids)[NSM_NAME_MAX];
 
     /* seasonality[process * 12 + (month - 1)], or NULL when the scenario has none */
     double *seasonality;
@@ -238,6 +254,9 @@ typedef struct nsm_model {
     int n_calendar_names;
     char (*calendar_names)[NSM_NAME_MAX];
     uint32_t *calendar_stream; /* nsm_stream_id("calendar", NAME), one per name */
+    /* calendar_when[entry]: the row acts only while this holds (calendar.csv, column `when`);
+    ** no clauses means always. NULL when the scenario has no calendar. */
+    nsm_condition *calendar_when;
     int n_occurrences;
     nsm_occurrence *occurrences;
 

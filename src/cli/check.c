@@ -26,6 +26,8 @@ static void print_action(const nsm_model *m, const nsm_action *a)
 {
     if (a->kind == NSM_ACT_DRAW)
         printf("draw:%s", m->draws[a->draw].name);
+    else if (a->kind == NSM_ACT_EVENT)
+        printf("event:%s", m->events[a->event].name);
     else
         printf("%s=%s", m->factors[a->factor].name, m->factors[a->factor].levels[a->level]);
 }
@@ -106,6 +108,10 @@ static void describe_calendar(const nsm_model *m)
         const nsm_occurrence *oc = &m->occurrences[k];
         printf("  t=%7.3f y  %-30s ", nsm_years(oc->t), m->calendar_names[oc->entry]);
         print_action(m, &oc->action);
+        if (m->calendar_when && m->calendar_when[oc->entry].n_clauses) {
+            printf("  when ");
+            print_condition(m, &m->calendar_when[oc->entry]);
+        }
         printf("\n");
     }
     printf("\nEffects (%d):\n", m->n_effects);
@@ -128,7 +134,8 @@ static void describe_calendar(const nsm_model *m)
     for (int o = 0; o < m->n_outcomes; o++) {
         printf("  %-34s ", m->outcomes[o].name);
         print_condition(m, &m->outcomes[o].cond);
-        printf("\n");
+        printf("%s\n", m->outcomes[o].occurrence == NSM_OCCUR_ONSET
+                            ? "  (onset: a change into it after the start)" : "");
     }
 }
 

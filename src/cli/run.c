@@ -55,6 +55,21 @@ static int index_at_years(const nsm_model *m, double years)
     return i < m->n_reports ? i : -1;
 }
 
+/* Onset outcomes leave out the runs that start in the condition: say how many, apart. */
+static void onset_note(const nsm_model *m, const nsm_accum *a, int width)
+{
+    printf("\n(onset): only runs in which the condition begins to hold after the start count; "
+           "it holds at the start in\n");
+    for (int o = 0; o < m->n_outcomes; o++) {
+        if (m->outcomes[o].occurrence != NSM_OCCUR_ONSET)
+            continue;
+        nsm_proportion p = nsm_wilson(nsm_accum_outcome_held_count(a, o, 0),
+                                      (int64_t)nsm_accum_runs(a));
+        printf("  %-*s%5.1f%% (%.1f-%.1f)\n", width, m->outcomes[o].name, 100 * p.p, 100 * p.lo,
+               100 * p.hi);
+    }
+}
+
 static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats *rs,
                     const char *dest)
 {
@@ -69,14 +84,26 @@ static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats 
            (unsigned long long)nsm_accum_runs(a), rs->wall_seconds, rs->threads, dest);
     if (m->n_outcomes == 0)
         return;
-    printf("\nProbability that each outcome has occurred by (95%% interval):\n%-34s", "outcome");
+    int width = 34; /* wide enough for every name and its " (onset)" */
+    for (int o = 0; o < m->n_outcomes; o++) {
+        int w = (int)strlen(m->outcomes[o].name) +
+                (m->outcomes[o].occurrence == NSM_OCCUR_ONSET ? 9 : 0);
+        width = w > width ? w : width;
+    }
+    printf("\nProbability that each outcome has occurred by (95%% interval):\n%-*s", width,
+           "outcome");
     for (int k = 0; k < n_idx; k++)
         printf("  %-22s", m->report_date[idx[k]]);
     printf("\n");
     int64_t *first = malloc(((size_t)m->n_reports + 1) * sizeof *first);
+    int n_onset = 0;
     for (int o = 0; first && o < m->n_outcomes; o++) {
         nsm_occurred_by(m, a, o, first);
-        printf("%-34s", m->outcomes[o].name);
+        int onset = m->outcomes[o].occurrence == NSM_OCCUR_ONSET;
+        n_onset += onset;
+        char name[NSM_NAME_MAX + 16];
+        snprintf(name, sizeof name, "%s%s", m->outcomes[o].name, onset ? " (onset)" : "");
+        printf("%-*s", width, name);
         for (int k = 0; k < n_idx; k++) {
             nsm_proportion p = nsm_wilson(first[idx[k]], (int64_t)nsm_accum_runs(a));
             char cell[64];
@@ -86,6 +113,8 @@ static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats 
         printf("\n");
     }
     free(first);
+    if (n_onset)
+        onset_note(m, a, width - 2);
 }
 
 typedef struct {

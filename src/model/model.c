@@ -120,6 +120,11 @@ void nsm_model_free(nsm_model *m)
     free_modifiers(m->modifiers, m->n_modifiers);
     free(m->seasonality);
     free_draws(m->draws, m->n_draws);
+    for (int c = 0; m->calendar_when && c < m->n_calendar_names; c++)
+        free(m->calendar_when[c].clauses);
+    free(m->calendar_when);
+    free(m->modifier_ids);
+    free(m->effect_ids);
     free(m->calendar_names);
     free(m->calendar_stream);
     free(m->occurrences);

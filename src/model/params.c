@@ -284,6 +284,8 @@ static void action_text(const nsm_model *m, const nsm_action *a, char *buf, size
 {
     if (a->kind == NSM_ACT_DRAW)
         snprintf(buf, n, "draw:%s", m->draws[a->draw].name);
+    else if (a->kind == NSM_ACT_EVENT)
+        snprintf(buf, n, "event:%s", m->events[a->event].name);
     else
         snprintf(buf, n, "%s=%s", m->factors[a->factor].name,
                  m->factors[a->factor].levels[a->level]);

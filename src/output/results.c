@@ -101,6 +101,15 @@ static void outcome_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int
             write_proportion(c, series[i], n);
             nsm_csv_end_row(c);
         }
+        if (m->outcomes[o].occurrence == NSM_OCCUR_ONSET) {
+            /* what occurred_by leaves out: the runs that start in the condition */
+            write_arm(c, v, arm);
+            write_date(c, m, 0);
+            nsm_csv_text(c, m->outcomes[o].name);
+            nsm_csv_text(c, "holds_at_start");
+            write_proportion(c, nsm_accum_outcome_held_count(a, o, 0), n);
+            nsm_csv_end_row(c);
+        }
     }
 }
 

@@ -122,6 +122,8 @@ static nsm_status read_row(nsm_reader *r, int row, int *cap)
         s = read_schedule(r, row, &sc);
     if (s == NSM_OK)
         s = nsmi_parse_action(r, nsmi_reader_cell(r, row, "action"), &a);
+    if (s == NSM_OK && !nsmi_reader_empty(r, row, "when"))
+        s = nsmi_parse_condition(r, nsmi_reader_cell(r, row, "when"), &r->m->calendar_when[row]);
     if (s == NSM_OK)
         s = sc.repeat ? recurring(r, row, &sc, &a, cap) : one_off(r, row, &sc, &a, cap);
     return s;
@@ -143,7 +145,8 @@ nsm_status nsmi_scenario_calendar(nsm_reader *r)
     nsm_model *m = r->m;
     m->calendar_names = calloc((size_t)t->n_rows + 1, sizeof *m->calendar_names);
     m->calendar_stream = calloc((size_t)t->n_rows + 1, sizeof *m->calendar_stream);
-    if (!m->calendar_names || !m->calendar_stream)
+    m->calendar_when = calloc((size_t)t->n_rows + 1, sizeof *m->calendar_when);
+    if (!m->calendar_names || !m->calendar_stream || !m->calendar_when)
         return NSM_ERR_NOMEM;
     int cap = 0;
     nsm_status s = NSM_OK;

@@ -35,6 +35,29 @@ nsm_status nsmi_reader_error(nsm_reader *r, const nsm_cell *c, size_t offset, co
     return st;
 }
 
+nsm_status nsmi_read_ids(nsm_reader *r, char (**out)[NSM_NAME_MAX])
+{
+    const nsm_table *t = r->t;
+    char(*ids)[NSM_NAME_MAX] = calloc((size_t)t->n_rows + 1, sizeof *ids);
+    *out = ids;
+    if (!ids)
+        return NSM_ERR_NOMEM;
+    for (int i = 0; i < t->n_rows; i++) {
+        const char *name;
+        if (nsmi_reader_empty(r, i, "id"))
+            continue;
+        nsm_status s = nsmi_read_name(r, i, "id", "id", &name);
+        for (int j = 0; s == NSM_OK && j < i; j++)
+            if (strcmp(ids[j], name) == 0)
+                return nsmi_reader_error(r, nsmi_reader_cell(r, i, "id"), 0, "id '%s' is given "
+                                        "twice (first at line %d)", name, t->rows[j].line);
+        if (s != NSM_OK)
+            return s;
+        snprintf(ids[i], NSM_NAME_MAX, "%s", name);
+    }
+    return NSM_OK;
+}
+
 double nsmi_reader_time(const nsm_reader *r, nsm_date d)
 {
     return (double)(nsmi_date_days(d) - nsmi_date_days(r->start)); /* days: exact (model.h) */

@@ -199,8 +199,8 @@ static nsm_status parse_set_action(nsm_reader *r, const nsm_cell *c, char *buf, 
 {
     char *eq = strchr(buf, '=');
     if (!eq)
-        return nsmi_reader_error(r, c, 0, "action '%s' is neither factor=level nor draw:name",
-                                c->text);
+        return nsmi_reader_error(r, c, 0, "action '%s' is not factor=level, draw:name or "
+                                "event:name", c->text);
     if (eq > buf && eq[-1] == '!')
         return nsmi_reader_error(r, c, at(buf, eq - 1), "an action sets a level: write "
                                 "factor=level, not '!='");
@@ -216,16 +216,37 @@ static nsm_status parse_set_action(nsm_reader *r, const nsm_cell *c, char *buf, 
     return st;
 }
 
+/* `event:NAME`: one occurrence of a counted event. */
+static nsm_status parse_event_action(nsm_reader *r, const nsm_cell *c, char *buf, nsm_action *out)
+{
+    const nsm_model *m = r->m;
+    char *name = trim(buf + strlen("event:"));
+    out->kind = NSM_ACT_EVENT;
+    out->event = nsmi_find_event(m, name);
+    if (out->event >= 0)
+        return NSM_OK;
+    if (!*name)
+        return nsmi_reader_error(r, c, at(buf, name), "missing event name after 'event:'");
+    const char *hint = m->n_events ? nsm_suggest(name, m->events[0].name, (size_t)m->n_events,
+                                                 sizeof m->events[0])
+                                   : NULL;
+    return nsmi_unknown(r, c, at(buf, name), "counted event", name, hint,
+                       " (event: names a counted event of events.csv)");
+}
+
 nsm_status nsmi_parse_action(nsm_reader *r, const nsm_cell *c, nsm_action *out)
 {
-    *out = (nsm_action){NSM_ACT_SET, -1, -1, -1};
+    *out = (nsm_action){NSM_ACT_SET, -1, -1, -1, -1};
     if (!c->text[0])
-        return nsmi_reader_error(r, c, 0, "missing action: factor=level or draw:name");
+        return nsmi_reader_error(r, c, 0, "missing action: factor=level, draw:name or event:name");
     char *buf = strdup(c->text);
     if (!buf)
         return NSM_ERR_NOMEM;
     int is_draw = strncmp(buf, "draw:", strlen("draw:")) == 0;
-    nsm_status st = is_draw ? parse_draw_action(r, c, buf, out) : parse_set_action(r, c, buf, out);
+    int is_event = strncmp(buf, "event:", strlen("event:")) == 0;
+    nsm_status st = is_draw    ? parse_draw_action(r, c, buf, out)
+                    : is_event ? parse_event_action(r, c, buf, out)
+                               : parse_set_action(r, c, buf, out);
     free(buf);
     return st;
 }

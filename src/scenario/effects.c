@@ -79,13 +79,29 @@ nsm_status nsmi_scenario_effects(nsm_reader *r)
     r->m->effects = calloc((size_t)t->n_rows + 1, sizeof *r->m->effects);
     if (!r->m->effects)
         return NSM_ERR_NOMEM;
-    nsm_status s = NSM_OK;
+    nsm_status s = nsmi_read_ids(r, &r->m->effect_ids);
     for (int i = 0; s == NSM_OK && i < t->n_rows; i++)
         s = read_effect(r, i);
     return s;
 }
 
 /* ---- outcomes.csv ---- */
+
+static nsm_status read_occurrence(nsm_reader *r, int row, nsm_occurrence_kind *out)
+{
+    static const char kinds[2][8] = {"state", "onset"};
+    const nsm_cell *c = nsmi_reader_cell(r, row, "occurrence");
+    *out = NSM_OCCUR_STATE;
+    if (!c->text[0] || strcmp(c->text, kinds[0]) == 0)
+        return NSM_OK;
+    if (strcmp(c->text, kinds[1]) == 0) {
+        *out = NSM_OCCUR_ONSET;
+        return NSM_OK;
+    }
+    return nsmi_unknown(r, c, 0, "occurrence", c->text, nsm_suggest(c->text, kinds[0], 2,
+                       sizeof kinds[0]), " (state: holding the condition, the start included; "
+                       "onset: a change into it after the start)");
+}
 
 static nsm_status read_outcome(nsm_reader *r, int row)
 {
@@ -102,6 +118,8 @@ static nsm_status read_outcome(nsm_reader *r, int row)
     nsm_outcome *o = &m->outcomes[m->n_outcomes++];
     snprintf(o->name, sizeof o->name, "%s", name);
     s = nsmi_parse_condition(r, nsmi_reader_cell(r, row, "condition"), &o->cond);
+    if (s == NSM_OK)
+        s = read_occurrence(r, row, &o->occurrence);
     if (s == NSM_OK)
         s = nsmi_read_text(r, row, "description", &o->description);
     return s;

@@ -140,7 +140,8 @@ nsm_status nsmi_scenario_modifiers(nsm_reader *r)
 {
     const nsm_table *t = nsmi_reader_use(r, NSM_T_MODIFIERS);
     int cap = 0;
-    nsm_status s = NSM_OK;
+    nsm_status s = t ? nsmi_read_ids(r, &r->m->modifier_ids) : NSM_OK;
+    r->m->n_modifier_rows = t ? t->n_rows : 0;
     for (int i = 0; t && s == NSM_OK && i < t->n_rows; i++)
         s = read_modifier(r, i, &cap);
     return s;

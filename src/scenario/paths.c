@@ -85,10 +85,38 @@ static nsm_status path_row(path_ctx *x, const char *rest, size_t off, const char
     return NSM_OK;
 }
 
+/* A row of modifiers.csv or effects.csv named by its number or by its id (ids[0..n-1], may be
+** NULL). A number whose row has an id is accepted with a warning: inserting or sorting rows
+** retargets a number, never an id. */
+static nsm_status path_ref(path_ctx *x, const char *rest, size_t off, const char *file,
+                           const char (*ids)[NSM_NAME_MAX], int n, int *row)
+{
+    if (rest[0] >= '0' && rest[0] <= '9') {
+        if (path_row(x, rest, off, file, row) != NSM_OK)
+            return NSM_ERR_INPUT;
+        if (ids && *row <= n && ids[*row - 1][0])
+            nsm_table_warn(x->r->t, x->c, x->r->d, "row %d of %s has the id '%s': write it "
+                           "instead of the row number, which moves when rows are inserted or "
+                           "sorted", *row, file, ids[*row - 1]);
+        return NSM_OK;
+    }
+    for (int j = 0; ids && j < n; j++)
+        if (strcmp(ids[j], rest) == 0) {
+            *row = j + 1;
+            return NSM_OK;
+        }
+    const char *hint = ids && n ? nsm_suggest(rest, ids[0], (size_t)n, sizeof ids[0]) : NULL;
+    return bad(x, off, "%s has no row with id '%s'%s%s%s (a row is named by its id, from the id "
+               "column, or by its number from 1)", file, rest, hint ? "; did you mean '" : "",
+               hint ? hint : "", hint ? "'?" : "");
+}
+
 static nsm_status path_modifiers(path_ctx *x, char *rest, size_t off)
 {
     int row;
-    if (path_row(x, rest, off, "modifiers.csv", &row) != NSM_OK)
+    const nsm_model *mm = x->r->m;
+    if (path_ref(x, rest, off, "modifiers.csv", (const char(*)[NSM_NAME_MAX])mm->modifier_ids,
+                 mm->n_modifier_rows, &row) != NSM_OK)
         return NSM_ERR_INPUT;
     const nsm_model *m = x->r->m;
     for (int j = 0; j < m->n_modifiers; j++)
@@ -177,9 +205,10 @@ static nsm_status path_effects(path_ctx *x, char *rest, size_t off)
     if (!field)
         return bad(x, off, "write effects:ROW:probability or effects:ROW:delay_days, not '%s'",
                    rest);
-    if (path_row(x, rest, off, "effects.csv", &row) != NSM_OK)
-        return NSM_ERR_INPUT;
     const nsm_model *m = x->r->m;
+    if (path_ref(x, rest, off, "effects.csv", (const char(*)[NSM_NAME_MAX])m->effect_ids,
+                 m->n_effects, &row) != NSM_OK)
+        return NSM_ERR_INPUT;
     size_t foff = off + (size_t)(field - rest);
     nsm_param_kind kind = strcmp(field, "probability") == 0  ? NSM_P_EFFECT_PROBABILITY
                           : strcmp(field, "delay_days") == 0 ? NSM_P_EFFECT_DELAY

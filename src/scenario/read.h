@@ -96,6 +96,10 @@ nsm_status nsmi_read_date(nsm_reader *r, int row, const char *column, nsm_date *
 /* A copy of the text, or NULL for an empty cell. */
 nsm_status nsmi_read_text(nsm_reader *r, int row, const char *column, char **out);
 
+/* The optional `id` column of the current table (modifiers.csv, effects.csv): a new array of one
+** id per row ("" where empty) in *out, owned by the caller; ids are names, unique in the table. */
+nsm_status nsmi_read_ids(nsm_reader *r, char (**out)[NSM_NAME_MAX]);
+
 /* Days from the start to date d: the model's time (model.h), exact. */
 double nsmi_reader_time(const nsm_reader *r, nsm_date d);
 

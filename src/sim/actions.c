@@ -127,8 +127,27 @@ int nsmi_draw_categorical(gsl_rng *r, const double *p, int n)
     return n - 1;
 }
 
+/* A counted event set off by the calendar or an effect. It changes no level, so the guard on
+** changes at one instant counts it here: effects that fire events at each other with no delay
+** are a loop like any other. */
+static void action_event(nsm_sim *s, int e, nsm_accum *acc)
+{
+    if (s->failed)
+        return;
+    if (++s->changes_now > NSM_MAX_CHANGES_PER_INSTANT) {
+        s->failed = NSM_FAILED_LOOP;
+        s->fail_factor = -1 - e;
+        return;
+    }
+    nsmi_event_occurs(s, e, acc);
+}
+
 void nsmi_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *acc)
 {
+    if (a->kind == NSM_ACT_EVENT) {
+        action_event(s, a->event, acc);
+        return;
+    }
     int level = a->level;
     if (a->kind == NSM_ACT_DRAW) {
         const nsm_draw *d = &s->m->draws[a->draw];
@@ -151,7 +170,9 @@ static void flush_period(nsm_sim *s, int e, nsm_accum *acc)
 /* Year index of time t > 0: the k >= 1 with year_t[k-1] < t <= year_t[k]; 0 past the last. */
 static int year_index(const nsm_sim *s, double t)
 {
-    if (s->n_years == 0 || t > s->year_t[s->n_years])
+    /* t = 0 (an event fired by the calendar on the start date) lies in no year window, as in no
+    ** period: windows are open at their start */
+    if (s->n_years == 0 || t <= 0 || t > s->year_t[s->n_years])
         return 0;
     int k = (int)(t / NSM_DAYS_PER_YEAR) + 1;
     k = k < 1 ? 1 : k > s->n_years ? s->n_years : k;
@@ -243,12 +264,15 @@ static void describe_last(const nsm_sim *s, char *out, size_t n)
                  m->events[k - m->n_transitions].name, s->last_rate * NSM_DAYS_PER_YEAR);
     } else {
         const nsm_effect *e = &m->effects[k - s->n_proc];
-        const nsm_factor *f = &m->factors[e->action.factor];
         char action[2 * NSM_NAME_MAX + 8];
         if (e->action.kind == NSM_ACT_DRAW)
             snprintf(action, sizeof action, "draw:%s", m->draws[e->action.draw].name);
-        else
+        else if (e->action.kind == NSM_ACT_EVENT)
+            snprintf(action, sizeof action, "event:%s", m->events[e->action.event].name);
+        else {
+            const nsm_factor *f = &m->factors[e->action.factor];
             snprintf(action, sizeof action, "%s=%s", f->name, f->levels[e->action.level]);
+        }
         snprintf(out, n, "the effect on row %d of effects.csv (%s after %g days) keeps being "
                  "triggered", e->row, action, e->delay_days);
     }
@@ -279,10 +303,13 @@ nsm_status nsmi_sim_failure(const nsm_sim *s, uint64_t rep, nsm_diag *diag)
     const nsm_model *m = s->m;
     if (!diag)
         return NSM_ERR_RUNTIME;
+    int ev = s->fail_factor < 0; /* an event fired by effects: -1 - event */
     return nsm_diag_error(diag, NSM_ERR_RUNTIME,
-                          "replication %llu: more than %d changes at t = %.4f years (factor '%s' "
-                          "keeps changing): effects.csv has a loop of zero-delay effects; give one "
+                          "replication %llu: more than %d changes at t = %.4f years (%s '%s' "
+                          "keeps %s): effects.csv has a loop of zero-delay effects; give one "
                           "of them a delay or a probability below 1",
                           (unsigned long long)rep, NSM_MAX_CHANGES_PER_INSTANT, nsm_years(s->t),
-                          m->factors[s->fail_factor].name);
+                          ev ? "counted event" : "factor",
+                          ev ? m->events[-1 - s->fail_factor].name : m->factors[s->fail_factor].name,
+                          ev ? "occurring" : "changing");
 }

@@ -380,7 +380,10 @@ static void update_outcomes(nsm_sim *s, nsm_accum *acc)
         int i = nsmi_report_index(m, s->t);
         if (now) {
             s->held_start[o] = i;
-            if (!s->out_ever[o]) {
+            /* an onset outcome counts only a change into its condition after the start: the
+            ** state at t = 0 (drawn, then settled) is reported apart, as `holds` at the start */
+            int counts = s->started || m->outcomes[o].occurrence == NSM_OCCUR_STATE;
+            if (counts && !s->out_ever[o]) {
                 s->out_ever[o] = 1;
                 nsm_accum_outcome_first(acc, o, i);
                 if (s->trace)
@@ -420,7 +423,13 @@ static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
         s->last_done = -1 - s->next_occ;
         const nsm_occurrence *oc = &m->occurrences[s->next_occ++];
         s->events++;
-        nsmi_apply_action(s, &oc->action, s->cal_rng[oc->entry], acc);
+        if (!m->calendar_when || nsmi_condition_holds(&m->calendar_when[oc->entry], s->level))
+            nsmi_apply_action(s, &oc->action, s->cal_rng[oc->entry], acc);
+        else if (oc->action.kind == NSM_ACT_DRAW) {
+            gsl_rng_uniform(s->cal_rng[oc->entry]); /* one draw per occurrence, acted on or not:
+                                                    ** arms whose states differ stay paired */
+            s->draws++;
+        }
     }
     nsmi_settle(s, acc);
     update_outcomes(s, acc);
@@ -486,7 +495,9 @@ nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum 
     if (st != NSM_OK)
         return st;
     reset(s, seed, rep);
+    s->started = 0;
     run_breakpoint(s, acc); /* t = 0: the calendar's first day, outcomes' initial values */
+    s->started = 1;
     while (!s->failed && s->t < m->t_end) {
         double tb = next_breakpoint(s), tf;
         int k = nsmi_rates_next(s, &tf);

@@ -68,7 +68,8 @@ struct nsm_sim {
     double *year_t;              /* year_t[k] = t of the k-th anniversary of the start */
     int *ev_cum_start;
     /* outcomes */
-    unsigned char *out_now, *out_ever;
+    unsigned char *out_now, *out_ever; /* out_ever: its first occurrence has been recorded */
+    int started;         /* t = 0 has settled: later changes into a condition are onsets */
     int *held_start;
     /* effects indexed by trigger: factors 0..F-1, then events F..F+E-1 */
     int *eff_start, *eff_list;

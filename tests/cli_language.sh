@@ -1,0 +1,75 @@
+# tests/cli_language.sh: the constructs of the model language added by issue 11 as the command
+# line shows them: onset outcomes, counted events fired by the calendar, conditional calendar
+# rows and ids of modifiers and effects; each malformed cell refused at its position.
+source "$(dirname "$0")/cli-lib.sh"
+
+# ---- onset outcomes
+bad occurrence_unknown outcomes.csv 'write:outcome,condition,occurrence,description\nin_b,f=b,onsett,x\n' \
+    "outcomes.csv:2:10: error: unknown occurrence 'onsett'; did you mean 'onset'\?"
+expect onset_check_shows_it 0 'f_b +f=b +\(onset: a change into it after the start\)' -- \
+    check tests/models/onset
+expect onset_summary_marks_it 0 'f_b \(onset\).*' -- \
+    run tests/models/onset --runs 200 --out "$work/onset"
+"$NEASIM" run tests/models/onset --runs 2000 --out "$work/onset" >"$work/onset.txt" 2>&1
+check_that onset_summary_note grep -Eq '^  f_b +[0-9.]+% ' "$work/onset.txt"
+check_that onset_holds_at_start_row \
+    grep -Eq '^2025-01-01,0.0000,f_b,holds_at_start,0\.[0-9]+' "$work/onset/outcomes.csv"
+check_that state_outcome_has_no_start_row \
+    bash -c "! grep -q 'f_b_state,holds_at_start' '$work/onset/outcomes.csv'"
+check_that onset_first_row_zero \
+    grep -Eq '^f_b,2025-01-01,0.0000,by_date,0,0[[:space:]]*$' "$work/onset/first_occurrence.csv"
+
+# ---- counted events fired by the calendar
+bad calendar_event_unknown calendar.csv 'write:name,date,repeat_years,until,action,source\nt7,2025-06-01,,,event:nuclear_test,x\n' \
+    "calendar.csv:2:23: error: unknown counted event 'nuclear_test'"
+expect calendar_event_check 0 'test_in_september +event:seventh_test' -- check tests/models/calendar_event
+"$NEASIM" run tests/models/calendar_event --runs 50 --quiet --out "$work/ce"
+check_that calendar_event_counted \
+    grep -Eq '^2026-09-01,0.6653,seventh_test,cumulative,1,0,' "$work/ce/event_counts.csv"
+
+# ---- conditional calendar rows
+bad calendar_when_unknown_factor calendar.csv 'write:name,date,repeat_years,until,when,action,source\nc,2025-06-01,,,g=b,f=b,x\n' \
+    "calendar.csv:2:16: error: unknown factor 'g'"
+bad calendar_when_bad_level calendar.csv 'write:name,date,repeat_years,until,when,action,source\nc,2025-06-01,,,f=c,f=b,x\n' \
+    "calendar.csv:2:18: error: unknown level 'c'"
+expect calendar_when_check 0 'undo_deal +deal=none  when talks=open' -- check tests/models/calendar_when
+
+# ---- ids of modifiers and effects in parameter paths
+d="$work/ids"; rm -rf "$d"; cp -r tests/models/ids "$d"
+expect ids_row_number_warns 0 'levers.csv:3:8: warning: row 2 of modifiers.csv has the id .h_up_when_f_b.' -- check "$d"
+sed -i 's/^by_id,modifiers:h_up_when_f_b,/by_id,modifiers:h_up_when_fb,/' "$d/levers.csv"
+expect ids_unknown_id 65 "levers.csv:2:17: error: modifiers.csv has no row with id 'h_up_when_fb'; did you mean 'h_up_when_f_b'\?" -- check "$d"
+cp tests/models/ids/levers.csv "$d/levers.csv"
+sed -i 's/^,h:off>on,1,/f_pulls_h,h:off>on,1,/' "$d/effects.csv"
+expect ids_twice 65 "effects.csv:3:1: error: id 'f_pulls_h' is given twice \(first at line 2\)" -- check "$d"
+cp tests/models/ids/effects.csv "$d/effects.csv"
+sed -i 's/,h_up_when_f_b,/,H-up,/' "$d/modifiers.csv"
+expect ids_not_a_name 65 "modifiers.csv:3:16: error: .H-up. is not a valid id name" -- check "$d"
+# inserting a row before the coupling moves row numbers, not ids: by_id now means row 3
+cp tests/models/ids/modifiers.csv "$d/modifiers.csv"
+sed -i '2i h:on>off,f=b,1.1,,test: inserted' "$d/modifiers.csv"
+printf 'by_row3,modifiers:3,set,1,,row 3 after the insertion,test\n' >> "$d/levers.csv"
+"$NEASIM" compare "$d" --levers by_id,by_row3 --runs 400 --seed 4 --quiet --out "$work/ids-b" >/dev/null 2>&1
+check_that ids_survive_an_inserted_row bash -c "
+    a=\$(grep '^by_id,' '$work/ids-b/differences.csv' | cut -d, -f2-)
+    b=\$(grep '^by_row3,' '$work/ids-b/differences.csv' | cut -d, -f2-)
+    [ -n \"\$a\" ] && [ \"\$a\" = \"\$b\" ] && grep -q ',-0.[0-9]*[1-9]' <<<\"\$a\""
+
+# a loop of zero-delay effects that fire counted events at each other is the effect-loop error
+d="$work/event-loop"; rm -rf "$d"; cp -r tests/models/calendar_event "$d"
+printf 'trigger,probability,delay_days,delay,action,source\nseventh_test,1,0,fixed,event:launches,x\nlaunches,1,0,fixed,event:seventh_test,x\n' > "$d/effects.csv"
+expect event_loop_is_an_error 70 "counted event '(launches|seventh_test)' keeps occurring\): effects.csv has a loop" -- \
+    run "$d" --runs 10 --quiet --out "$work/event-loop-out"
+
+# a calendar-fired event on the start date: cumulative from the start, in no period or year
+d="$work/ce0"; rm -rf "$d"; cp -r tests/models/calendar_event "$d"
+sed -i 's/^test_in_september,2026-09-01/test_in_september,2026-01-01/' "$d/calendar.csv"
+"$NEASIM" run "$d" --runs 50 --quiet --out "$work/ce0-out"
+check_that event_at_start_cumulative \
+    grep -Eq '^2026-02-01,0.0849,seventh_test,cumulative,1,0,' "$work/ce0-out/event_counts.csv"
+check_that event_at_start_no_period \
+    grep -Eq '^2026-02-01,0.0849,seventh_test,period,0,0,' "$work/ce0-out/event_counts.csv"
+check_that event_at_start_no_year \
+    grep -Eq '^2027-01-01,0.9993,seventh_test,year,0,0,' "$work/ce0-out/event_counts.csv"
+
+cli_done language

@@ -1,0 +1,315 @@
+/*
+** test_language.c: the constructs of the model language added by issue 11 (onset outcomes,
+** counted events fired by the calendar, conditional calendar rows, ids of modifiers and
+** effects), against closed forms with tolerances in Monte Carlo standard errors at fixed seeds,
+** or against exact expectations where the model is deterministic.
+*/
+#include "nsm_test.h"
+#include "nsm_model_test.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neasim/engine.h"
+#include "neasim/results.h"
+#include "neasim/summary.h"
+
+#define Z_TOL 4.0 /* |estimate - exact| <= 4 standard errors */
+
+typedef struct {
+    nsm_model *m;
+    nsm_accum *a;
+} fixture;
+
+static fixture simulate(const char *name, uint64_t runs, uint64_t seed, int threads)
+{
+    fixture f = {nsm_test_load(name), NULL};
+    f.a = nsm_accum_alloc(f.m);
+    nsm_run_config c = {seed, runs, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
+    nsm_diag d;
+    nsm_diag_init(&d);
+    if (nsm_run(f.m, &c, f.a, NULL, &d) != NSM_OK)
+        fail_msg("run of %s failed: %s", name, d.error ? d.error : "?");
+    nsm_diag_release(&d);
+    return f;
+}
+
+static void release(fixture *f)
+{
+    nsm_accum_free(f->a);
+    nsm_model_free(f->m);
+}
+
+/* A proportion k/n against its exact value p, in binomial standard errors at p. */
+static void check_prop(const char *what, int64_t k, int64_t n, double p)
+{
+    double est = (double)k / (double)n, se = sqrt(p * (1 - p) / (double)n);
+    if (se == 0.0 ? est != p : fabs(est - p) > Z_TOL * se)
+        fail_msg("%s: estimate %.5f, exact %.5f (%.1f standard errors)", what, est, p,
+                 se > 0 ? fabs(est - p) / se : (double)INFINITY);
+}
+
+static int outcome_index(const nsm_model *m, const char *name)
+{
+    for (int o = 0; o < m->n_outcomes; o++)
+        if (strcmp(m->outcomes[o].name, name) == 0)
+            return o;
+    fail_msg("no outcome '%s'", name);
+    return -1;
+}
+
+static int event_index(const nsm_model *m, const char *name)
+{
+    for (int e = 0; e < m->n_events; e++)
+        if (strcmp(m->events[e].name, name) == 0)
+            return e;
+    fail_msg("no event '%s'", name);
+    return -1;
+}
+
+static int level_index(const nsm_model *m, const char *factor, const char *level)
+{
+    for (int f = 0; f < m->n_factors; f++)
+        for (int l = 0; strcmp(m->factors[f].name, factor) == 0 && l < m->factors[f].n_levels; l++)
+            if (strcmp(m->factors[f].levels[l], level) == 0)
+                return m->factors[f].first_level + l;
+    fail_msg("no level %s=%s", factor, level);
+    return -1;
+}
+
+/* ---------------------------------------------------------------- onset outcomes */
+
+/* tests/models/onset: f starts in b with probability q = 0.3 and enters b (absorbing) at rate
+** r = 0.5, so P(onset by t) = (1 - q)(1 - e^{-rt}) and P(in b at some time by t) = 1 - (1 - q)
+** e^{-rt}. g starts in y with probability 0.4, enters y at r = 0.5 and leaves it at s = 1: a run
+** that starts in y has its onset when it comes back, after an Exp(s) then an Exp(r) wait, whose
+** sum has the CDF 1 - (r e^{-st} - s e^{-rt}) / (r - s). */
+static void test_onset_closed_form(void **state)
+{
+    (void)state;
+    const uint64_t n = 40000;
+    fixture f = simulate("onset", n, 11, 2);
+    const nsm_model *m = f.m;
+    int64_t *by = malloc(((size_t)m->n_reports + 1) * sizeof *by);
+    int64_t *held = malloc((size_t)m->n_reports * sizeof *held);
+    assert_non_null(by);
+    assert_non_null(held);
+    const double q = 0.3, r = 0.5, s = 1.0, qg = 0.4;
+    for (int year = 1; year <= 4; year++) {
+        int i = 12 * year;
+        double t = nsm_years(m->report_t[i]);
+        char what[64];
+        nsm_occurred_by(m, f.a, outcome_index(m, "f_b"), by);
+        snprintf(what, sizeof what, "onset of f=b by year %d", year);
+        check_prop(what, by[i], (int64_t)n, (1 - q) * (1 - exp(-r * t)));
+        assert_int_equal(by[0], 0); /* the start is never an onset */
+        nsm_occurred_by(m, f.a, outcome_index(m, "f_b_state"), by);
+        snprintf(what, sizeof what, "f=b at some time by year %d", year);
+        check_prop(what, by[i], (int64_t)n, 1 - (1 - q) * exp(-r * t));
+        nsm_occurred_by(m, f.a, outcome_index(m, "g_y"), by);
+        snprintf(what, sizeof what, "onset of g=y by year %d", year);
+        double back = 1 - (r * exp(-s * t) - s * exp(-r * t)) / (r - s);
+        check_prop(what, by[i], (int64_t)n, (1 - qg) * (1 - exp(-r * t)) + qg * back);
+    }
+    /* holds at the start: the share an onset outcome leaves out */
+    nsm_accum_outcome_held_series(f.a, outcome_index(m, "f_b"), held);
+    check_prop("f=b at the start", held[0], (int64_t)n, q);
+    nsm_accum_outcome_held_series(f.a, outcome_index(m, "g_y"), held);
+    check_prop("g=y at the start", held[0], (int64_t)n, qg);
+    /* an empty occurrence cell is the old behaviour: the same series as `state` would give */
+    assert_int_equal(m->outcomes[outcome_index(m, "g_y_default")].occurrence, NSM_OCCUR_STATE);
+    free(by);
+    free(held);
+    release(&f);
+}
+
+/* ---------------------------------------------------------------- counted events by the calendar */
+
+/* Mean of a count distribution hist[0..nv-1] over n replications. */
+static double hist_mean(const int64_t *h, int64_t nv, int64_t n)
+{
+    double s = 0;
+    for (int64_t k = 0; k < nv; k++)
+        s += (double)k * (double)h[k];
+    return s / (double)n;
+}
+
+/* tests/models/calendar_event: `seventh_test` (rate 0) occurs only when the calendar fires it on
+** 2026-09-01, and its effect moves f to b at that instant: its cumulative count is exactly 0
+** before and 1 from that date, and so is the share of runs in b. `launches` is Poisson at 3 a
+** year plus one occurrence fired on 2027-03-01: its mean count by t is 3t, plus 1 from then. */
+static void test_calendar_fires_event(void **state)
+{
+    (void)state;
+    const int64_t n = 20000;
+    fixture f = simulate("calendar_event", (uint64_t)n, 7, 2);
+    const nsm_model *m = f.m;
+    int seventh = event_index(m, "seventh_test"), launches = event_index(m, "launches");
+    int64_t *hist = malloc(((size_t)nsm_accum_event_max_count(f.a, launches) + 2) * sizeof *hist);
+    assert_non_null(hist);
+    int b = level_index(m, "f", "b");
+    double fired = 0, fired_launch = 0;
+    for (int k = 0; k < m->n_occurrences; k++)
+        *(m->occurrences[k].action.event == seventh ? &fired : &fired_launch) = m->occurrences[k].t;
+    for (int i = 1; i < m->n_reports; i++) {
+        int64_t nv;
+        int after = m->report_t[i] >= fired;
+        nsm_accum_event_cumulative_hists(f.a, seventh, i, hist, &nv);
+        assert_true(nv <= 2);
+        assert_int_equal(hist[0], after ? 0 : n);
+        assert_int_equal(nv > 1 ? hist[1] : 0, after ? n : 0);
+        assert_int_equal(nsm_accum_level_count(f.a, b, i), after ? n : 0);
+        nsm_accum_event_cumulative_hists(f.a, launches, i, hist, &nv);
+        double t = nsm_years(m->report_t[i]), mean = 3 * t;
+        double est = hist_mean(hist, nv, n), se = sqrt(mean / (double)n);
+        mean += m->report_t[i] >= fired_launch;
+        if (fabs(est - mean) > Z_TOL * se)
+            fail_msg("launches by %s: mean %.4f, exact %.4f (%.1f standard errors)",
+                     m->report_date[i], est, mean, fabs(est - mean) / se);
+    }
+    free(hist);
+    release(&f);
+}
+
+/* ---------------------------------------------------------------- conditional calendar rows */
+
+/* Report index of a date. */
+static int report_of(const nsm_model *m, const char *date)
+{
+    for (int i = 0; i < m->n_reports; i++)
+        if (strcmp(m->report_date[i], date) == 0)
+            return i;
+    fail_msg("no report date %s", date);
+    return -1;
+}
+
+/* tests/models/calendar_when: the deal is concluded on 2026-06-01 only in runs whose talks are
+** open then, so, run by run, deal=early from that date exactly when talks=open at that date:
+** the counts are equal at every later report (exactly), 0 before, and their share is
+** 1 - (1 - q) e^{-r t} with q = 0.5, r = 0.5. On 2026-09-01 close_talks (row 2) runs before
+** undo_deal (row 3), whose condition then fails: the deal stays. */
+static void test_calendar_when(void **state)
+{
+    (void)state;
+    const int64_t n = 20000;
+    fixture f = simulate("calendar_when", (uint64_t)n, 5, 2);
+    const nsm_model *m = f.m;
+    int june = report_of(m, "2026-06-01"), sept = report_of(m, "2026-09-01");
+    int open = level_index(m, "talks", "open"), early = level_index(m, "deal", "early");
+    int64_t open_june = nsm_accum_level_count(f.a, open, june);
+    for (int i = 0; i < m->n_reports; i++)
+        assert_int_equal(nsm_accum_level_count(f.a, early, i), i < june ? 0 : open_june);
+    assert_int_equal(nsm_accum_level_count(f.a, open, sept), 0);
+    check_prop("talks open on 2026-06-01", open_june, n,
+               1 - 0.5 * exp(-0.5 * nsm_years(m->report_t[june])));
+    release(&f);
+}
+
+/* ---------------------------------------------------------------- ids of modifiers and effects */
+
+static const nsm_lever_row *lever_row(const nsm_model *m, const char *lever)
+{
+    for (int i = 0; i < m->n_lever_rows; i++)
+        if (strcmp(m->levers[m->lever_rows[i].lever].name, lever) == 0)
+            return &m->lever_rows[i];
+    fail_msg("no lever '%s'", lever);
+    return NULL;
+}
+
+static void same_params(const nsm_lever_row *a, const nsm_lever_row *b)
+{
+    assert_int_equal(a->n_params, b->n_params);
+    for (int k = 0; k < a->n_params; k++) {
+        assert_int_equal(a->params[k].kind, b->params[k].kind);
+        assert_int_equal(a->params[k].a, b->params[k].a);
+        assert_int_equal(a->params[k].b, b->params[k].b);
+        assert_int_equal(a->params[k].c, b->params[k].c);
+    }
+}
+
+/* tests/models/ids: a path by id names exactly the numbers of the path by row number. */
+static void test_ids_in_paths(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("ids");
+    const nsm_lever_row *id = lever_row(m, "by_id"), *row = lever_row(m, "by_row");
+    assert_int_equal(id->n_params, 1);
+    assert_int_equal(id->params[0].kind, NSM_P_MODIFIER);
+    assert_int_equal(id->params[0].a, 2);
+    same_params(id, row);
+    assert_int_equal(lever_row(m, "plain_row")->params[0].a, 1);
+    const nsm_lever_row *eid = lever_row(m, "effect_by_id"), *erow = lever_row(m, "effect_by_row");
+    assert_int_equal(eid->params[0].kind, NSM_P_EFFECT_PROBABILITY);
+    assert_int_equal(eid->params[0].a, 0);
+    same_params(eid, erow);
+    assert_string_equal(m->modifier_ids[1], "h_up_when_f_b");
+    assert_string_equal(m->modifier_ids[0], "");
+    assert_string_equal(m->effect_ids[0], "f_pulls_h");
+    nsm_model_free(m);
+}
+
+/* Write a run's tables (manifest excluded) into a new temporary folder. */
+static char *write_tables(const fixture *f)
+{
+    char *dir = strdup("/tmp/nsm-language-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    nsm_manifest mf = {0};
+    nsm_write_options wo = {0};
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_results_write(dir, f->m, f->a, &mf, &wo, &d), NSM_OK);
+    nsm_diag_release(&d);
+    return dir;
+}
+
+static int same_tables(const char *a, const char *b)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "for t in state_probabilities outcomes first_occurrence event_counts; do "
+             "cmp -s %s/$t.csv %s/$t.csv || exit 1; done",
+             a, b);
+    return system(cmd) == 0;
+}
+
+static void remove_dir(char *dir)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+    free(dir);
+}
+
+/* The new constructs keep results for a seed byte-identical for 1, 2 and 4 threads. */
+static void test_thread_count_invariance(void **state)
+{
+    (void)state;
+    static const char *models[] = {"onset", "calendar_event", "calendar_when"};
+    for (size_t k = 0; k < sizeof models / sizeof models[0]; k++) {
+        char *dirs[3];
+        int threads[3] = {1, 2, 4};
+        for (int j = 0; j < 3; j++) {
+            fixture f = simulate(models[k], 6000, 99, threads[j]);
+            dirs[j] = write_tables(&f);
+            release(&f);
+        }
+        if (!same_tables(dirs[0], dirs[1]) || !same_tables(dirs[0], dirs[2]))
+            fail_msg("%s: tables differ between 1, 2 and 4 threads", models[k]);
+        for (int j = 0; j < 3; j++)
+            remove_dir(dirs[j]);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_onset_closed_form),
+        cmocka_unit_test(test_calendar_fires_event),
+        cmocka_unit_test(test_calendar_when),
+        cmocka_unit_test(test_ids_in_paths),
+        cmocka_unit_test(test_thread_count_invariance),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
