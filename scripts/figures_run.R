@@ -9,6 +9,33 @@ nsm_arm_rows <- function(d, arm) if (is.na(arm)) d else d[d$arm == arm, , drop =
 
 nsm_arm_title <- function(arm) if (is.na(arm)) "" else paste0(" \u2014 arm: ", arm)
 
+# ---- judgment ranges (run --outer: uncertainty.csv) ------------------------------------------
+
+# The two kinds of interval, keyed by name: a legend entry is looked up by these names.
+NSM_JUDGMENT_BANDS <- c(monte_carlo = NSM_PALETTE[1], judgment = "#9ECAE9")
+
+nsm_judgment_labels <- function(ctx) {
+    n <- nsm_get(ctx$manifest, "outer_draws", NA)
+    c(monte_carlo = "95% Monte Carlo interval",
+      judgment = paste0("Judgment range (5–95% over ", if (is.na(n)) "the" else n, " draws)"))
+}
+
+nsm_judgment_scale <- function(ctx) {
+    lab <- nsm_judgment_labels(ctx)
+    scale_colour_manual(values = NSM_JUDGMENT_BANDS, breaks = names(NSM_JUDGMENT_BANDS),
+                        labels = lab[names(NSM_JUDGMENT_BANDS)], name = NULL)
+}
+
+# uncertainty.csv's rows at the outcomes and dates of `d` (a single run's rows, with
+# outcome_lab), or NULL when the folder has no judgment ranges.
+judgment_rows <- function(ctx, d) {
+    u <- nsm_read(ctx$dir, "uncertainty", quiet = TRUE)
+    if (is.null(u) || "arm" %in% names(d)) return(NULL)
+    m <- merge(d[, c("outcome", "date", "outcome_lab", "panel")],
+               u[, c("outcome", "date", "q05", "q50", "q95")], by = c("outcome", "date"))
+    if (nrow(m) == 0) NULL else m
+}
+
 # ---- headline: outcome probabilities at 2, 5 and 10 years -----------------------------------
 
 fig_outcomes_by_horizon <- function(ctx) {
@@ -36,7 +63,20 @@ fig_outcomes_by_horizon <- function(ctx) {
             d$arm <- factor(d$arm, levels = arms)
         }
         p <- ggplot(d, aes(x = outcome_lab, y = probability, ymin = ci_low, ymax = ci_high))
-        if (is.null(arms)) {
+        jr <- if (is.null(arms)) judgment_rows(ctx, d) else NULL
+        if (!is.null(jr)) {
+            # the judgment range: a wide pale bar under the Monte Carlo interval's dark line
+            d$text <- nsm_pct_label(d$probability)
+            d$hjust <- ifelse(d$probability > 0.8, 1.35, -0.35)
+            p <- p + geom_linerange(data = jr, aes(x = outcome_lab, ymin = q05, ymax = q95,
+                                                   colour = "judgment"),
+                                    inherit.aes = FALSE, linewidth = 5) +
+                geom_linerange(aes(colour = "monte_carlo"), linewidth = 1) +
+                geom_point(colour = NSM_PALETTE[1], size = 3.2) +
+                geom_text(data = d, aes(label = text, hjust = hjust), size = 11 / .pt,
+                          colour = "grey20") +
+                nsm_judgment_scale(ctx)
+        } else if (is.null(arms)) {
             d$text <- nsm_pct_label(d$probability)
             d$hjust <- ifelse(d$probability > 0.8, 1.35, -0.35)
             p <- p + geom_linerange(colour = NSM_PALETTE[1], linewidth = 1) +
@@ -56,8 +96,14 @@ fig_outcomes_by_horizon <- function(ctx) {
                                expand = expansion(mult = c(0.03, 0.03))) +
             labs(title = paste0("Probability that each outcome has occurred, by horizon",
                                 nsm_group_title(g, length(groups))),
-                 subtitle = paste("Share of runs in which the outcome has held at some time since",
-                                  "the start; lines: 95% Monte Carlo interval"),
+                 subtitle = if (is.null(jr))
+                     paste("Share of runs in which the outcome has held at some time since",
+                           "the start; lines: 95% Monte Carlo interval")
+                 else nsm_subtitle("Share of runs in which the outcome has held at some time ",
+                                   "since the start. Dark line: 95% Monte Carlo interval ",
+                                   "(simulation error). Wide pale bar: judgment range, the 5% to ",
+                                   "95% points of the probability over the draws of the ",
+                                   "scenario's uncertain numbers (uncertainty.csv)."),
                  x = NULL, y = "Probability (% of runs)",
                  caption = ctx$caption) +
             nsm_theme() +
