@@ -54,7 +54,9 @@ nsm_status nsm_compare_outer(const nsm_model *m, const nsm_arm *arms, int n_arms
                              const nsm_run_config *c, nsm_outer_comparison *out, nsm_accum **acc,
                              nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag);
 
-/* The judgment spread of arm a's effect on outcome o at horizon h over the draws (a >= 1). */
+/* The judgment spread of arm a's effect on outcome o at horizon h over the draws (a >= 1):
+** nsm_judgment_of (summary.h) of the per-draw paired differences. Every field is NaN when out of
+** memory (q50 is never NaN otherwise, for n_draws >= 1). */
 nsm_judgment nsm_outer_effect(const nsm_model *m, const nsm_outer_comparison *r, int a, int o,
                               int h);
 

@@ -161,7 +161,7 @@ static nsm_status write_uncertainty(nsm_csv *c, const nsm_comparison *cmp)
                 nsm_difference d = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a],
                                                           cmp->paired[a], o, 1, hz->idx[h]);
                 nsm_judgment j = nsm_outer_effect(m, r, a, o, h);
-                if (isnan(j.q50) && r->n_draws > 0)
+                if (isnan(j.q50) && r->n_draws > 0) /* how nsm_outer_effect says out of memory */
                     return NSM_ERR_NOMEM;
                 nsm_csv_text(c, cmp->arms[a].name);
                 nsm_csv_text(c, m->outcomes[o].name);
