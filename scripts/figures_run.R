@@ -13,6 +13,7 @@ nsm_arm_title <- function(arm) if (is.na(arm)) "" else paste0(" \u2014 arm: ", a
 
 # The two kinds of interval, keyed by name: a legend entry is looked up by these names.
 NSM_JUDGMENT_BANDS <- c(monte_carlo = NSM_PALETTE[1], judgment = "#9ECAE9")
+NSM_JUDGMENT_WHISKER <- c(judgment = "grey25")   # over a pale ribbon a pale whisker would vanish
 
 nsm_judgment_labels <- function(ctx) {
     n <- nsm_get(ctx$manifest, "outer_draws", NA)
@@ -148,7 +149,30 @@ fig_outcomes_over_time <- function(ctx) {
         p <- ggplot(d, aes(date, probability, ymin = ci_low, ymax = ci_high))
         span <- as.numeric(to - from)
         extra <- 0
+        ju <- NULL
         if (is.null(arms)) {
+            u <- nsm_read(ctx$dir, "uncertainty", quiet = TRUE)
+            if (!is.null(u)) ju <- merge(unique(d[, c("outcome", "panel")]), u, by = "outcome")
+            if (!is.null(ju) && nrow(ju) == 0) ju <- NULL
+        }
+        if (!is.null(ju)) {
+            # run --outer: the Monte Carlo ribbon, and the judgment range as a whisker at each
+            # horizon of uncertainty.csv, each keyed by name in its own legend
+            end <- d[d$date == to, ]
+            end$text <- nsm_pct_label(end$probability)
+            extra <- span * if (ncol >= 5) 0.3 else 0.18
+            lab <- nsm_judgment_labels(ctx)
+            p <- p + geom_ribbon(aes(fill = "monte_carlo"), alpha = 0.25) +
+                geom_line(colour = NSM_PALETTE[1], linewidth = 0.9) +
+                geom_errorbar(data = ju, aes(x = date, ymin = q05, ymax = q95, colour = "judgment"),
+                              inherit.aes = FALSE, width = span * 0.025, linewidth = 1.1) +
+                geom_text(data = end, aes(x = to + span * 0.03, label = text),
+                          hjust = 0, size = 11 / .pt, colour = NSM_PALETTE[1]) +
+                scale_fill_manual(values = NSM_JUDGMENT_BANDS["monte_carlo"], breaks = "monte_carlo",
+                                  labels = lab["monte_carlo"], name = NULL) +
+                scale_colour_manual(values = NSM_JUDGMENT_WHISKER, breaks = "judgment",
+                                    labels = lab["judgment"], name = NULL)
+        } else if (is.null(arms)) {
             end <- d[d$date == to, ]
             end$text <- nsm_pct_label(end$probability)
             extra <- span * if (ncol >= 5) 0.3 else 0.18
@@ -169,8 +193,14 @@ fig_outcomes_over_time <- function(ctx) {
             nsm_scale_y_percent() +
             labs(title = paste0("Cumulative probability that each outcome has occurred",
                                 nsm_group_title(g, length(groups))),
-                 subtitle = nsm_subtitle("Share of runs in which the outcome has held at some ",
-                                         "time by the date (first occurrence). ", NSM_INTERVAL_NOTE),
+                 subtitle = if (is.null(ju))
+                     nsm_subtitle("Share of runs in which the outcome has held at some ",
+                                  "time by the date (first occurrence). ", NSM_INTERVAL_NOTE)
+                 else nsm_subtitle("Share of runs in which the outcome has held at some time by ",
+                                   "the date (first occurrence). Shaded: 95% Monte Carlo interval ",
+                                   "(simulation error). Whiskers: judgment range, the 5% to 95% ",
+                                   "points of the probability over the draws of the scenario's ",
+                                   "uncertain numbers (uncertainty.csv), at its horizons."),
                  x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +
             nsm_theme(base_size = if (ncol >= 5) 13 else 15)
         name <- paste0("outcomes_over_time", nsm_group_suffix(g, length(groups)),

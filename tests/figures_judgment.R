@@ -1,4 +1,5 @@
-# Do the figures draw the judgment ranges the tables hold? Builds the figures of `run --outer` and
+# Do the figures draw the judgment ranges the tables hold? Builds the figures of `run --outer` (the
+# headline chart and outcomes over time) and
 # `compare --outer` results of tests/models/judgment (without drawing them) and checks, from the
 # built plots (ggplot_build), that each judgment band's bounds are the CSV's numbers at the right
 # outcome, horizon and arm, that the Monte Carlo interval beside it is still the Monte Carlo one,
@@ -58,14 +59,14 @@ if (!is.null(sc)) {
         for (r in seq_len(nrow(d))) {
             lab <- labs[[as.character(d$PANEL[r])]]
             date <- hz$date[format(hz$date, "%b %Y") == sub(".*\\((.*)\\)$", "\\1", lab)]
-            if (d$colour[r] == jcol) {
+            if (d$colour[r] %in% jcol) {
                 n_band <- n_band + 1
                 want <- u[u$outcome == "moved" & u$date %in% date, ]
                 check(same(c(d$ymin[r], d$ymax[r]), c(want$q05, want$q95)),
                       sprintf("run: judgment band in panel '%s' is %g-%g, uncertainty.csv %s",
                               lab, d$ymin[r], d$ymax[r],
                               paste(want$q05, want$q95, collapse = " ")))
-            } else if (d$colour[r] == mcol) {
+            } else if (d$colour[r] %in% mcol) {
                 want <- oc[oc$outcome == "moved" & oc$measure == "occurred_by" &
                                oc$date %in% date, ]
                 check(same(c(d$ymin[r], d$ymax[r]), c(want$ci_low, want$ci_high)),
@@ -78,6 +79,34 @@ if (!is.null(sc)) {
 check(grepl("judgment range", b$plot$labels$subtitle, ignore.case = TRUE) &&
           grepl("Monte Carlo", b$plot$labels$subtitle),
       "run: the subtitle says which band is which")
+
+# ---- run --outer: outcomes over time, a whisker at each horizon of uncertainty.csv -----------
+b <- figure("fig_outcomes_over_time", ctx, "outcomes_over_time")
+sc <- b$plot$scales$get_scales("colour")
+check(!is.null(sc) && grepl("^Judgment range", flat(sc$get_labels())),
+      "run over time: the whiskers' legend entry names the judgment range")
+fl <- b$plot$scales$get_scales("fill")
+check(!is.null(fl) && grepl("Monte Carlo", flat(fl$get_labels())),
+      "run over time: the ribbon's legend entry names the Monte Carlo interval")
+if (!is.null(sc)) {
+    jcol <- as.character(sc$map(sc$get_breaks()))
+    rows <- do.call(rbind, lapply(seq_along(b$data), function(i) {
+        d <- b$data[[i]]
+        if (!("colour" %in% names(d)) || !("ymin" %in% names(d))) return(NULL)
+        d <- d[d$colour %in% jcol, , drop = FALSE]   # a ribbon's outline colour is NA
+        if (nrow(d) == 0) NULL else data.frame(date = as.Date(d$x, origin = "1970-01-01"),
+                                               ymin = d$ymin, ymax = d$ymax)
+    }))
+    check(!is.null(rows) && nrow(rows) == nrow(u),
+          sprintf("run over time: %d whiskers for %d rows of uncertainty.csv",
+                  if (is.null(rows)) 0L else nrow(rows), nrow(u)))
+    for (k in seq_len(nrow(u))) {
+        r <- rows[rows$date == u$date[k], , drop = FALSE]
+        check(same(c(r$ymin, r$ymax), c(u$q05[k], u$q95[k])),
+              sprintf("run over time: the whisker at %s is not uncertainty.csv's %g-%g",
+                      format(u$date[k]), u$q05[k], u$q95[k]))
+    }
+}
 
 # ---- compare --outer: the lever chart --------------------------------------------------------
 ctx <- nsm_context(args[3])
