@@ -108,8 +108,15 @@ RESULTS ?= results/baseline
 figures:
 	Rscript scripts/figures.R $(RESULTS)
 
-## brief: a one-page HTML briefing for a results folder: make brief RESULTS=results/baseline
-brief: figures
+## brief: a one-page HTML briefing for a results folder: make brief RESULTS=results/baseline [OUTER=N]
+# OUTER=N first runs SCENARIO (default the baseline) with --outer N, OUTER_RUNS runs a draw, into
+# RESULTS, so that the brief shows the judgment ranges.
+SCENARIO   ?= scenarios/baseline
+OUTER_RUNS ?= 2000
+brief: $(if $(OUTER),all)
+	$(if $(OUTER),$(BUILD)/neasim run $(SCENARIO) --outer $(OUTER) --runs $(OUTER_RUNS) \
+	    --seed $(SEED) --out $(RESULTS) --quiet $(if $(THREADS),--threads $(THREADS)))
+	Rscript scripts/figures.R $(RESULTS)
 	Rscript scripts/brief.R $(RESULTS)
 
 ## check-asan: the tests under AddressSanitizer and UndefinedBehaviorSanitizer

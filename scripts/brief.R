@@ -70,10 +70,15 @@ headline_section <- function(dir) {
     hz <- unique(h[, c("horizon", "date")])
     last <- h[h$horizon == max(h$horizon), ]
     ord <- last$outcome[order(last$probability, decreasing = TRUE)]
+    u <- if (is.null(arms)) nsm_read(dir, "uncertainty", quiet = TRUE) # run --outer
     rows <- do.call(rbind, lapply(ord, function(o) {
         cells <- vapply(hz$horizon, function(x) {
             r <- h[h$outcome == o & h$horizon == x, ]
-            prob_cell(r$probability, r$ci_low, r$ci_high)
+            j <- if (!is.null(u)) u[u$outcome == o & u$date == r$date, ]
+            paste0(prob_cell(r$probability, r$ci_low, r$ci_high),
+                   if (!is.null(j) && nrow(j) == 1)
+                       sprintf("<br><span class=\"judgment\">judgment %.0f&ndash;%.0f</span>",
+                               100 * j$q05, 100 * j$q95))
         }, "")
         c(html_escape(nsm_label(o)), cells)
     }))
@@ -81,7 +86,10 @@ headline_section <- function(dir) {
     paste0(tag("h2", "Headline outcomes", if (!is.null(arms)) paste0(" (", html_escape(arms[1]), ")")),
            tag("p", "Probability that each outcome has occurred (held at some time since the start) ",
                "by each horizon, with its 95% Monte Carlo interval in grey. The interval measures ",
-               "simulation error only, not uncertainty in the scenario's numbers.", class = "note"),
+               "simulation error only, not uncertainty in the scenario's numbers.",
+               if (!is.null(u)) paste0(" Below it, the judgment range: the 5% to 95% points of ",
+                                       "the probability over the draws of the scenario's ",
+                                       "uncertain numbers (run --outer)."), class = "note"),
            table_html(header, rows, class = "numbers"))
 }
 
@@ -141,6 +149,10 @@ lever_section <- function(dir) {
     out <- paste0(out, tag("p", "Change in the probability that each outcome has occurred by ",
                            "each horizon, arm minus baseline, in percentage points with its 95% ",
                            "interval (paired runs); bold: distinguishable from no effect. ",
+                           if ("judgment_q05_pp" %in% names(b))
+                               paste0("With compare --outer, the judgment range below: the 5% to ",
+                                      "95% points of the change over the draws of the scenario's ",
+                                      "uncertain numbers. "),
                            "Outcomes with the largest effect first.", class = "note"))
     for (arm in unique(b$arm)) {
         x <- b[b$arm == arm, , drop = FALSE]
@@ -156,7 +168,11 @@ lever_section <- function(dir) {
                               fmt_pp(r$ci_low_pp[1]), " to ", fmt_pp(r$ci_high_pp[1]),
                               "</span><br><span class=\"from\">",
                               nsm_pct(r$baseline_probability[1]), " &rarr; ",
-                              nsm_pct(r$arm_probability[1]), "</span>")
+                              nsm_pct(r$arm_probability[1]), "</span>",
+                              if ("judgment_q05_pp" %in% names(r))
+                                  paste0("<br><span class=\"judgment\">judgment ",
+                                         fmt_pp(r$judgment_q05_pp[1]), " to ",
+                                         fmt_pp(r$judgment_q95_pp[1]), "</span>"))
                 if (dist) paste0("<strong>", txt, "</strong>") else txt
             }, "")
             c(html_escape(nsm_label(o)), cells)
@@ -229,6 +245,7 @@ th { background: #f3f6f9; }
 table.numbers td + td, table.numbers th + th { text-align: right; font-variant-numeric: tabular-nums; }
 .p, .pp { font-weight: 600; }
 .ci, .from { color: #777; font-size: 0.85em; }
+.judgment { color: #3C7DAF; font-size: 0.85em; }
 table.provenance code { font-size: 0.85em; word-break: break-all; }
 figure { margin: 1em 0 2em; page-break-inside: avoid; }
 figure img { width: 100%; height: auto; border: 1px solid #eee; }

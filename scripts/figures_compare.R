@@ -101,6 +101,19 @@ fig_lever_matrix <- function(ctx) {
     figs
 }
 
+# ---- judgment ranges (compare --outer: uncertainty_differences.csv) ---------------------------
+
+# The lever table with each effect's judgment range in percentage points (jq05, jq50, jq95), or
+# as it is when the folder has no uncertainty_differences.csv.
+with_judgment <- function(b, ctx) {
+    u <- nsm_read(ctx$dir, "uncertainty_differences", quiet = TRUE)
+    if (is.null(b) || is.null(u)) return(b)
+    u <- data.frame(arm = u$arm, outcome = u$outcome, horizon_years = u$horizon_years,
+                    jq05 = 100 * u$judgment_q05, jq50 = 100 * u$judgment_q50,
+                    jq95 = 100 * u$judgment_q95, stringsAsFactors = FALSE)
+    merge(b, u, by = c("arm", "outcome", "horizon_years"), all.x = TRUE, sort = FALSE)
+}
+
 # ---- dot chart with intervals, horizons side by side ----------------------------------------
 
 lever_effects_page <- function(b, arms, ctx, title) {
@@ -115,14 +128,20 @@ lever_effects_page <- function(b, arms, ctx, title) {
     b$dist <- factor(ifelse(is_yes(b$distinguishable), "Distinguishable from no effect",
                             "Not distinguishable"),
                      levels = c("Distinguishable from no effect", "Not distinguishable"))
-    lim <- max(abs(c(b$ci_low_pp, b$ci_high_pp, b$difference_pp)), 0.5, na.rm = TRUE) * 1.12
+    judged <- "jq05" %in% names(b)
+    lim <- max(abs(c(b$ci_low_pp, b$ci_high_pp, b$difference_pp,
+                     if (judged) c(b$jq05, b$jq95))), 0.5, na.rm = TRUE) * 1.12
     dodge <- position_dodge(width = if (length(arms) > 1) 0.75 else 0)
     # grouped by arm alone: the points' shape would otherwise split their groups, and the
     # dodge would put an arm's point and its interval on different rows
     p <- ggplot(b, aes(x = outcome_lab, y = difference_pp, ymin = ci_low_pp, ymax = ci_high_pp,
                        colour = arm, group = arm)) +
-        geom_hline(yintercept = 0, colour = "grey40", linewidth = 0.5) +
-        geom_linerange(position = dodge, linewidth = if (length(arms) > 2) 0.7 else 1) +
+        geom_hline(yintercept = 0, colour = "grey40", linewidth = 0.5)
+    # the judgment range: a wide pale bar in the arm's colour under its Monte Carlo interval
+    if (judged)
+        p <- p + geom_linerange(aes(ymin = jq05, ymax = jq95), position = dodge,
+                                linewidth = if (length(arms) > 2) 3 else 5, alpha = 0.3)
+    p <- p + geom_linerange(position = dodge, linewidth = if (length(arms) > 2) 0.7 else 1) +
         geom_point(aes(shape = dist), position = dodge, size = if (length(arms) > 2) 2.2 else 3,
                    fill = "white", stroke = 1.1)
     if (length(arms) == 1) {
@@ -141,9 +160,16 @@ lever_effects_page <- function(b, arms, ctx, title) {
         scale_shape_manual(values = c("Distinguishable from no effect" = 16,
                                       "Not distinguishable" = 21), name = NULL, drop = FALSE) +
         labs(title = title,
-             subtitle = nsm_subtitle("Arm minus baseline, in percentage points, with 95% interval ",
-                                     "(paired runs). Right of zero: the lever makes the outcome ",
-                                     "more likely by that horizon."),
+             subtitle = if (!judged)
+                 nsm_subtitle("Arm minus baseline, in percentage points, with 95% interval ",
+                              "(paired runs). Right of zero: the lever makes the outcome ",
+                              "more likely by that horizon.")
+             else nsm_subtitle("Arm minus baseline, in percentage points (paired runs). Thin ",
+                               "line: 95% Monte Carlo interval (simulation error). Wide pale bar: ",
+                               "judgment range, the 5% to 95% points of the effect over the ",
+                               nsm_get(ctx$manifest, "outer_draws", ""), " draws of the ",
+                               "scenario's uncertain numbers (uncertainty_differences.csv). ",
+                               "Right of zero: the lever makes the outcome more likely."),
              x = NULL, y = "Difference from baseline (percentage points)", caption = ctx$caption) +
         nsm_theme() +
         theme(panel.grid.major.y = element_blank(), panel.spacing = unit(2, "lines"),
@@ -157,6 +183,7 @@ fig_lever_effects <- function(ctx) {
     b <- ctx$levers
     if (is.null(b)) return(nsm_msg("no briefing.csv or differences.csv: no lever charts"))
     groups <- nsm_arm_groups(unique(b$arm), 4)
+    b <- with_judgment(b, ctx)
     figs <- list()
     for (g in seq_along(groups)) {
         title <- paste0("Effect of each lever on the probability that an outcome has occurred",

@@ -9,6 +9,34 @@ nsm_arm_rows <- function(d, arm) if (is.na(arm)) d else d[d$arm == arm, , drop =
 
 nsm_arm_title <- function(arm) if (is.na(arm)) "" else paste0(" \u2014 arm: ", arm)
 
+# ---- judgment ranges (run --outer: uncertainty.csv) ------------------------------------------
+
+# The two kinds of interval, keyed by name: a legend entry is looked up by these names.
+NSM_JUDGMENT_BANDS <- c(monte_carlo = NSM_PALETTE[1], judgment = "#9ECAE9")
+NSM_JUDGMENT_WHISKER <- c(judgment = "grey25")   # over a pale ribbon a pale whisker would vanish
+
+nsm_judgment_labels <- function(ctx) {
+    n <- nsm_get(ctx$manifest, "outer_draws", NA)
+    c(monte_carlo = "95% Monte Carlo interval",
+      judgment = paste0("Judgment range (5–95% over ", if (is.na(n)) "the" else n, " draws)"))
+}
+
+nsm_judgment_scale <- function(ctx) {
+    lab <- nsm_judgment_labels(ctx)
+    scale_colour_manual(values = NSM_JUDGMENT_BANDS, breaks = names(NSM_JUDGMENT_BANDS),
+                        labels = lab[names(NSM_JUDGMENT_BANDS)], name = NULL)
+}
+
+# uncertainty.csv's rows at the outcomes and dates of `d` (a single run's rows, with
+# outcome_lab), or NULL when the folder has no judgment ranges.
+judgment_rows <- function(ctx, d) {
+    u <- nsm_read(ctx$dir, "uncertainty", quiet = TRUE)
+    if (is.null(u) || "arm" %in% names(d)) return(NULL)
+    m <- merge(d[, c("outcome", "date", "outcome_lab", "panel")],
+               u[, c("outcome", "date", "q05", "q50", "q95")], by = c("outcome", "date"))
+    if (nrow(m) == 0) NULL else m
+}
+
 # ---- headline: outcome probabilities at 2, 5 and 10 years -----------------------------------
 
 fig_outcomes_by_horizon <- function(ctx) {
@@ -36,7 +64,20 @@ fig_outcomes_by_horizon <- function(ctx) {
             d$arm <- factor(d$arm, levels = arms)
         }
         p <- ggplot(d, aes(x = outcome_lab, y = probability, ymin = ci_low, ymax = ci_high))
-        if (is.null(arms)) {
+        jr <- if (is.null(arms)) judgment_rows(ctx, d) else NULL
+        if (!is.null(jr)) {
+            # the judgment range: a wide pale bar under the Monte Carlo interval's dark line
+            d$text <- nsm_pct_label(d$probability)
+            d$hjust <- ifelse(d$probability > 0.8, 1.35, -0.35)
+            p <- p + geom_linerange(data = jr, aes(x = outcome_lab, ymin = q05, ymax = q95,
+                                                   colour = "judgment"),
+                                    inherit.aes = FALSE, linewidth = 5) +
+                geom_linerange(aes(colour = "monte_carlo"), linewidth = 1) +
+                geom_point(colour = NSM_PALETTE[1], size = 3.2) +
+                geom_text(data = d, aes(label = text, hjust = hjust), size = 11 / .pt,
+                          colour = "grey20") +
+                nsm_judgment_scale(ctx)
+        } else if (is.null(arms)) {
             d$text <- nsm_pct_label(d$probability)
             d$hjust <- ifelse(d$probability > 0.8, 1.35, -0.35)
             p <- p + geom_linerange(colour = NSM_PALETTE[1], linewidth = 1) +
@@ -56,8 +97,14 @@ fig_outcomes_by_horizon <- function(ctx) {
                                expand = expansion(mult = c(0.03, 0.03))) +
             labs(title = paste0("Probability that each outcome has occurred, by horizon",
                                 nsm_group_title(g, length(groups))),
-                 subtitle = paste("Share of runs in which the outcome has held at some time since",
-                                  "the start; lines: 95% Monte Carlo interval"),
+                 subtitle = if (is.null(jr))
+                     paste("Share of runs in which the outcome has held at some time since",
+                           "the start; lines: 95% Monte Carlo interval")
+                 else nsm_subtitle("Share of runs in which the outcome has held at some time ",
+                                   "since the start. Dark line: 95% Monte Carlo interval ",
+                                   "(simulation error). Wide pale bar: judgment range, the 5% to ",
+                                   "95% points of the probability over the draws of the ",
+                                   "scenario's uncertain numbers (uncertainty.csv)."),
                  x = NULL, y = "Probability (% of runs)",
                  caption = ctx$caption) +
             nsm_theme() +
@@ -102,7 +149,30 @@ fig_outcomes_over_time <- function(ctx) {
         p <- ggplot(d, aes(date, probability, ymin = ci_low, ymax = ci_high))
         span <- as.numeric(to - from)
         extra <- 0
+        ju <- NULL
         if (is.null(arms)) {
+            u <- nsm_read(ctx$dir, "uncertainty", quiet = TRUE)
+            if (!is.null(u)) ju <- merge(unique(d[, c("outcome", "panel")]), u, by = "outcome")
+            if (!is.null(ju) && nrow(ju) == 0) ju <- NULL
+        }
+        if (!is.null(ju)) {
+            # run --outer: the Monte Carlo ribbon, and the judgment range as a whisker at each
+            # horizon of uncertainty.csv, each keyed by name in its own legend
+            end <- d[d$date == to, ]
+            end$text <- nsm_pct_label(end$probability)
+            extra <- span * if (ncol >= 5) 0.3 else 0.18
+            lab <- nsm_judgment_labels(ctx)
+            p <- p + geom_ribbon(aes(fill = "monte_carlo"), alpha = 0.25) +
+                geom_line(colour = NSM_PALETTE[1], linewidth = 0.9) +
+                geom_errorbar(data = ju, aes(x = date, ymin = q05, ymax = q95, colour = "judgment"),
+                              inherit.aes = FALSE, width = span * 0.025, linewidth = 1.1) +
+                geom_text(data = end, aes(x = to + span * 0.03, label = text),
+                          hjust = 0, size = 11 / .pt, colour = NSM_PALETTE[1]) +
+                scale_fill_manual(values = NSM_JUDGMENT_BANDS["monte_carlo"], breaks = "monte_carlo",
+                                  labels = lab["monte_carlo"], name = NULL) +
+                scale_colour_manual(values = NSM_JUDGMENT_WHISKER, breaks = "judgment",
+                                    labels = lab["judgment"], name = NULL)
+        } else if (is.null(arms)) {
             end <- d[d$date == to, ]
             end$text <- nsm_pct_label(end$probability)
             extra <- span * if (ncol >= 5) 0.3 else 0.18
@@ -123,8 +193,14 @@ fig_outcomes_over_time <- function(ctx) {
             nsm_scale_y_percent() +
             labs(title = paste0("Cumulative probability that each outcome has occurred",
                                 nsm_group_title(g, length(groups))),
-                 subtitle = nsm_subtitle("Share of runs in which the outcome has held at some ",
-                                         "time by the date (first occurrence). ", NSM_INTERVAL_NOTE),
+                 subtitle = if (is.null(ju))
+                     nsm_subtitle("Share of runs in which the outcome has held at some ",
+                                  "time by the date (first occurrence). ", NSM_INTERVAL_NOTE)
+                 else nsm_subtitle("Share of runs in which the outcome has held at some time by ",
+                                   "the date (first occurrence). Shaded: 95% Monte Carlo interval ",
+                                   "(simulation error). Whiskers: judgment range, the 5% to 95% ",
+                                   "points of the probability over the draws of the scenario's ",
+                                   "uncertain numbers (uncertainty.csv), at its horizons."),
                  x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +
             nsm_theme(base_size = if (ncol >= 5) 13 else 15)
         name <- paste0("outcomes_over_time", nsm_group_suffix(g, length(groups)),

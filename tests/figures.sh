@@ -5,7 +5,8 @@
 # per-year event windows, which the engine does not write yet, are faked (marked FAKE below).
 # tests/figures_mapping.R checks that legends and labels sit on the data they name (a model whose
 # levers have known effects, tests/models/known_levers); tests/figures_sweeps.R checks the
-# figures of its grid, LHS, design-file and Sobol sweeps against sweep.csv.
+# figures of its grid, LHS, design-file and Sobol sweeps against sweep.csv; tests/figures_judgment.R
+# checks the judgment bands of run --outer and compare --outer against their tables.
 # Checks that every figure that applies is written as a valid PNG (300 dpi, 16:9) and PDF, that
 # the brief is one self-contained HTML file holding the headline numbers of the CSV files (one
 # recomputed here with awk), and that a missing table is skipped with a message, not an error.
@@ -191,6 +192,38 @@ fi
 if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/mapping.log")" ]; then
     bad "tests/figures_mapping.R failed (exit $rc):"; tail -15 "$work/mapping.log" | sed 's/^/    /'
 fi
+
+# judgment ranges (run --outer, compare --outer): the bands' bounds are the tables' numbers
+# (tests/figures_judgment.R)
+"$NEASIM" run tests/models/judgment --outer 12 --runs 300 --seed 3 --horizons 1,2 \
+    --out "$work/judgment_run" --quiet &&
+"$NEASIM" compare tests/models/judgment --levers fix,double --outer 12 --runs 300 --seed 3 \
+    --horizons 1,2 --out "$work/judgment_compare" --quiet > /dev/null ||
+    bad "neasim run/compare --outer of tests/models/judgment failed (exit $?)"
+Rscript tests/figures_judgment.R scripts "$work/judgment_run" "$work/judgment_compare" \
+    > "$work/judgment.log" 2>&1
+rc=$?
+grep '^FAIL' "$work/judgment.log" | sed 's/^FAIL /FAIL judgment: /'
+summary=$(grep '^judgment: ' "$work/judgment.log")
+if [ -n "$summary" ]; then
+    pass=$((pass + $(echo "$summary" | awk '{ print $2 }')))
+    fail=$((fail + $(echo "$summary" | awk '{ print $4 }')))
+fi
+if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/judgment.log")" ]; then
+    bad "tests/figures_judgment.R failed (exit $rc):"; tail -15 "$work/judgment.log" | sed 's/^/    /'
+fi
+
+# ... and the brief shows them: the lever table's judgment range is uncertainty_differences.csv's
+for d in judgment_run judgment_compare; do
+    { Rscript scripts/figures.R "$work/$d" && Rscript scripts/brief.R "$work/$d"; } \
+        > "$work/$d.log" 2>&1 || bad "figures/brief of $d failed"
+done
+want=$(tr -d '\r' < "$work/judgment_compare/uncertainty_differences.csv" | awk -F, '
+    NR > 1 { s = sprintf("judgment %+.1f to %+.1f", 100 * $14, 100 * $16)
+             gsub(/[+-]0\.0/, "0.0", s); print s; exit }')
+if grep -qF "$want" "$work/judgment_compare/brief.html"; then ok; else bad "compare brief: no '$want'"; fi
+if grep -q 'class="judgment">judgment [0-9]*&ndash;[0-9]*<' "$work/judgment_run/brief.html"; then ok
+else bad "run brief: no judgment range in the headline table"; fi
 
 # grid, LHS and design sweeps: figures checked against sweep.csv (tests/figures_sweeps.R)
 Rscript tests/figures_sweeps.R scripts "$work/known_grid" "$work/known_lhs" "$work/known_design" \

@@ -8,12 +8,14 @@
 #include "neasim/accum.h"
 #include "neasim/arms.h"
 #include "neasim/engine.h"
+#include "neasim/outer.h"
 #include "neasim/paired.h"
 #include "neasim/results.h"
 #include "neasim/summary.h"
 
 /* A finished comparison: the model, its arms (arms[0] the baseline), their accumulators and
-** paired accumulators (paired[0] unused), and the horizons of the briefing table. Borrowed. */
+** paired accumulators (paired[0] unused), the horizons of the briefing table, and with
+** compare --outer the per-draw results (NULL otherwise; same arms and horizons). Borrowed. */
 typedef struct {
     const nsm_model *m;
     const nsm_arm *arms;
@@ -21,9 +23,11 @@ typedef struct {
     const nsm_accum *const *acc;
     nsm_paired *const *paired;
     nsm_horizons horizons;
+    const nsm_outer_comparison *outer;
 } nsm_comparison;
 
-/* Write differences.csv, briefing.csv and arms.csv into dir (schemas in README.md). */
+/* Write differences.csv, briefing.csv and arms.csv into dir (schemas in README.md); with
+** cmp->outer also uncertainty_differences.csv, and briefing.csv gains the judgment columns. */
 nsm_status nsm_compare_write(const char *dir, const nsm_comparison *cmp,
                              const nsm_write_options *opt, nsm_diag *diag);
 

@@ -10,7 +10,9 @@
 #define NEASIM_OUTER_H
 
 #include "neasim/accum.h"
+#include "neasim/arms.h"
 #include "neasim/engine.h"
+#include "neasim/paired.h"
 #include "neasim/results.h"
 #include "neasim/summary.h"
 
@@ -31,5 +33,31 @@ nsm_status nsm_run_outer(const nsm_model *m, const nsm_run_config *c, nsm_outer_
 /* Write uncertainty.csv (schema in README.md). */
 nsm_status nsm_outer_write(const char *dir, const nsm_model *m, const nsm_outer_result *r,
                            const nsm_write_options *opt, nsm_diag *diag);
+
+/* A comparison on two levels (compare --outer): draw j runs every arm on replications
+** j*runs .. (j+1)*runs - 1 with parameter draw j, so within a draw the arms share both the
+** uncertain numbers and the common random numbers, and the effect of a lever under draw j is a
+** paired difference. p holds P(occurred by) of arm a under draw j and se the Monte Carlo standard
+** error of the paired difference arm a - baseline under draw j (0 for a = 0), both laid out
+** [((j * n_arms + a) * n_outcomes + o) * horizons.n + h] and owned by the caller
+** (n_draws * n_arms * n_outcomes * horizons.n doubles each). */
+typedef struct {
+    uint64_t n_draws, runs;
+    int n_arms;
+    nsm_horizons horizons;
+    double *p, *se;
+} nsm_outer_comparison;
+
+/* Run it (runs = c->runs per draw and arm); acc[a] and paired[a] (a >= 1), allocated by the
+** caller as for nsm_compare_run, receive all n_draws x runs replications of each arm. */
+nsm_status nsm_compare_outer(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                             const nsm_run_config *c, nsm_outer_comparison *out, nsm_accum **acc,
+                             nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag);
+
+/* The judgment spread of arm a's effect on outcome o at horizon h over the draws (a >= 1):
+** nsm_judgment_of (summary.h) of the per-draw paired differences. Every field is NaN when out of
+** memory (q50 is never NaN otherwise, for n_draws >= 1). */
+nsm_judgment nsm_outer_effect(const nsm_model *m, const nsm_outer_comparison *r, int a, int o,
+                              int h);
 
 #endif

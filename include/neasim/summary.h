@@ -7,6 +7,7 @@
 #ifndef NEASIM_SUMMARY_H
 #define NEASIM_SUMMARY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "neasim/accum.h"
@@ -57,5 +58,21 @@ void nsm_horizons_find(const nsm_model *m, const double *years, int n_years, nsm
 ** horizon; returns how many. */
 int nsm_horizon_indices(const nsm_model *m, const double *years, int n_years, int *idx,
                         double *kept_years);
+
+/* The judgment spread of one quantity over the n draws of the uncertain numbers (compare --outer):
+** v[j] is its value under draw j (for an effect, the paired difference arm - baseline in draw j),
+** mc_se[j] (may be NULL) the Monte Carlo standard error of v[j]. Quantiles are GSL's (linear
+** interpolation between order statistics); shares count draws with v[j] < 0 and v[j] > 0 exactly
+** (a draw with v[j] == 0 is in neither). mean_se = sd / sqrt(n) is the standard error of the mean
+** over draws: the draws are independent, the replications within one draw are not. v is sorted
+** in place; n >= 1 (sd, mean_se are NaN for n = 1). */
+typedef struct {
+    double mean, sd, mean_se;
+    double q05, q50, q95;
+    double below, above;   /* shares of the draws with v < 0, v > 0 */
+    double monte_carlo_sd; /* sqrt(mean of mc_se[j]^2): the noise of one draw's value; NaN if none */
+} nsm_judgment;
+
+nsm_judgment nsm_judgment_of(double *v, const double *mc_se, size_t n);
 
 #endif

@@ -16,7 +16,8 @@
 
 static const char COMPARE_HELP[] =
     "Usage: neasim compare SCENARIO --levers LIST [--factorial] [--runs N] [--seed S]\n"
-    "                      [--threads T] [--out DIR] [--horizons Y1,Y2,...] [--bom] [--quiet]\n"
+    "                      [--threads T] [--out DIR] [--horizons Y1,Y2,...] [--outer N]\n"
+    "                      [--bom] [--quiet]\n"
     "\n"
     "Run the scenario as it is (the baseline arm) and with each combination of its levers\n"
     "(levers.csv), all on the same replications with common random numbers, and write every\n"
@@ -33,32 +34,51 @@ static const char COMPARE_HELP[] =
     "      --horizons LIST years of the briefing table (default 2,5,10)\n"
     "      --nominal       uncertain numbers at their means (default: drawn per replication,\n"
     "                      the same draws in every arm)\n"
+    "      --outer N       two levels: N draws of the uncertain numbers, each with --runs\n"
+    "                      replications of every arm (the same draw in every arm); adds\n"
+    "                      each effect's judgment range (uncertainty_differences.csv)\n"
     "      --max-events N  a replication of more than N events fails (default 10000000)\n"
     "      --bom           start each CSV with a UTF-8 byte-order mark (for Excel)\n"
     "  -q, --quiet         no progress bar, no table, no warnings\n"
     "  -h, --help          this help\n"
     "  -V, --version       the version\n";
 
+/* One cell of the printed briefing: the change, its Monte Carlo interval and, on two levels, its
+** judgment range over the draws. */
+static void briefing_cell(const nsm_comparison *cmp, int a, int o, int h, char *cell, size_t n)
+{
+    const nsm_model *m = cmp->m;
+    nsm_difference d = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a], cmp->paired[a], o, 1,
+                                              cmp->horizons.idx[h]);
+    int k = snprintf(cell, n, "%+5.1f (%+.1f, %+.1f)%s", 100 * d.diff, 100 * d.lo, 100 * d.hi,
+                     d.lo > 0 || d.hi < 0 ? "" : " ~");
+    if (cmp->outer && k > 0 && (size_t)k < n) {
+        nsm_judgment j = nsm_outer_effect(m, cmp->outer, a, o, h);
+        snprintf(cell + k, n - (size_t)k, " [%+.1f, %+.1f]", 100 * j.q05, 100 * j.q95);
+    }
+}
+
 static void print_briefing(const nsm_comparison *cmp)
 {
     const nsm_model *m = cmp->m;
     const nsm_horizons *hz = &cmp->horizons;
+    int w = cmp->outer ? 40 : 24;
     printf("\nChange in the probability that each outcome has occurred, in percentage points\n"
            "(paired 95%% interval; '~' marks a change not distinguishable from zero):\n");
+    if (cmp->outer)
+        printf("[judgment 5-95%%: the range of the change over the %llu draws of the uncertain "
+               "numbers]\n", (unsigned long long)cmp->outer->n_draws);
     for (int a = 1; a < cmp->n_arms; a++) {
         printf("\n%s\n%-34s", cmp->arms[a].name, "outcome");
         for (int h = 0; h < hz->n; h++)
-            printf("  %-24s", m->report_date[hz->idx[h]]);
+            printf("  %-*s", w, m->report_date[hz->idx[h]]);
         printf("\n");
         for (int o = 0; o < m->n_outcomes; o++) {
             printf("%-34s", m->outcomes[o].name);
             for (int h = 0; h < hz->n; h++) {
-                nsm_difference d = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a],
-                                                          cmp->paired[a], o, 1, hz->idx[h]);
-                char cell[64];
-                snprintf(cell, sizeof cell, "%+5.1f (%+.1f, %+.1f)%s", 100 * d.diff, 100 * d.lo,
-                         100 * d.hi, d.lo > 0 || d.hi < 0 ? "" : " ~");
-                printf("  %-24s", cell);
+                char cell[96];
+                briefing_cell(cmp, a, o, h, cell, sizeof cell);
+                printf("  %-*s", w, cell);
             }
             printf("\n");
         }
@@ -69,6 +89,7 @@ typedef struct {
     nsm_accum **acc;
     nsm_paired **paired;
     int n;
+    nsm_outer_comparison outer; /* with --outer */
 } results;
 
 static void results_free(results *r)
@@ -79,11 +100,22 @@ static void results_free(results *r)
     }
     free(r->acc);
     free(r->paired);
+    free(r->outer.p);
+    free(r->outer.se);
 }
 
-static int results_alloc(results *r, const nsm_model *m, int n)
+/* With draws > 0 (--outer), also the per-draw probabilities at the horizons hz. */
+static int results_alloc(results *r, const nsm_model *m, int n, uint64_t draws,
+                         const nsm_horizons *hz)
 {
     r->n = n;
+    if (draws) {
+        size_t cells = (size_t)draws * (size_t)n * (size_t)m->n_outcomes * (size_t)hz->n + 1;
+        r->outer = (nsm_outer_comparison){draws, 0, n, *hz, calloc(cells, sizeof(double)),
+                                          calloc(cells, sizeof(double))};
+        if (!r->outer.p || !r->outer.se)
+            return -1;
+    }
     r->acc = calloc((size_t)n, sizeof *r->acc);
     r->paired = calloc((size_t)n, sizeof *r->paired);
     for (int a = 0; r->acc && r->paired && a < n; a++)
@@ -123,7 +155,7 @@ static void add_arms(nsm_manifest *mf, const nsm_arm *arms, int n_arms)
 
 /* Run every arm and write the folder into staging; the caller commits or aborts it. */
 static nsm_status run_arms(const nsm_comparison *cmp, const nsm_cli_options *o,
-                           const char *staging, const results *res, nsm_manifest *mf,
+                           const char *staging, results *res, nsm_manifest *mf,
                            nsm_run_stats *rs, int argc, char **argv, nsm_diag *d)
 {
     const nsm_model *m = cmp->m;
@@ -132,7 +164,10 @@ static nsm_status run_arms(const nsm_comparison *cmp, const nsm_cli_options *o,
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
-    nsm_status st = nsm_compare_run(m, cmp->arms, cmp->n_arms, &rc, res->acc, res->paired, rs, d);
+    nsm_status st =
+        cmp->outer ? nsm_compare_outer(m, cmp->arms, cmp->n_arms, &rc, &res->outer, res->acc,
+                                       res->paired, rs, d)
+                   : nsm_compare_run(m, cmp->arms, cmp->n_arms, &rc, res->acc, res->paired, rs, d);
     nsm_progress_done(&bar);
     if (st == NSM_OK) {
         nsm_cli_manifest(mf, m, o, rs, started, argc, argv);
@@ -152,19 +187,27 @@ static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const ns
     results res = {0};
     /* Caught from before the staging folder exists until it is committed or removed. */
     nsm_cli_catch_sigint(1);
+    nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, {0}, NULL};
+    nsm_horizons_find(m, years, n_years, &cmp.horizons);
     nsm_manifest *mf = calloc(1, sizeof *mf);
-    nsm_status st = mf && !results_alloc(&res, m, n_arms)
+    nsm_status st = mf && !results_alloc(&res, m, n_arms, o->outer, &cmp.horizons)
                         ? nsm_outdir_begin(dest, &staging, &d)
                         : nsm_diag_error(&d, NSM_ERR_NOMEM, "neasim compare: out of memory");
     nsm_cli_print_warnings(&d, o->quiet);
-    nsm_comparison cmp = {m, arms, n_arms, (const nsm_accum *const *)res.acc, res.paired, {0}};
-    nsm_horizons_find(m, years, n_years, &cmp.horizons);
+    cmp.acc = (const nsm_accum *const *)res.acc;
+    cmp.paired = res.paired;
+    cmp.outer = o->outer ? &res.outer : NULL;
     if (st == NSM_OK)
         st = run_arms(&cmp, o, staging, &res, mf, &rs, argc, argv, &d);
     int code = nsm_cli_finish_folder("compare", &st, staging, dest, &d);
     if (st == NSM_OK && !o->quiet) {
-        printf("%s: %d arms x %llu runs in %.2f s on %d threads -> %s/\n", m->name, n_arms,
-               (unsigned long long)o->runs, rs.wall_seconds, rs.threads, dest);
+        if (o->outer)
+            printf("%s: %d arms x %llu draws x %llu runs in %.2f s on %d threads -> %s/\n",
+                   m->name, n_arms, (unsigned long long)o->outer, (unsigned long long)o->runs,
+                   rs.wall_seconds, rs.threads, dest);
+        else
+            printf("%s: %d arms x %llu runs in %.2f s on %d threads -> %s/\n", m->name, n_arms,
+                   (unsigned long long)o->runs, rs.wall_seconds, rs.threads, dest);
         print_briefing(&cmp);
     }
     free(staging);

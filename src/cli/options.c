@@ -60,7 +60,7 @@ static int out_folder(const char *cmd, nsm_cli_options *o)
 /* Which options each command takes: r(un), c(ompare), s(weep). */
 static int allowed(int c, int kind)
 {
-    static const char *const per[3] = {"ONHp", "lfHN", "DGLSTRHPk"};
+    static const char *const per[3] = {"ONHp", "lfHNO", "DGLSTRHPk"};
     if (!strchr("lfONHDGLSTRPkp", c))
         return 1;
     return strchr(per[kind], c) != NULL;

@@ -70,8 +70,42 @@ static void onset_note(const nsm_model *m, const nsm_accum *a, int width)
     }
 }
 
+/* The judgment range (5-95% over the draws) of outcome o at report i when run --outer has it at
+** that report; 0 if it does not. */
+static int judgment_at(const nsm_model *m, const nsm_outer_result *r, int o, int i, double *v,
+                       nsm_judgment *j)
+{
+    const int n_h = r ? r->horizons.n : 0;
+    for (int h = 0; h < n_h; h++)
+        if (r->horizons.idx[h] == i) {
+            for (uint64_t d = 0; d < r->n_draws; d++)
+                v[d] = r->p[d * (uint64_t)(m->n_outcomes * n_h) + (uint64_t)(o * n_h + h)];
+            *j = nsm_judgment_of(v, NULL, (size_t)r->n_draws);
+            return 1;
+        }
+    return 0;
+}
+
+static void summary_cell(const nsm_model *m, const nsm_outer_result *outer, int o, int i,
+                         const int64_t *first, uint64_t runs, double *v)
+{
+    nsm_proportion p = nsm_wilson(first[i], (int64_t)runs);
+    nsm_judgment j;
+    char cell[80];
+    if (!outer)
+        snprintf(cell, sizeof cell, "%5.1f%% (%.1f-%.1f)", 100 * p.p, 100 * p.lo, 100 * p.hi);
+    else if (judgment_at(m, outer, o, i, v, &j))
+        snprintf(cell, sizeof cell, "%5.1f%% (MC %.1f-%.1f; judgment 5-95%%: %.0f-%.0f)",
+                 100 * p.p, 100 * p.lo, 100 * p.hi, 100 * j.q05, 100 * j.q95);
+    else
+        snprintf(cell, sizeof cell, "%5.1f%% (MC %.1f-%.1f)", 100 * p.p, 100 * p.lo, 100 * p.hi);
+    printf("  %-*s", outer ? 46 : 22, cell);
+}
+
+/* outer: run --outer's draws (NULL without), whose judgment ranges the cells show beside the
+** Monte Carlo intervals at the horizons they were computed for. */
 static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats *rs,
-                    const char *dest)
+                    const char *dest, const nsm_outer_result *outer)
 {
     static const double horizons[] = {2, 5, 10};
     int idx[4], n_idx = 0;
@@ -90,29 +124,32 @@ static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats 
                 (m->outcomes[o].occurrence == NSM_OCCUR_ONSET ? 9 : 0);
         width = w > width ? w : width;
     }
-    printf("\nProbability that each outcome has occurred by (95%% interval):\n%-*s", width,
-           "outcome");
+    if (outer)
+        printf("\nProbability that each outcome has occurred by (95%% Monte Carlo interval; the\n"
+               "judgment range: 5%% to 95%% of the probability over the %llu draws of the uncertain\n"
+               "numbers):\n%-*s", (unsigned long long)outer->n_draws, width, "outcome");
+    else
+        printf("\nProbability that each outcome has occurred by (95%% interval):\n%-*s", width,
+               "outcome");
     for (int k = 0; k < n_idx; k++)
-        printf("  %-22s", m->report_date[idx[k]]);
+        printf("  %-*s", outer ? 46 : 22, m->report_date[idx[k]]);
     printf("\n");
     int64_t *first = malloc(((size_t)m->n_reports + 1) * sizeof *first);
+    double *v = malloc(((size_t)(outer ? outer->n_draws : 0) + 1) * sizeof *v);
     int n_onset = 0;
-    for (int o = 0; first && o < m->n_outcomes; o++) {
+    for (int o = 0; first && v && o < m->n_outcomes; o++) {
         nsm_occurred_by(m, a, o, first);
         int onset = m->outcomes[o].occurrence == NSM_OCCUR_ONSET;
         n_onset += onset;
         char name[NSM_NAME_MAX + 16];
         snprintf(name, sizeof name, "%s%s", m->outcomes[o].name, onset ? " (onset)" : "");
         printf("%-*s", width, name);
-        for (int k = 0; k < n_idx; k++) {
-            nsm_proportion p = nsm_wilson(first[idx[k]], (int64_t)nsm_accum_runs(a));
-            char cell[64];
-            snprintf(cell, sizeof cell, "%5.1f%% (%.1f-%.1f)", 100 * p.p, 100 * p.lo, 100 * p.hi);
-            printf("  %-22s", cell);
-        }
+        for (int k = 0; k < n_idx; k++)
+            summary_cell(m, outer, o, idx[k], first, nsm_accum_runs(a), v);
         printf("\n");
     }
     free(first);
+    free(v);
     if (n_onset)
         onset_note(m, a, width - 2);
 }
@@ -189,7 +226,7 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
         st = simulate(m, o, staging, acc, &op, &rs, argc, argv, &d);
     int code = nsm_cli_finish_folder("run", &st, staging, dest, &d);
     if (st == NSM_OK && !o->quiet)
-        summary(m, acc, &rs, dest);
+        summary(m, acc, &rs, dest, o->outer ? &op.r : NULL);
     free(staging);
     free(op.r.p);
     nsm_diag_release(&d);

@@ -1,7 +1,8 @@
 /*
 ** compare.c: the tables of a comparison: paired differences with standard errors and the
-** variance reduction achieved by pairing (differences.csv), the briefing table (briefing.csv) and
-** what each arm changed (arms.csv). Schemas in README.md; the differences themselves are
+** variance reduction achieved by pairing (differences.csv), the briefing table (briefing.csv),
+** what each arm changed (arms.csv) and, on two levels, each effect's spread over the draws of the
+** uncertain numbers (uncertainty_differences.csv; judgment columns at the end of briefing.csv). Schemas in README.md; the differences themselves are
 ** computed in summary/differences.c.
 */
 #include <gsl/gsl_cdf.h>
@@ -93,14 +94,30 @@ static nsm_status write_differences(nsm_csv *c, const nsm_comparison *cmp)
     return st;
 }
 
+/* The judgment columns of briefing.csv, in percentage points, after the Monte Carlo ones. */
+static void write_judgment_pp(nsm_csv *c, const nsm_judgment *j)
+{
+    nsm_csv_real(c, 100 * j->q05, 4);
+    nsm_csv_real(c, 100 * j->q50, 4);
+    nsm_csv_real(c, 100 * j->q95, 4);
+    nsm_csv_real(c, j->below, 4);
+    nsm_csv_real(c, j->above, 4);
+}
+
 static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
 {
     static const char *const H[] = {"arm", "outcome", "measure", "horizon_years", "date",
                                     "baseline_probability", "arm_probability", "difference_pp",
-                                    "ci_low_pp", "ci_high_pp", "distinguishable", NULL};
+                                    "ci_low_pp", "ci_high_pp", "distinguishable",
+                                    /* with --outer only: */
+                                    "judgment_q05_pp", "judgment_q50_pp", "judgment_q95_pp",
+                                    "share_draws_below_zero", "share_draws_above_zero", NULL};
     const nsm_model *m = cmp->m;
     const nsm_horizons *hz = &cmp->horizons;
-    nsm_csv_header(c, H);
+    const char *head[sizeof H / sizeof H[0]];
+    for (size_t k = 0; k < sizeof H / sizeof H[0]; k++)
+        head[k] = cmp->outer || k < 11 ? H[k] : NULL; /* a plain comparison: the first 11 */
+    nsm_csv_header(c, head);
     for (int a = 1; a < cmp->n_arms; a++)
         for (int o = 0; o < m->n_outcomes; o++)
             for (int h = 0; h < hz->n; h++) {
@@ -117,6 +134,55 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
                 nsm_csv_real(c, 100 * d.lo, 4);
                 nsm_csv_real(c, 100 * d.hi, 4);
                 nsm_csv_text(c, d.lo > 0 || d.hi < 0 ? "yes" : "no");
+                if (cmp->outer) {
+                    nsm_judgment j = nsm_outer_effect(m, cmp->outer, a, o, h);
+                    write_judgment_pp(c, &j);
+                }
+                nsm_csv_end_row(c);
+            }
+    return NSM_OK;
+}
+
+/* uncertainty_differences.csv: each effect over the draws, beside its Monte Carlo interval. */
+static nsm_status write_uncertainty(nsm_csv *c, const nsm_comparison *cmp)
+{
+    static const char *const H[] = {
+        "arm", "outcome", "measure", "horizon_years", "date", "draws", "runs_per_draw",
+        "baseline_probability", "arm_probability", "difference", "ci_low", "ci_high",
+        "mean_se", "judgment_q05", "judgment_q50", "judgment_q95", "between_draws_sd",
+        "monte_carlo_sd", "share_draws_below_zero", "share_draws_above_zero", NULL};
+    const nsm_model *m = cmp->m;
+    const nsm_outer_comparison *r = cmp->outer;
+    const nsm_horizons *hz = &cmp->horizons;
+    nsm_csv_header(c, H);
+    for (int a = 1; a < cmp->n_arms; a++)
+        for (int o = 0; o < m->n_outcomes; o++)
+            for (int h = 0; h < hz->n; h++) {
+                nsm_difference d = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a],
+                                                          cmp->paired[a], o, 1, hz->idx[h]);
+                nsm_judgment j = nsm_outer_effect(m, r, a, o, h);
+                if (isnan(j.q50) && r->n_draws > 0) /* how nsm_outer_effect says out of memory */
+                    return NSM_ERR_NOMEM;
+                nsm_csv_text(c, cmp->arms[a].name);
+                nsm_csv_text(c, m->outcomes[o].name);
+                nsm_csv_text(c, "occurred_by");
+                nsm_csv_real(c, hz->years[h], 6);
+                nsm_csv_text(c, m->report_date[hz->idx[h]]);
+                nsm_csv_int(c, (int64_t)r->n_draws);
+                nsm_csv_int(c, (int64_t)r->runs);
+                nsm_csv_real(c, d.baseline, 6);
+                nsm_csv_real(c, d.arm, 6);
+                nsm_csv_real(c, d.diff, 6);
+                nsm_csv_real(c, d.lo, 6);
+                nsm_csv_real(c, d.hi, 6);
+                nsm_csv_real(c, j.mean_se, 4);
+                nsm_csv_real(c, j.q05, 6);
+                nsm_csv_real(c, j.q50, 6);
+                nsm_csv_real(c, j.q95, 6);
+                nsm_csv_real(c, j.sd, 4);
+                nsm_csv_real(c, j.monte_carlo_sd, 4);
+                nsm_csv_real(c, j.below, 4);
+                nsm_csv_real(c, j.above, 4);
                 nsm_csv_end_row(c);
             }
     return NSM_OK;
@@ -162,8 +228,9 @@ static void write_arms(nsm_csv *c, const nsm_model *m, const nsm_arm *arms, int 
 nsm_status nsm_compare_write(const char *dir, const nsm_comparison *cmp,
                              const nsm_write_options *opt, nsm_diag *diag)
 {
-    static const char *const files[3] = {"differences.csv", "briefing.csv", "arms.csv"};
-    for (int k = 0; k < 3; k++) {
+    static const char *const files[4] = {"differences.csv", "briefing.csv", "arms.csv",
+                                         "uncertainty_differences.csv"};
+    for (int k = 0; k < (cmp->outer ? 4 : 3); k++) {
         char *path = nsm_path_join(dir, files[k]);
         nsm_csv c;
         nsm_status st = path ? nsm_csv_open(&c, path, opt->bom, diag) : NSM_ERR_NOMEM;
@@ -172,6 +239,8 @@ nsm_status nsm_compare_write(const char *dir, const nsm_comparison *cmp,
                 st = write_differences(&c, cmp);
             else if (k == 1)
                 st = write_briefing(&c, cmp);
+            else if (k == 3)
+                st = write_uncertainty(&c, cmp);
             else
                 write_arms(&c, cmp->m, cmp->arms, cmp->n_arms);
             nsm_status cst = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);

@@ -1,6 +1,7 @@
 /*
 ** outer.c: see outer.h. Draw j uses replications j*runs .. (j+1)*runs - 1 and parameter draw j,
 ** so a two-level run is reproducible and its total equals the same replications run at once.
+** nsm_compare_outer does the same for the arms of a comparison, draw by draw on nsm_compare_run.
 */
 #include "neasim/outer.h"
 
@@ -117,4 +118,144 @@ nsm_status nsm_outer_write(const char *dir, const nsm_model *m, const nsm_outer_
     free(path);
     free(v);
     return st;
+}
+
+/* --- A comparison on two levels --- */
+
+typedef struct {
+    int n;
+    nsm_accum **acc;
+    nsm_paired **paired;
+    nsm_difference *d;
+    int64_t *series;
+} draw_work;
+
+static void draw_work_release(draw_work *w)
+{
+    for (int a = 0; a < w->n; a++) {
+        if (w->acc)
+            nsm_accum_free(w->acc[a]);
+        if (w->paired)
+            nsm_paired_free(w->paired[a]);
+    }
+    free(w->acc);
+    free(w->paired);
+    free(w->d);
+    free(w->series);
+}
+
+static int draw_work_init(draw_work *w, const nsm_model *m, int n_arms)
+{
+    w->n = n_arms;
+    w->acc = calloc((size_t)n_arms, sizeof *w->acc);
+    w->paired = calloc((size_t)n_arms, sizeof *w->paired);
+    w->d = malloc(((size_t)m->n_reports + 1) * sizeof *w->d);
+    w->series = malloc(((size_t)m->n_reports + 1) * sizeof *w->series);
+    if (!w->acc || !w->paired || !w->d || !w->series)
+        return -1;
+    for (int a = 0; a < n_arms; a++)
+        if (!(w->acc[a] = nsm_accum_alloc(m)))
+            return -1;
+    return 0;
+}
+
+/* Fresh paired accumulators for a draw (they have no reset: a draw's pairs stand alone). */
+static int draw_work_reset(draw_work *w, const nsm_model *m)
+{
+    for (int a = 0; a < w->n; a++) {
+        nsm_accum_reset(w->acc[a]);
+        nsm_paired_free(w->paired[a]);
+        w->paired[a] = NULL;
+        if (a > 0 && !(w->paired[a] = nsm_paired_alloc(m)))
+            return -1;
+    }
+    return 0;
+}
+
+static size_t slot(const nsm_model *m, const nsm_outer_comparison *r, uint64_t j, int a, int o,
+                   int h)
+{
+    return (((size_t)j * (size_t)r->n_arms + (size_t)a) * (size_t)m->n_outcomes + (size_t)o) *
+               (size_t)r->horizons.n + (size_t)h;
+}
+
+/* Draw j's probabilities and paired standard errors, and its replications into the totals. */
+static int record_draw(const nsm_model *m, nsm_outer_comparison *r, uint64_t j, draw_work *w,
+                       nsm_accum **acc, nsm_paired **paired)
+{
+    const nsm_horizons *hz = &r->horizons;
+    for (int o = 0; o < m->n_outcomes; o++) {
+        nsm_occurred_by(m, w->acc[0], o, w->series);
+        for (int h = 0; h < hz->n; h++) {
+            r->p[slot(m, r, j, 0, o, h)] = (double)w->series[hz->idx[h]] / (double)r->runs;
+            r->se[slot(m, r, j, 0, o, h)] = 0;
+        }
+        for (int a = 1; a < r->n_arms; a++) {
+            if (nsm_difference_series(m, w->acc[0], w->acc[a], w->paired[a], o, 1, w->d))
+                return -1;
+            for (int h = 0; h < hz->n; h++) {
+                r->p[slot(m, r, j, a, o, h)] = w->d[hz->idx[h]].arm;
+                r->se[slot(m, r, j, a, o, h)] = w->d[hz->idx[h]].se;
+            }
+        }
+    }
+    for (int a = 0; a < r->n_arms; a++) {
+        if (nsm_accum_merge(acc[a], w->acc[a]))
+            return -1;
+        if (a > 0)
+            nsm_paired_merge(paired[a], w->paired[a]);
+    }
+    return 0;
+}
+
+nsm_status nsm_compare_outer(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                             const nsm_run_config *c, nsm_outer_comparison *out, nsm_accum **acc,
+                             nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag)
+{
+    draw_work w = {0, NULL, NULL, NULL, NULL};
+    out->runs = c->runs;
+    out->n_arms = n_arms;
+    nsm_status st = draw_work_init(&w, m, n_arms) ? NSM_ERR_NOMEM : NSM_OK;
+    nsm_run_stats sum = {0, 0, 0, 0.0};
+    for (uint64_t j = 0; st == NSM_OK && j < out->n_draws; j++) {
+        nsm_run_config cj = *c;
+        cj.first_rep = c->first_rep + j * c->runs;
+        cj.uncertainty = NSM_UNCERTAINTY_OUTER;
+        cj.runs_per_draw = c->runs;
+        cj.progress = NULL;
+        nsm_run_stats rs = {0, 0, 0, 0.0};
+        if (draw_work_reset(&w, m))
+            st = NSM_ERR_NOMEM;
+        if (st == NSM_OK)
+            st = nsm_compare_run(m, arms, n_arms, &cj, w.acc, w.paired, &rs, diag);
+        if (st == NSM_OK && record_draw(m, out, j, &w, acc, paired))
+            st = NSM_ERR_NOMEM;
+        sum = (nsm_run_stats){rs.threads, sum.events + rs.events, sum.draws + rs.draws,
+                              sum.wall_seconds + rs.wall_seconds};
+        if (c->progress)
+            c->progress(c->progress_ctx, (j + 1) * c->runs, out->n_draws * c->runs);
+    }
+    if (st == NSM_ERR_NOMEM && !diag->error)
+        nsm_diag_error(diag, st, "out of memory");
+    if (stats)
+        *stats = sum;
+    draw_work_release(&w);
+    return st;
+}
+
+nsm_judgment nsm_outer_effect(const nsm_model *m, const nsm_outer_comparison *r, int a, int o,
+                              int h)
+{
+    nsm_judgment none = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    double *v = malloc(((size_t)r->n_draws + 1) * 2 * sizeof *v);
+    if (!v)
+        return none;
+    double *se = v + r->n_draws + 1;
+    for (uint64_t j = 0; j < r->n_draws; j++) {
+        v[j] = r->p[slot(m, r, j, a, o, h)] - r->p[slot(m, r, j, 0, o, h)];
+        se[j] = r->se[slot(m, r, j, a, o, h)];
+    }
+    nsm_judgment jd = nsm_judgment_of(v, se, (size_t)r->n_draws);
+    free(v);
+    return jd;
 }

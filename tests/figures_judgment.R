@@ -1,0 +1,155 @@
+# Do the figures draw the judgment ranges the tables hold? Builds the figures of `run --outer` (the
+# headline chart and outcomes over time) and
+# `compare --outer` results of tests/models/judgment (without drawing them) and checks, from the
+# built plots (ggplot_build), that each judgment band's bounds are the CSV's numbers at the right
+# outcome, horizon and arm, that the Monte Carlo interval beside it is still the Monte Carlo one,
+# and that the legend or subtitle says which band is which.
+#
+# Usage: Rscript tests/figures_judgment.R SCRIPTS_DIR RUN_DIR COMPARE_DIR
+#   RUN_DIR: `neasim run --outer`; COMPARE_DIR: `neasim compare --outer` (tests/figures.sh)
+# Prints one FAIL line per failed check and "judgment: N passed, M failed"; exits 1 on a failure.
+
+args <- commandArgs(trailingOnly = TRUE)
+if (length(args) != 3) {
+    cat("usage: Rscript tests/figures_judgment.R SCRIPTS_DIR RUN_DIR COMPARE_DIR\n")
+    quit(status = 64)
+}
+for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_sweep.R"))
+    source(file.path(args[1], f))
+
+n_pass <- 0
+n_fail <- 0
+check <- function(ok, what) {
+    if (isTRUE(ok)) n_pass <<- n_pass + 1
+    else { n_fail <<- n_fail + 1; cat("FAIL", what, "\n") }
+}
+flat <- function(x) gsub("\\s+", " ", trimws(x))
+same <- function(a, b) length(a) == length(b) && length(a) > 0 && all(abs(a - b) < 1e-9)
+
+figure <- function(fun, ctx, name) {
+    figs <- match.fun(fun)(ctx)
+    figs <- stats::setNames(figs, vapply(figs, function(f) f$name, ""))
+    ggplot_build(figs[[name]]$plot)
+}
+panel_labels <- function(b) {
+    lay <- b$layout$layout
+    stats::setNames(flat(as.character(lay$panel)), lay$PANEL)
+}
+
+# ---- run --outer: the headline chart ---------------------------------------------------------
+ctx <- nsm_context(args[2])
+b <- figure("fig_outcomes_by_horizon", ctx, "outcomes_by_horizon")
+u <- nsm_read(args[2], "uncertainty")
+oc <- nsm_read(args[2], "outcomes")
+sc <- b$plot$scales$get_scales("colour")
+check(!is.null(sc), "run: the headline chart has no legend for its bands")
+if (!is.null(sc)) {
+    key <- stats::setNames(as.character(sc$map(sc$get_breaks())), flat(sc$get_labels()))
+    jcol <- key[grepl("^Judgment range", names(key))]
+    mcol <- key[grepl("Monte Carlo", names(key))]
+    check(length(jcol) == 1 && length(mcol) == 1 && jcol != mcol,
+          "run: the legend names one judgment band and one Monte Carlo interval, in two colours")
+    # every layer row in the judgment colour: its panel's date and its bounds are uncertainty.csv's
+    labs <- panel_labels(b)
+    hz <- unique(u[, c("horizon_years", "date")])
+    n_band <- 0
+    for (i in seq_along(b$data)) {
+        d <- b$data[[i]]
+        if (!("colour" %in% names(d)) || !("ymin" %in% names(d))) next
+        for (r in seq_len(nrow(d))) {
+            lab <- labs[[as.character(d$PANEL[r])]]
+            date <- hz$date[format(hz$date, "%b %Y") == sub(".*\\((.*)\\)$", "\\1", lab)]
+            if (d$colour[r] %in% jcol) {
+                n_band <- n_band + 1
+                want <- u[u$outcome == "moved" & u$date %in% date, ]
+                check(same(c(d$ymin[r], d$ymax[r]), c(want$q05, want$q95)),
+                      sprintf("run: judgment band in panel '%s' is %g-%g, uncertainty.csv %s",
+                              lab, d$ymin[r], d$ymax[r],
+                              paste(want$q05, want$q95, collapse = " ")))
+            } else if (d$colour[r] %in% mcol) {
+                want <- oc[oc$outcome == "moved" & oc$measure == "occurred_by" &
+                               oc$date %in% date, ]
+                check(same(c(d$ymin[r], d$ymax[r]), c(want$ci_low, want$ci_high)),
+                      sprintf("run: Monte Carlo interval in panel '%s' is not outcomes.csv's", lab))
+            }
+        }
+    }
+    check(n_band >= 1, "run: no judgment band drawn")
+}
+check(grepl("judgment range", b$plot$labels$subtitle, ignore.case = TRUE) &&
+          grepl("Monte Carlo", b$plot$labels$subtitle),
+      "run: the subtitle says which band is which")
+
+# ---- run --outer: outcomes over time, a whisker at each horizon of uncertainty.csv -----------
+b <- figure("fig_outcomes_over_time", ctx, "outcomes_over_time")
+sc <- b$plot$scales$get_scales("colour")
+check(!is.null(sc) && grepl("^Judgment range", flat(sc$get_labels())),
+      "run over time: the whiskers' legend entry names the judgment range")
+fl <- b$plot$scales$get_scales("fill")
+check(!is.null(fl) && grepl("Monte Carlo", flat(fl$get_labels())),
+      "run over time: the ribbon's legend entry names the Monte Carlo interval")
+if (!is.null(sc)) {
+    jcol <- as.character(sc$map(sc$get_breaks()))
+    rows <- do.call(rbind, lapply(seq_along(b$data), function(i) {
+        d <- b$data[[i]]
+        if (!("colour" %in% names(d)) || !("ymin" %in% names(d))) return(NULL)
+        d <- d[d$colour %in% jcol, , drop = FALSE]   # a ribbon's outline colour is NA
+        if (nrow(d) == 0) NULL else data.frame(date = as.Date(d$x, origin = "1970-01-01"),
+                                               ymin = d$ymin, ymax = d$ymax)
+    }))
+    check(!is.null(rows) && nrow(rows) == nrow(u),
+          sprintf("run over time: %d whiskers for %d rows of uncertainty.csv",
+                  if (is.null(rows)) 0L else nrow(rows), nrow(u)))
+    for (k in seq_len(nrow(u))) {
+        r <- rows[rows$date == u$date[k], , drop = FALSE]
+        check(same(c(r$ymin, r$ymax), c(u$q05[k], u$q95[k])),
+              sprintf("run over time: the whisker at %s is not uncertainty.csv's %g-%g",
+                      format(u$date[k]), u$q05[k], u$q95[k]))
+    }
+}
+
+# ---- compare --outer: the lever chart --------------------------------------------------------
+ctx <- nsm_context(args[3])
+b <- figure("fig_lever_effects", ctx, "lever_effects")
+ud <- nsm_read(args[3], "uncertainty_differences")
+br <- nsm_read(args[3], "briefing")
+sc <- b$plot$scales$get_scales("colour")
+arm_colour <- stats::setNames(as.character(sc$map(sc$get_breaks())), sc$get_breaks())
+labs <- panel_labels(b)
+horizon_of <- function(lab) {
+    hz <- unique(ud[, c("horizon_years", "date")])
+    hz$horizon_years[flat(nsm_horizon_label(hz$horizon_years, hz$date)) == lab]
+}
+n_band <- 0
+n_mc <- 0
+for (i in seq_along(b$data)) {
+    d <- b$data[[i]]
+    if (!("ymin" %in% names(d)) || !("colour" %in% names(d))) next
+    band <- identical(b$plot$layers[[i]]$aes_params$alpha, 0.3)
+    for (r in seq_len(nrow(d))) {
+        arm <- names(arm_colour)[arm_colour == d$colour[r]]
+        h <- horizon_of(labs[[as.character(d$PANEL[r])]])
+        if (band) {
+            n_band <- n_band + 1
+            want <- ud[ud$arm == arm & ud$horizon_years == h & ud$outcome == "moved", ]
+            check(same(c(d$ymin[r], d$ymax[r]), 100 * c(want$judgment_q05, want$judgment_q95)),
+                  sprintf("compare: judgment band of %s at %g years is %g-%g, the table's %s",
+                          paste(arm, collapse = "/"), h, d$ymin[r], d$ymax[r],
+                          paste(100 * want$judgment_q05, 100 * want$judgment_q95)))
+        } else if (is.na(d$ymin[r]) || d$ymin[r] != d$ymax[r]) {
+            n_mc <- n_mc + 1
+            want <- br[br$arm == arm & br$horizon_years == h & br$outcome == "moved", ]
+            check(same(c(d$ymin[r], d$ymax[r]), c(want$ci_low_pp, want$ci_high_pp)),
+                  sprintf("compare: Monte Carlo interval of %s at %g years is not briefing.csv's",
+                          paste(arm, collapse = "/"), h))
+        }
+    }
+}
+check(n_band == nrow(ud), sprintf("compare: %d judgment bands for %d rows of the table", n_band,
+                                  nrow(ud)))
+check(grepl("judgment range", b$plot$labels$subtitle, ignore.case = TRUE) &&
+          grepl("Monte Carlo", b$plot$labels$subtitle),
+      "compare: the subtitle says which band is which")
+
+cat(sprintf("judgment: %d passed, %d failed\n", n_pass, n_fail))
+quit(status = if (n_fail == 0) 0 else 1)
