@@ -34,11 +34,23 @@ void nsmi_pending_clear(nsm_pending *q);
 int nsmi_pending_push(nsm_pending *q, double t, int effect);
 nsm_pending_item nsmi_pending_pop(nsm_pending *q);
 
+/* A process in the queue of next firings (rates.c). */
+typedef struct {
+    double tau;
+    int k;
+} nsm_firing;
+
 struct nsm_sim {
     const nsm_model *m;
     int n_proc;
     /* clocks of the hazard processes (transitions, then counted events): see rates.c */
     double *rate, *T, *P, *last, *tau;
+    /* the next firing (rates.c): a scan of tau, or for many processes an indexed binary min-heap
+    ** on (tau, k), tau being the absolute time a process fires at its present rate */
+    int use_heap;
+    nsm_firing *heap;            /* heap slot -> (tau, process), for the n_heap that can fire */
+    int *heap_pos;               /* process -> heap slot, -1 when it cannot fire */
+    int n_heap;
     unsigned char *dirty;
     int *dirty_list, n_dirty;
     int *mod_start, *mod_list;   /* modifiers by process (compressed rows) */
