@@ -95,11 +95,13 @@ static int index_dependencies(nsm_sim *s)
     return 0;
 }
 
-/* Processes whose seasonal multiplier is not 1 in every month: re-rated at month starts. */
+/* Processes whose seasonal multiplier is not 1 in every month: re-rated at month starts (those
+** of them whose multiplier changes: nsmi_season_changes). */
 static int index_seasonal(nsm_sim *s)
 {
     const double *season = s->m->seasonality;
-    if (!(s->seasonal_list = csr_alloc(s->n_proc)))
+    if (!(s->seasonal_list = csr_alloc(s->n_proc)) ||
+        !(s->season_list = csr_alloc(12 * s->n_proc)) || !(s->season_start = csr_alloc(13)))
         return -1;
     s->n_seasonal = 0;
     for (int k = 0; season && k < s->n_proc; k++) {
@@ -166,6 +168,8 @@ void nsmi_rates_free(nsm_sim *s)
     free(s->dep_start);
     free(s->dep_list);
     free(s->seasonal_list);
+    free(s->season_list);
+    free(s->season_start);
     free(s->from_start);
     free(s->from_list);
 }
@@ -270,10 +274,45 @@ void nsmi_mark_change(nsm_sim *s, int f, int from, int to)
         nsmi_mark_process(s, s->dep_list[j]);
 }
 
-void nsmi_mark_seasonal(nsm_sim *s)
+static int month_before(int mo)
 {
-    for (int j = 0; j < s->n_seasonal; j++)
-        nsmi_mark_process(s, s->seasonal_list[j]);
+    return mo == 1 ? 12 : mo - 1;
+}
+
+/* The seasonal processes whose multiplier in the current model differs from the month before's,
+** by month: a month start re-rates only those. The others' hazards would come out the same, bit
+** for bit (the same product of the same numbers), so leaving them alone changes no output. The
+** multipliers may be drawn per replication and may change with a phase: called at the start of a
+** replication and at a phase change. */
+void nsmi_season_changes(nsm_sim *s)
+{
+    const double *season = s->m->seasonality;
+    int n = 0;
+    for (int mo = 1; mo <= 12; mo++) {
+        s->season_start[mo] = n;
+        for (int j = 0; season && j < s->n_seasonal; j++) {
+            int k = s->seasonal_list[j];
+            if (season[k * 12 + mo - 1] != season[k * 12 + month_before(mo) - 1])
+                s->season_list[n++] = k;
+        }
+    }
+    s->season_start[13] = n;
+}
+
+int nsmi_season_changes_at(const nsm_sim *s, int from, int to)
+{
+    return from != month_before(to) || s->season_start[to + 1] > s->season_start[to];
+}
+
+void nsmi_mark_month(nsm_sim *s, int from, int to)
+{
+    if (from != month_before(to)) { /* not the month after: whatever may have changed */
+        for (int j = 0; j < s->n_seasonal; j++)
+            nsmi_mark_process(s, s->seasonal_list[j]);
+        return;
+    }
+    for (int j = s->season_start[to]; j < s->season_start[to + 1]; j++)
+        nsmi_mark_process(s, s->season_list[j]);
 }
 
 void nsmi_mark_all(nsm_sim *s)
