@@ -96,7 +96,7 @@ test: all $(TEST_BIN) $(REPLAY_BIN)
 	bash tests/run-tests.sh $(BUILD)
 
 ## bench: throughput, speed-up and memory figures (see README)
-bench: all $(BUILD)/bench_engine
+bench: all $(BUILD)/bench_engine $(BUILD)/bench_direct
 	bash scripts/bench.sh $(BUILD)
 
 ## validate: the baseline against the historical record (scripts/validate.sh)
@@ -145,6 +145,9 @@ help:
 	@grep -E '^## ' Makefile | sed 's/^## /  make /'
 
 $(BUILD)/bench_engine: tests/bench_engine.c $(BUILD)/libneasim.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libneasim.a $(LDLIBS) -o $@
+
+$(BUILD)/bench_direct: tests/bench_direct.c $(BUILD)/libneasim.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libneasim.a $(LDLIBS) -o $@
 
 ## fuzz: every reader under libFuzzer with ASan/UBSan, FUZZ_SECONDS (default 60) each

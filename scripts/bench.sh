@@ -1,65 +1,161 @@
 #!/usr/bin/env bash
-# make bench: engine throughput, speed-up from 1 to 2 threads, the random-variate floor, and peak
-# memory at 10^4 and 10^6 replications, for the 6-state reference chain and the baseline.
+# make bench: what the engine costs, against what it could cost, in one run on one machine.
 # Usage: scripts/bench.sh BUILD_DIR   (from the project root). Figures go to stdout.
+#
+# Every timing is the median of BENCH_ROUNDS (default 5) runs, given with its spread [min-max]; the
+# measurements are interleaved (round 1 of everything, then round 2, ...) so that a change in the
+# machine's load falls on all of them alike, and every ratio is of two medians from the same run.
+# The load average is printed before and after: on a shared machine read the ratios, not the
+# seconds. One thread unless a figure says otherwise. Issue 14 gives the targets the ratios are
+# read against. BENCH_SCALE (default 1) multiplies every replication count.
 set -euo pipefail
 build=${1:-build}
-runs_chain=${BENCH_RUNS_CHAIN:-2000000}
-runs_base=${BENCH_RUNS_BASE:-200000}
+rounds=${BENCH_ROUNDS:-5}
+scale=${BENCH_SCALE:-1}
 tmp=$(mktemp -d /tmp/nsm-bench-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-
+n() { awk -v a="$1" -v s="$scale" 'BEGIN { x = int(a * s); print (x > 0 ? x : 1) }'; }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
-echo "neasim benchmark on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
-echo
-for spec in "tests/models/chain6 $runs_chain" "scenarios/baseline $runs_base"; do
-    set -- $spec
-    model=$1 runs=$2
-    one=$("$build/bench_engine" "$model" "$runs" 1)
-    two=$("$build/bench_engine" "$model" "$runs" 2)
-    echo "== $model ($runs replications)"
-    echo "  1 thread : $(echo "$one" | cut -d' ' -f3-)"
-    echo "  2 threads: $(echo "$two" | cut -d' ' -f3-)"
-    w1=$(echo " $one" | field wall_s) w2=$(echo " $two" | field wall_s)
-    echo "  speed-up 1 -> 2 threads: $(awk -v a="$w1" -v b="$w2" 'BEGIN { printf "%.2fx", a / b }')"
-    for n in 10000 1000000; do
-        /usr/bin/time -f '%M' -o "$tmp/rss" "$build/neasim" run "$model" --runs "$n" --quiet \
-            --out "$tmp/out-$n" >/dev/null
-        echo "  peak memory at $n replications: $(cat "$tmp/rss") KiB"
-    done
-    echo
+# NumPy: Debian's python3-numpy (make deps), which a pyenv python3 first on PATH may not see.
+py=
+for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null && "$p" -c 'import numpy' 2>/dev/null; then py=$p; break; fi
 done
 
-# --- compare: variance reduction by pairing for each shipped lever, and the cost of an arm
-if [ -f scenarios/baseline/levers.csv ]; then
-    runs_cmp=${BENCH_RUNS_COMPARE:-20000}
-    echo "== compare on scenarios/baseline ($runs_cmp replications per arm, --levers all)"
-    t_run=$( { /usr/bin/time -f '%e' "$build/neasim" run scenarios/baseline --runs "$runs_cmp" --quiet --out "$tmp/run" >/dev/null; } 2>&1 )
-    t_cmp=$( { /usr/bin/time -f '%e' "$build/neasim" compare scenarios/baseline --levers all --runs "$runs_cmp" --quiet --out "$tmp/cmp" >/dev/null; } 2>&1 )
-    arms=$(awk -F, 'NR > 1 { a[$1] = 1 } END { print length(a) }' "$tmp/cmp/arms.csv")
-    echo "  run: ${t_run} s; compare with $arms arms: ${t_cmp} s;" \
-        "cost of one extra arm: $(awk -v r="$t_run" -v c="$t_cmp" -v n="$arms" 'BEGIN { printf "%.2f", (c - r) / (n - 1) / r }') x a run"
-    echo "  variance reduction by pairing, outcomes at the horizon (occurred_by), per lever:"
-    echo "    lever: median over affected outcomes [min, max] (outcomes with a non-zero difference)"
-    last=$(awk -F, 'NR > 1 { d = $5 } END { print d }' "$tmp/cmp/differences.csv")
-    awk -F, -v last="$last" 'NR > 1 && $2 == "outcome" && $4 == "occurred_by" && $5 == last && $13 != "NA" && $9 != 0 {
-            print $1, $13 }' "$tmp/cmp/differences.csv" | sort -k1,1 -k2,2g |
-        awk '{ v[$1, ++n[$1]] = $2 } END { for (a in n) { k = n[a];
-            printf "    %s: %.1f [%.1f, %.1f] (%d)\n", a, v[a, int((k + 1) / 2)], v[a, 1], v[a, k], k } }' | sort
-fi
+# ---------------------------------------------------------------- synthetic models
+# gen DIR FACTORS OUTCOMES: FACTORS three-level factors, each with all six transitions at 1 a year
+# (about 21 events a factor a replication over 10 years), the a>b hazard of each doubled while the
+# factor before it is at c; OUTCOMES outcomes, each on one factor's level c.
+gen() {
+    local dir=$1 nf=$2 no=$3
+    mkdir -p "$dir"
+    printf 'key,value,source\nname,synthetic_%s_%s,bench\ntitle,synthetic,bench\nstart_date,2026-01-01,bench\nhorizon_years,10,bench\nreport_interval_months,12,bench\n' "$nf" "$no" > "$dir/scenario.csv"
+    awk -v n="$nf" 'BEGIN { print "factor,level,initial,source"
+        for (f = 1; f <= n; f++) { print "f" f ",a,1,bench"; print "f" f ",b,0,bench"; print "f" f ",c,0,bench" } }' > "$dir/factors.csv"
+    awk -v n="$nf" 'BEGIN { print "factor,from,to,value,unit,source"; split("a b c", L, " ")
+        for (f = 1; f <= n; f++) for (i = 1; i <= 3; i++) for (j = 1; j <= 3; j++)
+            if (i != j) print "f" f "," L[i] "," L[j] ",1,rate_per_year,bench" }' > "$dir/transitions.csv"
+    awk -v n="$nf" 'BEGIN { print "target,condition,multiplier,source"
+        for (f = 1; f <= n; f++) print "f" f ":a>b,f" (f == 1 ? n : f - 1) "=c,2,bench" }' > "$dir/modifiers.csv"
+    awk -v n="$nf" -v o="$no" 'BEGIN { print "outcome,condition,description"
+        for (k = 0; k < o; k++) print "o" k ",f" (k % n + 1) "=c,bench" }' > "$dir/outcomes.csv"
+}
+for f in 5 20 80 320; do gen "$tmp/f$f" "$f" 0; done
+for o in 15 150; do gen "$tmp/o$o" 20 "$o"; done
 
-# --- sweep: 1,000 points x 10,000 replications of the baseline; memory against 100 points
-sweep_points=${BENCH_SWEEP_POINTS:-1000}
-sweep_runs=${BENCH_SWEEP_RUNS:-10000}
-design() { # $1 points: three judgment hazards of the baseline varied over a grid of values
+# ---------------------------------------------------------------- the measurements
+# add NAME COMMAND: COMMAND prints one number (seconds, or nanoseconds for ns_ names) last.
+names=() cmds=()
+add() { names+=("$1"); cmds+=("$2"); }
+eng() { # MODEL RUNS THREADS MODE [KEY]: the engine alone (bench_engine), seconds or another figure
+    local out; out=$("$build/bench_engine" "$1" "$2" "$3" "$4")
+    echo " $out" | field share_of_floor >> "$tmp/share-$(basename "$1")-$4-$3"
+    case ${5:-wall_s} in
+        ns_per_event) awk -v e="$(echo " $out" | field events_per_s)" 'BEGIN { printf "%.1f\n", 1e9 / e }' ;;
+        *) echo " $out" | field "${5:-wall_s}" ;;
+    esac
+}
+cli() { /usr/bin/time -f '%e' -o "$tmp/time" "$build/neasim" "$@" --quiet --threads 1 >/dev/null; cat "$tmp/time"; }
+
+rc=$(n 200000) rb=$(n 10000) rcmp=$(n 2000)
+add chain_engine      "eng tests/models/chain6 $rc 1 drawn"
+add chain_engine_2thr "eng tests/models/chain6 $rc 2 drawn"
+add chain_direct_c    "\"$build/bench_direct\" tests/models/chain6 $rc | field wall_s"
+[ -n "$py" ] && add chain_numpy "$py tests/bench_numpy.py $rc | field wall_s"
+add base_drawn        "eng scenarios/baseline $rb 1 drawn"
+add base_nominal      "eng scenarios/baseline $rb 1 nominal"
+for f in 5 20 80 320; do
+    add "ns_f$f" "eng $tmp/f$f $(n $((500000 / (21 * f)))) 1 nominal ns_per_event"
+done
+for o in 15 150; do add "ns_o$o" "eng $tmp/o$o $(n 1200) 1 nominal ns_per_event"; done
+add run_base          "cli run scenarios/baseline --runs $rcmp --seed 3 --out $tmp/run"
+add compare_base      "cli compare scenarios/baseline --levers all --runs $rcmp --seed 3 --out $tmp/cmp"
+
+echo "neasim benchmark on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
+echo "load average before: $(loadavg); $rounds interleaved rounds of ${#names[@]} measurements"
+for ((r = 1; r <= rounds; r++)); do
+    for j in "${!names[@]}"; do
+        rm -rf "$tmp/run" "$tmp/cmp"
+        eval "${cmds[$j]}" | tail -1 >> "$tmp/m-${names[$j]}"
+    done
+done
+echo "load average after:  $(loadavg)"
+echo
+
+med() { sort -g "$1" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+spread() { sort -g "$1" | awk '{ a[NR] = $1 } END { printf "%s [%s-%s]", a[int((NR + 1) / 2)], a[1], a[NR] }'; }
+M() { med "$tmp/m-$1"; }
+S() { spread "$tmp/m-$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+echo "== reference chain (tests/models/chain6), $rc replications, seconds"
+echo "  neasim engine, 1 thread:   $(S chain_engine)"
+echo "  neasim engine, 2 threads:  $(S chain_engine_2thr)  (speed-up $(ratio "$(M chain_engine)" "$(M chain_engine_2thr)")x)"
+echo "  hand-written C loop:       $(S chain_direct_c)  (tests/bench_direct.c: direct method, one Philox stream)"
+if [ -n "$py" ]; then
+    echo "  NumPy, vectorized:         $(S chain_numpy)  (tests/bench_numpy.py)"
+    echo "  neasim / NumPy, paths per second per core: $(ratio "$(M chain_numpy)" "$(M chain_engine)")x (target >= 6)"
+else
+    echo "  NumPy peer skipped: no python3 with numpy (make deps installs python3-numpy)"
+fi
+echo "  neasim / hand-written C:   $(ratio "$(M chain_direct_c)" "$(M chain_engine)") of its speed (target >= 0.50)"
+echo "  engine share of its random-variate floor: $(med "$tmp/share-chain6-drawn-1")"
+echo
+echo "== baseline (scenarios/baseline), $rb replications, engine alone, seconds"
+echo "  as neasim run runs it (uncertain numbers drawn per replication): $(S base_drawn)"
+echo "  --nominal (held at their means):                                $(S base_nominal)"
+echo "  drawn / nominal: $(ratio "$(M base_drawn)" "$(M base_nominal)")x"
+echo "  share of the random-variate floor (a loop setting the same streams and drawing as many"
+echo "  variates): drawn $(med "$tmp/share-baseline-drawn-1"), nominal $(med "$tmp/share-baseline-nominal-1") (target >= 0.30 drawn;"
+echo "  the floor counts the engine's variates, not the draws of uncertain numbers)"
+echo
+echo "== time per event, nanoseconds (synthetic models of 3-level factors, about 5 x 10^5 events each)"
+for f in 5 20 80 320; do echo "  $f factors: $(S ns_f$f)"; done
+echo "  320 / 5 factors: $(ratio "$(M ns_f320)" "$(M ns_f5)")x (target <= 1.5)"
+echo "  20 factors with 0, 15, 150 outcomes: $(M ns_f20), $(M ns_o15), $(M ns_o150)"
+echo "  150 / 0 outcomes: $(ratio "$(M ns_o150)" "$(M ns_f20)")x (target <= 1.5)"
+echo
+arms=$(awk -F, 'NR > 1 { a[$1] = 1 } END { print length(a) }' "$tmp/cmp/arms.csv")
+echo "== compare --levers all on the baseline ($arms arms) against run, $rcmp replications, wall seconds"
+echo "  run: $(S run_base); compare: $(S compare_base)"
+echo "  compare / run: $(ratio "$(M compare_base)" "$(M run_base)")x (target <= 7)"
+echo "  variance reduction by pairing, outcomes at the horizon (occurred_by), per lever:"
+echo "    lever: median over affected outcomes [min, max] (outcomes with a non-zero difference)"
+last=$(awk -F, 'NR > 1 { d = $5 } END { print d }' "$tmp/cmp/differences.csv")
+awk -F, -v last="$last" 'NR > 1 && $2 == "outcome" && $4 == "occurred_by" && $5 == last && $13 != "NA" && $9 != 0 {
+        print $1, $13 }' "$tmp/cmp/differences.csv" | sort -k1,1 -k2,2g |
+    awk '{ v[$1, ++n[$1]] = $2 } END { for (a in n) { k = n[a];
+        printf "    %s: %.1f [%.1f, %.1f] (%d)\n", a, v[a, int((k + 1) / 2)], v[a, 1], v[a, k], k } }' | sort
+echo
+
+# ---------------------------------------------------------------- memory (single runs: peak memory does not vary with load)
+echo "== peak memory (neasim run)"
+for spec in "tests/models/chain6 10000 1000000" "scenarios/baseline 10000 100000"; do
+    set -- $spec
+    for r in "$2" "$3"; do
+        /usr/bin/time -f '%M' -o "$tmp/rss" "$build/neasim" run "$1" --runs "$r" --quiet --out "$tmp/mem" >/dev/null
+        rm -rf "$tmp/mem"
+        echo "  $1 at $r replications: $(cat "$tmp/rss") KiB"
+    done
+done
+echo
+
+# ---------------------------------------------------------------- sweep
+sweep_points=${BENCH_SWEEP_POINTS:-50}
+sweep_runs=${BENCH_SWEEP_RUNS:-1000}
+design() { # $1 points: three judgment hazards of the baseline over a 10 x 10 x 7 grid
     awk -v n="$1" 'BEGIN {
         print "transitions:rok_political_stability:normal>crisis,transitions:usfk_posture:current>reduced,modifiers:1";
-        for (p = 0; p < n; p++) printf "%.4f,%.4f,%.3f\n", 0.1 + 0.2 * (p % 10) / 9, 0.02 + 0.06 * (int(p / 10) % 10) / 9, 0.5 + (p % 7) / 6 }'
+        for (p = 0; p < n; p++) {
+            i = p % 10; j = int(p / 10) % 10; k = p % 7
+            printf "%.4f,%.4f,%.3f\n", 0.1 + 0.2 * i / 9, 0.02 + 0.06 * j / 9, 0.5 + k / 6
+        } }'
 }
 design "$sweep_points" > "$tmp/design-big.csv"
-design 100 > "$tmp/design-small.csv"
-echo "== sweep on scenarios/baseline: $sweep_points points x $sweep_runs replications"
+design 10 > "$tmp/design-small.csv"
+echo "== sweep on scenarios/baseline: $sweep_points points x $sweep_runs replications (all threads)"
 /usr/bin/time -f "%e %M" -o "$tmp/time-big" "$build/neasim" sweep scenarios/baseline --design "$tmp/design-big.csv" \
     --runs "$sweep_runs" --quiet --out "$tmp/sweep-big" >/dev/null
 read -r wall rss < "$tmp/time-big"
@@ -67,12 +163,10 @@ echo "  wall ${wall} s, peak memory ${rss} KiB, $(awk -v w="$wall" -v n="$sweep_
 /usr/bin/time -f "%e %M" -o "$tmp/time-small" "$build/neasim" sweep scenarios/baseline --design "$tmp/design-small.csv" \
     --runs "$sweep_runs" --quiet --out "$tmp/sweep-small" >/dev/null
 read -r wall2 rss2 < "$tmp/time-small"
-echo "  100 points: wall ${wall2} s, peak memory ${rss2} KiB (the same peak memory is the target)"
-# memory flat in points beyond the design itself (here 119 numbers a point: 952 bytes), from
-# 500 to 5,000 points of a generated design at 2 replications a point
-for n in 500 5000; do
-    /usr/bin/time -f "%M" -o "$tmp/rss-lhs-$n" "$build/neasim" sweep scenarios/baseline --lhs "$n" \
-        --runs 2 --quiet --out "$tmp/sweep-lhs-$n" >/dev/null
+echo "  10 points: wall ${wall2} s, peak memory ${rss2} KiB (the same peak memory is the target)"
+for p in 500 5000; do
+    /usr/bin/time -f "%M" -o "$tmp/rss-lhs-$p" "$build/neasim" sweep scenarios/baseline --lhs "$p" \
+        --runs 2 --quiet --out "$tmp/sweep-lhs-$p" >/dev/null
 done
 echo "  --lhs over all 119 uncertain numbers, 2 replications a point: peak memory" \
     "$(cat "$tmp/rss-lhs-500") KiB at 500 points, $(cat "$tmp/rss-lhs-5000") KiB at 5000" \

@@ -2,11 +2,12 @@
 # Install the Debian packages neasim needs, skipping those present. Run as root (or with sudo).
 # The engine needs GSL, libcsv and OpenSSL's libcrypto (scenario checksums); the tests need cmocka;
 # `make test` also runs CLI cases under valgrind (tests/cli_valgrind.sh: skipped, loudly, without
-# it); the figures, the briefing and the calibration checks need R with ggplot2 and readr.
+# it); the figures, the briefing and the calibration checks need R with ggplot2 and readr;
+# `make bench` times a NumPy peer of the reference chain (python3-numpy).
 # `make fuzz` (optional) needs clang and libclang-rt-14-dev, not installed here.
 set -euo pipefail
 pkgs=(build-essential pkg-config libgsl-dev libcsv-dev libcmocka-dev libssl-dev time valgrind
-      r-base-core r-cran-ggplot2 r-cran-readr r-cran-scales r-cran-base64enc)
+      python3-numpy r-base-core r-cran-ggplot2 r-cran-readr r-cran-scales r-cran-base64enc)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

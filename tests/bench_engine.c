@@ -1,8 +1,10 @@
 /*
 ** bench_engine.c: throughput of the engine on one model, and the floor no engine can beat.
 **
-**   bench_engine MODEL_DIR RUNS THREADS
+**   bench_engine MODEL_DIR RUNS THREADS [drawn|nominal]
 **
+** drawn (the default) draws uncertain numbers for each replication, as `neasim run` does; nominal
+** holds them at their means (`--nominal`). It
 ** prints one line of key=value figures: replications per second (and per thread), events per
 ** second, random variates per replication; then times a loop that does only the random-number
 ** work of the same run (setting the same streams each replication and drawing the same number of
@@ -13,6 +15,7 @@
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "neasim/engine.h"
 #include "neasim/rng.h"
@@ -44,8 +47,8 @@ static double floor_seconds(uint64_t runs, int n_streams, double per_rep, double
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
-    if (argc != 4) {
-        fprintf(stderr, "usage: bench_engine MODEL_DIR RUNS THREADS\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: bench_engine MODEL_DIR RUNS THREADS [drawn|nominal]\n");
         return 64;
     }
     nsm_model *m = NULL;
@@ -58,7 +61,9 @@ int main(int argc, char **argv)
     uint64_t runs = strtoull(argv[2], NULL, 10);
     int threads = atoi(argv[3]);
     nsm_accum *a = nsm_accum_alloc(m);
-    nsm_run_config c = {1, runs, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
+    int nominal = argc == 5 && strcmp(argv[4], "nominal") == 0;
+    nsm_run_config c = {1, runs, 0, threads, NULL, NULL, NULL,
+                        nominal ? NSM_UNCERTAINTY_NOMINAL : NSM_UNCERTAINTY_PER_RUN, 0, 0};
     nsm_run_stats rs;
     if (nsm_run(m, &c, a, &rs, &d) != NSM_OK) {
         fprintf(stderr, "%s\n", d.error);
@@ -69,10 +74,10 @@ int main(int argc, char **argv)
     double fl = floor_seconds(runs / (uint64_t)rs.threads, n_streams, per_rep, &sink);
     double engine_rate = (double)runs / rs.wall_seconds / rs.threads;
     double floor_rate = (double)(runs / (uint64_t)rs.threads) / fl;
-    printf("model=%s runs=%llu threads=%d wall_s=%.3f reps_per_s=%.0f reps_per_s_per_thread=%.0f "
+    printf("model=%s mode=%s runs=%llu threads=%d wall_s=%.3f reps_per_s=%.0f reps_per_s_per_thread=%.0f "
            "events_per_s=%.0f events_per_rep=%.2f draws_per_rep=%.2f floor_reps_per_s=%.0f "
            "share_of_floor=%.2f\n",
-           m->name, (unsigned long long)runs, rs.threads, rs.wall_seconds,
+           m->name, nominal ? "nominal" : "drawn", (unsigned long long)runs, rs.threads, rs.wall_seconds,
            (double)runs / rs.wall_seconds, engine_rate, (double)rs.events / rs.wall_seconds,
            (double)rs.events / (double)runs, per_rep, floor_rate, engine_rate / floor_rate);
     if (sink < 0)

@@ -176,8 +176,9 @@ static nsm_status event_rows(nsm_csv *c, const nsm_model *m, const arms_view *v,
             write_arm(c, v, arm);
             count_row(c, m, y * per_year, m->events[e].name, "year", hist, n_values);
         }
+        nsm_accum_event_cumulative_step(a, e, 0, hist, &n_values);
         for (int i = 1; i < m->n_reports; i++) {
-            nsm_accum_event_cumulative_hists(a, e, i, hist, &n_values);
+            nsm_accum_event_cumulative_step(a, e, i, hist, &n_values);
             write_arm(c, v, arm);
             count_row(c, m, i, m->events[e].name, "cumulative", hist, n_values);
         }

@@ -290,3 +290,15 @@ void nsm_accum_event_cumulative_hists(const nsm_accum *a, int e, int i, int64_t 
         hist[c] = t->max_seen < 0 ? 0 : prefix_at(t->cells + c * a->cols, i);
     *n_values = top + 1;
 }
+
+void nsm_accum_event_cumulative_step(const nsm_accum *a, int e, int i, int64_t *hist,
+                                     int64_t *n_values)
+{
+    const count_table *t = &a->cumul[e];
+    int64_t top = t->max_seen > 0 ? t->max_seen : 0;
+    for (int64_t c = 0; i == 0 && c <= top; c++)
+        hist[c] = 0;
+    for (int64_t c = 0; t->max_seen >= 0 && c <= top; c++)
+        hist[c] += t->cells[c * a->cols + i];
+    *n_values = top + 1;
+}

@@ -107,6 +107,7 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     s->seg_start = calloc(F, sizeof *s->seg_start);
     s->gamma = calloc(E, sizeof *s->gamma);
     s->redraw_k = calloc(E, sizeof *s->redraw_k);
+    s->gamma_list = calloc(E, sizeof *s->gamma_list);
     s->ev_period = calloc(E, sizeof *s->ev_period);
     s->ev_year = calloc(E, sizeof *s->ev_year);
     s->ev_year_count = calloc(E, sizeof *s->ev_year_count);
@@ -126,7 +127,7 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     s->eff_rng = rngs_alloc(m->n_effects);
     s->init_rng = rngs_alloc(1);
     if (!s->rate || !s->T || !s->P || !s->level || !s->seg_start || !s->gamma ||
-        !s->redraw_k || !s->ev_period || !s->ev_year || !s->ev_year_count || !s->year_t || !s->ev_period_count || !s->ev_cum || !s->ev_cum_start ||
+        !s->redraw_k || !s->gamma_list || !s->ev_period || !s->ev_year || !s->ev_year_count || !s->year_t || !s->ev_period_count || !s->ev_cum || !s->ev_cum_start ||
         !s->out_now || !s->out_ever || !s->held_start || !s->proc_rng || !s->gamma_rng ||
         !s->cal_rng || !s->eff_rng || !s->init_rng || index_effects(s) || nsmi_rates_alloc(s) ||
         nsmi_pending_init(&s->pending)) {
@@ -219,6 +220,7 @@ void nsm_sim_free(nsm_sim *s)
     free(s->seg_start);
     free(s->gamma);
     free(s->redraw_k);
+    free(s->gamma_list);
     free(s->ev_period);
     free(s->ev_year);
     free(s->ev_year_count);
@@ -284,6 +286,56 @@ static void draw_gamma(nsm_sim *s, int e)
     s->draws += k > 0;
 }
 
+static const double never = (double)INFINITY;
+
+/* The earliest gamma redraw to come: only the events that redraw are looked at. */
+static void next_redraw(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    double t = never;
+    for (int j = 0; j < s->n_gamma; j++) {
+        int k = s->redraw_k[s->gamma_list[j]];
+        if (k <= m->horizon_months && m->month_t[k] < t)
+            t = m->month_t[k];
+    }
+    s->next_redraw_t = t;
+}
+
+/* The next month start at which a seasonal multiplier changes. The others are not breakpoints:
+** they would re-rate nothing (rates.c, nsmi_season_changes), and the month is brought up to date
+** before anything is re-rated (pass_month_starts). */
+static void next_season(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    s->next_season_t = never;
+    if (!m->seasonality || s->season_start[13] == 0)
+        return;
+    int from = s->month;
+    for (int j = s->next_month; j < m->n_month_starts; j++) {
+        int to = m->month_start_month[j];
+        if (nsmi_season_changes_at(s, from, to)) {
+            s->next_season_t = m->month_start_t[j];
+            return;
+        }
+        from = to;
+    }
+}
+
+/* Bring the calendar month up to the current time, re-rating what the month starts passed change. */
+static void pass_month_starts(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    if (!m->seasonality || s->next_month >= m->n_month_starts ||
+        m->month_start_t[s->next_month] > s->t)
+        return;
+    while (s->next_month < m->n_month_starts && m->month_start_t[s->next_month] <= s->t) {
+        int to = m->month_start_month[s->next_month++];
+        nsmi_mark_month(s, s->month, to);
+        s->month = to;
+    }
+    next_season(s);
+}
+
 static void reset_trace(nsm_sim *s)
 {
     nsm_trace *t = s->trace;
@@ -324,9 +376,12 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
         if (s->observer)
             nsmi_tell(s, NSM_SEEN_START, f, -1, s->level[f], -1);
     }
+    s->n_gamma = 0;
     for (int e = 0; e < m->n_events; e++) {
         draw_gamma(s, e);
         s->redraw_k[e] = m->events[e].dispersion > 0 ? m->events[e].redraw_months : -1;
+        if (s->redraw_k[e] >= 0)
+            s->gamma_list[s->n_gamma++] = e;
         s->ev_period[e] = 0;
         s->ev_period_count[e] = 0;
         s->ev_year[e] = 0;
@@ -334,6 +389,9 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
         s->ev_cum[e] = 0;
         s->ev_cum_start[e] = 0;
     }
+    next_redraw(s);
+    nsmi_season_changes(s);
+    next_season(s);
     nsmi_mark_initial(s);
     memset(s->out_now, 0, (size_t)m->n_outcomes);
     memset(s->out_ever, 0, (size_t)m->n_outcomes);
@@ -349,13 +407,10 @@ static double next_breakpoint(const nsm_sim *s)
         tb = m->occurrences[s->next_occ].t;
     if (s->pending.n > 0 && s->pending.items[0].t < tb)
         tb = s->pending.items[0].t;
-    if (m->seasonality && s->next_month < m->n_month_starts && m->month_start_t[s->next_month] < tb)
-        tb = m->month_start_t[s->next_month];
-    for (int e = 0; e < m->n_events; e++) {
-        int k = s->redraw_k[e];
-        if (k >= 0 && k <= m->horizon_months && m->month_t[k] < tb)
-            tb = m->month_t[k];
-    }
+    if (s->next_season_t < tb)
+        tb = s->next_season_t;
+    if (s->next_redraw_t < tb)
+        tb = s->next_redraw_t;
     return tb;
 }
 
@@ -405,19 +460,20 @@ static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
     while (s->next_phase < s->n_phases && s->phase_t[s->next_phase] <= t) {
         m = s->m = s->phase_model[s->next_phase++];
         nsmi_mark_all(s); /* every number may have changed */
+        nsmi_season_changes(s);
+        next_season(s);
     }
-    while (m->seasonality && s->next_month < m->n_month_starts &&
-           m->month_start_t[s->next_month] <= t) {
-        s->month = m->month_start_month[s->next_month++];
-        nsmi_mark_seasonal(s);
-    }
-    for (int e = 0; e < m->n_events; e++) {
-        int k = s->redraw_k[e];
-        if (k >= 0 && k <= m->horizon_months && m->month_t[k] <= t) {
-            draw_gamma(s, e);
-            s->redraw_k[e] += m->events[e].redraw_months;
-            nsmi_mark_process(s, m->n_transitions + e);
+    pass_month_starts(s);
+    if (s->next_redraw_t <= t) {
+        for (int j = 0; j < s->n_gamma; j++) {
+            int e = s->gamma_list[j], k = s->redraw_k[e];
+            if (k <= m->horizon_months && m->month_t[k] <= t) {
+                draw_gamma(s, e);
+                s->redraw_k[e] += m->events[e].redraw_months;
+                nsmi_mark_process(s, m->n_transitions + e);
+            }
         }
+        next_redraw(s);
     }
     while (s->next_occ < m->n_occurrences && m->occurrences[s->next_occ].t <= t && !s->failed) {
         s->last_done = -1 - s->next_occ;
@@ -439,6 +495,7 @@ static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
 static void fire(nsm_sim *s, int k, nsm_accum *acc)
 {
     const nsm_model *m = s->m;
+    pass_month_starts(s); /* only month starts that re-rate nothing can have passed */
     nsmi_rates_fire(s, k);
     s->changes_now = 0;
     s->events++;

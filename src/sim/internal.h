@@ -35,16 +35,30 @@ void nsmi_pending_clear(nsm_pending *q);
 int nsmi_pending_push(nsm_pending *q, double t, int effect);
 nsm_pending_item nsmi_pending_pop(nsm_pending *q);
 
+/* A process in the queue of next firings (rates.c). */
+typedef struct {
+    double tau;
+    int k;
+} nsm_firing;
+
 struct nsm_sim {
     const nsm_model *m;
     int n_proc;
     /* clocks of the hazard processes (transitions, then counted events): see rates.c */
     double *rate, *T, *P, *last, *tau;
+    /* the next firing (rates.c): a scan of tau, or for many processes an indexed binary min-heap
+    ** on (tau, k), tau being the absolute time a process fires at its present rate */
+    int use_heap;
+    nsm_firing *heap;            /* heap slot -> (tau, process), for the n_heap that can fire */
+    int *heap_pos;               /* process -> heap slot, -1 when it cannot fire */
+    int n_heap;
     unsigned char *dirty;
     int *dirty_list, n_dirty;
     int *mod_start, *mod_list;   /* modifiers by process (compressed rows) */
     int *dep_start, *dep_list;   /* processes by the factor they depend on */
     int *seasonal_list, n_seasonal;
+    int *season_start, *season_list; /* [1..12]: seasonal processes whose multiplier changes then */
+    double next_season_t;        /* the next month start that re-rates anything (never: infinity) */
     int *from_start, *from_list; /* transitions by the flat index of their `from` level */
     int state_changed;           /* a factor changed at the current instant */
     gsl_rng **proc_rng, **gamma_rng, **cal_rng, **eff_rng, **init_rng;
@@ -57,6 +71,8 @@ struct nsm_sim {
     int next_occ;        /* next calendar occurrence */
     double *gamma;       /* gamma multipliers of counted events */
     int *redraw_k;       /* month index of each event's next gamma redraw, -1 for none */
+    int *gamma_list, n_gamma;    /* the events with gamma redraws this replication */
+    double next_redraw_t;        /* the earliest of their redraws (never: infinity) */
     nsm_pending pending;
     int changes_now;     /* changes at the current instant (effect-loop guard) */
     int failed;          /* set when the guard trips or a histogram cannot grow */
@@ -129,7 +145,11 @@ void nsmi_mark_initial(nsm_sim *s);
 void nsmi_mark_all(nsm_sim *s);
 /* Append [i0, i1) to a span list; -1 when out of memory. */
 int nsmi_spans_push(nsm_spans *l, int i0, int i1);
-void nsmi_mark_seasonal(nsm_sim *s);
+/* Month starts: the changes of seasonal multipliers from one month to the next, for the current
+** model; whether a month start from -> to re-rates anything; mark what it re-rates. */
+void nsmi_season_changes(nsm_sim *s);
+int nsmi_season_changes_at(const nsm_sim *s, int from, int to);
+void nsmi_mark_month(nsm_sim *s, int from, int to);
 void nsmi_rates_update(nsm_sim *s);
 int nsmi_rates_next(const nsm_sim *s, double *when);
 void nsmi_rates_fire(nsm_sim *s, int k);

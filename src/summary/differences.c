@@ -73,11 +73,13 @@ nsm_difference nsm_difference_outcome(const nsm_model *m, const nsm_accum *base,
     return d;
 }
 
-/* Sums of C and C^2 of an event's cumulative count at report i. */
+/* Sums of C and C^2 of an event's cumulative count at report i; hist holds the distribution at
+** report i - 1 and is walked forward to i (nsm_accum_event_cumulative_step), so that a series
+** costs the table's size once. */
 static void count_sums(const nsm_accum *a, int e, int i, int64_t *hist, double *s, double *s2)
 {
     int64_t nv;
-    nsm_accum_event_cumulative_hists(a, e, i, hist, &nv);
+    nsm_accum_event_cumulative_step(a, e, i, hist, &nv);
     *s = *s2 = 0;
     for (int64_t k = 0; k < nv; k++) {
         *s += (double)k * (double)hist[k];
@@ -90,22 +92,27 @@ int nsm_difference_event_series(const nsm_model *m, const nsm_accum *base, const
 {
     double n = (double)nsm_accum_runs(base);
     int64_t top = nsm_accum_event_max_count(base, e), ta = nsm_accum_event_max_count(arm, e);
-    int64_t *hist = malloc(((size_t)(top > ta ? top : ta) + 1) * sizeof *hist);
+    int64_t *hist = malloc(((size_t)top + 1) * sizeof *hist);
+    int64_t *hist_arm = malloc(((size_t)ta + 1) * sizeof *hist_arm);
     int64_t *d2 = malloc(((size_t)m->n_reports + 1) * sizeof *d2);
-    if (!hist || !d2) {
+    if (!hist || !hist_arm || !d2) {
         free(hist);
+        free(hist_arm);
         free(d2);
         return -1;
     }
     nsm_paired_event_d2(p, e, d2);
     out[0] = (nsm_difference){NAN, NAN, NAN, NAN, NAN, NAN, NAN}; /* the start: nothing counted */
+    double sa, sa2, sb, sb2;
+    count_sums(arm, e, 0, hist_arm, &sa, &sa2);
+    count_sums(base, e, 0, hist, &sb, &sb2);
     for (int i = 1; i < m->n_reports; i++) {
-        double sa, sa2, sb, sb2;
-        count_sums(arm, e, i, hist, &sa, &sa2);
+        count_sums(arm, e, i, hist_arm, &sa, &sa2);
         count_sums(base, e, i, hist, &sb, &sb2);
         out[i] = difference(n, sa, sb, sa2, sb2, (double)d2[i]);
     }
     free(hist);
+    free(hist_arm);
     free(d2);
     return 0;
 }
