@@ -53,27 +53,16 @@ static void rngs_free(gsl_rng **r, int n)
 static int index_effects(nsm_sim *s)
 {
     const nsm_model *m = s->m;
-    int nf = m->n_factors, ne = m->n_events;
-    s->eff_start = calloc((size_t)(nf + ne) + 2, sizeof *s->eff_start);
-    s->eff_list = calloc((size_t)m->n_effects + 1, sizeof *s->eff_list);
-    if (!s->eff_start || !s->eff_list)
-        return -1;
-    for (int x = 0; x < m->n_effects; x++) {
+    int nf = m->n_factors;
+    int *key = calloc((size_t)m->n_effects + 1, sizeof *key);
+    for (int x = 0; key && x < m->n_effects; x++) {
         const nsm_effect *e = &m->effects[x];
-        s->eff_start[(e->trigger_event >= 0 ? nf + e->trigger_event : e->trigger_factor) + 1]++;
+        key[x] = e->trigger_event >= 0 ? nf + e->trigger_event : e->trigger_factor;
     }
-    for (int k = 0; k < nf + ne; k++)
-        s->eff_start[k + 1] += s->eff_start[k];
-    int *fill = calloc((size_t)(nf + ne) + 1, sizeof *fill);
-    if (!fill)
-        return -1;
-    for (int x = 0; x < m->n_effects; x++) {
-        const nsm_effect *e = &m->effects[x];
-        int key = e->trigger_event >= 0 ? nf + e->trigger_event : e->trigger_factor;
-        s->eff_list[s->eff_start[key] + fill[key]++] = x;
-    }
-    free(fill);
-    return 0;
+    int r = key ? nsmi_group(key, m->n_effects, nf + m->n_events, &s->eff_start, &s->eff_list)
+                : -1;
+    free(key);
+    return r;
 }
 
 /* Phases of the arm, or of the simulator's own plain arm. */

@@ -35,26 +35,35 @@ static int *csr_alloc(int n)
     return calloc((size_t)n + 2, sizeof(int));
 }
 
+int nsmi_group(const int *key, int n, int n_keys, int **start, int **list)
+{
+    int *fill = csr_alloc(n_keys);
+    *start = csr_alloc(n_keys);
+    *list = csr_alloc(n);
+    if (!fill || !*start || !*list) {
+        free(fill);
+        return -1; /* the caller frees *start and *list with the simulator */
+    }
+    for (int i = 0; i < n; i++)
+        (*start)[key[i] + 1]++;
+    for (int k = 0; k < n_keys; k++)
+        (*start)[k + 1] += (*start)[k];
+    for (int i = 0; i < n; i++)
+        (*list)[(*start)[key[i]] + fill[key[i]]++] = i;
+    free(fill);
+    return 0;
+}
+
 /* Modifiers by the process they multiply. */
 static int index_modifiers(nsm_sim *s)
 {
     const nsm_model *m = s->m;
-    int K = s->n_proc;
-    if (!(s->mod_start = csr_alloc(K)) || !(s->mod_list = csr_alloc(m->n_modifiers)))
-        return -1;
-    for (int j = 0; j < m->n_modifiers; j++)
-        s->mod_start[m->modifiers[j].process + 1]++;
-    for (int k = 0; k < K; k++)
-        s->mod_start[k + 1] += s->mod_start[k];
-    int *fill = csr_alloc(K);
-    if (!fill)
-        return -1;
-    for (int j = 0; j < m->n_modifiers; j++) {
-        int k = m->modifiers[j].process;
-        s->mod_list[s->mod_start[k] + fill[k]++] = j;
-    }
-    free(fill);
-    return 0;
+    int *key = csr_alloc(m->n_modifiers);
+    for (int j = 0; key && j < m->n_modifiers; j++)
+        key[j] = m->modifiers[j].process;
+    int r = key ? nsmi_group(key, m->n_modifiers, s->n_proc, &s->mod_start, &s->mod_list) : -1;
+    free(key);
+    return r;
 }
 
 /* Does process k's rate depend on factor f through a modifier? (A transition's dependence on its
@@ -119,25 +128,14 @@ static int index_seasonal(nsm_sim *s)
 static int index_transitions(nsm_sim *s)
 {
     const nsm_model *m = s->m;
-    int L = m->n_levels_total;
-    if (!(s->from_start = csr_alloc(L)) || !(s->from_list = csr_alloc(m->n_transitions)))
-        return -1;
-    for (int k = 0; k < m->n_transitions; k++) {
-        const nsm_transition *tr = &m->transitions[k];
-        s->from_start[m->factors[tr->factor].first_level + tr->from + 1]++;
-    }
-    for (int l = 0; l < L; l++)
-        s->from_start[l + 1] += s->from_start[l];
-    int *fill = csr_alloc(L);
-    if (!fill)
-        return -1;
-    for (int k = 0; k < m->n_transitions; k++) {
-        const nsm_transition *tr = &m->transitions[k];
-        int l = m->factors[tr->factor].first_level + tr->from;
-        s->from_list[s->from_start[l] + fill[l]++] = k;
-    }
-    free(fill);
-    return 0;
+    int *key = csr_alloc(m->n_transitions);
+    for (int k = 0; key && k < m->n_transitions; k++)
+        key[k] = m->factors[m->transitions[k].factor].first_level + m->transitions[k].from;
+    int r = key ? nsmi_group(key, m->n_transitions, m->n_levels_total, &s->from_start,
+                             &s->from_list)
+                : -1;
+    free(key);
+    return r;
 }
 
 int nsmi_rates_alloc(nsm_sim *s)
