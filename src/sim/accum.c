@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/internal.h"
+
 typedef struct {
     int64_t *cells;   /* rows * cols */
     int64_t rows;     /* count values 0..rows-1 have a row */
@@ -221,7 +223,7 @@ static int64_t prefix_at(const int64_t *row, int i)
     return s;
 }
 
-static void prefix_series(const int64_t *row, int n, int64_t *out)
+void nsmi_prefix_series(const int64_t *row, int n, int64_t *out)
 {
     int64_t s = 0;
     for (int j = 0; j < n; j++)
@@ -240,12 +242,12 @@ int64_t nsm_accum_outcome_held_count(const nsm_accum *a, int o, int i)
 
 void nsm_accum_level_series(const nsm_accum *a, int flat_level, int64_t *out)
 {
-    prefix_series(a->occupancy + (size_t)flat_level * (size_t)a->cols, a->m->n_reports, out);
+    nsmi_prefix_series(a->occupancy + (size_t)flat_level * (size_t)a->cols, a->m->n_reports, out);
 }
 
 void nsm_accum_outcome_held_series(const nsm_accum *a, int o, int64_t *out)
 {
-    prefix_series(a->held + (size_t)o * (size_t)a->cols, a->m->n_reports, out);
+    nsmi_prefix_series(a->held + (size_t)o * (size_t)a->cols, a->m->n_reports, out);
 }
 
 void nsm_accum_outcome_first_series(const nsm_accum *a, int o, int64_t *out)

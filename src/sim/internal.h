@@ -133,6 +133,9 @@ nsm_status nsmi_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_d
 void nsmi_uncertain_free(nsm_sim *s);
 int nsmi_condition_holds(const nsm_condition *c, const int *level);
 
+/* accum.c: the running sums of a difference-array row: out[j] = row[0] + ... + row[j], j < n (the
+** accumulators and the paired accumulators keep their series this way). */
+void nsmi_prefix_series(const int64_t *row, int n, int64_t *out);
 /* rates.c: compressed rows. Items 0..n-1 grouped by key[i] (0..n_keys-1), in item order: group k
 ** is list[start[k]] .. list[start[k+1] - 1]. *start (n_keys + 2 ints) and *list (n + 2) are new
 ** arrays, set even when the other fails (-1, out of memory); the caller frees both. */

@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 
+#include "sim/internal.h"
+
 struct nsm_paired {
     const nsm_model *m;
     int cols;             /* n_reports + 1 */
@@ -114,24 +116,17 @@ void nsm_paired_merge(nsm_paired *into, const nsm_paired *from)
         into->d2[k] += from->d2[k];
 }
 
-static void prefix(const int64_t *row, int n, int64_t *out)
-{
-    int64_t s = 0;
-    for (int i = 0; i < n; i++)
-        out[i] = (s += row[i]);
-}
-
 void nsm_paired_both_held(const nsm_paired *p, int o, int64_t *out)
 {
-    prefix(p->both_held + (size_t)o * (size_t)p->cols, p->m->n_reports, out);
+    nsmi_prefix_series(p->both_held + (size_t)o * (size_t)p->cols, p->m->n_reports, out);
 }
 
 void nsm_paired_both_occurred(const nsm_paired *p, int o, int64_t *out)
 {
-    prefix(p->both_first + (size_t)o * (size_t)p->cols, p->m->n_reports, out);
+    nsmi_prefix_series(p->both_first + (size_t)o * (size_t)p->cols, p->m->n_reports, out);
 }
 
 void nsm_paired_event_d2(const nsm_paired *p, int e, int64_t *out)
 {
-    prefix(p->d2 + (size_t)e * (size_t)p->cols, p->m->n_reports, out);
+    nsmi_prefix_series(p->d2 + (size_t)e * (size_t)p->cols, p->m->n_reports, out);
 }
