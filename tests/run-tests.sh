@@ -38,7 +38,7 @@ for t in "$build"/tests/test_*; do
 done
 # shell-level suites: CLI cases (tests/cli.sh and one tests/cli_<topic>.sh per topic), then
 # (when present) calibration and figures
-for suite in tests/api.sh tests/cli.sh tests/cli_*.sh tests/validate.sh tests/figures.sh; do
+for suite in tests/api.sh tests/layers.sh tests/cli.sh tests/cli_*.sh tests/validate.sh tests/figures.sh; do
     [ -f "$suite" ] || continue
     run "$suite" bash "$suite" "$build"
 done
