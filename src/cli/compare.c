@@ -43,6 +43,20 @@ static const char COMPARE_HELP[] =
     "  -h, --help          this help\n"
     "  -V, --version       the version\n";
 
+/* Percentage points with their sign, "+3.1" / "-0.4"; a non-zero value that one decimal rounds
+** to zero keeps one significant digit ("-0.04", "+0.003"), so that an interval that excludes
+** zero never shows 0.0 at an end; exactly zero is "0.0", never "-0.0" (a sign reads as a change
+** where there is none; the figures and the brief print it so too). */
+static const char *pp(double x, char buf[16])
+{
+    if (x == 0)
+        return "0.0";
+    snprintf(buf, 16, "%+.1f", x);
+    if (strcmp(buf + 1, "0.0") == 0)
+        snprintf(buf, 16, "%+.1g", x);
+    return buf;
+}
+
 /* One cell of the printed briefing: the change, its Monte Carlo interval and, on two levels, its
 ** judgment range over the draws. */
 static void briefing_cell(const nsm_comparison *cmp, int a, int o, int h, char *cell, size_t n)
@@ -50,11 +64,12 @@ static void briefing_cell(const nsm_comparison *cmp, int a, int o, int h, char *
     const nsm_model *m = cmp->m;
     nsm_difference d = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a], cmp->paired[a], o, 1,
                                               cmp->horizons.idx[h]);
-    int k = snprintf(cell, n, "%+5.1f (%+.1f, %+.1f)%s", 100 * d.diff, 100 * d.lo, 100 * d.hi,
-                     d.lo > 0 || d.hi < 0 ? "" : " ~");
+    char b1[16], b2[16], b3[16];
+    int k = snprintf(cell, n, "%5s (%s, %s)%s", pp(100 * d.diff, b1), pp(100 * d.lo, b2),
+                     pp(100 * d.hi, b3), d.lo > 0 || d.hi < 0 ? "" : " ~");
     if (cmp->outer && k > 0 && (size_t)k < n) {
         nsm_judgment j = nsm_outer_effect(m, cmp->outer, a, o, h);
-        snprintf(cell + k, n - (size_t)k, " [%+.1f, %+.1f]", 100 * j.q05, 100 * j.q95);
+        snprintf(cell + k, n - (size_t)k, " [%s, %s]", pp(100 * j.q05, b1), pp(100 * j.q95, b2));
     }
 }
 
