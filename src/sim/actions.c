@@ -109,7 +109,15 @@ void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
     nsm_accum_occupancy(acc, m->factors[factor].first_level + old, s->seg_start[factor], i);
     s->seg_start[factor] = i;
     s->level[factor] = level;
-    s->state_changed = 1;
+    if (s->state_changed != NSMI_CHANGED_ALL)
+        s->state_changed = 1;
+    for (int j = s->out_fstart[factor]; j < s->out_fstart[factor + 1]; j++) {
+        int o = s->out_flist[j];
+        if (!s->out_marked[o]) {
+            s->out_marked[o] = 1;
+            s->out_dirty[s->n_out_dirty++] = o;
+        }
+    }
     nsmi_mark_change(s, factor, old, level);
     if (s->observer)
         nsmi_tell(s, NSM_SEEN_CHANGE, factor, old, level, -1);

@@ -65,6 +65,34 @@ static int index_effects(nsm_sim *s)
     return r;
 }
 
+/* Outcomes indexed by the factors their conditions name: a change of factor f needs to look only
+** at those (issue 14: re-checking every outcome after every change made the cost per event grow
+** with the number of outcomes). A factor named twice by one condition lists it twice; the dirty
+** marks keep it once. */
+static int index_outcomes(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    int n = 0;
+    for (int o = 0; o < m->n_outcomes; o++)
+        n += m->outcomes[o].cond.n_clauses;
+    int *key = calloc((size_t)n + 1, sizeof *key), *owner = calloc((size_t)n + 1, sizeof *owner);
+    s->out_dirty = calloc((size_t)m->n_outcomes + 1, sizeof *s->out_dirty);
+    s->out_marked = calloc((size_t)m->n_outcomes + 1, 1);
+    int r = key && owner && s->out_dirty && s->out_marked ? 0 : -1;
+    for (int o = 0, p = 0; r == 0 && o < m->n_outcomes; o++)
+        for (int c = 0; c < m->outcomes[o].cond.n_clauses; c++, p++) {
+            key[p] = m->outcomes[o].cond.clauses[c].factor;
+            owner[p] = o;
+        }
+    if (r == 0)
+        r = nsmi_group(key, n, m->n_factors, &s->out_fstart, &s->out_flist);
+    for (int j = 0; r == 0 && j < n; j++)
+        s->out_flist[j] = owner[s->out_flist[j]];
+    free(key);
+    free(owner);
+    return r;
+}
+
 /* Phases of the arm, or of the simulator's own plain arm. */
 static void use_arm(nsm_sim *s, const nsm_arm *a)
 {
@@ -118,7 +146,8 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     if (!s->rate || !s->T || !s->P || !s->level || !s->seg_start || !s->gamma ||
         !s->redraw_k || !s->gamma_list || !s->ev_period || !s->ev_year || !s->ev_year_count || !s->year_t || !s->ev_period_count || !s->ev_cum || !s->ev_cum_start ||
         !s->out_now || !s->out_ever || !s->held_start || !s->proc_rng || !s->gamma_rng ||
-        !s->cal_rng || !s->eff_rng || !s->init_rng || index_effects(s) || nsmi_rates_alloc(s) ||
+        !s->cal_rng || !s->eff_rng || !s->init_rng || index_effects(s) || index_outcomes(s) ||
+        nsmi_rates_alloc(s) ||
         nsmi_pending_init(&s->pending)) {
         nsm_sim_free(s);
         return NULL;
@@ -220,6 +249,10 @@ void nsm_sim_free(nsm_sim *s)
     free(s->out_now);
     free(s->out_ever);
     free(s->held_start);
+    free(s->out_fstart);
+    free(s->out_flist);
+    free(s->out_dirty);
+    free(s->out_marked);
     free(s);
 }
 
@@ -355,7 +388,9 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
     s->last_done = NSMI_LAST_START;
     nsmi_pending_clear(&s->pending);
     nsmi_rates_reset(s);
-    s->state_changed = 1; /* outcomes take their initial values at t = 0 */
+    s->state_changed = NSMI_CHANGED_ALL; /* outcomes take their initial values at t = 0 */
+    s->n_out_dirty = 0;
+    memset(s->out_marked, 0, (size_t)m->n_outcomes);
     for (int f = 0; f < m->n_factors; f++) {
         const nsm_factor *fa = &m->factors[f];
         nsm_rng_set_stream(s->init_rng[0], seed, rep, fa->stream);
@@ -416,8 +451,13 @@ static void update_outcomes(nsm_sim *s, nsm_accum *acc)
     const nsm_model *m = s->m;
     if (!s->state_changed)
         return;
+    /* at the start every outcome, afterwards those a changed factor names (each independent of
+    ** the others, so the order does not matter) */
+    int all = s->state_changed == NSMI_CHANGED_ALL, n = all ? m->n_outcomes : s->n_out_dirty;
     s->state_changed = 0;
-    for (int o = 0; o < m->n_outcomes; o++) {
+    for (int k = 0; k < n; k++) {
+        int o = all ? k : s->out_dirty[k];
+        s->out_marked[o] = 0;
         unsigned char now = (unsigned char)nsmi_condition_holds(&m->outcomes[o].cond, s->level);
         if (now == s->out_now[o])
             continue;
@@ -438,6 +478,7 @@ static void update_outcomes(nsm_sim *s, nsm_accum *acc)
         }
         s->out_now[o] = now;
     }
+    s->n_out_dirty = 0;
 }
 
 /* Execute everything due at the current instant, then settle it. */

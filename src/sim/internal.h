@@ -60,7 +60,8 @@ struct nsm_sim {
     int *season_start, *season_list; /* [1..12]: seasonal processes whose multiplier changes then */
     double next_season_t;        /* the next month start that re-rates anything (never: infinity) */
     int *from_start, *from_list; /* transitions by the flat index of their `from` level */
-    int state_changed;           /* a factor changed at the current instant */
+    int state_changed;           /* a factor changed at the current instant: 1, or
+                                 ** NSMI_CHANGED_ALL when every outcome must be evaluated */
     gsl_rng **proc_rng, **gamma_rng, **cal_rng, **eff_rng, **init_rng;
     /* state */
     double t;
@@ -87,6 +88,11 @@ struct nsm_sim {
     unsigned char *out_now, *out_ever; /* out_ever: its first occurrence has been recorded */
     int started;         /* t = 0 has settled: later changes into a condition are onsets */
     int *held_start;
+    /* Outcomes by the factors their conditions name (compressed rows), and the outcomes a change
+    ** since the last settling may have moved: only those are evaluated again (all at the start). */
+    int *out_fstart, *out_flist;
+    int *out_dirty, n_out_dirty;
+    unsigned char *out_marked;
     /* effects indexed by trigger: factors 0..F-1, then events F..F+E-1 */
     int *eff_start, *eff_list;
     /* phases (arms.h): the current model is phase_model[next_phase - 1] */
@@ -122,6 +128,7 @@ struct nsm_sim {
 };
 
 /* actions.c: tell the observer (set) what happened, with its cause from last_done. */
+#define NSMI_CHANGED_ALL 2 /* state_changed at the start of a replication */
 #define NSMI_LAST_START INT_MIN /* last_done before anything has run in a replication */
 void nsmi_tell(nsm_sim *s, nsm_seen_kind kind, int factor, int from, int to, int event);
 /* actions.c: the first report index i with report_t[i] >= t (n_reports past the end). */
