@@ -42,6 +42,12 @@ typedef struct {
     uint64_t max_events;  /* 0: NSM_DEFAULT_MAX_EVENTS */
 } nsm_paths_spec;
 
+/* Replay the replications, telling fn (with ctx) everything seen (engine.h, nsm_observer);
+** *rep_now (may be NULL) holds the replication being told. The status of the first replication
+** that fails, with its message. */
+nsm_status nsm_paths_replay(const nsm_model *m, const nsm_paths_spec *p, nsm_observer fn,
+                            void *ctx, uint64_t *rep_now, nsm_diag *diag);
+
 /* Replay the replications and write their rows to c (already open; with header, the header row
 ** first). The status of the first replication that fails, with its message. */
 nsm_status nsm_paths_rows(nsm_csv *c, const nsm_model *m, const nsm_paths_spec *p, int header,

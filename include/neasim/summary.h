@@ -54,10 +54,6 @@ typedef struct {
 
 void nsm_horizons_find(const nsm_model *m, const double *years, int n_years, nsm_horizons *h);
 
-/* Report indices of the horizons in years (2, 5, 10 by default) that fall within the model's
-** horizon; returns how many. */
-int nsm_horizon_indices(const nsm_model *m, const double *years, int n_years, int *idx,
-                        double *kept_years);
 
 /* The judgment spread of one quantity over the n draws of the uncertain numbers (compare --outer):
 ** v[j] is its value under draw j (for an effect, the paired difference arm - baseline in draw j),

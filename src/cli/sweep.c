@@ -201,12 +201,14 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
                  const char *dest, int argc, char **argv)
 {
     double years[16];
-    int n_years, idx[16];
-    double kept[16];
+    int n_years;
     int code = nsm_cli_horizons("sweep", o->horizons, years, &n_years);
     if (code)
         return code;
-    int n_h = nsm_horizon_indices(m, years, n_years, idx, kept);
+    nsm_horizons hz;
+    nsm_horizons_find(m, years, n_years, &hz);
+    const int *idx = hz.idx, n_h = hz.n;
+    const double *kept = hz.years;
     char work[4096];
     snprintf(work, sizeof work, "%s.partial", dest);
     nsm_diag diag;

@@ -99,27 +99,15 @@ static void seen(void *ctx, const nsm_seen *w)
 static nsm_status tell(const nsm_model *m, const trace_options *o, const nsm_arm *arm,
                        nsm_diag *d)
 {
-    nsm_uncertainty u = o->nominal ? NSM_UNCERTAINTY_NOMINAL : NSM_UNCERTAINTY_PER_RUN;
+    const nsm_paths_spec p = {o->seed, o->rep, 1,
+                              o->nominal ? NSM_UNCERTAINTY_NOMINAL : NSM_UNCERTAINTY_PER_RUN, 1,
+                              arm, 0};
     if (o->csv) {
         nsm_csv c = {stdout, "standard output", 0, 0};
-        const nsm_paths_spec p = {o->seed, o->rep, 1, u, 1, arm, 0};
         return nsm_paths_rows(&c, m, &p, 1, d);
     }
-    nsm_sim *s = nsm_sim_alloc(m);
-    nsm_accum *acc = nsm_accum_alloc(m);
-    nsm_status st = s && acc ? NSM_OK : nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
-    if (st == NSM_OK && arm)
-        st = nsm_sim_set_arm(s, arm);
-    if (st == NSM_OK)
-        st = nsm_sim_set_uncertainty(s, u, 1);
     story sty = {m, 0};
-    if (st == NSM_OK) {
-        nsm_sim_set_observer(s, seen, &sty);
-        st = nsm_sim_replicate(s, o->seed, o->rep, acc, d);
-    }
-    nsm_accum_free(acc);
-    nsm_sim_free(s);
-    return st;
+    return nsm_paths_replay(m, &p, seen, &sty, NULL, d);
 }
 
 /* The arm asked for is the last of "LEVERS" (arms[0] is the baseline). */

@@ -51,10 +51,34 @@ void nsm_seen_describe(const nsm_model *m, const nsm_seen *w, nsm_seen_text *out
     out->to = f->levels[w->to];
 }
 
+nsm_status nsm_paths_replay(const nsm_model *m, const nsm_paths_spec *p, nsm_observer fn,
+                            void *ctx, uint64_t *rep_now, nsm_diag *diag)
+{
+    nsm_sim *s = nsm_sim_alloc(m);
+    nsm_accum *acc = nsm_accum_alloc(m); /* the engine adds to one; the story is the point */
+    nsm_status st = s && acc ? NSM_OK : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    if (st == NSM_OK && p->arm)
+        st = nsm_sim_set_arm(s, p->arm);
+    if (st == NSM_OK)
+        st = nsm_sim_set_uncertainty(s, p->uncertainty, p->runs_per_draw ? p->runs_per_draw : 1);
+    if (st == NSM_OK) {
+        nsm_sim_set_limits(s, p->max_events, NULL);
+        nsm_sim_set_observer(s, fn, ctx);
+    }
+    for (uint64_t k = 0; st == NSM_OK && k < p->n_reps; k++) {
+        if (rep_now)
+            *rep_now = p->first_rep + k;
+        st = nsm_sim_replicate(s, p->seed, p->first_rep + k, acc, diag);
+    }
+    nsm_accum_free(acc);
+    nsm_sim_free(s);
+    return st;
+}
+
 typedef struct {
     nsm_csv *c;
     const nsm_model *m;
-    uint64_t rep;
+    uint64_t rep; /* the replication being told (nsm_paths_replay sets it) */
 } row_ctx;
 
 static void row(void *ctx, const nsm_seen *w)
@@ -79,27 +103,10 @@ nsm_status nsm_paths_rows(nsm_csv *c, const nsm_model *m, const nsm_paths_spec *
 {
     static const char *const H[] = {"rep", "t_years", "date", "kind", "name", "from", "to",
                                     "cause", "cause_name", NULL};
-    nsm_sim *s = nsm_sim_alloc(m);
-    nsm_accum *acc = nsm_accum_alloc(m); /* the engine adds to one; the table is the point */
-    nsm_status st = s && acc ? NSM_OK : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
-    if (st == NSM_OK && p->arm)
-        st = nsm_sim_set_arm(s, p->arm);
-    if (st == NSM_OK)
-        st = nsm_sim_set_uncertainty(s, p->uncertainty, p->runs_per_draw ? p->runs_per_draw : 1);
+    if (header)
+        nsm_csv_header(c, H);
     row_ctx ctx = {c, m, 0};
-    if (st == NSM_OK) {
-        nsm_sim_set_limits(s, p->max_events, NULL);
-        nsm_sim_set_observer(s, row, &ctx);
-        if (header)
-            nsm_csv_header(c, H);
-    }
-    for (uint64_t k = 0; st == NSM_OK && k < p->n_reps; k++) {
-        ctx.rep = p->first_rep + k;
-        st = nsm_sim_replicate(s, p->seed, ctx.rep, acc, diag);
-    }
-    nsm_accum_free(acc);
-    nsm_sim_free(s);
-    return st;
+    return nsm_paths_replay(m, p, row, &ctx, &ctx.rep, diag);
 }
 
 nsm_status nsm_paths_write(const char *dir, const nsm_model *m, const nsm_paths_spec *p, int bom,

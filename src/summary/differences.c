@@ -117,23 +117,17 @@ int nsm_difference_event_series(const nsm_model *m, const nsm_accum *base, const
     return 0;
 }
 
+
+
+
 void nsm_horizons_find(const nsm_model *m, const double *years, int n_years, nsm_horizons *h)
 {
-    int n = n_years < NSM_MAX_HORIZONS ? n_years : NSM_MAX_HORIZONS;
-    h->n = nsm_horizon_indices(m, years, n, h->idx, h->years);
-}
-
-int nsm_horizon_indices(const nsm_model *m, const double *years, int n_years, int *idx,
-                        double *kept)
-{
-    int n = 0;
-    for (int k = 0; k < n_years; k++) {
+    h->n = 0;
+    for (int k = 0; k < n_years && h->n < NSM_MAX_HORIZONS; k++) {
         int i = (int)lround(years[k] * 12.0 / m->report_interval_months);
         if (i > 0 && i < m->n_reports) {
-            kept[n] = years[k];
-            idx[n++] = i;
+            h->years[h->n] = years[k];
+            h->idx[h->n++] = i;
         }
     }
-    return n;
 }
-
