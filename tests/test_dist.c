@@ -94,7 +94,7 @@ static void test_parse_errors(void **state)
         {"  gama(2, 3)", "unknown distribution 'gama'; did you mean 'gamma'?", 2},
         {"Beta(2,5)", "unknown distribution 'Beta'; did you mean 'beta'?", 0},
         {"normal(0,1)", "unknown distribution 'normal' (known: beta, gamma, lognormal, uniform, "
-                        "triangular, pert)", 0},
+                        "triangular, pert, weibull, fixed)", 0},
         {"beta(2,5,1)", "beta needs 2 parameters, got 3", 9},
         {"triangular(1,2,3,4,5)", "triangular needs 3 parameters, got 5", 17},
         {"pert(1,2)", "pert needs 3 parameters, got 2", 8},

@@ -613,7 +613,7 @@ typedef struct {
 static bad_case cases[] = {
     /* files and CSV */
     {"missing_table", "transitions.csv", NULL, NULL, "transitions.csv: error: missing required "
-     "table transitions.csv", "factor,from,to,value,unit,source"},
+     "table transitions.csv", "factor,from,to,value,unit,duration,source"},
     {"empty_file", "outcomes.csv", NULL, "", "outcomes.csv:1:1: error: file is empty",
      "outcome,condition,occurrence,description"},
     {"invalid_utf8", "factors.csv", "Who governs", "Who gov\xE9rns",
@@ -625,7 +625,7 @@ static bad_case cases[] = {
     {"text_after_closing_quote", "scenario.csv", "every table\",", "every table\"x,",
      "scenario.csv:3:49: error: text after the closing quote", "\"\""},
     {"missing_column", "transitions.csv", "value,unit,source", "value,source",
-     "transitions.csv:1:1: error: missing column 'unit'", "factor,from,to,value,unit,source"},
+     "transitions.csv:1:1: error: missing column 'unit'", "factor,from,to,value,unit,duration,source"},
     {"unknown_column", "factors.csv", "description,source", "description,sorce",
      "factors.csv:1:34: error: unknown column 'sorce'; did you mean 'source'?", "factors.csv"},
     {"duplicate_column", "events.csv", "description,source", "rate_per_year,source",

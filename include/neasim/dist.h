@@ -14,6 +14,9 @@
 **   pert(low,mode,high)         Beta-PERT: low + (high-low) times a beta(alpha, beta) with
 **                               alpha = 1 + 4(mode-low)/(high-low),
 **                               beta  = 1 + 4(high-mode)/(high-low)
+**   weibull(k,lambda)           shape k > 0, scale lambda > 0, on [0,inf): P(X > x) = exp(-(x/lambda)^k)
+**   fixed(x)                    the number x itself (a deadline of transitions.csv's `duration`;
+**                               refused as an uncertain number, which would be the number x)
 ** The cap on beta and gamma shapes is where GSL's CDFs stop being accurate; such a distribution
 ** is nearly a constant anyway.
 */
@@ -31,10 +34,12 @@ typedef enum {
     NSM_DIST_LOGNORMAL,
     NSM_DIST_UNIFORM,
     NSM_DIST_TRIANGULAR,
-    NSM_DIST_PERT
+    NSM_DIST_PERT,
+    NSM_DIST_WEIBULL,
+    NSM_DIST_FIXED
 } nsm_dist_kind;
 
-/* Parameters in the order written; p[2] is 0 for the two-parameter kinds. */
+/* Parameters in the order written; unused ones are 0. */
 typedef struct {
     nsm_dist_kind kind;
     double p[3];
@@ -56,6 +61,14 @@ int nsm_dist_is(const char *text);
 **   triangular needs low <= mode <= high with low < high
 **   'x' is not a number                       (non-finite numbers are refused too) */
 nsm_status nsm_dist_parse(const char *text, nsm_dist *out, size_t *offset, nsm_diag *diag);
+
+/* Are d's parameters ones nsm_dist_parse would accept? NSM_OK, or NSM_ERR_INPUT with the same
+** message in diag (may be NULL); a lever that changes a parameter checks the result with it. */
+nsm_status nsm_dist_check(const nsm_dist *d, nsm_diag *diag);
+
+/* The number of parameters of a kind, and its name as written ("weibull"). */
+int nsm_dist_n_params(nsm_dist_kind kind);
+const char *nsm_dist_name(nsm_dist_kind kind);
 
 /* The mean, in closed form (lognormal: exp(mu + sigma^2/2); triangular: (low+mode+high)/3;
 ** pert: (low+4mode+high)/6). */

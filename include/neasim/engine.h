@@ -26,9 +26,16 @@ typedef struct nsm_sim nsm_sim;
 ** t = 0, from = -1), every change of a factor's level (CHANGE), every occurrence of a counted event
 ** (EVENT: factor = -1, event set). cause says what did it: the start, a hazard firing (cause_index
 ** = the process: a transition k < n_transitions, else counted event k - n_transitions), a calendar
-** occurrence (index into m->occurrences) or an effect (index into m->effects). */
+** occurrence (index into m->occurrences), an effect (index into m->effects) or the end of a
+** transition's duration (DURATION: index into m->transitions). */
 typedef enum { NSM_SEEN_START, NSM_SEEN_CHANGE, NSM_SEEN_EVENT } nsm_seen_kind;
-typedef enum { NSM_CAUSE_START, NSM_CAUSE_HAZARD, NSM_CAUSE_CALENDAR, NSM_CAUSE_EFFECT } nsm_cause;
+typedef enum {
+    NSM_CAUSE_START,
+    NSM_CAUSE_HAZARD,
+    NSM_CAUSE_CALENDAR,
+    NSM_CAUSE_EFFECT,
+    NSM_CAUSE_DURATION
+} nsm_cause;
 typedef struct {
     nsm_seen_kind kind;
     double t;               /* days from the start (model.h) */

@@ -56,12 +56,26 @@ typedef enum { NSM_PROC_TRANSITION, NSM_PROC_EVENT } nsm_proc_kind;
 /* How a transition's value was written (levers that `set` it write in the same unit). */
 typedef enum { NSM_UNIT_ANNUAL_PROBABILITY, NSM_UNIT_RATE_PER_YEAR, NSM_UNIT_MEAN_YEARS } nsm_unit;
 
+/* A transition's optional duration (transitions.csv, column `duration`): the time spent in `from`
+** before this move, drawn when the factor enters `from` (a semi-Markov sojourn), competing with the
+** hazards. kind is an nsm_dist_kind (dist.h: fixed, uniform, gamma, weibull or lognormal), -1
+** for none; p holds its parameters in the cell's unit, unit_days the days in that unit (1 or
+** NSM_DAYS_PER_YEAR). Modifiers and seasonality do not apply to it. */
+typedef struct {
+    int on;
+    int kind;
+    double p[3];
+    double unit_days;
+    uint32_t stream;        /* nsm_stream_id("duration", "FACTOR:FROM>TO") */
+} nsm_duration;
+
 typedef struct {
     int factor, from, to;   /* level indices within the factor */
-    double rate;            /* base rate per year, >= 0 */
+    double rate;            /* base rate per year, >= 0 (0 for a row with a duration only) */
     int source_line;        /* line of transitions.csv, for messages */
     uint32_t stream;        /* nsm_stream_id("transition", "FACTOR:FROM>TO") */
     nsm_unit unit;          /* the unit of its row */
+    nsm_duration duration;  /* on 0: none */
 } nsm_transition;
 
 typedef struct {
@@ -148,7 +162,9 @@ typedef enum {
     NSM_P_DRAW,               /* a: draw, b: from level, c: to level */
     NSM_P_EFFECT_PROBABILITY, /* a: effect index */
     NSM_P_EFFECT_DELAY,       /* a: effect index (days) */
-    NSM_P_INITIAL             /* a: factor, b: level */
+    NSM_P_INITIAL,            /* a: factor, b: level */
+    NSM_P_DURATION            /* a: transition, b: parameter of its duration (0..2), in the
+                              ** duration cell's unit */
 } nsm_param_kind;
 
 typedef struct {
@@ -232,6 +248,7 @@ typedef struct nsm_model {
 
     int n_transitions;
     nsm_transition *transitions;
+    int n_durations;        /* transitions with a duration (0: the engine skips their clocks) */
     int n_events;
     nsm_event *events;
     /* processes: n_transitions + n_events */

@@ -31,6 +31,11 @@ double nsm_param_value(const nsm_model *m, const nsm_param *p);
 ** cell and says where. */
 nsm_status nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v, nsm_diag *d);
 
+/* The name of parameter j of a duration of kind `kind` (an nsm_dist_kind) in its path
+** `durations:F:A>B:NAME`: fixed: value; uniform: low, high; gamma and weibull: shape, scale;
+** lognormal: mu, sigma. NULL for no such parameter. */
+const char *nsm_duration_param_name(int kind, int j);
+
 /* The name of hazard process k: "factor:from>to" for a transition, the event's name otherwise. */
 void nsm_process_name(const nsm_model *m, int k, char *buf, size_t n);
 

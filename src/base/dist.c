@@ -21,7 +21,7 @@
 
 #include "neasim/status.h"
 
-#define N_KINDS 6
+#define N_KINDS 8
 #define MAX_PARAMS 3
 #define U_MIN 1e-12
 #define MAX_SHAPE 1e5 /* see the beta and gamma inverses */
@@ -32,6 +32,7 @@ static const struct {
     int n_params;
 } kinds[N_KINDS] = {
     {"beta", 2}, {"gamma", 2}, {"lognormal", 2}, {"uniform", 2}, {"triangular", 3}, {"pert", 3},
+    {"weibull", 2}, {"fixed", 1},
 };
 
 typedef struct {
@@ -102,7 +103,7 @@ static int parse_kind(const parser *ps, size_t start, size_t end, nsm_dist_kind 
         return fail(ps, start, "unknown distribution '%.*s'; did you mean '%s'?", len,
                     ps->text + start, hint);
     return fail(ps, start, "unknown distribution '%.*s' (known: beta, gamma, lognormal, uniform, "
-                "triangular, pert)", len, ps->text + start);
+                "triangular, pert, weibull, fixed)", len, ps->text + start);
 }
 
 /* The finite number written in text[start, end). strtod alone would also take "inf" and "nan". */
@@ -184,6 +185,13 @@ static int check_params(const parser *ps, nsm_dist_kind kind, const double *p, c
             return 0;
         return fail(ps, at[p[0] <= p[1] && p[1] <= p[2] ? 2 : 1],
                     "%s needs low <= mode <= high with low < high", name);
+    case NSM_DIST_WEIBULL:
+        for (int j = 0; j < 2; j++)
+            if (!(p[j] > 0))
+                return fail(ps, at[j], "weibull's shape and scale must be above 0");
+        return 0;
+    case NSM_DIST_FIXED:
+        return 0;
     }
     return fail(ps, 0, "unknown distribution kind %d", (int)kind);
 }
@@ -217,6 +225,28 @@ nsm_status nsm_dist_parse(const char *text, nsm_dist *out, size_t *offset, nsm_d
     return NSM_OK;
 }
 
+nsm_status nsm_dist_check(const nsm_dist *d, nsm_diag *diag)
+{
+    size_t at[MAX_PARAMS + 1] = {0, 0, 0, 0}, offset = 0;
+    parser ps = {"", diag, &offset};
+    if ((int)d->kind < 0 || (int)d->kind >= N_KINDS)
+        return fail(&ps, 0, "unknown distribution kind %d", (int)d->kind);
+    for (int j = 0; j < kinds[d->kind].n_params; j++)
+        if (!isfinite(d->p[j]))
+            return fail(&ps, 0, "%s's parameters must be finite numbers", kinds[d->kind].name);
+    return check_params(&ps, d->kind, d->p, at) ? NSM_ERR_INPUT : NSM_OK;
+}
+
+int nsm_dist_n_params(nsm_dist_kind kind)
+{
+    return (int)kind >= 0 && (int)kind < N_KINDS ? kinds[kind].n_params : 0;
+}
+
+const char *nsm_dist_name(nsm_dist_kind kind)
+{
+    return (int)kind >= 0 && (int)kind < N_KINDS ? kinds[kind].name : "?";
+}
+
 double nsm_dist_mean(const nsm_dist *d)
 {
     const double *p = d->p;
@@ -233,6 +263,10 @@ double nsm_dist_mean(const nsm_dist *d)
         return (p[0] + p[1] + p[2]) / 3.0;
     case NSM_DIST_PERT:
         return (p[0] + 4.0 * p[1] + p[2]) / 6.0;
+    case NSM_DIST_WEIBULL:
+        return p[1] * exp(gsl_sf_lngamma(1.0 + 1.0 / p[0]));
+    case NSM_DIST_FIXED:
+        return p[0];
     }
     return (double)NAN;
 }
@@ -365,6 +399,10 @@ double nsm_dist_quantile(const nsm_dist *d, double u)
         return triangular_quantile(p[0], p[1], p[2], u);
     case NSM_DIST_PERT:
         return pert_quantile(p[0], p[1], p[2], u);
+    case NSM_DIST_WEIBULL:
+        return gsl_cdf_weibull_Pinv(u, p[1], p[0]);
+    case NSM_DIST_FIXED:
+        return p[0];
     }
     return (double)NAN;
 }
@@ -390,6 +428,10 @@ double nsm_dist_sample(const nsm_dist *d, gsl_rng *r)
         double w = p[2] - p[0];
         return p[0] + w * gsl_ran_beta(r, 1.0 + 4.0 * (p[1] - p[0]) / w, 1.0 + 4.0 * (p[2] - p[1]) / w);
     }
+    case NSM_DIST_WEIBULL:
+        return gsl_ran_weibull(r, p[1], p[0]); /* GSL's order: scale a, then shape b */
+    case NSM_DIST_FIXED:
+        return p[0];                           /* draws nothing */
     }
     return (double)NAN;
 }
@@ -402,7 +444,11 @@ void nsm_dist_support(const nsm_dist *d, double *lo, double *hi)
         return;
     case NSM_DIST_GAMMA:
     case NSM_DIST_LOGNORMAL:
+    case NSM_DIST_WEIBULL:
         *lo = 0.0, *hi = (double)INFINITY;
+        return;
+    case NSM_DIST_FIXED:
+        *lo = *hi = d->p[0];
         return;
     case NSM_DIST_UNIFORM:
         *lo = d->p[0], *hi = d->p[1];

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "neasim/dist.h"
 #include "neasim/params.h"
 
 static const char CHECK_HELP[] =
@@ -48,13 +49,31 @@ static void describe_factors(const nsm_model *m)
     }
 }
 
+/* A transition's duration as its cell says it, with its mean ("duration weibull(2,180) days,
+** mean 159.5 days"): a sojourn that competes with the hazard, not part of it. */
+static void print_duration(const nsm_duration *du)
+{
+    if (!du->on)
+        return;
+    nsm_dist d = {(nsm_dist_kind)du->kind, {du->p[0], du->p[1], du->p[2]}};
+    char text[128];
+    nsm_dist_format(&d, text, sizeof text);
+    const char *unit = du->unit_days == 1.0 ? "days" : "years";
+    if (du->kind == NSM_DIST_FIXED)
+        printf("   duration %g %s (a deadline)", du->p[0], unit);
+    else
+        printf("   duration %s %s, mean %.4g %s", text, unit, nsm_dist_mean(&d), unit);
+}
+
 static void describe_hazards(const nsm_model *m)
 {
     char name[3 * NSM_NAME_MAX + 4];
     printf("\nTransitions (%d, base rates per year):\n", m->n_transitions);
     for (int k = 0; k < m->n_transitions; k++) {
         nsm_process_name(m, k, name, sizeof name);
-        printf("  %-60s %10.4g\n", name, m->transitions[k].rate);
+        printf("  %-60s %10.4g", name, m->transitions[k].rate);
+        print_duration(&m->transitions[k].duration);
+        printf("\n");
     }
     printf("\nCounted events (%d):\n", m->n_events);
     for (int e = 0; e < m->n_events; e++) {

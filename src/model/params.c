@@ -3,6 +3,8 @@
 */
 #include "neasim/params.h"
 
+#include "neasim/dist.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -105,9 +107,23 @@ double nsm_param_value(const nsm_model *m, const nsm_param *p)
     case NSM_P_EFFECT_PROBABILITY: return m->effects[p->a].probability;
     case NSM_P_EFFECT_DELAY: return m->effects[p->a].delay_days;
     case NSM_P_INITIAL: return m->factors[p->a].initial[p->b];
+    case NSM_P_DURATION: return m->transitions[p->a].duration.p[p->b];
     }
     return (double)NAN;
 }
+
+const char *nsm_duration_param_name(int kind, int j)
+{
+    static const char *const names[][2] = {
+        [NSM_DIST_FIXED] = {"value", ""},   [NSM_DIST_UNIFORM] = {"low", "high"},
+        [NSM_DIST_GAMMA] = {"shape", "scale"}, [NSM_DIST_WEIBULL] = {"shape", "scale"},
+        [NSM_DIST_LOGNORMAL] = {"mu", "sigma"}};
+    if (kind < 0 || kind >= (int)(sizeof names / sizeof names[0]) || j < 0 || j > 1 ||
+        !names[kind][j] || !names[kind][j][0])
+        return NULL;
+    return names[kind][j];
+}
+
 
 static nsm_status fail(nsm_diag *d, const char *what, double v)
 {
@@ -167,6 +183,21 @@ static nsm_status set_nonnegative(double *x, nsm_op op, double v, const char *wh
     return NSM_OK;
 }
 
+/* Parameter j of a duration set to v: still a law nsm_dist_parse accepts, never negative. */
+static nsm_status set_duration(nsm_duration *du, int j, double v, nsm_diag *d)
+{
+    nsm_dist law = {(nsm_dist_kind)du->kind, {du->p[0], du->p[1], du->p[2]}};
+    law.p[j] = v;
+    if (nsm_dist_check(&law, d) != NSM_OK)
+        return NSM_ERR_INPUT;
+    double lo, hi;
+    nsm_dist_support(&law, &lo, &hi);
+    if (law.kind == NSM_DIST_FIXED ? !(v > 0) : lo < 0)
+        return fail(d, "a duration must be above 0 (and a uniform one's low end 0 or more)", v);
+    du->p[j] = v;
+    return NSM_OK;
+}
+
 nsm_status nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v, nsm_diag *d)
 {
     double cur = nsm_param_value(m, p), r = op == NSM_OP_SET ? v : cur * v;
@@ -204,6 +235,7 @@ nsm_status nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v
         return NSM_OK;
     case NSM_P_INITIAL:
         return set_probability(m->factors[p->a].initial, m->factors[p->a].n_levels, p->b, r, d);
+    case NSM_P_DURATION: return set_duration(&m->transitions[p->a].duration, p->b, r, d);
     }
     return NSM_OK;
 }
@@ -247,6 +279,12 @@ void nsm_param_path(const nsm_model *m, const nsm_param *p, char *buf, size_t n)
         snprintf(buf, n, "factors:%s:%s", m->factors[p->a].name,
                  m->factors[p->a].levels[p->b]);
         break;
+    case NSM_P_DURATION: {
+        const char *what = nsm_duration_param_name(m->transitions[p->a].duration.kind, p->b);
+        nsm_process_name(m, p->a, proc, sizeof proc);
+        snprintf(buf, n, "durations:%s:%s", proc, what ? what : "?");
+        break;
+    }
     }
 }
 

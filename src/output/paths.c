@@ -29,13 +29,20 @@ static void cause_name(const nsm_model *m, const nsm_seen *w, char *name, size_t
                      m->factors[e->trigger_factor].name, e->row);
         break;
     }
+    case NSM_CAUSE_DURATION: {
+        char proc[3 * NSM_NAME_MAX + 4];
+        nsm_process_name(m, w->cause_index, proc, sizeof proc);
+        snprintf(name, n, "duration of %s (transitions.csv line %d)", proc,
+                 m->transitions[w->cause_index].source_line);
+        break;
+    }
     }
 }
 
 void nsm_seen_describe(const nsm_model *m, const nsm_seen *w, nsm_seen_text *out)
 {
     static const char *const kinds[] = {"start", "change", "event"};
-    static const char *const causes[] = {"start", "hazard", "calendar", "effect"};
+    static const char *const causes[] = {"start", "hazard", "calendar", "effect", "duration"};
     nsm_model_date(m, w->t, out->date);
     out->kind = kinds[w->kind];
     out->cause = causes[w->cause];

@@ -112,6 +112,10 @@ static nsm_status read_distribution(nsm_reader *r, int row, const char *column, 
     nsm_diag_release(&why);
     if (st != NSM_OK)
         return st;
+    if (d.kind == NSM_DIST_FIXED)
+        return nsmi_reader_error(r, c, 0, "'%s' is the number %g: write the number itself "
+                                "(fixed(...) is for the duration column of transitions.csv)",
+                                c->text, d.p[0]);
     if (!isfinite(nsm_dist_mean(&d)))
         return nsmi_reader_error(r, c, 0, "'%s' has no finite mean (the model holds the mean): "
                                 "narrow the distribution", c->text);

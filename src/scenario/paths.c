@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "neasim/params.h"
 #include "scenario/read.h"
 
 static const char tables[][16] = {"transitions", "modifiers",   "events", "seasonality",
-                                  "draws",       "effects",     "factors"};
+                                  "draws",       "effects",     "factors", "durations"};
 enum { N_TABLES = (int)(sizeof tables / sizeof tables[0]) };
 
 typedef struct {
@@ -237,9 +238,43 @@ static nsm_status path_factors(path_ctx *x, char *rest, size_t off)
     return st;
 }
 
+/* durations:FACTOR:FROM>TO:NAME, NAME a parameter of the duration's law (params.h), either side
+** `*` as in transitions: paths; every matching transition must have a duration of that kind. */
+static nsm_status path_durations(path_ctx *x, char *rest, size_t off)
+{
+    char *field = split_last(rest);
+    if (!field || !strchr(rest, ':'))
+        return bad(x, off, "write durations:FACTOR:FROM>TO:PARAMETER (value, low, high, shape, "
+                   "scale, mu or sigma, as the duration's law has), not '%s'", rest);
+    nsm_cell sc = sub_cell(x->c, rest, off);
+    nsm_target tg;
+    nsm_status st = nsmi_parse_target(x->r, &sc, &tg);
+    if (st != NSM_OK)
+        return st;
+    const nsm_model *m = x->r->m;
+    size_t foff = off + (size_t)(field - rest);
+    for (int k = 0; tg.event < 0 && k < m->n_transitions; k++) {
+        const nsm_duration *du = &m->transitions[k].duration;
+        if (!nsmi_target_matches(m, &tg, k) || !du->on)
+            continue;
+        int j = 0;
+        while (j < 2 && !(nsm_duration_param_name(du->kind, j) &&
+                          strcmp(nsm_duration_param_name(du->kind, j), field) == 0))
+            j++;
+        if (j == 2) {
+            const char *a = nsm_duration_param_name(du->kind, 0), *b = nsm_duration_param_name(du->kind, 1);
+            return bad(x, foff, "the duration of %s has the numbers %s%s%s, not '%s'", rest, a,
+                       b ? " and " : "", b ? b : "", field);
+        }
+        if (push(x, (nsm_param){NSM_P_DURATION, k, j, 0}))
+            return NSM_ERR_NOMEM;
+    }
+    return x->n ? NSM_OK : bad(x, off, "no transition with a duration matches '%s'", rest);
+}
+
 static nsm_status (*const handlers[N_TABLES])(path_ctx *, char *, size_t) = {
     path_transitions, path_modifiers, path_events, path_seasonality,
-    path_draws,       path_effects,   path_factors};
+    path_draws,       path_effects,   path_factors, path_durations};
 
 nsm_status nsmi_parse_path(nsm_reader *r, const nsm_cell *c, nsm_param **out, int *n)
 {
@@ -260,7 +295,7 @@ nsm_status nsmi_parse_path(nsm_reader *r, const nsm_cell *c, nsm_param **out, in
         const char *hint = nsm_suggest(buf, tables[0], N_TABLES, sizeof tables[0]);
         nsmi_unknown(r, c, 0, "parameter path", c->text, hint && colon ? hint : NULL,
                     " (a path starts with transitions:, modifiers:, events:, seasonality:, "
-                    "draws:, effects: or factors:; see scenarios/README.md)");
+                    "draws:, effects:, factors: or durations:; see scenarios/README.md)");
     } else {
         st = handlers[k](&x, colon + 1, (size_t)(colon + 1 - buf));
     }

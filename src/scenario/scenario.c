@@ -18,8 +18,9 @@
 static const nsm_column scenario_cols[] = {{"key", 0}, {"value", 0}, {"source", 0}};
 static const nsm_column factor_cols[] = {
     {"factor", 0}, {"level", 0}, {"initial", 0}, {"description", 1}, {"source", 0}};
-static const nsm_column transition_cols[] = {{"factor", 0}, {"from", 0}, {"to", 0},
-                                             {"value", 0},  {"unit", 0}, {"source", 0}};
+static const nsm_column transition_cols[] = {{"factor", 0}, {"from", 0},     {"to", 0},
+                                             {"value", 0},  {"unit", 0},     {"duration", 1},
+                                             {"source", 0}};
 static const nsm_column modifier_cols[] = {
     {"id", 1}, {"target", 0}, {"condition", 0}, {"multiplier", 0}, {"source", 0}};
 static const nsm_column event_cols[] = {{"event", 0},         {"rate_per_year", 0},

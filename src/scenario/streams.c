@@ -29,6 +29,8 @@ static void add_transitions(const nsm_model *m, stream *s, int *n)
         char name[3 * NSM_NAME_MAX];
         snprintf(name, sizeof name, "%s:%s>%s", f->name, f->levels[tr->from], f->levels[tr->to]);
         add(s, n, tr->stream, "transition", name);
+        if (tr->duration.on)
+            add(s, n, tr->duration.stream, "duration", name);
     }
 }
 
@@ -60,7 +62,7 @@ static int by_id(const void *pa, const void *pb)
 
 nsm_status nsmi_scenario_check_streams(const nsm_model *m, const char *dir, nsm_diag *d)
 {
-    size_t most = (size_t)(m->n_factors + m->n_transitions + 2 * m->n_events +
+    size_t most = (size_t)(m->n_factors + 2 * m->n_transitions + 2 * m->n_events +
                            m->n_calendar_names + m->n_effects);
     stream *s = malloc((most + 1) * sizeof *s);
     if (!s)

@@ -3,6 +3,9 @@
 ** per year, with `from = *` expanded into one transition per level that has no row of its own.
 **
 ** Transitions are listed in row order; a `*` row becomes its levels in level order, at its place.
+** A row may give a duration (the optional `duration` column: a distribution of the time spent in
+** `from`, with its unit), with or without a hazard: a row with a duration only leaves `value` and
+** `unit` empty and has hazard 0.
 */
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +18,7 @@ typedef struct {
     int factor, from, to; /* from = -1 for `*` */
     double rate;
     int unit;
+    nsm_duration dur;     /* on 0: none */
 } spec;
 
 /* In the order of nsm_unit. */
@@ -61,6 +65,78 @@ static nsm_status read_rate(nsm_reader *r, int row, double *rate, int *unit_out)
     return NSM_OK;
 }
 
+/* The kinds a duration may have: a sojourn is a time, never negative. */
+static int duration_kind(nsm_dist_kind k)
+{
+    return k == NSM_DIST_FIXED || k == NSM_DIST_UNIFORM || k == NSM_DIST_GAMMA ||
+           k == NSM_DIST_WEIBULL || k == NSM_DIST_LOGNORMAL;
+}
+
+/* The distribution part of a duration cell, text[0, len): a distribution, or a number (fixed). */
+static nsm_status duration_law(nsm_reader *r, const nsm_cell *c, size_t len, nsm_dist *d)
+{
+    char body[160];
+    if (len >= sizeof body)
+        return nsmi_reader_error(r, c, 0, "duration '%s' is too long", c->text);
+    memcpy(body, c->text, len);
+    body[len] = '\0';
+    if (!nsm_dist_is(body)) {
+        char *end = NULL;
+        double v = strspn(body, "0123456789.eE+-") == len ? strtod(body, &end) : 0;
+        if (!end || end == body || *end || !isfinite(v))
+            return nsmi_reader_error(r, c, 0, "'%s' is not a duration: write a number of days or "
+                                    "years ('180 days', a deadline) or a distribution "
+                                    "('weibull(1.5, 2) years')", c->text);
+        *d = (nsm_dist){NSM_DIST_FIXED, {v, 0, 0}};
+        return NSM_OK;
+    }
+    nsm_diag why;
+    nsm_diag_init(&why);
+    size_t offset = 0;
+    nsm_status st = nsm_dist_parse(body, d, &offset, &why);
+    if (st != NSM_OK)
+        st = nsmi_reader_error(r, c, offset, "%s", why.error ? why.error : "bad distribution");
+    nsm_diag_release(&why);
+    return st;
+}
+
+/* The `duration` cell: "LAW UNIT", LAW a number (a fixed duration) or fixed(x), uniform(a,b),
+** gamma(k,theta), weibull(k,lambda) or lognormal(mu,sigma); UNIT days or years. */
+static nsm_status read_duration(nsm_reader *r, int row, nsm_duration *out)
+{
+    const nsm_cell *c = nsmi_reader_cell(r, row, "duration");
+    const char *t = c->text;
+    *out = (nsm_duration){0, 0, {0, 0, 0}, 0, 0};
+    if (!t[0])
+        return NSM_OK;
+    size_t n = strlen(t), u = n;
+    while (u > 0 && t[u - 1] != ' ' && t[u - 1] != ')')
+        u--;
+    size_t law = u;
+    while (law > 0 && t[law - 1] == ' ')
+        law--;
+    const char *unit = t + u;
+    int days = strcmp(unit, "days") == 0, years = strcmp(unit, "years") == 0;
+    if (law == 0 || !(days || years))
+        return nsmi_reader_error(r, c, law == 0 ? 0 : u, "a duration ends with its unit, days or "
+                                "years ('180 days', 'weibull(1.5, 2) years'), not '%s'", unit);
+    nsm_dist d;
+    nsm_status st = duration_law(r, c, law, &d);
+    if (st != NSM_OK)
+        return st;
+    double lo, hi;
+    nsm_dist_support(&d, &lo, &hi);
+    if (!duration_kind(d.kind))
+        return nsmi_reader_error(r, c, 0, "a duration is fixed, uniform, gamma, weibull or "
+                                "lognormal, not %s", nsm_dist_name(d.kind));
+    if (d.kind == NSM_DIST_FIXED ? !(d.p[0] > 0) : lo < 0)
+        return nsmi_reader_error(r, c, 0, "a duration cannot be %s: '%s'",
+                                d.kind == NSM_DIST_FIXED ? "0 or negative" : "negative", c->text);
+    *out = (nsm_duration){1, (int)d.kind, {d.p[0], d.p[1], d.p[2]}, days ? 1.0 : NSM_DAYS_PER_YEAR,
+                          0};
+    return NSM_OK;
+}
+
 static void describe(const nsm_model *m, const spec *sp, char *out, size_t size)
 {
     const nsm_factor *f = &m->factors[sp->factor];
@@ -94,7 +170,16 @@ static nsm_status read_row(nsm_reader *r, spec *rows, int i)
         return nsmi_reader_error(r, nsmi_reader_cell(r, i, "to"), 0, "a transition from '%s' to "
                                 "itself is not a move", nsmi_reader_cell(r, i, "to")->text);
     if (s == NSM_OK)
+        s = read_duration(r, i, &sp->dur);
+    /* a row with a duration may leave its hazard out: value and unit both empty */
+    int no_hazard = s == NSM_OK && sp->dur.on && nsmi_reader_empty(r, i, "value") &&
+                    nsmi_reader_empty(r, i, "unit");
+    if (s == NSM_OK && no_hazard) {
+        sp->rate = 0.0;
+        sp->unit = U_RATE;
+    } else if (s == NSM_OK) {
         s = read_rate(r, i, &sp->rate, &sp->unit);
+    }
     if (s == NSM_OK)
         s = check_duplicate(r, rows, i);
     return s;
@@ -126,12 +211,14 @@ static int expand(const nsm_reader *r, const spec *rows, int n, int i, nsm_trans
         if (!gives(rows, n, sp, from))
             continue;
         if (out) {
-            spec one = {sp->factor, from, sp->to, sp->rate, sp->unit};
+            spec one = {sp->factor, from, sp->to, sp->rate, sp->unit, sp->dur};
             char name[3 * NSM_NAME_MAX];
             describe(r->m, &one, name, sizeof name);
+            nsm_duration dur = sp->dur;
+            dur.stream = dur.on ? nsm_stream_id("duration", name) : 0;
             out[count] = (nsm_transition){sp->factor, from, sp->to, sp->rate, r->t->rows[i].line,
                                           nsm_stream_id("transition", name),
-                                          (nsm_unit)sp->unit};
+                                          (nsm_unit)sp->unit, dur};
         }
         count++;
     }
@@ -149,6 +236,8 @@ static nsm_status emit(nsm_reader *r, const spec *rows, int n)
         return NSM_ERR_NOMEM;
     for (int i = 0; i < n; i++)
         m->n_transitions += expand(r, rows, n, i, m->transitions + m->n_transitions);
+    for (int k = 0; k < m->n_transitions; k++)
+        m->n_durations += m->transitions[k].duration.on;
     return NSM_OK;
 }
 

@@ -8,6 +8,7 @@
 #include <gsl/gsl_rng.h>
 #include <stdio.h>
 
+#include "neasim/dist.h"
 #include "sim/internal.h"
 
 /* First report index i with report_t[i] >= t (n_reports when t is past the end). Report dates are
@@ -87,6 +88,9 @@ void nsmi_tell(nsm_sim *s, nsm_seen_kind kind, int factor, int from, int to, int
     } else if (k < 0) {
         w.cause = NSM_CAUSE_CALENDAR;
         w.cause_index = -1 - k;
+    } else if (k >= s->n_proc + s->m->n_effects) {
+        w.cause = NSM_CAUSE_DURATION;
+        w.cause_index = k - s->n_proc - s->m->n_effects;
     } else if (k >= s->n_proc) {
         w.cause = NSM_CAUSE_EFFECT;
         w.cause_index = k - s->n_proc;
@@ -121,7 +125,44 @@ void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
     nsmi_mark_change(s, factor, old, level);
     if (s->observer)
         nsmi_tell(s, NSM_SEEN_CHANGE, factor, old, level, -1);
+    if (s->entered) { /* the model has durations: the sojourn in old is over, one in level begins */
+        s->entered[factor]++;
+        nsmi_durations_start(s, factor);
+    }
     trigger_effects(s, factor, old, level);
+}
+
+/* The end of each duration out of f's level is scheduled now, in transition order, from the
+** transition's own stream (a fixed duration draws nothing): due at the entry plus the duration in
+** days, exactly a whole day later for a whole number of days (model.h). */
+void nsmi_durations_start(nsm_sim *s, int f)
+{
+    const nsm_model *m = s->m;
+    int l = m->factors[f].first_level + s->level[f];
+    for (int j = s->from_start[l]; j < s->from_start[l + 1]; j++) {
+        int k = s->from_list[j];
+        const nsm_duration *du = &m->transitions[k].duration;
+        if (!du->on)
+            continue;
+        nsm_dist d = {(nsm_dist_kind)du->kind, {du->p[0], du->p[1], du->p[2]}};
+        s->draws += du->kind != NSM_DIST_FIXED;
+        double days = du->kind == NSM_DIST_FIXED ? du->p[0] * du->unit_days
+                                                 : nsm_dist_sample(&d, s->dur_rng[k]) * du->unit_days;
+        if (nsmi_pending_push_end(&s->pending, s->t + days, k, s->entered[f]))
+            s->failed = NSM_FAILED_NOMEM;
+    }
+}
+
+/* A duration's end, if its sojourn is still on (no change of its factor since it began). */
+static void duration_ends(nsm_sim *s, const nsm_pending_item *it, nsm_accum *acc)
+{
+    int k = -1 - it->effect;
+    const nsm_transition *tr = &s->m->transitions[k];
+    if (s->entered[tr->factor] != it->stamp)
+        return; /* cancelled: the factor left `from` first */
+    s->events++;
+    s->last_done = s->n_proc + s->m->n_effects + k;
+    nsmi_change_level(s, tr->factor, tr->to, acc);
 }
 
 /* One uniform, inverted through the cumulative probabilities: one draw per use, whatever the
@@ -243,6 +284,10 @@ void nsmi_settle(nsm_sim *s, nsm_accum *acc)
 {
     while (!s->failed && s->pending.n > 0 && s->pending.items[0].t <= s->t) {
         nsm_pending_item it = nsmi_pending_pop(&s->pending);
+        if (it.effect < 0) {
+            duration_ends(s, &it, acc);
+            continue;
+        }
         s->events++;
         s->last_done = s->n_proc + it.effect;
         nsmi_apply_action(s, &s->m->effects[it.effect].action, s->eff_rng[it.effect], acc);
@@ -270,6 +315,11 @@ static void describe_last(const nsm_sim *s, char *out, size_t n)
     } else if (k < s->n_proc) {
         snprintf(out, n, "counted event '%s' occurs at %g per year",
                  m->events[k - m->n_transitions].name, s->last_rate * NSM_DAYS_PER_YEAR);
+    } else if (k >= s->n_proc + m->n_effects) {
+        const nsm_transition *tr = &m->transitions[k - s->n_proc - m->n_effects];
+        const nsm_factor *f = &m->factors[tr->factor];
+        snprintf(out, n, "the duration of transition %s:%s>%s (line %d of transitions.csv) keeps "
+                 "ending", f->name, f->levels[tr->from], f->levels[tr->to], tr->source_line);
     } else {
         const nsm_effect *e = &m->effects[k - s->n_proc];
         char action[2 * NSM_NAME_MAX + 8];

@@ -45,8 +45,26 @@ static gsl_rng **rngs_alloc(int n)
 static void rngs_free(gsl_rng **r, int n)
 {
     for (int k = 0; r && k < n; k++)
-        gsl_rng_free(r[k]);
+        gsl_rng_free(r[k]); /* gsl_rng_free(NULL) does nothing */
     free(r);
+}
+
+/* The streams and counters of durations, for a model that has any (0: nothing to do; -1: out of
+** memory). A model without durations keeps dur_rng and entered NULL, and the engine's only cost
+** is a test of entered in a change of level. */
+static int durations_alloc(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    if (m->n_durations == 0)
+        return 0;
+    s->entered = calloc((size_t)m->n_factors + 1, sizeof *s->entered);
+    s->dur_rng = calloc((size_t)m->n_transitions + 1, sizeof *s->dur_rng);
+    if (!s->entered || !s->dur_rng)
+        return -1;
+    for (int k = 0; k < m->n_transitions; k++)
+        if (m->transitions[k].duration.on && !(s->dur_rng[k] = gsl_rng_alloc(nsm_rng_philox4x32)))
+            return -1;
+    return 0;
 }
 
 /* Effects indexed by what triggers them (compressed rows: start[x]..start[x+1]). */
@@ -147,7 +165,7 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
         !s->redraw_k || !s->gamma_list || !s->ev_period || !s->ev_year || !s->ev_year_count || !s->year_t || !s->ev_period_count || !s->ev_cum || !s->ev_cum_start ||
         !s->out_now || !s->out_ever || !s->held_start || !s->proc_rng || !s->gamma_rng ||
         !s->cal_rng || !s->eff_rng || !s->init_rng || index_effects(s) || index_outcomes(s) ||
-        nsmi_rates_alloc(s) ||
+        nsmi_rates_alloc(s) || durations_alloc(s) ||
         nsmi_pending_init(&s->pending)) {
         nsm_sim_free(s);
         return NULL;
@@ -227,6 +245,8 @@ void nsm_sim_free(nsm_sim *s)
     rngs_free(s->cal_rng, m->n_calendar_names);
     rngs_free(s->eff_rng, m->n_effects);
     rngs_free(s->init_rng, 1);
+    rngs_free(s->dur_rng, s->dur_rng ? m->n_transitions : 0);
+    free(s->entered);
     nsmi_pending_release(&s->pending);
     free(s->eff_start);
     free(s->eff_list);
@@ -298,6 +318,9 @@ static void set_streams(nsm_sim *s, uint64_t seed, uint64_t rep)
         nsm_rng_set_stream(s->cal_rng[c], seed, rep, m->calendar_stream[c]);
     for (int x = 0; x < m->n_effects; x++)
         nsm_rng_set_stream(s->eff_rng[x], seed, rep, m->effects[x].stream);
+    for (int k = 0; s->dur_rng && k < m->n_transitions; k++)
+        if (s->dur_rng[k])
+            nsm_rng_set_stream(s->dur_rng[k], seed, rep, m->transitions[k].duration.stream);
 }
 
 static void draw_gamma(nsm_sim *s, int e)
@@ -413,12 +436,28 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
         s->ev_cum[e] = 0;
         s->ev_cum_start[e] = 0;
     }
+    /* the sojourns in the initial levels begin at t = 0: their ends are scheduled before anything
+    ** else, in factor order */
+    for (int f = 0; s->entered && f < m->n_factors; f++) {
+        s->entered[f] = 0;
+        nsmi_durations_start(s, f);
+    }
     next_redraw(s);
     nsmi_season_changes(s);
     next_season(s);
     nsmi_mark_initial(s);
     memset(s->out_now, 0, (size_t)m->n_outcomes);
     memset(s->out_ever, 0, (size_t)m->n_outcomes);
+}
+
+/* Drop the ends of durations whose sojourn is over from the top of the queue, so that they make
+** no breakpoint of their own (they would change nothing; settling one skips it all the same). */
+static void drop_cancelled(nsm_sim *s)
+{
+    nsm_pending *q = &s->pending;
+    while (q->n > 0 && q->items[0].effect < 0 &&
+           s->entered[s->m->transitions[-1 - q->items[0].effect].factor] != q->items[0].stamp)
+        nsmi_pending_pop(q);
 }
 
 static double next_breakpoint(const nsm_sim *s)
@@ -586,6 +625,8 @@ nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum 
     run_breakpoint(s, acc); /* t = 0: the calendar's first day, outcomes' initial values */
     s->started = 1;
     while (!s->failed && s->t < m->t_end) {
+        if (s->entered)
+            drop_cancelled(s);
         double tb = next_breakpoint(s), tf;
         int k = nsmi_rates_next(s, &tf);
         s->t = k >= 0 && tf < tb ? tf : tb; /* clocks are brought up to date lazily */

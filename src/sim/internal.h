@@ -15,11 +15,16 @@
 /* Why a replication failed (nsm_sim.failed). */
 enum { NSM_FAILED_LOOP = 1, NSM_FAILED_NOMEM, NSM_FAILED_BUDGET, NSM_FAILED_STOPPED };
 
-/* A scheduled action: due at t (days, model.h); seq breaks ties in the order of scheduling (first in, first out). */
+/* A scheduled action: due at t (days, model.h); seq breaks ties in the order of scheduling (first in, first out).
+** The end of a duration (transitions.csv, `duration`) waits in the same queue, so that it meets
+** the effects due at its instant in the order of scheduling: effect is then -1 - the transition,
+** and stamp the count of its factor's changes when it entered `from`; a later change makes the
+** item stale (the sojourn it timed is over), and it is dropped unrun. */
 typedef struct {
     double t;
     uint64_t seq;
     int effect;          /* the effect that scheduled it: its stream serves a draw action */
+    uint32_t stamp;      /* a duration's end: entered[factor] when it was scheduled */
 } nsm_pending_item;
 
 /* A binary min-heap on (t, seq). */
@@ -33,6 +38,7 @@ int nsmi_pending_init(nsm_pending *q);
 void nsmi_pending_release(nsm_pending *q);
 void nsmi_pending_clear(nsm_pending *q);
 int nsmi_pending_push(nsm_pending *q, double t, int effect);
+int nsmi_pending_push_end(nsm_pending *q, double t, int transition, uint32_t stamp);
 nsm_pending_item nsmi_pending_pop(nsm_pending *q);
 
 /* A process in the queue of next firings (rates.c). */
@@ -63,6 +69,11 @@ struct nsm_sim {
     int state_changed;           /* a factor changed at the current instant: 1, or
                                  ** NSMI_CHANGED_ALL when every outcome must be evaluated */
     gsl_rng **proc_rng, **gamma_rng, **cal_rng, **eff_rng, **init_rng;
+    /* durations (transitions.csv, `duration`): dur_rng[k] for a transition k that has one (NULL
+    ** otherwise; the array itself NULL in a model without durations); entered[f] counts the
+    ** changes of factor f in this replication, which date each pending duration's end */
+    gsl_rng **dur_rng;
+    uint32_t *entered;
     /* state */
     double t;
     int *level;          /* current level of each factor */
@@ -119,7 +130,8 @@ struct nsm_sim {
     uint64_t events_limit;       /* the first value of events over this replication's budget */
     uint64_t next_check;         /* min(events_limit, the next poll of stop) */
     volatile int *stop;
-    int last_done;               /* what ran last: process k, n_proc + effect, -1 - occurrence, or
+    int last_done;               /* what ran last: process k, n_proc + effect, -1 - occurrence,
+                                 ** n_proc + n_effects + transition (the end of its duration), or
                                  ** NSMI_LAST_START */
     double last_rate;            /* the hazard (per day) at which process last_done fired */
     uint64_t draws;      /* random variates drawn (benchmarks compare with a bare loop) */
@@ -170,6 +182,9 @@ void nsmi_rates_fire(nsm_sim *s, int k);
 int nsmi_draw_categorical(gsl_rng *r, const double *p, int n);
 void nsmi_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *acc);
 void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc);
+/* Schedule the ends of the durations of the transitions out of factor f's current level (it has
+** just entered it, or starts in it). */
+void nsmi_durations_start(nsm_sim *s, int f);
 void nsmi_event_occurs(nsm_sim *s, int e, nsm_accum *acc);
 void nsmi_settle(nsm_sim *s, nsm_accum *acc);
 void nsmi_events_finish(nsm_sim *s, nsm_accum *acc);

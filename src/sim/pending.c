@@ -1,5 +1,5 @@
 /*
-** pending.c: the queue of delayed effects, a binary min-heap ordered by (due time, order of
+** pending.c: the queue of delayed effects (and of the ends of durations, internal.h), a binary min-heap ordered by (due time, order of
 ** scheduling), so that effects due at the same instant run first in, first out.
 */
 #include <stdlib.h>
@@ -40,7 +40,7 @@ static void swap(nsm_pending_item *a, nsm_pending_item *b)
     *b = tmp;
 }
 
-int nsmi_pending_push(nsm_pending *q, double t, int effect)
+static int push(nsm_pending *q, nsm_pending_item x)
 {
     if (q->n == q->cap) {
         nsm_pending_item *items = realloc(q->items, 2 * (size_t)q->cap * sizeof *items);
@@ -50,12 +50,23 @@ int nsmi_pending_push(nsm_pending *q, double t, int effect)
         q->cap *= 2;
     }
     int i = q->n++;
-    q->items[i] = (nsm_pending_item){t, q->next_seq++, effect};
+    x.seq = q->next_seq++;
+    q->items[i] = x;
     while (i > 0 && before(&q->items[i], &q->items[(i - 1) / 2])) {
         swap(&q->items[i], &q->items[(i - 1) / 2]);
         i = (i - 1) / 2;
     }
     return 0;
+}
+
+int nsmi_pending_push(nsm_pending *q, double t, int effect)
+{
+    return push(q, (nsm_pending_item){t, 0, effect, 0});
+}
+
+int nsmi_pending_push_end(nsm_pending *q, double t, int transition, uint32_t stamp)
+{
+    return push(q, (nsm_pending_item){t, 0, -1 - transition, stamp});
 }
 
 nsm_pending_item nsmi_pending_pop(nsm_pending *q)

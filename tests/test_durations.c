@@ -1,0 +1,291 @@
+/*
+** test_durations.c: transitions with a duration (transitions.csv, column `duration`), against
+** closed forms with tolerances in Monte Carlo standard errors at fixed seeds, and the exact rules
+** of scenarios/README.md ("Semantics"): a fixed duration ends exactly on its day, after the
+** calendar rows of that instant; a duration restarts on each entry into `from` and is cancelled
+** by a departure; the results are byte-identical for 1, 2 and 4 threads.
+**
+** Each replication is watched through the engine's observer (engine.h), which gives the exact
+** time and the cause of every change.
+*/
+#include "nsm_test.h"
+#include "nsm_model_test.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neasim/engine.h"
+#include "neasim/results.h"
+#include "neasim/scenario.h"
+
+#define Z_TOL 4.0
+#define MAX_CHANGES 256
+
+typedef struct {
+    int n;
+    double t[MAX_CHANGES];
+    int factor[MAX_CHANGES], from[MAX_CHANGES], to[MAX_CHANGES];
+    nsm_cause cause[MAX_CHANGES];
+    int cause_index[MAX_CHANGES];
+    int start_level[4];
+} story;
+
+static void observe(void *ctx, const nsm_seen *w)
+{
+    story *c = ctx;
+    if (w->kind == NSM_SEEN_START && w->factor < 4)
+        c->start_level[w->factor] = w->to;
+    if (w->kind != NSM_SEEN_CHANGE || c->n >= MAX_CHANGES)
+        return;
+    c->t[c->n] = w->t;
+    c->factor[c->n] = w->factor;
+    c->from[c->n] = w->from;
+    c->to[c->n] = w->to;
+    c->cause[c->n] = w->cause;
+    c->cause_index[c->n] = w->cause_index;
+    c->n++;
+}
+
+/* Replications 0..n-1 of a model, each handed to `check` with its story. */
+typedef void (*story_check)(const nsm_model *m, const story *c, void *ctx);
+
+static void replay(const char *name, uint64_t seed, int n, story_check check, void *ctx)
+{
+    nsm_model *m = nsm_test_load(name);
+    nsm_sim *s = nsm_sim_alloc(m);
+    nsm_accum *a = nsm_accum_alloc(m);
+    assert_true(s && a);
+    story c;
+    nsm_sim_set_observer(s, observe, &c);
+    for (int rep = 0; rep < n; rep++) {
+        memset(&c, 0, sizeof c);
+        nsm_diag d;
+        nsm_diag_init(&d);
+        if (nsm_sim_replicate(s, seed, (uint64_t)rep, a, &d) != NSM_OK)
+            fail_msg("%s, replication %d: %s", name, rep, d.error ? d.error : "?");
+        nsm_diag_release(&d);
+        if (c.n >= MAX_CHANGES)
+            fail_msg("%s, replication %d: more than %d changes", name, rep, MAX_CHANGES);
+        check(m, &c, ctx);
+    }
+    nsm_accum_free(a);
+    nsm_sim_free(s);
+    nsm_model_free(m);
+}
+
+static double z_prop(int64_t k, int64_t n, double p)
+{
+    return ((double)k / (double)n - p) / sqrt(p * (1 - p) / (double)n);
+}
+
+/* ---------------------------------------------------------------- a deadline and a hazard */
+
+typedef struct {
+    int64_t hazard_first, deadline, bad_time, bad_order, bad_cause;
+} deadline_tally;
+
+/* tests/models/deadline: f leaves a by the hazard a>b (2 a year) or at the deadline a>c (180
+** days); g is set by the calendar on day 180 itself, so the deadline must come after it. */
+static void deadline_check(const nsm_model *m, const story *c, void *ctx)
+{
+    deadline_tally *x = ctx;
+    (void)m;
+    for (int i = 0; i < c->n; i++) {
+        if (c->factor[i] != 0)
+            continue;
+        if (c->to[i] == 1) {
+            x->hazard_first++;
+            x->bad_cause += c->cause[i] != NSM_CAUSE_HAZARD || c->t[i] >= 180.0;
+        } else {
+            x->deadline++;
+            x->bad_time += c->t[i] != 180.0; /* exactly the day: no rounding step either way */
+            x->bad_cause += c->cause[i] != NSM_CAUSE_DURATION || c->cause_index[i] != 1;
+            /* the calendar's row of that instant came first */
+            x->bad_order += !(i > 0 && c->factor[i - 1] == 1 && c->t[i - 1] == 180.0);
+        }
+        return;
+    }
+    x->bad_cause++; /* f never left a: impossible within the horizon */
+}
+
+/* P(the hazard comes first) = 1 - exp(-a D), a = 2 per year, D = 180 days. */
+static void test_deadline_competes_with_hazard(void **state)
+{
+    (void)state;
+    const int n = 200000;
+    deadline_tally x = {0};
+    replay("deadline", 31, n, deadline_check, &x);
+    double p = 1 - exp(-2.0 * 180.0 / 365.25), z = z_prop(x.hazard_first, n, p);
+    print_message("deadline: P(hazard first) %.5f, exact %.5f, z = %.2f\n",
+                  (double)x.hazard_first / n, p, z);
+    if (fabs(z) > Z_TOL)
+        fail_msg("P(hazard first): %.5f vs %.5f (z = %.1f)", (double)x.hazard_first / n, p, z);
+    assert_int_equal(x.hazard_first + x.deadline, n);
+    assert_int_equal(x.bad_time, 0);
+    assert_int_equal(x.bad_order, 0);
+    assert_int_equal(x.bad_cause, 0);
+}
+
+/* ---------------------------------------------------------------- a Weibull sojourn */
+
+typedef struct {
+    double *t;
+    int n;
+} times;
+
+static void sojourn_check(const nsm_model *m, const story *c, void *ctx)
+{
+    times *x = ctx;
+    (void)m;
+    if (c->n != 1 || c->cause[0] != NSM_CAUSE_DURATION)
+        fail_msg("a Weibull sojourn: %d changes, cause %d", c->n, c->n ? (int)c->cause[0] : -1);
+    x->t[x->n++] = c->t[0] / 365.25;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The time to leave a is Weibull with shape 1.5 and scale 2 years: the share below each exact
+** quantile within 4 binomial standard errors, and the Kolmogorov-Smirnov distance below its 0.1%
+** critical value (1.95 / sqrt(n)). */
+static void test_weibull_sojourn(void **state)
+{
+    (void)state;
+    const int n = 100000;
+    times x = {calloc((size_t)n, sizeof(double)), 0};
+    replay("weibull_sojourn", 32, n, sojourn_check, &x);
+    qsort(x.t, (size_t)n, sizeof *x.t, by_value);
+    double zmax = 0, ks = 0;
+    for (double p = 0.05; p < 0.96; p += 0.15) {
+        double q = 2.0 * pow(-log1p(-p), 1.0 / 1.5);
+        int64_t k = 0;
+        while (k < n && x.t[k] <= q)
+            k++;
+        double z = z_prop(k, n, p);
+        zmax = fabs(z) > fabs(zmax) ? z : zmax;
+        if (fabs(z) > Z_TOL)
+            fail_msg("P(T <= %.4f years): %.5f vs %.5f (z = %.1f)", q, (double)k / n, p, z);
+    }
+    for (int i = 0; i < n; i++) {
+        double f = 1 - exp(-pow(x.t[i] / 2.0, 1.5));
+        double d = fmax(fabs(f - (double)i / n), fabs((double)(i + 1) / n - f));
+        ks = d > ks ? d : ks;
+    }
+    print_message("weibull: largest quantile z = %.2f, KS sqrt(n) D = %.3f (0.1%% critical 1.95)\n",
+                  zmax, ks * sqrt(n));
+    if (ks * sqrt(n) > 1.95)
+        fail_msg("Kolmogorov-Smirnov: sqrt(n) D = %.3f", ks * sqrt(n));
+    free(x.t);
+}
+
+/* ---------------------------------------------------------------- restarts and cancellation */
+
+typedef struct {
+    int64_t fired, broken, bad;
+} restart_tally;
+
+/* tests/models/sojourn_restart: a>b after one year in a without a break (a>c, c>a and b>a are
+** hazards). Every firing is exactly 365.25 days after the last entry into a; every stay in a
+** that a hazard ends is shorter. */
+static void restart_check(const nsm_model *m, const story *c, void *ctx)
+{
+    restart_tally *x = ctx;
+    (void)m;
+    int in_a = c->start_level[0] == 0;
+    double entered = 0.0;
+    for (int i = 0; i < c->n; i++) {
+        if (c->from[i] == 0) {
+            if (!in_a)
+                x->bad++;
+            if (c->to[i] == 1) {
+                x->fired++;
+                x->bad += c->t[i] != entered + 365.25 || c->cause[i] != NSM_CAUSE_DURATION;
+            } else {
+                x->broken++;
+                x->bad += !(c->t[i] - entered < 365.25) || c->cause[i] != NSM_CAUSE_HAZARD;
+            }
+            in_a = 0;
+        }
+        if (c->to[i] == 0) {
+            in_a = 1;
+            entered = c->t[i];
+        }
+    }
+}
+
+static void test_duration_restarts_and_is_cancelled(void **state)
+{
+    (void)state;
+    restart_tally x = {0};
+    replay("sojourn_restart", 33, 20000, restart_check, &x);
+    print_message("restart: %lld deadlines, %lld stays ended by a hazard first\n",
+                  (long long)x.fired, (long long)x.broken);
+    assert_true(x.fired > 1000 && x.broken > 1000);
+    assert_int_equal(x.bad, 0);
+}
+
+/* ---------------------------------------------------------------- threads */
+
+static char *write_run(const nsm_model *m, int threads)
+{
+    nsm_accum *a = nsm_accum_alloc(m);
+    nsm_run_config c = {77, 20000, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_run(m, &c, a, NULL, &d), NSM_OK);
+    char *dir = strdup("/tmp/nsm-durations-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    nsm_manifest mf = {0};
+    nsm_write_options wo = {0};
+    assert_int_equal(nsm_results_write(dir, m, a, &mf, &wo, &d), NSM_OK);
+    nsm_diag_release(&d);
+    nsm_accum_free(a);
+    return dir;
+}
+
+static int same_dirs(const char *a, const char *b)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "for t in state_probabilities outcomes first_occurrence "
+             "event_counts; do [ -f %s/$t.csv ] || continue; cmp -s %s/$t.csv %s/$t.csv || exit 1; "
+             "done", a, a, b);
+    return system(cmd) == 0;
+}
+
+static void test_threads_byte_identical(void **state)
+{
+    (void)state;
+    static const char *models[] = {"deadline", "weibull_sojourn", "sojourn_restart"};
+    for (size_t k = 0; k < sizeof models / sizeof models[0]; k++) {
+        nsm_model *m = nsm_test_load(models[k]);
+        char *dirs[3];
+        int threads[3] = {1, 2, 4};
+        for (int j = 0; j < 3; j++)
+            dirs[j] = write_run(m, threads[j]);
+        if (!same_dirs(dirs[0], dirs[1]) || !same_dirs(dirs[0], dirs[2]))
+            fail_msg("%s: tables differ between 1, 2 and 4 threads", models[k]);
+        for (int j = 0; j < 3; j++) {
+            char cmd[512];
+            snprintf(cmd, sizeof cmd, "rm -rf %s", dirs[j]);
+            assert_int_equal(system(cmd), 0);
+            free(dirs[j]);
+        }
+        nsm_model_free(m);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_deadline_competes_with_hazard),
+        cmocka_unit_test(test_weibull_sojourn),
+        cmocka_unit_test(test_duration_restarts_and_is_cancelled),
+        cmocka_unit_test(test_threads_byte_identical),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
