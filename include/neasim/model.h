@@ -108,11 +108,20 @@ typedef struct {
     int event;              /* NSM_ACT_EVENT: index into model->events */
 } nsm_action;
 
-/* A categorical re-draw: prob[from * n_levels + to], each row sums to 1. */
+/* A categorical re-draw: prob[from * n_levels + to], each row sums to 1. A draw conditioned on
+** other factors (draws.csv, column `given`) has n_cases such matrices, case c at
+** prob + c * n_levels * n_levels, and given[c] its condition. The case used is the first conditioned
+** case, in the order of draws.csv, whose condition holds; else the default. With has_default,
+** case 0 is the default (given[0] has no clauses), so that an unconditioned draw (n_cases 1) keeps
+** its matrix, its parameter paths and its streams. A parameter of a draw addresses row
+** b = c * n_levels + from. */
 typedef struct {
     char name[NSM_NAME_MAX];
     int factor;
     double *prob;
+    int n_cases;            /* >= 1 */
+    int has_default;
+    nsm_condition *given;   /* n_cases conditions (shared by variants) */
 } nsm_draw;
 
 /* One calendar occurrence, already expanded from recurring rows and sorted by (time, row). */
@@ -159,7 +168,7 @@ typedef enum {
     NSM_P_EVENT_RATE,         /* a: event */
     NSM_P_EVENT_DISPERSION,   /* a: event */
     NSM_P_SEASONALITY,        /* a: process, b: month 1-12 */
-    NSM_P_DRAW,               /* a: draw, b: from level, c: to level */
+    NSM_P_DRAW,               /* a: draw, b: case x n_levels + from level, c: to level */
     NSM_P_EFFECT_PROBABILITY, /* a: effect index */
     NSM_P_EFFECT_DELAY,       /* a: effect index (days) */
     NSM_P_INITIAL,            /* a: factor, b: level */

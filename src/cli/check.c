@@ -158,6 +158,30 @@ static void describe_calendar(const nsm_model *m)
     }
 }
 
+/* Draws with `given` cases (draws.csv): the order in which their conditions are tried. Shown only
+** when a scenario has some, so that the description of every other scenario stays as it was. */
+static void describe_conditioned_draws(const nsm_model *m)
+{
+    int n = 0;
+    for (int d = 0; d < m->n_draws; d++)
+        n += m->draws[d].n_cases > 1 || !m->draws[d].has_default;
+    if (n == 0)
+        return;
+    printf("\nConditioned draws (%d; the first case whose condition holds is used):\n", n);
+    for (int d = 0; d < m->n_draws; d++) {
+        const nsm_draw *dr = &m->draws[d];
+        if (dr->n_cases == 1 && dr->has_default)
+            continue;
+        printf("  %s (%s):", dr->name, m->factors[dr->factor].name);
+        for (int c = dr->has_default; c < dr->n_cases; c++) {
+            printf(" %d. given ", c + !dr->has_default);
+            print_condition(m, &dr->given[c]);
+            printf(";");
+        }
+        printf(dr->has_default ? " otherwise the default\n" : " (no default: these cover every state)\n");
+    }
+}
+
 static void describe_uncertain(const nsm_model *m)
 {
     printf("\nUncertain numbers (%d, held at their means; drawn per replication by run):\n",
@@ -209,6 +233,7 @@ int nsm_cli_check(int argc, char **argv)
     describe_factors(m);
     describe_hazards(m);
     describe_calendar(m);
+    describe_conditioned_draws(m);
     describe_uncertain(m);
     describe_levers(m);
     nsm_model_free(m);

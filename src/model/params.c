@@ -44,7 +44,9 @@ nsm_model *nsm_model_variant(const nsm_model *base)
                                                  sizeof(double))) != NULL;
     for (int d = 0; v->draws && d < base->n_draws; d++) {
         size_t n = (size_t)base->factors[base->draws[d].factor].n_levels;
-        ok &= (v->draws[d].prob = dup_array(base->draws[d].prob, n * n, sizeof(double))) != NULL;
+        size_t cases = (size_t)base->draws[d].n_cases;
+        ok &= (v->draws[d].prob = dup_array(base->draws[d].prob, cases * n * n, sizeof(double))) !=
+              NULL;
     }
     if (!ok) {
         nsm_model_variant_free(v);
@@ -74,7 +76,8 @@ void nsm_model_variant_reset(nsm_model *v, const nsm_model *b)
                (size_t)b->factors[f].n_levels * sizeof(double));
     for (int d = 0; d < b->n_draws; d++) {
         size_t n = (size_t)b->factors[b->draws[d].factor].n_levels;
-        memcpy(v->draws[d].prob, b->draws[d].prob, n * n * sizeof(double));
+        memcpy(v->draws[d].prob, b->draws[d].prob,
+               (size_t)b->draws[d].n_cases * n * n * sizeof(double));
     }
 }
 
@@ -269,8 +272,17 @@ void nsm_param_path(const nsm_model *m, const nsm_param *p, char *buf, size_t n)
         snprintf(buf, n, "seasonality:%s:%d", proc, p->b);
         break;
     case NSM_P_DRAW: {
-        const nsm_factor *f = &m->factors[m->draws[p->a].factor];
-        snprintf(buf, n, "draws:%s:%s>%s", m->draws[p->a].name, f->levels[p->b], f->levels[p->c]);
+        const nsm_draw *dr = &m->draws[p->a];
+        const nsm_factor *f = &m->factors[dr->factor];
+        int c = p->b / f->n_levels, from = p->b % f->n_levels;
+        snprintf(buf, n, "draws:%s:%s>%s", dr->name, f->levels[from], f->levels[p->c]);
+        if (dr->given && dr->given[c].n_clauses > 0) { /* a conditioned case: its condition */
+            size_t len = strlen(buf);
+            if (len + 1 < n) {
+                buf[len] = ':';
+                nsm_condition_format(m, &dr->given[c], buf + len + 1, n - len - 1);
+            }
+        }
         break;
     }
     case NSM_P_EFFECT_PROBABILITY: snprintf(buf, n, "effects:%d:probability", m->effects[p->a].row); break;

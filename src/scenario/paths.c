@@ -173,13 +173,46 @@ static nsm_status path_seasonality(path_ctx *x, char *rest, size_t off)
     return st != NSM_OK || x->n ? st : bad(x, off, "nothing matches '%s'", rest);
 }
 
+/* The case of draw d that `given` (a condition, or NULL for the default) names. */
+static nsm_status draw_case(path_ctx *x, int d, char *given, size_t off, int *out)
+{
+    const nsm_draw *dr = &x->r->m->draws[d];
+    if (!given) {
+        *out = 0;
+        return dr->has_default ? NSM_OK
+                               : bad(x, 0, "draw '%s' has no default (a row with an empty given): "
+                                     "name its case, draws:%s:FROM>TO:CONDITION", dr->name,
+                                     dr->name);
+    }
+    nsm_cell sc = sub_cell(x->c, given, off);
+    nsm_condition want = {0, NULL};
+    nsm_status st = nsmi_parse_condition(x->r, &sc, &want);
+    *out = -1;
+    for (int c = dr->has_default; st == NSM_OK && *out < 0 && c < dr->n_cases; c++) {
+        const nsm_condition *g = &dr->given[c];
+        int same = g->n_clauses == want.n_clauses;
+        for (int q = 0; same && q < g->n_clauses; q++)
+            same = g->clauses[q].factor == want.clauses[q].factor &&
+                   g->clauses[q].mask == want.clauses[q].mask;
+        *out = same ? c : -1;
+    }
+    free(want.clauses);
+    if (st == NSM_OK && *out < 0)
+        st = bad(x, off, "draw '%s' has no case given '%s' (write the condition as in its given "
+                 "column)", dr->name, given);
+    return st;
+}
+
 static nsm_status path_draws(path_ctx *x, char *rest, size_t off)
 {
     char *colon = strchr(rest, ':'), *gt = colon ? strchr(colon, '>') : NULL;
     if (!gt)
         return bad(x, off, "write draws:DRAW:FROM>TO, not '%s'", rest);
+    char *given = strchr(gt, ':');
     *colon = *gt = '\0';
-    int d, to, from;
+    if (given)
+        *given++ = '\0';
+    int d, to, from, c;
     nsm_status st = nsmi_lookup_draw(x->r, x->c, off, rest, &d);
     if (st != NSM_OK)
         return st;
@@ -188,13 +221,16 @@ static nsm_status path_draws(path_ctx *x, char *rest, size_t off)
     size_t from_off = off + (size_t)(colon + 1 - rest), to_off = off + (size_t)(gt + 1 - rest);
     if ((st = nsmi_lookup_level(x->r, x->c, to_off, fi, gt + 1, &to)) != NSM_OK)
         return st;
+    if ((st = draw_case(x, d, given, given ? off + (size_t)(given - rest) : 0, &c)) != NSM_OK)
+        return st;
+    int base = c * f->n_levels; /* the case's rows (model.h) */
     if (strcmp(colon + 1, "*") != 0) {
         if ((st = nsmi_lookup_level(x->r, x->c, from_off, fi, colon + 1, &from)) != NSM_OK)
             return st;
-        return push(x, (nsm_param){NSM_P_DRAW, d, from, to}) ? NSM_ERR_NOMEM : NSM_OK;
+        return push(x, (nsm_param){NSM_P_DRAW, d, base + from, to}) ? NSM_ERR_NOMEM : NSM_OK;
     }
     for (from = 0; from < f->n_levels; from++)
-        if (push(x, (nsm_param){NSM_P_DRAW, d, from, to}))
+        if (push(x, (nsm_param){NSM_P_DRAW, d, base + from, to}))
             return NSM_ERR_NOMEM;
     return NSM_OK;
 }

@@ -61,6 +61,9 @@ nsm_status nsmi_scenario_events(nsm_reader *r);      /* scenario/hazards.c */
 nsm_status nsmi_scenario_modifiers(nsm_reader *r);   /* scenario/hazards.c */
 nsm_status nsmi_scenario_seasonality(nsm_reader *r); /* scenario/hazards.c */
 nsm_status nsmi_scenario_draws(nsm_reader *r);       /* scenario/draws.c */
+/* The case (model.h, nsm_draw) of draw d that row `row` of draws.csv (the current table) belongs
+** to, from its `given` cell; -1 if none (not after a successful read). */
+int nsmi_draw_row_case(nsm_reader *r, int row, int d);
 nsm_status nsmi_scenario_calendar(nsm_reader *r);    /* scenario/calendar.c */
 nsm_status nsmi_scenario_effects(nsm_reader *r);     /* scenario/effects.c */
 nsm_status nsmi_scenario_outcomes(nsm_reader *r);    /* scenario/effects.c */

@@ -51,16 +51,28 @@ static int draw_of_row(nsm_reader *r, const nsm_noted_dist *nd, nsm_uncertain *u
 {
     const nsm_model *m = r->m;
     const char *name = text(r, nd->row, "draw"), *from = text(r, nd->row, "from");
-    int d = nsmi_find_draw(m, name), f = m->draws[d].factor;
+    int d = nsmi_find_draw(m, name), f = m->draws[d].factor, n = m->factors[f].n_levels;
     int to = nsmi_find_level(&m->factors[f], text(r, nd->row, "to"));
+    int c = nsmi_draw_row_case(r, nd->row, d); /* 0 for a draw without `given` */
+    if (c < 0)
+        return -1;
     snprintf(u->path, sizeof u->path, "draws:%s:%s>%s", name, from, text(r, nd->row, "to"));
-    for (int l = 0; l < m->factors[f].n_levels; l++) {
+    if (c > 0) { /* a conditioned case: its condition, as nsm_param_path writes it */
+        size_t len = strlen(u->path);
+        if (len + 1 < sizeof u->path) {
+            u->path[len] = ':';
+            nsm_condition_format(m, &m->draws[d].given[c], u->path + len + 1,
+                                 sizeof u->path - len - 1);
+        }
+    }
+    for (int l = 0; l < n; l++) {
         int own = 0;
         for (int j = 0; j < r->t->n_rows; j++)
             own |= strcmp(text(r, j, "draw"), name) == 0 &&
-                   strcmp(text(r, j, "from"), m->factors[f].levels[l]) == 0;
+                   strcmp(text(r, j, "from"), m->factors[f].levels[l]) == 0 &&
+                   nsmi_draw_row_case(r, j, d) == c;
         int mine = strcmp(from, "*") == 0 ? !own : strcmp(from, m->factors[f].levels[l]) == 0;
-        if (mine && push(u, (nsm_param){NSM_P_DRAW, d, l, to}))
+        if (mine && push(u, (nsm_param){NSM_P_DRAW, d, c * n + l, to}))
             return -1;
     }
     return 0;

@@ -191,6 +191,19 @@ static void action_event(nsm_sim *s, int e, nsm_accum *acc)
     nsmi_event_occurs(s, e, acc);
 }
 
+/* The case of a draw for the state now (model.h): the first conditioned case that holds, else the
+** default; -1 when none holds, which the reader rules out (draws.c checks that the cases cover
+** every state when there is no default) but which stays a runtime error, never a guess. */
+static int draw_case(const nsm_sim *s, const nsm_draw *d)
+{
+    if (d->n_cases == 1 && d->has_default)
+        return 0;
+    for (int c = d->has_default; c < d->n_cases; c++)
+        if (nsmi_condition_holds(&d->given[c], s->level))
+            return c;
+    return d->has_default ? 0 : -1;
+}
+
 void nsmi_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *acc)
 {
     if (a->kind == NSM_ACT_EVENT) {
@@ -200,8 +213,14 @@ void nsmi_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *a
     int level = a->level;
     if (a->kind == NSM_ACT_DRAW) {
         const nsm_draw *d = &s->m->draws[a->draw];
-        int n = s->m->factors[d->factor].n_levels;
-        level = nsmi_draw_categorical(r, d->prob + (size_t)s->level[d->factor] * (size_t)n, n);
+        int n = s->m->factors[d->factor].n_levels, c = draw_case(s, d);
+        if (c < 0) {
+            s->failed = NSM_FAILED_DRAW;
+            s->fail_factor = a->draw;
+            return;
+        }
+        size_t row = (size_t)c * (size_t)n + (size_t)s->level[d->factor];
+        level = nsmi_draw_categorical(r, d->prob + row * (size_t)n, n);
         s->draws++;
     }
     nsmi_change_level(s, a->factor, level, acc);
@@ -361,6 +380,15 @@ nsm_status nsmi_sim_failure(const nsm_sim *s, uint64_t rep, nsm_diag *diag)
     const nsm_model *m = s->m;
     if (!diag)
         return NSM_ERR_RUNTIME;
+    if (s->failed == NSM_FAILED_DRAW) {
+        char date[11];
+        nsm_model_date(m, s->t, date);
+        return nsm_diag_error(diag, NSM_ERR_RUNTIME, "replication %llu: draw '%s' has no case for "
+                              "the state on %s (t = %.4f years): none of its `given` conditions "
+                              "holds and it has no default; add a row with an empty `given`",
+                              (unsigned long long)rep, m->draws[s->fail_factor].name, date,
+                              nsm_years(s->t));
+    }
     int ev = s->fail_factor < 0; /* an event fired by effects: -1 - event */
     return nsm_diag_error(diag, NSM_ERR_RUNTIME,
                           "replication %llu: more than %d changes at t = %.4f years (%s '%s' "

@@ -13,7 +13,8 @@
 #include "neasim/engine.h"
 
 /* Why a replication failed (nsm_sim.failed). */
-enum { NSM_FAILED_LOOP = 1, NSM_FAILED_NOMEM, NSM_FAILED_BUDGET, NSM_FAILED_STOPPED };
+enum { NSM_FAILED_LOOP = 1, NSM_FAILED_NOMEM, NSM_FAILED_BUDGET, NSM_FAILED_STOPPED,
+       NSM_FAILED_DRAW /* a conditioned draw without a case for the state (fail_factor: the draw) */ };
 
 /* A scheduled action: due at t (days, model.h); seq breaks ties in the order of scheduling (first in, first out).
 ** The end of a duration (transitions.csv, `duration`) waits in the same queue, so that it meets
