@@ -45,4 +45,11 @@ expect lever_duration_wrong_name 65 "levers.csv:2:21: error: the duration of f:a
 printf 'lever,target,operation,value,from_date,description,source\nbad,durations:f:a>b:value,set,3,,x,x\n' >"$d/levers.csv"
 expect lever_no_duration 65 "levers.csv:2:.*error: no transition with a duration matches 'f:a>b'" -- check "$d"
 
+# ---- a sweep over a deadline: P(hazard first) = 1 - exp(-2 D / 365.25) = 0.389, 0.627, 0.772
+printf 'parameter,values\ndurations:f:a>c:value,90;180;270\n' >"$work/grid.csv"
+expect sweep_over_deadline 0 '' -- sweep tests/models/deadline --grid "$work/grid.csv" --runs 2000 \
+    --seed 4 --quiet --out "$work/sweep"
+check_that sweep_deadline_points bash -c "grep -Eq '^1,90,outcome,hazard_won,occurred_by,2,2027-01-01,0\.(3[6-9]|4[0-1])' '$work/sweep/sweep.csv' &&
+    grep -Eq '^3,270,outcome,hazard_won,occurred_by,2,2027-01-01,0\.(7[4-9]|80)' '$work/sweep/sweep.csv'"
+
 cli_done durations
