@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "neasim/dist.h"
 #include "neasim/engine.h"
 #include "neasim/results.h"
 #include "neasim/scenario.h"
@@ -229,6 +230,43 @@ static void test_duration_restarts_and_is_cancelled(void **state)
     assert_int_equal(x.bad, 0);
 }
 
+/* ---------------------------------------------------------------- the laws added to dist.c */
+
+/* weibull(k, lambda): quantile lambda (-ln(1-u))^(1/k), mean lambda Gamma(1 + 1/k), GSL's sampler
+** in law (sample mean within 4 standard errors); fixed(x) is x; nsm_dist_check refuses what the
+** parser refuses. */
+static void test_weibull_and_fixed_laws(void **state)
+{
+    (void)state;
+    nsm_dist w;
+    assert_int_equal(nsm_dist_parse("weibull(1.5, 2)", &w, NULL, NULL), NSM_OK);
+    for (double u = 0.01; u < 1; u += 0.07) {
+        double want = 2.0 * pow(-log1p(-u), 1.0 / 1.5);
+        assert_true(fabs(nsm_dist_quantile(&w, u) - want) <= 1e-12 * want);
+    }
+    double mean = 2.0 * tgamma(1.0 + 1.0 / 1.5), var = 4.0 * tgamma(1.0 + 2.0 / 1.5) - mean * mean;
+    assert_true(fabs(nsm_dist_mean(&w) - mean) <= 1e-12 * mean);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 7);
+    const int n = 200000;
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += nsm_dist_sample(&w, r);
+    double z = (sum / n - mean) / sqrt(var / n);
+    print_message("weibull(1.5,2): sample mean z = %.2f\n", z);
+    assert_true(fabs(z) < Z_TOL);
+    gsl_rng_free(r);
+    nsm_dist f;
+    assert_int_equal(nsm_dist_parse("fixed(180)", &f, NULL, NULL), NSM_OK);
+    assert_true(nsm_dist_mean(&f) == 180.0 && nsm_dist_quantile(&f, 0.3) == 180.0);
+    nsm_dist bad = {NSM_DIST_WEIBULL, {0, 2, 0}};
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_dist_check(&bad, &d), NSM_ERR_INPUT);
+    assert_non_null(strstr(d.error, "weibull's shape and scale must be above 0"));
+    nsm_diag_release(&d);
+}
+
 /* ---------------------------------------------------------------- threads */
 
 static char *write_run(const nsm_model *m, int threads)
@@ -285,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_deadline_competes_with_hazard),
         cmocka_unit_test(test_weibull_sojourn),
         cmocka_unit_test(test_duration_restarts_and_is_cancelled),
+        cmocka_unit_test(test_weibull_and_fixed_laws),
         cmocka_unit_test(test_threads_byte_identical),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
