@@ -121,4 +121,69 @@ printf 'id,target,condition,multiplier,source,drop\n,h:off>on,f=a,1.5,,\nh_up_wh
 printf 'lever,target,operation,value,from_date,description,source,drop\nby_id,modifiers:h_up_when_f_b,,,,,,yes\nby_row,modifiers:2,set,1,,row 2 of the resolved table,test,\n' > "$work/idsv/levers.csv"
 expect variant_row_numbers_count_resolved_rows 0 'modifiers:2 .*1 number' -- check "$work/idsv"
 
+# ---- scenario against scenario: compare A B [C ...]
+# a variant that changes nothing: every difference exactly 0 (a scenario with calendar, draws,
+# effects, counted events and uncertain numbers drawn per replication)
+variant_of_baseline() {
+    rm -rf "$work/$1"; mkdir -p "$work/$1"
+    printf 'key,value,source\nextends,%s,test\nname,%s,test\n' "$(realpath scenarios/baseline)" "$1" \
+        > "$work/$1/scenario.csv"
+}
+variant_of_baseline nothing_changed
+"$NEASIM" compare scenarios/baseline "$work/nothing_changed" --runs 400 --seed 8 --quiet \
+    --out "$work/cmp0" 2>/dev/null
+check_that compare_nothing_changed_has_rows test "$(wc -l < "$work/cmp0/differences.csv")" -gt 1000
+check_that compare_nothing_changed_is_exactly_zero awk -F, \
+    'NR > 1 { if ($9 != 0 || $10 != 0) bad = 1; n++ } END { exit bad || n == 0 }' "$work/cmp0/differences.csv"
+check_that compare_arm_names_are_scenarios grep -q '^nothing_changed,outcome,' "$work/cmp0/differences.csv"
+check_that compare_manifest_lists_scenarios grep -q '^scenario_paths,scenarios/baseline;' "$work/cmp0/manifest.csv"
+
+# a variant changing one hazard of the two-state chain a <-> b (a>b 2 -> 3 a year, b>a 2 a year,
+# start in a): P(in b at t) = l/(l+m) (1 - exp(-(l+m) t)) and P(b reached by t) = 1 - exp(-l t);
+# the paired differences within 4 standard errors of the closed forms
+variant faster
+printf 'factor,from,to,value,unit,source\nf,a,b,3,rate_per_year,faster\n' > "$work/faster/transitions.csv"
+"$NEASIM" compare "$base" "$work/faster" --runs 20000 --seed 12 --threads 2 --quiet --out "$work/cmp1"
+check_that compare_closed_form awk -F, '
+    function p(l, m, t) { return l / (l + m) * (1 - exp(-(l + m) * t)) }
+    NR > 1 && $3 == "in_b" && $6 > 0 {
+        t = $6
+        want = $4 == "holds" ? p(3, 2, t) - p(2, 2, t) : exp(-2 * t) - exp(-3 * t)
+        if ($4 != "holds" && $4 != "occurred_by") next
+        if (($9 - want) ^ 2 > 16 * $10 ^ 2 || $10 <= 0) { print "off at " $4 " " $5 ": " $9 " vs " want " se " $10; bad = 1 }
+        n++
+    }
+    END { exit bad || n < 40 }' "$work/cmp1/differences.csv"
+"$NEASIM" compare "$base" "$work/faster" --runs 20000 --seed 12 --threads 1 --quiet --out "$work/cmp1t"
+check_that compare_scenarios_thread_independent diff -r -x manifest.csv "$work/cmp1" "$work/cmp1t"
+# arm 0 is the first scenario run alone
+"$NEASIM" run "$base" --runs 20000 --seed 12 --quiet --out "$work/run1"
+check_that compare_first_arm_is_its_run bash -c \
+    "diff <(grep '^two_state,' '$work/cmp1/outcomes.csv' | cut -d, -f2-) <(tail -n +2 '$work/run1/outcomes.csv')"
+expect compare_three_scenarios 0 'same' -- compare "$base" "$work/faster" "$work/same" --runs 200 --out "$work/cmp3"
+
+# what must match, refused clearly
+rm -rf "$work/later"; cp -r tests/models/two_state "$work/later"
+sed -i 's/^name,two_state,/name,later,/; s/^start_date,2025-01-01,/start_date,2025-02-01,/' "$work/later/scenario.csv"
+expect compare_different_dates 65 "scenarios 'two_state' and 'later' start on different dates" -- \
+    compare "$base" "$work/later" --runs 10 --out "$work/cmpx"
+rm -rf "$work/other"; cp -r tests/models/competing "$work/other"
+sed -i 's/^name,[a-z_]*,/name,other,/' "$work/other/scenario.csv"
+sed -i 's/^start_date,[0-9-]*,/start_date,2025-01-01,/; s/^horizon_years,[0-9.]*,/horizon_years,2,/; /^report_interval_months/d' "$work/other/scenario.csv"
+expect compare_different_grids 65 "have 25 and 5 report dates" -- compare "$base" tests/models/competing --runs 10 --out "$work/cmpx"
+expect compare_different_factors 65 "scenarios 'two_state' and 'other' (differ in factor|have [0-9]+ and [0-9]+ factors)" -- \
+    compare "$base" "$work/other" --runs 10 --out "$work/cmpx"
+expect compare_same_name_twice 65 "two scenarios are named 'two_state'" -- \
+    compare "$base" tests/models/two_state --runs 10 --out "$work/cmpx"
+expect compare_scenarios_no_levers 64 "--levers is for the levers of one scenario" -- \
+    compare "$base" "$work/faster" --levers all
+expect compare_scenarios_no_outer 64 "--outer is for the levers of one scenario" -- \
+    compare "$base" "$work/faster" --outer 3
+variant extra_outcome
+printf 'outcome,condition,description\nin_a,f=a,x\n' > "$work/extra_outcome/outcomes.csv"
+expect compare_common_outcomes_said 0 "1 outcome not in every scenario, left out: in_a \(not in two_state\)" -- \
+    compare "$base" "$work/extra_outcome" --runs 100 --out "$work/cmp4"
+check_that compare_common_outcomes_only bash -c "! grep -q ',in_a,' '$work/cmp4/differences.csv'"
+check_that compare_left_out_in_manifest grep -q '^outcomes_left_out,in_a (not in two_state)' "$work/cmp4/manifest.csv"
+
 cli_done inherit

@@ -109,11 +109,14 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         if (parse_value(c, optarg, o))
             return EXIT_USAGE;
     }
-    if (optind != argc - 1)
+    /* compare takes several: whole scenarios as arms (compare A B ...) */
+    if (optind >= argc || (optind != argc - 1 && kind != 1))
         return nsm_cli_usage_error(cmd, optind >= argc ? "which scenario? give a folder"
                                                        : "give one scenario folder, not %d",
                                    argc - optind);
     o->scenario = argv[optind];
+    o->scenarios = &argv[optind];
+    o->n_scenarios = argc - optind;
     if (o->out && out_folder(cmd, o))
         return EXIT_USAGE;
     if (o->outer && o->nominal)
