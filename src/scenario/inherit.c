@@ -261,11 +261,14 @@ static nsm_status adopt_sources(nsm_table *out, nsm_table *base, nsm_table *var,
     if (*base_file) {
         **base_file = *base;
         out->sources[0] = *base_file;
+        memset(base, 0, sizeof *base);
     } else if (nb) {
         memcpy(out->sources, base->sources, (size_t)nb * sizeof *out->sources);
         free(base->sources);
+        base->sources = NULL;
+        base->n_sources = 0;
+        nsm_table_release(base); /* its path; its rows have moved, its files are out's now */
     }
-    memset(base, 0, sizeof *base);
     **var_file = *var;
     memset(var, 0, sizeof *var);
     out->sources[nb] = *var_file;
