@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bytecheck.sh OLD_BIN NEW_BIN: the same commands with two builds of neasim, outputs compared byte
 # for byte (manifest.csv excluded: it names the build). Every shipped scenario through run and,
-# where it has levers, compare --levers all; the baseline through an outer run and a sweep; every
+# where it has levers, compare --levers all; the baseline through an outer run and a sweep, and
+# against two of its variants (compare A B C, since issue 11); every
 # test model that runs through run. For changes that must not move a seed's results (issue 14).
 # Run from the project root. Exit status 1 when anything differs.
 set -u
@@ -32,6 +33,7 @@ for s in tests/models/*/; do
     go "model-$(basename "$s")" run "$s" --runs 2000 --seed 7 --threads 2
 done
 go outer run scenarios/baseline --runs 200 --outer 6 --seed 3
+go cmp-scenarios compare scenarios/baseline scenarios/formal-alignment scenarios/us-retrenchment --runs 500 --seed 5 --threads 2
 go sweep-oat sweep scenarios/baseline --oat --params 'transitions:rok_nuclear_debate:*' --runs 200 --seed 9
 go sweep-sobol sweep tests/models/uncertain --sobol 8 --runs 100 --seed 9
 exit $status

@@ -162,6 +162,20 @@ read_scn <- function(dir) {
   out
 }
 
+# A scenario that extends a base (scenarios/README.md, "Variants that extend a base") holds only
+# its patch: its numbers are read from its resolved tables, which `neasim check DIR --resolved OUT`
+# flattens (NEASIM= names the binary; default build/neasim).
+resolved_dir <- function(dir) {
+  sc <- read.csv(file.path(dir, "scenario.csv"), colClasses = "character",
+                 na.strings = character(0), check.names = FALSE, encoding = "UTF-8")
+  if (!"extends" %in% sc$key) return(dir)
+  out <- file.path(tempfile("resolved-"), basename(dir))
+  rc <- system2(Sys.getenv("NEASIM", "build/neasim"), c("check", shQuote(dir), "--resolved", shQuote(out)),
+                stdout = FALSE, stderr = FALSE)
+  if (rc != 0) stop(sprintf("%s extends a base and `neasim check --resolved` failed on it (build neasim first, or set NEASIM=)", dir))
+  out
+}
+
 # Returns list(text, source) for a path, or NULL when the scenario lacks it.
 lookup <- function(s, path) {
   p <- strsplit(path, ":", fixed = TRUE)[[1]]
@@ -466,7 +480,8 @@ errors <- 0; checked <- 0
 cat(sprintf("calibrate: data from %s/ (Kim Jong Un era 2012-2021: launch days mean %.2f, variance %.2f, era k %.2f)\n\n",
             data_dir, era_mean, era_var, era_k))
 for (dir in dirs) {
-  s <- read_scn(dir)
+  rdir <- resolved_dir(dir)
+  s <- read_scn(rdir)
   qs <- scenario_quantities(s)
   covered <- character(0)
   cat(sprintf("== %s\n", dir))
@@ -521,7 +536,7 @@ for (dir in dirs) {
   }
   cat(sprintf("uncertain  %s: %d numbers written as distributions (the model holds their means)%s\n", dir, nd,
               if (length(in_data)) paste0("; in rows whose source also cites data: ", paste(in_data, collapse = ", ")) else ""))
-  errors <- errors + check_levers(dir, s)
+  errors <- errors + check_levers(rdir, s)
   cat("\n")
 }
 cat(sprintf("calibrate: %d numbers checked in %d scenarios, %d errors\n", checked, length(dirs), errors))

@@ -21,7 +21,7 @@ command -v Rscript >/dev/null || { echo "validate: Rscript not found (make deps 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-cal_out=$(Rscript scripts/calibrate.R 2>&1); cal_rc=$?
+cal_out=$(NEASIM="$neasim" Rscript scripts/calibrate.R 2>&1); cal_rc=$?
 echo "$cal_out" | grep -v '^ok ' || true
 line=$(echo "$cal_out" | grep '^calibrate: [0-9]* numbers checked')
 checked=$(echo "$line" | sed -E 's/^calibrate: ([0-9]+) numbers.*/\1/'); checked=${checked:-0}

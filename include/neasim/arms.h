@@ -47,4 +47,19 @@ nsm_status nsm_arms_build(const nsm_model *m, const char *list, int factorial, c
                           nsm_arm **arms, int *n_arms, nsm_diag *diag);
 void nsm_arms_free(nsm_arm *arms, int n_arms);
 
+/* Whole scenarios as the arms of a comparison (`neasim compare A B ...`, model/scenario_arms.c).
+** The models must report alike: the same report dates, the same factors with the same levels, the
+** same counted events, all in the same order; otherwise NSM_ERR_INPUT names the two scenarios and
+** the first difference (so do two scenarios with one name: arms are named after scenarios). Each
+** model then keeps only the outcomes that every model has (same name and occurrence kind), in the
+** order of models[0]: the tables and paired differences are over those. *n_dropped counts the
+** outcomes left out and `dropped` (size bytes) lists them ("x (not in b), ..."), for the caller to
+** say so. Models are changed in place (their outcome lists), before any simulator is made. */
+nsm_status nsm_models_align(nsm_model *const *models, int n, char *dropped, size_t size,
+                            int *n_dropped, nsm_diag *d);
+
+/* One arm per model, named after its scenario, each running its model as it is (one phase, no
+** levers; the models are borrowed). Release with nsm_arms_free. */
+nsm_status nsm_arms_of_scenarios(const nsm_model *const *models, int n, nsm_arm **arms);
+
 #endif

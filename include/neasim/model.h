@@ -304,8 +304,12 @@ typedef struct nsm_model {
     ** A variant owns only its numbers; nsm_model_free knows the difference. */
     const nsm_model_struct_tag *variant_of;
 
-    /* SHA-256 of the scenario's tables, lower-case hex */
+    /* SHA-256 of the scenario's tables, lower-case hex: of the files as saved, or, for a scenario
+    ** that extends a base, of its resolved tables (what `check --resolved` writes) */
     char checksum[65];
+    /* The folders the scenario extends (scenario.csv key `extends`), nearest first, joined by
+    ** ';'; NULL when it extends none. Owned. */
+    char *extends;
 } nsm_model;
 
 /* Total number of hazard processes (transitions, then counted events). */

@@ -47,4 +47,14 @@ nsm_status nsm_compare_run(const nsm_model *m, const nsm_arm *arms, int n_arms,
                            const nsm_run_config *config, nsm_accum **acc, nsm_paired **paired,
                            nsm_run_stats *stats, nsm_diag *diag);
 
+
+/* The same with whole scenarios as arms (`neasim compare A B ...`): arm a runs models[a] (which
+** nsm_models_align made report alike; arms from nsm_arms_of_scenarios). Replication r of every
+** scenario uses the same seed and replication number, and each process draws from the stream of
+** its name, so processes that the scenarios share stay paired and one that a scenario changes
+** perturbs only the paths that depend on it. acc[a] and paired[a] (a >= 1) are allocated by the
+** caller on models[0]. Arm 0 is byte-identical to nsm_run of models[0]. */
+nsm_status nsm_compare_models(const nsm_model *const *models, const nsm_arm *arms, int n_arms,
+                              const nsm_run_config *config, nsm_accum **acc, nsm_paired **paired,
+                              nsm_run_stats *stats, nsm_diag *diag);
 #endif

@@ -16,4 +16,11 @@
 ** diag must have been initialised with nsm_diag_init(). */
 nsm_status nsm_scenario_read(const char *dir, nsm_model **out, nsm_diag *diag);
 
+/* Write the tables of the scenario in `dir`, with `extends` resolved (every base merged in, the
+** key `extends` gone), into the existing folder `out`: one tidy CSV per table present (the
+** required columns and the optional ones some row uses, quotes only where needed). The folder is
+** a scenario that extends none, with the same checksum as `dir` when `dir` extends a base. Call it
+** on a scenario nsm_scenario_read accepted; NSM_ERR_IO when a file cannot be written. */
+nsm_status nsm_scenario_write_resolved(const char *dir, const char *out, nsm_diag *diag);
+
 #endif

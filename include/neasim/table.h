@@ -17,6 +17,8 @@
 
 #include "neasim/status.h"
 
+typedef struct nsm_table nsm_table;
+
 typedef struct {
     const char *name;
     int optional;               /* 1: the column may be absent; its cells then read as empty */
@@ -35,6 +37,10 @@ typedef struct {
     int column;                 /* 1-based, in characters: the first character of the field, the
                                 ** opening quote when quoted; 0 for a column the file lacks */
     int quoted;                 /* the field was written in quotes */
+    const nsm_table *origin;    /* the table of the file the cell was read from, when it is not
+                                ** the table that holds it (a scenario that extends another merges
+                                ** rows of several files: scenario/inherit.c); NULL: this table.
+                                ** Messages at the cell name that file and show its line. */
 } nsm_cell;
 
 typedef struct {
@@ -43,7 +49,7 @@ typedef struct {
     nsm_cell *cells;            /* after reading: schema->n_columns cells, in schema order */
 } nsm_row;
 
-typedef struct {
+struct nsm_table {
     const nsm_schema *schema;   /* borrowed */
     char *path;                 /* "dir/file", as shown in messages */
     int present;                /* 0: the file does not exist (nothing below is set) */
@@ -54,7 +60,10 @@ typedef struct {
     int header_line;
     int n_rows;
     nsm_row *rows;              /* data rows: no header, no all-empty rows */
-} nsm_table;
+    int n_sources;
+    nsm_table **sources;        /* a merged table (scenario/inherit.c): the file tables its cells
+                                ** point at (nsm_cell.origin), owned and released with it */
+};
 
 /* Read `dir`/schema->file into *t (which need not be initialised). A file that does not exist
 ** gives NSM_OK with t->present = 0: the caller decides whether the table is required. Otherwise
@@ -66,7 +75,7 @@ nsm_status nsm_table_read(nsm_table *t, const char *dir, const nsm_schema *schem
 nsm_status nsm_table_parse(nsm_table *t, const char *path, const nsm_schema *schema,
                            const void *bytes, size_t size, nsm_diag *d);
 
-/* Release what a table owns. Safe after a failed read, and twice. */
+/* Release what a table owns (its sources too). Safe after a failed read, and twice. */
 void nsm_table_release(nsm_table *t);
 
 /* The cell of data row `row` (0-based) in `column`, which must be one of the schema's columns.

@@ -5,16 +5,25 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "cli/cli.h"
 #include "neasim/dist.h"
+#include "neasim/outdir.h"
 #include "neasim/params.h"
+#include "neasim/results.h"
+#include "neasim/scenario.h"
 
 static const char CHECK_HELP[] =
-    "Usage: neasim check SCENARIO\n"
+    "Usage: neasim check SCENARIO [--resolved DIR]\n"
     "\n"
     "Validate the scenario in folder SCENARIO and describe its model: factors, hazards (as rates\n"
     "per year), modifiers, counted events, the calendar, effects and outcomes. Exits with 0 when\n"
-    "the scenario is valid and 65 (with file:line:column messages) when it is not.\n";
+    "the scenario is valid and 65 (with file:line:column messages) when it is not.\n"
+    "\n"
+    "  --resolved DIR   also write the scenario's tables with every base it extends merged in\n"
+    "                   (one flat scenario folder, tidy CSV, for spreadsheets) into DIR,\n"
+    "                   atomically, with a manifest.csv naming the bases and the checksum\n";
 
 static void print_condition(const nsm_model *m, const nsm_condition *c)
 {
@@ -209,6 +218,47 @@ static void describe_levers(const nsm_model *m)
     }
 }
 
+/* --resolved DIR: the flattened tables and a manifest, swapped into place whole. */
+static int write_resolved(const char *scenario, const nsm_model *m, const char *out, int argc,
+                          char **argv)
+{
+    char dest[4096];
+    char *staging = NULL;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    nsm_manifest *mf = calloc(1, sizeof *mf);
+    nsm_cli_catch_sigint(1);
+    nsm_status st = mf ? nsm_outdir_path(out, dest, sizeof dest, &d) : NSM_ERR_NOMEM;
+    if (st == NSM_ERR_USAGE) {
+        nsm_cli_catch_sigint(0);
+        int code = nsm_cli_usage_error("check", "%s", d.error ? d.error : "bad --resolved");
+        nsm_diag_release(&d);
+        free(mf);
+        return code;
+    }
+    if (st == NSM_OK)
+        st = nsm_outdir_begin(dest, &staging, &d);
+    if (st == NSM_OK)
+        st = nsm_scenario_write_resolved(scenario, staging, &d);
+    if (st == NSM_OK) {
+        nsm_cli_manifest_head(mf, argc, argv);
+        nsm_manifest_add(mf, "scenario", "%s", m->name);
+        nsm_manifest_add(mf, "scenario_path", "%s", scenario);
+        nsm_manifest_add(mf, "scenario_extends", "%s", m->extends ? m->extends : "NA");
+        nsm_manifest_add(mf, "scenario_checksum", "sha256:%s", m->checksum);
+        const nsm_write_options wo = {0};
+        st = nsm_results_write_manifest(staging, mf, &wo, &d);
+    }
+    int code = staging ? nsm_cli_finish_folder("check", &st, staging, dest, &d)
+                       : (nsm_cli_print_diag(&d), nsm_cli_catch_sigint(0), nsm_cli_exit_code(st, 0));
+    if (code == EXIT_OK)
+        printf("Resolved tables written to %s/\n", dest);
+    free(staging);
+    free(mf);
+    nsm_diag_release(&d);
+    return code;
+}
+
 int nsm_cli_check(int argc, char **argv)
 {
     if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -219,14 +269,28 @@ int nsm_cli_check(int argc, char **argv)
         printf("neasim %s\n", NSM_VERSION);
         return EXIT_OK;
     }
-    if (argc != 2 || argv[1][0] == '-')
-        return nsm_cli_usage_error("check", argc < 2 ? "which scenario? give a folder"
-                                                     : "expects exactly one scenario folder");
+    const char *scenario = NULL, *resolved = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--resolved") && i + 1 < argc && argv[i + 1][0])
+            resolved = argv[++i];
+        else if (!strcmp(argv[i], "--resolved"))
+            return nsm_cli_usage_error("check", "--resolved needs a folder to write into");
+        else if (argv[i][0] == '-' || scenario)
+            return nsm_cli_usage_error("check", "expects one scenario folder (and --resolved "
+                                                "DIR), not '%s'", argv[i]);
+        else
+            scenario = argv[i];
+    }
+    if (!scenario)
+        return nsm_cli_usage_error("check", "which scenario? give a folder");
     nsm_model *m = NULL;
-    int code = nsm_cli_load(argv[1], &m, 0);
+    int code = nsm_cli_load(scenario, &m, 0);
     if (code != EXIT_OK)
         return code;
-    printf("%s: valid scenario '%s' (%s)\n", argv[1], m->name, m->title);
+    printf("%s: valid scenario '%s' (%s)\n", scenario, m->name, m->title);
+    if (m->extends)
+        printf("Extends %s (the tables here are patches of it; --resolved writes them merged).\n",
+               m->extends);
     printf("From %s to %s, reports every %d month(s): %d report dates.\n", m->report_date[0],
            m->report_date[m->n_reports - 1], m->report_interval_months, m->n_reports);
     printf("Checksum sha256:%s\n", m->checksum);
@@ -236,6 +300,8 @@ int nsm_cli_check(int argc, char **argv)
     describe_conditioned_draws(m);
     describe_uncertain(m);
     describe_levers(m);
+    if (resolved)
+        code = write_resolved(scenario, m, resolved, argc, argv);
     nsm_model_free(m);
-    return EXIT_OK;
+    return code;
 }

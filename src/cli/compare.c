@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "neasim/arms.h"
 #include "neasim/compare.h"
+#include "neasim/paired.h"
 #include "neasim/outdir.h"
 #include "cli/progress.h"
 
@@ -18,6 +20,13 @@ static const char COMPARE_HELP[] =
     "Usage: neasim compare SCENARIO --levers LIST [--factorial] [--runs N] [--seed S]\n"
     "                      [--threads T] [--out DIR] [--horizons Y1,Y2,...] [--outer N]\n"
     "                      [--bom] [--quiet]\n"
+    "       neasim compare SCENARIO_A SCENARIO_B [SCENARIO_C ...] [--runs N] [--seed S] ...\n"
+    "\n"
+    "With several scenario folders, the arms are the scenarios themselves (named after their\n"
+    "`name`; the first is the one the others are set against), on common random numbers: they\n"
+    "must have the same report dates, factors and counted events; outcomes not in every\n"
+    "scenario are left out (and listed). Default folder results/A-vs-B. No --levers, --factorial\n"
+    "or --outer then.\n"
     "\n"
     "Run the scenario as it is (the baseline arm) and with each combination of its levers\n"
     "(levers.csv), all on the same replications with common random numbers, and write every\n"
@@ -168,10 +177,27 @@ static void add_arms(nsm_manifest *mf, const nsm_arm *arms, int n_arms)
                      "(seed, replication, process)");
 }
 
-/* Run every arm and write the folder into staging; the caller commits or aborts it. */
-static nsm_status run_arms(const nsm_comparison *cmp, const nsm_cli_options *o,
-                           const char *staging, results *res, nsm_manifest *mf,
-                           nsm_run_stats *rs, int argc, char **argv, nsm_diag *d)
+/* compare A B ...: which scenarios, and the outcomes left out. */
+static void add_scenarios(nsm_manifest *mf, const nsm_model *const *models,
+                          const nsm_cli_options *o, const char *dropped)
+{
+    char paths[4000] = "", sums[4000] = "";
+    for (int a = 0; a < o->n_scenarios; a++) {
+        size_t n = strlen(paths), k = strlen(sums);
+        snprintf(paths + n, sizeof paths - n, "%s%s", a ? ";" : "", o->scenarios[a]);
+        snprintf(sums + k, sizeof sums - k, "%ssha256:%s", a ? ";" : "", models[a]->checksum);
+    }
+    nsm_manifest_add(mf, "scenario_paths", "%s", paths);
+    nsm_manifest_add(mf, "scenario_checksums", "%s", sums);
+    nsm_manifest_add(mf, "outcomes_left_out", "%s", dropped[0] ? dropped : "none");
+}
+
+/* Run every arm and write the folder into staging; the caller commits or aborts it. models:
+** NULL for levers, or one model per arm (compare A B ...). */
+static nsm_status run_arms(const nsm_comparison *cmp, const nsm_model *const *models,
+                           const char *dropped, const nsm_cli_options *o, const char *staging,
+                           results *res, nsm_manifest *mf, nsm_run_stats *rs, int argc,
+                           char **argv, nsm_diag *d)
 {
     const nsm_model *m = cmp->m;
     char started[32];
@@ -180,20 +206,26 @@ static nsm_status run_arms(const nsm_comparison *cmp, const nsm_cli_options *o,
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
     nsm_status st =
-        cmp->outer ? nsm_compare_outer(m, cmp->arms, cmp->n_arms, &rc, &res->outer, res->acc,
-                                       res->paired, rs, d)
-                   : nsm_compare_run(m, cmp->arms, cmp->n_arms, &rc, res->acc, res->paired, rs, d);
+        models     ? nsm_compare_models(models, cmp->arms, cmp->n_arms, &rc, res->acc,
+                                        res->paired, rs, d)
+        : cmp->outer ? nsm_compare_outer(m, cmp->arms, cmp->n_arms, &rc, &res->outer, res->acc,
+                                         res->paired, rs, d)
+                     : nsm_compare_run(m, cmp->arms, cmp->n_arms, &rc, res->acc, res->paired,
+                                       rs, d);
     nsm_progress_done(&bar);
     if (st == NSM_OK) {
         nsm_cli_manifest(mf, m, o, rs, started, argc, argv);
         add_arms(mf, cmp->arms, cmp->n_arms);
+        if (models)
+            add_scenarios(mf, models, o, dropped);
         st = write_folder(staging, cmp, mf, o, d);
     }
     return st;
 }
 
-static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const nsm_cli_options *o,
-                   const char *dest, const double *years, int n_years, int argc, char **argv)
+static int compare(const nsm_model *m, const nsm_model *const *models, const char *dropped,
+                   const nsm_arm *arms, int n_arms, const nsm_cli_options *o, const char *dest,
+                   const double *years, int n_years, int argc, char **argv)
 {
     char *staging = NULL;
     nsm_diag d;
@@ -213,7 +245,7 @@ static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const ns
     cmp.paired = res.paired;
     cmp.outer = o->outer ? &res.outer : NULL;
     if (st == NSM_OK)
-        st = run_arms(&cmp, o, staging, &res, mf, &rs, argc, argv, &d);
+        st = run_arms(&cmp, models, dropped, o, staging, &res, mf, &rs, argc, argv, &d);
     int code = nsm_cli_finish_folder("compare", &st, staging, dest, &d);
     if (st == NSM_OK && !o->quiet) {
         if (o->outer)
@@ -232,12 +264,76 @@ static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const ns
     return code;
 }
 
+static void free_models(nsm_model **models, int n)
+{
+    for (int a = 0; models && a < n; a++)
+        nsm_model_free(models[a]);
+    free(models);
+}
+
+/* results/A-vs-B[-vs-C...] */
+static void default_dest(nsm_model *const *models, int n, char *dest, size_t size)
+{
+    size_t k = (size_t)snprintf(dest, size, "results/%s", models[0]->name);
+    for (int a = 1; a < n && k < size; a++)
+        k += (size_t)snprintf(dest + k, size - k, "-vs-%s", models[a]->name);
+}
+
+/* compare A B ...: whole scenarios as arms. */
+static int compare_scenarios(nsm_cli_options *o, const double *years, int n_years, int argc,
+                             char **argv)
+{
+    if (o->levers || o->factorial || o->outer)
+        return nsm_cli_usage_error("compare", "with several scenarios the arms are the scenarios: "
+                                   "%s is for the levers of one scenario", o->levers ? "--levers"
+                                   : o->factorial ? "--factorial" : "--outer");
+    int n = o->n_scenarios, code = EXIT_OK;
+    nsm_model **models = calloc((size_t)n, sizeof *models);
+    nsm_arm *arms = NULL;
+    char dropped[2048] = "", dest[4096];
+    int n_dropped = 0;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    if (!models)
+        code = EXIT_SOFTWARE;
+    for (int a = 0; code == EXIT_OK && a < n; a++)
+        code = nsm_cli_load(o->scenarios[a], &models[a], o->quiet);
+    nsm_status st = code == EXIT_OK ? nsm_models_align(models, n, dropped, sizeof dropped,
+                                                       &n_dropped, &d)
+                                    : NSM_OK;
+    if (code == EXIT_OK && st == NSM_OK)
+        st = nsm_arms_of_scenarios((const nsm_model *const *)models, n, &arms);
+    if (code == EXIT_OK && st != NSM_OK) {
+        nsm_cli_print_diag(&d);
+        code = nsm_cli_exit_code(st, 1);
+    }
+    if (code == EXIT_OK) {
+        if (n_dropped && !o->quiet)
+            fprintf(stderr, "neasim compare: %d outcome%s not in every scenario, left out: %s\n",
+                    n_dropped, n_dropped == 1 ? "" : "s", dropped);
+        default_dest(models, n, dest, sizeof dest);
+        code = compare(models[0], (const nsm_model *const *)models, dropped, arms, n, o,
+                       o->out ? o->out : dest, years, n_years, argc, argv);
+    }
+    nsm_diag_release(&d);
+    nsm_arms_free(arms, arms ? n : 0);
+    free_models(models, n);
+    return code;
+}
+
 int nsm_cli_compare(int argc, char **argv)
 {
     nsm_cli_options o;
     int code = nsm_cli_parse_options(argc, argv, "compare", COMPARE_HELP, 1, &o);
     if (code)
         return code < 0 ? EXIT_OK : code;
+    if (o.n_scenarios > 1) {
+        double ys[16];
+        int ny;
+        if ((code = nsm_cli_horizons("compare", o.horizons, ys, &ny)) != 0)
+            return code;
+        return compare_scenarios(&o, ys, ny, argc, argv);
+    }
     if (!o.levers)
         return nsm_cli_usage_error("compare", "which levers? give --levers a,b,a+b or --levers all");
     double years[16];
@@ -258,7 +354,8 @@ int nsm_cli_compare(int argc, char **argv)
     } else {
         char dest[NSM_NAME_MAX + 32];
         snprintf(dest, sizeof dest, "results/%s-compare", m->name);
-        code = compare(m, arms, n_arms, &o, o.out ? o.out : dest, years, n_years, argc, argv);
+        code = compare(m, NULL, NULL, arms, n_arms, &o, o.out ? o.out : dest, years, n_years,
+                       argc, argv);
     }
     nsm_diag_release(&d);
     nsm_arms_free(arms, n_arms);

@@ -109,11 +109,14 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         if (parse_value(c, optarg, o))
             return EXIT_USAGE;
     }
-    if (optind != argc - 1)
+    /* compare takes several: whole scenarios as arms (compare A B ...) */
+    if (optind >= argc || (optind != argc - 1 && kind != 1))
         return nsm_cli_usage_error(cmd, optind >= argc ? "which scenario? give a folder"
                                                        : "give one scenario folder, not %d",
                                    argc - optind);
     o->scenario = argv[optind];
+    o->scenarios = &argv[optind];
+    o->n_scenarios = argc - optind;
     if (o->out && out_folder(cmd, o))
         return EXIT_USAGE;
     if (o->outer && o->nominal)
@@ -238,6 +241,8 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
     nsm_manifest_add(mf, "scenario_title", "%s", m->title);
     nsm_manifest_add(mf, "scenario_path", "%s", o->scenario);
     nsm_manifest_add(mf, "scenario_checksum", "sha256:%s", m->checksum);
+    if (m->extends)
+        nsm_manifest_add(mf, "scenario_extends", "%s", m->extends);
     nsm_manifest_add(mf, "start_date", "%s", m->report_date[0]);
     nsm_manifest_add(mf, "end_date", "%s", m->report_date[m->n_reports - 1]);
     nsm_manifest_add(mf, "report_interval_months", "%d", m->report_interval_months);

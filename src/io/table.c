@@ -12,7 +12,7 @@
 #include "io/table_csv.h"
 
 static char empty_text[1];
-static const nsm_cell absent_cell = {empty_text, 0, 0, 0};
+static const nsm_cell absent_cell = {empty_text, 0, 0, 0, NULL};
 
 char *nsm_schema_header(const nsm_schema *schema)
 {
@@ -42,10 +42,11 @@ static int count_chars(const char *s, size_t n)
 nsm_status nsm_table_verror(const nsm_table *t, const nsm_cell *c, size_t offset, nsm_diag *d,
                             const char *fmt, va_list ap)
 {
+    const nsm_table *o = c->origin ? c->origin : t;
     int column = c->column;
     if (column > 0 && offset > 0)
         column += c->quoted + count_chars(c->text, offset);
-    return nsm_diag_vat(d, t->path, c->line, column, nsm_table_line(t, c->line), fmt, ap);
+    return nsm_diag_vat(d, o->path, c->line, column, nsm_table_line(o, c->line), fmt, ap);
 }
 
 nsm_status nsm_table_error(const nsm_table *t, const nsm_cell *c, size_t offset, nsm_diag *d,
@@ -62,7 +63,7 @@ void nsm_table_warn(const nsm_table *t, const nsm_cell *c, nsm_diag *d, const ch
 {
     va_list ap;
     va_start(ap, fmt);
-    nsm_diag_vwarn(d, t->path, c->line, c->column, fmt, ap);
+    nsm_diag_vwarn(d, (c->origin ? c->origin : t)->path, c->line, c->column, fmt, ap);
     va_end(ap);
 }
 
@@ -338,5 +339,10 @@ void nsm_table_release(nsm_table *t)
     for (int i = 0; t->rows && i < t->n_rows; i++)
         free_row(&t->rows[i]);
     free(t->rows);
+    for (int i = 0; t->sources && i < t->n_sources; i++) {
+        nsm_table_release(t->sources[i]);
+        free(t->sources[i]);
+    }
+    free(t->sources);
     memset(t, 0, sizeof *t);
 }

@@ -229,7 +229,7 @@ static void maybe_begin_field(feeder *f, unsigned char b)
         return;
     if (!f->row_started && (b == '\r' || b == '\n'))
         return;
-    f->start = (nsm_cell){NULL, f->pos.line, f->pos.column, b == '"'};
+    f->start = (nsm_cell){NULL, f->pos.line, f->pos.column, b == '"', NULL};
     f->in_field = 1;
     f->row_started = 1;
 }
@@ -271,7 +271,7 @@ static nsm_status feed(feeder *f, struct csv_parser *p, size_t begin, nsm_diag *
         advance(&f->pos, b);
     }
     if (!f->in_field) /* "a," at the end of the file: an empty last field */
-        f->start = (nsm_cell){NULL, f->pos.line, f->pos.column, 0};
+        f->start = (nsm_cell){NULL, f->pos.line, f->pos.column, 0, NULL};
     if (csv_fini(p, on_field, on_row, f) != 0) {
         const nsm_table *t = f->t;
         return nsm_diag_at(d, t->path, f->start.line, f->start.column,

@@ -113,6 +113,7 @@ void nsm_model_free(nsm_model *m)
     free_levers(m);
     free(m->title);
     free(m->description);
+    free(m->extends);
     free(m->report_t);
     free(m->report_date);
     free(m->month_t);

@@ -90,7 +90,7 @@ nsm_status nsmi_scenario_factors(nsm_reader *r)
     nsm_model *m = r->m;
     if (t->n_rows == 0) {
         char empty[1] = "";
-        nsm_cell header = {empty, t->header_line, 1, 0};
+        nsm_cell header = {empty, t->header_line, 1, 0, NULL};
         return nsmi_reader_error(r, &header, 0, "factors.csv defines no factor (one row per "
                                 "level of each factor)");
     }

@@ -26,7 +26,7 @@ static int key_index(const char *s)
 static nsm_status missing_key(nsm_reader *r, int k)
 {
     char empty[1] = "";
-    nsm_cell header = {empty, r->t->header_line, 1, 0};
+    nsm_cell header = {empty, r->t->header_line, 1, 0, NULL};
     return nsmi_reader_error(r, &header, 0, "missing key '%s' (scenario.csv needs the keys name, "
                             "title, start_date and horizon_years)", keys[k]);
 }

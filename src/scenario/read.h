@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "scenario/dates.h"
 #include "neasim/dist.h"
@@ -69,6 +70,21 @@ nsm_status nsmi_scenario_effects(nsm_reader *r);     /* scenario/effects.c */
 nsm_status nsmi_scenario_outcomes(nsm_reader *r);    /* scenario/effects.c */
 nsm_status nsmi_scenario_levers(nsm_reader *r);      /* scenario/levers.c */
 nsm_status nsmi_scenario_uncertain(nsm_reader *r);   /* scenario/uncertain.c */
+
+/* ---- the tables of a folder, `extends` resolved (scenario/inherit.c) ---- */
+
+/* Read the tables of the scenario in `dir` into tables[NSM_N_TABLES] (spec order, against
+** schemas[NSM_N_TABLES]). A scenario that extends a base gets merged tables whose cells point at
+** their files (nsm_cell.origin); *bases is then a new string naming the base folders, nearest
+** first, joined by ';' (NULL for a scenario that extends none). Release every table in all
+** cases. Required tables are the caller's to check. */
+nsm_status nsmi_scenario_tables(const char *dir, const nsm_schema *schemas, nsm_table *tables,
+                                char **bases, nsm_diag *d);
+
+/* A table as tidy CSV: the required columns and the optional ones some row has, in schema order;
+** quotes only where needed; LF line ends. What `check --resolved` writes and what the checksum of
+** a scenario that extends a base is computed over. */
+void nsmi_table_write_tidy(const nsm_table *t, FILE *f);
 
 /* No two random streams of the model have the same number (scenario/streams.c). */
 nsm_status nsmi_scenario_check_streams(const nsm_model *m, const char *dir, nsm_diag *d);

@@ -73,6 +73,15 @@ static nsm_status (*const steps[])(nsm_reader *) = {
 
 /* ---- reading the folder ---- */
 
+static char *join_path(const char *dir, const char *file)
+{
+    size_t n = strlen(dir);
+    char *p = NULL;
+    if (asprintf(&p, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", file) < 0)
+        return NULL;
+    return p;
+}
+
 static nsm_status check_folder(const char *dir, nsm_diag *d)
 {
     DIR *dp = opendir(dir);
@@ -96,17 +105,39 @@ static nsm_status missing_table(const nsm_table *t, nsm_diag *d)
 
 static nsm_status read_tables(nsm_reader *r, const char *dir)
 {
-    for (int k = 0; k < NSM_N_TABLES; k++) {
-        nsm_status s = nsm_table_read(&r->tables[k], dir, &schemas[k], r->d);
-        if (s != NSM_OK)
-            return s;
-        if (required[k] && !r->tables[k].present)
-            return missing_table(&r->tables[k], r->d);
-    }
-    return NSM_OK;
+    nsm_status s = nsmi_scenario_tables(dir, schemas, r->tables, &r->m->extends, r->d);
+    for (int k = 0; s == NSM_OK && k < NSM_N_TABLES; k++)
+        if (required[k] && !r->tables[k].present) {
+            if (!r->tables[k].path)
+                r->tables[k].path = join_path(dir, schemas[k].file);
+            r->tables[k].schema = &schemas[k];
+            return r->tables[k].path ? missing_table(&r->tables[k], r->d) : NSM_ERR_NOMEM;
+        }
+    return s;
 }
 
 /* ---- checks over the whole model ---- */
+
+/* The bytes a table contributes to the checksum: the file as saved, or, in a scenario that
+** extends a base, the resolved table as tidy CSV (what `check --resolved` writes, so that the
+** flattened folder has the same checksum). *owned is set when the bytes are new. */
+static const void *table_bytes(const nsm_reader *r, const nsm_table *t, size_t *n, char **owned)
+{
+    *owned = NULL;
+    if (!r->m->extends) {
+        *n = t->size;
+        return t->bytes;
+    }
+    FILE *f = open_memstream(owned, n);
+    if (!f)
+        return NULL;
+    nsmi_table_write_tidy(t, f);
+    if (fclose(f) != 0) {
+        free(*owned);
+        *owned = NULL;
+    }
+    return *owned;
+}
 
 /* SHA-256 over the tables present, in spec order: name, NUL, bytes, NUL. */
 static nsm_status checksum(nsm_reader *r)
@@ -117,9 +148,13 @@ static nsm_status checksum(nsm_reader *r)
     int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
     for (int k = 0; ok && k < NSM_N_TABLES; k++) {
         const nsm_table *t = &r->tables[k];
+        size_t n = 0;
+        char *owned = NULL;
+        const void *bytes = t->present ? table_bytes(r, t, &n, &owned) : NULL;
         if (t->present)
-            ok = EVP_DigestUpdate(ctx, schemas[k].file, strlen(schemas[k].file) + 1) &&
-                 EVP_DigestUpdate(ctx, t->bytes, t->size) && EVP_DigestUpdate(ctx, "", 1);
+            ok = bytes && EVP_DigestUpdate(ctx, schemas[k].file, strlen(schemas[k].file) + 1) &&
+                 EVP_DigestUpdate(ctx, bytes, n) && EVP_DigestUpdate(ctx, "", 1);
+        free(owned);
     }
     ok = ok && EVP_DigestFinal_ex(ctx, md, &len);
     EVP_MD_CTX_free(ctx);
@@ -191,5 +226,42 @@ nsm_status nsm_scenario_read(const char *dir, nsm_model **out, nsm_diag *diag)
     nsm_model_free(r.m);
     if (s == NSM_ERR_NOMEM)
         nsm_diag_error(diag, s, "%s: error: out of memory while reading the scenario", dir);
+    return s;
+}
+
+/* ---- the resolved tables, for spreadsheet users ---- */
+
+static nsm_status write_table(const nsm_table *t, const char *out, nsm_diag *d)
+{
+    char *path = join_path(out, t->schema->file);
+    if (!path)
+        return NSM_ERR_NOMEM;
+    FILE *f = fopen(path, "w");
+    nsm_status s = NSM_OK;
+    if (!f)
+        s = nsm_diag_error(d, NSM_ERR_IO, "cannot create %s: %s", path, strerror(errno));
+    if (f) {
+        nsmi_table_write_tidy(t, f);
+        if ((ferror(f) | fclose(f)) != 0)
+            s = nsm_diag_error(d, NSM_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    }
+    free(path);
+    return s;
+}
+
+nsm_status nsm_scenario_write_resolved(const char *dir, const char *out, nsm_diag *diag)
+{
+    nsm_table tables[NSM_N_TABLES];
+    memset(tables, 0, sizeof tables);
+    char *bases = NULL;
+    nsm_status s = check_folder(dir, diag);
+    if (s == NSM_OK)
+        s = nsmi_scenario_tables(dir, schemas, tables, &bases, diag);
+    for (int k = 0; s == NSM_OK && k < NSM_N_TABLES; k++)
+        if (tables[k].present)
+            s = write_table(&tables[k], out, diag);
+    for (int k = 0; k < NSM_N_TABLES; k++)
+        nsm_table_release(&tables[k]);
+    free(bases);
     return s;
 }

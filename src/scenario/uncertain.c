@@ -34,14 +34,33 @@ static const char *text(nsm_reader *r, int row, const char *column)
     return nsmi_reader_cell(r, row, column)->text;
 }
 
+/* Does row `row` of transitions.csv give transition k? Its own row when `from` is a level; for
+** `*`, every level of the factor that no row names explicitly. Matched by names, not by line: in a
+** scenario that extends a base, rows of different files share line numbers. */
+static int row_gives(nsm_reader *r, int row, int k)
+{
+    const nsm_model *m = r->m;
+    const nsm_transition *tr = &m->transitions[k];
+    const nsm_factor *f = &m->factors[tr->factor];
+    const char *from = text(r, row, "from");
+    if (strcmp(text(r, row, "factor"), f->name) || strcmp(text(r, row, "to"), f->levels[tr->to]))
+        return 0;
+    if (strcmp(from, "*") != 0)
+        return strcmp(from, f->levels[tr->from]) == 0;
+    for (int j = 0; j < r->t->n_rows; j++)
+        if (!strcmp(text(r, j, "factor"), f->name) && !strcmp(text(r, j, "to"), f->levels[tr->to]) &&
+            !strcmp(text(r, j, "from"), f->levels[tr->from]))
+            return 0;
+    return 1;
+}
+
 static int transitions_of_row(nsm_reader *r, const nsm_noted_dist *nd, nsm_uncertain *u)
 {
     const nsm_model *m = r->m;
-    int line = r->t->rows[nd->row].line;
     snprintf(u->path, sizeof u->path, "transitions:%s:%s>%s", text(r, nd->row, "factor"),
              text(r, nd->row, "from"), text(r, nd->row, "to"));
     for (int k = 0; k < m->n_transitions; k++)
-        if (m->transitions[k].source_line == line && push(u, (nsm_param){NSM_P_TRANSITION, k, 0, 0}))
+        if (row_gives(r, nd->row, k) && push(u, (nsm_param){NSM_P_TRANSITION, k, 0, 0}))
             return -1;
     return 0;
 }

@@ -40,8 +40,9 @@ static void worker_release(worker *w)
     free(w->paired);
 }
 
-static int worker_init(worker *w, const nsm_model *m, const nsm_arm *arms, int n_arms,
-                       const nsm_run_config *c)
+/* models: NULL (every arm a variant of m), or one model per arm (whole scenarios). */
+static int worker_init(worker *w, const nsm_model *m, const nsm_model *const *models,
+                       const nsm_arm *arms, int n_arms, const nsm_run_config *c)
 {
     w->n_arms = n_arms;
     w->sim = calloc((size_t)n_arms, sizeof *w->sim);
@@ -50,7 +51,8 @@ static int worker_init(worker *w, const nsm_model *m, const nsm_arm *arms, int n
     if (!w->sim || !w->acc || !w->paired)
         return -1;
     for (int a = 0; a < n_arms; a++) {
-        if (!(w->sim[a] = nsm_sim_alloc(m)) || !(w->acc[a] = nsm_accum_alloc(m)) ||
+        const nsm_model *ma = models ? models[a] : m;
+        if (!(w->sim[a] = nsm_sim_alloc(ma)) || !(w->acc[a] = nsm_accum_alloc(ma)) ||
             nsm_sim_set_uncertainty(w->sim[a], c->uncertainty, c->runs_per_draw) != NSM_OK)
             return -1;
         nsm_sim_set_limits(w->sim[a], c->max_events, c->stop);
@@ -75,18 +77,18 @@ static void workers_free(worker *w, int n)
 /* Each thread allocates its own simulators and accumulators, so that they come from its own
 ** malloc arena and no two threads write to one cache line (false sharing cost a third of the
 ** throughput of two threads on the reference chain). */
-static worker *workers_alloc(const nsm_model *m, const nsm_arm *arms, int n_arms, int n,
-                             const nsm_run_config *c)
+static worker *workers_alloc(const nsm_model *m, const nsm_model *const *models,
+                             const nsm_arm *arms, int n_arms, int n, const nsm_run_config *c)
 {
     worker *w = calloc((size_t)n, sizeof *w);
     int failed = 0;
     if (!w)
         return NULL;
 #pragma omp parallel num_threads(n) reduction(| : failed)
-    failed |= worker_init(&w[omp_get_thread_num()], m, arms, n_arms, c) != 0;
+    failed |= worker_init(&w[omp_get_thread_num()], m, models, arms, n_arms, c) != 0;
     for (int k = 0; k < n && !failed; k++) /* a team smaller than asked for leaves some to us */
         if (!w[k].sim)
-            failed = worker_init(&w[k], m, arms, n_arms, c) != 0;
+            failed = worker_init(&w[k], m, models, arms, n_arms, c) != 0;
     if (failed) {
         workers_free(w, n);
         return NULL;
@@ -173,13 +175,14 @@ static nsm_status merge(worker *w, int nt, nsm_accum **acc, nsm_paired **paired)
     return NSM_OK;
 }
 
-static nsm_status run_arms(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                           const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
-                           nsm_run_stats *stats, nsm_diag *diag)
+static nsm_status run_arms(const nsm_model *m, const nsm_model *const *models,
+                           const nsm_arm *arms, int n_arms, const nsm_run_config *c,
+                           nsm_accum **acc, nsm_paired **paired, nsm_run_stats *stats,
+                           nsm_diag *diag)
 {
     int nt = c->threads > 0 ? c->threads : omp_get_max_threads();
     double t0 = omp_get_wtime();
-    worker *w = workers_alloc(m, arms, n_arms, nt, c);
+    worker *w = workers_alloc(m, models, arms, n_arms, nt, c);
     if (!w)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory setting up %d threads", nt);
     failure fail = {0, NSM_OK, {NULL, NULL}, 0};
@@ -210,12 +213,19 @@ static nsm_status run_arms(const nsm_model *m, const nsm_arm *arms, int n_arms,
 nsm_status nsm_run(const nsm_model *m, const nsm_run_config *c, nsm_accum *out,
                    nsm_run_stats *stats, nsm_diag *diag)
 {
-    return run_arms(m, NULL, 1, c, &out, NULL, stats, diag);
+    return run_arms(m, NULL, NULL, 1, c, &out, NULL, stats, diag);
 }
 
 nsm_status nsm_compare_run(const nsm_model *m, const nsm_arm *arms, int n_arms,
                            const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
                            nsm_run_stats *stats, nsm_diag *diag)
 {
-    return run_arms(m, arms, n_arms, c, acc, paired, stats, diag);
+    return run_arms(m, NULL, arms, n_arms, c, acc, paired, stats, diag);
+}
+
+nsm_status nsm_compare_models(const nsm_model *const *models, const nsm_arm *arms, int n_arms,
+                              const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
+                              nsm_run_stats *stats, nsm_diag *diag)
+{
+    return run_arms(models[0], models, arms, n_arms, c, acc, paired, stats, diag);
 }

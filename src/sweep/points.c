@@ -134,7 +134,8 @@ static nsm_cell header_cell(const nsm_table *t, const char *name)
 {
     const char *line = nsm_table_line(t, t->header_line);
     const char *at = line ? strstr(line, name) : NULL;
-    return (nsm_cell){(char *)(uintptr_t)name, t->header_line, at ? (int)(at - line) + 1 : 1, 0};
+    return (nsm_cell){(char *)(uintptr_t)name, t->header_line, at ? (int)(at - line) + 1 : 1, 0,
+                      NULL};
 }
 
 /* Is `name` one of the '+'-separated names of list[0..end)? */

@@ -1,0 +1,189 @@
+# tests/cli_inherit.sh: scenarios that extend a base (scenario.csv key `extends`): patches that
+# replace, add and drop rows by key, chains, the resolved tables of `check --resolved`, the
+# checksum and manifest, and every malformed patch refused at the variant's cell; row-number
+# parameter paths still accepted with a warning.
+source "$(dirname "$0")/cli-lib.sh"
+
+base="$work/base"
+cp -r tests/models/two_state "$base"
+# variant NAME [EXTENDS]: a folder with only scenario.csv extending EXTENDS (default ../base)
+variant() {
+    rm -rf "$work/$1"; mkdir -p "$work/$1"
+    printf 'key,value,source\nextends,%s,test\nname,%s,test\n' "${2-../base}" "$1" \
+        > "$work/$1/scenario.csv"
+}
+
+# ---- a variant that changes nothing runs exactly as its base
+variant same
+expect same_check 0 "valid scenario 'same'.*" -- check "$work/same"
+expect same_check_says_extends 0 "Extends .*same/\.\./base" -- check "$work/same"
+"$NEASIM" run "$base" --runs 500 --seed 3 --quiet --out "$work/out-base"
+"$NEASIM" run "$work/same" --runs 500 --seed 3 --quiet --out "$work/out-same"
+check_that same_outputs_identical diff -r -x manifest.csv "$work/out-base" "$work/out-same"
+check_that manifest_names_the_base grep -Eq '^scenario_extends,.*same/\.\./base' "$work/out-same/manifest.csv"
+check_that manifest_of_plain_scenario_has_no_extends \
+    bash -c "! grep -q scenario_extends '$work/out-base/manifest.csv'"
+
+# ---- replace, add and drop, and the order of the resolved rows
+variant v
+printf 'factor,from,to,value,unit,source,drop\nf,a,b,3,rate_per_year,replaced,\n' > "$work/v/transitions.csv"
+printf 'lever,target,operation,value,from_date,description,source,drop\nnull,transitions:f:a>b,,,,,,yes\nnew_one,transitions:f:b>a,multiply,2,,added,test,\nfaster,transitions:f:a>b,multiply,1.25,,replaced,test,no\n' \
+    > "$work/v/levers.csv"
+expect v_check 0 'f:a>b +3$' -- check "$work/v"
+"$NEASIM" check "$work/v" --resolved "$work/res" >/dev/null 2>&1
+check_that resolved_transitions cmp -s "$work/res/transitions.csv" <(printf 'factor,from,to,value,unit,source\nf,a,b,3,rate_per_year,replaced\nf,b,a,0.5,mean_years,test: mu = 2 per year\n')
+check_that resolved_levers_order cmp -s <(cut -d, -f1,4 "$work/res/levers.csv") \
+    <(printf 'lever,value\nfaster,1.25\nlater,2\nslow_back,1\nnew_one,2\n')
+check_that resolved_scenario_has_no_extends bash -c "! grep -q '^extends,' '$work/res/scenario.csv'"
+check_that resolved_copies_inherited_tables cmp -s "$work/res/factors.csv" "$base/factors.csv"
+sum_v=$("$NEASIM" check "$work/v" 2>/dev/null | grep '^Checksum')
+sum_r=$("$NEASIM" check "$work/res" 2>/dev/null | grep '^Checksum')
+check_that resolved_has_the_same_checksum test -n "$sum_v" -a "$sum_v" = "$sum_r"
+check_that resolved_manifest grep -Eq '^scenario_extends,.*v/\.\./base' "$work/res/manifest.csv"
+expect resolved_again_replaces 0 'Resolved tables written to' -- check "$work/v" --resolved "$work/res"
+mkdir -p "$work/foreign"; echo x > "$work/foreign/notes.txt"
+expect resolved_into_foreign_folder 73 'neasim' -- check "$work/v" --resolved "$work/foreign"
+check_that foreign_folder_untouched test -f "$work/foreign/notes.txt"
+expect resolved_needs_a_folder 64 '--resolved needs a folder' -- check "$work/v" --resolved
+# the variant is the resolved scenario: the same results
+"$NEASIM" run "$work/v" --runs 500 --seed 3 --quiet --out "$work/out-v"
+"$NEASIM" run "$work/res" --runs 500 --seed 3 --quiet --out "$work/out-res"
+check_that variant_runs_as_resolved diff -r -x manifest.csv "$work/out-v" "$work/out-res"
+
+# ---- chains: c extends v extends base; the nearest patch wins
+variant c ../v
+printf 'factor,from,to,value,unit,source\nf,a,b,4,rate_per_year,c\n' > "$work/c/transitions.csv"
+expect chain_check 0 'f:a>b +4$' -- check "$work/c"
+expect chain_lists_bases 0 'Extends .*c/\.\./v;.*c/\.\./v/\.\./base' -- check "$work/c"
+expect chain_keeps_middle_levers 0 'new_one' -- check "$work/c"
+
+# ---- errors point at the file the row came from
+variant e
+printf 'factor,from,to,value,unit,source\nf,a,b,-3,rate_per_year,bad\n' > "$work/e/transitions.csv"
+expect error_in_replaced_row 65 "e/transitions.csv:2:7: error: rate_per_year '-3' is negative" -- check "$work/e"
+rm -rf "$work/badbase"; cp -r tests/models/two_state "$work/badbase"
+sed -i 's/^f,b,a,0.5,/f,b,a,-1,/' "$work/badbase/transitions.csv"
+variant e2 ../badbase
+expect error_in_inherited_row 65 "e2/\.\./badbase/transitions.csv:3:7: error: mean_years '-1' is negative" -- check "$work/e2"
+
+# ---- malformed patches, each refused at the variant's cell
+variant x
+printf 'factor,from,to,value,unit,source,drop\nf,a,c,,,,yes\n' > "$work/x/transitions.csv"
+expect drop_of_a_missing_key 65 "x/transitions.csv:2:1: error: drop of 'f,a,c', which the base's transitions.csv does not have" -- check "$work/x"
+printf 'target,month,multiplier,source,drop\nf:a>b,3,,,yes\n' > "$work/x/transitions.csv.tmp"
+rm "$work/x/transitions.csv"; mv "$work/x/transitions.csv.tmp" "$work/x/seasonality.csv"
+expect drop_in_a_table_the_base_lacks 65 "x/seasonality.csv:2:1: error: drop of 'f:a>b,3'.*the base has no such table" -- check "$work/x"
+rm "$work/x/seasonality.csv"
+printf 'factor,from,to,value,unit,source\nf,a,b,3,rate_per_year,x\nf,a,b,4,rate_per_year,y\n' > "$work/x/transitions.csv"
+expect duplicate_key_in_patch 65 "x/transitions.csv:3:1: error: the key 'f,a,b' is given twice in this patch \(first at line 2\)" -- check "$work/x"
+printf 'factor,from,to,value,unit,source,drop\nf,b,a,,,,maybe\n' > "$work/x/transitions.csv"
+expect bad_drop_value 65 "x/transitions.csv:2:10: error: drop is yes, true or 1" -- check "$work/x"
+printf 'factor,from,to,value,unit,source,drop\n,,,,,,yes\n' > "$work/x/transitions.csv"
+expect drop_without_key 65 "x/transitions.csv:2:1: error: a row that drops needs its key \(factor,from,to\)" -- check "$work/x"
+rm "$work/x/transitions.csv"
+printf 'id,target,condition,multiplier,source,drop\n,f:a>b,f=a,2,x,\n' > "$work/x/modifiers.csv"
+expect row_without_id_is_added 0 'row 1 +x2 ' -- check "$work/x"
+rm "$work/x/modifiers.csv"
+printf 'factor,from,to,value,unit,source,bogus\n' > "$work/x/transitions.csv"
+expect unknown_column_in_patch 65 "x/transitions.csv:1:34: error: unknown column 'bogus'" -- check "$work/x"
+rm "$work/x/transitions.csv"
+# a base with a duplicated key (the base alone is refused too, but the patch names it first)
+rm -rf "$work/dupbase"; cp -r tests/models/two_state "$work/dupbase"
+printf 'later,transitions:f:a>b,multiply,3,,again,test\n' >> "$work/dupbase/levers.csv"
+variant y ../dupbase
+printf 'lever,target,operation,value,from_date,description,source\nlater,transitions:f:a>b,multiply,5,,x,test\n' > "$work/y/levers.csv"
+expect key_names_two_base_rows 65 "y/levers.csv:2:1: error: the key 'later,transitions:f:a>b' names more than one row of the base's levers.csv \(lines 4 and 6\)" -- check "$work/y"
+# cycles, missing or empty bases, a folder that is not a scenario, a chain too long
+variant self .
+expect self_cycle 65 "self/scenario.csv:2:9: error: extends '\.' makes a cycle" -- check "$work/self"
+variant p ../q; variant q ../p
+expect cycle_of_two 65 "scenario.csv:2:9: error: extends '\.\./(p|q)' makes a cycle" -- check "$work/p"
+variant m ../nowhere
+expect missing_base 65 "m/scenario.csv:2:9: error: cannot open the base scenario '\.\./nowhere'.*No such file" -- check "$work/m"
+variant n ..
+expect base_not_a_scenario 65 "n/scenario.csv:2:9: error: the base '\.\.' .* is not a scenario folder" -- check "$work/n"
+variant z ""
+expect empty_extends 65 "z/scenario.csv:2:9: error: extends names no folder" -- check "$work/z"
+variant l1
+for i in 2 3 4 5 6 7 8 9; do variant "l$i" "../l$((i - 1))"; done
+expect chain_of_seven 0 "valid scenario 'l7'" -- check "$work/l7"
+expect chain_too_long 65 "error: extends '\.\./l1': more than 7 levels of bases" -- check "$work/l9"
+
+# ---- row-number parameter paths (issue 11, item 6): accepted, with a warning naming the id
+expect effect_row_number_warns 0 'levers.csv:6:[0-9]+: warning: row 1 of effects.csv has the id .f_pulls_h.' -- \
+    check tests/models/ids
+expect modifier_row_number_warns 0 'levers.csv:3:[0-9]+: warning: row 2 of modifiers.csv has the id .h_up_when_f_b.' -- \
+    check tests/models/ids
+# in a variant, row numbers count the rows of the resolved table
+rm -rf "$work/idsbase"; cp -r tests/models/ids "$work/idsbase"
+variant idsv ../idsbase
+printf 'id,target,condition,multiplier,source,drop\n,h:off>on,f=a,1.5,,\nh_up_when_f_b,,,,,yes\n' > "$work/idsv/modifiers.csv"
+printf 'lever,target,operation,value,from_date,description,source,drop\nby_id,modifiers:h_up_when_f_b,,,,,,yes\nby_row,modifiers:2,set,1,,row 2 of the resolved table,test,\n' > "$work/idsv/levers.csv"
+expect variant_row_numbers_count_resolved_rows 0 'modifiers:2 .*1 number' -- check "$work/idsv"
+
+# ---- scenario against scenario: compare A B [C ...]
+# a variant that changes nothing: every difference exactly 0 (a scenario with calendar, draws,
+# effects, counted events and uncertain numbers drawn per replication)
+variant_of_baseline() {
+    rm -rf "$work/$1"; mkdir -p "$work/$1"
+    printf 'key,value,source\nextends,%s,test\nname,%s,test\n' "$(realpath scenarios/baseline)" "$1" \
+        > "$work/$1/scenario.csv"
+}
+variant_of_baseline nothing_changed
+"$NEASIM" compare scenarios/baseline "$work/nothing_changed" --runs 400 --seed 8 --quiet \
+    --out "$work/cmp0" 2>/dev/null
+check_that compare_nothing_changed_has_rows test "$(wc -l < "$work/cmp0/differences.csv")" -gt 1000
+check_that compare_nothing_changed_is_exactly_zero awk -F, \
+    'NR > 1 { if ($9 != 0 || $10 != 0) bad = 1; n++ } END { exit bad || n == 0 }' "$work/cmp0/differences.csv"
+check_that compare_arm_names_are_scenarios grep -q '^nothing_changed,outcome,' "$work/cmp0/differences.csv"
+check_that compare_manifest_lists_scenarios grep -q '^scenario_paths,scenarios/baseline;' "$work/cmp0/manifest.csv"
+
+# a variant changing one hazard of the two-state chain a <-> b (a>b 2 -> 3 a year, b>a 2 a year,
+# start in a): P(in b at t) = l/(l+m) (1 - exp(-(l+m) t)) and P(b reached by t) = 1 - exp(-l t);
+# the paired differences within 4 standard errors of the closed forms
+variant faster
+printf 'factor,from,to,value,unit,source\nf,a,b,3,rate_per_year,faster\n' > "$work/faster/transitions.csv"
+"$NEASIM" compare "$base" "$work/faster" --runs 20000 --seed 12 --threads 2 --quiet --out "$work/cmp1"
+check_that compare_closed_form awk -F, '
+    function p(l, m, t) { return l / (l + m) * (1 - exp(-(l + m) * t)) }
+    NR > 1 && $3 == "in_b" && $6 > 0 {
+        t = $6
+        want = $4 == "holds" ? p(3, 2, t) - p(2, 2, t) : exp(-2 * t) - exp(-3 * t)
+        if ($4 != "holds" && $4 != "occurred_by") next
+        if (($9 - want) ^ 2 > 16 * $10 ^ 2 || $10 <= 0) { print "off at " $4 " " $5 ": " $9 " vs " want " se " $10; bad = 1 }
+        n++
+    }
+    END { exit bad || n < 40 }' "$work/cmp1/differences.csv"
+"$NEASIM" compare "$base" "$work/faster" --runs 20000 --seed 12 --threads 1 --quiet --out "$work/cmp1t"
+check_that compare_scenarios_thread_independent diff -r -x manifest.csv "$work/cmp1" "$work/cmp1t"
+# arm 0 is the first scenario run alone
+"$NEASIM" run "$base" --runs 20000 --seed 12 --quiet --out "$work/run1"
+check_that compare_first_arm_is_its_run bash -c \
+    "diff <(grep '^two_state,' '$work/cmp1/outcomes.csv' | cut -d, -f2-) <(tail -n +2 '$work/run1/outcomes.csv')"
+expect compare_three_scenarios 0 'same' -- compare "$base" "$work/faster" "$work/same" --runs 200 --out "$work/cmp3"
+
+# what must match, refused clearly
+rm -rf "$work/later"; cp -r tests/models/two_state "$work/later"
+sed -i 's/^name,two_state,/name,later,/; s/^start_date,2025-01-01,/start_date,2025-02-01,/' "$work/later/scenario.csv"
+expect compare_different_dates 65 "scenarios 'two_state' and 'later' start on different dates" -- \
+    compare "$base" "$work/later" --runs 10 --out "$work/cmpx"
+rm -rf "$work/other"; cp -r tests/models/competing "$work/other"
+sed -i 's/^name,[a-z_]*,/name,other,/' "$work/other/scenario.csv"
+sed -i 's/^start_date,[0-9-]*,/start_date,2025-01-01,/; s/^horizon_years,[0-9.]*,/horizon_years,2,/; /^report_interval_months/d' "$work/other/scenario.csv"
+expect compare_different_grids 65 "have 25 and 5 report dates" -- compare "$base" tests/models/competing --runs 10 --out "$work/cmpx"
+expect compare_different_factors 65 "scenarios 'two_state' and 'other' (differ in factor|have [0-9]+ and [0-9]+ factors)" -- \
+    compare "$base" "$work/other" --runs 10 --out "$work/cmpx"
+expect compare_same_name_twice 65 "two scenarios are named 'two_state'" -- \
+    compare "$base" tests/models/two_state --runs 10 --out "$work/cmpx"
+expect compare_scenarios_no_levers 64 "--levers is for the levers of one scenario" -- \
+    compare "$base" "$work/faster" --levers all
+expect compare_scenarios_no_outer 64 "--outer is for the levers of one scenario" -- \
+    compare "$base" "$work/faster" --outer 3
+variant extra_outcome
+printf 'outcome,condition,description\nin_a,f=a,x\n' > "$work/extra_outcome/outcomes.csv"
+expect compare_common_outcomes_said 0 "1 outcome not in every scenario, left out: in_a \(not in two_state\)" -- \
+    compare "$base" "$work/extra_outcome" --runs 100 --out "$work/cmp4"
+check_that compare_common_outcomes_only bash -c "! grep -q ',in_a,' '$work/cmp4/differences.csv'"
+check_that compare_left_out_in_manifest grep -q '^outcomes_left_out,in_a (not in two_state)' "$work/cmp4/manifest.csv"
+
+cli_done inherit
