@@ -39,6 +39,7 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'O': return nsm_cli_parse_u64("--outer", arg, 2, 1000000, &o->outer);
     case 'M': return nsm_cli_parse_u64("--max-events", arg, 1, (uint64_t)1e15, &o->max_events);
     case 'p': return nsm_cli_parse_u64("--paths", arg, 1, 100000, &o->paths);
+    case 'Z': return nsm_cli_parse_shard(arg, o);
     }
     return -1;
 }
@@ -81,7 +82,7 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         {"sobol", required_argument, NULL, 'S'},   {"oat", no_argument, NULL, 'T'},
         {"resume", no_argument, NULL, 'R'},        {"params", required_argument, NULL, 'P'},
         {"max-events", required_argument, NULL, 'M'}, {"keep-points", no_argument, NULL, 'k'},
-        {"paths", required_argument, NULL, 'p'},
+        {"paths", required_argument, NULL, 'p'},  {"shard", required_argument, NULL, 'Z'},
         {NULL, 0, NULL, 0}};
     *o = (nsm_cli_options){0};
     o->runs = 10000;
@@ -116,6 +117,9 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
     o->scenario = argv[optind];
     if (o->out && out_folder(cmd, o))
         return EXIT_USAGE;
+    if (o->n_shards && !o->out)
+        return nsm_cli_usage_error(cmd, "--shard writes a partial result: name its file with "
+                                   "--out PART");
     if (o->outer && o->nominal)
         return nsm_cli_usage_error(cmd, "--outer draws the uncertain numbers; it cannot be "
                                    "combined with --nominal");
