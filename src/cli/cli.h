@@ -105,6 +105,8 @@ int nsm_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((fo
 typedef struct nsm_cli_parts {
     nsm_part **part;
     int n;
+    int ranks;           /* gathered from MPI ranks: their number (0: read from files) */
+    double wall_seconds; /* the ranks' time, for the summary and the manifest */
 } nsm_cli_parts;
 
 int nsm_cli_merge(int argc, char **argv);
@@ -138,5 +140,30 @@ nsm_status nsm_cli_part_check_scenario(const nsm_part *p, const nsm_model *m, ns
 nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint64_t total,
                               nsm_accum **acc, nsm_paired **paired, int n_arms, double **reals,
                               int n_reals, size_t per_item, nsm_diag *d);
+
+/* --- Ranks: the processes of one command (cli/solo.c: one; cli/mpi.c in build/neasim-mpi:
+** mpirun's). Only rank 0 writes results; ranks split the work as shards I/K do (cli/ranks.c). */
+
+/* Start (before anything else; may consume MPI's arguments) and end (after everything). */
+int nsm_cli_world_start(int *argc, char ***argv);
+void nsm_cli_world_end(void);
+int nsm_cli_world_rank(void);
+int nsm_cli_world_size(void);
+/* Every rank gives n bytes; rank 0 receives them all, concatenated in rank order, in *all and
+** their lengths in *sizes (new arrays; NULL on other ranks). Collective. 0, or -1. */
+int nsm_cli_world_gather(const void *bytes, size_t n, unsigned char **all, size_t **sizes);
+/* Rank 0's value, on every rank. Collective. */
+int nsm_cli_world_share(int value);
+
+/* Collective: every rank's outcome to rank 0: its status, and when NSM_OK its sealed part (p may
+** be NULL: nothing to send), else its message. On rank 0: NSM_OK with ps holding the parts in
+** rank order (named "rank K of N"), or the status of the first rank that failed with its message
+** ("rank K of N: ...") in out (a failure before a stop: a stop is what the others see of it). On
+** other ranks NSM_OK, ps empty. Release ps with nsm_cli_parts_release. */
+nsm_status nsm_cli_ranks_gather(nsm_status st, const nsm_part *p, const nsm_diag *d,
+                                nsm_cli_parts *ps, nsm_diag *out);
+void nsm_cli_parts_release(nsm_cli_parts *ps);
+/* --shard under mpirun is refused: the ranks split the work themselves. 0, or EXIT_USAGE. */
+int nsm_cli_ranks_check(const char *cmd, const nsm_cli_options *o);
 
 #endif

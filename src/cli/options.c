@@ -258,6 +258,10 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
     if (o->outer)
         nsm_manifest_add(mf, "outer_draws", "%llu", (unsigned long long)o->outer);
     nsm_manifest_add(mf, "threads", "%d", rs->threads);
+    if (o->parts && o->parts->ranks > 0) { /* under mpirun (cli/ranks.c) */
+        nsm_manifest_add(mf, "mpi_ranks", "%d", o->parts->ranks);
+        nsm_manifest_add(mf, "threads_per_rank", "%d", rs->threads);
+    }
     nsm_manifest_add(mf, "started_utc", "%s", started);
     nsm_manifest_add(mf, "wall_seconds", "%.3f", rs->wall_seconds);
     nsm_manifest_add(mf, "events_simulated", "%llu", (unsigned long long)rs->events);
