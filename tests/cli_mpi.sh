@@ -62,9 +62,20 @@ ranks grid -- sweep tests/models/paths --grid "$work/grid.csv" --runs 200 --seed
 ranks oat -- sweep $S --oat --params 'transitions:*' --runs 20 --seed 4
 check_that "mpi: the manifest records ranks and threads per rank" \
     grep -q '^mpi_ranks,3' "$work/run-3/manifest.csv"
-check_that "mpi: ... threads per rank" grep -q '^threads_per_rank,1' "$work/run-3/manifest.csv"
+check_that "mpi: ... threads per rank (2 for -n 3)" grep -q '^threads_per_rank,2' "$work/run-3/manifest.csv"
 check_that "mpi: a sweep's manifest too" grep -q '^mpi_ranks,4' "$work/oat-4/manifest.csv"
 check_that "mpi: no work folder left" [ -z "$(ls -d "$work"/*.partial 2>/dev/null)" ]
+
+# --- a sweep stopped under mpirun keeps its points; --resume under another K finishes it, byte-
+# identical (NEASIM_TEST_STOP_AFTER_POINTS stops each rank after 3 new points, as Ctrl-C would)
+NEASIM_TEST_STOP_AFTER_POINTS=3 mpi 2 sweep $S --oat --params 'transitions:*' --runs 20 --seed 4 --quiet --threads 1 --out "$work/oat-stop"
+rc=$?
+check_that "mpi: a stopped sweep exits 130 (got $rc)" [ "$rc" -eq 130 ]
+check_that "mpi: ... keeping 6 points" [ "$(ls "$work/oat-stop.partial/points" | grep -c counts)" -eq 6 ]
+check_that "mpi: ... and saying so once" [ "$(grep -c -- "--resume" "$work/mpi.out")" -eq 1 ]
+mpi 3 sweep $S --oat --params 'transitions:*' --runs 20 --seed 4 --quiet --threads 1 --out "$work/oat-stop" --resume
+check_that "mpi: --resume under 3 ranks finishes it ($?)" [ -f "$work/oat-stop/tornado.csv" ]
+same_tables "mpi: stopped under 2 ranks, resumed under 3 = one process" "$work/oat-plain" "$work/oat-stop"
 
 # --- a replication that runs away on one rank: replication 612 of 800 (found by a plain run) is
 # in the last rank's slice for K = 2, 3, 4; every rank ends, exit 70, one message, nothing written
