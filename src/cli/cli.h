@@ -11,6 +11,7 @@
 
 #include "neasim/engine.h"
 #include "neasim/model.h"
+#include "neasim/partial.h"
 #include "neasim/results.h"
 #include "neasim/status.h"
 
@@ -41,6 +42,8 @@ typedef struct {
     uint64_t paths;  /* run --paths K: paths.csv for replications 0..K-1 (0: none) */
     char **scenarios; /* compare A B ...: every scenario folder given (scenario is the first) */
     int n_scenarios;
+    uint32_t shard, n_shards; /* --shard I/N (cli/shard.c); n_shards 0: the whole run */
+    const struct nsm_cli_parts *parts; /* merge: the parts that replace the simulation */
 } nsm_cli_options;
 
 /* The run configuration the options ask for (uncertainty: per replication unless --nominal). */
@@ -96,5 +99,73 @@ int nsm_cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t 
 int nsm_cli_load(const char *dir, nsm_model **m, int quiet);
 /* Print "prog CMD: message" and a hint to use --help; returns EXIT_USAGE. */
 int nsm_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* --- Shards and merge (cli/shard.c) --- */
+
+/* The parts of a merge, checked alike (same command, scenario, seed, options, version) and in
+** shard order, one a shard. */
+typedef struct nsm_cli_parts {
+    nsm_part **part;
+    int n;
+    int ranks;           /* gathered from MPI ranks: their number (0: read from files) */
+    double wall_seconds; /* the ranks' time, for the summary and the manifest */
+} nsm_cli_parts;
+
+int nsm_cli_merge(int argc, char **argv);
+/* run, compare and sweep with the simulation replaced by reading parts (neasim merge). */
+int nsm_cli_run_parts(int argc, char **argv, const nsm_cli_parts *parts);
+int nsm_cli_compare_parts(int argc, char **argv, const nsm_cli_parts *parts);
+int nsm_cli_sweep_parts(int argc, char **argv, const nsm_cli_parts *parts);
+/* Parse --shard I/N into o->shard, o->n_shards; -1 after a message. */
+int nsm_cli_parse_shard(const char *text, nsm_cli_options *o);
+/* Shard i (1-based) of n of `total` items: [*first, *first + *count), contiguous, the sizes
+** differing by at most one. */
+void nsm_cli_shard_slice(uint64_t total, uint32_t i, uint32_t n, uint64_t *first, uint64_t *count);
+/* A new part for shard `shard` of n_shards holding items first..first+count-1 of command `kind`
+** (its head: scenario, options, seed, version); NULL when out of memory. */
+nsm_part *nsm_cli_part_new(const char *kind, const nsm_model *m, const nsm_cli_options *o,
+                           uint32_t shard, uint32_t n_shards, uint64_t first, uint64_t count);
+/* Add the results of a slice, in the order nsm_cli_parts_read reads them, and seal the part:
+** n_reals blocks of per-draw values (n_each doubles each), then acc[0..n_arms-1], then
+** paired[1..n_arms-1] (paired may be NULL). */
+nsm_status nsm_cli_part_add(nsm_part *p, nsm_accum *const *acc, nsm_paired *const *paired,
+                            int n_arms, const double *const *reals, int n_reals, size_t n_each);
+/* The end of a shard: save the sealed part p to path atomically when st is NSM_OK and no signal
+** came; otherwise say why on stderr. Stops catching signals. Returns the exit code. */
+int nsm_cli_finish_part(const char *command, nsm_status st, nsm_part *p, const char *path,
+                        nsm_diag *d);
+/* NSM_ERR_INPUT naming the part when it was written from another scenario than m. */
+nsm_status nsm_cli_part_check_scenario(const nsm_part *p, const nsm_model *m, nsm_diag *d);
+/* Read every part into the totals: accumulators added, and per-draw values (per_item doubles an
+** item) placed at the part's items of reals[r]. Each part must be the slice of `total` items its
+** shard number says, of the scenario m. */
+nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint64_t total,
+                              nsm_accum **acc, nsm_paired **paired, int n_arms, double **reals,
+                              int n_reals, size_t per_item, nsm_diag *d);
+
+/* --- Ranks: the processes of one command (cli/solo.c: one; cli/mpi.c in build/neasim-mpi:
+** mpirun's). Only rank 0 writes results; ranks split the work as shards I/K do (cli/ranks.c). */
+
+/* Start (before anything else; may consume MPI's arguments) and end (after everything). */
+int nsm_cli_world_start(int *argc, char ***argv);
+void nsm_cli_world_end(void);
+int nsm_cli_world_rank(void);
+int nsm_cli_world_size(void);
+/* Every rank gives n bytes; rank 0 receives them all, concatenated in rank order, in *all and
+** their lengths in *sizes (new arrays; NULL on other ranks). Collective. 0, or -1. */
+int nsm_cli_world_gather(const void *bytes, size_t n, unsigned char **all, size_t **sizes);
+/* Rank 0's value, on every rank. Collective. */
+int nsm_cli_world_share(int value);
+
+/* Collective: every rank's outcome to rank 0: its status, and when NSM_OK its sealed part (p may
+** be NULL: nothing to send), else its message. On rank 0: NSM_OK with ps holding the parts in
+** rank order (named "rank K of N"), or the status of the first rank that failed with its message
+** ("rank K of N: ...") in out (a failure before a stop: a stop is what the others see of it). On
+** other ranks NSM_OK, ps empty. Release ps with nsm_cli_parts_release. */
+nsm_status nsm_cli_ranks_gather(nsm_status st, const nsm_part *p, const nsm_diag *d,
+                                nsm_cli_parts *ps, nsm_diag *out);
+void nsm_cli_parts_release(nsm_cli_parts *ps);
+/* --shard under mpirun is refused: the ranks split the work themselves. 0, or EXIT_USAGE. */
+int nsm_cli_ranks_check(const char *cmd, const nsm_cli_options *o);
 
 #endif

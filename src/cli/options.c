@@ -39,6 +39,7 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'O': return nsm_cli_parse_u64("--outer", arg, 2, 1000000, &o->outer);
     case 'M': return nsm_cli_parse_u64("--max-events", arg, 1, (uint64_t)1e15, &o->max_events);
     case 'p': return nsm_cli_parse_u64("--paths", arg, 1, 100000, &o->paths);
+    case 'Z': return nsm_cli_parse_shard(arg, o);
     }
     return -1;
 }
@@ -81,7 +82,7 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         {"sobol", required_argument, NULL, 'S'},   {"oat", no_argument, NULL, 'T'},
         {"resume", no_argument, NULL, 'R'},        {"params", required_argument, NULL, 'P'},
         {"max-events", required_argument, NULL, 'M'}, {"keep-points", no_argument, NULL, 'k'},
-        {"paths", required_argument, NULL, 'p'},
+        {"paths", required_argument, NULL, 'p'},  {"shard", required_argument, NULL, 'Z'},
         {NULL, 0, NULL, 0}};
     *o = (nsm_cli_options){0};
     o->runs = 10000;
@@ -119,6 +120,9 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
     o->n_scenarios = argc - optind;
     if (o->out && out_folder(cmd, o))
         return EXIT_USAGE;
+    if (o->n_shards && !o->out)
+        return nsm_cli_usage_error(cmd, "--shard writes a partial result: name its file with "
+                                   "--out PART");
     if (o->outer && o->nominal)
         return nsm_cli_usage_error(cmd, "--outer draws the uncertain numbers; it cannot be "
                                    "combined with --nominal");
@@ -259,6 +263,10 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
     if (o->outer)
         nsm_manifest_add(mf, "outer_draws", "%llu", (unsigned long long)o->outer);
     nsm_manifest_add(mf, "threads", "%d", rs->threads);
+    if (o->parts && o->parts->ranks > 0) { /* under mpirun (cli/ranks.c) */
+        nsm_manifest_add(mf, "mpi_ranks", "%d", o->parts->ranks);
+        nsm_manifest_add(mf, "threads_per_rank", "%d", rs->threads);
+    }
     nsm_manifest_add(mf, "started_utc", "%s", started);
     nsm_manifest_add(mf, "wall_seconds", "%.3f", rs->wall_seconds);
     nsm_manifest_add(mf, "events_simulated", "%llu", (unsigned long long)rs->events);
