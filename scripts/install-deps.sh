@@ -5,9 +5,13 @@
 # it); the figures, the briefing and the calibration checks need R with ggplot2 and readr;
 # `make bench` times a NumPy peer of the reference chain (python3-numpy).
 # `make fuzz` (optional) needs clang and libclang-rt-14-dev, not installed here.
+# `--xlsx` (results.xlsx) is written with libxlsxwriter (libxlsxwriter-dev); tests/cli_xlsx.sh opens
+# the workbooks and checks the README's CSV import advice with LibreOffice (libreoffice-calc,
+# headless; skipped, loudly, without it).
 set -euo pipefail
 pkgs=(build-essential pkg-config libgsl-dev libcsv-dev libcmocka-dev libssl-dev time valgrind
-      python3-numpy r-base-core r-cran-ggplot2 r-cran-readr r-cran-scales r-cran-base64enc)
+      python3-numpy r-base-core r-cran-ggplot2 r-cran-readr r-cran-scales r-cran-base64enc
+      libxlsxwriter-dev libreoffice-calc)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

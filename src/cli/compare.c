@@ -12,12 +12,13 @@
 #include "cli/cli.h"
 #include "neasim/compare.h"
 #include "neasim/outdir.h"
+#include "neasim/xlsx.h"
 #include "cli/progress.h"
 
 static const char COMPARE_HELP[] =
     "Usage: neasim compare SCENARIO --levers LIST [--factorial] [--runs N] [--seed S]\n"
     "                      [--threads T] [--out DIR] [--horizons Y1,Y2,...] [--outer N]\n"
-    "                      [--bom] [--quiet]\n"
+    "                      [--bom] [--xlsx] [--quiet]\n"
     "\n"
     "Run the scenario as it is (the baseline arm) and with each combination of its levers\n"
     "(levers.csv), all on the same replications with common random numbers, and write every\n"
@@ -40,6 +41,7 @@ static const char COMPARE_HELP[] =
     "                      each arm's (uncertainty.csv, as run --outer writes it)\n"
     "      --max-events N  a replication of more than N events fails (default 10000000)\n"
     "      --bom           start each CSV with a UTF-8 byte-order mark (for Excel)\n"
+    "      --xlsx          also results.xlsx: every table as a sheet, typed cells\n"
     "  -q, --quiet         no progress bar, no table, no warnings\n"
     "  -h, --help          this help\n"
     "  -V, --version       the version\n";
@@ -154,6 +156,8 @@ static nsm_status write_folder(const char *staging, const nsm_comparison *cmp,
     free(names);
     if (st == NSM_OK)
         st = nsm_compare_write(staging, cmp, &wo, d);
+    if (st == NSM_OK && o->xlsx) /* last: it is built from the CSVs above */
+        st = nsm_xlsx_write(staging, NULL, d);
     return st;
 }
 
