@@ -31,10 +31,11 @@ check_that "a resumed sweep equals an uninterrupted one" \
 # --- R reads every output with the right types ------------------------------------------------
 printf 'transitions:f:a>b,levers\n1.5,double\n2.5,none\n' > "$work/design.csv"
 "$NEASIM" sweep tests/models/uncertain --design "$work/design.csv" --runs 50 --quiet --out "$work/des"
+"$NEASIM" sweep tests/models/uncertain --sobol 8 --runs 50 --quiet --out "$work/sobol"
 "$NEASIM" run scenarios/baseline --runs 200 --outer 2 --paths 2 --quiet --out "$work/run"
 "$NEASIM" compare tests/models/known_levers --levers all --runs 200 --outer 2 --quiet --out "$work/cmp"
 check_that "read.csv and readr read every table of run, compare and sweep folders with its types" \
-    Rscript tests/spreadsheet_read.R "$work/run" "$work/cmp" "$work/oat" "$work/des"
+    Rscript tests/spreadsheet_read.R "$work/run" "$work/cmp" "$work/oat" "$work/des" "$work/sobol"
 
 # --- semicolon-separated tables ----------------------------------------------------------------
 bad "semicolon scenario table" factors.csv 's/,/;/g' \
