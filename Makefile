@@ -22,9 +22,9 @@ GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 # Libraries that ship a pkg-config file are asked for their flags; libcsv ships none (Debian's
 # libcsv-dev has no .pc), so it is named directly. Before `make deps` has run, pkg-config may be
 # missing: fall back to the plain names so that the error is the missing header, not an empty flag.
-PKGS     := gsl libcrypto
+PKGS     := gsl libcrypto xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(or $(shell pkg-config --libs $(PKGS) 2>/dev/null),-lgsl -lgslcblas -lm -lcrypto)
+PKG_LIBS   := $(or $(shell pkg-config --libs $(PKGS) 2>/dev/null),-lgsl -lgslcblas -lm -lcrypto -lxlsxwriter -lz)
 CMOCKA_LIBS := $(or $(shell pkg-config --libs cmocka 2>/dev/null),-lcmocka)
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE -DNSM_VERSION='"$(VERSION)"' -DNSM_GIT_COMMIT='"$(GIT_COMMIT)"' \
             $(PKG_CFLAGS)

@@ -7,9 +7,13 @@
 # `make mpi` builds build/neasim-mpi with Open MPI (libopenmpi-dev: mpicc and mpi.h; openmpi-bin:
 # mpirun), which tests/cli_mpi.sh runs under mpirun -n 1..4.
 # `make fuzz` (optional) needs clang and libclang-rt-14-dev, not installed here.
+# `--xlsx` (results.xlsx) is written with libxlsxwriter (libxlsxwriter-dev); tests/cli_xlsx.sh opens
+# the workbooks and checks the README's CSV import advice with LibreOffice (libreoffice-calc,
+# headless; skipped, loudly, without it).
 set -euo pipefail
 pkgs=(build-essential pkg-config libgsl-dev libcsv-dev libcmocka-dev libssl-dev time valgrind
-      libopenmpi-dev openmpi-bin python3-numpy r-base-core r-cran-ggplot2 r-cran-readr r-cran-scales r-cran-base64enc)
+      libopenmpi-dev openmpi-bin python3-numpy r-base-core r-cran-ggplot2 r-cran-readr r-cran-scales
+      r-cran-base64enc libxlsxwriter-dev libreoffice-calc)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

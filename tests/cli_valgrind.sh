@@ -116,6 +116,10 @@ expect "trace same_day" 0 "effect of a change of k" -- trace tests/models/same_d
 expect "trace arm csv" 0 "rep,t_years" -- trace tests/models/two_state --arm faster --rep 3 --csv
 expect "trace unknown lever" 64 "did you mean" -- trace tests/models/two_state --arm fastr
 expect "run --paths" 0 "" -- run tests/models/uncertain --runs 20 --paths 4 --quiet --out "$work/paths"
+expect "run --xlsx" 0 "" -- run tests/models/uncertain --runs 20 --outer 2 --xlsx --quiet --out "$work/xlsx"
+expect "compare --outer --xlsx" 0 "" -- compare tests/models/uncertain --levers all --runs 20 --outer 2 --xlsx --quiet --out "$work/cmp-xlsx"
+cp -r tests/models/two_state "$work/semi" && printf 'factor;level;initial;source\nf;a;1;x\n' > "$work/semi/factors.csv"
+expect "a semicolon table" 65 "separated by semicolons" -- check "$work/semi"
 
 # --- every shipped scenario: check, a short run, and compare where it has levers
 for s in scenarios/*/; do

@@ -27,7 +27,8 @@ typedef struct {
 } nsm_comparison;
 
 /* Write differences.csv, briefing.csv and arms.csv into dir (schemas in README.md); with
-** cmp->outer also uncertainty_differences.csv, and briefing.csv gains the judgment columns. */
+** cmp->outer also uncertainty_differences.csv and every arm's uncertainty.csv, and briefing.csv
+** gains the judgment columns. */
 nsm_status nsm_compare_write(const char *dir, const nsm_comparison *cmp,
                              const nsm_write_options *opt, nsm_diag *diag);
 

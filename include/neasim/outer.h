@@ -54,6 +54,13 @@ nsm_status nsm_compare_outer(const nsm_model *m, const nsm_arm *arms, int n_arms
                              const nsm_run_config *c, nsm_outer_comparison *out, nsm_accum **acc,
                              nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag);
 
+/* Write uncertainty.csv for every arm of a comparison on two levels: run's columns (as
+** nsm_outer_write) after a leading `arm` column (names[a], arms[0] the baseline), the arms in
+** order. The baseline's rows equal those of run --outer with the same seed, runs and draws. */
+nsm_status nsm_outer_write_arms(const char *dir, const nsm_model *m,
+                                const nsm_outer_comparison *r, const char *const *names,
+                                const nsm_write_options *opt, nsm_diag *diag);
+
 /* The judgment spread of arm a's effect on outcome o at horizon h over the draws (a >= 1):
 ** nsm_judgment_of (summary.h) of the per-draw paired differences. Every field is NaN when out of
 ** memory (q50 is never NaN otherwise, for n_draws >= 1). */

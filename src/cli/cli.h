@@ -44,6 +44,7 @@ typedef struct {
     int n_scenarios;
     uint32_t shard, n_shards; /* --shard I/N (cli/shard.c); n_shards 0: the whole run */
     const struct nsm_cli_parts *parts; /* merge: the parts that replace the simulation */
+    int xlsx;        /* --xlsx: results.xlsx beside the CSVs */
 } nsm_cli_options;
 
 /* The run configuration the options ask for (uncertainty: per replication unless --nominal). */

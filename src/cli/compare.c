@@ -15,12 +15,13 @@
 #include "neasim/compare.h"
 #include "neasim/paired.h"
 #include "neasim/outdir.h"
+#include "neasim/xlsx.h"
 #include "cli/progress.h"
 
 static const char COMPARE_HELP[] =
     "Usage: neasim compare SCENARIO --levers LIST [--factorial] [--runs N] [--seed S]\n"
     "                      [--threads T] [--out DIR] [--horizons Y1,Y2,...] [--outer N]\n"
-    "                      [--bom] [--quiet]\n"
+    "                      [--bom] [--xlsx] [--quiet]\n"
     "       neasim compare SCENARIO_A SCENARIO_B [SCENARIO_C ...] [--runs N] [--seed S] ...\n"
     "\n"
     "With several scenario folders, the arms are the scenarios themselves (named after their\n"
@@ -46,11 +47,13 @@ static const char COMPARE_HELP[] =
     "                      the same draws in every arm)\n"
     "      --outer N       two levels: N draws of the uncertain numbers, each with --runs\n"
     "                      replications of every arm (the same draw in every arm); adds\n"
-    "                      each effect's judgment range (uncertainty_differences.csv)\n"
+    "                      each effect's judgment range (uncertainty_differences.csv) and\n"
+    "                      each arm's (uncertainty.csv, as run --outer writes it)\n"
     "      --max-events N  a replication of more than N events fails (default 10000000)\n"
     "      --shard I/N     simulate only slice I of N of the replications (--outer: of the\n"
     "                      draws) and write a partial result to --out PART (neasim merge)\n"
     "      --bom           start each CSV with a UTF-8 byte-order mark (for Excel)\n"
+    "      --xlsx          also results.xlsx: every table as a sheet, typed cells\n"
     "  -q, --quiet         no progress bar, no table, no warnings\n"
     "  -h, --help          this help\n"
     "  -V, --version       the version\n";
@@ -165,6 +168,8 @@ static nsm_status write_folder(const char *staging, const nsm_comparison *cmp,
     free(names);
     if (st == NSM_OK)
         st = nsm_compare_write(staging, cmp, &wo, d);
+    if (st == NSM_OK && o->xlsx) /* last: it is built from the CSVs above */
+        st = nsm_xlsx_write(staging, NULL, d);
     return st;
 }
 

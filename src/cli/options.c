@@ -25,6 +25,7 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'l': o->levers = arg; return 0;
     case 'H': o->horizons = arg; return 0;
     case 'b': o->bom = 1; return 0;
+    case 'x': o->xlsx = 1; return 0;
     case 'q': o->quiet = 1; return 0;
     case 'f': o->factorial = 1; return 0;
     case 'N': o->nominal = 1; return 0;
@@ -83,6 +84,7 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         {"resume", no_argument, NULL, 'R'},        {"params", required_argument, NULL, 'P'},
         {"max-events", required_argument, NULL, 'M'}, {"keep-points", no_argument, NULL, 'k'},
         {"paths", required_argument, NULL, 'p'},  {"shard", required_argument, NULL, 'Z'},
+        {"xlsx", no_argument, NULL, 'x'},
         {NULL, 0, NULL, 0}};
     *o = (nsm_cli_options){0};
     o->runs = 10000;

@@ -22,10 +22,12 @@
 #include "neasim/rng.h"
 #include "neasim/stats.h"
 #include "neasim/summary.h"
+#include "neasim/xlsx.h"
 #include "cli/progress.h"
 
 static const char RUN_HELP[] =
-    "Usage: neasim run SCENARIO [--runs N] [--seed S] [--threads T] [--out DIR] [--bom] [--quiet]\n"
+    "Usage: neasim run SCENARIO [--runs N] [--seed S] [--threads T] [--out DIR] [--bom] [--xlsx]\n"
+    "                  [--quiet]\n"
     "\n"
     "Simulate the scenario in folder SCENARIO and write its outcome distributions as tidy CSV\n"
     "into results/<scenario name>/ (or DIR). The folder is replaced only when the run succeeds.\n"
@@ -47,6 +49,7 @@ static const char RUN_HELP[] =
     "                    draws) and write a partial result to --out PART; `neasim merge`\n"
     "                    joins the N parts into the results folder, byte for byte\n"
     "      --bom         start each CSV with a UTF-8 byte-order mark (for Excel)\n"
+    "      --xlsx        also results.xlsx: every table as a sheet, typed cells\n"
     "  -q, --quiet       no progress bar, no summary, no warnings\n"
     "  -h, --help        this help\n"
     "  -V, --version     the version\n";
@@ -240,6 +243,8 @@ static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const c
                                    NULL, o->max_events};
         st = nsm_paths_write(staging, m, &ps, o->bom, d);
     }
+    if (st == NSM_OK && o->xlsx) /* last: it is built from the CSVs above */
+        st = nsm_xlsx_write(staging, NULL, d);
     free(mf);
     return st;
 }

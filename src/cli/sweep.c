@@ -16,12 +16,13 @@
 #include "neasim/compare.h"
 #include "neasim/outdir.h"
 #include "neasim/sweep.h"
+#include "neasim/xlsx.h"
 #include "cli/progress.h"
 
 static const char SWEEP_HELP[] =
     "Usage: neasim sweep SCENARIO (--design FILE | --grid FILE | --lhs N | --sobol N | --oat)\n"
     "                    [--runs N] [--seed S] [--threads T] [--out DIR] [--horizons LIST]\n"
-    "                    [--resume] [--keep-points] [--bom] [--quiet]\n"
+    "                    [--resume] [--keep-points] [--bom] [--xlsx] [--quiet]\n"
     "\n"
     "Run the scenario at many points, each setting some of its numbers (by parameter path) and\n"
     "optionally a lever set, all on common random numbers, and write one long table of the\n"
@@ -46,6 +47,7 @@ static const char SWEEP_HELP[] =
     "  --shard I/N     run only points I, I + N, I + 2N, ... and write a partial result to\n"
     "                  --out PART (`neasim merge` assembles the sweep from the N parts)\n"
     "  --bom           start each CSV with a UTF-8 byte-order mark (for Excel)\n"
+    "  --xlsx          also results.xlsx: every table as a sheet, typed cells\n"
     "  -q, --quiet     no progress bar or summary\n";
 
 static nsm_status build_design(const nsm_model *m, const nsm_cli_options *o, nsm_sweep_design *d,
@@ -61,20 +63,46 @@ static nsm_status build_design(const nsm_model *m, const nsm_cli_options *o, nsm
     return nsm_sweep_generate(m, kind, (size_t)o->design_n, o->seed, o->params, d, diag);
 }
 
-/* The design with the options that change the results: design.csv, which --resume compares. */
-static int write_signature(const char *path, const nsm_model *m, const nsm_sweep_design *d,
-                           const nsm_cli_options *o)
+/* What --resume compares: the design as run (design.csv, a plain CSV a spreadsheet or R reads
+** as it is) and, beside it, the options that change the results (OPTIONS_FILE, one line; the
+** manifest says the same for people). suffix "" writes the work folder's own, ".check" the
+** current command's. */
+#define OPTIONS_FILE ".sweep-options"
+
+/* WORK/NAME followed by suffix, a new string (NULL when out of memory). */
+static char *work_file(const char *work, const char *name, const char *suffix)
 {
-    FILE *f = fopen(path, "wb");
+    char *p = NULL;
+    return asprintf(&p, "%s/%s%s", work, name, suffix) < 0 ? NULL : p;
+}
+
+static int write_text(const char *path, const char *text)
+{
+    FILE *f = path ? fopen(path, "wb") : NULL;
     if (!f)
         return -1;
-    fprintf(f, "# scenario sha256:%s seed %llu runs %llu horizons %s\n", m->checksum,
-            (unsigned long long)o->seed, (unsigned long long)o->runs, o->horizons);
-    int bad = nsm_sweep_design_write(d, f) != NSM_OK;
-    int err = errno;
-    if (fclose(f) != 0)
-        return -1;
-    errno = err;
+    int bad = fputs(text, f) == EOF;
+    return fclose(f) != 0 || bad ? -1 : 0;
+}
+
+static int write_signature(const char *work, const char *suffix, const nsm_model *m,
+                           const nsm_sweep_design *d, const nsm_cli_options *o)
+{
+    char line[512];
+    snprintf(line, sizeof line, "scenario sha256:%s seed %llu runs %llu horizons %.200s\n",
+             m->checksum, (unsigned long long)o->seed, (unsigned long long)o->runs, o->horizons);
+    char *opath = work_file(work, OPTIONS_FILE, suffix);
+    char *dpath = work_file(work, "design.csv", suffix);
+    FILE *f = NULL;
+    int bad = write_text(opath, line) != 0 || !dpath || !(f = fopen(dpath, "wb"));
+    if (!bad) {
+        bad = nsm_sweep_design_write(d, f) != NSM_OK;
+        int err = errno;
+        bad = fclose(f) != 0 || bad;
+        errno = err;
+    }
+    free(opath);
+    free(dpath);
     return bad ? -1 : 0;
 }
 
@@ -103,22 +131,31 @@ static int cannot_create(const char *path)
     return EXIT_CANTCREAT;
 }
 
-/* Is the sweep in `work` the same as this one? Its design.csv against this design's, written
-** beside it (never held in memory whole: memory must not grow with the points). */
-static int same_sweep(const char *work, const char *dpath, const nsm_model *m,
-                      const nsm_sweep_design *d, const nsm_cli_options *o)
+/* Is the sweep in `work` the same as this one? Its design.csv and options against this sweep's,
+** written beside them (never held in memory whole: memory must not grow with the points). */
+static int same_sweep(const char *work, const nsm_model *m, const nsm_sweep_design *d,
+                      const nsm_cli_options *o)
 {
-    char *check = nsm_path_join(work, "design.csv.check");
+    static const char *const files[2] = {"design.csv", OPTIONS_FILE};
+    char *path[2], *check[2];
     int code = 0;
-    if (!check || write_signature(check, m, d, o) != 0)
-        code = cannot_create(check ? check : work);
-    else if (!files_equal(dpath, check))
+    for (int k = 0; k < 2; k++) {
+        path[k] = work_file(work, files[k], "");
+        check[k] = work_file(work, files[k], ".check");
+        code = code || !path[k] || !check[k];
+    }
+    if (code || write_signature(work, ".check", m, d, o) != 0)
+        code = cannot_create(check[0] ? check[0] : work);
+    else if (!files_equal(path[0], check[0]) || !files_equal(path[1], check[1]))
         code = nsm_cli_usage_error("sweep", "--resume: the design or the options differ from those "
                                    "of the sweep in %s; run with the same options, or delete it",
                                    work);
-    if (check)
-        unlink(check);
-    free(check);
+    for (int k = 0; k < 2; k++) {
+        if (check[k])
+            unlink(check[k]);
+        free(path[k]);
+        free(check[k]);
+    }
     return code;
 }
 
@@ -128,21 +165,17 @@ static int prepare_work(const char *work, const nsm_model *m, const nsm_sweep_de
 {
     struct stat st;
     int exists = stat(work, &st) == 0;
-    char *dpath = nsm_path_join(work, "design.csv");
     int code = 0;
-    if (!dpath)
-        code = cannot_create(work);
-    else if (exists && !o->resume)
+    if (exists && !o->resume)
         code = nsm_cli_usage_error("sweep", "an interrupted sweep is waiting in %s: add --resume "
                                    "to continue it, or delete that folder to start again", work);
     else if (!exists && o->resume)
         code = nsm_cli_usage_error("sweep", "--resume: there is no interrupted sweep in %s", work);
     else if (exists)
-        code = same_sweep(work, dpath, m, d, o);
+        code = same_sweep(work, m, d, o);
     else if (nsm_outdir_parents(work) != 0 || mkdir(work, 0777) != 0 ||
-             write_signature(dpath, m, d, o) != 0)
+             write_signature(work, "", m, d, o) != 0)
         code = cannot_create(work);
-    free(dpath);
     return code;
 }
 
@@ -166,8 +199,14 @@ static int finish(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_o
         nsm_manifest_add(mf, "sweep_points", "%zu", d->n_points);
         nsm_manifest_add(mf, "runs_per_point", "%llu", (unsigned long long)o->runs);
         nsm_manifest_add(mf, "sweep_parameters", "%d", d->n_params);
+        nsm_manifest_add(mf, "horizons", "%s", o->horizons);
+        nsm_manifest_add(mf, "design_csv", "the design as run, one row per point; with "
+                         "scenario_checksum, seed, runs_per_point and horizons, what --resume "
+                         "checks");
         nsm_write_options wo = {o->bom};
         st = nsm_results_write_manifest(work, mf, &wo, diag);
+        if (st == NSM_OK && o->xlsx) /* last: it is built from the CSVs above */
+            st = nsm_xlsx_write(work, NULL, diag);
     }
     free(mf);
     if (st == NSM_OK && nsm_cli_interrupted) {
@@ -183,7 +222,12 @@ static int finish(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_o
         nsm_cli_print_diag(diag);
         return nsm_cli_exit_code(st, 0);
     }
-    /* after the commit: a crash before it must leave every point for --resume */
+    /* after the commit: a crash before it must leave every point for --resume; the options
+    ** file only serves --resume */
+    char *opts = work_file(dest, OPTIONS_FILE, "");
+    if (opts)
+        unlink(opts);
+    free(opts);
     if (!o->keep_points && nsm_sweep_remove_points(dest, diag) != NSM_OK) {
         fprintf(stderr, "neasim sweep: warning: %s (the results are complete)\n", diag->error);
         free(diag->error);

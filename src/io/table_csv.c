@@ -293,12 +293,58 @@ static nsm_status parse_csv(nsm_table *t, size_t begin, nsm_diag *d)
     return s;
 }
 
+/* ---- separators ---- */
+
+/* A spreadsheet set to a language that writes decimal commas (German, French, ...) saves "CSV"
+** with semicolons between fields, and often "0,35" for a number. Read as commas, such a file
+** fails later with a confusing message (a quote inside an unquoted field) or, worse, splits a
+** decimal comma into two cells. So it is recognized from its header, whose names hold neither
+** character: semicolons outside quotes and no comma. It is refused rather than read, because its
+** numbers may carry decimal commas that cannot be told from separators. Returns the column
+** (in characters) of the header's first semicolon, or 0. */
+static int semicolon_column(const nsm_table *t, int *line)
+{
+    for (int l = 0; l < t->n_lines; l++) {
+        const char *s = t->lines[l];
+        if (!s[strspn(s, " \t")])
+            continue; /* the header is the first line with text (as the reader skips the others) */
+        int quoted = 0, column = 1, first = 0, commas = 0;
+        for (; *s; s++) {
+            if (*s == '"')
+                quoted = !quoted;
+            else if (!quoted && *s == ',')
+                commas++;
+            else if (!quoted && *s == ';' && !first)
+                first = column;
+            column += (*s & 0xC0) != 0x80;
+        }
+        *line = l + 1;
+        return commas ? 0 : first;
+    }
+    return 0;
+}
+
+static nsm_status check_separator(const nsm_table *t, nsm_diag *d)
+{
+    int line = 1, column = semicolon_column(t, &line);
+    if (!column)
+        return NSM_OK;
+    return nsm_diag_at(d, t->path, line, column, nsm_table_line(t, line),
+                       "this file is separated by semicolons (as a spreadsheet in a language with "
+                       "decimal commas saves CSV); neasim reads ',' between fields and '.' as the "
+                       "decimal mark: save it as CSV with field delimiter ',' (LibreOffice: Save "
+                       "As > Text CSV > Edit filter settings), or replace each ';' by ',' and "
+                       "each decimal ',' by '.'");
+}
+
 nsm_status nsmi_table_scan(nsm_table *t, nsm_diag *d)
 {
     size_t begin = bom_length(t->bytes, t->size);
     nsm_status s = split_lines(t, begin);
     if (s == NSM_OK)
         s = check_text(t, begin, d);
+    if (s == NSM_OK)
+        s = check_separator(t, d);
     if (s == NSM_OK)
         s = parse_csv(t, begin, d);
     return s;

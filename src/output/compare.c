@@ -2,8 +2,9 @@
 ** compare.c: the tables of a comparison: paired differences with standard errors and the
 ** variance reduction achieved by pairing (differences.csv), the briefing table (briefing.csv),
 ** what each arm changed (arms.csv) and, on two levels, each effect's spread over the draws of the
-** uncertain numbers (uncertainty_differences.csv; judgment columns at the end of briefing.csv). Schemas in README.md; the differences themselves are
-** computed in summary/differences.c.
+** uncertain numbers (uncertainty_differences.csv; judgment columns at the end of briefing.csv)
+** and each arm's own (uncertainty.csv, written by output/outer.c). Schemas in README.md; the
+** differences themselves are computed in summary/differences.c.
 */
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -225,6 +226,20 @@ static void write_arms(nsm_csv *c, const nsm_model *m, const nsm_arm *arms, int 
     }
 }
 
+/* uncertainty.csv of every arm (compare --outer): what run --outer writes, by arm. */
+static nsm_status write_arm_uncertainty(const char *dir, const nsm_comparison *cmp,
+                                        const nsm_write_options *opt, nsm_diag *diag)
+{
+    const char **names = calloc((size_t)cmp->n_arms, sizeof *names);
+    if (!names)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory writing uncertainty.csv");
+    for (int a = 0; a < cmp->n_arms; a++)
+        names[a] = cmp->arms[a].name;
+    nsm_status st = nsm_outer_write_arms(dir, cmp->m, cmp->outer, names, opt, diag);
+    free(names);
+    return st;
+}
+
 nsm_status nsm_compare_write(const char *dir, const nsm_comparison *cmp,
                              const nsm_write_options *opt, nsm_diag *diag)
 {
@@ -252,5 +267,5 @@ nsm_status nsm_compare_write(const char *dir, const nsm_comparison *cmp,
         if (st != NSM_OK)
             return st;
     }
-    return NSM_OK;
+    return cmp->outer ? write_arm_uncertainty(dir, cmp, opt, diag) : NSM_OK;
 }

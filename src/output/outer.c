@@ -91,12 +91,16 @@ static void write_row(nsm_csv *c, const nsm_model *m, int o, double years, int i
     nsm_csv_end_row(c);
 }
 
-nsm_status nsm_outer_write(const char *dir, const nsm_model *m, const nsm_outer_result *r,
-                           const nsm_write_options *opt, nsm_diag *diag)
+/* uncertainty.csv: with arms (compare --outer) a leading `arm` column and the rows of each arm in
+** turn; p_of(ctx, j, a, o, h) is P(occurred by) of arm a, outcome o, horizon h under draw j. */
+typedef double (*p_of_fn)(const void *ctx, uint64_t j, int a, int o, int h);
+
+static nsm_status write_uncertainty(const char *dir, const nsm_model *m, const nsm_horizons *hz,
+                                    uint64_t n_draws, uint64_t runs, const char *const *arms,
+                                    int n_arms, p_of_fn p_of, const void *ctx,
+                                    const nsm_write_options *opt, nsm_diag *diag)
 {
-    const uint64_t n_draws = r->n_draws;
-    const int n_h = r->horizons.n;
-    static const char *const H[] = {"outcome", "horizon_years", "date", "probability",
+    static const char *const H[] = {"arm", "outcome", "horizon_years", "date", "probability",
                                     "between_draws_sd", "parameter_sd", "monte_carlo_sd",
                                     "q05", "q50", "q95", "parameter_share", NULL};
     char *path = nsm_path_join(dir, "uncertainty.csv");
@@ -104,13 +108,16 @@ nsm_status nsm_outer_write(const char *dir, const nsm_model *m, const nsm_outer_
     nsm_csv c;
     nsm_status st = path && v ? nsm_csv_open(&c, path, opt->bom, diag) : NSM_ERR_NOMEM;
     if (st == NSM_OK) {
-        nsm_csv_header(&c, H);
-        for (int o = 0; o < m->n_outcomes; o++)
-            for (int h = 0; h < n_h; h++) {
-                for (uint64_t j = 0; j < n_draws; j++)
-                    v[j] = r->p[j * (uint64_t)(m->n_outcomes * n_h) + (uint64_t)(o * n_h + h)];
-                write_row(&c, m, o, r->horizons.years[h], r->horizons.idx[h], v, n_draws, r->runs);
-            }
+        nsm_csv_header(&c, arms ? H : H + 1);
+        for (int a = 0; a < n_arms; a++)
+            for (int o = 0; o < m->n_outcomes; o++)
+                for (int h = 0; h < hz->n; h++) {
+                    for (uint64_t j = 0; j < n_draws; j++)
+                        v[j] = p_of(ctx, j, a, o, h);
+                    if (arms)
+                        nsm_csv_text(&c, arms[a]);
+                    write_row(&c, m, o, hz->years[h], hz->idx[h], v, n_draws, runs);
+                }
         st = nsm_csv_close(&c, diag);
     }
     if (st == NSM_ERR_NOMEM && !diag->error)
@@ -118,6 +125,27 @@ nsm_status nsm_outer_write(const char *dir, const nsm_model *m, const nsm_outer_
     free(path);
     free(v);
     return st;
+}
+
+typedef struct {
+    const nsm_model *m;
+    const nsm_outer_result *r;
+} run_ctx;
+
+static double run_p(const void *ctx, uint64_t j, int a, int o, int h)
+{
+    (void)a;
+    const run_ctx *rc = ctx;
+    const int n_h = rc->r->horizons.n;
+    return rc->r->p[j * (uint64_t)(rc->m->n_outcomes * n_h) + (uint64_t)(o * n_h + h)];
+}
+
+nsm_status nsm_outer_write(const char *dir, const nsm_model *m, const nsm_outer_result *r,
+                           const nsm_write_options *opt, nsm_diag *diag)
+{
+    const run_ctx ctx = {m, r};
+    return write_uncertainty(dir, m, &r->horizons, r->n_draws, r->runs, NULL, 1, run_p, &ctx, opt,
+                             diag);
 }
 
 /* --- A comparison on two levels --- */
@@ -258,4 +286,24 @@ nsm_judgment nsm_outer_effect(const nsm_model *m, const nsm_outer_comparison *r,
     nsm_judgment jd = nsm_judgment_of(v, se, (size_t)r->n_draws);
     free(v);
     return jd;
+}
+
+typedef struct {
+    const nsm_model *m;
+    const nsm_outer_comparison *r;
+} arms_ctx;
+
+static double arms_p(const void *ctx, uint64_t j, int a, int o, int h)
+{
+    const arms_ctx *ac = ctx;
+    return ac->r->p[slot(ac->m, ac->r, j, a, o, h)];
+}
+
+nsm_status nsm_outer_write_arms(const char *dir, const nsm_model *m,
+                                const nsm_outer_comparison *r, const char *const *names,
+                                const nsm_write_options *opt, nsm_diag *diag)
+{
+    const arms_ctx ctx = {m, r};
+    return write_uncertainty(dir, m, &r->horizons, r->n_draws, r->runs, names, r->n_arms, arms_p,
+                             &ctx, opt, diag);
 }
