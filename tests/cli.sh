@@ -146,7 +146,7 @@ expect "rerun replaces" 0 "" -- run tests/models/two_state --runs 100 --quiet --
 # --- the printed briefing: never "-0.0"; an interval that excludes zero never shows 0.0 at an end
 "$NEASIM" compare scenarios/baseline --levers all --runs 2000 --seed 3 --out "$work/brief-print" > "$work/brief.txt" 2>&1
 check_that "briefing: no -0.0" bash -c "! grep -Eq -- '-0\.0([^0-9]|\$)' '$work/brief.txt'"
-check_that "briefing: cells printed" grep -q "usfk_reduced" "$work/brief.txt"
+check_that "briefing: cells printed" grep -q "USFK cut below today's posture" "$work/brief.txt"
 grep -oE '[-+]?[0-9.]+ \([-+]?[0-9.]+, [-+]?[0-9.]+\)( ~)?' "$work/brief.txt" > "$work/cells.txt"
 check_that "briefing: cells parsed" test "$(wc -l < "$work/cells.txt")" -gt 100
 check_that "briefing: a distinguishable change shows no 0.0 end" \

@@ -47,4 +47,8 @@ nsm_status nsm_arms_build(const nsm_model *m, const char *list, int factorial, c
                           nsm_arm **arms, int *n_arms, nsm_diag *diag);
 void nsm_arms_free(nsm_arm *arms, int n_arms);
 
+/* An arm's name for people: its levers' labels (names where levers.csv gives none) joined by
+** " + ", or "Baseline". */
+void nsm_arm_label(const nsm_model *m, const nsm_arm *arm, char *buf, size_t n);
+
 #endif

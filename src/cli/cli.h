@@ -39,6 +39,7 @@ typedef struct {
     char out_path[4096]; /* --out without its trailing slashes; out points here */
     int keep_points; /* sweep --keep-points */
     uint64_t paths;  /* run --paths K: paths.csv for replications 0..K-1 (0: none) */
+    uint64_t top;    /* compare --top K: at most K levers per outcome printed (0: all) */
 } nsm_cli_options;
 
 /* The run configuration the options ask for (uncertainty: per replication unless --nominal). */

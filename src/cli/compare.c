@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "neasim/briefing.h"
 #include "neasim/compare.h"
 #include "neasim/outdir.h"
 #include "cli/progress.h"
@@ -37,6 +38,7 @@ static const char COMPARE_HELP[] =
     "      --outer N       two levels: N draws of the uncertain numbers, each with --runs\n"
     "                      replications of every arm (the same draw in every arm); adds\n"
     "                      each effect's judgment range (uncertainty_differences.csv)\n"
+    "      --top K         print at most K levers per outcome (the K that help most)\n"
     "      --max-events N  a replication of more than N events fails (default 10000000)\n"
     "      --bom           start each CSV with a UTF-8 byte-order mark (for Excel)\n"
     "  -q, --quiet         no progress bar, no table, no warnings\n"
@@ -73,31 +75,133 @@ static void briefing_cell(const nsm_comparison *cmp, int a, int o, int h, char *
     }
 }
 
-static void print_briefing(const nsm_comparison *cmp)
+static const char *direction_note(nsm_desirable d)
+{
+    switch (d) {
+    case NSM_DESIRABLE_LOWER: return " (lower is better)";
+    case NSM_DESIRABLE_HIGHER: return " (higher is better)";
+    case NSM_DESIRABLE_NONE: break;
+    }
+    return "";
+}
+
+/* Whether arm a's effect on outcome o is distinguishable from zero at some horizon. */
+static int any_distinguishable(const nsm_comparison *cmp, int a, int o)
+{
+    for (int h = 0; h < cmp->horizons.n; h++) {
+        nsm_difference d = nsm_difference_outcome(cmp->m, cmp->acc[0], cmp->acc[a],
+                                                  cmp->paired[a], o, 1, cmp->horizons.idx[h]);
+        if (d.lo > 0 || d.hi < 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The baseline's row of an outcome: its probability at each horizon. */
+static void print_baseline_row(const nsm_comparison *cmp, int o, int lw, int w)
+{
+    const nsm_horizons *hz = &cmp->horizons;
+    printf("  %-*s", lw + 8, "baseline (probability)");
+    for (int h = 0; h < hz->n; h++) {
+        nsm_difference d = nsm_difference_outcome(cmp->m, cmp->acc[0], cmp->acc[1],
+                                                  cmp->paired[1], o, 1, hz->idx[h]);
+        char cell[32];
+        snprintf(cell, sizeof cell, "%.1f%%", 100 * d.baseline);
+        printf("  %-*s", w, cell);
+    }
+    printf("\n");
+}
+
+/* One outcome: its baseline, then the levers with an effect distinguishable at some horizon,
+** ranked by how much they help at the last horizon (briefing.h), at most `top` (0: all). */
+static void print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw, int w,
+                          int *order, nsm_difference *last)
+{
+    const nsm_model *m = cmp->m;
+    const nsm_outcome *oc = &m->outcomes[o];
+    const nsm_horizons *hz = &cmp->horizons;
+    int na = cmp->n_arms - 1;
+    printf("\n%s%s\n", nsm_label_or_name(oc->label, oc->name), direction_note(oc->desirable));
+    print_baseline_row(cmp, o, lw, w);
+    for (int a = 1; a <= na; a++)
+        last[a - 1] = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a], cmp->paired[a], o, 1,
+                                             hz->idx[hz->n - 1]);
+    nsm_rank_effects(last, na, oc->desirable, order, NULL);
+    int shown = 0, listed = 0;
+    for (int k = 0; k < na; k++) {
+        int a = order[k] + 1;
+        if (!any_distinguishable(cmp, a, o))
+            continue;
+        listed++;
+        if (top && (uint64_t)shown >= top)
+            continue;
+        char label[1024], line[80];
+        nsm_arm_label(m, &cmp->arms[a], label, sizeof label);
+        nsm_verdict v = nsm_verdict_of(&last[a - 1], oc->desirable);
+        snprintf(line, sizeof line, "%d. %.56s", ++shown % 1000000, label);
+        printf("  %-*.*s %-7s", lw, lw, line, v == NSM_VERDICT_UNCLEAR ? "" : nsm_verdict_name(v));
+        for (int h = 0; h < hz->n; h++) {
+            char cell[96];
+            briefing_cell(cmp, a, o, h, cell, sizeof cell);
+            printf("  %-*s", w, cell);
+        }
+        printf("\n");
+    }
+    if (listed > shown)
+        printf("  (%d more with a distinguishable effect: raise --top)\n", listed - shown);
+    char label[1024], b1[16];
+    const nsm_difference *best = na > 0 ? &last[order[0]] : NULL;
+    nsm_verdict bv = best ? nsm_verdict_of(best, oc->desirable) : NSM_VERDICT_UNCLEAR;
+    if (best && (bv == NSM_VERDICT_HELPS || bv == NSM_VERDICT_CHANGES)) {
+        nsm_arm_label(m, &cmp->arms[order[0] + 1], label, sizeof label);
+        printf("  %s %s (%s pp by %s)\n", bv == NSM_VERDICT_HELPS ? "best lever:" : "largest change:",
+               label, pp(100 * best->diff, b1), m->report_date[hz->idx[hz->n - 1]]);
+    } else if (listed == 0) {
+        printf("  no lever has an effect distinguishable from zero\n");
+    } else {
+        printf("  no lever helps by %s\n", m->report_date[hz->idx[hz->n - 1]]);
+    }
+    if (na - listed > 0)
+        printf("  %d of %d levers: no distinguishable effect\n", na - listed, na);
+}
+
+static void print_briefing(const nsm_comparison *cmp, uint64_t top)
 {
     const nsm_model *m = cmp->m;
     const nsm_horizons *hz = &cmp->horizons;
     int w = cmp->outer ? 40 : 24;
+    int na = cmp->n_arms - 1;
+    int *order = malloc(((size_t)na + 1) * sizeof *order);
+    nsm_difference *last = malloc(((size_t)na + 1) * sizeof *last);
+    if (!order || !last || hz->n == 0 || na == 0) {
+        free(order);
+        free(last);
+        return;
+    }
     printf("\nChange in the probability that each outcome has occurred, in percentage points\n"
-           "(paired 95%% interval; '~' marks a change not distinguishable from zero):\n");
+           "(paired 95%% interval; '~' marks a change not distinguishable from zero). Levers\n"
+           "ranked by how much they help by %s (largest help first); levers with no\n"
+           "distinguishable effect at any horizon are counted, not listed.\n",
+           m->report_date[hz->idx[hz->n - 1]]);
     if (cmp->outer)
         printf("[judgment 5-95%%: the range of the change over the %llu draws of the uncertain "
                "numbers]\n", (unsigned long long)cmp->outer->n_draws);
-    for (int a = 1; a < cmp->n_arms; a++) {
-        printf("\n%s\n%-34s", cmp->arms[a].name, "outcome");
-        for (int h = 0; h < hz->n; h++)
-            printf("  %-*s", w, m->report_date[hz->idx[h]]);
-        printf("\n");
-        for (int o = 0; o < m->n_outcomes; o++) {
-            printf("%-34s", m->outcomes[o].name);
-            for (int h = 0; h < hz->n; h++) {
-                char cell[96];
-                briefing_cell(cmp, a, o, h, cell, sizeof cell);
-                printf("  %-*s", w, cell);
-            }
-            printf("\n");
-        }
+    /* the lever column as wide as the longest "N. label", within reason */
+    int lw = 16;
+    for (int a = 1; a <= na; a++) {
+        char label[1024];
+        nsm_arm_label(m, &cmp->arms[a], label, sizeof label);
+        int len = (int)strlen(label) + 4;
+        lw = len > lw ? (len > 48 ? 48 : len) : lw;
     }
+    printf("\n%-*s", lw + 10, "outcome / lever");
+    for (int h = 0; h < hz->n; h++)
+        printf("  %-*s", w, m->report_date[hz->idx[h]]);
+    printf("\n");
+    for (int o = 0; o < m->n_outcomes; o++)
+        print_outcome(cmp, o, top, lw, w, order, last);
+    free(order);
+    free(last);
 }
 
 typedef struct {
@@ -223,7 +327,7 @@ static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const ns
         else
             printf("%s: %d arms x %llu runs in %.2f s on %d threads -> %s/\n", m->name, n_arms,
                    (unsigned long long)o->runs, rs.wall_seconds, rs.threads, dest);
-        print_briefing(&cmp);
+        print_briefing(&cmp, o->top);
     }
     free(staging);
     free(mf);

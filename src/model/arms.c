@@ -325,3 +325,20 @@ nsm_status nsm_arms_build(const nsm_model *m, const char *list, int factorial, c
     *n_arms = n + 1;
     return NSM_OK;
 }
+
+void nsm_arm_label(const nsm_model *m, const nsm_arm *arm, char *buf, size_t n)
+{
+    size_t len = 0;
+    if (n)
+        buf[0] = '\0';
+    if (arm->n_levers == 0) {
+        snprintf(buf, n, "Baseline");
+        return;
+    }
+    for (int k = 0; k < arm->n_levers && len < n; k++) {
+        const nsm_lever *lv = &m->levers[arm->levers[k]];
+        int w = snprintf(buf + len, n - len, "%s%s", k ? " + " : "",
+                         nsm_label_or_name(lv->label, lv->name));
+        len = w < 0 ? n : len + (size_t)w;
+    }
+}

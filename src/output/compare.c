@@ -11,6 +11,8 @@
 #include <stdlib.h>
 
 #include "neasim/compare.h"
+#include "neasim/briefing.h"
+#include "neasim/labels.h"
 #include "neasim/summary.h"
 #include "neasim/csvout.h"
 #include "neasim/outdir.h"
@@ -104,6 +106,28 @@ static void write_judgment_pp(nsm_csv *c, const nsm_judgment *j)
     nsm_csv_real(c, j->above, 4);
 }
 
+/* Each effect's rank among the arms on its outcome at its horizon (briefing.h), into
+** rank[(o * n_h + h) * n_arms + a] (a >= 1; 0 when not distinguishable). */
+static int *briefing_ranks(const nsm_comparison *cmp)
+{
+    const nsm_model *m = cmp->m;
+    int na = cmp->n_arms - 1, nh = cmp->horizons.n;
+    int *rank = calloc((size_t)m->n_outcomes * (size_t)nh * (size_t)cmp->n_arms + 1, sizeof *rank);
+    nsm_difference *d = malloc(((size_t)na + 1) * sizeof *d);
+    int *order = malloc(((size_t)na + 1) * sizeof *order);
+    for (int o = 0; rank && d && order && o < m->n_outcomes; o++)
+        for (int h = 0; h < nh; h++) {
+            for (int a = 1; a <= na; a++)
+                d[a - 1] = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a], cmp->paired[a], o,
+                                                  1, cmp->horizons.idx[h]);
+            nsm_rank_effects(d, na, m->outcomes[o].desirable, order,
+                             rank + ((size_t)o * (size_t)nh + (size_t)h) * (size_t)cmp->n_arms + 1);
+        }
+    free(d);
+    free(order);
+    return rank;
+}
+
 static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
 {
     static const char *const H[] = {"arm", "outcome", "measure", "horizon_years", "date",
@@ -111,20 +135,31 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
                                     "ci_low_pp", "ci_high_pp", "distinguishable",
                                     /* with --outer only: */
                                     "judgment_q05_pp", "judgment_q50_pp", "judgment_q95_pp",
-                                    "share_draws_below_zero", "share_draws_above_zero", NULL};
+                                    "share_draws_below_zero", "share_draws_above_zero",
+                                    /* always, last: */
+                                    "outcome_label", "arm_label", "desirable", "verdict", "rank",
+                                    NULL};
     const nsm_model *m = cmp->m;
     const nsm_horizons *hz = &cmp->horizons;
     const char *head[sizeof H / sizeof H[0]];
+    size_t nh = 0;
     for (size_t k = 0; k < sizeof H / sizeof H[0]; k++)
-        head[k] = cmp->outer || k < 11 ? H[k] : NULL; /* a plain comparison: the first 11 */
+        if (cmp->outer || k < 11 || k >= 16) /* a plain comparison: no judgment columns */
+            head[nh++] = H[k];
     nsm_csv_header(c, head);
-    for (int a = 1; a < cmp->n_arms; a++)
+    int *rank = briefing_ranks(cmp);
+    if (!rank)
+        return NSM_ERR_NOMEM;
+    for (int a = 1; a < cmp->n_arms; a++) {
+        char arm_label[1024];
+        nsm_arm_label(m, &cmp->arms[a], arm_label, sizeof arm_label);
         for (int o = 0; o < m->n_outcomes; o++)
             for (int h = 0; h < hz->n; h++) {
                 nsm_difference d = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a],
                                                           cmp->paired[a], o, 1, hz->idx[h]);
+                const nsm_outcome *oc = &m->outcomes[o];
                 nsm_csv_text(c, cmp->arms[a].name);
-                nsm_csv_text(c, m->outcomes[o].name);
+                nsm_csv_text(c, oc->name);
                 nsm_csv_text(c, "occurred_by");
                 nsm_csv_real(c, hz->years[h], 6);
                 nsm_csv_text(c, m->report_date[hz->idx[h]]);
@@ -138,8 +173,20 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
                     nsm_judgment j = nsm_outer_effect(m, cmp->outer, a, o, h);
                     write_judgment_pp(c, &j);
                 }
+                nsm_csv_text(c, nsm_label_or_name(oc->label, oc->name));
+                nsm_csv_text(c, arm_label);
+                nsm_csv_text(c, nsm_desirable_name(oc->desirable));
+                nsm_csv_text(c, nsm_verdict_name(nsm_verdict_of(&d, oc->desirable)));
+                int r = rank[((size_t)o * (size_t)hz->n + (size_t)h) * (size_t)cmp->n_arms +
+                             (size_t)a];
+                if (r)
+                    nsm_csv_int(c, r);
+                else
+                    nsm_csv_na(c);
                 nsm_csv_end_row(c);
             }
+    }
+    free(rank);
     return NSM_OK;
 }
 
