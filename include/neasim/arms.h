@@ -47,6 +47,11 @@ nsm_status nsm_arms_build(const nsm_model *m, const char *list, int factorial, c
                           nsm_arm **arms, int *n_arms, nsm_diag *diag);
 void nsm_arms_free(nsm_arm *arms, int n_arms);
 
+/* The interactions a list of arms allows: every arm of exactly two levers p+q whose levers are
+** also arms alone. Fills out[k] = {arm p, arm q, arm p+q} (indices into arms, out has room for
+** n_arms entries) and returns their number. */
+int nsm_arms_interactions(const nsm_arm *arms, int n_arms, int (*out)[3]);
+
 /* An arm's name for people: its levers' labels (names where levers.csv gives none) joined by
 ** " + ", or "Baseline". */
 void nsm_arm_label(const nsm_model *m, const nsm_arm *arm, char *buf, size_t n);

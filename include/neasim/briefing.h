@@ -9,7 +9,9 @@
 
 #include <stdint.h>
 
+#include "neasim/accum.h"
 #include "neasim/model.h"
+#include "neasim/paired.h"
 #include "neasim/summary.h"
 
 /* What a change means for an outcome: it helps or hurts (the outcome has a desirable direction
@@ -48,5 +50,17 @@ typedef struct {
 } nsm_interaction_counts;
 
 nsm_difference nsm_interaction_binary(const nsm_interaction_counts *c);
+
+/* The interaction of two levers on whether outcome o has occurred by report i, from the
+** accumulators of the four arms (acc[0] base, [1] a, [2] b, [3] a+b) and the paired accumulators
+** of every pair of them, pair[k][j] for k < j, each accumulated as (arm k, arm j)
+** (nsm_compare_run_pairs). All NaN when out of memory. */
+typedef struct {
+    const nsm_accum *acc[4];
+    const nsm_paired *pair[4][4];
+} nsm_interaction_inputs;
+
+nsm_difference nsm_interaction_outcome(const nsm_model *m, const nsm_interaction_inputs *in,
+                                       int o, int i);
 
 #endif

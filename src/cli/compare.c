@@ -204,11 +204,59 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top)
     free(last);
 }
 
+/* The interactions distinguishable from zero at some horizon, at most `top` (0: all). */
+static void print_interactions(const nsm_comparison *cmp, uint64_t top)
+{
+    const nsm_model *m = cmp->m;
+    const nsm_horizons *hz = &cmp->horizons;
+    if (cmp->n_interactions == 0 || hz->n == 0)
+        return;
+    printf("\nInteractions: the change of both levers together minus the changes of each alone\n"
+           "(a+b - a - b), in percentage points with its paired 95%% interval; 0: the levers' effects\n"
+           "add up. Only those distinguishable from zero at some horizon:\n");
+    int shown = 0, listed = 0;
+    for (int k = 0; k < cmp->n_interactions; k++) {
+        nsm_interaction_inputs in = nsm_comparison_interaction(cmp, k);
+        char label[1024];
+        nsm_arm_label(m, &cmp->arms[cmp->interactions[k][2]], label, sizeof label);
+        for (int o = 0; o < m->n_outcomes; o++) {
+            nsm_difference d[NSM_MAX_HORIZONS];
+            int any = 0;
+            for (int h = 0; h < hz->n; h++) {
+                d[h] = nsm_interaction_outcome(m, &in, o, hz->idx[h]);
+                any |= d[h].lo > 0 || d[h].hi < 0;
+            }
+            if (!any)
+                continue;
+            listed++;
+            if (top && (uint64_t)shown >= top)
+                continue;
+            shown++;
+            printf("  %s on %s:", label,
+                   nsm_label_or_name(m->outcomes[o].label, m->outcomes[o].name));
+            for (int h = 0; h < hz->n; h++) {
+                char b1[16], b2[16], b3[16];
+                printf("  by %s %s (%s, %s)%s", m->report_date[hz->idx[h]], pp(100 * d[h].diff, b1),
+                       pp(100 * d[h].lo, b2), pp(100 * d[h].hi, b3),
+                       d[h].lo > 0 || d[h].hi < 0 ? "" : " ~");
+            }
+            printf("\n");
+        }
+    }
+    if (listed > shown)
+        printf("  (%d more: raise --top)\n", listed - shown);
+    if (listed == 0)
+        printf("  none (%d pairs of levers x %d outcomes)\n", cmp->n_interactions, m->n_outcomes);
+}
+
 typedef struct {
     nsm_accum **acc;
     nsm_paired **paired;
     int n;
     nsm_outer_comparison outer; /* with --outer */
+    int n_tri;                  /* interactions (not with --outer) */
+    int (*tri)[3];
+    nsm_paired **ipaired;       /* 3 per interaction */
 } results;
 
 static void results_free(results *r)
@@ -217,17 +265,38 @@ static void results_free(results *r)
         nsm_accum_free(r->acc[a]);
         nsm_paired_free(r->paired[a]);
     }
+    for (int k = 0; r->ipaired && k < 3 * r->n_tri; k++)
+        nsm_paired_free(r->ipaired[k]);
+    free(r->ipaired);
+    free(r->tri);
     free(r->acc);
     free(r->paired);
     free(r->outer.p);
     free(r->outer.se);
 }
 
-/* With draws > 0 (--outer), also the per-draw probabilities at the horizons hz. */
-static int results_alloc(results *r, const nsm_model *m, int n, uint64_t draws,
-                         const nsm_horizons *hz)
+/* The interactions the arms allow, each with its three extra paired accumulators. */
+static int interactions_alloc(results *r, const nsm_model *m, const nsm_arm *arms, int n)
+{
+    r->tri = malloc(((size_t)n + 1) * sizeof *r->tri);
+    if (!r->tri)
+        return -1;
+    r->n_tri = nsm_arms_interactions(arms, n, r->tri);
+    r->ipaired = calloc(3 * (size_t)r->n_tri + 1, sizeof *r->ipaired);
+    for (int k = 0; r->ipaired && k < 3 * r->n_tri; k++)
+        if (!(r->ipaired[k] = nsm_paired_alloc(m)))
+            return -1;
+    return r->ipaired ? 0 : -1;
+}
+
+/* With draws > 0 (--outer), also the per-draw probabilities at the horizons hz; without, the
+** interactions of the arms. */
+static int results_alloc(results *r, const nsm_model *m, const nsm_arm *arms, int n,
+                         uint64_t draws, const nsm_horizons *hz)
 {
     r->n = n;
+    if (!draws && interactions_alloc(r, m, arms, n))
+        return -1;
     if (draws) {
         size_t cells = (size_t)draws * (size_t)n * (size_t)m->n_outcomes * (size_t)hz->n + 1;
         r->outer = (nsm_outer_comparison){draws, 0, n, *hz, calloc(cells, sizeof(double)),
@@ -272,6 +341,37 @@ static void add_arms(nsm_manifest *mf, const nsm_arm *arms, int n_arms)
                      "(seed, replication, process)");
 }
 
+/* Every arm on common random numbers, with the pairs of the paired differences, (0, a), and of
+** the interactions, (a, b), (a, a+b), (b, a+b). */
+static nsm_status run_pairs(const nsm_comparison *cmp, const nsm_run_config *rc, results *res,
+                            nsm_run_stats *rs, nsm_diag *d)
+{
+    int na = cmp->n_arms - 1, n = na + 3 * res->n_tri;
+    int (*pairs)[2] = malloc(((size_t)n + 1) * sizeof *pairs);
+    nsm_paired **all = malloc(((size_t)n + 1) * sizeof *all);
+    nsm_status st = pairs && all ? NSM_OK : nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    for (int a = 1; st == NSM_OK && a <= na; a++) {
+        pairs[a - 1][0] = 0;
+        pairs[a - 1][1] = a;
+        all[a - 1] = res->paired[a];
+    }
+    for (int k = 0; st == NSM_OK && k < res->n_tri; k++) {
+        const int *t = res->tri[k];
+        const int ends[3][2] = {{t[0], t[1]}, {t[0], t[2]}, {t[1], t[2]}};
+        for (int j = 0; j < 3; j++) {
+            pairs[na + 3 * k + j][0] = ends[j][0];
+            pairs[na + 3 * k + j][1] = ends[j][1];
+            all[na + 3 * k + j] = res->ipaired[3 * k + j];
+        }
+    }
+    if (st == NSM_OK)
+        st = nsm_compare_run_pairs(cmp->m, cmp->arms, cmp->n_arms, rc, res->acc, n,
+                                   (const int (*)[2])pairs, all, rs, d);
+    free(pairs);
+    free(all);
+    return st;
+}
+
 /* Run every arm and write the folder into staging; the caller commits or aborts it. */
 static nsm_status run_arms(const nsm_comparison *cmp, const nsm_cli_options *o,
                            const char *staging, results *res, nsm_manifest *mf,
@@ -286,7 +386,7 @@ static nsm_status run_arms(const nsm_comparison *cmp, const nsm_cli_options *o,
     nsm_status st =
         cmp->outer ? nsm_compare_outer(m, cmp->arms, cmp->n_arms, &rc, &res->outer, res->acc,
                                        res->paired, rs, d)
-                   : nsm_compare_run(m, cmp->arms, cmp->n_arms, &rc, res->acc, res->paired, rs, d);
+                   : run_pairs(cmp, &rc, res, rs, d);
     nsm_progress_done(&bar);
     if (st == NSM_OK) {
         nsm_cli_manifest(mf, m, o, rs, started, argc, argv);
@@ -306,16 +406,19 @@ static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const ns
     results res = {0};
     /* Caught from before the staging folder exists until it is committed or removed. */
     nsm_cli_catch_sigint(1);
-    nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, {0}, NULL};
+    nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, {0}, NULL, 0, NULL, NULL};
     nsm_horizons_find(m, years, n_years, &cmp.horizons);
     nsm_manifest *mf = calloc(1, sizeof *mf);
-    nsm_status st = mf && !results_alloc(&res, m, n_arms, o->outer, &cmp.horizons)
+    nsm_status st = mf && !results_alloc(&res, m, arms, n_arms, o->outer, &cmp.horizons)
                         ? nsm_outdir_begin(dest, &staging, &d)
                         : nsm_diag_error(&d, NSM_ERR_NOMEM, "neasim compare: out of memory");
     nsm_cli_print_warnings(&d, o->quiet);
     cmp.acc = (const nsm_accum *const *)res.acc;
     cmp.paired = res.paired;
     cmp.outer = o->outer ? &res.outer : NULL;
+    cmp.n_interactions = res.n_tri;
+    cmp.interactions = (const int (*)[3])res.tri;
+    cmp.ipaired = res.ipaired;
     if (st == NSM_OK)
         st = run_arms(&cmp, o, staging, &res, mf, &rs, argc, argv, &d);
     int code = nsm_cli_finish_folder("compare", &st, staging, dest, &d);
@@ -328,6 +431,7 @@ static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const ns
             printf("%s: %d arms x %llu runs in %.2f s on %d threads -> %s/\n", m->name, n_arms,
                    (unsigned long long)o->runs, rs.wall_seconds, rs.threads, dest);
         print_briefing(&cmp, o->top);
+        print_interactions(&cmp, o->top);
     }
     free(staging);
     free(mf);

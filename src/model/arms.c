@@ -342,3 +342,29 @@ void nsm_arm_label(const nsm_model *m, const nsm_arm *arm, char *buf, size_t n)
         len = w < 0 ? n : len + (size_t)w;
     }
 }
+
+/* The arm that is lever l alone, or -1. */
+static int single(const nsm_arm *arms, int n_arms, int l)
+{
+    for (int a = 0; a < n_arms; a++)
+        if (arms[a].n_levers == 1 && arms[a].levers[0] == l)
+            return a;
+    return -1;
+}
+
+int nsm_arms_interactions(const nsm_arm *arms, int n_arms, int (*out)[3])
+{
+    int n = 0;
+    for (int a = 0; a < n_arms; a++) {
+        if (arms[a].n_levers != 2)
+            continue;
+        int p = single(arms, n_arms, arms[a].levers[0]), q = single(arms, n_arms, arms[a].levers[1]);
+        if (p < 0 || q < 0)
+            continue;
+        out[n][0] = p;
+        out[n][1] = q;
+        out[n][2] = a;
+        n++;
+    }
+    return n;
+}

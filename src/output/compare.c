@@ -2,8 +2,9 @@
 ** compare.c: the tables of a comparison: paired differences with standard errors and the
 ** variance reduction achieved by pairing (differences.csv), the briefing table (briefing.csv),
 ** what each arm changed (arms.csv) and, on two levels, each effect's spread over the draws of the
-** uncertain numbers (uncertainty_differences.csv; judgment columns at the end of briefing.csv). Schemas in README.md; the differences themselves are
-** computed in summary/differences.c.
+** uncertain numbers (uncertainty_differences.csv; judgment columns at the end of briefing.csv)
+** and the interactions of two levers (interactions.csv). Schemas in README.md; the differences
+** themselves are computed in summary/differences.c, the interactions in summary/briefing.c.
 */
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -190,6 +191,58 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
     return NSM_OK;
 }
 
+nsm_interaction_inputs nsm_comparison_interaction(const nsm_comparison *cmp, int k)
+{
+    const int *t = cmp->interactions[k];
+    nsm_paired *const *ip = cmp->ipaired + 3 * k;
+    nsm_interaction_inputs in = {{cmp->acc[0], cmp->acc[t[0]], cmp->acc[t[1]], cmp->acc[t[2]]},
+                                 {{NULL}}};
+    in.pair[0][1] = cmp->paired[t[0]];
+    in.pair[0][2] = cmp->paired[t[1]];
+    in.pair[0][3] = cmp->paired[t[2]];
+    in.pair[1][2] = ip[0];
+    in.pair[1][3] = ip[1];
+    in.pair[2][3] = ip[2];
+    return in;
+}
+
+/* interactions.csv: a+b minus a minus b for every interaction, outcome and horizon. */
+static nsm_status write_interactions(nsm_csv *c, const nsm_comparison *cmp)
+{
+    static const char *const H[] = {"arm", "lever_a", "lever_b", "outcome", "measure",
+                                    "horizon_years", "date", "interaction_pp", "ci_low_pp",
+                                    "ci_high_pp", "distinguishable", "outcome_label", "arm_label",
+                                    NULL};
+    const nsm_model *m = cmp->m;
+    const nsm_horizons *hz = &cmp->horizons;
+    nsm_csv_header(c, H);
+    for (int k = 0; k < cmp->n_interactions; k++) {
+        const int *t = cmp->interactions[k];
+        nsm_interaction_inputs in = nsm_comparison_interaction(cmp, k);
+        char label[1024];
+        nsm_arm_label(m, &cmp->arms[t[2]], label, sizeof label);
+        for (int o = 0; o < m->n_outcomes; o++)
+            for (int h = 0; h < hz->n; h++) {
+                nsm_difference d = nsm_interaction_outcome(m, &in, o, hz->idx[h]);
+                nsm_csv_text(c, cmp->arms[t[2]].name);
+                nsm_csv_text(c, cmp->arms[t[0]].name);
+                nsm_csv_text(c, cmp->arms[t[1]].name);
+                nsm_csv_text(c, m->outcomes[o].name);
+                nsm_csv_text(c, "occurred_by");
+                nsm_csv_real(c, hz->years[h], 6);
+                nsm_csv_text(c, m->report_date[hz->idx[h]]);
+                nsm_csv_real(c, 100 * d.diff, 4);
+                nsm_csv_real(c, 100 * d.lo, 4);
+                nsm_csv_real(c, 100 * d.hi, 4);
+                nsm_csv_text(c, d.lo > 0 || d.hi < 0 ? "yes" : "no");
+                nsm_csv_text(c, nsm_label_or_name(m->outcomes[o].label, m->outcomes[o].name));
+                nsm_csv_text(c, label);
+                nsm_csv_end_row(c);
+            }
+    }
+    return NSM_OK;
+}
+
 /* uncertainty_differences.csv: each effect over the draws, beside its Monte Carlo interval. */
 static nsm_status write_uncertainty(nsm_csv *c, const nsm_comparison *cmp)
 {
@@ -275,9 +328,11 @@ static void write_arms(nsm_csv *c, const nsm_model *m, const nsm_arm *arms, int 
 nsm_status nsm_compare_write(const char *dir, const nsm_comparison *cmp,
                              const nsm_write_options *opt, nsm_diag *diag)
 {
-    static const char *const files[4] = {"differences.csv", "briefing.csv", "arms.csv",
-                                         "uncertainty_differences.csv"};
-    for (int k = 0; k < (cmp->outer ? 4 : 3); k++) {
+    static const char *const files[5] = {"differences.csv", "briefing.csv", "arms.csv",
+                                         "uncertainty_differences.csv", "interactions.csv"};
+    for (int k = 0; k < 5; k++) {
+        if ((k == 3 && !cmp->outer) || (k == 4 && cmp->n_interactions == 0))
+            continue;
         char *path = nsm_path_join(dir, files[k]);
         nsm_csv c;
         nsm_status st = path ? nsm_csv_open(&c, path, opt->bom, diag) : NSM_ERR_NOMEM;
@@ -288,6 +343,8 @@ nsm_status nsm_compare_write(const char *dir, const nsm_comparison *cmp,
                 st = write_briefing(&c, cmp);
             else if (k == 3)
                 st = write_uncertainty(&c, cmp);
+            else if (k == 4)
+                st = write_interactions(&c, cmp);
             else
                 write_arms(&c, cmp->m, cmp->arms, cmp->n_arms);
             nsm_status cst = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);

@@ -5,6 +5,7 @@
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stdlib.h>
 
 const char *nsm_verdict_name(nsm_verdict v)
 {
@@ -93,4 +94,24 @@ nsm_difference nsm_interaction_binary(const nsm_interaction_counts *c)
     d.lo = d.diff - z * d.se;
     d.hi = d.diff + z * d.se;
     return d;
+}
+
+nsm_difference nsm_interaction_outcome(const nsm_model *m, const nsm_interaction_inputs *in,
+                                       int o, int i)
+{
+    nsm_difference d = {NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    int64_t *s = malloc(((size_t)m->n_reports + 1) * sizeof *s);
+    if (!s)
+        return d;
+    nsm_interaction_counts c = {(int64_t)nsm_accum_runs(in->acc[0]), {0}, {{0}}};
+    for (int k = 0; k < 4; k++) {
+        nsm_occurred_by(m, in->acc[k], o, s);
+        c.count[k] = s[i];
+        for (int j = k + 1; j < 4; j++) {
+            nsm_paired_both_occurred(in->pair[k][j], o, s);
+            c.both[k][j] = s[i];
+        }
+    }
+    free(s);
+    return nsm_interaction_binary(&c);
 }
