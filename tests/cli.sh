@@ -133,9 +133,9 @@ expect "sweep params typo" 64 "names no number written as a distribution" -- swe
 expect "sweep params without a generated design" 64 "--params selects" -- sweep tests/models/paths --grid "$work/grid.csv" --params x --quiet --out "$work/sw-p"
 expect "sweep sobol on a subset of the baseline" 0 "" -- sweep scenarios/baseline --sobol 8 --params 'transitions:rok_nuclear_debate:*' --runs 200 --quiet --out "$work/sw-bsob"
 [ "$(tail -n +2 "$work/sw-bsob/sensitivity.csv" | cut -d, -f4 | sort -u | wc -l)" -eq 4 ] && pass=$((pass + 1)) || { echo "FAIL sweep --params: not 4 parameters"; fail=$((fail + 1)); }
-[ "$(grep -c '^transitions:rok_nuclear_debate:[a-z_]*>[a-z_]*,transition rok_nuclear_debate:.*,"\?pert(' "$work/sw-bsob/parameters.csv")" -eq 4 ] && pass=$((pass + 1)) || { echo "FAIL sweep: parameters.csv lacks labels or distributions"; fail=$((fail + 1)); }
+[ "$(grep -c '^transitions:rok_nuclear_debate:[a-z_]*>[a-z_]*,"\?ROK nuclear debate: .* → .* ([a-z ]*): [0-9.e-]* to [0-9.e-]*,.*,"\?pert(' "$work/sw-bsob/parameters.csv")" -eq 4 ] && pass=$((pass + 1)) || { echo "FAIL sweep: parameters.csv lacks labels or distributions"; fail=$((fail + 1)); }
 expect "sweep modifier label" 0 "" -- sweep scenarios/baseline --oat --params 'modifiers:13' --runs 50 --quiet --out "$work/sw-mod"
-grep -q '^modifiers:13,multiplier on usfk_posture:current>reduced while ' "$work/sw-mod/parameters.csv" && pass=$((pass + 1)) || { echo "FAIL sweep: modifier label"; fail=$((fail + 1)); }
+grep -q '^modifiers:13,Multiplier on USFK posture: current → reduced while Washington is transactional: x1.29 to x2.27,' "$work/sw-mod/parameters.csv" && pass=$((pass + 1)) || { echo "FAIL sweep: modifier label"; fail=$((fail + 1)); }
 
 # --- the byte-order mark option, and a rerun that replaces its own folder
 expect "bom run" 0 "" -- run tests/models/two_state --runs 100 --bom --quiet --out "$work/bom"
@@ -146,7 +146,7 @@ expect "rerun replaces" 0 "" -- run tests/models/two_state --runs 100 --quiet --
 # --- the printed briefing: never "-0.0"; an interval that excludes zero never shows 0.0 at an end
 "$NEASIM" compare scenarios/baseline --levers all --runs 2000 --seed 3 --out "$work/brief-print" > "$work/brief.txt" 2>&1
 check_that "briefing: no -0.0" bash -c "! grep -Eq -- '-0\.0([^0-9]|\$)' '$work/brief.txt'"
-check_that "briefing: cells printed" grep -q "usfk_reduced" "$work/brief.txt"
+check_that "briefing: cells printed" grep -q "USFK cut below today's posture" "$work/brief.txt"
 grep -oE '[-+]?[0-9.]+ \([-+]?[0-9.]+, [-+]?[0-9.]+\)( ~)?' "$work/brief.txt" > "$work/cells.txt"
 check_that "briefing: cells parsed" test "$(wc -l < "$work/cells.txt")" -gt 100
 check_that "briefing: a distinguishable change shows no 0.0 end" \

@@ -28,7 +28,7 @@ check_that "uncertainty_differences.csv: header" grep -qx \
 check_that "uncertainty_differences.csv: one row per arm, outcome and horizon" \
     test "$(tail -n +2 "$work/cmp1/uncertainty_differences.csv" | wc -l)" = 6
 check_that "briefing.csv: the judgment columns come after the existing ones" grep -qx \
-    'arm,outcome,measure,horizon_years,date,baseline_probability,arm_probability,difference_pp,ci_low_pp,ci_high_pp,distinguishable,judgment_q05_pp,judgment_q50_pp,judgment_q95_pp,share_draws_below_zero,share_draws_above_zero' \
+    'arm,outcome,measure,horizon_years,date,baseline_probability,arm_probability,difference_pp,ci_low_pp,ci_high_pp,distinguishable,judgment_q05_pp,judgment_q50_pp,judgment_q95_pp,share_draws_below_zero,share_draws_above_zero,outcome_label,arm_label,desirable,verdict,rank' \
     "$work/briefing.csv"
 check_that "a null lever: a judgment range of exactly zero" \
     grep -q '^null,moved,occurred_by,1,[0-9-]*,8,400,[0-9.]*,[0-9.]*,0,0,0,0,0,0,0,0,0,0,0$' \
@@ -45,13 +45,13 @@ check_that "briefing and uncertainty_differences agree" awk -F, '
 check_that "compare --outer prints the judgment ranges" \
     grep -q 'judgment 5-95%: the range of the change over the 8 draws' "$work/cmp1.txt"
 check_that "compare --outer prints a range in every cell" \
-    grep -Eq '^moved +[-+ ]?[0-9.]+ \([-+][0-9.]+, [-+][0-9.]+\)( ~)? \[[-+][0-9.]+, [-+][0-9.]+\]' \
+    grep -Eq '^  [0-9]+\. .* +[-+ ]?[0-9.]+ \([-+][0-9.]+, [-+][0-9.]+\)( ~)? \[[-+][0-9.]+, [-+][0-9.]+\]' \
     "$work/cmp1.txt"
 check_that "the manifest counts the draws" grep -q '^outer_draws,8' "$work/cmp1/manifest.csv"
 
 "$NEASIM" compare "$model" --levers all --runs 200 --seed 7 --out "$work/plain" --quiet
-check_that "a plain compare: briefing.csv keeps its 11 columns" \
-    test "$(head -1 "$work/plain/briefing.csv" | tr ',' '\n' | wc -l)" = 11
+check_that "a plain compare: briefing.csv has its 11 columns and the 5 label columns" \
+    test "$(head -1 "$work/plain/briefing.csv" | tr ',' '\n' | wc -l)" = 16
 check_that "a plain compare: no uncertainty_differences.csv" \
     test ! -e "$work/plain/uncertainty_differences.csv"
 

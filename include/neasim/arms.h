@@ -61,5 +61,13 @@ nsm_status nsm_models_align(nsm_model *const *models, int n, char *dropped, size
 /* One arm per model, named after its scenario, each running its model as it is (one phase, no
 ** levers; the models are borrowed). Release with nsm_arms_free. */
 nsm_status nsm_arms_of_scenarios(const nsm_model *const *models, int n, nsm_arm **arms);
+/* The interactions a list of arms allows: every arm of exactly two levers p+q whose levers are
+** also arms alone. Fills out[k] = {arm p, arm q, arm p+q} (indices into arms, out has room for
+** n_arms entries) and returns their number. */
+int nsm_arms_interactions(const nsm_arm *arms, int n_arms, int (*out)[3]);
+
+/* An arm's name for people: its levers' labels (names where levers.csv gives none) joined by
+** " + ", or "Baseline". */
+void nsm_arm_label(const nsm_model *m, const nsm_arm *arm, char *buf, size_t n);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "neasim/accum.h"
 #include "neasim/arms.h"
+#include "neasim/briefing.h"
 #include "neasim/engine.h"
 #include "neasim/outer.h"
 #include "neasim/paired.h"
@@ -24,11 +25,20 @@ typedef struct {
     nsm_paired *const *paired;
     nsm_horizons horizons;
     const nsm_outer_comparison *outer;
+    /* Interactions of two levers (nsm_arms_interactions): triple k is {a, b, a+b}, and
+    ** ipaired[3k], [3k+1], [3k+2] accumulate the pairs (a, b), (a, a+b), (b, a+b). None (0, NULL)
+    ** with --outer. */
+    int n_interactions;
+    const int (*interactions)[3];
+    nsm_paired *const *ipaired;
 } nsm_comparison;
+
+/* The inputs of interaction k (briefing.h) from a comparison. */
+nsm_interaction_inputs nsm_comparison_interaction(const nsm_comparison *cmp, int k);
 
 /* Write differences.csv, briefing.csv and arms.csv into dir (schemas in README.md); with
 ** cmp->outer also uncertainty_differences.csv and every arm's uncertainty.csv, and briefing.csv
-** gains the judgment columns. */
+** gains the judgment columns; with interactions, interactions.csv. */
 nsm_status nsm_compare_write(const char *dir, const nsm_comparison *cmp,
                              const nsm_write_options *opt, nsm_diag *diag);
 

@@ -41,6 +41,8 @@ typedef struct {
 typedef struct {
     char name[NSM_NAME_MAX];
     char *description;  /* may be NULL */
+    char *label;        /* for people (factors.csv, column `factor_label`); NULL: none given */
+    char **level_labels; /* [level]: factors.csv, column `label`; NULL entries where none given */
     int n_levels;
     int first_level;    /* index of level 0 in the model's flat level list */
     char (*levels)[NSM_NAME_MAX];
@@ -81,6 +83,7 @@ typedef struct {
 typedef struct {
     char name[NSM_NAME_MAX];
     char *description;      /* may be NULL */
+    char *label;            /* for people (column `label`); NULL: none given */
     double rate;            /* base rate per year, >= 0 */
     double dispersion;      /* gamma shape k; 0 means Poisson (no gamma multiplier) */
     int redraw_months;      /* gamma redraw interval, months */
@@ -153,11 +156,18 @@ typedef struct {
 ** happened. */
 typedef enum { NSM_OCCUR_STATE, NSM_OCCUR_ONSET } nsm_occurrence_kind;
 
+/* Which way an outcome is good news (outcomes.csv, column `desirable`): the briefing ranks a
+** lever's effects by how much they help. NONE (also an empty cell): no direction, effects are
+** ranked by size. */
+typedef enum { NSM_DESIRABLE_NONE, NSM_DESIRABLE_LOWER, NSM_DESIRABLE_HIGHER } nsm_desirable;
+
 typedef struct {
     char name[NSM_NAME_MAX];
     char *description;      /* may be NULL */
+    char *label;            /* for people (column `label`); NULL: none given */
     nsm_condition cond;
     nsm_occurrence_kind occurrence;
+    nsm_desirable desirable;
 } nsm_outcome;
 
 /* One number of the model, named by a parameter path (scenarios/README.md, "Parameter paths").
@@ -201,6 +211,7 @@ typedef struct {
 typedef struct {
     char name[NSM_NAME_MAX];
     char *description;      /* may be NULL */
+    char *label;            /* for people (column `label`); NULL: none given */
 } nsm_lever;
 
 /* A number written as a distribution ("beta(2,5)"): the model holds its mean; a run draws it
@@ -269,6 +280,9 @@ typedef struct nsm_model {
     ** a row without one. NULL when the table is absent. Shared by variants. */
     int n_modifier_rows;
     char (*modifier_ids)[NSM_NAME_MAX];
+    /* modifier_labels[row - 1]: the optional `label` column of modifiers.csv, NULL where empty;
+    ** NULL when the table is absent. Shared by variants. */
+    char **modifier_labels;
     char (*effect_ids)[NSM_NAME_MAX];
 
     /* seasonality[process * 12 + (month - 1)], or NULL when the scenario has none */
@@ -311,6 +325,16 @@ typedef struct nsm_model {
     ** ';'; NULL when it extends none. Owned. */
     char *extends;
 } nsm_model;
+
+/* A name for people: the scenario's label when it gives one, else the name itself. */
+static inline const char *nsm_label_or_name(const char *label, const char *name)
+{
+    return label && label[0] ? label : name;
+}
+
+/* Whether the scenario gives any label (factors, levels, events, outcomes, levers, modifier
+** rows): parameter labels (params.h) are then phrases built from them rather than model syntax. */
+int nsm_model_has_labels(const nsm_model *m);
 
 /* Total number of hazard processes (transitions, then counted events). */
 static inline int nsm_model_n_processes(const nsm_model *m)

@@ -57,4 +57,13 @@ nsm_status nsm_compare_run(const nsm_model *m, const nsm_arm *arms, int n_arms,
 nsm_status nsm_compare_models(const nsm_model *const *models, const nsm_arm *arms, int n_arms,
                               const nsm_run_config *config, nsm_accum **acc, nsm_paired **paired,
                               nsm_run_stats *stats, nsm_diag *diag);
+/* The same with any pairs of arms: paired[k] (allocated by the caller, k < n_pairs) accumulates
+** the traces of arms pairs[k][0] and pairs[k][1] in that order, as nsm_paired_add(base, arm).
+** nsm_compare_run is this with the pairs (0, a). The interaction of two levers needs the pairs
+** among a, b and a+b too (briefing.h). */
+nsm_status nsm_compare_run_pairs(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                                 const nsm_run_config *config, nsm_accum **acc, int n_pairs,
+                                 const int (*pairs)[2], nsm_paired **paired,
+                                 nsm_run_stats *stats, nsm_diag *diag);
+
 #endif

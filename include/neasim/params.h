@@ -42,8 +42,12 @@ void nsm_process_name(const nsm_model *m, int k, char *buf, size_t n);
 /* A condition as written ("f=a|b & g=x"). */
 void nsm_condition_format(const nsm_model *m, const nsm_condition *c, char *buf, size_t n);
 
-/* A label for slides: what the number means in the scenario's terms ("x4 on h:off>on while
-** f=b" for a modifier row, "effect 3: on f:a>b -> h=on, probability"), not just its path. */
+/* A label for slides: what the number means in the scenario's terms, not just its path. When
+** the scenario gives any label (nsm_model_has_labels), a phrase built from the labels (names
+** where it gives none): a modifier row's own `label`, else "Multiplier on USFK posture: current
+** → reduced while US alliance posture is transactional"; "Chance that F starts L"; "E: rate
+** per year". Without labels, model syntax ("multiplier on h:off>on while f=b",
+** "effect 3: on f:a>b -> h=on, probability", "transition f:a>b"). */
 void nsm_param_label(const nsm_model *m, const nsm_param *p, char *buf, size_t n);
 
 /* The canonical path of one number ("transitions:f:a>b"), for outputs. */

@@ -45,6 +45,7 @@ typedef struct {
     uint32_t shard, n_shards; /* --shard I/N (cli/shard.c); n_shards 0: the whole run */
     const struct nsm_cli_parts *parts; /* merge: the parts that replace the simulation */
     int xlsx;        /* --xlsx: results.xlsx beside the CSVs */
+    uint64_t top;    /* compare --top K: at most K levers per outcome printed (0: all) */
 } nsm_cli_options;
 
 /* The run configuration the options ask for (uncertainty: per replication unless --nominal). */

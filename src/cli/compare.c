@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "neasim/arms.h"
+#include "neasim/briefing.h"
 #include "neasim/compare.h"
 #include "neasim/paired.h"
 #include "neasim/outdir.h"
@@ -49,6 +50,7 @@ static const char COMPARE_HELP[] =
     "                      replications of every arm (the same draw in every arm); adds\n"
     "                      each effect's judgment range (uncertainty_differences.csv) and\n"
     "                      each arm's (uncertainty.csv, as run --outer writes it)\n"
+    "      --top K         print at most K levers per outcome (the K that help most)\n"
     "      --max-events N  a replication of more than N events fails (default 10000000)\n"
     "      --shard I/N     simulate only slice I of N of the replications (--outer: of the\n"
     "                      draws) and write a partial result to --out PART (neasim merge)\n"
@@ -88,31 +90,178 @@ static void briefing_cell(const nsm_comparison *cmp, int a, int o, int h, char *
     }
 }
 
-static void print_briefing(const nsm_comparison *cmp)
+static const char *direction_note(nsm_desirable d)
+{
+    switch (d) {
+    case NSM_DESIRABLE_LOWER: return " (lower is better)";
+    case NSM_DESIRABLE_HIGHER: return " (higher is better)";
+    case NSM_DESIRABLE_NONE: break;
+    }
+    return "";
+}
+
+/* Whether arm a's effect on outcome o is distinguishable from zero at some horizon. */
+static int any_distinguishable(const nsm_comparison *cmp, int a, int o)
+{
+    for (int h = 0; h < cmp->horizons.n; h++) {
+        nsm_difference d = nsm_difference_outcome(cmp->m, cmp->acc[0], cmp->acc[a],
+                                                  cmp->paired[a], o, 1, cmp->horizons.idx[h]);
+        if (d.lo > 0 || d.hi < 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The baseline's row of an outcome: its probability at each horizon. */
+static void print_baseline_row(const nsm_comparison *cmp, int o, int lw, int w)
+{
+    const nsm_horizons *hz = &cmp->horizons;
+    printf("  %-*s", lw + 8, "baseline (probability)");
+    for (int h = 0; h < hz->n; h++) {
+        nsm_difference d = nsm_difference_outcome(cmp->m, cmp->acc[0], cmp->acc[1],
+                                                  cmp->paired[1], o, 1, hz->idx[h]);
+        char cell[32];
+        snprintf(cell, sizeof cell, "%.1f%%", 100 * d.baseline);
+        printf("  %-*s", w, cell);
+    }
+    printf("\n");
+}
+
+/* One outcome: its baseline, then the levers with an effect distinguishable at some horizon,
+** ranked by how much they help at the last horizon (briefing.h), at most `top` (0: all). */
+static void print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw, int w,
+                          int *order, nsm_difference *last)
+{
+    const nsm_model *m = cmp->m;
+    const nsm_outcome *oc = &m->outcomes[o];
+    const nsm_horizons *hz = &cmp->horizons;
+    int na = cmp->n_arms - 1;
+    printf("\n%s%s\n", nsm_label_or_name(oc->label, oc->name), direction_note(oc->desirable));
+    print_baseline_row(cmp, o, lw, w);
+    for (int a = 1; a <= na; a++)
+        last[a - 1] = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a], cmp->paired[a], o, 1,
+                                             hz->idx[hz->n - 1]);
+    nsm_rank_effects(last, na, oc->desirable, order, NULL);
+    int shown = 0, listed = 0;
+    for (int k = 0; k < na; k++) {
+        int a = order[k] + 1;
+        if (!any_distinguishable(cmp, a, o))
+            continue;
+        listed++;
+        if (top && (uint64_t)shown >= top)
+            continue;
+        char label[1024], line[80];
+        nsm_arm_label(m, &cmp->arms[a], label, sizeof label);
+        nsm_verdict v = nsm_verdict_of(&last[a - 1], oc->desirable);
+        snprintf(line, sizeof line, "%d. %.56s", ++shown % 1000000, label);
+        printf("  %-*.*s %-7s", lw, lw, line, v == NSM_VERDICT_UNCLEAR ? "" : nsm_verdict_name(v));
+        for (int h = 0; h < hz->n; h++) {
+            char cell[96];
+            briefing_cell(cmp, a, o, h, cell, sizeof cell);
+            printf("  %-*s", w, cell);
+        }
+        printf("\n");
+    }
+    if (listed > shown)
+        printf("  (%d more with a distinguishable effect: raise --top)\n", listed - shown);
+    char label[1024], b1[16];
+    const nsm_difference *best = na > 0 ? &last[order[0]] : NULL;
+    nsm_verdict bv = best ? nsm_verdict_of(best, oc->desirable) : NSM_VERDICT_UNCLEAR;
+    if (best && (bv == NSM_VERDICT_HELPS || bv == NSM_VERDICT_CHANGES)) {
+        nsm_arm_label(m, &cmp->arms[order[0] + 1], label, sizeof label);
+        printf("  %s %s (%s pp by %s)\n", bv == NSM_VERDICT_HELPS ? "best lever:" : "largest change:",
+               label, pp(100 * best->diff, b1), m->report_date[hz->idx[hz->n - 1]]);
+    } else if (listed == 0) {
+        printf("  no lever has an effect distinguishable from zero\n");
+    } else {
+        printf("  no lever helps by %s\n", m->report_date[hz->idx[hz->n - 1]]);
+    }
+    if (na - listed > 0)
+        printf("  %d of %d levers: no distinguishable effect\n", na - listed, na);
+}
+
+static void print_briefing(const nsm_comparison *cmp, uint64_t top)
 {
     const nsm_model *m = cmp->m;
     const nsm_horizons *hz = &cmp->horizons;
     int w = cmp->outer ? 40 : 24;
+    int na = cmp->n_arms - 1;
+    int *order = malloc(((size_t)na + 1) * sizeof *order);
+    nsm_difference *last = malloc(((size_t)na + 1) * sizeof *last);
+    if (!order || !last || hz->n == 0 || na == 0) {
+        free(order);
+        free(last);
+        return;
+    }
     printf("\nChange in the probability that each outcome has occurred, in percentage points\n"
-           "(paired 95%% interval; '~' marks a change not distinguishable from zero):\n");
+           "(paired 95%% interval; '~' marks a change not distinguishable from zero). Levers\n"
+           "ranked by how much they help by %s (largest help first); levers with no\n"
+           "distinguishable effect at any horizon are counted, not listed.\n",
+           m->report_date[hz->idx[hz->n - 1]]);
     if (cmp->outer)
         printf("[judgment 5-95%%: the range of the change over the %llu draws of the uncertain "
                "numbers]\n", (unsigned long long)cmp->outer->n_draws);
-    for (int a = 1; a < cmp->n_arms; a++) {
-        printf("\n%s\n%-34s", cmp->arms[a].name, "outcome");
-        for (int h = 0; h < hz->n; h++)
-            printf("  %-*s", w, m->report_date[hz->idx[h]]);
-        printf("\n");
+    /* the lever column as wide as the longest "N. label", within reason */
+    int lw = 16;
+    for (int a = 1; a <= na; a++) {
+        char label[1024];
+        nsm_arm_label(m, &cmp->arms[a], label, sizeof label);
+        int len = (int)strlen(label) + 4;
+        lw = len > lw ? (len > 48 ? 48 : len) : lw;
+    }
+    printf("\n%-*s", lw + 10, "outcome / lever");
+    for (int h = 0; h < hz->n; h++)
+        printf("  %-*s", w, m->report_date[hz->idx[h]]);
+    printf("\n");
+    for (int o = 0; o < m->n_outcomes; o++)
+        print_outcome(cmp, o, top, lw, w, order, last);
+    free(order);
+    free(last);
+}
+
+/* The interactions distinguishable from zero at some horizon, at most `top` (0: all). */
+static void print_interactions(const nsm_comparison *cmp, uint64_t top)
+{
+    const nsm_model *m = cmp->m;
+    const nsm_horizons *hz = &cmp->horizons;
+    if (cmp->n_interactions == 0 || hz->n == 0)
+        return;
+    printf("\nInteractions: the change of both levers together minus the changes of each alone\n"
+           "(a+b - a - b), in percentage points with its paired 95%% interval; 0: the levers' effects\n"
+           "add up. Only those distinguishable from zero at some horizon:\n");
+    int shown = 0, listed = 0;
+    for (int k = 0; k < cmp->n_interactions; k++) {
+        nsm_interaction_inputs in = nsm_comparison_interaction(cmp, k);
+        char label[1024];
+        nsm_arm_label(m, &cmp->arms[cmp->interactions[k][2]], label, sizeof label);
         for (int o = 0; o < m->n_outcomes; o++) {
-            printf("%-34s", m->outcomes[o].name);
+            nsm_difference d[NSM_MAX_HORIZONS];
+            int any = 0;
             for (int h = 0; h < hz->n; h++) {
-                char cell[96];
-                briefing_cell(cmp, a, o, h, cell, sizeof cell);
-                printf("  %-*s", w, cell);
+                d[h] = nsm_interaction_outcome(m, &in, o, hz->idx[h]);
+                any |= d[h].lo > 0 || d[h].hi < 0;
+            }
+            if (!any)
+                continue;
+            listed++;
+            if (top && (uint64_t)shown >= top)
+                continue;
+            shown++;
+            printf("  %s on %s:", label,
+                   nsm_label_or_name(m->outcomes[o].label, m->outcomes[o].name));
+            for (int h = 0; h < hz->n; h++) {
+                char b1[16], b2[16], b3[16];
+                printf("  by %s %s (%s, %s)%s", m->report_date[hz->idx[h]], pp(100 * d[h].diff, b1),
+                       pp(100 * d[h].lo, b2), pp(100 * d[h].hi, b3),
+                       d[h].lo > 0 || d[h].hi < 0 ? "" : " ~");
             }
             printf("\n");
         }
     }
+    if (listed > shown)
+        printf("  (%d more: raise --top)\n", listed - shown);
+    if (listed == 0)
+        printf("  none (%d pairs of levers x %d outcomes)\n", cmp->n_interactions, m->n_outcomes);
 }
 
 typedef struct {
@@ -120,6 +269,9 @@ typedef struct {
     nsm_paired **paired;
     int n;
     nsm_outer_comparison outer; /* with --outer */
+    int n_tri;                  /* interactions (not with --outer) */
+    int (*tri)[3];
+    nsm_paired **ipaired;       /* 3 per interaction */
 } results;
 
 static void results_free(results *r)
@@ -128,17 +280,38 @@ static void results_free(results *r)
         nsm_accum_free(r->acc[a]);
         nsm_paired_free(r->paired[a]);
     }
+    for (int k = 0; r->ipaired && k < 3 * r->n_tri; k++)
+        nsm_paired_free(r->ipaired[k]);
+    free(r->ipaired);
+    free(r->tri);
     free(r->acc);
     free(r->paired);
     free(r->outer.p);
     free(r->outer.se);
 }
 
-/* With draws > 0 (--outer), also the per-draw probabilities at the horizons hz. */
-static int results_alloc(results *r, const nsm_model *m, int n, uint64_t draws,
-                         const nsm_horizons *hz)
+/* The interactions the arms allow, each with its three extra paired accumulators. */
+static int interactions_alloc(results *r, const nsm_model *m, const nsm_arm *arms, int n)
+{
+    r->tri = malloc(((size_t)n + 1) * sizeof *r->tri);
+    if (!r->tri)
+        return -1;
+    r->n_tri = nsm_arms_interactions(arms, n, r->tri);
+    r->ipaired = calloc(3 * (size_t)r->n_tri + 1, sizeof *r->ipaired);
+    for (int k = 0; r->ipaired && k < 3 * r->n_tri; k++)
+        if (!(r->ipaired[k] = nsm_paired_alloc(m)))
+            return -1;
+    return r->ipaired ? 0 : -1;
+}
+
+/* With draws > 0 (--outer), also the per-draw probabilities at the horizons hz; without, the
+** interactions of the arms. */
+static int results_alloc(results *r, const nsm_model *m, const nsm_arm *arms, int n,
+                         uint64_t draws, const nsm_horizons *hz)
 {
     r->n = n;
+    if (!draws && interactions_alloc(r, m, arms, n))
+        return -1;
     if (draws) {
         size_t cells = (size_t)draws * (size_t)n * (size_t)m->n_outcomes * (size_t)hz->n + 1;
         r->outer = (nsm_outer_comparison){draws, 0, n, *hz, calloc(cells, sizeof(double)),
@@ -200,6 +373,37 @@ static void add_scenarios(nsm_manifest *mf, const nsm_model *const *models,
     nsm_manifest_add(mf, "outcomes_left_out", "%s", dropped[0] ? dropped : "none");
 }
 
+/* Every arm on common random numbers, with the pairs of the paired differences, (0, a), and of
+** the interactions, (a, b), (a, a+b), (b, a+b). */
+static nsm_status run_pairs(const nsm_comparison *cmp, const nsm_run_config *rc, results *res,
+                            nsm_run_stats *rs, nsm_diag *d)
+{
+    int na = cmp->n_arms - 1, n = na + 3 * res->n_tri;
+    int (*pairs)[2] = malloc(((size_t)n + 1) * sizeof *pairs);
+    nsm_paired **all = malloc(((size_t)n + 1) * sizeof *all);
+    nsm_status st = pairs && all ? NSM_OK : nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    for (int a = 1; st == NSM_OK && a <= na; a++) {
+        pairs[a - 1][0] = 0;
+        pairs[a - 1][1] = a;
+        all[a - 1] = res->paired[a];
+    }
+    for (int k = 0; st == NSM_OK && k < res->n_tri; k++) {
+        const int *t = res->tri[k];
+        const int ends[3][2] = {{t[0], t[1]}, {t[0], t[2]}, {t[1], t[2]}};
+        for (int j = 0; j < 3; j++) {
+            pairs[na + 3 * k + j][0] = ends[j][0];
+            pairs[na + 3 * k + j][1] = ends[j][1];
+            all[na + 3 * k + j] = res->ipaired[3 * k + j];
+        }
+    }
+    if (st == NSM_OK)
+        st = nsm_compare_run_pairs(cmp->m, cmp->arms, cmp->n_arms, rc, res->acc, n,
+                                   (const int (*)[2])pairs, all, rs, d);
+    free(pairs);
+    free(all);
+    return st;
+}
+
 /* Doubles a draw of compare --outer has in each per-draw table. */
 static size_t per_draw(const nsm_comparison *cmp)
 {
@@ -214,6 +418,10 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
                              uint64_t count, nsm_diag *d)
 {
     const nsm_model *m = cmp->m;
+    if ((o->parts || o->n_shards) && res->n_tri)
+        return nsm_diag_error(d, NSM_ERR_USAGE, "the interactions of two levers are not carried "
+                              "by partial results yet: run a comparison with a+b arms in one "
+                              "process (no --shard, merge or mpirun)");
     if (o->parts) {
         *rs = (nsm_run_stats){rc->threads > 0 ? rc->threads : omp_get_max_threads(), 0, 0,
                               o->parts->wall_seconds};
@@ -237,7 +445,7 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
     }
     rc->first_rep = first;
     rc->runs = count;
-    return nsm_compare_run(m, cmp->arms, cmp->n_arms, rc, res->acc, res->paired, rs, d);
+    return run_pairs(cmp, rc, res, rs, d);
 }
 
 /* Run every arm and write the folder into staging; the caller commits or aborts it. models:
@@ -276,16 +484,19 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
     results res = {0};
     /* Caught from before the staging folder exists until it is committed or removed. */
     nsm_cli_catch_sigint(1);
-    nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, {0}, NULL};
+    nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, {0}, NULL, 0, NULL, NULL};
     nsm_horizons_find(m, years, n_years, &cmp.horizons);
     nsm_manifest *mf = calloc(1, sizeof *mf);
-    nsm_status st = mf && !results_alloc(&res, m, n_arms, o->outer, &cmp.horizons)
+    nsm_status st = mf && !results_alloc(&res, m, arms, n_arms, o->outer, &cmp.horizons)
                         ? nsm_outdir_begin(dest, &staging, &d)
                         : nsm_diag_error(&d, NSM_ERR_NOMEM, "neasim compare: out of memory");
     nsm_cli_print_warnings(&d, o->quiet);
     cmp.acc = (const nsm_accum *const *)res.acc;
     cmp.paired = res.paired;
     cmp.outer = o->outer ? &res.outer : NULL;
+    cmp.n_interactions = res.n_tri;
+    cmp.interactions = (const int (*)[3])res.tri;
+    cmp.ipaired = res.ipaired;
     if (st == NSM_OK)
         st = run_arms(&cmp, models, dropped, o, staging, &res, mf, &rs, argc, argv, &d);
     int code = nsm_cli_finish_folder("compare", &st, staging, dest, &d);
@@ -297,7 +508,8 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
         else
             printf("%s: %d arms x %llu runs in %.2f s on %d threads -> %s/\n", m->name, n_arms,
                    (unsigned long long)o->runs, rs.wall_seconds, rs.threads, dest);
-        print_briefing(&cmp);
+        print_briefing(&cmp, o->top);
+        print_interactions(&cmp, o->top);
     }
     free(staging);
     free(mf);
@@ -372,8 +584,8 @@ static nsm_status slice_part(const nsm_model *m, const nsm_arm *arms, int n_arms
     nsm_cli_shard_slice(o->outer ? o->outer : o->runs, o->shard, o->n_shards, &first, &count);
     results res = {0};
     *p = NULL;
-    nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, *hz, NULL};
-    nsm_status st = results_alloc(&res, m, n_arms, o->outer ? count : 0, &cmp.horizons)
+    nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, *hz, NULL, 0, NULL, NULL};
+    nsm_status st = results_alloc(&res, m, arms, n_arms, o->outer ? count : 0, &cmp.horizons)
                         ? nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory")
                         : NSM_OK;
     cmp.outer = o->outer ? &res.outer : NULL;

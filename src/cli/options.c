@@ -41,6 +41,7 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'M': return nsm_cli_parse_u64("--max-events", arg, 1, (uint64_t)1e15, &o->max_events);
     case 'p': return nsm_cli_parse_u64("--paths", arg, 1, 100000, &o->paths);
     case 'Z': return nsm_cli_parse_shard(arg, o);
+    case 'K': return nsm_cli_parse_u64("--top", arg, 1, 1000000, &o->top);
     }
     return -1;
 }
@@ -62,8 +63,8 @@ static int out_folder(const char *cmd, nsm_cli_options *o)
 /* Which options each command takes: r(un), c(ompare), s(weep). */
 static int allowed(int c, int kind)
 {
-    static const char *const per[3] = {"ONHp", "lfHNO", "DGLSTRHPk"};
-    if (!strchr("lfONHDGLSTRPkp", c))
+    static const char *const per[3] = {"ONHp", "lfHNOK", "DGLSTRHPk"};
+    if (!strchr("lfONHDGLSTRPkpK", c))
         return 1;
     return strchr(per[kind], c) != NULL;
 }
@@ -85,6 +86,7 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         {"max-events", required_argument, NULL, 'M'}, {"keep-points", no_argument, NULL, 'k'},
         {"paths", required_argument, NULL, 'p'},  {"shard", required_argument, NULL, 'Z'},
         {"xlsx", no_argument, NULL, 'x'},
+        {"paths", required_argument, NULL, 'p'},     {"top", required_argument, NULL, 'K'},
         {NULL, 0, NULL, 0}};
     *o = (nsm_cli_options){0};
     o->runs = 10000;

@@ -325,3 +325,46 @@ nsm_status nsm_arms_build(const nsm_model *m, const char *list, int factorial, c
     *n_arms = n + 1;
     return NSM_OK;
 }
+
+void nsm_arm_label(const nsm_model *m, const nsm_arm *arm, char *buf, size_t n)
+{
+    size_t len = 0;
+    if (n)
+        buf[0] = '\0';
+    if (arm->n_levers == 0) {
+        snprintf(buf, n, "Baseline");
+        return;
+    }
+    for (int k = 0; k < arm->n_levers && len < n; k++) {
+        const nsm_lever *lv = &m->levers[arm->levers[k]];
+        int w = snprintf(buf + len, n - len, "%s%s", k ? " + " : "",
+                         nsm_label_or_name(lv->label, lv->name));
+        len = w < 0 ? n : len + (size_t)w;
+    }
+}
+
+/* The arm that is lever l alone, or -1. */
+static int single(const nsm_arm *arms, int n_arms, int l)
+{
+    for (int a = 0; a < n_arms; a++)
+        if (arms[a].n_levers == 1 && arms[a].levers[0] == l)
+            return a;
+    return -1;
+}
+
+int nsm_arms_interactions(const nsm_arm *arms, int n_arms, int (*out)[3])
+{
+    int n = 0;
+    for (int a = 0; a < n_arms; a++) {
+        if (arms[a].n_levers != 2)
+            continue;
+        int p = single(arms, n_arms, arms[a].levers[0]), q = single(arms, n_arms, arms[a].levers[1]);
+        if (p < 0 || q < 0)
+            continue;
+        out[n][0] = p;
+        out[n][1] = q;
+        out[n][2] = a;
+        n++;
+    }
+    return n;
+}

@@ -28,6 +28,10 @@ static void free_factors(nsm_factor *f, int n)
 {
     for (int i = 0; f && i < n; i++) {
         free(f[i].description);
+        free(f[i].label);
+        for (int l = 0; f[i].level_labels && l < f[i].n_levels; l++)
+            free(f[i].level_labels[l]);
+        free(f[i].level_labels);
         free(f[i].levels);
         free(f[i].initial);
     }
@@ -43,8 +47,10 @@ static void free_modifiers(nsm_modifier *mod, int n)
 
 static void free_events(nsm_event *e, int n)
 {
-    for (int i = 0; e && i < n; i++)
+    for (int i = 0; e && i < n; i++) {
         free(e[i].description);
+        free(e[i].label);
+    }
     free(e);
 }
 
@@ -63,6 +69,7 @@ static void free_outcomes(nsm_outcome *o, int n)
 {
     for (int i = 0; o && i < n; i++) {
         free(o[i].description);
+        free(o[i].label);
         free(o[i].cond.clauses);
     }
     free(o);
@@ -70,8 +77,10 @@ static void free_outcomes(nsm_outcome *o, int n)
 
 static void free_levers(nsm_model *m)
 {
-    for (int i = 0; m->levers && i < m->n_levers; i++)
+    for (int i = 0; m->levers && i < m->n_levers; i++) {
         free(m->levers[i].description);
+        free(m->levers[i].label);
+    }
     for (int i = 0; m->lever_rows && i < m->n_lever_rows; i++) {
         free(m->lever_rows[i].target);
         free(m->lever_rows[i].params);
@@ -129,6 +138,9 @@ void nsm_model_free(nsm_model *m)
         free(m->calendar_when[c].clauses);
     free(m->calendar_when);
     free(m->modifier_ids);
+    for (int r = 0; m->modifier_labels && r < m->n_modifier_rows; r++)
+        free(m->modifier_labels[r]);
+    free(m->modifier_labels);
     free(m->effect_ids);
     free(m->calendar_names);
     free(m->calendar_stream);
@@ -136,4 +148,28 @@ void nsm_model_free(nsm_model *m)
     free(m->effects);
     free_outcomes(m->outcomes, m->n_outcomes);
     free(m);
+}
+
+int nsm_model_has_labels(const nsm_model *m)
+{
+    for (int f = 0; f < m->n_factors; f++) {
+        if (m->factors[f].label)
+            return 1;
+        for (int l = 0; m->factors[f].level_labels && l < m->factors[f].n_levels; l++)
+            if (m->factors[f].level_labels[l])
+                return 1;
+    }
+    for (int e = 0; e < m->n_events; e++)
+        if (m->events[e].label)
+            return 1;
+    for (int o = 0; o < m->n_outcomes; o++)
+        if (m->outcomes[o].label)
+            return 1;
+    for (int l = 0; l < m->n_levers; l++)
+        if (m->levers[l].label)
+            return 1;
+    for (int r = 0; m->modifier_labels && r < m->n_modifier_rows; r++)
+        if (m->modifier_labels[r])
+            return 1;
+    return 0;
 }

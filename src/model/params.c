@@ -355,7 +355,8 @@ static void effect_label(const nsm_model *m, const nsm_param *p, char *buf, size
                  m->factors[e->trigger_factor].name, act, what);
 }
 
-void nsm_param_label(const nsm_model *m, const nsm_param *p, char *buf, size_t n)
+/* Model syntax, for a scenario without labels: the label of earlier versions, unchanged. */
+static void syntax_label(const nsm_model *m, const nsm_param *p, char *buf, size_t n)
 {
     char proc[3 * NSM_NAME_MAX + 4], cond[512];
     switch (p->kind) {
@@ -380,4 +381,108 @@ void nsm_param_label(const nsm_model *m, const nsm_param *p, char *buf, size_t n
     default: break;
     }
     nsm_param_path(m, p, buf, n);
+}
+
+/* ---- labels for people, from the scenario's labels (names where it gives none) ---- */
+
+static const char *factor_label(const nsm_model *m, int f)
+{
+    return nsm_label_or_name(m->factors[f].label, m->factors[f].name);
+}
+
+static const char *level_label(const nsm_model *m, int f, int l)
+{
+    const nsm_factor *fa = &m->factors[f];
+    return nsm_label_or_name(fa->level_labels ? fa->level_labels[l] : NULL, fa->levels[l]);
+}
+
+/* "USFK posture: current → reduced", or a counted event's label. */
+static void process_phrase(const nsm_model *m, int k, char *buf, size_t n)
+{
+    if (k < m->n_transitions) {
+        const nsm_transition *t = &m->transitions[k];
+        snprintf(buf, n, "%s: %s \u2192 %s", factor_label(m, t->factor),
+                 level_label(m, t->factor, t->from), level_label(m, t->factor, t->to));
+    } else {
+        const nsm_event *e = &m->events[k - m->n_transitions];
+        snprintf(buf, n, "%s", nsm_label_or_name(e->label, e->name));
+    }
+}
+
+/* "US alliance posture is transactional and ROK bloc is not progressive or centrist". */
+static void condition_phrase(const nsm_model *m, const nsm_condition *c, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int j = 0; j < c->n_clauses; j++) {
+        int f = c->clauses[j].factor, n_in = 0, n_levels = m->factors[f].n_levels;
+        uint64_t mask = c->clauses[j].mask;
+        for (int l = 0; l < n_levels; l++)
+            n_in += (int)((mask >> l) & 1u);
+        /* a clause that leaves out fewer levels than it names reads better negated */
+        int negate = n_levels - n_in < n_in;
+        add(buf, n, &len, "%s%s is %s", j ? " and " : "", factor_label(m, f), negate ? "not " : "");
+        for (int l = 0, first = 1; l < n_levels; l++)
+            if ((((mask >> l) & 1u) != 0) != negate) {
+                add(buf, n, &len, "%s%s", first ? "" : " or ", level_label(m, f, l));
+                first = 0;
+            }
+    }
+}
+
+static void people_label(const nsm_model *m, const nsm_param *p, char *buf, size_t n)
+{
+    char proc[512], cond[1024];
+    switch (p->kind) {
+    case NSM_P_MODIFIER:
+        if (m->modifier_labels && p->a >= 1 && p->a <= m->n_modifier_rows &&
+            m->modifier_labels[p->a - 1]) {
+            snprintf(buf, n, "%s", m->modifier_labels[p->a - 1]);
+            return;
+        }
+        for (int j = 0; j < m->n_modifiers; j++)
+            if (m->modifiers[j].row == p->a) {
+                process_phrase(m, m->modifiers[j].process, proc, sizeof proc);
+                condition_phrase(m, &m->modifiers[j].cond, cond, sizeof cond);
+                snprintf(buf, n, "Multiplier on %s while %s", proc, cond);
+                return;
+            }
+        break;
+    case NSM_P_TRANSITION: {
+        /* the number is in its row's unit (nsm_param_value): say which */
+        static const char *const unit[] = {"yearly chance", "rate per year", "mean years"};
+        process_phrase(m, p->a, proc, sizeof proc);
+        snprintf(buf, n, "%s (%s)", proc, unit[m->transitions[p->a].unit]);
+        return;
+    }
+    case NSM_P_EVENT_RATE:
+    case NSM_P_EVENT_DISPERSION:
+        snprintf(buf, n, "%s: %s", nsm_label_or_name(m->events[p->a].label, m->events[p->a].name),
+                 p->kind == NSM_P_EVENT_RATE ? "rate per year" : "dispersion");
+        return;
+    case NSM_P_SEASONALITY:
+        process_phrase(m, p->a, proc, sizeof proc);
+        snprintf(buf, n, "%s: seasonal multiplier, month %d", proc, p->b);
+        return;
+    case NSM_P_DRAW: {
+        int f = m->draws[p->a].factor;
+        snprintf(buf, n, "Draw %s: %s %s \u2192 %s", m->draws[p->a].name, factor_label(m, f),
+                 level_label(m, f, p->b), level_label(m, f, p->c));
+        return;
+    }
+    case NSM_P_INITIAL:
+        snprintf(buf, n, "Chance that %s starts %s", factor_label(m, p->a),
+                 level_label(m, p->a, p->b));
+        return;
+    default: break;
+    }
+    syntax_label(m, p, buf, n);
+}
+
+void nsm_param_label(const nsm_model *m, const nsm_param *p, char *buf, size_t n)
+{
+    if (nsm_model_has_labels(m))
+        people_label(m, p, buf, n);
+    else
+        syntax_label(m, p, buf, n);
 }

@@ -3,8 +3,9 @@
 ** variance reduction achieved by pairing (differences.csv), the briefing table (briefing.csv),
 ** what each arm changed (arms.csv) and, on two levels, each effect's spread over the draws of the
 ** uncertain numbers (uncertainty_differences.csv; judgment columns at the end of briefing.csv)
-** and each arm's own (uncertainty.csv, written by output/outer.c). Schemas in README.md; the
-** differences themselves are computed in summary/differences.c.
+** and each arm's own (uncertainty.csv, written by output/outer.c), and the interactions of two
+** levers (interactions.csv). Schemas in README.md; the
+** differences themselves are computed in summary/differences.c, the interactions in summary/briefing.c.
 */
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -12,6 +13,8 @@
 #include <stdlib.h>
 
 #include "neasim/compare.h"
+#include "neasim/briefing.h"
+#include "neasim/labels.h"
 #include "neasim/summary.h"
 #include "neasim/csvout.h"
 #include "neasim/outdir.h"
@@ -105,6 +108,28 @@ static void write_judgment_pp(nsm_csv *c, const nsm_judgment *j)
     nsm_csv_real(c, j->above, 4);
 }
 
+/* Each effect's rank among the arms on its outcome at its horizon (briefing.h), into
+** rank[(o * n_h + h) * n_arms + a] (a >= 1; 0 when not distinguishable). */
+static int *briefing_ranks(const nsm_comparison *cmp)
+{
+    const nsm_model *m = cmp->m;
+    int na = cmp->n_arms - 1, nh = cmp->horizons.n;
+    int *rank = calloc((size_t)m->n_outcomes * (size_t)nh * (size_t)cmp->n_arms + 1, sizeof *rank);
+    nsm_difference *d = malloc(((size_t)na + 1) * sizeof *d);
+    int *order = malloc(((size_t)na + 1) * sizeof *order);
+    for (int o = 0; rank && d && order && o < m->n_outcomes; o++)
+        for (int h = 0; h < nh; h++) {
+            for (int a = 1; a <= na; a++)
+                d[a - 1] = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a], cmp->paired[a], o,
+                                                  1, cmp->horizons.idx[h]);
+            nsm_rank_effects(d, na, m->outcomes[o].desirable, order,
+                             rank + ((size_t)o * (size_t)nh + (size_t)h) * (size_t)cmp->n_arms + 1);
+        }
+    free(d);
+    free(order);
+    return rank;
+}
+
 static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
 {
     static const char *const H[] = {"arm", "outcome", "measure", "horizon_years", "date",
@@ -112,20 +137,31 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
                                     "ci_low_pp", "ci_high_pp", "distinguishable",
                                     /* with --outer only: */
                                     "judgment_q05_pp", "judgment_q50_pp", "judgment_q95_pp",
-                                    "share_draws_below_zero", "share_draws_above_zero", NULL};
+                                    "share_draws_below_zero", "share_draws_above_zero",
+                                    /* always, last: */
+                                    "outcome_label", "arm_label", "desirable", "verdict", "rank",
+                                    NULL};
     const nsm_model *m = cmp->m;
     const nsm_horizons *hz = &cmp->horizons;
     const char *head[sizeof H / sizeof H[0]];
+    size_t nh = 0;
     for (size_t k = 0; k < sizeof H / sizeof H[0]; k++)
-        head[k] = cmp->outer || k < 11 ? H[k] : NULL; /* a plain comparison: the first 11 */
+        if (cmp->outer || k < 11 || k >= 16) /* a plain comparison: no judgment columns */
+            head[nh++] = H[k];
     nsm_csv_header(c, head);
-    for (int a = 1; a < cmp->n_arms; a++)
+    int *rank = briefing_ranks(cmp);
+    if (!rank)
+        return NSM_ERR_NOMEM;
+    for (int a = 1; a < cmp->n_arms; a++) {
+        char arm_label[1024];
+        nsm_arm_label(m, &cmp->arms[a], arm_label, sizeof arm_label);
         for (int o = 0; o < m->n_outcomes; o++)
             for (int h = 0; h < hz->n; h++) {
                 nsm_difference d = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a],
                                                           cmp->paired[a], o, 1, hz->idx[h]);
+                const nsm_outcome *oc = &m->outcomes[o];
                 nsm_csv_text(c, cmp->arms[a].name);
-                nsm_csv_text(c, m->outcomes[o].name);
+                nsm_csv_text(c, oc->name);
                 nsm_csv_text(c, "occurred_by");
                 nsm_csv_real(c, hz->years[h], 6);
                 nsm_csv_text(c, m->report_date[hz->idx[h]]);
@@ -139,8 +175,72 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
                     nsm_judgment j = nsm_outer_effect(m, cmp->outer, a, o, h);
                     write_judgment_pp(c, &j);
                 }
+                nsm_csv_text(c, nsm_label_or_name(oc->label, oc->name));
+                nsm_csv_text(c, arm_label);
+                nsm_csv_text(c, nsm_desirable_name(oc->desirable));
+                nsm_csv_text(c, nsm_verdict_name(nsm_verdict_of(&d, oc->desirable)));
+                int r = rank[((size_t)o * (size_t)hz->n + (size_t)h) * (size_t)cmp->n_arms +
+                             (size_t)a];
+                if (r)
+                    nsm_csv_int(c, r);
+                else
+                    nsm_csv_na(c);
                 nsm_csv_end_row(c);
             }
+    }
+    free(rank);
+    return NSM_OK;
+}
+
+nsm_interaction_inputs nsm_comparison_interaction(const nsm_comparison *cmp, int k)
+{
+    const int *t = cmp->interactions[k];
+    nsm_paired *const *ip = cmp->ipaired + 3 * k;
+    nsm_interaction_inputs in = {{cmp->acc[0], cmp->acc[t[0]], cmp->acc[t[1]], cmp->acc[t[2]]},
+                                 {{NULL}}};
+    in.pair[0][1] = cmp->paired[t[0]];
+    in.pair[0][2] = cmp->paired[t[1]];
+    in.pair[0][3] = cmp->paired[t[2]];
+    in.pair[1][2] = ip[0];
+    in.pair[1][3] = ip[1];
+    in.pair[2][3] = ip[2];
+    return in;
+}
+
+/* interactions.csv: a+b minus a minus b for every interaction, outcome and horizon. */
+static nsm_status write_interactions(nsm_csv *c, const nsm_comparison *cmp)
+{
+    static const char *const H[] = {"arm", "lever_a", "lever_b", "outcome", "measure",
+                                    "horizon_years", "date", "interaction_pp", "ci_low_pp",
+                                    "ci_high_pp", "distinguishable", "outcome_label", "arm_label",
+                                    NULL};
+    const nsm_model *m = cmp->m;
+    const nsm_horizons *hz = &cmp->horizons;
+    nsm_csv_header(c, H);
+    for (int k = 0; k < cmp->n_interactions; k++) {
+        const int *t = cmp->interactions[k];
+        nsm_interaction_inputs in = nsm_comparison_interaction(cmp, k);
+        char label[1024];
+        nsm_arm_label(m, &cmp->arms[t[2]], label, sizeof label);
+        for (int o = 0; o < m->n_outcomes; o++)
+            for (int h = 0; h < hz->n; h++) {
+                nsm_difference d = nsm_interaction_outcome(m, &in, o, hz->idx[h]);
+                nsm_csv_text(c, cmp->arms[t[2]].name);
+                nsm_csv_text(c, cmp->arms[t[0]].name);
+                nsm_csv_text(c, cmp->arms[t[1]].name);
+                nsm_csv_text(c, m->outcomes[o].name);
+                nsm_csv_text(c, "occurred_by");
+                nsm_csv_real(c, hz->years[h], 6);
+                nsm_csv_text(c, m->report_date[hz->idx[h]]);
+                nsm_csv_real(c, 100 * d.diff, 4);
+                nsm_csv_real(c, 100 * d.lo, 4);
+                nsm_csv_real(c, 100 * d.hi, 4);
+                nsm_csv_text(c, d.lo > 0 || d.hi < 0 ? "yes" : "no");
+                nsm_csv_text(c, nsm_label_or_name(m->outcomes[o].label, m->outcomes[o].name));
+                nsm_csv_text(c, label);
+                nsm_csv_end_row(c);
+            }
+    }
     return NSM_OK;
 }
 
@@ -243,9 +343,11 @@ static nsm_status write_arm_uncertainty(const char *dir, const nsm_comparison *c
 nsm_status nsm_compare_write(const char *dir, const nsm_comparison *cmp,
                              const nsm_write_options *opt, nsm_diag *diag)
 {
-    static const char *const files[4] = {"differences.csv", "briefing.csv", "arms.csv",
-                                         "uncertainty_differences.csv"};
-    for (int k = 0; k < (cmp->outer ? 4 : 3); k++) {
+    static const char *const files[5] = {"differences.csv", "briefing.csv", "arms.csv",
+                                         "uncertainty_differences.csv", "interactions.csv"};
+    for (int k = 0; k < 5; k++) {
+        if ((k == 3 && !cmp->outer) || (k == 4 && cmp->n_interactions == 0))
+            continue;
         char *path = nsm_path_join(dir, files[k]);
         nsm_csv c;
         nsm_status st = path ? nsm_csv_open(&c, path, opt->bom, diag) : NSM_ERR_NOMEM;
@@ -256,6 +358,8 @@ nsm_status nsm_compare_write(const char *dir, const nsm_comparison *cmp,
                 st = write_briefing(&c, cmp);
             else if (k == 3)
                 st = write_uncertainty(&c, cmp);
+            else if (k == 4)
+                st = write_interactions(&c, cmp);
             else
                 write_arms(&c, cmp->m, cmp->arms, cmp->n_arms);
             nsm_status cst = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "neasim/csvout.h"
+#include "neasim/labels.h"
 #include "neasim/outdir.h"
 #include "neasim/stats.h"
 #include "neasim/summary.h"
@@ -331,7 +332,7 @@ static nsm_status write_all(const char *dir, const nsm_model *m, const arms_view
         if (st != NSM_OK)
             return st;
     }
-    return NSM_OK;
+    return nsm_labels_write(dir, m, opt, diag);
 }
 
 nsm_status nsm_results_write(const char *dir, const nsm_model *m, const nsm_accum *acc,

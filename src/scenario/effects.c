@@ -103,6 +103,23 @@ static nsm_status read_occurrence(nsm_reader *r, int row, nsm_occurrence_kind *o
                        "onset: a change into it after the start)");
 }
 
+static nsm_status read_desirable(nsm_reader *r, int row, nsm_desirable *out)
+{
+    static const char kinds[3][8] = {"none", "lower", "higher"};
+    const nsm_cell *c = nsmi_reader_cell(r, row, "desirable");
+    *out = NSM_DESIRABLE_NONE;
+    if (!c->text[0])
+        return NSM_OK;
+    for (int k = 0; k < 3; k++)
+        if (strcmp(c->text, kinds[k]) == 0) {
+            *out = (nsm_desirable)k;
+            return NSM_OK;
+        }
+    return nsmi_unknown(r, c, 0, "desirable", c->text, nsm_suggest(c->text, kinds[0], 3,
+                       sizeof kinds[0]), " (lower: less likely is better; higher: more likely "
+                       "is better; none or empty: no direction)");
+}
+
 static nsm_status read_outcome(nsm_reader *r, int row)
 {
     nsm_model *m = r->m;
@@ -122,6 +139,10 @@ static nsm_status read_outcome(nsm_reader *r, int row)
         s = read_occurrence(r, row, &o->occurrence);
     if (s == NSM_OK)
         s = nsmi_read_text(r, row, "description", &o->description);
+    if (s == NSM_OK)
+        s = nsmi_read_text(r, row, "label", &o->label);
+    if (s == NSM_OK)
+        s = read_desirable(r, row, &o->desirable);
     return s;
 }
 

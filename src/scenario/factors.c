@@ -33,8 +33,9 @@ static nsm_status factor_named(nsm_reader *r, const char *name, nsm_factor **out
     f->stream = nsm_stream_id("init", name);
     f->levels = calloc(NSM_MAX_LEVELS, sizeof *f->levels);
     f->initial = calloc(NSM_MAX_LEVELS, sizeof *f->initial);
+    f->level_labels = calloc(NSM_MAX_LEVELS, sizeof *f->level_labels);
     *out = f;
-    return f->levels && f->initial ? NSM_OK : NSM_ERR_NOMEM;
+    return f->levels && f->initial && f->level_labels ? NSM_OK : NSM_ERR_NOMEM;
 }
 
 static nsm_status add_level(nsm_reader *r, int row, nsm_factor *f, const char *level)
@@ -52,8 +53,10 @@ static nsm_status add_level(nsm_reader *r, int row, nsm_factor *f, const char *l
     if (s != NSM_OK)
         return s;
     snprintf(f->levels[f->n_levels], sizeof f->levels[0], "%s", level);
-    f->initial[f->n_levels++] = p;
-    return NSM_OK;
+    f->initial[f->n_levels] = p;
+    /* counted before the label is read, so that model.c frees it whatever happens next */
+    f->n_levels++;
+    return nsmi_read_text(r, row, "label", &f->level_labels[f->n_levels - 1]);
 }
 
 static nsm_status read_row(nsm_reader *r, int row)
@@ -69,6 +72,9 @@ static nsm_status read_row(nsm_reader *r, int row)
         s = add_level(r, row, f, level);
     if (s == NSM_OK && !f->description)
         s = nsmi_read_text(r, row, "description", &f->description);
+    /* like the description, a factor's label is the first one given among its rows */
+    if (s == NSM_OK && !f->label)
+        s = nsmi_read_text(r, row, "factor_label", &f->label);
     return s;
 }
 

@@ -61,6 +61,8 @@ static nsm_status read_event(nsm_reader *r, int row)
         s = read_dispersion(r, row, e);
     if (s == NSM_OK)
         s = nsmi_read_text(r, row, "description", &e->description);
+    if (s == NSM_OK)
+        s = nsmi_read_text(r, row, "label", &e->label);
     return s;
 }
 
@@ -142,6 +144,11 @@ nsm_status nsmi_scenario_modifiers(nsm_reader *r)
     int cap = 0;
     nsm_status s = t ? nsmi_read_ids(r, &r->m->modifier_ids) : NSM_OK;
     r->m->n_modifier_rows = t ? t->n_rows : 0;
+    if (t && s == NSM_OK && !(r->m->modifier_labels = calloc((size_t)t->n_rows + 1,
+                                                             sizeof *r->m->modifier_labels)))
+        s = NSM_ERR_NOMEM;
+    for (int i = 0; t && s == NSM_OK && i < t->n_rows; i++)
+        s = nsmi_read_text(r, i, "label", &r->m->modifier_labels[i]);
     for (int i = 0; t && s == NSM_OK && i < t->n_rows; i++)
         s = read_modifier(r, i, &cap);
     return s;

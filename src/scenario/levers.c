@@ -30,7 +30,12 @@ static nsm_status add_lever(nsm_reader *r, int row, const char *name, int *index
         snprintf(m->levers[*index].name, NSM_NAME_MAX, "%s", name);
     }
     nsm_lever *lv = &m->levers[*index];
-    return lv->description ? NSM_OK : nsmi_read_text(r, row, "description", &lv->description);
+    /* a lever's description and label are the first given among its rows */
+    nsm_status s = lv->description ? NSM_OK
+                                   : nsmi_read_text(r, row, "description", &lv->description);
+    if (s == NSM_OK && !lv->label)
+        s = nsmi_read_text(r, row, "label", &lv->label);
+    return s;
 }
 
 static nsm_status read_operation(nsm_reader *r, int row, nsm_op *op)

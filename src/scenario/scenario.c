@@ -17,15 +17,17 @@
 
 static const nsm_column scenario_cols[] = {{"key", 0}, {"value", 0}, {"source", 0}};
 static const nsm_column factor_cols[] = {
-    {"factor", 0}, {"level", 0}, {"initial", 0}, {"description", 1}, {"source", 0}};
+    {"factor", 0}, {"level", 0}, {"initial", 0}, {"description", 1}, {"source", 0},
+    {"label", 1},  {"factor_label", 1}};
 static const nsm_column transition_cols[] = {{"factor", 0}, {"from", 0},     {"to", 0},
                                              {"value", 0},  {"unit", 0},     {"duration", 1},
                                              {"source", 0}};
 static const nsm_column modifier_cols[] = {
-    {"id", 1}, {"target", 0}, {"condition", 0}, {"multiplier", 0}, {"source", 0}};
+    {"id", 1}, {"target", 0}, {"condition", 0}, {"multiplier", 0}, {"source", 0}, {"label", 1}};
 static const nsm_column event_cols[] = {{"event", 0},         {"rate_per_year", 0},
                                         {"dispersion", 1},    {"redraw_months", 1},
-                                        {"description", 1},   {"source", 0}};
+                                        {"description", 1},   {"source", 0},
+                                        {"label", 1}};
 static const nsm_column season_cols[] = {
     {"target", 0}, {"month", 0}, {"multiplier", 0}, {"source", 0}};
 static const nsm_column draw_cols[] = {{"draw", 0},        {"factor", 0}, {"from", 0},
@@ -37,10 +39,10 @@ static const nsm_column calendar_cols[] = {{"name", 0},  {"date", 0},   {"repeat
 static const nsm_column effect_cols[] = {{"id", 1}, {"trigger", 0}, {"probability", 0}, {"delay_days", 1},
                                          {"delay", 1},   {"action", 0},      {"source", 0}};
 static const nsm_column outcome_cols[] = {{"outcome", 0}, {"condition", 0}, {"occurrence", 1},
-                                          {"description", 1}};
+                                          {"description", 1}, {"label", 1}, {"desirable", 1}};
 static const nsm_column lever_cols[] = {{"lever", 0},     {"target", 0},      {"operation", 0},
                                         {"value", 0},     {"from_date", 1},   {"description", 1},
-                                        {"source", 0}};
+                                        {"source", 0},    {"label", 1}};
 
 /* In the order of the spec's table list, which is also the order of the checksum. */
 static const nsm_schema schemas[NSM_N_TABLES] = {

@@ -18,11 +18,20 @@
 
 enum { CHUNK = 256 };
 
+/* The pairs of arms whose traces a comparison accumulates together: (0, a) for the paired
+** differences, and for interactions also pairs of two levers' arms (nsm_compare_run_pairs). */
+typedef struct {
+    int n;
+    const int (*arm)[2];
+} pairing;
+
 typedef struct {
     int n_arms;
     nsm_sim **sim;
     nsm_accum **acc;
-    nsm_paired **paired; /* [0] is NULL: the baseline is not paired with itself */
+    int n_pairs;
+    const int (*pairs)[2];
+    nsm_paired **paired; /* [k] accumulates pairs[k] */
 } worker;
 
 static void worker_release(worker *w)
@@ -32,9 +41,9 @@ static void worker_release(worker *w)
             nsm_sim_free(w->sim[a]);
         if (w->acc)
             nsm_accum_free(w->acc[a]);
-        if (w->paired)
-            nsm_paired_free(w->paired[a]);
     }
+    for (int k = 0; w->paired && k < w->n_pairs; k++)
+        nsm_paired_free(w->paired[k]);
     free(w->sim);
     free(w->acc);
     free(w->paired);
@@ -42,12 +51,14 @@ static void worker_release(worker *w)
 
 /* models: NULL (every arm a variant of m), or one model per arm (whole scenarios). */
 static int worker_init(worker *w, const nsm_model *m, const nsm_model *const *models,
-                       const nsm_arm *arms, int n_arms, const nsm_run_config *c)
+                       const nsm_arm *arms, int n_arms, const pairing *pr, const nsm_run_config *c)
 {
     w->n_arms = n_arms;
+    w->n_pairs = pr->n;
+    w->pairs = pr->arm;
     w->sim = calloc((size_t)n_arms, sizeof *w->sim);
     w->acc = calloc((size_t)n_arms, sizeof *w->acc);
-    w->paired = calloc((size_t)n_arms, sizeof *w->paired);
+    w->paired = calloc((size_t)pr->n + 1, sizeof *w->paired);
     if (!w->sim || !w->acc || !w->paired)
         return -1;
     for (int a = 0; a < n_arms; a++) {
@@ -61,9 +72,10 @@ static int worker_init(worker *w, const nsm_model *m, const nsm_model *const *mo
         nsm_sim_set_arm(w->sim[a], &arms[a]);
         if (n_arms > 1 && nsm_sim_enable_trace(w->sim[a]) != NSM_OK)
             return -1;
-        if (a > 0 && !(w->paired[a] = nsm_paired_alloc(m)))
-            return -1;
     }
+    for (int k = 0; k < pr->n; k++)
+        if (!(w->paired[k] = nsm_paired_alloc(m)))
+            return -1;
     return 0;
 }
 
@@ -78,17 +90,18 @@ static void workers_free(worker *w, int n)
 ** malloc arena and no two threads write to one cache line (false sharing cost a third of the
 ** throughput of two threads on the reference chain). */
 static worker *workers_alloc(const nsm_model *m, const nsm_model *const *models,
-                             const nsm_arm *arms, int n_arms, int n, const nsm_run_config *c)
+                             const nsm_arm *arms, int n_arms, const pairing *pr, int n,
+                             const nsm_run_config *c)
 {
     worker *w = calloc((size_t)n, sizeof *w);
     int failed = 0;
     if (!w)
         return NULL;
 #pragma omp parallel num_threads(n) reduction(| : failed)
-    failed |= worker_init(&w[omp_get_thread_num()], m, models, arms, n_arms, c) != 0;
+    failed |= worker_init(&w[omp_get_thread_num()], m, models, arms, n_arms, pr, c) != 0;
     for (int k = 0; k < n && !failed; k++) /* a team smaller than asked for leaves some to us */
         if (!w[k].sim)
-            failed = worker_init(&w[k], m, models, arms, n_arms, c) != 0;
+            failed = worker_init(&w[k], m, models, arms, n_arms, pr, c) != 0;
     if (failed) {
         workers_free(w, n);
         return NULL;
@@ -130,9 +143,9 @@ static nsm_status replicate(worker *w, uint64_t seed, uint64_t rep, nsm_diag *d)
         if (st != NSM_OK)
             return st;
     }
-    for (int a = 1; a < w->n_arms; a++)
-        if (w->paired[a])
-            nsm_paired_add(w->paired[a], nsm_sim_trace(w->sim[0]), nsm_sim_trace(w->sim[a]));
+    for (int k = 0; k < w->n_pairs; k++)
+        nsm_paired_add(w->paired[k], nsm_sim_trace(w->sim[w->pairs[k][0]]),
+                       nsm_sim_trace(w->sim[w->pairs[k][1]]));
     return NSM_OK;
 }
 
@@ -165,24 +178,24 @@ static void simulate(const nsm_run_config *c, worker *w, int nt, failure *fail)
 
 static nsm_status merge(worker *w, int nt, nsm_accum **acc, nsm_paired **paired)
 {
-    for (int k = 0; k < nt; k++)
-        for (int a = 0; a < w[k].n_arms; a++) {
+    for (int k = 0; k < nt; k++) {
+        for (int a = 0; a < w[k].n_arms; a++)
             if (nsm_accum_merge(acc[a], w[k].acc[a]))
                 return NSM_ERR_NOMEM;
-            if (paired && paired[a] && w[k].paired[a])
-                nsm_paired_merge(paired[a], w[k].paired[a]);
-        }
+        for (int p = 0; p < w[k].n_pairs; p++)
+            nsm_paired_merge(paired[p], w[k].paired[p]);
+    }
     return NSM_OK;
 }
 
 static nsm_status run_arms(const nsm_model *m, const nsm_model *const *models,
                            const nsm_arm *arms, int n_arms, const nsm_run_config *c,
-                           nsm_accum **acc, nsm_paired **paired, nsm_run_stats *stats,
-                           nsm_diag *diag)
+                           nsm_accum **acc, const pairing *pr, nsm_paired **paired,
+                           nsm_run_stats *stats, nsm_diag *diag)
 {
     int nt = c->threads > 0 ? c->threads : omp_get_max_threads();
     double t0 = omp_get_wtime();
-    worker *w = workers_alloc(m, models, arms, n_arms, nt, c);
+    worker *w = workers_alloc(m, models, arms, n_arms, pr, nt, c);
     if (!w)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory setting up %d threads", nt);
     failure fail = {0, NSM_OK, {NULL, NULL}, 0};
@@ -213,19 +226,60 @@ static nsm_status run_arms(const nsm_model *m, const nsm_model *const *models,
 nsm_status nsm_run(const nsm_model *m, const nsm_run_config *c, nsm_accum *out,
                    nsm_run_stats *stats, nsm_diag *diag)
 {
-    return run_arms(m, NULL, NULL, 1, c, &out, NULL, stats, diag);
+    const pairing none = {0, NULL};
+    return run_arms(m, NULL, NULL, 1, c, &out, &none, NULL, stats, diag);
+}
+
+nsm_status nsm_compare_run_pairs(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                                 const nsm_run_config *c, nsm_accum **acc, int n_pairs,
+                                 const int (*pairs)[2], nsm_paired **paired,
+                                 nsm_run_stats *stats, nsm_diag *diag)
+{
+    const pairing pr = {n_pairs, pairs};
+    return run_arms(m, NULL, arms, n_arms, c, acc, &pr, paired, stats, diag);
 }
 
 nsm_status nsm_compare_run(const nsm_model *m, const nsm_arm *arms, int n_arms,
                            const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
                            nsm_run_stats *stats, nsm_diag *diag)
 {
-    return run_arms(m, NULL, arms, n_arms, c, acc, paired, stats, diag);
+    int n_pairs = paired && n_arms > 1 ? n_arms - 1 : 0;
+    int (*pairs)[2] = malloc(((size_t)n_pairs + 1) * sizeof *pairs);
+    if (!pairs)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    for (int a = 1; a <= n_pairs; a++) {
+        pairs[a - 1][0] = 0;
+        pairs[a - 1][1] = a;
+    }
+    nsm_status st = nsm_compare_run_pairs(m, arms, n_arms, c, acc, n_pairs,
+                                          (const int (*)[2])pairs, paired ? paired + 1 : NULL,
+                                          stats, diag);
+    free(pairs);
+    return st;
+}
+
+/* Pairs (0, a) for every arm a >= 1; NULL when out of memory. */
+static int (*base_pairs(int n_pairs))[2]
+{
+    int (*pairs)[2] = malloc(((size_t)n_pairs + 1) * sizeof *pairs);
+    for (int a = 1; pairs && a <= n_pairs; a++) {
+        pairs[a - 1][0] = 0;
+        pairs[a - 1][1] = a;
+    }
+    return pairs;
 }
 
 nsm_status nsm_compare_models(const nsm_model *const *models, const nsm_arm *arms, int n_arms,
                               const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
                               nsm_run_stats *stats, nsm_diag *diag)
 {
-    return run_arms(models[0], models, arms, n_arms, c, acc, paired, stats, diag);
+    int n_pairs = paired && n_arms > 1 ? n_arms - 1 : 0;
+    int (*pairs)[2] = base_pairs(n_pairs);
+    if (!pairs)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    const pairing pr = {n_pairs, (const int (*)[2])pairs};
+    nsm_status st = run_arms(models[0], models, arms, n_arms, c, acc, &pr,
+                             paired ? paired + 1 : NULL, stats, diag);
+    free(pairs);
+    return st;
 }

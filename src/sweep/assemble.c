@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "neasim/csvout.h"
+#include "neasim/dist.h"
+#include "neasim/labels.h"
 #include "neasim/outdir.h"
 #include "neasim/params.h"
 #include "neasim/rng.h"
@@ -88,6 +90,18 @@ static nsm_status write_points(const nsm_sweep_design *d, const char *work, int 
     return st;
 }
 
+/* ": x1.29 to x2.27" (a multiplier) or ": 0.12 to 0.3": the 5% and 95% points of an uncertain
+** number, after its label, so that a tornado's row says what range its bar spans. */
+static void add_range(char *label, size_t n, const nsm_uncertain *u, const nsm_param *p)
+{
+    nsm_dist dist = {(nsm_dist_kind)u->kind, {u->p[0], u->p[1], u->p[2]}};
+    const char *x = p->kind == NSM_P_MODIFIER || p->kind == NSM_P_SEASONALITY ? "x" : "";
+    size_t len = strlen(label);
+    if (len < n)
+        snprintf(label + len, n - len, ": %s%.3g to %s%.3g", x, nsm_dist_quantile(&dist, 0.05), x,
+                 nsm_dist_quantile(&dist, 0.95));
+}
+
 /* parameters.csv: each parameter's path, a label in the scenario's terms, its value in the
 ** scenario (the mean for a distribution) and its distribution. */
 static nsm_status write_parameters(const nsm_model *m, const nsm_sweep_design *d, const char *work,
@@ -106,13 +120,16 @@ static nsm_status write_parameters(const nsm_model *m, const nsm_sweep_design *d
                          d->names[k] + strlen("transitions:"), d->n_each[k]);
             else
                 nsm_param_label(m, &d->params[k][0], label, sizeof label);
+            const char *dist = NULL;
+            for (int u = 0; u < m->n_uncertain; u++)
+                if (strcmp(m->uncertain[u].path, d->names[k]) == 0) {
+                    dist = m->uncertain[u].text;
+                    if (nsm_model_has_labels(m))
+                        add_range(label, sizeof label, &m->uncertain[u], &d->params[k][0]);
+                }
             nsm_csv_text(&c, d->names[k]);
             nsm_csv_text(&c, label);
             nsm_csv_real(&c, nsm_param_value(m, &d->params[k][0]), 10);
-            const char *dist = NULL;
-            for (int u = 0; u < m->n_uncertain; u++)
-                if (strcmp(m->uncertain[u].path, d->names[k]) == 0)
-                    dist = m->uncertain[u].text;
             if (dist)
                 nsm_csv_text(&c, dist);
             else
@@ -270,6 +287,10 @@ nsm_status nsm_sweep_assemble(const nsm_model *m, const nsm_sweep_design *d, con
         st = write_points(d, work, cf->bom, diag);
     if (st == NSM_OK)
         st = write_parameters(m, d, work, cf->bom, diag);
+    if (st == NSM_OK) {
+        const nsm_write_options wo = {cf->bom};
+        st = nsm_labels_write(work, m, &wo, diag);
+    }
     if (st != NSM_OK || (d->kind != NSM_SWEEP_SOBOL && d->kind != NSM_SWEEP_OAT))
         return st;
     size_t K = (size_t)(m->n_outcomes * cf->n_h);

@@ -1,0 +1,95 @@
+# tests/cli_briefing.sh: what people read of a comparison: labels (labels.csv, the label
+# columns of briefing.csv, the printed table), the desirable direction and the verdicts and ranks
+# it gives, --top, and the interactions of a factorial comparison (interactions.csv, printed).
+# The ranks and the interaction's numbers are checked against known answers in
+# tests/test_briefing.c and tests/test_interactions.c; here, what reaches the analyst.
+source "$(dirname "$0")/cli-lib.sh"
+
+# --- labels.csv: given labels, and names where a scenario gives none
+expect "run writes labels.csv" 0 "" -- run scenarios/baseline --runs 100 --quiet --out "$work/base"
+tr -d '\r' <"$work/base/labels.csv" >"$work/labels.csv"
+check_that "labels.csv: header" grep -qx 'kind,name,level,label,given,desirable' "$work/labels.csv"
+check_that "labels.csv: an outcome's label and direction" \
+    grep -qx "outcome,usfk_reduced,NA,USFK cut below today's posture,yes,lower" "$work/labels.csv"
+check_that "labels.csv: a factor's label (factor_label)" \
+    grep -qx 'factor,usfk_posture,NA,USFK posture,yes,NA' "$work/labels.csv"
+check_that "labels.csv: a level's label" \
+    grep -qx 'level,usfk_posture,major_withdrawal,major withdrawal,yes,NA' "$work/labels.csv"
+check_that "labels.csv: a lever's label" \
+    grep -qx 'lever,ncg_institutionalized,NA,NCG institutionalised,yes,NA' "$work/labels.csv"
+check_that "labels.csv: one row per factor, level, event, outcome and lever" \
+    test "$(tail -n +2 "$work/labels.csv" | wc -l)" = "$((14 + 40 + 4 + 15 + 8))"
+expect "a scenario without labels" 0 "" -- run tests/models/known_levers --runs 50 --quiet --out "$work/kl"
+check_that "labels.csv: without labels, the name and given=no" \
+    grep -qx 'outcome,a_on,NA,a_on,no,none' <(tr -d '\r' <"$work/kl/labels.csv")
+
+# --- bad label and desirable cells
+bad "desirable misspelt" outcomes.csv 's/^outcome,condition\(.*\)$/outcome,condition\1,desirable/; 2,$s/$/,lowr/' \
+    "outcomes.csv:2:[0-9]+: error: .*desirable.*'lowr'.*did you mean 'lower'"
+bad "an unknown column near label" outcomes.csv 's/^outcome,condition\(.*\)$/outcome,condition\1,lable/; 2,$s/$/,x/' \
+    "unknown column 'lable' \(the columns of outcomes.csv are .*label,desirable\)"
+
+# --- the printed briefing and briefing.csv's label columns
+"$NEASIM" compare scenarios/baseline --levers all --runs 2000 --seed 3 --top 2 \
+    --out "$work/cmp" >"$work/cmp.txt" 2>&1
+check_that "printed: outcomes by their labels and directions" \
+    grep -q "^USFK cut below today's posture (lower is better)$" "$work/cmp.txt"
+check_that "printed: the baseline's level" grep -Eq '^  baseline \(probability\) +[0-9.]+%' "$work/cmp.txt"
+check_that "printed: levers by their labels, ranked, with a verdict" \
+    grep -Eq '^  1\. [A-Z].* +helps +-[0-9.]+ \(' "$work/cmp.txt"
+check_that "printed: --top 2 lists at most two levers an outcome" \
+    bash -c "! grep -Eq '^  3\. ' '$work/cmp.txt'"
+check_that "printed: --top says what it left out" grep -q 'more with a distinguishable effect: raise --top' "$work/cmp.txt"
+check_that "printed: the best lever" grep -Eq '^  best lever: .* \(-[0-9.]+ pp by 2036-11-01\)$' "$work/cmp.txt"
+check_that "printed: no -0.0" bash -c "! grep -Eq -- '-0\.0([^0-9]|\$)' '$work/cmp.txt'"
+tr -d '\r' <"$work/cmp/briefing.csv" >"$work/briefing.csv"
+check_that "briefing.csv: the label columns come last" \
+    grep -q ',distinguishable,outcome_label,arm_label,desirable,verdict,rank$' "$work/briefing.csv"
+# every outcome and horizon: the ranks of the distinguishable effects are 1..k, the others NA,
+# and rank 1 helps at least as much as every other distinguishable effect (help = -diff: lower)
+check_that "briefing.csv: ranks are 1..k by help" awk -F, '
+    NR == 1 { next }
+    # labels may hold commas: the last three columns are counted from the end
+    { key = $2 "," $4; dir = $(NF - 2); rank = $NF
+      help = (dir == "higher") ? $8 : (dir == "lower" ? -$8 : ($8 < 0 ? -$8 : $8)) }
+    $11 == "yes" { n[key]++; if (rank == "NA") bad = 1; h[key, rank] = help; next }
+    rank != "NA" { bad = 1 }
+    END { for (k in n) for (r = 1; r <= n[k]; r++) {
+              if (!((k, r) in h)) bad = 1
+              if (r > 1 && h[k, r] > h[k, r - 1]) bad = 1 }
+          exit bad }' "$work/briefing.csv"
+check_that "briefing.csv: verdicts follow the direction" awk -F, '
+    NR == 1 { next }
+    $11 == "no" && $(NF - 1) != "unclear" { bad = 1 }
+    $11 == "yes" && $(NF - 2) == "lower" && ($8 < 0) != ($(NF - 1) == "helps") { bad = 1 }
+    END { exit bad }' "$work/briefing.csv"
+check_that "briefing.csv: the arm's label" \
+    grep -q '^ncg_institutionalized,.*,NCG institutionalised,lower,' "$work/briefing.csv"
+check_that "a plain list of levers: no interactions.csv" test ! -e "$work/cmp/interactions.csv"
+
+# --- interactions: a factorial comparison of two levers of known interaction
+"$NEASIM" compare tests/models/interact --levers double,triple --factorial --runs 20000 --seed 5 \
+    --horizons 0.5,1 --out "$work/int" >"$work/int.txt" 2>&1
+tr -d '\r' <"$work/int/interactions.csv" >"$work/int.csv"
+check_that "interactions.csv: header" grep -qx \
+    'arm,lever_a,lever_b,outcome,measure,horizon_years,date,interaction_pp,ci_low_pp,ci_high_pp,distinguishable,outcome_label,arm_label' \
+    "$work/int.csv"
+# the closed form at 1 year (tests/test_interactions.c): 9.93 pp; the interval must hold it
+check_that "interactions.csv: the interval holds the closed form" awk -F, '
+    $6 == "1" { x = 0.2 * 365 / 365.25
+                v = 100 * (exp(-2 * x) + exp(-3 * x) - exp(-6 * x) - exp(-x))
+                found = 1; if (!($9 < v && v < $10)) bad = 1 }
+    END { exit !(found && !bad) }' "$work/int.csv"
+tr -d '\r' <"$work/int/briefing.csv" >"$work/int-briefing.csv"
+check_that "interactions.csv: a+b minus a minus b, from briefing.csv" awk -F, '
+    FILENAME ~ /briefing/ && FNR > 1 && $4 == "1" { d[$1] = $8; next }
+    FILENAME !~ /briefing/ && $6 == "1" { i = $8 }
+    END { v = d["double+triple"] - d["double"] - d["triple"]; e = v - i
+          exit !(e * e < 0.01 * 0.01) }' "$work/int-briefing.csv" "$work/int.csv"
+check_that "printed: the interaction" \
+    grep -Eq '^  Twice as fast \+ Three times as fast on Switch is on: +by 2025-07-01 \+[0-9.]+ \(' "$work/int.txt"
+"$NEASIM" compare tests/models/interact --levers double,triple,double+triple --runs 2000 --seed 5 \
+    --horizons 1 --out "$work/int2" --quiet
+check_that "a list with a, b and a+b: interactions too" test -s "$work/int2/interactions.csv"
+
+cli_done briefing

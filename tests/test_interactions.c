@@ -1,0 +1,86 @@
+/*
+** test_interactions.c: the interaction of two levers against a closed form
+** (tests/models/interact). One switch turns on at rate r; lever `double` multiplies the rate by
+** 2, `triple` by 3, so both together by 6. On common random numbers every arm draws the same unit
+** exponential E and switches on at E / (k r), so Y_k = 1{E <= k r t} and
+**   E[I] = P(E<=6rt) - P(E<=2rt) - P(E<=3rt) + P(E<=rt) = e^-2x + e^-3x - e^-6x - e^-x (x = rt),
+**   I = -1 on rt < E <= 2rt, +1 on 3rt < E <= 6rt, 0 elsewhere, so
+**   E[I^2] = (e^-x - e^-2x) + (e^-3x - e^-6x).
+** The estimate must lie within 4 of its standard errors of E[I], and its standard error within 3%
+** of sqrt(Var I / n) (n = 200,000).
+*/
+#include "nsm_test.h"
+#include "nsm_model_test.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "neasim/arms.h"
+#include "neasim/briefing.h"
+
+enum { RUNS = 200000 };
+
+static void test_closed_form(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("interact");
+    nsm_arm *arms = NULL;
+    int n_arms = 0;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    if (nsm_arms_build(m, "double,triple", 1, "interact", &arms, &n_arms, &d) != NSM_OK)
+        fail_msg("arms: %s", d.error);
+    assert_int_equal(n_arms, 4);
+    int tri[4][3];
+    assert_int_equal(nsm_arms_interactions(arms, n_arms, tri), 1);
+    /* the arms in the order base, a, b, a+b; every pair of them */
+    int idx[4] = {0, tri[0][0], tri[0][1], tri[0][2]};
+    int pairs[6][2], n_pairs = 0;
+    for (int k = 0; k < 4; k++)
+        for (int j = k + 1; j < 4; j++) {
+            pairs[n_pairs][0] = idx[k];
+            pairs[n_pairs][1] = idx[j];
+            n_pairs++;
+        }
+    nsm_accum *acc[4];
+    nsm_paired *paired[6];
+    for (int a = 0; a < 4; a++)
+        acc[a] = nsm_accum_alloc(m);
+    for (int k = 0; k < 6; k++)
+        paired[k] = nsm_paired_alloc(m);
+    nsm_run_config rc = {42, RUNS, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
+    assert_int_equal(nsm_compare_run_pairs(m, arms, n_arms, &rc, acc, 6,
+                                           (const int (*)[2])pairs, paired, NULL, &d), NSM_OK);
+    nsm_interaction_inputs in = {{acc[idx[0]], acc[idx[1]], acc[idx[2]], acc[idx[3]]}, {{NULL}}};
+    for (int k = 0, p = 0; k < 4; k++)
+        for (int j = k + 1; j < 4; j++)
+            in.pair[k][j] = paired[p++];
+    int last = m->n_reports - 1;
+    double x = 0.2 * nsm_years(m->report_t[last]);
+    double mean = exp(-2 * x) + exp(-3 * x) - exp(-6 * x) - exp(-x);
+    double second = (exp(-x) - exp(-2 * x)) + (exp(-3 * x) - exp(-6 * x));
+    double se = sqrt((second - mean * mean) / RUNS);
+    nsm_difference r = nsm_interaction_outcome(m, &in, 0, last);
+    if (!(fabs(r.diff - mean) < 4 * se))
+        fail_msg("interaction %.6f, closed form %.6f (se %.6f)", r.diff, mean, se);
+    if (!(fabs(r.se / se - 1) < 0.03))
+        fail_msg("standard error %.6g, closed form %.6g", r.se, se);
+    assert_true(r.lo < mean && mean < r.hi);
+    /* a sizeable interaction: the test means something */
+    assert_true(mean > 0.09 && mean < 0.11);
+    for (int a = 0; a < 4; a++)
+        nsm_accum_free(acc[a]);
+    for (int k = 0; k < 6; k++)
+        nsm_paired_free(paired[k]);
+    nsm_arms_free(arms, n_arms);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_closed_form),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
