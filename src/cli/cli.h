@@ -39,6 +39,8 @@ typedef struct {
     char out_path[4096]; /* --out without its trailing slashes; out points here */
     int keep_points; /* sweep --keep-points */
     uint64_t paths;  /* run --paths K: paths.csv for replications 0..K-1 (0: none) */
+    int routes, signposts; /* run --routes, --signposts: routes.csv, signposts.csv */
+    const char *watch;     /* run --watch L: the signposts' watch dates (years) */
 } nsm_cli_options;
 
 /* The run configuration the options ask for (uncertainty: per replication unless --nominal). */

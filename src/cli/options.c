@@ -39,6 +39,9 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'O': return nsm_cli_parse_u64("--outer", arg, 2, 1000000, &o->outer);
     case 'M': return nsm_cli_parse_u64("--max-events", arg, 1, (uint64_t)1e15, &o->max_events);
     case 'p': return nsm_cli_parse_u64("--paths", arg, 1, 100000, &o->paths);
+    case 'U': o->routes = 1; return 0;
+    case 'W': o->signposts = 1; return 0;
+    case 'w': o->watch = arg; return 0;
     }
     return -1;
 }
@@ -60,8 +63,8 @@ static int out_folder(const char *cmd, nsm_cli_options *o)
 /* Which options each command takes: r(un), c(ompare), s(weep). */
 static int allowed(int c, int kind)
 {
-    static const char *const per[3] = {"ONHp", "lfHNO", "DGLSTRHPk"};
-    if (!strchr("lfONHDGLSTRPkp", c))
+    static const char *const per[3] = {"ONHpUWw", "lfHNO", "DGLSTRHPk"};
+    if (!strchr("lfONHDGLSTRPkpUWw", c))
         return 1;
     return strchr(per[kind], c) != NULL;
 }
@@ -82,6 +85,8 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         {"resume", no_argument, NULL, 'R'},        {"params", required_argument, NULL, 'P'},
         {"max-events", required_argument, NULL, 'M'}, {"keep-points", no_argument, NULL, 'k'},
         {"paths", required_argument, NULL, 'p'},
+        {"routes", no_argument, NULL, 'U'},     {"signposts", no_argument, NULL, 'W'},
+        {"watch", required_argument, NULL, 'w'},
         {NULL, 0, NULL, 0}};
     *o = (nsm_cli_options){0};
     o->runs = 10000;

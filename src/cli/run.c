@@ -21,6 +21,8 @@
 #include "neasim/results.h"
 #include "neasim/rng.h"
 #include "neasim/stats.h"
+#include "neasim/story.h"
+#include "neasim/storyout.h"
 #include "neasim/summary.h"
 #include "cli/progress.h"
 
@@ -40,6 +42,9 @@ static const char RUN_HELP[] =
     "                    replications (N x runs in all); adds uncertainty.csv\n"
     "      --horizons L  years of uncertainty.csv (default 2,5,10)\n"
     "      --paths K     paths.csv: the story of replications 0..K-1 (as `neasim trace`)\n"
+    "      --routes      routes.csv: the routes by which each outcome begins to hold\n"
+    "      --signposts   signposts.csv: what, seen by a watch date, announces an onset\n"
+    "      --watch L     the signposts' watch dates, years (default 1,2,3; at most 8)\n"
     "      --max-events N\n"
     "                    a replication of more than N events fails, naming the process\n"
     "                    that runs away (default 10000000)\n"
@@ -175,6 +180,35 @@ static nsm_status run_outer(const nsm_model *m, const nsm_cli_options *o, nsm_ru
     return nsm_run_outer(m, rc, &op->r, acc, rs, d);
 }
 
+/* The story accumulator that --routes and --signposts ask for (*out stays NULL without them). */
+static nsm_status story_plan(const nsm_model *m, const nsm_cli_options *o, nsm_story **out,
+                             nsm_diag *d)
+{
+    nsm_story_options so = {o->routes, o->signposts, 0, {0}};
+    if (!o->routes && !o->signposts)
+        return o->watch ? nsm_diag_error(d, NSM_ERR_USAGE, "--watch is for --signposts") : NSM_OK;
+    if (o->outer)
+        return nsm_diag_error(d, NSM_ERR_USAGE, "--routes and --signposts do not combine with "
+                              "--outer");
+    char *buf = strdup(o->watch ? o->watch : "1,2,3"), *save = NULL;
+    for (char *tok = buf ? strtok_r(buf, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
+        char *end;
+        double y = strtod(tok, &end);
+        if (*end || so.n_watch == NSM_STORY_MAX_WATCH) {
+            free(buf);
+            return nsm_diag_error(d, NSM_ERR_USAGE, "--watch expects up to %d numbers of years "
+                                  "separated by commas, got '%s'", NSM_STORY_MAX_WATCH, o->watch);
+        }
+        so.watch_years[so.n_watch++] = y;
+    }
+    free(buf);
+    nsm_status st = so.n_watch ? nsm_story_check(m, &so, d)
+                               : nsm_diag_error(d, NSM_ERR_USAGE, "--watch is empty");
+    if (st == NSM_OK && !(*out = nsm_story_alloc(m, &so)))
+        st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    return st;
+}
+
 /* Simulate and write into the staging folder; the caller commits or aborts it. */
 static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const char *staging,
                            nsm_accum *acc, outer_plan *op, nsm_run_stats *rs, int argc,
@@ -185,7 +219,11 @@ static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const c
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
-    nsm_status st = o->outer ? run_outer(m, o, &rc, acc, op, rs, d) : nsm_run(m, &rc, acc, rs, d);
+    nsm_story *story = NULL;
+    nsm_status st = story_plan(m, o, &story, d);
+    if (st == NSM_OK)
+        st = o->outer ? run_outer(m, o, &rc, acc, op, rs, d)
+             : story ? nsm_run_story(m, &rc, acc, story, rs, d) : nsm_run(m, &rc, acc, rs, d);
     nsm_progress_done(&bar);
     nsm_manifest *mf = st == NSM_OK ? calloc(1, sizeof *mf) : NULL;
     if (st == NSM_OK && !mf)
@@ -204,6 +242,11 @@ static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const c
                                    NULL, o->max_events};
         st = nsm_paths_write(staging, m, &ps, o->bom, d);
     }
+    if (st == NSM_OK && story && (st = nsm_story_finish(story)) != NSM_OK)
+        nsm_diag_error(d, st, "out of memory");
+    if (st == NSM_OK && story)
+        st = nsm_story_write(staging, m, story, o->bom, d);
+    nsm_story_free(story);
     free(mf);
     return st;
 }

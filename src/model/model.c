@@ -60,6 +60,7 @@ static void free_outcomes(nsm_outcome *o, int n)
     for (int i = 0; o && i < n; i++) {
         free(o[i].description);
         free(o[i].cond.clauses);
+        free(o[i].route);
     }
     free(o);
 }

@@ -15,6 +15,7 @@
 
 #include "neasim/paired.h"
 #include "neasim/engine.h"
+#include "neasim/story.h"
 
 enum { CHUNK = 256 };
 
@@ -23,6 +24,7 @@ typedef struct {
     nsm_sim **sim;
     nsm_accum **acc;
     nsm_paired **paired; /* [0] is NULL: the baseline is not paired with itself */
+    nsm_story *story;    /* routes and signposts of arm 0, when asked for */
 } worker;
 
 static void worker_release(worker *w)
@@ -35,13 +37,14 @@ static void worker_release(worker *w)
         if (w->paired)
             nsm_paired_free(w->paired[a]);
     }
+    nsm_story_free(w->story);
     free(w->sim);
     free(w->acc);
     free(w->paired);
 }
 
 static int worker_init(worker *w, const nsm_model *m, const nsm_arm *arms, int n_arms,
-                       const nsm_run_config *c)
+                       const nsm_run_config *c, const nsm_story *story)
 {
     w->n_arms = n_arms;
     w->sim = calloc((size_t)n_arms, sizeof *w->sim);
@@ -54,6 +57,9 @@ static int worker_init(worker *w, const nsm_model *m, const nsm_arm *arms, int n
             nsm_sim_set_uncertainty(w->sim[a], c->uncertainty, c->runs_per_draw) != NSM_OK)
             return -1;
         nsm_sim_set_limits(w->sim[a], c->max_events, c->stop);
+        if (a == 0 && story && (!(w->story = nsm_story_alloc_like(story)) ||
+                                   nsm_sim_set_story(w->sim[0], w->story) != NSM_OK))
+            return -1;
         if (!arms)
             continue;
         nsm_sim_set_arm(w->sim[a], &arms[a]);
@@ -76,17 +82,17 @@ static void workers_free(worker *w, int n)
 ** malloc arena and no two threads write to one cache line (false sharing cost a third of the
 ** throughput of two threads on the reference chain). */
 static worker *workers_alloc(const nsm_model *m, const nsm_arm *arms, int n_arms, int n,
-                             const nsm_run_config *c)
+                             const nsm_run_config *c, const nsm_story *story)
 {
     worker *w = calloc((size_t)n, sizeof *w);
     int failed = 0;
     if (!w)
         return NULL;
 #pragma omp parallel num_threads(n) reduction(| : failed)
-    failed |= worker_init(&w[omp_get_thread_num()], m, arms, n_arms, c) != 0;
+    failed |= worker_init(&w[omp_get_thread_num()], m, arms, n_arms, c, story) != 0;
     for (int k = 0; k < n && !failed; k++) /* a team smaller than asked for leaves some to us */
         if (!w[k].sim)
-            failed = worker_init(&w[k], m, arms, n_arms, c) != 0;
+            failed = worker_init(&w[k], m, arms, n_arms, c, story) != 0;
     if (failed) {
         workers_free(w, n);
         return NULL;
@@ -161,8 +167,12 @@ static void simulate(const nsm_run_config *c, worker *w, int nt, failure *fail)
     }
 }
 
-static nsm_status merge(worker *w, int nt, nsm_accum **acc, nsm_paired **paired)
+static nsm_status merge(worker *w, int nt, nsm_accum **acc, nsm_paired **paired,
+                        nsm_story *story)
 {
+    for (int k = 0; k < nt; k++)
+        if (story && nsm_story_merge(story, w[k].story) != NSM_OK)
+            return NSM_ERR_NOMEM;
     for (int k = 0; k < nt; k++)
         for (int a = 0; a < w[k].n_arms; a++) {
             if (nsm_accum_merge(acc[a], w[k].acc[a]))
@@ -175,11 +185,11 @@ static nsm_status merge(worker *w, int nt, nsm_accum **acc, nsm_paired **paired)
 
 static nsm_status run_arms(const nsm_model *m, const nsm_arm *arms, int n_arms,
                            const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
-                           nsm_run_stats *stats, nsm_diag *diag)
+                           nsm_story *story, nsm_run_stats *stats, nsm_diag *diag)
 {
     int nt = c->threads > 0 ? c->threads : omp_get_max_threads();
     double t0 = omp_get_wtime();
-    worker *w = workers_alloc(m, arms, n_arms, nt, c);
+    worker *w = workers_alloc(m, arms, n_arms, nt, c, story);
     if (!w)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory setting up %d threads", nt);
     failure fail = {0, NSM_OK, {NULL, NULL}, 0};
@@ -192,7 +202,7 @@ static nsm_status run_arms(const nsm_model *m, const nsm_arm *arms, int n_arms,
     } else if (c->stop && *c->stop) {
         st = NSM_STOPPED;
     }
-    if (st == NSM_OK && merge(w, nt, acc, paired) != NSM_OK)
+    if (st == NSM_OK && merge(w, nt, acc, paired, story) != NSM_OK)
         st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging results");
     nsm_run_stats rs = {nt, 0, 0, 0.0};
     for (int k = 0; k < nt; k++)
@@ -210,12 +220,18 @@ static nsm_status run_arms(const nsm_model *m, const nsm_arm *arms, int n_arms,
 nsm_status nsm_run(const nsm_model *m, const nsm_run_config *c, nsm_accum *out,
                    nsm_run_stats *stats, nsm_diag *diag)
 {
-    return run_arms(m, NULL, 1, c, &out, NULL, stats, diag);
+    return run_arms(m, NULL, 1, c, &out, NULL, NULL, stats, diag);
+}
+
+nsm_status nsm_run_story(const nsm_model *m, const nsm_run_config *c, nsm_accum *out,
+                         nsm_story *story, nsm_run_stats *stats, nsm_diag *diag)
+{
+    return run_arms(m, NULL, 1, c, &out, NULL, story, stats, diag);
 }
 
 nsm_status nsm_compare_run(const nsm_model *m, const nsm_arm *arms, int n_arms,
                            const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
                            nsm_run_stats *stats, nsm_diag *diag)
 {
-    return run_arms(m, arms, n_arms, c, acc, paired, stats, diag);
+    return run_arms(m, arms, n_arms, c, acc, paired, NULL, stats, diag);
 }
