@@ -63,8 +63,8 @@ int nsm_signpost_is_own(const nsm_model *m, int o, int j);
 
 /* The signposts of outcome o at watch date w, ranked: every indicator that happened by w in some
 ** replication and not in another (among those without an onset by w), not the outcome's own
-** condition, by the absolute difference |P(with) - P(without)|, largest first (ties in indicator
-** order). out has room for nsm_story_n_indicators(a); returns how many. */
+** condition, by how far the difference's 95% interval stays from zero (the end nearest zero; 0
+** when the interval holds zero), largest first, then by |difference|, then in indicator order. out has room for nsm_story_n_indicators(a); returns how many. */
 int nsm_signposts_rank(const nsm_model *m, const nsm_story *a, int o, int w, nsm_signpost *out);
 
 #endif

@@ -91,8 +91,18 @@ int nsm_signpost_is_own(const nsm_model *m, int o, int j)
     return l >= 0 && l < f->n_levels && ((c->clauses[0].mask >> l) & 1u);
 }
 
+/* How far the difference's interval stays from zero: 0 when it holds zero. An indicator that
+** (almost) always or never fires has a wide interval, however large its estimate. */
+static double sure_move(const nsm_signpost *a)
+{
+    return a->difference.lo > 0 ? a->difference.lo : a->difference.hi < 0 ? -a->difference.hi : 0;
+}
+
 static int by_difference(const nsm_signpost *a, const nsm_signpost *b)
 {
+    double ma = sure_move(a), mb = sure_move(b);
+    if (ma != mb)
+        return ma > mb ? -1 : 1;
     double da = fabs(a->difference.est), db = fabs(b->difference.est);
     if (da != db)
         return da > db ? -1 : 1;
