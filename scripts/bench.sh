@@ -70,12 +70,13 @@ for f in 5 20 80 320; do
     add "ns_f$f" "eng $tmp/f$f $(n $((500000 / (21 * f)))) 1 nominal ns_per_event"
 done
 for o in 15 150; do add "ns_o$o" "eng $tmp/o$o $(n 1200) 1 nominal ns_per_event"; done
-add run_base          "cli run scenarios/baseline --runs $rcmp --seed 3 --out $tmp/run"
-add compare_base      "cli compare scenarios/baseline --levers all --runs $rcmp --seed 3 --out $tmp/cmp"
-# routes and signposts (run --routes --signposts) against the same run without them
+# routes and signposts (run --routes --signposts) against the same run without them (before
+# compare_base, which must stay last: each measurement first removes $tmp/run and $tmp/cmp)
 add run_base_story    "cli run scenarios/baseline --runs $rcmp --seed 3 --routes --signposts --out $tmp/runs"
 add run_o150          "cli run $tmp/o150 --runs $(n 1200) --nominal --out $tmp/ro"
 add run_o150_story    "cli run $tmp/o150 --runs $(n 1200) --nominal --routes --signposts --out $tmp/ros"
+add run_base          "cli run scenarios/baseline --runs $rcmp --seed 3 --out $tmp/run"
+add compare_base      "cli compare scenarios/baseline --levers all --runs $rcmp --seed 3 --out $tmp/cmp"
 
 echo "neasim benchmark on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
 echo "load average before: $(loadavg); $rounds interleaved rounds of ${#names[@]} measurements"

@@ -119,8 +119,9 @@ static void test_routes_closed_form(void **state)
         near(nsm_years(nsm_grouped_median(r.period, m->report_t, m->n_reports)), med,
              4 * mse + 1.0 / 240, "median time to onset");
     }
-    /* told in x and noise: noise's flips collapse, so at most one noise step on either side of
-    ** x's first step (8 routes), and every route ends in x=d */
+    /* told in x and noise: noise's flips collapse to its net change (noise=hi in force at the
+    ** onset, or nothing), before or after x's first step: at most 6 routes (8 under the weaker
+    ** rule of consecutive flips alone); every route ends in x=d */
     int n = nsm_story_n_routes(st, 1);
     assert_true(n > 2 && n <= 8);
     for (int k = 0; k < n; k++) {

@@ -9,10 +9,11 @@
 **
 ** Routes. The route of an onset is the sequence of changes, from the start to the onset's instant
 ** (included), of the factors the outcome's route is told in (outcomes.csv `route`, or by default
-** nsm_story_route_factors), each step written as the level a factor entered. Two rules shorten it
-** as it is recorded: a change that takes a factor back to the level it left at the step just
-** before, with no other step in between, removes that step instead of adding one (a factor that
-** flips back and forth leaves only its net move); and only the last NSM_ROUTE_STEPS steps are kept
+** nsm_story_route_factors), each step written as the level a factor entered. Rules shorten it as
+** it is recorded, so that it tells the changes still in force at the onset: a change that takes a
+** factor back to its level at the start removes every step of that factor; one that takes it back
+** to the level it left at the route's last step removes that step (neither for a factor of the
+** outcome's own condition); and only the last NSM_ROUTE_STEPS steps are kept
 ** (the route is then marked as truncated: "... -> "). Routes are counted exactly, with the report
 ** period of each onset: the table of one outcome grows with the distinct routes seen, which the cap
 ** on their length bounds whatever the number of replications. Counts are integers, so a merge is

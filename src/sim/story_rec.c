@@ -3,7 +3,7 @@
 ** replication. Nothing here runs unless nsm_sim_set_story was called: the engine's hooks are one
 ** test of a NULL pointer each (make bench measures that).
 **
-** Per outcome the recorder keeps the route so far as a ring of its last NSM_ROUTE_STEPS steps, and
+** Per outcome the recorder keeps the route so far as its last NSM_ROUTE_STEPS steps, and
 ** the time of its first onset; per indicator the time it first happened. At the end of the
 ** replication the route of each onset is already in the accumulator (added at the onset), and the
 ** signpost counts are added from the times.
@@ -15,12 +15,13 @@
 #include "sim/internal.h"
 
 typedef struct {
-    int factor, level, prev; /* entered `level`, leaving `prev` */
+    int factor, level, prev, start; /* entered `level`, leaving `prev`; `start`: the factor's
+                                    ** level at the start */
 } step;
 
 typedef struct {
-    step ring[NSM_ROUTE_STEPS];
-    int head, n, truncated; /* oldest step at ring[head], n of them */
+    step s[NSM_ROUTE_STEPS]; /* oldest first; n of them (a few: shifting costs nothing) */
+    int n, truncated;
 } route;
 
 struct nsmi_recorder {
@@ -117,24 +118,37 @@ static void indicator(struct nsmi_recorder *r, int j, double t)
     r->fired[r->n_fired++] = j;
 }
 
-/* The two rules of story.h: a step back to where the factor was just before undoes that step;
-** beyond NSM_ROUTE_STEPS the oldest step is dropped. */
-static void route_push(route *rt, int f, int from, int to)
+static void route_drop(route *rt, int k)
 {
-    if (rt->n > 0) {
-        step *last = &rt->ring[(rt->head + rt->n - 1) % NSM_ROUTE_STEPS];
-        if (last->factor == f && last->prev == to) {
-            rt->n--;
-            return;
-        }
+    memmove(&rt->s[k], &rt->s[k + 1], (size_t)(rt->n - k - 1) * sizeof rt->s[0]);
+    rt->n--;
+}
+
+/* The rules of story.h: a change back to the factor's level at the start removes all its steps;
+** one back to where the last step came from removes that step (neither for a factor of the
+** outcome's own condition: its return may be the onset itself); otherwise a step is added, the
+** oldest dropped beyond NSM_ROUTE_STEPS. */
+static void route_push(route *rt, int f, int from, int to, int own)
+{
+    int start = from;
+    for (int k = 0; k < rt->n; k++)
+        if (rt->s[k].factor == f)
+            start = rt->s[k].start;
+    if (to == start && !own) {
+        for (int k = rt->n - 1; k >= 0; k--)
+            if (rt->s[k].factor == f)
+                route_drop(rt, k);
+        return;
+    }
+    if (!own && rt->n > 0 && rt->s[rt->n - 1].factor == f && rt->s[rt->n - 1].prev == to) {
+        rt->n--;
+        return;
     }
     if (rt->n == NSM_ROUTE_STEPS) {
-        rt->head = (rt->head + 1) % NSM_ROUTE_STEPS;
-        rt->n--;
+        route_drop(rt, 0);
         rt->truncated = 1;
     }
-    step st = {f, to, from};
-    rt->ring[(rt->head + rt->n++) % NSM_ROUTE_STEPS] = st;
+    rt->s[rt->n++] = (step){f, to, from, start};
 }
 
 void nsmi_story_change(nsm_sim *s, int f, int from, int to)
@@ -146,8 +160,12 @@ void nsmi_story_change(nsm_sim *s, int f, int from, int to)
         return;
     for (int k = r->rf_start[f]; k < r->rf_start[f + 1]; k++) {
         int o = r->rf_list[k];
+        const nsm_condition *c = &m->outcomes[o].cond;
+        int own = 0;
+        for (int k2 = 0; k2 < c->n_clauses; k2++)
+            own |= c->clauses[k2].factor == f;
         if (r->onset_t[o] == never)
-            route_push(&r->route[o], f, from, to);
+            route_push(&r->route[o], f, from, to, own);
     }
 }
 
@@ -168,10 +186,8 @@ void nsmi_story_onset(nsm_sim *s, int o, int i)
     const nsm_model *m = s->model0;
     const route *rt = &r->route[o];
     nsmi_route_entry key = {rt->n, rt->truncated, {0}, 0};
-    for (int k = 0; k < rt->n; k++) {
-        const step *st = &rt->ring[(rt->head + k) % NSM_ROUTE_STEPS];
-        key.step[k] = m->factors[st->factor].first_level + st->level;
-    }
+    for (int k = 0; k < rt->n; k++)
+        key.step[k] = m->factors[rt->s[k].factor].first_level + rt->s[k].level;
     if (nsmi_story_add_route(r->acc, o, &key, i))
         s->failed = NSM_FAILED_NOMEM;
 }
