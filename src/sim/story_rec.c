@@ -27,6 +27,7 @@ typedef struct {
 struct nsmi_recorder {
     nsm_story *acc;                 /* borrowed */
     int *rf_start, *rf_list;        /* outcomes whose routes a factor is told in (compressed rows) */
+    unsigned char *rf_own;          /* beside rf_list: the factor is in the outcome's condition */
     route *route;                   /* [outcome] */
     double *onset_t;                /* [outcome]: first onset, or infinity */
     double *first_t;                /* [indicator]: first time, or infinity */
@@ -42,6 +43,7 @@ void nsmi_story_free(nsm_sim *s)
         return;
     free(r->rf_start);
     free(r->rf_list);
+    free(r->rf_own);
     free(r->route);
     free(r->onset_t);
     free(r->first_t);
@@ -66,8 +68,15 @@ static int index_routes(struct nsmi_recorder *r, const nsm_model *m)
     }
     if (rc == 0)
         rc = nsmi_group(key, n, m->n_factors, &r->rf_start, &r->rf_list);
-    for (int j = 0; rc == 0 && j < n; j++)
-        r->rf_list[j] = owner[r->rf_list[j]];
+    r->rf_own = rc == 0 ? calloc((size_t)n + 1, 1) : NULL;
+    rc = rc == 0 && !r->rf_own ? -1 : rc;
+    for (int j = 0; rc == 0 && j < n; j++) {
+        int o = owner[r->rf_list[j]], f = key[r->rf_list[j]];
+        const nsm_condition *c = &m->outcomes[o].cond;
+        for (int k = 0; k < c->n_clauses; k++)
+            r->rf_own[j] |= c->clauses[k].factor == f;
+        r->rf_list[j] = o;
+    }
     free(fs);
     free(key);
     free(owner);
@@ -102,9 +111,10 @@ void nsmi_story_begin(nsm_sim *s)
     struct nsmi_recorder *r = s->story;
     const nsm_model *m = s->model0;
     int J = nsm_story_n_indicators(r->acc);
-    memset(r->route, 0, (size_t)m->n_outcomes * sizeof *r->route);
-    for (int o = 0; o < m->n_outcomes; o++)
+    for (int o = 0; o < m->n_outcomes; o++) {
+        r->route[o].n = r->route[o].truncated = 0;
         r->onset_t[o] = never;
+    }
     for (int j = 0; j < J; j++)
         r->first_t[j] = never;
     r->n_fired = 0;
@@ -160,12 +170,8 @@ void nsmi_story_change(nsm_sim *s, int f, int from, int to)
         return;
     for (int k = r->rf_start[f]; k < r->rf_start[f + 1]; k++) {
         int o = r->rf_list[k];
-        const nsm_condition *c = &m->outcomes[o].cond;
-        int own = 0;
-        for (int k2 = 0; k2 < c->n_clauses; k2++)
-            own |= c->clauses[k2].factor == f;
         if (r->onset_t[o] == never)
-            route_push(&r->route[o], f, from, to, own);
+            route_push(&r->route[o], f, from, to, r->rf_own[k]);
     }
 }
 
