@@ -70,6 +70,11 @@ for f in 5 20 80 320; do
     add "ns_f$f" "eng $tmp/f$f $(n $((500000 / (21 * f)))) 1 nominal ns_per_event"
 done
 for o in 15 150; do add "ns_o$o" "eng $tmp/o$o $(n 1200) 1 nominal ns_per_event"; done
+# routes and signposts (run --routes --signposts) against the same run without them (before
+# compare_base, which must stay last: each measurement first removes $tmp/run and $tmp/cmp)
+add run_base_story    "cli run scenarios/baseline --runs $rcmp --seed 3 --routes --signposts --out $tmp/runs"
+add run_o150          "cli run $tmp/o150 --runs $(n 1200) --nominal --out $tmp/ro"
+add run_o150_story    "cli run $tmp/o150 --runs $(n 1200) --nominal --routes --signposts --out $tmp/ros"
 add run_base          "cli run scenarios/baseline --runs $rcmp --seed 3 --out $tmp/run"
 add compare_base      "cli compare scenarios/baseline --levers all --runs $rcmp --seed 3 --out $tmp/cmp"
 
@@ -128,6 +133,12 @@ awk -F, -v last="$last" 'NR > 1 && $2 == "outcome" && $4 == "occurred_by" && $5 
         print $1, $13 }' "$tmp/cmp/differences.csv" | sort -k1,1 -k2,2g |
     awk '{ v[$1, ++n[$1]] = $2 } END { for (a in n) { k = n[a];
         printf "    %s: %.1f [%.1f, %.1f] (%d)\n", a, v[a, int((k + 1) / 2)], v[a, 1], v[a, k], k } }' | sort
+echo
+
+echo "== run --routes --signposts against run, wall seconds (without the options the engine records"
+echo "   nothing: one untaken branch per change; compare run_base and the time per event across commits)"
+echo "  baseline, $rcmp replications: $(S run_base_story) against $(S run_base): $(ratio "$(M run_base_story)" "$(M run_base)")x"
+echo "  20 factors, 150 outcomes: $(S run_o150_story) against $(S run_o150): $(ratio "$(M run_o150_story)" "$(M run_o150)")x"
 echo
 
 # ---------------------------------------------------------------- memory (single runs: peak memory does not vary with load)

@@ -14,6 +14,7 @@ nsm_script_dir <- function() {
 }
 source(file.path(nsm_script_dir(), "figures_common.R"))
 source(file.path(nsm_script_dir(), "figures_compare.R"))   # lever_table()
+source(file.path(nsm_script_dir(), "brief_story.R"))       # story_section(): routes, signposts
 
 html_escape <- function(x) {
     x <- gsub("&", "&amp;", x, fixed = TRUE)
@@ -275,7 +276,8 @@ main <- function(args) {
                    paste0("seed ", html_escape(nsm_get(manifest, "seed", "unknown")))),
                  collapse = " &middot; ")
     body <- c(tag("h1", html_escape(title)), tag("p", sub, class = "sub"),
-              headline_section(dir), events_section(dir), lever_section(dir), figures_section(dir),
+              headline_section(dir), events_section(dir), lever_section(dir), story_section(dir),
+              figures_section(dir),
               provenance_section(manifest),
               tag("footer", "Made by scripts/brief.R from ", html_escape(normalizePath(dir)),
                   " on ", format(Sys.time(), "%Y-%m-%d %H:%M %Z"), "."))

@@ -45,7 +45,8 @@ main <- function(args) {
                 paste0(NSM_TABLES, ".csv", collapse = ", "), ")")
         quit(status = 66)
     }
-    for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_sweep.R"))
+    for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_sweep.R",
+                "figures_story.R"))
         source(file.path(nsm_script_dir(), f))
     ctx <- nsm_context(dir)
     clear_previous(ctx$outdir)   # figures/ itself is made by the first figure saved

@@ -305,6 +305,17 @@ if [ -n "$lever" ] && grep -qF "$lever" "$work/compare/brief.html"; then ok; els
 title=$(tr -d '\r' < "$work/baseline/manifest.csv" | awk -F, '$1 == "scenario_title" { sub(/^scenario_title,/, ""); gsub(/"/, ""); print }')
 if grep -qF "<h1>$title</h1>" "$work/baseline/brief.html"; then ok; else bad "baseline/brief.html: no title '$title'"; fi
 
+# routes and signposts: legends by name on the data they name (tests/figures_story.R), and
+# scripts/figures.R draws both charts for a run with --routes --signposts
+"$NEASIM" run tests/models/signposts --runs 2000 --seed 3 --signposts --quiet --out "$work/story_sp" &&
+"$NEASIM" run tests/models/routes --runs 2000 --seed 3 --routes --signposts --quiet --out "$work/story_rt" ||
+    bad "neasim run --routes --signposts failed (exit $?)"
+Rscript tests/figures_story.R scripts "$work/story_sp" "$work/story_rt" > "$work/story.log" 2>&1
+if [ $? -eq 0 ]; then ok; else bad "tests/figures_story.R:"; sed 's/^/    /' "$work/story.log" | tail -8; fi
+Rscript scripts/figures.R "$work/story_rt" > /dev/null 2>&1
+if [ -e "$work/story_rt/figures/routes.png" ] && [ -e "$work/story_rt/figures/signposts.png" ]; then ok; else
+    bad "figures.R drew no routes.png or signposts.png for a run with --routes --signposts"; fi
+
 # a second rendering replaces its own files and leaves others' alone
 touch "$work/two_state/figures/analyst_notes.png"
 n_before=$(ls "$work/two_state/figures" | wc -l)

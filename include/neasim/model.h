@@ -168,6 +168,10 @@ typedef struct {
     nsm_condition cond;
     nsm_occurrence_kind occurrence;
     nsm_desirable desirable;
+    /* outcomes.csv, optional column `route`: the factors its routes are told in (story.h), n_route
+    ** of them; NULL (0) for an empty cell: the default, nsm_story_route_factors */
+    int n_route;
+    int *route;
 } nsm_outcome;
 
 /* One number of the model, named by a parameter path (scenarios/README.md, "Parameter paths").

@@ -46,6 +46,8 @@ typedef struct {
     const struct nsm_cli_parts *parts; /* merge: the parts that replace the simulation */
     int xlsx;        /* --xlsx: results.xlsx beside the CSVs */
     uint64_t top;    /* compare --top K: at most K levers per outcome printed (0: all) */
+    int routes, signposts; /* run --routes, --signposts: routes.csv, signposts.csv */
+    const char *watch;     /* run --watch L: the signposts' watch dates (years) */
 } nsm_cli_options;
 
 /* The run configuration the options ask for (uncertainty: per replication unless --nominal). */

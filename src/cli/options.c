@@ -42,6 +42,9 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'p': return nsm_cli_parse_u64("--paths", arg, 1, 100000, &o->paths);
     case 'Z': return nsm_cli_parse_shard(arg, o);
     case 'K': return nsm_cli_parse_u64("--top", arg, 1, 1000000, &o->top);
+    case 'U': o->routes = 1; return 0;
+    case 'W': o->signposts = 1; return 0;
+    case 'w': o->watch = arg; return 0;
     }
     return -1;
 }
@@ -63,8 +66,8 @@ static int out_folder(const char *cmd, nsm_cli_options *o)
 /* Which options each command takes: r(un), c(ompare), s(weep). */
 static int allowed(int c, int kind)
 {
-    static const char *const per[3] = {"ONHp", "lfHNOK", "DGLSTRHPk"};
-    if (!strchr("lfONHDGLSTRPkpK", c))
+    static const char *const per[3] = {"ONHpUWw", "lfHNOK", "DGLSTRHPk"};
+    if (!strchr("lfONHDGLSTRPkpKUWw", c))
         return 1;
     return strchr(per[kind], c) != NULL;
 }
@@ -85,8 +88,9 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         {"resume", no_argument, NULL, 'R'},        {"params", required_argument, NULL, 'P'},
         {"max-events", required_argument, NULL, 'M'}, {"keep-points", no_argument, NULL, 'k'},
         {"paths", required_argument, NULL, 'p'},  {"shard", required_argument, NULL, 'Z'},
-        {"xlsx", no_argument, NULL, 'x'},
-        {"paths", required_argument, NULL, 'p'},     {"top", required_argument, NULL, 'K'},
+        {"xlsx", no_argument, NULL, 'x'},             {"top", required_argument, NULL, 'K'},
+        {"routes", no_argument, NULL, 'U'},     {"signposts", no_argument, NULL, 'W'},
+        {"watch", required_argument, NULL, 'w'},
         {NULL, 0, NULL, 0}};
     *o = (nsm_cli_options){0};
     o->runs = 10000;

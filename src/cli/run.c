@@ -21,6 +21,8 @@
 #include "neasim/results.h"
 #include "neasim/rng.h"
 #include "neasim/stats.h"
+#include "neasim/story.h"
+#include "neasim/storyout.h"
 #include "neasim/summary.h"
 #include "neasim/xlsx.h"
 #include "cli/progress.h"
@@ -42,6 +44,9 @@ static const char RUN_HELP[] =
     "                    replications (N x runs in all); adds uncertainty.csv\n"
     "      --horizons L  years of uncertainty.csv (default 2,5,10)\n"
     "      --paths K     paths.csv: the story of replications 0..K-1 (as `neasim trace`)\n"
+    "      --routes      routes.csv: the routes by which each outcome begins to hold\n"
+    "      --signposts   signposts.csv: what, seen by a watch date, announces an onset\n"
+    "      --watch L     the signposts' watch dates, years (default 1,2,3; at most 8)\n"
     "      --max-events N\n"
     "                    a replication of more than N events fails, naming the process\n"
     "                    that runs away (default 10000000)\n"
@@ -214,6 +219,39 @@ static nsm_status results_of(const nsm_model *m, const nsm_cli_options *o, nsm_r
     return nsm_run(m, rc, acc, rs, d);
 }
 
+/* The story accumulator that --routes and --signposts ask for (*out stays NULL without them). */
+static nsm_status story_plan(const nsm_model *m, const nsm_cli_options *o, nsm_story **out,
+                             nsm_diag *d)
+{
+    nsm_story_options so = {o->routes, o->signposts, 0, {0}};
+    if (!o->routes && !o->signposts)
+        return o->watch ? nsm_diag_error(d, NSM_ERR_USAGE, "--watch is for --signposts") : NSM_OK;
+    if (o->outer)
+        return nsm_diag_error(d, NSM_ERR_USAGE, "--routes and --signposts do not combine with "
+                              "--outer");
+    if (o->parts || o->n_shards || nsm_cli_world_size() > 1)
+        return nsm_diag_error(d, NSM_ERR_USAGE, "--routes and --signposts run in one process: "
+                              "partial results (--shard, neasim merge, mpirun) do not carry "
+                              "them yet");
+    char *buf = strdup(o->watch ? o->watch : "1,2,3"), *save = NULL;
+    for (char *tok = buf ? strtok_r(buf, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
+        char *end;
+        double y = strtod(tok, &end);
+        if (*end || so.n_watch == NSM_STORY_MAX_WATCH) {
+            free(buf);
+            return nsm_diag_error(d, NSM_ERR_USAGE, "--watch expects up to %d numbers of years "
+                                  "separated by commas, got '%s'", NSM_STORY_MAX_WATCH, o->watch);
+        }
+        so.watch_years[so.n_watch++] = y;
+    }
+    free(buf);
+    nsm_status st = so.n_watch ? nsm_story_check(m, &so, d)
+                               : nsm_diag_error(d, NSM_ERR_USAGE, "--watch is empty");
+    if (st == NSM_OK && !(*out = nsm_story_alloc(m, &so)))
+        st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    return st;
+}
+
 /* Simulate and write into the staging folder; the caller commits or aborts it. */
 static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const char *staging,
                            nsm_accum *acc, outer_plan *op, nsm_run_stats *rs, int argc,
@@ -224,7 +262,11 @@ static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const c
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
-    nsm_status st = results_of(m, o, &rc, acc, op, rs, 0, o->outer ? o->outer : o->runs, d);
+    nsm_story *story = NULL;
+    nsm_status st = story_plan(m, o, &story, d);
+    if (st == NSM_OK)
+        st = story ? nsm_run_story(m, &rc, acc, story, rs, d)
+                   : results_of(m, o, &rc, acc, op, rs, 0, o->outer ? o->outer : o->runs, d);
     nsm_progress_done(&bar);
     nsm_manifest *mf = st == NSM_OK ? calloc(1, sizeof *mf) : NULL;
     if (st == NSM_OK && !mf)
@@ -243,6 +285,11 @@ static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const c
                                    NULL, o->max_events};
         st = nsm_paths_write(staging, m, &ps, o->bom, d);
     }
+    if (st == NSM_OK && story && (st = nsm_story_finish(story)) != NSM_OK)
+        nsm_diag_error(d, st, "out of memory");
+    if (st == NSM_OK && story)
+        st = nsm_story_write(staging, m, story, o->bom, d);
+    nsm_story_free(story);
     if (st == NSM_OK && o->xlsx) /* last: it is built from the CSVs above */
         st = nsm_xlsx_write(staging, NULL, d);
     free(mf);
@@ -375,6 +422,9 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
     const char *dest = o.out ? o.out : defdest;
     if ((code = nsm_cli_ranks_check("run", &o)) != 0)
         ;
+    else if ((o.routes || o.signposts) && (o.n_shards || nsm_cli_world_size() > 1))
+        code = nsm_cli_usage_error("run", "--routes and --signposts run in one process: partial "
+                                   "results (--shard, neasim merge, mpirun) do not carry them yet");
     else if (nsm_cli_world_size() > 1 && !o.parts)
         code = run_ranks(m, &o, dest, argc, argv);
     else

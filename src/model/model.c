@@ -71,6 +71,7 @@ static void free_outcomes(nsm_outcome *o, int n)
         free(o[i].description);
         free(o[i].label);
         free(o[i].cond.clauses);
+        free(o[i].route);
     }
     free(o);
 }

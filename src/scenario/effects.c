@@ -120,6 +120,35 @@ static nsm_status read_desirable(nsm_reader *r, int row, nsm_desirable *out)
                        "is better; none or empty: no direction)");
 }
 
+/* `route`: factor names separated by `|`, each once; empty: the default (story.h). */
+static nsm_status read_route(nsm_reader *r, int row, nsm_outcome *o)
+{
+    const nsm_cell *c = nsmi_reader_cell(r, row, "route");
+    const char *p = c->text;
+    if (!*p)
+        return NSM_OK;
+    o->route = calloc(strlen(p) / 2 + 2, sizeof *o->route);
+    if (!o->route)
+        return NSM_ERR_NOMEM;
+    for (;;) {
+        size_t n = strcspn(p, "|");
+        char name[NSM_NAME_MAX];
+        int f;
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), p);
+        nsm_status s = nsmi_lookup_factor(r, c, (size_t)(p - c->text), name, &f);
+        for (int k = 0; s == NSM_OK && k < o->n_route; k++)
+            if (o->route[k] == f)
+                return nsmi_reader_error(r, c, (size_t)(p - c->text), "factor '%s' is named "
+                                         "twice in the route", name);
+        if (s != NSM_OK)
+            return s;
+        o->route[o->n_route++] = f;
+        if (!p[n])
+            return NSM_OK;
+        p += n + 1;
+    }
+}
+
 static nsm_status read_outcome(nsm_reader *r, int row)
 {
     nsm_model *m = r->m;
@@ -143,6 +172,8 @@ static nsm_status read_outcome(nsm_reader *r, int row)
         s = nsmi_read_text(r, row, "label", &o->label);
     if (s == NSM_OK)
         s = read_desirable(r, row, &o->desirable);
+    if (s == NSM_OK)
+        s = read_route(r, row, o);
     return s;
 }
 

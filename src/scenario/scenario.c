@@ -39,7 +39,8 @@ static const nsm_column calendar_cols[] = {{"name", 0},  {"date", 0},   {"repeat
 static const nsm_column effect_cols[] = {{"id", 1}, {"trigger", 0}, {"probability", 0}, {"delay_days", 1},
                                          {"delay", 1},   {"action", 0},      {"source", 0}};
 static const nsm_column outcome_cols[] = {{"outcome", 0}, {"condition", 0}, {"occurrence", 1},
-                                          {"description", 1}, {"label", 1}, {"desirable", 1}};
+                                          {"description", 1}, {"label", 1}, {"desirable", 1},
+                                          {"route", 1}};
 static const nsm_column lever_cols[] = {{"lever", 0},     {"target", 0},      {"operation", 0},
                                         {"value", 0},     {"from_date", 1},   {"description", 1},
                                         {"source", 0},    {"label", 1}};

@@ -129,6 +129,8 @@ void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
         s->entered[factor]++;
         nsmi_durations_start(s, factor);
     }
+    if (s->story && s->started)
+        nsmi_story_change(s, factor, old, level);
     trigger_effects(s, factor, old, level);
 }
 
@@ -285,6 +287,8 @@ void nsmi_event_occurs(nsm_sim *s, int e, nsm_accum *acc)
     s->ev_cum[e]++;
     if (s->observer)
         nsmi_tell(s, NSM_SEEN_EVENT, -1, -1, -1, e);
+    if (s->story && s->started)
+        nsmi_story_event(s, e);
     trigger_effects(s, s->m->n_factors + e, -1, -1);
 }
 

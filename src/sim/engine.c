@@ -239,6 +239,7 @@ void nsm_sim_free(nsm_sim *s)
         return;
     const nsm_model *m = s->model0;
     nsmi_uncertain_free(s);
+    nsmi_story_free(s);
     trace_free(s->trace, m);
     rngs_free(s->proc_rng, s->n_proc);
     rngs_free(s->gamma_rng, m->n_events);
@@ -503,6 +504,8 @@ static void update_outcomes(nsm_sim *s, nsm_accum *acc)
         int i = nsmi_report_index(m, s->t);
         if (now) {
             s->held_start[o] = i;
+            if (s->story && s->started)
+                nsmi_story_onset(s, o, i);
             /* an onset outcome counts only a change into its condition after the start: the
             ** state at t = 0 (drawn, then settled) is reported apart, as `holds` at the start */
             int counts = s->started || m->outcomes[o].occurrence == NSM_OCCUR_STATE;
@@ -593,6 +596,8 @@ static void finish(nsm_sim *s, nsm_accum *acc)
     }
     nsmi_events_finish(s, acc);
     nsm_accum_end_replication(acc);
+    if (s->story)
+        nsmi_story_end(s);
 }
 
 /* The loop's slow path, taken once every STOP_POLL events: has the replication run out of its
@@ -621,6 +626,8 @@ nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum 
     if (st != NSM_OK)
         return st;
     reset(s, seed, rep);
+    if (s->story)
+        nsmi_story_begin(s);
     s->started = 0;
     run_breakpoint(s, acc); /* t = 0: the calendar's first day, outcomes' initial values */
     s->started = 1;

@@ -12,6 +12,7 @@
 
 #include "neasim/engine.h"
 #include "neasim/paired.h"
+#include "neasim/story.h"
 
 /* Why a replication failed (nsm_sim.failed). */
 enum { NSM_FAILED_LOOP = 1, NSM_FAILED_NOMEM, NSM_FAILED_BUDGET, NSM_FAILED_STOPPED,
@@ -139,6 +140,7 @@ struct nsm_sim {
     uint64_t draws;      /* random variates drawn (benchmarks compare with a bare loop) */
     nsm_observer observer;
     void *observer_ctx;
+    struct nsmi_recorder *story; /* NULL unless nsm_sim_set_story: then story_rec.c records */
 };
 
 /* actions.c: tell the observer (set) what happened, with its cause from last_done. */
@@ -220,5 +222,49 @@ void nsmi_event_occurs(nsm_sim *s, int e, nsm_accum *acc);
 void nsmi_settle(nsm_sim *s, nsm_accum *acc);
 void nsmi_events_finish(nsm_sim *s, nsm_accum *acc);
 nsm_status nsmi_sim_failure(const nsm_sim *s, uint64_t rep, nsm_diag *diag);
+
+/* ---- routes and signposts (story.h): the accumulator (story.c) and its recorder (story_rec.c) */
+
+/* One outcome's routes: entries in the order first seen, an open-addressing index on their keys. */
+typedef struct {
+    int n_steps, truncated;
+    int step[NSM_ROUTE_STEPS];
+    int64_t onsets;
+} nsmi_route_entry;
+
+typedef struct {
+    nsmi_route_entry *e;
+    int64_t *period;   /* [entry][n_reports] */
+    int n, cap;
+    int *slot;         /* n_slots entries: index into e, or -1 */
+    int n_slots;
+    int *order;        /* after nsm_story_finish: entries sorted */
+} nsmi_route_table;
+
+struct nsm_story {
+    const nsm_model *m;
+    nsm_story_options opt;
+    double watch_t[NSM_STORY_MAX_WATCH];
+    int n_ind;                   /* indicators: n_levels_total + n_events */
+    uint64_t runs;
+    int64_t *onsets;             /* [outcome] */
+    nsmi_route_table *routes;    /* [outcome], when routes are recorded */
+    nsm_story_counts *watch;     /* [outcome][watch] */
+    nsm_story_counts *sign;      /* [outcome][watch][indicator] */
+    int64_t *fired;              /* [watch][indicator] */
+};
+
+/* Count one onset of outcome o along a route, at report index i. -1 when out of memory. */
+int nsmi_story_add_route(nsm_story *a, int o, const nsmi_route_entry *key, int i);
+
+/* The engine's calls (engine.c, actions.c): a replication begins; after the start has settled, a
+** factor changes or a counted event occurs; outcome o begins to hold (report index i); the
+** replication ends. */
+void nsmi_story_begin(nsm_sim *s);
+void nsmi_story_change(nsm_sim *s, int f, int from, int to);
+void nsmi_story_event(nsm_sim *s, int e);
+void nsmi_story_onset(nsm_sim *s, int o, int i);
+void nsmi_story_end(nsm_sim *s);
+void nsmi_story_free(nsm_sim *s);
 
 #endif

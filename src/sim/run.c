@@ -15,6 +15,7 @@
 
 #include "neasim/paired.h"
 #include "neasim/engine.h"
+#include "neasim/story.h"
 
 enum { CHUNK = 256 };
 
@@ -32,6 +33,7 @@ typedef struct {
     int n_pairs;
     const int (*pairs)[2];
     nsm_paired **paired; /* [k] accumulates pairs[k] */
+    nsm_story *story;    /* routes and signposts of arm 0, when asked for */
 } worker;
 
 static void worker_release(worker *w)
@@ -44,6 +46,7 @@ static void worker_release(worker *w)
     }
     for (int k = 0; w->paired && k < w->n_pairs; k++)
         nsm_paired_free(w->paired[k]);
+    nsm_story_free(w->story);
     free(w->sim);
     free(w->acc);
     free(w->paired);
@@ -51,7 +54,8 @@ static void worker_release(worker *w)
 
 /* models: NULL (every arm a variant of m), or one model per arm (whole scenarios). */
 static int worker_init(worker *w, const nsm_model *m, const nsm_model *const *models,
-                       const nsm_arm *arms, int n_arms, const pairing *pr, const nsm_run_config *c)
+                       const nsm_arm *arms, int n_arms, const pairing *pr, const nsm_run_config *c,
+                       const nsm_story *story)
 {
     w->n_arms = n_arms;
     w->n_pairs = pr->n;
@@ -67,6 +71,9 @@ static int worker_init(worker *w, const nsm_model *m, const nsm_model *const *mo
             nsm_sim_set_uncertainty(w->sim[a], c->uncertainty, c->runs_per_draw) != NSM_OK)
             return -1;
         nsm_sim_set_limits(w->sim[a], c->max_events, c->stop);
+        if (a == 0 && story && (!(w->story = nsm_story_alloc_like(story)) ||
+                                   nsm_sim_set_story(w->sim[0], w->story) != NSM_OK))
+            return -1;
         if (!arms)
             continue;
         nsm_sim_set_arm(w->sim[a], &arms[a]);
@@ -91,17 +98,17 @@ static void workers_free(worker *w, int n)
 ** throughput of two threads on the reference chain). */
 static worker *workers_alloc(const nsm_model *m, const nsm_model *const *models,
                              const nsm_arm *arms, int n_arms, const pairing *pr, int n,
-                             const nsm_run_config *c)
+                             const nsm_run_config *c, const nsm_story *story)
 {
     worker *w = calloc((size_t)n, sizeof *w);
     int failed = 0;
     if (!w)
         return NULL;
 #pragma omp parallel num_threads(n) reduction(| : failed)
-    failed |= worker_init(&w[omp_get_thread_num()], m, models, arms, n_arms, pr, c) != 0;
+    failed |= worker_init(&w[omp_get_thread_num()], m, models, arms, n_arms, pr, c, story) != 0;
     for (int k = 0; k < n && !failed; k++) /* a team smaller than asked for leaves some to us */
         if (!w[k].sim)
-            failed = worker_init(&w[k], m, models, arms, n_arms, pr, c) != 0;
+            failed = worker_init(&w[k], m, models, arms, n_arms, pr, c, story) != 0;
     if (failed) {
         workers_free(w, n);
         return NULL;
@@ -176,8 +183,12 @@ static void simulate(const nsm_run_config *c, worker *w, int nt, failure *fail)
     }
 }
 
-static nsm_status merge(worker *w, int nt, nsm_accum **acc, nsm_paired **paired)
+static nsm_status merge(worker *w, int nt, nsm_accum **acc, nsm_paired **paired,
+                        nsm_story *story)
 {
+    for (int k = 0; k < nt; k++)
+        if (story && nsm_story_merge(story, w[k].story) != NSM_OK)
+            return NSM_ERR_NOMEM;
     for (int k = 0; k < nt; k++) {
         for (int a = 0; a < w[k].n_arms; a++)
             if (nsm_accum_merge(acc[a], w[k].acc[a]))
@@ -191,11 +202,11 @@ static nsm_status merge(worker *w, int nt, nsm_accum **acc, nsm_paired **paired)
 static nsm_status run_arms(const nsm_model *m, const nsm_model *const *models,
                            const nsm_arm *arms, int n_arms, const nsm_run_config *c,
                            nsm_accum **acc, const pairing *pr, nsm_paired **paired,
-                           nsm_run_stats *stats, nsm_diag *diag)
+                           nsm_story *story, nsm_run_stats *stats, nsm_diag *diag)
 {
     int nt = c->threads > 0 ? c->threads : omp_get_max_threads();
     double t0 = omp_get_wtime();
-    worker *w = workers_alloc(m, models, arms, n_arms, pr, nt, c);
+    worker *w = workers_alloc(m, models, arms, n_arms, pr, nt, c, story);
     if (!w)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory setting up %d threads", nt);
     failure fail = {0, NSM_OK, {NULL, NULL}, 0};
@@ -208,7 +219,7 @@ static nsm_status run_arms(const nsm_model *m, const nsm_model *const *models,
     } else if (c->stop && *c->stop) {
         st = NSM_STOPPED;
     }
-    if (st == NSM_OK && merge(w, nt, acc, paired) != NSM_OK)
+    if (st == NSM_OK && merge(w, nt, acc, paired, story) != NSM_OK)
         st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging results");
     nsm_run_stats rs = {nt, 0, 0, 0.0};
     for (int k = 0; k < nt; k++)
@@ -227,7 +238,14 @@ nsm_status nsm_run(const nsm_model *m, const nsm_run_config *c, nsm_accum *out,
                    nsm_run_stats *stats, nsm_diag *diag)
 {
     const pairing none = {0, NULL};
-    return run_arms(m, NULL, NULL, 1, c, &out, &none, NULL, stats, diag);
+    return run_arms(m, NULL, NULL, 1, c, &out, &none, NULL, NULL, stats, diag);
+}
+
+nsm_status nsm_run_story(const nsm_model *m, const nsm_run_config *c, nsm_accum *out,
+                         nsm_story *story, nsm_run_stats *stats, nsm_diag *diag)
+{
+    const pairing none = {0, NULL};
+    return run_arms(m, NULL, NULL, 1, c, &out, &none, NULL, story, stats, diag);
 }
 
 nsm_status nsm_compare_run_pairs(const nsm_model *m, const nsm_arm *arms, int n_arms,
@@ -236,7 +254,7 @@ nsm_status nsm_compare_run_pairs(const nsm_model *m, const nsm_arm *arms, int n_
                                  nsm_run_stats *stats, nsm_diag *diag)
 {
     const pairing pr = {n_pairs, pairs};
-    return run_arms(m, NULL, arms, n_arms, c, acc, &pr, paired, stats, diag);
+    return run_arms(m, NULL, arms, n_arms, c, acc, &pr, paired, NULL, stats, diag);
 }
 
 nsm_status nsm_compare_run(const nsm_model *m, const nsm_arm *arms, int n_arms,
@@ -279,7 +297,7 @@ nsm_status nsm_compare_models(const nsm_model *const *models, const nsm_arm *arm
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
     const pairing pr = {n_pairs, (const int (*)[2])pairs};
     nsm_status st = run_arms(models[0], models, arms, n_arms, c, acc, &pr,
-                             paired ? paired + 1 : NULL, stats, diag);
+                             paired ? paired + 1 : NULL, NULL, stats, diag);
     free(pairs);
     return st;
 }

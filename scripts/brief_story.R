@@ -1,0 +1,56 @@
+# brief_story.R: the briefing's section on how outcomes begin and what to watch, from routes.csv
+# and signposts.csv (`neasim run --routes --signposts`; README.md "Routes and signposts"). One
+# self-contained function, story_section(dir), returning HTML (NULL when the folder has neither
+# table); it needs html_escape() and tag() of brief.R and the labels of figures_story.R. The
+# charts themselves (routes.png, signposts.png) come with the figures.
+
+story_sentence_routes <- function(r) {
+    other <- r$share[r$rank == "other"]
+    r <- r[r$rank != "other", , drop = FALSE]
+    r <- r[order(as.integer(r$rank)), , drop = FALSE][seq_len(min(2, nrow(r))), , drop = FALSE]
+    if (nrow(r) == 0) return("")
+    parts <- sprintf("%s (%s of onsets, %s&ndash;%s; median %.1f years)",
+                     html_escape(nsm_route_label(r$route)), nsm_pct(r$share, 0),
+                     nsm_pct(r$share_lo, 0), nsm_pct(r$share_hi, 0), r$median_years)
+    rest <- if (length(other) == 1) paste0(" (", nsm_pct(other, 0), " of onsets took routes past ",
+                                           "the ten most common)") else ""
+    paste0("It most often begins by ", paste(parts, collapse = ", or by "), rest, ". ")
+}
+
+story_sentence_signposts <- function(s) {
+    s <- s[order(s$rank), , drop = FALSE][seq_len(min(3, nrow(s))), , drop = FALSE]
+    if (nrow(s) == 0) return("")
+    parts <- sprintf("%s (seen in %s of runs: %s after it against %s without; ratio %.2f, %.2f&ndash;%.2f)",
+                     html_escape(nsm_indicator_label(s$indicator)),
+                     nsm_pct(s$fires, ifelse(s$fires < 0.01, 1, 0)),
+                     nsm_pct(s$p_with, 0), nsm_pct(s$p_without, 0), s$risk_ratio,
+                     s$risk_ratio_lo, s$risk_ratio_hi)
+    paste0("Watch by ", s$watch_date[1], ": ", paste(parts, collapse = "; "), ".")
+}
+
+story_section <- function(dir) {
+    if (!exists("nsm_route_label")) source(file.path(nsm_script_dir(), "figures_story.R"))
+    r <- nsm_read(dir, "routes", quiet = TRUE)
+    s <- nsm_read(dir, "signposts", quiet = TRUE)
+    if (is.null(r) && is.null(s)) return(NULL)
+    if (!is.null(s) && nrow(s) > 0) {
+        w <- unique(s$watch_years)
+        s <- s[s$watch_years == w[which.min(abs(w - 2))], , drop = FALSE]
+    }
+    outcomes <- unique(c(if (!is.null(r)) r$outcome, if (!is.null(s)) s$outcome))
+    items <- vapply(outcomes, function(o) {
+        text <- paste0(if (!is.null(r)) story_sentence_routes(r[r$outcome == o, , drop = FALSE]),
+                       if (!is.null(s)) story_sentence_signposts(s[s$outcome == o, , drop = FALSE]))
+        if (!nzchar(text)) return("")
+        tag("li", tag("strong", html_escape(nsm_label(o))), ": ", text)
+    }, "")
+    items <- items[nzchar(items)]
+    if (length(items) == 0) return(NULL)
+    paste0(tag("h2", "How outcomes begin, and what to watch"),
+           tag("p", "Routes: the changes, in order, of the factors that bear on each outcome up to ",
+               "its onset, with their shares of the onsets (95% intervals). Signposts: among runs in ",
+               "which the outcome has not begun by the watch date, the chance that it begins ",
+               "afterwards, by the horizon, when the indicator was seen by then and when it was not.",
+               class = "note"),
+           tag("ul", paste(items, collapse = "\n")))
+}

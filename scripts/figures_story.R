@@ -1,0 +1,92 @@
+# figures_story.R: the figures of `neasim run --routes` and `--signposts` (routes.csv,
+# signposts.csv; README.md "Routes and signposts"). Sourced after figures_common.R.
+
+# "usfk_posture=reduced" -> "USFK posture: reduced"; "event:launch_days" -> "Launch days (event)".
+nsm_indicator_label <- function(x) {
+    vapply(x, function(s) {
+        if (startsWith(s, "event:")) return(paste0(nsm_label(sub("^event:", "", s)), " (event)"))
+        p <- strsplit(s, "=", fixed = TRUE)[[1]]
+        if (length(p) != 2) return(s)
+        paste0(nsm_label(p[1]), ": ", nsm_words(p[2]))
+    }, character(1), USE.NAMES = FALSE)
+}
+
+nsm_route_label <- function(x) {
+    vapply(x, function(s) {
+        steps <- strsplit(s, " -> ", fixed = TRUE)[[1]]
+        paste(ifelse(steps == "...", "...", nsm_indicator_label(steps)), collapse = " \u2192 ")
+    }, character(1), USE.NAMES = FALSE)
+}
+
+# The two legend entries of the signposts chart, by name (tests/figures_story.R checks them).
+NSM_SIGNPOST_WITH <- "Indicator seen by the watch date"
+NSM_SIGNPOST_WITHOUT <- "Not seen"
+
+# Signposts: for each outcome, its top 3 signposts at the watch date nearest 2 years, the
+# probability of an onset after it given the indicator (dot) and without it (circle), with intervals.
+fig_signposts <- function(ctx, top = 3, outcomes_per_page = 6) {
+    d <- nsm_read(ctx$dir, "signposts", quiet = TRUE)
+    if (is.null(d) || nrow(d) == 0) return(list())
+    w <- unique(d$watch_years)
+    w <- w[which.min(abs(w - 2))]
+    d <- d[d$watch_years == w & d$rank <= top, ]
+    long <- rbind(data.frame(d[c("outcome", "rank", "indicator")], p = d$p_with, lo = d$p_with_lo,
+                             hi = d$p_with_hi, seen = NSM_SIGNPOST_WITH),
+                  data.frame(d[c("outcome", "rank", "indicator")], p = d$p_without,
+                             lo = d$p_without_lo, hi = d$p_without_hi, seen = NSM_SIGNPOST_WITHOUT))
+    long$seen <- factor(long$seen, levels = c(NSM_SIGNPOST_WITH, NSM_SIGNPOST_WITHOUT))
+    long$row <- paste0(nsm_wrap(nsm_indicator_label(long$indicator), 40), "\u2002#", long$rank)
+    long$outcome_label <- nsm_wrap(nsm_label(long$outcome), 40)
+    pages <- nsm_pages(unique(long$outcome), outcomes_per_page)
+    date <- d$watch_date[1]
+    lapply(seq_along(pages), function(k) {
+        pd <- long[long$outcome %in% pages[[k]], ]
+        p <- ggplot(pd, aes(x = p, y = reorder(row, -rank), colour = seen, shape = seen)) +
+            geom_errorbarh(aes(xmin = lo, xmax = hi), height = 0.25,
+                           position = position_dodge(width = 0.5)) +
+            geom_point(size = 2.6, position = position_dodge(width = 0.5)) +
+            facet_wrap(~outcome_label, scales = "free_y", ncol = 2) +
+            scale_colour_manual(values = c("#b2182b", "#4d4d4d"), name = NULL) +
+            scale_shape_manual(values = c(16, 1), name = NULL) +
+            scale_x_continuous(labels = function(x) nsm_pct(x, 0)) +
+            labs(x = paste0("P(onset after ", date, ", by the horizon)"), y = NULL,
+                 title = paste0("What to watch: the strongest signposts by ", date),
+                 subtitle = nsm_subtitle("Among runs in which the outcome has not begun by the ",
+                                         "watch date: with the indicator seen by then and without; ",
+                                         "95% intervals. Ranked by how surely it moves the outcome."),
+                 caption = ctx$caption) +
+            nsm_theme() + theme(legend.position = "top")
+        nsm_figure(p, paste0("signposts", if (length(pages) > 1) paste0("_", k) else ""),
+                   paste0("Signposts by ", date, if (length(pages) > 1) sprintf(" (part %d)", k)),
+                   "drivers")
+    })
+}
+
+# Routes: for each outcome, the shares of its onsets that took its 3 most common routes.
+fig_routes <- function(ctx, top = 3, outcomes_per_page = 6) {
+    d <- nsm_read(ctx$dir, "routes", quiet = TRUE)
+    if (is.null(d) || nrow(d) == 0) return(list())
+    d <- d[d$rank != "other", ]
+    d$rank <- as.integer(d$rank)
+    d <- d[d$rank <= top, ]
+    d$route_label <- paste0(nsm_wrap(nsm_route_label(d$route), 60), "\u2002#", d$rank)
+    d$outcome_label <- nsm_wrap(nsm_label(d$outcome), 40)
+    pages <- nsm_pages(unique(d$outcome), outcomes_per_page)
+    lapply(seq_along(pages), function(k) {
+        pd <- d[d$outcome %in% pages[[k]], ]
+        p <- ggplot(pd, aes(x = share, y = reorder(route_label, -rank))) +
+            geom_col(fill = "#4393c3", width = 0.6) +
+            geom_errorbarh(aes(xmin = share_lo, xmax = share_hi), height = 0.25) +
+            facet_wrap(~outcome_label, scales = "free_y", ncol = 2) +
+            scale_x_continuous(labels = function(x) nsm_pct(x, 0)) +
+            labs(x = "Share of the outcome's onsets", y = NULL,
+                 title = "How outcomes begin: the most common routes",
+                 subtitle = nsm_subtitle("The changes, in order, of the factors that bear on each ",
+                                         "outcome up to its onset; 95% intervals."),
+                 caption = ctx$caption) +
+            nsm_theme()
+        nsm_figure(p, paste0("routes", if (length(pages) > 1) paste0("_", k) else ""),
+                   paste0("Routes to the outcomes", if (length(pages) > 1) sprintf(" (part %d)", k)),
+                   "drivers")
+    })
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# CLI cases of `run --routes` and `run --signposts`: the tables, their independence of the thread
+# count, their errors; outcomes.csv's `route` column. The statistics themselves are tested against
+# closed forms in tests/test_story.c.
+# Usage: tests/cli_routes.sh BUILD_DIR   (from the project root)
+set -u
+source "$(dirname "$0")/cli-lib.sh"
+
+expect "run --help names --routes" 0 "--routes" -- run --help
+for t in 1 2 4; do
+    expect "run --routes --signposts, $t threads" 0 "" -- run scenarios/baseline --runs 600 --seed 5 \
+        --routes --signposts --threads "$t" --quiet --out "$work/t$t"
+done
+for f in routes.csv signposts.csv outcomes.csv; do
+    check_that "$f: the same bytes for 1, 2 and 4 threads" \
+        bash -c "cmp -s '$work/t1/$f' '$work/t2/$f' && cmp -s '$work/t1/$f' '$work/t4/$f'"
+done
+check_that "routes.csv header" bash -c "head -1 '$work/t1/routes.csv' | tr -d '\r' | grep -qx 'outcome,rank,route,steps,onsets,share,share_lo,share_hi,median_years,onsets_all'"
+check_that "signposts.csv: three watch dates" test "$(tail -n +2 "$work/t1/signposts.csv" | cut -d, -f2 | sort -u | wc -l)" -eq 3
+check_that "routes.csv: shares of one outcome add up to 1" \
+    bash -c "awk -F, '\$1 == \"usfk_reduced\" { s += \$6 } END { exit !(s > 0.999 && s < 1.001) }' '$work/t1/routes.csv'"
+
+# without the options: no tables, and the other tables are the same bytes
+expect "run without them" 0 "" -- run scenarios/baseline --runs 600 --seed 5 --quiet --out "$work/plain"
+check_that "no routes.csv without --routes" test ! -e "$work/plain/routes.csv"
+check_that "outcomes.csv the same with and without --routes" cmp -s "$work/plain/outcomes.csv" "$work/t1/outcomes.csv"
+expect "--signposts alone" 0 "" -- run tests/models/signposts --runs 200 --signposts --watch 0.5,4 --quiet --out "$work/sp"
+check_that "--signposts alone: no routes.csv" test ! -e "$work/sp/routes.csv"
+check_that "--watch 0.5,4: two watch dates" test "$(tail -n +2 "$work/sp/signposts.csv" | cut -d, -f3 | sort -u | tr -d '\r' | tr '\n' ' ')" = "2025-07-01 2029-01-01 "
+
+# errors: nothing written
+expect "--watch beyond the horizon" 64 "watch date 7 years is not within the horizon" -- run tests/models/signposts --signposts --watch 7 --quiet --out "$work/bad1"
+expect "--watch not a number" 64 "--watch expects" -- run tests/models/signposts --signposts --watch 1,x --quiet --out "$work/bad2"
+expect "--watch without --signposts" 64 "--watch is for --signposts" -- run tests/models/signposts --watch 1 --quiet --out "$work/bad3"
+expect "--routes with --outer" 64 "do not combine with --outer" -- run tests/models/uncertain --routes --outer 2 --runs 5 --quiet --out "$work/bad4"
+check_that "a refused run writes nothing" bash -c "! ls -d '$work'/bad* 2>/dev/null"
+expect "compare has no --routes" 64 "unknown option '--routes'" -- compare tests/models/two_state --levers faster --routes
+
+# outcomes.csv `route`
+dir="$work/rt"; cp -r tests/models/routes "$dir"
+sed -i 's/,x|noise$/,x|nois/' "$dir/outcomes.csv"
+expect "route: unknown factor" 65 "outcomes.csv:3:[0-9]+: error: unknown factor 'nois'; did you mean 'noise'" -- check "$dir"
+sed -i 's/,x|nois$/,x|x/' "$dir/outcomes.csv"
+expect "route: a factor twice" 65 "outcomes.csv:3:[0-9]+: error: factor 'x' is named twice" -- check "$dir"
+expect "route: told in x and noise" 0 "" -- run tests/models/routes --runs 300 --routes --quiet --out "$work/rn"
+check_that "routes.csv: noise steps only where the route column asks" \
+    bash -c "! grep -q '^absorbed,.*noise' '$work/rn/routes.csv' && grep -q '^absorbed_noisy,.*noise' '$work/rn/routes.csv'"
+
+cli_done routes

@@ -1,0 +1,241 @@
+/*
+** test_story.c: routes and signposts (story.h, storystats.h).
+**
+** Known answers for the statistics: Newcombe's hybrid score interval for 56/70 - 48/80 is
+** 0.0524 to 0.3339 (Newcombe 1998, Table II, method 10); the Katz interval and the grouped median
+** against hand computations (R, printed in the comments).
+**
+** Closed forms on two test models, tolerances in Monte Carlo standard errors:
+** - tests/models/routes: x goes a -> b (rate 1) or a -> c (rate 3), then to d at rate 2 either
+**   way. P(route via b) = 1 / (1 + 3) = 0.25; the time to d is Exp(4) + Exp(2) on both routes, with
+**   CDF F(t) = (1 - e^{-2t})^2, median -ln(1 - sqrt(1/2)) / 2 = 0.6140 years.
+** - tests/models/signposts: u turns on at rate alpha = 0.5; v turns yes at rate beta = 0.4 only
+**   while u is on. Watch date w, horizon H, T = H - w. Given u on by w and v not yet yes,
+**   P(v yes in (w, H]) = 1 - e^{-beta T} (memoryless); given u still off at w,
+**   (1 - e^{-alpha T}) - alpha (e^{-beta T} - e^{-alpha T}) / (alpha - beta). u fires by w with
+**   probability 1 - e^{-alpha w}. z is independent of both: its difference is 0.
+** And the tables are the same for 1, 2 and 4 threads.
+*/
+#include "nsm_test.h"
+#include "nsm_model_test.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "neasim/accum.h"
+#include "neasim/storystats.h"
+#include "neasim/storyout.h"
+
+static void near(double got, double want, double tol, const char *what)
+{
+    if (!(fabs(got - want) <= tol))
+        fail_msg("%s: %.6f, expected %.6f +- %.6f", what, got, want, tol);
+}
+
+static void test_newcombe_known_answer(void **state)
+{
+    (void)state;
+    nsm_estimate d = nsm_difference_newcombe(56, 70, 48, 80);
+    near(d.est, 0.2, 1e-12, "difference");
+    near(d.lo, 0.0524314724, 1e-9, "lower"); /* Newcombe 1998: 0.0524 */
+    near(d.hi, 0.3338726540, 1e-9, "upper"); /* 0.3339 */
+    assert_true(isnan(nsm_difference_newcombe(1, 0, 1, 2).est));
+}
+
+static void test_katz_known_answer(void **state)
+{
+    (void)state;
+    /* R: rr <- (56/70)/(48/80); se <- sqrt(1/56 - 1/70 + 1/48 - 1/80); rr * exp(c(-1,1) *
+    ** qnorm(.975) * se) */
+    nsm_estimate r = nsm_risk_ratio_katz(56, 70, 48, 80);
+    near(r.est, 4.0 / 3.0, 1e-12, "ratio");
+    near(r.lo, 1.0766264228, 1e-9, "lower");
+    near(r.hi, 1.6512485113, 1e-9, "upper");
+    /* a zero cell: 0.5 added to each of the four cells (0.5/10.5) / (5.5/15.5)... of 11 and 21 */
+    r = nsm_risk_ratio_katz(0, 10, 5, 20);
+    near(r.est, 0.1735537190, 1e-9, "ratio, zero cell");
+    near(r.lo, 0.0105364660, 1e-9, "lower, zero cell");
+    near(r.hi, 2.8587282728, 1e-9, "upper, zero cell");
+    assert_true(isnan(nsm_risk_ratio_katz(1, 2, 0, 0).lo));
+}
+
+static void test_grouped_median_known_answer(void **state)
+{
+    (void)state;
+    const double t[] = {0, 1, 2, 3};
+    const int64_t a[] = {0, 2, 2, 0}, b[] = {0, 1, 2, 1}, none[] = {0, 0, 0, 0};
+    near(nsm_grouped_median(a, t, 4), 1.0, 1e-12, "half in the first period");
+    near(nsm_grouped_median(b, t, 4), 1.5, 1e-12, "1 of 4 before, 2 in (1, 2]: 1 + (2-1)/2");
+    assert_true(isnan(nsm_grouped_median(none, t, 4)));
+}
+
+/* Run `runs` replications of model `name` with routes and signposts (watch 1, 2, 3 years). */
+static nsm_story *story_run(const nsm_model *m, uint64_t runs, int threads)
+{
+    nsm_story_options so = {1, 1, 3, {1, 2, 3}};
+    assert_int_equal(nsm_story_check(m, &so, NULL), NSM_OK);
+    nsm_story *st = nsm_story_alloc(m, &so);
+    nsm_accum *acc = nsm_accum_alloc(m);
+    assert_non_null(st);
+    assert_non_null(acc);
+    nsm_run_config c = {20261202, runs, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
+    assert_int_equal(nsm_run_story(m, &c, acc, st, NULL, NULL), NSM_OK);
+    assert_int_equal(nsm_story_finish(st), NSM_OK);
+    assert_int_equal(nsm_story_runs(st), runs);
+    nsm_accum_free(acc);
+    return st;
+}
+
+/* The median of the closed form F(t) = (1 - e^{-2t})^2 truncated at the horizon H: F(m) = F(H)/2. */
+static double routes_median(double h)
+{
+    double target = pow(1 - exp(-2 * h), 2) / 2;
+    return -log(1 - sqrt(target)) / 2;
+}
+
+static void test_routes_closed_form(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("routes");
+    const uint64_t runs = 20000;
+    nsm_story *st = story_run(m, runs, 2);
+    char text[512];
+    int64_t all = nsm_story_onsets(st, 0);
+    assert_int_equal(nsm_story_n_routes(st, 0), 2); /* noise is not among x's route factors */
+    double h = nsm_years(m->t_end), med = routes_median(h);
+    for (int k = 0; k < 2; k++) {
+        nsm_route r = nsm_story_route(st, 0, k);
+        nsm_route_text(m, &r, text, sizeof text);
+        int via_b = strcmp(text, "x=b -> x=d") == 0;
+        if (!via_b && strcmp(text, "x=c -> x=d") != 0)
+            fail_msg("unexpected route '%s'", text);
+        double p = via_b ? 0.25 : 0.75, se = sqrt(p * (1 - p) / (double)all);
+        near((double)r.onsets / (double)all, p, 4 * se, text);
+        /* the median's standard error: sqrt(1/4 / n) / f(median), f(t) = 4 (1 - e^{-2t}) e^{-2t};
+        ** plus a twentieth of a month for the grouping by report period */
+        double f = 4 * (1 - exp(-2 * med)) * exp(-2 * med);
+        double mse = sqrt(0.25 / (double)r.onsets) / f;
+        near(nsm_years(nsm_grouped_median(r.period, m->report_t, m->n_reports)), med,
+             4 * mse + 1.0 / 240, "median time to onset");
+    }
+    /* told in x and noise: noise's flips collapse to its net change (noise=hi in force at the
+    ** onset, or nothing), before or after x's first step: at most 6 routes (8 under the weaker
+    ** rule of consecutive flips alone); every route ends in x=d */
+    int n = nsm_story_n_routes(st, 1);
+    assert_true(n > 2 && n <= 8);
+    for (int k = 0; k < n; k++) {
+        nsm_route r = nsm_story_route(st, 1, k);
+        assert_false(r.truncated);
+        assert_int_equal(r.step[r.n_steps - 1], m->factors[0].first_level + 3);
+    }
+    nsm_story_free(st);
+    nsm_model_free(m);
+}
+
+static double p_with(double beta, double T)
+{
+    return 1 - exp(-beta * T);
+}
+
+static double p_without(double alpha, double beta, double T)
+{
+    return (1 - exp(-alpha * T)) - alpha * (exp(-beta * T) - exp(-alpha * T)) / (alpha - beta);
+}
+
+static void test_signposts_closed_form(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("signposts");
+    const uint64_t runs = 40000;
+    const double alpha = 0.5, beta = 0.4;
+    nsm_story *st = story_run(m, runs, 2);
+    nsm_signpost *s = calloc((size_t)nsm_story_n_indicators(st), sizeof *s);
+    assert_non_null(s);
+    const int u_on = m->factors[0].first_level + 1, v_yes = m->factors[1].first_level + 1;
+    const int z_hi = m->factors[2].first_level + 1;
+    for (int w = 0; w < 3; w++) {
+        double tw = nsm_years(nsm_story_watch_t(st, w)), T = nsm_years(m->t_end) - tw;
+        int n = nsm_signposts_rank(m, st, 0, w, s);
+        assert_int_equal(n, 2); /* u=on first, z=hi; v=yes is the outcome itself */
+        assert_int_equal(s[0].indicator, u_on);
+        assert_int_equal(s[1].indicator, z_hi);
+        assert_true(nsm_signpost_is_own(m, 0, v_yes));
+        double p1 = p_with(beta, T), p0 = p_without(alpha, beta, T), q = 1 - exp(-alpha * tw);
+        near(s[0].with.p, p1, 4 * sqrt(p1 * (1 - p1) / (double)s[0].n_with), "P(onset | u on)");
+        near(s[0].without.p, p0, 4 * sqrt(p0 * (1 - p0) / (double)s[0].n_without),
+             "P(onset | u off)");
+        near(s[0].fires, q, 4 * sqrt(q * (1 - q) / (double)runs), "P(u on by w)");
+        /* the ratio on the log scale, its standard error from the Katz interval's width */
+        double lse = (log(s[0].ratio.hi) - log(s[0].ratio.lo)) / (2 * 1.959964);
+        near(log(s[0].ratio.est), log(p1 / p0), 4 * lse, "log risk ratio");
+        /* z: independent, so its difference is 0 within 4 standard errors */
+        double se = sqrt(s[1].with.p * (1 - s[1].with.p) / (double)s[1].n_with +
+                         s[1].without.p * (1 - s[1].without.p) / (double)s[1].n_without);
+        near(s[1].difference.est, 0, 4 * se, "difference of an independent indicator");
+    }
+    free(s);
+    nsm_story_free(st);
+    nsm_model_free(m);
+}
+
+/* Every count the tables are made of, as text. */
+static char *tables(const nsm_model *m, const nsm_story *st)
+{
+    size_t cap = 1 << 20, len = 0;
+    char *b = malloc(cap), text[512];
+    assert_non_null(b);
+    for (int o = 0; o < m->n_outcomes; o++) {
+        for (int k = 0; k < nsm_story_n_routes(st, o); k++) {
+            nsm_route r = nsm_story_route(st, o, k);
+            nsm_route_text(m, &r, text, sizeof text);
+            len += (size_t)snprintf(b + len, cap - len, "%d %s %lld:", o, text, (long long)r.onsets);
+            for (int i = 0; i < m->n_reports && len < cap; i++)
+                len += (size_t)snprintf(b + len, cap - len, " %lld", (long long)r.period[i]);
+            len += (size_t)snprintf(b + len, cap - len, "\n");
+        }
+        for (int w = 0; w < 3; w++)
+            for (int j = 0; j < nsm_story_n_indicators(st); j++) {
+                nsm_story_counts c = nsm_story_signpost(st, o, w, j);
+                len += (size_t)snprintf(b + len, cap - len, "%d %d %d %lld %lld %lld\n", o, w, j,
+                                        (long long)c.runs, (long long)c.onsets,
+                                        (long long)nsm_story_fired(st, w, j));
+            }
+    }
+    assert_true(len < cap);
+    return b;
+}
+
+static void test_same_for_any_thread_count(void **state)
+{
+    (void)state;
+    const char *models[] = {"routes", "signposts"};
+    for (int k = 0; k < 2; k++) {
+        nsm_model *m = nsm_test_load(models[k]);
+        char *t[3];
+        const int threads[3] = {1, 2, 4};
+        for (int j = 0; j < 3; j++) {
+            nsm_story *st = story_run(m, 3000, threads[j]);
+            t[j] = tables(m, st);
+            nsm_story_free(st);
+        }
+        assert_string_equal(t[0], t[1]);
+        assert_string_equal(t[0], t[2]);
+        for (int j = 0; j < 3; j++)
+            free(t[j]);
+        nsm_model_free(m);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_newcombe_known_answer),
+        cmocka_unit_test(test_katz_known_answer),
+        cmocka_unit_test(test_grouped_median_known_answer),
+        cmocka_unit_test(test_routes_closed_form),
+        cmocka_unit_test(test_signposts_closed_form),
+        cmocka_unit_test(test_same_for_any_thread_count),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
