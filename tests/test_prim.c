@@ -3,7 +3,7 @@
 ** points in 2-D (each step, its limits, mass, coverage and density); a paste by hand on 40
 ** points in 1-D; quasi-p-values against binomial tails computed by hand; and a synthetic sweep of
 ** 4000 uniform points in [0,1]^5 whose cases lie in [0.2,0.6] x [0.5,1] (5% of outputs flipped):
-** the chosen box's limits are the true ones within 0.05, the three other numbers stay
+** the box at the knee has the true limits within 0.03, the three other numbers stay
 ** unrestricted, and its mass, coverage and density equal a count made here.
 */
 #include "nsm_test.h"
@@ -83,10 +83,15 @@ static void test_peeling_by_hand(void **state)
     assert_int_equal(nsm_prim_restricted(&r, 3, 0), 3);
     assert_int_equal(nsm_prim_restricted(&r, 3, 1), 1);
     assert_int_equal(nsm_prim_restricted(&r, 1, 0), 2);
-    /* the densest box with the largest coverage is step 3; with a target of 0.7, step 2 */
+    /* steps 0-3 cover every case; of those, step 3 is the densest; above 1, none reaches the
+    ** target: the densest (steps 3 and 4), with the larger coverage (3) */
     assert_int_equal(nsm_prim_choose(&r, 0.99), 3);
-    assert_int_equal(nsm_prim_choose(&r, 0.7), 2);
-    assert_int_equal(nsm_prim_choose(&r, 0.5), 0);
+    assert_int_equal(nsm_prim_choose(&r, 0.7), 3);
+    assert_int_equal(nsm_prim_choose(&r, 0.5), 3);
+    assert_int_equal(nsm_prim_choose(&r, 1.5), 3);
+    /* the knee: the chord runs from (1, 0.5) to (2/3, 1); above it, in units of its normal
+    ** (0.5, 1/3): steps 1-3 at 1/30, 1/12 and 1/6, step 4 on it. */
+    assert_int_equal(nsm_prim_knee(&r), 3);
     /* Quasi-p at step 3 (3 points, 3 cases). Without number 0's limits: P0..P4 (x1 in
     ** [0.15, 0.9]), 3 cases in 5, P(X >= 3 | Bin(3, 0.6)) = 0.216. Without number 1's: P1, P2,
     ** P3, P5 (x0 in [0.2, 0.8]), 3 in 4, 0.75^3 = 0.421875. */
@@ -165,10 +170,10 @@ static void test_synthetic_box(void **state)
     nsm_diag d;
     nsm_diag_init(&d);
     assert_int_equal(nsm_prim(x, y, N5, D5, &o, &r, &d), NSM_OK);
-    int s = nsm_prim_choose(&r, 0.8);
-    assert_double_equal(nsm_prim_lower(&r, s, 0), 0.2, 0.05);
-    assert_double_equal(nsm_prim_upper(&r, s, 0), 0.6, 0.05);
-    assert_double_equal(nsm_prim_lower(&r, s, 1), 0.5, 0.05);
+    int s = nsm_prim_knee(&r);
+    assert_double_equal(nsm_prim_lower(&r, s, 0), 0.2, 0.03);
+    assert_double_equal(nsm_prim_upper(&r, s, 0), 0.6, 0.03);
+    assert_double_equal(nsm_prim_lower(&r, s, 1), 0.5, 0.03);
     assert_int_equal(nsm_prim_restricted(&r, s, 0), 3);
     assert_int_equal(nsm_prim_restricted(&r, s, 1), 1);
     for (int j = 2; j < D5; j++)
@@ -188,7 +193,12 @@ static void test_synthetic_box(void **state)
     assert_double_equal(r.steps[s].mass, (double)points / N5, 1e-15);
     assert_double_equal(r.steps[s].coverage, cases / total, 1e-15);
     assert_double_equal(r.steps[s].density, cases / points, 1e-15);
-    assert_true(r.steps[s].density >= 0.8);
+    assert_true(r.steps[s].density >= 0.9);
+    /* the rule by a density target: a box at least as dense, with the largest coverage */
+    int t = nsm_prim_choose(&r, 0.8);
+    assert_true(r.steps[t].density >= 0.8);
+    for (int k = 0; k < r.n_steps; k++)
+        assert_true(r.steps[k].density < 0.8 || r.steps[k].coverage <= r.steps[t].coverage);
     /* both restrictions matter: their quasi-p-values are tiny */
     double qp[D5];
     nsm_prim_quasi_p(x, y, &r, s, qp);

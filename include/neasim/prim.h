@@ -85,9 +85,16 @@ void nsm_prim_quasi_p(const double *x, const double *y, const nsm_prim_result *r
                       double *qp);
 
 /* The box to report, by the rule: among the boxes whose density reaches `target`, the one with
-** the largest coverage (ties: fewer restricted numbers, then the earlier step); when none does,
+** the largest coverage (ties: the denser, then fewer restricted numbers, then the earlier step);
+** when none does,
 ** the densest (ties: larger coverage, then the earlier step). */
 int nsm_prim_choose(const nsm_prim_result *r, double target);
+
+/* The knee of the trade-off curve: the step whose (coverage, density) lies farthest above the
+** chord from the first box (coverage 1) to the last, on the side of more coverage and more density
+** (ties: the earlier step); 0 when no step lies above it. Where the density stops rising fast
+** and the coverage starts to fall: the box an analyst would circle on the curve. */
+int nsm_prim_knee(const nsm_prim_result *r);
 
 /* The quantile EMA's peels and pastes use, of sorted values v[0..m) (m >= 1), at q: with
 ** i = (m - 1) q, the midpoint between v[floor i] and the next distinct value above it (q <= 0.5),

@@ -421,7 +421,9 @@ int nsm_prim_choose(const nsm_prim_result *r, double target)
             continue;
         const nsm_prim_step *b = best < 0 ? NULL : &r->steps[best];
         if (!b || a->coverage > b->coverage ||
-            (a->coverage == b->coverage && a->n_restricted < b->n_restricted))
+            (a->coverage == b->coverage &&
+             (a->density > b->density ||
+              (a->density == b->density && a->n_restricted < b->n_restricted))))
             best = s;
     }
     if (best >= 0)
@@ -431,6 +433,25 @@ int nsm_prim_choose(const nsm_prim_result *r, double target)
         const nsm_prim_step *a = &r->steps[s], *b = &r->steps[best];
         if (a->density > b->density || (a->density == b->density && a->coverage > b->coverage))
             best = s;
+    }
+    return best;
+}
+
+int nsm_prim_knee(const nsm_prim_result *r)
+{
+    const nsm_prim_step *a = &r->steps[0], *b = &r->steps[r->n_steps - 1];
+    /* the normal of the chord a -> b that points to more coverage and density; the distance is
+    ** left unscaled by the chord's length, which is the same for every step */
+    double nc = b->density - a->density, nd = a->coverage - b->coverage;
+    int best = 0;
+    double best_dist = 0;
+    for (int s = 1; s < r->n_steps; s++) {
+        const nsm_prim_step *p = &r->steps[s];
+        double dist = (p->coverage - a->coverage) * nc + (p->density - a->density) * nd;
+        if (dist > best_dist) {
+            best = s;
+            best_dist = dist;
+        }
     }
     return best;
 }
