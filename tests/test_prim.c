@@ -1,7 +1,8 @@
 /*
 ** test_prim.c: known answers for PRIM (prim.h): EMA's quantile by hand; peeling by hand on six
 ** points in 2-D (each step, its limits, mass, coverage and density); a paste by hand on 40
-** points in 1-D; quasi-p-values against binomial tails computed by hand; and a synthetic sweep of
+** points in 1-D; quasi-p-values (a number's whole restriction dropped, and each limit alone)
+** against binomial tails computed by hand; the rules that choose a box; and a synthetic sweep of
 ** 4000 uniform points in [0,1]^5 whose cases lie in [0.2,0.6] x [0.5,1] (5% of outputs flipped):
 ** the box at the knee has the true limits within 0.03, the three other numbers stay
 ** unrestricted, and its mass, coverage and density equal a count made here.
@@ -48,10 +49,9 @@ static void test_quantile_by_hand(void **state)
 **  1: start density 3/6. Removing P4 (dim 0 up), P0 (dim 0 down) or P5 (dim 1 down), each a 0,
 **     scores +0.1; all restrict one number; dim 0 upper comes first: upper 0 = (0.7+0.9)/2 = 0.8.
 **  2: P0 (dim 0 down) and P5 (dim 1 down) score +0.15; P0 restricts no new number: lower 0 = 0.2.
-**  3: only P5 (dim 1 down) helps: lower 1 = 0.15, density 1.
-**  4: every peel removes a case, objective 0, no new number: dim 0 upper, (0.5+0.7)/2 = 0.6.
-**  5: would leave 1/6 < mass_min 0.3: stop. Pasting: P0 and P5 lower the density, P3 (dim 0 up)
-**     keeps it at 1 (objective 0): no paste. */
+**  3: only P5 (dim 1 down) helps: lower 1 = (0.1+0.2)/2 = 0.15, density 1.
+**  4: every peel removes a case, objective 0: peeling stops (EMA peels while the objective is
+**     above 0). Pasting cannot raise a density of 1: the trajectory ends. */
 static const double X6[] = {0.1, 0.5, 0.3, 0.2, 0.5, 0.9, 0.7, 0.4, 0.9, 0.7, 0.6, 0.1};
 static const double Y6[] = {0, 1, 1, 1, 0, 0};
 
@@ -63,44 +63,49 @@ static void test_peeling_by_hand(void **state)
     nsm_diag d;
     nsm_diag_init(&d);
     assert_int_equal(nsm_prim(X6, Y6, 6, 2, &o, &r, &d), NSM_OK);
-    assert_int_equal(r.n_steps, 5);
+    assert_int_equal(r.n_steps, 4);
     assert_true(r.binary);
-    const double lo0[] = {0.1, 0.1, 0.2, 0.2, 0.2}, hi0[] = {0.9, 0.8, 0.8, 0.8, 0.6};
-    const double lo1[] = {0.1, 0.1, 0.1, 0.15, 0.15};
-    const int points[] = {6, 5, 4, 3, 2}, cases[] = {3, 3, 3, 3, 2}, nres[] = {0, 1, 1, 2, 2};
-    for (int s = 0; s < 5; s++) {
+    const double lo0[] = {0.1, 0.1, 0.2, 0.2}, hi0[] = {0.9, 0.8, 0.8, 0.8};
+    const double lo1[] = {0.1, 0.1, 0.1, 0.15};
+    const int points[] = {6, 5, 4, 3}, nres[] = {0, 1, 1, 2}, dim[] = {-1, 0, 0, 1},
+              side[] = {-1, 1, 0, 0};
+    for (int s = 0; s < 4; s++) {
         assert_int_equal(r.steps[s].kind, s ? NSM_PRIM_PEEL : NSM_PRIM_START);
+        assert_int_equal(r.steps[s].dim, dim[s]);
+        assert_int_equal(r.steps[s].side, side[s]);
         assert_double_equal(nsm_prim_lower(&r, s, 0), lo0[s], 1e-15);
         assert_double_equal(nsm_prim_upper(&r, s, 0), hi0[s], 1e-15);
         assert_double_equal(nsm_prim_lower(&r, s, 1), lo1[s], 1e-15);
         assert_double_equal(nsm_prim_upper(&r, s, 1), 0.9, 0);
         assert_int_equal(r.steps[s].points, points[s]);
         assert_double_equal(r.steps[s].mass, points[s] / 6.0, 1e-15);
-        assert_double_equal(r.steps[s].coverage, cases[s] / 3.0, 1e-15);
-        assert_double_equal(r.steps[s].density, (double)cases[s] / points[s], 1e-15);
+        assert_double_equal(r.steps[s].coverage, 1.0, 0);
+        assert_double_equal(r.steps[s].density, 3.0 / points[s], 1e-15);
         assert_int_equal(r.steps[s].n_restricted, nres[s]);
     }
     assert_int_equal(nsm_prim_restricted(&r, 3, 0), 3);
     assert_int_equal(nsm_prim_restricted(&r, 3, 1), 1);
     assert_int_equal(nsm_prim_restricted(&r, 1, 0), 2);
-    /* steps 0-3 cover every case; of those, step 3 is the densest; above 1, none reaches the
-    ** target: the densest (steps 3 and 4), with the larger coverage (3) */
-    assert_int_equal(nsm_prim_choose(&r, 0.99), 3);
+    /* every box covers every case: by a density target, or none reached, the densest is step 3;
+    ** so is the box closest to coverage 1 and density 1 */
     assert_int_equal(nsm_prim_choose(&r, 0.7), 3);
-    assert_int_equal(nsm_prim_choose(&r, 0.5), 3);
     assert_int_equal(nsm_prim_choose(&r, 1.5), 3);
-    /* the knee: the chord runs from (1, 0.5) to (2/3, 1); above it, in units of its normal
-    ** (0.5, 1/3): steps 1-3 at 1/30, 1/12 and 1/6, step 4 on it. */
     assert_int_equal(nsm_prim_knee(&r), 3);
     /* Quasi-p at step 3 (3 points, 3 cases). Without number 0's limits: P0..P4 (x1 in
-    ** [0.15, 0.9]), 3 cases in 5, P(X >= 3 | Bin(3, 0.6)) = 0.216. Without number 1's: P1, P2,
-    ** P3, P5 (x0 in [0.2, 0.8]), 3 in 4, 0.75^3 = 0.421875. */
-    double qp[2];
-    nsm_prim_quasi_p(X6, Y6, &r, 3, qp);
+    ** [0.15, 0.9]), 3 cases in 5, P(X >= 3 | Bin(3, 0.6)) = 0.216. Without its lower limit only
+    ** (x0 <= 0.8): P0, P1, P2, P3, 3 in 4, 0.75^3 = 0.421875; without its upper limit only
+    ** (x0 >= 0.2): P1, P2, P3, P4, also 0.421875. Without number 1's lower limit (its only one):
+    ** P1, P2, P3, P5 (x0 in [0.2, 0.8]), 0.421875. */
+    double qp[2], side_qp[4];
+    nsm_prim_quasi_p(X6, Y6, &r, 3, qp, side_qp);
     assert_double_equal(qp[0], 0.216, 1e-12);
-    assert_double_equal(qp[1], 0.421875, 1e-12);
     assert_double_equal(qp[0], gsl_cdf_binomial_Q(2, 0.6, 3), 1e-15);
-    nsm_prim_quasi_p(X6, Y6, &r, 0, qp);
+    assert_double_equal(side_qp[0], 0.421875, 1e-12);
+    assert_double_equal(side_qp[1], 0.421875, 1e-12);
+    assert_double_equal(qp[1], 0.421875, 1e-12);
+    assert_double_equal(side_qp[2], 0.421875, 1e-12);
+    assert_true(isnan(side_qp[3])); /* number 1's upper limit is not restricted */
+    nsm_prim_quasi_p(X6, Y6, &r, 0, qp, NULL);
     assert_true(isnan(qp[0]) && isnan(qp[1])); /* nothing restricted */
     nsm_prim_release(&r);
     nsm_diag_release(&d);
@@ -200,11 +205,24 @@ static void test_synthetic_box(void **state)
     for (int k = 0; k < r.n_steps; k++)
         assert_true(r.steps[k].density < 0.8 || r.steps[k].coverage <= r.steps[t].coverage);
     /* both restrictions matter: their quasi-p-values are tiny */
-    double qp[D5];
-    nsm_prim_quasi_p(x, y, &r, s, qp);
+    double qp[D5], side_qp[2 * D5];
+    nsm_prim_quasi_p(x, y, &r, s, qp, side_qp);
     assert_true(qp[0] < 1e-6 && qp[1] < 1e-6);
+    assert_true(side_qp[0] < 1e-6 && side_qp[1] < 1e-6 && side_qp[2] < 1e-6);
+    assert_true(isnan(side_qp[3]));
     for (int j = 2; j < D5; j++)
-        assert_true(isnan(qp[j]));
+        assert_true(isnan(qp[j]) && isnan(side_qp[2 * j]) && isnan(side_qp[2 * j + 1]));
+    /* against a count made here: number 1's lower limit dropped */
+    int t1 = 0;
+    double h1 = 0;
+    for (int i = 0; i < N5; i++) {
+        const double *xi = x + i * D5;
+        int inside = xi[0] >= nsm_prim_lower(&r, s, 0) && xi[0] <= nsm_prim_upper(&r, s, 0);
+        t1 += inside;
+        h1 += inside * y[i];
+    }
+    assert_double_equal(side_qp[2], gsl_cdf_binomial_Q((unsigned)(cases - 1), h1 / t1,
+                                                       (unsigned)points), 0);
     /* the mass never falls below mass_min; the trajectory ends in the pastes */
     for (int k = 0; k < r.n_steps; k++)
         assert_true(r.steps[k].mass >= o.mass_min);
@@ -246,7 +264,7 @@ static void test_continuous(void **state)
     assert_false(r.binary);
     assert_double_equal(r.total, 2.7, 1e-12);
     double qp[2];
-    nsm_prim_quasi_p(X6, y, &r, r.n_steps - 1, qp);
+    nsm_prim_quasi_p(X6, y, &r, r.n_steps - 1, qp, NULL);
     assert_true(isnan(qp[0]) && isnan(qp[1]));
     nsm_prim_release(&r);
     nsm_diag_release(&d);

@@ -43,7 +43,8 @@ typedef struct {
     double runs_per_point;     /* manifest.csv's runs_per_point, or 0 */
     nsm_prim_result prim;
     int chosen;                /* the reported step */
-    double *quasi_p;           /* d, at the chosen step */
+    double *quasi_p;           /* d, at the chosen step: a number's restriction dropped */
+    double *quasi_p_side;      /* 2 d: its lower limit dropped, its upper (nsm_prim_quasi_p) */
 } nsm_discovery;
 
 /* Read the sweep, run PRIM and choose the box. NSM_ERR_IO for a folder that is not a sweep's

@@ -11,24 +11,27 @@
 ** A number is restricted when a limit lies inside the range of the data (the first box is the
 ** data's range on every number, restricting none).
 **
-** The behaviour follows the EMA Workbench's prim (Kwakkel 2017), step for step:
+** The behaviour follows the EMA Workbench's prim (Kwakkel 2017; ema_workbench 3.0,
+** analysis/prim.py), step for step:
 **  - peeling: from the current box, every number offers two peels, its lower and its upper
-**    peel_alpha quantile (prim_quantile below). Each peel is scored by the "lenient1" objective,
-**    (density after - density before) / points removed, and the best is taken while the box it
-**    leaves holds at least mass_min of the points. Ties: the peel that leaves fewer restricted
-**    numbers, then the first number (the column order of x), then the upper limit before the
-**    lower, the order EMA enumerates them in. A peel that would remove no point is not offered.
+**    peel_alpha quantile (nsm_prim_quantile below). Each peel is scored by the "lenient1"
+**    objective, (density after - density before) / points removed, and the best is taken while
+**    it raises the density (objective > 0) and the box it leaves holds at least mass_min of the
+**    points. Ties: the peel that leaves fewer restricted numbers, then the first number (the
+**    column order of x), then the upper limit before the lower, the order EMA enumerates them in.
+**    A peel that would remove no point (every value equal) is not offered.
 **  - pasting: then, from the last peeled box, each restricted number offers to widen its lower
 **    and its upper limit to take in about paste_alpha of the points just outside it (the points
 **    in the box on every other number); the best paste by the same objective (ties: fewer
 **    restricted, first number, lower before upper) is taken while it raises the density.
 **  - the trajectory is every box: the start, each peel, each paste.
-** Quasi-p-values (nsm_prim_quasi_p) are EMA's: for a restricted number j of a box with T points
-** and H cases, drop j's limits to get a box with T_j points and H_j cases, and test with a
-** one-sided binomial test how likely H or more cases would be among T points drawn at the rate
-** H_j / T_j: P(X >= H), X ~ Binomial(T, H_j / T_j). A small value says j's restriction matters.
-** Only for 0/1 y (NaN otherwise).
-**
+** Quasi-p-values (nsm_prim_quasi_p; Bryant and Lempert 2010): for a box with T points and H
+** cases, drop a restriction to get a box with T' points and H' cases, and ask with a one-sided
+** binomial test how likely H or more cases would be among T points drawn at the rate H' / T':
+** P(X >= H), X ~ Binomial(T, H' / T'). A small value says the restriction matters. EMA 3.0
+** drops one limit at a time (a value for the lower limit, one for the upper); EMA's first
+** versions, and Bryant and Lempert, dropped a number's whole restriction: both are given. Only
+** for 0/1 y (NaN otherwise).
 ** Everything is deterministic: no random numbers, and ties broken by the rules above.
 */
 #ifndef NEASIM_PRIM_H
@@ -79,10 +82,12 @@ double nsm_prim_upper(const nsm_prim_result *r, int s, int j);
 /* Which limits of number j are restricted at step s: 0 none, 1 lower, 2 upper, 3 both. */
 int nsm_prim_restricted(const nsm_prim_result *r, int s, int j);
 
-/* The quasi-p-value of each number restricted at step s into qp[d] (NaN for an unrestricted
-** number, and for every number when y is not 0/1). x and y as given to nsm_prim. */
+/* Quasi-p-values at step s, each array optional (NULL): qp[j] with number j's whole restriction
+** dropped, qp_side[2 j] with its lower limit dropped, qp_side[2 j + 1] with its upper limit
+** dropped. NaN where nothing is restricted, and everywhere when y is not 0/1. x and y as given
+** to nsm_prim. */
 void nsm_prim_quasi_p(const double *x, const double *y, const nsm_prim_result *r, int s,
-                      double *qp);
+                      double *qp, double *qp_side);
 
 /* The box to report, by the rule: among the boxes whose density reaches `target`, the one with
 ** the largest coverage (ties: the denser, then fewer restricted numbers, then the earlier step);
@@ -90,10 +95,9 @@ void nsm_prim_quasi_p(const double *x, const double *y, const nsm_prim_result *r
 ** the densest (ties: larger coverage, then the earlier step). */
 int nsm_prim_choose(const nsm_prim_result *r, double target);
 
-/* The knee of the trade-off curve: the step whose (coverage, density) lies farthest above the
-** chord from the first box (coverage 1) to the last, on the side of more coverage and more density
-** (ties: the earlier step); 0 when no step lies above it. Where the density stops rising fast
-** and the coverage starts to fall: the box an analyst would circle on the curve. */
+/* The knee of the trade-off curve: the box closest (Euclidean distance) to the ideal of holding
+** every case and nothing else, coverage 1 and density 1 (ties: the earlier step). Where the
+** density stops rising fast and the coverage starts to fall: the box an analyst would circle. */
 int nsm_prim_knee(const nsm_prim_result *r);
 
 /* The quantile EMA's peels and pastes use, of sorted values v[0..m) (m >= 1), at q: with

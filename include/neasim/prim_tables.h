@@ -17,6 +17,7 @@ typedef struct {
     const char *const *labels;  /* and their labels (parameters.csv) */
     int chosen;                 /* the step of the box in prim_box.csv */
     const double *quasi_p;      /* d quasi-p-values of that box (NaN: none) */
+    const double *quasi_p_side; /* 2 d: with the lower, the upper limit dropped */
 } nsm_prim_tables;
 
 /* Write dir/prim_trajectory.csv and dir/prim_box.csv. */

@@ -209,7 +209,8 @@ static nsm_status write_folder(const discover_cli *o, const nsm_discovery *r, co
         return nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     const nsm_write_options wo = {o->bom};
     const nsm_prim_tables t = {&r->prim, (const char *const *)r->names,
-                               (const char *const *)r->labels, r->chosen, r->quasi_p};
+                               (const char *const *)r->labels, r->chosen, r->quasi_p,
+                               r->quasi_p_side};
     manifest(mf, o, r, argc, argv);
     nsm_status st = nsm_prim_tables_write(staging, &t, &wo, d);
     if (st == NSM_OK)

@@ -57,7 +57,7 @@ static nsm_status write_box(const char *dir, const nsm_prim_tables *t, int bom, 
     if (st == NSM_OK) {
         static const char *const head[] = {"step", "parameter", "label", "lower", "upper",
                                            "data_min", "data_max", "restricted", "quasi_p",
-                                           NULL};
+                                           "quasi_p_lower", "quasi_p_upper", NULL};
         static const char *const RESTRICTED[] = {"no", "lower", "upper", "both"};
         nsm_csv_header(&c, head);
         const nsm_prim_result *r = t->prim;
@@ -71,6 +71,8 @@ static nsm_status write_box(const char *dir, const nsm_prim_tables *t, int bom, 
             nsm_csv_real(&c, nsm_prim_upper(r, 0, j), 10);
             nsm_csv_text(&c, RESTRICTED[nsm_prim_restricted(r, t->chosen, j)]);
             nsm_csv_real(&c, t->quasi_p[j], 6);
+            nsm_csv_real(&c, t->quasi_p_side[2 * j], 6);
+            nsm_csv_real(&c, t->quasi_p_side[2 * j + 1], 6);
             nsm_csv_end_row(&c);
         }
         st = nsm_csv_close(&c, d);

@@ -260,7 +260,7 @@ static nsm_status peel(prim_work *w, double *scratch, nsm_diag *diag)
         candidate best = {.dim = -1};
         for (int j = 0; j < w->d; j++)
             peels_of(w, j, scratch, &best);
-        if (best.dim < 0 || (double)best.points / w->n < w->o->mass_min)
+        if (best.dim < 0 || !(best.obj > 0) || (double)best.points / w->n < w->o->mass_min)
             return NSM_OK;
         apply(w, &best);
         nsm_status st = record(w, NSM_PRIM_PEEL, best.dim, best.side, diag);
@@ -376,9 +376,10 @@ void nsm_prim_release(nsm_prim_result *r)
     r->n_steps = 0;
 }
 
-/* Points and cases of the box of step s with number `drop`'s limits removed (-1: none). */
+/* Points and cases of the box of step s with a limit of number `drop` removed (side 0 lower,
+** 1 upper, -1 both; drop -1: none). */
 static void box_count(const double *x, const double *y, const nsm_prim_result *r, int s, int drop,
-                      int *points, double *cases)
+                      int side, int *points, double *cases)
 {
     *points = 0;
     *cases = 0;
@@ -386,29 +387,43 @@ static void box_count(const double *x, const double *y, const nsm_prim_result *r
         int inside = 1;
         for (int j = 0; j < r->d && inside; j++) {
             double v = x[(size_t)i * (size_t)r->d + (size_t)j];
-            inside = j == drop || (v >= nsm_prim_lower(r, s, j) && v <= nsm_prim_upper(r, s, j));
+            int keep_lo = j != drop || side == 1, keep_hi = j != drop || side == 0;
+            inside = (!keep_lo || v >= nsm_prim_lower(r, s, j)) &&
+                     (!keep_hi || v <= nsm_prim_upper(r, s, j));
         }
         *points += inside;
         *cases += inside ? y[i] : 0;
     }
 }
 
+/* P(X >= h), X ~ Binomial(t, p): gsl_cdf_binomial_Q(k, p, n) is P(X > k). */
+static double binomial_at_least(double h, double p, int t)
+{
+    return h < 1 ? 1.0 : gsl_cdf_binomial_Q((unsigned)h - 1, p, (unsigned)t);
+}
+
+static double quasi_p(const double *x, const double *y, const nsm_prim_result *r, int s, int j,
+                      int side, int t_box, double h_box)
+{
+    int t;
+    double h;
+    box_count(x, y, r, s, j, side, &t, &h);
+    return binomial_at_least(h_box, h / t, t_box);
+}
+
 void nsm_prim_quasi_p(const double *x, const double *y, const nsm_prim_result *r, int s,
-                      double *qp)
+                      double *qp, double *qp_side)
 {
     int t_box;
     double h_box;
-    box_count(x, y, r, s, -1, &t_box, &h_box);
+    box_count(x, y, r, s, -1, -1, &t_box, &h_box);
     for (int j = 0; j < r->d; j++) {
-        qp[j] = (double)NAN;
-        if (!r->binary || !nsm_prim_restricted(r, s, j))
-            continue;
-        int t_j;
-        double h_j;
-        box_count(x, y, r, s, j, &t_j, &h_j);
-        unsigned h = (unsigned)h_box;
-        /* P(X >= h) = P(X > h - 1); gsl_cdf_binomial_Q(k, p, n) is P(X > k) */
-        qp[j] = h == 0 ? 1.0 : gsl_cdf_binomial_Q(h - 1, h_j / t_j, (unsigned)t_box);
+        int res = r->binary ? nsm_prim_restricted(r, s, j) : 0;
+        if (qp)
+            qp[j] = res ? quasi_p(x, y, r, s, j, -1, t_box, h_box) : (double)NAN;
+        for (int side = 0; qp_side && side < 2; side++)
+            qp_side[2 * j + side] = res & (1 << side) ? quasi_p(x, y, r, s, j, side, t_box, h_box)
+                                                      : (double)NAN;
     }
 }
 
@@ -439,16 +454,12 @@ int nsm_prim_choose(const nsm_prim_result *r, double target)
 
 int nsm_prim_knee(const nsm_prim_result *r)
 {
-    const nsm_prim_step *a = &r->steps[0], *b = &r->steps[r->n_steps - 1];
-    /* the normal of the chord a -> b that points to more coverage and density; the distance is
-    ** left unscaled by the chord's length, which is the same for every step */
-    double nc = b->density - a->density, nd = a->coverage - b->coverage;
     int best = 0;
-    double best_dist = 0;
-    for (int s = 1; s < r->n_steps; s++) {
+    double best_dist = INFINITY;
+    for (int s = 0; s < r->n_steps; s++) {
         const nsm_prim_step *p = &r->steps[s];
-        double dist = (p->coverage - a->coverage) * nc + (p->density - a->density) * nd;
-        if (dist > best_dist) {
+        double dist = hypot(1 - p->coverage, 1 - p->density);
+        if (dist < best_dist) {
             best = s;
             best_dist = dist;
         }

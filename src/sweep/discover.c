@@ -287,7 +287,9 @@ static nsm_status fill_points(const folder *f, const selection *s, const nsm_dis
     out->names = calloc((size_t)dd, sizeof *out->names);
     out->labels = calloc((size_t)dd, sizeof *out->labels);
     out->quasi_p = malloc((size_t)dd * sizeof *out->quasi_p);
-    if (!out->x || !out->value || !out->y || !out->names || !out->labels || !out->quasi_p)
+    out->quasi_p_side = malloc(2 * (size_t)dd * sizeof *out->quasi_p_side);
+    if (!out->x || !out->value || !out->y || !out->names || !out->labels || !out->quasi_p ||
+        !out->quasi_p_side)
         return nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     for (int j = 0; j < dd; j++) {
         out->names[j] = copy_text(cell(&f->params, j, "parameter"));
@@ -335,7 +337,7 @@ static nsm_status run_prim(const nsm_discover_options *o, nsm_discovery *out, ns
     out->chosen = o->box >= 0        ? o->box
                   : isnan(o->target) ? nsm_prim_knee(&out->prim)
                                      : nsm_prim_choose(&out->prim, o->target);
-    nsm_prim_quasi_p(out->x, out->y, &out->prim, out->chosen, out->quasi_p);
+    nsm_prim_quasi_p(out->x, out->y, &out->prim, out->chosen, out->quasi_p, out->quasi_p_side);
     return NSM_OK;
 }
 
@@ -378,6 +380,7 @@ void nsm_discovery_release(nsm_discovery *r)
     free(r->value);
     free(r->y);
     free(r->quasi_p);
+    free(r->quasi_p_side);
     nsm_prim_release(&r->prim);
     memset(r, 0, sizeof *r);
 }
