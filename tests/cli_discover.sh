@@ -3,8 +3,9 @@
 # real LHS sweep of tests/models/discover, where one swept hazard (f:a>b) drives the outcome
 # `moved` and two (g:x>y, h:off>on) do not: the box restricts f's hazard, from below for "above"
 # (P(moved by 1 year) = 1 - exp(-rate) exceeds 0.6 when the rate exceeds 0.916) and from above
-# for "below", and leaves the other two alone. Then the refusals, each with a clear message and
-# nothing written. Run as `bash tests/cli_discover.sh BUILD_DIR` from the project root.
+# for "below", and leaves the other two alone; `both` (f=b & g=y) needs both hazards high, so its
+# box restricts f's and g's from below and leaves h's alone. Then the refusals, each with a clear
+# message and nothing written. Run as `bash tests/cli_discover.sh BUILD_DIR` from the project root.
 source "$(dirname "$0")/cli-lib.sh"
 m=tests/models/discover
 col() { # col FILE PARAMETER COLUMN: a cell of prim_box.csv (CRLF line ends dropped)
@@ -51,6 +52,14 @@ says "discover: below 30% at 1 year" "\(density\): when transition f:a>b is belo
     discover "$work/sw" --outcome moved --threshold 0.3 --below --horizon 2026-01-01 --out "$work/below"
 check_that "discover: --below restricts f's hazard from above" \
     [ "$(col "$work/below/prim_box.csv" 'transitions:f:a>b' restricted)" = upper ]
+says "discover: both needs f and g" "when transition f:a>b is above [0-9.]+ and transition g:x>y is above [0-9.]+\." -- \
+    discover "$work/sw" --outcome both --threshold 40% --horizon 1
+both="$work/sw/discover-both/prim_box.csv"
+check_that "discover: both restricts f from below" [ "$(col "$both" 'transitions:f:a>b' restricted)" = lower ]
+check_that "discover: both restricts g from below" [ "$(col "$both" 'transitions:g:x>y' restricted)" = lower ]
+check_that "discover: both leaves h alone" [ "$(col "$both" 'transitions:h:off>on' restricted)" = no ]
+check_that "discover: a one-sided restriction's quasi-p is its lower limit's" \
+    [ "$(col "$both" 'transitions:g:x>y' quasi_p)" = "$(col "$both" 'transitions:g:x>y' quasi_p_lower)" ]
 expect "discover: --box K" 0 "Box \(step 3 of" -- discover "$work/sw" --outcome moved --threshold 0.6 --horizon 1 --box 3 --out "$work/box3"
 check_that "discover: --box K reports step 3" grep -q '^3,transitions:f:a>b' "$work/box3/prim_box.csv"
 "$NEASIM" discover "$work/sw" --outcome moved --threshold 0.6 --horizon 1 --quiet --out "$work/again"
@@ -60,7 +69,7 @@ done
 expect "discover: --quiet prints nothing" 0 "^$" -- discover "$work/sw" --outcome g_moved --threshold 0.5 --quiet
 
 # --- refusals: a clear message, and nothing written
-expect "discover: unknown outcome" 64 "sweep.csv: error: no outcome 'moves' \(did you mean 'moved'\?\); it holds: moved, g_moved" -- \
+expect "discover: unknown outcome" 64 "sweep.csv: error: no outcome 'moves' \(did you mean 'moved'\?\); it holds: moved, g_moved, both" -- \
     discover "$work/sw" --outcome moves --threshold 0.5 --out "$work/no"
 expect "discover: unknown horizon" 64 "error: no horizon '7'; it holds: 2026-01-01, 2027-01-01" -- \
     discover "$work/sw" --outcome moved --threshold 0.5 --horizon 7 --out "$work/no"

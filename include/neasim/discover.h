@@ -39,7 +39,9 @@ typedef struct {
     char **names, **labels;    /* d parameter paths and labels */
     char date[11];             /* the horizon's date */
     double horizon_years;
-    char scenario[256];        /* manifest.csv's scenario, or "" */
+    char scenario[256];        /* the sweep's manifest.csv: scenario, scenario_title, seed ("") */
+    char scenario_title[256];
+    char seed[32];
     double runs_per_point;     /* manifest.csv's runs_per_point, or 0 */
     nsm_prim_result prim;
     int chosen;                /* the reported step */

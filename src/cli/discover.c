@@ -174,6 +174,9 @@ static void manifest(nsm_manifest *mf, const discover_cli *o, const nsm_discover
     nsm_cli_manifest_head(mf, argc, argv);
     nsm_manifest_add(mf, "sweep", "%s", d->sweep);
     nsm_manifest_add(mf, "scenario", "%s", r->scenario[0] ? r->scenario : "NA");
+    nsm_manifest_add(mf, "scenario_title", "%s", r->scenario_title[0] ? r->scenario_title : "NA");
+    nsm_manifest_add(mf, "seed", "%s", r->seed[0] ? r->seed : "NA");
+    nsm_manifest_add(mf, "runs_per_point", "%.0f", r->runs_per_point);
     nsm_manifest_add(mf, "outcome", "%s", d->outcome);
     nsm_manifest_add(mf, "measure", "%s", d->measure ? d->measure : "occurred_by");
     nsm_manifest_add(mf, "horizon_date", "%s", r->date);

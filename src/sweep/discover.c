@@ -356,7 +356,10 @@ nsm_status nsm_discover(const nsm_discover_options *o, nsm_discovery *out, nsm_d
     }
     if (st == NSM_OK) {
         const char *sc = manifest_value(&f, "scenario"), *rp = manifest_value(&f, "runs_per_point");
+        const char *title = manifest_value(&f, "scenario_title"), *seed = manifest_value(&f, "seed");
         snprintf(out->scenario, sizeof out->scenario, "%s", sc ? sc : "");
+        snprintf(out->scenario_title, sizeof out->scenario_title, "%s", title ? title : "");
+        snprintf(out->seed, sizeof out->seed, "%s", seed ? seed : "");
         out->runs_per_point = rp ? strtod(rp, NULL) : 0;
         out->horizon_years = s.years;
         st = run_prim(o, out, d);
