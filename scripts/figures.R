@@ -3,14 +3,15 @@
 # Usage: Rscript scripts/figures.R RESULTS_DIR      (or: make figures RESULTS=RESULTS_DIR)
 #
 # Works on the folder of `neasim run`, of `neasim compare` (tables with a leading `arm` column,
-# plus differences.csv and briefing.csv) and of a sweep (tornado.csv, sensitivity.csv): each
+# plus differences.csv and briefing.csv), of a sweep (tornado.csv, sensitivity.csv, sweep.csv)
+# and of scenario discovery (prim_trajectory.csv, in a discover folder or a sweep's): each
 # figure is drawn when its table is present and skipped with a message when it is not. Also
 # writes figures/index.csv (file, title, section, brief), which scripts/brief.R reads. In a
 # comparison, state probabilities are drawn for the baseline arm only unless the environment
 # sets NEASIM_FIGURES_ALL_ARMS=1.
 
 NSM_TABLES <- c("outcomes", "state_probabilities", "event_counts", "briefing", "differences",
-                "tornado", "sensitivity", "sweep")
+                "tornado", "sensitivity", "sweep", "prim_trajectory")
 
 nsm_script_dir <- function() {
     arg <- grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE)
@@ -46,7 +47,7 @@ main <- function(args) {
         quit(status = 66)
     }
     for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_sweep.R",
-                "figures_story.R"))
+                "figures_story.R", "figures_prim.R"))
         source(file.path(nsm_script_dir(), f))
     ctx <- nsm_context(dir)
     clear_previous(ctx$outdir)   # figures/ itself is made by the first figure saved

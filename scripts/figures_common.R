@@ -314,7 +314,7 @@ NSM_FIGURE_FUNCTIONS <- c("fig_outcomes_by_horizon", "fig_lever_matrix", "fig_le
                           "fig_outcomes_over_time", "fig_lever_effects_over_time",
                           "fig_state_probabilities", "fig_event_fans", "fig_event_year_fans",
                           "fig_lever_event_effects", "fig_tornado", "fig_sensitivity",
-                          "fig_sweep", "fig_routes", "fig_signposts")
+                          "fig_sweep", "fig_routes", "fig_signposts", "fig_prim")
 
 nsm_all_figures <- function(ctx) {
     figs <- lapply(NSM_FIGURE_FUNCTIONS, function(f) match.fun(f)(ctx))

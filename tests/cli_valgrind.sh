@@ -151,6 +151,12 @@ expect "sweep oat" 0 "" -- sweep tests/models/uncertain --oat --runs 50 --quiet 
 expect "sweep sobol" 0 "" -- sweep tests/models/uncertain --sobol 4 --runs 20 --quiet --out "$work/sw-sobol"
 expect "sweep lhs, a subset of the baseline" 0 "" -- sweep scenarios/baseline --lhs 2 --params 'transitions:rok_nuclear_debate:*' --runs 5 --quiet --out "$work/sw-lhs"
 expect "sweep params typo" 64 "names no number" -- sweep scenarios/baseline --oat --params 'transitions:usfk_postur:*' --quiet --out "$work/sw-p"
+# --- scenario discovery on a sweep (PRIM), found and refused
+"$vg_real" sweep tests/models/discover --lhs 30 --runs 50 --horizons 1 --quiet --out "$work/sw-disc" >/dev/null 2>&1
+expect "discover" 0 "\(density\)" -- discover "$work/sw-disc" --outcome both --threshold 0.3 --out "$work/disc"
+expect "discover unknown outcome" 64 "no outcome 'moves'" -- discover "$work/sw-disc" --outcome moves --threshold 0.5 --out "$work/disc-bad"
+sed -i '3 s/,2026-01-01,[0-9.]*,/,2026-01-01,abc,/' "$work/sw-disc/sweep.csv"
+expect "discover damaged sweep.csv" 65 "sweep.csv:3:[0-9]+: error: 'abc'" -- discover "$work/sw-disc" --outcome moved --threshold 0.5 --out "$work/disc-bad"
 
 if [ -n "$(ls "$work/vg-failures")" ]; then
     echo "--- memcheck reports"

@@ -87,6 +87,7 @@ int nsm_cli_finish_folder(const char *command, nsm_status *st, const char *stagi
 int nsm_cli_check(int argc, char **argv);
 int nsm_cli_trace(int argc, char **argv);
 int nsm_cli_score(int argc, char **argv);
+int nsm_cli_discover(int argc, char **argv);
 /* The manifest's first rows, common to every command: tool, version, git_commit, command and
 ** working_directory. */
 void nsm_cli_manifest_head(nsm_manifest *mf, int argc, char **argv);

@@ -30,6 +30,8 @@ static void usage(FILE *f)
             "                   replay one replication: what happened, when, and why\n"
             "  score RESULTS --observed FILE.csv [--reference RESULTS2]\n"
             "                   score a results folder's forecasts against what happened\n"
+            "  discover SWEEP --outcome NAME --threshold P\n"
+            "                   the swept numbers under which an outcome exceeds P (PRIM)\n"
             "\n"
             "Options:\n"
             "  -h, --help       show this help (also: neasim COMMAND --help)\n"
@@ -77,6 +79,8 @@ static int command(int argc, char **argv)
         return nsm_cli_trace(argc - 1, argv + 1);
     if (!strcmp(cmd, "score"))
         return nsm_cli_score(argc - 1, argv + 1);
+    if (!strcmp(cmd, "discover"))
+        return nsm_cli_discover(argc - 1, argv + 1);
     fprintf(stderr, "neasim: unknown command '%s'\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

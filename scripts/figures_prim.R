@@ -1,0 +1,141 @@
+# Figures of scenario discovery (`neasim discover`): PRIM's coverage-density trade-off curve and
+# the chosen box. Drawn for a discover folder (prim_trajectory.csv, prim_box.csv), and for a sweep
+# folder from each of its discover-*/ subfolders (the default place `neasim discover` writes to),
+# so `make figures RESULTS=SWEEP` draws them beside the sweep's own figures.
+# Inputs: prim_trajectory.csv (step, kind, parameter, limit, points, cases, mass, coverage,
+# density, restricted_dims, chosen) and prim_box.csv (step, parameter, label, lower, upper,
+# data_min, data_max, restricted, quasi_p, quasi_p_lower, quasi_p_upper); the discover folder's
+# manifest.csv says what a case is (outcome, measure, horizon_date, threshold, case).
+
+PRIM_BOX_FILL <- c("Range of the sweep" = "grey86", "The box" = NSM_PALETTE[1])
+
+# The folders whose figures are drawn: the folder itself, or its discover-*/ subfolders.
+prim_folders <- function(dir) {
+    if (file.exists(file.path(dir, "prim_trajectory.csv"))) return(dir)
+    subs <- sort(Sys.glob(file.path(dir, "discover-*")))
+    subs[file.exists(file.path(subs, "prim_trajectory.csv"))]
+}
+
+# "the probability of moved by 2027-01-01 is above 60%", from the discover manifest.
+prim_case_phrase <- function(m) {
+    thr <- suppressWarnings(as.numeric(nsm_get(m, "threshold", NA)))
+    how <- if (nsm_get(m, "measure", "occurred_by") == "holds") "holding on" else "by"
+    sprintf("the probability of %s %s %s is %s %s", nsm_get(m, "outcome", "the outcome"), how,
+            nsm_get(m, "horizon_date", "the horizon"), nsm_get(m, "case", "above"),
+            if (is.na(thr)) "the threshold" else sprintf("%.3g%%", 100 * thr))
+}
+
+fig_prim <- function(ctx) {
+    dirs <- prim_folders(ctx$dir)
+    figs <- lapply(dirs, function(d) prim_figures(ctx, d, own = identical(d, ctx$dir)))
+    unlist(figs, recursive = FALSE)
+}
+
+prim_figures <- function(ctx, dir, own) {
+    tr <- nsm_read(dir, "prim_trajectory", quiet = TRUE)
+    box <- nsm_read(dir, "prim_box", quiet = TRUE)
+    if (is.null(tr) || is.null(box)) return(list())
+    m <- nsm_manifest(dir)
+    suffix <- if (own) "" else paste0("_", nsm_slug(sub("^discover-", "", basename(dir))))
+    case <- prim_case_phrase(m)
+    outcome <- nsm_get(m, "outcome", "outcome")
+    runs <- suppressWarnings(as.numeric(nsm_get(m, "runs_per_point", NA)))
+    ctx$caption <- nsm_caption(m, dir, extra = paste0(
+        "Scenario discovery (PRIM) on the sweep ", nsm_get(m, "sweep", ctx$dir),
+        if (!is.na(runs) && runs > 0) sprintf(", %s runs per point", format(runs, big.mark = ","))))
+    c(prim_tradeoff_figure(ctx, tr, case, suffix, outcome),
+      prim_box_figures(ctx, box, tr, case, suffix, outcome))
+}
+
+# Coverage (x) against density (y) for every box of the trajectory, coloured by how many numbers
+# it restricts; the chosen box ringed and labelled.
+prim_tradeoff_figure <- function(ctx, tr, case, suffix, outcome) {
+    tr$coverage <- as.numeric(tr$coverage)
+    tr$density <- as.numeric(tr$density)
+    tr$n_restricted <- as.integer(tr$restricted_dims)
+    levels <- sort(unique(tr$n_restricted))
+    names_of <- function(k) sprintf("%d number%s", k, ifelse(k == 1, "", "s"))
+    tr$restricted <- factor(names_of(tr$n_restricted), levels = names_of(levels))
+    cols <- stats::setNames(rep_len(NSM_PALETTE, length(levels)), names_of(levels))
+    kinds <- c(start = "Start", peel = "Peel", paste = "Paste")
+    tr$kind_label <- factor(kinds[tr$kind], levels = kinds)
+    chosen <- tr[tr$chosen == "yes", , drop = FALSE]
+    label <- sprintf("Chosen box (step %d): %s of the cases, %s dense, %s of the points",
+                     chosen$step, nsm_pct(chosen$coverage, 0), nsm_pct(chosen$density, 0),
+                     nsm_pct(as.numeric(chosen$mass), 0))
+    p <- ggplot(tr, aes(coverage, density)) +
+        geom_path(colour = "grey70", linewidth = 0.5) +
+        geom_point(aes(colour = restricted, shape = kind_label), size = 2.6) +
+        geom_point(data = chosen, shape = 21, size = 7, stroke = 1.2, colour = "black",
+                   fill = NA) +
+        annotate("label", x = chosen$coverage, y = chosen$density, label = label, hjust = 1.05,
+                 vjust = -0.6, size = 4.2, label.size = 0, fill = "white", alpha = 0.85) +
+        scale_colour_manual(values = cols, breaks = names(cols), name = "Numbers restricted") +
+        scale_shape_manual(values = c(Start = 15, Peel = 16, Paste = 17), breaks = kinds,
+                           name = "Step", drop = TRUE) +
+        scale_x_continuous(labels = scales::label_percent(accuracy = 1),
+                           name = "Coverage: share of the cases inside the box") +
+        scale_y_continuous(labels = scales::label_percent(accuracy = 1),
+                           name = "Density: share of the box's points that are cases") +
+        labs(title = "Scenario discovery: the trade-off between coverage and density",
+             subtitle = nsm_subtitle("A case is a point of the sweep where ", case, ". Each ",
+                                     "dot is a box of PRIM's peeling (and pasting) trajectory, from ",
+                                     "the whole space at coverage 100% towards smaller, denser ",
+                                     "boxes."),
+             caption = ctx$caption) +
+        nsm_theme()
+    list(nsm_figure(p, paste0("prim_tradeoff", suffix),
+                    paste0("Scenario discovery (", outcome, "): coverage and density"), "Sweep"))
+}
+
+# The chosen box: for each restricted number, its range over the sweep (grey) and the box's
+# limits (coloured), on a common 0-1 scale of that range; most significant restriction on top.
+prim_box_figures <- function(ctx, box, tr, case, suffix, outcome) {
+    box <- box[box$restricted != "no", , drop = FALSE]
+    if (nrow(box) == 0) {
+        nsm_msg("the chosen box restricts no number: no box figure")
+        return(list())
+    }
+    for (c in c("lower", "upper", "data_min", "data_max", "quasi_p"))
+        box[[c]] <- as.numeric(box[[c]])
+    span <- box$data_max - box$data_min
+    box$lo <- (box$lower - box$data_min) / span
+    box$hi <- (box$upper - box$data_min) / span
+    box <- box[order(box$quasi_p, box$parameter), , drop = FALSE]
+    box$row <- factor(sprintf("%s\n(quasi-p %.2g)", sweep_wrap(box$label, 48), box$quasi_p),
+                      levels = rev(sprintf("%s\n(quasi-p %.2g)", sweep_wrap(box$label, 48),
+                                           box$quasi_p)))
+    chosen <- tr[tr$chosen == "yes", , drop = FALSE]
+    bars <- rbind(data.frame(row = box$row, from = 0, to = 1, what = "Range of the sweep"),
+                  data.frame(row = box$row, from = box$lo, to = box$hi, what = "The box"))
+    bars$what <- factor(bars$what, levels = names(PRIM_BOX_FILL))
+    ends <- rbind(data.frame(row = box$row, x = box$lo, text = signif(box$lower, 3),
+                             shown = box$restricted %in% c("lower", "both")),
+                  data.frame(row = box$row, x = box$hi, text = signif(box$upper, 3),
+                             shown = box$restricted %in% c("upper", "both")))
+    ends <- ends[ends$shown, , drop = FALSE]
+    range_text <- rbind(data.frame(row = box$row, x = 0, text = signif(box$data_min, 3), hjust = 1.15),
+                        data.frame(row = box$row, x = 1, text = signif(box$data_max, 3), hjust = -0.15))
+    p <- ggplot(bars) +
+        geom_linerange(aes(y = row, xmin = from, xmax = to, colour = what),
+                       linewidth = 9) +
+        geom_text(data = ends, aes(x = x, y = row, label = text), vjust = -1.6, size = 4.2,
+                  colour = NSM_PALETTE[1], fontface = "bold") +
+        geom_text(data = range_text, aes(x = x, y = row, label = text, hjust = hjust), size = 3.8,
+                  colour = "grey35") +
+        scale_colour_manual(values = PRIM_BOX_FILL, breaks = names(PRIM_BOX_FILL), name = NULL) +
+        scale_x_continuous(limits = c(-0.12, 1.12), breaks = NULL, name = NULL) +
+        labs(y = NULL, title = sprintf("Scenario discovery: the box (step %d)", chosen$step),
+             subtitle = nsm_subtitle(
+                 sprintf("In %s of the swept space, holding %s of the points where %s, %s of ",
+                         nsm_pct(as.numeric(chosen$mass), 0), nsm_pct(as.numeric(chosen$coverage), 0),
+                         case, nsm_pct(as.numeric(chosen$density), 0)),
+                 "the points are cases. Each bar is a number's range over the sweep; the coloured ",
+                 "part is the box. Quasi-p: the chance of so many cases in the box without that ",
+                 "restriction (small: it matters)."),
+             caption = ctx$caption) +
+        nsm_theme() +
+        theme(panel.grid.major = element_blank())
+    list(nsm_figure(p, paste0("prim_box", suffix),
+                    paste0("Scenario discovery (", outcome, "): the box"), "Sweep"))
+}

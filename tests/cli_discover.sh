@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# tests/cli_discover.sh: `neasim discover` (scenario discovery with PRIM, issue 16 item 4) on a
+# real LHS sweep of tests/models/discover, where one swept hazard (f:a>b) drives the outcome
+# `moved` and two (g:x>y, h:off>on) do not: the box restricts f's hazard, from below for "above"
+# (P(moved by 1 year) = 1 - exp(-rate) exceeds 0.6 when the rate exceeds 0.916) and from above
+# for "below", and leaves the other two alone; `both` (f=b & g=y) needs both hazards high, so its
+# box restricts f's and g's from below and leaves h's alone. Then the refusals, each with a clear
+# message and nothing written. Run as `bash tests/cli_discover.sh BUILD_DIR` from the project root.
+source "$(dirname "$0")/cli-lib.sh"
+m=tests/models/discover
+col() { # col FILE PARAMETER COLUMN: a cell of prim_box.csv (CRLF line ends dropped)
+    tr -d '\r' < "$1" | awk -F, -v p="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+        $2 == p { print $h[c] }'
+}
+"$NEASIM" sweep "$m" --lhs 120 --runs 400 --horizons 1,2 --seed 3 --quiet --out "$work/sw" ||
+    { echo "FAIL discover: the sweep did not run"; exit 1; }
+
+# says() NAME REGEX -- ARGS: neasim ARGS exits 0 and its output, lines joined, matches REGEX (the
+# summary's sentence is wrapped at 96 columns)
+says() {
+    local name=$1 pattern=$2
+    shift 3
+    check_that "$name" grep -Eq -- "$pattern" <<<"$("$NEASIM" "$@" 2>&1 | tr '\n' ' ')"
+}
+
+# --- the box restricts the number that drives the outcome, in the right direction
+says "discover: above 60% at 1 year" "\(density\): when transition f:a>b is above [0-9.]+\." -- \
+    discover "$work/sw" --outcome moved --threshold 60% --horizon 1
+box="$work/sw/discover-moved/prim_box.csv"
+check_that "discover: f's hazard restricted from below" [ "$(col "$box" 'transitions:f:a>b' restricted)" = lower ]
+check_that "discover: ... near the truth (0.916)" \
+    awk -v v="$(col "$box" 'transitions:f:a>b' lower)" 'BEGIN { exit !(v > 0.5 && v < 1.2) }'
+check_that "discover: ... with a small quasi-p" \
+    awk -v v="$(col "$box" 'transitions:f:a>b' quasi_p)" 'BEGIN { exit !(v < 0.001) }'
+for p in 'transitions:g:x>y' 'transitions:h:off>on'; do
+    check_that "discover: $p unrestricted" [ "$(col "$box" "$p" restricted)" = no ]
+    check_that "discover: $p has no quasi-p" [ "$(col "$box" "$p" quasi_p)" = NA ]
+done
+tr="$work/sw/discover-moved/prim_trajectory.csv"
+check_that "discover: one chosen box on the trajectory" [ "$(grep -c ',yes' "$tr")" -eq 1 ]
+check_that "discover: the trajectory starts with every point" \
+    grep -q '^0,start,NA,NA,120,[0-9]*,1,1,' "$tr"
+check_that "discover: the manifest names the rule" grep -q '^box_rule,knee of the trade-off curve' "$work/sw/discover-moved/manifest.csv"
+# with --density D: the chosen box reaches D and has the largest coverage of those that do
+"$NEASIM" discover "$work/sw" --outcome moved --threshold 60% --horizon 1 --density 0.8 --quiet --out "$work/d80"
+tr -d '\r' < "$work/d80/prim_trajectory.csv" > "$work/d80.csv"
+check_that "discover: --density follows the documented rule" awk -F, '
+    NR > 1 && $9 >= 0.8 && ($8 > best || ($8 == best && $9 > dens)) { best = $8; dens = $9 }
+    NR > 1 && $11 == "yes" { chosen = $8; d = $9 }
+    END { exit !(d >= 0.8 && chosen == best && d == dens) }' "$work/d80.csv"
+says "discover: below 30% at 1 year" "\(density\): when transition f:a>b is below [0-9.]+\." -- \
+    discover "$work/sw" --outcome moved --threshold 0.3 --below --horizon 2026-01-01 --out "$work/below"
+check_that "discover: --below restricts f's hazard from above" \
+    [ "$(col "$work/below/prim_box.csv" 'transitions:f:a>b' restricted)" = upper ]
+says "discover: both needs f and g" "when transition f:a>b is above [0-9.]+ and transition g:x>y is above [0-9.]+\." -- \
+    discover "$work/sw" --outcome both --threshold 40% --horizon 1
+both="$work/sw/discover-both/prim_box.csv"
+check_that "discover: both restricts f from below" [ "$(col "$both" 'transitions:f:a>b' restricted)" = lower ]
+check_that "discover: both restricts g from below" [ "$(col "$both" 'transitions:g:x>y' restricted)" = lower ]
+check_that "discover: both leaves h alone" [ "$(col "$both" 'transitions:h:off>on' restricted)" = no ]
+check_that "discover: a one-sided restriction's quasi-p is its lower limit's" \
+    [ "$(col "$both" 'transitions:g:x>y' quasi_p)" = "$(col "$both" 'transitions:g:x>y' quasi_p_lower)" ]
+expect "discover: --box K" 0 "Box \(step 3 of" -- discover "$work/sw" --outcome moved --threshold 0.6 --horizon 1 --box 3 --out "$work/box3"
+check_that "discover: --box K reports step 3" grep -q '^3,transitions:f:a>b' "$work/box3/prim_box.csv"
+"$NEASIM" discover "$work/sw" --outcome moved --threshold 0.6 --horizon 1 --quiet --out "$work/again"
+for f in prim_box prim_trajectory; do
+    check_that "discover: $f.csv is the same on a second run" cmp -s "$work/sw/discover-moved/$f.csv" "$work/again/$f.csv"
+done
+expect "discover: --quiet prints nothing" 0 "^$" -- discover "$work/sw" --outcome g_moved --threshold 0.5 --quiet
+
+# --- refusals: a clear message, and nothing written
+expect "discover: unknown outcome" 64 "sweep.csv: error: no outcome 'moves' \(did you mean 'moved'\?\); it holds: moved, g_moved, both" -- \
+    discover "$work/sw" --outcome moves --threshold 0.5 --out "$work/no"
+expect "discover: unknown horizon" 64 "error: no horizon '7'; it holds: 2026-01-01, 2027-01-01" -- \
+    discover "$work/sw" --outcome moved --threshold 0.5 --horizon 7 --out "$work/no"
+expect "discover: threshold above 1" 64 "--threshold expects a number from 0 to 1 \(or a percentage such as 30%\), got '1.5'" -- \
+    discover "$work/sw" --outcome moved --threshold 1.5 --out "$work/no"
+expect "discover: threshold not a number" 64 "--threshold expects a number from 0 to 1" -- \
+    discover "$work/sw" --outcome moved --threshold high --out "$work/no"
+expect "discover: threshold missing" 64 "--threshold P is required" -- discover "$work/sw" --outcome moved
+expect "discover: outcome missing" 64 "--outcome NAME is required" -- discover "$work/sw" --threshold 0.5
+expect "discover: no case" 64 "no point of the sweep has moved \(occurred_by\) above 0.9999 at 2027-01-01: nothing to discover" -- \
+    discover "$work/sw" --outcome moved --threshold 0.9999 --out "$work/no"
+expect "discover: --box beyond the trajectory" 64 "--box 999999: the trajectory has steps 0 to [0-9]+" -- \
+    discover "$work/sw" --outcome moved --threshold 0.6 --box 999999 --out "$work/no"
+"$NEASIM" run "$m" --runs 20 --quiet --out "$work/run"
+expect "discover: a run's folder is not a sweep" 66 "error: not the results folder of a sweep \(its manifest.csv has no sweep_points\)" -- \
+    discover "$work/run" --outcome moved --threshold 0.5 --out "$work/no"
+expect "discover: no folder" 66 "error: not the results folder of a sweep \(no manifest.csv\)" -- \
+    discover "$work/nowhere" --outcome moved --threshold 0.5 --out "$work/no"
+"$NEASIM" sweep "$m" --oat --runs 20 --quiet --out "$work/oat"
+expect "discover: an OAT sweep" 64 "a one-at-a-time sweep \(it has tornado.csv\)" -- \
+    discover "$work/oat" --outcome moved --threshold 0.5 --out "$work/no"
+cp -r "$work/sw" "$work/damaged" && rm -rf "$work/damaged/discover-moved"
+sed -i '4 s/,outcome,moved,occurred_by,1,2026-01-01,[0-9.]*,/,outcome,moved,occurred_by,1,2026-01-01,abc,/' "$work/damaged/sweep.csv"
+expect "discover: a damaged sweep.csv" 65 "sweep.csv:4:[0-9]+: error: 'abc' is not a number" -- \
+    discover "$work/damaged" --outcome moved --threshold 0.5 --horizon 1 --out "$work/no"
+check_that "discover: nothing written after a refusal" [ ! -e "$work/no" ] && [ ! -e "$work/damaged/discover-moved" ]
+
+# --- lever sets: one at a time
+printf 'transitions:f:a>b,levers\n0.2,none\n0.5,double_f\n1,none\n2,double_f\n2.5,none\n' > "$work/design.csv"
+"$NEASIM" sweep "$m" --design "$work/design.csv" --runs 200 --horizons 1 --quiet --out "$work/swl"
+expect "discover: lever sets need --levers" 64 "the sweep varies lever sets \(none, double_f\): .*give --levers SET" -- \
+    discover "$work/swl" --outcome moved --threshold 0.5 --out "$work/no"
+expect "discover: an unknown lever set" 64 "no lever set 'double' \(did you mean 'double_f'\?\)" -- \
+    discover "$work/swl" --outcome moved --threshold 0.5 --levers double --out "$work/no"
+expect "discover: --levers none" 0 "" -- discover "$work/swl" --outcome moved --threshold 0.5 --levers none --quiet --out "$work/lv"
+check_that "discover: --levers keeps that set's points" grep -q '^0,start,NA,NA,3,' "$work/lv/prim_trajectory.csv"
+
+cli_done discover

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# tests/cli_discover_figures.sh: the figures of scenario discovery (scripts/figures_prim.R) on a
+# real `neasim discover` of an LHS sweep of tests/models/discover, where the outcome `both` needs
+# two swept hazards high: tests/figures_prim.R checks from the built plots that each dot, ring,
+# bar and legend entry sits on the data it names; `make figures` on the sweep folder draws the
+# discover figures beside the sweep's own, and on the discover folder alone draws them too.
+# Skipped (exit 77) without R and ggplot2. Run as `bash tests/cli_discover_figures.sh BUILD_DIR`.
+source "$(dirname "$0")/cli-lib.sh"
+if ! command -v Rscript >/dev/null ||
+   ! Rscript -e 'invisible(find.package(c("ggplot2", "readr", "scales")))' >/dev/null 2>&1; then
+    echo "discover figures: R with ggplot2, readr and scales is not installed (make deps): skipped"
+    exit 77
+fi
+export LC_ALL=C
+"$NEASIM" sweep tests/models/discover --lhs 80 --runs 300 --horizons 1 --seed 5 --quiet --out "$work/sw" &&
+    "$NEASIM" discover "$work/sw" --outcome both --threshold 40% --quiet ||
+    { echo "FAIL discover figures: the sweep or discover did not run"; exit 1; }
+check_that "discover figures: the box restricts two numbers" \
+    [ "$(grep -c ',lower,[0-9]' "$work/sw/discover-both/prim_box.csv")" -eq 2 ]
+if Rscript tests/figures_prim.R scripts "$work/sw/discover-both" > "$work/map.log" 2>&1; then
+    pass=$((pass + 1))
+else
+    echo "FAIL tests/figures_prim.R:"; grep -v '^figures: no' "$work/map.log" | tail -15 | sed 's/^/    /'
+    fail=$((fail + 1))
+fi
+Rscript scripts/figures.R "$work/sw" > "$work/sw.log" 2>&1
+check_that "discover figures: make figures on the sweep draws its discover folders" \
+    grep -q '^"prim_tradeoff_both",' "$work/sw/figures/index.csv"
+for f in prim_tradeoff_both prim_box_both; do
+    check_that "discover figures: $f.png and .pdf" [ -s "$work/sw/figures/$f.png" ] && [ -s "$work/sw/figures/$f.pdf" ]
+done
+Rscript scripts/figures.R "$work/sw/discover-both" > "$work/d.log" 2>&1
+check_that "discover figures: make figures on a discover folder" \
+    [ -s "$work/sw/discover-both/figures/prim_tradeoff.png" ] && [ -s "$work/sw/discover-both/figures/prim_box.png" ]
+cli_done "discover figures"

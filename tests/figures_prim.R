@@ -1,0 +1,90 @@
+# Do the scenario-discovery figures (scripts/figures_prim.R) say what prim_trajectory.csv and
+# prim_box.csv say? Builds them (without drawing) from a real `neasim discover` folder and checks
+# from the built plots: every dot of the trade-off curve sits at a step's (coverage, density) and
+# carries the colour its legend entry gives its number of restricted numbers; the ring sits on
+# the chosen step; each box bar spans the box's limits on its number's range, in the colour the
+# legend calls "The box", on the row labelled with that number.
+#
+# Usage: Rscript tests/figures_prim.R SCRIPTS_DIR DISCOVER_DIR
+# Prints one FAIL line per failed check and "prim figures: N passed, M failed"; exits 1 on a failure.
+
+args <- commandArgs(trailingOnly = TRUE)
+if (length(args) != 2) {
+    cat("usage: Rscript tests/figures_prim.R SCRIPTS_DIR DISCOVER_DIR\n")
+    quit(status = 64)
+}
+for (f in c("figures_common.R", "figures_compare.R", "figures_sweep.R", "figures_prim.R"))
+    source(file.path(args[1], f))
+dir <- args[2]
+
+n_pass <- 0
+n_fail <- 0
+check <- function(ok, what) {
+    if (isTRUE(ok)) n_pass <<- n_pass + 1
+    else { n_fail <<- n_fail + 1; cat("FAIL", what, "\n") }
+}
+flat <- function(x) gsub("\\s+", " ", trimws(x))
+legend_of <- function(b, aes) {
+    sc <- b$plot$scales$get_scales(aes)
+    br <- sc$get_breaks()
+    data.frame(label = flat(sc$get_labels()), value = as.character(sc$map(br)),
+               stringsAsFactors = FALSE)
+}
+
+ctx <- nsm_context(dir)
+figs <- fig_prim(ctx)
+names(figs) <- vapply(figs, function(f) f$name, "")
+check(all(c("prim_tradeoff", "prim_box") %in% names(figs)),
+      paste("figures drawn:", paste(names(figs), collapse = ", ")))
+
+tr <- read.csv(file.path(dir, "prim_trajectory.csv"), stringsAsFactors = FALSE)
+box <- read.csv(file.path(dir, "prim_box.csv"), stringsAsFactors = FALSE)
+
+# ---- the trade-off curve
+b <- ggplot_build(figs$prim_tradeoff$plot)
+dots <- b$data[[2]]
+check(nrow(dots) == nrow(tr), sprintf("trade-off: %d dots for %d steps", nrow(dots), nrow(tr)))
+key <- function(x, y) paste(signif(x, 9), signif(y, 9))
+check(setequal(key(dots$x, dots$y), key(tr$coverage, tr$density)),
+      "trade-off: the dots are not the steps' (coverage, density)")
+leg <- legend_of(b, "colour")
+for (i in seq_len(nrow(dots))) {
+    s <- which(key(tr$coverage, tr$density) == key(dots$x[i], dots$y[i]))[1]
+    k <- tr$restricted_dims[s]
+    want <- sprintf("%d number%s", k, if (k == 1) "" else "s")
+    got <- leg$label[match(dots$colour[i], leg$value)]
+    check(identical(got, want), sprintf("trade-off: step %d (%d restricted) has the colour of '%s'",
+                                        tr$step[s], k, got))
+}
+ring <- b$data[[3]]
+chosen <- tr[tr$chosen == "yes", ]
+check(nrow(ring) == 1 && abs(ring$x - chosen$coverage) < 1e-9 && abs(ring$y - chosen$density) < 1e-9,
+      "trade-off: the ring is not on the chosen step")
+
+# ---- the box
+b <- ggplot_build(figs$prim_box$plot)
+bars <- b$data[[1]]
+leg <- legend_of(b, "colour")
+box_colour <- leg$value[leg$label == "The box"]
+range_colour <- leg$value[leg$label == "Range of the sweep"]
+check(length(box_colour) == 1 && length(range_colour) == 1 && box_colour != range_colour,
+      "box: the legend names 'The box' and 'Range of the sweep' in two colours")
+rows <- flat(b$layout$panel_scales_y[[1]]$get_labels())
+res <- box[box$restricted != "no", ]
+inbox <- bars[bars$colour == box_colour, ]
+check(nrow(inbox) == nrow(res), sprintf("box: %d bars for %d restricted numbers", nrow(inbox), nrow(res)))
+for (j in seq_len(nrow(res))) {
+    lo <- (res$lower[j] - res$data_min[j]) / (res$data_max[j] - res$data_min[j])
+    hi <- (res$upper[j] - res$data_min[j]) / (res$data_max[j] - res$data_min[j])
+    hit <- inbox[abs(inbox$xmin - lo) < 1e-9 & abs(inbox$xmax - hi) < 1e-9, ]
+    check(nrow(hit) == 1, sprintf("box: no bar from %.4g to %.4g for %s", lo, hi, res$parameter[j]))
+    if (nrow(hit) == 1)
+        check(startsWith(rows[round(hit$y)], flat(res$label[j])),
+              sprintf("box: the bar of %s is on the row '%s'", res$label[j], rows[round(hit$y)]))
+}
+check(all(abs(bars$xmin[bars$colour == range_colour]) < 1e-12) &&
+      all(abs(bars$xmax[bars$colour == range_colour] - 1) < 1e-12),
+      "box: the grey bars span each number's range")
+
+cat(sprintf("prim figures: %d passed, %d failed\n", n_pass, n_fail))
+quit(status = if (n_fail == 0) 0 else 1)
