@@ -27,7 +27,7 @@ check_that "labels.csv: without labels, the name and given=no" \
 bad "desirable misspelt" outcomes.csv 's/^outcome,condition\(.*\)$/outcome,condition\1,desirable/; 2,$s/$/,lowr/' \
     "outcomes.csv:2:[0-9]+: error: .*desirable.*'lowr'.*did you mean 'lower'"
 bad "an unknown column near label" outcomes.csv 's/^outcome,condition\(.*\)$/outcome,condition\1,lable/; 2,$s/$/,x/' \
-    "unknown column 'lable' \(the columns of outcomes.csv are .*label,desirable\)"
+    "unknown column 'lable' \(the columns of outcomes.csv are .*label,desirable.*\)"
 
 # --- the printed briefing and briefing.csv's label columns
 "$NEASIM" compare scenarios/baseline --levers all --runs 2000 --seed 3 --top 2 \
