@@ -266,11 +266,13 @@ static int finish_shard(const nsm_model *m, const nsm_sweep_design *d, const nsm
     if (code != EXIT_OK)
         return code;
     char *design = nsm_path_join(work, "design.csv");
+    char *opts = nsm_path_join(work, OPTIONS_FILE);
     if (nsm_sweep_remove_points(work, diag) != NSM_OK || !design || unlink(design) != 0 ||
-        rmdir(work) != 0)
+        !opts || (unlink(opts) != 0 && errno != ENOENT) || rmdir(work) != 0)
         fprintf(stderr, "neasim sweep: warning: %s is written; %s could not be removed\n", o->out,
                 work);
     free(design);
+    free(opts);
     if (!o->quiet)
         printf("%s: shard %u/%u, %zu of %zu points x %llu runs -> %s\n", m->name, o->shard,
                o->n_shards, count, d->n_points, (unsigned long long)o->runs, o->out);
