@@ -66,8 +66,7 @@ nsm_status nsm_dist_parse(const char *text, nsm_dist *out, size_t *offset, nsm_d
 ** message in diag (may be NULL); a lever that changes a parameter checks the result with it. */
 nsm_status nsm_dist_check(const nsm_dist *d, nsm_diag *diag);
 
-/* The number of parameters of a kind, and its name as written ("weibull"). */
-int nsm_dist_n_params(nsm_dist_kind kind);
+/* The name of a kind as written ("weibull"). */
 const char *nsm_dist_name(nsm_dist_kind kind);
 
 /* The mean, in closed form (lognormal: exp(mu + sigma^2/2); triangular: (low+mode+high)/3;

@@ -237,11 +237,6 @@ nsm_status nsm_dist_check(const nsm_dist *d, nsm_diag *diag)
     return check_params(&ps, d->kind, d->p, at) ? NSM_ERR_INPUT : NSM_OK;
 }
 
-int nsm_dist_n_params(nsm_dist_kind kind)
-{
-    return (int)kind >= 0 && (int)kind < N_KINDS ? kinds[kind].n_params : 0;
-}
-
 const char *nsm_dist_name(nsm_dist_kind kind)
 {
     return (int)kind >= 0 && (int)kind < N_KINDS ? kinds[kind].name : "?";
