@@ -132,14 +132,16 @@ static void test_continuation(void **state)
     put("manifest.csv", "key,value\r\ntool,neasim\r\n");
     put("sweep.csv", "point,value\r\n1,10\r\n2,20\r\n3,30\r\n4,40\r\n5,50\r\n");
     put("zeta.csv", "x\r\n1\r\n");
+    put("empty.csv", "");
     write_book(2);
     char *book = member("xl/workbook.xml"), *about = member("xl/worksheets/sheet1.xml");
     char *third = member("xl/worksheets/sheet4.xml");
     assert_non_null(book);
     /* known tables first, in their order; then the others by name */
     const char *a = strstr(book, "name=\"sweep\""), *b = strstr(book, "name=\"sweep (2)\""),
-               *c = strstr(book, "name=\"sweep (3)\""), *z = strstr(book, "name=\"zeta\"");
-    assert_true(a && b && c && z && a < b && b < c && c < z);
+               *c = strstr(book, "name=\"sweep (3)\""), *e = strstr(book, "name=\"empty\""),
+               *z = strstr(book, "name=\"zeta\"");
+    assert_true(a && b && c && e && z && a < b && b < c && c < e && e < z);
     assert_null(strstr(book, "name=\"sweep (4)\""));
     /* each continuation repeats the header, then its rows */
     assert_non_null(strstr(third, "<c r=\"A1\" s=\"1\" t=\"inlineStr\"><is><t>point</t>"));

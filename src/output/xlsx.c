@@ -113,8 +113,8 @@ static int plan_row(void *ctx, int64_t row, int n, const char *const *f)
     table *t = ctx;
     if (row == 0) {
         t->n_cols = n;
-        t->kind = calloc((size_t)n, 4);
-        t->width = calloc((size_t)n, sizeof *t->width);
+        t->kind = calloc((size_t)n + 1, 4);
+        t->width = calloc((size_t)n + 1, sizeof *t->width);
         if (!t->kind || !t->width)
             return -1;
         t->not_number = t->kind + n;
@@ -296,6 +296,8 @@ static nsm_status write_table(const char *dir, writer *w, const table *t, nsm_di
     w->t = t;
     w->header = NULL;
     nsm_status st = path ? nsm_csv_read_rows(path, write_row, w, diag) : NSM_ERR_NOMEM;
+    if (st == NSM_OK && !w->header) /* an empty file: an empty sheet, as About lists it */
+        new_sheet(w, 1);
     for (int i = 0; w->header && i < t->n_cols; i++)
         free(w->header[i]);
     free(w->header);
@@ -401,7 +403,7 @@ static nsm_status write_book(const char *dir, const char *file, table *t, int n,
         format_set_num_format(w.date, "yyyy-mm-dd");
         st = write_about(dir, &w, t, n, diag);
     }
-    for (int i = 0; st == NSM_OK && i < n; i++)
+    for (int i = 0; st == NSM_OK && w.err == LXW_NO_ERROR && i < n; i++)
         st = write_table(dir, &w, &t[i], diag);
     lxw_error e = workbook_close(w.wb); /* frees the workbook, whatever happened */
     check(&w, e);
