@@ -56,8 +56,10 @@ prim_tradeoff_figure <- function(ctx, tr, case, suffix, outcome) {
     levels <- sort(unique(tr$n_restricted))
     names_of <- function(k) sprintf("%d number%s", k, ifelse(k == 1, "", "s"))
     tr$restricted <- factor(names_of(tr$n_restricted), levels = names_of(levels))
-    cols <- stats::setNames(rep_len(NSM_PALETTE, length(levels)), names_of(levels))
-    kinds <- c(start = "Start", peel = "Peel", paste = "Paste")
+    # one colour per count, light to dark (the palette's eight would repeat past eight numbers)
+    cols <- stats::setNames(grDevices::hcl.colors(max(length(levels), 2), "viridis",
+                                                  rev = TRUE)[seq_along(levels)], names_of(levels))
+    kinds <- c(start = "Start", peel = "Peel", paste = "Paste", drop = "Restriction dropped")
     tr$kind_label <- factor(kinds[tr$kind], levels = kinds)
     chosen <- tr[tr$chosen == "yes", , drop = FALSE]
     label <- sprintf("Chosen box (step %d): %s of the cases, %s dense, %s of the points",
@@ -71,7 +73,8 @@ prim_tradeoff_figure <- function(ctx, tr, case, suffix, outcome) {
         annotate("label", x = chosen$coverage, y = chosen$density, label = label, hjust = 1.05,
                  vjust = -0.6, size = 4.2, label.size = 0, fill = "white", alpha = 0.85) +
         scale_colour_manual(values = cols, breaks = names(cols), name = "Numbers restricted") +
-        scale_shape_manual(values = c(Start = 15, Peel = 16, Paste = 17), breaks = kinds,
+        scale_shape_manual(values = c(Start = 15, Peel = 16, Paste = 17,
+                                      "Restriction dropped" = 18), breaks = kinds,
                            name = "Step", drop = TRUE) +
         scale_x_continuous(labels = scales::label_percent(accuracy = 1),
                            name = "Coverage: share of the cases inside the box") +
@@ -81,7 +84,8 @@ prim_tradeoff_figure <- function(ctx, tr, case, suffix, outcome) {
              subtitle = nsm_subtitle("A case is a point of the sweep where ", case, ". Each ",
                                      "dot is a box of PRIM's peeling (and pasting) trajectory, from ",
                                      "the whole space at coverage 100% towards smaller, denser ",
-                                     "boxes."),
+                                     "boxes; then restrictions that do not matter dropped (their ",
+                                     "quasi-p-values above the limit asked)."),
              caption = ctx$caption) +
         nsm_theme()
     list(nsm_figure(p, paste0("prim_tradeoff", suffix),

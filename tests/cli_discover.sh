@@ -42,7 +42,7 @@ check_that "discover: the trajectory starts with every point" \
     grep -q '^0,start,NA,NA,120,[0-9]*,1,1,' "$tr"
 check_that "discover: the manifest names the rule" grep -q '^box_rule,knee of the trade-off curve' "$work/sw/discover-moved/manifest.csv"
 # with --density D: the chosen box reaches D and has the largest coverage of those that do
-"$NEASIM" discover "$work/sw" --outcome moved --threshold 60% --horizon 1 --density 0.8 --quiet --out "$work/d80"
+"$NEASIM" discover "$work/sw" --outcome moved --threshold 60% --horizon 1 --density 0.8 --max-qp 1 --quiet --out "$work/d80"
 tr -d '\r' < "$work/d80/prim_trajectory.csv" > "$work/d80.csv"
 check_that "discover: --density follows the documented rule" awk -F, '
     NR > 1 && $9 >= 0.8 && ($8 > best || ($8 == best && $9 > dens)) { best = $8; dens = $9 }
@@ -60,7 +60,17 @@ check_that "discover: both restricts g from below" [ "$(col "$both" 'transitions
 check_that "discover: both leaves h alone" [ "$(col "$both" 'transitions:h:off>on' restricted)" = no ]
 check_that "discover: a one-sided restriction's quasi-p is its lower limit's" \
     [ "$(col "$both" 'transitions:g:x>y' quasi_p)" = "$(col "$both" 'transitions:g:x>y' quasi_p_lower)" ]
-expect "discover: --box K" 0 "Box \(step 3 of" -- discover "$work/sw" --outcome moved --threshold 0.6 --horizon 1 --box 3 --out "$work/box3"
+# --max-qp: the box of the rule, then restrictions that do not matter dropped, each a step
+"$NEASIM" discover "$work/sw" --outcome both --threshold 40% --horizon 1 --max-qp 1 --quiet --out "$work/raw"
+check_that "discover: --max-qp 1 drops nothing" [ "$(grep -c ',drop,' "$work/raw/prim_trajectory.csv")" -eq 0 ]
+check_that "discover: --max-qp 1 reports the rule's step" \
+    grep -q "^chosen_step,$(sed -n 's/^picked_step,//p' "$work/raw/manifest.csv" | tr -d '\r')" "$work/raw/manifest.csv"
+"$NEASIM" discover "$work/sw" --outcome both --threshold 40% --horizon 1 --max-qp 0.000001 --quiet --out "$work/strict"
+check_that "discover: a strict --max-qp drops restrictions, as steps of kind drop" \
+    grep -q ',drop,transitions:[a-z]:[a-z>]*,both,' "$work/strict/prim_trajectory.csv"
+check_that "discover: ... and the box keeps only those below it" awk -F, '
+    NR > 1 && $8 != "no" && !($9 < 0.000001) { bad = 1 } END { exit bad }' "$work/strict/prim_box.csv"
+expect "discover: --box K" 0 "Box: step 3 of [0-9]+ \(--box\)" -- discover "$work/sw" --outcome moved --threshold 0.6 --horizon 1 --box 3 --out "$work/box3"
 check_that "discover: --box K reports step 3" grep -q '^3,transitions:f:a>b' "$work/box3/prim_box.csv"
 "$NEASIM" discover "$work/sw" --outcome moved --threshold 0.6 --horizon 1 --quiet --out "$work/again"
 for f in prim_box prim_trajectory; do

@@ -2,7 +2,8 @@
 ** test_prim.c: known answers for PRIM (prim.h): EMA's quantile by hand; peeling by hand on six
 ** points in 2-D (each step, its limits, mass, coverage and density); a paste by hand on 40
 ** points in 1-D; quasi-p-values (a number's whole restriction dropped, and each limit alone)
-** against binomial tails computed by hand; the rules that choose a box; and a synthetic sweep of
+** against binomial tails computed by hand; the rules that choose a box; dropping restrictions
+** that do not matter, by hand; and a synthetic sweep of
 ** 4000 uniform points in [0,1]^5 whose cases lie in [0.2,0.6] x [0.5,1] (5% of outputs flipped):
 ** the box at the knee has the true limits within 0.03, the three other numbers stay
 ** unrestricted, and its mass, coverage and density equal a count made here.
@@ -107,6 +108,29 @@ static void test_peeling_by_hand(void **state)
     assert_true(isnan(side_qp[3])); /* number 1's upper limit is not restricted */
     nsm_prim_quasi_p(X6, Y6, &r, 0, qp, NULL);
     assert_true(isnan(qp[0]) && isnan(qp[1])); /* nothing restricted */
+    /* Dropping restrictions whose quasi-p exceeds 0.32: number 1's (0.421875) goes first, giving
+    ** P1, P2, P3, P5 (4 points, 3 cases); number 0's is then tested without number 1's: all six
+    ** points, 3 cases, P(X >= 3 | Bin(4, 0.5)) = 5/16 = 0.3125, which stays. Above 0.3 it goes
+    ** too, back to the whole space. Above 0.5, nothing is dropped. */
+    int last;
+    assert_int_equal(nsm_prim_drop(X6, Y6, &r, 3, 0.5, &last, &d), NSM_OK);
+    assert_int_equal(last, 3);
+    assert_int_equal(r.n_steps, 4);
+    assert_int_equal(nsm_prim_drop(X6, Y6, &r, 3, 0.32, &last, &d), NSM_OK);
+    assert_int_equal(last, 4);
+    assert_int_equal(r.steps[4].kind, NSM_PRIM_DROP);
+    assert_int_equal(r.steps[4].dim, 1);
+    assert_int_equal(r.steps[4].side, -1);
+    assert_int_equal(r.steps[4].points, 4);
+    assert_double_equal(r.steps[4].cases, 3, 0);
+    assert_int_equal(nsm_prim_restricted(&r, 4, 1), 0);
+    assert_int_equal(nsm_prim_restricted(&r, 4, 0), 3);
+    nsm_prim_quasi_p(X6, Y6, &r, 4, qp, NULL);
+    assert_double_equal(qp[0], 0.3125, 1e-12);
+    assert_int_equal(nsm_prim_drop(X6, Y6, &r, 3, 0.3, &last, &d), NSM_OK);
+    assert_int_equal(last, 6); /* steps 5 and 6, after the 4 above */
+    assert_int_equal(r.steps[6].points, 6);
+    assert_int_equal(r.steps[6].n_restricted, 0);
     nsm_prim_release(&r);
     nsm_diag_release(&d);
 }

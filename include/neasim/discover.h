@@ -29,6 +29,8 @@ typedef struct {
     double target;             /* NaN: the box at the knee (nsm_prim_knee); else the largest
                                ** coverage with this density (nsm_prim_choose) */
     int box;                   /* -1: choose by the rule above; else this step of the trajectory */
+    double max_qp;             /* with box -1, then drop restrictions whose quasi-p exceeds it
+                               ** (nsm_prim_drop; 1: none) */
 } nsm_discover_options;
 
 typedef struct {
@@ -44,7 +46,8 @@ typedef struct {
     char seed[32];
     double runs_per_point;     /* manifest.csv's runs_per_point, or 0 */
     nsm_prim_result prim;
-    int chosen;                /* the reported step */
+    int picked;                /* the step the rule (or --box) picked */
+    int chosen;                /* the reported step: picked, or the last drop from it */
     double *quasi_p;           /* d, at the chosen step: a number's restriction dropped */
     double *quasi_p_side;      /* 2 d: its lower limit dropped, its upper (nsm_prim_quasi_p) */
 } nsm_discovery;

@@ -47,16 +47,17 @@ typedef struct {
 
 #define NSM_PRIM_DEFAULTS {0.05, 0.05, 0.05}
 
-enum { NSM_PRIM_START, NSM_PRIM_PEEL, NSM_PRIM_PASTE };
+enum { NSM_PRIM_START, NSM_PRIM_PEEL, NSM_PRIM_PASTE, NSM_PRIM_DROP };
 
 /* One box of the trajectory. */
 typedef struct {
-    int kind;           /* NSM_PRIM_START, _PEEL or _PASTE */
+    int kind;           /* NSM_PRIM_START, _PEEL, _PASTE or _DROP (nsm_prim_drop) */
     int points;         /* points in the box */
     double cases;       /* sum of y in the box */
     double mass, coverage, density;
     int n_restricted;   /* numbers restricted */
-    int dim, side;      /* the number and the limit (0 lower, 1 upper) this step moved; -1 at start */
+    int dim, side;      /* the number and the limit (0 lower, 1 upper; -1 both, a drop) this
+                        ** step moved; dim -1 at the start */
 } nsm_prim_step;
 
 typedef struct {
@@ -88,6 +89,14 @@ int nsm_prim_restricted(const nsm_prim_result *r, int s, int j);
 ** to nsm_prim. */
 void nsm_prim_quasi_p(const double *x, const double *y, const nsm_prim_result *r, int s,
                       double *qp, double *qp_side);
+
+/* Drop the restrictions of step s that do not matter, as EMA's drop_restriction does, one at a
+** time: while a restricted number's quasi-p-value (its whole restriction dropped) exceeds
+** max_qp, drop the number with the largest (ties: the first), recompute the others, and append the
+** wider box to the trajectory as a step of kind NSM_PRIM_DROP. *last is the final box (s when
+** nothing is dropped, as with max_qp = 1; always s for a y that is not 0/1). NSM_ERR_NOMEM. */
+nsm_status nsm_prim_drop(const double *x, const double *y, nsm_prim_result *r, int s,
+                         double max_qp, int *last, nsm_diag *diag);
 
 /* The box to report, by the rule: among the boxes whose density reaches `target`, the one with
 ** the largest coverage (ties: the denser, then fewer restricted numbers, then the earlier step);

@@ -38,7 +38,9 @@ static const char DISCOVER_HELP[] =
     "      --density D        report the box with the largest coverage among those whose\n"
     "                         density reaches D (the densest if none does) instead of the\n"
     "                         knee of the coverage-density trade-off (the default)\n"
-    "      --box K            report step K of the trajectory instead\n"
+    "      --max-qp Q         then drop, one at a time, the restrictions whose quasi-p-value\n"
+    "                         exceeds Q (default 0.05; 1 keeps them all)\n"
+    "      --box K            report step K of the trajectory instead, as it is\n"
     "  -o, --out DIR          results folder (default SWEEP/discover-NAME)\n"
     "      --bom              start each CSV with a UTF-8 byte-order mark (Excel)\n"
     "  -q, --quiet            no summary\n";
@@ -81,6 +83,7 @@ static int parse_value(int c, const char *arg, discover_cli *o)
     case 'p': return parse_real("--paste-alpha", arg, 0.001, 0.49, 0, &o->d.prim.paste_alpha);
     case 'm': return parse_real("--min-mass", arg, 0, 0.99, 0, &o->d.prim.mass_min);
     case 'D': return parse_real("--density", arg, 0, 1, 1, &o->d.target);
+    case 'Q': return parse_real("--max-qp", arg, 0, 1, 0, &o->d.max_qp);
     case 'K':
         if (nsm_cli_parse_u64("--box", arg, 0, 1000000, &k) != 0)
             return EXIT_USAGE;
@@ -100,12 +103,14 @@ static int parse(int argc, char **argv, discover_cli *o)
         {"levers", required_argument, NULL, 'L'},   {"alpha", required_argument, NULL, 'a'},
         {"paste-alpha", required_argument, NULL, 'p'}, {"min-mass", required_argument, NULL, 'm'},
         {"density", required_argument, NULL, 'D'},  {"box", required_argument, NULL, 'K'},
+        {"max-qp", required_argument, NULL, 'Q'},
         {"out", required_argument, NULL, 'o'},      {"bom", no_argument, NULL, 'b'},
         {"quiet", no_argument, NULL, 'q'},          {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
     *o = (discover_cli){0};
     o->d.prim = (nsm_prim_options)NSM_PRIM_DEFAULTS;
     o->d.target = NAN;
+    o->d.max_qp = 0.05;
     o->d.box = -1;
     o->d.threshold = NAN;
     opterr = 0;
@@ -195,6 +200,8 @@ static void manifest(nsm_manifest *mf, const discover_cli *o, const nsm_discover
         nsm_manifest_add(mf, "density_target", "NA");
     else
         nsm_manifest_add(mf, "density_target", "%.10g", d->target);
+    nsm_manifest_add(mf, "max_quasi_p", "%.10g", d->box >= 0 ? 1.0 : d->max_qp);
+    nsm_manifest_add(mf, "picked_step", "%d", r->picked);
     nsm_manifest_add(mf, "chosen_step", "%d", r->chosen);
     nsm_manifest_add(mf, "chosen_mass", "%.10g", s->mass);
     nsm_manifest_add(mf, "chosen_coverage", "%.10g", s->coverage);
@@ -296,16 +303,28 @@ static void sentence(const discover_cli *o, const nsm_discovery *r)
 static void summary(const discover_cli *o, const nsm_discovery *r)
 {
     const nsm_prim_step *s = &r->prim.steps[r->chosen];
-    printf("%s: %s (%s) by %s %s %.3g%% at %.0f of %d points (%.1f%%) -> %s\n\n", o->d.sweep,
-           o->d.outcome, o->d.measure ? o->d.measure : "occurred_by", r->date,
-           o->d.below ? "below" : "above", pct(o->d.threshold), r->prim.total, r->n,
-           pct(r->prim.total / r->n), o->out_path);
+    const char *how = o->d.measure && !strcmp(o->d.measure, "holds") ? "holds on" : "by";
+    printf("%s: at %.0f of its %d points (%.1f%%) the probability of %s %s %s is %s %.3g%%\n"
+           "-> %s\n\n", o->d.sweep, r->prim.total, r->n, pct(r->prim.total / r->n), o->d.outcome,
+           how, r->date, o->d.below ? "below" : "above", pct(o->d.threshold), o->out_path);
     sentence(o, r);
-    printf("\nBox (step %d of %d, %s): %d points, %.0f cases\n", r->chosen, r->prim.n_steps - 1,
-           rule(o), s->points, s->cases);
+    int drops = 0;
+    for (int k = 0; k < r->prim.n_steps; k++)
+        drops += r->prim.steps[k].kind == NSM_PRIM_DROP;
+    char head[512];
+    if (drops)
+        snprintf(head, sizeof head, "Box: step %d of %d (%s, step %d, then %d restriction%s with "
+                 "quasi-p above %.2g dropped): %d points, %.0f cases", r->chosen,
+                 r->prim.n_steps - 1, rule(o), r->picked, drops, drops == 1 ? "" : "s",
+                 o->d.max_qp, s->points, s->cases);
+    else
+        snprintf(head, sizeof head, "Box: step %d of %d (%s): %d points, %.0f cases", r->chosen,
+                 r->prim.n_steps - 1, rule(o), s->points, s->cases);
+    putchar('\n');
+    print_wrapped(head);
     int w = 9;
     for (int j = 0; j < r->d; j++)
-        if ((int)strlen(r->labels[j]) > w)
+        if (nsm_prim_restricted(&r->prim, r->chosen, j) && (int)strlen(r->labels[j]) > w)
             w = (int)strlen(r->labels[j]);
     printf("  %-*s %12s %12s %12s %12s %10s\n", w, "parameter", "lower", "upper", "data min",
            "data max", "quasi-p");
@@ -320,7 +339,8 @@ static void summary(const discover_cli *o, const nsm_discovery *r)
            "in it; density: share of its points that are cases. quasi-p: how likely the box would\n"
            "hold so many cases without that restriction (one-sided binomial; small: it matters).\n"
            "The trade-off of coverage and density along the %d boxes of the peeling trajectory\n"
-           "is in prim_trajectory.csv; --box K or --density D reports another.\n", r->prim.n_steps);
+           "is in prim_trajectory.csv; --box K or --density D reports another.\n",
+           r->prim.n_steps);
     if (r->runs_per_point > 0 && r->runs_per_point < 10000)
         printf("Each point's probability comes from %.0f runs: a point near the threshold may "
                "fall on either side of it by chance.\n", r->runs_per_point);

@@ -8,8 +8,8 @@
 #include "neasim/csvout.h"
 #include "neasim/outdir.h"
 
-static const char *const KIND[] = {"start", "peel", "paste"};
-static const char *const SIDE[] = {"lower", "upper"};
+static const char *const KIND[] = {"start", "peel", "paste", "drop"};
+static const char *const SIDE[] = {"both", "lower", "upper"};
 
 static nsm_status write_trajectory(const char *dir, const nsm_prim_tables *t, int bom,
                                    nsm_diag *d)
@@ -32,7 +32,7 @@ static nsm_status write_trajectory(const char *dir, const nsm_prim_tables *t, in
                 nsm_csv_na(&c);
             } else {
                 nsm_csv_text(&c, t->names[p->dim]);
-                nsm_csv_text(&c, SIDE[p->side]);
+                nsm_csv_text(&c, SIDE[p->side + 1]);
             }
             nsm_csv_int(&c, p->points);
             nsm_csv_real(&c, p->cases, 10);

@@ -238,24 +238,31 @@ static void paste_of(const prim_work *w, int j, int side, double *scratch, candi
 }
 
 /* Append the current box to the trajectory. */
-static nsm_status record(prim_work *w, int kind, int dim, int side, nsm_diag *diag)
+/* Append a box to the trajectory: its limits lim[2 d], points and cases. */
+static nsm_status append_step(nsm_prim_result *r, const double *lim, int points, double cases,
+                              int kind, int dim, int side, nsm_diag *diag)
 {
-    nsm_prim_result *r = w->r;
-    size_t d2 = 2 * (size_t)w->d;
+    size_t d2 = 2 * (size_t)r->d;
     nsm_prim_step *steps = realloc(r->steps, (size_t)(r->n_steps + 1) * sizeof *steps);
     if (steps)
         r->steps = steps;
-    double *lim = realloc(r->limits, (size_t)(r->n_steps + 1) * d2 * sizeof *lim);
-    if (lim)
-        r->limits = lim;
-    if (!steps || !lim)
+    double *all = realloc(r->limits, (size_t)(r->n_steps + 1) * d2 * sizeof *all);
+    if (all)
+        r->limits = all;
+    if (!steps || !all)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
-    memcpy(lim + (size_t)r->n_steps * d2, w->lim, d2 * sizeof *lim);
-    r->n_steps++;
-    steps[r->n_steps - 1] = (nsm_prim_step){
-        kind, w->points, w->cases, (double)w->points / w->n, w->cases / r->total,
-        w->cases / w->points, count_restricted(w, w->lim), dim, side};
+    memcpy(all + (size_t)r->n_steps * d2, lim, d2 * sizeof *all);
+    int s = r->n_steps++, n_restricted = 0;
+    for (int j = 0; j < r->d; j++)
+        n_restricted += nsm_prim_restricted(r, s, j) != 0;
+    steps[s] = (nsm_prim_step){kind, points, cases, (double)points / r->n, cases / r->total,
+                               cases / points, n_restricted, dim, side};
     return NSM_OK;
+}
+
+static nsm_status record(prim_work *w, int kind, int dim, int side, nsm_diag *diag)
+{
+    return append_step(w->r, w->lim, w->points, w->cases, kind, dim, side, diag);
 }
 
 /* The box's points and cases, from scratch (in point order, so that the sums do not depend on
@@ -494,4 +501,33 @@ int nsm_prim_knee(const nsm_prim_result *r)
         }
     }
     return best;
+}
+
+nsm_status nsm_prim_drop(const double *x, const double *y, nsm_prim_result *r, int s,
+                         double max_qp, int *last, nsm_diag *diag)
+{
+    *last = s;
+    double *qp = malloc((size_t)r->d * sizeof *qp), *lim = malloc(2 * (size_t)r->d * sizeof *lim);
+    nsm_status st = qp && lim ? NSM_OK : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    while (st == NSM_OK && r->binary) {
+        nsm_prim_quasi_p(x, y, r, *last, qp, NULL);
+        int worst = -1;
+        for (int j = 0; j < r->d; j++)
+            if (qp[j] > max_qp && (worst < 0 || qp[j] > qp[worst]))
+                worst = j;
+        if (worst < 0)
+            break;
+        memcpy(lim, r->limits + (size_t)*last * 2 * (size_t)r->d, 2 * (size_t)r->d * sizeof *lim);
+        lim[2 * worst] = nsm_prim_lower(r, 0, worst);
+        lim[2 * worst + 1] = nsm_prim_upper(r, 0, worst);
+        int points;
+        double cases;
+        box_count(x, y, r, *last, worst, -1, &points, &cases);
+        st = append_step(r, lim, points, cases, NSM_PRIM_DROP, worst, -1, diag);
+        if (st == NSM_OK)
+            *last = r->n_steps - 1;
+    }
+    free(qp);
+    free(lim);
+    return st;
 }

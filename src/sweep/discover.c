@@ -334,9 +334,14 @@ static nsm_status run_prim(const nsm_discover_options *o, nsm_discovery *out, ns
     if (o->box >= out->prim.n_steps)
         return nsm_diag_error(d, NSM_ERR_USAGE, "--box %d: the trajectory has steps 0 to %d",
                               o->box, out->prim.n_steps - 1);
-    out->chosen = o->box >= 0        ? o->box
+    out->picked = o->box >= 0        ? o->box
                   : isnan(o->target) ? nsm_prim_knee(&out->prim)
                                      : nsm_prim_choose(&out->prim, o->target);
+    out->chosen = out->picked;
+    if (o->box < 0)
+        st = nsm_prim_drop(out->x, out->y, &out->prim, out->picked, o->max_qp, &out->chosen, d);
+    if (st != NSM_OK)
+        return st;
     nsm_prim_quasi_p(out->x, out->y, &out->prim, out->chosen, out->quasi_p, out->quasi_p_side);
     return NSM_OK;
 }
