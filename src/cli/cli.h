@@ -11,8 +11,10 @@
 
 #include "neasim/engine.h"
 #include "neasim/model.h"
+#include "neasim/precision.h"
 #include "neasim/results.h"
 #include "neasim/status.h"
+#include "neasim/summary.h"
 
 /* Exit codes, from sysexits.h's conventions. */
 enum {
@@ -39,6 +41,9 @@ typedef struct {
     char out_path[4096]; /* --out without its trailing slashes; out points here */
     int keep_points; /* sweep --keep-points */
     uint64_t paths;  /* run --paths K: paths.csv for replications 0..K-1 (0: none) */
+    double precision;          /* --precision H (0: none) */
+    const char *precision_for; /* --precision-for LIST (NULL: the default) */
+    int runs_given;            /* --runs was on the command line */
 } nsm_cli_options;
 
 /* The run configuration the options ask for (uncertainty: per replication unless --nominal). */
@@ -94,5 +99,37 @@ int nsm_cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t 
 int nsm_cli_load(const char *dir, nsm_model **m, int quiet);
 /* Print "prog CMD: message" and a hint to use --help; returns EXIT_USAGE. */
 int nsm_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Runs that stop at a precision (cli/precision.c): replications in batches of
+** NSM_CLI_PRECISION_BATCH, until every target's 95% half-width is at most h or `ceiling` (--runs;
+** NSM_CLI_PRECISION_CEILING when not given) is reached. */
+enum { NSM_CLI_PRECISION_BATCH = 1000 };
+#define NSM_CLI_PRECISION_CEILING 1000000
+typedef struct {
+    const nsm_model *m;
+    double h;
+    uint64_t ceiling;
+    nsm_precision_target *targets; /* owned: free() */
+    int n_targets;
+    nsm_accum *const *acc;         /* borrowed: the run's accumulators, one per arm */
+    nsm_paired *const *paired;     /* compare only (NULL for a run) */
+    int n_arms;                    /* 1 for a run */
+    const char *const *arm_names;  /* compare only, for the messages */
+    nsm_precision_widest widest;   /* after the last batch checked */
+    int met;
+} nsm_cli_precision;
+
+/* Parse --precision's value (0 < H < 0.5); -1 after a message. */
+int nsm_cli_parse_precision(const char *text, double *h);
+/* The targets of --precision-for LIST (NULL: every outcome at every report of def), into a new
+** array (free() it); 0, or an exit code after a message naming the bad item and what to give. */
+int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model *m,
+                              const nsm_horizons *def, nsm_precision_target **targets, int *n);
+/* The stopping rule (nsm_batches.enough): computes p->widest and p->met from the accumulators. */
+int nsm_cli_precision_enough(void *ctx);
+/* The manifest's precision_* rows; list: --precision-for as given, or what the default is. */
+void nsm_cli_precision_manifest(nsm_manifest *mf, const nsm_cli_precision *p, const char *list);
+/* After the summary: one line on stdout when the target was met, a warning on stderr when not. */
+void nsm_cli_precision_say(const nsm_cli_precision *p, uint64_t runs, int quiet);
 
 #endif

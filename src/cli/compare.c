@@ -37,6 +37,13 @@ static const char COMPARE_HELP[] =
     "      --outer N       two levels: N draws of the uncertain numbers, each with --runs\n"
     "                      replications of every arm (the same draw in every arm); adds\n"
     "                      each effect's judgment range (uncertainty_differences.csv)\n"
+    "      --precision H   stop once every paired difference of the briefing has a 95%\n"
+    "                      interval at most +-H wide (0.01 is +-1 point), adding\n"
+    "                      replications in batches of 1000; --runs is then the ceiling\n"
+    "                      (default 1000000)\n"
+    "      --precision-for LIST\n"
+    "                      the differences H is for: OUTCOME (at every --horizons),\n"
+    "                      OUTCOME@YEARS or @YEARS (every outcome), separated by commas\n"
     "      --max-events N  a replication of more than N events fails (default 10000000)\n"
     "      --bom           start each CSV with a UTF-8 byte-order mark (for Excel)\n"
     "  -q, --quiet         no progress bar, no table, no warnings\n"
@@ -168,10 +175,30 @@ static void add_arms(nsm_manifest *mf, const nsm_arm *arms, int n_arms)
                      "(seed, replication, process)");
 }
 
+/* Every arm's replications: --runs, --outer's, or with --precision (prec) whole batches until
+** its target. */
+static nsm_status replicate(const nsm_comparison *cmp, nsm_run_config *rc, results *res,
+                            nsm_cli_precision *prec, nsm_run_stats *rs, nsm_diag *d)
+{
+    const nsm_model *m = cmp->m;
+    if (cmp->outer)
+        return nsm_compare_outer(m, cmp->arms, cmp->n_arms, rc, &res->outer, res->acc,
+                                 res->paired, rs, d);
+    if (!prec)
+        return nsm_compare_run(m, cmp->arms, cmp->n_arms, rc, res->acc, res->paired, rs, d);
+    const nsm_batches b = {NSM_CLI_PRECISION_BATCH, nsm_cli_precision_enough, prec};
+    nsm_status st = nsm_compare_run_batched(m, cmp->arms, cmp->n_arms, rc, &b, res->acc,
+                                            res->paired, rs, d);
+    if (st == NSM_OK)
+        nsm_cli_precision_enough(prec); /* the last batch, which the rule did not see */
+    return st;
+}
+
 /* Run every arm and write the folder into staging; the caller commits or aborts it. */
 static nsm_status run_arms(const nsm_comparison *cmp, const nsm_cli_options *o,
-                           const char *staging, results *res, nsm_manifest *mf,
-                           nsm_run_stats *rs, int argc, char **argv, nsm_diag *d)
+                           const char *staging, results *res, nsm_cli_precision *prec,
+                           nsm_manifest *mf, nsm_run_stats *rs, int argc, char **argv,
+                           nsm_diag *d)
 {
     const nsm_model *m = cmp->m;
     char started[32];
@@ -179,56 +206,101 @@ static nsm_status run_arms(const nsm_comparison *cmp, const nsm_cli_options *o,
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
-    nsm_status st =
-        cmp->outer ? nsm_compare_outer(m, cmp->arms, cmp->n_arms, &rc, &res->outer, res->acc,
-                                       res->paired, rs, d)
-                   : nsm_compare_run(m, cmp->arms, cmp->n_arms, &rc, res->acc, res->paired, rs, d);
+    nsm_status st = replicate(cmp, &rc, res, prec, rs, d);
     nsm_progress_done(&bar);
+    nsm_cli_options used = *o; /* with --precision, the manifest's runs are those needed */
+    used.runs = o->outer ? o->runs : nsm_accum_runs(res->acc[0]);
     if (st == NSM_OK) {
-        nsm_cli_manifest(mf, m, o, rs, started, argc, argv);
+        nsm_cli_manifest(mf, m, &used, rs, started, argc, argv);
         add_arms(mf, cmp->arms, cmp->n_arms);
+        if (prec)
+            nsm_cli_precision_manifest(mf, prec, o->precision_for ? o->precision_for
+                                       : "every outcome at every horizon of the briefing");
         st = write_folder(staging, cmp, mf, o, d);
     }
     return st;
 }
 
-static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const nsm_cli_options *o,
-                   const char *dest, const double *years, int n_years, int argc, char **argv)
+/* With --precision: the targets (default: every outcome at every horizon of the briefing) and the
+** rule's view of the results; 0 or an exit code after a message. */
+static int precision_plan(const nsm_comparison *cmp, const nsm_cli_options *o, results *res,
+                          const char **names, nsm_cli_precision *prec)
+{
+    for (int a = 0; a < cmp->n_arms; a++)
+        names[a] = cmp->arms[a].name;
+    *prec = (nsm_cli_precision){cmp->m, o->precision, o->runs, NULL, 0, res->acc, res->paired,
+                                cmp->n_arms, names, {0, -1, 0}, 0};
+    return nsm_cli_precision_targets("compare", o->precision_for, cmp->m, &cmp->horizons,
+                                     &prec->targets, &prec->n_targets);
+}
+
+/* The printed summary line, the briefing and what became of --precision. */
+static void report(const nsm_comparison *cmp, const nsm_cli_options *o,
+                   const nsm_cli_precision *prec, const nsm_run_stats *rs, const char *dest)
+{
+    unsigned long long runs = (unsigned long long)nsm_accum_runs(cmp->acc[0]);
+    if (!o->quiet) {
+        if (o->outer)
+            printf("%s: %d arms x %llu draws x %llu runs in %.2f s on %d threads -> %s/\n",
+                   cmp->m->name, cmp->n_arms, (unsigned long long)o->outer,
+                   (unsigned long long)o->runs, rs->wall_seconds, rs->threads, dest);
+        else
+            printf("%s: %d arms x %llu runs in %.2f s on %d threads -> %s/\n", cmp->m->name,
+                   cmp->n_arms, runs, rs->wall_seconds, rs->threads, dest);
+        print_briefing(cmp);
+    }
+    if (prec)
+        nsm_cli_precision_say(prec, runs, o->quiet);
+}
+
+/* Simulate into a staging folder and commit it to dest; the exit code. */
+static int compare_into(const nsm_comparison *cmp, const nsm_cli_options *o, results *res,
+                        nsm_cli_precision *prec, const char *dest, int argc, char **argv)
 {
     char *staging = NULL;
     nsm_diag d;
     nsm_diag_init(&d);
     nsm_run_stats rs;
-    results res = {0};
     /* Caught from before the staging folder exists until it is committed or removed. */
     nsm_cli_catch_sigint(1);
+    nsm_manifest *mf = calloc(1, sizeof *mf);
+    nsm_status st = mf ? nsm_outdir_begin(dest, &staging, &d)
+                       : nsm_diag_error(&d, NSM_ERR_NOMEM, "neasim compare: out of memory");
+    nsm_cli_print_warnings(&d, o->quiet);
+    if (st == NSM_OK)
+        st = run_arms(cmp, o, staging, res, prec, mf, &rs, argc, argv, &d);
+    int code = nsm_cli_finish_folder("compare", &st, staging, dest, &d);
+    if (st == NSM_OK)
+        report(cmp, o, prec, &rs, dest);
+    free(staging);
+    free(mf);
+    nsm_diag_release(&d);
+    return code;
+}
+
+static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const nsm_cli_options *o,
+                   const char *dest, const double *years, int n_years, int argc, char **argv)
+{
+    results res = {0};
+    nsm_cli_precision prec = {0};
     nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, {0}, NULL};
     nsm_horizons_find(m, years, n_years, &cmp.horizons);
-    nsm_manifest *mf = calloc(1, sizeof *mf);
-    nsm_status st = mf && !results_alloc(&res, m, n_arms, o->outer, &cmp.horizons)
-                        ? nsm_outdir_begin(dest, &staging, &d)
-                        : nsm_diag_error(&d, NSM_ERR_NOMEM, "neasim compare: out of memory");
-    nsm_cli_print_warnings(&d, o->quiet);
+    const char **names = calloc((size_t)n_arms, sizeof *names);
+    int code = EXIT_OK;
+    if (!names || results_alloc(&res, m, n_arms, o->outer, &cmp.horizons)) {
+        fprintf(stderr, "%s compare: out of memory\n", nsm_cli_prog);
+        code = EXIT_SOFTWARE;
+    } else if (o->precision) {
+        code = precision_plan(&cmp, o, &res, names, &prec);
+    }
     cmp.acc = (const nsm_accum *const *)res.acc;
     cmp.paired = res.paired;
     cmp.outer = o->outer ? &res.outer : NULL;
-    if (st == NSM_OK)
-        st = run_arms(&cmp, o, staging, &res, mf, &rs, argc, argv, &d);
-    int code = nsm_cli_finish_folder("compare", &st, staging, dest, &d);
-    if (st == NSM_OK && !o->quiet) {
-        if (o->outer)
-            printf("%s: %d arms x %llu draws x %llu runs in %.2f s on %d threads -> %s/\n",
-                   m->name, n_arms, (unsigned long long)o->outer, (unsigned long long)o->runs,
-                   rs.wall_seconds, rs.threads, dest);
-        else
-            printf("%s: %d arms x %llu runs in %.2f s on %d threads -> %s/\n", m->name, n_arms,
-                   (unsigned long long)o->runs, rs.wall_seconds, rs.threads, dest);
-        print_briefing(&cmp);
-    }
-    free(staging);
-    free(mf);
+    if (code == EXIT_OK)
+        code = compare_into(&cmp, o, &res, o->precision ? &prec : NULL, dest, argc, argv);
+    free(names);
+    free(prec.targets);
     results_free(&res);
-    nsm_diag_release(&d);
     return code;
 }
 

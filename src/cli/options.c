@@ -18,7 +18,9 @@
 static int parse_value(int c, const char *arg, nsm_cli_options *o)
 {
     switch (c) {
-    case 'n': return nsm_cli_parse_u64("--runs", arg, 1, (uint64_t)1 << 40, &o->runs);
+    case 'n':
+        o->runs_given = 1;
+        return nsm_cli_parse_u64("--runs", arg, 1, (uint64_t)1 << 40, &o->runs);
     case 's': return nsm_cli_parse_u64("--seed", arg, 0, UINT64_MAX, &o->seed);
     case 't': return nsm_cli_parse_u64("--threads", arg, 1, 1024, &o->threads);
     case 'o': o->out = arg; return 0;
@@ -39,6 +41,8 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'O': return nsm_cli_parse_u64("--outer", arg, 2, 1000000, &o->outer);
     case 'M': return nsm_cli_parse_u64("--max-events", arg, 1, (uint64_t)1e15, &o->max_events);
     case 'p': return nsm_cli_parse_u64("--paths", arg, 1, 100000, &o->paths);
+    case 'E': return nsm_cli_parse_precision(arg, &o->precision);
+    case 'F': o->precision_for = arg; return 0;
     }
     return -1;
 }
@@ -57,11 +61,25 @@ static int out_folder(const char *cmd, nsm_cli_options *o)
     return bad;
 }
 
+/* --precision's company: a ceiling of its own unless --runs sets one. */
+static int precision_checks(const char *cmd, nsm_cli_options *o)
+{
+    if (o->precision_for && !o->precision)
+        return nsm_cli_usage_error(cmd, "--precision-for names what --precision H aims at: give "
+                                   "--precision too");
+    if (o->precision && o->outer)
+        return nsm_cli_usage_error(cmd, "--precision stops the replications of one level; it "
+                                   "cannot be combined with --outer");
+    if (o->precision && !o->runs_given)
+        o->runs = NSM_CLI_PRECISION_CEILING;
+    return 0;
+}
+
 /* Which options each command takes: r(un), c(ompare), s(weep). */
 static int allowed(int c, int kind)
 {
-    static const char *const per[3] = {"ONHp", "lfHNO", "DGLSTRHPk"};
-    if (!strchr("lfONHDGLSTRPkp", c))
+    static const char *const per[3] = {"ONHpEF", "lfHNOEF", "DGLSTRHPk"};
+    if (!strchr("lfONHDGLSTRPkpEF", c))
         return 1;
     return strchr(per[kind], c) != NULL;
 }
@@ -82,6 +100,7 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         {"resume", no_argument, NULL, 'R'},        {"params", required_argument, NULL, 'P'},
         {"max-events", required_argument, NULL, 'M'}, {"keep-points", no_argument, NULL, 'k'},
         {"paths", required_argument, NULL, 'p'},
+        {"precision", required_argument, NULL, 'E'}, {"precision-for", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0}};
     *o = (nsm_cli_options){0};
     o->runs = 10000;
@@ -115,6 +134,8 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
                                    argc - optind);
     o->scenario = argv[optind];
     if (o->out && out_folder(cmd, o))
+        return EXIT_USAGE;
+    if (precision_checks(cmd, o))
         return EXIT_USAGE;
     if (o->outer && o->nominal)
         return nsm_cli_usage_error(cmd, "--outer draws the uncertain numbers; it cannot be "

@@ -40,6 +40,12 @@ static const char RUN_HELP[] =
     "                    replications (N x runs in all); adds uncertainty.csv\n"
     "      --horizons L  years of uncertainty.csv (default 2,5,10)\n"
     "      --paths K     paths.csv: the story of replications 0..K-1 (as `neasim trace`)\n"
+    "      --precision H stop once every 95% interval of the summary is at most +-H wide (a\n"
+    "                    probability: 0.01 is +-1 point), adding replications in batches of\n"
+    "                    1000; --runs is then the ceiling (default 1000000)\n"
+    "      --precision-for LIST\n"
+    "                    the probabilities H is for: OUTCOME (at every date of the summary),\n"
+    "                    OUTCOME@YEARS or @YEARS (every outcome), separated by commas\n"
     "      --max-events N\n"
     "                    a replication of more than N events fails, naming the process\n"
     "                    that runs away (default 10000000)\n"
@@ -102,18 +108,25 @@ static void summary_cell(const nsm_model *m, const nsm_outer_result *outer, int 
     printf("  %-*s", outer ? 46 : 22, cell);
 }
 
-/* outer: run --outer's draws (NULL without), whose judgment ranges the cells show beside the
-** Monte Carlo intervals at the horizons they were computed for. */
-static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats *rs,
-                    const char *dest, const nsm_outer_result *outer)
+/* The report dates of the summary's columns: 2, 5 and 10 years and the last report. */
+static int summary_reports(const nsm_model *m, int idx[4])
 {
     static const double horizons[] = {2, 5, 10};
-    int idx[4], n_idx = 0;
+    int n_idx = 0;
     for (int h = 0; h < 3; h++)
         if ((idx[n_idx] = index_at_years(m, horizons[h])) > 0)
             n_idx++;
     if (n_idx == 0 || idx[n_idx - 1] != m->n_reports - 1)
         idx[n_idx++] = m->n_reports - 1;
+    return n_idx;
+}
+
+/* outer: run --outer's draws (NULL without), whose judgment ranges the cells show beside the
+** Monte Carlo intervals at the horizons they were computed for. */
+static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats *rs,
+                    const char *dest, const nsm_outer_result *outer)
+{
+    int idx[4], n_idx = summary_reports(m, idx);
     printf("%s: %llu runs in %.2f s on %d threads -> %s/\n", m->name,
            (unsigned long long)nsm_accum_runs(a), rs->wall_seconds, rs->threads, dest);
     if (m->n_outcomes == 0)
@@ -175,31 +188,52 @@ static nsm_status run_outer(const nsm_model *m, const nsm_cli_options *o, nsm_ru
     return nsm_run_outer(m, rc, &op->r, acc, rs, d);
 }
 
+/* Replications: --runs of them, or with --precision (prec) whole batches until its target. */
+static nsm_status replicate(const nsm_model *m, const nsm_cli_options *o, nsm_run_config *rc,
+                            nsm_accum *acc, outer_plan *op, nsm_cli_precision *prec,
+                            nsm_run_stats *rs, nsm_diag *d)
+{
+    if (o->outer)
+        return run_outer(m, o, rc, acc, op, rs, d);
+    if (!prec)
+        return nsm_run(m, rc, acc, rs, d);
+    const nsm_batches b = {NSM_CLI_PRECISION_BATCH, nsm_cli_precision_enough, prec};
+    nsm_status st = nsm_run_batched(m, rc, &b, acc, rs, d);
+    if (st == NSM_OK)
+        nsm_cli_precision_enough(prec); /* the last batch, which the rule did not see */
+    return st;
+}
+
 /* Simulate and write into the staging folder; the caller commits or aborts it. */
 static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const char *staging,
-                           nsm_accum *acc, outer_plan *op, nsm_run_stats *rs, int argc,
-                           char **argv, nsm_diag *d)
+                           nsm_accum *acc, outer_plan *op, nsm_cli_precision *prec,
+                           nsm_run_stats *rs, int argc, char **argv, nsm_diag *d)
 {
     char started[32];
     nsm_cli_now(started);
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
-    nsm_status st = o->outer ? run_outer(m, o, &rc, acc, op, rs, d) : nsm_run(m, &rc, acc, rs, d);
+    nsm_status st = replicate(m, o, &rc, acc, op, prec, rs, d);
     nsm_progress_done(&bar);
     nsm_manifest *mf = st == NSM_OK ? calloc(1, sizeof *mf) : NULL;
     if (st == NSM_OK && !mf)
         st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     const nsm_write_options wo = {o->bom};
+    nsm_cli_options used = *o; /* with --precision, the manifest's runs are those needed */
+    used.runs = o->outer ? o->runs : nsm_accum_runs(acc);
     if (st == NSM_OK) {
-        nsm_cli_manifest(mf, m, o, rs, started, argc, argv);
+        nsm_cli_manifest(mf, m, &used, rs, started, argc, argv);
+        if (prec)
+            nsm_cli_precision_manifest(mf, prec, o->precision_for ? o->precision_for
+                                       : "every outcome at every date of the summary");
         st = nsm_results_write(staging, m, acc, mf, &wo, d);
     }
     if (st == NSM_OK && o->outer)
         st = nsm_outer_write(staging, m, &op->r, &wo, d);
     if (st == NSM_OK && o->paths) {
         /* replayed, not recorded during the run: the same paths, at no cost to the run itself */
-        const nsm_paths_spec ps = {o->seed, 0, o->paths < o->runs ? o->paths : o->runs,
+        const nsm_paths_spec ps = {o->seed, 0, o->paths < used.runs ? o->paths : used.runs,
                                    o->outer ? NSM_UNCERTAINTY_OUTER : rc.uncertainty, o->runs,
                                    NULL, o->max_events};
         st = nsm_paths_write(staging, m, &ps, o->bom, d);
@@ -209,7 +243,7 @@ static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const c
 }
 
 static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, const char *dest,
-                              int argc, char **argv)
+                              nsm_cli_precision *prec, int argc, char **argv)
 {
     char *staging = NULL;
     outer_plan op = {0};
@@ -219,14 +253,18 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
     /* Caught from before the staging folder exists until it is committed or removed. */
     nsm_cli_catch_sigint(1);
     nsm_accum *acc = nsm_accum_alloc(m);
+    if (prec)
+        prec->acc = &acc;
     nsm_status st = acc ? nsm_outdir_begin(dest, &staging, &d)
                         : nsm_diag_error(&d, NSM_ERR_NOMEM, "out of memory");
     nsm_cli_print_warnings(&d, o->quiet);
     if (st == NSM_OK)
-        st = simulate(m, o, staging, acc, &op, &rs, argc, argv, &d);
+        st = simulate(m, o, staging, acc, &op, prec, &rs, argc, argv, &d);
     int code = nsm_cli_finish_folder("run", &st, staging, dest, &d);
     if (st == NSM_OK && !o->quiet)
         summary(m, acc, &rs, dest, o->outer ? &op.r : NULL);
+    if (st == NSM_OK && prec)
+        nsm_cli_precision_say(prec, nsm_accum_runs(acc), o->quiet);
     free(staging);
     free(op.r.p);
     nsm_diag_release(&d);
@@ -243,9 +281,19 @@ int nsm_cli_run(int argc, char **argv)
     nsm_model *m = NULL;
     if ((code = nsm_cli_load(o.scenario, &m, o.quiet)) != EXIT_OK)
         return code;
+    nsm_cli_precision prec = {m, o.precision, o.runs, NULL, 0, NULL, NULL, 1, NULL, {0, -1, 0}, 0};
+    if (o.precision) {
+        nsm_horizons def = {0, {0}, {0}};
+        def.n = summary_reports(m, def.idx);
+        code = nsm_cli_precision_targets("run", o.precision_for, m, &def, &prec.targets,
+                                         &prec.n_targets);
+    }
     char defdest[NSM_NAME_MAX + 16];
     snprintf(defdest, sizeof defdest, "results/%s", m->name);
-    code = simulate_and_write(m, &o, o.out ? o.out : defdest, argc, argv);
+    if (code == EXIT_OK)
+        code = simulate_and_write(m, &o, o.out ? o.out : defdest, o.precision ? &prec : NULL,
+                                  argc, argv);
+    free(prec.targets);
     nsm_model_free(m);
     return code;
 }

@@ -7,6 +7,11 @@
 ** and the accumulators hold integers, so merging them (in thread order) gives the same result for
 ** any number of threads. No OpenMP floating-point reduction is used anywhere.
 **
+** A run that stops at a precision (nsm_batches) goes in whole batches: after each, the
+** threads' accumulators are merged into the output and emptied, and the caller's rule reads the
+** output; the next batch starts only if it asks for more. The rule sees batches 0..k, in index
+** order, never a thread's partial work.
+**
 ** In a comparison every arm simulates replication r with the same seed and streams, one after the
 ** other on the same thread, and the paired accumulators take the baseline's and the arm's traces.
 */
@@ -134,14 +139,20 @@ static nsm_status replicate(worker *w, uint64_t seed, uint64_t rep, nsm_diag *d)
     return NSM_OK;
 }
 
-static void simulate(const nsm_run_config *c, worker *w, int nt, failure *fail)
+/* Replications first .. first + n - 1 of the run (offsets from c->first_rep); done: those
+** simulated before, for the progress bar. Small batches get smaller chunks so that every thread
+** has work; a chunk only schedules, it never changes a result. */
+static void simulate(const nsm_run_config *c, worker *w, int nt, uint64_t first, uint64_t n,
+                     failure *fail)
 {
-    long long n = (long long)c->runs;
+    long long end = (long long)(first + n);
+    int chunk = (int)(n / (4 * (uint64_t)nt));
+    chunk = chunk < 1 ? 1 : chunk > CHUNK ? CHUNK : chunk;
 #pragma omp parallel num_threads(nt)
     {
         worker *me = &w[omp_get_thread_num()];
-#pragma omp for schedule(dynamic, CHUNK)
-        for (long long r = 0; r < n; r++) {
+#pragma omp for schedule(dynamic, chunk)
+        for (long long r = (long long)first; r < end; r++) {
             int failed;
 #pragma omp atomic read
             failed = fail->flag;
@@ -156,44 +167,71 @@ static void simulate(const nsm_run_config *c, worker *w, int nt, failure *fail)
             else
                 nsm_diag_release(&d);
             if (c->progress && omp_get_thread_num() == 0 && r % CHUNK == 0)
-                c->progress(c->progress_ctx, nsm_accum_runs(me->acc[0]) * (uint64_t)nt, c->runs);
+                c->progress(c->progress_ctx,
+                            first + nsm_accum_runs(me->acc[0]) * (uint64_t)nt, c->runs);
         }
     }
 }
 
+/* Add every thread's accumulators to the output, in thread order, and empty them for the next
+** batch (integer sums: a batch merged now and one merged later add up exactly). */
 static nsm_status merge(worker *w, int nt, nsm_accum **acc, nsm_paired **paired)
 {
     for (int k = 0; k < nt; k++)
         for (int a = 0; a < w[k].n_arms; a++) {
             if (nsm_accum_merge(acc[a], w[k].acc[a]))
                 return NSM_ERR_NOMEM;
-            if (paired && paired[a] && w[k].paired[a])
+            nsm_accum_reset(w[k].acc[a]);
+            if (paired && paired[a] && w[k].paired[a]) {
                 nsm_paired_merge(paired[a], w[k].paired[a]);
+                nsm_paired_reset(w[k].paired[a]);
+            }
         }
     return NSM_OK;
 }
 
+/* The status of the batch just simulated: the lowest failing replication's, or stopped. */
+static nsm_status batch_status(const nsm_run_config *c, failure *fail, nsm_diag *diag)
+{
+    if (fail->status != NSM_OK) {
+        diag->error = fail->diag.error;
+        fail->diag.error = NULL;
+        nsm_diag_release(&fail->diag);
+        return fail->status;
+    }
+    return c->stop && *c->stop ? NSM_STOPPED : NSM_OK;
+}
+
+/* Whole batches in index order until c->runs, or until b->enough says the results suffice. */
+static nsm_status simulate_batches(const nsm_run_config *c, const nsm_batches *b, worker *w,
+                                   int nt, nsm_accum **acc, nsm_paired **paired, nsm_diag *diag)
+{
+    const uint64_t batch = b && b->batch ? b->batch : c->runs;
+    nsm_status st = NSM_OK;
+    failure fail = {0, NSM_OK, {NULL, NULL}, 0};
+    for (uint64_t done = 0; st == NSM_OK && done < c->runs;) {
+        uint64_t n = c->runs - done < batch ? c->runs - done : batch;
+        simulate(c, w, nt, done, n, &fail);
+        st = batch_status(c, &fail, diag);
+        if (st == NSM_OK && merge(w, nt, acc, paired) != NSM_OK)
+            st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging results");
+        done += n;
+        if (st == NSM_OK && b && b->enough && done < c->runs && b->enough(b->ctx))
+            break;
+    }
+    return st;
+}
+
 static nsm_status run_arms(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                           const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
-                           nsm_run_stats *stats, nsm_diag *diag)
+                           const nsm_run_config *c, const nsm_batches *b, nsm_accum **acc,
+                           nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag)
 {
     int nt = c->threads > 0 ? c->threads : omp_get_max_threads();
     double t0 = omp_get_wtime();
     worker *w = workers_alloc(m, arms, n_arms, nt, c);
     if (!w)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory setting up %d threads", nt);
-    failure fail = {0, NSM_OK, {NULL, NULL}, 0};
-    simulate(c, w, nt, &fail);
-    nsm_status st = fail.status;
-    if (st != NSM_OK) {
-        diag->error = fail.diag.error;
-        fail.diag.error = NULL;
-        nsm_diag_release(&fail.diag);
-    } else if (c->stop && *c->stop) {
-        st = NSM_STOPPED;
-    }
-    if (st == NSM_OK && merge(w, nt, acc, paired) != NSM_OK)
-        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging results");
+    nsm_status st = simulate_batches(c, b, w, nt, acc, paired, diag);
     nsm_run_stats rs = {nt, 0, 0, 0.0};
     for (int k = 0; k < nt; k++)
         for (int a = 0; a < w[k].n_arms; a++) {
@@ -210,12 +248,25 @@ static nsm_status run_arms(const nsm_model *m, const nsm_arm *arms, int n_arms,
 nsm_status nsm_run(const nsm_model *m, const nsm_run_config *c, nsm_accum *out,
                    nsm_run_stats *stats, nsm_diag *diag)
 {
-    return run_arms(m, NULL, 1, c, &out, NULL, stats, diag);
+    return run_arms(m, NULL, 1, c, NULL, &out, NULL, stats, diag);
 }
 
 nsm_status nsm_compare_run(const nsm_model *m, const nsm_arm *arms, int n_arms,
                            const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
                            nsm_run_stats *stats, nsm_diag *diag)
 {
-    return run_arms(m, arms, n_arms, c, acc, paired, stats, diag);
+    return run_arms(m, arms, n_arms, c, NULL, acc, paired, stats, diag);
+}
+
+nsm_status nsm_run_batched(const nsm_model *m, const nsm_run_config *c, const nsm_batches *b,
+                           nsm_accum *out, nsm_run_stats *stats, nsm_diag *diag)
+{
+    return run_arms(m, NULL, 1, c, b, &out, NULL, stats, diag);
+}
+
+nsm_status nsm_compare_run_batched(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                                   const nsm_run_config *c, const nsm_batches *b, nsm_accum **acc,
+                                   nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag)
+{
+    return run_arms(m, arms, n_arms, c, b, acc, paired, stats, diag);
 }
