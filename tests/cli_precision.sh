@@ -107,6 +107,8 @@ expect "--precision-for without --precision" 64 "give --precision too" \
     -- run "$base" --precision-for dprk_surge --out "$work/bad"
 expect "--precision with --outer" 64 "cannot be combined with --outer" \
     -- run "$base" --precision 0.01 --outer 4 --out "$work/bad"
+expect "--precision with --shard" 64 "which a shard does not see: give the shards a fixed --runs" \
+    -- run "$base" --precision 0.01 --shard 1/2 --out "$work/bad"
 expect "sweep takes no --precision" 64 "unknown option '--precision'" \
     -- sweep "$base" --oat --precision 0.01 --out "$work/bad"
 check_that "refusals write nothing" test ! -e "$work/bad"

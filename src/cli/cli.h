@@ -12,6 +12,7 @@
 #include "neasim/engine.h"
 #include "neasim/model.h"
 #include "neasim/precision.h"
+#include "neasim/partial.h"
 #include "neasim/results.h"
 #include "neasim/status.h"
 #include "neasim/summary.h"
@@ -44,6 +45,8 @@ typedef struct {
     double precision;          /* --precision H (0: none) */
     const char *precision_for; /* --precision-for LIST (NULL: the default) */
     int runs_given;            /* --runs was on the command line */
+    uint32_t shard, n_shards; /* --shard I/N (cli/shard.c); n_shards 0: the whole run */
+    const struct nsm_cli_parts *parts; /* merge: the parts that replace the simulation */
 } nsm_cli_options;
 
 /* The run configuration the options ask for (uncertainty: per replication unless --nominal). */
@@ -131,5 +134,43 @@ int nsm_cli_precision_enough(void *ctx);
 void nsm_cli_precision_manifest(nsm_manifest *mf, const nsm_cli_precision *p, const char *list);
 /* After the summary: one line on stdout when the target was met, a warning on stderr when not. */
 void nsm_cli_precision_say(const nsm_cli_precision *p, uint64_t runs, int quiet);
+/* --- Shards and merge (cli/shard.c) --- */
+
+/* The parts of a merge, checked alike (same command, scenario, seed, options, version) and in
+** shard order, one a shard. */
+typedef struct nsm_cli_parts {
+    nsm_part **part;
+    int n;
+} nsm_cli_parts;
+
+int nsm_cli_merge(int argc, char **argv);
+/* run, compare and sweep with the simulation replaced by reading parts (neasim merge). */
+int nsm_cli_run_parts(int argc, char **argv, const nsm_cli_parts *parts);
+int nsm_cli_compare_parts(int argc, char **argv, const nsm_cli_parts *parts);
+int nsm_cli_sweep_parts(int argc, char **argv, const nsm_cli_parts *parts);
+/* Parse --shard I/N into o->shard, o->n_shards; -1 after a message. */
+int nsm_cli_parse_shard(const char *text, nsm_cli_options *o);
+/* Shard i (1-based) of n of `total` items: [*first, *first + *count), contiguous, the sizes
+** differing by at most one. */
+void nsm_cli_shard_slice(uint64_t total, uint32_t i, uint32_t n, uint64_t *first, uint64_t *count);
+/* A new part for shard `shard` of n_shards holding items first..first+count-1 of command `kind`
+** (its head: scenario, options, seed, version); NULL when out of memory. */
+nsm_part *nsm_cli_part_new(const char *kind, const nsm_model *m, const nsm_cli_options *o,
+                           uint32_t shard, uint32_t n_shards, uint64_t first, uint64_t count);
+/* Add the results of a slice, in the order nsm_cli_parts_read reads them, and seal the part:
+** n_reals blocks of per-draw values (n_each doubles each), then acc[0..n_arms-1], then
+** paired[1..n_arms-1] (paired may be NULL). */
+nsm_status nsm_cli_part_add(nsm_part *p, nsm_accum *const *acc, nsm_paired *const *paired,
+                            int n_arms, const double *const *reals, int n_reals, size_t n_each);
+/* The end of a shard: save the sealed part p to path atomically when st is NSM_OK and no signal
+** came; otherwise say why on stderr. Stops catching signals. Returns the exit code. */
+int nsm_cli_finish_part(const char *command, nsm_status st, nsm_part *p, const char *path,
+                        nsm_diag *d);
+/* Read every part into the totals: accumulators added, and per-draw values (per_item doubles an
+** item) placed at the part's items of reals[r]. Each part must be the slice of `total` items its
+** shard number says, of the scenario m. */
+nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint64_t total,
+                              nsm_accum **acc, nsm_paired **paired, int n_arms, double **reals,
+                              int n_reals, size_t per_item, nsm_diag *d);
 
 #endif

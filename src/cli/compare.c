@@ -3,6 +3,7 @@
 ** paired differences with intervals, and a briefing table on stdout.
 */
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,8 @@ static const char COMPARE_HELP[] =
     "                      the differences H is for: OUTCOME (at every --horizons),\n"
     "                      OUTCOME@YEARS or @YEARS (every outcome), separated by commas\n"
     "      --max-events N  a replication of more than N events fails (default 10000000)\n"
+    "      --shard I/N     simulate only slice I of N of the replications (--outer: of the\n"
+    "                      draws) and write a partial result to --out PART (neasim merge)\n"
     "      --bom           start each CSV with a UTF-8 byte-order mark (for Excel)\n"
     "  -q, --quiet         no progress bar, no table, no warnings\n"
     "  -h, --help          this help\n"
@@ -175,15 +178,21 @@ static void add_arms(nsm_manifest *mf, const nsm_arm *arms, int n_arms)
                      "(seed, replication, process)");
 }
 
-/* Every arm's replications: --runs, --outer's, or with --precision (prec) whole batches until
-** its target. */
+/* Doubles a draw of compare --outer has in each per-draw table. */
+static size_t per_draw(const nsm_comparison *cmp)
+{
+    return (size_t)cmp->n_arms * (size_t)cmp->m->n_outcomes * (size_t)cmp->horizons.n;
+}
+
+/* Every arm's replications first .. first + count - 1, or with --precision (prec) whole batches
+** of them until its target. */
 static nsm_status replicate(const nsm_comparison *cmp, nsm_run_config *rc, results *res,
-                            nsm_cli_precision *prec, nsm_run_stats *rs, nsm_diag *d)
+                            nsm_cli_precision *prec, nsm_run_stats *rs, uint64_t first,
+                            uint64_t count, nsm_diag *d)
 {
     const nsm_model *m = cmp->m;
-    if (cmp->outer)
-        return nsm_compare_outer(m, cmp->arms, cmp->n_arms, rc, &res->outer, res->acc,
-                                 res->paired, rs, d);
+    rc->first_rep = first;
+    rc->runs = count;
     if (!prec)
         return nsm_compare_run(m, cmp->arms, cmp->n_arms, rc, res->acc, res->paired, rs, d);
     const nsm_batches b = {NSM_CLI_PRECISION_BATCH, nsm_cli_precision_enough, prec};
@@ -192,6 +201,31 @@ static nsm_status replicate(const nsm_comparison *cmp, nsm_run_config *rc, resul
     if (st == NSM_OK)
         nsm_cli_precision_enough(prec); /* the last batch, which the rule did not see */
     return st;
+}
+
+/* The results of every arm: read from the parts of a merge, or simulated: items first ..
+** first + count - 1 of the whole (replications, or with --outer draws; a shard is a slice;
+** prec: with --precision, never for a shard). */
+static nsm_status results_of(const nsm_comparison *cmp, const nsm_cli_options *o,
+                             nsm_run_config *rc, results *res, nsm_cli_precision *prec,
+                             nsm_run_stats *rs, uint64_t first, uint64_t count, nsm_diag *d)
+{
+    const nsm_model *m = cmp->m;
+    if (o->parts) {
+        *rs = (nsm_run_stats){rc->threads > 0 ? rc->threads : omp_get_max_threads(), 0, 0, 0.0};
+        double *reals[2] = {res->outer.p, res->outer.se};
+        res->outer.runs = o->runs; /* set by nsm_compare_outer when it runs */
+        return nsm_cli_parts_read(o->parts, m, o->outer ? o->outer : o->runs, res->acc,
+                                  res->paired, cmp->n_arms, reals, o->outer ? 2 : 0,
+                                  per_draw(cmp), d);
+    }
+    if (cmp->outer) {
+        rc->first_rep = first * o->runs;
+        rc->runs = o->runs;
+        return nsm_compare_outer(m, cmp->arms, cmp->n_arms, rc, &res->outer, res->acc,
+                                 res->paired, rs, d);
+    }
+    return replicate(cmp, rc, res, prec, rs, first, count, d);
 }
 
 /* Run every arm and write the folder into staging; the caller commits or aborts it. */
@@ -206,7 +240,8 @@ static nsm_status run_arms(const nsm_comparison *cmp, const nsm_cli_options *o,
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
-    nsm_status st = replicate(cmp, &rc, res, prec, rs, d);
+    nsm_status st =
+        results_of(cmp, o, &rc, res, prec, rs, 0, o->outer ? o->outer : o->runs, d);
     nsm_progress_done(&bar);
     nsm_cli_options used = *o; /* with --precision, the manifest's runs are those needed */
     used.runs = o->outer ? o->runs : nsm_accum_runs(res->acc[0]);
@@ -304,12 +339,56 @@ static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const ns
     return code;
 }
 
-int nsm_cli_compare(int argc, char **argv)
+/* compare --shard I/N --out PART: simulate the slice, write the partial result (cli/shard.c). */
+static int compare_shard(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                         const nsm_cli_options *o, const double *years, int n_years)
+{
+    uint64_t first, count;
+    nsm_cli_shard_slice(o->outer ? o->outer : o->runs, o->shard, o->n_shards, &first, &count);
+    nsm_diag d;
+    nsm_diag_init(&d);
+    nsm_run_stats rs;
+    results res = {0};
+    nsm_part *p = NULL;
+    nsm_cli_catch_sigint(1);
+    nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, {0}, NULL};
+    nsm_horizons_find(m, years, n_years, &cmp.horizons);
+    nsm_status st = results_alloc(&res, m, n_arms, o->outer ? count : 0, &cmp.horizons)
+                        ? nsm_diag_error(&d, NSM_ERR_NOMEM, "out of memory")
+                        : NSM_OK;
+    cmp.outer = o->outer ? &res.outer : NULL;
+    nsm_progress bar;
+    nsm_progress_init(&bar, !o->quiet && isatty(2));
+    nsm_run_config rc = nsm_cli_run_config(o, &bar);
+    if (st == NSM_OK)
+        st = results_of(&cmp, o, &rc, &res, NULL, &rs, first, count, &d);
+    nsm_progress_done(&bar);
+    if (st == NSM_OK && !(p = nsm_cli_part_new("compare", m, o, o->shard, o->n_shards, first,
+                                               count)))
+        st = nsm_diag_error(&d, NSM_ERR_NOMEM, "out of memory");
+    const double *reals[2] = {res.outer.p, res.outer.se};
+    if (st == NSM_OK)
+        st = nsm_cli_part_add(p, res.acc, res.paired, n_arms, reals, o->outer ? 2 : 0,
+                              (size_t)count * per_draw(&cmp));
+    int code = nsm_cli_finish_part("compare", st, p, o->out, &d);
+    if (code == EXIT_OK && !o->quiet)
+        printf("%s: %d arms, shard %u/%u, %s %llu..%llu of %llu, in %.2f s -> %s\n", m->name,
+               n_arms, o->shard, o->n_shards, o->outer ? "draws" : "replications",
+               (unsigned long long)first, (unsigned long long)(first + count - (count > 0)),
+               (unsigned long long)(o->outer ? o->outer : o->runs), rs.wall_seconds, o->out);
+    nsm_part_free(p);
+    results_free(&res);
+    nsm_diag_release(&d);
+    return code;
+}
+
+static int compare_command(int argc, char **argv, const nsm_cli_parts *parts)
 {
     nsm_cli_options o;
     int code = nsm_cli_parse_options(argc, argv, "compare", COMPARE_HELP, 1, &o);
     if (code)
         return code < 0 ? EXIT_OK : code;
+    o.parts = parts;
     if (!o.levers)
         return nsm_cli_usage_error("compare", "which levers? give --levers a,b,a+b or --levers all");
     double years[16];
@@ -330,10 +409,22 @@ int nsm_cli_compare(int argc, char **argv)
     } else {
         char dest[NSM_NAME_MAX + 32];
         snprintf(dest, sizeof dest, "results/%s-compare", m->name);
-        code = compare(m, arms, n_arms, &o, o.out ? o.out : dest, years, n_years, argc, argv);
+        code = o.n_shards ? compare_shard(m, arms, n_arms, &o, years, n_years)
+                          : compare(m, arms, n_arms, &o, o.out ? o.out : dest, years, n_years,
+                                    argc, argv);
     }
     nsm_diag_release(&d);
     nsm_arms_free(arms, n_arms);
     nsm_model_free(m);
     return code;
+}
+
+int nsm_cli_compare(int argc, char **argv)
+{
+    return compare_command(argc, argv, NULL);
+}
+
+int nsm_cli_compare_parts(int argc, char **argv, const nsm_cli_parts *parts)
+{
+    return compare_command(argc, argv, parts);
 }

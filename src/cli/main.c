@@ -23,6 +23,8 @@ static void usage(FILE *f)
             "                   the scenario with and without its policy levers, paired\n"
             "  sweep SCENARIO --design FILE | --grid FILE | --lhs N | --sobol N | --oat\n"
             "                   many points of the scenario's numbers, on common random numbers\n"
+            "  merge PART... --out DIR\n"
+            "                   join the partial results of run|compare|sweep --shard I/N\n"
             "  check SCENARIO   validate a scenario and describe its model\n"
             "  trace SCENARIO --rep R\n"
             "                   replay one replication: what happened, when, and why\n"
@@ -66,6 +68,8 @@ int main(int argc, char **argv)
         return nsm_cli_sweep(argc - 1, argv + 1);
     if (!strcmp(cmd, "compare"))
         return nsm_cli_compare(argc - 1, argv + 1);
+    if (!strcmp(cmd, "merge"))
+        return nsm_cli_merge(argc - 1, argv + 1);
     if (!strcmp(cmd, "check"))
         return nsm_cli_check(argc - 1, argv + 1);
     if (!strcmp(cmd, "trace"))

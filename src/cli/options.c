@@ -43,6 +43,7 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'p': return nsm_cli_parse_u64("--paths", arg, 1, 100000, &o->paths);
     case 'E': return nsm_cli_parse_precision(arg, &o->precision);
     case 'F': o->precision_for = arg; return 0;
+    case 'Z': return nsm_cli_parse_shard(arg, o);
     }
     return -1;
 }
@@ -70,6 +71,10 @@ static int precision_checks(const char *cmd, nsm_cli_options *o)
     if (o->precision && o->outer)
         return nsm_cli_usage_error(cmd, "--precision stops the replications of one level; it "
                                    "cannot be combined with --outer");
+    if (o->precision && o->n_shards)
+        return nsm_cli_usage_error(cmd, "--precision decides after each batch of the whole run, "
+                                   "which a shard does not see: give the shards a fixed --runs "
+                                   "(e.g. the count a --precision run reported)");
     if (o->precision && !o->runs_given)
         o->runs = NSM_CLI_PRECISION_CEILING;
     return 0;
@@ -99,7 +104,7 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         {"sobol", required_argument, NULL, 'S'},   {"oat", no_argument, NULL, 'T'},
         {"resume", no_argument, NULL, 'R'},        {"params", required_argument, NULL, 'P'},
         {"max-events", required_argument, NULL, 'M'}, {"keep-points", no_argument, NULL, 'k'},
-        {"paths", required_argument, NULL, 'p'},
+        {"paths", required_argument, NULL, 'p'},  {"shard", required_argument, NULL, 'Z'},
         {"precision", required_argument, NULL, 'E'}, {"precision-for", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0}};
     *o = (nsm_cli_options){0};
@@ -137,6 +142,9 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         return EXIT_USAGE;
     if (precision_checks(cmd, o))
         return EXIT_USAGE;
+    if (o->n_shards && !o->out)
+        return nsm_cli_usage_error(cmd, "--shard writes a partial result: name its file with "
+                                   "--out PART");
     if (o->outer && o->nominal)
         return nsm_cli_usage_error(cmd, "--outer draws the uncertain numbers; it cannot be "
                                    "combined with --nominal");

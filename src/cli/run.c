@@ -49,6 +49,9 @@ static const char RUN_HELP[] =
     "      --max-events N\n"
     "                    a replication of more than N events fails, naming the process\n"
     "                    that runs away (default 10000000)\n"
+    "      --shard I/N   simulate only slice I of N of the replications (--outer: of the\n"
+    "                    draws) and write a partial result to --out PART; `neasim merge`\n"
+    "                    joins the N parts into the results folder, byte for byte\n"
     "      --bom         start each CSV with a UTF-8 byte-order mark (for Excel)\n"
     "  -q, --quiet       no progress bar, no summary, no warnings\n"
     "  -h, --help        this help\n"
@@ -171,30 +174,38 @@ typedef struct {
     nsm_outer_result r;
 } outer_plan;
 
-static nsm_status run_outer(const nsm_model *m, const nsm_cli_options *o, nsm_run_config *rc,
-                            nsm_accum *acc, outer_plan *op, nsm_run_stats *rs, nsm_diag *d)
+/* The horizons and the per-draw table of run --outer, for n_draws draws. */
+static nsm_status outer_setup(const nsm_model *m, const nsm_cli_options *o, outer_plan *op,
+                              uint64_t n_draws, nsm_diag *d)
 {
     double years[16];
     int n;
     if (nsm_cli_horizons("run", o->horizons, years, &n))
         return nsm_diag_error(d, NSM_ERR_USAGE, "bad --horizons");
     nsm_horizons_find(m, years, n, &op->r.horizons);
-    op->r.n_draws = o->outer;
-    op->r.p = calloc((size_t)o->outer * (size_t)(m->n_outcomes * op->r.horizons.n) + 1,
+    op->r.n_draws = n_draws;
+    op->r.runs = o->runs;
+    op->r.p = calloc((size_t)n_draws * (size_t)(m->n_outcomes * op->r.horizons.n) + 1,
                      sizeof *op->r.p);
     if (!op->r.p)
         return nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
-    rc->runs = o->runs;
-    return nsm_run_outer(m, rc, &op->r, acc, rs, d);
+    return NSM_OK;
 }
 
-/* Replications: --runs of them, or with --precision (prec) whole batches until its target. */
-static nsm_status replicate(const nsm_model *m, const nsm_cli_options *o, nsm_run_config *rc,
-                            nsm_accum *acc, outer_plan *op, nsm_cli_precision *prec,
-                            nsm_run_stats *rs, nsm_diag *d)
+/* Doubles a draw of run --outer has in the per-draw table. */
+static size_t outer_block(const nsm_model *m, const outer_plan *op)
 {
-    if (o->outer)
-        return run_outer(m, o, rc, acc, op, rs, d);
+    return (size_t)(m->n_outcomes * op->r.horizons.n);
+}
+
+/* Replications first .. first + count - 1, or with --precision (prec) whole batches of them
+** until its target. */
+static nsm_status replicate(const nsm_model *m, nsm_run_config *rc, nsm_accum *acc,
+                            nsm_cli_precision *prec, nsm_run_stats *rs, uint64_t first,
+                            uint64_t count, nsm_diag *d)
+{
+    rc->first_rep = first;
+    rc->runs = count;
     if (!prec)
         return nsm_run(m, rc, acc, rs, d);
     const nsm_batches b = {NSM_CLI_PRECISION_BATCH, nsm_cli_precision_enough, prec};
@@ -202,6 +213,30 @@ static nsm_status replicate(const nsm_model *m, const nsm_cli_options *o, nsm_ru
     if (st == NSM_OK)
         nsm_cli_precision_enough(prec); /* the last batch, which the rule did not see */
     return st;
+}
+
+/* The results of the run: read from the parts of a merge, or simulated: items first ..
+** first + count - 1 of the whole (replications, or with --outer draws; a shard is a slice;
+** prec: with --precision, never for a shard). */
+static nsm_status results_of(const nsm_model *m, const nsm_cli_options *o, nsm_run_config *rc,
+                             nsm_accum *acc, outer_plan *op, nsm_cli_precision *prec,
+                             nsm_run_stats *rs, uint64_t first, uint64_t count, nsm_diag *d)
+{
+    nsm_status st = o->outer ? outer_setup(m, o, op, o->parts ? o->outer : count, d) : NSM_OK;
+    if (st != NSM_OK)
+        return st;
+    if (o->parts) {
+        *rs = (nsm_run_stats){rc->threads > 0 ? rc->threads : omp_get_max_threads(), 0, 0, 0.0};
+        double *reals = op->r.p;
+        return nsm_cli_parts_read(o->parts, m, o->outer ? o->outer : o->runs, &acc, NULL, 1,
+                                  &reals, o->outer ? 1 : 0, outer_block(m, op), d);
+    }
+    if (o->outer) {
+        rc->runs = o->runs;
+        rc->first_rep = first * o->runs;
+        return nsm_run_outer(m, rc, &op->r, acc, rs, d);
+    }
+    return replicate(m, rc, acc, prec, rs, first, count, d);
 }
 
 /* Simulate and write into the staging folder; the caller commits or aborts it. */
@@ -214,7 +249,8 @@ static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const c
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
-    nsm_status st = replicate(m, o, &rc, acc, op, prec, rs, d);
+    nsm_status st =
+        results_of(m, o, &rc, acc, op, prec, rs, 0, o->outer ? o->outer : o->runs, d);
     nsm_progress_done(&bar);
     nsm_manifest *mf = st == NSM_OK ? calloc(1, sizeof *mf) : NULL;
     if (st == NSM_OK && !mf)
@@ -272,12 +308,51 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
     return code;
 }
 
-int nsm_cli_run(int argc, char **argv)
+/* run --shard I/N --out PART: simulate the slice, write the partial result (cli/shard.c). */
+static int simulate_shard(const nsm_model *m, const nsm_cli_options *o)
+{
+    uint64_t first, count;
+    nsm_cli_shard_slice(o->outer ? o->outer : o->runs, o->shard, o->n_shards, &first, &count);
+    outer_plan op = {0};
+    nsm_run_stats rs;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    nsm_cli_catch_sigint(1);
+    nsm_progress bar;
+    nsm_progress_init(&bar, !o->quiet && isatty(2));
+    nsm_run_config rc = nsm_cli_run_config(o, &bar);
+    nsm_accum *acc = nsm_accum_alloc(m);
+    nsm_part *p = NULL;
+    nsm_status st = acc ? results_of(m, o, &rc, acc, &op, NULL, &rs, first, count, &d)
+                        : nsm_diag_error(&d, NSM_ERR_NOMEM, "out of memory");
+    nsm_progress_done(&bar);
+    if (st == NSM_OK && !(p = nsm_cli_part_new("run", m, o, o->shard, o->n_shards, first, count)))
+        st = nsm_diag_error(&d, NSM_ERR_NOMEM, "out of memory");
+    const double *reals = op.r.p;
+    if (st == NSM_OK)
+        st = nsm_cli_part_add(p, &acc, NULL, 1, &reals, o->outer ? 1 : 0,
+                              (size_t)count * outer_block(m, &op));
+    int code = nsm_cli_finish_part("run", st, p, o->out, &d);
+    if (code == EXIT_OK && !o->quiet)
+        printf("%s: shard %u/%u, %s %llu..%llu of %llu, in %.2f s on %d threads -> %s\n",
+               m->name, o->shard, o->n_shards, o->outer ? "draws" : "replications",
+               (unsigned long long)first, (unsigned long long)(first + count - (count > 0)),
+               (unsigned long long)(o->outer ? o->outer : o->runs), rs.wall_seconds, rs.threads,
+               o->out);
+    nsm_part_free(p);
+    nsm_accum_free(acc);
+    free(op.r.p);
+    nsm_diag_release(&d);
+    return code;
+}
+
+static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
 {
     nsm_cli_options o;
     int code = nsm_cli_parse_options(argc, argv, "run", RUN_HELP, 0, &o);
     if (code)
         return code < 0 ? EXIT_OK : code;
+    o.parts = parts;
     nsm_model *m = NULL;
     if ((code = nsm_cli_load(o.scenario, &m, o.quiet)) != EXIT_OK)
         return code;
@@ -291,9 +366,20 @@ int nsm_cli_run(int argc, char **argv)
     char defdest[NSM_NAME_MAX + 16];
     snprintf(defdest, sizeof defdest, "results/%s", m->name);
     if (code == EXIT_OK)
-        code = simulate_and_write(m, &o, o.out ? o.out : defdest, o.precision ? &prec : NULL,
-                                  argc, argv);
+        code = o.n_shards ? simulate_shard(m, &o)
+                          : simulate_and_write(m, &o, o.out ? o.out : defdest,
+                                               o.precision ? &prec : NULL, argc, argv);
     free(prec.targets);
     nsm_model_free(m);
     return code;
+}
+
+int nsm_cli_run(int argc, char **argv)
+{
+    return run_command(argc, argv, NULL);
+}
+
+int nsm_cli_run_parts(int argc, char **argv, const nsm_cli_parts *parts)
+{
+    return run_command(argc, argv, parts);
 }

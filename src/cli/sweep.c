@@ -257,6 +257,8 @@ int nsm_cli_sweep(int argc, char **argv)
         return code < 0 ? EXIT_OK : code;
     if (o.params && !o.design_kind)
         return nsm_cli_usage_error("sweep", "--params selects numbers for --lhs, --sobol or --oat");
+    if (o.n_shards)
+        return nsm_cli_usage_error("sweep", "--shard is not implemented for sweeps yet");
     if (o.n_designs != 1)
         return nsm_cli_usage_error("sweep", "give exactly one design: --design FILE, --grid FILE, "
                                    "--lhs N, --sobol N or --oat");
@@ -279,4 +281,13 @@ int nsm_cli_sweep(int argc, char **argv)
     nsm_diag_release(&diag);
     nsm_model_free(m);
     return code;
+}
+
+int nsm_cli_sweep_parts(int argc, char **argv, const nsm_cli_parts *parts)
+{
+    (void)argc;
+    (void)argv;
+    fprintf(stderr, "%s merge: %s: merging sweeps is not implemented yet\n", nsm_cli_prog,
+            nsm_part_name(parts->part[0]));
+    return EXIT_SOFTWARE;
 }

@@ -13,23 +13,7 @@
 
 #include "sim/internal.h"
 
-typedef struct {
-    int64_t *cells;   /* rows * cols */
-    int64_t rows;     /* count values 0..rows-1 have a row */
-    int64_t max_seen; /* largest count recorded, -1 when none */
-} count_table;
-
-struct nsm_accum {
-    const nsm_model *m;
-    int cols;             /* n_reports + 1 */
-    uint64_t runs;
-    int64_t *occupancy;   /* [level][cols] difference arrays */
-    int64_t *held;        /* [outcome][cols] difference arrays */
-    int64_t *first;       /* [outcome][cols] first-occurrence index histogram */
-    count_table *period;  /* [event] */
-    count_table *yearly;  /* [event]: counts per year since the start, columns = years */
-    count_table *cumul;   /* [event] */
-};
+typedef nsmi_count_table count_table; /* layout in sim/internal.h */
 
 static int table_grow(count_table *t, int64_t need_rows, int cols)
 {

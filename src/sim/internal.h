@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "neasim/engine.h"
+#include "neasim/paired.h"
 
 /* Why a replication failed (nsm_sim.failed). */
 enum { NSM_FAILED_LOOP = 1, NSM_FAILED_NOMEM, NSM_FAILED_BUDGET, NSM_FAILED_STOPPED };
@@ -139,6 +140,35 @@ int nsmi_report_index(const nsm_model *m, double t);
 nsm_status nsmi_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_diag *diag);
 void nsmi_uncertain_free(nsm_sim *s);
 int nsmi_condition_holds(const nsm_condition *c, const int *level);
+
+/* The layout of the accumulators (accum.c, paired.c), here so that their serialization
+** (partial.c) reads and writes them in one place. An event's count table has one row per count
+** value c = 0, 1, ... and one column per report index (see accum.c). */
+typedef struct {
+    int64_t *cells;   /* rows * cols */
+    int64_t rows;     /* count values 0..rows-1 have a row */
+    int64_t max_seen; /* largest count recorded, -1 when none */
+} nsmi_count_table;
+
+struct nsm_accum {
+    const nsm_model *m;
+    int cols;                 /* n_reports + 1 */
+    uint64_t runs;
+    int64_t *occupancy;       /* [level][cols] difference arrays */
+    int64_t *held;            /* [outcome][cols] difference arrays */
+    int64_t *first;           /* [outcome][cols] first-occurrence index histogram */
+    nsmi_count_table *period; /* [event] */
+    nsmi_count_table *yearly; /* [event]: counts per year since the start, columns = years */
+    nsmi_count_table *cumul;  /* [event] */
+};
+
+struct nsm_paired {
+    const nsm_model *m;
+    int cols;             /* n_reports + 1 */
+    int64_t *both_held;   /* [outcome][cols] difference arrays */
+    int64_t *both_first;  /* [outcome][cols] */
+    int64_t *d2;          /* [event][cols] difference arrays of D^2 */
+};
 
 /* accum.c: the running sums of a difference-array row: out[j] = row[0] + ... + row[j], j < n (the
 ** accumulators and the paired accumulators keep their series this way). */

@@ -8,13 +8,7 @@
 
 #include "sim/internal.h"
 
-struct nsm_paired {
-    const nsm_model *m;
-    int cols;             /* n_reports + 1 */
-    int64_t *both_held;   /* [outcome][cols] difference arrays */
-    int64_t *both_first;  /* [outcome][cols] */
-    int64_t *d2;          /* [event][cols] difference arrays of D^2 */
-};
+/* struct nsm_paired: sim/internal.h */
 
 nsm_paired *nsm_paired_alloc(const nsm_model *m)
 {

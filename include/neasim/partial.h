@@ -1,0 +1,91 @@
+/*
+** partial.h: partial results, the file a shard writes (`--shard I/N --out PART`), `neasim merge`
+** reads, and the bytes an MPI rank sends to rank 0.
+**
+** A partial result holds what a slice of a run produced, exactly: its integer accumulators (and
+** the paired ones of a comparison), per-draw results of a two-level run as IEEE-754 doubles copied
+** bit for bit, or a sweep's point files as bytes; with a head that says what it is a slice of (the
+** command, the scenario's checksum, the seed, the options that change results, the version that
+** wrote it, shard I of N). Because the accumulators are integers, adding the parts of shards
+** 1..N gives exactly the accumulators of one run: the tables written from them are the same bytes.
+**
+** The format is an interface (README.md, "Partial results"): little-endian whatever the machine,
+** versioned (NSM_PART_FORMAT), a sequence of tagged sections, and sealed by the SHA-256 of every
+** byte before the seal, so that a truncated or damaged file is refused, never half read.
+**
+** Writing: nsm_part_new -> nsm_part_add_* in the order the reader will read -> nsm_part_seal ->
+** nsm_part_bytes or nsm_part_save -> nsm_part_free. Reading: nsm_part_load (a file) or
+** nsm_part_open (bytes) checks the seal and the head -> nsm_part_read_* in the same order ->
+** nsm_part_free. Every read error names the part (its file name, or the name given to open).
+*/
+#ifndef NEASIM_PARTIAL_H
+#define NEASIM_PARTIAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neasim/accum.h"
+#include "neasim/paired.h"
+#include "neasim/status.h"
+
+/* The version of the format written; a reader refuses any other. */
+#define NSM_PART_FORMAT 1
+
+/* What a part is a slice of. The strings are owned by the head (nsm_part_head_release), and
+** copied by nsm_part_new. */
+typedef struct {
+    char *kind;       /* the command: "run", "compare" or "sweep" */
+    char *version;    /* the writer: "VERSION (commit C)" */
+    char *checksum;   /* the scenario's (model.h), hex */
+    char *scenario;   /* the scenario folder, as an absolute path when it was written */
+    char *options;    /* the options that change results, one word a line (canonical order) */
+    uint64_t seed;
+    uint32_t shard, n_shards; /* shard (1-based) of n_shards */
+    uint64_t first, count;    /* the slice: replications (run, compare), draws (--outer), or
+                              ** points first, first + n_shards, ... (sweep: count of them) */
+} nsm_part_head;
+
+void nsm_part_head_release(nsm_part_head *h);
+
+typedef struct nsm_part nsm_part;
+
+/* A new part holding its head; NULL when out of memory. */
+nsm_part *nsm_part_new(const nsm_part_head *head);
+void nsm_part_free(nsm_part *p);
+
+/* Sections, appended in order. NSM_ERR_NOMEM when out of memory (nothing appended). */
+nsm_status nsm_part_add_accum(nsm_part *p, const nsm_accum *a);
+nsm_status nsm_part_add_paired(nsm_part *p, const nsm_paired *q);
+nsm_status nsm_part_add_reals(nsm_part *p, const double *x, uint64_t n);
+nsm_status nsm_part_add_bytes(nsm_part *p, const void *bytes, uint64_t n);
+/* The end: no section may follow. */
+nsm_status nsm_part_seal(nsm_part *p);
+
+/* The sealed bytes (borrowed; valid until nsm_part_free). */
+const unsigned char *nsm_part_bytes(const nsm_part *p, size_t *n);
+/* Write the sealed part to `path` atomically: a temporary file beside it, synced, renamed over
+** path, the folder synced. NSM_ERR_IO with the message in diag. */
+nsm_status nsm_part_save(const nsm_part *p, const char *path, nsm_diag *diag);
+
+/* Read a part from n bytes (copied), or from a file. `name` names it in messages. The magic,
+** format version, byte order, length and seal are checked, then the head is read:
+** NSM_ERR_INPUT ("NAME: ...") when any is wrong, NSM_ERR_IO when the file cannot be read. */
+nsm_status nsm_part_open(const void *bytes, size_t n, const char *name, nsm_part **p,
+                         nsm_diag *diag);
+nsm_status nsm_part_load(const char *path, nsm_part **p, nsm_diag *diag);
+/* The head (borrowed) and the name given when opened. */
+const nsm_part_head *nsm_part_head_of(const nsm_part *p);
+const char *nsm_part_name(const nsm_part *p);
+
+/* The next section, which must be of the kind asked for. read_accum and read_paired ADD the
+** section into `into` (whose model must have the shape the section was written with: checked);
+** read_reals expects exactly n values; read_bytes lends the bytes (valid until nsm_part_free).
+** NSM_ERR_INPUT naming the part when the next section is another kind or does not fit. */
+nsm_status nsm_part_read_accum(nsm_part *p, nsm_accum *into, nsm_diag *diag);
+nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag);
+nsm_status nsm_part_read_reals(nsm_part *p, double *x, uint64_t n, nsm_diag *diag);
+nsm_status nsm_part_read_bytes(nsm_part *p, const void **bytes, uint64_t *n, nsm_diag *diag);
+/* Whether every section has been read (the next is the end). */
+int nsm_part_at_end(const nsm_part *p);
+
+#endif

@@ -1,0 +1,651 @@
+/*
+** partial.c: partial results (see partial.h; the byte layout is in README.md, "Partial results").
+** The one place that turns accumulators into bytes and back.
+**
+** Every number is written byte by byte, least significant first, so the file is the same on any
+** machine and is read the same way; doubles are their IEEE-754 bit patterns, so a value comes back
+** exactly. The seal (SHA-256 of everything before it) is checked before a single section is read:
+** a part is used whole or refused whole.
+*/
+#include "neasim/partial.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/internal.h"
+
+/* The fixed start of a part, then sections (tag, reserved, length, payload), then the seal. */
+static const unsigned char MAGIC[8] = {'N', 'S', 'M', 'P', 'A', 'R', 'T', 0};
+enum { START = 24, SECTION = 16, SEAL = 32 };
+#define TAG(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+#define TAG_HEAD TAG('H', 'E', 'A', 'D')
+#define TAG_ACCUM TAG('A', 'C', 'C', 'U')
+#define TAG_PAIRED TAG('P', 'A', 'I', 'R')
+#define TAG_REALS TAG('R', 'E', 'A', 'L')
+#define TAG_BYTES TAG('B', 'Y', 'T', 'E')
+#define TAG_END TAG('E', 'N', 'D', '.')
+/* Written as 04 03 02 01: a reader that finds another order was not written by this format. */
+#define BYTE_ORDER_MARK 0x01020304u
+
+struct nsm_part {
+    unsigned char *buf;
+    size_t n, cap;
+    size_t pos;      /* reading: the next section */
+    size_t section;  /* writing: where the open section's header is */
+    int failed;      /* writing: out of memory at some point */
+    int sealed;
+    char *name;
+    nsm_part_head head;
+};
+
+/* --- Writing --- */
+
+static void put(nsm_part *p, const void *bytes, size_t n)
+{
+    if (p->failed)
+        return;
+    if (p->n + n > p->cap) {
+        size_t cap = p->cap ? p->cap : 4096;
+        while (cap < p->n + n)
+            cap *= 2;
+        unsigned char *b = realloc(p->buf, cap);
+        if (!b) {
+            p->failed = 1;
+            return;
+        }
+        p->buf = b;
+        p->cap = cap;
+    }
+    memcpy(p->buf + p->n, bytes, n);
+    p->n += n;
+}
+
+static void le(unsigned char *b, uint64_t v, int n)
+{
+    for (int k = 0; k < n; k++)
+        b[k] = (unsigned char)(v >> (8 * k));
+}
+
+static void put_u32(nsm_part *p, uint32_t v)
+{
+    unsigned char b[4];
+    le(b, v, 4);
+    put(p, b, 4);
+}
+
+static void put_u64(nsm_part *p, uint64_t v)
+{
+    unsigned char b[8];
+    le(b, v, 8);
+    put(p, b, 8);
+}
+
+static void put_i64s(nsm_part *p, const int64_t *x, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        put_u64(p, (uint64_t)x[k]);
+}
+
+static void put_str(nsm_part *p, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    put_u64(p, n);
+    put(p, s ? s : "", n);
+}
+
+static void begin(nsm_part *p, uint32_t tag)
+{
+    p->section = p->n;
+    put_u32(p, tag);
+    put_u32(p, 0);
+    put_u64(p, 0); /* the length, once known (end) */
+}
+
+static nsm_status end(nsm_part *p)
+{
+    if (p->failed)
+        return NSM_ERR_NOMEM;
+    le(p->buf + p->section + 8, p->n - p->section - SECTION, 8);
+    return NSM_OK;
+}
+
+static char *dup_or_empty(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+nsm_part *nsm_part_new(const nsm_part_head *h)
+{
+    nsm_part *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->head = *h;
+    p->head.kind = dup_or_empty(h->kind);
+    p->head.version = dup_or_empty(h->version);
+    p->head.checksum = dup_or_empty(h->checksum);
+    p->head.scenario = dup_or_empty(h->scenario);
+    p->head.options = dup_or_empty(h->options);
+    put(p, MAGIC, sizeof MAGIC);
+    put_u32(p, NSM_PART_FORMAT);
+    put_u32(p, BYTE_ORDER_MARK);
+    put_u64(p, 0); /* total length, once sealed */
+    begin(p, TAG_HEAD);
+    put_str(p, h->kind);
+    put_str(p, h->version);
+    put_str(p, h->checksum);
+    put_str(p, h->scenario);
+    put_str(p, h->options);
+    put_u64(p, h->seed);
+    put_u32(p, h->shard);
+    put_u32(p, h->n_shards);
+    put_u64(p, h->first);
+    put_u64(p, h->count);
+    if (end(p) != NSM_OK || !p->head.kind || !p->head.version || !p->head.checksum ||
+        !p->head.scenario || !p->head.options) {
+        nsm_part_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void nsm_part_head_release(nsm_part_head *h)
+{
+    free(h->kind);
+    free(h->version);
+    free(h->checksum);
+    free(h->scenario);
+    free(h->options);
+    h->kind = h->version = h->checksum = h->scenario = h->options = NULL;
+}
+
+void nsm_part_free(nsm_part *p)
+{
+    if (!p)
+        return;
+    nsm_part_head_release(&p->head);
+    free(p->buf);
+    free(p->name);
+    free(p);
+}
+
+static void put_table(nsm_part *p, const nsmi_count_table *t, int cols)
+{
+    put_u64(p, (uint64_t)t->max_seen);
+    if (t->max_seen >= 0)
+        put_i64s(p, t->cells, (size_t)(t->max_seen + 1) * (size_t)cols);
+}
+
+nsm_status nsm_part_add_accum(nsm_part *p, const nsm_accum *a)
+{
+    const nsm_model *m = a->m;
+    const size_t cols = (size_t)a->cols;
+    begin(p, TAG_ACCUM);
+    put_u32(p, (uint32_t)m->n_levels_total);
+    put_u32(p, (uint32_t)m->n_outcomes);
+    put_u32(p, (uint32_t)m->n_events);
+    put_u32(p, (uint32_t)a->cols);
+    put_u64(p, a->runs);
+    put_i64s(p, a->occupancy, (size_t)m->n_levels_total * cols);
+    put_i64s(p, a->held, (size_t)m->n_outcomes * cols);
+    put_i64s(p, a->first, (size_t)m->n_outcomes * cols);
+    for (int e = 0; e < m->n_events; e++) {
+        put_table(p, &a->period[e], a->cols);
+        put_table(p, &a->yearly[e], a->cols);
+        put_table(p, &a->cumul[e], a->cols);
+    }
+    return end(p);
+}
+
+nsm_status nsm_part_add_paired(nsm_part *p, const nsm_paired *q)
+{
+    const nsm_model *m = q->m;
+    const size_t cols = (size_t)q->cols;
+    begin(p, TAG_PAIRED);
+    put_u32(p, (uint32_t)m->n_outcomes);
+    put_u32(p, (uint32_t)m->n_events);
+    put_u32(p, (uint32_t)q->cols);
+    put_u32(p, 0);
+    put_i64s(p, q->both_held, (size_t)m->n_outcomes * cols);
+    put_i64s(p, q->both_first, (size_t)m->n_outcomes * cols);
+    put_i64s(p, q->d2, (size_t)m->n_events * cols);
+    return end(p);
+}
+
+nsm_status nsm_part_add_reals(nsm_part *p, const double *x, uint64_t n)
+{
+    begin(p, TAG_REALS);
+    put_u64(p, n);
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t bits;
+        memcpy(&bits, &x[k], sizeof bits);
+        put_u64(p, bits);
+    }
+    return end(p);
+}
+
+nsm_status nsm_part_add_bytes(nsm_part *p, const void *bytes, uint64_t n)
+{
+    begin(p, TAG_BYTES);
+    put(p, bytes, (size_t)n);
+    return end(p);
+}
+
+static int sha256(const unsigned char *bytes, size_t n, unsigned char md[SEAL])
+{
+    unsigned int len = 0;
+    return EVP_Digest(bytes, n, md, &len, EVP_sha256(), NULL) && len == SEAL ? 0 : -1;
+}
+
+nsm_status nsm_part_seal(nsm_part *p)
+{
+    begin(p, TAG_END);
+    if (end(p) != NSM_OK)
+        return NSM_ERR_NOMEM;
+    unsigned char md[SEAL];
+    le(p->buf + 16, p->n + SEAL, 8);
+    if (sha256(p->buf, p->n, md))
+        return NSM_ERR_NOMEM;
+    put(p, md, SEAL);
+    p->sealed = !p->failed;
+    return p->sealed ? NSM_OK : NSM_ERR_NOMEM;
+}
+
+const unsigned char *nsm_part_bytes(const nsm_part *p, size_t *n)
+{
+    *n = p->n;
+    return p->buf;
+}
+
+/* Write every byte to fd. 0, or -1 with errno. */
+static int write_all(int fd, const unsigned char *b, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(fd, b, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        b += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* fsync the folder that holds path, so that the rename is on the disk too. */
+static int sync_parent(const char *path)
+{
+    char *dir = strdup(path);
+    if (!dir)
+        return -1;
+    char *slash = strrchr(dir, '/');
+    const char *d = slash ? (slash == dir ? "/" : (*slash = 0, dir)) : ".";
+    int fd = open(d, O_RDONLY | O_DIRECTORY);
+    int rc = fd >= 0 && fsync(fd) == 0 ? 0 : -1;
+    if (fd >= 0)
+        close(fd);
+    free(dir);
+    return rc;
+}
+
+nsm_status nsm_part_save(const nsm_part *p, const char *path, nsm_diag *diag)
+{
+    size_t len = strlen(path) + 16;
+    char *tmp = malloc(len);
+    if (!tmp)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    snprintf(tmp, len, "%s.tmp-XXXXXX", path);
+    mode_t mask = umask(0);
+    umask(mask);
+    int fd = mkstemp(tmp);
+    int ok = fd >= 0 && fchmod(fd, 0666 & ~mask) == 0 && write_all(fd, p->buf, p->n) == 0 &&
+             fsync(fd) == 0;
+    int err = errno;
+    if (fd >= 0 && close(fd) != 0 && ok) {
+        ok = 0;
+        err = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = 0;
+        err = errno;
+    }
+    if (!ok && fd >= 0)
+        unlink(tmp);
+    nsm_status st = ok ? NSM_OK
+                       : nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", path, strerror(err));
+    if (ok)
+        sync_parent(path); /* best effort: the part is complete either way */
+    free(tmp);
+    return st;
+}
+
+/* --- Reading --- */
+
+static uint64_t get_le(const unsigned char *b, int n)
+{
+    uint64_t v = 0;
+    for (int k = n - 1; k >= 0; k--)
+        v = v << 8 | b[k];
+    return v;
+}
+
+/* A cursor over one section's payload; `bad` is set (and stays) when a read would overrun it. */
+typedef struct {
+    const unsigned char *b;
+    size_t n, pos;
+    int bad;
+} cursor;
+
+static const unsigned char *take(cursor *c, uint64_t n)
+{
+    if (c->bad || n > c->n - c->pos) {
+        c->bad = 1;
+        return NULL;
+    }
+    const unsigned char *b = c->b + c->pos;
+    c->pos += (size_t)n;
+    return b;
+}
+
+static uint32_t get_u32(cursor *c)
+{
+    const unsigned char *b = take(c, 4);
+    return b ? (uint32_t)get_le(b, 4) : 0;
+}
+
+static uint64_t get_u64(cursor *c)
+{
+    const unsigned char *b = take(c, 8);
+    return b ? get_le(b, 8) : 0;
+}
+
+static char *get_str(cursor *c)
+{
+    uint64_t n = get_u64(c);
+    const unsigned char *b = take(c, n);
+    char *s = b ? malloc((size_t)n + 1) : NULL;
+    if (s) {
+        memcpy(s, b, (size_t)n);
+        s[n] = 0;
+    }
+    if (b && !s)
+        c->bad = 1;
+    return s;
+}
+
+/* Add n little-endian integers to x. */
+static void add_i64s(cursor *c, int64_t *x, size_t n)
+{
+    const unsigned char *b = take(c, (uint64_t)n * 8);
+    for (size_t k = 0; b && k < n; k++)
+        x[k] += (int64_t)get_le(b + 8 * k, 8);
+}
+
+static nsm_status refuse(const nsm_part *p, nsm_diag *diag, const char *what)
+{
+    return nsm_diag_error(diag, NSM_ERR_INPUT, "%s: %s", p->name, what);
+}
+
+/* The next section, which must have `tag`; its payload in *c. */
+static nsm_status next_section(nsm_part *p, uint32_t tag, const char *what, cursor *c,
+                               nsm_diag *diag)
+{
+    size_t limit = p->n - SEAL;
+    if (p->pos + SECTION > limit)
+        return refuse(p, diag, "damaged: a section runs past the end");
+    uint32_t t = (uint32_t)get_le(p->buf + p->pos, 4);
+    uint64_t len = get_le(p->buf + p->pos + 8, 8);
+    if (len > limit - p->pos - SECTION)
+        return refuse(p, diag, "damaged: a section runs past the end");
+    if (t != tag) {
+        nsm_status st = nsm_diag_error(diag, NSM_ERR_INPUT, "%s: expected %s here; it holds other "
+                                       "results (written by another command or options?)",
+                                       p->name, what);
+        return st;
+    }
+    *c = (cursor){p->buf + p->pos + SECTION, (size_t)len, 0, 0};
+    p->pos += SECTION + (size_t)len;
+    return NSM_OK;
+}
+
+static nsm_status read_head(nsm_part *p, nsm_diag *diag)
+{
+    cursor c;
+    nsm_status st = next_section(p, TAG_HEAD, "its head", &c, diag);
+    if (st != NSM_OK)
+        return st;
+    nsm_part_head *h = &p->head;
+    h->kind = get_str(&c);
+    h->version = get_str(&c);
+    h->checksum = get_str(&c);
+    h->scenario = get_str(&c);
+    h->options = get_str(&c);
+    h->seed = get_u64(&c);
+    h->shard = get_u32(&c);
+    h->n_shards = get_u32(&c);
+    h->first = get_u64(&c);
+    h->count = get_u64(&c);
+    if (c.bad || c.pos != c.n)
+        return refuse(p, diag, "damaged: its head does not have the fields of format 1");
+    if (h->n_shards < 1 || h->shard < 1 || h->shard > h->n_shards)
+        return refuse(p, diag, "damaged: its shard number is out of range");
+    return NSM_OK;
+}
+
+/* Magic, format, byte order, length and seal, in that order (each message says which). */
+static nsm_status check_frame(const nsm_part *p, nsm_diag *diag)
+{
+    char msg[160];
+    if (p->n < 8 || memcmp(p->buf, MAGIC, sizeof MAGIC) != 0)
+        return refuse(p, diag, "not a neasim partial result (it does not start with NSMPART)");
+    if (p->n < START)
+        return refuse(p, diag, "truncated: it ends within its first 24 bytes");
+    uint32_t format = (uint32_t)get_le(p->buf + 8, 4);
+    if (format != NSM_PART_FORMAT) {
+        snprintf(msg, sizeof msg, "partial-result format %u; this neasim reads format %d only: "
+                 "merge with the neasim that wrote it", format, NSM_PART_FORMAT);
+        return refuse(p, diag, msg);
+    }
+    if ((uint32_t)get_le(p->buf + 12, 4) != BYTE_ORDER_MARK)
+        return refuse(p, diag, "damaged: its byte-order mark is not 04 03 02 01");
+    uint64_t total = get_le(p->buf + 16, 8);
+    if (total != p->n) {
+        snprintf(msg, sizeof msg, "%s: %zu bytes where its header says %llu",
+                 total > p->n ? "truncated" : "damaged (bytes added after its end)", p->n,
+                 (unsigned long long)total);
+        return refuse(p, diag, msg);
+    }
+    unsigned char md[SEAL];
+    if (p->n < START + SEAL || sha256(p->buf, p->n - SEAL, md))
+        return refuse(p, diag, "truncated: it has no seal");
+    if (memcmp(md, p->buf + p->n - SEAL, SEAL) != 0)
+        return refuse(p, diag, "damaged: its SHA-256 does not match its contents");
+    return NSM_OK;
+}
+
+nsm_status nsm_part_open(const void *bytes, size_t n, const char *name, nsm_part **out,
+                         nsm_diag *diag)
+{
+    nsm_part *p = calloc(1, sizeof *p);
+    *out = NULL;
+    if (p) {
+        p->name = strdup(name);
+        p->buf = malloc(n + 1);
+    }
+    if (!p || !p->name || !p->buf) {
+        nsm_part_free(p);
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", name);
+    }
+    memcpy(p->buf, bytes, n);
+    p->n = p->cap = n;
+    p->pos = START;
+    nsm_status st = check_frame(p, diag);
+    if (st == NSM_OK)
+        st = read_head(p, diag);
+    if (st != NSM_OK) {
+        nsm_part_free(p);
+        return st;
+    }
+    p->sealed = 1;
+    *out = p;
+    return NSM_OK;
+}
+
+nsm_status nsm_part_load(const char *path, nsm_part **out, nsm_diag *diag)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return nsm_diag_error(diag, NSM_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+    unsigned char *b = NULL;
+    size_t n = 0, cap = 0;
+    int err = 0;
+    for (;;) {
+        if (n == cap) {
+            unsigned char *nb = realloc(b, cap = cap ? 2 * cap : 65536);
+            if (!nb) {
+                err = ENOMEM;
+                break;
+            }
+            b = nb;
+        }
+        size_t k = fread(b + n, 1, cap - n, f);
+        n += k;
+        if (k == 0) {
+            err = ferror(f) ? EIO : 0;
+            break;
+        }
+    }
+    fclose(f);
+    nsm_status st = err ? nsm_diag_error(diag, err == ENOMEM ? NSM_ERR_NOMEM : NSM_ERR_IO,
+                                         "cannot read %s: %s", path, strerror(err))
+                        : nsm_part_open(b, n, path, out, diag);
+    free(b);
+    return st;
+}
+
+const nsm_part_head *nsm_part_head_of(const nsm_part *p)
+{
+    return &p->head;
+}
+
+const char *nsm_part_name(const nsm_part *p)
+{
+    return p->name;
+}
+
+int nsm_part_at_end(const nsm_part *p)
+{
+    return p->pos + SECTION <= p->n && (uint32_t)get_le(p->buf + p->pos, 4) == TAG_END;
+}
+
+static nsm_status shape_differs(const nsm_part *p, nsm_diag *diag)
+{
+    return refuse(p, diag, "its accumulators have another shape than the scenario's (another "
+                  "scenario?)");
+}
+
+/* A count table of the section into t (fresh: rows = max_seen + 1). 0, -1 damaged, -2 memory. */
+static int get_table(cursor *c, nsmi_count_table *t, int cols)
+{
+    int64_t max_seen = (int64_t)get_u64(c);
+    if (c->bad || max_seen < -1 || (uint64_t)(max_seen + 1) > (c->n - c->pos) / 8 / (size_t)cols)
+        return -1;
+    free(t->cells);
+    t->cells = NULL;
+    t->rows = 0;
+    t->max_seen = max_seen;
+    if (max_seen < 0)
+        return 0;
+    size_t n = (size_t)(max_seen + 1) * (size_t)cols;
+    if (!(t->cells = calloc(n, sizeof *t->cells)))
+        return -2;
+    t->rows = max_seen + 1;
+    add_i64s(c, t->cells, n);
+    return 0;
+}
+
+nsm_status nsm_part_read_accum(nsm_part *p, nsm_accum *into, nsm_diag *diag)
+{
+    const nsm_model *m = into->m;
+    cursor c;
+    nsm_status st = next_section(p, TAG_ACCUM, "an accumulator", &c, diag);
+    if (st != NSM_OK)
+        return st;
+    if (get_u32(&c) != (uint32_t)m->n_levels_total || get_u32(&c) != (uint32_t)m->n_outcomes ||
+        get_u32(&c) != (uint32_t)m->n_events || get_u32(&c) != (uint32_t)into->cols)
+        return shape_differs(p, diag);
+    nsm_accum *a = nsm_accum_alloc(m);
+    if (!a)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", p->name);
+    const size_t cols = (size_t)a->cols;
+    a->runs = get_u64(&c);
+    add_i64s(&c, a->occupancy, (size_t)m->n_levels_total * cols);
+    add_i64s(&c, a->held, (size_t)m->n_outcomes * cols);
+    add_i64s(&c, a->first, (size_t)m->n_outcomes * cols);
+    int rc = 0;
+    for (int e = 0; rc == 0 && e < m->n_events; e++) {
+        rc = get_table(&c, &a->period[e], a->cols);
+        rc = rc ? rc : get_table(&c, &a->yearly[e], a->cols);
+        rc = rc ? rc : get_table(&c, &a->cumul[e], a->cols);
+    }
+    if (rc == -2)
+        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", p->name);
+    else if (rc == -1 || c.bad || c.pos != c.n)
+        st = refuse(p, diag, "damaged: an accumulator does not have the length it states");
+    else if (nsm_accum_merge(into, a) != NSM_OK)
+        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging %s", p->name);
+    nsm_accum_free(a);
+    return st;
+}
+
+nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag)
+{
+    const nsm_model *m = into->m;
+    cursor c;
+    nsm_status st = next_section(p, TAG_PAIRED, "a paired accumulator", &c, diag);
+    if (st != NSM_OK)
+        return st;
+    if (get_u32(&c) != (uint32_t)m->n_outcomes || get_u32(&c) != (uint32_t)m->n_events ||
+        get_u32(&c) != (uint32_t)into->cols || get_u32(&c) != 0)
+        return shape_differs(p, diag);
+    const size_t cols = (size_t)into->cols;
+    const size_t need = (2 * (size_t)m->n_outcomes + (size_t)m->n_events) * cols * 8;
+    if (c.n - c.pos != need)
+        return refuse(p, diag, "damaged: a paired accumulator does not have the length it states");
+    add_i64s(&c, into->both_held, (size_t)m->n_outcomes * cols);
+    add_i64s(&c, into->both_first, (size_t)m->n_outcomes * cols);
+    add_i64s(&c, into->d2, (size_t)m->n_events * cols);
+    return NSM_OK;
+}
+
+nsm_status nsm_part_read_reals(nsm_part *p, double *x, uint64_t n, nsm_diag *diag)
+{
+    cursor c;
+    nsm_status st = next_section(p, TAG_REALS, "per-draw results", &c, diag);
+    if (st != NSM_OK)
+        return st;
+    if (get_u64(&c) != n || c.n - c.pos != n * 8)
+        return refuse(p, diag, "its per-draw results do not have the size its slice needs");
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t bits = get_u64(&c);
+        memcpy(&x[k], &bits, sizeof bits);
+    }
+    return NSM_OK;
+}
+
+nsm_status nsm_part_read_bytes(nsm_part *p, const void **bytes, uint64_t *n, nsm_diag *diag)
+{
+    cursor c;
+    nsm_status st = next_section(p, TAG_BYTES, "a block of bytes", &c, diag);
+    if (st != NSM_OK)
+        return st;
+    *bytes = c.b;
+    *n = c.n;
+    return NSM_OK;
+}

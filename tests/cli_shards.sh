@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# tests/cli_shards.sh: `--shard I/N --out PART` and `neasim merge PART... --out DIR` (issue 13):
+# shards 1/3, 2/3, 3/3 merged equal one run byte for byte (every file but manifest.csv) for run,
+# compare, both on two levels (--outer) and sweeps; every refusal of merge, naming the part.
+# Run as `bash tests/cli_shards.sh BUILD_DIR` from the project root. Uses python3 to forge parts
+# (another format or version, sealed again) that only a different neasim could write.
+source "$(dirname "$0")/cli-lib.sh"
+
+# same_tables NAME DIR1 DIR2: the same files, byte for byte, but manifest.csv.
+same_tables() {
+    local name=$1 a=$2 b=$3 f ok=1
+    [ -d "$a" ] && [ -d "$b" ] || ok=0
+    [ "$(ls "$a" 2>/dev/null)" = "$(ls "$b" 2>/dev/null)" ] || ok=0
+    for f in "$a"/*; do
+        [ "$(basename "$f")" = manifest.csv ] && continue
+        cmp -s "$f" "$b/$(basename "$f")" || { ok=0; echo "    differs: $(basename "$f")"; }
+    done
+    check_that "$name" [ "$ok" -eq 1 ]
+}
+
+# sharded NAME ONE_DIR -- ARGS...: ARGS as one run into ONE_DIR, then as shards 1/3..3/3 (one
+# thread each, merged out of order) into ONE_DIR-merged; the two folders must match.
+sharded() {
+    local name=$1 one=$2
+    shift 3
+    expect "$name: one run" 0 "" -- "$@" --quiet --threads 2 --out "$one"
+    for i in 1 2 3; do
+        expect "$name: shard $i/3" 0 "" -- "$@" --quiet --threads 1 --shard "$i/3" --out "$one.p$i"
+    done
+    expect "$name: merge" 0 "" -- merge "$one.p3" "$one.p1" "$one.p2" --quiet --out "$one-merged"
+    same_tables "$name: 3 shards merged = one run, byte for byte" "$one" "$one-merged"
+}
+
+S=scenarios/baseline
+sharded "run" "$work/run" -- run $S --runs 500 --seed 11
+sharded "run --nominal --paths" "$work/runp" -- run $S --runs 300 --seed 5 --nominal --paths 4
+sharded "run --outer" "$work/outer" -- run $S --outer 5 --runs 60 --seed 3 --horizons 1,4
+sharded "compare" "$work/cmp" -- compare $S --levers all --runs 300 --seed 2
+sharded "compare --outer" "$work/cmpo" -- compare $S --levers all --outer 4 --runs 40 --seed 9
+#SWEEP printf 'parameter,values\ntransitions:f:a>b,0.2;0.5;1\nlevers,none;calm_h\n' > "$work/grid.csv"
+#SWEEP sharded "sweep --grid" "$work/swg" -- sweep tests/models/paths --grid "$work/grid.csv" --runs 200 --seed 4
+#SWEEP sharded "sweep --oat" "$work/swo" -- sweep $S --oat --params 'transitions:*' --runs 30 --seed 4
+# more shards than replications: empty shards are parts too
+expect "run: 4 shards of 3 replications" 0 "" -- run tests/models/two_state --runs 3 --quiet --out "$work/tiny"
+for i in 1 2 3 4; do
+    "$NEASIM" run tests/models/two_state --runs 3 --quiet --shard $i/4 --out "$work/tiny.p$i"
+done
+expect "merge: 4 shards, one empty" 0 "" -- merge "$work"/tiny.p? --quiet --out "$work/tiny-m"
+same_tables "run: an empty shard changes nothing" "$work/tiny" "$work/tiny-m"
+
+# --- the command line
+T=tests/models/two_state
+expect "shard: needs --out" 64 "name its file with --out PART" -- run $T --shard 1/2
+expect "shard: 0/3 refused" 64 "--shard expects I/N" -- run $T --shard 0/3 --out "$work/x"
+expect "shard: 4/3 refused" 64 "--shard expects I/N" -- run $T --shard 4/3 --out "$work/x"
+expect "shard: text refused" 64 "--shard expects I/N" -- run $T --shard a/b --out "$work/x"
+expect "merge: needs --out" 64 "give the results folder with --out DIR" -- merge "$work/run.p1"
+expect "merge: needs parts" 64 "which parts" -- merge --out "$work/x"
+expect "merge: unknown option" 64 "unknown option '--runs'" -- merge --runs 3 "$work/run.p1" --out "$work/x"
+check_that "shard: nothing left beside a part" [ -z "$(ls "$work" | grep -E '\.tmp-')" ]
+
+# --- refusals: each names the part and says what is wrong; nothing is written
+r() { "$NEASIM" run $T --runs 100 --quiet "$@"; }
+for i in 1 2 3; do r --seed 1 --shard $i/3 --out "$work/a$i"; done
+r --seed 2 --shard 2/3 --out "$work/seed2"
+r --seed 1 --runs 101 --shard 2/3 --out "$work/runs101"
+r --seed 1 --shard 2/4 --out "$work/n4"
+"$NEASIM" compare tests/models/known_levers --levers all --runs 100 --quiet --shard 2/3 --out "$work/cmp2"
+cp -r $T "$work/two_b"
+sed -i 's/,2,/,2.1,/' "$work/two_b/transitions.csv"
+"$NEASIM" run "$work/two_b" --runs 100 --quiet --seed 1 --shard 2/3 --out "$work/other"
+refused() { # NAME PATTERN PARTS...
+    local name=$1 pattern=$2
+    shift 2
+    rm -rf "$work/refused"
+    expect "merge refuses: $name" 65 "$pattern" -- merge "$@" --quiet --out "$work/refused"
+    check_that "merge refuses: $name: nothing written" [ ! -e "$work/refused" ]
+}
+refused "another seed" "seed2: another seed than .*a1 \(2 here, 1 there\)" "$work/a1" "$work/seed2" "$work/a3"
+refused "other options" "runs101: other options than .*a1" "$work/a1" "$work/runs101" "$work/a3"
+refused "another N" "n4: another number of shards than .*a1" "$work/a1" "$work/n4" "$work/a3"
+refused "another command" "cmp2: another command than .*a1 \(compare here, run there\)" "$work/a1" "$work/cmp2" "$work/a3"
+refused "another scenario" "other: another scenario than .*a1" "$work/a1" "$work/other" "$work/a3"
+refused "a shard twice" "a2b? is shard 2/3, like .*a2" "$work/a1" "$work/a2" "$work/a3" "$work/a2"
+refused "a missing shard" "shard 3/3 is missing \(2 of 3 parts given\)" "$work/a1" "$work/a2"
+refused "a missing first shard" "shard 1/3 is missing" "$work/a3" "$work/a2"
+head -c 1000 "$work/a2" > "$work/trunc"
+refused "a truncated part" "trunc: truncated: 1000 bytes where its header says" "$work/a1" "$work/trunc" "$work/a3"
+head -c 20 "$work/a2" > "$work/trunc20"
+refused "a part cut in its header" "trunc20: truncated" "$work/a1" "$work/trunc20" "$work/a3"
+cp "$work/a2" "$work/flip"
+printf '\x55' | dd of="$work/flip" bs=1 seek=300 conv=notrunc status=none
+refused "a damaged part" "flip: damaged: its SHA-256 does not match" "$work/a1" "$work/flip" "$work/a3"
+refused "not a part" "outcomes.csv: not a neasim partial result" "$work/a1" "$work/run/outcomes.csv" "$work/a3"
+expect "merge refuses: a missing file" 66 "cannot read .*nothere" -- merge "$work/a1" "$work/nothere" "$work/a3" --out "$work/refused"
+# parts that only another neasim could write: the format number, or the version, changed and
+# sealed again (a forged seal is valid: what is refused is the content)
+forge() { # IN OUT PYTHON-EDIT-OF-b
+    python3 - "$1" "$2" "$3" <<'EOF'
+import hashlib, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+exec(sys.argv[3])
+b[-32:] = hashlib.sha256(bytes(b[:-32])).digest()
+open(sys.argv[2], 'wb').write(bytes(b))
+EOF
+}
+if command -v python3 >/dev/null; then
+    forge "$work/a2" "$work/fmt2" 'b[8] = 2'
+    refused "another format" "fmt2: partial-result format 2; this neasim reads format 1 only" "$work/a1" "$work/fmt2" "$work/a3"
+    # the head's second string is the version: its first character becomes '9'
+    forge "$work/a2" "$work/ver" 'import struct; p = b.find(b"HEAD") + 16; p += 8 + struct.unpack("<Q", b[p:p+8])[0]; b[p+8] = ord("9")'
+    refused "another version" "ver: another neasim version than .*a1 \(9" "$work/a1" "$work/ver" "$work/a3"
+    forge "$work/a2" "$work/slice" 'i = len(b) - 32; import struct; j = b.find(b"HEAD"); n = struct.unpack("<Q", b[j+8:j+16])[0]; k = j + 16 + n - 16; b[k:k+8] = struct.pack("<Q", 1)'
+    refused "a slice that is not its shard's" "slice: shard 2/3 holds items 1\.\." "$work/a1" "$work/slice" "$work/a3"
+else
+    echo "SKIP the forged parts: python3 is missing"
+fi
+# the scenario changed between the shards and the merge
+cp -r $T "$work/two_c"
+for i in 1 2; do "$NEASIM" run "$work/two_c" --runs 50 --quiet --shard $i/2 --out "$work/c$i"; done
+sed -i 's/,2,/,2.2,/' "$work/two_c/transitions.csv"
+refused "a scenario changed since" "c1: written from scenario sha256:[0-9a-f]+, but .*two_c is now sha256:" "$work/c1" "$work/c2"
+check_that "merge: the first of the good parts still merge" "$NEASIM" merge "$work/a1" "$work/a2" "$work/a3" --quiet --out "$work/a-ok"
+
+cli_done shards
