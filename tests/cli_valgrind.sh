@@ -116,6 +116,9 @@ expect "trace same_day" 0 "effect of a change of k" -- trace tests/models/same_d
 expect "trace arm csv" 0 "rep,t_years" -- trace tests/models/two_state --arm faster --rep 3 --csv
 expect "trace unknown lever" 64 "did you mean" -- trace tests/models/two_state --arm fastr
 expect "run --paths" 0 "" -- run tests/models/uncertain --runs 20 --paths 4 --quiet --out "$work/paths"
+expect "run --precision" 0 "" -- run tests/models/two_state --precision 0.05 --threads 2 --quiet --out "$work/prec"
+expect "compare --precision, the ceiling" 0 "NOT met" -- compare tests/models/two_state --levers faster --precision 0.001 --runs 1500 --out "$work/cprec"
+expect "--precision-for unknown" 64 "has no outcome" -- run tests/models/two_state --precision 0.05 --precision-for in_c --out "$work/bad"
 
 # --- every shipped scenario: check, a short run, and compare where it has levers
 for s in scenarios/*/; do
