@@ -37,9 +37,10 @@ sharded "run --nominal --paths" "$work/runp" -- run $S --runs 300 --seed 5 --nom
 sharded "run --outer" "$work/outer" -- run $S --outer 5 --runs 60 --seed 3 --horizons 1,4
 sharded "compare" "$work/cmp" -- compare $S --levers all --runs 300 --seed 2
 sharded "compare --outer" "$work/cmpo" -- compare $S --levers all --outer 4 --runs 40 --seed 9
-#SWEEP printf 'parameter,values\ntransitions:f:a>b,0.2;0.5;1\nlevers,none;calm_h\n' > "$work/grid.csv"
-#SWEEP sharded "sweep --grid" "$work/swg" -- sweep tests/models/paths --grid "$work/grid.csv" --runs 200 --seed 4
-#SWEEP sharded "sweep --oat" "$work/swo" -- sweep $S --oat --params 'transitions:*' --runs 30 --seed 4
+printf 'parameter,values\ntransitions:f:a>b,0.2;0.5;1\nlevers,none;calm_h\n' > "$work/grid.csv"
+sharded "sweep --grid" "$work/swg" -- sweep tests/models/paths --grid "$work/grid.csv" --runs 200 --seed 4
+sharded "sweep --oat" "$work/swo" -- sweep $S --oat --params 'transitions:*' --runs 30 --seed 4
+check_that "sweep shards leave no work folder" [ ! -e "$work/swg.p1.partial" ] && [ ! -e "$work/swo.p3.partial" ]
 # more shards than replications: empty shards are parts too
 expect "run: 4 shards of 3 replications" 0 "" -- run tests/models/two_state --runs 3 --quiet --out "$work/tiny"
 for i in 1 2 3 4; do

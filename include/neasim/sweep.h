@@ -19,6 +19,7 @@
 
 #include "neasim/engine.h"
 #include "neasim/model.h"
+#include "neasim/partial.h"
 #include "neasim/status.h"
 
 typedef enum { NSM_SWEEP_FILE, NSM_SWEEP_GRID, NSM_SWEEP_LHS, NSM_SWEEP_SOBOL, NSM_SWEEP_OAT } nsm_sweep_kind;
@@ -63,6 +64,8 @@ typedef struct {
     int n_h;
     int bom;
     size_t stop_after;         /* testing aid: stop after this many new points (0: never) */
+    size_t offset, stride;     /* only points offset, offset + stride, ... (sweep --shard);
+                               ** stride 0: every point */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *progress_ctx;
 } nsm_sweep_config;
@@ -89,5 +92,15 @@ nsm_status nsm_sweep_design_write(const nsm_sweep_design *d, FILE *f);
 ** temporaries) and the points/ folder; anything else in it is left, with a warning in diag.
 ** NSM_OK, or NSM_ERR_IO with the message in diag. */
 nsm_status nsm_sweep_remove_points(const char *folder, nsm_diag *diag);
+
+/* A shard's points in a partial result (partial.h): the files of points offset, offset + stride,
+** ... of `work` (each verified against its seal) appended to part as one BYTE section a point
+** (README.md, "Partial results"); and back, into WORK/points/, each point verified again.
+** NSM_ERR_INPUT naming the part when a block is not the point expected or does not match its
+** seal. */
+nsm_status nsm_sweep_pack_points(const char *work, size_t n_points, size_t offset, size_t stride,
+                                 nsm_part *part, nsm_diag *diag);
+nsm_status nsm_sweep_unpack_points(const char *work, nsm_part *part, size_t n_points,
+                                   size_t offset, size_t stride, nsm_diag *diag);
 
 #endif

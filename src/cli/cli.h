@@ -166,6 +166,8 @@ nsm_status nsm_cli_part_add(nsm_part *p, nsm_accum *const *acc, nsm_paired *cons
 ** came; otherwise say why on stderr. Stops catching signals. Returns the exit code. */
 int nsm_cli_finish_part(const char *command, nsm_status st, nsm_part *p, const char *path,
                         nsm_diag *d);
+/* NSM_ERR_INPUT naming the part when it was written from another scenario than m. */
+nsm_status nsm_cli_part_check_scenario(const nsm_part *p, const nsm_model *m, nsm_diag *d);
 /* Read every part into the totals: accumulators added, and per-draw values (per_item doubles an
 ** item) placed at the part's items of reals[r]. Each part must be the slice of `total` items its
 ** shard number says, of the scenario m. */

@@ -158,6 +158,16 @@ int nsm_cli_finish_part(const char *command, nsm_status st, nsm_part *p, const c
     return code;
 }
 
+nsm_status nsm_cli_part_check_scenario(const nsm_part *p, const nsm_model *m, nsm_diag *d)
+{
+    const nsm_part_head *h = nsm_part_head_of(p);
+    if (strcmp(h->checksum, m->checksum) == 0)
+        return NSM_OK;
+    return nsm_diag_error(d, NSM_ERR_INPUT, "%s: written from scenario sha256:%s, but %s is now "
+                          "sha256:%s: merge with the scenario the parts were run with",
+                          nsm_part_name(p), h->checksum, h->scenario, m->checksum);
+}
+
 /* Is the part the slice the merge expects? */
 static nsm_status check_slice(const nsm_part *p, uint64_t total, nsm_diag *d)
 {
@@ -181,12 +191,9 @@ nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint6
     for (int k = 0; st == NSM_OK && k < ps->n; k++) {
         nsm_part *p = ps->part[k];
         const nsm_part_head *h = nsm_part_head_of(p);
-        if (strcmp(h->checksum, m->checksum) != 0)
-            return nsm_diag_error(d, NSM_ERR_INPUT, "%s: written from scenario sha256:%s, but %s "
-                                  "is now sha256:%s: merge with the scenario the parts were "
-                                  "run with", nsm_part_name(p), h->checksum, h->scenario,
-                                  m->checksum);
-        st = check_slice(p, total, d);
+        st = nsm_cli_part_check_scenario(p, m, d);
+        if (st == NSM_OK)
+            st = check_slice(p, total, d);
         for (int r = 0; st == NSM_OK && r < n_reals; r++)
             st = nsm_part_read_reals(p, reals[r] + h->first * per_item, h->count * per_item, d);
         for (int a = 0; st == NSM_OK && a < n_arms; a++)

@@ -43,6 +43,8 @@ static const char SWEEP_HELP[] =
     "                  is verified; a damaged one is run again)\n"
     "  --max-events N  a replication of more than N events fails (default 10000000)\n"
     "  --keep-points   keep the per-point files (points/) once the sweep is assembled\n"
+    "  --shard I/N     run only points I, I + N, I + 2N, ... and write a partial result to\n"
+    "                  --out PART (`neasim merge` assembles the sweep from the N parts)\n"
     "  --bom           start each CSV with a UTF-8 byte-order mark (for Excel)\n"
     "  -q, --quiet     no progress bar or summary\n";
 
@@ -197,6 +199,66 @@ static int finish(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_o
     return EXIT_OK;
 }
 
+/* The points of shard I/N: I - 1, I - 1 + N, ... */
+static size_t shard_points(const nsm_sweep_design *d, uint32_t shard, uint32_t n_shards)
+{
+    return shard <= d->n_points ? (d->n_points - shard + n_shards) / n_shards : 0;
+}
+
+/* sweep --shard I/N: every point of the shard is done in `work`: pack them into the part, and
+** remove the work folder once the part is written. */
+static int finish_shard(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_options *o,
+                        const char *work, nsm_diag *diag)
+{
+    size_t count = shard_points(d, o->shard, o->n_shards);
+    nsm_part *p = nsm_cli_part_new("sweep", m, o, o->shard, o->n_shards, o->shard - 1, count);
+    nsm_status st = p ? nsm_sweep_pack_points(work, d->n_points, o->shard - 1, o->n_shards, p,
+                                              diag)
+                      : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    if (st == NSM_OK && nsm_part_seal(p) != NSM_OK)
+        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    int code = nsm_cli_finish_part("sweep", st, p, o->out, diag);
+    nsm_part_free(p);
+    if (code != EXIT_OK)
+        return code;
+    char *design = nsm_path_join(work, "design.csv");
+    if (nsm_sweep_remove_points(work, diag) != NSM_OK || !design || unlink(design) != 0 ||
+        rmdir(work) != 0)
+        fprintf(stderr, "neasim sweep: warning: %s is written; %s could not be removed\n", o->out,
+                work);
+    free(design);
+    if (!o->quiet)
+        printf("%s: shard %u/%u, %zu of %zu points x %llu runs -> %s\n", m->name, o->shard,
+               o->n_shards, count, d->n_points, (unsigned long long)o->runs, o->out);
+    return EXIT_OK;
+}
+
+/* neasim merge: every part's points into `work`, each part the shard it says it is. */
+static nsm_status unpack_parts(const nsm_model *m, const nsm_sweep_design *d,
+                               const nsm_cli_parts *ps, const char *work, nsm_diag *diag)
+{
+    nsm_status st = NSM_OK;
+    for (int k = 0; st == NSM_OK && k < ps->n; k++) {
+        const nsm_part_head *h = nsm_part_head_of(ps->part[k]);
+        st = nsm_cli_part_check_scenario(ps->part[k], m, diag);
+        if (st == NSM_OK && (h->first != h->shard - 1 ||
+                             h->count != shard_points(d, h->shard, h->n_shards)))
+            st = nsm_diag_error(diag, NSM_ERR_INPUT, "%s: shard %u/%u holds %llu points from "
+                                "point %llu, not the %zu points of that shard of %zu: damaged, "
+                                "or written by another neasim", nsm_part_name(ps->part[k]),
+                                h->shard, h->n_shards, (unsigned long long)h->count,
+                                (unsigned long long)h->first + 1,
+                                shard_points(d, h->shard, h->n_shards), d->n_points);
+        if (st == NSM_OK)
+            st = nsm_sweep_unpack_points(work, ps->part[k], d->n_points, h->shard - 1,
+                                         h->n_shards, diag);
+        if (st == NSM_OK && !nsm_part_at_end(ps->part[k]))
+            st = nsm_diag_error(diag, NSM_ERR_INPUT, "%s: holds more than its points (damaged?)",
+                                nsm_part_name(ps->part[k]));
+    }
+    return st;
+}
+
 static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_options *o,
                  const char *dest, int argc, char **argv)
 {
@@ -213,7 +275,9 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     snprintf(work, sizeof work, "%s.partial", dest);
     nsm_diag diag;
     nsm_diag_init(&diag);
-    if (nsm_outdir_check(dest, &diag) != NSM_OK || (code = prepare_work(work, m, d, o))) {
+    /* a shard's destination is its part, a file: the work folder beside it is all it needs */
+    if ((!o->n_shards && nsm_outdir_check(dest, &diag) != NSM_OK) ||
+        (code = prepare_work(work, m, d, o))) {
         nsm_cli_print_diag(&diag);
         nsm_diag_release(&diag);
         return code ? code : EXIT_CANTCREAT;
@@ -223,14 +287,15 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     bar.unit = "points";
     bar.runs_per_unit = (double)o->runs;
     nsm_sweep_config cf = {nsm_cli_run_config(o, NULL), idx, kept, n_h, o->bom, stop_after_env(),
-                           nsm_progress_update, &bar};
+                           o->n_shards ? o->shard - 1 : 0, o->n_shards, nsm_progress_update, &bar};
     size_t done = 0;
     char started[32];
     nsm_cli_now(started);
     double t0 = omp_get_wtime();
     /* Caught until the folder is in place: a stop while assembling keeps DEST.partial. */
     nsm_cli_catch_sigint(1);
-    nsm_status st = nsm_sweep_run(m, d, work, &cf, &done, &diag);
+    nsm_status st = o->parts ? unpack_parts(m, d, o->parts, work, &diag)
+                             : nsm_sweep_run(m, d, work, &cf, &done, &diag);
     nsm_progress_done(&bar);
     nsm_cli_print_warnings(&diag, 0);
     if (st == NSM_STOPPED) {
@@ -241,6 +306,10 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     } else if (st != NSM_OK) {
         nsm_cli_print_diag(&diag);
         code = nsm_cli_exit_code(st, 0);
+    } else if (o->parts && st == NSM_OK) {
+        code = finish(m, d, o, &cf, work, dest, started, omp_get_wtime() - t0, argc, argv, &diag);
+    } else if (o->n_shards) {
+        code = finish_shard(m, d, o, work, &diag);
     } else {
         code = finish(m, d, o, &cf, work, dest, started, omp_get_wtime() - t0, argc, argv, &diag);
     }
@@ -249,16 +318,15 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     return code;
 }
 
-int nsm_cli_sweep(int argc, char **argv)
+static int sweep_command(int argc, char **argv, const nsm_cli_parts *parts)
 {
     nsm_cli_options o;
     int code = nsm_cli_parse_options(argc, argv, "sweep", SWEEP_HELP, 2, &o);
     if (code)
         return code < 0 ? EXIT_OK : code;
+    o.parts = parts;
     if (o.params && !o.design_kind)
         return nsm_cli_usage_error("sweep", "--params selects numbers for --lhs, --sobol or --oat");
-    if (o.n_shards)
-        return nsm_cli_usage_error("sweep", "--shard is not implemented for sweeps yet");
     if (o.n_designs != 1)
         return nsm_cli_usage_error("sweep", "give exactly one design: --design FILE, --grid FILE, "
                                    "--lhs N, --sobol N or --oat");
@@ -283,11 +351,12 @@ int nsm_cli_sweep(int argc, char **argv)
     return code;
 }
 
+int nsm_cli_sweep(int argc, char **argv)
+{
+    return sweep_command(argc, argv, NULL);
+}
+
 int nsm_cli_sweep_parts(int argc, char **argv, const nsm_cli_parts *parts)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "%s merge: %s: merging sweeps is not implemented yet\n", nsm_cli_prog,
-            nsm_part_name(parts->part[0]));
-    return EXIT_SOFTWARE;
+    return sweep_command(argc, argv, parts);
 }

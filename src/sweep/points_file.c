@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "neasim/outdir.h"
+#include "neasim/partial.h"
 #include "neasim/sweep.h"
 #include "sweep/points_file.h"
 
@@ -353,6 +354,122 @@ nsm_status nsm_sweep_remove_points(const char *folder, nsm_diag *diag)
         st = nsm_diag_error(diag, NSM_ERR_IO, "cannot delete %s: %s", dir, strerror(errno));
     if (st == NSM_ERR_NOMEM)
         nsm_diag_error(diag, st, "out of memory");
+    free(dir);
+    return st;
+}
+
+/* ---- points in a partial result (sweep --shard, neasim merge) ---- */
+
+static void put_le64(unsigned char *b, uint64_t v)
+{
+    for (int k = 0; k < 8; k++)
+        b[k] = (unsigned char)(v >> (8 * k));
+}
+
+static uint64_t get_le64(const unsigned char *b)
+{
+    uint64_t v = 0;
+    for (int k = 7; k >= 0; k--)
+        v = v << 8 | b[k];
+    return v;
+}
+
+/* Point p as one block: u64 p, u64 length and bytes of its .csv, then of its .counts. */
+static nsm_status pack_point(const char *work, size_t p, nsm_part *part, nsm_diag *diag)
+{
+    char *csv = nsmi_point_path(work, p, "csv"), *cnt = nsmi_point_path(work, p, "counts");
+    size_t nc = 0, nn = 0;
+    char *a = csv ? read_small(csv, &nc) : NULL, *b = cnt ? read_small(cnt, &nn) : NULL;
+    unsigned char *block = a && b ? malloc(24 + nc + nn) : NULL;
+    nsm_status st = NSM_OK;
+    if (!csv || !cnt || (a && b && !block))
+        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    else if (!a || !b)
+        st = nsm_diag_error(diag, NSM_ERR_IO, "cannot read point %zu in %s", p + 1, work);
+    if (st == NSM_OK) {
+        put_le64(block, p);
+        put_le64(block + 8, nc);
+        memcpy(block + 16, a, nc);
+        put_le64(block + 16 + nc, nn);
+        memcpy(block + 24 + nc, b, nn);
+        if (nsm_part_add_bytes(part, block, 24 + nc + nn) != NSM_OK)
+            st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    }
+    free(block);
+    free(a);
+    free(b);
+    free(csv);
+    free(cnt);
+    return st;
+}
+
+nsm_status nsm_sweep_pack_points(const char *work, size_t n_points, size_t offset, size_t stride,
+                                 nsm_part *part, nsm_diag *diag)
+{
+    nsm_status st = NSM_OK;
+    for (size_t p = offset; st == NSM_OK && p < n_points; p += stride) {
+        const char *why = NULL;
+        if (nsmi_point_check(work, p, &why) != NSM_POINT_DONE)
+            return nsm_diag_error(diag, NSM_ERR_IO, "point %zu in %s is not done%s%s", p + 1,
+                                  work, why ? ": " : "", why ? why : "");
+        st = pack_point(work, p, part, diag);
+    }
+    return st;
+}
+
+/* Write n bytes to WORK/points/NNNNNNNN.EXT. */
+static nsm_status unpack_file(const char *work, size_t p, const char *ext, const void *bytes,
+                              size_t n, nsm_diag *diag)
+{
+    char *path = nsmi_point_path(work, p, ext);
+    nsm_status st = !path ? nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory")
+                    : write_file(path, bytes, n) != 0
+                        ? nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", path,
+                                         strerror(errno))
+                        : NSM_OK;
+    free(path);
+    return st;
+}
+
+/* One block of pack_point into the work folder, verified against its seal. */
+static nsm_status unpack_point(const char *work, nsm_part *part, size_t want, nsm_diag *diag)
+{
+    const void *v = NULL;
+    uint64_t n = 0;
+    nsm_status st = nsm_part_read_bytes(part, &v, &n, diag);
+    if (st != NSM_OK)
+        return st;
+    const unsigned char *b = v;
+    uint64_t nc = n >= 16 ? get_le64(b + 8) : 0;
+    uint64_t nn = n >= 24 && nc <= n - 24 ? get_le64(b + 16 + nc) : 0;
+    if (n < 24 || nc > n - 24 || nn != n - 24 - nc || get_le64(b) != want)
+        return nsm_diag_error(diag, NSM_ERR_INPUT, "%s: damaged: its block for point %zu does not "
+                              "hold that point", nsm_part_name(part), want + 1);
+    st = unpack_file(work, want, "csv", b + 16, (size_t)nc, diag);
+    if (st == NSM_OK)
+        st = unpack_file(work, want, "counts", b + 24 + nc, (size_t)nn, diag);
+    const char *why = NULL;
+    if (st == NSM_OK && nsmi_point_check(work, want, &why) != NSM_POINT_DONE)
+        st = nsm_diag_error(diag, NSM_ERR_INPUT, "%s: point %zu is damaged (%s)",
+                            nsm_part_name(part), want + 1, why ? why : "missing");
+    return st;
+}
+
+nsm_status nsm_sweep_unpack_points(const char *work, nsm_part *part, size_t n_points,
+                                   size_t offset, size_t stride, nsm_diag *diag)
+{
+    char *dir = nsm_path_join(work, "points");
+    if (!dir || (mkdir(dir, 0777) != 0 && errno != EEXIST)) {
+        nsm_status st = nsm_diag_error(diag, NSM_ERR_IO, "cannot create %s: %s", dir ? dir : work,
+                                       strerror(errno));
+        free(dir);
+        return st;
+    }
+    nsm_status st = NSM_OK;
+    for (size_t p = offset; st == NSM_OK && p < n_points; p += stride)
+        st = unpack_point(work, part, p, diag);
+    if (st == NSM_OK && sync_path(dir, O_DIRECTORY) != 0)
+        st = nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", dir, strerror(errno));
     free(dir);
     return st;
 }

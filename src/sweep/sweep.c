@@ -215,7 +215,10 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
     *done_now = 0;
     size_t damaged = 0;
     nsm_point_batch batch = {0};
-    for (size_t p = 0; st == NSM_OK && p < d->n_points; p++) {
+    const size_t stride = cf->stride ? cf->stride : 1;
+    const size_t total = cf->offset < d->n_points ? (d->n_points - cf->offset + stride - 1) / stride
+                                                  : 0; /* the points of this shard */
+    for (size_t p = cf->offset; st == NSM_OK && p < d->n_points; p += stride) {
         const char *why = NULL;
         nsm_point_state ps = nsmi_point_check(work, p, &why);
         if (ps == NSM_POINT_DONE) {
@@ -236,7 +239,7 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
             done++;
         }
         if (cf->progress)
-            cf->progress(cf->progress_ctx, done, d->n_points);
+            cf->progress(cf->progress_ctx, done, total);
     }
     nsm_accum_free(acc);
     /* the finished points of the last batch go to the disk however the loop ended */
