@@ -2,7 +2,7 @@
 ** test_precision.c: runs that stop at a stated precision. The widest half-width (precision.h)
 ** against closed forms (the Wilson half-width; the paired difference's 1.96 sd / sqrt(n) from the
 ** counts); batches (nsm_run_batched) that add up to exactly the run of the same length, stop at
-** the same batch for 1 and 2 threads, and respect the ceiling.
+** the same batch for 1 and 2 threads, respect the ceiling, and split across ranks add up.
 */
 #include "nsm_test.h"
 #include "nsm_model_test.h"
@@ -224,14 +224,14 @@ static void test_batches_add_up(void **state)
     nsm_accum *plain = run(m, 2100, 2, NULL);
     for (int threads = 1; threads <= 2; threads++) {
         counter k = {0, 3};
-        const nsm_batches b = {700, stop_after, &k};
+        const nsm_batches b = {700, stop_after, &k, 0, 1};
         nsm_accum *a = run(m, 100000, threads, &b);
         assert_int_equal(k.calls, 3);
         assert_same(m, a, plain);
         nsm_accum_free(a);
     }
     counter k = {0, 1000};
-    const nsm_batches b = {700, stop_after, &k};
+    const nsm_batches b = {700, stop_after, &k, 0, 1};
     nsm_accum *a = run(m, 2100, 2, &b); /* the ceiling: three whole batches, two calls */
     assert_int_equal(k.calls, 2);
     assert_same(m, a, plain);
@@ -241,6 +241,27 @@ static void test_batches_add_up(void **state)
     assert_int_equal(k.calls, 2);
     assert_int_equal(nsm_accum_runs(a), 1500);
     nsm_accum_free(a);
+    nsm_accum_free(plain);
+    nsm_model_free(m);
+}
+
+/* Three ranks sharing batches of 700 (233, 233 and 234 each), stopped after three batches: the
+** ranks' outputs add up to the run of 2100 (what MPI ranks would gather). */
+static void test_batches_ranks(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("two_state");
+    nsm_accum *plain = run(m, 2100, 2, NULL), *sum = nsm_accum_alloc(m);
+    for (int rank = 0; rank < 3; rank++) {
+        counter k = {0, 3};
+        const nsm_batches b = {700, stop_after, &k, rank, 3};
+        nsm_accum *a = run(m, 100000, 1 + rank % 2, &b);
+        assert_int_equal(nsm_accum_runs(a), rank < 2 ? 3 * 233 : 3 * 234);
+        assert_int_equal(nsm_accum_merge(sum, a), NSM_OK);
+        nsm_accum_free(a);
+    }
+    assert_same(m, sum, plain);
+    nsm_accum_free(sum);
     nsm_accum_free(plain);
     nsm_model_free(m);
 }
@@ -267,7 +288,7 @@ static void test_rule_threads(void **state)
     for (int threads = 1; threads <= 2; threads++) {
         nsm_accum *a = nsm_accum_alloc(m);
         rule r = {m, &a, 0.01};
-        const nsm_batches b = {500, precise_enough, &r};
+        const nsm_batches b = {500, precise_enough, &r, 0, 1};
         nsm_run_config rc = {4, 1000000, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0,
                              0};
         nsm_diag d;
@@ -292,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_run_undefined),
         cmocka_unit_test(test_compare_paired),
         cmocka_unit_test(test_batches_add_up),
+        cmocka_unit_test(test_batches_ranks),
         cmocka_unit_test(test_rule_threads),
     };
     return cmocka_run_group_tests_name("precision", tests, NULL, NULL);

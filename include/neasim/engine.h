@@ -146,6 +146,12 @@ typedef struct {
     uint64_t batch;           /* > 0 */
     int (*enough)(void *ctx); /* not called after the last batch */
     void *ctx;
+    /* Several processes (MPI ranks) sharing each batch: with n_ranks > 1 this one simulates only
+    ** its slice of every batch of n, replications floor(n rank / n_ranks) ..
+    ** floor(n (rank + 1) / n_ranks) - 1 of it, and the output holds only those. enough() must
+    ** then combine the ranks' outputs (integer sums, exact in any order) and return the same
+    ** answer on every rank. n_ranks 0 or 1: the whole batch. */
+    int rank, n_ranks;
 } nsm_batches;
 
 /* nsm_run in batches (batches NULL: nsm_run). */

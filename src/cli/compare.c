@@ -195,7 +195,7 @@ static nsm_status replicate(const nsm_comparison *cmp, nsm_run_config *rc, resul
     rc->runs = count;
     if (!prec)
         return nsm_compare_run(m, cmp->arms, cmp->n_arms, rc, res->acc, res->paired, rs, d);
-    const nsm_batches b = {NSM_CLI_PRECISION_BATCH, nsm_cli_precision_enough, prec};
+    const nsm_batches b = {NSM_CLI_PRECISION_BATCH, nsm_cli_precision_enough, prec, 0, 1};
     nsm_status st = nsm_compare_run_batched(m, cmp->arms, cmp->n_arms, rc, &b, res->acc,
                                             res->paired, rs, d);
     if (st == NSM_OK)

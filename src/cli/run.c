@@ -208,7 +208,7 @@ static nsm_status replicate(const nsm_model *m, nsm_run_config *rc, nsm_accum *a
     rc->runs = count;
     if (!prec)
         return nsm_run(m, rc, acc, rs, d);
-    const nsm_batches b = {NSM_CLI_PRECISION_BATCH, nsm_cli_precision_enough, prec};
+    const nsm_batches b = {NSM_CLI_PRECISION_BATCH, nsm_cli_precision_enough, prec, 0, 1};
     nsm_status st = nsm_run_batched(m, rc, &b, acc, rs, d);
     if (st == NSM_OK)
         nsm_cli_precision_enough(prec); /* the last batch, which the rule did not see */

@@ -210,8 +210,12 @@ static nsm_status simulate_batches(const nsm_run_config *c, const nsm_batches *b
     nsm_status st = NSM_OK;
     failure fail = {0, NSM_OK, {NULL, NULL}, 0};
     for (uint64_t done = 0; st == NSM_OK && done < c->runs;) {
-        uint64_t n = c->runs - done < batch ? c->runs - done : batch;
-        simulate(c, w, nt, done, n, &fail);
+        uint64_t n = c->runs - done < batch ? c->runs - done : batch, lo = 0, hi = n;
+        if (b && b->n_ranks > 1) { /* this rank's slice of the batch */
+            lo = n * (uint64_t)b->rank / (uint64_t)b->n_ranks;
+            hi = n * (uint64_t)(b->rank + 1) / (uint64_t)b->n_ranks;
+        }
+        simulate(c, w, nt, done + lo, hi - lo, &fail);
         st = batch_status(c, &fail, diag);
         if (st == NSM_OK && merge(w, nt, acc, paired) != NSM_OK)
             st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging results");
