@@ -103,6 +103,8 @@ expect "--precision-for: beyond the horizon" 64 \
     -- run "$base" --precision 0.01 --precision-for dprk_surge@40 --out "$work/bad"
 expect "--precision-for: not a number" 64 "'@soon' is not a horizon" \
     -- run "$base" --precision 0.01 --precision-for @soon --out "$work/bad"
+expect "--precision-for: empty" 64 "--precision-for names nothing: give OUTCOME, OUTCOME@YEARS or @YEARS" \
+    -- run "$base" --precision 0.01 --precision-for , --out "$work/bad"
 expect "--precision-for without --precision" 64 "give --precision too" \
     -- run "$base" --precision-for dprk_surge --out "$work/bad"
 expect "--precision with --outer" 64 "cannot be combined with --outer" \

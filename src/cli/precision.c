@@ -106,10 +106,15 @@ int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model
          it = strtok_r(NULL, ",", &save))
         code = add_item(cmd, m, it, def, *targets, n);
     free(buf);
-    if (!code && *n == 0)
-        code = nsm_cli_usage_error(cmd, "--precision: scenario '%s' has no %s to aim at; name "
-                                   "outcomes with --precision-for", m->name,
-                                   m->n_outcomes ? "horizon within its dates" : "outcomes");
+    if (!code && *n == 0 && list)
+        code = nsm_cli_usage_error(cmd, "--precision-for names nothing: give OUTCOME, "
+                                   "OUTCOME@YEARS or @YEARS, separated by commas");
+    else if (!code && *n == 0 && m->n_outcomes == 0)
+        code = nsm_cli_usage_error(cmd, "--precision aims at outcomes, and scenario '%s' has "
+                                   "none (outcomes.csv)", m->name);
+    else if (!code && *n == 0)
+        code = nsm_cli_usage_error(cmd, "--precision: no horizon falls within scenario '%s''s "
+                                   "dates: name some with --precision-for @YEARS", m->name);
     return code;
 }
 
