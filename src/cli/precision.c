@@ -113,8 +113,9 @@ int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model
         code = nsm_cli_usage_error(cmd, "--precision aims at outcomes, and scenario '%s' has "
                                    "none (outcomes.csv)", m->name);
     else if (!code && *n == 0)
-        code = nsm_cli_usage_error(cmd, "--precision: no horizon falls within scenario '%s''s "
-                                   "dates: name some with --precision-for @YEARS", m->name);
+        code = nsm_cli_usage_error(cmd, "--precision: no horizon falls within the dates of "
+                                   "scenario '%s': name some with --precision-for @YEARS",
+                                   m->name);
     return code;
 }
 
