@@ -67,6 +67,9 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
 ** that asked to stop. nsm_cli_catch_sigint(1) catches SIGINT, SIGTERM and SIGHUP (and ignores
 ** SIGXFSZ) from before a command creates its staging folder; (0) restores what was there. */
 extern volatile sig_atomic_t nsm_cli_interrupted;
+/* Non-zero when the simulation should stop: a signal came, or (under mpirun) another rank failed.
+** The run configuration's stop flag (nsm_cli_run_config). */
+extern volatile sig_atomic_t nsm_cli_stopping;
 void nsm_cli_catch_sigint(int on);
 /* The exit code of a stopped command: 128 + the signal (130 for Ctrl-C). */
 int nsm_cli_stop_code(void);
@@ -154,6 +157,10 @@ int nsm_cli_world_size(void);
 int nsm_cli_world_gather(const void *bytes, size_t n, unsigned char **all, size_t **sizes);
 /* Rank 0's value, on every rank. Collective. */
 int nsm_cli_world_share(int value);
+/* Tell every other rank that this one failed (not collective; a few bytes each); and whether
+** another rank has said so (polled from the main thread, between replications). */
+void nsm_cli_world_tell_failure(void);
+int nsm_cli_world_peer_failed(void);
 
 /* Collective: every rank's outcome to rank 0: its status, and when NSM_OK its sealed part (p may
 ** be NULL: nothing to send), else its message. On rank 0: NSM_OK with ps holding the parts in
@@ -163,6 +170,10 @@ int nsm_cli_world_share(int value);
 nsm_status nsm_cli_ranks_gather(nsm_status st, const nsm_part *p, const nsm_diag *d,
                                 nsm_cli_parts *ps, nsm_diag *out);
 void nsm_cli_parts_release(nsm_cli_parts *ps);
+/* Under mpirun, wrap a progress callback (*fn, *ctx) so that each call also polls for another
+** rank's failure and, when one came, sets nsm_cli_stopping: the ranks stop within a chunk of
+** replications (or a point, or a draw) instead of finishing their slices. One at a time. */
+void nsm_cli_ranks_watch(void (**fn)(void *, uint64_t, uint64_t), void **ctx);
 /* --shard under mpirun is refused: the ranks split the work themselves. 0, or EXIT_USAGE. */
 int nsm_cli_ranks_check(const char *cmd, const nsm_cli_options *o);
 

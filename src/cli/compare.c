@@ -282,6 +282,7 @@ static nsm_status slice_part(const nsm_model *m, const nsm_arm *arms, int n_arms
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
+    nsm_cli_ranks_watch(&rc.progress, &rc.progress_ctx); /* under mpirun */
     if (st == NSM_OK)
         st = results_of(&cmp, o, &rc, &res, rs, first, count, d);
     nsm_progress_done(&bar);

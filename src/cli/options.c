@@ -129,7 +129,7 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
 nsm_run_config nsm_cli_run_config(const nsm_cli_options *o, void *progress_ctx)
 {
     nsm_run_config rc = {o->seed, o->runs, 0, (int)o->threads, nsm_progress_update, progress_ctx,
-                         (volatile int *)&nsm_cli_interrupted,
+                         (volatile int *)&nsm_cli_stopping,
                          o->nominal ? NSM_UNCERTAINTY_NOMINAL : NSM_UNCERTAINTY_PER_RUN, 0,
                          o->max_events};
     return rc;

@@ -280,6 +280,7 @@ static nsm_status slice_part(const nsm_model *m, const nsm_cli_options *o, nsm_p
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
+    nsm_cli_ranks_watch(&rc.progress, &rc.progress_ctx); /* under mpirun */
     nsm_accum *acc = nsm_accum_alloc(m);
     *p = NULL;
     nsm_status st = acc ? results_of(m, o, &rc, acc, &op, rs, first, count, d)

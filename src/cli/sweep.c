@@ -317,6 +317,7 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     nsm_sweep_config cf = {nsm_cli_run_config(o, NULL), idx, kept, n_h, o->bom, stop_after_env(),
                            o->n_shards ? o->shard - 1 : (size_t)nsm_cli_world_rank(),
                            o->n_shards ? o->n_shards : (size_t)ranks, nsm_progress_update, &bar};
+    nsm_cli_ranks_watch(&cf.progress, &cf.progress_ctx); /* under mpirun */
     size_t done = 0;
     char started[32];
     nsm_cli_now(started);
