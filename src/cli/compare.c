@@ -316,7 +316,8 @@ static int compare_shard(const nsm_model *m, const nsm_arm *arms, int n_arms,
     if (h && !o->quiet)
         printf("%s: %d arms, shard %u/%u, %s %llu..%llu of %llu, in %.2f s -> %s\n", m->name,
                n_arms, o->shard, o->n_shards, o->outer ? "draws" : "replications",
-               (unsigned long long)h->first, (unsigned long long)(h->first + h->count - (h->count > 0)),
+               (unsigned long long)h->first,
+               (unsigned long long)(h->first + h->count - (h->count > 0)),
                (unsigned long long)(o->outer ? o->outer : o->runs), rs.wall_seconds, o->out);
     nsm_part_free(p);
     nsm_diag_release(&d);

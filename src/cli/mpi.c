@@ -114,8 +114,11 @@ int nsm_cli_world_gather(const void *bytes, size_t n, unsigned char **all, size_
         counts[k] = (int)each[k];
         total += each[k];
     }
-    if (rank == 0 && !bad && (!(*all = malloc(total + 1)) || !(*sizes = malloc((size_t)size * sizeof **sizes))))
-        bad = 1;
+    if (rank == 0 && !bad) {
+        *all = malloc(total + 1);
+        *sizes = malloc((size_t)size * sizeof **sizes);
+        bad = !*all || !*sizes;
+    }
     /* every rank takes part in both collectives, whatever happened, so that none waits forever */
     int go = !bad;
     MPI_Bcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD);

@@ -261,6 +261,8 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
     if (o->parts && o->parts->ranks > 0) { /* under mpirun (cli/ranks.c) */
         nsm_manifest_add(mf, "mpi_ranks", "%d", o->parts->ranks);
         nsm_manifest_add(mf, "threads_per_rank", "%d", rs->threads);
+    } else if (o->parts) { /* neasim merge (cli/shard.c) */
+        nsm_manifest_add(mf, "merged_shards", "%d", o->parts->n);
     }
     nsm_manifest_add(mf, "started_utc", "%s", started);
     nsm_manifest_add(mf, "wall_seconds", "%.3f", rs->wall_seconds);

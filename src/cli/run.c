@@ -313,7 +313,8 @@ static int simulate_shard(const nsm_model *m, const nsm_cli_options *o)
     if (h && !o->quiet)
         printf("%s: shard %u/%u, %s %llu..%llu of %llu, in %.2f s on %d threads -> %s\n",
                m->name, o->shard, o->n_shards, o->outer ? "draws" : "replications",
-               (unsigned long long)h->first, (unsigned long long)(h->first + h->count - (h->count > 0)),
+               (unsigned long long)h->first,
+               (unsigned long long)(h->first + h->count - (h->count > 0)),
                (unsigned long long)(o->outer ? o->outer : o->runs), rs.wall_seconds, rs.threads,
                o->out);
     nsm_part_free(p);

@@ -2,7 +2,8 @@
 ** signals.c: how a command stops on a signal (README.md, "Exit codes").
 **
 ** SIGINT (Ctrl-C), SIGTERM and SIGHUP set nsm_cli_interrupted to the signal's number and
-** nsm_cli_stopping, which the engine polls (so does another MPI rank's failure: cli/ranks.c); it stops, and the command removes its staging folder and exits with 128 + that
+** nsm_cli_stopping, which the engine polls (another MPI rank's failure sets it too: cli/ranks.c);
+** the engine stops, and the command removes its staging folder and exits with 128 + that
 ** number (130, 143, 129). A second signal of the same kind ends the process at once: the
 ** staging folder's marker lets the next run into that place clean it up.
 ** SIGXFSZ (a file-size limit, `ulimit -f`) is ignored while a command writes, so the write that
