@@ -4,13 +4,15 @@
 # `make test` also runs CLI cases under valgrind (tests/cli_valgrind.sh: skipped, loudly, without
 # it); the figures, the briefing and the calibration checks need R with ggplot2 and readr;
 # `make bench` times a NumPy peer of the reference chain (python3-numpy).
+# `make mpi` builds build/neasim-mpi with Open MPI (libopenmpi-dev: mpicc and mpi.h; openmpi-bin:
+# mpirun), which tests/cli_mpi.sh runs under mpirun -n 1..4.
 # tests/cli_slurm.sh starts a private one-node Slurm cluster to run scripts/slurm/'s job array and
 # merge for real: slurm-wlm (slurmctld, slurmd, sbatch) and munge (its authentication).
 # `make fuzz` (optional) needs clang and libclang-rt-14-dev, not installed here.
 set -euo pipefail
 pkgs=(build-essential pkg-config libgsl-dev libcsv-dev libcmocka-dev libssl-dev time valgrind
-      python3-numpy r-base-core r-cran-ggplot2 r-cran-readr r-cran-scales r-cran-base64enc
-      slurm-wlm munge)
+      libopenmpi-dev openmpi-bin python3-numpy r-base-core r-cran-ggplot2 r-cran-readr
+      r-cran-scales r-cran-base64enc slurm-wlm munge)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -72,6 +72,9 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
 ** that asked to stop. nsm_cli_catch_sigint(1) catches SIGINT, SIGTERM and SIGHUP (and ignores
 ** SIGXFSZ) from before a command creates its staging folder; (0) restores what was there. */
 extern volatile sig_atomic_t nsm_cli_interrupted;
+/* Non-zero when the simulation should stop: a signal came, or (under mpirun) another rank failed.
+** The run configuration's stop flag (nsm_cli_run_config). */
+extern volatile sig_atomic_t nsm_cli_stopping;
 void nsm_cli_catch_sigint(int on);
 /* The exit code of a stopped command: 128 + the signal (130 for Ctrl-C). */
 int nsm_cli_stop_code(void);
@@ -141,6 +144,8 @@ void nsm_cli_precision_say(const nsm_cli_precision *p, uint64_t runs, int quiet)
 typedef struct nsm_cli_parts {
     nsm_part **part;
     int n;
+    int ranks;           /* gathered from MPI ranks: their number (0: read from files) */
+    double wall_seconds; /* the ranks' time, for the summary and the manifest */
 } nsm_cli_parts;
 
 int nsm_cli_merge(int argc, char **argv);
@@ -174,5 +179,38 @@ nsm_status nsm_cli_part_check_scenario(const nsm_part *p, const nsm_model *m, ns
 nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint64_t total,
                               nsm_accum **acc, nsm_paired **paired, int n_arms, double **reals,
                               int n_reals, size_t per_item, nsm_diag *d);
+
+/* --- Ranks: the processes of one command (cli/solo.c: one; cli/mpi.c in build/neasim-mpi:
+** mpirun's). Only rank 0 writes results; ranks split the work as shards I/K do (cli/ranks.c). */
+
+/* Start (before anything else; may consume MPI's arguments) and end (after everything). */
+int nsm_cli_world_start(int *argc, char ***argv);
+void nsm_cli_world_end(void);
+int nsm_cli_world_rank(void);
+int nsm_cli_world_size(void);
+/* Every rank gives n bytes; rank 0 receives them all, concatenated in rank order, in *all and
+** their lengths in *sizes (new arrays; NULL on other ranks). Collective. 0, or -1. */
+int nsm_cli_world_gather(const void *bytes, size_t n, unsigned char **all, size_t **sizes);
+/* Rank 0's value, on every rank. Collective. */
+int nsm_cli_world_share(int value);
+/* Tell every other rank that this one failed (not collective; a few bytes each); and whether
+** another rank has said so (polled from the main thread, between replications). */
+void nsm_cli_world_tell_failure(void);
+int nsm_cli_world_peer_failed(void);
+
+/* Collective: every rank's outcome to rank 0: its status, and when NSM_OK its sealed part (p may
+** be NULL: nothing to send), else its message. On rank 0: NSM_OK with ps holding the parts in
+** rank order (named "rank K of N"), or the status of the first rank that failed with its message
+** ("rank K of N: ...") in out (a failure before a stop: a stop is what the others see of it). On
+** other ranks NSM_OK, ps empty. Release ps with nsm_cli_parts_release. */
+nsm_status nsm_cli_ranks_gather(nsm_status st, const nsm_part *p, const nsm_diag *d,
+                                nsm_cli_parts *ps, nsm_diag *out);
+void nsm_cli_parts_release(nsm_cli_parts *ps);
+/* Under mpirun, wrap a progress callback (*fn, *ctx) so that each call also polls for another
+** rank's failure and, when one came, sets nsm_cli_stopping: the ranks stop within a chunk of
+** replications (or a point, or a draw) instead of finishing their slices. One at a time. */
+void nsm_cli_ranks_watch(void (**fn)(void *, uint64_t, uint64_t), void **ctx);
+/* --shard under mpirun is refused: the ranks split the work themselves. 0, or EXIT_USAGE. */
+int nsm_cli_ranks_check(const char *cmd, const nsm_cli_options *o);
 
 #endif

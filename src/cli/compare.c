@@ -212,7 +212,8 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_cli_options *o
 {
     const nsm_model *m = cmp->m;
     if (o->parts) {
-        *rs = (nsm_run_stats){rc->threads > 0 ? rc->threads : omp_get_max_threads(), 0, 0, 0.0};
+        *rs = (nsm_run_stats){rc->threads > 0 ? rc->threads : omp_get_max_threads(), 0, 0,
+                              o->parts->wall_seconds};
         double *reals[2] = {res->outer.p, res->outer.se};
         res->outer.runs = o->runs; /* set by nsm_compare_outer when it runs */
         return nsm_cli_parts_read(o->parts, m, o->outer ? o->outer : o->runs, res->acc,
@@ -339,46 +340,100 @@ static int compare(const nsm_model *m, const nsm_arm *arms, int n_arms, const ns
     return code;
 }
 
-/* compare --shard I/N --out PART: simulate the slice, write the partial result (cli/shard.c). */
-static int compare_shard(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                         const nsm_cli_options *o, const double *years, int n_years)
+/* The slice of shard o->shard of o->n_shards of every arm, simulated into a new sealed part. */
+static nsm_status slice_part(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                             const nsm_cli_options *o, const nsm_horizons *hz, nsm_part **p,
+                             nsm_run_stats *rs, nsm_diag *d)
 {
     uint64_t first, count;
     nsm_cli_shard_slice(o->outer ? o->outer : o->runs, o->shard, o->n_shards, &first, &count);
-    nsm_diag d;
-    nsm_diag_init(&d);
-    nsm_run_stats rs;
     results res = {0};
-    nsm_part *p = NULL;
-    nsm_cli_catch_sigint(1);
-    nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, {0}, NULL};
-    nsm_horizons_find(m, years, n_years, &cmp.horizons);
+    *p = NULL;
+    nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, *hz, NULL};
     nsm_status st = results_alloc(&res, m, n_arms, o->outer ? count : 0, &cmp.horizons)
-                        ? nsm_diag_error(&d, NSM_ERR_NOMEM, "out of memory")
+                        ? nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory")
                         : NSM_OK;
     cmp.outer = o->outer ? &res.outer : NULL;
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
+    nsm_cli_ranks_watch(&rc.progress, &rc.progress_ctx); /* under mpirun */
     if (st == NSM_OK)
-        st = results_of(&cmp, o, &rc, &res, NULL, &rs, first, count, &d);
+        st = results_of(&cmp, o, &rc, &res, NULL, rs, first, count, d);
     nsm_progress_done(&bar);
-    if (st == NSM_OK && !(p = nsm_cli_part_new("compare", m, o, o->shard, o->n_shards, first,
-                                               count)))
-        st = nsm_diag_error(&d, NSM_ERR_NOMEM, "out of memory");
+    if (st == NSM_OK && !(*p = nsm_cli_part_new("compare", m, o, o->shard, o->n_shards, first,
+                                                count)))
+        st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     const double *reals[2] = {res.outer.p, res.outer.se};
     if (st == NSM_OK)
-        st = nsm_cli_part_add(p, res.acc, res.paired, n_arms, reals, o->outer ? 2 : 0,
+        st = nsm_cli_part_add(*p, res.acc, res.paired, n_arms, reals, o->outer ? 2 : 0,
                               (size_t)count * per_draw(&cmp));
+    if (st == NSM_ERR_NOMEM && !d->error)
+        nsm_diag_error(d, st, "out of memory");
+    results_free(&res);
+    return st;
+}
+
+/* compare --shard I/N --out PART: simulate the slice, write the partial result (cli/shard.c). */
+static int compare_shard(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                         const nsm_cli_options *o, const double *years, int n_years)
+{
+    nsm_diag d;
+    nsm_diag_init(&d);
+    nsm_run_stats rs = {0, 0, 0, 0.0};
+    nsm_part *p = NULL;
+    nsm_horizons hz;
+    nsm_horizons_find(m, years, n_years, &hz);
+    nsm_cli_catch_sigint(1);
+    nsm_status st = slice_part(m, arms, n_arms, o, &hz, &p, &rs, &d);
     int code = nsm_cli_finish_part("compare", st, p, o->out, &d);
-    if (code == EXIT_OK && !o->quiet)
+    const nsm_part_head *h = code == EXIT_OK ? nsm_part_head_of(p) : NULL;
+    if (h && !o->quiet)
         printf("%s: %d arms, shard %u/%u, %s %llu..%llu of %llu, in %.2f s -> %s\n", m->name,
                n_arms, o->shard, o->n_shards, o->outer ? "draws" : "replications",
-               (unsigned long long)first, (unsigned long long)(first + count - (count > 0)),
+               (unsigned long long)h->first,
+               (unsigned long long)(h->first + h->count - (h->count > 0)),
                (unsigned long long)(o->outer ? o->outer : o->runs), rs.wall_seconds, o->out);
     nsm_part_free(p);
-    results_free(&res);
     nsm_diag_release(&d);
+    return code;
+}
+
+/* Under mpirun: every rank simulates its slice; rank 0 gathers the parts and writes. */
+static int compare_ranks(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                         nsm_cli_options *o, const char *dest, const double *years, int n_years,
+                         int argc, char **argv)
+{
+    nsm_cli_options mine = *o;
+    mine.shard = (uint32_t)nsm_cli_world_rank() + 1;
+    mine.n_shards = (uint32_t)nsm_cli_world_size();
+    mine.quiet = o->quiet || mine.shard > 1;
+    double t0 = omp_get_wtime();
+    nsm_run_stats rs = {0, 0, 0, 0.0};
+    nsm_diag d, all;
+    nsm_diag_init(&d);
+    nsm_diag_init(&all);
+    nsm_part *p = NULL;
+    nsm_cli_parts ps = {NULL, 0, 0, 0.0};
+    nsm_horizons hz;
+    nsm_horizons_find(m, years, n_years, &hz);
+    nsm_cli_catch_sigint(1);
+    nsm_status st = slice_part(m, arms, n_arms, &mine, &hz, &p, &rs, &d);
+    st = nsm_cli_ranks_gather(st, p, &d, &ps, &all);
+    nsm_part_free(p);
+    int code = EXIT_OK;
+    if (nsm_cli_world_rank() == 0 && st == NSM_OK) {
+        ps.wall_seconds = omp_get_wtime() - t0;
+        o->parts = &ps;
+        code = compare(m, arms, n_arms, o, dest, years, n_years, argc, argv);
+        o->parts = NULL;
+    } else if (nsm_cli_world_rank() == 0) {
+        code = nsm_cli_finish_part("compare", st, NULL, NULL, &all);
+    }
+    nsm_cli_catch_sigint(0);
+    nsm_cli_parts_release(&ps);
+    nsm_diag_release(&d);
+    nsm_diag_release(&all);
     return code;
 }
 
@@ -409,9 +464,15 @@ static int compare_command(int argc, char **argv, const nsm_cli_parts *parts)
     } else {
         char dest[NSM_NAME_MAX + 32];
         snprintf(dest, sizeof dest, "results/%s-compare", m->name);
-        code = o.n_shards ? compare_shard(m, arms, n_arms, &o, years, n_years)
-                          : compare(m, arms, n_arms, &o, o.out ? o.out : dest, years, n_years,
-                                    argc, argv);
+        const char *out = o.out ? o.out : dest;
+        if ((code = nsm_cli_ranks_check("compare", &o)) != 0)
+            ;
+        else if (nsm_cli_world_size() > 1 && !o.parts)
+            code = compare_ranks(m, arms, n_arms, &o, out, years, n_years, argc, argv);
+        else if (o.n_shards)
+            code = compare_shard(m, arms, n_arms, &o, years, n_years);
+        else
+            code = compare(m, arms, n_arms, &o, out, years, n_years, argc, argv);
     }
     nsm_diag_release(&d);
     nsm_arms_free(arms, n_arms);

@@ -44,16 +44,17 @@ static void version(void)
            nsm_rng_philox4x32->name);
 }
 
-int main(int argc, char **argv)
+static int command(int argc, char **argv)
 {
-    /* GSL's default handler aborts the process; every GSL status is checked instead. */
-    gsl_set_error_handler_off();
-    nsm_cli_save_command(argc, argv);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    /* under mpirun, only these split their work; rank 0 alone does anything else */
+    if (nsm_cli_world_rank() > 0 && strcmp(cmd, "run") && strcmp(cmd, "compare") &&
+        strcmp(cmd, "sweep"))
+        return EXIT_OK;
     if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
         usage(stdout);
         return EXIT_OK;
@@ -79,4 +80,19 @@ int main(int argc, char **argv)
     fprintf(stderr, "neasim: unknown command '%s'\n", cmd);
     usage(stderr);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL's default handler aborts the process; every GSL status is checked instead. */
+    gsl_set_error_handler_off();
+    if (nsm_cli_world_start(&argc, &argv) != 0) {
+        fprintf(stderr, "neasim: MPI could not start\n");
+        return EXIT_SOFTWARE;
+    }
+    nsm_cli_save_command(argc, argv);
+    /* every rank ends with rank 0's exit code, after rank 0 has written */
+    int code = nsm_cli_world_share(command(argc, argv));
+    nsm_cli_world_end();
+    return code;
 }

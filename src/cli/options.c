@@ -71,6 +71,10 @@ static int precision_checks(const char *cmd, nsm_cli_options *o)
     if (o->precision && o->outer)
         return nsm_cli_usage_error(cmd, "--precision stops the replications of one level; it "
                                    "cannot be combined with --outer");
+    if (o->precision && nsm_cli_world_size() > 1)
+        return nsm_cli_usage_error(cmd, "--precision under mpirun is not supported yet: the ranks "
+                                   "would have to decide together after every batch; run it in "
+                                   "one process, or give the ranks a fixed --runs");
     if (o->precision && o->n_shards)
         return nsm_cli_usage_error(cmd, "--precision decides after each batch of the whole run, "
                                    "which a shard does not see: give the shards a fixed --runs "
@@ -154,7 +158,7 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
 nsm_run_config nsm_cli_run_config(const nsm_cli_options *o, void *progress_ctx)
 {
     nsm_run_config rc = {o->seed, o->runs, 0, (int)o->threads, nsm_progress_update, progress_ctx,
-                         (volatile int *)&nsm_cli_interrupted,
+                         (volatile int *)&nsm_cli_stopping,
                          o->nominal ? NSM_UNCERTAINTY_NOMINAL : NSM_UNCERTAINTY_PER_RUN, 0,
                          o->max_events};
     return rc;
@@ -283,6 +287,12 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
     if (o->outer)
         nsm_manifest_add(mf, "outer_draws", "%llu", (unsigned long long)o->outer);
     nsm_manifest_add(mf, "threads", "%d", rs->threads);
+    if (o->parts && o->parts->ranks > 0) { /* under mpirun (cli/ranks.c) */
+        nsm_manifest_add(mf, "mpi_ranks", "%d", o->parts->ranks);
+        nsm_manifest_add(mf, "threads_per_rank", "%d", rs->threads);
+    } else if (o->parts) { /* neasim merge (cli/shard.c) */
+        nsm_manifest_add(mf, "merged_shards", "%d", o->parts->n);
+    }
     nsm_manifest_add(mf, "started_utc", "%s", started);
     nsm_manifest_add(mf, "wall_seconds", "%.3f", rs->wall_seconds);
     nsm_manifest_add(mf, "events_simulated", "%llu", (unsigned long long)rs->events);

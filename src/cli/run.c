@@ -226,7 +226,8 @@ static nsm_status results_of(const nsm_model *m, const nsm_cli_options *o, nsm_r
     if (st != NSM_OK)
         return st;
     if (o->parts) {
-        *rs = (nsm_run_stats){rc->threads > 0 ? rc->threads : omp_get_max_threads(), 0, 0, 0.0};
+        *rs = (nsm_run_stats){rc->threads > 0 ? rc->threads : omp_get_max_threads(), 0, 0,
+                              o->parts->wall_seconds};
         double *reals = op->r.p;
         return nsm_cli_parts_read(o->parts, m, o->outer ? o->outer : o->runs, &acc, NULL, 1,
                                   &reals, o->outer ? 1 : 0, outer_block(m, op), d);
@@ -308,41 +309,90 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
     return code;
 }
 
-/* run --shard I/N --out PART: simulate the slice, write the partial result (cli/shard.c). */
-static int simulate_shard(const nsm_model *m, const nsm_cli_options *o)
+/* The slice of shard o->shard of o->n_shards, simulated into a new sealed part *p. */
+static nsm_status slice_part(const nsm_model *m, const nsm_cli_options *o, nsm_part **p,
+                             nsm_run_stats *rs, nsm_diag *d)
 {
     uint64_t first, count;
     nsm_cli_shard_slice(o->outer ? o->outer : o->runs, o->shard, o->n_shards, &first, &count);
     outer_plan op = {0};
-    nsm_run_stats rs;
-    nsm_diag d;
-    nsm_diag_init(&d);
-    nsm_cli_catch_sigint(1);
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
+    nsm_cli_ranks_watch(&rc.progress, &rc.progress_ctx); /* under mpirun */
     nsm_accum *acc = nsm_accum_alloc(m);
-    nsm_part *p = NULL;
-    nsm_status st = acc ? results_of(m, o, &rc, acc, &op, NULL, &rs, first, count, &d)
-                        : nsm_diag_error(&d, NSM_ERR_NOMEM, "out of memory");
+    *p = NULL;
+    nsm_status st = acc ? results_of(m, o, &rc, acc, &op, NULL, rs, first, count, d)
+                        : nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     nsm_progress_done(&bar);
-    if (st == NSM_OK && !(p = nsm_cli_part_new("run", m, o, o->shard, o->n_shards, first, count)))
-        st = nsm_diag_error(&d, NSM_ERR_NOMEM, "out of memory");
+    if (st == NSM_OK && !(*p = nsm_cli_part_new("run", m, o, o->shard, o->n_shards, first, count)))
+        st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     const double *reals = op.r.p;
     if (st == NSM_OK)
-        st = nsm_cli_part_add(p, &acc, NULL, 1, &reals, o->outer ? 1 : 0,
+        st = nsm_cli_part_add(*p, &acc, NULL, 1, &reals, o->outer ? 1 : 0,
                               (size_t)count * outer_block(m, &op));
+    if (st == NSM_ERR_NOMEM && !d->error)
+        nsm_diag_error(d, st, "out of memory");
+    nsm_accum_free(acc);
+    free(op.r.p);
+    return st;
+}
+
+/* run --shard I/N --out PART: simulate the slice, write the partial result (cli/shard.c). */
+static int simulate_shard(const nsm_model *m, const nsm_cli_options *o)
+{
+    nsm_run_stats rs = {0, 0, 0, 0.0};
+    nsm_diag d;
+    nsm_diag_init(&d);
+    nsm_part *p = NULL;
+    nsm_cli_catch_sigint(1);
+    nsm_status st = slice_part(m, o, &p, &rs, &d);
     int code = nsm_cli_finish_part("run", st, p, o->out, &d);
-    if (code == EXIT_OK && !o->quiet)
+    const nsm_part_head *h = code == EXIT_OK ? nsm_part_head_of(p) : NULL;
+    if (h && !o->quiet)
         printf("%s: shard %u/%u, %s %llu..%llu of %llu, in %.2f s on %d threads -> %s\n",
                m->name, o->shard, o->n_shards, o->outer ? "draws" : "replications",
-               (unsigned long long)first, (unsigned long long)(first + count - (count > 0)),
+               (unsigned long long)h->first,
+               (unsigned long long)(h->first + h->count - (h->count > 0)),
                (unsigned long long)(o->outer ? o->outer : o->runs), rs.wall_seconds, rs.threads,
                o->out);
     nsm_part_free(p);
-    nsm_accum_free(acc);
-    free(op.r.p);
     nsm_diag_release(&d);
+    return code;
+}
+
+/* Under mpirun: every rank simulates its slice; rank 0 gathers the parts and writes. */
+static int run_ranks(const nsm_model *m, nsm_cli_options *o, const char *dest, int argc,
+                     char **argv)
+{
+    nsm_cli_options mine = *o;
+    mine.shard = (uint32_t)nsm_cli_world_rank() + 1;
+    mine.n_shards = (uint32_t)nsm_cli_world_size();
+    mine.quiet = o->quiet || mine.shard > 1;
+    double t0 = omp_get_wtime();
+    nsm_run_stats rs = {0, 0, 0, 0.0};
+    nsm_diag d, all;
+    nsm_diag_init(&d);
+    nsm_diag_init(&all);
+    nsm_part *p = NULL;
+    nsm_cli_parts ps = {NULL, 0, 0, 0.0};
+    nsm_cli_catch_sigint(1);
+    nsm_status st = slice_part(m, &mine, &p, &rs, &d);
+    st = nsm_cli_ranks_gather(st, p, &d, &ps, &all);
+    nsm_part_free(p);
+    int code = EXIT_OK;
+    if (nsm_cli_world_rank() == 0 && st == NSM_OK) {
+        ps.wall_seconds = omp_get_wtime() - t0;
+        o->parts = &ps;
+        code = simulate_and_write(m, o, dest, NULL, argc, argv);
+        o->parts = NULL;
+    } else if (nsm_cli_world_rank() == 0) {
+        code = nsm_cli_finish_part("run", st, NULL, NULL, &all);
+    }
+    nsm_cli_catch_sigint(0);
+    nsm_cli_parts_release(&ps);
+    nsm_diag_release(&d);
+    nsm_diag_release(&all);
     return code;
 }
 
@@ -365,10 +415,15 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
     }
     char defdest[NSM_NAME_MAX + 16];
     snprintf(defdest, sizeof defdest, "results/%s", m->name);
-    if (code == EXIT_OK)
+    const char *dest = o.out ? o.out : defdest;
+    if (code != EXIT_OK || (code = nsm_cli_ranks_check("run", &o)) != 0)
+        ;
+    else if (nsm_cli_world_size() > 1 && !o.parts)
+        code = run_ranks(m, &o, dest, argc, argv);
+    else
         code = o.n_shards ? simulate_shard(m, &o)
-                          : simulate_and_write(m, &o, o.out ? o.out : defdest,
-                                               o.precision ? &prec : NULL, argc, argv);
+                          : simulate_and_write(m, &o, dest, o.precision ? &prec : NULL, argc,
+                                               argv);
     free(prec.targets);
     nsm_model_free(m);
     return code;

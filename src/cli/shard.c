@@ -353,7 +353,7 @@ int nsm_cli_merge(int argc, char **argv)
     int code = merge_args(argc, argv, &out, &threads, &quiet, &n);
     if (code)
         return code < 0 ? EXIT_OK : code;
-    nsm_cli_parts ps = {calloc((size_t)n, sizeof(nsm_part *)), n};
+    nsm_cli_parts ps = {calloc((size_t)n, sizeof(nsm_part *)), n, 0, 0.0};
     if (!ps.part)
         return EXIT_SOFTWARE;
     nsm_diag d;

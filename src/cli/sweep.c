@@ -259,9 +259,32 @@ static nsm_status unpack_parts(const nsm_model *m, const nsm_sweep_design *d,
     return st;
 }
 
-static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_options *o,
+/* Under mpirun, rank K runs points K, K + N, ... into the one work folder (on a file system
+** every rank sees), so that a stopped sweep resumes as one; rank 0 prepares the folder first and
+** assembles once every rank is done. Only statuses travel (cli/ranks.c). */
+static nsm_status gather_ranks(nsm_status st, nsm_cli_parts *ps, nsm_diag *diag)
+{
+    nsm_diag all;
+    nsm_diag_init(&all);
+    st = nsm_cli_ranks_gather(st, NULL, diag, ps, &all);
+    free(diag->error);
+    diag->error = all.error;
+    all.error = NULL;
+    nsm_diag_release(&all);
+    return st;
+}
+
+static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_options *opts,
                  const char *dest, int argc, char **argv)
 {
+    /* a merge runs on rank 0 alone (main.c), whatever mpirun started */
+    const int ranks = opts->parts ? 1 : nsm_cli_world_size();
+    const int lead = ranks == 1 || nsm_cli_world_rank() == 0;
+    nsm_cli_parts ps = {NULL, 0, ranks, 0.0};
+    nsm_cli_options mine = *opts;
+    const nsm_cli_options *o = &mine;
+    if (ranks > 1)
+        mine.parts = &ps; /* for the manifest: ranks and threads per rank */
     double years[16];
     int n_years;
     int code = nsm_cli_horizons("sweep", o->horizons, years, &n_years);
@@ -276,29 +299,43 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     nsm_diag diag;
     nsm_diag_init(&diag);
     /* a shard's destination is its part, a file: the work folder beside it is all it needs */
-    if ((!o->n_shards && nsm_outdir_check(dest, &diag) != NSM_OK) ||
-        (code = prepare_work(work, m, d, o))) {
+    if (lead && ((!o->n_shards && nsm_outdir_check(dest, &diag) != NSM_OK) ||
+                 (code = prepare_work(work, m, d, o)))) {
         nsm_cli_print_diag(&diag);
+        code = code ? code : EXIT_CANTCREAT;
+    }
+    if (ranks > 1)
+        code = nsm_cli_world_share(code);
+    if (code) {
         nsm_diag_release(&diag);
-        return code ? code : EXIT_CANTCREAT;
+        return code;
     }
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     bar.unit = "points";
     bar.runs_per_unit = (double)o->runs;
+    /* the points of this shard, or of this rank: offset, offset + stride, ... */
+    const size_t offset = o->n_shards ? o->shard - 1 : ranks > 1 ? (size_t)nsm_cli_world_rank() : 0;
     nsm_sweep_config cf = {nsm_cli_run_config(o, NULL), idx, kept, n_h, o->bom, stop_after_env(),
-                           o->n_shards ? o->shard - 1 : 0, o->n_shards, nsm_progress_update, &bar};
+                           offset, o->n_shards ? o->n_shards : (size_t)ranks, nsm_progress_update,
+                           &bar};
+    if (ranks > 1)
+        nsm_cli_ranks_watch(&cf.progress, &cf.progress_ctx);
     size_t done = 0;
     char started[32];
     nsm_cli_now(started);
     double t0 = omp_get_wtime();
     /* Caught until the folder is in place: a stop while assembling keeps DEST.partial. */
     nsm_cli_catch_sigint(1);
-    nsm_status st = o->parts ? unpack_parts(m, d, o->parts, work, &diag)
-                             : nsm_sweep_run(m, d, work, &cf, &done, &diag);
+    nsm_status st = o->parts && o->parts->n ? unpack_parts(m, d, o->parts, work, &diag)
+                                            : nsm_sweep_run(m, d, work, &cf, &done, &diag);
     nsm_progress_done(&bar);
     nsm_cli_print_warnings(&diag, 0);
-    if (st == NSM_STOPPED) {
+    if (ranks > 1)
+        st = gather_ranks(st, &ps, &diag);
+    if (!lead) {
+        code = EXIT_OK; /* rank 0 says what happened */
+    } else if (st == NSM_STOPPED) {
         fprintf(stderr, "neasim sweep: %s after %zu new points; the completed points are in "
                 "%s/. Continue with the same command and --resume.\n",
                 nsm_cli_interrupted ? nsm_cli_stop_name() : "stopped", done, work);
@@ -306,14 +343,13 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     } else if (st != NSM_OK) {
         nsm_cli_print_diag(&diag);
         code = nsm_cli_exit_code(st, 0);
-    } else if (o->parts && st == NSM_OK) {
-        code = finish(m, d, o, &cf, work, dest, started, omp_get_wtime() - t0, argc, argv, &diag);
     } else if (o->n_shards) {
         code = finish_shard(m, d, o, work, &diag);
     } else {
         code = finish(m, d, o, &cf, work, dest, started, omp_get_wtime() - t0, argc, argv, &diag);
     }
     nsm_cli_catch_sigint(0);
+    nsm_cli_parts_release(&ps);
     nsm_diag_release(&diag);
     return code;
 }
@@ -327,6 +363,8 @@ static int sweep_command(int argc, char **argv, const nsm_cli_parts *parts)
     o.parts = parts;
     if (o.params && !o.design_kind)
         return nsm_cli_usage_error("sweep", "--params selects numbers for --lhs, --sobol or --oat");
+    if ((code = nsm_cli_ranks_check("sweep", &o)) != 0)
+        return code;
     if (o.n_designs != 1)
         return nsm_cli_usage_error("sweep", "give exactly one design: --design FILE, --grid FILE, "
                                    "--lhs N, --sobol N or --oat");
