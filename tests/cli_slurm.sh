@@ -54,6 +54,10 @@ same_bytes() {
 }
 
 export NEASIM
+# Open MPI in a container as root (as tests/cli_mpi.sh): mpirun refuses root without these, and
+# shared-memory transfers need ptrace permission the container may not give
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
 scen=$(realpath scenarios/baseline)
 run_args=(run "$scen" --runs 3000 --seed 11)
 cmp_args=(compare "$scen" --levers all --runs 1200 --seed 12 --horizons 2,5)
@@ -95,6 +99,8 @@ if [ -x "$mpi" ]; then
         if wait_jobs "$id"; then
             check_that "MPI job ($launch, 2 ranks) = one process, byte for byte" \
                 same_bytes "$work/mpi-$launch" "$work/run-single"
+            check_that "MPI job ($launch): the manifest says 2 ranks" \
+                grep -q '^mpi_ranks,2' "$work/mpi-$launch/manifest.csv"
         else
             echo "FAIL MPI job ($launch): $(tail -3 "$work/mpi-$launch.log")"; fail=$((fail + 1))
         fi
