@@ -111,6 +111,13 @@ expect "--precision with --outer" 64 "cannot be combined with --outer" \
     -- run "$base" --precision 0.01 --outer 4 --out "$work/bad"
 expect "--precision with --shard" 64 "which a shard does not see: give the shards a fixed --runs" \
     -- run "$base" --precision 0.01 --shard 1/2 --out "$work/bad"
+mpi=$(dirname "$NEASIM")/neasim-mpi
+if [ -x "$mpi" ] && command -v mpirun >/dev/null; then
+    out=$(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+          OMPI_MCA_btl_vader_single_copy_mechanism=none \
+          mpirun --oversubscribe -n 2 "$mpi" run "$base" --precision 0.01 --out "$work/bad" 2>&1)
+    check_that "--precision under mpirun refused" grep -q "under mpirun is not supported yet" <<<"$out"
+fi
 expect "sweep takes no --precision" 64 "unknown option '--precision'" \
     -- sweep "$base" --oat --precision 0.01 --out "$work/bad"
 check_that "refusals write nothing" test ! -e "$work/bad"
