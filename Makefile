@@ -110,7 +110,7 @@ test: all $(TEST_BIN) $(REPLAY_BIN) $(if $(shell command -v $(MPICC) 2>/dev/null
 	bash tests/run-tests.sh $(BUILD)
 
 ## bench: throughput, speed-up and memory figures (see README)
-bench: all $(BUILD)/bench_engine $(BUILD)/bench_direct
+bench: all $(BUILD)/bench_engine $(BUILD)/bench_direct $(if $(shell command -v $(MPICC) 2>/dev/null),$(BUILD)/neasim-mpi)
 	bash scripts/bench.sh $(BUILD)
 
 ## validate: the baseline against the historical record (scripts/validate.sh)

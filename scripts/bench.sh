@@ -77,6 +77,15 @@ add run_o150          "cli run $tmp/o150 --runs $(n 1200) --nominal --out $tmp/r
 add run_o150_story    "cli run $tmp/o150 --runs $(n 1200) --nominal --routes --signposts --out $tmp/ros"
 add run_base          "cli run scenarios/baseline --runs $rcmp --seed 3 --out $tmp/run"
 add compare_base      "cli compare scenarios/baseline --levers all --runs $rcmp --seed 3 --out $tmp/cmp"
+# Open MPI (make mpi): one process of 1 thread, of 2 threads, and mpirun -n 2 of 1 thread each
+rmpi=$(n 10000)
+wall() { /usr/bin/time -f '%e' -o "$tmp/time" "$@" >/dev/null 2>&1; cat "$tmp/time"; }
+if [ -x "$build/neasim-mpi" ] && command -v mpirun >/dev/null; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+    add mpi_one  "wall $build/neasim run scenarios/baseline --runs $rmpi --seed 3 --quiet --threads 1 --out $tmp/run"
+    add mpi_thr2 "wall $build/neasim run scenarios/baseline --runs $rmpi --seed 3 --quiet --threads 2 --out $tmp/run"
+    add mpi_n2   "wall mpirun --oversubscribe -n 2 $build/neasim-mpi run scenarios/baseline --runs $rmpi --seed 3 --quiet --threads 1 --out $tmp/run"
+fi
 
 echo "neasim benchmark on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
 echo "load average before: $(loadavg); $rounds interleaved rounds of ${#names[@]} measurements"
@@ -139,6 +148,15 @@ echo "== run --routes --signposts against run, wall seconds (without the options
 echo "   nothing: one untaken branch per change; compare run_base and the time per event across commits)"
 echo "  baseline, $rcmp replications: $(S run_base_story) against $(S run_base): $(ratio "$(M run_base_story)" "$(M run_base)")x"
 echo "  20 factors, 150 outcomes: $(S run_o150_story) against $(S run_o150): $(ratio "$(M run_o150_story)" "$(M run_o150)")x"
+if [ -f "$tmp/m-mpi_n2" ]; then
+    echo "== Open MPI: neasim run on the baseline, $rmpi replications, wall seconds (mpirun's start included)"
+    echo "  one process, 1 thread: $(S mpi_one); 2 threads: $(S mpi_thr2)"
+    echo "  mpirun -n 2 build/neasim-mpi, 1 thread a rank: $(S mpi_n2)"
+    echo "  speed-up of mpirun -n 2 over one process of 1 thread: $(ratio "$(M mpi_one)" "$(M mpi_n2)")x;" \
+        "over one of 2 threads: $(ratio "$(M mpi_thr2)" "$(M mpi_n2)")x"
+else
+    echo "== Open MPI: skipped (no build/neasim-mpi or mpirun: make deps mpi)"
+fi
 echo
 
 # ---------------------------------------------------------------- memory (single runs: peak memory does not vary with load)

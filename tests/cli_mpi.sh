@@ -66,6 +66,13 @@ check_that "mpi: ... threads per rank (2 for -n 3)" grep -q '^threads_per_rank,2
 check_that "mpi: a sweep's manifest too" grep -q '^mpi_ranks,4' "$work/oat-4/manifest.csv"
 check_that "mpi: no work folder left" [ -z "$(ls -d "$work"/*.partial 2>/dev/null)" ]
 
+# --- other commands run on rank 0 alone: a merge of sweep shards under mpirun -n 2
+for i in 1 2; do
+    "$NEASIM" sweep tests/models/paths --grid "$work/grid.csv" --runs 200 --seed 4 --quiet --shard $i/2 --out "$work/gp$i"
+done
+mpi 2 merge "$work/gp1" "$work/gp2" --quiet --out "$work/grid-merged"
+same_tables "mpi: merge under mpirun -n 2 = one process" "$work/grid-plain" "$work/grid-merged"
+
 # --- a sweep stopped under mpirun keeps its points; --resume under another K finishes it, byte-
 # identical (NEASIM_TEST_STOP_AFTER_POINTS stops each rank after 3 new points, as Ctrl-C would)
 NEASIM_TEST_STOP_AFTER_POINTS=3 mpi 2 sweep $S --oat --params 'transitions:*' --runs 20 --seed 4 --quiet --threads 1 --out "$work/oat-stop"

@@ -40,6 +40,7 @@ sharded "compare --outer" "$work/cmpo" -- compare $S --levers all --outer 4 --ru
 printf 'parameter,values\ntransitions:f:a>b,0.2;0.5;1\nlevers,none;calm_h\n' > "$work/grid.csv"
 sharded "sweep --grid" "$work/swg" -- sweep tests/models/paths --grid "$work/grid.csv" --runs 200 --seed 4
 sharded "sweep --oat" "$work/swo" -- sweep $S --oat --params 'transitions:*' --runs 30 --seed 4
+check_that "merge: the manifest says how many shards" grep -q '^merged_shards,3' "$work/cmp-merged/manifest.csv"
 check_that "sweep shards leave no work folder" [ ! -e "$work/swg.p1.partial" ] && [ ! -e "$work/swo.p3.partial" ]
 # more shards than replications: empty shards are parts too
 expect "run: 4 shards of 3 replications" 0 "" -- run tests/models/two_state --runs 3 --quiet --out "$work/tiny"

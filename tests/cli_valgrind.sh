@@ -120,6 +120,9 @@ expect "run --xlsx" 0 "" -- run tests/models/uncertain --runs 20 --outer 2 --xls
 expect "compare --outer --xlsx" 0 "" -- compare tests/models/uncertain --levers all --runs 20 --outer 2 --xlsx --quiet --out "$work/cmp-xlsx"
 cp -r tests/models/two_state "$work/semi" && printf 'factor;level;initial;source\nf;a;1;x\n' > "$work/semi/factors.csv"
 expect "a semicolon table" 65 "separated by semicolons" -- check "$work/semi"
+expect "run --precision" 0 "" -- run tests/models/two_state --precision 0.05 --threads 2 --quiet --out "$work/prec"
+expect "compare --precision, the ceiling" 0 "NOT met" -- compare tests/models/two_state --levers faster --precision 0.001 --runs 1500 --out "$work/cprec"
+expect "--precision-for unknown" 64 "has no outcome" -- run tests/models/two_state --precision 0.05 --precision-for in_c --out "$work/bad"
 
 # --- every shipped scenario: check, a short run, and compare where it has levers
 for s in scenarios/*/; do

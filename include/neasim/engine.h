@@ -144,4 +144,26 @@ typedef struct {
 nsm_status nsm_run(const nsm_model *m, const nsm_run_config *config, nsm_accum *out,
                    nsm_run_stats *stats, nsm_diag *diag);
 
+/* A run that stops at a precision: replications in whole batches of `batch` (the last one cut at
+** config->runs, the ceiling); after each batch the results so far are merged into the output
+** and enough(ctx) is called: non-zero stops there. The output then holds batches 0..k in index
+** order whatever the threads, so a rule that reads only it stops at the same count for any
+** number of threads (and nsm_accum_runs says how many were run). */
+typedef struct {
+    uint64_t batch;           /* > 0 */
+    int (*enough)(void *ctx); /* not called after the last batch */
+    void *ctx;
+    /* Several processes (MPI ranks) sharing each batch: with n_ranks > 1 this one simulates only
+    ** its slice of every batch of n, replications floor(n rank / n_ranks) ..
+    ** floor(n (rank + 1) / n_ranks) - 1 of it, and the output holds only those. enough() must
+    ** then combine the ranks' outputs (integer sums, exact in any order) and return the same
+    ** answer on every rank. n_ranks 0 or 1: the whole batch. */
+    int rank, n_ranks;
+} nsm_batches;
+
+/* nsm_run in batches (batches NULL: nsm_run). */
+nsm_status nsm_run_batched(const nsm_model *m, const nsm_run_config *config,
+                           const nsm_batches *batches, nsm_accum *out, nsm_run_stats *stats,
+                           nsm_diag *diag);
+
 #endif

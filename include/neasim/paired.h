@@ -28,6 +28,8 @@ void nsm_paired_free(nsm_paired *p);
 /* Add one replication, given the traces of the baseline and of the arm (engine.h). */
 void nsm_paired_add(nsm_paired *p, const nsm_trace *base, const nsm_trace *arm);
 void nsm_paired_merge(nsm_paired *into, const nsm_paired *from);
+/* Back to no replications (as after nsm_paired_alloc), keeping the memory. */
+void nsm_paired_reset(nsm_paired *p);
 
 /* Series over report indices 0..n_reports-1: replications where the outcome holds in both arms;
 ** where it has occurred in both; sum over replications of D^2 for an event's cumulative count. */
@@ -46,6 +48,12 @@ void nsm_paired_event_d2(const nsm_paired *p, int e, int64_t *out);
 nsm_status nsm_compare_run(const nsm_model *m, const nsm_arm *arms, int n_arms,
                            const nsm_run_config *config, nsm_accum **acc, nsm_paired **paired,
                            nsm_run_stats *stats, nsm_diag *diag);
+/* nsm_compare_run in batches (engine.h, nsm_batches; NULL: nsm_compare_run): enough(ctx) reads
+** acc and paired, which hold every arm's whole batches so far. */
+nsm_status nsm_compare_run_batched(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                                   const nsm_run_config *config, const nsm_batches *batches,
+                                   nsm_accum **acc, nsm_paired **paired, nsm_run_stats *stats,
+                                   nsm_diag *diag);
 
 
 /* The same with whole scenarios as arms (`neasim compare A B ...`): arm a runs models[a] (which

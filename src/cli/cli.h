@@ -11,9 +11,11 @@
 
 #include "neasim/engine.h"
 #include "neasim/model.h"
+#include "neasim/precision.h"
 #include "neasim/partial.h"
 #include "neasim/results.h"
 #include "neasim/status.h"
+#include "neasim/summary.h"
 
 /* Exit codes, from sysexits.h's conventions. */
 enum {
@@ -42,6 +44,9 @@ typedef struct {
     uint64_t paths;  /* run --paths K: paths.csv for replications 0..K-1 (0: none) */
     char **scenarios; /* compare A B ...: every scenario folder given (scenario is the first) */
     int n_scenarios;
+    double precision;          /* --precision H (0: none) */
+    const char *precision_for; /* --precision-for LIST (NULL: the default) */
+    int runs_given;            /* --runs was on the command line */
     uint32_t shard, n_shards; /* --shard I/N (cli/shard.c); n_shards 0: the whole run */
     const struct nsm_cli_parts *parts; /* merge: the parts that replace the simulation */
     int xlsx;        /* --xlsx: results.xlsx beside the CSVs */
@@ -73,6 +78,9 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
 ** that asked to stop. nsm_cli_catch_sigint(1) catches SIGINT, SIGTERM and SIGHUP (and ignores
 ** SIGXFSZ) from before a command creates its staging folder; (0) restores what was there. */
 extern volatile sig_atomic_t nsm_cli_interrupted;
+/* Non-zero when the simulation should stop: a signal came, or (under mpirun) another rank failed.
+** The run configuration's stop flag (nsm_cli_run_config). */
+extern volatile sig_atomic_t nsm_cli_stopping;
 void nsm_cli_catch_sigint(int on);
 /* The exit code of a stopped command: 128 + the signal (130 for Ctrl-C). */
 int nsm_cli_stop_code(void);
@@ -105,6 +113,37 @@ int nsm_cli_load(const char *dir, nsm_model **m, int quiet);
 /* Print "prog CMD: message" and a hint to use --help; returns EXIT_USAGE. */
 int nsm_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Runs that stop at a precision (cli/precision.c): replications in batches of
+** NSM_CLI_PRECISION_BATCH, until every target's 95% half-width is at most h or `ceiling` (--runs;
+** NSM_CLI_PRECISION_CEILING when not given) is reached. */
+enum { NSM_CLI_PRECISION_BATCH = 1000 };
+#define NSM_CLI_PRECISION_CEILING 1000000
+typedef struct {
+    const nsm_model *m;
+    double h;
+    uint64_t ceiling;
+    nsm_precision_target *targets; /* owned: free() */
+    int n_targets;
+    nsm_accum *const *acc;         /* borrowed: the run's accumulators, one per arm */
+    nsm_paired *const *paired;     /* compare only (NULL for a run) */
+    int n_arms;                    /* 1 for a run */
+    const char *const *arm_names;  /* compare only, for the messages */
+    nsm_precision_widest widest;   /* after the last batch checked */
+    int met;
+} nsm_cli_precision;
+
+/* Parse --precision's value (0 < H < 0.5); -1 after a message. */
+int nsm_cli_parse_precision(const char *text, double *h);
+/* The targets of --precision-for LIST (NULL: every outcome at every report of def), into a new
+** array (free() it); 0, or an exit code after a message naming the bad item and what to give. */
+int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model *m,
+                              const nsm_horizons *def, nsm_precision_target **targets, int *n);
+/* The stopping rule (nsm_batches.enough): computes p->widest and p->met from the accumulators. */
+int nsm_cli_precision_enough(void *ctx);
+/* The manifest's precision_* rows; list: --precision-for as given, or what the default is. */
+void nsm_cli_precision_manifest(nsm_manifest *mf, const nsm_cli_precision *p, const char *list);
+/* After the summary: one line on stdout when the target was met, a warning on stderr when not. */
+void nsm_cli_precision_say(const nsm_cli_precision *p, uint64_t runs, int quiet);
 /* --- Shards and merge (cli/shard.c) --- */
 
 /* The parts of a merge, checked alike (same command, scenario, seed, options, version) and in
@@ -161,6 +200,10 @@ int nsm_cli_world_size(void);
 int nsm_cli_world_gather(const void *bytes, size_t n, unsigned char **all, size_t **sizes);
 /* Rank 0's value, on every rank. Collective. */
 int nsm_cli_world_share(int value);
+/* Tell every other rank that this one failed (not collective; a few bytes each); and whether
+** another rank has said so (polled from the main thread, between replications). */
+void nsm_cli_world_tell_failure(void);
+int nsm_cli_world_peer_failed(void);
 
 /* Collective: every rank's outcome to rank 0: its status, and when NSM_OK its sealed part (p may
 ** be NULL: nothing to send), else its message. On rank 0: NSM_OK with ps holding the parts in
@@ -170,6 +213,10 @@ int nsm_cli_world_share(int value);
 nsm_status nsm_cli_ranks_gather(nsm_status st, const nsm_part *p, const nsm_diag *d,
                                 nsm_cli_parts *ps, nsm_diag *out);
 void nsm_cli_parts_release(nsm_cli_parts *ps);
+/* Under mpirun, wrap a progress callback (*fn, *ctx) so that each call also polls for another
+** rank's failure and, when one came, sets nsm_cli_stopping: the ranks stop within a chunk of
+** replications (or a point, or a draw) instead of finishing their slices. One at a time. */
+void nsm_cli_ranks_watch(void (**fn)(void *, uint64_t, uint64_t), void **ctx);
 /* --shard under mpirun is refused: the ranks split the work themselves. 0, or EXIT_USAGE. */
 int nsm_cli_ranks_check(const char *cmd, const nsm_cli_options *o);
 

@@ -51,6 +51,13 @@ static const char COMPARE_HELP[] =
     "                      each effect's judgment range (uncertainty_differences.csv) and\n"
     "                      each arm's (uncertainty.csv, as run --outer writes it)\n"
     "      --top K         print at most K levers per outcome (the K that help most)\n"
+    "      --precision H   stop once every paired difference of the briefing has a 95%\n"
+    "                      interval at most +-H wide (0.01 is +-1 point), adding\n"
+    "                      replications in batches of 1000; --runs is then the ceiling\n"
+    "                      (default 1000000)\n"
+    "      --precision-for LIST\n"
+    "                      the differences H is for: OUTCOME (at every --horizons),\n"
+    "                      OUTCOME@YEARS or @YEARS (every outcome), separated by commas\n"
     "      --max-events N  a replication of more than N events fails (default 10000000)\n"
     "      --shard I/N     simulate only slice I of N of the replications (--outer: of the\n"
     "                      draws) and write a partial result to --out PART (neasim merge)\n"
@@ -413,11 +420,14 @@ static size_t per_draw(const nsm_comparison *cmp)
 /* The results of every arm: read from the parts of a merge, or simulated: items first ..
 ** first + count - 1 of the whole (replications, or with --outer draws; a shard is a slice). */
 static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *models,
-                             const nsm_cli_options *o,
-                             nsm_run_config *rc, results *res, nsm_run_stats *rs, uint64_t first,
+                             const nsm_cli_options *o, nsm_run_config *rc, results *res,
+                             nsm_cli_precision *prec, nsm_run_stats *rs, uint64_t first,
                              uint64_t count, nsm_diag *d)
 {
     const nsm_model *m = cmp->m;
+    if (prec && res->n_tri)
+        return nsm_diag_error(d, NSM_ERR_USAGE, "--precision does not yet stop a comparison with "
+                              "arms of two levers (a+b, --factorial): give --runs instead");
     if ((o->parts || o->n_shards) && res->n_tri)
         return nsm_diag_error(d, NSM_ERR_USAGE, "the interactions of two levers are not carried "
                               "by partial results yet: run a comparison with a+b arms in one "
@@ -445,15 +455,24 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
     }
     rc->first_rep = first;
     rc->runs = count;
-    return run_pairs(cmp, rc, res, rs, d);
+    if (!prec)
+        return run_pairs(cmp, rc, res, rs, d);
+    /* --precision: whole batches of every arm against the baseline until the target (refused
+    ** with interactions and with several scenarios: compare_command) */
+    const nsm_batches b = {NSM_CLI_PRECISION_BATCH, nsm_cli_precision_enough, prec, 0, 1};
+    nsm_status st = nsm_compare_run_batched(m, cmp->arms, cmp->n_arms, rc, &b, res->acc,
+                                            res->paired, rs, d);
+    if (st == NSM_OK)
+        nsm_cli_precision_enough(prec); /* the last batch, which the rule did not see */
+    return st;
 }
 
 /* Run every arm and write the folder into staging; the caller commits or aborts it. models:
 ** NULL for levers, or one model per arm (compare A B ...). */
 static nsm_status run_arms(const nsm_comparison *cmp, const nsm_model *const *models,
                            const char *dropped, const nsm_cli_options *o, const char *staging,
-                           results *res, nsm_manifest *mf, nsm_run_stats *rs, int argc,
-                           char **argv, nsm_diag *d)
+                           results *res, nsm_cli_precision *prec, nsm_manifest *mf,
+                           nsm_run_stats *rs, int argc, char **argv, nsm_diag *d)
 {
     const nsm_model *m = cmp->m;
     char started[32];
@@ -461,16 +480,35 @@ static nsm_status run_arms(const nsm_comparison *cmp, const nsm_model *const *mo
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
-    nsm_status st = results_of(cmp, models, o, &rc, res, rs, 0, o->outer ? o->outer : o->runs, d);
+    nsm_status st =
+        results_of(cmp, models, o, &rc, res, prec, rs, 0, o->outer ? o->outer : o->runs, d);
     nsm_progress_done(&bar);
+    nsm_cli_options used = *o; /* with --precision, the manifest's runs are those needed */
+    used.runs = o->outer ? o->runs : nsm_accum_runs(res->acc[0]);
     if (st == NSM_OK) {
-        nsm_cli_manifest(mf, m, o, rs, started, argc, argv);
+        nsm_cli_manifest(mf, m, &used, rs, started, argc, argv);
         add_arms(mf, cmp->arms, cmp->n_arms);
         if (models)
             add_scenarios(mf, models, o, dropped);
+        if (prec)
+            nsm_cli_precision_manifest(mf, prec, o->precision_for ? o->precision_for
+                                       : "every outcome at every horizon of the briefing");
         st = write_folder(staging, cmp, mf, o, d);
     }
     return st;
+}
+
+/* With --precision: the targets (default: every outcome at every horizon of the briefing) and the
+** rule's view of the results; 0 or an exit code after a message. */
+static int precision_plan(const nsm_comparison *cmp, const nsm_cli_options *o, results *res,
+                          const char **names, nsm_cli_precision *prec)
+{
+    for (int a = 0; a < cmp->n_arms; a++)
+        names[a] = cmp->arms[a].name;
+    *prec = (nsm_cli_precision){cmp->m, o->precision, o->runs, NULL, 0, res->acc, res->paired,
+                                cmp->n_arms, names, {0, -1, 0}, 0};
+    return nsm_cli_precision_targets("compare", o->precision_for, cmp->m, &cmp->horizons,
+                                     &prec->targets, &prec->n_targets);
 }
 
 static int compare(const nsm_model *m, const nsm_model *const *models, const char *dropped,
@@ -480,16 +518,23 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
     char *staging = NULL;
     nsm_diag d;
     nsm_diag_init(&d);
-    nsm_run_stats rs;
+    nsm_run_stats rs = {0, 0, 0, 0.0};
     results res = {0};
+    nsm_cli_precision prec = {0};
     /* Caught from before the staging folder exists until it is committed or removed. */
     nsm_cli_catch_sigint(1);
     nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, {0}, NULL, 0, NULL, NULL};
     nsm_horizons_find(m, years, n_years, &cmp.horizons);
+    const char **names = calloc((size_t)n_arms, sizeof *names);
     nsm_manifest *mf = calloc(1, sizeof *mf);
-    nsm_status st = mf && !results_alloc(&res, m, arms, n_arms, o->outer, &cmp.horizons)
-                        ? nsm_outdir_begin(dest, &staging, &d)
+    nsm_status st = names && mf && !results_alloc(&res, m, arms, n_arms, o->outer, &cmp.horizons)
+                        ? NSM_OK
                         : nsm_diag_error(&d, NSM_ERR_NOMEM, "neasim compare: out of memory");
+    int code = EXIT_OK;
+    if (st == NSM_OK && o->precision && (code = precision_plan(&cmp, o, &res, names, &prec)) != 0)
+        st = NSM_ERR_USAGE; /* said by precision_plan; nothing on disk yet */
+    if (st == NSM_OK)
+        st = nsm_outdir_begin(dest, &staging, &d);
     nsm_cli_print_warnings(&d, o->quiet);
     cmp.acc = (const nsm_accum *const *)res.acc;
     cmp.paired = res.paired;
@@ -497,9 +542,14 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
     cmp.n_interactions = res.n_tri;
     cmp.interactions = (const int (*)[3])res.tri;
     cmp.ipaired = res.ipaired;
+    nsm_cli_precision *pp = o->precision ? &prec : NULL;
     if (st == NSM_OK)
-        st = run_arms(&cmp, models, dropped, o, staging, &res, mf, &rs, argc, argv, &d);
-    int code = nsm_cli_finish_folder("compare", &st, staging, dest, &d);
+        st = run_arms(&cmp, models, dropped, o, staging, &res, pp, mf, &rs, argc, argv, &d);
+    if (code == EXIT_OK)
+        code = nsm_cli_finish_folder("compare", &st, staging, dest, &d);
+    else
+        nsm_cli_catch_sigint(0);
+    unsigned long long runs = (unsigned long long)nsm_accum_runs(res.acc[0]);
     if (st == NSM_OK && !o->quiet) {
         if (o->outer)
             printf("%s: %d arms x %llu draws x %llu runs in %.2f s on %d threads -> %s/\n",
@@ -507,10 +557,14 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
                    rs.wall_seconds, rs.threads, dest);
         else
             printf("%s: %d arms x %llu runs in %.2f s on %d threads -> %s/\n", m->name, n_arms,
-                   (unsigned long long)o->runs, rs.wall_seconds, rs.threads, dest);
+                   runs, rs.wall_seconds, rs.threads, dest);
         print_briefing(&cmp, o->top);
         print_interactions(&cmp, o->top);
     }
+    if (st == NSM_OK && pp)
+        nsm_cli_precision_say(pp, runs, o->quiet);
+    free(names);
+    free(prec.targets);
     free(staging);
     free(mf);
     results_free(&res);
@@ -541,6 +595,9 @@ static int compare_scenarios(nsm_cli_options *o, const double *years, int n_year
         return nsm_cli_usage_error("compare", "with several scenarios the arms are the scenarios: "
                                    "%s is for the levers of one scenario", o->levers ? "--levers"
                                    : o->factorial ? "--factorial" : "--outer");
+    if (o->precision)
+        return nsm_cli_usage_error("compare", "--precision is for the levers of one scenario for "
+                                   "now: give a comparison of scenarios --runs");
     int n = o->n_scenarios, code = EXIT_OK;
     nsm_model **models = calloc((size_t)n, sizeof *models);
     nsm_arm *arms = NULL;
@@ -593,7 +650,7 @@ static nsm_status slice_part(const nsm_model *m, const nsm_arm *arms, int n_arms
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
     if (st == NSM_OK)
-        st = results_of(&cmp, NULL, o, &rc, &res, rs, first, count, d);
+        st = results_of(&cmp, NULL, o, &rc, &res, NULL, rs, first, count, d);
     nsm_progress_done(&bar);
     if (st == NSM_OK && !(*p = nsm_cli_part_new("compare", m, o, o->shard, o->n_shards, first,
                                                 count)))

@@ -17,11 +17,15 @@
 
 #include "cli/cli.h"
 
-static int rank, size = 1, started;
+static int rank, size = 1, started, peer_failed;
+enum { TAG_FAILED = 77 };
 
 int nsm_cli_world_start(int *argc, char ***argv)
 {
-    if (MPI_Init(argc, argv) != MPI_SUCCESS)
+    /* funneled: only the main thread calls MPI (the progress callback runs on OpenMP's thread 0,
+    ** which is the main thread) */
+    int provided = 0;
+    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
         return -1;
     started = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -40,11 +44,44 @@ int nsm_cli_world_start(int *argc, char ***argv)
     return 0;
 }
 
+/* Receive any failure notice still waiting, so that none is left unmatched at MPI_Finalize. */
+static void drain(void)
+{
+    for (int flag = 1; flag;) {
+        MPI_Status s;
+        MPI_Iprobe(MPI_ANY_SOURCE, TAG_FAILED, MPI_COMM_WORLD, &flag, &s);
+        int v;
+        if (flag)
+            MPI_Recv(&v, 1, MPI_INT, s.MPI_SOURCE, TAG_FAILED, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    }
+}
+
 void nsm_cli_world_end(void)
 {
-    if (started)
+    if (started) {
+        MPI_Barrier(MPI_COMM_WORLD); /* every notice sent before it has been sent */
+        drain();
         MPI_Finalize();
+    }
     started = 0;
+}
+
+void nsm_cli_world_tell_failure(void)
+{
+    int one = 1;
+    for (int k = 0; k < size; k++)
+        if (k != rank)
+            MPI_Send(&one, 1, MPI_INT, k, TAG_FAILED, MPI_COMM_WORLD); /* eager: returns at once */
+}
+
+int nsm_cli_world_peer_failed(void)
+{
+    int flag = 0;
+    MPI_Status s;
+    if (!peer_failed && MPI_Iprobe(MPI_ANY_SOURCE, TAG_FAILED, MPI_COMM_WORLD, &flag, &s) ==
+                            MPI_SUCCESS && flag)
+        peer_failed = 1;
+    return peer_failed;
 }
 
 int nsm_cli_world_rank(void)
@@ -77,8 +114,11 @@ int nsm_cli_world_gather(const void *bytes, size_t n, unsigned char **all, size_
         counts[k] = (int)each[k];
         total += each[k];
     }
-    if (rank == 0 && !bad && (!(*all = malloc(total + 1)) || !(*sizes = malloc((size_t)size * sizeof **sizes))))
-        bad = 1;
+    if (rank == 0 && !bad) {
+        *all = malloc(total + 1);
+        *sizes = malloc((size_t)size * sizeof **sizes);
+        bad = !*all || !*sizes;
+    }
     /* every rank takes part in both collectives, whatever happened, so that none waits forever */
     int go = !bad;
     MPI_Bcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD);

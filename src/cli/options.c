@@ -18,7 +18,9 @@
 static int parse_value(int c, const char *arg, nsm_cli_options *o)
 {
     switch (c) {
-    case 'n': return nsm_cli_parse_u64("--runs", arg, 1, (uint64_t)1 << 40, &o->runs);
+    case 'n':
+        o->runs_given = 1;
+        return nsm_cli_parse_u64("--runs", arg, 1, (uint64_t)1 << 40, &o->runs);
     case 's': return nsm_cli_parse_u64("--seed", arg, 0, UINT64_MAX, &o->seed);
     case 't': return nsm_cli_parse_u64("--threads", arg, 1, 1024, &o->threads);
     case 'o': o->out = arg; return 0;
@@ -40,6 +42,8 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'O': return nsm_cli_parse_u64("--outer", arg, 2, 1000000, &o->outer);
     case 'M': return nsm_cli_parse_u64("--max-events", arg, 1, (uint64_t)1e15, &o->max_events);
     case 'p': return nsm_cli_parse_u64("--paths", arg, 1, 100000, &o->paths);
+    case 'E': return nsm_cli_parse_precision(arg, &o->precision);
+    case 'F': o->precision_for = arg; return 0;
     case 'Z': return nsm_cli_parse_shard(arg, o);
     case 'K': return nsm_cli_parse_u64("--top", arg, 1, 1000000, &o->top);
     case 'U': o->routes = 1; return 0;
@@ -63,11 +67,33 @@ static int out_folder(const char *cmd, nsm_cli_options *o)
     return bad;
 }
 
+/* --precision's company: a ceiling of its own unless --runs sets one. */
+static int precision_checks(const char *cmd, nsm_cli_options *o)
+{
+    if (o->precision_for && !o->precision)
+        return nsm_cli_usage_error(cmd, "--precision-for names what --precision H aims at: give "
+                                   "--precision too");
+    if (o->precision && o->outer)
+        return nsm_cli_usage_error(cmd, "--precision stops the replications of one level; it "
+                                   "cannot be combined with --outer");
+    if (o->precision && nsm_cli_world_size() > 1)
+        return nsm_cli_usage_error(cmd, "--precision under mpirun is not supported yet: the ranks "
+                                   "would have to decide together after every batch; run it in "
+                                   "one process, or give the ranks a fixed --runs");
+    if (o->precision && o->n_shards)
+        return nsm_cli_usage_error(cmd, "--precision decides after each batch of the whole run, "
+                                   "which a shard does not see: give the shards a fixed --runs "
+                                   "(e.g. the count a --precision run reported)");
+    if (o->precision && !o->runs_given)
+        o->runs = NSM_CLI_PRECISION_CEILING;
+    return 0;
+}
+
 /* Which options each command takes: r(un), c(ompare), s(weep). */
 static int allowed(int c, int kind)
 {
-    static const char *const per[3] = {"ONHpUWw", "lfHNOK", "DGLSTRHPk"};
-    if (!strchr("lfONHDGLSTRPkpKUWw", c))
+    static const char *const per[3] = {"ONHpUWwEF", "lfHNOKEF", "DGLSTRHPk"};
+    if (!strchr("lfONHDGLSTRPkpKUWwEF", c))
         return 1;
     return strchr(per[kind], c) != NULL;
 }
@@ -91,6 +117,7 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         {"xlsx", no_argument, NULL, 'x'},             {"top", required_argument, NULL, 'K'},
         {"routes", no_argument, NULL, 'U'},     {"signposts", no_argument, NULL, 'W'},
         {"watch", required_argument, NULL, 'w'},
+        {"precision", required_argument, NULL, 'E'}, {"precision-for", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0}};
     *o = (nsm_cli_options){0};
     o->runs = 10000;
@@ -128,6 +155,8 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
     o->n_scenarios = argc - optind;
     if (o->out && out_folder(cmd, o))
         return EXIT_USAGE;
+    if (precision_checks(cmd, o))
+        return EXIT_USAGE;
     if (o->n_shards && !o->out)
         return nsm_cli_usage_error(cmd, "--shard writes a partial result: name its file with "
                                    "--out PART");
@@ -140,7 +169,7 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
 nsm_run_config nsm_cli_run_config(const nsm_cli_options *o, void *progress_ctx)
 {
     nsm_run_config rc = {o->seed, o->runs, 0, (int)o->threads, nsm_progress_update, progress_ctx,
-                         (volatile int *)&nsm_cli_interrupted,
+                         (volatile int *)&nsm_cli_stopping,
                          o->nominal ? NSM_UNCERTAINTY_NOMINAL : NSM_UNCERTAINTY_PER_RUN, 0,
                          o->max_events};
     return rc;
@@ -274,6 +303,8 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
     if (o->parts && o->parts->ranks > 0) { /* under mpirun (cli/ranks.c) */
         nsm_manifest_add(mf, "mpi_ranks", "%d", o->parts->ranks);
         nsm_manifest_add(mf, "threads_per_rank", "%d", rs->threads);
+    } else if (o->parts) { /* neasim merge (cli/shard.c) */
+        nsm_manifest_add(mf, "merged_shards", "%d", o->parts->n);
     }
     nsm_manifest_add(mf, "started_utc", "%s", started);
     nsm_manifest_add(mf, "wall_seconds", "%.3f", rs->wall_seconds);

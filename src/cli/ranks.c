@@ -27,6 +27,30 @@ int nsm_cli_ranks_check(const char *cmd, const nsm_cli_options *o)
     return 0;
 }
 
+static struct {
+    void (*fn)(void *, uint64_t, uint64_t);
+    void *ctx;
+} watched;
+
+static void watch(void *ctx, uint64_t done, uint64_t total)
+{
+    (void)ctx;
+    if (watched.fn)
+        watched.fn(watched.ctx, done, total);
+    if (nsm_cli_world_peer_failed())
+        nsm_cli_stopping = 1;
+}
+
+void nsm_cli_ranks_watch(void (**fn)(void *, uint64_t, uint64_t), void **ctx)
+{
+    if (nsm_cli_world_size() == 1)
+        return;
+    watched.fn = *fn;
+    watched.ctx = *ctx;
+    *fn = watch;
+    *ctx = NULL;
+}
+
 /* One rank's record: a 4-byte status (little-endian), then its part or its message. */
 static unsigned char *record(nsm_status st, const nsm_part *p, const nsm_diag *d, size_t *n)
 {
@@ -93,6 +117,8 @@ nsm_status nsm_cli_ranks_gather(nsm_status st, const nsm_part *p, const nsm_diag
                                 nsm_cli_parts *ps, nsm_diag *out)
 {
     size_t n = 0, *sizes = NULL;
+    if (st != NSM_OK && st != NSM_STOPPED)
+        nsm_cli_world_tell_failure(); /* the others stop at their next poll (watch) */
     unsigned char *mine = record(st, p, d, &n), *all = NULL;
     static const unsigned char lost[4] = {(unsigned char)NSM_ERR_NOMEM, 0, 0, 0};
     int bad = nsm_cli_world_gather(mine ? mine : lost, mine ? n : 4, &all, &sizes) != 0;

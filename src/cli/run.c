@@ -47,6 +47,12 @@ static const char RUN_HELP[] =
     "      --routes      routes.csv: the routes by which each outcome begins to hold\n"
     "      --signposts   signposts.csv: what, seen by a watch date, announces an onset\n"
     "      --watch L     the signposts' watch dates, years (default 1,2,3; at most 8)\n"
+    "      --precision H stop once every 95% interval of the summary is at most +-H wide (a\n"
+    "                    probability: 0.01 is +-1 point), adding replications in batches of\n"
+    "                    1000; --runs is then the ceiling (default 1000000)\n"
+    "      --precision-for LIST\n"
+    "                    the probabilities H is for: OUTCOME (at every date of the summary),\n"
+    "                    OUTCOME@YEARS or @YEARS (every outcome), separated by commas\n"
     "      --max-events N\n"
     "                    a replication of more than N events fails, naming the process\n"
     "                    that runs away (default 10000000)\n"
@@ -113,18 +119,25 @@ static void summary_cell(const nsm_model *m, const nsm_outer_result *outer, int 
     printf("  %-*s", outer ? 46 : 22, cell);
 }
 
-/* outer: run --outer's draws (NULL without), whose judgment ranges the cells show beside the
-** Monte Carlo intervals at the horizons they were computed for. */
-static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats *rs,
-                    const char *dest, const nsm_outer_result *outer)
+/* The report dates of the summary's columns: 2, 5 and 10 years and the last report. */
+static int summary_reports(const nsm_model *m, int idx[4])
 {
     static const double horizons[] = {2, 5, 10};
-    int idx[4], n_idx = 0;
+    int n_idx = 0;
     for (int h = 0; h < 3; h++)
         if ((idx[n_idx] = index_at_years(m, horizons[h])) > 0)
             n_idx++;
     if (n_idx == 0 || idx[n_idx - 1] != m->n_reports - 1)
         idx[n_idx++] = m->n_reports - 1;
+    return n_idx;
+}
+
+/* outer: run --outer's draws (NULL without), whose judgment ranges the cells show beside the
+** Monte Carlo intervals at the horizons they were computed for. */
+static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats *rs,
+                    const char *dest, const nsm_outer_result *outer)
+{
+    int idx[4], n_idx = summary_reports(m, idx);
     printf("%s: %llu runs in %.2f s on %d threads -> %s/\n", m->name,
            (unsigned long long)nsm_accum_runs(a), rs->wall_seconds, rs->threads, dest);
     if (m->n_outcomes == 0)
@@ -193,11 +206,29 @@ static size_t outer_block(const nsm_model *m, const outer_plan *op)
     return (size_t)(m->n_outcomes * op->r.horizons.n);
 }
 
+/* Replications first .. first + count - 1, or with --precision (prec) whole batches of them
+** until its target. */
+static nsm_status replicate(const nsm_model *m, nsm_run_config *rc, nsm_accum *acc,
+                            nsm_cli_precision *prec, nsm_run_stats *rs, uint64_t first,
+                            uint64_t count, nsm_diag *d)
+{
+    rc->first_rep = first;
+    rc->runs = count;
+    if (!prec)
+        return nsm_run(m, rc, acc, rs, d);
+    const nsm_batches b = {NSM_CLI_PRECISION_BATCH, nsm_cli_precision_enough, prec, 0, 1};
+    nsm_status st = nsm_run_batched(m, rc, &b, acc, rs, d);
+    if (st == NSM_OK)
+        nsm_cli_precision_enough(prec); /* the last batch, which the rule did not see */
+    return st;
+}
+
 /* The results of the run: read from the parts of a merge, or simulated: items first ..
-** first + count - 1 of the whole (replications, or with --outer draws; a shard is a slice). */
+** first + count - 1 of the whole (replications, or with --outer draws; a shard is a slice;
+** prec: with --precision, never for a shard). */
 static nsm_status results_of(const nsm_model *m, const nsm_cli_options *o, nsm_run_config *rc,
-                             nsm_accum *acc, outer_plan *op, nsm_run_stats *rs, uint64_t first,
-                             uint64_t count, nsm_diag *d)
+                             nsm_accum *acc, outer_plan *op, nsm_cli_precision *prec,
+                             nsm_run_stats *rs, uint64_t first, uint64_t count, nsm_diag *d)
 {
     nsm_status st = o->outer ? outer_setup(m, o, op, o->parts ? o->outer : count, d) : NSM_OK;
     if (st != NSM_OK)
@@ -214,9 +245,7 @@ static nsm_status results_of(const nsm_model *m, const nsm_cli_options *o, nsm_r
         rc->first_rep = first * o->runs;
         return nsm_run_outer(m, rc, &op->r, acc, rs, d);
     }
-    rc->first_rep = first;
-    rc->runs = count;
-    return nsm_run(m, rc, acc, rs, d);
+    return replicate(m, rc, acc, prec, rs, first, count, d);
 }
 
 /* The story accumulator that --routes and --signposts ask for (*out stays NULL without them). */
@@ -229,6 +258,9 @@ static nsm_status story_plan(const nsm_model *m, const nsm_cli_options *o, nsm_s
     if (o->outer)
         return nsm_diag_error(d, NSM_ERR_USAGE, "--routes and --signposts do not combine with "
                               "--outer");
+    if (o->precision)
+        return nsm_diag_error(d, NSM_ERR_USAGE, "--routes and --signposts do not combine with "
+                              "--precision yet: give --runs");
     if (o->parts || o->n_shards || nsm_cli_world_size() > 1)
         return nsm_diag_error(d, NSM_ERR_USAGE, "--routes and --signposts run in one process: "
                               "partial results (--shard, neasim merge, mpirun) do not carry "
@@ -254,8 +286,8 @@ static nsm_status story_plan(const nsm_model *m, const nsm_cli_options *o, nsm_s
 
 /* Simulate and write into the staging folder; the caller commits or aborts it. */
 static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const char *staging,
-                           nsm_accum *acc, outer_plan *op, nsm_run_stats *rs, int argc,
-                           char **argv, nsm_diag *d)
+                           nsm_accum *acc, outer_plan *op, nsm_cli_precision *prec,
+                           nsm_run_stats *rs, int argc, char **argv, nsm_diag *d)
 {
     char started[32];
     nsm_cli_now(started);
@@ -266,21 +298,27 @@ static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const c
     nsm_status st = story_plan(m, o, &story, d);
     if (st == NSM_OK)
         st = story ? nsm_run_story(m, &rc, acc, story, rs, d)
-                   : results_of(m, o, &rc, acc, op, rs, 0, o->outer ? o->outer : o->runs, d);
+                   : results_of(m, o, &rc, acc, op, prec, rs, 0, o->outer ? o->outer : o->runs,
+                                d);
     nsm_progress_done(&bar);
     nsm_manifest *mf = st == NSM_OK ? calloc(1, sizeof *mf) : NULL;
     if (st == NSM_OK && !mf)
         st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     const nsm_write_options wo = {o->bom};
+    nsm_cli_options used = *o; /* with --precision, the manifest's runs are those needed */
+    used.runs = o->outer ? o->runs : nsm_accum_runs(acc);
     if (st == NSM_OK) {
-        nsm_cli_manifest(mf, m, o, rs, started, argc, argv);
+        nsm_cli_manifest(mf, m, &used, rs, started, argc, argv);
+        if (prec)
+            nsm_cli_precision_manifest(mf, prec, o->precision_for ? o->precision_for
+                                       : "every outcome at every date of the summary");
         st = nsm_results_write(staging, m, acc, mf, &wo, d);
     }
     if (st == NSM_OK && o->outer)
         st = nsm_outer_write(staging, m, &op->r, &wo, d);
     if (st == NSM_OK && o->paths) {
         /* replayed, not recorded during the run: the same paths, at no cost to the run itself */
-        const nsm_paths_spec ps = {o->seed, 0, o->paths < o->runs ? o->paths : o->runs,
+        const nsm_paths_spec ps = {o->seed, 0, o->paths < used.runs ? o->paths : used.runs,
                                    o->outer ? NSM_UNCERTAINTY_OUTER : rc.uncertainty, o->runs,
                                    NULL, o->max_events};
         st = nsm_paths_write(staging, m, &ps, o->bom, d);
@@ -297,7 +335,7 @@ static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const c
 }
 
 static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, const char *dest,
-                              int argc, char **argv)
+                              nsm_cli_precision *prec, int argc, char **argv)
 {
     char *staging = NULL;
     outer_plan op = {0};
@@ -307,14 +345,18 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
     /* Caught from before the staging folder exists until it is committed or removed. */
     nsm_cli_catch_sigint(1);
     nsm_accum *acc = nsm_accum_alloc(m);
+    if (prec)
+        prec->acc = &acc;
     nsm_status st = acc ? nsm_outdir_begin(dest, &staging, &d)
                         : nsm_diag_error(&d, NSM_ERR_NOMEM, "out of memory");
     nsm_cli_print_warnings(&d, o->quiet);
     if (st == NSM_OK)
-        st = simulate(m, o, staging, acc, &op, &rs, argc, argv, &d);
+        st = simulate(m, o, staging, acc, &op, prec, &rs, argc, argv, &d);
     int code = nsm_cli_finish_folder("run", &st, staging, dest, &d);
     if (st == NSM_OK && !o->quiet)
         summary(m, acc, &rs, dest, o->outer ? &op.r : NULL);
+    if (st == NSM_OK && prec)
+        nsm_cli_precision_say(prec, nsm_accum_runs(acc), o->quiet);
     free(staging);
     free(op.r.p);
     nsm_diag_release(&d);
@@ -332,9 +374,10 @@ static nsm_status slice_part(const nsm_model *m, const nsm_cli_options *o, nsm_p
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
+    nsm_cli_ranks_watch(&rc.progress, &rc.progress_ctx); /* under mpirun */
     nsm_accum *acc = nsm_accum_alloc(m);
     *p = NULL;
-    nsm_status st = acc ? results_of(m, o, &rc, acc, &op, rs, first, count, d)
+    nsm_status st = acc ? results_of(m, o, &rc, acc, &op, NULL, rs, first, count, d)
                         : nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     nsm_progress_done(&bar);
     if (st == NSM_OK && !(*p = nsm_cli_part_new("run", m, o, o->shard, o->n_shards, first, count)))
@@ -364,7 +407,8 @@ static int simulate_shard(const nsm_model *m, const nsm_cli_options *o)
     if (h && !o->quiet)
         printf("%s: shard %u/%u, %s %llu..%llu of %llu, in %.2f s on %d threads -> %s\n",
                m->name, o->shard, o->n_shards, o->outer ? "draws" : "replications",
-               (unsigned long long)h->first, (unsigned long long)(h->first + h->count - (h->count > 0)),
+               (unsigned long long)h->first,
+               (unsigned long long)(h->first + h->count - (h->count > 0)),
                (unsigned long long)(o->outer ? o->outer : o->runs), rs.wall_seconds, rs.threads,
                o->out);
     nsm_part_free(p);
@@ -395,7 +439,7 @@ static int run_ranks(const nsm_model *m, nsm_cli_options *o, const char *dest, i
     if (nsm_cli_world_rank() == 0 && st == NSM_OK) {
         ps.wall_seconds = omp_get_wtime() - t0;
         o->parts = &ps;
-        code = simulate_and_write(m, o, dest, argc, argv);
+        code = simulate_and_write(m, o, dest, NULL, argc, argv);
         o->parts = NULL;
     } else if (nsm_cli_world_rank() == 0) {
         code = nsm_cli_finish_part("run", st, NULL, NULL, &all);
@@ -417,10 +461,17 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
     nsm_model *m = NULL;
     if ((code = nsm_cli_load(o.scenario, &m, o.quiet)) != EXIT_OK)
         return code;
+    nsm_cli_precision prec = {m, o.precision, o.runs, NULL, 0, NULL, NULL, 1, NULL, {0, -1, 0}, 0};
+    if (o.precision) {
+        nsm_horizons def = {0, {0}, {0}};
+        def.n = summary_reports(m, def.idx);
+        code = nsm_cli_precision_targets("run", o.precision_for, m, &def, &prec.targets,
+                                         &prec.n_targets);
+    }
     char defdest[NSM_NAME_MAX + 16];
     snprintf(defdest, sizeof defdest, "results/%s", m->name);
     const char *dest = o.out ? o.out : defdest;
-    if ((code = nsm_cli_ranks_check("run", &o)) != 0)
+    if (code != EXIT_OK || (code = nsm_cli_ranks_check("run", &o)) != 0)
         ;
     else if ((o.routes || o.signposts) && (o.n_shards || nsm_cli_world_size() > 1))
         code = nsm_cli_usage_error("run", "--routes and --signposts run in one process: partial "
@@ -428,7 +479,10 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
     else if (nsm_cli_world_size() > 1 && !o.parts)
         code = run_ranks(m, &o, dest, argc, argv);
     else
-        code = o.n_shards ? simulate_shard(m, &o) : simulate_and_write(m, &o, dest, argc, argv);
+        code = o.n_shards ? simulate_shard(m, &o)
+                          : simulate_and_write(m, &o, dest, o.precision ? &prec : NULL, argc,
+                                               argv);
+    free(prec.targets);
     nsm_model_free(m);
     return code;
 }

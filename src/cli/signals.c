@@ -1,8 +1,9 @@
 /*
 ** signals.c: how a command stops on a signal (README.md, "Exit codes").
 **
-** SIGINT (Ctrl-C), SIGTERM and SIGHUP set nsm_cli_interrupted to the signal's number; the engine
-** polls it and stops, and the command removes its staging folder and exits with 128 + that
+** SIGINT (Ctrl-C), SIGTERM and SIGHUP set nsm_cli_interrupted to the signal's number and
+** nsm_cli_stopping, which the engine polls (another MPI rank's failure sets it too: cli/ranks.c);
+** the engine stops, and the command removes its staging folder and exits with 128 + that
 ** number (130, 143, 129). A second signal of the same kind ends the process at once: the
 ** staging folder's marker lets the next run into that place clean it up.
 ** SIGXFSZ (a file-size limit, `ulimit -f`) is ignored while a command writes, so the write that
@@ -18,6 +19,7 @@
 #include "neasim/outdir.h"
 
 volatile sig_atomic_t nsm_cli_interrupted;
+volatile sig_atomic_t nsm_cli_stopping;
 
 static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGXFSZ};
 enum { N_SIGNALS = sizeof stop_signals / sizeof stop_signals[0] };
@@ -27,6 +29,7 @@ static int caught;
 static void on_stop(int sig)
 {
     nsm_cli_interrupted = sig;
+    nsm_cli_stopping = 1;
     signal(sig, SIG_DFL); /* a second one ends the process at once (async-signal-safe) */
 }
 

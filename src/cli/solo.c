@@ -48,3 +48,12 @@ int nsm_cli_world_share(int value)
 {
     return value;
 }
+
+void nsm_cli_world_tell_failure(void)
+{
+}
+
+int nsm_cli_world_peer_failed(void)
+{
+    return 0;
+}

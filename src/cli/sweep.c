@@ -310,8 +310,6 @@ static nsm_status unpack_parts(const nsm_model *m, const nsm_sweep_design *d,
 ** assembles once every rank is done. Only statuses travel (cli/ranks.c). */
 static nsm_status gather_ranks(nsm_status st, nsm_cli_parts *ps, nsm_diag *diag)
 {
-    if (nsm_cli_world_size() == 1)
-        return st;
     nsm_diag all;
     nsm_diag_init(&all);
     st = nsm_cli_ranks_gather(st, NULL, diag, ps, &all);
@@ -325,11 +323,13 @@ static nsm_status gather_ranks(nsm_status st, nsm_cli_parts *ps, nsm_diag *diag)
 static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_options *opts,
                  const char *dest, int argc, char **argv)
 {
-    const int lead = nsm_cli_world_rank() == 0, ranks = nsm_cli_world_size();
+    /* a merge runs on rank 0 alone (main.c), whatever mpirun started */
+    const int ranks = opts->parts ? 1 : nsm_cli_world_size();
+    const int lead = ranks == 1 || nsm_cli_world_rank() == 0;
     nsm_cli_parts ps = {NULL, 0, ranks, 0.0};
     nsm_cli_options mine = *opts;
     const nsm_cli_options *o = &mine;
-    if (ranks > 1 && !mine.parts)
+    if (ranks > 1)
         mine.parts = &ps; /* for the manifest: ranks and threads per rank */
     double years[16];
     int n_years;
@@ -360,9 +360,13 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     bar.unit = "points";
     bar.runs_per_unit = (double)o->runs;
+    /* the points of this shard, or of this rank: offset, offset + stride, ... */
+    const size_t offset = o->n_shards ? o->shard - 1 : ranks > 1 ? (size_t)nsm_cli_world_rank() : 0;
     nsm_sweep_config cf = {nsm_cli_run_config(o, NULL), idx, kept, n_h, o->bom, stop_after_env(),
-                           o->n_shards ? o->shard - 1 : (size_t)nsm_cli_world_rank(),
-                           o->n_shards ? o->n_shards : (size_t)ranks, nsm_progress_update, &bar};
+                           offset, o->n_shards ? o->n_shards : (size_t)ranks, nsm_progress_update,
+                           &bar};
+    if (ranks > 1)
+        nsm_cli_ranks_watch(&cf.progress, &cf.progress_ctx);
     size_t done = 0;
     char started[32];
     nsm_cli_now(started);
@@ -373,7 +377,7 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
                                             : nsm_sweep_run(m, d, work, &cf, &done, &diag);
     nsm_progress_done(&bar);
     nsm_cli_print_warnings(&diag, 0);
-    if (ranks > 1 && !opts->parts)
+    if (ranks > 1)
         st = gather_ranks(st, &ps, &diag);
     if (!lead) {
         code = EXIT_OK; /* rank 0 says what happened */

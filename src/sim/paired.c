@@ -4,6 +4,7 @@
 #include "neasim/paired.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim/internal.h"
 
@@ -108,6 +109,14 @@ void nsm_paired_merge(nsm_paired *into, const nsm_paired *from)
     }
     for (size_t k = 0; k < (size_t)m->n_events * c; k++)
         into->d2[k] += from->d2[k];
+}
+
+void nsm_paired_reset(nsm_paired *p)
+{
+    size_t c = (size_t)p->cols;
+    memset(p->both_held, 0, (size_t)p->m->n_outcomes * c * sizeof *p->both_held);
+    memset(p->both_first, 0, (size_t)p->m->n_outcomes * c * sizeof *p->both_first);
+    memset(p->d2, 0, (size_t)p->m->n_events * c * sizeof *p->d2);
 }
 
 void nsm_paired_both_held(const nsm_paired *p, int o, int64_t *out)

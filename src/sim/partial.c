@@ -23,7 +23,8 @@
 /* The fixed start of a part, then sections (tag, reserved, length, payload), then the seal. */
 static const unsigned char MAGIC[8] = {'N', 'S', 'M', 'P', 'A', 'R', 'T', 0};
 enum { START = 24, SECTION = 16, SEAL = 32 };
-#define TAG(a, b, c, d) ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
+#define TAG(a, b, c, d)                                                                         \
+    ((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | (uint32_t)(d) << 24)
 #define TAG_HEAD TAG('H', 'E', 'A', 'D')
 #define TAG_ACCUM TAG('A', 'C', 'C', 'U')
 #define TAG_PAIRED TAG('P', 'A', 'I', 'R')
@@ -317,7 +318,8 @@ nsm_status nsm_part_save(const nsm_part *p, const char *path, nsm_diag *diag)
     if (!ok && fd >= 0)
         unlink(tmp);
     nsm_status st = ok ? NSM_OK
-                       : nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", path, strerror(err));
+                       : nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", path,
+                                        strerror(err));
     if (ok)
         sync_parent(path); /* best effort: the part is complete either way */
     free(tmp);

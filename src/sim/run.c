@@ -7,6 +7,11 @@
 ** and the accumulators hold integers, so merging them (in thread order) gives the same result for
 ** any number of threads. No OpenMP floating-point reduction is used anywhere.
 **
+** A run that stops at a precision (nsm_batches) goes in whole batches: after each, the
+** threads' accumulators are merged into the output and emptied, and the caller's rule reads the
+** output; the next batch starts only if it asks for more. The rule sees batches 0..k, in index
+** order, never a thread's partial work.
+**
 ** In a comparison every arm simulates replication r with the same seed and streams, one after the
 ** other on the same thread, and the paired accumulators take the baseline's and the arm's traces.
 */
@@ -156,14 +161,20 @@ static nsm_status replicate(worker *w, uint64_t seed, uint64_t rep, nsm_diag *d)
     return NSM_OK;
 }
 
-static void simulate(const nsm_run_config *c, worker *w, int nt, failure *fail)
+/* Replications first .. first + n - 1 of the run (offsets from c->first_rep); done: those
+** simulated before, for the progress bar. Small batches get smaller chunks so that every thread
+** has work; a chunk only schedules, it never changes a result. */
+static void simulate(const nsm_run_config *c, worker *w, int nt, uint64_t first, uint64_t n,
+                     failure *fail)
 {
-    long long n = (long long)c->runs;
+    long long end = (long long)(first + n);
+    int chunk = (int)(n / (4 * (uint64_t)nt));
+    chunk = chunk < 1 ? 1 : chunk > CHUNK ? CHUNK : chunk;
 #pragma omp parallel num_threads(nt)
     {
         worker *me = &w[omp_get_thread_num()];
-#pragma omp for schedule(dynamic, CHUNK)
-        for (long long r = 0; r < n; r++) {
+#pragma omp for schedule(dynamic, chunk)
+        for (long long r = (long long)first; r < end; r++) {
             int failed;
 #pragma omp atomic read
             failed = fail->flag;
@@ -178,48 +189,97 @@ static void simulate(const nsm_run_config *c, worker *w, int nt, failure *fail)
             else
                 nsm_diag_release(&d);
             if (c->progress && omp_get_thread_num() == 0 && r % CHUNK == 0)
-                c->progress(c->progress_ctx, nsm_accum_runs(me->acc[0]) * (uint64_t)nt, c->runs);
+                c->progress(c->progress_ctx,
+                            first + nsm_accum_runs(me->acc[0]) * (uint64_t)nt, c->runs);
         }
     }
 }
 
-static nsm_status merge(worker *w, int nt, nsm_accum **acc, nsm_paired **paired,
-                        nsm_story *story)
+/* Add every thread's accumulators to the output, in thread order, and empty them for the next
+** batch (integer sums: a batch merged now and one merged later add up exactly). */
+static nsm_status merge(worker *w, int nt, nsm_accum **acc, nsm_paired **paired)
 {
-    for (int k = 0; k < nt; k++)
-        if (story && nsm_story_merge(story, w[k].story) != NSM_OK)
-            return NSM_ERR_NOMEM;
     for (int k = 0; k < nt; k++) {
-        for (int a = 0; a < w[k].n_arms; a++)
+        for (int a = 0; a < w[k].n_arms; a++) {
             if (nsm_accum_merge(acc[a], w[k].acc[a]))
                 return NSM_ERR_NOMEM;
-        for (int p = 0; p < w[k].n_pairs; p++)
+            nsm_accum_reset(w[k].acc[a]);
+        }
+        for (int p = 0; p < w[k].n_pairs; p++) {
             nsm_paired_merge(paired[p], w[k].paired[p]);
+            nsm_paired_reset(w[k].paired[p]);
+        }
     }
     return NSM_OK;
 }
 
-static nsm_status run_arms(const nsm_model *m, const nsm_model *const *models,
-                           const nsm_arm *arms, int n_arms, const nsm_run_config *c,
-                           nsm_accum **acc, const pairing *pr, nsm_paired **paired,
-                           nsm_story *story, nsm_run_stats *stats, nsm_diag *diag)
+/* The stories (routes and signposts) of every thread, once at the end, in thread order. */
+static nsm_status merge_stories(worker *w, int nt, nsm_story *story)
+{
+    for (int k = 0; story && k < nt; k++)
+        if (nsm_story_merge(story, w[k].story) != NSM_OK)
+            return NSM_ERR_NOMEM;
+    return NSM_OK;
+}
+
+/* The status of the batch just simulated: the lowest failing replication's, or stopped. */
+static nsm_status batch_status(const nsm_run_config *c, failure *fail, nsm_diag *diag)
+{
+    if (fail->status != NSM_OK) {
+        diag->error = fail->diag.error;
+        fail->diag.error = NULL;
+        nsm_diag_release(&fail->diag);
+        return fail->status;
+    }
+    return c->stop && *c->stop ? NSM_STOPPED : NSM_OK;
+}
+
+/* Whole batches in index order until c->runs, or until b->enough says the results suffice. */
+static nsm_status simulate_batches(const nsm_run_config *c, const nsm_batches *b, worker *w,
+                                   int nt, nsm_accum **acc, nsm_paired **paired, nsm_diag *diag)
+{
+    const uint64_t batch = b && b->batch ? b->batch : c->runs;
+    nsm_status st = NSM_OK;
+    failure fail = {0, NSM_OK, {NULL, NULL}, 0};
+    for (uint64_t done = 0; st == NSM_OK && done < c->runs;) {
+        uint64_t n = c->runs - done < batch ? c->runs - done : batch, lo = 0, hi = n;
+        if (b && b->n_ranks > 1) { /* this rank's slice of the batch */
+            lo = n * (uint64_t)b->rank / (uint64_t)b->n_ranks;
+            hi = n * (uint64_t)(b->rank + 1) / (uint64_t)b->n_ranks;
+        }
+        simulate(c, w, nt, done + lo, hi - lo, &fail);
+        st = batch_status(c, &fail, diag);
+        if (st == NSM_OK && merge(w, nt, acc, paired) != NSM_OK)
+            st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging results");
+        done += n;
+        if (st == NSM_OK && b && b->enough && done < c->runs && b->enough(b->ctx))
+            break;
+    }
+    return st;
+}
+
+/* What one call simulates: the model (or one model per arm), its arms, which pairs of arms are
+** paired, any batching and any story accumulator. */
+typedef struct {
+    const nsm_model *m;
+    const nsm_model *const *models; /* NULL: every arm a variant of m */
+    const nsm_arm *arms;
+    int n_arms;
+    pairing pr;
+    const nsm_batches *b;
+    nsm_story *story;
+} job;
+
+static nsm_status run_arms(const job *j, const nsm_run_config *c, nsm_accum **acc,
+                           nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag)
 {
     int nt = c->threads > 0 ? c->threads : omp_get_max_threads();
     double t0 = omp_get_wtime();
-    worker *w = workers_alloc(m, models, arms, n_arms, pr, nt, c, story);
+    worker *w = workers_alloc(j->m, j->models, j->arms, j->n_arms, &j->pr, nt, c, j->story);
     if (!w)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory setting up %d threads", nt);
-    failure fail = {0, NSM_OK, {NULL, NULL}, 0};
-    simulate(c, w, nt, &fail);
-    nsm_status st = fail.status;
-    if (st != NSM_OK) {
-        diag->error = fail.diag.error;
-        fail.diag.error = NULL;
-        nsm_diag_release(&fail.diag);
-    } else if (c->stop && *c->stop) {
-        st = NSM_STOPPED;
-    }
-    if (st == NSM_OK && merge(w, nt, acc, paired, story) != NSM_OK)
+    nsm_status st = simulate_batches(c, j->b, w, nt, acc, paired, diag);
+    if (st == NSM_OK && merge_stories(w, nt, j->story) != NSM_OK)
         st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging results");
     nsm_run_stats rs = {nt, 0, 0, 0.0};
     for (int k = 0; k < nt; k++)
@@ -237,15 +297,22 @@ static nsm_status run_arms(const nsm_model *m, const nsm_model *const *models,
 nsm_status nsm_run(const nsm_model *m, const nsm_run_config *c, nsm_accum *out,
                    nsm_run_stats *stats, nsm_diag *diag)
 {
-    const pairing none = {0, NULL};
-    return run_arms(m, NULL, NULL, 1, c, &out, &none, NULL, NULL, stats, diag);
+    const job j = {m, NULL, NULL, 1, {0, NULL}, NULL, NULL};
+    return run_arms(&j, c, &out, NULL, stats, diag);
 }
 
 nsm_status nsm_run_story(const nsm_model *m, const nsm_run_config *c, nsm_accum *out,
                          nsm_story *story, nsm_run_stats *stats, nsm_diag *diag)
 {
-    const pairing none = {0, NULL};
-    return run_arms(m, NULL, NULL, 1, c, &out, &none, NULL, story, stats, diag);
+    const job j = {m, NULL, NULL, 1, {0, NULL}, NULL, story};
+    return run_arms(&j, c, &out, NULL, stats, diag);
+}
+
+nsm_status nsm_run_batched(const nsm_model *m, const nsm_run_config *c, const nsm_batches *b,
+                           nsm_accum *out, nsm_run_stats *stats, nsm_diag *diag)
+{
+    const job j = {m, NULL, NULL, 1, {0, NULL}, b, NULL};
+    return run_arms(&j, c, &out, NULL, stats, diag);
 }
 
 nsm_status nsm_compare_run_pairs(const nsm_model *m, const nsm_arm *arms, int n_arms,
@@ -253,27 +320,8 @@ nsm_status nsm_compare_run_pairs(const nsm_model *m, const nsm_arm *arms, int n_
                                  const int (*pairs)[2], nsm_paired **paired,
                                  nsm_run_stats *stats, nsm_diag *diag)
 {
-    const pairing pr = {n_pairs, pairs};
-    return run_arms(m, NULL, arms, n_arms, c, acc, &pr, paired, NULL, stats, diag);
-}
-
-nsm_status nsm_compare_run(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                           const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
-                           nsm_run_stats *stats, nsm_diag *diag)
-{
-    int n_pairs = paired && n_arms > 1 ? n_arms - 1 : 0;
-    int (*pairs)[2] = malloc(((size_t)n_pairs + 1) * sizeof *pairs);
-    if (!pairs)
-        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
-    for (int a = 1; a <= n_pairs; a++) {
-        pairs[a - 1][0] = 0;
-        pairs[a - 1][1] = a;
-    }
-    nsm_status st = nsm_compare_run_pairs(m, arms, n_arms, c, acc, n_pairs,
-                                          (const int (*)[2])pairs, paired ? paired + 1 : NULL,
-                                          stats, diag);
-    free(pairs);
-    return st;
+    const job j = {m, NULL, arms, n_arms, {n_pairs, pairs}, NULL, NULL};
+    return run_arms(&j, c, acc, paired, stats, diag);
 }
 
 /* Pairs (0, a) for every arm a >= 1; NULL when out of memory. */
@@ -287,17 +335,39 @@ static int (*base_pairs(int n_pairs))[2]
     return pairs;
 }
 
-nsm_status nsm_compare_models(const nsm_model *const *models, const nsm_arm *arms, int n_arms,
-                              const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
-                              nsm_run_stats *stats, nsm_diag *diag)
+/* Every arm against the baseline: paired[a] (a >= 1) takes the pair (0, a); paired[0] unused. */
+static nsm_status against_base(const nsm_model *m, const nsm_model *const *models,
+                               const nsm_arm *arms, int n_arms, const nsm_batches *b,
+                               const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
+                               nsm_run_stats *stats, nsm_diag *diag)
 {
     int n_pairs = paired && n_arms > 1 ? n_arms - 1 : 0;
     int (*pairs)[2] = base_pairs(n_pairs);
     if (!pairs)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
-    const pairing pr = {n_pairs, (const int (*)[2])pairs};
-    nsm_status st = run_arms(models[0], models, arms, n_arms, c, acc, &pr,
-                             paired ? paired + 1 : NULL, NULL, stats, diag);
+    const job j = {m, models, arms, n_arms, {n_pairs, (const int (*)[2])pairs}, b, NULL};
+    nsm_status st = run_arms(&j, c, acc, paired ? paired + 1 : NULL, stats, diag);
     free(pairs);
     return st;
+}
+
+nsm_status nsm_compare_run(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                           const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
+                           nsm_run_stats *stats, nsm_diag *diag)
+{
+    return against_base(m, NULL, arms, n_arms, NULL, c, acc, paired, stats, diag);
+}
+
+nsm_status nsm_compare_run_batched(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                                   const nsm_run_config *c, const nsm_batches *b, nsm_accum **acc,
+                                   nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag)
+{
+    return against_base(m, NULL, arms, n_arms, b, c, acc, paired, stats, diag);
+}
+
+nsm_status nsm_compare_models(const nsm_model *const *models, const nsm_arm *arms, int n_arms,
+                              const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
+                              nsm_run_stats *stats, nsm_diag *diag)
+{
+    return against_base(models[0], models, arms, n_arms, NULL, c, acc, paired, stats, diag);
 }

@@ -1,0 +1,40 @@
+/*
+** precision.h: how precisely a run pins down the probabilities it was asked about, for runs that
+** stop at a stated precision (`run` and `compare --precision H`; the batches are nsm_run_batched
+** in engine.h). The statistic is the widest 95% interval half-width over a list of targets, each
+** the probability that an outcome has occurred by a report date, computed as the tables write it.
+*/
+#ifndef NEASIM_PRECISION_H
+#define NEASIM_PRECISION_H
+
+#include "neasim/accum.h"
+#include "neasim/model.h"
+#include "neasim/paired.h"
+
+/* The probability that outcome `outcome` has occurred by report index `report` (1..n_reports-1). */
+typedef struct {
+    int outcome, report;
+} nsm_precision_target;
+
+/* The widest half-width and where it is: targets[target], in arm `arm` (0 for a run). half_width
+** is NaN (and target -1) when some target has no interval yet (no replications; for a difference,
+** fewer than two) or there are no targets. */
+typedef struct {
+    double half_width;
+    int target, arm;
+} nsm_precision_widest;
+
+/* A run: the Wilson 95% interval of each target, (ci_high - ci_low) / 2 of its `occurred_by` row
+** in outcomes.csv (the Wilson interval is not symmetric: this is its mean half-width). */
+nsm_precision_widest nsm_precision_run(const nsm_model *m, const nsm_accum *a,
+                                       const nsm_precision_target *targets, int n_targets);
+
+/* A comparison: the paired difference of each target between every arm 1..n_arms-1 and arm 0, its
+** 95% half-width 1.96 std_error = (ci_high - ci_low) / 2 of its `occurred_by` row in
+** differences.csv. acc[a] and paired[a] as nsm_compare_run fills them; with one arm there is
+** nothing to compare and the half-width is 0. */
+nsm_precision_widest nsm_precision_compare(const nsm_model *m, const nsm_accum *const *acc,
+                                           nsm_paired *const *paired, int n_arms,
+                                           const nsm_precision_target *targets, int n_targets);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+** precision.c: `run` and `compare --precision H [--precision-for LIST]`: which probabilities the
+** target is for, the rule that stops the batches (nsm_run_batched), and what the summary and the
+** manifest say about it. The statistic itself is summary/precision.c's.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "neasim/engine.h"
+
+int nsm_cli_parse_precision(const char *text, double *h)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (!text[0] || *end || !(v > 0 && v < 0.5)) {
+        fprintf(stderr, "%s: --precision expects the largest 95%% half-width you accept, as a "
+                "probability above 0 and below 0.5 (0.01 for +-1 percentage point), got '%s'\n",
+                nsm_cli_prog, text);
+        return -1;
+    }
+    *h = v;
+    return 0;
+}
+
+static int outcome_index(const nsm_model *m, const char *name)
+{
+    for (int o = 0; o < m->n_outcomes; o++)
+        if (strcmp(m->outcomes[o].name, name) == 0)
+            return o;
+    return -1;
+}
+
+static int unknown_outcome(const char *cmd, const nsm_model *m, const char *name)
+{
+    char list[1024] = "";
+    for (int o = 0; o < m->n_outcomes; o++) {
+        size_t n = strlen(list);
+        snprintf(list + n, sizeof list - n, "%s%s", o ? ", " : "", m->outcomes[o].name);
+    }
+    return nsm_cli_usage_error(cmd, "--precision-for: scenario '%s' has no outcome '%s'; name "
+                               "one of its outcomes (%s), optionally with @YEARS",
+                               m->name, name, m->n_outcomes ? list : "it has none");
+}
+
+/* "@Y" (years after the start) into a report index; -1 after a message. */
+static int report_of(const char *cmd, const nsm_model *m, const char *at)
+{
+    char *end;
+    double y = strtod(at, &end);
+    double last = (m->n_reports - 1) * m->report_interval_months / 12.0;
+    long i = *at && !*end && y > 0 ? lround(y * 12.0 / m->report_interval_months) : -1;
+    if (i < 1 || i >= m->n_reports) {
+        nsm_cli_usage_error(cmd, "--precision-for: '@%s' is not a horizon of scenario '%s': give "
+                            "a number of years after the start, up to %g (%s)",
+                            at, m->name, last, m->report_date[m->n_reports - 1]);
+        return -1;
+    }
+    return (int)i;
+}
+
+/* One item, OUTCOME, OUTCOME@YEARS or @YEARS, appended to t (room for it is there). */
+static int add_item(const char *cmd, const nsm_model *m, char *item, const nsm_horizons *def,
+                    nsm_precision_target *t, int *n)
+{
+    char *at = strchr(item, '@');
+    int report = -1, o0 = 0, o1 = m->n_outcomes;
+    if (at) {
+        *at++ = '\0';
+        if ((report = report_of(cmd, m, at)) < 0)
+            return EXIT_USAGE;
+    }
+    if (item[0]) {
+        if ((o0 = outcome_index(m, item)) < 0)
+            return unknown_outcome(cmd, m, item);
+        o1 = o0 + 1;
+    }
+    for (int o = o0; o < o1; o++)
+        for (int h = 0; h < (at ? 1 : def->n); h++)
+            t[(*n)++] = (nsm_precision_target){o, at ? report : def->idx[h]};
+    return 0;
+}
+
+int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model *m,
+                              const nsm_horizons *def, nsm_precision_target **targets, int *n)
+{
+    *n = 0;
+    size_t items = 1;
+    for (const char *p = list ? list : ""; *p; p++)
+        items += *p == ',';
+    char *buf = strdup(list ? list : "");
+    *targets = calloc(items * (size_t)(m->n_outcomes + 1) * (NSM_MAX_HORIZONS + 1),
+                      sizeof **targets);
+    if (!buf || !*targets) {
+        free(buf);
+        fprintf(stderr, "%s %s: out of memory\n", nsm_cli_prog, cmd);
+        return EXIT_SOFTWARE;
+    }
+    int code = 0;
+    if (!list) /* the default: every outcome at every horizon of the summary */
+        code = add_item(cmd, m, buf, def, *targets, n);
+    char *save = NULL;
+    for (char *it = list ? strtok_r(buf, ",", &save) : NULL; it && !code;
+         it = strtok_r(NULL, ",", &save))
+        code = add_item(cmd, m, it, def, *targets, n);
+    free(buf);
+    if (!code && *n == 0 && list)
+        code = nsm_cli_usage_error(cmd, "--precision-for names nothing: give OUTCOME, "
+                                   "OUTCOME@YEARS or @YEARS, separated by commas");
+    else if (!code && *n == 0 && m->n_outcomes == 0)
+        code = nsm_cli_usage_error(cmd, "--precision aims at outcomes, and scenario '%s' has "
+                                   "none (outcomes.csv)", m->name);
+    else if (!code && *n == 0)
+        code = nsm_cli_usage_error(cmd, "--precision: no horizon falls within the dates of "
+                                   "scenario '%s': name some with --precision-for @YEARS",
+                                   m->name);
+    return code;
+}
+
+int nsm_cli_precision_enough(void *ctx)
+{
+    nsm_cli_precision *p = ctx;
+    const nsm_accum *const *acc = (const nsm_accum *const *)p->acc;
+    p->widest = p->n_arms > 1 ? nsm_precision_compare(p->m, acc, p->paired, p->n_arms, p->targets,
+                                                      p->n_targets)
+                              : nsm_precision_run(p->m, acc[0], p->targets, p->n_targets);
+    p->met = p->widest.half_width <= p->h; /* NaN: not yet */
+    return p->met;
+}
+
+/* "alliance_in_crisis by 2030-01-01" (and ", arm a+b" in a comparison). */
+static void where(const nsm_cli_precision *p, char *buf, size_t n)
+{
+    const nsm_precision_widest *w = &p->widest;
+    if (w->target < 0) {
+        snprintf(buf, n, "NA");
+        return;
+    }
+    const nsm_precision_target *t = &p->targets[w->target];
+    snprintf(buf, n, "%s by %s%s%s", p->m->outcomes[t->outcome].name, p->m->report_date[t->report],
+             p->arm_names ? ", arm " : "", p->arm_names ? p->arm_names[w->arm] : "");
+}
+
+void nsm_cli_precision_manifest(nsm_manifest *mf, const nsm_cli_precision *p, const char *list)
+{
+    char at[512];
+    where(p, at, sizeof at);
+    nsm_manifest_add(mf, "precision_target", "%g", p->h);
+    nsm_manifest_add(mf, "precision_for", "%s", list);
+    nsm_manifest_add(mf, "precision_batch", "%d", NSM_CLI_PRECISION_BATCH);
+    nsm_manifest_add(mf, "precision_runs_ceiling", "%llu", (unsigned long long)p->ceiling);
+    nsm_manifest_add(mf, "precision_met", "%s", p->met ? "yes" : "no");
+    nsm_manifest_add(mf, "precision_widest_half_width", "%.6g", p->widest.half_width);
+    nsm_manifest_add(mf, "precision_widest_at", "%s", at);
+}
+
+void nsm_cli_precision_say(const nsm_cli_precision *p, uint64_t runs, int quiet)
+{
+    char at[512];
+    where(p, at, sizeof at);
+    if (p->met && !quiet)
+        printf("Precision: target +-%g percentage points met after %llu runs (widest 95%% half-width %.2f "
+               "points: %s)\n", 100 * p->h, (unsigned long long)runs,
+               100 * p->widest.half_width, at);
+    else if (!p->met && !quiet)
+        fprintf(stderr, "%s: warning: precision target +-%g percentage points NOT met: the ceiling --runs "
+                "%llu was reached with a widest 95%% half-width of %.2f points (%s); raise --runs "
+                "or accept a larger --precision\n", nsm_cli_prog, 100 * p->h,
+                (unsigned long long)runs, 100 * p->widest.half_width, at);
+}

@@ -1,0 +1,53 @@
+/*
+** precision.c: the widest 95% interval half-width over a list of targets (precision.h), from the
+** same functions the tables use (nsm_wilson for outcomes.csv, nsm_difference_outcome for
+** differences.csv), so that a target the run says it met is met in the tables.
+*/
+#include <math.h>
+#include <stdlib.h>
+
+#include "neasim/precision.h"
+#include "neasim/stats.h"
+#include "neasim/summary.h"
+
+static const nsm_precision_widest UNDEFINED = {(double)NAN, -1, 0};
+
+/* Keep the wider of w and (hw at target, arm); 0 when hw is NaN: no interval yet. */
+static int widen(nsm_precision_widest *w, double hw, int target, int arm)
+{
+    if (isnan(hw))
+        return 0;
+    if (hw > w->half_width)
+        *w = (nsm_precision_widest){hw, target, arm};
+    return 1;
+}
+
+nsm_precision_widest nsm_precision_run(const nsm_model *m, const nsm_accum *a,
+                                       const nsm_precision_target *t, int n_targets)
+{
+    nsm_precision_widest w = {-1.0, -1, 0};
+    int64_t *by = malloc(((size_t)m->n_reports + 1) * sizeof *by);
+    int ok = by && n_targets > 0;
+    for (int k = 0; ok && k < n_targets; k++) {
+        nsm_occurred_by(m, a, t[k].outcome, by);
+        nsm_proportion p = nsm_wilson(by[t[k].report], (int64_t)nsm_accum_runs(a));
+        ok = widen(&w, (p.hi - p.lo) / 2, k, 0);
+    }
+    free(by);
+    return ok ? w : UNDEFINED;
+}
+
+nsm_precision_widest nsm_precision_compare(const nsm_model *m, const nsm_accum *const *acc,
+                                           nsm_paired *const *paired, int n_arms,
+                                           const nsm_precision_target *t, int n_targets)
+{
+    nsm_precision_widest w = {n_arms > 1 ? -1.0 : 0.0, -1, 0};
+    int ok = n_targets > 0;
+    for (int a = 1; ok && a < n_arms; a++)
+        for (int k = 0; ok && k < n_targets; k++) {
+            nsm_difference d = nsm_difference_outcome(m, acc[0], acc[a], paired[a], t[k].outcome,
+                                                      1, t[k].report);
+            ok = widen(&w, (d.hi - d.lo) / 2, k, a);
+        }
+    return ok ? w : UNDEFINED;
+}

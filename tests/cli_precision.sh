@@ -1,0 +1,130 @@
+# tests/cli_precision.sh: run and compare --precision H on the command line: the same stopping
+# count and bytes for 1 and 2 threads (and the bytes of a plain run of that many), the target met
+# in the tables themselves (outcomes.csv, differences.csv) on the baseline, the ceiling reported as
+# not met, --precision-for, and the refusals. The statistic and the batches are checked against
+# closed forms in tests/test_precision.c.
+source "$(dirname "$0")/cli-lib.sh"
+
+base=scenarios/baseline
+
+# manifest KEY DIR: the value of a manifest row.
+manifest() { tr -d '\r' <"$2/manifest.csv" | awk -F, -v k="$1" '$1 == k { print $2 }'; }
+
+# same_bytes DIR1 DIR2: every table but the manifest is byte-identical.
+same_bytes() {
+    local f ok=0
+    for f in "$1"/*.csv; do
+        [ "$(basename "$f")" = manifest.csv ] && continue
+        cmp -s "$f" "$2/$(basename "$f")" || { echo "    differs: $(basename "$f")"; ok=1; }
+    done
+    return $ok
+}
+
+# The summary's dates (2, 5, 10 years and the last report) of the baseline, from the summary.
+for t in 1 2; do
+    "$NEASIM" run "$base" --precision 0.01 --threads "$t" --out "$work/p$t" >"$work/p$t.txt" 2>&1
+done
+n=$(manifest runs "$work/p1")
+check_that "run --precision: the same count for 1 and 2 threads ($n)" \
+    test "$n" = "$(manifest runs "$work/p2")"
+check_that "run --precision: the same bytes for 1 and 2 threads" same_bytes "$work/p1" "$work/p2"
+check_that "run --precision: a whole number of batches of 1000" test $((n % 1000)) -eq 0
+check_that "run --precision: met on the baseline" test "$(manifest precision_met "$work/p1")" = yes
+check_that "run --precision: the summary says so" \
+    grep -Eq "^Precision: target \+-1 percentage points met after $n runs" "$work/p1.txt"
+check_that "run --precision: manifest rows" \
+    grep -q '^precision_for,every outcome at every date of the summary' "$work/p1/manifest.csv"
+"$NEASIM" run "$base" --runs "$n" --threads 2 --quiet --out "$work/plain"
+check_that "run --precision: the bytes of a plain run of as many" same_bytes "$work/p1" "$work/plain"
+
+# Every occurred_by row at the summary's dates has a Wilson half-width of at most 0.01 (1e-7: the
+# tables print six significant digits).
+dates=$(sed -n 's/^outcome  *//p' "$work/p1.txt" | tr -s ' ' '\n' | grep -E '^[0-9]{4}-' | paste -sd,)
+check_that "run --precision: the summary has dates ($dates)" test -n "$dates"
+wide=$(awk -F, -v dates="$dates" -v h=0.01 '
+    BEGIN { n = split(dates, d, ","); for (k = 1; k <= n; k++) want[d[k]] = 1 }
+    $4 == "occurred_by" && ($1 in want) { rows++; if (($8 - $7) / 2 > h + 1e-7) print $3, $1, ($8 - $7) / 2 }
+    END { if (rows < 10) print "only", rows, "rows" }' "$work/p1/outcomes.csv")
+check_that "run --precision: every half-width in outcomes.csv <= 0.01 ${wide:+($wide)}" test -z "$wide"
+# one run fewer batch would not have done: the widest row is above H at n - 1000
+"$NEASIM" run "$base" --runs $((n - 1000)) --quiet --out "$work/fewer"
+wider=$(awk -F, -v dates="$dates" 'BEGIN { n = split(dates, d, ","); for (k = 1; k <= n; k++) want[d[k]] = 1 }
+    $4 == "occurred_by" && ($1 in want) && ($8 - $7) / 2 > 0.01 { c++ } END { print c + 0 }' \
+    "$work/fewer/outcomes.csv")
+check_that "run --precision: a batch fewer misses the target" test "$wider" -gt 0
+
+# A narrower list stops sooner; the ceiling, when reached, is reported as not met (exit 0).
+"$NEASIM" run "$base" --precision 0.01 --precision-for usfk_major_withdrawal,formal_rcd_alignment@2 --quiet \
+    --out "$work/for"
+check_that "run --precision-for: fewer runs for fewer, rarer targets" \
+    test "$(manifest runs "$work/for")" -lt "$n"
+expect "run --precision: the ceiling, not met" 0 \
+    "warning: precision target \+-0.1 percentage points NOT met: the ceiling --runs 2500 was reached" \
+    -- run "$base" --precision 0.001 --runs 2500 --out "$work/ceil"
+check_that "run --precision: the ceiling's manifest" \
+    test "$(manifest runs "$work/ceil"),$(manifest precision_met "$work/ceil")" = "2500,no"
+
+# compare: the paired differences of the briefing's horizons
+cmp_args=(compare "$base" --levers equitable_burden_sharing --precision 0.01 --horizons 2,5)
+for t in 1 2; do
+    "$NEASIM" "${cmp_args[@]}" --threads "$t" --out "$work/c$t" >"$work/c$t.txt" 2>&1
+done
+check_that "compare --precision: the same count for 1 and 2 threads" \
+    test "$(manifest runs "$work/c1")" = "$(manifest runs "$work/c2")"
+check_that "compare --precision: the same bytes for 1 and 2 threads" same_bytes "$work/c1" "$work/c2"
+check_that "compare --precision: met" test "$(manifest precision_met "$work/c1")" = yes
+dates=$(awk -F, 'NR > 1 { print $5 }' "$work/c1/briefing.csv" | sort -u | paste -sd,)
+wide=$(awk -F, -v dates="$dates" '
+    BEGIN { n = split(dates, d, ","); for (k = 1; k <= n; k++) want[d[k]] = 1 }
+    $2 == "outcome" && $4 == "occurred_by" && ($5 in want) {
+        rows++; if (($12 - $11) / 2 > 0.01 + 1e-7) print $3, $5 }
+    END { if (rows < 10) print "only", rows, "rows" }' "$work/c1/differences.csv")
+check_that "compare --precision: every half-width in differences.csv <= 0.01 ${wide:+($wide)}" \
+    test -z "$wide"
+check_that "compare --precision: the summary says so" \
+    grep -q "^Precision: target +-1 percentage points met after $(manifest runs "$work/c1") runs" \
+    "$work/c1.txt"
+
+# refusals: usage errors without a file:line, saying what to give; nothing written
+for h in 0 0.5 -0.01 1 abc ''; do
+    expect "run --precision '$h' refused" 64 \
+        "--precision expects the largest 95% half-width you accept, as a probability above 0 and below 0.5" \
+        -- run "$base" --precision "$h" --out "$work/bad"
+done
+expect "compare --precision 0 refused" 64 "--precision expects" \
+    -- compare "$base" --levers all --precision 0 --out "$work/bad"
+expect "--precision-for: an unknown outcome" 64 \
+    "run: --precision-for: scenario 'baseline' has no outcome 'crisis'; name one of its outcomes \(alliance_in_crisis, " \
+    -- run "$base" --precision 0.01 --precision-for alliance_in_crisis,crisis --out "$work/bad"
+expect "--precision-for: compare, an unknown outcome" 64 "compare: --precision-for: scenario 'baseline' has no outcome 'x'" \
+    -- compare "$base" --levers all --precision 0.01 --precision-for x@2 --out "$work/bad"
+expect "--precision-for: beyond the horizon" 64 \
+    "'@40' is not a horizon of scenario 'baseline': give a number of years after the start, up to 10" \
+    -- run "$base" --precision 0.01 --precision-for dprk_surge@40 --out "$work/bad"
+expect "--precision-for: not a number" 64 "'@soon' is not a horizon" \
+    -- run "$base" --precision 0.01 --precision-for @soon --out "$work/bad"
+expect "--precision-for: empty" 64 "--precision-for names nothing: give OUTCOME, OUTCOME@YEARS or @YEARS" \
+    -- run "$base" --precision 0.01 --precision-for , --out "$work/bad"
+expect "--precision-for without --precision" 64 "give --precision too" \
+    -- run "$base" --precision-for dprk_surge --out "$work/bad"
+expect "--precision with --outer" 64 "cannot be combined with --outer" \
+    -- run "$base" --precision 0.01 --outer 4 --out "$work/bad"
+expect "--precision with --shard" 64 "which a shard does not see: give the shards a fixed --runs" \
+    -- run "$base" --precision 0.01 --shard 1/2 --out "$work/bad"
+mpi=$(dirname "$NEASIM")/neasim-mpi
+if [ -x "$mpi" ] && command -v mpirun >/dev/null; then
+    out=$(OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+          OMPI_MCA_btl_vader_single_copy_mechanism=none \
+          mpirun --oversubscribe -n 2 "$mpi" run "$base" --precision 0.01 --out "$work/bad" 2>&1)
+    check_that "--precision under mpirun refused" grep -q "under mpirun is not supported yet" <<<"$out"
+fi
+expect "sweep takes no --precision" 64 "unknown option '--precision'" \
+    -- sweep "$base" --oat --precision 0.01 --out "$work/bad"
+check_that "refusals write nothing" test ! -e "$work/bad"
+if grep -Eq '^[^ ]+:[0-9]+:' <("$NEASIM" run "$base" --precision 2 2>&1); then
+    echo "FAIL a --precision error names a file:line"; fail=$((fail + 1))
+else
+    pass=$((pass + 1))
+fi
+
+cli_done precision
