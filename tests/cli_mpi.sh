@@ -16,6 +16,8 @@ fi
 # shared-memory transport's single-copy mechanism needs ptrace rights a sandbox may not give.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+# Under make check-asan: Open MPI's own allocations, still held at exit, are not neasim's leaks.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 mpi() { # K ARGS...: mpirun -n K neasim-mpi ARGS, its output in $work/mpi.out
     local k=$1
     shift
