@@ -212,10 +212,16 @@ summary_outcomes <- function(b) {
     top <- pool$outcome[order(pool$probability, decreasing = TRUE)][seq_len(min(4, nrow(pool)))]
     when <- by_date(last$date[1])
     items <- vapply(top, function(o) paste0(q(nsm_label(o)), " ", headline_phrase(b, o)), "")
-    s1 <- paste0(if (!is.null(b$arm)) "Without any lever, " else "", "the most likely of the ",
-                 length(b$outcomes), " outcomes ", when, " are ",
-                 paste(items, collapse = "; "), ".")
-    if (is.null(b$uncertainty))
+    s1 <- if (length(b$outcomes) == 1)
+        paste0(if (!is.null(b$arm)) "Without any lever, " else "", q(nsm_label(top)),
+               " has occurred ", when, " in ", sub(" \\(", " of runs (", headline_phrase(b, top)), ".")
+    else paste0(if (!is.null(b$arm)) "Without any lever, the" else "The", " most likely of the ",
+                length(b$outcomes), " outcomes ", when, " are ", paste(items, collapse = "; "), ".")
+    judged_effects <- file.exists(file.path(b$dir, "uncertainty_differences.csv"))
+    if (is.null(b$uncertainty) && judged_effects)
+        s1 <- paste0(s1, " These intervals are Monte Carlo precision; the levers' effects below ",
+                     "also carry their judgment ranges (compare --outer).")
+    else if (is.null(b$uncertainty))
         s1 <- paste0(s1, " The intervals are Monte Carlo precision only; the judgment ranges of the ",
                      "scenario's uncertain numbers are averaged over (run --outer shows them).")
     else s1 <- paste0(s1, " Monte Carlo: simulation precision; judgment: 5\u201395% of the number over ",
@@ -260,6 +266,18 @@ summary_levers <- function(b) {
         if (length(weak) > 0)
             out <- c(out, list(tags$li(paste0("No distinguishable help ", when, " from: ",
                                               paste(arm_label(weak, 1000), collapse = ", "), "."))))
+    }
+    # outcomes without a direction: the largest changes, with no verdict
+    moved <- l[l$dist & l$dir == "none", , drop = FALSE]
+    if (nrow(moved) > 0) {
+        moved <- moved[order(abs(moved$difference_pp), decreasing = TRUE), , drop = FALSE]
+        moved <- moved[seq_len(min(4, nrow(moved))), , drop = FALSE]
+        phr <- vapply(seq_len(nrow(moved)), function(i)
+            paste0(arm_label(moved$arm[i], 1000), " ", effect_phrase(moved[i, ])), "")
+        out <- c(out, list(tags$li(paste0(
+            if (nrow(good) > 0) "On outcomes with no better direction, the largest changes ("
+            else "The largest changes (", when, ", 95% Monte Carlo interval): ",
+            paste(phr, collapse = "; "), "."))))
     }
     risks <- unique(l$outcome[l$dir != "none"])
     helped <- unique(good$outcome)

@@ -158,22 +158,30 @@ nsm_wrap <- function(x, width) {
 nsm_parameter_label <- function(path) {
     vapply(path, function(p) {
         parts <- strsplit(p, ":", fixed = TRUE)[[1]]
-        arrow <- function(s) gsub(">", " \u2192 ", nsm_words(s), fixed = TRUE)
+        # "a>b" of factor f in the scenario's level labels ("*" stays "any level")
+        arrow <- function(f, s) {
+            ends <- strsplit(s, ">", fixed = TRUE)[[1]]
+            lab <- ifelse(ends == "*", "any level", nsm_level_label(rep(f, length(ends)), ends))
+            paste(lab, collapse = " \u2192 ")
+        }
         kind <- parts[1]
         if (length(parts) == 3 && kind == "transitions")
-            return(paste0(nsm_label(parts[2]), ": ", arrow(parts[3])))
+            return(paste0(nsm_label(parts[2]), ": ", arrow(parts[2], parts[3])))
         if (length(parts) == 3 && kind == "events")
             return(paste0(nsm_label(parts[2]), ": ", gsub("_", " ", parts[3])))
         if (length(parts) == 3 && kind == "draws")
-            return(paste0("Draw ", nsm_label(parts[2]), ": ", arrow(parts[3])))
+            return(paste0("Draw ", nsm_label(parts[2]), ": ", gsub(">", " \u2192 ", nsm_words(parts[3]),
+                                                                   fixed = TRUE)))
         if (length(parts) == 3 && kind == "factors")
-            return(paste0("Initial P(", nsm_label(parts[2]), " = ", nsm_words(parts[3]), ")"))
+            return(paste0("Initial P(", nsm_label(parts[2]), " = ",
+                          nsm_level_label(parts[2], parts[3]), ")"))
         if (length(parts) == 3 && kind == "seasonality")
             return(paste0(nsm_label(parts[2]), ": seasonality, month ", parts[3]))
         if (length(parts) == 3 && kind == "effects")
             return(paste0("Effect ", parts[2], ": ", gsub("_", " ", parts[3])))
         if (length(parts) == 2 && kind == "modifiers")
-            return(paste0("Modifier row ", parts[2]))
+            return(if (grepl("^[0-9]+$", parts[2])) paste0("Modifier row ", parts[2])
+                   else paste0("Multiplier ", nsm_words(parts[2])))
         gsub("_", " ", p)
     }, character(1), USE.NAMES = FALSE)
 }
