@@ -1,8 +1,15 @@
-# A one-page briefing for a neasim results folder: RESULTS_DIR/brief.html, a single
-# self-contained HTML file (figures embedded as base64 PNG, no external files), so that it can
-# be mailed. It holds the scenario's title, the headline outcomes at 2, 5 and 10 years with
-# intervals, the lever table of a comparison, the figures that scripts/figures.R made, and the
-# provenance from manifest.csv.
+# A briefing for a neasim results folder: RESULTS_DIR/brief.html, one self-contained HTML file
+# (figures embedded as base64 PNG, styles inline, no external file), so that it can be mailed.
+#
+# It leads with findings: an executive summary in sentences generated from the numbers (the
+# headline outcomes with their intervals, the onset reading, the levers that matter most and for
+# what, their side effects), then one screen of the most telling figures, then the detail: the
+# outcomes table, what each lever changes and does, counted events, every other figure and the
+# provenance, the long parts folded (<details>) so that the page opens short.
+#
+# Built with htmltools (tags, escaping, one document), not pasted strings. Each part of the page
+# is a function brief_<part>(b) of the brief's data b (brief_data()) returning a tag or NULL;
+# BRIEF_PARTS lists them in page order, so that a new part is one function and one entry.
 #
 # Usage: Rscript scripts/brief.R RESULTS_DIR      (or: make brief RESULTS=RESULTS_DIR, which
 #        draws the figures first)
@@ -13,34 +20,11 @@ nsm_script_dir <- function() {
     dirname(normalizePath(sub("^--file=", "", arg[1])))
 }
 source(file.path(nsm_script_dir(), "figures_common.R"))
-source(file.path(nsm_script_dir(), "figures_compare.R"))   # lever_table()
+source(file.path(nsm_script_dir(), "figures_compare.R"))   # lever_table(), with_judgment()
+suppressPackageStartupMessages(library(htmltools))
 source(file.path(nsm_script_dir(), "brief_story.R"))       # story_section(): routes, signposts
 
-html_escape <- function(x) {
-    x <- gsub("&", "&amp;", x, fixed = TRUE)
-    x <- gsub("<", "&lt;", x, fixed = TRUE)
-    x <- gsub(">", "&gt;", x, fixed = TRUE)
-    x <- gsub("\"", "&quot;", x, fixed = TRUE)
-    # non-ASCII as numeric character references, so the page reads the same whatever the locale
-    x[] <- vapply(x, function(s) {
-        if (is.na(s)) return("")
-        cp <- utf8ToInt(enc2utf8(s))
-        if (all(cp < 128)) return(s)
-        paste0(ifelse(cp < 128, vapply(cp, intToUtf8, ""), paste0("&#", cp, ";")), collapse = "")
-    }, "", USE.NAMES = FALSE)
-    x
-}
-
-tag <- function(name, ..., class = NULL) {
-    paste0("<", name, if (!is.null(class)) paste0(" class=\"", class, "\""), ">",
-           paste0(..., collapse = ""), "</", name, ">")
-}
-
-# A probability with its interval: "45.3% 44.6–46.0" (the test greps the first span).
-prob_cell <- function(p, lo, hi) {
-    paste0("<span class=\"p\">", nsm_pct(p), "</span> <span class=\"ci\">",
-           sprintf("%.1f&ndash;%.1f", 100 * lo, 100 * hi), "</span>")
-}
+# ---- formatting -----------------------------------------------------------------------------
 
 # A difference in percentage points with its sign, "+3.1" / "-0.4", and "0.0" (never "-0.0").
 fmt_pp <- function(x) {
@@ -51,209 +35,554 @@ fmt_pp <- function(x) {
 
 fmt_count <- function(x) format(x, big.mark = ",", scientific = FALSE, trim = TRUE)
 
-table_html <- function(header, rows, class = NULL) {
-    head <- tag("tr", paste0(vapply(header, function(h) tag("th", h), ""), collapse = ""))
-    body <- vapply(seq_len(nrow(rows)), function(i)
-        tag("tr", paste0(vapply(rows[i, ], function(v) tag("td", v), ""), collapse = "")), "")
-    tag("table", tag("thead", head), tag("tbody", paste(body, collapse = "\n")), class = class)
+# Inline fragments on one line (htmltools puts children of a block on lines of their own, and the
+# tests look for these cells as written).
+inline <- function(...) HTML(paste0(unlist(lapply(list(...), as.character)), collapse = ""))
+
+# A probability with its Monte Carlo interval: `<span class="p">45.3%</span> <span
+# class="ci">44.6&ndash;46.0</span>`.
+prob_cell <- function(p, lo, hi) {
+    inline(span(class = "p", nsm_pct(p)), " ",
+           span(class = "ci", HTML(sprintf("%.1f&ndash;%.1f", 100 * lo, 100 * hi))))
 }
 
-# ---- sections -------------------------------------------------------------------------------
+judgment_span <- function(lo, hi) {
+    span(class = "judgment", HTML(sprintf("judgment %.0f&ndash;%.0f", 100 * lo, 100 * hi)))
+}
 
-headline_section <- function(dir) {
+# A change in percentage points with its interval (and judgment range): the lever tables' cell.
+pp_cell <- function(r) {
+    dist <- tolower(r$distinguishable[1]) %in% c("yes", "true", "1")
+    txt <- inline(span(class = "pp", paste0(fmt_pp(r$difference_pp[1]), " pp")), " ",
+                  span(class = "ci", paste0(fmt_pp(r$ci_low_pp[1]), " to ", fmt_pp(r$ci_high_pp[1]))),
+                  tags$br(),
+                  span(class = "from", HTML(paste0(nsm_pct(r$baseline_probability[1]), " &rarr; ",
+                                                   nsm_pct(r$arm_probability[1])))),
+                  if ("judgment_q05_pp" %in% names(r))
+                      inline(tags$br(), span(class = "judgment",
+                                             paste0("judgment ", fmt_pp(r$judgment_q05_pp[1]), " to ",
+                                                    fmt_pp(r$judgment_q95_pp[1])))))
+    if (dist) tags$strong(txt) else txt
+}
+
+numbers_table <- function(header, rows, class = "numbers") {
+    tags$table(class = class,
+               tags$thead(tags$tr(lapply(header, tags$th))),
+               tags$tbody(lapply(rows, function(r) tags$tr(lapply(r, tags$td)))))
+}
+
+# A folded part: its summary line is all the page shows until it is opened.
+fold <- function(summary, ..., open = FALSE) {
+    tags$details(open = if (open) NA else NULL, tags$summary(summary), ...)
+}
+
+# "a, b and c"
+and_list <- function(x) {
+    if (length(x) <= 1) return(paste(x))
+    paste0(paste(x[-length(x)], collapse = ", "), " and ", x[length(x)])
+}
+
+# "by Nov 2036"
+by_date <- function(date) paste0("by ", format(as.Date(date), "%b %Y"))
+
+# A quoted outcome label: “USFK cut below today's posture”.
+q <- function(x) paste0("\u201c", x, "\u201d")
+
+# ---- the data of a brief --------------------------------------------------------------------
+
+# Everything the parts read, each NULL when the folder does not hold it: the manifest, the
+# headline outcomes (baseline arm) at 2, 5 and 10 years, onset shares, judgment ranges, the lever
+# table (briefing.csv with judgment columns), interactions, event counts, the figure index.
+brief_data <- function(dir) {
+    nsm_load_labels(dir)
+    b <- list(dir = dir, manifest = nsm_manifest(dir), all_labels = nsm_read(dir, "labels", quiet = TRUE))
     oc <- nsm_read(dir, "outcomes", quiet = TRUE)
-    if (is.null(oc)) return(NULL)
-    oc <- oc[oc$measure == "occurred_by", , drop = FALSE]
-    if (nrow(oc) == 0) return(NULL)
-    arms <- nsm_arms(oc)
-    if (!is.null(arms)) oc <- oc[oc$arm == arms[1], , drop = FALSE]
-    h <- nsm_at_horizons(oc, nsm_headline_horizons(oc$t_years))
+    if (!is.null(oc)) {
+        arms <- nsm_arms(oc)
+        if (!is.null(arms)) oc <- oc[oc$arm == arms[1], , drop = FALSE]
+        b$arm <- if (is.null(arms)) NULL else arms[1]
+        b$onset_start <- oc[oc$measure == "holds_at_start", c("outcome", "probability"), drop = FALSE]
+        ob <- oc[oc$measure == "occurred_by", , drop = FALSE]
+        if (nrow(ob) > 0) {
+            b$headline <- nsm_at_horizons(ob, nsm_headline_horizons(ob$t_years))
+            b$outcomes <- unique(ob$outcome)
+        }
+    }
+    if (is.null(b$arm)) b$uncertainty <- nsm_read(dir, "uncertainty", quiet = TRUE)
+    b$levers <- lever_table(list(dir = dir, differences = nsm_read(dir, "differences", quiet = TRUE)))
+    b$arms_tab <- nsm_read(dir, "arms", quiet = TRUE)
+    b$interactions <- nsm_read(dir, "interactions", quiet = TRUE)
+    b$events <- nsm_read(dir, "event_counts", quiet = TRUE)
+    b$tornado <- nsm_read(dir, "tornado", quiet = TRUE)
+    index_path <- file.path(dir, "figures", "index.csv")
+    if (file.exists(index_path)) {
+        index <- utils::read.csv(index_path, stringsAsFactors = FALSE, encoding = "UTF-8")
+        if ("brief" %in% names(index)) index <- index[as.logical(index$brief), , drop = FALSE]
+        b$figures <- index
+    } else {
+        message("brief: no figures/index.csv in ", dir, " (run make figures first): no figures")
+    }
+    b
+}
+
+# The direction in which outcome o is good news: "lower", "higher" or "none".
+desirable_of <- function(b, o) {
+    t <- b$all_labels
+    if (is.null(t) || !"desirable" %in% names(t)) return(rep("none", length(o)))
+    t <- t[t$kind == "outcome", , drop = FALSE]
+    d <- t$desirable[match(o, t$name)]
+    ifelse(is.na(d), "none", d)
+}
+
+# How much a change of x pp helps outcome o (its desirable direction; size when it has none).
+help_of <- function(x, dir) ifelse(dir == "lower", -x, ifelse(dir == "higher", x, abs(x)))
+
+# The headline numbers of outcome o at the last horizon: probability, intervals, judgment.
+last_headline <- function(b, o) {
+    h <- b$headline
+    r <- h[h$outcome == o & h$horizon == max(h$horizon), , drop = FALSE]
+    j <- if (!is.null(b$uncertainty)) b$uncertainty[b$uncertainty$outcome == o &
+                                                     b$uncertainty$date == r$date[1], , drop = FALSE]
+    list(r = r, j = if (!is.null(j) && nrow(j) == 1) j else NULL)
+}
+
+# "59% (95% interval 58–60; judgment 33–56)"
+headline_phrase <- function(b, o) {
+    x <- last_headline(b, o)
+    paste0(nsm_pct_label(x$r$probability), " (Monte Carlo ",
+           sprintf("%.0f\u2013%.0f", 100 * x$r$ci_low, 100 * x$r$ci_high),
+           if (!is.null(x$j)) sprintf("; judgment %.0f\u2013%.0f", 100 * x$j$q05, 100 * x$j$q95),
+           ")")
+}
+
+# Each lever's effects at the last horizon, with help, label and direction.
+last_effects <- function(b) {
+    l <- b$levers
+    if (is.null(l)) return(NULL)
+    l <- l[l$horizon_years == max(l$horizon_years), , drop = FALSE]
+    l$dir <- desirable_of(b, l$outcome)
+    l$help <- help_of(l$difference_pp, l$dir)
+    l$dist <- tolower(l$distinguishable) %in% c("yes", "true", "1")
+    if (!"judgment_q05_pp" %in% names(l)) {
+        u <- nsm_read(b$dir, "uncertainty_differences", quiet = TRUE)
+        if (!is.null(u)) {
+            k <- match(paste(l$arm, l$outcome, l$horizon_years),
+                       paste(u$arm, u$outcome, u$horizon_years))
+            l$judgment_q05_pp <- 100 * u$judgment_q05[k]
+            l$judgment_q95_pp <- 100 * u$judgment_q95[k]
+        }
+    }
+    l
+}
+
+# "lowers “Alliance in crisis” by 14.4 points (13.1 to 15.7; judgment 9.0 to 20.1)"
+effect_phrase <- function(r) {
+    verb <- if (r$difference_pp < 0) "lowers" else "raises"
+    size <- function(x) sprintf("%.1f", abs(x))
+    lo <- min(abs(r$ci_low_pp), abs(r$ci_high_pp)); hi <- max(abs(r$ci_low_pp), abs(r$ci_high_pp))
+    j <- if (!is.null(r$judgment_q05_pp) && !is.na(r$judgment_q05_pp))
+        paste0("; judgment ", fmt_pp(r$judgment_q05_pp), " to ", fmt_pp(r$judgment_q95_pp))
+    paste0(verb, " ", q(nsm_label(r$outcome)), " by ", size(r$difference_pp), " points (",
+           size(lo), " to ", size(hi), j, ")")
+}
+
+# ---- the parts of the page ------------------------------------------------------------------
+
+brief_header <- function(b) {
+    m <- b$manifest
+    title <- nsm_get(m, "scenario_title", nsm_get(m, "scenario", basename(b$dir)))
+    runs <- suppressWarnings(as.numeric(nsm_get(m, "runs", NA)))
+    bits <- c(paste0("Scenario ", nsm_get(m, "scenario", basename(b$dir))),
+              if (!is.na(nsm_get(m, "start_date")))
+                  paste0(nsm_get(m, "start_date"), " to ", nsm_get(m, "end_date", "?")),
+              if (!is.na(runs)) paste0(format(runs, big.mark = ",", scientific = FALSE),
+                                       if (!is.null(b$arm)) " runs per arm" else " runs"),
+              if (!is.na(nsm_get(m, "outer_draws"))) paste0(nsm_get(m, "outer_draws"), " judgment draws"),
+              paste0("seed ", nsm_get(m, "seed", "unknown")))
+    tagList(tags$h1(title), tags$p(class = "sub", paste(bits, collapse = " \u00b7 ")))
+}
+
+# Sentences on the headline outcomes: the most likely ones with a direction (the risks), with
+# both intervals, and the onset reading of those that are onsets.
+summary_outcomes <- function(b) {
+    if (is.null(b$headline)) return(NULL)
+    h <- b$headline
+    last <- h[h$horizon == max(h$horizon), , drop = FALSE]
+    dirs <- desirable_of(b, last$outcome)
+    pool <- if (any(dirs != "none")) last[dirs != "none", , drop = FALSE] else last
+    top <- pool$outcome[order(pool$probability, decreasing = TRUE)][seq_len(min(4, nrow(pool)))]
+    when <- by_date(last$date[1])
+    items <- vapply(top, function(o) paste0(q(nsm_label(o)), " ", headline_phrase(b, o)), "")
+    s1 <- if (length(b$outcomes) == 1)
+        paste0(if (!is.null(b$arm)) "Without any lever, " else "", q(nsm_label(top)),
+               " has occurred ", when, " in ", sub(" \\(", " of runs (", headline_phrase(b, top)), ".")
+    else paste0(if (!is.null(b$arm)) "Without any lever, the" else "The", " most likely of the ",
+                length(b$outcomes), " outcomes ", when, " are ", paste(items, collapse = "; "), ".")
+    judged_effects <- file.exists(file.path(b$dir, "uncertainty_differences.csv"))
+    if (is.null(b$uncertainty) && judged_effects)
+        s1 <- paste0(s1, " These intervals are Monte Carlo precision; the levers' effects below ",
+                     "also carry their judgment ranges (compare --outer).")
+    else if (is.null(b$uncertainty))
+        s1 <- paste0(s1, " The intervals are Monte Carlo precision only; the judgment ranges of the ",
+                     "scenario's uncertain numbers are averaged over (run --outer shows them).")
+    else s1 <- paste0(s1, " Monte Carlo: simulation precision; judgment: 5\u201395% of the number over ",
+                      "the draws of the scenario's uncertain numbers.")
+    ons <- b$onset_start
+    ons <- if (!is.null(ons)) ons[ons$outcome %in% top, , drop = FALSE]
+    s2 <- if (!is.null(ons) && nrow(ons) > 0)
+        paste0(and_list(q(nsm_label(ons$outcome))),
+               if (nrow(ons) > 1) " are onsets: they count" else " is an onset: it counts",
+               " only the runs in which the condition begins after the start. At the start it ",
+               "already holds in ", and_list(paste0(nsm_pct_label(ons$probability),
+                                                    if (nrow(ons) > 1) paste0(" (", nsm_label(ons$outcome), ")"))),
+               " of runs.")
+    list(tags$li(s1), if (!is.null(s2)) tags$li(s2))
+}
+
+# Sentences on the levers: each lever's largest help (the top ones first), the outcomes no lever
+# helps, side effects (distinguishable harm) and interactions.
+summary_levers <- function(b) {
+    l <- last_effects(b)
+    if (is.null(l)) return(NULL)
+    when <- by_date(l$date[1])
+    good <- l[l$dist & l$help > 0 & l$dir != "none", , drop = FALSE]
+    out <- list()
+    if (nrow(good) > 0) {
+        best <- good[order(good$help, decreasing = TRUE), , drop = FALSE]
+        best <- best[!duplicated(best$arm), , drop = FALSE]
+        shown <- best[seq_len(min(4, nrow(best))), , drop = FALSE]
+        phr <- vapply(seq_len(nrow(shown)), function(i)
+            paste0(arm_label(shown$arm[i], 1000), " ", effect_phrase(shown[i, ])), "")
+        out <- c(out, list(tags$li(paste0("The levers that matter most (largest help ", when, ", ",
+                                          "95% Monte Carlo interval): ", paste(phr, collapse = "; "),
+                                          "."))))
+        rest <- setdiff(unique(l$arm), shown$arm)
+        weak <- setdiff(rest, best$arm)
+        if (length(rest) > length(weak))
+            out <- c(out, list(tags$li(paste0(
+                "Also helping: ", paste(vapply(intersect(best$arm, setdiff(rest, weak)), function(a) {
+                    r <- best[best$arm == a, , drop = FALSE][1, ]
+                    paste0(arm_label(a, 1000), " (", q(nsm_label(r$outcome)), ", ",
+                           fmt_pp(r$difference_pp), " pp)") }, ""), collapse = "; "), "."))))
+        if (length(weak) > 0)
+            out <- c(out, list(tags$li(paste0("No distinguishable help ", when, " from: ",
+                                              paste(arm_label(weak, 1000), collapse = ", "), "."))))
+    }
+    # outcomes without a direction: the largest changes, with no verdict
+    moved <- l[l$dist & l$dir == "none", , drop = FALSE]
+    if (nrow(moved) > 0) {
+        moved <- moved[order(abs(moved$difference_pp), decreasing = TRUE), , drop = FALSE]
+        moved <- moved[seq_len(min(4, nrow(moved))), , drop = FALSE]
+        phr <- vapply(seq_len(nrow(moved)), function(i)
+            paste0(arm_label(moved$arm[i], 1000), " ", effect_phrase(moved[i, ])), "")
+        out <- c(out, list(tags$li(paste0(
+            if (nrow(good) > 0) "On outcomes with no better direction, the largest changes ("
+            else "The largest changes (", when, ", 95% Monte Carlo interval): ",
+            paste(phr, collapse = "; "), "."))))
+    }
+    risks <- unique(l$outcome[l$dir != "none"])
+    helped <- unique(good$outcome)
+    orphan <- setdiff(risks, helped)
+    if (length(orphan) > 0)
+        out <- c(out, list(tags$li(paste0("No lever helps against ",
+                                          and_list(q(nsm_label(orphan))), " ", when, "."))))
+    harm <- l[l$dist & l$help < 0 & l$dir != "none", , drop = FALSE]
+    if (nrow(harm) > 0) {
+        harm <- harm[order(harm$help), , drop = FALSE][seq_len(min(3, nrow(harm))), , drop = FALSE]
+        phr <- vapply(seq_len(nrow(harm)), function(i)
+            paste0(arm_label(harm$arm[i], 1000), " ", effect_phrase(harm[i, ])), "")
+        out <- c(out, list(tags$li(paste0("Side effects (the largest harm ", when, "): ",
+                                          paste(phr, collapse = "; "), "."))))
+    }
+    it <- b$interactions
+    if (!is.null(it)) {
+        it <- it[it$horizon_years == max(it$horizon_years) &
+                 tolower(it$distinguishable) == "yes", , drop = FALSE]
+        if (nrow(it) > 0) {
+            it <- it[order(abs(it$interaction_pp), decreasing = TRUE), , drop = FALSE]
+            it <- it[seq_len(min(3, nrow(it))), , drop = FALSE]
+            phr <- sprintf("%s on %s: %s pp (%s to %s)", arm_label(it$arm, 1000),
+                           q(nsm_label(it$outcome)), fmt_pp(it$interaction_pp),
+                           fmt_pp(it$ci_low_pp), fmt_pp(it$ci_high_pp))
+            out <- c(out, list(tags$li(paste0("Levers that do not simply add up (together minus ",
+                                              "each alone): ", paste(phr, collapse = "; "), "."))))
+        }
+    }
+    out
+}
+
+# A sweep's tornado: the number that moves each of the most sensitive outcomes most.
+summary_tornado <- function(b) {
+    t <- b$tornado
+    if (is.null(t) || !"swing" %in% names(t)) return(NULL)
+    t <- t[t$horizon_years == max(t$horizon_years), , drop = FALSE]
+    t <- t[order(t$swing, decreasing = TRUE), , drop = FALSE]
+    t <- t[!duplicated(t$outcome), , drop = FALSE][seq_len(min(3, length(unique(t$outcome)))), ]
+    p <- nsm_read(b$dir, "parameters", quiet = TRUE)
+    lab <- if (!is.null(p)) p$label[match(t$parameter, p$parameter)] else t$parameter
+    list(tags$li(paste0("The judgments that matter most (one at a time over their ranges, ",
+                        t$horizon_years[1], " years): ",
+                        paste(sprintf("%s moves %s by %.0f points", lab, q(nsm_label(t$outcome)),
+                                      100 * t$swing), collapse = "; "), ".")))
+}
+
+brief_summary <- function(b) {
+    items <- c(summary_outcomes(b), summary_levers(b), summary_tornado(b))
+    if (length(items) == 0) return(NULL)
+    div(class = "summary", tags$h2("In brief"), tags$ul(items))
+}
+
+# The figures that tell most, side by side on one screen: for a comparison the lever matrix at
+# the last horizon and the headline outcomes, for a run the headline outcomes and their course,
+# for a sweep its first charts.
+KEY_FIGURES <- c("^lever_matrix_", "^outcomes_by_horizon", "^outcomes_over_time", "^tornado_",
+                 "^sensitivity_", "^sweep_ranking", "^sweep_grid_", "^lever_effects$")
+
+key_figures <- function(b) {
+    f <- b$figures
+    if (is.null(f) || nrow(f) == 0) return(character(0))
+    pick <- character(0)
+    for (p in KEY_FIGURES) {
+        hit <- f$file[grepl(p, f$file) & !f$file %in% pick]
+        # the lever matrix at the longest horizon, its first page
+        if (p == "^lever_matrix_" && length(hit)) {
+            yrs <- suppressWarnings(as.numeric(sub("^lever_matrix_([0-9.]+)y.*$", "\\1", hit)))
+            hit <- hit[order(-yrs)]
+        }
+        if (length(hit)) pick <- c(pick, hit[1])
+        if (length(pick) == 2) break
+    }
+    pick
+}
+
+figure_tag <- function(b, file, title, class = NULL) {
+    outdir <- file.path(b$dir, "figures")
+    # the 150 dpi copy when present (a quarter of the bytes), else the 300 dpi figure
+    png <- file.path(outdir, "small", paste0(file, ".png"))
+    if (!file.exists(png)) png <- file.path(outdir, paste0(file, ".png"))
+    if (!file.exists(png)) {
+        message("brief: ", png, " is missing: skipped")
+        return(NULL)
+    }
+    tags$figure(class = class, tags$img(src = base64enc::dataURI(file = png, mime = "image/png"),
+                                        alt = title),
+                tags$figcaption(paste0(title, " (figures/", file, ".png and .pdf)")))
+}
+
+brief_key_figures <- function(b) {
+    pick <- key_figures(b)
+    if (length(pick) == 0) return(NULL)
+    f <- b$figures
+    div(class = "key", tags$h2("Key figures"),
+        div(class = "grid", lapply(pick, function(x) figure_tag(b, x, f$title[f$file == x][1]))))
+}
+
+# The outcomes table: each outcome's probability at each horizon with both intervals and, in a
+# comparison, the lever that helps most by the last horizon.
+brief_outcomes <- function(b) {
+    h <- b$headline
+    if (is.null(h)) return(NULL)
     hz <- unique(h[, c("horizon", "date")])
     last <- h[h$horizon == max(h$horizon), ]
     ord <- last$outcome[order(last$probability, decreasing = TRUE)]
-    u <- if (is.null(arms)) nsm_read(dir, "uncertainty", quiet = TRUE) # run --outer
-    rows <- do.call(rbind, lapply(ord, function(o) {
-        cells <- vapply(hz$horizon, function(x) {
+    eff <- last_effects(b)
+    onset <- if (!is.null(b$onset_start)) b$onset_start$outcome else character(0)
+    rows <- lapply(ord, function(o) {
+        cells <- lapply(hz$horizon, function(x) {
             r <- h[h$outcome == o & h$horizon == x, ]
-            j <- if (!is.null(u)) u[u$outcome == o & u$date == r$date, ]
-            paste0(prob_cell(r$probability, r$ci_low, r$ci_high),
-                   if (!is.null(j) && nrow(j) == 1)
-                       sprintf("<br><span class=\"judgment\">judgment %.0f&ndash;%.0f</span>",
-                               100 * j$q05, 100 * j$q95))
-        }, "")
-        c(html_escape(nsm_label(o)), cells)
-    }))
-    header <- c("Outcome", paste0("By ", html_escape(nsm_horizon_label(hz$horizon, hz$date))))
-    paste0(tag("h2", "Headline outcomes", if (!is.null(arms)) paste0(" (", html_escape(arms[1]), ")")),
-           tag("p", "Probability that each outcome has occurred (held at some time since the start) ",
-               "by each horizon, with its 95% Monte Carlo interval in grey. The interval measures ",
-               "simulation error only, not uncertainty in the scenario's numbers.",
-               if (!is.null(u)) paste0(" Below it, the judgment range: the 5% to 95% points of ",
-                                       "the probability over the draws of the scenario's ",
-                                       "uncertain numbers (run --outer)."), class = "note"),
-           table_html(header, rows, class = "numbers"))
+            j <- if (!is.null(b$uncertainty)) b$uncertainty[b$uncertainty$outcome == o &
+                                                             b$uncertainty$date == r$date, ]
+            inline(prob_cell(r$probability, r$ci_low, r$ci_high),
+                   if (!is.null(j) && nrow(j) == 1) inline(tags$br(), judgment_span(j$q05, j$q95)))
+        })
+        dir <- desirable_of(b, o)
+        tag <- c(if (o %in% onset) "onset", if (dir != "none") paste0(dir, " is better"))
+        name <- inline(nsm_label(o), if (length(tag)) inline(tags$br(), span(class = "tag",
+                                                                            paste(tag, collapse = " \u00b7 "))))
+        best <- NULL
+        if (!is.null(eff)) {
+            e <- eff[eff$outcome == o & eff$dist & (eff$dir == "none" | eff$help > 0), , drop = FALSE]
+            best <- if (nrow(e) == 0) span(class = "from", "none distinguishable")
+                    else {
+                        e <- e[which.max(e$help), ]
+                        inline(arm_label(e$arm, 1000), tags$br(),
+                               span(class = "pp", paste0(fmt_pp(e$difference_pp), " pp")), " ",
+                               span(class = "ci", paste0(fmt_pp(e$ci_low_pp), " to ",
+                                                         fmt_pp(e$ci_high_pp))))
+                    }
+        }
+        c(list(name), cells, if (!is.null(eff)) list(best))
+    })
+    header <- c("Outcome", paste0("By ", nsm_horizon_label(hz$horizon, hz$date)),
+                if (!is.null(eff)) paste0("Best lever ", by_date(last$date[1])))
+    tagList(tags$h2(paste0("Outcomes", if (!is.null(b$arm)) paste0(" (", b$arm, ")"))),
+            tags$p(class = "note", paste0(
+                   "Probability that each outcome has occurred by each horizon (onset: begun after ",
+                   "the start), with its 95% Monte Carlo interval in grey",
+                   if (!is.null(b$uncertainty)) " and the judgment range (5\u201395% over the draws) below",
+                   if (!is.null(eff)) paste0("; the lever that helps most, with its change in ",
+                                             "percentage points (paired 95% interval)"), ".")),
+            numbers_table(header, rows))
 }
 
-events_section <- function(dir) {
-    ec <- nsm_read(dir, "event_counts", quiet = TRUE)
-    if (is.null(ec)) return(NULL)
-    ec <- ec[ec$window == "cumulative", , drop = FALSE]
-    if (nrow(ec) == 0) return(NULL)
-    arms <- nsm_arms(ec)
-    if (!is.null(arms)) ec <- ec[ec$arm == arms[1], , drop = FALSE]
-    h <- nsm_at_horizons(ec, nsm_headline_horizons(ec$t_years))
-    hz <- unique(h[, c("horizon", "date")])
-    rows <- do.call(rbind, lapply(unique(ec$event), function(e) {
-        cells <- vapply(hz$horizon, function(x) {
-            r <- h[h$event == e & h$horizon == x, ]
-            paste0("<span class=\"p\">", fmt_count(r$q50), "</span> <span class=\"ci\">",
-                   fmt_count(r$q05), "&ndash;", fmt_count(r$q95), "; mean ", sprintf("%.1f", r$mean),
-                   "</span>")
-        }, "")
-        c(html_escape(nsm_label(e)), cells)
-    }))
-    header <- c("Counted event", paste0("By ", html_escape(nsm_horizon_label(hz$horizon, hz$date))))
-    paste0(tag("h2", "Counted events", if (!is.null(arms)) paste0(" (", html_escape(arms[1]), ")")),
-           tag("p", "Number of events from the start to each horizon: median over runs, with the ",
-               "range that holds 90% of runs and the mean in grey.", class = "note"),
-           table_html(header, rows, class = "numbers"))
-}
-
-# arms.csv (one row per lever row of each arm) as one row per arm: what it represents and the
-# numbers it changes ("USFK posture: current -> reduced x 0.8 from 2027-01-01").
-arms_table <- function(a) {
+# arms.csv as one row per arm: what it represents and the numbers it changes.
+arms_rows <- function(a) {
     a <- a[a$arm != "baseline", , drop = FALSE]
-    if (nrow(a) == 0 || !all(c("arm", "target", "operation", "value") %in% names(a))) return("")
-    rows <- do.call(rbind, lapply(unique(a$arm), function(arm) {
+    if (nrow(a) == 0 || !all(c("arm", "target", "operation", "value") %in% names(a))) return(NULL)
+    lapply(unique(a$arm), function(arm) {
         x <- a[a$arm == arm, , drop = FALSE]
         desc <- if ("description" %in% names(x)) x$description[!is.na(x$description)] else character(0)
         op <- ifelse(x$operation == "multiply", "\u00d7 ", ifelse(x$operation == "set", "= ",
                                                                   paste0(x$operation, " ")))
         from <- if ("from_date" %in% names(x)) ifelse(is.na(x$from_date), "",
                                                       paste0(" from ", x$from_date)) else ""
-        changes <- paste0(html_escape(paste0(nsm_parameter_label(x$target), " ", op, x$value, from)),
-                          collapse = "<br>")
-        c(html_escape(arm_label(arm, 1000)), html_escape(if (length(desc)) desc[1] else ""),
-          paste0("<span class=\"from\">", changes, "</span>"))
-    }))
-    table_html(c("Arm", "What it represents", "Changes to the scenario"), rows, class = "arms")
+        changes <- paste0(nsm_parameter_label(x$target), " ", op, x$value, from)
+        list(arm_label(arm, 1000), if (length(desc)) desc[1] else "",
+             span(class = "from", lapply(changes, function(s) tagList(s, tags$br()))))
+    })
 }
 
-lever_section <- function(dir) {
-    b <- lever_table(list(dir = dir, differences = nsm_read(dir, "differences", quiet = TRUE)))
-    if (is.null(b)) return(NULL)
-    arms_tab <- nsm_read(dir, "arms", quiet = TRUE)
-    hz <- unique(b[, c("horizon_years", "date")])
+# Each arm's effects on every outcome at every horizon, folded one arm a fold.
+brief_levers <- function(b) {
+    l <- b$levers
+    if (is.null(l)) return(NULL)
+    l <- with_judgment(l, list(dir = b$dir))
+    if ("jq05" %in% names(l) && !"judgment_q05_pp" %in% names(l)) {
+        l$judgment_q05_pp <- l$jq05
+        l$judgment_q95_pp <- l$jq95
+    }
+    hz <- unique(l[, c("horizon_years", "date")])
     hz <- hz[order(hz$horizon_years), ]
-    out <- tag("h2", "Levers")
-    if (!is.null(arms_tab)) out <- paste0(out, arms_table(arms_tab))
-    out <- paste0(out, tag("p", "Change in the probability that each outcome has occurred by ",
-                           "each horizon, arm minus baseline, in percentage points with its 95% ",
-                           "interval (paired runs); bold: distinguishable from no effect. ",
-                           if ("judgment_q05_pp" %in% names(b))
-                               paste0("With compare --outer, the judgment range below: the 5% to ",
-                                      "95% points of the change over the draws of the scenario's ",
-                                      "uncertain numbers. "),
-                           "Outcomes with the largest effect first.", class = "note"))
-    for (arm in unique(b$arm)) {
-        x <- b[b$arm == arm, , drop = FALSE]
+    header <- c("Outcome", paste0("By ", nsm_horizon_label(hz$horizon_years, hz$date)))
+    folds <- lapply(unique(l$arm), function(arm) {
+        x <- l[l$arm == arm, , drop = FALSE]
         size <- tapply(abs(x$difference_pp), x$outcome, max, na.rm = TRUE)
         ord <- names(sort(size, decreasing = TRUE))
-        rows <- do.call(rbind, lapply(ord, function(o) {
-            cells <- vapply(hz$horizon_years, function(hh) {
-                r <- x[x$outcome == o & x$horizon_years == hh, ]
-                if (nrow(r) == 0) return("")
-                dist <- tolower(r$distinguishable[1]) %in% c("yes", "true", "1")
-                txt <- paste0("<span class=\"pp\">", fmt_pp(r$difference_pp[1]),
-                              " pp</span> <span class=\"ci\">",
-                              fmt_pp(r$ci_low_pp[1]), " to ", fmt_pp(r$ci_high_pp[1]),
-                              "</span><br><span class=\"from\">",
-                              nsm_pct(r$baseline_probability[1]), " &rarr; ",
-                              nsm_pct(r$arm_probability[1]), "</span>",
-                              if ("judgment_q05_pp" %in% names(r))
-                                  paste0("<br><span class=\"judgment\">judgment ",
-                                         fmt_pp(r$judgment_q05_pp[1]), " to ",
-                                         fmt_pp(r$judgment_q95_pp[1]), "</span>"))
-                if (dist) paste0("<strong>", txt, "</strong>") else txt
-            }, "")
-            c(html_escape(nsm_label(o)), cells)
-        }))
-        header <- c("Outcome", paste0("By ", html_escape(nsm_horizon_label(hz$horizon_years,
-                                                                             hz$date))))
-        out <- paste0(out, tag("h3", "Arm: ", html_escape(arm_label(arm, 1000))),
-                      table_html(header, rows, class = "numbers"))
-    }
-    out
+        rows <- lapply(ord, function(o) c(list(nsm_label(o)), lapply(hz$horizon_years, function(hh) {
+            r <- x[x$outcome == o & x$horizon_years == hh, ]
+            if (nrow(r) == 0) "" else pp_cell(r)
+        })))
+        n_dist <- length(unique(x$outcome[tolower(x$distinguishable) == "yes"]))
+        fold(paste0(arm_label(arm, 1000), ": ", n_dist, " of ", length(ord),
+                    " outcomes moved distinguishably"), numbers_table(header, rows))
+    })
+    arms <- if (!is.null(b$arms_tab)) arms_rows(b$arms_tab)
+    tagList(tags$h2("Levers"),
+            tags$p(class = "note", paste0(
+                   "Change in the probability that each outcome has occurred by ",
+                   "each horizon, arm minus baseline, in percentage points with its 95% interval ",
+                   "(paired runs); bold: distinguishable from no effect; grey: the probabilities ",
+                   "without and with the lever",
+                   if ("judgment_q05_pp" %in% names(l)) "; below, the judgment range (5\u201395% over the draws)",
+                   ". Open an arm to see its table; the full table is briefing.csv.")),
+            if (!is.null(arms)) fold("What each lever changes in the scenario",
+                                     numbers_table(c("Lever", "What it represents",
+                                                     "Changes to the scenario"), arms, "arms")),
+            folds)
 }
 
-figures_section <- function(dir) {
-    outdir <- file.path(dir, "figures")
-    index_path <- file.path(outdir, "index.csv")
-    if (!file.exists(index_path)) {
-        message("brief: no figures/index.csv in ", dir, " (run make figures first): no figures")
-        return(NULL)
-    }
-    index <- utils::read.csv(index_path, stringsAsFactors = FALSE, encoding = "UTF-8")
-    if ("brief" %in% names(index)) index <- index[as.logical(index$brief), , drop = FALSE]
-    # grouped by section, sections in the order they first appear
-    index <- index[order(match(index$section, unique(index$section)), seq_len(nrow(index))), ,
-                   drop = FALSE]
-    parts <- tag("h2", "Figures")
-    section <- ""
-    for (i in seq_len(nrow(index))) {
-        # the 150 dpi copy when present (a quarter of the bytes), else the 300 dpi figure
-        png <- file.path(outdir, "small", paste0(index$file[i], ".png"))
-        if (!file.exists(png)) png <- file.path(outdir, paste0(index$file[i], ".png"))
-        if (!file.exists(png)) {
-            message("brief: ", png, " is missing: skipped")
-            next
-        }
-        if (index$section[i] != section) {
-            section <- index$section[i]
-            parts <- c(parts, tag("h3", html_escape(section)))
-        }
-        uri <- base64enc::dataURI(file = png, mime = "image/png")
-        parts <- c(parts, paste0("<figure><img src=\"", uri, "\" alt=\"",
-                                 html_escape(index$title[i]), "\"><figcaption>",
-                                 html_escape(index$title[i]), " (figures/", html_escape(index$file[i]),
-                                 ".png and .pdf)</figcaption></figure>"))
-    }
-    paste(parts, collapse = "\n")
+brief_events <- function(b) {
+    ec <- b$events
+    if (is.null(ec)) return(NULL)
+    ec <- ec[ec$window == "cumulative", , drop = FALSE]
+    if (nrow(ec) == 0) return(NULL)
+    if (!is.null(b$arm) && "arm" %in% names(ec)) ec <- ec[ec$arm == b$arm, , drop = FALSE]
+    h <- nsm_at_horizons(ec, nsm_headline_horizons(ec$t_years))
+    hz <- unique(h[, c("horizon", "date")])
+    rows <- lapply(unique(ec$event), function(e) c(list(nsm_label(e)), lapply(hz$horizon, function(x) {
+        r <- h[h$event == e & h$horizon == x, ]
+        inline(span(class = "p", fmt_count(r$q50)), " ",
+               span(class = "ci", HTML(paste0(fmt_count(r$q05), "&ndash;", fmt_count(r$q95),
+                                              "; mean ", sprintf("%.1f", r$mean)))))
+    })))
+    fold(paste0("Counted events", if (!is.null(b$arm)) paste0(" (", b$arm, ")"),
+                ": median number from the start, with the range of 90% of runs and the mean"),
+         numbers_table(c("Counted event", paste0("By ", nsm_horizon_label(hz$horizon, hz$date))), rows))
 }
 
-provenance_section <- function(manifest) {
-    if (length(manifest) == 0) return(paste0(tag("h2", "Provenance"), tag("p", "No manifest.csv.")))
+# Every figure of the index not shown among the key figures, folded by section.
+brief_figures <- function(b) {
+    f <- b$figures
+    if (is.null(f) || nrow(f) == 0) return(NULL)
+    f <- f[!f$file %in% key_figures(b), , drop = FALSE]
+    if (nrow(f) == 0) return(NULL)
+    sections <- unique(f$section)
+    tagList(tags$h2("All figures"),
+            lapply(sections, function(s) {
+                x <- f[f$section == s, , drop = FALSE]
+                fold(paste0(s, " (", nrow(x), if (nrow(x) == 1) " figure)" else " figures)"),
+                     lapply(seq_len(nrow(x)), function(i) figure_tag(b, x$file[i], x$title[i])))
+            }))
+}
+
+brief_provenance <- function(b) {
+    m <- b$manifest
+    if (length(m) == 0) return(fold("Provenance", tags$p("No manifest.csv.")))
     first <- c("tool", "version", "git_commit", "seed", "runs", "scenario", "scenario_checksum",
                "scenario_path", "command", "start_date", "end_date", "report_interval_months",
                "generator", "threads", "started_utc", "wall_seconds")
-    keys <- c(intersect(first, names(manifest)), setdiff(names(manifest), c(first, "scenario_title")))
-    rows <- cbind(html_escape(gsub("_", " ", keys)),
-                  paste0("<code>", html_escape(manifest[keys]), "</code>"))
-    paste0(tag("h2", "Provenance"), table_html(c("Key", "Value"), rows, class = "provenance"))
+    keys <- c(intersect(first, names(m)), setdiff(names(m), c(first, "scenario_title")))
+    rows <- lapply(keys, function(k) list(gsub("_", " ", k), tags$code(m[[k]])))
+    fold(paste0("Provenance: neasim ", nsm_get(m, "version", "?"), ", seed ",
+                nsm_get(m, "seed", "?"), ", ", nsm_get(m, "runs", "?"), " runs"),
+         numbers_table(c("Key", "Value"), rows, "provenance"))
 }
 
+brief_footer <- function(b) {
+    tags$footer("Made by scripts/brief.R from ", normalizePath(b$dir), " on ",
+                format(Sys.time(), "%Y-%m-%d %H:%M %Z"), ".")
+}
+
+# The page, top to bottom: findings first, then the figures that show them, then the detail.
+# How outcomes begin and what to watch (routes.csv, signposts.csv; scripts/brief_story.R).
+brief_story <- function(b) {
+    h <- story_section(b$dir)
+    if (is.null(h)) NULL else HTML(h)
+}
+
+BRIEF_PARTS <- c("brief_header", "brief_summary", "brief_key_figures", "brief_outcomes",
+                 "brief_levers", "brief_story", "brief_events", "brief_figures", "brief_provenance",
+                 "brief_footer")
+
 CSS <- "
-body { font-family: 'Segoe UI', Helvetica, Arial, sans-serif; color: #1a1a1a; max-width: 1180px;
-       margin: 2em auto; padding: 0 1.5em; line-height: 1.4; }
-h1 { font-size: 1.9em; margin-bottom: 0.1em; }
-h2 { font-size: 1.35em; margin-top: 1.8em; border-bottom: 2px solid #0072B2; padding-bottom: 0.15em; }
-h3 { font-size: 1.1em; margin-bottom: 0.3em; }
+body { font-family: 'Segoe UI', Helvetica, Arial, sans-serif; color: #1a1a1a; max-width: 1320px;
+       margin: 1.2em auto; padding: 0 1.5em; line-height: 1.4; font-size: 15px; }
+h1 { font-size: 1.8em; margin: 0 0 0.1em; }
+h2 { font-size: 1.25em; margin: 1.2em 0 0.4em; border-bottom: 2px solid #0072B2; padding-bottom: 0.1em; }
 .sub { color: #444; margin-top: 0; }
-.note { color: #444; font-size: 0.92em; }
-table { border-collapse: collapse; margin: 0.6em 0 1em; font-size: 0.95em; }
-th, td { padding: 0.3em 0.8em; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
+.note { color: #444; font-size: 0.9em; margin: 0.3em 0; }
+.summary ul { margin: 0.3em 0; padding-left: 1.2em; }
+.summary li { margin: 0.35em 0; }
+.grid { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1.2em; }
+.grid figure { margin: 0; min-width: 0; }
+table { border-collapse: collapse; margin: 0.4em 0 0.8em; font-size: 0.92em; }
+th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
 th { background: #f3f6f9; }
 table.numbers td + td, table.numbers th + th { text-align: right; font-variant-numeric: tabular-nums; }
 .p, .pp { font-weight: 600; }
-.ci, .from { color: #777; font-size: 0.85em; }
+.ci, .from, .tag { color: #777; font-size: 0.85em; }
 .judgment { color: #3C7DAF; font-size: 0.85em; }
+details { margin: 0.3em 0; }
+summary { cursor: pointer; color: #0a4f80; }
 table.provenance code { font-size: 0.85em; word-break: break-all; }
-figure { margin: 1em 0 2em; page-break-inside: avoid; }
+figure { margin: 0.5em 0 1em; page-break-inside: avoid; }
 figure img { width: 100%; height: auto; border: 1px solid #eee; }
-figcaption { color: #555; font-size: 0.85em; }
-footer { color: #777; font-size: 0.85em; margin: 3em 0 1em; }
-@media print { body { max-width: none; } h2 { page-break-after: avoid; } }
+figcaption { color: #555; font-size: 0.8em; }
+footer { color: #777; font-size: 0.8em; margin: 2em 0 1em; }
+@media print { body { max-width: none; } h2 { page-break-after: avoid; } details { display: block; } }
 "
+
+# The whole document as text. The head is written out here: htmltools hoists a tags$head() out of
+# a tag tree when it renders one (for its dependency mechanism), so as.character() would drop it.
+brief_page <- function(b) {
+    title <- nsm_get(b$manifest, "scenario_title", nsm_get(b$manifest, "scenario", basename(b$dir)))
+    parts <- lapply(BRIEF_PARTS, function(f) match.fun(f)(b))
+    head <- tagList(tags$meta(charset = "utf-8"),
+                    tags$meta(name = "viewport", content = "width=device-width, initial-scale=1"),
+                    tags$title(title), tags$style(HTML(CSS)))
+    paste0("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n", as.character(head), "\n</head>\n",
+           as.character(tags$body(parts)), "\n</html>\n")
+}
 
 main <- function(args) {
     if (length(args) != 1 || args[1] %in% c("-h", "--help")) {
@@ -265,31 +594,11 @@ main <- function(args) {
         message("brief: ", dir, ": no such results folder")
         quit(status = 66)
     }
-    manifest <- nsm_manifest(dir)
-    title <- nsm_get(manifest, "scenario_title", nsm_get(manifest, "scenario", basename(dir)))
-    runs <- suppressWarnings(as.numeric(nsm_get(manifest, "runs", NA)))
-    sub <- paste(c(paste0("Scenario <code>", html_escape(nsm_get(manifest, "scenario", basename(dir))),
-                          "</code>"),
-                   if (!is.na(nsm_get(manifest, "start_date")))
-                       paste0(nsm_get(manifest, "start_date"), " to ", nsm_get(manifest, "end_date", "?")),
-                   if (!is.na(runs)) paste0(format(runs, big.mark = ",", scientific = FALSE), " runs"),
-                   paste0("seed ", html_escape(nsm_get(manifest, "seed", "unknown")))),
-                 collapse = " &middot; ")
-    body <- c(tag("h1", html_escape(title)), tag("p", sub, class = "sub"),
-              headline_section(dir), events_section(dir), lever_section(dir), story_section(dir),
-              figures_section(dir),
-              provenance_section(manifest),
-              tag("footer", "Made by scripts/brief.R from ", html_escape(normalizePath(dir)),
-                  " on ", format(Sys.time(), "%Y-%m-%d %H:%M %Z"), "."))
-    html <- paste0("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
-                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
-                   "<title>", html_escape(title), "</title>\n<style>", CSS, "</style>\n</head>\n<body>\n",
-                   paste(body, collapse = "\n"), "\n</body>\n</html>\n")
+    html <- brief_page(brief_data(dir))
     out <- file.path(dir, "brief.html")
     tmp <- paste0(out, ".tmp")
-    con <- file(tmp, open = "w", encoding = "UTF-8")
-    writeLines(html, con, useBytes = TRUE)
-    close(con)
+    # the bytes of the UTF-8 text, whatever the locale (a C locale cannot convert them)
+    writeBin(charToRaw(enc2utf8(html)), tmp)
     file.rename(tmp, out)
     message(sprintf("brief: wrote %s (%.1f MB)", out, file.size(out) / 1e6))
 }

@@ -1,8 +1,17 @@
 # brief_story.R: the briefing's section on how outcomes begin and what to watch, from routes.csv
 # and signposts.csv (`neasim run --routes --signposts`; README.md "Routes and signposts"). One
-# self-contained function, story_section(dir), returning HTML (NULL when the folder has neither
-# table); it needs html_escape() and tag() of brief.R and the labels of figures_story.R. The
-# charts themselves (routes.png, signposts.png) come with the figures.
+# self-contained function, story_section(dir), returning an HTML string (NULL when the folder has
+# neither table; brief.R's part brief_story() wraps it with htmltools::HTML); it needs the labels
+# of figures_story.R. The charts themselves (routes.png, signposts.png) come with the figures.
+
+story_escape <- function(x) {
+    x <- gsub("&", "&amp;", x, fixed = TRUE)
+    x <- gsub("<", "&lt;", x, fixed = TRUE)
+    gsub(">", "&gt;", x, fixed = TRUE)
+}
+story_tag <- function(name, ..., class = NULL)
+    paste0("<", name, if (!is.null(class)) paste0(' class="', class, '"'), ">",
+           paste0(..., collapse = ""), "</", name, ">")
 
 story_sentence_routes <- function(r) {
     other <- r$share[r$rank == "other"]
@@ -10,7 +19,7 @@ story_sentence_routes <- function(r) {
     r <- r[order(as.integer(r$rank)), , drop = FALSE][seq_len(min(2, nrow(r))), , drop = FALSE]
     if (nrow(r) == 0) return("")
     parts <- sprintf("%s (%s of onsets, %s&ndash;%s; median %.1f years)",
-                     html_escape(nsm_route_label(r$route)), nsm_pct(r$share, 0),
+                     story_escape(nsm_route_label(r$route)), nsm_pct(r$share, 0),
                      nsm_pct(r$share_lo, 0), nsm_pct(r$share_hi, 0), r$median_years)
     rest <- if (length(other) == 1) paste0(" (", nsm_pct(other, 0), " of onsets took routes past ",
                                            "the ten most common)") else ""
@@ -21,7 +30,7 @@ story_sentence_signposts <- function(s) {
     s <- s[order(s$rank), , drop = FALSE][seq_len(min(3, nrow(s))), , drop = FALSE]
     if (nrow(s) == 0) return("")
     parts <- sprintf("%s (seen in %s of runs: %s after it against %s without; ratio %.2f, %.2f&ndash;%.2f)",
-                     html_escape(nsm_indicator_label(s$indicator)),
+                     story_escape(nsm_indicator_label(s$indicator)),
                      nsm_pct(s$fires, ifelse(s$fires < 0.01, 1, 0)),
                      nsm_pct(s$p_with, 0), nsm_pct(s$p_without, 0), s$risk_ratio,
                      s$risk_ratio_lo, s$risk_ratio_hi)
@@ -42,15 +51,15 @@ story_section <- function(dir) {
         text <- paste0(if (!is.null(r)) story_sentence_routes(r[r$outcome == o, , drop = FALSE]),
                        if (!is.null(s)) story_sentence_signposts(s[s$outcome == o, , drop = FALSE]))
         if (!nzchar(text)) return("")
-        tag("li", tag("strong", html_escape(nsm_label(o))), ": ", text)
+        story_tag("li", story_tag("strong", story_escape(nsm_label(o))), ": ", text)
     }, "")
     items <- items[nzchar(items)]
     if (length(items) == 0) return(NULL)
-    paste0(tag("h2", "How outcomes begin, and what to watch"),
-           tag("p", "Routes: the changes, in order, of the factors that bear on each outcome up to ",
+    paste0(story_tag("h2", "How outcomes begin, and what to watch"),
+           story_tag("p", "Routes: the changes, in order, of the factors that bear on each outcome up to ",
                "its onset, with their shares of the onsets (95% intervals). Signposts: among runs in ",
                "which the outcome has not begun by the watch date, the chance that it begins ",
                "afterwards, by the horizon, when the indicator was seen by then and when it was not.",
                class = "note"),
-           tag("ul", paste(items, collapse = "\n")))
+           story_tag("ul", paste(items, collapse = "\n")))
 }

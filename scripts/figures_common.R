@@ -23,7 +23,9 @@ NSM_DPI <- 300
 # Columns that are names, never numbers, whatever they look like.
 NSM_TEXT_COLUMNS <- c("arm", "factor", "level", "outcome", "measure", "event", "window", "when",
                       "quantity", "name", "parameter", "index", "key", "value", "lever", "target",
-                      "operation", "distinguishable", "description", "from_date")
+                      "operation", "distinguishable", "description", "from_date", "kind", "label",
+                      "given", "desirable", "verdict", "outcome_label", "arm_label", "lever_a",
+                      "lever_b")
 
 nsm_msg <- function(...) message("figures: ", ...)
 
@@ -56,6 +58,7 @@ nsm_read <- function(dir, name, quiet = FALSE) {
 nsm_context <- function(dir) {
     manifest <- nsm_manifest(dir)
     if (length(manifest) == 0) nsm_msg("no manifest.csv in ", dir, ": captions lack provenance")
+    nsm_load_labels(dir)
     ctx <- list(dir = dir, outdir = file.path(dir, "figures"), manifest = manifest,
                 caption = nsm_caption(manifest, dir),
                 outcomes = nsm_read(dir, "outcomes"),
@@ -99,8 +102,50 @@ nsm_words <- function(x, capitalise = FALSE) {
     }, character(1), USE.NAMES = FALSE)
 }
 
-# "rok_balancing_vs_transactional_us" -> "ROK balancing vs transactional US".
-nsm_label <- function(x) nsm_words(x, capitalise = TRUE)
+# The scenario's labels (labels.csv of the results folder: outcomes, events, factors, levels,
+# levers), loaded by nsm_context() and brief.R for the folder being drawn; rows whose label the
+# scenario does not give (given = no) are left out, so that their names are put in words.
+NSM_LABELS <- new.env()
+NSM_LABELS$table <- NULL
+
+nsm_load_labels <- function(dir) {
+    l <- nsm_read(dir, "labels", quiet = TRUE)
+    if (!is.null(l) && all(c("kind", "name", "label", "given") %in% names(l)))
+        l <- l[l$given == "yes", , drop = FALSE]
+    else l <- NULL
+    NSM_LABELS$table <- l
+    invisible(l)
+}
+
+# The scenario's label of each name of `kinds` (first kind first), NA where it gives none.
+nsm_given_label <- function(x, kinds = c("outcome", "event", "factor", "lever")) {
+    out <- rep(NA_character_, length(x))
+    t <- NSM_LABELS$table
+    if (is.null(t)) return(out)
+    for (k in rev(kinds)) {
+        r <- t[t$kind == k, , drop = FALSE]
+        i <- match(x, r$name)
+        out[!is.na(i)] <- r$label[i[!is.na(i)]]
+    }
+    out
+}
+
+# An outcome, event or factor for people: the scenario's label, else its name in words
+# ("rok_balancing_vs_transactional_us" -> "ROK balancing vs transactional US").
+nsm_label <- function(x) {
+    given <- nsm_given_label(x)
+    ifelse(is.na(given), nsm_words(x, capitalise = TRUE), given)
+}
+
+# A level of a factor for people: the scenario's label, else the level's name in words.
+nsm_level_label <- function(factor, level) {
+    out <- nsm_words(level)
+    t <- NSM_LABELS$table
+    if (is.null(t) || !"level" %in% names(t)) return(out)
+    r <- t[t$kind == "level", , drop = FALSE]
+    i <- match(paste(factor, level), paste(r$name, r$level))
+    ifelse(is.na(i), out, r$label[i])
+}
 
 # Wrap labels at `width` characters (for facet strips and direct labels).
 nsm_wrap <- function(x, width) {
@@ -113,22 +158,30 @@ nsm_wrap <- function(x, width) {
 nsm_parameter_label <- function(path) {
     vapply(path, function(p) {
         parts <- strsplit(p, ":", fixed = TRUE)[[1]]
-        arrow <- function(s) gsub(">", " \u2192 ", nsm_words(s), fixed = TRUE)
+        # "a>b" of factor f in the scenario's level labels ("*" stays "any level")
+        arrow <- function(f, s) {
+            ends <- strsplit(s, ">", fixed = TRUE)[[1]]
+            lab <- ifelse(ends == "*", "any level", nsm_level_label(rep(f, length(ends)), ends))
+            paste(lab, collapse = " \u2192 ")
+        }
         kind <- parts[1]
         if (length(parts) == 3 && kind == "transitions")
-            return(paste0(nsm_label(parts[2]), ": ", arrow(parts[3])))
+            return(paste0(nsm_label(parts[2]), ": ", arrow(parts[2], parts[3])))
         if (length(parts) == 3 && kind == "events")
             return(paste0(nsm_label(parts[2]), ": ", gsub("_", " ", parts[3])))
         if (length(parts) == 3 && kind == "draws")
-            return(paste0("Draw ", nsm_label(parts[2]), ": ", arrow(parts[3])))
+            return(paste0("Draw ", nsm_label(parts[2]), ": ", gsub(">", " \u2192 ", nsm_words(parts[3]),
+                                                                   fixed = TRUE)))
         if (length(parts) == 3 && kind == "factors")
-            return(paste0("Initial P(", nsm_label(parts[2]), " = ", nsm_words(parts[3]), ")"))
+            return(paste0("Initial P(", nsm_label(parts[2]), " = ",
+                          nsm_level_label(parts[2], parts[3]), ")"))
         if (length(parts) == 3 && kind == "seasonality")
             return(paste0(nsm_label(parts[2]), ": seasonality, month ", parts[3]))
         if (length(parts) == 3 && kind == "effects")
             return(paste0("Effect ", parts[2], ": ", gsub("_", " ", parts[3])))
         if (length(parts) == 2 && kind == "modifiers")
-            return(paste0("Modifier row ", parts[2]))
+            return(if (grepl("^[0-9]+$", parts[2])) paste0("Modifier row ", parts[2])
+                   else paste0("Multiplier ", nsm_words(parts[2])))
         gsub("_", " ", p)
     }, character(1), USE.NAMES = FALSE)
 }
@@ -184,9 +237,13 @@ nsm_arm_colours <- function(arms) {
     cols[arms]
 }
 
-# An arm's name for an axis or legend: "us_review+ncg" -> "US review + NCG", wrapped.
+# An arm's name for an axis or legend: its levers' labels, else their names in words,
+# "us_review+ncg" -> "US review + NCG", wrapped.
 arm_label <- function(arm, width = 16) {
-    parts <- lapply(strsplit(arm, "+", fixed = TRUE), nsm_words)
+    parts <- lapply(strsplit(arm, "+", fixed = TRUE), function(l) {
+        given <- nsm_given_label(l, "lever")
+        ifelse(is.na(given), nsm_words(l), given)
+    })
     labels <- vapply(parts, paste, "", collapse = " + ")
     labels <- paste0(toupper(substr(labels, 1, 1)), substr(labels, 2, nchar(labels)))
     nsm_wrap(labels, width)

@@ -226,7 +226,7 @@ state_page <- function(d, factors, ctx, title) {
     d$pos <- factor(ave(seq_len(nrow(d)), d$factor, FUN = function(i) match(d$level[i],
                                                                               unique(d$level[i]))))
     end <- d[d$date == to, ]
-    end$text <- nsm_wrap(nsm_words(end$level), wrap)
+    end$text <- nsm_wrap(nsm_level_label(end$factor, end$level), wrap)
     lines <- lengths(regmatches(end$text, gregexpr("\n", end$text))) + 1
     # the panel's height in inches, to turn a text line into probability units
     panel_in <- (NSM_HEIGHT - 2.3) / nrow - 0.45

@@ -35,6 +35,28 @@ sweep_param_labels <- function(ctx, paths) {
     ifelse(is.na(lab), fallback, lab)
 }
 
+# Tornado labels that cannot overlap: a row of n holds TORNADO_PANEL_PT / n points of height, so
+# at most that many lines of the axis text (TORNADO_LINE_PT each); each label is wrapped at the
+# narrowest width (48 to 96 characters) at which every label fits its lines, and one that does
+# not fit even at 96 is cut at its last line with an ellipsis. tests/figures_labels.R checks the
+# drawn labels against the row height.
+TORNADO_PANEL_PT <- 72 * (NSM_HEIGHT - 3.2)   # the panels' height on a slide, below titles and legend
+TORNADO_LINE_PT <- 15 * 0.85 * 1.1            # axis text rel(0.85) of 15 pt, line height 0.9 + gap
+TORNADO_TOP <- 10   # rows a page: two lines of label each (twelve would leave one)
+tornado_max_lines <- function(n) max(1, floor(TORNADO_PANEL_PT / n / TORNADO_LINE_PT))
+tornado_fit <- function(x, n) {
+    lines <- tornado_max_lines(n)
+    wrap <- function(w) lapply(x, function(s) strwrap(s, w))
+    for (w in seq(48, 96, by = 8)) {
+        parts <- wrap(w)
+        if (all(lengths(parts) <= lines)) break
+    }
+    vapply(parts, function(p) {
+        if (length(p) > lines) p <- c(p[seq_len(lines - 1)], paste0(p[lines], " \u2026"))
+        paste(p, collapse = "\n")
+    }, character(1), USE.NAMES = FALSE)
+}
+
 # Long labels wrapped to a few lines, so that the panels keep most of the slide's width.
 sweep_wrap <- function(x, width = 64) {
     vapply(x, function(s) paste(strwrap(s, width), collapse = "\n"), character(1), USE.NAMES = FALSE)
@@ -84,8 +106,8 @@ tornado_noise_note <- function(d, parameter) {
     vapply(parameter, function(p) {
         x <- d[d$parameter == p, , drop = FALSE]
         if (!any(x$noise)) return("")
-        if (all(x$noise)) return("\n(within noise)")
-        paste0("\n(within noise at ", paste(sweep_horizon_label(sort(x$horizon_years[x$noise])),
+        if (all(x$noise)) return(" (within noise)")
+        paste0(" (within noise at ", paste(sweep_horizon_label(sort(x$horizon_years[x$noise])),
                                              collapse = ", "), ")")
     }, "", USE.NAMES = FALSE)
 }
@@ -100,16 +122,20 @@ fig_tornado <- function(ctx) {
         measure <- keys$measure[k]
         nparam <- length(unique(d$parameter))
         d$noise <- tornado_noise(d)
-        top <- tornado_order(d, SWEEP_TOP)
+        top <- tornado_order(d, TORNADO_TOP)
         d <- d[d$parameter %in% top, , drop = FALSE]
         n_noise <- sum(top %in% d$parameter[d$noise & d$horizon_years == max(d$horizon_years)])
         ranges <- unique(d[, c("parameter", "low_value", "high_value")])
         ranges <- ranges[!duplicated(ranges$parameter), ]
-        labs_of <- stats::setNames(paste0(sweep_wrap(sprintf("%s  [%g to %g]",
-                                                             sweep_param_labels(ctx, ranges$parameter),
-                                                             signif(ranges$low_value, 3),
-                                                             signif(ranges$high_value, 3))),
-                                          tornado_noise_note(d, ranges$parameter)),
+        # a label built from the scenario's labels ends with its range already (": x1.29 to
+        # x2.27"); others get it in brackets
+        plabs <- sweep_param_labels(ctx, ranges$parameter)
+        has_range <- grepl(": x?[-0-9.e+]+ to x?[-0-9.e+]+$", plabs)
+        plabs <- ifelse(has_range, plabs, sprintf("%s  [%g to %g]", plabs,
+                                                  signif(ranges$low_value, 3),
+                                                  signif(ranges$high_value, 3)))
+        labs_of <- stats::setNames(tornado_fit(paste0(plabs, tornado_noise_note(d, ranges$parameter)),
+                                               length(top)),
                                    ranges$parameter)
         # keyed by the parameter, labelled for people; the first level is drawn at the bottom
         d$param_lab <- factor(d$parameter, levels = rev(top), labels = labs_of[rev(top)])
@@ -164,7 +190,7 @@ fig_tornado <- function(ctx) {
                  x = NULL, y = sweep_value_axis(measure), caption = ctx$caption) +
             nsm_theme() +
             theme(panel.grid.major.y = element_blank(), panel.spacing = unit(2, "lines"),
-                  axis.text.y = element_text(size = rel(0.85), colour = "grey10"))
+                  axis.text.y = element_text(size = rel(0.85), colour = "grey10", lineheight = 0.9))
         several <- sum(keys$outcome == keys$outcome[k]) > 1
         figs[[length(figs) + 1]] <- nsm_figure(
             p, sweep_page_name("tornado", keys$outcome[k], measure, several),

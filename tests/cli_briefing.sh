@@ -92,4 +92,14 @@ check_that "printed: the interaction" \
     --horizons 1 --out "$work/int2" --quiet
 check_that "a list with a, b and a+b: interactions too" test -s "$work/int2/interactions.csv"
 
+# the same bytes for any number of threads (the pairs of an interaction merge as integers)
+for t in 1 2; do
+    "$NEASIM" compare tests/models/interact --levers double,triple --factorial --runs 3000 --seed 9 \
+        --horizons 1 --threads $t --out "$work/thr$t" --quiet
+done
+check_that "interactions.csv: 1 and 2 threads give the same bytes" \
+    cmp -s "$work/thr1/interactions.csv" "$work/thr2/interactions.csv"
+check_that "briefing.csv: 1 and 2 threads give the same bytes" \
+    cmp -s "$work/thr1/briefing.csv" "$work/thr2/briefing.csv"
+
 cli_done briefing

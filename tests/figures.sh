@@ -4,7 +4,8 @@
 # baseline's levers, and `neasim sweep` (one-at-a-time and Sobol) of a small uncertain model;
 # per-year event windows, which the engine does not write yet, are faked (marked FAKE below).
 # tests/figures_mapping.R checks that legends and labels sit on the data they name (a model whose
-# levers have known effects, tests/models/known_levers); tests/figures_sweeps.R checks the
+# levers have known effects, tests/models/known_levers); tests/figures_labels.R that the
+# baseline's labels (labels.csv) name what its figures show and that tornado labels fit their rows; tests/figures_sweeps.R checks the
 # figures of its grid, LHS, design-file and Sobol sweeps against sweep.csv; tests/figures_judgment.R
 # checks the judgment bands of run --outer and compare --outer against their tables.
 # Checks that every figure that applies is written as a valid PNG (300 dpi, 16:9) and PDF, that
@@ -193,6 +194,24 @@ if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/mapping.log")" ]; then
     bad "tests/figures_mapping.R failed (exit $rc):"; tail -15 "$work/mapping.log" | sed 's/^/    /'
 fi
 
+# labels for people: the baseline's labels name what the figures show, and tornado labels built
+# from them fit their rows (tests/figures_labels.R)
+"$NEASIM" sweep scenarios/baseline --oat --runs 200 --seed 1 --out "$work/baseline_oat" --quiet \
+    --params 'modifiers:13,transitions:rok_nuclear_debate:*,effects:11:probability,factors:usfk_posture:reduced' ||
+    bad "neasim sweep --oat of the baseline failed (exit $?)"
+Rscript tests/figures_labels.R scripts "$work/baseline" "$work/compare" "$work/baseline_oat" \
+    > "$work/labels.log" 2>&1
+rc=$?
+grep '^FAIL' "$work/labels.log" | sed 's/^FAIL /FAIL labels: /'
+summary=$(grep '^labels: ' "$work/labels.log")
+if [ -n "$summary" ]; then
+    pass=$((pass + $(echo "$summary" | awk '{ print $2 }')))
+    fail=$((fail + $(echo "$summary" | awk '{ print $4 }')))
+fi
+if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/labels.log")" ]; then
+    bad "tests/figures_labels.R failed (exit $rc):"; tail -15 "$work/labels.log" | sed 's/^/    /'
+fi
+
 # judgment ranges (run --outer, compare --outer): the bands' bounds are the tables' numbers
 # (tests/figures_judgment.R)
 "$NEASIM" run tests/models/judgment --outer 12 --runs 300 --seed 3 --horizons 1,2 \
@@ -294,11 +313,12 @@ done
 cell=$(headline_cell "$work/compare/outcomes.csv" baseline)
 if [ -n "$cell" ] && grep -qF "$cell" "$work/compare/brief.html"; then ok; else
     bad "compare/brief.html lacks the baseline headline cell '$cell'"; fi
-# ... and the lever table those of briefing.csv (a row away from a rounding boundary)
+# ... and the lever table those of briefing.csv (a row away from a rounding boundary; column 8 is
+# difference_pp)
 lever=$(tr -d '\r' < "$work/compare/briefing.csv" | awk -F, '
-    NR > 1 { y = 10 * $7; y = y - int(y); if (y < 0) y = -y
+    NR > 1 { y = 10 * $8; y = y - int(y); if (y < 0) y = -y
              if ((y - 0.5) ^ 2 > 1e-4) {
-                 v = sprintf("%+.1f", $7); if (v == "+0.0" || v == "-0.0") v = "0.0"
+                 v = sprintf("%+.1f", $8); if (v == "+0.0" || v == "-0.0") v = "0.0"
                  printf "<span class=\"pp\">%s pp</span>\n", v; exit } }')
 if [ -n "$lever" ] && grep -qF "$lever" "$work/compare/brief.html"; then ok; else
     bad "compare/brief.html lacks the lever cell '$lever' of briefing.csv"; fi

@@ -430,6 +430,57 @@ static void condition_phrase(const nsm_model *m, const nsm_condition *c, char *b
     }
 }
 
+/* The levels of a mask, "a or b" (every level: "any level"). */
+static void levels_phrase(const nsm_model *m, int f, uint64_t mask, char *buf, size_t n)
+{
+    size_t len = 0;
+    int all = 1;
+    buf[0] = '\0';
+    for (int l = 0; l < m->factors[f].n_levels; l++)
+        all &= (int)((mask >> l) & 1u);
+    if (all) {
+        add(buf, n, &len, "any level");
+        return;
+    }
+    for (int l = 0, first = 1; l < m->factors[f].n_levels; l++)
+        if ((mask >> l) & 1u) {
+            add(buf, n, &len, "%s%s", first ? "" : " or ", level_label(m, f, l));
+            first = 0;
+        }
+}
+
+/* "Effect 11 (chance): U.S.-DPRK diplomacy becomes deal without denuclearisation, then draw
+** usfk_drawdown_offer". */
+static void effect_phrase(const nsm_model *m, const nsm_param *p, char *buf, size_t n)
+{
+    const nsm_effect *e = &m->effects[p->a];
+    char trig[512], act[512];
+    if (e->trigger_event >= 0) {
+        const nsm_event *ev = &m->events[e->trigger_event];
+        snprintf(trig, sizeof trig, "each %s", nsm_label_or_name(ev->label, ev->name));
+    } else {
+        char to[256];
+        levels_phrase(m, e->trigger_factor, e->to_mask, to, sizeof to);
+        snprintf(trig, sizeof trig, "%s becomes %s", factor_label(m, e->trigger_factor), to);
+    }
+    if (e->action.kind == NSM_ACT_DRAW)
+        snprintf(act, sizeof act, "draw %s", m->draws[e->action.draw].name);
+    else if (e->action.kind == NSM_ACT_EVENT)
+        snprintf(act, sizeof act, "%s", nsm_label_or_name(m->events[e->action.event].label,
+                                                         m->events[e->action.event].name));
+    else
+        snprintf(act, sizeof act, "%s becomes %s", factor_label(m, e->action.factor),
+                 level_label(m, e->action.factor, e->action.level));
+    const char *id = m->effect_ids && m->effect_ids[p->a][0] ? m->effect_ids[p->a] : NULL;
+    char name[NSM_NAME_MAX + 16];
+    if (id)
+        snprintf(name, sizeof name, "%s", id);
+    else
+        snprintf(name, sizeof name, "%d", e->row);
+    snprintf(buf, n, "Effect %s (%s): %s, then %s", name,
+             p->kind == NSM_P_EFFECT_PROBABILITY ? "chance" : "delay in days", trig, act);
+}
+
 static void people_label(const nsm_model *m, const nsm_param *p, char *buf, size_t n)
 {
     char proc[512], cond[1024];
@@ -474,6 +525,8 @@ static void people_label(const nsm_model *m, const nsm_param *p, char *buf, size
         snprintf(buf, n, "Chance that %s starts %s", factor_label(m, p->a),
                  level_label(m, p->a, p->b));
         return;
+    case NSM_P_EFFECT_PROBABILITY:
+    case NSM_P_EFFECT_DELAY: effect_phrase(m, p, buf, n); return;
     default: break;
     }
     syntax_label(m, p, buf, n);

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""tests/brief_check.py: what tests/cli_brief.sh cannot check with grep.
+
+  brief_check.py png FILE          print the PNG's width, height and share of non-white pixels
+  brief_check.py numbers DIR       check numbers of DIR/brief.html against DIR's CSV files
+
+A tiny PNG decoder (8-bit greyscale, RGB or RGBA, not interlaced: what Chromium writes) and
+html.parser: nothing beyond the standard library.
+"""
+import csv
+import html.parser
+import re
+import struct
+import sys
+import zlib
+
+
+def png_stats(path):
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    pos, idat, head = 8, b"", None
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            head = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    w, h, depth, colour, _, _, interlace = head
+    assert depth == 8 and interlace == 0 and colour in (0, 2, 6), "unsupported PNG"
+    bpp = {0: 1, 2: 3, 6: 4}[colour]
+    raw = zlib.decompress(idat)
+    stride = w * bpp
+    prev = bytearray(stride)
+    nonwhite = 0
+    for y in range(h):
+        f = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b = prev[i]
+            c = prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        if y % 4 == 0:  # every fourth row is plenty for a share
+            for x in range(0, w, 2):
+                px = line[x * bpp:x * bpp + min(bpp, 3)]
+                if min(px) < 235:
+                    nonwhite += 1
+        prev = line
+    sampled = ((h + 3) // 4) * ((w + 1) // 2)
+    return w, h, nonwhite / sampled
+
+
+class Cells(html.parser.HTMLParser):
+    """The text of every <td> and <li>, tags removed."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells, self.items, self.stack = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("td", "li"):
+            self.stack.append([tag, ""])
+        elif tag == "br" and self.stack:
+            self.stack[-1][1] += " "
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "li") and self.stack:
+            kind, text = self.stack.pop()
+            (self.cells if kind == "td" else self.items).append(" ".join(text.split()))
+
+    def handle_data(self, data):
+        if self.stack:
+            self.stack[-1][1] += data
+
+
+def rows(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def numbers(d):
+    page = open(d + "/brief.html", encoding="utf-8").read()
+    p = Cells()
+    p.feed(page)
+    labels = {(r["kind"], r["name"]): r["label"] for r in rows(d + "/labels.csv")}
+    checked = failed = 0
+
+    def check(ok, what):
+        nonlocal checked, failed
+        checked += 1
+        if not ok:
+            failed += 1
+            print("FAIL " + what)
+
+    # the outcomes table: "Label ... 45.3% 44.6–46.0" at each horizon, from outcomes.csv
+    last = {}
+    for r in rows(d + "/outcomes.csv"):
+        if r.get("arm", "baseline") == "baseline" and r["measure"] == "occurred_by":
+            last[r["outcome"]] = r   # rows in date order: the last is the horizon's end
+    for o, r in list(last.items())[:5]:
+        want = "%.1f%% %.1f–%.1f" % (100 * float(r["probability"]), 100 * float(r["ci_low"]),
+                                     100 * float(r["ci_high"]))
+        label = labels[("outcome", o)]
+        hit = [c for c in p.cells if want in c]
+        check(hit, "outcomes table: no cell '%s' for %s (outcomes.csv, %s)" % (want, label, r["date"]))
+    # the best lever of each outcome by the last horizon, from briefing.csv
+    b = rows(d + "/briefing.csv")
+    hmax = max(float(r["horizon_years"]) for r in b)
+    for r in b:
+        if float(r["horizon_years"]) == hmax and r["rank"] == "1" and r["verdict"] == "helps":
+            v = float(r["difference_pp"])
+            want = "%s %+.1f pp" % (r["arm_label"], v)
+            check(any(want in c for c in p.cells), "best lever: no cell '%s' (%s)" % (want, r["outcome_label"]))
+    # the summary's sentences: "LEVER lowers “OUTCOME” by X points (LO to HI)"
+    said = 0
+    for item in p.items:
+        for m in re.finditer(r"([^;:]+?) (lowers|raises) “([^”]+)” by ([0-9.]+) points \(([0-9.]+) to ([0-9.]+)", item):
+            lever, verb, outcome, size, lo, hi = m.groups()
+            found = [r for r in b if float(r["horizon_years"]) == hmax and r["outcome_label"] == outcome
+                     and lever.strip().endswith(r["arm_label"])]
+            ok = len(found) == 1
+            if ok:
+                r = found[0]
+                v = float(r["difference_pp"])
+                ends = sorted([abs(float(r["ci_low_pp"])), abs(float(r["ci_high_pp"]))])
+                ok = ("%.1f" % abs(v) == size and ("lowers" if v < 0 else "raises") == verb and
+                      "%.1f" % ends[0] == lo and "%.1f" % ends[1] == hi)
+            check(ok, "summary: '%s' is not briefing.csv's" % m.group(0))
+            said += 1
+    check(said >= 3, "summary: only %d effects stated in sentences" % said)
+    print("numbers: %d checked, %d failed" % (checked, failed))
+    return failed == 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "png":
+        w, h, share = png_stats(sys.argv[2])
+        print(w, h, "%.4f" % share)
+    elif sys.argv[1] == "numbers":
+        sys.exit(0 if numbers(sys.argv[2]) else 1)

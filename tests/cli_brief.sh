@@ -1,0 +1,66 @@
+# tests/cli_brief.sh: the brief of `neasim compare --levers all` on the baseline as a reader sees
+# it: rendered by headless Chromium in a window 1400 px wide, it must be drawn (a screenshot that is
+# not blank), shorter than four screens (4 x 900 px: findings, key figures and the outcomes table
+# open, the rest folded), self-contained, and its numbers must be the CSV files' (the outcomes
+# table against outcomes.csv, the best levers and the summary's sentences against briefing.csv:
+# tests/brief_check.py). BRIEF_KEEP=1 keeps the folder and the screenshot, to look at them.
+source "$(dirname "$0")/cli-lib.sh"
+
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+SCREEN=900           # px: one screen of a 1400 px wide display
+MAX_SCREENS=4
+skip() { echo "brief: $*: SKIPPED (nothing checked; make deps installs it)" >&2; exit 77; }
+[ -x "$CHROMIUM" ] || skip "no headless browser at $CHROMIUM"
+command -v python3 >/dev/null || skip "no python3"
+Rscript -e 'invisible(find.package(c("ggplot2", "readr", "scales", "base64enc", "htmltools")))' \
+    >/dev/null 2>&1 || skip "R with ggplot2, readr, scales, base64enc and htmltools is not installed"
+if [ "${BRIEF_KEEP:-0}" = 1 ]; then trap - EXIT; echo "brief: kept in $work"; fi
+
+# chromium ARGS...: headless, no network, no profile of its own beyond a scratch folder
+chromium() {
+    local profile
+    profile=$(mktemp -d "$work/profile-XXXXXX")
+    timeout 180 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$profile" --hide-scrollbars --run-all-compositor-stages-before-draw \
+        --virtual-time-budget=10000 "$@" 2>/dev/null
+}
+
+dir="$work/cmp"
+"$NEASIM" compare scenarios/baseline --levers all --runs 500 --seed 1 --out "$dir" --quiet
+check_that "compare --levers all on the baseline" test -s "$dir/briefing.csv"
+{ Rscript scripts/figures.R "$dir" && Rscript scripts/brief.R "$dir"; } > "$work/render.log" 2>&1
+check_that "figures and brief render" test -s "$dir/brief.html"
+[ -s "$dir/brief.html" ] || { tail -20 "$work/render.log"; cli_done brief; exit 1; }
+html="$dir/brief.html"
+check_that "the brief is one self-contained HTML page" \
+    bash -c "head -c 15 '$html' | grep -q '<!DOCTYPE html>' &&
+             ! grep -Eq '(src|href)=\"(https?:|file:|[^d\"#][^\"]*\\.(png|pdf|css|js)\")' '$html'"
+check_that "the brief leads with findings" \
+    bash -c "grep -n '<h2>' '$html' | head -1 | grep -q 'In brief'"
+
+# its height in the browser: a copy that writes document height into its title, --dump-dom
+sed 's|</body>|<script>document.title = "height=" + Math.max(document.body.scrollHeight, document.documentElement.scrollHeight);</script></body>|' \
+    "$html" > "$work/measure.html"
+height=$(chromium --window-size=1400,$SCREEN --dump-dom "file://$work/measure.html" |
+         grep -o '<title>height=[0-9]*' | grep -o '[0-9]*$')
+echo "brief: $(stat -c %s "$html") bytes, $height px tall at 1400 px ($(( (${height:-0} + SCREEN - 1) / SCREEN )) screens of $SCREEN px)"
+check_that "the brief's height is measured" test -n "$height"
+check_that "the brief is under $MAX_SCREENS screens at 1400 px (${height:-?} px)" \
+    test "${height:-99999}" -le $((MAX_SCREENS * SCREEN))
+
+# a screenshot of the whole page: drawn, not blank
+chromium --window-size=1400,"${height:-3600}" --screenshot="$work/brief.png" "file://$html" >/dev/null
+read -r w h share < <(python3 tests/brief_check.py png "$work/brief.png" 2>/dev/null)
+echo "brief: screenshot ${w:-?} x ${h:-?} px, ${share:-?} of it not white"
+check_that "the screenshot is 1400 px wide" test "${w:-0}" = 1400
+check_that "the screenshot is not blank (${share:-?} not white)" \
+    python3 -c "import sys; sys.exit(not (0.02 < float('${share:-0}') < 0.9))"
+
+# the numbers of the page are those of the tables
+python3 tests/brief_check.py numbers "$dir" > "$work/numbers.log" 2>&1
+sed -n 's/^FAIL /FAIL brief numbers: /p' "$work/numbers.log"
+check_that "the brief's numbers are the CSV files' ($(tail -1 "$work/numbers.log"))" \
+    grep -q ', 0 failed$' "$work/numbers.log"
+
+cli_done brief

@@ -1,0 +1,103 @@
+# Labels for people in the figures: from the built plots (ggplot_build, nothing drawn), the
+# scenario's labels (labels.csv) name the outcomes, counted events, levels and arms of a labelled
+# scenario (the baseline), and a tornado's labels fit their rows: no label has more lines than a
+# row's height holds, so that no two overlap, however long the labels (the baseline's parameter
+# labels are built from its labels and run to 150 characters).
+#
+# Usage: Rscript tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR
+#   RUN_DIR: neasim run of scenarios/baseline; COMPARE_DIR: neasim compare of two of its levers;
+#   OAT_DIR: neasim sweep --oat of the baseline (a few parameters).
+# Prints one FAIL line per failed check and "labels: N passed, M failed"; exits 1 on a failure.
+
+args <- commandArgs(trailingOnly = TRUE)
+if (length(args) != 4) {
+    cat("usage: Rscript tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR\n")
+    quit(status = 64)
+}
+for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_sweep.R"))
+    source(file.path(args[1], f))
+
+n_pass <- 0
+n_fail <- 0
+check <- function(ok, what) {
+    if (isTRUE(ok)) n_pass <<- n_pass + 1
+    else { n_fail <<- n_fail + 1; cat("FAIL", what, "\n") }
+}
+flat <- function(x) gsub("\\s+", " ", trimws(x))
+given <- function(dir, kind) {
+    l <- read.csv(file.path(dir, "labels.csv"), stringsAsFactors = FALSE, na.strings = "NA")
+    l[l$kind == kind & l$given == "yes", ]
+}
+axis_labels <- function(p, axis = "x") {
+    b <- ggplot_build(p)
+    flat(unlist(b$layout$panel_params[[1]][[axis]]$get_labels()))
+}
+
+# ---- a run: outcomes and events by their labels ---------------------------------------------
+ctx <- suppressMessages(nsm_context(args[2]))
+oc <- given(args[2], "outcome")
+check(nrow(oc) == 15, paste("run: labels.csv gives", nrow(oc), "outcome labels, not 15"))
+fig <- fig_outcomes_by_horizon(ctx)[[1]]
+# coord_flip: the outcomes are drawn on the vertical axis
+shown <- axis_labels(fig$plot, "y")
+check(setequal(shown, flat(oc$label)),
+      paste("headline chart: outcome labels", paste(setdiff(shown, oc$label), collapse = " | ")))
+ev <- given(args[2], "event")
+fans <- fig_event_fans(ctx)
+strips <- unique(unlist(lapply(fans, function(f) flat(levels(ggplot_build(f$plot)$layout$layout$panel)))))
+check(length(fans) > 0 && all(strips %in% flat(ev$label)),
+      paste("event fans: strips", paste(strips, collapse = " | ")))
+# state probabilities: each level's end label is its label (wrapped)
+lv <- given(args[2], "level")
+st <- fig_state_probabilities(ctx)
+texts <- unique(unlist(lapply(st, function(f) {
+    b <- ggplot_build(f$plot)
+    unlist(lapply(b$data, function(d) if ("label" %in% names(d)) flat(d$label)))
+})))
+check(length(texts) > 0 && all(texts %in% flat(lv$label)),
+      paste("state probabilities: level labels", paste(setdiff(texts, flat(lv$label)), collapse = " | ")))
+check("major withdrawal" %in% texts, "state probabilities: no 'major withdrawal' (the label of usfk_posture=major_withdrawal)")
+
+# ---- a comparison: arms by their levers' labels ---------------------------------------------
+ctx <- suppressMessages(nsm_context(args[3]))
+lev <- given(args[3], "lever")
+arms <- setdiff(unique(ctx$levers$arm), "baseline")
+want <- vapply(strsplit(arms, "+", fixed = TRUE),
+               function(p) paste(lev$label[match(p, lev$name)], collapse = " + "), "")
+p <- fig_lever_effects(ctx)[[1]]$plot
+sc <- ggplot_build(p)$plot$scales$get_scales("colour")
+check(setequal(flat(sc$get_labels()), flat(want)),
+      paste("lever chart: legend", paste(flat(sc$get_labels()), collapse = " | "), "vs", paste(want, collapse = " | ")))
+m <- fig_lever_matrix(ctx)[[1]]$plot
+check(setequal(axis_labels(m, "x"), flat(want)),
+      paste("lever matrix: columns", paste(axis_labels(m, "x"), collapse = " | ")))
+
+# ---- a tornado: labels from parameters.csv, fitted to their rows ----------------------------
+ctx <- suppressMessages(nsm_context(args[4]))
+par <- read.csv(file.path(args[4], "parameters.csv"), stringsAsFactors = FALSE)
+check(any(grepl("^Multiplier on .* while .*: x[0-9.]+ to x[0-9.]+$", par$label)),
+      "parameters.csv: no modifier label built from the scenario's labels")
+for (f in fig_tornado(ctx)) {
+    b <- ggplot_build(f$plot)
+    labs <- unlist(b$layout$panel_params[[1]]$y$get_labels())   # coord_flip: rows are vertical
+    n <- length(labs)
+    check(n >= 2 && any(grepl("Multiplier on USFK posture", labs)),
+          sprintf("%s: rows %s", f$name, paste(flat(labs), collapse = " | ")))
+    lines <- lengths(strsplit(labs, "\n", fixed = TRUE))
+    check(all(lines <= tornado_max_lines(n)),
+          sprintf("%s: a label of %d lines in a row of %d", f$name, max(lines), tornado_max_lines(n)))
+    # the lines of the rows fit the panels' height
+    check(max(lines) * n * TORNADO_LINE_PT <= TORNADO_PANEL_PT,
+          sprintf("%s: %d rows of %d lines overlap", f$name, n, max(lines)))
+    # and every label is its parameter's (parameters.csv), not the path
+    check(!any(grepl("^(transitions|modifiers|factors|effects):", labs)),
+          sprintf("%s: a label is a parameter path", f$name))
+}
+# long labels are wrapped within the lines a row holds, cut with an ellipsis beyond
+long <- c(strrep("word ", 60), "short")
+fit <- tornado_fit(long, 10)
+check(all(lengths(strsplit(fit, "\n")) <= tornado_max_lines(10)) && grepl("\u2026$", fit[1]),
+      paste("tornado_fit:", fit[1]))
+
+cat(sprintf("labels: %d passed, %d failed\n", n_pass, n_fail))
+quit(status = if (n_fail > 0) 1 else 0)
