@@ -116,6 +116,8 @@ expect "trace same_day" 0 "effect of a change of k" -- trace tests/models/same_d
 expect "trace arm csv" 0 "rep,t_years" -- trace tests/models/two_state --arm faster --rep 3 --csv
 expect "trace unknown lever" 64 "did you mean" -- trace tests/models/two_state --arm fastr
 expect "run --paths" 0 "" -- run tests/models/uncertain --runs 20 --paths 4 --quiet --out "$work/paths"
+expect "run --routes --signposts" 0 "" -- run scenarios/baseline --runs 20 --seed 7 --threads 2 --routes --signposts --quiet --out "$work/story"
+expect "run --watch beyond the horizon" 64 "not within the horizon" -- run tests/models/signposts --signposts --watch 9 --quiet --out "$work/story-bad"
 
 # --- every shipped scenario: check, a short run, and compare where it has levers
 for s in scenarios/*/; do
