@@ -36,7 +36,7 @@ fig_signposts <- function(ctx, top = 3, outcomes_per_page = 6) {
                              lo = d$p_without_lo, hi = d$p_without_hi, seen = NSM_SIGNPOST_WITHOUT))
     long$seen <- factor(long$seen, levels = c(NSM_SIGNPOST_WITH, NSM_SIGNPOST_WITHOUT))
     long$row <- paste0(nsm_wrap(nsm_indicator_label(long$indicator), 40), "\u2002#", long$rank)
-    long$outcome_label <- nsm_wrap(nsm_label(long$outcome), 40)
+    long$outcome_label <- nsm_wrap(nsm_label(long$outcome), 28)
     pages <- nsm_pages(unique(long$outcome), outcomes_per_page)
     date <- d$watch_date[1]
     lapply(seq_along(pages), function(k) {
@@ -62,22 +62,23 @@ fig_signposts <- function(ctx, top = 3, outcomes_per_page = 6) {
     })
 }
 
-# Routes: for each outcome, the shares of its onsets that took its 3 most common routes.
-fig_routes <- function(ctx, top = 3, outcomes_per_page = 6) {
+# Routes: for each outcome, the shares of its onsets that took its 3 most common routes (one
+# column of panels: route labels are long).
+fig_routes <- function(ctx, top = 3, outcomes_per_page = 4) {
     d <- nsm_read(ctx$dir, "routes", quiet = TRUE)
     if (is.null(d) || nrow(d) == 0) return(list())
     d <- d[d$rank != "other", ]
     d$rank <- as.integer(d$rank)
     d <- d[d$rank <= top, ]
-    d$route_label <- paste0(nsm_wrap(nsm_route_label(d$route), 60), "\u2002#", d$rank)
-    d$outcome_label <- nsm_wrap(nsm_label(d$outcome), 40)
+    d$route_label <- paste0(nsm_wrap(nsm_route_label(d$route), 90), "\u2002#", d$rank)
+    d$outcome_label <- nsm_label(d$outcome)
     pages <- nsm_pages(unique(d$outcome), outcomes_per_page)
     lapply(seq_along(pages), function(k) {
         pd <- d[d$outcome %in% pages[[k]], ]
         p <- ggplot(pd, aes(x = share, y = reorder(route_label, -rank))) +
             geom_col(fill = "#4393c3", width = 0.6) +
             geom_errorbarh(aes(xmin = share_lo, xmax = share_hi), height = 0.25) +
-            facet_wrap(~outcome_label, scales = "free_y", ncol = 2) +
+            facet_wrap(~outcome_label, scales = "free_y", ncol = 1) +
             scale_x_continuous(labels = function(x) nsm_pct(x, 0)) +
             labs(x = "Share of the outcome's onsets", y = NULL,
                  title = "How outcomes begin: the most common routes",

@@ -123,6 +123,8 @@ expect "a semicolon table" 65 "separated by semicolons" -- check "$work/semi"
 expect "run --precision" 0 "" -- run tests/models/two_state --precision 0.05 --threads 2 --quiet --out "$work/prec"
 expect "compare --precision, the ceiling" 0 "NOT met" -- compare tests/models/two_state --levers faster --precision 0.001 --runs 1500 --out "$work/cprec"
 expect "--precision-for unknown" 64 "has no outcome" -- run tests/models/two_state --precision 0.05 --precision-for in_c --out "$work/bad"
+expect "run --routes --signposts" 0 "" -- run scenarios/baseline --runs 20 --seed 7 --threads 2 --routes --signposts --quiet --out "$work/story"
+expect "run --watch beyond the horizon" 64 "not within the horizon" -- run tests/models/signposts --signposts --watch 9 --quiet --out "$work/story-bad"
 
 # --- every shipped scenario: check, a short run, and compare where it has levers
 for s in scenarios/*/; do

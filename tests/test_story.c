@@ -116,7 +116,10 @@ static void test_routes_closed_form(void **state)
         ** plus a twentieth of a month for the grouping by report period */
         double f = 4 * (1 - exp(-2 * med)) * exp(-2 * med);
         double mse = sqrt(0.25 / (double)r.onsets) / f;
-        near(nsm_years(nsm_grouped_median(r.period, m->report_t, m->n_reports)), med,
+        int64_t per[200];
+        assert_true(m->n_reports <= 200);
+        nsm_story_route_periods(st, 0, k, per);
+        near(nsm_years(nsm_grouped_median(per, m->report_t, m->n_reports)), med,
              4 * mse + 1.0 / 240, "median time to onset");
     }
     /* told in x and noise: noise's flips collapse to its net change (noise=hi in force at the
@@ -190,8 +193,11 @@ static char *tables(const nsm_model *m, const nsm_story *st)
             nsm_route r = nsm_story_route(st, o, k);
             nsm_route_text(m, &r, text, sizeof text);
             len += (size_t)snprintf(b + len, cap - len, "%d %s %lld:", o, text, (long long)r.onsets);
+            int64_t per[200];
+            assert_true(m->n_reports <= 200);
+            nsm_story_route_periods(st, o, k, per);
             for (int i = 0; i < m->n_reports && len < cap; i++)
-                len += (size_t)snprintf(b + len, cap - len, " %lld", (long long)r.period[i]);
+                len += (size_t)snprintf(b + len, cap - len, " %lld", (long long)per[i]);
             len += (size_t)snprintf(b + len, cap - len, "\n");
         }
         for (int w = 0; w < 3; w++)

@@ -15,8 +15,9 @@
 ** to the level it left at the route's last step removes that step (neither for a factor of the
 ** outcome's own condition); and only the last NSM_ROUTE_STEPS steps are kept
 ** (the route is then marked as truncated: "... -> "). Routes are counted exactly, with the report
-** period of each onset: the table of one outcome grows with the distinct routes seen, which the cap
-** on their length bounds whatever the number of replications. Counts are integers, so a merge is
+** period of each onset (sparse while a route has few onsets): the table of one outcome grows with
+** the distinct routes seen, which the cap on their length bounds whatever the number of
+** replications (a route seen up to 4 times costs about 80 bytes). Counts are integers, so a merge is
 ** exact and the sorted table (nsm_story_finish) is the same for any number of threads.
 **
 ** Signposts. For each outcome, watch date w and indicator j (a factor entering a level by a change
@@ -94,12 +95,13 @@ typedef struct {
     int truncated;            /* earlier steps were dropped */
     const int *step;          /* flat level indices (model.h), in time order */
     int64_t onsets;
-    const int64_t *period;    /* onsets by report index of the onset, 0..n_reports-1 */
 } nsm_route;
 
 int nsm_story_n_routes(const nsm_story *a, int o);
 /* Route k (0: the most common) of outcome o. */
 nsm_route nsm_story_route(const nsm_story *a, int o, int k);
+/* Its onsets by the report index of the onset: out[0..n_reports-1]. */
+void nsm_story_route_periods(const nsm_story *a, int o, int k, int64_t *out);
 
 /* Indicators: 0..n_levels_total-1 a factor entering flat level j; then n_levels_total + e counted
 ** event e occurring. */

@@ -226,15 +226,19 @@ nsm_status nsmi_sim_failure(const nsm_sim *s, uint64_t rep, nsm_diag *diag);
 /* ---- routes and signposts (story.h): the accumulator (story.c) and its recorder (story_rec.c) */
 
 /* One outcome's routes: entries in the order first seen, an open-addressing index on their keys. */
+/* Onsets by report period are kept sparse while they are few: most routes of a long tail are seen
+** once or twice, and a dense row of n_reports counts for each made memory grow with the runs. */
+#define NSMI_ROUTE_SMALL 4
 typedef struct {
     int n_steps, truncated;
     int step[NSM_ROUTE_STEPS];
     int64_t onsets;
+    int small[NSMI_ROUTE_SMALL]; /* report index of each onset while onsets <= NSMI_ROUTE_SMALL */
+    int64_t *period;             /* NULL, or [n_reports] counts (owned) once there are more */
 } nsmi_route_entry;
 
 typedef struct {
     nsmi_route_entry *e;
-    int64_t *period;   /* [entry][n_reports] */
     int n, cap;
     int *slot;         /* n_slots entries: index into e, or -1 */
     int n_slots;

@@ -69,8 +69,9 @@ void nsm_story_free(nsm_story *a)
     if (!a)
         return;
     for (int o = 0; a->routes && o < a->m->n_outcomes; o++) {
+        for (int j = 0; j < a->routes[o].n; j++)
+            free(a->routes[o].e[j].period);
         free(a->routes[o].e);
-        free(a->routes[o].period);
         free(a->routes[o].slot);
         free(a->routes[o].order);
     }
@@ -173,8 +174,8 @@ static int rehash(nsmi_route_table *t, int n_slots)
     return 0;
 }
 
-/* Room for one more entry: the entries, their periods and a slot index at most half full. */
-static int table_room(nsmi_route_table *t, int cols)
+/* Room for one more entry and a slot index at most half full. */
+static int table_room(nsmi_route_table *t)
 {
     if (t->n == t->cap) {
         int cap = t->cap ? 2 * t->cap : 8;
@@ -182,10 +183,6 @@ static int table_room(nsmi_route_table *t, int cols)
         if (!e)
             return -1;
         t->e = e;
-        int64_t *p = realloc(t->period, (size_t)cap * (size_t)cols * sizeof *p);
-        if (!p)
-            return -1;
-        t->period = p;
         t->cap = cap;
     }
     if (2 * (t->n + 1) > t->n_slots)
@@ -194,33 +191,47 @@ static int table_room(nsmi_route_table *t, int cols)
 }
 
 /* The entry of route k in table t, added (with no onsets) when new; -1 when out of memory. */
-static int route_entry(nsmi_route_table *t, const nsmi_route_entry *k, int cols)
+static int route_entry(nsmi_route_table *t, const nsmi_route_entry *k)
 {
     if (t->n_slots) {
         int *s = find_slot(t, k);
         if (*s >= 0)
             return *s;
     }
-    if (table_room(t, cols))
+    if (table_room(t))
         return -1;
     int j = t->n++;
     t->e[j] = *k;
     t->e[j].onsets = 0;
-    memset(t->period + (size_t)j * (size_t)cols, 0, (size_t)cols * sizeof *t->period);
+    t->e[j].period = NULL;
     *find_slot(t, k) = j;
     return j;
 }
 
+/* `count` onsets of entry e in report period i: kept in e->small while they are few, then in a
+** dense row. -1 when out of memory. */
+static int entry_add(nsmi_route_entry *e, int i, int64_t count, int cols)
+{
+    if (!e->period && count == 1 && e->onsets < NSMI_ROUTE_SMALL) {
+        e->small[e->onsets++] = i;
+        return 0;
+    }
+    if (!e->period) {
+        if (!(e->period = calloc((size_t)cols, sizeof *e->period)))
+            return -1;
+        for (int64_t k = 0; k < e->onsets; k++)
+            e->period[e->small[k]]++;
+    }
+    e->period[i] += count;
+    e->onsets += count;
+    return 0;
+}
+
 int nsmi_story_add_route(nsm_story *a, int o, const nsmi_route_entry *key, int i)
 {
-    int cols = a->m->n_reports;
     nsmi_route_table *t = &a->routes[o];
-    int j = route_entry(t, key, cols);
-    if (j < 0)
-        return -1;
-    t->e[j].onsets++;
-    t->period[(size_t)j * (size_t)cols + (size_t)i]++;
-    return 0;
+    int j = route_entry(t, key);
+    return j < 0 ? -1 : entry_add(&t->e[j], i, 1, a->m->n_reports);
 }
 
 static void add_counts(nsm_story_counts *into, const nsm_story_counts *from, size_t n)
@@ -234,14 +245,17 @@ static void add_counts(nsm_story_counts *into, const nsm_story_counts *from, siz
 static nsm_status merge_routes(nsmi_route_table *into, const nsmi_route_table *from, int cols)
 {
     for (int k = 0; k < from->n; k++) {
-        int j = route_entry(into, &from->e[k], cols);
+        int j = route_entry(into, &from->e[k]);
         if (j < 0)
             return NSM_ERR_NOMEM;
-        into->e[j].onsets += from->e[k].onsets;
-        int64_t *p = into->period + (size_t)j * (size_t)cols;
-        const int64_t *q = from->period + (size_t)k * (size_t)cols;
-        for (int i = 0; i < cols; i++)
-            p[i] += q[i];
+        const nsmi_route_entry *f = &from->e[k];
+        int bad = 0;
+        for (int i = 0; f->period && i < cols; i++)
+            bad |= f->period[i] && entry_add(&into->e[j], i, f->period[i], cols);
+        for (int64_t s = 0; !f->period && s < f->onsets; s++)
+            bad |= entry_add(&into->e[j], f->small[s], 1, cols);
+        if (bad)
+            return NSM_ERR_NOMEM;
     }
     return NSM_OK;
 }
@@ -343,9 +357,21 @@ nsm_route nsm_story_route(const nsm_story *a, int o, int k)
     const nsmi_route_table *t = &a->routes[o];
     int j = t->order[k];
     const nsmi_route_entry *e = &t->e[j];
-    nsm_route r = {e->n_steps, e->truncated, e->step, e->onsets,
-                   t->period + (size_t)j * (size_t)a->m->n_reports};
+    nsm_route r = {e->n_steps, e->truncated, e->step, e->onsets};
     return r;
+}
+
+void nsm_story_route_periods(const nsm_story *a, int o, int k, int64_t *out)
+{
+    const nsmi_route_entry *e = &a->routes[o].e[a->routes[o].order[k]];
+    int cols = a->m->n_reports;
+    if (e->period) {
+        memcpy(out, e->period, (size_t)cols * sizeof *out);
+        return;
+    }
+    memset(out, 0, (size_t)cols * sizeof *out);
+    for (int64_t s = 0; s < e->onsets; s++)
+        out[e->small[s]]++;
 }
 
 int nsm_story_n_indicators(const nsm_story *a)

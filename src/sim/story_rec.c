@@ -191,7 +191,7 @@ void nsmi_story_onset(nsm_sim *s, int o, int i)
         return;
     const nsm_model *m = s->model0;
     const route *rt = &r->route[o];
-    nsmi_route_entry key = {rt->n, rt->truncated, {0}, 0};
+    nsmi_route_entry key = {rt->n, rt->truncated, {0}, 0, {0}, NULL};
     for (int k = 0; k < rt->n; k++)
         key.step[k] = m->factors[rt->s[k].factor].first_level + rt->s[k].level;
     if (nsmi_story_add_route(r->acc, o, &key, i))

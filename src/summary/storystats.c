@@ -58,27 +58,32 @@ double nsm_grouped_median(const int64_t *count, const double *t, int n)
 int nsm_routes_summarize(const nsm_model *m, const nsm_story *a, int o, nsm_route_row *rows)
 {
     int n = nsm_story_n_routes(a, o), top = n < NSM_ROUTES_TOP ? n : NSM_ROUTES_TOP, k = 0;
-    int64_t all = nsm_story_onsets(a, o);
+    int64_t all = nsm_story_onsets(a, o), rest = 0;
+    int64_t *per = calloc((size_t)m->n_reports, sizeof *per);
+    int64_t *sum = calloc((size_t)m->n_reports, sizeof *sum);
+    if (!per || !sum) {
+        free(per);
+        free(sum);
+        return -1;
+    }
     for (; k < top; k++) {
         nsm_route r = nsm_story_route(a, o, k);
+        nsm_story_route_periods(a, o, k, per);
         rows[k] = (nsm_route_row){0, r, r.onsets, nsm_wilson(r.onsets, all),
-                                  nsm_grouped_median(r.period, m->report_t, m->n_reports)};
+                                  nsm_grouped_median(per, m->report_t, m->n_reports)};
     }
-    if (n <= top)
-        return k;
-    int64_t *sum = calloc((size_t)m->n_reports, sizeof *sum), rest = 0;
-    if (!sum)
-        return -1;
     for (int j = top; j < n; j++) {
-        nsm_route r = nsm_story_route(a, o, j);
-        rest += r.onsets;
+        rest += nsm_story_route(a, o, j).onsets;
+        nsm_story_route_periods(a, o, j, per);
         for (int i = 0; i < m->n_reports; i++)
-            sum[i] += r.period[i];
+            sum[i] += per[i];
     }
-    rows[k] = (nsm_route_row){1, {0, 0, NULL, 0, NULL}, rest, nsm_wilson(rest, all),
-                              nsm_grouped_median(sum, m->report_t, m->n_reports)};
+    if (n > top)
+        rows[k++] = (nsm_route_row){1, {0, 0, NULL, 0}, rest, nsm_wilson(rest, all),
+                                    nsm_grouped_median(sum, m->report_t, m->n_reports)};
+    free(per);
     free(sum);
-    return k + 1;
+    return k;
 }
 
 int nsm_signpost_is_own(const nsm_model *m, int o, int j)
