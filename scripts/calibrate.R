@@ -429,7 +429,7 @@ check_levers <- function(dir, s) {
   if (!file.exists(f)) return(0)
   lv <- read.csv(f, colClasses = "character", na.strings = character(0), check.names = FALSE)
   need <- c("lever", "target", "operation", "value", "from_date", "source")
-  bad <- setdiff(need, names(lv)); extra <- setdiff(names(lv), c(need, "description"))
+  bad <- setdiff(need, names(lv)); extra <- setdiff(names(lv), c(need, "description", "label"))
   if (length(bad) || length(extra)) { cat(sprintf("LEVERS     %s: columns missing %s / unknown %s\n", f,
     paste(bad, collapse = " "), paste(extra, collapse = " "))); return(1) }
   levels_of <- function(fac) s$factors$level[s$factors$factor == fac]
