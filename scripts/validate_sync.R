@@ -46,9 +46,11 @@ for (t in c("transitions", "modifiers", "events", "seasonality", "outcomes")) {
   b <- rd(base, t); c <- rd(cal, t)
   if (!rows_equal(b, c)) bad <- c(bad, paste0(t, ".csv")) else n_mean <- n_mean + count_means(b, c)
 }
-# draws: every baseline row has a row of calibration-2012 with the same draw, from and to, and an equal probability
+# draws: every baseline row has a row of calibration-2012 with the same draw, from, to and given
+# (a conditioned draw repeats draw,from,to once per case), and an equal probability
 b <- rd(base, "draws"); c <- rd(cal, "draws")
-kb <- paste(b$draw, b$from, b$to, sep = "\r"); kc <- paste(c$draw, c$from, c$to, sep = "\r")
+gv <- function(x) if (is.null(x$given)) rep("", nrow(x)) else gsub("\\s", "", x$given)
+kb <- paste(b$draw, b$from, b$to, gv(b), sep = "\r"); kc <- paste(c$draw, c$from, c$to, gv(c), sep = "\r")
 j <- match(kb, kc)
 if (!identical(sort(cols(b)), sort(cols(c))) || anyNA(j) ||
     !all(vapply(seq_along(j), function(i) same_row(b, i, c, j[i]), TRUE))) bad <- c(bad, "draws.csv") else
