@@ -429,7 +429,7 @@ check_levers <- function(dir, s) {
   if (!file.exists(f)) return(0)
   lv <- read.csv(f, colClasses = "character", na.strings = character(0), check.names = FALSE)
   need <- c("lever", "target", "operation", "value", "from_date", "source")
-  bad <- setdiff(need, names(lv)); extra <- setdiff(names(lv), c(need, "description"))
+  bad <- setdiff(need, names(lv)); extra <- setdiff(names(lv), c(need, "description", "label"))
   if (length(bad) || length(extra)) { cat(sprintf("LEVERS     %s: columns missing %s / unknown %s\n", f,
     paste(bad, collapse = " "), paste(extra, collapse = " "))); return(1) }
   levels_of <- function(fac) s$factors$level[s$factors$factor == fac]
@@ -473,7 +473,9 @@ check_levers <- function(dir, s) {
 # ---------------------------------------------------------------------------------------------
 dirs <- if (length(args)) args else {
   d <- list.dirs("scenarios", recursive = FALSE)
-  d[file.exists(file.path(d, "scenario.csv"))]
+  # the backtests (scenarios/backtest-*) are fitted on the years before their origin, not on
+  # 2012-2021: scripts/backtest.R generates them and `backtest.R --check` checks them
+  d[file.exists(file.path(d, "scenario.csv")) & !grepl("^backtest-", basename(d))]
 }
 fmt <- function(v) if (inherits(v, "Date")) format(v) else formatC(v, digits = 4, format = "fg", flag = "#")
 errors <- 0; checked <- 0
