@@ -104,6 +104,11 @@ miss50 <- ld[ld$value.in_50 == 0, ]
 cat(sprintf("Launch-day years outside the 50%% interval: %d of %d (%s)\n", nrow(miss50), nrow(ld),
             paste(sprintf("%d:%s", miss50$origin, substr(miss50$window_start, 1, 4)), collapse = " ")))
 
+# the pooled skill's 95% interval, paired over the launch-day years (as neasim score's totals)
+dd <- ld$reference_value.crps - ld$value.crps
+ci <- (mean(dd) + c(-1.96, 1.96) * sd(dd) / sqrt(length(dd))) / mean(ld$reference_value.crps)
+cat(sprintf("Launch-day CRPS skill over all backtests: %.3f, paired 95%% interval %.3f to %.3f (%d years)\n",
+            skill(ld$value.crps, ld$reference_value.crps), ci[1], ci[2], nrow(ld)))
 all <- tab[tab$origin == "all", ]
 g1 <- all$in_90 >= 0.75; g2 <- isTRUE(all$crps_skill_ld >= 0)
 cat(sprintf("\n%s 90%% coverage of launch-day years over all backtests %.3f (gate: >= 0.75)\n", if (g1) "pass" else "FAIL", all$in_90))
