@@ -2,8 +2,20 @@
 # calibrate.R: recompute every data-derived number of the shipped scenarios from scenarios/data/
 # and compare it with the number written in each scenario.
 #
-# Usage (from the project root):  Rscript scripts/calibrate.R [SCENARIO_DIR ...]
-#   with no argument, every scenarios/*/ folder that holds a scenario.csv.
+# Usage (from the project root):  Rscript scripts/calibrate.R [--posteriors FILE.csv]
+#                                   [--posterior-patch OUT_DIR] [SCENARIO_DIR ...]
+#   with no scenario folder, every scenarios/*/ folder that holds a scenario.csv, except the
+#   backtests (scenarios/backtest-*: scripts/backtest.R owns and checks them).
+#   --posteriors FILE.csv  also writes, for every checked number that is a rate from counted events
+#                          or a proportion of cases, its Jeffreys posterior (see "Posteriors"
+#                          below): scenario, path, quantity, point, posterior, mean, q05, q95,
+#                          written (the cell as it stands), prior, data.
+#   --posterior-patch DIR  (one scenario folder) writes DIR, a variant that extends the scenario
+#                          with those numbers written as their posteriors (transitions, draws,
+#                          events; each source names the posterior, its prior and its rows), for
+#                          `neasim run --outer` to show how much of the spread is the data's.
+#   A cell written as its posterior (or, for the other entry of a two-entry row, as 1 - the
+#   posterior's mean) is reported "ok~" and is not an error.
 #
 # A scenario number is read by its parameter path (scenarios/README.md, "Parameter paths"), plus
 # one path of this script's own, `calendar:NAME:date`, for dates that come from the data.
@@ -25,6 +37,18 @@
 # distribution stands for its mean. Plain base R; no network.
 
 args <- commandArgs(trailingOnly = TRUE)
+post_file <- NULL
+if (length(w <- which(args == "--posteriors"))) {
+  if (w == length(args)) stop("--posteriors needs a file name")
+  post_file <- args[w + 1]; args <- args[-c(w, w + 1)]
+}
+patch_dir <- NULL
+if (length(w <- which(args == "--posterior-patch"))) {
+  if (w == length(args)) stop("--posterior-patch needs a folder name")
+  patch_dir <- args[w + 1]; args <- args[-c(w, w + 1)]
+  if (length(args) != 1) stop("--posterior-patch takes exactly one scenario folder")
+}
+posteriors <- list()
 data_dir <- "scenarios/data"
 if (!dir.exists(data_dir)) stop("run from the project root: scenarios/data not found")
 
@@ -35,6 +59,23 @@ first_date <- function(x) { m <- regexpr("[0-9]{4}-[0-9]{2}-[0-9]{2}", x)
   out <- rep(as.Date(NA), length(x)); out[m > 0] <- as.Date(regmatches(x, m)); out }
 yrs <- function(d) as.numeric(d) / 365.25
 laplace <- function(k, n) (k + 1) / (n + 2)
+
+## Posteriors (issue 12, section 4): a number derived from data, written as the distribution the
+## data support. A rate from n events in T years: gamma(n + 1/2, 1/T) (shape, scale: the Jeffreys
+## posterior of a Poisson rate, mean (n + 1/2)/T); a rate divided by a judgment c: gamma(n + 1/2,
+## 1/(c T)). A proportion k of n: beta(k + 1/2, n - k + 1/2) (Jeffreys; mean (k + 1/2)/(n + 1)).
+## The complementary entry of a two-entry row stays a plain number, 1 - the posterior's mean (the
+## format rescales the row around the drawn entry: scenarios/README.md "Uncertain numbers").
+post_rate <- function(n, T, c = 1) list(kind = "gamma", p = c(n + 0.5, 1 / (c * T)),
+  prior = sprintf("Jeffreys: gamma(n + 1/2, 1/T) with n = %g, T = %.4g%s", n, T, if (c != 1) sprintf(", divided by %g", c) else ""))
+post_prop <- function(k, n) list(kind = "beta", p = c(k + 0.5, n - k + 0.5),
+  prior = sprintf("Jeffreys: beta(k + 1/2, n - k + 1/2) with k = %g of n = %g", k, n))
+post_compl <- function(pp) list(kind = "1-", p = pp$p, base = pp, prior = paste("1 - the mean of", post_text(pp), "(the row's other entry)"))
+post_text <- function(pp) if (pp$kind == "1-") sprintf("%.6g", 1 - post_mean(pp$base)) else
+  sprintf("%s(%s)", pp$kind, paste(signif(pp$p, 6), collapse = ","))
+post_mean <- function(pp) switch(pp$kind, gamma = prod(pp$p), beta = pp$p[1] / sum(pp$p), "1-" = 1 - post_mean(pp$base))
+post_q <- function(pp, a) switch(pp$kind, gamma = qgamma(a, pp$p[1], scale = pp$p[2]), beta = qbeta(a, pp$p[1], pp$p[2]),
+  "1-" = 1 - post_q(pp$base, 1 - a))
 
 mis <- rd("dprk_missile_tests_by_year.csv")
 key <- rd("dprk_key_tests.csv")
@@ -396,6 +437,26 @@ scenario_quantities <- function(s) {
     sprintf("sma_burden_sharing.csv: SMA %s covers %s", cov$sma_number, cov$years_covered))
   q("next U.S. inauguration", as.Date(format(last_inaug + 4 * 365.25, "%Y-01-20")), "calendar:us_inauguration_2029:date",
     sprintf("us_presidents.csv: last inauguration %s, 4-year terms", last_inaug))
+
+  ## The posteriors of the quantities that are a rate from counted events or a proportion of cases
+  ## (the others: ratios of rates, rates from a transformed leave probability, mean durations,
+  ## dispersions, seasonal shares and quantities mixed with a judgment have no posterior here yet).
+  icbm_base <- num("events:icbm_launches:rate_per_year", 0.2)
+  pc <- post_prop(sum(alt & cons_inc), sum(cons_inc)); pg <- post_prop(sum(alt & prog_inc), sum(prog_inc))
+  ps <- post_prop(sum(alt & snap), sum(snap)); pu <- post_prop(sum(party_change), length(party_change))
+  P <- list(
+    "launch days, routine years: mean" = post_rate(sum(ld[posture == "routine"]), sum(posture == "routine")),
+    "posture restraint>routine, annual probability" = post_prop(npairs("restraint", "routine"), nfrom("restraint")),
+    "posture surge>restraint, annual probability" = post_prop(npairs("surge", "restraint"), nfrom("surge")),
+    "ICBM surge multiplier (surge rate / routine base)" = post_rate(sum(icbm[posture == "surge"]), sum(posture == "surge"), icbm_base),
+    "impeachment-grade crisis rate/yr (3 impeachments / years / judgment P(impeach|crisis) 0.4)" = post_rate(n_imp, pres_years, 0.4),
+    "regular election, conservative incumbent loses" = pc, "regular election, conservative incumbent holds" = post_compl(pc),
+    "regular election, progressive incumbent loses" = pg, "regular election, progressive incumbent holds" = post_compl(pg),
+    "snap election, other bloc wins" = ps, "snap election, same bloc wins" = post_compl(ps),
+    "election, party changes (calibration variant's party draw)" = pu, "election, party holds" = post_compl(pu),
+    "SMA concluded before expiry, annual probability in the talks year" = post_prop(sum(in_time), nrow(dated)),
+    "USFK drawdown (>=10% over two years), annual probability" = post_prop(episodes, length(ys)))
+  for (i in seq_along(Q)) if (!is.null(P[[Q[[i]]$name]])) Q[[i]]$post <- P[[Q[[i]]$name]]
   Q
 }
 
@@ -473,7 +534,9 @@ check_levers <- function(dir, s) {
 # ---------------------------------------------------------------------------------------------
 dirs <- if (length(args)) args else {
   d <- list.dirs("scenarios", recursive = FALSE)
-  d[file.exists(file.path(d, "scenario.csv"))]
+  # the backtests (scenarios/backtest-*) are fitted on the years before their origin, not on
+  # 2012-2021: scripts/backtest.R generates them and `backtest.R --check` checks them
+  d[file.exists(file.path(d, "scenario.csv")) & !grepl("^backtest-", basename(d))]
 }
 fmt <- function(v) if (inherits(v, "Date")) format(v) else formatC(v, digits = 4, format = "fg", flag = "#")
 errors <- 0; checked <- 0
@@ -492,12 +555,20 @@ for (dir in dirs) {
     covered <- c(covered, path)
     ok <- matches(r$text, x$value)
     d <- dist_parse(r$text)
-    status <- if (!is.null(d) && !claims_data(r$source)) "judgment~" else if (ok) "ok" else
+    # written as its posterior (same family, parameters equal to 4 digits), or as a plain number at
+    # the posterior's mean (the complementary entry of a row): "ok~"
+    okp <- !is.null(x$post) && if (is.null(d)) x$post$kind == "1-" && matches(r$text, post_mean(x$post)) else
+      x$post$kind == d$kind && length(d$p) == 2 && all(abs(d$p - x$post$p) <= 5e-4 * abs(x$post$p) + 1e-12)
+    if (!is.null(x$post)) posteriors[[length(posteriors) + 1]] <- data.frame(scenario = dir, path = path, quantity = x$name,
+      point = x$value, posterior = post_text(x$post), mean = post_mean(x$post), q05 = post_q(x$post, 0.05),
+      q95 = post_q(x$post, 0.95), written = r$text, prior = x$post$prior, data = x$rows)
+    status <- if (okp) "ok~" else if (!is.null(d) && !claims_data(r$source)) "judgment~" else if (ok) "ok" else
       if (claims_data(r$source)) "MISMATCH" else "judgment"
     if (status == "MISMATCH") errors <- errors + 1
     checked <- checked + 1
     shown <- if (is.null(d)) r$text else sprintf("mean %s", fmt(d$mean))
-    note <- if (is.null(d)) "" else if (inherits(x$value, "Date")) "" else
+    note <- if (!is.null(x$post)) sprintf(" | posterior %s (%s)", post_text(x$post), x$post$prior) else ""
+    note <- if (is.null(d)) note else if (inherits(x$value, "Date")) "" else
       sprintf(" | written as %s: the recomputed value is %s its support [%g, %g]", d$text,
               if (x$value >= d$support[1] && x$value <= d$support[2]) "within" else "outside",
               d$support[1], d$support[2])
@@ -538,6 +609,42 @@ for (dir in dirs) {
               if (length(in_data)) paste0("; in rows whose source also cites data: ", paste(in_data, collapse = ", ")) else ""))
   errors <- errors + check_levers(rdir, s)
   cat("\n")
+}
+## --posterior-patch OUT: a variant of the one scenario given (extends it) whose data-derived
+## numbers in transitions.csv, draws.csv and events.csv are written as their posteriors, each
+## row's source extended with the posterior, its prior and its rows. Modifiers without an id
+## cannot be patched by row and are listed instead.
+write_patch <- function(pt, dir, out, s) {
+  dir.create(out, recursive = TRUE, showWarnings = FALSE)
+  keys <- list(transitions = c("factor", "from", "to"), draws = c("draw", "from", "to"), events = "event")
+  col <- list(transitions = "value", draws = "probability")
+  rows <- list(); skipped <- character(0)
+  for (i in seq_len(nrow(pt))) {
+    path <- pt$path[i]; tab <- strsplit(path, ":", fixed = TRUE)[[1]][1]
+    if (is.null(keys[[tab]])) { skipped <- c(skipped, path); next }
+    t <- s[[tab]]; p <- strsplit(path, ":", fixed = TRUE)[[1]]
+    r <- switch(tab, transitions = { ab <- strsplit(p[3], ">", fixed = TRUE)[[1]]; which(t$factor == p[2] & t$from == ab[1] & t$to == ab[2]) },
+                draws = { ab <- strsplit(p[3], ">", fixed = TRUE)[[1]]; which(t$draw == p[2] & t$from == ab[1] & t$to == ab[2]) },
+                events = which(t$event == p[2]))
+    if (length(r) != 1 || !claims_data(t$source[r])) { skipped <- c(skipped, path); next }
+    x <- t[r, , drop = FALSE]; cc <- if (tab == "events") p[3] else col[[tab]]
+    x[[cc]] <- pt$posterior[i]
+    x$source <- sprintf("posterior %s (%s; data: %s) [written by scripts/calibrate.R --posterior-patch]; %s", pt$posterior[i], pt$prior[i], pt$data[i], x$source)
+    rows[[tab]] <- rbind(rows[[tab]], x)
+  }
+  for (tab in names(rows)) write.csv(rows[[tab]], file.path(out, paste0(tab, ".csv")), row.names = FALSE, na = "")
+  sc <- data.frame(key = c("extends", "name"), value = c(normalizePath(dir), paste0(s$scenario$value[s$scenario$key == "name"], "_posterior")),
+                   source = c("scripts/calibrate.R --posterior-patch: the data-derived numbers as their posteriors", "generated"))
+  write.csv(sc, file.path(out, "scenario.csv"), row.names = FALSE)
+  cat(sprintf("calibrate: posterior patch of %s written to %s (%d rows)%s\n", dir, out, sum(sapply(rows, nrow)),
+              if (length(skipped)) paste0("; not patched (no row key, or the row does not claim data): ", paste(unique(skipped), collapse = ", ")) else ""))
+}
+
+if (!is.null(patch_dir)) write_patch(do.call(rbind, posteriors), dirs[1], patch_dir, read_scn(resolved_dir(dirs[1])))
+if (!is.null(post_file)) {
+  pt <- do.call(rbind, posteriors)
+  write.csv(pt, post_file, row.names = FALSE)
+  cat(sprintf("calibrate: %d posteriors written to %s\n", nrow(pt), post_file))
 }
 cat(sprintf("calibrate: %d numbers checked in %d scenarios, %d errors\n", checked, length(dirs), errors))
 quit(status = if (errors > 0) 1 else 0)

@@ -7,7 +7,9 @@
 #      2012-01-01, over 2012-2021) and scripts/validate.R sets the simulated figures beside the
 #      historical ones with 95% intervals on the historical sample;
 #   4. neasim score scores that run against scenarios/data/observed_2012_2021.csv (in sample:
-#      fit, not skill).
+#      fit, not skill);
+#   5. scripts/validate_backtest.sh: the out-of-sample backtests from 2015, 2017 and 2019 against
+#      their climatology (skill; BT_RUNS= sets their runs, 5000 by default).
 # Usage: scripts/validate.sh [BUILD_DIR]   (from the project root; RUNS= and SEED= override)
 # Exit status 0 when both pass. The last line is "validate: N passed, N failed" (calibration
 # numbers and simulated figures together).
@@ -50,7 +52,16 @@ score_ok=0
 "$neasim" score "$work/results" --observed scenarios/data/observed_2012_2021.csv \
     --out "$work/score" || score_ok=1
 echo
-passed=$((checked - errors + vp + 1 - sync_ok + 1 - score_ok))
-failed=$((errors + vf + sync_ok + score_ok))
+echo
+echo "Out-of-sample: rolling-origin backtests (scripts/validate_backtest.sh)"
+bt_out=$(SEED="$seed" bash scripts/validate_backtest.sh "$build" 2>&1); bt_rc=$?
+echo "$bt_out" | grep -v '^validate_backtest: [0-9]* passed'
+btline=$(echo "$bt_out" | grep '^validate_backtest: [0-9]* passed')
+bp=$(echo "$btline" | sed -E 's/^validate_backtest: ([0-9]+) passed.*/\1/'); bp=${bp:-0}
+bf=$(echo "$btline" | sed -E 's/.* ([0-9]+) failed$/\1/'); bf=${bf:-1}
+[ "$bt_rc" -eq 0 ] || [ "$bf" -gt 0 ] || bf=1
+echo
+passed=$((checked - errors + vp + 1 - sync_ok + 1 - score_ok + bp))
+failed=$((errors + vf + sync_ok + score_ok + bf))
 echo "validate: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# tests/cli_backtest.sh: the backtest generator (scripts/backtest.R), the posteriors of
+# scripts/calibrate.R and the backtest table (scripts/validate_backtest.R), checked against closed
+# forms and against neasim score's own totals. Skipped (exit 77) without Rscript.
+# Run as `bash tests/cli_backtest.sh BUILD_DIR` from the project root.
+source "$(dirname "$0")/cli-lib.sh"
+command -v Rscript >/dev/null || { echo "cli_backtest: skipped (Rscript not found)"; exit 77; }
+export NEASIM
+
+# the shipped backtests are what the script generates from the data, and check clean
+check_that "backtest.R --check: shipped files current" Rscript scripts/backtest.R --check
+for o in 2015 2017 2019; do
+    expect "backtest-$o checks" 0 "" -- check scenarios/backtest-$o
+    expect "backtest-$o climatology checks" 0 "" -- check scenarios/backtest-$o/climatology
+done
+
+# Jeffreys posteriors, closed forms: backtest-2017's launch days are 2, 3, 11, 7, 16 in 2012-2016
+# (n = 39, T = 5) -> shape 39.5; the climatology is their mean 7.8 with k = 7.8^2/(33.7 - 7.8)
+check_that "backtest-2017 launch days: gamma shape n + 1/2 = 39.5" \
+    grep -q '^launch_days,"gamma(39.5,' scenarios/backtest-2017/events.csv
+check_that "backtest-2017 climatology: mean 7.8, k 2.34903" \
+    grep -q '^launch_days,7.8,2.34903,12,' scenarios/backtest-2017/climatology/events.csv
+check_that "backtest-2015 ICBM: none in 2012-2014 -> gamma(0.5, .)" \
+    grep -q '^icbm_launches,"gamma(0.5,' scenarios/backtest-2015/events.csv
+check_that "backtest-2019 starts in talks, SMA lapsed, restraint" bash -c '
+    f=scenarios/backtest-2019/factors.csv
+    grep -q "^us_dprk_diplomacy,talks,1," $f && grep -q "^sma_status,lapsed,1," $f &&
+    grep -q "^dprk_testing_posture,restraint,1," $f && grep -q "^rok_governing_bloc,progressive_snap_term,1," $f'
+check_that "observed rows only after the origin" bash -c '
+    ! cut -d, -f3 scenarios/backtest-2019/observed.csv | grep -Eq "^201[2-8]"'
+
+# calibrate.R --posteriors: 2 of 4 restraint years followed by routine -> beta(2.5,2.5); 3 routine
+# years with 11 + 7 + 14 launch days -> gamma(32.5,1/3); 6 party changes in 10 -> beta(6.5,4.5),
+# the complementary entry 1 - 6.5/11
+Rscript scripts/calibrate.R --posteriors "$work/post.csv" scenarios/calibration-2012 > "$work/cal.txt" 2>&1
+check_that "calibrate.R --posteriors on calibration-2012: no error" grep -q ', 0 errors$' "$work/cal.txt"
+check_that "posteriors: closed forms" Rscript -e '
+    p <- read.csv(commandArgs(TRUE)[1]); v <- function(path) p$posterior[p$path == path]
+    stopifnot(v("transitions:dprk_testing_posture:restraint>routine") == "beta(2.5,2.5)",
+              v("events:launch_days:rate_per_year") == "gamma(32.5,0.333333)",
+              v("draws:us_party_election:democratic>republican") == "beta(6.5,4.5)",
+              abs(as.numeric(v("draws:us_party_election:democratic>democratic")) - 4.5 / 11) < 1e-6,
+              abs(p$q05[p$path == "transitions:dprk_testing_posture:restraint>routine"] - qbeta(0.05, 2.5, 2.5)) < 1e-12)' "$work/post.csv"
+# the posterior patch checks, and calibrate.R accepts its cells (ok~, no error)
+Rscript scripts/calibrate.R --posterior-patch "$work/patch" scenarios/calibration-2012 > /dev/null 2>&1
+expect "posterior patch checks" 0 "gamma\(3\.5,0\.0658" -- check "$work/patch"
+Rscript scripts/calibrate.R "$work/patch" > "$work/cal2.txt" 2>&1
+check_that "posterior patch: ok~ and no error" bash -c "grep -q '^ok~' '$work/cal2.txt' && grep -q ', 0 errors$' '$work/cal2.txt'"
+
+# the backtest table's coverage and skill agree with neasim score's totals for one origin
+d=scenarios/backtest-2017; mkdir -p "$work/bt/2015" "$work/bt/2017" "$work/bt/2019"
+for o in 2015 2017 2019; do
+    "$NEASIM" run scenarios/backtest-$o --runs 500 --seed 3 --out "$work/bt/$o/model" --quiet
+    "$NEASIM" run scenarios/backtest-$o/climatology --runs 500 --seed 3 --out "$work/bt/$o/climatology" --quiet
+    "$NEASIM" score "$work/bt/$o/model" --observed scenarios/backtest-$o/observed.csv \
+        --reference "$work/bt/$o/climatology" --out "$work/bt/$o/score" --quiet
+done
+Rscript scripts/validate_backtest.R "$work/bt" > "$work/table.txt" 2>&1
+check_that "validate_backtest.R agrees with neasim score (2017: in_90, CRPS skill)" Rscript -e '
+    a <- commandArgs(TRUE); s <- read.csv(a[1]); t <- readLines(a[2])
+    tot <- s[s$scope == "total" & s$name == "launch_days", ]
+    row <- as.numeric(strsplit(trimws(grep("^2017 ", t, value = TRUE)), " +")[[1]])
+    stopifnot(abs(row[4] - tot$value[tot$metric == "in_90"]) < 1e-3,
+              abs(row[6] - tot$skill[tot$metric == "crps"]) < 1e-3)' "$work/bt/2017/score/scores.csv" "$work/table.txt"
+cli_done backtest
