@@ -6,7 +6,8 @@
 **   bench_direct MODEL_DIR RUNS
 **
 ** The direct method (Gillespie) with one stream a replication, the same GSL Philox generator as
-** the engine (rng.h): an exponential holding time at the total rate 0.6 a year, then a uniform for
+** the engine (rng.h) and its unit exponential (nsm_rng_exponential1): a holding time at the total
+** rate 0.6 a year, then a uniform for
 ** the direction. It collects what a run reports for this chain: the state at every report date
 ** (difference arrays over the report index) and the first report at which s4 holds. The model is
 ** read only for its report dates; the chain is written into the loop, as such a program would.
@@ -63,7 +64,7 @@ int main(int argc, char **argv)
         int s = 0, seg = 0, hit = n;
         double t = 0.0;
         for (;;) {
-            t += gsl_ran_exponential(r, mean_hold);
+            t += mean_hold * nsm_rng_exponential1(r); /* the engine's sampler (rng.h) */
             if (t > t_end)
                 break;
             int i = report_index(rt, n, t_end, t);

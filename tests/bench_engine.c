@@ -34,7 +34,7 @@ static double floor_seconds(uint64_t runs, int n_streams, double per_rep, double
             nsm_rng_set_stream(r[k], 1, rep, (uint32_t)k);
         owed += per_rep;
         for (int k = 0; owed >= 1.0; owed -= 1.0, k = (k + 1) % n_streams)
-            acc += gsl_ran_exponential(r[k], 1.0);
+            acc += nsm_rng_exponential1(r[k]); /* as the engine draws them */
     }
     double dt = omp_get_wtime() - t0;
     for (int k = 0; k < n_streams; k++)

@@ -39,6 +39,20 @@ nsm_status nsm_arm_set_point(const nsm_model *m, nsm_arm *arm, int n, const nsm_
 nsm_status nsm_arm_build_phases(const nsm_model *m, const nsm_arm *arm, const double *draws,
                                 nsm_model **out, nsm_diag *d);
 
+/* A replication's draws written into phase models built before (nsm_arm_build_phases or this,
+** with other draws) instead of rebuilding them: the numbers that the draws, the point's sets and
+** the arm's levers write (with the probability row or the duration each belongs to) are copied
+** back from m, then written again in nsm_arm_build_phases's order. Every other number was never
+** written, so the models equal a rebuild's, at the cost of the numbers written. The plan (the
+** places compiled once, a modifiers.csv row's modifiers found once) borrows m and arm, neither
+** of which may change while it lives; NULL when out of memory; nsm_arm_redraw_free(NULL) is
+** fine. Errors as nsm_arm_build_phases. */
+typedef struct nsm_arm_redraw nsm_arm_redraw;
+nsm_arm_redraw *nsm_arm_redraw_alloc(const nsm_model *m, const nsm_arm *arm);
+void nsm_arm_redraw_free(nsm_arm_redraw *r);
+nsm_status nsm_arm_redraw_phases(const nsm_arm_redraw *r, const double *draws, nsm_model **out,
+                                 nsm_diag *d);
+
 /* Parse a list of arms ("a,b,a+b", or "all" for every lever alone) and build them, baseline
 ** first. With factorial, every combination of the listed levers (2^k - 1 arms). On error the
 ** message names the lever or the combination. *arms (n_arms entries) is released with

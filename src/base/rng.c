@@ -8,6 +8,7 @@
 #include "neasim/rng.h"
 
 #include <assert.h>
+#include <math.h>
 
 /* Multipliers and Weyl key increments from Salmon et al. (2011), table 2 / Random123 philox.h. */
 #define PHILOX_M0 UINT32_C(0xD2511F53)
@@ -106,6 +107,12 @@ static const gsl_rng_type philox_type = {
 };
 
 const gsl_rng_type *nsm_rng_philox4x32 = &philox_type;
+
+double nsm_rng_exponential1(gsl_rng *r)
+{
+    assert(r->type == &philox_type);
+    return -log(1.0 - (double)philox_next(r->state) * 0x1p-32);
+}
 
 void nsm_rng_set_stream(gsl_rng *r, uint64_t seed, uint64_t replication, uint32_t stream)
 {

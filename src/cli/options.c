@@ -289,6 +289,7 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
     nsm_manifest_add(mf, "report_interval_months", "%d", m->report_interval_months);
     nsm_manifest_add(mf, "seed", "%llu", (unsigned long long)o->seed);
     nsm_manifest_add(mf, "generator", "%s", nsm_rng_philox4x32->name);
+    nsm_manifest_add(mf, "exponential_method", "%s", NSM_RNG_EXPONENTIAL_METHOD);
     nsm_manifest_add(mf, "runs", "%llu", (unsigned long long)(o->outer ? o->outer * o->runs
                                                                         : o->runs));
     nsm_manifest_add(mf, "uncertain_numbers", "%d", m->n_uncertain);

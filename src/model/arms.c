@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "neasim/params.h"
+#include "model/places.h"
 
 static int find_lever(const nsm_model *m, const char *name)
 {
@@ -127,6 +128,136 @@ nsm_status nsm_arm_build_phases(const nsm_model *m, const nsm_arm *a, const doub
         if (st == NSM_OK)
             st = apply_levers(m, a, a->phase_t[j], v, d);
     }
+    return st;
+}
+
+/* ---- redraws: the plan is compiled once per (model, arm), so that a replication neither resets
+** whole models nor searches for the modifiers of a path ---- */
+
+typedef struct {
+    int k;        /* the uncertain number */
+    int modifier; /* the one modifier this step writes, or -1: nsm_param_apply with *param */
+    const nsm_param *param;
+} redraw_step;
+
+struct nsm_arm_redraw {
+    const nsm_model *m;
+    const nsm_arm *arm;
+    nsmi_place *place; /* where drawn numbers and the arm's own live, restored from m first */
+    int n_place, cap_place;
+    redraw_step *step; /* the draws' writes, in nsm_arm_build_phases's order */
+    int n_step;
+};
+
+void nsm_arm_redraw_free(nsm_arm_redraw *r)
+{
+    if (!r)
+        return;
+    free(r->place);
+    free(r->step);
+    free(r);
+}
+
+/* Add the places of p (kept: the count that did not fit, 0 when all did). */
+static int add_places(nsm_arm_redraw *r, const nsm_param *p)
+{
+    int room = r->cap_place - r->n_place;
+    int n = nsmi_param_places(r->m, p, r->place + r->n_place, room);
+    r->n_place += n < room ? n : room;
+    return n > room ? n - room : 0;
+}
+
+/* Every place the arm writes: its point's sets and its levers' rows (of any phase). */
+static int arm_places(nsm_arm_redraw *r)
+{
+    const nsm_model *m = r->m;
+    const nsm_arm *a = r->arm;
+    int over = 0;
+    for (int k = 0; k < a->n_sets; k++)
+        over += add_places(r, &a->set_param[k]);
+    for (int i = 0; i < m->n_lever_rows; i++)
+        for (int k = 0; k < a->n_levers; k++)
+            for (int q = 0; m->lever_rows[i].lever == a->levers[k] && q < m->lever_rows[i].n_params; q++)
+                over += add_places(r, &m->lever_rows[i].params[q]);
+    return over;
+}
+
+/* The places and steps of every drawn number, then the arm's places. */
+static int compile(nsm_arm_redraw *r)
+{
+    const nsm_model *m = r->m;
+    int n = 0;
+    for (int k = 0; k < m->n_uncertain; k++)
+        for (int q = 0; q < m->uncertain[k].n_params; q++)
+            n += nsmi_param_places(m, &m->uncertain[k].params[q], NULL, 0);
+    r->cap_place = 0;
+    int arm_n = arm_places(r); /* into no room: counts them */
+    r->cap_place = n + arm_n;
+    r->place = malloc(((size_t)r->cap_place + 1) * sizeof *r->place);
+    r->step = malloc(((size_t)n + 1) * sizeof *r->step);
+    if (!r->place || !r->step)
+        return -1;
+    for (int k = 0; k < m->n_uncertain; k++)
+        for (int q = 0; q < m->uncertain[k].n_params; q++) {
+            const nsm_param *p = &m->uncertain[k].params[q];
+            int first = r->n_place;
+            add_places(r, p);
+            for (int i = first; i < r->n_place; i++) {
+                int j = (int)(r->place[i].off / sizeof(nsm_modifier));
+                redraw_step st = {k, p->kind == NSM_P_MODIFIER ? j : -1, p};
+                if (p->kind == NSM_P_MODIFIER || i == first)
+                    r->step[r->n_step++] = st;
+            }
+        }
+    arm_places(r);
+    return 0;
+}
+
+nsm_arm_redraw *nsm_arm_redraw_alloc(const nsm_model *m, const nsm_arm *arm)
+{
+    nsm_arm_redraw *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->m = m;
+    r->arm = arm;
+    if (compile(r)) {
+        nsm_arm_redraw_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* What nsm_arm_build_phases does for phase j, on the places it writes only. */
+static nsm_status redraw(const nsm_arm_redraw *r, const double *draws, int j, nsm_model *v,
+                         nsm_diag *d)
+{
+    const nsm_model *m = r->m;
+    const nsm_arm *a = r->arm;
+    for (int i = 0; i < r->n_place; i++)
+        memcpy((char *)(uintptr_t)nsmi_place_at(v, &r->place[i]), nsmi_place_at(m, &r->place[i]),
+               r->place[i].len);
+    nsm_status st = NSM_OK;
+    for (int i = 0; i < r->n_step && st == NSM_OK; i++) {
+        const redraw_step *s = &r->step[i];
+        const nsm_uncertain *u = &m->uncertain[s->k];
+        double x = u->ratio ? draws[s->k] / u->nominal : draws[s->k];
+        nsm_op op = u->ratio ? NSM_OP_MULTIPLY : NSM_OP_SET;
+        st = s->modifier >= 0 ? nsmi_modifier_apply(v, s->modifier, op, x, d)
+                              : nsm_param_apply(v, s->param, op, x, d);
+    }
+    for (int k = 0; k < a->n_sets && st == NSM_OK; k++)
+        st = nsm_param_apply(v, &a->set_param[k], NSM_OP_SET, a->set_value[k], d);
+    if (st == NSM_OK)
+        st = apply_levers(m, a, a->phase_t[j], v, d);
+    return st;
+}
+
+nsm_status nsm_arm_redraw_phases(const nsm_arm_redraw *r, const double *draws, nsm_model **out,
+                                 nsm_diag *d)
+{
+    nsm_status st = NSM_OK;
+    for (int j = 0; j < r->arm->n_phases && st == NSM_OK; j++)
+        st = redraw(r, draws, j, out[j], d);
     return st;
 }
 

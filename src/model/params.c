@@ -4,6 +4,7 @@
 #include "neasim/params.h"
 
 #include "neasim/dist.h"
+#include "model/places.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -201,16 +202,24 @@ static nsm_status set_duration(nsm_duration *du, int j, double v, nsm_diag *d)
     return NSM_OK;
 }
 
+nsm_status nsmi_modifier_apply(nsm_model *m, int j, nsm_op op, double v, nsm_diag *d)
+{
+    return set_nonnegative(&m->modifiers[j].multiplier, op, v,
+                           "a multiplier must be finite and 0 or more", d);
+}
+
 nsm_status nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v, nsm_diag *d)
 {
-    double cur = nsm_param_value(m, p), r = op == NSM_OP_SET ? v : cur * v;
+    /* the new value where the number is written whole; only the kinds below the modifiers read
+    ** it (the value of a modifier row is a search, per replication for a drawn one) */
+    double r = v;
+    if (op != NSM_OP_SET && p->kind != NSM_P_TRANSITION && p->kind != NSM_P_MODIFIER)
+        r = nsm_param_value(m, p) * v;
     switch (p->kind) {
     case NSM_P_TRANSITION: return set_transition(&m->transitions[p->a], op, v, d);
     case NSM_P_MODIFIER:
         for (int j = 0; j < m->n_modifiers; j++)
-            if (m->modifiers[j].row == p->a &&
-                set_nonnegative(&m->modifiers[j].multiplier, op, v,
-                                "a multiplier must be finite and 0 or more", d))
+            if (m->modifiers[j].row == p->a && nsmi_modifier_apply(m, j, op, v, d))
                 return NSM_ERR_INPUT;
         return NSM_OK;
     case NSM_P_EVENT_RATE:
@@ -241,6 +250,80 @@ nsm_status nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v
     case NSM_P_DURATION: return set_duration(&m->transitions[p->a].duration, p->b, r, d);
     }
     return NSM_OK;
+}
+
+static nsmi_place place(int array, int which, size_t off, size_t len)
+{
+    nsmi_place pl = {array, which, off, len};
+    return pl;
+}
+
+#define FIELD(type, i, member) ((size_t)(i) * sizeof(type) + offsetof(type, member))
+
+int nsmi_param_places(const nsm_model *m, const nsm_param *p, nsmi_place *out, int max)
+{
+    nsmi_place pl = place(NSMI_A_TRANSITIONS, 0, 0, sizeof(double));
+    switch (p->kind) {
+    case NSM_P_TRANSITION: pl.off = FIELD(nsm_transition, p->a, rate); break;
+    case NSM_P_DURATION:
+        pl = place(NSMI_A_TRANSITIONS, 0, FIELD(nsm_transition, p->a, duration.p),
+                   sizeof m->transitions[0].duration.p);
+        break;
+    case NSM_P_MODIFIER: {
+        int n = 0;
+        for (int j = 0; j < m->n_modifiers; j++)
+            if (m->modifiers[j].row == p->a && n++ < max)
+                out[n - 1] = place(NSMI_A_MODIFIERS, 0, FIELD(nsm_modifier, j, multiplier),
+                                   sizeof(double));
+        return n;
+    }
+    case NSM_P_EVENT_RATE: pl = place(NSMI_A_EVENTS, 0, FIELD(nsm_event, p->a, rate), sizeof(double)); break;
+    case NSM_P_EVENT_DISPERSION:
+        pl = place(NSMI_A_EVENTS, 0, FIELD(nsm_event, p->a, dispersion), sizeof(double));
+        break;
+    case NSM_P_SEASONALITY:
+        pl = place(NSMI_A_SEASONALITY, 0, (size_t)(p->a * 12 + p->b - 1) * sizeof(double),
+                   sizeof(double));
+        break;
+    case NSM_P_DRAW: {
+        size_t k = (size_t)m->factors[m->draws[p->a].factor].n_levels;
+        pl = place(NSMI_A_DRAW, p->a, (size_t)p->b * k * sizeof(double), k * sizeof(double));
+        break;
+    }
+    case NSM_P_EFFECT_PROBABILITY:
+        pl = place(NSMI_A_EFFECTS, 0, FIELD(nsm_effect, p->a, probability), sizeof(double));
+        break;
+    case NSM_P_EFFECT_DELAY:
+        pl = place(NSMI_A_EFFECTS, 0, FIELD(nsm_effect, p->a, delay_days), sizeof(double));
+        break;
+    case NSM_P_INITIAL:
+        pl = place(NSMI_A_INITIAL, p->a, 0, (size_t)m->factors[p->a].n_levels * sizeof(double));
+        break;
+    }
+    if (max > 0)
+        out[0] = pl;
+    return 1;
+}
+
+const char *nsmi_place_at(const nsm_model *m, const nsmi_place *pl)
+{
+    const void *base = NULL;
+    switch (pl->array) {
+    case NSMI_A_TRANSITIONS: base = m->transitions; break;
+    case NSMI_A_EVENTS: base = m->events; break;
+    case NSMI_A_MODIFIERS: base = m->modifiers; break;
+    case NSMI_A_EFFECTS: base = m->effects; break;
+    case NSMI_A_SEASONALITY: base = m->seasonality; break;
+    case NSMI_A_INITIAL: base = m->factors[pl->which].initial; break;
+    case NSMI_A_DRAW: base = m->draws[pl->which].prob; break;
+    }
+    return (const char *)base + pl->off;
+}
+
+int nsmi_places_overlap(const nsmi_place *x, const nsmi_place *y)
+{
+    return x->array == y->array && x->which == y->which && x->off < y->off + y->len &&
+           y->off < x->off + x->len;
 }
 
 void nsm_process_name(const nsm_model *m, int k, char *buf, size_t n)

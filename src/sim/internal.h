@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdint.h>
 
+#include "neasim/arms.h"
 #include "neasim/engine.h"
 #include "neasim/paired.h"
 #include "neasim/story.h"
@@ -125,6 +126,11 @@ struct nsm_sim {
     double own_t;
     nsm_model *own_model;
     gsl_rng *param_rng;
+    nsm_arm_redraw *redraw;      /* the arm's redraw plan (arms.h), once scratch has been built */
+    int scratch_built;           /* scratch holds the arm's phases with some draws */
+    const nsm_sim *draw_source;  /* a simulator of the same model whose draws for the same
+                                 ** (seed, draw) are taken rather than drawn again (a comparison's
+                                 ** baseline, which runs each replication first) */
     const nsm_model *model0;     /* the model given to nsm_sim_alloc */
     nsm_trace *trace;            /* NULL unless enabled */
     uint64_t events;     /* firings, calendar occurrences and effects executed */
@@ -154,6 +160,8 @@ int nsmi_report_index(const nsm_model *m, double t);
 ** NSM_ERR_NOMEM. */
 nsm_status nsmi_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_diag *diag);
 void nsmi_uncertain_free(nsm_sim *s);
+/* Take s's draws from src (the same model) when src holds those of the replication (run.c). */
+void nsmi_uncertain_share(nsm_sim *s, const nsm_sim *src);
 int nsmi_condition_holds(const nsm_condition *c, const int *level);
 
 /* The layout of the accumulators (accum.c, paired.c), here so that their serialization

@@ -24,6 +24,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "neasim/rng.h"
 #include "sim/internal.h"
 
 #ifndef NSM_SCAN_MAX
@@ -390,7 +391,7 @@ static void set_rate(nsm_sim *s, int k, double a)
         return;
     }
     if (s->P[k] < 0.0) {
-        s->P[k] = s->T[k] + gsl_ran_exponential(s->proc_rng[k], 1.0);
+        s->P[k] = s->T[k] + nsm_rng_exponential1(s->proc_rng[k]);
         s->draws++;
     }
     set_tau(s, k, t + (s->P[k] - s->T[k]) / a);
@@ -437,7 +438,7 @@ void nsmi_rates_fire(nsm_sim *s, int k)
 {
     s->T[k] = s->P[k];
     s->last[k] = s->t;
-    s->P[k] += gsl_ran_exponential(s->proc_rng[k], 1.0);
+    s->P[k] += nsm_rng_exponential1(s->proc_rng[k]);
     s->draws++;
     set_tau(s, k, s->t + (s->P[k] - s->T[k]) / s->rate[k]);
 }

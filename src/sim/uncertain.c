@@ -2,10 +2,13 @@
 ** uncertain.c: numbers written as distributions, drawn for a replication. Each uncertain number
 ** draws from its own stream, keyed by (seed, draw, "param:PATH"); draw = the replication (per-run uncertainty) or the block of
 ** replications it belongs to (outer draws); GSL's sampler for the distribution turns the stream
-** into a value (dist.h). The phase models of the replication are rebuilt from
-** the scenario's numbers: draws first, then the arm's point and levers (arms.c).
+** into a value (dist.h). The phase models of the replication are built from
+** the scenario's numbers: draws first, then the arm's point and levers (arms.c); after the first
+** replication only the numbers that the draws and the arm write are written again
+** (nsm_arm_redraw), and in a comparison every arm takes the baseline's draws.
 */
 #include <stdlib.h>
+#include <string.h>
 
 #include "neasim/dist.h"
 #include "neasim/params.h"
@@ -20,9 +23,17 @@ void nsmi_uncertain_free(nsm_sim *s)
     free(s->draw_value);
     if (s->param_rng)
         gsl_rng_free(s->param_rng);
+    nsm_arm_redraw_free(s->redraw);
     s->scratch = NULL;
     s->draw_value = NULL;
     s->param_rng = NULL;
+    s->redraw = NULL;
+    s->scratch_built = 0;
+}
+
+void nsmi_uncertain_share(nsm_sim *s, const nsm_sim *src)
+{
+    s->draw_source = src && src->model0 == s->model0 ? src : NULL;
 }
 
 static int scratch_alloc(nsm_sim *s)
@@ -31,12 +42,35 @@ static int scratch_alloc(nsm_sim *s)
     s->scratch = calloc((size_t)s->n_phases + 1, sizeof *s->scratch);
     s->draw_value = calloc((size_t)m->n_uncertain + 1, sizeof *s->draw_value);
     s->param_rng = gsl_rng_alloc(nsm_rng_philox4x32);
-    if (!s->scratch || !s->draw_value || !s->param_rng)
+    s->redraw = nsm_arm_redraw_alloc(m, s->arm);
+    if (!s->scratch || !s->draw_value || !s->param_rng || !s->redraw)
         return -1;
     for (int j = 0; j < s->n_phases; j++)
         if (!(s->scratch[j] = nsm_model_variant(m)))
             return -1;
     return 0;
+}
+
+/* The values of the uncertain numbers for (seed, draw): the source's when it holds them (the
+** same streams would give the same values), otherwise drawn. */
+static void draw_values(nsm_sim *s, uint64_t seed, uint64_t draw)
+{
+    const nsm_model *m = s->model0;
+    const nsm_sim *src = s->draw_source;
+    if (src && src->draw_value && src->scratch_seed == seed && src->scratch_draw == draw + 1) {
+        memcpy(s->draw_value, src->draw_value, (size_t)m->n_uncertain * sizeof *s->draw_value);
+        return;
+    }
+    for (int k = 0; k < m->n_uncertain; k++) {
+        const nsm_uncertain *u = &m->uncertain[k];
+        nsm_dist d = {(nsm_dist_kind)u->kind, {u->p[0], u->p[1], u->p[2]}};
+        nsm_rng_set_stream(s->param_rng, seed, draw, u->stream);
+        double x = nsm_dist_sample(&d, s->param_rng);
+        /* GSL's samplers can round to the very end of the support (gsl_ran_flat gives a
+        ** when its uniform is 0, beta(1,0.01) gives 1): such a value was not validated by
+        ** the reader, so it is clamped into [lo, hi] (probability about 2e-12 a draw). */
+        s->draw_value[k] = x < u->lo ? u->lo : x > u->hi ? u->hi : x;
+    }
 }
 
 nsm_status nsmi_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_diag *diag)
@@ -48,25 +82,21 @@ nsm_status nsmi_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_d
         return diag ? nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory") : NSM_ERR_NOMEM;
     uint64_t draw = s->uncertainty == NSM_UNCERTAINTY_OUTER ? rep / s->runs_per_draw : rep;
     if (s->scratch_draw != draw + 1 || s->scratch_seed != seed) { /* outer: once per block */
-        for (int k = 0; k < m->n_uncertain; k++) {
-            const nsm_uncertain *u = &m->uncertain[k];
-            nsm_dist d = {(nsm_dist_kind)u->kind, {u->p[0], u->p[1], u->p[2]}};
-            nsm_rng_set_stream(s->param_rng, seed, draw, u->stream);
-            double x = nsm_dist_sample(&d, s->param_rng);
-            /* GSL's samplers can round to the very end of the support (gsl_ran_flat gives a
-            ** when its uniform is 0, beta(1,0.01) gives 1): such a value was not validated by
-            ** the reader, so it is clamped into [lo, hi] (probability about 2e-12 a draw). */
-            s->draw_value[k] = x < u->lo ? u->lo : x > u->hi ? u->hi : x;
-        }
+        draw_values(s, seed, draw);
         nsm_diag why;
         nsm_diag_init(&why);
-        nsm_status st = nsm_arm_build_phases(m, s->arm, s->draw_value, s->scratch, &why);
+        /* a rebuild resets every number; a redraw only those written (arms.h) */
+        nsm_status st = s->scratch_built ? nsm_arm_redraw_phases(s->redraw, s->draw_value, s->scratch, &why)
+                               : nsm_arm_build_phases(m, s->arm, s->draw_value, s->scratch, &why);
         if (st != NSM_OK && diag)
             nsm_diag_error(diag, st, "replication %llu: %s", (unsigned long long)rep,
                            why.error ? why.error : "out of memory");
         nsm_diag_release(&why);
-        if (st != NSM_OK)
+        if (st != NSM_OK) {
+            s->scratch_draw = 0; /* the scratch models hold no complete draw */
             return st;
+        }
+        s->scratch_built = 1;
         s->scratch_draw = draw + 1;
         s->scratch_seed = seed;
     }

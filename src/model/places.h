@@ -1,0 +1,36 @@
+/*
+** places.h: where in a variant the numbers of a parameter path live (params.c), for arms.c's
+** redraws (nsm_arm_redraw): a replication restores and writes again only the places that its
+** draws and its arm write. Private to model/.
+*/
+#ifndef NEASIM_MODEL_PLACES_H
+#define NEASIM_MODEL_PLACES_H
+
+#include <stddef.h>
+
+#include "neasim/model.h"
+#include "neasim/status.h"
+
+/* The arrays of numbers a variant owns (nsm_model_variant). */
+enum { NSMI_A_TRANSITIONS, NSMI_A_EVENTS, NSMI_A_MODIFIERS, NSMI_A_EFFECTS, NSMI_A_SEASONALITY,
+       NSMI_A_INITIAL, NSMI_A_DRAW };
+
+/* Bytes [off, off + len) of one array (of factor or draw `which` for INITIAL and DRAW). A place
+** is everything that writing the number reads or may change: a whole probability row (it is
+** rescaled), a whole duration (its parameters are checked together). */
+typedef struct {
+    int array, which;
+    size_t off, len;
+} nsmi_place;
+
+/* The places of p in m: up to max written to out (NULL when max is 0); the count is returned (one a modifier, for a
+** modifiers.csv row expanded into several, otherwise 1). */
+int nsmi_param_places(const nsm_model *m, const nsm_param *p, nsmi_place *out, int max);
+/* The first byte of a place in m (a variant of the model the place was found in, or that model). */
+const char *nsmi_place_at(const nsm_model *m, const nsmi_place *pl);
+int nsmi_places_overlap(const nsmi_place *x, const nsmi_place *y);
+/* Modifier j's multiplier set to v or multiplied by it: nsm_param_apply's rule for one of the
+** modifiers of a NSM_P_MODIFIER path, without the search for them. */
+nsm_status nsmi_modifier_apply(nsm_model *m, int j, nsm_op op, double v, nsm_diag *d);
+
+#endif
