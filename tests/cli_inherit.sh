@@ -193,9 +193,9 @@ check_that compare_left_out_in_manifest grep -q '^outcomes_left_out,in_a (not in
 # same sd, P(at least one) = 1), and the printed table names the arm after its scenario
 expect nuclear_test_2027_compare 0 '1\. nuclear_test_2027 ' -- compare scenarios/baseline scenarios/nuclear-test-2027 --runs 400 --seed 5 --out "$work/nt27"
 check_that nuclear_test_2027_one_more_test awk -F, '
-    $4 == "nuclear_tests" && $5 == "cumulative" && $2 == "2027-09-01" { m[$1] = $6; sd[$1] = $7; p[$1] = $14 }
+    $4 == "nuclear_tests" && $5 == "cumulative" && $2 == "2027-09-01" { m[$1] = $6; sd[$1] = $7; p[$1] = $14 + 0 }
     END { d = m["nuclear_test_2027"] - m["baseline"] - 1
-          ok = d * d < 1e-18 && sd["nuclear_test_2027"] == sd["baseline"] && p["nuclear_test_2027"] == 1
+          ok = d * d < 1e-18 && sd["nuclear_test_2027"] == sd["baseline"] && p["nuclear_test_2027"] + 0 == 1
           exit ok ? 0 : 1 }' "$work/nt27/event_counts.csv"
 check_that nuclear_test_2027_same_before awk -F, '
     $4 == "nuclear_tests" && $5 == "cumulative" && $2 == "2027-08-01" { m[$1] = $6 }
