@@ -70,6 +70,30 @@ for f in 5 20 80 320; do
     add "ns_f$f" "eng $tmp/f$f $(n $((500000 / (21 * f)))) 1 nominal ns_per_event"
 done
 for o in 15 150; do add "ns_o$o" "eng $tmp/o$o $(n 1200) 1 nominal ns_per_event"; done
+# one machine used fully (issue 13): sweeps and run --outer of many small points (or draws) and of
+# few large ones, 1 thread against 2; each removes its own folder first. The design is the sweep
+# section's (three judgment hazards of the baseline).
+sweep_design() {
+    awk -v n="$1" 'BEGIN {
+        print "transitions:rok_political_stability:normal>crisis,transitions:usfk_posture:current>reduced,modifiers:1"
+        for (p = 0; p < n; p++)
+            printf "%.4f,%.4f,%.3f\n", 0.1 + 0.2 * (p % 10) / 9, 0.02 + 0.06 * int(p / 10) % 10 / 9, 0.5 + (p % 7) / 6
+    }'
+}
+sweep_design 300 > "$tmp/shape-many.csv"
+sweep_design 4 > "$tmp/shape-few.csv"
+cli_t() { # THREADS DIR ARGS...: wall seconds of neasim ARGS with THREADS threads into a fresh DIR
+    local t=$1 dir=$2; shift 2; rm -rf "$dir" "$dir.partial"
+    /usr/bin/time -f '%e' -o "$tmp/time" "$build/neasim" "$@" --quiet --threads "$t" --out "$dir" >/dev/null
+    cat "$tmp/time"
+}
+shape_many_runs=$(n 20) shape_few_runs=$(n 2500)
+for t in 1 2; do
+    add "sweep_many_$t" "cli_t $t $tmp/shape-sw sweep scenarios/baseline --design $tmp/shape-many.csv --runs $shape_many_runs --seed 3"
+    add "sweep_few_$t"  "cli_t $t $tmp/shape-sw sweep scenarios/baseline --design $tmp/shape-few.csv --runs $shape_few_runs --seed 3"
+    add "outer_many_$t" "cli_t $t $tmp/shape-ou run scenarios/baseline --outer 300 --runs $shape_many_runs --seed 3"
+    add "outer_few_$t"  "cli_t $t $tmp/shape-ou run scenarios/baseline --outer 4 --runs $shape_few_runs --seed 3"
+done
 # routes and signposts (run --routes --signposts) against the same run without them (before
 # compare_base, which must stay last: each measurement first removes $tmp/run and $tmp/cmp)
 add run_base_story    "cli run scenarios/baseline --runs $rcmp --seed 3 --routes --signposts --out $tmp/runs"
@@ -148,6 +172,16 @@ echo "== run --routes --signposts against run, wall seconds (without the options
 echo "   nothing: one untaken branch per change; compare run_base and the time per event across commits)"
 echo "  baseline, $rcmp replications: $(S run_base_story) against $(S run_base): $(ratio "$(M run_base_story)" "$(M run_base)")x"
 echo "  20 factors, 150 outcomes: $(S run_o150_story) against $(S run_o150): $(ratio "$(M run_o150_story)" "$(M run_o150)")x"
+echo "== one machine used fully: wall seconds, 1 thread against 2 (target: 2 threads never slower)"
+echo "   many small points side by side, one whole point a thread; few large ones share replications"
+for shape in "sweep_many:sweep, 300 points x $shape_many_runs replications" \
+             "sweep_few:sweep, 4 points x $shape_few_runs replications" \
+             "outer_many:run --outer 300 x $shape_many_runs replications" \
+             "outer_few:run --outer 4 x $shape_few_runs replications"; do
+    k=${shape%%:*}
+    echo "  ${shape#*:}: 1 thread $(S "${k}_1"), 2 threads $(S "${k}_2"):" \
+        "2 threads take $(ratio "$(M "${k}_2")" "$(M "${k}_1")")x the time of 1"
+done
 if [ -f "$tmp/m-mpi_n2" ]; then
     echo "== Open MPI: neasim run on the baseline, $rmpi replications, wall seconds (mpirun's start included)"
     echo "  one process, 1 thread: $(S mpi_one); 2 threads: $(S mpi_thr2)"

@@ -144,6 +144,15 @@ typedef struct {
 nsm_status nsm_run(const nsm_model *m, const nsm_run_config *config, nsm_accum *out,
                    nsm_run_stats *stats, nsm_diag *diag);
 
+/* Many independent runs of `runs` replications each (sweep points, outer draws): how many of
+** them to run side by side, one whole run a thread on a simulator of its own, rather than one
+** after another with the threads sharing each run's replications. Side by side pays one parallel
+** region for many runs instead of one (and its barrier, where threads wait on a busy machine) for
+** each; it needs enough runs to keep every thread busy to the end. threads <= 0: OpenMP's
+** default. Returns the threads to use side by side, or 0 for one run after another. The choice
+** only schedules: every run's results are the same either way. */
+int nsm_runs_side_by_side(uint64_t n_runs, uint64_t runs, int threads);
+
 /* A run that stops at a precision: replications in whole batches of `batch` (the last one cut at
 ** config->runs, the ceiling); after each batch the results so far are merged into the output
 ** and enough(ctx) is called: non-zero stops there. The output then holds batches 0..k in index

@@ -8,6 +8,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 
 #include "neasim/csvout.h"
@@ -25,21 +26,143 @@ static void record(const nsm_model *m, const nsm_accum *a, uint64_t runs, const 
     }
 }
 
+/* Draw j's run configuration: replications j*runs .. (j+1)*runs - 1 under parameter draw j. */
+static nsm_run_config draw_config(const nsm_run_config *c, uint64_t j, int threads)
+{
+    nsm_run_config cj = *c;
+    cj.first_rep = c->first_rep + j * c->runs;
+    cj.uncertainty = NSM_UNCERTAINTY_OUTER;
+    cj.runs_per_draw = c->runs;
+    cj.progress = NULL;
+    cj.threads = threads;
+    return cj;
+}
+
+/* What one thread needs for the draws it runs side by side: a run's accumulator, a series, and
+** its own total of the draws it ran (integer sums: the totals of the threads add up to the same
+** total whichever thread ran which draw). */
+typedef struct {
+    nsm_accum *a, *total;
+    int64_t *series;
+    nsm_run_stats sum;
+} outer_lane;
+
+static void lanes_free(outer_lane *l, int nt)
+{
+    for (int t = 0; l && t < nt; t++) {
+        nsm_accum_free(l[t].a);
+        nsm_accum_free(l[t].total);
+        free(l[t].series);
+    }
+    free(l);
+}
+
+static outer_lane *lanes_alloc(const nsm_model *m, int nt)
+{
+    outer_lane *l = calloc((size_t)nt, sizeof *l);
+    for (int t = 0; l && t < nt; t++) {
+        l[t].a = nsm_accum_alloc(m);
+        l[t].total = nsm_accum_alloc(m);
+        l[t].series = malloc(((size_t)m->n_reports + 1) * sizeof *l[t].series);
+        if (!l[t].a || !l[t].total || !l[t].series) {
+            lanes_free(l, nt);
+            return NULL;
+        }
+    }
+    return l;
+}
+
+/* The first failing draw in index order wins, so the message does not depend on scheduling. */
+typedef struct {
+    uint64_t j;
+    nsm_status st;
+    nsm_diag d;
+} outer_failure;
+
+static void outer_fail(outer_failure *f, uint64_t j, nsm_status st, nsm_diag *d)
+{
+#pragma omp critical(nsm_outer_failure)
+    {
+        if (f->st == NSM_OK || j < f->j) {
+            nsm_diag_release(&f->d);
+            *f = (outer_failure){j, st, *d};
+        } else {
+            nsm_diag_release(d);
+        }
+    }
+}
+
+/* Draws side by side (nsm_runs_side_by_side): one parallel region, one whole draw a thread on one
+** thread of its own, so there is no barrier between draws. */
+static nsm_status outer_side_by_side(const nsm_model *m, const nsm_run_config *c,
+                                     nsm_outer_result *out, nsm_accum *total, int nt,
+                                     nsm_run_stats *stats, nsm_diag *diag)
+{
+    const uint64_t block = (uint64_t)(m->n_outcomes * out->horizons.n);
+    const long long n_draws = (long long)out->n_draws;
+    outer_lane *l = lanes_alloc(m, nt);
+    outer_failure f = {0, NSM_OK, {NULL, NULL}};
+    uint64_t finished = 0;
+    if (!l)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (long long j = 0; j < n_draws; j++) {
+        outer_lane *me = &l[omp_get_thread_num()];
+        nsm_run_config cj = draw_config(c, (uint64_t)j, 1);
+        nsm_run_stats rs = {0, 0, 0, 0.0};
+        nsm_diag d;
+        nsm_diag_init(&d);
+        nsm_accum_reset(me->a);
+        nsm_status st = nsm_run(m, &cj, me->a, &rs, &d);
+        if (st == NSM_OK) {
+            record(m, me->a, c->runs, &out->horizons, out->p + (uint64_t)j * block, me->series);
+            if (nsm_accum_merge(me->total, me->a))
+                st = nsm_diag_error(&d, NSM_ERR_NOMEM, "out of memory");
+        }
+        if (st != NSM_OK)
+            outer_fail(&f, (uint64_t)j, st, &d);
+        else
+            nsm_diag_release(&d);
+        me->sum = (nsm_run_stats){nt, me->sum.events + rs.events, me->sum.draws + rs.draws,
+                                  me->sum.wall_seconds + rs.wall_seconds};
+        uint64_t now;
+#pragma omp atomic capture
+        now = ++finished;
+        if (c->progress && omp_get_thread_num() == 0)
+            c->progress(c->progress_ctx, now * c->runs, out->n_draws * c->runs);
+    }
+    nsm_run_stats sum = {nt, 0, 0, 0.0};
+    for (int t = 0; t < nt; t++) { /* in thread order, like the threads of one run */
+        if (f.st == NSM_OK && nsm_accum_merge(total, l[t].total))
+            f.st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+        sum = (nsm_run_stats){nt, sum.events + l[t].sum.events, sum.draws + l[t].sum.draws,
+                              sum.wall_seconds + l[t].sum.wall_seconds};
+    }
+    if (f.st != NSM_OK && f.d.error) {
+        diag->error = f.d.error;
+        f.d.error = NULL;
+    }
+    nsm_diag_release(&f.d);
+    lanes_free(l, nt);
+    if (stats)
+        *stats = sum;
+    return f.st;
+}
+
 nsm_status nsm_run_outer(const nsm_model *m, const nsm_run_config *c, nsm_outer_result *out,
                          nsm_accum *total, nsm_run_stats *stats, nsm_diag *diag)
 {
     const uint64_t n_draws = out->n_draws, block = (uint64_t)(m->n_outcomes * out->horizons.n);
     out->runs = c->runs;
+    int side = nsm_runs_side_by_side(n_draws, c->runs, c->threads);
+    if (side)
+        return outer_side_by_side(m, c, out, total, side, stats, diag);
     nsm_accum *a = nsm_accum_alloc(m);
     int64_t *series = malloc(((size_t)m->n_reports + 1) * sizeof *series);
     nsm_status st = a && series ? NSM_OK : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
     nsm_run_stats sum = {0, 0, 0, 0.0};
     for (uint64_t j = 0; st == NSM_OK && j < n_draws; j++) {
-        nsm_run_config cj = *c;
-        cj.first_rep = c->first_rep + j * c->runs;
-        cj.uncertainty = NSM_UNCERTAINTY_OUTER;
-        cj.runs_per_draw = c->runs;
-        cj.progress = NULL;
+        nsm_run_config cj = draw_config(c, j, c->threads);
         nsm_run_stats rs;
         nsm_accum_reset(a);
         st = nsm_run(m, &cj, a, &rs, diag);
@@ -236,6 +359,100 @@ static int record_draw(const nsm_model *m, nsm_outer_comparison *r, uint64_t j, 
     return 0;
 }
 
+/* A thread's share of a comparison's draws side by side: its draw work and its own totals of the
+** draws it ran (integer sums, merged in thread order at the end). */
+typedef struct {
+    draw_work w;
+    draw_work total; /* only its acc and paired are used */
+    nsm_run_stats sum;
+} compare_lane;
+
+static void compare_lanes_free(compare_lane *l, int nt)
+{
+    for (int t = 0; l && t < nt; t++) {
+        draw_work_release(&l[t].w);
+        draw_work_release(&l[t].total);
+    }
+    free(l);
+}
+
+static compare_lane *compare_lanes_alloc(const nsm_model *m, int n_arms, int nt)
+{
+    compare_lane *l = calloc((size_t)nt, sizeof *l);
+    int failed = !l;
+    for (int t = 0; !failed && t < nt; t++) {
+        failed = draw_work_init(&l[t].w, m, n_arms) || draw_work_init(&l[t].total, m, n_arms);
+        for (int a = 1; !failed && a < n_arms; a++)
+            failed = !(l[t].total.paired[a] = nsm_paired_alloc(m));
+    }
+    if (failed) {
+        compare_lanes_free(l, nt);
+        return NULL;
+    }
+    return l;
+}
+
+/* Draws side by side (nsm_runs_side_by_side), as outer_side_by_side does for a run. */
+static nsm_status compare_side_by_side(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                                       const nsm_run_config *c, nsm_outer_comparison *out,
+                                       nsm_accum **acc, nsm_paired **paired, int nt,
+                                       nsm_run_stats *stats, nsm_diag *diag)
+{
+    const long long n_draws = (long long)out->n_draws;
+    compare_lane *l = compare_lanes_alloc(m, n_arms, nt);
+    outer_failure f = {0, NSM_OK, {NULL, NULL}};
+    uint64_t finished = 0;
+    if (!l)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
+    for (long long j = 0; j < n_draws; j++) {
+        compare_lane *me = &l[omp_get_thread_num()];
+        nsm_run_config cj = draw_config(c, (uint64_t)j, 1);
+        nsm_run_stats rs = {0, 0, 0, 0.0};
+        nsm_diag d;
+        nsm_diag_init(&d);
+        nsm_status st = draw_work_reset(&me->w, m) ? NSM_ERR_NOMEM : NSM_OK;
+        if (st == NSM_OK)
+            st = nsm_compare_run(m, arms, n_arms, &cj, me->w.acc, me->w.paired, &rs, &d);
+        if (st == NSM_OK &&
+            record_draw(m, out, (uint64_t)j, &me->w, me->total.acc, me->total.paired))
+            st = NSM_ERR_NOMEM;
+        if (st == NSM_ERR_NOMEM && !d.error)
+            nsm_diag_error(&d, st, "out of memory");
+        if (st != NSM_OK)
+            outer_fail(&f, (uint64_t)j, st, &d);
+        else
+            nsm_diag_release(&d);
+        me->sum = (nsm_run_stats){nt, me->sum.events + rs.events, me->sum.draws + rs.draws,
+                                  me->sum.wall_seconds + rs.wall_seconds};
+        uint64_t now;
+#pragma omp atomic capture
+        now = ++finished;
+        if (c->progress && omp_get_thread_num() == 0)
+            c->progress(c->progress_ctx, now * c->runs, out->n_draws * c->runs);
+    }
+    nsm_run_stats sum = {nt, 0, 0, 0.0};
+    for (int t = 0; t < nt; t++) { /* in thread order */
+        for (int a = 0; f.st == NSM_OK && a < n_arms; a++) {
+            if (nsm_accum_merge(acc[a], l[t].total.acc[a]))
+                f.st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+            else if (a > 0)
+                nsm_paired_merge(paired[a], l[t].total.paired[a]);
+        }
+        sum = (nsm_run_stats){nt, sum.events + l[t].sum.events, sum.draws + l[t].sum.draws,
+                              sum.wall_seconds + l[t].sum.wall_seconds};
+    }
+    if (f.st != NSM_OK && f.d.error) {
+        diag->error = f.d.error;
+        f.d.error = NULL;
+    }
+    nsm_diag_release(&f.d);
+    compare_lanes_free(l, nt);
+    if (stats)
+        *stats = sum;
+    return f.st;
+}
+
 nsm_status nsm_compare_outer(const nsm_model *m, const nsm_arm *arms, int n_arms,
                              const nsm_run_config *c, nsm_outer_comparison *out, nsm_accum **acc,
                              nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag)
@@ -243,14 +460,13 @@ nsm_status nsm_compare_outer(const nsm_model *m, const nsm_arm *arms, int n_arms
     draw_work w = {0, NULL, NULL, NULL, NULL};
     out->runs = c->runs;
     out->n_arms = n_arms;
+    int side = nsm_runs_side_by_side(out->n_draws, c->runs, c->threads);
+    if (side)
+        return compare_side_by_side(m, arms, n_arms, c, out, acc, paired, side, stats, diag);
     nsm_status st = draw_work_init(&w, m, n_arms) ? NSM_ERR_NOMEM : NSM_OK;
     nsm_run_stats sum = {0, 0, 0, 0.0};
     for (uint64_t j = 0; st == NSM_OK && j < out->n_draws; j++) {
-        nsm_run_config cj = *c;
-        cj.first_rep = c->first_rep + j * c->runs;
-        cj.uncertainty = NSM_UNCERTAINTY_OUTER;
-        cj.runs_per_draw = c->runs;
-        cj.progress = NULL;
+        nsm_run_config cj = draw_config(c, j, c->threads);
         nsm_run_stats rs = {0, 0, 0, 0.0};
         if (draw_work_reset(&w, m))
             st = NSM_ERR_NOMEM;

@@ -374,3 +374,16 @@ nsm_status nsm_compare_models(const nsm_model *const *models, const nsm_arm *arm
 {
     return against_base(models[0], models, arms, n_arms, NULL, c, acc, paired, stats, diag);
 }
+
+/* Side by side when there are at least four runs a thread (the last runs then leave at most a
+** quarter of a thread's share idle), unless each run is so long that sharing its replications
+** costs nothing and balances perfectly (more than 16 chunks a thread). */
+int nsm_runs_side_by_side(uint64_t n_runs, uint64_t runs, int threads)
+{
+    int nt = threads > 0 ? threads : omp_get_max_threads();
+    if (nt <= 1 || n_runs < 4 * (uint64_t)nt)
+        return 0;
+    if (runs > 16 * (uint64_t)CHUNK * (uint64_t)nt && n_runs < 16 * (uint64_t)nt)
+        return 0;
+    return nt;
+}

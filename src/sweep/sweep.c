@@ -9,6 +9,7 @@
 ** damaged one is run again.
 */
 #include <errno.h>
+#include <omp.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "neasim/compare.h"
+#include "neasim/engine.h"
 #include "neasim/csvout.h"
 #include "neasim/outdir.h"
 #include "neasim/stats.h"
@@ -198,6 +200,97 @@ static void report_damaged(const char *work, size_t p, const char *why, nsm_diag
     free(path);
 }
 
+/* Points side by side (nsm_runs_side_by_side): a wave of them at a time, one whole point a thread
+** with the thread's own accumulator and messages, in one parallel region; the wave's finished
+** points then go to the batch in index order, so the folder is the same for any thread count. */
+typedef struct {
+    size_t *p;        /* the wave's points, ascending */
+    nsm_status *st;   /* each point's status */
+    nsm_diag *dg;     /* each point's messages */
+    nsm_accum **acc;  /* one a thread */
+    size_t n, cap;
+    int nt;
+} wave;
+
+static void wave_release(wave *w)
+{
+    for (int t = 0; w->acc && t < w->nt; t++)
+        nsm_accum_free(w->acc[t]);
+    free(w->acc);
+    free(w->p);
+    free(w->st);
+    free(w->dg);
+}
+
+static int wave_init(wave *w, const nsm_model *m, int nt)
+{
+    *w = (wave){NULL, NULL, NULL, NULL, 0, 16 * (size_t)nt, nt};
+    w->p = malloc(w->cap * sizeof *w->p);
+    w->st = malloc(w->cap * sizeof *w->st);
+    w->dg = malloc(w->cap * sizeof *w->dg);
+    w->acc = calloc((size_t)w->nt, sizeof *w->acc);
+    if (!w->p || !w->st || !w->dg || !w->acc)
+        return -1;
+    for (int t = 0; t < w->nt; t++)
+        if (!(w->acc[t] = nsm_accum_alloc(m)))
+            return -1;
+    return 0;
+}
+
+static void wave_run(const nsm_model *m, const nsm_sweep_design *d, wave *w,
+                     const nsm_sweep_config *cf, const char *work)
+{
+    nsm_sweep_config one = *cf;
+    one.run.threads = 1;
+    long long n = (long long)w->n;
+#pragma omp parallel for num_threads(w->nt) schedule(dynamic, 1)
+    for (long long k = 0; k < n; k++) {
+        nsm_diag_init(&w->dg[k]);
+        w->st[k] = run_point(m, d, w->p[k], w->acc[omp_get_thread_num()], &one, work, &w->dg[k]);
+    }
+}
+
+/* Where nsm_sweep_run's loop stands. */
+typedef struct {
+    size_t done, damaged;
+    nsm_point_batch batch;
+} progress_state;
+
+/* The wave's points after it ran, in index order: finished ones go to the batch (all of them when
+** stopped: a finished point is kept); the first error in index order ends the sweep. */
+static nsm_status wave_commit(wave *w, const nsm_sweep_config *cf, const char *work,
+                              progress_state *ps, size_t *done_now, size_t total, nsm_diag *diag)
+{
+    nsm_status st = NSM_OK;
+    for (size_t k = 0; k < w->n; k++) {
+        nsm_status sk = w->st[k];
+        if (sk == NSM_OK && st != NSM_OK && st != NSM_STOPPED)
+            sk = NSM_STOPPED; /* after an error nothing more is kept */
+        if (sk == NSM_OK)
+            sk = nsmi_point_batch_add(&ps->batch, work, w->p[k], &w->dg[k]);
+        if (sk == NSM_OK) {
+            ++*done_now;
+            ps->done++;
+            if (cf->progress)
+                cf->progress(cf->progress_ctx, ps->done, total);
+        } else if (st == NSM_OK || (st == NSM_STOPPED && sk != NSM_STOPPED)) {
+            st = sk;
+            if (sk != NSM_STOPPED) {
+                diag->error = w->dg[k].error;
+                w->dg[k].error = NULL;
+            }
+        }
+        nsm_diag_release(&w->dg[k]);
+    }
+    w->n = 0;
+    return st;
+}
+
+static int stop_asked(const nsm_sweep_config *cf, size_t done_now)
+{
+    return (cf->run.stop && *cf->run.stop) || (cf->stop_after && done_now >= cf->stop_after);
+}
+
 nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const char *work,
                          const nsm_sweep_config *cf, size_t *done_now, nsm_diag *diag)
 {
@@ -209,46 +302,63 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
         return st;
     }
     free(dir);
-    nsm_accum *acc = nsm_accum_alloc(m);
-    nsm_status st = acc ? NSM_OK : NSM_ERR_NOMEM;
-    size_t done = 0;
-    *done_now = 0;
-    size_t damaged = 0;
-    nsm_point_batch batch = {0};
     const size_t stride = cf->stride ? cf->stride : 1;
     const size_t total = cf->offset < d->n_points ? (d->n_points - cf->offset + stride - 1) / stride
                                                   : 0; /* the points of this shard */
+    const int side = nsm_runs_side_by_side(total, cf->run.runs, cf->run.threads);
+    nsm_accum *acc = nsm_accum_alloc(m);
+    wave w;
+    int wave_failed = wave_init(&w, m, side ? side : 1);
+    nsm_status st =
+        acc && !wave_failed ? NSM_OK : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    progress_state ps = {0, 0, {0}};
+    *done_now = 0;
     for (size_t p = cf->offset; st == NSM_OK && p < d->n_points; p += stride) {
         const char *why = NULL;
-        nsm_point_state ps = nsmi_point_check(work, p, &why);
-        if (ps == NSM_POINT_DONE) {
-            done++;
+        nsm_point_state state = nsmi_point_check(work, p, &why);
+        if (state == NSM_POINT_DONE) {
+            ps.done++;
             continue;
         }
-        if (ps == NSM_POINT_DAMAGED && ++damaged <= DAMAGED_SHOWN)
+        if (state == NSM_POINT_DAMAGED && ++ps.damaged <= DAMAGED_SHOWN)
             report_damaged(work, p, why, diag);
-        if ((cf->run.stop && *cf->run.stop) || (cf->stop_after && *done_now >= cf->stop_after)) {
+        if (stop_asked(cf, *done_now + w.n)) {
             st = NSM_STOPPED;
             break;
         }
+        if (side) { /* gather a wave; it runs when full, or after the loop */
+            w.p[w.n++] = p;
+            if (w.n == w.cap) {
+                wave_run(m, d, &w, cf, work);
+                st = wave_commit(&w, cf, work, &ps, done_now, total, diag);
+            }
+            continue;
+        }
         st = run_point(m, d, p, acc, cf, work, diag);
         if (st == NSM_OK)
-            st = nsmi_point_batch_add(&batch, work, p, diag);
+            st = nsmi_point_batch_add(&ps.batch, work, p, diag);
         if (st == NSM_OK && !(cf->run.stop && *cf->run.stop)) {
             ++*done_now;
-            done++;
+            ps.done++;
         }
         if (cf->progress)
-            cf->progress(cf->progress_ctx, done, total);
+            cf->progress(cf->progress_ctx, ps.done, total);
+    }
+    if (w.n > 0) { /* the last wave, or the one gathered before a stop */
+        nsm_status ws;
+        wave_run(m, d, &w, cf, work);
+        ws = wave_commit(&w, cf, work, &ps, done_now, total, diag);
+        st = st == NSM_OK || (st == NSM_STOPPED && ws != NSM_OK && ws != NSM_STOPPED) ? ws : st;
     }
     nsm_accum_free(acc);
+    wave_release(&w);
     /* the finished points of the last batch go to the disk however the loop ended */
-    nsm_status bs = nsmi_point_batch_commit(&batch, work, diag);
-    nsmi_point_batch_release(&batch);
+    nsm_status bs = nsmi_point_batch_commit(&ps.batch, work, diag);
+    nsmi_point_batch_release(&ps.batch);
     if (st == NSM_OK || (st == NSM_STOPPED && bs != NSM_OK))
         st = bs;
-    if (damaged > DAMAGED_SHOWN)
-        nsm_diag_warn(diag, NULL, 0, 0, "%zu more damaged points run again", damaged - DAMAGED_SHOWN);
+    if (ps.damaged > DAMAGED_SHOWN)
+        nsm_diag_warn(diag, NULL, 0, 0, "%zu more damaged points run again", ps.damaged - DAMAGED_SHOWN);
     if (st == NSM_OK && cf->run.stop && *cf->run.stop)
         return NSM_STOPPED;
     return st;
