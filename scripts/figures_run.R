@@ -39,9 +39,18 @@ judgment_rows <- function(ctx, d) {
 
 # ---- headline: outcome probabilities at 2, 5 and 10 years -----------------------------------
 
+# Outcomes that are onsets (outcomes.csv has their holds_at_start rows): their probability is of
+# beginning after the start, not of holding at some time, and the figures say so by their names.
+nsm_onsets <- function(oc) unique(oc$outcome[oc$measure == "holds_at_start"])
+nsm_outcome_name <- function(outcome, onsets)
+    ifelse(outcome %in% onsets, paste0(nsm_label(outcome), " (onset)"), nsm_label(outcome))
+NSM_ONSET_NOTE <- paste("(onset): only a change into the outcome after the start counts; runs that",
+                        "start in it count only if they leave it and return.")
+
 fig_outcomes_by_horizon <- function(ctx) {
     oc <- ctx$outcomes
     if (is.null(oc)) return(invisible())
+    onsets <- nsm_onsets(oc)
     oc <- oc[oc$measure == "occurred_by", , drop = FALSE]
     if (nrow(oc) == 0) return(nsm_msg("outcomes.csv has no occurred_by rows: no headline figure"))
     arms <- nsm_arms(oc)
@@ -52,7 +61,7 @@ fig_outcomes_by_horizon <- function(ctx) {
     last <- h[h$horizon == max(h$horizon), , drop = FALSE]
     if (!is.null(arms)) last <- last[last$arm == arms[1], , drop = FALSE]
     ord <- last$outcome[order(last$probability, decreasing = FALSE)]
-    h$outcome_lab <- factor(nsm_label(h$outcome), levels = nsm_label(ord))
+    h$outcome_lab <- factor(nsm_outcome_name(h$outcome, onsets), levels = nsm_outcome_name(ord, onsets))
     pages <- nsm_pages(rev(ord), 25)
     groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3)
     figs <- list()
@@ -99,12 +108,14 @@ fig_outcomes_by_horizon <- function(ctx) {
                                 nsm_group_title(g, length(groups))),
                  subtitle = if (is.null(jr))
                      paste("Share of runs in which the outcome has held at some time since",
-                           "the start; lines: 95% Monte Carlo interval")
+                           "the start; lines: 95% Monte Carlo interval",
+                           if (length(onsets)) paste0("\n", NSM_ONSET_NOTE) else "")
                  else nsm_subtitle("Share of runs in which the outcome has held at some time ",
                                    "since the start. Dark line: 95% Monte Carlo interval ",
                                    "(simulation error). Wide pale bar: judgment range, the 5% to ",
                                    "95% points of the probability over the draws of the ",
-                                   "scenario's uncertain numbers (uncertainty.csv)."),
+                                   "scenario's uncertain numbers (uncertainty.csv).",
+                                   if (length(onsets)) paste0(" ", NSM_ONSET_NOTE) else ""),
                  x = NULL, y = "Probability (% of runs)",
                  caption = ctx$caption) +
             nsm_theme() +
@@ -125,6 +136,7 @@ fig_outcomes_by_horizon <- function(ctx) {
 
 fig_outcomes_over_time <- function(ctx) {
     oc <- ctx$outcomes
+    onsets <- if (is.null(oc)) character(0) else nsm_onsets(oc)
     if (is.null(oc)) return(invisible())
     oc <- oc[oc$measure == "occurred_by", , drop = FALSE]
     if (nrow(oc) == 0) return(invisible())
@@ -143,8 +155,8 @@ fig_outcomes_over_time <- function(ctx) {
         k <- length(pages[[i]])
         ncol <- nsm_ncol(k)
         wrap <- c(60, 45, 40, 30, 24)[min(ncol, 5)]
-        labs_ord <- nsm_wrap(nsm_label(pages[[i]]), wrap)
-        d$panel <- factor(nsm_wrap(nsm_label(d$outcome), wrap), levels = labs_ord)
+        labs_ord <- nsm_wrap(nsm_outcome_name(pages[[i]], onsets), wrap)
+        d$panel <- factor(nsm_wrap(nsm_outcome_name(d$outcome, onsets), wrap), levels = labs_ord)
         if (!is.null(arms)) d$arm <- factor(d$arm, levels = arms)
         p <- ggplot(d, aes(date, probability, ymin = ci_low, ymax = ci_high))
         span <- as.numeric(to - from)
@@ -195,7 +207,8 @@ fig_outcomes_over_time <- function(ctx) {
                                 nsm_group_title(g, length(groups))),
                  subtitle = if (is.null(ju))
                      nsm_subtitle("Share of runs in which the outcome has held at some ",
-                                  "time by the date (first occurrence). ", NSM_INTERVAL_NOTE)
+                                  "time by the date (first occurrence). ", NSM_INTERVAL_NOTE,
+                                  if (length(onsets)) paste0(" ", NSM_ONSET_NOTE) else "")
                  else nsm_subtitle("Share of runs in which the outcome has held at some time by ",
                                    "the date (first occurrence). Shaded: 95% Monte Carlo interval ",
                                    "(simulation error). Whiskers: judgment range, the 5% to 95% ",

@@ -34,8 +34,11 @@ bad "an unknown column near label" outcomes.csv 's/^outcome,condition\(.*\)$/out
 # --- the printed briefing and briefing.csv's label columns
 "$NEASIM" compare scenarios/baseline --levers all --runs 2000 --seed 3 --top 2 \
     --out "$work/cmp" >"$work/cmp.txt" 2>&1
-check_that "printed: outcomes by their labels and directions" \
-    grep -q "^USFK cut below today's posture (lower is better)$" "$work/cmp.txt"
+check_that "printed: outcomes by their labels, onsets and directions" \
+    grep -q "^USFK cut below today's posture (onset; lower is better)$" "$work/cmp.txt"
+check_that "printed: a state outcome is not called an onset" \
+    grep -q "^Conservative ROK president$" "$work/cmp.txt"
+check_that "printed: what an onset means" grep -q "^An outcome marked onset counts only a change" "$work/cmp.txt"
 check_that "printed: the baseline's level" grep -Eq '^  baseline \(probability\) +[0-9.]+%' "$work/cmp.txt"
 check_that "printed: levers by their labels, ranked, with a verdict" \
     grep -Eq '^  1\. [A-Z].* +helps +-[0-9.]+ \(' "$work/cmp.txt"

@@ -97,14 +97,17 @@ static void briefing_cell(const nsm_comparison *cmp, int a, int o, int h, char *
     }
 }
 
-static const char *direction_note(nsm_desirable d)
+/* After an outcome's label: whether it is an onset (the probability is of beginning after the
+** start, not of holding at some time) and which way is better. */
+static const char *outcome_note(const nsm_outcome *oc)
 {
-    switch (d) {
-    case NSM_DESIRABLE_LOWER: return " (lower is better)";
-    case NSM_DESIRABLE_HIGHER: return " (higher is better)";
+    int onset = oc->occurrence == NSM_OCCUR_ONSET;
+    switch (oc->desirable) {
+    case NSM_DESIRABLE_LOWER: return onset ? " (onset; lower is better)" : " (lower is better)";
+    case NSM_DESIRABLE_HIGHER: return onset ? " (onset; higher is better)" : " (higher is better)";
     case NSM_DESIRABLE_NONE: break;
     }
-    return "";
+    return onset ? " (onset)" : "";
 }
 
 /* Whether arm a's effect on outcome o is distinguishable from zero at some horizon. */
@@ -143,7 +146,7 @@ static void print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw
     const nsm_outcome *oc = &m->outcomes[o];
     const nsm_horizons *hz = &cmp->horizons;
     int na = cmp->n_arms - 1;
-    printf("\n%s%s\n", nsm_label_or_name(oc->label, oc->name), direction_note(oc->desirable));
+    printf("\n%s%s\n", nsm_label_or_name(oc->label, oc->name), outcome_note(oc));
     print_baseline_row(cmp, o, lw, w);
     for (int a = 1; a <= na; a++)
         last[a - 1] = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a], cmp->paired[a], o, 1,
@@ -205,6 +208,12 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top)
            "ranked by how much they help by %s (largest help first); levers with no\n"
            "distinguishable effect at any horizon are counted, not listed.\n",
            m->report_date[hz->idx[hz->n - 1]]);
+    for (int o = 0; o < m->n_outcomes; o++)
+        if (m->outcomes[o].occurrence == NSM_OCCUR_ONSET) {
+            printf("An outcome marked onset counts only a change into it after the start (runs\n"
+                   "that start in it count only if they leave it and return).\n");
+            break;
+        }
     if (cmp->outer)
         printf("[judgment 5-95%%: the range of the change over the %llu draws of the uncertain "
                "numbers]\n", (unsigned long long)cmp->outer->n_draws);
