@@ -94,28 +94,28 @@ for t in 1 2; do
     add "outer_many_$t" "cli_t $t $tmp/shape-ou run scenarios/baseline --outer 300 --runs $shape_many_runs --seed 3"
     add "outer_few_$t"  "cli_t $t $tmp/shape-ou run scenarios/baseline --outer 4 --runs $shape_few_runs --seed 3"
 done
+# Open MPI (make mpi): one process of 1 thread, of 2 threads, and mpirun -n 2 of 1 thread each
+rmpi=$(n 50000)
+wall() { /usr/bin/time -f '%e' -o "$tmp/time" "$@" >/dev/null 2>&1; cat "$tmp/time"; }
+if [ -x "$build/neasim-mpi" ] && command -v mpirun >/dev/null; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+    add mpi_one  "wall $build/neasim run scenarios/baseline --runs $rmpi --seed 3 --quiet --threads 1 --out $tmp/mpi"
+    add mpi_thr2 "wall $build/neasim run scenarios/baseline --runs $rmpi --seed 3 --quiet --threads 2 --out $tmp/mpi"
+    add mpi_n2   "wall mpirun --oversubscribe -n 2 $build/neasim-mpi run scenarios/baseline --runs $rmpi --seed 3 --quiet --threads 1 --out $tmp/mpi"
+fi
 # routes and signposts (run --routes --signposts) against the same run without them (before
-# compare_base, which must stay last: each measurement first removes $tmp/run and $tmp/cmp)
+# compare_base, which must stay last: each measurement first removes $tmp/run, $tmp/cmp and $tmp/mpi)
 add run_base_story    "cli run scenarios/baseline --runs $rcmp --seed 3 --routes --signposts --out $tmp/runs"
 add run_o150          "cli run $tmp/o150 --runs $(n 1200) --nominal --out $tmp/ro"
 add run_o150_story    "cli run $tmp/o150 --runs $(n 1200) --nominal --routes --signposts --out $tmp/ros"
 add run_base          "cli run scenarios/baseline --runs $rcmp --seed 3 --out $tmp/run"
 add compare_base      "cli compare scenarios/baseline --levers all --runs $rcmp --seed 3 --out $tmp/cmp"
-# Open MPI (make mpi): one process of 1 thread, of 2 threads, and mpirun -n 2 of 1 thread each
-rmpi=$(n 10000)
-wall() { /usr/bin/time -f '%e' -o "$tmp/time" "$@" >/dev/null 2>&1; cat "$tmp/time"; }
-if [ -x "$build/neasim-mpi" ] && command -v mpirun >/dev/null; then
-    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
-    add mpi_one  "wall $build/neasim run scenarios/baseline --runs $rmpi --seed 3 --quiet --threads 1 --out $tmp/run"
-    add mpi_thr2 "wall $build/neasim run scenarios/baseline --runs $rmpi --seed 3 --quiet --threads 2 --out $tmp/run"
-    add mpi_n2   "wall mpirun --oversubscribe -n 2 $build/neasim-mpi run scenarios/baseline --runs $rmpi --seed 3 --quiet --threads 1 --out $tmp/run"
-fi
 
 echo "neasim benchmark on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
 echo "load average before: $(loadavg); $rounds interleaved rounds of ${#names[@]} measurements"
 for ((r = 1; r <= rounds; r++)); do
     for j in "${!names[@]}"; do
-        rm -rf "$tmp/run" "$tmp/cmp"
+        rm -rf "$tmp/run" "$tmp/cmp" "$tmp/mpi"
         eval "${cmds[$j]}" | tail -1 >> "$tmp/m-${names[$j]}"
     done
 done
