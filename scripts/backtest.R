@@ -58,8 +58,15 @@ base <- list(events = rd(file.path(base_dir, "events.csv")), modifiers = rd(file
 
 counts <- c(launch_days = "cns_launch_days", icbm_launches = "cns_icbm",
             satellite_launches = "csis_satellite_launch_events", nuclear_tests = "nuclear_tests")
-num <- function(x) { d <- regmatches(x, regexec("^\\s*[a-z]+\\((.*)\\)\\s*$", x))[[1]]
-  if (length(d)) stop("backtest.R: base number written as a distribution: ", x) else as.numeric(x) }
+# A base number written as a distribution (calibrate.R --write puts the data-derived ones at their
+# posteriors) stands for its mean, the number the model holds: the stationary shares and multipliers
+# below are the chain's at those means.
+num <- function(x) { d <- regmatches(x, regexec("^\\s*([a-z]+)\\((.*)\\)\\s*$", x))[[1]]
+  if (!length(d)) return(as.numeric(x))
+  p <- as.numeric(strsplit(d[3], ",", fixed = TRUE)[[1]])
+  switch(d[2], beta = p[1] / (p[1] + p[2]), gamma = p[1] * p[2], lognormal = exp(p[1] + p[2]^2 / 2),
+         uniform = (p[1] + p[2]) / 2, triangular = sum(p) / 3, pert = (p[1] + 4 * p[2] + p[3]) / 6,
+         stop("backtest.R: base number written as a distribution it cannot average: ", x)) }
 
 ## The stationary shares of the base's posture chain. Annual probabilities become rates -ln(1 - p);
 ## the exercise-month multiplier on entries into surge enters by its day-weighted yearly mean.

@@ -3,7 +3,7 @@
 # and compare it with the number written in each scenario.
 #
 # Usage (from the project root):  Rscript scripts/calibrate.R [--posteriors FILE.csv]
-#                                   [--posterior-patch OUT_DIR] [SCENARIO_DIR ...]
+#                                   [--posterior-patch OUT_DIR] [--write] [SCENARIO_DIR ...]
 #   with no scenario folder, every scenarios/*/ folder that holds a scenario.csv, except the
 #   backtests (scenarios/backtest-*: scripts/backtest.R owns and checks them).
 #   --posteriors FILE.csv  also writes, for every checked number that is a rate from counted events
@@ -14,6 +14,15 @@
 #                          with those numbers written as their posteriors (transitions, draws,
 #                          events; each source names the posterior, its prior and its rows), for
 #                          `neasim run --outer` to show how much of the spread is the data's.
+#   --write                rewrites, in place, every cell of the scenarios given that has a posterior
+#                          and whose row claims data as that posterior, and starts its source with
+#                          "posterior TEXT: PRIOR; data: ROWS [scripts/calibrate.R --write]; " (a rerun
+#                          replaces that prefix). scenarios/calibration-2012 and scenarios/baseline are
+#                          written so (their numbers from data are their posteriors: issue 12 §4).
+#   Posteriors exist for the rates and proportions and for the numbers derived from them (ratios,
+#   chain rates, mean durations, seasonal shares, draws mixed with a judgment; "post_ratio" below
+#   says how each is matched to a distribution of the format); not for the dispersions, the legal
+#   delays of effects.csv, or the states and dates at the start.
 #   A cell written as its posterior (or, for the other entry of a two-entry row, as 1 - the
 #   posterior's mean) is reported "ok~" and is not an error.
 #
@@ -48,6 +57,7 @@ if (length(w <- which(args == "--posterior-patch"))) {
   patch_dir <- args[w + 1]; args <- args[-c(w, w + 1)]
   if (length(args) != 1) stop("--posterior-patch takes exactly one scenario folder")
 }
+write_mode <- "--write" %in% args; args <- setdiff(args, "--write")
 posteriors <- list()
 data_dir <- "scenarios/data"
 if (!dir.exists(data_dir)) stop("run from the project root: scenarios/data not found")
@@ -72,10 +82,52 @@ post_prop <- function(k, n) list(kind = "beta", p = c(k + 0.5, n - k + 0.5),
   prior = sprintf("Jeffreys: beta(k + 1/2, n - k + 1/2) with k = %g of n = %g", k, n))
 post_compl <- function(pp) list(kind = "1-", p = pp$p, base = pp, prior = paste("1 - the mean of", post_text(pp), "(the row's other entry)"))
 post_text <- function(pp) if (pp$kind == "1-") sprintf("%.6g", 1 - post_mean(pp$base)) else
-  sprintf("%s(%s)", pp$kind, paste(signif(pp$p, 6), collapse = ","))
-post_mean <- function(pp) switch(pp$kind, gamma = prod(pp$p), beta = pp$p[1] / sum(pp$p), "1-" = 1 - post_mean(pp$base))
+  if (pp$kind == "plain") sprintf("%.6g", pp$p) else sprintf("%s(%s)", pp$kind, paste(signif(pp$p, 6), collapse = ","))
+post_mean <- function(pp) switch(pp$kind, gamma = prod(pp$p), beta = pp$p[1] / sum(pp$p), lognormal = exp(pp$p[1] + pp$p[2]^2 / 2),
+  "1-" = 1 - post_mean(pp$base), plain = pp$p)
 post_q <- function(pp, a) switch(pp$kind, gamma = qgamma(a, pp$p[1], scale = pp$p[2]), beta = qbeta(a, pp$p[1], pp$p[2]),
-  "1-" = 1 - post_q(pp$base, 1 - a))
+  lognormal = qlnorm(a, pp$p[1], pp$p[2]), "1-" = 1 - post_q(pp$base, 1 - a), plain = pp$p)
+post_var <- function(pp) switch(pp$kind, gamma = pp$p[1] * pp$p[2]^2, beta = prod(pp$p) / (sum(pp$p)^2 * (sum(pp$p) + 1)))
+
+## The numbers derived from those counts by a ratio, a transformation or a fixed mix with a judgment
+## (issue 12, section 4 (b)). The format has gamma, beta and lognormal but no ratio, inverse, Dirichlet
+## or shifted beta, so each is written as the format's distribution matched to the exact one:
+##   a ratio of two rates r1/r2, each gamma(n + 1/2, 1/T) and independent: log(r1/r2) has mean
+##     digamma(a1) - log T1 - digamma(a2) + log T2 and variance trigamma(a1) + trigamma(a2) exactly;
+##     written as the lognormal with that log-mean and log-sd (exact in the first two log-moments);
+##   a mean duration 1/r from n ends in T years of exposure (r ~ gamma(n + 1/2, 1/T)): log(1/r) has
+##     mean log T - digamma(n + 1/2) and variance trigamma(n + 1/2); the lognormal with those;
+##   a chain rate from year-to-year leaves (k of n years left a level, split among destinations):
+##     the counts (stay, to each destination) get a Jeffreys Dirichlet(count + 1/2); the rate to a
+##     destination is -ln(P(stay)) x P(dest)/(1 - P(stay)); its log-mean and log-sd from 100,000
+##     draws (seed 20120101), written as that lognormal;
+##   a seasonal multiplier from k of n dated events in months of d days: (share) x 365/d with the
+##     share ~ beta(k + 1/2, n - k + 1/2); written as the gamma with the same mean and variance (the
+##     format has no scaled beta); the other months' common multiplier is the plain number that makes
+##     the day-weighted mean 1 at those means;
+##   a draw probability c0 + c1 p, linear in a proportion p ~ beta (a judgment mix such as
+##     P(R hold) x 0.6 + P(D) x 0.1): the beta with the same mean and variance (exact mean, exact
+##     variance; the shape is the beta's, on [0, 1] rather than [c0, c0 + c1]).
+post_ratio <- function(n1, T1, n2, T2) { a1 <- n1 + 0.5; a2 <- n2 + 0.5
+  list(kind = "lognormal", p = c(digamma(a1) - log(T1) - digamma(a2) + log(T2), sqrt(trigamma(a1) + trigamma(a2))),
+       prior = sprintf("ratio of Jeffreys rates gamma(%g + 1/2, 1/%g) / gamma(%g + 1/2, 1/%g), as the lognormal with the ratio's exact log-mean and log-sd", n1, T1, n2, T2)) }
+post_duration <- function(n, T) { a <- n + 0.5
+  list(kind = "lognormal", p = c(log(T) - digamma(a), sqrt(trigamma(a))),
+       prior = sprintf("1 / a Jeffreys rate gamma(n + 1/2, 1/T) with n = %g ends in T = %.4g years, as the lognormal with its exact log-mean and log-sd", n, T)) }
+post_chain <- function(stay, dest, other) {
+  set.seed(20120101); a <- c(stay, dest, other) + 0.5
+  g <- matrix(rgamma(3e5, rep(a, each = 1e5)), ncol = 3); g <- g / rowSums(g)
+  r <- -log(g[, 1]) * g[, 2] / (1 - g[, 1])
+  list(kind = "lognormal", p = c(mean(log(r)), sd(log(r))),
+       prior = sprintf("Jeffreys Dirichlet(%g + 1/2, %g + 1/2, %g + 1/2) over (stay, this destination, the other); rate -ln P(stay) x P(dest)/(1 - P(stay)); lognormal of the log-mean and log-sd of 100,000 draws", stay, dest, other)) }
+post_share <- function(k, n, days) { b <- post_prop(k, n); f <- 365 / days
+  m <- post_mean(b) * f; v <- post_var(b) * f^2
+  list(kind = "gamma", p = c(m^2 / v, v / m),
+       prior = sprintf("share beta(k + 1/2, n - k + 1/2) with k = %g of n = %g, x 365/%g days; the gamma with that mean and variance", k, n, days)) }
+post_lin <- function(pp, c0, c1, what) { m <- c0 + c1 * post_mean(pp); v <- c1^2 * post_var(pp)
+  s <- m * (1 - m) / v - 1
+  list(kind = "beta", p = c(m * s, (1 - m) * s),
+       prior = sprintf("%s with p ~ %s (%s); the beta with the same mean and variance", what, post_text(pp), pp$prior)) }
 
 mis <- rd("dprk_missile_tests_by_year.csv")
 key <- rd("dprk_key_tests.csv")
@@ -438,9 +490,12 @@ scenario_quantities <- function(s) {
   q("next U.S. inauguration", as.Date(format(last_inaug + 4 * 365.25, "%Y-01-20")), "calendar:us_inauguration_2029:date",
     sprintf("us_presidents.csv: last inauguration %s, 4-year terms", last_inaug))
 
-  ## The posteriors of the quantities that are a rate from counted events or a proportion of cases
-  ## (the others: ratios of rates, rates from a transformed leave probability, mean durations,
-  ## dispersions, seasonal shares and quantities mixed with a judgment have no posterior here yet).
+  ## The posteriors: of every quantity that is a rate from counted events or a proportion of cases,
+  ## and of the numbers derived from them (ratios, chain rates, mean durations, seasonal shares,
+  ## draws mixed with a judgment). Without one: the dispersions (a moment estimate on ten years whose
+  ## posterior puts weight on "no dispersion beyond the posture chain", k infinite, which none of the
+  ## format's distributions can hold), the two delays in effects.csv (set by law: art. 68 of the
+  ## Constitution, art. 34 of the election act) and the states and dates at the start (facts).
   icbm_base <- num("events:icbm_launches:rate_per_year", 0.2)
   pc <- post_prop(sum(alt & cons_inc), sum(cons_inc)); pg <- post_prop(sum(alt & prog_inc), sum(prog_inc))
   ps <- post_prop(sum(alt & snap), sum(snap)); pu <- post_prop(sum(party_change), length(party_change))
@@ -456,6 +511,39 @@ scenario_quantities <- function(s) {
     "election, party changes (calibration variant's party draw)" = pu, "election, party holds" = post_compl(pu),
     "SMA concluded before expiry, annual probability in the talks year" = post_prop(sum(in_time), nrow(dated)),
     "USFK drawdown (>=10% over two years), annual probability" = post_prop(episodes, length(ys)))
+  ## the derived numbers (see "post_ratio" above for each construction)
+  nyr <- function(p) sum(posture == p); nld <- function(p) sum(ld[posture == p])
+  left <- nfrom("routine") - npairs("routine", "routine")
+  po <- post_prop(sum(party_change[open_seat]), sum(open_seat))
+  ma <- post_share(sum(kd_month %in% 3:4), length(kd), sum(mdays[3:4])); au <- post_share(sum(kd_month == 8), length(kd), mdays[8])
+  S <- yrs(sum(susp_days))
+  lin <- function(pp, c0, c1, what) { x <- post_lin(pp, c0, c1, what); list(x, post_compl(x)) }
+  o1 <- lin(po, 0.6, -0.5, "(1 - p) x 0.6 + p x 0.1, p = P(party changes at an open seat)")
+  o2 <- lin(po, 0.3, -0.2, "(1 - p) x 0.3 + p x 0.1, p = P(party changes at an open seat)")
+  u1 <- lin(pu, 0.7, -0.6, "(1 - p) x 0.7 + p x 0.1, p = P(party changes)")
+  u2 <- lin(pu, 0.05, 0.45, "p x 0.5 + (1 - p) x 0.05, p = P(party changes)")
+  P <- c(P, list(
+    "launch days, restraint/routine ratio" = post_ratio(nld("restraint"), nyr("restraint"), nld("routine"), nyr("routine")),
+    "launch days, surge/routine ratio" = post_ratio(nld("surge"), nyr("surge"), nld("routine"), nyr("routine")),
+    "posture routine>surge, rate/yr" = post_chain(npairs("routine", "routine"), npairs("routine", "surge"), npairs("routine", "restraint")),
+    "posture routine>restraint, rate/yr" = post_chain(npairs("routine", "routine"), npairs("routine", "restraint"), npairs("routine", "surge")),
+    "seasonality March-April" = ma, "seasonality August" = au,
+    "seasonality other months (normalisation)" = list(kind = "plain",
+      p = (365 - sum(mdays[3:4]) * post_mean(ma) - mdays[8] * post_mean(au)) / sum(mdays[-c(3, 4, 8)]),
+      prior = "normalisation: the day-weighted mean over the year is 1 at the March-April and August posteriors' means"),
+    "removal, mean_years (competing with reinstatement)" = post_duration(n_rem, S),
+    "reinstatement, mean_years" = post_duration(n_imp - n_rem, S),
+    "open-seat election, transactional stays (P(R hold) x 0.6 + P(D) x 0.1)" = o1[[1]],
+    "open-seat election, transactional to alliance-first" = o1[[2]],
+    "open-seat election, alliance-first to transactional (P(R) x 0.3 + P(D) x 0.1)" = o2[[1]],
+    "open-seat election, alliance-first stays" = o2[[2]],
+    "election, transactional stays (P(same party) x 0.7 + P(change) x 0.1)" = u1[[1]],
+    "election, transactional to alliance-first" = u1[[2]],
+    "election, alliance-first to transactional (P(change) x 0.5 + P(same) x 0.05)" = u2[[1]],
+    "election, alliance-first stays" = u2[[2]],
+    "SMA lapse, mean_years" = post_duration(length(lapse_days), yrs(sum(lapse_days))),
+    "burden-sharing escalation to settlement, mean_years" = post_duration(2, yrs(esc1 + esc2)),
+    "U.S.-DPRK talks, mean_years" = post_duration(1, talks_y)))
   for (i in seq_along(Q)) if (!is.null(P[[Q[[i]]$name]])) Q[[i]]$post <- P[[Q[[i]]$name]]
   Q
 }
@@ -529,6 +617,41 @@ check_levers <- function(dir, s) {
   err
 }
 
+## --write: the scenario's own cells at their posteriors, in place (the tables that hold them are
+## rewritten with quotes only where a cell needs them, which is how the shipped tables are written,
+## so no other line changes). Each written row's source starts with "posterior TEXT: PRIOR; data:
+## ROWS [scripts/calibrate.R --write]; " before its former text; a rerun replaces that prefix.
+csv_write <- function(df, file) {
+  qt <- function(x) { x <- as.character(x); x[is.na(x)] <- ""; need <- grepl("[\",\n]", x)
+    x[need] <- paste0("\"", gsub("\"", "\"\"", x[need]), "\""); x }
+  lines <- c(paste(qt(names(df)), collapse = ","), if (nrow(df)) do.call(paste, c(lapply(df, qt), sep = ",")))
+  tmp <- paste0(file, ".tmp"); con <- file(tmp, "w", encoding = "UTF-8"); writeLines(lines, con); close(con)
+  file.rename(tmp, file)
+}
+post_tag <- " [scripts/calibrate.R --write]; "
+write_cells <- function(dir, rdir, s, items) {
+  if (!identical(rdir, dir)) stop(sprintf("--write: %s extends a base; write its cells in the base", dir))
+  touched <- character(0); n <- 0
+  for (it in items) {
+    p <- strsplit(it$path, ":", fixed = TRUE)[[1]]; tab <- p[1]; t <- s[[tab]]
+    ab <- if (length(p) >= 3) strsplit(p[3], ">", fixed = TRUE)[[1]] else NULL
+    r <- switch(tab, transitions = which(t$factor == p[2] & t$from == ab[1] & t$to == ab[2]),
+                draws = which(t$draw == p[2] & t$from == ab[1] & t$to == ab[2] & (is.null(t$given) | t$given == "")),
+                events = which(t$event == p[2]), modifiers = as.integer(p[2]),
+                seasonality = which(t$target == p[2] & t$month == p[3]), integer(0))
+    if (length(r) != 1) next
+    col <- switch(tab, transitions = "value", draws = "probability", events = p[3], modifiers = "multiplier", seasonality = "multiplier")
+    old_src <- t$source[r]; at <- regexpr(post_tag, old_src, fixed = TRUE)
+    if (startsWith(old_src, "posterior ") && at > 0) old_src <- substring(old_src, at + nchar(post_tag))
+    if (!claims_data(old_src)) next
+    t[[col]][r] <- it$posterior
+    t$source[r] <- paste0("posterior ", it$posterior, ": ", it$prior, "; data: ", it$data, post_tag, old_src)
+    s[[tab]] <- t; touched <- union(touched, tab); n <- n + 1
+  }
+  for (tab in touched) csv_write(s[[tab]], file.path(dir, paste0(tab, ".csv")))
+  cat(sprintf("calibrate: wrote %d cells of %s as their posteriors (%s)\n", n, dir, paste(touched, collapse = ", ")))
+}
+
 # ---------------------------------------------------------------------------------------------
 # Compare, scenario by scenario
 # ---------------------------------------------------------------------------------------------
@@ -557,7 +680,7 @@ for (dir in dirs) {
     d <- dist_parse(r$text)
     # written as its posterior (same family, parameters equal to 4 digits), or as a plain number at
     # the posterior's mean (the complementary entry of a row): "ok~"
-    okp <- !is.null(x$post) && if (is.null(d)) x$post$kind == "1-" && matches(r$text, post_mean(x$post)) else
+    okp <- !is.null(x$post) && if (is.null(d)) x$post$kind %in% c("1-", "plain") && matches(r$text, post_mean(x$post)) else
       x$post$kind == d$kind && length(d$p) == 2 && all(abs(d$p - x$post$p) <= 5e-4 * abs(x$post$p) + 1e-12)
     if (!is.null(x$post)) posteriors[[length(posteriors) + 1]] <- data.frame(scenario = dir, path = path, quantity = x$name,
       point = x$value, posterior = post_text(x$post), mean = post_mean(x$post), q05 = post_q(x$post, 0.05),
@@ -608,6 +731,7 @@ for (dir in dirs) {
   cat(sprintf("uncertain  %s: %d numbers written as distributions (the model holds their means)%s\n", dir, nd,
               if (length(in_data)) paste0("; in rows whose source also cites data: ", paste(in_data, collapse = ", ")) else ""))
   errors <- errors + check_levers(rdir, s)
+  if (write_mode) write_cells(dir, rdir, s, Filter(function(x) x$scenario == dir, posteriors))
   cat("\n")
 }
 ## --posterior-patch OUT: a variant of the one scenario given (extends it) whose data-derived

@@ -3,10 +3,13 @@
 # `make validate` tests the model that is shipped. Usage: Rscript scripts/validate_sync.R
 # Identical (source, occurrence and id cells aside): transitions, modifiers, events, seasonality, outcomes. Contained: every row of the
 # baseline's draws.csv, and its effects.csv rows as the first rows (the counters come after).
-# Cells are compared by text, except that a baseline cell written as a distribution
+# Cells are compared by text (the numbers from data are the same posteriors in both: calibrate.R
+# --write), except that a baseline cell written as a distribution
 # (`pert(low,mode,high)`, scenarios/README.md "Uncertain numbers") may appear in calibration-2012 as
 # a plain number equal to its mean (relative difference below 1e-5): calibration-2012 is an
-# in-sample check of the model at the numbers it holds, so it keeps plain numbers.
+# in-sample check of the model at the judgments it holds, so it keeps them plain. A row of the
+# baseline whose source starts with `posterior ` (a number from data at its posterior) must be
+# equal by text: the data's uncertainty is in both.
 # Prints one line and exits with status 1 on a difference.
 base <- "scenarios/baseline"; cal <- "scenarios/calibration-2012"
 rd <- function(d, t) read.csv(file.path(d, paste0(t, ".csv")), colClasses = "character",
@@ -18,9 +21,10 @@ dist_mean <- function(txt) {
   switch(kind, beta = p[1] / (p[1] + p[2]), gamma = p[1] * p[2], lognormal = exp(p[1] + p[2]^2 / 2),
          uniform = (p[1] + p[2]) / 2, triangular = sum(p) / 3, pert = (p[1] + 4 * p[2] + p[3]) / 6)
 }
-same_cell <- function(b, c) {
+same_cell <- function(b, c, exact = FALSE) {
   b <- trimws(b); c <- trimws(c)
   if (identical(b, c)) return(TRUE)
+  if (exact) return(FALSE)
   if (grepl(dist_re, b) && !grepl(dist_re, c)) {
     v <- suppressWarnings(as.numeric(c)); m <- dist_mean(b)
     return(!is.na(v) && abs(v - m) <= 1e-5 * max(abs(m), 1e-12))
@@ -31,7 +35,8 @@ same_cell <- function(b, c) {
 # onset: calibration-2012 starts from known 2012 conditions and counts states) and the ids that
 # name rows for levers.
 cols <- function(x, drop = c("source", "occurrence", "id")) setdiff(names(x), drop)
-same_row <- function(b, i, c, j) all(vapply(cols(b), function(k) same_cell(b[[k]][i], c[[k]][j]), TRUE))
+same_row <- function(b, i, c, j) { ex <- !is.null(b$source) && startsWith(b$source[i], "posterior ")
+  all(vapply(cols(b), function(k) same_cell(b[[k]][i], c[[k]][j], ex), TRUE)) }
 rows_equal <- function(b, c) {
   identical(sort(cols(b)), sort(cols(c))) && nrow(b) == nrow(c) &&
     all(vapply(seq_len(nrow(b)), function(i) same_row(b, i, c, i), TRUE))

@@ -41,6 +41,42 @@ check_that "posteriors: closed forms" Rscript -e '
               v("draws:us_party_election:democratic>republican") == "beta(6.5,4.5)",
               abs(as.numeric(v("draws:us_party_election:democratic>democratic")) - 4.5 / 11) < 1e-6,
               abs(p$q05[p$path == "transitions:dprk_testing_posture:restraint>routine"] - qbeta(0.05, 2.5, 2.5)) < 1e-12)' "$work/post.csv"
+# the derived numbers' posteriors, closed forms: a ratio of Jeffreys rates (restraint years 13 launch
+# days in 5, routine 32 in 3) as the lognormal of the exact log-moments; a mean duration from one
+# talks episode of T years, lognormal(log T - digamma(3/2), sqrt(trigamma(3/2))); an open-seat draw
+# 0.6 - 0.5 p with p ~ beta(4.5,1.5) as the beta of its mean and variance; the March seasonal
+# multiplier (8 of 30 dates in 61 days) as the gamma of the scaled beta's mean and variance, and the
+# other months' plain multiplier that keeps the day-weighted mean 1
+check_that "derived posteriors: closed forms" Rscript -e '
+    p <- read.csv(commandArgs(TRUE)[1]); v <- function(path) p$posterior[p$path == path]
+    par <- function(path) as.numeric(strsplit(sub(".*\\((.*)\\)", "\\1", v(path)), ",")[[1]])
+    near <- function(a, b) all(abs(a - b) <= 1e-5 * pmax(1, abs(b)))
+    m <- par("modifiers:31"); stopifnot(grepl("^lognormal", v("modifiers:31")),
+      near(m, c(digamma(13.5) - log(5) - digamma(32.5) + log(3), sqrt(trigamma(13.5) + trigamma(32.5)))))
+    T <- p$point[p$path == "transitions:us_dprk_diplomacy:talks>none"]
+    stopifnot(near(par("transitions:us_dprk_diplomacy:talks>none"), c(log(T) - digamma(1.5), sqrt(trigamma(1.5)))))
+    b <- par("draws:us_election_open_seat:transactional>transactional"); vb <- 4.5 * 1.5 / (6^2 * 7)
+    stopifnot(near(b[1] / sum(b), 0.6 - 0.5 * 4.5 / 6), near(prod(b) / (sum(b)^2 * (sum(b) + 1)), 0.25 * vb))
+    g <- par("seasonality:launch_days:3"); f <- 365 / 61
+    stopifnot(near(prod(g), 8.5 / 31 * f), near(g[1] * g[2]^2, 8.5 * 22.5 / (31^2 * 32) * f^2))
+    a <- par("seasonality:launch_days:8"); o <- as.numeric(v("seasonality:launch_days:1"))
+    stopifnot(near(61 * prod(g) + 31 * prod(a) + 273 * o, 365))' "$work/post.csv"
+# the shipped calibration-2012 and baseline hold those posteriors: calibrate.R --write on copies
+# changes nothing (and a second --write is a no-op: the source prefix is replaced, not repeated)
+mkdir -p "$work/wr"; cp -r scenarios/calibration-2012 scenarios/baseline "$work/wr/"
+Rscript scripts/calibrate.R --write "$work/wr/calibration-2012" "$work/wr/baseline" > "$work/wr.txt" 2>&1
+check_that "calibrate.R --write: the shipped cells are the posteriors" bash -c "
+    grep -q 'wrote 56 cells' '$work/wr.txt' && grep -q 'wrote 52 cells' '$work/wr.txt' &&
+    diff -r scenarios/calibration-2012 '$work/wr/calibration-2012' && diff -r scenarios/baseline '$work/wr/baseline'"
+check_that "calibrate.R: every posterior cell of the baseline is ok~" bash -c "
+    Rscript scripts/calibrate.R scenarios/baseline | awk '\$1 == \"ok\" && / posterior /' | grep -c . | grep -qx 0"
+# validate_sync.R: a number from data must be the same posterior in calibration-2012 (its mean as a
+# plain number is a difference there, though it is accepted for a judgment's distribution)
+mkdir -p "$work/sy/scenarios"; cp -r scenarios/calibration-2012 scenarios/baseline "$work/sy/scenarios/"
+check_that "validate_sync.R: the shipped pair is in sync" bash -c "cd '$work/sy' && Rscript '$PWD/scripts/validate_sync.R'"
+sed -i 's/"lognormal(-1.41141,0.328835)"/0.257344/' "$work/sy/scenarios/calibration-2012/modifiers.csv"
+check_that "validate_sync.R: a posterior written as its mean in calibration-2012 fails" bash -c "
+    cd '$work/sy' && ! Rscript '$PWD/scripts/validate_sync.R' && Rscript '$PWD/scripts/validate_sync.R' | grep -q 'FAIL.*modifiers.csv'"
 # the posterior patch checks, and calibrate.R accepts its cells (ok~, no error)
 Rscript scripts/calibrate.R --posterior-patch "$work/patch" scenarios/calibration-2012 > /dev/null 2>&1
 expect "posterior patch checks" 0 "gamma\(3\.5,0\.0658" -- check "$work/patch"
