@@ -23,6 +23,10 @@
 #   chain rates, mean durations, seasonal shares, draws mixed with a judgment; "post_ratio" below
 #   says how each is matched to a distribution of the format); not for the dispersions, the legal
 #   delays of effects.csv, or the states and dates at the start.
+#   --hold KIND OUT_DIR    (one scenario folder) writes OUT_DIR, a copy of the scenario with its
+#                          distributions of KIND at their means: `judgment` (all but the posteriors)
+#                          or `data` (the posteriors), for `neasim run --outer` to show the spread
+#                          of the other kind alone.
 #   A cell written as its posterior (or, for the other entry of a two-entry row, as 1 - the
 #   posterior's mean) is reported "ok~" and is not an error.
 #
@@ -58,6 +62,12 @@ if (length(w <- which(args == "--posterior-patch"))) {
   if (length(args) != 1) stop("--posterior-patch takes exactly one scenario folder")
 }
 write_mode <- "--write" %in% args; args <- setdiff(args, "--write")
+hold <- NULL
+if (length(w <- which(args == "--hold"))) {
+  if (w + 2 > length(args) || !args[w + 1] %in% c("judgment", "data")) stop("--hold takes judgment or data, then a folder name")
+  hold <- list(kind = args[w + 1], out = args[w + 2]); args <- args[-c(w, w + 1, w + 2)]
+  if (length(args) != 1) stop("--hold takes exactly one scenario folder")
+}
 posteriors <- list()
 data_dir <- "scenarios/data"
 if (!dir.exists(data_dir)) stop("run from the project root: scenarios/data not found")
@@ -764,6 +774,29 @@ write_patch <- function(pt, dir, out, s) {
               if (length(skipped)) paste0("; not patched (no row key, or the row does not claim data): ", paste(unique(skipped), collapse = ", ")) else ""))
 }
 
+## --hold KIND OUT: a copy of the one scenario given with the distributions of one kind at their
+## means (judgment: every distribution whose row's source does not start "posterior "; data: the
+## posteriors), so that `neasim run --outer` on the copy shows the spread of the other kind alone
+## (scenarios/baseline/README.md, "How much of the spread is the data's").
+hold_copy <- function(dir, kind, out) {
+  if (!identical(resolved_dir(dir), dir)) stop(sprintf("--hold: %s extends a base; hold the base", dir))
+  dir.create(out, recursive = TRUE, showWarnings = FALSE)
+  file.copy(list.files(dir, full.names = TRUE), out, recursive = TRUE, overwrite = TRUE)
+  n <- 0
+  for (t in c("factors", "transitions", "modifiers", "events", "seasonality", "draws", "effects")) {
+    f <- file.path(out, paste0(t, ".csv")); if (!file.exists(f)) next
+    x <- read.csv(f, colClasses = "character", na.strings = character(0), check.names = FALSE, encoding = "UTF-8")
+    post <- startsWith(x$source, "posterior ")
+    held <- if (kind == "data") post else !post
+    for (col in setdiff(names(x), c("source", "description", "label", "id", "given", "condition", "target")))
+      for (i in which(held)) { d <- dist_parse(x[[col]][i]); if (is.null(d) && !grepl("^\\s*weibull\\(", x[[col]][i])) next
+        if (is.null(d)) stop(sprintf("--hold: %s row %d: cannot average %s", f, i, x[[col]][i]))
+        x[[col]][i] <- sprintf("%.6g", d$mean); n <- n + 1 }
+    csv_write(x, f)
+  }
+  cat(sprintf("calibrate: %s written: %s with its %s distributions at their means (%d cells)\n", out, dir, kind, n))
+}
+if (!is.null(hold)) hold_copy(dirs[1], hold$kind, hold$out)
 if (!is.null(patch_dir)) write_patch(do.call(rbind, posteriors), dirs[1], patch_dir, read_scn(resolved_dir(dirs[1])))
 if (!is.null(post_file)) {
   pt <- do.call(rbind, posteriors)

@@ -70,6 +70,20 @@ check_that "calibrate.R --write: the shipped cells are the posteriors" bash -c "
     diff -r scenarios/calibration-2012 '$work/wr/calibration-2012' && diff -r scenarios/baseline '$work/wr/baseline'"
 check_that "calibrate.R: every posterior cell of the baseline is ok~" bash -c "
     Rscript scripts/calibrate.R scenarios/baseline | awk '\$1 == \"ok\" && / posterior /' | grep -c . | grep -qx 0"
+# --hold: the baseline with its judgments at their means keeps only the 31 posteriors uncertain, and
+# with its posteriors at their means only the 128 judgments; both check
+Rscript scripts/calibrate.R --hold judgment "$work/hj" scenarios/baseline > "$work/hj.txt" 2>&1
+Rscript scripts/calibrate.R --hold data "$work/hd" scenarios/baseline > "$work/hd.txt" 2>&1
+check_that "calibrate.R --hold: 128 judgment cells and 31 posterior cells held" bash -c "
+    grep -q 'judgment distributions at their means (128 cells)' '$work/hj.txt' &&
+    grep -q 'data distributions at their means (31 cells)' '$work/hd.txt'"
+expect "--hold judgment: the copy checks" 0 "" -- check "$work/hj"
+expect "--hold data: the copy checks" 0 "" -- check "$work/hd"
+# (a cell, not a source's prose: a distribution cell starts right after a comma, quoted)
+cell() { grep -q ",\"$1(" "$2"; }
+check_that "--hold: the kept kind is untouched, the held kind plain" bash -c "
+    $(declare -f cell); cell lognormal '$work/hj/modifiers.csv' && ! cell pert '$work/hj/modifiers.csv' &&
+    cell pert '$work/hd/modifiers.csv' && ! cell lognormal '$work/hd/modifiers.csv' && cell pert scenarios/baseline/modifiers.csv"
 # validate_sync.R: a number from data must be the same posterior in calibration-2012 (its mean as a
 # plain number is a difference there, though it is accepted for a judgment's distribution)
 mkdir -p "$work/sy/scenarios"; cp -r scenarios/calibration-2012 scenarios/baseline "$work/sy/scenarios/"
