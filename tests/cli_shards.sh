@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/cli_shards.sh: `--shard I/N --out PART` and `neasim merge PART... --out DIR` (issue 13):
 # shards 1/3, 2/3, 3/3 merged equal one run byte for byte (every file but manifest.csv) for run,
-# compare, both on two levels (--outer) and sweeps; every refusal of merge, naming the part.
+# compare, both on two levels (--outer) and sweeps, and the merged manifest reports the
+# events_simulated of the one run (carried in each part); every refusal of merge, naming the part.
 # Run as `bash tests/cli_shards.sh BUILD_DIR` from the project root. Uses python3 to forge parts
 # (another format or version, sealed again) that only a different neasim could write.
 source "$(dirname "$0")/cli-lib.sh"
@@ -29,6 +30,17 @@ sharded() {
     done
     expect "$name: merge" 0 "" -- merge "$one.p3" "$one.p1" "$one.p2" --quiet --out "$one-merged"
     same_tables "$name: 3 shards merged = one run, byte for byte" "$one" "$one-merged"
+    same_events "$name: the merge's events_simulated = one run's" "$one" "$one-merged"
+}
+
+# events_of DIR: the manifest's events_simulated.
+events_of() { sed -n 's/^events_simulated,//p' "$1/manifest.csv" | tr -d '\r'; }
+# same_events NAME DIR1 DIR2: the two manifests report the same events_simulated, not 0.
+same_events() {
+    local a b ok=1
+    a=$(events_of "$2"); b=$(events_of "$3")
+    [ -n "$a" ] && [ "$a" != 0 ] && [ "$a" = "$b" ] || { ok=0; echo "    events_simulated: '$a', '$b'"; }
+    check_that "$1" [ "$ok" -eq 1 ]
 }
 
 S=scenarios/baseline
@@ -107,8 +119,8 @@ open(sys.argv[2], 'wb').write(bytes(b))
 EOF
 }
 if command -v python3 >/dev/null; then
-    forge "$work/a2" "$work/fmt2" 'b[8] = 2'
-    refused "another format" "fmt2: partial-result format 2; this neasim reads format 1 only" "$work/a1" "$work/fmt2" "$work/a3"
+    forge "$work/a2" "$work/fmt1" 'b[8] = 1'
+    refused "another format" "fmt1: partial-result format 1; this neasim reads format 2 only" "$work/a1" "$work/fmt1" "$work/a3"
     # the head's second string is the version: its first character becomes '9'
     forge "$work/a2" "$work/ver" 'import struct; p = b.find(b"HEAD") + 16; p += 8 + struct.unpack("<Q", b[p:p+8])[0]; b[p+8] = ord("9")'
     refused "another version" "ver: another neasim version than .*a1 \(9" "$work/a1" "$work/ver" "$work/a3"

@@ -3,7 +3,9 @@
 ** written and read back, add up to the accumulators of the whole run in every count; paired
 ** accumulators and doubles come back exactly (NaN, -0 and subnormals bit for bit); a part cut short
 ** at any length or with any byte changed is refused, naming it; so are a section of another kind
-** and accumulators of another model's shape.
+** and accumulators of another model's shape. The count of events (format 2's EVNT) comes back
+** and the slices' counts add up to the whole run's; a part of another format version, or of this
+** version without its count, is refused saying so.
 */
 #include "nsm_test.h"
 #include "nsm_model_test.h"
@@ -12,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "neasim/compare.h"
 #include "neasim/partial.h"
@@ -25,15 +29,25 @@ static nsm_part_head head(void)
     return h;
 }
 
-static nsm_accum *run_slice(const nsm_model *m, uint64_t first, uint64_t runs)
+/* events (may be NULL): the events the slice simulated. */
+static nsm_accum *run_slice_events(const nsm_model *m, uint64_t first, uint64_t runs,
+                                   uint64_t *events)
 {
     nsm_accum *a = nsm_accum_alloc(m);
     nsm_run_config rc = {42, runs, first, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_PER_RUN, 0, 0};
+    nsm_run_stats rs = {0, 0, 0, 0.0};
     nsm_diag d;
     nsm_diag_init(&d);
-    assert_int_equal(nsm_run(m, &rc, a, NULL, &d), NSM_OK);
+    assert_int_equal(nsm_run(m, &rc, a, &rs, &d), NSM_OK);
+    if (events)
+        *events = rs.events;
     nsm_diag_release(&d);
     return a;
+}
+
+static nsm_accum *run_slice(const nsm_model *m, uint64_t first, uint64_t runs)
+{
+    return run_slice_events(m, first, runs, NULL);
 }
 
 /* Every count the writers read, compared. */
@@ -85,15 +99,20 @@ static void assert_same_accum(const nsm_model *m, const nsm_accum *x, const nsm_
     free(sy);
 }
 
-/* A sealed part of one accumulator (and paired, reals when given). */
-static nsm_part *part_of(const nsm_accum *a)
+/* A sealed part of one accumulator and a count of events. */
+static nsm_part *part_of_events(const nsm_accum *a, uint64_t events)
 {
     nsm_part_head h = head();
     nsm_part *p = nsm_part_new(&h);
     assert_non_null(p);
     assert_int_equal(nsm_part_add_accum(p, a), NSM_OK);
-    assert_int_equal(nsm_part_seal(p), NSM_OK);
+    assert_int_equal(nsm_part_seal(p, events), NSM_OK);
     return p;
+}
+
+static nsm_part *part_of(const nsm_accum *a)
+{
+    return part_of_events(a, 0);
 }
 
 static nsm_part *reopen(const nsm_part *w, const char *name)
@@ -109,13 +128,16 @@ static nsm_part *reopen(const nsm_part *w, const char *name)
     return r;
 }
 
-/* Replications 0..399 and 400..999, each through a part, add up to 0..999 exactly. */
+/* Replications 0..399 and 400..999, each through a part, add up to 0..999 exactly, and so do
+** their counts of events. */
 static void test_slices_add_up_to_the_whole(void **state)
 {
     (void)state;
     nsm_model *m = nsm_test_load("counts");
-    nsm_accum *whole = run_slice(m, 0, 1000), *a = run_slice(m, 0, 400), *b = run_slice(m, 400, 600);
-    nsm_part *pa = part_of(a), *pb = part_of(b);
+    uint64_t ew = 0, ea = 0, eb = 0;
+    nsm_accum *whole = run_slice_events(m, 0, 1000, &ew), *a = run_slice_events(m, 0, 400, &ea),
+              *b = run_slice_events(m, 400, 600, &eb);
+    nsm_part *pa = part_of_events(a, ea), *pb = part_of_events(b, eb);
     nsm_part *ra = reopen(pa, "a"), *rb = reopen(pb, "b");
     const nsm_part_head *h = nsm_part_head_of(ra);
     assert_string_equal(h->kind, "run");
@@ -129,6 +151,9 @@ static void test_slices_add_up_to_the_whole(void **state)
     assert_int_equal(nsm_part_read_accum(rb, sum, &d), NSM_OK);
     assert_true(nsm_part_at_end(ra) && nsm_part_at_end(rb));
     assert_same_accum(m, whole, sum);
+    assert_true(ea > 0 && eb > 0);
+    assert_true(nsm_part_events(ra) == ea && nsm_part_events(rb) == eb);
+    assert_true(nsm_part_events(ra) + nsm_part_events(rb) == ew);
     nsm_diag_release(&d);
     nsm_part_free(pa);
     nsm_part_free(pb);
@@ -165,8 +190,9 @@ static void test_paired_reals_bytes_exact(void **state)
     assert_int_equal(nsm_part_add_reals(w, x, 7), NSM_OK);
     assert_int_equal(nsm_part_add_paired(w, pr[1]), NSM_OK);
     assert_int_equal(nsm_part_add_bytes(w, "hello", 5), NSM_OK);
-    assert_int_equal(nsm_part_seal(w), NSM_OK);
+    assert_int_equal(nsm_part_seal(w, UINT64_MAX), NSM_OK);
     nsm_part *r = reopen(w, "r");
+    assert_true(nsm_part_events(r) == UINT64_MAX);
     double y[7];
     assert_int_equal(nsm_part_read_reals(r, y, 7, &d), NSM_OK);
     assert_memory_equal(x, y, sizeof x);
@@ -272,6 +298,61 @@ static void test_wrong_section_and_shape(void **state)
     nsm_model_free(other);
 }
 
+/* The seal of b[0..n): the SHA-256 of the bytes before the last 32, written into them. */
+static void reseal(unsigned char *b, size_t n)
+{
+    unsigned int len = 0;
+    for (int k = 0; k < 8; k++)
+        b[16 + k] = (unsigned char)((uint64_t)n >> (8 * k));
+    assert_true(EVP_Digest(b, n - 32, b + n - 32, &len, EVP_sha256(), NULL) && len == 32);
+}
+
+/* Another format version is refused saying which this neasim reads; so is a part of this format,
+** sealed as it should be, that lacks its count of events (as a format 1 part would). */
+static void test_format_and_events_section_checked(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("two_state");
+    nsm_accum *a = run_slice(m, 0, 20);
+    nsm_part *w = part_of_events(a, 1234);
+    size_t n;
+    const unsigned char *b = nsm_part_bytes(w, &n);
+    unsigned char *copy = malloc(n);
+    memcpy(copy, b, n);
+    copy[8] = 1; /* format 1 */
+    nsm_part *r = NULL;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_part_open(copy, n, "old", &r, &d), NSM_ERR_INPUT);
+    assert_null(r);
+    assert_string_equal(d.error, "old: partial-result format 1; this neasim reads format 2 only: "
+                                 "merge with the neasim that wrote it");
+    nsm_diag_release(&d);
+    /* the EVNT section (16 bytes of header and 8 of count) is just before END (16) and the seal */
+    memcpy(copy, b, n);
+    const size_t evnt = n - 32 - 16 - 24;
+    assert_memory_equal(copy + evnt, "EVNT", 4);
+    memmove(copy + evnt, copy + evnt + 24, 16 + 32);
+    reseal(copy, n - 24);
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_part_open(copy, n - 24, "noevents", &r, &d), NSM_ERR_INPUT);
+    assert_null(r);
+    assert_non_null(strstr(d.error, "noevents: damaged: it has no count of events"));
+    nsm_diag_release(&d);
+    /* resealed as it was, it opens: the test's own resealing is right */
+    memcpy(copy, b, n);
+    reseal(copy, n);
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_part_open(copy, n, "same", &r, &d), NSM_OK);
+    assert_true(nsm_part_events(r) == 1234);
+    nsm_diag_release(&d);
+    nsm_part_free(r);
+    free(copy);
+    nsm_part_free(w);
+    nsm_accum_free(a);
+    nsm_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_paired_reals_bytes_exact),
         cmocka_unit_test(test_damage_refused),
         cmocka_unit_test(test_wrong_section_and_shape),
+        cmocka_unit_test(test_format_and_events_section_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

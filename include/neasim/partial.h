@@ -13,7 +13,8 @@
 ** versioned (NSM_PART_FORMAT), a sequence of tagged sections, and sealed by the SHA-256 of every
 ** byte before the seal, so that a truncated or damaged file is refused, never half read.
 **
-** Writing: nsm_part_new -> nsm_part_add_* in the order the reader will read -> nsm_part_seal ->
+** Writing: nsm_part_new -> nsm_part_add_* in the order the reader will read -> nsm_part_seal
+** (with the slice's count of events) ->
 ** nsm_part_bytes or nsm_part_save -> nsm_part_free. Reading: nsm_part_load (a file) or
 ** nsm_part_open (bytes) checks the seal and the head -> nsm_part_read_* in the same order ->
 ** nsm_part_free. Every read error names the part (its file name, or the name given to open).
@@ -28,8 +29,10 @@
 #include "neasim/paired.h"
 #include "neasim/status.h"
 
-/* The version of the format written; a reader refuses any other. */
-#define NSM_PART_FORMAT 1
+/* The version of the format written; a reader refuses any other. Format 2 added the count of
+** events simulated (EVNT, before END), so that a merged manifest reports events_simulated. */
+#define NSM_PART_FORMAT 2
+#define NSM_PART_FORMAT_TEXT "2"
 
 /* What a part is a slice of. The strings are owned by the head (nsm_part_head_release), and
 ** copied by nsm_part_new. */
@@ -58,8 +61,9 @@ nsm_status nsm_part_add_accum(nsm_part *p, const nsm_accum *a);
 nsm_status nsm_part_add_paired(nsm_part *p, const nsm_paired *q);
 nsm_status nsm_part_add_reals(nsm_part *p, const double *x, uint64_t n);
 nsm_status nsm_part_add_bytes(nsm_part *p, const void *bytes, uint64_t n);
-/* The end: no section may follow. */
-nsm_status nsm_part_seal(nsm_part *p);
+/* The end: the count of events the slice simulated (nsm_run_stats.events; for a sweep's points,
+** the sum of theirs), then the seal. No section may follow. */
+nsm_status nsm_part_seal(nsm_part *p, uint64_t events);
 
 /* The sealed bytes (borrowed; valid until nsm_part_free). */
 const unsigned char *nsm_part_bytes(const nsm_part *p, size_t *n);
@@ -85,7 +89,9 @@ nsm_status nsm_part_read_accum(nsm_part *p, nsm_accum *into, nsm_diag *diag);
 nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag);
 nsm_status nsm_part_read_reals(nsm_part *p, double *x, uint64_t n, nsm_diag *diag);
 nsm_status nsm_part_read_bytes(nsm_part *p, const void **bytes, uint64_t *n, nsm_diag *diag);
-/* Whether every section has been read (the next is the end). */
+/* Whether every section has been read (the next is the count of events, then the end). */
 int nsm_part_at_end(const nsm_part *p);
+/* The count of events the part's slice simulated, as given to nsm_part_seal (known from open). */
+uint64_t nsm_part_events(const nsm_part *p);
 
 #endif

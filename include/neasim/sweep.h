@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "neasim/accum.h"
 #include "neasim/engine.h"
 #include "neasim/model.h"
 #include "neasim/partial.h"
@@ -77,6 +78,29 @@ typedef struct {
 ** stopped (by the stop flag or stop_after), leaving the completed points on disk. */
 nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const char *work,
                          const nsm_sweep_config *c, size_t *done_now, nsm_diag *diag);
+
+/* One point run in slices by several processes (MPI ranks, cli/ranks.c), each slice a
+** contiguous range of its replications: whether point p is done in `work` (a damaged one is
+** deleted, with a warning in diag, and is not done); replications first .. first + count - 1 of
+** point p into acc (reset first; cf->run's seed, threads, stop flag and progress are used), with
+** the events they simulated in *events; and the point's files from the whole of its
+** accumulator (every slice added, in any order: integer sums) and the sum of its slices' events,
+** sealed and synced into place in `work` (its points/ folder is created if missing). Point p's
+** files are then the same bytes as nsm_sweep_run writes. */
+int nsm_sweep_point_done(const char *work, size_t p, nsm_diag *diag);
+nsm_status nsm_sweep_run_slice(const nsm_model *m, const nsm_sweep_design *d, size_t p,
+                               uint64_t first, uint64_t count, nsm_accum *acc,
+                               const nsm_sweep_config *cf, uint64_t *events, nsm_diag *diag);
+nsm_status nsm_sweep_save_point(const nsm_model *m, const nsm_sweep_design *d, size_t p,
+                                const nsm_accum *acc, uint64_t events,
+                                const nsm_sweep_config *cf, const char *work, nsm_diag *diag);
+
+/* The events simulated by points offset, offset + stride, ... of the sweep in `work` (stride 0:
+** 1), from their .counts files (each verified against its seal), into *events: what the
+** manifest's events_simulated reports, the same however the points were run or resumed.
+** NSM_ERR_IO naming a point that is not done. */
+nsm_status nsm_sweep_events(const char *work, size_t n_points, size_t offset, size_t stride,
+                            uint64_t *events, nsm_diag *diag);
 
 /* Assemble sweep.csv, points.csv and (Sobol) sensitivity.csv or (OAT) tornado.csv in `work` from
 ** the point files. */

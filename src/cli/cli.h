@@ -171,9 +171,12 @@ nsm_part *nsm_cli_part_new(const char *kind, const nsm_model *m, const nsm_cli_o
                            uint32_t shard, uint32_t n_shards, uint64_t first, uint64_t count);
 /* Add the results of a slice, in the order nsm_cli_parts_read reads them, and seal the part:
 ** n_reals blocks of per-draw values (n_each doubles each), then acc[0..n_arms-1], then
-** paired[1..n_arms-1] (paired may be NULL). */
+** paired[1..n_arms-1] (paired may be NULL), then the events the slice simulated. */
 nsm_status nsm_cli_part_add(nsm_part *p, nsm_accum *const *acc, nsm_paired *const *paired,
-                            int n_arms, const double *const *reals, int n_reals, size_t n_each);
+                            int n_arms, const double *const *reals, int n_reals, size_t n_each,
+                            uint64_t events);
+/* The events the parts' slices simulated, together (what the manifest of a merge reports). */
+uint64_t nsm_cli_parts_events(const nsm_cli_parts *ps);
 /* The end of a shard: save the sealed part p to path atomically when st is NSM_OK and no signal
 ** came; otherwise say why on stderr. Stops catching signals. Returns the exit code. */
 int nsm_cli_finish_part(const char *command, nsm_status st, nsm_part *p, const char *path,

@@ -667,7 +667,7 @@ static nsm_status slice_part(const nsm_model *m, const nsm_arm *arms, int n_arms
     const double *reals[2] = {res.outer.p, res.outer.se};
     if (st == NSM_OK)
         st = nsm_cli_part_add(*p, res.acc, res.paired, n_arms, reals, o->outer ? 2 : 0,
-                              (size_t)count * per_draw(&cmp));
+                              (size_t)count * per_draw(&cmp), rs->events);
     if (st == NSM_ERR_NOMEM && !d->error)
         nsm_diag_error(d, st, "out of memory");
     results_free(&res);

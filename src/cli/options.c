@@ -309,5 +309,9 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
     }
     nsm_manifest_add(mf, "started_utc", "%s", started);
     nsm_manifest_add(mf, "wall_seconds", "%.3f", rs->wall_seconds);
-    nsm_manifest_add(mf, "events_simulated", "%llu", (unsigned long long)rs->events);
+    /* read from parts (a merge, or the ranks of run and compare), the events were simulated
+    ** where the parts were: each part carries its slice's count (a sweep's points carry theirs,
+    ** and rs has their sum) */
+    uint64_t events = o->parts && o->parts->n ? nsm_cli_parts_events(o->parts) : rs->events;
+    nsm_manifest_add(mf, "events_simulated", "%llu", (unsigned long long)events);
 }

@@ -385,7 +385,7 @@ static nsm_status slice_part(const nsm_model *m, const nsm_cli_options *o, nsm_p
     const double *reals = op.r.p;
     if (st == NSM_OK)
         st = nsm_cli_part_add(*p, &acc, NULL, 1, &reals, o->outer ? 1 : 0,
-                              (size_t)count * outer_block(m, &op));
+                              (size_t)count * outer_block(m, &op), rs->events);
     if (st == NSM_ERR_NOMEM && !d->error)
         nsm_diag_error(d, st, "out of memory");
     nsm_accum_free(acc);

@@ -125,7 +125,8 @@ nsm_part *nsm_cli_part_new(const char *kind, const nsm_model *m, const nsm_cli_o
 }
 
 nsm_status nsm_cli_part_add(nsm_part *p, nsm_accum *const *acc, nsm_paired *const *paired,
-                            int n_arms, const double *const *reals, int n_reals, size_t n_each)
+                            int n_arms, const double *const *reals, int n_reals, size_t n_each,
+                            uint64_t events)
 {
     nsm_status st = NSM_OK;
     for (int r = 0; st == NSM_OK && r < n_reals; r++)
@@ -134,7 +135,7 @@ nsm_status nsm_cli_part_add(nsm_part *p, nsm_accum *const *acc, nsm_paired *cons
         st = nsm_part_add_accum(p, acc[a]);
     for (int a = 1; st == NSM_OK && paired && a < n_arms; a++)
         st = nsm_part_add_paired(p, paired[a]);
-    return st == NSM_OK ? nsm_part_seal(p) : st;
+    return st == NSM_OK ? nsm_part_seal(p, events) : st;
 }
 
 int nsm_cli_finish_part(const char *command, nsm_status st, nsm_part *p, const char *path,
@@ -205,6 +206,14 @@ nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint6
                                 "(damaged?)", nsm_part_name(p));
     }
     return st;
+}
+
+uint64_t nsm_cli_parts_events(const nsm_cli_parts *ps)
+{
+    uint64_t events = 0;
+    for (int k = 0; k < ps->n; k++)
+        events += nsm_part_events(ps->part[k]);
+    return events;
 }
 
 /* --- neasim merge --- */

@@ -1,7 +1,9 @@
 /*
 ** sweep.c: `neasim sweep SCENARIO --design FILE | --grid FILE | --lhs N | --sobol N | --oat`.
-** Points run one after another (each on every thread), into DEST.partial/; Ctrl-C leaves every
-** completed point there and --resume continues; the finished folder replaces DEST.
+** Points run one after another (each on every thread), or side by side, into DEST.partial/;
+** Ctrl-C leaves every completed point there and --resume continues; the finished folder replaces
+** DEST. Under mpirun the ranks take whole points, or, with fewer than POINTS_A_RANK points a
+** rank, share each point's replications (run_within).
 */
 #include <errno.h>
 #include <omp.h>
@@ -191,10 +193,13 @@ static int finish(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_o
                   const char *started, double wall, int argc, char **argv, nsm_diag *diag)
 {
     nsm_status st = nsm_sweep_assemble(m, d, work, cf, diag);
+    uint64_t events = 0; /* every point's, however and whenever it ran (its .counts says) */
+    if (st == NSM_OK)
+        st = nsm_sweep_events(work, d->n_points, 0, 1, &events, diag);
     nsm_manifest *mf = calloc(1, sizeof *mf);
     if (st == NSM_OK && mf) {
-        nsm_run_stats rs = {cf->run.threads > 0 ? cf->run.threads : omp_get_max_threads(), 0, 0,
-                            wall};
+        nsm_run_stats rs = {cf->run.threads > 0 ? cf->run.threads : omp_get_max_threads(), events,
+                            0, wall};
         nsm_cli_manifest(mf, m, o, &rs, started, argc, argv);
         nsm_manifest_add(mf, "sweep_points", "%zu", d->n_points);
         nsm_manifest_add(mf, "runs_per_point", "%llu", (unsigned long long)o->runs);
@@ -256,10 +261,13 @@ static int finish_shard(const nsm_model *m, const nsm_sweep_design *d, const nsm
 {
     size_t count = shard_points(d, o->shard, o->n_shards);
     nsm_part *p = nsm_cli_part_new("sweep", m, o, o->shard, o->n_shards, o->shard - 1, count);
+    uint64_t events = 0;
     nsm_status st = p ? nsm_sweep_pack_points(work, d->n_points, o->shard - 1, o->n_shards, p,
                                               diag)
                       : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
-    if (st == NSM_OK && nsm_part_seal(p) != NSM_OK)
+    if (st == NSM_OK) /* the points carry theirs too: the part's count is their sum */
+        st = nsm_sweep_events(work, d->n_points, o->shard - 1, o->n_shards, &events, diag);
+    if (st == NSM_OK && nsm_part_seal(p, events) != NSM_OK)
         st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
     int code = nsm_cli_finish_part("sweep", st, p, o->out, diag);
     nsm_part_free(p);
@@ -307,16 +315,101 @@ static nsm_status unpack_parts(const nsm_model *m, const nsm_sweep_design *d,
 
 /* Under mpirun, rank K runs points K, K + N, ... into the one work folder (on a file system
 ** every rank sees), so that a stopped sweep resumes as one; rank 0 prepares the folder first and
-** assembles once every rank is done. Only statuses travel (cli/ranks.c). */
-static nsm_status gather_ranks(nsm_status st, nsm_cli_parts *ps, nsm_diag *diag)
+** assembles once every rank is done. Only statuses travel (cli/ranks.c); with few points, the
+** slices of each point do (run_within). On rank 0, diag's error becomes the first failing
+** rank's ("rank K of N: ..."). */
+static nsm_status gather_ranks(nsm_status st, const nsm_part *part, nsm_cli_parts *ps,
+                               nsm_diag *diag)
 {
     nsm_diag all;
     nsm_diag_init(&all);
-    st = nsm_cli_ranks_gather(st, NULL, diag, ps, &all);
+    st = nsm_cli_ranks_gather(st, part, diag, ps, &all);
     free(diag->error);
     diag->error = all.error;
     all.error = NULL;
     nsm_diag_release(&all);
+    return st;
+}
+
+/* Under mpirun, a sweep of fewer points than this a rank splits the replications of each point
+** across the ranks (run_within) instead of giving each rank whole points: with fewer, some ranks
+** would idle, and the slowest point would set the pace. As within one process (engine.h,
+** nsm_runs_side_by_side): 4 a worker keeps every worker busy to the end. */
+enum { POINTS_A_RANK = 4 };
+
+/* One point under mpirun, run_within's way: rank K simulates slice K + 1 of N of its
+** replications, rank 0 adds the slices in rank order (integer sums: the same accumulator as one
+** process) and writes the point. Collective. The point's status on every rank (rank 0's, which
+** names the first failing rank in diag there). */
+static nsm_status within_point(const nsm_model *m, const nsm_sweep_design *d,
+                               const nsm_cli_options *o, const nsm_sweep_config *cf,
+                               const nsm_sweep_config *slice, size_t p, nsm_accum *acc,
+                               nsm_accum *whole, const char *work, nsm_diag *diag)
+{
+    const int rank = nsm_cli_world_rank(), ranks = nsm_cli_world_size();
+    uint64_t first, count, events = 0;
+    nsm_cli_shard_slice(o->runs, (uint32_t)rank + 1, (uint32_t)ranks, &first, &count);
+    nsm_part *part = NULL;
+    nsm_status st = acc && whole ? nsm_sweep_run_slice(m, d, p, first, count, acc, slice, &events,
+                                                       diag)
+                                 : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    if (st == NSM_OK && !(part = nsm_cli_part_new("sweep", m, o, (uint32_t)rank + 1,
+                                                  (uint32_t)ranks, first, count)))
+        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    if (st == NSM_OK && nsm_cli_part_add(part, &acc, NULL, 1, NULL, 0, 0, events) != NSM_OK)
+        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    nsm_cli_parts ps = {NULL, 0, 0, 0.0};
+    st = gather_ranks(st, part, &ps, diag);
+    nsm_part_free(part);
+    if (rank == 0 && st == NSM_OK && ps.n != ranks) /* every rank sends its slice (never empty) */
+        st = nsm_diag_error(diag, NSM_ERR_RUNTIME, "point %zu: %d of %d ranks sent their slice",
+                            p + 1, ps.n, ranks);
+    if (rank == 0 && st == NSM_OK) {
+        nsm_accum_reset(whole);
+        st = nsm_cli_parts_read(&ps, m, o->runs, &whole, NULL, 1, NULL, 0, 0, diag);
+    }
+    if (rank == 0 && st == NSM_OK)
+        st = nsm_sweep_save_point(m, d, p, whole, nsm_cli_parts_events(&ps), cf, work, diag);
+    nsm_cli_parts_release(&ps);
+    return (nsm_status)nsm_cli_world_share((int)st);
+}
+
+/* What rank 0 tells the ranks before each point of run_within. */
+enum { POINT_DONE, POINT_RUN, POINT_STOP };
+
+/* Under mpirun with fewer than POINTS_A_RANK points a rank: every point, one after another, split
+** across the ranks (within_point). Rank 0 alone reads the work folder and tells the others which
+** points to run, so that they stay in step; Ctrl-C (every rank's slice stops) and
+** NEASIM_TEST_STOP_AFTER_POINTS (rank 0 counts) keep the finished points for --resume. */
+static nsm_status run_within(const nsm_model *m, const nsm_sweep_design *d,
+                             const nsm_cli_options *o, const nsm_sweep_config *cf,
+                             const char *work, size_t *done, nsm_diag *diag)
+{
+    const int lead = nsm_cli_world_rank() == 0;
+    nsm_sweep_config slice = *cf;
+    slice.run.progress = NULL; /* polls for another rank's failure only (cli/ranks.c) */
+    slice.run.progress_ctx = NULL;
+    nsm_cli_ranks_watch(&slice.run.progress, &slice.run.progress_ctx);
+    nsm_accum *acc = nsm_accum_alloc(m), *whole = nsm_accum_alloc(m);
+    nsm_status st = NSM_OK;
+    size_t finished = 0;
+    *done = 0;
+    for (size_t p = 0; st == NSM_OK && p < d->n_points; p++) {
+        int word = POINT_DONE;
+        if (lead && !nsm_sweep_point_done(work, p, diag))
+            word = (cf->stop_after && *done >= cf->stop_after) ? POINT_STOP : POINT_RUN;
+        word = nsm_cli_world_share(word);
+        if (word == POINT_STOP)
+            st = NSM_STOPPED;
+        else if (word == POINT_RUN)
+            st = within_point(m, d, o, cf, &slice, p, acc, whole, work, diag);
+        if (st == NSM_OK && word == POINT_RUN)
+            ++*done;
+        if (st == NSM_OK && cf->progress)
+            cf->progress(cf->progress_ctx, ++finished, d->n_points);
+    }
+    nsm_accum_free(acc);
+    nsm_accum_free(whole);
     return st;
 }
 
@@ -365,7 +458,9 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     nsm_sweep_config cf = {nsm_cli_run_config(o, NULL), idx, kept, n_h, o->bom, stop_after_env(),
                            offset, o->n_shards ? o->n_shards : (size_t)ranks, nsm_progress_update,
                            &bar};
-    if (ranks > 1)
+    /* under mpirun with few points, the ranks share each point's replications */
+    const int within = ranks > 1 && d->n_points < POINTS_A_RANK * (size_t)ranks;
+    if (ranks > 1 && !within)
         nsm_cli_ranks_watch(&cf.progress, &cf.progress_ctx);
     size_t done = 0;
     char started[32];
@@ -374,11 +469,12 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     /* Caught until the folder is in place: a stop while assembling keeps DEST.partial. */
     nsm_cli_catch_sigint(1);
     nsm_status st = o->parts && o->parts->n ? unpack_parts(m, d, o->parts, work, &diag)
+                    : within                ? run_within(m, d, o, &cf, work, &done, &diag)
                                             : nsm_sweep_run(m, d, work, &cf, &done, &diag);
     nsm_progress_done(&bar);
     nsm_cli_print_warnings(&diag, 0);
-    if (ranks > 1)
-        st = gather_ranks(st, &ps, &diag);
+    if (ranks > 1 && !within) /* run_within's ranks agreed point by point */
+        st = gather_ranks(st, NULL, &ps, &diag);
     if (!lead) {
         code = EXIT_OK; /* rank 0 says what happened */
     } else if (st == NSM_STOPPED) {

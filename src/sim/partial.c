@@ -30,6 +30,7 @@ enum { START = 24, SECTION = 16, SEAL = 32 };
 #define TAG_PAIRED TAG('P', 'A', 'I', 'R')
 #define TAG_REALS TAG('R', 'E', 'A', 'L')
 #define TAG_BYTES TAG('B', 'Y', 'T', 'E')
+#define TAG_EVENTS TAG('E', 'V', 'N', 'T')
 #define TAG_END TAG('E', 'N', 'D', '.')
 /* Written as 04 03 02 01: a reader that finds another order was not written by this format. */
 #define BYTE_ORDER_MARK 0x01020304u
@@ -39,6 +40,8 @@ struct nsm_part {
     size_t n, cap;
     size_t pos;      /* reading: the next section */
     size_t section;  /* writing: where the open section's header is */
+    size_t tail;     /* reading: where the EVNT section is (what follows the last result) */
+    uint64_t events; /* reading: what EVNT holds */
     int failed;      /* writing: out of memory at some point */
     int sealed;
     char *name;
@@ -243,8 +246,12 @@ static int sha256(const unsigned char *bytes, size_t n, unsigned char md[SEAL])
     return EVP_Digest(bytes, n, md, &len, EVP_sha256(), NULL) && len == SEAL ? 0 : -1;
 }
 
-nsm_status nsm_part_seal(nsm_part *p)
+nsm_status nsm_part_seal(nsm_part *p, uint64_t events)
 {
+    begin(p, TAG_EVENTS);
+    put_u64(p, events);
+    if (end(p) != NSM_OK)
+        return NSM_ERR_NOMEM;
     begin(p, TAG_END);
     if (end(p) != NSM_OK)
         return NSM_ERR_NOMEM;
@@ -433,7 +440,8 @@ static nsm_status read_head(nsm_part *p, nsm_diag *diag)
     h->first = get_u64(&c);
     h->count = get_u64(&c);
     if (c.bad || c.pos != c.n)
-        return refuse(p, diag, "damaged: its head does not have the fields of format 1");
+        return refuse(p, diag, "damaged: its head does not have the fields of format "
+                      NSM_PART_FORMAT_TEXT);
     if (h->n_shards < 1 || h->shard < 1 || h->shard > h->n_shards)
         return refuse(p, diag, "damaged: its shard number is out of range");
     return NSM_OK;
@@ -470,6 +478,37 @@ static nsm_status check_frame(const nsm_part *p, nsm_diag *diag)
     return NSM_OK;
 }
 
+/* Walk the sections after the head to the end: every length must fit, and the last two must be
+** EVNT (its count of events, kept) and an empty END that ends where the seal starts. Checked at
+** open, so that the count is known before any result is read and a reader stops at EVNT. */
+static nsm_status read_tail(nsm_part *p, nsm_diag *diag)
+{
+    const size_t limit = p->n - SEAL;
+    size_t pos = p->pos, prev = 0;
+    int found = 0;
+    while (pos + SECTION <= limit) {
+        uint32_t t = (uint32_t)get_le(p->buf + pos, 4);
+        uint64_t len = get_le(p->buf + pos + 8, 8);
+        if (len > limit - pos - SECTION)
+            return refuse(p, diag, "damaged: a section runs past the end");
+        if (t == TAG_END) {
+            found = pos + SECTION + len == limit && len == 0;
+            break;
+        }
+        prev = pos;
+        pos += SECTION + (size_t)len;
+    }
+    if (!found)
+        return refuse(p, diag, "damaged: it does not end with its END section before the seal");
+    if (prev < p->pos || (uint32_t)get_le(p->buf + prev, 4) != TAG_EVENTS ||
+        get_le(p->buf + prev + 8, 8) != 8)
+        return refuse(p, diag, "damaged: it has no count of events (an EVNT section) before its "
+                      "end");
+    p->tail = prev;
+    p->events = get_le(p->buf + prev + SECTION, 8);
+    return NSM_OK;
+}
+
 nsm_status nsm_part_open(const void *bytes, size_t n, const char *name, nsm_part **out,
                          nsm_diag *diag)
 {
@@ -489,6 +528,8 @@ nsm_status nsm_part_open(const void *bytes, size_t n, const char *name, nsm_part
     nsm_status st = check_frame(p, diag);
     if (st == NSM_OK)
         st = read_head(p, diag);
+    if (st == NSM_OK)
+        st = read_tail(p, diag);
     if (st != NSM_OK) {
         nsm_part_free(p);
         return st;
@@ -543,7 +584,12 @@ const char *nsm_part_name(const nsm_part *p)
 
 int nsm_part_at_end(const nsm_part *p)
 {
-    return p->pos + SECTION <= p->n && (uint32_t)get_le(p->buf + p->pos, 4) == TAG_END;
+    return p->pos == p->tail;
+}
+
+uint64_t nsm_part_events(const nsm_part *p)
+{
+    return p->events;
 }
 
 static nsm_status shape_differs(const nsm_part *p, nsm_diag *diag)

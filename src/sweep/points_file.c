@@ -275,6 +275,10 @@ static const char *seal_problem(const char *text, size_t n, const char *csv_path
         return "its .counts file is truncated, changed or unsealed";
     if (sscanf(text + rec, "csv %lld %64[0-9a-f]", &csv_size, csv_hex) != 2)
         return "its .counts file has no record of the .csv";
+    long ev = rec > 0 ? line_before(text, (size_t)rec) : -1;
+    unsigned long long events;
+    if (ev < 0 || sscanf(text + ev, "events %llu", &events) != 1)
+        return "its .counts file has no count of events (written by an older neasim)";
     if (digest_file(csv_path, &size, got) != 0)
         return "its .csv file is missing or unreadable";
     if (size != csv_size)
@@ -310,6 +314,41 @@ nsm_point_state nsmi_point_check(const char *work, size_t p, const char **why)
     free(csv);
     free(cnt);
     return s;
+}
+
+/* The events of point p, from its verified .counts file. */
+static nsm_status point_events(const char *work, size_t p, uint64_t *events, nsm_diag *diag)
+{
+    const char *why = NULL;
+    if (nsmi_point_check(work, p, &why) != NSM_POINT_DONE)
+        return nsm_diag_error(diag, NSM_ERR_IO, "point %zu in %s is not done%s%s", p + 1, work,
+                              why ? ": " : "", why ? why : "");
+    char *cnt = nsmi_point_path(work, p, "counts");
+    size_t n = 0;
+    char *text = cnt ? read_small(cnt, &n) : NULL;
+    long sum = text ? line_before(text, n) : -1, rec = sum > 0 ? line_before(text, (size_t)sum) : -1;
+    long ev = rec > 0 ? line_before(text, (size_t)rec) : -1;
+    unsigned long long v = 0;
+    nsm_status st = ev >= 0 && sscanf(text + ev, "events %llu", &v) == 1
+                        ? NSM_OK
+                        : nsm_diag_error(diag, NSM_ERR_IO, "cannot read %s", cnt ? cnt : work);
+    *events = v;
+    free(text);
+    free(cnt);
+    return st;
+}
+
+nsm_status nsm_sweep_events(const char *work, size_t n_points, size_t offset, size_t stride,
+                            uint64_t *events, nsm_diag *diag)
+{
+    nsm_status st = NSM_OK;
+    *events = 0;
+    for (size_t p = offset; st == NSM_OK && p < n_points; p += stride ? stride : 1) {
+        uint64_t e = 0;
+        st = point_events(work, p, &e, diag);
+        *events += e;
+    }
+    return st;
 }
 
 /* A point file's name: 8 digits, then .csv or .counts, maybe with .tmp. */

@@ -3,7 +3,8 @@
 ** to the library; sweep.c writes them, assemble.c reads them).
 **
 ** Point p has points/NNNNNNNN.csv (its rows of sweep.csv) and points/NNNNNNNN.counts (its exact
-** outcome counts, one a line, then a seal: `csv BYTES SHA256` of the .csv, and `sum SHA256` of
+** outcome counts, one a line, then `events N` (the events its replications simulated), then a
+** seal: `csv BYTES SHA256` of the .csv, and `sum SHA256` of
 ** every byte of the .counts before that line). Both are written under temporary names, synced to
 ** the disk and renamed, the .counts last, then the folder is synced: a point is done when its
 ** .counts exists and the seal matches both files.

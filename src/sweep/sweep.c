@@ -5,8 +5,10 @@
 ** numbers), with the uncertain numbers at their means unless the design sets them. Its results at
 ** the horizons go to points/NNNNNNNN.csv (rows of sweep.csv) and its outcome counts to
 ** points/NNNNNNNN.counts (exact integers, from which sensitivity and tornado tables are computed,
-** and the seal of both): a point is done when its files match their seal (sweep_points.h); a
-** damaged one is run again.
+** the events its replications simulated, and the seal of both): a point is done when its files
+** match their seal (sweep_points.h); a damaged one is run again. Processes that share a point
+** (MPI ranks) run slices of its replications (nsm_sweep_run_slice) and one of them writes it from
+** their added accumulators (nsm_sweep_save_point): integer sums, so the same bytes.
 */
 #include <errno.h>
 #include <omp.h>
@@ -145,10 +147,11 @@ static nsm_status write_point(const nsm_model *m, const nsm_sweep_design *d, siz
     return NSM_OK;
 }
 
-/* Write point p's rows and its counts under temporary names, sealed (sweep_points.h). */
+/* Write point p's rows and its counts under temporary names, sealed (sweep_points.h); events: the
+** events its replications simulated (their sum, when they ran in slices). */
 static nsm_status save_point(const nsm_model *m, const nsm_sweep_design *d, size_t p,
-                             const nsm_accum *a, const nsm_sweep_config *cf, const char *work,
-                             nsm_diag *diag)
+                             const nsm_accum *a, uint64_t events, const nsm_sweep_config *cf,
+                             const char *work, nsm_diag *diag)
 {
     char *tcsv = nsmi_point_path(work, p, "csv.tmp"), *counts = NULL;
     size_t n = 0;
@@ -157,6 +160,8 @@ static nsm_status save_point(const nsm_model *m, const nsm_sweep_design *d, size
     nsm_status st = tcsv && f ? NSM_OK : NSM_ERR_NOMEM;
     if (st == NSM_OK && (st = nsm_csv_open(&c, tcsv, 0, diag)) == NSM_OK) {
         st = write_point(m, d, p, a, cf, f, &c);
+        if (st == NSM_OK)
+            fprintf(f, "events %llu\n", (unsigned long long)events);
         nsm_status cs = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);
         st = st == NSM_OK ? cs : st;
     }
@@ -171,25 +176,6 @@ static nsm_status save_point(const nsm_model *m, const nsm_sweep_design *d, size
     return st;
 }
 
-static nsm_status run_point(const nsm_model *m, const nsm_sweep_design *d, size_t p,
-                            nsm_accum *acc, const nsm_sweep_config *cf, const char *work,
-                            nsm_diag *diag)
-{
-    nsm_arm *arms = NULL;
-    int n_arms = 0;
-    nsm_status st = point_arm(m, d, p, &arms, &n_arms, diag);
-    nsm_accum_reset(acc);
-    nsm_run_config rc = cf->run;
-    rc.progress = NULL;
-    rc.uncertainty = NSM_UNCERTAINTY_NOMINAL;
-    if (st == NSM_OK)
-        st = nsm_compare_run(m, &arms[1], 1, &rc, &acc, NULL, NULL, diag);
-    if (st == NSM_OK)
-        st = save_point(m, d, p, acc, cf, work, diag);
-    nsm_arms_free(arms, n_arms);
-    return st;
-}
-
 /* Warnings name at most this many damaged points (a damaged folder could have thousands). */
 enum { DAMAGED_SHOWN = 10 };
 
@@ -198,6 +184,77 @@ static void report_damaged(const char *work, size_t p, const char *why, nsm_diag
     char *path = nsmi_point_path(work, p, "csv");
     nsm_diag_warn(diag, path, 0, 0, "point %zu is damaged (%s): running it again", p + 1, why);
     free(path);
+}
+
+/* Replications first .. first + count - 1 of point p into acc (reset first). */
+static nsm_status run_slice(const nsm_model *m, const nsm_sweep_design *d, size_t p,
+                            uint64_t first, uint64_t count, nsm_accum *acc,
+                            const nsm_sweep_config *cf, nsm_run_stats *rs, nsm_diag *diag)
+{
+    nsm_arm *arms = NULL;
+    int n_arms = 0;
+    nsm_status st = point_arm(m, d, p, &arms, &n_arms, diag);
+    nsm_accum_reset(acc);
+    nsm_run_config rc = cf->run;
+    rc.first_rep = first;
+    rc.runs = count;
+    rc.uncertainty = NSM_UNCERTAINTY_NOMINAL;
+    *rs = (nsm_run_stats){0, 0, 0, 0.0};
+    if (st == NSM_OK)
+        st = nsm_compare_run(m, &arms[1], 1, &rc, &acc, NULL, rs, diag);
+    nsm_arms_free(arms, n_arms);
+    return st;
+}
+
+static nsm_status run_point(const nsm_model *m, const nsm_sweep_design *d, size_t p,
+                            nsm_accum *acc, const nsm_sweep_config *cf, const char *work,
+                            nsm_diag *diag)
+{
+    nsm_sweep_config one = *cf;
+    one.run.progress = NULL; /* the sweep's progress counts points */
+    nsm_run_stats rs;
+    nsm_status st = run_slice(m, d, p, 0, cf->run.runs, acc, &one, &rs, diag);
+    if (st == NSM_OK)
+        st = save_point(m, d, p, acc, rs.events, cf, work, diag);
+    return st;
+}
+
+nsm_status nsm_sweep_run_slice(const nsm_model *m, const nsm_sweep_design *d, size_t p,
+                               uint64_t first, uint64_t count, nsm_accum *acc,
+                               const nsm_sweep_config *cf, uint64_t *events, nsm_diag *diag)
+{
+    nsm_run_stats rs;
+    nsm_status st = run_slice(m, d, p, first, count, acc, cf, &rs, diag);
+    *events = rs.events;
+    return st;
+}
+
+nsm_status nsm_sweep_save_point(const nsm_model *m, const nsm_sweep_design *d, size_t p,
+                                const nsm_accum *acc, uint64_t events,
+                                const nsm_sweep_config *cf, const char *work, nsm_diag *diag)
+{
+    char *dir = nsm_path_join(work, "points");
+    int bad = !dir || (mkdir(dir, 0777) != 0 && errno != EEXIST);
+    nsm_status st = bad ? nsm_diag_error(diag, NSM_ERR_IO, "cannot create %s: %s",
+                                         dir ? dir : work, strerror(errno))
+                        : save_point(m, d, p, acc, events, cf, work, diag);
+    free(dir);
+    nsm_point_batch b = {0};
+    if (st == NSM_OK)
+        st = nsmi_point_batch_add(&b, work, p, diag);
+    if (st == NSM_OK)
+        st = nsmi_point_batch_commit(&b, work, diag);
+    nsmi_point_batch_release(&b);
+    return st;
+}
+
+int nsm_sweep_point_done(const char *work, size_t p, nsm_diag *diag)
+{
+    const char *why = NULL;
+    nsm_point_state state = nsmi_point_check(work, p, &why);
+    if (state == NSM_POINT_DAMAGED)
+        report_damaged(work, p, why, diag);
+    return state == NSM_POINT_DONE;
 }
 
 /* Points side by side (nsm_runs_side_by_side): a wave of them at a time, one whole point a thread
