@@ -231,6 +231,44 @@ static void test_seasonality(void **state)
     release(&f);
 }
 
+/* Seasonality over several years (tests/models/season_years): spring at 12 a year x 3 in March
+** and April, autumn at 12 x 2 in October, zero otherwise, while tick fires about four times a
+** month. Month starts that re-rate nothing (the April start for spring, most starts for both) are
+** passed at tick's firings without a search for the next one that does (issue 14): every year,
+** each seasonal event's count is Poisson in its own months and exactly zero in the others. */
+static void test_seasonality_years(void **state)
+{
+    (void)state;
+    const int64_t n = 20000;
+    fixture f = simulate("season_years", (uint64_t)n, 21, 2);
+    const char *name[2] = {"spring", "autumn"};
+    int64_t *h = NULL, seen[2] = {0, 0};
+    for (int j = 0; j < 2; j++) {
+        int e = event_index(f.m, name[j]);
+        h = realloc(h, (size_t)(nsm_accum_event_max_count(f.a, e) + 1) * sizeof *h);
+        for (int i = 1; i < f.m->n_reports; i++) {
+            int64_t nv;
+            nsm_accum_event_period_hist(f.a, e, i, h, &nv);
+            moments m = hist_moments(h, nv);
+            int month = atoi(f.m->report_date[i] + 5) - 1; /* the month the period covers */
+            month = month == 0 ? 12 : month;
+            double per_year = j == 0 ? (month == 3 || month == 4 ? 36.0 : 0.0)
+                                     : (month == 10 ? 24.0 : 0.0);
+            if (per_year == 0.0) {
+                assert_int_equal(h[0], n);
+                continue;
+            }
+            double mu = per_year * (month == 4 ? 30.0 : 31.0) / 365.25;
+            check_mean(name[j], m.mean, mu, sqrt(mu / (double)n));
+            seen[j]++;
+        }
+    }
+    assert_int_equal(seen[0], 6); /* March and April of three years */
+    assert_int_equal(seen[1], 3);
+    free(h);
+    release(&f);
+}
+
 /* A modifier triples the hazard a -> b (rate 1) while g = on, which holds in half the runs:
 ** P(b at t) = 0.5 (1 - exp(-t)) + 0.5 (1 - exp(-3t)). */
 static void test_modifier(void **state)
@@ -383,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_poisson_counts),
         cmocka_unit_test(test_negative_binomial_counts),
         cmocka_unit_test(test_seasonality),
+        cmocka_unit_test(test_seasonality_years),
         cmocka_unit_test(test_modifier),
         cmocka_unit_test(test_scheduled_redraw),
         cmocka_unit_test(test_delayed_effect),

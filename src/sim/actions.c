@@ -11,23 +11,6 @@
 #include "neasim/dist.h"
 #include "sim/internal.h"
 
-/* First report index i with report_t[i] >= t (n_reports when t is past the end). Report dates are
-** nearly evenly spaced, so a guess from the mean spacing is at most a step or two off; the loops
-** correct it. This runs at every change of state, so it avoids a binary search. */
-int nsmi_report_index(const nsm_model *m, double t)
-{
-    int last = m->n_reports - 1;
-    if (t > m->report_t[last])
-        return m->n_reports;
-    int i = (int)(t / m->t_end * last);
-    i = i < 0 ? 0 : i > last ? last : i;
-    while (m->report_t[i] < t)
-        i++;
-    while (i > 0 && m->report_t[i - 1] >= t)
-        i--;
-    return i;
-}
-
 int nsmi_spans_push(nsm_spans *l, int i0, int i1)
 {
     if (l->n == l->cap) {

@@ -354,6 +354,7 @@ static void next_season(nsm_sim *s)
 {
     const nsm_model *m = s->m;
     s->next_season_t = never;
+    s->next_season_j = INT_MAX;
     if (!m->seasonality || s->season_start[13] == 0)
         return;
     int from = s->month;
@@ -361,25 +362,38 @@ static void next_season(nsm_sim *s)
         int to = m->month_start_month[j];
         if (nsmi_season_changes_at(s, from, to)) {
             s->next_season_t = m->month_start_t[j];
+            s->next_season_j = j;
             return;
         }
         from = to;
     }
 }
 
-/* Bring the calendar month up to the current time, re-rating what the month starts passed change. */
-static void pass_month_starts(nsm_sim *s)
+/* Bring the calendar month up to the current time, re-rating what the month starts passed change.
+** Most calls (one at every firing) pass only month starts that re-rate nothing: those mark
+** nothing, and the next one that does re-rate is still next_season_j, so it is looked for again
+** only once it has been passed (issue 14: the search ran at every month start passed). */
+static void pass_months(nsm_sim *s)
 {
     const nsm_model *m = s->m;
-    if (!m->seasonality || s->next_month >= m->n_month_starts ||
-        m->month_start_t[s->next_month] > s->t)
-        return;
+    int rerates = s->next_season_j;
     while (s->next_month < m->n_month_starts && m->month_start_t[s->next_month] <= s->t) {
-        int to = m->month_start_month[s->next_month++];
-        nsmi_mark_month(s, s->month, to);
+        int to = m->month_start_month[s->next_month];
+        if (s->next_month++ >= rerates)
+            nsmi_mark_month(s, s->month, to);
         s->month = to;
     }
-    next_season(s);
+    if (s->next_month > rerates)
+        next_season(s);
+}
+
+/* The test at every firing, apart so that it is inlined: is a month start due at all? */
+static inline void pass_month_starts(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    if (m->seasonality && s->next_month < m->n_month_starts &&
+        m->month_start_t[s->next_month] <= s->t)
+        pass_months(s);
 }
 
 static void reset_trace(nsm_sim *s)

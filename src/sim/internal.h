@@ -69,6 +69,7 @@ struct nsm_sim {
     int *seasonal_list, n_seasonal;
     int *season_start, *season_list; /* [1..12]: seasonal processes whose multiplier changes then */
     double next_season_t;        /* the next month start that re-rates anything (never: infinity) */
+    int next_season_j;           /* its index into model->month_start_t (never: INT_MAX) */
     int *from_start, *from_list; /* transitions by the flat index of their `from` level */
     int state_changed;           /* a factor changed at the current instant: 1, or
                                  ** NSMI_CHANGED_ALL when every outcome must be evaluated */
@@ -153,8 +154,23 @@ struct nsm_sim {
 #define NSMI_CHANGED_ALL 2 /* state_changed at the start of a replication */
 #define NSMI_LAST_START INT_MIN /* last_done before anything has run in a replication */
 void nsmi_tell(nsm_sim *s, nsm_seen_kind kind, int factor, int from, int to, int event);
-/* actions.c: the first report index i with report_t[i] >= t (n_reports past the end). */
-int nsmi_report_index(const nsm_model *m, double t);
+/* The first report index i with report_t[i] >= t (n_reports when t is past the end). Report dates
+** are nearly evenly spaced, so a guess from the mean spacing is at most a step or two off; the
+** loops correct it. This runs at every change of state, so it avoids a binary search, and it is
+** inline here because engine.c and actions.c both call it on every event (issue 14). */
+static inline int nsmi_report_index(const nsm_model *m, double t)
+{
+    int last = m->n_reports - 1;
+    if (t > m->report_t[last])
+        return m->n_reports;
+    int i = (int)(t / m->t_end * last);
+    i = i < 0 ? 0 : i > last ? last : i;
+    while (m->report_t[i] < t)
+        i++;
+    while (i > 0 && m->report_t[i - 1] >= t)
+        i--;
+    return i;
+}
 /* uncertain.c: give the replication its models (draws of uncertain numbers). NSM_ERR_INPUT when
 ** a draw takes a number out of its range (message in diag, if not NULL, naming the replication),
 ** NSM_ERR_NOMEM. */
@@ -162,7 +178,15 @@ nsm_status nsmi_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_d
 void nsmi_uncertain_free(nsm_sim *s);
 /* Take s's draws from src (the same model) when src holds those of the replication (run.c). */
 void nsmi_uncertain_share(nsm_sim *s, const nsm_sim *src);
-int nsmi_condition_holds(const nsm_condition *c, const int *level);
+/* Whether condition c holds for the levels: every clause's level in its mask. Inline: the engine
+** asks it for outcomes, modifiers and calendar entries at every event. */
+static inline int nsmi_condition_holds(const nsm_condition *c, const int *level)
+{
+    for (int j = 0; j < c->n_clauses; j++)
+        if (!((c->clauses[j].mask >> level[c->clauses[j].factor]) & 1u))
+            return 0;
+    return 1;
+}
 
 /* The layout of the accumulators (accum.c, paired.c), here so that their serialization
 ** (partial.c) reads and writes them in one place. An event's count table has one row per count

@@ -258,19 +258,36 @@ void nsmi_mark_process(nsm_sim *s, int k)
     }
 }
 
+/* Mark the processes list[j0..j1). The flags are bytes, which may alias anything: the loop keeps
+** the arrays and the count in locals so that each store does not make it reload them from s (this
+** runs at every change of state: issue 14). */
+static void mark_list(nsm_sim *s, const int *list, int j0, int j1)
+{
+    unsigned char *dirty = s->dirty;
+    int *dirty_list = s->dirty_list, n = s->n_dirty;
+    for (int j = j0; j < j1; j++) {
+        int k = list[j];
+        if (!dirty[k]) {
+            dirty[k] = 1;
+            dirty_list[n++] = k;
+        }
+    }
+    s->n_dirty = n;
+}
+
 static void mark_level(nsm_sim *s, int f, int level)
 {
     int l = s->m->factors[f].first_level + level;
-    for (int j = s->from_start[l]; j < s->from_start[l + 1]; j++)
-        nsmi_mark_process(s, s->from_list[j]);
+    mark_list(s, s->from_list, s->from_start[l], s->from_start[l + 1]);
 }
 
 void nsmi_mark_change(nsm_sim *s, int f, int from, int to)
 {
-    mark_level(s, f, from);
-    mark_level(s, f, to);
-    for (int j = s->dep_start[f]; j < s->dep_start[f + 1]; j++)
-        nsmi_mark_process(s, s->dep_list[j]);
+    int first = s->m->factors[f].first_level;
+    const int *from_start = s->from_start;
+    mark_list(s, s->from_list, from_start[first + from], from_start[first + from + 1]);
+    mark_list(s, s->from_list, from_start[first + to], from_start[first + to + 1]);
+    mark_list(s, s->dep_list, s->dep_start[f], s->dep_start[f + 1]);
 }
 
 static int month_before(int mo)
@@ -286,6 +303,8 @@ static int month_before(int mo)
 void nsmi_season_changes(nsm_sim *s)
 {
     const double *season = s->m->seasonality;
+    if (!season && s->season_start[13] == 0)
+        return; /* no seasonality, and the lists are empty already (every start 0) */
     int n = 0;
     for (int mo = 1; mo <= 12; mo++) {
         s->season_start[mo] = n;
@@ -342,19 +361,6 @@ void nsmi_rates_reset(nsm_sim *s)
     s->n_dirty = 0;
 }
 
-static int condition_holds(const nsm_condition *c, const int *level)
-{
-    for (int j = 0; j < c->n_clauses; j++)
-        if (!((c->clauses[j].mask >> level[c->clauses[j].factor]) & 1u))
-            return 0;
-    return 1;
-}
-
-int nsmi_condition_holds(const nsm_condition *c, const int *level)
-{
-    return condition_holds(c, level);
-}
-
 /* Process k's hazard now, per day (the engine's clock, model.h): base x modifiers x season x gamma
 ** (0 for a transition whose factor is not in its `from` level), the rates being per year. */
 static double hazard(const nsm_sim *s, int k)
@@ -371,7 +377,7 @@ static double hazard(const nsm_sim *s, int k)
     }
     for (int j = s->mod_start[k]; j < s->mod_start[k + 1]; j++) {
         const nsm_modifier *md = &m->modifiers[s->mod_list[j]];
-        if (condition_holds(&md->cond, s->level))
+        if (nsmi_condition_holds(&md->cond, s->level))
             h *= md->multiplier;
     }
     if (m->seasonality)
@@ -399,9 +405,14 @@ static void set_rate(nsm_sim *s, int k, double a)
 
 void nsmi_rates_update(nsm_sim *s)
 {
-    for (int j = 0; j < s->n_dirty; j++) {
-        int k = s->dirty_list[j];
-        s->dirty[k] = 0;
+    /* nothing below marks a process, so the list and its count stay as they are; in locals, the
+    ** byte stores to the flags do not make them reload */
+    const int *dirty_list = s->dirty_list;
+    unsigned char *dirty = s->dirty;
+    int n = s->n_dirty;
+    for (int j = 0; j < n; j++) {
+        int k = dirty_list[j];
+        dirty[k] = 0;
         double a = hazard(s, k);
         if (a != s->rate[k])
             set_rate(s, k, a);
