@@ -147,10 +147,10 @@ static const nsm_score_row *headline(const nsm_score_table *t, const char *q, in
     return found;
 }
 
-/* A skill as a field of 12 (blank when there is none). */
+/* A skill as a field of 13 (blank when there is none). */
 static int skill_field(char *buf, size_t size, double v)
 {
-    return isnan(v) ? snprintf(buf, size, " %11s", "") : snprintf(buf, size, " %11.3f", v);
+    return isnan(v) ? snprintf(buf, size, " %12s", "") : snprintf(buf, size, " %12.3f", v);
 }
 
 /* Print a line built in buf without its trailing blanks. */
@@ -191,7 +191,7 @@ static void summary_arms(const nsm_score_table *t)
             continue;
         int len = snprintf(title[k], sizeof title[k], "%s %s (%s, %lld row%s)", Q[k],
                            h[k]->metric, h[k]->name, (long long)h[k]->n, h[k]->n == 1 ? "" : "s");
-        gw[k] = 11 + 12 * (1 + t->has_reference);
+        gw[k] = 11 + 13 * (1 + t->has_reference);
         gw[k] = len > gw[k] ? len : gw[k];
         add_cell(line, title[k], gw[k]);
     }
@@ -200,7 +200,7 @@ static void summary_arms(const nsm_score_table *t)
     for (int k = 0; k < 3; k++)
         if (h[k]) {
             char cell[64];
-            snprintf(cell, sizeof cell, "%11s %11s%s", "score", "skill vs 1st",
+            snprintf(cell, sizeof cell, "%11s %12s%s", "score", "skill vs 1st",
                      t->has_reference ? " skill vs ref" : "");
             add_cell(line, cell, gw[k]);
         }
