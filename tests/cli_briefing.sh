@@ -1,6 +1,7 @@
 # tests/cli_briefing.sh: what people read of a comparison: labels (labels.csv, the label
 # columns of briefing.csv, the printed table), the desirable direction and the verdicts and ranks
-# it gives, --top, and the interactions of a factorial comparison (interactions.csv, printed).
+# it gives, --top, its words for levers and for whole scenarios as arms (compare A B), and the
+# interactions of a factorial comparison (interactions.csv, printed).
 # The ranks and the interaction's numbers are checked against known answers in
 # tests/test_briefing.c and tests/test_interactions.c; here, what reaches the analyst.
 source "$(dirname "$0")/cli-lib.sh"
@@ -71,6 +72,36 @@ check_that "briefing.csv: verdicts follow the direction" awk -F, '
 check_that "briefing.csv: the arm's label" \
     grep -q '^ncg_institutionalized,.*,NCG institutionalised,lower,' "$work/briefing.csv"
 check_that "a plain list of levers: no interactions.csv" test ! -e "$work/cmp/interactions.csv"
+
+check_that "printed: the arm column of levers" grep -q '^outcome / lever ' "$work/cmp.txt"
+check_that "printed: levers ranked" grep -q 'Levers$' "$work/cmp.txt"
+
+# --- the printed briefing of a comparison of scenarios names scenarios, not levers: A (in_b
+# desirable: higher) against B, where a -> b is faster (B helps) and an outcome nothing reaches
+# (g never moves: no difference)
+for v in ts_a ts_b; do
+    cp -r tests/models/two_state "$work/$v" && rm "$work/$v/levers.csv"
+    sed -i "s/^name,two_state,/name,$v,/" "$work/$v/scenario.csv"
+    printf 'g,on,1,test\ng,off,0,test\n' >> "$work/$v/factors.csv"
+    printf 'g,on,off,0,rate_per_year,test: never\n' >> "$work/$v/transitions.csv"
+    printf 'outcome,condition,description,desirable\nin_b,f=b,the chain is in b,higher\ng_off,g=off,never,lower\n' \
+        > "$work/$v/outcomes.csv"
+done
+sed -i 's/^f,a,b,2,/f,a,b,4,/' "$work/ts_b/transitions.csv"
+"$NEASIM" compare "$work/ts_a" "$work/ts_b" --runs 2000 --seed 3 --horizons 1 --out "$work/scen" \
+    >"$work/scen.txt" 2>&1
+check_that "scenarios printed: the arm column" grep -q '^outcome / scenario ' "$work/scen.txt"
+check_that "scenarios printed: against the first scenario" \
+    grep -q '^(ts_a) to each other scenario' "$work/scen.txt"
+check_that "scenarios printed: ranked scenarios" grep -q 'Scenarios ranked by how much' "$work/scen.txt"
+check_that "scenarios printed: the first scenario's level" grep -Eq '^  ts_a \(probability\) +[0-9.]+%' "$work/scen.txt"
+check_that "scenarios printed: the best scenario" \
+    grep -Eq '^  best scenario: ts_b \(\+[0-9.]+ pp by 2026-01-01\)$' "$work/scen.txt"
+check_that "scenarios printed: none differs" \
+    grep -q '^  no other scenario has a difference distinguishable from zero$' "$work/scen.txt"
+check_that "scenarios printed: counted" \
+    grep -q '^  1 of 1 other scenarios: no distinguishable difference$' "$work/scen.txt"
+check_that "scenarios printed: no lever anywhere" bash -c "! grep -qi 'lever' '$work/scen.txt'"
 
 # --- interactions: a factorial comparison of two levers of known interaction
 "$NEASIM" compare tests/models/interact --levers double,triple --factorial --runs 20000 --seed 5 \

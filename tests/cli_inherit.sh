@@ -160,7 +160,7 @@ check_that compare_scenarios_thread_independent diff -r -x manifest.csv "$work/c
 "$NEASIM" run "$base" --runs 20000 --seed 12 --quiet --out "$work/run1"
 check_that compare_first_arm_is_its_run bash -c \
     "diff <(grep '^two_state,' '$work/cmp1/outcomes.csv' | cut -d, -f2-) <(tail -n +2 '$work/run1/outcomes.csv')"
-expect compare_three_scenarios 0 '[12] of 2 levers: no distinguishable effect' -- compare "$base" "$work/faster" "$work/same" --runs 200 --out "$work/cmp3"
+expect compare_three_scenarios 0 '[12] of 2 other scenarios: no distinguishable difference' -- compare "$base" "$work/faster" "$work/same" --runs 200 --out "$work/cmp3"
 check_that compare_three_scenarios_arms grep -q '^same,' "$work/cmp3/arms.csv"
 
 # what must match, refused clearly

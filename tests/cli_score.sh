@@ -2,18 +2,20 @@
 # tests/cli_score.sh: `neasim score`: known answers end to end (a Poisson count's CRPS and mid-PIT
 # against the exact Poisson distribution, Brier and log scores of a two-state chain against its
 # closed form), calibration in and calibration out (truths drawn from the model itself), skill
-# against a reference, compare and --outer folders, bad observed files (file:line:column, nothing
+# against a reference, compare and --outer folders, every arm of a comparison in one call (known
+# forecasts of two arms, each arm's rows those of scoring it alone), bad observed files (file:line:column, nothing
 # written), and the calibration scenario scored against the shipped records.
 # Usage: bash tests/cli_score.sh BUILD_DIR   (from the project root)
 source "$(dirname "$0")/cli-lib.sh"
 command -v awk >/dev/null || { echo "cli_score: awk is missing; skipped"; exit 77; }
 models=tests/models
 
-# value FILE SCOPE QUANTITY NAME METRIC [COLUMN]: a number of scores.csv (COLUMN 7 = value,
-# 8 = reference_value, 9 = skill); the first match.
+# value FILE SCOPE QUANTITY NAME METRIC [COLUMN [ARM]]: a number of scores.csv (COLUMN 8 = value,
+# 9 = reference_value, 10 = skill, 13 = baseline_value, 14 = baseline_skill, 17 = n); the first
+# match (of arm ARM when given).
 value() {
-    awk -F, -v s="$2" -v q="$3" -v n="$4" -v m="$5" -v c="${6:-7}" \
-        '{ sub(/\r$/, "") } $1 == s && $2 == q && $3 == n && $6 == m { print $c; exit }' "$1"
+    awk -F, -v s="$2" -v q="$3" -v n="$4" -v m="$5" -v c="${6:-8}" -v a="${7:-}" \
+        '{ sub(/\r$/, "") } (a == "" || $1 == a) && $2 == s && $3 == q && $4 == n && $7 == m { print $c; exit }' "$1"
 }
 # near NAME GOT WANT TOL: |GOT - WANT| <= TOL.
 near() {
@@ -45,7 +47,7 @@ near "mid-PIT of Poisson(5) at 3" "$(value "$sc" item event poisson pit)" "$pit"
 check_that "3 is inside the 90% interval [q05, q95] = [2, 9]" \
     test "$(value "$sc" item event poisson in_90)" = 1
 check_that "scores.csv has the documented header" test "$(head -1 "$sc" | tr -d '\r')" = \
-    'scope,quantity,name,window_start,window_end,metric,value,reference_value,skill,skill_ci_low,skill_ci_high,n'
+    'arm,scope,quantity,name,window_start,window_end,metric,value,reference_value,skill,skill_ci_low,skill_ci_high,baseline_value,baseline_skill,baseline_skill_ci_low,baseline_skill_ci_high,n'
 check_that "the score folder has a manifest" grep -q '^observed,' "$work/counts/score/manifest.csv"
 
 # --- The two-state chain: P(in_b by 1 year) = 1 - exp(-2) ---
@@ -58,17 +60,17 @@ read -r b1 l1 b2 l2 < <(awk 'BEGIN { p = 1 - exp(-2); q = 1 - exp(-2 * 31 / 365.
     print (1 - p)^2, -log(p), q^2, -log(1 - q) }')
 # standard errors from 20000 runs: p 0.0024 -> brier 2(1-p) se = 0.00066, log se/p = 0.0028;
 # q (0.156) 0.0026 -> brier 0.0008, log 0.0031. Tolerances: 4 standard errors.
-near "Brier, occurred by 1 year" "$(awk -F, '$1=="item" && $5=="2026-01-01" && $6=="brier" {print $7}' "$sc")" "$b1" 0.0027
-near "log score, occurred by 1 year" "$(awk -F, '$1=="item" && $5=="2026-01-01" && $6=="log" {print $7}' "$sc")" "$l1" 0.011
-near "Brier, not by one month" "$(awk -F, '$1=="item" && $5=="2025-02-01" && $6=="brier" {print $7}' "$sc")" "$b2" 0.0032
-near "log score, not by one month" "$(awk -F, '$1=="item" && $5=="2025-02-01" && $6=="log" {print $7}' "$sc")" "$l2" 0.0125
+near "Brier, occurred by 1 year" "$(awk -F, '$2=="item" && $6=="2026-01-01" && $7=="brier" {print $8}' "$sc")" "$b1" 0.0027
+near "log score, occurred by 1 year" "$(awk -F, '$2=="item" && $6=="2026-01-01" && $7=="log" {print $8}' "$sc")" "$l1" 0.011
+near "Brier, not by one month" "$(awk -F, '$2=="item" && $6=="2025-02-01" && $7=="brier" {print $8}' "$sc")" "$b2" 0.0032
+near "log score, not by one month" "$(awk -F, '$2=="item" && $6=="2025-02-01" && $7=="log" {print $8}' "$sc")" "$l2" 0.0125
 near "mean Brier is the mean of the two" "$(value "$sc" total outcome in_b brier)" \
     "$(awk -v a="$b1" -v b="$b2" 'BEGIN { print (a + b) / 2 }')" 0.003
 
 # --- Skill: the results as their own reference score 0; another seed is no better or worse ---
 expect "reference = results" 0 "skill" -- score "$work/ts" --observed "$work/obs_ts.csv" \
     --reference "$work/ts" --out "$work/ts-self"
-check_that "skill against itself is 0" test "$(value "$work/ts-self/scores.csv" total outcome in_b brier 9)" = 0
+check_that "skill against itself is 0" test "$(value "$work/ts-self/scores.csv" total outcome in_b brier 10)" = 0
 printf 'quantity,name,window_end,observed\noutcome,in_b,2025-01-01,no\n' > "$work/obs_start.csv"
 expect "a certain forecast, right" 0 "" -- score "$work/ts" --observed "$work/obs_start.csv" --out "$work/ts-start"
 check_that "a perfect forecast scores 0" test "$(value "$work/ts-start/scores.csv" item outcome in_b brier)" = 0
@@ -89,7 +91,7 @@ awk -F, 'BEGIN { print "quantity,name,window_start,window_end,observed" }
 check_that "400 truths" test "$(wc -l < "$work/obs_sp.csv")" = 401
 expect "score 400 truths" 0 "" -- score "$work/sp" --observed "$work/obs_sp.csv" --quiet
 sc="$work/sp/score/scores.csv"
-check_that "400 items" test "$(value "$sc" total event all pit 12)" = 400
+check_that "400 items" test "$(value "$sc" total event all pit 17)" = 400
 near "mean mid-PIT of truths from the model" "$(value "$sc" total event all pit)" 0.5 0.056
 near "90% coverage of truths from the model" "$(value "$sc" total event all in_90)" 0.943 0.046
 
@@ -98,14 +100,109 @@ near "90% coverage of truths from the model" "$(value "$sc" total event all in_9
 expect "a comparison: the baseline arm" 0 "" -- score "$work/cmp" --observed "$work/obs_ts.csv" --quiet
 expect "a comparison: an arm, the baseline as reference" 0 "skill" -- score "$work/cmp" --arm faster \
     --reference "$work/cmp" --observed "$work/obs_ts.csv" --out "$work/cmp-faster"
-check_that "arm faster forecasts b sooner" awk -F, '$1=="item" && $5=="2025-02-01" && $6=="forecast" \
-    { exit !($7 > $8) }' "$work/cmp-faster/scores.csv"
+check_that "arm faster forecasts b sooner" awk -F, '$2=="item" && $6=="2025-02-01" && $7=="forecast" \
+    { exit !($8 > $9) }' "$work/cmp-faster/scores.csv"
 expect "no such arm" 64 "has no arm 'slower'" -- score "$work/cmp" --arm slower --observed "$work/obs_ts.csv"
 expect "--arm on a run" 64 "holds one run" -- score "$work/ts" --arm faster --observed "$work/obs_ts.csv"
 "$NEASIM" run $models/uncertain --outer 3 --runs 200 --quiet --out "$work/outer"
 awk -F, 'NR == 2 { print "quantity,name,window_end,observed"; print "outcome," $3 "," $1 ",no" }' \
     "$work/outer/outcomes.csv" > "$work/obs_outer.csv"
 expect "an --outer run" 0 "brier" -- score "$work/outer" --observed "$work/obs_outer.csv"
+
+# --- Every arm of a comparison in one call (tests/models/score_arms): known forecasts ---
+# P(in_b by t) = 1 - exp(-lambda t), lambda 2 (arm faster: 3); the count is Poisson(mu t), mu 5
+# (faster: 10); t of 2026-01-01 is 365/365.25 years, of 2025-04-01 90/365.25.
+"$NEASIM" compare $models/score_arms --levers faster --runs 20000 --seed 7 --quiet --out "$work/arms"
+printf 'quantity,name,window_start,window_end,observed\noutcome,in_b,,2026-01-01,yes\noutcome,in_b,,2025-04-01,no\nevent,poisson,2025-01-01,2026-01-01,3\n' \
+    > "$work/obs_arms.csv"
+expect "a comparison: every arm by default" 0 "2 arms" -- score "$work/arms" --observed "$work/obs_arms.csv" \
+    --out "$work/arms-all" > "$work/arms-all.txt"
+"$NEASIM" score "$work/arms" --observed "$work/obs_arms.csv" --out "$work/arms-all2" > "$work/arms-all.txt"
+sc="$work/arms-all/scores.csv"
+check_that "every row names its arm, baseline's block first" awk -F, 'NR == 1 { next }
+    { a[$1]++; if ($1 == "faster") f = 1; else if (f || $1 != "baseline") bad = 1 }
+    END { exit !(!bad && a["baseline"] == a["faster"] && a["baseline"] > 0) }' "$sc"
+# known(ARM LAMBDA MU): the closed forms and 4 standard errors of 20000 runs. The CRPS's by the
+# delta method: the estimate is sum over k of (Fhat(k) - H(k))^2, H(k) = 1{k >= 3}, with gradient
+# g(k) = 2(F(k) - H(k)) and Cov(Fhat(j), Fhat(k)) = F(j)(1 - F(k))/n for j <= k.
+known() {
+    awk -v l="$2" -v mu="$3" 'BEGIN { n = 20000; t1 = 365 / 365.25; t2 = 90 / 365.25
+        p1 = 1 - exp(-l * t1); p2 = 1 - exp(-l * t2)
+        b1 = (1 - p1)^2; b2 = p2^2; s1 = 2 * (1 - p1) * sqrt(p1 * (1 - p1) / n); s2 = 2 * p2 * sqrt(p2 * (1 - p2) / n)
+        m = mu * t1; f = exp(-m); F = 0; c = 0; K = 60
+        for (k = 0; k < K; k++) { F += f; Fk[k] = F; d = F - (k >= 3); g[k] = 2 * d; c += d * d; f *= m / (k + 1) }
+        v = 0
+        for (j = 0; j < K; j++) for (k = 0; k < K; k++) {
+            lo = j < k ? j : k; hi = j < k ? k : j; v += g[j] * g[k] * Fk[lo] * (1 - Fk[hi]) / n }
+        printf "%.10g %.10g %.10g %.10g %.10g %.10g\n", b1, 4 * s1, b2, 4 * s2, c, 4 * sqrt(v > 0 ? v : 0) }'
+}
+for arm in "baseline 2 5" "faster 3 10"; do
+    set -- $arm
+    read -r b1 t1 b2 t2 crps tc < <(known "$@")
+    got() { awk -F, -v a="$1" -v w="$2" -v m="$3" '{ sub(/\r$/, "") } $1 == a && $2 == "item" && $6 == w && $7 == m { print $8 }' "$sc"; }
+    near "arm $1: Brier, in b by 2026-01-01" "$(got "$1" 2026-01-01 brier)" "$b1" "$t1"
+    near "arm $1: Brier, not by 2025-04-01" "$(got "$1" 2025-04-01 brier)" "$b2" "$t2"
+    near "arm $1: CRPS of Poisson($3 t) at 3" "$(got "$1" 2026-01-01 crps)" "$crps" "$tc"
+    near "arm $1: the total Brier is the mean of its rows" "$(value "$sc" total outcome in_b brier 8 "$1")" \
+        "$(awk -v a="$(got "$1" 2026-01-01 brier)" -v b="$(got "$1" 2025-04-01 brier)" 'BEGIN { printf "%.10g", (a + b) / 2 }')" 1e-7
+done
+check_that "faster's baseline columns are the baseline's values" awk -F, '{ sub(/\r$/, "") }
+    NR > 1 { k = $2 "," $4 "," $6 "," $7 }
+    $1 == "baseline" { v[k] = $8 } $1 == "faster" && $7 != "observed" { n++; if ($13 != v[k]) bad = 1 }
+    END { exit !(n > 10 && !bad) }' "$sc"
+check_that "the baseline's skill against itself is 0" test "$(value "$sc" total event poisson crps 14 baseline)" = 0
+# Skill against the baseline by hand from the rows: 1 - f / b, and for the two Brier rows the
+# paired interval (d = b - f: mean +- 1.96 sd / sqrt(2), divided by the baseline's mean).
+check_that "faster's CRPS skill against the baseline is 1 - crps / baseline crps" awk -F, '
+    { sub(/\r$/, "") } $1 == "faster" && $2 == "total" && $7 == "crps" {
+        s = 1 - $8 / $13; e = $14 - s; exit !(e * e < 1e-10 && $14 < 0) }' "$sc"
+check_that "faster's Brier skill and its paired interval over the two rows" awk -F, '
+    { sub(/\r$/, "") }
+    $1 == "faster" && $2 == "item" && $7 == "brier" { f[++i] = $8; b[i] = $13 }
+    $1 == "faster" && $2 == "total" && $7 == "brier" { s = $14; lo = $15; hi = $16 }
+    END { d1 = b[1] - f[1]; d2 = b[2] - f[2]; m = (d1 + d2) / 2; bb = (b[1] + b[2]) / 2
+          sd = sqrt(((d1 - m)^2 + (d2 - m)^2) / 1); h = 1.959963984540054 * sd / sqrt(2)
+          e1 = s - m / bb; e2 = lo - (m - h) / bb; e3 = hi - (m + h) / bb
+          exit !(i == 2 && e1 * e1 < 1e-10 && e2 * e2 < 1e-10 && e3 * e3 < 1e-10 && lo < s && s < hi) }' "$sc"
+check_that "printed: one line of totals per arm" grep -Eq '^faster +[0-9.]+ +-?[0-9.]+ +-?[0-9.]+ +-?[0-9.]+$' "$work/arms-all.txt"
+check_that "printed: the first arm has no skill against itself" grep -Eq '^baseline +[0-9.]+ +[0-9.]+$' "$work/arms-all.txt"
+for arm in baseline faster; do
+    "$NEASIM" score "$work/arms" --arm $arm --observed "$work/obs_arms.csv" --out "$work/arms-$arm" --quiet
+    check_that "arm $arm: its rows are those of --arm $arm, byte for byte" \
+        cmp -s <(grep "^$arm," "$sc") <(tail -n +2 "$work/arms-$arm/scores.csv")
+done
+"$NEASIM" score "$work/arms" --arm all --observed "$work/obs_arms.csv" --out "$work/arms-named-all" --quiet
+check_that "--arm all is the default" cmp -s "$sc" "$work/arms-named-all/scores.csv"
+check_that "the manifest says which arms" grep -q '^arm,all' "$work/arms-all/manifest.csv"
+# A run is the baseline arm (same seed, same bytes): its rows carry arm NA and no baseline columns.
+"$NEASIM" run $models/score_arms --runs 20000 --seed 7 --quiet --out "$work/arms-run"
+"$NEASIM" score "$work/arms-run" --observed "$work/obs_arms.csv" --quiet
+check_that "a run: arm NA and no baseline columns on every row" awk -F, 'NR > 1 && !($1 == "NA" &&
+    $13 == "NA" && $14 == "NA" && $15 == "NA" && $16 == "NA") { bad = 1 } END { exit bad }' \
+    "$work/arms-run/score/scores.csv"
+check_that "a run scores as the comparison's baseline arm" cmp -s <(cut -d, -f2-12,17 "$work/arms-run/score/scores.csv" | tail -n +2) \
+    <(grep '^baseline,' "$sc" | cut -d, -f2-12,17)
+# With a reference: every arm against it (the run, so the baseline's skill is 0, faster's equal
+# to its skill against the baseline).
+expect "every arm against a reference" 0 "skill vs ref" -- score "$work/arms" --observed "$work/obs_arms.csv" \
+    --reference "$work/arms-run" --out "$work/arms-ref"
+check_that "each arm's skill against the reference" awk -F, '{ sub(/\r$/, "") }
+    $2 == "total" && $7 == "crps" { n++; if ($10 != $14 || $9 != $13) bad = 1 }
+    END { exit !(n == 2 && !bad) }' "$work/arms-ref/scores.csv"
+expect "--reference-arm all" 64 "names one arm" -- score "$work/arms" --observed "$work/obs_arms.csv" \
+    --reference "$work/arms" --reference-arm all
+expect "--arm all on a run" 64 "holds one run" -- score "$work/arms-run" --arm all --observed "$work/obs_arms.csv"
+# compare A B: arms named after the scenarios; the first is the baseline, also as a reference.
+cp -r $models/score_arms "$work/sa_fast"
+sed -i 's/^name,score_arms,/name,score_arms_fast,/' "$work/sa_fast/scenario.csv"
+sed -i 's/^f,a,b,2,/f,a,b,3,/' "$work/sa_fast/transitions.csv"
+"$NEASIM" compare $models/score_arms "$work/sa_fast" --runs 2000 --seed 7 --quiet --out "$work/scen"
+expect "a comparison of scenarios: every arm, the first as reference" 0 "score_arms_fast +[0-9.]+" -- score \
+    "$work/scen" --observed "$work/obs_arms.csv" --reference "$work/scen"
+check_that "scenarios: the second arm's baseline is the first" awk -F, '{ sub(/\r$/, "") }
+    $2 == "total" && $7 == "brier" { v[$1] = $8; b[$1] = $13 }
+    END { exit !(v["score_arms"] != "" && b["score_arms_fast"] == v["score_arms"] && v["score_arms_fast"] != v["score_arms"]) }' \
+    "$work/scen/score/scores.csv"
 
 # --- Bad observed files: file:line:column, exit 65, nothing written ---
 mkdir -p "$work/keep" && "$NEASIM" score "$work/ts" --observed "$work/obs_ts.csv" --out "$work/keep" --quiet
@@ -161,8 +258,8 @@ check_that "the foreign folder is untouched" test "$(cat "$work/foreign/notes.tx
 expect "calibration-2012 against observed_2012_2021.csv" 0 "launch_days +crps" -- score "$work/cal" \
     --observed scenarios/data/observed_2012_2021.csv
 sc="$work/cal/score/scores.csv"
-check_that "58 observed rows scored" test "$(awk -F, '$1=="item" && $6=="observed"' "$sc" | wc -l)" = 58
-check_that "ten launch-day years in the coverage" test "$(value "$sc" total event launch_days in_90 12)" = 10
+check_that "58 observed rows scored" test "$(awk -F, '$2=="item" && $7=="observed"' "$sc" | wc -l)" = 58
+check_that "ten launch-day years in the coverage" test "$(value "$sc" total event launch_days in_90 17)" = 10
 # count_distribution.csv: each window sums to 1, and its mean is event_counts.csv's
 # (same window: the year ending at window_end; the horizon is the cumulative row at the end).
 check_that "count_distribution.csv: each window sums to 1 and matches event_counts.csv" awk -F, '
@@ -174,7 +271,7 @@ check_that "count_distribution.csv: each window sums to 1 and matches event_coun
         for (k in p) { n++; mean = s1[k]
             if ((p[k] - 1)^2 > 1e-18 || !(k in m) || (mean - m[k])^2 > (1e-5 * (1 + mean))^2) { print "window " k ": sum " p[k] ", mean " mean " vs " m[k]; exit 1 } }
         exit !(n == 44) }' "$work/cal/event_counts.csv" "$work/cal/count_distribution.csv"
-check_that "every score is a number" awk -F, 'NR > 1 && $7 == "NA" { exit 1 }' "$sc"
+check_that "every score is a number" awk -F, 'NR > 1 && $8 == "NA" { exit 1 }' "$sc"
 
 # --- Under valgrind memcheck (when installed): a good score with a reference, a comparison's arm
 # and two error paths (an unknown name; a count table cut short), no error and nothing lost ---
@@ -189,6 +286,8 @@ if command -v valgrind >/dev/null && ! ldd "$NEASIM" 2>/dev/null | grep -q libas
     vg "scores with a reference" 0 score "$work/cal" --observed scenarios/data/observed_2012_2021.csv \
         --reference "$work/cal" --out "$work/vg-cal" --quiet
     vg "a comparison's arm" 0 score "$work/cmp" --arm faster --observed "$work/obs_ts.csv" --out "$work/vg-cmp" --quiet
+    vg "every arm with a reference" 0 score "$work/arms" --observed "$work/obs_arms.csv" \
+        --reference "$work/scen" --out "$work/vg-arms" --quiet
     printf '%b' "${H}outcome,in_bb,,2026-01-01,yes\n" > "$work/obs_bad.csv"
     vg "an unknown name" 65 score "$work/ts" --observed "$work/obs_bad.csv" --out "$work/vg-x"
     cp -r "$work/counts" "$work/cut" && sed -i '8d' "$work/cut/count_distribution.csv"

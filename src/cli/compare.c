@@ -122,11 +122,27 @@ static int any_distinguishable(const nsm_comparison *cmp, int a, int o)
     return 0;
 }
 
+/* What the briefing calls the arms: levers of one scenario, or whole scenarios (compare A B ...),
+** each against the first, which the printed text names. */
+typedef struct {
+    const char *one, *none, *others, *effect, *first; /* "lever", "no lever", "levers", ... */
+} arm_words;
+
+static arm_words words_of(const nsm_comparison *cmp, int scenarios)
+{
+    return scenarios ? (arm_words){"scenario", "no other scenario", "other scenarios",
+                                   "difference", cmp->arms[0].name}
+                     : (arm_words){"lever", "no lever", "levers", "effect", "baseline"};
+}
+
 /* The baseline's row of an outcome: its probability at each horizon. */
-static void print_baseline_row(const nsm_comparison *cmp, int o, int lw, int w)
+static void print_baseline_row(const nsm_comparison *cmp, int o, int lw, int w,
+                               const arm_words *aw)
 {
     const nsm_horizons *hz = &cmp->horizons;
-    printf("  %-*s", lw + 8, "baseline (probability)");
+    char head[600];
+    snprintf(head, sizeof head, "%s (probability)", aw->first);
+    printf("  %-*s", lw + 8, head);
     for (int h = 0; h < hz->n; h++) {
         nsm_difference d = nsm_difference_outcome(cmp->m, cmp->acc[0], cmp->acc[1],
                                                   cmp->paired[1], o, 1, hz->idx[h]);
@@ -140,14 +156,14 @@ static void print_baseline_row(const nsm_comparison *cmp, int o, int lw, int w)
 /* One outcome: its baseline, then the levers with an effect distinguishable at some horizon,
 ** ranked by how much they help at the last horizon (briefing.h), at most `top` (0: all). */
 static void print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw, int w,
-                          int *order, nsm_difference *last)
+                          int *order, nsm_difference *last, const arm_words *aw)
 {
     const nsm_model *m = cmp->m;
     const nsm_outcome *oc = &m->outcomes[o];
     const nsm_horizons *hz = &cmp->horizons;
     int na = cmp->n_arms - 1;
     printf("\n%s%s\n", nsm_label_or_name(oc->label, oc->name), outcome_note(oc));
-    print_baseline_row(cmp, o, lw, w);
+    print_baseline_row(cmp, o, lw, w, aw);
     for (int a = 1; a <= na; a++)
         last[a - 1] = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a], cmp->paired[a], o, 1,
                                              hz->idx[hz->n - 1]);
@@ -179,19 +195,26 @@ static void print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw
     nsm_verdict bv = best ? nsm_verdict_of(best, oc->desirable) : NSM_VERDICT_UNCLEAR;
     if (best && (bv == NSM_VERDICT_HELPS || bv == NSM_VERDICT_CHANGES)) {
         nsm_arm_label(m, &cmp->arms[order[0] + 1], label, sizeof label);
-        printf("  %s %s (%s pp by %s)\n", bv == NSM_VERDICT_HELPS ? "best lever:" : "largest change:",
-               label, pp(100 * best->diff, b1), m->report_date[hz->idx[hz->n - 1]]);
+        char lead[32];
+        snprintf(lead, sizeof lead, bv == NSM_VERDICT_HELPS ? "best %s:" : "largest change:",
+                 aw->one);
+        printf("  %s %s (%s pp by %s)\n", lead, label, pp(100 * best->diff, b1),
+               m->report_date[hz->idx[hz->n - 1]]);
     } else if (listed == 0) {
-        printf("  no lever has an effect distinguishable from zero\n");
+        printf("  %s has %s %s distinguishable from zero\n", aw->none,
+               aw->effect[0] == 'e' ? "an" : "a", aw->effect);
     } else {
-        printf("  no lever helps by %s\n", m->report_date[hz->idx[hz->n - 1]]);
+        printf("  %s helps by %s\n", aw->none, m->report_date[hz->idx[hz->n - 1]]);
     }
     if (na - listed > 0)
-        printf("  %d of %d levers: no distinguishable effect\n", na - listed, na);
+        printf("  %d of %d %s: no distinguishable %s\n", na - listed, na, aw->others, aw->effect);
 }
 
-static void print_briefing(const nsm_comparison *cmp, uint64_t top)
+/* The briefing table; scenarios: the arms are whole scenarios (compare A B ...), each against
+** the first, and the text says so instead of calling them levers. */
+static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenarios)
 {
+    const arm_words aw = words_of(cmp, scenarios);
     const nsm_model *m = cmp->m;
     const nsm_horizons *hz = &cmp->horizons;
     int w = cmp->outer ? 40 : 24;
@@ -203,11 +226,19 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top)
         free(last);
         return;
     }
-    printf("\nChange in the probability that each outcome has occurred, in percentage points\n"
-           "(paired 95%% interval; '~' marks a change not distinguishable from zero). Levers\n"
-           "ranked by how much they help by %s (largest help first); levers with no\n"
-           "distinguishable effect at any horizon are counted, not listed.\n",
-           m->report_date[hz->idx[hz->n - 1]]);
+    if (scenarios)
+        printf("\nChange in the probability that each outcome has occurred, from the first scenario\n"
+               "(%s) to each other scenario, in percentage points (paired 95%% interval; '~'\n"
+               "marks a change not distinguishable from zero). Scenarios ranked by how much\n"
+               "they help by %s (largest help first); scenarios with no distinguishable\n"
+               "difference at any horizon are counted, not listed.\n",
+               aw.first, m->report_date[hz->idx[hz->n - 1]]);
+    else
+        printf("\nChange in the probability that each outcome has occurred, in percentage points\n"
+               "(paired 95%% interval; '~' marks a change not distinguishable from zero). Levers\n"
+               "ranked by how much they help by %s (largest help first); levers with no\n"
+               "distinguishable effect at any horizon are counted, not listed.\n",
+               m->report_date[hz->idx[hz->n - 1]]);
     for (int o = 0; o < m->n_outcomes; o++)
         if (m->outcomes[o].occurrence == NSM_OCCUR_ONSET) {
             printf("An outcome marked onset counts only a change into it after the start (runs\n"
@@ -217,7 +248,7 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top)
     if (cmp->outer)
         printf("[judgment 5-95%%: the range of the change over the %llu draws of the uncertain "
                "numbers]\n", (unsigned long long)cmp->outer->n_draws);
-    /* the lever column as wide as the longest "N. label", within reason */
+    /* the arm column as wide as the longest "N. label", within reason */
     int lw = 16;
     for (int a = 1; a <= na; a++) {
         char label[1024];
@@ -225,12 +256,14 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top)
         int len = (int)strlen(label) + 4;
         lw = len > lw ? (len > 48 ? 48 : len) : lw;
     }
-    printf("\n%-*s", lw + 10, "outcome / lever");
+    char head[32];
+    snprintf(head, sizeof head, "outcome / %s", aw.one);
+    printf("\n%-*s", lw + 10, head);
     for (int h = 0; h < hz->n; h++)
         printf("  %-*s", w, m->report_date[hz->idx[h]]);
     printf("\n");
     for (int o = 0; o < m->n_outcomes; o++)
-        print_outcome(cmp, o, top, lw, w, order, last);
+        print_outcome(cmp, o, top, lw, w, order, last, &aw);
     free(order);
     free(last);
 }
@@ -567,7 +600,7 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
         else
             printf("%s: %d arms x %llu runs in %.2f s on %d threads -> %s/\n", m->name, n_arms,
                    runs, rs.wall_seconds, rs.threads, dest);
-        print_briefing(&cmp, o->top);
+        print_briefing(&cmp, o->top, models != NULL);
         print_interactions(&cmp, o->top);
     }
     if (st == NSM_OK && pp)

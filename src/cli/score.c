@@ -1,6 +1,7 @@
 /*
 ** score.c: `neasim score RESULTS --observed FILE`: score a results folder's forecasts against what
-** happened, write scores.csv atomically and print the totals with what each number means.
+** happened, write scores.csv atomically and print the totals with what each number means (for
+** several arms, one line of headline totals per arm).
 */
 #include <getopt.h>
 #include <math.h>
@@ -18,13 +19,16 @@ static const char SCORE_HELP[] =
     "Score the forecasts of results folder RESULTS (of run, run --outer or compare) against the\n"
     "realized values in FILE.csv (columns quantity,name,window_start,window_end,observed and\n"
     "optionally source: see README.md). Writes scores.csv into RESULTS/score (or DIR) and\n"
-    "prints the totals.\n"
+    "prints the totals. A comparison's arms are all scored, each also against its first arm\n"
+    "(the baseline), unless --arm names one.\n"
     "\n"
     "      --observed FILE    what happened (required)\n"
     "      --reference DIR    a second results folder (e.g. a climatology scenario's run):\n"
     "                         adds its scores and skill scores, 1 - score / reference score\n"
-    "      --arm NAME         the arm scored in a comparison's results (default baseline)\n"
-    "      --reference-arm NAME   the same for --reference\n"
+    "      --arm NAME         score only this arm of a comparison's results (default all:\n"
+    "                         every arm)\n"
+    "      --reference-arm NAME   the arm of a comparison given as --reference (default its\n"
+    "                         first, the baseline)\n"
     "  -o, --out DIR          folder for scores.csv (default RESULTS/score)\n"
     "      --bom              start the CSV with a UTF-8 byte-order mark (Excel)\n"
     "  -q, --quiet            no summary\n";
@@ -102,6 +106,7 @@ static nsm_status write_folder(const score_cli *o, const nsm_score_table *t, con
     nsm_cli_manifest_head(mf, argc, argv);
     nsm_manifest_add(mf, "results", "%s", o->so.results);
     nsm_manifest_add(mf, "observed", "%s", o->so.observed);
+    nsm_manifest_add(mf, "arm", "%s", t->n_arms == 0 ? "NA" : o->so.arm ? o->so.arm : "all");
     nsm_manifest_add(mf, "reference", "%s", o->so.reference ? o->so.reference : "NA");
     nsm_manifest_add(mf, "start_date", "%s", t->start);
     nsm_manifest_add(mf, "end_date", "%s", t->end);
@@ -124,20 +129,125 @@ static void print_number(double v)
         printf(" %10.4g", v);
 }
 
+/* The headline total of quantity q in arm a's block: over every name ("all") when there are
+** several, else its one name; of the Brier score (yes/no rows) or the CRPS (counts). */
+static const nsm_score_row *headline(const nsm_score_table *t, const char *q, int a)
+{
+    const nsm_score_row *found = NULL;
+    const char *m = strcmp(q, "event") ? "brier" : "crps";
+    for (int i = 0; i < t->n_rows; i++) {
+        const nsm_score_row *r = &t->rows[i];
+        if (r->arm != a || strcmp(r->scope, "total") || strcmp(r->quantity, q) ||
+            strcmp(r->metric, m))
+            continue;
+        if (!strcmp(r->name, "all"))
+            return r;
+        found = found ? found : r;
+    }
+    return found;
+}
+
+/* A skill as a field of 13 (blank when there is none). */
+static int skill_field(char *buf, size_t size, double v)
+{
+    return isnan(v) ? snprintf(buf, size, " %12s", "") : snprintf(buf, size, " %12.3f", v);
+}
+
+/* Print a line built in buf without its trailing blanks. */
+static void put_line(char *buf)
+{
+    size_t n = strlen(buf);
+    while (n > 0 && buf[n - 1] == ' ')
+        buf[--n] = 0;
+    puts(buf);
+}
+
+/* Append to the line buf (of size LINE) a cell padded to width w. */
+enum { LINE = 1024 };
+static void add_cell(char *buf, const char *cell, int w)
+{
+    size_t n = strlen(buf);
+    snprintf(buf + n, LINE - n, "  %-*s", w, cell);
+}
+
+/* One line per arm: the headline totals, each with its skill against the first arm and, with
+** --reference, against the reference. */
+static void summary_arms(const nsm_score_table *t)
+{
+    static const char *const Q[] = {"outcome", "state", "event"};
+    const nsm_score_row *h[3];
+    char title[3][256];
+    int gw[3], w = 4;
+    for (int a = 0; a < t->n_arms; a++)
+        w = (int)strlen(t->arms[a]) > w ? (int)strlen(t->arms[a]) : w;
+    printf("Totals per arm: the mean score over the rows (smaller is better) and its skill\n"
+           "against %s, the comparison's first arm (skill vs 1st)%s.\n"
+           "scores.csv has every total, each row's scores and the 95%% intervals.\n\n",
+           t->baseline, t->has_reference ? ",\nand against the reference (skill vs ref)" : "");
+    char line[LINE];
+    snprintf(line, sizeof line, "%-*s", w, "");
+    for (int k = 0; k < 3; k++) {
+        if ((h[k] = headline(t, Q[k], 0)) == NULL)
+            continue;
+        int len = snprintf(title[k], sizeof title[k], "%s %s (%s, %lld row%s)", Q[k],
+                           h[k]->metric, h[k]->name, (long long)h[k]->n, h[k]->n == 1 ? "" : "s");
+        gw[k] = 11 + 13 * (1 + t->has_reference);
+        gw[k] = len > gw[k] ? len : gw[k];
+        add_cell(line, title[k], gw[k]);
+    }
+    put_line(line);
+    snprintf(line, sizeof line, "%-*s", w, "arm");
+    for (int k = 0; k < 3; k++)
+        if (h[k]) {
+            char cell[64];
+            snprintf(cell, sizeof cell, "%11s %12s%s", "score", "skill vs 1st",
+                     t->has_reference ? " skill vs ref" : "");
+            add_cell(line, cell, gw[k]);
+        }
+    put_line(line);
+    for (int a = 0; a < t->n_arms; a++) {
+        snprintf(line, sizeof line, "%-*s", w, t->arms[a]);
+        for (int k = 0; k < 3; k++) {
+            if (!h[k])
+                continue;
+            const nsm_score_row *r = headline(t, Q[k], a);
+            char cell[64];
+            int n = snprintf(cell, sizeof cell, "%11.4g", r ? r->value : (double)NAN);
+            n += skill_field(cell + n, sizeof cell - (size_t)n,
+                             r && a > 0 ? r->baseline_skill : (double)NAN);
+            if (t->has_reference)
+                skill_field(cell + n, sizeof cell - (size_t)n, r ? r->skill : (double)NAN);
+            add_cell(line, cell, gw[k]);
+        }
+        put_line(line);
+    }
+}
+
 static void summary(const score_cli *o, const nsm_score_table *t)
 {
-    printf("%s scored against %s: %d observed rows (%s to %s) -> %s/scores.csv\n\n",
-           o->so.results, o->so.observed, t->n_items, t->start, t->end, o->out_path);
+    printf("%s scored against %s: %d observed rows (%s to %s)", o->so.results, o->so.observed,
+           t->n_items, t->start, t->end);
+    if (t->n_arms > 1)
+        printf(", %d arms", t->n_arms);
+    else if (t->n_arms == 1)
+        printf(", arm %s", t->arms[0]);
+    printf(" -> %s/scores.csv\n\n", o->out_path);
+    if (t->n_arms > 1) {
+        summary_arms(t);
+        printf("\n");
+    }
     int w = 4;
     for (int i = 0; i < t->n_rows; i++)
         if (!strcmp(t->rows[i].scope, "total") && (int)strlen(t->rows[i].name) > w)
             w = (int)strlen(t->rows[i].name);
+    if (t->n_arms > 1)
+        printf("Every total of %s, the first arm:\n", t->arms[0]);
     printf("%-8s %-*s %-17s %4s %10s %10s %s\n", "quantity", w, "name", "metric", "n", "score",
            t->has_reference ? "reference" : "",
            t->has_reference ? "     skill (95% interval)" : "");
     for (int i = 0; i < t->n_rows; i++) {
         const nsm_score_row *r = &t->rows[i];
-        if (strcmp(r->scope, "total"))
+        if (strcmp(r->scope, "total") || r->arm > 0)
             continue;
         printf("%-8s %-*s %-17s %4lld", r->quantity, w, r->name, r->metric, (long long)r->n);
         print_number(r->value);

@@ -3,6 +3,11 @@
 ** (io/table.c, so every message has a position), matches each observed row to its forecast, and
 ** tabulates scores.h's scores per row and as means over rows.
 **
+** A comparison is scored one arm at a time over the same tables: the folder's arm selects the rows
+** read, and a second view of the folder on its first arm gives the baseline columns. Each arm's
+** block is computed exactly as scoring that arm alone would compute it (--arm NAME gives the
+** same rows).
+**
 ** Log scores use the forecast probability clipped to [1/(2N), 1 - 1/(2N)] for N replications: a
 ** finite run cannot tell a probability of 0 from one below 1/N, and one unclipped zero would make
 ** the mean infinite.
@@ -27,6 +32,8 @@ typedef struct {
     const char *dir;
     nsm_table outcomes, states, dist, manifest;
     const char *arm; /* rows of this arm only; NULL when the tables have no arm column */
+    int n_arms;      /* a comparison's arms, in the order of its tables; 0 for a run */
+    const char **arm_names; /* borrowed from states' cells */
     double runs;     /* replications (manifest.csv); 0 when unknown */
     char start[11], end[11];
 } folder;
@@ -63,18 +70,50 @@ static void folder_release(folder *f)
     nsm_table_release(&f->states);
     nsm_table_release(&f->dist);
     nsm_table_release(&f->manifest);
+    free(f->arm_names);
 }
 
-/* The arm, the horizon (first and last report date of state_probabilities.csv, which has rows
-** for every model: outcomes.csv may have none) and the runs. */
-static nsm_status folder_describe(folder *f, const char *arm, nsm_diag *d)
+/* The arms of a comparison in the order their rows first appear in state_probabilities.csv
+** (which has rows for every arm and model: outcomes.csv may have none); none for a run. */
+static nsm_status list_arms(folder *f, nsm_diag *d)
 {
     const nsm_table *t = &f->states;
-    int has_arm = t->n_rows > 0 && nsm_table_cell(t, 0, "arm")->column > 0;
-    if (arm && !has_arm)
+    f->n_arms = 0;
+    if (t->n_rows == 0 || nsm_table_cell(t, 0, "arm")->column <= 0)
+        return NSM_OK;
+    if (!(f->arm_names = malloc((size_t)t->n_rows * sizeof *f->arm_names)))
+        return nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    for (int r = 0; r < t->n_rows; r++) {
+        const char *a = cell(t, r, "arm");
+        int seen = 0;
+        for (int k = f->n_arms - 1; k >= 0 && !seen; k--) /* rows come in blocks: last first */
+            seen = !strcmp(f->arm_names[k], a);
+        if (!seen)
+            f->arm_names[f->n_arms++] = a;
+    }
+    return NSM_OK;
+}
+
+/* Check an arm asked of folder f: NULL and "all" stand for every arm (of a comparison only). */
+static nsm_status check_arm(const folder *f, const char *arm, nsm_diag *d)
+{
+    if (arm && f->n_arms == 0)
         return nsm_diag_error(d, NSM_ERR_USAGE, "%s holds one run (its tables have no arm "
                               "column): --arm is for a comparison's results", f->dir);
-    f->arm = has_arm ? (arm ? arm : "baseline") : NULL;
+    if (!arm || !strcmp(arm, "all"))
+        return NSM_OK;
+    for (int k = 0; k < f->n_arms; k++)
+        if (!strcmp(f->arm_names[k], arm))
+            return NSM_OK;
+    return nsm_diag_error(d, NSM_ERR_USAGE, "%s has no arm '%s' (see its arms.csv)", f->dir, arm);
+}
+
+/* Read only arm's rows (NULL for a run) and find the horizon: the first and last report date of
+** state_probabilities.csv. */
+static nsm_status folder_select(folder *f, const char *arm, nsm_diag *d)
+{
+    const nsm_table *t = &f->states;
+    f->arm = arm;
     f->start[0] = f->end[0] = 0;
     for (int r = 0; r < t->n_rows; r++) {
         const char *date = cell(t, r, "date");
@@ -86,9 +125,8 @@ static nsm_status folder_describe(folder *f, const char *arm, nsm_diag *d)
             memcpy(f->end, date, 11);
     }
     if (!f->start[0])
-        return f->arm ? nsm_diag_error(d, NSM_ERR_USAGE, "%s has no arm '%s' (see its arms.csv)",
-                                       f->dir, f->arm)
-                      : nsm_diag_error(d, NSM_ERR_INPUT, "%s: error: no rows", t->path);
+        return nsm_diag_error(d, NSM_ERR_INPUT, "%s: error: no rows%s%s", t->path,
+                              arm ? " of arm " : "", arm ? arm : "");
     f->runs = 0;
     for (int r = 0; r < f->manifest.n_rows; r++)
         if (!strcmp(cell(&f->manifest, r, "key"), "runs"))
@@ -96,6 +134,7 @@ static nsm_status folder_describe(folder *f, const char *arm, nsm_diag *d)
     return NSM_OK;
 }
 
+/* Read a folder's tables and check the arm asked of it (NULL: none asked). */
 static nsm_status folder_open(folder *f, const char *dir, const char *arm, nsm_diag *d)
 {
     memset(f, 0, sizeof *f);
@@ -113,7 +152,9 @@ static nsm_status folder_open(folder *f, const char *dir, const char *arm, nsm_d
     if (st == NSM_OK && (!f->outcomes.present || !f->states.present))
         return nsm_diag_error(d, NSM_ERR_IO, "%s: error: no %s", dir,
                               f->outcomes.present ? "state_probabilities.csv" : "outcomes.csv");
-    return st == NSM_OK ? folder_describe(f, arm, d) : st;
+    if (st == NSM_OK)
+        st = list_arms(f, d);
+    return st == NSM_OK ? check_arm(f, arm, d) : st;
 }
 
 /* A probability cell, checked. */
@@ -207,13 +248,16 @@ static nsm_status read_pmf(const folder *f, int first, int n, double **pmf, nsm_
 static const nsm_column C_OBSERVED[] = {{"quantity", 0},     {"name", 0},     {"window_start", 1},
                                         {"window_end", 0},   {"observed", 0}, {"source", 1}};
 
+/* The forecasts of an item, by source: the arm scored, the reference, the comparison's first arm. */
+enum { K_RESULTS, K_REFERENCE, K_BASELINE, K_N };
+
 typedef struct {
     int q, row;
     const char *name, *ws, *we;
     int64_t y;          /* 0 or 1 (outcome, state) or a count (event) */
-    double p[2];        /* binary: the forecast of the results [0] and of the reference [1] */
-    double *pmf[2];     /* event: the forecast distributions */
-    int64_t n[2];
+    double p[K_N];      /* binary: the forecast probabilities */
+    double *pmf[K_N];   /* event: the forecast distributions */
+    int64_t n[K_N];
 } item;
 
 typedef struct {
@@ -227,7 +271,7 @@ typedef struct {
 static void observed_release(observed *ob)
 {
     for (int i = 0; ob->items && i < ob->n_items; i++)
-        for (int k = 0; k < 2; k++)
+        for (int k = 0; k < K_N; k++)
             free(ob->items[i].pmf[k]);
     free(ob->items);
     nsm_table_release(&ob->t);
@@ -309,7 +353,7 @@ static nsm_status unknown_name(const observed *ob, const item *it, const folder 
     return st;
 }
 
-/* The forecast of folder f (k: 0 results, 1 reference) for item it. */
+/* The forecast of folder f (k: K_RESULTS, K_REFERENCE or K_BASELINE) for item it. */
 static nsm_status match(const observed *ob, item *it, const folder *f, int k, nsm_diag *d)
 {
     const nsm_table *t = &ob->t;
@@ -341,6 +385,8 @@ static nsm_status match(const observed *ob, item *it, const folder *f, int k, ns
                                "from %s and the whole horizon, %s to %s (count_distribution.csv)",
                                f->dir, it->name, it->ws, it->we, f->start, f->start, f->end);
     it->n[k] = n;
+    free(it->pmf[k]); /* the previous arm's */
+    it->pmf[k] = NULL;
     return read_pmf(f, first, n, &it->pmf[k], d);
 }
 
@@ -436,8 +482,15 @@ static double metric(const item *it, int k, int m, double runs)
     }
 }
 
-static nsm_score_row *add_row(nsm_score_table *t, const char *scope, int q, const char *name,
-                              const char *ws, const char *we, const char *m)
+/* Which forecasts a block of rows has beside the arm's: the arm's index (-1: a run), and whether
+** a reference and a baseline (the comparison's first arm) were read. */
+typedef struct {
+    int arm, ref, base;
+    double runs[K_N];
+} block;
+
+static nsm_score_row *add_row(nsm_score_table *t, const block *b, const char *scope, int q,
+                              const char *name, const char *ws, const char *we, const char *m)
 {
     if (t->n_rows == t->cap) {
         int cap = t->cap ? 2 * t->cap : 64;
@@ -449,14 +502,17 @@ static nsm_score_row *add_row(nsm_score_table *t, const char *scope, int q, cons
     }
     nsm_score_row *r = &t->rows[t->n_rows++];
     const double na = (double)NAN;
-    *r = (nsm_score_row){scope, QUANTITY[q], m, "", "", "", na, na, na, na, na, 1};
+    *r = (nsm_score_row){.arm = b->arm, .scope = scope, .quantity = QUANTITY[q], .metric = m,
+                         .value = na, .reference_value = na, .skill = na, .skill_lo = na,
+                         .skill_hi = na, .baseline_value = na, .baseline_skill = na,
+                         .baseline_skill_lo = na, .baseline_skill_hi = na, .n = 1};
     snprintf(r->name, sizeof r->name, "%s", name);
     snprintf(r->window_start, sizeof r->window_start, "%s", ws);
     snprintf(r->window_end, sizeof r->window_end, "%s", we);
     return r;
 }
 
-static nsm_status item_rows(nsm_score_table *t, const item *it, const double runs[2], int ref)
+static nsm_status item_rows(nsm_score_table *t, const item *it, const block *b)
 {
     int list[M_N], n = 0;
     list[n++] = M_FORECAST;
@@ -466,79 +522,123 @@ static nsm_status item_rows(nsm_score_table *t, const item *it, const double run
     for (int j = 0; j < n_more; j++)
         list[n++] = more[j];
     for (int j = 0; j < n; j++) {
-        nsm_score_row *r = add_row(t, "item", it->q, it->name, it->ws, it->we, METRIC[list[j]]);
+        nsm_score_row *r = add_row(t, b, "item", it->q, it->name, it->ws, it->we,
+                                   METRIC[list[j]]);
         if (!r)
             return NSM_ERR_NOMEM;
-        r->value = metric(it, 0, list[j], runs[0]);
-        if (ref && list[j] != M_OBSERVED)
-            r->reference_value = metric(it, 1, list[j], runs[1]);
-        if (ref && is_score(list[j]) && r->reference_value != 0.0)
+        int m = list[j];
+        r->value = metric(it, K_RESULTS, m, b->runs[K_RESULTS]);
+        if (b->ref && m != M_OBSERVED)
+            r->reference_value = metric(it, K_REFERENCE, m, b->runs[K_REFERENCE]);
+        if (b->ref && is_score(m) && r->reference_value != 0.0)
             r->skill = 1.0 - r->value / r->reference_value;
+        if (b->base && m != M_OBSERVED)
+            r->baseline_value = metric(it, K_BASELINE, m, b->runs[K_BASELINE]);
+        if (b->base && is_score(m) && r->baseline_value != 0.0)
+            r->baseline_skill = 1.0 - r->value / r->baseline_value;
+    }
+    return NSM_OK;
+}
+
+/* The skill columns of a total: against the reference (k = K_REFERENCE) or the baseline. */
+static void set_skill(nsm_score_row *r, int k, const nsm_skill *s, int score)
+{
+    if (k == K_REFERENCE) {
+        r->reference_value = s->ref_mean;
+        if (score) {
+            r->skill = s->skill;
+            r->skill_lo = s->skill_lo;
+            r->skill_hi = s->skill_hi;
+        }
+    } else {
+        r->baseline_value = s->ref_mean;
+        if (score) {
+            r->baseline_skill = s->skill;
+            r->baseline_skill_lo = s->skill_lo;
+            r->baseline_skill_hi = s->skill_hi;
+        }
+    }
+}
+
+/* Murphy's decomposition of the Brier score of quantity q's items, for each forecast read. */
+static nsm_status brier_parts(nsm_score_table *t, const observed *ob, int q, const char *name,
+                              const block *b, double *v, int *y)
+{
+    static const char *const PART[] = {"brier_reliability", "brier_resolution",
+                                       "brier_uncertainty"};
+    const int have[K_N] = {1, b->ref, b->base};
+    nsm_brier_parts bp[K_N];
+    int n = 0;
+    for (int k = 0; k < K_N; k++) {
+        if (!have[k])
+            continue;
+        n = 0;
+        for (int i = 0; i < ob->n_items; i++)
+            if (ob->items[i].q == q) {
+                v[n] = ob->items[i].p[k];
+                y[n++] = (int)ob->items[i].y;
+            }
+        bp[k] = nsm_brier_decompose(v, y, n, 10);
+    }
+    for (int j = 0; j < 3; j++) {
+        nsm_score_row *r = add_row(t, b, "total", q, name ? name : "all", "", "", PART[j]);
+        if (!r)
+            return NSM_ERR_NOMEM;
+        double part[K_N];
+        for (int k = 0; k < K_N; k++)
+            part[k] = !have[k]   ? (double)NAN
+                      : j == 0 ? bp[k].reliability
+                      : j == 1 ? bp[k].resolution
+                               : bp[k].uncertainty;
+        r->value = part[K_RESULTS];
+        r->reference_value = part[K_REFERENCE];
+        r->baseline_value = part[K_BASELINE];
+        r->n = n;
     }
     return NSM_OK;
 }
 
 /* Means over the items of quantity q named `name` (NULL: every name). */
 static nsm_status total_rows(nsm_score_table *t, const observed *ob, int q, const char *name,
-                             const double runs[2], int ref, int decompose)
+                             const block *b, int decompose)
 {
-    int n = 0;
-    double *v = malloc(2 * (size_t)ob->n_items * sizeof *v + 1);
-    int *y = malloc((size_t)ob->n_items * sizeof *y + 1);
+    size_t ni = (size_t)ob->n_items;
+    double *v = malloc(K_N * ni * sizeof *v + 1); /* the scores of each forecast, ni apart */
+    int *y = malloc(ni * sizeof *y + 1);
     nsm_status st = v && y ? NSM_OK : NSM_ERR_NOMEM;
     const int *list = q == Q_EVENT ? EVENT_METRICS : BINARY_METRICS;
     int n_list = q == Q_EVENT ? 4 : 2;
     for (int j = 0; j < n_list && st == NSM_OK; j++) {
-        n = 0;
+        int n = 0;
         for (int i = 0; i < ob->n_items; i++) {
             const item *it = &ob->items[i];
             if (it->q != q || (name && strcmp(it->name, name)))
                 continue;
-            v[n] = metric(it, 0, list[j], runs[0]);
-            v[ob->n_items + n] = ref ? metric(it, 1, list[j], runs[1]) : 0.0;
+            for (int k = 0; k < K_N; k++)
+                v[(size_t)k * ni + (size_t)n] =
+                    k == K_RESULTS || (k == K_REFERENCE ? b->ref : b->base)
+                        ? metric(it, k, list[j], b->runs[k])
+                        : 0.0;
             n++;
         }
-        nsm_skill s = nsm_skill_paired(v, ref ? v + ob->n_items : NULL, n);
-        nsm_score_row *r = add_row(t, "total", q, name ? name : "all", "", "", METRIC[list[j]]);
+        nsm_score_row *r = add_row(t, b, "total", q, name ? name : "all", "", "", METRIC[list[j]]);
         if (!r) {
             st = NSM_ERR_NOMEM;
             break;
         }
-        r->value = s.mean;
-        r->reference_value = s.ref_mean;
-        if (is_score(list[j])) {
-            r->skill = s.skill;
-            r->skill_lo = s.skill_lo;
-            r->skill_hi = s.skill_hi;
+        r->value = nsm_skill_paired(v, NULL, n).mean;
+        if (b->ref) {
+            nsm_skill s = nsm_skill_paired(v, v + ni, n);
+            set_skill(r, K_REFERENCE, &s, is_score(list[j]));
+        }
+        if (b->base) {
+            nsm_skill s = nsm_skill_paired(v, v + 2 * ni, n);
+            set_skill(r, K_BASELINE, &s, is_score(list[j]));
         }
         r->n = n;
     }
-    if (st == NSM_OK && decompose && q != Q_EVENT) {
-        static const char *const PART[] = {"brier_reliability", "brier_resolution",
-                                           "brier_uncertainty"};
-        nsm_brier_parts b[2];
-        for (int k = 0; k < 1 + ref; k++) {
-            n = 0;
-            for (int i = 0; i < ob->n_items; i++)
-                if (ob->items[i].q == q) {
-                    v[n] = ob->items[i].p[k];
-                    y[n++] = (int)ob->items[i].y;
-                }
-            b[k] = nsm_brier_decompose(v, y, n, 10);
-        }
-        for (int j = 0; j < 3 && st == NSM_OK; j++) {
-            nsm_score_row *r = add_row(t, "total", q, name ? name : "all", "", "", PART[j]);
-            if (!r) {
-                st = NSM_ERR_NOMEM;
-                break;
-            }
-            r->value = j == 0 ? b[0].reliability : j == 1 ? b[0].resolution : b[0].uncertainty;
-            if (ref)
-                r->reference_value = j == 0 ? b[1].reliability : j == 1 ? b[1].resolution
-                                                                       : b[1].uncertainty;
-            r->n = n;
-        }
-    }
+    if (st == NSM_OK && decompose && q != Q_EVENT)
+        st = brier_parts(t, ob, q, name, b, v, y);
     free(v);
     free(y);
     return st;
@@ -546,7 +646,7 @@ static nsm_status total_rows(nsm_score_table *t, const observed *ob, int q, cons
 
 /* Per name, then over all names of the quantity when there are several (with the Brier
 ** decomposition, which needs many items to mean anything, on the widest group). */
-static nsm_status totals(nsm_score_table *t, const observed *ob, const double runs[2], int ref)
+static nsm_status totals(nsm_score_table *t, const observed *ob, const block *b)
 {
     nsm_status st = NSM_OK;
     for (int q = 0; q < Q_N && st == NSM_OK; q++) {
@@ -562,14 +662,14 @@ static nsm_status totals(nsm_score_table *t, const observed *ob, const double ru
                 continue;
             names++;
             only = it->name;
-            st = total_rows(t, ob, q, it->name, runs, ref, 0);
+            st = total_rows(t, ob, q, it->name, b, 0);
         }
         if (st == NSM_OK && names > 1)
-            st = total_rows(t, ob, q, NULL, runs, ref, 1);
+            st = total_rows(t, ob, q, NULL, b, 1);
         else if (st == NSM_OK && names == 1 && q != Q_EVENT) {
             /* the decomposition alone, on the one name's items */
             int before = t->n_rows;
-            st = total_rows(t, ob, q, only, runs, ref, 1);
+            st = total_rows(t, ob, q, only, b, 1);
             if (st == NSM_OK) { /* drop the repeated means, keep the three parts */
                 memmove(&t->rows[before], &t->rows[before + 2], 3 * sizeof *t->rows);
                 t->n_rows -= 2;
@@ -579,55 +679,116 @@ static nsm_status totals(nsm_score_table *t, const observed *ob, const double ru
     return st;
 }
 
+/* Score the arm of f[K_RESULTS] (index arm in t->arms, -1 for a run) on every item: its block
+** of rows. The reference's and the baseline's forecasts were matched before. */
+static nsm_status score_arm(nsm_score_table *t, observed *ob, folder *f, const char *arm,
+                            int index, int ref, nsm_diag *d)
+{
+    nsm_status st = folder_select(&f[K_RESULTS], arm, d);
+    for (int i = 0; st == NSM_OK && i < ob->n_items; i++)
+        st = match(ob, &ob->items[i], &f[K_RESULTS], K_RESULTS, d);
+    block b = {index, ref, f[K_RESULTS].n_arms > 0, {0}};
+    for (int k = 0; k < K_N; k++)
+        b.runs[k] = f[k].runs;
+    for (int i = 0; st == NSM_OK && i < ob->n_items; i++)
+        st = item_rows(t, &ob->items[i], &b);
+    return st == NSM_OK ? totals(t, ob, &b) : st;
+}
+
+/* The arms to score (none for a run) into t->arms. */
+static nsm_status list_scored(nsm_score_table *t, const folder *f, const char *arm)
+{
+    int all = !arm || !strcmp(arm, "all");
+    int n = f->n_arms == 0 ? 0 : all ? f->n_arms : 1;
+    if (n && !(t->arms = calloc((size_t)n, sizeof *t->arms)))
+        return NSM_ERR_NOMEM;
+    for (int k = 0; k < n; k++)
+        if (!(t->arms[t->n_arms++] = strdup(all ? f->arm_names[k] : arm)))
+            return NSM_ERR_NOMEM;
+    if (f->n_arms)
+        snprintf(t->baseline, sizeof t->baseline, "%s", f->arm_names[0]);
+    return NSM_OK;
+}
+
+/* The reference on its arm and the baseline view of the results, both matched to every item
+** once; the items are parsed against the results' horizon (that of its first arm: every arm of
+** a comparison reports on the same dates). */
+static nsm_status match_fixed(observed *ob, folder *f, const nsm_score_options *o, int ref,
+                              nsm_diag *d)
+{
+    folder *res = &f[K_RESULTS], *base = &f[K_BASELINE];
+    nsm_status st = folder_select(res, res->n_arms ? res->arm_names[0] : NULL, d);
+    *base = *res; /* a second view of the same tables (released once, as f[K_RESULTS]) */
+    if (st == NSM_OK && ref) {
+        const folder *rf = &f[K_REFERENCE];
+        st = folder_select(&f[K_REFERENCE], !rf->n_arms ? NULL : o->ref_arm ? o->ref_arm
+                                                                           : rf->arm_names[0], d);
+    }
+    for (int r = 0; st == NSM_OK && r < ob->n_items; r++) {
+        st = parse_item(ob, r, res, d);
+        if (st == NSM_OK && ref)
+            st = match(ob, &ob->items[r], &f[K_REFERENCE], K_REFERENCE, d);
+        if (st == NSM_OK && base->n_arms)
+            st = match(ob, &ob->items[r], base, K_BASELINE, d);
+    }
+    return st;
+}
+
 nsm_status nsm_score(const nsm_score_options *o, nsm_score_table *t, nsm_diag *d)
 {
     memset(t, 0, sizeof *t);
-    folder f[2];
+    folder f[K_N];
     observed ob;
     memset(f, 0, sizeof f);
     memset(&ob, 0, sizeof ob);
     int ref = o->reference != NULL;
-    nsm_status st = folder_open(&f[0], o->results, o->arm, d);
+    nsm_status st = folder_open(&f[K_RESULTS], o->results, o->arm, d);
     if (st == NSM_OK && ref)
-        st = folder_open(&f[1], o->reference, o->ref_arm, d);
+        st = folder_open(&f[K_REFERENCE], o->reference, o->ref_arm, d);
+    if (st == NSM_OK && ref && o->ref_arm && !strcmp(o->ref_arm, "all"))
+        st = nsm_diag_error(d, NSM_ERR_USAGE, "--reference-arm names one arm of %s: the "
+                            "reference is one forecast", o->reference);
     if (st == NSM_OK)
         st = observed_read(&ob, o->observed, d);
-    if (st == NSM_OK)
+    if (st == NSM_OK) {
         ob.n_items = ob.t.n_rows;
-    for (int r = 0; st == NSM_OK && r < ob.n_items; r++) {
-        st = parse_item(&ob, r, &f[0], d);
-        for (int k = 0; k < 1 + ref && st == NSM_OK; k++)
-            st = match(&ob, &ob.items[r], &f[k], k, d);
+        st = match_fixed(&ob, f, o, ref, d);
     }
-    double runs[2] = {f[0].runs, f[1].runs};
-    for (int i = 0; st == NSM_OK && i < ob.n_items; i++)
-        st = item_rows(t, &ob.items[i], runs, ref);
-    if (st == NSM_OK)
-        st = totals(t, &ob, runs, ref);
+    if (st == NSM_OK) {
+        memcpy(t->start, f[K_RESULTS].start, 11);
+        memcpy(t->end, f[K_RESULTS].end, 11);
+        st = list_scored(t, &f[K_RESULTS], o->arm);
+    }
+    for (int a = 0; st == NSM_OK && a < (t->n_arms ? t->n_arms : 1); a++)
+        st = score_arm(t, &ob, f, t->n_arms ? t->arms[a] : NULL, t->n_arms ? a : -1, ref, d);
     if (st == NSM_OK) {
         t->n_items = ob.n_items;
         t->has_reference = ref;
-        t->runs = f[0].runs;
-        memcpy(t->start, f[0].start, 11);
-        memcpy(t->end, f[0].end, 11);
+        t->runs = f[K_RESULTS].runs;
     } else if (st == NSM_ERR_NOMEM && !d->error) {
         nsm_diag_error(d, st, "out of memory");
     }
     observed_release(&ob);
-    folder_release(&f[0]);
-    folder_release(&f[1]);
+    folder_release(&f[K_RESULTS]);
+    folder_release(&f[K_REFERENCE]);
     return st;
 }
 
 void nsm_score_release(nsm_score_table *t)
 {
     free(t->rows);
+    for (int a = 0; t->arms && a < t->n_arms; a++)
+        free(t->arms[a]);
+    free(t->arms);
     memset(t, 0, sizeof *t);
 }
 
-static const char *const H_SCORES[] = {"scope",  "quantity",        "name",  "window_start",
-                                       "window_end", "metric",      "value", "reference_value",
-                                       "skill",  "skill_ci_low",    "skill_ci_high", "n", NULL};
+static const char *const H_SCORES[] = {
+    "arm",           "scope",          "quantity",       "name",
+    "window_start",  "window_end",     "metric",         "value",
+    "reference_value", "skill",        "skill_ci_low",   "skill_ci_high",
+    "baseline_value", "baseline_skill", "baseline_skill_ci_low", "baseline_skill_ci_high",
+    "n",             NULL};
 
 static void text_or_na(nsm_csv *c, const char *s)
 {
@@ -649,6 +810,7 @@ nsm_status nsm_score_write(const char *dir, const nsm_score_table *t,
         nsm_csv_header(&c, H_SCORES);
         for (int i = 0; i < t->n_rows; i++) {
             const nsm_score_row *r = &t->rows[i];
+            text_or_na(&c, r->arm >= 0 ? t->arms[r->arm] : "");
             nsm_csv_text(&c, r->scope);
             nsm_csv_text(&c, r->quantity);
             nsm_csv_text(&c, r->name);
@@ -660,6 +822,10 @@ nsm_status nsm_score_write(const char *dir, const nsm_score_table *t,
             nsm_csv_real(&c, r->skill, 6);
             nsm_csv_real(&c, r->skill_lo, 6);
             nsm_csv_real(&c, r->skill_hi, 6);
+            nsm_csv_real(&c, r->baseline_value, 8);
+            nsm_csv_real(&c, r->baseline_skill, 6);
+            nsm_csv_real(&c, r->baseline_skill_lo, 6);
+            nsm_csv_real(&c, r->baseline_skill_hi, 6);
             nsm_csv_int(&c, r->n);
             nsm_csv_end_row(&c);
         }
