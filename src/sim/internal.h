@@ -45,23 +45,48 @@ int nsmi_pending_push(nsm_pending *q, double t, int effect);
 int nsmi_pending_push_end(nsm_pending *q, double t, int transition, uint32_t stamp);
 nsm_pending_item nsmi_pending_pop(nsm_pending *q);
 
-/* A process in the queue of next firings (rates.c). */
+/* A process and the time it fires (firings.c). */
 typedef struct {
     double tau;
     int k;
 } nsm_firing;
 
+/* The next firing among n processes (firings.c): the smallest (tau, k), a tau infinite or not a
+** number never. tau is set process by process; a winner tree over blocks of NSMI_FIRING_BLOCK
+** processes is brought up to date, for the blocks whose tau changed, when the top is asked for. */
+#ifndef NSMI_FIRING_BLOCK
+#define NSMI_FIRING_BLOCK 16
+#endif
+typedef struct {
+    int n;
+    double *tau;             /* [n_blocks x NSMI_FIRING_BLOCK]: past n infinite */
+    int n_blocks, n_leaves;  /* n_leaves: a power of two, at least n_blocks */
+    nsm_firing *node;        /* node[1] the root, node[i]'s children 2i and 2i + 1, leaves
+                             ** n_leaves + b: the earliest firing of block b */
+    unsigned char *stale;    /* block b's tau changed since its leaf was computed */
+    int *stale_list, n_stale;
+} nsmi_firings;
+
+/* -1 when out of memory (release frees what was allocated). Every tau starts infinite. */
+int nsmi_firings_init(nsmi_firings *q, int n);
+void nsmi_firings_release(nsmi_firings *q);
+/* Every tau infinite again. */
+void nsmi_firings_clear(nsmi_firings *q);
+void nsmi_firings_set(nsmi_firings *q, int k, double tau);
+/* The next firing (-1 and *when infinite when none can fire). */
+int nsmi_firings_top(nsmi_firings *q, double *when);
+/* The same, by a plain scan of tau in index order: the reference the tree is tested against. */
+int nsmi_firings_scan(const nsmi_firings *q, double *when);
+
 struct nsm_sim {
     const nsm_model *m;
     int n_proc;
     /* clocks of the hazard processes (transitions, then counted events): see rates.c */
-    double *rate, *T, *P, *last, *tau;
-    /* the next firing (rates.c): a scan of tau, or for many processes an indexed binary min-heap
-    ** on (tau, k), tau being the absolute time a process fires at its present rate */
-    int use_heap;
-    nsm_firing *heap;            /* heap slot -> (tau, process), for the n_heap that can fire */
-    int *heap_pos;               /* process -> heap slot, -1 when it cannot fire */
-    int n_heap;
+    double *rate, *T, *P, *last;
+    /* the next firing: tau, the absolute time each process fires at its present rate, and the
+    ** earliest of them (firings.c); next_scan: found by the reference scan instead (tests) */
+    nsmi_firings next;
+    int next_scan;
     unsigned char *dirty;
     int *dirty_list, n_dirty;
     int *mod_start, *mod_list;   /* modifiers by process (compressed rows) */
@@ -218,7 +243,10 @@ void nsmi_season_changes(nsm_sim *s);
 int nsmi_season_changes_at(const nsm_sim *s, int from, int to);
 void nsmi_mark_month(nsm_sim *s, int from, int to);
 void nsmi_rates_update(nsm_sim *s);
-int nsmi_rates_next(const nsm_sim *s, double *when);
+int nsmi_rates_next(nsm_sim *s, double *when);
+/* The next firing found by nsmi_firings_scan rather than the tree (on: 1), to test that both
+** choose the same. */
+void nsmi_rates_use_scan(nsm_sim *s, int on);
 void nsmi_rates_fire(nsm_sim *s, int k);
 int nsmi_draw_categorical(gsl_rng *r, const double *p, int n);
 void nsmi_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *acc);
