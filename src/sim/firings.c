@@ -1,10 +1,10 @@
 /*
 ** firings.c: the next firing among the hazard processes, the smallest (tau, k) (internal.h).
 **
-** The processes are cut into blocks of NSMI_FIRING_BLOCK consecutive indices; a winner tree (a
+** The processes are cut into blocks of NSMI_FIRING_BLOCK (8) consecutive indices; a winner tree (a
 ** tournament tree) over the blocks holds at each node the earliest firing below it. Setting a
 ** process's tau only writes it and marks its block stale; the next query rescans each stale block
-** (a fixed-length, branch-free loop over two cache lines) and replays its path towards the root,
+** (a fixed-length, branch-free loop over one cache line) and replays its path towards the root,
 ** stopping where a node does not change. An event re-rates a few processes, mostly of one factor
 ** and so of one or two blocks, so that it costs O(block + log(blocks)) whatever the number of
 ** processes, and the tree of 2 x blocks nodes stays in the first-level cache.
@@ -35,8 +35,9 @@ int nsmi_firings_init(nsmi_firings *q, int n)
     q->n_leaves = 1;
     while (q->n_leaves < q->n_blocks)
         q->n_leaves *= 2;
-    size_t padded = (size_t)q->n_blocks * NSMI_FIRING_BLOCK + 1;
-    q->tau = malloc(padded * sizeof *q->tau);
+    /* a block on a cache line of its own (aligned_alloc wants a multiple of the alignment) */
+    size_t bytes = ((size_t)q->n_blocks * NSMI_FIRING_BLOCK * sizeof *q->tau + 64) / 64 * 64;
+    q->tau = aligned_alloc(64, bytes);
     q->node = malloc(2 * (size_t)q->n_leaves * sizeof *q->node);
     q->stale = calloc((size_t)q->n_blocks + 1, 1);
     q->stale_list = malloc(((size_t)q->n_blocks + 1) * sizeof *q->stale_list);

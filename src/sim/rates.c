@@ -152,11 +152,16 @@ static int index_transitions(nsm_sim *s)
 
 int nsmi_rates_alloc(nsm_sim *s)
 {
+    const nsm_model *m = s->m;
     size_t K = (size_t)s->n_proc + 1;
-    s->last = calloc(K, sizeof *s->last);
+    s->clock = calloc(K, sizeof *s->clock);
     s->dirty = calloc(K, 1);
     s->dirty_list = calloc(K, sizeof *s->dirty_list);
-    if (!s->last || !s->dirty || !s->dirty_list || nsmi_firings_init(&s->next, s->n_proc) ||
+    for (int k = 0; s->clock && k < s->n_proc; k++) {
+        s->clock[k].factor = k < m->n_transitions ? m->transitions[k].factor : -1;
+        s->clock[k].from = k < m->n_transitions ? m->transitions[k].from : -1;
+    }
+    if (!s->clock || !s->dirty || !s->dirty_list || nsmi_firings_init(&s->next, s->n_proc) ||
         index_seasonal(s))
         return -1;
     return index_modifiers(s) || index_dependencies(s) || index_transitions(s) ? -1 : 0;
@@ -164,7 +169,7 @@ int nsmi_rates_alloc(nsm_sim *s)
 
 void nsmi_rates_free(nsm_sim *s)
 {
-    free(s->last);
+    free(s->clock);
     nsmi_firings_release(&s->next);
     free(s->dirty);
     free(s->dirty_list);
@@ -268,8 +273,9 @@ void nsmi_mark_initial(nsm_sim *s)
 void nsmi_rates_reset(nsm_sim *s)
 {
     for (int k = 0; k < s->n_proc; k++) {
-        s->rate[k] = s->T[k] = s->last[k] = 0.0;
-        s->P[k] = -1.0; /* drawn when the process first has a positive rate */
+        nsmi_clock *c = &s->clock[k];
+        c->rate = c->T = c->last = 0.0;
+        c->P = -1.0; /* drawn when the process first has a positive rate */
         s->dirty[k] = 0;
     }
     nsmi_firings_clear(&s->next);
@@ -296,10 +302,9 @@ static double hazard(const nsm_sim *s, int k)
     const nsm_model *m = s->m;
     double h;
     if (k < m->n_transitions) {
-        const nsm_transition *tr = &m->transitions[k];
-        if (s->level[tr->factor] != tr->from)
+        if (s->level[s->clock[k].factor] != s->clock[k].from)
             return 0.0;
-        h = tr->rate;
+        h = m->transitions[k].rate;
     } else {
         h = m->events[k - m->n_transitions].rate * s->gamma[k - m->n_transitions];
     }
@@ -316,19 +321,20 @@ static double hazard(const nsm_sim *s, int k)
 /* Bring process k's internal time up to now and give it a new rate. */
 static void set_rate(nsm_sim *s, int k, double a)
 {
+    nsmi_clock *c = &s->clock[k];
     double t = s->t;
-    s->T[k] += s->rate[k] * (t - s->last[k]);
-    s->last[k] = t;
-    s->rate[k] = a;
+    c->T += c->rate * (t - c->last);
+    c->last = t;
+    c->rate = a;
     if (a <= 0.0) {
         nsmi_firings_set(&s->next, k, INFINITY);
         return;
     }
-    if (s->P[k] < 0.0) {
-        s->P[k] = s->T[k] + nsm_rng_exponential1(s->proc_rng[k]);
+    if (c->P < 0.0) {
+        c->P = c->T + nsm_rng_exponential1(s->proc_rng[k]);
         s->draws++;
     }
-    nsmi_firings_set(&s->next, k, t + (s->P[k] - s->T[k]) / a);
+    nsmi_firings_set(&s->next, k, t + (c->P - c->T) / a);
 }
 
 void nsmi_rates_update(nsm_sim *s)
@@ -337,7 +343,7 @@ void nsmi_rates_update(nsm_sim *s)
         int k = s->dirty_list[j];
         s->dirty[k] = 0;
         double a = hazard(s, k);
-        if (a != s->rate[k])
+        if (a != s->clock[k].rate)
             set_rate(s, k, a);
     }
     s->n_dirty = 0;
@@ -350,9 +356,10 @@ int nsmi_rates_next(nsm_sim *s, double *when)
 
 void nsmi_rates_fire(nsm_sim *s, int k)
 {
-    s->T[k] = s->P[k];
-    s->last[k] = s->t;
-    s->P[k] += nsm_rng_exponential1(s->proc_rng[k]);
+    nsmi_clock *c = &s->clock[k];
+    c->T = c->P;
+    c->last = s->t;
+    c->P += nsm_rng_exponential1(s->proc_rng[k]);
     s->draws++;
-    nsmi_firings_set(&s->next, k, s->t + (s->P[k] - s->T[k]) / s->rate[k]);
+    nsmi_firings_set(&s->next, k, s->t + (c->P - c->T) / c->rate);
 }
