@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "neasim/accum.h"
+#include "neasim/arms.h"
 #include "neasim/engine.h"
 #include "sim/internal.h"
 
@@ -207,6 +208,59 @@ static void test_engine_small_models(void **state)
     expect_same_paths("weibull_sojourn", 200, 200);
 }
 
+/* A phase's base rates reach the clocks (rates.c keeps a copy of each transition's): under the
+** lever stop_f1 (f1's transitions x0 from 2027) f1 never moves by a hazard after the phase starts,
+** and moves before it in every replication after the first, whose clocks start from the first
+** phase's rates again. Tree and scan see the same path. */
+typedef struct {
+    double phase_t;
+    int before, after;
+} f1_moves;
+
+static void count_f1(void *ctx, const nsm_seen *w)
+{
+    f1_moves *c = ctx;
+    if (w->kind == NSM_SEEN_CHANGE && w->factor == 0 && w->cause == NSM_CAUSE_HAZARD) {
+        if (w->t < c->phase_t)
+            c->before++;
+        else
+            c->after++;
+    }
+}
+
+static void test_phase_takes_its_base_rates(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("many");
+    nsm_arm *arms;
+    int n_arms;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_arms_build(m, "stop_f1", 0, "many", &arms, &n_arms, &d), NSM_OK);
+    assert_int_equal(n_arms, 2);
+    assert_int_equal(arms[1].n_phases, 2);
+    nsm_accum *a = nsm_accum_alloc(m);
+    nsm_sim *s = nsm_sim_alloc(m);
+    assert_non_null(s);
+    nsm_sim_set_arm(s, &arms[1]);
+    f1_moves c = {arms[1].phase_t[1], 0, 0};
+    nsm_sim_set_observer(s, count_f1, &c);
+    int reps_moving = 0;
+    for (uint64_t rep = 0; rep < 100; rep++) {
+        int before = c.before;
+        assert_int_equal(nsm_sim_replicate(s, 5, rep, a, NULL), NSM_OK);
+        reps_moving += c.before > before;
+    }
+    if (c.after != 0 || reps_moving < 90)
+        fail_msg("f1 moved %d times after its phase, before it in %d of 100 replications",
+                 c.after, reps_moving);
+    nsm_sim_free(s);
+    nsm_accum_free(a);
+    nsm_arms_free(arms, n_arms);
+    nsm_diag_release(&d);
+    nsm_model_free(m);
+}
+
 /* ---------------------------------------------------------------- what a change re-rates */
 
 /* Does process k's hazard name factor f in a modifier (its own factor aside)? By brute force. */
@@ -272,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_many_random_updates),
         cmocka_unit_test(test_engine_many_processes),
         cmocka_unit_test(test_engine_small_models),
+        cmocka_unit_test(test_phase_takes_its_base_rates),
         cmocka_unit_test(test_dependency_index),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

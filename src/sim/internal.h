@@ -48,10 +48,12 @@ nsm_pending_item nsmi_pending_pop(nsm_pending *q);
 /* A hazard process's clock (rates.c): its rate (per day), its internal time T when the rate last
 ** changed (at `last`, days) and the internal time P of its next firing; for a transition its
 ** factor and the level it leaves (the same in every phase and variant of a model), which gate its
-** rate. One record a process, so that re-rating or firing one reads one or two cache lines rather
-** than one from each of six arrays (issue 14). */
+** rate, and its base rate per year in the current model (copied at the start of a replication and
+** at a phase change). One record a process, so that re-rating or firing one reads one or two
+** cache lines rather than one from each of six arrays and the model (issue 14). */
 typedef struct {
     double rate, T, P, last;
+    double base;                 /* transitions: m->transitions[k].rate */
     int factor, from;            /* transitions; -1 for a counted event */
 } nsmi_clock;
 
@@ -238,12 +240,14 @@ int nsmi_group(const int *key, int n, int n_keys, int **start, int **list);
 /* rates.c */
 int nsmi_rates_alloc(nsm_sim *s);
 void nsmi_rates_free(nsm_sim *s);
+/* A replication begins: every clock at zero, the model's base rates taken (s->m is its model). */
 void nsmi_rates_reset(nsm_sim *s);
 void nsmi_mark_process(nsm_sim *s, int k);
 /* Mark what a change of factor f from level `from` to `to` re-rates. */
 void nsmi_mark_change(nsm_sim *s, int f, int from, int to);
 /* Mark every process that can be active in the initial state (after the initial draws). */
 void nsmi_mark_initial(nsm_sim *s);
+/* A phase change (s->m is the new phase's model): its base rates taken, every process marked. */
 void nsmi_mark_all(nsm_sim *s);
 /* Append [i0, i1) to a span list; -1 when out of memory. */
 int nsmi_spans_push(nsm_spans *l, int i0, int i1);

@@ -1,9 +1,9 @@
 /*
 ** rates.c: the hazard clocks, updated only where something changed.
 **
-** Each process k keeps the time `last[k]` its rate last changed, its internal time T[k] at that
-** moment, the internal time P[k] of its next firing and so the absolute time tau[k] at which it
-** fires if its rate stays as it is: tau = last + (P - T) / rate. A rate changes only when a factor
+** Each process k keeps in its clock (nsmi_clock, internal.h) the time `last` its rate last
+** changed, its internal time T at that moment, the internal time P of its next firing and so the
+** absolute time tau at which it fires if its rate stays as it is: tau = last + (P - T) / rate. A rate changes only when a factor
 ** it depends on changes (its own factor, or a factor in one of its modifiers' conditions), when
 ** the calendar month changes (seasonal processes) or when its gamma multiplier is redrawn; those
 ** processes are marked dirty and recomputed at the end of the instant. A counted event that
@@ -255,8 +255,16 @@ void nsmi_mark_month(nsm_sim *s, int from, int to)
         nsmi_mark_process(s, s->season_list[j]);
 }
 
+/* The transitions' base rates of the current model into their clocks. */
+static void copy_base_rates(nsm_sim *s)
+{
+    for (int k = 0; k < s->m->n_transitions; k++)
+        s->clock[k].base = s->m->transitions[k].rate;
+}
+
 void nsmi_mark_all(nsm_sim *s)
 {
+    copy_base_rates(s); /* a new phase: every number may have changed */
     for (int k = 0; k < s->n_proc; k++)
         nsmi_mark_process(s, k);
 }
@@ -278,6 +286,7 @@ void nsmi_rates_reset(nsm_sim *s)
         c->P = -1.0; /* drawn when the process first has a positive rate */
         s->dirty[k] = 0;
     }
+    copy_base_rates(s);
     nsmi_firings_clear(&s->next);
     s->n_dirty = 0;
 }
@@ -304,7 +313,7 @@ static double hazard(const nsm_sim *s, int k)
     if (k < m->n_transitions) {
         if (s->level[s->clock[k].factor] != s->clock[k].from)
             return 0.0;
-        h = m->transitions[k].rate;
+        h = s->clock[k].base;
     } else {
         h = m->events[k - m->n_transitions].rate * s->gamma[k - m->n_transitions];
     }
