@@ -133,11 +133,8 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     s->own_model = (nsm_model *)(uintptr_t)m; /* borrowed */
     s->max_events = NSM_DEFAULT_MAX_EVENTS;
     use_arm(s, &s->own_arm);
-    size_t K = (size_t)s->n_proc + 1, F = (size_t)m->n_factors + 1;
+    size_t F = (size_t)m->n_factors + 1;
     size_t E = (size_t)m->n_events + 1, O = (size_t)m->n_outcomes + 1;
-    s->rate = calloc(K, sizeof *s->rate);
-    s->T = calloc(K, sizeof *s->T);
-    s->P = calloc(K, sizeof *s->P);
     s->level = calloc(F, sizeof *s->level);
     s->seg_start = calloc(F, sizeof *s->seg_start);
     s->gamma = calloc(E, sizeof *s->gamma);
@@ -161,7 +158,7 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     s->cal_rng = rngs_alloc(m->n_calendar_names);
     s->eff_rng = rngs_alloc(m->n_effects);
     s->init_rng = rngs_alloc(1);
-    if (!s->rate || !s->T || !s->P || !s->level || !s->seg_start || !s->gamma ||
+    if (!s->level || !s->seg_start || !s->gamma ||
         !s->redraw_k || !s->gamma_list || !s->ev_period || !s->ev_year || !s->ev_year_count || !s->year_t || !s->ev_period_count || !s->ev_cum || !s->ev_cum_start ||
         !s->out_now || !s->out_ever || !s->held_start || !s->proc_rng || !s->gamma_rng ||
         !s->cal_rng || !s->eff_rng || !s->init_rng || index_effects(s) || index_outcomes(s) ||
@@ -251,9 +248,6 @@ void nsm_sim_free(nsm_sim *s)
     nsmi_pending_release(&s->pending);
     free(s->eff_start);
     free(s->eff_list);
-    free(s->rate);
-    free(s->T);
-    free(s->P);
     nsmi_rates_free(s);
     free(s->level);
     free(s->seg_start);
@@ -586,7 +580,7 @@ static void fire(nsm_sim *s, int k, nsm_accum *acc)
     s->changes_now = 0;
     s->events++;
     s->last_done = k;
-    s->last_rate = s->rate[k];
+    s->last_rate = s->clock[k].rate;
     if (k < m->n_transitions)
         nsmi_change_level(s, m->transitions[k].factor, m->transitions[k].to, acc);
     else

@@ -45,23 +45,60 @@ int nsmi_pending_push(nsm_pending *q, double t, int effect);
 int nsmi_pending_push_end(nsm_pending *q, double t, int transition, uint32_t stamp);
 nsm_pending_item nsmi_pending_pop(nsm_pending *q);
 
-/* A process in the queue of next firings (rates.c). */
+/* A hazard process's clock (rates.c): its rate (per day), its internal time T when the rate last
+** changed (at `last`, days) and the internal time P of its next firing; for a transition its
+** factor and the level it leaves (the same in every phase and variant of a model), which gate its
+** rate, and its base rate per year in the current model (copied at the start of a replication and
+** at a phase change). One record a process, so that re-rating or firing one reads one or two
+** cache lines rather than one from each of six arrays and the model (issue 14). */
+typedef struct {
+    double rate, T, P, last;
+    double base;                 /* transitions: m->transitions[k].rate */
+    int factor, from;            /* transitions; -1 for a counted event */
+} nsmi_clock;
+
+/* A process and the time it fires (firings.c). */
 typedef struct {
     double tau;
     int k;
 } nsm_firing;
 
+/* The next firing among n processes (firings.c): the smallest (tau, k), a tau infinite or not a
+** number never. tau is set process by process; a winner tree over blocks of NSMI_FIRING_BLOCK
+** processes is brought up to date, for the blocks whose tau changed, when the top is asked for. */
+#ifndef NSMI_FIRING_BLOCK
+#define NSMI_FIRING_BLOCK 8 /* one cache line of tau (measured: 16 and 32 cost more instructions) */
+#endif
+typedef struct {
+    int n;
+    double *tau;             /* [n_blocks x NSMI_FIRING_BLOCK]: past n infinite */
+    int n_blocks, n_leaves;  /* n_leaves: a power of two, at least n_blocks */
+    nsm_firing *node;        /* node[1] the root, node[i]'s children 2i and 2i + 1, leaves
+                             ** n_leaves + b: the earliest firing of block b */
+    unsigned char *stale;    /* block b's tau changed since its leaf was computed */
+    int *stale_list, n_stale;
+} nsmi_firings;
+
+/* -1 when out of memory (release frees what was allocated). Every tau starts infinite. */
+int nsmi_firings_init(nsmi_firings *q, int n);
+void nsmi_firings_release(nsmi_firings *q);
+/* Every tau infinite again. */
+void nsmi_firings_clear(nsmi_firings *q);
+void nsmi_firings_set(nsmi_firings *q, int k, double tau);
+/* The next firing (-1 and *when infinite when none can fire). */
+int nsmi_firings_top(nsmi_firings *q, double *when);
+/* The same, by a plain scan of tau in index order: the reference the tree is tested against. */
+int nsmi_firings_scan(const nsmi_firings *q, double *when);
+
 struct nsm_sim {
     const nsm_model *m;
     int n_proc;
     /* clocks of the hazard processes (transitions, then counted events): see rates.c */
-    double *rate, *T, *P, *last, *tau;
-    /* the next firing (rates.c): a scan of tau, or for many processes an indexed binary min-heap
-    ** on (tau, k), tau being the absolute time a process fires at its present rate */
-    int use_heap;
-    nsm_firing *heap;            /* heap slot -> (tau, process), for the n_heap that can fire */
-    int *heap_pos;               /* process -> heap slot, -1 when it cannot fire */
-    int n_heap;
+    nsmi_clock *clock;           /* [n_proc] */
+    /* the next firing: tau, the absolute time each process fires at its present rate, and the
+    ** earliest of them (firings.c); next_scan: found by the reference scan instead (tests) */
+    nsmi_firings next;
+    int next_scan;
     unsigned char *dirty;
     int *dirty_list, n_dirty;
     int *mod_start, *mod_list;   /* modifiers by process (compressed rows) */
@@ -227,12 +264,14 @@ int nsmi_group(const int *key, int n, int n_keys, int **start, int **list);
 /* rates.c */
 int nsmi_rates_alloc(nsm_sim *s);
 void nsmi_rates_free(nsm_sim *s);
+/* A replication begins: every clock at zero, the model's base rates taken (s->m is its model). */
 void nsmi_rates_reset(nsm_sim *s);
 void nsmi_mark_process(nsm_sim *s, int k);
 /* Mark what a change of factor f from level `from` to `to` re-rates. */
 void nsmi_mark_change(nsm_sim *s, int f, int from, int to);
 /* Mark every process that can be active in the initial state (after the initial draws). */
 void nsmi_mark_initial(nsm_sim *s);
+/* A phase change (s->m is the new phase's model): its base rates taken, every process marked. */
 void nsmi_mark_all(nsm_sim *s);
 /* Append [i0, i1) to a span list; -1 when out of memory. */
 int nsmi_spans_push(nsm_spans *l, int i0, int i1);
@@ -242,7 +281,10 @@ void nsmi_season_changes(nsm_sim *s);
 int nsmi_season_changes_at(const nsm_sim *s, int from, int to);
 void nsmi_mark_month(nsm_sim *s, int from, int to);
 void nsmi_rates_update(nsm_sim *s);
-int nsmi_rates_next(const nsm_sim *s, double *when);
+int nsmi_rates_next(nsm_sim *s, double *when);
+/* The next firing found by nsmi_firings_scan rather than the tree (on: 1), to test that both
+** choose the same. */
+void nsmi_rates_use_scan(nsm_sim *s, int on);
 void nsmi_rates_fire(nsm_sim *s, int k);
 int nsmi_draw_categorical(gsl_rng *r, const double *p, int n);
 void nsmi_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *acc);

@@ -1,24 +1,19 @@
 /*
 ** rates.c: the hazard clocks, updated only where something changed.
 **
-** Each process k keeps the time `last[k]` its rate last changed, its internal time T[k] at that
-** moment, the internal time P[k] of its next firing and so the absolute time tau[k] at which it
-** fires if its rate stays as it is: tau = last + (P - T) / rate. A rate changes only when a factor
+** Each process k keeps in its clock (nsmi_clock, internal.h) the time `last` its rate last
+** changed, its internal time T at that moment, the internal time P of its next firing and so the
+** absolute time tau at which it fires if its rate stays as it is: tau = last + (P - T) / rate. A rate changes only when a factor
 ** it depends on changes (its own factor, or a factor in one of its modifiers' conditions), when
 ** the calendar month changes (seasonal processes) or when its gamma multiplier is redrawn; those
 ** processes are marked dirty and recomputed at the end of the instant. A counted event that
 ** changes no state touches only its own clock. This is the modified next reaction method with
 ** Gibson and Bruck's dependency graph (Anderson 2007; Gibson and Bruck 2000).
 **
-** The next firing: above NSM_SCAN_MAX processes, the top of an indexed binary min-heap on
-** (tau, k) (Gibson and Bruck's indexed priority queue), where a changed clock moves in O(log K),
-** so that the cost of an event does not grow with the number of processes; processes that cannot
-** fire (tau infinite, or not a number) are not in it. Up to NSM_SCAN_MAX processes a linear scan
-** of tau is cheaper than the heap's unpredictable branches (measured: on the 30 processes of a
-** 5-factor model the heap's upkeep took 26% of the time, the scan 9%; 120 processes still
-** ran faster scanned, 480 twice as fast with the heap). Both choose the smallest
-** tau, ties to the lowest process index, so a seed's outputs do not depend on which one ran (and
-** did not change when the heap came in; build with -DNSM_SCAN_MAX=0 to check the heap alone).
+** The next firing, the smallest (tau, k), is kept by firings.c: setting a clock's tau there costs
+** a store, and only the blocks of processes whose tau changed are looked at again when the engine
+** asks for the next firing, so that an event costs about the same whatever the number of
+** processes (issue 14).
 */
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -26,10 +21,6 @@
 
 #include "neasim/rng.h"
 #include "sim/internal.h"
-
-#ifndef NSM_SCAN_MAX
-#define NSM_SCAN_MAX 128
-#endif
 
 static int *csr_alloc(int n)
 {
@@ -67,42 +58,62 @@ static int index_modifiers(nsm_sim *s)
     return r;
 }
 
-/* Does process k's rate depend on factor f through a modifier? (A transition's dependence on its
-** own factor is indexed by level instead: see index_transitions.) */
-static int depends_on(const nsm_sim *s, int k, int f)
+/* Process k's pairs (factor f, k) of dependence through its modifiers, in the order of its
+** modifiers' clauses: key[n] = f, item[n] = k, n returned. A transition's dependence on its own
+** factor is indexed by level instead (index_transitions); a factor named twice is listed once
+** (seen[f] == k when it has been). */
+static int dependencies_of(const nsm_sim *s, int k, int *seen, int *key, int *item, int n)
 {
     const nsm_model *m = s->m;
-    if (k < m->n_transitions && m->transitions[k].factor == f)
-        return 0;
+    int own = k < m->n_transitions ? m->transitions[k].factor : -1;
     for (int j = s->mod_start[k]; j < s->mod_start[k + 1]; j++) {
         const nsm_condition *c = &m->modifiers[s->mod_list[j]].cond;
-        for (int q = 0; q < c->n_clauses; q++)
-            if (c->clauses[q].factor == f)
-                return 1;
+        for (int q = 0; q < c->n_clauses; q++) {
+            int f = c->clauses[q].factor;
+            if (f != own && seen[f] != k) {
+                seen[f] = k;
+                if (key) {
+                    key[n] = f;
+                    item[n] = k;
+                }
+                n++;
+            }
+        }
     }
-    return 0;
+    return n;
 }
 
-/* Processes by the factors they depend on (built once per simulator, O(F x K)). */
+/* Processes by the factors they depend on, in process order within a factor: built once per
+** simulator in O(F + K + clauses) (the O(F x K) search that was here took ~10 ms at 320 factors,
+** a tenth of a 500,000-event run: issue 14). */
 static int index_dependencies(nsm_sim *s)
 {
     int F = s->m->n_factors, K = s->n_proc, n = 0;
-    if (!(s->dep_start = csr_alloc(F)))
-        return -1;
+    int *seen = malloc(((size_t)F + 1) * sizeof *seen), *key = NULL, *item = NULL;
+    int r = -1;
+    if (!seen)
+        goto out;
     for (int f = 0; f < F; f++)
-        for (int k = 0; k < K; k++)
-            n += depends_on(s, k, f);
-    if (!(s->dep_list = csr_alloc(n)))
-        return -1;
-    n = 0;
-    for (int f = 0; f < F; f++) {
-        s->dep_start[f] = n;
-        for (int k = 0; k < K; k++)
-            if (depends_on(s, k, f))
-                s->dep_list[n++] = k;
-    }
-    s->dep_start[F] = n;
-    return 0;
+        seen[f] = -1;
+    for (int k = 0; k < K; k++)
+        n = dependencies_of(s, k, seen, NULL, NULL, n);
+    key = calloc((size_t)n + 1, sizeof *key);
+    item = calloc((size_t)n + 1, sizeof *item);
+    if (!key || !item)
+        goto out;
+    for (int f = 0; f < F; f++)
+        seen[f] = -1;
+    for (int k = 0, p = 0; k < K; k++)
+        p = dependencies_of(s, k, seen, key, item, p);
+    /* nsmi_group keeps the pairs' order within a factor: the processes' order */
+    if ((r = nsmi_group(key, n, F, &s->dep_start, &s->dep_list)) == 0)
+        for (int j = 0; j < n; j++)
+            s->dep_list[j] = item[s->dep_list[j]];
+out:
+    free(seen);
+    free(key);
+    free(item);
+    return r;
 }
 
 /* Processes whose seasonal multiplier is not 1 in every month: re-rated at month starts (those
@@ -141,25 +152,25 @@ static int index_transitions(nsm_sim *s)
 
 int nsmi_rates_alloc(nsm_sim *s)
 {
+    const nsm_model *m = s->m;
     size_t K = (size_t)s->n_proc + 1;
-    s->last = calloc(K, sizeof *s->last);
-    s->tau = calloc(K, sizeof *s->tau);
-    s->use_heap = s->n_proc > NSM_SCAN_MAX;
-    s->heap = calloc(K, sizeof *s->heap);
-    s->heap_pos = calloc(K, sizeof *s->heap_pos);
+    s->clock = calloc(K, sizeof *s->clock);
     s->dirty = calloc(K, 1);
     s->dirty_list = calloc(K, sizeof *s->dirty_list);
-    if (!s->last || !s->tau || !s->heap || !s->heap_pos || !s->dirty || !s->dirty_list || index_seasonal(s))
+    for (int k = 0; s->clock && k < s->n_proc; k++) {
+        s->clock[k].factor = k < m->n_transitions ? m->transitions[k].factor : -1;
+        s->clock[k].from = k < m->n_transitions ? m->transitions[k].from : -1;
+    }
+    if (!s->clock || !s->dirty || !s->dirty_list || nsmi_firings_init(&s->next, s->n_proc) ||
+        index_seasonal(s))
         return -1;
     return index_modifiers(s) || index_dependencies(s) || index_transitions(s) ? -1 : 0;
 }
 
 void nsmi_rates_free(nsm_sim *s)
 {
-    free(s->last);
-    free(s->tau);
-    free(s->heap);
-    free(s->heap_pos);
+    free(s->clock);
+    nsmi_firings_release(&s->next);
     free(s->dirty);
     free(s->dirty_list);
     free(s->mod_start);
@@ -173,79 +184,9 @@ void nsmi_rates_free(nsm_sim *s)
     free(s->from_list);
 }
 
-/* ---------------------------------------------------------------- the queue of next firings */
-
-static const double never = (double)INFINITY;
-
-static int earlier(nsm_firing a, nsm_firing b)
+void nsmi_rates_use_scan(nsm_sim *s, int on)
 {
-    return a.tau < b.tau || (a.tau == b.tau && a.k < b.k);
-}
-
-static void heap_put(nsm_sim *s, int i, nsm_firing x)
-{
-    s->heap[i] = x;
-    s->heap_pos[x.k] = i;
-}
-
-static void sift_up(nsm_sim *s, int i, nsm_firing x)
-{
-    while (i > 0 && earlier(x, s->heap[(i - 1) / 2])) {
-        heap_put(s, i, s->heap[(i - 1) / 2]);
-        i = (i - 1) / 2;
-    }
-    heap_put(s, i, x);
-}
-
-static void sift_down(nsm_sim *s, int i, nsm_firing x)
-{
-    int n = s->n_heap;
-    for (;;) {
-        int c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && earlier(s->heap[c + 1], s->heap[c]))
-            c++;
-        if (!earlier(s->heap[c], x))
-            break;
-        heap_put(s, i, s->heap[c]);
-        i = c;
-    }
-    heap_put(s, i, x);
-}
-
-/* Put x in slot i, where it may be out of order either way. */
-static void heap_place(nsm_sim *s, int i, nsm_firing x)
-{
-    if (i > 0 && earlier(x, s->heap[(i - 1) / 2]))
-        sift_up(s, i, x);
-    else
-        sift_down(s, i, x);
-}
-
-/* Process k now fires at tau. A process that cannot fire (tau infinite or not a number: never)
-** leaves the heap, which so holds only the processes that can: most transitions are off at any
-** time, and a smaller heap is a shallower one. */
-static void set_tau(nsm_sim *s, int k, double tau)
-{
-    s->tau[k] = tau;
-    if (!s->use_heap)
-        return;
-    int i = s->heap_pos[k];
-    if (!(tau < never)) {
-        if (i < 0)
-            return;
-        s->heap_pos[k] = -1;
-        nsm_firing last = s->heap[--s->n_heap];
-        if (i < s->n_heap)
-            heap_place(s, i, last);
-        return;
-    }
-    nsm_firing x = {tau, k};
-    if (i < 0)
-        sift_up(s, s->n_heap++, x);
-    else
-        heap_place(s, i, x);
+    s->next_scan = on;
 }
 
 /* ---------------------------------------------------------------- marking and rating */
@@ -333,8 +274,16 @@ void nsmi_mark_month(nsm_sim *s, int from, int to)
         nsmi_mark_process(s, s->season_list[j]);
 }
 
+/* The transitions' base rates of the current model into their clocks. */
+static void copy_base_rates(nsm_sim *s)
+{
+    for (int k = 0; k < s->m->n_transitions; k++)
+        s->clock[k].base = s->m->transitions[k].rate;
+}
+
 void nsmi_mark_all(nsm_sim *s)
 {
+    copy_base_rates(s); /* a new phase: every number may have changed */
     for (int k = 0; k < s->n_proc; k++)
         nsmi_mark_process(s, k);
 }
@@ -351,13 +300,13 @@ void nsmi_mark_initial(nsm_sim *s)
 void nsmi_rates_reset(nsm_sim *s)
 {
     for (int k = 0; k < s->n_proc; k++) {
-        s->rate[k] = s->T[k] = s->last[k] = 0.0;
-        s->P[k] = -1.0; /* drawn when the process first has a positive rate */
+        nsmi_clock *c = &s->clock[k];
+        c->rate = c->T = c->last = 0.0;
+        c->P = -1.0; /* drawn when the process first has a positive rate */
         s->dirty[k] = 0;
-        s->tau[k] = never;
-        s->heap_pos[k] = -1; /* tau infinite: not in the heap */
     }
-    s->n_heap = 0;
+    copy_base_rates(s);
+    nsmi_firings_clear(&s->next);
     s->n_dirty = 0;
 }
 
@@ -368,10 +317,9 @@ static double hazard(const nsm_sim *s, int k)
     const nsm_model *m = s->m;
     double h;
     if (k < m->n_transitions) {
-        const nsm_transition *tr = &m->transitions[k];
-        if (s->level[tr->factor] != tr->from)
+        if (s->level[s->clock[k].factor] != s->clock[k].from)
             return 0.0;
-        h = tr->rate;
+        h = s->clock[k].base;
     } else {
         h = m->events[k - m->n_transitions].rate * s->gamma[k - m->n_transitions];
     }
@@ -388,19 +336,20 @@ static double hazard(const nsm_sim *s, int k)
 /* Bring process k's internal time up to now and give it a new rate. */
 static void set_rate(nsm_sim *s, int k, double a)
 {
+    nsmi_clock *c = &s->clock[k];
     double t = s->t;
-    s->T[k] += s->rate[k] * (t - s->last[k]);
-    s->last[k] = t;
-    s->rate[k] = a;
+    c->T += c->rate * (t - c->last);
+    c->last = t;
+    c->rate = a;
     if (a <= 0.0) {
-        set_tau(s, k, INFINITY);
+        nsmi_firings_set(&s->next, k, INFINITY);
         return;
     }
-    if (s->P[k] < 0.0) {
-        s->P[k] = s->T[k] + nsm_rng_exponential1(s->proc_rng[k]);
+    if (c->P < 0.0) {
+        c->P = c->T + nsm_rng_exponential1(s->proc_rng[k]);
         s->draws++;
     }
-    set_tau(s, k, t + (s->P[k] - s->T[k]) / a);
+    nsmi_firings_set(&s->next, k, t + (c->P - c->T) / a);
 }
 
 void nsmi_rates_update(nsm_sim *s)
@@ -414,42 +363,23 @@ void nsmi_rates_update(nsm_sim *s)
         int k = dirty_list[j];
         dirty[k] = 0;
         double a = hazard(s, k);
-        if (a != s->rate[k])
+        if (a != s->clock[k].rate)
             set_rate(s, k, a);
     }
     s->n_dirty = 0;
 }
 
-static int scan_next(const nsm_sim *s, double *when)
+int nsmi_rates_next(nsm_sim *s, double *when)
 {
-    int best = -1;
-    double tbest = never;
-    for (int k = 0; k < s->n_proc; k++)
-        if (s->tau[k] < tbest) {
-            tbest = s->tau[k];
-            best = k;
-        }
-    *when = tbest;
-    return best;
-}
-
-int nsmi_rates_next(const nsm_sim *s, double *when)
-{
-    if (!s->use_heap)
-        return scan_next(s, when);
-    if (s->n_heap == 0) {
-        *when = INFINITY;
-        return -1;
-    }
-    *when = s->heap[0].tau;
-    return s->heap[0].k;
+    return s->next_scan ? nsmi_firings_scan(&s->next, when) : nsmi_firings_top(&s->next, when);
 }
 
 void nsmi_rates_fire(nsm_sim *s, int k)
 {
-    s->T[k] = s->P[k];
-    s->last[k] = s->t;
-    s->P[k] += nsm_rng_exponential1(s->proc_rng[k]);
+    nsmi_clock *c = &s->clock[k];
+    c->T = c->P;
+    c->last = s->t;
+    c->P += nsm_rng_exponential1(s->proc_rng[k]);
     s->draws++;
-    set_tau(s, k, s->t + (s->P[k] - s->T[k]) / s->rate[k]);
+    nsmi_firings_set(&s->next, k, s->t + (c->P - c->T) / c->rate);
 }
