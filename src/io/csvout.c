@@ -1,7 +1,6 @@
 /*
 ** csvout.c: see csvout.h. Numbers are formatted by io/numfmt.c (byte for byte what snprintf
-** writes, at a fraction of its cost) and every field is written with its known length,
-** a short one straight into the FILE's buffer.
+** writes, at a fraction of its cost) and every field is written with its known length.
 */
 #include "neasim/csvout.h"
 
@@ -25,19 +24,23 @@ nsm_status nsm_csv_open(nsm_csv *c, const char *path, int bom, nsm_diag *diag)
     return NSM_OK;
 }
 
-/* Short fields (numbers, names) a byte at a time into the FILE's buffer with putc_unlocked (POSIX):
-** fwrite's locking and dispatch cost more than the copy. A FILE of an nsm_csv is written by one
-** thread only. */
+/* A field into the FILE's buffer. With glibc, straight into it when it has room: its write
+** pointers are public in <stdio.h> (putc_unlocked's macro uses them, so they are ABI), and
+** fwrite's locking and dispatch cost more than the copy of a short field. A line-buffered or
+** unbuffered stream never shows room there, so it goes through fwrite as before. A FILE of an
+** nsm_csv is written by one thread only. */
 static void put(nsm_csv *c, const char *s, size_t n)
 {
-    if (n > 32) {
-        if (fwrite(s, 1, n, c->f) != n && !c->err)
-            c->err = errno ? errno : EIO;
+#ifdef __GLIBC__
+    FILE *f = c->f;
+    if (f->_IO_write_ptr && (size_t)(f->_IO_write_end - f->_IO_write_ptr) >= n) {
+        memcpy(f->_IO_write_ptr, s, n);
+        f->_IO_write_ptr += n;
         return;
     }
-    for (size_t k = 0; k < n; k++)
-        if (putc_unlocked(s[k], c->f) == EOF && !c->err)
-            c->err = errno ? errno : EIO;
+#endif
+    if (fwrite(s, 1, n, c->f) != n && !c->err)
+        c->err = errno ? errno : EIO;
 }
 
 static void separator(nsm_csv *c)
