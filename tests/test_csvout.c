@@ -70,7 +70,8 @@ static void test_bytes(void **state)
     size_t n;
     char *got = slurp(path, &n);
     const char *want = "\xEF\xBB\xBF" "a,b c\r\n"
-                       "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\",\" lead\",\"trail \",\r\n"
+                       "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\","
+                       "\" lead\",\"trail \",\r\n"
                        "0.123457,0,NA,2.5e-07,1e+300,0.3333,0.0000,-42,NA\r\n";
     size_t wn = strlen(want);
     assert_true(n > wn);

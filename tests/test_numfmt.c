@@ -4,8 +4,8 @@
 ** k/n like the writers' cells, integers, exact ties at every rounding position (k + 1/2 scaled by
 ** powers of two), the neighbours of every power of ten, zeros, subnormals, the largest and
 ** smallest doubles, infinities and NaN. Where the fast path declines the fallback must still equal
-** snprintf, and on the cells the writers see (magnitudes 1e-9 to 1e15, up to 12 digits, as the writers
-** use) it must not decline.
+** snprintf, and on the cells the writers see (magnitudes 1e-9 to 1e15, up to 12 digits, as the
+** writers use) it must not decline.
 */
 #include "nsm_test.h"
 
@@ -158,7 +158,8 @@ static void test_integers(void **state_)
     (void)state_;
     char want[NSM_NUMFMT_MAX], got[NSM_NUMFMT_MAX];
     const int64_t edge[] = {0, 1, -1, 9, 10, -10, 99, 100, 999999999, 1000000000, INT64_MAX,
-                            INT64_MIN, INT64_MIN + 1, 1000000000000000000LL, 9999999999999999999ULL / 2};
+                            INT64_MIN, INT64_MIN + 1, 1000000000000000000LL,
+                            (int64_t)(9999999999999999999ULL / 2)};
     for (size_t k = 0; k < sizeof edge / sizeof edge[0]; k++) {
         snprintf(want, sizeof want, "%lld", (long long)edge[k]);
         assert_int_equal(nsm_numfmt_int(got, edge[k]), (int)strlen(want));

@@ -10,9 +10,10 @@
 ** The method is exact, not approximate: a double is m * 2^e with m an integer below 2^53, so
 ** |v| * 10^s is the fraction (m * 10^s * 2^e) or (m * 2^e) / 10^-s, computed in 128-bit integers
 ** with its exact remainder; the rounding is then to nearest, ties to even, as glibc rounds in the
-** default rounding mode (the only one neasim runs in). Wherever the integers could overflow (the
-** magnitudes of 10^19 and more, scalings by more than 10^22: "%.12g" of numbers below 1e-10) and for NaN, the
-** infinities, -0 and subnormals, the fast path declines and snprintf writes the number.
+** default rounding mode (the only one neasim runs in). Wherever the integers could overflow
+** (magnitudes of 10^19 and more, scalings by more than 10^22: "%.12g" of numbers below 1e-10)
+** and for NaN, the infinities, -0 and subnormals, the fast path declines and snprintf writes
+** the number.
 ** tests/test_numfmt.c compares both with snprintf over millions of values, ties and edges.
 */
 #include "neasim/numfmt.h"
@@ -114,13 +115,23 @@ static int scale(double a, int s, scaled *out)
     return 0;
 }
 
-/* The n decimal digits of q (q < 10^n), zero-padded on the left. */
+/* The n decimal digits of q (q < 10^n), zero-padded on the left, two at a time. */
 static void digits(char *out, uint64_t q, int n)
 {
-    for (int k = n - 1; k >= 0; k--) {
-        out[k] = (char)('0' + q % 10);
-        q /= 10;
+    static const char PAIRS[] = "0001020304050607080910111213141516171819"
+                                "2021222324252627282930313233343536373839"
+                                "4041424344454647484950515253545556575859"
+                                "6061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    int k = n;
+    for (; k >= 2; k -= 2) {
+        unsigned r = (unsigned)(q % 100);
+        q /= 100;
+        out[k - 1] = PAIRS[2 * r + 1];
+        out[k - 2] = PAIRS[2 * r];
     }
+    if (k == 1)
+        out[0] = (char)('0' + q % 10);
 }
 
 /* Remove the trailing zeros of a fraction after the point at buf[point], and the point if no
@@ -141,7 +152,9 @@ static int significant(double a, int p, uint64_t *q, int *x)
     uint64_t bits;
     memcpy(&bits, &a, sizeof bits);
     int e2 = (int)(bits >> 52 & 0x7ff) - 1023; /* 2^e2 <= a < 2^(e2+1) */
-    int e10 = (int)floor((double)e2 * 0.30102999566398120); /* the exponent, or one below it */
+    /* floor(e2 log10 2), the exponent or one below it: 78913 / 2^18 is log10 2 closely enough
+    ** for |e2| < 1700, and >> of a negative int is arithmetic in gcc and clang */
+    int e10 = (e2 * 78913) >> 18;
     for (int tries = 0; tries < 3; tries++) {
         scaled s;
         if (scale(a, p - 1 - e10, &s))
