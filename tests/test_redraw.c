@@ -3,7 +3,7 @@
 ** the baseline scenario (levers that write drawn numbers, probability rows, modifiers.csv rows,
 ** phases that open at a date) and for an arm with a sweep point's sets on drawn numbers, phase
 ** models built with one set of draws and then redrawn with another must equal, byte for byte,
-** models built from scratch with the second set.
+** models built from scratch with the second set; and so for every combination of four levers.
 */
 #include "nsm_test.h"
 
@@ -100,6 +100,22 @@ static void test_baseline_arms(void **state)
     double v[2] = {nsm_param_value(m, &p[0]), nsm_param_value(m, &p[1])};
     assert_int_equal(nsm_arm_set_point(m, &arms[1], 2, p, v, &d), NSM_OK);
     check_arm(m, &arms[1]);
+    nsm_arms_free(arms, n);
+    /* every combination of the first four levers: arms of one to four levers, with and without
+    ** dates, so two or more phases whose levers open in different orders */
+    char list[4 * NSM_NAME_MAX + 4] = "";
+    for (int l = 0; l < 4 && l < m->n_levers; l++) {
+        if (l)
+            strcat(list, ",");
+        strcat(list, m->levers[l].name);
+    }
+    assert_int_equal(nsm_arms_build(m, list, 1, "baseline", &arms, &n, &d), NSM_OK);
+    int phased = 0;
+    for (int a = 0; a < n; a++) {
+        phased += arms[a].n_phases > 1;
+        check_arm(m, &arms[a]);
+    }
+    assert_true(phased > 0);
     nsm_arms_free(arms, n);
     nsm_diag_release(&d);
     nsm_model_free(m);

@@ -43,7 +43,8 @@ nsm_status nsm_arm_build_phases(const nsm_model *m, const nsm_arm *arm, const do
 ** with other draws) instead of rebuilding them: the numbers that the draws, the point's sets and
 ** the arm's levers write (with the probability row or the duration each belongs to) are copied
 ** back from m, then written again in nsm_arm_build_phases's order. Every other number was never
-** written, so the models equal a rebuild's, at the cost of the numbers written. The plan (the
+** written, so the models equal a rebuild's, at the cost of the numbers written (phase 0's are
+** written, then copied into the later phases before each phase's levers). The plan (the
 ** places compiled once, a modifiers.csv row's modifiers found once) borrows m and arm, neither
 ** of which may change while it lives; NULL when out of memory; nsm_arm_redraw_free(NULL) is
 ** fine. Errors as nsm_arm_build_phases. */

@@ -143,8 +143,11 @@ typedef struct {
 struct nsm_arm_redraw {
     const nsm_model *m;
     const nsm_arm *arm;
-    nsmi_place *place; /* where drawn numbers and the arm's own live, restored from m first */
+    nsmi_place *place; /* where drawn numbers and the arm's own live */
     int n_place, cap_place;
+    nsmi_place *span;   /* the places merged where they touch, sorted: what is restored from m */
+    const char **from;  /* span[i]'s bytes in m */
+    int n_span;
     redraw_step *step; /* the draws' writes, in nsm_arm_build_phases's order */
     int n_step;
 };
@@ -154,6 +157,8 @@ void nsm_arm_redraw_free(nsm_arm_redraw *r)
     if (!r)
         return;
     free(r->place);
+    free(r->span);
+    free(r->from);
     free(r->step);
     free(r);
 }
@@ -180,6 +185,45 @@ static int arm_places(nsm_arm_redraw *r)
             for (int q = 0; m->lever_rows[i].lever == a->levers[k] && q < m->lever_rows[i].n_params; q++)
                 over += add_places(r, &m->lever_rows[i].params[q]);
     return over;
+}
+
+static int place_order(const void *x, const void *y)
+{
+    const nsmi_place *a = x, *b = y;
+    if (a->array != b->array)
+        return a->array < b->array ? -1 : 1;
+    if (a->which != b->which)
+        return a->which < b->which ? -1 : 1;
+    return a->off < b->off ? -1 : a->off > b->off;
+}
+
+/* The places as few spans: sorted, and merged where they overlap or touch (the same bytes, in
+** fewer copies: a probability row's places, a run of modifiers), each with its bytes in m. */
+static int merge_places(nsm_arm_redraw *r)
+{
+    r->span = malloc(((size_t)r->n_place + 1) * sizeof *r->span);
+    r->from = malloc(((size_t)r->n_place + 1) * sizeof *r->from);
+    if (!r->span || !r->from)
+        return -1;
+    if (r->n_place > 0)
+        memcpy(r->span, r->place, (size_t)r->n_place * sizeof *r->span);
+    qsort(r->span, (size_t)r->n_place, sizeof *r->span, place_order);
+    int n = 0;
+    for (int i = 0; i < r->n_place; i++) {
+        nsmi_place *last = n ? &r->span[n - 1] : NULL, *p = &r->span[i];
+        if (last && last->array == p->array && last->which == p->which &&
+            p->off <= last->off + last->len) {
+            size_t end = p->off + p->len;
+            if (end > last->off + last->len)
+                last->len = end - last->off;
+        } else {
+            r->span[n++] = *p;
+        }
+    }
+    r->n_span = n;
+    for (int i = 0; i < n; i++)
+        r->from[i] = nsmi_place_at(r->m, &r->span[i]);
+    return 0;
 }
 
 /* The places and steps of every drawn number, then the arm's places. */
@@ -210,7 +254,7 @@ static int compile(nsm_arm_redraw *r)
             }
         }
     arm_places(r);
-    return 0;
+    return merge_places(r);
 }
 
 nsm_arm_redraw *nsm_arm_redraw_alloc(const nsm_model *m, const nsm_arm *arm)
@@ -227,15 +271,23 @@ nsm_arm_redraw *nsm_arm_redraw_alloc(const nsm_model *m, const nsm_arm *arm)
     return r;
 }
 
-/* What nsm_arm_build_phases does for phase j, on the places it writes only. */
-static nsm_status redraw(const nsm_arm_redraw *r, const double *draws, int j, nsm_model *v,
-                         nsm_diag *d)
+/* Most places are one number (a rate, a multiplier): copied inline, not through a call. */
+static inline void copy(char *to, const char *from, size_t len)
+{
+    if (len == sizeof(double))
+        memcpy(to, from, sizeof(double));
+    else
+        memcpy(to, from, len);
+}
+
+/* What nsm_arm_build_phases does before the levers, on the places it writes only: the same for
+** every phase. */
+static nsm_status redraw(const nsm_arm_redraw *r, const double *draws, nsm_model *v, nsm_diag *d)
 {
     const nsm_model *m = r->m;
     const nsm_arm *a = r->arm;
-    for (int i = 0; i < r->n_place; i++)
-        memcpy((char *)(uintptr_t)nsmi_place_at(v, &r->place[i]), nsmi_place_at(m, &r->place[i]),
-               r->place[i].len);
+    for (int i = 0; i < r->n_span; i++)
+        copy((char *)(uintptr_t)nsmi_place_at(v, &r->span[i]), r->from[i], r->span[i].len);
     nsm_status st = NSM_OK;
     for (int i = 0; i < r->n_step && st == NSM_OK; i++) {
         const redraw_step *s = &r->step[i];
@@ -247,17 +299,23 @@ static nsm_status redraw(const nsm_arm_redraw *r, const double *draws, int j, ns
     }
     for (int k = 0; k < a->n_sets && st == NSM_OK; k++)
         st = nsm_param_apply(v, &a->set_param[k], NSM_OP_SET, a->set_value[k], d);
-    if (st == NSM_OK)
-        st = apply_levers(m, a, a->phase_t[j], v, d);
     return st;
 }
 
+/* Phase 0 is redrawn and, before its levers, copied into the later phases (the same numbers that
+** a redraw of each would write, once: an arm of levers with dates has two or more phases); then
+** each phase's levers, in phase order as nsm_arm_build_phases applies them. */
 nsm_status nsm_arm_redraw_phases(const nsm_arm_redraw *r, const double *draws, nsm_model **out,
                                  nsm_diag *d)
 {
-    nsm_status st = NSM_OK;
-    for (int j = 0; j < r->arm->n_phases && st == NSM_OK; j++)
-        st = redraw(r, draws, j, out[j], d);
+    const nsm_arm *a = r->arm;
+    nsm_status st = redraw(r, draws, out[0], d);
+    for (int j = 1; j < a->n_phases && st == NSM_OK; j++)
+        for (int i = 0; i < r->n_span; i++)
+            copy((char *)(uintptr_t)nsmi_place_at(out[j], &r->span[i]),
+                 nsmi_place_at(out[0], &r->span[i]), r->span[i].len);
+    for (int j = 0; j < a->n_phases && st == NSM_OK; j++)
+        st = apply_levers(r->m, a, a->phase_t[j], out[j], d);
     return st;
 }
 

@@ -305,21 +305,6 @@ int nsmi_param_places(const nsm_model *m, const nsm_param *p, nsmi_place *out, i
     return 1;
 }
 
-const char *nsmi_place_at(const nsm_model *m, const nsmi_place *pl)
-{
-    const void *base = NULL;
-    switch (pl->array) {
-    case NSMI_A_TRANSITIONS: base = m->transitions; break;
-    case NSMI_A_EVENTS: base = m->events; break;
-    case NSMI_A_MODIFIERS: base = m->modifiers; break;
-    case NSMI_A_EFFECTS: base = m->effects; break;
-    case NSMI_A_SEASONALITY: base = m->seasonality; break;
-    case NSMI_A_INITIAL: base = m->factors[pl->which].initial; break;
-    case NSMI_A_DRAW: base = m->draws[pl->which].prob; break;
-    }
-    return (const char *)base + pl->off;
-}
-
 int nsmi_places_overlap(const nsmi_place *x, const nsmi_place *y)
 {
     return x->array == y->array && x->which == y->which && x->off < y->off + y->len &&

@@ -26,8 +26,22 @@ typedef struct {
 /* The places of p in m: up to max written to out (NULL when max is 0); the count is returned (one a modifier, for a
 ** modifiers.csv row expanded into several, otherwise 1). */
 int nsmi_param_places(const nsm_model *m, const nsm_param *p, nsmi_place *out, int max);
-/* The first byte of a place in m (a variant of the model the place was found in, or that model). */
-const char *nsmi_place_at(const nsm_model *m, const nsmi_place *pl);
+/* The first byte of a place in m (a variant of the model the place was found in, or that model).
+** Inline: a replication's redraw finds a few hundred places in each of its arms' models. */
+static inline const char *nsmi_place_at(const nsm_model *m, const nsmi_place *pl)
+{
+    const void *base = NULL;
+    switch (pl->array) {
+    case NSMI_A_TRANSITIONS: base = m->transitions; break;
+    case NSMI_A_EVENTS: base = m->events; break;
+    case NSMI_A_MODIFIERS: base = m->modifiers; break;
+    case NSMI_A_EFFECTS: base = m->effects; break;
+    case NSMI_A_SEASONALITY: base = m->seasonality; break;
+    case NSMI_A_INITIAL: base = m->factors[pl->which].initial; break;
+    case NSMI_A_DRAW: base = m->draws[pl->which].prob; break;
+    }
+    return (const char *)base + pl->off;
+}
 int nsmi_places_overlap(const nsmi_place *x, const nsmi_place *y);
 /* Modifier j's multiplier set to v or multiplied by it: nsm_param_apply's rule for one of the
 ** modifiers of a NSM_P_MODIFIER path, without the search for them. */
