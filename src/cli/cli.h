@@ -144,6 +144,23 @@ int nsm_cli_precision_enough(void *ctx);
 void nsm_cli_precision_manifest(nsm_manifest *mf, const nsm_cli_precision *p, const char *list);
 /* After the summary: one line on stdout when the target was met, a warning on stderr when not. */
 void nsm_cli_precision_say(const nsm_cli_precision *p, uint64_t runs, int quiet);
+/* --precision under mpirun (cli/precision.c). One rank's slice of a batch: replications first ..
+** first + count - 1 (count may be 0) simulated into a new sealed part *p of every arm's
+** accumulators (and paired ones), as nsm_cli_part_add packs them; or a status and message. */
+typedef nsm_status (*nsm_cli_batch_slice)(void *ctx, uint64_t first, uint64_t count,
+                                          nsm_part **p, nsm_diag *d);
+/* Collective. The batches of one process (NSM_CLI_PRECISION_BATCH each, up to p->ceiling), each
+** split between the ranks as nsm_batches splits it: rank r simulates replications
+** floor(n r / K) .. floor(n (r + 1) / K) - 1 of a batch of n. After every batch each rank sends
+** its status and part to rank 0 (nsm_cli_ranks_gather), which adds the parts in rank order into
+** p->acc and p->paired (empty when called; read on rank 0 only), applies the stopping rule and
+** shares the decision, so every rank stops after the same batch: the target met, the ceiling,
+** or a rank that failed or was stopped. `ready`: this rank's status before the first batch (not
+** NSM_OK: it sends that instead of simulating). On rank 0: NSM_OK with the totals, p->widest and
+** p->met; or the first failing rank's status and message in out ("rank K of N: ..."). On the
+** other ranks: NSM_OK, or the status rank 0 shared (no message). */
+nsm_status nsm_cli_precision_ranks(nsm_cli_precision *p, nsm_status ready,
+                                   nsm_cli_batch_slice slice, void *ctx, nsm_diag *out);
 /* --- Shards and merge (cli/shard.c) --- */
 
 /* The parts of a merge, checked alike (same command, scenario, seed, options, version) and in
