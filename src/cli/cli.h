@@ -212,6 +212,9 @@ int nsm_cli_world_start(int *argc, char ***argv);
 void nsm_cli_world_end(void);
 int nsm_cli_world_rank(void);
 int nsm_cli_world_size(void);
+/* 1 in build/neasim-mpi once MPI has started (under mpirun or srun, even with one rank); 0 in
+** neasim. */
+int nsm_cli_world_launched(void);
 /* Every rank gives n bytes; rank 0 receives them all, concatenated in rank order, in *all and
 ** their lengths in *sizes (new arrays; NULL on other ranks). Collective. 0, or -1. */
 int nsm_cli_world_gather(const void *bytes, size_t n, unsigned char **all, size_t **sizes);

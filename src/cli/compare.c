@@ -446,9 +446,13 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
                               o->parts->wall_seconds};
         double *reals[2] = {res->outer.p, res->outer.se};
         res->outer.runs = o->runs; /* set by nsm_compare_outer when it runs */
-        nsm_status st = nsm_cli_parts_read(o->parts, m, o->outer ? o->outer : o->runs, res->acc,
-                                           res->paired, cmp->n_arms, reals, o->outer ? 2 : 0,
-                                           per_draw(cmp), d);
+        /* --precision under mpirun: one part of the replications used, below the ceiling */
+        uint64_t total = o->outer ? o->outer
+                         : prec && o->parts->n ? nsm_part_head_of(o->parts->part[0])->count
+                         : o->runs;
+        nsm_status st = nsm_cli_parts_read(o->parts, m, total, res->acc, res->paired,
+                                           cmp->n_arms, reals, o->outer ? 2 : 0, per_draw(cmp),
+                                           d);
         if (st == NSM_OK && prec) /* --precision under mpirun: the rule on what rank 0 writes */
             nsm_cli_precision_enough(prec);
         return st;
@@ -797,17 +801,13 @@ static int compare_ranks(const nsm_model *m, const nsm_arm *arms, int n_arms,
         st = nsm_cli_ranks_gather(st, p, &d, &ps, &all);
     }
     nsm_part_free(p);
-    const uint64_t ceiling = o->runs;
     if (code != EXIT_OK) {
         ; /* a bad --precision-for or a+b arms: said on every rank alike */
     } else if (nsm_cli_world_rank() == 0 && st == NSM_OK) {
         ps.wall_seconds = omp_get_wtime() - t0;
         o->parts = &ps;
-        if (o->precision) /* the merge reads the replications used */
-            o->runs = nsm_part_head_of(ps.part[0])->count;
         code = compare(m, NULL, NULL, arms, n_arms, o, dest, years, n_years, argc, argv);
         o->parts = NULL;
-        o->runs = ceiling;
     } else if (nsm_cli_world_rank() == 0) {
         code = nsm_cli_finish_part("compare", st, NULL, NULL, &all);
     }

@@ -2,6 +2,12 @@
 ** precision.c: `run` and `compare --precision H [--precision-for LIST]`: which probabilities the
 ** target is for, the rule that stops the batches (nsm_run_batched), and what the summary and the
 ** manifest say about it. The statistic itself is summary/precision.c's.
+**
+** Under mpirun (nsm_cli_precision_ranks) the batches are those of one process, each split between
+** the ranks; after every batch each rank's status and partial result go to rank 0, which adds them
+** and applies the same rule to the same integers, and shares its verdict. The loop is here rather
+** than in nsm_run_batched because a rank that fails or is stopped must still take part in that
+** batch's exchange (nsm_run_batched returns at once), so that no rank waits on one that left.
 */
 #include <math.h>
 #include <stdio.h>

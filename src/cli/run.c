@@ -237,8 +237,12 @@ static nsm_status results_of(const nsm_model *m, const nsm_cli_options *o, nsm_r
         *rs = (nsm_run_stats){rc->threads > 0 ? rc->threads : omp_get_max_threads(), 0, 0,
                               o->parts->wall_seconds};
         double *reals = op->r.p;
-        st = nsm_cli_parts_read(o->parts, m, o->outer ? o->outer : o->runs, &acc, NULL, 1, &reals,
-                                o->outer ? 1 : 0, outer_block(m, op), d);
+        /* --precision under mpirun: one part of the replications used, below the ceiling */
+        uint64_t total = o->outer ? o->outer
+                         : prec && o->parts->n ? nsm_part_head_of(o->parts->part[0])->count
+                         : o->runs;
+        st = nsm_cli_parts_read(o->parts, m, total, &acc, NULL, 1, &reals, o->outer ? 1 : 0,
+                                outer_block(m, op), d);
         if (st == NSM_OK && prec) /* --precision under mpirun: the rule on what rank 0 writes */
             nsm_cli_precision_enough(prec);
         return st;
@@ -497,15 +501,11 @@ static int run_ranks(const nsm_model *m, nsm_cli_options *o, nsm_cli_precision *
     }
     nsm_part_free(p);
     int code = EXIT_OK;
-    const uint64_t ceiling = o->runs;
     if (nsm_cli_world_rank() == 0 && st == NSM_OK) {
         ps.wall_seconds = omp_get_wtime() - t0;
         o->parts = &ps;
-        if (prec) /* the merge reads the replications used */
-            o->runs = nsm_part_head_of(ps.part[0])->count;
         code = simulate_and_write(m, o, dest, prec, argc, argv);
         o->parts = NULL;
-        o->runs = ceiling;
     } else if (nsm_cli_world_rank() == 0) {
         code = nsm_cli_finish_part("run", st, NULL, NULL, &all);
     }
