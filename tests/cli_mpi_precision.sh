@@ -82,7 +82,7 @@ ranks run -- run $S --precision 0.02 --seed 5
 check_that "run: the target was met after 3000 runs" [ "$(row "$work/run-plain" runs),$(row "$work/run-plain" precision_met)" = "3000,yes" ]
 check_that "run: ... and the summary line says so" grep -q "met after 3000 runs" "$work/plain.out"
 # the ceiling first, in the middle of a batch (2,000 + 500)
-ranks ceiling -- run $S --precision 0.01 --runs 2500 --seed 3 --precision-for alliance_in_crisis@5
+ranks ceiling -- run $S --precision 0.01 --runs 2500 --seed 3 --precision-for alliance_in_crisis@5 --paths 3
 check_that "ceiling: 2500 runs, target not met" [ "$(row "$work/ceiling-plain" runs),$(row "$work/ceiling-plain" precision_met)" = "2500,no" ]
 # a ceiling below the number of ranks: some ranks' slices are empty
 ranks tiny -- run tests/models/two_state --precision 0.01 --runs 3 --seed 2
