@@ -130,6 +130,7 @@ typedef struct {
     const char *const *arm_names;  /* compare only, for the messages */
     nsm_precision_widest widest;   /* after the last batch checked */
     int met;
+    uint64_t events;               /* under mpirun, rank 0: events of the batches' parts */
 } nsm_cli_precision;
 
 /* Parse --precision's value (0 < H < 0.5); -1 after a message. */
@@ -144,6 +145,23 @@ int nsm_cli_precision_enough(void *ctx);
 void nsm_cli_precision_manifest(nsm_manifest *mf, const nsm_cli_precision *p, const char *list);
 /* After the summary: one line on stdout when the target was met, a warning on stderr when not. */
 void nsm_cli_precision_say(const nsm_cli_precision *p, uint64_t runs, int quiet);
+/* --precision under mpirun (cli/precision.c). One rank's slice of a batch: replications first ..
+** first + count - 1 (count may be 0) simulated into a new sealed part *p of every arm's
+** accumulators (and paired ones), as nsm_cli_part_add packs them; or a status and message. */
+typedef nsm_status (*nsm_cli_batch_slice)(void *ctx, uint64_t first, uint64_t count,
+                                          nsm_part **p, nsm_diag *d);
+/* Collective. The batches of one process (NSM_CLI_PRECISION_BATCH each, up to p->ceiling), each
+** split between the ranks as nsm_batches splits it: rank r simulates replications
+** floor(n r / K) .. floor(n (r + 1) / K) - 1 of a batch of n. After every batch each rank sends
+** its status and part to rank 0 (nsm_cli_ranks_gather), which adds the parts in rank order into
+** p->acc and p->paired (empty when called; read on rank 0 only), applies the stopping rule and
+** shares the decision, so every rank stops after the same batch: the target met, the ceiling,
+** or a rank that failed or was stopped. `ready`: this rank's status before the first batch (not
+** NSM_OK: it sends that instead of simulating). On rank 0: NSM_OK with the totals, p->widest and
+** p->met; or the first failing rank's status and message in out ("rank K of N: ..."). On the
+** other ranks: NSM_OK, or the status rank 0 shared (no message). */
+nsm_status nsm_cli_precision_ranks(nsm_cli_precision *p, nsm_status ready,
+                                   nsm_cli_batch_slice slice, void *ctx, nsm_diag *out);
 /* --- Shards and merge (cli/shard.c) --- */
 
 /* The parts of a merge, checked alike (same command, scenario, seed, options, version) and in
@@ -198,6 +216,9 @@ int nsm_cli_world_start(int *argc, char ***argv);
 void nsm_cli_world_end(void);
 int nsm_cli_world_rank(void);
 int nsm_cli_world_size(void);
+/* 1 in build/neasim-mpi once MPI has started (under mpirun or srun, even with one rank); 0 in
+** neasim. */
+int nsm_cli_world_launched(void);
 /* Every rank gives n bytes; rank 0 receives them all, concatenated in rank order, in *all and
 ** their lengths in *sizes (new arrays; NULL on other ranks). Collective. 0, or -1. */
 int nsm_cli_world_gather(const void *bytes, size_t n, unsigned char **all, size_t **sizes);

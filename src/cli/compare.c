@@ -479,9 +479,16 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
                               o->parts->wall_seconds};
         double *reals[2] = {res->outer.p, res->outer.se};
         res->outer.runs = o->runs; /* set by nsm_compare_outer when it runs */
-        return nsm_cli_parts_read(o->parts, m, o->outer ? o->outer : o->runs, res->acc,
-                                  res->paired, cmp->n_arms, reals, o->outer ? 2 : 0,
-                                  per_draw(cmp), d);
+        /* --precision under mpirun: one part of the replications used, below the ceiling */
+        uint64_t total = o->outer ? o->outer
+                         : prec && o->parts->n ? nsm_part_head_of(o->parts->part[0])->count
+                         : o->runs;
+        nsm_status st = nsm_cli_parts_read(o->parts, m, total, res->acc, res->paired,
+                                           cmp->n_arms, reals, o->outer ? 2 : 0, per_draw(cmp),
+                                           d);
+        if (st == NSM_OK && prec) /* --precision under mpirun: the rule on what rank 0 writes */
+            nsm_cli_precision_enough(prec);
+        return st;
     }
     if (models) { /* compare A B ...: refused with --shard and under mpirun (compare_command) */
         rc->first_rep = first;
@@ -548,7 +555,7 @@ static int precision_plan(const nsm_comparison *cmp, const nsm_cli_options *o, r
     for (int a = 0; a < cmp->n_arms; a++)
         names[a] = cmp->arms[a].name;
     *prec = (nsm_cli_precision){cmp->m, o->precision, o->runs, NULL, 0, res->acc, res->paired,
-                                cmp->n_arms, names, {0, -1, 0}, 0};
+                                cmp->n_arms, names, {0, -1, 0}, 0, 0};
     return nsm_cli_precision_targets("compare", o->precision_for, cmp->m, &cmp->horizons,
                                      &prec->targets, &prec->n_targets);
 }
@@ -674,13 +681,12 @@ static int compare_scenarios(nsm_cli_options *o, const double *years, int n_year
     return code;
 }
 
-/* The slice of shard o->shard of o->n_shards of every arm, simulated into a new sealed part. */
-static nsm_status slice_part(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                             const nsm_cli_options *o, const nsm_horizons *hz, nsm_part **p,
-                             nsm_run_stats *rs, nsm_diag *d)
+/* Items first .. first + count - 1 of every arm, shard o->shard of o->n_shards, simulated into
+** a new sealed part. */
+static nsm_status part_of(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                          const nsm_cli_options *o, const nsm_horizons *hz, uint64_t first,
+                          uint64_t count, nsm_part **p, nsm_run_stats *rs, nsm_diag *d)
 {
-    uint64_t first, count;
-    nsm_cli_shard_slice(o->outer ? o->outer : o->runs, o->shard, o->n_shards, &first, &count);
     results res = {0};
     *p = NULL;
     nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, *hz, NULL, 0, NULL, NULL};
@@ -705,6 +711,73 @@ static nsm_status slice_part(const nsm_model *m, const nsm_arm *arms, int n_arms
         nsm_diag_error(d, st, "out of memory");
     results_free(&res);
     return st;
+}
+
+/* The slice of shard o->shard of o->n_shards of every arm, simulated into a new sealed part. */
+static nsm_status slice_part(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                             const nsm_cli_options *o, const nsm_horizons *hz, nsm_part **p,
+                             nsm_run_stats *rs, nsm_diag *d)
+{
+    uint64_t first, count;
+    nsm_cli_shard_slice(o->outer ? o->outer : o->runs, o->shard, o->n_shards, &first, &count);
+    return part_of(m, arms, n_arms, o, hz, first, count, p, rs, d);
+}
+
+/* --precision under mpirun: one rank's slice of a batch (nsm_cli_batch_slice). */
+typedef struct {
+    const nsm_model *m;
+    const nsm_arm *arms;
+    int n_arms;
+    const nsm_cli_options *o; /* this rank's: shard rank + 1 of the ranks, quiet */
+    const nsm_horizons *hz;
+} batch_plan;
+
+static nsm_status batch_slice(void *ctx, uint64_t first, uint64_t count, nsm_part **p,
+                              nsm_diag *d)
+{
+    const batch_plan *b = ctx;
+    nsm_run_stats rs;
+    return part_of(b->m, b->arms, b->n_arms, b->o, b->hz, first, count, p, &rs, d);
+}
+
+/* --precision under mpirun: the batches on every rank (cli/precision.c); on rank 0 the totals,
+** as one part of the replications used (ps), to be written as a merge writes. 0, or the exit
+** code of a bad --precision-for (said, alike on every rank, before any batch). */
+static int precise_ranks(batch_plan *b, const nsm_cli_options *o, nsm_cli_parts *ps,
+                         nsm_status *st, nsm_diag *all)
+{
+    results tot = {0};
+    nsm_cli_precision prec = {0};
+    nsm_comparison cmp = {b->m, b->arms, b->n_arms, NULL, NULL, *b->hz, NULL, 0, NULL, NULL};
+    const char **names = calloc((size_t)b->n_arms, sizeof *names);
+    *st = names && !results_alloc(&tot, b->m, b->arms, b->n_arms, 0, b->hz) ? NSM_OK
+                                                                           : NSM_ERR_NOMEM;
+    int code = *st == NSM_OK ? precision_plan(&cmp, o, &tot, names, &prec) : 0;
+    if (code == 0 && tot.n_tri) /* every rank alike, before any exchange */
+        code = nsm_cli_usage_error("compare", "--precision does not yet stop a comparison with "
+                                   "arms of two levers (a+b, --factorial): give --runs instead");
+    if (code == 0)
+        *st = nsm_cli_precision_ranks(&prec, *st, batch_slice, b, all);
+    nsm_cli_options used = *o;
+    used.runs = tot.acc ? nsm_accum_runs(tot.acc[0]) : 0;
+    nsm_part *p = NULL;
+    if (code == 0 && nsm_cli_world_rank() == 0 && *st == NSM_OK &&
+        (!(ps->part = calloc(1, sizeof *ps->part)) ||
+         !(p = nsm_cli_part_new("compare", b->m, &used, 1, 1, 0, used.runs)) ||
+         nsm_cli_part_add(p, tot.acc, tot.paired, b->n_arms, NULL, 0, 0, prec.events) != NSM_OK))
+        *st = NSM_ERR_NOMEM;
+    if (*st == NSM_ERR_NOMEM && !all->error)
+        nsm_diag_error(all, *st, "out of memory");
+    size_t n = 0;
+    const unsigned char *bytes = *st == NSM_OK && p ? nsm_part_bytes(p, &n) : NULL;
+    if (bytes && (*st = nsm_part_open(bytes, n, "the ranks' totals", &ps->part[0], all)) == NSM_OK)
+        ps->n = 1;
+    ps->ranks = nsm_cli_world_size();
+    nsm_part_free(p);
+    free(prec.targets);
+    free(names);
+    results_free(&tot);
+    return code;
 }
 
 /* compare --shard I/N --out PART: simulate the slice, write the partial result (cli/shard.c). */
@@ -750,11 +823,20 @@ static int compare_ranks(const nsm_model *m, const nsm_arm *arms, int n_arms,
     nsm_horizons hz;
     nsm_horizons_find(m, years, n_years, &hz);
     nsm_cli_catch_sigint(1);
-    nsm_status st = slice_part(m, arms, n_arms, &mine, &hz, &p, &rs, &d);
-    st = nsm_cli_ranks_gather(st, p, &d, &ps, &all);
-    nsm_part_free(p);
+    nsm_status st = NSM_OK;
     int code = EXIT_OK;
-    if (nsm_cli_world_rank() == 0 && st == NSM_OK) {
+    if (o->precision) {
+        mine.quiet = 1; /* no progress bar: a batch is short, and the count is not known */
+        batch_plan b = {m, arms, n_arms, &mine, &hz};
+        code = precise_ranks(&b, o, &ps, &st, &all);
+    } else {
+        st = slice_part(m, arms, n_arms, &mine, &hz, &p, &rs, &d);
+        st = nsm_cli_ranks_gather(st, p, &d, &ps, &all);
+    }
+    nsm_part_free(p);
+    if (code != EXIT_OK) {
+        ; /* a bad --precision-for or a+b arms: said on every rank alike */
+    } else if (nsm_cli_world_rank() == 0 && st == NSM_OK) {
         ps.wall_seconds = omp_get_wtime() - t0;
         o->parts = &ps;
         code = compare(m, NULL, NULL, arms, n_arms, o, dest, years, n_years, argc, argv);

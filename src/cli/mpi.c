@@ -94,6 +94,11 @@ int nsm_cli_world_size(void)
     return size;
 }
 
+int nsm_cli_world_launched(void)
+{
+    return started;
+}
+
 /* Sizes first (MPI_Gather), then the bytes (MPI_Gatherv), both in rank order. MPI counts are
 ** ints: a rank's bytes, and all of them together, must stay below 2 GiB. */
 int nsm_cli_world_gather(const void *bytes, size_t n, unsigned char **all, size_t **sizes)

@@ -76,10 +76,6 @@ static int precision_checks(const char *cmd, nsm_cli_options *o)
     if (o->precision && o->outer)
         return nsm_cli_usage_error(cmd, "--precision stops the replications of one level; it "
                                    "cannot be combined with --outer");
-    if (o->precision && nsm_cli_world_size() > 1)
-        return nsm_cli_usage_error(cmd, "--precision under mpirun is not supported yet: the ranks "
-                                   "would have to decide together after every batch; run it in "
-                                   "one process, or give the ranks a fixed --runs");
     if (o->precision && o->n_shards)
         return nsm_cli_usage_error(cmd, "--precision decides after each batch of the whole run, "
                                    "which a shard does not see: give the shards a fixed --runs "

@@ -2,6 +2,12 @@
 ** precision.c: `run` and `compare --precision H [--precision-for LIST]`: which probabilities the
 ** target is for, the rule that stops the batches (nsm_run_batched), and what the summary and the
 ** manifest say about it. The statistic itself is summary/precision.c's.
+**
+** Under mpirun (nsm_cli_precision_ranks) the batches are those of one process, each split between
+** the ranks; after every batch each rank's status and partial result go to rank 0, which adds them
+** and applies the same rule to the same integers, and shares its verdict. The loop is here rather
+** than in nsm_run_batched because a rank that fails or is stopped must still take part in that
+** batch's exchange (nsm_run_batched returns at once), so that no rank waits on one that left.
 */
 #include <math.h>
 #include <stdio.h>
@@ -169,4 +175,68 @@ void nsm_cli_precision_say(const nsm_cli_precision *p, uint64_t runs, int quiet)
                 "%llu was reached with a widest 95%% half-width of %.2f points (%s); raise --runs "
                 "or accept a larger --precision\n", nsm_cli_prog, 100 * p->h,
                 (unsigned long long)runs, 100 * p->widest.half_width, at);
+}
+
+/* --- Under mpirun: the same batches, each split between the ranks --- */
+
+/* Rank 0: add the batch's parts (one a rank, in rank order) into the totals. Integer sums, so
+** the totals are those of one process that ran the batch whole. */
+static nsm_status add_parts(nsm_cli_precision *p, const nsm_cli_parts *ps, nsm_diag *d)
+{
+    nsm_status st = NSM_OK;
+    for (int k = 0; st == NSM_OK && k < ps->n; k++) {
+        for (int a = 0; st == NSM_OK && a < p->n_arms; a++)
+            st = nsm_part_read_accum(ps->part[k], p->acc[a], d);
+        for (int a = 1; st == NSM_OK && p->paired && a < p->n_arms; a++)
+            st = nsm_part_read_paired(ps->part[k], p->paired[a], d);
+        if (st == NSM_OK && !nsm_part_at_end(ps->part[k]))
+            st = nsm_diag_error(d, NSM_ERR_INPUT, "%s: holds more than a batch (damaged?)",
+                                nsm_part_name(ps->part[k]));
+        p->events += nsm_part_events(ps->part[k]);
+    }
+    return st;
+}
+
+/* One batch on every rank, then the exchange: this rank's status (and part), rank 0's verdict. */
+static nsm_status one_batch(nsm_cli_precision *p, nsm_status ready, nsm_cli_batch_slice slice,
+                            void *ctx, uint64_t done, uint64_t n, nsm_diag *out)
+{
+    const uint64_t rank = (uint64_t)nsm_cli_world_rank(), k = (uint64_t)nsm_cli_world_size();
+    const uint64_t lo = n * rank / k, hi = n * (rank + 1) / k; /* as nsm_batches slices */
+    nsm_part *part = NULL;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    nsm_status st = ready == NSM_OK ? slice(ctx, done + lo, hi - lo, &part, &d) : ready;
+    if (st == NSM_ERR_NOMEM && !d.error)
+        nsm_diag_error(&d, st, "out of memory");
+    nsm_cli_parts ps = {NULL, 0, 0, 0.0};
+    st = nsm_cli_ranks_gather(st, part, &d, &ps, out);
+    if (rank == 0 && st == NSM_OK)
+        st = add_parts(p, &ps, out);
+    nsm_cli_parts_release(&ps);
+    nsm_part_free(part);
+    nsm_diag_release(&d);
+    return st;
+}
+
+nsm_status nsm_cli_precision_ranks(nsm_cli_precision *p, nsm_status ready,
+                                   nsm_cli_batch_slice slice, void *ctx, nsm_diag *out)
+{
+    const int rank = nsm_cli_world_rank();
+    /* the verdict shared after each batch: -1 go on, 0 done, else the status that ends it */
+    int verdict = -1;
+    for (uint64_t done = 0; verdict == -1;) {
+        const uint64_t n = p->ceiling - done < NSM_CLI_PRECISION_BATCH
+                               ? p->ceiling - done : NSM_CLI_PRECISION_BATCH;
+        nsm_status st = one_batch(p, ready, slice, ctx, done, n, out);
+        done += n;
+        /* one process asks the rule after every batch but the last, and once more after the
+        ** last one: asking after every batch comes to the same */
+        if (rank == 0)
+            verdict = st != NSM_OK                                       ? (int)st
+                      : !nsm_cli_precision_enough(p) && done < p->ceiling ? -1
+                                                                          : 0;
+        verdict = nsm_cli_world_share(verdict);
+    }
+    return (nsm_status)verdict;
 }

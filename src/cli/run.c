@@ -225,7 +225,7 @@ static nsm_status replicate(const nsm_model *m, nsm_run_config *rc, nsm_accum *a
 
 /* The results of the run: read from the parts of a merge, or simulated: items first ..
 ** first + count - 1 of the whole (replications, or with --outer draws; a shard is a slice;
-** prec: with --precision, never for a shard). */
+** prec: with --precision, never for a shard; with parts, those of a --precision under mpirun). */
 static nsm_status results_of(const nsm_model *m, const nsm_cli_options *o, nsm_run_config *rc,
                              nsm_accum *acc, outer_plan *op, nsm_cli_precision *prec,
                              nsm_run_stats *rs, uint64_t first, uint64_t count, nsm_diag *d)
@@ -237,8 +237,15 @@ static nsm_status results_of(const nsm_model *m, const nsm_cli_options *o, nsm_r
         *rs = (nsm_run_stats){rc->threads > 0 ? rc->threads : omp_get_max_threads(), 0, 0,
                               o->parts->wall_seconds};
         double *reals = op->r.p;
-        return nsm_cli_parts_read(o->parts, m, o->outer ? o->outer : o->runs, &acc, NULL, 1,
-                                  &reals, o->outer ? 1 : 0, outer_block(m, op), d);
+        /* --precision under mpirun: one part of the replications used, below the ceiling */
+        uint64_t total = o->outer ? o->outer
+                         : prec && o->parts->n ? nsm_part_head_of(o->parts->part[0])->count
+                         : o->runs;
+        st = nsm_cli_parts_read(o->parts, m, total, &acc, NULL, 1, &reals, o->outer ? 1 : 0,
+                                outer_block(m, op), d);
+        if (st == NSM_OK && prec) /* --precision under mpirun: the rule on what rank 0 writes */
+            nsm_cli_precision_enough(prec);
+        return st;
     }
     if (o->outer) {
         rc->runs = o->runs;
@@ -364,12 +371,11 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
     return code;
 }
 
-/* The slice of shard o->shard of o->n_shards, simulated into a new sealed part *p. */
-static nsm_status slice_part(const nsm_model *m, const nsm_cli_options *o, nsm_part **p,
-                             nsm_run_stats *rs, nsm_diag *d)
+/* Items first .. first + count - 1, shard o->shard of o->n_shards, simulated into a new sealed
+** part *p. */
+static nsm_status part_of(const nsm_model *m, const nsm_cli_options *o, uint64_t first,
+                          uint64_t count, nsm_part **p, nsm_run_stats *rs, nsm_diag *d)
 {
-    uint64_t first, count;
-    nsm_cli_shard_slice(o->outer ? o->outer : o->runs, o->shard, o->n_shards, &first, &count);
     outer_plan op = {0};
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
@@ -390,6 +396,58 @@ static nsm_status slice_part(const nsm_model *m, const nsm_cli_options *o, nsm_p
         nsm_diag_error(d, st, "out of memory");
     nsm_accum_free(acc);
     free(op.r.p);
+    return st;
+}
+
+/* The slice of shard o->shard of o->n_shards, simulated into a new sealed part *p. */
+static nsm_status slice_part(const nsm_model *m, const nsm_cli_options *o, nsm_part **p,
+                             nsm_run_stats *rs, nsm_diag *d)
+{
+    uint64_t first, count;
+    nsm_cli_shard_slice(o->outer ? o->outer : o->runs, o->shard, o->n_shards, &first, &count);
+    return part_of(m, o, first, count, p, rs, d);
+}
+
+/* --precision under mpirun: one rank's slice of a batch (nsm_cli_batch_slice). */
+typedef struct {
+    const nsm_model *m;
+    const nsm_cli_options *o; /* this rank's: shard rank + 1 of the ranks, quiet */
+} batch_plan;
+
+static nsm_status batch_slice(void *ctx, uint64_t first, uint64_t count, nsm_part **p,
+                              nsm_diag *d)
+{
+    const batch_plan *b = ctx;
+    nsm_run_stats rs;
+    return part_of(b->m, b->o, first, count, p, &rs, d);
+}
+
+/* --precision under mpirun: the batches on every rank (cli/precision.c); on rank 0 the totals,
+** as one part of the replications used (ps), to be written as a merge writes. */
+static nsm_status precise_ranks(const nsm_model *m, const nsm_cli_options *mine,
+                                nsm_cli_precision *prec, nsm_cli_parts *ps, nsm_diag *all)
+{
+    nsm_accum *total = nsm_accum_alloc(m);
+    prec->acc = &total;
+    batch_plan b = {m, mine};
+    nsm_status st = nsm_cli_precision_ranks(prec, total ? NSM_OK : NSM_ERR_NOMEM, batch_slice,
+                                            &b, all);
+    prec->acc = NULL;
+    nsm_cli_options used = *mine;
+    used.runs = total ? nsm_accum_runs(total) : 0;
+    nsm_part *p = NULL;
+    if (nsm_cli_world_rank() == 0 && st == NSM_OK &&
+        (!(ps->part = calloc(1, sizeof *ps->part)) ||
+         !(p = nsm_cli_part_new("run", m, &used, 1, 1, 0, used.runs)) ||
+         nsm_cli_part_add(p, &total, NULL, 1, NULL, 0, 0, prec->events) != NSM_OK))
+        st = nsm_diag_error(all, NSM_ERR_NOMEM, "out of memory");
+    size_t n = 0;
+    const unsigned char *bytes = st == NSM_OK && p ? nsm_part_bytes(p, &n) : NULL;
+    if (bytes && (st = nsm_part_open(bytes, n, "the ranks' totals", &ps->part[0], all)) == NSM_OK)
+        ps->n = 1;
+    ps->ranks = nsm_cli_world_size();
+    nsm_part_free(p);
+    nsm_accum_free(total);
     return st;
 }
 
@@ -416,9 +474,10 @@ static int simulate_shard(const nsm_model *m, const nsm_cli_options *o)
     return code;
 }
 
-/* Under mpirun: every rank simulates its slice; rank 0 gathers the parts and writes. */
-static int run_ranks(const nsm_model *m, nsm_cli_options *o, const char *dest, int argc,
-                     char **argv)
+/* Under mpirun: every rank simulates its slice; rank 0 gathers the parts and writes. With
+** --precision (prec), the slices are of every batch, and rank 0 decides after each. */
+static int run_ranks(const nsm_model *m, nsm_cli_options *o, nsm_cli_precision *prec,
+                     const char *dest, int argc, char **argv)
 {
     nsm_cli_options mine = *o;
     mine.shard = (uint32_t)nsm_cli_world_rank() + 1;
@@ -432,14 +491,20 @@ static int run_ranks(const nsm_model *m, nsm_cli_options *o, const char *dest, i
     nsm_part *p = NULL;
     nsm_cli_parts ps = {NULL, 0, 0, 0.0};
     nsm_cli_catch_sigint(1);
-    nsm_status st = slice_part(m, &mine, &p, &rs, &d);
-    st = nsm_cli_ranks_gather(st, p, &d, &ps, &all);
+    nsm_status st;
+    if (prec) {
+        mine.quiet = 1; /* no progress bar: a batch is short, and the count is not known */
+        st = precise_ranks(m, &mine, prec, &ps, &all);
+    } else {
+        st = slice_part(m, &mine, &p, &rs, &d);
+        st = nsm_cli_ranks_gather(st, p, &d, &ps, &all);
+    }
     nsm_part_free(p);
     int code = EXIT_OK;
     if (nsm_cli_world_rank() == 0 && st == NSM_OK) {
         ps.wall_seconds = omp_get_wtime() - t0;
         o->parts = &ps;
-        code = simulate_and_write(m, o, dest, NULL, argc, argv);
+        code = simulate_and_write(m, o, dest, prec, argc, argv);
         o->parts = NULL;
     } else if (nsm_cli_world_rank() == 0) {
         code = nsm_cli_finish_part("run", st, NULL, NULL, &all);
@@ -461,7 +526,7 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
     nsm_model *m = NULL;
     if ((code = nsm_cli_load(o.scenario, &m, o.quiet)) != EXIT_OK)
         return code;
-    nsm_cli_precision prec = {m, o.precision, o.runs, NULL, 0, NULL, NULL, 1, NULL, {0, -1, 0}, 0};
+    nsm_cli_precision prec = {m, o.precision, o.runs, NULL, 0, NULL, NULL, 1, NULL, {0, -1, 0}, 0, 0};
     if (o.precision) {
         nsm_horizons def = {0, {0}, {0}};
         def.n = summary_reports(m, def.idx);
@@ -477,7 +542,7 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
         code = nsm_cli_usage_error("run", "--routes and --signposts run in one process: partial "
                                    "results (--shard, neasim merge, mpirun) do not carry them yet");
     else if (nsm_cli_world_size() > 1 && !o.parts)
-        code = run_ranks(m, &o, dest, argc, argv);
+        code = run_ranks(m, &o, o.precision ? &prec : NULL, dest, argc, argv);
     else
         code = o.n_shards ? simulate_shard(m, &o)
                           : simulate_and_write(m, &o, dest, o.precision ? &prec : NULL, argc,
