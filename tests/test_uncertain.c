@@ -14,6 +14,7 @@
 
 #include "neasim/compare.h"
 #include "neasim/outer.h"
+#include "neasim/outer_loop.h"
 #include "neasim/scenario.h"
 
 static nsm_model *load(const char *name)
@@ -95,6 +96,62 @@ static void test_outer_draws(void **state)
     nsm_model_free(m);
 }
 
+/* What the outer loop tells its caller: each draw once, with `runs` replications of its own, and
+** (a plain run) no paired accumulators; the totals are the same replications run at once. One
+** thread runs the draws one after another, two run them side by side (8 draws >= 4 a thread). */
+typedef struct {
+    uint64_t calls[8], runs[8];
+    int paired_seen;
+} told;
+
+static int tell(void *ctx, uint64_t j, const nsm_accum *const *acc,
+                const nsm_paired *const *paired)
+{
+    told *t = ctx;
+#pragma omp critical(test_tell)
+    {
+        t->calls[j]++;
+        t->runs[j] = nsm_accum_runs(acc[0]);
+        t->paired_seen |= paired != NULL;
+    }
+    return 0;
+}
+
+static void test_outer_loop_tells_each_draw(void **state)
+{
+    (void)state;
+    nsm_model *m = load("uncertain");
+    const uint64_t draws = 8, runs = 300;
+    nsm_accum *once = nsm_accum_alloc(m);
+    nsm_run_config all = {24, draws * runs, 0, 1, NULL, NULL, NULL, NSM_UNCERTAINTY_OUTER, runs, 0};
+    assert_int_equal(nsm_run(m, &all, once, NULL, NULL), NSM_OK);
+    int64_t *want = calloc((size_t)m->n_reports + 1, sizeof *want);
+    int64_t *got = calloc((size_t)m->n_reports + 1, sizeof *got);
+    nsm_occurred_by(m, once, 0, want);
+    for (int threads = 1; threads <= 2; threads++) {
+        told t = {{0}, {0}, 0};
+        const nsm_outer_draws d = {draws, tell, &t};
+        nsm_accum *total = nsm_accum_alloc(m);
+        nsm_run_config c = {24, runs, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
+        nsm_run_stats rs = {0, 0, 0, 0.0};
+        assert_int_equal(nsm_outer_loop(m, NULL, 1, &c, &d, &total, NULL, &rs, NULL), NSM_OK);
+        for (uint64_t j = 0; j < draws; j++) {
+            assert_int_equal(t.calls[j], 1);
+            assert_int_equal(t.runs[j], runs);
+        }
+        assert_false(t.paired_seen);
+        assert_int_equal(rs.threads, threads);
+        assert_int_equal(nsm_accum_runs(total), draws * runs);
+        nsm_occurred_by(m, total, 0, got);
+        assert_memory_equal(got, want, ((size_t)m->n_reports + 1) * sizeof *got);
+        nsm_accum_free(total);
+    }
+    free(want);
+    free(got);
+    nsm_accum_free(once);
+    nsm_model_free(m);
+}
+
 /* Arms see the same draws: a null lever still gives exactly zero, and doubling the drawn hazard
 ** gives E[exp(-lambda t) - exp(-2 lambda t)] on common draws. */
 static void test_arms_share_draws(void **state)
@@ -134,6 +191,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_per_run_and_nominal),
         cmocka_unit_test(test_outer_draws),
+        cmocka_unit_test(test_outer_loop_tells_each_draw),
         cmocka_unit_test(test_arms_share_draws),
     };
     return cmocka_run_group_tests_name("uncertain", tests, NULL, NULL);
