@@ -17,11 +17,6 @@
 #include "neasim/outer_loop.h"
 #include "neasim/scenario.h"
 
-static nsm_model *load(const char *name)
-{
-    return nsm_test_load(name);
-}
-
 static double e_exp(double c) /* E[exp(-c lambda)], lambda ~ U(1, 3) */
 {
     return (exp(-c) - exp(-3 * c)) / (2 * c);
@@ -37,17 +32,10 @@ static double occurred(const nsm_model *m, const nsm_accum *a, int i)
     return (double)cum / (double)nsm_accum_runs(a);
 }
 
-static void check(const char *what, double est, double exact, double se)
-{
-    if (fabs(est - exact) > 4 * se)
-        fail_msg("%s: estimate %.5f, exact %.5f (%.1f standard errors)", what, est, exact,
-                 fabs(est - exact) / se);
-}
-
 static void test_per_run_and_nominal(void **state)
 {
     (void)state;
-    nsm_model *m = load("uncertain");
+    nsm_model *m = nsm_test_load("uncertain");
     assert_int_equal(m->n_uncertain, 1);
     assert_string_equal(m->uncertain[0].path, "transitions:f:a>b");
     assert_true(fabs(m->transitions[0].rate - 2.0) < 1e-12); /* the model holds the mean */
@@ -59,7 +47,7 @@ static void test_per_run_and_nominal(void **state)
         assert_int_equal(nsm_run(m, &c, a, NULL, NULL), NSM_OK);
         for (int i = 1; i < m->n_reports; i += 6) {
             double t = nsm_years(m->report_t[i]), p = mode ? 1 - e_exp(t) : 1 - exp(-2 * t);
-            check(mode ? "per-run draws" : "nominal", occurred(m, a, i), p,
+            nsm_test_check_mean(mode ? "per-run draws" : "nominal", occurred(m, a, i), p,
                   sqrt(p * (1 - p) / (double)n));
         }
         nsm_accum_free(a);
@@ -72,7 +60,7 @@ static void test_per_run_and_nominal(void **state)
 static void test_outer_draws(void **state)
 {
     (void)state;
-    nsm_model *m = load("uncertain");
+    nsm_model *m = nsm_test_load("uncertain");
     const uint64_t draws = 200, runs = 2000;
     double *p = calloc(draws, sizeof *p);
     nsm_outer_result r = {draws, 0, {1, {12}, {1.0}}, p}; /* one horizon: report 12 */
@@ -88,9 +76,9 @@ static void test_outer_draws(void **state)
         var += (p[j] - mean) * (p[j] - mean) / (double)(draws - 1);
     double sd_exact = sqrt(e_exp(2 * t) - e_exp(t) * e_exp(t));
     double mc = (1 - e_exp(t)) * e_exp(t) / (double)runs; /* noise of each p_j, about */
-    check("mean over draws", mean, 1 - e_exp(t), sqrt((sd_exact * sd_exact + mc) / (double)draws));
+    nsm_test_check_mean("mean over draws", mean, 1 - e_exp(t), sqrt((sd_exact * sd_exact + mc) / (double)draws));
     double sd = sqrt(var - mc);
-    check("parameter sd", sd, sd_exact, sd_exact / sqrt(2.0 * (double)(draws - 1)));
+    nsm_test_check_mean("parameter sd", sd, sd_exact, sd_exact / sqrt(2.0 * (double)(draws - 1)));
     nsm_accum_free(total);
     free(p);
     nsm_model_free(m);
@@ -120,7 +108,7 @@ static int tell(void *ctx, uint64_t j, const nsm_accum *const *acc,
 static void test_outer_loop_tells_each_draw(void **state)
 {
     (void)state;
-    nsm_model *m = load("uncertain");
+    nsm_model *m = nsm_test_load("uncertain");
     const uint64_t draws = 8, runs = 300;
     nsm_accum *once = nsm_accum_alloc(m);
     nsm_run_config all = {24, draws * runs, 0, 1, NULL, NULL, NULL, NSM_UNCERTAINTY_OUTER, runs, 0};
@@ -157,7 +145,7 @@ static void test_outer_loop_tells_each_draw(void **state)
 static void test_arms_share_draws(void **state)
 {
     (void)state;
-    nsm_model *m = load("uncertain");
+    nsm_model *m = nsm_test_load("uncertain");
     nsm_arm *arms;
     int n;
     nsm_diag d;
@@ -176,7 +164,7 @@ static void test_arms_share_draws(void **state)
     }
     double t = nsm_years(m->report_t[12]);
     nsm_difference dd = nsm_difference_outcome(m, acc[0], acc[2], pr[2], 0, 1, 12);
-    check("doubled hazard", dd.diff, e_exp(t) - e_exp(2 * t), dd.se);
+    nsm_test_check_mean("doubled hazard", dd.diff, e_exp(t) - e_exp(2 * t), dd.se);
     for (int a = 0; a < 3; a++) {
         nsm_accum_free(acc[a]);
         nsm_paired_free(pr[a]);
