@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bytecheck.sh OLD_BIN NEW_BIN: the same commands with two builds of neasim, outputs compared byte
 # for byte (manifest.csv excluded: it names the build). Every shipped scenario through run and,
-# where it has levers, compare --levers all; the baseline through an outer run and a sweep, and
+# where it has levers, compare --levers all; the baseline through outer runs (run and compare,
+# draws side by side and one after another) and a sweep, and
 # against two of its variants (compare A B C, since issue 11); every
 # test model that runs through run. For changes that must not move a seed's results (issue 14).
 # Run from the project root. Exit status 1 when anything differs.
@@ -33,6 +34,10 @@ for s in tests/models/*/; do
     go "model-$(basename "$s")" run "$s" --runs 2000 --seed 7 --threads 2
 done
 go outer run scenarios/baseline --runs 200 --outer 6 --seed 3
+# both outer loops, draws one after another (1 thread) and side by side (2 threads, 8 draws)
+go outer-side run scenarios/baseline --runs 100 --outer 8 --seed 3 --threads 2
+go cmp-outer compare scenarios/baseline --levers all --runs 100 --outer 6 --seed 3 --threads 1
+go cmp-outer-side compare scenarios/baseline --levers all --runs 100 --outer 8 --seed 3 --threads 2
 go cmp-scenarios compare scenarios/baseline scenarios/formal-alignment scenarios/us-retrenchment --runs 500 --seed 5 --threads 2
 go sweep-oat sweep scenarios/baseline --oat --params 'transitions:rok_nuclear_debate:*' --runs 200 --seed 9
 go sweep-sobol sweep tests/models/uncertain --sobol 8 --runs 100 --seed 9

@@ -9,28 +9,12 @@
 #   RUN_DIR: `neasim run --outer`; COMPARE_DIR: `neasim compare --outer` (tests/figures.sh)
 # Prints one FAIL line per failed check and "judgment: N passed, M failed"; exits 1 on a failure.
 
-args <- commandArgs(trailingOnly = TRUE)
-if (length(args) != 3) {
-    cat("usage: Rscript tests/figures_judgment.R SCRIPTS_DIR RUN_DIR COMPARE_DIR\n")
-    quit(status = 64)
-}
-for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_sweep.R"))
-    source(file.path(args[1], f))
+source("tests/figures_check.R")
+args <- figure_test_args(3, "tests/figures_judgment.R SCRIPTS_DIR RUN_DIR COMPARE_DIR")
 
-n_pass <- 0
-n_fail <- 0
-check <- function(ok, what) {
-    if (isTRUE(ok)) n_pass <<- n_pass + 1
-    else { n_fail <<- n_fail + 1; cat("FAIL", what, "\n") }
-}
-flat <- function(x) gsub("\\s+", " ", trimws(x))
 same <- function(a, b) length(a) == length(b) && length(a) > 0 && all(abs(a - b) < 1e-9)
 
-figure <- function(fun, ctx, name) {
-    figs <- match.fun(fun)(ctx)
-    figs <- stats::setNames(figs, vapply(figs, function(f) f$name, ""))
-    ggplot_build(figs[[name]]$plot)
-}
+figure <- function(fun, ctx, name) ggplot_build(figures_of(fun, ctx)[[name]]$plot)
 panel_labels <- function(b) {
     lay <- b$layout$layout
     stats::setNames(flat(as.character(lay$panel)), lay$PANEL)
@@ -151,5 +135,4 @@ check(grepl("judgment range", b$plot$labels$subtitle, ignore.case = TRUE) &&
           grepl("Monte Carlo", b$plot$labels$subtitle),
       "compare: the subtitle says which band is which")
 
-cat(sprintf("judgment: %d passed, %d failed\n", n_pass, n_fail))
-quit(status = if (n_fail == 0) 0 else 1)
+figure_test_done("judgment")

@@ -9,21 +9,9 @@
 #   OAT_DIR: neasim sweep --oat of the baseline (a few parameters).
 # Prints one FAIL line per failed check and "labels: N passed, M failed"; exits 1 on a failure.
 
-args <- commandArgs(trailingOnly = TRUE)
-if (length(args) != 4) {
-    cat("usage: Rscript tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR\n")
-    quit(status = 64)
-}
-for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_sweep.R"))
-    source(file.path(args[1], f))
+source("tests/figures_check.R")
+args <- figure_test_args(4, "tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR")
 
-n_pass <- 0
-n_fail <- 0
-check <- function(ok, what) {
-    if (isTRUE(ok)) n_pass <<- n_pass + 1
-    else { n_fail <<- n_fail + 1; cat("FAIL", what, "\n") }
-}
-flat <- function(x) gsub("\\s+", " ", trimws(x))
 given <- function(dir, kind) {
     l <- read.csv(file.path(dir, "labels.csv"), stringsAsFactors = FALSE, na.strings = "NA")
     l[l$kind == kind & l$given == "yes", ]
@@ -102,5 +90,4 @@ fit <- tornado_fit(long, 10)
 check(all(lengths(strsplit(fit, "\n")) <= tornado_max_lines(10)) && grepl("\u2026$", fit[1]),
       paste("tornado_fit:", fit[1]))
 
-cat(sprintf("labels: %d passed, %d failed\n", n_pass, n_fail))
-quit(status = if (n_fail > 0) 1 else 0)
+figure_test_done("labels")

@@ -14,15 +14,10 @@
 #   (tests/figures.sh's ring model), for the order of tornado bars.
 # Prints one FAIL line per failed check and "mapping: N passed, M failed"; exits 1 on a failure.
 
-args <- commandArgs(trailingOnly = TRUE)
-if (length(args) != 6) {
-    cat("usage: Rscript tests/figures_mapping.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR SOBOL_DIR RING_DIR\n")
-    quit(status = 64)
-}
-scripts <- args[1]
+source("tests/figures_check.R")
+args <- figure_test_args(6, paste("tests/figures_mapping.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR",
+                                   "SOBOL_DIR RING_DIR"))
 dirs <- list(run = args[2], compare = args[3], oat = args[4], sobol = args[5], ring = args[6])
-for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_sweep.R"))
-    source(file.path(scripts, f))
 
 # ---- the known answer -----------------------------------------------------------------------
 
@@ -31,14 +26,6 @@ ARM_TEXT <- c(baseline = "Baseline", widen_c = "Widen c", amplify_a = "Amplify a
               boost_b = "Boost b")
 # The arm that moves the outcome or event about switch x
 TARGET <- c(a = "amplify_a", b = "boost_b", c = "widen_c")
-
-n_pass <- 0
-n_fail <- 0
-check <- function(ok, what) {
-    if (isTRUE(ok)) n_pass <<- n_pass + 1
-    else { n_fail <<- n_fail + 1; cat("FAIL", what, "\n") }
-}
-flat <- function(x) gsub("\\s+", " ", trimws(x))
 
 # The switch ("a", "b" or "c") a panel, row or axis label is about: "A on" and "Alarm a" -> "a".
 switch_of <- function(label) {
@@ -51,20 +38,6 @@ switch_of <- function(label) {
 
 # The arm a legend or strip label names (NA for a label that names no arm).
 arm_of <- function(label) names(ARM_TEXT)[match(flat(label), ARM_TEXT)]
-
-figures_of <- function(fun, ctx) {
-    figs <- match.fun(fun)(ctx)
-    stats::setNames(figs, vapply(figs, function(f) f$name, ""))
-}
-
-# The legend of aesthetic `aes`: one row per entry (break, label, the colour it shows).
-legend_of <- function(b, aes) {
-    sc <- b$plot$scales$get_scales(aes)
-    if (is.null(sc)) return(NULL)
-    br <- sc$get_breaks()
-    data.frame(key = as.character(br), label = flat(sc$get_labels()),
-               value = as.character(sc$map(br)), stringsAsFactors = FALSE)
-}
 
 # Rows of every layer that maps `aes` from the data (not a fixed colour), with a `level`: the
 # value at the row (y, else the middle of ymin-ymax).
@@ -389,5 +362,4 @@ for (fig in figures_of("fig_sensitivity", nsm_context(dirs$sobol))) {
     }
 }
 
-cat(sprintf("mapping: %d passed, %d failed\n", n_pass, n_fail))
-quit(status = if (n_fail == 0) 0 else 1)
+figure_test_done("mapping")

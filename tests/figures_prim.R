@@ -8,28 +8,10 @@
 # Usage: Rscript tests/figures_prim.R SCRIPTS_DIR DISCOVER_DIR
 # Prints one FAIL line per failed check and "prim figures: N passed, M failed"; exits 1 on a failure.
 
-args <- commandArgs(trailingOnly = TRUE)
-if (length(args) != 2) {
-    cat("usage: Rscript tests/figures_prim.R SCRIPTS_DIR DISCOVER_DIR\n")
-    quit(status = 64)
-}
-for (f in c("figures_common.R", "figures_compare.R", "figures_sweep.R", "figures_prim.R"))
-    source(file.path(args[1], f))
+source("tests/figures_check.R")
+args <- figure_test_args(2, "tests/figures_prim.R SCRIPTS_DIR DISCOVER_DIR",
+                         files = c("figures_compare.R", "figures_sweep.R", "figures_prim.R"))
 dir <- args[2]
-
-n_pass <- 0
-n_fail <- 0
-check <- function(ok, what) {
-    if (isTRUE(ok)) n_pass <<- n_pass + 1
-    else { n_fail <<- n_fail + 1; cat("FAIL", what, "\n") }
-}
-flat <- function(x) gsub("\\s+", " ", trimws(x))
-legend_of <- function(b, aes) {
-    sc <- b$plot$scales$get_scales(aes)
-    br <- sc$get_breaks()
-    data.frame(label = flat(sc$get_labels()), value = as.character(sc$map(br)),
-               stringsAsFactors = FALSE)
-}
 
 ctx <- nsm_context(dir)
 figs <- fig_prim(ctx)
@@ -86,5 +68,4 @@ check(all(abs(bars$xmin[bars$colour == range_colour]) < 1e-12) &&
       all(abs(bars$xmax[bars$colour == range_colour] - 1) < 1e-12),
       "box: the grey bars span each number's range")
 
-cat(sprintf("prim figures: %d passed, %d failed\n", n_pass, n_fail))
-quit(status = if (n_fail == 0) 0 else 1)
+figure_test_done("prim figures")

@@ -5,20 +5,11 @@
 # date" sits on the higher probability of the top signpost (u on), which is named on its row, and
 # that the longest bar of the routes chart is the route via c.
 # Usage: Rscript tests/figures_story.R SCRIPTS_DIR SIGNPOSTS_RUN_DIR ROUTES_RUN_DIR
-args <- commandArgs(trailingOnly = TRUE)
-if (length(args) != 3) {
-    cat("usage: Rscript tests/figures_story.R SCRIPTS_DIR SIGNPOSTS_RUN_DIR ROUTES_RUN_DIR\n")
-    quit(status = 64)
-}
-for (f in c("figures_common.R", "figures_story.R")) source(file.path(args[1], f))
+source("tests/figures_check.R")
+args <- figure_test_args(3, "tests/figures_story.R SCRIPTS_DIR SIGNPOSTS_RUN_DIR ROUTES_RUN_DIR",
+                         files = "figures_story.R")
 suppressPackageStartupMessages(library(ggplot2))
 
-n_pass <- 0
-n_fail <- 0
-check <- function(ok, what) {
-    if (isTRUE(ok)) n_pass <<- n_pass + 1
-    else { n_fail <<- n_fail + 1; cat("FAIL", what, "\n") }
-}
 ctx <- function(dir) list(dir = dir, caption = "test")
 
 # ---- signposts: legend by name on the data it names
@@ -56,5 +47,4 @@ ylab <- b$layout$panel_params[[as.integer(panel)]]$y$get_labels()
 longest <- ylab[round(bp$y[which.max(bp$xmax)])]
 check(grepl("^X: c \u2192 X: d", longest), paste0("the longest bar is x=c -> x=d (got '", longest, "')"))
 
-cat(sprintf("story figures: %d passed, %d failed\n", n_pass, n_fail))
-quit(status = if (n_fail > 0) 1 else 0)
+figure_test_done("story figures")

@@ -10,32 +10,11 @@
 #   SOBOL_A_DIR: --sobol with --params 'transitions:a:*' (b_on and c_on do not vary).
 # Prints one FAIL line per failed check and "sweeps: N passed, M failed"; exits 1 on a failure.
 
-args <- commandArgs(trailingOnly = TRUE)
-if (length(args) != 5) {
-    cat("usage: Rscript tests/figures_sweeps.R SCRIPTS_DIR GRID_DIR LHS_DIR DESIGN_DIR SOBOL_A_DIR\n")
-    quit(status = 64)
-}
-for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_sweep.R"))
-    source(file.path(args[1], f))
+source("tests/figures_check.R")
+args <- figure_test_args(5, "tests/figures_sweeps.R SCRIPTS_DIR GRID_DIR LHS_DIR DESIGN_DIR SOBOL_A_DIR")
 dirs <- list(grid = args[2], lhs = args[3], design = args[4], sobol = args[5])
 
-n_pass <- 0
-n_fail <- 0
-check <- function(ok, what) {
-    if (isTRUE(ok)) n_pass <<- n_pass + 1
-    else { n_fail <<- n_fail + 1; cat("FAIL", what, "\n") }
-}
-flat <- function(x) gsub("\\s+", " ", trimws(x))
-figures_in <- function(dir, fun = "fig_sweep") {
-    figs <- match.fun(fun)(suppressMessages(nsm_context(dir)))
-    stats::setNames(figs, vapply(figs, function(f) f$name, ""))
-}
-legend_of <- function(b, aes) {
-    sc <- b$plot$scales$get_scales(aes)
-    br <- sc$get_breaks()
-    data.frame(label = flat(sc$get_labels()), value = as.character(sc$map(br)),
-               stringsAsFactors = FALSE)
-}
+figures_in <- function(dir, fun = "fig_sweep") figures_of(fun, suppressMessages(nsm_context(dir)))
 sweep_of <- function(dir) {
     s <- read.csv(file.path(dir, "sweep.csv"), stringsAsFactors = FALSE, check.names = FALSE)
     s[s$quantity == "outcome" & s$measure == "occurred_by", ]
@@ -154,5 +133,4 @@ if (length(sob) == 1) {
     check(all(is.finite(b$data[[3]]$y)), "sobol: a point without an estimate is drawn")
 }
 
-cat(sprintf("sweeps: %d passed, %d failed\n", n_pass, n_fail))
-quit(status = if (n_fail == 0) 0 else 1)
+figure_test_done("sweeps")

@@ -18,11 +18,6 @@
 /* cmocka 1.1's assert_float_equal works in float; these numbers need double. */
 #define assert_near(a, b) assert_true(fabs((a) - (b)) < 1e-12)
 
-static nsm_model *load(const char *name)
-{
-    return nsm_test_load(name);
-}
-
 typedef struct {
     nsm_model *m;
     nsm_arm *arms;
@@ -33,7 +28,7 @@ typedef struct {
 
 static comparison compare(const char *model, const char *levers, uint64_t runs, uint64_t seed)
 {
-    comparison c = {load(model), NULL, 0, NULL, NULL};
+    comparison c = {nsm_test_load(model), NULL, 0, NULL, NULL};
     nsm_diag d;
     nsm_diag_init(&d);
     if (nsm_arms_build(c.m, levers, 0, model, &c.arms, &c.n_arms, &d) != NSM_OK)
@@ -126,7 +121,7 @@ static void one_path(const nsm_model *m, const nsm_arm *arm, uint64_t rep, path 
 static void test_lever_leaves_independent_paths(void **state)
 {
     (void)state;
-    nsm_model *m = load("paths");
+    nsm_model *m = nsm_test_load("paths");
     nsm_arm *arms;
     int n_arms;
     nsm_diag d;
@@ -210,7 +205,7 @@ static void test_variance_reduction(void **state)
 static void test_lever_semantics(void **state)
 {
     (void)state;
-    nsm_model *m = load("two_state");
+    nsm_model *m = nsm_test_load("two_state");
     nsm_arm *arms;
     int n;
     nsm_diag d;
@@ -230,7 +225,7 @@ static void test_lever_semantics(void **state)
     assert_near(m->transitions[0].rate, 2.0); /* the scenario is untouched */
     nsm_arms_free(arms, n);
 
-    nsm_model *r = load("redraw"), *v = nsm_model_variant(r);
+    nsm_model *r = nsm_test_load("redraw"), *v = nsm_model_variant(r);
     nsm_diag why;
     nsm_diag_init(&why);
     nsm_param p = {NSM_P_DRAW, 0, 0, 2}; /* election: x -> z, 0.1 */

@@ -21,7 +21,6 @@
 #include "neasim/results.h"
 #include "neasim/scenario.h"
 
-#define Z_TOL 4.0
 #define MAX_CHANGES 256
 
 typedef struct {
@@ -76,11 +75,6 @@ static void replay(const char *name, uint64_t seed, int n, story_check check, vo
     nsm_model_free(m);
 }
 
-static double z_prop(int64_t k, int64_t n, double p)
-{
-    return ((double)k / (double)n - p) / sqrt(p * (1 - p) / (double)n);
-}
-
 /* ---------------------------------------------------------------- a deadline and a hazard */
 
 typedef struct {
@@ -118,10 +112,10 @@ static void test_deadline_competes_with_hazard(void **state)
     const int n = 200000;
     deadline_tally x = {0};
     replay("deadline", 31, n, deadline_check, &x);
-    double p = 1 - exp(-2.0 * 180.0 / 365.25), z = z_prop(x.hazard_first, n, p);
+    double p = 1 - exp(-2.0 * 180.0 / 365.25), z = nsm_test_z_prop(x.hazard_first, n, p);
     print_message("deadline: P(hazard first) %.5f, exact %.5f, z = %.2f\n",
                   (double)x.hazard_first / n, p, z);
-    if (fabs(z) > Z_TOL)
+    if (fabs(z) > NSM_TEST_Z_TOL)
         fail_msg("P(hazard first): %.5f vs %.5f (z = %.1f)", (double)x.hazard_first / n, p, z);
     assert_int_equal(x.hazard_first + x.deadline, n);
     assert_int_equal(x.bad_time, 0);
@@ -167,9 +161,9 @@ static void test_weibull_sojourn(void **state)
         int64_t k = 0;
         while (k < n && x.t[k] <= q)
             k++;
-        double z = z_prop(k, n, p);
+        double z = nsm_test_z_prop(k, n, p);
         zmax = fabs(z) > fabs(zmax) ? z : zmax;
-        if (fabs(z) > Z_TOL)
+        if (fabs(z) > NSM_TEST_Z_TOL)
             fail_msg("P(T <= %.4f years): %.5f vs %.5f (z = %.1f)", q, (double)k / n, p, z);
     }
     for (int i = 0; i < n; i++) {
@@ -254,7 +248,7 @@ static void test_weibull_and_fixed_laws(void **state)
         sum += nsm_dist_sample(&w, r);
     double z = (sum / n - mean) / sqrt(var / n);
     print_message("weibull(1.5,2): sample mean z = %.2f\n", z);
-    assert_true(fabs(z) < Z_TOL);
+    assert_true(fabs(z) < NSM_TEST_Z_TOL);
     gsl_rng_free(r);
     nsm_dist f;
     assert_int_equal(nsm_dist_parse("fixed(180)", &f, NULL, NULL), NSM_OK);
@@ -269,52 +263,12 @@ static void test_weibull_and_fixed_laws(void **state)
 
 /* ---------------------------------------------------------------- threads */
 
-static char *write_run(const nsm_model *m, int threads)
-{
-    nsm_accum *a = nsm_accum_alloc(m);
-    nsm_run_config c = {77, 20000, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
-    nsm_diag d;
-    nsm_diag_init(&d);
-    assert_int_equal(nsm_run(m, &c, a, NULL, &d), NSM_OK);
-    char *dir = strdup("/tmp/nsm-durations-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    nsm_manifest mf = {0};
-    nsm_write_options wo = {0};
-    assert_int_equal(nsm_results_write(dir, m, a, &mf, &wo, &d), NSM_OK);
-    nsm_diag_release(&d);
-    nsm_accum_free(a);
-    return dir;
-}
-
-static int same_dirs(const char *a, const char *b)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "for t in state_probabilities outcomes first_occurrence "
-             "event_counts; do [ -f %s/$t.csv ] || continue; cmp -s %s/$t.csv %s/$t.csv || exit 1; "
-             "done", a, a, b);
-    return system(cmd) == 0;
-}
-
 static void test_threads_byte_identical(void **state)
 {
     (void)state;
     static const char *models[] = {"deadline", "weibull_sojourn", "sojourn_restart"};
-    for (size_t k = 0; k < sizeof models / sizeof models[0]; k++) {
-        nsm_model *m = nsm_test_load(models[k]);
-        char *dirs[3];
-        int threads[3] = {1, 2, 4};
-        for (int j = 0; j < 3; j++)
-            dirs[j] = write_run(m, threads[j]);
-        if (!same_dirs(dirs[0], dirs[1]) || !same_dirs(dirs[0], dirs[2]))
-            fail_msg("%s: tables differ between 1, 2 and 4 threads", models[k]);
-        for (int j = 0; j < 3; j++) {
-            char cmd[512];
-            snprintf(cmd, sizeof cmd, "rm -rf %s", dirs[j]);
-            assert_int_equal(system(cmd), 0);
-            free(dirs[j]);
-        }
-        nsm_model_free(m);
-    }
+    for (size_t k = 0; k < sizeof models / sizeof models[0]; k++)
+        nsm_test_same_for_threads(models[k], 20000, 77);
 }
 
 int main(void)

@@ -17,18 +17,6 @@
 #include "neasim/results.h"
 #include "neasim/scenario.h"
 
-#define Z_TOL 4.0 /* |estimate - exact| <= 4 standard errors */
-
-typedef struct {
-    nsm_model *m;
-    nsm_accum *a;
-} fixture;
-
-static nsm_model *load(const char *name)
-{
-    return nsm_test_load(name);
-}
-
 static nsm_status run_into(const nsm_model *m, nsm_accum *a, uint64_t seed, uint64_t first,
                            uint64_t runs, int threads, nsm_diag *d)
 {
@@ -37,59 +25,14 @@ static nsm_status run_into(const nsm_model *m, nsm_accum *a, uint64_t seed, uint
     return nsm_run(m, &c, a, NULL, d);
 }
 
-static fixture simulate(const char *name, uint64_t runs, uint64_t seed, int threads)
-{
-    fixture f = {load(name), NULL};
-    f.a = nsm_accum_alloc(f.m);
-    nsm_diag d;
-    nsm_diag_init(&d);
-    if (run_into(f.m, f.a, seed, 0, runs, threads, &d) != NSM_OK)
-        fail_msg("run of %s failed: %s", name, d.error ? d.error : "?");
-    nsm_diag_release(&d);
-    return f;
-}
-
-static void release(fixture *f)
-{
-    nsm_accum_free(f->a);
-    nsm_model_free(f->m);
-}
-
-/* A proportion k/n against its exact value p, in binomial standard errors at p. */
-static void check_prop(const char *what, int64_t k, int64_t n, double p)
-{
-    double est = (double)k / (double)n, se = sqrt(p * (1 - p) / (double)n);
-    if (se == 0.0 ? est != p : fabs(est - p) > Z_TOL * se)
-        fail_msg("%s: estimate %.5f, exact %.5f (%.1f standard errors)", what, est, p,
-                 se > 0 ? fabs(est - p) / se : (double)INFINITY);
-}
-
-/* A mean against its exact value, given the standard error of the estimate. */
-static void check_mean(const char *what, double est, double exact, double se)
-{
-    if (fabs(est - exact) > Z_TOL * se)
-        fail_msg("%s: estimate %.5f, exact %.5f (%.1f standard errors)", what, est, exact,
-                 fabs(est - exact) / se);
-}
-
-static int level_index(const nsm_model *m, const char *factor, const char *level)
-{
-    for (int f = 0; f < m->n_factors; f++)
-        for (int l = 0; strcmp(m->factors[f].name, factor) == 0 && l < m->factors[f].n_levels; l++)
-            if (strcmp(m->factors[f].levels[l], level) == 0)
-                return m->factors[f].first_level + l;
-    fail_msg("no level %s=%s", factor, level);
-    return -1;
-}
-
 /* Two-state chain a <-> b, rates lambda = 2 and mu = 2 per year, from a:
 ** P(b at t) = lambda/(lambda+mu) (1 - exp(-(lambda+mu) t)); P(left a by t) = 1 - exp(-lambda t). */
 static void test_two_state_chain(void **state)
 {
     (void)state;
     const int64_t n = 200000;
-    fixture f = simulate("two_state", (uint64_t)n, 11, 2);
-    int b = level_index(f.m, "f", "b");
+    nsm_test_run f = nsm_test_simulate("two_state", (uint64_t)n, 11, 2);
+    int b = nsm_test_level(f.m, "f", "b");
     int64_t *first = calloc((size_t)f.m->n_reports + 1, sizeof *first);
     nsm_accum_outcome_first_series(f.a, 0, first);
     int64_t cum = 0;
@@ -97,14 +40,14 @@ static void test_two_state_chain(void **state)
         double t = nsm_years(f.m->report_t[i]);
         char what[64];
         snprintf(what, sizeof what, "P(b) at t=%.3f", t);
-        check_prop(what, nsm_accum_level_count(f.a, b, i), n, 0.5 * (1 - exp(-4 * t)));
+        nsm_test_check_prop(what, nsm_accum_level_count(f.a, b, i), n, 0.5 * (1 - exp(-4 * t)));
         assert_int_equal(nsm_accum_outcome_held_count(f.a, 0, i), nsm_accum_level_count(f.a, b, i));
         cum += first[i];
         snprintf(what, sizeof what, "P(first b by t=%.3f)", t);
-        check_prop(what, cum, n, 1 - exp(-2 * t));
+        nsm_test_check_prop(what, cum, n, 1 - exp(-2 * t));
     }
     free(first);
-    release(&f);
+    nsm_test_release(&f);
 }
 
 /* From a, to b at rate 1 or to c at rate 3 (written as an annual probability): the split is
@@ -113,23 +56,14 @@ static void test_competing_risks(void **state)
 {
     (void)state;
     const int64_t n = 200000;
-    fixture f = simulate("competing", (uint64_t)n, 12, 2);
-    int b = level_index(f.m, "f", "b"), c = level_index(f.m, "f", "c");
+    nsm_test_run f = nsm_test_simulate("competing", (uint64_t)n, 12, 2);
+    int b = nsm_test_level(f.m, "f", "b"), c = nsm_test_level(f.m, "f", "c");
     for (int i = 0; i < f.m->n_reports; i++) {
         double t = nsm_years(f.m->report_t[i]), gone = 1 - exp(-4 * t);
-        check_prop("P(b)", nsm_accum_level_count(f.a, b, i), n, 0.25 * gone);
-        check_prop("P(c)", nsm_accum_level_count(f.a, c, i), n, 0.75 * gone);
+        nsm_test_check_prop("P(b)", nsm_accum_level_count(f.a, b, i), n, 0.25 * gone);
+        nsm_test_check_prop("P(c)", nsm_accum_level_count(f.a, c, i), n, 0.75 * gone);
     }
-    release(&f);
-}
-
-static int event_index(const nsm_model *m, const char *name)
-{
-    for (int e = 0; e < m->n_events; e++)
-        if (strcmp(m->events[e].name, name) == 0)
-            return e;
-    fail_msg("no event %s", name);
-    return -1;
+    nsm_test_release(&f);
 }
 
 typedef struct {
@@ -166,21 +100,21 @@ static void test_poisson_counts(void **state)
 {
     (void)state;
     const int64_t n = 100000;
-    fixture f = simulate("counts", (uint64_t)n, 13, 2);
-    int e = event_index(f.m, "poisson"), last = f.m->n_reports - 1;
+    nsm_test_run f = nsm_test_simulate("counts", (uint64_t)n, 13, 2);
+    int e = nsm_test_event(f.m, "poisson"), last = f.m->n_reports - 1;
     int64_t nv, *h = calloc((size_t)nsm_accum_event_max_count(f.a, e) + 1, sizeof *h);
     nsm_accum_event_cumulative_hists(f.a, e, last, h, &nv);
     moments s = hist_moments(h, nv);
     double lam = 5.0 * nsm_years(f.m->report_t[last]);
-    check_mean("Poisson mean", s.mean, lam, sqrt(lam / (double)n));
-    check_mean("Poisson variance", s.var, lam, var_se(s));
+    nsm_test_check_mean("Poisson mean", s.mean, lam, sqrt(lam / (double)n));
+    nsm_test_check_mean("Poisson variance", s.var, lam, var_se(s));
     for (int i = 1; i <= last; i++) {
         nsm_accum_event_period_hist(f.a, e, i, h, &nv);
         double d = nsm_years(f.m->report_t[i]) - nsm_years(f.m->report_t[i - 1]);
-        check_prop("Poisson P(>=1) in a month", n - h[0], n, 1 - exp(-5 * d));
+        nsm_test_check_prop("Poisson P(>=1) in a month", n - h[0], n, 1 - exp(-5 * d));
     }
     free(h);
-    release(&f);
+    nsm_test_release(&f);
 }
 
 /* Rate 10 per year times a gamma multiplier (shape k = 2, mean 1) drawn once for the year:
@@ -189,15 +123,15 @@ static void test_negative_binomial_counts(void **state)
 {
     (void)state;
     const int64_t n = 100000;
-    fixture f = simulate("counts", (uint64_t)n, 14, 2);
-    int e = event_index(f.m, "negbin"), last = f.m->n_reports - 1;
+    nsm_test_run f = nsm_test_simulate("counts", (uint64_t)n, 14, 2);
+    int e = nsm_test_event(f.m, "negbin"), last = f.m->n_reports - 1;
     int64_t nv, *h = calloc((size_t)nsm_accum_event_max_count(f.a, e) + 1, sizeof *h);
     nsm_accum_event_cumulative_hists(f.a, e, last, h, &nv);
     moments s = hist_moments(h, nv);
     double mu = 10.0 * nsm_years(f.m->report_t[last]), k = 2.0;
-    check_mean("NB mean", s.mean, mu, sqrt((mu + mu * mu / k) / (double)n));
-    check_mean("NB variance", s.var, mu + mu * mu / k, var_se(s));
-    check_prop("NB P(0)", h[0], n, pow(k / (k + mu), k));
+    nsm_test_check_mean("NB mean", s.mean, mu, sqrt((mu + mu * mu / k) / (double)n));
+    nsm_test_check_mean("NB variance", s.var, mu + mu * mu / k, var_se(s));
+    nsm_test_check_prop("NB P(0)", h[0], n, pow(k / (k + mu), k));
     /* the first year's window is the same distribution as the count at the end of that year */
     int64_t nv2, *hy = calloc((size_t)nsm_accum_event_max_count(f.a, e) + 1, sizeof *hy);
     nsm_accum_event_year_hist(f.a, e, 1, hy, &nv2);
@@ -205,7 +139,7 @@ static void test_negative_binomial_counts(void **state)
     assert_memory_equal(hy, h, (size_t)nv * sizeof *h);
     free(hy);
     free(h);
-    release(&f);
+    nsm_test_release(&f);
 }
 
 /* Seasonality: rate 12 per year x 3 in March only: March's count is Poisson with mean
@@ -214,21 +148,21 @@ static void test_seasonality(void **state)
 {
     (void)state;
     const int64_t n = 100000;
-    fixture f = simulate("counts", (uint64_t)n, 15, 2);
-    int e = event_index(f.m, "seasonal");
+    nsm_test_run f = nsm_test_simulate("counts", (uint64_t)n, 15, 2);
+    int e = nsm_test_event(f.m, "seasonal");
     int64_t nv, *h = calloc((size_t)nsm_accum_event_max_count(f.a, e) + 1, sizeof *h);
     for (int i = 1; i < f.m->n_reports; i++) {
         nsm_accum_event_period_hist(f.a, e, i, h, &nv);
         moments s = hist_moments(h, nv);
         if (strcmp(f.m->report_date[i], "2025-04-01") == 0) {
             double mu = 36.0 * 31.0 / 365.25;
-            check_mean("March mean", s.mean, mu, sqrt(mu / (double)n));
+            nsm_test_check_mean("March mean", s.mean, mu, sqrt(mu / (double)n));
         } else {
             assert_int_equal(h[0], n);
         }
     }
     free(h);
-    release(&f);
+    nsm_test_release(&f);
 }
 
 /* Seasonality over several years (tests/models/season_years): spring at 12 a year x 3 in March
@@ -275,14 +209,14 @@ static void test_modifier(void **state)
 {
     (void)state;
     const int64_t n = 200000;
-    fixture f = simulate("modifier", (uint64_t)n, 16, 2);
-    int b = level_index(f.m, "f", "b");
+    nsm_test_run f = nsm_test_simulate("modifier", (uint64_t)n, 16, 2);
+    int b = nsm_test_level(f.m, "f", "b");
     for (int i = 0; i < f.m->n_reports; i++) {
         double t = nsm_years(f.m->report_t[i]);
-        check_prop("P(b)", nsm_accum_level_count(f.a, b, i), n,
+        nsm_test_check_prop("P(b)", nsm_accum_level_count(f.a, b, i), n,
                    0.5 * (1 - exp(-t)) + 0.5 * (1 - exp(-3 * t)));
     }
-    release(&f);
+    nsm_test_release(&f);
 }
 
 /* An election on 2025-07-01 re-draws p with odds that depend on the incumbent:
@@ -292,15 +226,15 @@ static void test_scheduled_redraw(void **state)
 {
     (void)state;
     const int64_t n = 200000;
-    fixture f = simulate("redraw", (uint64_t)n, 17, 2);
-    int x = level_index(f.m, "p", "x"), y = level_index(f.m, "p", "y"), z = level_index(f.m, "p", "z");
+    nsm_test_run f = nsm_test_simulate("redraw", (uint64_t)n, 17, 2);
+    int x = nsm_test_level(f.m, "p", "x"), y = nsm_test_level(f.m, "p", "y"), z = nsm_test_level(f.m, "p", "z");
     for (int i = 0; i < f.m->n_reports; i++) {
         int after = strcmp(f.m->report_date[i], "2025-07-01") >= 0;
-        check_prop("P(x)", nsm_accum_level_count(f.a, x, i), n, after ? 0.52 : 0.6);
-        check_prop("P(y)", nsm_accum_level_count(f.a, y, i), n, after ? 0.22 : 0.4);
-        check_prop("P(z)", nsm_accum_level_count(f.a, z, i), n, after ? 0.26 : 0.0);
+        nsm_test_check_prop("P(x)", nsm_accum_level_count(f.a, x, i), n, after ? 0.52 : 0.6);
+        nsm_test_check_prop("P(y)", nsm_accum_level_count(f.a, y, i), n, after ? 0.22 : 0.4);
+        nsm_test_check_prop("P(z)", nsm_accum_level_count(f.a, z, i), n, after ? 0.26 : 0.0);
     }
-    release(&f);
+    nsm_test_release(&f);
 }
 
 /* f: a -> b at rate 1.5; each move sets h = on half a year later with probability 0.8:
@@ -309,46 +243,14 @@ static void test_delayed_effect(void **state)
 {
     (void)state;
     const int64_t n = 200000;
-    fixture f = simulate("delay", (uint64_t)n, 18, 2);
-    int on = level_index(f.m, "h", "on");
+    nsm_test_run f = nsm_test_simulate("delay", (uint64_t)n, 18, 2);
+    int on = nsm_test_level(f.m, "h", "on");
     for (int i = 0; i < f.m->n_reports; i++) {
         double t = nsm_years(f.m->report_t[i]);
         double p = t <= 0.5 ? 0.0 : 0.8 * (1 - exp(-1.5 * (t - 0.5)));
-        check_prop("P(h on)", nsm_accum_level_count(f.a, on, i), n, p);
+        nsm_test_check_prop("P(h on)", nsm_accum_level_count(f.a, on, i), n, p);
     }
-    release(&f);
-}
-
-/* Write a run's tables (manifest excluded) into a new temporary folder. */
-static char *write_tables(const fixture *f)
-{
-    char *dir = strdup("/tmp/nsm-test-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    nsm_manifest mf = {0};
-    nsm_write_options wo = {0};
-    nsm_diag d;
-    nsm_diag_init(&d);
-    assert_int_equal(nsm_results_write(dir, f->m, f->a, &mf, &wo, &d), NSM_OK);
-    nsm_diag_release(&d);
-    return dir;
-}
-
-static int same_tables(const char *a, const char *b)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd,
-             "for t in state_probabilities outcomes first_occurrence event_counts; do "
-             "cmp -s %s/$t.csv %s/$t.csv || exit 1; done",
-             a, b);
-    return system(cmd) == 0;
-}
-
-static void remove_dir(char *dir)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
-    free(dir);
+    nsm_test_release(&f);
 }
 
 /* Byte-identical tables with 1, 2 and 4 threads, on models with every kind of process. */
@@ -356,19 +258,8 @@ static void test_thread_count_invariance(void **state)
 {
     (void)state;
     static const char *models[] = {"delay", "counts", "redraw", "chain6"};
-    for (size_t k = 0; k < sizeof models / sizeof models[0]; k++) {
-        char *dirs[3];
-        int threads[3] = {1, 2, 4};
-        for (int j = 0; j < 3; j++) {
-            fixture f = simulate(models[k], 20000, 99, threads[j]);
-            dirs[j] = write_tables(&f);
-            release(&f);
-        }
-        if (!same_tables(dirs[0], dirs[1]) || !same_tables(dirs[0], dirs[2]))
-            fail_msg("%s: tables differ between 1, 2 and 4 threads", models[k]);
-        for (int j = 0; j < 3; j++)
-            remove_dir(dirs[j]);
-    }
+    for (size_t k = 0; k < sizeof models / sizeof models[0]; k++)
+        nsm_test_same_for_threads(models[k], 20000, 99);
 }
 
 /* Replications 0..n-1 in one run equal 0..k-1 and k..n-1 run apart and merged: accumulators of
@@ -376,32 +267,32 @@ static void test_thread_count_invariance(void **state)
 static void test_split_and_merge(void **state)
 {
     (void)state;
-    fixture whole = simulate("delay", 30000, 5, 2);
-    fixture parts = {load("delay"), NULL};
+    nsm_test_run whole = nsm_test_simulate("delay", 30000, 5, 2);
+    nsm_test_run parts = {nsm_test_load("delay"), NULL};
     parts.a = nsm_accum_alloc(parts.m);
     nsm_accum *second = nsm_accum_alloc(parts.m);
     assert_int_equal(run_into(parts.m, parts.a, 5, 0, 12345, 1, NULL), NSM_OK);
     assert_int_equal(run_into(parts.m, second, 5, 12345, 30000 - 12345, 2, NULL), NSM_OK);
     assert_int_equal(nsm_accum_merge(parts.a, second), NSM_OK);
-    char *a = write_tables(&whole), *b = write_tables(&parts);
-    assert_true(same_tables(a, b));
-    fixture other = simulate("delay", 30000, 6, 2);
-    char *c = write_tables(&other);
-    assert_false(same_tables(a, c));
-    remove_dir(a);
-    remove_dir(b);
-    remove_dir(c);
+    char *a = nsm_test_write_tables(whole.m, whole.a), *b = nsm_test_write_tables(parts.m, parts.a);
+    assert_true(nsm_test_same_tables(a, b));
+    nsm_test_run other = nsm_test_simulate("delay", 30000, 6, 2);
+    char *c = nsm_test_write_tables(other.m, other.a);
+    assert_false(nsm_test_same_tables(a, c));
+    nsm_test_remove_dir(a);
+    nsm_test_remove_dir(b);
+    nsm_test_remove_dir(c);
     nsm_accum_free(second);
-    release(&whole);
-    release(&parts);
-    release(&other);
+    nsm_test_release(&whole);
+    nsm_test_release(&parts);
+    nsm_test_release(&other);
 }
 
 /* A loop of zero-delay effects is a runtime error with a message that says what to change. */
 static void test_effect_loop_is_an_error(void **state)
 {
     (void)state;
-    nsm_model *m = load("loop");
+    nsm_model *m = nsm_test_load("loop");
     nsm_accum *a = nsm_accum_alloc(m);
     nsm_diag d;
     nsm_diag_init(&d);

@@ -19,8 +19,6 @@
 #include "neasim/engine.h"
 #include "neasim/results.h"
 
-#define Z_TOL 4.0
-
 typedef struct {
     int g, f, h; /* g's starting level, f's and h's levels at the end */
 } ending;
@@ -34,14 +32,6 @@ static void observe(void *ctx, const nsm_seen *w)
         e->f = w->to;
     if (w->kind == NSM_SEEN_CHANGE && w->factor == 2)
         e->h = w->to;
-}
-
-static double check(const char *what, int64_t k, int64_t n, double p)
-{
-    double est = (double)k / (double)n, z = (est - p) / sqrt(p * (1 - p) / (double)n);
-    if (fabs(z) > Z_TOL)
-        fail_msg("%s: %.5f vs %.5f (z = %.1f)", what, est, p, z);
-    return z;
 }
 
 static void test_frequencies_under_each_condition(void **state)
@@ -75,11 +65,11 @@ static void test_frequencies_under_each_condition(void **state)
                     fail_msg("%s: %lld, expected none", what, (long long)f_of[g][f]);
                 continue;
             }
-            double z = check(what, f_of[g][f], n_g[g], want_f[g][f]);
+            double z = nsm_test_check_prop(what, f_of[g][f], n_g[g], want_f[g][f]);
             zmax = fabs(z) > fabs(zmax) ? z : zmax;
         }
         snprintf(what, sizeof what, "P(h=q | g=%s)", g_name[g]);
-        double z = check(what, q_of[g], n_g[g], want_q[g]);
+        double z = nsm_test_check_prop(what, q_of[g], n_g[g], want_q[g]);
         zmax = fabs(z) > fabs(zmax) ? z : zmax;
     }
     print_message("given: %lld/%lld/%lld replications in g=x/y/z; largest |z| %.2f over 11 "
@@ -90,36 +80,10 @@ static void test_frequencies_under_each_condition(void **state)
     nsm_model_free(m);
 }
 
-static char *write_run(const nsm_model *m, int threads)
-{
-    nsm_accum *a = nsm_accum_alloc(m);
-    nsm_run_config c = {43, 20000, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
-    nsm_diag d;
-    nsm_diag_init(&d);
-    assert_int_equal(nsm_run(m, &c, a, NULL, &d), NSM_OK);
-    char *dir = strdup("/tmp/nsm-given-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    nsm_manifest mf = {0};
-    nsm_write_options wo = {0};
-    assert_int_equal(nsm_results_write(dir, m, a, &mf, &wo, &d), NSM_OK);
-    nsm_diag_release(&d);
-    nsm_accum_free(a);
-    return dir;
-}
-
 static void test_threads_byte_identical(void **state)
 {
     (void)state;
-    nsm_model *m = nsm_test_load("given");
-    char *one = write_run(m, 1), *four = write_run(m, 4), cmd[512];
-    snprintf(cmd, sizeof cmd, "for t in state_probabilities outcomes first_occurrence; do "
-             "cmp -s %s/$t.csv %s/$t.csv || exit 1; done", one, four);
-    assert_int_equal(system(cmd), 0);
-    snprintf(cmd, sizeof cmd, "rm -rf %s %s", one, four);
-    assert_int_equal(system(cmd), 0);
-    free(one);
-    free(four);
-    nsm_model_free(m);
+    nsm_test_same_for_threads("given", 20000, 43);
 }
 
 int main(void)

@@ -16,69 +16,6 @@
 #include "neasim/results.h"
 #include "neasim/summary.h"
 
-#define Z_TOL 4.0 /* |estimate - exact| <= 4 standard errors */
-
-typedef struct {
-    nsm_model *m;
-    nsm_accum *a;
-} fixture;
-
-static fixture simulate(const char *name, uint64_t runs, uint64_t seed, int threads)
-{
-    fixture f = {nsm_test_load(name), NULL};
-    f.a = nsm_accum_alloc(f.m);
-    nsm_run_config c = {seed, runs, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
-    nsm_diag d;
-    nsm_diag_init(&d);
-    if (nsm_run(f.m, &c, f.a, NULL, &d) != NSM_OK)
-        fail_msg("run of %s failed: %s", name, d.error ? d.error : "?");
-    nsm_diag_release(&d);
-    return f;
-}
-
-static void release(fixture *f)
-{
-    nsm_accum_free(f->a);
-    nsm_model_free(f->m);
-}
-
-/* A proportion k/n against its exact value p, in binomial standard errors at p. */
-static void check_prop(const char *what, int64_t k, int64_t n, double p)
-{
-    double est = (double)k / (double)n, se = sqrt(p * (1 - p) / (double)n);
-    if (se == 0.0 ? est != p : fabs(est - p) > Z_TOL * se)
-        fail_msg("%s: estimate %.5f, exact %.5f (%.1f standard errors)", what, est, p,
-                 se > 0 ? fabs(est - p) / se : (double)INFINITY);
-}
-
-static int outcome_index(const nsm_model *m, const char *name)
-{
-    for (int o = 0; o < m->n_outcomes; o++)
-        if (strcmp(m->outcomes[o].name, name) == 0)
-            return o;
-    fail_msg("no outcome '%s'", name);
-    return -1;
-}
-
-static int event_index(const nsm_model *m, const char *name)
-{
-    for (int e = 0; e < m->n_events; e++)
-        if (strcmp(m->events[e].name, name) == 0)
-            return e;
-    fail_msg("no event '%s'", name);
-    return -1;
-}
-
-static int level_index(const nsm_model *m, const char *factor, const char *level)
-{
-    for (int f = 0; f < m->n_factors; f++)
-        for (int l = 0; strcmp(m->factors[f].name, factor) == 0 && l < m->factors[f].n_levels; l++)
-            if (strcmp(m->factors[f].levels[l], level) == 0)
-                return m->factors[f].first_level + l;
-    fail_msg("no level %s=%s", factor, level);
-    return -1;
-}
-
 /* ---------------------------------------------------------------- onset outcomes */
 
 /* tests/models/onset: f starts in b with probability q = 0.3 and enters b (absorbing) at rate
@@ -90,7 +27,7 @@ static void test_onset_closed_form(void **state)
 {
     (void)state;
     const uint64_t n = 40000;
-    fixture f = simulate("onset", n, 11, 2);
+    nsm_test_run f = nsm_test_simulate("onset", n, 11, 2);
     const nsm_model *m = f.m;
     int64_t *by = malloc(((size_t)m->n_reports + 1) * sizeof *by);
     int64_t *held = malloc((size_t)m->n_reports * sizeof *held);
@@ -101,28 +38,28 @@ static void test_onset_closed_form(void **state)
         int i = 12 * year;
         double t = nsm_years(m->report_t[i]);
         char what[64];
-        nsm_occurred_by(m, f.a, outcome_index(m, "f_b"), by);
+        nsm_occurred_by(m, f.a, nsm_test_outcome(m, "f_b"), by);
         snprintf(what, sizeof what, "onset of f=b by year %d", year);
-        check_prop(what, by[i], (int64_t)n, (1 - q) * (1 - exp(-r * t)));
+        nsm_test_check_prop(what, by[i], (int64_t)n, (1 - q) * (1 - exp(-r * t)));
         assert_int_equal(by[0], 0); /* the start is never an onset */
-        nsm_occurred_by(m, f.a, outcome_index(m, "f_b_state"), by);
+        nsm_occurred_by(m, f.a, nsm_test_outcome(m, "f_b_state"), by);
         snprintf(what, sizeof what, "f=b at some time by year %d", year);
-        check_prop(what, by[i], (int64_t)n, 1 - (1 - q) * exp(-r * t));
-        nsm_occurred_by(m, f.a, outcome_index(m, "g_y"), by);
+        nsm_test_check_prop(what, by[i], (int64_t)n, 1 - (1 - q) * exp(-r * t));
+        nsm_occurred_by(m, f.a, nsm_test_outcome(m, "g_y"), by);
         snprintf(what, sizeof what, "onset of g=y by year %d", year);
         double back = 1 - (r * exp(-s * t) - s * exp(-r * t)) / (r - s);
-        check_prop(what, by[i], (int64_t)n, (1 - qg) * (1 - exp(-r * t)) + qg * back);
+        nsm_test_check_prop(what, by[i], (int64_t)n, (1 - qg) * (1 - exp(-r * t)) + qg * back);
     }
     /* holds at the start: the share an onset outcome leaves out */
-    nsm_accum_outcome_held_series(f.a, outcome_index(m, "f_b"), held);
-    check_prop("f=b at the start", held[0], (int64_t)n, q);
-    nsm_accum_outcome_held_series(f.a, outcome_index(m, "g_y"), held);
-    check_prop("g=y at the start", held[0], (int64_t)n, qg);
+    nsm_accum_outcome_held_series(f.a, nsm_test_outcome(m, "f_b"), held);
+    nsm_test_check_prop("f=b at the start", held[0], (int64_t)n, q);
+    nsm_accum_outcome_held_series(f.a, nsm_test_outcome(m, "g_y"), held);
+    nsm_test_check_prop("g=y at the start", held[0], (int64_t)n, qg);
     /* an empty occurrence cell is the old behaviour: the same series as `state` would give */
-    assert_int_equal(m->outcomes[outcome_index(m, "g_y_default")].occurrence, NSM_OCCUR_STATE);
+    assert_int_equal(m->outcomes[nsm_test_outcome(m, "g_y_default")].occurrence, NSM_OCCUR_STATE);
     free(by);
     free(held);
-    release(&f);
+    nsm_test_release(&f);
 }
 
 /* ---------------------------------------------------------------- counted events by the calendar */
@@ -144,12 +81,12 @@ static void test_calendar_fires_event(void **state)
 {
     (void)state;
     const int64_t n = 20000;
-    fixture f = simulate("calendar_event", (uint64_t)n, 7, 2);
+    nsm_test_run f = nsm_test_simulate("calendar_event", (uint64_t)n, 7, 2);
     const nsm_model *m = f.m;
-    int seventh = event_index(m, "seventh_test"), launches = event_index(m, "launches");
+    int seventh = nsm_test_event(m, "seventh_test"), launches = nsm_test_event(m, "launches");
     int64_t *hist = malloc(((size_t)nsm_accum_event_max_count(f.a, launches) + 2) * sizeof *hist);
     assert_non_null(hist);
-    int b = level_index(m, "f", "b");
+    int b = nsm_test_level(m, "f", "b");
     double fired = 0, fired_launch = 0;
     for (int k = 0; k < m->n_occurrences; k++)
         *(m->occurrences[k].action.event == seventh ? &fired : &fired_launch) = m->occurrences[k].t;
@@ -165,12 +102,12 @@ static void test_calendar_fires_event(void **state)
         double t = nsm_years(m->report_t[i]), mean = 3 * t;
         double est = hist_mean(hist, nv, n), se = sqrt(mean / (double)n);
         mean += m->report_t[i] >= fired_launch;
-        if (fabs(est - mean) > Z_TOL * se)
+        if (fabs(est - mean) > NSM_TEST_Z_TOL * se)
             fail_msg("launches by %s: mean %.4f, exact %.4f (%.1f standard errors)",
                      m->report_date[i], est, mean, fabs(est - mean) / se);
     }
     free(hist);
-    release(&f);
+    nsm_test_release(&f);
 }
 
 /* ---------------------------------------------------------------- conditional calendar rows */
@@ -194,17 +131,17 @@ static void test_calendar_when(void **state)
 {
     (void)state;
     const int64_t n = 20000;
-    fixture f = simulate("calendar_when", (uint64_t)n, 5, 2);
+    nsm_test_run f = nsm_test_simulate("calendar_when", (uint64_t)n, 5, 2);
     const nsm_model *m = f.m;
     int june = report_of(m, "2026-06-01"), sept = report_of(m, "2026-09-01");
-    int open = level_index(m, "talks", "open"), early = level_index(m, "deal", "early");
+    int open = nsm_test_level(m, "talks", "open"), early = nsm_test_level(m, "deal", "early");
     int64_t open_june = nsm_accum_level_count(f.a, open, june);
     for (int i = 0; i < m->n_reports; i++)
         assert_int_equal(nsm_accum_level_count(f.a, early, i), i < june ? 0 : open_june);
     assert_int_equal(nsm_accum_level_count(f.a, open, sept), 0);
-    check_prop("talks open on 2026-06-01", open_june, n,
+    nsm_test_check_prop("talks open on 2026-06-01", open_june, n,
                1 - 0.5 * exp(-0.5 * nsm_years(m->report_t[june])));
-    release(&f);
+    nsm_test_release(&f);
 }
 
 /* ---------------------------------------------------------------- ids of modifiers and effects */
@@ -250,56 +187,13 @@ static void test_ids_in_paths(void **state)
     nsm_model_free(m);
 }
 
-/* Write a run's tables (manifest excluded) into a new temporary folder. */
-static char *write_tables(const fixture *f)
-{
-    char *dir = strdup("/tmp/nsm-language-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    nsm_manifest mf = {0};
-    nsm_write_options wo = {0};
-    nsm_diag d;
-    nsm_diag_init(&d);
-    assert_int_equal(nsm_results_write(dir, f->m, f->a, &mf, &wo, &d), NSM_OK);
-    nsm_diag_release(&d);
-    return dir;
-}
-
-static int same_tables(const char *a, const char *b)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd,
-             "for t in state_probabilities outcomes first_occurrence event_counts; do "
-             "cmp -s %s/$t.csv %s/$t.csv || exit 1; done",
-             a, b);
-    return system(cmd) == 0;
-}
-
-static void remove_dir(char *dir)
-{
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
-    free(dir);
-}
-
 /* The new constructs keep results for a seed byte-identical for 1, 2 and 4 threads. */
 static void test_thread_count_invariance(void **state)
 {
     (void)state;
     static const char *models[] = {"onset", "calendar_event", "calendar_when"};
-    for (size_t k = 0; k < sizeof models / sizeof models[0]; k++) {
-        char *dirs[3];
-        int threads[3] = {1, 2, 4};
-        for (int j = 0; j < 3; j++) {
-            fixture f = simulate(models[k], 6000, 99, threads[j]);
-            dirs[j] = write_tables(&f);
-            release(&f);
-        }
-        if (!same_tables(dirs[0], dirs[1]) || !same_tables(dirs[0], dirs[2]))
-            fail_msg("%s: tables differ between 1, 2 and 4 threads", models[k]);
-        for (int j = 0; j < 3; j++)
-            remove_dir(dirs[j]);
-    }
+    for (size_t k = 0; k < sizeof models / sizeof models[0]; k++)
+        nsm_test_same_for_threads(models[k], 6000, 99);
 }
 
 int main(void)

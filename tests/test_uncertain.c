@@ -14,12 +14,8 @@
 
 #include "neasim/compare.h"
 #include "neasim/outer.h"
+#include "neasim/outer_loop.h"
 #include "neasim/scenario.h"
-
-static nsm_model *load(const char *name)
-{
-    return nsm_test_load(name);
-}
 
 static double e_exp(double c) /* E[exp(-c lambda)], lambda ~ U(1, 3) */
 {
@@ -36,17 +32,10 @@ static double occurred(const nsm_model *m, const nsm_accum *a, int i)
     return (double)cum / (double)nsm_accum_runs(a);
 }
 
-static void check(const char *what, double est, double exact, double se)
-{
-    if (fabs(est - exact) > 4 * se)
-        fail_msg("%s: estimate %.5f, exact %.5f (%.1f standard errors)", what, est, exact,
-                 fabs(est - exact) / se);
-}
-
 static void test_per_run_and_nominal(void **state)
 {
     (void)state;
-    nsm_model *m = load("uncertain");
+    nsm_model *m = nsm_test_load("uncertain");
     assert_int_equal(m->n_uncertain, 1);
     assert_string_equal(m->uncertain[0].path, "transitions:f:a>b");
     assert_true(fabs(m->transitions[0].rate - 2.0) < 1e-12); /* the model holds the mean */
@@ -58,7 +47,7 @@ static void test_per_run_and_nominal(void **state)
         assert_int_equal(nsm_run(m, &c, a, NULL, NULL), NSM_OK);
         for (int i = 1; i < m->n_reports; i += 6) {
             double t = nsm_years(m->report_t[i]), p = mode ? 1 - e_exp(t) : 1 - exp(-2 * t);
-            check(mode ? "per-run draws" : "nominal", occurred(m, a, i), p,
+            nsm_test_check_mean(mode ? "per-run draws" : "nominal", occurred(m, a, i), p,
                   sqrt(p * (1 - p) / (double)n));
         }
         nsm_accum_free(a);
@@ -71,7 +60,7 @@ static void test_per_run_and_nominal(void **state)
 static void test_outer_draws(void **state)
 {
     (void)state;
-    nsm_model *m = load("uncertain");
+    nsm_model *m = nsm_test_load("uncertain");
     const uint64_t draws = 200, runs = 2000;
     double *p = calloc(draws, sizeof *p);
     nsm_outer_result r = {draws, 0, {1, {12}, {1.0}}, p}; /* one horizon: report 12 */
@@ -87,11 +76,67 @@ static void test_outer_draws(void **state)
         var += (p[j] - mean) * (p[j] - mean) / (double)(draws - 1);
     double sd_exact = sqrt(e_exp(2 * t) - e_exp(t) * e_exp(t));
     double mc = (1 - e_exp(t)) * e_exp(t) / (double)runs; /* noise of each p_j, about */
-    check("mean over draws", mean, 1 - e_exp(t), sqrt((sd_exact * sd_exact + mc) / (double)draws));
+    nsm_test_check_mean("mean over draws", mean, 1 - e_exp(t), sqrt((sd_exact * sd_exact + mc) / (double)draws));
     double sd = sqrt(var - mc);
-    check("parameter sd", sd, sd_exact, sd_exact / sqrt(2.0 * (double)(draws - 1)));
+    nsm_test_check_mean("parameter sd", sd, sd_exact, sd_exact / sqrt(2.0 * (double)(draws - 1)));
     nsm_accum_free(total);
     free(p);
+    nsm_model_free(m);
+}
+
+/* What the outer loop tells its caller: each draw once, with `runs` replications of its own, and
+** (a plain run) no paired accumulators; the totals are the same replications run at once. One
+** thread runs the draws one after another, two run them side by side (8 draws >= 4 a thread). */
+typedef struct {
+    uint64_t calls[8], runs[8];
+    int paired_seen;
+} told;
+
+static int tell(void *ctx, uint64_t j, const nsm_accum *const *acc,
+                const nsm_paired *const *paired)
+{
+    told *t = ctx;
+#pragma omp critical(test_tell)
+    {
+        t->calls[j]++;
+        t->runs[j] = nsm_accum_runs(acc[0]);
+        t->paired_seen |= paired != NULL;
+    }
+    return 0;
+}
+
+static void test_outer_loop_tells_each_draw(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("uncertain");
+    const uint64_t draws = 8, runs = 300;
+    nsm_accum *once = nsm_accum_alloc(m);
+    nsm_run_config all = {24, draws * runs, 0, 1, NULL, NULL, NULL, NSM_UNCERTAINTY_OUTER, runs, 0};
+    assert_int_equal(nsm_run(m, &all, once, NULL, NULL), NSM_OK);
+    int64_t *want = calloc((size_t)m->n_reports + 1, sizeof *want);
+    int64_t *got = calloc((size_t)m->n_reports + 1, sizeof *got);
+    nsm_occurred_by(m, once, 0, want);
+    for (int threads = 1; threads <= 2; threads++) {
+        told t = {{0}, {0}, 0};
+        const nsm_outer_draws d = {draws, tell, &t};
+        nsm_accum *total = nsm_accum_alloc(m);
+        nsm_run_config c = {24, runs, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
+        nsm_run_stats rs = {0, 0, 0, 0.0};
+        assert_int_equal(nsm_outer_loop(m, NULL, 1, &c, &d, &total, NULL, &rs, NULL), NSM_OK);
+        for (uint64_t j = 0; j < draws; j++) {
+            assert_int_equal(t.calls[j], 1);
+            assert_int_equal(t.runs[j], runs);
+        }
+        assert_false(t.paired_seen);
+        assert_int_equal(rs.threads, threads);
+        assert_int_equal(nsm_accum_runs(total), draws * runs);
+        nsm_occurred_by(m, total, 0, got);
+        assert_memory_equal(got, want, ((size_t)m->n_reports + 1) * sizeof *got);
+        nsm_accum_free(total);
+    }
+    free(want);
+    free(got);
+    nsm_accum_free(once);
     nsm_model_free(m);
 }
 
@@ -100,7 +145,7 @@ static void test_outer_draws(void **state)
 static void test_arms_share_draws(void **state)
 {
     (void)state;
-    nsm_model *m = load("uncertain");
+    nsm_model *m = nsm_test_load("uncertain");
     nsm_arm *arms;
     int n;
     nsm_diag d;
@@ -119,7 +164,7 @@ static void test_arms_share_draws(void **state)
     }
     double t = nsm_years(m->report_t[12]);
     nsm_difference dd = nsm_difference_outcome(m, acc[0], acc[2], pr[2], 0, 1, 12);
-    check("doubled hazard", dd.diff, e_exp(t) - e_exp(2 * t), dd.se);
+    nsm_test_check_mean("doubled hazard", dd.diff, e_exp(t) - e_exp(2 * t), dd.se);
     for (int a = 0; a < 3; a++) {
         nsm_accum_free(acc[a]);
         nsm_paired_free(pr[a]);
@@ -134,6 +179,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_per_run_and_nominal),
         cmocka_unit_test(test_outer_draws),
+        cmocka_unit_test(test_outer_loop_tells_each_draw),
         cmocka_unit_test(test_arms_share_draws),
     };
     return cmocka_run_group_tests_name("uncertain", tests, NULL, NULL);

@@ -201,16 +201,26 @@ static writer_state writer_state_of(const writer_id *w)
 
 /* ---- walking a folder (never following symbolic links) ---- */
 
+/* The open folder fd to read, on a descriptor of its own (not dup: its own offset, so reading it
+** leaves fd where it was); NULL on failure, with errno set. */
+static DIR *reopen_dir(int fd)
+{
+    int dup_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d && dup_fd >= 0) {
+        int err = errno;
+        close(dup_fd);
+        errno = err;
+    }
+    return d;
+}
+
 /* Remove everything in the open folder fd except the entry `keep` (NULL: none). */
 static int empty_dir(int fd, const char *keep)
 {
-    int dup_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* not dup: own offset */
-    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-    if (!d) {
-        if (dup_fd >= 0)
-            close(dup_fd);
+    DIR *d = reopen_dir(fd);
+    if (!d)
         return -1;
-    }
     int rc = 0;
     for (struct dirent *e; (e = readdir(d));) {
         if (is_dots(e->d_name) || (keep && !strcmp(e->d_name, keep)))
@@ -276,13 +286,9 @@ static int sync_dir(int fd)
 /* The entries under the open folder fd, counted up to `limit` (a little more when it is passed). */
 static long count_entries(int fd, long limit)
 {
-    int dup_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* not dup: own offset */
-    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-    if (!d) {
-        if (dup_fd >= 0)
-            close(dup_fd);
+    DIR *d = reopen_dir(fd);
+    if (!d)
         return limit + 1; /* unknown: take the path that needs no count */
-    }
     long n = 0;
     for (struct dirent *e; n <= limit && (e = readdir(d));) {
         if (is_dots(e->d_name))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "io/table_csv.h"
+#include "neasim/outdir.h"
 
 static char empty_text[1];
 static const nsm_cell absent_cell = {empty_text, 0, 0, 0, NULL};
@@ -275,15 +276,6 @@ nsm_status nsm_table_parse(nsm_table *t, const char *path, const nsm_schema *sch
 
 /* ---- files ---- */
 
-static char *join_path(const char *dir, const char *file)
-{
-    size_t n = strlen(dir);
-    char *p = NULL;
-    if (asprintf(&p, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", file) < 0)
-        return NULL;
-    return p;
-}
-
 /* The whole file into t->bytes, NUL-terminated. */
 static nsm_status read_all(FILE *f, nsm_table *t)
 {
@@ -310,7 +302,7 @@ nsm_status nsm_table_read(nsm_table *t, const char *dir, const nsm_schema *schem
 {
     memset(t, 0, sizeof *t);
     t->schema = schema;
-    t->path = join_path(dir, schema->file);
+    t->path = nsm_path_join(dir, schema->file);
     if (!t->path)
         return NSM_ERR_NOMEM;
     errno = 0;

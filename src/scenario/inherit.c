@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "neasim/outdir.h"
 #include "scenario/read.h"
 
 enum { MAX_DEPTH = 8, MAX_KEY = 4 };
@@ -347,13 +348,7 @@ static nsm_status merge_table(int k, nsm_table *base, nsm_table *var, const nsm_
 
 static char *join(const char *dir, const char *rel)
 {
-    char *p = NULL;
-    size_t n = strlen(dir);
-    if (rel[0] == '/')
-        return strdup(rel);
-    if (asprintf(&p, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", rel) < 0)
-        return NULL;
-    return p;
+    return rel[0] == '/' ? strdup(rel) : nsm_path_join(dir, rel);
 }
 
 typedef struct {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "neasim/outdir.h"
 #include "neasim/scenario.h"
 #include "scenario/read.h"
 
@@ -76,15 +77,6 @@ static nsm_status (*const steps[])(nsm_reader *) = {
 
 /* ---- reading the folder ---- */
 
-static char *join_path(const char *dir, const char *file)
-{
-    size_t n = strlen(dir);
-    char *p = NULL;
-    if (asprintf(&p, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", file) < 0)
-        return NULL;
-    return p;
-}
-
 static nsm_status check_folder(const char *dir, nsm_diag *d)
 {
     DIR *dp = opendir(dir);
@@ -112,7 +104,7 @@ static nsm_status read_tables(nsm_reader *r, const char *dir)
     for (int k = 0; s == NSM_OK && k < NSM_N_TABLES; k++)
         if (required[k] && !r->tables[k].present) {
             if (!r->tables[k].path)
-                r->tables[k].path = join_path(dir, schemas[k].file);
+                r->tables[k].path = nsm_path_join(dir, schemas[k].file);
             r->tables[k].schema = &schemas[k];
             return r->tables[k].path ? missing_table(&r->tables[k], r->d) : NSM_ERR_NOMEM;
         }
@@ -236,7 +228,7 @@ nsm_status nsm_scenario_read(const char *dir, nsm_model **out, nsm_diag *diag)
 
 static nsm_status write_table(const nsm_table *t, const char *out, nsm_diag *d)
 {
-    char *path = join_path(out, t->schema->file);
+    char *path = nsm_path_join(out, t->schema->file);
     if (!path)
         return NSM_ERR_NOMEM;
     FILE *f = fopen(path, "w");

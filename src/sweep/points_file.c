@@ -25,6 +25,17 @@
 
 enum { HEX = 2 * 32 + 1, COUNTS_MAX = 1 << 24 };
 
+char *nsmi_points_dir(const char *work, nsm_diag *diag)
+{
+    char *dir = nsm_path_join(work, "points");
+    if (!dir || (mkdir(dir, 0777) != 0 && errno != EEXIST)) {
+        nsm_diag_error(diag, NSM_ERR_IO, "cannot create %s: %s", dir ? dir : work, strerror(errno));
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
 char *nsmi_point_path(const char *work, size_t p, const char *ext)
 {
     char name[64];
@@ -497,13 +508,9 @@ static nsm_status unpack_point(const char *work, nsm_part *part, size_t want, ns
 nsm_status nsm_sweep_unpack_points(const char *work, nsm_part *part, size_t n_points,
                                    size_t offset, size_t stride, nsm_diag *diag)
 {
-    char *dir = nsm_path_join(work, "points");
-    if (!dir || (mkdir(dir, 0777) != 0 && errno != EEXIST)) {
-        nsm_status st = nsm_diag_error(diag, NSM_ERR_IO, "cannot create %s: %s", dir ? dir : work,
-                                       strerror(errno));
-        free(dir);
-        return st;
-    }
+    char *dir = nsmi_points_dir(work, diag);
+    if (!dir)
+        return NSM_ERR_IO;
     nsm_status st = NSM_OK;
     for (size_t p = offset; st == NSM_OK && p < n_points; p += stride)
         st = unpack_point(work, part, p, diag);

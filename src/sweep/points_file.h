@@ -17,6 +17,9 @@
 
 #include "neasim/status.h"
 
+/* WORK/points, made if it is not there: a new string, or NULL with the error in diag. */
+char *nsmi_points_dir(const char *work, nsm_diag *diag);
+
 /* "WORK/points/NNNNNNNN.EXT" for point p (from 0): a new string, NULL when out of memory. */
 char *nsmi_point_path(const char *work, size_t p, const char *ext);
 

@@ -351,13 +351,9 @@ static int stop_asked(const nsm_sweep_config *cf, size_t done_now)
 nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const char *work,
                          const nsm_sweep_config *cf, size_t *done_now, nsm_diag *diag)
 {
-    char *dir = nsm_path_join(work, "points");
-    if (!dir || (mkdir(dir, 0777) != 0 && errno != EEXIST)) {
-        nsm_status st = nsm_diag_error(diag, NSM_ERR_IO, "cannot create %s: %s", dir ? dir : work,
-                                       strerror(errno));
-        free(dir);
-        return st;
-    }
+    char *dir = nsmi_points_dir(work, diag);
+    if (!dir)
+        return NSM_ERR_IO;
     free(dir);
     const size_t stride = cf->stride ? cf->stride : 1;
     const size_t total = cf->offset < d->n_points ? (d->n_points - cf->offset + stride - 1) / stride

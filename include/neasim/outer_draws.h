@@ -1,0 +1,85 @@
+/*
+** outer_draws.h: what each draw of a two-level run reduces to (summary/outer_draws.c), for
+** run --outer and compare --outer, and the spread of a lever's effect over the draws.
+**
+** The loop over draws is sim's (outer_loop.h): these run it and keep, for every draw j, p_j of
+** "occurred by" at each horizon, from `runs` replications under draw j; uncertainty.csv (outer.h)
+** is written from them. Var(indicator) = E[p(1-p)] + Var(p), the law of total variance, splits
+** the spread due to the parameters (between draws) from the Monte Carlo noise within a draw.
+*/
+#ifndef NEASIM_OUTER_DRAWS_H
+#define NEASIM_OUTER_DRAWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "neasim/accum.h"
+#include "neasim/arms.h"
+#include "neasim/engine.h"
+#include "neasim/model.h"
+#include "neasim/paired.h"
+#include "neasim/summary.h"
+
+/* What a two-level run produces: p (n_draws x n_outcomes x horizons.n, draw-major) holds p_j of
+** "occurred by" at each horizon under draw j, from `runs` replications each. p is owned by the
+** caller (n_draws * n_outcomes * horizons.n doubles). */
+typedef struct {
+    uint64_t n_draws, runs;
+    nsm_horizons horizons;
+    double *p;
+} nsm_outer_result;
+
+/* Run it (runs = c->runs; nsm_outer_loop); `total` receives all n_draws x runs replications (as a
+** plain run would, with the draws held per block). */
+nsm_status nsm_run_outer(const nsm_model *m, const nsm_run_config *c, nsm_outer_result *out,
+                         nsm_accum *total, nsm_run_stats *stats, nsm_diag *diag);
+
+/* A comparison on two levels (compare --outer): draw j runs every arm on replications
+** j*runs .. (j+1)*runs - 1 with parameter draw j, so within a draw the arms share both the
+** uncertain numbers and the common random numbers, and the effect of a lever under draw j is a
+** paired difference. p holds P(occurred by) of arm a under draw j and se the Monte Carlo standard
+** error of the paired difference arm a - baseline under draw j (0 for a = 0), both laid out
+** [((j * n_arms + a) * n_outcomes + o) * horizons.n + h] (nsm_outer_slot) and owned by the caller
+** (n_draws * n_arms * n_outcomes * horizons.n doubles each). */
+typedef struct {
+    uint64_t n_draws, runs;
+    int n_arms;
+    nsm_horizons horizons;
+    double *p, *se;
+} nsm_outer_comparison;
+
+/* Where draw j, arm a, outcome o, horizon h is in p and se. */
+static inline size_t nsm_outer_slot(const nsm_model *m, const nsm_outer_comparison *r, uint64_t j,
+                                    int a, int o, int h)
+{
+    return (((size_t)j * (size_t)r->n_arms + (size_t)a) * (size_t)m->n_outcomes + (size_t)o) *
+               (size_t)r->horizons.n + (size_t)h;
+}
+
+/* Run it (runs = c->runs per draw and arm; nsm_outer_loop); acc[a] and paired[a] (a >= 1),
+** allocated by the caller as for nsm_compare_run, receive all n_draws x runs replications of each
+** arm. */
+nsm_status nsm_compare_outer(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                             const nsm_run_config *c, nsm_outer_comparison *out, nsm_accum **acc,
+                             nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag);
+
+/* The judgment spread of arm a's effect on outcome o at horizon h over the draws (a >= 1):
+** nsm_judgment_of (summary.h) of the per-draw paired differences. Every field is NaN when out of
+** memory (q50 is never NaN otherwise, for n_draws >= 1). */
+nsm_judgment nsm_outer_effect(const nsm_model *m, const nsm_outer_comparison *r, int a, int o,
+                              int h);
+
+/* One row of uncertainty.csv (README.md) from v[j] = p_j, j < n, each from `runs` replications:
+** the mean over draws; the sd between draws; the part of that not explained by Monte Carlo noise
+** (parameter_sd: Var(p_j) - E[p_j (1 - p_j)] / (runs - 1), floored at 0); the Monte Carlo sd of
+** one draw's p_j; GSL's quantiles (linear interpolation); parameter_sd^2 as a share of the
+** indicator's variance p (1 - p) (NaN when that is 0). v is sorted in place. */
+typedef struct {
+    double probability, between_sd, parameter_sd, monte_carlo_sd;
+    double q05, q50, q95;
+    double parameter_share;
+} nsm_outer_spread;
+
+nsm_outer_spread nsm_outer_spread_of(double *v, size_t n, uint64_t runs);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+** outer_draws.c: what each draw of a two-level run reduces to (outer_draws.h). sim/outer_loop.c
+** runs the draws and hands up each one's accumulators; these keep only its probabilities (and a
+** comparison's paired standard errors) at the horizons, in draw j's own slots, so draws that run
+** side by side on several threads never write the same memory.
+*/
+#include "neasim/outer_draws.h"
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "neasim/outer_loop.h"
+
+typedef struct {
+    const nsm_model *m;
+    nsm_outer_result *r;
+} run_ctx;
+
+/* Draw j of run --outer: P(occurred by) at each horizon. */
+static int record_run(void *ctx, uint64_t j, const nsm_accum *const *acc,
+                      const nsm_paired *const *paired)
+{
+    (void)paired;
+    const run_ctx *rc = ctx;
+    const nsm_horizons *hz = &rc->r->horizons;
+    const int n_h = hz->n;
+    double *p = rc->r->p + j * (uint64_t)(rc->m->n_outcomes * n_h);
+    int64_t *series = malloc(((size_t)rc->m->n_reports + 1) * sizeof *series);
+    if (!series)
+        return -1;
+    for (int o = 0; o < rc->m->n_outcomes; o++) {
+        nsm_occurred_by(rc->m, acc[0], o, series);
+        for (int h = 0; h < n_h; h++)
+            p[o * n_h + h] = (double)series[hz->idx[h]] / (double)rc->r->runs;
+    }
+    free(series);
+    return 0;
+}
+
+nsm_status nsm_run_outer(const nsm_model *m, const nsm_run_config *c, nsm_outer_result *out,
+                         nsm_accum *total, nsm_run_stats *stats, nsm_diag *diag)
+{
+    run_ctx ctx = {m, out};
+    const nsm_outer_draws draws = {out->n_draws, record_run, &ctx};
+    out->runs = c->runs;
+    return nsm_outer_loop(m, NULL, 1, c, &draws, &total, NULL, stats, diag);
+}
+
+typedef struct {
+    const nsm_model *m;
+    nsm_outer_comparison *r;
+} compare_ctx;
+
+/* Draw j of compare --outer: every arm's P(occurred by) at each horizon, and the standard error
+** of its paired difference from the baseline. */
+static int record_compare(void *ctx, uint64_t j, const nsm_accum *const *acc,
+                          const nsm_paired *const *paired)
+{
+    const compare_ctx *cc = ctx;
+    const nsm_model *m = cc->m;
+    nsm_outer_comparison *r = cc->r;
+    const nsm_horizons *hz = &r->horizons;
+    nsm_difference *d = malloc(((size_t)m->n_reports + 1) * sizeof *d);
+    int64_t *series = malloc(((size_t)m->n_reports + 1) * sizeof *series);
+    int failed = !d || !series;
+    for (int o = 0; !failed && o < m->n_outcomes; o++) {
+        nsm_occurred_by(m, acc[0], o, series);
+        for (int h = 0; h < hz->n; h++) {
+            r->p[nsm_outer_slot(m, r, j, 0, o, h)] = (double)series[hz->idx[h]] / (double)r->runs;
+            r->se[nsm_outer_slot(m, r, j, 0, o, h)] = 0;
+        }
+        for (int a = 1; !failed && a < r->n_arms; a++) {
+            failed = nsm_difference_series(m, acc[0], acc[a], paired[a], o, 1, d) != 0;
+            for (int h = 0; !failed && h < hz->n; h++) {
+                r->p[nsm_outer_slot(m, r, j, a, o, h)] = d[hz->idx[h]].arm;
+                r->se[nsm_outer_slot(m, r, j, a, o, h)] = d[hz->idx[h]].se;
+            }
+        }
+    }
+    free(d);
+    free(series);
+    return failed ? -1 : 0;
+}
+
+nsm_status nsm_compare_outer(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                             const nsm_run_config *c, nsm_outer_comparison *out, nsm_accum **acc,
+                             nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag)
+{
+    compare_ctx ctx = {m, out};
+    const nsm_outer_draws draws = {out->n_draws, record_compare, &ctx};
+    out->runs = c->runs;
+    out->n_arms = n_arms;
+    return nsm_outer_loop(m, arms, n_arms, c, &draws, acc, paired, stats, diag);
+}
+
+nsm_judgment nsm_outer_effect(const nsm_model *m, const nsm_outer_comparison *r, int a, int o,
+                              int h)
+{
+    nsm_judgment none = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    double *v = malloc(((size_t)r->n_draws + 1) * 2 * sizeof *v);
+    if (!v)
+        return none;
+    double *se = v + r->n_draws + 1;
+    for (uint64_t j = 0; j < r->n_draws; j++) {
+        v[j] = r->p[nsm_outer_slot(m, r, j, a, o, h)] - r->p[nsm_outer_slot(m, r, j, 0, o, h)];
+        se[j] = r->se[nsm_outer_slot(m, r, j, a, o, h)];
+    }
+    nsm_judgment jd = nsm_judgment_of(v, se, (size_t)r->n_draws);
+    free(v);
+    return jd;
+}
+
+/* Quantile of sorted values (GSL's linear interpolation). */
+static double quantile(const double *sorted, size_t n, double q)
+{
+    return gsl_stats_quantile_from_sorted_data(sorted, 1, n, q);
+}
+
+nsm_outer_spread nsm_outer_spread_of(double *v, size_t n, uint64_t runs)
+{
+    double mean = gsl_stats_mean(v, 1, n), between = n > 1 ? gsl_stats_variance(v, 1, n) : 0;
+    double within = 0; /* E[p(1-p)] with the binomial noise of p_j removed: x runs/(runs-1) */
+    for (size_t j = 0; j < n; j++)
+        within += v[j] * (1 - v[j]) / (double)n * (double)runs / (double)(runs - 1);
+    double param = between - within / (double)runs; /* Var(p_j) minus its Monte Carlo part */
+    param = param > 0 ? param : 0;
+    double total = mean * (1 - mean);
+    gsl_sort(v, 1, n);
+    return (nsm_outer_spread){mean,
+                              sqrt(between),
+                              sqrt(param),
+                              sqrt(within / (double)runs),
+                              quantile(v, n, 0.05),
+                              quantile(v, n, 0.5),
+                              quantile(v, n, 0.95),
+                              total > 0 ? param / total : (double)NAN};
+}

@@ -1,0 +1,49 @@
+# tests/figures_check.R: what the figure tests (tests/figures_*.R) share, sourced first by each
+# from the project root, where tests/figures.sh runs them: their arguments and the figure scripts
+# they load, counting checks, reading built plots (the figures of a function by name, a legend)
+# and the verdict line. A test reads as its checks alone.
+
+# The test's arguments, exactly n of them (else its usage and exit 64), SCRIPTS_DIR first; sources
+# figures_common.R and then `files` from SCRIPTS_DIR, as scripts/figures.R does.
+figure_test_args <- function(n, usage,
+                             files = c("figures_run.R", "figures_compare.R", "figures_sweep.R")) {
+    args <- commandArgs(trailingOnly = TRUE)
+    if (length(args) != n) {
+        cat("usage: Rscript ", usage, "\n", sep = "")
+        quit(status = 64)
+    }
+    for (f in c("figures_common.R", files)) source(file.path(args[1], f))
+    args
+}
+
+n_pass <- 0
+n_fail <- 0
+check <- function(ok, what) {
+    if (isTRUE(ok)) n_pass <<- n_pass + 1
+    else { n_fail <<- n_fail + 1; cat("FAIL", what, "\n") }
+}
+
+# "NAME: N passed, M failed", and exit 1 on a failure.
+figure_test_done <- function(name) {
+    cat(sprintf("%s: %d passed, %d failed\n", name, n_pass, n_fail))
+    quit(status = if (n_fail == 0) 0 else 1)
+}
+
+# Text as a reader sees it: runs of white space (line breaks in wrapped labels) as one space.
+flat <- function(x) gsub("\\s+", " ", trimws(x))
+
+# The figures a figure function (by name) makes of ctx, named by their names.
+figures_of <- function(fun, ctx) {
+    figs <- match.fun(fun)(ctx)
+    stats::setNames(figs, vapply(figs, function(f) f$name, ""))
+}
+
+# The legend of aesthetic `aes` of a built plot: one row per entry (break, label, the value it
+# shows), or NULL when the plot has no such scale.
+legend_of <- function(b, aes) {
+    sc <- b$plot$scales$get_scales(aes)
+    if (is.null(sc)) return(NULL)
+    br <- sc$get_breaks()
+    data.frame(key = as.character(br), label = flat(sc$get_labels()),
+               value = as.character(sc$map(br)), stringsAsFactors = FALSE)
+}
