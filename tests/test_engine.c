@@ -174,11 +174,11 @@ static void test_seasonality_years(void **state)
 {
     (void)state;
     const int64_t n = 20000;
-    fixture f = simulate("season_years", (uint64_t)n, 21, 2);
+    nsm_test_run f = nsm_test_simulate("season_years", (uint64_t)n, 21, 2);
     const char *name[2] = {"spring", "autumn"};
     int64_t *h = NULL, seen[2] = {0, 0};
     for (int j = 0; j < 2; j++) {
-        int e = event_index(f.m, name[j]);
+        int e = nsm_test_event(f.m, name[j]);
         h = realloc(h, (size_t)(nsm_accum_event_max_count(f.a, e) + 1) * sizeof *h);
         for (int i = 1; i < f.m->n_reports; i++) {
             int64_t nv;
@@ -193,14 +193,14 @@ static void test_seasonality_years(void **state)
                 continue;
             }
             double mu = per_year * (month == 4 ? 30.0 : 31.0) / 365.25;
-            check_mean(name[j], m.mean, mu, sqrt(mu / (double)n));
+            nsm_test_check_mean(name[j], m.mean, mu, sqrt(mu / (double)n));
             seen[j]++;
         }
     }
     assert_int_equal(seen[0], 6); /* March and April of three years */
     assert_int_equal(seen[1], 3);
     free(h);
-    release(&f);
+    nsm_test_release(&f);
 }
 
 /* A modifier triples the hazard a -> b (rate 1) while g = on, which holds in half the runs:
