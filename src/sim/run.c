@@ -124,13 +124,14 @@ static worker *workers_alloc(const nsm_model *m, const nsm_model *const *models,
     return w;
 }
 
-/* The lowest failing replication wins, so the message does not depend on scheduling as long as
-** every replication before it ran. */
+/* The lowest failing replication wins, so the message does not depend on scheduling: after a
+** failure the threads skip only the replications above it (none of them can win), and still run
+** every one below it (one of them may fail too, and then wins). */
 typedef struct {
     uint64_t rep;
     nsm_status status;
     nsm_diag diag;
-    int flag; /* read by every thread to stop early; written atomically */
+    uint64_t skip_above; /* the lowest failing replication so far (UINT64_MAX: none); atomic */
 } failure;
 
 static void note_failure(failure *f, uint64_t rep, nsm_status st, nsm_diag *d)
@@ -143,7 +144,7 @@ static void note_failure(failure *f, uint64_t rep, nsm_status st, nsm_diag *d)
             f->rep = rep;
             f->status = st;
 #pragma omp atomic write
-            f->flag = 1;
+            f->skip_above = rep;
         } else {
             nsm_diag_release(d);
         }
@@ -178,14 +179,13 @@ static void simulate(const nsm_run_config *c, worker *w, int nt, uint64_t first,
         worker *me = &w[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, chunk)
         for (long long r = (long long)first; r < end; r++) {
-            int failed;
+            uint64_t rep = c->first_rep + (uint64_t)r, skip_above;
 #pragma omp atomic read
-            failed = fail->flag;
-            if (failed || (c->stop && *c->stop))
+            skip_above = fail->skip_above;
+            if (rep > skip_above || (c->stop && *c->stop))
                 continue;
             nsm_diag d;
             nsm_diag_init(&d);
-            uint64_t rep = c->first_rep + (uint64_t)r;
             nsm_status st = replicate(me, c->seed, rep, &d);
             if (st != NSM_OK && st != NSM_STOPPED) /* stopped: c->stop says so */
                 note_failure(fail, rep, st, &d);
@@ -243,7 +243,7 @@ static nsm_status simulate_batches(const nsm_run_config *c, const nsm_batches *b
 {
     const uint64_t batch = b && b->batch ? b->batch : c->runs;
     nsm_status st = NSM_OK;
-    failure fail = {0, NSM_OK, {NULL, NULL}, 0};
+    failure fail = {0, NSM_OK, {NULL, NULL}, UINT64_MAX};
     for (uint64_t done = 0; st == NSM_OK && done < c->runs;) {
         uint64_t n = c->runs - done < batch ? c->runs - done : batch, lo = 0, hi = n;
         if (b && b->n_ranks > 1) { /* this rank's slice of the batch */
