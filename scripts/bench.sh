@@ -231,6 +231,8 @@ for p in 500 5000; do
     /usr/bin/time -f "%M" -o "$tmp/rss-lhs-$p" "$build/neasim" sweep scenarios/baseline --lhs "$p" \
         --runs 2 --quiet --out "$tmp/sweep-lhs-$p" >/dev/null
 done
-echo "  --lhs over all 119 uncertain numbers, 2 replications a point: peak memory" \
+# the design's columns but 'point' and 'levers': one number a point for each uncertain number (8 bytes each)
+n_unc=$(head -1 "$tmp/sweep-lhs-500/design.csv" | tr ',' '\n' | grep -vcE '^(point|levers)$')
+echo "  --lhs over all $n_unc uncertain numbers, 2 replications a point: peak memory" \
     "$(cat "$tmp/rss-lhs-500") KiB at 500 points, $(cat "$tmp/rss-lhs-5000") KiB at 5000" \
-    "($(awk -v a="$(cat "$tmp/rss-lhs-500")" -v b="$(cat "$tmp/rss-lhs-5000")" 'BEGIN { printf "%.0f", (b - a) * 1024 / 4500 }') bytes a point; the design holds 952)"
+    "($(awk -v a="$(cat "$tmp/rss-lhs-500")" -v b="$(cat "$tmp/rss-lhs-5000")" 'BEGIN { printf "%.0f", (b - a) * 1024 / 4500 }') bytes a point; the design holds $((8 * n_unc)))"
