@@ -9,38 +9,9 @@
 # Run as `bash tests/cli_mpi_precision.sh BUILD_DIR` from the project root.
 source "$(dirname "$0")/cli-lib.sh"
 
-MPI_BIN=$(dirname "$NEASIM")/neasim-mpi
-if ! command -v mpirun >/dev/null || [ ! -x "$MPI_BIN" ]; then
-    echo "SKIPPED cli_mpi_precision: $(command -v mpirun >/dev/null || echo 'mpirun is missing (apt-get install openmpi-bin libopenmpi-dev)') $([ -x "$MPI_BIN" ] || echo "$MPI_BIN is missing (make mpi)")"
-    exit 77
-fi
-# Open MPI refuses root without these, and a container may have fewer cores than ranks; the
-# shared-memory transport's single-copy mechanism needs ptrace rights a sandbox may not give.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
-# Under make check-asan: Open MPI's own allocations, still held at exit, are not neasim's leaks.
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-mpi() { # K ARGS...: mpirun -n K neasim-mpi ARGS, stdout in $work/mpi.out, stderr in $work/mpi.err
-    local k=$1
-    shift
-    timeout 300 mpirun --oversubscribe -n "$k" "$MPI_BIN" "$@" > "$work/mpi.out" 2> "$work/mpi.err"
-}
-if ! mpi 1 --version; then
-    echo "SKIPPED cli_mpi_precision: mpirun cannot start a process here:"; sed 's/^/    /' "$work/mpi.err" | head -5
-    exit 77
-fi
+MPI_STDERR=1
+source "$(dirname "$0")/cli-mpi-lib.sh"
 
-# same_tables NAME DIR1 DIR2: the same files, byte for byte, but manifest.csv.
-same_tables() {
-    local name=$1 a=$2 b=$3 f ok=1
-    [ -d "$a" ] && [ -d "$b" ] || ok=0
-    [ "$(ls "$a" 2>/dev/null)" = "$(ls "$b" 2>/dev/null)" ] || ok=0
-    for f in "$a"/*; do
-        [ "$(basename "$f")" = manifest.csv ] && continue
-        cmp -s "$f" "$b/$(basename "$f")" || { ok=0; echo "    differs: $(basename "$f")"; }
-    done
-    check_that "$name" [ "$ok" -eq 1 ]
-}
 bad_case() { echo "FAIL $1"; fail=$((fail + 1)); }
 row() { grep "^$2," "$1/manifest.csv" | cut -d, -f2- | tr -d '\r'; } # row DIR KEY: a manifest's value
 # same_events DIR1 DIR2: both manifests count the same events, and more than none (the ranks'

@@ -7,18 +7,6 @@
 # (another format or version, sealed again) that only a different neasim could write.
 source "$(dirname "$0")/cli-lib.sh"
 
-# same_tables NAME DIR1 DIR2: the same files, byte for byte, but manifest.csv.
-same_tables() {
-    local name=$1 a=$2 b=$3 f ok=1
-    [ -d "$a" ] && [ -d "$b" ] || ok=0
-    [ "$(ls "$a" 2>/dev/null)" = "$(ls "$b" 2>/dev/null)" ] || ok=0
-    for f in "$a"/*; do
-        [ "$(basename "$f")" = manifest.csv ] && continue
-        cmp -s "$f" "$b/$(basename "$f")" || { ok=0; echo "    differs: $(basename "$f")"; }
-    done
-    check_that "$name" [ "$ok" -eq 1 ]
-}
-
 # sharded NAME ONE_DIR -- ARGS...: ARGS as one run into ONE_DIR, then as shards 1/3..3/3 (one
 # thread each, merged out of order) into ONE_DIR-merged; the two folders must match.
 sharded() {

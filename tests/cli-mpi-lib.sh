@@ -1,0 +1,30 @@
+# tests/cli-mpi-lib.sh: what the Open MPI suites share, sourced after cli-lib.sh: MPI_BIN, a loud
+# skip (exit 77) without mpirun or build/neasim-mpi (`make mpi`) or when mpirun cannot start a
+# process here, the environment Open MPI needs in a container, and mpi K ARGS... Set MPI_STDERR=1
+# before sourcing to keep the ranks' stderr apart in $work/mpi.err (else it joins $work/mpi.out).
+suite=$(basename "$0" .sh)
+MPI_BIN=$(dirname "$NEASIM")/neasim-mpi
+if ! command -v mpirun >/dev/null || [ ! -x "$MPI_BIN" ]; then
+    echo "SKIPPED $suite: $(command -v mpirun >/dev/null || echo 'mpirun is missing (apt-get install openmpi-bin libopenmpi-dev)') $([ -x "$MPI_BIN" ] || echo "$MPI_BIN is missing (make mpi)")"
+    exit 77
+fi
+# Open MPI refuses root without these, and a container may have fewer cores than ranks; the
+# shared-memory transport's single-copy mechanism needs ptrace rights a sandbox may not give.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+# Under make check-asan: Open MPI's own allocations, still held at exit, are not neasim's leaks.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+mpi() { # K ARGS...: mpirun -n K neasim-mpi ARGS, its output in $work/mpi.out (and mpi.err)
+    local k=$1
+    shift
+    if [ -n "${MPI_STDERR:-}" ]; then
+        timeout 300 mpirun --oversubscribe -n "$k" "$MPI_BIN" "$@" > "$work/mpi.out" 2> "$work/mpi.err"
+    else
+        timeout 300 mpirun --oversubscribe -n "$k" "$MPI_BIN" "$@" > "$work/mpi.out" 2>&1
+    fi
+}
+if ! mpi 1 --version; then
+    echo "SKIPPED $suite: mpirun cannot start a process here:"
+    cat "$work/mpi.out" ${MPI_STDERR:+"$work/mpi.err"} | sed 's/^/    /' | head -5
+    exit 77
+fi
