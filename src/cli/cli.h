@@ -162,7 +162,7 @@ typedef nsm_status (*nsm_cli_batch_slice)(void *ctx, uint64_t first, uint64_t co
 ** other ranks: NSM_OK, or the status rank 0 shared (no message). */
 nsm_status nsm_cli_precision_ranks(nsm_cli_precision *p, nsm_status ready,
                                    nsm_cli_batch_slice slice, void *ctx, nsm_diag *out);
-/* --- Shards and merge (cli/shard.c) --- */
+/* --- Shards: partial results (cli/shard.c); neasim merge (cli/merge.c) --- */
 
 /* The parts of a merge, checked alike (same command, scenario, seed, options, version) and in
 ** shard order, one a shard. */
@@ -178,6 +178,8 @@ int nsm_cli_merge(int argc, char **argv);
 int nsm_cli_run_parts(int argc, char **argv, const nsm_cli_parts *parts);
 int nsm_cli_compare_parts(int argc, char **argv, const nsm_cli_parts *parts);
 int nsm_cli_sweep_parts(int argc, char **argv, const nsm_cli_parts *parts);
+/* Free every part and the array; ps is then empty (and may be released again). */
+void nsm_cli_parts_release(nsm_cli_parts *ps);
 /* Parse --shard I/N into o->shard, o->n_shards; -1 after a message. */
 int nsm_cli_parse_shard(const char *text, nsm_cli_options *o);
 /* Shard i (1-based) of n of `total` items: [*first, *first + *count), contiguous, the sizes
@@ -236,12 +238,41 @@ int nsm_cli_world_peer_failed(void);
 ** other ranks NSM_OK, ps empty. Release ps with nsm_cli_parts_release. */
 nsm_status nsm_cli_ranks_gather(nsm_status st, const nsm_part *p, const nsm_diag *d,
                                 nsm_cli_parts *ps, nsm_diag *out);
-void nsm_cli_parts_release(nsm_cli_parts *ps);
 /* Under mpirun, wrap a progress callback (*fn, *ctx) so that each call also polls for another
 ** rank's failure and, when one came, sets nsm_cli_stopping: the ranks stop within a chunk of
 ** replications (or a point, or a draw) instead of finishing their slices. One at a time. */
 void nsm_cli_ranks_watch(void (**fn)(void *, uint64_t, uint64_t), void **ctx);
 /* --shard under mpirun is refused: the ranks split the work themselves. 0, or EXIT_USAGE. */
 int nsm_cli_ranks_check(const char *cmd, const nsm_cli_options *o);
+
+/* --- Slices: run and compare split into slices of their items (replications, or with --outer
+** draws), one as a shard or one a rank under mpirun (cli/slices.c). One order of steps for both
+** commands; what differs between them is in a slicer. --- */
+typedef struct {
+    const char *kind;   /* "run", "compare": the parts' command, and the messages' */
+    const nsm_model *m;
+    int n_arms;         /* compare: its arms (a shard's line says them); 0 for run */
+    void *ctx;          /* the command's own, given to the callbacks */
+    /* Items first .. first + count - 1 under the slice's options o (its shard, n_shards and
+    ** quiet), simulated into a new sealed part *p (nsm_cli_part_new, nsm_cli_part_add); rs: the
+    ** simulation's figures. */
+    nsm_status (*part)(void *ctx, const nsm_cli_options *o, uint64_t first, uint64_t count,
+                       nsm_part **p, nsm_run_stats *rs, nsm_diag *d);
+    /* Rank 0 under mpirun: write the results folder from o->parts, as a merge does; the exit
+    ** code. */
+    int (*write)(void *ctx, nsm_cli_options *o);
+} nsm_cli_slicer;
+
+/* --shard I/N --out PART: simulate slice o->shard of o->n_shards and write its part; a line on
+** stdout unless --quiet. The exit code. */
+int nsm_cli_slices_shard(const nsm_cli_slicer *s, const nsm_cli_options *o);
+/* Collective: every rank simulates its slice (rank K: shard K + 1 of N, quiet but for rank 0)
+** and rank 0 gathers the parts and writes (s->write with o->parts set for the call). With
+** --precision (prec not NULL): the slices are of every batch (nsm_cli_precision_ranks), added
+** into the empty totals prec->acc and prec->paired (the caller's), which rank 0 writes as one
+** part of the replications used; ready: as nsm_cli_precision_ranks takes it. On rank 0 the
+** exit code, after the message of a failure; EXIT_OK on the others. */
+int nsm_cli_slices_ranks(const nsm_cli_slicer *s, nsm_cli_options *o, nsm_cli_precision *prec,
+                         nsm_status ready);
 
 #endif

@@ -681,16 +681,31 @@ static int compare_scenarios(nsm_cli_options *o, const double *years, int n_year
     return code;
 }
 
+/* What compare gives the slices (cli/slices.c): its arms, and where rank 0 writes. */
+typedef struct {
+    const nsm_model *m;
+    const nsm_arm *arms;
+    int n_arms;
+    nsm_horizons hz;
+    const char *dest;
+    const double *years;
+    int n_years;
+    int argc;
+    char **argv;
+} compare_plan;
+
 /* Items first .. first + count - 1 of every arm, shard o->shard of o->n_shards, simulated into
-** a new sealed part. */
-static nsm_status part_of(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                          const nsm_cli_options *o, const nsm_horizons *hz, uint64_t first,
-                          uint64_t count, nsm_part **p, nsm_run_stats *rs, nsm_diag *d)
+** a new sealed part (the slicer's part). */
+static nsm_status part_of(void *ctx, const nsm_cli_options *o, uint64_t first, uint64_t count,
+                          nsm_part **p, nsm_run_stats *rs, nsm_diag *d)
 {
+    const compare_plan *cp = ctx;
+    const nsm_model *m = cp->m;
+    const int n_arms = cp->n_arms;
     results res = {0};
     *p = NULL;
-    nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, *hz, NULL, 0, NULL, NULL};
-    nsm_status st = results_alloc(&res, m, arms, n_arms, o->outer ? count : 0, &cmp.horizons)
+    nsm_comparison cmp = {m, cp->arms, n_arms, NULL, NULL, cp->hz, NULL, 0, NULL, NULL};
+    nsm_status st = results_alloc(&res, m, cp->arms, n_arms, o->outer ? count : 0, &cmp.horizons)
                         ? nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory")
                         : NSM_OK;
     cmp.outer = o->outer ? &res.outer : NULL;
@@ -713,141 +728,52 @@ static nsm_status part_of(const nsm_model *m, const nsm_arm *arms, int n_arms,
     return st;
 }
 
-/* The slice of shard o->shard of o->n_shards of every arm, simulated into a new sealed part. */
-static nsm_status slice_part(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                             const nsm_cli_options *o, const nsm_horizons *hz, nsm_part **p,
-                             nsm_run_stats *rs, nsm_diag *d)
+/* Rank 0 under mpirun: the results folder from the ranks' parts (the slicer's write). */
+static int plan_write(void *ctx, nsm_cli_options *o)
 {
-    uint64_t first, count;
-    nsm_cli_shard_slice(o->outer ? o->outer : o->runs, o->shard, o->n_shards, &first, &count);
-    return part_of(m, arms, n_arms, o, hz, first, count, p, rs, d);
+    const compare_plan *cp = ctx;
+    return compare(cp->m, NULL, NULL, cp->arms, cp->n_arms, o, cp->dest, cp->years, cp->n_years,
+                   cp->argc, cp->argv);
 }
 
-/* --precision under mpirun: one rank's slice of a batch (nsm_cli_batch_slice). */
-typedef struct {
-    const nsm_model *m;
-    const nsm_arm *arms;
-    int n_arms;
-    const nsm_cli_options *o; /* this rank's: shard rank + 1 of the ranks, quiet */
-    const nsm_horizons *hz;
-} batch_plan;
-
-static nsm_status batch_slice(void *ctx, uint64_t first, uint64_t count, nsm_part **p,
-                              nsm_diag *d)
+/* --precision under mpirun: the targets and the empty totals, on every rank alike (prec, tot,
+** names: the caller frees them); 0, or the exit code of a bad --precision-for or of a+b arms,
+** said on every rank before any batch. *ready: NSM_ERR_NOMEM when the totals were not made. */
+static int precise_plan(const compare_plan *cp, const nsm_cli_options *o, results *tot,
+                        const char ***names, nsm_cli_precision *prec, nsm_status *ready)
 {
-    const batch_plan *b = ctx;
-    nsm_run_stats rs;
-    return part_of(b->m, b->arms, b->n_arms, b->o, b->hz, first, count, p, &rs, d);
-}
-
-/* --precision under mpirun: the batches on every rank (cli/precision.c); on rank 0 the totals,
-** as one part of the replications used (ps), to be written as a merge writes. 0, or the exit
-** code of a bad --precision-for (said, alike on every rank, before any batch). */
-static int precise_ranks(batch_plan *b, const nsm_cli_options *o, nsm_cli_parts *ps,
-                         nsm_status *st, nsm_diag *all)
-{
-    results tot = {0};
-    nsm_cli_precision prec = {0};
-    nsm_comparison cmp = {b->m, b->arms, b->n_arms, NULL, NULL, *b->hz, NULL, 0, NULL, NULL};
-    const char **names = calloc((size_t)b->n_arms, sizeof *names);
-    *st = names && !results_alloc(&tot, b->m, b->arms, b->n_arms, 0, b->hz) ? NSM_OK
-                                                                           : NSM_ERR_NOMEM;
-    int code = *st == NSM_OK ? precision_plan(&cmp, o, &tot, names, &prec) : 0;
-    if (code == 0 && tot.n_tri) /* every rank alike, before any exchange */
+    nsm_comparison cmp = {cp->m, cp->arms, cp->n_arms, NULL, NULL, cp->hz, NULL, 0, NULL, NULL};
+    *names = calloc((size_t)cp->n_arms, sizeof **names);
+    *ready = *names && !results_alloc(tot, cp->m, cp->arms, cp->n_arms, 0, &cp->hz)
+                 ? NSM_OK : NSM_ERR_NOMEM;
+    int code = *ready == NSM_OK ? precision_plan(&cmp, o, tot, *names, prec) : 0;
+    if (code == 0 && tot->n_tri)
         code = nsm_cli_usage_error("compare", "--precision does not yet stop a comparison with "
                                    "arms of two levers (a+b, --factorial): give --runs instead");
+    return code;
+}
+
+/* --shard (simulate and write a part), or under mpirun every rank's slice and rank 0 writes;
+** with --precision under mpirun, the slices are of every batch, added into totals. */
+static int compare_slices(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                          nsm_cli_options *o, const char *dest, const double *years, int n_years,
+                          int argc, char **argv)
+{
+    compare_plan cp = {m, arms, n_arms, {0}, dest, years, n_years, argc, argv};
+    nsm_horizons_find(m, years, n_years, &cp.hz);
+    const nsm_cli_slicer s = {"compare", m, n_arms, &cp, part_of, plan_write};
+    if (o->n_shards)
+        return nsm_cli_slices_shard(&s, o);
+    results tot = {0};
+    nsm_cli_precision prec = {0};
+    const char **names = NULL;
+    nsm_status ready = NSM_OK;
+    int code = o->precision ? precise_plan(&cp, o, &tot, &names, &prec, &ready) : 0;
     if (code == 0)
-        *st = nsm_cli_precision_ranks(&prec, *st, batch_slice, b, all);
-    nsm_cli_options used = *o;
-    used.runs = tot.acc ? nsm_accum_runs(tot.acc[0]) : 0;
-    nsm_part *p = NULL;
-    if (code == 0 && nsm_cli_world_rank() == 0 && *st == NSM_OK &&
-        (!(ps->part = calloc(1, sizeof *ps->part)) ||
-         !(p = nsm_cli_part_new("compare", b->m, &used, 1, 1, 0, used.runs)) ||
-         nsm_cli_part_add(p, tot.acc, tot.paired, b->n_arms, NULL, 0, 0, prec.events) != NSM_OK))
-        *st = NSM_ERR_NOMEM;
-    if (*st == NSM_ERR_NOMEM && !all->error)
-        nsm_diag_error(all, *st, "out of memory");
-    size_t n = 0;
-    const unsigned char *bytes = *st == NSM_OK && p ? nsm_part_bytes(p, &n) : NULL;
-    if (bytes && (*st = nsm_part_open(bytes, n, "the ranks' totals", &ps->part[0], all)) == NSM_OK)
-        ps->n = 1;
-    ps->ranks = nsm_cli_world_size();
-    nsm_part_free(p);
+        code = nsm_cli_slices_ranks(&s, o, o->precision ? &prec : NULL, ready);
     free(prec.targets);
     free(names);
     results_free(&tot);
-    return code;
-}
-
-/* compare --shard I/N --out PART: simulate the slice, write the partial result (cli/shard.c). */
-static int compare_shard(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                         const nsm_cli_options *o, const double *years, int n_years)
-{
-    nsm_diag d;
-    nsm_diag_init(&d);
-    nsm_run_stats rs = {0, 0, 0, 0.0};
-    nsm_part *p = NULL;
-    nsm_horizons hz;
-    nsm_horizons_find(m, years, n_years, &hz);
-    nsm_cli_catch_sigint(1);
-    nsm_status st = slice_part(m, arms, n_arms, o, &hz, &p, &rs, &d);
-    int code = nsm_cli_finish_part("compare", st, p, o->out, &d);
-    const nsm_part_head *h = code == EXIT_OK ? nsm_part_head_of(p) : NULL;
-    if (h && !o->quiet)
-        printf("%s: %d arms, shard %u/%u, %s %llu..%llu of %llu, in %.2f s -> %s\n", m->name,
-               n_arms, o->shard, o->n_shards, o->outer ? "draws" : "replications",
-               (unsigned long long)h->first, (unsigned long long)(h->first + h->count - (h->count > 0)),
-               (unsigned long long)(o->outer ? o->outer : o->runs), rs.wall_seconds, o->out);
-    nsm_part_free(p);
-    nsm_diag_release(&d);
-    return code;
-}
-
-/* Under mpirun: every rank simulates its slice; rank 0 gathers the parts and writes. */
-static int compare_ranks(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                         nsm_cli_options *o, const char *dest, const double *years, int n_years,
-                         int argc, char **argv)
-{
-    nsm_cli_options mine = *o;
-    mine.shard = (uint32_t)nsm_cli_world_rank() + 1;
-    mine.n_shards = (uint32_t)nsm_cli_world_size();
-    mine.quiet = o->quiet || mine.shard > 1;
-    double t0 = omp_get_wtime();
-    nsm_run_stats rs = {0, 0, 0, 0.0};
-    nsm_diag d, all;
-    nsm_diag_init(&d);
-    nsm_diag_init(&all);
-    nsm_part *p = NULL;
-    nsm_cli_parts ps = {NULL, 0, 0, 0.0};
-    nsm_horizons hz;
-    nsm_horizons_find(m, years, n_years, &hz);
-    nsm_cli_catch_sigint(1);
-    nsm_status st = NSM_OK;
-    int code = EXIT_OK;
-    if (o->precision) {
-        mine.quiet = 1; /* no progress bar: a batch is short, and the count is not known */
-        batch_plan b = {m, arms, n_arms, &mine, &hz};
-        code = precise_ranks(&b, o, &ps, &st, &all);
-    } else {
-        st = slice_part(m, arms, n_arms, &mine, &hz, &p, &rs, &d);
-        st = nsm_cli_ranks_gather(st, p, &d, &ps, &all);
-    }
-    nsm_part_free(p);
-    if (code != EXIT_OK) {
-        ; /* a bad --precision-for or a+b arms: said on every rank alike */
-    } else if (nsm_cli_world_rank() == 0 && st == NSM_OK) {
-        ps.wall_seconds = omp_get_wtime() - t0;
-        o->parts = &ps;
-        code = compare(m, NULL, NULL, arms, n_arms, o, dest, years, n_years, argc, argv);
-        o->parts = NULL;
-    } else if (nsm_cli_world_rank() == 0) {
-        code = nsm_cli_finish_part("compare", st, NULL, NULL, &all);
-    }
-    nsm_cli_catch_sigint(0);
-    nsm_cli_parts_release(&ps);
-    nsm_diag_release(&d);
-    nsm_diag_release(&all);
     return code;
 }
 
@@ -892,10 +818,8 @@ static int compare_command(int argc, char **argv, const nsm_cli_parts *parts)
         const char *out = o.out ? o.out : dest;
         if ((code = nsm_cli_ranks_check("compare", &o)) != 0)
             ;
-        else if (nsm_cli_world_size() > 1 && !o.parts)
-            code = compare_ranks(m, arms, n_arms, &o, out, years, n_years, argc, argv);
-        else if (o.n_shards)
-            code = compare_shard(m, arms, n_arms, &o, years, n_years);
+        else if ((nsm_cli_world_size() > 1 && !o.parts) || o.n_shards)
+            code = compare_slices(m, arms, n_arms, &o, out, years, n_years, argc, argv);
         else
             code = compare(m, NULL, NULL, arms, n_arms, &o, out, years, n_years, argc, argv);
     }

@@ -300,7 +300,7 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
     if (o->parts && o->parts->ranks > 0) { /* under mpirun (cli/ranks.c) */
         nsm_manifest_add(mf, "mpi_ranks", "%d", o->parts->ranks);
         nsm_manifest_add(mf, "threads_per_rank", "%d", rs->threads);
-    } else if (o->parts) { /* neasim merge (cli/shard.c) */
+    } else if (o->parts) { /* neasim merge (cli/merge.c) */
         nsm_manifest_add(mf, "merged_shards", "%d", o->parts->n);
     }
     nsm_manifest_add(mf, "started_utc", "%s", started);

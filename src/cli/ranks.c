@@ -1,23 +1,15 @@
 /*
 ** ranks.c: run, compare and sweep across the ranks of mpirun (build/neasim-mpi): rank K of N
-** simulates shard K + 1 of N exactly as `--shard` would, and sends its partial result (the same
-** bytes a part file holds) to rank 0, which reads them in rank order as `neasim merge` reads
-** files, and writes. So the outputs are those of one process for any number of ranks.
+** simulates shard K + 1 of N exactly as `--shard` would (cli/slices.c, cli/sweep.c), and sends
+** its partial result (the same bytes a part file holds) to rank 0 here, which reads them in rank
+** order as `neasim merge` reads files, and writes. So the outputs are those of one process for
+** any number of ranks. Also: a rank's failure seen by the others, and --shard refused.
 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-
-void nsm_cli_parts_release(nsm_cli_parts *ps)
-{
-    for (int k = 0; ps->part && k < ps->n; k++)
-        nsm_part_free(ps->part[k]);
-    free(ps->part);
-    ps->part = NULL;
-    ps->n = 0;
-}
 
 int nsm_cli_ranks_check(const char *cmd, const nsm_cli_options *o)
 {

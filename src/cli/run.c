@@ -371,11 +371,21 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
     return code;
 }
 
+/* What run gives the slices (cli/slices.c): its model, and where rank 0 writes. */
+typedef struct {
+    const nsm_model *m;
+    nsm_cli_precision *prec; /* --precision (NULL without) */
+    const char *dest;
+    int argc;
+    char **argv;
+} run_plan;
+
 /* Items first .. first + count - 1, shard o->shard of o->n_shards, simulated into a new sealed
-** part *p. */
-static nsm_status part_of(const nsm_model *m, const nsm_cli_options *o, uint64_t first,
-                          uint64_t count, nsm_part **p, nsm_run_stats *rs, nsm_diag *d)
+** part *p (the slicer's part). */
+static nsm_status part_of(void *ctx, const nsm_cli_options *o, uint64_t first, uint64_t count,
+                          nsm_part **p, nsm_run_stats *rs, nsm_diag *d)
 {
+    const nsm_model *m = ((const run_plan *)ctx)->m;
     outer_plan op = {0};
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
@@ -399,120 +409,27 @@ static nsm_status part_of(const nsm_model *m, const nsm_cli_options *o, uint64_t
     return st;
 }
 
-/* The slice of shard o->shard of o->n_shards, simulated into a new sealed part *p. */
-static nsm_status slice_part(const nsm_model *m, const nsm_cli_options *o, nsm_part **p,
-                             nsm_run_stats *rs, nsm_diag *d)
+/* Rank 0 under mpirun: the results folder from the ranks' parts (the slicer's write). */
+static int plan_write(void *ctx, nsm_cli_options *o)
 {
-    uint64_t first, count;
-    nsm_cli_shard_slice(o->outer ? o->outer : o->runs, o->shard, o->n_shards, &first, &count);
-    return part_of(m, o, first, count, p, rs, d);
+    const run_plan *rp = ctx;
+    return simulate_and_write(rp->m, o, rp->dest, rp->prec, rp->argc, rp->argv);
 }
 
-/* --precision under mpirun: one rank's slice of a batch (nsm_cli_batch_slice). */
-typedef struct {
-    const nsm_model *m;
-    const nsm_cli_options *o; /* this rank's: shard rank + 1 of the ranks, quiet */
-} batch_plan;
-
-static nsm_status batch_slice(void *ctx, uint64_t first, uint64_t count, nsm_part **p,
-                              nsm_diag *d)
+/* --shard (simulate and write a part), or under mpirun every rank's slice and rank 0 writes;
+** with --precision (prec) under mpirun, the slices are of every batch, added into a total. */
+static int run_slices(const nsm_model *m, nsm_cli_options *o, nsm_cli_precision *prec,
+                      const char *dest, int argc, char **argv)
 {
-    const batch_plan *b = ctx;
-    nsm_run_stats rs;
-    return part_of(b->m, b->o, first, count, p, &rs, d);
-}
-
-/* --precision under mpirun: the batches on every rank (cli/precision.c); on rank 0 the totals,
-** as one part of the replications used (ps), to be written as a merge writes. */
-static nsm_status precise_ranks(const nsm_model *m, const nsm_cli_options *mine,
-                                nsm_cli_precision *prec, nsm_cli_parts *ps, nsm_diag *all)
-{
-    nsm_accum *total = nsm_accum_alloc(m);
-    prec->acc = &total;
-    batch_plan b = {m, mine};
-    nsm_status st = nsm_cli_precision_ranks(prec, total ? NSM_OK : NSM_ERR_NOMEM, batch_slice,
-                                            &b, all);
-    prec->acc = NULL;
-    nsm_cli_options used = *mine;
-    used.runs = total ? nsm_accum_runs(total) : 0;
-    nsm_part *p = NULL;
-    if (nsm_cli_world_rank() == 0 && st == NSM_OK &&
-        (!(ps->part = calloc(1, sizeof *ps->part)) ||
-         !(p = nsm_cli_part_new("run", m, &used, 1, 1, 0, used.runs)) ||
-         nsm_cli_part_add(p, &total, NULL, 1, NULL, 0, 0, prec->events) != NSM_OK))
-        st = nsm_diag_error(all, NSM_ERR_NOMEM, "out of memory");
-    size_t n = 0;
-    const unsigned char *bytes = st == NSM_OK && p ? nsm_part_bytes(p, &n) : NULL;
-    if (bytes && (st = nsm_part_open(bytes, n, "the ranks' totals", &ps->part[0], all)) == NSM_OK)
-        ps->n = 1;
-    ps->ranks = nsm_cli_world_size();
-    nsm_part_free(p);
+    run_plan rp = {m, prec, dest, argc, argv};
+    const nsm_cli_slicer s = {"run", m, 0, &rp, part_of, plan_write};
+    if (o->n_shards)
+        return nsm_cli_slices_shard(&s, o);
+    nsm_accum *total = prec ? nsm_accum_alloc(m) : NULL;
+    if (prec)
+        prec->acc = &total;
+    int code = nsm_cli_slices_ranks(&s, o, prec, prec && !total ? NSM_ERR_NOMEM : NSM_OK);
     nsm_accum_free(total);
-    return st;
-}
-
-/* run --shard I/N --out PART: simulate the slice, write the partial result (cli/shard.c). */
-static int simulate_shard(const nsm_model *m, const nsm_cli_options *o)
-{
-    nsm_run_stats rs = {0, 0, 0, 0.0};
-    nsm_diag d;
-    nsm_diag_init(&d);
-    nsm_part *p = NULL;
-    nsm_cli_catch_sigint(1);
-    nsm_status st = slice_part(m, o, &p, &rs, &d);
-    int code = nsm_cli_finish_part("run", st, p, o->out, &d);
-    const nsm_part_head *h = code == EXIT_OK ? nsm_part_head_of(p) : NULL;
-    if (h && !o->quiet)
-        printf("%s: shard %u/%u, %s %llu..%llu of %llu, in %.2f s on %d threads -> %s\n",
-               m->name, o->shard, o->n_shards, o->outer ? "draws" : "replications",
-               (unsigned long long)h->first,
-               (unsigned long long)(h->first + h->count - (h->count > 0)),
-               (unsigned long long)(o->outer ? o->outer : o->runs), rs.wall_seconds, rs.threads,
-               o->out);
-    nsm_part_free(p);
-    nsm_diag_release(&d);
-    return code;
-}
-
-/* Under mpirun: every rank simulates its slice; rank 0 gathers the parts and writes. With
-** --precision (prec), the slices are of every batch, and rank 0 decides after each. */
-static int run_ranks(const nsm_model *m, nsm_cli_options *o, nsm_cli_precision *prec,
-                     const char *dest, int argc, char **argv)
-{
-    nsm_cli_options mine = *o;
-    mine.shard = (uint32_t)nsm_cli_world_rank() + 1;
-    mine.n_shards = (uint32_t)nsm_cli_world_size();
-    mine.quiet = o->quiet || mine.shard > 1;
-    double t0 = omp_get_wtime();
-    nsm_run_stats rs = {0, 0, 0, 0.0};
-    nsm_diag d, all;
-    nsm_diag_init(&d);
-    nsm_diag_init(&all);
-    nsm_part *p = NULL;
-    nsm_cli_parts ps = {NULL, 0, 0, 0.0};
-    nsm_cli_catch_sigint(1);
-    nsm_status st;
-    if (prec) {
-        mine.quiet = 1; /* no progress bar: a batch is short, and the count is not known */
-        st = precise_ranks(m, &mine, prec, &ps, &all);
-    } else {
-        st = slice_part(m, &mine, &p, &rs, &d);
-        st = nsm_cli_ranks_gather(st, p, &d, &ps, &all);
-    }
-    nsm_part_free(p);
-    int code = EXIT_OK;
-    if (nsm_cli_world_rank() == 0 && st == NSM_OK) {
-        ps.wall_seconds = omp_get_wtime() - t0;
-        o->parts = &ps;
-        code = simulate_and_write(m, o, dest, prec, argc, argv);
-        o->parts = NULL;
-    } else if (nsm_cli_world_rank() == 0) {
-        code = nsm_cli_finish_part("run", st, NULL, NULL, &all);
-    }
-    nsm_cli_catch_sigint(0);
-    nsm_cli_parts_release(&ps);
-    nsm_diag_release(&d);
-    nsm_diag_release(&all);
     return code;
 }
 
@@ -541,12 +458,10 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
     else if ((o.routes || o.signposts) && (o.n_shards || nsm_cli_world_size() > 1))
         code = nsm_cli_usage_error("run", "--routes and --signposts run in one process: partial "
                                    "results (--shard, neasim merge, mpirun) do not carry them yet");
-    else if (nsm_cli_world_size() > 1 && !o.parts)
-        code = run_ranks(m, &o, o.precision ? &prec : NULL, dest, argc, argv);
+    else if ((nsm_cli_world_size() > 1 && !o.parts) || o.n_shards)
+        code = run_slices(m, &o, o.precision ? &prec : NULL, dest, argc, argv);
     else
-        code = o.n_shards ? simulate_shard(m, &o)
-                          : simulate_and_write(m, &o, dest, o.precision ? &prec : NULL, argc,
-                                               argv);
+        code = simulate_and_write(m, &o, dest, o.precision ? &prec : NULL, argc, argv);
     free(prec.targets);
     nsm_model_free(m);
     return code;
