@@ -4,10 +4,10 @@
 #include "neasim/params.h"
 
 #include "neasim/dist.h"
+#include "neasim/text.h"
 #include "model/places.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -368,31 +368,16 @@ void nsm_param_path(const nsm_model *m, const nsm_param *p, char *buf, size_t n)
     }
 }
 
-/* Append to buf (length n) at *len, never past the end. */
-static void add(char *buf, size_t n, size_t *len, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void add(char *buf, size_t n, size_t *len, const char *fmt, ...)
-{
-    if (*len >= n)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(buf + *len, n - *len, fmt, ap);
-    va_end(ap);
-    *len = k < 0 ? n : *len + (size_t)k;
-}
-
 void nsm_condition_format(const nsm_model *m, const nsm_condition *c, char *buf, size_t n)
 {
     size_t len = 0;
     buf[0] = '\0';
     for (int j = 0; j < c->n_clauses; j++) {
         const nsm_factor *f = &m->factors[c->clauses[j].factor];
-        add(buf, n, &len, "%s%s=", j ? " & " : "", f->name);
+        nsm_text_add(buf, n, &len, "%s%s=", j ? " & " : "", f->name);
         for (int l = 0, first = 1; l < f->n_levels; l++)
             if ((c->clauses[j].mask >> l) & 1u) {
-                add(buf, n, &len, "%s%s", first ? "" : "|", f->levels[l]);
+                nsm_text_add(buf, n, &len, "%s%s", first ? "" : "|", f->levels[l]);
                 first = 0;
             }
     }
@@ -489,10 +474,11 @@ static void condition_phrase(const nsm_model *m, const nsm_condition *c, char *b
             n_in += (int)((mask >> l) & 1u);
         /* a clause that leaves out fewer levels than it names reads better negated */
         int negate = n_levels - n_in < n_in;
-        add(buf, n, &len, "%s%s is %s", j ? " and " : "", factor_label(m, f), negate ? "not " : "");
+        nsm_text_add(buf, n, &len, "%s%s is %s", j ? " and " : "", factor_label(m, f),
+                     negate ? "not " : "");
         for (int l = 0, first = 1; l < n_levels; l++)
             if ((((mask >> l) & 1u) != 0) != negate) {
-                add(buf, n, &len, "%s%s", first ? "" : " or ", level_label(m, f, l));
+                nsm_text_add(buf, n, &len, "%s%s", first ? "" : " or ", level_label(m, f, l));
                 first = 0;
             }
     }
@@ -507,12 +493,12 @@ static void levels_phrase(const nsm_model *m, int f, uint64_t mask, char *buf, s
     for (int l = 0; l < m->factors[f].n_levels; l++)
         all &= (int)((mask >> l) & 1u);
     if (all) {
-        add(buf, n, &len, "any level");
+        nsm_text_add(buf, n, &len, "any level");
         return;
     }
     for (int l = 0, first = 1; l < m->factors[f].n_levels; l++)
         if ((mask >> l) & 1u) {
-            add(buf, n, &len, "%s%s", first ? "" : " or ", level_label(m, f, l));
+            nsm_text_add(buf, n, &len, "%s%s", first ? "" : " or ", level_label(m, f, l));
             first = 0;
         }
 }

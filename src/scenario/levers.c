@@ -6,12 +6,12 @@
 ** with the uncertain numbers at the ends of their ranges (see "Levers on draws" below).
 */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "neasim/params.h"
+#include "neasim/text.h"
 #include "scenario/read.h"
 
 static int find_lever(const nsm_model *m, const char *name)
@@ -163,21 +163,6 @@ static int in_arm(const slot_try *s, int lever)
     return 0;
 }
 
-/* Append to buf (size n) at *len, never past the end. */
-static void add(char *buf, size_t n, size_t *len, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void add(char *buf, size_t n, size_t *len, const char *fmt, ...)
-{
-    if (*len >= n)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(buf + *len, n - *len, fmt, ap);
-    va_end(ap);
-    *len = k < 0 ? n : *len + (size_t)k;
-}
-
 /* The largest factor, to 6 significant digits rounded down, that keeps `before` at most 1. */
 static double max_factor(double before)
 {
@@ -202,32 +187,33 @@ static nsm_status refuse(slot_try *s, unsigned ends, int bad, const nsm_param *p
     size_t len = 0, flen = 0;
     ctx[0] = fix[0] = '\0';
     if (s->n_arm > 1) {
-        add(ctx, sizeof ctx, &len, ", applied after lever%s", s->n_arm > 2 ? "s" : "");
+        nsm_text_add(ctx, sizeof ctx, &len, ", applied after lever%s", s->n_arm > 2 ? "s" : "");
         for (int k = 0; k + 1 < s->n_arm; k++)
-            add(ctx, sizeof ctx, &len, "%s '%s'", k ? "," : "", m->levers[s->arm[k]].name);
-        add(ctx, sizeof ctx, &len, " (the arm ");
+            nsm_text_add(ctx, sizeof ctx, &len, "%s '%s'", k ? "," : "", m->levers[s->arm[k]].name);
+        nsm_text_add(ctx, sizeof ctx, &len, " (the arm ");
         for (int k = 0; k < s->n_arm; k++)
-            add(ctx, sizeof ctx, &len, "%s%s", k ? "+" : "", m->levers[s->arm[k]].name);
-        add(ctx, sizeof ctx, &len, " of compare --levers)");
+            nsm_text_add(ctx, sizeof ctx, &len, "%s%s", k ? "+" : "", m->levers[s->arm[k]].name);
+        nsm_text_add(ctx, sizeof ctx, &len, " of compare --levers)");
     }
     for (int i = 0; i < s->n_draws && i < 3; i++) {
         const nsm_uncertain *u = &m->uncertain[s->draws[i]];
         int hi = (int)((ends >> (i < 32 ? i : 31)) & 1u);
-        add(ctx, sizeof ctx, &len, "%s %s is drawn at %.9g (the %s end of '%s', %s:%d)",
-            i ? " and" : ", when", u->path, hi ? u->hi : u->lo, hi ? "upper" : "lower", u->text,
-            u->file, u->line);
+        nsm_text_add(ctx, sizeof ctx, &len, "%s %s is drawn at %.9g (the %s end of '%s', %s:%d)",
+                     i ? " and" : ", when", u->path, hi ? u->hi : u->lo, hi ? "upper" : "lower",
+                     u->text, u->file, u->line);
     }
     if (s->n_draws > 3)
-        add(ctx, sizeof ctx, &len, " and %d more draws of its row are at an end of their range",
-            s->n_draws - 3);
+        nsm_text_add(ctx, sizeof ctx, &len,
+                     " and %d more draws of its row are at an end of their range", s->n_draws - 3);
     if (lr->op == NSM_OP_MULTIPLY && is_probability(p) && before > 0 && before * lr->value > 1)
-        add(fix, sizeof fix, &flen, "use a factor of at most %.6g", max_factor(before));
+        nsm_text_add(fix, sizeof fix, &flen, "use a factor of at most %.6g", max_factor(before));
     else
-        add(fix, sizeof fix, &flen, "change the value");
+        nsm_text_add(fix, sizeof fix, &flen, "change the value");
     if (s->n_draws)
-        add(fix, sizeof fix, &flen, "%s narrow the distribution", s->n_arm > 1 ? "," : ", or");
+        nsm_text_add(fix, sizeof fix, &flen, "%s narrow the distribution",
+                     s->n_arm > 1 ? "," : ", or");
     if (s->n_arm > 1)
-        add(fix, sizeof fix, &flen, ", or do not run these levers in one arm");
+        nsm_text_add(fix, sizeof fix, &flen, ", or do not run these levers in one arm");
     r->t = &r->tables[NSM_T_LEVERS];
     return nsmi_reader_error(r, nsmi_reader_cell(r, bad, "value"), 0,
                             "lever '%s' on %s%s: %s; to fix it, %s", m->levers[lr->lever].name,
