@@ -239,6 +239,17 @@ static void test_lever_semantics(void **state)
     assert_non_null(strstr(why.error, "between 0 and 1"));
     nsm_diag_release(&why);
     nsm_model_free(v);
+    /* tried on a variant of its own: the same verdicts, and r keeps its numbers */
+    nsm_diag_init(&why);
+    const nsm_param two[2] = {p, {NSM_P_DRAW, 0, 0, 1}};
+    assert_int_equal(nsm_param_try(r, two, 2, NSM_OP_SET, 0.4, &why), NSM_OK);
+    assert_null(why.error);
+    assert_int_equal(nsm_param_try(r, two, 2, NSM_OP_MULTIPLY, 11, &why), NSM_ERR_INPUT);
+    assert_non_null(why.error);
+    assert_non_null(strstr(why.error, "between 0 and 1"));
+    assert_near(r->draws[0].prob[2], 0.1);
+    assert_near(r->draws[0].prob[1], 0.2);
+    nsm_diag_release(&why);
     nsm_model_free(r);
 
     assert_int_equal(nsm_arms_build(m, "fastr", 0, "two_state", &arms, &n, &d), NSM_ERR_USAGE);

@@ -31,6 +31,13 @@ double nsm_param_value(const nsm_model *m, const nsm_param *p);
 ** cell and says where. */
 nsm_status nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v, nsm_diag *d);
 
+/* Whether op with value v is in range for every number that the n parameters p[0..n-1] name, as
+** nsm_param_apply would change them one after another: tried on a variant of m that is freed
+** before returning (m is unchanged). NSM_OK; the first refusal, NSM_ERR_INPUT with its reason in
+** d (no position); or NSM_ERR_NOMEM with nothing in d. For checks of a value before any run. */
+nsm_status nsm_param_try(const nsm_model *m, const nsm_param *p, int n, nsm_op op, double v,
+                         nsm_diag *d);
+
 /* The name of parameter j of a duration of kind `kind` (an nsm_dist_kind) in its path
 ** `durations:F:A>B:NAME`: fixed: value; uniform: low, high; gamma and weibull: shape, scale;
 ** lognormal: mu, sigma. NULL for no such parameter. */

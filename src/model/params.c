@@ -252,6 +252,19 @@ nsm_status nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v
     return NSM_OK;
 }
 
+nsm_status nsm_param_try(const nsm_model *m, const nsm_param *p, int n, nsm_op op, double v,
+                         nsm_diag *d)
+{
+    nsm_model *variant = nsm_model_variant(m);
+    if (!variant)
+        return NSM_ERR_NOMEM;
+    nsm_status st = NSM_OK;
+    for (int k = 0; k < n && st == NSM_OK; k++)
+        st = nsm_param_apply(variant, &p[k], op, v, d);
+    nsm_model_free(variant);
+    return st;
+}
+
 static nsmi_place place(int array, int which, size_t off, size_t len)
 {
     nsmi_place pl = {array, which, off, len};

@@ -78,16 +78,10 @@ static nsm_status read_from(nsm_reader *r, int row, nsm_lever_row *lr)
 /* Apply the row alone to a variant: a value out of range is an error at the row's value. */
 static nsm_status try_row(nsm_reader *r, int row, const nsm_lever_row *lr)
 {
-    nsm_model *v = nsm_model_variant(r->m);
-    if (!v)
-        return NSM_ERR_NOMEM;
     nsm_diag why;
     nsm_diag_init(&why);
-    nsm_status st = NSM_OK;
-    for (int k = 0; k < lr->n_params && st == NSM_OK; k++)
-        st = nsm_param_apply(v, &lr->params[k], lr->op, lr->value, &why);
-    nsm_model_free(v);
-    if (st != NSM_OK)
+    nsm_status st = nsm_param_try(r->m, lr->params, lr->n_params, lr->op, lr->value, &why);
+    if (st != NSM_OK && why.error) /* a refusal; out of memory comes without a message */
         st = nsmi_reader_error(r, nsmi_reader_cell(r, row, "value"), 0, "lever '%s' on %s: %s",
                               r->m->levers[lr->lever].name, lr->target, why.error);
     nsm_diag_release(&why);

@@ -186,16 +186,10 @@ static nsm_status check_value(nsm_reader *r, const nsm_cell *c, const nsm_param 
     if (!end || *end || end == c->text)
         return nsmi_reader_error(r, c, 0, "'%s' is not a number (a design gives each point a "
                                 "number; write ranges in the scenario as distributions)", c->text);
-    nsm_model *v0 = nsm_model_variant(r->m);
-    if (!v0)
-        return NSM_ERR_NOMEM;
     nsm_diag why;
     nsm_diag_init(&why);
-    nsm_status st = NSM_OK;
-    for (int k = 0; k < n && st == NSM_OK; k++)
-        st = nsm_param_apply(v0, &params[k], NSM_OP_SET, *v, &why);
-    nsm_model_free(v0);
-    if (st != NSM_OK)
+    nsm_status st = nsm_param_try(r->m, params, n, NSM_OP_SET, *v, &why);
+    if (st != NSM_OK && why.error) /* a refusal; out of memory comes without a message */
         st = nsmi_reader_error(r, c, 0, "%s is out of range: %s", c->text, why.error);
     nsm_diag_release(&why);
     return st;
