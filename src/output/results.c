@@ -57,6 +57,21 @@ static void write_proportion(nsm_csv *c, int64_t k, int64_t n)
     nsm_csv_real(c, p.hi, 6);
 }
 
+/* A series' rows, one a report date: the arm, the date, its two names (factor and level, or
+** outcome and measure) and the proportion series[i] of n runs. */
+static void series_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int arm,
+                        const char *name, const char *what, const int64_t *series, int64_t n)
+{
+    for (int i = 0; i < m->n_reports; i++) {
+        write_arm(c, v, arm);
+        write_date(c, m, i);
+        nsm_csv_text(c, name);
+        nsm_csv_text(c, what);
+        write_proportion(c, series[i], n);
+        nsm_csv_end_row(c);
+    }
+}
+
 static void state_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int arm,
                        int64_t *series)
 {
@@ -66,14 +81,7 @@ static void state_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int a
         const nsm_factor *fa = &m->factors[f];
         for (int l = 0; l < fa->n_levels; l++) {
             nsm_accum_level_series(a, fa->first_level + l, series);
-            for (int i = 0; i < m->n_reports; i++) {
-                write_arm(c, v, arm);
-                write_date(c, m, i);
-                nsm_csv_text(c, fa->name);
-                nsm_csv_text(c, fa->levels[l]);
-                write_proportion(c, series[i], n);
-                nsm_csv_end_row(c);
-            }
+            series_rows(c, m, v, arm, fa->name, fa->levels[l], series, n);
         }
     }
 }
@@ -85,23 +93,9 @@ static void outcome_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int
     int64_t n = (int64_t)nsm_accum_runs(a);
     for (int o = 0; o < m->n_outcomes; o++) {
         nsm_accum_outcome_held_series(a, o, series);
-        for (int i = 0; i < m->n_reports; i++) {
-            write_arm(c, v, arm);
-            write_date(c, m, i);
-            nsm_csv_text(c, m->outcomes[o].name);
-            nsm_csv_text(c, "holds");
-            write_proportion(c, series[i], n);
-            nsm_csv_end_row(c);
-        }
+        series_rows(c, m, v, arm, m->outcomes[o].name, "holds", series, n);
         nsm_occurred_by(m, a, o, series);
-        for (int i = 0; i < m->n_reports; i++) {
-            write_arm(c, v, arm);
-            write_date(c, m, i);
-            nsm_csv_text(c, m->outcomes[o].name);
-            nsm_csv_text(c, "occurred_by");
-            write_proportion(c, series[i], n);
-            nsm_csv_end_row(c);
-        }
+        series_rows(c, m, v, arm, m->outcomes[o].name, "occurred_by", series, n);
         if (m->outcomes[o].occurrence == NSM_OCCUR_ONSET) {
             /* what occurred_by leaves out: the runs that start in the condition */
             write_arm(c, v, arm);
