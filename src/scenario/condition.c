@@ -142,6 +142,14 @@ static nsm_status parse_change(nsm_reader *r, const nsm_cell *c, char *buf, char
     return st;
 }
 
+/* The counted event nearest to an unknown name, for "did you mean"; NULL if none is near. */
+static const char *event_hint(const nsm_model *m, const char *name)
+{
+    return m->n_events ? nsm_suggest(name, m->events[0].name, (size_t)m->n_events,
+                                     sizeof m->events[0])
+                       : NULL;
+}
+
 static nsm_status parse_event(nsm_reader *r, const nsm_cell *c, char *buf, nsm_target *out)
 {
     const nsm_model *m = r->m;
@@ -152,10 +160,7 @@ static nsm_status parse_event(nsm_reader *r, const nsm_cell *c, char *buf, nsm_t
     if (nsmi_find_factor(m, name) >= 0)
         return nsmi_reader_error(r, c, at(buf, name), "'%s' is a factor: write a change of it as "
                                 "%s:from>to (either side may be '*')", name, name);
-    const char *hint = m->n_events ? nsm_suggest(name, m->events[0].name, (size_t)m->n_events,
-                                                 sizeof m->events[0])
-                                   : NULL;
-    return nsmi_unknown(r, c, at(buf, name), "event", name, hint,
+    return nsmi_unknown(r, c, at(buf, name), "event", name, event_hint(m, name),
                        " (a counted event of events.csv, or a change factor:from>to)");
 }
 
@@ -227,10 +232,7 @@ static nsm_status parse_event_action(nsm_reader *r, const nsm_cell *c, char *buf
         return NSM_OK;
     if (!*name)
         return nsmi_reader_error(r, c, at(buf, name), "missing event name after 'event:'");
-    const char *hint = m->n_events ? nsm_suggest(name, m->events[0].name, (size_t)m->n_events,
-                                                 sizeof m->events[0])
-                                   : NULL;
-    return nsmi_unknown(r, c, at(buf, name), "counted event", name, hint,
+    return nsmi_unknown(r, c, at(buf, name), "counted event", name, event_hint(m, name),
                        " (event: names a counted event of events.csv)");
 }
 
