@@ -4,6 +4,8 @@
 */
 #include "neasim/arms.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,11 +136,39 @@ nsm_status nsm_arm_build_phases(const nsm_model *m, const nsm_arm *a, const doub
 /* ---- redraws: the plan is compiled once per (model, arm), so that a replication neither resets
 ** whole models nor searches for the modifiers of a path ---- */
 
+/* How a step writes its number. A SCALAR or EFFECT_P step is one double of a flat array, written
+** in place when the new value is valid: the value and the test are those of nsm_param_apply
+** (set_nonnegative, and the effect probability's range) and of nsmi_modifier_apply, so the bytes
+** are the same; an invalid value takes the general call, which fails with its message. The
+** general call is also the way of every other kind (a probability row is rescaled, a duration
+** checked whole). */
+enum { STEP_SCALAR, STEP_EFFECT_P, STEP_TRANSITION, STEP_PARAM };
+
 typedef struct {
     int k;        /* the uncertain number */
+    int how;      /* STEP_* */
     int modifier; /* the one modifier this step writes, or -1: nsm_param_apply with *param */
+    int ratio;    /* the number's u->ratio and u->nominal, copied: read by every step */
+    double nominal;
+    int array;    /* a SCALAR or EFFECT_P step's double: bytes off of that array */
+    size_t off;
     const nsm_param *param;
 } redraw_step;
+
+/* The steps that write one double in place (see redraw_step), by parameter kind. */
+static int step_how(const nsm_param *p)
+{
+    switch (p->kind) {
+    case NSM_P_MODIFIER:
+    case NSM_P_EVENT_RATE:
+    case NSM_P_EVENT_DISPERSION:
+    case NSM_P_SEASONALITY:
+    case NSM_P_EFFECT_DELAY: return STEP_SCALAR;
+    case NSM_P_EFFECT_PROBABILITY: return STEP_EFFECT_P;
+    case NSM_P_TRANSITION: return STEP_TRANSITION;
+    default: return STEP_PARAM;
+    }
+}
 
 struct nsm_arm_redraw {
     const nsm_model *m;
@@ -248,7 +278,9 @@ static int compile(nsm_arm_redraw *r)
             add_places(r, p);
             for (int i = first; i < r->n_place; i++) {
                 int j = (int)(r->place[i].off / sizeof(nsm_modifier));
-                redraw_step st = {k, p->kind == NSM_P_MODIFIER ? j : -1, p};
+                redraw_step st = {k, step_how(p), p->kind == NSM_P_MODIFIER ? j : -1,
+                                  m->uncertain[k].ratio, m->uncertain[k].nominal,
+                                  r->place[i].array, r->place[i].off, p};
                 if (p->kind == NSM_P_MODIFIER || i == first)
                     r->step[r->n_step++] = st;
             }
@@ -280,22 +312,55 @@ static inline void copy(char *to, const char *from, size_t len)
         memcpy(to, from, len);
 }
 
+/* The flat arrays of v (places.h) that steps and spans index: looked up once a redraw rather
+** than through nsmi_place_at's switch for each of a few hundred places. */
+static void flat_bases(nsm_model *v, char *base[NSMI_A_SEASONALITY + 1])
+{
+    base[NSMI_A_TRANSITIONS] = (char *)v->transitions;
+    base[NSMI_A_EVENTS] = (char *)v->events;
+    base[NSMI_A_MODIFIERS] = (char *)v->modifiers;
+    base[NSMI_A_EFFECTS] = (char *)v->effects;
+    base[NSMI_A_SEASONALITY] = (char *)v->seasonality;
+}
+
+static char *place_in(nsm_model *v, char *const base[], const nsmi_place *pl)
+{
+    return pl->array <= NSMI_A_SEASONALITY ? base[pl->array] + pl->off
+                                           : (char *)(uintptr_t)nsmi_place_at(v, pl);
+}
+
+/* One step: x into its number, as nsm_param_apply (or nsmi_modifier_apply) writes it. */
+static nsm_status step_apply(const redraw_step *s, nsm_model *v, char *const base[], nsm_op op,
+                             double x, nsm_diag *d)
+{
+    if (s->how == STEP_SCALAR || s->how == STEP_EFFECT_P) {
+        double *at = (double *)(void *)(base[s->array] + s->off), r = op == NSM_OP_SET ? x : *at * x;
+        int ok = s->how == STEP_SCALAR ? r >= 0 && isfinite(r) : r > 0 && r <= 1;
+        if (ok) {
+            *at = r;
+            return NSM_OK;
+        } /* else the general call below says why */
+    } else if (s->how == STEP_TRANSITION) {
+        return nsmi_transition_apply(v, s->param->a, op, x, d);
+    }
+    return s->modifier >= 0 ? nsmi_modifier_apply(v, s->modifier, op, x, d)
+                            : nsm_param_apply(v, s->param, op, x, d);
+}
+
 /* What nsm_arm_build_phases does before the levers, on the places it writes only: the same for
 ** every phase. */
 static nsm_status redraw(const nsm_arm_redraw *r, const double *draws, nsm_model *v, nsm_diag *d)
 {
-    const nsm_model *m = r->m;
     const nsm_arm *a = r->arm;
+    char *base[NSMI_A_SEASONALITY + 1];
+    flat_bases(v, base);
     for (int i = 0; i < r->n_span; i++)
-        copy((char *)(uintptr_t)nsmi_place_at(v, &r->span[i]), r->from[i], r->span[i].len);
+        copy(place_in(v, base, &r->span[i]), r->from[i], r->span[i].len);
     nsm_status st = NSM_OK;
     for (int i = 0; i < r->n_step && st == NSM_OK; i++) {
         const redraw_step *s = &r->step[i];
-        const nsm_uncertain *u = &m->uncertain[s->k];
-        double x = u->ratio ? draws[s->k] / u->nominal : draws[s->k];
-        nsm_op op = u->ratio ? NSM_OP_MULTIPLY : NSM_OP_SET;
-        st = s->modifier >= 0 ? nsmi_modifier_apply(v, s->modifier, op, x, d)
-                              : nsm_param_apply(v, s->param, op, x, d);
+        double x = s->ratio ? draws[s->k] / s->nominal : draws[s->k];
+        st = step_apply(s, v, base, s->ratio ? NSM_OP_MULTIPLY : NSM_OP_SET, x, d);
     }
     for (int k = 0; k < a->n_sets && st == NSM_OK; k++)
         st = nsm_param_apply(v, &a->set_param[k], NSM_OP_SET, a->set_value[k], d);

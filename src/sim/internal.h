@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "neasim/arms.h"
+#include "neasim/dist.h"
 #include "neasim/engine.h"
 #include "neasim/paired.h"
 #include "neasim/story.h"
@@ -158,6 +159,7 @@ struct nsm_sim {
     uint64_t runs_per_draw;
     nsm_model **scratch;         /* one variant per phase, rebuilt each replication */
     double *draw_value;          /* one per uncertain number */
+    nsm_dist_sampler *sampler;   /* one per uncertain number, its law prepared (dist.h) */
     uint64_t scratch_draw;       /* which draw the scratch models hold (+1; 0: none) */
     uint64_t scratch_seed;
     nsm_arm own_arm;             /* the arm when none is set: the model as it is */

@@ -21,11 +21,13 @@ void nsmi_uncertain_free(nsm_sim *s)
         nsm_model_free(s->scratch[j]);
     free(s->scratch);
     free(s->draw_value);
+    free(s->sampler);
     if (s->param_rng)
         gsl_rng_free(s->param_rng);
     nsm_arm_redraw_free(s->redraw);
     s->scratch = NULL;
     s->draw_value = NULL;
+    s->sampler = NULL;
     s->param_rng = NULL;
     s->redraw = NULL;
     s->scratch_built = 0;
@@ -41,10 +43,16 @@ static int scratch_alloc(nsm_sim *s)
     const nsm_model *m = s->model0;
     s->scratch = calloc((size_t)s->n_phases + 1, sizeof *s->scratch);
     s->draw_value = calloc((size_t)m->n_uncertain + 1, sizeof *s->draw_value);
+    s->sampler = malloc(((size_t)m->n_uncertain + 1) * sizeof *s->sampler);
     s->param_rng = gsl_rng_alloc(nsm_rng_philox4x32);
     s->redraw = nsm_arm_redraw_alloc(m, s->arm);
-    if (!s->scratch || !s->draw_value || !s->param_rng || !s->redraw)
+    if (!s->scratch || !s->draw_value || !s->sampler || !s->param_rng || !s->redraw)
         return -1;
+    for (int k = 0; k < m->n_uncertain; k++) {
+        const nsm_uncertain *u = &m->uncertain[k];
+        nsm_dist d = {(nsm_dist_kind)u->kind, {u->p[0], u->p[1], u->p[2]}};
+        nsm_dist_sampler_init(&s->sampler[k], &d);
+    }
     for (int j = 0; j < s->n_phases; j++)
         if (!(s->scratch[j] = nsm_model_variant(m)))
             return -1;
@@ -63,9 +71,8 @@ static void draw_values(nsm_sim *s, uint64_t seed, uint64_t draw)
     }
     for (int k = 0; k < m->n_uncertain; k++) {
         const nsm_uncertain *u = &m->uncertain[k];
-        nsm_dist d = {(nsm_dist_kind)u->kind, {u->p[0], u->p[1], u->p[2]}};
         nsm_rng_set_stream(s->param_rng, seed, draw, u->stream);
-        double x = nsm_dist_sample(&d, s->param_rng);
+        double x = nsm_dist_sampler_draw(&s->sampler[k], s->param_rng); /* = nsm_dist_sample */
         /* GSL's samplers can round to the very end of the support (gsl_ran_flat gives a
         ** when its uniform is 0, beta(1,0.01) gives 1): such a value was not validated by
         ** the reader, so it is clamped into [lo, hi] (probability about 2e-12 a draw). */
