@@ -57,11 +57,27 @@ static nsm_model **variants(const nsm_model *m, int n)
     return v;
 }
 
-static void check_arm(const nsm_model *m, const nsm_arm *a)
+/* The plain arm (no levers, no point) whose phase 0 a redraw may copy from (nsm_arm_redraw_phases_from). */
+static nsm_arm plain_arm(double *t0)
+{
+    nsm_arm a;
+    memset(&a, 0, sizeof a);
+    *t0 = 0.0;
+    a.n_phases = 1;
+    a.phase_t = t0;
+    return a;
+}
+
+/* Redrawn equals rebuilt, and so does a redraw that copies the numbers its arm does not touch from
+** the plain arm's model with the same draws. Returns the count of drawn numbers' writes copied. */
+static int check_arm(const nsm_model *m, const nsm_arm *a)
 {
     double *x1 = malloc(((size_t)m->n_uncertain + 1) * sizeof *x1);
     double *x2 = malloc(((size_t)m->n_uncertain + 1) * sizeof *x2);
     nsm_model **redrawn = variants(m, a->n_phases), **built = variants(m, a->n_phases);
+    nsm_model **plain = variants(m, 1);
+    double t0;
+    nsm_arm pa = plain_arm(&t0);
     nsm_arm_redraw *r = nsm_arm_redraw_alloc(m, a);
     nsm_diag d;
     nsm_diag_init(&d);
@@ -74,17 +90,27 @@ static void check_arm(const nsm_model *m, const nsm_arm *a)
         assert_int_equal(nsm_arm_build_phases(m, a, x2, built, &d), NSM_OK);
         for (int j = 0; j < a->n_phases; j++)
             same_numbers(redrawn[j], built[j]);
+        /* the same from the plain arm's phase 0, after a redraw with other draws */
+        assert_int_equal(nsm_arm_build_phases(m, &pa, x2, plain, &d), NSM_OK);
+        assert_int_equal(nsm_arm_redraw_phases(r, x1, redrawn, &d), NSM_OK);
+        assert_int_equal(nsm_arm_redraw_phases_from(r, x2, plain[0], redrawn, &d), NSM_OK);
+        for (int j = 0; j < a->n_phases; j++)
+            same_numbers(redrawn[j], built[j]);
     }
+    int n_shared = nsm_arm_redraw_n_shared(r);
     for (int j = 0; j < a->n_phases; j++) {
         nsm_model_free(redrawn[j]);
         nsm_model_free(built[j]);
     }
+    nsm_model_free(plain[0]);
+    free(plain);
     free(redrawn);
     free(built);
     nsm_arm_redraw_free(r);
     nsm_diag_release(&d);
     free(x1);
     free(x2);
+    return n_shared;
 }
 
 static void test_baseline_arms(void **state)
@@ -98,8 +124,11 @@ static void test_baseline_arms(void **state)
     assert_int_equal(nsm_scenario_read("scenarios/baseline", &m, &d), NSM_OK);
     assert_true(m->n_uncertain > 0 && m->n_levers > 0);
     assert_int_equal(nsm_arms_build(m, "all", 0, "baseline", &arms, &n, &d), NSM_OK);
-    for (int a = 0; a < n; a++)
-        check_arm(m, &arms[a]);
+    int copied = 0;
+    for (int a = 1; a < n; a++)
+        copied += check_arm(m, &arms[a]) > 0;
+    check_arm(m, &arms[0]);
+    assert_int_equal(copied, n - 1); /* every lever leaves some drawn numbers alone */
     /* a point that sets drawn numbers (the first parameter of the first two) on a lever's arm */
     nsm_param p[2] = {m->uncertain[0].params[0], m->uncertain[1].params[0]};
     double v[2] = {nsm_param_value(m, &p[0]), nsm_param_value(m, &p[1])};
@@ -124,17 +153,6 @@ static void test_baseline_arms(void **state)
     nsm_arms_free(arms, n);
     nsm_diag_release(&d);
     nsm_model_free(m);
-}
-
-/* The arm of the scenario as it is: one phase, no levers, no point. */
-static nsm_arm plain_arm(double *t0)
-{
-    nsm_arm a;
-    memset(&a, 0, sizeof a);
-    *t0 = 0.0;
-    a.n_phases = 1;
-    a.phase_t = t0;
-    return a;
 }
 
 /* Redrawn equals rebuilt in every scenario folder under dir with drawn numbers: the plain arm and
