@@ -45,7 +45,8 @@ nsm_status nsm_arm_build_phases(const nsm_model *m, const nsm_arm *arm, const do
 ** back from m, then written again in nsm_arm_build_phases's order. Every other number was never
 ** written, so the models equal a rebuild's, at the cost of the numbers written (phase 0's are
 ** written, then copied into the later phases before each phase's levers). The plan (the
-** places compiled once, a modifiers.csv row's modifiers found once) borrows m and arm, neither
+** places compiled once, a modifiers.csv row's modifiers found once, a number that is one double
+** written in place with nsm_param_apply's value and range test) borrows m and arm, neither
 ** of which may change while it lives; NULL when out of memory; nsm_arm_redraw_free(NULL) is
 ** fine. Errors as nsm_arm_build_phases. */
 typedef struct nsm_arm_redraw nsm_arm_redraw;
@@ -53,6 +54,14 @@ nsm_arm_redraw *nsm_arm_redraw_alloc(const nsm_model *m, const nsm_arm *arm);
 void nsm_arm_redraw_free(nsm_arm_redraw *r);
 nsm_status nsm_arm_redraw_phases(const nsm_arm_redraw *r, const double *draws, nsm_model **out,
                                  nsm_diag *d);
+/* The same with `drawn`: phase 0 of a plain arm (no levers, no point) built or redrawn with the
+** same draws of the same m, or NULL. A comparison's arms take the baseline's draws, and most of
+** the numbers drawn are ones that the arm's levers and point do not touch (nor their probability
+** row or duration): their bytes are copied from `drawn` rather than written again, the same bytes
+** (nsm_arm_redraw_n_shared counts those numbers' writes). */
+nsm_status nsm_arm_redraw_phases_from(const nsm_arm_redraw *r, const double *draws,
+                                      const nsm_model *drawn, nsm_model **out, nsm_diag *d);
+int nsm_arm_redraw_n_shared(const nsm_arm_redraw *r);
 
 /* Parse a list of arms ("a,b,a+b", or "all" for every lever alone) and build them, baseline
 ** first. With factorial, every combination of the listed levers (2^k - 1 arms). On error the

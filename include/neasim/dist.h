@@ -90,6 +90,17 @@ void nsm_dist_support(const nsm_dist *d, double *lo, double *hi);
 ** uniform, much faster; per-replication draws use it, designs use the quantile. */
 double nsm_dist_sample(const nsm_dist *d, gsl_rng *rng);
 
+/* A law prepared for many draws (a replication draws each uncertain number once): what it
+** computes from the parameters for every draw (PERT's beta parameters) computed once.
+** nsm_dist_sampler_draw(s, rng) returns exactly what nsm_dist_sample(d, rng) returns, bit for bit,
+** and uses rng the same way. The sampler is a plain value: no release. */
+typedef struct {
+    nsm_dist d;
+    double w, a, b; /* PERT: width h - l and beta(a, b); 0 for other laws */
+} nsm_dist_sampler;
+void nsm_dist_sampler_init(nsm_dist_sampler *s, const nsm_dist *d);
+double nsm_dist_sampler_draw(const nsm_dist_sampler *s, gsl_rng *rng);
+
 /* Write the canonical text, "beta(2,5)", into buf (n bytes, cut short if too small). Each number
 ** is written with the fewest significant digits that read back exactly, so nsm_dist_parse of the
 ** text gives back the same distribution. */

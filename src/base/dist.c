@@ -402,6 +402,15 @@ double nsm_dist_quantile(const nsm_dist *d, double u)
     return (double)NAN;
 }
 
+/* PERT(l, m, h) is l + (h - l) * beta(a, b): its width and beta parameters, computed in one place
+** so that nsm_dist_sample and a sampler (which computes them once) give the same bits. */
+static void pert_beta(const double p[3], double *w, double *a, double *b)
+{
+    *w = p[2] - p[0];
+    *a = 1.0 + 4.0 * (p[1] - p[0]) / *w;
+    *b = 1.0 + 4.0 * (p[2] - p[1]) / *w;
+}
+
 /* GSL's samplers (Marsaglia-Tsang gamma, beta as a ratio of gammas): about a hundred times
 ** cheaper than inverting a CDF by root finding, and exact in law. The triangular has a closed-form
 ** inverse, used directly. */
@@ -420,8 +429,9 @@ double nsm_dist_sample(const nsm_dist *d, gsl_rng *r)
     case NSM_DIST_TRIANGULAR:
         return triangular_quantile(p[0], p[1], p[2], gsl_rng_uniform_pos(r));
     case NSM_DIST_PERT: {
-        double w = p[2] - p[0];
-        return p[0] + w * gsl_ran_beta(r, 1.0 + 4.0 * (p[1] - p[0]) / w, 1.0 + 4.0 * (p[2] - p[1]) / w);
+        double w, a, b;
+        pert_beta(p, &w, &a, &b);
+        return p[0] + w * gsl_ran_beta(r, a, b);
     }
     case NSM_DIST_WEIBULL:
         return gsl_ran_weibull(r, p[1], p[0]); /* GSL's order: scale a, then shape b */
@@ -429,6 +439,21 @@ double nsm_dist_sample(const nsm_dist *d, gsl_rng *r)
         return p[0];                           /* draws nothing */
     }
     return (double)NAN;
+}
+
+void nsm_dist_sampler_init(nsm_dist_sampler *s, const nsm_dist *d)
+{
+    s->d = *d;
+    s->w = s->a = s->b = 0.0;
+    if (d->kind == NSM_DIST_PERT)
+        pert_beta(d->p, &s->w, &s->a, &s->b);
+}
+
+double nsm_dist_sampler_draw(const nsm_dist_sampler *s, gsl_rng *r)
+{
+    if (s->d.kind == NSM_DIST_PERT) /* nsm_dist_sample's PERT, its beta parameters precomputed */
+        return s->d.p[0] + s->w * gsl_ran_beta(r, s->a, s->b);
+    return nsm_dist_sample(&s->d, r);
 }
 
 void nsm_dist_support(const nsm_dist *d, double *lo, double *hi)

@@ -4,6 +4,8 @@
 */
 #include "neasim/arms.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,11 +136,41 @@ nsm_status nsm_arm_build_phases(const nsm_model *m, const nsm_arm *a, const doub
 /* ---- redraws: the plan is compiled once per (model, arm), so that a replication neither resets
 ** whole models nor searches for the modifiers of a path ---- */
 
+/* How a step writes its number. A SCALAR or EFFECT_P step is one double of a flat array, written
+** in place when the new value is valid: the value and the test are those of nsm_param_apply
+** (set_nonnegative, and the effect probability's range) and of nsmi_modifier_apply, so the bytes
+** are the same; an invalid value takes the general call, which fails with its message. The
+** general call is also the way of every other kind (a probability row is rescaled, a duration
+** checked whole). */
+enum { STEP_SCALAR, STEP_EFFECT_P, STEP_TRANSITION, STEP_PARAM };
+
 typedef struct {
     int k;        /* the uncertain number */
+    int how;      /* STEP_* */
     int modifier; /* the one modifier this step writes, or -1: nsm_param_apply with *param */
+    int ratio;    /* the number's u->ratio and u->nominal, copied: read by every step */
+    double nominal;
+    int array;    /* a SCALAR or EFFECT_P step's double: bytes off of that array */
+    size_t off;
     const nsm_param *param;
+    int place;    /* its place: place[place] of the plan */
+    int shared;   /* that place is in a shared span (nsm_arm_redraw): copied from a plain arm's */
 } redraw_step;
+
+/* The steps that write one double in place (see redraw_step), by parameter kind. */
+static int step_how(const nsm_param *p)
+{
+    switch (p->kind) {
+    case NSM_P_MODIFIER:
+    case NSM_P_EVENT_RATE:
+    case NSM_P_EVENT_DISPERSION:
+    case NSM_P_SEASONALITY:
+    case NSM_P_EFFECT_DELAY: return STEP_SCALAR;
+    case NSM_P_EFFECT_PROBABILITY: return STEP_EFFECT_P;
+    case NSM_P_TRANSITION: return STEP_TRANSITION;
+    default: return STEP_PARAM;
+    }
+}
 
 struct nsm_arm_redraw {
     const nsm_model *m;
@@ -150,6 +182,14 @@ struct nsm_arm_redraw {
     int n_span;
     redraw_step *step; /* the draws' writes, in nsm_arm_build_phases's order */
     int n_step;
+    int n_drawn;        /* place[0 .. n_drawn): the draws' places; the arm's follow */
+    nsmi_place *shared; /* the draws' places merged, those that no place of the arm overlaps */
+    int n_shared;
+    int n_shared_steps;
+    nsmi_place *own;    /* every other place merged, each with its bytes in m (own_from) */
+    const char **own_from;
+    int n_own;
+    int *own_step;      /* the steps not shared, in order */
 };
 
 void nsm_arm_redraw_free(nsm_arm_redraw *r)
@@ -160,6 +200,10 @@ void nsm_arm_redraw_free(nsm_arm_redraw *r)
     free(r->span);
     free(r->from);
     free(r->step);
+    free(r->shared);
+    free(r->own);
+    free(r->own_from);
+    free(r->own_step);
     free(r);
 }
 
@@ -197,32 +241,88 @@ static int place_order(const void *x, const void *y)
     return a->off < b->off ? -1 : a->off > b->off;
 }
 
-/* The places as few spans: sorted, and merged where they overlap or touch (the same bytes, in
-** fewer copies: a probability row's places, a run of modifiers), each with its bytes in m. */
-static int merge_places(nsm_arm_redraw *r)
+/* places[0 .. n) as few spans into span (room for n): sorted, and merged where they overlap or
+** touch (the same bytes, in fewer copies: a probability row's places, a run of modifiers). The
+** count of spans. */
+static int merge(const nsmi_place *places, int n, nsmi_place *span)
 {
-    r->span = malloc(((size_t)r->n_place + 1) * sizeof *r->span);
-    r->from = malloc(((size_t)r->n_place + 1) * sizeof *r->from);
-    if (!r->span || !r->from)
-        return -1;
-    if (r->n_place > 0)
-        memcpy(r->span, r->place, (size_t)r->n_place * sizeof *r->span);
-    qsort(r->span, (size_t)r->n_place, sizeof *r->span, place_order);
-    int n = 0;
-    for (int i = 0; i < r->n_place; i++) {
-        nsmi_place *last = n ? &r->span[n - 1] : NULL, *p = &r->span[i];
+    if (n > 0)
+        memcpy(span, places, (size_t)n * sizeof *span);
+    qsort(span, (size_t)n, sizeof *span, place_order);
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        nsmi_place *last = k ? &span[k - 1] : NULL, *p = &span[i];
         if (last && last->array == p->array && last->which == p->which &&
             p->off <= last->off + last->len) {
             size_t end = p->off + p->len;
             if (end > last->off + last->len)
                 last->len = end - last->off;
         } else {
-            r->span[n++] = *p;
+            span[k++] = *p;
         }
     }
-    r->n_span = n;
+    return k;
+}
+
+static int overlaps_any(const nsmi_place *p, const nsmi_place *list, int n)
+{
     for (int i = 0; i < n; i++)
+        if (nsmi_places_overlap(p, &list[i]))
+            return 1;
+    return 0;
+}
+
+/* Every place as spans, each with its bytes in m (what a redraw restores); the draws' places
+** merged, kept where no place of the arm overlaps them (shared: the same bytes after the draws in
+** every arm), and the steps that write into those. */
+static int merge_places(nsm_arm_redraw *r)
+{
+    r->span = malloc(((size_t)r->n_place + 1) * sizeof *r->span);
+    r->from = malloc(((size_t)r->n_place + 1) * sizeof *r->from);
+    r->shared = malloc(((size_t)r->n_drawn + 1) * sizeof *r->shared);
+    if (!r->span || !r->from || !r->shared)
+        return -1;
+    r->n_span = merge(r->place, r->n_place, r->span);
+    for (int i = 0; i < r->n_span; i++)
         r->from[i] = nsmi_place_at(r->m, &r->span[i]);
+    int n = merge(r->place, r->n_drawn, r->shared);
+    r->n_shared = 0;
+    for (int i = 0; i < n; i++)
+        if (!overlaps_any(&r->shared[i], r->place + r->n_drawn, r->n_place - r->n_drawn))
+            r->shared[r->n_shared++] = r->shared[i];
+    return 0;
+}
+
+/* The steps whose place lies in a shared span (a drawn place is in the one merged span that
+** overlaps it): a copy from a plain arm's model writes what they would. The other steps, and the
+** other places as spans with their bytes in m: what a redraw from a plain arm's model restores
+** and writes. */
+static int mark_shared(nsm_arm_redraw *r)
+{
+    nsmi_place *other = malloc(((size_t)r->n_place + 1) * sizeof *other);
+    r->own = malloc(((size_t)r->n_place + 1) * sizeof *r->own);
+    r->own_from = malloc(((size_t)r->n_place + 1) * sizeof *r->own_from);
+    r->own_step = malloc(((size_t)r->n_step + 1) * sizeof *r->own_step);
+    if (!other || !r->own || !r->own_from || !r->own_step) {
+        free(other);
+        return -1;
+    }
+    int n_other = 0, n_own_steps = 0;
+    r->n_shared_steps = 0;
+    for (int i = 0; i < r->n_step; i++) {
+        redraw_step *st = &r->step[i];
+        st->shared = overlaps_any(&r->place[st->place], r->shared, r->n_shared);
+        r->n_shared_steps += st->shared;
+        if (!st->shared)
+            r->own_step[n_own_steps++] = i;
+    }
+    for (int i = 0; i < r->n_place; i++)
+        if (!overlaps_any(&r->place[i], r->shared, r->n_shared))
+            other[n_other++] = r->place[i];
+    r->n_own = merge(other, n_other, r->own);
+    for (int i = 0; i < r->n_own; i++)
+        r->own_from[i] = nsmi_place_at(r->m, &r->own[i]);
+    free(other);
     return 0;
 }
 
@@ -248,13 +348,16 @@ static int compile(nsm_arm_redraw *r)
             add_places(r, p);
             for (int i = first; i < r->n_place; i++) {
                 int j = (int)(r->place[i].off / sizeof(nsm_modifier));
-                redraw_step st = {k, p->kind == NSM_P_MODIFIER ? j : -1, p};
+                redraw_step st = {k, step_how(p), p->kind == NSM_P_MODIFIER ? j : -1,
+                                  m->uncertain[k].ratio, m->uncertain[k].nominal,
+                                  r->place[i].array, r->place[i].off, p, i, 0};
                 if (p->kind == NSM_P_MODIFIER || i == first)
                     r->step[r->n_step++] = st;
             }
         }
+    r->n_drawn = r->n_place;
     arm_places(r);
-    return merge_places(r);
+    return merge_places(r) || mark_shared(r) ? -1 : 0;
 }
 
 nsm_arm_redraw *nsm_arm_redraw_alloc(const nsm_model *m, const nsm_arm *arm)
@@ -280,23 +383,76 @@ static inline void copy(char *to, const char *from, size_t len)
         memcpy(to, from, len);
 }
 
-/* What nsm_arm_build_phases does before the levers, on the places it writes only: the same for
-** every phase. */
-static nsm_status redraw(const nsm_arm_redraw *r, const double *draws, nsm_model *v, nsm_diag *d)
+/* The flat arrays of v (places.h) that steps and spans index: looked up once a redraw rather
+** than through nsmi_place_at's switch for each of a few hundred places. */
+static void flat_bases(nsm_model *v, char *base[NSMI_A_SEASONALITY + 1])
 {
-    const nsm_model *m = r->m;
-    const nsm_arm *a = r->arm;
-    for (int i = 0; i < r->n_span; i++)
-        copy((char *)(uintptr_t)nsmi_place_at(v, &r->span[i]), r->from[i], r->span[i].len);
-    nsm_status st = NSM_OK;
-    for (int i = 0; i < r->n_step && st == NSM_OK; i++) {
-        const redraw_step *s = &r->step[i];
-        const nsm_uncertain *u = &m->uncertain[s->k];
-        double x = u->ratio ? draws[s->k] / u->nominal : draws[s->k];
-        nsm_op op = u->ratio ? NSM_OP_MULTIPLY : NSM_OP_SET;
-        st = s->modifier >= 0 ? nsmi_modifier_apply(v, s->modifier, op, x, d)
-                              : nsm_param_apply(v, s->param, op, x, d);
+    base[NSMI_A_TRANSITIONS] = (char *)v->transitions;
+    base[NSMI_A_EVENTS] = (char *)v->events;
+    base[NSMI_A_MODIFIERS] = (char *)v->modifiers;
+    base[NSMI_A_EFFECTS] = (char *)v->effects;
+    base[NSMI_A_SEASONALITY] = (char *)v->seasonality;
+}
+
+static char *place_in(nsm_model *v, char *const base[], const nsmi_place *pl)
+{
+    return pl->array <= NSMI_A_SEASONALITY ? base[pl->array] + pl->off
+                                           : (char *)(uintptr_t)nsmi_place_at(v, pl);
+}
+
+/* One step: x into its number, as nsm_param_apply (or nsmi_modifier_apply) writes it. */
+static nsm_status step_apply(const redraw_step *s, nsm_model *v, char *const base[], nsm_op op,
+                             double x, nsm_diag *d)
+{
+    if (s->how == STEP_SCALAR || s->how == STEP_EFFECT_P) {
+        double *at = (double *)(void *)(base[s->array] + s->off), r = op == NSM_OP_SET ? x : *at * x;
+        int ok = s->how == STEP_SCALAR ? r >= 0 && isfinite(r) : r > 0 && r <= 1;
+        if (ok) {
+            *at = r;
+            return NSM_OK;
+        } /* else the general call below says why */
+    } else if (s->how == STEP_TRANSITION) {
+        return nsmi_transition_apply(v, s->param->a, op, x, d);
     }
+    return s->modifier >= 0 ? nsmi_modifier_apply(v, s->modifier, op, x, d)
+                            : nsm_param_apply(v, s->param, op, x, d);
+}
+
+/* Steps which[0 .. n) in order (which NULL: steps 0 .. n). Inline, so that each call has a loop
+** of its own. */
+static inline nsm_status apply_steps(const nsm_arm_redraw *r, const int *which, int n,
+                                     const double *draws, nsm_model *v, char *const base[], nsm_diag *d)
+{
+    nsm_status st = NSM_OK;
+    for (int i = 0; i < n && st == NSM_OK; i++) {
+        const redraw_step *s = &r->step[which ? which[i] : i];
+        double x = s->ratio ? draws[s->k] / s->nominal : draws[s->k];
+        st = step_apply(s, v, base, s->ratio ? NSM_OP_MULTIPLY : NSM_OP_SET, x, d);
+    }
+    return st;
+}
+
+/* What nsm_arm_build_phases does before the levers, on the places it writes only: the same for
+** every phase. With `drawn` (nsm_arm_redraw_phases_from), the shared spans are copied from it
+** instead of written by their steps. */
+static nsm_status redraw(const nsm_arm_redraw *r, const double *draws, const nsm_model *drawn,
+                         nsm_model *v, nsm_diag *d)
+{
+    const nsm_arm *a = r->arm;
+    char *base[NSMI_A_SEASONALITY + 1], *dbase[NSMI_A_SEASONALITY + 1];
+    flat_bases(v, base);
+    const nsmi_place *restore = drawn ? r->own : r->span;
+    const char *const *from = drawn ? r->own_from : r->from;
+    for (int i = 0, n = drawn ? r->n_own : r->n_span; i < n; i++)
+        copy(place_in(v, base, &restore[i]), from[i], restore[i].len);
+    if (drawn) {
+        flat_bases((nsm_model *)(uintptr_t)drawn, dbase);
+        for (int i = 0; i < r->n_shared; i++)
+            copy(place_in(v, base, &r->shared[i]),
+                 place_in((nsm_model *)(uintptr_t)drawn, dbase, &r->shared[i]), r->shared[i].len);
+    }
+    nsm_status st = drawn ? apply_steps(r, r->own_step, r->n_step - r->n_shared_steps, draws, v, base, d)
+                          : apply_steps(r, NULL, r->n_step, draws, v, base, d);
     for (int k = 0; k < a->n_sets && st == NSM_OK; k++)
         st = nsm_param_apply(v, &a->set_param[k], NSM_OP_SET, a->set_value[k], d);
     return st;
@@ -308,15 +464,33 @@ static nsm_status redraw(const nsm_arm_redraw *r, const double *draws, nsm_model
 nsm_status nsm_arm_redraw_phases(const nsm_arm_redraw *r, const double *draws, nsm_model **out,
                                  nsm_diag *d)
 {
+    return nsm_arm_redraw_phases_from(r, draws, NULL, out, d);
+}
+
+/* Why a copy is the same: a step reads and writes only its own place (a number, its probability
+** row, its duration), so the steps into a shared span read only that span, which holds m's bytes
+** before them both here and in `drawn` (whose arm writes nothing else), and write the same bytes;
+** the arm's sets and levers never touch a shared span. */
+nsm_status nsm_arm_redraw_phases_from(const nsm_arm_redraw *r, const double *draws,
+                                      const nsm_model *drawn, nsm_model **out, nsm_diag *d)
+{
     const nsm_arm *a = r->arm;
-    nsm_status st = redraw(r, draws, out[0], d);
-    for (int j = 1; j < a->n_phases && st == NSM_OK; j++)
+    nsm_status st = redraw(r, draws, drawn, out[0], d);
+    char *b0[NSMI_A_SEASONALITY + 1], *bj[NSMI_A_SEASONALITY + 1];
+    flat_bases(out[0], b0);
+    for (int j = 1; j < a->n_phases && st == NSM_OK; j++) {
+        flat_bases(out[j], bj);
         for (int i = 0; i < r->n_span; i++)
-            copy((char *)(uintptr_t)nsmi_place_at(out[j], &r->span[i]),
-                 nsmi_place_at(out[0], &r->span[i]), r->span[i].len);
+            copy(place_in(out[j], bj, &r->span[i]), place_in(out[0], b0, &r->span[i]), r->span[i].len);
+    }
     for (int j = 0; j < a->n_phases && st == NSM_OK; j++)
         st = apply_levers(r->m, a, a->phase_t[j], out[j], d);
     return st;
+}
+
+int nsm_arm_redraw_n_shared(const nsm_arm_redraw *r)
+{
+    return r->n_shared_steps;
 }
 
 static nsm_status build_arm(const nsm_model *m, nsm_arm *a, const char *scenario, nsm_diag *diag)

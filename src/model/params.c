@@ -208,6 +208,11 @@ nsm_status nsmi_modifier_apply(nsm_model *m, int j, nsm_op op, double v, nsm_dia
                            "a multiplier must be finite and 0 or more", d);
 }
 
+nsm_status nsmi_transition_apply(nsm_model *m, int k, nsm_op op, double v, nsm_diag *d)
+{
+    return set_transition(&m->transitions[k], op, v, d);
+}
+
 nsm_status nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v, nsm_diag *d)
 {
     /* the new value where the number is written whole; only the kinds below the modifiers read

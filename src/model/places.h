@@ -46,5 +46,8 @@ int nsmi_places_overlap(const nsmi_place *x, const nsmi_place *y);
 /* Modifier j's multiplier set to v or multiplied by it: nsm_param_apply's rule for one of the
 ** modifiers of a NSM_P_MODIFIER path, without the search for them. */
 nsm_status nsmi_modifier_apply(nsm_model *m, int j, nsm_op op, double v, nsm_diag *d);
+/* Transition k's rate from v in its row's unit (NSM_OP_SET) or multiplied by v: nsm_param_apply's
+** rule for a NSM_P_TRANSITION path, without the dispatch on the path's kind. */
+nsm_status nsmi_transition_apply(nsm_model *m, int k, nsm_op op, double v, nsm_diag *d);
 
 #endif

@@ -49,7 +49,7 @@ static void trigger_effect(nsm_sim *s, int x)
         s->failed = NSM_FAILED_NOMEM;
 }
 
-static void trigger_effects(nsm_sim *s, int key, int from, int to)
+static void trigger_list(nsm_sim *s, int key, int from, int to)
 {
     for (int j = s->eff_start[key]; j < s->eff_start[key + 1]; j++) {
         int x = s->eff_list[j];
@@ -57,6 +57,14 @@ static void trigger_effects(nsm_sim *s, int key, int from, int to)
         if (from < 0 || (((e->from_mask >> from) & 1u) && ((e->to_mask >> to) & 1u)))
             trigger_effect(s, x);
     }
+}
+
+/* The effects triggered by a change of factor `key` (or by event key - n_factors). Most changes
+** and occurrences trigger none: the test for an empty list is inline, so they cost no call. */
+static inline void trigger_effects(nsm_sim *s, int key, int from, int to)
+{
+    if (s->eff_start[key] != s->eff_start[key + 1])
+        trigger_list(s, key, from, to);
 }
 
 void nsmi_tell(nsm_sim *s, nsm_seen_kind kind, int factor, int from, int to, int event)
@@ -124,11 +132,11 @@ void nsmi_durations_start(nsm_sim *s, int f)
 {
     const nsm_model *m = s->m;
     int l = m->factors[f].first_level + s->level[f];
-    for (int j = s->from_start[l]; j < s->from_start[l + 1]; j++) {
-        int k = s->from_list[j];
+    /* dur_list: the transitions out of l that have durations, in transition order (most have
+    ** none, so most changes look at no transition here) */
+    for (int j = s->dur_start[l]; j < s->dur_start[l + 1]; j++) {
+        int k = s->dur_list[j];
         const nsm_duration *du = &m->transitions[k].duration;
-        if (!du->on)
-            continue;
         nsm_dist d = {(nsm_dist_kind)du->kind, {du->p[0], du->p[1], du->p[2]}};
         s->draws += du->kind != NSM_DIST_FIXED;
         double days = du->kind == NSM_DIST_FIXED ? du->p[0] * du->unit_days
@@ -286,9 +294,9 @@ void nsmi_events_finish(nsm_sim *s, nsm_accum *acc)
 
 /* Run the effects due now, in (time, order of scheduling); those they trigger with no delay join
 ** the queue at the same instant and run after them. */
-void nsmi_settle(nsm_sim *s, nsm_accum *acc)
+void nsmi_settle_due(nsm_sim *s, nsm_accum *acc)
 {
-    while (!s->failed && s->pending.n > 0 && s->pending.items[0].t <= s->t) {
+    while (nsmi_something_due(s)) {
         nsm_pending_item it = nsmi_pending_pop(&s->pending);
         if (it.effect < 0) {
             duration_ends(s, &it, acc);

@@ -64,7 +64,18 @@ static int durations_alloc(nsm_sim *s)
     for (int k = 0; k < m->n_transitions; k++)
         if (m->transitions[k].duration.on && !(s->dur_rng[k] = gsl_rng_alloc(nsm_rng_philox4x32)))
             return -1;
-    return 0;
+    /* the transitions with durations by the flat index of their `from` level, in transition
+    ** order (nsmi_durations_start); the others in a last group, never read */
+    int *key = calloc((size_t)m->n_transitions + 1, sizeof *key);
+    for (int k = 0; key && k < m->n_transitions; k++)
+        key[k] = m->transitions[k].duration.on
+                     ? m->factors[m->transitions[k].factor].first_level + m->transitions[k].from
+                     : m->n_levels_total;
+    int r = key ? nsmi_group(key, m->n_transitions, m->n_levels_total + 1, &s->dur_start,
+                             &s->dur_list)
+                : -1;
+    free(key);
+    return r;
 }
 
 /* Effects indexed by what triggers them (compressed rows: start[x]..start[x+1]). */
@@ -245,6 +256,8 @@ void nsm_sim_free(nsm_sim *s)
     rngs_free(s->init_rng, 1);
     rngs_free(s->dur_rng, s->dur_rng ? m->n_transitions : 0);
     free(s->entered);
+    free(s->dur_start);
+    free(s->dur_list);
     nsmi_pending_release(&s->pending);
     free(s->eff_start);
     free(s->eff_list);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "neasim/arms.h"
+#include "neasim/dist.h"
 #include "neasim/engine.h"
 #include "neasim/paired.h"
 #include "neasim/story.h"
@@ -108,6 +109,7 @@ struct nsm_sim {
     double next_season_t;        /* the next month start that re-rates anything (never: infinity) */
     int next_season_j;           /* its index into model->month_start_t (never: INT_MAX) */
     int *from_start, *from_list; /* transitions by the flat index of their `from` level */
+    int *dur_start, *dur_list;   /* those with durations only (engine.c; NULL without durations) */
     int state_changed;           /* a factor changed at the current instant: 1, or
                                  ** NSMI_CHANGED_ALL when every outcome must be evaluated */
     gsl_rng **proc_rng, **gamma_rng, **cal_rng, **eff_rng, **init_rng;
@@ -158,6 +160,7 @@ struct nsm_sim {
     uint64_t runs_per_draw;
     nsm_model **scratch;         /* one variant per phase, rebuilt each replication */
     double *draw_value;          /* one per uncertain number */
+    nsm_dist_sampler *sampler;   /* one per uncertain number, its law prepared (dist.h) */
     uint64_t scratch_draw;       /* which draw the scratch models hold (+1; 0: none) */
     uint64_t scratch_seed;
     nsm_arm own_arm;             /* the arm when none is set: the model as it is */
@@ -293,7 +296,19 @@ void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc);
 ** just entered it, or starts in it). */
 void nsmi_durations_start(nsm_sim *s, int f);
 void nsmi_event_occurs(nsm_sim *s, int e, nsm_accum *acc);
-void nsmi_settle(nsm_sim *s, nsm_accum *acc);
+/* Run the effects (and ends of durations) due now: nsmi_settle_due does; nsmi_settle calls it
+** only when something is due. Inline: the engine settles twice an event and most events leave
+** nothing due, so they cost no call (issue 14). */
+void nsmi_settle_due(nsm_sim *s, nsm_accum *acc);
+static inline int nsmi_something_due(const nsm_sim *s)
+{
+    return !s->failed && s->pending.n > 0 && s->pending.items[0].t <= s->t;
+}
+static inline void nsmi_settle(nsm_sim *s, nsm_accum *acc)
+{
+    if (nsmi_something_due(s))
+        nsmi_settle_due(s, acc);
+}
 void nsmi_events_finish(nsm_sim *s, nsm_accum *acc);
 nsm_status nsmi_sim_failure(const nsm_sim *s, uint64_t rep, nsm_diag *diag);
 
