@@ -7,9 +7,9 @@
 # --write), except that a baseline cell written as a distribution
 # (`pert(low,mode,high)`, scenarios/README.md "Uncertain numbers") may appear in calibration-2012 as
 # a plain number equal to its mean (relative difference below 1e-5): calibration-2012 is an
-# in-sample check of the model at the judgments it holds, so it keeps them plain. A row of the
-# baseline whose source starts with `posterior ` (a number from data at its posterior) must be
-# equal by text: the data's uncertainty is in both.
+# in-sample check of the model at the judgments it holds, so it keeps them plain. A cell of the
+# baseline that its row's source names as a posterior (`posterior TEXT: ...`, a number from data)
+# must be equal by text: the data's uncertainty is in both.
 # Prints one line and exits with status 1 on a difference.
 base <- "scenarios/baseline"; cal <- "scenarios/calibration-2012"
 rd <- function(d, t) read.csv(file.path(d, paste0(t, ".csv")), colClasses = "character",
@@ -35,8 +35,12 @@ same_cell <- function(b, c, exact = FALSE) {
 # onset: calibration-2012 starts from known 2012 conditions and counts states) and the ids that
 # name rows for levers.
 cols <- function(x, drop = c("source", "occurrence", "id")) setdiff(names(x), drop)
-same_row <- function(b, i, c, j) { ex <- !is.null(b$source) && startsWith(b$source[i], "posterior ")
-  all(vapply(cols(b), function(k) same_cell(b[[k]][i], c[[k]][j], ex), TRUE)) }
+# A cell is a posterior when its row's source names it in a "posterior TEXT: " prefix (a row may hold
+# two, an event's rate and dispersion, and a judgment beside a posterior: satellite_launches).
+is_post <- function(src, txt) !is.null(src) && startsWith(src, "posterior ") &&
+  grepl(paste0("posterior ", trimws(txt), ": "), src, fixed = TRUE)
+same_row <- function(b, i, c, j)
+  all(vapply(cols(b), function(k) same_cell(b[[k]][i], c[[k]][j], is_post(b$source[i], b[[k]][i])), TRUE))
 rows_equal <- function(b, c) {
   identical(sort(cols(b)), sort(cols(c))) && nrow(b) == nrow(c) &&
     all(vapply(seq_len(nrow(b)), function(i) same_row(b, i, c, i), TRUE))

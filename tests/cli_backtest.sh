@@ -61,22 +61,65 @@ check_that "derived posteriors: closed forms" Rscript -e '
     stopifnot(near(prod(g), 8.5 / 31 * f), near(g[1] * g[2]^2, 8.5 * 22.5 / (31^2 * 32) * f^2))
     a <- par("seasonality:launch_days:8"); o <- as.numeric(v("seasonality:launch_days:1"))
     stopifnot(near(61 * prod(g) + 31 * prod(a) + 273 * o, 365))' "$work/post.csv"
+# the two dispersions' posteriors (issue 12 section 4). Satellites: the exact negative binomial
+# likelihood of the ten counts (mean integrated out under mu^-1/2 on (0, 2]) times the neutral
+# prior (1 + phi)^-2, integrated here independently with integrate() over log phi: calibrate.R's 121-point
+# grid gives the same log-mean and log-sd of k within 0.02. Launch days: the approximate-Bayesian
+# code path with a kernel so wide that every decade with a launch matches (so the likelihood is
+# P(not all ten years 0)), one posture at 8 a year (independent negative binomial years), against
+# that closed form 1 - (1 + L phi)^(-10/phi) on the same grid and prior (the penalised-complexity
+# prior exponential on sqrt(phi), P(sqrt(phi) > 1) = 1%, integrated here too); and the shipped k is the point
+# estimate 7.1476 (the closed-form fit), written as a lognormal.
+check_that "dispersion posteriors: satellites against integrate(), launch days' prior alone" Rscript -e '
+    for (e in parse("scripts/calibrate.R")) if (is.call(e) && identical(e[[1]], as.name("<-")) &&
+        (is.call(e[[3]]) && identical(e[[3]][[1]], as.name("function")) || deparse(e[[2]]) %in% c("phi_grid", "phi_priors", "disp_cache"))) eval(e)
+    p <- read.csv(commandArgs(TRUE)[1]); v <- function(path) p$posterior[p$path == path]
+    par <- function(path) as.numeric(strsplit(sub(".*\\((.*)\\)", "\\1", v(path)), ",")[[1]])
+    x <- c(2, 0, 0, 0, 1, 0, 0, 0, 0, 0)
+    lik <- function(ph) integrate(function(m) sapply(m, function(mm) exp(sum(dnbinom(x, size = 1 / ph, mu = mm, log = TRUE)))) / sqrt(m), 0, 2)$value
+    f <- Vectorize(function(lp) { ph <- exp(lp); lik(ph) * ph / (1 + ph)^2 })
+    Z <- integrate(f, log(1e-3), log(1e3))$value
+    m1 <- integrate(function(lp) -lp * f(lp), log(1e-3), log(1e3))$value / Z
+    m2 <- integrate(function(lp) lp^2 * f(lp), log(1e-3), log(1e3))$value / Z
+    s <- par("events:satellite_launches:dispersion"); stopifnot(grepl("^lognormal", v("events:satellite_launches:dispersion")))
+    stopifnot(abs(s[1] - m1) < 0.02, abs(s[2] - sqrt(m2 - m1^2)) < 0.02)
+    km <- list(EL = 8, EL2 = 72, p = c(0, 1, 0), P1 = diag(3), w = rep(1 / 365.25, 365), r = c(0, 8, 0))
+    pr <- post_dispersion_chain(km, 2, B = 5000, h = 1e6)
+    g <- Vectorize(function(lp) { ph <- exp(lp); (1 - (1 + 8 * 365 / 365.25 * ph)^(-10 / ph)) * ph * dexp(sqrt(ph), -log(0.01)) / (2 * sqrt(ph)) })
+    Z <- integrate(g, log(1e-3), log(1e3))$value; e1 <- integrate(function(lp) -lp * g(lp), log(1e-3), log(1e3))$value / Z
+    e2 <- sqrt(integrate(function(lp) lp^2 * g(lp), log(1e-3), log(1e3))$value / Z - e1^2)
+    stopifnot(pr$kind == "lognormal", abs(pr$p[1] - e1) < 0.02, abs(pr$p[2] - e2) < 0.02)
+    l <- par("events:launch_days:dispersion"); stopifnot(grepl("^lognormal", v("events:launch_days:dispersion")),
+      abs(p$point[p$path == "events:launch_days:dispersion"] - 7.1476) < 1e-3, l[2] > 0.5)' "$work/post.csv"
+check_that "dispersions: the sources say the prior, the method and the rows" bash -c '
+    grep -q "^launch_days,.*\"lognormal(3.34941,1.62602)\",12,.*posterior lognormal(3.34941,1.62602): posterior of phi = 1/k, penalised-complexity prior.*20000 simulated decades.*approximate Bayesian computation.*data: dprk_missile_tests_by_year.csv cns_launch_days 2012-2021" scenarios/baseline/events.csv &&
+    grep -q "^satellite_launches,.*posterior lognormal(-0.189441,1.52387): posterior of phi = 1/k, prior flat in 1/(1 + k).*exact negative binomial.*data: dprk_missile_tests_by_year.csv csis_satellite_launch_events" scenarios/calibration-2012/events.csv'
+# run draws the dispersion per replication: launch days' yearly sd is larger than with k plain at
+# the lognormal's mean (the mixture's E[1/k] is 0.13 against 1/107: 6.9 against 6.0 at seed 1)
+cp -r scenarios/calibration-2012 "$work/kplain"
+sed -i 's/"lognormal(3.34941,1.62602)"/106.845/' "$work/kplain/events.csv"
+"$NEASIM" run scenarios/calibration-2012 --runs 2000 --seed 1 --out "$work/kd" --quiet
+"$NEASIM" run "$work/kplain" --runs 2000 --seed 1 --out "$work/kp" --quiet
+check_that "run draws the launch-day dispersion: yearly sd 1.08 times or more that of k at its mean" Rscript -e '
+    a <- commandArgs(TRUE); sdy <- function(d) { e <- read.csv(file.path(d, "event_counts.csv"))
+      mean(e$sd[e$event == "launch_days" & e$window == "year"]) }
+    stopifnot(sdy(a[1]) > 1.08 * sdy(a[2]))' "$work/kd" "$work/kp"
 # the shipped calibration-2012 and baseline hold those posteriors: calibrate.R --write on copies
 # changes nothing (and a second --write is a no-op: the source prefix is replaced, not repeated)
 mkdir -p "$work/wr"; cp -r scenarios/calibration-2012 scenarios/baseline "$work/wr/"
 Rscript scripts/calibrate.R --write "$work/wr/calibration-2012" "$work/wr/baseline" > "$work/wr.txt" 2>&1
 check_that "calibrate.R --write: the shipped cells are the posteriors" bash -c "
-    grep -q 'wrote 56 cells' '$work/wr.txt' && grep -q 'wrote 52 cells' '$work/wr.txt' &&
+    grep -q 'wrote 58 cells' '$work/wr.txt' && grep -q 'wrote 54 cells' '$work/wr.txt' &&
     diff -r scenarios/calibration-2012 '$work/wr/calibration-2012' && diff -r scenarios/baseline '$work/wr/baseline'"
 check_that "calibrate.R: every posterior cell of the baseline is ok~" bash -c "
     Rscript scripts/calibrate.R scenarios/baseline | awk '\$1 == \"ok\" && / posterior /' | grep -c . | grep -qx 0"
-# --hold: the baseline with its judgments at their means keeps only the 31 posteriors uncertain, and
+# --hold: the baseline with its judgments at their means keeps only the 33 posteriors uncertain, and
 # with its posteriors at their means only the 128 judgments; both check
 Rscript scripts/calibrate.R --hold judgment "$work/hj" scenarios/baseline > "$work/hj.txt" 2>&1
 Rscript scripts/calibrate.R --hold data "$work/hd" scenarios/baseline > "$work/hd.txt" 2>&1
-check_that "calibrate.R --hold: 128 judgment cells and 31 posterior cells held" bash -c "
+check_that "calibrate.R --hold: 128 judgment cells and 33 posterior cells held" bash -c "
     grep -q 'judgment distributions at their means (128 cells)' '$work/hj.txt' &&
-    grep -q 'data distributions at their means (31 cells)' '$work/hd.txt'"
+    grep -q 'data distributions at their means (33 cells)' '$work/hd.txt'"
 expect "--hold judgment: the copy checks" 0 "" -- check "$work/hj"
 expect "--hold data: the copy checks" 0 "" -- check "$work/hd"
 # (a cell, not a source's prose: a distribution cell starts right after a comma, quoted)
