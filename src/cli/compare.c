@@ -712,6 +712,7 @@ static nsm_status part_of(void *ctx, const nsm_cli_options *o, uint64_t first, u
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
+    nsm_cli_ranks_watch(&rc.progress, &rc.progress_ctx); /* under mpirun: stop when a peer fails */
     if (st == NSM_OK)
         st = results_of(&cmp, NULL, o, &rc, &res, NULL, rs, first, count, d);
     nsm_progress_done(&bar);
