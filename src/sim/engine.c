@@ -153,14 +153,14 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     s->out_now = calloc(O, 1);
     s->out_ever = calloc(O, 1);
     s->held_start = calloc(O, sizeof *s->held_start);
-    s->proc_rng = rngs_alloc(s->n_proc);
+    s->proc_stream = calloc((size_t)s->n_proc + 1, sizeof *s->proc_stream);
     s->gamma_rng = rngs_alloc(m->n_events);
     s->cal_rng = rngs_alloc(m->n_calendar_names);
     s->eff_rng = rngs_alloc(m->n_effects);
     s->init_rng = rngs_alloc(1);
     if (!s->level || !s->seg_start || !s->gamma ||
         !s->redraw_k || !s->gamma_list || !s->ev_period || !s->ev_year || !s->ev_year_count || !s->year_t || !s->ev_period_count || !s->ev_cum || !s->ev_cum_start ||
-        !s->out_now || !s->out_ever || !s->held_start || !s->proc_rng || !s->gamma_rng ||
+        !s->out_now || !s->out_ever || !s->held_start || !s->proc_stream || !s->gamma_rng ||
         !s->cal_rng || !s->eff_rng || !s->init_rng || index_effects(s) || index_outcomes(s) ||
         nsmi_rates_alloc(s) || durations_alloc(s) ||
         nsmi_pending_init(&s->pending)) {
@@ -238,7 +238,7 @@ void nsm_sim_free(nsm_sim *s)
     nsmi_uncertain_free(s);
     nsmi_story_free(s);
     trace_free(s->trace, m);
-    rngs_free(s->proc_rng, s->n_proc);
+    free(s->proc_stream);
     rngs_free(s->gamma_rng, m->n_events);
     rngs_free(s->cal_rng, m->n_calendar_names);
     rngs_free(s->eff_rng, m->n_effects);
@@ -304,9 +304,9 @@ static void set_streams(nsm_sim *s, uint64_t seed, uint64_t rep)
 {
     const nsm_model *m = s->m;
     for (int k = 0; k < m->n_transitions; k++)
-        nsm_rng_set_stream(s->proc_rng[k], seed, rep, m->transitions[k].stream);
+        nsm_philox_seek(&s->proc_stream[k], seed, rep, m->transitions[k].stream);
     for (int e = 0; e < m->n_events; e++) {
-        nsm_rng_set_stream(s->proc_rng[m->n_transitions + e], seed, rep, m->events[e].stream);
+        nsm_philox_seek(&s->proc_stream[m->n_transitions + e], seed, rep, m->events[e].stream);
         nsm_rng_set_stream(s->gamma_rng[e], seed, rep, m->events[e].gamma_stream);
     }
     for (int c = 0; c < m->n_calendar_names; c++)

@@ -13,6 +13,7 @@
 #include "neasim/arms.h"
 #include "neasim/engine.h"
 #include "neasim/paired.h"
+#include "neasim/rng.h"
 #include "neasim/story.h"
 
 /* Why a replication failed (nsm_sim.failed). */
@@ -69,8 +70,13 @@ typedef struct {
 #ifndef NSMI_FIRING_BLOCK
 #define NSMI_FIRING_BLOCK 8 /* one cache line of tau (measured: 16 and 32 cost more instructions) */
 #endif
+/* Up to this many processes, no tree: the top is a scan of every tau (firings.c says why). */
+#ifndef NSMI_FIRING_SCAN_MAX
+#define NSMI_FIRING_SCAN_MAX (2 * NSMI_FIRING_BLOCK)
+#endif
 typedef struct {
     int n;
+    int scan;                /* n <= NSMI_FIRING_SCAN_MAX: the top by scan_all, no tree */
     double *tau;             /* [n_blocks x NSMI_FIRING_BLOCK]: past n infinite */
     int n_blocks, n_leaves;  /* n_leaves: a power of two, at least n_blocks */
     nsm_firing *node;        /* node[1] the root, node[i]'s children 2i and 2i + 1, leaves
@@ -84,7 +90,19 @@ int nsmi_firings_init(nsmi_firings *q, int n);
 void nsmi_firings_release(nsmi_firings *q);
 /* Every tau infinite again. */
 void nsmi_firings_clear(nsmi_firings *q);
-void nsmi_firings_set(nsmi_firings *q, int k, double tau);
+/* Inline: every re-rating and firing sets one tau (on the chain, ~4 an event), and for a small
+** model (q->scan) the set is a store. */
+static inline void nsmi_firings_set(nsmi_firings *q, int k, double tau)
+{
+    q->tau[k] = tau;
+    if (q->scan)
+        return; /* no tree to keep */
+    int b = k / NSMI_FIRING_BLOCK;
+    if (!q->stale[b]) {
+        q->stale[b] = 1;
+        q->stale_list[q->n_stale++] = b;
+    }
+}
 /* The next firing (-1 and *when infinite when none can fire). */
 int nsmi_firings_top(nsmi_firings *q, double *when);
 /* The same, by a plain scan of tau in index order: the reference the tree is tested against. */
@@ -110,7 +128,10 @@ struct nsm_sim {
     int *from_start, *from_list; /* transitions by the flat index of their `from` level */
     int state_changed;           /* a factor changed at the current instant: 1, or
                                  ** NSMI_CHANGED_ALL when every outcome must be evaluated */
-    gsl_rng **proc_rng, **gamma_rng, **cal_rng, **eff_rng, **init_rng;
+    /* the processes' streams, one array (each firing draws from one: contiguous and inline, see
+    ** rng.h); the other streams are gsl_rngs, for the gsl_ran_* samplers */
+    nsm_philox *proc_stream;     /* [n_proc] */
+    gsl_rng **gamma_rng, **cal_rng, **eff_rng, **init_rng;
     /* durations (transitions.csv, `duration`): dur_rng[k] for a transition k that has one (NULL
     ** otherwise; the array itself NULL in a model without durations); entered[f] counts the
     ** changes of factor f in this replication, which date each pending duration's end */

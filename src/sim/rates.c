@@ -346,7 +346,7 @@ static void set_rate(nsm_sim *s, int k, double a)
         return;
     }
     if (c->P < 0.0) {
-        c->P = c->T + nsm_rng_exponential1(s->proc_rng[k]);
+        c->P = c->T + nsm_philox_exponential1(&s->proc_stream[k]);
         s->draws++;
     }
     nsmi_firings_set(&s->next, k, t + (c->P - c->T) / a);
@@ -379,7 +379,7 @@ void nsmi_rates_fire(nsm_sim *s, int k)
     nsmi_clock *c = &s->clock[k];
     c->T = c->P;
     c->last = s->t;
-    c->P += nsm_rng_exponential1(s->proc_rng[k]);
+    c->P += nsm_philox_exponential1(&s->proc_stream[k]);
     s->draws++;
     nsmi_firings_set(&s->next, k, s->t + (c->P - c->T) / c->rate);
 }
