@@ -585,7 +585,8 @@ static void fire(nsm_sim *s, int k, nsm_accum *acc)
         nsmi_change_level(s, m->transitions[k].factor, m->transitions[k].to, acc);
     else
         nsmi_event_occurs(s, k - m->n_transitions, acc);
-    nsmi_settle(s, acc);
+    if (s->pending.n > 0) /* most firings schedule nothing: nothing to settle, and no call */
+        nsmi_settle(s, acc);
     update_outcomes(s, acc);
     nsmi_rates_update(s);
 }

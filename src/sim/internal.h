@@ -81,7 +81,8 @@ typedef struct {
     int n_blocks, n_leaves;  /* n_leaves: a power of two, at least n_blocks */
     nsm_firing *node;        /* node[1] the root, node[i]'s children 2i and 2i + 1, leaves
                              ** n_leaves + b: the earliest firing of block b */
-    unsigned char *stale;    /* block b's tau changed since its leaf was computed */
+    unsigned char *stale;    /* block b's tau changed since its leaf was computed (small models:
+                             ** all 1, and the list stays empty) */
     int *stale_list, n_stale;
 } nsmi_firings;
 
@@ -90,17 +91,16 @@ int nsmi_firings_init(nsmi_firings *q, int n);
 void nsmi_firings_release(nsmi_firings *q);
 /* Every tau infinite again. */
 void nsmi_firings_clear(nsmi_firings *q);
-/* Inline: every re-rating and firing sets one tau (on the chain, ~4 an event), and for a small
-** model (q->scan) the set is a store. */
+/* Inline: every re-rating and firing sets one tau (on the chain, ~4 an event). A small model's
+** (q->scan) stale marks are all 1 for good (firings.c), so that it marks nothing here without a
+** test of its own on the path of the large models. */
 static inline void nsmi_firings_set(nsmi_firings *q, int k, double tau)
 {
     q->tau[k] = tau;
-    if (q->scan)
-        return; /* no tree to keep */
-    int b = k / NSMI_FIRING_BLOCK;
+    unsigned b = (unsigned)k / NSMI_FIRING_BLOCK; /* k >= 0: a shift */
     if (!q->stale[b]) {
         q->stale[b] = 1;
-        q->stale_list[q->n_stale++] = b;
+        q->stale_list[q->n_stale++] = (int)b;
     }
 }
 /* The next firing (-1 and *when infinite when none can fire). */
