@@ -493,7 +493,12 @@ static void close_held(nsm_sim *s, int o, int i, nsm_accum *acc)
         s->failed = NSM_FAILED_NOMEM;
 }
 
-/* Outcomes are compared with their previous value once an instant has settled. */
+/* Outcomes are compared with their previous value once an instant has settled. The arrays the loop
+** reads are in locals (the byte stores to the marks and values would make the compiler reload them
+** from s at every outcome), and the report index of the instant is found once, at the first
+** outcome that changes: a change of a factor often moves several outcomes at once (issue 14: 150
+** outcomes on 20 factors, 1,870 -> 1,752 instructions an event; the chain's one outcome pays ~15
+** more a call for the locals). */
 static void update_outcomes(nsm_sim *s, nsm_accum *acc)
 {
     const nsm_model *m = s->m;
@@ -502,14 +507,18 @@ static void update_outcomes(nsm_sim *s, nsm_accum *acc)
     /* at the start every outcome, afterwards those a changed factor names (each independent of
     ** the others, so the order does not matter) */
     int all = s->state_changed == NSMI_CHANGED_ALL, n = all ? m->n_outcomes : s->n_out_dirty;
+    const int *out_dirty = s->out_dirty, *level = s->level;
+    unsigned char *out_marked = s->out_marked, *out_now = s->out_now;
+    int i = -1; /* the report index of s->t, once needed */
     s->state_changed = 0;
     for (int k = 0; k < n; k++) {
-        int o = all ? k : s->out_dirty[k];
-        s->out_marked[o] = 0;
-        unsigned char now = (unsigned char)nsmi_condition_holds(&m->outcomes[o].cond, s->level);
-        if (now == s->out_now[o])
+        int o = all ? k : out_dirty[k];
+        out_marked[o] = 0;
+        unsigned char now = (unsigned char)nsmi_condition_holds(&m->outcomes[o].cond, level);
+        if (now == out_now[o])
             continue;
-        int i = nsmi_report_index(m, s->t);
+        if (i < 0)
+            i = nsmi_report_index(m, s->t);
         if (now) {
             s->held_start[o] = i;
             if (s->story && s->started)
@@ -526,7 +535,7 @@ static void update_outcomes(nsm_sim *s, nsm_accum *acc)
         } else {
             close_held(s, o, i, acc);
         }
-        s->out_now[o] = now;
+        out_now[o] = now;
     }
     s->n_out_dirty = 0;
 }
