@@ -82,6 +82,36 @@ static void test_ties_go_to_the_lowest_index(void **state)
     nsmi_firings_release(&q);
 }
 
+/* Small models have no tree (firings.c): up to NSMI_FIRING_SCAN_MAX processes a scan, one more and
+** the tree. Both sides of the boundary choose as the reference scan does: ties to the lowest index,
+** whichever was set first, not-a-number never. */
+static void test_small_models_scan(void **state)
+{
+    (void)state;
+    for (int n = NSMI_FIRING_SCAN_MAX; n <= NSMI_FIRING_SCAN_MAX + 1; n++) {
+        nsmi_firings q;
+        init(&q, n);
+        assert_int_equal(q.scan, n <= NSMI_FIRING_SCAN_MAX);
+        nsmi_firings_set(&q, n - 1, 5.0);
+        expect_top(&q, n - 1, 5.0);
+        nsmi_firings_set(&q, n / 2, 5.0); /* a tie at a lower index, set later */
+        expect_top(&q, n / 2, 5.0);
+        nsmi_firings_set(&q, 0, (double)NAN);
+        nsmi_firings_set(&q, 1, 5.0);
+        expect_top(&q, 1, 5.0);
+        nsmi_firings_set(&q, n - 1, 4.0); /* earlier beats every lower index */
+        expect_top(&q, n - 1, 4.0);
+        nsmi_firings_set(&q, n - 1, inf);
+        nsmi_firings_set(&q, 1, 6.0);
+        if (q.scan) /* no tree: the sets since the last query listed no block */
+            assert_int_equal(q.n_stale, 0);
+        expect_top(&q, n / 2, 5.0);
+        nsmi_firings_clear(&q);
+        expect_top(&q, -1, inf);
+        nsmi_firings_release(&q);
+    }
+}
+
 /* Several sets before one query, the same process set twice, a time that moves back and forth. */
 static void test_updates_between_queries(void **state)
 {
@@ -106,7 +136,8 @@ static void test_updates_between_queries(void **state)
 static void test_many_random_updates(void **state)
 {
     (void)state;
-    int sizes[] = {1, 7, NSMI_FIRING_BLOCK, NSMI_FIRING_BLOCK + 1, 130, 1920, 5000};
+    int sizes[] = {1, 7, NSMI_FIRING_BLOCK, NSMI_FIRING_BLOCK + 1, NSMI_FIRING_SCAN_MAX,
+                   NSMI_FIRING_SCAN_MAX + 1, 130, 1920, 5000};
     unsigned long x = 12345;
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         int n = sizes[i];
@@ -322,6 +353,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_none_can_fire),
         cmocka_unit_test(test_ties_go_to_the_lowest_index),
+        cmocka_unit_test(test_small_models_scan),
         cmocka_unit_test(test_updates_between_queries),
         cmocka_unit_test(test_many_random_updates),
         cmocka_unit_test(test_engine_many_processes),

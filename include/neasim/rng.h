@@ -22,6 +22,7 @@
 #define NEASIM_RNG_H
 
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdint.h>
 
 /* Philox4x32-10 (Salmon et al. 2011) as a gsl_rng_type, named "philox4x32-10".
@@ -50,6 +51,46 @@ void nsm_rng_set_stream(gsl_rng *r, uint64_t seed, uint64_t replication, uint32_
 double nsm_rng_exponential1(gsl_rng *r);
 /* How the engine's unit exponentials are drawn, for the manifest (`exponential_method`). */
 #define NSM_RNG_EXPONENTIAL_METHOD "-log(1 - u) with u = a 32-bit output / 2^32"
+
+/* ---- a bare stream, for the engine's hot path (issue 14)
+** The state behind an nsm_rng_philox4x32 gsl_rng, usable without one: the engine keeps its
+** processes' streams in one array of these and draws their exponentials inline, without the
+** gsl_rng indirection, the type check and a call per draw (a process's firing draws one unit
+** exponential, mostly from a fresh block: the call and the checks were a fifth of the draw's
+** cost). The values are exactly those of a gsl_rng of the type at the same position: rng.c's
+** functions work on this same struct, and test_rng.c compares the two, draw by draw. Fields are
+** read only by the inline functions below and by rng.c. */
+typedef struct {
+    uint32_t buf[4];    /* outputs of the block before ctr */
+    uint32_t pos;       /* next word of buf to return; 4 when spent */
+    uint32_t ctr[4];    /* the next block to compute */
+    uint32_t key[2];
+} nsm_philox;
+
+/* s at the start of the stream (seed, replication, stream): as nsm_rng_set_stream. */
+static inline void nsm_philox_seek(nsm_philox *s, uint64_t seed, uint64_t replication,
+                                   uint32_t stream)
+{
+    s->key[0] = (uint32_t)seed;
+    s->key[1] = (uint32_t)(seed >> 32);
+    s->ctr[0] = 0;
+    s->ctr[1] = stream;
+    s->ctr[2] = (uint32_t)replication;
+    s->ctr[3] = (uint32_t)(replication >> 32);
+    s->pos = 4;
+}
+
+/* Compute the next block into buf (buf spent): rng.c. */
+void nsm_philox_refill(nsm_philox *s);
+
+/* The next unit exponential of s: exactly nsm_rng_exponential1 of a gsl_rng at the same position
+** (the same word, the same expression). */
+static inline double nsm_philox_exponential1(nsm_philox *s)
+{
+    if (s->pos == 4)
+        nsm_philox_refill(s);
+    return -log(1.0 - (double)s->buf[s->pos++] * 0x1p-32);
+}
 
 /* One Philox4x32-10 block: out = philox(ctr, key). Pure; out may be the same array as ctr.
 ** Exposed for known-answer tests against the published Random123 vectors. */

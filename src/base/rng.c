@@ -17,12 +17,8 @@
 #define PHILOX_W1 UINT32_C(0xBB67AE85) /* sqrt(3) - 1 */
 #define PHILOX_WORDS 4
 
-typedef struct {
-    uint32_t buf[PHILOX_WORDS]; /* outputs of the block before ctr */
-    uint32_t pos;               /* next word of buf to return; PHILOX_WORDS when spent */
-    uint32_t ctr[PHILOX_WORDS]; /* the next block to compute */
-    uint32_t key[2];
-} philox_state;
+/* The state is nsm_philox (rng.h): public so that the engine can draw inline from it. */
+typedef nsm_philox philox_state;
 
 /* One round: two 32x32->64 multiplies, whose halves are crossed and xored with the key. */
 static inline void philox_round(uint32_t c[PHILOX_WORDS], uint32_t k0, uint32_t k1)
@@ -60,7 +56,7 @@ void nsm_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t ou
 
 /* The block index alone increments: wrapping it (after 2^34 draws) repeats this stream rather
 ** than carrying into the stream word and silently overlapping the next stream. */
-static inline void philox_refill(philox_state *s)
+void nsm_philox_refill(nsm_philox *s)
 {
     philox_block(s->ctr, s->key, s->buf);
     s->ctr[0]++;
@@ -70,19 +66,13 @@ static inline void philox_refill(philox_state *s)
 static inline uint32_t philox_next(philox_state *s)
 {
     if (s->pos == PHILOX_WORDS)
-        philox_refill(s);
+        nsm_philox_refill(s);
     return s->buf[s->pos++];
 }
 
 static void philox_seek(philox_state *s, uint64_t seed, uint64_t replication, uint32_t stream)
 {
-    s->key[0] = (uint32_t)seed;
-    s->key[1] = (uint32_t)(seed >> 32);
-    s->ctr[0] = 0;
-    s->ctr[1] = stream;
-    s->ctr[2] = (uint32_t)replication;
-    s->ctr[3] = (uint32_t)(replication >> 32);
-    s->pos = PHILOX_WORDS;
+    nsm_philox_seek(s, seed, replication, stream);
 }
 
 static void philox_set(void *state, unsigned long int seed)

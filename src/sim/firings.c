@@ -15,6 +15,15 @@
 ** that of 5 factors for 1.2 times the instructions. Nor a linear scan of every tau, which cost
 ** ~1,000 instructions an event at 120 processes.
 **
+** Small models (at most NSMI_FIRING_SCAN_MAX processes, the reference chain's 12 among them) skip
+** the tree: a query scans every tau, branch-free, and a set lists no block. With two blocks or fewer
+** nearly every event touches every block (a change of level re-rates the transitions out of the
+** old and the new level, which sit anywhere in the index), so the bookkeeping of stale blocks and
+** the replays cost more than looking at 16 numbers: on the chain the search fell from ~230 to
+** ~110 instructions a query (issue 14). Their stale marks are set once and for all, so that a set
+** lists no block for them and needs no test of its own. The scan's choice is the tree's, by the
+** order below.
+**
 ** Order: the smallest tau, ties to the lowest index, exactly as a scan of tau in index order with
 ** a strict `<` chooses (nsmi_firings_scan, kept as the reference the tests compare with): within a
 ** block the scan is that scan; across blocks, blocks hold increasing indices, so on equal times the
@@ -23,14 +32,27 @@
 */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim/internal.h"
 
 static const double never = (double)INFINITY;
 
+/* Every leaf and node empty, no block stale. */
+static void clear_tree(nsmi_firings *q)
+{
+    nsm_firing none = {never, -1};
+    for (int i = 0; i < 2 * q->n_leaves; i++)
+        q->node[i] = none;
+    for (int b = 0; b < q->n_blocks; b++)
+        q->stale[b] = 0;
+    q->n_stale = 0;
+}
+
 int nsmi_firings_init(nsmi_firings *q, int n)
 {
     q->n = n;
+    q->scan = n <= NSMI_FIRING_SCAN_MAX;
     q->n_blocks = (n + NSMI_FIRING_BLOCK - 1) / NSMI_FIRING_BLOCK;
     q->n_leaves = 1;
     while (q->n_leaves < q->n_blocks)
@@ -43,7 +65,12 @@ int nsmi_firings_init(nsmi_firings *q, int n)
     q->stale_list = malloc(((size_t)q->n_blocks + 1) * sizeof *q->stale_list);
     if (!q->tau || !q->node || !q->stale || !q->stale_list)
         return -1;
-    nsmi_firings_clear(q);
+    /* the padding past n stays infinite for good: the block scans need no bound */
+    for (int k = 0; k < q->n_blocks * NSMI_FIRING_BLOCK; k++)
+        q->tau[k] = never;
+    clear_tree(q);
+    if (q->scan) /* every block stale for good: nsmi_firings_set then lists none (internal.h) */
+        memset(q->stale, 1, (size_t)q->n_blocks);
     return 0;
 }
 
@@ -61,25 +88,10 @@ void nsmi_firings_release(nsmi_firings *q)
 
 void nsmi_firings_clear(nsmi_firings *q)
 {
-    /* the padding past n stays infinite for good: the block scans need no bound */
-    for (int k = 0; k < q->n_blocks * NSMI_FIRING_BLOCK; k++)
+    for (int k = 0; k < q->n; k++) /* the padding is infinite from init on */
         q->tau[k] = never;
-    nsm_firing none = {never, -1};
-    for (int i = 0; i < 2 * q->n_leaves; i++)
-        q->node[i] = none;
-    for (int b = 0; b < q->n_blocks; b++)
-        q->stale[b] = 0;
-    q->n_stale = 0;
-}
-
-void nsmi_firings_set(nsmi_firings *q, int k, double tau)
-{
-    q->tau[k] = tau;
-    int b = k / NSMI_FIRING_BLOCK;
-    if (!q->stale[b]) {
-        q->stale[b] = 1;
-        q->stale_list[q->n_stale++] = b;
-    }
+    if (!q->scan) /* a small model has no tree */
+        clear_tree(q);
 }
 
 /* The earliest firing of block b. Written so that the compiler keeps it free of branches (a
@@ -124,8 +136,26 @@ static void replay(nsmi_firings *q, int b)
     }
 }
 
+/* The whole of a small model's tau, as block_min does one block: the first of the smallest, by a
+** strict `<` in index order, so exactly nsmi_firings_scan's choice. */
+static int scan_all(const nsmi_firings *q, double *when)
+{
+    const double *tau = q->tau;
+    double best = never;
+    int at = -1;
+    for (int j = 0; j < q->n; j++) {
+        int lt = tau[j] < best;
+        best = lt ? tau[j] : best;
+        at = lt ? j : at;
+    }
+    *when = best;
+    return at;
+}
+
 int nsmi_firings_top(nsmi_firings *q, double *when)
 {
+    if (q->scan)
+        return scan_all(q, when);
     for (int j = 0; j < q->n_stale; j++) {
         int b = q->stale_list[j];
         q->stale[b] = 0;

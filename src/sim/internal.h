@@ -14,6 +14,7 @@
 #include "neasim/dist.h"
 #include "neasim/engine.h"
 #include "neasim/paired.h"
+#include "neasim/rng.h"
 #include "neasim/story.h"
 
 /* Why a replication failed (nsm_sim.failed). */
@@ -70,13 +71,19 @@ typedef struct {
 #ifndef NSMI_FIRING_BLOCK
 #define NSMI_FIRING_BLOCK 8 /* one cache line of tau (measured: 16 and 32 cost more instructions) */
 #endif
+/* Up to this many processes, no tree: the top is a scan of every tau (firings.c says why). */
+#ifndef NSMI_FIRING_SCAN_MAX
+#define NSMI_FIRING_SCAN_MAX (2 * NSMI_FIRING_BLOCK)
+#endif
 typedef struct {
     int n;
+    int scan;                /* n <= NSMI_FIRING_SCAN_MAX: the top by scan_all, no tree */
     double *tau;             /* [n_blocks x NSMI_FIRING_BLOCK]: past n infinite */
     int n_blocks, n_leaves;  /* n_leaves: a power of two, at least n_blocks */
     nsm_firing *node;        /* node[1] the root, node[i]'s children 2i and 2i + 1, leaves
                              ** n_leaves + b: the earliest firing of block b */
-    unsigned char *stale;    /* block b's tau changed since its leaf was computed */
+    unsigned char *stale;    /* block b's tau changed since its leaf was computed (small models:
+                             ** all 1, and the list stays empty) */
     int *stale_list, n_stale;
 } nsmi_firings;
 
@@ -85,7 +92,18 @@ int nsmi_firings_init(nsmi_firings *q, int n);
 void nsmi_firings_release(nsmi_firings *q);
 /* Every tau infinite again. */
 void nsmi_firings_clear(nsmi_firings *q);
-void nsmi_firings_set(nsmi_firings *q, int k, double tau);
+/* Inline: every re-rating and firing sets one tau (on the chain, ~4 an event). A small model's
+** (q->scan) stale marks are all 1 for good (firings.c), so that it marks nothing here without a
+** test of its own on the path of the large models. */
+static inline void nsmi_firings_set(nsmi_firings *q, int k, double tau)
+{
+    q->tau[k] = tau;
+    unsigned b = (unsigned)k / NSMI_FIRING_BLOCK; /* k >= 0: a shift */
+    if (!q->stale[b]) {
+        q->stale[b] = 1;
+        q->stale_list[q->n_stale++] = (int)b;
+    }
+}
 /* The next firing (-1 and *when infinite when none can fire). */
 int nsmi_firings_top(nsmi_firings *q, double *when);
 /* The same, by a plain scan of tau in index order: the reference the tree is tested against. */
@@ -112,7 +130,10 @@ struct nsm_sim {
     int *dur_start, *dur_list;   /* those with durations only (engine.c; NULL without durations) */
     int state_changed;           /* a factor changed at the current instant: 1, or
                                  ** NSMI_CHANGED_ALL when every outcome must be evaluated */
-    gsl_rng **proc_rng, **gamma_rng, **cal_rng, **eff_rng, **init_rng;
+    /* the processes' streams, one array (each firing draws from one: contiguous and inline, see
+    ** rng.h); the other streams are gsl_rngs, for the gsl_ran_* samplers */
+    nsm_philox *proc_stream;     /* [n_proc] */
+    gsl_rng **gamma_rng, **cal_rng, **eff_rng, **init_rng;
     /* durations (transitions.csv, `duration`): dur_rng[k] for a transition k that has one (NULL
     ** otherwise; the array itself NULL in a model without durations); entered[f] counts the
     ** changes of factor f in this replication, which date each pending duration's end */

@@ -18,6 +18,7 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "neasim/rng.h"
 #include "sim/internal.h"
@@ -199,13 +200,13 @@ void nsmi_mark_process(nsm_sim *s, int k)
     }
 }
 
-/* Mark the processes list[j0..j1). The flags are bytes, which may alias anything: the loop keeps
-** the arrays and the count in locals so that each store does not make it reload them from s (this
-** runs at every change of state: issue 14). */
-static void mark_list(nsm_sim *s, const int *list, int j0, int j1)
+/* Mark the processes list[j0..j1) unmarked so far, into dirty and dirty_list from n on; returns the
+** new count. The flags are bytes, which may alias anything: the callers pass what the loop touches
+** as arguments, so that each store does not make the compiler reload it from s (this runs at every
+** change of state: issue 14). */
+static inline int mark_range(unsigned char *dirty, int *dirty_list, int n, const int *list, int j0,
+                             int j1)
 {
-    unsigned char *dirty = s->dirty;
-    int *dirty_list = s->dirty_list, n = s->n_dirty;
     for (int j = j0; j < j1; j++) {
         int k = list[j];
         if (!dirty[k]) {
@@ -213,22 +214,26 @@ static void mark_list(nsm_sim *s, const int *list, int j0, int j1)
             dirty_list[n++] = k;
         }
     }
-    s->n_dirty = n;
+    return n;
 }
 
 static void mark_level(nsm_sim *s, int f, int level)
 {
     int l = s->m->factors[f].first_level + level;
-    mark_list(s, s->from_list, s->from_start[l], s->from_start[l + 1]);
+    s->n_dirty = mark_range(s->dirty, s->dirty_list, s->n_dirty, s->from_list, s->from_start[l],
+                            s->from_start[l + 1]);
 }
 
 void nsmi_mark_change(nsm_sim *s, int f, int from, int to)
 {
-    int first = s->m->factors[f].first_level;
-    const int *from_start = s->from_start;
-    mark_list(s, s->from_list, from_start[first + from], from_start[first + from + 1]);
-    mark_list(s, s->from_list, from_start[first + to], from_start[first + to + 1]);
-    mark_list(s, s->dep_list, s->dep_start[f], s->dep_start[f + 1]);
+    const int *from_start = s->from_start + s->m->factors[f].first_level, *from_list = s->from_list;
+    const int *dep_list = s->dep_list;
+    int d0 = s->dep_start[f], d1 = s->dep_start[f + 1];
+    unsigned char *dirty = s->dirty;
+    int *dirty_list = s->dirty_list, n = s->n_dirty;
+    n = mark_range(dirty, dirty_list, n, from_list, from_start[from], from_start[from + 1]);
+    n = mark_range(dirty, dirty_list, n, from_list, from_start[to], from_start[to + 1]);
+    s->n_dirty = mark_range(dirty, dirty_list, n, dep_list, d0, d1);
 }
 
 static int month_before(int mo)
@@ -297,35 +302,38 @@ void nsmi_mark_initial(nsm_sim *s)
         nsmi_mark_process(s, k);
 }
 
+/* Every replication, on every process: the arrays in locals (the byte stores to the dirty flags
+** would make the compiler reload them from s at each step), the base rates taken in the same pass. */
 void nsmi_rates_reset(nsm_sim *s)
 {
+    nsmi_clock *clock = s->clock;
+    const nsm_transition *tr = s->m->transitions;
+    int nt = s->m->n_transitions;
     for (int k = 0; k < s->n_proc; k++) {
-        nsmi_clock *c = &s->clock[k];
+        nsmi_clock *c = &clock[k];
         c->rate = c->T = c->last = 0.0;
         c->P = -1.0; /* drawn when the process first has a positive rate */
-        s->dirty[k] = 0;
+        if (k < nt)
+            c->base = tr[k].rate;
     }
-    copy_base_rates(s);
+    memset(s->dirty, 0, (size_t)s->n_proc);
     nsmi_firings_clear(&s->next);
     s->n_dirty = 0;
 }
 
-/* Process k's hazard now, per day (the engine's clock, model.h): base x modifiers x season x gamma
-** (0 for a transition whose factor is not in its `from` level), the rates being per year. */
-static double hazard(const nsm_sim *s, int k)
+/* Process k's hazard now, per day (the engine's clock, model.h): base x modifiers x season x gamma,
+** the rates being per year; k is not a transition out of a level its factor has left (those are
+** 0: nsmi_rates_update). */
+static double hazard(const nsm_sim *s, const nsm_model *m, const int *level, int k)
 {
-    const nsm_model *m = s->m;
     double h;
-    if (k < m->n_transitions) {
-        if (s->level[s->clock[k].factor] != s->clock[k].from)
-            return 0.0;
+    if (k < m->n_transitions)
         h = s->clock[k].base;
-    } else {
+    else
         h = m->events[k - m->n_transitions].rate * s->gamma[k - m->n_transitions];
-    }
     for (int j = s->mod_start[k]; j < s->mod_start[k + 1]; j++) {
         const nsm_modifier *md = &m->modifiers[s->mod_list[j]];
-        if (nsmi_condition_holds(&md->cond, s->level))
+        if (nsmi_condition_holds(&md->cond, level))
             h *= md->multiplier;
     }
     if (m->seasonality)
@@ -333,11 +341,10 @@ static double hazard(const nsm_sim *s, int k)
     return h * (1.0 / NSM_DAYS_PER_YEAR);
 }
 
-/* Bring process k's internal time up to now and give it a new rate. */
-static void set_rate(nsm_sim *s, int k, double a)
+/* Bring process k's internal time up to now (t) and give it a new rate. */
+static void set_rate(nsm_sim *s, int k, double t, double a)
 {
     nsmi_clock *c = &s->clock[k];
-    double t = s->t;
     c->T += c->rate * (t - c->last);
     c->last = t;
     c->rate = a;
@@ -346,25 +353,33 @@ static void set_rate(nsm_sim *s, int k, double a)
         return;
     }
     if (c->P < 0.0) {
-        c->P = c->T + nsm_rng_exponential1(s->proc_rng[k]);
+        c->P = c->T + nsm_philox_exponential1(&s->proc_stream[k]);
         s->draws++;
     }
     nsmi_firings_set(&s->next, k, t + (c->P - c->T) / a);
 }
 
+/* The marked processes' hazards, each compared with its rate: only a changed rate moves a clock,
+** so that a process re-rated to the same number keeps its firing time bit for bit. What the loop
+** reads is in locals: the byte stores to the flags (which may alias anything) would make the
+** compiler reload it from s at every process. Nothing here marks a process. */
 void nsmi_rates_update(nsm_sim *s)
 {
-    /* nothing below marks a process, so the list and its count stay as they are; in locals, the
-    ** byte stores to the flags do not make them reload */
-    const int *dirty_list = s->dirty_list;
+    const nsm_model *m = s->m;
+    const int *dirty_list = s->dirty_list, *level = s->level;
     unsigned char *dirty = s->dirty;
+    const nsmi_clock *clock = s->clock;
+    double t = s->t;
     int n = s->n_dirty;
     for (int j = 0; j < n; j++) {
         int k = dirty_list[j];
+        const nsmi_clock *c = &clock[k];
         dirty[k] = 0;
-        double a = hazard(s, k);
-        if (a != s->clock[k].rate)
-            set_rate(s, k, a);
+        /* a transition whose factor is not in its `from` level is off (c->from is -1 for a
+        ** counted event): after a change, those out of the old level */
+        double a = c->from >= 0 && level[c->factor] != c->from ? 0.0 : hazard(s, m, level, k);
+        if (a != c->rate)
+            set_rate(s, k, t, a);
     }
     s->n_dirty = 0;
 }
@@ -379,7 +394,7 @@ void nsmi_rates_fire(nsm_sim *s, int k)
     nsmi_clock *c = &s->clock[k];
     c->T = c->P;
     c->last = s->t;
-    c->P += nsm_rng_exponential1(s->proc_rng[k]);
+    c->P += nsm_philox_exponential1(&s->proc_stream[k]);
     s->draws++;
     nsmi_firings_set(&s->next, k, s->t + (c->P - c->T) / c->rate);
 }
