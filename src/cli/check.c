@@ -249,8 +249,7 @@ static int write_resolved(const char *scenario, const nsm_model *m, const char *
         const nsm_write_options wo = {0};
         st = nsm_results_write_manifest(staging, mf, &wo, &d);
     }
-    int code = staging ? nsm_cli_finish_folder("check", &st, staging, dest, &d)
-                       : (nsm_cli_print_diag(&d), nsm_cli_catch_sigint(0), nsm_cli_exit_code(st, 0));
+    int code = nsm_cli_finish_folder("check", &st, staging, dest, &d);
     if (code == EXIT_OK)
         printf("Resolved tables written to %s/\n", dest);
     free(staging);

@@ -89,7 +89,8 @@ const char *nsm_cli_stop_name(void);
 /* The end of every command that writes a results folder: commit `staging` into dest when *st is
 ** NSM_OK and no signal came (a stop after the last replication still writes nothing: *st becomes
 ** NSM_STOPPED); otherwise remove it and say why on stderr ("neasim COMMAND: interrupted ...;
-** nothing was written", or the diagnostic). Stops catching signals. Returns the exit code. */
+** nothing was written", or the diagnostic). `staging` is NULL when creating it failed (*st then
+** says why). Stops catching signals. Returns the exit code. */
 int nsm_cli_finish_folder(const char *command, nsm_status *st, const char *staging,
                           const char *dest, nsm_diag *d);
 int nsm_cli_check(int argc, char **argv);

@@ -369,13 +369,7 @@ int nsm_cli_discover(int argc, char **argv)
     nsm_cli_print_warnings(&d, o.quiet);
     if (st == NSM_OK)
         st = write_folder(&o, &r, staging, argc, argv, &d);
-    if (st == NSM_OK || staging) {
-        code = nsm_cli_finish_folder("discover", &st, staging, o.out_path, &d);
-    } else {
-        nsm_cli_catch_sigint(0);
-        nsm_cli_print_diag(&d);
-        code = nsm_cli_exit_code(st, 0);
-    }
+    code = nsm_cli_finish_folder("discover", &st, staging, o.out_path, &d);
     if (st == NSM_OK && !o.quiet)
         summary(&o, &r);
 out:

@@ -298,19 +298,9 @@ int nsm_cli_score(int argc, char **argv)
     nsm_cli_print_warnings(&d, o.quiet);
     if (st == NSM_OK)
         st = write_folder(&o, &t, staging, argc, argv, &d);
-    if (st == NSM_OK && nsm_cli_interrupted)
-        st = NSM_STOPPED;
-    if (st == NSM_OK)
-        st = nsm_outdir_commit(staging, o.out_path, &d);
-    code = st == NSM_OK            ? EXIT_OK
-           : nsm_cli_interrupted ? nsm_cli_stop_code()
-                                 : nsm_cli_exit_code(st, 0);
-    if (st != NSM_OK) {
-        if (staging)
-            nsm_outdir_abort(staging);
-        nsm_cli_print_diag(&d);
-    }
-    nsm_cli_catch_sigint(0);
+    /* The one ending of every command that writes a folder (signals.c): commit, or abort and say
+       why ("nothing was written" after Ctrl-C). */
+    code = nsm_cli_finish_folder("score", &st, staging, o.out_path, &d);
     if (st == NSM_OK && !o.quiet)
         summary(&o, &t);
 out:
