@@ -1,7 +1,8 @@
 # tests/cli-mpi-lib.sh: what the Open MPI suites share, sourced after cli-lib.sh: MPI_BIN, a loud
 # skip (exit 77) without mpirun or build/neasim-mpi (`make mpi`) or when mpirun cannot start a
-# process here, the environment Open MPI needs in a container, and mpi K ARGS... Set MPI_STDERR=1
-# before sourcing to keep the ranks' stderr apart in $work/mpi.err (else it joins $work/mpi.out).
+# process here, the environment Open MPI needs in a container, mpi K ARGS... and ranks NAME -- ARGS...
+# Set MPI_STDERR=1 before sourcing to keep the ranks' stderr apart in $work/mpi.err (else it joins
+# $work/mpi.out).
 suite=$(basename "$0" .sh)
 MPI_BIN=$(dirname "$NEASIM")/neasim-mpi
 if ! command -v mpirun >/dev/null || [ ! -x "$MPI_BIN" ]; then
@@ -28,3 +29,23 @@ if ! mpi 1 --version; then
     cat "$work/mpi.out" ${MPI_STDERR:+"$work/mpi.err"} | sed 's/^/    /' | head -5
     exit 77
 fi
+
+# ranks NAME -- ARGS...: ARGS once plainly (2 threads, into $work/NAME-plain), then under mpirun
+# -n 1..4 with 1, 2, 1, 2 threads a rank (into $work/NAME-K); every folder must equal the plain one.
+# The one home of that loop: a suite adds its own checks by defining, before calling it,
+# ranks_plain NAME ARGS... (after the plain run) and ranks_each NAME K T (after each K), and sets
+# RANKS_QUIET= to let the runs speak (default --quiet).
+ranks() {
+    local name=$1 k t log=$work/mpi.${MPI_STDERR:+err}
+    [ -n "${MPI_STDERR:-}" ] || log=$work/mpi.out
+    shift 2
+    expect "$name: one process" 0 "" -- "$@" ${RANKS_QUIET---quiet} --threads 2 --out "$work/$name-plain"
+    if declare -F ranks_plain > /dev/null; then ranks_plain "$name" "$@"; fi
+    for k in 1 2 3 4; do
+        t=$((k % 2 + 1))
+        if mpi "$k" "$@" ${RANKS_QUIET---quiet} --threads "$t" --out "$work/$name-$k"; then pass=$((pass + 1))
+        else echo "FAIL $name: mpirun -n $k"; sed 's/^/    /' "$log" | head -5; fail=$((fail + 1)); fi
+        same_tables "$name: mpirun -n $k x $t threads = one process" "$work/$name-plain" "$work/$name-$k"
+        if declare -F ranks_each > /dev/null; then ranks_each "$name" "$k" "$t"; fi
+    done
+}

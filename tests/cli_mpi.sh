@@ -9,20 +9,6 @@ source "$(dirname "$0")/cli-lib.sh"
 
 source "$(dirname "$0")/cli-mpi-lib.sh"
 
-# ranks NAME -- ARGS...: ARGS once plainly, then under mpirun -n 1..4 (threads per rank 1, 2, 1,
-# 2); every folder must equal the plain one.
-ranks() {
-    local name=$1 k t
-    shift 2
-    expect "$name: one process" 0 "" -- "$@" --quiet --threads 2 --out "$work/$name-plain"
-    for k in 1 2 3 4; do
-        t=$((k % 2 + 1))
-        if mpi "$k" "$@" --quiet --threads "$t" --out "$work/$name-$k"; then pass=$((pass + 1))
-        else echo "FAIL $name: mpirun -n $k"; sed 's/^/    /' "$work/mpi.out" | head -5; fail=$((fail + 1)); fi
-        same_tables "$name: mpirun -n $k x $t threads = one process" "$work/$name-plain" "$work/$name-$k"
-    done
-}
-
 S=scenarios/baseline
 ranks run -- run $S --runs 400 --seed 11 --paths 2
 ranks outer -- run $S --outer 5 --runs 40 --seed 3

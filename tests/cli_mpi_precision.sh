@@ -18,38 +18,35 @@ row() { grep "^$2," "$1/manifest.csv" | cut -d, -f2- | tr -d '\r'; } # row DIR K
 # batches carry their counts to rank 0)
 same_events() { local a; a=$(row "$1" events_simulated); [ "$a" -gt 0 ] && [ "$(row "$2" events_simulated)" = "$a" ]; }
 
-# ranks NAME -- ARGS...: ARGS once plainly (2 threads), then under mpirun -n 1..4 (threads per
-# rank 1, 2, 1, 2); every folder must equal the plain one, and every manifest say the same count
-# of replications and whether the target was met.
-ranks() {
-    local name=$1 k t
-    shift 2
-    expect "$name: one process" 0 "" -- "$@" --threads 2 --out "$work/$name-plain"
+# ranks (cli-mpi-lib.sh) with the runs' own words (no --quiet) also checks that every K's manifest
+# says the same count of replications and whether the target was met, and that stdout and stderr
+# say the same Precision line and warning, once.
+RANKS_QUIET=
+ranks_plain() { # NAME ARGS...: the plain run's stdout and stderr, to compare with each K's
+    local name=$1
+    shift
     "$NEASIM" "$@" --threads 2 --out "$work/$name-plain" > "$work/plain.out" 2> "$work/plain.err"
-    for k in 1 2 3 4; do
-        t=$((k % 2 + 1))
-        if mpi "$k" "$@" --threads "$t" --out "$work/$name-$k"; then pass=$((pass + 1))
-        else echo "FAIL $name: mpirun -n $k"; sed 's/^/    /' "$work/mpi.err" | head -5; fail=$((fail + 1)); fi
-        same_tables "$name: mpirun -n $k x $t threads = one process" "$work/$name-plain" "$work/$name-$k"
-        check_that "$name -n $k: the same runs ($(row "$work/$name-$k" runs))" \
-            [ "$(row "$work/$name-$k" runs)" = "$(row "$work/$name-plain" runs)" ]
-        check_that "$name -n $k: the same events_simulated ($(row "$work/$name-$k" events_simulated), not 0)" \
-            same_events "$work/$name-plain" "$work/$name-$k"
-        check_that "$name -n $k: the same precision rows" [ "$(grep ^precision_ "$work/$name-$k/manifest.csv")" = \
-            "$(grep ^precision_ "$work/$name-plain/manifest.csv")" ]
-        if [ "$k" -gt 1 ]; then
-            check_that "$name -n $k: the manifest records $k ranks of $t threads" \
-                [ "$(row "$work/$name-$k" mpi_ranks),$(row "$work/$name-$k" threads_per_rank)" = "$k,$t" ]
-        else # one rank is one process
-            check_that "$name -n 1: the manifest records $t threads" [ "$(row "$work/$name-$k" threads)" = "$t" ]
-        fi
-        check_that "$name -n $k: the same Precision line, once" [ "$(grep -c '^Precision: ' "$work/mpi.out")" = \
-            "$(grep -c '^Precision: ' "$work/plain.out")" ]
-        check_that "$name -n $k: ... saying the same" [ "$(grep '^Precision: ' "$work/mpi.out")" = \
-            "$(grep '^Precision: ' "$work/plain.out")" ]
-        check_that "$name -n $k: the same warning, once" [ "$(grep -c 'NOT met' "$work/mpi.err")" = \
-            "$(grep -c 'NOT met' "$work/plain.err")" ]
-    done
+}
+ranks_each() {
+    local name=$1 k=$2 t=$3
+    check_that "$name -n $k: the same runs ($(row "$work/$name-$k" runs))" \
+        [ "$(row "$work/$name-$k" runs)" = "$(row "$work/$name-plain" runs)" ]
+    check_that "$name -n $k: the same events_simulated ($(row "$work/$name-$k" events_simulated), not 0)" \
+        same_events "$work/$name-plain" "$work/$name-$k"
+    check_that "$name -n $k: the same precision rows" [ "$(grep ^precision_ "$work/$name-$k/manifest.csv")" = \
+        "$(grep ^precision_ "$work/$name-plain/manifest.csv")" ]
+    if [ "$k" -gt 1 ]; then
+        check_that "$name -n $k: the manifest records $k ranks of $t threads" \
+            [ "$(row "$work/$name-$k" mpi_ranks),$(row "$work/$name-$k" threads_per_rank)" = "$k,$t" ]
+    else # one rank is one process
+        check_that "$name -n 1: the manifest records $t threads" [ "$(row "$work/$name-$k" threads)" = "$t" ]
+    fi
+    check_that "$name -n $k: the same Precision line, once" [ "$(grep -c '^Precision: ' "$work/mpi.out")" = \
+        "$(grep -c '^Precision: ' "$work/plain.out")" ]
+    check_that "$name -n $k: ... saying the same" [ "$(grep '^Precision: ' "$work/mpi.out")" = \
+        "$(grep '^Precision: ' "$work/plain.out")" ]
+    check_that "$name -n $k: the same warning, once" [ "$(grep -c 'NOT met' "$work/mpi.err")" = \
+        "$(grep -c 'NOT met' "$work/plain.err")" ]
 }
 
 S=scenarios/baseline

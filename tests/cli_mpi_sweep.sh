@@ -24,20 +24,8 @@ same_events() {
     check_that "$1" [ "$ok" -eq 1 ]
 }
 
-# ranks NAME -- ARGS...: ARGS once plainly, then under mpirun -n 1..4 (threads per rank 1, 2, 1,
-# 2); every folder must equal the plain one, and report its events_simulated.
-ranks() {
-    local name=$1 k t
-    shift 2
-    expect "$name: one process" 0 "" -- "$@" --quiet --threads 2 --out "$work/$name-plain"
-    for k in 1 2 3 4; do
-        t=$((k % 2 + 1))
-        if mpi "$k" "$@" --quiet --threads "$t" --out "$work/$name-$k"; then pass=$((pass + 1))
-        else echo "FAIL $name: mpirun -n $k"; sed 's/^/    /' "$work/mpi.out" | head -5; fail=$((fail + 1)); fi
-        same_tables "$name: mpirun -n $k x $t threads = one process" "$work/$name-plain" "$work/$name-$k"
-        same_events "$name: mpirun -n $k: events_simulated = one process's" "$work/$name-plain" "$work/$name-$k"
-    done
-}
+# ranks (cli-mpi-lib.sh) also checks that each K reports the plain run's events_simulated.
+ranks_each() { same_events "$1: mpirun -n $2: events_simulated = one process's" "$work/$1-plain" "$work/$1-$2"; }
 
 S=scenarios/baseline
 P=factors:rok_political_stability:normal
