@@ -171,6 +171,16 @@ for arm in baseline faster; do
     check_that "arm $arm: its rows are those of --arm $arm, byte for byte" \
         cmp -s <(grep "^$arm," "$sc") <(tail -n +2 "$work/arms-$arm/scores.csv")
 done
+# One arm that is not the first (--arm faster): its line of totals with the skill against the
+# first arm, the same numbers as in the table of every arm (padded to its own names' width); the
+# first arm alone has no such table.
+"$NEASIM" score "$work/arms" --arm faster --observed "$work/obs_arms.csv" --out "$work/arms-f1" > "$work/arms-f1.txt"
+check_that "--arm faster: printed with its skill against the first arm, as among all arms" \
+    cmp -s <(grep -E '^faster +[0-9.]' "$work/arms-all.txt" | tr -s ' ') \
+    <(grep -E '^faster +[0-9.]' "$work/arms-f1.txt" | tr -s ' ')
+check_that "--arm faster: ... and its totals' heading names it" grep -q '^Every total of faster:' "$work/arms-f1.txt"
+"$NEASIM" score "$work/arms" --arm baseline --observed "$work/obs_arms.csv" --out "$work/arms-b1" > "$work/arms-b1.txt"
+check_that "--arm baseline: no table of skill against itself" bash -c '! grep -q "skill vs 1st" "$1"' _ "$work/arms-b1.txt"
 "$NEASIM" score "$work/arms" --arm all --observed "$work/obs_arms.csv" --out "$work/arms-named-all" --quiet
 check_that "--arm all is the default" cmp -s "$sc" "$work/arms-named-all/scores.csv"
 check_that "the manifest says which arms" grep -q '^arm,all' "$work/arms-all/manifest.csv"

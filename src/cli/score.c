@@ -170,8 +170,8 @@ static void add_cell(char *buf, const char *cell, int w)
     snprintf(buf + n, LINE - n, "  %-*s", w, cell);
 }
 
-/* One line per arm: the headline totals, each with its skill against the first arm and, with
-** --reference, against the reference. */
+/* One line per arm: the headline totals, each with its skill against the first arm (none on the
+** first arm's own line) and, with --reference, against the reference. */
 static void summary_arms(const nsm_score_table *t)
 {
     static const char *const Q[] = {"outcome", "state", "event"};
@@ -214,7 +214,8 @@ static void summary_arms(const nsm_score_table *t)
             char cell[64];
             int n = snprintf(cell, sizeof cell, "%11.4g", r ? r->value : (double)NAN);
             n += skill_field(cell + n, sizeof cell - (size_t)n,
-                             r && a > 0 ? r->baseline_skill : (double)NAN);
+                             r && strcmp(t->arms[a], t->baseline) ? r->baseline_skill
+                                                                    : (double)NAN);
             if (t->has_reference)
                 skill_field(cell + n, sizeof cell - (size_t)n, r ? r->skill : (double)NAN);
             add_cell(line, cell, gw[k]);
@@ -232,7 +233,10 @@ static void summary(const score_cli *o, const nsm_score_table *t)
     else if (t->n_arms == 1)
         printf(", arm %s", t->arms[0]);
     printf(" -> %s/scores.csv\n\n", o->out_path);
-    if (t->n_arms > 1) {
+    /* Several arms, or one (--arm) that is not the first: the skill against the first arm, whose
+       scores the library computes for every arm it scores. */
+    const int against_first = t->n_arms > 1 || (t->n_arms == 1 && strcmp(t->arms[0], t->baseline));
+    if (against_first) {
         summary_arms(t);
         printf("\n");
     }
@@ -242,6 +246,8 @@ static void summary(const score_cli *o, const nsm_score_table *t)
             w = (int)strlen(t->rows[i].name);
     if (t->n_arms > 1)
         printf("Every total of %s, the first arm:\n", t->arms[0]);
+    else if (against_first)
+        printf("Every total of %s:\n", t->arms[0]);
     printf("%-8s %-*s %-17s %4s %10s %10s %s\n", "quantity", w, "name", "metric", "n", "score",
            t->has_reference ? "reference" : "",
            t->has_reference ? "     skill (95% interval)" : "");
