@@ -400,6 +400,21 @@ static char *place_in(nsm_model *v, char *const base[], const nsmi_place *pl)
                                            : (char *)(uintptr_t)nsmi_place_at(v, pl);
 }
 
+/* The read-only twins of the two above, for the model a redraw copies from. */
+static void flat_bases_of(const nsm_model *v, const char *base[NSMI_A_SEASONALITY + 1])
+{
+    base[NSMI_A_TRANSITIONS] = (const char *)v->transitions;
+    base[NSMI_A_EVENTS] = (const char *)v->events;
+    base[NSMI_A_MODIFIERS] = (const char *)v->modifiers;
+    base[NSMI_A_EFFECTS] = (const char *)v->effects;
+    base[NSMI_A_SEASONALITY] = (const char *)v->seasonality;
+}
+
+static const char *place_of(const nsm_model *v, const char *const base[], const nsmi_place *pl)
+{
+    return pl->array <= NSMI_A_SEASONALITY ? base[pl->array] + pl->off : nsmi_place_at(v, pl);
+}
+
 /* One step: x into its number, as nsm_param_apply (or nsmi_modifier_apply) writes it. */
 static nsm_status step_apply(const redraw_step *s, nsm_model *v, char *const base[], nsm_op op,
                              double x, nsm_diag *d)
@@ -439,17 +454,18 @@ static nsm_status redraw(const nsm_arm_redraw *r, const double *draws, const nsm
                          nsm_model *v, nsm_diag *d)
 {
     const nsm_arm *a = r->arm;
-    char *base[NSMI_A_SEASONALITY + 1], *dbase[NSMI_A_SEASONALITY + 1];
+    char *base[NSMI_A_SEASONALITY + 1];
+    const char *dbase[NSMI_A_SEASONALITY + 1];
     flat_bases(v, base);
     const nsmi_place *restore = drawn ? r->own : r->span;
     const char *const *from = drawn ? r->own_from : r->from;
     for (int i = 0, n = drawn ? r->n_own : r->n_span; i < n; i++)
         copy(place_in(v, base, &restore[i]), from[i], restore[i].len);
     if (drawn) {
-        flat_bases((nsm_model *)(uintptr_t)drawn, dbase);
+        flat_bases_of(drawn, dbase);
         for (int i = 0; i < r->n_shared; i++)
-            copy(place_in(v, base, &r->shared[i]),
-                 place_in((nsm_model *)(uintptr_t)drawn, dbase, &r->shared[i]), r->shared[i].len);
+            copy(place_in(v, base, &r->shared[i]), place_of(drawn, dbase, &r->shared[i]),
+                 r->shared[i].len);
     }
     nsm_status st = drawn ? apply_steps(r, r->own_step, r->n_step - r->n_shared_steps, draws, v, base, d)
                           : apply_steps(r, NULL, r->n_step, draws, v, base, d);
