@@ -89,6 +89,16 @@ void nsmi_tell(nsm_sim *s, nsm_seen_kind kind, int factor, int from, int to, int
     s->observer(s->observer_ctx, &w);
 }
 
+/* A change of factor f: the outcomes that name it are looked at once the instant has settled
+** (engine.c, update_outcomes), from the level f had when they were last evaluated. */
+static inline void mark_outcomes(nsm_sim *s, int f)
+{
+    if (s->out_fstart[f] != s->out_fstart[f + 1] && !s->out_fmarked[f]) {
+        s->out_fmarked[f] = 1;
+        s->out_fdirty[s->n_out_fdirty++] = f;
+    }
+}
+
 void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
 {
     int old = s->level[factor];
@@ -104,15 +114,7 @@ void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
     nsm_accum_occupancy(acc, m->factors[factor].first_level + old, s->seg_start[factor], i);
     s->seg_start[factor] = i;
     s->level[factor] = level;
-    if (s->state_changed != NSMI_CHANGED_ALL)
-        s->state_changed = 1;
-    for (int j = s->out_fstart[factor]; j < s->out_fstart[factor + 1]; j++) {
-        int o = s->out_flist[j];
-        if (!s->out_marked[o]) {
-            s->out_marked[o] = 1;
-            s->out_dirty[s->n_out_dirty++] = o;
-        }
-    }
+    mark_outcomes(s, factor);
     nsmi_mark_change(s, factor, old, level);
     if (s->observer)
         nsmi_tell(s, NSM_SEEN_CHANGE, factor, old, level, -1);

@@ -10,10 +10,11 @@
 **
 ** Everything scheduled (calendar occurrences, delayed effects, month starts, gamma redraws, the end
 ** of the horizon) is a breakpoint: the clocks are advanced to it, it is executed, the instant is
-** settled (zero-delay effects run), outcomes are re-evaluated and every rate is recomputed. The
-** clock counts days from the start (model.h), so a date plus whole days is exactly that date and
-** scheduled instants meet as the same-instant rules say. Every STOP_POLL events the loop looks at
-** the event budget and the caller's stop flag, so every replication ends.
+** settled (zero-delay effects run), the outcomes it may have moved are re-evaluated and the rates
+** it may have changed are recomputed. The clock counts days from the start (model.h), so a date
+** plus whole days is exactly that date and scheduled instants meet as the same-instant rules say.
+** Every STOP_POLL events the loop looks at the event budget and the caller's stop flag, so every
+** replication ends.
 */
 #include "neasim/engine.h"
 
@@ -94,31 +95,82 @@ static int index_effects(nsm_sim *s)
     return r;
 }
 
-/* Outcomes indexed by the factors their conditions name: a change of factor f needs to look only
-** at those (issue 14: re-checking every outcome after every change made the cost per event grow
-** with the number of outcomes). A factor named twice by one condition lists it twice; the dirty
-** marks keep it once. */
+/* Group the clauses of a factor, listed in clause[0 .. n), by their masks (mask[p]), in the order
+** each mask first appears: groups out_group[*ng ..], each with its outcomes (owner[p]) in clause
+** order, those of single-clause conditions (only[p]) first. */
+static void group_clauses(nsm_sim *s, const int *clause, int n, const uint64_t *mask,
+                          const int *owner, const unsigned char *only, int *ng, int *nm)
+{
+    int g0 = *ng;
+    for (int j = 0; j < n; j++) {
+        uint64_t mj = mask[clause[j]];
+        int g = g0;
+        while (g < *ng && s->out_group[g].mask != mj)
+            g++;
+        if (g < *ng)
+            continue; /* its group has been filled already */
+        nsmi_out_group *gr = &s->out_group[(*ng)++];
+        gr->mask = mj;
+        gr->first = *nm;
+        for (int pass = 1; pass >= 0; pass--) {
+            for (int q = j; q < n; q++)
+                if (mask[clause[q]] == mj && only[clause[q]] == pass)
+                    s->out_member[(*nm)++] = owner[clause[q]];
+            if (pass)
+                gr->only_end = *nm;
+        }
+        gr->end = *nm;
+    }
+}
+
+/* Outcomes indexed by the factors their conditions name, clause by clause, in groups of clauses
+** with one mask on one factor: a change of factor f needs to look only at f's groups (issue 14:
+** re-checking every outcome after every change made the cost per event grow with the number of
+** outcomes), and within them only at the outcomes of groups whose truth the change turned
+** (update_outcomes). A factor named twice by one condition lists both clauses. Outcomes are the
+** same in every phase and variant of a model, so the index of the model given to nsm_sim_alloc
+** serves them all. Grouping costs O(clauses x masks a factor) once. */
 static int index_outcomes(nsm_sim *s)
 {
     const nsm_model *m = s->m;
-    int n = 0;
+    int n = 0, nf = m->n_factors;
     for (int o = 0; o < m->n_outcomes; o++)
         n += m->outcomes[o].cond.n_clauses;
     int *key = calloc((size_t)n + 1, sizeof *key), *owner = calloc((size_t)n + 1, sizeof *owner);
-    s->out_dirty = calloc((size_t)m->n_outcomes + 1, sizeof *s->out_dirty);
-    s->out_marked = calloc((size_t)m->n_outcomes + 1, 1);
-    int r = key && owner && s->out_dirty && s->out_marked ? 0 : -1;
-    for (int o = 0, p = 0; r == 0 && o < m->n_outcomes; o++)
-        for (int c = 0; c < m->outcomes[o].cond.n_clauses; c++, p++) {
-            key[p] = m->outcomes[o].cond.clauses[c].factor;
+    int *start = NULL, *list = NULL;
+    uint64_t *mask = calloc((size_t)n + 1, sizeof *mask);
+    unsigned char *only = calloc((size_t)n + 1, 1);
+    s->out_fstart = calloc((size_t)nf + 1, sizeof *s->out_fstart);
+    s->out_group = calloc((size_t)n + 1, sizeof *s->out_group);
+    s->out_member = calloc((size_t)n + 1, sizeof *s->out_member);
+    s->out_level = calloc((size_t)nf + 1, sizeof *s->out_level);
+    s->out_fdirty = calloc((size_t)nf + 1, sizeof *s->out_fdirty);
+    s->out_fmarked = calloc((size_t)nf + 1, 1);
+    int r = key && owner && mask && only && s->out_fstart && s->out_group && s->out_member &&
+                    s->out_level && s->out_fdirty && s->out_fmarked
+                ? 0
+                : -1;
+    for (int o = 0, p = 0; r == 0 && o < m->n_outcomes; o++) {
+        const nsm_condition *c = &m->outcomes[o].cond;
+        for (int j = 0; j < c->n_clauses; j++, p++) {
+            key[p] = c->clauses[j].factor;
+            mask[p] = c->clauses[j].mask;
             owner[p] = o;
+            only[p] = c->n_clauses == 1;
         }
+    }
     if (r == 0)
-        r = nsmi_group(key, n, m->n_factors, &s->out_fstart, &s->out_flist);
-    for (int j = 0; r == 0 && j < n; j++)
-        s->out_flist[j] = owner[s->out_flist[j]];
-    free(key);
+        r = nsmi_group(key, n, nf, &start, &list); /* clause numbers by factor */
+    for (int f = 0, ng = 0, nm = 0; r == 0 && f < nf; f++) {
+        group_clauses(s, list + start[f], start[f + 1] - start[f], mask, owner, only, &ng, &nm);
+        s->out_fstart[f + 1] = ng;
+    }
+    free(start);
+    free(list);
+    free(only);
+    free(mask);
     free(owner);
+    free(key);
     return r;
 }
 
@@ -278,9 +330,11 @@ void nsm_sim_free(nsm_sim *s)
     free(s->out_ever);
     free(s->held_start);
     free(s->out_fstart);
-    free(s->out_flist);
-    free(s->out_dirty);
-    free(s->out_marked);
+    free(s->out_group);
+    free(s->out_member);
+    free(s->out_level);
+    free(s->out_fdirty);
+    free(s->out_fmarked);
     free(s);
 }
 
@@ -433,9 +487,9 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
     s->last_done = NSMI_LAST_START;
     nsmi_pending_clear(&s->pending);
     nsmi_rates_reset(s);
-    s->state_changed = NSMI_CHANGED_ALL; /* outcomes take their initial values at t = 0 */
-    s->n_out_dirty = 0;
-    memset(s->out_marked, 0, (size_t)m->n_outcomes);
+    s->out_all = 1; /* outcomes take their initial values at t = 0 */
+    s->n_out_fdirty = 0;
+    memset(s->out_fmarked, 0, (size_t)m->n_factors);
     for (int f = 0; f < m->n_factors; f++) {
         const nsm_factor *fa = &m->factors[f];
         nsm_rng_set_stream(s->init_rng[0], seed, rep, fa->stream);
@@ -499,58 +553,143 @@ static double next_breakpoint(const nsm_sim *s)
     return tb;
 }
 
-static void close_held(nsm_sim *s, int o, int i, nsm_accum *acc)
+/* Outcome o stops holding at report index i: its stay [held_start, i) goes into the accumulator's
+** difference array (as nsm_accum_outcome_held does, written here in place: it runs for every
+** outcome a change moves), and into the trace when one is kept. */
+static inline void close_held(nsm_sim *s, int o, int i, nsm_accum *acc)
 {
-    nsm_accum_outcome_held(acc, o, s->held_start[o], i);
-    if (s->trace && s->held_start[o] < i && nsmi_spans_push(&s->trace->held[o], s->held_start[o], i))
+    int i0 = s->held_start[o];
+    if (i0 >= i)
+        return; /* a zero-length stay covers no report date */
+    int64_t *row = acc->held + (size_t)o * (size_t)acc->cols;
+    row[i0] += 1;
+    row[i] -= 1;
+    if (s->trace && nsmi_spans_push(&s->trace->held[o], i0, i))
         s->failed = NSM_FAILED_NOMEM;
 }
 
-/* Outcomes are compared with their previous value once an instant has settled. The arrays the loop
-** reads are in locals (the byte stores to the marks and values would make the compiler reload them
-** from s at every outcome), and the report index of the instant is found once, at the first
-** outcome that changes: a change of a factor often moves several outcomes at once (issue 14: 150
-** outcomes on 20 factors, 1,870 -> 1,752 instructions an event; the chain's one outcome pays ~15
-** more a call for the locals). */
-static void update_outcomes(nsm_sim *s, nsm_accum *acc)
+/* Outcome o begins to hold at report index i, for the first time in this replication that counts:
+** once an outcome a replication at most, so out of line. */
+static void first_held(nsm_sim *s, int o, int i, nsm_accum *acc)
+{
+    s->out_ever[o] = 1;
+    nsm_accum_outcome_first(acc, o, i);
+    if (s->trace)
+        s->trace->first[o] = i;
+}
+
+/* Outcome o begins to hold at report index i. */
+static inline void open_held(nsm_sim *s, int o, int i, nsm_accum *acc)
+{
+    s->held_start[o] = i;
+    if (s->story && s->started)
+        nsmi_story_onset(s, o, i);
+    /* an onset outcome counts only a change into its condition after the start: the state at
+    ** t = 0 (drawn, then settled) is reported apart, as `holds` at the start */
+    if (!s->out_ever[o] && (s->started || s->m->outcomes[o].occurrence == NSM_OCCUR_STATE))
+        first_held(s, o, i, acc);
+}
+
+/* Outcome o now holds (now 1) or no longer holds, at report index i. */
+static inline void outcome_moves(nsm_sim *s, int o, int now, int i, nsm_accum *acc)
+{
+    s->out_now[o] = (unsigned char)now;
+    if (now)
+        open_held(s, o, i, acc);
+    else
+        close_held(s, o, i, acc);
+}
+
+/* At the start of a replication every outcome takes its initial value (and at every instant in
+** the reference the index is tested against, nsmi_outcomes_use_all). */
+static void update_all_outcomes(nsm_sim *s, nsm_accum *acc)
 {
     const nsm_model *m = s->m;
-    if (!s->state_changed)
-        return;
-    /* at the start every outcome, afterwards those a changed factor names (each independent of
-    ** the others, so the order does not matter) */
-    int all = s->state_changed == NSMI_CHANGED_ALL, n = all ? m->n_outcomes : s->n_out_dirty;
-    const int *out_dirty = s->out_dirty, *level = s->level;
-    unsigned char *out_marked = s->out_marked, *out_now = s->out_now;
-    int i = -1; /* the report index of s->t, once needed */
-    s->state_changed = 0;
-    for (int k = 0; k < n; k++) {
-        int o = all ? k : out_dirty[k];
-        out_marked[o] = 0;
-        unsigned char now = (unsigned char)nsmi_condition_holds(&m->outcomes[o].cond, level);
+    int i = nsmi_report_index(m, s->t);
+    for (int o = 0; o < m->n_outcomes; o++) {
+        int now = nsmi_condition_holds(&m->outcomes[o].cond, s->level);
+        if (now != s->out_now[o])
+            outcome_moves(s, o, now, i, acc);
+    }
+    memcpy(s->out_level, s->level, (size_t)m->n_factors * sizeof *s->level);
+    for (int k = 0; k < s->n_out_fdirty; k++)
+        s->out_fmarked[s->out_fdirty[k]] = 0;
+    s->n_out_fdirty = 0;
+    s->out_all = s->out_every;
+}
+
+void nsmi_outcomes_use_all(nsm_sim *s, int on)
+{
+    s->out_every = on;
+}
+
+/* The outcomes of group g, whose clause has just turned to hold (holds 1) or to fail, at report
+** index i: those whose condition is the clause hold as it does, the others are evaluated; each
+** that has moved is recorded. Without routes, signposts or a trace, a move is two stores in place
+** (the arrays in locals: the byte stores would make the compiler reload them from s at every
+** outcome); with them, outcome_moves tells each as well. */
+static void update_group(nsm_sim *s, const nsmi_out_group *g, int holds, int i, nsm_accum *acc)
+{
+    const nsm_model *m = s->m;
+    const int *mb = s->out_member, *level = s->level;
+    unsigned char *out_now = s->out_now, *out_ever = s->out_ever;
+    int *held_start = s->held_start, plain = !s->story && !s->trace;
+    for (int j = g->first; j < g->end; j++) {
+        int o = mb[j];
+        int now = j < g->only_end ? holds : nsmi_condition_holds(&m->outcomes[o].cond, level);
         if (now == out_now[o])
             continue;
-        if (i < 0)
-            i = nsmi_report_index(m, s->t);
-        if (now) {
-            s->held_start[o] = i;
-            if (s->story && s->started)
-                nsmi_story_onset(s, o, i);
-            /* an onset outcome counts only a change into its condition after the start: the
-            ** state at t = 0 (drawn, then settled) is reported apart, as `holds` at the start */
-            int counts = s->started || m->outcomes[o].occurrence == NSM_OCCUR_STATE;
-            if (counts && !s->out_ever[o]) {
-                s->out_ever[o] = 1;
-                nsm_accum_outcome_first(acc, o, i);
-                if (s->trace)
-                    s->trace->first[o] = i;
-            }
-        } else {
-            close_held(s, o, i, acc);
+        if (!plain) {
+            outcome_moves(s, o, now, i, acc);
+            continue;
         }
-        out_now[o] = now;
+        out_now[o] = (unsigned char)now;
+        int i0 = held_start[o];
+        if (now) {
+            held_start[o] = i;
+            if (!out_ever[o]) /* after the start, onset and state outcomes alike */
+                first_held(s, o, i, acc);
+        } else if (i0 < i) {
+            int64_t *row = acc->held + (size_t)o * (size_t)acc->cols;
+            row[i0] += 1;
+            row[i] -= 1;
+        }
     }
-    s->n_out_dirty = 0;
+}
+
+/* Outcomes are compared with their previous value once an instant has settled. For each factor
+** that changed, from level a (when outcomes were last evaluated) to b, only its groups of clauses
+** whose mask holds at one of a and b and not at the other can have moved their outcomes: any other
+** outcome's clauses all hold or fail as they did. An outcome whose condition is that one clause
+** holds as the clause does at b; a condition of several clauses is evaluated, and a second changed
+** factor that reaches it finds it already up to date. */
+static void update_changed_outcomes(nsm_sim *s, nsm_accum *acc)
+{
+    for (int k = 0; k < s->n_out_fdirty; k++) {
+        int f = s->out_fdirty[k], a = s->out_level[f], b = s->level[f];
+        s->out_fmarked[f] = 0;
+        s->out_level[f] = b;
+        if (a == b)
+            continue; /* changed and changed back */
+        /* f changed at this instant (outcomes are brought up to date at the end of every one), so
+        ** its stay began at the instant's report index */
+        int i = s->seg_start[f];
+        const nsmi_out_group *g = s->out_group + s->out_fstart[f];
+        const nsmi_out_group *end = s->out_group + s->out_fstart[f + 1];
+        for (; g < end; g++)
+            if (((g->mask >> a) ^ (g->mask >> b)) & 1u)
+                update_group(s, g, (int)((g->mask >> b) & 1u), i, acc);
+    }
+    s->n_out_fdirty = 0;
+}
+
+/* Inline: most events change no factor that an outcome names, and then they cost no call. */
+static inline void update_outcomes(nsm_sim *s, nsm_accum *acc)
+{
+    if (s->out_all)
+        update_all_outcomes(s, acc);
+    else if (s->n_out_fdirty)
+        update_changed_outcomes(s, acc);
 }
 
 /* Execute everything due at the current instant, then settle it. */

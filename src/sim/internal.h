@@ -109,6 +109,14 @@ int nsmi_firings_top(nsmi_firings *q, double *when);
 /* The same, by a plain scan of tau in index order: the reference the tree is tested against. */
 int nsmi_firings_scan(const nsmi_firings *q, double *when);
 
+/* The clauses of outcomes' conditions on one factor with one mask, which hold and fail together:
+** a group, its outcomes out_member[first .. end), those whose condition is this one clause (and
+** so holds when it does) before only_end, the others after (engine.c, index_outcomes). */
+typedef struct {
+    uint64_t mask;
+    int first, only_end, end;
+} nsmi_out_group;
+
 struct nsm_sim {
     const nsm_model *m;
     int n_proc;
@@ -128,8 +136,8 @@ struct nsm_sim {
     int next_season_j;           /* its index into model->month_start_t (never: INT_MAX) */
     int *from_start, *from_list; /* transitions by the flat index of their `from` level */
     int *dur_start, *dur_list;   /* those with durations only (engine.c; NULL without durations) */
-    int state_changed;           /* a factor changed at the current instant: 1, or
-                                 ** NSMI_CHANGED_ALL when every outcome must be evaluated */
+    int out_all;                 /* every outcome must be evaluated (the start of a replication) */
+    int out_every;               /* ... at every instant: the reference the index is tested against */
     /* the processes' streams, one array (each firing draws from one: contiguous and inline, see
     ** rng.h); the other streams are gsl_rngs, for the gsl_ran_* samplers */
     nsm_philox *proc_stream;     /* [n_proc] */
@@ -164,11 +172,18 @@ struct nsm_sim {
     unsigned char *out_now, *out_ever; /* out_ever: its first occurrence has been recorded */
     int started;         /* t = 0 has settled: later changes into a condition are onsets */
     int *held_start;
-    /* Outcomes by the factors their conditions name (compressed rows), and the outcomes a change
-    ** since the last settling may have moved: only those are evaluated again (all at the start). */
-    int *out_fstart, *out_flist;
-    int *out_dirty, n_out_dirty;
-    unsigned char *out_marked;
+    /* The clauses of outcomes' conditions by the factor they name, in groups of one mask: factor
+    ** f's are out_group[out_fstart[f] .. out_fstart[f + 1]). The factors that changed since the
+    ** outcomes were last evaluated are listed (out_fdirty) with their levels then (out_level):
+    ** only the groups on such a factor that held at the old level and not at the new one, or the
+    ** reverse, have outcomes to evaluate again (all at the start; issue 14: the cost of an event
+    ** then follows the outcomes it moves, not the number that name the factor). */
+    int *out_fstart;
+    nsmi_out_group *out_group;
+    int *out_member;
+    int *out_level;
+    int *out_fdirty, n_out_fdirty;
+    unsigned char *out_fmarked;
     /* effects indexed by trigger: factors 0..F-1, then events F..F+E-1 */
     int *eff_start, *eff_list;
     /* phases (arms.h): the current model is phase_model[next_phase - 1] */
@@ -212,7 +227,6 @@ struct nsm_sim {
 };
 
 /* actions.c: tell the observer (set) what happened, with its cause from last_done. */
-#define NSMI_CHANGED_ALL 2 /* state_changed at the start of a replication */
 #define NSMI_LAST_START INT_MIN /* last_done before anything has run in a replication */
 void nsmi_tell(nsm_sim *s, nsm_seen_kind kind, int factor, int from, int to, int event);
 /* The first report index i with report_t[i] >= t (n_reports when t is past the end). Report dates
@@ -309,6 +323,9 @@ int nsmi_rates_next(nsm_sim *s, double *when);
 /* The next firing found by nsmi_firings_scan rather than the tree (on: 1), to test that both
 ** choose the same. */
 void nsmi_rates_use_scan(nsm_sim *s, int on);
+/* engine.c: every outcome evaluated at every instant rather than those the index says a change
+** may have moved (on: 1), to test that both record the same. */
+void nsmi_outcomes_use_all(nsm_sim *s, int on);
 void nsmi_rates_fire(nsm_sim *s, int k);
 int nsmi_draw_categorical(gsl_rng *r, const double *p, int n);
 void nsmi_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *acc);
