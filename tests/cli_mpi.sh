@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/cli_mpi.sh: `mpirun -n K build/neasim-mpi run|compare|sweep ...` (issue 13): for K = 1..4
 # every output but manifest.csv is byte-identical to one plain process (run, compare, both with
-# --outer, sweeps on a grid and one at a time), with 1 or 2 threads a rank; a replication failing
-# on one rank ends every rank with the single-process message, exit 70 and nothing written.
+# --outer, sweeps on a grid and one at a time, run --routes --signposts), with 1 or 2 threads a
+# rank; a replication failing on one rank ends every rank with the single-process message, exit 70
+# and nothing written; a bad --watch is said once.
 # Skipped (exit 77, loudly) without mpirun or build/neasim-mpi (`make mpi`).
 # Run as `bash tests/cli_mpi.sh BUILD_DIR` from the project root.
 source "$(dirname "$0")/cli-lib.sh"
@@ -17,6 +18,11 @@ ranks compare-outer -- compare $S --levers all --outer 3 --runs 30 --seed 9
 printf 'parameter,values\ntransitions:f:a>b,0.2;0.5;1\nlevers,none;calm_h\n' > "$work/grid.csv"
 ranks grid -- sweep tests/models/paths --grid "$work/grid.csv" --runs 200 --seed 4
 ranks oat -- sweep $S --oat --params 'transitions:*' --runs 20 --seed 4
+# routes and signposts travel in the ranks' parts: routes.csv and signposts.csv as one process's
+ranks story -- run $S --runs 400 --seed 7 --routes --signposts
+check_that "mpi: routes.csv and signposts.csv written" [ -s "$work/story-4/routes.csv" ] && [ -s "$work/story-4/signposts.csv" ]
+ranks story-model -- run tests/models/routes --runs 300 --seed 3 --routes --signposts --watch 0.5
+check_that "mpi: the routes model's two routes of absorbed" [ "$(grep -c '^absorbed,[0-9]' "$work/story-model-3/routes.csv")" -eq 2 ]
 check_that "mpi: the manifest records ranks and threads per rank" \
     grep -q '^mpi_ranks,3' "$work/run-3/manifest.csv"
 check_that "mpi: ... threads per rank (2 for -n 3)" grep -q '^threads_per_rank,2' "$work/run-3/manifest.csv"
@@ -71,6 +77,10 @@ check_that "mpi: the failed sweep wrote no results" [ ! -e "$work/fails" ]
 mpi 3 run tests/models/nothere --quiet --out "$work/x"
 check_that "mpi: a missing scenario, exit 66 ($?)" grep -q "nothere" "$work/mpi.out"
 check_that "mpi: ... said once" [ "$(grep -c nothere "$work/mpi.out")" -eq 1 ]
+mpi 3 run tests/models/signposts --signposts --watch 9 --quiet --out "$work/x"
+check_that "mpi: a watch date beyond the horizon, exit 64 ($?)" grep -q "watch date 9 years is not within" "$work/mpi.out"
+check_that "mpi: ... said once" [ "$(grep -c "watch date 9" "$work/mpi.out")" -eq 1 ]
+check_that "mpi: ... nothing written" [ ! -e "$work/x" ]
 mpi 2 run $S --runs 10 --shard 1/2 --out "$work/x"
 check_that "mpi: --shard under mpirun is refused" grep -q "use one or the other" "$work/mpi.out"
 

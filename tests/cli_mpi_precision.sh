@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/cli_mpi_precision.sh: `mpirun -n K build/neasim-mpi run|compare ... --precision H` (issue
 # 13): for K = 1..4 ranks of 1 or 2 threads every output but manifest.csv is byte-identical to one
-# plain process's --precision run, stopping at the same count (target met, and ceiling reached);
+# plain process's --precision run, stopping at the same count (target met, and ceiling reached;
+# with --routes --signposts too);
 # a replication failing on one rank in a later batch ends every rank with the single-process
 # message, exit 70 and nothing written; Ctrl-C on mpirun (run and compare, with and without
 # --precision) stops every rank, says once that nothing was written, and leaves --out as it was.
@@ -54,6 +55,9 @@ S=scenarios/baseline
 ranks run -- run $S --precision 0.02 --seed 5
 check_that "run: the target was met after 3000 runs" [ "$(row "$work/run-plain" runs),$(row "$work/run-plain" precision_met)" = "3000,yes" ]
 check_that "run: ... and the summary line says so" grep -q "met after 3000 runs" "$work/plain.out"
+# with routes and signposts: those of the replications of the batches used, as one process's
+ranks story -- run $S --precision 0.03 --seed 5 --routes --signposts
+check_that "story: routes.csv and signposts.csv written" [ -s "$work/story-plain/routes.csv" ] && [ -s "$work/story-plain/signposts.csv" ]
 # the ceiling first, in the middle of a batch (2,000 + 500)
 ranks ceiling -- run $S --precision 0.01 --runs 2500 --seed 3 --precision-for alliance_in_crisis@5 --paths 3
 check_that "ceiling: 2500 runs, target not met" [ "$(row "$work/ceiling-plain" runs),$(row "$work/ceiling-plain" precision_met)" = "2500,no" ]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CLI cases of `run --routes` and `run --signposts`: the tables, their independence of the thread
-# count, their errors; outcomes.csv's `route` column. The statistics themselves are tested against
+# count, with --precision, their errors; outcomes.csv's `route` column. (Shards and merge:
+# cli_shards.sh; mpirun: cli_mpi.sh, cli_mpi_precision.sh.) The statistics themselves are tested against
 # closed forms in tests/test_story.c.
 # Usage: tests/cli_routes.sh BUILD_DIR   (from the project root)
 set -u
@@ -32,9 +33,18 @@ check_that "--watch 0.5,4: two watch dates" test "$(tail -n +2 "$work/sp/signpos
 expect "--watch beyond the horizon" 64 "watch date 7 years is not within the horizon" -- run tests/models/signposts --signposts --watch 7 --quiet --out "$work/bad1"
 expect "--watch not a number" 64 "--watch expects" -- run tests/models/signposts --signposts --watch 1,x --quiet --out "$work/bad2"
 expect "--watch without --signposts" 64 "--watch is for --signposts" -- run tests/models/signposts --watch 1 --quiet --out "$work/bad3"
+expect "--watch with --routes alone" 64 "--watch is for --signposts" -- run tests/models/signposts --routes --watch 1 --quiet --out "$work/bad5"
 expect "--routes with --outer" 64 "do not combine with --outer" -- run tests/models/uncertain --routes --outer 2 --runs 5 --quiet --out "$work/bad4"
 check_that "a refused run writes nothing" bash -c "! ls -d '$work'/bad* 2>/dev/null"
 expect "compare has no --routes" 64 "unknown option '--routes'" -- compare tests/models/two_state --levers faster --routes
+
+# --precision: the routes and signposts of exactly the replications of the batches used, as a run
+# of that many replications gives them
+expect "--routes --signposts --precision" 0 "" -- run scenarios/baseline --precision 0.03 --seed 5 --routes --signposts --quiet --out "$work/prec"
+used=$(sed -n 's/^runs,//p' "$work/prec/manifest.csv" | tr -d '\r')
+check_that "--precision stopped before its ceiling (at $used runs)" [ "$used" -gt 0 ] && [ "$used" -lt 1000000 ]
+expect "the same count of runs without --precision" 0 "" -- run scenarios/baseline --runs "$used" --seed 5 --routes --signposts --quiet --out "$work/prec-runs"
+same_tables "--precision: every table as a run of the replications it used" "$work/prec" "$work/prec-runs"
 
 # outcomes.csv `route`
 dir="$work/rt"; cp -r tests/models/routes "$dir"

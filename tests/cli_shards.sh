@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # tests/cli_shards.sh: `--shard I/N --out PART` and `neasim merge PART... --out DIR` (issue 13):
 # shards 1/3, 2/3, 3/3 merged equal one run byte for byte (every file but manifest.csv) for run,
-# compare, both on two levels (--outer) and sweeps, and the merged manifest reports the
-# events_simulated of the one run (carried in each part); every refusal of merge, naming the part.
+# compare, both on two levels (--outer) and sweeps, run --routes --signposts as 1..4 shards of
+# the baseline and of test models (routes, signposts), and the merged manifest reports the
+# events_simulated of the one run (carried in each part); every refusal of merge, naming the part
+# (and the option in which parts differ: with and without --routes/--signposts, other --watch).
 # Run as `bash tests/cli_shards.sh BUILD_DIR` from the project root. Uses python3 to forge parts
 # (another format or version, sealed again) that only a different neasim could write.
 source "$(dirname "$0")/cli-lib.sh"
@@ -49,6 +51,61 @@ for i in 1 2 3 4; do
 done
 expect "merge: 4 shards, one empty" 0 "" -- merge "$work"/tiny.p? --quiet --out "$work/tiny-m"
 same_tables "run: an empty shard changes nothing" "$work/tiny" "$work/tiny-m"
+
+# --- routes and signposts: the parts carry them; 1..4 shards of 1 or 2 threads, merged in a
+# shuffled order, equal one run of 2 threads byte for byte (routes.csv, signposts.csv and the rest)
+# sharded_k NAME ONE_DIR -- ARGS...: as sharded, for K = 1, 2, 3, 4 shards
+sharded_k() {
+    local name=$1 one=$2 k i order
+    shift 3
+    expect "$name: one run" 0 "" -- "$@" --quiet --threads 2 --out "$one"
+    for k in 1 2 3 4; do
+        for i in $(seq 1 $k); do
+            expect "$name: shard $i/$k" 0 "" -- "$@" --quiet --threads $((i % 2 + 1)) --shard "$i/$k" --out "$one.k$k.p$i"
+        done
+        order=$(for i in $(seq 1 $k); do echo "$one.k$k.p$i"; done | shuf --random-source=<(yes))
+        # shellcheck disable=SC2086
+        expect "$name: merge of $k shards" 0 "" -- merge $order --quiet --out "$one-m$k"
+        same_tables "$name: $k shards merged = one run, byte for byte" "$one" "$one-m$k"
+        same_events "$name: $k shards: the merge's events_simulated = one run's" "$one" "$one-m$k"
+    done
+}
+sharded_k "run --routes --signposts" "$work/story" -- run $S --runs 500 --seed 7 --routes --signposts
+check_that "run --routes --signposts: routes.csv and signposts.csv are written" \
+    [ -s "$work/story-m3/routes.csv" ] && [ -s "$work/story-m3/signposts.csv" ]
+check_that "run --routes --signposts: the baseline has several routes of an outcome" \
+    [ "$(grep -c '^usfk_reduced,[0-9]' "$work/story/routes.csv")" -gt 2 ]
+sharded_k "run --routes (tests/models/routes)" "$work/rts" -- run tests/models/routes --runs 400 --seed 3 --routes
+check_that "routes model: both routes of absorbed (via b, via c)" \
+    [ "$(grep -c '^absorbed,[0-9]' "$work/rts/routes.csv")" -eq 2 ]
+sharded "run --signposts --watch (tests/models/signposts)" "$work/sgn" -- run tests/models/signposts --runs 400 --seed 3 --signposts --watch 0.5,4
+sharded "run --routes --signposts --paths" "$work/stx" -- run $S --runs 200 --seed 2 --routes --signposts --paths 3
+# the same replications: --watch as the default's text or left out are one thing
+"$NEASIM" run tests/models/signposts --runs 100 --quiet --signposts --shard 1/2 --out "$work/wd1"
+"$NEASIM" run tests/models/signposts --runs 100 --quiet --signposts --watch 1,2,3 --shard 2/2 --out "$work/wd2"
+expect "merge: --watch 1,2,3 and no --watch are the same options" 0 "" -- merge "$work/wd1" "$work/wd2" --quiet --out "$work/wd-m"
+# refusals: parts with and without routes or signposts, or with other watch dates, name the option
+sp() { "$NEASIM" run tests/models/signposts --runs 100 --seed 1 --quiet "$@"; }
+sp --routes --signposts --shard 1/2 --out "$work/st1"
+sp --routes --signposts --shard 2/2 --out "$work/st2"
+sp --shard 2/2 --out "$work/st2none"
+sp --routes --shard 2/2 --out "$work/st2routes"
+sp --routes --signposts --watch 1,2 --shard 2/2 --out "$work/st2watch"
+st_refused() { # NAME PATTERN PARTS...
+    local name=$1 pattern=$2
+    shift 2
+    rm -rf "$work/st-refused"
+    expect "merge refuses: $name" 65 "$pattern" -- merge "$@" --quiet --out "$work/st-refused"
+    check_that "merge refuses: $name: nothing written" [ ! -e "$work/st-refused" ]
+}
+st_refused "a part without routes and signposts" "st2none: other options than .*st1 \(no --routes here, --routes there\)" "$work/st1" "$work/st2none"
+st_refused "a part with them, after one without" "st1: other options than .*st2none \(--routes here, no --routes there\)" "$work/st2none" "$work/st1"
+st_refused "a part without signposts" "st2routes: other options than .*st1 \(no --signposts here, --signposts there\)" "$work/st1" "$work/st2routes"
+st_refused "other watch dates" "st2watch: other options than .*st1 \(--watch 1,2 here, --watch 1,2,3 there\)" "$work/st1" "$work/st2watch"
+expect "merge: the good pair merges" 0 "" -- merge "$work/st2" "$work/st1" --quiet --out "$work/st-ok"
+expect "shard: --watch beyond the horizon is refused before anything runs" 64 "watch date 9 years is not within the horizon" -- run tests/models/signposts --signposts --watch 9 --shard 1/2 --out "$work/st-bad"
+check_that "shard: ... and writes no part" [ ! -e "$work/st-bad" ]
+expect "shard: --routes with --outer is refused" 64 "do not combine with --outer" -- run tests/models/uncertain --routes --outer 2 --runs 5 --shard 1/2 --out "$work/st-bad"
 
 # --- the command line
 T=tests/models/two_state

@@ -124,6 +124,10 @@ expect "run --precision" 0 "" -- run tests/models/two_state --precision 0.05 --t
 expect "compare --precision, the ceiling" 0 "NOT met" -- compare tests/models/two_state --levers faster --precision 0.001 --runs 1500 --out "$work/cprec"
 expect "--precision-for unknown" 64 "has no outcome" -- run tests/models/two_state --precision 0.05 --precision-for in_c --out "$work/bad"
 expect "run --routes --signposts" 0 "" -- run scenarios/baseline --runs 20 --seed 7 --threads 2 --routes --signposts --quiet --out "$work/story"
+expect "run --routes --signposts --shard 1/2" 0 "" -- run tests/models/routes --runs 60 --seed 7 --threads 2 --routes --signposts --watch 0.5 --quiet --shard 1/2 --out "$work/story.p1"
+expect "run --routes --signposts --shard 2/2" 0 "" -- run tests/models/routes --runs 60 --seed 7 --threads 1 --routes --signposts --watch 0.5 --quiet --shard 2/2 --out "$work/story.p2"
+expect "merge of routes and signposts" 0 "" -- merge "$work/story.p2" "$work/story.p1" --quiet --out "$work/story-m"
+expect "run --routes --precision" 0 "" -- run tests/models/routes --precision 0.05 --routes --threads 2 --quiet --out "$work/story-prec"
 expect "run --watch beyond the horizon" 64 "not within the horizon" -- run tests/models/signposts --signposts --watch 9 --quiet --out "$work/story-bad"
 
 # --- every shipped scenario: check, a short run, and compare where it has levers

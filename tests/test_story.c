@@ -14,7 +14,9 @@
 **   P(v yes in (w, H]) = 1 - e^{-beta T} (memoryless); given u still off at w,
 **   (1 - e^{-alpha T}) - alpha (e^{-beta T} - e^{-alpha T}) / (alpha - beta). u fires by w with
 **   probability 1 - e^{-alpha w}. z is independent of both: its difference is 0.
-** And the tables are the same for 1, 2 and 4 threads.
+** And the tables are the same for 1, 2 and 4 threads, and when slices of the replications go through
+** partial results (partial.h) and are added back in any order; packing and reading them is
+** refused when the story is not finished or was recorded with other options.
 */
 #include "nsm_test.h"
 #include "nsm_model_test.h"
@@ -24,6 +26,7 @@
 #include <string.h>
 
 #include "neasim/accum.h"
+#include "neasim/partial.h"
 #include "neasim/storystats.h"
 #include "neasim/storyout.h"
 
@@ -70,8 +73,9 @@ static void test_grouped_median_known_answer(void **state)
     assert_true(isnan(nsm_grouped_median(none, t, 4)));
 }
 
-/* Run `runs` replications of model `name` with routes and signposts (watch 1, 2, 3 years). */
-static nsm_story *story_run(const nsm_model *m, uint64_t runs, int threads)
+/* Run replications first .. first + runs - 1 of model m with routes and signposts (watch 1, 2, 3
+** years), finished. */
+static nsm_story *story_slice(const nsm_model *m, uint64_t first, uint64_t runs, int threads)
 {
     nsm_story_options so = {1, 1, 3, {1, 2, 3}};
     assert_int_equal(nsm_story_check(m, &so, NULL), NSM_OK);
@@ -79,12 +83,18 @@ static nsm_story *story_run(const nsm_model *m, uint64_t runs, int threads)
     nsm_accum *acc = nsm_accum_alloc(m);
     assert_non_null(st);
     assert_non_null(acc);
-    nsm_run_config c = {20261202, runs, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
+    nsm_run_config c = {20261202, runs, first, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL,
+                        0, 0};
     assert_int_equal(nsm_run_story(m, &c, acc, st, NULL, NULL), NSM_OK);
     assert_int_equal(nsm_story_finish(st), NSM_OK);
     assert_int_equal(nsm_story_runs(st), runs);
     nsm_accum_free(acc);
     return st;
+}
+
+static nsm_story *story_run(const nsm_model *m, uint64_t runs, int threads)
+{
+    return story_slice(m, 0, runs, threads);
 }
 
 /* The median of the closed form F(t) = (1 - e^{-2t})^2 truncated at the horizon H: F(m) = F(H)/2. */
@@ -233,6 +243,124 @@ static void test_same_for_any_thread_count(void **state)
     }
 }
 
+/* A sealed part holding story a alone (finished). */
+static nsm_part *story_part(const nsm_story *a)
+{
+    static char kind[] = "run", version[] = "test", sum[] = "abc", where[] = "/nowhere",
+                options[] = "--routes\n";
+    nsm_part_head h = {kind, version, sum, where, options, 1, 1, 1, 0, 0};
+    nsm_part *p = nsm_part_new(&h);
+    assert_non_null(p);
+    assert_int_equal(nsm_part_add_story(p, a), NSM_OK);
+    assert_int_equal(nsm_part_seal(p, 0), NSM_OK);
+    return p;
+}
+
+static nsm_part *reopen(const nsm_part *w, const char *name)
+{
+    size_t n;
+    const unsigned char *b = nsm_part_bytes(w, &n);
+    nsm_part *r = NULL;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    if (nsm_part_open(b, n, name, &r, &d) != NSM_OK)
+        fail_msg("%s", d.error);
+    nsm_diag_release(&d);
+    return r;
+}
+
+/* Replications 0..2999 recorded whole, and as slices 0..1199 and 1200..2999 each through a part
+** (read back in the other order, as a merge of shards may meet them): every count the tables are
+** made of is the same. A part's bytes do not depend on the threads (its routes are sorted). */
+static void test_parts_add_up_to_the_whole(void **state)
+{
+    (void)state;
+    const char *models[] = {"routes", "signposts"};
+    for (int k = 0; k < 2; k++) {
+        nsm_model *m = nsm_test_load(models[k]);
+        nsm_story *whole = story_run(m, 3000, 2), *a = story_slice(m, 0, 1200, 1),
+                  *b = story_slice(m, 1200, 1800, 2), *b4 = story_slice(m, 1200, 1800, 4);
+        nsm_part *pa = story_part(a), *pb = story_part(b), *pb4 = story_part(b4);
+        size_t n, n4;
+        const unsigned char *bytes = nsm_part_bytes(pb, &n), *bytes4 = nsm_part_bytes(pb4, &n4);
+        assert_true(n == n4 && memcmp(bytes, bytes4, n) == 0);
+        nsm_part *ra = reopen(pa, "a"), *rb = reopen(pb, "b");
+        nsm_story *sum = nsm_story_alloc_like(whole);
+        nsm_diag d;
+        nsm_diag_init(&d);
+        assert_int_equal(nsm_part_read_story(rb, sum, &d), NSM_OK);
+        assert_int_equal(nsm_part_read_story(ra, sum, &d), NSM_OK);
+        assert_true(nsm_part_at_end(ra) && nsm_part_at_end(rb));
+        assert_int_equal(nsm_story_finish(sum), NSM_OK);
+        assert_int_equal(nsm_story_runs(sum), 3000);
+        assert_true(nsm_story_n_routes(sum, 0) > (k == 0 ? 1 : 0)); /* routes: via b, via c */
+        char *tw = tables(m, whole), *ts = tables(m, sum);
+        assert_string_equal(tw, ts);
+        free(tw);
+        free(ts);
+        nsm_diag_release(&d);
+        nsm_part_free(pa);
+        nsm_part_free(pb);
+        nsm_part_free(pb4);
+        nsm_part_free(ra);
+        nsm_part_free(rb);
+        nsm_story_free(whole);
+        nsm_story_free(a);
+        nsm_story_free(b);
+        nsm_story_free(b4);
+        nsm_story_free(sum);
+        nsm_model_free(m);
+    }
+}
+
+/* Refused: packing a story not finished (its routes in the threads' order); reading a story
+** recorded with other watch dates or without routes, naming the part, adding nothing; reading a
+** story where the part holds an accumulator. */
+static void test_story_parts_refused(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("signposts");
+    nsm_story_options so = {1, 1, 3, {1, 2, 3}}, watch = {1, 1, 2, {1, 2}},
+                      signs = {0, 1, 3, {1, 2, 3}};
+    nsm_story *raw = nsm_story_alloc(m, &so), *fin = story_run(m, 200, 2);
+    static char kind[] = "run", version[] = "test", sum[] = "abc", where[] = "/x", none[] = "";
+    nsm_part_head h = {kind, version, sum, where, none, 1, 1, 1, 0, 0};
+    nsm_part *p = nsm_part_new(&h);
+    assert_int_equal(nsm_part_add_story(p, raw), NSM_ERR_USAGE);
+    nsm_part_free(p);
+    nsm_part *w = story_part(fin);
+    nsm_story *other[2] = {nsm_story_alloc(m, &watch), nsm_story_alloc(m, &signs)};
+    for (int k = 0; k < 2; k++) {
+        nsm_part *r = reopen(w, "p");
+        nsm_diag d;
+        nsm_diag_init(&d);
+        assert_int_equal(nsm_part_read_story(r, other[k], &d), NSM_ERR_INPUT);
+        assert_non_null(strstr(d.error, "p: its routes and signposts were recorded for another "
+                                        "scenario or with other --routes, --signposts or --watch"));
+        assert_int_equal(nsm_story_runs(other[k]), 0);
+        nsm_diag_release(&d);
+        nsm_part_free(r);
+        nsm_story_free(other[k]);
+    }
+    nsm_accum *acc = nsm_accum_alloc(m);
+    p = nsm_part_new(&h);
+    assert_int_equal(nsm_part_add_accum(p, acc), NSM_OK);
+    assert_int_equal(nsm_part_seal(p, 0), NSM_OK);
+    nsm_part *r = reopen(p, "q");
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_part_read_story(r, raw, &d), NSM_ERR_INPUT);
+    assert_non_null(strstr(d.error, "q: expected routes and signposts here"));
+    nsm_diag_release(&d);
+    nsm_part_free(r);
+    nsm_part_free(p);
+    nsm_part_free(w);
+    nsm_accum_free(acc);
+    nsm_story_free(raw);
+    nsm_story_free(fin);
+    nsm_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +370,8 @@ int main(void)
         cmocka_unit_test(test_routes_closed_form),
         cmocka_unit_test(test_signposts_closed_form),
         cmocka_unit_test(test_same_for_any_thread_count),
+        cmocka_unit_test(test_parts_add_up_to_the_whole),
+        cmocka_unit_test(test_story_parts_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

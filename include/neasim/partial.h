@@ -3,11 +3,14 @@
 ** reads, and the bytes an MPI rank sends to rank 0.
 **
 ** A partial result holds what a slice of a run produced, exactly: its integer accumulators (and
-** the paired ones of a comparison), per-draw results of a two-level run as IEEE-754 doubles copied
-** bit for bit, or a sweep's point files as bytes; with a head that says what it is a slice of (the
-** command, the scenario's checksum, the seed, the options that change results, the version that
-** wrote it, shard I of N). Because the accumulators are integers, adding the parts of shards
-** 1..N gives exactly the accumulators of one run: the tables written from them are the same bytes.
+** the paired ones of a comparison, the routes and signposts of `run --routes --signposts`),
+** per-draw results of a two-level run as IEEE-754 doubles copied bit for bit, or a sweep's point
+** files as bytes; with a head that says what it is a slice of (the command, the scenario's
+** checksum, the seed, the options that change results, the version that wrote it, shard I of N).
+** Because the accumulators are integers, adding the parts of shards 1..N gives exactly the
+** accumulators of one run: the tables written from them are the same bytes. (Routes are counted
+** by their steps, in whatever order they were first seen; nsm_story_finish sorts them by a total
+** order, so the parts' order does not matter either.)
 **
 ** The format is an interface (README.md, "Partial results"): little-endian whatever the machine,
 ** versioned (NSM_PART_FORMAT), a sequence of tagged sections, and sealed by the SHA-256 of every
@@ -28,6 +31,7 @@
 #include "neasim/accum.h"
 #include "neasim/paired.h"
 #include "neasim/status.h"
+#include "neasim/story.h"
 
 /* The version of the format written; a reader refuses any other. Format 2 added the count of
 ** events simulated (EVNT, before END), so that a merged manifest reports events_simulated. */
@@ -59,6 +63,9 @@ void nsm_part_free(nsm_part *p);
 /* Sections, appended in order. NSM_ERR_NOMEM when out of memory (nothing appended). */
 nsm_status nsm_part_add_accum(nsm_part *p, const nsm_accum *a);
 nsm_status nsm_part_add_paired(nsm_part *p, const nsm_paired *q);
+/* Routes and signposts (story.h), after nsm_story_finish: the routes go in their sorted order,
+** so the bytes do not depend on the threads. NSM_ERR_USAGE when a is not finished. */
+nsm_status nsm_part_add_story(nsm_part *p, const nsm_story *a);
 nsm_status nsm_part_add_reals(nsm_part *p, const double *x, uint64_t n);
 nsm_status nsm_part_add_bytes(nsm_part *p, const void *bytes, uint64_t n);
 /* The end: the count of events the slice simulated (nsm_run_stats.events; for a sweep's points,
@@ -81,12 +88,14 @@ nsm_status nsm_part_load(const char *path, nsm_part **p, nsm_diag *diag);
 const nsm_part_head *nsm_part_head_of(const nsm_part *p);
 const char *nsm_part_name(const nsm_part *p);
 
-/* The next section, which must be of the kind asked for. read_accum and read_paired ADD the
-** section into `into` (whose model must have the shape the section was written with: checked);
+/* The next section, which must be of the kind asked for. read_accum, read_paired and read_story
+** ADD the section into `into` (whose model must have the shape the section was written with, and
+** a story the same options: checked; a story read is to be finished again before it is read);
 ** read_reals expects exactly n values; read_bytes lends the bytes (valid until nsm_part_free).
 ** NSM_ERR_INPUT naming the part when the next section is another kind or does not fit. */
 nsm_status nsm_part_read_accum(nsm_part *p, nsm_accum *into, nsm_diag *diag);
 nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag);
+nsm_status nsm_part_read_story(nsm_part *p, nsm_story *into, nsm_diag *diag);
 nsm_status nsm_part_read_reals(nsm_part *p, double *x, uint64_t n, nsm_diag *diag);
 nsm_status nsm_part_read_bytes(nsm_part *p, const void **bytes, uint64_t *n, nsm_diag *diag);
 /* Whether every section has been read (the next is the count of events, then the end). */

@@ -79,6 +79,11 @@ nsm_status nsm_sim_set_story(nsm_sim *s, nsm_story *a);
 ** the result is the same for any number of threads). */
 nsm_status nsm_run_story(const nsm_model *m, const nsm_run_config *c, nsm_accum *out,
                          nsm_story *story, nsm_run_stats *stats, nsm_diag *diag);
+/* nsm_run_batched (engine.h) recording routes and signposts: of exactly the replications of the
+** batches simulated (b NULL: nsm_run_story). */
+nsm_status nsm_run_story_batched(const nsm_model *m, const nsm_run_config *c,
+                                 const nsm_batches *b, nsm_accum *out, nsm_story *story,
+                                 nsm_run_stats *stats, nsm_diag *diag);
 
 /* --- Reading, after all merges and nsm_story_finish --- */
 

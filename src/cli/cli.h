@@ -28,6 +28,8 @@ enum {
     EXIT_INTERRUPTED = 130 /* stopped by Ctrl-C; nothing was written */
 };                         /* (a stop by signal N exits 128 + N: cli/signals.c) */
 
+#define NSM_CLI_WATCH_DEFAULT "1,2,3" /* run --signposts' watch dates without --watch */
+
 extern const char *nsm_cli_prog;
 
 int nsm_cli_run(int argc, char **argv);
@@ -52,7 +54,8 @@ typedef struct {
     int xlsx;        /* --xlsx: results.xlsx beside the CSVs */
     uint64_t top;    /* compare --top K: at most K levers per outcome printed (0: all) */
     int routes, signposts; /* run --routes, --signposts: routes.csv, signposts.csv */
-    const char *watch;     /* run --watch L: the signposts' watch dates (years) */
+    const char *watch;     /* run --watch L: the signposts' watch dates (years; NULL: the
+                           ** default, NSM_CLI_WATCH_DEFAULT) */
 } nsm_cli_options;
 
 /* The run configuration the options ask for (uncertainty: per replication unless --nominal). */
@@ -132,6 +135,8 @@ typedef struct {
     nsm_precision_widest widest;   /* after the last batch checked */
     int met;
     uint64_t events;               /* under mpirun, rank 0: events of the batches' parts */
+    nsm_story *story;              /* run --routes, --signposts under mpirun, rank 0: the
+                                   ** batches' routes and signposts (borrowed; NULL without) */
 } nsm_cli_precision;
 
 /* Parse --precision's value (0 < H < 0.5); -1 after a message. */
@@ -192,10 +197,11 @@ nsm_part *nsm_cli_part_new(const char *kind, const nsm_model *m, const nsm_cli_o
                            uint32_t shard, uint32_t n_shards, uint64_t first, uint64_t count);
 /* Add the results of a slice, in the order nsm_cli_parts_read reads them, and seal the part:
 ** n_reals blocks of per-draw values (n_each doubles each), then acc[0..n_arms-1], then
-** paired[1..n_arms-1] (paired may be NULL), then the events the slice simulated. */
+** paired[1..n_arms-1] (paired may be NULL), then the routes and signposts of run --routes,
+** --signposts (story: NULL without; finished), then the events the slice simulated. */
 nsm_status nsm_cli_part_add(nsm_part *p, nsm_accum *const *acc, nsm_paired *const *paired,
-                            int n_arms, const double *const *reals, int n_reals, size_t n_each,
-                            uint64_t events);
+                            int n_arms, const nsm_story *story, const double *const *reals,
+                            int n_reals, size_t n_each, uint64_t events);
 /* The events the parts' slices simulated, together (what the manifest of a merge reports). */
 uint64_t nsm_cli_parts_events(const nsm_cli_parts *ps);
 /* The end of a shard: save the sealed part p to path atomically when st is NSM_OK and no signal
@@ -204,12 +210,12 @@ int nsm_cli_finish_part(const char *command, nsm_status st, nsm_part *p, const c
                         nsm_diag *d);
 /* NSM_ERR_INPUT naming the part when it was written from another scenario than m. */
 nsm_status nsm_cli_part_check_scenario(const nsm_part *p, const nsm_model *m, nsm_diag *d);
-/* Read every part into the totals: accumulators added, and per-draw values (per_item doubles an
-** item) placed at the part's items of reals[r]. Each part must be the slice of `total` items its
-** shard number says, of the scenario m. */
+/* Read every part into the totals: accumulators (and the story, when not NULL) added, and
+** per-draw values (per_item doubles an item) placed at the part's items of reals[r]. Each part
+** must be the slice of `total` items its shard number says, of the scenario m. */
 nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint64_t total,
-                              nsm_accum **acc, nsm_paired **paired, int n_arms, double **reals,
-                              int n_reals, size_t per_item, nsm_diag *d);
+                              nsm_accum **acc, nsm_paired **paired, int n_arms, nsm_story *story,
+                              double **reals, int n_reals, size_t per_item, nsm_diag *d);
 
 /* --- Ranks: the processes of one command (cli/solo.c: one; cli/mpi.c in build/neasim-mpi:
 ** mpirun's). Only rank 0 writes results; ranks split the work as shards I/K do (cli/ranks.c). */

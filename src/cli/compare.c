@@ -484,8 +484,8 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
                          : prec && o->parts->n ? nsm_part_head_of(o->parts->part[0])->count
                          : o->runs;
         nsm_status st = nsm_cli_parts_read(o->parts, m, total, res->acc, res->paired,
-                                           cmp->n_arms, reals, o->outer ? 2 : 0, per_draw(cmp),
-                                           d);
+                                           cmp->n_arms, NULL, reals, o->outer ? 2 : 0,
+                                           per_draw(cmp), d);
         if (st == NSM_OK && prec) /* --precision under mpirun: the rule on what rank 0 writes */
             nsm_cli_precision_enough(prec);
         return st;
@@ -555,7 +555,7 @@ static int precision_plan(const nsm_comparison *cmp, const nsm_cli_options *o, r
     for (int a = 0; a < cmp->n_arms; a++)
         names[a] = cmp->arms[a].name;
     *prec = (nsm_cli_precision){cmp->m, o->precision, o->runs, NULL, 0, res->acc, res->paired,
-                                cmp->n_arms, names, {0, -1, 0}, 0, 0};
+                                cmp->n_arms, names, {0, -1, 0}, 0, 0, NULL};
     return nsm_cli_precision_targets("compare", o->precision_for, cmp->m, &cmp->horizons,
                                      &prec->targets, &prec->n_targets);
 }
@@ -721,8 +721,8 @@ static nsm_status part_of(void *ctx, const nsm_cli_options *o, uint64_t first, u
         st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     const double *reals[2] = {res.outer.p, res.outer.se};
     if (st == NSM_OK)
-        st = nsm_cli_part_add(*p, res.acc, res.paired, n_arms, reals, o->outer ? 2 : 0,
-                              (size_t)count * per_draw(&cmp), rs->events);
+        st = nsm_cli_part_add(*p, res.acc, res.paired, n_arms, NULL, reals,
+                              o->outer ? 2 : 0, (size_t)count * per_draw(&cmp), rs->events);
     if (st == NSM_ERR_NOMEM && !d->error)
         nsm_diag_error(d, st, "out of memory");
     results_free(&res);

@@ -5,8 +5,8 @@
 ** A merge runs the command that made the parts again, as recorded in them (scenario, options),
 ** with the simulation replaced by reading the parts in shard order: the tables are written by the
 ** same code from the same integers, so they are byte-identical to one run. Everything that would
-** make that false is refused first: parts of another scenario, seed, options or version, a shard
-** twice, a shard missing, a damaged file.
+** make that false is refused first: parts of another scenario, seed, options (the message names
+** the first option that differs) or version, a shard twice, a shard missing, a damaged file.
 */
 #include <stdint.h>
 #include <stdio.h>
@@ -42,6 +42,56 @@ static int differs(const char *what, const char *a, const char *b, const nsm_par
     return 1;
 }
 
+/* The option at *pos of a head's options (a word "--NAME" and the values on the lines after
+** it), as "--NAME VALUE..." in buf; *pos moves past it. 0 at the end. */
+static int next_option(const char **pos, char *buf, size_t n)
+{
+    const char *p = *pos;
+    size_t k = 0;
+    if (!*p)
+        return 0;
+    do {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        int w = snprintf(buf + k, n - k, "%s%.*s", k ? " " : "", (int)len, p);
+        k = w > 0 && (size_t)w < n - k ? k + (size_t)w : n - 1;
+        p = nl ? nl + 1 : p + len;
+    } while (*p && strncmp(p, "--", 2) != 0);
+    *pos = p;
+    return 1;
+}
+
+/* Whether the options `text` hold one named as `opt` ("--NAME ..." of next_option); its whole
+** text in found. */
+static int find_option(const char *text, const char *opt, char *found, size_t n)
+{
+    size_t name = strcspn(opt, " ");
+    while (next_option(&text, found, n))
+        if (strncmp(found, opt, name) == 0 && (found[name] == ' ' || !found[name]))
+            return 1;
+    return 0;
+}
+
+/* The first option in which two heads' options differ: in a, and in b ("no --NAME" where one
+** lacks it), so that the message says what to change. */
+static void first_difference(const char *a, const char *b, char *in_a, char *in_b, size_t n)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        const char *pos = pass ? b : a, *other = pass ? a : b;
+        char *mine = pass ? in_b : in_a, *theirs = pass ? in_a : in_b;
+        while (next_option(&pos, mine, n)) {
+            int found = find_option(other, mine, theirs, n);
+            if (found && strcmp(mine, theirs) == 0)
+                continue;
+            if (!found)
+                snprintf(theirs, n, "no %.*s", (int)strcspn(mine, " "), mine);
+            return;
+        }
+    }
+    snprintf(in_a, n, "?");
+    snprintf(in_b, n, "?");
+}
+
 /* Every part like the first; every shard once. */
 static int check_parts(nsm_part **part, int n)
 {
@@ -60,9 +110,12 @@ static int check_parts(nsm_part **part, int n)
             differs("number of shards", n0, nk, part[0], part[k]))
             return EXIT_DATAERR;
         if (strcmp(h0->options, h->options) != 0) {
-            fprintf(stderr, "%s merge: %s: other options than %s: parts must come from the same "
-                    "command (only --out, --threads and --quiet may differ)\n", nsm_cli_prog,
-                    nsm_part_name(part[k]), nsm_part_name(part[0]));
+            char o0[256], ok[256];
+            first_difference(h0->options, h->options, o0, ok, sizeof o0);
+            fprintf(stderr, "%s merge: %s: other options than %s (%s here, %s there): parts "
+                    "must come from the same command (only --out, --threads and --quiet may "
+                    "differ)\n", nsm_cli_prog, nsm_part_name(part[k]), nsm_part_name(part[0]),
+                    ok, o0);
             return EXIT_DATAERR;
         }
     }

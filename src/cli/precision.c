@@ -189,6 +189,8 @@ static nsm_status add_parts(nsm_cli_precision *p, const nsm_cli_parts *ps, nsm_d
             st = nsm_part_read_accum(ps->part[k], p->acc[a], d);
         for (int a = 1; st == NSM_OK && p->paired && a < p->n_arms; a++)
             st = nsm_part_read_paired(ps->part[k], p->paired[a], d);
+        if (st == NSM_OK && p->story)
+            st = nsm_part_read_story(ps->part[k], p->story, d);
         if (st == NSM_OK && !nsm_part_at_end(ps->part[k]))
             st = nsm_diag_error(d, NSM_ERR_INPUT, "%s: holds more than a batch (damaged?)",
                                 nsm_part_name(ps->part[k]));

@@ -207,17 +207,17 @@ static size_t outer_block(const nsm_model *m, const outer_plan *op)
 }
 
 /* Replications first .. first + count - 1, or with --precision (prec) whole batches of them
-** until its target. */
+** until its target; their routes and signposts into story (NULL without). */
 static nsm_status replicate(const nsm_model *m, nsm_run_config *rc, nsm_accum *acc,
-                            nsm_cli_precision *prec, nsm_run_stats *rs, uint64_t first,
-                            uint64_t count, nsm_diag *d)
+                            nsm_story *story, nsm_cli_precision *prec, nsm_run_stats *rs,
+                            uint64_t first, uint64_t count, nsm_diag *d)
 {
     rc->first_rep = first;
     rc->runs = count;
     if (!prec)
-        return nsm_run(m, rc, acc, rs, d);
+        return nsm_run_story_batched(m, rc, NULL, acc, story, rs, d);
     const nsm_batches b = {NSM_CLI_PRECISION_BATCH, nsm_cli_precision_enough, prec, 0, 1};
-    nsm_status st = nsm_run_batched(m, rc, &b, acc, rs, d);
+    nsm_status st = nsm_run_story_batched(m, rc, &b, acc, story, rs, d);
     if (st == NSM_OK)
         nsm_cli_precision_enough(prec); /* the last batch, which the rule did not see */
     return st;
@@ -225,10 +225,12 @@ static nsm_status replicate(const nsm_model *m, nsm_run_config *rc, nsm_accum *a
 
 /* The results of the run: read from the parts of a merge, or simulated: items first ..
 ** first + count - 1 of the whole (replications, or with --outer draws; a shard is a slice;
-** prec: with --precision, never for a shard; with parts, those of a --precision under mpirun). */
+** prec: with --precision, never for a shard; with parts, those of a --precision under mpirun;
+** story: the routes and signposts too, NULL without them). */
 static nsm_status results_of(const nsm_model *m, const nsm_cli_options *o, nsm_run_config *rc,
-                             nsm_accum *acc, outer_plan *op, nsm_cli_precision *prec,
-                             nsm_run_stats *rs, uint64_t first, uint64_t count, nsm_diag *d)
+                             nsm_accum *acc, nsm_story *story, outer_plan *op,
+                             nsm_cli_precision *prec, nsm_run_stats *rs, uint64_t first,
+                             uint64_t count, nsm_diag *d)
 {
     nsm_status st = o->outer ? outer_setup(m, o, op, o->parts ? o->outer : count, d) : NSM_OK;
     if (st != NSM_OK)
@@ -241,8 +243,8 @@ static nsm_status results_of(const nsm_model *m, const nsm_cli_options *o, nsm_r
         uint64_t total = o->outer ? o->outer
                          : prec && o->parts->n ? nsm_part_head_of(o->parts->part[0])->count
                          : o->runs;
-        st = nsm_cli_parts_read(o->parts, m, total, &acc, NULL, 1, &reals, o->outer ? 1 : 0,
-                                outer_block(m, op), d);
+        st = nsm_cli_parts_read(o->parts, m, total, &acc, NULL, 1, story, &reals,
+                                o->outer ? 1 : 0, outer_block(m, op), d);
         if (st == NSM_OK && prec) /* --precision under mpirun: the rule on what rank 0 writes */
             nsm_cli_precision_enough(prec);
         return st;
@@ -252,7 +254,7 @@ static nsm_status results_of(const nsm_model *m, const nsm_cli_options *o, nsm_r
         rc->first_rep = first * o->runs;
         return nsm_run_outer(m, rc, &op->r, acc, rs, d);
     }
-    return replicate(m, rc, acc, prec, rs, first, count, d);
+    return replicate(m, rc, acc, story, prec, rs, first, count, d);
 }
 
 /* The story accumulator that --routes and --signposts ask for (*out stays NULL without them). */
@@ -260,19 +262,14 @@ static nsm_status story_plan(const nsm_model *m, const nsm_cli_options *o, nsm_s
                              nsm_diag *d)
 {
     nsm_story_options so = {o->routes, o->signposts, 0, {0}};
+    if (o->watch && !o->signposts) /* and a part's options would not carry it */
+        return nsm_diag_error(d, NSM_ERR_USAGE, "--watch is for --signposts");
     if (!o->routes && !o->signposts)
-        return o->watch ? nsm_diag_error(d, NSM_ERR_USAGE, "--watch is for --signposts") : NSM_OK;
+        return NSM_OK;
     if (o->outer)
         return nsm_diag_error(d, NSM_ERR_USAGE, "--routes and --signposts do not combine with "
                               "--outer");
-    if (o->precision)
-        return nsm_diag_error(d, NSM_ERR_USAGE, "--routes and --signposts do not combine with "
-                              "--precision yet: give --runs");
-    if (o->parts || o->n_shards || nsm_cli_world_size() > 1)
-        return nsm_diag_error(d, NSM_ERR_USAGE, "--routes and --signposts run in one process: "
-                              "partial results (--shard, neasim merge, mpirun) do not carry "
-                              "them yet");
-    char *buf = strdup(o->watch ? o->watch : "1,2,3"), *save = NULL;
+    char *buf = strdup(o->watch ? o->watch : NSM_CLI_WATCH_DEFAULT), *save = NULL;
     for (char *tok = buf ? strtok_r(buf, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
         char *end;
         double y = strtod(tok, &end);
@@ -304,9 +301,7 @@ static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const c
     nsm_story *story = NULL;
     nsm_status st = story_plan(m, o, &story, d);
     if (st == NSM_OK)
-        st = story ? nsm_run_story(m, &rc, acc, story, rs, d)
-                   : results_of(m, o, &rc, acc, op, prec, rs, 0, o->outer ? o->outer : o->runs,
-                                d);
+        st = results_of(m, o, &rc, acc, story, op, prec, rs, 0, o->outer ? o->outer : o->runs, d);
     nsm_progress_done(&bar);
     nsm_manifest *mf = st == NSM_OK ? calloc(1, sizeof *mf) : NULL;
     if (st == NSM_OK && !mf)
@@ -392,18 +387,25 @@ static nsm_status part_of(void *ctx, const nsm_cli_options *o, uint64_t first, u
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
     nsm_cli_ranks_watch(&rc.progress, &rc.progress_ctx); /* under mpirun */
     nsm_accum *acc = nsm_accum_alloc(m);
+    nsm_story *story = NULL;
     *p = NULL;
-    nsm_status st = acc ? results_of(m, o, &rc, acc, &op, NULL, rs, first, count, d)
+    nsm_status st = acc ? story_plan(m, o, &story, d)
                         : nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    if (st == NSM_OK)
+        st = results_of(m, o, &rc, acc, story, &op, NULL, rs, first, count, d);
     nsm_progress_done(&bar);
+    /* sorted before it is packed, so that a part's bytes do not depend on the threads */
+    if (st == NSM_OK && story && nsm_story_finish(story) != NSM_OK)
+        st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     if (st == NSM_OK && !(*p = nsm_cli_part_new("run", m, o, o->shard, o->n_shards, first, count)))
         st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     const double *reals = op.r.p;
     if (st == NSM_OK)
-        st = nsm_cli_part_add(*p, &acc, NULL, 1, &reals, o->outer ? 1 : 0,
+        st = nsm_cli_part_add(*p, &acc, NULL, 1, story, &reals, o->outer ? 1 : 0,
                               (size_t)count * outer_block(m, &op), rs->events);
     if (st == NSM_ERR_NOMEM && !d->error)
         nsm_diag_error(d, st, "out of memory");
+    nsm_story_free(story);
     nsm_accum_free(acc);
     free(op.r.p);
     return st;
@@ -416,6 +418,24 @@ static int plan_write(void *ctx, nsm_cli_options *o)
     return simulate_and_write(rp->m, o, rp->dest, rp->prec, rp->argc, rp->argv);
 }
 
+/* --routes, --signposts and --watch checked before anything runs: EXIT_OK, or EXIT_USAGE after
+** the message (the same on one process, a shard or every rank). */
+static int story_usage(const nsm_model *m, const nsm_cli_options *o)
+{
+    nsm_story *story = NULL;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    nsm_status st = story_plan(m, o, &story, &d);
+    int code = st == NSM_OK          ? EXIT_OK
+               : st == NSM_ERR_USAGE ? nsm_cli_usage_error("run", "%s", d.error)
+                                     : nsm_cli_exit_code(st, 0);
+    if (st == NSM_ERR_NOMEM)
+        fprintf(stderr, "%s run: out of memory\n", nsm_cli_prog);
+    nsm_story_free(story);
+    nsm_diag_release(&d);
+    return code;
+}
+
 /* --shard (simulate and write a part), or under mpirun every rank's slice and rank 0 writes;
 ** with --precision (prec) under mpirun, the slices are of every batch, added into a total. */
 static int run_slices(const nsm_model *m, nsm_cli_options *o, nsm_cli_precision *prec,
@@ -426,10 +446,20 @@ static int run_slices(const nsm_model *m, nsm_cli_options *o, nsm_cli_precision 
     if (o->n_shards)
         return nsm_cli_slices_shard(&s, o);
     nsm_accum *total = prec ? nsm_accum_alloc(m) : NULL;
-    if (prec)
+    nsm_story *story = NULL;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    nsm_status ready = prec && !total ? NSM_ERR_NOMEM : NSM_OK;
+    if (prec && ready == NSM_OK) /* the batches' routes and signposts, added on rank 0 */
+        ready = story_plan(m, o, &story, &d);
+    if (prec) {
         prec->acc = &total;
-    int code = nsm_cli_slices_ranks(&s, o, prec, prec && !total ? NSM_ERR_NOMEM : NSM_OK);
+        prec->story = story;
+    }
+    int code = nsm_cli_slices_ranks(&s, o, prec, ready);
+    nsm_story_free(story);
     nsm_accum_free(total);
+    nsm_diag_release(&d);
     return code;
 }
 
@@ -443,7 +473,8 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
     nsm_model *m = NULL;
     if ((code = nsm_cli_load(o.scenario, &m, o.quiet)) != EXIT_OK)
         return code;
-    nsm_cli_precision prec = {m, o.precision, o.runs, NULL, 0, NULL, NULL, 1, NULL, {0, -1, 0}, 0, 0};
+    nsm_cli_precision prec = {m, o.precision, o.runs, NULL, 0, NULL, NULL, 1, NULL,
+                              {0, -1, 0}, 0, 0, NULL};
     if (o.precision) {
         nsm_horizons def = {0, {0}, {0}};
         def.n = summary_reports(m, def.idx);
@@ -453,11 +484,9 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
     char defdest[NSM_NAME_MAX + 16];
     snprintf(defdest, sizeof defdest, "results/%s", m->name);
     const char *dest = o.out ? o.out : defdest;
-    if (code != EXIT_OK || (code = nsm_cli_ranks_check("run", &o)) != 0)
+    if (code != EXIT_OK || (code = nsm_cli_ranks_check("run", &o)) != 0 ||
+        (code = story_usage(m, &o)) != EXIT_OK)
         ;
-    else if ((o.routes || o.signposts) && (o.n_shards || nsm_cli_world_size() > 1))
-        code = nsm_cli_usage_error("run", "--routes and --signposts run in one process: partial "
-                                   "results (--shard, neasim merge, mpirun) do not carry them yet");
     else if ((nsm_cli_world_size() > 1 && !o.parts) || o.n_shards)
         code = run_slices(m, &o, o.precision ? &prec : NULL, dest, argc, argv);
     else

@@ -103,6 +103,10 @@ static char *options_text(const nsm_cli_options *o)
         fprintf(f, "--params\n%s\n", o->params);
     if (o->keep_points)
         word(f, "--keep-points");
+    if (o->routes)
+        word(f, "--routes");
+    if (o->signposts) /* the watch dates always, so that the default and 1,2,3 are one thing */
+        fprintf(f, "--signposts\n--watch\n%s\n", o->watch ? o->watch : NSM_CLI_WATCH_DEFAULT);
     return fclose(f) == 0 ? text : (free(text), NULL);
 }
 
@@ -122,8 +126,8 @@ nsm_part *nsm_cli_part_new(const char *kind, const nsm_model *m, const nsm_cli_o
 }
 
 nsm_status nsm_cli_part_add(nsm_part *p, nsm_accum *const *acc, nsm_paired *const *paired,
-                            int n_arms, const double *const *reals, int n_reals, size_t n_each,
-                            uint64_t events)
+                            int n_arms, const nsm_story *story, const double *const *reals,
+                            int n_reals, size_t n_each, uint64_t events)
 {
     nsm_status st = NSM_OK;
     for (int r = 0; st == NSM_OK && r < n_reals; r++)
@@ -132,6 +136,8 @@ nsm_status nsm_cli_part_add(nsm_part *p, nsm_accum *const *acc, nsm_paired *cons
         st = nsm_part_add_accum(p, acc[a]);
     for (int a = 1; st == NSM_OK && paired && a < n_arms; a++)
         st = nsm_part_add_paired(p, paired[a]);
+    if (st == NSM_OK && story)
+        st = nsm_part_add_story(p, story);
     return st == NSM_OK ? nsm_part_seal(p, events) : st;
 }
 
@@ -182,8 +188,8 @@ static nsm_status check_slice(const nsm_part *p, uint64_t total, nsm_diag *d)
 }
 
 nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint64_t total,
-                              nsm_accum **acc, nsm_paired **paired, int n_arms, double **reals,
-                              int n_reals, size_t per_item, nsm_diag *d)
+                              nsm_accum **acc, nsm_paired **paired, int n_arms, nsm_story *story,
+                              double **reals, int n_reals, size_t per_item, nsm_diag *d)
 {
     nsm_status st = NSM_OK;
     for (int k = 0; st == NSM_OK && k < ps->n; k++) {
@@ -198,6 +204,8 @@ nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint6
             st = nsm_part_read_accum(p, acc[a], d);
         for (int a = 1; st == NSM_OK && paired && a < n_arms; a++)
             st = nsm_part_read_paired(p, paired[a], d);
+        if (st == NSM_OK && story)
+            st = nsm_part_read_story(p, story, d);
         if (st == NSM_OK && !nsm_part_at_end(p))
             st = nsm_diag_error(d, NSM_ERR_INPUT, "%s: holds more than this command reads "
                                 "(damaged?)", nsm_part_name(p));

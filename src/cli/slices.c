@@ -79,11 +79,14 @@ static nsm_status precise(const nsm_cli_slicer *s, const nsm_cli_options *mine,
     nsm_cli_options used = *mine;
     used.runs = prec->acc && prec->acc[0] ? nsm_accum_runs(prec->acc[0]) : 0;
     nsm_part *p = NULL;
+    if (nsm_cli_world_rank() == 0 && st == NSM_OK && prec->story &&
+        nsm_story_finish(prec->story) != NSM_OK) /* sorted, as nsm_part_add_story needs */
+        st = NSM_ERR_NOMEM;
     if (nsm_cli_world_rank() == 0 && st == NSM_OK &&
         (!(ps->part = calloc(1, sizeof *ps->part)) ||
          !(p = nsm_cli_part_new(s->kind, s->m, &used, 1, 1, 0, used.runs)) ||
-         nsm_cli_part_add(p, prec->acc, prec->paired, prec->n_arms, NULL, 0, 0, prec->events) !=
-             NSM_OK))
+         nsm_cli_part_add(p, prec->acc, prec->paired, prec->n_arms, prec->story, NULL, 0,
+                          0, prec->events) != NSM_OK))
         st = NSM_ERR_NOMEM;
     if (st == NSM_ERR_NOMEM && !all->error)
         nsm_diag_error(all, st, "out of memory");

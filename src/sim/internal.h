@@ -385,8 +385,9 @@ struct nsm_story {
     int64_t *fired;              /* [watch][indicator] */
 };
 
-/* Count one onset of outcome o along a route, at report index i. -1 when out of memory. */
-int nsmi_story_add_route(nsm_story *a, int o, const nsmi_route_entry *key, int i);
+/* Count `count` (> 0) onsets of outcome o along a route, at report index i (the recorder: one;
+** a part read back: a route's count in one period). -1 when out of memory. */
+int nsmi_story_add_route(nsm_story *a, int o, const nsmi_route_entry *key, int i, int64_t count);
 
 /* The engine's calls (engine.c, actions.c): a replication begins; after the start has settled, a
 ** factor changes or a counted event occurs; outcome o begins to hold (report index i); the

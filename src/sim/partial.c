@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ enum { START = 24, SECTION = 16, SEAL = 32 };
 #define TAG_HEAD TAG('H', 'E', 'A', 'D')
 #define TAG_ACCUM TAG('A', 'C', 'C', 'U')
 #define TAG_PAIRED TAG('P', 'A', 'I', 'R')
+#define TAG_STORY TAG('S', 'T', 'R', 'Y')
 #define TAG_REALS TAG('R', 'E', 'A', 'L')
 #define TAG_BYTES TAG('B', 'Y', 'T', 'E')
 #define TAG_EVENTS TAG('E', 'V', 'N', 'T')
@@ -218,6 +220,76 @@ nsm_status nsm_part_add_paired(nsm_part *p, const nsm_paired *q)
     put_i64s(p, q->both_held, (size_t)m->n_outcomes * cols);
     put_i64s(p, q->both_first, (size_t)m->n_outcomes * cols);
     put_i64s(p, q->d2, (size_t)m->n_events * cols);
+    return end(p);
+}
+
+/* What a story accumulator was recorded with: a reader checks it against its own. */
+static void put_story_shape(nsm_part *p, const nsm_story *a)
+{
+    const nsm_story_options *o = &a->opt;
+    put_u32(p, (uint32_t)a->m->n_outcomes);
+    put_u32(p, (uint32_t)a->n_ind);
+    put_u32(p, (uint32_t)a->m->n_reports);
+    put_u32(p, (uint32_t)((o->routes ? 1 : 0) | (o->signposts ? 2 : 0)));
+    put_u32(p, (uint32_t)o->n_watch);
+    for (int w = 0; w < o->n_watch; w++)
+        put_u32(p, (uint32_t)lround(12.0 * o->watch_years[w]));
+}
+
+/* One route: its steps, its onsets, then its report periods with onsets (index, count). */
+static void put_route(nsm_part *p, const nsm_story *a, int o, int k, int64_t *period)
+{
+    nsm_route r = nsm_story_route(a, o, k);
+    put_u32(p, (uint32_t)r.n_steps);
+    put_u32(p, (uint32_t)r.truncated);
+    for (int s = 0; s < r.n_steps; s++)
+        put_u32(p, (uint32_t)r.step[s]);
+    put_u64(p, (uint64_t)r.onsets);
+    nsm_story_route_periods(a, o, k, period);
+    uint32_t n = 0;
+    for (int i = 0; i < a->m->n_reports; i++)
+        n += period[i] != 0;
+    put_u32(p, n);
+    for (int i = 0; i < a->m->n_reports; i++)
+        if (period[i]) {
+            put_u32(p, (uint32_t)i);
+            put_u64(p, (uint64_t)period[i]);
+        }
+}
+
+static void put_counts(nsm_part *p, const nsm_story_counts *c, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        put_u64(p, (uint64_t)c[k].runs);
+        put_u64(p, (uint64_t)c[k].onsets);
+    }
+}
+
+nsm_status nsm_part_add_story(nsm_part *p, const nsm_story *a)
+{
+    const nsm_model *m = a->m;
+    size_t O = (size_t)m->n_outcomes, W = (size_t)a->opt.n_watch, J = (size_t)a->n_ind;
+    for (int o = 0; a->routes && o < m->n_outcomes; o++)
+        if (!a->routes[o].order)
+            return NSM_ERR_USAGE; /* not finished: the routes would be in the threads' order */
+    int64_t *period = malloc(((size_t)m->n_reports + 1) * sizeof *period);
+    if (!period)
+        return NSM_ERR_NOMEM;
+    begin(p, TAG_STORY);
+    put_story_shape(p, a);
+    put_u64(p, a->runs);
+    put_i64s(p, a->onsets, O);
+    for (int o = 0; a->routes && o < m->n_outcomes; o++) {
+        put_u64(p, (uint64_t)nsm_story_n_routes(a, o));
+        for (int k = 0; k < nsm_story_n_routes(a, o); k++)
+            put_route(p, a, o, k, period);
+    }
+    if (a->watch) {
+        put_counts(p, a->watch, O * W);
+        put_counts(p, a->sign, O * W * J);
+        put_i64s(p, a->fired, W * J);
+    }
+    free(period);
     return end(p);
 }
 
@@ -670,6 +742,102 @@ nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag)
     add_i64s(&c, into->both_first, (size_t)m->n_outcomes * cols);
     add_i64s(&c, into->d2, (size_t)m->n_events * cols);
     return NSM_OK;
+}
+
+/* Does the section's shape (put_story_shape) match the accumulator a? */
+static int story_shape_fits(cursor *c, const nsm_story *a)
+{
+    const nsm_story_options *o = &a->opt;
+    int fits = get_u32(c) == (uint32_t)a->m->n_outcomes && get_u32(c) == (uint32_t)a->n_ind &&
+               get_u32(c) == (uint32_t)a->m->n_reports &&
+               get_u32(c) == (uint32_t)((o->routes ? 1 : 0) | (o->signposts ? 2 : 0)) &&
+               get_u32(c) == (uint32_t)o->n_watch;
+    for (int w = 0; fits && w < o->n_watch; w++)
+        fits = get_u32(c) == (uint32_t)lround(12.0 * o->watch_years[w]);
+    return fits && !c->bad;
+}
+
+/* One route (put_route) of outcome o into a. 0, -1 damaged, -2 out of memory. */
+static int get_route(cursor *c, nsm_story *a, int o)
+{
+    const nsm_model *m = a->m;
+    nsmi_route_entry key = {0, 0, {0}, 0, {0}, NULL};
+    uint32_t n_steps = get_u32(c), truncated = get_u32(c);
+    if (c->bad || n_steps > NSM_ROUTE_STEPS || truncated > 1)
+        return -1;
+    key.n_steps = (int)n_steps;
+    key.truncated = (int)truncated;
+    for (uint32_t s = 0; s < n_steps; s++) {
+        uint32_t level = get_u32(c);
+        if (level >= (uint32_t)m->n_levels_total)
+            return -1;
+        key.step[s] = (int)level;
+    }
+    int64_t onsets = (int64_t)get_u64(c), sum = 0;
+    uint32_t n = get_u32(c);
+    for (uint32_t k = 0; !c->bad && k < n; k++) {
+        uint32_t i = get_u32(c);
+        int64_t count = (int64_t)get_u64(c);
+        if (c->bad || i >= (uint32_t)m->n_reports || count <= 0 || count > onsets - sum)
+            return -1;
+        if (nsmi_story_add_route(a, o, &key, (int)i, count))
+            return -2;
+        sum += count;
+    }
+    return c->bad || n == 0 || sum != onsets ? -1 : 0;
+}
+
+static void get_counts(cursor *c, nsm_story_counts *x, size_t n)
+{
+    for (size_t k = 0; !c->bad && k < n; k++) {
+        x[k].runs = (int64_t)get_u64(c);
+        x[k].onsets = (int64_t)get_u64(c);
+    }
+}
+
+/* The section's counts into a, fresh. 0, -1 damaged, -2 out of memory. */
+static int get_story(cursor *c, nsm_story *a)
+{
+    const nsm_model *m = a->m;
+    size_t O = (size_t)m->n_outcomes, W = (size_t)a->opt.n_watch, J = (size_t)a->n_ind;
+    a->runs = get_u64(c);
+    add_i64s(c, a->onsets, O);
+    int rc = 0;
+    for (int o = 0; rc == 0 && a->routes && o < m->n_outcomes; o++) {
+        uint64_t n = get_u64(c);
+        if (c->bad || n > (c->n - c->pos) / 20) /* a route takes 20 bytes at least */
+            return -1;
+        for (uint64_t k = 0; rc == 0 && k < n; k++)
+            rc = get_route(c, a, o);
+    }
+    if (rc == 0 && a->watch) {
+        get_counts(c, a->watch, O * W);
+        get_counts(c, a->sign, O * W * J);
+        add_i64s(c, a->fired, W * J);
+    }
+    return rc ? rc : c->bad || c->pos != c->n ? -1 : 0;
+}
+
+nsm_status nsm_part_read_story(nsm_part *p, nsm_story *into, nsm_diag *diag)
+{
+    cursor c;
+    nsm_status st = next_section(p, TAG_STORY, "routes and signposts", &c, diag);
+    if (st != NSM_OK)
+        return st;
+    if (!story_shape_fits(&c, into))
+        return refuse(p, diag, "its routes and signposts were recorded for another scenario or "
+                      "with other --routes, --signposts or --watch");
+    nsm_story *a = nsm_story_alloc_like(into);
+    int rc = a ? get_story(&c, a) : -2;
+    if (rc == -2)
+        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", p->name);
+    else if (rc == -1)
+        st = refuse(p, diag, "damaged: its routes and signposts do not have the length or the "
+                    "counts they state");
+    else if (nsm_story_merge(into, a) != NSM_OK)
+        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging %s", p->name);
+    nsm_story_free(a);
+    return st;
 }
 
 nsm_status nsm_part_read_reals(nsm_part *p, double *x, uint64_t n, nsm_diag *diag)

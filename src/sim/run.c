@@ -311,6 +311,14 @@ nsm_status nsm_run_story(const nsm_model *m, const nsm_run_config *c, nsm_accum 
     return run_arms(&j, c, &out, NULL, stats, diag);
 }
 
+nsm_status nsm_run_story_batched(const nsm_model *m, const nsm_run_config *c,
+                                 const nsm_batches *b, nsm_accum *out, nsm_story *story,
+                                 nsm_run_stats *stats, nsm_diag *diag)
+{
+    const job j = {m, NULL, NULL, 1, {0, NULL}, b, story};
+    return run_arms(&j, c, &out, NULL, stats, diag);
+}
+
 nsm_status nsm_run_batched(const nsm_model *m, const nsm_run_config *c, const nsm_batches *b,
                            nsm_accum *out, nsm_run_stats *stats, nsm_diag *diag)
 {

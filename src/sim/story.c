@@ -227,11 +227,12 @@ static int entry_add(nsmi_route_entry *e, int i, int64_t count, int cols)
     return 0;
 }
 
-int nsmi_story_add_route(nsm_story *a, int o, const nsmi_route_entry *key, int i)
+int nsmi_story_add_route(nsm_story *a, int o, const nsmi_route_entry *key, int i,
+                         int64_t count)
 {
     nsmi_route_table *t = &a->routes[o];
     int j = route_entry(t, key);
-    return j < 0 ? -1 : entry_add(&t->e[j], i, 1, a->m->n_reports);
+    return j < 0 ? -1 : entry_add(&t->e[j], i, count, a->m->n_reports);
 }
 
 static void add_counts(nsm_story_counts *into, const nsm_story_counts *from, size_t n)

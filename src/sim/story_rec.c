@@ -194,7 +194,7 @@ void nsmi_story_onset(nsm_sim *s, int o, int i)
     nsmi_route_entry key = {rt->n, rt->truncated, {0}, 0, {0}, NULL};
     for (int k = 0; k < rt->n; k++)
         key.step[k] = m->factors[rt->s[k].factor].first_level + rt->s[k].level;
-    if (nsmi_story_add_route(r->acc, o, &key, i))
+    if (nsmi_story_add_route(r->acc, o, &key, i, 1))
         s->failed = NSM_FAILED_NOMEM;
 }
 
