@@ -99,8 +99,8 @@ for kr in 2:1 3:1 4:2; do
     check_that "fail -n $k: said once" [ "$(grep -c 'ran away' "$work/mpi.err")" -eq 1 ]
     check_that "fail -n $k: nothing written" [ -z "$(ls -d "$work"/fail-$k* "$work"/.fail-$k* 2>/dev/null)" ]
 done
-# on rank 0 (replication 50 with 250 events, batch 0; 86 before the posture attribution was
-# carried) and in a comparison
+# on rank 0 (replication 107 with 250 events, batch 0; 86 before the posture attribution was
+# carried, 50 before the chain's routine exits were gammas) and in a comparison
 plain_msg=$("$NEASIM" run $S --precision 0.005 --max-events 250 --quiet --out "$work/fail0" 2>&1)
 mpi 2 run $S --precision 0.005 --max-events 250 --quiet --out "$work/fail0"
 rc=$?
