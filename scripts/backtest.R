@@ -76,7 +76,11 @@ stationary_posture <- function() {
   G <- matrix(0, 3, 3, dimnames = list(posture_levels, posture_levels))
   se <- base$seasonality[base$seasonality$target == "dprk_testing_posture:*>surge", ]
   mdays <- c(31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-  m <- rep(1, 12); m[as.integer(se$month)] <- as.numeric(se$multiplier)
+  # a row's month cell may be a range or a list ("3-4|8", scenarios/README.md): its number in each
+  months_of <- function(txt) unlist(lapply(strsplit(gsub("\\s", "", txt), "|", fixed = TRUE)[[1]],
+    function(it) { ab <- as.integer(strsplit(it, "-", fixed = TRUE)[[1]]); seq(ab[1], ab[length(ab)]) }))
+  m <- rep(1, 12)
+  for (i in seq_len(nrow(se))) m[months_of(se$month[i])] <- num(se$multiplier[i])
   surge_season <- sum(mdays * m) / 365
   for (i in seq_len(nrow(tr))) {
     v <- num(tr$value[i]); r <- if (tr$unit[i] == "annual_probability") -log(1 - v) else

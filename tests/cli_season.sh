@@ -94,4 +94,17 @@ expect variant_clash_names_the_base_row 65 \
     "clash/seasonality.csv:2:7: error: the multiplier of 'f:a>b' in month 8 is given twice \(first at .*base/seasonality.csv:2, months '3 - 4 \| 8'\).*drop the base's row" \
     -- check "$work/clash"
 
+# ---- the figures' labels read the path's months (scripts/figures_common.R)
+if command -v Rscript >/dev/null && Rscript -e 'quit(status = !requireNamespace("ggplot2", quietly = TRUE))' 2>/dev/null; then
+    check_that "figures: a seasonal path's label names its months" Rscript -e '
+        suppressMessages(source("scripts/figures_common.R"))
+        got <- nsm_parameter_label(c("seasonality:launch_days:3-4|8", "seasonality:launch_days:3",
+                                     "seasonality:dprk_testing_posture:*>surge:3-4|8"))
+        stopifnot(identical(got[1:2], c("Launch days: seasonality, months 3-4, 8",
+                                        "Launch days: seasonality, month 3")),
+                  grepl(": seasonality, months 3-4, 8$", got[3]), grepl("surge", got[3]))'
+else
+    echo "cli_season: figure label check skipped (Rscript or ggplot2 not found)"
+fi
+
 cli_done season
