@@ -94,6 +94,14 @@ expect variant_clash_names_the_base_row 65 \
     "clash/seasonality.csv:2:7: error: the multiplier of 'f:a>b' in month 8 is given twice \(first at .*base/seasonality.csv:2, months '3 - 4 \| 8'\).*drop the base's row" \
     -- check "$work/clash"
 
+# a labelled scenario's sweep labels the row by its months, for people ("3-4, 8")
+expect sweep_baseline_seasonal_rows 0 "" -- sweep scenarios/baseline --oat --params 'seasonality:*' --runs 20 --seed 1 --quiet --out "$work/b-oat"
+check_that "sweep: the baseline's seasonal rows, labelled by their months" bash -c "
+    grep -q '^seasonality:launch_days:3-4,\"DPRK missile launch days: seasonal multiplier, months 3-4: ' '$work/b-oat/parameters.csv' &&
+    grep -q '^seasonality:dprk_testing_posture:\*>surge:3-4|8,\".*: seasonal multiplier, months 3-4, 8: ' '$work/b-oat/parameters.csv' &&
+    grep -q '^seasonality:launch_days:8,\".*seasonal multiplier, month 8: ' '$work/b-oat/parameters.csv' &&
+    [ \$(grep -c '^seasonality:' '$work/b-oat/parameters.csv') -eq 3 ]"
+
 # ---- the figures' labels read the path's months (scripts/figures_common.R)
 if command -v Rscript >/dev/null && Rscript -e 'quit(status = !requireNamespace("ggplot2", quietly = TRUE))' 2>/dev/null; then
     check_that "figures: a seasonal path's label names its months" Rscript -e '

@@ -68,8 +68,8 @@ void nsm_months_format(unsigned mask, char *buf, size_t n);
 
 /* The label of the n numbers that one parameter sets (a row of the scenario, a path): that of
 ** the first (nsm_param_label), but for a seasonal row of several months, its months in the form
-** of nsm_months_format ("seasonality:h:3-4", or with labels "...: seasonal multiplier, months
-** 3-4"). */
+** of nsm_months_format ("seasonality:h:3-4|8", or with labels "...: seasonal multiplier, months
+** 3-4, 8"). */
 void nsm_params_label(const nsm_model *m, const nsm_param *p, int n, char *buf, size_t size);
 
 #endif

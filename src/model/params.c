@@ -643,9 +643,17 @@ void nsm_params_label(const nsm_model *m, const nsm_param *p, int n, char *buf, 
     }
     char spec[64], proc[512];
     nsm_months_format(months, spec, sizeof spec);
-    if (nsm_model_has_labels(m)) {
+    if (nsm_model_has_labels(m)) { /* for people, "3-4, 8" rather than the path's "3-4|8" */
+        char words[96];
+        size_t len = 0;
+        words[0] = '\0';
+        for (const char *c = spec; *c; c++)
+            if (*c == '|')
+                nsm_text_add(words, sizeof words, &len, ", ");
+            else
+                nsm_text_add(words, sizeof words, &len, "%c", *c);
         process_phrase(m, p->a, proc, sizeof proc);
-        snprintf(buf, size, "%s: seasonal multiplier, months %s", proc, spec);
+        snprintf(buf, size, "%s: seasonal multiplier, months %s", proc, words);
     } else {
         nsm_process_name(m, p->a, proc, sizeof proc);
         snprintf(buf, size, "seasonality:%s:%s", proc, spec);
