@@ -125,8 +125,10 @@ post_var <- function(pp) switch(pp$kind, gamma = pp$p[1] * pp$p[2]^2, beta = pro
 ##     the mean (see mix_lnorm for what the log-moments did to it);
 ##   a seasonal multiplier from k of n dated events in months of d days: (share) x 365/d with the
 ##     share ~ beta(k + 1/2, n - k + 1/2); written as the gamma with the same mean and variance (the
-##     format has no scaled beta); the other months' common multiplier is the plain number that makes
-##     the day-weighted mean 1 at those means;
+##     format has no scaled beta), as ONE row for all the months the share covers (`3-4`: one draw
+##     a replication for March and April, as the one share implies); the other months' common
+##     multiplier is the plain number that makes the day-weighted mean 1 at those means, one row
+##     `1-2|5-7|9-12`;
 ##   a draw probability c0 + c1 p, linear in a proportion p ~ beta (a judgment mix such as
 ##     P(R hold) x 0.6 + P(D) x 0.1): the beta with the same mean and variance (exact mean, exact
 ##     variance; the shape is the beta's, on [0, 1] rather than [c0, c0 + c1]).
@@ -386,6 +388,28 @@ resolved_dir <- function(dir) {
   out
 }
 
+# The months of a seasonality.csv month cell or of the MONTHS of a path seasonality:TARGET:MONTHS
+# ("3", "3-4", "3-4|8", spaces allowed; scenarios/README.md), and their canonical text as neasim
+# writes it in paths (runs in calendar order, "3" or "3-4", joined by "|"): month_key("4 | 3") is
+# "3-4", so a row is found by its path whatever spacing or order its cell has.
+months_of <- function(txt) sort(unique(unlist(lapply(strsplit(gsub("\\s", "", txt), "|", fixed = TRUE)[[1]],
+  function(it) { ab <- as.integer(strsplit(it, "-", fixed = TRUE)[[1]]); seq(ab[1], ab[length(ab)]) }))))
+months_text <- function(m) paste(vapply(split(m, cumsum(c(1, diff(m) != 1))), function(r)
+  if (length(r) == 1) as.character(r) else paste0(r[1], "-", r[length(r)]), ""), collapse = "|")
+month_key <- function(txt) vapply(txt, function(x) months_text(months_of(x)), "", USE.NAMES = FALSE)
+# seasonality:TARGET:MONTHS -> list(target, months): the target may hold colons (f:*>b)
+season_path <- function(p) list(target = paste(p[2:(length(p) - 1)], collapse = ":"), months = p[length(p)])
+# The rows of `target` whose months all lie in `months` and together give exactly those, merged
+# into one row (the first's place and cells, the month cell canonical): one number from one share
+# or one judgment is one row (drawn once per replication), not one row per month.
+season_merge <- function(t, target, months) {
+  want <- months_of(months); same <- which(t$target == target)
+  mine <- same[vapply(t$month[same], function(x) all(months_of(x) %in% want), TRUE)]
+  if (!length(mine) || !identical(sort(unique(unlist(lapply(t$month[mine], months_of)))), want)) return(t)
+  t$month[mine[1]] <- months_text(want)
+  if (length(mine) > 1) t[-mine[-1], , drop = FALSE] else t
+}
+
 # Returns list(text, source) for a path, or NULL when the scenario lacks it.
 lookup <- function(s, path) {
   p <- strsplit(path, ":", fixed = TRUE)[[1]]
@@ -401,7 +425,8 @@ lookup <- function(s, path) {
     modifiers = { t <- s$modifiers; n <- row_of(t, p[2])
       if (is.null(t) || is.na(n) || n > nrow(t)) NULL else list(text = t$multiplier[n], source = t$source[n]) },
     events = { t <- s$events; pick(t, t$event == p[2], p[3]) },
-    seasonality = { t <- s$seasonality; pick(t, t$target == p[2] & t$month == p[3], "multiplier") },
+    seasonality = { t <- s$seasonality; sp <- season_path(p)
+      if (is.null(t)) NULL else pick(t, t$target == sp$target & month_key(t$month) == month_key(sp$months), "multiplier") },
     draws = { t <- s$draws; ab <- ft(p[3])
       pick(t, t$draw == p[2] & t$from == ab[1] & t$to == ab[2], "probability") },
     effects = { t <- s$effects; n <- row_of(t, p[2])
@@ -508,11 +533,14 @@ scenario_quantities <- function(s) {
   q("launch days, gamma dispersion k", k, "events:launch_days:dispersion",
     sprintf("dprk_missile_tests_by_year.csv cns_launch_days 2012-2021: mean %.2f, variance %.2f, era k %.2f; k fitted so that the posture chain as the model holds it (the attribution mixtures' means: rates %s, shares %s) reproduces era k", era_mean, era_var, era_k,
             paste(sprintf("%.4g", kmh$r), collapse = "/"), paste(sprintf("%.3f", kmh$p), collapse = "/")))
-  q("seasonality March-April", m_mar_apr, c("seasonality:launch_days:3", "seasonality:launch_days:4"),
+  # one row per number (issue 12): the March-April share is one multiplier of both months, drawn
+  # once per replication, so it is the row `3-4`; the other months' normalising number is one
+  # plain number, so one row `1-2|5-7|9-12` (not drawn: one row only says it once, with one source)
+  q("seasonality March-April", m_mar_apr, "seasonality:launch_days:3-4",
     sprintf("dprk_key_tests.csv: %d of %d key-launch dates in March-April", sum(kd_month %in% 3:4), length(kd)))
   q("seasonality August", m_aug, "seasonality:launch_days:8",
     sprintf("dprk_key_tests.csv: %d of %d key-launch dates in August", sum(kd_month == 8), length(kd)))
-  q("seasonality other months (normalisation)", m_other, paste0("seasonality:launch_days:", c(1, 2, 5, 6, 7, 9, 10, 11, 12)),
+  q("seasonality other months (normalisation)", m_other, "seasonality:launch_days:1-2|5-7|9-12",
     "day-weighted annual mean of the multipliers = 1")
   q("ICBM surge multiplier (surge rate / routine base)", mean(icbm[posture == "surge"]) /
       num("events:icbm_launches:rate_per_year", 0.2), "modifiers:34",
@@ -767,7 +795,7 @@ post_dispersion_iid <- function(x) {
 ## of its time in restraint (stationary 0.60 against the thresholds' chain's 0.45), so a year's
 ## integrated rate has a lower mean (7.2 against 8.2 launch days) and a slightly larger variance
 ## (20.2 against 19.5), and it leaves less of the era's dispersion to the multiplier. The prior is
-## the same (not re-tuned after the refit); make validate's in-sample decade variance is 35.4.
+## the same (not re-tuned after the refit); make validate's in-sample decade variance is 35.2.
 ## The years' counts are not independent (the posture chain runs through them), so the
 ## likelihood is that of the statistic the moment estimator uses, the dispersion index
 ## D = (v - m)/m^2 of ten years (approximate Bayesian computation): B = 20,000 decades of the model
@@ -862,7 +890,8 @@ write_cells <- function(dir, rdir, s, items) {
     r <- switch(tab, transitions = which(t$factor == p[2] & t$from == ab[1] & t$to == ab[2]),
                 draws = which(t$draw == p[2] & t$from == ab[1] & t$to == ab[2] & (is.null(t$given) | t$given == "")),
                 events = which(t$event == p[2]), modifiers = as.integer(p[2]),
-                seasonality = which(t$target == p[2] & t$month == p[3]), integer(0))
+                seasonality = { sp <- season_path(p)
+                  which(t$target == sp$target & month_key(t$month) == month_key(sp$months)) }, integer(0))
     if (length(r) != 1) next
     col <- switch(tab, transitions = "value", draws = "probability", events = p[3], modifiers = "multiplier", seasonality = "multiplier")
     # a row with two cells from data (an event's rate and dispersion) gets one prefix per cell, in
@@ -899,6 +928,11 @@ for (dir in dirs) {
   rdir <- resolved_dir(dir)
   s <- read_scn(rdir)
   qs <- scenario_quantities(s)
+  # --write: the seasonal rows first merged into the rows the quantities' paths name (a table with
+  # one row per month, as written before issue 12, becomes one row per number: season_merge)
+  if (write_mode && identical(rdir, dir) && !is.null(s$seasonality)) for (x in qs) for (path in x$paths) {
+    p <- strsplit(path, ":", fixed = TRUE)[[1]]
+    if (p[1] == "seasonality") { sp <- season_path(p); s$seasonality <- season_merge(s$seasonality, sp$target, sp$months) } }
   covered <- character(0)
   cat(sprintf("== %s\n", dir))
   cat(sprintf("%-9s  %-58s %-11s %-11s %s\n", "status", "quantity", "computed", "scenario", "path | data used"))
@@ -934,7 +968,7 @@ for (dir in dirs) {
     transitions = function(r, i) paste0("transitions:", r$factor, ":", r$from, ">", r$to),
     modifiers = function(r, i) paste0("modifiers:", i),
     events = function(r, i) paste0("events:", r$event, ":"),
-    seasonality = function(r, i) paste0("seasonality:", r$target, ":", r$month),
+    seasonality = function(r, i) paste0("seasonality:", r$target, ":", month_key(r$month)),
     draws = function(r, i) paste0("draws:", r$draw, ":", r$from, ">", r$to),
     effects = function(r, i) paste0("effects:", i, ":"),
     factors = function(r, i) paste0("factors:", r$factor, ":", r$level))

@@ -131,9 +131,10 @@ check_that "attribution: the sources say P(regime | year), the years and the mat
 # the derived numbers' posteriors, closed forms (the ratio of Jeffreys rates: the attribution test
 # below): a mean duration from one
 # talks episode of T years, lognormal(log T - digamma(3/2), sqrt(trigamma(3/2))); an open-seat draw
-# 0.6 - 0.5 p with p ~ beta(4.5,1.5) as the beta of its mean and variance; the March seasonal
-# multiplier (8 of 30 dates in 61 days) as the gamma of the scaled beta's mean and variance, and the
-# other months' plain multiplier that keeps the day-weighted mean 1
+# 0.6 - 0.5 p with p ~ beta(4.5,1.5) as the beta of its mean and variance; the March-April seasonal
+# multiplier (8 of 30 dates in 61 days; one row `3-4`, one posterior) as the gamma of the scaled
+# beta's mean and variance, and the other months' plain multiplier (one row `1-2|5-7|9-12`) that
+# keeps the day-weighted mean 1
 check_that "derived posteriors: closed forms" Rscript -e '
     p <- read.csv(commandArgs(TRUE)[1]); v <- function(path) p$posterior[p$path == path]
     par <- function(path) as.numeric(strsplit(sub(".*\\((.*)\\)", "\\1", v(path)), ",")[[1]])
@@ -142,10 +143,33 @@ check_that "derived posteriors: closed forms" Rscript -e '
     stopifnot(near(par("transitions:us_dprk_diplomacy:talks>none"), c(log(T) - digamma(1.5), sqrt(trigamma(1.5)))))
     b <- par("draws:us_election_open_seat:transactional>transactional"); vb <- 4.5 * 1.5 / (6^2 * 7)
     stopifnot(near(b[1] / sum(b), 0.6 - 0.5 * 4.5 / 6), near(prod(b) / (sum(b)^2 * (sum(b) + 1)), 0.25 * vb))
-    g <- par("seasonality:launch_days:3"); f <- 365 / 61
+    stopifnot(!any(p$path %in% c("seasonality:launch_days:3", "seasonality:launch_days:4", "seasonality:launch_days:1")))
+    g <- par("seasonality:launch_days:3-4"); f <- 365 / 61
     stopifnot(near(prod(g), 8.5 / 31 * f), near(g[1] * g[2]^2, 8.5 * 22.5 / (31^2 * 32) * f^2))
-    a <- par("seasonality:launch_days:8"); o <- as.numeric(v("seasonality:launch_days:1"))
+    a <- par("seasonality:launch_days:8"); o <- as.numeric(v("seasonality:launch_days:1-2|5-7|9-12"))
     stopifnot(near(61 * prod(g) + 31 * prod(a) + 273 * o, 365))' "$work/post.csv"
+# calibrate.R --write merges a seasonality table of one row per month (as written before issue 12)
+# into one row per number: the March-April share as `3-4`, the normalisation as `1-2|5-7|9-12`,
+# whatever order or spacing the cells had; and reads month lists in any spelling (`4 | 3`)
+rm -rf "$work/cm"; cp -r scenarios/calibration-2012 "$work/cm"
+Rscript -e '
+    f <- commandArgs(TRUE)[1]; t <- read.csv(f, colClasses = "character", check.names = FALSE)
+    mo <- function(x) unlist(lapply(strsplit(gsub("\\s", "", x), "|", fixed = TRUE)[[1]],
+      function(it) { ab <- as.integer(strsplit(it, "-", fixed = TRUE)[[1]]); seq(ab[1], ab[length(ab)]) }))
+    out <- do.call(rbind, lapply(seq_len(nrow(t)), function(i) { m <- rev(mo(t$month[i]))
+      r <- t[rep(i, length(m)), ]; r$month <- paste0(" ", m); r }))
+    write.csv(out, f, row.names = FALSE)' "$work/cm/seasonality.csv"
+check_that "per-month seasonality: 15 rows before --write" [ "$(grep -c '^"launch_days\|^"dprk' "$work/cm/seasonality.csv")" -eq 15 ]
+Rscript scripts/calibrate.R --write "$work/cm" > "$work/cm.txt" 2>&1
+check_that "calibrate.R --write merges the per-month rows into the shipped launch-day rows" \
+    cmp -s <(grep '^launch_days,' "$work/cm/seasonality.csv") <(grep '^launch_days,' scenarios/calibration-2012/seasonality.csv)
+check_that "calibrate.R --write leaves the judgment rows as they were (one a month)" \
+    [ "$(grep -c '^"dprk_testing_posture:\*>surge"\|^dprk_testing_posture:\*>surge,' "$work/cm/seasonality.csv")" -eq 3 ]
+sed -i 's/^launch_days,3-4,/launch_days, 4 | 3 ,/' "$work/cm/seasonality.csv"
+Rscript scripts/calibrate.R "$work/cm" > "$work/cm2.txt" 2>&1
+check_that "calibrate.R finds the row 4 | 3 by its path seasonality:launch_days:3-4" \
+    grep -q '^ok~ .*seasonality:launch_days:3-4 |' "$work/cm2.txt"
+
 # the two dispersions' posteriors (issue 12 section 4). Satellites: the exact negative binomial
 # likelihood of the ten counts (mean integrated out under mu^-1/2 on (0, 2]) times the neutral
 # prior (1 + phi)^-2, integrated here independently with integrate() over log phi: calibrate.R's 121-point
@@ -200,17 +224,18 @@ check_that "run draws the launch-day dispersion: yearly sd 1.08 times or more th
 mkdir -p "$work/wr"; cp -r scenarios/calibration-2012 scenarios/baseline "$work/wr/"
 Rscript scripts/calibrate.R --write "$work/wr/calibration-2012" "$work/wr/baseline" > "$work/wr.txt" 2>&1
 check_that "calibrate.R --write: the shipped cells are the posteriors" bash -c "
-    grep -q 'wrote 58 cells' '$work/wr.txt' && grep -q 'wrote 54 cells' '$work/wr.txt' &&
+    grep -q 'wrote 49 cells' '$work/wr.txt' && grep -q 'wrote 45 cells' '$work/wr.txt' &&
     diff -r scenarios/calibration-2012 '$work/wr/calibration-2012' && diff -r scenarios/baseline '$work/wr/baseline'"
 check_that "calibrate.R: every posterior cell of the baseline is ok~" bash -c "
     Rscript scripts/calibrate.R scenarios/baseline | awk '\$1 == \"ok\" && / posterior /' | grep -c . | grep -qx 0"
-# --hold: the baseline with its judgments at their means keeps only the 33 posteriors uncertain, and
-# with its posteriors at their means only the 128 judgments; both check
+# --hold: the baseline with its judgments at their means keeps only the 32 posteriors uncertain, and
+# with its posteriors at their means only the 126 judgments (one cell per seasonal row: the March-April
+# share is one row `3-4`, the exercise-month judgment one row `3-4|8`); both check
 Rscript scripts/calibrate.R --hold judgment "$work/hj" scenarios/baseline > "$work/hj.txt" 2>&1
 Rscript scripts/calibrate.R --hold data "$work/hd" scenarios/baseline > "$work/hd.txt" 2>&1
-check_that "calibrate.R --hold: 128 judgment cells and 33 posterior cells held" bash -c "
-    grep -q 'judgment distributions at their means (128 cells)' '$work/hj.txt' &&
-    grep -q 'data distributions at their means (33 cells)' '$work/hd.txt'"
+check_that "calibrate.R --hold: 126 judgment cells and 32 posterior cells held" bash -c "
+    grep -q 'judgment distributions at their means (126 cells)' '$work/hj.txt' &&
+    grep -q 'data distributions at their means (32 cells)' '$work/hd.txt'"
 expect "--hold judgment: the copy checks" 0 "" -- check "$work/hj"
 expect "--hold data: the copy checks" 0 "" -- check "$work/hd"
 # (a cell, not a source's prose: a distribution cell starts right after a comma, quoted)
