@@ -71,12 +71,16 @@ num <- function(x) { d <- regmatches(x, regexec("^\\s*([a-z]+)\\((.*)\\)\\s*$", 
 ## The stationary shares of the base's posture chain. Annual probabilities become rates -ln(1 - p);
 ## the exercise-month multiplier on entries into surge enters by its day-weighted yearly mean.
 posture_levels <- c("restraint", "routine", "surge")
+months_of <- function(txt) unlist(lapply(strsplit(gsub("\\s", "", txt), "|", fixed = TRUE)[[1]],
+  function(it) { ab <- as.integer(strsplit(it, "-", fixed = TRUE)[[1]]); seq(ab[1], ab[length(ab)]) }))
 stationary_posture <- function() {
   tr <- base$transitions[base$transitions$factor == "dprk_testing_posture", ]
   G <- matrix(0, 3, 3, dimnames = list(posture_levels, posture_levels))
   se <- base$seasonality[base$seasonality$target == "dprk_testing_posture:*>surge", ]
   mdays <- c(31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-  m <- rep(1, 12); m[as.integer(se$month)] <- as.numeric(se$multiplier)
+  # a row's month cell may be a range or a list ("3-4|8", scenarios/README.md): its number in each
+  m <- rep(1, 12)
+  for (i in seq_len(nrow(se))) m[months_of(se$month[i])] <- num(se$multiplier[i])
   surge_season <- sum(mdays * m) / 365
   for (i in seq_len(nrow(tr))) {
     v <- num(tr$value[i]); r <- if (tr$unit[i] == "annual_probability") -log(1 - v) else
@@ -89,6 +93,39 @@ stationary_posture <- function() {
   setNames(p / sum(p), posture_levels)
 }
 p_stat <- stationary_posture()
+## The same shares over draws of the chain's rows (for the printout only: nothing written depends on
+## it): each row's cell of the baseline drawn from its distribution (the posteriors and the
+## judgments' perts, the exercise months' multiplier drawn once per row), 100,000 draws at seed 1. The shares at the means above
+## are what the model holds; this is their spread when `run` draws the rows per replication.
+draw_cell <- function(x, n) { d <- regmatches(x, regexec("^\\s*([a-z]+)\\((.*)\\)\\s*$", x))[[1]]
+  if (!length(d)) return(rep(as.numeric(x), n))
+  p <- as.numeric(strsplit(d[3], ",", fixed = TRUE)[[1]])
+  switch(d[2], beta = rbeta(n, p[1], p[2]), gamma = rgamma(n, p[1], scale = p[2]), lognormal = rlnorm(n, p[1], p[2]),
+         uniform = runif(n, p[1], p[2]),
+         pert = p[1] + (p[3] - p[1]) * rbeta(n, 1 + 4 * (p[2] - p[1]) / (p[3] - p[1]), 1 + 4 * (p[3] - p[2]) / (p[3] - p[1])),
+         stop("backtest.R: cannot draw ", x)) }
+stationary_draws <- function(n = 1e5) {
+  # the baseline's rows, not calibration-2012's: calibration-2012 holds the judgments as plain
+  # means, the baseline as the perts that `run` draws (validate_sync.R keeps the rest equal)
+  bl <- list(transitions = rd("scenarios/baseline/transitions.csv"), seasonality = rd("scenarios/baseline/seasonality.csv"))
+  set.seed(1); tr <- bl$transitions[bl$transitions$factor == "dprk_testing_posture", ]
+  se <- bl$seasonality[bl$seasonality$target == "dprk_testing_posture:*>surge", ]
+  mdays <- c(31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31); m <- matrix(1, n, 12)
+  # one draw per row for all the months it lists (a `3-4|8` row is one number, drawn once)
+  for (i in seq_len(nrow(se))) { d <- draw_cell(se$multiplier[i], n); for (mo in months_of(se$month[i])) m[, mo] <- d }
+  surge_season <- as.vector(m %*% mdays) / 365
+  R <- array(0, c(n, 3, 3))
+  for (i in seq_len(nrow(tr))) { v <- draw_cell(tr$value[i], n)
+    r <- if (tr$unit[i] == "annual_probability") -log(1 - v) else if (tr$unit[i] == "mean_years") 1 / v else v
+    if (tr$to[i] == "surge") r <- r * surge_season
+    R[, match(tr$from[i], posture_levels), match(tr$to[i], posture_levels)] <- r }
+  # the stationary distribution of a three-state generator in closed form (the matrix-tree theorem)
+  a <- function(i, j) R[, i, j]
+  w1 <- a(2, 1) * a(3, 1) + a(2, 1) * a(3, 2) + a(2, 3) * a(3, 1)
+  w2 <- a(1, 2) * a(3, 1) + a(1, 2) * a(3, 2) + a(1, 3) * a(3, 2)
+  w3 <- a(1, 2) * a(2, 3) + a(1, 3) * a(2, 1) + a(1, 3) * a(2, 3)
+  P <- cbind(w1, w2, w3) / (w1 + w2 + w3); colnames(P) <- posture_levels; P
+}
 # s: the event's posture multiplier averaged over the stationary shares (other modifiers, such as
 # talks on nuclear tests or Russian-Chinese coordination on satellites, are off in the base state)
 stat_mult <- function(ev) {
@@ -247,3 +284,7 @@ if (check_only) {
 for (o in origins) cat(sprintf("backtest: wrote %s\n", write_origin(o, "scenarios")))
 cat(sprintf("backtest: stationary posture shares of the base chain: %s\n",
             paste(sprintf("%s %.3f", names(p_stat), p_stat), collapse = ", ")))
+SD <- stationary_draws()
+cat(sprintf("backtest: over 100,000 draws of its rows (mean, median, 90%% interval): %s\n",
+            paste(sprintf("%s %.3f, %.3f, %.3f-%.3f", posture_levels, colMeans(SD), apply(SD, 2, median),
+                          apply(SD, 2, quantile, 0.05), apply(SD, 2, quantile, 0.95)), collapse = "; ")))

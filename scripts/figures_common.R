@@ -175,8 +175,15 @@ nsm_parameter_label <- function(path) {
         if (length(parts) == 3 && kind == "factors")
             return(paste0("Initial P(", nsm_label(parts[2]), " = ",
                           nsm_level_label(parts[2], parts[3]), ")"))
-        if (length(parts) == 3 && kind == "seasonality")
-            return(paste0(nsm_label(parts[2]), ": seasonality, month ", parts[3]))
+        # seasonality:TARGET:MONTHS, TARGET an event or f:a>b, MONTHS "3" or a range or list
+        # ("3-4|8": one row, one number, for all its months)
+        if (length(parts) %in% c(3, 4) && kind == "seasonality") {
+            mo <- parts[length(parts)]
+            what <- if (length(parts) == 4) paste0(nsm_label(parts[2]), ": ", arrow(parts[2], parts[3]))
+                    else nsm_label(parts[2])
+            return(paste0(what, ": seasonality, ", if (grepl("^[0-9]+$", mo)) "month " else "months ",
+                          gsub("|", ", ", mo, fixed = TRUE)))
+        }
         if (length(parts) == 3 && kind == "effects")
             return(paste0("Effect ", parts[2], ": ", gsub("_", " ", parts[3])))
         if (length(parts) == 2 && kind == "modifiers")

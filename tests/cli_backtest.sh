@@ -72,6 +72,51 @@ check_that "attribution: 0/1 gives the thresholds' posteriors, a toy mixture its
     stopifnot(abs(phi_grid[1] - 1e-3) < 1e-12, all(abs(A - B) < 0.01), abs(sum(A) - 2) < 1e-12)
     E <- attr_seqs(rbind(c(1, 0, 0), c(0, 0.5, 0.5), c(0, 0.3, 0.7)))
     stopifnot(nrow(E$A) == 2, abs(E$p_empty - (0.5 * 0.3 + 0.5 * 0.7)) < 1e-12, abs(sum(E$w) - 1) < 1e-12)'
+# the chain rates as gammas (issue 12 section 4): a rate -ln P(stay) x P(dest)/(1 - P(stay)) under a
+# Jeffreys Dirichlet has chain_moments' closed-form mean and variance: against 2,000,000 draws for
+# two count triples (mean within 4 standard errors; variance within 2%, its sampling error about
+# 0.3%). A toy of five years, restraint, routine, X, routine, surge with X routine or restraint at
+# 0.5 each: the routine years' pairs are (stay 2, to surge 1, to restraint 0) or (0, 1, 1), and the
+# routine>surge row is the gamma with the two-point mixture's mean (m1 + m2)/2 and variance
+# (v1 + v2)/2 + (m1 - m2)^2/4, exactly (to 1e-12); the row with one sequence is post_chain's gamma
+check_that "chain rates: closed-form moments against draws, a toy mixture's gamma its hand-computed mean and variance" Rscript -e '
+    for (e in parse("scripts/calibrate.R")) if (is.call(e) && identical(e[[1]], as.name("<-")) &&
+        (is.call(e[[3]]) && identical(e[[3]][[1]], as.name("function")) || deparse(e[[2]]) %in% c("phi_grid", "attr_levels"))) eval(e)
+    set.seed(7); for (t3 in list(c(1, 1, 1), c(0, 2, 1))) { a <- t3 + 0.5
+      g <- matrix(rgamma(6e6, rep(a, each = 2e6)), ncol = 3); g <- g / rowSums(g); r <- -log(g[, 1]) * g[, 2] / (1 - g[, 1])
+      cm <- chain_moments(t3[1], t3[2], t3[3]); stopifnot(abs(mean(r) - cm$m) < 4 * sd(r) / sqrt(2e6), abs(var(r) / cm$v - 1) < 0.02) }
+    T <- attr_mix(rbind(c(1, 0, 0), c(0, 1, 0), c(0.5, 0.5, 0), c(0, 1, 0), c(0, 0, 1)), c(1, 8, 4, 9, 20), rep(0, 5), 0.2)
+    stopifnot(length(T$seqs$w) == 2, all(abs(T$seqs$w - 0.5) < 1e-12))
+    m1 <- chain_moments(2, 1, 0); m2 <- chain_moments(0, 1, 1); m <- (m1$m + m2$m) / 2; v <- (m1$v + m2$v) / 2 + (m1$m - m2$m)^2 / 4
+    g <- T$routine_surge$p; stopifnot(T$routine_surge$kind == "gamma", abs(prod(g) - m) < 1e-12, abs(g[1] * g[2]^2 - v) < 1e-12)
+    r1 <- chain_moments(2, 0, 1); r2 <- chain_moments(0, 1, 1); g <- T$routine_restraint$p
+    stopifnot(abs(prod(g) - (r1$m + r2$m) / 2) < 1e-12, abs(g[1] * g[2]^2 - ((r1$v + r2$v) / 2 + (r1$m - r2$m)^2 / 4)) < 1e-12)
+    p1 <- post_chain(1, 1, 1); c1 <- chain_moments(1, 1, 1); stopifnot(p1$kind == "gamma", abs(prod(p1$p) - c1$m) < 1e-12)'
+# the written chain rows are the gammas of the attribution mixture: their mean and variance, read
+# from the cells of the shipped baseline and calibration-2012, equal the mixture'"'"'s, recomputed here
+# from the enumerated sequences (scenario_quantities' attr_mix attribute) by counting each
+# sequence'"'"'s routine pairs anew; tolerance 3e-5 relative: --write rounds shape and scale to 6
+# significant digits (at most 5e-6 each, so 1e-5 on the mean and 1.5e-5 on the variance). The held
+# mean is the mixture'"'"'s 0.808 and 0.997 a year (the lognormals of the log-moments had 1.53 and 1.83)
+check_that "chain rows: the written gammas' means and variances are the attribution mixture's" Rscript -e '
+    ex <- parse("scripts/calibrate.R"); stop_at <- which(sapply(ex, function(e) is.call(e) && identical(e[[1]], as.name("<-")) && identical(e[[2]], as.name("dirs"))))
+    for (e in ex[seq_len(stop_at - 1)]) eval(e, globalenv())
+    Q <- scenario_quantities(read_scn("scenarios/baseline")); M <- attr(Q, "attr_mix"); A <- M$seqs$A; w <- M$seqs$w
+    n <- ncol(A); pairs <- function(a, b) rowSums(A[, -n] == a & A[, -1] == b)
+    cm <- function(dest, other) chain_moments(pairs(2, 2), pairs(2, dest), pairs(2, other))
+    for (row in list(list("routine,surge", cm(3, 1), 0.808), list("routine,restraint", cm(1, 3), 0.997))) {
+      m <- sum(w * row[[2]]$m); v <- sum(w * row[[2]]$v) + sum(w * (row[[2]]$m - m)^2); stopifnot(abs(m - row[[3]]) < 1e-3)
+      for (f in c("scenarios/baseline/transitions.csv", "scenarios/calibration-2012/transitions.csv")) {
+        l <- grep(paste0("^dprk_testing_posture,", row[[1]], ",\"gamma\\("), readLines(f), value = TRUE); stopifnot(length(l) == 1)
+        g <- as.numeric(strsplit(sub("^[^\"]*\"gamma\\(([^)]*)\\)\".*", "\\1", l), ",")[[1]])
+        stopifnot(abs(prod(g) / m - 1) < 3e-5, abs(g[1] * g[2]^2 / v - 1) < 3e-5) } }
+    # the launch-day dispersion is fitted to that chain: the held chain'"'"'s routine exits are these
+    # means, its shares are not the thresholds'"'"' chain'"'"'s, and the point k is its closed-form fit
+    h <- attr(Q, "held_chain"); m <- function(d, o) sum(w * cm(d, o)$m)
+    # (a day'"'"'s P(stay in routine) is exp(-exits/365.25) up to the chance of leaving and coming back
+    # within the day, relative 1e-3 at these rates)
+    ex <- -log(h$P1[2, 2]) * 365.25; stopifnot(abs(sum(h$p) - 1) < 1e-12, all(abs(h$p - c(0.597, 0.189, 0.213)) < 1e-3),
+      abs(h$r[2] - 11.0829) < 1e-3, abs(1 / phi_of_index(h, era_k) - 16.2717) < 1e-3, abs(ex / (m(3, 1) + m(1, 3)) - 1) < 0.01)'
 # the shipped numbers from attributed years say so: the attribution, the years not near 0/1, how the
 # mixture was matched; and they are wider than the thresholds' posteriors (routine rate sd, chain)
 check_that "attribution: the sources say P(regime | year), the years and the match" Rscript -e '
@@ -80,14 +125,16 @@ check_that "attribution: the sources say P(regime | year), the years and the mat
       grepl("2019 routine 0.52 surge 0.48", r$data), grepl("2017 routine 0.46 surge 0.54", r$data), grepl("2014 routine 0.69 surge 0.30", r$data),
       grepl("^mixture over all [0-9]+ attribution sequences of the years, enumerated .not drawn. with their probabilities", r$prior), grepl("stationary share times the negative binomial", r$prior), grepl("gamma with the mixture.s mean and variance", r$prior))
     g <- as.numeric(strsplit(sub(".*\\((.*)\\)", "\\1", r$posterior), ",")[[1]]); stopifnot(sqrt(g[1]) * g[2] > 1.5 * sqrt(32.5) / 3)
-    ch <- p[p$path == "transitions:dprk_testing_posture:routine>surge", ]
-    stopifnot(grepl("log-mean and log-variance", ch$prior), as.numeric(sub(".*,(.*)\\)", "\\1", ch$posterior)) > 0.978589)' "$work/post.csv"
+    ch <- p[p$path == "transitions:dprk_testing_posture:routine>surge", ]; g <- as.numeric(strsplit(sub(".*\\((.*)\\)", "\\1", ch$posterior), ",")[[1]])
+    stopifnot(grepl("^gamma", ch$posterior), grepl("the gamma with the mixture.s mean and variance", ch$prior), grepl("exact mean and variance", ch$prior),
+      g[1] * g[2]^2 > 0.32871)' "$work/post.csv"
 # the derived numbers' posteriors, closed forms (the ratio of Jeffreys rates: the attribution test
 # below): a mean duration from one
 # talks episode of T years, lognormal(log T - digamma(3/2), sqrt(trigamma(3/2))); an open-seat draw
-# 0.6 - 0.5 p with p ~ beta(4.5,1.5) as the beta of its mean and variance; the March seasonal
-# multiplier (8 of 30 dates in 61 days) as the gamma of the scaled beta's mean and variance, and the
-# other months' plain multiplier that keeps the day-weighted mean 1
+# 0.6 - 0.5 p with p ~ beta(4.5,1.5) as the beta of its mean and variance; the March-April seasonal
+# multiplier (8 of 30 dates in 61 days; one row `3-4`, one posterior) as the gamma of the scaled
+# beta's mean and variance, and the other months' plain multiplier (one row `1-2|5-7|9-12`) that
+# keeps the day-weighted mean 1
 check_that "derived posteriors: closed forms" Rscript -e '
     p <- read.csv(commandArgs(TRUE)[1]); v <- function(path) p$posterior[p$path == path]
     par <- function(path) as.numeric(strsplit(sub(".*\\((.*)\\)", "\\1", v(path)), ",")[[1]])
@@ -96,10 +143,33 @@ check_that "derived posteriors: closed forms" Rscript -e '
     stopifnot(near(par("transitions:us_dprk_diplomacy:talks>none"), c(log(T) - digamma(1.5), sqrt(trigamma(1.5)))))
     b <- par("draws:us_election_open_seat:transactional>transactional"); vb <- 4.5 * 1.5 / (6^2 * 7)
     stopifnot(near(b[1] / sum(b), 0.6 - 0.5 * 4.5 / 6), near(prod(b) / (sum(b)^2 * (sum(b) + 1)), 0.25 * vb))
-    g <- par("seasonality:launch_days:3"); f <- 365 / 61
+    stopifnot(!any(p$path %in% c("seasonality:launch_days:3", "seasonality:launch_days:4", "seasonality:launch_days:1")))
+    g <- par("seasonality:launch_days:3-4"); f <- 365 / 61
     stopifnot(near(prod(g), 8.5 / 31 * f), near(g[1] * g[2]^2, 8.5 * 22.5 / (31^2 * 32) * f^2))
-    a <- par("seasonality:launch_days:8"); o <- as.numeric(v("seasonality:launch_days:1"))
+    a <- par("seasonality:launch_days:8"); o <- as.numeric(v("seasonality:launch_days:1-2|5-7|9-12"))
     stopifnot(near(61 * prod(g) + 31 * prod(a) + 273 * o, 365))' "$work/post.csv"
+# calibrate.R --write merges a seasonality table of one row per month (as written before issue 12)
+# into one row per number: the March-April share as `3-4`, the normalisation as `1-2|5-7|9-12`,
+# whatever order or spacing the cells had; and reads month lists in any spelling (`4 | 3`)
+rm -rf "$work/cm"; cp -r scenarios/calibration-2012 "$work/cm"
+Rscript -e '
+    f <- commandArgs(TRUE)[1]; t <- read.csv(f, colClasses = "character", check.names = FALSE)
+    mo <- function(x) unlist(lapply(strsplit(gsub("\\s", "", x), "|", fixed = TRUE)[[1]],
+      function(it) { ab <- as.integer(strsplit(it, "-", fixed = TRUE)[[1]]); seq(ab[1], ab[length(ab)]) }))
+    out <- do.call(rbind, lapply(seq_len(nrow(t)), function(i) { m <- rev(mo(t$month[i]))
+      r <- t[rep(i, length(m)), ]; r$month <- paste0(" ", m); r }))
+    write.csv(out, f, row.names = FALSE)' "$work/cm/seasonality.csv"
+check_that "per-month seasonality: 15 rows before --write" [ "$(grep -c '^"launch_days\|^"dprk' "$work/cm/seasonality.csv")" -eq 15 ]
+Rscript scripts/calibrate.R --write "$work/cm" > "$work/cm.txt" 2>&1
+check_that "calibrate.R --write merges the per-month rows into the shipped launch-day rows" \
+    cmp -s <(grep '^launch_days,' "$work/cm/seasonality.csv") <(grep '^launch_days,' scenarios/calibration-2012/seasonality.csv)
+check_that "calibrate.R --write leaves the judgment rows as they were (one a month)" \
+    [ "$(grep -c '^"dprk_testing_posture:\*>surge"\|^dprk_testing_posture:\*>surge,' "$work/cm/seasonality.csv")" -eq 3 ]
+sed -i 's/^launch_days,3-4,/launch_days, 4 | 3 ,/' "$work/cm/seasonality.csv"
+Rscript scripts/calibrate.R "$work/cm" > "$work/cm2.txt" 2>&1
+check_that "calibrate.R finds the row 4 | 3 by its path seasonality:launch_days:3-4" \
+    grep -q '^ok~ .*seasonality:launch_days:3-4 |' "$work/cm2.txt"
+
 # the two dispersions' posteriors (issue 12 section 4). Satellites: the exact negative binomial
 # likelihood of the ten counts (mean integrated out under mu^-1/2 on (0, 2]) times the neutral
 # prior (1 + phi)^-2, integrated here independently with integrate() over log phi: calibrate.R's 121-point
@@ -107,8 +177,10 @@ check_that "derived posteriors: closed forms" Rscript -e '
 # code path with a kernel so wide that every decade with a launch matches (so the likelihood is
 # P(not all ten years 0)), one posture at 8 a year (independent negative binomial years), against
 # that closed form 1 - (1 + L phi)^(-10/phi) on the same grid and prior (the penalised-complexity
-# prior exponential on sqrt(phi), P(sqrt(phi) > 1) = 1%, integrated here too); and the shipped k is the point
-# estimate 7.1476 (the closed-form fit), written as a lognormal.
+# prior exponential on sqrt(phi), P(sqrt(phi) > 1) = 1%, integrated here too); and the shipped k's point
+# estimate is 16.2717, the closed-form fit to the posture chain as the model holds it (the attribution
+# mixtures' means: the chain rows test below checks it against that chain), written as a lognormal.
+# (7.1476 while the dispersion was fitted to the thresholds' chain.)
 check_that "dispersion posteriors: satellites against integrate(), launch days' prior alone" Rscript -e '
     for (e in parse("scripts/calibrate.R")) if (is.call(e) && identical(e[[1]], as.name("<-")) &&
         (is.call(e[[3]]) && identical(e[[3]][[1]], as.name("function")) || deparse(e[[2]]) %in% c("phi_grid", "phi_priors", "disp_cache"))) eval(e)
@@ -129,17 +201,18 @@ check_that "dispersion posteriors: satellites against integrate(), launch days' 
     e2 <- sqrt(integrate(function(lp) lp^2 * g(lp), log(1e-3), log(1e3))$value / Z - e1^2)
     stopifnot(pr$kind == "lognormal", abs(pr$p[1] - e1) < 0.02, abs(pr$p[2] - e2) < 0.02)
     l <- par("events:launch_days:dispersion"); stopifnot(grepl("^lognormal", v("events:launch_days:dispersion")),
-      abs(p$point[p$path == "events:launch_days:dispersion"] - 7.1476) < 1e-3, l[2] > 0.5)' "$work/post.csv"
+      abs(p$point[p$path == "events:launch_days:dispersion"] - 16.2717) < 1e-3, l[2] > 0.5)' "$work/post.csv"
 check_that "dispersions: the sources say the prior, the method and the rows" bash -c '
-    grep -q "^launch_days,.*\"lognormal(3.34941,1.62602)\",12,.*posterior lognormal(3.34941,1.62602): posterior of phi = 1/k, penalised-complexity prior.*20000 simulated decades.*approximate Bayesian computation.*data: dprk_missile_tests_by_year.csv cns_launch_days 2012-2021" scenarios/baseline/events.csv &&
+    grep -q "^launch_days,.*\"lognormal(3.51419,1.61762)\",12,.*posterior lognormal(3.51419,1.61762): posterior of phi = 1/k, penalised-complexity prior.*20000 simulated decades.*approximate Bayesian computation.*data: dprk_missile_tests_by_year.csv cns_launch_days 2012-2021: .*k fitted so that the posture chain as the model holds it (the attribution mixtures. means: rates 3.016/11.08/15.55, shares 0.597/0.189/0.213)" scenarios/baseline/events.csv &&
     grep -q "^satellite_launches,.*posterior lognormal(-0.189441,1.52387): posterior of phi = 1/k, prior flat in 1/(1 + k).*exact negative binomial.*data: dprk_missile_tests_by_year.csv csis_satellite_launch_events" scenarios/calibration-2012/events.csv'
 # run draws the dispersion per replication: launch days' yearly sd is larger than with k plain at
-# the lognormal's mean (the mixture's E[1/k] is 0.13 against 1/107: 6.6 against 5.7 at seed 1)
+# the lognormal's mean (the mixture's E[1/k] is 0.11 against 1/124)
 # (the other posteriors held at their means in both arms, calibrate.R --hold data: the regime
 # rates' and the chain's posteriors, wide since the attribution is carried, would blur the contrast)
 Rscript scripts/calibrate.R --hold data "$work/kplain" scenarios/calibration-2012 > /dev/null 2>&1
 cp -r "$work/kplain" "$work/kdraw"
-sed -i 's/^launch_days,\([^,]*\),106.845,/launch_days,\1,"lognormal(3.34941,1.62602)",/' "$work/kdraw/events.csv"
+sed -i 's/^launch_days,\([^,]*\),124.28,/launch_days,\1,"lognormal(3.51419,1.61762)",/' "$work/kdraw/events.csv"
+check_that "the k-drawn copy draws k" grep -q '^launch_days,[^,]*,"lognormal(3.51419,1.61762)",' "$work/kdraw/events.csv"
 "$NEASIM" run "$work/kdraw" --runs 2000 --seed 1 --out "$work/kd" --quiet
 "$NEASIM" run "$work/kplain" --runs 2000 --seed 1 --out "$work/kp" --quiet
 check_that "run draws the launch-day dispersion: yearly sd 1.08 times or more that of k at its mean" Rscript -e '
@@ -151,17 +224,18 @@ check_that "run draws the launch-day dispersion: yearly sd 1.08 times or more th
 mkdir -p "$work/wr"; cp -r scenarios/calibration-2012 scenarios/baseline "$work/wr/"
 Rscript scripts/calibrate.R --write "$work/wr/calibration-2012" "$work/wr/baseline" > "$work/wr.txt" 2>&1
 check_that "calibrate.R --write: the shipped cells are the posteriors" bash -c "
-    grep -q 'wrote 58 cells' '$work/wr.txt' && grep -q 'wrote 54 cells' '$work/wr.txt' &&
+    grep -q 'wrote 49 cells' '$work/wr.txt' && grep -q 'wrote 45 cells' '$work/wr.txt' &&
     diff -r scenarios/calibration-2012 '$work/wr/calibration-2012' && diff -r scenarios/baseline '$work/wr/baseline'"
 check_that "calibrate.R: every posterior cell of the baseline is ok~" bash -c "
     Rscript scripts/calibrate.R scenarios/baseline | awk '\$1 == \"ok\" && / posterior /' | grep -c . | grep -qx 0"
-# --hold: the baseline with its judgments at their means keeps only the 33 posteriors uncertain, and
-# with its posteriors at their means only the 128 judgments; both check
+# --hold: the baseline with its judgments at their means keeps only the 32 posteriors uncertain, and
+# with its posteriors at their means only the 126 judgments (one cell per seasonal row: the March-April
+# share is one row `3-4`, the exercise-month judgment one row `3-4|8`); both check
 Rscript scripts/calibrate.R --hold judgment "$work/hj" scenarios/baseline > "$work/hj.txt" 2>&1
 Rscript scripts/calibrate.R --hold data "$work/hd" scenarios/baseline > "$work/hd.txt" 2>&1
-check_that "calibrate.R --hold: 128 judgment cells and 33 posterior cells held" bash -c "
-    grep -q 'judgment distributions at their means (128 cells)' '$work/hj.txt' &&
-    grep -q 'data distributions at their means (33 cells)' '$work/hd.txt'"
+check_that "calibrate.R --hold: 126 judgment cells and 32 posterior cells held" bash -c "
+    grep -q 'judgment distributions at their means (126 cells)' '$work/hj.txt' &&
+    grep -q 'data distributions at their means (32 cells)' '$work/hd.txt'"
 expect "--hold judgment: the copy checks" 0 "" -- check "$work/hj"
 expect "--hold data: the copy checks" 0 "" -- check "$work/hd"
 # (a cell, not a source's prose: a distribution cell starts right after a comma, quoted)

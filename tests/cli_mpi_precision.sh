@@ -80,17 +80,19 @@ check_that "compare --factorial --precision under mpirun: exit 64 (got $rc)" [ "
 check_that "... said once" [ "$(grep -c "arms of two levers" "$work/mpi.err")" -eq 1 ]
 check_that "... nothing written" [ ! -e "$work/x" ]
 
-# --- a replication that runs away in batch 2 (replication 2545 of the baseline with 500 events,
-# found by a plain run, the lowest that runs away whatever the thread count): in rank 1's slice
-# for K = 2 and 3, rank 2's for K = 4; the two batches before it were exchanged. (400 events until
-# the launch-day dispersion was drawn from its posterior: a small draw of k, 289 launch days a
-# year, ran replication 992, in batch 0, past 400; 450 until the posture attribution's
-# uncertainty was carried: the wider regime rates run replication 1651, in batch 1, past 450.)
+# --- a replication that runs away in a later batch (replication 1802 of the baseline with 500
+# events, batch 1, found by a plain run, the lowest that runs away whatever the thread count): in
+# rank 1's slice for K = 2, rank 2's for K = 3, rank 3's for K = 4; the batch before it was
+# exchanged. (400 events until the launch-day dispersion was drawn from its posterior: a small
+# draw of k, 289 launch days a year, ran replication 992, in batch 0, past 400; 450 until the
+# posture attribution's uncertainty was carried: the wider regime rates run replication 1651, in
+# batch 1, past 450; replication 2545, batch 2, until the chain's routine exits were gammas and
+# the exercise months one seasonal row drawn once.)
 # Every rank ends, exit 70, the plain message once, nothing written.
-expect "fail: the plain run fails" 70 "replication 2545 ran away" \
+expect "fail: the plain run fails" 70 "replication 1802 ran away" \
     -- run $S --precision 0.005 --max-events 500 --quiet --out "$work/fail"
 plain_msg=$("$NEASIM" run $S --precision 0.005 --max-events 500 --quiet --out "$work/fail" 2>&1)
-for kr in 2:1 3:1 4:2; do
+for kr in 2:1 3:2 4:3; do
     k=${kr%:*} r=${kr#*:}
     mpi "$k" run $S --precision 0.005 --max-events 500 --quiet --threads 1 --out "$work/fail-$k"
     rc=$?
@@ -100,8 +102,10 @@ for kr in 2:1 3:1 4:2; do
     check_that "fail -n $k: said once" [ "$(grep -c 'ran away' "$work/mpi.err")" -eq 1 ]
     check_that "fail -n $k: nothing written" [ -z "$(ls -d "$work"/fail-$k* "$work"/.fail-$k* 2>/dev/null)" ]
 done
-# on rank 0 (replication 50 with 250 events, batch 0; 86 before the posture attribution was
-# carried) and in a comparison
+# on rank 0 (replication 66 with 250 events, batch 0; 86 before the posture attribution was
+# carried, 50 before the chain's routine exits were gammas, 107 before the exercise months were one
+# seasonal row) and in a comparison (replication 510 with 500 events, batch 0, rank 1 of 3; 2545
+# before the gammas and the seasonal row)
 plain_msg=$("$NEASIM" run $S --precision 0.005 --max-events 250 --quiet --out "$work/fail0" 2>&1)
 mpi 2 run $S --precision 0.005 --max-events 250 --quiet --out "$work/fail0"
 rc=$?
@@ -109,7 +113,7 @@ check_that "fail on rank 0: exit 70 (got $rc)" [ "$rc" -eq 70 ]
 check_that "fail on rank 0: the plain message" grep -qF "rank 0 of 2: $plain_msg" "$work/mpi.err"
 check_that "fail on rank 0: nothing written" [ ! -e "$work/fail0" ]
 plain_msg=$("$NEASIM" compare $S --levers all --precision 0.005 --max-events 500 --quiet --out "$work/failc" 2>&1)
-check_that "failc: the plain comparison fails at replication 2545" grep -q "replication 2545 ran away" <<<"$plain_msg"
+check_that "failc: the plain comparison fails at replication 510" grep -q "replication 510 ran away" <<<"$plain_msg"
 mpi 3 compare $S --levers all --precision 0.005 --max-events 500 --quiet --out "$work/failc"
 rc=$?
 check_that "failc -n 3: exit 70 (got $rc)" [ "$rc" -eq 70 ]

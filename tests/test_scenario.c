@@ -322,6 +322,43 @@ static void test_valid_seasonality(void **state)
     nsm_diag_release(&d);
 }
 
+/* A month cell may be a range or a list (spaces around '-' and '|'): the row's multiplier in each
+** of its months; a distribution on such a row is one uncertain number, with the canonical path. */
+static void test_season_month_lists(void **state)
+{
+    (void)state;
+    char *dir = copy_valid();
+    edit(dir, "seasonality.csv", NULL,
+         "target,month,multiplier,source\n"
+         "launches,7,2,judgment\n"
+         "war:peace>*, 1 - 2 | 11-12 ,1.5,judgment\n"
+         "launches,\"3-4|8\",0,judgment\n"
+         "launches,12|10 | 11,\"uniform(1,3)\",judgment\n"
+         "launches,5-5,4,judgment\n");
+    nsm_diag d;
+    nsm_model *m = read_ok(dir, &d);
+    const double *s = m->seasonality;
+    static const double launches[12] = {1, 1, 0, 0, 4, 1, 2, 0, 1, 2, 2, 2};
+    for (int mo = 0; mo < 12; mo++) {
+        double war = mo < 2 || mo >= 10 ? 1.5 : 1;
+        assert_true(s[6 * 12 + mo] == launches[mo]);
+        assert_true(s[0 * 12 + mo] == war && s[1 * 12 + mo] == war && s[2 * 12 + mo] == 1);
+    }
+    assert_int_equal(m->n_uncertain, 1);
+    const nsm_uncertain *u = &m->uncertain[0];
+    assert_string_equal(u->path, "seasonality:launches:10-12");
+    assert_int_equal(u->stream, nsm_stream_id("param", "seasonality:launches:10-12"));
+    assert_int_equal(u->n_params, 3);
+    for (int j = 0; j < 3; j++) {
+        assert_int_equal(u->params[j].kind, NSM_P_SEASONALITY);
+        assert_int_equal(u->params[j].a, 6);
+        assert_int_equal(u->params[j].b, 10 + j);
+    }
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+    remove_dir(dir);
+}
+
 static void test_valid_draws(void **state)
 {
     (void)state;
@@ -747,10 +784,39 @@ static bad_case cases[] = {
      "modifiers.csv:2:16: error: missing condition", "factor=level"},
     /* seasonality.csv */
     {"season_month", "seasonality.csv", "launches,8,0", "launches,13,0",
-     "seasonality.csv:4:10: error: month must be between 1 and 12, not 13", "13"},
+     "seasonality.csv:4:10: error: month 13 is not 1-12 (in '13')", "3-4|8"},
+    {"season_month_zero", "seasonality.csv", "launches,8,0", "launches,3-0,0",
+     "seasonality.csv:4:12: error: month 0 is not 1-12 (in '3-0')", "a range LOW-HIGH"},
+    {"season_missing_month", "seasonality.csv", "launches,8,0", "launches,,0",
+     "seasonality.csv:4:10: error: missing month: write a month 1-12", "3-4|8"},
+    {"season_range_open", "seasonality.csv", "launches,8,0", "launches,3-,0",
+     "seasonality.csv:4:12: error: month list '3-' ends after '-' (a range is LOW-HIGH)", "3-4"},
+    {"season_range_backwards", "seasonality.csv", "launches,8,0", "launches,4-3,0",
+     "seasonality.csv:4:10: error: the range 4-3 runs backwards: write the lower month first "
+     "(3-4)", "two ranges (4-12|1-3)"},
+    {"season_range_backwards_in_list", "seasonality.csv", "launches,8,0", "launches,1 | 12-2,0",
+     "seasonality.csv:4:14: error: the range 12-2 runs backwards", "(12-12|1-2)"},
+    {"season_list_empty_item", "seasonality.csv", "launches,8,0", "launches,3||4,0",
+     "seasonality.csv:4:12: error: expected a month after '|' in '3||4', not '|'", "3-4|8"},
+    {"season_list_ends_in_bar", "seasonality.csv", "launches,8,0", "launches,\"3|\",0",
+     "seasonality.csv:4:13: error: month list '3|' ends after '|'", "3-4|8"},
+    {"season_list_starts_with_bar", "seasonality.csv", "launches,8,0", "launches,|3,0",
+     "seasonality.csv:4:10: error: expected a month at the start in '|3', not '|'", "3-4|8"},
+    {"season_list_bad_separator", "seasonality.csv", "launches,8,0", "launches,3;4,0",
+     "seasonality.csv:4:11: error: unexpected ';' in month list '3;4'", "joined by '|'"},
+    {"season_month_word", "seasonality.csv", "launches,8,0", "launches,March,0",
+     "seasonality.csv:4:10: error: expected a month at the start in 'March', not 'M'", "1-12"},
+    {"season_list_twice_in_row", "seasonality.csv", "launches,8,0", "launches,8|5-9,0",
+     "seasonality.csv:4:12: error: month 8 is listed twice in '8|5-9'", "each month once"},
     {"season_duplicate", "seasonality.csv", "launches,8,0", "launches,7,0",
-     "seasonality.csv:4:1: error: the multiplier of 'launches' in month 7 is given twice "
-     "(first at line 2)", "twice"},
+     "seasonality.csv:4:10: error: the multiplier of 'launches' in month 7 is given twice "
+     "(first at line 2, months '7')", "write the row again without it"},
+    {"season_duplicate_in_range", "seasonality.csv", "launches,8,0", "launches, 5 - 12 ,0",
+     "seasonality.csv:4:11: error: the multiplier of 'launches' in month 7 is given twice "
+     "(first at line 2, months '7')", "list each month in one row of 'launches' only"},
+    {"season_duplicate_of_range", "seasonality.csv", "launches,7,2", "launches,6-8|1,2",
+     "seasonality.csv:4:10: error: the multiplier of 'launches' in month 8 is given twice "
+     "(first at line 2, months '6-8|1')", "drop the base's row"},
     /* draws.csv */
     {"draw_probability_negative", "draws.csv", "regime,c,c,1", "regime,c,c,-1",
      "draws.csv:5:21: error: probability '-1' is not a probability", "between 0 and 1"},
@@ -884,6 +950,7 @@ int main(void)
         cmocka_unit_test(test_valid_transitions),
         cmocka_unit_test(test_valid_events_and_modifiers),
         cmocka_unit_test(test_valid_seasonality),
+        cmocka_unit_test(test_season_month_lists),
         cmocka_unit_test(test_valid_draws),
         cmocka_unit_test(test_valid_calendar),
         cmocka_unit_test(test_valid_effects_and_outcomes),

@@ -254,6 +254,27 @@ static void test_seasonal_distribution_scaled(void **state)
     nsm_model_free(m);
 }
 
+/* A row `3-4` written as a distribution is one number: one path, one stream, and the model built
+** for a replication holds its draw in March and in April alike (the draw scaled by draw / mean
+** into each month: 1 x 2.7 / 2 x 2 = 2.7), nothing in the months the row `1-2|5-12` zeroes. */
+static void test_seasonal_row_of_months_one_draw(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("season_joint");
+    const int pulse = m->n_transitions;
+    assert_int_equal(m->n_uncertain, 1);
+    assert_string_equal(m->uncertain[0].path, "seasonality:pulse:3-4");
+    assert_int_equal(m->uncertain[0].n_params, 2);
+    for (int draw = 0; draw < 3; draw++) {
+        double x = 1.1 + 0.8 * draw;
+        nsm_model *v = with_draws(m, &x);
+        for (int mo = 1; mo <= 12; mo++)
+            assert_true(v->seasonality[pulse * 12 + mo - 1] == (mo == 3 || mo == 4 ? x : 0.0));
+        nsm_model_free(v);
+    }
+    nsm_model_free(m);
+}
+
 /* Uncertain probabilities of one row are put in in row order: each sets its entry and rescales
 ** the row's other entries in proportion so that it sums to 1. The last one keeps its drawn value;
 ** an earlier one is rescaled by the later ones. Initial row x ~ uniform(0.2,0.4) (mean 0.3),
@@ -310,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_initial_state_triggers_nothing),
         cmocka_unit_test(test_redraw_grid_late_in_month),
         cmocka_unit_test(test_seasonal_distribution_scaled),
+        cmocka_unit_test(test_seasonal_row_of_months_one_draw),
         cmocka_unit_test(test_row_probabilities_rescaled),
         cmocka_unit_test(test_draw_range_is_held),
     };

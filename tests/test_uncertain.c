@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "neasim/compare.h"
+#include "neasim/engine.h"
 #include "neasim/outer.h"
 #include "neasim/outer_loop.h"
 #include "neasim/scenario.h"
@@ -174,6 +175,123 @@ static void test_arms_share_draws(void **state)
     nsm_model_free(m);
 }
 
+/* ---- a seasonal row of several months: one number, drawn once (issue 12) ----
+** Models season_joint and season_apart: a counted event at 1 a day (365 a year), nothing outside
+** March and April, multiplier m ~ uniform(1,3) there: one row `3-4` (one draw a replication) or two
+** rows `3` and `4` (two independent draws). */
+
+typedef struct {
+    double t3, t4, t5; /* the starts of March, April and May */
+    int64_t march, april;
+} month_counts;
+
+static void count_months(void *ctx, const nsm_seen *w)
+{
+    month_counts *c = ctx;
+    if (w->kind != NSM_SEEN_EVENT)
+        return;
+    c->march += w->t >= c->t3 && w->t < c->t4;
+    c->april += w->t >= c->t4 && w->t < c->t5;
+}
+
+/* Replications 0..reps-1 with per-run draws, one at a time: each one's March and April counts. */
+static void month_counts_of(const char *model, uint64_t reps, uint64_t seed, int64_t *n3,
+                            int64_t *n4)
+{
+    nsm_model *m = nsm_test_load(model);
+    nsm_sim *s = nsm_sim_alloc(m);
+    nsm_accum *a = nsm_accum_alloc(m);
+    assert_true(s && a);
+    month_counts c = {m->month_t[2], m->month_t[3], m->month_t[4], 0, 0}; /* from 1 January */
+    nsm_sim_set_observer(s, count_months, &c);
+    assert_int_equal(nsm_sim_set_uncertainty(s, NSM_UNCERTAINTY_PER_RUN, 1), NSM_OK);
+    for (uint64_t r = 0; r < reps; r++) {
+        c.march = c.april = 0;
+        assert_int_equal(nsm_sim_replicate(s, seed, r, a, NULL), NSM_OK);
+        n3[r] = c.march;
+        n4[r] = c.april;
+    }
+    nsm_accum_free(a);
+    nsm_sim_free(s);
+    nsm_model_free(m);
+}
+
+/* Given the multiplier m of a replication, its March and April counts are Poisson(31 m) and
+** Poisson(30 m), so given their total n, March's count is binomial(n, 31/61) whatever m is, when
+** both months share m. With one draw every replication's z = (n3 - n p) / sqrt(n p (1 - p)) is
+** within 5 of 0 and the mean of z^2 is 1 (standard error sqrt(2 / reps)); with a draw per month the
+** months' multipliers differ by 0.67 on average and z^2 averages about 5. */
+static double mean_z2(const int64_t *n3, const int64_t *n4, uint64_t reps, double *max_z)
+{
+    const double p = 31.0 / 61.0;
+    double sum = 0;
+    *max_z = 0;
+    for (uint64_t r = 0; r < reps; r++) {
+        double n = (double)(n3[r] + n4[r]), z = ((double)n3[r] - n * p) / sqrt(n * p * (1 - p));
+        sum += z * z;
+        *max_z = fmax(*max_z, fabs(z));
+    }
+    return sum / (double)reps;
+}
+
+static void test_season_months_share_a_draw(void **state)
+{
+    (void)state;
+    const uint64_t reps = 400;
+    int64_t *n3 = calloc(reps, sizeof *n3), *n4 = calloc(reps, sizeof *n4);
+    double max_z;
+    month_counts_of("season_joint", reps, 31, n3, n4);
+    double joint = mean_z2(n3, n4, reps, &max_z);
+    if (max_z > 5)
+        fail_msg("a replication's March and April counts are %.1f sd apart for one multiplier", max_z);
+    nsm_test_check_mean("one draw: mean z^2", joint, 1.0, sqrt(2.0 / (double)reps));
+    month_counts_of("season_apart", reps, 31, n3, n4);
+    double apart = mean_z2(n3, n4, reps, &max_z);
+    if (!(apart > 1 + 10 * sqrt(2.0 / (double)reps)))
+        fail_msg("two draws: mean z^2 %.3f, not above one draw's 1 by 10 standard errors", apart);
+    free(n3);
+    free(n4);
+}
+
+/* N = March + April count is mixed Poisson: Var N = E N + Var(m) (r 61/365)^2 with r = 365 and
+** Var(m) = 1/3, so 122 + 3721/3 = 1362.3 for one draw, and 122 + (31^2 + 30^2)/3 = 742.3 for
+** independent draws of the two months. The sample variance's standard error is
+** sqrt((mu4 - s^4) / reps), mu4 the sample's fourth central moment. */
+static void sample_var(const int64_t *n3, const int64_t *n4, uint64_t reps, double *var, double *se)
+{
+    double mean = 0, m2 = 0, m4 = 0;
+    for (uint64_t r = 0; r < reps; r++)
+        mean += (double)(n3[r] + n4[r]) / (double)reps;
+    for (uint64_t r = 0; r < reps; r++) {
+        double e = (double)(n3[r] + n4[r]) - mean;
+        m2 += e * e / (double)reps;
+        m4 += e * e * e * e / (double)reps;
+    }
+    *var = m2 * (double)reps / (double)(reps - 1);
+    *se = sqrt((m4 - m2 * m2) / (double)reps);
+}
+
+static void test_season_joint_draw_variance(void **state)
+{
+    (void)state;
+    const uint64_t reps = 20000;
+    const double mean_n = 61.0 * 2.0, one = mean_n + 61.0 * 61.0 / 3.0,
+                 two = mean_n + (31.0 * 31.0 + 30.0 * 30.0) / 3.0;
+    int64_t *n3 = calloc(reps, sizeof *n3), *n4 = calloc(reps, sizeof *n4);
+    double var, se;
+    month_counts_of("season_joint", reps, 32, n3, n4);
+    sample_var(n3, n4, reps, &var, &se);
+    nsm_test_check_mean("one draw for March-April: Var N", var, one, se);
+    if (!(fabs(var - two) > 10 * se))
+        fail_msg("one draw: Var N %.1f is within 10 standard errors (%.1f) of two draws' %.1f", var,
+                 se, two);
+    month_counts_of("season_apart", reps, 32, n3, n4);
+    sample_var(n3, n4, reps, &var, &se);
+    nsm_test_check_mean("a draw for each month: Var N", var, two, se);
+    free(n3);
+    free(n4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +299,8 @@ int main(void)
         cmocka_unit_test(test_outer_draws),
         cmocka_unit_test(test_outer_loop_tells_each_draw),
         cmocka_unit_test(test_arms_share_draws),
+        cmocka_unit_test(test_season_months_share_a_draw),
+        cmocka_unit_test(test_season_joint_draw_variance),
     };
     return cmocka_run_group_tests_name("uncertain", tests, NULL, NULL);
 }

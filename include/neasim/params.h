@@ -60,4 +60,16 @@ void nsm_param_label(const nsm_model *m, const nsm_param *p, char *buf, size_t n
 /* The canonical path of one number ("transitions:f:a>b"), for outputs. */
 void nsm_param_path(const nsm_model *m, const nsm_param *p, char *buf, size_t n);
 
+/* The canonical text of a set of calendar months (bit m - 1 of mask for month m), as the month
+** cell of seasonality.csv and the path seasonality:TARGET:MONTHS write it: runs in calendar
+** order, a run of one month as "3", of more as "3-4", joined by '|' ("3-4|8"). A single month's
+** text is its number, so a one-month row keeps the path it always had. "" for no month. */
+void nsm_months_format(unsigned mask, char *buf, size_t n);
+
+/* The label of the n numbers that one parameter sets (a row of the scenario, a path): that of
+** the first (nsm_param_label), but for a seasonal row of several months, its months in the form
+** of nsm_months_format ("seasonality:h:3-4|8", or with labels "...: seasonal multiplier, months
+** 3-4, 8"). */
+void nsm_params_label(const nsm_model *m, const nsm_param *p, int n, char *buf, size_t size);
+
 #endif

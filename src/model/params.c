@@ -611,3 +611,51 @@ void nsm_param_label(const nsm_model *m, const nsm_param *p, char *buf, size_t n
     else
         syntax_label(m, p, buf, n);
 }
+
+void nsm_months_format(unsigned mask, char *buf, size_t n)
+{
+    size_t len = 0;
+    if (n)
+        buf[0] = '\0';
+    for (int m = 1; m <= 12; m++) {
+        if (!(mask & (1u << (m - 1))))
+            continue;
+        int end = m;
+        while (end < 12 && (mask & (1u << end)))
+            end++;
+        if (end == m)
+            nsm_text_add(buf, n, &len, "%s%d", len ? "|" : "", m);
+        else
+            nsm_text_add(buf, n, &len, "%s%d-%d", len ? "|" : "", m, end);
+        m = end;
+    }
+}
+
+void nsm_params_label(const nsm_model *m, const nsm_param *p, int n, char *buf, size_t size)
+{
+    unsigned months = 0;
+    for (int i = 0; i < n && p[0].kind == NSM_P_SEASONALITY; i++)
+        if (p[i].kind == NSM_P_SEASONALITY && p[i].a == p[0].a)
+            months |= 1u << (p[i].b - 1);
+    if ((months & (months - 1)) == 0) { /* not a seasonal row of two or more months */
+        nsm_param_label(m, p, buf, size);
+        return;
+    }
+    char spec[64], proc[512];
+    nsm_months_format(months, spec, sizeof spec);
+    if (nsm_model_has_labels(m)) { /* for people, "3-4, 8" rather than the path's "3-4|8" */
+        char words[96];
+        size_t len = 0;
+        words[0] = '\0';
+        for (const char *c = spec; *c; c++)
+            if (*c == '|')
+                nsm_text_add(words, sizeof words, &len, ", ");
+            else
+                nsm_text_add(words, sizeof words, &len, "%c", *c);
+        process_phrase(m, p->a, proc, sizeof proc);
+        snprintf(buf, size, "%s: seasonal multiplier, months %s", proc, words);
+    } else {
+        nsm_process_name(m, p->a, proc, sizeof proc);
+        snprintf(buf, size, "seasonality:%s:%s", proc, spec);
+    }
+}

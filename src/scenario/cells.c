@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "neasim/params.h"
 #include "scenario/read.h"
 
 const nsm_table *nsmi_reader_use(nsm_reader *r, int which)
@@ -195,6 +196,87 @@ nsm_status nsmi_read_integer(nsm_reader *r, int row, const char *column, int lo,
                                 s);
     *out = (int)v;
     return NSM_OK;
+}
+
+/* ---- month lists (seasonality.csv, seasonality: paths) ---- */
+
+static size_t skip_blanks(const char *s, size_t i)
+{
+    while (s[i] == ' ' || s[i] == '\t')
+        i++;
+    return i;
+}
+
+#define MONTHS_HOW "write a month 1-12, a range LOW-HIGH such as 3-4, or a list joined by '|' " \
+                   "such as 3-4|8"
+
+/* The month at s[*i] (blanks before it skipped); *i moves past it. `after` says what came before,
+** for the message when there is no month. */
+static nsm_status read_month(nsm_reader *r, const nsm_cell *c, size_t *i, const char *after,
+                             int *out)
+{
+    const char *s = c->text;
+    size_t k = skip_blanks(s, *i), n = strspn(s + k, "0123456789");
+    if (n == 0) {
+        if (!s[k])
+            return nsmi_reader_error(r, c, k, "month list '%s' ends %s: %s", s, after, MONTHS_HOW);
+        return nsmi_reader_error(r, c, k, "expected a month %s in '%s', not '%c': %s", after, s,
+                                s[k], MONTHS_HOW);
+    }
+    long v = n > 9 ? 13 : strtol(s + k, NULL, 10);
+    if (v < 1 || v > 12)
+        return nsmi_reader_error(r, c, k, "month %.*s is not 1-12 (in '%s'): %s", (int)n, s + k, s,
+                                MONTHS_HOW);
+    *out = (int)v;
+    *i = k + n;
+    return NSM_OK;
+}
+
+/* One item at s[*i]: a month or a range; its months into *mask, each once. */
+static nsm_status read_month_item(nsm_reader *r, const nsm_cell *c, size_t *i, unsigned *mask)
+{
+    const char *s = c->text;
+    size_t start = skip_blanks(s, *i);
+    int lo, hi;
+    nsm_status st = read_month(r, c, i, *i ? "after '|'" : "at the start", &lo);
+    hi = lo;
+    size_t k = skip_blanks(s, *i);
+    if (st == NSM_OK && s[k] == '-') {
+        *i = k + 1;
+        st = read_month(r, c, i, "after '-' (a range is LOW-HIGH)", &hi);
+        if (st == NSM_OK && hi < lo)
+            return nsmi_reader_error(r, c, start, "the range %d-%d runs backwards: write the lower "
+                                    "month first (%d-%d) or, for a season across the new year, "
+                                    "two ranges (%d-12|1-%d)", lo, hi, hi, lo, lo, hi);
+    }
+    for (int m = lo; st == NSM_OK && m <= hi; m++) {
+        if (*mask & (1u << (m - 1)))
+            return nsmi_reader_error(r, c, start, "month %d is listed twice in '%s': list each "
+                                    "month once", m, s);
+        *mask |= 1u << (m - 1);
+    }
+    return st;
+}
+
+nsm_status nsmi_parse_months(nsm_reader *r, const nsm_cell *c, unsigned *mask)
+{
+    const char *s = c->text;
+    *mask = 0;
+    if (!s[0])
+        return nsmi_reader_error(r, c, 0, "missing month: " MONTHS_HOW);
+    size_t i = 0;
+    for (;;) {
+        nsm_status st = read_month_item(r, c, &i, mask);
+        if (st != NSM_OK)
+            return st;
+        i = skip_blanks(s, i);
+        if (!s[i])
+            return NSM_OK;
+        if (s[i] != '|')
+            return nsmi_reader_error(r, c, i, "unexpected '%c' in month list '%s': %s", s[i], s,
+                                    MONTHS_HOW);
+        i++;
+    }
 }
 
 /* ---- dates and text ---- */

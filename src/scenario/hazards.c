@@ -3,7 +3,8 @@
 ** condition holds (modifiers.csv) and calendar-month multipliers (seasonality.csv).
 **
 ** A modifier or seasonal row whose target has wildcards applies to every process it matches:
-** it becomes one nsm_modifier per matched process, all with the row's number.
+** it becomes one nsm_modifier per matched process, all with the row's number. A seasonal row may
+** list several months ("3-4|8"): one number, set in each of its months.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -156,19 +157,33 @@ nsm_status nsmi_scenario_modifiers(nsm_reader *r)
 
 /* ---- seasonality.csv ---- */
 
-static nsm_status check_season_duplicate(nsm_reader *r, const int *months, int row)
+/* A month of this row that an earlier row with the same target text gives already: an error at
+** the month cell, naming the other row (its file too when it comes from another: a base). */
+static nsm_status check_season_duplicate(nsm_reader *r, const unsigned *months, int row)
 {
-    const nsm_cell *c = nsmi_reader_cell(r, row, "target");
-    for (int j = 0; j < row; j++)
-        if (months[j] == months[row] && strcmp(nsmi_reader_cell(r, j, "target")->text,
-                                               c->text) == 0)
-            return nsmi_reader_error(r, c, 0, "the multiplier of '%s' in month %d is given twice "
-                                    "(first at line %d)", c->text, months[row],
-                                    r->t->rows[j].line);
+    const nsm_cell *c = nsmi_reader_cell(r, row, "month");
+    const char *target = nsmi_reader_cell(r, row, "target")->text;
+    for (int j = 0; j < row; j++) {
+        unsigned both = months[j] & months[row];
+        if (!both || strcmp(nsmi_reader_cell(r, j, "target")->text, target) != 0)
+            continue;
+        const nsm_cell *o = nsmi_reader_cell(r, j, "month");
+        const nsm_table *ot = o->origin ? o->origin : r->t, *mt = c->origin ? c->origin : r->t;
+        int month = 1;
+        while (!(both & (1u << (month - 1))))
+            month++;
+        return nsmi_reader_error(r, c, 0, "the multiplier of '%s' in month %d is given twice (first "
+                                "at %s%s%d, months '%s'): list each month in one row of '%s' "
+                                "only; to change one month of a multi-month row, write the row "
+                                "again without it (in a scenario that extends a base, drop the "
+                                "base's row and add rows for the months you want)", target, month,
+                                ot != mt ? ot->path : "line ", ot != mt ? ":" : "",
+                                r->t->rows[j].line, o->text, target);
+    }
     return NSM_OK;
 }
 
-static nsm_status read_season(nsm_reader *r, int row, int *months)
+static nsm_status read_season(nsm_reader *r, int row, unsigned *months)
 {
     nsm_model *m = r->m;
     nsm_target tg;
@@ -177,14 +192,15 @@ static nsm_status read_season(nsm_reader *r, int row, int *months)
     if (s == NSM_OK && count_matches(m, &tg) == 0)
         s = no_match(r, row);
     if (s == NSM_OK)
-        s = nsmi_read_integer(r, row, "month", 1, 12, &months[row]);
+        s = nsmi_parse_months(r, nsmi_reader_cell(r, row, "month"), &months[row]);
     if (s == NSM_OK)
         s = nsmi_read_nonnegative(r, row, "multiplier", &mult);
     if (s == NSM_OK)
         s = check_season_duplicate(r, months, row);
     for (int p = 0; s == NSM_OK && p < nsm_model_n_processes(m); p++)
-        if (nsmi_target_matches(m, &tg, p))
-            m->seasonality[p * 12 + months[row] - 1] *= mult;
+        for (int mo = 1; nsmi_target_matches(m, &tg, p) && mo <= 12; mo++)
+            if (months[row] & (1u << (mo - 1)))
+                m->seasonality[p * 12 + mo - 1] *= mult;
     return s;
 }
 
@@ -196,7 +212,7 @@ nsm_status nsmi_scenario_seasonality(nsm_reader *r)
     nsm_model *m = r->m;
     size_t n = (size_t)nsm_model_n_processes(m) * 12;
     m->seasonality = malloc((n + 1) * sizeof *m->seasonality);
-    int *months = calloc((size_t)t->n_rows, sizeof *months);
+    unsigned *months = calloc((size_t)t->n_rows, sizeof *months);
     nsm_status s = m->seasonality && months ? NSM_OK : NSM_ERR_NOMEM;
     for (size_t k = 0; s == NSM_OK && k < n; k++)
         m->seasonality[k] = 1;

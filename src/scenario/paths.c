@@ -153,23 +153,27 @@ static nsm_status path_events(path_ctx *x, char *rest, size_t off)
                field);
 }
 
+/* seasonality:TARGET:MONTHS, MONTHS as in the month cell (one month, a range, a list): every
+** month it lists, of every process the target matches. */
 static nsm_status path_seasonality(path_ctx *x, char *rest, size_t off)
 {
     char *month = split_last(rest);
     const nsm_model *m = x->r->m;
     if (!month || !m->seasonality)
-        return !month ? bad(x, off, "write seasonality:TARGET:MONTH, not '%s'", rest)
+        return !month ? bad(x, off, "write seasonality:TARGET:MONTHS (a month 1-12, a range such as "
+                            "3-4 or a list such as 3-4|8), not '%s'", rest)
                       : bad(x, off, "the scenario has no seasonality.csv for '%s' to change", rest);
-    char *end;
-    long mo = strtol(month, &end, 10);
-    if (!month[0] || *end || mo < 1 || mo > 12)
-        return bad(x, off + (size_t)(month - rest), "a month is 1 to 12, not '%s'", month);
+    nsm_cell mc = sub_cell(x->c, month, off + (size_t)(month - rest));
+    unsigned months;
+    if (nsmi_parse_months(x->r, &mc, &months) != NSM_OK)
+        return NSM_ERR_INPUT;
     nsm_cell sc = sub_cell(x->c, rest, off);
     nsm_target tg;
     nsm_status st = nsmi_parse_target(x->r, &sc, &tg);
     for (int k = 0; st == NSM_OK && k < nsm_model_n_processes(m); k++)
-        if (nsmi_target_matches(m, &tg, k) && push(x, (nsm_param){NSM_P_SEASONALITY, k, (int)mo, 0}))
-            return NSM_ERR_NOMEM;
+        for (int mo = 1; nsmi_target_matches(m, &tg, k) && mo <= 12; mo++)
+            if ((months & (1u << (mo - 1))) && push(x, (nsm_param){NSM_P_SEASONALITY, k, mo, 0}))
+                return NSM_ERR_NOMEM;
     return st != NSM_OK || x->n ? st : bad(x, off, "nothing matches '%s'", rest);
 }
 

@@ -112,6 +112,11 @@ nsm_status nsmi_read_nonnegative(nsm_reader *r, int row, const char *column, dou
 nsm_status nsmi_read_integer(nsm_reader *r, int row, const char *column, int lo, int hi,
                             int *out);
 nsm_status nsmi_read_date(nsm_reader *r, int row, const char *column, nsm_date *out);
+/* The month cell of seasonality.csv, or the MONTHS of a path seasonality:TARGET:MONTHS: a month
+** 1-12, a range LOW-HIGH (LOW <= HIGH) or a '|'-separated list of those ("3-4|8"), spaces allowed
+** around '|' and '-'. *mask gets bit m - 1 for month m. A month listed twice is an error. */
+nsm_status nsmi_parse_months(nsm_reader *r, const nsm_cell *c, unsigned *mask);
+/* Its canonical text: nsm_months_format (params.h). */
 /* A copy of the text, or NULL for an empty cell. */
 nsm_status nsmi_read_text(nsm_reader *r, int row, const char *column, char **out);
 

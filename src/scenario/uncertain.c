@@ -97,18 +97,26 @@ static int draw_of_row(nsm_reader *r, const nsm_noted_dist *nd, nsm_uncertain *u
     return 0;
 }
 
+/* A row of several months is one number: one path (its months in canonical form, so a
+** single-month row keeps the path `seasonality:TARGET:3`), one stream, one draw per replication,
+** scaled into each of its months. */
 static int seasonality_of_row(nsm_reader *r, const nsm_noted_dist *nd, nsm_uncertain *u)
 {
     const nsm_model *m = r->m;
     nsm_target tg;
-    int month = atoi(text(r, nd->row, "month"));
-    if (nsmi_parse_target(r, nsmi_reader_cell(r, nd->row, "target"), &tg) != NSM_OK)
+    unsigned months;
+    char spec[64];
+    if (nsmi_parse_target(r, nsmi_reader_cell(r, nd->row, "target"), &tg) != NSM_OK ||
+        nsmi_parse_months(r, nsmi_reader_cell(r, nd->row, "month"), &months) != NSM_OK)
         return -1;
-    snprintf(u->path, sizeof u->path, "seasonality:%s:%d", text(r, nd->row, "target"), month);
+    nsm_months_format(months, spec, sizeof spec);
+    snprintf(u->path, sizeof u->path, "seasonality:%s:%s", text(r, nd->row, "target"), spec);
     u->ratio = 1; /* rows on overlapping targets multiply: scale by draw / mean */
     for (int p = 0; p < nsm_model_n_processes(m); p++)
-        if (nsmi_target_matches(m, &tg, p) && push(u, (nsm_param){NSM_P_SEASONALITY, p, month, 0}))
-            return -1;
+        for (int mo = 1; nsmi_target_matches(m, &tg, p) && mo <= 12; mo++)
+            if ((months & (1u << (mo - 1))) &&
+                push(u, (nsm_param){NSM_P_SEASONALITY, p, mo, 0}))
+                return -1;
     return 0;
 }
 

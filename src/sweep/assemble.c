@@ -119,7 +119,7 @@ static nsm_status write_parameters(const nsm_model *m, const nsm_sweep_design *d
                 snprintf(label, sizeof label, "transitions %s (%d of them)",
                          d->names[k] + strlen("transitions:"), d->n_each[k]);
             else
-                nsm_param_label(m, &d->params[k][0], label, sizeof label);
+                nsm_params_label(m, d->params[k], d->n_each[k], label, sizeof label);
             const char *dist = NULL;
             for (int u = 0; u < m->n_uncertain; u++)
                 if (strcmp(m->uncertain[u].path, d->names[k]) == 0) {
