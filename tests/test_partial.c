@@ -9,6 +9,7 @@
 */
 #include "nsm_test.h"
 #include "nsm_model_test.h"
+#include "nsm_part_test.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -115,19 +116,6 @@ static nsm_part *part_of(const nsm_accum *a)
     return part_of_events(a, 0);
 }
 
-static nsm_part *reopen(const nsm_part *w, const char *name)
-{
-    size_t n;
-    const unsigned char *b = nsm_part_bytes(w, &n);
-    nsm_part *r = NULL;
-    nsm_diag d;
-    nsm_diag_init(&d);
-    if (nsm_part_open(b, n, name, &r, &d) != NSM_OK)
-        fail_msg("%s", d.error);
-    nsm_diag_release(&d);
-    return r;
-}
-
 /* Replications 0..399 and 400..999, each through a part, add up to 0..999 exactly, and so do
 ** their counts of events. */
 static void test_slices_add_up_to_the_whole(void **state)
@@ -138,7 +126,7 @@ static void test_slices_add_up_to_the_whole(void **state)
     nsm_accum *whole = run_slice_events(m, 0, 1000, &ew), *a = run_slice_events(m, 0, 400, &ea),
               *b = run_slice_events(m, 400, 600, &eb);
     nsm_part *pa = part_of_events(a, ea), *pb = part_of_events(b, eb);
-    nsm_part *ra = reopen(pa, "a"), *rb = reopen(pb, "b");
+    nsm_part *ra = nsm_test_reopen(pa, "a"), *rb = nsm_test_reopen(pb, "b");
     const nsm_part_head *h = nsm_part_head_of(ra);
     assert_string_equal(h->kind, "run");
     assert_string_equal(h->options, "--runs\n10\n");
@@ -191,7 +179,7 @@ static void test_paired_reals_bytes_exact(void **state)
     assert_int_equal(nsm_part_add_paired(w, pr[1]), NSM_OK);
     assert_int_equal(nsm_part_add_bytes(w, "hello", 5), NSM_OK);
     assert_int_equal(nsm_part_seal(w, UINT64_MAX), NSM_OK);
-    nsm_part *r = reopen(w, "r");
+    nsm_part *r = nsm_test_reopen(w, "r");
     assert_true(nsm_part_events(r) == UINT64_MAX);
     double y[7];
     assert_int_equal(nsm_part_read_reals(r, y, 7, &d), NSM_OK);
@@ -276,7 +264,7 @@ static void test_wrong_section_and_shape(void **state)
     nsm_model *m = nsm_test_load("two_state"), *other = nsm_test_load("counts");
     nsm_accum *a = run_slice(m, 0, 20), *into = nsm_accum_alloc(other);
     nsm_part *w = part_of(a);
-    nsm_part *r = reopen(w, "p");
+    nsm_part *r = nsm_test_reopen(w, "p");
     nsm_diag d;
     nsm_diag_init(&d);
     double x;
@@ -284,7 +272,7 @@ static void test_wrong_section_and_shape(void **state)
     assert_non_null(strstr(d.error, "p: expected per-draw results"));
     nsm_diag_release(&d);
     nsm_diag_init(&d);
-    nsm_part *r2 = reopen(w, "q");
+    nsm_part *r2 = nsm_test_reopen(w, "q");
     assert_int_equal(nsm_part_read_accum(r2, into, &d), NSM_ERR_INPUT);
     assert_non_null(strstr(d.error, "q: its accumulators have another shape"));
     assert_int_equal(nsm_accum_runs(into), 0);

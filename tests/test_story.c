@@ -20,6 +20,7 @@
 */
 #include "nsm_test.h"
 #include "nsm_model_test.h"
+#include "nsm_part_test.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -256,19 +257,6 @@ static nsm_part *story_part(const nsm_story *a)
     return p;
 }
 
-static nsm_part *reopen(const nsm_part *w, const char *name)
-{
-    size_t n;
-    const unsigned char *b = nsm_part_bytes(w, &n);
-    nsm_part *r = NULL;
-    nsm_diag d;
-    nsm_diag_init(&d);
-    if (nsm_part_open(b, n, name, &r, &d) != NSM_OK)
-        fail_msg("%s", d.error);
-    nsm_diag_release(&d);
-    return r;
-}
-
 /* Replications 0..2999 recorded whole, and as slices 0..1199 and 1200..2999 each through a part
 ** (read back in the other order, as a merge of shards may meet them): every count the tables are
 ** made of is the same. A part's bytes do not depend on the threads (its routes are sorted). */
@@ -284,7 +272,7 @@ static void test_parts_add_up_to_the_whole(void **state)
         size_t n, n4;
         const unsigned char *bytes = nsm_part_bytes(pb, &n), *bytes4 = nsm_part_bytes(pb4, &n4);
         assert_true(n == n4 && memcmp(bytes, bytes4, n) == 0);
-        nsm_part *ra = reopen(pa, "a"), *rb = reopen(pb, "b");
+        nsm_part *ra = nsm_test_reopen(pa, "a"), *rb = nsm_test_reopen(pb, "b");
         nsm_story *sum = nsm_story_alloc_like(whole);
         nsm_diag d;
         nsm_diag_init(&d);
@@ -331,7 +319,7 @@ static void test_story_parts_refused(void **state)
     nsm_part *w = story_part(fin);
     nsm_story *other[2] = {nsm_story_alloc(m, &watch), nsm_story_alloc(m, &signs)};
     for (int k = 0; k < 2; k++) {
-        nsm_part *r = reopen(w, "p");
+        nsm_part *r = nsm_test_reopen(w, "p");
         nsm_diag d;
         nsm_diag_init(&d);
         assert_int_equal(nsm_part_read_story(r, other[k], &d), NSM_ERR_INPUT);
@@ -346,7 +334,7 @@ static void test_story_parts_refused(void **state)
     p = nsm_part_new(&h);
     assert_int_equal(nsm_part_add_accum(p, acc), NSM_OK);
     assert_int_equal(nsm_part_seal(p, 0), NSM_OK);
-    nsm_part *r = reopen(p, "q");
+    nsm_part *r = nsm_test_reopen(p, "q");
     nsm_diag d;
     nsm_diag_init(&d);
     assert_int_equal(nsm_part_read_story(r, raw, &d), NSM_ERR_INPUT);
