@@ -91,17 +91,18 @@ sp --routes --signposts --shard 2/2 --out "$work/st2"
 sp --shard 2/2 --out "$work/st2none"
 sp --routes --shard 2/2 --out "$work/st2routes"
 sp --routes --signposts --watch 1,2 --shard 2/2 --out "$work/st2watch"
-st_refused() { # NAME PATTERN PARTS...
+# refused NAME PATTERN PARTS...: merge refuses the parts (exit 65, PATTERN said) and writes nothing
+refused() { # NAME PATTERN PARTS...
     local name=$1 pattern=$2
     shift 2
-    rm -rf "$work/st-refused"
-    expect "merge refuses: $name" 65 "$pattern" -- merge "$@" --quiet --out "$work/st-refused"
-    check_that "merge refuses: $name: nothing written" [ ! -e "$work/st-refused" ]
+    rm -rf "$work/refused"
+    expect "merge refuses: $name" 65 "$pattern" -- merge "$@" --quiet --out "$work/refused"
+    check_that "merge refuses: $name: nothing written" [ ! -e "$work/refused" ]
 }
-st_refused "a part without routes and signposts" "st2none: other options than .*st1 \(no --routes here, --routes there\)" "$work/st1" "$work/st2none"
-st_refused "a part with them, after one without" "st1: other options than .*st2none \(--routes here, no --routes there\)" "$work/st2none" "$work/st1"
-st_refused "a part without signposts" "st2routes: other options than .*st1 \(no --signposts here, --signposts there\)" "$work/st1" "$work/st2routes"
-st_refused "other watch dates" "st2watch: other options than .*st1 \(--watch 1,2 here, --watch 1,2,3 there\)" "$work/st1" "$work/st2watch"
+refused "a part without routes and signposts" "st2none: other options than .*st1 \(no --routes here, --routes there\)" "$work/st1" "$work/st2none"
+refused "a part with them, after one without" "st1: other options than .*st2none \(--routes here, no --routes there\)" "$work/st2none" "$work/st1"
+refused "a part without signposts" "st2routes: other options than .*st1 \(no --signposts here, --signposts there\)" "$work/st1" "$work/st2routes"
+refused "other watch dates" "st2watch: other options than .*st1 \(--watch 1,2 here, --watch 1,2,3 there\)" "$work/st1" "$work/st2watch"
 expect "merge: the good pair merges" 0 "" -- merge "$work/st2" "$work/st1" --quiet --out "$work/st-ok"
 expect "shard: --watch beyond the horizon is refused before anything runs" 64 "watch date 9 years is not within the horizon" -- run tests/models/signposts --signposts --watch 9 --shard 1/2 --out "$work/st-bad"
 check_that "shard: ... and writes no part" [ ! -e "$work/st-bad" ]
@@ -128,13 +129,6 @@ r --seed 1 --shard 2/4 --out "$work/n4"
 cp -r $T "$work/two_b"
 sed -i 's/,2,/,2.1,/' "$work/two_b/transitions.csv"
 "$NEASIM" run "$work/two_b" --runs 100 --quiet --seed 1 --shard 2/3 --out "$work/other"
-refused() { # NAME PATTERN PARTS...
-    local name=$1 pattern=$2
-    shift 2
-    rm -rf "$work/refused"
-    expect "merge refuses: $name" 65 "$pattern" -- merge "$@" --quiet --out "$work/refused"
-    check_that "merge refuses: $name: nothing written" [ ! -e "$work/refused" ]
-}
 refused "another seed" "seed2: another seed than .*a1 \(2 here, 1 there\)" "$work/a1" "$work/seed2" "$work/a3"
 refused "other options" "runs101: other options than .*a1" "$work/a1" "$work/runs101" "$work/a3"
 refused "another N" "n4: another number of shards than .*a1" "$work/a1" "$work/n4" "$work/a3"
