@@ -62,7 +62,14 @@ cli() { /usr/bin/time -f '%e' -o "$tmp/time" "$build/neasim" "$@" --quiet --thre
 rc=$(n 200000) rb=$(n 10000) rcmp=$(n 2000)
 add chain_engine      "eng tests/models/chain6 $rc 1 drawn"
 add chain_engine_2thr "eng tests/models/chain6 $rc 2 drawn"
-add chain_direct_c    "\"$build/bench_direct\" tests/models/chain6 $rc | field wall_s"
+direct() { # METHOD: a hand-written loop on the chain (bench_direct.c); its answer kept for the check
+    local out; out=$("$build/bench_direct" tests/models/chain6 "$rc" "$1")
+    echo " $out" | field p_far_at_end > "$tmp/p-$1"
+    echo " $out" | field p_far_closed > "$tmp/p-closed"
+    echo " $out" | field wall_s
+}
+add chain_direct_c    "direct direct"
+add chain_nrm_c       "direct nrm"
 [ -n "$py" ] && add chain_numpy "$py tests/bench_numpy.py $rc | field wall_s"
 add base_drawn        "eng scenarios/baseline $rb 1 drawn"
 add base_nominal      "eng scenarios/baseline $rb 1 nominal"
@@ -132,14 +139,27 @@ echo "== reference chain (tests/models/chain6), $rc replications, seconds"
 echo "  neasim engine, 1 thread:   $(S chain_engine)"
 echo "  neasim engine, 2 threads:  $(S chain_engine_2thr)  (speed-up $(ratio "$(M chain_engine)" "$(M chain_engine_2thr)")x)"
 echo "  hand-written C loop:       $(S chain_direct_c)  (tests/bench_direct.c: direct method, one Philox stream)"
+echo "  hand-written next-reaction: $(S chain_nrm_c)  (bench_direct.c nrm: the engine's method, a stream per"
+echo "                             transition, written for this chain alone)"
 if [ -n "$py" ]; then
     echo "  NumPy, vectorized:         $(S chain_numpy)  (tests/bench_numpy.py)"
     echo "  neasim / NumPy, paths per second per core: $(ratio "$(M chain_numpy)" "$(M chain_engine)")x (target >= 6)"
+    echo "  hand-written next-reaction / NumPy: $(ratio "$(M chain_numpy)" "$(M chain_nrm_c)")x; direct loop / NumPy: $(ratio "$(M chain_numpy)" "$(M chain_direct_c)")x"
 else
     echo "  NumPy peer skipped: no python3 with numpy (make deps installs python3-numpy)"
 fi
 echo "  neasim / hand-written C:   $(ratio "$(M chain_direct_c)" "$(M chain_engine)") of its speed (target >= 0.50)"
 echo "  engine share of its random-variate floor: $(med "$tmp/share-chain6-drawn-1")"
+echo "  split of that distance: next-reaction loop / direct loop $(ratio "$(M chain_direct_c)" "$(M chain_nrm_c)")"
+echo "  (the method: the most an engine pairing arms by process stream can reach), engine /"
+echo "  next-reaction loop $(ratio "$(M chain_nrm_c)" "$(M chain_engine)") (what the engine's generality costs)"
+# The loops must compute the right thing for their times to mean anything: P(s4 at the last report)
+# against the ring's closed form, within 4 binomial standard errors.
+awk -v c="$(cat "$tmp/p-closed")" -v d="$(cat "$tmp/p-direct")" -v r="$(cat "$tmp/p-nrm")" -v n="$rc" 'BEGIN {
+    se = sqrt(c * (1 - c) / n); ok = (d - c) ^ 2 <= 16 * se * se && (r - c) ^ 2 <= 16 * se * se
+    printf "  the loops'"'"' answer, P(s4 at the last report): closed form %.4f, direct %.4f, next-reaction %.4f\n", c, d, r
+    printf "  (standard error %.4f): %s\n", se, ok ? "both agree" : "WRONG: a loop disagrees with the closed form"
+    exit !ok }' || exit 1
 echo
 echo "== baseline (scenarios/baseline), $rb replications, engine alone, seconds"
 echo "  as neasim run runs it (uncertain numbers drawn per replication): $(S base_drawn)"
