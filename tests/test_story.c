@@ -16,13 +16,15 @@
 **   probability 1 - e^{-alpha w}. z is independent of both: its difference is 0.
 ** And the tables are the same for 1, 2 and 4 threads, and when slices of the replications go through
 ** partial results (partial.h) and are added back in any order; packing and reading them is
-** refused when the story is not finished or was recorded with other options.
+** refused when the story is not finished or was recorded with other options, and reading is refused
+** when a part sealed again after its counts were changed holds counts no run can produce.
 */
 #include "nsm_test.h"
 #include "nsm_model_test.h"
 #include "nsm_part_test.h"
 
 #include <math.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -349,6 +351,154 @@ static void test_story_parts_refused(void **state)
     nsm_model_free(m);
 }
 
+/* ---- forged parts: counts that no run can produce, under a seal that is correct (someone who
+** rewrote a part and sealed it again, or a fault before the seal was computed). The byte layout is
+** README.md's "Partial results": sections (tag, reserved, length, payload) from byte 24, the last
+** 32 bytes the SHA-256 of everything before them. */
+
+static uint64_t get_le(const unsigned char *b, int n)
+{
+    uint64_t v = 0;
+    for (int k = n - 1; k >= 0; k--)
+        v = v << 8 | b[k];
+    return v;
+}
+
+static void put_le(unsigned char *b, uint64_t v, int n)
+{
+    for (int k = 0; k < n; k++)
+        b[k] = (unsigned char)(v >> (8 * k));
+}
+
+/* Where the STRY section's payload starts in a part's bytes, and its length. */
+static size_t story_payload(const unsigned char *b, size_t n, size_t *len)
+{
+    const uint32_t stry = 'S' | 'T' << 8 | 'R' << 16 | (uint32_t)'Y' << 24;
+    for (size_t pos = 24; pos + 16 <= n - 32;) {
+        *len = (size_t)get_le(b + pos + 8, 8);
+        if ((uint32_t)get_le(b + pos, 4) == stry)
+            return pos + 16;
+        pos += 16 + *len;
+    }
+    fail_msg("no STRY section in the part");
+    return 0;
+}
+
+/* Where the counts sit in a STRY payload of a story with O outcomes, W watch dates, J indicators,
+** routes and signposts both on. */
+typedef struct {
+    size_t runs, onsets, route0_steps, route0_period0_count, watch0, fired0;
+} stry_layout;
+
+static stry_layout layout_of(const unsigned char *p, size_t len, size_t O, size_t W, size_t J)
+{
+    stry_layout L;
+    L.runs = 4 * (5 + W);
+    L.onsets = L.runs + 8;
+    size_t route0 = L.onsets + 8 * O + 8; /* after outcome 0's count of routes */
+    assert_true(get_le(p + L.onsets + 8 * O, 8) > 0); /* outcome 0 has a route */
+    uint32_t steps = (uint32_t)get_le(p + route0, 4);
+    L.route0_steps = route0 + 8;
+    size_t n_at = L.route0_steps + 4 * steps + 8;
+    assert_true(get_le(p + n_at, 4) > 0); /* ... with a report period */
+    L.route0_period0_count = n_at + 4 + 4;
+    L.fired0 = len - 8 * W * J;
+    L.watch0 = L.fired0 - 16 * O * W * J - 16 * O * W;
+    return L;
+}
+
+enum forgery { RESEAL_ONLY, PERIOD_COUNT, OUTCOME_ONSETS, RUNS_BELOW_ONSETS, STEP_LEVEL,
+               WATCH_ONSETS, FIRED_ABOVE_RUNS, N_FORGERIES };
+
+/* Part w's bytes with forgery f made in its STRY section, sealed again: opened as a merge opens a
+** shard's file (a seal that does not match would be refused before any count is read). */
+static nsm_part *forge(const nsm_part *w, const nsm_model *m, const nsm_story *st, enum forgery f)
+{
+    size_t n, len = 0;
+    const unsigned char *orig = nsm_part_bytes(w, &n);
+    unsigned char *b = malloc(n);
+    assert_non_null(b);
+    memcpy(b, orig, n);
+    unsigned char *p = b + story_payload(b, n, &len);
+    size_t O = (size_t)m->n_outcomes, W = 3, J = (size_t)nsm_story_n_indicators(st);
+    stry_layout L = layout_of(p, len, O, W, J);
+    uint64_t runs = get_le(p + L.runs, 8), onsets0 = get_le(p + L.onsets, 8);
+    switch (f) {
+    case RESEAL_ONLY:
+        break;
+    case PERIOD_COUNT: /* the route's periods no longer add up to its onsets */
+        put_le(p + L.route0_period0_count, get_le(p + L.route0_period0_count, 8) + 1, 8);
+        break;
+    case OUTCOME_ONSETS: /* an onset on no route */
+        put_le(p + L.onsets, onsets0 + 1, 8);
+        break;
+    case RUNS_BELOW_ONSETS: /* more onsets of an outcome than replications */
+        assert_true(onsets0 > 0);
+        put_le(p + L.runs, onsets0 - 1, 8);
+        break;
+    case STEP_LEVEL: /* a route through a level the model does not have */
+        put_le(p + L.route0_steps, (uint64_t)m->n_levels_total, 4);
+        break;
+    case WATCH_ONSETS: /* more onsets after a watch date than replications counted at it */
+        put_le(p + L.watch0 + 8, get_le(p + L.watch0, 8) + 1, 8);
+        break;
+    case FIRED_ABOVE_RUNS: /* an indicator fired in more replications than there were */
+        put_le(p + L.fired0, runs + 1, 8);
+        break;
+    default:
+        fail_msg("no such forgery");
+    }
+    unsigned int md_len = 0;
+    assert_true(EVP_Digest(b, n - 32, b + n - 32, &md_len, EVP_sha256(), NULL) && md_len == 32);
+    nsm_part *r = NULL;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    if (nsm_part_open(b, n, "forged", &r, &d) != NSM_OK)
+        fail_msg("the forged part's frame was refused: %s", d.error);
+    nsm_diag_release(&d);
+    free(b);
+    return r;
+}
+
+/* A part whose seal is right but whose routes and signposts hold counts no run can produce is
+** refused whole, naming it, and adds nothing; the same bytes sealed again unchanged are read as
+** before (so each refusal is the counts', not the seal's). */
+static void test_forged_story_refused(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("signposts");
+    nsm_story *st = story_run(m, 400, 2);
+    nsm_part *w = story_part(st);
+    char *want = tables(m, st);
+    for (int f = 0; f < N_FORGERIES; f++) {
+        nsm_part *r = forge(w, m, st, (enum forgery)f);
+        nsm_story *into = nsm_story_alloc_like(st);
+        nsm_diag d;
+        nsm_diag_init(&d);
+        nsm_status got = nsm_part_read_story(r, into, &d);
+        if (f == RESEAL_ONLY) {
+            assert_int_equal(got, NSM_OK);
+            assert_int_equal(nsm_story_finish(into), NSM_OK);
+            char *t = tables(m, into);
+            assert_string_equal(t, want);
+            free(t);
+        } else {
+            if (got != NSM_ERR_INPUT)
+                fail_msg("forgery %d was read as if it came from a run", f);
+            assert_non_null(strstr(d.error, "forged: damaged: its routes and signposts do not "
+                                            "have the length or the counts they state"));
+            assert_int_equal(nsm_story_runs(into), 0);
+        }
+        nsm_diag_release(&d);
+        nsm_story_free(into);
+        nsm_part_free(r);
+    }
+    free(want);
+    nsm_part_free(w);
+    nsm_story_free(st);
+    nsm_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +510,7 @@ int main(void)
         cmocka_unit_test(test_same_for_any_thread_count),
         cmocka_unit_test(test_parts_add_up_to_the_whole),
         cmocka_unit_test(test_story_parts_refused),
+        cmocka_unit_test(test_forged_story_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

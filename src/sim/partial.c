@@ -757,8 +757,9 @@ static int story_shape_fits(cursor *c, const nsm_story *a)
     return fits && !c->bad;
 }
 
-/* One route (put_route) of outcome o into a. 0, -1 damaged, -2 out of memory. */
-static int get_route(cursor *c, nsm_story *a, int o)
+/* One route (put_route) of outcome o into a, its onsets added to *total. 0, -1 damaged, -2 out
+** of memory. */
+static int get_route(cursor *c, nsm_story *a, int o, int64_t *total)
 {
     const nsm_model *m = a->m;
     nsmi_route_entry key = {0, 0, {0}, 0, {0}, NULL};
@@ -784,6 +785,7 @@ static int get_route(cursor *c, nsm_story *a, int o)
             return -2;
         sum += count;
     }
+    *total += sum;
     return c->bad || n == 0 || sum != onsets ? -1 : 0;
 }
 
@@ -795,25 +797,67 @@ static void get_counts(cursor *c, nsm_story_counts *x, size_t n)
     }
 }
 
-/* The section's counts into a, fresh. 0, -1 damaged, -2 out of memory. */
+/* 0 <= part <= whole, for counts of replications read from a part. */
+static int within(int64_t part, int64_t whole)
+{
+    return part >= 0 && part <= whole;
+}
+
+/* Do the signpost counts of a (one part's, just read) hold together as add_signposts (story_rec.c)
+** makes them? Replications with no onset by watch date w are among all; those in which an
+** indicator fired by w are among them and among the replications in which it fired at all; the
+** onsets after w of each are among its replications, and an indicator's among its outcome's. */
+static int signposts_hold(const nsm_story *a)
+{
+    size_t O = (size_t)a->m->n_outcomes, W = (size_t)a->opt.n_watch, J = (size_t)a->n_ind;
+    int64_t runs = (int64_t)a->runs;
+    for (size_t w = 0; w < W; w++)
+        for (size_t j = 0; j < J; j++)
+            if (!within(a->fired[w * J + j], runs))
+                return 0;
+    for (size_t o = 0; o < O; o++)
+        for (size_t w = 0; w < W; w++) {
+            const nsm_story_counts *x = &a->watch[o * W + w], *sg = &a->sign[(o * W + w) * J];
+            if (!within(x->runs, runs) || !within(x->onsets, x->runs))
+                return 0;
+            for (size_t j = 0; j < J; j++)
+                if (!within(sg[j].runs, x->runs) || !within(sg[j].runs, a->fired[w * J + j]) ||
+                    !within(sg[j].onsets, sg[j].runs) || !within(sg[j].onsets, x->onsets))
+                    return 0;
+        }
+    return 1;
+}
+
+/* The section's counts into a, fresh. 0, -1 damaged (or counts that cannot come from a run: a
+** forged or corrupted part that a correct seal still covers), -2 out of memory. */
 static int get_story(cursor *c, nsm_story *a)
 {
     const nsm_model *m = a->m;
     size_t O = (size_t)m->n_outcomes, W = (size_t)a->opt.n_watch, J = (size_t)a->n_ind;
     a->runs = get_u64(c);
     add_i64s(c, a->onsets, O);
+    if (a->runs > INT64_MAX)
+        return -1;
     int rc = 0;
+    for (int o = 0; o < m->n_outcomes; o++)
+        if (!within(a->onsets[o], (int64_t)a->runs)) /* an outcome's onset: once a replication */
+            return -1;
     for (int o = 0; rc == 0 && a->routes && o < m->n_outcomes; o++) {
         uint64_t n = get_u64(c);
+        int64_t total = 0;
         if (c->bad || n > (c->n - c->pos) / 20) /* a route takes 20 bytes at least */
             return -1;
         for (uint64_t k = 0; rc == 0 && k < n; k++)
-            rc = get_route(c, a, o);
+            rc = get_route(c, a, o, &total);
+        if (rc == 0 && total != a->onsets[o]) /* every onset is on one route */
+            return -1;
     }
     if (rc == 0 && a->watch) {
         get_counts(c, a->watch, O * W);
         get_counts(c, a->sign, O * W * J);
         add_i64s(c, a->fired, W * J);
+        if (!c->bad && !signposts_hold(a))
+            return -1;
     }
     return rc ? rc : c->bad || c->pos != c->n ? -1 : 0;
 }
