@@ -214,13 +214,17 @@ fi
 echo
 
 # ---------------------------------------------------------------- memory (single runs: peak memory does not vary with load)
-echo "== peak memory (neasim run)"
-for spec in "tests/models/chain6 10000 1000000" "scenarios/baseline 10000 100000"; do
+echo "== peak memory (neasim run; target: flat from 10^4 to 10^7 replications)"
+for spec in "tests/models/chain6 10000 1000000 10000000" "scenarios/baseline 10000 100000"; do
     set -- $spec
-    for r in "$2" "$3"; do
-        /usr/bin/time -f '%M' -o "$tmp/rss" "$build/neasim" run "$1" --runs "$r" --quiet --out "$tmp/mem" >/dev/null
+    model=$1; shift
+    first=
+    for r in "$@"; do
+        /usr/bin/time -f '%M' -o "$tmp/rss" "$build/neasim" run "$model" --runs "$r" --quiet --out "$tmp/mem" >/dev/null
         rm -rf "$tmp/mem"
-        echo "  $1 at $r replications: $(cat "$tmp/rss") KiB"
+        rss=$(cat "$tmp/rss")
+        echo "  $model at $r replications: $rss KiB${first:+ ($(ratio "$rss" "$first")x the first)}"
+        first=${first:-$rss}
     done
 done
 echo
