@@ -6,37 +6,39 @@
 ** process) of the 8 below it: level 1 one entry a block of tau, level 2 one a block of 8 entries of
 ** level 1, and so on up to a single entry, the root. Setting a process's tau only writes it and
 ** marks its block stale; the next query recomputes each stale block's entry and those above it,
-** each the minimum of one aligned block of 8 times (min8: branch-free, SSE2 where there is SSE2),
-** stopping where an entry comes out as it was. An event re-rates a few processes, mostly of one
-** factor and so of one or two blocks, so that it costs O(log8(blocks)) blocks of 8 whatever the
-** number of processes, and the levels above tau (1/8 + 1/64 + ... of its size) stay in the
-** first-level cache.
+** each the minimum of one block of 8 times (min8: a branch-free tournament of pairs), stopping
+** where an entry comes out as it was. An event re-rates a few processes, mostly of one factor and
+** so of one or two blocks, so that it costs O(log8(blocks)) blocks of 8 whatever the number of
+** processes, and the levels above tau (1/8 + 1/64 + ... of its size) stay in the first-level cache.
 **
 ** Why 8 wide rather than the binary winner tree that was here (issue 14): the process that has
 ** just fired was the root's, so its block's path changes all the way up at every event: 8 levels
 ** at 320 factors (1,920 processes), each a dependent load, compare and store of a 16-byte node and
-** a test that ends the walk, against 4 here (240, 30, 4, 1 entries), each a block minimum of
-** independent loads. callgrind, nsmi_firings_top per call: 351 -> 196 instructions at 320
-** factors, 204 -> 129 at 5 and 255 -> 135 on the baseline (51 processes, 7 blocks). The block
-** minimum takes ~25 instructions with SSE2 (the minimum, then the first position that holds it);
-** written as a scalar tournament of pairs it took ~58, and the tree then cost more instructions
-** than the binary one (1,284 an event at 320 factors against 1,198). Before the binary tree an
-** indexed binary heap took ~600 instructions an event at 320 factors and ~12 mispredicted
-** branches (its sift loops compare unpredictable times); a linear scan of every tau ~1,000 at 120
-** processes.
+** a test that ends the walk, against 4 here (240, 30, 4, 1 entries), each a minimum of 8
+** independent loads, 3 comparisons deep. Time per event (CPU time of nsm_run, 1 thread, median of
+** 3 interleaved runs; the synthetic models of scripts/bench.sh): 320 factors 152 -> 121 ns, 80
+** factors 132 -> 110, 5 factors 101 -> 98 (a scan now, below), the baseline (51 processes, 7
+** blocks, nominal) 200 -> 190; 320 / 5 factors 1.50x -> 1.24x. What did not pay: the minimum of a
+** block by SSE2 (the minimum, then the first position holding it, from a mask of equalities; ~25
+** instructions where the tournament takes ~58) made 5 factors 12% slower and 320 factors only 3%
+** faster, its chain of dependent steps being longer; a sequential scan of the block, as the binary
+** tree had, left 5 factors 3% slower than the tournament. Before the binary tree an indexed
+** binary heap took ~600 instructions an event at 320 factors and ~12 mispredicted branches (its
+** sift loops compare unpredictable times); a linear scan of every tau ~1,000 at 120 processes.
 **
 ** The stale list still pays at the baseline's 7 blocks: a query finds 1.5 stale blocks on
 ** average, so that it computes about 3 block minima (each stale block's and its parent's) where
 ** recomputing everything would take 8.
 **
-** Small models (at most NSMI_FIRING_SCAN_MAX processes, the reference chain's 12 among them) skip
-** the tree: a query scans every tau, branch-free, and a set lists no block. With two blocks or fewer
-** nearly every event touches every block (a change of level re-rates the transitions out of the
-** old and the new level, which sit anywhere in the index), so the bookkeeping of stale blocks and
-** the replays cost more than looking at 16 numbers: on the chain the search fell from ~230 to
-** ~110 instructions a query (issue 14). Their stale marks are set once and for all, so that a set
-** lists no block for them and needs no test of its own. The scan's choice is the tree's, by the
-** order below.
+** Small models (at most NSMI_FIRING_SCAN_MAX, 32, processes: the reference chain's 12, 5 factors'
+** 30) skip the tree: a query scans every tau, branch-free, and a set lists no block. With four
+** blocks or fewer nearly every event touches most of them (a change of level re-rates the
+** transitions out of the old and the new level, and those its modifiers name, which sit anywhere
+** in the index), so the bookkeeping of stale blocks and the replays cost more than looking at 32
+** numbers: on the chain the search fell from ~230 to ~110 instructions a query (issue 14), and 5
+** factors take 98 ns an event by the scan against 100 by the tree. Their stale marks are set once
+** and for all, so that a set lists no block for them and needs no test of its own. The scan's
+** choice is the tree's, by the order below.
 **
 ** Order: the smallest tau, ties to the lowest index, exactly as a scan of tau in index order with
 ** a strict `<` chooses (nsmi_firings_scan, kept as the reference the tests compare with): within a
@@ -52,11 +54,10 @@
 
 #include "sim/internal.h"
 
-#if defined(__SSE2__) && !defined(NSMI_FIRING_PORTABLE)
-#include <emmintrin.h>
-#endif
 
 static const double never = (double)INFINITY;
+
+_Static_assert(NSMI_FIRING_BLOCK == 8, "min8 takes blocks of 8");
 
 /* Level l's entries (l >= 1). */
 static double *level_tau(const nsmi_firings *q, int l)
@@ -152,29 +153,6 @@ typedef struct {
     int j;
 } timed;
 
-#if defined(__SSE2__) && !defined(NSMI_FIRING_PORTABLE)
-/* The earliest of the 8 times t[0..7] (a whole block, 16-byte aligned), the first of equals: their
-** minimum in three rounds of two-wide minima, then the first position that holds it, from a mask
-** of equalities. No time is a NaN (nsmi_firings_set), so the minimum is one of them; the time is
-** read back from that position so that it is that entry's, bit for bit (a -0 and a +0 are equal).
-** About 25 instructions and no branch, where the scalar tournament below takes ~58 (callgrind). */
-static inline timed min8(const double *t)
-{
-    __m128d a = _mm_load_pd(t), b = _mm_load_pd(t + 2), c = _mm_load_pd(t + 4),
-            d = _mm_load_pd(t + 6);
-    __m128d m = _mm_min_pd(_mm_min_pd(a, b), _mm_min_pd(c, d));
-    m = _mm_min_sd(m, _mm_unpackhi_pd(m, m));
-    m = _mm_unpacklo_pd(m, m);
-    unsigned eq = (unsigned)_mm_movemask_pd(_mm_cmpeq_pd(a, m)) |
-                  (unsigned)_mm_movemask_pd(_mm_cmpeq_pd(b, m)) << 2 |
-                  (unsigned)_mm_movemask_pd(_mm_cmpeq_pd(c, m)) << 4 |
-                  (unsigned)_mm_movemask_pd(_mm_cmpeq_pd(d, m)) << 6;
-    int j = __builtin_ctz(eq); /* eq != 0: the minimum is one of the eight */
-    timed w = {t[j], j};
-    return w;
-}
-#else
-/* Without SSE2 (or built with -DNSMI_FIRING_PORTABLE, which tests this path): a tournament. */
 /* The earlier of two, the left (lower position) on equal times: a minimum, and the position
 ** chosen by a mask, which the compiler cannot make a branch (which time is earlier is what a branch
 ** would have to guess; gcc 12 made one of a conditional move). */
@@ -203,7 +181,6 @@ static inline timed min8(const double *t)
           d = earlier_pair(t, 6);
     return earlier(earlier(a, b), earlier(c, d));
 }
-#endif
 
 /* Bit for bit, so that a time that goes from +0 to -0 reaches the root as the scan sees it. */
 static inline int same_time(double a, double b)

@@ -60,22 +60,14 @@ typedef struct {
     int factor, from;            /* transitions; -1 for a counted event */
 } nsmi_clock;
 
-/* A process and the time it fires (firings.c). */
-typedef struct {
-    double tau;
-    int k;
-} nsm_firing;
-
 /* The next firing among n processes (firings.c): the smallest (tau, k), a tau infinite or not a
 ** number never. tau is set process by process; a tree of minima over blocks of NSMI_FIRING_BLOCK
 ** (each node the earliest of 8 below it) is brought up to date, for the blocks whose tau changed,
 ** when the top is asked for. */
-#ifndef NSMI_FIRING_BLOCK
 #define NSMI_FIRING_BLOCK 8 /* one cache line of tau, and the fan-out of the tree (firings.c) */
-#endif
 /* Up to this many processes, no tree: the top is a scan of every tau (firings.c says why). */
 #ifndef NSMI_FIRING_SCAN_MAX
-#define NSMI_FIRING_SCAN_MAX (2 * NSMI_FIRING_BLOCK)
+#define NSMI_FIRING_SCAN_MAX (4 * NSMI_FIRING_BLOCK) /* 5 factors (30) scan: firings.c */
 #endif
 /* Levels above tau at most: 8^11 > INT_MAX processes. */
 #define NSMI_FIRING_LEVELS 11
