@@ -53,7 +53,11 @@ nsm_pending_item nsmi_pending_pop(nsm_pending *q);
 ** factor and the level it leaves (the same in every phase and variant of a model), which gate its
 ** rate, and its base rate per year in the current model (copied at the start of a replication and
 ** at a phase change). One record a process, so that re-rating or firing one reads one or two
-** cache lines rather than one from each of six arrays and the model (issue 14). */
+** cache lines rather than one from each of six arrays and the model (issue 14). A record of a
+** whole line (64 bytes, aligned, with the range of its modifiers in place of mod_start), with the
+** clocks and tau of the processes a change marks prefetched as they are marked, was tried: at 320
+** factors first-level misses fell from 16.9 to 15.8 an event (callgrind), the time not measurably
+** (121.8 against 121.5 ns an event): 48 bytes stay. */
 typedef struct {
     double rate, T, P, last;
     double base;                 /* transitions: m->transitions[k].rate */
