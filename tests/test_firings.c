@@ -137,7 +137,7 @@ static void test_many_random_updates(void **state)
 {
     (void)state;
     int sizes[] = {1, 7, NSMI_FIRING_BLOCK, NSMI_FIRING_BLOCK + 1, NSMI_FIRING_SCAN_MAX,
-                   NSMI_FIRING_SCAN_MAX + 1, 130, 1920, 5000};
+                   NSMI_FIRING_SCAN_MAX + 1, 130, 512, 513, 1920, 5000};
     unsigned long x = 12345;
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         int n = sizes[i];
@@ -159,6 +159,73 @@ static void test_many_random_updates(void **state)
         }
         nsmi_firings_release(&q);
     }
+}
+
+/* The tree's levels (firings.c): level 1 one entry a block of tau, each level above one a block of
+** 8 of the level below, up to one entry; so many levels for a number of processes on either side
+** of a power of 8 blocks. */
+static void test_levels(void **state)
+{
+    (void)state;
+    struct {
+        int n, n_up;
+    } c[] = {{NSMI_FIRING_SCAN_MAX + 1, 2}, {64, 2}, {65, 3}, {512, 3}, {513, 4},
+             {4096, 4}, {4097, 5}, {1920, 4}};
+    for (size_t i = 0; i < sizeof c / sizeof *c; i++) {
+        nsmi_firings q;
+        init(&q, c[i].n);
+        if (q.n_up != c[i].n_up)
+            fail_msg("%d processes: %d levels, expected %d", c[i].n, q.n_up, c[i].n_up);
+        nsmi_firings_release(&q);
+    }
+}
+
+/* Equal times in different blocks of every level of a four-level tree (1,027 processes: 129
+** blocks, 17, 3, 1): the lowest index wins whichever was set first, and again as each winner
+** leaves; an earlier time beats them all from the last block. */
+static void test_ties_across_levels(void **state)
+{
+    (void)state;
+    int n = 2 * 512 + 3;
+    nsmi_firings q;
+    init(&q, n);
+    assert_int_equal(q.n_up, 4);
+    int at[] = {n - 1, 512 + 7, 512, 64 * 3 + 1, 64, 63, 8, 7, 0};
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+        nsmi_firings_set(&q, at[i], 5.0);
+        expect_top(&q, at[i], 5.0); /* each is lower than all before it */
+    }
+    for (size_t i = sizeof at / sizeof *at - 1; i > 0; i--) {
+        nsmi_firings_set(&q, at[i], inf);
+        expect_top(&q, at[i - 1], 5.0);
+    }
+    nsmi_firings_set(&q, n - 1, 4.0);
+    expect_top(&q, n - 1, 4.0);
+    nsmi_firings_release(&q);
+}
+
+/* +0 and -0 are equal times: the first in index order wins, and the time returned is its own, bit
+** for bit, also when the winner's time changes from one zero to the other (the tree compares
+** entries by their bits). */
+static void test_signed_zeros(void **state)
+{
+    (void)state;
+    int n = 9 * NSMI_FIRING_BLOCK;
+    nsmi_firings q;
+    init(&q, n);
+    double tt;
+    nsmi_firings_set(&q, 5, -0.0);
+    nsmi_firings_set(&q, 3, 0.0);
+    assert_int_equal(nsmi_firings_top(&q, &tt), 3);
+    assert_true(tt == 0.0 && !signbit(tt));
+    nsmi_firings_set(&q, 3, -0.0); /* the winner stays, its time's sign changes */
+    assert_int_equal(nsmi_firings_top(&q, &tt), 3);
+    assert_true(tt == 0.0 && signbit(tt));
+    nsmi_firings_set(&q, 3, inf);
+    nsmi_firings_set(&q, 8 * NSMI_FIRING_BLOCK, 0.0); /* a later block: loses the tie */
+    assert_int_equal(nsmi_firings_top(&q, &tt), 5);
+    assert_true(tt == 0.0 && signbit(tt));
+    nsmi_firings_release(&q);
 }
 
 /* ---------------------------------------------------------------- the engine, both ways */
@@ -356,6 +423,9 @@ int main(void)
         cmocka_unit_test(test_small_models_scan),
         cmocka_unit_test(test_updates_between_queries),
         cmocka_unit_test(test_many_random_updates),
+        cmocka_unit_test(test_levels),
+        cmocka_unit_test(test_ties_across_levels),
+        cmocka_unit_test(test_signed_zeros),
         cmocka_unit_test(test_engine_many_processes),
         cmocka_unit_test(test_engine_small_models),
         cmocka_unit_test(test_phase_takes_its_base_rates),

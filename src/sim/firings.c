@@ -1,69 +1,121 @@
 /*
 ** firings.c: the next firing among the hazard processes, the smallest (tau, k) (internal.h).
 **
-** The processes are cut into blocks of NSMI_FIRING_BLOCK (8) consecutive indices; a winner tree (a
-** tournament tree) over the blocks holds at each node the earliest firing below it. Setting a
-** process's tau only writes it and marks its block stale; the next query rescans each stale block
-** (a fixed-length, branch-free loop over one cache line) and replays its path towards the root,
-** stopping where a node does not change. An event re-rates a few processes, mostly of one factor
-** and so of one or two blocks, so that it costs O(block + log(blocks)) whatever the number of
-** processes, and the tree of 2 x blocks nodes stays in the first-level cache.
+** The processes are cut into blocks of NSMI_FIRING_BLOCK (8) consecutive indices, one cache line of
+** tau each; a tree of minima over the blocks, 8 wide, holds at each entry the earliest (time,
+** process) of the 8 below it: level 1 one entry a block of tau, level 2 one a block of 8 entries of
+** level 1, and so on up to a single entry, the root. Setting a process's tau only writes it and
+** marks its block stale; the next query recomputes each stale block's entry and those above it,
+** each the minimum of one block of 8 times (min8: a branch-free tournament of pairs), stopping
+** where an entry comes out as it was. An event re-rates a few processes, mostly of one factor and
+** so of one or two blocks, so that it costs O(log8(blocks)) blocks of 8 whatever the number of
+** processes, and the levels above tau (1/8 + 1/64 + ... of its size) stay in the first-level cache.
 **
-** Why not the indexed binary heap that was here before (issue 14): at 320 factors it took ~600
-** instructions an event and, worse, ~12 mispredicted branches (its sift loops compare unpredictable
-** times) and its slots scattered writes over the process index; the time per event was 2.4 times
-** that of 5 factors for 1.2 times the instructions. Nor a linear scan of every tau, which cost
-** ~1,000 instructions an event at 120 processes.
+** Why 8 wide rather than the binary winner tree that was here (issue 14): the process that has
+** just fired was the root's, so its block's path changes all the way up at every event: 8 levels
+** at 320 factors (1,920 processes), each a dependent load, compare and store of a 16-byte node and
+** a test that ends the walk, against 4 here (240, 30, 4, 1 entries), each a minimum of 8
+** independent loads, 3 comparisons deep. Time per event (CPU time of nsm_run, 1 thread, median of
+** 3 interleaved runs; the synthetic models of scripts/bench.sh): 320 factors 152 -> 121 ns, 80
+** factors 132 -> 110, 5 factors 101 -> 98 (a scan now, below), the baseline (51 processes, 7
+** blocks, nominal) 200 -> 190; 320 / 5 factors 1.50x -> 1.24x. What did not pay: the minimum of a
+** block by SSE2 (the minimum, then the first position holding it, from a mask of equalities; ~25
+** instructions where the tournament takes ~58) made 5 factors 12% slower and 320 factors only 3%
+** faster, its chain of dependent steps being longer; a sequential scan of the block, as the binary
+** tree had, left 5 factors 3% slower than the tournament. Before the binary tree an indexed
+** binary heap took ~600 instructions an event at 320 factors and ~12 mispredicted branches (its
+** sift loops compare unpredictable times); a linear scan of every tau ~1,000 at 120 processes.
 **
-** Small models (at most NSMI_FIRING_SCAN_MAX processes, the reference chain's 12 among them) skip
-** the tree: a query scans every tau, branch-free, and a set lists no block. With two blocks or fewer
-** nearly every event touches every block (a change of level re-rates the transitions out of the
-** old and the new level, which sit anywhere in the index), so the bookkeeping of stale blocks and
-** the replays cost more than looking at 16 numbers: on the chain the search fell from ~230 to
-** ~110 instructions a query (issue 14). Their stale marks are set once and for all, so that a set
-** lists no block for them and needs no test of its own. The scan's choice is the tree's, by the
-** order below.
+** The stale list still pays at the baseline's 7 blocks: a query finds 1.5 stale blocks on
+** average, so that it computes about 3 block minima (each stale block's and its parent's) where
+** recomputing everything would take 8.
+**
+** Small models (at most NSMI_FIRING_SCAN_MAX, 32, processes: the reference chain's 12, 5 factors'
+** 30) skip the tree: a query scans every tau, branch-free, and a set lists no block. With four
+** blocks or fewer nearly every event touches most of them (a change of level re-rates the
+** transitions out of the old and the new level, and those its modifiers name, which sit anywhere
+** in the index), so the bookkeeping of stale blocks and the replays cost more than looking at 32
+** numbers: on the chain the search fell from ~230 to ~110 instructions a query (issue 14), and 5
+** factors take 98 ns an event by the scan against 100 by the tree. Their stale marks are set once
+** and for all, so that a set lists no block for them and needs no test of its own. The scan's
+** choice is the tree's, by the order below.
 **
 ** Order: the smallest tau, ties to the lowest index, exactly as a scan of tau in index order with
 ** a strict `<` chooses (nsmi_firings_scan, kept as the reference the tests compare with): within a
-** block the scan is that scan; across blocks, blocks hold increasing indices, so on equal times the
-** left child (lower indices) wins. A tau that is infinite or not a number never wins: such a
-** process cannot fire.
+** block the first position holding the minimum; across blocks, blocks hold increasing indices, and
+** so do the entries of every level, so the first of equal entries is again the lowest index. A tau
+** that is infinite or not a number never wins: such a process cannot fire (nsmi_firings_set keeps
+** a NaN as infinity, and an entry with nothing to fire is (infinity, -1)).
 */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/internal.h"
 
+
 static const double never = (double)INFINITY;
 
-/* Every leaf and node empty, no block stale. */
+_Static_assert(NSMI_FIRING_BLOCK == 8, "min8 takes blocks of 8");
+
+/* Level l's entries (l >= 1). */
+static double *level_tau(const nsmi_firings *q, int l)
+{
+    return q->min_tau + q->off[l - 1];
+}
+
+static int *level_k(const nsmi_firings *q, int l)
+{
+    return q->min_k + q->off[l - 1];
+}
+
+/* Every entry of every level empty, no block stale. */
 static void clear_tree(nsmi_firings *q)
 {
-    nsm_firing none = {never, -1};
-    for (int i = 0; i < 2 * q->n_leaves; i++)
-        q->node[i] = none;
-    for (int b = 0; b < q->n_blocks; b++)
-        q->stale[b] = 0;
+    for (int i = 0; i < q->off[q->n_up]; i++) {
+        q->min_tau[i] = never;
+        q->min_k[i] = -1;
+    }
+    memset(q->stale, 0, (size_t)q->n_blocks);
     q->n_stale = 0;
+}
+
+/* The levels' lengths, each padded to a whole block: level 1 has one entry a block of tau, each
+** level above one a block of the level below, until one entry. */
+static void plan_levels(nsmi_firings *q)
+{
+    int len = q->n_blocks, at = 0;
+    q->n_up = 0;
+    for (;;) {
+        at += (len + NSMI_FIRING_BLOCK - 1) / NSMI_FIRING_BLOCK * NSMI_FIRING_BLOCK;
+        q->off[++q->n_up] = at; /* off[0] = 0: level 1 first */
+        if (len == 1)
+            return;
+        len = (len + NSMI_FIRING_BLOCK - 1) / NSMI_FIRING_BLOCK;
+    }
+}
+
+/* An aligned array of n entries of `size` bytes, whole cache lines (aligned_alloc wants a multiple
+** of the alignment): a block of 8 on a line of its own. */
+static void *lines_alloc(size_t n, size_t size)
+{
+    return aligned_alloc(64, (n * size + 64) / 64 * 64);
 }
 
 int nsmi_firings_init(nsmi_firings *q, int n)
 {
     q->n = n;
     q->scan = n <= NSMI_FIRING_SCAN_MAX;
-    q->n_blocks = (n + NSMI_FIRING_BLOCK - 1) / NSMI_FIRING_BLOCK;
-    q->n_leaves = 1;
-    while (q->n_leaves < q->n_blocks)
-        q->n_leaves *= 2;
-    /* a block on a cache line of its own (aligned_alloc wants a multiple of the alignment) */
-    size_t bytes = ((size_t)q->n_blocks * NSMI_FIRING_BLOCK * sizeof *q->tau + 64) / 64 * 64;
-    q->tau = aligned_alloc(64, bytes);
-    q->node = malloc(2 * (size_t)q->n_leaves * sizeof *q->node);
+    q->n_blocks = n > 0 ? (n + NSMI_FIRING_BLOCK - 1) / NSMI_FIRING_BLOCK : 1;
+    q->off[0] = 0;
+    plan_levels(q);
+    q->tau = lines_alloc((size_t)q->n_blocks * NSMI_FIRING_BLOCK, sizeof *q->tau);
+    q->min_tau = lines_alloc((size_t)q->off[q->n_up], sizeof *q->min_tau);
+    q->min_k = lines_alloc((size_t)q->off[q->n_up], sizeof *q->min_k);
     q->stale = calloc((size_t)q->n_blocks + 1, 1);
     q->stale_list = malloc(((size_t)q->n_blocks + 1) * sizeof *q->stale_list);
-    if (!q->tau || !q->node || !q->stale || !q->stale_list)
+    if (!q->tau || !q->min_tau || !q->min_k || !q->stale || !q->stale_list)
         return -1;
     /* the padding past n stays infinite for good: the block scans need no bound */
     for (int k = 0; k < q->n_blocks * NSMI_FIRING_BLOCK; k++)
@@ -77,11 +129,12 @@ int nsmi_firings_init(nsmi_firings *q, int n)
 void nsmi_firings_release(nsmi_firings *q)
 {
     free(q->tau);
-    free(q->node);
+    free(q->min_tau);
+    free(q->min_k);
     free(q->stale);
     free(q->stale_list);
-    q->tau = NULL;
-    q->node = NULL;
+    q->tau = q->min_tau = NULL;
+    q->min_k = NULL;
     q->stale = NULL;
     q->stale_list = NULL;
 }
@@ -94,50 +147,73 @@ void nsmi_firings_clear(nsmi_firings *q)
         clear_tree(q);
 }
 
-/* The earliest firing of block b. Written so that the compiler keeps it free of branches (a
-** minimum and a conditional move an entry): which entry is smallest is what a branch would have
-** to guess. */
-static nsm_firing block_min(const nsmi_firings *q, int b)
+/* A time and its position in a block. */
+typedef struct {
+    double t;
+    int j;
+} timed;
+
+/* The earlier of two, the left (lower position) on equal times: a minimum, and the position
+** chosen by a mask, which the compiler cannot make a branch (which time is earlier is what a branch
+** would have to guess; gcc 12 made one of a conditional move). */
+static inline timed earlier(timed l, timed r)
 {
-    const double *tau = q->tau + (size_t)b * NSMI_FIRING_BLOCK;
-    double best = never;
-    int at = -1;
-    for (int j = 0; j < NSMI_FIRING_BLOCK; j++) {
-        int lt = tau[j] < best;
-        best = lt ? tau[j] : best;
-        at = lt ? j : at;
-    }
-    nsm_firing w = {best, at < 0 ? -1 : b * NSMI_FIRING_BLOCK + at};
+    int lt = r.t < l.t;
+    timed w = {r.t < l.t ? r.t : l.t, l.j ^ ((l.j ^ r.j) & -lt)};
     return w;
 }
 
-/* The winner of two siblings: the right one (higher indices) only if strictly earlier. */
-static nsm_firing winner(const nsm_firing *pair)
+/* The earlier of t[j] and t[j + 1]: its position by arithmetic rather than a move, which the
+** compiler would make a branch. */
+static inline timed earlier_pair(const double *t, int j)
 {
-    return pair[pair[1].tau < pair[0].tau];
+    int lt = t[j + 1] < t[j];
+    timed w = {t[j + 1] < t[j] ? t[j + 1] : t[j], j + lt};
+    return w;
 }
 
-static int same(nsm_firing a, nsm_firing b)
+/* The earliest of the 8 times t[0..7], the first of equals (no time is a NaN: nsmi_firings_set),
+** by a tournament of pairs: 7 comparisons 3 rounds deep, rather than the 8 rounds of a loop. On
+** equal times the left, lower, position wins at every round. */
+static inline timed min8(const double *t)
 {
-    return a.k == b.k && (a.tau == b.tau || a.k < 0);
+    timed a = earlier_pair(t, 0), b = earlier_pair(t, 2), c = earlier_pair(t, 4),
+          d = earlier_pair(t, 6);
+    return earlier(earlier(a, b), earlier(c, d));
 }
 
-/* Replay block b's path: the tree is right for every other block's leaf, before and after. */
-static void replay(nsmi_firings *q, int b)
+/* Bit for bit, so that a time that goes from +0 to -0 reaches the root as the scan sees it. */
+static inline int same_time(double a, double b)
 {
-    int i = q->n_leaves + b;
-    q->node[i] = block_min(q, b);
-    while (i > 1) {
-        i /= 2;
-        nsm_firing w = winner(&q->node[2 * i]);
-        if (same(w, q->node[i]))
+    uint64_t x, y;
+    memcpy(&x, &a, sizeof x);
+    memcpy(&y, &b, sizeof y);
+    return x == y;
+}
+
+/* Bring the tree up to date for block b of tau, from level 1 up: each entry on its path is the
+** earliest of its block below, and where one comes out as it was, so does everything above it. */
+static void replay(nsmi_firings *q, unsigned b)
+{
+    timed w = min8(q->tau + (size_t)b * NSMI_FIRING_BLOCK);
+    int k = w.t < never ? (int)b * NSMI_FIRING_BLOCK + w.j : -1;
+    for (int l = 1;; l++) {
+        double *lt = level_tau(q, l);
+        int *lk = level_k(q, l);
+        if (lk[b] == k && same_time(lt[b], w.t))
             return;
-        q->node[i] = w;
+        lt[b] = w.t;
+        lk[b] = k;
+        if (l == q->n_up)
+            return;
+        b /= NSMI_FIRING_BLOCK;
+        w = min8(lt + (size_t)b * NSMI_FIRING_BLOCK);
+        k = lk[b * NSMI_FIRING_BLOCK + (unsigned)w.j];
     }
 }
 
-/* The whole of a small model's tau, as block_min does one block: the first of the smallest, by a
-** strict `<` in index order, so exactly nsmi_firings_scan's choice. */
+/* The whole of a small model's tau, in index order: the first of the smallest, by a strict `<`,
+** so exactly nsmi_firings_scan's choice. */
 static int scan_all(const nsmi_firings *q, double *when)
 {
     const double *tau = q->tau;
@@ -159,11 +235,11 @@ int nsmi_firings_top(nsmi_firings *q, double *when)
     for (int j = 0; j < q->n_stale; j++) {
         int b = q->stale_list[j];
         q->stale[b] = 0;
-        replay(q, b);
+        replay(q, (unsigned)b);
     }
     q->n_stale = 0;
-    *when = q->node[1].tau;
-    return q->node[1].k;
+    *when = level_tau(q, q->n_up)[0];
+    return level_k(q, q->n_up)[0];
 }
 
 int nsmi_firings_scan(const nsmi_firings *q, double *when)
