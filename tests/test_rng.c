@@ -155,6 +155,31 @@ static void test_get_matches_blocks(void **unused)
     gsl_rng_free(r);
 }
 
+/* Seeking the state that nsm_rng_philox returns is seeking the generator: after draws from
+** another stream (a spent buffer, a later block), the same words as nsm_rng_set_stream gives, through
+** gsl_rng_get and through a GSL sampler. */
+static void test_philox_state_seeks(void **unused)
+{
+    (void)unused;
+    gsl_rng *a = rng_at(1, 2, 3), *b = rng_at(1, 2, 3);
+    nsm_philox *sb = nsm_rng_philox(b);
+    assert_ptr_equal(sb, b->state);
+    for (uint32_t stream = 0; stream < 50; stream++) {
+        for (uint32_t j = 0; j < stream % 7; j++) { /* leave each part way through a block */
+            gsl_rng_get(a);
+            gsl_rng_get(b);
+        }
+        nsm_rng_set_stream(a, SEED, 11 + stream, stream);
+        nsm_philox_seek(sb, SEED, 11 + stream, stream);
+        for (int j = 0; j < 9; j++)
+            assert_int_equal(gsl_rng_get(a), gsl_rng_get(b));
+        double x = gsl_ran_beta(a, 2.5, 4.0), y = gsl_ran_beta(b, 2.5, 4.0);
+        assert_memory_equal(&x, &y, sizeof x);
+    }
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+
 /* gsl_rng_set(r, 0) is the all-zero known answer: set and the block function agree. */
 static void test_set_zero_is_kat(void **unused)
 {
@@ -325,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_block_matches_reference),
         cmocka_unit_test(test_type_properties),
         cmocka_unit_test(test_get_matches_blocks),
+        cmocka_unit_test(test_philox_state_seeks),
         cmocka_unit_test(test_set_zero_is_kat),
         cmocka_unit_test(test_set_equals_set_stream),
         cmocka_unit_test(test_uniform_is_scaled_get),

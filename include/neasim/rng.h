@@ -80,6 +80,12 @@ static inline void nsm_philox_seek(nsm_philox *s, uint64_t seed, uint64_t replic
     s->pos = 4;
 }
 
+/* The state behind r (allocated with nsm_rng_philox4x32, checked by assert), borrowed: seeking it
+** with nsm_philox_seek is seeking r (nsm_rng_set_stream), without a call and a check per seek.
+** For a loop that seeks one generator for each of many streams in turn (a replication's uncertain
+** numbers: sim/uncertain.c) and draws from it with GSL's samplers. */
+nsm_philox *nsm_rng_philox(gsl_rng *r);
+
 /* Compute the next block into buf (buf spent): rng.c. */
 void nsm_philox_refill(nsm_philox *s);
 

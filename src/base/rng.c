@@ -142,6 +142,12 @@ double nsm_rng_exponential1(gsl_rng *r)
     return -log(1.0 - (double)philox_next(r->state) * 0x1p-32);
 }
 
+nsm_philox *nsm_rng_philox(gsl_rng *r)
+{
+    assert(r->type == &philox_type);
+    return r->state;
+}
+
 void nsm_rng_set_stream(gsl_rng *r, uint64_t seed, uint64_t replication, uint32_t stream)
 {
     assert(r->type == &philox_type);

@@ -7,6 +7,10 @@
 ** replication only the numbers that the draws and the arm write are written again
 ** (nsm_arm_redraw), and in a comparison every arm takes the baseline's draws, and copies from the
 ** baseline's models the drawn numbers that its levers do not touch.
+**
+** Each number's stream is reached by seeking param_rng's state in place (nsm_rng_philox): the
+** same (key, counter) as nsm_rng_set_stream, without its call and check 158 times a replication
+** (issue 14).
 */
 #include <stdlib.h>
 #include <string.h>
@@ -76,9 +80,10 @@ static void draw_values(nsm_sim *s, uint64_t seed, uint64_t draw)
         memcpy(s->draw_value, src->draw_value, (size_t)m->n_uncertain * sizeof *s->draw_value);
         return;
     }
+    nsm_philox *stream = nsm_rng_philox(s->param_rng); /* seeks param_rng inline */
     for (int k = 0; k < m->n_uncertain; k++) {
         const nsm_uncertain *u = &m->uncertain[k];
-        nsm_rng_set_stream(s->param_rng, seed, draw, u->stream);
+        nsm_philox_seek(stream, seed, draw, u->stream); /* = nsm_rng_set_stream */
         double x = nsm_dist_sampler_draw(&s->sampler[k], s->param_rng); /* = nsm_dist_sample */
         /* GSL's samplers can round to the very end of the support (gsl_ran_flat gives a
         ** when its uniform is 0, beta(1,0.01) gives 1): such a value was not validated by
