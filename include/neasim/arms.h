@@ -62,6 +62,10 @@ nsm_status nsm_arm_redraw_phases(const nsm_arm_redraw *r, const double *draws, n
 nsm_status nsm_arm_redraw_phases_from(const nsm_arm_redraw *r, const double *draws,
                                       const nsm_model *drawn, nsm_model **out, nsm_diag *d);
 int nsm_arm_redraw_n_shared(const nsm_arm_redraw *r);
+/* The numbers (spans of places) that a redraw without `drawn` copies back from m before writing:
+** those multiplied, a probability row, a duration, any place of the arm's. A number that its one
+** draw sets whole, in place, without reading it, is not copied: the draw overwrites it. */
+int nsm_arm_redraw_n_restored(const nsm_arm_redraw *r);
 
 /* Parse a list of arms ("a,b,a+b", or "all" for every lever alone) and build them, baseline
 ** first. With factorial, every combination of the listed levers (2^k - 1 arms). On error the
