@@ -1,6 +1,15 @@
 /*
 ** arms.c: see arms.h. A combination's rows are applied lever by lever, each in file order, onto
 ** every phase that has started by the row's from_date.
+**
+** A redraw (nsm_arm_redraw) works from a plan compiled once per (model, arm) and never changed:
+** the places of the drawn numbers and of the arm, the steps that write the draws, the spans to
+** copy as (array, offset) lists, the lever rows of each phase. What it caches is where numbers
+** live and which rows apply, never a value: every replication's values are copied from m (or a
+** plain arm's model) or written from its draws. A number that its one draw sets whole, in place,
+** is not copied back from m first, as the step overwrites it before anything reads it (and a step
+** that refuses its value writes nothing; the replication fails). test_redraw.c compares redraws,
+** after rebuilds and after redraws, with rebuilds byte for byte.
 */
 #include "neasim/arms.h"
 
@@ -181,12 +190,12 @@ static int step_how(const nsm_param *p)
 }
 
 /* Spans as a redraw copies them: most are one double of a flat array (a rate, a multiplier),
-** copied by (array, offset) with the two arrays' bases looked up once per copy of the list, rather
-** than through a call and nsmi_place_at's switch for each; the rest (a probability row, a
-** duration, a factor's initial shares) through nsmi_place_at and memcpy. */
+** copied by offset, array by array, with the two arrays' bases looked up once per copy of the
+** list, rather than through a call and nsmi_place_at's switch for each; the rest (a probability
+** row, a duration, a factor's initial shares) through nsmi_place_at and memcpy. */
 typedef struct {
     int n_one, n_rest;
-    int *one_array;
+    int one_start[NSMI_A_SEASONALITY + 2]; /* array a's offsets: one_off[one_start[a] .. [a + 1]) */
     size_t *one_off;
     nsmi_place *rest;
 } span_list;
@@ -217,7 +226,6 @@ struct nsm_arm_redraw {
 
 static void span_list_free(span_list *l)
 {
-    free(l->one_array);
     free(l->one_off);
     free(l->rest);
 }
@@ -244,23 +252,21 @@ void nsm_arm_redraw_free(nsm_arm_redraw *r)
 /* spans[0 .. n) whose keep[i] is set (keep NULL: all) into l. */
 static int span_list_init(span_list *l, const nsmi_place *spans, int n, const int *keep)
 {
-    l->one_array = malloc(((size_t)n + 1) * sizeof *l->one_array);
     l->one_off = malloc(((size_t)n + 1) * sizeof *l->one_off);
     l->rest = malloc(((size_t)n + 1) * sizeof *l->rest);
-    if (!l->one_array || !l->one_off || !l->rest)
+    if (!l->one_off || !l->rest)
         return -1;
     l->n_one = l->n_rest = 0;
-    for (int i = 0; i < n; i++) {
-        const nsmi_place *p = &spans[i];
-        if (keep && !keep[i])
-            continue;
-        if (p->array <= NSMI_A_SEASONALITY && p->len == sizeof(double)) {
-            l->one_array[l->n_one] = p->array;
-            l->one_off[l->n_one++] = p->off;
-        } else {
-            l->rest[l->n_rest++] = *p;
-        }
+    for (int a = 0; a <= NSMI_A_SEASONALITY; a++) {
+        l->one_start[a] = l->n_one;
+        for (int i = 0; i < n; i++)
+            if ((!keep || keep[i]) && spans[i].array == a && spans[i].len == sizeof(double))
+                l->one_off[l->n_one++] = spans[i].off;
     }
+    l->one_start[NSMI_A_SEASONALITY + 1] = l->n_one;
+    for (int i = 0; i < n; i++)
+        if ((!keep || keep[i]) && (spans[i].array > NSMI_A_SEASONALITY || spans[i].len != sizeof(double)))
+            l->rest[l->n_rest++] = spans[i];
     return 0;
 }
 
@@ -388,7 +394,7 @@ static int overwritten(const nsm_arm_redraw *r, const nsmi_place *span)
     if (span->array > NSMI_A_SEASONALITY || span->len != sizeof(double))
         return 0;
     int n_places = 0, step = -1;
-    for (int i = 0; i < r->n_place; i++)
+    for (int i = 0; i < r->n_place && n_places < 2; i++)
         n_places += nsmi_places_overlap(span, &r->place[i]);
     for (int i = 0; i < r->n_step && n_places == 1; i++)
         if (nsmi_places_overlap(span, &r->place[r->step[i].place]))
@@ -502,9 +508,13 @@ static void span_list_copy(const span_list *l, nsm_model *to, const nsm_model *f
     char *tb[NSMI_A_SEASONALITY + 1], *fb[NSMI_A_SEASONALITY + 1];
     flat_bases(to, tb);
     flat_bases((nsm_model *)(uintptr_t)from, fb); /* read only */
-    for (int i = 0; i < l->n_one; i++)
-        memcpy(tb[l->one_array[i]] + l->one_off[i], fb[l->one_array[i]] + l->one_off[i],
-               sizeof(double));
+    const size_t *off = l->one_off; /* locals: the stores below may alias *l as far as C knows */
+    for (int a = 0; a <= NSMI_A_SEASONALITY; a++) {
+        char *t = tb[a];
+        const char *f = fb[a];
+        for (int i = l->one_start[a], end = l->one_start[a + 1]; i < end; i++)
+            memcpy(t + off[i], f + off[i], sizeof(double));
+    }
     for (int i = 0; i < l->n_rest; i++)
         memcpy((char *)(uintptr_t)nsmi_place_at(to, &l->rest[i]), nsmi_place_at(from, &l->rest[i]),
                l->rest[i].len);
