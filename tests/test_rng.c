@@ -90,7 +90,8 @@ static void test_block_in_place(void **unused)
 }
 
 /* The slow, obviously correct Philox4x32-10 of the paper (Salmon et al. 2011, section 4.1), word
-** by word, for the check below: rng.c computes its blocks with SSE2 where the compiler has it. */
+** by word, for the check below: rng.c's block is written out round by round for speed (and may be
+** vectorised one day), so it is checked against this on many inputs, not only the vectors above. */
 static void reference_block(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
 {
     uint32_t c[4] = {ctr[0], ctr[1], ctr[2], ctr[3]}, k0 = key[0], k1 = key[1];
@@ -106,8 +107,8 @@ static void reference_block(const uint32_t ctr[4], const uint32_t key[2], uint32
 }
 
 /* Every word of counter and key varied (a xorshift sequence), 100000 blocks: the same outputs as
-** the reference, so that a lane or a shuffle of the vector code that is wrong only for some
-** inputs (a carry, a high bit) cannot pass. */
+** the reference, so that a round or a key schedule that is wrong only for some inputs (a carry, a
+** high bit) cannot pass. */
 static void test_block_matches_reference(void **unused)
 {
     (void)unused;

@@ -5,17 +5,15 @@
 ** outputs. A draw takes the next buffered word; only when the buffer is spent is the next block
 ** computed. Seeking to a stream writes key and counter and marks the buffer spent.
 **
-** A block is computed with SSE2 intrinsics where the compiler targets it (every x86-64), with the
-** portable code otherwise: the same integers either way (test_rng.c checks the published vectors
-** and a word-by-word reference). No library computes Philox blocks, hence the hand-written code.
+** A block is computed with scalar code on purpose: an SSE2 version (one pmuludq and one shuffle a
+** round) took half the instructions but was about 10% slower in CPU time on the baseline (issue
+** 14), as a block is mostly needed at once (a draw waits for it) and the vector round's latency is
+** longer. No library computes Philox blocks, hence the hand-written code.
 */
 #include "neasim/rng.h"
 
 #include <assert.h>
 #include <math.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 /* Multipliers and Weyl key increments from Salmon et al. (2011), table 2 / Random123 philox.h. */
 #define PHILOX_M0 UINT32_C(0xD2511F53)
@@ -27,36 +25,6 @@
 /* The state is nsm_philox (rng.h): public so that the engine can draw inline from it. */
 typedef nsm_philox philox_state;
 
-#if defined(__SSE2__)
-/* The block with SSE2 (every x86-64 has it), the same integers as the portable code below: the
-** two multiplies of a round are one pmuludq, and the crossing of its halves one shuffle. About 8
-** instructions a round rather than 14 (issue 14: a block is computed for every uncertain number
-** of every replication, and for most of the engine's exponentials). The vector holds the counter
-** words c[0..3]; k holds (k0, 0, k1, 0), so that a round's xor leaves the odd words alone.
-** The intrinsics are a compiler's, not a library's: no library computes Philox blocks. */
-static inline void philox_block(const uint32_t ctr[PHILOX_WORDS], const uint32_t key[2],
-                                uint32_t out[PHILOX_WORDS])
-{
-    const __m128i mul = _mm_set_epi32(0, (int)PHILOX_M1, 0, (int)PHILOX_M0);
-    const __m128i bump = _mm_set_epi32(0, (int)PHILOX_W1, 0, (int)PHILOX_W0);
-    __m128i c = _mm_loadu_si128((const __m128i *)(const void *)ctr);
-    __m128i k = _mm_set_epi32(0, (int)key[1], 0, (int)key[0]);
-    /* p = (lo p0, hi p0, lo p1, hi p1), p0 = c[0] M0 and p1 = c[2] M1; then
-    ** c = (hi p1 ^ c[1] ^ k0, lo p1, hi p0 ^ c[3] ^ k1, lo p0). Written out, as below. */
-#define PHILOX_ROUND_SSE2()                                                                        \
-    (c = _mm_xor_si128(_mm_xor_si128(_mm_shuffle_epi32(_mm_mul_epu32(c, mul), _MM_SHUFFLE(0, 1, 2, 3)), \
-                                     _mm_srli_epi64(c, 32)),                                       \
-                       k))
-#define PHILOX_BUMP_ROUND_SSE2() (k = _mm_add_epi32(k, bump), PHILOX_ROUND_SSE2())
-    PHILOX_ROUND_SSE2();
-    PHILOX_BUMP_ROUND_SSE2(); PHILOX_BUMP_ROUND_SSE2(); PHILOX_BUMP_ROUND_SSE2();
-    PHILOX_BUMP_ROUND_SSE2(); PHILOX_BUMP_ROUND_SSE2(); PHILOX_BUMP_ROUND_SSE2();
-    PHILOX_BUMP_ROUND_SSE2(); PHILOX_BUMP_ROUND_SSE2(); PHILOX_BUMP_ROUND_SSE2();
-#undef PHILOX_BUMP_ROUND_SSE2
-#undef PHILOX_ROUND_SSE2
-    _mm_storeu_si128((__m128i *)(void *)out, c);
-}
-#else
 /* One round: two 32x32->64 multiplies, whose halves are crossed and xored with the key. */
 static inline void philox_round(uint32_t c[PHILOX_WORDS], uint32_t k0, uint32_t k1)
 {
@@ -85,7 +53,6 @@ static inline void philox_block(const uint32_t ctr[PHILOX_WORDS], const uint32_t
     for (int i = 0; i < PHILOX_WORDS; i++)
         out[i] = c[i];
 }
-#endif
 
 void nsm_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
 {
