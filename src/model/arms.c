@@ -383,23 +383,51 @@ static int mark_shared(nsm_arm_redraw *r)
     return 0;
 }
 
-/* A span that its one step overwrites whole, whatever it held: one double of a flat array,
-** within no other place (of a draw or of the arm), set (not multiplied) by a step that writes it
-** in place, and that neither reads it nor, when the value is invalid, writes it (the general call
-** fails first). A redraw need not copy it back from m: the step writes the bytes a copy and the
-** step would. The other spans are copied back: a multiplied number, a probability row (its
-** other entries are rescaled), a number that a lever or the point writes after the draw. */
-static int overwritten(const nsm_arm_redraw *r, const nsmi_place *span)
+/* The span that holds place p: the last that starts at or before it (every place lies in one
+** span, the spans being the places merged, sorted and apart). */
+static int span_of(const nsm_arm_redraw *r, const nsmi_place *p)
 {
-    if (span->array > NSMI_A_SEASONALITY || span->len != sizeof(double))
-        return 0;
-    int n_places = 0, step = -1;
-    for (int i = 0; i < r->n_place && n_places < 2; i++)
-        n_places += nsmi_places_overlap(span, &r->place[i]);
-    for (int i = 0; i < r->n_step && n_places == 1; i++)
-        if (nsmi_places_overlap(span, &r->place[r->step[i].place]))
-            step = i;
-    return step >= 0 && !r->step[step].ratio && r->step[step].how != STEP_PARAM;
+    int lo = 0, hi = r->n_span - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (place_order(&r->span[mid], p) <= 0)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+/* keep[i] for each span: 0 for a span that its one step overwrites whole, whatever it held: one
+** double of a flat array, the place of no other draw nor of the arm, set (not multiplied) by a
+** step that writes it in place, and that neither reads it nor, when the value is invalid, writes
+** it (the general call fails first). A redraw need not copy it back from m: the step writes the
+** bytes a copy and the step would. The other spans are copied back: a multiplied number, a
+** probability row (its other entries are rescaled), a number that a lever or the point writes. */
+static int mark_overwritten(const nsm_arm_redraw *r, int *keep)
+{
+    int *n_in = calloc((size_t)r->n_span + 1, sizeof *n_in);
+    int *step_in = malloc(((size_t)r->n_span + 1) * sizeof *step_in);
+    if (!n_in || !step_in) {
+        free(n_in);
+        free(step_in);
+        return -1;
+    }
+    for (int i = 0; i < r->n_span; i++)
+        step_in[i] = -1;
+    for (int i = 0; i < r->n_place; i++)
+        n_in[span_of(r, &r->place[i])]++;
+    for (int i = 0; i < r->n_step; i++)
+        step_in[span_of(r, &r->place[r->step[i].place])] = i;
+    for (int i = 0; i < r->n_span; i++) {
+        const nsmi_place *sp = &r->span[i];
+        const redraw_step *st = step_in[i] >= 0 ? &r->step[step_in[i]] : NULL;
+        keep[i] = !(sp->array <= NSMI_A_SEASONALITY && sp->len == sizeof(double) && n_in[i] == 1 &&
+                    st && !st->ratio && st->how != STEP_PARAM);
+    }
+    free(n_in);
+    free(step_in);
+    return 0;
 }
 
 /* The lever rows of each phase, in the order apply_levers applies them (lever by lever, each in
@@ -429,10 +457,10 @@ static int phase_rows(nsm_arm_redraw *r)
 static int copy_lists(nsm_arm_redraw *r)
 {
     int *keep = malloc(((size_t)r->n_span + 1) * sizeof *keep);
-    if (!keep)
+    if (!keep || mark_overwritten(r, keep)) {
+        free(keep);
         return -1;
-    for (int i = 0; i < r->n_span; i++)
-        keep[i] = !overwritten(r, &r->span[i]);
+    }
     int st = span_list_init(&r->all, r->span, r->n_span, NULL) ||
              span_list_init(&r->restore, r->span, r->n_span, keep) ||
              span_list_init(&r->shared_l, r->shared, r->n_shared, NULL) ||
