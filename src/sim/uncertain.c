@@ -8,9 +8,12 @@
 ** (nsm_arm_redraw), and in a comparison every arm takes the baseline's draws, and copies from the
 ** baseline's models the drawn numbers that its levers do not touch.
 **
-** Each number's stream is reached by seeking param_rng's state in place (nsm_rng_philox): the
-** same (key, counter) as nsm_rng_set_stream, without its call and check 158 times a replication
-** (issue 14).
+** Each number's stream is reached by seeking a state in place (nsm_rng_philox): the same (key,
+** counter) as nsm_rng_set_stream, without its call and check 158 times a replication, and the
+** first block of each stream is computed before the draws, 16 streams side by side
+** (nsm_philox_first_blocks), so param_rng holds exactly what a seek and its first draw leave
+** (issue 14). Nothing drawn is kept from one replication to the next but in the scratch models,
+** which hold a complete draw only while scratch_draw and scratch_seed name it.
 */
 #include <stdlib.h>
 #include <string.h>
