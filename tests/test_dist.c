@@ -408,13 +408,16 @@ static void test_sampler_means(void **state)
 ** leaves the generator where nsm_dist_sample leaves it: two generators seeded alike, one drawing
 ** through each, agree on every draw and on the next uniform. Per-replication draws use it, so a
 ** seed's outputs did not move when it replaced nsm_dist_sample there. PERT with asymmetric and
-** with fractional parameters, where its beta parameters are not whole numbers; Weibull and fixed too. */
+** with fractional parameters, where its beta parameters are not whole numbers; Weibull and fixed too;
+** beta, which the sampler draws without nsm_dist_sample's call, with both parameters at most 1
+** (GSL's other algorithm) and with one of them. */
 static void test_prepared_sampler(void **state)
 {
     (void)state;
-    const char *extra[] = {"pert(0.013, 0.05, 0.37)", "pert(-2, 1.5, 9)", "weibull(1.5, 2)", "fixed(3)"};
+    const char *extra[] = {"pert(0.013, 0.05, 0.37)", "pert(-2, 1.5, 9)", "weibull(1.5, 2)", "fixed(3)",
+                           "beta(0.5, 0.8)", "beta(2.5, 0.5)"};
     gsl_rng *r1 = gsl_rng_alloc(gsl_rng_mt19937), *r2 = gsl_rng_alloc(gsl_rng_mt19937);
-    for (size_t k = 0; k < N_EVERY + 4; k++) {
+    for (size_t k = 0; k < N_EVERY + sizeof extra / sizeof extra[0]; k++) {
         nsm_dist d = parse(k < N_EVERY ? every_kind[k] : extra[k - N_EVERY]);
         nsm_dist_sampler s;
         nsm_dist_sampler_init(&s, &d);

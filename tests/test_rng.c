@@ -89,6 +89,46 @@ static void test_block_in_place(void **unused)
     assert_memory_equal(c, published[2].out, sizeof c);
 }
 
+/* The slow, obviously correct Philox4x32-10 of the paper (Salmon et al. 2011, section 4.1), word
+** by word, for the check below: rng.c's block is written out round by round for speed (and may be
+** vectorised one day), so it is checked against this on many inputs, not only the vectors above. */
+static void reference_block(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
+{
+    uint32_t c[4] = {ctr[0], ctr[1], ctr[2], ctr[3]}, k0 = key[0], k1 = key[1];
+    for (int round = 0; round < 10; round++) {
+        uint64_t p0 = (uint64_t)0xD2511F53u * c[0], p1 = (uint64_t)0xCD9E8D57u * c[2];
+        uint32_t n[4] = {(uint32_t)(p1 >> 32) ^ c[1] ^ k0, (uint32_t)p1,
+                         (uint32_t)(p0 >> 32) ^ c[3] ^ k1, (uint32_t)p0};
+        memcpy(c, n, sizeof c);
+        k0 += 0x9E3779B9u;
+        k1 += 0xBB67AE85u;
+    }
+    memcpy(out, c, sizeof c);
+}
+
+/* Every word of counter and key varied (a xorshift sequence), 100000 blocks: the same outputs as
+** the reference, so that a round or a key schedule that is wrong only for some inputs (a carry, a
+** high bit) cannot pass. */
+static void test_block_matches_reference(void **unused)
+{
+    (void)unused;
+    uint64_t x = UINT64_C(0x9E3779B97F4A7C15);
+    for (int i = 0; i < 100000; i++) {
+        uint32_t w[6], want[4], got[4];
+        for (int j = 0; j < 6; j++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            w[j] = (uint32_t)(x >> 16);
+        }
+        if (i % 7 == 0)
+            w[i % 6] = i % 2 ? UINT32_MAX : 0; /* the edges of each word */
+        reference_block(w, w + 4, want);
+        nsm_philox4x32_10(w, w + 4, got);
+        for (int j = 0; j < 4; j++)
+            if (got[j] != want[j])
+                fail_msg("block %d, word %d: %08x, the reference %08x", i, j, got[j], want[j]);
+    }
+}
+
 static void test_type_properties(void **unused)
 {
     (void)unused;
@@ -114,6 +154,93 @@ static void test_get_matches_blocks(void **unused)
             assert_int_equal(gsl_rng_get(r), out[j]);
     }
     gsl_rng_free(r);
+}
+
+/* nsm_philox_first_blocks computes its blocks another way (SSE2 where the compiler targets it):
+** against the reference on 100000 states of varied counter and key, each left as a refill leaves
+** it (the block in buf, the block index one up, pos 0); a state whose buffer is not spent is left
+** alone. */
+static void test_first_blocks_match_reference(void **unused)
+{
+    (void)unused;
+    uint64_t x = UINT64_C(0x2545F4914F6CDD1D);
+    enum { N = 10 };
+    for (int round = 0; round < 10000; round++) {
+        nsm_philox s[N], before[N];
+        for (int i = 0; i < N; i++) {
+            uint32_t w[6];
+            for (int j = 0; j < 6; j++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                w[j] = (uint32_t)(x >> 16);
+            }
+            memset(&s[i], 0, sizeof s[i]);
+            memcpy(s[i].ctr, w, sizeof s[i].ctr);
+            memcpy(s[i].key, w + 4, sizeof s[i].key);
+            s[i].pos = (round + i) % 11 == 0 ? 2 : 4; /* now and then one with words left */
+        }
+        memcpy(before, s, sizeof s);
+        nsm_philox_first_blocks(s, N);
+        for (int i = 0; i < N; i++) {
+            if (before[i].pos != 4) {
+                assert_memory_equal(&s[i], &before[i], sizeof s[i]);
+                continue;
+            }
+            uint32_t want[4];
+            reference_block(before[i].ctr, before[i].key, want);
+            assert_memory_equal(s[i].buf, want, sizeof want);
+            assert_int_equal(s[i].ctr[0], before[i].ctr[0] + 1);
+            assert_memory_equal(s[i].ctr + 1, before[i].ctr + 1, 3 * sizeof(uint32_t));
+            assert_memory_equal(s[i].key, before[i].key, sizeof s[i].key);
+            assert_int_equal(s[i].pos, 0);
+        }
+    }
+}
+
+/* A generator given a state from nsm_philox_first_blocks (as sim/uncertain.c does) draws what it
+** draws after nsm_rng_set_stream: the same words through gsl_rng_get and a GSL sampler. */
+static void test_first_blocks_then_draw(void **unused)
+{
+    (void)unused;
+    gsl_rng *a = rng_at(0, 0, 0), *b = rng_at(0, 0, 0);
+    nsm_philox first[40];
+    for (uint32_t k = 0; k < 40; k++)
+        nsm_philox_seek(&first[k], SEED, 5, 1000 + 3 * k);
+    nsm_philox_first_blocks(first, 40);
+    for (uint32_t k = 0; k < 40; k++) {
+        nsm_rng_set_stream(a, SEED, 5, 1000 + 3 * k);
+        *nsm_rng_philox(b) = first[k];
+        double x = gsl_ran_beta(a, 3.5, 1.5), y = gsl_ran_beta(b, 3.5, 1.5);
+        assert_memory_equal(&x, &y, sizeof x);
+        for (int j = 0; j < 9; j++)
+            assert_int_equal(gsl_rng_get(a), gsl_rng_get(b));
+    }
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+}
+
+/* Seeking the state that nsm_rng_philox returns is seeking the generator: after draws from
+** another stream (a spent buffer, a later block), the same words as nsm_rng_set_stream gives, through
+** gsl_rng_get and through a GSL sampler. */
+static void test_philox_state_seeks(void **unused)
+{
+    (void)unused;
+    gsl_rng *a = rng_at(1, 2, 3), *b = rng_at(1, 2, 3);
+    nsm_philox *sb = nsm_rng_philox(b);
+    assert_ptr_equal(sb, b->state);
+    for (uint32_t stream = 0; stream < 50; stream++) {
+        for (uint32_t j = 0; j < stream % 7; j++) { /* leave each part way through a block */
+            gsl_rng_get(a);
+            gsl_rng_get(b);
+        }
+        nsm_rng_set_stream(a, SEED, 11 + stream, stream);
+        nsm_philox_seek(sb, SEED, 11 + stream, stream);
+        for (int j = 0; j < 9; j++)
+            assert_int_equal(gsl_rng_get(a), gsl_rng_get(b));
+        double x = gsl_ran_beta(a, 2.5, 4.0), y = gsl_ran_beta(b, 2.5, 4.0);
+        assert_memory_equal(&x, &y, sizeof x);
+    }
+    gsl_rng_free(a);
+    gsl_rng_free(b);
 }
 
 /* gsl_rng_set(r, 0) is the all-zero known answer: set and the block function agree. */
@@ -283,8 +410,12 @@ int main(void)
         cmocka_unit_test(test_kat_published),
         cmocka_unit_test(test_kat_extended),
         cmocka_unit_test(test_block_in_place),
+        cmocka_unit_test(test_block_matches_reference),
         cmocka_unit_test(test_type_properties),
         cmocka_unit_test(test_get_matches_blocks),
+        cmocka_unit_test(test_philox_state_seeks),
+        cmocka_unit_test(test_first_blocks_match_reference),
+        cmocka_unit_test(test_first_blocks_then_draw),
         cmocka_unit_test(test_set_zero_is_kat),
         cmocka_unit_test(test_set_equals_set_stream),
         cmocka_unit_test(test_uniform_is_scaled_get),

@@ -42,11 +42,13 @@ nsm_status nsm_arm_build_phases(const nsm_model *m, const nsm_arm *arm, const do
 /* A replication's draws written into phase models built before (nsm_arm_build_phases or this,
 ** with other draws) instead of rebuilding them: the numbers that the draws, the point's sets and
 ** the arm's levers write (with the probability row or the duration each belongs to) are copied
-** back from m, then written again in nsm_arm_build_phases's order. Every other number was never
+** back from m (but for those that their one draw sets whole: nsm_arm_redraw_n_restored), then
+** written again in nsm_arm_build_phases's order. Every other number was never
 ** written, so the models equal a rebuild's, at the cost of the numbers written (phase 0's are
 ** written, then copied into the later phases before each phase's levers). The plan (the
 ** places compiled once, a modifiers.csv row's modifiers found once, a number that is one double
-** written in place with nsm_param_apply's value and range test) borrows m and arm, neither
+** written in place with nsm_param_apply's value and range test, each phase's lever rows found
+** once) borrows m and arm, neither
 ** of which may change while it lives; NULL when out of memory; nsm_arm_redraw_free(NULL) is
 ** fine. Errors as nsm_arm_build_phases. */
 typedef struct nsm_arm_redraw nsm_arm_redraw;
@@ -62,6 +64,10 @@ nsm_status nsm_arm_redraw_phases(const nsm_arm_redraw *r, const double *draws, n
 nsm_status nsm_arm_redraw_phases_from(const nsm_arm_redraw *r, const double *draws,
                                       const nsm_model *drawn, nsm_model **out, nsm_diag *d);
 int nsm_arm_redraw_n_shared(const nsm_arm_redraw *r);
+/* The numbers (spans of places) that a redraw without `drawn` copies back from m before writing:
+** those multiplied, a probability row, a duration, any place of the arm's. A number that its one
+** draw sets whole, in place, without reading it, is not copied: the draw overwrites it. */
+int nsm_arm_redraw_n_restored(const nsm_arm_redraw *r);
 
 /* Parse a list of arms ("a,b,a+b", or "all" for every lever alone) and build them, baseline
 ** first. With factorial, every combination of the listed levers (2^k - 1 arms). On error the

@@ -1,6 +1,15 @@
 /*
 ** arms.c: see arms.h. A combination's rows are applied lever by lever, each in file order, onto
 ** every phase that has started by the row's from_date.
+**
+** A redraw (nsm_arm_redraw) works from a plan compiled once per (model, arm) and never changed:
+** the places of the drawn numbers and of the arm, the steps that write the draws, the spans to
+** copy as (array, offset) lists, the lever rows of each phase. What it caches is where numbers
+** live and which rows apply, never a value: every replication's values are copied from m (or a
+** plain arm's model) or written from its draws. A number that its one draw sets whole, in place,
+** is not copied back from m first, as the step overwrites it before anything reads it (and a step
+** that refuses its value writes nothing; the replication fails). test_redraw.c compares redraws,
+** after rebuilds and after redraws, with rebuilds byte for byte.
 */
 #include "neasim/arms.h"
 
@@ -95,6 +104,19 @@ static nsm_status apply_draws(const nsm_model *m, nsm_model *v, const double *dr
     return st;
 }
 
+/* One lever row onto v; an error names its levers.csv position. */
+static nsm_status apply_row(const nsm_arm *a, const nsm_lever_row *lr, nsm_model *v, nsm_diag *d)
+{
+    nsm_diag why;
+    nsm_diag_init(&why);
+    nsm_status st = apply_all(v, lr->params, lr->n_params, lr->op, lr->value, &why);
+    if (st != NSM_OK)
+        nsm_diag_error(d, st, "levers.csv:%d:%d: in arm '%s', %s: %s", lr->line,
+                       lr->value_column, a->name, lr->target, why.error ? why.error : "");
+    nsm_diag_release(&why);
+    return st;
+}
+
 static nsm_status apply_levers(const nsm_model *m, const nsm_arm *a, double t, nsm_model *v,
                                nsm_diag *d)
 {
@@ -103,13 +125,7 @@ static nsm_status apply_levers(const nsm_model *m, const nsm_arm *a, double t, n
             const nsm_lever_row *lr = &m->lever_rows[i];
             if (lr->lever != a->levers[k] || lr->from_t > t)
                 continue;
-            nsm_diag why;
-            nsm_diag_init(&why);
-            nsm_status st = apply_all(v, lr->params, lr->n_params, lr->op, lr->value, &why);
-            if (st != NSM_OK)
-                nsm_diag_error(d, st, "levers.csv:%d:%d: in arm '%s', %s: %s", lr->line,
-                               lr->value_column, a->name, lr->target, why.error ? why.error : "");
-            nsm_diag_release(&why);
+            nsm_status st = apply_row(a, lr, v, d);
             if (st != NSM_OK)
                 return st;
         }
@@ -136,12 +152,12 @@ nsm_status nsm_arm_build_phases(const nsm_model *m, const nsm_arm *a, const doub
 /* ---- redraws: the plan is compiled once per (model, arm), so that a replication neither resets
 ** whole models nor searches for the modifiers of a path ---- */
 
-/* How a step writes its number. A SCALAR or EFFECT_P step is one double of a flat array, written
-** in place when the new value is valid: the value and the test are those of nsm_param_apply
-** (set_nonnegative, and the effect probability's range) and of nsmi_modifier_apply, so the bytes
-** are the same; an invalid value takes the general call, which fails with its message. The
-** general call is also the way of every other kind (a probability row is rescaled, a duration
-** checked whole). */
+/* How a step writes its number. A SCALAR, EFFECT_P or TRANSITION step is one double of a flat
+** array, written in place when the new value is valid: the value and the test are those of
+** nsm_param_apply (set_nonnegative, the effect probability's range, nsmi_transition_rate) and of
+** nsmi_modifier_apply, so the bytes are the same; an invalid value takes the general call, which
+** fails with its message, before writing. The general call is also the way of every other kind (a
+** probability row is rescaled, a duration checked whole). */
 enum { STEP_SCALAR, STEP_EFFECT_P, STEP_TRANSITION, STEP_PARAM };
 
 typedef struct {
@@ -155,6 +171,7 @@ typedef struct {
     const nsm_param *param;
     int place;    /* its place: place[place] of the plan */
     int shared;   /* that place is in a shared span (nsm_arm_redraw): copied from a plain arm's */
+    nsm_unit unit; /* a TRANSITION step's row's unit (levers and draws never change it) */
 } redraw_step;
 
 /* The steps that write one double in place (see redraw_step), by parameter kind. */
@@ -172,13 +189,23 @@ static int step_how(const nsm_param *p)
     }
 }
 
+/* Spans as a redraw copies them: most are one double of a flat array (a rate, a multiplier),
+** copied by offset, array by array, with the two arrays' bases looked up once per copy of the
+** list, rather than through a call and nsmi_place_at's switch for each; the rest (a probability
+** row, a duration, a factor's initial shares) through nsmi_place_at and memcpy. */
+typedef struct {
+    int n_one, n_rest;
+    int one_start[NSMI_A_SEASONALITY + 2]; /* array a's offsets: one_off[one_start[a] .. [a + 1]) */
+    size_t *one_off;
+    nsmi_place *rest;
+} span_list;
+
 struct nsm_arm_redraw {
     const nsm_model *m;
     const nsm_arm *arm;
     nsmi_place *place; /* where drawn numbers and the arm's own live */
     int n_place, cap_place;
-    nsmi_place *span;   /* the places merged where they touch, sorted: what is restored from m */
-    const char **from;  /* span[i]'s bytes in m */
+    nsmi_place *span;   /* the places merged where they touch, sorted */
     int n_span;
     redraw_step *step; /* the draws' writes, in nsm_arm_build_phases's order */
     int n_step;
@@ -186,11 +213,22 @@ struct nsm_arm_redraw {
     nsmi_place *shared; /* the draws' places merged, those that no place of the arm overlaps */
     int n_shared;
     int n_shared_steps;
-    nsmi_place *own;    /* every other place merged, each with its bytes in m (own_from) */
-    const char **own_from;
+    nsmi_place *own;    /* every other place merged */
     int n_own;
     int *own_step;      /* the steps not shared, in order */
+    span_list all;      /* span: what a later phase copies from phase 0 */
+    span_list restore;  /* the spans a redraw copies back from m: all but the overwritten ones */
+    span_list shared_l; /* shared, copied from a plain arm's model (nsm_arm_redraw_phases_from) */
+    span_list own_l;    /* own, copied back from m by that redraw */
+    int *row;           /* the lever rows of phase j, in apply_levers's order: */
+    int *phase_row;     /* row[phase_row[j] .. phase_row[j + 1]) */
 };
+
+static void span_list_free(span_list *l)
+{
+    free(l->one_off);
+    free(l->rest);
+}
 
 void nsm_arm_redraw_free(nsm_arm_redraw *r)
 {
@@ -198,13 +236,38 @@ void nsm_arm_redraw_free(nsm_arm_redraw *r)
         return;
     free(r->place);
     free(r->span);
-    free(r->from);
     free(r->step);
     free(r->shared);
     free(r->own);
-    free(r->own_from);
     free(r->own_step);
+    span_list_free(&r->all);
+    span_list_free(&r->restore);
+    span_list_free(&r->shared_l);
+    span_list_free(&r->own_l);
+    free(r->row);
+    free(r->phase_row);
     free(r);
+}
+
+/* spans[0 .. n) whose keep[i] is set (keep NULL: all) into l. */
+static int span_list_init(span_list *l, const nsmi_place *spans, int n, const int *keep)
+{
+    l->one_off = malloc(((size_t)n + 1) * sizeof *l->one_off);
+    l->rest = malloc(((size_t)n + 1) * sizeof *l->rest);
+    if (!l->one_off || !l->rest)
+        return -1;
+    l->n_one = l->n_rest = 0;
+    for (int a = 0; a <= NSMI_A_SEASONALITY; a++) {
+        l->one_start[a] = l->n_one;
+        for (int i = 0; i < n; i++)
+            if ((!keep || keep[i]) && spans[i].array == a && spans[i].len == sizeof(double))
+                l->one_off[l->n_one++] = spans[i].off;
+    }
+    l->one_start[NSMI_A_SEASONALITY + 1] = l->n_one;
+    for (int i = 0; i < n; i++)
+        if ((!keep || keep[i]) && (spans[i].array > NSMI_A_SEASONALITY || spans[i].len != sizeof(double)))
+            l->rest[l->n_rest++] = spans[i];
+    return 0;
 }
 
 /* Add the places of p (kept: the count that did not fit, 0 when all did). */
@@ -278,13 +341,10 @@ static int overlaps_any(const nsmi_place *p, const nsmi_place *list, int n)
 static int merge_places(nsm_arm_redraw *r)
 {
     r->span = malloc(((size_t)r->n_place + 1) * sizeof *r->span);
-    r->from = malloc(((size_t)r->n_place + 1) * sizeof *r->from);
     r->shared = malloc(((size_t)r->n_drawn + 1) * sizeof *r->shared);
-    if (!r->span || !r->from || !r->shared)
+    if (!r->span || !r->shared)
         return -1;
     r->n_span = merge(r->place, r->n_place, r->span);
-    for (int i = 0; i < r->n_span; i++)
-        r->from[i] = nsmi_place_at(r->m, &r->span[i]);
     int n = merge(r->place, r->n_drawn, r->shared);
     r->n_shared = 0;
     for (int i = 0; i < n; i++)
@@ -301,9 +361,8 @@ static int mark_shared(nsm_arm_redraw *r)
 {
     nsmi_place *other = malloc(((size_t)r->n_place + 1) * sizeof *other);
     r->own = malloc(((size_t)r->n_place + 1) * sizeof *r->own);
-    r->own_from = malloc(((size_t)r->n_place + 1) * sizeof *r->own_from);
     r->own_step = malloc(((size_t)r->n_step + 1) * sizeof *r->own_step);
-    if (!other || !r->own || !r->own_from || !r->own_step) {
+    if (!other || !r->own || !r->own_step) {
         free(other);
         return -1;
     }
@@ -320,10 +379,94 @@ static int mark_shared(nsm_arm_redraw *r)
         if (!overlaps_any(&r->place[i], r->shared, r->n_shared))
             other[n_other++] = r->place[i];
     r->n_own = merge(other, n_other, r->own);
-    for (int i = 0; i < r->n_own; i++)
-        r->own_from[i] = nsmi_place_at(r->m, &r->own[i]);
     free(other);
     return 0;
+}
+
+/* The span that holds place p: the last that starts at or before it (every place lies in one
+** span, the spans being the places merged, sorted and apart). */
+static int span_of(const nsm_arm_redraw *r, const nsmi_place *p)
+{
+    int lo = 0, hi = r->n_span - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (place_order(&r->span[mid], p) <= 0)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+/* keep[i] for each span: 0 for a span that its one step overwrites whole, whatever it held: one
+** double of a flat array, the place of no other draw nor of the arm, set (not multiplied) by a
+** step that writes it in place, and that neither reads it nor, when the value is invalid, writes
+** it (the general call fails first). A redraw need not copy it back from m: the step writes the
+** bytes a copy and the step would. The other spans are copied back: a multiplied number, a
+** probability row (its other entries are rescaled), a number that a lever or the point writes. */
+static int mark_overwritten(const nsm_arm_redraw *r, int *keep)
+{
+    int *n_in = calloc((size_t)r->n_span + 1, sizeof *n_in);
+    int *step_in = malloc(((size_t)r->n_span + 1) * sizeof *step_in);
+    if (!n_in || !step_in) {
+        free(n_in);
+        free(step_in);
+        return -1;
+    }
+    for (int i = 0; i < r->n_span; i++)
+        step_in[i] = -1;
+    for (int i = 0; i < r->n_place; i++)
+        n_in[span_of(r, &r->place[i])]++;
+    for (int i = 0; i < r->n_step; i++)
+        step_in[span_of(r, &r->place[r->step[i].place])] = i;
+    for (int i = 0; i < r->n_span; i++) {
+        const nsmi_place *sp = &r->span[i];
+        const redraw_step *st = step_in[i] >= 0 ? &r->step[step_in[i]] : NULL;
+        keep[i] = !(sp->array <= NSMI_A_SEASONALITY && sp->len == sizeof(double) && n_in[i] == 1 &&
+                    st && !st->ratio && st->how != STEP_PARAM);
+    }
+    free(n_in);
+    free(step_in);
+    return 0;
+}
+
+/* The lever rows of each phase, in the order apply_levers applies them (lever by lever, each in
+** file order, those open by the phase's time): found once, not searched for each replication. */
+static int phase_rows(nsm_arm_redraw *r)
+{
+    const nsm_model *m = r->m;
+    const nsm_arm *a = r->arm;
+    r->phase_row = malloc(((size_t)a->n_phases + 1) * sizeof *r->phase_row);
+    r->row = malloc(((size_t)a->n_phases * (size_t)a->n_levers * (size_t)m->n_lever_rows + 1) *
+                    sizeof *r->row);
+    if (!r->phase_row || !r->row)
+        return -1;
+    int n = 0;
+    for (int j = 0; j < a->n_phases; j++) {
+        r->phase_row[j] = n;
+        for (int k = 0; k < a->n_levers; k++)
+            for (int i = 0; i < m->n_lever_rows; i++)
+                if (m->lever_rows[i].lever == a->levers[k] && !(m->lever_rows[i].from_t > a->phase_t[j]))
+                    r->row[n++] = i;
+    }
+    r->phase_row[a->n_phases] = n;
+    return 0;
+}
+
+/* The copy lists (span_list) of the plan's spans. */
+static int copy_lists(nsm_arm_redraw *r)
+{
+    int *keep = malloc(((size_t)r->n_span + 1) * sizeof *keep);
+    if (!keep || mark_overwritten(r, keep)) {
+        free(keep);
+        return -1;
+    }
+    int st = span_list_init(&r->all, r->span, r->n_span, NULL) ||
+             span_list_init(&r->restore, r->span, r->n_span, keep) ||
+             span_list_init(&r->shared_l, r->shared, r->n_shared, NULL) ||
+             span_list_init(&r->own_l, r->own, r->n_own, NULL);
+    free(keep);
+    return st ? -1 : phase_rows(r);
 }
 
 /* The places and steps of every drawn number, then the arm's places. */
@@ -350,14 +493,16 @@ static int compile(nsm_arm_redraw *r)
                 int j = (int)(r->place[i].off / sizeof(nsm_modifier));
                 redraw_step st = {k, step_how(p), p->kind == NSM_P_MODIFIER ? j : -1,
                                   m->uncertain[k].ratio, m->uncertain[k].nominal,
-                                  r->place[i].array, r->place[i].off, p, i, 0};
+                                  r->place[i].array, r->place[i].off, p, i, 0,
+                                  p->kind == NSM_P_TRANSITION ? m->transitions[p->a].unit
+                                                              : NSM_UNIT_RATE_PER_YEAR};
                 if (p->kind == NSM_P_MODIFIER || i == first)
                     r->step[r->n_step++] = st;
             }
         }
     r->n_drawn = r->n_place;
     arm_places(r);
-    return merge_places(r) || mark_shared(r) ? -1 : 0;
+    return merge_places(r) || mark_shared(r) || copy_lists(r) ? -1 : 0;
 }
 
 nsm_arm_redraw *nsm_arm_redraw_alloc(const nsm_model *m, const nsm_arm *arm)
@@ -374,16 +519,7 @@ nsm_arm_redraw *nsm_arm_redraw_alloc(const nsm_model *m, const nsm_arm *arm)
     return r;
 }
 
-/* Most places are one number (a rate, a multiplier): copied inline, not through a call. */
-static inline void copy(char *to, const char *from, size_t len)
-{
-    if (len == sizeof(double))
-        memcpy(to, from, sizeof(double));
-    else
-        memcpy(to, from, len);
-}
-
-/* The flat arrays of v (places.h) that steps and spans index: looked up once a redraw rather
+/* The flat arrays of v (places.h) that steps and span lists index: looked up once a redraw rather
 ** than through nsmi_place_at's switch for each of a few hundred places. */
 static void flat_bases(nsm_model *v, char *base[NSMI_A_SEASONALITY + 1])
 {
@@ -394,40 +530,39 @@ static void flat_bases(nsm_model *v, char *base[NSMI_A_SEASONALITY + 1])
     base[NSMI_A_SEASONALITY] = (char *)v->seasonality;
 }
 
-static char *place_in(nsm_model *v, char *const base[], const nsmi_place *pl)
+/* The bytes of l's spans in `from` (m, or a variant of m) copied into `to`. */
+static void span_list_copy(const span_list *l, nsm_model *to, const nsm_model *from)
 {
-    return pl->array <= NSMI_A_SEASONALITY ? base[pl->array] + pl->off
-                                           : (char *)(uintptr_t)nsmi_place_at(v, pl);
-}
-
-/* The read-only twins of the two above, for the model a redraw copies from. */
-static void flat_bases_of(const nsm_model *v, const char *base[NSMI_A_SEASONALITY + 1])
-{
-    base[NSMI_A_TRANSITIONS] = (const char *)v->transitions;
-    base[NSMI_A_EVENTS] = (const char *)v->events;
-    base[NSMI_A_MODIFIERS] = (const char *)v->modifiers;
-    base[NSMI_A_EFFECTS] = (const char *)v->effects;
-    base[NSMI_A_SEASONALITY] = (const char *)v->seasonality;
-}
-
-static const char *place_of(const nsm_model *v, const char *const base[], const nsmi_place *pl)
-{
-    return pl->array <= NSMI_A_SEASONALITY ? base[pl->array] + pl->off : nsmi_place_at(v, pl);
+    char *tb[NSMI_A_SEASONALITY + 1], *fb[NSMI_A_SEASONALITY + 1];
+    flat_bases(to, tb);
+    flat_bases((nsm_model *)(uintptr_t)from, fb); /* read only */
+    const size_t *off = l->one_off; /* locals: the stores below may alias *l as far as C knows */
+    for (int a = 0; a <= NSMI_A_SEASONALITY; a++) {
+        char *t = tb[a];
+        const char *f = fb[a];
+        for (int i = l->one_start[a], end = l->one_start[a + 1]; i < end; i++)
+            memcpy(t + off[i], f + off[i], sizeof(double));
+    }
+    for (int i = 0; i < l->n_rest; i++)
+        memcpy((char *)(uintptr_t)nsmi_place_at(to, &l->rest[i]), nsmi_place_at(from, &l->rest[i]),
+               l->rest[i].len);
 }
 
 /* One step: x into its number, as nsm_param_apply (or nsmi_modifier_apply) writes it. */
 static nsm_status step_apply(const redraw_step *s, nsm_model *v, char *const base[], nsm_op op,
                              double x, nsm_diag *d)
 {
-    if (s->how == STEP_SCALAR || s->how == STEP_EFFECT_P) {
+    if (s->how != STEP_PARAM) {
         double *at = (double *)(void *)(base[s->array] + s->off), r = op == NSM_OP_SET ? x : *at * x;
-        int ok = s->how == STEP_SCALAR ? r >= 0 && isfinite(r) : r > 0 && r <= 1;
+        int ok = s->how == STEP_SCALAR     ? r >= 0 && isfinite(r)
+                 : s->how == STEP_EFFECT_P ? r > 0 && r <= 1
+                                           : nsmi_transition_rate(s->unit, op, *at, x, &r);
         if (ok) {
             *at = r;
             return NSM_OK;
         } /* else the general call below says why */
-    } else if (s->how == STEP_TRANSITION) {
-        return nsmi_transition_apply(v, s->param->a, op, x, d);
+        if (s->how == STEP_TRANSITION)
+            return nsmi_transition_apply(v, s->param->a, op, x, d);
     }
     return s->modifier >= 0 ? nsmi_modifier_apply(v, s->modifier, op, x, d)
                             : nsm_param_apply(v, s->param, op, x, d);
@@ -455,18 +590,10 @@ static nsm_status redraw(const nsm_arm_redraw *r, const double *draws, const nsm
 {
     const nsm_arm *a = r->arm;
     char *base[NSMI_A_SEASONALITY + 1];
-    const char *dbase[NSMI_A_SEASONALITY + 1];
     flat_bases(v, base);
-    const nsmi_place *restore = drawn ? r->own : r->span;
-    const char *const *from = drawn ? r->own_from : r->from;
-    for (int i = 0, n = drawn ? r->n_own : r->n_span; i < n; i++)
-        copy(place_in(v, base, &restore[i]), from[i], restore[i].len);
-    if (drawn) {
-        flat_bases_of(drawn, dbase);
-        for (int i = 0; i < r->n_shared; i++)
-            copy(place_in(v, base, &r->shared[i]), place_of(drawn, dbase, &r->shared[i]),
-                 r->shared[i].len);
-    }
+    span_list_copy(drawn ? &r->own_l : &r->restore, v, r->m);
+    if (drawn)
+        span_list_copy(&r->shared_l, v, drawn);
     nsm_status st = drawn ? apply_steps(r, r->own_step, r->n_step - r->n_shared_steps, draws, v, base, d)
                           : apply_steps(r, NULL, r->n_step, draws, v, base, d);
     for (int k = 0; k < a->n_sets && st == NSM_OK; k++)
@@ -492,21 +619,22 @@ nsm_status nsm_arm_redraw_phases_from(const nsm_arm_redraw *r, const double *dra
 {
     const nsm_arm *a = r->arm;
     nsm_status st = redraw(r, draws, drawn, out[0], d);
-    char *b0[NSMI_A_SEASONALITY + 1], *bj[NSMI_A_SEASONALITY + 1];
-    flat_bases(out[0], b0);
-    for (int j = 1; j < a->n_phases && st == NSM_OK; j++) {
-        flat_bases(out[j], bj);
-        for (int i = 0; i < r->n_span; i++)
-            copy(place_in(out[j], bj, &r->span[i]), place_in(out[0], b0, &r->span[i]), r->span[i].len);
-    }
+    for (int j = 1; j < a->n_phases && st == NSM_OK; j++)
+        span_list_copy(&r->all, out[j], out[0]);
     for (int j = 0; j < a->n_phases && st == NSM_OK; j++)
-        st = apply_levers(r->m, a, a->phase_t[j], out[j], d);
+        for (int i = r->phase_row[j]; i < r->phase_row[j + 1] && st == NSM_OK; i++)
+            st = apply_row(a, &r->m->lever_rows[r->row[i]], out[j], d);
     return st;
 }
 
 int nsm_arm_redraw_n_shared(const nsm_arm_redraw *r)
 {
     return r->n_shared_steps;
+}
+
+int nsm_arm_redraw_n_restored(const nsm_arm_redraw *r)
+{
+    return r->restore.n_one + r->restore.n_rest;
 }
 
 static nsm_status build_arm(const nsm_model *m, nsm_arm *a, const char *scenario, nsm_diag *diag)

@@ -154,28 +154,20 @@ static nsm_status set_probability(double *p, int n, int j, double v, nsm_diag *d
     return NSM_OK;
 }
 
+/* The rate by nsmi_transition_rate (places.h), which a redraw also writes in place; here the
+** reasons it refuses a value. */
 static nsm_status set_transition(nsm_transition *t, nsm_op op, double v, nsm_diag *d)
 {
-    double rate = t->rate * v;
-    if (op == NSM_OP_SET) {
-        switch (t->unit) {
-        case NSM_UNIT_ANNUAL_PROBABILITY:
-            if (!(v >= 0 && v < 1))
-                return fail(d, "an annual_probability must be at least 0 and below 1", v);
-            rate = -log1p(-v);
-            break;
-        case NSM_UNIT_MEAN_YEARS:
-            if (!(v > 0))
-                return fail(d, "mean_years must be above 0", v);
-            rate = 1.0 / v;
-            break;
-        case NSM_UNIT_RATE_PER_YEAR: rate = v; break;
-        }
+    double rate;
+    if (nsmi_transition_rate(t->unit, op, t->rate, v, &rate)) {
+        t->rate = rate;
+        return NSM_OK;
     }
-    if (!(rate >= 0 && isfinite(rate)))
-        return fail(d, "a hazard must be a finite rate of 0 or more", rate);
-    t->rate = rate;
-    return NSM_OK;
+    if (op == NSM_OP_SET && t->unit == NSM_UNIT_ANNUAL_PROBABILITY && !(v >= 0 && v < 1))
+        return fail(d, "an annual_probability must be at least 0 and below 1", v);
+    if (op == NSM_OP_SET && t->unit == NSM_UNIT_MEAN_YEARS && !(v > 0))
+        return fail(d, "mean_years must be above 0", v);
+    return fail(d, "a hazard must be a finite rate of 0 or more", rate);
 }
 
 static nsm_status set_nonnegative(double *x, nsm_op op, double v, const char *what, nsm_diag *d)
