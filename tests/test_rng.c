@@ -156,68 +156,6 @@ static void test_get_matches_blocks(void **unused)
     gsl_rng_free(r);
 }
 
-/* nsm_philox_first_blocks computes its blocks another way (SSE2 where the compiler targets it):
-** against the reference on 100000 states of varied counter and key, each left as a refill leaves
-** it (the block in buf, the block index one up, pos 0); a state whose buffer is not spent is left
-** alone. */
-static void test_first_blocks_match_reference(void **unused)
-{
-    (void)unused;
-    uint64_t x = UINT64_C(0x2545F4914F6CDD1D);
-    enum { N = 10 };
-    for (int round = 0; round < 10000; round++) {
-        nsm_philox s[N], before[N];
-        for (int i = 0; i < N; i++) {
-            uint32_t w[6];
-            for (int j = 0; j < 6; j++) {
-                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-                w[j] = (uint32_t)(x >> 16);
-            }
-            memset(&s[i], 0, sizeof s[i]);
-            memcpy(s[i].ctr, w, sizeof s[i].ctr);
-            memcpy(s[i].key, w + 4, sizeof s[i].key);
-            s[i].pos = (round + i) % 11 == 0 ? 2 : 4; /* now and then one with words left */
-        }
-        memcpy(before, s, sizeof s);
-        nsm_philox_first_blocks(s, N);
-        for (int i = 0; i < N; i++) {
-            if (before[i].pos != 4) {
-                assert_memory_equal(&s[i], &before[i], sizeof s[i]);
-                continue;
-            }
-            uint32_t want[4];
-            reference_block(before[i].ctr, before[i].key, want);
-            assert_memory_equal(s[i].buf, want, sizeof want);
-            assert_int_equal(s[i].ctr[0], before[i].ctr[0] + 1);
-            assert_memory_equal(s[i].ctr + 1, before[i].ctr + 1, 3 * sizeof(uint32_t));
-            assert_memory_equal(s[i].key, before[i].key, sizeof s[i].key);
-            assert_int_equal(s[i].pos, 0);
-        }
-    }
-}
-
-/* A generator given a state from nsm_philox_first_blocks (as sim/uncertain.c does) draws what it
-** draws after nsm_rng_set_stream: the same words through gsl_rng_get and a GSL sampler. */
-static void test_first_blocks_then_draw(void **unused)
-{
-    (void)unused;
-    gsl_rng *a = rng_at(0, 0, 0), *b = rng_at(0, 0, 0);
-    nsm_philox first[40];
-    for (uint32_t k = 0; k < 40; k++)
-        nsm_philox_seek(&first[k], SEED, 5, 1000 + 3 * k);
-    nsm_philox_first_blocks(first, 40);
-    for (uint32_t k = 0; k < 40; k++) {
-        nsm_rng_set_stream(a, SEED, 5, 1000 + 3 * k);
-        *nsm_rng_philox(b) = first[k];
-        double x = gsl_ran_beta(a, 3.5, 1.5), y = gsl_ran_beta(b, 3.5, 1.5);
-        assert_memory_equal(&x, &y, sizeof x);
-        for (int j = 0; j < 9; j++)
-            assert_int_equal(gsl_rng_get(a), gsl_rng_get(b));
-    }
-    gsl_rng_free(a);
-    gsl_rng_free(b);
-}
-
 /* Seeking the state that nsm_rng_philox returns is seeking the generator: after draws from
 ** another stream (a spent buffer, a later block), the same words as nsm_rng_set_stream gives, through
 ** gsl_rng_get and through a GSL sampler. */
@@ -414,8 +352,6 @@ int main(void)
         cmocka_unit_test(test_type_properties),
         cmocka_unit_test(test_get_matches_blocks),
         cmocka_unit_test(test_philox_state_seeks),
-        cmocka_unit_test(test_first_blocks_match_reference),
-        cmocka_unit_test(test_first_blocks_then_draw),
         cmocka_unit_test(test_set_zero_is_kat),
         cmocka_unit_test(test_set_equals_set_stream),
         cmocka_unit_test(test_uniform_is_scaled_get),

@@ -86,12 +86,6 @@ static inline void nsm_philox_seek(nsm_philox *s, uint64_t seed, uint64_t replic
 ** numbers: sim/uncertain.c) and draws from it with GSL's samplers. */
 nsm_philox *nsm_rng_philox(gsl_rng *r);
 
-/* The next block of each of s[0 .. n) whose buffer is spent, computed now, as its next draw would
-** compute it: the same state after. For streams that are all drawn from next (a replication's
-** uncertain numbers: sim/uncertain.c), so that their first blocks are computed together, where the
-** processor can overlap them, with SSE2 where the compiler targets it. */
-void nsm_philox_first_blocks(nsm_philox *s, int n);
-
 /* Compute the next block into buf (buf spent): rng.c. */
 void nsm_philox_refill(nsm_philox *s);
 

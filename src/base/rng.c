@@ -5,20 +5,15 @@
 ** outputs. A draw takes the next buffered word; only when the buffer is spent is the next block
 ** computed. Seeking to a stream writes key and counter and marks the buffer spent.
 **
-** A block that a draw waits for is computed with scalar code: an SSE2 version (one pmuludq and one
-** shuffle a round) takes half the instructions but its round is longer from start to end, and it
-** made the baseline about 10% slower in CPU time (issue 14). Blocks computed side by side, where
-** only the instructions count (nsm_philox_first_blocks), use it. The same integers either way
-** (test_rng.c: the published vectors and a word-by-word reference for both). No library computes
-** Philox blocks, hence the hand-written code.
+** A block is computed with scalar code on purpose: an SSE2 version (one pmuludq and one shuffle a
+** round) took half the instructions but was about 10% slower in CPU time on the baseline (issue
+** 14), as a block is mostly needed at once (a draw waits for it) and the vector round's latency is
+** longer. No library computes Philox blocks, hence the hand-written code.
 */
 #include "neasim/rng.h"
 
 #include <assert.h>
 #include <math.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 /* Multipliers and Weyl key increments from Salmon et al. (2011), table 2 / Random123 philox.h. */
 #define PHILOX_M0 UINT32_C(0xD2511F53)
@@ -59,38 +54,6 @@ static inline void philox_block(const uint32_t ctr[PHILOX_WORDS], const uint32_t
         out[i] = c[i];
 }
 
-#if defined(__SSE2__)
-/* The block with SSE2 (every x86-64 has it), the same integers as philox_block: the two
-** multiplies of a round are one pmuludq and the crossing of its halves one shuffle, half the
-** instructions. Its round takes longer from start to end, so it serves blocks computed side by side
-** (nsm_philox_first_blocks), where the processor overlaps them, and not a block that a draw waits
-** for. The vector holds c[0..3]; k holds (k0, 0, k1, 0), so that the xor leaves the odd words. */
-static inline void philox_block_wide(const uint32_t ctr[PHILOX_WORDS], const uint32_t key[2],
-                                     uint32_t out[PHILOX_WORDS])
-{
-    const __m128i mul = _mm_set_epi32(0, (int)PHILOX_M1, 0, (int)PHILOX_M0);
-    const __m128i bump = _mm_set_epi32(0, (int)PHILOX_W1, 0, (int)PHILOX_W0);
-    __m128i c = _mm_set_epi32((int)ctr[3], (int)ctr[2], (int)ctr[1], (int)ctr[0]);
-    __m128i k = _mm_set_epi32(0, (int)key[1], 0, (int)key[0]);
-    /* p = (lo p0, hi p0, lo p1, hi p1), p0 = c[0] M0 and p1 = c[2] M1; then
-    ** c = (hi p1 ^ c[1] ^ k0, lo p1, hi p0 ^ c[3] ^ k1, lo p0) */
-#define PHILOX_ROUND_WIDE()                                                                        \
-    (c = _mm_xor_si128(_mm_xor_si128(_mm_shuffle_epi32(_mm_mul_epu32(c, mul), _MM_SHUFFLE(0, 1, 2, 3)), \
-                                     _mm_srli_epi64(c, 32)),                                       \
-                       k))
-#define PHILOX_BUMP_ROUND_WIDE() (k = _mm_add_epi32(k, bump), PHILOX_ROUND_WIDE())
-    PHILOX_ROUND_WIDE();
-    PHILOX_BUMP_ROUND_WIDE(); PHILOX_BUMP_ROUND_WIDE(); PHILOX_BUMP_ROUND_WIDE();
-    PHILOX_BUMP_ROUND_WIDE(); PHILOX_BUMP_ROUND_WIDE(); PHILOX_BUMP_ROUND_WIDE();
-    PHILOX_BUMP_ROUND_WIDE(); PHILOX_BUMP_ROUND_WIDE(); PHILOX_BUMP_ROUND_WIDE();
-#undef PHILOX_BUMP_ROUND_WIDE
-#undef PHILOX_ROUND_WIDE
-    _mm_storeu_si128((__m128i *)(void *)out, c);
-}
-#else
-#define philox_block_wide philox_block
-#endif
-
 void nsm_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
 {
     philox_block(ctr, key, out);
@@ -103,16 +66,6 @@ void nsm_philox_refill(nsm_philox *s)
     philox_block(s->ctr, s->key, s->buf);
     s->ctr[0]++;
     s->pos = 0;
-}
-
-void nsm_philox_first_blocks(nsm_philox *s, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (s[i].pos == PHILOX_WORDS) {
-            philox_block_wide(s[i].ctr, s[i].key, s[i].buf);
-            s[i].ctr[0]++;
-            s[i].pos = 0;
-        }
 }
 
 static inline uint32_t philox_next(philox_state *s)

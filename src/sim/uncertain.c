@@ -74,11 +74,7 @@ static int source_holds(const nsm_sim *src, uint64_t seed, uint64_t draw)
 }
 
 /* The values of the uncertain numbers for (seed, draw): the source's when it holds them (the
-** same streams would give the same values), otherwise drawn. Every number but a fixed one draws
-** from the first block of its stream, so those blocks are computed first, FIRST_BLOCKS at a time
-** (nsm_philox_first_blocks: side by side, in half the instructions), and param_rng then takes each
-** stream with its block, as a seek and the first draw would leave it. */
-enum { FIRST_BLOCKS = 16 };
+** same streams would give the same values), otherwise drawn. */
 static void draw_values(nsm_sim *s, uint64_t seed, uint64_t draw)
 {
     const nsm_model *m = s->model0;
@@ -87,21 +83,15 @@ static void draw_values(nsm_sim *s, uint64_t seed, uint64_t draw)
         memcpy(s->draw_value, src->draw_value, (size_t)m->n_uncertain * sizeof *s->draw_value);
         return;
     }
-    nsm_philox *stream = nsm_rng_philox(s->param_rng), first[FIRST_BLOCKS];
-    for (int k0 = 0; k0 < m->n_uncertain; k0 += FIRST_BLOCKS) {
-        int n = m->n_uncertain - k0 < FIRST_BLOCKS ? m->n_uncertain - k0 : FIRST_BLOCKS;
-        for (int i = 0; i < n; i++) /* = nsm_rng_set_stream */
-            nsm_philox_seek(&first[i], seed, draw, m->uncertain[k0 + i].stream);
-        nsm_philox_first_blocks(first, n);
-        for (int i = 0; i < n; i++) {
-            const nsm_uncertain *u = &m->uncertain[k0 + i];
-            *stream = first[i]; /* param_rng at the stream, its first block computed */
-            double x = nsm_dist_sampler_draw(&s->sampler[k0 + i], s->param_rng); /* = nsm_dist_sample */
-            /* GSL's samplers can round to the very end of the support (gsl_ran_flat gives a
-            ** when its uniform is 0, beta(1,0.01) gives 1): such a value was not validated by
-            ** the reader, so it is clamped into [lo, hi] (probability about 2e-12 a draw). */
-            s->draw_value[k0 + i] = x < u->lo ? u->lo : x > u->hi ? u->hi : x;
-        }
+    nsm_philox *stream = nsm_rng_philox(s->param_rng); /* seeks param_rng inline */
+    for (int k = 0; k < m->n_uncertain; k++) {
+        const nsm_uncertain *u = &m->uncertain[k];
+        nsm_philox_seek(stream, seed, draw, u->stream); /* = nsm_rng_set_stream */
+        double x = nsm_dist_sampler_draw(&s->sampler[k], s->param_rng); /* = nsm_dist_sample */
+        /* GSL's samplers can round to the very end of the support (gsl_ran_flat gives a
+        ** when its uniform is 0, beta(1,0.01) gives 1): such a value was not validated by
+        ** the reader, so it is clamped into [lo, hi] (probability about 2e-12 a draw). */
+        s->draw_value[k] = x < u->lo ? u->lo : x > u->hi ? u->hi : x;
     }
 }
 
