@@ -134,18 +134,25 @@ struct nsm_sim {
     int *season_start, *season_list; /* [1..12]: seasonal processes whose multiplier changes then */
     double next_season_t;        /* the next month start that re-rates anything (never: infinity) */
     int next_season_j;           /* its index into model->month_start_t (never: INT_MAX) */
+    int *rerate_at;              /* [n_month_starts + 1]: the first month start from j on that
+                                 ** re-rates anything (engine.c, season_table) */
+    int season_key[14];          /* the season_start the table was built for */
+    int season_key_ok;
+    double next_fixed_t;         /* the earliest breakpoint but the queue's (engine.c, plan_fixed) */
     int *from_start, *from_list; /* transitions by the flat index of their `from` level */
     int *dur_start, *dur_list;   /* those with durations only (engine.c; NULL without durations) */
     int out_all;                 /* every outcome must be evaluated (the start of a replication) */
     int out_every;               /* ... at every instant: the reference the index is tested against */
+    int reference;               /* the loop's shortcuts off (nsmi_engine_use_reference) */
     /* the processes' streams, one array (each firing draws from one: contiguous and inline, see
     ** rng.h); the other streams are gsl_rngs, for the gsl_ran_* samplers */
     nsm_philox *proc_stream;     /* [n_proc] */
-    gsl_rng **gamma_rng, **cal_rng, **eff_rng, **init_rng;
+    gsl_rng **gamma_rng, **cal_rng, **eff_rng;
     /* durations (transitions.csv, `duration`): dur_rng[k] for a transition k that has one (NULL
     ** otherwise; the array itself NULL in a model without durations); entered[f] counts the
     ** changes of factor f in this replication, which date each pending duration's end */
     gsl_rng **dur_rng;
+    int *dur_k, n_dur_k;         /* the transitions that have durations, in order */
     uint32_t *entered;
     /* state */
     double t;
@@ -170,6 +177,7 @@ struct nsm_sim {
     int *ev_cum_start;
     /* outcomes */
     unsigned char *out_now, *out_ever; /* out_ever: its first occurrence has been recorded */
+    int out_clear;       /* out_now and out_ever are all 0 (a replication finished) */
     int started;         /* t = 0 has settled: later changes into a condition are onsets */
     int *held_start;
     /* The clauses of outcomes' conditions by the factor they name, in groups of one mask: factor
@@ -292,6 +300,35 @@ struct nsm_paired {
     int64_t *d2;          /* [event][cols] difference arrays of D^2 */
 };
 
+/* accum.c's nsm_accum_event_period and nsm_accum_event_cumulative, for the engine: in place
+** when the count has its row already (the table grows in accum.c, only when a larger count than
+** any before appears), the same cells and max_seen changed as theirs. The engine records one or
+** both at almost every counted event (issue 14). -1 when out of memory. */
+static inline int nsmi_accum_period(nsm_accum *a, int e, int i, int64_t count)
+{
+    nsmi_count_table *t = &a->period[e];
+    if (count >= t->rows)
+        return nsm_accum_event_period(a, e, i, count) == NSM_OK ? 0 : -1;
+    if (count > t->max_seen)
+        t->max_seen = count;
+    t->cells[count * a->cols + i] += 1;
+    return 0;
+}
+static inline int nsmi_accum_cumulative(nsm_accum *a, int e, int64_t count, int i0, int i1)
+{
+    nsmi_count_table *t = &a->cumul[e];
+    if (i0 >= i1)
+        return 0;
+    if (count >= t->rows)
+        return nsm_accum_event_cumulative(a, e, count, i0, i1) == NSM_OK ? 0 : -1;
+    if (count > t->max_seen)
+        t->max_seen = count;
+    int64_t *row = t->cells + count * a->cols;
+    row[i0] += 1;
+    row[i1] -= 1;
+    return 0;
+}
+
 /* accum.c: the running sums of a difference-array row: out[j] = row[0] + ... + row[j], j < n (the
 ** accumulators and the paired accumulators keep their series this way). */
 void nsmi_prefix_series(const int64_t *row, int n, int64_t *out);
@@ -326,13 +363,42 @@ void nsmi_rates_use_scan(nsm_sim *s, int on);
 /* engine.c: every outcome evaluated at every instant rather than those the index says a change
 ** may have moved (on: 1), to test that both record the same. */
 void nsmi_outcomes_use_all(nsm_sim *s, int on);
+/* engine.c: the loop without its shortcuts (on: 1), the reference they are tested against
+** (test_shortcuts.c): the next breakpoint computed from scratch at every step rather than kept by
+** plan_fixed, the next re-rating month start searched month by month rather than looked up
+** (season_table), the outcomes' flags cleared in full at every reset, and the rates updated after
+** every instant, whether anything is marked or not. */
+void nsmi_engine_use_reference(nsm_sim *s, int on);
 void nsmi_rates_fire(nsm_sim *s, int k);
 int nsmi_draw_categorical(gsl_rng *r, const double *p, int n);
+/* The category of uniform u by the cumulative probabilities p[0..n) (nsmi_draw_categorical is
+** this with gsl_rng_uniform(r)). */
+static inline int nsmi_categorical(double u, const double *p, int n)
+{
+    double c = 0.0;
+    for (int k = 0; k < n - 1; k++)
+        if (u < (c += p[k]))
+            return k;
+    return n - 1;
+}
+/* engine.c: the first gsl_rng_uniform of an nsm_rng_philox4x32 generator set to stream (seed,
+** rep, stream), drawn from a bare stream on the stack: a factor's initial level takes the first
+** uniform of its own stream, and the generator's seek and calls cost more than the block (issue
+** 14). test_shortcuts compares the two. */
+double nsmi_first_uniform(uint64_t seed, uint64_t rep, uint32_t stream);
 void nsmi_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *acc);
 void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc);
 /* Schedule the ends of the durations of the transitions out of factor f's current level (it has
 ** just entered it, or starts in it). */
-void nsmi_durations_start(nsm_sim *s, int f);
+void nsmi_durations_start_list(nsm_sim *s, int f, int l);
+/* Inline: most levels have no durations out of them (l is the flat index of f's level), and
+** then entering one costs no call (issue 14). Only for a model with durations (s->entered). */
+static inline void nsmi_durations_start(nsm_sim *s, int f)
+{
+    int l = s->m->factors[f].first_level + s->level[f];
+    if (s->dur_start[l] != s->dur_start[l + 1])
+        nsmi_durations_start_list(s, f, l);
+}
 void nsmi_event_occurs(nsm_sim *s, int e, nsm_accum *acc);
 /* Run the effects (and ends of durations) due now: nsmi_settle_due does; nsmi_settle calls it
 ** only when something is due. Inline: the engine settles twice an event and most events leave
