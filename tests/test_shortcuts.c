@@ -67,18 +67,19 @@ static void test_first_uniform(void **state)
     gsl_rng_free(r);
 }
 
-/* Two accumulators' count tables of event e: the same rows, largest count and cells. */
+/* Two accumulators' count tables of event e: the same rows, largest count and cells (x and y
+** name the two ways they were made). */
 static void expect_same_table(const char *what, int e, const nsmi_count_table *a,
-                              const nsmi_count_table *b, int cols)
+                              const nsmi_count_table *b, int cols, const char *x, const char *y)
 {
     if (a->rows != b->rows || a->max_seen != b->max_seen)
-        fail_msg("%s of event %d: %lld rows, largest %lld in place; %lld and %lld by accum.c", what,
-                 e, (long long)a->rows, (long long)a->max_seen, (long long)b->rows,
-                 (long long)b->max_seen);
+        fail_msg("%s of event %d: %lld rows, largest %lld %s; %lld and %lld %s", what, e,
+                 (long long)a->rows, (long long)a->max_seen, x, (long long)b->rows,
+                 (long long)b->max_seen, y);
     for (int64_t k = 0; k < a->rows * cols; k++)
         if (a->cells[k] != b->cells[k])
-            fail_msg("%s of event %d, cell %lld: %lld in place, %lld by accum.c", what, e,
-                     (long long)k, (long long)a->cells[k], (long long)b->cells[k]);
+            fail_msg("%s of event %d, cell %lld: %lld %s, %lld %s", what, e, (long long)k,
+                     (long long)a->cells[k], x, (long long)b->cells[k], y);
 }
 
 static void test_accum_in_place(void **state)
@@ -105,8 +106,10 @@ static void test_accum_in_place(void **state)
     }
     for (int e = 0; e < m->n_events; e++) {
         assert_true(a->period[e].rows > 8); /* the table grew in place's path too */
-        expect_same_table("period counts", e, &a->period[e], &b->period[e], cols);
-        expect_same_table("cumulative counts", e, &a->cumul[e], &b->cumul[e], cols);
+        expect_same_table("period counts", e, &a->period[e], &b->period[e], cols, "in place",
+                          "by accum.c");
+        expect_same_table("cumulative counts", e, &a->cumul[e], &b->cumul[e], cols, "in place",
+                          "by accum.c");
     }
     nsm_accum_free(a);
     nsm_accum_free(b);
@@ -132,10 +135,11 @@ static void expect_same_accum(const char *name, const nsm_model *m, const nsm_ac
                       (size_t)m->n_levels_total * cols);
     expect_same_array(name, "held", a->held, b->held, (size_t)m->n_outcomes * cols);
     expect_same_array(name, "first", a->first, b->first, (size_t)m->n_outcomes * cols);
+    const char *x = "with the shortcuts", *y = "by the reference";
     for (int e = 0; e < m->n_events; e++) {
-        expect_same_table(name, e, &a->period[e], &b->period[e], a->cols);
-        expect_same_table(name, e, &a->yearly[e], &b->yearly[e], a->cols);
-        expect_same_table(name, e, &a->cumul[e], &b->cumul[e], a->cols);
+        expect_same_table(name, e, &a->period[e], &b->period[e], a->cols, x, y);
+        expect_same_table(name, e, &a->yearly[e], &b->yearly[e], a->cols, x, y);
+        expect_same_table(name, e, &a->cumul[e], &b->cumul[e], a->cols, x, y);
     }
 }
 

@@ -246,6 +246,21 @@ static int year_index(const nsm_sim *s, double t)
     return k;
 }
 
+/* year_index(s, s->t), the last window found while s->t is in it (as nsmi_report_index_now). */
+static inline int year_now(nsm_sim *s)
+{
+    double t = s->t;
+    if (t > s->year_lo && t <= s->year_hi)
+        return s->year_k;
+    int k = year_index(s, t);
+    if (k > 0) {
+        s->year_lo = s->year_t[k - 1];
+        s->year_hi = s->year_t[k];
+        s->year_k = k;
+    }
+    return k;
+}
+
 static void flush_year(nsm_sim *s, int e, nsm_accum *acc)
 {
     if (s->ev_year_count[e] > 0 && nsm_accum_event_year(acc, e, s->ev_year[e], s->ev_year_count[e]))
@@ -262,13 +277,13 @@ static void close_cumulative(nsm_sim *s, int e, int i, nsm_accum *acc)
 
 void nsmi_event_occurs(nsm_sim *s, int e, nsm_accum *acc)
 {
-    int i = nsmi_report_index(s->m, s->t);
+    int i = nsmi_report_index_now(s);
     if (i != s->ev_period[e]) {
         flush_period(s, e, acc);
         s->ev_period[e] = i;
     }
     s->ev_period_count[e]++;
-    int y = year_index(s, s->t);
+    int y = year_now(s);
     if (y != s->ev_year[e]) {
         flush_year(s, e, acc);
         s->ev_year[e] = y;

@@ -421,6 +421,13 @@ static void draw_gamma(nsm_sim *s, int e)
 
 static const double never = (double)INFINITY;
 
+/* Empty the windows of the last report index and year found (nsmi_report_index_now): the next
+** asks search again. */
+static void forget_windows(nsm_sim *s)
+{
+    s->report_lo = s->report_hi = s->year_lo = s->year_hi = 0.0;
+}
+
 /* The earliest gamma redraw to come: only the events that redraw are looked at. */
 static void next_redraw(nsm_sim *s)
 {
@@ -550,6 +557,7 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
     const nsm_model *m = s->m;
     set_streams(s, seed, rep);
     s->t = 0.0;
+    forget_windows(s);
     s->next_occ = 0;
     s->next_month = 0;
     s->month = m->month_of_start;
@@ -785,6 +793,8 @@ static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
     const nsm_model *m = s->m;
     double t = s->t;
     s->changes_now = 0;
+    if (s->reference)
+        forget_windows(s);
     while (s->next_phase < s->n_phases && s->phase_t[s->next_phase] <= t) {
         m = s->m = s->phase_model[s->next_phase++];
         nsmi_mark_all(s); /* every number may have changed */
@@ -825,7 +835,11 @@ static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
 static void fire(nsm_sim *s, int k, nsm_accum *acc)
 {
     const nsm_model *m = s->m;
-    pass_month_starts(s); /* only month starts that re-rate nothing can have passed */
+    /* Only month starts that re-rate nothing can have passed since the last breakpoint, and they
+    ** are passed at the next one: every seasonal multiplier is the same in the months they begin
+    ** as in the month before (rates.c, nsmi_season_changes), so a hazard computed in the meantime
+    ** with the calendar month of the last breakpoint is the same number (issue 14: a call at most
+    ** firings). The reference passes them here, as before. */
     nsmi_rates_fire(s, k);
     s->changes_now = 0;
     s->events++;
@@ -839,8 +853,11 @@ static void fire(nsm_sim *s, int k, nsm_accum *acc)
         nsmi_settle(s, acc);
     update_outcomes(s, acc);
     update_rates(s);
-    if (s->reference)
+    if (s->reference) {
+        pass_month_starts(s);
         plan_fixed(s); /* from scratch after every step, the firings' too */
+        forget_windows(s);
+    }
 }
 
 static void finish(nsm_sim *s, nsm_accum *acc)

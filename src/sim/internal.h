@@ -8,6 +8,7 @@
 
 #include <gsl/gsl_rng.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 
 #include "neasim/arms.h"
@@ -161,6 +162,10 @@ struct nsm_sim {
     int month;           /* calendar month now, 1-12 */
     int next_month;      /* next index into model->month_start_t */
     int next_occ;        /* next calendar occurrence */
+    /* the report index of the last time asked for (nsmi_report_index_now) and the times that
+    ** have it, (report_lo, report_hi]; the same for the year window (actions.c, year_now) */
+    double report_lo, report_hi, year_lo, year_hi;
+    int report_i, year_k;
     double *gamma;       /* gamma multipliers of counted events */
     int *redraw_k;       /* month index of each event's next gamma redraw, -1 for none */
     int *gamma_list, n_gamma;    /* the events with gamma redraws this replication */
@@ -252,6 +257,24 @@ static inline int nsmi_report_index(const nsm_model *m, double t)
         i++;
     while (i > 0 && m->report_t[i - 1] >= t)
         i--;
+    return i;
+}
+/* The report index of s->t, nsmi_report_index(s->m, s->t): the last one found when s->t is in its
+** window still (the window is a pure function of the report dates, which are the same in every
+** phase and variant of a model). Counted events use it (actions.c): on the baseline most of them
+** find the window of the last one (issue 14). A change of level searches (nsmi_report_index):
+** on the reference chain each change is in a report period of its own, and a missed window costs
+** more than the search. reset empties the window. */
+static inline int nsmi_report_index_now(nsm_sim *s)
+{
+    double t = s->t;
+    if (t > s->report_lo && t <= s->report_hi)
+        return s->report_i;
+    const nsm_model *m = s->m;
+    int i = nsmi_report_index(m, t);
+    s->report_lo = i > 0 ? m->report_t[i - 1] : -(double)INFINITY;
+    s->report_hi = i < m->n_reports ? m->report_t[i] : (double)INFINITY;
+    s->report_i = i;
     return i;
 }
 /* uncertain.c: give the replication its models (draws of uncertain numbers). NSM_ERR_INPUT when
@@ -366,8 +389,9 @@ void nsmi_outcomes_use_all(nsm_sim *s, int on);
 /* engine.c: the loop without its shortcuts (on: 1), the reference they are tested against
 ** (test_shortcuts.c): the next breakpoint computed from scratch at every step rather than kept by
 ** plan_fixed, the next re-rating month start searched month by month rather than looked up
-** (season_table), the outcomes' flags cleared in full at every reset, and the rates updated after
-** every instant, whether anything is marked or not. */
+** (season_table), the calendar month brought up to date at every firing rather than at the next
+** breakpoint, the windows of the last report index and year found forgotten after every step
+** (nsmi_report_index_now), and the outcomes' flags cleared in full at every reset. */
 void nsmi_engine_use_reference(nsm_sim *s, int on);
 void nsmi_rates_fire(nsm_sim *s, int k);
 int nsmi_draw_categorical(gsl_rng *r, const double *p, int n);
