@@ -2,7 +2,10 @@
 ** actions.c: what happens when the state changes. A change of a factor's level closes the stay it
 ** ends (one difference-array entry), tells the observer, and gives every effect it triggers its
 ** chance to schedule an action. Counted events update their period and cumulative counts and
-** trigger their own effects.
+** trigger their own effects. The accumulators' cells are written in place where accum.c would
+** write them (nsmi_accum_period, nsmi_accum_cumulative in internal.h), and a counted event takes
+** the report index and year of the last one while it falls in the same window (issue 14: on the
+** baseline, nsmi_event_occurs went from 212 to 179 instructions an event, callgrind).
 */
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
