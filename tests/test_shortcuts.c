@@ -4,6 +4,8 @@
 ** than only as a changed result in scripts/bytecheck.sh:
 **   - a factor's initial level from the first uniform of its stream, drawn from a bare stream
 **     (nsmi_first_uniform), against gsl_rng_uniform of a generator set to the stream;
+**   - the report index of a change of level from a table of whole days (nsmi_report_index_of)
+**     against the search (nsmi_report_index);
 **   - the counted events' tables updated in place (nsmi_accum_period, nsmi_accum_cumulative)
 **     against accum.c's functions, growth and empty stays included;
 **   - the loop with its shortcuts (the fixed breakpoints kept by plan_fixed, the re-rating month
@@ -65,6 +67,40 @@ static void test_first_uniform(void **state)
             }
     assert_true(differ >= n - 2);
     gsl_rng_free(r);
+}
+
+/* The report index from the table of whole days (nsmi_report_index_of) against the search, at
+** every whole day of the horizon and just before, just after and half a day after it, and past
+** the end. */
+static void expect_report_days(const char *name)
+{
+    nsm_model *m = load(name);
+    nsm_sim *s = nsm_sim_alloc(m);
+    assert_non_null(s);
+    if (!s->report_day) /* shipped report dates are whole days: the table must be there */
+        fail_msg("%s: no table of report indexes by day", name);
+    int checked = 0;
+    for (int d = 0; d <= (int)m->t_end + 3; d++) {
+        double ts[4] = {(double)d, nextafter((double)d, -1.0), nextafter((double)d, 1e9), d + 0.5};
+        for (int k = 0; k < 4; k++, checked++) {
+            int want = nsmi_report_index(m, ts[k]), got = nsmi_report_index_of(s, ts[k]);
+            if (ts[k] >= 0.0 && got != want)
+                fail_msg("%s: t = %.17g: report index %d from the table, %d by the search", name,
+                         ts[k], got, want);
+        }
+    }
+    assert_true(checked > 4 * 365);
+    nsm_sim_free(s);
+    nsm_model_free(m);
+}
+
+static void test_report_days(void **state)
+{
+    (void)state;
+    expect_report_days("chain6");
+    expect_report_days("season_years");
+    expect_report_days("scenarios/baseline");
+    expect_report_days("scenarios/backtest-2015");
 }
 
 /* Two accumulators' count tables of event e: the same rows, largest count and cells (x and y
@@ -286,6 +322,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_first_uniform),
         cmocka_unit_test(test_accum_in_place),
+        cmocka_unit_test(test_report_days),
         cmocka_unit_test(test_seasonal_models),
         cmocka_unit_test(test_other_models),
         cmocka_unit_test(test_baseline),

@@ -113,7 +113,7 @@ void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
         return;
     }
     const nsm_model *m = s->m;
-    int i = nsmi_report_index(m, s->t), i0 = s->seg_start[factor];
+    int i = nsmi_report_index_of(s, s->t), i0 = s->seg_start[factor];
     if (i0 < i) { /* nsm_accum_occupancy, in place: it runs at every change */
         int64_t *row = acc->occupancy + (size_t)(m->factors[factor].first_level + old) *
                                             (size_t)acc->cols;

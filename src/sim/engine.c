@@ -21,13 +21,14 @@
 ** in one number (plan_fixed), the month starts that re-rate anything in a table built once for
 ** the seasonal lists (season_table), month starts that re-rate nothing are passed at the next
 ** breakpoint, the streams are seeked in place and the initial levels drawn from bare streams,
-** the outcomes' flags are left clear by the end of a replication, and nothing is called when
-** nothing is marked. nsmi_engine_use_reference turns these off: test_shortcuts holds the two
-** equal, and scripts/bytecheck.sh holds the outputs byte-identical to the build before them.
-** Measured with callgrind (instructions in nsm_run per replication, one thread): the reference
-** chain 8698 -> 8561 (-1.6%; the rest is the clocks, the next-firing tree and the random numbers,
-** rates.c, firings.c, rng.c), the baseline 220134 -> 206393 nominal (-6.2%), 322588 -> 308341
-** with drawn numbers (-4.4%).
+** the outcomes' flags are left clear by the end of a replication, a change of level finds its
+** report index in a table of whole days (report_days), and nothing is called when nothing is
+** marked. nsmi_engine_use_reference turns the loop's shortcuts off: test_shortcuts holds the two
+** equal (and each table against what it replaces), and scripts/bytecheck.sh holds the outputs
+** byte-identical to the build before them. Measured with callgrind (instructions in nsm_run per
+** replication, one thread, bench_engine): the reference chain 8698 -> 8480 (-2.5%; the rest is
+** the clocks, the next-firing tree and the random numbers, rates.c, firings.c, rng.c), the
+** baseline 220134 -> 205877 nominal (-6.5%), 322588 -> 307849 with drawn numbers (-4.6%).
 */
 #include "neasim/engine.h"
 
@@ -194,6 +195,25 @@ static int index_outcomes(nsm_sim *s)
     return r;
 }
 
+/* The report index of every whole day of the horizon, when every report date is a whole day (as
+** dates are, model.h): nsmi_report_index_of. Built from the model given to nsm_sim_alloc: its
+** phases and variants share its report grid (params.h). 0: done or no table; -1: out of memory. */
+static int report_days(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    for (int i = 0; i < m->n_reports; i++)
+        if (m->report_t[i] != (double)(long)m->report_t[i] || m->report_t[i] < 0.0)
+            return 0;
+    if (!(m->t_end >= 0.0 && m->t_end < 1e6)) /* a horizon of under 2,700 years */
+        return 0;
+    s->n_report_days = (int)m->t_end + 2;
+    if (!(s->report_day = malloc((size_t)s->n_report_days * sizeof *s->report_day)))
+        return -1;
+    for (int d = 0; d < s->n_report_days; d++)
+        s->report_day[d] = nsmi_report_index(m, (double)d);
+    return 0;
+}
+
 /* Phases of the arm, or of the simulator's own plain arm. */
 static void use_arm(nsm_sim *s, const nsm_arm *a)
 {
@@ -246,7 +266,7 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
         !s->redraw_k || !s->gamma_list || !s->ev_period || !s->ev_year || !s->ev_year_count || !s->year_t || !s->ev_period_count || !s->ev_cum || !s->ev_cum_start ||
         !s->out_now || !s->out_ever || !s->held_start || !s->proc_stream || !s->rerate_at || !s->gamma_rng ||
         !s->cal_rng || !s->eff_rng || index_effects(s) || index_outcomes(s) ||
-        nsmi_rates_alloc(s) || durations_alloc(s) ||
+        nsmi_rates_alloc(s) || durations_alloc(s) || report_days(s) ||
         nsmi_pending_init(&s->pending)) {
         nsm_sim_free(s);
         return NULL;
@@ -324,6 +344,7 @@ void nsm_sim_free(nsm_sim *s)
     trace_free(s->trace, m);
     free(s->proc_stream);
     free(s->rerate_at);
+    free(s->report_day);
     rngs_free(s->gamma_rng, m->n_events);
     rngs_free(s->cal_rng, m->n_calendar_names);
     rngs_free(s->eff_rng, m->n_effects);

@@ -166,6 +166,9 @@ struct nsm_sim {
     ** have it, (report_lo, report_hi]; the same for the year window (actions.c, year_now) */
     double report_lo, report_hi, year_lo, year_hi;
     int report_i, year_k;
+    /* report_day[d] = nsmi_report_index(m, d) for whole days d = 0..n_report_days - 1, when every
+    ** report date is a whole day (NULL otherwise): nsmi_report_index_of (engine.c, report_days) */
+    int *report_day, n_report_days;
     double *gamma;       /* gamma multipliers of counted events */
     int *redraw_k;       /* month index of each event's next gamma redraw, -1 for none */
     int *gamma_list, n_gamma;    /* the events with gamma redraws this replication */
@@ -258,6 +261,18 @@ static inline int nsmi_report_index(const nsm_model *m, double t)
     while (i > 0 && m->report_t[i - 1] >= t)
         i--;
     return i;
+}
+/* nsmi_report_index(s->m, t) from the table of whole days: with every report date a whole day,
+** the first report date at or after t is the first at or after t itself when t is a whole day, or
+** else the first at or after the next whole day (issue 14: the search was a third of a change of
+** level's own cost on the reference chain). Any other t, or no table, searches. */
+static inline int nsmi_report_index_of(const nsm_sim *s, double t)
+{
+    if (s->report_day && t >= 0.0 && t < (double)(s->n_report_days - 1)) {
+        int d = (int)t; /* t >= 0: its whole days */
+        return s->report_day[(double)d == t ? d : d + 1];
+    }
+    return nsmi_report_index(s->m, t);
 }
 /* The report index of s->t, nsmi_report_index(s->m, s->t): the last one found when s->t is in its
 ** window still (the window is a pure function of the report dates, which are the same in every
