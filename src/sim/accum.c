@@ -5,6 +5,9 @@
 ** c = 0, 1, ... and one column per report index, grown by doubling its rows when a larger count
 ** appears. Two tables per event: counts per period (zeros are not stored, they are the runs left
 ** over) and cumulative counts (as difference arrays over the report index, zeros included).
+** The engine writes a stay's difference entries and an event's counts in place (actions.c,
+** engine.c, internal.h: nsmi_accum_period, nsmi_accum_cumulative), and calls the event functions
+** here only when a table must grow (issue 14): a change to the layout changes those too.
 */
 #include "neasim/accum.h"
 

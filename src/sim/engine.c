@@ -15,6 +15,20 @@
 ** plus whole days is exactly that date and scheduled instants meet as the same-instant rules say.
 ** Every STOP_POLL events the loop looks at the event budget and the caller's stop flag, so every
 ** replication ends.
+**
+** What a replication and an event cost besides the clocks and the random numbers is kept small
+** (issue 14), without changing a result bit: the breakpoints that only a breakpoint moves are kept
+** in one number (plan_fixed), the month starts that re-rate anything in a table built once for
+** the seasonal lists (season_table), month starts that re-rate nothing are passed at the next
+** breakpoint, the streams are seeked in place and the initial levels drawn from bare streams,
+** the outcomes' flags are left clear by the end of a replication, a change of level finds its
+** report index in a table of whole days (report_days), and nothing is called when nothing is
+** marked. nsmi_engine_use_reference turns the loop's shortcuts off: test_shortcuts holds the two
+** equal (and each table against what it replaces), and scripts/bytecheck.sh holds the outputs
+** byte-identical to the build before them. Measured with callgrind (instructions in nsm_run per
+** replication, one thread, bench_engine): the reference chain 8698 -> 8480 (-2.5%; the rest is
+** the clocks, the next-firing tree and the random numbers, rates.c, firings.c, rng.c), the
+** baseline 220134 -> 205877 nominal (-6.5%), 322588 -> 307849 with drawn numbers (-4.6%).
 */
 #include "neasim/engine.h"
 
@@ -62,9 +76,16 @@ static int durations_alloc(nsm_sim *s)
     s->dur_rng = calloc((size_t)m->n_transitions + 1, sizeof *s->dur_rng);
     if (!s->entered || !s->dur_rng)
         return -1;
-    for (int k = 0; k < m->n_transitions; k++)
-        if (m->transitions[k].duration.on && !(s->dur_rng[k] = gsl_rng_alloc(nsm_rng_philox4x32)))
+    s->dur_k = calloc((size_t)m->n_transitions + 1, sizeof *s->dur_k);
+    if (!s->dur_k)
+        return -1;
+    for (int k = 0; k < m->n_transitions; k++) {
+        if (!m->transitions[k].duration.on)
+            continue;
+        if (!(s->dur_rng[k] = gsl_rng_alloc(nsm_rng_philox4x32)))
             return -1;
+        s->dur_k[s->n_dur_k++] = k; /* set_streams seeks these alone */
+    }
     /* the transitions with durations by the flat index of their `from` level, in transition
     ** order (nsmi_durations_start); the others in a last group, never read */
     int *key = calloc((size_t)m->n_transitions + 1, sizeof *key);
@@ -174,6 +195,25 @@ static int index_outcomes(nsm_sim *s)
     return r;
 }
 
+/* The report index of every whole day of the horizon, when every report date is a whole day (as
+** dates are, model.h): nsmi_report_index_of. Built from the model given to nsm_sim_alloc: its
+** phases and variants share its report grid (params.h). 0: done or no table; -1: out of memory. */
+static int report_days(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    for (int i = 0; i < m->n_reports; i++)
+        if (m->report_t[i] != (double)(long)m->report_t[i] || m->report_t[i] < 0.0)
+            return 0;
+    if (!(m->t_end >= 0.0 && m->t_end < 1e6)) /* a horizon of under 2,700 years */
+        return 0;
+    s->n_report_days = (int)m->t_end + 2;
+    if (!(s->report_day = malloc((size_t)s->n_report_days * sizeof *s->report_day)))
+        return -1;
+    for (int d = 0; d < s->n_report_days; d++)
+        s->report_day[d] = nsmi_report_index(m, (double)d);
+    return 0;
+}
+
 /* Phases of the arm, or of the simulator's own plain arm. */
 static void use_arm(nsm_sim *s, const nsm_arm *a)
 {
@@ -195,6 +235,7 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     s->own_arm.phase_model = &s->own_model;
     s->own_model = (nsm_model *)(uintptr_t)m; /* borrowed */
     s->max_events = NSM_DEFAULT_MAX_EVENTS;
+    s->out_clear = 1; /* out_now and out_ever are allocated zeroed */
     use_arm(s, &s->own_arm);
     size_t F = (size_t)m->n_factors + 1;
     size_t E = (size_t)m->n_events + 1, O = (size_t)m->n_outcomes + 1;
@@ -217,15 +258,15 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     s->out_ever = calloc(O, 1);
     s->held_start = calloc(O, sizeof *s->held_start);
     s->proc_stream = calloc((size_t)s->n_proc + 1, sizeof *s->proc_stream);
+    s->rerate_at = calloc((size_t)m->n_month_starts + 1, sizeof *s->rerate_at);
     s->gamma_rng = rngs_alloc(m->n_events);
     s->cal_rng = rngs_alloc(m->n_calendar_names);
     s->eff_rng = rngs_alloc(m->n_effects);
-    s->init_rng = rngs_alloc(1);
     if (!s->level || !s->seg_start || !s->gamma ||
         !s->redraw_k || !s->gamma_list || !s->ev_period || !s->ev_year || !s->ev_year_count || !s->year_t || !s->ev_period_count || !s->ev_cum || !s->ev_cum_start ||
-        !s->out_now || !s->out_ever || !s->held_start || !s->proc_stream || !s->gamma_rng ||
-        !s->cal_rng || !s->eff_rng || !s->init_rng || index_effects(s) || index_outcomes(s) ||
-        nsmi_rates_alloc(s) || durations_alloc(s) ||
+        !s->out_now || !s->out_ever || !s->held_start || !s->proc_stream || !s->rerate_at || !s->gamma_rng ||
+        !s->cal_rng || !s->eff_rng || index_effects(s) || index_outcomes(s) ||
+        nsmi_rates_alloc(s) || durations_alloc(s) || report_days(s) ||
         nsmi_pending_init(&s->pending)) {
         nsm_sim_free(s);
         return NULL;
@@ -302,12 +343,14 @@ void nsm_sim_free(nsm_sim *s)
     nsmi_story_free(s);
     trace_free(s->trace, m);
     free(s->proc_stream);
+    free(s->rerate_at);
+    free(s->report_day);
     rngs_free(s->gamma_rng, m->n_events);
     rngs_free(s->cal_rng, m->n_calendar_names);
     rngs_free(s->eff_rng, m->n_effects);
-    rngs_free(s->init_rng, 1);
     rngs_free(s->dur_rng, s->dur_rng ? m->n_transitions : 0);
     free(s->entered);
+    free(s->dur_k);
     free(s->dur_start);
     free(s->dur_list);
     nsmi_pending_release(&s->pending);
@@ -367,6 +410,15 @@ uint64_t nsm_sim_draw_count(const nsm_sim *s)
 ** honoured at once, while the loop pays one comparison per step. */
 enum { STOP_POLL = 4096 };
 
+/* Position a gsl_rng of the engine's (every one is nsm_rng_philox4x32: rngs_alloc,
+** durations_alloc) at a stream, in place: its state is an nsm_philox (rng.h), so this is
+** nsm_rng_set_stream without the call and the type check, which every stream paid every
+** replication (issue 14). */
+static inline void seek_rng(gsl_rng *r, uint64_t seed, uint64_t rep, uint32_t stream)
+{
+    nsm_philox_seek((nsm_philox *)r->state, seed, rep, stream);
+}
+
 static void set_streams(nsm_sim *s, uint64_t seed, uint64_t rep)
 {
     const nsm_model *m = s->m;
@@ -374,15 +426,23 @@ static void set_streams(nsm_sim *s, uint64_t seed, uint64_t rep)
         nsm_philox_seek(&s->proc_stream[k], seed, rep, m->transitions[k].stream);
     for (int e = 0; e < m->n_events; e++) {
         nsm_philox_seek(&s->proc_stream[m->n_transitions + e], seed, rep, m->events[e].stream);
-        nsm_rng_set_stream(s->gamma_rng[e], seed, rep, m->events[e].gamma_stream);
+        seek_rng(s->gamma_rng[e], seed, rep, m->events[e].gamma_stream);
     }
     for (int c = 0; c < m->n_calendar_names; c++)
-        nsm_rng_set_stream(s->cal_rng[c], seed, rep, m->calendar_stream[c]);
+        seek_rng(s->cal_rng[c], seed, rep, m->calendar_stream[c]);
     for (int x = 0; x < m->n_effects; x++)
-        nsm_rng_set_stream(s->eff_rng[x], seed, rep, m->effects[x].stream);
-    for (int k = 0; s->dur_rng && k < m->n_transitions; k++)
-        if (s->dur_rng[k])
-            nsm_rng_set_stream(s->dur_rng[k], seed, rep, m->transitions[k].duration.stream);
+        seek_rng(s->eff_rng[x], seed, rep, m->effects[x].stream);
+    for (int j = 0; j < s->n_dur_k; j++) /* the transitions with durations alone */
+        seek_rng(s->dur_rng[s->dur_k[j]], seed, rep,
+                 m->transitions[s->dur_k[j]].duration.stream);
+}
+
+double nsmi_first_uniform(uint64_t seed, uint64_t rep, uint32_t stream)
+{
+    nsm_philox p;
+    nsm_philox_seek(&p, seed, rep, stream);
+    nsm_philox_refill(&p);
+    return (double)p.buf[0] * 0x1p-32;
 }
 
 static void draw_gamma(nsm_sim *s, int e)
@@ -394,6 +454,13 @@ static void draw_gamma(nsm_sim *s, int e)
 }
 
 static const double never = (double)INFINITY;
+
+/* Empty the windows of the last report index and year found (nsmi_report_index_now): the next
+** asks search again. */
+static void forget_windows(nsm_sim *s)
+{
+    s->report_lo = s->report_hi = s->year_lo = s->year_hi = 0.0;
+}
 
 /* The earliest gamma redraw to come: only the events that redraw are looked at. */
 static void next_redraw(nsm_sim *s)
@@ -408,6 +475,31 @@ static void next_redraw(nsm_sim *s)
     s->next_redraw_t = t;
 }
 
+/* The month starts that re-rate anything, for the current seasonal lists (rates.c,
+** nsmi_season_changes): rerate_at[j] is the first j' >= j at which one does (n_month_starts:
+** none). Month start j is reached from the month before it (month_start_month[j - 1], or the
+** start's month for j = 0), so whether it re-rates depends on the lists alone. They are the same
+** in most replications (the model's, or drawn multipliers that change in the same months), so the
+** table is rebuilt only when season_start differs from the one it was built for (season_key):
+** next_season is then a look-up, where it searched month by month (issue 14). */
+static void season_table(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    if (!m->seasonality || s->season_start[13] == 0)
+        return; /* next_season looks at no table */
+    if (s->season_key_ok && !memcmp(s->season_key, s->season_start, sizeof s->season_key))
+        return;
+    int n = m->n_month_starts;
+    s->rerate_at[n] = n;
+    for (int j = n - 1; j >= 0; j--) {
+        int from = j > 0 ? m->month_start_month[j - 1] : m->month_of_start;
+        s->rerate_at[j] = nsmi_season_changes_at(s, from, m->month_start_month[j]) ? j
+                                                                                   : s->rerate_at[j + 1];
+    }
+    memcpy(s->season_key, s->season_start, sizeof s->season_key);
+    s->season_key_ok = 1;
+}
+
 /* The next month start at which a seasonal multiplier changes. The others are not breakpoints:
 ** they would re-rate nothing (rates.c, nsmi_season_changes), and the month is brought up to date
 ** before anything is re-rated (pass_month_starts). */
@@ -418,22 +510,44 @@ static void next_season(nsm_sim *s)
     s->next_season_j = INT_MAX;
     if (!m->seasonality || s->season_start[13] == 0)
         return;
-    int from = s->month;
-    for (int j = s->next_month; j < m->n_month_starts; j++) {
-        int to = m->month_start_month[j];
-        if (nsmi_season_changes_at(s, from, to)) {
-            s->next_season_t = m->month_start_t[j];
-            s->next_season_j = j;
-            return;
+    int j = s->rerate_at[s->next_month];
+    if (s->reference) { /* month by month, as the table was built */
+        int from = s->month;
+        for (j = s->next_month; j < m->n_month_starts; j++) {
+            if (nsmi_season_changes_at(s, from, m->month_start_month[j]))
+                break;
+            from = m->month_start_month[j];
         }
-        from = to;
+    }
+    if (j < m->n_month_starts) {
+        s->next_season_t = m->month_start_t[j];
+        s->next_season_j = j;
     }
 }
 
+/* The earliest of the breakpoints that only run_breakpoint (and reset) move: the end, the next
+** phase, calendar occurrence, re-rating month start and gamma redraw. The loop asks for the next
+** breakpoint at every step; it compares this with the queue's top alone (issue 14). */
+static void plan_fixed(nsm_sim *s)
+{
+    const nsm_model *m = s->m;
+    double tb = m->t_end;
+    if (s->next_phase < s->n_phases && s->phase_t[s->next_phase] < tb)
+        tb = s->phase_t[s->next_phase];
+    if (s->next_occ < m->n_occurrences && m->occurrences[s->next_occ].t < tb)
+        tb = m->occurrences[s->next_occ].t;
+    if (s->next_season_t < tb)
+        tb = s->next_season_t;
+    if (s->next_redraw_t < tb)
+        tb = s->next_redraw_t;
+    s->next_fixed_t = tb;
+}
+
 /* Bring the calendar month up to the current time, re-rating what the month starts passed change.
-** Most calls (one at every firing) pass only month starts that re-rate nothing: those mark
-** nothing, and the next one that does re-rate is still next_season_j, so it is looked for again
-** only once it has been passed (issue 14: the search ran at every month start passed). */
+** It runs at breakpoints (and at every firing in the reference): the month starts passed before
+** the last are those between breakpoints, which re-rate nothing and mark nothing, and the next one
+** that does re-rate is still next_season_j, so it is looked for again only once it has been passed
+** (issue 14: the search ran at every month start passed). */
 static void pass_months(nsm_sim *s)
 {
     const nsm_model *m = s->m;
@@ -444,11 +558,13 @@ static void pass_months(nsm_sim *s)
             nsmi_mark_month(s, s->month, to);
         s->month = to;
     }
-    if (s->next_month > rerates)
+    if (s->next_month > rerates) {
         next_season(s);
+        plan_fixed(s);
+    }
 }
 
-/* The test at every firing, apart so that it is inlined: is a month start due at all? */
+/* The test at every breakpoint, apart so that it is inlined: is a month start due at all? */
 static inline void pass_month_starts(nsm_sim *s)
 {
     const nsm_model *m = s->m;
@@ -476,6 +592,7 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
     const nsm_model *m = s->m;
     set_streams(s, seed, rep);
     s->t = 0.0;
+    forget_windows(s);
     s->next_occ = 0;
     s->next_month = 0;
     s->month = m->month_of_start;
@@ -488,12 +605,17 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
     nsmi_pending_clear(&s->pending);
     nsmi_rates_reset(s);
     s->out_all = 1; /* outcomes take their initial values at t = 0 */
+    /* the marked factors are those listed: none, as every step brings the outcomes up to date,
+    ** one that failed included; cleared all the same rather than in full (n_factors bytes) */
+    for (int k = 0; k < s->n_out_fdirty; k++)
+        s->out_fmarked[s->out_fdirty[k]] = 0;
+    if (s->reference)
+        memset(s->out_fmarked, 0, (size_t)m->n_factors);
     s->n_out_fdirty = 0;
-    memset(s->out_fmarked, 0, (size_t)m->n_factors);
     for (int f = 0; f < m->n_factors; f++) {
         const nsm_factor *fa = &m->factors[f];
-        nsm_rng_set_stream(s->init_rng[0], seed, rep, fa->stream);
-        s->level[f] = nsmi_draw_categorical(s->init_rng[0], fa->initial, fa->n_levels);
+        s->level[f] = nsmi_categorical(nsmi_first_uniform(seed, rep, fa->stream), fa->initial,
+                                       fa->n_levels);
         s->draws++;
         s->seg_start[f] = 0;
         if (s->observer)
@@ -520,10 +642,14 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
     }
     next_redraw(s);
     nsmi_season_changes(s);
-    next_season(s);
+    season_table(s);
+    next_season(s); /* the first run_breakpoint plans the rest (plan_fixed) */
     nsmi_mark_initial(s);
-    memset(s->out_now, 0, (size_t)m->n_outcomes);
-    memset(s->out_ever, 0, (size_t)m->n_outcomes);
+    if (!s->out_clear || s->reference) { /* a replication that failed left them as they were */
+        memset(s->out_now, 0, (size_t)m->n_outcomes);
+        memset(s->out_ever, 0, (size_t)m->n_outcomes);
+    }
+    s->out_clear = 0;
 }
 
 /* Drop the ends of durations whose sojourn is over from the top of the queue, so that they make
@@ -536,20 +662,11 @@ static void drop_cancelled(nsm_sim *s)
         nsmi_pending_pop(q);
 }
 
-static double next_breakpoint(const nsm_sim *s)
+static inline double next_breakpoint(const nsm_sim *s)
 {
-    const nsm_model *m = s->m;
-    double tb = m->t_end;
-    if (s->next_phase < s->n_phases && s->phase_t[s->next_phase] < tb)
-        tb = s->phase_t[s->next_phase];
-    if (s->next_occ < m->n_occurrences && m->occurrences[s->next_occ].t < tb)
-        tb = m->occurrences[s->next_occ].t;
+    double tb = s->next_fixed_t;
     if (s->pending.n > 0 && s->pending.items[0].t < tb)
         tb = s->pending.items[0].t;
-    if (s->next_season_t < tb)
-        tb = s->next_season_t;
-    if (s->next_redraw_t < tb)
-        tb = s->next_redraw_t;
     return tb;
 }
 
@@ -623,6 +740,11 @@ void nsmi_outcomes_use_all(nsm_sim *s, int on)
     s->out_every = on;
 }
 
+void nsmi_engine_use_reference(nsm_sim *s, int on)
+{
+    s->reference = on;
+}
+
 /* The outcomes of group g, whose clause has just turned to hold (holds 1) or to fail, at report
 ** index i: those whose condition is the clause hold as it does, the others are evaluated; each
 ** that has moved is recorded. Without routes, signposts or a trace, a move is two stores in place
@@ -692,16 +814,27 @@ static inline void update_outcomes(nsm_sim *s, nsm_accum *acc)
         update_changed_outcomes(s, acc);
 }
 
+/* Re-rate the marked processes. Inline: a counted event that changes nothing marks nothing (its
+** own clock is set by nsmi_rates_fire), and then it costs no call (issue 14). */
+static inline void update_rates(nsm_sim *s)
+{
+    if (s->n_dirty) /* nsmi_rates_update with nothing marked does nothing */
+        nsmi_rates_update(s);
+}
+
 /* Execute everything due at the current instant, then settle it. */
 static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
 {
     const nsm_model *m = s->m;
     double t = s->t;
     s->changes_now = 0;
+    if (s->reference)
+        forget_windows(s);
     while (s->next_phase < s->n_phases && s->phase_t[s->next_phase] <= t) {
         m = s->m = s->phase_model[s->next_phase++];
         nsmi_mark_all(s); /* every number may have changed */
         nsmi_season_changes(s);
+        season_table(s);
         next_season(s);
     }
     pass_month_starts(s);
@@ -728,15 +861,20 @@ static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
             s->draws++;
         }
     }
+    plan_fixed(s);
     nsmi_settle(s, acc);
     update_outcomes(s, acc);
-    nsmi_rates_update(s);
+    update_rates(s);
 }
 
 static void fire(nsm_sim *s, int k, nsm_accum *acc)
 {
     const nsm_model *m = s->m;
-    pass_month_starts(s); /* only month starts that re-rate nothing can have passed */
+    /* Only month starts that re-rate nothing can have passed since the last breakpoint, and they
+    ** are passed at the next one: every seasonal multiplier is the same in the months they begin
+    ** as in the month before (rates.c, nsmi_season_changes), so a hazard computed in the meantime
+    ** with the calendar month of the last breakpoint is the same number (issue 14: a call at most
+    ** firings). The reference passes them here, as before. */
     nsmi_rates_fire(s, k);
     s->changes_now = 0;
     s->events++;
@@ -749,21 +887,37 @@ static void fire(nsm_sim *s, int k, nsm_accum *acc)
     if (s->pending.n > 0) /* most firings schedule nothing: nothing to settle, and no call */
         nsmi_settle(s, acc);
     update_outcomes(s, acc);
-    nsmi_rates_update(s);
+    update_rates(s);
+    if (s->reference) {
+        pass_month_starts(s);
+        plan_fixed(s); /* from scratch after every step, the firings' too */
+        forget_windows(s);
+    }
 }
 
 static void finish(nsm_sim *s, nsm_accum *acc)
 {
     const nsm_model *m = s->m;
     int n = m->n_reports;
-    for (int f = 0; f < m->n_factors; f++)
-        nsm_accum_occupancy(acc, m->factors[f].first_level + s->level[f], s->seg_start[f], n);
+    for (int f = 0; f < m->n_factors; f++) { /* nsm_accum_occupancy, in place */
+        int i0 = s->seg_start[f];
+        if (i0 < n) {
+            int64_t *row = acc->occupancy + (size_t)(m->factors[f].first_level + s->level[f]) *
+                                                (size_t)acc->cols;
+            row[i0] += 1;
+            row[n] -= 1;
+        }
+    }
+    /* the outcomes' flags are left clear for the next replication, in the pass that reads them
+    ** (reset clears them only after a replication that did not finish) */
     for (int o = 0; o < m->n_outcomes; o++) {
         if (s->out_now[o])
             close_held(s, o, n, acc);
         if (!s->out_ever[o])
             nsm_accum_outcome_first(acc, o, n);
+        s->out_now[o] = s->out_ever[o] = 0;
     }
+    s->out_clear = 1;
     nsmi_events_finish(s, acc);
     nsm_accum_end_replication(acc);
     if (s->story)
@@ -791,7 +945,6 @@ static int out_of_bounds(nsm_sim *s)
 nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum *acc,
                              nsm_diag *diag)
 {
-    const nsm_model *m = s->m;
     nsm_status st = nsmi_uncertain_prepare(s, seed, rep, diag);
     if (st != NSM_OK)
         return st;
@@ -801,7 +954,8 @@ nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum 
     s->started = 0;
     run_breakpoint(s, acc); /* t = 0: the calendar's first day, outcomes' initial values */
     s->started = 1;
-    while (!s->failed && s->t < m->t_end) {
+    const double t_end = s->m->t_end;
+    while (!s->failed && s->t < t_end) {
         if (s->entered)
             drop_cancelled(s);
         double tb = next_breakpoint(s), tf;

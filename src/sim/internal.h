@@ -141,18 +141,25 @@ struct nsm_sim {
     int *season_start, *season_list; /* [1..12]: seasonal processes whose multiplier changes then */
     double next_season_t;        /* the next month start that re-rates anything (never: infinity) */
     int next_season_j;           /* its index into model->month_start_t (never: INT_MAX) */
+    int *rerate_at;              /* [n_month_starts + 1]: the first month start from j on that
+                                 ** re-rates anything (engine.c, season_table) */
+    int season_key[14];          /* the season_start the table was built for */
+    int season_key_ok;
+    double next_fixed_t;         /* the earliest breakpoint but the queue's (engine.c, plan_fixed) */
     int *from_start, *from_list; /* transitions by the flat index of their `from` level */
     int *dur_start, *dur_list;   /* those with durations only (engine.c; NULL without durations) */
     int out_all;                 /* every outcome must be evaluated (the start of a replication) */
     int out_every;               /* ... at every instant: the reference the index is tested against */
+    int reference;               /* the loop's shortcuts off (nsmi_engine_use_reference) */
     /* the processes' streams, one array (each firing draws from one: contiguous and inline, see
     ** rng.h); the other streams are gsl_rngs, for the gsl_ran_* samplers */
     nsm_philox *proc_stream;     /* [n_proc] */
-    gsl_rng **gamma_rng, **cal_rng, **eff_rng, **init_rng;
+    gsl_rng **gamma_rng, **cal_rng, **eff_rng;
     /* durations (transitions.csv, `duration`): dur_rng[k] for a transition k that has one (NULL
     ** otherwise; the array itself NULL in a model without durations); entered[f] counts the
     ** changes of factor f in this replication, which date each pending duration's end */
     gsl_rng **dur_rng;
+    int *dur_k, n_dur_k;         /* the transitions that have durations, in order */
     uint32_t *entered;
     /* state */
     double t;
@@ -161,6 +168,13 @@ struct nsm_sim {
     int month;           /* calendar month now, 1-12 */
     int next_month;      /* next index into model->month_start_t */
     int next_occ;        /* next calendar occurrence */
+    /* the report index of the last time asked for (nsmi_report_index_now) and the times that
+    ** have it, (report_lo, report_hi]; the same for the year window (actions.c, year_now) */
+    double report_lo, report_hi, year_lo, year_hi;
+    int report_i, year_k;
+    /* report_day[d] = nsmi_report_index(m, d) for whole days d = 0..n_report_days - 1, when every
+    ** report date is a whole day (NULL otherwise): nsmi_report_index_of (engine.c, report_days) */
+    int *report_day, n_report_days;
     double *gamma;       /* gamma multipliers of counted events */
     int *redraw_k;       /* month index of each event's next gamma redraw, -1 for none */
     int *gamma_list, n_gamma;    /* the events with gamma redraws this replication */
@@ -177,6 +191,7 @@ struct nsm_sim {
     int *ev_cum_start;
     /* outcomes */
     unsigned char *out_now, *out_ever; /* out_ever: its first occurrence has been recorded */
+    int out_clear;       /* out_now and out_ever are all 0 (a replication finished) */
     int started;         /* t = 0 has settled: later changes into a condition are onsets */
     int *held_start;
     /* The clauses of outcomes' conditions by the factor they name, in groups of one mask: factor
@@ -253,6 +268,36 @@ static inline int nsmi_report_index(const nsm_model *m, double t)
         i--;
     return i;
 }
+/* nsmi_report_index(s->m, t) from the table of whole days: with every report date a whole day,
+** the first report date at or after t is the first at or after t itself when t is a whole day, or
+** else the first at or after the next whole day (issue 14: the search was a third of a change of
+** level's own cost on the reference chain). Any other t, or no table, searches. */
+static inline int nsmi_report_index_of(const nsm_sim *s, double t)
+{
+    if (s->report_day && t >= 0.0 && t < (double)(s->n_report_days - 1)) {
+        int d = (int)t; /* t >= 0: its whole days */
+        return s->report_day[(double)d == t ? d : d + 1];
+    }
+    return nsmi_report_index(s->m, t);
+}
+/* The report index of s->t, nsmi_report_index(s->m, s->t): the last one found when s->t is in its
+** window still (the window is a pure function of the report dates, which are the same in every
+** phase and variant of a model). Counted events use it (actions.c): on the baseline most of them
+** find the window of the last one (issue 14). A change of level searches (nsmi_report_index):
+** on the reference chain each change is in a report period of its own, and a missed window costs
+** more than the search. reset empties the window. */
+static inline int nsmi_report_index_now(nsm_sim *s)
+{
+    double t = s->t;
+    if (t > s->report_lo && t <= s->report_hi)
+        return s->report_i;
+    const nsm_model *m = s->m;
+    int i = nsmi_report_index(m, t);
+    s->report_lo = i > 0 ? m->report_t[i - 1] : -(double)INFINITY;
+    s->report_hi = i < m->n_reports ? m->report_t[i] : (double)INFINITY;
+    s->report_i = i;
+    return i;
+}
 /* uncertain.c: give the replication its models (draws of uncertain numbers). NSM_ERR_INPUT when
 ** a draw takes a number out of its range (message in diag, if not NULL, naming the replication),
 ** NSM_ERR_NOMEM. */
@@ -299,6 +344,35 @@ struct nsm_paired {
     int64_t *d2;          /* [event][cols] difference arrays of D^2 */
 };
 
+/* accum.c's nsm_accum_event_period and nsm_accum_event_cumulative, for the engine: in place
+** when the count has its row already (the table grows in accum.c, only when a larger count than
+** any before appears), the same cells and max_seen changed as theirs. The engine records one or
+** both at almost every counted event (issue 14). -1 when out of memory. */
+static inline int nsmi_accum_period(nsm_accum *a, int e, int i, int64_t count)
+{
+    nsmi_count_table *t = &a->period[e];
+    if (count >= t->rows)
+        return nsm_accum_event_period(a, e, i, count) == NSM_OK ? 0 : -1;
+    if (count > t->max_seen)
+        t->max_seen = count;
+    t->cells[count * a->cols + i] += 1;
+    return 0;
+}
+static inline int nsmi_accum_cumulative(nsm_accum *a, int e, int64_t count, int i0, int i1)
+{
+    nsmi_count_table *t = &a->cumul[e];
+    if (i0 >= i1)
+        return 0;
+    if (count >= t->rows)
+        return nsm_accum_event_cumulative(a, e, count, i0, i1) == NSM_OK ? 0 : -1;
+    if (count > t->max_seen)
+        t->max_seen = count;
+    int64_t *row = t->cells + count * a->cols;
+    row[i0] += 1;
+    row[i1] -= 1;
+    return 0;
+}
+
 /* accum.c: the running sums of a difference-array row: out[j] = row[0] + ... + row[j], j < n (the
 ** accumulators and the paired accumulators keep their series this way). */
 void nsmi_prefix_series(const int64_t *row, int n, int64_t *out);
@@ -333,13 +407,43 @@ void nsmi_rates_use_scan(nsm_sim *s, int on);
 /* engine.c: every outcome evaluated at every instant rather than those the index says a change
 ** may have moved (on: 1), to test that both record the same. */
 void nsmi_outcomes_use_all(nsm_sim *s, int on);
+/* engine.c: the loop without its shortcuts (on: 1), the reference they are tested against
+** (test_shortcuts.c): the next breakpoint computed from scratch at every step rather than kept by
+** plan_fixed, the next re-rating month start searched month by month rather than looked up
+** (season_table), the calendar month brought up to date at every firing rather than at the next
+** breakpoint, the windows of the last report index and year found forgotten after every step
+** (nsmi_report_index_now), and the outcomes' flags cleared in full at every reset. */
+void nsmi_engine_use_reference(nsm_sim *s, int on);
 void nsmi_rates_fire(nsm_sim *s, int k);
 int nsmi_draw_categorical(gsl_rng *r, const double *p, int n);
+/* The category of uniform u by the cumulative probabilities p[0..n) (nsmi_draw_categorical is
+** this with gsl_rng_uniform(r)). */
+static inline int nsmi_categorical(double u, const double *p, int n)
+{
+    double c = 0.0;
+    for (int k = 0; k < n - 1; k++)
+        if (u < (c += p[k]))
+            return k;
+    return n - 1;
+}
+/* engine.c: the first gsl_rng_uniform of an nsm_rng_philox4x32 generator set to stream (seed,
+** rep, stream), drawn from a bare stream on the stack: a factor's initial level takes the first
+** uniform of its own stream, and the generator's seek and calls cost more than the block (issue
+** 14). test_shortcuts compares the two. */
+double nsmi_first_uniform(uint64_t seed, uint64_t rep, uint32_t stream);
 void nsmi_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *acc);
 void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc);
 /* Schedule the ends of the durations of the transitions out of factor f's current level (it has
 ** just entered it, or starts in it). */
-void nsmi_durations_start(nsm_sim *s, int f);
+void nsmi_durations_start_list(nsm_sim *s, int f, int l);
+/* Inline: most levels have no durations out of them (l is the flat index of f's level), and
+** then entering one costs no call (issue 14). Only for a model with durations (s->entered). */
+static inline void nsmi_durations_start(nsm_sim *s, int f)
+{
+    int l = s->m->factors[f].first_level + s->level[f];
+    if (s->dur_start[l] != s->dur_start[l + 1])
+        nsmi_durations_start_list(s, f, l);
+}
 void nsmi_event_occurs(nsm_sim *s, int e, nsm_accum *acc);
 /* Run the effects (and ends of durations) due now: nsmi_settle_due does; nsmi_settle calls it
 ** only when something is due. Inline: the engine settles twice an event and most events leave

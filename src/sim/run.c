@@ -189,7 +189,7 @@ static void simulate(const nsm_run_config *c, worker *w, int nt, uint64_t first,
             nsm_status st = replicate(me, c->seed, rep, &d);
             if (st != NSM_OK && st != NSM_STOPPED) /* stopped: c->stop says so */
                 note_failure(fail, rep, st, &d);
-            else
+            else if (d.error || d.warnings) /* most replications say nothing: no frees */
                 nsm_diag_release(&d);
             if (c->progress && omp_get_thread_num() == 0 && r % CHUNK == 0)
                 c->progress(c->progress_ctx,
