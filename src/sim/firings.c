@@ -44,8 +44,8 @@
 ** a strict `<` chooses (nsmi_firings_scan, kept as the reference the tests compare with): within a
 ** block the first position holding the minimum; across blocks, blocks hold increasing indices, and
 ** so do the entries of every level, so the first of equal entries is again the lowest index. A tau
-** that is infinite or not a number never wins: such a process cannot fire (nsmi_firings_set keeps
-** a NaN as infinity, and an entry with nothing to fire is (infinity, -1)).
+** that is infinite or not a number never wins: such a process cannot fire (with a tree,
+** nsmi_firings_set keeps a NaN as infinity; an entry with nothing to fire is (infinity, -1)).
 */
 #include <math.h>
 #include <stdint.h>
@@ -121,7 +121,7 @@ int nsmi_firings_init(nsmi_firings *q, int n)
     for (int k = 0; k < q->n_blocks * NSMI_FIRING_BLOCK; k++)
         q->tau[k] = never;
     clear_tree(q);
-    if (q->scan) /* every block stale for good: nsmi_firings_set then lists none (internal.h) */
+    if (q->scan) /* no tree: every block stale for good (nsmi_firings_set returns before the marks) */
         memset(q->stale, 1, (size_t)q->n_blocks);
     return 0;
 }
