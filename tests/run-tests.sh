@@ -2,9 +2,13 @@
 # Run every test program and the CLI cases; at the end, reprint each failing case (so that a
 # failure 400 lines up is not missed) and one closing line "N passed, N failed, N skipped".
 # A suite that exits 77 could not run (a tool is missing): it counts as skipped, never passed.
+# A program or suite still running after NSM_TEST_TIMEOUT seconds (default 1800; the slowest
+# suite takes about 2 minutes on 2 cores) is stopped and counts as failed: a test that hangs
+# (a loop that no longer ends, say) fails the run rather than holding it up for good.
 # Usage: tests/run-tests.sh BUILD_DIR   (from the project root)
 set -u
 build=${1:-build}
+limit=${NSM_TEST_TIMEOUT:-1800}
 passed=0
 failed=0
 skipped=0
@@ -19,8 +23,12 @@ run() {
     shift
     log="$logs/$(printf '%03d' $((passed + failed + skipped)))"
     echo "== $name"
-    "$@" 2>&1 | tee "$log"
+    timeout -k 30 "$limit" "$@" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
+    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+        echo "FAIL $name: still running after $limit seconds (NSM_TEST_TIMEOUT), stopped" | tee -a "$log"
+        rc=1
+    fi
     if [ "$rc" -eq 0 ]; then
         passed=$((passed + 1))
     elif [ "$rc" -eq 77 ]; then
