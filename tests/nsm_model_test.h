@@ -1,9 +1,9 @@
 /*
 ** nsm_model_test.h: what the tests of the engine share: reading a test model from tests/models/
-** (tests run from the project root), failing the test with the reader's message when it cannot;
-** running it; checking estimates against exact values in Monte Carlo standard errors; finding a
-** level, event or outcome by name; and holding a run's tables byte-identical for 1, 2 and 4
-** threads. A failure names the quantity, the estimate, the exact value and how far apart they are.
+** or a shipped scenario (tests run from the project root), failing the test with the reader's
+** message when it cannot; running it; checking estimates against exact values in Monte Carlo
+** standard errors; finding a level, event or outcome by name; and holding a run's tables
+** byte-identical for 1, 2 and 4 threads. A failure names the quantity, the estimate, the exact value and how far apart they are.
 */
 #ifndef NSM_MODEL_TEST_H
 #define NSM_MODEL_TEST_H
@@ -21,10 +21,12 @@
 
 #define NSM_TEST_Z_TOL 4.0 /* |estimate - exact| <= 4 standard errors */
 
+/* A test model by its folder's name under tests/models/ ("chain6"), or a shipped scenario by its
+** path from the project root (any name with a slash: "scenarios/baseline"). */
 static inline nsm_model *nsm_test_load(const char *name)
 {
     char path[256];
-    snprintf(path, sizeof path, "tests/models/%s", name);
+    snprintf(path, sizeof path, strchr(name, '/') ? "%s" : "tests/models/%s", name);
     nsm_model *m = NULL;
     nsm_diag d;
     nsm_diag_init(&d);

@@ -20,16 +20,6 @@
 #include "neasim/story.h"
 #include "sim/internal.h"
 
-static nsm_model *load(const char *name)
-{
-    if (strchr(name, '/')) { /* a shipped scenario */
-        nsm_model *m = NULL;
-        assert_int_equal(nsm_scenario_read(name, &m, NULL), NSM_OK);
-        return m;
-    }
-    return nsm_test_load(name);
-}
-
 /* The same held and first-occurrence series for every outcome; returns how many times outcomes
 ** held at a report date, so that a caller can insist the comparison saw outcomes move. */
 static int64_t expect_same_outcomes(const char *name, const nsm_model *m, const nsm_accum *a,
@@ -80,7 +70,7 @@ static void expect_same_spans(const char *name, int rep, int o, const nsm_spans 
 ** cells held in the untraced run. */
 static void expect_same_as_reference(const char *name, int runs, int64_t min_held)
 {
-    nsm_model *m = load(name);
+    nsm_model *m = nsm_test_load(name);
     for (int traced = 0; traced <= 1; traced++) {
         nsm_accum *a = nsm_accum_alloc(m), *b = nsm_accum_alloc(m);
         nsm_sim *idx = nsm_sim_alloc(m), *ref = nsm_sim_alloc(m);
@@ -212,12 +202,12 @@ static void test_index(void **state)
     const char *names[] = {"outcome_groups", "many", "onset", "discover", "chain6",
                            "scenarios/baseline"};
     for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
-        nsm_model *m = load(names[k]);
+        nsm_model *m = nsm_test_load(names[k]);
         expect_index(m);
         nsm_model_free(m);
     }
     /* outcome_groups: x=c is the mask of three outcomes' clauses, and of xy's, in one group */
-    nsm_model *m = load("outcome_groups");
+    nsm_model *m = nsm_test_load("outcome_groups");
     nsm_sim *s = nsm_sim_alloc(m);
     assert_non_null(s);
     const nsmi_out_group *g = &s->out_group[s->out_fstart[0]];

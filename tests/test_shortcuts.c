@@ -30,16 +30,6 @@
 #include "neasim/rng.h"
 #include "sim/internal.h"
 
-static nsm_model *load(const char *name)
-{
-    if (strchr(name, '/')) { /* a shipped scenario */
-        nsm_model *m = NULL;
-        assert_int_equal(nsm_scenario_read(name, &m, NULL), NSM_OK);
-        return m;
-    }
-    return nsm_test_load(name);
-}
-
 static void test_first_uniform(void **state)
 {
     (void)state;
@@ -74,7 +64,7 @@ static void test_first_uniform(void **state)
 ** the end. */
 static void expect_report_days(const char *name)
 {
-    nsm_model *m = load(name);
+    nsm_model *m = nsm_test_load(name);
     nsm_sim *s = nsm_sim_alloc(m);
     assert_non_null(s);
     if (!s->report_day) /* shipped report dates are whole days: the table must be there */
@@ -186,7 +176,7 @@ static void expect_same_accum(const char *name, const nsm_model *m, const nsm_ac
 static void expect_same_as_reference(const char *name, const char *levers, int drawn, int runs,
                                      uint64_t min_events)
 {
-    nsm_model *m = load(name);
+    nsm_model *m = nsm_test_load(name);
     nsm_arm *arms = NULL;
     int n_arms = 0;
     if (levers) {
@@ -265,7 +255,7 @@ static void test_baseline(void **state)
 static void test_after_a_failure(void **state)
 {
     (void)state;
-    nsm_model *m = load("scenarios/baseline");
+    nsm_model *m = nsm_test_load("scenarios/baseline");
     nsm_accum *a = nsm_accum_alloc(m), *b = nsm_accum_alloc(m), *junk = nsm_accum_alloc(m);
     nsm_sim *s = nsm_sim_alloc(m), *fresh = nsm_sim_alloc(m);
     assert_true(a && b && junk && s && fresh);
