@@ -36,9 +36,9 @@
 ** transitions out of the old and the new level, and those its modifiers name, which sit anywhere
 ** in the index), so the bookkeeping of stale blocks and the replays cost more than looking at 32
 ** numbers: on the chain the search fell from ~230 to ~110 instructions a query (issue 14), and 5
-** factors take 98 ns an event by the scan against 100 by the tree. Their stale marks are set once
-** and for all, so that a set lists no block for them and needs no test of its own. The scan's
-** choice is the tree's, by the order below.
+** factors take 98 ns an event by the scan against 100 by the tree. A set only stores their tau
+** (internal.h): no NaN test, which the scan's strict `<` needs no more than it needs marks. The
+** scan's choice is the tree's, by the order below.
 **
 ** Order: the smallest tau, ties to the lowest index, exactly as a scan of tau in index order with
 ** a strict `<` chooses (nsmi_firings_scan, kept as the reference the tests compare with): within a
@@ -120,9 +120,7 @@ int nsmi_firings_init(nsmi_firings *q, int n)
     /* the padding past n stays infinite for good: the block scans need no bound */
     for (int k = 0; k < q->n_blocks * NSMI_FIRING_BLOCK; k++)
         q->tau[k] = never;
-    clear_tree(q);
-    if (q->scan) /* no tree: every block stale for good (nsmi_firings_set returns before the marks) */
-        memset(q->stale, 1, (size_t)q->n_blocks);
+    clear_tree(q); /* a small model's tree is never read: nsmi_firings_set returns before the marks */
     return 0;
 }
 
