@@ -153,6 +153,12 @@ echo "  engine share of its random-variate floor: $(med "$tmp/share-chain6-drawn
 echo "  split of that distance: next-reaction loop / direct loop $(ratio "$(M chain_direct_c)" "$(M chain_nrm_c)")"
 echo "  (the method: the most an engine pairing arms by process stream can reach), engine /"
 echo "  next-reaction loop $(ratio "$(M chain_nrm_c)" "$(M chain_engine)") (what the engine's generality costs)"
+# What the direct method would cost the comparisons (bench_direct.c pairing): not a time, so run once.
+echo "  what pairing arms by process stream buys (the direct method's replications for the same"
+echo "  interval of a lever's effect, x those of the next-reaction method; $rc replications each):"
+"$build/bench_direct" tests/models/chain6 "$rc" pairing |
+    awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+           printf "    %-18s %-11s %s\n", f["lever"], f["outcome"], f["direct_over_nrm"] }'
 # The loops must compute the right thing for their times to mean anything: P(s4 at the last report)
 # against the ring's closed form, within 4 binomial standard errors.
 awk -v c="$(cat "$tmp/p-closed")" -v d="$(cat "$tmp/p-direct")" -v r="$(cat "$tmp/p-nrm")" -v n="$rc" 'BEGIN {
