@@ -88,6 +88,9 @@ static int worker_init(worker *w, const nsm_model *m, const nsm_model *const *mo
         if (n_arms > 1 && nsm_sim_enable_trace(w->sim[a]) != NSM_OK)
             return -1;
     }
+    for (int a = 0; a < n_arms; a++) /* after the arm: the scratch models follow its phases */
+        if (nsmi_uncertain_alloc(w->sim[a]))
+            return -1;
     for (int k = 0; k < pr->n; k++)
         if (!(w->paired[k] = nsm_paired_alloc(m)))
             return -1;
@@ -101,19 +104,33 @@ static void workers_free(worker *w, int n)
     free(w);
 }
 
-/* Each thread allocates its own simulators and accumulators, so that they come from its own
-** malloc arena and no two threads write to one cache line (false sharing cost a third of the
-** throughput of two threads on the reference chain). */
+/* Worker k's simulators and accumulators are allocated by a thread of their own, and never by the
+** caller's: they then come from that thread's malloc arena (glibc gives each thread one, up to 8 a
+** core), apart from each other and from the model, the arms and all else the caller allocated,
+** which the threads read at every event. The caller becomes thread 0 of the team that simulates,
+** and what it allocated for worker 0 would come from the same arena as the model, in between its
+** arrays: every write of worker 0 could then take from the other threads' caches lines of the
+** model they read (false sharing; whether it happens depends on which small blocks the reader
+** happened to free). It did in make bench's engine benchmark of the reference chain: 2,000,000
+** replications took 1.00 s on 2 threads against 0.65 s for 1,000,000 on 1 (1.3x), where two
+** processes side by side lost nothing; 0.66 s (2.0x) since. Scratch models, traces and
+** stories are allocated here too, not at the first replication; what grows later grows by
+** realloc, which keeps a block in its arena. One thread shares nothing: the caller allocates. A
+** team smaller than asked for leaves the rest to the caller. */
 static worker *workers_alloc(const nsm_model *m, const nsm_model *const *models,
                              const nsm_arm *arms, int n_arms, const pairing *pr, int n,
                              const nsm_run_config *c, const nsm_story *story)
 {
     worker *w = calloc((size_t)n, sizeof *w);
-    int failed = 0;
+    int failed = 0, skip = n > 1; /* thread 0 of the team, the caller, allocates no worker */
     if (!w)
         return NULL;
-#pragma omp parallel num_threads(n) reduction(| : failed)
-    failed |= worker_init(&w[omp_get_thread_num()], m, models, arms, n_arms, pr, c, story) != 0;
+#pragma omp parallel num_threads(n + skip) reduction(| : failed)
+    {
+        int k = omp_get_thread_num() - skip;
+        if (k >= 0 && k < n)
+            failed |= worker_init(&w[k], m, models, arms, n_arms, pr, c, story) != 0;
+    }
     for (int k = 0; k < n && !failed; k++) /* a team smaller than asked for leaves some to us */
         if (!w[k].sim)
             failed = worker_init(&w[k], m, models, arms, n_arms, pr, c, story) != 0;

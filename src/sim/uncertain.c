@@ -106,12 +106,19 @@ static int copy_from_source(const nsm_sim *s, uint64_t seed, uint64_t draw)
            src->arm->n_sets == 0 && src->arm->n_phases == 1 && nsm_arm_redraw_n_shared(s->redraw) > 0;
 }
 
+int nsmi_uncertain_alloc(nsm_sim *s)
+{
+    if (s->uncertainty == NSM_UNCERTAINTY_NOMINAL || s->model0->n_uncertain == 0 || s->scratch)
+        return 0;
+    return scratch_alloc(s);
+}
+
 nsm_status nsmi_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_diag *diag)
 {
     const nsm_model *m = s->model0;
     if (s->uncertainty == NSM_UNCERTAINTY_NOMINAL || m->n_uncertain == 0)
         return NSM_OK;
-    if (!s->scratch && scratch_alloc(s))
+    if (nsmi_uncertain_alloc(s))
         return diag ? nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory") : NSM_ERR_NOMEM;
     uint64_t draw = s->uncertainty == NSM_UNCERTAINTY_OUTER ? rep / s->runs_per_draw : rep;
     if (s->scratch_draw != draw + 1 || s->scratch_seed != seed) { /* outer: once per block */
