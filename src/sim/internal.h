@@ -307,11 +307,11 @@ static inline int nsmi_report_index_now(nsm_sim *s)
 /* uncertain.c: give the replication its models (draws of uncertain numbers). NSM_ERR_INPUT when
 ** a draw takes a number out of its range (message in diag, if not NULL, naming the replication),
 ** NSM_ERR_NOMEM. */
-/* The scratch models and samplers a replication with drawn numbers needs, now rather than at the
-** first replication (run.c allocates a worker's on the thread that owns it): 0, or -1 when out of
-** memory. Nothing to do with numbers at their means or none uncertain. */
-int nsmi_uncertain_alloc(nsm_sim *s);
 nsm_status nsmi_uncertain_prepare(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_diag *diag);
+/* The scratch models and samplers that nsmi_uncertain_prepare needs with drawn numbers, now rather
+** than at the first replication (run.c allocates a worker's on the thread that owns it): 0, or -1
+** when out of memory. Nothing to do with numbers at their means or none uncertain. */
+int nsmi_uncertain_alloc(nsm_sim *s);
 void nsmi_uncertain_free(nsm_sim *s);
 /* Take s's draws from src (the same model) when src holds those of the replication (run.c). */
 void nsmi_uncertain_share(nsm_sim *s, const nsm_sim *src);
