@@ -215,7 +215,10 @@ static arm_out arm_nrm(const double *rate, double t_end, uint64_t rep)
     return o;
 }
 
-/* The variance of the paired difference lever - baseline of each outcome, by one method. */
+/* The variance of the paired difference lever - baseline of each outcome, by one method. From
+** running sums rather than gsl_stats_variance over stored differences, so that memory does not
+** grow with the replications; the differences are at most a horizon in days (3,653), so the sums
+** of squares stay far inside a double's exact range and cancellation costs nothing that shows. */
 static void paired_variances(const double *base, const double *lever, double t_end, uint64_t runs,
                              int nrm, double var[OUTS])
 {
@@ -257,7 +260,10 @@ static int pairing(double t_end, uint64_t runs)
         for (int j = 0; j < OUTS; j++) {
             printf("lever=%s outcome=%s var_direct=%.6g var_nrm=%.6g direct_over_nrm=", lever_name[l],
                    out_name[j], vd[j], vn[j]);
-            printf(vn[j] > 0 ? "%.2f\n" : "na\n", vd[j] / vn[j]);
+            if (vn[j] > 0)
+                printf("%.2f\n", vd[j] / vn[j]);
+            else
+                printf("na\n");
         }
     }
     return 0;
