@@ -52,6 +52,7 @@ add() { names+=("$1"); cmds+=("$2"); }
 eng() { # MODEL RUNS THREADS MODE [KEY]: the engine alone (bench_engine), seconds or another figure
     local out; out=$("$build/bench_engine" "$1" "$2" "$3" "$4")
     echo " $out" | field share_of_floor >> "$tmp/share-$(basename "$1")-$4-$3"
+    echo " $out" | field floor_reps_per_s >> "$tmp/floor-$(basename "$1")-$4-$3"
     case ${5:-wall_s} in
         ns_per_event) awk -v e="$(echo " $out" | field events_per_s)" 'BEGIN { printf "%.1f\n", 1e9 / e }' ;;
         *) echo " $out" | field "${5:-wall_s}" ;;
@@ -153,6 +154,12 @@ echo "  engine share of its random-variate floor: $(med "$tmp/share-chain6-drawn
 echo "  split of that distance: next-reaction loop / direct loop $(ratio "$(M chain_direct_c)" "$(M chain_nrm_c)")"
 echo "  (the method: the most an engine pairing arms by process stream can reach), engine /"
 echo "  next-reaction loop $(ratio "$(M chain_nrm_c)" "$(M chain_engine)") (what the engine's generality costs)"
+# What changing the method alone could reach: the engine's time less the hand-written next-reaction
+# loop's is what its generality costs; on the direct loop's method (one stream, whose price in
+# pairing is below) it would still cost that, so the engine would take at least direct + that.
+best=$(awk -v d="$(M chain_direct_c)" -v e="$(M chain_engine)" -v r="$(M chain_nrm_c)" 'BEGIN { print d + e - r }')
+echo "  with the direct method and its generality as now, the engine would take $best s or more:"
+echo "  at most $(ratio "$(M chain_direct_c)" "$best") of the C loop$([ -n "$py" ] && echo " and $(ratio "$(M chain_numpy)" "$best")x NumPy")"
 # What the direct method would cost the comparisons (bench_direct.c pairing): not a time, so run once.
 echo "  what pairing arms by process stream buys (the direct method's replications for the same"
 echo "  interval of a lever's effect, x those of the next-reaction method; $rc replications each):"
@@ -174,6 +181,13 @@ echo "  drawn / nominal: $(ratio "$(M base_drawn)" "$(M base_nominal)")x"
 echo "  share of the random-variate floor (a loop setting the same streams and drawing as many"
 echo "  variates): drawn $(med "$tmp/share-baseline-drawn-1"), nominal $(med "$tmp/share-baseline-nominal-1") (target >= 0.30 drawn;"
 echo "  the floor counts the engine's variates, not the draws of uncertain numbers)"
+# The uncertain numbers' own cost (drawn less nominal: GSL's samplers and the models they fill)
+# against the floor's time: the most the drawn share could be if the engine cost nothing but its
+# variates.
+awk -v d="$(M base_drawn)" -v n="$(M base_nominal)" -v r="$(med "$tmp/floor-baseline-drawn-1")" -v k="$rb" 'BEGIN {
+    f = k / r; u = d - n
+    printf "  the uncertain numbers alone (drawn - nominal) cost %.1fx the floor: an engine costing nothing\n", u / f
+    printf "  else would reach at most %.2f of it\n", f / (f + u) }'
 echo
 echo "== time per event, nanoseconds (synthetic models of 3-level factors, about 5 x 10^5 events each)"
 for f in 5 20 80 320; do echo "  $f factors: $(S ns_f$f)"; done
