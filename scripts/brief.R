@@ -209,15 +209,30 @@ summary_outcomes <- function(b) {
     h <- b$headline
     last <- h[h$horizon == max(h$horizon), , drop = FALSE]
     dirs <- desirable_of(b, last$outcome)
-    pool <- if (any(dirs != "none")) last[dirs != "none", , drop = FALSE] else last
+    directed <- dirs != "none"
+    pool <- if (any(directed)) last[directed, , drop = FALSE] else last
     top <- pool$outcome[order(pool$probability, decreasing = TRUE)][seq_len(min(4, nrow(pool)))]
     when <- by_date(last$date[1])
     items <- vapply(top, function(o) paste0(q(nsm_label(o)), " ", headline_phrase(b, o)), "")
+    # The pool is named as what it is: with directions, the outcomes that have one (the risks and
+    # the hopes); the most likely of the others is said too, so that no outcome more likely than
+    # those named goes unmentioned.
+    mixed <- any(directed) && !all(directed)
+    marks <- paste0("\u201c", sort(unique(dirs[directed])), " is better\u201d")
+    pool_name <- if (mixed) paste0(nrow(pool), " outcomes marked ", paste(marks, collapse = " or "))
+                 else paste0(length(b$outcomes), " outcomes")
     s1 <- if (length(b$outcomes) == 1)
         paste0(if (!is.null(b$arm)) "Without any lever, " else "", q(nsm_label(top)),
                " has occurred ", when, " in ", sub(" \\(", " of runs (", headline_phrase(b, top)), ".")
     else paste0(if (!is.null(b$arm)) "Without any lever, the" else "The", " most likely of the ",
-                length(b$outcomes), " outcomes ", when, " are ", paste(items, collapse = "; "), ".")
+                pool_name, " ", when, " are ", paste(items, collapse = "; "), ".")
+    if (mixed) {
+        rest <- last[!directed, , drop = FALSE]
+        o <- rest$outcome[which.max(rest$probability)]
+        s1 <- paste0(s1, if (nrow(rest) == 1) " The one with no direction is "
+                         else paste0(" Of the ", nrow(rest), " with no direction, the most likely is "),
+                     q(nsm_label(o)), " ", headline_phrase(b, o), ".")
+    }
     judged_effects <- file.exists(file.path(b$dir, "uncertainty_differences.csv"))
     if (is.null(b$uncertainty) && judged_effects)
         s1 <- paste0(s1, " These intervals are Monte Carlo precision; the levers' effects below ",

@@ -114,6 +114,36 @@ def numbers(d):
         label = labels[("outcome", o)]
         hit = [c for c in p.cells if want in c]
         check(hit, "outcomes table: no cell '%s' for %s (outcomes.csv, %s)" % (want, label, r["date"]))
+    # the first finding: "The most likely of the N outcomes [marked “lower is better”] by Mon YYYY
+    # are “A” P% (...); ..." must name the N most likely of the outcomes it says it looks at, and,
+    # when it leaves out those with no direction, the most likely of them too
+    desirable = {r["name"]: r.get("desirable", "NA") for r in rows(d + "/labels.csv") if r["kind"] == "outcome"}
+    directed = {o for o in last if desirable.get(o, "NA") in ("lower", "higher")}
+    by_label = {labels[("outcome", o)]: o for o in last}
+    prob = {o: float(r["probability"]) for o, r in last.items()}
+
+    def pct(p):
+        return "<1%" if 0 < p < 0.005 else ">99%" if 0.995 <= p < 1 else "%.0f%%" % (100 * p)
+
+    first = next((i for i in p.items if "most likely of the" in i), "")
+    m = re.search(r"most likely of the (\d+) outcomes(?: marked .*?)? by \w+ \d{4} are (.*?\))\.(?: (?:Of the (\d+) "
+                  r"with no direction, the most likely is|The one with no direction is) “([^”]+)” (\S+))?", first)
+    check(m, "first finding: no sentence 'The most likely of the N outcomes ...' in '%s'" % first[:120])
+    if m:
+        pool = directed if directed and directed != set(last) else set(last)
+        named = re.findall(r"“([^”]+)” (\S+) \(", m.group(2))
+        want = sorted((prob[o] for o in pool), reverse=True)[:4]
+        got = [prob.get(by_label.get(lab), -1.0) for lab, _ in named]
+        check(int(m.group(1)) == len(pool), "first finding: says %s outcomes, looks at %d" % (m.group(1), len(pool)))
+        check(got == want and all(by_label.get(lab) in pool for lab, _ in named),
+              "first finding: names %s, not the most likely of its %d outcomes" % ([lab for lab, _ in named], len(pool)))
+        check(all(pc == pct(prob.get(by_label.get(lab), -1.0)) for lab, pc in named),
+              "first finding: a percentage is not outcomes.csv's: %s" % named)
+        rest = set(last) - pool
+        if rest:
+            o = by_label.get(m.group(4) or "")
+            check(o in rest and prob[o] == max(prob[x] for x in rest) and m.group(5) == pct(prob[o]),
+                  "first finding: the most likely outcome with no direction is not '%s' %s" % (m.group(4), m.group(5)))
     # the best lever of each outcome by the last horizon, from briefing.csv
     b = rows(d + "/briefing.csv")
     hmax = max(float(r["horizon_years"]) for r in b)
