@@ -389,6 +389,43 @@ NSM_INDEX <- new.env()
 NSM_INDEX$rows <- data.frame(file = character(0), title = character(0), section = character(0),
                              brief = logical(0), stringsAsFactors = FALSE)
 
+# The drawn form of a plot, as nsm_save draws it (on the open device, whose text it measures): its
+# gtable, with a legend at the top or bottom centred on the whole figure. ggplot2 (3.4) centres it
+# over the panels, so a wide legend above panels pushed right by long outcome labels ran off the
+# figure's right edge (in compare --levers all an arm was cut from its legend: a series no one
+# could name). A legend still wider than the figure is wrapped onto 2, 3 or 4 rows.
+nsm_gtable <- function(plot, width = NSM_WIDTH) {
+    pos <- (theme_get() + plot$theme)$legend.position
+    for (rows in 1:4) {
+        g <- ggplotGrob(if (rows == 1) plot else legends_in_rows(plot, rows))
+        box <- which(g$layout$name == "guide-box")
+        if (!is.character(pos) || !pos %in% c("top", "bottom") || length(box) != 1) return(g)
+        g$layout$l[box] <- 1
+        g$layout$r[box] <- ncol(g)
+        if (grid::convertWidth(grid::grobWidth(g$grobs[[box]]), "in", valueOnly = TRUE) <= width)
+            break
+    }
+    g
+}
+
+# plot with each of its legends laid out in `rows` rows (filled row by row), whether the legend
+# is its scale's guide or given by guides(); every other setting of the guide (reverse, keys) kept.
+legends_in_rows <- function(plot, rows) {
+    in_rows <- function(gd) {
+        if (identical(gd, "legend")) gd <- guide_legend()
+        if (inherits(gd, "legend")) {
+            gd$nrow <- rows
+            gd$ncol <- NULL
+            gd$byrow <- TRUE
+        }
+        gd
+    }
+    plot$scales <- plot$scales$clone()
+    for (sc in plot$scales$scales) sc$guide <- in_rows(sc$guide)
+    plot$guides <- lapply(plot$guides, in_rows)
+    plot
+}
+
 # Save figure `fig` as figures/NAME.png (300 dpi), figures/NAME.pdf and figures/small/NAME.png
 # (150 dpi, for the briefing), and add it to the index that brief.R reads (in the order figures
 # were saved).
@@ -400,7 +437,7 @@ nsm_save <- function(fig, outdir, width = NSM_WIDTH, height = NSM_HEIGHT) {
     # the plot is built into a gtable once and drawn on both devices (half the time of ggsave)
     grDevices::png(png_path, width = width, height = height, units = "in", res = NSM_DPI,
                    type = "cairo", bg = "white")
-    g <- tryCatch(ggplotGrob(fig$plot), error = function(e) { grDevices::dev.off(); stop(e) })
+    g <- tryCatch(nsm_gtable(fig$plot, width), error = function(e) { grDevices::dev.off(); stop(e) })
     grid::grid.newpage()
     grid::grid.draw(g)
     grDevices::dev.off()

@@ -1,0 +1,66 @@
+# Every legend lies within its figure: each figure of each results folder is laid out as
+# scripts/figures.R draws it (nsm_gtable, on a device of the figure's size), and the extent of each
+# legend, centred in the cell the layout gives it, must lie between the figure's left and right
+# edges. A legend that runs off an edge hides the series it would name (in compare --levers all
+# the baseline's black was cut from the arms' legend: issue 14's brief review).
+#
+# Usage: Rscript tests/figures_layout.R SCRIPTS_DIR RESULTS_DIR...
+# Prints one FAIL line per failed check and "layout: N passed, M failed"; exits 1 on a failure.
+
+source("tests/figures_check.R")
+args <- commandArgs(trailingOnly = TRUE)
+if (length(args) < 2) {
+    cat("usage: Rscript tests/figures_layout.R SCRIPTS_DIR RESULTS_DIR...\n")
+    quit(status = 64)
+}
+for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_sweep.R",
+            "figures_story.R", "figures_prim.R"))
+    if (file.exists(file.path(args[1], f))) source(file.path(args[1], f))
+
+# The left and right edges (inches) of each column of gtable g laid out `width` inches wide: the
+# columns of fixed width first, the rest shared among the null (flexible) ones by their weights.
+column_edges <- function(g, width) {
+    n <- length(g$widths)
+    fixed <- vapply(seq_len(n), function(i) grid::convertWidth(g$widths[i], "in", valueOnly = TRUE), 0)
+    null <- vapply(seq_len(n), function(i)
+        if (grid::unitType(g$widths[i]) == "null") as.numeric(g$widths[i]) else 0, 0)
+    w <- fixed + if (sum(null) > 0) null / sum(null) * max(0, width - sum(fixed)) else 0
+    right <- cumsum(w)
+    list(left = right - w, right = right)
+}
+
+# Each legend box of figure `fig`: its extent in inches, centred in its cell.
+legend_extents <- function(fig, width, height) {
+    # a cairo device, as nsm_save draws on: the same text metrics (and UTF-8 labels measured)
+    grDevices::png(tempfile(fileext = ".png"), width = width, height = height, units = "in",
+                   res = NSM_DPI, type = "cairo")
+    on.exit(grDevices::dev.off())
+    g <- nsm_gtable(fig$plot)
+    e <- column_edges(g, width)
+    out <- list()
+    for (k in which(grepl("^guide-box", g$layout$name))) {
+        box <- g$grobs[[k]]
+        if (inherits(box, "zeroGrob")) next
+        bw <- grid::convertWidth(grid::grobWidth(box), "in", valueOnly = TRUE)
+        mid <- (e$left[g$layout$l[k]] + e$right[g$layout$r[k]]) / 2
+        out[[length(out) + 1]] <- c(mid - bw / 2, mid + bw / 2)
+    }
+    out
+}
+
+seen <- 0
+for (dir in args[-1]) {
+    ctx <- suppressMessages(nsm_context(dir))
+    figs <- suppressMessages(nsm_all_figures(ctx))
+    for (fig in figs) {
+        if (is.null(fig$plot)) next
+        for (x in legend_extents(fig, NSM_WIDTH, NSM_HEIGHT)) {
+            seen <- seen + 1
+            check(x[1] >= -0.01 && x[2] <= NSM_WIDTH + 0.01,
+                  sprintf("%s/%s: the legend spans %.2f to %.2f in, outside the figure's 0 to %.2f",
+                          basename(dir), fig$name, x[1], x[2], NSM_WIDTH))
+        }
+    }
+}
+check(seen >= 10, paste("only", seen, "legends looked at"))
+figure_test_done("layout")
