@@ -390,10 +390,11 @@ NSM_INDEX$rows <- data.frame(file = character(0), title = character(0), section 
                              brief = logical(0), stringsAsFactors = FALSE)
 
 # The drawn form of a plot, as nsm_save draws it (on the open device, whose text it measures): its
-# gtable, with a legend at the top or bottom centred on the whole figure. ggplot2 (3.4) centres it
-# over the panels, so a wide legend above panels pushed right by long outcome labels ran off the
-# figure's right edge (in compare --levers all an arm was cut from its legend: a series no one
-# could name). A legend still wider than the figure is wrapped onto 2, 3 or 4 rows.
+# gtable, with a legend at the top or bottom given the whole figure's width, flush left with the
+# title (the theme's legend.justification). ggplot2 (3.4) gives it only the panels' width, so a
+# wide legend above panels pushed right by long outcome labels ran off the figure's right edge (in
+# compare --levers all an arm was cut from its legend: a series no one could name). A legend still
+# wider than the figure is wrapped onto 2, 3 or 4 rows.
 nsm_gtable <- function(plot, width = NSM_WIDTH) {
     pos <- (theme_get() + plot$theme)$legend.position
     for (rows in 1:4) {

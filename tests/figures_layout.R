@@ -1,7 +1,7 @@
 # Every legend lies within its figure: each figure of each results folder is laid out as
 # scripts/figures.R draws it (nsm_gtable, on a device of the figure's size), and the extent of each
-# legend, centred in the cell the layout gives it, must lie between the figure's left and right
-# edges. A legend that runs off an edge hides the series it would name (in compare --levers all
+# legend, placed in the cell the layout gives it as the theme justifies it, must lie between the
+# figure's left and right edges. A legend that runs off an edge hides the series it would name (in compare --levers all
 # the baseline's black was cut from the arms' legend: issue 14's brief review).
 #
 # Usage: Rscript tests/figures_layout.R SCRIPTS_DIR RESULTS_DIR...
@@ -29,7 +29,14 @@ column_edges <- function(g, width) {
     list(left = right - w, right = right)
 }
 
-# Each legend box of figure `fig`: its extent in inches, centred in its cell.
+# Where a legend sits in its cell, 0 (left) to 1 (right): the theme's legend.justification.
+justification <- function(plot) {
+    j <- (theme_get() + plot$theme)$legend.justification
+    if (is.numeric(j)) return(j[1])
+    switch(j[1], left = 0, right = 1, 0.5)
+}
+
+# Each legend box of figure `fig`: its extent in inches, placed in its cell as the theme justifies it.
 legend_extents <- function(fig, width, height) {
     # a cairo device, as nsm_save draws on: the same text metrics (and UTF-8 labels measured)
     grDevices::png(tempfile(fileext = ".png"), width = width, height = height, units = "in",
@@ -42,8 +49,9 @@ legend_extents <- function(fig, width, height) {
         box <- g$grobs[[k]]
         if (inherits(box, "zeroGrob")) next
         bw <- grid::convertWidth(grid::grobWidth(box), "in", valueOnly = TRUE)
-        mid <- (e$left[g$layout$l[k]] + e$right[g$layout$r[k]]) / 2
-        out[[length(out) + 1]] <- c(mid - bw / 2, mid + bw / 2)
+        from <- e$left[g$layout$l[k]]
+        from <- from + justification(fig$plot) * (e$right[g$layout$r[k]] - from - bw)
+        out[[length(out) + 1]] <- c(from, from + bw)
     }
     out
 }
