@@ -1,13 +1,14 @@
 # figures_story.R: the figures of `neasim run --routes` and `--signposts` (routes.csv,
 # signposts.csv; README.md "Routes and signposts"). Sourced after figures_common.R.
 
-# "usfk_posture=reduced" -> "USFK posture: reduced"; "event:launch_days" -> "Launch days (event)".
+# "usfk_posture=reduced" -> "USFK posture: reduced"; "event:launch_days" -> "Launch days (event)":
+# the scenario's labels of the factor and the level (labels.csv), else their names in words.
 nsm_indicator_label <- function(x) {
     vapply(x, function(s) {
         if (startsWith(s, "event:")) return(paste0(nsm_label(sub("^event:", "", s)), " (event)"))
         p <- strsplit(s, "=", fixed = TRUE)[[1]]
         if (length(p) != 2) return(s)
-        paste0(nsm_label(p[1]), ": ", nsm_words(p[2]))
+        paste0(nsm_label(p[1]), ": ", nsm_level_label(p[1], p[2]))
     }, character(1), USE.NAMES = FALSE)
 }
 

@@ -10,7 +10,9 @@
 # Prints one FAIL line per failed check and "labels: N passed, M failed"; exits 1 on a failure.
 
 source("tests/figures_check.R")
-args <- figure_test_args(4, "tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR")
+args <- figure_test_args(4, "tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR",
+                         files = c("figures_run.R", "figures_compare.R", "figures_sweep.R",
+                                   "figures_story.R"))
 
 given <- function(dir, kind) {
     l <- read.csv(file.path(dir, "labels.csv"), stringsAsFactors = FALSE, na.strings = "NA")
@@ -48,6 +50,17 @@ texts <- unique(unlist(lapply(st, function(f) {
 check(length(texts) > 0 && all(texts %in% flat(lv$label)),
       paste("state probabilities: level labels", paste(setdiff(texts, flat(lv$label)), collapse = " | ")))
 check("major withdrawal" %in% texts, "state probabilities: no 'major withdrawal' (the label of usfk_posture=major_withdrawal)")
+# routes and signposts (and the brief's story section) name a step or an indicator by the labels
+# of its factor and level: every level of the baseline, and one whose label is not its name in
+# words (post_trump is "after Trump")
+fl <- given(args[2], "factor")
+steps <- paste0(lv$name, "=", lv$level)
+want <- paste0(fl$label[match(lv$name, fl$name)], ": ", lv$label)
+got <- nsm_indicator_label(steps)
+check(identical(got, want), paste("route steps: level labels", paste(setdiff(got, want), collapse = " | ")))
+check(identical(nsm_route_label("us_administration=post_trump -> usfk_posture=reduced"),
+                "U.S. administration: after Trump \u2192 USFK posture: reduced"),
+      paste("a route:", nsm_route_label("us_administration=post_trump -> usfk_posture=reduced")))
 
 # ---- a comparison: arms by their levers' labels ---------------------------------------------
 ctx <- suppressMessages(nsm_context(args[3]))
