@@ -544,8 +544,9 @@ brief_provenance <- function(b) {
 }
 
 brief_footer <- function(b) {
-    tags$footer("Made by scripts/brief.R from ", normalizePath(b$dir), " on ",
-                format(Sys.time(), "%Y-%m-%d %H:%M %Z"), ".")
+    # one string: htmltools puts white space between children, which showed as "UTC ."
+    tags$footer(paste0("Made by scripts/brief.R from ", normalizePath(b$dir), " on ",
+                       format(Sys.time(), "%Y-%m-%d %H:%M %Z"), "."))
 }
 
 # The page, top to bottom: findings first, then the figures that show them, then the detail.

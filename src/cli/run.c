@@ -363,6 +363,8 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
     free(op.r.p);
     nsm_diag_release(&d);
     nsm_accum_free(acc);
+    if (prec)
+        prec->acc = NULL; /* it pointed at this frame's acc */
     return code;
 }
 
@@ -457,6 +459,10 @@ static int run_slices(const nsm_model *m, nsm_cli_options *o, nsm_cli_precision 
         prec->story = story;
     }
     int code = nsm_cli_slices_ranks(&s, o, prec, ready);
+    if (prec) { /* they pointed at this frame's total and story */
+        prec->acc = NULL;
+        prec->story = NULL;
+    }
     nsm_story_free(story);
     nsm_accum_free(total);
     nsm_diag_release(&d);
