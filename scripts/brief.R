@@ -109,6 +109,18 @@ brief_data <- function(dir) {
         }
     }
     if (is.null(b$arm)) b$uncertainty <- nsm_read(dir, "uncertainty", quiet = TRUE)
+    u <- b$uncertainty
+    if (!is.null(u) && !is.null(b$headline) && "mean_ci_low" %in% names(u)) {
+        # With --outer the headline's Monte Carlo interval is that of the mean over judgments
+        # (uncertainty.csv's mean_ci_low and mean_ci_high, which count the draws as the sample they
+        # are): the pooled one of outcomes.csv treats the runs of a draw as independent and is too
+        # narrow for it (README, "Two kinds of interval").
+        k <- match(paste(b$headline$outcome, b$headline$date), paste(u$outcome, u$date))
+        hit <- !is.na(k)
+        b$headline$ci_low[hit] <- u$mean_ci_low[k[hit]]
+        b$headline$ci_high[hit] <- u$mean_ci_high[k[hit]]
+        b$mc_of_mean <- any(hit)
+    }
     b$levers <- lever_table(list(dir = dir, differences = nsm_read(dir, "differences", quiet = TRUE)))
     b$arms_tab <- nsm_read(dir, "arms", quiet = TRUE)
     b$interactions <- nsm_read(dir, "interactions", quiet = TRUE)
@@ -434,6 +446,7 @@ brief_outcomes <- function(b) {
             tags$p(class = "note", paste0(
                    "Probability that each outcome has occurred by each horizon (onset: begun after ",
                    "the start), with its 95% Monte Carlo interval in grey",
+                   if (isTRUE(b$mc_of_mean)) " (of the mean over the draws, counting them as a sample)",
                    if (!is.null(b$uncertainty)) " and the judgment range (5\u201395% over the draws) below",
                    if (!is.null(eff)) paste0("; the lever that helps most, with its change in ",
                                              "percentage points (paired 95% interval)"), ".")),

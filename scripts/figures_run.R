@@ -33,7 +33,8 @@ judgment_rows <- function(ctx, d) {
     u <- nsm_read(ctx$dir, "uncertainty", quiet = TRUE)
     if (is.null(u) || "arm" %in% names(d)) return(NULL)
     m <- merge(d[, c("outcome", "date", "outcome_lab", "panel")],
-               u[, c("outcome", "date", "q05", "q50", "q95")], by = c("outcome", "date"))
+               u[, intersect(c("outcome", "date", "q05", "q50", "q95", "mean_ci_low", "mean_ci_high"),
+                             names(u))], by = c("outcome", "date"))
     if (nrow(m) == 0) NULL else m
 }
 
@@ -74,6 +75,14 @@ fig_outcomes_by_horizon <- function(ctx) {
         }
         p <- ggplot(d, aes(x = outcome_lab, y = probability, ymin = ci_low, ymax = ci_high))
         jr <- if (is.null(arms)) judgment_rows(ctx, d) else NULL
+        if (!is.null(jr) && "mean_ci_low" %in% names(jr)) {
+            # the dark line: the Monte Carlo interval of the mean over judgments, which counts the
+            # draws as the sample they are (outcomes.csv's pools their runs as independent)
+            k <- match(paste(d$outcome, d$date), paste(jr$outcome, jr$date))
+            d$ci_low[!is.na(k)] <- jr$mean_ci_low[k[!is.na(k)]]
+            d$ci_high[!is.na(k)] <- jr$mean_ci_high[k[!is.na(k)]]
+            p <- ggplot(d, aes(x = outcome_lab, y = probability, ymin = ci_low, ymax = ci_high))
+        }
         if (!is.null(jr)) {
             # the judgment range: a wide pale bar under the Monte Carlo interval's dark line
             d$text <- nsm_pct_label(d$probability)
@@ -111,8 +120,9 @@ fig_outcomes_by_horizon <- function(ctx) {
                            "the start; lines: 95% Monte Carlo interval",
                            if (length(onsets)) paste0("\n", NSM_ONSET_NOTE) else "")
                  else nsm_subtitle("Share of runs in which the outcome has held at some time ",
-                                   "since the start. Dark line: 95% Monte Carlo interval ",
-                                   "(simulation error). Wide pale bar: judgment range, the 5% to ",
+                                   "since the start. Dark line: 95% Monte Carlo interval of the ",
+                                   "mean over the draws (simulation error, the draws counted as a ",
+                                   "sample). Wide pale bar: judgment range, the 5% to ",
                                    "95% points of the probability over the draws of the ",
                                    "scenario's uncertain numbers (uncertainty.csv).",
                                    if (length(onsets)) paste0(" ", NSM_ONSET_NOTE) else ""),
@@ -211,7 +221,9 @@ fig_outcomes_over_time <- function(ctx) {
                                   if (length(onsets)) paste0(" ", NSM_ONSET_NOTE) else "")
                  else nsm_subtitle("Share of runs in which the outcome has held at some time by ",
                                    "the date (first occurrence). Shaded: 95% Monte Carlo interval ",
-                                   "(simulation error). Whiskers: judgment range, the 5% to 95% ",
+                                   "of the runs pooled as if independent (narrower than that of the ",
+                                   "mean over the draws, uncertainty.csv's mean_ci_low to ",
+                                   "mean_ci_high). Whiskers: judgment range, the 5% to 95% ",
                                    "points of the probability over the draws of the scenario's ",
                                    "uncertain numbers (uncertainty.csv), at its horizons."),
                  x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +

@@ -1,6 +1,7 @@
 # tests/cli_outer.sh: judgment uncertainty on the command line: compare --outer (its table, the
-# judgment columns of briefing.csv, the printed ranges, the same bytes for 1 and 2 threads) and the
-# judgment range in run --outer's summary. The numbers are checked against closed forms in
+# judgment columns of briefing.csv, the printed ranges, the same bytes for 1 and 2 threads), the
+# judgment range in run --outer's summary and the interval of the mean over judgments (its coverage
+# of a closed form). The numbers are checked against closed forms in
 # tests/test_compare_outer.c; here, what reaches the analyst.
 source "$(dirname "$0")/cli-lib.sh"
 
@@ -62,6 +63,35 @@ expect "compare --outer needs at least 2 draws" 64 "outer" -- \
 expect "run --outer: the summary shows the judgment range" 0 \
     'moved +[0-9.]+% \(MC [0-9.]+-[0-9.]+; judgment 5-95%: [0-9]+-[0-9]+\)' -- \
     run "$model" --outer 6 --runs 300 --out "$work/run"
+# The Monte Carlo interval of the mean over judgments counts the draws as the sample they are
+# (uncertainty.csv's mean_ci_low, mean_ci_high; the summary's "MC"). Its coverage of the closed
+# form E[1 - exp(-lambda t)] = 1 - (exp(-t) - exp(-3t)) / (2t) for lambda ~ uniform(1, 3), t = 365
+# days, over 60 seeds of --outer 10 --runs 200: 53 of 60 (273 of 300 over 300 seeds, 91%), where
+# the pooled interval of outcomes.csv, which treats the 2,000 replications as independent, covers
+# 24 of 60 (113 of 300).
+for s in $(seq 1 60); do
+    "$NEASIM" run "$model" --outer 10 --runs 200 --seed "$s" --horizons 1 --quiet \
+        --out "$work/cov/$s" > /dev/null 2>&1 || echo "    run --outer --seed $s failed"
+done
+read -r covered pooled n < <(awk -F, 'BEGIN { t = 365 / 365.25; e = 1 - (exp(-t) - exp(-3 * t)) / (2 * t) }
+    FNR == 1 { next }
+    FILENAME ~ /uncertainty/ && $1 == "moved" { n++; a += $6 <= e && e <= $7 }
+    FILENAME ~ /outcomes/ && $1 == "2026-01-01" && $3 == "moved" && $4 == "occurred_by" { b += $7 <= e && e <= $8 }
+    END { print a + 0, b + 0, n + 0 }' "$work"/cov/*/uncertainty.csv "$work"/cov/*/outcomes.csv)
+check_that "run --outer: 60 intervals of the mean over judgments ($n read)" test "$n" = 60
+check_that "run --outer: the mean's interval covers the closed form in $covered of 60 (at least 50)" \
+    test "$covered" -ge 50
+check_that "run --outer: the pooled interval would cover it in $pooled of 60 (at most 35)" \
+    test "$pooled" -le 35
+check_that "uncertainty.csv: mean_std_error is between_draws_sd / sqrt(10) when that is larger" \
+    awk -F, 'FNR > 1 { s = $8 / sqrt(10); p = $4 * (1 - $4) / 2000
+                       if (s * s > p && (($5 - s) ^ 2 > 1e-10)) bad = 1 } END { exit bad }' \
+    "$work/cov/1/uncertainty.csv"
+"$NEASIM" run "$model" --outer 10 --runs 200 --seed 1 --horizons 2 --out "$work/cov/say" \
+    > "$work/say.txt" 2>&1
+mc=$(awk -F, 'FNR > 1 && $1 == "moved" { printf "MC %.1f-%.1f", 100 * $6, 100 * $7 }' \
+    "$work/cov/say/uncertainty.csv")
+check_that "run --outer: the summary's MC interval is the mean's ($mc)" grep -q "($mc;" "$work/say.txt"
 expect "run without --outer: no judgment range" 0 'moved +[0-9.]+% \([0-9.]+-[0-9.]+\) *$' -- \
     run "$model" --runs 300 --out "$work/run"
 

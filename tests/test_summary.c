@@ -1,7 +1,8 @@
 /*
 ** test_summary.c: known answers for the statistics every analyst reads (stats.h): the Wilson
-** score interval against published values, count summaries against hand-computed histograms, and
-** the occurred-by series against an accumulator filled by hand.
+** score interval against published values, run --outer's interval of the mean over draws against
+** R's computation, count summaries against hand-computed histograms, and the occurred-by series
+** against an accumulator filled by hand.
 */
 #include "nsm_test.h"
 
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 
 #include "neasim/accum.h"
+#include "neasim/outer_draws.h"
 #include "neasim/stats.h"
 #include "neasim/summary.h"
 #include "nsm_model_test.h"
@@ -64,6 +66,28 @@ static void test_wilson_ends_and_empty(void **state)
 /* The histogram of the counts 0,0,0,1,1,1,1,2,2,3 (ten replications). By hand: mean 1.1; sum of
 ** squares 3(1.1)^2 + 4(0.1)^2 + 2(0.9)^2 + (1.9)^2 = 8.9, sd sqrt(8.9/9); R's
 ** quantile(x, c(.05,.25,.5,.75,.95), type = 1) is 0 0 1 2 3. */
+/* run --outer's interval of the mean over the draws (outer_draws.h), against R's computation of
+** the same definition (qt for the t quantile, not GSL's): se = max(sd(v) / sqrt(n),
+** sqrt(p (1 - p) / (n runs))), the Wilson interval with n_eff = p (1 - p) / se^2 at qt(0.975, n - 1).
+** Draws that differ; draws all alike (the binomial floor); all zero (exact lower end). */
+static void test_outer_mean_interval(void **state)
+{
+    (void)state;
+    double v1[] = {0.1, 0.2, 0.3, 0.4}, v2[] = {0.5, 0.5}, v3[] = {0, 0, 0};
+    nsm_outer_spread a = nsm_outer_spread_of(v1, 4, 100);
+    assert_double_equal(a.mean_se, 0.0645497224367903, 1e-12);
+    assert_double_equal(a.mean_lo, 0.104731771808718, 1e-9);
+    assert_double_equal(a.mean_hi, 0.487126911714627, 1e-9);
+    nsm_outer_spread b = nsm_outer_spread_of(v2, 2, 50);
+    assert_double_equal(b.mean_se, 0.05, 1e-12);
+    assert_double_equal(b.mean_lo, 0.107089629969991, 1e-9);
+    assert_double_equal(b.mean_hi, 0.892910370030009, 1e-9);
+    nsm_outer_spread c = nsm_outer_spread_of(v3, 3, 200);
+    assert_double_equal(c.mean_se, 0, 0);
+    assert_double_equal(c.mean_lo, 0, 0);
+    assert_double_equal(c.mean_hi, 0.0299311831523091, 1e-9);
+}
+
 static void test_count_summary_hand(void **state)
 {
     (void)state;
@@ -142,6 +166,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wilson_published),
         cmocka_unit_test(test_wilson_ends_and_empty),
+        cmocka_unit_test(test_outer_mean_interval),
         cmocka_unit_test(test_count_summary_hand),
         cmocka_unit_test(test_count_summary_ties),
         cmocka_unit_test(test_count_summary_degenerate),

@@ -73,11 +73,19 @@ nsm_judgment nsm_outer_effect(const nsm_model *m, const nsm_outer_comparison *r,
 ** the mean over draws; the sd between draws; the part of that not explained by Monte Carlo noise
 ** (parameter_sd: Var(p_j) - E[p_j (1 - p_j)] / (runs - 1), floored at 0); the Monte Carlo sd of
 ** one draw's p_j; GSL's quantiles (linear interpolation); parameter_sd^2 as a share of the
-** indicator's variance p (1 - p) (NaN when that is 0). v is sorted in place. */
+** indicator's variance p (1 - p) (NaN when that is 0). v is sorted in place.
+** And how precisely the mean is known, counting the draws: the n draws are a sample of the
+** judgments, and the runs within a draw share its numbers, so the mean's standard error is the
+** sd between draws / sqrt(n) (never below the binomial one of all n x runs replications), and its
+** 95% interval the Wilson interval with that precision (nsm_wilson_eff) at the t quantile of n - 1
+** degrees of freedom. The pooled binomial interval of outcomes.csv treats the n x runs
+** replications as independent and is too narrow for the mean over judgments when the draws
+** differ (tests/cli_outer.sh measures the coverage of both). */
 typedef struct {
     double probability, between_sd, parameter_sd, monte_carlo_sd;
     double q05, q50, q95;
     double parameter_share;
+    double mean_se, mean_lo, mean_hi;
 } nsm_outer_spread;
 
 nsm_outer_spread nsm_outer_spread_of(double *v, size_t n, uint64_t runs);

@@ -14,6 +14,13 @@ typedef struct {
 
 nsm_proportion nsm_wilson(int64_t k, int64_t n);
 
+/* The Wilson interval of a proportion p estimated with the precision of n_eff independent trials
+** (its variance p (1 - p) / n_eff), at the normal or t quantile z: for an estimate from clustered
+** replications (run --outer's draws), n_eff = p (1 - p) / Var(estimate), Kish's effective sample
+** size. An end at p = 0 or p = 1 is exact. nsm_wilson(k, n) is this at p = k / n, n_eff = n and
+** the normal 97.5% quantile. */
+nsm_proportion nsm_wilson_eff(double p, double n_eff, double z);
+
 /* Moments and quantiles of a count distribution given as a histogram hist[0..n_values-1]
 ** (replications with each count). Quantiles are the inverse of the empirical distribution function
 ** (R's type 1): the smallest count c with F(c) >= q. */

@@ -87,33 +87,36 @@ static void onset_note(const nsm_model *m, const nsm_accum *a, int width)
     }
 }
 
-/* The judgment range (5-95% over the draws) of outcome o at report i when run --outer has it at
-** that report; 0 if it does not. */
-static int judgment_at(const nsm_model *m, const nsm_outer_result *r, int o, int i, double *v,
-                       nsm_judgment *j)
+/* The spread over the draws (uncertainty.csv's row) of outcome o at report i when run --outer has
+** it at that report; 0 if it does not. */
+static int spread_at(const nsm_model *m, const nsm_outer_result *r, int o, int i, double *v,
+                     nsm_outer_spread *sp)
 {
     const int n_h = r ? r->horizons.n : 0;
     for (int h = 0; h < n_h; h++)
         if (r->horizons.idx[h] == i) {
             for (uint64_t d = 0; d < r->n_draws; d++)
                 v[d] = r->p[d * (uint64_t)(m->n_outcomes * n_h) + (uint64_t)(o * n_h + h)];
-            *j = nsm_judgment_of(v, NULL, (size_t)r->n_draws);
+            *sp = nsm_outer_spread_of(v, (size_t)r->n_draws, r->runs);
             return 1;
         }
     return 0;
 }
 
+/* With --outer, the Monte Carlo interval at a horizon is the mean over draws' (uncertainty.csv's
+** mean_ci_low and mean_ci_high: it counts the draws as the sample they are), and the judgment
+** range its q05 and q95 (the same numbers as nsm_judgment_of's); elsewhere the pooled one. */
 static void summary_cell(const nsm_model *m, const nsm_outer_result *outer, int o, int i,
                          const int64_t *first, uint64_t runs, double *v)
 {
     nsm_proportion p = nsm_wilson(first[i], (int64_t)runs);
-    nsm_judgment j;
+    nsm_outer_spread sp;
     char cell[80];
     if (!outer)
         snprintf(cell, sizeof cell, "%5.1f%% (%.1f-%.1f)", 100 * p.p, 100 * p.lo, 100 * p.hi);
-    else if (judgment_at(m, outer, o, i, v, &j))
+    else if (spread_at(m, outer, o, i, v, &sp))
         snprintf(cell, sizeof cell, "%5.1f%% (MC %.1f-%.1f; judgment 5-95%%: %.0f-%.0f)",
-                 100 * p.p, 100 * p.lo, 100 * p.hi, 100 * j.q05, 100 * j.q95);
+                 100 * p.p, 100 * sp.mean_lo, 100 * sp.mean_hi, 100 * sp.q05, 100 * sp.q95);
     else
         snprintf(cell, sizeof cell, "%5.1f%% (MC %.1f-%.1f)", 100 * p.p, 100 * p.lo, 100 * p.hi);
     printf("  %-*s", outer ? 46 : 22, cell);
@@ -149,9 +152,10 @@ static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats 
         width = w > width ? w : width;
     }
     if (outer)
-        printf("\nProbability that each outcome has occurred by (95%% Monte Carlo interval; the\n"
-               "judgment range: 5%% to 95%% of the probability over the %llu draws of the uncertain\n"
-               "numbers):\n%-*s", (unsigned long long)outer->n_draws, width, "outcome");
+        printf("\nProbability that each outcome has occurred by (MC: 95%% Monte Carlo interval of the\n"
+               "average over judgments, counting the %llu draws as the sample they are; judgment: 5%%\n"
+               "to 95%% of the probability over the draws of the uncertain numbers):\n%-*s",
+               (unsigned long long)outer->n_draws, width, "outcome");
     else
         printf("\nProbability that each outcome has occurred by (95%% interval):\n%-*s", width,
                "outcome");

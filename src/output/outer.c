@@ -18,6 +18,9 @@ static void write_row(nsm_csv *c, const nsm_model *m, int o, double years, int i
     nsm_csv_real(c, years, 6);
     nsm_csv_text(c, m->report_date[i]);
     nsm_csv_real(c, sp.probability, 6);
+    nsm_csv_real(c, sp.mean_se, 6);
+    nsm_csv_real(c, sp.mean_lo, 6);
+    nsm_csv_real(c, sp.mean_hi, 6);
     nsm_csv_real(c, sp.between_sd, 6);
     nsm_csv_real(c, sp.parameter_sd, 6);
     nsm_csv_real(c, sp.monte_carlo_sd, 6);
@@ -38,6 +41,7 @@ static nsm_status write_uncertainty(const char *dir, const nsm_model *m, const n
                                     const nsm_write_options *opt, nsm_diag *diag)
 {
     static const char *const H[] = {"arm", "outcome", "horizon_years", "date", "probability",
+                                    "mean_std_error", "mean_ci_low", "mean_ci_high",
                                     "between_draws_sd", "parameter_sd", "monte_carlo_sd",
                                     "q05", "q50", "q95", "parameter_share", NULL};
     char *path = nsm_path_join(dir, "uncertainty.csv");

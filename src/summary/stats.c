@@ -6,17 +6,23 @@
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 
+nsm_proportion nsm_wilson_eff(double p, double nn, double z)
+{
+    if (!(nn > 0))
+        return (nsm_proportion){NAN, NAN, NAN, NAN};
+    double z2 = z * z;
+    double denom = 1.0 + z2 / nn;
+    double centre = (p + z2 / (2.0 * nn)) / denom;
+    double half = z / denom * sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn));
+    double lo = p == 0 ? 0.0 : centre - half, hi = p == 1 ? 1.0 : centre + half; /* exact ends */
+    return (nsm_proportion){p, sqrt(p * (1.0 - p) / nn), lo < 0 ? 0 : lo, hi > 1 ? 1 : hi};
+}
+
 nsm_proportion nsm_wilson(int64_t k, int64_t n)
 {
     if (n <= 0)
         return (nsm_proportion){NAN, NAN, NAN, NAN};
-    double z = gsl_cdf_ugaussian_Pinv(0.975);
-    double nn = (double)n, p = (double)k / nn, z2 = z * z;
-    double denom = 1.0 + z2 / nn;
-    double centre = (p + z2 / (2.0 * nn)) / denom;
-    double half = z / denom * sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn));
-    double lo = k == 0 ? 0.0 : centre - half, hi = k == n ? 1.0 : centre + half; /* exact ends */
-    return (nsm_proportion){p, sqrt(p * (1.0 - p) / nn), lo < 0 ? 0 : lo, hi > 1 ? 1 : hi};
+    return nsm_wilson_eff((double)k / (double)n, (double)n, gsl_cdf_ugaussian_Pinv(0.975));
 }
 
 /* Smallest count whose cumulative frequency reaches pct percent of n, in integers. */
