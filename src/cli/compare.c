@@ -86,8 +86,7 @@ static const char *pp(double x, char buf[16])
 static void briefing_cell(const nsm_comparison *cmp, int a, int o, int h, char *cell, size_t n)
 {
     const nsm_model *m = cmp->m;
-    nsm_difference d = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a], cmp->paired[a], o, 1,
-                                              cmp->horizons.idx[h]);
+    nsm_difference d = nsm_comparison_effect(cmp, a, o, h);
     char b1[16], b2[16], b3[16];
     int k = snprintf(cell, n, "%5s (%s, %s)%s", pp(100 * d.diff, b1), pp(100 * d.lo, b2),
                      pp(100 * d.hi, b3), d.lo > 0 || d.hi < 0 ? "" : " ~");
@@ -114,8 +113,7 @@ static const char *outcome_note(const nsm_outcome *oc)
 static int any_distinguishable(const nsm_comparison *cmp, int a, int o)
 {
     for (int h = 0; h < cmp->horizons.n; h++) {
-        nsm_difference d = nsm_difference_outcome(cmp->m, cmp->acc[0], cmp->acc[a],
-                                                  cmp->paired[a], o, 1, cmp->horizons.idx[h]);
+        nsm_difference d = nsm_comparison_effect(cmp, a, o, h);
         if (d.lo > 0 || d.hi < 0)
             return 1;
     }
@@ -165,8 +163,7 @@ static void print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw
     printf("\n%s%s\n", nsm_label_or_name(oc->label, oc->name), outcome_note(oc));
     print_baseline_row(cmp, o, lw, w, aw);
     for (int a = 1; a <= na; a++)
-        last[a - 1] = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a], cmp->paired[a], o, 1,
-                                             hz->idx[hz->n - 1]);
+        last[a - 1] = nsm_comparison_effect(cmp, a, o, hz->n - 1);
     nsm_rank_effects(last, na, oc->desirable, order, NULL);
     int shown = 0, listed = 0;
     for (int k = 0; k < na; k++) {
@@ -246,8 +243,11 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
             break;
         }
     if (cmp->outer)
-        printf("[judgment 5-95%%: the range of the change over the %llu draws of the uncertain "
-               "numbers]\n", (unsigned long long)cmp->outer->n_draws);
+        printf("(the paired interval is of the mean change over the %llu draws, counting them as\n"
+               "the sample of judgments they are)\n"
+               "[judgment 5-95%%: the range of the change over the %llu draws of the uncertain "
+               "numbers]\n", (unsigned long long)cmp->outer->n_draws,
+               (unsigned long long)cmp->outer->n_draws);
     /* the arm column as wide as the longest "N. label", within reason */
     int lw = 16;
     for (int a = 1; a <= na; a++) {

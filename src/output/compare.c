@@ -98,6 +98,23 @@ static nsm_status write_differences(nsm_csv *c, const nsm_comparison *cmp)
     return st;
 }
 
+nsm_difference nsm_comparison_effect(const nsm_comparison *cmp, int a, int o, int h)
+{
+    nsm_difference d = nsm_difference_outcome(cmp->m, cmp->acc[0], cmp->acc[a], cmp->paired[a], o,
+                                              1, cmp->horizons.idx[h]);
+    if (!cmp->outer || cmp->outer->n_draws < 2 || isnan(d.diff))
+        return d;
+    nsm_judgment j = nsm_outer_effect(cmp->m, cmp->outer, a, o, h);
+    if (isnan(j.mean_se))
+        return d;
+    double se = j.mean_se > d.se ? j.mean_se : d.se;
+    double t = gsl_cdf_tdist_Pinv(0.975, (double)(cmp->outer->n_draws - 1));
+    d.se = se;
+    d.lo = d.diff - t * se;
+    d.hi = d.diff + t * se;
+    return d;
+}
+
 /* The judgment columns of briefing.csv, in percentage points, after the Monte Carlo ones. */
 static void write_judgment_pp(nsm_csv *c, const nsm_judgment *j)
 {
@@ -120,8 +137,7 @@ static int *briefing_ranks(const nsm_comparison *cmp)
     for (int o = 0; rank && d && order && o < m->n_outcomes; o++)
         for (int h = 0; h < nh; h++) {
             for (int a = 1; a <= na; a++)
-                d[a - 1] = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a], cmp->paired[a], o,
-                                                  1, cmp->horizons.idx[h]);
+                d[a - 1] = nsm_comparison_effect(cmp, a, o, h);
             nsm_rank_effects(d, na, m->outcomes[o].desirable, order,
                              rank + ((size_t)o * (size_t)nh + (size_t)h) * (size_t)cmp->n_arms + 1);
         }
@@ -157,8 +173,7 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
         nsm_arm_label(m, &cmp->arms[a], arm_label, sizeof arm_label);
         for (int o = 0; o < m->n_outcomes; o++)
             for (int h = 0; h < hz->n; h++) {
-                nsm_difference d = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a],
-                                                          cmp->paired[a], o, 1, hz->idx[h]);
+                nsm_difference d = nsm_comparison_effect(cmp, a, o, h);
                 const nsm_outcome *oc = &m->outcomes[o];
                 nsm_csv_text(c, cmp->arms[a].name);
                 nsm_csv_text(c, oc->name);
@@ -259,8 +274,7 @@ static nsm_status write_uncertainty(nsm_csv *c, const nsm_comparison *cmp)
     for (int a = 1; a < cmp->n_arms; a++)
         for (int o = 0; o < m->n_outcomes; o++)
             for (int h = 0; h < hz->n; h++) {
-                nsm_difference d = nsm_difference_outcome(m, cmp->acc[0], cmp->acc[a],
-                                                          cmp->paired[a], o, 1, hz->idx[h]);
+                nsm_difference d = nsm_comparison_effect(cmp, a, o, h); /* briefing.csv's */
                 nsm_judgment j = nsm_outer_effect(m, r, a, o, h);
                 if (isnan(j.q50) && r->n_draws > 0) /* how nsm_outer_effect says out of memory */
                     return NSM_ERR_NOMEM;
