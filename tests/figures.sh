@@ -267,6 +267,12 @@ want=$(tr -d '\r' < "$work/judgment_compare/uncertainty_differences.csv" | awk -
 if grep -qF "$want" "$work/judgment_compare/brief.html"; then ok; else bad "compare brief: no '$want'"; fi
 if grep -q 'class="judgment">judgment [0-9]*&ndash;[0-9]*<' "$work/judgment_run/brief.html"; then ok
 else bad "run brief: no judgment range in the headline table"; fi
+# ... and its Monte Carlo interval is that of the mean over the draws (uncertainty.csv's mean_ci)
+want=$(tr -d '\r' < "$work/judgment_run/uncertainty.csv" | awk -F, '
+    NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    $c["horizon_years"] == 2 { printf "class=\"ci\">%.1f&ndash;%.1f<", 100 * $c["mean_ci_low"], 100 * $c["mean_ci_high"] }')
+if [ -n "$want" ] && grep -qF "$want" "$work/judgment_run/brief.html"; then ok
+else bad "run brief: the headline's Monte Carlo interval is not uncertainty.csv's mean_ci ('$want')"; fi
 
 # grid, LHS and design sweeps: figures checked against sweep.csv (tests/figures_sweeps.R)
 Rscript tests/figures_sweeps.R scripts "$work/known_grid" "$work/known_lhs" "$work/known_design" \
