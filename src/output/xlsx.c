@@ -21,13 +21,14 @@ static const struct {
     const char *file, *holds;
 } KNOWN[] = {
     {"outcomes.csv", "probability that each outcome holds / has occurred by each report date, "
-                     "with its 95% Monte Carlo interval"},
+                     "with its 95% Monte Carlo interval (with --outer, of the runs pooled as if "
+                     "independent: the mean's over the draws is in uncertainty.csv)"},
     {"state_probabilities.csv", "probability of each level of each factor at each report date"},
     {"first_occurrence.csv", "when each outcome first occurs: share of runs per period, and never"},
     {"event_counts.csv", "counted events per period, per year and cumulative: mean, sd, quantiles"},
     {"count_distribution.csv", "the whole distribution of each counted event's count per window"},
-    {"uncertainty.csv", "judgment uncertainty (--outer): each outcome's spread over the draws of "
-                        "the uncertain numbers"},
+    {"uncertainty.csv", "judgment uncertainty (--outer): each outcome's mean over the draws of "
+                        "the uncertain numbers with its 95% interval, and its spread over them"},
     {"briefing.csv", "change in each outcome by each lever at the horizons, in percentage points"},
     {"differences.csv", "paired differences between each arm and the baseline, every report date"},
     {"uncertainty_differences.csv", "judgment range of each lever's effect over the draws"},
