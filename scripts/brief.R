@@ -108,8 +108,9 @@ brief_data <- function(dir) {
             b$outcomes <- unique(ob$outcome)
         }
     }
-    if (is.null(b$arm)) b$uncertainty <- nsm_read(dir, "uncertainty", quiet = TRUE)
-    u <- b$uncertainty
+    u <- nsm_read(dir, "uncertainty", quiet = TRUE)
+    if (!is.null(u) && "arm" %in% names(u)) u <- u[u$arm == b$arm, , drop = FALSE] # compare --outer
+    if (is.null(b$arm)) b$uncertainty <- u
     if (!is.null(u) && !is.null(b$headline) && "mean_ci_low" %in% names(u)) {
         # With --outer the headline's Monte Carlo interval is that of the mean over judgments
         # (uncertainty.csv's mean_ci_low and mean_ci_high, which count the draws as the sample they

@@ -9,6 +9,7 @@ html.parser: nothing beyond the standard library.
 """
 import csv
 import html.parser
+import os
 import re
 import struct
 import sys
@@ -103,17 +104,24 @@ def numbers(d):
             failed += 1
             print("FAIL " + what)
 
-    # the outcomes table: "Label ... 45.3% 44.6–46.0" at each horizon, from outcomes.csv
+    # the outcomes table: "Label ... 45.3% 44.6–46.0" at each horizon, from outcomes.csv; with
+    # --outer the interval is the mean's over the draws, uncertainty.csv's mean_ci_low and high
     last = {}
     for r in rows(d + "/outcomes.csv"):
         if r.get("arm", "baseline") == "baseline" and r["measure"] == "occurred_by":
             last[r["outcome"]] = r   # rows in date order: the last is the horizon's end
+    mean_ci = {}
+    if os.path.exists(d + "/uncertainty.csv"):
+        for r in rows(d + "/uncertainty.csv"):
+            if r.get("arm", "baseline") == "baseline" and "mean_ci_low" in r:
+                mean_ci[(r["outcome"], r["date"])] = (r["mean_ci_low"], r["mean_ci_high"])
     for o, r in list(last.items())[:5]:
-        want = "%.1f%% %.1f–%.1f" % (100 * float(r["probability"]), 100 * float(r["ci_low"]),
-                                     100 * float(r["ci_high"]))
+        lo, hi = mean_ci.get((o, r["date"]), (r["ci_low"], r["ci_high"]))
+        want = "%.1f%% %.1f–%.1f" % (100 * float(r["probability"]), 100 * float(lo), 100 * float(hi))
         label = labels[("outcome", o)]
         hit = [c for c in p.cells if want in c]
-        check(hit, "outcomes table: no cell '%s' for %s (outcomes.csv, %s)" % (want, label, r["date"]))
+        check(hit, "outcomes table: no cell '%s' for %s (%s, %s)" % (
+            want, label, "uncertainty.csv" if (o, r["date"]) in mean_ci else "outcomes.csv", r["date"]))
     # the first finding: "The most likely of the N outcomes [marked “lower is better”] by Mon YYYY
     # are “A” P% (...); ..." must name the N most likely of the outcomes it says it looks at, and,
     # when it leaves out those with no direction, the most likely of them too

@@ -3,7 +3,7 @@
 # not blank), shorter than four screens (4 x 900 px: findings, key figures and the outcomes table
 # open, the rest folded), self-contained, and its numbers must be the CSV files' (the outcomes
 # table against outcomes.csv, the best levers and the summary's sentences against briefing.csv:
-# tests/brief_check.py). BRIEF_KEEP=1 keeps the folder and the screenshot, to look at them.
+# tests/brief_check.py), and those of a compare --outer brief too. BRIEF_KEEP=1 keeps the folder and the screenshot, to look at them.
 source "$(dirname "$0")/cli-lib.sh"
 
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
@@ -62,5 +62,16 @@ python3 tests/brief_check.py numbers "$dir" > "$work/numbers.log" 2>&1
 sed -n 's/^FAIL /FAIL brief numbers: /p' "$work/numbers.log"
 check_that "the brief's numbers are the CSV files' ($(tail -1 "$work/numbers.log"))" \
     grep -q ', 0 failed$' "$work/numbers.log"
+
+# compare --outer: the same checks of the numbers, the outcomes table's intervals being those of the
+# mean over the draws (uncertainty.csv's mean_ci_low and mean_ci_high)
+dir="$work/outer"
+"$NEASIM" compare scenarios/baseline --levers all --outer 6 --runs 200 --seed 1 --out "$dir" --quiet
+{ Rscript scripts/figures.R "$dir" && Rscript scripts/brief.R "$dir"; } > "$work/render-outer.log" 2>&1
+check_that "compare --outer: figures and brief render" test -s "$dir/brief.html"
+python3 tests/brief_check.py numbers "$dir" > "$work/numbers-outer.log" 2>&1
+sed -n 's/^FAIL /FAIL brief numbers (--outer): /p' "$work/numbers-outer.log"
+check_that "compare --outer: the brief's numbers are the CSV files' ($(tail -1 "$work/numbers-outer.log"))" \
+    grep -q ', 0 failed$' "$work/numbers-outer.log"
 
 cli_done brief
