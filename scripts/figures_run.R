@@ -56,6 +56,18 @@ fig_outcomes_by_horizon <- function(ctx) {
     if (nrow(oc) == 0) return(nsm_msg("outcomes.csv has no occurred_by rows: no headline figure"))
     arms <- nsm_arms(oc)
     h <- nsm_at_horizons(oc, nsm_headline_horizons(oc$t_years))
+    # With --outer, the Monte Carlo interval of the mean over the draws (uncertainty.csv's, by arm
+    # in a comparison), which counts them as the sample they are: outcomes.csv's pools their runs
+    # as if independent and is too narrow for it.
+    u <- nsm_read(ctx$dir, "uncertainty", quiet = TRUE)
+    of_mean <- FALSE
+    if (!is.null(u) && "mean_ci_low" %in% names(u)) {
+        key <- function(x) paste(if ("arm" %in% names(x)) x$arm else "", x$outcome, x$date)
+        k <- match(key(h), key(u))
+        h$ci_low[!is.na(k)] <- u$mean_ci_low[k[!is.na(k)]]
+        h$ci_high[!is.na(k)] <- u$mean_ci_high[k[!is.na(k)]]
+        of_mean <- any(!is.na(k))
+    }
     h$panel <- nsm_horizon_label(h$horizon, h$date)
     h$panel <- factor(h$panel, levels = unique(h$panel))
     # outcomes ordered by the last horizon's probability (of the baseline), largest on top
@@ -75,14 +87,6 @@ fig_outcomes_by_horizon <- function(ctx) {
         }
         p <- ggplot(d, aes(x = outcome_lab, y = probability, ymin = ci_low, ymax = ci_high))
         jr <- if (is.null(arms)) judgment_rows(ctx, d) else NULL
-        if (!is.null(jr) && "mean_ci_low" %in% names(jr)) {
-            # the dark line: the Monte Carlo interval of the mean over judgments, which counts the
-            # draws as the sample they are (outcomes.csv's pools their runs as independent)
-            k <- match(paste(d$outcome, d$date), paste(jr$outcome, jr$date))
-            d$ci_low[!is.na(k)] <- jr$mean_ci_low[k[!is.na(k)]]
-            d$ci_high[!is.na(k)] <- jr$mean_ci_high[k[!is.na(k)]]
-            p <- ggplot(d, aes(x = outcome_lab, y = probability, ymin = ci_low, ymax = ci_high))
-        }
         if (!is.null(jr)) {
             # the judgment range: a wide pale bar under the Monte Carlo interval's dark line
             d$text <- nsm_pct_label(d$probability)
@@ -116,9 +120,11 @@ fig_outcomes_by_horizon <- function(ctx) {
             labs(title = paste0("Probability that each outcome has occurred, by horizon",
                                 nsm_group_title(g, length(groups))),
                  subtitle = if (is.null(jr))
-                     paste("Share of runs in which the outcome has held at some time since",
-                           "the start; lines: 95% Monte Carlo interval",
-                           if (length(onsets)) paste0("\n", NSM_ONSET_NOTE) else "")
+                     paste0(nsm_subtitle("Share of runs in which the outcome has held at some time ",
+                                         "since the start; lines: 95% Monte Carlo interval",
+                                         if (of_mean) paste(" of the mean over the draws (the",
+                                                            "draws counted as a sample)")),
+                            if (length(onsets)) paste0("\n", NSM_ONSET_NOTE) else "")
                  else nsm_subtitle("Share of runs in which the outcome has held at some time ",
                                    "since the start. Dark line: 95% Monte Carlo interval of the ",
                                    "mean over the draws (simulation error, the draws counted as a ",

@@ -6,7 +6,7 @@
 # tests/figures_mapping.R checks that legends and labels sit on the data they name (a model whose
 # levers have known effects, tests/models/known_levers); tests/figures_labels.R that the
 # baseline's labels (labels.csv) name what its figures show and that tornado labels fit their rows;
-# tests/figures_layout.R that every legend lies within its figure; tests/figures_sweeps.R checks the
+# tests/figures_layout.R that every legend and title lies within its figure; tests/figures_sweeps.R checks the
 # figures of its grid, LHS, design-file and Sobol sweeps against sweep.csv; tests/figures_judgment.R
 # checks the judgment bands of run --outer and compare --outer against their tables.
 # Checks that every figure that applies is written as a valid PNG (300 dpi, 16:9) and PDF, that
@@ -213,7 +213,7 @@ if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/labels.log")" ]; then
     bad "tests/figures_labels.R failed (exit $rc):"; tail -15 "$work/labels.log" | sed 's/^/    /'
 fi
 
-# every legend within its figure (tests/figures_layout.R): compare --levers all draws its arms
+# every legend within its figure (tests/figures_layout.R, below): compare --levers all draws its arms
 # three at a time with the baseline, whose legend ran off the right edge; the same tables with
 # every lever's label made long must have their legends wrapped onto rows, not cut
 "$NEASIM" compare scenarios/baseline --levers all --runs 200 --seed 1 --out "$work/compare_all" \
@@ -223,18 +223,6 @@ Rscript -e 'f <- commandArgs(TRUE)[1]; l <- read.csv(f, stringsAsFactors = FALSE
     i <- l$kind == "lever"; l$label[i] <- paste(l$label[i], "under the scenario of a long name")
     write.csv(l, f, row.names = FALSE, na = "NA")' "$work/compare_long/labels.csv" ||
     bad "could not lengthen the lever labels of compare_long"
-Rscript tests/figures_layout.R scripts "$work/baseline" "$work/compare" "$work/compare_all" \
-    "$work/compare_long" "$work/sweep" > "$work/layout.log" 2>&1
-rc=$?
-grep '^FAIL' "$work/layout.log" | sed 's/^FAIL /FAIL layout: /'
-summary=$(grep '^layout: ' "$work/layout.log")
-if [ -n "$summary" ]; then
-    pass=$((pass + $(echo "$summary" | awk '{ print $2 }')))
-    fail=$((fail + $(echo "$summary" | awk '{ print $4 }')))
-fi
-if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/layout.log")" ]; then
-    bad "tests/figures_layout.R failed (exit $rc):"; tail -15 "$work/layout.log" | sed 's/^/    /'
-fi
 
 # judgment ranges (run --outer, compare --outer): the bands' bounds are the tables' numbers
 # (tests/figures_judgment.R)
@@ -254,6 +242,22 @@ if [ -n "$summary" ]; then
 fi
 if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/judgment.log")" ]; then
     bad "tests/figures_judgment.R failed (exit $rc):"; tail -15 "$work/judgment.log" | sed 's/^/    /'
+fi
+
+# the layout check of all those folders, with the run --outer and compare --outer ones above, and
+# titles, subtitles and captions no wider than their figures
+Rscript tests/figures_layout.R scripts "$work/baseline" "$work/compare" "$work/compare_all" \
+    "$work/compare_long" "$work/sweep" "$work/judgment_run" "$work/judgment_compare" \
+    > "$work/layout.log" 2>&1
+rc=$?
+grep '^FAIL' "$work/layout.log" | sed 's/^FAIL /FAIL layout: /'
+summary=$(grep '^layout: ' "$work/layout.log")
+if [ -n "$summary" ]; then
+    pass=$((pass + $(echo "$summary" | awk '{ print $2 }')))
+    fail=$((fail + $(echo "$summary" | awk '{ print $4 }')))
+fi
+if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/layout.log")" ]; then
+    bad "tests/figures_layout.R failed (exit $rc):"; tail -15 "$work/layout.log" | sed 's/^/    /'
 fi
 
 # ... and the brief shows them: the lever table's judgment range is uncertainty_differences.csv's

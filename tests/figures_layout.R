@@ -1,8 +1,9 @@
-# Every legend lies within its figure: each figure of each results folder is laid out as
-# scripts/figures.R draws it (nsm_gtable, on a device of the figure's size), and the extent of each
-# legend, placed in the cell the layout gives it as the theme justifies it, must lie between the
-# figure's left and right edges. A legend that runs off an edge hides the series it would name (in compare --levers all
-# the baseline's black was cut from the arms' legend: issue 14's brief review).
+# Every legend, title, subtitle and caption lies within its figure: each figure of each results
+# folder is laid out as scripts/figures.R draws it (nsm_gtable, on a device of the figure's size);
+# a title, subtitle or caption may be no wider than the figure, and each legend, placed in the
+# cell the layout gives it as the theme justifies it, must lie between the figure's left and right
+# edges. A legend that runs off an edge hides the series it would name (in compare --levers all the
+# baseline's black was cut from the arms' legend), and a subtitle that does hides what it says.
 #
 # Usage: Rscript tests/figures_layout.R SCRIPTS_DIR RESULTS_DIR...
 # Prints one FAIL line per failed check and "layout: N passed, M failed"; exits 1 on a failure.
@@ -56,12 +57,34 @@ legend_extents <- function(fig, width, height) {
     out
 }
 
+# The widths (inches) of figure `fig`'s title, subtitle and caption as drawn.
+text_widths <- function(fig, width, height) {
+    grDevices::png(tempfile(fileext = ".png"), width = width, height = height, units = "in",
+                   res = NSM_DPI, type = "cairo")
+    on.exit(grDevices::dev.off())
+    g <- nsm_gtable(fig$plot)
+    out <- c()
+    for (k in which(g$layout$name %in% c("title", "subtitle", "caption"))) {
+        gr <- g$grobs[[k]]
+        if (inherits(gr, "zeroGrob")) next
+        # a titleGrob's own width is 1null (it takes its cell): its text is its first child
+        txt <- if (length(gr$children)) gr$children[[1]] else gr
+        out[g$layout$name[k]] <- grid::convertWidth(grid::grobWidth(txt), "in", TRUE)
+    }
+    out
+}
+
 seen <- 0
 for (dir in args[-1]) {
     ctx <- suppressMessages(nsm_context(dir))
     figs <- suppressMessages(nsm_all_figures(ctx))
     for (fig in figs) {
         if (is.null(fig$plot)) next
+        tw <- text_widths(fig, NSM_WIDTH, NSM_HEIGHT)
+        for (k in names(tw))
+            check(tw[[k]] <= NSM_WIDTH,
+                  sprintf("%s/%s: the %s is %.2f in wide, wider than the figure's %.2f",
+                          basename(dir), fig$name, k, tw[[k]], NSM_WIDTH))
         for (x in legend_extents(fig, NSM_WIDTH, NSM_HEIGHT)) {
             seen <- seen + 1
             check(x[1] >= -0.01 && x[2] <= NSM_WIDTH + 0.01,
