@@ -32,6 +32,21 @@ if [ "${FIGURES_KEEP:-0}" = 1 ]; then echo "figures: results kept in $work"; els
 
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL $*"; fail=$((fail + 1)); }
+# tally NAME RC: the counts of tests/figures_NAME.R from its log ($work/NAME.log, whose last line is
+# "NAME: N passed, M failed") added to this suite's, its FAIL lines shown; a crash (RC not 0 and no
+# FAIL line) is a failure with the log's end
+tally() {
+    local name=$1 rc=$2 log="$work/$1.log" summary
+    grep '^FAIL' "$log" | sed "s/^FAIL /FAIL $name: /"
+    summary=$(grep "^$name: " "$log")
+    if [ -n "$summary" ]; then
+        pass=$((pass + $(echo "$summary" | awk '{ print $2 }')))
+        fail=$((fail + $(echo "$summary" | awk '{ print $4 }')))
+    fi
+    if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$log")" ]; then
+        bad "tests/figures_$name.R failed (exit $rc):"; tail -15 "$log" | sed 's/^/    /'
+    fi
+}
 
 # check_png FILE: PNG signature, non-trivial size, 300 dpi on a 13.33 x 7.5 in page
 check_png() {
@@ -184,16 +199,7 @@ cp "$work/baseline/event_counts.csv" "$work/sweep/event_counts.csv"
 # ---- legends, strips and axes on the data they name (no drawing: ggplot_build) ---------------
 Rscript tests/figures_mapping.R scripts "$work/known_run" "$work/known_compare" "$work/known_oat" \
     "$work/known_sobol" "$work/sweep" > "$work/mapping.log" 2>&1
-rc=$?
-grep '^FAIL' "$work/mapping.log" | sed 's/^FAIL /FAIL mapping: /'
-summary=$(grep '^mapping: ' "$work/mapping.log")
-if [ -n "$summary" ]; then
-    pass=$((pass + $(echo "$summary" | awk '{ print $2 }')))
-    fail=$((fail + $(echo "$summary" | awk '{ print $4 }')))
-fi
-if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/mapping.log")" ]; then
-    bad "tests/figures_mapping.R failed (exit $rc):"; tail -15 "$work/mapping.log" | sed 's/^/    /'
-fi
+tally mapping $?
 
 # labels for people: the baseline's labels name what the figures show, and tornado labels built
 # from them fit their rows (tests/figures_labels.R)
@@ -202,16 +208,7 @@ fi
     bad "neasim sweep --oat of the baseline failed (exit $?)"
 Rscript tests/figures_labels.R scripts "$work/baseline" "$work/compare" "$work/baseline_oat" \
     > "$work/labels.log" 2>&1
-rc=$?
-grep '^FAIL' "$work/labels.log" | sed 's/^FAIL /FAIL labels: /'
-summary=$(grep '^labels: ' "$work/labels.log")
-if [ -n "$summary" ]; then
-    pass=$((pass + $(echo "$summary" | awk '{ print $2 }')))
-    fail=$((fail + $(echo "$summary" | awk '{ print $4 }')))
-fi
-if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/labels.log")" ]; then
-    bad "tests/figures_labels.R failed (exit $rc):"; tail -15 "$work/labels.log" | sed 's/^/    /'
-fi
+tally labels $?
 
 # every legend within its figure (tests/figures_layout.R, below): compare --levers all draws its arms
 # three at a time with the baseline, whose legend ran off the right edge; the same tables with
@@ -233,32 +230,14 @@ Rscript -e 'f <- commandArgs(TRUE)[1]; l <- read.csv(f, stringsAsFactors = FALSE
     bad "neasim run/compare --outer of tests/models/judgment failed (exit $?)"
 Rscript tests/figures_judgment.R scripts "$work/judgment_run" "$work/judgment_compare" \
     > "$work/judgment.log" 2>&1
-rc=$?
-grep '^FAIL' "$work/judgment.log" | sed 's/^FAIL /FAIL judgment: /'
-summary=$(grep '^judgment: ' "$work/judgment.log")
-if [ -n "$summary" ]; then
-    pass=$((pass + $(echo "$summary" | awk '{ print $2 }')))
-    fail=$((fail + $(echo "$summary" | awk '{ print $4 }')))
-fi
-if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/judgment.log")" ]; then
-    bad "tests/figures_judgment.R failed (exit $rc):"; tail -15 "$work/judgment.log" | sed 's/^/    /'
-fi
+tally judgment $?
 
 # the layout check of all those folders, with the run --outer and compare --outer ones above, and
 # titles, subtitles and captions no wider than their figures
 Rscript tests/figures_layout.R scripts "$work/baseline" "$work/compare" "$work/compare_all" \
     "$work/compare_long" "$work/sweep" "$work/judgment_run" "$work/judgment_compare" \
     > "$work/layout.log" 2>&1
-rc=$?
-grep '^FAIL' "$work/layout.log" | sed 's/^FAIL /FAIL layout: /'
-summary=$(grep '^layout: ' "$work/layout.log")
-if [ -n "$summary" ]; then
-    pass=$((pass + $(echo "$summary" | awk '{ print $2 }')))
-    fail=$((fail + $(echo "$summary" | awk '{ print $4 }')))
-fi
-if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/layout.log")" ]; then
-    bad "tests/figures_layout.R failed (exit $rc):"; tail -15 "$work/layout.log" | sed 's/^/    /'
-fi
+tally layout $?
 
 # ... and the brief shows them: the lever table's judgment range is uncertainty_differences.csv's
 for d in judgment_run judgment_compare; do
@@ -281,16 +260,7 @@ else bad "run brief: the headline's Monte Carlo interval is not uncertainty.csv'
 # grid, LHS and design sweeps: figures checked against sweep.csv (tests/figures_sweeps.R)
 Rscript tests/figures_sweeps.R scripts "$work/known_grid" "$work/known_lhs" "$work/known_design" \
     "$work/known_sobol_a" > "$work/sweeps.log" 2>&1
-rc=$?
-grep '^FAIL' "$work/sweeps.log" | sed 's/^FAIL /FAIL sweeps: /'
-summary=$(grep '^sweeps: ' "$work/sweeps.log")
-if [ -n "$summary" ]; then
-    pass=$((pass + $(echo "$summary" | awk '{ print $2 }')))
-    fail=$((fail + $(echo "$summary" | awk '{ print $4 }')))
-fi
-if [ "$rc" -ne 0 ] && [ -z "$(grep '^FAIL' "$work/sweeps.log")" ]; then
-    bad "tests/figures_sweeps.R failed (exit $rc):"; tail -15 "$work/sweeps.log" | sed 's/^/    /'
-fi
+tally sweeps $?
 
 # ---- render: figures and brief of every folder, two at a time -------------------------------
 render() {
