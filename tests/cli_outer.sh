@@ -119,6 +119,14 @@ check_that "compare --outer: uncertainty_differences.csv's interval is briefing.
     FILENAME ~ /briefing/ { b = sprintf("%.4g %.4g", $9, $10); next }
     { u = sprintf("%.4g %.4g", 100 * $11, 100 * $12) }
     END { exit !(b == u) }' "$work/ccov/1/briefing.csv" "$work/ccov/1/uncertainty_differences.csv"
+"$NEASIM" run scenarios/baseline --outer 2 --runs 50 --out "$work/onset" > "$work/onset.txt" 2>&1
+check_that "run --outer: the shares at the start are of all runs" \
+    grep -q 'it holds at the start in (share of all runs)' "$work/onset.txt"
+check_that "run --outer: a share at the start, without the pooled interval" \
+    grep -Eq '^  trilateral_stalled_or_collapsed +[0-9.]+%$' "$work/onset.txt"
+expect "run: the share at the start of an onset outcome, with its interval" 0 \
+    '^  trilateral_stalled_or_collapsed +[0-9.]+% \([0-9.]+-[0-9.]+\)' -- \
+    run scenarios/baseline --runs 50 --out "$work/onset"
 expect "run without --outer: no judgment range" 0 'moved +[0-9.]+% \([0-9.]+-[0-9.]+\) *$' -- \
     run "$model" --runs 300 --out "$work/run"
 

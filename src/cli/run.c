@@ -72,18 +72,24 @@ static int index_at_years(const nsm_model *m, double years)
     return i < m->n_reports ? i : -1;
 }
 
-/* Onset outcomes leave out the runs that start in the condition: say how many, apart. */
-static void onset_note(const nsm_model *m, const nsm_accum *a, int width)
+/* Onset outcomes leave out the runs that start in the condition: say how many, apart. With
+** --outer (outer set) the share has no interval: the pooled one would count the runs of a draw as
+** independent though they share its initial probabilities, and the draws' own shares at the start
+** are not kept (uncertainty.csv holds them at the horizons only). */
+static void onset_note(const nsm_model *m, const nsm_accum *a, int width, int outer)
 {
     printf("\n(onset): only runs in which the condition begins to hold after the start count; "
-           "it holds at the start in\n");
+           "it holds at the start in%s\n", outer ? " (share of all runs)" : "");
     for (int o = 0; o < m->n_outcomes; o++) {
         if (m->outcomes[o].occurrence != NSM_OCCUR_ONSET)
             continue;
         nsm_proportion p = nsm_wilson(nsm_accum_outcome_held_count(a, o, 0),
                                       (int64_t)nsm_accum_runs(a));
-        printf("  %-*s%5.1f%% (%.1f-%.1f)\n", width, m->outcomes[o].name, 100 * p.p, 100 * p.lo,
-               100 * p.hi);
+        if (outer)
+            printf("  %-*s%5.1f%%\n", width, m->outcomes[o].name, 100 * p.p);
+        else
+            printf("  %-*s%5.1f%% (%.1f-%.1f)\n", width, m->outcomes[o].name, 100 * p.p,
+                   100 * p.lo, 100 * p.hi);
     }
 }
 
@@ -179,7 +185,7 @@ static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats 
     free(first);
     free(v);
     if (n_onset)
-        onset_note(m, a, width - 2);
+        onset_note(m, a, width - 2, outer != NULL);
 }
 
 typedef struct {
