@@ -111,16 +111,10 @@ brief_data <- function(dir) {
     u <- nsm_read(dir, "uncertainty", quiet = TRUE)
     if (!is.null(u) && "arm" %in% names(u)) u <- u[u$arm == b$arm, , drop = FALSE] # compare --outer
     if (is.null(b$arm)) b$uncertainty <- u
-    if (!is.null(u) && !is.null(b$headline) && "mean_ci_low" %in% names(u)) {
-        # With --outer the headline's Monte Carlo interval is that of the mean over judgments
-        # (uncertainty.csv's mean_ci_low and mean_ci_high, which count the draws as the sample they
-        # are): the pooled one of outcomes.csv treats the runs of a draw as independent and is too
-        # narrow for it (README, "Two kinds of interval").
-        k <- match(paste(b$headline$outcome, b$headline$date), paste(u$outcome, u$date))
-        hit <- !is.na(k)
-        b$headline$ci_low[hit] <- u$mean_ci_low[k[hit]]
-        b$headline$ci_high[hit] <- u$mean_ci_high[k[hit]]
-        b$mc_of_mean <- any(hit)
+    # with --outer, the headline's Monte Carlo interval is the mean's over the draws
+    if (!is.null(b$headline)) {
+        b$headline <- nsm_with_mean_ci(b$headline, u)
+        b$mc_of_mean <- isTRUE(attr(b$headline, "of_mean"))
     }
     b$levers <- lever_table(list(dir = dir, differences = nsm_read(dir, "differences", quiet = TRUE)))
     b$arms_tab <- nsm_read(dir, "arms", quiet = TRUE)

@@ -33,8 +33,7 @@ judgment_rows <- function(ctx, d) {
     u <- nsm_read(ctx$dir, "uncertainty", quiet = TRUE)
     if (is.null(u) || "arm" %in% names(d)) return(NULL)
     m <- merge(d[, c("outcome", "date", "outcome_lab", "panel")],
-               u[, intersect(c("outcome", "date", "q05", "q50", "q95", "mean_ci_low", "mean_ci_high"),
-                             names(u))], by = c("outcome", "date"))
+               u[, c("outcome", "date", "q05", "q50", "q95")], by = c("outcome", "date"))
     if (nrow(m) == 0) NULL else m
 }
 
@@ -56,18 +55,8 @@ fig_outcomes_by_horizon <- function(ctx) {
     if (nrow(oc) == 0) return(nsm_msg("outcomes.csv has no occurred_by rows: no headline figure"))
     arms <- nsm_arms(oc)
     h <- nsm_at_horizons(oc, nsm_headline_horizons(oc$t_years))
-    # With --outer, the Monte Carlo interval of the mean over the draws (uncertainty.csv's, by arm
-    # in a comparison), which counts them as the sample they are: outcomes.csv's pools their runs
-    # as if independent and is too narrow for it.
-    u <- nsm_read(ctx$dir, "uncertainty", quiet = TRUE)
-    of_mean <- FALSE
-    if (!is.null(u) && "mean_ci_low" %in% names(u)) {
-        key <- function(x) paste(if ("arm" %in% names(x)) x$arm else "", x$outcome, x$date)
-        k <- match(key(h), key(u))
-        h$ci_low[!is.na(k)] <- u$mean_ci_low[k[!is.na(k)]]
-        h$ci_high[!is.na(k)] <- u$mean_ci_high[k[!is.na(k)]]
-        of_mean <- any(!is.na(k))
-    }
+    h <- nsm_with_mean_ci(h, nsm_read(ctx$dir, "uncertainty", quiet = TRUE))
+    of_mean <- isTRUE(attr(h, "of_mean"))
     h$panel <- nsm_horizon_label(h$horizon, h$date)
     h$panel <- factor(h$panel, levels = unique(h$panel))
     # outcomes ordered by the last horizon's probability (of the baseline), largest on top

@@ -69,10 +69,16 @@ expect "run --outer: the summary shows the judgment range" 0 \
 # days, over 60 seeds of --outer 10 --runs 200: 53 of 60 (273 of 300 over 300 seeds, 91%), where
 # the pooled interval of outcomes.csv, which treats the 2,000 replications as independent, covers
 # 24 of 60 (113 of 300).
-for s in $(seq 1 60); do
-    "$NEASIM" run "$model" --outer 10 --runs 200 --seed "$s" --horizons 1 --quiet \
-        --out "$work/cov/$s" > /dev/null 2>&1 || echo "    run --outer --seed $s failed"
-done
+# seeds DIR ARGS...: neasim ARGS --outer 10 --runs 200 --horizons 1 for seeds 1 to 60, into DIR/SEED
+seeds() {
+    local dir=$1 s
+    shift
+    for s in $(seq 1 60); do
+        "$NEASIM" "$@" --outer 10 --runs 200 --horizons 1 --seed "$s" --quiet --out "$dir/$s" \
+            > /dev/null 2>&1 || echo "    $1 --outer --seed $s failed"
+    done
+}
+seeds "$work/cov" run "$model"
 read -r covered pooled n < <(awk -F, 'BEGIN { t = 365 / 365.25; e = 1 - (exp(-t) - exp(-3 * t)) / (2 * t) }
     FNR == 1 { next }
     FILENAME ~ /uncertainty/ && $1 == "moved" { n++; a += $6 <= e && e <= $7 }
@@ -97,10 +103,7 @@ check_that "run --outer: the summary's MC interval is the mean's ($mc)" grep -q 
 # E[exp(-lambda t) - exp(-2 lambda t)] = (e^-t - e^-3t) / 2t - (e^-2t - e^-6t) / 4t. Over 60 seeds
 # of --outer 10 --runs 200 it is covered 54 times; differences.csv's paired interval of all the
 # replications as if independent covers it 34 times.
-for s in $(seq 1 60); do
-    "$NEASIM" compare "$model" --levers double --outer 10 --runs 200 --seed "$s" --horizons 1 \
-        --quiet --out "$work/ccov/$s" > /dev/null 2>&1 || echo "    compare --outer --seed $s failed"
-done
+seeds "$work/ccov" compare "$model" --levers double
 read -r covered pooled n < <(awk -F, '
     BEGIN { t = 365 / 365.25
             e = 100 * ((exp(-t) - exp(-3 * t)) / (2 * t) - (exp(-2 * t) - exp(-6 * t)) / (4 * t)) }
