@@ -111,11 +111,8 @@ brief_data <- function(dir) {
     u <- nsm_read(dir, "uncertainty", quiet = TRUE)
     if (!is.null(u) && "arm" %in% names(u)) u <- u[u$arm == b$arm, , drop = FALSE] # compare --outer
     if (is.null(b$arm)) b$uncertainty <- u
-    # with --outer, the headline's Monte Carlo interval is the mean's over the draws
-    if (!is.null(b$headline)) {
-        b$headline <- nsm_with_mean_ci(b$headline, u)
-        b$mc_of_mean <- isTRUE(attr(b$headline, "of_mean"))
-    }
+    # with --outer, outcomes.csv's Monte Carlo intervals are the mean's over the draws
+    b$mc_of_mean <- !is.null(b$headline) && nsm_two_level(u)
     b$levers <- lever_table(list(dir = dir, differences = nsm_read(dir, "differences", quiet = TRUE)))
     b$arms_tab <- nsm_read(dir, "arms", quiet = TRUE)
     b$interactions <- nsm_read(dir, "interactions", quiet = TRUE)

@@ -458,22 +458,10 @@ nsm_save <- function(fig, outdir, width = NSM_WIDTH, height = NSM_HEIGHT) {
     invisible(name)
 }
 
-# Rows d of outcomes.csv (occurred_by, at some dates) with their Monte Carlo interval replaced,
-# where uncertainty.csv (u, of run or compare --outer) has the outcome and date (and arm), by the
-# interval of the mean over the draws (mean_ci_low, mean_ci_high), which counts them as the sample
-# they are: outcomes.csv's pools their runs as if independent and is too narrow for that mean
-# (README, "Two kinds of interval"). Attribute "of_mean": whether any row was replaced.
-nsm_with_mean_ci <- function(d, u) {
-    attr(d, "of_mean") <- FALSE
-    if (is.null(d) || is.null(u) || !"mean_ci_low" %in% names(u)) return(d)
-    key <- function(x) paste(if ("arm" %in% names(x)) x$arm else "", x$outcome, x$date)
-    k <- match(key(d), key(u))
-    hit <- !is.na(k)
-    d$ci_low[hit] <- u$mean_ci_low[k[hit]]
-    d$ci_high[hit] <- u$mean_ci_high[k[hit]]
-    attr(d, "of_mean") <- any(hit)
-    d
-}
+# Whether the results are of two levels (run or compare --outer): uncertainty.csv `u` has the
+# mean over the draws. Their outcomes.csv's intervals are then those of that mean, which count the
+# draws as the sample they are, not the runs (README, "Two kinds of interval"): captions say so.
+nsm_two_level <- function(u) !is.null(u) && nrow(u) > 0 && "mean_ci_low" %in% names(u)
 
 # Horizons (years) for headline numbers that fall within the results, else the last date.
 nsm_headline_horizons <- function(t_years, wanted = c(2, 5, 10)) {

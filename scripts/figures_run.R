@@ -55,8 +55,7 @@ fig_outcomes_by_horizon <- function(ctx) {
     if (nrow(oc) == 0) return(nsm_msg("outcomes.csv has no occurred_by rows: no headline figure"))
     arms <- nsm_arms(oc)
     h <- nsm_at_horizons(oc, nsm_headline_horizons(oc$t_years))
-    h <- nsm_with_mean_ci(h, nsm_read(ctx$dir, "uncertainty", quiet = TRUE))
-    of_mean <- isTRUE(attr(h, "of_mean"))
+    of_mean <- nsm_two_level(nsm_read(ctx$dir, "uncertainty", quiet = TRUE))
     h$panel <- nsm_horizon_label(h$horizon, h$date)
     h$panel <- factor(h$panel, levels = unique(h$panel))
     # outcomes ordered by the last horizon's probability (of the baseline), largest on top
@@ -216,9 +215,8 @@ fig_outcomes_over_time <- function(ctx) {
                                   if (length(onsets)) paste0(" ", NSM_ONSET_NOTE) else "")
                  else nsm_subtitle("Share of runs in which the outcome has held at some time by ",
                                    "the date (first occurrence). Shaded: 95% Monte Carlo interval ",
-                                   "of the runs pooled as if independent (narrower than that of the ",
-                                   "mean over the draws, uncertainty.csv's mean_ci_low to ",
-                                   "mean_ci_high). Whiskers: judgment range, the 5% to 95% ",
+                                   "of the mean over the draws, which counts the draws, not the ",
+                                   "runs, as the sample. Whiskers: judgment range, the 5% to 95% ",
                                    "points of the probability over the draws of the scenario's ",
                                    "uncertain numbers (uncertainty.csv), at its horizons."),
                  x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +

@@ -1,7 +1,8 @@
 # tests/cli_outer.sh: judgment uncertainty on the command line: compare --outer (its table, the
 # judgment columns of briefing.csv, the printed ranges, the same bytes for 1 and 2 threads), the
-# judgment range in run --outer's summary and the interval of the mean over judgments (its coverage
-# of a closed form). The numbers are checked against closed forms in
+# judgment range in run --outer's summary and the interval of the mean over judgments, at the
+# horizons and at every date (outcomes.csv, state_probabilities.csv, event_counts.csv,
+# differences.csv): its coverage of closed forms. The numbers are checked against closed forms in
 # tests/test_compare_outer.c; here, what reaches the analyst.
 source "$(dirname "$0")/cli-lib.sh"
 
@@ -64,11 +65,13 @@ expect "run --outer: the summary shows the judgment range" 0 \
     'moved +[0-9.]+% \(MC [0-9.]+-[0-9.]+; judgment 5-95%: [0-9]+-[0-9]+\)' -- \
     run "$model" --outer 6 --runs 300 --out "$work/run"
 # The Monte Carlo interval of the mean over judgments counts the draws as the sample they are
-# (uncertainty.csv's mean_ci_low, mean_ci_high; the summary's "MC"). Its coverage of the closed
-# form E[1 - exp(-lambda t)] = 1 - (exp(-t) - exp(-3t)) / (2t) for lambda ~ uniform(1, 3), t = 365
-# days, over 60 seeds of --outer 10 --runs 200: 53 of 60 (273 of 300 over 300 seeds, 91%), where
-# the pooled interval of outcomes.csv, which treats the 2,000 replications as independent, covers
-# 24 of 60 (113 of 300).
+# (uncertainty.csv's mean_ci_low, mean_ci_high at the horizons; the summary's "MC"; outcomes.csv's
+# and state_probabilities.csv's ci_low, ci_high at every date). Its coverage of the closed form
+# E[1 - exp(-lambda t)] = 1 - (exp(-t) - exp(-3t)) / (2t) for lambda ~ uniform(1, 3), over 60 seeds
+# of --outer 10 --runs 200: at the horizon, t = 365 days, 53 of 60 (273 of 300 over 300 seeds,
+# 91%), where the pooled Wilson interval, which treats the 2,000 replications as independent,
+# covers 24 of 60 (113 of 300); at a date between the horizons, 2025-07-01 (181 days), where no
+# per-draw values are kept, outcomes.csv's covers it in 55 of 60 and the pooled one in 27.
 # seeds DIR ARGS...: neasim ARGS --outer 10 --runs 200 --horizons 1 for seeds 1 to 60, into DIR/SEED
 seeds() {
     local dir=$1 s
@@ -79,16 +82,40 @@ seeds() {
     done
 }
 seeds "$work/cov" run "$model"
-read -r covered pooled n < <(awk -F, 'BEGIN { t = 365 / 365.25; e = 1 - (exp(-t) - exp(-3 * t)) / (2 * t) }
+# awk: closed(days) is the closed form; wilson(p, n) sets lo, hi to the pooled interval
+closed='function closed(days) { t = days / 365.25; return 1 - (exp(-t) - exp(-3 * t)) / (2 * t) }
+    function wilson(p, n) { z = 1.959964; d = 1 + z * z / n; c = (p + z * z / (2 * n)) / d
+        h = z / d * sqrt(p * (1 - p) / n + z * z / (4 * n * n)); lo = c - h; hi = c + h }'
+read -r covered pooled n < <(awk -F, "$closed"'
+    BEGIN { e = closed(365) }
     FNR == 1 { next }
-    FILENAME ~ /uncertainty/ && $1 == "moved" { n++; a += $6 <= e && e <= $7 }
-    FILENAME ~ /outcomes/ && $1 == "2026-01-01" && $3 == "moved" && $4 == "occurred_by" { b += $7 <= e && e <= $8 }
-    END { print a + 0, b + 0, n + 0 }' "$work"/cov/*/uncertainty.csv "$work"/cov/*/outcomes.csv)
+    FILENAME ~ /uncertainty/ && $1 == "moved" { n++; a += $6 <= e && e <= $7; wilson($4, 2000); b += lo <= e && e <= hi }
+    END { print a + 0, b + 0, n + 0 }' "$work"/cov/*/uncertainty.csv)
 check_that "run --outer: 60 intervals of the mean over judgments ($n read)" test "$n" = 60
 check_that "run --outer: the mean's interval covers the closed form in $covered of 60 (at least 50)" \
     test "$covered" -ge 50
 check_that "run --outer: the pooled interval would cover it in $pooled of 60 (at most 35)" \
     test "$pooled" -le 35
+read -r covered pooled n < <(awk -F, "$closed"'
+    BEGIN { e = closed(181) }
+    FNR > 1 && $1 == "2025-07-01" && $3 == "moved" && $4 == "occurred_by" {
+        n++; a += $7 <= e && e <= $8; wilson($5, 2000); b += lo <= e && e <= hi }
+    END { print a + 0, b + 0, n + 0 }' "$work"/cov/*/outcomes.csv)
+check_that "run --outer: outcomes.csv between the horizons, 60 intervals ($n read)" test "$n" = 60
+check_that "run --outer: outcomes.csv's interval covers the closed form in $covered of 60 (at least 50)" \
+    test "$covered" -ge 50
+check_that "run --outer: the pooled one would cover it in $pooled of 60 (at most 35)" \
+    test "$pooled" -le 35
+check_that "run --outer: outcomes.csv's interval at the horizon is uncertainty.csv's" awk -F, '
+    FNR == 1 { next }
+    FILENAME ~ /uncertainty/ { u = sprintf("%.5f %.5f %.5f", $4, $6, $7); next }
+    $1 == "2026-01-01" && $3 == "moved" && $4 == "occurred_by" { o = sprintf("%.5f %.5f %.5f", $5, $7, $8) }
+    END { exit !(u == o && u != "") }' "$work/cov/1/uncertainty.csv" "$work/cov/1/outcomes.csv"
+check_that "run --outer: state_probabilities.csv's interval is outcomes.csv's for the same series" awk -F, '
+    FNR == 1 { next }
+    FILENAME ~ /state/ && $3 == "f" && $4 == "b" { s[$1] = $5 " " $6 " " $7 " " $8; next }
+    FILENAME ~ /outcomes/ && $4 == "holds" { n++; if (s[$1] != $5 " " $6 " " $7 " " $8) bad = 1 }
+    END { exit bad || n < 20 }' "$work/cov/1/state_probabilities.csv" "$work/cov/1/outcomes.csv"
 check_that "uncertainty.csv: mean_std_error is between_draws_sd / sqrt(10) when that is larger" \
     awk -F, 'FNR > 1 { s = $8 / sqrt(10); p = $4 * (1 - $4) / 2000
                        if (s * s > p && (($5 - s) ^ 2 > 1e-10)) bad = 1 } END { exit bad }' \
@@ -98,35 +125,62 @@ check_that "uncertainty.csv: mean_std_error is between_draws_sd / sqrt(10) when 
 mc=$(awk -F, 'FNR > 1 && $1 == "moved" { printf "MC %.1f-%.1f", 100 * $6, 100 * $7 }' \
     "$work/cov/say/uncertainty.csv")
 check_that "run --outer: the summary's MC interval is the mean's ($mc)" grep -q "($mc;" "$work/say.txt"
-# compare --outer: the effect's interval in briefing.csv (and the printed briefing) is that of the
-# mean effect over the draws. The closed form of lever `double` (the hazard x 2) by t:
-# E[exp(-lambda t) - exp(-2 lambda t)] = (e^-t - e^-3t) / 2t - (e^-2t - e^-6t) / 4t. Over 60 seeds
-# of --outer 10 --runs 200 it is covered 54 times; differences.csv's paired interval of all the
-# replications as if independent covers it 34 times.
+# compare --outer: the effect's interval in briefing.csv (and the printed briefing) and in
+# differences.csv at every date is that of the mean effect over the draws. The closed form of
+# lever `double` (the hazard x 2) by t: E[exp(-lambda t) - exp(-2 lambda t)] =
+# (e^-t - e^-3t) / 2t - (e^-2t - e^-6t) / 4t. Over 60 seeds of --outer 10 --runs 200 it is covered
+# 54 times at the horizon (the paired interval of all the replications as if independent, which
+# differences.csv had before, 34 times) and 57 times at 2025-07-01, between the horizons.
 seeds "$work/ccov" compare "$model" --levers double
-read -r covered pooled n < <(awk -F, '
-    BEGIN { t = 365 / 365.25
-            e = 100 * ((exp(-t) - exp(-3 * t)) / (2 * t) - (exp(-2 * t) - exp(-6 * t)) / (4 * t)) }
-    FNR == 1 { for (i = 1; i <= NF; i++) c[FILENAME, $i] = i; next }
-    FILENAME ~ /briefing/ { n++; a += $c[FILENAME, "ci_low_pp"] <= e && e <= $c[FILENAME, "ci_high_pp"] }
-    FILENAME ~ /differences/ && $c[FILENAME, "date"] == "2026-01-01" && $c[FILENAME, "measure"] == "occurred_by" {
-        b += 100 * $c[FILENAME, "ci_low"] <= e && e <= 100 * $c[FILENAME, "ci_high"] }
-    END { print a + 0, b + 0, n + 0 }' "$work"/ccov/*/briefing.csv "$work"/ccov/*/differences.csv)
+effect='function effect(days) { t = days / 365.25
+    return 100 * ((exp(-t) - exp(-3 * t)) / (2 * t) - (exp(-2 * t) - exp(-6 * t)) / (4 * t)) }'
+read -r covered n < <(awk -F, "$effect"'
+    BEGIN { e = effect(365) }
+    FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { n++; a += $c["ci_low_pp"] <= e && e <= $c["ci_high_pp"] }
+    END { print a + 0, n + 0 }' "$work"/ccov/*/briefing.csv)
 check_that "compare --outer: 60 effect intervals ($n read)" test "$n" = 60
 check_that "compare --outer: the mean effect's interval covers the closed form in $covered of 60 (at least 50)" \
     test "$covered" -ge 50
-check_that "compare --outer: the pooled paired interval would cover it in $pooled of 60 (at most 40)" \
-    test "$pooled" -le 40
+read -r covered n < <(awk -F, "$effect"'
+    BEGIN { e = effect(181) }
+    FNR > 1 && $2 == "outcome" && $4 == "occurred_by" && $5 == "2025-07-01" {
+        n++; a += 100 * $11 <= e && e <= 100 * $12 }
+    END { print a + 0, n + 0 }' "$work"/ccov/*/differences.csv)
+check_that "compare --outer: differences.csv between the horizons, 60 intervals ($n read)" test "$n" = 60
+check_that "compare --outer: differences.csv's interval covers the closed form in $covered of 60 (at least 50)" \
+    test "$covered" -ge 50
+check_that "compare --outer: differences.csv's interval at the horizon is briefing.csv's" awk -F, '
+    FNR == 1 { next }
+    FILENAME ~ /briefing/ { b = sprintf("%.4g %.4g", $9, $10); next }
+    $4 == "occurred_by" && $5 == "2026-01-01" { d = sprintf("%.4g %.4g", 100 * $11, 100 * $12) }
+    END { exit !(b == d && b != "") }' "$work/ccov/1/briefing.csv" "$work/ccov/1/differences.csv"
 check_that "compare --outer: uncertainty_differences.csv's interval is briefing.csv's" awk -F, '
     FNR == 1 { next }
     FILENAME ~ /briefing/ { b = sprintf("%.4g %.4g", $9, $10); next }
     { u = sprintf("%.4g %.4g", 100 * $11, 100 * $12) }
     END { exit !(b == u) }' "$work/ccov/1/briefing.csv" "$work/ccov/1/uncertainty_differences.csv"
+# event_counts.csv's mean_std_error counts the draws too: a Poisson count at a rate uniform on
+# [1, 3] a year has mean 2t by t years; at 2025-07-01 and 2026-01-01 over 60 seeds (--outer 10
+# --runs 200), mean +- t(9) x mean_std_error covers it 114 times of 120, where mean +- 1.96 sd /
+# sqrt(2000), the replications taken as independent, would 37 times.
+seeds "$work/ecov" run tests/models/judgment_counts
+read -r covered pooled n < <(awk -F, '
+    FNR > 1 && $3 == "tests" && $4 == "cumulative" && ($1 == "2026-01-01" || $1 == "2025-07-01") {
+        e = 2 * $2; n++; a += ($5 - 2.262157 * $7 <= e && e <= $5 + 2.262157 * $7)
+        s = 1.959964 * $6 / sqrt(2000); b += ($5 - s <= e && e <= $5 + s) }
+    END { print a + 0, b + 0, n + 0 }' "$work"/ecov/*/event_counts.csv)
+check_that "run --outer: 120 mean counts ($n read)" test "$n" = 120
+check_that "run --outer: the mean count's interval covers 2t in $covered of 120 (at least 100)" \
+    test "$covered" -ge 100
+check_that "run --outer: sd / sqrt(runs) would cover it in $pooled of 120 (at most 60)" \
+    test "$pooled" -le 60
 "$NEASIM" run scenarios/baseline --outer 2 --runs 50 --out "$work/onset" > "$work/onset.txt" 2>&1
-check_that "run --outer: the shares at the start are of all runs" \
-    grep -q 'it holds at the start in (share of all runs)' "$work/onset.txt"
-check_that "run --outer: a share at the start, without the pooled interval" \
-    grep -Eq '^  trilateral_stalled_or_collapsed +[0-9.]+%$' "$work/onset.txt"
+check_that "run --outer: a share at the start with the interval of the mean over the draws" awk -F, '
+    FILENAME ~ /outcomes/ { if ($3 == "trilateral_stalled_or_collapsed" && $4 == "holds_at_start")
+                                w = sprintf("%.1f%% (%.1f-%.1f)", 100 * $5, 100 * $7, 100 * $8); next }
+    $0 ~ /^  trilateral_stalled_or_collapsed +[0-9.]+% \(/ { sub(/^  trilateral_stalled_or_collapsed +/, ""); p = $0 }
+    END { exit !(w != "" && p == w) }' "$work/onset/outcomes.csv" "$work/onset.txt"
 expect "run: the share at the start of an onset outcome, with its interval" 0 \
     '^  trilateral_stalled_or_collapsed +[0-9.]+% \([0-9.]+-[0-9.]+\)' -- \
     run scenarios/baseline --runs 50 --out "$work/onset"

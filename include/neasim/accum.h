@@ -85,4 +85,37 @@ void nsm_accum_event_cumulative_hists(const nsm_accum *a, int e, int i, int64_t 
 void nsm_accum_event_cumulative_step(const nsm_accum *a, int e, int i, int64_t *hist,
                                      int64_t *n_values);
 
+/* --- The draws of a two-level run (run --outer, compare --outer) ---
+** The replications of a draw share its uncertain numbers, so an average over the draws is known
+** only as precisely as the number of draws allows, not the number of replications. Beside the
+** counts, an accumulator of draws keeps for every cell of every series the sum over the draws of
+** the draw's total squared (exact 128-bit integers, so merging stays exact and order-free); the
+** spread between the draws follows from it, and the intervals from that (stats.h,
+** nsm_draws_proportion, nsm_draws_mean_se). */
+
+/* Add one whole draw's accumulator (all its replications) into `into`: its counts as
+** nsm_accum_merge does, and its totals squared. NSM_ERR_NOMEM. */
+nsm_status nsm_accum_add_draw(nsm_accum *into, const nsm_accum *draw);
+/* The draws added (0: a one-level run, whose replications are independent). */
+uint64_t nsm_accum_draws(const nsm_accum *a);
+
+/* The series an accumulator of draws keeps squares of: the replications holding a level or an
+** outcome at report i, those in which an outcome has occurred by report i, and the sum of an
+** event's counts in period i, in year i, or up to report i. */
+typedef enum {
+    NSM_SERIES_LEVEL,
+    NSM_SERIES_HELD,
+    NSM_SERIES_OCCURRED,
+    NSM_SERIES_PERIOD,
+    NSM_SERIES_YEAR,
+    NSM_SERIES_CUMULATIVE
+} nsm_series_kind;
+
+/* Over the N = nsm_accum_draws(a) >= 1 draws, the sum of squared deviations of the draws' totals
+** x_j from their mean at column i (a report index; a year for NSM_SERIES_YEAR) of series `kind`
+** of flat level, outcome or event k: sum_j (x_j - X / N)^2, where X = sum_j x_j is the series'
+** value over all replications, which the caller has read (the series above, or the sum of a count
+** histogram). Exact in integers, rounded once to a double. */
+double nsm_accum_draw_ss(const nsm_accum *a, nsm_series_kind kind, int k, int i, int64_t total);
+
 #endif

@@ -34,11 +34,11 @@ typedef struct {
 } nsm_comparison;
 
 /* Arm a's effect on outcome o (occurred by) at horizon h as the briefing states it (briefing.csv,
-** the printed briefing, the ranks and verdicts): the paired difference of all replications, and
-** with --outer the interval of the mean effect over the draws, which counts them as the sample
-** they are: diff +- t(N - 1) x max(sd of the per-draw effects / sqrt(N), the paired se). The runs
-** of a draw share its numbers, so the paired interval of all N x runs replications alone is too
-** narrow for the mean over judgments (differences.csv keeps it, at every date). */
+** the printed briefing, the ranks and verdicts), as differences.csv has it: the paired difference
+** of all replications, and with --outer the interval of the mean effect over the draws, which
+** counts them as the sample they are: diff +- t(N - 1) x max(sd of the draws' effects / sqrt(N),
+** the paired se) (summary/differences.c). The runs of a draw share its numbers, so the paired
+** interval of all N x runs replications alone is too narrow for the mean over judgments. */
 nsm_difference nsm_comparison_effect(const nsm_comparison *cmp, int a, int o, int h);
 
 /* The inputs of interaction k (briefing.h) from a comparison. */

@@ -78,9 +78,10 @@ nsm_judgment nsm_outer_effect(const nsm_model *m, const nsm_outer_comparison *r,
 ** judgments, and the runs within a draw share its numbers, so the mean's standard error is the
 ** sd between draws / sqrt(n) (never below the binomial one of all n x runs replications), and its
 ** 95% interval the Wilson interval with that precision (nsm_wilson_eff) at the t quantile of n - 1
-** degrees of freedom. The pooled binomial interval of outcomes.csv treats the n x runs
-** replications as independent and is too narrow for the mean over judgments when the draws
-** differ (tests/cli_outer.sh measures the coverage of both). */
+** degrees of freedom (nsm_draws_interval, stats.h; outcomes.csv has the same at every date from
+** the accumulator's integers). A binomial interval of the n x runs replications pooled as if
+** independent would be too narrow for the mean over judgments when the draws differ
+** (tests/cli_outer.sh measures the coverage of both). */
 typedef struct {
     double probability, between_sd, parameter_sd, monte_carlo_sd;
     double q05, q50, q95;

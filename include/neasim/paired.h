@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "neasim/accum.h"
 #include "neasim/arms.h"
 #include "neasim/engine.h"
 #include "neasim/model.h"
@@ -27,7 +28,8 @@ void nsm_paired_free(nsm_paired *p);
 
 /* Add one replication, given the traces of the baseline and of the arm (engine.h). */
 void nsm_paired_add(nsm_paired *p, const nsm_trace *base, const nsm_trace *arm);
-void nsm_paired_merge(nsm_paired *into, const nsm_paired *from);
+/* NSM_ERR_NOMEM only when `from` holds draws and `into` could not make room for them. */
+nsm_status nsm_paired_merge(nsm_paired *into, const nsm_paired *from);
 /* Back to no replications (as after nsm_paired_alloc), keeping the memory. */
 void nsm_paired_reset(nsm_paired *p);
 
@@ -36,6 +38,20 @@ void nsm_paired_reset(nsm_paired *p);
 void nsm_paired_both_held(const nsm_paired *p, int o, int64_t *out);
 void nsm_paired_both_occurred(const nsm_paired *p, int o, int64_t *out);
 void nsm_paired_event_d2(const nsm_paired *p, int e, int64_t *out);
+
+/* The draws of a two-level comparison (compare --outer; accum.h explains why): add one whole
+** draw's paired accumulator, whose arms' own accumulators of the draw are base and arm, keeping
+** beside its counts the sum over the draws of the draw's difference arm - baseline squared, for
+** an outcome held (NSM_SERIES_HELD) and occurred (NSM_SERIES_OCCURRED) and an event's cumulative
+** count (NSM_SERIES_CUMULATIVE). NSM_ERR_NOMEM. */
+nsm_status nsm_paired_add_draw(nsm_paired *into, const nsm_paired *draw, const nsm_accum *base,
+                               const nsm_accum *arm);
+/* The draws added (0: a one-level comparison). */
+uint64_t nsm_paired_draws(const nsm_paired *p);
+/* Over the N >= 1 draws, sum_j (D_j - total / N)^2 at report i, D_j draw j's difference (arm's
+** total - baseline's) and total = sum_j D_j, the difference over all replications; exact in
+** integers (NaN for a series not kept). */
+double nsm_paired_draw_ss(const nsm_paired *p, nsm_series_kind kind, int k, int i, int64_t total);
 
 /* The arms of a comparison simulated on common random numbers (sim/run.c).
 **

@@ -34,9 +34,10 @@
 #include "neasim/story.h"
 
 /* The version of the format written; a reader refuses any other. Format 2 added the count of
-** events simulated (EVNT, before END), so that a merged manifest reports events_simulated. */
-#define NSM_PART_FORMAT 2
-#define NSM_PART_FORMAT_TEXT "2"
+** events simulated (EVNT, before END), so that a merged manifest reports events_simulated; format 3
+** the draws of a two-level run and their totals squared at the end of ACCU (accum.h). */
+#define NSM_PART_FORMAT 3
+#define NSM_PART_FORMAT_TEXT "3"
 
 /* What a part is a slice of. The strings are owned by the head (nsm_part_head_release), and
 ** copied by nsm_part_new. */

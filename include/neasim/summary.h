@@ -13,11 +13,19 @@
 #include "neasim/accum.h"
 #include "neasim/model.h"
 #include "neasim/paired.h"
+#include "neasim/stats.h"
 
 /* Replications in which outcome o has occurred by report date i, into out[i] for
 ** i = 0..n_reports-1, and out[n_reports] = every replication (those in which it never occurred
 ** included). out has n_reports + 1 entries, owned by the caller. Integer sums: exact. */
 void nsm_occurred_by(const nsm_model *m, const nsm_accum *a, int o, int64_t *out);
+
+/* The share k / runs of a's replications at column i of series (kind, item) (accum.h: k is the
+** series' value there), with its standard error and 95% interval: Wilson's for independent
+** replications; for the draws of a two-level run (--outer) the interval of the mean over the
+** draws, which counts the draws (stats.h, nsm_draws_proportion). */
+nsm_proportion nsm_series_proportion(const nsm_accum *a, nsm_series_kind kind, int item, int i,
+                                     int64_t k);
 
 /* A paired difference between an arm and the baseline at one report date. */
 typedef struct {

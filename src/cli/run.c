@@ -72,24 +72,19 @@ static int index_at_years(const nsm_model *m, double years)
     return i < m->n_reports ? i : -1;
 }
 
-/* Onset outcomes leave out the runs that start in the condition: say how many, apart. With
-** --outer (outer set) the share has no interval: the pooled one would count the runs of a draw as
-** independent though they share its initial probabilities, and the draws' own shares at the start
-** are not kept (uncertainty.csv holds them at the horizons only). */
-static void onset_note(const nsm_model *m, const nsm_accum *a, int width, int outer)
+/* Onset outcomes leave out the runs that start in the condition: say how many, apart (with
+** --outer, the interval of the mean over the draws: nsm_series_proportion). */
+static void onset_note(const nsm_model *m, const nsm_accum *a, int width)
 {
     printf("\n(onset): only runs in which the condition begins to hold after the start count; "
-           "it holds at the start in%s\n", outer ? " (share of all runs)" : "");
+           "it holds at the start in\n");
     for (int o = 0; o < m->n_outcomes; o++) {
         if (m->outcomes[o].occurrence != NSM_OCCUR_ONSET)
             continue;
-        nsm_proportion p = nsm_wilson(nsm_accum_outcome_held_count(a, o, 0),
-                                      (int64_t)nsm_accum_runs(a));
-        if (outer)
-            printf("  %-*s%5.1f%%\n", width, m->outcomes[o].name, 100 * p.p);
-        else
-            printf("  %-*s%5.1f%% (%.1f-%.1f)\n", width, m->outcomes[o].name, 100 * p.p,
-                   100 * p.lo, 100 * p.hi);
+        nsm_proportion p = nsm_series_proportion(a, NSM_SERIES_HELD, o, 0,
+                                                 nsm_accum_outcome_held_count(a, o, 0));
+        printf("  %-*s%5.1f%% (%.1f-%.1f)\n", width, m->outcomes[o].name, 100 * p.p, 100 * p.lo,
+               100 * p.hi);
     }
 }
 
@@ -109,20 +104,21 @@ static int spread_at(const nsm_model *m, const nsm_outer_result *r, int o, int i
     return 0;
 }
 
-/* With --outer, the Monte Carlo interval at a horizon is the mean over draws' (uncertainty.csv's
-** mean_ci_low and mean_ci_high: it counts the draws as the sample they are), and the judgment
-** range its q05 and q95 (the same numbers as nsm_judgment_of's); elsewhere the pooled one. */
-static void summary_cell(const nsm_model *m, const nsm_outer_result *outer, int o, int i,
-                         const int64_t *first, uint64_t runs, double *v)
+/* Outcome o's share at report i (first: the runs in which it has occurred by each report) with
+** its Monte Carlo interval (nsm_series_proportion: with --outer the mean over the draws', which
+** counts the draws as the sample they are), and with --outer at a horizon of uncertainty.csv its
+** judgment range, q05 to q95 (the same numbers as nsm_judgment_of's). */
+static void summary_cell(const nsm_model *m, const nsm_accum *a, const nsm_outer_result *outer,
+                         int o, int i, const int64_t *first, double *v)
 {
-    nsm_proportion p = nsm_wilson(first[i], (int64_t)runs);
+    nsm_proportion p = nsm_series_proportion(a, NSM_SERIES_OCCURRED, o, i, first[i]);
     nsm_outer_spread sp;
     char cell[80];
     if (!outer)
         snprintf(cell, sizeof cell, "%5.1f%% (%.1f-%.1f)", 100 * p.p, 100 * p.lo, 100 * p.hi);
     else if (spread_at(m, outer, o, i, v, &sp))
         snprintf(cell, sizeof cell, "%5.1f%% (MC %.1f-%.1f; judgment 5-95%%: %.0f-%.0f)",
-                 100 * p.p, 100 * sp.mean_lo, 100 * sp.mean_hi, 100 * sp.q05, 100 * sp.q95);
+                 100 * p.p, 100 * p.lo, 100 * p.hi, 100 * sp.q05, 100 * sp.q95);
     else
         snprintf(cell, sizeof cell, "%5.1f%% (MC %.1f-%.1f)", 100 * p.p, 100 * p.lo, 100 * p.hi);
     printf("  %-*s", outer ? 46 : 22, cell);
@@ -179,13 +175,13 @@ static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats 
         snprintf(name, sizeof name, "%s%s", m->outcomes[o].name, onset ? " (onset)" : "");
         printf("%-*s", width, name);
         for (int k = 0; k < n_idx; k++)
-            summary_cell(m, outer, o, idx[k], first, nsm_accum_runs(a), v);
+            summary_cell(m, a, outer, o, idx[k], first, v);
         printf("\n");
     }
     free(first);
     free(v);
     if (n_onset)
-        onset_note(m, a, width - 2, outer != NULL);
+        onset_note(m, a, width - 2);
 }
 
 typedef struct {

@@ -7,7 +7,6 @@
 ** levers (interactions.csv). Schemas in README.md; the
 ** differences themselves are computed in summary/differences.c, the interactions in summary/briefing.c.
 */
-#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,19 +99,8 @@ static nsm_status write_differences(nsm_csv *c, const nsm_comparison *cmp)
 
 nsm_difference nsm_comparison_effect(const nsm_comparison *cmp, int a, int o, int h)
 {
-    nsm_difference d = nsm_difference_outcome(cmp->m, cmp->acc[0], cmp->acc[a], cmp->paired[a], o,
-                                              1, cmp->horizons.idx[h]);
-    if (!cmp->outer || cmp->outer->n_draws < 2 || isnan(d.diff))
-        return d;
-    nsm_judgment j = nsm_outer_effect(cmp->m, cmp->outer, a, o, h);
-    if (isnan(j.mean_se))
-        return d;
-    double se = j.mean_se > d.se ? j.mean_se : d.se;
-    double t = gsl_cdf_tdist_Pinv(0.975, (double)(cmp->outer->n_draws - 1));
-    d.se = se;
-    d.lo = d.diff - t * se;
-    d.hi = d.diff + t * se;
-    return d;
+    return nsm_difference_outcome(cmp->m, cmp->acc[0], cmp->acc[a], cmp->paired[a], o, 1,
+                                  cmp->horizons.idx[h]);
 }
 
 /* The judgment columns of briefing.csv, in percentage points, after the Monte Carlo ones. */

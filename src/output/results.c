@@ -48,9 +48,12 @@ static void write_date(nsm_csv *c, const nsm_model *m, int i)
     nsm_csv_fixed(c, nsm_years(m->report_t[i]), 4);
 }
 
-static void write_proportion(nsm_csv *c, int64_t k, int64_t n)
+/* The proportion k of the replications at column i of series (kind, item) of accumulator a, with
+** its interval (nsm_series_proportion: over the draws of --outer, the mean's, counting the draws). */
+static void write_proportion(nsm_csv *c, const nsm_accum *a, nsm_series_kind kind, int item,
+                             int i, int64_t k)
 {
-    nsm_proportion p = nsm_wilson(k, n);
+    nsm_proportion p = nsm_series_proportion(a, kind, item, i, k);
     nsm_csv_real(c, p.p, 6);
     nsm_csv_real(c, p.se, 4);
     nsm_csv_real(c, p.lo, 6);
@@ -58,16 +61,19 @@ static void write_proportion(nsm_csv *c, int64_t k, int64_t n)
 }
 
 /* A series' rows, one a report date: the arm, the date, its two names (factor and level, or
-** outcome and measure) and the proportion series[i] of n runs. */
+** outcome and measure) and the proportion series[i] of the arm's runs; the series is (kind, item)
+** of the arm's accumulator. */
 static void series_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int arm,
-                        const char *name, const char *what, const int64_t *series, int64_t n)
+                        nsm_series_kind kind, int item, const char *name, const char *what,
+                        const int64_t *series)
 {
+    const nsm_accum *a = v->acc[arm];
     for (int i = 0; i < m->n_reports; i++) {
         write_arm(c, v, arm);
         write_date(c, m, i);
         nsm_csv_text(c, name);
         nsm_csv_text(c, what);
-        write_proportion(c, series[i], n);
+        write_proportion(c, a, kind, item, i, series[i]);
         nsm_csv_end_row(c);
     }
 }
@@ -76,12 +82,12 @@ static void state_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int a
                        int64_t *series)
 {
     const nsm_accum *a = v->acc[arm];
-    int64_t n = (int64_t)nsm_accum_runs(a);
     for (int f = 0; f < m->n_factors; f++) {
         const nsm_factor *fa = &m->factors[f];
         for (int l = 0; l < fa->n_levels; l++) {
             nsm_accum_level_series(a, fa->first_level + l, series);
-            series_rows(c, m, v, arm, fa->name, fa->levels[l], series, n);
+            series_rows(c, m, v, arm, NSM_SERIES_LEVEL, fa->first_level + l, fa->name,
+                        fa->levels[l], series);
         }
     }
 }
@@ -90,19 +96,19 @@ static void outcome_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int
                          int64_t *series)
 {
     const nsm_accum *a = v->acc[arm];
-    int64_t n = (int64_t)nsm_accum_runs(a);
     for (int o = 0; o < m->n_outcomes; o++) {
         nsm_accum_outcome_held_series(a, o, series);
-        series_rows(c, m, v, arm, m->outcomes[o].name, "holds", series, n);
+        series_rows(c, m, v, arm, NSM_SERIES_HELD, o, m->outcomes[o].name, "holds", series);
         nsm_occurred_by(m, a, o, series);
-        series_rows(c, m, v, arm, m->outcomes[o].name, "occurred_by", series, n);
+        series_rows(c, m, v, arm, NSM_SERIES_OCCURRED, o, m->outcomes[o].name, "occurred_by",
+                    series);
         if (m->outcomes[o].occurrence == NSM_OCCUR_ONSET) {
             /* what occurred_by leaves out: the runs that start in the condition */
             write_arm(c, v, arm);
             write_date(c, m, 0);
             nsm_csv_text(c, m->outcomes[o].name);
             nsm_csv_text(c, "holds_at_start");
-            write_proportion(c, nsm_accum_outcome_held_count(a, o, 0), n);
+            write_proportion(c, a, NSM_SERIES_HELD, o, 0, nsm_accum_outcome_held_count(a, o, 0));
             nsm_csv_end_row(c);
         }
     }
@@ -133,10 +139,24 @@ static void first_rows(nsm_csv *c, const nsm_model *m, const arms_view *v, int a
     }
 }
 
-static void count_row(nsm_csv *c, const nsm_model *m, int i, const char *event, const char *window,
+/* Event e's counts in window (kind, column) of accumulator a, reported at date i: with draws of a
+** two-level run, the mean's standard error counts the draws (stats.h, nsm_draws_mean_se). */
+static void count_row(nsm_csv *c, const nsm_model *m, const nsm_accum *a, int e,
+                      nsm_series_kind kind, int column, int i, const char *window,
                       const int64_t *hist, int64_t n_values)
 {
     nsm_count_summary s = nsm_count_summarize(hist, n_values);
+    const char *event = m->events[e].name;
+    uint64_t draws = nsm_accum_draws(a);
+    if (draws) {
+        int64_t n = 0, sum = 0;
+        for (int64_t v = 0; v < n_values; v++) {
+            n += hist[v];
+            sum += v * hist[v];
+        }
+        s.mean_se = nsm_draws_mean_se(s.mean_se, n, draws,
+                                      nsm_accum_draw_ss(a, kind, e, column, sum));
+    }
     write_date(c, m, i);
     nsm_csv_text(c, event);
     nsm_csv_text(c, window);
@@ -163,19 +183,19 @@ static nsm_status event_rows(nsm_csv *c, const nsm_model *m, const arms_view *v,
         for (int i = 1; i < m->n_reports; i++) {
             nsm_accum_event_period_hist(a, e, i, hist, &n_values);
             write_arm(c, v, arm);
-            count_row(c, m, i, m->events[e].name, "period", hist, n_values);
+            count_row(c, m, a, e, NSM_SERIES_PERIOD, i, i, "period", hist, n_values);
         }
         int per_year = 12 / m->report_interval_months; /* reports per year */
         for (int y = 1; 12 % m->report_interval_months == 0 && y <= m->horizon_months / 12; y++) {
             nsm_accum_event_year_hist(a, e, y, hist, &n_values);
             write_arm(c, v, arm);
-            count_row(c, m, y * per_year, m->events[e].name, "year", hist, n_values);
+            count_row(c, m, a, e, NSM_SERIES_YEAR, y, y * per_year, "year", hist, n_values);
         }
         nsm_accum_event_cumulative_step(a, e, 0, hist, &n_values);
         for (int i = 1; i < m->n_reports; i++) {
             nsm_accum_event_cumulative_step(a, e, i, hist, &n_values);
             write_arm(c, v, arm);
-            count_row(c, m, i, m->events[e].name, "cumulative", hist, n_values);
+            count_row(c, m, a, e, NSM_SERIES_CUMULATIVE, i, i, "cumulative", hist, n_values);
         }
         free(hist);
     }

@@ -21,8 +21,8 @@ static const struct {
     const char *file, *holds;
 } KNOWN[] = {
     {"outcomes.csv", "probability that each outcome holds / has occurred by each report date, "
-                     "with its 95% Monte Carlo interval (with --outer, of the runs pooled as if "
-                     "independent: the mean's over the draws is in uncertainty.csv)"},
+                     "with its 95% Monte Carlo interval (with --outer, of the mean over the "
+                     "draws, which counts the draws as the sample)"},
     {"state_probabilities.csv", "probability of each level of each factor at each report date"},
     {"first_occurrence.csv", "when each outcome first occurs: share of runs per period, and never"},
     {"event_counts.csv", "counted events per period, per year and cumulative: mean, sd, quantiles"},

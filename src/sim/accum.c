@@ -11,6 +11,7 @@
 */
 #include "neasim/accum.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +74,7 @@ void nsm_accum_free(nsm_accum *a)
     free(a->occupancy);
     free(a->held);
     free(a->first);
+    free(a->sq);
     free(a);
 }
 
@@ -81,6 +83,9 @@ void nsm_accum_reset(nsm_accum *a)
     size_t cols = (size_t)a->cols;
     const nsm_model *m = a->m;
     a->runs = 0;
+    a->draws = 0;
+    if (a->sq)
+        memset(a->sq, 0, nsmi_accum_series_rows(m) * cols * sizeof *a->sq);
     memset(a->occupancy, 0, (size_t)m->n_levels_total * cols * sizeof *a->occupancy);
     memset(a->held, 0, (size_t)m->n_outcomes * cols * sizeof *a->held);
     memset(a->first, 0, (size_t)m->n_outcomes * cols * sizeof *a->first);
@@ -112,10 +117,25 @@ static nsm_status merge_table(count_table *into, const count_table *from, int co
     return NSM_OK;
 }
 
+/* The squares of an accumulator of draws, allocated the first time they are needed. */
+static int sq_reserve(nsm_accum *a)
+{
+    if (!a->sq)
+        a->sq = calloc(nsmi_accum_series_rows(a->m) * (size_t)a->cols + 1, sizeof *a->sq);
+    return a->sq ? 0 : -1;
+}
+
 nsm_status nsm_accum_merge(nsm_accum *into, const nsm_accum *from)
 {
     const nsm_model *m = into->m;
     size_t cols = (size_t)into->cols;
+    if (from->sq) {
+        if (sq_reserve(into))
+            return NSM_ERR_NOMEM;
+        for (size_t k = 0, n = nsmi_accum_series_rows(m) * cols; k < n; k++)
+            into->sq[k] += from->sq[k];
+    }
+    into->draws += from->draws;
     into->runs += from->runs;
     add_cells(into->occupancy, from->occupancy, (size_t)m->n_levels_total * cols);
     add_cells(into->held, from->held, (size_t)m->n_outcomes * cols);
@@ -290,4 +310,109 @@ void nsm_accum_event_cumulative_step(const nsm_accum *a, int e, int i, int64_t *
     for (int64_t c = 0; t->max_seen >= 0 && c <= top; c++)
         hist[c] += t->cells[c * a->cols + i];
     *n_values = top + 1;
+}
+
+/* --- The draws of a two-level run --- */
+
+uint64_t nsm_accum_draws(const nsm_accum *a)
+{
+    return a->draws;
+}
+
+/* Where series `kind` of item k starts in a->sq. */
+static size_t sq_row(const nsm_accum *a, nsm_series_kind kind, int k)
+{
+    const nsm_model *m = a->m;
+    size_t levels = (size_t)m->n_levels_total, outcomes = (size_t)m->n_outcomes,
+           events = (size_t)m->n_events, row = (size_t)k;
+    switch (kind) {
+    case NSM_SERIES_LEVEL: break;
+    case NSM_SERIES_HELD: row += levels; break;
+    case NSM_SERIES_OCCURRED: row += levels + outcomes; break;
+    case NSM_SERIES_PERIOD: row += levels + 2 * outcomes; break;
+    case NSM_SERIES_YEAR: row += levels + 2 * outcomes + events; break;
+    case NSM_SERIES_CUMULATIVE: row += levels + 2 * outcomes + 2 * events; break;
+    }
+    return row * (size_t)a->cols;
+}
+
+/* x[0..cols-1]: the sum of the counts of a period or year table, column by column. */
+static void table_sums(const nsm_accum *a, const count_table *t, int64_t *x)
+{
+    memset(x, 0, (size_t)a->cols * sizeof *x);
+    for (int64_t c = 1; c <= t->max_seen; c++)
+        for (int i = 0; i < a->cols; i++)
+            x[i] += c * t->cells[c * a->cols + i];
+}
+
+/* x[0..cols-1]: the sum of the cumulative counts up to each report (rows are difference arrays). */
+static void cumulative_sums(const nsm_accum *a, const count_table *t, int64_t *x)
+{
+    memset(x, 0, (size_t)a->cols * sizeof *x);
+    for (int64_t c = 1; c <= t->max_seen; c++) {
+        int64_t held = 0;
+        for (int i = 0; i < a->cols; i++)
+            x[i] += c * (held += t->cells[c * a->cols + i]);
+    }
+}
+
+void nsmi_accum_series(const nsm_accum *a, nsm_series_kind kind, int k, int64_t *x)
+{
+    const int cols = a->cols;
+    x[cols - 1] = 0; /* the column after the last report holds no date */
+    switch (kind) {
+    case NSM_SERIES_LEVEL: nsm_accum_level_series(a, k, x); break;
+    case NSM_SERIES_HELD: nsm_accum_outcome_held_series(a, k, x); break;
+    case NSM_SERIES_OCCURRED: nsmi_prefix_series(a->first + (size_t)k * (size_t)cols, cols, x); break;
+    case NSM_SERIES_PERIOD: table_sums(a, &a->period[k], x); break;
+    case NSM_SERIES_YEAR: table_sums(a, &a->yearly[k], x); break;
+    case NSM_SERIES_CUMULATIVE: cumulative_sums(a, &a->cumul[k], x); break;
+    }
+}
+
+nsm_status nsm_accum_add_draw(nsm_accum *into, const nsm_accum *draw)
+{
+    const nsm_model *m = into->m;
+    static const struct {
+        nsm_series_kind kind;
+        int per; /* 0 level, 1 outcome, 2 event */
+    } series[] = {{NSM_SERIES_LEVEL, 0},  {NSM_SERIES_HELD, 1}, {NSM_SERIES_OCCURRED, 1},
+                  {NSM_SERIES_PERIOD, 2}, {NSM_SERIES_YEAR, 2}, {NSM_SERIES_CUMULATIVE, 2}};
+    const int count[3] = {m->n_levels_total, m->n_outcomes, m->n_events};
+    int64_t *x = malloc((size_t)into->cols * sizeof *x);
+    if (!x || sq_reserve(into) || nsm_accum_merge(into, draw) != NSM_OK) {
+        free(x);
+        return NSM_ERR_NOMEM;
+    }
+    for (size_t s = 0; s < sizeof series / sizeof series[0]; s++) {
+        for (int k = 0; k < count[series[s].per]; k++) {
+            nsmi_accum_series(draw, series[s].kind, k, x);
+            nsmi_u128 *sq = into->sq + sq_row(into, series[s].kind, k);
+            for (int i = 0; i < into->cols; i++) /* counts are >= 0 */
+                sq[i] += (nsmi_u128)(uint64_t)x[i] * (uint64_t)x[i];
+        }
+    }
+    into->draws++;
+    free(x);
+    return NSM_OK;
+}
+
+double nsmi_draw_ss(const nsmi_u128 *sq, uint64_t draws, int64_t total)
+{
+    if (!sq || draws == 0)
+        return NAN;
+    /* N sum x_j^2 - X^2 = N sum (x_j - X/N)^2 >= 0 (Cauchy-Schwarz), in integers: the spread
+    ** between the draws is often tiny beside the totals, and a difference of doubles would lose it */
+    uint64_t mag = total < 0 ? -(uint64_t)total : (uint64_t)total;
+    const nsmi_u128 n = draws, s = *sq, x2 = (nsmi_u128)mag * mag;
+    if (s > ~(nsmi_u128)0 / n) /* beyond 2^128: in floating point, to 64 bits */
+        return (double)((long double)s - (long double)x2 / (long double)n);
+    nsmi_u128 centred = n * s;
+    centred = centred > x2 ? centred - x2 : 0;
+    return (double)((long double)centred / (long double)n);
+}
+
+double nsm_accum_draw_ss(const nsm_accum *a, nsm_series_kind kind, int k, int i, int64_t total)
+{
+    return a->sq ? nsmi_draw_ss(a->sq + sq_row(a, kind, k) + (size_t)i, a->draws, total) : (double)NAN;
 }

@@ -334,10 +334,17 @@ typedef struct {
     int64_t max_seen; /* largest count recorded, -1 when none */
 } nsmi_count_table;
 
+/* Sums over the draws of a two-level run of a draw's count squared: 128 bits, so that they are
+** exact whatever the counts (and the sum does not depend on the order of the draws). */
+__extension__ typedef unsigned __int128 nsmi_u128; /* gcc and clang; ISO C has no 128-bit type */
+
 struct nsm_accum {
     const nsm_model *m;
     int cols;                 /* n_reports + 1 */
     uint64_t runs;
+    uint64_t draws;           /* the draws added by nsm_accum_add_draw (0: a one-level run) */
+    nsmi_u128 *sq;            /* NULL, or [series][cols] (accum.c, nsmi_accum_series_rows):
+                              ** over those draws, the sum of the draw's total squared */
     int64_t *occupancy;       /* [level][cols] difference arrays */
     int64_t *held;            /* [outcome][cols] difference arrays */
     int64_t *first;           /* [outcome][cols] first-occurrence index histogram */
@@ -346,13 +353,29 @@ struct nsm_accum {
     nsmi_count_table *cumul;  /* [event] */
 };
 
+/* Rows of nsm_accum.sq: one a level, two an outcome (held, occurred by), three an event
+** (period, year, cumulative: the draw's sum of counts). */
+static inline size_t nsmi_accum_series_rows(const nsm_model *m)
+{
+    return (size_t)m->n_levels_total + 2 * (size_t)m->n_outcomes + 3 * (size_t)m->n_events;
+}
+
 struct nsm_paired {
     const nsm_model *m;
     int cols;             /* n_reports + 1 */
     int64_t *both_held;   /* [outcome][cols] difference arrays */
     int64_t *both_first;  /* [outcome][cols] */
     int64_t *d2;          /* [event][cols] difference arrays of D^2 */
+    uint64_t draws;       /* the draws added by nsm_paired_add_draw (0: a one-level run) */
+    nsmi_u128 *sq;        /* NULL, or [series][cols] (paired.c): over those draws, the sum of the
+                          ** draw's difference arm - baseline squared */
 };
+
+/* Rows of nsm_paired.sq: two an outcome (held, occurred by), one an event (cumulative sum). */
+static inline size_t nsmi_paired_series_rows(const nsm_model *m)
+{
+    return 2 * (size_t)m->n_outcomes + (size_t)m->n_events;
+}
 
 /* accum.c's nsm_accum_event_period and nsm_accum_event_cumulative, for the engine: in place
 ** when the count has its row already (the table grows in accum.c, only when a larger count than
@@ -386,6 +409,11 @@ static inline int nsmi_accum_cumulative(nsm_accum *a, int e, int64_t count, int 
 /* accum.c: the running sums of a difference-array row: out[j] = row[0] + ... + row[j], j < n (the
 ** accumulators and the paired accumulators keep their series this way). */
 void nsmi_prefix_series(const int64_t *row, int n, int64_t *out);
+/* x[0..cols-1]: series `kind` of item k of accumulator a at every column (accum.h: a level's or an
+** outcome's replications, the sum of an event's counts), as nsm_accum_add_draw squares it. */
+void nsmi_accum_series(const nsm_accum *a, nsm_series_kind kind, int k, int64_t *x);
+/* Sum over `draws` draws of (x_j - total / draws)^2, given *sq = sum of x_j^2 (accum.c). */
+double nsmi_draw_ss(const nsmi_u128 *sq, uint64_t draws, int64_t total);
 /* rates.c: compressed rows. Items 0..n-1 grouped by key[i] (0..n_keys-1), in item order: group k
 ** is list[start[k]] .. list[start[k+1] - 1]. *start (n_keys + 2 ints) and *list (n + 2) are new
 ** arrays, set even when the other fails (-1, out of memory); the caller frees both. */

@@ -78,15 +78,17 @@ static int lane_init(lane *l, const nsm_model *m, int n, int compare, nsm_accum 
     return 0;
 }
 
-/* Arm by arm, accumulators and (where `from` has them) paired accumulators into `into`. */
+/* Arm by arm, accumulators and (where `from` has them) paired accumulators into `into`; `draw`:
+** `from` holds one whole draw, whose totals squared go in too (accum.h, nsm_accum_add_draw). */
 static int merge_arms(nsm_accum **into, nsm_paired **pinto, nsm_accum *const *from,
-                      nsm_paired *const *pfrom, int n)
+                      nsm_paired *const *pfrom, int n, int draw)
 {
     for (int a = 0; a < n; a++) {
-        if (nsm_accum_merge(into[a], from[a]))
+        if (draw ? nsm_accum_add_draw(into[a], from[a]) : nsm_accum_merge(into[a], from[a]))
             return -1;
-        if (pfrom[a])
-            nsm_paired_merge(pinto[a], pfrom[a]);
+        if (pfrom[a] && (draw ? nsm_paired_add_draw(pinto[a], pfrom[a], from[0], from[a])
+                              : nsm_paired_merge(pinto[a], pfrom[a])))
+            return -1;
     }
     return 0;
 }
@@ -108,7 +110,7 @@ static nsm_status run_draw(const nsm_model *m, const nsm_arm *arms, const nsm_ru
     if (st == NSM_OK &&
         (dr->done(dr->ctx, j, (const nsm_accum *const *)l->acc,
                   arms ? (const nsm_paired *const *)l->paired : NULL) ||
-         merge_arms(l->total, l->tpaired, l->acc, l->paired, l->n)))
+         merge_arms(l->total, l->tpaired, l->acc, l->paired, l->n, 1)))
         st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     l->sum = (nsm_run_stats){rs.threads, l->sum.events + rs.events, l->sum.draws + rs.draws,
                              l->sum.wall_seconds + rs.wall_seconds};
@@ -185,7 +187,7 @@ static nsm_status side_by_side(const nsm_model *m, const nsm_arm *arms, int n,
     }
     nsm_run_stats sum = {nt, 0, 0, 0.0};
     for (int t = 0; t < nt; t++) { /* in thread order, like the threads of one run */
-        if (f.st == NSM_OK && merge_arms(total, paired, l[t].total, l[t].tpaired, n))
+        if (f.st == NSM_OK && merge_arms(total, paired, l[t].total, l[t].tpaired, n, 0))
             f.st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
         sum = (nsm_run_stats){nt, sum.events + l[t].sum.events, sum.draws + l[t].sum.draws,
                               sum.wall_seconds + l[t].sum.wall_seconds};

@@ -3,6 +3,7 @@
 */
 #include "neasim/paired.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,7 @@ void nsm_paired_free(nsm_paired *p)
     free(p->both_held);
     free(p->both_first);
     free(p->d2);
+    free(p->sq);
     free(p);
 }
 
@@ -99,16 +101,32 @@ void nsm_paired_add(nsm_paired *p, const nsm_trace *base, const nsm_trace *arm)
         event_d2(p->d2 + (size_t)e * c, &arm->occ[e], &base->occ[e], m->n_reports);
 }
 
-void nsm_paired_merge(nsm_paired *into, const nsm_paired *from)
+/* The squares of a paired accumulator of draws, allocated the first time they are needed. */
+static int sq_reserve(nsm_paired *p)
+{
+    if (!p->sq)
+        p->sq = calloc(nsmi_paired_series_rows(p->m) * (size_t)p->cols + 1, sizeof *p->sq);
+    return p->sq ? 0 : -1;
+}
+
+nsm_status nsm_paired_merge(nsm_paired *into, const nsm_paired *from)
 {
     const nsm_model *m = into->m;
     size_t c = (size_t)into->cols;
+    if (from->sq) {
+        if (sq_reserve(into))
+            return NSM_ERR_NOMEM;
+        for (size_t k = 0, n = nsmi_paired_series_rows(m) * c; k < n; k++)
+            into->sq[k] += from->sq[k];
+    }
+    into->draws += from->draws;
     for (size_t k = 0; k < (size_t)m->n_outcomes * c; k++) {
         into->both_held[k] += from->both_held[k];
         into->both_first[k] += from->both_first[k];
     }
     for (size_t k = 0; k < (size_t)m->n_events * c; k++)
         into->d2[k] += from->d2[k];
+    return NSM_OK;
 }
 
 void nsm_paired_reset(nsm_paired *p)
@@ -117,6 +135,9 @@ void nsm_paired_reset(nsm_paired *p)
     memset(p->both_held, 0, (size_t)p->m->n_outcomes * c * sizeof *p->both_held);
     memset(p->both_first, 0, (size_t)p->m->n_outcomes * c * sizeof *p->both_first);
     memset(p->d2, 0, (size_t)p->m->n_events * c * sizeof *p->d2);
+    p->draws = 0;
+    if (p->sq)
+        memset(p->sq, 0, nsmi_paired_series_rows(p->m) * c * sizeof *p->sq);
 }
 
 void nsm_paired_both_held(const nsm_paired *p, int o, int64_t *out)
@@ -132,4 +153,60 @@ void nsm_paired_both_occurred(const nsm_paired *p, int o, int64_t *out)
 void nsm_paired_event_d2(const nsm_paired *p, int e, int64_t *out)
 {
     nsmi_prefix_series(p->d2 + (size_t)e * (size_t)p->cols, p->m->n_reports, out);
+}
+
+/* --- The draws of a two-level comparison --- */
+
+/* Where series `kind` (held, occurred, cumulative) of item k starts in p->sq; -1: not kept. */
+static long long sq_row(const nsm_paired *p, nsm_series_kind kind, int k)
+{
+    size_t o = (size_t)p->m->n_outcomes, row = (size_t)k;
+    switch (kind) {
+    case NSM_SERIES_HELD: break;
+    case NSM_SERIES_OCCURRED: row += o; break;
+    case NSM_SERIES_CUMULATIVE: row += 2 * o; break;
+    default: return -1;
+    }
+    return (long long)(row * (size_t)p->cols);
+}
+
+nsm_status nsm_paired_add_draw(nsm_paired *into, const nsm_paired *draw, const nsm_accum *base,
+                               const nsm_accum *arm)
+{
+    const nsm_model *m = into->m;
+    const int cols = into->cols;
+    static const nsm_series_kind kinds[] = {NSM_SERIES_HELD, NSM_SERIES_OCCURRED,
+                                            NSM_SERIES_CUMULATIVE};
+    int64_t *x = malloc(2 * (size_t)cols * sizeof *x), *y = x + cols;
+    if (!x || sq_reserve(into) || nsm_paired_merge(into, draw) != NSM_OK) {
+        free(x);
+        return NSM_ERR_NOMEM;
+    }
+    for (size_t s = 0; s < sizeof kinds / sizeof kinds[0]; s++) {
+        int n = kinds[s] == NSM_SERIES_CUMULATIVE ? m->n_events : m->n_outcomes;
+        for (int k = 0; k < n; k++) {
+            nsmi_accum_series(arm, kinds[s], k, x);
+            nsmi_accum_series(base, kinds[s], k, y);
+            nsmi_u128 *sq = into->sq + sq_row(into, kinds[s], k);
+            for (int i = 0; i < cols; i++) {
+                int64_t d = x[i] - y[i];
+                uint64_t mag = d < 0 ? -(uint64_t)d : (uint64_t)d;
+                sq[i] += (nsmi_u128)mag * mag;
+            }
+        }
+    }
+    into->draws++;
+    free(x);
+    return NSM_OK;
+}
+
+uint64_t nsm_paired_draws(const nsm_paired *p)
+{
+    return p->draws;
+}
+
+double nsm_paired_draw_ss(const nsm_paired *p, nsm_series_kind kind, int k, int i, int64_t total)
+{
+    long long row = sq_row(p, kind, k);
+    return p->sq && row >= 0 ? nsmi_draw_ss(p->sq + row + i, p->draws, total) : (double)NAN;
 }

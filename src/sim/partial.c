@@ -205,6 +205,11 @@ nsm_status nsm_part_add_accum(nsm_part *p, const nsm_accum *a)
         put_table(p, &a->yearly[e], a->cols);
         put_table(p, &a->cumul[e], a->cols);
     }
+    put_u64(p, a->sq ? a->draws : 0);
+    for (size_t k = 0, n = a->sq ? nsmi_accum_series_rows(m) * cols : 0; k < n; k++) {
+        put_u64(p, (uint64_t)a->sq[k]); /* low word first, like every number here */
+        put_u64(p, (uint64_t)(a->sq[k] >> 64));
+    }
     return end(p);
 }
 
@@ -220,6 +225,11 @@ nsm_status nsm_part_add_paired(nsm_part *p, const nsm_paired *q)
     put_i64s(p, q->both_held, (size_t)m->n_outcomes * cols);
     put_i64s(p, q->both_first, (size_t)m->n_outcomes * cols);
     put_i64s(p, q->d2, (size_t)m->n_events * cols);
+    put_u64(p, q->sq ? q->draws : 0);
+    for (size_t k = 0, n = q->sq ? nsmi_paired_series_rows(m) * cols : 0; k < n; k++) {
+        put_u64(p, (uint64_t)q->sq[k]);
+        put_u64(p, (uint64_t)(q->sq[k] >> 64));
+    }
     return end(p);
 }
 
@@ -714,6 +724,16 @@ nsm_status nsm_part_read_accum(nsm_part *p, nsm_accum *into, nsm_diag *diag)
         rc = rc ? rc : get_table(&c, &a->yearly[e], a->cols);
         rc = rc ? rc : get_table(&c, &a->cumul[e], a->cols);
     }
+    a->draws = get_u64(&c);
+    size_t n_sq = a->draws ? nsmi_accum_series_rows(m) * cols : 0;
+    if (rc == 0 && n_sq && (c.n - c.pos) / 16 < n_sq)
+        rc = -1;
+    else if (rc == 0 && n_sq && !(a->sq = calloc(n_sq, sizeof *a->sq)))
+        rc = -2;
+    for (size_t k = 0; rc == 0 && k < n_sq; k++) {
+        uint64_t lo = get_u64(&c);
+        a->sq[k] = (nsmi_u128)get_u64(&c) << 64 | lo;
+    }
     if (rc == -2)
         st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", p->name);
     else if (rc == -1 || c.bad || c.pos != c.n)
@@ -735,13 +755,29 @@ nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag)
         get_u32(&c) != (uint32_t)into->cols || get_u32(&c) != 0)
         return shape_differs(p, diag);
     const size_t cols = (size_t)into->cols;
-    const size_t need = (2 * (size_t)m->n_outcomes + (size_t)m->n_events) * cols * 8;
-    if (c.n - c.pos != need)
+    const size_t counts = (2 * (size_t)m->n_outcomes + (size_t)m->n_events) * cols * 8;
+    const size_t n_sq = nsmi_paired_series_rows(m) * cols;
+    uint64_t draws = c.n - c.pos >= counts + 8 ? get_le(c.b + c.pos + counts, 8) : 0;
+    if (c.n - c.pos != counts + 8 + (draws ? n_sq * 16 : 0))
         return refuse(p, diag, "damaged: a paired accumulator does not have the length it states");
-    add_i64s(&c, into->both_held, (size_t)m->n_outcomes * cols);
-    add_i64s(&c, into->both_first, (size_t)m->n_outcomes * cols);
-    add_i64s(&c, into->d2, (size_t)m->n_events * cols);
-    return NSM_OK;
+    nsm_paired *q = nsm_paired_alloc(m);
+    if (!q || (draws && !(q->sq = calloc(n_sq, sizeof *q->sq)))) {
+        nsm_paired_free(q);
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", p->name);
+    }
+    add_i64s(&c, q->both_held, (size_t)m->n_outcomes * cols);
+    add_i64s(&c, q->both_first, (size_t)m->n_outcomes * cols);
+    add_i64s(&c, q->d2, (size_t)m->n_events * cols);
+    q->draws = get_u64(&c);
+    for (size_t k = 0; draws && k < n_sq; k++) {
+        uint64_t lo = get_u64(&c);
+        q->sq[k] = (nsmi_u128)get_u64(&c) << 64 | lo;
+    }
+    st = nsm_paired_merge(into, q) == NSM_OK
+             ? NSM_OK
+             : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging %s", p->name);
+    nsm_paired_free(q);
+    return st;
 }
 
 /* Does the section's shape (put_story_shape) match the accumulator a? */

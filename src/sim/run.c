@@ -226,7 +226,8 @@ static nsm_status merge(worker *w, int nt, nsm_accum **acc, nsm_paired **paired)
             nsm_accum_reset(w[k].acc[a]);
         }
         for (int p = 0; p < w[k].n_pairs; p++) {
-            nsm_paired_merge(paired[p], w[k].paired[p]);
+            if (nsm_paired_merge(paired[p], w[k].paired[p]))
+                return NSM_ERR_NOMEM;
             nsm_paired_reset(w[k].paired[p]);
         }
     }

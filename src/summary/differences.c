@@ -3,7 +3,8 @@
 **
 ** A paired difference D = A - B has mean (sum A - sum B) / n and sample variance
 ** (sum D^2 - n mean^2) / (n - 1); its standard error is sqrt(Var D / n) and its 95% interval is
-** mean +- 1.96 se (normal approximation: n is in the thousands).
+** mean +- 1.96 se (normal approximation: n is in the thousands). On two levels (--outer) the
+** draws, not the replications, are the sample of judgments (over_draws).
 */
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -35,6 +36,24 @@ static nsm_difference difference(double n, double sa, double sb, double sa2, dou
     return d;
 }
 
+/* With the draws of a two-level comparison (compare --outer): the runs of a draw share its
+** numbers, so the mean effect over the judgments is known only as precisely as the N draws allow:
+** se = max(sd of the draws' effects / sqrt(N), the paired se of all replications), and the
+** interval diff +- t(N - 1) se. ss and total: paired.h, nsm_paired_draw_ss. One draw: as it is. */
+static void over_draws(nsm_difference *d, const nsm_paired *p, nsm_series_kind kind, int k, int i,
+                       int64_t total, double n)
+{
+    uint64_t draws = nsm_paired_draws(p);
+    if (draws < 2 || isnan(d->diff))
+        return;
+    double runs = n / (double)draws, ss = nsm_paired_draw_ss(p, kind, k, i, total);
+    double se = sqrt(ss / (runs * runs) / (double)(draws - 1) / (double)draws);
+    double t = gsl_cdf_tdist_Pinv(0.975, (double)(draws - 1));
+    d->se = se > d->se || isnan(d->se) ? se : d->se;
+    d->lo = d->diff - t * d->se;
+    d->hi = d->diff + t * d->se;
+}
+
 int nsm_difference_series(const nsm_model *m, const nsm_accum *base, const nsm_accum *arm,
                           const nsm_paired *p, int o, int measure, nsm_difference *out)
 {
@@ -56,6 +75,8 @@ int nsm_difference_series(const nsm_model *m, const nsm_accum *base, const nsm_a
         double a = (double)sa[i], b = (double)sb[i], ab = (double)sab[i];
         /* For indicators A^2 = A, and D^2 = A + B - 2AB. */
         out[i] = difference(n, a, b, a, b, a + b - 2 * ab);
+        over_draws(&out[i], p, measure == 0 ? NSM_SERIES_HELD : NSM_SERIES_OCCURRED, o, i,
+                   sa[i] - sb[i], n);
     }
     free(s);
     return 0;
@@ -73,17 +94,20 @@ nsm_difference nsm_difference_outcome(const nsm_model *m, const nsm_accum *base,
     return d;
 }
 
-/* Sums of C and C^2 of an event's cumulative count at report i; hist holds the distribution at
-** report i - 1 and is walked forward to i (nsm_accum_event_cumulative_step), so that a series
-** costs the table's size once. */
-static void count_sums(const nsm_accum *a, int e, int i, int64_t *hist, double *s, double *s2)
+/* Sums of C and C^2 of an event's cumulative count at report i (and the sum of C in integers);
+** hist holds the distribution at report i - 1 and is walked forward to i
+** (nsm_accum_event_cumulative_step), so that a series costs the table's size once. */
+static void count_sums(const nsm_accum *a, int e, int i, int64_t *hist, double *s, double *s2,
+                       int64_t *sum)
 {
     int64_t nv;
     nsm_accum_event_cumulative_step(a, e, i, hist, &nv);
     *s = *s2 = 0;
+    *sum = 0;
     for (int64_t k = 0; k < nv; k++) {
         *s += (double)k * (double)hist[k];
         *s2 += (double)k * (double)k * (double)hist[k];
+        *sum += k * hist[k];
     }
 }
 
@@ -104,12 +128,14 @@ int nsm_difference_event_series(const nsm_model *m, const nsm_accum *base, const
     nsm_paired_event_d2(p, e, d2);
     out[0] = (nsm_difference){NAN, NAN, NAN, NAN, NAN, NAN, NAN}; /* the start: nothing counted */
     double sa, sa2, sb, sb2;
-    count_sums(arm, e, 0, hist_arm, &sa, &sa2);
-    count_sums(base, e, 0, hist, &sb, &sb2);
+    int64_t ka, kb;
+    count_sums(arm, e, 0, hist_arm, &sa, &sa2, &ka);
+    count_sums(base, e, 0, hist, &sb, &sb2, &kb);
     for (int i = 1; i < m->n_reports; i++) {
-        count_sums(arm, e, i, hist_arm, &sa, &sa2);
-        count_sums(base, e, i, hist, &sb, &sb2);
+        count_sums(arm, e, i, hist_arm, &sa, &sa2, &ka);
+        count_sums(base, e, i, hist, &sb, &sb2, &kb);
         out[i] = difference(n, sa, sb, sa2, sb2, (double)d2[i]);
+        over_draws(&out[i], p, NSM_SERIES_CUMULATIVE, e, i, ka - kb, n);
     }
     free(hist);
     free(hist_arm);

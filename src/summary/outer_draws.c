@@ -6,7 +6,6 @@
 */
 #include "neasim/outer_draws.h"
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -129,12 +128,7 @@ nsm_outer_spread nsm_outer_spread_of(double *v, size_t n, uint64_t runs)
     double param = between - within / (double)runs; /* Var(p_j) minus its Monte Carlo part */
     param = param > 0 ? param : 0;
     double total = mean * (1 - mean);
-    /* the mean's precision, counting the draws: the spread between them, at least the binomial
-    ** precision of all n x runs replications (which is all there is with one draw) */
-    double pooled = total / ((double)n * (double)runs), se2 = between / (double)n;
-    se2 = se2 > pooled ? se2 : pooled;
-    double z = n > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) : gsl_cdf_ugaussian_Pinv(0.975);
-    nsm_proportion w = nsm_wilson_eff(mean, se2 > 0 ? total / se2 : (double)n * (double)runs, z);
+    nsm_proportion w = nsm_draws_interval(mean, between, n, runs);
     gsl_sort(v, 1, n);
     return (nsm_outer_spread){mean,
                               sqrt(between),
@@ -144,7 +138,7 @@ nsm_outer_spread nsm_outer_spread_of(double *v, size_t n, uint64_t runs)
                               quantile(v, n, 0.5),
                               quantile(v, n, 0.95),
                               total > 0 ? param / total : (double)NAN,
-                              sqrt(se2),
+                              w.se,
                               w.lo,
                               w.hi};
 }

@@ -25,6 +25,39 @@ nsm_proportion nsm_wilson(int64_t k, int64_t n)
     return nsm_wilson_eff((double)k / (double)n, (double)n, gsl_cdf_ugaussian_Pinv(0.975));
 }
 
+nsm_proportion nsm_draws_interval(double p, double between_var, uint64_t n_draws, uint64_t runs)
+{
+    if (n_draws == 0 || runs == 0)
+        return (nsm_proportion){NAN, NAN, NAN, NAN};
+    double total = p * (1 - p), all = (double)n_draws * (double)runs;
+    double se2 = between_var / (double)n_draws, pooled = total / all;
+    se2 = se2 > pooled ? se2 : pooled;
+    double z = n_draws > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(n_draws - 1))
+                           : gsl_cdf_ugaussian_Pinv(0.975);
+    nsm_proportion w = nsm_wilson_eff(p, se2 > 0 ? total / se2 : all, z);
+    w.se = sqrt(se2); /* what nsm_wilson_eff gives back, without its rounding */
+    return w;
+}
+
+nsm_proportion nsm_draws_proportion(int64_t k, int64_t n, uint64_t n_draws, double ss)
+{
+    if (n <= 0 || n_draws == 0)
+        return (nsm_proportion){NAN, NAN, NAN, NAN};
+    double runs = (double)n / (double)n_draws; /* a draw's replications */
+    double between = n_draws > 1 ? ss / (runs * runs) / (double)(n_draws - 1) : 0.0;
+    return nsm_draws_interval((double)k / (double)n, between, n_draws,
+                              (uint64_t)n / n_draws);
+}
+
+double nsm_draws_mean_se(double pooled_se, int64_t n, uint64_t n_draws, double ss)
+{
+    if (n <= 0 || n_draws < 2)
+        return pooled_se;
+    double runs = (double)n / (double)n_draws;
+    double se = sqrt(ss / (runs * runs) / (double)(n_draws - 1) / (double)n_draws);
+    return se > pooled_se || isnan(pooled_se) ? se : pooled_se;
+}
+
 /* Smallest count whose cumulative frequency reaches pct percent of n, in integers. */
 static int64_t quantile(const int64_t *hist, int64_t n_values, int64_t n, int pct)
 {
