@@ -82,6 +82,15 @@ seeds() {
     done
 }
 seeds "$work/cov" run "$model"
+# coverage WHAT COVERED POOLED READ WANT AT_LEAST AT_MOST: READ of WANT intervals were read; the
+# interval of the mean covers the closed form COVERED >= AT_LEAST times, the pooled one POOLED <=
+# AT_MOST times
+coverage() {
+    check_that "$1: $5 intervals ($4 read)" test "$4" = "$5"
+    check_that "$1: the interval of the mean covers the closed form in $2 of $5 (at least $6)" \
+        test "$2" -ge "$6"
+    check_that "$1: the pooled one would cover it in $3 of $5 (at most $7)" test "$3" -le "$7"
+}
 # awk: closed(days) is the closed form; wilson(p, n) sets lo, hi to the pooled interval
 closed='function closed(days) { t = days / 365.25; return 1 - (exp(-t) - exp(-3 * t)) / (2 * t) }
     function wilson(p, n) { z = 1.959964; d = 1 + z * z / n; c = (p + z * z / (2 * n)) / d
@@ -91,21 +100,13 @@ read -r covered pooled n < <(awk -F, "$closed"'
     FNR == 1 { next }
     FILENAME ~ /uncertainty/ && $1 == "moved" { n++; a += $6 <= e && e <= $7; wilson($4, 2000); b += lo <= e && e <= hi }
     END { print a + 0, b + 0, n + 0 }' "$work"/cov/*/uncertainty.csv)
-check_that "run --outer: 60 intervals of the mean over judgments ($n read)" test "$n" = 60
-check_that "run --outer: the mean's interval covers the closed form in $covered of 60 (at least 50)" \
-    test "$covered" -ge 50
-check_that "run --outer: the pooled interval would cover it in $pooled of 60 (at most 35)" \
-    test "$pooled" -le 35
+coverage "run --outer, uncertainty.csv" "$covered" "$pooled" "$n" 60 50 35
 read -r covered pooled n < <(awk -F, "$closed"'
     BEGIN { e = closed(181) }
     FNR > 1 && $1 == "2025-07-01" && $3 == "moved" && $4 == "occurred_by" {
         n++; a += $7 <= e && e <= $8; wilson($5, 2000); b += lo <= e && e <= hi }
     END { print a + 0, b + 0, n + 0 }' "$work"/cov/*/outcomes.csv)
-check_that "run --outer: outcomes.csv between the horizons, 60 intervals ($n read)" test "$n" = 60
-check_that "run --outer: outcomes.csv's interval covers the closed form in $covered of 60 (at least 50)" \
-    test "$covered" -ge 50
-check_that "run --outer: the pooled one would cover it in $pooled of 60 (at most 35)" \
-    test "$pooled" -le 35
+coverage "run --outer, outcomes.csv between the horizons" "$covered" "$pooled" "$n" 60 50 35
 check_that "run --outer: outcomes.csv's interval at the horizon is uncertainty.csv's" awk -F, '
     FNR == 1 { next }
     FILENAME ~ /uncertainty/ { u = sprintf("%.5f %.5f %.5f", $4, $6, $7); next }
@@ -170,11 +171,7 @@ read -r covered pooled n < <(awk -F, '
         e = 2 * $2; n++; a += ($5 - 2.262157 * $7 <= e && e <= $5 + 2.262157 * $7)
         s = 1.959964 * $6 / sqrt(2000); b += ($5 - s <= e && e <= $5 + s) }
     END { print a + 0, b + 0, n + 0 }' "$work"/ecov/*/event_counts.csv)
-check_that "run --outer: 120 mean counts ($n read)" test "$n" = 120
-check_that "run --outer: the mean count's interval covers 2t in $covered of 120 (at least 100)" \
-    test "$covered" -ge 100
-check_that "run --outer: sd / sqrt(runs) would cover it in $pooled of 120 (at most 60)" \
-    test "$pooled" -le 60
+coverage "run --outer, event_counts.csv's mean count" "$covered" "$pooled" "$n" 120 100 60
 "$NEASIM" run scenarios/baseline --outer 2 --runs 50 --out "$work/onset" > "$work/onset.txt" 2>&1
 check_that "run --outer: a share at the start with the interval of the mean over the draws" awk -F, '
     FILENAME ~ /outcomes/ { if ($3 == "trilateral_stalled_or_collapsed" && $4 == "holds_at_start")
