@@ -169,9 +169,12 @@ nsm_parameter_label <- function(path) {
             return(paste0(nsm_label(parts[2]), ": ", arrow(parts[2], parts[3])))
         if (length(parts) == 3 && kind == "events")
             return(paste0(nsm_label(parts[2]), ": ", gsub("_", " ", parts[3])))
-        if (length(parts) == 3 && kind == "draws")
-            return(paste0("Draw ", nsm_label(parts[2]), ": ", gsub(">", " \u2192 ", nsm_words(parts[3]),
-                                                                   fixed = TRUE)))
+        if (length(parts) == 3 && kind == "draws") { # the factor is in draws.csv, not the path
+            ends <- strsplit(parts[3], ">", fixed = TRUE)[[1]]
+            move <- if (length(ends) == 2 && ends[1] == ends[2]) paste("stays", nsm_words(ends[1]))
+                    else gsub(">", " \u2192 ", nsm_words(parts[3]), fixed = TRUE)
+            return(paste0("Draw ", nsm_words(parts[2]), ": ", move))
+        }
         if (length(parts) == 3 && kind == "factors")
             return(paste0("Initial P(", nsm_label(parts[2]), " = ",
                           nsm_level_label(parts[2], parts[3]), ")"))

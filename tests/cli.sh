@@ -136,6 +136,8 @@ expect "sweep sobol on a subset of the baseline" 0 "" -- sweep scenarios/baselin
 [ "$(grep -c '^transitions:rok_nuclear_debate:[a-z_]*>[a-z_]*,"\?ROK nuclear debate: .* → .* ([a-z ]*): [0-9.e-]* to [0-9.e-]*,.*,"\?pert(' "$work/sw-bsob/parameters.csv")" -eq 4 ] && pass=$((pass + 1)) || { echo "FAIL sweep: parameters.csv lacks labels or distributions"; fail=$((fail + 1)); }
 expect "sweep modifier label" 0 "" -- sweep scenarios/baseline --oat --params 'modifiers:13' --runs 50 --quiet --out "$work/sw-mod"
 grep -q '^modifiers:13,Multiplier on USFK posture: current → reduced while Washington is transactional: x1.29 to x2.27,' "$work/sw-mod/parameters.csv" && pass=$((pass + 1)) || { echo "FAIL sweep: modifier label"; fail=$((fail + 1)); }
+expect "sweep draw labels" 0 "" -- sweep scenarios/baseline --oat --params 'draws:us_election_open_seat:*' --runs 20 --quiet --out "$work/sw-draw"
+grep -q '^draws:us_election_open_seat:transactional>transactional,Chance that Washington stays transactional (draw us election open seat): ' "$work/sw-draw/parameters.csv" && grep -q '^draws:us_election_open_seat:alliance_first>transactional,Chance that Washington goes alliance first → transactional (draw us election open seat): ' "$work/sw-draw/parameters.csv" && pass=$((pass + 1)) || { echo "FAIL sweep: draw labels"; fail=$((fail + 1)); }
 
 # --- the byte-order mark option, and a rerun that replaces its own folder
 expect "bom run" 0 "" -- run tests/models/two_state --runs 100 --bom --quiet --out "$work/bom"
