@@ -172,6 +172,16 @@ read -r covered pooled n < <(awk -F, '
         s = 1.959964 * $6 / sqrt(2000); b += ($5 - s <= e && e <= $5 + s) }
     END { print a + 0, b + 0, n + 0 }' "$work"/ecov/*/event_counts.csv)
 coverage "run --outer, event_counts.csv's mean count" "$covered" "$pooled" "$n" 120 100 60
+# ... and differences.csv's for a count: lever `double` doubles the drawn rate, so the mean change
+# in the count by t years is 2t; covered 115 times of 120 (two dates, 60 seeds)
+seeds "$work/eccov" compare tests/models/judgment_counts --levers double
+read -r covered n < <(awk -F, '
+    FNR > 1 && $2 == "event" && ($5 == "2026-01-01" || $5 == "2025-07-01") {
+        e = 2 * $6; n++; a += $11 <= e && e <= $12 }
+    END { print a + 0, n + 0 }' "$work"/eccov/*/differences.csv)
+check_that "compare --outer: 120 changes in a mean count ($n read)" test "$n" = 120
+check_that "compare --outer: differences.csv's interval covers 2t in $covered of 120 (at least 100)" \
+    test "$covered" -ge 100
 "$NEASIM" run scenarios/baseline --outer 2 --runs 50 --out "$work/onset" > "$work/onset.txt" 2>&1
 check_that "run --outer: a share at the start with the interval of the mean over the draws" awk -F, '
     FILENAME ~ /outcomes/ { if ($3 == "trilateral_stalled_or_collapsed" && $4 == "holds_at_start")
