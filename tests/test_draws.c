@@ -47,9 +47,10 @@ static nsm_accum *draw(const nsm_model *m, int j)
 static int64_t value(const nsm_model *m, const nsm_accum *a, nsm_series_kind kind, int k, int i)
 {
     size_t n = (size_t)m->n_reports + 1;
-    int64_t *s = calloc(n, sizeof *s), v = 0, nv;
-    int64_t *h = calloc((size_t)nsm_accum_event_max_count(a, k < m->n_events ? k : 0) + 2,
-                        sizeof *h);
+    int64_t *s = calloc(n, sizeof *s), v = 0, nv = 0;
+    int64_t *h = kind >= NSM_SERIES_PERIOD
+                     ? calloc((size_t)nsm_accum_event_max_count(a, k) + 1, sizeof *h)
+                     : NULL;
     switch (kind) {
     case NSM_SERIES_LEVEL: nsm_accum_level_series(a, k, s); v = s[i]; break;
     case NSM_SERIES_HELD: nsm_accum_outcome_held_series(a, k, s); v = s[i]; break;
