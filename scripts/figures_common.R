@@ -103,7 +103,7 @@ nsm_words <- function(x, capitalise = FALSE) {
 }
 
 # The scenario's labels (labels.csv of the results folder: outcomes, events, factors, levels,
-# levers), loaded by nsm_context() and brief.R for the folder being drawn; rows whose label the
+# levers, draws), loaded by nsm_context() and brief.R for the folder being drawn; rows whose label the
 # scenario does not give (given = no) are left out, so that their names are put in words.
 NSM_LABELS <- new.env()
 NSM_LABELS$table <- NULL
@@ -173,7 +173,10 @@ nsm_parameter_label <- function(path) {
             ends <- strsplit(parts[3], ">", fixed = TRUE)[[1]]
             move <- if (length(ends) == 2 && ends[1] == ends[2]) paste("stays", nsm_words(ends[1]))
                     else gsub(">", " \u2192 ", nsm_words(parts[3]), fixed = TRUE)
-            return(paste0("Draw ", nsm_words(parts[2]), ": ", move))
+            lab <- nsm_given_label(parts[2], "draw") # "open-seat ...": said in parentheses in C
+            lab <- if (is.na(lab)) paste("Draw", nsm_words(parts[2]))
+                   else paste0(toupper(substr(lab, 1, 1)), substring(lab, 2))
+            return(paste0(lab, ": ", move))
         }
         if (length(parts) == 3 && kind == "factors")
             return(paste0("Initial P(", nsm_label(parts[2]), " = ",

@@ -1,7 +1,7 @@
 #!/usr/bin/env Rscript
 # validate_sync.R: check that scenarios/calibration-2012 has the baseline's dynamics, so that
 # `make validate` tests the model that is shipped. Usage: Rscript scripts/validate_sync.R
-# Identical (source, occurrence and id cells aside): transitions, modifiers, events, seasonality, outcomes. Contained: every row of the
+# Identical (source, occurrence, id and label cells aside): transitions, modifiers, events, seasonality, outcomes. Contained: every row of the
 # baseline's draws.csv, and its effects.csv rows as the first rows (the counters come after).
 # Cells are compared by text (the numbers from data are the same posteriors in both: calibrate.R
 # --write), except that a baseline cell written as a distribution
@@ -32,9 +32,9 @@ same_cell <- function(b, c, exact = FALSE) {
   FALSE
 }
 # Not dynamics: where a number comes from, how an outcome's occurrence is counted (state or
-# onset: calibration-2012 starts from known 2012 conditions and counts states) and the ids that
-# name rows for levers.
-cols <- function(x, drop = c("source", "occurrence", "id")) setdiff(names(x), drop)
+# onset: calibration-2012 starts from known 2012 conditions and counts states), the ids that
+# name rows for levers, and labels for people (which change no number).
+cols <- function(x, drop = c("source", "occurrence", "id", "label")) setdiff(names(x), drop)
 # A cell is a posterior when its row's source names it in a "posterior TEXT: " prefix (a row may hold
 # two, an event's rate and dispersion, and a judgment beside a posterior: satellite_launches).
 is_post <- function(src, txt) !is.null(src) && startsWith(src, "posterior ") &&

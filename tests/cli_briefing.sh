@@ -19,9 +19,9 @@ check_that "labels.csv: a level's label" \
 check_that "labels.csv: a lever's label" \
     grep -qx 'lever,ncg_institutionalized,NA,NCG institutionalised,yes,NA' "$work/labels.csv"
 # the baseline: 17 factors (3 added by the issue-12 revision: rok_assembly_majority, us_congress,
-# dprk_surge_clock), 47 levels, 4 events, 15 outcomes, 8 levers
-check_that "labels.csv: one row per factor, level, event, outcome and lever" \
-    test "$(tail -n +2 "$work/labels.csv" | wc -l)" = "$((17 + 47 + 4 + 15 + 8))"
+# dprk_surge_clock), 47 levels, 4 events, 15 outcomes, 8 levers, 14 draws
+check_that "labels.csv: one row per factor, level, event, outcome, lever and draw" \
+    test "$(tail -n +2 "$work/labels.csv" | wc -l)" = "$((17 + 47 + 4 + 15 + 8 + 14))"
 expect "a scenario without labels" 0 "" -- run tests/models/known_levers --runs 50 --quiet --out "$work/kl"
 check_that "labels.csv: without labels, the name and given=no" \
     grep -qx 'outcome,a_on,NA,a_on,no,none' <(tr -d '\r' <"$work/kl/labels.csv")

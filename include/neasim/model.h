@@ -120,6 +120,8 @@ typedef struct {
 ** b = c * n_levels + from. */
 typedef struct {
     char name[NSM_NAME_MAX];
+    char *label;            /* draws.csv's label, the first given among its rows; NULL: none
+                            ** (shared by variants, freed with the base) */
     int factor;
     double *prob;
     int n_cases;            /* >= 1 */

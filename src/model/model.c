@@ -57,6 +57,7 @@ static void free_events(nsm_event *e, int n)
 static void free_draws(nsm_draw *d, int n)
 {
     for (int i = 0; d && i < n; i++) {
+        free(d[i].label);
         free(d[i].prob);
         for (int c = 0; d[i].given && c < d[i].n_cases; c++)
             free(d[i].given[c].clauses);

@@ -580,18 +580,23 @@ static void people_label(const nsm_model *m, const nsm_param *p, char *buf, size
         snprintf(buf, n, "%s: seasonal multiplier, month %d", proc, p->b);
         return;
     case NSM_P_DRAW: {
-        /* "Chance that Washington stays transactional (draw us election open seat)": a draw has
-        ** no label of its own, so its name in words says which calendar row or effect uses it */
+        /* "Chance that Washington stays transactional (open-seat U.S. election)": the draw's
+        ** label says when it runs; without one, "(draw us election open seat)" */
         int f = m->draws[p->a].factor, k = 0;
-        char words[NSM_NAME_MAX];
-        for (const char *c = m->draws[p->a].name; *c && k < (int)sizeof words - 1; c++)
-            words[k++] = *c == '_' ? ' ' : *c;
-        words[k] = 0;
+        char words[NSM_NAME_MAX + 8];
+        if (m->draws[p->a].label && m->draws[p->a].label[0]) {
+            snprintf(words, sizeof words, "%s", m->draws[p->a].label);
+        } else {
+            k = snprintf(words, sizeof words, "draw ");
+            for (const char *c = m->draws[p->a].name; *c && k < (int)sizeof words - 1; c++)
+                words[k++] = *c == '_' ? ' ' : *c;
+            words[k] = 0;
+        }
         if (p->b == p->c)
-            snprintf(buf, n, "Chance that %s stays %s (draw %s)", factor_label(m, f),
+            snprintf(buf, n, "Chance that %s stays %s (%s)", factor_label(m, f),
                      level_label(m, f, p->b), words);
         else
-            snprintf(buf, n, "Chance that %s goes %s \u2192 %s (draw %s)", factor_label(m, f),
+            snprintf(buf, n, "Chance that %s goes %s \u2192 %s (%s)", factor_label(m, f),
                      level_label(m, f, p->b), level_label(m, f, p->c), words);
         return;
     }

@@ -55,6 +55,8 @@ static void rows(nsm_csv *c, const nsm_model *m)
             nsm_desirable_name(m->outcomes[o].desirable));
     for (int l = 0; l < m->n_levers; l++)
         row(c, "lever", m->levers[l].name, NULL, m->levers[l].label, NULL);
+    for (int d = 0; d < m->n_draws; d++)
+        row(c, "draw", m->draws[d].name, NULL, m->draws[d].label, NULL);
 }
 
 nsm_status nsm_labels_write(const char *dir, const nsm_model *m, const nsm_write_options *opt,

@@ -108,6 +108,9 @@ static nsm_status read_row(nsm_reader *r, draws_ctx *x, int i)
         s = nsmi_read_factor(r, i, "factor", &factor);
     if (s == NSM_OK)
         s = draw_named(r, i, name, factor, &sp->draw);
+    /* like a lever's, a draw's label is the first one given among its rows */
+    if (s == NSM_OK && !r->m->draws[sp->draw].label)
+        s = nsmi_read_text(r, i, "label", &r->m->draws[sp->draw].label);
     if (s == NSM_OK)
         s = nsmi_read_level(r, i, "from", factor, 1, &sp->from);
     if (s == NSM_OK)

@@ -33,7 +33,8 @@ static const nsm_column season_cols[] = {
     {"target", 0}, {"month", 0}, {"multiplier", 0}, {"source", 0}};
 static const nsm_column draw_cols[] = {{"draw", 0},        {"factor", 0}, {"from", 0},
                                        {"to", 0},          {"probability", 0},
-                                       {"given", 1},       {"source", 0}};
+                                       {"given", 1},       {"source", 0},
+                                       {"label", 1}};
 static const nsm_column calendar_cols[] = {{"name", 0},  {"date", 0},   {"repeat_years", 1},
                                            {"until", 1}, {"when", 1},   {"action", 0},
                                            {"source", 0}};
