@@ -14,9 +14,17 @@ sweep_horizon_label <- function(h) {
            sprintf("%g years", h))
 }
 
+# Percentages with as few decimals (0 to 3) as write every tick exactly: a tornado zooms each
+# horizon to its swings, and ticks at 13.25%, 13.5%, 13.75% must not all read "14%".
+sweep_percent_labels <- function(x) {
+    v <- 100 * x[!is.na(x)]
+    for (d in 0:3) if (all(abs(round(v, d) - v) < 1e-6)) break
+    scales::label_percent(accuracy = 10^-d)(x)
+}
+
 sweep_value_scale <- function(measure, ...) {
     if (measure %in% NSM_PROBABILITY_MEASURES)
-        scale_y_continuous(labels = scales::label_percent(accuracy = 1), ...)
+        scale_y_continuous(labels = sweep_percent_labels, ...)
     else scale_y_continuous(labels = scales::label_number(big.mark = ","), ...)
 }
 

@@ -96,7 +96,18 @@ for (f in fig_tornado(ctx)) {
     # and every label is its parameter's (parameters.csv), not the path
     check(!any(grepl("^(transitions|modifiers|factors|effects):", labs)),
           sprintf("%s: a label is a parameter path", f$name))
+    # each horizon's value axis (zoomed to its swings) has ticks that read differently
+    for (pp in b$layout$panel_params) {
+        ticks <- flat(unlist(pp$x$get_labels()))
+        check(!anyDuplicated(ticks[!is.na(ticks)]),
+              sprintf("%s: value ticks repeat: %s", f$name, paste(ticks, collapse = " | ")))
+    }
 }
+# ... however narrow the zoom
+check(identical(sweep_percent_labels(c(0.1325, 0.135, 0.1375)), c("13.25%", "13.50%", "13.75%")) &&
+          identical(sweep_percent_labels(c(0.1, 0.2, NA)), c("10%", "20%", NA)),
+      paste("sweep_percent_labels:", paste(sweep_percent_labels(c(0.1325, 0.135, 0.1375)),
+                                           collapse = " | ")))
 # long labels are wrapped within the lines a row holds, cut with an ellipsis beyond
 long <- c(strrep("word ", 60), "short")
 fit <- tornado_fit(long, 10)
