@@ -22,10 +22,16 @@ sweep_percent_labels <- function(x) {
     scales::label_percent(accuracy = 10^-d)(x)
 }
 
-sweep_value_scale <- function(measure, ...) {
+# A value axis with about n ticks; a probability's stay within 0% to 100% (a panel whose every
+# value is 0, as a lapse that cannot come before a date, would otherwise show "-5%").
+sweep_value_scale <- function(measure, n = 3, ...) {
     if (measure %in% NSM_PROBABILITY_MEASURES)
-        scale_y_continuous(labels = sweep_percent_labels, ...)
-    else scale_y_continuous(labels = scales::label_number(big.mark = ","), ...)
+        scale_y_continuous(labels = sweep_percent_labels, breaks = function(l) {
+            b <- scales::breaks_pretty(n = n)(l)
+            b[b >= -1e-12 & b <= 1 + 1e-12]
+        }, ...)
+    else scale_y_continuous(labels = scales::label_number(big.mark = ","),
+                            breaks = scales::breaks_pretty(n = n), ...)
 }
 
 sweep_value_axis <- function(measure) {
@@ -182,7 +188,7 @@ fig_tornado <- function(ctx) {
                                            "Parameter at its high value" = NSM_PALETTE[1]),
                                 breaks = c("Parameter at its low value",
                                            "Parameter at its high value"), name = NULL) +
-            sweep_value_scale(measure, breaks = scales::breaks_pretty(n = 3)) +
+            sweep_value_scale(measure, n = 3) +
             labs(title = paste0("What moves \u201c", nsm_label(keys$outcome[k]), "\u201d: tornado"),
                  subtitle = nsm_subtitle(
                      "The ", nsm_measure_phrase(measure, "each horizon"), " with one parameter at ",
@@ -190,7 +196,10 @@ fig_tornado <- function(ctx) {
                      "values", if (length(base_col) > 0) " (dashed line: all at base values)",
                      ". Each horizon has its own scale. ",
                      sweep_which(length(top), nparam, "swing", max(hs)),
-                     if (n_noise == length(top)) " No parameter moves it beyond Monte Carlo noise.",
+                     # within noise at the ranking horizon is not within noise everywhere
+                     if (n_noise == length(top))
+                         paste0(" No parameter moves it beyond Monte Carlo noise",
+                                if (!all(d$noise)) paste(" at", sweep_horizon_label(max(hs))), "."),
                      if (any(d$noise)) paste0(
                          " Pale bars marked \u201cwithin noise\u201d: the swing is no larger ",
                          "than 1.96 times its Monte Carlo standard error, so it may be simulation ",

@@ -101,6 +101,9 @@ for (f in fig_tornado(ctx)) {
         ticks <- flat(unlist(pp$x$get_labels()))
         check(!anyDuplicated(ticks[!is.na(ticks)]),
               sprintf("%s: value ticks repeat: %s", f$name, paste(ticks, collapse = " | ")))
+        v <- suppressWarnings(as.numeric(sub("%", "", ticks, fixed = TRUE)))
+        check(all(is.na(v) | (v >= 0 & v <= 100)),
+              sprintf("%s: a probability tick outside 0-100%%: %s", f$name, paste(ticks, collapse = " | ")))
     }
 }
 # ... however narrow the zoom

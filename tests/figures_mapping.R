@@ -340,6 +340,13 @@ check_tornado <- function(dir) {
         }
         check(!any(grepl("within noise", xl[pos[real]], fixed = TRUE)),
               sprintf("%s: a real swing labelled within noise", fig$name))
+        # "No parameter moves it beyond Monte Carlo noise." only when none does at any horizon
+        all_t <- tor[tor$outcome == outcome & tor$parameter %in% names(pos), ]
+        sub <- flat(fig$plot$labels$subtitle)
+        if (grepl("beyond Monte Carlo noise.", sub, fixed = TRUE))
+            check(all(all_t$swing <= 1.96 * all_t$swing_se_max),
+                  sprintf("%s: says no parameter moves it beyond noise, but one does at some horizon",
+                          fig$name))
     }
 }
 check_tornado(dirs$oat)
