@@ -469,6 +469,13 @@ nsm_save <- function(fig, outdir, width = NSM_WIDTH, height = NSM_HEIGHT) {
 # draws as the sample they are, not the runs (README, "Two kinds of interval"): captions say so.
 nsm_two_level <- function(u) !is.null(u) && nrow(u) > 0 && "mean_ci_low" %in% names(u)
 
+# What a comparison's interval is of, for a subtitle after "95% interval": with --outer N (the
+# manifest's outer_draws), " of the mean over the N draws of the uncertain numbers"; else "".
+nsm_interval_of <- function(ctx) {
+    n <- nsm_get(ctx$manifest, "outer_draws", "")
+    if (nzchar(n)) paste0(" of the mean over the ", n, " draws of the uncertain numbers") else ""
+}
+
 # Horizons (years) for headline numbers that fall within the results, else the last date.
 nsm_headline_horizons <- function(t_years, wanted = c(2, 5, 10)) {
     tmax <- max(t_years, na.rm = TRUE)

@@ -229,7 +229,7 @@ fig_lever_effects_over_time <- function(ctx) {
             labs(title = paste0("Effect of each lever over time", nsm_group_title(g, length(groups))),
                  subtitle = nsm_subtitle("Change in the probability that the outcome has occurred ",
                                          "by the date, arm minus baseline (paired runs); shaded: ",
-                                         "95% interval"),
+                                         "95% interval", nsm_interval_of(ctx)),
                  x = NULL, y = "Difference from baseline (percentage points)",
                  caption = ctx$caption) +
             nsm_theme(base_size = if (ncol >= 5) 13 else 15)
@@ -268,7 +268,8 @@ fig_lever_event_effects <- function(ctx) {
             labs(title = paste0("Effect of each lever on counted events",
                                 nsm_group_title(g, length(groups))),
                  subtitle = nsm_subtitle("Change in the mean number of events since the start, ",
-                                         "arm minus baseline (paired runs); shaded: 95% interval"),
+                                         "arm minus baseline (paired runs); shaded: 95% interval",
+                                         nsm_interval_of(ctx)),
                  x = NULL, y = "Difference in mean events since the start (count)",
                  caption = ctx$caption) +
             nsm_theme()

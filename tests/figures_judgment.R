@@ -134,5 +134,10 @@ check(n_band == nrow(ud), sprintf("compare: %d judgment bands for %d rows of the
 check(grepl("judgment range", b$plot$labels$subtitle, ignore.case = TRUE) &&
           grepl("Monte Carlo", b$plot$labels$subtitle),
       "compare: the subtitle says which band is which")
+# the effects over time: the ribbon is differences.csv's, which with --outer is the mean's
+ot <- figures_of("fig_lever_effects_over_time", ctx)[[1]]$plot
+check(grepl("95% interval of the mean over the 12 draws", flat(ot$labels$subtitle), fixed = TRUE),
+      paste("compare: the effects-over-time subtitle does not say its interval is the mean's:",
+            flat(ot$labels$subtitle)))
 
 figure_test_done("judgment")
