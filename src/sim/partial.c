@@ -98,6 +98,17 @@ static void put_i64s(nsm_part *p, const int64_t *x, size_t n)
         put_u64(p, (uint64_t)x[k]);
 }
 
+/* A count of draws, then (when sq holds any) n sums of squares as 128-bit integers, two u64
+** each, low word first like every number here (accum.h: the draws of a two-level run). */
+static void put_draws(nsm_part *p, uint64_t draws, const nsmi_u128 *sq, size_t n)
+{
+    put_u64(p, sq ? draws : 0);
+    for (size_t k = 0; sq && k < n; k++) {
+        put_u64(p, (uint64_t)sq[k]);
+        put_u64(p, (uint64_t)(sq[k] >> 64));
+    }
+}
+
 static void put_str(nsm_part *p, const char *s)
 {
     size_t n = s ? strlen(s) : 0;
@@ -205,11 +216,7 @@ nsm_status nsm_part_add_accum(nsm_part *p, const nsm_accum *a)
         put_table(p, &a->yearly[e], a->cols);
         put_table(p, &a->cumul[e], a->cols);
     }
-    put_u64(p, a->sq ? a->draws : 0);
-    for (size_t k = 0, n = a->sq ? nsmi_accum_series_rows(m) * cols : 0; k < n; k++) {
-        put_u64(p, (uint64_t)a->sq[k]); /* low word first, like every number here */
-        put_u64(p, (uint64_t)(a->sq[k] >> 64));
-    }
+    put_draws(p, a->draws, a->sq, nsmi_accum_series_rows(m) * cols);
     return end(p);
 }
 
@@ -225,11 +232,7 @@ nsm_status nsm_part_add_paired(nsm_part *p, const nsm_paired *q)
     put_i64s(p, q->both_held, (size_t)m->n_outcomes * cols);
     put_i64s(p, q->both_first, (size_t)m->n_outcomes * cols);
     put_i64s(p, q->d2, (size_t)m->n_events * cols);
-    put_u64(p, q->sq ? q->draws : 0);
-    for (size_t k = 0, n = q->sq ? nsmi_paired_series_rows(m) * cols : 0; k < n; k++) {
-        put_u64(p, (uint64_t)q->sq[k]);
-        put_u64(p, (uint64_t)(q->sq[k] >> 64));
-    }
+    put_draws(p, q->draws, q->sq, nsmi_paired_series_rows(m) * cols);
     return end(p);
 }
 
@@ -475,6 +478,15 @@ static void add_i64s(cursor *c, int64_t *x, size_t n)
     const unsigned char *b = take(c, (uint64_t)n * 8);
     for (size_t k = 0; b && k < n; k++)
         x[k] += (int64_t)get_le(b + 8 * k, 8);
+}
+
+/* n sums of squares written by put_draws into sq. */
+static void get_u128s(cursor *c, nsmi_u128 *sq, size_t n)
+{
+    for (size_t k = 0; !c->bad && k < n; k++) {
+        uint64_t lo = get_u64(c);
+        sq[k] = (nsmi_u128)get_u64(c) << 64 | lo;
+    }
 }
 
 static nsm_status refuse(const nsm_part *p, nsm_diag *diag, const char *what)
@@ -730,10 +742,8 @@ nsm_status nsm_part_read_accum(nsm_part *p, nsm_accum *into, nsm_diag *diag)
         rc = -1;
     else if (rc == 0 && n_sq && !(a->sq = calloc(n_sq, sizeof *a->sq)))
         rc = -2;
-    for (size_t k = 0; rc == 0 && k < n_sq; k++) {
-        uint64_t lo = get_u64(&c);
-        a->sq[k] = (nsmi_u128)get_u64(&c) << 64 | lo;
-    }
+    if (rc == 0 && n_sq)
+        get_u128s(&c, a->sq, n_sq);
     if (rc == -2)
         st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", p->name);
     else if (rc == -1 || c.bad || c.pos != c.n)
@@ -769,10 +779,8 @@ nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag)
     add_i64s(&c, q->both_first, (size_t)m->n_outcomes * cols);
     add_i64s(&c, q->d2, (size_t)m->n_events * cols);
     q->draws = get_u64(&c);
-    for (size_t k = 0; draws && k < n_sq; k++) {
-        uint64_t lo = get_u64(&c);
-        q->sq[k] = (nsmi_u128)get_u64(&c) << 64 | lo;
-    }
+    if (draws)
+        get_u128s(&c, q->sq, n_sq);
     st = nsm_paired_merge(into, q) == NSM_OK
              ? NSM_OK
              : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging %s", p->name);
