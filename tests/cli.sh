@@ -14,6 +14,13 @@ expect "run help" 0 "Usage: neasim run" -- run --help
 expect "run version" 0 "^neasim [0-9]" -- run --version
 expect "check help" 0 "Usage: neasim check" -- check --help
 expect "check version" 0 "^neasim [0-9]" -- check --version
+# every command takes --version, and says what neasim --version says (commit and generator)
+v=$("$NEASIM" --version)
+for c in run compare sweep merge check trace score discover; do
+    check_that "$c --version is neasim --version" test "$("$NEASIM" $c --version)" = "$v"
+done
+check_that "neasim --version names the commit and the generator" \
+    grep -Eq '^neasim [0-9.]+ \(commit [0-9a-f]+(-dirty)?; generator philox4x32-10\)$' <<<"$v"
 expect "unknown command" 64 "unknown command 'frobnicate'" -- frobnicate
 expect "unknown option" 64 "unknown option '--fast'" -- run tests/models/two_state --fast
 expect "bad runs" 64 "--runs expects a whole number" -- run tests/models/two_state --runs 12x
@@ -29,6 +36,16 @@ bad unknown_factor transitions.csv 's/^f,a,b,2/g,a,b,2/' "transitions.csv:2:1: e
 bad duplicate_level factors.csv 's/^f,b,0,test/f,a,0,test/' "factors.csv:3:3: error: level .a. of factor .f. is defined twice"
 bad missing_column transitions.csv 's/,unit,source/,source/' "transitions.csv:1:[0-9]+: error: .*unit"
 bad extra_column factors.csv 's/^factor,level,initial,source/factor,level,initial,source,colour/' "factors.csv:1:[0-9]+: error: .*colour"
+# A condition that can never hold, or written in a way that reads otherwise, is refused with how
+# to write it (tests/models/two_state's outcome in_b is f=b)
+bad cond_clash outcomes.csv 's/^in_b,f=b,/in_b,f=a \& f=b,/' \
+    "outcomes.csv:2:12: error: clauses 1 and 2 on f leave no level of it, so the condition can never hold \(to mean either, write f=a\|b\)"
+bad cond_none outcomes.csv 's/^in_b,f=b,/in_b,f!=a|b,/' \
+    "outcomes.csv:2:6: error: 'f!=...' names every level of f, so the condition can never hold"
+bad cond_bang outcomes.csv 's/^in_b,f=b,/in_b,!f=a,/' \
+    "outcomes.csv:2:6: error: '!' goes before the '=': write f!=level"
+bad cond_or_across outcomes.csv 's/^in_b,f=b,/in_b,f=a|g=b,/' \
+    "outcomes.csv:2:10: error: 'g=b' is not a level of f: '\|' joins levels of one factor \(f=a\|b\) and '&' joins clauses"
 bad misspelt_column factors.csv 's/^factor,level,initial/factor,level,inital/' "factors.csv:1:[0-9]+: error: .*did you mean 'initial'"
 bad probability_above_one factors.csv 's/^f,a,1,test/f,a,1.5,test/' "factors.csv:2:[0-9]+: error: "
 bad initial_not_summing factors.csv 's/^f,b,0,test/f,b,0.2,test/' "factors.csv:[23]:[0-9]+: error: .*sum"
@@ -80,6 +97,43 @@ expect "compare help" 0 "Usage: neasim compare" -- compare --help
 expect "compare without levers" 64 "which levers" -- compare tests/models/two_state
 expect "compare unknown lever" 64 "no lever 'fastr'; did you mean 'faster'" -- compare tests/models/two_state --levers fastr --quiet
 expect "compare bad horizons" 64 "--horizons expects" -- compare tests/models/two_state --levers faster --horizons 2,x
+# A table under a name close to its own is not read: neasim warns, with the name to give it
+rm -rf "$work/near" && cp -r tests/models/paths "$work/near" && mv "$work/near/levers.csv" "$work/near/Levers.csv"
+cp "$work/near/outcomes.csv" "$work/near/outcome.csv" && rm "$work/near/outcomes.csv"
+expect "Levers.csv: a warning, with the lower-case name" 0 \
+    "near/Levers.csv: warning: not a table neasim reads, so it is ignored; did you mean levers.csv\? \(table names are lower case\)" -- \
+    check "$work/near"
+expect "outcome.csv: a warning, with the table's name" 0 \
+    "near/outcome.csv: warning: not a table neasim reads, so it is ignored; did you mean outcomes.csv\?$" -- \
+    check "$work/near"
+check_that "other CSV files of a scenario folder (a backtest's observed.csv) are left alone" \
+    eval '! "$NEASIM" check scenarios/backtest-2019 2>&1 | grep -q warning'
+
+# --horizons: each a report date within the horizon, given once; sorted. tests/models/two_state
+# runs 2 years with monthly reports; tests/models/given 1 year with a report every 6 months.
+expect "horizons beyond the horizon are refused" 64 \
+    "--horizons: 30 years is beyond the horizon of two_state \(2 years, to 2027-01-01\): give years from above 0 to 2" -- \
+    compare tests/models/two_state --levers faster --horizons 1,30 --out "$work/hz"
+expect "a horizon between report dates is refused, with the two beside it" 64 \
+    "--horizons: 0.7 years falls between the report dates of given \(one every 6 months from 2025-01-01\): give 0.5 or 1, say" -- \
+    run tests/models/given --horizons 0.7 --out "$work/hz"
+expect "a horizon before the first report date is refused" 64 \
+    "--horizons: 0.25 years comes before the first report date of given .*: give 0.5 or more" -- \
+    run tests/models/given --horizons 0.25 --out "$work/hz"
+expect "a horizon given twice is refused" 64 "--horizons: 1 years is given twice" -- \
+    sweep tests/models/uncertain --oat --horizons 1,2,1 --out "$work/hz"
+check_that "nothing was written for a refused --horizons" test ! -e "$work/hz"
+expect "run --horizons sets the summary's dates, sorted" 0 \
+    "^outcome +2025-07-01 +2025-10-01 +2027-01-01 *$" -- \
+    run tests/models/two_state --runs 200 --horizons 2,0.75,0.5 --out "$work/hz-run"
+"$NEASIM" compare tests/models/two_state --levers faster --runs 200 --horizons 1.5,0.5 --quiet \
+    --out "$work/hz-cmp"
+check_that "compare --horizons 1.5,0.5: the briefing's rows at 0.5 then 1.5 years" \
+    test "$(tail -n +2 "$work/hz-cmp/briefing.csv" | cut -d, -f4 | tr -d '\r' | tr '\n' ' ')" = "0.5 1.5 "
+# The default: 2, 5 and 10 years within the horizon, and its end: backtest-2019 runs 3 years
+expect "the default horizons on a 3-year scenario: 2 years and the end" 0 \
+    "^outcome +2021-01-01 +2022-01-01 *$" -- \
+    run scenarios/backtest-2019 --runs 200 --out "$work/hz-bt"
 bad lever_path levers.csv 'write:lever,target,operation,value,source\nx,transitions:f:a>c,multiply,2,test\n' "levers.csv:2:[0-9]+: error: .*'c'"
 bad lever_table levers.csv 'write:lever,target,operation,value,source\nx,transition:f:a>b,multiply,2,test\n' "levers.csv:2:[0-9]+: error: .*did you mean 'transitions'"
 bad lever_operation levers.csv 'write:lever,target,operation,value,source\nx,transitions:f:a>b,multipy,2,test\n' "levers.csv:2:[0-9]+: error: .*did you mean 'multiply'"

@@ -138,4 +138,19 @@ check_that "interactions.csv: 1 and 2 threads give the same bytes" \
 check_that "briefing.csv: 1 and 2 threads give the same bytes" \
     cmp -s "$work/thr1/briefing.csv" "$work/thr2/briefing.csv"
 
+# The printed verdict is the last horizon's; a lever distinguishable only earlier shows the verdict
+# of the latest horizon where it is, marked '*', and a note says so (tests/models/two_state, seed 5:
+# +15.0 (+10.0, +20.0) by 3 months, +0.5 (-0.5, +1.5) by 2 years)
+"$NEASIM" compare tests/models/two_state --levers faster --runs 200 --seed 5 --horizons 0.25,2 \
+    --out "$work/early" > "$work/early.txt" 2>&1
+check_that "a verdict from an earlier horizon is marked '*'" \
+    grep -Eq '^  1\. faster +changes\* +\+15\.0 \(\+10\.0, \+20\.0\) +\+0\.5 \(-0\.5, \+1\.5\) ~$' "$work/early.txt"
+check_that "and the note under the table says what '*' means" \
+    grep -qx "\*: not distinguishable by 2027-01-01; the verdict is that of the latest horizon where it is." "$work/early.txt"
+"$NEASIM" compare tests/models/two_state --levers faster --runs 200 --seed 3 --horizons 0.25,2 \
+    --out "$work/late" > "$work/late.txt" 2>&1
+check_that "no '*' and no note when the last horizon's verdict stands" \
+    eval '! grep -q "\*" "$work/late.txt"'
+check_that "the printed briefing has no trailing blanks" eval '! grep -q " $" "$work/early.txt"'
+
 cli_done briefing

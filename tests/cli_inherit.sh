@@ -202,4 +202,17 @@ check_that nuclear_test_2027_same_before awk -F, '
     END { exit m["nuclear_test_2027"] == m["baseline"] && m["baseline"] != "" ? 0 : 1 }' "$work/nt27/event_counts.csv"
 check_that nuclear_test_2027_arm_label grep -q ',nuclear_test_2027,lower,' "$work/nt27/briefing.csv"
 
+# ---- a row added by a typo of a base row's key: a warning, the row still added
+# (the base's levers are faster, null, later, slow_back; its factor f has levels a, b)
+variant typo
+printf 'lever,target,operation,value,from_date,description,source\nfastre,transitions:f:a>b,multiply,3,,typo,test\n' > "$work/typo/levers.csv"
+expect typo_warns 0 "typo/levers.csv:2:1: warning: this row adds 'fastre' to the base's levers.csv, which has 'faster' \(line 2\): a typo\?" -- check "$work/typo"
+variant numbered
+printf 'lever,target,operation,value,from_date,description,source\nlater2,transitions:f:a>b,multiply,3,,a second later,test\n' > "$work/numbered/levers.csv"
+check_that names_that_differ_in_digits_are_not_typos eval '! "$NEASIM" check "$work/numbered" 2>&1 | grep -q warning'
+variant short
+printf 'factor,level,initial,source\nf,c,0,a new level\n' > "$work/short/factors.csv"
+printf 'factor,from,to,value,unit,source\nf,b,c,1,rate_per_year,test\n' > "$work/short/transitions.csv"
+check_that a_new_short_name_is_not_a_typo eval '! "$NEASIM" check "$work/short" 2>&1 | grep -q warning'
+
 cli_done inherit

@@ -35,4 +35,20 @@ printf 'transitions:f:a>b,levers\n0.5,push_f+null+push_f\n' > "$work/d-twice.csv
 expect "sweep lever twice in an arm" 65 "d-twice.csv:2:17: error: lever 'push_f' appears twice in 'push_f\+null\+push_f'" \
     -- sweep tests/models/paths --design "$work/d-twice.csv" --quiet --out "$work/sw"
 
+# A list with an empty arm or a '+' without a lever is refused (it became an arm named '+faster')
+for l in 'faster,,later' ',faster' 'faster,'; do
+    expect "--levers '$l': an empty arm" 64 "--levers: an empty arm in '$l' \(a ',' with no arm on one side\)" \
+        -- compare tests/models/two_state --levers "$l" --runs 10 --quiet --out "$work/cmp3"
+done
+for l in 'faster+' '+faster' 'later++slow_back'; do
+    expect "--levers '$l': a '+' without a lever" 64 "--levers: a '\+' in '.*' has no lever on one side: join levers as a\+b" \
+        -- compare tests/models/two_state --levers "$l" --runs 10 --quiet --out "$work/cmp3"
+done
+check_that "nothing was written for a refused --levers" test ! -e "$work/cmp3"
+expect "an unknown lever without a close name: the scenario's levers are listed" 64 \
+    "--levers: the scenario has no lever 'ncg'; its levers: faster, null, later, slow_back" \
+    -- compare tests/models/two_state --levers ncg --runs 10 --quiet --out "$work/cmp3"
+expect "trace --arm names its own option" 64 "^neasim trace: --arm: the scenario has no lever 'nope'" \
+    -- trace tests/models/two_state --arm nope
+
 cli_done levers

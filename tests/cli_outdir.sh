@@ -73,6 +73,46 @@ for c in run cmp swp; do
     fi
 done
 
+# --- a results folder is replaced whole: only when it holds nothing but what neasim writes -------
+# A file the user put into one (notes) is never lost: the run is refused, the folder unchanged.
+# figures/ and brief.html (make figures, make brief) are neasim's and go with the results.
+for c in run cmp swp; do
+    d="$work/own-$c"
+    ${c}_cmd --out "$d/res"
+    echo "my notes" > "$d/res/notes.txt"
+    before=$(state "$d")
+    expect_out "$c: a results folder holding a user's file" 73 \
+        "res holds notes.txt, which neasim did not write, and a folder is replaced whole: move it out of the folder, or choose another --out" \
+        ${c}_cmd --out "$d/res"
+    unchanged "$c: a results folder holding a user's file" "$d" "$before"
+    rm "$d/res/notes.txt"
+    mkdir "$d/res/figures" && echo png > "$d/res/figures/a.png" && echo html > "$d/res/brief.html"
+    expect_out "$c: figures/ and brief.html are replaced with the results" 0 "" ${c}_cmd --out "$d/res"
+    check_that "$c: the figures of the old results are gone with them" test ! -e "$d/res/figures"
+done
+# A resolved scenario (check --resolved) and a results folder never replace each other: a run
+# into the scenario it reads would delete it.
+"$NEASIM" check tests/models/two_state --resolved "$work/flat" >/dev/null
+before=$(state "$work/flat")
+expect_out "run into the resolved scenario it reads is refused" 73 \
+    "flat holds a scenario \(scenario.csv, from check --resolved\); neasim never writes results over a scenario: choose another --out" \
+    "$NEASIM" run "$work/flat" --runs 10 --quiet --out "$work/flat"
+unchanged "run into the resolved scenario it reads" "$work/flat" "$before"
+expect_out "check --resolved again replaces the earlier resolved scenario" 0 "" \
+    "$NEASIM" check tests/models/two_state --resolved "$work/flat"
+run_cmd --out "$work/res-for-check"
+before=$(state "$work/res-for-check")
+expect_out "check --resolved into a results folder is refused, naming --resolved" 73 \
+    "res-for-check holds neasim results, not a resolved scenario; refusing to replace them: choose another --resolved" \
+    "$NEASIM" check tests/models/two_state --resolved "$work/res-for-check"
+unchanged "check --resolved into a results folder" "$work/res-for-check" "$before"
+
+# --out followed by an option: getopt would take the option for the folder's name
+expect_out "--out -q is refused: the folder is missing" 64 \
+    "--out needs a folder, and '-q' looks like an option: give the folder after --out \(./-q for a folder of that name\)" \
+    "$NEASIM" run tests/models/two_state --runs 10 --out -q
+check_that "no folder named -q was made" test ! -e ./-q
+
 # --- DIR/ is DIR; '.', '..' and the folder you stand in are refused ---------------------------
 for c in run cmp swp; do
     d="$work/slash-$c"
@@ -231,7 +271,7 @@ rerun() { # rerun NAME DIR: run DIR's command again with another --out; tables b
 }
 mkdir -p "$work/it's here"
 "$NEASIM" run tests/models/uncertain --runs 300 --seed 5 --quiet --out "$work/it's here/run" \
-    --horizons 2,5 --outer 3 >/dev/null 2>&1
+    --horizons 1,2 --outer 3 >/dev/null 2>&1
 check_that "manifest command names the subcommand" \
     grep -q "^command,.*neasim run tests/models/uncertain --runs 300" "$work/it's here/run/manifest.csv"
 check_that "manifest command quotes for the shell" \

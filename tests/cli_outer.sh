@@ -62,7 +62,7 @@ expect "compare --outer with --nominal is refused" 64 "cannot be combined with -
 expect "compare --outer needs at least 2 draws" 64 "outer" -- \
     compare "$model" --levers all --outer 1 --out "$work/x"
 expect "run --outer: the summary shows the judgment range" 0 \
-    'moved +[0-9.]+% \(MC [0-9.]+-[0-9.]+; judgment 5-95%: [0-9]+-[0-9]+\)' -- \
+    'moved +[0-9.]+% \(MC [0-9.]+-[0-9.]+; judgment 5-95%: [0-9]+\.[0-9]-[0-9]+\.[0-9]\)' -- \
     run "$model" --outer 6 --runs 300 --out "$work/run"
 # The Monte Carlo interval of the mean over judgments counts the draws as the sample they are
 # (uncertainty.csv's mean_ci_low, mean_ci_high at the horizons; the summary's "MC"; outcomes.csv's
@@ -126,6 +126,13 @@ check_that "uncertainty.csv: mean_std_error is between_draws_sd / sqrt(10) when 
 mc=$(awk -F, 'FNR > 1 && $1 == "moved" { printf "MC %.1f-%.1f", 100 * $6, 100 * $7 }' \
     "$work/cov/say/uncertainty.csv")
 check_that "run --outer: the summary's MC interval is the mean's ($mc)" grep -q "($mc;" "$work/say.txt"
+# Below 30 draws the interval of the mean under-covers (README "Two kinds of interval"): the
+# summary says so, with the number of draws; from 30 on it does not.
+check_that "run --outer 10: the summary says its MC intervals run narrow" \
+    grep -q "^With only 10 draws the MC intervals run narrow" "$work/say.txt"
+"$NEASIM" run "$model" --outer 30 --runs 20 --seed 1 --out "$work/cov/say30" > "$work/say30.txt" 2>&1
+check_that "run --outer 30: the summary gives its intervals without the note" \
+    eval 'grep -q "judgment 5-95%" "$work/say30.txt" && ! grep -q "run narrow" "$work/say30.txt"'
 # compare --outer: the effect's interval in briefing.csv (and the printed briefing) and in
 # differences.csv at every date is that of the mean effect over the draws. The closed form of
 # lever `double` (the hazard x 2) by t: E[exp(-lambda t) - exp(-2 lambda t)] =

@@ -56,4 +56,20 @@ expect "route: told in x and noise" 0 "" -- run tests/models/routes --runs 300 -
 check_that "routes.csv: noise steps only where the route column asks" \
     bash -c "! grep -q '^absorbed,.*noise' '$work/rn/routes.csv' && grep -q '^absorbed_noisy,.*noise' '$work/rn/routes.csv'"
 
+# The default watch dates fit the horizon: 1, 2 and 3 years, those before the end; --routes
+# alone has none, so it runs on any horizon (tests/models/two_state: 2 years; backtest: 3)
+expect "--routes on a 2-year scenario" 0 "" -- run tests/models/two_state --runs 50 --routes --quiet --out "$work/short"
+check_that "--routes on a 2-year scenario writes routes.csv" test -s "$work/short/routes.csv"
+expect "--signposts on a 3-year scenario, default watch dates" 0 "" -- \
+    run scenarios/backtest-2019 --runs 200 --signposts --quiet --out "$work/bt"
+check_that "its watch dates are 1 and 2 years (2020-01-01, 2021-01-01)" test \
+    "$(tail -n +2 "$work/bt/signposts.csv" | cut -d, -f3 | sort -u | tr '\n' ' ')" = "2020-01-01 2021-01-01 "
+expect "--watch beyond the horizon is still refused" 64 "watch date 3 years is not within the horizon" -- \
+    run scenarios/backtest-2019 --runs 20 --signposts --watch 1,3 --out "$work/bt3"
+rm -rf "$work/tiny" && cp -r tests/models/two_state "$work/tiny" && rm "$work/tiny/levers.csv"
+sed -i 's/^horizon_years,2,/horizon_years,0.08,/' "$work/tiny/scenario.csv" # one month
+expect "a horizon too short for any watch date says so" 64 \
+    "two_state's horizon is too short for a watch date" -- \
+    run "$work/tiny" --runs 20 --signposts --out "$work/tiny-out"
+
 cli_done routes

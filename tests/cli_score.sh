@@ -238,6 +238,10 @@ bad_obs "date before the horizon" "${H}outcome,in_b,,2024-06-01,no\n" \
 bad_obs "not a report date" "${H}outcome,in_b,,2026-01-15,yes\n" \
     "obs_bad.csv:2:15: error: 2026-01-15 is not a report date"
 bad_obs "not a date" "${H}outcome,in_b,,1/1/2026,yes\n" "obs_bad.csv:2:15: error: '1/1/2026' is not a date"
+bad_obs "a day that does not exist" "${H}outcome,in_b,,2026-02-29,yes\n" \
+    "obs_bad.csv:2:15: error: there is no 2026-02-29: 2026-02 has 28 days"
+bad_obs "a window's end that does not exist, at its own column" "${H}event,in_b,2025-01-01,2025-04-31,1\n" \
+    "obs_bad.csv:2:23: error: there is no 2025-04-31: 2025-04 has 30 days"
 bad_obs "bad yes/no" "${H}outcome,in_b,,2026-01-01,maybe\n" "obs_bad.csv:2:26: error: 'maybe'.*yes or no"
 bad_obs "window_start on an outcome" "${H}outcome,in_b,2025-06-01,2026-01-01,yes\n" \
     "obs_bad.csv:2:14: error: .*leave window_start empty"

@@ -33,6 +33,23 @@ same_events() {
     check_that "$1" [ "$ok" -eq 1 ]
 }
 
+# A part is written only where nothing is, or over an earlier part: a file neasim did not write
+# (notes, a scenario's table) is never replaced, and it is refused before anything runs.
+echo "my notes" > "$work/notes.txt"
+for c in "run tests/models/two_state" "compare tests/models/paths --levers push_f" \
+         "sweep tests/models/uncertain --lhs 4"; do
+    expect "${c%% *} --shard over a file neasim did not write is refused" 73 \
+        "notes.txt exists and is not a neasim partial result; refusing to replace it: choose another --out" -- \
+        $c --runs 10 --shard 1/2 --out "$work/notes.txt"
+done
+check_that "the file is as it was" grep -qx "my notes" "$work/notes.txt"
+mkdir "$work/a-folder"
+expect "--shard into a folder is refused, with a file name to give" 73 \
+    "a-folder is a folder; a shard writes one file: give --out a file name \(e.g. .*a-folder/part-1\)" -- \
+    run tests/models/two_state --runs 10 --shard 1/2 --out "$work/a-folder"
+expect "a part replaces an earlier part" 0 "" -- run tests/models/two_state --runs 10 --shard 1/2 --quiet --out "$work/again"
+expect "a part replaces an earlier part (again)" 0 "" -- run tests/models/two_state --runs 20 --shard 1/2 --quiet --out "$work/again"
+
 S=scenarios/baseline
 sharded "run" "$work/run" -- run $S --runs 500 --seed 11
 sharded "run --nominal --paths" "$work/runp" -- run $S --runs 300 --seed 5 --nominal --paths 4
@@ -49,7 +66,8 @@ expect "run: 4 shards of 3 replications" 0 "" -- run tests/models/two_state --ru
 for i in 1 2 3 4; do
     "$NEASIM" run tests/models/two_state --runs 3 --quiet --shard $i/4 --out "$work/tiny.p$i"
 done
-expect "merge: 4 shards, one empty" 0 "" -- merge "$work"/tiny.p? --quiet --out "$work/tiny-m"
+expect "merge: 4 shards, one empty; the summary says it merged, not a time" 0 \
+    "^two_state: 3 runs merged from 4 parts -> " -- merge "$work"/tiny.p? --out "$work/tiny-m"
 same_tables "run: an empty shard changes nothing" "$work/tiny" "$work/tiny-m"
 
 # --- routes and signposts: the parts carry them; 1..4 shards of 1 or 2 threads, merged in a

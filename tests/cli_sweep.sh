@@ -28,6 +28,16 @@ printf 'parameter,values\ntransitions:f:a>b,0.2;0.5\nmodifiers:1,1;4\ntransition
 expect "sweep: grid names a parameter twice" 65 "g-twice.csv:4:1: error: 'transitions:f:a>b' is already varied at line 2: give each parameter once" -- sweep tests/models/paths --grid "$work/g-twice.csv" --quiet --out "$work/sw"
 printf 'parameter,values\nlevers,none;calm_h\ntransitions:f:a>b,0.2\nlevers,push_f\n' > "$work/g-levers.csv"
 expect "sweep: grid lists levers twice" 65 "g-levers.csv:4:1: error: 'levers' is already listed at line 2" -- sweep tests/models/paths --grid "$work/g-levers.csv" --quiet --out "$work/sw"
+expect "sweep --sobol over more than 20 numbers: how many, and --params" 64 \
+    "--sobol takes at most 20 uncertain numbers, and 158 vary here: choose those to vary with --params" \
+    -- sweep scenarios/baseline --sobol 8 --runs 10 --quiet --out "$work/sobol-all"
+# an empty value (a typo: "1;;2", "1;2;") is refused rather than dropped
+for v in '0.2;;0.5' '0.2;0.5;' ';0.2'; do
+    printf 'parameter,values\ntransitions:f:a>b,%s\n' "$v" > "$work/g-empty.csv"
+    expect "sweep: grid value list '$v' has an empty value" 65 \
+        "g-empty.csv:2:19: error: an empty value in '$v': separate the values by single ';'" \
+        -- sweep tests/models/paths --grid "$work/g-empty.csv" --quiet --out "$work/sw"
+done
 printf 'transitions:f:a>b,modifiers:1,transitions:f:a>b\n0.2,1,0.3\n' > "$work/d-twice.csv"
 expect "sweep: design names a column twice" 65 "d-twice.csv:1:[0-9]+: error: column 'transitions:f:a>b' appears twice" -- sweep tests/models/paths --design "$work/d-twice.csv" --quiet --out "$work/sw"
 check_that "sweep: a refused design wrote nothing" [ ! -e "$work/sw" ] && [ ! -e "$work/sw.partial" ]

@@ -41,6 +41,10 @@ expect "trace an arm" 0 "start" -- trace tests/models/two_state --arm faster --r
 
 # run --paths K: paths.csv holds the stories of replications 0..K-1, each as trace tells it
 expect "run --paths" 0 "" -- run scenarios/baseline --runs 20 --seed 7 --paths 5 --quiet --out "$work/paths"
+expect "run --paths above --runs: a warning, and --runs paths" 0 \
+    "warning: --paths 50 asks for more paths than the 20 replications: paths.csv holds 20" -- \
+    run scenarios/baseline --runs 20 --seed 7 --paths 50 --out "$work/paths50"
+check_that "paths.csv: replications 0..19" test "$(tail -n +2 "$work/paths50/paths.csv" | cut -d, -f1 | sort -un | wc -l)" = 20
 check_that "paths.csv: replications 0..4" test "$(tail -n +2 "$work/paths/paths.csv" | cut -d, -f1 | sort -u | tr -d '\r' | tr '\n' ' ')" = "0 1 2 3 4 "
 grep "^3," "$work/paths/paths.csv" > "$work/p3.csv"
 check_that "paths.csv: replication 3 is trace --rep 3" cmp -s "$work/p3.csv" <(tail -n +2 "$work/b3.csv")

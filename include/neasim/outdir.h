@@ -5,8 +5,11 @@
 ** when every file is complete and synced to disk, swaps it into place: with
 ** renameat2(RENAME_EXCHANGE) when the destination exists, so no reader ever sees a half-written
 ** folder and a failed run leaves the old results untouched. An existing destination is replaced
-** only if it is empty or holds a neasim manifest.csv: neasim never deletes a folder it did not
-** write.
+** only if it is empty, or holds a neasim manifest.csv and nothing but what neasim and its scripts
+** write (CSV tables, results.xlsx, brief.html, figures/, points/, discover-OUTCOME/, climatology/):
+** neasim never deletes a folder it did not write, nor a file a user put into one. A folder of
+** results and a resolved scenario (check --resolved; it holds scenario.csv) never replace each
+** other, so a run cannot write over the scenario it reads.
 **
 ** The staging folder holds a marker file (".neasim-staging": the writer's pid, process start time,
 ** boot id and host) until the moment of the swap. A run killed outright (SIGKILL, power loss)
@@ -32,7 +35,10 @@ nsm_status nsm_outdir_path(const char *out, char *buf, size_t size, nsm_diag *di
 ** folder and its marker; *staging is a new string the caller frees after nsm_outdir_commit or
 ** nsm_outdir_abort. Parents of dest are created. */
 nsm_status nsm_outdir_begin(const char *dest, char **staging, nsm_diag *diag);
-/* Check that dest could be replaced (absent, empty, or holding a neasim manifest.csv). */
+/* The same for a resolved scenario (check --resolved): it replaces only an empty folder or an
+** earlier resolved scenario. */
+nsm_status nsm_outdir_begin_scenario(const char *dest, char **staging, nsm_diag *diag);
+/* Check that dest could be replaced by results (absent, empty, or neasim's results alone). */
 nsm_status nsm_outdir_check(const char *dest, nsm_diag *diag);
 
 /* fsync every file and folder under staging, remove its marker, swap it into place, fsync the

@@ -75,8 +75,12 @@ nsm_status nsm_part_seal(nsm_part *p, uint64_t events);
 
 /* The sealed bytes (borrowed; valid until nsm_part_free). */
 const unsigned char *nsm_part_bytes(const nsm_part *p, size_t *n);
-/* Write the sealed part to `path` atomically: a temporary file beside it, synced, renamed over
-** path, the folder synced. NSM_ERR_IO with the message in diag. */
+/* Whether a part may be written to `path`: it is absent, or an earlier part (a file that starts
+** with the part's magic). Anything else, a folder or a file neasim did not write, is never
+** replaced: NSM_ERR_IO with the message in diag. */
+nsm_status nsm_part_check_dest(const char *path, nsm_diag *diag);
+/* Write the sealed part to `path` atomically, if nsm_part_check_dest allows: a temporary file
+** beside it, synced, renamed over path, the folder synced. NSM_ERR_IO with the message in diag. */
 nsm_status nsm_part_save(const nsm_part *p, const char *path, nsm_diag *diag);
 
 /* Read a part from n bytes (copied), or from a file. `name` names it in messages. The magic,

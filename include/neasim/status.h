@@ -61,5 +61,7 @@ void nsm_diag_warn(nsm_diag *d, const char *file, int line, int column, const ch
 /* The closest candidate to `word` by edit distance, or NULL if none is close enough to suggest
 ** ("did you mean ...?"). candidates is an array of n strings spaced `stride` bytes apart. */
 const char *nsm_suggest(const char *word, const char *candidates, size_t n, size_t stride);
+/* The Levenshtein distance of a and b, or limit + 1 when it is larger than limit. */
+size_t nsm_edit_distance(const char *a, const char *b, size_t limit);
 
 #endif

@@ -50,17 +50,14 @@ nsm_difference nsm_difference_outcome(const nsm_model *m, const nsm_accum *base,
 int nsm_difference_event_series(const nsm_model *m, const nsm_accum *base, const nsm_accum *arm,
                                 const nsm_paired *p, int e, nsm_difference *out);
 
-/* The report dates that horizons in years stand for (2, 5, 10 by default): years[k] after the
-** start, rounded to the nearest report, those beyond the model's horizon (or at the start)
-** dropped. At most NSM_MAX_HORIZONS; filled by nsm_horizons_find. */
+/* The report dates that a comparison's, a sweep's or run --outer's horizons stand for, ascending
+** (the command line fills them: cli/options.c, nsm_cli_horizons). At most NSM_MAX_HORIZONS. */
 enum { NSM_MAX_HORIZONS = 16 };
 typedef struct {
     int n;
-    int idx[NSM_MAX_HORIZONS];       /* report indices, ascending as given */
+    int idx[NSM_MAX_HORIZONS];       /* report indices, ascending */
     double years[NSM_MAX_HORIZONS];  /* the horizons kept, in years */
 } nsm_horizons;
-
-void nsm_horizons_find(const nsm_model *m, const double *years, int n_years, nsm_horizons *h);
 
 
 /* The judgment spread of one quantity over the n draws of the uncertain numbers (compare --outer):

@@ -151,7 +151,7 @@ static size_t min3(size_t a, size_t b, size_t c)
     return m < c ? m : c;
 }
 
-static size_t edit_distance(const char *a, const char *b, size_t limit)
+size_t nsm_edit_distance(const char *a, const char *b, size_t limit)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > NAME_LEN || lb > NAME_LEN || (la > lb ? la - lb : lb - la) > limit)
@@ -182,7 +182,7 @@ const char *nsm_suggest(const char *word, const char *candidates, size_t n, size
     size_t best_d = limit + 1;
     for (size_t i = 0; i < n; i++) {
         const char *c = candidates + i * stride;
-        size_t dist = edit_distance(word, c, limit);
+        size_t dist = nsm_edit_distance(word, c, limit);
         if (dist < best_d) {
             best = c;
             best_d = dist;

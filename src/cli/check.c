@@ -23,7 +23,9 @@ static const char CHECK_HELP[] =
     "\n"
     "  --resolved DIR   also write the scenario's tables with every base it extends merged in\n"
     "                   (one flat scenario folder, tidy CSV, for spreadsheets) into DIR,\n"
-    "                   atomically, with a manifest.csv naming the bases and the checksum\n";
+    "                   atomically, with a manifest.csv naming the bases and the checksum\n"
+    "  -h, --help       this help\n"
+    "  -V, --version    the version\n";
 
 static void print_condition(const nsm_model *m, const nsm_condition *c)
 {
@@ -237,7 +239,7 @@ static int write_resolved(const char *scenario, const nsm_model *m, const char *
         return code;
     }
     if (st == NSM_OK)
-        st = nsm_outdir_begin(dest, &staging, &d);
+        st = nsm_outdir_begin_scenario(dest, &staging, &d);
     if (st == NSM_OK)
         st = nsm_scenario_write_resolved(scenario, staging, &d);
     if (st == NSM_OK) {
@@ -265,7 +267,7 @@ int nsm_cli_check(int argc, char **argv)
         return EXIT_OK;
     }
     if (argc == 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
-        printf("neasim %s\n", NSM_VERSION);
+        nsm_cli_version();
         return EXIT_OK;
     }
     const char *scenario = NULL, *resolved = NULL;

@@ -28,7 +28,6 @@ enum {
     EXIT_INTERRUPTED = 130 /* stopped by Ctrl-C; nothing was written */
 };                         /* (a stop by signal N exits 128 + N: cli/signals.c) */
 
-#define NSM_CLI_WATCH_DEFAULT "1,2,3" /* run --signposts' watch dates without --watch */
 
 extern const char *nsm_cli_prog;
 
@@ -55,13 +54,21 @@ typedef struct {
     uint64_t top;    /* compare --top K: at most K levers per outcome printed (0: all) */
     int routes, signposts; /* run --routes, --signposts: routes.csv, signposts.csv */
     const char *watch;     /* run --watch L: the signposts' watch dates (years; NULL: the
-                           ** default, NSM_CLI_WATCH_DEFAULT) */
+                           ** default, nsm_cli_watch_default) */
+    int horizons_given;    /* --horizons was on the command line (else "2,5,10" and the end) */
+    nsm_horizons hz;       /* --horizons on the scenario's report dates: filled by
+                           ** nsm_cli_horizons once the command has read its scenario */
 } nsm_cli_options;
 
+/* run --signposts' watch dates without --watch, for m, into buf: 1, 2 and 3 years, those before
+** the horizon's end ("1,2,3" for the baseline); for a horizon of a year or less, its middle. */
+void nsm_cli_watch_default(const nsm_model *m, char *buf, size_t size);
 /* The run configuration the options ask for (uncertainty: per replication unless --nominal). */
 nsm_run_config nsm_cli_run_config(const nsm_cli_options *o, void *progress_ctx);
-/* Parse --horizons into years[] (at most 16); 0, or an exit code after a message. */
-int nsm_cli_horizons(const char *cmd, const char *text, double *years, int *n);
+/* --horizons on m's report dates, into o->hz, ascending: each year given must be a report date
+** within the horizon, once; the default (2, 5 and 10 years) keeps those within the horizon,
+** each at its nearest report, and adds the last report. 0, or EXIT_USAGE after a message. */
+int nsm_cli_horizons(const char *cmd, nsm_cli_options *o, const nsm_model *m);
 
 /* Parse argv (argv[0] is the command); returns 0, -1 after --help/--version, or an exit code.
 ** kind: 0 run, 1 compare, 2 sweep (each takes its own options besides the common ones). */
@@ -104,6 +111,11 @@ int nsm_cli_discover(int argc, char **argv);
 ** working_directory. */
 void nsm_cli_manifest_head(nsm_manifest *mf, int argc, char **argv);
 
+/* Print "neasim VERSION (commit C; generator G)": `neasim --version` and every COMMAND --version. */
+void nsm_cli_version(void);
+/* How the results were made, for a summary's first line: "in 0.53 s on 2 threads", or for a
+** merge "merged from 3 parts" (its own time is not the simulation's). */
+void nsm_cli_how(const nsm_cli_options *o, const nsm_run_stats *rs, char *buf, size_t size);
 /* Print a diagnostic's warnings and error to stderr. */
 void nsm_cli_print_diag(const nsm_diag *d);
 /* Print a diagnostic's warnings now (unless quiet) and forget them; the error stays. */
@@ -112,6 +124,9 @@ void nsm_cli_print_warnings(nsm_diag *d, int quiet);
 int nsm_cli_exit_code(nsm_status s, int reading);
 /* Parse an unsigned integer option value; prints a usage error and returns -1 when bad. */
 int nsm_cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out);
+/* Under --outer with fewer than 30 draws, print (to the summary) that the intervals counting the
+** draws run narrow, and how many to give. */
+void nsm_cli_few_draws_note(uint64_t n_draws);
 /* Read a scenario, printing warnings (unless quiet) and any error; returns 0 or an exit code. */
 int nsm_cli_load(const char *dir, nsm_model **m, int quiet);
 /* Print "prog CMD: message" and a hint to use --help; returns EXIT_USAGE. */

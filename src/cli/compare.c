@@ -43,7 +43,8 @@ static const char COMPARE_HELP[] =
     "  -s, --seed S        seed (default 1); the baseline arm equals `run` with this seed\n"
     "  -t, --threads T     threads (default: all cores); results do not depend on it\n"
     "  -o, --out DIR       results folder (default results/<scenario name>-compare)\n"
-    "      --horizons LIST years of the briefing table (default 2,5,10)\n"
+    "      --horizons LIST years of the briefing table, each a report date (default\n"
+    "                      2,5,10 within the horizon, and its end)\n"
     "      --nominal       uncertain numbers at their means (default: drawn per replication,\n"
     "                      the same draws in every arm)\n"
     "      --outer N       two levels: N draws of the uncertain numbers, each with --runs\n"
@@ -140,20 +141,44 @@ static void print_baseline_row(const nsm_comparison *cmp, int o, int lw, int w,
     const nsm_horizons *hz = &cmp->horizons;
     char head[600];
     snprintf(head, sizeof head, "%s (probability)", aw->first);
-    printf("  %-*s", lw + 8, head);
+    printf("  %-*s", lw + 9, head);
     for (int h = 0; h < hz->n; h++) {
         nsm_difference d = nsm_difference_outcome(cmp->m, cmp->acc[0], cmp->acc[1],
                                                   cmp->paired[1], o, 1, hz->idx[h]);
         char cell[32];
         snprintf(cell, sizeof cell, "%.1f%%", 100 * d.baseline);
-        printf("  %-*s", w, cell);
+        printf("  %-*s", h + 1 < hz->n ? w : 0, cell); /* no trailing blanks */
     }
     printf("\n");
 }
 
+/* Arm a's verdict on outcome o by the last horizon; when its change is not distinguishable there,
+** the verdict at the latest horizon where it is, marked (*early = 1). */
+static nsm_verdict verdict_of(const nsm_comparison *cmp, int a, int o, const nsm_difference *last,
+                              int *early)
+{
+    const nsm_desirable dir = cmp->m->outcomes[o].desirable;
+    nsm_verdict v = nsm_verdict_of(last, dir);
+    *early = 0;
+    for (int h = cmp->horizons.n - 2; v == NSM_VERDICT_UNCLEAR && h >= 0; h--) {
+        nsm_difference d = nsm_comparison_effect(cmp, a, o, h);
+        v = nsm_verdict_of(&d, dir);
+        *early = v != NSM_VERDICT_UNCLEAR;
+    }
+    return v;
+}
+
+/* An arm's label in at most `width` characters: cut with "..." when longer. */
+static void fit_label(char *label, int width)
+{
+    if ((int)strlen(label) > width && width > 3)
+        snprintf(label + width - 3, 4, "...");
+}
+
 /* One outcome: its baseline, then the levers with an effect distinguishable at some horizon,
-** ranked by how much they help at the last horizon (briefing.h), at most `top` (0: all). */
-static void print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw, int w,
+** ranked by how much they help at the last horizon (briefing.h), at most `top` (0: all).
+** Returns 1 when a verdict shown is from an earlier horizon (marked '*'). */
+static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw, int w,
                           int *order, nsm_difference *last, const arm_words *aw)
 {
     const nsm_model *m = cmp->m;
@@ -165,7 +190,7 @@ static void print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw
     for (int a = 1; a <= na; a++)
         last[a - 1] = nsm_comparison_effect(cmp, a, o, hz->n - 1);
     nsm_rank_effects(last, na, oc->desirable, order, NULL);
-    int shown = 0, listed = 0;
+    int shown = 0, listed = 0, any_early = 0;
     for (int k = 0; k < na; k++) {
         int a = order[k] + 1;
         if (!any_distinguishable(cmp, a, o))
@@ -173,15 +198,20 @@ static void print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw
         listed++;
         if (top && (uint64_t)shown >= top)
             continue;
-        char label[1024], line[80];
+        char label[1024], line[1100], verdict[16];
+        int early;
         nsm_arm_label(m, &cmp->arms[a], label, sizeof label);
-        nsm_verdict v = nsm_verdict_of(&last[a - 1], oc->desirable);
-        snprintf(line, sizeof line, "%d. %.56s", ++shown % 1000000, label);
-        printf("  %-*.*s %-7s", lw, lw, line, v == NSM_VERDICT_UNCLEAR ? "" : nsm_verdict_name(v));
+        nsm_verdict v = verdict_of(cmp, a, o, &last[a - 1], &early);
+        any_early |= early;
+        snprintf(verdict, sizeof verdict, "%s%s", v == NSM_VERDICT_UNCLEAR ? ""
+                 : nsm_verdict_name(v), early ? "*" : "");
+        snprintf(line, sizeof line, "%d. %s", ++shown % 1000000, label);
+        fit_label(line, lw);
+        printf("  %-*s %-8s", lw, line, verdict);
         for (int h = 0; h < hz->n; h++) {
             char cell[96];
             briefing_cell(cmp, a, o, h, cell, sizeof cell);
-            printf("  %-*s", w, cell);
+            printf("  %-*s", h + 1 < hz->n ? w : 0, cell);
         }
         printf("\n");
     }
@@ -205,6 +235,7 @@ static void print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw
     }
     if (na - listed > 0)
         printf("  %d of %d %s: no distinguishable %s\n", na - listed, na, aw->others, aw->effect);
+    return any_early;
 }
 
 /* The briefing table; scenarios: the arms are whole scenarios (compare A B ...), each against
@@ -258,12 +289,16 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
     }
     char head[32];
     snprintf(head, sizeof head, "outcome / %s", aw.one);
-    printf("\n%-*s", lw + 10, head);
+    printf("\n%-*s", lw + 11, head);
     for (int h = 0; h < hz->n; h++)
-        printf("  %-*s", w, m->report_date[hz->idx[h]]);
+        printf("  %-*s", h + 1 < hz->n ? w : 0, m->report_date[hz->idx[h]]);
     printf("\n");
+    int early = 0;
     for (int o = 0; o < m->n_outcomes; o++)
-        print_outcome(cmp, o, top, lw, w, order, last, &aw);
+        early |= print_outcome(cmp, o, top, lw, w, order, last, &aw);
+    if (early)
+        printf("\n*: not distinguishable by %s; the verdict is that of the latest horizon where "
+               "it is.\n", m->report_date[hz->idx[hz->n - 1]]);
     free(order);
     free(last);
 }
@@ -310,7 +345,8 @@ static void print_interactions(const nsm_comparison *cmp, uint64_t top)
     if (listed > shown)
         printf("  (%d more: raise --top)\n", listed - shown);
     if (listed == 0)
-        printf("  none (%d pairs of levers x %d outcomes)\n", cmp->n_interactions, m->n_outcomes);
+        printf("  none (%d pair%s of levers x %d outcome%s)\n", cmp->n_interactions,
+               cmp->n_interactions == 1 ? "" : "s", m->n_outcomes, m->n_outcomes == 1 ? "" : "s");
 }
 
 typedef struct {
@@ -562,7 +598,7 @@ static int precision_plan(const nsm_comparison *cmp, const nsm_cli_options *o, r
 
 static int compare(const nsm_model *m, const nsm_model *const *models, const char *dropped,
                    const nsm_arm *arms, int n_arms, const nsm_cli_options *o, const char *dest,
-                   const double *years, int n_years, int argc, char **argv)
+                   int argc, char **argv)
 {
     char *staging = NULL;
     nsm_diag d;
@@ -572,8 +608,7 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
     nsm_cli_precision prec = {0};
     /* Caught from before the staging folder exists until it is committed or removed. */
     nsm_cli_catch_sigint(1);
-    nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, {0}, NULL, 0, NULL, NULL};
-    nsm_horizons_find(m, years, n_years, &cmp.horizons);
+    nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, o->hz, NULL, 0, NULL, NULL};
     const char **names = calloc((size_t)n_arms, sizeof *names);
     nsm_manifest *mf = calloc(1, sizeof *mf);
     nsm_status st = names && mf && !results_alloc(&res, m, arms, n_arms, o->outer, &cmp.horizons)
@@ -600,13 +635,13 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
         nsm_cli_catch_sigint(0);
     unsigned long long runs = (unsigned long long)nsm_accum_runs(res.acc[0]);
     if (st == NSM_OK && !o->quiet) {
+        char how[64];
+        nsm_cli_how(o, &rs, how, sizeof how);
         if (o->outer)
-            printf("%s: %d arms x %llu draws x %llu runs in %.2f s on %d threads -> %s/\n",
-                   m->name, n_arms, (unsigned long long)o->outer, (unsigned long long)o->runs,
-                   rs.wall_seconds, rs.threads, dest);
+            printf("%s: %d arms x %llu draws x %llu runs %s -> %s/\n", m->name, n_arms,
+                   (unsigned long long)o->outer, (unsigned long long)o->runs, how, dest);
         else
-            printf("%s: %d arms x %llu runs in %.2f s on %d threads -> %s/\n", m->name, n_arms,
-                   runs, rs.wall_seconds, rs.threads, dest);
+            printf("%s: %d arms x %llu runs %s -> %s/\n", m->name, n_arms, runs, how, dest);
         print_briefing(&cmp, o->top, models != NULL);
         print_interactions(&cmp, o->top);
     }
@@ -637,8 +672,7 @@ static void default_dest(nsm_model *const *models, int n, char *dest, size_t siz
 }
 
 /* compare A B ...: whole scenarios as arms. */
-static int compare_scenarios(nsm_cli_options *o, const double *years, int n_years, int argc,
-                             char **argv)
+static int compare_scenarios(nsm_cli_options *o, int argc, char **argv)
 {
     if (o->levers || o->factorial || o->outer)
         return nsm_cli_usage_error("compare", "with several scenarios the arms are the scenarios: "
@@ -662,6 +696,8 @@ static int compare_scenarios(nsm_cli_options *o, const double *years, int n_year
                                                        &n_dropped, &d)
                                     : NSM_OK;
     if (code == EXIT_OK && st == NSM_OK)
+        code = nsm_cli_horizons("compare", o, models[0]); /* the scenarios' dates are aligned */
+    if (code == EXIT_OK && st == NSM_OK)
         st = nsm_arms_of_scenarios((const nsm_model *const *)models, n, &arms);
     if (code == EXIT_OK && st != NSM_OK) {
         nsm_cli_print_diag(&d);
@@ -673,7 +709,7 @@ static int compare_scenarios(nsm_cli_options *o, const double *years, int n_year
                     n_dropped, n_dropped == 1 ? "" : "s", dropped);
         default_dest(models, n, dest, sizeof dest);
         code = compare(models[0], (const nsm_model *const *)models, dropped, arms, n, o,
-                       o->out ? o->out : dest, years, n_years, argc, argv);
+                       o->out ? o->out : dest, argc, argv);
     }
     nsm_diag_release(&d);
     nsm_arms_free(arms, arms ? n : 0);
@@ -688,8 +724,6 @@ typedef struct {
     int n_arms;
     nsm_horizons hz;
     const char *dest;
-    const double *years;
-    int n_years;
     int argc;
     char **argv;
 } compare_plan;
@@ -733,8 +767,7 @@ static nsm_status part_of(void *ctx, const nsm_cli_options *o, uint64_t first, u
 static int plan_write(void *ctx, nsm_cli_options *o)
 {
     const compare_plan *cp = ctx;
-    return compare(cp->m, NULL, NULL, cp->arms, cp->n_arms, o, cp->dest, cp->years, cp->n_years,
-                   cp->argc, cp->argv);
+    return compare(cp->m, NULL, NULL, cp->arms, cp->n_arms, o, cp->dest, cp->argc, cp->argv);
 }
 
 /* --precision under mpirun: the targets and the empty totals, on every rank alike (prec, tot,
@@ -757,11 +790,9 @@ static int precise_plan(const compare_plan *cp, const nsm_cli_options *o, result
 /* --shard (simulate and write a part), or under mpirun every rank's slice and rank 0 writes;
 ** with --precision under mpirun, the slices are of every batch, added into totals. */
 static int compare_slices(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                          nsm_cli_options *o, const char *dest, const double *years, int n_years,
-                          int argc, char **argv)
+                          nsm_cli_options *o, const char *dest, int argc, char **argv)
 {
-    compare_plan cp = {m, arms, n_arms, {0}, dest, years, n_years, argc, argv};
-    nsm_horizons_find(m, years, n_years, &cp.hz);
+    compare_plan cp = {m, arms, n_arms, o->hz, dest, argc, argv};
     const nsm_cli_slicer s = {"compare", m, n_arms, &cp, part_of, plan_write};
     if (o->n_shards)
         return nsm_cli_slices_shard(&s, o);
@@ -790,29 +821,27 @@ static int compare_command(int argc, char **argv, const nsm_cli_parts *parts)
             return nsm_cli_usage_error("compare", "a comparison of scenarios runs in one process "
                                        "for now: --shard, neasim merge and mpirun take the levers "
                                        "of one scenario");
-        double ys[16];
-        int ny;
-        if ((code = nsm_cli_horizons("compare", o.horizons, ys, &ny)) != 0)
-            return code;
-        return compare_scenarios(&o, ys, ny, argc, argv);
+        return compare_scenarios(&o, argc, argv);
     }
     if (!o.levers)
         return nsm_cli_usage_error("compare", "which levers? give --levers a,b,a+b or --levers all");
-    double years[16];
-    int n_years;
-    if ((code = nsm_cli_horizons("compare", o.horizons, years, &n_years)) != 0)
-        return code;
     nsm_model *m = NULL;
     if ((code = nsm_cli_load(o.scenario, &m, o.quiet)) != EXIT_OK)
         return code;
+    if ((code = nsm_cli_horizons("compare", &o, m)) != EXIT_OK) {
+        nsm_model_free(m);
+        return code;
+    }
     nsm_arm *arms = NULL;
     int n_arms = 0;
     nsm_diag d;
     nsm_diag_init(&d);
     nsm_status st = nsm_arms_build(m, o.levers, o.factorial, o.scenario, &arms, &n_arms, &d);
-    if (st != NSM_OK) {
+    if (st == NSM_ERR_USAGE) {
+        code = nsm_cli_usage_error("compare", "--levers: %s", d.error);
+    } else if (st != NSM_OK) {
         nsm_cli_print_diag(&d);
-        code = st == NSM_ERR_USAGE ? EXIT_USAGE : nsm_cli_exit_code(st, 1);
+        code = nsm_cli_exit_code(st, 1);
     } else {
         char dest[NSM_NAME_MAX + 32];
         snprintf(dest, sizeof dest, "results/%s-compare", m->name);
@@ -820,9 +849,9 @@ static int compare_command(int argc, char **argv, const nsm_cli_parts *parts)
         if ((code = nsm_cli_ranks_check("compare", &o)) != 0)
             ;
         else if ((nsm_cli_world_size() > 1 && !o.parts) || o.n_shards)
-            code = compare_slices(m, arms, n_arms, &o, out, years, n_years, argc, argv);
+            code = compare_slices(m, arms, n_arms, &o, out, argc, argv);
         else
-            code = compare(m, NULL, NULL, arms, n_arms, &o, out, years, n_years, argc, argv);
+            code = compare(m, NULL, NULL, arms, n_arms, &o, out, argc, argv);
     }
     nsm_diag_release(&d);
     nsm_arms_free(arms, n_arms);

@@ -117,7 +117,7 @@ static int parse(int argc, char **argv, discover_cli *o)
     for (int c; (c = getopt_long(argc, argv, ":o:qhV", longopts, NULL)) != -1;) {
         switch (c) {
         case 'h': fputs(DISCOVER_HELP, stdout); return -1;
-        case 'V': printf("neasim %s\n", NSM_VERSION); return -1;
+        case 'V': nsm_cli_version(); return -1;
         case ':':
             return nsm_cli_usage_error("discover", "option '%s' needs a value", argv[optind - 1]);
         case '?':

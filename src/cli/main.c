@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "neasim/rng.h"
 
 const char *nsm_cli_prog = "neasim";
 
@@ -40,12 +39,6 @@ static void usage(FILE *f)
             "See README.md for the output files and scenarios/README.md for the format.\n");
 }
 
-static void version(void)
-{
-    printf("neasim %s (commit %s; generator %s)\n", NSM_VERSION, NSM_GIT_COMMIT,
-           nsm_rng_philox4x32->name);
-}
-
 static int command(int argc, char **argv)
 {
     if (argc < 2) {
@@ -62,7 +55,7 @@ static int command(int argc, char **argv)
         return EXIT_OK;
     }
     if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
-        version();
+        nsm_cli_version();
         return EXIT_OK;
     }
     if (!strcmp(cmd, "run"))

@@ -29,7 +29,8 @@ static const char MERGE_HELP[] =
     "  -o, --out DIR     results folder (required)\n"
     "  -t, --threads T   threads for what the merge computes again (run --paths)\n"
     "  -q, --quiet       no summary\n"
-    "  -h, --help        this help\n";
+    "  -h, --help        this help\n"
+    "  -V, --version     the version\n";
 
 /* Compare one field of two heads; a message naming both parts when they differ. */
 static int differs(const char *what, const char *a, const char *b, const nsm_part *pa,
@@ -185,6 +186,9 @@ static int merge_args(int argc, char **argv, const char **out, const char **thre
         const char *a = argv[k];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(MERGE_HELP, stdout);
+            return -1;
+        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+            nsm_cli_version();
             return -1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             *quiet = 1;

@@ -3,6 +3,7 @@
 ** (signals: cli/signals.c).
 */
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,10 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 't': return nsm_cli_parse_u64("--threads", arg, 1, 1024, &o->threads);
     case 'o': o->out = arg; return 0;
     case 'l': o->levers = arg; return 0;
-    case 'H': o->horizons = arg; return 0;
+    case 'H':
+        o->horizons = arg;
+        o->horizons_given = 1;
+        return 0;
     case 'b': o->bom = 1; return 0;
     case 'x': o->xlsx = 1; return 0;
     case 'q': o->quiet = 1; return 0;
@@ -56,6 +60,10 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
 /* --out DIR/ is DIR; --out . and the like are refused (outdir.h, nsm_outdir_path). */
 static int out_folder(const char *cmd, nsm_cli_options *o)
 {
+    if (o->out[0] == '-') /* `--out -q`: getopt took the next option for the folder */
+        return nsm_cli_usage_error(cmd, "--out needs a folder, and '%s' looks like an option: "
+                                   "give the folder after --out (./%s for a folder of that name)",
+                                   o->out, o->out);
     nsm_diag d;
     nsm_diag_init(&d);
     int bad = nsm_outdir_path(o->out, o->out_path, sizeof o->out_path, &d) != NSM_OK;
@@ -127,7 +135,7 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
             return -1;
         }
         if (c == 'V') {
-            printf("neasim %s\n", NSM_VERSION);
+            nsm_cli_version();
             return -1;
         }
         if (c == ':')
@@ -156,10 +164,35 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
     if (o->n_shards && !o->out)
         return nsm_cli_usage_error(cmd, "--shard writes a partial result: name its file with "
                                    "--out PART");
+    if (o->n_shards) { /* refused before the simulation rather than after it */
+        nsm_diag d;
+        nsm_diag_init(&d);
+        int bad = nsm_part_check_dest(o->out, &d) != NSM_OK;
+        if (bad)
+            fprintf(stderr, "%s %s: %s\n", nsm_cli_prog, cmd, d.error);
+        nsm_diag_release(&d);
+        if (bad)
+            return EXIT_CANTCREAT;
+    }
     if (o->outer && o->nominal)
         return nsm_cli_usage_error(cmd, "--outer draws the uncertain numbers; it cannot be "
                                    "combined with --nominal");
+    uint64_t reps = o->runs; /* with --outer, paths.csv tells the first draw's replications */
+    if (o->paths > reps && !o->precision && !o->quiet)
+        fprintf(stderr, "%s %s: warning: --paths %llu asks for more paths than the %llu "
+                "replications: paths.csv holds %llu\n", nsm_cli_prog, cmd,
+                (unsigned long long)o->paths, (unsigned long long)reps, (unsigned long long)reps);
     return 0;
+}
+
+void nsm_cli_watch_default(const nsm_model *m, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int y = 1; y <= 3 && 12 * y < m->horizon_months; y++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%d", y > 1 ? "," : "", y);
+    if (len == 0 && m->horizon_months >= 2)
+        snprintf(buf, size, "%g", (m->horizon_months / 2) / 12.0);
 }
 
 nsm_run_config nsm_cli_run_config(const nsm_cli_options *o, void *progress_ctx)
@@ -171,22 +204,84 @@ nsm_run_config nsm_cli_run_config(const nsm_cli_options *o, void *progress_ctx)
     return rc;
 }
 
-int nsm_cli_horizons(const char *cmd, const char *text, double *years, int *n)
+/* Report index k months after the start, or -1 when no report falls there: reports are every
+** report_interval_months from the start, and the last at the horizon (scenario/meta.c). */
+static int report_at_months(const nsm_model *m, long months)
 {
-    char *buf = strdup(text), *save = NULL;
-    *n = 0;
-    for (char *tok = buf ? strtok_r(buf, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
+    if (months == m->horizon_months)
+        return m->n_reports - 1;
+    if (months <= 0 || months > m->horizon_months || months % m->report_interval_months)
+        return -1;
+    return (int)(months / m->report_interval_months);
+}
+
+/* Insert report i (years y) into h, ascending; 0, or -1 when h has it already. */
+static int horizons_insert(nsm_horizons *h, int i, double y)
+{
+    int k = h->n;
+    for (int j = 0; j < h->n; j++)
+        if (h->idx[j] == i)
+            return -1;
+    while (k > 0 && h->idx[k - 1] > i) {
+        h->idx[k] = h->idx[k - 1];
+        h->years[k] = h->years[k - 1];
+        k--;
+    }
+    h->idx[k] = i;
+    h->years[k] = y;
+    h->n++;
+    return 0;
+}
+
+int nsm_cli_horizons(const char *cmd, nsm_cli_options *o, const nsm_model *m)
+{
+    nsm_horizons *h = &o->hz;
+    const int every = m->report_interval_months;
+    char *buf = strdup(o->horizons), *save = NULL;
+    int bad = !buf;
+    h->n = 0;
+    for (char *tok = buf ? strtok_r(buf, ",", &save) : NULL; tok && !bad;
+         tok = strtok_r(NULL, ",", &save)) {
         char *end;
-        double y = strtod(tok, &end);
-        if (*end || !(y > 0) || *n == 16) {
-            free(buf);
-            return nsm_cli_usage_error(cmd, "--horizons expects up to 16 positive numbers of "
-                                       "years separated by commas, got '%s'", text);
+        double y = strtod(tok, &end), months = 12.0 * y;
+        if (*end || !(y > 0) || h->n == NSM_MAX_HORIZONS) {
+            bad = nsm_cli_usage_error(cmd, "--horizons expects up to %d positive numbers of years "
+                                      "separated by commas, got '%s'", NSM_MAX_HORIZONS,
+                                      o->horizons);
+        } else if (!o->horizons_given) { /* the default: the nearest report, within the horizon */
+            long i = lround(months / every);
+            if (i > 0 && i < m->n_reports - 1)
+                horizons_insert(h, (int)i, (double)(i * every) / 12.0);
+        } else if (months > m->horizon_months + 1e-6) {
+            bad = nsm_cli_usage_error(cmd, "--horizons: %s years is beyond the horizon of %s "
+                                      "(%g years, to %s): give years from above 0 to %g", tok,
+                                      m->name, m->horizon_months / 12.0,
+                                      m->report_date[m->n_reports - 1], m->horizon_months / 12.0);
+        } else if (fabs(months - (double)lround(months)) > 1e-6 ||
+                   report_at_months(m, lround(months)) < 0) {
+            int below = (int)floor(months / every) * every, above = below + every;
+            above = above < m->horizon_months ? above : m->horizon_months;
+            char every_text[32] = "month";
+            if (every > 1)
+                snprintf(every_text, sizeof every_text, "%d months", every);
+            bad = below > 0
+                ? nsm_cli_usage_error(cmd, "--horizons: %s years falls between the report dates "
+                                      "of %s (one every %s from %s): give %g or %g, say", tok,
+                                      m->name, every_text, m->report_date[0], below / 12.0,
+                                      above / 12.0)
+                : nsm_cli_usage_error(cmd, "--horizons: %s years comes before the first report "
+                                      "date of %s (one every %s from %s): give %g or more", tok,
+                                      m->name, every_text, m->report_date[0], above / 12.0);
+        } else if (horizons_insert(h, report_at_months(m, lround(months)), y)) {
+            bad = nsm_cli_usage_error(cmd, "--horizons: %s years is given twice", tok);
         }
-        years[(*n)++] = y;
     }
     free(buf);
-    return *n ? 0 : nsm_cli_usage_error(cmd, "--horizons is empty");
+    if (!bad && o->horizons_given && h->n == 0)
+        bad = nsm_cli_usage_error(cmd, "--horizons is empty");
+    if (!bad && !o->horizons_given)
+        horizons_insert(h, m->n_reports - 1, m->horizon_months / 12.0);
+    return bad ? EXIT_USAGE : 0;
 }
 
 void nsm_cli_now(char started[32])
@@ -291,6 +386,8 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
     nsm_manifest_add(mf, "uncertain_numbers", "%d", m->n_uncertain);
     nsm_manifest_add(mf, "uncertainty", "%s",
                      m->n_uncertain == 0 ? "none"
+                     : o->n_designs      ? "swept (the design's numbers as set; the others at "
+                                           "their means)"
                      : o->nominal        ? "nominal (every number at its mean)"
                      : o->outer          ? "outer (draws x runs per draw)"
                                          : "drawn per replication");

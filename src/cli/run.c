@@ -42,11 +42,14 @@ static const char RUN_HELP[] =
     "                    afresh for every replication)\n"
     "      --outer N     two levels: N draws of the uncertain numbers, each with --runs\n"
     "                    replications (N x runs in all); adds uncertainty.csv\n"
-    "      --horizons L  years of uncertainty.csv (default 2,5,10)\n"
+    "      --horizons L  years of the summary (and with --outer of uncertainty.csv),\n"
+    "                    each a report date (default 2,5,10 within the horizon, and\n"
+    "                    its end)\n"
     "      --paths K     paths.csv: the story of replications 0..K-1 (as `neasim trace`)\n"
     "      --routes      routes.csv: the routes by which each outcome begins to hold\n"
     "      --signposts   signposts.csv: what, seen by a watch date, announces an onset\n"
-    "      --watch L     the signposts' watch dates, years (default 1,2,3; at most 8)\n"
+    "      --watch L     the signposts' watch dates, years (default 1,2,3 before\n"
+    "                    the end; at most 8)\n"
     "      --precision H stop once every 95% interval of the summary is at most +-H wide (a\n"
     "                    probability: 0.01 is +-1 point), adding replications in batches of\n"
     "                    1000; --runs is then the ceiling (default 1000000)\n"
@@ -65,27 +68,30 @@ static const char RUN_HELP[] =
     "  -h, --help        this help\n"
     "  -V, --version     the version\n";
 
-/* The report index nearest to `years` after the start, or -1 beyond the horizon. */
-static int index_at_years(const nsm_model *m, double years)
-{
-    int i = (int)lround(years * 12.0 / m->report_interval_months);
-    return i < m->n_reports ? i : -1;
-}
-
 /* Onset outcomes leave out the runs that start in the condition: say how many, apart (with
 ** --outer, the interval of the mean over the draws: nsm_series_proportion). */
 static void onset_note(const nsm_model *m, const nsm_accum *a, int width)
 {
-    printf("\n(onset): only runs in which the condition begins to hold after the start count; "
-           "it holds at the start in\n");
+    int none = 0, some = 0;
+    for (int o = 0; o < m->n_outcomes; o++)
+        if (m->outcomes[o].occurrence == NSM_OCCUR_ONSET)
+            *(nsm_accum_outcome_held_count(a, o, 0) ? &some : &none) += 1;
+    printf("\n(onset): only runs in which the condition begins to hold after the start count; ");
+    if (!some) {
+        printf("no run starts in\nany of these conditions.\n");
+        return;
+    }
+    printf("it holds at the start in\n");
     for (int o = 0; o < m->n_outcomes; o++) {
-        if (m->outcomes[o].occurrence != NSM_OCCUR_ONSET)
+        int64_t held = nsm_accum_outcome_held_count(a, o, 0);
+        if (m->outcomes[o].occurrence != NSM_OCCUR_ONSET || !held)
             continue;
-        nsm_proportion p = nsm_series_proportion(a, NSM_SERIES_HELD, o, 0,
-                                                 nsm_accum_outcome_held_count(a, o, 0));
+        nsm_proportion p = nsm_series_proportion(a, NSM_SERIES_HELD, o, 0, held);
         printf("  %-*s%5.1f%% (%.1f-%.1f)\n", width, m->outcomes[o].name, 100 * p.p, 100 * p.lo,
                100 * p.hi);
     }
+    if (none)
+        printf("and in no run for the other %d.\n", none);
 }
 
 /* The spread over the draws (uncertainty.csv's row) of outcome o at report i when run --outer has
@@ -109,7 +115,7 @@ static int spread_at(const nsm_model *m, const nsm_outer_result *r, int o, int i
 ** counts the draws as the sample they are), and with --outer at a horizon of uncertainty.csv its
 ** judgment range, q05 to q95 (the same numbers as nsm_judgment_of's). */
 static void summary_cell(const nsm_model *m, const nsm_accum *a, const nsm_outer_result *outer,
-                         int o, int i, const int64_t *first, double *v)
+                         int o, int i, const int64_t *first, double *v, int last)
 {
     nsm_proportion p = nsm_series_proportion(a, NSM_SERIES_OCCURRED, o, i, first[i]);
     nsm_outer_spread sp;
@@ -117,34 +123,22 @@ static void summary_cell(const nsm_model *m, const nsm_accum *a, const nsm_outer
     if (!outer)
         snprintf(cell, sizeof cell, "%5.1f%% (%.1f-%.1f)", 100 * p.p, 100 * p.lo, 100 * p.hi);
     else if (spread_at(m, outer, o, i, v, &sp))
-        snprintf(cell, sizeof cell, "%5.1f%% (MC %.1f-%.1f; judgment 5-95%%: %.0f-%.0f)",
+        snprintf(cell, sizeof cell, "%5.1f%% (MC %.1f-%.1f; judgment 5-95%%: %.1f-%.1f)",
                  100 * p.p, 100 * p.lo, 100 * p.hi, 100 * sp.q05, 100 * sp.q95);
     else
         snprintf(cell, sizeof cell, "%5.1f%% (MC %.1f-%.1f)", 100 * p.p, 100 * p.lo, 100 * p.hi);
-    printf("  %-*s", outer ? 46 : 22, cell);
-}
-
-/* The report dates of the summary's columns: 2, 5 and 10 years and the last report. */
-static int summary_reports(const nsm_model *m, int idx[4])
-{
-    static const double horizons[] = {2, 5, 10};
-    int n_idx = 0;
-    for (int h = 0; h < 3; h++)
-        if ((idx[n_idx] = index_at_years(m, horizons[h])) > 0)
-            n_idx++;
-    if (n_idx == 0 || idx[n_idx - 1] != m->n_reports - 1)
-        idx[n_idx++] = m->n_reports - 1;
-    return n_idx;
+    printf("  %-*s", last ? 0 : outer ? 50 : 22, cell); /* no trailing blanks */
 }
 
 /* outer: run --outer's draws (NULL without), whose judgment ranges the cells show beside the
 ** Monte Carlo intervals at the horizons they were computed for. */
-static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats *rs,
-                    const char *dest, const nsm_outer_result *outer)
+static void summary(const nsm_model *m, const nsm_accum *a,
+                    const char *dest, const nsm_horizons *hz, const nsm_outer_result *outer,
+                    const char *how)
 {
-    int idx[4], n_idx = summary_reports(m, idx);
-    printf("%s: %llu runs in %.2f s on %d threads -> %s/\n", m->name,
-           (unsigned long long)nsm_accum_runs(a), rs->wall_seconds, rs->threads, dest);
+    const int *idx = hz->idx, n_idx = hz->n;
+    printf("%s: %llu runs %s -> %s/\n", m->name, (unsigned long long)nsm_accum_runs(a), how,
+           dest);
     if (m->n_outcomes == 0)
         return;
     int width = 34; /* wide enough for every name and its " (onset)" */
@@ -153,16 +147,19 @@ static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats 
                 (m->outcomes[o].occurrence == NSM_OCCUR_ONSET ? 9 : 0);
         width = w > width ? w : width;
     }
-    if (outer)
+    if (outer) {
         printf("\nProbability that each outcome has occurred by (MC: 95%% Monte Carlo interval of the\n"
                "average over judgments, counting the %llu draws as the sample they are; judgment: 5%%\n"
-               "to 95%% of the probability over the draws of the uncertain numbers):\n%-*s",
-               (unsigned long long)outer->n_draws, width, "outcome");
-    else
-        printf("\nProbability that each outcome has occurred by (95%% interval):\n%-*s", width,
-               "outcome");
+               "to 95%% of the probability over the draws of the uncertain numbers).\n",
+               (unsigned long long)outer->n_draws);
+        nsm_cli_few_draws_note(outer->n_draws);
+        printf("%-*s", width, "outcome");
+    } else
+        printf("\nProbability that each outcome has occurred by (95%% Monte Carlo interval: how\n"
+               "precisely the runs pin it down, not how much it depends on the judgments; for\n"
+               "that, --outer):\n%-*s", width, "outcome");
     for (int k = 0; k < n_idx; k++)
-        printf("  %-*s", outer ? 46 : 22, m->report_date[idx[k]]);
+        printf("  %-*s", k + 1 == n_idx ? 0 : outer ? 50 : 22, m->report_date[idx[k]]);
     printf("\n");
     int64_t *first = malloc(((size_t)m->n_reports + 1) * sizeof *first);
     double *v = malloc(((size_t)(outer ? outer->n_draws : 0) + 1) * sizeof *v);
@@ -175,7 +172,7 @@ static void summary(const nsm_model *m, const nsm_accum *a, const nsm_run_stats 
         snprintf(name, sizeof name, "%s%s", m->outcomes[o].name, onset ? " (onset)" : "");
         printf("%-*s", width, name);
         for (int k = 0; k < n_idx; k++)
-            summary_cell(m, a, outer, o, idx[k], first, v);
+            summary_cell(m, a, outer, o, idx[k], first, v, k + 1 == n_idx);
         printf("\n");
     }
     free(first);
@@ -192,11 +189,7 @@ typedef struct {
 static nsm_status outer_setup(const nsm_model *m, const nsm_cli_options *o, outer_plan *op,
                               uint64_t n_draws, nsm_diag *d)
 {
-    double years[16];
-    int n;
-    if (nsm_cli_horizons("run", o->horizons, years, &n))
-        return nsm_diag_error(d, NSM_ERR_USAGE, "bad --horizons");
-    nsm_horizons_find(m, years, n, &op->r.horizons);
+    op->r.horizons = o->hz;
     op->r.n_draws = n_draws;
     op->r.runs = o->runs;
     op->r.p = calloc((size_t)n_draws * (size_t)(m->n_outcomes * op->r.horizons.n) + 1,
@@ -275,7 +268,10 @@ static nsm_status story_plan(const nsm_model *m, const nsm_cli_options *o, nsm_s
     if (o->outer)
         return nsm_diag_error(d, NSM_ERR_USAGE, "--routes and --signposts do not combine with "
                               "--outer");
-    char *buf = strdup(o->watch ? o->watch : NSM_CLI_WATCH_DEFAULT), *save = NULL;
+    char watch[64];
+    nsm_cli_watch_default(m, watch, sizeof watch);
+    /* routes alone have no watch dates */
+    char *buf = strdup(!o->signposts ? "" : o->watch ? o->watch : watch), *save = NULL;
     for (char *tok = buf ? strtok_r(buf, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
         char *end;
         double y = strtod(tok, &end);
@@ -287,8 +283,11 @@ static nsm_status story_plan(const nsm_model *m, const nsm_cli_options *o, nsm_s
         so.watch_years[so.n_watch++] = y;
     }
     free(buf);
-    nsm_status st = so.n_watch ? nsm_story_check(m, &so, d)
-                               : nsm_diag_error(d, NSM_ERR_USAGE, "--watch is empty");
+    nsm_status st = so.n_watch || !o->signposts ? nsm_story_check(m, &so, d)
+                     : o->watch ? nsm_diag_error(d, NSM_ERR_USAGE, "--watch is empty")
+                                : nsm_diag_error(d, NSM_ERR_USAGE, "%s's horizon is too short "
+                                                 "for a watch date (a month at least before its "
+                                                 "end)", m->name);
     if (st == NSM_OK && !(*out = nsm_story_alloc(m, &so)))
         st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     return st;
@@ -361,8 +360,10 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
     if (st == NSM_OK)
         st = simulate(m, o, staging, acc, &op, prec, &rs, argc, argv, &d);
     int code = nsm_cli_finish_folder("run", &st, staging, dest, &d);
+    char how[64];
+    nsm_cli_how(o, &rs, how, sizeof how);
     if (st == NSM_OK && !o->quiet)
-        summary(m, acc, &rs, dest, o->outer ? &op.r : NULL);
+        summary(m, acc, dest, &o->hz, o->outer ? &op.r : NULL, how);
     if (st == NSM_OK && prec)
         nsm_cli_precision_say(prec, nsm_accum_runs(acc), o->quiet);
     free(staging);
@@ -487,12 +488,10 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
         return code;
     nsm_cli_precision prec = {m, o.precision, o.runs, NULL, 0, NULL, NULL, 1, NULL,
                               {0, -1, 0}, 0, 0, NULL};
-    if (o.precision) {
-        nsm_horizons def = {0, {0}, {0}};
-        def.n = summary_reports(m, def.idx);
-        code = nsm_cli_precision_targets("run", o.precision_for, m, &def, &prec.targets,
+    code = nsm_cli_horizons("run", &o, m);
+    if (code == EXIT_OK && o.precision)
+        code = nsm_cli_precision_targets("run", o.precision_for, m, &o.hz, &prec.targets,
                                          &prec.n_targets);
-    }
     char defdest[NSM_NAME_MAX + 16];
     snprintf(defdest, sizeof defdest, "results/%s", m->name);
     const char *dest = o.out ? o.out : defdest;

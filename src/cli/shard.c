@@ -65,8 +65,10 @@ static void word_path(FILE *f, const char *opt, const char *path)
 /* The options that change the results, one word a line, in a fixed order: what a merge compares
 ** between parts and passes to the command again. Not here: --out, --threads, --quiet, --shard,
 ** --resume (none changes a table). */
-static char *options_text(const nsm_cli_options *o)
+static char *options_text(const nsm_model *m, const nsm_cli_options *o)
 {
+    char watch[64];
+    nsm_cli_watch_default(m, watch, sizeof watch);
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
@@ -74,7 +76,8 @@ static char *options_text(const nsm_cli_options *o)
         return NULL;
     word_u64(f, "--runs", o->runs);
     word_u64(f, "--seed", o->seed);
-    fprintf(f, "--horizons\n%s\n", o->horizons);
+    if (o->horizons_given) /* the default resolves on the scenario, as the merge reads it */
+        fprintf(f, "--horizons\n%s\n", o->horizons);
     if (o->max_events)
         word_u64(f, "--max-events", o->max_events);
     if (o->nominal)
@@ -106,7 +109,7 @@ static char *options_text(const nsm_cli_options *o)
     if (o->routes)
         word(f, "--routes");
     if (o->signposts) /* the watch dates always, so that the default and 1,2,3 are one thing */
-        fprintf(f, "--signposts\n--watch\n%s\n", o->watch ? o->watch : NSM_CLI_WATCH_DEFAULT);
+        fprintf(f, "--signposts\n--watch\n%s\n", o->watch ? o->watch : watch);
     return fclose(f) == 0 ? text : (free(text), NULL);
 }
 
@@ -115,7 +118,7 @@ nsm_part *nsm_cli_part_new(const char *kind, const nsm_model *m, const nsm_cli_o
 {
     char version[128];
     snprintf(version, sizeof version, "%s (commit %s)", NSM_VERSION, NSM_GIT_COMMIT);
-    char *scenario = realpath(o->scenario, NULL), *options = options_text(o);
+    char *scenario = realpath(o->scenario, NULL), *options = options_text(m, o);
     nsm_part_head h = {(char *)(uintptr_t)kind, version, (char *)(uintptr_t)m->checksum,
                        scenario ? scenario : (char *)(uintptr_t)o->scenario, options, o->seed,
                        shard, n_shards, first, count};

@@ -41,7 +41,8 @@ static const char SWEEP_HELP[] =
     "  -s, --seed S    seed (default 1); every point uses the same replications\n"
     "  -t, --threads T threads (default: all cores)\n"
     "  -o, --out DIR   results folder (default results/<scenario name>-sweep)\n"
-    "  --horizons L    years at which outcomes are reported (default 2,5,10)\n"
+    "  --horizons L    years at which outcomes are reported, each a report date\n"
+    "                  (default 2,5,10 within the horizon, and its end)\n"
     "  --resume        continue an interrupted sweep from DIR.partial/ (every finished point\n"
     "                  is verified; a damaged one is run again)\n"
     "  --max-events N  a replication of more than N events fails (default 10000000)\n"
@@ -50,7 +51,9 @@ static const char SWEEP_HELP[] =
     "                  --out PART (`neasim merge` assembles the sweep from the N parts)\n"
     "  --bom           start each CSV with a UTF-8 byte-order mark (for Excel)\n"
     "  --xlsx          also results.xlsx: every table as a sheet, typed cells\n"
-    "  -q, --quiet     no progress bar or summary\n";
+    "  -q, --quiet     no progress bar or summary\n"
+    "  -h, --help      this help\n"
+    "  -V, --version   the version\n";
 
 static nsm_status build_design(const nsm_model *m, const nsm_cli_options *o, nsm_sweep_design *d,
                                nsm_diag *diag)
@@ -204,7 +207,10 @@ static int finish(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_o
         nsm_manifest_add(mf, "sweep_points", "%zu", d->n_points);
         nsm_manifest_add(mf, "runs_per_point", "%llu", (unsigned long long)o->runs);
         nsm_manifest_add(mf, "sweep_parameters", "%d", d->n_params);
-        nsm_manifest_add(mf, "horizons", "%s", o->horizons);
+        char hz[NSM_MAX_HORIZONS * 24] = "";
+        for (int h = 0, k = 0; h < o->hz.n; h++) /* as resolved: what the tables hold */
+            k += snprintf(hz + k, sizeof hz - (size_t)k, "%s%g", h ? "," : "", o->hz.years[h]);
+        nsm_manifest_add(mf, "horizons", "%s", hz);
         nsm_manifest_add(mf, "design_csv", "the design as run, one row per point; with "
                          "scenario_checksum, seed, runs_per_point and horizons, what --resume "
                          "checks");
@@ -424,15 +430,9 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     const nsm_cli_options *o = &mine;
     if (ranks > 1)
         mine.parts = &ps; /* for the manifest: ranks and threads per rank */
-    double years[16];
-    int n_years;
-    int code = nsm_cli_horizons("sweep", o->horizons, years, &n_years);
-    if (code)
-        return code;
-    nsm_horizons hz;
-    nsm_horizons_find(m, years, n_years, &hz);
-    const int *idx = hz.idx, n_h = hz.n;
-    const double *kept = hz.years;
+    int code = 0;
+    const int *idx = o->hz.idx, n_h = o->hz.n;
+    const double *kept = o->hz.years;
     char work[4096];
     snprintf(work, sizeof work, "%s.partial", dest);
     nsm_diag diag;
@@ -513,6 +513,10 @@ static int sweep_command(int argc, char **argv, const nsm_cli_parts *parts)
     nsm_model *m = NULL;
     if ((code = nsm_cli_load(o.scenario, &m, o.quiet)) != EXIT_OK)
         return code;
+    if ((code = nsm_cli_horizons("sweep", &o, m)) != EXIT_OK) {
+        nsm_model_free(m);
+        return code;
+    }
     nsm_sweep_design d;
     nsm_diag diag;
     nsm_diag_init(&diag);

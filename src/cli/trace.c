@@ -31,7 +31,8 @@ static const char TRACE_HELP[] =
     "      --nominal     numbers written as distributions at their means (as run --nominal)\n"
     "      --csv         tidy CSV on stdout instead of a table: rep, t_years, date, kind,\n"
     "                    name, from, to, cause, cause_name\n"
-    "  -h, --help        this help\n";
+    "  -h, --help        this help\n"
+    "  -V, --version     the version\n";
 
 typedef struct {
     const char *scenario, *arm;
@@ -46,12 +47,12 @@ static int parse(int argc, char **argv, trace_options *o)
         {"rep", required_argument, NULL, 'r'},  {"seed", required_argument, NULL, 's'},
         {"arm", required_argument, NULL, 'a'},  {"nominal", no_argument, NULL, 'N'},
         {"csv", no_argument, NULL, 'c'},        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+        {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0}};
     *o = (trace_options){NULL, NULL, 0, 1, 0, 0};
     opterr = 0;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, ":r:s:a:h", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":r:s:a:hV", longs, NULL)) != -1) {
         switch (c) {
         case 'r':
             if (nsm_cli_parse_u64("--rep", optarg, 0, UINT64_MAX - 1, &o->rep))
@@ -65,6 +66,7 @@ static int parse(int argc, char **argv, trace_options *o)
         case 'N': o->nominal = 1; break;
         case 'c': o->csv = 1; break;
         case 'h': fputs(TRACE_HELP, stdout); return -1;
+        case 'V': nsm_cli_version(); return -1;
         case ':': return nsm_cli_usage_error("trace", "%s needs a value", argv[optind - 1]);
         default: return nsm_cli_usage_error("trace", "unknown option '%s'", argv[optind - 1]);
         }
@@ -119,14 +121,16 @@ static int replay(const nsm_model *m, const trace_options *o)
     int n_arms = 0, code = EXIT_OK;
     nsm_status st = NSM_OK;
     if (o->arm && strchr(o->arm, ','))
-        st = nsm_diag_error(&d, NSM_ERR_USAGE, "--arm: one arm, levers joined by '+'");
+        st = nsm_diag_error(&d, NSM_ERR_USAGE, "one arm, levers joined by '+'");
     else if (o->arm)
         st = nsm_arms_build(m, o->arm, 0, o->scenario, &arms, &n_arms, &d);
-    if (st == NSM_OK)
+    if (st == NSM_ERR_USAGE) /* the arm's: its messages name no option */
+        code = nsm_cli_usage_error("trace", "--arm: %s", d.error);
+    else if (st == NSM_OK)
         st = tell(m, o, arms ? &arms[n_arms - 1] : NULL, &d);
-    if (st != NSM_OK) {
+    if (code == EXIT_OK && st != NSM_OK) {
         nsm_cli_print_diag(&d);
-        code = st == NSM_ERR_USAGE ? EXIT_USAGE : nsm_cli_exit_code(st, 0);
+        code = nsm_cli_exit_code(st, 0);
     }
     nsm_arms_free(arms, n_arms);
     nsm_diag_release(&d);

@@ -401,18 +401,34 @@ int nsm_outdir_clean_stale(const char *dest, nsm_diag *diag)
 
 /* ---- begin, commit, abort ---- */
 
-/* Empty, or written by neasim: its manifest.csv starts with the header and names neasim. */
-static int replaceable(const char *dest)
+/* What a folder holds, for deciding whether to replace it. */
+typedef enum {
+    HOLDS_NOTHING,   /* empty */
+    HOLDS_RESULTS,   /* a neasim manifest.csv, and only what neasim and its scripts write */
+    HOLDS_SCENARIO,  /* the same, with a scenario.csv: check --resolved's folder */
+    HOLDS_FOREIGN,   /* no neasim manifest.csv */
+    HOLDS_OTHER      /* a neasim manifest.csv beside an entry neasim did not write (named) */
+} holding;
+
+static int ends_with(const char *s, const char *tail)
 {
-    DIR *d = opendir(dest);
-    if (!d)
-        return 0;
-    int entries = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        entries += !is_dots(e->d_name);
-    closedir(d);
-    if (entries == 0)
-        return 1;
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k && strcmp(s + n - k, tail) == 0;
+}
+
+/* An entry of a results folder that neasim (results, --xlsx, sweep --keep-points, discover) or its
+** scripts (make figures, make brief, scripts/backtest.R) write: anything else is the user's. */
+static int ours(const char *name, int is_dir)
+{
+    if (is_dir)
+        return !strcmp(name, "figures") || !strcmp(name, "points") ||
+               !strcmp(name, "climatology") || !strncmp(name, "discover-", 9);
+    return ends_with(name, ".csv") || !strcmp(name, "results.xlsx") ||
+           !strcmp(name, "brief.html");
+}
+
+static int neasim_manifest(const char *dest)
+{
     char *mpath = nsm_path_join(dest, "manifest.csv");
     FILE *f = mpath ? fopen(mpath, "r") : NULL;
     free(mpath);
@@ -426,23 +442,71 @@ static int replaceable(const char *dest)
     return strncmp(text, "key,value", 9) == 0 && strstr(text, "neasim") != NULL;
 }
 
-nsm_status nsm_outdir_check(const char *dest, nsm_diag *diag)
+/* What dest holds; for HOLDS_OTHER, the first entry neasim did not write into other. */
+static holding holding_of(const char *dest, char *other, size_t size)
 {
+    DIR *d = opendir(dest);
+    if (!d)
+        return HOLDS_FOREIGN;
+    int entries = 0, scenario = 0, mine = 1;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (is_dots(e->d_name))
+            continue;
+        entries++;
+        scenario |= !strcmp(e->d_name, "scenario.csv");
+        char *path = nsm_path_join(dest, e->d_name);
+        struct stat st;
+        int is_dir = path && lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+        free(path);
+        if (mine && !ours(e->d_name, is_dir)) {
+            mine = 0;
+            snprintf(other, size, "%s%s", e->d_name, is_dir ? "/" : "");
+        }
+    }
+    closedir(d);
+    if (entries == 0)
+        return HOLDS_NOTHING;
+    if (!neasim_manifest(dest))
+        return HOLDS_FOREIGN;
+    return !mine ? HOLDS_OTHER : scenario ? HOLDS_SCENARIO : HOLDS_RESULTS;
+}
+
+/* kind: what is written, HOLDS_RESULTS or HOLDS_SCENARIO (check --resolved); a folder is
+** replaced only by what it holds already, so results never replace a scenario, nor the reverse. */
+static nsm_status check_dest(const char *dest, holding kind, nsm_diag *diag)
+{
+    const char *opt = kind == HOLDS_SCENARIO ? "--resolved" : "--out";
     struct stat st;
     if (lstat(dest, &st) == 0 && S_ISLNK(st.st_mode))
         return nsm_diag_error(diag, NSM_ERR_IO, "%s is a symbolic link; give the folder it points "
-                              "to, or another --out", dest);
-    if (stat(dest, &st) == 0) {
-        if (!S_ISDIR(st.st_mode))
-            return nsm_diag_error(diag, NSM_ERR_IO,
-                                  "%s exists and is not a folder; choose another --out", dest);
-        if (!replaceable(dest))
-            return nsm_diag_error(diag, NSM_ERR_IO,
-                                  "%s exists and is not a neasim results folder (no neasim "
-                                  "manifest.csv); refusing to replace it: choose another --out",
-                                  dest);
-    }
-    return NSM_OK;
+                              "to, or another %s", dest, opt);
+    if (stat(dest, &st) != 0)
+        return NSM_OK;
+    if (!S_ISDIR(st.st_mode))
+        return nsm_diag_error(diag, NSM_ERR_IO, "%s exists and is not a folder; choose another %s",
+                              dest, opt);
+    char other[300] = "";
+    holding h = holding_of(dest, other, sizeof other);
+    if (h == HOLDS_NOTHING || h == kind)
+        return NSM_OK;
+    if (h == HOLDS_FOREIGN)
+        return nsm_diag_error(diag, NSM_ERR_IO, "%s exists and is not a neasim %s folder (no "
+                              "neasim manifest.csv); refusing to replace it: choose another %s",
+                              dest, kind == HOLDS_SCENARIO ? "resolved scenario" : "results", opt);
+    if (h == HOLDS_OTHER)
+        return nsm_diag_error(diag, NSM_ERR_IO, "%s holds %s, which neasim did not write, and a "
+                              "folder is replaced whole: move it out of the folder, or choose "
+                              "another %s", dest, other, opt);
+    return nsm_diag_error(diag, NSM_ERR_IO, h == HOLDS_SCENARIO
+                          ? "%s holds a scenario (scenario.csv, from check --resolved); neasim "
+                            "never writes results over a scenario: choose another %s"
+                          : "%s holds neasim results, not a resolved scenario; refusing to "
+                            "replace them: choose another %s", dest, opt);
+}
+
+nsm_status nsm_outdir_check(const char *dest, nsm_diag *diag)
+{
+    return check_dest(dest, HOLDS_RESULTS, diag);
 }
 
 /* The umask, read without changing it for long: called before any thread starts. */
@@ -453,23 +517,24 @@ static mode_t current_umask(void)
     return m;
 }
 
-static nsm_status staging_error(const char *dest, int err, nsm_diag *diag)
+static nsm_status staging_error(const char *dest, int err, const char *opt, nsm_diag *diag)
 {
     int n = dir_len(dest);
     return nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: cannot create a folder in %.*s: "
-                          "%s; choose another --out", dest, n ? n : 1, n ? dest : ".",
-                          strerror(err));
+                          "%s; choose another %s", dest, n ? n : 1, n ? dest : ".",
+                          strerror(err), opt);
 }
 
-nsm_status nsm_outdir_begin(const char *dest, char **staging, nsm_diag *diag)
+static nsm_status begin(const char *dest, char **staging, holding kind, nsm_diag *diag)
 {
+    const char *opt = kind == HOLDS_SCENARIO ? "--resolved" : "--out";
     *staging = NULL;
-    nsm_status chk = nsm_outdir_check(dest, diag);
+    nsm_status chk = check_dest(dest, kind, diag);
     if (chk != NSM_OK)
         return chk;
     if (nsm_outdir_parents(dest) != 0)
         return nsm_diag_error(diag, NSM_ERR_IO, "cannot create the folders that hold %s: %s; "
-                              "choose another --out", dest, strerror(errno));
+                              "choose another %s", dest, strerror(errno), opt);
     nsm_outdir_clean_stale(dest, diag);
     int dirlen = dir_len(dest);
     size_t n = strlen(dest) + 32;
@@ -478,19 +543,29 @@ nsm_status nsm_outdir_begin(const char *dest, char **staging, nsm_diag *diag)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
     snprintf(tmp, n, "%.*s.%s.tmp-XXXXXX", dirlen, dest, dest + dirlen);
     if (!mkdtemp(tmp)) {
-        nsm_status s = staging_error(dest, errno, diag);
+        nsm_status s = staging_error(dest, errno, opt, diag);
         free(tmp);
         return s;
     }
     /* mkdtemp makes 0700 whatever the umask; results are shared like any new folder. */
     if (chmod(tmp, 0777 & ~current_umask()) != 0 || write_marker(tmp) != 0) {
-        nsm_status s = staging_error(dest, errno, diag);
+        nsm_status s = staging_error(dest, errno, opt, diag);
         remove_tree(tmp);
         free(tmp);
         return s;
     }
     *staging = tmp;
     return NSM_OK;
+}
+
+nsm_status nsm_outdir_begin(const char *dest, char **staging, nsm_diag *diag)
+{
+    return begin(dest, staging, HOLDS_RESULTS, diag);
+}
+
+nsm_status nsm_outdir_begin_scenario(const char *dest, char **staging, nsm_diag *diag)
+{
+    return begin(dest, staging, HOLDS_SCENARIO, diag);
 }
 
 void nsm_outdir_abort(const char *staging)

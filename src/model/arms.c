@@ -696,7 +696,11 @@ static nsm_status parse_combination(const nsm_model *m, const char *spec, nsm_ar
     }
     snprintf(a->name, sizeof a->name, "%s", spec);
     nsm_status st = NSM_OK;
-    for (char *tok = strtok_r(buf, "+", &save); tok && st == NSM_OK;
+    size_t len = strlen(spec);
+    if (spec[0] == '+' || (len && spec[len - 1] == '+') || strstr(spec, "++"))
+        st = nsm_diag_error(diag, NSM_ERR_USAGE, "a '+' in '%s' has no lever on one side: join "
+                            "levers as a+b", spec);
+    for (char *tok = st == NSM_OK ? strtok_r(buf, "+", &save) : NULL; tok && st == NSM_OK;
          tok = strtok_r(NULL, "+", &save)) {
         int l = find_lever(m, tok);
         int twice = 0;
@@ -705,7 +709,7 @@ static nsm_status parse_combination(const nsm_model *m, const char *spec, nsm_ar
         if (twice) {
             /* a+a would apply a's rows twice (x3 becomes x9): a typo, not a policy; and check
             ** tries arms of distinct levers (scenario/levers.c) */
-            st = nsm_diag_error(diag, NSM_ERR_USAGE, "--levers: lever '%s' appears twice in "
+            st = nsm_diag_error(diag, NSM_ERR_USAGE, "lever '%s' appears twice in "
                                 "'%s': an arm applies each lever once", tok, spec);
             continue;
         }
@@ -716,12 +720,17 @@ static nsm_status parse_combination(const nsm_model *m, const char *spec, nsm_ar
         const char *hint = m->n_levers ? nsm_suggest(tok, m->levers[0].name, (size_t)m->n_levers,
                                                      sizeof m->levers[0])
                                        : NULL;
-        st = nsm_diag_error(diag, NSM_ERR_USAGE, "--levers: the scenario has no lever '%s'%s%s%s",
+        char known[512] = "";
+        size_t kl = 0;
+        for (int i = 0; !hint && i < m->n_levers && kl < sizeof known - 1; i++)
+            kl += (size_t)snprintf(known + kl, sizeof known - kl, "%s%s", i ? ", " : "; its "
+                                   "levers: ", m->levers[i].name);
+        st = nsm_diag_error(diag, NSM_ERR_USAGE, "the scenario has no lever '%s'%s%s%s%s",
                             tok, hint ? "; did you mean '" : m->n_levers ? "" : " (it has no levers.csv)",
-                            hint ? hint : "", hint ? "'?" : "");
+                            hint ? hint : "", hint ? "'?" : "", known);
     }
     if (st == NSM_OK && a->n_levers == 0)
-        st = nsm_diag_error(diag, NSM_ERR_USAGE, "--levers: empty arm in '%s'", spec);
+        st = nsm_diag_error(diag, NSM_ERR_USAGE, "empty arm in '%s'", spec);
     free(buf);
     return st;
 }
@@ -737,6 +746,13 @@ static nsm_status arm_specs(const nsm_model *m, const char *list, int factorial,
         free(buf);
         free(names);
         return NSM_ERR_NOMEM;
+    }
+    size_t list_len = strlen(list);
+    if (list[0] == ',' || (list_len && list[list_len - 1] == ',') || strstr(list, ",,")) {
+        free(buf);
+        free(names);
+        return nsm_diag_error(diag, NSM_ERR_USAGE, "an empty arm in '%s' (a ',' with no arm on "
+                              "one side): separate arms by single commas, a,b,a+b", list);
     }
     if (strcmp(list, "all") == 0)
         for (int i = 0; i < m->n_levers; i++)
@@ -798,13 +814,13 @@ nsm_status nsm_arms_build(const nsm_model *m, const char *list, int factorial, c
     /* A comparison needs an arm besides the baseline, and each arm once (a repeated arm would
     ** repeat its rows in every output table). */
     if (n == 0)
-        st = nsm_diag_error(diag, NSM_ERR_USAGE, "--levers: no arm in '%s'%s", list,
+        st = nsm_diag_error(diag, NSM_ERR_USAGE, "no arm in '%s'%s", list,
                             m->n_levers ? " (name levers separated by ',', or 'all')"
                                         : " (the scenario has no levers.csv)");
     for (int k = 1; st == NSM_OK && k < n; k++)
         for (int j = 0; st == NSM_OK && j < k; j++)
             if (specs[k] && specs[j] && strcmp(specs[k], specs[j]) == 0)
-                st = nsm_diag_error(diag, NSM_ERR_USAGE, "--levers: arm '%s' is listed twice",
+                st = nsm_diag_error(diag, NSM_ERR_USAGE, "arm '%s' is listed twice",
                                     specs[k]);
     nsm_arm *a = calloc((size_t)n + 1, sizeof *a);
     if (a)

@@ -278,20 +278,20 @@ static void observed_release(observed *ob)
     free(ob->dir);
 }
 
-static int is_date(const char *s)
-{
-    int y, m, dd;
-    char tail;
-    return strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
-           sscanf(s, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) == 3 && m >= 1 && m <= 12 && dd >= 1 &&
-           dd <= 31;
-}
-
-/* A date cell: well formed and within the folder's horizon. */
+/* A date cell: YYYY-MM-DD of a day that exists (not 2017-02-30), within the folder's horizon. */
 static nsm_status check_date(const nsm_table *t, const nsm_cell *c, const folder *f, nsm_diag *d)
 {
-    if (!is_date(c->text))
-        return nsm_table_error(t, c, 0, d, "'%s' is not a date: write YYYY-MM-DD", c->text);
+    const char *s = c->text;
+    int y, m, dd;
+    char tail;
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+        sscanf(s, "%4d-%2d-%2d%c", &y, &m, &dd, &tail) != 3 || m < 1 || m > 12 || dd < 1)
+        return nsm_table_error(t, c, 0, d, "'%s' is not a date: write YYYY-MM-DD", s);
+    long days = nsm_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) -
+                nsm_days_from_civil(y, m, 1);
+    if (dd > days)
+        return nsm_table_error(t, c, 0, d, "there is no %s: %04d-%02d has %ld days", s, y, m,
+                               days);
     if (strcmp(c->text, f->start) < 0 || strcmp(c->text, f->end) > 0)
         return nsm_table_error(t, c, 0, d, "%s is outside the horizon of %s, %s to %s",
                                c->text, f->dir, f->start, f->end);

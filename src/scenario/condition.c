@@ -41,6 +41,11 @@ static nsm_status parse_levels(nsm_reader *r, const nsm_cell *c, const char *buf
         if (!*name)
             return nsmi_reader_error(r, c, at(buf, name), "missing level name in condition '%s'",
                                     c->text);
+        if (strchr(name, '=')) /* a=x|b=y, or a=x and b=y */
+            return nsmi_reader_error(r, c, at(buf, name), "'%s' is not a level of %s: '|' joins "
+                                    "levels of one factor (f=a|b) and '&' joins clauses (f=a & "
+                                    "g=b); a condition cannot say 'or' across factors",
+                                    name, r->m->factors[factor].name);
         nsm_status st = nsmi_lookup_level(r, c, at(buf, name), factor, name, &level);
         if (st != NSM_OK)
             return st;
@@ -65,12 +70,36 @@ static nsm_status parse_clause(nsm_reader *r, const nsm_cell *c, const char *buf
     char *name = trim(s);
     if (!*name)
         return nsmi_reader_error(r, c, at(buf, name), "missing factor name before '='");
+    if (*name == '!') /* not a negation of the clause: that is f!=a */
+        return nsmi_reader_error(r, c, at(buf, name), "'!' goes before the '=': write %s!=level "
+                                "for every level but those named", name + 1);
     nsm_status st = nsmi_lookup_factor(r, c, at(buf, name), name, &out->factor);
     if (st == NSM_OK)
         st = parse_levels(r, c, buf, eq + 1, out->factor, &out->mask);
     if (st == NSM_OK && negate)
         out->mask = ~out->mask & nsmi_all_levels(r->m->factors[out->factor].n_levels);
+    if (st == NSM_OK && !out->mask)
+        st = nsmi_reader_error(r, c, at(buf, name), "'%s!=...' names every level of %s, so the "
+                               "condition can never hold", name, name);
     return st;
+}
+
+/* Clauses on one factor must leave a level that satisfies them all: `f=a & f=b` never holds (a
+** typo for f=a|b), and a row that never applies is a mistake the run would not show. */
+static nsm_status check_satisfiable(nsm_reader *r, const nsm_cell *c, const nsm_condition *cond,
+                                    const size_t *offset)
+{
+    for (int i = 0; i < cond->n_clauses; i++)
+        for (int j = 0; j < i; j++) {
+            const nsm_clause *a = &cond->clauses[j], *b = &cond->clauses[i];
+            if (a->factor == b->factor && !(a->mask & b->mask))
+                return nsmi_reader_error(r, c, offset[i], "clauses %d and %d on %s leave no level "
+                                        "of it, so the condition can never hold (to mean either, "
+                                        "write %s=a|b)", j + 1, i + 1,
+                                        r->m->factors[a->factor].name,
+                                        r->m->factors[a->factor].name);
+        }
+    return NSM_OK;
 }
 
 nsm_status nsmi_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition *out)
@@ -85,11 +114,16 @@ nsm_status nsmi_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition 
         n += *p == '&';
     char *buf = strdup(c->text);
     out->clauses = calloc(n, sizeof *out->clauses);
-    nsm_status st = buf && out->clauses ? NSM_OK : NSM_ERR_NOMEM;
+    size_t *offset = calloc(n, sizeof *offset);
+    nsm_status st = buf && out->clauses && offset ? NSM_OK : NSM_ERR_NOMEM;
     for (char *next = buf; st == NSM_OK && next;) {
         char *clause = strsep(&next, "&");
+        offset[out->n_clauses] = at(buf, trim(clause));
         st = parse_clause(r, c, buf, clause, &out->clauses[out->n_clauses++]);
     }
+    if (st == NSM_OK)
+        st = check_satisfiable(r, c, out, offset);
+    free(offset);
     free(buf);
     if (st != NSM_OK) {
         free(out->clauses);

@@ -14,6 +14,8 @@
 ** gone, then the variant's new rows in its order. The merged table owns every file table its cells
 ** point at (nsm_table.sources).
 */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -183,6 +185,55 @@ static nsm_status check_unique(const merge *g, int row, const char *key)
     return NSM_OK;
 }
 
+/* Whether b looks like a typo of a: one or two edits (one below 6 characters), and not names
+** that differ only in their digits (us_congress_2025 beside us_congress_2028 is deliberate). */
+static int typo_of(const char *a, const char *b)
+{
+    size_t la = strlen(a), limit = la < 6 ? 1 : 2;
+    if (la < 4 || nsm_edit_distance(a, b, limit) > limit)
+        return 0;
+    while (*a || *b) {
+        while (*a >= '0' && *a <= '9')
+            a++;
+        while (*b >= '0' && *b <= '9')
+            b++;
+        if (*a != *b)
+            return 1;
+        if (*a)
+            a++, b++;
+    }
+    return 0;
+}
+
+/* A row the variant adds whose key differs from a base row's in one cell, by a typo of a name
+** the base does not use there (rok_regular_presidental_election, a level crsis): it adds a row
+** where a replacement was surely meant, and the scenario would run with both, so say so. */
+static void warn_near_key(const merge *g, int row)
+{
+    for (int col = 0; col < g->n_keys && g->base->present; col++) {
+        const nsm_cell *vc = nsm_table_cell(g->var, row, g->cols[col]);
+        int used = 0, near = -1;
+        for (int i = 0; !used && i < g->base->n_rows; i++) {
+            const char *b = nsm_table_cell(g->base, i, g->cols[col])->text;
+            used = strcmp(b, vc->text) == 0;
+            int same = 1; /* every other key cell equal */
+            for (int o = 0; o < g->n_keys; o++)
+                same &= o == col || !strcmp(nsm_table_cell(g->var, row, g->cols[o])->text,
+                                            nsm_table_cell(g->base, i, g->cols[o])->text);
+            if (same && near < 0 && typo_of(vc->text, b))
+                near = i;
+        }
+        if (!used && near >= 0) {
+            nsm_table_warn(g->var, vc, g->d, "this row adds '%s' to the base's %s, which has "
+                           "'%s' (line %d): a typo? A row whose key matches the base's replaces "
+                           "it; this one is added beside it", vc->text, g->var->schema->file,
+                           nsm_table_cell(g->base, near, g->cols[col])->text,
+                           g->base->rows[near].line);
+            return;
+        }
+    }
+}
+
 static nsm_status plan_row(merge *g, int row)
 {
     char key[1024];
@@ -208,6 +259,8 @@ static nsm_status plan_row(merge *g, int row)
                                "have%s", shown, g->var->schema->file,
                                g->base->present ? "" : " (the base has no such table)");
     }
+    if (key[0] && at < 0)
+        warn_near_key(g, row);
     if (!key[0] || at < 0)
         g->added[row] = 1;
     else
@@ -451,8 +504,40 @@ static nsm_status read_patch(chain *ch, const char *dir, nsm_table *base, nsm_ta
 }
 
 /* Read folder `dir` into tables[] (NSM_N_TABLES), resolving its base when it has one. */
+/* A CSV file of dir whose name is close to a table's but is none (modifier.csv, Levers.csv): the
+** reader would pass it by as it does an absent optional table, so the scenario would run without
+** it and without a word. Other CSV files (a backtest's observed.csv) are the folder's business. */
+static void warn_near_misses(chain *ch, const char *dir)
+{
+    char names[NSM_N_TABLES][32];
+    for (int k = 0; k < NSM_N_TABLES; k++)
+        snprintf(names[k], sizeof names[k], "%s", ch->schemas[k].file);
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        size_t n = strlen(e->d_name);
+        char lower[64];
+        if (n < 5 || n >= sizeof lower || strcasecmp(e->d_name + n - 4, ".csv") != 0)
+            continue;
+        int known = 0;
+        for (int k = 0; k < NSM_N_TABLES; k++)
+            known |= strcmp(e->d_name, names[k]) == 0;
+        for (size_t i = 0; i <= n; i++)
+            lower[i] = (char)tolower((unsigned char)e->d_name[i]);
+        const char *hint = known ? NULL : nsm_suggest(lower, names[0], NSM_N_TABLES, sizeof names[0]);
+        char *path = hint ? join(dir, e->d_name) : NULL;
+        if (path)
+            nsm_diag_warn(ch->d, path, 0, 0, "not a table neasim reads, so it is ignored; did you "
+                          "mean %s?%s", hint, strcasecmp(e->d_name, hint) == 0
+                          ? " (table names are lower case)" : "");
+        free(path);
+    }
+    if (d)
+        closedir(d);
+}
+
 static nsm_status resolve(chain *ch, const char *dir, nsm_table *tables)
 {
+    warn_near_misses(ch, dir);
     nsm_table sc;
     nsm_status s = nsm_table_read(&sc, dir, &ch->schemas[NSM_T_SCENARIO], ch->d);
     int row = s == NSM_OK ? extends_row(&sc) : -1;

@@ -386,8 +386,30 @@ static int sync_parent(const char *path)
     return rc;
 }
 
+nsm_status nsm_part_check_dest(const char *path, nsm_diag *diag)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return NSM_OK;
+    if (S_ISDIR(st.st_mode))
+        return nsm_diag_error(diag, NSM_ERR_IO, "%s is a folder; a shard writes one file: give "
+                              "--out a file name (e.g. %s/part-1)", path, path);
+    unsigned char head[sizeof MAGIC] = {0};
+    FILE *f = S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
+    size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f)
+        fclose(f);
+    if (n != sizeof head || memcmp(head, MAGIC, sizeof MAGIC) != 0)
+        return nsm_diag_error(diag, NSM_ERR_IO, "%s exists and is not a neasim partial result; "
+                              "refusing to replace it: choose another --out", path);
+    return NSM_OK;
+}
+
 nsm_status nsm_part_save(const nsm_part *p, const char *path, nsm_diag *diag)
 {
+    nsm_status chk = nsm_part_check_dest(path, diag);
+    if (chk != NSM_OK)
+        return chk;
     size_t len = strlen(path) + 16;
     char *tmp = malloc(len);
     if (!tmp)

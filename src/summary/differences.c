@@ -142,18 +142,3 @@ int nsm_difference_event_series(const nsm_model *m, const nsm_accum *base, const
     free(d2);
     return 0;
 }
-
-
-
-
-void nsm_horizons_find(const nsm_model *m, const double *years, int n_years, nsm_horizons *h)
-{
-    h->n = 0;
-    for (int k = 0; k < n_years && h->n < NSM_MAX_HORIZONS; k++) {
-        int i = (int)lround(years[k] * 12.0 / m->report_interval_months);
-        if (i > 0 && i < m->n_reports) {
-            h->years[h->n] = years[k];
-            h->idx[h->n++] = i;
-        }
-    }
-}

@@ -328,17 +328,23 @@ nsm_status nsm_sweep_read_design(const nsm_model *m, const char *path, nsm_sweep
 static const nsm_column grid_cols[] = {{"parameter", 0}, {"values", 0}};
 
 /* Split "a;b;c" into a new array of new strings. */
-static int split_values(const char *text, char ***out)
+/* The values of "a;b;c", blanks before each dropped; *empty = 1 when one of them is empty
+** ("1;;2", "1;2;"), which a typo makes rather than a design. */
+static int split_values(const char *text, char ***out, int *empty)
 {
     int n = 1;
     for (const char *s = text; *s; s++)
         n += *s == ';';
-    char **v = calloc((size_t)n + 1, sizeof *v), *buf = strdup(text), *save = NULL;
+    char **v = calloc((size_t)n + 1, sizeof *v), *buf = strdup(text), *rest = buf;
     int k = 0;
-    for (char *tok = buf && v ? strtok_r(buf, ";", &save) : NULL; tok;
-         tok = strtok_r(NULL, ";", &save)) {
+    *empty = 0;
+    for (char *tok; v && rest && (tok = strsep(&rest, ";"));) {
         while (*tok == ' ')
             tok++;
+        if (!*tok) {
+            *empty = 1;
+            continue;
+        }
         v[k++] = strdup(tok);
     }
     free(buf);
@@ -417,9 +423,13 @@ static nsm_status grid_row(nsm_reader *r, nsm_sweep_design *d, int row, int j, i
 {
     const nsm_cell *pc = nsm_table_cell(r->t, row, "parameter"),
                    *vc = nsm_table_cell(r->t, row, "values");
-    dim->n = split_values(vc->text, &dim->text);
+    int empty;
+    dim->n = split_values(vc->text, &dim->text, &empty);
     if (dim->n == 0)
         return nsmi_reader_error(r, vc, 0, "no values: list them separated by ';'");
+    if (empty)
+        return nsmi_reader_error(r, vc, 0, "an empty value in '%s': separate the values by "
+                                 "single ';' (1;2;4)", vc->text);
     if (strcmp(pc->text, "levers") == 0) {
         nsm_status st = NSM_OK;
         for (int v = 0; st == NSM_OK && v < dim->n; v++) {
@@ -619,11 +629,15 @@ static nsm_status unit_points(const nsm_model *m, nsm_sweep_design *d, nsm_sweep
             nsm_dist ds = dist_of(&m->uncertain[d->source[i]]);
             d->values[p * dn + i] = nsm_dist_quantile(&ds, u[p * dn + i]);
         }
+    if (bad && kind == NSM_SWEEP_SOBOL && dn > NSM_DESIGN_SOBOL_MAX_DIM)
+        return nsm_diag_error(diag, NSM_ERR_USAGE, "--sobol takes at most %d uncertain numbers, "
+                              "and %zu vary here: choose those to vary with --params (paths or "
+                              "prefixes ending in '*'; neasim check lists them)",
+                              NSM_DESIGN_SOBOL_MAX_DIM, dn);
     if (bad)
         return nsm_diag_error(diag, NSM_ERR_USAGE, kind == NSM_SWEEP_SOBOL
-                                  ? "--sobol takes at most %d uncertain numbers and fewer than "
-                                    "2^30 base points"
-                                  : "--lhs: out of memory (%d)", NSM_DESIGN_SOBOL_MAX_DIM);
+                                  ? "--sobol takes fewer than 2^30 base points"
+                                  : "--lhs: out of memory");
     return NSM_OK;
 }
 
