@@ -432,7 +432,8 @@ event_fan_page <- function(cum, arms, ctx, title) {
 
 # Per-year fans need per-year quantiles: drawn only when the engine writes window = "year" rows
 # (events in the year ending at each anniversary of the start). Summing monthly quantiles would
-# be wrong, so there is no fallback.
+# be wrong, so there is no fallback. A comparison draws every arm, three besides the baseline a
+# figure (nsm_arm_groups, as the other arm charts): the first group goes in the brief.
 fig_event_year_fans <- function(ctx) {
     ec <- ctx$events
     if (is.null(ec)) return(invisible())
@@ -441,11 +442,23 @@ fig_event_year_fans <- function(ctx) {
         return(nsm_msg("event_counts.csv has no window=year rows: no per-year fan chart ",
                        "(the cumulative fan is drawn instead)"))
     arms <- nsm_arms(yr)
-    if (length(arms) > 4) {
-        nsm_msg("per-year fans of the first four arms only")
-        arms <- arms[1:4]
-        yr <- yr[yr$arm %in% arms, , drop = FALSE]
+    groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3)
+    figs <- list()
+    for (g in seq_along(groups)) {
+        d <- if (is.null(arms)) yr else yr[yr$arm %in% groups[[g]], , drop = FALSE]
+        p <- event_year_page(d, groups[[g]], ctx,
+                             paste0("Counted events per year: median and spread over runs",
+                                    nsm_group_title(g, length(groups))))
+        figs[[length(figs) + 1]] <- nsm_figure(
+            p, paste0("events_per_year", nsm_group_suffix(g, length(groups))),
+            paste0("Counted events per year (fan chart)", nsm_group_title(g, length(groups))),
+            "Counted events", brief = g == 1)
     }
+    figs
+}
+
+# One page of per-year fans: a panel per event, the arms (when given) side by side in each year.
+event_year_page <- function(yr, arms, ctx, title) {
     events <- unique(yr$event)
     yr$panel <- factor(nsm_label(yr$event), levels = nsm_label(events))
     yr$year_lab <- factor(format(yr$date, "%b %Y"), levels = unique(format(sort(unique(yr$date)),
@@ -461,8 +474,7 @@ fig_event_year_fans <- function(ctx) {
             geom_point(aes(y = mean, shape = "Mean"), size = 2.2, colour = "grey10") +
             scale_colour_manual(values = FAN_BANDS, breaks = names(FAN_BANDS), name = NULL) +
             scale_shape_manual(values = c(Median = 21, Mean = 4), breaks = c("Median", "Mean"),
-                               name = NULL) +
-            facet_wrap(~panel, ncol = nsm_ncol(length(events)), scales = "free_y")
+                               name = NULL)
     } else {
         dodge <- position_dodge(width = 0.7)
         p <- p + geom_linerange(aes(ymin = q05, ymax = q95, colour = arm), position = dodge,
@@ -470,16 +482,16 @@ fig_event_year_fans <- function(ctx) {
             geom_linerange(aes(ymin = q25, ymax = q75, colour = arm), position = dodge,
                            linewidth = 3) +
             geom_point(aes(y = q50, group = arm), position = dodge, size = 1.8, colour = "white") +
-            nsm_arm_scale(arms) +
-            facet_wrap(~panel, ncol = nsm_ncol(length(events)), scales = "free_y")
+            nsm_arm_scale(arms)
     }
-    p <- p + scale_y_continuous(breaks = nsm_integer_breaks(), limits = c(0, NA),
-                                expand = expansion(mult = c(0.02, 0.08))) +
-        labs(title = "Counted events per year: median and spread over runs",
-             subtitle = paste("Events in the twelve months ending at each date; thick bar: middle",
-                              "50% of runs, thin bar: middle 90%"),
+    p + facet_wrap(~panel, ncol = nsm_ncol(length(events)), scales = "free_y") +
+        scale_y_continuous(breaks = nsm_integer_breaks(), limits = c(0, NA),
+                           expand = expansion(mult = c(0.02, 0.08))) +
+        labs(title = title,
+             subtitle = paste0("Events in the twelve months ending at each date; thick bar: middle ",
+                               "50% of runs, thin bar: middle 90%",
+                               if (!is.null(arms)) "; white dot: median"),
              x = "Year ending", y = "Events in the year (count)", caption = ctx$caption) +
         nsm_theme() +
         theme(axis.text.x = element_text(angle = 45, hjust = 1), panel.grid.major.x = element_blank())
-    list(nsm_figure(p, "events_per_year", "Counted events per year (fan chart)", "Counted events"))
 }

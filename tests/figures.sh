@@ -201,20 +201,22 @@ Rscript tests/figures_mapping.R scripts "$work/known_run" "$work/known_compare" 
     "$work/known_sobol" "$work/sweep" > "$work/mapping.log" 2>&1
 tally mapping $?
 
-# labels for people: the baseline's labels name what the figures show, and tornado labels built
-# from them fit their rows (tests/figures_labels.R)
-"$NEASIM" sweep scenarios/baseline --oat --runs 200 --seed 1 --out "$work/baseline_oat" --quiet \
-    --params 'modifiers:13,transitions:rok_nuclear_debate:*,effects:11:probability,factors:usfk_posture:reduced' ||
-    bad "neasim sweep --oat of the baseline failed (exit $?)"
-Rscript tests/figures_labels.R scripts "$work/baseline" "$work/compare" "$work/baseline_oat" \
-    > "$work/labels.log" 2>&1
-tally labels $?
-
 # every legend within its figure (tests/figures_layout.R, below): compare --levers all draws its arms
 # three at a time with the baseline, whose legend ran off the right edge; the same tables with
 # every lever's label made long must have their legends wrapped onto rows, not cut
 "$NEASIM" compare scenarios/baseline --levers all --runs 200 --seed 1 --out "$work/compare_all" \
     --quiet > /dev/null || bad "neasim compare --levers all failed (exit $?)"
+
+# labels for people: the baseline's labels name what the figures show, tornado labels built
+# from them fit their rows, and the arm charts of compare --levers all name every arm
+# (tests/figures_labels.R)
+"$NEASIM" sweep scenarios/baseline --oat --runs 200 --seed 1 --out "$work/baseline_oat" --quiet \
+    --params 'modifiers:13,transitions:rok_nuclear_debate:*,effects:11:probability,factors:usfk_posture:reduced' ||
+    bad "neasim sweep --oat of the baseline failed (exit $?)"
+Rscript tests/figures_labels.R scripts "$work/baseline" "$work/compare" "$work/baseline_oat" \
+    "$work/compare_all" > "$work/labels.log" 2>&1
+tally labels $?
+
 cp -r "$work/compare_all" "$work/compare_long"
 Rscript -e 'f <- commandArgs(TRUE)[1]; l <- read.csv(f, stringsAsFactors = FALSE, na.strings = "NA")
     i <- l$kind == "lever"; l$label[i] <- paste(l$label[i], "under the scenario of a long name")

@@ -4,13 +4,14 @@
 # row's height holds, so that no two overlap, however long the labels (the baseline's parameter
 # labels are built from its labels and run to 150 characters).
 #
-# Usage: Rscript tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR
+# Usage: Rscript tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR ALL_DIR
 #   RUN_DIR: neasim run of scenarios/baseline; COMPARE_DIR: neasim compare of two of its levers;
-#   OAT_DIR: neasim sweep --oat of the baseline (a few parameters).
+#   OAT_DIR: neasim sweep --oat of the baseline (a few parameters); ALL_DIR: neasim compare
+#   --levers all of the baseline (nine arms).
 # Prints one FAIL line per failed check and "labels: N passed, M failed"; exits 1 on a failure.
 
 source("tests/figures_check.R")
-args <- figure_test_args(4, "tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR",
+args <- figure_test_args(5, "tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR ALL_DIR",
                          files = c("figures_run.R", "figures_compare.R", "figures_sweep.R",
                                    "figures_story.R"))
 
@@ -116,5 +117,27 @@ long <- c(strrep("word ", 60), "short")
 fit <- tornado_fit(long, 10)
 check(all(lengths(strsplit(fit, "\n")) <= tornado_max_lines(10)) && grepl("\u2026$", fit[1]),
       paste("tornado_fit:", fit[1]))
+
+# ---- compare --levers all: the per-year fans draw every arm, and say what the white dot is ----
+ctx <- suppressMessages(nsm_context(args[5]))
+yr <- ctx$events[ctx$events$window == "year", , drop = FALSE]
+want <- unique(yr$arm)
+figs <- suppressMessages(fig_event_year_fans(ctx))
+drawn <- character(0)
+for (f in figs) {
+    b <- ggplot_build(f$plot)
+    leg <- legend_of(b, "colour")
+    # the arms whose colours are in the drawn bars, by the legend's key
+    cols <- unique(unlist(lapply(b$data, function(d) if ("colour" %in% names(d)) d$colour)))
+    drawn <- union(drawn, leg$key[leg$value %in% cols])
+    check(grepl("white dot: median", flat(b$plot$labels$subtitle), fixed = TRUE),
+          sprintf("%s: the subtitle does not say what the white dot is: %s", f$name,
+                  flat(b$plot$labels$subtitle)))
+}
+check(length(want) == 9 && setequal(drawn, want),
+      sprintf("events_per_year: %d of the %d arms drawn; missing %s", length(drawn), length(want),
+              paste(setdiff(want, drawn), collapse = ", ")))
+check(sum(vapply(figs, function(f) f$brief, NA)) == 1,
+      "events_per_year: not exactly one part in the brief")
 
 figure_test_done("labels")
