@@ -26,13 +26,6 @@ source(file.path(nsm_script_dir(), "brief_story.R"))       # story_section(): ro
 
 # ---- formatting -----------------------------------------------------------------------------
 
-# A difference in percentage points with its sign, "+3.1" / "-0.4", and "0.0" (never "-0.0").
-fmt_pp <- function(x) {
-    s <- sprintf("%+.1f", x)
-    s[s %in% c("+0.0", "-0.0")] <- "0.0"
-    s
-}
-
 fmt_count <- function(x) format(x, big.mark = ",", scientific = FALSE, trim = TRUE)
 
 # Inline fragments on one line (htmltools puts children of a block on lines of their own, and the
@@ -53,15 +46,15 @@ judgment_span <- function(lo, hi) {
 # A change in percentage points with its interval (and judgment range): the lever tables' cell.
 pp_cell <- function(r) {
     dist <- tolower(r$distinguishable[1]) %in% c("yes", "true", "1")
-    txt <- inline(span(class = "pp", paste0(fmt_pp(r$difference_pp[1]), " pp")), " ",
-                  span(class = "ci", paste0(fmt_pp(r$ci_low_pp[1]), " to ", fmt_pp(r$ci_high_pp[1]))),
+    txt <- inline(span(class = "pp", paste0(nsm_pp(r$difference_pp[1]), " pp")), " ",
+                  span(class = "ci", paste0(nsm_pp(r$ci_low_pp[1]), " to ", nsm_pp(r$ci_high_pp[1]))),
                   tags$br(),
                   span(class = "from", HTML(paste0(nsm_pct(r$baseline_probability[1]), " &rarr; ",
                                                    nsm_pct(r$arm_probability[1])))),
                   if ("judgment_q05_pp" %in% names(r))
                       inline(tags$br(), span(class = "judgment",
-                                             paste0("judgment ", fmt_pp(r$judgment_q05_pp[1]), " to ",
-                                                    fmt_pp(r$judgment_q95_pp[1])))))
+                                             paste0("judgment ", nsm_pp(r$judgment_q05_pp[1]), " to ",
+                                                    nsm_pp(r$judgment_q95_pp[1])))))
     if (dist) tags$strong(txt) else txt
 }
 
@@ -182,10 +175,10 @@ last_effects <- function(b) {
 # "lowers “Alliance in crisis” by 14.4 points (13.1 to 15.7; judgment 9.0 to 20.1)"
 effect_phrase <- function(r) {
     verb <- if (r$difference_pp < 0) "lowers" else "raises"
-    size <- function(x) sprintf("%.1f", abs(x))
+    size <- function(x) nsm_pp(abs(x), sign = FALSE)
     lo <- min(abs(r$ci_low_pp), abs(r$ci_high_pp)); hi <- max(abs(r$ci_low_pp), abs(r$ci_high_pp))
     j <- if (!is.null(r$judgment_q05_pp) && !is.na(r$judgment_q05_pp))
-        paste0("; judgment ", fmt_pp(r$judgment_q05_pp), " to ", fmt_pp(r$judgment_q95_pp))
+        paste0("; judgment ", nsm_pp(r$judgment_q05_pp), " to ", nsm_pp(r$judgment_q95_pp))
     paste0(verb, " ", q(nsm_label(r$outcome)), " by ", size(r$difference_pp), " points (",
            size(lo), " to ", size(hi), j, ")")
 }
@@ -282,7 +275,7 @@ summary_levers <- function(b) {
                 "Also helping: ", paste(vapply(intersect(best$arm, setdiff(rest, weak)), function(a) {
                     r <- best[best$arm == a, , drop = FALSE][1, ]
                     paste0(arm_label(a, 1000), " (", q(nsm_label(r$outcome)), ", ",
-                           fmt_pp(r$difference_pp), " pp)") }, ""), collapse = "; "), "."))))
+                           nsm_pp(r$difference_pp), " pp)") }, ""), collapse = "; "), "."))))
         if (length(weak) > 0)
             out <- c(out, list(tags$li(paste0("No distinguishable help ", when, " from: ",
                                               paste(arm_label(weak, 1000), collapse = ", "), "."))))
@@ -321,8 +314,8 @@ summary_levers <- function(b) {
             it <- it[order(abs(it$interaction_pp), decreasing = TRUE), , drop = FALSE]
             it <- it[seq_len(min(3, nrow(it))), , drop = FALSE]
             phr <- sprintf("%s on %s: %s pp (%s to %s)", arm_label(it$arm, 1000),
-                           q(nsm_label(it$outcome)), fmt_pp(it$interaction_pp),
-                           fmt_pp(it$ci_low_pp), fmt_pp(it$ci_high_pp))
+                           q(nsm_label(it$outcome)), nsm_pp(it$interaction_pp),
+                           nsm_pp(it$ci_low_pp), nsm_pp(it$ci_high_pp))
             out <- c(out, list(tags$li(paste0("Levers that do not simply add up (together minus ",
                                               "each alone): ", paste(phr, collapse = "; "), "."))))
         }
@@ -425,9 +418,9 @@ brief_outcomes <- function(b) {
                     else {
                         e <- e[which.max(e$help), ]
                         inline(arm_label(e$arm, 1000), tags$br(),
-                               span(class = "pp", paste0(fmt_pp(e$difference_pp), " pp")), " ",
-                               span(class = "ci", paste0(fmt_pp(e$ci_low_pp), " to ",
-                                                         fmt_pp(e$ci_high_pp))))
+                               span(class = "pp", paste0(nsm_pp(e$difference_pp), " pp")), " ",
+                               span(class = "ci", paste0(nsm_pp(e$ci_low_pp), " to ",
+                                                         nsm_pp(e$ci_high_pp))))
                     }
         }
         c(list(name), cells, if (!is.null(eff)) list(best))

@@ -204,6 +204,19 @@ nsm_slug <- function(x) gsub("[^A-Za-z0-9_.-]+", "-", x)
 
 nsm_pct <- function(p, digits = 1) sprintf(paste0("%.", digits, "f%%"), 100 * p)
 
+# Percentage points to one decimal, as the C printed briefing writes them (README, `compare`):
+# "0.0" only when exactly zero (never "-0.0"), and a non-zero value that one decimal would round
+# to zero with one significant digit ("-0.004"), so that an interval that excludes zero never
+# shows 0.0 at an end. With `sign` a change, "+3.1" / "-0.4"; without, a size, "3.1" / "0.004".
+# The one formatter of changes for the brief's and the figures' text.
+nsm_pp <- function(x, sign = TRUE) {
+    s <- sprintf(if (sign) "%+.1f" else "%.1f", x)
+    tiny <- !is.na(x) & x != 0 & sub("^[+-]", "", s) == "0.0"
+    s[tiny] <- sprintf(if (sign) "%+.1g" else "%.1g", x[tiny])
+    s[!is.na(x) & x == 0] <- "0.0"
+    s
+}
+
 # Percent for slide labels: whole percent, but never "0%" or "100%" for a share that is not
 # exactly 0 or 1.
 nsm_pct_label <- function(p) {

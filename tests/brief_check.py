@@ -63,26 +63,44 @@ def png_stats(path):
 
 
 class Cells(html.parser.HTMLParser):
-    """The text of every <td> and <li>, tags removed."""
+    """The text of every <td> and <li>, tags removed, and the cells of each table row."""
 
     def __init__(self):
         super().__init__()
-        self.cells, self.items, self.stack = [], [], []
+        self.cells, self.items, self.stack, self.rows = [], [], [], []
 
     def handle_starttag(self, tag, attrs):
         if tag in ("td", "li"):
             self.stack.append([tag, ""])
+        elif tag == "tr":
+            self.rows.append([])
         elif tag == "br" and self.stack:
             self.stack[-1][1] += " "
 
     def handle_endtag(self, tag):
         if tag in ("td", "li") and self.stack:
             kind, text = self.stack.pop()
-            (self.cells if kind == "td" else self.items).append(" ".join(text.split()))
+            text = " ".join(text.split())
+            (self.cells if kind == "td" else self.items).append(text)
+            if kind == "td" and self.rows:
+                self.rows[-1].append(text)
 
     def handle_data(self, data):
         if self.stack:
             self.stack[-1][1] += data
+
+
+def pp(x, sign=True):
+    """Percentage points as the C printed briefing writes them (README, `compare`): one decimal,
+    "0.0" only for an exact zero, and a non-zero value that one decimal rounds to zero with one
+    significant digit, so that an interval that excludes zero never ends at 0.0."""
+    x = float(x)
+    if x == 0:
+        return "0.0"
+    s = ("%+.1f" if sign else "%.1f") % x
+    if s.lstrip("+-") == "0.0":
+        s = ("%+.1g" if sign else "%.1g") % x
+    return s
 
 
 def rows(path):
@@ -158,8 +176,15 @@ def numbers(d):
     for r in b:
         if float(r["horizon_years"]) == hmax and r["rank"] == "1" and r["verdict"] == "helps":
             v = float(r["difference_pp"])
-            want = "%s %+.1f pp" % (r["arm_label"], v)
+            want = "%s %s pp" % (r["arm_label"], pp(v))
             check(any(want in c for c in p.cells), "best lever: no cell '%s' (%s)" % (want, r["outcome_label"]))
+    # every change in the levers' tables, as briefing.csv has it: "+1.6 pp +1.0 to +2.2", where an
+    # end that one decimal would round to zero keeps a significant digit (never 0.0 unless zero)
+    for r in b:
+        want = "%s pp %s to %s" % (pp(r["difference_pp"]), pp(r["ci_low_pp"]), pp(r["ci_high_pp"]))
+        check(any(want in c for c in p.cells),
+              "levers table: no cell '%s' (%s, %s, %s years)" % (want, r["arm_label"], r["outcome_label"],
+                                                                 r["horizon_years"]))
     # the summary's sentences: "LEVER lowers “OUTCOME” by X points (LO to HI)"
     said = 0
     for item in p.items:
@@ -172,8 +197,8 @@ def numbers(d):
                 r = found[0]
                 v = float(r["difference_pp"])
                 ends = sorted([abs(float(r["ci_low_pp"])), abs(float(r["ci_high_pp"]))])
-                ok = ("%.1f" % abs(v) == size and ("lowers" if v < 0 else "raises") == verb and
-                      "%.1f" % ends[0] == lo and "%.1f" % ends[1] == hi)
+                ok = (pp(abs(v), False) == size and ("lowers" if v < 0 else "raises") == verb and
+                      pp(ends[0], False) == lo and pp(ends[1], False) == hi)
             check(ok, "summary: '%s' is not briefing.csv's" % m.group(0))
             said += 1
     check(said >= 3, "summary: only %d effects stated in sentences" % said)

@@ -247,8 +247,10 @@ for d in judgment_run judgment_compare; do
         > "$work/$d.log" 2>&1 || bad "figures/brief of $d failed"
 done
 want=$(tr -d '\r' < "$work/judgment_compare/uncertainty_differences.csv" | awk -F, '
-    NR > 1 { s = sprintf("judgment %+.1f to %+.1f", 100 * $14, 100 * $16)
-             gsub(/[+-]0\.0/, "0.0", s); print s; exit }')
+    # as nsm_pp writes a change: 0.0 only when zero, a near-zero end with a significant digit
+    function pp(x,   v) { v = sprintf("%+.1f", x); if (v == "+0.0" || v == "-0.0")
+                               v = (x == 0) ? "0.0" : sprintf("%+.1g", x); return v }
+    NR > 1 { printf "judgment %s to %s\n", pp(100 * $14), pp(100 * $16); exit }')
 if grep -qF "$want" "$work/judgment_compare/brief.html"; then ok; else bad "compare brief: no '$want'"; fi
 if grep -q 'class="judgment">judgment [0-9]*&ndash;[0-9]*<' "$work/judgment_run/brief.html"; then ok
 else bad "run brief: no judgment range in the headline table"; fi
@@ -324,7 +326,8 @@ if [ -n "$cell" ] && grep -qF "$cell" "$work/compare/brief.html"; then ok; else
 lever=$(tr -d '\r' < "$work/compare/briefing.csv" | awk -F, '
     NR > 1 { y = 10 * $8; y = y - int(y); if (y < 0) y = -y
              if ((y - 0.5) ^ 2 > 1e-4) {
-                 v = sprintf("%+.1f", $8); if (v == "+0.0" || v == "-0.0") v = "0.0"
+                 v = sprintf("%+.1f", $8)   # nsm_pp: 0.0 only when zero, else a significant digit
+                 if (v == "+0.0" || v == "-0.0") v = ($8 == 0) ? "0.0" : sprintf("%+.1g", $8)
                  printf "<span class=\"pp\">%s pp</span>\n", v; exit } }')
 if [ -n "$lever" ] && grep -qF "$lever" "$work/compare/brief.html"; then ok; else
     bad "compare/brief.html lacks the lever cell '$lever' of briefing.csv"; fi

@@ -118,6 +118,14 @@ fit <- tornado_fit(long, 10)
 check(all(lengths(strsplit(fit, "\n")) <= tornado_max_lines(10)) && grepl("\u2026$", fit[1]),
       paste("tornado_fit:", fit[1]))
 
+# changes in percentage points are written as the C briefing writes them (nsm_pp): 0.0 only for
+# an exact zero, so that an interval that excludes zero never ends at 0.0
+check(exists("nsm_pp") &&
+          identical(nsm_pp(c(0, -0, -0.031, 0.004151, -0.25, 3.14159, 0.05)),
+                    c("0.0", "0.0", "-0.03", "+0.004", "-0.2", "+3.1", "+0.1")) &&
+          identical(nsm_pp(c(0.004151, 0.3958), sign = FALSE), c("0.004", "0.4")),
+      "nsm_pp: a near-zero change is not written with a significant digit")
+
 # ---- compare --levers all: the per-year fans draw every arm, and say what the white dot is ----
 ctx <- suppressMessages(nsm_context(args[5]))
 yr <- ctx$events[ctx$events$window == "year", , drop = FALSE]
