@@ -389,6 +389,25 @@ brief_key_figures <- function(b) {
         div(class = "grid", lapply(pick, function(x) figure_tag(b, x, f$title[f$file == x][1]))))
 }
 
+# The outcomes table's last cell for an outcome whose better direction is `dir`, from its rows of
+# last_effects() `e`: the lever that helps it most, distinguishably, with its change. An outcome with
+# no better direction has no best lever; one that levers move only the wrong way says how many.
+best_lever_cell <- function(e, dir) {
+    if (dir == "none") return(span(class = "from", "no better direction"))
+    good <- e[e$dist & e$help > 0, , drop = FALSE]
+    if (nrow(good) == 0) {
+        n_harm <- sum(e$dist & e$help < 0)
+        if (n_harm == 0) return(span(class = "from", "none distinguishable"))
+        return(span(class = "from", sprintf("none helps (%d make%s it %s)", n_harm,
+                                            if (n_harm == 1) "s" else "",
+                                            if (dir == "lower") "likelier" else "less likely")))
+    }
+    e <- good[which.max(good$help), ]
+    inline(arm_label(e$arm, 1000), tags$br(),
+           span(class = "pp", paste0(nsm_pp(e$difference_pp), " pp")), " ",
+           span(class = "ci", paste0(nsm_pp(e$ci_low_pp), " to ", nsm_pp(e$ci_high_pp))))
+}
+
 # The outcomes table: each outcome's probability at each horizon with both intervals and, in a
 # comparison, the lever that helps most by the last horizon.
 brief_outcomes <- function(b) {
@@ -411,19 +430,7 @@ brief_outcomes <- function(b) {
         tag <- c(if (o %in% onset) "onset", if (dir != "none") paste0(dir, " is better"))
         name <- inline(nsm_label(o), if (length(tag)) inline(tags$br(), span(class = "tag",
                                                                             paste(tag, collapse = " \u00b7 "))))
-        best <- NULL
-        if (!is.null(eff)) {
-            e <- eff[eff$outcome == o & eff$dist & (eff$dir == "none" | eff$help > 0), , drop = FALSE]
-            best <- if (nrow(e) == 0) span(class = "from", "none distinguishable")
-                    else {
-                        e <- e[which.max(e$help), ]
-                        inline(arm_label(e$arm, 1000), tags$br(),
-                               span(class = "pp", paste0(nsm_pp(e$difference_pp), " pp")), " ",
-                               span(class = "ci", paste0(nsm_pp(e$ci_low_pp), " to ",
-                                                         nsm_pp(e$ci_high_pp))))
-                    }
-        }
-        c(list(name), cells, if (!is.null(eff)) list(best))
+        c(list(name), cells, if (!is.null(eff)) list(best_lever_cell(eff[eff$outcome == o, ], dir)))
     })
     header <- c("Outcome", paste0("By ", nsm_horizon_label(hz$horizon, hz$date)),
                 if (!is.null(eff)) paste0("Best lever ", by_date(last$date[1])))
@@ -433,7 +440,8 @@ brief_outcomes <- function(b) {
                    "the start), with its 95% Monte Carlo interval in grey",
                    if (isTRUE(b$mc_of_mean)) " (of the mean over the draws, counting them as a sample)",
                    if (!is.null(b$uncertainty)) " and the judgment range (5\u201395% over the draws) below",
-                   if (!is.null(eff)) paste0("; the lever that helps most, with its change in ",
+                   if (!is.null(eff)) paste0("; for an outcome with a better direction, the ",
+                                             "lever that helps most, with its change in ",
                                              "percentage points (paired 95% interval)"), ".")),
             numbers_table(header, rows))
 }

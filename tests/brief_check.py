@@ -170,14 +170,39 @@ def numbers(d):
             o = by_label.get(m.group(4) or "")
             check(o in rest and prob[o] == max(prob[x] for x in rest) and m.group(5) == pct(prob[o]),
                   "first finding: the most likely outcome with no direction is not '%s' %s" % (m.group(4), m.group(5)))
-    # the best lever of each outcome by the last horizon, from briefing.csv
+    # the best lever of each outcome by the last horizon, from briefing.csv: the rank-1 lever that
+    # helps; else, for an outcome with a better direction, how many levers distinguishably hurt it
+    # ("none helps (2 make it likelier)", "none distinguishable"); no lever at all for an outcome
+    # with no better direction (there is no better way for it to go)
     b = rows(d + "/briefing.csv")
     hmax = max(float(r["horizon_years"]) for r in b)
-    for r in b:
-        if float(r["horizon_years"]) == hmax and r["rank"] == "1" and r["verdict"] == "helps":
-            v = float(r["difference_pp"])
-            want = "%s %s pp" % (r["arm_label"], pp(v))
-            check(any(want in c for c in p.cells), "best lever: no cell '%s' (%s)" % (want, r["outcome_label"]))
+    arm_labels = {r["arm_label"] for r in b}
+    table = {}   # outcome label -> its row of the outcomes table (the first table whose rows end so)
+    for cells in p.rows:
+        if len(cells) >= 3:
+            for lab in by_label:
+                if cells[0] == lab or cells[0].startswith(lab + " "):
+                    table.setdefault(lab, cells)
+    for o, lab in ((o, labels[("outcome", o)]) for o in last):
+        cells = table.get(lab)
+        check(cells is not None, "outcomes table: no row for %s" % lab)
+        if cells is None:
+            continue
+        best = cells[-1]
+        mine = [r for r in b if float(r["horizon_years"]) == hmax and r["outcome"] == o]
+        helps = [r for r in mine if r["verdict"] == "helps" and r["rank"] == "1"]
+        hurts = [r for r in mine if r["verdict"] == "hurts"]
+        if desirable.get(o, "NA") not in ("lower", "higher"):
+            want = "no better direction"
+        elif helps:
+            want = "%s %s pp %s to %s" % (helps[0]["arm_label"], pp(helps[0]["difference_pp"]),
+                                          pp(helps[0]["ci_low_pp"]), pp(helps[0]["ci_high_pp"]))
+        elif hurts:
+            want = "none helps (%d make%s it %s)" % (len(hurts), "s" if len(hurts) == 1 else "",
+                                                   "likelier" if desirable[o] == "lower" else "less likely")
+        else:
+            want = "none distinguishable"
+        check(best == want, "best lever of %s: '%s', briefing.csv says '%s'" % (lab, best, want))
     # every change in the levers' tables, as briefing.csv has it: "+1.6 pp +1.0 to +2.2", where an
     # end that one decimal would round to zero keeps a significant digit (never 0.0 unless zero)
     for r in b:
