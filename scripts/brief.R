@@ -21,6 +21,7 @@ nsm_script_dir <- function() {
 }
 source(file.path(nsm_script_dir(), "figures_common.R"))
 source(file.path(nsm_script_dir(), "figures_compare.R"))   # lever_table(), with_judgment()
+source(file.path(nsm_script_dir(), "figures_sweep.R"))     # sweep_design_columns(), sweep_regressors()
 suppressPackageStartupMessages(library(htmltools))
 source(file.path(nsm_script_dir(), "brief_story.R"))       # story_section(): routes, signposts
 
@@ -338,8 +339,32 @@ summary_tornado <- function(b) {
                                       100 * t$swing), collapse = "; "), ".")))
 }
 
+# A sweep without a tornado or Sobol table (LHS, design file) whose points are too few for the rank
+# regression has no ranking, and its scatter pages are not in the brief: say why, rather than show a
+# header alone.
+summary_sweep <- function(b) {
+    if (!is.null(b$tornado) || !is.null(nsm_read(b$dir, "sensitivity", quiet = TRUE))) return(NULL)
+    s <- nsm_read(b$dir, "sweep", quiet = TRUE)
+    if (is.null(s)) return(NULL)
+    cols <- sweep_design_columns(s)
+    points <- unique(s[, c("point", cols), drop = FALSE])
+    points <- points[!duplicated(points$point), , drop = FALSE]
+    cols <- cols[vapply(cols, function(c) length(unique(points[[c]])) > 1, TRUE)]
+    if (length(cols) == 0 || sweep_is_grid(points, cols)) return(NULL)
+    X <- sweep_regressors(points, cols)
+    if (nrow(X) > ncol(X) + 1) return(NULL)
+    list(tags$li(sprintf(paste0(
+        "No ranking of the swept numbers: the sweep has %s points for %s swept numbers%s, too few ",
+        "for a rank regression, which needs more points than numbers (at least %s). For each ",
+        "outcome, figures/ holds a scatter against the %d numbers most correlated with it ",
+        "(sweep_scatter_*.png); a sweep of more points ranks them."),
+        fmt_count(nrow(X)), fmt_count(length(cols)),
+        if (ncol(X) > length(cols)) " and lever sets" else "", fmt_count(ncol(X) + 2),
+        min(SWEEP_TOP, length(cols)))))
+}
+
 brief_summary <- function(b) {
-    items <- c(summary_outcomes(b), summary_levers(b), summary_tornado(b))
+    items <- c(summary_outcomes(b), summary_levers(b), summary_tornado(b), summary_sweep(b))
     if (length(items) == 0) return(NULL)
     div(class = "summary", tags$h2("In brief"), tags$ul(items))
 }

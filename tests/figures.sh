@@ -261,10 +261,21 @@ want=$(tr -d '\r' < "$work/judgment_run/uncertainty.csv" | awk -F, '
 if [ -n "$want" ] && grep -qF "$want" "$work/judgment_run/brief.html"; then ok
 else bad "run brief: the headline's Monte Carlo interval is not uncertainty.csv's mean_ci ('$want')"; fi
 
-# grid, LHS and design sweeps: figures checked against sweep.csv (tests/figures_sweeps.R)
+# grid, LHS and design sweeps: figures checked against sweep.csv (tests/figures_sweeps.R), and an
+# LHS of the baseline's 158 numbers, whose scatter pages show the 12 most correlated with each
+# outcome (too few points for a ranking: the brief says so)
+"$NEASIM" sweep scenarios/baseline --lhs 30 --runs 100 --seed 1 --out "$work/baseline_lhs" --quiet ||
+    bad "neasim sweep --lhs of the baseline failed (exit $?)"
 Rscript tests/figures_sweeps.R scripts "$work/known_grid" "$work/known_lhs" "$work/known_design" \
-    "$work/known_sobol_a" > "$work/sweeps.log" 2>&1
+    "$work/known_sobol_a" "$work/baseline_lhs" > "$work/sweeps.log" 2>&1
 tally sweeps $?
+{ Rscript scripts/figures.R "$work/baseline_lhs" && Rscript scripts/brief.R "$work/baseline_lhs"; } \
+    > "$work/baseline_lhs.log" 2>&1 || bad "figures/brief of the baseline's LHS sweep failed"
+if grep -q 'too few for a rank regression' "$work/baseline_lhs/brief.html"; then ok
+else bad "baseline_lhs/brief.html: does not say why it has no ranking"; fi
+if grep -q '^Warning' "$work/baseline_lhs.log"; then
+    bad "R warnings for the baseline's LHS sweep:"; grep -A2 '^Warning' "$work/baseline_lhs.log" | head -6
+else ok; fi
 
 # ---- render: figures and brief of every folder, two at a time -------------------------------
 render() {
