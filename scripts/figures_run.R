@@ -47,6 +47,20 @@ nsm_outcome_name <- function(outcome, onsets)
 NSM_ONSET_NOTE <- paste("(onset): only a change into the outcome after the start counts; runs that",
                         "start in it count only if they leave it and return.")
 
+# The headline chart's value labels, placed beyond the end of the Monte Carlo interval (and of the
+# dot, which a narrow interval does not reach): after its upper end, or before its lower end for a
+# probability above 80% (no room on the right). Placed at the probability with a fixed offset, a
+# label ran into a long interval's line ("—79%").
+HEADLINE_DOT <- 0.025   # the dot's radius in probability units on a panel about 2.7 in wide
+headline_text <- function(d) {
+    d$text <- nsm_pct_label(d$probability)
+    left <- d$probability > 0.8
+    d$text_y <- ifelse(left, pmin(d$ci_low, d$probability - HEADLINE_DOT),
+                       pmax(d$ci_high, d$probability + HEADLINE_DOT))
+    d$hjust <- ifelse(left, 1.2, -0.2)
+    d
+}
+
 fig_outcomes_by_horizon <- function(ctx) {
     oc <- ctx$outcomes
     if (is.null(oc)) return(invisible())
@@ -77,22 +91,20 @@ fig_outcomes_by_horizon <- function(ctx) {
         jr <- if (is.null(arms)) judgment_rows(ctx, d) else NULL
         if (!is.null(jr)) {
             # the judgment range: a wide pale bar under the Monte Carlo interval's dark line
-            d$text <- nsm_pct_label(d$probability)
-            d$hjust <- ifelse(d$probability > 0.8, 1.35, -0.35)
+            d <- headline_text(d)
             p <- p + geom_linerange(data = jr, aes(x = outcome_lab, ymin = q05, ymax = q95,
                                                    colour = "judgment"),
                                     inherit.aes = FALSE, linewidth = 5) +
                 geom_linerange(aes(colour = "monte_carlo"), linewidth = 1) +
                 geom_point(colour = NSM_PALETTE[1], size = 3.2) +
-                geom_text(data = d, aes(label = text, hjust = hjust), size = 11 / .pt,
+                geom_text(data = d, aes(y = text_y, label = text, hjust = hjust), size = 11 / .pt,
                           colour = "grey20") +
                 nsm_judgment_scale(ctx)
         } else if (is.null(arms)) {
-            d$text <- nsm_pct_label(d$probability)
-            d$hjust <- ifelse(d$probability > 0.8, 1.35, -0.35)
+            d <- headline_text(d)
             p <- p + geom_linerange(colour = NSM_PALETTE[1], linewidth = 1) +
                 geom_point(colour = NSM_PALETTE[1], size = 3.2) +
-                geom_text(data = d, aes(label = text, hjust = hjust), size = 11 / .pt,
+                geom_text(data = d, aes(y = text_y, label = text, hjust = hjust), size = 11 / .pt,
                           colour = "grey20")
         } else {
             dodge <- position_dodge(width = 0.7)

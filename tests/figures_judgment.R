@@ -23,6 +23,9 @@ panel_labels <- function(b) {
 # ---- run --outer: the headline chart ---------------------------------------------------------
 ctx <- nsm_context(args[2])
 b <- figure("fig_outcomes_by_horizon", ctx, "outcomes_by_horizon")
+bad_labels <- labels_on_intervals(b)
+check(length(bad_labels) == 0, paste("run: value labels on the Monte Carlo interval's line:",
+                                     paste(utils::head(bad_labels, 3), collapse = "; ")))
 u <- nsm_read(args[2], "uncertainty")
 sc <- b$plot$scales$get_scales("colour")
 check(!is.null(sc), "run: the headline chart has no legend for its bands")

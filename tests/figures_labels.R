@@ -36,6 +36,10 @@ onsets <- unique(ctx$outcomes$outcome[ctx$outcomes$measure == "holds_at_start"])
 want <- flat(ifelse(oc$name %in% onsets, paste0(oc$label, " (onset)"), oc$label))
 check(length(onsets) > 0 && setequal(shown, want),
       paste("headline chart: outcome labels", paste(setdiff(shown, want), collapse = " | ")))
+# ... and its value labels lie beyond the ends of the Monte Carlo intervals, not on their lines
+bad_labels <- labels_on_intervals(ggplot_build(fig$plot))
+check(length(bad_labels) == 0, paste("headline chart: value labels on the interval's line:",
+                                     paste(utils::head(bad_labels, 3), collapse = "; ")))
 ev <- given(args[2], "event")
 fans <- fig_event_fans(ctx)
 strips <- unique(unlist(lapply(fans, function(f) flat(levels(ggplot_build(f$plot)$layout$layout$panel)))))
