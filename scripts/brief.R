@@ -333,8 +333,9 @@ summary_tornado <- function(b) {
     t <- t[!duplicated(t$outcome), , drop = FALSE][seq_len(min(3, length(unique(t$outcome)))), ]
     p <- nsm_read(b$dir, "parameters", quiet = TRUE)
     lab <- if (!is.null(p)) p$label[match(t$parameter, p$parameter)] else t$parameter
-    list(tags$li(paste0("The judgments that matter most (one at a time over their ranges, ",
-                        t$horizon_years[1], " years): ",
+    list(tags$li(paste0("The judgments that matter most (one at a time from the 5th to the 95th ",
+                        "percentile of each, the others at their means; by ",
+                        sweep_horizon_label(t$horizon_years[1]), "): ",
                         paste(sprintf("%s moves %s by %.0f points", lab, q(nsm_label(t$outcome)),
                                       100 * t$swing), collapse = "; "), ".")))
 }

@@ -126,9 +126,25 @@ tornado_noise_note <- function(d, parameter) {
     }, "", USE.NAMES = FALSE)
 }
 
+# The onset outcomes of a sweep, whose folder has no outcomes.csv (whose holds_at_start rows mark
+# them in a run): the scenario's outcomes.csv (occurrence = onset), found by the manifest's
+# scenario_path from its working_directory; none when the scenario is not there to read.
+sweep_onsets <- function(ctx) {
+    path <- nsm_get(ctx$manifest, "scenario_path", NA)
+    if (is.na(path)) return(character(0))
+    wd <- nsm_get(ctx$manifest, "working_directory", ".")
+    file <- file.path(if (startsWith(path, "/")) path else file.path(wd, path), "outcomes.csv")
+    if (!file.exists(file)) return(character(0))
+    o <- tryCatch(utils::read.csv(file, stringsAsFactors = FALSE, comment.char = "#"),
+                  error = function(e) NULL)
+    if (is.null(o) || !all(c("outcome", "occurrence") %in% names(o))) return(character(0))
+    o$outcome[!is.na(o$occurrence) & o$occurrence == "onset"]
+}
+
 fig_tornado <- function(ctx) {
     t <- nsm_read(ctx$dir, "tornado", quiet = TRUE)
     if (is.null(t)) return(invisible())
+    onsets <- sweep_onsets(ctx)
     keys <- unique(t[, c("outcome", "measure")])
     figs <- list()
     for (k in seq_len(nrow(keys))) {
@@ -189,11 +205,12 @@ fig_tornado <- function(ctx) {
                                 breaks = c("Parameter at its low value",
                                            "Parameter at its high value"), name = NULL) +
             sweep_value_scale(measure, n = 3) +
-            labs(title = paste0("What moves \u201c", nsm_label(keys$outcome[k]), "\u201d: tornado"),
+            labs(title = paste0("What moves \u201c", nsm_outcome_name(keys$outcome[k], onsets),
+                                "\u201d: tornado"),
                  subtitle = nsm_subtitle(
                      "The ", nsm_measure_phrase(measure, "each horizon"), " with one parameter at ",
-                     "a time at the ends of its range [low to high], the others at their base ",
-                     "values", if (length(base_col) > 0) " (dashed line: all at base values)",
+                     "a time at the 5th and 95th percentiles of its distribution [low to high], ",
+                     "the others at their means", if (length(base_col) > 0) " (dashed line: all at their means)",
                      ". Each horizon has its own scale. ",
                      sweep_which(length(top), nparam, "swing", max(hs)),
                      # within noise at the ranking horizon is not within noise everywhere
@@ -203,7 +220,8 @@ fig_tornado <- function(ctx) {
                      if (any(d$noise)) paste0(
                          " Pale bars marked \u201cwithin noise\u201d: the swing is no larger ",
                          "than 1.96 times its Monte Carlo standard error, so it may be simulation ",
-                         "error alone; they are listed last, not ranked.")),
+                         "error alone; they are listed last, not ranked."),
+                     if (keys$outcome[k] %in% onsets) paste0(" ", NSM_ONSET_NOTE)),
                  x = NULL, y = sweep_value_axis(measure), caption = ctx$caption) +
             nsm_theme() +
             theme(panel.grid.major.y = element_blank(), panel.spacing = unit(2, "lines"),

@@ -111,6 +111,21 @@ for (f in fig_tornado(ctx)) {
               sprintf("%s: a probability tick outside 0-100%%: %s", f$name, paste(ticks, collapse = " | ")))
     }
 }
+# the tornado says what its low and high values are (neasim's 5th and 95th percentiles, not the
+# ends of a range), and marks an onset outcome (occurrence = onset in the scenario) "(onset)"
+sc <- read.csv("scenarios/baseline/outcomes.csv", stringsAsFactors = FALSE, comment.char = "#")
+onset_lab <- flat(nsm_label(sc$outcome[sc$occurrence == "onset"]))
+for (f in fig_tornado(ctx)) {
+    sub <- flat(f$plot$labels$subtitle)
+    check(grepl("5th and 95th percentiles of its distribution", sub, fixed = TRUE) &&
+              !grepl("ends of its range", sub, fixed = TRUE),
+          sprintf("%s: the subtitle does not say the values are the 5th and 95th percentiles: %s", f$name, sub))
+    title <- flat(f$plot$labels$title)
+    lab <- sub("^What moves \u201c(.*?)( \\(onset\\))?\u201d: tornado$", "\\1", title)
+    onset <- lab %in% onset_lab
+    check(onset == grepl("(onset)\u201d", title, fixed = TRUE),
+          sprintf("%s: title '%s' %s", f$name, title, if (onset) "lacks (onset)" else "says (onset)"))
+}
 # ... however narrow the zoom
 check(identical(sweep_percent_labels(c(0.1325, 0.135, 0.1375)), c("13.25%", "13.50%", "13.75%")) &&
           identical(sweep_percent_labels(c(0.1, 0.2, NA)), c("10%", "20%", NA)),
