@@ -4,6 +4,15 @@
 
 NSM_INTERVAL_NOTE <- "Shaded: 95% Monte Carlo interval (simulation error only, not scenario uncertainty)."
 
+# What the shaded band is, for a subtitle: with --outer N (the manifest's outer_draws) the interval
+# of the mean over the N draws, which counts the draws as the sample and so holds more than
+# simulation error (README, "Two kinds of interval"); else NSM_INTERVAL_NOTE.
+nsm_interval_note <- function(ctx) {
+    if (!nzchar(nsm_get(ctx$manifest, "outer_draws", ""))) return(NSM_INTERVAL_NOTE)
+    paste0("Shaded: 95% Monte Carlo interval", nsm_interval_of(ctx), " (the draws counted as ",
+           "the sample, not the runs; not the spread between the draws).")
+}
+
 # Rows of arm `arm` (all rows when `arm` is NA, i.e. a single run).
 nsm_arm_rows <- function(d, arm) if (is.na(arm)) d else d[d$arm == arm, , drop = FALSE]
 
@@ -223,14 +232,15 @@ fig_outcomes_over_time <- function(ctx) {
                                 nsm_group_title(g, length(groups))),
                  subtitle = if (is.null(ju))
                      nsm_subtitle("Share of runs in which the outcome has held at some ",
-                                  "time by the date (first occurrence). ", NSM_INTERVAL_NOTE,
+                                  "time by the date (first occurrence). ", nsm_interval_note(ctx),
                                   if (length(onsets)) paste0(" ", NSM_ONSET_NOTE) else "")
                  else nsm_subtitle("Share of runs in which the outcome has held at some time by ",
                                    "the date (first occurrence). Shaded: 95% Monte Carlo interval ",
                                    "of the mean over the draws, which counts the draws, not the ",
                                    "runs, as the sample. Whiskers: judgment range, the 5% to 95% ",
                                    "points of the probability over the draws of the scenario's ",
-                                   "uncertain numbers (uncertainty.csv), at its horizons."),
+                                   "uncertain numbers (uncertainty.csv), at its horizons.",
+                                   if (length(onsets)) paste0(" ", NSM_ONSET_NOTE) else ""),
                  x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +
             nsm_theme(base_size = if (ncol >= 5) 13 else 15)
         name <- paste0("outcomes_over_time", nsm_group_suffix(g, length(groups)),
@@ -289,7 +299,7 @@ state_page <- function(d, factors, ctx, title) {
         coord_cartesian(ylim = c(0, 1), clip = "off") +
         labs(title = title,
              subtitle = nsm_subtitle("Share of runs in each level of each factor at each date. ",
-                                     NSM_INTERVAL_NOTE),
+                                     nsm_interval_note(ctx)),
              x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +
         nsm_theme()
     p

@@ -230,8 +230,10 @@ Rscript -e 'f <- commandArgs(TRUE)[1]; l <- read.csv(f, stringsAsFactors = FALSE
 "$NEASIM" compare tests/models/judgment --levers fix,double --outer 12 --runs 300 --seed 3 \
     --horizons 1,2 --out "$work/judgment_compare" --quiet > /dev/null ||
     bad "neasim run/compare --outer of tests/models/judgment failed (exit $?)"
+"$NEASIM" run scenarios/baseline --outer 6 --runs 100 --seed 1 --out "$work/baseline_outer" --quiet ||
+    bad "neasim run --outer of the baseline failed (exit $?)"
 Rscript tests/figures_judgment.R scripts "$work/judgment_run" "$work/judgment_compare" \
-    > "$work/judgment.log" 2>&1
+    "$work/baseline_outer" > "$work/judgment.log" 2>&1
 tally judgment $?
 
 # the layout check of all those folders, with the run --outer and compare --outer ones above, and
