@@ -189,13 +189,10 @@ effect_phrase <- function(r) {
 brief_header <- function(b) {
     m <- b$manifest
     title <- nsm_get(m, "scenario_title", nsm_get(m, "scenario", basename(b$dir)))
-    runs <- suppressWarnings(as.numeric(nsm_get(m, "runs", NA)))
     bits <- c(paste0("Scenario ", nsm_get(m, "scenario", basename(b$dir))),
               if (!is.na(nsm_get(m, "start_date")))
                   paste0(nsm_get(m, "start_date"), " to ", nsm_get(m, "end_date", "?")),
-              if (!is.na(runs)) paste0(format(runs, big.mark = ",", scientific = FALSE),
-                                       if (!is.null(b$arm)) " runs per arm" else " runs"),
-              if (!is.na(nsm_get(m, "outer_draws"))) paste0(nsm_get(m, "outer_draws"), " judgment draws"),
+              nsm_runs_phrase(m),
               paste0("seed ", nsm_get(m, "seed", "unknown")))
     tagList(tags$h1(title), tags$p(class = "sub", paste(bits, collapse = " \u00b7 ")))
 }

@@ -324,6 +324,9 @@ if grep -q 'event_counts.csv has no rows' "$work/two_state.log" &&
    [ ! -e "$work/two_state/figures/events_cumulative.png" ]; then ok; else
     bad "two_state: no message for the empty event_counts.csv, or a figure drawn from it"; fi
 if grep -q 'no outcomes.csv' "$work/sweep.log"; then ok; else bad "sweep: no message for the missing outcomes.csv"; fi
+# the brief's header says what its runs count: per point over the points of a sweep
+if grep -Eq 'class="sub">[^<]*400 runs per point × [0-9]+ points' "$work/sweep/brief.html"; then ok
+else bad "sweep/brief.html: the header does not say the runs are per point"; fi
 # the sweep brief says what a tornado's low and high values are: percentiles, not a range's ends
 if grep -q 'one at a time from the 5th to the 95th percentile of each' "$work/sweep/brief.html"; then ok
 else bad "sweep/brief.html: the tornado sentence does not say its values are the 5th and 95th percentiles"; fi

@@ -157,6 +157,12 @@ for (dir in c(args[2], args[4])) {
               sprintf("%s/%s: the subtitle misnames the band: %s", basename(dir), f$name, sub))
     }
 }
+# ... and the caption what its runs are: the draws times the runs of each
+cx <- suppressMessages(nsm_context(args[2]))
+m <- read.csv(file.path(args[2], "manifest.csv"), stringsAsFactors = FALSE)
+n <- as.numeric(m$value[m$key == "outer_draws"]); runs <- as.numeric(m$value[m$key == "runs"])
+want <- sprintf("%s runs (%d draws \u00d7 %d)", format(runs, big.mark = ","), n, runs / n)
+check(grepl(want, flat(cx$caption), fixed = TRUE), paste("run --outer caption lacks", want, ":", flat(cx$caption)))
 cx <- suppressMessages(nsm_context(args[4]))
 check(length(nsm_onsets(cx$outcomes)) > 0, "baseline --outer: no onset outcomes")
 for (f in suppressMessages(fig_outcomes_over_time(cx)))

@@ -145,6 +145,16 @@ check(exists("nsm_pp") &&
           identical(nsm_pp(c(0.004151, 0.3958), sign = FALSE), c("0.004", "0.4")),
       "nsm_pp: a near-zero change is not written with a significant digit")
 
+# ---- captions say what "runs" counts: per arm in a comparison, per point over the points of a sweep
+cap <- function(dir) flat(suppressMessages(nsm_context(dir))$caption)
+man <- function(dir, k) { m <- read.csv(file.path(dir, "manifest.csv"), stringsAsFactors = FALSE)
+                          m$value[m$key == k] }
+want <- paste0(format(as.numeric(man(args[3], "runs")), big.mark = ","), " runs per arm")
+check(grepl(want, cap(args[3]), fixed = TRUE), paste("compare caption lacks", want, ":", cap(args[3])))
+want <- sprintf("%s runs per point \u00d7 %s points", man(args[4], "runs_per_point"), man(args[4], "sweep_points"))
+check(grepl(want, cap(args[4]), fixed = TRUE), paste("sweep caption lacks", want, ":", cap(args[4])))
+check(grepl("2,000 runs \u00b7 seed", cap(args[2]), fixed = TRUE), paste("run caption:", cap(args[2])))
+
 # ---- compare --levers all: the per-year fans draw every arm, and say what the white dot is ----
 ctx <- suppressMessages(nsm_context(args[5]))
 yr <- ctx$events[ctx$events$window == "year", , drop = FALSE]
