@@ -21,17 +21,11 @@ nsm_script_dir <- function() {
 }
 source(file.path(nsm_script_dir(), "figures_common.R"))
 source(file.path(nsm_script_dir(), "figures_compare.R"))   # lever_table(), with_judgment()
+source(file.path(nsm_script_dir(), "figures_sweep.R"))     # sweep_design_columns(), sweep_regressors()
 suppressPackageStartupMessages(library(htmltools))
 source(file.path(nsm_script_dir(), "brief_story.R"))       # story_section(): routes, signposts
 
 # ---- formatting -----------------------------------------------------------------------------
-
-# A difference in percentage points with its sign, "+3.1" / "-0.4", and "0.0" (never "-0.0").
-fmt_pp <- function(x) {
-    s <- sprintf("%+.1f", x)
-    s[s %in% c("+0.0", "-0.0")] <- "0.0"
-    s
-}
 
 fmt_count <- function(x) format(x, big.mark = ",", scientific = FALSE, trim = TRUE)
 
@@ -53,15 +47,15 @@ judgment_span <- function(lo, hi) {
 # A change in percentage points with its interval (and judgment range): the lever tables' cell.
 pp_cell <- function(r) {
     dist <- tolower(r$distinguishable[1]) %in% c("yes", "true", "1")
-    txt <- inline(span(class = "pp", paste0(fmt_pp(r$difference_pp[1]), " pp")), " ",
-                  span(class = "ci", paste0(fmt_pp(r$ci_low_pp[1]), " to ", fmt_pp(r$ci_high_pp[1]))),
+    txt <- inline(span(class = "pp", paste0(nsm_pp(r$difference_pp[1]), " pp")), " ",
+                  span(class = "ci", paste0(nsm_pp(r$ci_low_pp[1]), " to ", nsm_pp(r$ci_high_pp[1]))),
                   tags$br(),
                   span(class = "from", HTML(paste0(nsm_pct(r$baseline_probability[1]), " &rarr; ",
                                                    nsm_pct(r$arm_probability[1])))),
                   if ("judgment_q05_pp" %in% names(r))
                       inline(tags$br(), span(class = "judgment",
-                                             paste0("judgment ", fmt_pp(r$judgment_q05_pp[1]), " to ",
-                                                    fmt_pp(r$judgment_q95_pp[1])))))
+                                             paste0("judgment ", nsm_pp(r$judgment_q05_pp[1]), " to ",
+                                                    nsm_pp(r$judgment_q95_pp[1])))))
     if (dist) tags$strong(txt) else txt
 }
 
@@ -182,10 +176,10 @@ last_effects <- function(b) {
 # "lowers “Alliance in crisis” by 14.4 points (13.1 to 15.7; judgment 9.0 to 20.1)"
 effect_phrase <- function(r) {
     verb <- if (r$difference_pp < 0) "lowers" else "raises"
-    size <- function(x) sprintf("%.1f", abs(x))
+    size <- function(x) nsm_pp(abs(x), sign = FALSE)
     lo <- min(abs(r$ci_low_pp), abs(r$ci_high_pp)); hi <- max(abs(r$ci_low_pp), abs(r$ci_high_pp))
     j <- if (!is.null(r$judgment_q05_pp) && !is.na(r$judgment_q05_pp))
-        paste0("; judgment ", fmt_pp(r$judgment_q05_pp), " to ", fmt_pp(r$judgment_q95_pp))
+        paste0("; judgment ", nsm_pp(r$judgment_q05_pp), " to ", nsm_pp(r$judgment_q95_pp))
     paste0(verb, " ", q(nsm_label(r$outcome)), " by ", size(r$difference_pp), " points (",
            size(lo), " to ", size(hi), j, ")")
 }
@@ -195,13 +189,10 @@ effect_phrase <- function(r) {
 brief_header <- function(b) {
     m <- b$manifest
     title <- nsm_get(m, "scenario_title", nsm_get(m, "scenario", basename(b$dir)))
-    runs <- suppressWarnings(as.numeric(nsm_get(m, "runs", NA)))
     bits <- c(paste0("Scenario ", nsm_get(m, "scenario", basename(b$dir))),
               if (!is.na(nsm_get(m, "start_date")))
                   paste0(nsm_get(m, "start_date"), " to ", nsm_get(m, "end_date", "?")),
-              if (!is.na(runs)) paste0(format(runs, big.mark = ",", scientific = FALSE),
-                                       if (!is.null(b$arm)) " runs per arm" else " runs"),
-              if (!is.na(nsm_get(m, "outer_draws"))) paste0(nsm_get(m, "outer_draws"), " judgment draws"),
+              nsm_runs_phrase(m),
               paste0("seed ", nsm_get(m, "seed", "unknown")))
     tagList(tags$h1(title), tags$p(class = "sub", paste(bits, collapse = " \u00b7 ")))
 }
@@ -282,7 +273,7 @@ summary_levers <- function(b) {
                 "Also helping: ", paste(vapply(intersect(best$arm, setdiff(rest, weak)), function(a) {
                     r <- best[best$arm == a, , drop = FALSE][1, ]
                     paste0(arm_label(a, 1000), " (", q(nsm_label(r$outcome)), ", ",
-                           fmt_pp(r$difference_pp), " pp)") }, ""), collapse = "; "), "."))))
+                           nsm_pp(r$difference_pp), " pp)") }, ""), collapse = "; "), "."))))
         if (length(weak) > 0)
             out <- c(out, list(tags$li(paste0("No distinguishable help ", when, " from: ",
                                               paste(arm_label(weak, 1000), collapse = ", "), "."))))
@@ -321,8 +312,8 @@ summary_levers <- function(b) {
             it <- it[order(abs(it$interaction_pp), decreasing = TRUE), , drop = FALSE]
             it <- it[seq_len(min(3, nrow(it))), , drop = FALSE]
             phr <- sprintf("%s on %s: %s pp (%s to %s)", arm_label(it$arm, 1000),
-                           q(nsm_label(it$outcome)), fmt_pp(it$interaction_pp),
-                           fmt_pp(it$ci_low_pp), fmt_pp(it$ci_high_pp))
+                           q(nsm_label(it$outcome)), nsm_pp(it$interaction_pp),
+                           nsm_pp(it$ci_low_pp), nsm_pp(it$ci_high_pp))
             out <- c(out, list(tags$li(paste0("Levers that do not simply add up (together minus ",
                                               "each alone): ", paste(phr, collapse = "; "), "."))))
         }
@@ -339,14 +330,39 @@ summary_tornado <- function(b) {
     t <- t[!duplicated(t$outcome), , drop = FALSE][seq_len(min(3, length(unique(t$outcome)))), ]
     p <- nsm_read(b$dir, "parameters", quiet = TRUE)
     lab <- if (!is.null(p)) p$label[match(t$parameter, p$parameter)] else t$parameter
-    list(tags$li(paste0("The judgments that matter most (one at a time over their ranges, ",
-                        t$horizon_years[1], " years): ",
+    list(tags$li(paste0("The judgments that matter most (one at a time from the 5th to the 95th ",
+                        "percentile of each, the others at their means; by ",
+                        sweep_horizon_label(t$horizon_years[1]), "): ",
                         paste(sprintf("%s moves %s by %.0f points", lab, q(nsm_label(t$outcome)),
                                       100 * t$swing), collapse = "; "), ".")))
 }
 
+# A sweep without a tornado or Sobol table (LHS, design file) whose points are too few for the rank
+# regression has no ranking, and its scatter pages are not in the brief: say why, rather than show a
+# header alone.
+summary_sweep <- function(b) {
+    if (!is.null(b$tornado) || !is.null(nsm_read(b$dir, "sensitivity", quiet = TRUE))) return(NULL)
+    s <- nsm_read(b$dir, "sweep", quiet = TRUE)
+    if (is.null(s)) return(NULL)
+    cols <- sweep_design_columns(s)
+    points <- unique(s[, c("point", cols), drop = FALSE])
+    points <- points[!duplicated(points$point), , drop = FALSE]
+    cols <- cols[vapply(cols, function(c) length(unique(points[[c]])) > 1, TRUE)]
+    if (length(cols) == 0 || sweep_is_grid(points, cols)) return(NULL)
+    X <- sweep_regressors(points, cols)
+    if (nrow(X) > ncol(X) + 1) return(NULL)
+    list(tags$li(sprintf(paste0(
+        "No ranking of the swept numbers: the sweep has %s points for %s swept numbers%s, too few ",
+        "for a rank regression, which needs more points than numbers (at least %s). For each ",
+        "outcome, figures/ holds a scatter against the %d numbers most correlated with it ",
+        "(sweep_scatter_*.png); a sweep of more points ranks them."),
+        fmt_count(nrow(X)), fmt_count(length(cols)),
+        if (ncol(X) > length(cols)) " and lever sets" else "", fmt_count(ncol(X) + 2),
+        min(SWEEP_TOP, length(cols)))))
+}
+
 brief_summary <- function(b) {
-    items <- c(summary_outcomes(b), summary_levers(b), summary_tornado(b))
+    items <- c(summary_outcomes(b), summary_levers(b), summary_tornado(b), summary_sweep(b))
     if (length(items) == 0) return(NULL)
     div(class = "summary", tags$h2("In brief"), tags$ul(items))
 }
@@ -396,6 +412,25 @@ brief_key_figures <- function(b) {
         div(class = "grid", lapply(pick, function(x) figure_tag(b, x, f$title[f$file == x][1]))))
 }
 
+# The outcomes table's last cell for an outcome whose better direction is `dir`, from its rows of
+# last_effects() `e`: the lever that helps it most, distinguishably, with its change. An outcome with
+# no better direction has no best lever; one that levers move only the wrong way says how many.
+best_lever_cell <- function(e, dir) {
+    if (dir == "none") return(span(class = "from", "no better direction"))
+    good <- e[e$dist & e$help > 0, , drop = FALSE]
+    if (nrow(good) == 0) {
+        n_harm <- sum(e$dist & e$help < 0)
+        if (n_harm == 0) return(span(class = "from", "none distinguishable"))
+        return(span(class = "from", sprintf("none helps (%d make%s it %s)", n_harm,
+                                            if (n_harm == 1) "s" else "",
+                                            if (dir == "lower") "likelier" else "less likely")))
+    }
+    e <- good[which.max(good$help), ]
+    inline(arm_label(e$arm, 1000), tags$br(),
+           span(class = "pp", paste0(nsm_pp(e$difference_pp), " pp")), " ",
+           span(class = "ci", paste0(nsm_pp(e$ci_low_pp), " to ", nsm_pp(e$ci_high_pp))))
+}
+
 # The outcomes table: each outcome's probability at each horizon with both intervals and, in a
 # comparison, the lever that helps most by the last horizon.
 brief_outcomes <- function(b) {
@@ -418,19 +453,7 @@ brief_outcomes <- function(b) {
         tag <- c(if (o %in% onset) "onset", if (dir != "none") paste0(dir, " is better"))
         name <- inline(nsm_label(o), if (length(tag)) inline(tags$br(), span(class = "tag",
                                                                             paste(tag, collapse = " \u00b7 "))))
-        best <- NULL
-        if (!is.null(eff)) {
-            e <- eff[eff$outcome == o & eff$dist & (eff$dir == "none" | eff$help > 0), , drop = FALSE]
-            best <- if (nrow(e) == 0) span(class = "from", "none distinguishable")
-                    else {
-                        e <- e[which.max(e$help), ]
-                        inline(arm_label(e$arm, 1000), tags$br(),
-                               span(class = "pp", paste0(fmt_pp(e$difference_pp), " pp")), " ",
-                               span(class = "ci", paste0(fmt_pp(e$ci_low_pp), " to ",
-                                                         fmt_pp(e$ci_high_pp))))
-                    }
-        }
-        c(list(name), cells, if (!is.null(eff)) list(best))
+        c(list(name), cells, if (!is.null(eff)) list(best_lever_cell(eff[eff$outcome == o, ], dir)))
     })
     header <- c("Outcome", paste0("By ", nsm_horizon_label(hz$horizon, hz$date)),
                 if (!is.null(eff)) paste0("Best lever ", by_date(last$date[1])))
@@ -440,7 +463,8 @@ brief_outcomes <- function(b) {
                    "the start), with its 95% Monte Carlo interval in grey",
                    if (isTRUE(b$mc_of_mean)) " (of the mean over the draws, counting them as a sample)",
                    if (!is.null(b$uncertainty)) " and the judgment range (5\u201395% over the draws) below",
-                   if (!is.null(eff)) paste0("; the lever that helps most, with its change in ",
+                   if (!is.null(eff)) paste0("; for an outcome with a better direction, the ",
+                                             "lever that helps most, with its change in ",
                                              "percentage points (paired 95% interval)"), ".")),
             numbers_table(header, rows))
 }

@@ -204,6 +204,19 @@ nsm_slug <- function(x) gsub("[^A-Za-z0-9_.-]+", "-", x)
 
 nsm_pct <- function(p, digits = 1) sprintf(paste0("%.", digits, "f%%"), 100 * p)
 
+# Percentage points to one decimal, as the C printed briefing writes them (README, `compare`):
+# "0.0" only when exactly zero (never "-0.0"), and a non-zero value that one decimal would round
+# to zero with one significant digit ("-0.004"), so that an interval that excludes zero never
+# shows 0.0 at an end. With `sign` a change, "+3.1" / "-0.4"; without, a size, "3.1" / "0.004".
+# The one formatter of changes for the brief's and the figures' text.
+nsm_pp <- function(x, sign = TRUE) {
+    s <- sprintf(if (sign) "%+.1f" else "%.1f", x)
+    tiny <- !is.na(x) & x != 0 & sub("^[+-]", "", s) == "0.0"
+    s[tiny] <- sprintf(if (sign) "%+.1g" else "%.1g", x[tiny])
+    s[!is.na(x) & x == 0] <- "0.0"
+    s
+}
+
 # Percent for slide labels: whole percent, but never "0%" or "100%" for a share that is not
 # exactly 0 or 1.
 nsm_pct_label <- function(p) {
@@ -320,14 +333,32 @@ nsm_scale_y_percent <- function(limits = c(0, 1), ...) {
                        breaks = scales::breaks_pretty(n = 5), expand = expansion(mult = 0.02), ...)
 }
 
+# What the manifest's `runs` counts, for captions and the brief's header: "2,000 runs per arm" (a
+# comparison), "9,000 runs (30 draws x 300)" (--outer: draws of the uncertain numbers, runs each),
+# "500 runs per point x 317 points" (a sweep); NULL without a count of runs.
+nsm_runs_phrase <- function(manifest) {
+    num <- function(k) suppressWarnings(as.numeric(nsm_get(manifest, k, NA)))
+    f <- function(x) format(x, big.mark = ",", scientific = FALSE, trim = TRUE)
+    runs <- num("runs")
+    if (is.na(runs)) return(NULL)
+    points <- num("sweep_points")
+    if (!is.na(points)) {
+        per_point <- num("runs_per_point")
+        return(paste0(f(if (is.na(per_point)) runs else per_point), " runs per point \u00d7 ",
+                      f(points), " points"))
+    }
+    per_arm <- grepl(";", nsm_get(manifest, "arms", ""), fixed = TRUE)
+    draws <- num("outer_draws")
+    paste0(f(runs), " runs", if (per_arm) " per arm",
+           if (!is.na(draws) && draws > 0) paste0(" (", f(draws), " draws \u00d7 ", f(runs / draws), ")"))
+}
+
 # The caption line of every figure: scenario, runs, seed, version, commit.
 nsm_caption <- function(manifest, dir, extra = NULL) {
     title <- nsm_get(manifest, "scenario_title", NA)
     name <- nsm_get(manifest, "scenario", basename(normalizePath(dir)))
     scen <- if (is.na(title)) name else paste0(title, " (", name, ")")
-    runs <- suppressWarnings(as.numeric(nsm_get(manifest, "runs", NA)))
-    bits <- c(paste0("Scenario: ", scen),
-              if (!is.na(runs)) paste0(format(runs, big.mark = ",", scientific = FALSE), " runs"),
+    bits <- c(paste0("Scenario: ", scen), nsm_runs_phrase(manifest),
               paste0("seed ", nsm_get(manifest, "seed", "unknown")),
               paste0("neasim ", nsm_get(manifest, "version", "?"),
                      " (", substr(nsm_get(manifest, "git_commit", "?"), 1, 12), ")"))

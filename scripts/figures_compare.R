@@ -13,13 +13,6 @@
 # "+3.1" / "-0.4" / "0" for axis labels in percentage points.
 pp_labels <- function(x) ifelse(abs(x) < 1e-12, "0", sprintf("%+g", x))
 
-# "+3.1" / "-0.4" / "0.0" for values (never "-0.0").
-pp_text <- function(x) {
-    s <- sprintf("%+.1f", x)
-    s[s %in% c("+0.0", "-0.0")] <- "0.0"
-    s
-}
-
 is_yes <- function(x) tolower(as.character(x)) %in% c("yes", "true", "1")
 
 # The lever table at the briefing horizons: briefing.csv, or else built from differences.csv
@@ -64,7 +57,7 @@ fig_lever_matrix <- function(ctx) {
             d$arm_lab <- factor(d$arm, levels = cols[[cc]], labels = arm_label(cols[[cc]], 13))
             d$dist <- is_yes(d$distinguishable)
             d$fill <- ifelse(d$dist, d$difference_pp, NA_real_)
-            d$text <- pp_text(d$difference_pp)
+            d$text <- nsm_pp(d$difference_pp)
             lim <- max(abs(x$difference_pp[is_yes(x$distinguishable)]), 1, na.rm = TRUE)
             p <- ggplot(d, aes(arm_lab, outcome_lab)) +
                 geom_tile(aes(fill = fill), colour = "white", linewidth = 1.2) +
@@ -145,7 +138,7 @@ lever_effects_page <- function(b, arms, ctx, title) {
         geom_point(aes(shape = dist), position = dodge, size = if (length(arms) > 2) 2.2 else 3,
                    fill = "white", stroke = 1.1)
     if (length(arms) == 1) {
-        b$text <- pp_text(b$difference_pp)
+        b$text <- nsm_pp(b$difference_pp)
         b$ypos <- ifelse(b$difference_pp >= 0, b$ci_high_pp, b$ci_low_pp)
         b$hjust <- ifelse(b$difference_pp >= 0, -0.25, 1.25)
         p <- p + geom_text(data = b, aes(y = ypos, label = text, hjust = hjust),

@@ -4,6 +4,15 @@
 
 NSM_INTERVAL_NOTE <- "Shaded: 95% Monte Carlo interval (simulation error only, not scenario uncertainty)."
 
+# What the shaded band is, for a subtitle: with --outer N (the manifest's outer_draws) the interval
+# of the mean over the N draws, which counts the draws as the sample and so holds more than
+# simulation error (README, "Two kinds of interval"); else NSM_INTERVAL_NOTE.
+nsm_interval_note <- function(ctx) {
+    if (!nzchar(nsm_get(ctx$manifest, "outer_draws", ""))) return(NSM_INTERVAL_NOTE)
+    paste0("Shaded: 95% Monte Carlo interval", nsm_interval_of(ctx), " (the draws counted as ",
+           "the sample, not the runs; not the spread between the draws).")
+}
+
 # Rows of arm `arm` (all rows when `arm` is NA, i.e. a single run).
 nsm_arm_rows <- function(d, arm) if (is.na(arm)) d else d[d$arm == arm, , drop = FALSE]
 
@@ -47,6 +56,20 @@ nsm_outcome_name <- function(outcome, onsets)
 NSM_ONSET_NOTE <- paste("(onset): only a change into the outcome after the start counts; runs that",
                         "start in it count only if they leave it and return.")
 
+# The headline chart's value labels, placed beyond the end of the Monte Carlo interval (and of the
+# dot, which a narrow interval does not reach): after its upper end, or before its lower end for a
+# probability above 80% (no room on the right). Placed at the probability with a fixed offset, a
+# label ran into a long interval's line ("—79%").
+HEADLINE_DOT <- 0.025   # the dot's radius in probability units on a panel about 2.7 in wide
+headline_text <- function(d) {
+    d$text <- nsm_pct_label(d$probability)
+    left <- d$probability > 0.8
+    d$text_y <- ifelse(left, pmin(d$ci_low, d$probability - HEADLINE_DOT),
+                       pmax(d$ci_high, d$probability + HEADLINE_DOT))
+    d$hjust <- ifelse(left, 1.2, -0.2)
+    d
+}
+
 fig_outcomes_by_horizon <- function(ctx) {
     oc <- ctx$outcomes
     if (is.null(oc)) return(invisible())
@@ -77,22 +100,20 @@ fig_outcomes_by_horizon <- function(ctx) {
         jr <- if (is.null(arms)) judgment_rows(ctx, d) else NULL
         if (!is.null(jr)) {
             # the judgment range: a wide pale bar under the Monte Carlo interval's dark line
-            d$text <- nsm_pct_label(d$probability)
-            d$hjust <- ifelse(d$probability > 0.8, 1.35, -0.35)
+            d <- headline_text(d)
             p <- p + geom_linerange(data = jr, aes(x = outcome_lab, ymin = q05, ymax = q95,
                                                    colour = "judgment"),
                                     inherit.aes = FALSE, linewidth = 5) +
                 geom_linerange(aes(colour = "monte_carlo"), linewidth = 1) +
                 geom_point(colour = NSM_PALETTE[1], size = 3.2) +
-                geom_text(data = d, aes(label = text, hjust = hjust), size = 11 / .pt,
+                geom_text(data = d, aes(y = text_y, label = text, hjust = hjust), size = 11 / .pt,
                           colour = "grey20") +
                 nsm_judgment_scale(ctx)
         } else if (is.null(arms)) {
-            d$text <- nsm_pct_label(d$probability)
-            d$hjust <- ifelse(d$probability > 0.8, 1.35, -0.35)
+            d <- headline_text(d)
             p <- p + geom_linerange(colour = NSM_PALETTE[1], linewidth = 1) +
                 geom_point(colour = NSM_PALETTE[1], size = 3.2) +
-                geom_text(data = d, aes(label = text, hjust = hjust), size = 11 / .pt,
+                geom_text(data = d, aes(y = text_y, label = text, hjust = hjust), size = 11 / .pt,
                           colour = "grey20")
         } else {
             dodge <- position_dodge(width = 0.7)
@@ -211,14 +232,15 @@ fig_outcomes_over_time <- function(ctx) {
                                 nsm_group_title(g, length(groups))),
                  subtitle = if (is.null(ju))
                      nsm_subtitle("Share of runs in which the outcome has held at some ",
-                                  "time by the date (first occurrence). ", NSM_INTERVAL_NOTE,
+                                  "time by the date (first occurrence). ", nsm_interval_note(ctx),
                                   if (length(onsets)) paste0(" ", NSM_ONSET_NOTE) else "")
                  else nsm_subtitle("Share of runs in which the outcome has held at some time by ",
                                    "the date (first occurrence). Shaded: 95% Monte Carlo interval ",
                                    "of the mean over the draws, which counts the draws, not the ",
                                    "runs, as the sample. Whiskers: judgment range, the 5% to 95% ",
                                    "points of the probability over the draws of the scenario's ",
-                                   "uncertain numbers (uncertainty.csv), at its horizons."),
+                                   "uncertain numbers (uncertainty.csv), at its horizons.",
+                                   if (length(onsets)) paste0(" ", NSM_ONSET_NOTE) else ""),
                  x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +
             nsm_theme(base_size = if (ncol >= 5) 13 else 15)
         name <- paste0("outcomes_over_time", nsm_group_suffix(g, length(groups)),
@@ -277,7 +299,7 @@ state_page <- function(d, factors, ctx, title) {
         coord_cartesian(ylim = c(0, 1), clip = "off") +
         labs(title = title,
              subtitle = nsm_subtitle("Share of runs in each level of each factor at each date. ",
-                                     NSM_INTERVAL_NOTE),
+                                     nsm_interval_note(ctx)),
              x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +
         nsm_theme()
     p
@@ -432,7 +454,8 @@ event_fan_page <- function(cum, arms, ctx, title) {
 
 # Per-year fans need per-year quantiles: drawn only when the engine writes window = "year" rows
 # (events in the year ending at each anniversary of the start). Summing monthly quantiles would
-# be wrong, so there is no fallback.
+# be wrong, so there is no fallback. A comparison draws every arm, three besides the baseline a
+# figure (nsm_arm_groups, as the other arm charts): the first group goes in the brief.
 fig_event_year_fans <- function(ctx) {
     ec <- ctx$events
     if (is.null(ec)) return(invisible())
@@ -441,11 +464,23 @@ fig_event_year_fans <- function(ctx) {
         return(nsm_msg("event_counts.csv has no window=year rows: no per-year fan chart ",
                        "(the cumulative fan is drawn instead)"))
     arms <- nsm_arms(yr)
-    if (length(arms) > 4) {
-        nsm_msg("per-year fans of the first four arms only")
-        arms <- arms[1:4]
-        yr <- yr[yr$arm %in% arms, , drop = FALSE]
+    groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3)
+    figs <- list()
+    for (g in seq_along(groups)) {
+        d <- if (is.null(arms)) yr else yr[yr$arm %in% groups[[g]], , drop = FALSE]
+        p <- event_year_page(d, groups[[g]], ctx,
+                             paste0("Counted events per year: median and spread over runs",
+                                    nsm_group_title(g, length(groups))))
+        figs[[length(figs) + 1]] <- nsm_figure(
+            p, paste0("events_per_year", nsm_group_suffix(g, length(groups))),
+            paste0("Counted events per year (fan chart)", nsm_group_title(g, length(groups))),
+            "Counted events", brief = g == 1)
     }
+    figs
+}
+
+# One page of per-year fans: a panel per event, the arms (when given) side by side in each year.
+event_year_page <- function(yr, arms, ctx, title) {
     events <- unique(yr$event)
     yr$panel <- factor(nsm_label(yr$event), levels = nsm_label(events))
     yr$year_lab <- factor(format(yr$date, "%b %Y"), levels = unique(format(sort(unique(yr$date)),
@@ -461,8 +496,7 @@ fig_event_year_fans <- function(ctx) {
             geom_point(aes(y = mean, shape = "Mean"), size = 2.2, colour = "grey10") +
             scale_colour_manual(values = FAN_BANDS, breaks = names(FAN_BANDS), name = NULL) +
             scale_shape_manual(values = c(Median = 21, Mean = 4), breaks = c("Median", "Mean"),
-                               name = NULL) +
-            facet_wrap(~panel, ncol = nsm_ncol(length(events)), scales = "free_y")
+                               name = NULL)
     } else {
         dodge <- position_dodge(width = 0.7)
         p <- p + geom_linerange(aes(ymin = q05, ymax = q95, colour = arm), position = dodge,
@@ -470,16 +504,16 @@ fig_event_year_fans <- function(ctx) {
             geom_linerange(aes(ymin = q25, ymax = q75, colour = arm), position = dodge,
                            linewidth = 3) +
             geom_point(aes(y = q50, group = arm), position = dodge, size = 1.8, colour = "white") +
-            nsm_arm_scale(arms) +
-            facet_wrap(~panel, ncol = nsm_ncol(length(events)), scales = "free_y")
+            nsm_arm_scale(arms)
     }
-    p <- p + scale_y_continuous(breaks = nsm_integer_breaks(), limits = c(0, NA),
-                                expand = expansion(mult = c(0.02, 0.08))) +
-        labs(title = "Counted events per year: median and spread over runs",
-             subtitle = paste("Events in the twelve months ending at each date; thick bar: middle",
-                              "50% of runs, thin bar: middle 90%"),
+    p + facet_wrap(~panel, ncol = nsm_ncol(length(events)), scales = "free_y") +
+        scale_y_continuous(breaks = nsm_integer_breaks(), limits = c(0, NA),
+                           expand = expansion(mult = c(0.02, 0.08))) +
+        labs(title = title,
+             subtitle = paste0("Events in the twelve months ending at each date; thick bar: middle ",
+                               "50% of runs, thin bar: middle 90%",
+                               if (!is.null(arms)) "; white dot: median"),
              x = "Year ending", y = "Events in the year (count)", caption = ctx$caption) +
         nsm_theme() +
         theme(axis.text.x = element_text(angle = 45, hjust = 1), panel.grid.major.x = element_blank())
-    list(nsm_figure(p, "events_per_year", "Counted events per year (fan chart)", "Counted events"))
 }

@@ -126,9 +126,25 @@ tornado_noise_note <- function(d, parameter) {
     }, "", USE.NAMES = FALSE)
 }
 
+# The onset outcomes of a sweep, whose folder has no outcomes.csv (whose holds_at_start rows mark
+# them in a run): the scenario's outcomes.csv (occurrence = onset), found by the manifest's
+# scenario_path from its working_directory; none when the scenario is not there to read.
+sweep_onsets <- function(ctx) {
+    path <- nsm_get(ctx$manifest, "scenario_path", NA)
+    if (is.na(path)) return(character(0))
+    wd <- nsm_get(ctx$manifest, "working_directory", ".")
+    file <- file.path(if (startsWith(path, "/")) path else file.path(wd, path), "outcomes.csv")
+    if (!file.exists(file)) return(character(0))
+    o <- tryCatch(utils::read.csv(file, stringsAsFactors = FALSE, comment.char = "#"),
+                  error = function(e) NULL)
+    if (is.null(o) || !all(c("outcome", "occurrence") %in% names(o))) return(character(0))
+    o$outcome[!is.na(o$occurrence) & o$occurrence == "onset"]
+}
+
 fig_tornado <- function(ctx) {
     t <- nsm_read(ctx$dir, "tornado", quiet = TRUE)
     if (is.null(t)) return(invisible())
+    onsets <- sweep_onsets(ctx)
     keys <- unique(t[, c("outcome", "measure")])
     figs <- list()
     for (k in seq_len(nrow(keys))) {
@@ -189,11 +205,12 @@ fig_tornado <- function(ctx) {
                                 breaks = c("Parameter at its low value",
                                            "Parameter at its high value"), name = NULL) +
             sweep_value_scale(measure, n = 3) +
-            labs(title = paste0("What moves \u201c", nsm_label(keys$outcome[k]), "\u201d: tornado"),
+            labs(title = paste0("What moves \u201c", nsm_outcome_name(keys$outcome[k], onsets),
+                                "\u201d: tornado"),
                  subtitle = nsm_subtitle(
                      "The ", nsm_measure_phrase(measure, "each horizon"), " with one parameter at ",
-                     "a time at the ends of its range [low to high], the others at their base ",
-                     "values", if (length(base_col) > 0) " (dashed line: all at base values)",
+                     "a time at the 5th and 95th percentiles of its distribution [low to high], ",
+                     "the others at their means", if (length(base_col) > 0) " (dashed line: all at their means)",
                      ". Each horizon has its own scale. ",
                      sweep_which(length(top), nparam, "swing", max(hs)),
                      # within noise at the ranking horizon is not within noise everywhere
@@ -203,7 +220,8 @@ fig_tornado <- function(ctx) {
                      if (any(d$noise)) paste0(
                          " Pale bars marked \u201cwithin noise\u201d: the swing is no larger ",
                          "than 1.96 times its Monte Carlo standard error, so it may be simulation ",
-                         "error alone; they are listed last, not ranked.")),
+                         "error alone; they are listed last, not ranked."),
+                     if (keys$outcome[k] %in% onsets) paste0(" ", NSM_ONSET_NOTE)),
                  x = NULL, y = sweep_value_axis(measure), caption = ctx$caption) +
             nsm_theme() +
             theme(panel.grid.major.y = element_blank(), panel.spacing = unit(2, "lines"),
@@ -568,6 +586,44 @@ sweep_ranking_figures <- function(ctx, s, points, cols) {
 
 # ---- LHS and design files: scatter of each outcome against each number -----------------------
 
+# The swept numbers a scatter page shows: the SWEEP_TOP most correlated with the outcome, by the
+# absolute rank correlation (Spearman) of the number and the outcome over the sweep's points at
+# the ranking horizon `hmax`, most correlated first. A design's first columns are in the order of
+# the scenario's files, which says nothing of what matters.
+sweep_scatter_top <- function(d, numeric, hmax) {
+    at <- d[d$horizon_years == hmax, , drop = FALSE]
+    rho <- vapply(numeric, function(c) {
+        if (stats::sd(at$value) == 0 || length(unique(at[[c]])) < 2) return(0)
+        abs(stats::cor(at[[c]], at$value, method = "spearman"))
+    }, 0)
+    names(rho)[order(-rho)][seq_len(min(SWEEP_TOP, length(rho)))]
+}
+
+# Strip titles `x` of a scatter page wrapped to the width of its panels, at most
+# SWEEP_STRIP_LINES lines (the last cut with an ellipsis): a bold character of the strip's
+# SWEEP_STRIP_PT points is taken as 0.62 of its size wide (DejaVu Sans Bold, the widest of the
+# fonts used). Titles that the cut makes alike end with their parameter paths `keys` instead
+# ("[modifiers:8]", as in parameters.csv), so that no two panels read the same.
+# tests/figures_sweeps.R measures the drawn lines against the panels' width.
+SWEEP_STRIP_PT <- 11.5
+SWEEP_STRIP_LINES <- 3
+sweep_strip_fit <- function(x, keys, ncol) {
+    width <- floor(nsm_panel_width(ncol) / (0.62 * SWEEP_STRIP_PT / 72))
+    fit <- function(s, lines, tail = NULL) {
+        p <- strwrap(s, width)
+        if (length(p) > lines) {
+            last <- substr(p[lines], 1, width - 2)
+            p <- c(p[seq_len(lines - 1)], paste0(last, " \u2026"))
+        }
+        paste(c(p, tail), collapse = "\n")
+    }
+    out <- vapply(x, fit, "", lines = SWEEP_STRIP_LINES, USE.NAMES = FALSE)
+    alike <- duplicated(out) | duplicated(out, fromLast = TRUE)
+    out[alike] <- vapply(which(alike), function(i)
+        fit(x[i], SWEEP_STRIP_LINES - 1, substr(paste0("[", keys[i], "]"), 1, width)), "")
+    out
+}
+
 sweep_scatter_figures <- function(ctx, s, cols) {
     numeric <- cols[vapply(cols, function(c) is.numeric(s[[c]]), TRUE)]
     if (length(numeric) == 0) return(list())
@@ -586,27 +642,39 @@ sweep_scatter_figures <- function(ctx, s, cols) {
         long <- do.call(rbind, lapply(numeric, function(c)
             data.frame(parameter = c, x = d[[c]], value = d$value, horizon_lab = d$horizon_lab,
                        stringsAsFactors = FALSE)))
-        shown <- numeric[seq_len(min(SWEEP_TOP, length(numeric)))]
+        hmax <- max(d$horizon_years)
+        shown <- sweep_scatter_top(d, numeric, hmax)
+        ncol <- nsm_ncol(length(shown))
         long <- long[long$parameter %in% shown, , drop = FALSE]
         long$panel <- factor(long$parameter, levels = shown,
-                             labels = sweep_wrap(sweep_param_labels(ctx, shown), 40))
+                             labels = sweep_strip_fit(sweep_param_labels(ctx, shown), shown, ncol))
+        which <- if (length(shown) < length(numeric))
+            sprintf("Panels: the %d of %d swept numbers most correlated with it", length(shown),
+                    length(numeric))
+        else "Panels: every swept number"
+        which <- paste0(which, ", by the absolute rank (Spearman) correlation over the points ",
+                        "by ", sweep_horizon_label(hmax), ", most correlated first.")
         # loess needs enough distinct values; a straight line otherwise
         distinct <- min(vapply(shown, function(c) length(unique(d[[c]])), 1))
         p <- ggplot(long, aes(x, value, colour = horizon_lab)) +
             geom_point(size = 1.8, alpha = 0.7) +
             geom_smooth(method = if (distinct >= 12) "loess" else "lm", formula = y ~ x,
                         se = FALSE, linewidth = 0.9) +
-            facet_wrap(~panel, scales = "free_x", ncol = nsm_ncol(length(shown))) +
+            facet_wrap(~panel, scales = "free_x", ncol = ncol) +
             scale_colour_manual(values = h_colours, breaks = h_names, name = NULL) +
-            nsm_scale_y_percent(limits = c(0, NA)) +
+            # a smooth line that dips below 0% is held at 0%, not dropped (with a warning)
+            nsm_scale_y_percent(limits = c(0, NA), oob = scales::oob_squish) +
             labs(title = paste0("\u201c", nsm_label(o), "\u201d against each swept number"),
                  subtitle = nsm_subtitle(
                      "The probability that the outcome has occurred by each horizon at each ",
                      "point of the sweep (", length(unique(d$point)), " points), against each ",
                      "swept number; line: ", if (distinct >= 12) "local regression (loess)" else
-                         "least-squares line", ". Every other number varies at the same time."),
+                         "least-squares line", ". Every other number varies at the same time. ",
+                     which),
                  x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +
-            nsm_theme()
+            nsm_theme() +
+            theme(strip.text = element_text(size = SWEEP_STRIP_PT, face = "bold", hjust = 0,
+                                            lineheight = 0.9, margin = margin(b = 3)))
         figs[[length(figs) + 1]] <- nsm_figure(p, paste0("sweep_scatter_", nsm_slug(o)),
                                                paste0("Against each swept number: ", nsm_label(o)),
                                                "Sweep", brief = FALSE)

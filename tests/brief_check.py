@@ -63,26 +63,44 @@ def png_stats(path):
 
 
 class Cells(html.parser.HTMLParser):
-    """The text of every <td> and <li>, tags removed."""
+    """The text of every <td> and <li>, tags removed, and the cells of each table row."""
 
     def __init__(self):
         super().__init__()
-        self.cells, self.items, self.stack = [], [], []
+        self.cells, self.items, self.stack, self.rows = [], [], [], []
 
     def handle_starttag(self, tag, attrs):
         if tag in ("td", "li"):
             self.stack.append([tag, ""])
+        elif tag == "tr":
+            self.rows.append([])
         elif tag == "br" and self.stack:
             self.stack[-1][1] += " "
 
     def handle_endtag(self, tag):
         if tag in ("td", "li") and self.stack:
             kind, text = self.stack.pop()
-            (self.cells if kind == "td" else self.items).append(" ".join(text.split()))
+            text = " ".join(text.split())
+            (self.cells if kind == "td" else self.items).append(text)
+            if kind == "td" and self.rows:
+                self.rows[-1].append(text)
 
     def handle_data(self, data):
         if self.stack:
             self.stack[-1][1] += data
+
+
+def pp(x, sign=True):
+    """Percentage points as the C printed briefing writes them (README, `compare`): one decimal,
+    "0.0" only for an exact zero, and a non-zero value that one decimal rounds to zero with one
+    significant digit, so that an interval that excludes zero never ends at 0.0."""
+    x = float(x)
+    if x == 0:
+        return "0.0"
+    s = ("%+.1f" if sign else "%.1f") % x
+    if s.lstrip("+-") == "0.0":
+        s = ("%+.1g" if sign else "%.1g") % x
+    return s
 
 
 def rows(path):
@@ -152,14 +170,46 @@ def numbers(d):
             o = by_label.get(m.group(4) or "")
             check(o in rest and prob[o] == max(prob[x] for x in rest) and m.group(5) == pct(prob[o]),
                   "first finding: the most likely outcome with no direction is not '%s' %s" % (m.group(4), m.group(5)))
-    # the best lever of each outcome by the last horizon, from briefing.csv
+    # the best lever of each outcome by the last horizon, from briefing.csv: the rank-1 lever that
+    # helps; else, for an outcome with a better direction, how many levers distinguishably hurt it
+    # ("none helps (2 make it likelier)", "none distinguishable"); no lever at all for an outcome
+    # with no better direction (there is no better way for it to go)
     b = rows(d + "/briefing.csv")
     hmax = max(float(r["horizon_years"]) for r in b)
+    arm_labels = {r["arm_label"] for r in b}
+    table = {}   # outcome label -> its row of the outcomes table (the first table whose rows end so)
+    for cells in p.rows:
+        if len(cells) >= 3:
+            for lab in by_label:
+                if cells[0] == lab or cells[0].startswith(lab + " "):
+                    table.setdefault(lab, cells)
+    for o, lab in ((o, labels[("outcome", o)]) for o in last):
+        cells = table.get(lab)
+        check(cells is not None, "outcomes table: no row for %s" % lab)
+        if cells is None:
+            continue
+        best = cells[-1]
+        mine = [r for r in b if float(r["horizon_years"]) == hmax and r["outcome"] == o]
+        helps = [r for r in mine if r["verdict"] == "helps" and r["rank"] == "1"]
+        hurts = [r for r in mine if r["verdict"] == "hurts"]
+        if desirable.get(o, "NA") not in ("lower", "higher"):
+            want = "no better direction"
+        elif helps:
+            want = "%s %s pp %s to %s" % (helps[0]["arm_label"], pp(helps[0]["difference_pp"]),
+                                          pp(helps[0]["ci_low_pp"]), pp(helps[0]["ci_high_pp"]))
+        elif hurts:
+            want = "none helps (%d make%s it %s)" % (len(hurts), "s" if len(hurts) == 1 else "",
+                                                   "likelier" if desirable[o] == "lower" else "less likely")
+        else:
+            want = "none distinguishable"
+        check(best == want, "best lever of %s: '%s', briefing.csv says '%s'" % (lab, best, want))
+    # every change in the levers' tables, as briefing.csv has it: "+1.6 pp +1.0 to +2.2", where an
+    # end that one decimal would round to zero keeps a significant digit (never 0.0 unless zero)
     for r in b:
-        if float(r["horizon_years"]) == hmax and r["rank"] == "1" and r["verdict"] == "helps":
-            v = float(r["difference_pp"])
-            want = "%s %+.1f pp" % (r["arm_label"], v)
-            check(any(want in c for c in p.cells), "best lever: no cell '%s' (%s)" % (want, r["outcome_label"]))
+        want = "%s pp %s to %s" % (pp(r["difference_pp"]), pp(r["ci_low_pp"]), pp(r["ci_high_pp"]))
+        check(any(want in c for c in p.cells),
+              "levers table: no cell '%s' (%s, %s, %s years)" % (want, r["arm_label"], r["outcome_label"],
+                                                                 r["horizon_years"]))
     # the summary's sentences: "LEVER lowers “OUTCOME” by X points (LO to HI)"
     said = 0
     for item in p.items:
@@ -172,8 +222,8 @@ def numbers(d):
                 r = found[0]
                 v = float(r["difference_pp"])
                 ends = sorted([abs(float(r["ci_low_pp"])), abs(float(r["ci_high_pp"]))])
-                ok = ("%.1f" % abs(v) == size and ("lowers" if v < 0 else "raises") == verb and
-                      "%.1f" % ends[0] == lo and "%.1f" % ends[1] == hi)
+                ok = (pp(abs(v), False) == size and ("lowers" if v < 0 else "raises") == verb and
+                      pp(ends[0], False) == lo and pp(ends[1], False) == hi)
             check(ok, "summary: '%s' is not briefing.csv's" % m.group(0))
             said += 1
     check(said >= 3, "summary: only %d effects stated in sentences" % said)

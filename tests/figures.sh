@@ -201,20 +201,22 @@ Rscript tests/figures_mapping.R scripts "$work/known_run" "$work/known_compare" 
     "$work/known_sobol" "$work/sweep" > "$work/mapping.log" 2>&1
 tally mapping $?
 
-# labels for people: the baseline's labels name what the figures show, and tornado labels built
-# from them fit their rows (tests/figures_labels.R)
-"$NEASIM" sweep scenarios/baseline --oat --runs 200 --seed 1 --out "$work/baseline_oat" --quiet \
-    --params 'modifiers:13,transitions:rok_nuclear_debate:*,effects:11:probability,factors:usfk_posture:reduced' ||
-    bad "neasim sweep --oat of the baseline failed (exit $?)"
-Rscript tests/figures_labels.R scripts "$work/baseline" "$work/compare" "$work/baseline_oat" \
-    > "$work/labels.log" 2>&1
-tally labels $?
-
 # every legend within its figure (tests/figures_layout.R, below): compare --levers all draws its arms
 # three at a time with the baseline, whose legend ran off the right edge; the same tables with
 # every lever's label made long must have their legends wrapped onto rows, not cut
 "$NEASIM" compare scenarios/baseline --levers all --runs 200 --seed 1 --out "$work/compare_all" \
     --quiet > /dev/null || bad "neasim compare --levers all failed (exit $?)"
+
+# labels for people: the baseline's labels name what the figures show, tornado labels built
+# from them fit their rows, and the arm charts of compare --levers all name every arm
+# (tests/figures_labels.R)
+"$NEASIM" sweep scenarios/baseline --oat --runs 200 --seed 1 --out "$work/baseline_oat" --quiet \
+    --params 'modifiers:13,transitions:rok_nuclear_debate:*,effects:11:probability,factors:usfk_posture:reduced' ||
+    bad "neasim sweep --oat of the baseline failed (exit $?)"
+Rscript tests/figures_labels.R scripts "$work/baseline" "$work/compare" "$work/baseline_oat" \
+    "$work/compare_all" > "$work/labels.log" 2>&1
+tally labels $?
+
 cp -r "$work/compare_all" "$work/compare_long"
 Rscript -e 'f <- commandArgs(TRUE)[1]; l <- read.csv(f, stringsAsFactors = FALSE, na.strings = "NA")
     i <- l$kind == "lever"; l$label[i] <- paste(l$label[i], "under the scenario of a long name")
@@ -228,8 +230,10 @@ Rscript -e 'f <- commandArgs(TRUE)[1]; l <- read.csv(f, stringsAsFactors = FALSE
 "$NEASIM" compare tests/models/judgment --levers fix,double --outer 12 --runs 300 --seed 3 \
     --horizons 1,2 --out "$work/judgment_compare" --quiet > /dev/null ||
     bad "neasim run/compare --outer of tests/models/judgment failed (exit $?)"
+"$NEASIM" run scenarios/baseline --outer 6 --runs 100 --seed 1 --out "$work/baseline_outer" --quiet ||
+    bad "neasim run --outer of the baseline failed (exit $?)"
 Rscript tests/figures_judgment.R scripts "$work/judgment_run" "$work/judgment_compare" \
-    > "$work/judgment.log" 2>&1
+    "$work/baseline_outer" > "$work/judgment.log" 2>&1
 tally judgment $?
 
 # the layout check of all those folders, with the run --outer and compare --outer ones above, and
@@ -245,8 +249,10 @@ for d in judgment_run judgment_compare; do
         > "$work/$d.log" 2>&1 || bad "figures/brief of $d failed"
 done
 want=$(tr -d '\r' < "$work/judgment_compare/uncertainty_differences.csv" | awk -F, '
-    NR > 1 { s = sprintf("judgment %+.1f to %+.1f", 100 * $14, 100 * $16)
-             gsub(/[+-]0\.0/, "0.0", s); print s; exit }')
+    # as nsm_pp writes a change: 0.0 only when zero, a near-zero end with a significant digit
+    function pp(x,   v) { v = sprintf("%+.1f", x); if (v == "+0.0" || v == "-0.0")
+                               v = (x == 0) ? "0.0" : sprintf("%+.1g", x); return v }
+    NR > 1 { printf "judgment %s to %s\n", pp(100 * $14), pp(100 * $16); exit }')
 if grep -qF "$want" "$work/judgment_compare/brief.html"; then ok; else bad "compare brief: no '$want'"; fi
 if grep -q 'class="judgment">judgment [0-9]*&ndash;[0-9]*<' "$work/judgment_run/brief.html"; then ok
 else bad "run brief: no judgment range in the headline table"; fi
@@ -257,10 +263,21 @@ want=$(tr -d '\r' < "$work/judgment_run/uncertainty.csv" | awk -F, '
 if [ -n "$want" ] && grep -qF "$want" "$work/judgment_run/brief.html"; then ok
 else bad "run brief: the headline's Monte Carlo interval is not uncertainty.csv's mean_ci ('$want')"; fi
 
-# grid, LHS and design sweeps: figures checked against sweep.csv (tests/figures_sweeps.R)
+# grid, LHS and design sweeps: figures checked against sweep.csv (tests/figures_sweeps.R), and an
+# LHS of the baseline's 158 numbers, whose scatter pages show the 12 most correlated with each
+# outcome (too few points for a ranking: the brief says so)
+"$NEASIM" sweep scenarios/baseline --lhs 30 --runs 100 --seed 1 --out "$work/baseline_lhs" --quiet ||
+    bad "neasim sweep --lhs of the baseline failed (exit $?)"
 Rscript tests/figures_sweeps.R scripts "$work/known_grid" "$work/known_lhs" "$work/known_design" \
-    "$work/known_sobol_a" > "$work/sweeps.log" 2>&1
+    "$work/known_sobol_a" "$work/baseline_lhs" > "$work/sweeps.log" 2>&1
 tally sweeps $?
+{ Rscript scripts/figures.R "$work/baseline_lhs" && Rscript scripts/brief.R "$work/baseline_lhs"; } \
+    > "$work/baseline_lhs.log" 2>&1 || bad "figures/brief of the baseline's LHS sweep failed"
+if grep -q 'too few for a rank regression' "$work/baseline_lhs/brief.html"; then ok
+else bad "baseline_lhs/brief.html: does not say why it has no ranking"; fi
+if grep -q '^Warning' "$work/baseline_lhs.log"; then
+    bad "R warnings for the baseline's LHS sweep:"; grep -A2 '^Warning' "$work/baseline_lhs.log" | head -6
+else ok; fi
 
 # ---- render: figures and brief of every folder, two at a time -------------------------------
 render() {
@@ -307,6 +324,12 @@ if grep -q 'event_counts.csv has no rows' "$work/two_state.log" &&
    [ ! -e "$work/two_state/figures/events_cumulative.png" ]; then ok; else
     bad "two_state: no message for the empty event_counts.csv, or a figure drawn from it"; fi
 if grep -q 'no outcomes.csv' "$work/sweep.log"; then ok; else bad "sweep: no message for the missing outcomes.csv"; fi
+# the brief's header says what its runs count: per point over the points of a sweep
+if grep -Eq 'class="sub">[^<]*400 runs per point × [0-9]+ points' "$work/sweep/brief.html"; then ok
+else bad "sweep/brief.html: the header does not say the runs are per point"; fi
+# the sweep brief says what a tornado's low and high values are: percentiles, not a range's ends
+if grep -q 'one at a time from the 5th to the 95th percentile of each' "$work/sweep/brief.html"; then ok
+else bad "sweep/brief.html: the tornado sentence does not say its values are the 5th and 95th percentiles"; fi
 
 # the headline numbers of the brief are those of outcomes.csv
 for d in two_state baseline; do
@@ -322,7 +345,8 @@ if [ -n "$cell" ] && grep -qF "$cell" "$work/compare/brief.html"; then ok; else
 lever=$(tr -d '\r' < "$work/compare/briefing.csv" | awk -F, '
     NR > 1 { y = 10 * $8; y = y - int(y); if (y < 0) y = -y
              if ((y - 0.5) ^ 2 > 1e-4) {
-                 v = sprintf("%+.1f", $8); if (v == "+0.0" || v == "-0.0") v = "0.0"
+                 v = sprintf("%+.1f", $8)   # nsm_pp: 0.0 only when zero, else a significant digit
+                 if (v == "+0.0" || v == "-0.0") v = ($8 == 0) ? "0.0" : sprintf("%+.1g", $8)
                  printf "<span class=\"pp\">%s pp</span>\n", v; exit } }')
 if [ -n "$lever" ] && grep -qF "$lever" "$work/compare/brief.html"; then ok; else
     bad "compare/brief.html lacks the lever cell '$lever' of briefing.csv"; fi

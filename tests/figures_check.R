@@ -47,3 +47,25 @@ legend_of <- function(b, aes) {
     data.frame(key = as.character(br), label = flat(sc$get_labels()),
                value = as.character(sc$map(br)), stringsAsFactors = FALSE)
 }
+
+# Value labels of a built headline chart (coord_flip: y is the probability) that sit on the Monte
+# Carlo interval (the linerange of least width): a label anchored at its left (hjust <= 0) must start
+# at or beyond the interval's upper end, one anchored at its right (hjust >= 1) end at or before its
+# lower end, in its panel and row. Returns the offending labels ("79% at 0.78 on 0.72-0.86").
+labels_on_intervals <- function(b) {
+    ranges <- Filter(function(d) all(c("ymin", "ymax", "linewidth") %in% names(d)) &&
+                         !("label" %in% names(d)), b$data)
+    if (length(ranges) == 0) return("no interval drawn")
+    mc <- ranges[[which.min(vapply(ranges, function(d) min(d$linewidth), 0))]]
+    texts <- Filter(function(d) "label" %in% names(d), b$data)
+    out <- character(0)
+    for (t in texts) for (i in seq_len(nrow(t))) {
+        r <- mc[mc$PANEL == t$PANEL[i] & abs(as.numeric(mc$x) - as.numeric(t$x[i])) < 1e-9, ]
+        if (nrow(r) != 1) next
+        h <- t$hjust[i]
+        clear <- (h <= 0 && t$y[i] >= r$ymax - 1e-9) || (h >= 1 && t$y[i] <= r$ymin + 1e-9)
+        if (!clear) out <- c(out, sprintf("%s at %.3f (hjust %g) on %.3f-%.3f", t$label[i], t$y[i], h,
+                                          r$ymin, r$ymax))
+    }
+    out
+}

@@ -5,12 +5,13 @@
 # outcome, horizon and arm, that the Monte Carlo interval beside it is still the Monte Carlo one,
 # and that the legend or subtitle says which band is which.
 #
-# Usage: Rscript tests/figures_judgment.R SCRIPTS_DIR RUN_DIR COMPARE_DIR
-#   RUN_DIR: `neasim run --outer`; COMPARE_DIR: `neasim compare --outer` (tests/figures.sh)
+# Usage: Rscript tests/figures_judgment.R SCRIPTS_DIR RUN_DIR COMPARE_DIR BASELINE_OUTER_DIR
+#   RUN_DIR: `neasim run --outer`; COMPARE_DIR: `neasim compare --outer` (tests/figures.sh);
+#   BASELINE_OUTER_DIR: `neasim run --outer` of scenarios/baseline (onset outcomes)
 # Prints one FAIL line per failed check and "judgment: N passed, M failed"; exits 1 on a failure.
 
 source("tests/figures_check.R")
-args <- figure_test_args(3, "tests/figures_judgment.R SCRIPTS_DIR RUN_DIR COMPARE_DIR")
+args <- figure_test_args(4, "tests/figures_judgment.R SCRIPTS_DIR RUN_DIR COMPARE_DIR BASELINE_OUTER_DIR")
 
 same <- function(a, b) length(a) == length(b) && length(a) > 0 && all(abs(a - b) < 1e-9)
 
@@ -23,6 +24,9 @@ panel_labels <- function(b) {
 # ---- run --outer: the headline chart ---------------------------------------------------------
 ctx <- nsm_context(args[2])
 b <- figure("fig_outcomes_by_horizon", ctx, "outcomes_by_horizon")
+bad_labels <- labels_on_intervals(b)
+check(length(bad_labels) == 0, paste("run: value labels on the Monte Carlo interval's line:",
+                                     paste(utils::head(bad_labels, 3), collapse = "; ")))
 u <- nsm_read(args[2], "uncertainty")
 sc <- b$plot$scales$get_scales("colour")
 check(!is.null(sc), "run: the headline chart has no legend for its bands")
@@ -139,5 +143,30 @@ ot <- figures_of("fig_lever_effects_over_time", ctx)[[1]]$plot
 check(grepl("95% interval of the mean over the 12 draws", flat(ot$labels$subtitle), fixed = TRUE),
       paste("compare: the effects-over-time subtitle does not say its interval is the mean's:",
             flat(ot$labels$subtitle)))
+
+# ---- run --outer: what the shaded bands are, and the onset note ------------------------------
+# the state probabilities' ribbon is the interval of the mean over the draws, not "simulation error
+# only"; the outcomes' course keeps the onset note of a scenario with onsets (the baseline)
+for (dir in c(args[2], args[4])) {
+    cx <- suppressMessages(nsm_context(dir))
+    n <- nsm_get(cx$manifest, "outer_draws", "?")
+    for (f in suppressMessages(fig_state_probabilities(cx))) {
+        sub <- flat(f$plot$labels$subtitle)
+        check(grepl(paste0("of the mean over the ", n, " draws"), sub, fixed = TRUE) &&
+                  !grepl("simulation error only", sub, fixed = TRUE),
+              sprintf("%s/%s: the subtitle misnames the band: %s", basename(dir), f$name, sub))
+    }
+}
+# ... and the caption what its runs are: the draws times the runs of each
+cx <- suppressMessages(nsm_context(args[2]))
+m <- read.csv(file.path(args[2], "manifest.csv"), stringsAsFactors = FALSE)
+n <- as.numeric(m$value[m$key == "outer_draws"]); runs <- as.numeric(m$value[m$key == "runs"])
+want <- sprintf("%s runs (%d draws \u00d7 %d)", format(runs, big.mark = ","), n, runs / n)
+check(grepl(want, flat(cx$caption), fixed = TRUE), paste("run --outer caption lacks", want, ":", flat(cx$caption)))
+cx <- suppressMessages(nsm_context(args[4]))
+check(length(nsm_onsets(cx$outcomes)) > 0, "baseline --outer: no onset outcomes")
+for (f in suppressMessages(fig_outcomes_over_time(cx)))
+    check(grepl("(onset): only a change into the outcome", flat(f$plot$labels$subtitle), fixed = TRUE),
+          sprintf("baseline --outer/%s: no onset note in the subtitle", f$name))
 
 figure_test_done("judgment")

@@ -4,13 +4,14 @@
 # row's height holds, so that no two overlap, however long the labels (the baseline's parameter
 # labels are built from its labels and run to 150 characters).
 #
-# Usage: Rscript tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR
+# Usage: Rscript tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR ALL_DIR
 #   RUN_DIR: neasim run of scenarios/baseline; COMPARE_DIR: neasim compare of two of its levers;
-#   OAT_DIR: neasim sweep --oat of the baseline (a few parameters).
+#   OAT_DIR: neasim sweep --oat of the baseline (a few parameters); ALL_DIR: neasim compare
+#   --levers all of the baseline (nine arms).
 # Prints one FAIL line per failed check and "labels: N passed, M failed"; exits 1 on a failure.
 
 source("tests/figures_check.R")
-args <- figure_test_args(4, "tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR",
+args <- figure_test_args(5, "tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR ALL_DIR",
                          files = c("figures_run.R", "figures_compare.R", "figures_sweep.R",
                                    "figures_story.R"))
 
@@ -35,6 +36,10 @@ onsets <- unique(ctx$outcomes$outcome[ctx$outcomes$measure == "holds_at_start"])
 want <- flat(ifelse(oc$name %in% onsets, paste0(oc$label, " (onset)"), oc$label))
 check(length(onsets) > 0 && setequal(shown, want),
       paste("headline chart: outcome labels", paste(setdiff(shown, want), collapse = " | ")))
+# ... and its value labels lie beyond the ends of the Monte Carlo intervals, not on their lines
+bad_labels <- labels_on_intervals(ggplot_build(fig$plot))
+check(length(bad_labels) == 0, paste("headline chart: value labels on the interval's line:",
+                                     paste(utils::head(bad_labels, 3), collapse = "; ")))
 ev <- given(args[2], "event")
 fans <- fig_event_fans(ctx)
 strips <- unique(unlist(lapply(fans, function(f) flat(levels(ggplot_build(f$plot)$layout$layout$panel)))))
@@ -106,6 +111,21 @@ for (f in fig_tornado(ctx)) {
               sprintf("%s: a probability tick outside 0-100%%: %s", f$name, paste(ticks, collapse = " | ")))
     }
 }
+# the tornado says what its low and high values are (neasim's 5th and 95th percentiles, not the
+# ends of a range), and marks an onset outcome (occurrence = onset in the scenario) "(onset)"
+sc <- read.csv("scenarios/baseline/outcomes.csv", stringsAsFactors = FALSE, comment.char = "#")
+onset_lab <- flat(nsm_label(sc$outcome[sc$occurrence == "onset"]))
+for (f in fig_tornado(ctx)) {
+    sub <- flat(f$plot$labels$subtitle)
+    check(grepl("5th and 95th percentiles of its distribution", sub, fixed = TRUE) &&
+              !grepl("ends of its range", sub, fixed = TRUE),
+          sprintf("%s: the subtitle does not say the values are the 5th and 95th percentiles: %s", f$name, sub))
+    title <- flat(f$plot$labels$title)
+    lab <- sub("^What moves \u201c(.*?)( \\(onset\\))?\u201d: tornado$", "\\1", title)
+    onset <- lab %in% onset_lab
+    check(onset == grepl("(onset)\u201d", title, fixed = TRUE),
+          sprintf("%s: title '%s' %s", f$name, title, if (onset) "lacks (onset)" else "says (onset)"))
+}
 # ... however narrow the zoom
 check(identical(sweep_percent_labels(c(0.1325, 0.135, 0.1375)), c("13.25%", "13.50%", "13.75%")) &&
           identical(sweep_percent_labels(c(0.1, 0.2, NA)), c("10%", "20%", NA)),
@@ -116,5 +136,45 @@ long <- c(strrep("word ", 60), "short")
 fit <- tornado_fit(long, 10)
 check(all(lengths(strsplit(fit, "\n")) <= tornado_max_lines(10)) && grepl("\u2026$", fit[1]),
       paste("tornado_fit:", fit[1]))
+
+# changes in percentage points are written as the C briefing writes them (nsm_pp): 0.0 only for
+# an exact zero, so that an interval that excludes zero never ends at 0.0
+check(exists("nsm_pp") &&
+          identical(nsm_pp(c(0, -0, -0.031, 0.004151, -0.25, 3.14159, 0.05)),
+                    c("0.0", "0.0", "-0.03", "+0.004", "-0.2", "+3.1", "+0.1")) &&
+          identical(nsm_pp(c(0.004151, 0.3958), sign = FALSE), c("0.004", "0.4")),
+      "nsm_pp: a near-zero change is not written with a significant digit")
+
+# ---- captions say what "runs" counts: per arm in a comparison, per point over the points of a sweep
+cap <- function(dir) flat(suppressMessages(nsm_context(dir))$caption)
+man <- function(dir, k) { m <- read.csv(file.path(dir, "manifest.csv"), stringsAsFactors = FALSE)
+                          m$value[m$key == k] }
+want <- paste0(format(as.numeric(man(args[3], "runs")), big.mark = ","), " runs per arm")
+check(grepl(want, cap(args[3]), fixed = TRUE), paste("compare caption lacks", want, ":", cap(args[3])))
+want <- sprintf("%s runs per point \u00d7 %s points", man(args[4], "runs_per_point"), man(args[4], "sweep_points"))
+check(grepl(want, cap(args[4]), fixed = TRUE), paste("sweep caption lacks", want, ":", cap(args[4])))
+check(grepl("2,000 runs \u00b7 seed", cap(args[2]), fixed = TRUE), paste("run caption:", cap(args[2])))
+
+# ---- compare --levers all: the per-year fans draw every arm, and say what the white dot is ----
+ctx <- suppressMessages(nsm_context(args[5]))
+yr <- ctx$events[ctx$events$window == "year", , drop = FALSE]
+want <- unique(yr$arm)
+figs <- suppressMessages(fig_event_year_fans(ctx))
+drawn <- character(0)
+for (f in figs) {
+    b <- ggplot_build(f$plot)
+    leg <- legend_of(b, "colour")
+    # the arms whose colours are in the drawn bars, by the legend's key
+    cols <- unique(unlist(lapply(b$data, function(d) if ("colour" %in% names(d)) d$colour)))
+    drawn <- union(drawn, leg$key[leg$value %in% cols])
+    check(grepl("white dot: median", flat(b$plot$labels$subtitle), fixed = TRUE),
+          sprintf("%s: the subtitle does not say what the white dot is: %s", f$name,
+                  flat(b$plot$labels$subtitle)))
+}
+check(length(want) == 9 && setequal(drawn, want),
+      sprintf("events_per_year: %d of the %d arms drawn; missing %s", length(drawn), length(want),
+              paste(setdiff(want, drawn), collapse = ", ")))
+check(sum(vapply(figs, function(f) f$brief, NA)) == 1,
+      "events_per_year: not exactly one part in the brief")
 
 figure_test_done("labels")

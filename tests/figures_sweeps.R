@@ -4,15 +4,17 @@
 # only outcome x_on, through its rate `transitions:x:off>on` or a lever (amplify_a -> a_on,
 # boost_b -> b_on); the counted events move with nothing swept.
 #
-# Usage: Rscript tests/figures_sweeps.R SCRIPTS_DIR GRID_DIR LHS_DIR DESIGN_DIR SOBOL_A_DIR
+# Usage: Rscript tests/figures_sweeps.R SCRIPTS_DIR GRID_DIR LHS_DIR DESIGN_DIR SOBOL_A_DIR BASE_LHS_DIR
 #   GRID_DIR: --grid over transitions:a:off>on, transitions:b:off>on and levers none;amplify_a;
 #   LHS_DIR: --lhs; DESIGN_DIR: --design with the three rates and a levers column (none, boost_b);
-#   SOBOL_A_DIR: --sobol with --params 'transitions:a:*' (b_on and c_on do not vary).
+#   SOBOL_A_DIR: --sobol with --params 'transitions:a:*' (b_on and c_on do not vary);
+#   BASE_LHS_DIR: --lhs of scenarios/baseline (158 numbers, too few points for a ranking).
 # Prints one FAIL line per failed check and "sweeps: N passed, M failed"; exits 1 on a failure.
 
 source("tests/figures_check.R")
-args <- figure_test_args(5, "tests/figures_sweeps.R SCRIPTS_DIR GRID_DIR LHS_DIR DESIGN_DIR SOBOL_A_DIR")
-dirs <- list(grid = args[2], lhs = args[3], design = args[4], sobol = args[5])
+args <- figure_test_args(6, paste("tests/figures_sweeps.R SCRIPTS_DIR GRID_DIR LHS_DIR DESIGN_DIR",
+                                   "SOBOL_A_DIR BASE_LHS_DIR"))
+dirs <- list(grid = args[2], lhs = args[3], design = args[4], sobol = args[5], base_lhs = args[6])
 
 figures_in <- function(dir, fun = "fig_sweep") figures_of(fun, suppressMessages(nsm_context(dir)))
 sweep_of <- function(dir) {
@@ -131,6 +133,69 @@ if (length(sob) == 1) {
           "sobol: the subtitle does not name the outcomes without variance")
     b <- ggplot_build(sob[[1]]$plot)
     check(all(is.finite(b$data[[3]]$y)), "sobol: a point without an estimate is drawn")
+}
+
+# ---- LHS of many numbers: each scatter page shows the numbers most correlated with its outcome --
+
+# The widths (inches) of the columns of gtable g laid out `width` inches wide (null units shared).
+column_widths <- function(g, width) {
+    fixed <- vapply(seq_along(g$widths), function(i) grid::convertWidth(g$widths[i], "in", TRUE), 0)
+    null <- vapply(seq_along(g$widths), function(i)
+        if (grid::unitType(g$widths[i]) == "null") as.numeric(g$widths[i]) else 0, 0)
+    fixed + if (sum(null) > 0) null / sum(null) * max(0, width - sum(fixed)) else 0
+}
+
+ctx <- suppressMessages(nsm_context(dirs$base_lhs))
+sc <- suppressMessages(fig_sweep(ctx))
+sc <- sc[startsWith(vapply(sc, function(f) f$name, ""), "sweep_scatter_")]
+s <- read.csv(file.path(dirs$base_lhs, "sweep.csv"), stringsAsFactors = FALSE, check.names = FALSE)
+s <- s[s$quantity == "outcome" & s$measure == "occurred_by", ]
+swept <- sweep_design_columns(s)
+swept <- swept[vapply(swept, function(c) length(unique(s[[c]])) > 1, TRUE)]
+check(length(sc) >= 3 && length(swept) > 12, sprintf("base lhs: %d scatter pages of %d numbers", length(sc),
+                                                     length(swept)))
+for (f in sc) {
+    o <- sub("^sweep_scatter_", "", f$name)
+    at <- s[s$name == o & s$horizon_years == max(s$horizon_years), ]
+    rho <- vapply(swept, function(c) abs(stats::cor(at[[c]], at$value, method = "spearman")), 0)
+    want <- names(sort(rho, decreasing = TRUE))[1:12]
+    b <- ggplot_build(f$plot)
+    # each panel's numbers: the design columns whose values are the panel's x values (two numbers
+    # drawn from one distribution may share them), of which the wanted one must be
+    panels <- sort(unique(b$data[[1]]$PANEL))
+    ok <- length(panels) == 12 && all(vapply(seq_along(panels), function(i) {
+        x <- sort(round(unique(b$data[[1]]$x[b$data[[1]]$PANEL == panels[i]]), 9))
+        identical(sort(round(unique(at[[want[i]]]), 9)), x)
+    }, TRUE))
+    check(ok, sprintf("%s: the panels are not, in order, the 12 numbers most correlated with it at %g years (%s)",
+                      f$name, max(s$horizon_years), paste(want, collapse = " ")))
+    check(grepl(sprintf("the 12 of %d swept numbers most correlated with it", length(swept)),
+                flat(b$plot$labels$subtitle), fixed = TRUE),
+          sprintf("%s: the subtitle does not say which 12 of %d numbers: %s", f$name, length(swept),
+                  flat(b$plot$labels$subtitle)))
+    # every line of every strip title within its panel's width, as drawn
+    grDevices::png(tempfile(fileext = ".png"), width = NSM_WIDTH, height = NSM_HEIGHT, units = "in",
+                   res = NSM_DPI, type = "cairo")
+    g <- nsm_gtable(f$plot)
+    w <- column_widths(g, NSM_WIDTH)
+    el <- calc_element("strip.text.x.top", theme_get() + f$plot$theme)
+    gp <- grid::gpar(fontsize = el$size, fontface = el$face, fontfamily = el$family)
+    over <- character(0)
+    for (k in which(grepl("^strip-t", g$layout$name))) {
+        panel_in <- sum(w[g$layout$l[k]:g$layout$r[k]])
+        # strip-t-COLUMN-ROW: the panel of that row and column of the layout
+        cr <- as.integer(strsplit(sub("^strip-t-", "", g$layout$name[k]), "-")[[1]])
+        lay <- b$layout$layout
+        lab <- as.character(lay$panel[lay$COL == cr[1] & lay$ROW == cr[2]])
+        if (length(lab) != 1) next
+        for (line in strsplit(lab, "\n", fixed = TRUE)[[1]]) {
+            lw <- grid::convertWidth(grid::grobWidth(grid::textGrob(line, gp = gp)), "in", TRUE)
+            if (lw > panel_in + 0.01) over <- c(over, sprintf("'%s' (%.2f in of %.2f)", line, lw, panel_in))
+        }
+    }
+    grDevices::dev.off()
+    check(length(over) == 0, sprintf("%s: strip titles wider than their panels: %s", f$name,
+                                     paste(utils::head(over, 3), collapse = "; ")))
 }
 
 figure_test_done("sweeps")
