@@ -36,6 +36,20 @@ bad unknown_factor transitions.csv 's/^f,a,b,2/g,a,b,2/' "transitions.csv:2:1: e
 bad duplicate_level factors.csv 's/^f,b,0,test/f,a,0,test/' "factors.csv:3:3: error: level .a. of factor .f. is defined twice"
 bad missing_column transitions.csv 's/,unit,source/,source/' "transitions.csv:1:[0-9]+: error: .*unit"
 bad extra_column factors.csv 's/^factor,level,initial,source/factor,level,initial,source,colour/' "factors.csv:1:[0-9]+: error: .*colour"
+# A sum that is not 1 lists its terms with their lines; a distribution's name in capitals or in
+# square brackets is answered with how to write it
+bad initial_sum factors.csv 's/^f,a,1,test/f,a,0.9,test/' \
+    "factors.csv:2:5: error: the initial probabilities of factor 'f' sum to 0.9, not 1: a 0.9 \(line 2\) \+ b 0 \(line 3\); change them so that they sum to 1"
+bad dist_caps transitions.csv 's/^f,a,b,2,rate_per_year/f,a,b,PERT(1;2;3),rate_per_year/; s/;/,/g; s/PERT(1,2,3)/"PERT(1,2,3)"/' \
+    "transitions.csv:2:7: error: unknown distribution 'PERT'; did you mean 'pert'\? \(distribution names are lower case\)"
+bad dist_square transitions.csv 's/^f,a,b,2,rate_per_year/f,a,b,"pert[1,2,3]",rate_per_year/' \
+    "transitions.csv:2:7: error: 'pert\[1,2,3\]' is not a number: a distribution takes round brackets, as in pert\(0.1,0.2,0.4\)"
+bad invisible_name outcomes.csv 'write:outcome,condition,description\nin\xc2\xa0b,f=b,x\n' \
+    "outcomes.csv:2:3: error: outcome name 'in.*b' holds an invisible character \(U\+00A0\) here: delete it and type the name again"
+expect "an effect loop names the effects it runs through" 70 \
+    "loop of zero-delay effects \(among effects:1, effects:2: the zero-delay effects it sets off" -- \
+    run tests/models/loop --runs 10 --quiet --out "$work/loop"
+
 # A condition that can never hold, or written in a way that reads otherwise, is refused with how
 # to write it (tests/models/two_state's outcome in_b is f=b)
 bad cond_clash outcomes.csv 's/^in_b,f=b,/in_b,f=a \& f=b,/' \

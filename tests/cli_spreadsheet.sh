@@ -41,6 +41,12 @@ printf 'transitions:f:a>b,levers\n1.5,double\n2.5,none\n' > "$work/design.csv"
 check_that "read.csv and readr read every table of run, compare and sweep folders with its types" \
     Rscript tests/spreadsheet_read.R "$work/run" "$work/cmp" "$work/oat" "$work/des" "$work/sobol"
 
+# --- tab-separated tables ('Text (tab delimited)'): refused at the first tab, with what to do ----
+bad "tab-separated scenario table" factors.csv 's/,/\t/g' \
+    "factors.csv:1:7: error: this file is separated by tabs .*save it as CSV \(comma delimited\)"
+bad "a tab before the header is a blank, not a separator" factors.csv '1s/^/\t/; 2s/^f,a,1/f,aa,1/' \
+    "transitions.csv:2:3: error: unknown level 'a' of factor 'f'; did you mean 'aa'"
+
 # --- semicolon-separated tables ----------------------------------------------------------------
 bad "semicolon scenario table" factors.csv 's/,/;/g' \
     'factors.csv:1:7: error: this file is separated by semicolons .*save it as CSV with field delimiter'

@@ -28,6 +28,10 @@ printf 'parameter,values\ntransitions:f:a>b,0.2;0.5\nmodifiers:1,1;4\ntransition
 expect "sweep: grid names a parameter twice" 65 "g-twice.csv:4:1: error: 'transitions:f:a>b' is already varied at line 2: give each parameter once" -- sweep tests/models/paths --grid "$work/g-twice.csv" --quiet --out "$work/sw"
 printf 'parameter,values\nlevers,none;calm_h\ntransitions:f:a>b,0.2\nlevers,push_f\n' > "$work/g-levers.csv"
 expect "sweep: grid lists levers twice" 65 "g-levers.csv:4:1: error: 'levers' is already listed at line 2" -- sweep tests/models/paths --grid "$work/g-levers.csv" --quiet --out "$work/sw"
+: > "$work/d-empty.csv"
+expect "sweep: an empty design file says a header row is needed" 65 \
+    "d-empty.csv:1:1: error: file is empty \(a table starts with its header row\)$" \
+    -- sweep tests/models/paths --design "$work/d-empty.csv" --quiet --out "$work/sw"
 expect "sweep --sobol over more than 20 numbers: how many, and --params" 64 \
     "--sobol takes at most 20 uncertain numbers, and 158 vary here: choose those to vary with --params" \
     -- sweep scenarios/baseline --sobol 8 --runs 10 --quiet --out "$work/sobol-all"

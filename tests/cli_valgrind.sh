@@ -104,6 +104,22 @@ vg_clean "out: under a file" run tests/models/two_state --runs 10 --out "$work/a
 vg_clean "out: trailing slash" run tests/models/two_state --runs 10 --quiet --out "$work/slash/"
 vg_clean "compare out: a foreign folder" compare tests/models/paths --levers push_f --runs 10 --out "$work/precious"
 vg_clean "sweep out: a file" sweep tests/models/uncertain --oat --runs 10 --quiet --out "$work/a-file"
+# the refusals and warnings of this session's checks (outdir.c, partial.c, options.c,
+# condition.c, inherit.c): each on its error path under memcheck
+"$vg_real" run tests/models/two_state --runs 10 --quiet --out "$work/res-notes" >/dev/null 2>&1
+echo notes > "$work/res-notes/notes.txt"
+expect "out: a results folder with a user's file" 73 "which neasim did not write" -- run tests/models/two_state --runs 10 --out "$work/res-notes"
+expect "shard over a foreign file" 73 "not a neasim partial result" -- run tests/models/two_state --runs 10 --shard 1/2 --out "$work/a-file"
+expect "horizons beyond the horizon" 64 "beyond the horizon" -- compare tests/models/two_state --levers faster --horizons 1,30 --out "$work/hz"
+expect "horizons between reports" 64 "falls between the report dates" -- run tests/models/given --horizons 0.7 --out "$work/hz"
+expect "--levers with an empty arm" 64 "an empty arm" -- compare tests/models/two_state --levers faster,,later --out "$work/hz"
+vg_bad never_holds outcomes.csv 's/^in_b,f=b,/in_b,f=a \& f=b,/' "can never hold"
+"$vg_real" check tests/models/two_state --resolved "$work/flat" >/dev/null 2>&1
+expect "run into a resolved scenario" 73 "holds a scenario" -- run "$work/flat" --runs 10 --out "$work/flat"
+rm -rf "$work/near" && cp -r tests/models/paths "$work/near" && mv "$work/near/levers.csv" "$work/near/Levers.csv"
+expect "a near table name: a warning" 0 "did you mean levers.csv" -- check "$work/near"
+expect "default watch dates on a 3-year scenario, horizons with the end" 0 "" -- \
+    run scenarios/backtest-2019 --runs 30 --signposts --quiet --out "$work/bt"
 
 # --- good runs: small models, both thread counts, a rerun into its own folder, the byte-order mark
 expect "run two_state" 0 "" -- run tests/models/two_state --runs 200 --seed 3 --threads 2 --quiet --out "$work/two"

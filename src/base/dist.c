@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "neasim/status.h"
 
@@ -98,6 +99,10 @@ static int parse_kind(const parser *ps, size_t start, size_t end, nsm_dist_kind 
         }
     char word[32];
     snprintf(word, sizeof word, "%.*s", len, ps->text + start);
+    for (int k = 0; k < N_KINDS; k++)
+        if (strcasecmp(kinds[k].name, word) == 0)
+            return fail(ps, start, "unknown distribution '%s'; did you mean '%s'? (distribution "
+                        "names are lower case)", word, kinds[k].name);
     const char *hint = nsm_suggest(word, kinds[0].name, N_KINDS, sizeof kinds[0]);
     if (hint)
         return fail(ps, start, "unknown distribution '%.*s'; did you mean '%s'?", len,

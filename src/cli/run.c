@@ -346,7 +346,7 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
 {
     char *staging = NULL;
     outer_plan op = {0};
-    nsm_run_stats rs;
+    nsm_run_stats rs = {0, 0, 0, 0.0};
     nsm_diag d;
     nsm_diag_init(&d);
     /* Caught from before the staging folder exists until it is committed or removed. */
@@ -360,10 +360,11 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
     if (st == NSM_OK)
         st = simulate(m, o, staging, acc, &op, prec, &rs, argc, argv, &d);
     int code = nsm_cli_finish_folder("run", &st, staging, dest, &d);
-    char how[64];
-    nsm_cli_how(o, &rs, how, sizeof how);
-    if (st == NSM_OK && !o->quiet)
+    if (st == NSM_OK && !o->quiet) { /* rs is filled only by a run that went through */
+        char how[64];
+        nsm_cli_how(o, &rs, how, sizeof how);
         summary(m, acc, dest, &o->hz, o->outer ? &op.r : NULL, how);
+    }
     if (st == NSM_OK && prec)
         nsm_cli_precision_say(prec, nsm_accum_runs(acc), o->quiet);
     free(staging);

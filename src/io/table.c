@@ -250,8 +250,12 @@ static nsm_status load(nsm_table *t, nsm_diag *d)
         char *header = nsm_schema_header(t->schema);
         if (!header)
             return NSM_ERR_NOMEM;
-        nsm_diag_at(d, t->path, 1, 1, NULL, "file is empty (a table starts with its header row: "
-                    "%s)", header);
+        if (header[0]) /* a design's or an observed file's columns are its own */
+            nsm_diag_at(d, t->path, 1, 1, NULL, "file is empty (a table starts with its header "
+                        "row: %s)", header);
+        else
+            nsm_diag_at(d, t->path, 1, 1, NULL, "file is empty (a table starts with its header "
+                        "row)");
         free(header);
         return NSM_ERR_INPUT;
     }

@@ -296,26 +296,32 @@ static nsm_status parse_csv(nsm_table *t, size_t begin, nsm_diag *d)
 /* ---- separators ---- */
 
 /* A spreadsheet set to a language that writes decimal commas (German, French, ...) saves "CSV"
-** with semicolons between fields, and often "0,35" for a number. Read as commas, such a file
-** fails later with a confusing message (a quote inside an unquoted field) or, worse, splits a
-** decimal comma into two cells. So it is recognized from its header, whose names hold neither
-** character: semicolons outside quotes and no comma. It is refused rather than read, because its
-** numbers may carry decimal commas that cannot be told from separators. Returns the column
-** (in characters) of the header's first semicolon, or 0. */
-static int semicolon_column(const nsm_table *t, int *line)
+** with semicolons between fields, and often "0,35" for a number; "Text (tab delimited)" saves
+** tabs. Read as commas, such a file fails later with a confusing message (a quote inside an
+** unquoted field, an unknown column 'factor<TAB>level...') or, worse, splits a decimal comma into
+** two cells. So it is recognized from its header, whose names hold none of these characters:
+** semicolons or tabs outside quotes and no comma. It is refused rather than read, because its
+** numbers may carry decimal commas that cannot be told from separators. Returns the column (in
+** characters) of the header's first such separator, or 0; *sep is that separator. */
+static int separator_column(const nsm_table *t, int *line, char *sep)
 {
     for (int l = 0; l < t->n_lines; l++) {
         const char *s = t->lines[l];
         if (!s[strspn(s, " \t")])
             continue; /* the header is the first line with text (as the reader skips the others) */
         int quoted = 0, column = 1, first = 0, commas = 0;
+        const char *start = s + strspn(s, " \t"), *end = s + strlen(s);
+        while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+            end--; /* tabs around the header are blanks, not separators */
         for (; *s; s++) {
             if (*s == '"')
                 quoted = !quoted;
             else if (!quoted && *s == ',')
                 commas++;
-            else if (!quoted && *s == ';' && !first)
+            else if (!quoted && (*s == ';' || (*s == '\t' && s > start && s < end)) && !first) {
                 first = column;
+                *sep = *s;
+            }
             column += (*s & 0xC0) != 0x80;
         }
         *line = l + 1;
@@ -326,9 +332,16 @@ static int semicolon_column(const nsm_table *t, int *line)
 
 static nsm_status check_separator(const nsm_table *t, nsm_diag *d)
 {
-    int line = 1, column = semicolon_column(t, &line);
+    int line = 1;
+    char sep = 0;
+    int column = separator_column(t, &line, &sep);
     if (!column)
         return NSM_OK;
+    if (sep == '\t')
+        return nsm_diag_at(d, t->path, line, column, nsm_table_line(t, line),
+                           "this file is separated by tabs (as a spreadsheet saves 'Text (tab "
+                           "delimited)'); neasim reads ',' between fields: save it as CSV "
+                           "(comma delimited), or replace each tab by ','");
     return nsm_diag_at(d, t->path, line, column, nsm_table_line(t, line),
                        "this file is separated by semicolons (as a spreadsheet in a language with "
                        "decimal commas saves CSV); neasim reads ',' between fields and '.' as the "

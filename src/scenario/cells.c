@@ -85,6 +85,22 @@ nsm_status nsmi_read_name(nsm_reader *r, int row, const char *column, const char
     if (strlen(c->text) >= NSM_NAME_MAX)
         return nsmi_reader_error(r, c, 0, "%s name '%s' is longer than %d characters", what,
                                 c->text, NSM_NAME_MAX - 1);
+    /* a character that cannot be seen (a no-break space or a byte-order mark pasted from a
+    ** word processor) would make the message show a name that looks right */
+    const unsigned char *u = (const unsigned char *)c->text;
+    for (size_t k = 0; u[k]; k++) {
+        unsigned cp = u[k];
+        if (cp == 0xC2 && u[k + 1] == 0xA0)
+            cp = 0xA0;
+        else if (cp == 0xEF && u[k + 1] == 0xBB && u[k + 2] == 0xBF)
+            cp = 0xFEFF;
+        else if (cp == 0xE2 && u[k + 1] == 0x80 && u[k + 2] >= 0x8B && u[k + 2] <= 0x8D)
+            cp = 0x2000 + (unsigned)(u[k + 2] - 0x80); /* zero-width space, non-joiner, joiner */
+        else if (cp >= 0x20 && cp != 0x7F)
+            continue;
+        return nsmi_reader_error(r, c, k, "%s name '%s' holds an invisible character (U+%04X) "
+                                "here: delete it and type the name again", what, c->text, cp);
+    }
     if (!is_name(c->text))
         return nsmi_reader_error(r, c, 0, "'%s' is not a valid %s name: names are snake_case, a "
                                 "lower-case letter followed by lower-case letters, digits and '_'",
@@ -144,6 +160,9 @@ nsm_status nsmi_read_number(nsm_reader *r, int row, const char *column, double *
     if (strchr(s, '%'))
         return nsmi_reader_error(r, c, 0, "'%s' is not a number: write a fraction without '%%' "
                                 "(12%% is 0.12)", s);
+    if (strpbrk(s, "[{<") && strchr(s, ','))
+        return nsmi_reader_error(r, c, 0, "'%s' is not a number: a distribution takes round "
+                                "brackets, as in pert(0.1,0.2,0.4)", s);
     if (strchr(s, ','))
         return nsmi_reader_error(r, c, 0, "'%s' is not a number: use a decimal point (1.5) and no "
                                 "thousands separators", s);

@@ -151,11 +151,21 @@ static nsm_status check_case(nsm_reader *r, const draws_ctx *x, int d, const cas
     sum_from(x, d, c, -1, &star);
     for (int from = -1; from < f->n_levels; from++) {
         double sum = sum_from(x, d, c, from, &first);
-        if (first >= 0 && fabs(sum - 1) > 1e-6)
+        if (first >= 0 && fabs(sum - 1) > 1e-6) {
+            char terms[600] = ""; /* each term with its line: which is wrong, the analyst knows */
+            size_t len = 0;
+            for (int i = 0; i < x->n && len < sizeof terms - 1; i++) {
+                const spec *sp = &x->rows[i];
+                if (sp->draw == d && sp->cas == c && sp->from == from)
+                    len += (size_t)snprintf(terms + len, sizeof terms - len, "%sto %s %.10g (line "
+                                            "%d)", len ? " + " : "", f->levels[sp->to], sp->p,
+                                            nsmi_reader_cell(r, i, "probability")->line);
+            }
             return nsmi_reader_error(r, nsmi_reader_cell(r, first, "probability"), 0,
                                     "the probabilities of draw '%s'%s from '%s' sum to %.10g, "
-                                    "not 1", dr->name, given, from < 0 ? "*" : f->levels[from],
-                                    sum);
+                                    "not 1: %s; change them so that they sum to 1", dr->name,
+                                    given, from < 0 ? "*" : f->levels[from], sum, terms);
+        }
         if (from >= 0 && first < 0 && star < 0)
             return nsmi_reader_error(r, nsmi_reader_cell(r, cs->row, "draw"), 0,
                                     "draw '%s'%s does not say where level '%s' of factor '%s' "

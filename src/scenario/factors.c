@@ -85,9 +85,17 @@ static nsm_status check_initial(nsm_reader *r, const nsm_factor *f)
         sum += f->initial[l];
     if (fabs(sum - 1) <= 1e-6)
         return NSM_OK;
+    /* every term with its line, since which of them is wrong only the analyst can tell */
+    char terms[600] = "";
+    size_t len = 0;
+    for (int l = 0; l < f->n_levels && len < sizeof terms - 1; l++)
+        len += (size_t)snprintf(terms + len, sizeof terms - len, "%s%s %.10g (line %d)",
+                                l ? " + " : "", f->levels[l], f->initial[l],
+                                nsmi_reader_cell(r, first_row(r, f->name, f->levels[l]),
+                                                 "initial")->line);
     const nsm_cell *c = nsmi_reader_cell(r, first_row(r, f->name, NULL), "initial");
     return nsmi_reader_error(r, c, 0, "the initial probabilities of factor '%s' sum to %.10g, "
-                            "not 1", f->name, sum);
+                            "not 1: %s; change them so that they sum to 1", f->name, sum, terms);
 }
 
 nsm_status nsmi_scenario_factors(nsm_reader *r)

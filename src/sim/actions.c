@@ -405,12 +405,25 @@ nsm_status nsmi_sim_failure(const nsm_sim *s, uint64_t rep, nsm_diag *diag)
                               nsm_years(s->t));
     }
     int ev = s->fail_factor < 0; /* an event fired by effects: -1 - event */
+    /* the rows to look at: the zero-delay effects this factor's changes (or this event) set off */
+    char rows[200] = "";
+    size_t len = 0;
+    for (int k = 0; k < m->n_effects && len < sizeof rows - 1; k++) {
+        const nsm_effect *e = &m->effects[k];
+        int fired = ev ? e->trigger_event == -1 - s->fail_factor
+                       : e->trigger_event < 0 && e->trigger_factor == s->fail_factor;
+        if (fired && e->delay_days == 0)
+            len += (size_t)snprintf(rows + len, sizeof rows - len, "%seffects:%d",
+                                    len ? ", " : "", e->row);
+    }
     return nsm_diag_error(diag, NSM_ERR_RUNTIME,
                           "replication %llu: more than %d changes at t = %.4f years (%s '%s' "
-                          "keeps %s): effects.csv has a loop of zero-delay effects; give one "
-                          "of them a delay or a probability below 1",
+                          "keeps %s): effects.csv has a loop of zero-delay effects%s%s%s; give "
+                          "one of them a delay or a probability below 1",
                           (unsigned long long)rep, NSM_MAX_CHANGES_PER_INSTANT, nsm_years(s->t),
                           ev ? "counted event" : "factor",
                           ev ? m->events[-1 - s->fail_factor].name : m->factors[s->fail_factor].name,
-                          ev ? "occurring" : "changing");
+                          ev ? "occurring" : "changing", len ? " (among " : "", rows,
+                          len ? ": the zero-delay effects it sets off, rows of the table as "
+                                "parameter paths count them)" : "");
 }
