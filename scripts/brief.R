@@ -210,8 +210,9 @@ summary_outcomes <- function(b) {
     when <- by_date(last$date[1])
     items <- vapply(top, function(o) paste0(q(nsm_label(o)), " ", headline_phrase(b, o)), "")
     # The pool is named as what it is: with directions, the outcomes that have one (the risks and
-    # the hopes); the most likely of the others is said too, so that no outcome more likely than
-    # those named goes unmentioned.
+    # the hopes). Of the others, every one at least as likely as the least likely named is said
+    # too (else the most likely of them), so that no outcome more likely than those named goes
+    # unmentioned (tests/brief_check.py).
     mixed <- any(directed) && !all(directed)
     marks <- paste0("\u201c", sort(unique(dirs[directed])), " is better\u201d")
     pool_name <- if (mixed) paste0(nrow(pool), " outcomes marked ", paste(marks, collapse = " or "))
@@ -223,10 +224,17 @@ summary_outcomes <- function(b) {
                 pool_name, " ", when, " are ", paste(items, collapse = "; "), ".")
     if (mixed) {
         rest <- last[!directed, , drop = FALSE]
-        o <- rest$outcome[which.max(rest$probability)]
+        rest <- rest[order(rest$probability, decreasing = TRUE), , drop = FALSE]
+        floor <- min(pool$probability[match(top, pool$outcome)])
+        likelier <- rest$outcome[rest$probability >= floor]
+        said <- vapply(if (length(likelier)) likelier else rest$outcome[1],
+                       function(o) paste0(q(nsm_label(o)), " ", headline_phrase(b, o)), "")
         s1 <- paste0(s1, if (nrow(rest) == 1) " The one with no direction is "
-                         else paste0(" Of the ", nrow(rest), " with no direction, the most likely is "),
-                     q(nsm_label(o)), " ", headline_phrase(b, o), ".")
+                         else if (length(said) == 1) paste0(" Of the ", nrow(rest),
+                                                           " with no direction, the most likely is ")
+                         else paste0(" Of the ", nrow(rest), " with no direction, ", length(said),
+                                     " are at least as likely: "),
+                     paste(said, collapse = "; "), ".")
     }
     judged_effects <- file.exists(file.path(b$dir, "uncertainty_differences.csv"))
     if (is.null(b$uncertainty) && judged_effects)

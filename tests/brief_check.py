@@ -141,8 +141,10 @@ def numbers(d):
         check(hit, "outcomes table: no cell '%s' for %s (%s, %s)" % (
             want, label, "uncertainty.csv" if (o, r["date"]) in mean_ci else "outcomes.csv", r["date"]))
     # the first finding: "The most likely of the N outcomes [marked “lower is better”] by Mon YYYY
-    # are “A” P% (...); ..." must name the N most likely of the outcomes it says it looks at, and,
-    # when it leaves out those with no direction, the most likely of them too
+    # are “A” P% (...); ..." must name the N most likely of the outcomes it says it looks at; when
+    # it leaves out those with no direction, it names the most likely of them too, and it keeps its
+    # promise that no outcome more likely than those named goes unmentioned: every outcome it does
+    # not name is at most as likely as the least likely of its first sentence
     desirable = {r["name"]: r.get("desirable", "NA") for r in rows(d + "/labels.csv") if r["kind"] == "outcome"}
     directed = {o for o in last if desirable.get(o, "NA") in ("lower", "higher")}
     by_label = {labels[("outcome", o)]: o for o in last}
@@ -152,8 +154,7 @@ def numbers(d):
         return "<1%" if 0 < p < 0.005 else ">99%" if 0.995 <= p < 1 else "%.0f%%" % (100 * p)
 
     first = next((i for i in p.items if "most likely of the" in i), "")
-    m = re.search(r"most likely of the (\d+) outcomes(?: marked .*?)? by \w+ \d{4} are (.*?\))\.(?: (?:Of the (\d+) "
-                  r"with no direction, the most likely is|The one with no direction is) “([^”]+)” (\S+))?", first)
+    m = re.search(r"most likely of the (\d+) outcomes(?: marked .*?)? by \w+ \d{4} are (.*?\))\.( .*)?$", first)
     check(m, "first finding: no sentence 'The most likely of the N outcomes ...' in '%s'" % first[:120])
     if m:
         pool = directed if directed and directed != set(last) else set(last)
@@ -163,13 +164,20 @@ def numbers(d):
         check(int(m.group(1)) == len(pool), "first finding: says %s outcomes, looks at %d" % (m.group(1), len(pool)))
         check(got == want and all(by_label.get(lab) in pool for lab, _ in named),
               "first finding: names %s, not the most likely of its %d outcomes" % ([lab for lab, _ in named], len(pool)))
-        check(all(pc == pct(prob.get(by_label.get(lab), -1.0)) for lab, pc in named),
-              "first finding: a percentage is not outcomes.csv's: %s" % named)
+        also = re.findall(r"“([^”]+)” (\S+) \(", m.group(3) or "")
+        check(all(pc == pct(prob.get(by_label.get(lab), -1.0)) for lab, pc in named + also),
+              "first finding: a percentage is not outcomes.csv's: %s" % (named + also))
         rest = set(last) - pool
+        said = {by_label.get(lab) for lab, _ in named + also}
         if rest:
-            o = by_label.get(m.group(4) or "")
-            check(o in rest and prob[o] == max(prob[x] for x in rest) and m.group(5) == pct(prob[o]),
-                  "first finding: the most likely outcome with no direction is not '%s' %s" % (m.group(4), m.group(5)))
+            top = max(rest, key=lambda o: prob[o])
+            check(top in said and all(by_label.get(lab) in rest for lab, _ in also),
+                  "first finding: the most likely outcome with no direction, %s (%s), is not named after "
+                  "the first sentence (%s)" % (labels[("outcome", top)], pct(prob[top]), [lab for lab, _ in also]))
+        floor = min(got) if got else 0.0
+        skipped = sorted((o for o in last if o not in said and prob[o] > floor), key=lambda o: -prob[o])
+        check(not skipped, "first finding: %s unmentioned, more likely than %s named" % (
+            ", ".join("%s %s" % (labels[("outcome", o)], pct(prob[o])) for o in skipped), pct(floor)))
     # the best lever of each outcome by the last horizon, from briefing.csv: the rank-1 lever that
     # helps; else, for an outcome with a better direction, how many levers distinguishably hurt it
     # ("none helps (2 make it likelier)", "none distinguishable"); no lever at all for an outcome
