@@ -8,6 +8,7 @@ A tiny PNG decoder (8-bit greyscale, RGB or RGBA, not interlaced: what Chromium 
 html.parser: nothing beyond the standard library.
 """
 import csv
+import html
 import html.parser
 import os
 import re
@@ -106,6 +107,15 @@ def pp(x, sign=True):
 def rows(path):
     with open(path, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+def _by_arm(table):
+    """arms.csv's rows of each arm but the baseline, in file order."""
+    out = {}
+    for r in table:
+        if r["arm"] != "baseline":
+            out.setdefault(r["arm"], []).append(r)
+    return out
 
 
 def numbers(d):
@@ -235,6 +245,40 @@ def numbers(d):
             check(ok, "summary: '%s' is not briefing.csv's" % m.group(0))
             said += 1
     check(said >= 3, "summary: only %d effects stated in sentences" % said)
+    # "What each lever changes": each change of arms.csv, in its order, as a line that names what it
+    # changes in words (no snake_case name: the scenario's labels, or the names put in words) and
+    # says its value with its unit or operation ("yearly rate × 0.7", "annual probability set to
+    # 0.2", "multiplier set to 2.5", "probability set to 0.8")
+    if os.path.exists(d + "/arms.csv"):
+        arms_table = re.search(r'<table class="arms">(.*?)</table>', page, re.S)
+        check(arms_table, "levers: no table of what each lever changes")
+        lines = {}
+        for tr in re.findall(r"<tr>(.*?)</tr>", arms_table.group(1) if arms_table else "", re.S):
+            tds = re.findall(r"<td>(.*?)</td>", tr, re.S)
+            if len(tds) == 3:
+                text = lambda h: html.unescape(" ".join(re.sub(r"<[^>]+>", " ", h).split()))
+                lines[text(tds[0])] = [text(x) for x in re.split(r"<br/?>", tds[2]) if text(x)]
+        lever_label = {n: lab for (k, n), lab in labels.items() if k == "lever"}
+        # a labelled name in words where its label says otherwise ("pursue latency or weapons", the
+        # level labelled "pursuing latency or weapons")
+        worded = set()
+        for r in rows(d + "/labels.csv"):
+            name = r["level"] if r["kind"] == "level" else r["name"]
+            w, lab = name.replace("_", " ").lower(), r["label"].lower()
+            if r.get("given") == "yes" and "_" in name and w not in lab:
+                worded.add((w, lab))
+        unit = r"(yearly rate|annual probability|rate per year|mean time|probability|multiplier|days|dispersion|value)"
+        for arm, changes in _by_arm(rows(d + "/arms.csv")).items():
+            got = lines.get(lever_label.get(arm, arm), [])
+            check(len(got) == len(changes), "levers: %s shows %d changes, arms.csv has %d" % (arm, len(got), len(changes)))
+            for line, r in zip(got, changes):
+                raw = re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", line)
+                raw += [w for w, lab in worded if w in line.lower()]
+                check(not raw, "levers: %s: a raw name %s in '%s'" % (arm, raw, line))
+                op = {"multiply": "×", "set": "set to", "add": "+"}.get(r["operation"], r["operation"])
+                want = r"%s %s %s\b" % (unit, re.escape(op), re.escape(r["value"]))
+                check(re.search(want, line), "levers: %s: '%s' does not say '%s %s' with its unit (%s)" % (
+                    arm, line, op, r["value"], r["target"]))
     print("numbers: %d checked, %d failed" % (checked, failed))
     return failed == 0
 
