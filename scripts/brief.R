@@ -24,6 +24,7 @@ source(file.path(nsm_script_dir(), "figures_compare.R"))   # lever_table(), with
 source(file.path(nsm_script_dir(), "figures_sweep.R"))     # sweep_design_columns(), sweep_regressors()
 suppressPackageStartupMessages(library(htmltools))
 source(file.path(nsm_script_dir(), "brief_story.R"))       # story_section(): routes, signposts
+source(file.path(nsm_script_dir(), "brief_levers.R"))      # lever_change_lines(): what a lever changes
 
 # ---- formatting -----------------------------------------------------------------------------
 
@@ -210,8 +211,9 @@ summary_outcomes <- function(b) {
     when <- by_date(last$date[1])
     items <- vapply(top, function(o) paste0(q(nsm_label(o)), " ", headline_phrase(b, o)), "")
     # The pool is named as what it is: with directions, the outcomes that have one (the risks and
-    # the hopes); the most likely of the others is said too, so that no outcome more likely than
-    # those named goes unmentioned.
+    # the hopes). Of the others, every one at least as likely as the least likely named is said
+    # too (else the most likely of them), so that no outcome more likely than those named goes
+    # unmentioned (tests/brief_check.py).
     mixed <- any(directed) && !all(directed)
     marks <- paste0("\u201c", sort(unique(dirs[directed])), " is better\u201d")
     pool_name <- if (mixed) paste0(nrow(pool), " outcomes marked ", paste(marks, collapse = " or "))
@@ -223,10 +225,17 @@ summary_outcomes <- function(b) {
                 pool_name, " ", when, " are ", paste(items, collapse = "; "), ".")
     if (mixed) {
         rest <- last[!directed, , drop = FALSE]
-        o <- rest$outcome[which.max(rest$probability)]
+        rest <- rest[order(rest$probability, decreasing = TRUE), , drop = FALSE]
+        floor <- min(pool$probability[match(top, pool$outcome)])
+        likelier <- rest$outcome[rest$probability >= floor]
+        said <- vapply(if (length(likelier)) likelier else rest$outcome[1],
+                       function(o) paste0(q(nsm_label(o)), " ", headline_phrase(b, o)), "")
         s1 <- paste0(s1, if (nrow(rest) == 1) " The one with no direction is "
-                         else paste0(" Of the ", nrow(rest), " with no direction, the most likely is "),
-                     q(nsm_label(o)), " ", headline_phrase(b, o), ".")
+                         else if (length(said) == 1) paste0(" Of the ", nrow(rest),
+                                                           " with no direction, the most likely is ")
+                         else paste0(" Of the ", nrow(rest), " with no direction, ", length(said),
+                                     " are at least as likely: "),
+                     paste(said, collapse = "; "), ".")
     }
     judged_effects <- file.exists(file.path(b$dir, "uncertainty_differences.csv"))
     if (is.null(b$uncertainty) && judged_effects)
@@ -470,17 +479,14 @@ brief_outcomes <- function(b) {
 }
 
 # arms.csv as one row per arm: what it represents and the numbers it changes.
-arms_rows <- function(a) {
+# Each change is said in words with its unit (lever_change_lines, scripts/brief_levers.R).
+arms_rows <- function(a, manifest) {
     a <- a[a$arm != "baseline", , drop = FALSE]
     if (nrow(a) == 0 || !all(c("arm", "target", "operation", "value") %in% names(a))) return(NULL)
     lapply(unique(a$arm), function(arm) {
         x <- a[a$arm == arm, , drop = FALSE]
         desc <- if ("description" %in% names(x)) x$description[!is.na(x$description)] else character(0)
-        op <- ifelse(x$operation == "multiply", "\u00d7 ", ifelse(x$operation == "set", "= ",
-                                                                  paste0(x$operation, " ")))
-        from <- if ("from_date" %in% names(x)) ifelse(is.na(x$from_date), "",
-                                                      paste0(" from ", x$from_date)) else ""
-        changes <- paste0(nsm_parameter_label(x$target), " ", op, x$value, from)
+        changes <- lever_change_lines(x, manifest)
         list(arm_label(arm, 1000), if (length(desc)) desc[1] else "",
              span(class = "from", lapply(changes, function(s) tagList(s, tags$br()))))
     })
@@ -510,7 +516,7 @@ brief_levers <- function(b) {
         fold(paste0(arm_label(arm, 1000), ": ", n_dist, " of ", length(ord),
                     " outcomes moved distinguishably"), numbers_table(header, rows))
     })
-    arms <- if (!is.null(b$arms_tab)) arms_rows(b$arms_tab)
+    arms <- if (!is.null(b$arms_tab)) arms_rows(b$arms_tab, b$manifest)
     tagList(tags$h2("Levers"),
             tags$p(class = "note", paste0(
                    "Change in the probability that each outcome has occurred by ",

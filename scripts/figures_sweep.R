@@ -23,15 +23,88 @@ sweep_percent_labels <- function(x) {
 }
 
 # A value axis with about n ticks; a probability's stay within 0% to 100% (a panel whose every
-# value is 0, as a lapse that cannot come before a date, would otherwise show "-5%").
-sweep_value_scale <- function(measure, n = 3, ...) {
-    if (measure %in% NSM_PROBABILITY_MEASURES)
-        scale_y_continuous(labels = sweep_percent_labels, breaks = function(l) {
-            b <- scales::breaks_pretty(n = n)(l)
-            b[b >= -1e-12 & b <= 1 + 1e-12]
-        }, ...)
-    else scale_y_continuous(labels = scales::label_number(big.mark = ","),
-                            breaks = scales::breaks_pretty(n = n), ...)
+# value is 0, as a lapse that cannot come before a date, would otherwise show "-5%"). Given the
+# panel's width in inches (`width_in`, sweep_panel_width()), the ticks are the most of those of
+# sweep_tick_candidates() whose labels fit it, apart by SWEEP_TICK_GAP at least: three horizons
+# beside long labels leave each a panel of 1.5 in, where five ticks ran "90%100%" together.
+sweep_value_scale <- function(measure, n = 3, width_in = NULL, ...) {
+    force(width_in)
+    probability <- measure %in% NSM_PROBABILITY_MEASURES
+    labels <- if (probability) sweep_percent_labels else scales::label_number(big.mark = ",")
+    scale_y_continuous(labels = labels, breaks = function(l) {
+        cands <- sweep_tick_candidates(l, n, probability)
+        if (is.null(width_in)) return(cands[[1]])
+        fits <- vapply(cands, function(b) sweep_ticks_fit(b, l, width_in, labels), NA)
+        if (any(fits)) cands[[which(fits)[1]]]
+        else { b <- cands[[1]]; b[which.min(abs(b - mean(l)))] }   # one tick always fits
+    }, ...)
+}
+
+SWEEP_TICK_GAP <- 0.1   # inches between two value labels, at least (a space is about 0.05)
+
+# Tick sets for a panel with limits l, most ticks first: pretty breaks for about n, n - 1, ...,
+# 1 ticks, and every other tick of each; a probability's within 0 to 1, and all within l.
+sweep_tick_candidates <- function(l, n, probability) {
+    pretty <- lapply(n:1, function(k) scales::breaks_pretty(n = k)(l))
+    cands <- c(pretty, lapply(pretty, function(b) b[seq(1, length(b), by = 2)]))
+    cands <- lapply(cands, function(b) {
+        b <- b[b >= min(l) - 1e-12 & b <= max(l) + 1e-12]
+        if (probability) b[b >= -1e-12 & b <= 1 + 1e-12] else b
+    })
+    cands <- unique(Filter(length, cands))
+    cands[order(-lengths(cands))]
+}
+
+# Whether ticks b of a panel with limits l (its whole extent) `width_in` inches wide have labels
+# (written by `labels`) that are SWEEP_TICK_GAP apart, each centred on its tick.
+sweep_ticks_fit <- function(b, l, width_in, labels) {
+    if (length(b) < 2) return(TRUE)
+    at <- (b - min(l)) / diff(range(l)) * width_in
+    w <- sweep_label_width(labels(b))
+    all(diff(at) - (w[-1] + w[-length(w)]) / 2 >= SWEEP_TICK_GAP)
+}
+
+# Width in inches of value labels in the axis text of nsm_theme() (12 pt): the sum of the widths
+# of their characters, measured once on a cairo device as nsm_save() draws (digits, signs and
+# separators have no kerning in the sans font; another character counts as wide as "%").
+SWEEP_TICK_PT <- 15 * 0.8
+sweep_char_width <- local({
+    widths <- NULL
+    function() {
+        if (is.null(widths)) {
+            chars <- c(as.character(0:9), "%", ".", ",", "-", "+", "e", " ", "<", ">", "\u2212")
+            grDevices::png(tempfile(fileext = ".png"), width = 2, height = 1, units = "in",
+                           res = 72, type = "cairo")
+            on.exit(grDevices::dev.off())
+            widths <<- vapply(chars, function(ch) grid::convertWidth(grid::grobWidth(
+                grid::textGrob(ch, gp = grid::gpar(fontsize = SWEEP_TICK_PT))), "in",
+                valueOnly = TRUE), 0)
+        }
+        widths
+    }
+})
+sweep_label_width <- function(x) {
+    cw <- sweep_char_width()
+    vapply(strsplit(ifelse(is.na(x), "", x), ""), function(ch) {
+        w <- cw[ch]
+        sum(ifelse(is.na(w), cw[["%"]], w))
+    }, 0, USE.NAMES = FALSE)
+}
+
+# The width in inches of each facet panel of plot p as nsm_save() lays it out on a slide (the
+# narrowest, were they to differ): built once on a cairo device, its panels' flexible width the
+# slide's less every fixed column (labels, axis, spacing, margins).
+sweep_panel_width <- function(p, width = NSM_WIDTH, height = NSM_HEIGHT) {
+    grDevices::png(tempfile(fileext = ".png"), width = width, height = height, units = "in",
+                   res = 72, type = "cairo")
+    on.exit(grDevices::dev.off())
+    g <- nsm_gtable(p, width)
+    panels <- unique(g$layout$l[grepl("^panel", g$layout$name)])
+    null <- vapply(seq_along(g$widths), function(i)
+        if (grid::unitType(g$widths[i]) == "null") as.numeric(g$widths[i]) else 0, 0)
+    fixed <- sum(vapply(seq_along(g$widths), function(i)
+        if (null[i] > 0) 0 else grid::convertWidth(g$widths[i], "in", valueOnly = TRUE), 0))
+    min(null[panels]) / sum(null) * max(0, width - fixed)
 }
 
 sweep_value_axis <- function(measure) {
@@ -204,7 +277,6 @@ fig_tornado <- function(ctx) {
                                            "Parameter at its high value" = NSM_PALETTE[1]),
                                 breaks = c("Parameter at its low value",
                                            "Parameter at its high value"), name = NULL) +
-            sweep_value_scale(measure, n = 3) +
             labs(title = paste0("What moves \u201c", nsm_outcome_name(keys$outcome[k], onsets),
                                 "\u201d: tornado"),
                  subtitle = nsm_subtitle(
@@ -226,6 +298,9 @@ fig_tornado <- function(ctx) {
             nsm_theme() +
             theme(panel.grid.major.y = element_blank(), panel.spacing = unit(2, "lines"),
                   axis.text.y = element_text(size = rel(0.85), colour = "grey10", lineheight = 0.9))
+        # the value ticks, once the panels' width is known: labels that fit it
+        width_in <- sweep_panel_width(p)
+        p <- p + sweep_value_scale(measure, n = 3, width_in = width_in)
         several <- sum(keys$outcome == keys$outcome[k]) > 1
         figs[[length(figs) + 1]] <- nsm_figure(
             p, sweep_page_name("tornado", keys$outcome[k], measure, several),

@@ -8,6 +8,7 @@ A tiny PNG decoder (8-bit greyscale, RGB or RGBA, not interlaced: what Chromium 
 html.parser: nothing beyond the standard library.
 """
 import csv
+import html
 import html.parser
 import os
 import re
@@ -108,6 +109,15 @@ def rows(path):
         return list(csv.DictReader(f))
 
 
+def _by_arm(table):
+    """arms.csv's rows of each arm but the baseline, in file order."""
+    out = {}
+    for r in table:
+        if r["arm"] != "baseline":
+            out.setdefault(r["arm"], []).append(r)
+    return out
+
+
 def numbers(d):
     page = open(d + "/brief.html", encoding="utf-8").read()
     p = Cells()
@@ -141,8 +151,10 @@ def numbers(d):
         check(hit, "outcomes table: no cell '%s' for %s (%s, %s)" % (
             want, label, "uncertainty.csv" if (o, r["date"]) in mean_ci else "outcomes.csv", r["date"]))
     # the first finding: "The most likely of the N outcomes [marked “lower is better”] by Mon YYYY
-    # are “A” P% (...); ..." must name the N most likely of the outcomes it says it looks at, and,
-    # when it leaves out those with no direction, the most likely of them too
+    # are “A” P% (...); ..." must name the N most likely of the outcomes it says it looks at; when
+    # it leaves out those with no direction, it names the most likely of them too, and it keeps its
+    # promise that no outcome more likely than those named goes unmentioned: every outcome it does
+    # not name is at most as likely as the least likely of its first sentence
     desirable = {r["name"]: r.get("desirable", "NA") for r in rows(d + "/labels.csv") if r["kind"] == "outcome"}
     directed = {o for o in last if desirable.get(o, "NA") in ("lower", "higher")}
     by_label = {labels[("outcome", o)]: o for o in last}
@@ -152,8 +164,7 @@ def numbers(d):
         return "<1%" if 0 < p < 0.005 else ">99%" if 0.995 <= p < 1 else "%.0f%%" % (100 * p)
 
     first = next((i for i in p.items if "most likely of the" in i), "")
-    m = re.search(r"most likely of the (\d+) outcomes(?: marked .*?)? by \w+ \d{4} are (.*?\))\.(?: (?:Of the (\d+) "
-                  r"with no direction, the most likely is|The one with no direction is) “([^”]+)” (\S+))?", first)
+    m = re.search(r"most likely of the (\d+) outcomes(?: marked .*?)? by \w+ \d{4} are (.*?\))\.( .*)?$", first)
     check(m, "first finding: no sentence 'The most likely of the N outcomes ...' in '%s'" % first[:120])
     if m:
         pool = directed if directed and directed != set(last) else set(last)
@@ -163,13 +174,20 @@ def numbers(d):
         check(int(m.group(1)) == len(pool), "first finding: says %s outcomes, looks at %d" % (m.group(1), len(pool)))
         check(got == want and all(by_label.get(lab) in pool for lab, _ in named),
               "first finding: names %s, not the most likely of its %d outcomes" % ([lab for lab, _ in named], len(pool)))
-        check(all(pc == pct(prob.get(by_label.get(lab), -1.0)) for lab, pc in named),
-              "first finding: a percentage is not outcomes.csv's: %s" % named)
+        also = re.findall(r"“([^”]+)” (\S+) \(", m.group(3) or "")
+        check(all(pc == pct(prob.get(by_label.get(lab), -1.0)) for lab, pc in named + also),
+              "first finding: a percentage is not outcomes.csv's: %s" % (named + also))
         rest = set(last) - pool
+        said = {by_label.get(lab) for lab, _ in named + also}
         if rest:
-            o = by_label.get(m.group(4) or "")
-            check(o in rest and prob[o] == max(prob[x] for x in rest) and m.group(5) == pct(prob[o]),
-                  "first finding: the most likely outcome with no direction is not '%s' %s" % (m.group(4), m.group(5)))
+            top = max(rest, key=lambda o: prob[o])
+            check(top in said and all(by_label.get(lab) in rest for lab, _ in also),
+                  "first finding: the most likely outcome with no direction, %s (%s), is not named after "
+                  "the first sentence (%s)" % (labels[("outcome", top)], pct(prob[top]), [lab for lab, _ in also]))
+        floor = min(got) if got else 0.0
+        skipped = sorted((o for o in last if o not in said and prob[o] > floor), key=lambda o: -prob[o])
+        check(not skipped, "first finding: %s unmentioned, more likely than %s named" % (
+            ", ".join("%s %s" % (labels[("outcome", o)], pct(prob[o])) for o in skipped), pct(floor)))
     # the best lever of each outcome by the last horizon, from briefing.csv: the rank-1 lever that
     # helps; else, for an outcome with a better direction, how many levers distinguishably hurt it
     # ("none helps (2 make it likelier)", "none distinguishable"); no lever at all for an outcome
@@ -227,6 +245,40 @@ def numbers(d):
             check(ok, "summary: '%s' is not briefing.csv's" % m.group(0))
             said += 1
     check(said >= 3, "summary: only %d effects stated in sentences" % said)
+    # "What each lever changes": each change of arms.csv, in its order, as a line that names what it
+    # changes in words (no snake_case name: the scenario's labels, or the names put in words) and
+    # says its value with its unit or operation ("yearly rate × 0.7", "annual probability set to
+    # 0.2", "multiplier set to 2.5", "probability set to 0.8")
+    if os.path.exists(d + "/arms.csv"):
+        arms_table = re.search(r'<table class="arms">(.*?)</table>', page, re.S)
+        check(arms_table, "levers: no table of what each lever changes")
+        lines = {}
+        for tr in re.findall(r"<tr>(.*?)</tr>", arms_table.group(1) if arms_table else "", re.S):
+            tds = re.findall(r"<td>(.*?)</td>", tr, re.S)
+            if len(tds) == 3:
+                text = lambda h: html.unescape(" ".join(re.sub(r"<[^>]+>", " ", h).split()))
+                lines[text(tds[0])] = [text(x) for x in re.split(r"<br/?>", tds[2]) if text(x)]
+        lever_label = {n: lab for (k, n), lab in labels.items() if k == "lever"}
+        # a labelled name in words where its label says otherwise ("pursue latency or weapons", the
+        # level labelled "pursuing latency or weapons")
+        worded = set()
+        for r in rows(d + "/labels.csv"):
+            name = r["level"] if r["kind"] == "level" else r["name"]
+            w, lab = name.replace("_", " ").lower(), r["label"].lower()
+            if r.get("given") == "yes" and "_" in name and w not in lab:
+                worded.add((w, lab))
+        unit = r"(yearly rate|annual probability|rate per year|mean time|probability|multiplier|days|dispersion|value)"
+        for arm, changes in _by_arm(rows(d + "/arms.csv")).items():
+            got = lines.get(lever_label.get(arm, arm), [])
+            check(len(got) == len(changes), "levers: %s shows %d changes, arms.csv has %d" % (arm, len(got), len(changes)))
+            for line, r in zip(got, changes):
+                raw = re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", line)
+                raw += [w for w, lab in worded if w in line.lower()]
+                check(not raw, "levers: %s: a raw name %s in '%s'" % (arm, raw, line))
+                op = {"multiply": "×", "set": "set to", "add": "+"}.get(r["operation"], r["operation"])
+                want = r"%s %s %s\b" % (unit, re.escape(op), re.escape(r["value"]))
+                check(re.search(want, line), "levers: %s: '%s' does not say '%s %s' with its unit (%s)" % (
+                    arm, line, op, r["value"], r["target"]))
     print("numbers: %d checked, %d failed" % (checked, failed))
     return failed == 0
 

@@ -5,7 +5,8 @@
 # per-year event windows, which the engine does not write yet, are faked (marked FAKE below).
 # tests/figures_mapping.R checks that legends and labels sit on the data they name (a model whose
 # levers have known effects, tests/models/known_levers); tests/figures_labels.R that the
-# baseline's labels (labels.csv) name what its figures show and that tornado labels fit their rows;
+# baseline's labels (labels.csv) name what its figures show, that tornado labels fit their rows
+# and that their value labels do not run together;
 # tests/figures_layout.R that every legend and title lies within its figure; tests/figures_sweeps.R checks the
 # figures of its grid, LHS, design-file and Sobol sweeps against sweep.csv; tests/figures_judgment.R
 # checks the judgment bands of run --outer and compare --outer against their tables.
@@ -213,8 +214,12 @@ tally mapping $?
 "$NEASIM" sweep scenarios/baseline --oat --runs 200 --seed 1 --out "$work/baseline_oat" --quiet \
     --params 'modifiers:13,transitions:rok_nuclear_debate:*,effects:11:probability,factors:usfk_posture:reduced' ||
     bad "neasim sweep --oat of the baseline failed (exit $?)"
+# ... and a sweep of all its numbers, whose long labels leave each horizon a narrow panel: the
+# tornado's value labels must not run together there
+"$NEASIM" sweep scenarios/baseline --oat --runs 100 --seed 1 --out "$work/baseline_oat_all" --quiet ||
+    bad "neasim sweep --oat of all the baseline's numbers failed (exit $?)"
 Rscript tests/figures_labels.R scripts "$work/baseline" "$work/compare" "$work/baseline_oat" \
-    "$work/compare_all" > "$work/labels.log" 2>&1
+    "$work/compare_all" "$work/baseline_oat_all" > "$work/labels.log" 2>&1
 tally labels $?
 
 cp -r "$work/compare_all" "$work/compare_long"

@@ -29,6 +29,18 @@ figure_test_done <- function(name) {
     quit(status = if (n_fail == 0) 0 else 1)
 }
 
+# The left and right edges (inches) of each column of gtable g laid out `width` inches wide: the
+# columns of fixed width first, the rest shared among the null (flexible) ones by their weights.
+column_edges <- function(g, width) {
+    n <- length(g$widths)
+    fixed <- vapply(seq_len(n), function(i) grid::convertWidth(g$widths[i], "in", valueOnly = TRUE), 0)
+    null <- vapply(seq_len(n), function(i)
+        if (grid::unitType(g$widths[i]) == "null") as.numeric(g$widths[i]) else 0, 0)
+    w <- fixed + if (sum(null) > 0) null / sum(null) * max(0, width - sum(fixed)) else 0
+    right <- cumsum(w)
+    list(left = right - w, right = right)
+}
+
 # Text as a reader sees it: runs of white space (line breaks in wrapped labels) as one space.
 flat <- function(x) gsub("\\s+", " ", trimws(x))
 
@@ -66,6 +78,34 @@ labels_on_intervals <- function(b) {
         clear <- (h <= 0 && t$y[i] >= r$ymax - 1e-9) || (h >= 1 && t$y[i] <= r$ymin + 1e-9)
         if (!clear) out <- c(out, sprintf("%s at %.3f (hjust %g) on %.3f-%.3f", t$label[i], t$y[i], h,
                                           r$ymin, r$ymax))
+    }
+    out
+}
+
+# The value ticks of each panel of figure `fig` as nsm_save draws it (nsm_gtable on a cairo device
+# `width` x `height` inches): one data frame per bottom axis (name "axis-b-C-R"), a row per label,
+# left to right, with its text and its left and right ends in inches from the panel's left edge
+# (the label's width measured in the axis text's font, centred on its tick).
+tick_label_extents <- function(fig, width, height) {
+    grDevices::png(tempfile(fileext = ".png"), width = width, height = height, units = "in",
+                   res = NSM_DPI, type = "cairo")
+    on.exit(grDevices::dev.off())
+    g <- nsm_gtable(fig$plot)
+    e <- column_edges(g, width)
+    out <- list()
+    for (k in which(grepl("^axis-b", g$layout$name))) {
+        axis <- g$grobs[[k]]$children$axis
+        if (is.null(axis)) next
+        texts <- Filter(function(x) inherits(x, "titleGrob"), axis$grobs)
+        if (length(texts) == 0) next
+        tx <- texts[[1]]$children[[1]]
+        panel_w <- e$right[g$layout$l[k]] - e$left[g$layout$l[k]]
+        at <- as.numeric(tx$x) * panel_w
+        w <- vapply(tx$label, function(s) grid::convertWidth(
+            grid::grobWidth(grid::textGrob(s, gp = tx$gp)), "in", valueOnly = TRUE), 0)
+        d <- data.frame(label = tx$label, left = at - w / 2, right = at + w / 2,
+                        stringsAsFactors = FALSE)
+        out[[g$layout$name[k]]] <- d[order(d$left), , drop = FALSE]
     }
     out
 }

@@ -1,17 +1,19 @@
-# Labels for people in the figures: from the built plots (ggplot_build, nothing drawn), the
-# scenario's labels (labels.csv) name the outcomes, counted events, levels and arms of a labelled
-# scenario (the baseline), and a tornado's labels fit their rows: no label has more lines than a
-# row's height holds, so that no two overlap, however long the labels (the baseline's parameter
-# labels are built from its labels and run to 150 characters).
+# Labels for people in the figures, from the built plots (ggplot_build; laid out as nsm_save draws
+# them where a width is measured): the scenario's labels (labels.csv) name the outcomes, counted
+# events, levels and arms of a labelled scenario (the baseline); a tornado's labels fit their rows
+# (no label has more lines than a row's height holds, so that no two overlap, however long the
+# labels: the baseline's parameter labels are built from its labels and run to 150 characters);
+# and its value labels, measured in their font, stand apart in every panel.
 #
-# Usage: Rscript tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR ALL_DIR
+# Usage: Rscript tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR ALL_DIR FULL_OAT_DIR
 #   RUN_DIR: neasim run of scenarios/baseline; COMPARE_DIR: neasim compare of two of its levers;
 #   OAT_DIR: neasim sweep --oat of the baseline (a few parameters); ALL_DIR: neasim compare
-#   --levers all of the baseline (nine arms).
+#   --levers all of the baseline (nine arms); FULL_OAT_DIR: neasim sweep --oat of all the baseline's
+#   uncertain numbers (its tornado pages' value labels are measured).
 # Prints one FAIL line per failed check and "labels: N passed, M failed"; exits 1 on a failure.
 
 source("tests/figures_check.R")
-args <- figure_test_args(5, "tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR ALL_DIR",
+args <- figure_test_args(6, "tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR ALL_DIR FULL_OAT_DIR",
                          files = c("figures_run.R", "figures_compare.R", "figures_sweep.R",
                                    "figures_story.R"))
 
@@ -111,6 +113,24 @@ for (f in fig_tornado(ctx)) {
               sprintf("%s: a probability tick outside 0-100%%: %s", f$name, paste(ticks, collapse = " | ")))
     }
 }
+# ... and, drawn as nsm_save draws it, no two value labels of a panel closer than TICK_GAP_MIN
+# inches, on every tornado of this sweep and of a sweep of all the baseline's numbers, whose long
+# labels leave each horizon a narrow panel (its 10-year panel of "Conservative ROK president" ran
+# "90%100%" together)
+TICK_GAP_MIN <- 0.05   # inches: about a space of the axis text
+ticked <- 0
+for (dir in args[c(4, 6)]) for (f in fig_tornado(suppressMessages(nsm_context(dir)))) {
+    ext <- tick_label_extents(f, NSM_WIDTH, NSM_HEIGHT)
+    for (ax in names(ext)) {
+        d <- ext[[ax]]
+        gap <- if (nrow(d) > 1) d$left[-1] - d$right[-nrow(d)] else Inf
+        check(all(gap >= TICK_GAP_MIN),
+              sprintf("%s/%s, %s: value labels %s only %.3f in apart", basename(dir), f$name, ax,
+                      paste(d$label, collapse = " "), min(gap)))
+        ticked <- ticked + 1
+    }
+}
+check(ticked >= 30, sprintf("tornado value labels measured on %d panels only", ticked))
 # the tornado says what its low and high values are (neasim's 5th and 95th percentiles, not the
 # ends of a range), and marks an onset outcome (occurrence = onset in the scenario) "(onset)"
 sc <- read.csv("scenarios/baseline/outcomes.csv", stringsAsFactors = FALSE, comment.char = "#")

@@ -18,18 +18,6 @@ for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_s
             "figures_story.R", "figures_prim.R"))
     if (file.exists(file.path(args[1], f))) source(file.path(args[1], f))
 
-# The left and right edges (inches) of each column of gtable g laid out `width` inches wide: the
-# columns of fixed width first, the rest shared among the null (flexible) ones by their weights.
-column_edges <- function(g, width) {
-    n <- length(g$widths)
-    fixed <- vapply(seq_len(n), function(i) grid::convertWidth(g$widths[i], "in", valueOnly = TRUE), 0)
-    null <- vapply(seq_len(n), function(i)
-        if (grid::unitType(g$widths[i]) == "null") as.numeric(g$widths[i]) else 0, 0)
-    w <- fixed + if (sum(null) > 0) null / sum(null) * max(0, width - sum(fixed)) else 0
-    right <- cumsum(w)
-    list(left = right - w, right = right)
-}
-
 # Where a legend sits in its cell, 0 (left) to 1 (right): the theme's legend.justification.
 justification <- function(plot) {
     j <- (theme_get() + plot$theme)$legend.justification
