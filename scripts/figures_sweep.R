@@ -200,18 +200,13 @@ tornado_noise_note <- function(d, parameter) {
 }
 
 # The onset outcomes of a sweep, whose folder has no outcomes.csv (whose holds_at_start rows mark
-# them in a run): the scenario's outcomes.csv (occurrence = onset), found by the manifest's
-# scenario_path from its working_directory; none when the scenario is not there to read.
+# them in a run): labels.csv's occurrence column, kind outcome; none for a folder written before
+# neasim wrote that column. (Not the scenario's outcomes.csv: a variant's holds only its patches,
+# and the folder may have moved away from its scenario.)
 sweep_onsets <- function(ctx) {
-    path <- nsm_get(ctx$manifest, "scenario_path", NA)
-    if (is.na(path)) return(character(0))
-    wd <- nsm_get(ctx$manifest, "working_directory", ".")
-    file <- file.path(if (startsWith(path, "/")) path else file.path(wd, path), "outcomes.csv")
-    if (!file.exists(file)) return(character(0))
-    o <- tryCatch(utils::read.csv(file, stringsAsFactors = FALSE, comment.char = "#"),
-                  error = function(e) NULL)
-    if (is.null(o) || !all(c("outcome", "occurrence") %in% names(o))) return(character(0))
-    o$outcome[!is.na(o$occurrence) & o$occurrence == "onset"]
+    l <- nsm_read(ctx$dir, "labels", quiet = TRUE)
+    if (is.null(l) || !all(c("kind", "name", "occurrence") %in% names(l))) return(character(0))
+    l$name[l$kind == "outcome" & !is.na(l$occurrence) & l$occurrence == "onset"]
 }
 
 fig_tornado <- function(ctx) {

@@ -9,22 +9,24 @@ source "$(dirname "$0")/cli-lib.sh"
 # --- labels.csv: given labels, and names where a scenario gives none
 expect "run writes labels.csv" 0 "" -- run scenarios/baseline --runs 100 --quiet --out "$work/base"
 tr -d '\r' <"$work/base/labels.csv" >"$work/labels.csv"
-check_that "labels.csv: header" grep -qx 'kind,name,level,label,given,desirable' "$work/labels.csv"
+check_that "labels.csv: header" grep -qx 'kind,name,level,label,given,desirable,occurrence' "$work/labels.csv"
 check_that "labels.csv: an outcome's label and direction" \
-    grep -qx "outcome,usfk_reduced,NA,USFK cut below today's posture,yes,lower" "$work/labels.csv"
+    grep -qx "outcome,usfk_reduced,NA,USFK cut below today's posture,yes,lower,onset" "$work/labels.csv"
 check_that "labels.csv: a factor's label (factor_label)" \
-    grep -qx 'factor,usfk_posture,NA,USFK posture,yes,NA' "$work/labels.csv"
+    grep -qx 'factor,usfk_posture,NA,USFK posture,yes,NA,NA' "$work/labels.csv"
 check_that "labels.csv: a level's label" \
-    grep -qx 'level,usfk_posture,major_withdrawal,major withdrawal,yes,NA' "$work/labels.csv"
+    grep -qx 'level,usfk_posture,major_withdrawal,major withdrawal,yes,NA,NA' "$work/labels.csv"
 check_that "labels.csv: a lever's label" \
-    grep -qx 'lever,ncg_institutionalized,NA,NCG institutionalised,yes,NA' "$work/labels.csv"
+    grep -qx 'lever,ncg_institutionalized,NA,NCG institutionalised,yes,NA,NA' "$work/labels.csv"
 # the baseline: 17 factors (3 added by the issue-12 revision: rok_assembly_majority, us_congress,
 # dprk_surge_clock), 47 levels, 4 events, 15 outcomes, 8 levers, 14 draws
 check_that "labels.csv: one row per factor, level, event, outcome, lever and draw" \
     test "$(tail -n +2 "$work/labels.csv" | wc -l)" = "$((17 + 47 + 4 + 15 + 8 + 14))"
 expect "a scenario without labels" 0 "" -- run tests/models/known_levers --runs 50 --quiet --out "$work/kl"
 check_that "labels.csv: without labels, the name and given=no" \
-    grep -qx 'outcome,a_on,NA,a_on,no,none' <(tr -d '\r' <"$work/kl/labels.csv")
+    grep -qx 'outcome,a_on,NA,a_on,no,none,state' <(tr -d '\r' <"$work/kl/labels.csv")
+check_that "labels.csv: every outcome's occurrence, as outcomes.csv of the scenario gives it" \
+    test "$(grep -c '^outcome,.*,onset$' "$work/labels.csv") $(grep -c '^outcome,.*,state$' "$work/labels.csv")" = "14 1"
 
 # --- bad label and desirable cells
 bad "desirable misspelt" outcomes.csv 's/^outcome,condition\(.*\)$/outcome,condition\1,desirable/; 2,$s/$/,lowr/' \

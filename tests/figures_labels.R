@@ -146,6 +146,13 @@ for (f in fig_tornado(ctx)) {
     check(onset == grepl("(onset)\u201d", title, fixed = TRUE),
           sprintf("%s: title '%s' %s", f$name, title, if (onset) "lacks (onset)" else "says (onset)"))
 }
+# the onsets come from the folder itself (labels.csv), not from the scenario it was run on: with
+# the manifest pointing nowhere (a folder moved to another machine) they are the same
+moved <- ctx
+moved$manifest[["scenario_path"]] <- "/nonexistent"
+moved$manifest[["working_directory"]] <- "/nonexistent"
+check(setequal(sweep_onsets(moved), sc$outcome[sc$occurrence == "onset"]),
+      paste("sweep_onsets without the scenario:", paste(sweep_onsets(moved), collapse = ", ")))
 # ... however narrow the zoom
 check(identical(sweep_percent_labels(c(0.1325, 0.135, 0.1375)), c("13.25%", "13.50%", "13.75%")) &&
           identical(sweep_percent_labels(c(0.1, 0.2, NA)), c("10%", "20%", NA)),

@@ -92,7 +92,8 @@ static void test_parse_errors(void **state)
     } cases[] = {
         {"betta(2,5)", "unknown distribution 'betta'; did you mean 'beta'?", 0},
         {"  gama(2, 3)", "unknown distribution 'gama'; did you mean 'gamma'?", 2},
-        {"Beta(2,5)", "unknown distribution 'Beta'; did you mean 'beta'?", 0},
+        {"Beta(2,5)", "unknown distribution 'Beta'; did you mean 'beta'? (distribution names are lower case)",
+         0},
         {"normal(0,1)", "unknown distribution 'normal' (known: beta, gamma, lognormal, uniform, "
                         "triangular, pert, weibull, fixed)", 0},
         {"beta(2,5,1)", "beta needs 2 parameters, got 3", 9},
