@@ -144,6 +144,18 @@ expect "run --horizons sets the summary's dates, sorted" 0 \
     --out "$work/hz-cmp"
 check_that "compare --horizons 1.5,0.5: the briefing's rows at 0.5 then 1.5 years" \
     test "$(tail -n +2 "$work/hz-cmp/briefing.csv" | cut -d, -f4 | tr -d '\r' | tr '\n' ' ')" = "0.5 1.5 "
+# A 7-month grid over 10 years (reports at months 0, 7, ..., 119 and the end, 120): 10 years was
+# rounded to month 119 before; the default now ends at the end, and the suggested 9.91667
+# (month 119) reads back as that month
+rm -rf "$work/grid7" && cp -r tests/models/two_state "$work/grid7" && rm "$work/grid7/levers.csv"
+printf 'key,value,source\nname,grid7,t\ntitle,t,t\nstart_date,2025-01-01,t\nhorizon_years,10,t\nreport_interval_months,7,t\n' \
+    > "$work/grid7/scenario.csv"
+expect "7-month grid: the default horizons are the nearest reports to 2 and 5 years, and the end" 0 \
+    "^outcome +2026-10-01 +2030-04-01 +2035-01-01$" -- run "$work/grid7" --runs 50 --out "$work/grid7-a"
+expect "7-month grid: 9.9 years is refused with the reports beside it" 64 "give 9.33333 or 9.91667, say" -- \
+    run "$work/grid7" --runs 50 --horizons 9.9 --out "$work/grid7-b"
+expect "7-month grid: the suggested 9.91667 is month 119" 0 "^outcome +2034-12-01$" -- \
+    run "$work/grid7" --runs 50 --horizons 9.91667 --out "$work/grid7-c"
 # The default: 2, 5 and 10 years within the horizon, and its end: backtest-2019 runs 3 years
 expect "the default horizons on a 3-year scenario: 2 years and the end" 0 \
     "^outcome +2021-01-01 +2022-01-01 *$" -- \

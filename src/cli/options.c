@@ -204,6 +204,11 @@ nsm_run_config nsm_cli_run_config(const nsm_cli_options *o, void *progress_ctx)
     return rc;
 }
 
+/* How far (in months) a year given may be from a whole month: the report dates the messages
+** suggest are printed with 6 significant digits (9.91667 years for month 119), which must read
+** back as that month. */
+#define MONTHS_TOLERANCE 0.005
+
 /* Report index k months after the start, or -1 when no report falls there: reports are every
 ** report_interval_months from the start, and the last at the horizon (scenario/meta.c). */
 static int report_at_months(const nsm_model *m, long months)
@@ -248,16 +253,16 @@ int nsm_cli_horizons(const char *cmd, nsm_cli_options *o, const nsm_model *m)
             bad = nsm_cli_usage_error(cmd, "--horizons expects up to %d positive numbers of years "
                                       "separated by commas, got '%s'", NSM_MAX_HORIZONS,
                                       o->horizons);
-        } else if (!o->horizons_given) { /* the default: the nearest report, within the horizon */
+        } else if (!o->horizons_given) { /* the default: the nearest report before the end */
             long i = lround(months / every);
-            if (i > 0 && i < m->n_reports - 1)
+            if (i > 0 && i < m->n_reports - 1 && months < m->horizon_months - MONTHS_TOLERANCE)
                 horizons_insert(h, (int)i, (double)(i * every) / 12.0);
-        } else if (months > m->horizon_months + 1e-6) {
+        } else if (months > m->horizon_months + MONTHS_TOLERANCE) {
             bad = nsm_cli_usage_error(cmd, "--horizons: %s years is beyond the horizon of %s "
                                       "(%g years, to %s): give years from above 0 to %g", tok,
                                       m->name, m->horizon_months / 12.0,
                                       m->report_date[m->n_reports - 1], m->horizon_months / 12.0);
-        } else if (fabs(months - (double)lround(months)) > 1e-6 ||
+        } else if (fabs(months - (double)lround(months)) > MONTHS_TOLERANCE ||
                    report_at_months(m, lround(months)) < 0) {
             int below = (int)floor(months / every) * every, above = below + every;
             above = above < m->horizon_months ? above : m->horizon_months;
