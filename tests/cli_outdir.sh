@@ -87,6 +87,7 @@ for c in run cmp swp; do
     unchanged "$c: a results folder holding a user's file" "$d" "$before"
     rm "$d/res/notes.txt"
     mkdir "$d/res/figures" && echo png > "$d/res/figures/a.png" && echo html > "$d/res/brief.html"
+    echo junk > "$d/res/.DS_Store" # a file manager's, hidden: not a user's work
     expect_out "$c: figures/ and brief.html are replaced with the results" 0 "" ${c}_cmd --out "$d/res"
     check_that "$c: the figures of the old results are gone with them" test ! -e "$d/res/figures"
 done
