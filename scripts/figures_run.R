@@ -399,18 +399,23 @@ fig_event_fans <- function(ctx) {
     if (nrow(cum) == 0) return(nsm_msg("event_counts.csv has no cumulative rows: no fan chart"))
     start <- as.Date(nsm_get(ctx$manifest, "start_date", NA))
     cum <- with_start_row(cum, start)
-    arms <- nsm_arms(cum)
+    event_pages(cum, event_fan_page, ctx, "Counted events since the start", "events_cumulative")
+}
+
+# The pages of an event chart: one, or for a comparison three arms besides the baseline a page
+# (nsm_arm_groups, as the other arm charts), the first page in the brief: page(rows, arms, ctx,
+# title) draws one, `what` is the title ("Counted events per year"), `file` the figure's name.
+event_pages <- function(rows, page, ctx, what, file) {
+    arms <- nsm_arms(rows)
     groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3)
     figs <- list()
     for (g in seq_along(groups)) {
-        d <- if (is.null(arms)) cum else cum[cum$arm %in% groups[[g]], , drop = FALSE]
-        p <- event_fan_page(d, groups[[g]], ctx,
-                            paste0("Counted events since the start: median and spread over runs",
-                                   nsm_group_title(g, length(groups))))
+        d <- if (is.null(arms)) rows else rows[rows$arm %in% groups[[g]], , drop = FALSE]
+        part <- nsm_group_title(g, length(groups))
+        p <- page(d, groups[[g]], ctx, paste0(what, ": median and spread over runs", part))
         figs[[length(figs) + 1]] <- nsm_figure(
-            p, paste0("events_cumulative", nsm_group_suffix(g, length(groups))),
-            paste0("Counted events since the start (fan chart)", nsm_group_title(g, length(groups))),
-            "Counted events", brief = g == 1)
+            p, paste0(file, nsm_group_suffix(g, length(groups))),
+            paste0(what, " (fan chart)", part), "Counted events", brief = g == 1)
     }
     figs
 }
@@ -454,8 +459,7 @@ event_fan_page <- function(cum, arms, ctx, title) {
 
 # Per-year fans need per-year quantiles: drawn only when the engine writes window = "year" rows
 # (events in the year ending at each anniversary of the start). Summing monthly quantiles would
-# be wrong, so there is no fallback. A comparison draws every arm, three besides the baseline a
-# figure (nsm_arm_groups, as the other arm charts): the first group goes in the brief.
+# be wrong, so there is no fallback. A comparison draws every arm, over pages (event_pages).
 fig_event_year_fans <- function(ctx) {
     ec <- ctx$events
     if (is.null(ec)) return(invisible())
@@ -463,20 +467,7 @@ fig_event_year_fans <- function(ctx) {
     if (nrow(yr) == 0)
         return(nsm_msg("event_counts.csv has no window=year rows: no per-year fan chart ",
                        "(the cumulative fan is drawn instead)"))
-    arms <- nsm_arms(yr)
-    groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3)
-    figs <- list()
-    for (g in seq_along(groups)) {
-        d <- if (is.null(arms)) yr else yr[yr$arm %in% groups[[g]], , drop = FALSE]
-        p <- event_year_page(d, groups[[g]], ctx,
-                             paste0("Counted events per year: median and spread over runs",
-                                    nsm_group_title(g, length(groups))))
-        figs[[length(figs) + 1]] <- nsm_figure(
-            p, paste0("events_per_year", nsm_group_suffix(g, length(groups))),
-            paste0("Counted events per year (fan chart)", nsm_group_title(g, length(groups))),
-            "Counted events", brief = g == 1)
-    }
-    figs
+    event_pages(yr, event_year_page, ctx, "Counted events per year", "events_per_year")
 }
 
 # One page of per-year fans: a panel per event, the arms (when given) side by side in each year.
