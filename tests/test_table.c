@@ -112,6 +112,33 @@ static void test_diag(void **state)
     assert_string_equal(nsm_strerror(NSM_ERR_INPUT), "input error");
 }
 
+/* The caret stands under the column in a terminal: a Hangul syllable or a CJK ideograph takes
+** two columns there, a combining accent none, a byte that is not UTF-8 one (with its stray
+** continuation bytes, as the readers count characters). */
+static void test_diag_wide(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *line, *caret;
+        int column;
+    } cases[] = {
+        {"\xed\x95\x9c\xea\xb5\xad,x", "      |      ^", 4},      /* 한국,x */
+        {"\xe4\xb8\xad,x", "      |    ^", 3},                     /* 中,x */
+        {"e\xcc\x81,x", "      |  ^", 3}, /* e + combining acute: 2 characters, 1 column */
+        {"\xff\x80\x80,x", "      |   ^", 3},                       /* not UTF-8 */
+        {"\xef\xbc\xa1,x", "      |    ^", 3},                      /* fullwidth A */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        nsm_diag d;
+        nsm_diag_init(&d);
+        nsm_diag_at(&d, "f.csv", 2, cases[k].column, cases[k].line, "bad");
+        const char *under = strrchr(d.error, '\n');
+        assert_non_null(under);
+        assert_string_equal(under + 1, cases[k].caret);
+        nsm_diag_release(&d);
+    }
+}
+
 static void test_suggest(void **state)
 {
     (void)state;
@@ -239,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_table_missing_file),
         cmocka_unit_test(test_table_many_columns),
         cmocka_unit_test(test_diag),
+        cmocka_unit_test(test_diag_wide),
         cmocka_unit_test(test_suggest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
