@@ -176,6 +176,12 @@ expect compare_different_factors 65 "scenarios 'two_state' and 'other' (differ i
     compare "$base" "$work/other" --runs 10 --out "$work/cmpx"
 expect compare_same_name_twice 65 "two scenarios are named 'two_state'" -- \
     compare "$base" tests/models/two_state --runs 10 --out "$work/cmpx"
+expect compare_same_name_third 65 "two scenarios are named 'two_state': the arms are named after the scenarios" -- \
+    compare "$base" "$work/faster" tests/models/two_state --runs 10 --out "$work/cmpx"
+rm -rf "$work/cmpx"
+expect compare_same_folder_twice 64 "compare: $base/ is given twice \(scenarios 1 and 3\): give each scenario folder once" -- \
+    compare "$base" "$work/faster" "$base/" --runs 10 --out "$work/cmpx"
+check_that compare_same_folder_twice_writes_nothing [ ! -e "$work/cmpx" ]
 expect compare_scenarios_no_levers 64 "--levers is for the levers of one scenario" -- \
     compare "$base" "$work/faster" --levers all
 expect compare_scenarios_no_outer 64 "--outer is for the levers of one scenario" -- \

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -809,6 +810,26 @@ static int compare_slices(const nsm_model *m, const nsm_arm *arms, int n_arms,
     return code;
 }
 
+/* `compare A A`, or A under two paths (a link, `./A`): the same folder given twice is a slip on
+** the command line (exit 64), not the scenario's fault (two scenarios named alike, exit 65:
+** nsm_models_align). A path that cannot be read is left to the load, which says why. */
+static int same_folder_twice(const nsm_cli_options *o)
+{
+    for (int a = 1; a < o->n_scenarios; a++) {
+        struct stat sa;
+        if (stat(o->scenarios[a], &sa) != 0)
+            continue;
+        for (int b = 0; b < a; b++) {
+            struct stat sb;
+            if (stat(o->scenarios[b], &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino)
+                return nsm_cli_usage_error("compare", "%s is given twice (scenarios %d and %d): "
+                                           "give each scenario folder once",
+                                           o->scenarios[a], b + 1, a + 1);
+        }
+    }
+    return EXIT_OK;
+}
+
 static int compare_command(int argc, char **argv, const nsm_cli_parts *parts)
 {
     nsm_cli_options o;
@@ -821,6 +842,8 @@ static int compare_command(int argc, char **argv, const nsm_cli_parts *parts)
             return nsm_cli_usage_error("compare", "a comparison of scenarios runs in one process "
                                        "for now: --shard, neasim merge and mpirun take the levers "
                                        "of one scenario");
+        if ((code = same_folder_twice(&o)) != EXIT_OK)
+            return code;
         return compare_scenarios(&o, argc, argv);
     }
     if (!o.levers)

@@ -153,14 +153,11 @@ nsm_status nsm_models_align(nsm_model *const *models, int n, char *dropped, size
     if (size)
         dropped[0] = 0;
     for (int a = 1; s == NSM_OK && a < n; a++) {
-        if (strcmp(models[0]->name, models[a]->name) == 0)
-            return nsm_diag_error(d, NSM_ERR_INPUT, "neasim compare: two scenarios are named "
-                                  "'%s': the arms are named after the scenarios (the `name` of "
-                                  "scenario.csv), so give each its own", models[a]->name);
-        for (int b = 1; b < a; b++)
+        for (int b = 0; b < a; b++)
             if (strcmp(models[b]->name, models[a]->name) == 0)
-                return nsm_diag_error(d, NSM_ERR_INPUT, "neasim compare: two scenarios are "
-                                      "named '%s'", models[a]->name);
+                return nsm_diag_error(d, NSM_ERR_INPUT, "neasim compare: two scenarios are named "
+                                      "'%s': the arms are named after the scenarios (the `name` "
+                                      "of scenario.csv), so give each its own", models[a]->name);
         s = same_dates(models[0], models[a], d);
         if (s == NSM_OK)
             s = same_factors(models[0], models[a], d);
