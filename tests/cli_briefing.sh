@@ -155,4 +155,39 @@ check_that "no '*' and no note when the last horizon's verdict stands" \
     eval '! grep -q "\*" "$work/late.txt"'
 check_that "the printed briefing has no trailing blanks" eval '! grep -q " $" "$work/early.txt"'
 
+# --- labels are free UTF-8 text: the printed table's columns line up in a terminal, where a Hangul
+# syllable takes two columns and an accented letter one, and a long label is cut at a character
+# (it was cut by bytes, splitting a character, and padded by bytes, so that every Korean character
+# pulled the row's numbers one column left)
+rm -rf "$work/wide"; cp -r tests/models/two_state "$work/wide"
+printf 'lever,target,operation,value,from_date,description,source,label\n%s\n%s\n' \
+    'faster,transitions:f:a>b,multiply,1.5,,x,test,Coût partagé 한미 협력' \
+    'later,transitions:f:a>b,multiply,2,2026-01-01,x,test,가치 외교와 한미일 협력 강화를 위한 장기적인 전략의 추진' \
+    > "$work/wide/levers.csv"
+printf 'outcome,condition,description,label\nin_b,f=b,x,b 상태 (état b)\n' > "$work/wide/outcomes.csv"
+"$NEASIM" compare "$work/wide" --levers faster,later --runs 2000 --seed 3 --horizons 1,2 \
+    --out "$work/widec" >"$work/wide.txt" 2>&1
+check_that "wide labels: the printed table lines up in columns and is valid UTF-8" python3 - "$work/wide.txt" <<'PY'
+import re, sys, unicodedata
+def width(s):
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in s)
+text = open(sys.argv[1], "rb").read().decode("utf-8")   # raises on a split character
+lines = text.splitlines()
+head = next(l for l in lines if l.startswith("outcome / lever"))
+date_col = width(head[:head.index("2026-01-01")])
+base = next(l for l in lines if "baseline (probability)" in l)
+after = base.index("(probability)") + len("(probability)")
+base_col = width(base[:after + len(base[after:]) - len(base[after:].lstrip())])
+rows = [l for l in lines if re.match(r"^  [0-9]+\. ", l)]
+verdict_cols = [width(l[:re.search(r" (changes|helps|hurts) ", l).start() + 1]) for l in rows]
+cut = [l for l in rows if "..." in l]
+ok = (len(rows) == 2 and date_col == base_col and all(v + 10 == date_col for v in verdict_cols)
+      and len(cut) == 1 and "가치 외교" in cut[0] and "Coût partagé 한미 협력" in text)
+if not ok:
+    print("    header date at", date_col, "baseline cell at", base_col, "verdicts at", verdict_cols,
+          "rows", rows)
+sys.exit(0 if ok else 1)
+PY
+
 cli_done briefing

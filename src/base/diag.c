@@ -5,15 +5,13 @@
 ** offending line and a caret under the column; warnings accumulate one line each. Text is built
 ** with open_memstream so that no message is ever cut short.
 */
-#include <limits.h>
-#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "neasim/status.h"
+#include "neasim/text.h"
 
 const char *nsm_strerror(nsm_status s)
 {
@@ -61,59 +59,24 @@ static void put_head(FILE *f, const char *file, int line, int column, const char
     fprintf(f, "%s%s: ", file ? " " : "", kind);
 }
 
-/* How many terminal columns the character at p takes, and (in *len) how many bytes it has: C's
-** mbrtowc and POSIX's wcwidth in the C.UTF-8 locale, set for this thread alone (uselocale), so
-** that the answer does not depend on the user's locale: a Hangul syllable or a CJK ideograph
-** takes 2, a combining accent 0, a byte that is not UTF-8 1 (with the continuation bytes after
-** it, as the readers count columns: a character is a byte that is not a continuation byte). */
-static int char_width(const char *p, locale_t utf8, int *len)
-{
-    const unsigned char *u = (const unsigned char *)p;
-    *len = 1;
-    if (*u < 0x80)
-        return 1;
-    int w = -1;
-    if (utf8) {
-        locale_t old = uselocale(utf8);
-        mbstate_t st;
-        memset(&st, 0, sizeof st);
-        wchar_t wc;
-        size_t n = mbrtowc(&wc, p, MB_LEN_MAX, &st);
-        if (n != (size_t)-1 && n != (size_t)-2 && n > 0) {
-            *len = (int)n;
-            w = wcwidth(wc);
-        }
-        uselocale(old);
-    }
-    if (w >= 0)
-        return w;
-    while ((u[*len] & 0xC0) == 0x80)
-        ++*len;
-    return 1;
-}
-
 /* The line under a gutter, then a caret under `column` (in characters; tabs kept as tabs, and
 ** as many spaces as a character takes columns, so that the caret lines up in a terminal under
 ** text in Korean, Japanese or Chinese too). */
 static void put_excerpt(FILE *f, int line, int column, const char *text)
 {
     fprintf(f, "\n %4d | %s\n      | ", line, text);
-    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
     const char *p = text;
-    if (((unsigned char)*p & 0xC0) == 0x80) /* a line starting mid-character: as the readers, */
-        while (((unsigned char)*p & 0xC0) == 0x80) /* its bytes belong to no character here */
-            p++;
-    for (int c = 1, len; *p && c < column; p += len, c++) {
-        int w = *p == '\t' ? -1 : char_width(p, utf8, &len);
-        if (w < 0) {
+    while (((unsigned char)*p & 0xC0) == 0x80) /* a line starting mid-character: as the readers, */
+        p++;                                   /* its bytes belong to no character */
+    for (int c = 1, len = 1; *p && c < column; p += len, c++) {
+        if (*p == '\t') {
             fputc('\t', f);
             len = 1;
+            continue;
         }
-        for (; w > 0; w--)
+        for (int w = nsm_text_char_width(p, &len); w > 0; w--)
             fputc(' ', f);
     }
-    if (utf8)
-        freelocale(utf8);
     fputc('^', f);
 }
 

@@ -16,6 +16,7 @@
 #include "neasim/briefing.h"
 #include "neasim/compare.h"
 #include "neasim/paired.h"
+#include "neasim/text.h"
 #include "neasim/outdir.h"
 #include "neasim/xlsx.h"
 #include "cli/progress.h"
@@ -142,7 +143,8 @@ static void print_baseline_row(const nsm_comparison *cmp, int o, int lw, int w,
     const nsm_horizons *hz = &cmp->horizons;
     char head[600];
     snprintf(head, sizeof head, "%s (probability)", aw->first);
-    printf("  %-*s", lw + 9, head);
+    printf("  ");
+    nsm_text_pad(stdout, head, lw + 9);
     for (int h = 0; h < hz->n; h++) {
         nsm_difference d = nsm_difference_outcome(cmp->m, cmp->acc[0], cmp->acc[1],
                                                   cmp->paired[1], o, 1, hz->idx[h]);
@@ -167,13 +169,6 @@ static nsm_verdict verdict_of(const nsm_comparison *cmp, int a, int o, const nsm
         *early = v != NSM_VERDICT_UNCLEAR;
     }
     return v;
-}
-
-/* An arm's label in at most `width` characters: cut with "..." when longer. */
-static void fit_label(char *label, int width)
-{
-    if ((int)strlen(label) > width && width > 3)
-        snprintf(label + width - 3, 4, "...");
 }
 
 /* One outcome: its baseline, then the levers with an effect distinguishable at some horizon,
@@ -207,8 +202,10 @@ static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw,
         snprintf(verdict, sizeof verdict, "%s%s", v == NSM_VERDICT_UNCLEAR ? ""
                  : nsm_verdict_name(v), early ? "*" : "");
         snprintf(line, sizeof line, "%d. %s", ++shown % 1000000, label);
-        fit_label(line, lw);
-        printf("  %-*s %-8s", lw, line, verdict);
+        nsm_text_fit(line, lw); /* in columns: labels are free UTF-8 text */
+        printf("  ");
+        nsm_text_pad(stdout, line, lw);
+        printf(" %-8s", verdict);
         for (int h = 0; h < hz->n; h++) {
             char cell[96];
             briefing_cell(cmp, a, o, h, cell, sizeof cell);
@@ -285,12 +282,13 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
     for (int a = 1; a <= na; a++) {
         char label[1024];
         nsm_arm_label(m, &cmp->arms[a], label, sizeof label);
-        int len = (int)strlen(label) + 4;
+        int len = nsm_text_width(label) + 4;
         lw = len > lw ? (len > 48 ? 48 : len) : lw;
     }
     char head[32];
     snprintf(head, sizeof head, "outcome / %s", aw.one);
-    printf("\n%-*s", lw + 11, head);
+    printf("\n");
+    nsm_text_pad(stdout, head, lw + 11);
     for (int h = 0; h < hz->n; h++)
         printf("  %-*s", h + 1 < hz->n ? w : 0, m->report_date[hz->idx[h]]);
     printf("\n");

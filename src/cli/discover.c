@@ -13,6 +13,7 @@
 #include "neasim/discover.h"
 #include "neasim/outdir.h"
 #include "neasim/prim_tables.h"
+#include "neasim/text.h"
 
 static const char DISCOVER_HELP[] =
     "Usage: neasim discover SWEEP --outcome NAME --threshold P [--above | --below] [options]\n"
@@ -251,7 +252,8 @@ static void print_wrapped(const char *text)
     int col = 0;
     for (const char *p = text; *p;) {
         size_t word = strcspn(p, " ");
-        if (col > 0 && col + 1 + (int)word > 96) {
+        int ww = nsm_text_width_n(p, word); /* in columns: labels are free UTF-8 text */
+        if (col > 0 && col + 1 + ww > 96) {
             putchar('\n');
             col = 0;
         } else if (col > 0) {
@@ -259,7 +261,7 @@ static void print_wrapped(const char *text)
             col++;
         }
         fwrite(p, 1, word, stdout);
-        col += (int)word;
+        col += ww;
         p += word;
         p += strspn(p, " ");
     }
@@ -324,14 +326,16 @@ static void summary(const discover_cli *o, const nsm_discovery *r)
     print_wrapped(head);
     int w = 9;
     for (int j = 0; j < r->d; j++)
-        if (nsm_prim_restricted(&r->prim, r->chosen, j) && (int)strlen(r->labels[j]) > w)
-            w = (int)strlen(r->labels[j]);
+        if (nsm_prim_restricted(&r->prim, r->chosen, j) && nsm_text_width(r->labels[j]) > w)
+            w = nsm_text_width(r->labels[j]);
     printf("  %-*s %12s %12s %12s %12s %10s\n", w, "parameter", "lower", "upper", "data min",
            "data max", "quasi-p");
     for (int j = 0; j < r->d; j++) {
         if (!nsm_prim_restricted(&r->prim, r->chosen, j))
             continue;
-        printf("  %-*s %12.4g %12.4g %12.4g %12.4g %10.2g\n", w, r->labels[j],
+        printf("  ");
+        nsm_text_pad(stdout, r->labels[j], w);
+        printf(" %12.4g %12.4g %12.4g %12.4g %10.2g\n",
                nsm_prim_lower(&r->prim, r->chosen, j), nsm_prim_upper(&r->prim, r->chosen, j),
                nsm_prim_lower(&r->prim, 0, j), nsm_prim_upper(&r->prim, 0, j), r->quasi_p[j]);
     }
