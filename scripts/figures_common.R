@@ -59,6 +59,7 @@ nsm_context <- function(dir) {
     manifest <- nsm_manifest(dir)
     if (length(manifest) == 0) nsm_msg("no manifest.csv in ", dir, ": captions lack provenance")
     nsm_load_labels(dir)
+    nsm_font_check(NSM_LABELS$table$label)
     ctx <- list(dir = dir, outdir = file.path(dir, "figures"), manifest = manifest,
                 caption = nsm_caption(manifest, dir),
                 outcomes = nsm_read(dir, "outcomes"),
@@ -115,6 +116,44 @@ nsm_load_labels <- function(dir) {
     else l <- NULL
     NSM_LABELS$table <- l
     invisible(l)
+}
+
+# The characters of `text` (labels) that no installed font has, as code points: cairo, which draws
+# every figure, takes each character from the first font that has it (fontconfig), and without
+# one draws an empty box. Labels are free UTF-8 text, and an analyst's may be in Korean, Japanese
+# or Chinese, which the default fonts lack (make deps installs fonts-noto-cjk). ASCII is left out
+# (every font has it); one fc-list asks for all the others at once, and only when no single font
+# has them all is each asked for apart. NA when fontconfig's fc-list is not there to ask.
+nsm_uncovered_chars <- function(text) {
+    text <- text[!is.na(text)]
+    cps <- unique(unlist(lapply(enc2utf8(as.character(text)), utf8ToInt)))
+    cps <- cps[!is.na(cps) & cps > 0x7e]
+    if (length(cps) == 0) return(integer(0))
+    if (!nzchar(Sys.which("fc-list"))) return(NA_integer_)
+    has <- function(set) {
+        out <- suppressWarnings(system2("fc-list", c(shQuote(paste0(":charset=",
+                                        paste(sprintf("%x", set), collapse = " "))), "family"),
+                                        stdout = TRUE, stderr = FALSE))
+        length(out) > 0
+    }
+    if (has(cps)) return(integer(0))
+    cps[!vapply(cps, has, logical(1))]
+}
+
+# Say, before drawing, which characters of the labels the figures would show as empty boxes.
+nsm_font_check <- function(labels) {
+    miss <- nsm_uncovered_chars(labels)
+    if (length(miss) == 1 && is.na(miss))
+        nsm_msg("warning: fontconfig's fc-list is not installed, so whether a font has every ",
+                "character of the labels is not known")
+    else if (length(miss) > 0)
+        nsm_msg("warning: no installed font has ", length(miss), " character",
+                if (length(miss) > 1) "s", " of the scenario's labels (",
+                paste(vapply(utils::head(miss, 8), function(cp) sprintf("%s U+%04X", intToUtf8(cp), cp),
+                             character(1)), collapse = ", "), if (length(miss) > 8) ", ...",
+                "): the figures show each as an empty box; install a font that has them ",
+                "(Debian's fonts-noto-cjk, which make deps installs, has Korean, Japanese and Chinese)")
+    invisible(miss)
 }
 
 # The scenario's label of each name of `kinds` (first kind first), NA where it gives none.

@@ -15,10 +15,14 @@
 # `--xlsx` (results.xlsx) is written with libxlsxwriter (libxlsxwriter-dev); tests/cli_xlsx.sh opens
 # the workbooks and checks the README's CSV import advice with LibreOffice (libreoffice-calc,
 # headless; skipped, loudly, without it).
+# fonts-noto-cjk: labels are free UTF-8 text, and an analyst's may be Korean, Japanese or Chinese,
+# which the default fonts lack: the figures (cairo) and the brief (a browser) would draw empty
+# boxes (scripts/figures_common.R, nsm_font_check, says so; tests/figures.sh checks).
 set -euo pipefail
 pkgs=(build-essential pkg-config libgsl-dev libcsv-dev libcmocka-dev libssl-dev time valgrind
       libopenmpi-dev openmpi-bin python3-numpy r-base-core r-cran-ggplot2 r-cran-readr r-cran-scales
-      r-cran-base64enc libxlsxwriter-dev libreoffice-calc slurm-wlm munge r-cran-htmltools chromium)
+      r-cran-base64enc libxlsxwriter-dev libreoffice-calc slurm-wlm munge r-cran-htmltools chromium
+      fonts-noto-cjk)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -377,6 +377,28 @@ if [ "$(ls "$work/two_state/figures" | wc -l)" -eq "$n_before" ] &&
    [ -e "$work/two_state/figures/analyst_notes.png" ]; then ok; else
     bad "re-rendering changed the files of figures/: $(ls "$work/two_state/figures" | tr '\n' ' ')"; fi
 
+# labels in Korean (and accents): every character is in an installed font, or the figures would
+# draw empty boxes (make deps installs fonts-noto-cjk), and figures.R says so when one is not
+rm -rf "$work/hangul"; cp -r tests/models/two_state "$work/hangul"
+printf 'lever,target,operation,value,from_date,description,source,label\n%s\n%s\n' \
+    'faster,transitions:f:a>b,multiply,1.5,,x,test,한미 협력 강화' \
+    'later,transitions:f:a>b,multiply,2,2026-01-01,x,test,Coût partagé' > "$work/hangul/levers.csv"
+printf 'outcome,condition,description,label\nin_b,f=b,x,b 상태 (état b)\n' > "$work/hangul/outcomes.csv"
+"$NEASIM" compare "$work/hangul" --levers faster,later --runs 500 --seed 3 --quiet --out "$work/hangul_c" \
+    > /dev/null 2>&1 || bad "neasim compare of the Korean-labelled model failed"
+Rscript scripts/figures.R "$work/hangul_c" > "$work/hangul.log" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && [ -s "$work/hangul_c/figures/lever_effects.png" ] &&
+   ! grep -q 'no installed font\|fc-list is not installed' "$work/hangul.log"; then ok; else
+    bad "Korean labels: exit $rc, or a font lacks their characters:"; tail -3 "$work/hangul.log" | sed 's/^/    /'; fi
+# the check itself: a character no font has (U+10FFFD, private use) is found, and said
+Rscript -e 'source("scripts/figures_common.R")
+    stopifnot(identical(nsm_uncovered_chars(intToUtf8(c(0x10FFFD, 0xD55C, 0x41))), 0x10FFFDL),
+              identical(nsm_uncovered_chars(intToUtf8(c(0xD55C, 0xAD6D, 0xFB, 0x4E2D, 0x3042))), integer(0)))
+    nsm_font_check(intToUtf8(0x10FFFD))' > "$work/font.log" 2>&1
+if [ $? -eq 0 ] && grep -q 'no installed font has 1 character .*U+10FFFD.*empty box' "$work/font.log"; then ok; else
+    bad "nsm_uncovered_chars / nsm_font_check:"; sed 's/^/    /' "$work/font.log" | tail -4; fi
+
 # errors: no such folder, a folder without any table
 Rscript scripts/figures.R "$work/no-such-folder" > "$work/err.log" 2>&1
 rc=$?
