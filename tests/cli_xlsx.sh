@@ -19,6 +19,8 @@ lo() { timeout 600 soffice -env:UserInstallation="file://$work/lo-profile" --hea
 cp -r tests/models/uncertain "$work/m"
 title='Séoul–Tōkyō 서울: « jugement », naïve'
 sed -i "s/^title,.*/title,\"$title\",test model/" "$work/m/scenario.csv"
+# and an outcome labelled in Korean: 12 Hangul syllables, 24 columns wide in a sheet
+printf 'outcome,condition,description,label\nmoved,f=b,f has moved to b,한미동맹 위기와 주한미군 감축\n' > "$work/m/outcomes.csv"
 "$NEASIM" run "$work/m" --runs 300 --outer 2 --quiet --xlsx --out "$work/run"
 "$NEASIM" compare tests/models/known_levers --levers all --runs 100 --quiet --xlsx --out "$work/cmp"
 "$NEASIM" sweep tests/models/uncertain --oat --runs 50 --quiet --xlsx --out "$work/sw"
@@ -133,4 +135,16 @@ else
     echo "    note: this LibreOffice's default CSV import garbles UTF-8 (README: choose UTF-8)"
 fi
 
+# a column as wide as its widest text in display columns (a Hangul syllable takes two): the
+# labels sheet's label column holds 한미동맹 위기와 주한미군 감축 (25 columns; + 2 of margin)
+check_that "labels sheet: the label column fits Korean text" python3 - "$work/run/results.xlsx" <<'PY'
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+names = re.findall(r'<sheet name="([^"]*)"', z.read("xl/workbook.xml").decode())
+sheet = z.read("xl/worksheets/sheet%d.xml" % (names.index("labels") + 1)).decode()
+cols = {int(a): float(w) for a, w in re.findall(r'<col min="(\d+)" max="\d+" width="([0-9.]+)"', sheet)}
+# the label column: the 4th (kind,name,level,label,...)
+width = cols[4]
+assert width >= 27, width
+PY
 cli_done xlsx

@@ -72,6 +72,11 @@ int nsm_text_char_width(const char *p, int *len)
 
 int nsm_text_width_n(const char *s, size_t n)
 {
+    size_t ascii = 0; /* most text is ASCII: its width is its length, without a locale */
+    while (ascii < n && s[ascii] && (unsigned char)s[ascii] < 0x80)
+        ascii++;
+    if (ascii == n || !s[ascii])
+        return (int)ascii;
     locale_t l = utf8_open();
     int w = 0, len;
     for (const char *end = s + n; s < end && *s; s += len)

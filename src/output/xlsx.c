@@ -14,6 +14,7 @@
 
 #include "neasim/csvin.h"
 #include "neasim/outdir.h"
+#include "neasim/text.h"
 
 /* What each table holds, for the About sheet (schemas in README.md), in the order of the sheets;
 ** a CSV not listed here comes after them, by name. */
@@ -98,14 +99,6 @@ static int parse_date(const char *s, lxw_datetime *d)
     return 1;
 }
 
-/* Characters (not bytes) of UTF-8 text, for column widths. */
-static int chars(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += (*s & 0xC0) != 0x80;
-    return n;
-}
 
 /* ---- first pass: types, widths, rows ---- */
 
@@ -123,7 +116,7 @@ static int plan_row(void *ctx, int64_t row, int n, const char *const *f)
         t->any = t->kind + 3 * n;
     }
     for (int i = 0; i < n && i < t->n_cols; i++) {
-        int w = chars(f[i]);
+        int w = nsm_text_width(f[i]);
         t->width[i] = w > t->width[i] ? w : t->width[i];
         if (row == 0 || missing(f[i]))
             continue;
