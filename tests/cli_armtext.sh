@@ -1,7 +1,9 @@
 # tests/cli_armtext.sh: arms.csv's column `changes`, what each lever row changes in words, written
 # from the resolved model (src/model/lever_text.c): the expected sentences for real levers of the
 # baseline (each kind of target its levers use), of a variant that extends it (its own lever, and
-# a modifier that only the variant adds, named by its row number in the resolved table).
+# a modifier that only the variant adds, named by its row number in the resolved table), and the
+# brief of a comparison whose folder was moved away from its scenario, which must still say each
+# change in the scenario's labels (tests/brief_check.py levers: each line is arms.csv's `changes`).
 source "$(dirname "$0")/cli-lib.sh"
 
 # changes DIR ARM TARGET: the column `changes` of that row of DIR/arms.csv ("" when absent)
@@ -104,5 +106,24 @@ says "a variant: a modifier it adds, by id" "$work/variant-out" engage_china_on_
     "DPRK testing: any level → surge, while Russia-China-DPRK alignment is formal trilateral: multiplier set to 1.2"
 says "a variant: a modifier it adds, by its row number in the resolved table" "$work/variant-out" by_row \
     "modifiers:70" "DPRK ICBM launches, while Russia-China-DPRK alignment is formal trilateral: multiplier set to 2"
+
+# ---- the folder moved away from its scenario (and the scenario gone from where it was): the
+# brief still says every change in labels, as arms.csv has it
+if Rscript -e 'invisible(find.package(c("ggplot2", "readr", "scales", "htmltools")))' >/dev/null 2>&1; then
+    mv "$work/variant-out" "$work/moved"
+    mv "$work/scen" "$work/scen-elsewhere"
+    Rscript scripts/brief.R "$work/moved" > "$work/brief.log" 2>&1
+    check_that "moved: the brief renders" test -s "$work/moved/brief.html"
+    python3 tests/brief_check.py levers "$work/moved" > "$work/levers.log" 2>&1
+    sed -n 's/^FAIL /FAIL moved: /p' "$work/levers.log"
+    check_that "moved: each line of 'What each lever changes' is arms.csv's changes ($(tail -1 "$work/levers.log"))" \
+        grep -q ', 0 failed$' "$work/levers.log"
+    for s in "DPRK ICBM launches, while Russia-China-DPRK alignment is formal trilateral: multiplier set to 2, from 2027-01-01" \
+             "Russia-China-DPRK alignment: coordinated → formal trilateral: yearly rate × 0.5, from 2027-01-01"; do
+        check_that "moved: the brief says '$s'" grep -qF "$s" "$work/moved/brief.html"
+    done
+else
+    echo "armtext: R with ggplot2, readr, scales and htmltools is not installed: the moved folder's brief is not checked" >&2
+fi
 
 cli_done armtext
