@@ -86,6 +86,18 @@ for row in \
     says "kinds: $target" "$work/kinds-out" kinds "$target" "${row#"$target|"}"
 done
 
+# ---- a scenario without labels: its names in words, a counted event's and a factor's capitalised
+"$NEASIM" compare tests/models/known_levers --levers widen_c --runs 20 --seed 1 --out "$work/unlabelled" --quiet
+says "no label: an event's name in words" "$work/unlabelled" widen_c "events:alarm_c:rate_per_year" \
+    "Alarm c: yearly rate × 4"
+says "no label: a factor and its levels as named" "$work/unlabelled" widen_c "transitions:c:off>on" \
+    "C: off → on: yearly rate × 8"
+"$NEASIM" compare tests/models/ids --levers by_row,effect_by_id --runs 20 --seed 1 --out "$work/ids" --quiet
+says "no label: a modifier by row number" "$work/ids" by_row "modifiers:2" \
+    "H: off → on, while F is b: multiplier set to 1"
+says "no label: an effect whose action sets a level" "$work/ids" effect_by_id "effects:f_pulls_h:probability" \
+    "Chance that F: a → b sets off H on: probability set to 0.9"
+
 # ---- a variant (extends): the shipped one's own lever, then one in a folder of its own whose
 # lever names by number a modifiers.csv row that only the variant adds (row 70 of the resolved
 # table: the base's 68 rows, then the variant's in its order)
