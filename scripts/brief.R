@@ -24,7 +24,7 @@ source(file.path(nsm_script_dir(), "figures_compare.R"))   # lever_table(), with
 source(file.path(nsm_script_dir(), "figures_sweep.R"))     # sweep_design_columns(), sweep_regressors()
 suppressPackageStartupMessages(library(htmltools))
 source(file.path(nsm_script_dir(), "brief_story.R"))       # story_section(): routes, signposts
-source(file.path(nsm_script_dir(), "brief_levers.R"))      # lever_change_lines(): what a lever changes
+source(file.path(nsm_script_dir(), "brief_levers.R"))      # lever_change_lines(): arms.csv's changes
 
 # ---- formatting -----------------------------------------------------------------------------
 
@@ -480,13 +480,13 @@ brief_outcomes <- function(b) {
 
 # arms.csv as one row per arm: what it represents and the numbers it changes.
 # Each change is said in words with its unit (lever_change_lines, scripts/brief_levers.R).
-arms_rows <- function(a, manifest) {
+arms_rows <- function(a) {
     a <- a[a$arm != "baseline", , drop = FALSE]
     if (nrow(a) == 0 || !all(c("arm", "target", "operation", "value") %in% names(a))) return(NULL)
     lapply(unique(a$arm), function(arm) {
         x <- a[a$arm == arm, , drop = FALSE]
         desc <- if ("description" %in% names(x)) x$description[!is.na(x$description)] else character(0)
-        changes <- lever_change_lines(x, manifest)
+        changes <- lever_change_lines(x)
         list(arm_label(arm, 1000), if (length(desc)) desc[1] else "",
              span(class = "from", lapply(changes, function(s) tagList(s, tags$br()))))
     })
@@ -516,7 +516,7 @@ brief_levers <- function(b) {
         fold(paste0(arm_label(arm, 1000), ": ", n_dist, " of ", length(ord),
                     " outcomes moved distinguishably"), numbers_table(header, rows))
     })
-    arms <- if (!is.null(b$arms_tab)) arms_rows(b$arms_tab, b$manifest)
+    arms <- if (!is.null(b$arms_tab)) arms_rows(b$arms_tab)
     tagList(tags$h2("Levers"),
             tags$p(class = "note", paste0(
                    "Change in the probability that each outcome has occurred by ",

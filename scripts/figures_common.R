@@ -25,7 +25,7 @@ NSM_TEXT_COLUMNS <- c("arm", "factor", "level", "outcome", "measure", "event", "
                       "quantity", "name", "parameter", "index", "key", "value", "lever", "target",
                       "operation", "distinguishable", "description", "from_date", "kind", "label",
                       "given", "desirable", "verdict", "outcome_label", "arm_label", "lever_a",
-                      "lever_b")
+                      "lever_b", "changes")
 
 nsm_msg <- function(...) message("figures: ", ...)
 

@@ -3,6 +3,7 @@
 
   brief_check.py png FILE          print the PNG's width, height and share of non-white pixels
   brief_check.py numbers DIR       check numbers of DIR/brief.html against DIR's CSV files
+  brief_check.py levers DIR        check only its table "What each lever changes" against arms.csv
 
 A tiny PNG decoder (8-bit greyscale, RGB or RGBA, not interlaced: what Chromium writes) and
 html.parser: nothing beyond the standard library.
@@ -116,6 +117,51 @@ def _by_arm(table):
         if r["arm"] != "baseline":
             out.setdefault(r["arm"], []).append(r)
     return out
+
+
+def lever_lines(d, page, labels, check):
+    """The brief's table "What each lever changes" against arms.csv: each change of arms.csv, in
+    its order, as a line that names what it changes in words (no snake_case name: the scenario's
+    labels, or the names put in words) and says its value with its unit or operation ("yearly rate
+    × 0.7", "annual probability set to 0.2", "multiplier set to 2.5", "probability set to 0.8"),
+    and that line is arms.csv's `changes` (written by neasim from the resolved model) with its
+    from date: the brief says what neasim wrote, wherever the folder is."""
+    if os.path.exists(d + "/arms.csv"):
+        arms_table = re.search(r'<table class="arms">(.*?)</table>', page, re.S)
+        check(arms_table, "levers: no table of what each lever changes")
+        lines = {}
+        for tr in re.findall(r"<tr>(.*?)</tr>", arms_table.group(1) if arms_table else "", re.S):
+            tds = re.findall(r"<td>(.*?)</td>", tr, re.S)
+            if len(tds) == 3:
+                text = lambda h: html.unescape(" ".join(re.sub(r"<[^>]+>", " ", h).split()))
+                # by lower case: a lever without a label is its name in words, capitalised
+                lines[text(tds[0]).lower()] = [text(x) for x in re.split(r"<br/?>", tds[2]) if text(x)]
+        lever_label = {n: lab for (k, n), lab in labels.items() if k == "lever"}
+        # a labelled name in words where its label says otherwise ("pursue latency or weapons", the
+        # level labelled "pursuing latency or weapons")
+        worded = set()
+        for r in rows(d + "/labels.csv"):
+            name = r["level"] if r["kind"] == "level" else r["name"]
+            w, lab = name.replace("_", " ").lower(), r["label"].lower()
+            if r.get("given") == "yes" and "_" in name and w not in lab:
+                worded.add((w, lab))
+        unit = r"(yearly rate|annual probability|rate per year|mean time in years|probability|multiplier|days|years|dispersion|value)"
+        table = rows(d + "/arms.csv")
+        check(table and "changes" in table[0], "levers: arms.csv has no column changes")
+        for arm, changes in _by_arm(table).items():
+            got = lines.get(lever_label.get(arm, arm).replace("_", " ").lower(), [])
+            check(len(got) == len(changes), "levers: %s shows %d changes, arms.csv has %d" % (arm, len(got), len(changes)))
+            for line, r in zip(got, changes):
+                raw = re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", line)
+                raw += [w for w, lab in worded if w in line.lower()]
+                check(not raw, "levers: %s: a raw name %s in '%s'" % (arm, raw, line))
+                op = {"multiply": "×", "set": "set to", "add": "+"}.get(r["operation"], r["operation"])
+                want = r"%s %s %s\b" % (unit, re.escape(op), re.escape(r["value"]))
+                check(re.search(want, line), "levers: %s: '%s' does not say '%s %s' with its unit (%s)" % (
+                    arm, line, op, r["value"], r["target"]))
+                said = r.get("changes", "") + (", from " + r["from_date"] if r["from_date"] not in ("", "NA") else "")
+                check(line == said, "levers: %s: '%s' is not arms.csv's changes '%s' (%s)" % (
+                    arm, line, said, r["target"]))
 
 
 def numbers(d):
@@ -245,42 +291,26 @@ def numbers(d):
             check(ok, "summary: '%s' is not briefing.csv's" % m.group(0))
             said += 1
     check(said >= 3, "summary: only %d effects stated in sentences" % said)
-    # "What each lever changes": each change of arms.csv, in its order, as a line that names what it
-    # changes in words (no snake_case name: the scenario's labels, or the names put in words) and
-    # says its value with its unit or operation ("yearly rate × 0.7", "annual probability set to
-    # 0.2", "multiplier set to 2.5", "probability set to 0.8")
-    if os.path.exists(d + "/arms.csv"):
-        arms_table = re.search(r'<table class="arms">(.*?)</table>', page, re.S)
-        check(arms_table, "levers: no table of what each lever changes")
-        lines = {}
-        for tr in re.findall(r"<tr>(.*?)</tr>", arms_table.group(1) if arms_table else "", re.S):
-            tds = re.findall(r"<td>(.*?)</td>", tr, re.S)
-            if len(tds) == 3:
-                text = lambda h: html.unescape(" ".join(re.sub(r"<[^>]+>", " ", h).split()))
-                lines[text(tds[0])] = [text(x) for x in re.split(r"<br/?>", tds[2]) if text(x)]
-        lever_label = {n: lab for (k, n), lab in labels.items() if k == "lever"}
-        # a labelled name in words where its label says otherwise ("pursue latency or weapons", the
-        # level labelled "pursuing latency or weapons")
-        worded = set()
-        for r in rows(d + "/labels.csv"):
-            name = r["level"] if r["kind"] == "level" else r["name"]
-            w, lab = name.replace("_", " ").lower(), r["label"].lower()
-            if r.get("given") == "yes" and "_" in name and w not in lab:
-                worded.add((w, lab))
-        unit = r"(yearly rate|annual probability|rate per year|mean time|probability|multiplier|days|dispersion|value)"
-        for arm, changes in _by_arm(rows(d + "/arms.csv")).items():
-            got = lines.get(lever_label.get(arm, arm), [])
-            check(len(got) == len(changes), "levers: %s shows %d changes, arms.csv has %d" % (arm, len(got), len(changes)))
-            for line, r in zip(got, changes):
-                raw = re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", line)
-                raw += [w for w, lab in worded if w in line.lower()]
-                check(not raw, "levers: %s: a raw name %s in '%s'" % (arm, raw, line))
-                op = {"multiply": "×", "set": "set to", "add": "+"}.get(r["operation"], r["operation"])
-                want = r"%s %s %s\b" % (unit, re.escape(op), re.escape(r["value"]))
-                check(re.search(want, line), "levers: %s: '%s' does not say '%s %s' with its unit (%s)" % (
-                    arm, line, op, r["value"], r["target"]))
+    lever_lines(d, page, labels, check)
     print("numbers: %d checked, %d failed" % (checked, failed))
     return failed == 0
+
+
+def levers(d):
+    """The lever lines alone (lever_lines), for a brief rendered without figures."""
+    page = open(d + "/brief.html", encoding="utf-8").read()
+    labels = {(r["kind"], r["name"]): r["label"] for r in rows(d + "/labels.csv")}
+    counts = [0, 0]
+
+    def check(ok, what):
+        counts[0] += 1
+        if not ok:
+            counts[1] += 1
+            print("FAIL " + what)
+
+    lever_lines(d, page, labels, check)
+    print("levers: %d checked, %d failed" % tuple(counts))
+    return counts[1] == 0
 
 
 if __name__ == "__main__":
@@ -289,3 +319,5 @@ if __name__ == "__main__":
         print(w, h, "%.4f" % share)
     elif sys.argv[1] == "numbers":
         sys.exit(0 if numbers(sys.argv[2]) else 1)
+    elif sys.argv[1] == "levers":
+        sys.exit(0 if levers(sys.argv[2]) else 1)

@@ -27,9 +27,12 @@
 #define NSM_MAX_LEVELS 64 /* a condition is a 64-bit mask of levels */
 #define NSM_DAYS_PER_YEAR 365.25 /* the year of rates, horizons and the `t_years` columns */
 
-/* A condition: all clauses must hold. A clause holds when bit level[f] of mask is set. */
+/* A condition: all clauses must hold. A clause holds when bit level[f] of mask is set. `negated`
+** records only how the clause was written (`f!=a`: mask holds every level but those named), so
+** that a phrase for people says it the same way ("is not a"); the engine reads the mask alone. */
 typedef struct {
     int factor;
+    int negated;
     uint64_t mask;
 } nsm_clause;
 

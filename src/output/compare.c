@@ -14,6 +14,7 @@
 #include "neasim/compare.h"
 #include "neasim/briefing.h"
 #include "neasim/labels.h"
+#include "neasim/lever_text.h"
 #include "neasim/summary.h"
 #include "neasim/csvout.h"
 #include "neasim/outdir.h"
@@ -291,10 +292,13 @@ static nsm_status write_uncertainty(nsm_csv *c, const nsm_comparison *cmp)
     return NSM_OK;
 }
 
+/* arms.csv: each lever row of each arm, and what it changes in words (lever_text.h), so that a
+** reader of the folder need not find the scenario to say it. */
 static void write_arms(nsm_csv *c, const nsm_model *m, const nsm_arm *arms, int n_arms)
 {
-    static const char *const H[] = {"arm",       "lever", "target",      "operation",
-                                    "value",     "from_date", "description", NULL};
+    static const char *const H[] = {"arm",   "lever",     "target",      "operation",
+                                    "value", "from_date", "description", "changes", NULL};
+    char changes[4096];
     nsm_csv_header(c, H);
     for (int a = 0; a < n_arms; a++) {
         if (arms[a].n_levers == 0) {
@@ -302,6 +306,7 @@ static void write_arms(nsm_csv *c, const nsm_model *m, const nsm_arm *arms, int 
             for (int k = 0; k < 5; k++)
                 nsm_csv_na(c);
             nsm_csv_text(c, "the scenario as it is");
+            nsm_csv_na(c);
             nsm_csv_end_row(c);
         }
         for (int k = 0; k < arms[a].n_levers; k++)
@@ -323,6 +328,8 @@ static void write_arms(nsm_csv *c, const nsm_model *m, const nsm_arm *arms, int 
                     nsm_csv_text(c, lv->description);
                 else
                     nsm_csv_na(c);
+                nsm_lever_row_text(m, lr, changes, sizeof changes);
+                nsm_csv_text(c, changes);
                 nsm_csv_end_row(c);
             }
     }

@@ -76,6 +76,7 @@ static nsm_status parse_clause(nsm_reader *r, const nsm_cell *c, const char *buf
     nsm_status st = nsmi_lookup_factor(r, c, at(buf, name), name, &out->factor);
     if (st == NSM_OK)
         st = parse_levels(r, c, buf, eq + 1, out->factor, &out->mask);
+    out->negated = negate;
     if (st == NSM_OK && negate)
         out->mask = ~out->mask & nsmi_all_levels(r->m->factors[out->factor].n_levels);
     if (st == NSM_OK && !out->mask)
