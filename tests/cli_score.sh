@@ -49,6 +49,12 @@ check_that "3 is inside the 90% interval [q05, q95] = [2, 9]" \
 check_that "scores.csv has the documented header" test "$(head -1 "$sc" | tr -d '\r')" = \
     'arm,scope,quantity,name,window_start,window_end,metric,value,reference_value,skill,skill_ci_low,skill_ci_high,baseline_value,baseline_skill,baseline_skill_ci_low,baseline_skill_ci_high,n'
 check_that "the score folder has a manifest" grep -q '^observed,' "$work/counts/score/manifest.csv"
+# RESULTS/score is neasim's: running the scenario again into RESULTS replaces it with the rest
+# (it was refused, exit 73, "holds score/, which neasim did not write")
+expect "a scored results folder can be run again" 0 "" -- run $models/counts --runs 200 --seed 3 --quiet --out "$work/counts-again"
+"$NEASIM" score "$work/counts-again" --observed "$work/obs_counts.csv" --quiet
+expect "... into the same folder, its score/ beside the tables" 0 "" -- run $models/counts --runs 200 --seed 3 --quiet --out "$work/counts-again"
+check_that "... which goes with the old results" test ! -e "$work/counts-again/score"
 
 # --- The two-state chain: P(in_b by 1 year) = 1 - exp(-2) ---
 "$NEASIM" run $models/two_state --runs 20000 --seed 5 --quiet --out "$work/ts"

@@ -6,8 +6,8 @@
 ** renameat2(RENAME_EXCHANGE) when the destination exists, so no reader ever sees a half-written
 ** folder and a failed run leaves the old results untouched. An existing destination is replaced
 ** only if it is empty, or holds a neasim manifest.csv and nothing but what neasim and its scripts
-** write (CSV tables, results.xlsx, brief.html, figures/, points/, discover-OUTCOME/, climatology/,
-** hidden files):
+** write (CSV tables, results.xlsx, brief.html, figures/, points/, discover-OUTCOME/, score/,
+** climatology/, hidden files):
 ** neasim never deletes a folder it did not write, nor a file a user put into one. A folder of
 ** results and a resolved scenario (check --resolved; it holds scenario.csv) never replace each
 ** other, so a run cannot write over the scenario it reads.

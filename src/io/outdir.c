@@ -416,8 +416,8 @@ static int ends_with(const char *s, const char *tail)
     return n >= k && strcmp(s + n - k, tail) == 0;
 }
 
-/* An entry of a results folder that neasim (results, --xlsx, sweep --keep-points, discover) or its
-** scripts (make figures, make brief, scripts/backtest.R) write: anything else is the user's. A
+/* An entry of a results folder that neasim (results, --xlsx, sweep --keep-points, discover, score)
+** or its scripts (make figures, make brief, scripts/backtest.R) write: anything else is the user's. A
 ** hidden entry (.DS_Store, an editor's) is the system's, not a user's work, and goes too. */
 static int ours(const char *name, int is_dir)
 {
@@ -425,7 +425,8 @@ static int ours(const char *name, int is_dir)
         return 1;
     if (is_dir)
         return !strcmp(name, "figures") || !strcmp(name, "points") ||
-               !strcmp(name, "climatology") || !strncmp(name, "discover-", 9);
+               !strcmp(name, "climatology") || !strcmp(name, "score") ||
+               !strncmp(name, "discover-", 9);
     return ends_with(name, ".csv") || !strcmp(name, "results.xlsx") ||
            !strcmp(name, "brief.html");
 }
