@@ -79,9 +79,11 @@ done
 expect "discover: --quiet prints nothing" 0 "^$" -- discover "$work/sw" --outcome g_moved --threshold 0.5 --quiet
 
 # --- refusals: a clear message, and nothing written
-expect "discover: unknown outcome" 64 "sweep.csv: error: no outcome 'moves' \(did you mean 'moved'\?\); it holds: moved, g_moved, both" -- \
+# an option the sweep cannot meet is named, as every bad option is: "neasim discover: --option: ..."
+# (it read "SWEEP/sweep.csv: error: ..." before, as if the file were malformed)
+expect "discover: unknown outcome" 64 "^neasim discover: --outcome: no outcome 'moves' in .*/sw/sweep.csv \(did you mean 'moved'\?\); it holds: moved, g_moved, both" -- \
     discover "$work/sw" --outcome moves --threshold 0.5 --out "$work/no"
-expect "discover: unknown horizon" 64 "error: no horizon '7'; it holds: 2026-01-01, 2027-01-01" -- \
+expect "discover: unknown horizon, its dates with their years" 64 "^neasim discover: --horizon: no horizon '7' in .*; it holds: 2026-01-01 \(1 year\), 2027-01-01 \(2 years\)" -- \
     discover "$work/sw" --outcome moved --threshold 0.5 --horizon 7 --out "$work/no"
 expect "discover: threshold above 1" 64 "--threshold expects a number from 0 to 1 \(or a percentage such as 30%\), got '1.5'" -- \
     discover "$work/sw" --outcome moved --threshold 1.5 --out "$work/no"
@@ -89,17 +91,21 @@ expect "discover: threshold not a number" 64 "--threshold expects a number from 
     discover "$work/sw" --outcome moved --threshold high --out "$work/no"
 expect "discover: threshold missing" 64 "--threshold P is required" -- discover "$work/sw" --outcome moved
 expect "discover: outcome missing" 64 "--outcome NAME is required" -- discover "$work/sw" --threshold 0.5
-expect "discover: no case" 64 "no point of the sweep has moved \(occurred_by\) above 0.9999 at 2027-01-01: nothing to discover" -- \
+expect "discover: no case" 64 "^neasim discover: --threshold: no point of the sweep has moved \(occurred_by\) above 0.9999 at 2027-01-01: nothing to discover, there is no box \(try a lower threshold\)" -- \
     discover "$work/sw" --outcome moved --threshold 0.9999 --out "$work/no"
-expect "discover: --box beyond the trajectory" 64 "--box 999999: the trajectory has steps 0 to [0-9]+" -- \
+# every point a case: refused as no case is (it reported the whole space "as no smaller box
+# reaches the density asked (--density)", which was not asked)
+expect "discover: every point a case" 64 "^neasim discover: --threshold: every point of the sweep has moved \(occurred_by\) above 0.001 at 2027-01-01: nothing to discover, the whole space is the box \(try a higher threshold\)" -- \
+    discover "$work/sw" --outcome moved --threshold 0.001 --out "$work/no"
+expect "discover: --box beyond the trajectory" 64 "^neasim discover: --box: the trajectory has steps 0 to [0-9]+, not 999999" -- \
     discover "$work/sw" --outcome moved --threshold 0.6 --box 999999 --out "$work/no"
 "$NEASIM" run "$m" --runs 20 --quiet --out "$work/run"
 expect "discover: a run's folder is not a sweep" 66 "error: not the results folder of a sweep \(its manifest.csv has no sweep_points\)" -- \
     discover "$work/run" --outcome moved --threshold 0.5 --out "$work/no"
-expect "discover: no folder" 66 "error: not the results folder of a sweep \(no manifest.csv\)" -- \
+expect "discover: no folder" 66 "nowhere: error: no such folder" -- \
     discover "$work/nowhere" --outcome moved --threshold 0.5 --out "$work/no"
 "$NEASIM" sweep "$m" --oat --runs 20 --quiet --out "$work/oat"
-expect "discover: an OAT sweep" 64 "a one-at-a-time sweep \(it has tornado.csv\)" -- \
+expect "discover: an OAT sweep" 64 "^neasim discover: .*/oat is a one-at-a-time sweep \(it has tornado.csv\)" -- \
     discover "$work/oat" --outcome moved --threshold 0.5 --out "$work/no"
 cp -r "$work/sw" "$work/damaged" && rm -rf "$work/damaged/discover-moved"
 sed -i '4 s/,outcome,moved,occurred_by,1,2026-01-01,[0-9.]*,/,outcome,moved,occurred_by,1,2026-01-01,abc,/' "$work/damaged/sweep.csv"
@@ -110,11 +116,14 @@ check_that "discover: nothing written after a refusal" [ ! -e "$work/no" ] && [ 
 # --- lever sets: one at a time
 printf 'transitions:f:a>b,levers\n0.2,none\n0.5,double_f\n1,none\n2,double_f\n2.5,none\n' > "$work/design.csv"
 "$NEASIM" sweep "$m" --design "$work/design.csv" --runs 200 --horizons 1 --quiet --out "$work/swl"
-expect "discover: lever sets need --levers" 64 "the sweep varies lever sets \(none, double_f\): .*give --levers SET" -- \
+expect "discover: lever sets need --levers" 64 "^neasim discover: --levers: .*sweep.csv varies lever sets \(none, double_f\): .*give --levers SET" -- \
     discover "$work/swl" --outcome moved --threshold 0.5 --out "$work/no"
-expect "discover: an unknown lever set" 64 "no lever set 'double' \(did you mean 'double_f'\?\)" -- \
+expect "discover: an unknown lever set" 64 "^neasim discover: --levers: no lever set 'double' in .*sweep.csv \(did you mean 'double_f'\?\)" -- \
     discover "$work/swl" --outcome moved --threshold 0.5 --levers double --out "$work/no"
 expect "discover: --levers none" 0 "" -- discover "$work/swl" --outcome moved --threshold 0.5 --levers none --quiet --out "$work/lv"
 check_that "discover: --levers keeps that set's points" grep -q '^0,start,NA,NA,3,' "$work/lv/prim_trajectory.csv"
+expect "discover: --levers on a sweep without lever sets" 64 "^neasim discover: --levers: .*sweep.csv has no levers column" -- \
+    discover "$work/sw" --outcome moved --threshold 0.5 --levers none --out "$work/no"
+check_that "discover: nothing written after a refused option" [ ! -e "$work/no" ]
 
 cli_done discover

@@ -281,8 +281,11 @@ static void sentence(const discover_cli *o, const nsm_discovery *r)
         "(density)", pct(s->mass), pct(s->coverage), o->d.outcome, how, r->date, verb,
         pct(o->d.threshold), verb, pct(s->density));
     if (s->n_restricted == 0) {
-        snprintf(text + n, sizeof text - n, ": the whole space; no smaller box reaches the "
-                 "density asked (--density) with more coverage.");
+        snprintf(text + n, sizeof text - n, ": the whole space; %s.",
+                 o->d.box >= 0        ? "step 0 of the trajectory (--box)"
+                 : isnan(o->d.target) ? "no smaller box comes closer to coverage 1 and density 1"
+                                      : "no smaller box reaches the density asked (--density) "
+                                        "with more coverage");
         print_wrapped(text);
         return;
     }
@@ -342,9 +345,9 @@ static void summary(const discover_cli *o, const nsm_discovery *r)
     printf("\nmass: share of the sweep's points in the box; coverage: share of the cases that are\n"
            "in it; density: share of its points that are cases. quasi-p: how likely the box would\n"
            "hold so many cases without that restriction (one-sided binomial; small: it matters).\n"
-           "The trade-off of coverage and density along the %d boxes of the peeling trajectory\n"
+           "The trade-off of coverage and density along the %d box%s of the peeling trajectory\n"
            "is in prim_trajectory.csv; --box K or --density D reports another.\n",
-           r->prim.n_steps);
+           r->prim.n_steps, r->prim.n_steps == 1 ? "" : "es");
     if (r->runs_per_point > 0 && r->runs_per_point < 10000)
         printf("Each point's probability comes from %.0f runs: a point near the threshold may "
                "fall on either side of it by chance.\n", r->runs_per_point);
@@ -363,6 +366,10 @@ int nsm_cli_discover(int argc, char **argv)
     nsm_diag_init(&d);
     char *staging = NULL;
     nsm_status st = nsm_discover(&o.d, &r, &d);
+    if (st == NSM_ERR_USAGE && d.error) { /* an option the sweep cannot meet: named as such */
+        code = nsm_cli_usage_error("discover", "%s", d.error);
+        goto out;
+    }
     if (st != NSM_OK) {
         nsm_cli_print_diag(&d);
         code = nsm_cli_exit_code(st, 1);

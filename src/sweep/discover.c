@@ -69,6 +69,9 @@ static nsm_status folder_open(folder *f, const char *dir, nsm_diag *d)
     nsm_status st = nsm_table_read(&f->manifest, dir, &S_MANIFEST, d);
     if (st != NSM_OK)
         return st;
+    if (!f->manifest.present && access(dir, F_OK) != 0)
+        return nsm_diag_error(d, NSM_ERR_IO, "%s: error: no such folder: give the results folder "
+                              "of a sweep", dir);
     if (!f->manifest.present || !manifest_value(f, "sweep_points"))
         return nsm_diag_error(d, NSM_ERR_IO, "%s: error: not the results folder of a sweep (%s): "
                               "run `neasim sweep SCENARIO --lhs N` (or --design, --grid) first",
@@ -78,8 +81,8 @@ static nsm_status folder_open(folder *f, const char *dir, nsm_diag *d)
     int oat = tornado && access(tornado, F_OK) == 0;
     free(tornado);
     if (oat)
-        return nsm_diag_error(d, NSM_ERR_USAGE, "%s: error: a one-at-a-time sweep (it has "
-                              "tornado.csv) moves one number at a time, so its points do not "
+        return nsm_diag_error(d, NSM_ERR_USAGE, "%s is a one-at-a-time sweep (it has "
+                              "tornado.csv): it moves one number at a time, so its points do not "
                               "spread over the space PRIM searches: use a sweep of --lhs N, "
                               "--design, --grid or --sobol", dir);
     st = nsm_table_read(&f->params, dir, &S_PARAMS, d);
@@ -87,8 +90,9 @@ static nsm_status folder_open(folder *f, const char *dir, nsm_diag *d)
         return nsm_diag_error(d, NSM_ERR_IO, "%s: error: no parameters.csv: not a sweep's "
                               "results folder", dir);
     if (st == NSM_OK && f->params.n_rows == 0)
-        return nsm_diag_error(d, NSM_ERR_USAGE, "%s: error: the sweep varies no number (only "
-                              "lever sets): PRIM needs numbers", dir);
+        return nsm_diag_error(d, NSM_ERR_USAGE, "%s varies no number (only lever sets): PRIM "
+                              "needs swept numbers: use a sweep of --lhs N, --design, --grid or "
+                              "--sobol", dir);
     if (st == NSM_OK)
         st = sweep_schema(f, d);
     if (st == NSM_OK)
@@ -129,8 +133,10 @@ static void list_join(const name_list *l, char *buf, size_t size)
         used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "", l->names[i]);
 }
 
-static nsm_status not_held(const char *path, const char *what, const char *given,
-                           const name_list *l, nsm_diag *d)
+/* An option's value that sweep.csv does not hold: "--outcome: no outcome 'x' in DIR/sweep.csv
+** (did you mean 'y'?); it holds: ...", with the list `shown` (NULL: l's names). */
+static nsm_status not_held(const char *path, const char *option, const char *what,
+                           const char *given, const name_list *l, const char *shown, nsm_diag *d)
 {
     char all[2048];
     list_join(l, all, sizeof all);
@@ -139,8 +145,8 @@ static nsm_status not_held(const char *path, const char *what, const char *given
     char dym[192] = "";
     if (hint)
         snprintf(dym, sizeof dym, " (did you mean '%s'?)", hint);
-    return nsm_diag_error(d, NSM_ERR_USAGE, "%s: error: no %s '%s'%s; it holds: %s", path, what,
-                          given, dym, l->n ? all : "none");
+    return nsm_diag_error(d, NSM_ERR_USAGE, "%s: no %s '%s' in %s%s; it holds: %s", option, what,
+                          given, path, dym, !l->n ? "none" : shown ? shown : all);
 }
 
 /* The selection of sweep.csv's rows: one per point. */
@@ -196,7 +202,19 @@ static nsm_status pick_horizon(const nsm_table *t, selection *s, const char *wan
         return NSM_OK;
     name_list l;
     names_at(t, s, 2, &l);
-    return not_held(t->path, "horizon", want, &l, d);
+    /* the dates with their years, since --horizon takes either */
+    char shown[4096];
+    size_t used = 0;
+    shown[0] = 0;
+    for (int i = 0; i < l.n && used < sizeof shown; i++)
+        for (int r = 0; r < t->n_rows; r++)
+            if (is_row(t, r, s, 2) && !strcmp(cell(t, r, "date"), l.names[i])) {
+                const char *y = cell(t, r, "horizon_years");
+                used += (size_t)snprintf(shown + used, sizeof shown - used, "%s%s (%s year%s)",
+                                         i ? ", " : "", l.names[i], y, strcmp(y, "1") ? "s" : "");
+                break;
+            }
+    return not_held(t->path, "--horizon", "horizon", want, &l, shown, d);
 }
 
 static int any_row(const nsm_table *t, const selection *s, int stage)
@@ -212,18 +230,18 @@ static nsm_status pick_levers(const nsm_table *t, const selection *s, nsm_diag *
 {
     int has_levers = t->n_rows > 0 && nsm_table_cell(t, 0, "levers")->column > 0;
     if (s->levers && !has_levers)
-        return nsm_diag_error(d, NSM_ERR_USAGE, "%s: error: --levers: the sweep has no lever sets",
-                              t->path);
+        return nsm_diag_error(d, NSM_ERR_USAGE, "--levers: %s has no levers column: the sweep "
+                              "varies no lever set, so leave --levers out", t->path);
     name_list l;
     names_at(t, s, 3, &l);
     if (s->levers && !any_row(t, s, 4))
-        return not_held(t->path, "lever set", s->levers, &l, d);
+        return not_held(t->path, "--levers", "lever set", s->levers, &l, NULL, d);
     if (!s->levers && l.n > 1) {
         char all[2048];
         list_join(&l, all, sizeof all);
-        return nsm_diag_error(d, NSM_ERR_USAGE, "%s: error: the sweep varies lever sets (%s): "
-                              "PRIM searches numbers; give --levers SET to search the points of "
-                              "one lever set", t->path, all);
+        return nsm_diag_error(d, NSM_ERR_USAGE, "--levers: %s varies lever sets (%s): PRIM "
+                              "searches numbers; give --levers SET to search the points of one "
+                              "lever set", t->path, all);
     }
     return NSM_OK;
 }
@@ -236,11 +254,11 @@ static nsm_status select_rows(const nsm_table *t, const nsm_discover_options *o,
     name_list l;
     if (!any_row(t, s, 1)) {
         names_at(t, s, 0, &l);
-        return not_held(t->path, "outcome", s->outcome, &l, d);
+        return not_held(t->path, "--outcome", "outcome", s->outcome, &l, NULL, d);
     }
     if (!any_row(t, s, 2)) {
         names_at(t, s, 1, &l);
-        return not_held(t->path, "measure", s->measure, &l, d);
+        return not_held(t->path, "--measure", "measure", s->measure, &l, NULL, d);
     }
     nsm_status st = pick_horizon(t, s, o->horizon, d);
     if (st == NSM_OK)
@@ -323,17 +341,21 @@ static nsm_status run_prim(const nsm_discover_options *o, nsm_discovery *out, ns
     int cases = 0;
     for (int i = 0; i < out->n; i++)
         cases += out->y[i] > 0;
-    if (cases == 0)
-        return nsm_diag_error(d, NSM_ERR_USAGE, "no point of the sweep has %s (%s) %s %g at %s: "
-                              "nothing to discover (try another threshold)", o->outcome,
+    if (cases == 0 || cases == out->n)
+        return nsm_diag_error(d, NSM_ERR_USAGE, "--threshold: %s point of the sweep has %s (%s) "
+                              "%s %g at %s: nothing to discover, %s (try %s threshold)",
+                              cases ? "every" : "no", o->outcome,
                               o->measure ? o->measure : "occurred_by", o->below ? "below" : "above",
-                              o->threshold, out->date);
+                              o->threshold, out->date,
+                              cases ? "the whole space is the box" : "there is no box",
+                              (cases != 0) == !o->below ? "a higher" : "a lower");
     nsm_status st = nsm_prim(out->x, out->y, out->n, out->d, &o->prim, &out->prim, d);
     if (st != NSM_OK)
         return st;
     if (o->box >= out->prim.n_steps)
-        return nsm_diag_error(d, NSM_ERR_USAGE, "--box %d: the trajectory has steps 0 to %d",
-                              o->box, out->prim.n_steps - 1);
+        return nsm_diag_error(d, NSM_ERR_USAGE, "--box: the trajectory has steps 0 to %d, not %d: "
+                              "give one of them (prim_trajectory.csv lists them)",
+                              out->prim.n_steps - 1, o->box);
     out->picked = o->box >= 0        ? o->box
                   : isnan(o->target) ? nsm_prim_knee(&out->prim)
                                      : nsm_prim_choose(&out->prim, o->target);
