@@ -42,6 +42,19 @@ for v in '0.2;;0.5' '0.2;0.5;' ';0.2'; do
         "g-empty.csv:2:19: error: an empty value in '$v': separate the values by single ';'" \
         -- sweep tests/models/paths --grid "$work/g-empty.csv" --quiet --out "$work/sw"
 done
+# --params and a generated design on a scenario without distributions: the option named, as every
+# bad option is ("neasim sweep: --params: ..."; the message had no prefix before), a typo's
+# suggestion, an empty item refused rather than read as a path, nothing written
+expect "sweep: --params, an unknown path, with a suggestion" 64 \
+    "^neasim sweep: --params: 'transitions:f:a>c' names no number written as a distribution; did you mean 'transitions:f:a>b'\?" \
+    -- sweep tests/models/discover --lhs 5 --params 'transitions:f:a>c' --quiet --out "$work/sw"
+for v in 'transitions:f:a>b,,transitions:g:x>y' 'transitions:f:a>b,' ',transitions:f:a>b'; do
+    expect "sweep: --params '$v' has an empty item" 64 "^neasim sweep: --params: an empty item in '$v': separate the paths by single ','" \
+        -- sweep tests/models/discover --oat --params "$v" --quiet --out "$work/sw"
+done
+expect "sweep: --oat on a scenario without distributions" 64 \
+    "^neasim sweep: --oat: the scenario has no numbers written as distributions" -- sweep tests/models/paths --oat --quiet --out "$work/sw"
+check_that "sweep: a refused option wrote nothing" [ ! -e "$work/sw" ] && [ ! -e "$work/sw.partial" ]
 printf 'transitions:f:a>b,modifiers:1,transitions:f:a>b\n0.2,1,0.3\n' > "$work/d-twice.csv"
 expect "sweep: design names a column twice" 65 "d-twice.csv:1:[0-9]+: error: column 'transitions:f:a>b' appears twice" -- sweep tests/models/paths --design "$work/d-twice.csv" --quiet --out "$work/sw"
 check_that "sweep: a refused design wrote nothing" [ ! -e "$work/sw" ] && [ ! -e "$work/sw.partial" ]

@@ -540,13 +540,21 @@ static nsm_status check_patterns(const nsm_model *m, const char *only, nsm_diag 
         size_t n = strcspn(p, ",");
         char pat[512];
         snprintf(pat, sizeof pat, "%.*s", (int)n, p);
+        if (n == 0 || (p[n] == ',' && !p[n + 1]))
+            return nsm_diag_error(diag, NSM_ERR_USAGE, "--params: an empty item in '%s': "
+                                  "separate the paths by single ','", only);
         int hits = 0;
         for (int k = 0; k < m->n_uncertain; k++)
             hits += selected(m->uncertain[k].path, pat);
+        const char *near = hits || m->n_uncertain == 0 ? NULL
+                           : nsm_suggest(pat, m->uncertain[0].path, (size_t)m->n_uncertain,
+                                         sizeof m->uncertain[0]);
         if (!hits)
             return nsm_diag_error(diag, NSM_ERR_USAGE, "--params: '%s' names no number written as "
-                                  "a distribution (`neasim check` lists them under \"Uncertain "
-                                  "numbers\"; end a prefix with '*')", pat);
+                                  "a distribution%s%s%s (`neasim check` lists them under "
+                                  "\"Uncertain numbers\"; end a prefix with '*')", pat,
+                                  near ? "; did you mean '" : "", near ? near : "",
+                                  near ? "'?" : "");
         p += n + (p[n] == ',');
     }
     return NSM_OK;
@@ -647,10 +655,12 @@ nsm_status nsm_sweep_generate(const nsm_model *m, nsm_sweep_kind kind, size_t n,
     memset(d, 0, sizeof *d);
     d->kind = kind;
     if (m->n_uncertain == 0)
-        return nsm_diag_error(diag, NSM_ERR_USAGE, "the scenario has no numbers written as "
-                              "distributions, so there is nothing for --lhs, --sobol or --oat to "
-                              "vary: write a judgment's range as e.g. pert(0.1,0.2,0.4) (see "
-                              "scenarios/README.md), or give --design or --grid");
+        return nsm_diag_error(diag, NSM_ERR_USAGE, "%s: the scenario has no numbers written as "
+                              "distributions, so there is nothing to vary: write a judgment's "
+                              "range as e.g. pert(0.1,0.2,0.4) (see scenarios/README.md), or give "
+                              "--design or --grid", kind == NSM_SWEEP_LHS     ? "--lhs"
+                                                    : kind == NSM_SWEEP_SOBOL ? "--sobol"
+                                                                              : "--oat");
     nsm_status st = check_patterns(m, only, diag);
     if (st == NSM_OK)
         st = copy_uncertain(m, only, d);
