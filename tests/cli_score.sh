@@ -108,8 +108,10 @@ expect "a comparison: an arm, the baseline as reference" 0 "skill" -- score "$wo
     --reference "$work/cmp" --observed "$work/obs_ts.csv" --out "$work/cmp-faster"
 check_that "arm faster forecasts b sooner" awk -F, '$2=="item" && $6=="2025-02-01" && $7=="forecast" \
     { exit !($8 > $9) }' "$work/cmp-faster/scores.csv"
-expect "no such arm" 64 "has no arm 'slower'" -- score "$work/cmp" --arm slower --observed "$work/obs_ts.csv"
-expect "--arm on a run" 64 "holds one run" -- score "$work/ts" --arm faster --observed "$work/obs_ts.csv"
+# an arm the folder does not have is a bad option, named as such with the arms it has (it read
+# "DIR has no arm 'slower' (see its arms.csv)" with no "neasim score:" before)
+expect "no such arm" 64 "^neasim score: --arm: .*/cmp has no arm 'slower'; its arms: baseline, faster" -- score "$work/cmp" --arm slower --observed "$work/obs_ts.csv"
+expect "--arm on a run" 64 "^neasim score: --arm: .*/ts holds one run" -- score "$work/ts" --arm faster --observed "$work/obs_ts.csv"
 "$NEASIM" run $models/uncertain --outer 3 --runs 200 --quiet --out "$work/outer"
 awk -F, 'NR == 2 { print "quantity,name,window_end,observed"; print "outcome," $3 "," $1 ",no" }' \
     "$work/outer/outcomes.csv" > "$work/obs_outer.csv"
@@ -205,9 +207,12 @@ expect "every arm against a reference" 0 "skill vs ref" -- score "$work/arms" --
 check_that "each arm's skill against the reference" awk -F, '{ sub(/\r$/, "") }
     $2 == "total" && $7 == "crps" { n++; if ($10 != $14 || $9 != $13) bad = 1 }
     END { exit !(n == 2 && !bad) }' "$work/arms-ref/scores.csv"
-expect "--reference-arm all" 64 "names one arm" -- score "$work/arms" --observed "$work/obs_arms.csv" \
+expect "--reference-arm all" 64 "^neasim score: --reference-arm: name one arm of .*, not all" -- score "$work/arms" --observed "$work/obs_arms.csv" \
     --reference "$work/arms" --reference-arm all
-expect "--arm all on a run" 64 "holds one run" -- score "$work/arms-run" --arm all --observed "$work/obs_arms.csv"
+expect "--arm all on a run" 64 "^neasim score: --arm: .* holds one run" -- score "$work/arms-run" --arm all --observed "$work/obs_arms.csv"
+expect "--reference-arm of a run" 64 "^neasim score: --reference-arm: .* holds one run" -- score "$work/arms" \
+    --observed "$work/obs_arms.csv" --reference "$work/arms-run" --reference-arm faster
+expect "help: the usage names --arm and --reference-arm" 0 "^ +\[--reference-arm NAME\]" -- score --help
 # compare A B: arms named after the scenarios; the first is the baseline, also as a reference.
 cp -r $models/score_arms "$work/sa_fast"
 sed -i 's/^name,score_arms,/name,score_arms_fast,/' "$work/sa_fast/scenario.csv"

@@ -14,7 +14,8 @@
 #include "neasim/score.h"
 
 static const char SCORE_HELP[] =
-    "Usage: neasim score RESULTS --observed FILE.csv [--reference RESULTS2] [--out DIR]\n"
+    "Usage: neasim score RESULTS --observed FILE.csv [--reference RESULTS2] [--arm NAME|all]\n"
+    "                    [--reference-arm NAME] [--out DIR] [--bom] [--quiet]\n"
     "\n"
     "Score the forecasts of results folder RESULTS (of run, run --outer or compare) against the\n"
     "realized values in FILE.csv (columns quantity,name,window_start,window_end,observed and\n"
@@ -294,6 +295,10 @@ int nsm_cli_score(int argc, char **argv)
     nsm_diag_init(&d);
     char *staging = NULL;
     nsm_status st = nsm_score(&o.so, &t, &d);
+    if (st == NSM_ERR_USAGE && d.error) { /* --arm or --reference-arm the folders cannot meet */
+        code = nsm_cli_usage_error("score", "%s", d.error);
+        goto out;
+    }
     if (st != NSM_OK) {
         nsm_cli_print_diag(&d);
         code = nsm_cli_exit_code(st, 1);

@@ -94,18 +94,25 @@ static nsm_status list_arms(folder *f, nsm_diag *d)
     return NSM_OK;
 }
 
-/* Check an arm asked of folder f: NULL and "all" stand for every arm (of a comparison only). */
-static nsm_status check_arm(const folder *f, const char *arm, nsm_diag *d)
+/* Check an arm asked of folder f by option opt (--arm, --reference-arm): NULL and "all" stand
+** for every arm (of a comparison only). */
+static nsm_status check_arm(const folder *f, const char *opt, const char *arm, nsm_diag *d)
 {
     if (arm && f->n_arms == 0)
-        return nsm_diag_error(d, NSM_ERR_USAGE, "%s holds one run (its tables have no arm "
-                              "column): --arm is for a comparison's results", f->dir);
+        return nsm_diag_error(d, NSM_ERR_USAGE, "%s: %s holds one run (its tables have no arm "
+                              "column): %s is for a comparison's results; leave it out", opt,
+                              f->dir, opt);
     if (!arm || !strcmp(arm, "all"))
         return NSM_OK;
     for (int k = 0; k < f->n_arms; k++)
         if (!strcmp(f->arm_names[k], arm))
             return NSM_OK;
-    return nsm_diag_error(d, NSM_ERR_USAGE, "%s has no arm '%s' (see its arms.csv)", f->dir, arm);
+    char arms[1024] = "";
+    for (int k = 0, used = 0; k < f->n_arms && used < (int)sizeof arms; k++)
+        used += snprintf(arms + used, sizeof arms - (size_t)used, "%s%s", k ? ", " : "",
+                         f->arm_names[k]);
+    return nsm_diag_error(d, NSM_ERR_USAGE, "%s: %s has no arm '%s'; its arms: %s", opt, f->dir,
+                          arm, arms);
 }
 
 /* Read only arm's rows (NULL for a run) and find the horizon: the first and last report date of
@@ -134,8 +141,9 @@ static nsm_status folder_select(folder *f, const char *arm, nsm_diag *d)
     return NSM_OK;
 }
 
-/* Read a folder's tables and check the arm asked of it (NULL: none asked). */
-static nsm_status folder_open(folder *f, const char *dir, const char *arm, nsm_diag *d)
+/* Read a folder's tables and check the arm asked of it by option opt (NULL: none asked). */
+static nsm_status folder_open(folder *f, const char *dir, const char *opt, const char *arm,
+                              nsm_diag *d)
 {
     memset(f, 0, sizeof *f);
     f->dir = dir;
@@ -154,7 +162,7 @@ static nsm_status folder_open(folder *f, const char *dir, const char *arm, nsm_d
                               f->outcomes.present ? "state_probabilities.csv" : "outcomes.csv");
     if (st == NSM_OK)
         st = list_arms(f, d);
-    return st == NSM_OK ? check_arm(f, arm, d) : st;
+    return st == NSM_OK ? check_arm(f, opt, arm, d) : st;
 }
 
 /* A probability cell, checked. */
@@ -742,11 +750,11 @@ nsm_status nsm_score(const nsm_score_options *o, nsm_score_table *t, nsm_diag *d
     memset(f, 0, sizeof f);
     memset(&ob, 0, sizeof ob);
     int ref = o->reference != NULL;
-    nsm_status st = folder_open(&f[K_RESULTS], o->results, o->arm, d);
+    nsm_status st = folder_open(&f[K_RESULTS], o->results, "--arm", o->arm, d);
     if (st == NSM_OK && ref)
-        st = folder_open(&f[K_REFERENCE], o->reference, o->ref_arm, d);
+        st = folder_open(&f[K_REFERENCE], o->reference, "--reference-arm", o->ref_arm, d);
     if (st == NSM_OK && ref && o->ref_arm && !strcmp(o->ref_arm, "all"))
-        st = nsm_diag_error(d, NSM_ERR_USAGE, "--reference-arm names one arm of %s: the "
+        st = nsm_diag_error(d, NSM_ERR_USAGE, "--reference-arm: name one arm of %s, not all: the "
                             "reference is one forecast", o->reference);
     if (st == NSM_OK)
         st = observed_read(&ob, o->observed, d);
