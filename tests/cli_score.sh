@@ -297,6 +297,13 @@ check_that "count_distribution.csv: each window sums to 1 and matches event_coun
             if ((p[k] - 1)^2 > 1e-18 || !(k in m) || (mean - m[k])^2 > (1e-5 * (1 + mean))^2) { print "window " k ": sum " p[k] ", mean " mean " vs " m[k]; exit 1 } }
         exit !(n == 44) }' "$work/cal/event_counts.csv" "$work/cal/count_distribution.csv"
 check_that "every score is a number" awk -F, 'NR > 1 && $8 == "NA" { exit 1 }' "$sc"
+# A skill that three decimals round to zero keeps its sign and one significant digit, never
+# "-0.000" (the calibration run against another seed's: the CRPS skill over all counts is -0.0001)
+"$NEASIM" run scenarios/calibration-2012 --runs 2000 --seed 2 --quiet --out "$work/cal2"
+"$NEASIM" score "$work/cal" --observed scenarios/data/observed_2012_2021.csv --reference "$work/cal2" \
+    --out "$work/cal-ref" > "$work/cal-ref.txt"
+check_that "printed skills: no -0.000" bash -c '! grep -q -- "-0\.000\b" "$1"' _ "$work/cal-ref.txt"
+check_that "printed skills: -0.0001 as the CSV's -0.000108624" grep -Eq '^event +all +crps +40 .* -0\.0001 \(' "$work/cal-ref.txt"
 
 # --- Under valgrind memcheck (when installed): a good score with a reference, a comparison's arm
 # and two error paths (an unknown name; a count table cut short), no error and nothing lost ---

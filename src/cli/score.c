@@ -148,10 +148,26 @@ static const nsm_score_row *headline(const nsm_score_table *t, const char *q, in
     return found;
 }
 
+/* A skill as text: three decimals, but 0.000 only when it is exactly 0 (never -0.000), and one
+** significant digit for a value that three decimals would round to zero (-0.0003), so that the
+** sign, and whether an interval holds 0, read as they are. */
+static void skill_text(char *buf, size_t size, double v)
+{
+    if (v == 0.0)
+        snprintf(buf, size, "0.000");
+    else if (fabs(v) < 0.0005)
+        snprintf(buf, size, "%.1g", v);
+    else
+        snprintf(buf, size, "%.3f", v);
+}
+
 /* A skill as a field of 13 (blank when there is none). */
 static int skill_field(char *buf, size_t size, double v)
 {
-    return isnan(v) ? snprintf(buf, size, " %12s", "") : snprintf(buf, size, " %12.3f", v);
+    char text[32] = "";
+    if (!isnan(v))
+        skill_text(text, sizeof text, v);
+    return snprintf(buf, size, " %12s", text);
 }
 
 /* Print a line built in buf without its trailing blanks. */
@@ -260,9 +276,14 @@ static void summary(const score_cli *o, const nsm_score_table *t)
         print_number(r->value);
         print_number(r->reference_value);
         if (!isnan(r->skill)) {
-            printf(" %10.3f", r->skill);
-            if (!isnan(r->skill_lo))
-                printf(" (%.3f to %.3f)", r->skill_lo, r->skill_hi);
+            char a[32], b[32], c[32];
+            skill_text(a, sizeof a, r->skill);
+            printf(" %10s", a);
+            if (!isnan(r->skill_lo)) {
+                skill_text(b, sizeof b, r->skill_lo);
+                skill_text(c, sizeof c, r->skill_hi);
+                printf(" (%s to %s)", b, c);
+            }
         }
         printf("\n");
     }
