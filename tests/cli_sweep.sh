@@ -70,6 +70,23 @@ check_that "sweep: the narrower path wins in either column order" \
 check_that "sweep: ... and is not ignored" \
     [ "$(grep ',f_b,holds,5,' "$work/sw-wide-first/sweep.csv" | cut -d, -f9 | cut -c1-3)" = 0.9 ]
 
+# --- design.csv as the other tables are written: CRLF line ends, a number as typed when it reads
+# back exactly (0.2, not 0.20000000000000001), a lever set's "none" as points.csv writes it, NA
+# in the levers column of a design without levers (the cells were empty, the lines LF)
+printf 'parameter,values\ntransitions:f:a>b,0.2;0.5\nlevers,none;push_f\n' > "$work/g-dcsv.csv"
+expect "sweep: a grid with levers" 0 "" -- sweep tests/models/paths --grid "$work/g-dcsv.csv" --runs 20 --quiet --out "$work/sw-dcsv"
+check_that "design.csv: CRLF line ends, as every table" bash -c '[ "$(grep -c $'"'"'\r$'"'"' "$1")" -eq 5 ]' _ "$work/sw-dcsv/design.csv"
+check_that "design.csv: 0.2 as typed, none for no lever" \
+    [ "$(tr -d '\r' < "$work/sw-dcsv/design.csv" | sed -n 2,3p | tr '\n' ' ')" = "1,0.2,none 2,0.2,push_f " ]
+check_that "design.csv: NA in the levers column of a design without levers" \
+    bash -c 'tail -n +2 "$1" | tr -d "\r" | awk -F, "\$NF != \"NA\" { bad = 1 } END { exit bad }"' _ "$work/sw-lhs40/design.csv"
+check_that "design.csv: each number reads back as the design's own (--lhs: points.csv's to 10 digits)" \
+    awk -F, 'NR == FNR { if (FNR > 1) v[$1 "," $2] = $3; next }
+        FNR == 1 { for (i = 2; i < NF; i++) h[i] = $i; next }
+        { for (i = 2; i < NF; i++) { w = v[$1 "," h[i]]; d = $i - w; if (d < 0) d = -d
+              if (w == "" || d > 1e-9 * (w < 0 ? -w : w) + 1e-300) bad = 1 } }
+        END { exit bad }' <(tr -d '\r' < "$work/sw-lhs40/points.csv") <(tr -d '\r' < "$work/sw-lhs40/design.csv")
+
 # --- a grid above 10^7 points: a clear refusal (exit 70 with an empty message before)
 { echo parameter,values
   for p in 'transitions:f:a>b' 'transitions:f:b>a' 'transitions:g:x>y' 'transitions:g:y>x' \

@@ -107,9 +107,11 @@ nsm_status nsm_sweep_events(const char *work, size_t n_points, size_t offset, si
 nsm_status nsm_sweep_assemble(const nsm_model *m, const nsm_sweep_design *d, const char *work,
                               const nsm_sweep_config *c, nsm_diag *diag);
 
-/* Write the design as CSV text to f (point, one column per parameter, then levers), one point at
-** a time: written into the work folder so that --resume can check it is continuing the same
-** sweep. NSM_OK, or NSM_ERR_IO when a write failed (errno tells why). */
+/* Write the design as CSV text to f (point, one column per parameter, then levers: a lever set,
+** "none", or NA when the design has no levers), one point at a time, CRLF line ends, each number
+** in the fewest digits that read back exactly: written into the work folder so that --resume can
+** check it is continuing the same sweep. NSM_OK, or NSM_ERR_IO when a write failed (errno tells
+** why). */
 nsm_status nsm_sweep_design_write(const nsm_sweep_design *d, FILE *f);
 
 /* Delete the point files of a sweep in `folder` (points/NNNNNNNN.csv, .counts and their

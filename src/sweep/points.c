@@ -11,6 +11,7 @@
 
 #include "neasim/design.h"
 #include "neasim/dist.h"
+#include "neasim/numfmt.h"
 #include "neasim/params.h"
 #include "neasim/rng.h"
 #include "neasim/sweep.h"
@@ -673,17 +674,31 @@ nsm_status nsm_sweep_generate(const nsm_model *m, nsm_sweep_kind kind, size_t n,
     return st;
 }
 
+/* The shortest of 15, 16 and 17 significant digits that reads back as v exactly: 0.2 as "0.2"
+** (every decimal of 15 digits or fewer round-trips, and %.15g rounds v back to it), a value drawn
+** by --lhs with the digits it needs. */
+static void exact_text(char *buf, double v)
+{
+    for (int digits = 15; digits <= 17; digits++)
+        if (nsm_numfmt_g(buf, v, digits) > 0 && (digits == 17 || strtod(buf, NULL) == v))
+            return;
+}
+
 nsm_status nsm_sweep_design_write(const nsm_sweep_design *d, FILE *f)
 {
+    char num[NSM_NUMFMT_MAX];
     fputs("point", f);
     for (int k = 0; k < d->n_params; k++)
         fprintf(f, ",%s", d->names[k]);
-    fputs(",levers\n", f);
+    fputs(",levers\r\n", f);
     for (size_t p = 0; p < d->n_points && !ferror(f); p++) {
         fprintf(f, "%zu", p + 1);
-        for (int k = 0; k < d->n_params; k++)
-            fprintf(f, ",%.17g", d->values[p * (size_t)d->n_params + (size_t)k]);
-        fprintf(f, ",%s\n", d->has_levers ? d->levers[p] : "");
+        for (int k = 0; k < d->n_params; k++) {
+            exact_text(num, d->values[p * (size_t)d->n_params + (size_t)k]);
+            fprintf(f, ",%s", num);
+        }
+        /* as points.csv and sweep.csv write it: "none" for no lever, NA without a levers column */
+        fprintf(f, ",%s\r\n", !d->has_levers ? "NA" : *d->levers[p] ? d->levers[p] : "none");
     }
     return ferror(f) ? NSM_ERR_IO : NSM_OK;
 }
