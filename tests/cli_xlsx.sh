@@ -47,6 +47,40 @@ for d in run cmp sw; do
         test "$(tr ' ' '\n' <<<"$got" | sort | tr '\n' ' ')" = "$(tr ' ' '\n' <<<"$want" | sort | grep . | tr '\n' ' ')"
 done
 
+# --- About: every sheet described (labels, routes, signposts and interactions were "see
+# README.md"), and what an interval is --------------------------------------------------------------
+"$NEASIM" run tests/models/signposts --runs 200 --routes --signposts --quiet --xlsx --out "$work/story"
+"$NEASIM" compare tests/models/interact --levers all --factorial --runs 100 --quiet --xlsx --out "$work/inter"
+about() { # the About sheet's text, one cell a line
+    python3 - "$1" <<'PY'
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+names = z.namelist()
+sst = []
+if "xl/sharedStrings.xml" in names:
+    sst = [re.sub(r"<[^>]+>", "", si) for si in re.findall(r"<si>(.*?)</si>", z.read("xl/sharedStrings.xml").decode(), re.S)]
+book = z.read("xl/workbook.xml").decode()
+rels = z.read("xl/_rels/workbook.xml.rels").decode()
+rid = re.search(r'<sheet name="About"[^>]*r:id="([^"]+)"', book).group(1)
+target = re.search(r'Id="%s"[^>]*Target="([^"]+)"' % rid, rels) or re.search(r'Target="([^"]+)"[^>]*Id="%s"' % rid, rels)
+sheet = z.read("xl/" + target.group(1)).decode()
+for attrs, body in re.findall(r'<c ([^>]*)>(.*?)</c>', sheet, re.S):
+    if 't="s"' in attrs:
+        print(sst[int(re.search(r"<v>(\d+)</v>", body).group(1))])
+    elif 't="inlineStr"' in attrs:
+        print(re.sub(r"<[^>]+>", "", body))
+PY
+}
+for d in run cmp sw story inter; do
+    about "$work/$d/results.xlsx" > "$work/about-$d.txt"
+    check_that "$d: About says what an interval is" grep -q '^Intervals .* are 95% Monte Carlo intervals: how precisely the runs pin a number down' "$work/about-$d.txt"
+    check_that "$d: About describes every sheet (none left to README.md)" bash -c '! grep -q "^see README.md" "$1"' _ "$work/about-$d.txt"
+done
+for f in labels routes signposts; do
+    check_that "story: About describes $f.csv" grep -q "($f.csv)\$" "$work/about-story.txt"
+done
+check_that "inter: About describes interactions.csv" grep -q "^whether two levers do more or less together.*(interactions.csv)\$" "$work/about-inter.txt"
+
 # --- LibreOffice: back to CSV, one file per sheet ----------------------------------------------
 mkdir -p "$work/back"
 lo --convert-to 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1' \

@@ -34,6 +34,8 @@ static const struct {
     {"differences.csv", "paired differences between each arm and the baseline, every report date"},
     {"uncertainty_differences.csv", "judgment range of each lever's effect over the draws"},
     {"arms.csv", "what each arm of the comparison changes"},
+    {"interactions.csv", "whether two levers do more or less together than their two effects "
+                         "added, in percentage points, with its 95% interval"},
     {"sweep.csv", "outcomes and counted events at the horizons, at every point of the sweep"},
     {"points.csv", "the design, long: each point's value of each parameter"},
     {"parameters.csv", "each swept number in the scenario's terms, its base value and distribution"},
@@ -41,7 +43,13 @@ static const struct {
     {"sensitivity.csv", "Sobol first-order and total indices with bootstrap intervals"},
     {"tornado.csv", "one-at-a-time swings: each uncertain number at its 5th and 95th percentile"},
     {"paths.csv", "the story of the first replications, one row per thing that happened"},
+    {"routes.csv", "the routes (sequences of changes) by which each outcome begins to hold: their "
+                   "shares of its onsets, with 95% intervals, and median times"},
+    {"signposts.csv", "what, seen by a watch date, announces an outcome's later onset: its "
+                      "probability with and without each indicator, their ratio and difference"},
     {"scores.csv", "forecast scores against what happened"},
+    {"labels.csv", "the scenario's names for people: a label for each factor, level, counted "
+                   "event, outcome, lever and draw (the tables use the names)"},
 };
 enum { N_KNOWN = sizeof KNOWN / sizeof KNOWN[0] };
 
@@ -367,6 +375,15 @@ static nsm_status write_about(const char *dir, writer *w, const table *t, int n,
                                     "empty cells are missing values (NA in the CSV files). "
                                     "Columns are described in README.md, \"Output files\".",
                                     NULL));
+    check(w, worksheet_write_string(
+                 a.ws, a.row++, 0,
+                 "Intervals (ci_low and ci_high, and the columns ending in _lo and _hi) are 95% "
+                 "Monte Carlo intervals: how precisely the runs pin a number down (they shrink "
+                 "as --runs grows), not how much it depends on the scenario's judgments; for "
+                 "that, run with --outer (uncertainty.csv, the judgment columns of briefing.csv). "
+                 "With --outer they count the draws as the sample; sensitivity.csv's are bootstrap "
+                 "intervals over the sweep's points.",
+                 NULL));
     a.row++;
     about_sheets(&a, t, n, w->max_rows);
     a.row++;
