@@ -85,6 +85,15 @@ mkdir -p "$work/precious"; echo keep > "$work/precious/notes.txt"
 expect "foreign folder" 73 "not a neasim results folder" -- run tests/models/two_state --runs 10 --out "$work/precious"
 [ "$(cat "$work/precious/notes.txt")" = keep ] && pass=$((pass + 1)) || { echo "FAIL foreign folder touched"; fail=$((fail + 1)); }
 
+# --- check: a transition written as mean_years or annual_probability shows, beside its rate, the
+# number as written, which is what "Uncertain numbers" gives the mean of (the rate 2.179 of a
+# mean_years pert read against "mean 0.4589" unexplained before)
+cp -r tests/models/two_state "$work/units" && rm "$work/units/levers.csv"
+sed -i 's/^f,a,b,[^,]*,rate_per_year,/f,a,b,"pert(0.25,0.5,0.75)",mean_years,/; s/^f,b,a,[^,]*,mean_years,/f,b,a,0.25,annual_probability,/' "$work/units/transitions.csv"
+expect "check: a mean_years row as written" 0 "f:a>b +2 +\(mean_years 0.5\)" -- check "$work/units"
+expect "check: an annual_probability row as written" 0 "f:b>a +0.2877 +\(annual_probability 0.25\)" -- check "$work/units"
+expect "check: ... the number Uncertain numbers gives the mean of" 0 "transitions:f:a>b +pert\(0.25,0.5,0.75\) +mean 0.5" -- check "$work/units"
+
 # --- every shipped scenario checks and runs; results are byte-identical across thread counts
 for s in scenarios/*/; do
     s=${s%/}

@@ -2,6 +2,7 @@
 ** check.c: `neasim check SCENARIO`: validate a scenario and describe the model it compiles to,
 ** in the terms an analyst wrote it in.
 */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,8 +19,10 @@ static const char CHECK_HELP[] =
     "Usage: neasim check SCENARIO [--resolved DIR]\n"
     "\n"
     "Validate the scenario in folder SCENARIO and describe its model: factors, hazards (as rates\n"
-    "per year), modifiers, counted events, the calendar, effects and outcomes. Exits with 0 when\n"
-    "the scenario is valid and 65 (with file:line:column messages) when it is not.\n"
+    "per year, and as written), counted events, modifiers, the calendar, effects, outcomes,\n"
+    "conditioned draws, the uncertain numbers (the paths sweep --params takes) and the levers.\n"
+    "Exits with 0 when the scenario is valid and 65 (with file:line:column messages) when it is\n"
+    "not.\n"
     "\n"
     "  --resolved DIR   also write the scenario's tables with every base it extends merged in\n"
     "                   (one flat scenario folder, tidy CSV, for spreadsheets) into DIR,\n"
@@ -79,11 +82,18 @@ static void print_duration(const nsm_duration *du)
 static void describe_hazards(const nsm_model *m)
 {
     char name[3 * NSM_NAME_MAX + 4];
-    printf("\nTransitions (%d, base rates per year):\n", m->n_transitions);
+    printf("\nTransitions (%d, base rates per year; a row written in another unit also as "
+           "written):\n", m->n_transitions);
     for (int k = 0; k < m->n_transitions; k++) {
+        const nsm_transition *tr = &m->transitions[k];
         nsm_process_name(m, k, name, sizeof name);
-        printf("  %-60s %10.4g", name, m->transitions[k].rate);
-        print_duration(&m->transitions[k].duration);
+        printf("  %-60s %10.4g", name, tr->rate);
+        /* the number the row holds, so that it reads against the row and "Uncertain numbers" */
+        if (tr->rate > 0 && tr->unit == NSM_UNIT_MEAN_YEARS)
+            printf("   (mean_years %.4g)", 1.0 / tr->rate);
+        else if (tr->rate > 0 && tr->unit == NSM_UNIT_ANNUAL_PROBABILITY)
+            printf("   (annual_probability %.4g)", -expm1(-tr->rate));
+        print_duration(&tr->duration);
         printf("\n");
     }
     printf("\nCounted events (%d):\n", m->n_events);
