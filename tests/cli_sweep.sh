@@ -57,6 +57,10 @@ expect "sweep: --oat on a scenario without distributions" 64 \
 check_that "sweep: a refused option wrote nothing" [ ! -e "$work/sw" ] && [ ! -e "$work/sw.partial" ]
 printf 'transitions:f:a>b,modifiers:1,transitions:f:a>b\n0.2,1,0.3\n' > "$work/d-twice.csv"
 expect "sweep: design names a column twice" 65 "d-twice.csv:1:[0-9]+: error: column 'transitions:f:a>b' appears twice" -- sweep tests/models/paths --design "$work/d-twice.csv" --quiet --out "$work/sw"
+printf 'transitions:f:a>b\n0.2,0.4\n' > "$work/d-one.csv"
+expect "sweep: a design of one column, a row of two cells (\"1 columns\" before)" 65 \
+    "d-one.csv:2:5: error: this row has 2 cells but the header has 1 column \(a comma inside a value needs quotes" \
+    -- sweep tests/models/paths --design "$work/d-one.csv" --quiet --out "$work/sw"
 check_that "sweep: a refused design wrote nothing" [ ! -e "$work/sw" ] && [ ! -e "$work/sw.partial" ]
 # a `*` path and a narrower one may share numbers: the narrower wins, whatever the column order
 # (f:a>b at 2 and f:b>a at 0.1: f holds b with probability 2/2.1; 1/2 if the wildcard won)
