@@ -264,6 +264,10 @@ rm -f "$work/obs_bad.csv"
 expect "missing observed file" 66 "cannot open" -- score "$work/ts" --observed "$work/obs_bad.csv" --out "$work/keep"
 expect "not a results folder" 66 "not a neasim results folder" -- score "$models/two_state" --observed "$work/obs_ts.csv" --out "$work/x"
 check_that "nothing written for a failure" test ! -e "$work/x"
+expect "a results folder that does not exist" 66 "nowhere: error: no such folder" -- score "$work/nowhere" --observed "$work/obs_ts.csv" --out "$work/x"
+expect "a --reference that does not exist" 66 "nowhere: error: no such folder" -- score "$work/ts" --observed "$work/obs_ts.csv" \
+    --reference "$work/nowhere" --out "$work/x"
+check_that "... nothing written" test ! -e "$work/x"
 printf '%b' "${H}event,poisson,2025-01-01,2025-07-01,3\n" > "$work/obs_win.csv"
 expect "an event window the results do not hold" 65 \
     "obs_win.csv:2:15: error: .* has no forecast of poisson from 2025-01-01 to 2025-07-01" \

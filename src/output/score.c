@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "neasim/csvout.h"
 #include "neasim/outdir.h"
@@ -148,6 +149,9 @@ static nsm_status folder_open(folder *f, const char *dir, const char *opt, const
     memset(f, 0, sizeof *f);
     f->dir = dir;
     nsm_status st = nsm_table_read(&f->manifest, dir, &S_MANIFEST, d);
+    if (st == NSM_OK && !f->manifest.present && access(dir, F_OK) != 0)
+        return nsm_diag_error(d, NSM_ERR_IO, "%s: error: no such folder: give a results folder "
+                              "of run or compare", dir);
     if (st == NSM_OK && !f->manifest.present)
         return nsm_diag_error(d, NSM_ERR_IO, "%s: error: not a neasim results folder (no "
                               "manifest.csv)", dir);
