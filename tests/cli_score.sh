@@ -268,6 +268,11 @@ expect "a results folder that does not exist" 66 "nowhere: error: no such folder
 expect "a --reference that does not exist" 66 "nowhere: error: no such folder" -- score "$work/ts" --observed "$work/obs_ts.csv" \
     --reference "$work/nowhere" --out "$work/x"
 check_that "... nothing written" test ! -e "$work/x"
+# another command's folder says whose it is (it said "no outcomes.csv")
+printf 'parameter,values\ntransitions:f:a>b,1;2\n' > "$work/grid.csv"
+"$NEASIM" sweep $models/two_state --grid "$work/grid.csv" --runs 20 --quiet --out "$work/sw"
+expect "a sweep's folder" 66 "sw: error: the results of neasim sweep, which hold no forecast to score" -- score "$work/sw" --observed "$work/obs_ts.csv" --out "$work/x"
+expect "a score's folder" 66 "error: the results of neasim score, which hold no forecast to score" -- score "$work/ts-score" --observed "$work/obs_ts.csv" --out "$work/x"
 printf '%b' "${H}event,poisson,2025-01-01,2025-07-01,3\n" > "$work/obs_win.csv"
 expect "an event window the results do not hold" 65 \
     "obs_win.csv:2:15: error: .* has no forecast of poisson from 2025-01-01 to 2025-07-01" \

@@ -161,9 +161,20 @@ static nsm_status folder_open(folder *f, const char *dir, const char *opt, const
         st = nsm_table_read(&f->states, dir, &S_STATES, d);
     if (st == NSM_OK)
         st = nsm_table_read(&f->dist, dir, &S_DIST, d);
-    if (st == NSM_OK && (!f->outcomes.present || !f->states.present))
+    if (st == NSM_OK && (!f->outcomes.present || !f->states.present)) {
+        /* a folder of another command's: say whose, rather than which file it lacks */
+        static const char *const KIND[][2] = {{"sweep_points", "neasim sweep"},
+                                              {"observed", "neasim score"},
+                                              {"box_rule", "neasim discover"}};
+        for (size_t k = 0; k < sizeof KIND / sizeof KIND[0]; k++)
+            for (int r = 0; r < f->manifest.n_rows; r++)
+                if (!strcmp(cell(&f->manifest, r, "key"), KIND[k][0]))
+                    return nsm_diag_error(d, NSM_ERR_IO, "%s: error: the results of %s, which "
+                                          "hold no forecast to score: give a folder of neasim "
+                                          "run or compare", dir, KIND[k][1]);
         return nsm_diag_error(d, NSM_ERR_IO, "%s: error: no %s", dir,
                               f->outcomes.present ? "state_probabilities.csv" : "outcomes.csv");
+    }
     if (st == NSM_OK)
         st = list_arms(f, d);
     return st == NSM_OK ? check_arm(f, opt, arm, d) : st;
