@@ -92,6 +92,8 @@ cp -r tests/models/two_state "$work/units" && rm "$work/units/levers.csv"
 sed -i 's/^f,a,b,[^,]*,rate_per_year,/f,a,b,"pert(0.25,0.5,0.75)",mean_years,/; s/^f,b,a,[^,]*,mean_years,/f,b,a,0.25,annual_probability,/' "$work/units/transitions.csv"
 expect "check: a mean_years row as written" 0 "f:a>b +2 +\(mean_years 0.5\)" -- check "$work/units"
 expect "check: an annual_probability row as written" 0 "f:b>a +0.2877 +\(annual_probability 0.25\)" -- check "$work/units"
+expect "check: the report interval in words (\"every 1 month(s)\" before)" 0 "reports every month: 121 report dates" -- check scenarios/baseline
+expect "check: ... and in months" 0 "reports every 12 months: 6 report dates" -- check scenarios/backtest-2017
 expect "check: ... the number Uncertain numbers gives the mean of" 0 "transitions:f:a>b +pert\(0.25,0.5,0.75\) +mean 0.5" -- check "$work/units"
 
 # --- every shipped scenario checks and runs; results are byte-identical across thread counts

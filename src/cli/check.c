@@ -203,6 +203,41 @@ static void describe_conditioned_draws(const nsm_model *m)
     }
 }
 
+/* Folders joined by ';', each as a reader would write it: "scenarios/backtest-2017/../
+** calibration-2012" as "scenarios/calibration-2012" (lexically: a base is named relative to the
+** scenario that extends it). */
+static void print_folders(const char *list)
+{
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ";");
+        const char *part[64];
+        size_t len[64];
+        int k = 0, abs = *p == '/';
+        for (const char *q = p; q < p + n;) {
+            size_t w = strcspn(q, "/;");
+            if (w == 0 || (w == 1 && *q == '.')) {
+                /* an empty or "." component */
+            } else if (w == 2 && q[0] == '.' && q[1] == '.' && k > 0 &&
+                       !(len[k - 1] == 2 && !strncmp(part[k - 1], "..", 2))) {
+                k--;
+            } else if (k < 64) {
+                part[k] = q;
+                len[k++] = w;
+            }
+            q += w + (q[w] == '/');
+        }
+        if (k == 0)
+            printf("%s", abs ? "/" : ".");
+        for (int i = 0; i < k; i++)
+            printf("%s%.*s", i || abs ? "/" : "", (int)len[i], part[i]);
+        p += n;
+        if (*p == ';') {
+            printf("; ");
+            p++;
+        }
+    }
+}
+
 static void describe_uncertain(const nsm_model *m)
 {
     printf("\nUncertain numbers (%d, held at their means; drawn per replication by run):\n",
@@ -299,11 +334,17 @@ int nsm_cli_check(int argc, char **argv)
     if (code != EXIT_OK)
         return code;
     printf("%s: valid scenario '%s' (%s)\n", scenario, m->name, m->title);
-    if (m->extends)
-        printf("Extends %s (the tables here are patches of it; --resolved writes them merged).\n",
-               m->extends);
-    printf("From %s to %s, reports every %d month(s): %d report dates.\n", m->report_date[0],
-           m->report_date[m->n_reports - 1], m->report_interval_months, m->n_reports);
+    if (m->extends) {
+        printf("Extends ");
+        print_folders(m->extends);
+        printf(" (the tables here are patches of it; --resolved writes them merged).\n");
+    }
+    if (m->report_interval_months == 1)
+        printf("From %s to %s, reports every month: %d report dates.\n", m->report_date[0],
+               m->report_date[m->n_reports - 1], m->n_reports);
+    else
+        printf("From %s to %s, reports every %d months: %d report dates.\n", m->report_date[0],
+               m->report_date[m->n_reports - 1], m->report_interval_months, m->n_reports);
     printf("Checksum sha256:%s\n", m->checksum);
     describe_factors(m);
     describe_hazards(m);
