@@ -291,6 +291,11 @@ check_that "the foreign folder is untouched" test "$(cat "$work/foreign/notes.tx
 "$NEASIM" run scenarios/calibration-2012 --runs 2000 --seed 1 --quiet --out "$work/cal"
 expect "calibration-2012 against observed_2012_2021.csv" 0 "launch_days +crps" -- score "$work/cal" \
     --observed scenarios/data/observed_2012_2021.csv
+# the dates of the first line are the results' (it read "58 observed rows (2012-01-01 to
+# 2022-01-01)", as if the rows spanned them)
+expect "printed: the rows, and the results' dates as theirs" 0 \
+    "scored against scenarios/data/observed_2012_2021.csv: 58 observed rows, on results from 2012-01-01 to 2022-01-01 ->" \
+    -- score "$work/cal" --observed scenarios/data/observed_2012_2021.csv --out "$work/cal-score2"
 sc="$work/cal/score/scores.csv"
 check_that "58 observed rows scored" test "$(awk -F, '$2=="item" && $7=="observed"' "$sc" | wc -l)" = 58
 check_that "ten launch-day years in the coverage" test "$(value "$sc" total event launch_days in_90 17)" = 10

@@ -243,8 +243,9 @@ static void summary_arms(const nsm_score_table *t)
 
 static void summary(const score_cli *o, const nsm_score_table *t)
 {
-    printf("%s scored against %s: %d observed rows (%s to %s)", o->so.results, o->so.observed,
-           t->n_items, t->start, t->end);
+    /* the dates are the results' report dates, not the observed rows' span */
+    printf("%s scored against %s: %d observed row%s, on results from %s to %s", o->so.results,
+           o->so.observed, t->n_items, t->n_items == 1 ? "" : "s", t->start, t->end);
     if (t->n_arms > 1)
         printf(", %d arms", t->n_arms);
     else if (t->n_arms == 1)
