@@ -367,6 +367,7 @@ int nsm_cli_discover(int argc, char **argv)
     char *staging = NULL;
     nsm_status st = nsm_discover(&o.d, &r, &d);
     if (st == NSM_ERR_USAGE && d.error) { /* an option the sweep cannot meet: named as such */
+        nsm_cli_print_warnings(&d, o.quiet);
         code = nsm_cli_usage_error("discover", "%s", d.error);
         goto out;
     }

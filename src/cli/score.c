@@ -318,6 +318,7 @@ int nsm_cli_score(int argc, char **argv)
     char *staging = NULL;
     nsm_status st = nsm_score(&o.so, &t, &d);
     if (st == NSM_ERR_USAGE && d.error) { /* --arm or --reference-arm the folders cannot meet */
+        nsm_cli_print_warnings(&d, o.quiet);
         code = nsm_cli_usage_error("score", "%s", d.error);
         goto out;
     }
