@@ -192,6 +192,9 @@ check_that "--arm baseline: no table of skill against itself" bash -c '! grep -q
 "$NEASIM" score "$work/arms" --arm all --observed "$work/obs_arms.csv" --out "$work/arms-named-all" --quiet
 check_that "--arm all is the default" cmp -s "$sc" "$work/arms-named-all/scores.csv"
 check_that "the manifest says which arms" grep -q '^arm,all' "$work/arms-all/manifest.csv"
+check_that "the manifest says the reference's arm (the command alone said it before)" \
+    grep -q '^reference_arm,baseline' "$work/cmp-faster/manifest.csv"
+check_that "... NA without a reference" grep -q '^reference_arm,NA' "$work/arms-all/manifest.csv"
 # A run is the baseline arm (same seed, same bytes): its rows carry arm NA and no baseline columns.
 "$NEASIM" run $models/score_arms --runs 20000 --seed 7 --quiet --out "$work/arms-run"
 "$NEASIM" score "$work/arms-run" --observed "$work/obs_arms.csv" --quiet

@@ -55,6 +55,7 @@ typedef struct {
     char baseline[512];           /* the comparison's first arm; "" for a run */
     int n_items;                  /* observed rows scored (each arm) */
     int has_reference;
+    char reference_arm[512];      /* the reference's arm scored against; "" for a run's folder */
     char start[11], end[11];      /* the results' horizon */
     double runs;                  /* replications behind each forecast (manifest.csv) */
 } nsm_score_table;

@@ -109,6 +109,8 @@ static nsm_status write_folder(const score_cli *o, const nsm_score_table *t, con
     nsm_manifest_add(mf, "observed", "%s", o->so.observed);
     nsm_manifest_add(mf, "arm", "%s", t->n_arms == 0 ? "NA" : o->so.arm ? o->so.arm : "all");
     nsm_manifest_add(mf, "reference", "%s", o->so.reference ? o->so.reference : "NA");
+    /* the reference's arm: --reference-arm, else its first for a comparison's folder */
+    nsm_manifest_add(mf, "reference_arm", "%s", t->reference_arm[0] ? t->reference_arm : "NA");
     nsm_manifest_add(mf, "start_date", "%s", t->start);
     nsm_manifest_add(mf, "end_date", "%s", t->end);
     nsm_manifest_add(mf, "items", "%d", t->n_items);

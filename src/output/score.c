@@ -787,6 +787,8 @@ nsm_status nsm_score(const nsm_score_options *o, nsm_score_table *t, nsm_diag *d
     if (st == NSM_OK) {
         t->n_items = ob.n_items;
         t->has_reference = ref;
+        if (ref && f[K_REFERENCE].arm)
+            snprintf(t->reference_arm, sizeof t->reference_arm, "%s", f[K_REFERENCE].arm);
         t->runs = f[K_RESULTS].runs;
     } else if (st == NSM_ERR_NOMEM && !d->error) {
         nsm_diag_error(d, st, "out of memory");
