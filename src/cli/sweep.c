@@ -521,7 +521,7 @@ static int sweep_command(int argc, char **argv, const nsm_cli_parts *parts)
     nsm_diag diag;
     nsm_diag_init(&diag);
     nsm_status st = build_design(m, &o, &d, &diag);
-    if (st == NSM_ERR_USAGE && diag.error) { /* an option's value: --params, --lhs, --sobol, --oat */
+    if (st == NSM_ERR_USAGE && diag.error) { /* an option's: --params, --lhs, --sobol, --oat */
         nsm_cli_print_warnings(&diag, o.quiet);
         code = nsm_cli_usage_error("sweep", "%s", diag.error);
     } else if (st != NSM_OK) {

@@ -417,8 +417,8 @@ static int ends_with(const char *s, const char *tail)
 }
 
 /* An entry of a results folder that neasim (results, --xlsx, sweep --keep-points, discover, score)
-** or its scripts (make figures, make brief, scripts/backtest.R) write: anything else is the user's. A
-** hidden entry (.DS_Store, an editor's) is the system's, not a user's work, and goes too. */
+** or its scripts (make figures, make brief, scripts/backtest.R) write: anything else is the
+** user's. A hidden entry (.DS_Store, an editor's) is the system's, not a user's work, and goes too. */
 static int ours(const char *name, int is_dir)
 {
     if (name[0] == '.')

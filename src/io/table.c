@@ -180,7 +180,8 @@ static nsm_status check_width(const nsm_table *t, const nsm_row *r, int width, n
     if (r->n_cells < width)
         return nsm_table_error(t, &r->cells[0], 0, d,
                                "this row has %d cell%s but the header has %d column%s",
-                               r->n_cells, r->n_cells == 1 ? "" : "s", width, width == 1 ? "" : "s");
+                               r->n_cells, r->n_cells == 1 ? "" : "s", width,
+                               width == 1 ? "" : "s");
     for (int i = width; i < r->n_cells; i++)
         if (r->cells[i].text[0])
             return nsm_table_error(t, &r->cells[i], 0, d,
