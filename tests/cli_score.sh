@@ -261,6 +261,14 @@ bad_obs "window_start on an outcome" "${H}outcome,in_b,2025-06-01,2026-01-01,yes
     "obs_bad.csv:2:14: error: .*leave window_start empty"
 bad_obs "repeated row" "${H}outcome,in_b,,2026-01-01,yes\noutcome,in_b,,2026-01-01,no\n" \
     "obs_bad.csv:3:1: error: this row repeats line 2"
+# window_start written as the start is the empty one: the same row twice is a repeat (it was
+# scored twice, n 2), and scores.csv says NA as for an empty one
+bad_obs "repeated row, window_start written as the start" "${H}outcome,in_b,2025-01-01,2026-01-01,yes\noutcome,in_b,,2026-01-01,yes\n" \
+    "obs_bad.csv:3:1: error: this row repeats line 2"
+printf '%b' "${H}outcome,in_b,2025-01-01,2026-01-01,yes\n" > "$work/obs_ws.csv"
+"$NEASIM" score "$work/ts" --observed "$work/obs_ws.csv" --out "$work/ts-ws" --quiet
+check_that "window_start written as the start: NA in scores.csv, as an empty one" \
+    grep -q '^NA,item,outcome,in_b,NA,2026-01-01,brier,' "$work/ts-ws/scores.csv"
 bad_obs "unknown state" "${H}state,f=c,,2026-01-01,yes\n" "obs_bad.csv:2:7: error: .* has no state 'f=c'"
 bad_obs "no rows" "$H" "no observed rows"
 rm -f "$work/obs_bad.csv"

@@ -436,6 +436,8 @@ static nsm_status parse_item(observed *ob, int r, const folder *f, nsm_diag *d)
         return nsm_table_error(t, wsc, 0, d, "an %s is scored by window_end, from the start of "
                                "the results (%s): leave window_start empty", QUANTITY[it->q],
                                f->start);
+    if (it->q != Q_EVENT) /* the start, written out, is the empty window_start: one row, not two */
+        it->ws = "";
     for (int j = 0; j < r; j++) {
         const item *o = &ob->items[j];
         if (o->q == it->q && !strcmp(o->name, it->name) && !strcmp(o->we, it->we) &&
