@@ -91,6 +91,14 @@ check_that "design.csv: each number reads back as the design's own (--lhs: point
               if (w == "" || d > 1e-9 * (w < 0 ? -w : w) + 1e-300) bad = 1 } }
         END { exit bad }' <(tr -d '\r' < "$work/sw-lhs40/points.csv") <(tr -d '\r' < "$work/sw-lhs40/design.csv")
 
+# --bom: design.csv starts with the mark as every other table does (it was the one without); a
+# sweep stopped with --bom resumes without it, and the reverse (--bom changes no result)
+expect "sweep --bom" 0 "" -- sweep tests/models/paths --grid "$work/g-dcsv.csv" --runs 20 --bom --quiet --out "$work/sw-bom"
+check_that "design.csv: a byte-order mark with --bom" [ "$(head -c 3 "$work/sw-bom/design.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ]
+NEASIM_TEST_STOP_AFTER_POINTS=1 "$NEASIM" sweep tests/models/paths --grid "$work/g-dcsv.csv" --runs 20 --bom --quiet --out "$work/sw-bom2" >/dev/null 2>&1
+expect "sweep: stopped with --bom, resumed without" 0 "" -- sweep tests/models/paths --grid "$work/g-dcsv.csv" --runs 20 --quiet --out "$work/sw-bom2" --resume
+check_that "... the same sweep.csv as an uninterrupted one" cmp -s "$work/sw-bom2/sweep.csv" "$work/sw-dcsv/sweep.csv"
+
 # --- a grid above 10^7 points: a clear refusal (exit 70 with an empty message before)
 { echo parameter,values
   for p in 'transitions:f:a>b' 'transitions:f:b>a' 'transitions:g:x>y' 'transitions:g:y>x' \

@@ -101,7 +101,9 @@ static int write_signature(const char *work, const char *suffix, const nsm_model
     FILE *f = NULL;
     int bad = write_text(opath, line) != 0 || !dpath || !(f = fopen(dpath, "wb"));
     if (!bad) {
-        bad = nsm_sweep_design_write(d, f) != NSM_OK;
+        /* --bom as every other table (files_equal reads past it: --bom changes no result) */
+        bad = (o->bom && fputs("\xEF\xBB\xBF", f) == EOF) ||
+              nsm_sweep_design_write(d, f) != NSM_OK;
         int err = errno;
         bad = fclose(f) != 0 || bad;
         errno = err;
@@ -111,11 +113,24 @@ static int write_signature(const char *work, const char *suffix, const nsm_model
     return bad ? -1 : 0;
 }
 
-/* Do two files hold the same bytes? A block at a time: a design may be large. */
+/* Past a UTF-8 byte-order mark at the start of f, if there is one. */
+static void skip_bom(FILE *f)
+{
+    unsigned char m[3];
+    if (fread(m, 1, 3, f) != 3 || m[0] != 0xEF || m[1] != 0xBB || m[2] != 0xBF)
+        rewind(f);
+}
+
+/* Do two files hold the same bytes, but for a byte-order mark (--bom) at the start? A block at
+** a time: a design may be large. */
 static int files_equal(const char *a, const char *b)
 {
     FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
     int same = fa && fb;
+    if (same) {
+        skip_bom(fa);
+        skip_bom(fb);
+    }
     while (same) {
         char x[65536], y[65536];
         size_t nx = fread(x, 1, sizeof x, fa), ny = fread(y, 1, sizeof y, fb);
