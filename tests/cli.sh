@@ -26,6 +26,15 @@ expect "unknown option" 64 "unknown option '--fast'" -- run tests/models/two_sta
 expect "bad runs" 64 "--runs expects a whole number" -- run tests/models/two_state --runs 12x
 expect "zero runs" 64 "--runs expects a whole number" -- run tests/models/two_state --runs 0
 expect "negative seed" 64 "--seed expects a whole number" -- run tests/models/two_state --seed -1
+# a refused option value is said as every other usage error: the command, then where its help is
+expect "a bad value names its command" 64 "^neasim sweep: --lhs expects a whole number from 2" -- \
+    sweep tests/models/uncertain --lhs 0
+expect "a bad value points to the command's help" 64 "^Try 'neasim sweep --help'" -- \
+    sweep tests/models/uncertain --lhs 0
+expect "a bad --shard names its command" 64 "^neasim run: --shard expects I/N" -- \
+    run tests/models/two_state --shard 0/3 --out "$work/x"
+expect "a bad --precision names its command" 64 "^neasim compare: --precision expects" -- \
+    compare tests/models/two_state --levers faster --precision 2
 expect "missing value" 64 "needs a value" -- run tests/models/two_state --runs
 expect "no scenario" 64 "which scenario" -- run
 expect "missing folder" 66 "no-such-folder" -- check "$work/no-such-folder"

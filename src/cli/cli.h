@@ -30,6 +30,13 @@ enum {
 
 
 extern const char *nsm_cli_prog;
+/* The command being run ("run", "sweep", ...), set once by main before it dispatches, so that an
+** option's value refused deep in a parser (nsm_cli_parse_u64) is said as every other usage error
+** is, "neasim run: --runs ...", without threading the name through every parser. NULL before. */
+extern const char *nsm_cli_cmd;
+/* nsm_cli_usage_error for the command being run (nsm_cli_cmd): "neasim CMD: ..." and the line
+** pointing to CMD --help; exit code 64. */
+int nsm_cli_option_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int nsm_cli_run(int argc, char **argv);
 int nsm_cli_compare(int argc, char **argv);

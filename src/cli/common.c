@@ -56,14 +56,35 @@ int nsm_cli_exit_code(nsm_status s, int reading)
     return EXIT_SOFTWARE;
 }
 
+static int usage_verror(const char *cmd, const char *fmt, va_list ap)
+{
+    if (cmd)
+        fprintf(stderr, "%s %s: ", nsm_cli_prog, cmd);
+    else
+        fprintf(stderr, "%s: ", nsm_cli_prog);
+    vfprintf(stderr, fmt, ap);
+    if (cmd)
+        fprintf(stderr, "\nTry '%s %s --help'.\n", nsm_cli_prog, cmd);
+    else
+        fprintf(stderr, "\n");
+    return EXIT_USAGE;
+}
+
 int nsm_cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "%s %s: ", nsm_cli_prog, cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    usage_verror(cmd, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry '%s %s --help'.\n", nsm_cli_prog, cmd);
+    return EXIT_USAGE;
+}
+
+int nsm_cli_option_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    usage_verror(nsm_cli_cmd, fmt, ap);
+    va_end(ap);
     return EXIT_USAGE;
 }
 
@@ -89,8 +110,8 @@ int nsm_cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t 
     errno = 0;
     unsigned long long v = strtoull(text, &end, 10);
     if (!text[0] || text[0] == '-' || *end || errno == ERANGE || v < min || v > max) {
-        fprintf(stderr, "%s: %s expects a whole number from %llu to %llu, got '%s'\n",
-                nsm_cli_prog, opt, (unsigned long long)min, (unsigned long long)max, text);
+        nsm_cli_option_error("%s expects a whole number from %llu to %llu, got '%s'", opt,
+                             (unsigned long long)min, (unsigned long long)max, text);
         return -1;
     }
     *out = v;

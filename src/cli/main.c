@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 
 const char *nsm_cli_prog = "neasim";
+const char *nsm_cli_cmd = NULL;
 
 static void usage(FILE *f)
 {
@@ -58,6 +59,7 @@ static int command(int argc, char **argv)
         nsm_cli_version();
         return EXIT_OK;
     }
+    nsm_cli_cmd = cmd; /* an unknown one is refused below before anything reads it */
     if (!strcmp(cmd, "run"))
         return nsm_cli_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "sweep"))

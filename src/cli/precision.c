@@ -22,9 +22,9 @@ int nsm_cli_parse_precision(const char *text, double *h)
     char *end;
     double v = strtod(text, &end);
     if (!text[0] || *end || !(v > 0 && v < 0.5)) {
-        fprintf(stderr, "%s: --precision expects the largest 95%% half-width you accept, as a "
-                "probability above 0 and below 0.5 (0.01 for +-1 percentage point), got '%s'\n",
-                nsm_cli_prog, text);
+        nsm_cli_option_error("--precision expects the largest 95%% half-width you accept, as a "
+                             "probability above 0 and below 0.5 (0.01 for +-1 percentage point), "
+                             "got '%s'", text);
         return -1;
     }
     *h = v;

@@ -26,8 +26,8 @@ int nsm_cli_parse_shard(const char *text, nsm_cli_options *o)
         ok = !*end && errno == 0 && n >= 1 && n <= 1000000 && i >= 1 && i <= n;
     }
     if (!ok) {
-        fprintf(stderr, "%s: --shard expects I/N, slice I of N (1 <= I <= N <= 1000000), "
-                "got '%s'\n", nsm_cli_prog, text);
+        nsm_cli_option_error("--shard expects I/N, slice I of N (1 <= I <= N <= 1000000), got "
+                             "'%s'", text);
         return -1;
     }
     o->shard = (uint32_t)i;
