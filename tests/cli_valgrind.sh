@@ -121,6 +121,20 @@ expect "a near table name: a warning" 0 "did you mean levers.csv" -- check "$wor
 expect "default watch dates on a 3-year scenario, horizons with the end" 0 "" -- \
     run scenarios/backtest-2019 --runs 30 --signposts --quiet --out "$work/bt"
 
+# labels in Korean: the printed table pads and cuts them by display width (base/text.c: newlocale,
+# mbrtowc, wcwidth), the workbook sizes its columns the same way, and arms.csv says what each lever
+# changes (model/lever_text.c); an error's caret under Hangul (diag.c)
+rm -rf "$work/wide"; cp -r tests/models/two_state "$work/wide"
+printf 'lever,target,operation,value,from_date,description,source,label\n%s\n' \
+    'faster,transitions:f:a>b,multiply,1.5,,x,test,가치 외교와 한미일 협력 강화를 위한 장기적인 전략의 추진' \
+    > "$work/wide/levers.csv"
+printf 'outcome,condition,description,label\nin_b,f=b,x,b 상태 (état b)\n' > "$work/wide/outcomes.csv"
+expect "compare with Korean labels" 0 "\.\.\." -- compare "$work/wide" --levers faster --runs 200 --xlsx --out "$work/wide-c"
+rm -rf "$work/wide-bad"; cp -r "$work/wide" "$work/wide-bad"
+printf 'description,outcome,condition\n한국 자료,in_b,f=bb\n' > "$work/wide-bad/outcomes.csv"
+expect "an error's caret under Hangul" 65 "unknown level 'bb'" -- check "$work/wide-bad"
+expect "a bad option value names its command" 64 "neasim sweep: --lhs expects" -- sweep tests/models/uncertain --lhs 0
+
 # --- good runs: small models, both thread counts, a rerun into its own folder, the byte-order mark
 expect "run two_state" 0 "" -- run tests/models/two_state --runs 200 --seed 3 --threads 2 --quiet --out "$work/two"
 expect "rerun replaces" 0 "" -- run tests/models/two_state --runs 100 --bom --quiet --out "$work/two"
