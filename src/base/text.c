@@ -23,8 +23,9 @@ void nsm_text_add(char *buf, size_t n, size_t *len, const char *fmt, ...)
     *len = k < 0 ? n : *len + (size_t)k;
 }
 
-/* C.UTF-8 for this thread alone (uselocale), so that the width of a character does not depend on
-** the user's locale; NULL when the system lacks it (then every character takes one column). */
+/* The width and the bytes of the character at p (nsm_text_char_width), read in locale utf8, set
+** for this thread alone (uselocale) so that the answer does not depend on the user's locale; with
+** utf8 NULL (a system without C.UTF-8) every character takes one column. */
 static int width_in(locale_t utf8, const char *p, int *len)
 {
     const unsigned char *u = (const unsigned char *)p;
@@ -51,6 +52,7 @@ static int width_in(locale_t utf8, const char *p, int *len)
     return 1;
 }
 
+/* C.UTF-8, or NULL when the system lacks it. */
 static locale_t utf8_open(void)
 {
     return newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
