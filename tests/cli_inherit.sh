@@ -21,7 +21,8 @@ expect same_check_says_extends 0 "^Extends $work/base \(the tables here are patc
 "$NEASIM" run "$base" --runs 500 --seed 3 --quiet --out "$work/out-base"
 "$NEASIM" run "$work/same" --runs 500 --seed 3 --quiet --out "$work/out-same"
 check_that same_outputs_identical diff -r -x manifest.csv "$work/out-base" "$work/out-same"
-check_that manifest_names_the_base grep -Eq '^scenario_extends,.*same/\.\./base' "$work/out-same/manifest.csv"
+# the base as a reader would write it there too ("same/../base" before)
+check_that manifest_names_the_base grep -qx "scenario_extends,$work/base" <(tr -d '\r' <"$work/out-same/manifest.csv")
 check_that manifest_of_plain_scenario_has_no_extends \
     bash -c "! grep -q scenario_extends '$work/out-base/manifest.csv'"
 
@@ -40,7 +41,7 @@ check_that resolved_copies_inherited_tables cmp -s "$work/res/factors.csv" "$bas
 sum_v=$("$NEASIM" check "$work/v" 2>/dev/null | grep '^Checksum')
 sum_r=$("$NEASIM" check "$work/res" 2>/dev/null | grep '^Checksum')
 check_that resolved_has_the_same_checksum test -n "$sum_v" -a "$sum_v" = "$sum_r"
-check_that resolved_manifest grep -Eq '^scenario_extends,.*v/\.\./base' "$work/res/manifest.csv"
+check_that resolved_manifest grep -qx "scenario_extends,$work/base" <(tr -d '\r' <"$work/res/manifest.csv")
 expect resolved_again_replaces 0 'Resolved tables written to' -- check "$work/v" --resolved "$work/res"
 mkdir -p "$work/foreign"; echo x > "$work/foreign/notes.txt"
 expect resolved_into_foreign_folder 73 'neasim' -- check "$work/v" --resolved "$work/foreign"

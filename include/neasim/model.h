@@ -331,7 +331,7 @@ typedef struct nsm_model {
     ** that extends a base, of its resolved tables (what `check --resolved` writes) */
     char checksum[65];
     /* The folders the scenario extends (scenario.csv key `extends`), nearest first, joined by
-    ** ';'; NULL when it extends none. Owned. */
+    ** ';', each tidied (nsm_path_tidy: "a/../b" as "b"); NULL when it extends none. Owned. */
     char *extends;
 } nsm_model;
 

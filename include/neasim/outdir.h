@@ -57,6 +57,12 @@ int nsm_outdir_parents(const char *path);
 /* Join a folder and a file name into a new string (NULL when out of memory). */
 char *nsm_path_join(const char *dir, const char *name);
 
+/* path as a reader would write it, in a new string (NULL when out of memory): "." and empty
+** components dropped, "dir/.." folded away ("scenarios/backtest-2017/../calibration-2012" ->
+** "scenarios/calibration-2012"); "." when nothing is left. Lexical: for what outputs and messages
+** name, never for opening (through a symbolic link, "link/.." is not the link's folder). */
+char *nsm_path_tidy(const char *path);
+
 /* The marker's file name inside a staging folder. */
 #define NSM_OUTDIR_MARKER ".neasim-staging"
 

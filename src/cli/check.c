@@ -203,38 +203,13 @@ static void describe_conditioned_draws(const nsm_model *m)
     }
 }
 
-/* Folders joined by ';', each as a reader would write it: "scenarios/backtest-2017/../
-** calibration-2012" as "scenarios/calibration-2012" (lexically: a base is named relative to the
-** scenario that extends it). */
+/* Folders joined by ';' (model.h: already as a reader would write them), one "; " apart. */
 static void print_folders(const char *list)
 {
     for (const char *p = list; *p;) {
         size_t n = strcspn(p, ";");
-        const char *part[64];
-        size_t len[64];
-        int k = 0, abs = *p == '/';
-        for (const char *q = p; q < p + n;) {
-            size_t w = strcspn(q, "/;");
-            if (w == 0 || (w == 1 && *q == '.')) {
-                /* an empty or "." component */
-            } else if (w == 2 && q[0] == '.' && q[1] == '.' && k > 0 &&
-                       !(len[k - 1] == 2 && !strncmp(part[k - 1], "..", 2))) {
-                k--;
-            } else if (k < 64) {
-                part[k] = q;
-                len[k++] = w;
-            }
-            q += w + (q[w] == '/');
-        }
-        if (k == 0)
-            printf("%s", abs ? "/" : ".");
-        for (int i = 0; i < k; i++)
-            printf("%s%.*s", i || abs ? "/" : "", (int)len[i], part[i]);
-        p += n;
-        if (*p == ';') {
-            printf("; ");
-            p++;
-        }
+        printf("%.*s%s", (int)n, p, p[n] ? "; " : "");
+        p += n + (p[n] == ';');
     }
 }
 

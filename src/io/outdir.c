@@ -25,6 +25,48 @@ char *nsm_path_join(const char *dir, const char *name)
     return p;
 }
 
+char *nsm_path_tidy(const char *path)
+{
+    size_t n = strlen(path);
+    char *out = malloc(n + 2), *o = out;
+    const char **part = malloc((n / 2 + 2) * sizeof *part); /* a component takes >= 2 bytes */
+    size_t *len = malloc((n / 2 + 2) * sizeof *len);
+    size_t k = 0;
+    if (!out || !part || !len) {
+        free(out);
+        out = NULL;
+        goto done;
+    }
+    for (const char *q = path; *q;) {
+        size_t w = strcspn(q, "/");
+        if (w == 0 || (w == 1 && *q == '.')) {
+            /* an empty or "." component */
+        } else if (w == 2 && q[0] == '.' && q[1] == '.' && k > 0 &&
+                   !(len[k - 1] == 2 && !strncmp(part[k - 1], "..", 2))) {
+            k--;
+        } else {
+            part[k] = q;
+            len[k++] = w;
+        }
+        q += w + (q[w] == '/');
+    }
+    if (*path == '/')
+        *o++ = '/';
+    for (size_t i = 0; i < k; i++) {
+        if (i)
+            *o++ = '/';
+        memcpy(o, part[i], len[i]);
+        o += len[i];
+    }
+    if (o == out)
+        *o++ = '.';
+    *o = '\0';
+done:
+    free(part);
+    free(len);
+    return out;
+}
+
 /* mkdir -p for the parents of path. */
 int nsm_outdir_parents(const char *path)
 {

@@ -436,10 +436,16 @@ static nsm_status check_base(chain *ch, const nsm_table *sc, const nsm_cell *c, 
     return NSM_OK;
 }
 
+/* The base is recorded as a reader would write it (nsm_path_tidy: "scenarios/calibration-2012",
+** not "scenarios/backtest-2017/../calibration-2012"): it is shown by check and written to the
+** manifest, and never opened again. */
 static nsm_status note_base(chain *ch, const char *bdir)
 {
-    char *s = NULL;
-    if (asprintf(&s, "%s%s%s", *ch->bases ? *ch->bases : "", *ch->bases ? ";" : "", bdir) < 0)
+    char *s = NULL, *tidy = nsm_path_tidy(bdir);
+    int bad = !tidy || asprintf(&s, "%s%s%s", *ch->bases ? *ch->bases : "",
+                                *ch->bases ? ";" : "", tidy) < 0;
+    free(tidy);
+    if (bad)
         return NSM_ERR_NOMEM;
     free(*ch->bases);
     *ch->bases = s;
