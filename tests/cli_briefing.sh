@@ -190,4 +190,53 @@ if not ok:
 sys.exit(0 if ok else 1)
 PY
 
+# --- run's printed summary names outcomes as compare's does, by their labels (it printed the
+# names: "usfk_reduced (onset)" where compare said "USFK cut below today's posture"), lined up in
+# display columns; a label too long for the column is cut with "..."; without a label, the name
+"$NEASIM" run scenarios/baseline --runs 2000 --seed 3 --out "$work/runsum" >"$work/runsum.txt" 2>&1
+check_that "run summary: an outcome's row is its label, with (onset)" \
+    grep -Eq "^USFK cut below today's posture \(onset\) +[0-9.]+% \(" "$work/runsum.txt"
+check_that "run summary: the onset note names the outcome by its label" \
+    grep -Eq "^  USFK cut below today's posture +[0-9.]+% \(" "$work/runsum.txt"
+check_that "run summary: no outcome by its name" eval '! grep -q "usfk_reduced" "$work/runsum.txt"'
+check_that "run summary: the row's numbers are those of outcomes.csv" python3 - "$work/runsum" "$work/runsum.txt" <<'PY'
+import csv, re, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/outcomes.csv", encoding="utf-8-sig")))
+r = next(r for r in rows if r["outcome"] == "usfk_reduced" and r["date"] == "2036-11-01"
+         and r["measure"] == "occurred_by")
+line = next(l for l in open(sys.argv[2]) if l.startswith("USFK cut below"))
+cells = re.findall(r"([0-9.]+)% \(([0-9.]+)-([0-9.]+)\)", line)
+want = tuple("%.1f" % (100 * float(r[k])) for k in ("probability", "ci_low", "ci_high"))
+ok = cells[-1] == want
+if not ok:
+    print("    printed", cells[-1], "outcomes.csv", want)
+sys.exit(0 if ok else 1)
+PY
+"$NEASIM" run tests/models/known_levers --runs 200 --seed 3 --out "$work/runkl" >"$work/runkl.txt" 2>&1
+check_that "run summary: an outcome without a label is shown by its name" \
+    grep -Eq "^a_on +[0-9.]+% \(" "$work/runkl.txt"
+printf 'outcome,condition,description,label\n%s\n%s\n' \
+    'in_b,f=b,x,b 상태 (état b)' \
+    'long_b,f=b,x,상태 b에 도달한 뒤 오래 머무는 경우를 세는 아주 긴 결과 이름입니다 (a label far too long)' \
+    > "$work/wide/outcomes.csv"
+"$NEASIM" run "$work/wide" --runs 2000 --seed 3 --horizons 1,2 --out "$work/wider" >"$work/wider.txt" 2>&1
+check_that "run summary: wide labels line up in display columns, a long one is cut, valid UTF-8" python3 - "$work/wider.txt" <<'PY'
+import re, sys, unicodedata
+def width(s):
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in s)
+lines = open(sys.argv[1], "rb").read().decode("utf-8").splitlines()   # raises on a split character
+head = next(l for l in lines if l.startswith("outcome "))
+col = width(head[:re.search(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", head).start()])
+rows = [l for l in lines if re.match(r"^(b 상태|상태 b)", l)]
+# a cell is "  NN.N% (": its first digit or blank sits 2 columns right of the date's column
+starts = [width(l[:re.search(r" +[0-9.]+% \(", l).start()]) for l in rows]
+firsts = [width(l[:re.search(r"[0-9.]+% \(", l).start()]) + len(re.search(r"[0-9.]+%", l).group()) for l in rows]
+ok = (len(rows) == 2 and len(set(firsts)) == 1 and all(s < col for s in starts)
+      and "..." in rows[1] and "a label far too long" not in rows[1] and width(rows[1].split("  ")[0]) <= 48)
+if not ok:
+    print("    date column", col, "row starts", starts, "number ends", firsts, "rows", rows)
+sys.exit(0 if ok else 1)
+PY
+
 cli_done briefing

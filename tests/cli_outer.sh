@@ -193,10 +193,10 @@ check_that "compare --outer: differences.csv's interval covers 2t in $covered of
 check_that "run --outer: a share at the start with the interval of the mean over the draws" awk -F, '
     FILENAME ~ /outcomes/ { if ($3 == "trilateral_stalled_or_collapsed" && $4 == "holds_at_start")
                                 w = sprintf("%.1f%% (%.1f-%.1f)", 100 * $5, 100 * $7, 100 * $8); next }
-    $0 ~ /^  trilateral_stalled_or_collapsed +[0-9.]+% \(/ { sub(/^  trilateral_stalled_or_collapsed +/, ""); p = $0 }
+    $0 ~ /^  U\.S\.-ROK-Japan partnership stalls +[0-9.]+% \(/ { sub(/^  U\.S\.-ROK-Japan partnership stalls +/, ""); p = $0 }
     END { exit !(w != "" && p == w) }' "$work/onset/outcomes.csv" "$work/onset.txt"
 expect "run: the share at the start of an onset outcome, with its interval" 0 \
-    '^  trilateral_stalled_or_collapsed +[0-9.]+% \([0-9.]+-[0-9.]+\)' -- \
+    '^  U\.S\.-ROK-Japan partnership stalls +[0-9.]+% \([0-9.]+-[0-9.]+\)' -- \
     run scenarios/baseline --runs 50 --out "$work/onset"
 expect "run without --outer: no judgment range" 0 'moved +[0-9.]+% \([0-9.]+-[0-9.]+\) *$' -- \
     run "$model" --runs 300 --out "$work/run"

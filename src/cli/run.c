@@ -24,6 +24,7 @@
 #include "neasim/story.h"
 #include "neasim/storyout.h"
 #include "neasim/summary.h"
+#include "neasim/text.h"
 #include "neasim/xlsx.h"
 #include "cli/progress.h"
 
@@ -68,6 +69,23 @@ static const char RUN_HELP[] =
     "  -h, --help        this help\n"
     "  -V, --version     the version\n";
 
+/* The summary's widest outcome column: labels longer than this are cut (with "...") rather than
+** push every number off the right of the screen. */
+enum { ROW_NAME_MAX = 48 };
+
+/* Outcome o as the summary's rows name it: its label (its name when it has none), " (onset)" after
+** an onset when `onset_mark` is set, cut to `width` terminal columns (labels are free UTF-8 text,
+** text.h); the full labels are in labels.csv. */
+static void row_name(const nsm_model *m, int o, int onset_mark, int width, char *buf, size_t n)
+{
+    const nsm_outcome *oc = &m->outcomes[o];
+    const char *mark = onset_mark && oc->occurrence == NSM_OCCUR_ONSET ? " (onset)" : "";
+    char text[1024]; /* >= 4 bytes a column of ROW_NAME_MAX: a cut by bytes never shows */
+    snprintf(text, sizeof text, "%s", nsm_label_or_name(oc->label, oc->name));
+    nsm_text_fit(text, width - (int)strlen(mark));
+    snprintf(buf, n, "%s%s", text, mark);
+}
+
 /* Onset outcomes leave out the runs that start in the condition: say how many, apart (with
 ** --outer, the interval of the mean over the draws: nsm_series_proportion). */
 static void onset_note(const nsm_model *m, const nsm_accum *a, int width)
@@ -87,8 +105,11 @@ static void onset_note(const nsm_model *m, const nsm_accum *a, int width)
         if (m->outcomes[o].occurrence != NSM_OCCUR_ONSET || !held)
             continue;
         nsm_proportion p = nsm_series_proportion(a, NSM_SERIES_HELD, o, 0, held);
-        printf("  %-*s%5.1f%% (%.1f-%.1f)\n", width, m->outcomes[o].name, 100 * p.p, 100 * p.lo,
-               100 * p.hi);
+        char name[1100];
+        row_name(m, o, 0, width, name, sizeof name);
+        printf("  ");
+        nsm_text_pad(stdout, name, width);
+        printf("%5.1f%% (%.1f-%.1f)\n", 100 * p.p, 100 * p.lo, 100 * p.hi);
     }
     if (none)
         printf("and in no run for the other %d.\n", none);
@@ -141,12 +162,14 @@ static void summary(const nsm_model *m, const nsm_accum *a,
            dest);
     if (m->n_outcomes == 0)
         return;
-    int width = 34; /* wide enough for every name and its " (onset)" */
+    int width = 34; /* as wide as the widest label and its " (onset)", up to ROW_NAME_MAX */
     for (int o = 0; o < m->n_outcomes; o++) {
-        int w = (int)strlen(m->outcomes[o].name) +
-                (m->outcomes[o].occurrence == NSM_OCCUR_ONSET ? 9 : 0);
+        const nsm_outcome *oc = &m->outcomes[o];
+        int w = nsm_text_width(nsm_label_or_name(oc->label, oc->name)) +
+                (oc->occurrence == NSM_OCCUR_ONSET ? 9 : 0);
         width = w > width ? w : width;
     }
+    width = width > ROW_NAME_MAX ? ROW_NAME_MAX : width;
     if (outer) {
         printf("\nProbability that each outcome has occurred by (MC: 95%% Monte Carlo interval of the\n"
                "average over judgments, counting the %llu draws as the sample they are; judgment: 5%%\n"
@@ -168,9 +191,9 @@ static void summary(const nsm_model *m, const nsm_accum *a,
         nsm_occurred_by(m, a, o, first);
         int onset = m->outcomes[o].occurrence == NSM_OCCUR_ONSET;
         n_onset += onset;
-        char name[NSM_NAME_MAX + 16];
-        snprintf(name, sizeof name, "%s%s", m->outcomes[o].name, onset ? " (onset)" : "");
-        printf("%-*s", width, name);
+        char name[1100];
+        row_name(m, o, 1, width - 1, name, sizeof name); /* a blank before the numbers */
+        nsm_text_pad(stdout, name, width);
         for (int k = 0; k < n_idx; k++)
             summary_cell(m, a, outer, o, idx[k], first, v, k + 1 == n_idx);
         printf("\n");
