@@ -184,10 +184,35 @@ static void test_stale(void **state)
     free(dest);
 }
 
+/* nsm_path_tidy: what check and the manifest show of a base folder. */
+static void test_path_tidy(void **state)
+{
+    (void)state;
+    static const char *cases[][2] = {
+        {"scenarios/backtest-2017/../calibration-2012", "scenarios/calibration-2012"},
+        {"/abs/./x//y/", "/abs/x/y"},
+        {"a/..", "."},
+        {"./", "."},
+        {"", "."},
+        {"/..", "/.."}, /* lexical: the root's ".." is kept, not guessed away */
+        {"../../base", "../../base"},
+        {"a/../../b", "../b"},
+        {"v/w/../../base", "base"},
+        {"..x/../y", "y"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char *t = nsm_path_tidy(cases[k][0]);
+        assert_non_null(t);
+        assert_string_equal(t, cases[k][1]);
+        free(t);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_out_values),
+        cmocka_unit_test(test_path_tidy),
         cmocka_unit_test_setup_teardown(test_begin_commit_umask, setup, teardown),
         cmocka_unit_test_setup_teardown(test_abort_and_failed_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale, setup, teardown),
