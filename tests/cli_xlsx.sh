@@ -149,6 +149,20 @@ check_that "first_occurrence: dates, and empty cells where the CSV says NA" \
 check_that "outcomes: outcome names stay text" \
     grep -Eqx 'string:[0-9]+' <<<"$(types "$work/fods/results.fods" outcomes outcome)"
 
+# a column of numbers with a few words in it: routes.csv's rank is 1, 2, ... and `other` (the
+# routes past the listed ones). Each cell as what it is: the ranks numbers, `other` text (the
+# whole column was text, so that the ranks sorted 1, 10, 11, 2 and summed to nothing)
+"$NEASIM" run scenarios/baseline --runs 2000 --seed 1 --routes --quiet --xlsx --out "$work/rt"
+lo --convert-to fods --outdir "$work/fods/rt" "$work/rt/results.xlsx"
+n_other=$(cut -d, -f2 "$work/rt/routes.csv" | grep -c '^other$')
+n_rank=$(cut -d, -f2 "$work/rt/routes.csv" | grep -Ec '^[0-9]+$')
+check_that "routes: the CSV's rank mixes numbers and 'other' (what the next check needs)" \
+    test "$n_other" -gt 0 -a "$n_rank" -gt "$n_other"
+check_that "routes: rank cells are numbers, 'other' cells text, as many as the CSV has" \
+    test "$(types "$work/fods/rt/results.fods" routes rank)" = "float:$n_rank string:$n_other"
+check_that "routes: a column that is mostly text stays text (outcome)" \
+    grep -Eqx 'string:[0-9]+' <<<"$(types "$work/fods/rt/results.fods" routes outcome)"
+
 # --- README: importing a CSV into LibreOffice with the options it gives ---------------------------
 # Character set UTF-8 (76), separated by commas (44), string delimiter " (34), language English
 # (USA) (1033), detect special numbers (dates): what README.md's "Spreadsheets" tells to choose.

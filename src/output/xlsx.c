@@ -1,7 +1,9 @@
 /*
-** xlsx.c: see xlsx.h. Two passes over each CSV: the first decides each column's type (number,
-** date or text: every non-missing cell must agree) and counts the rows, the second writes the
-** cells. libxlsxwriter runs in constant-memory mode (rows are written in order and flushed), so
+** xlsx.c: see xlsx.h. Two passes over each CSV: the first decides each column's type and counts
+** the rows, the second writes the cells. A column is of numbers (or dates) when every
+** non-missing cell is one; when most are and a few are words (routes.csv's rank `other` after
+** 1, 2, 3, ...) each cell is written as what it is, so that the numbers sort and sum as numbers
+** and the words stay words; otherwise it is text. libxlsxwriter runs in constant-memory mode (rows are written in order and flushed), so
 ** memory does not grow with a table's length.
 */
 #include "neasim/xlsx.h"
@@ -53,7 +55,8 @@ static const struct {
 };
 enum { N_KNOWN = sizeof KNOWN / sizeof KNOWN[0] };
 
-enum { TEXT, NUMBER, DATE };
+/* MOSTLY_*: each cell a number (a date) when it is one, else text. */
+enum { TEXT, NUMBER, DATE, MOSTLY_NUMBER, MOSTLY_DATE };
 
 typedef struct {
     char *file;        /* "outcomes.csv" */
@@ -62,7 +65,7 @@ typedef struct {
     int order;         /* index in KNOWN, N_KNOWN if not there */
     int n_cols;
     unsigned char *kind; /* per column, after the first pass */
-    unsigned char *not_number, *not_date, *any;
+    int64_t *n_number, *n_date, *n_any; /* per column: non-missing cells, of which numbers, dates */
     int *width;
     int64_t rows;      /* data rows */
 } table;
@@ -115,13 +118,13 @@ static int plan_row(void *ctx, int64_t row, int n, const char *const *f)
     table *t = ctx;
     if (row == 0) {
         t->n_cols = n;
-        t->kind = calloc((size_t)n + 1, 4);
+        t->kind = calloc((size_t)n + 1, 1);
         t->width = calloc((size_t)n + 1, sizeof *t->width);
-        if (!t->kind || !t->width)
+        t->n_number = calloc(3 * (size_t)n + 1, sizeof *t->n_number);
+        if (!t->kind || !t->width || !t->n_number)
             return -1;
-        t->not_number = t->kind + n;
-        t->not_date = t->kind + 2 * n;
-        t->any = t->kind + 3 * n;
+        t->n_date = t->n_number + n;
+        t->n_any = t->n_number + 2 * n;
     }
     for (int i = 0; i < n && i < t->n_cols; i++) {
         int w = nsm_text_width(f[i]);
@@ -129,9 +132,9 @@ static int plan_row(void *ctx, int64_t row, int n, const char *const *f)
         if (row == 0 || missing(f[i]))
             continue;
         lxw_datetime d;
-        t->any[i] = 1;
-        t->not_number[i] |= !is_number(f[i]);
-        t->not_date[i] |= !parse_date(f[i], &d);
+        t->n_any[i]++;
+        t->n_number[i] += is_number(f[i]);
+        t->n_date[i] += parse_date(f[i], &d);
     }
     t->rows = row;
     return 0;
@@ -144,8 +147,13 @@ static nsm_status plan(const char *dir, table *t, nsm_diag *diag)
     free(path);
     if (st == NSM_STOPPED || st == NSM_ERR_NOMEM)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", t->file);
-    for (int i = 0; st == NSM_OK && i < t->n_cols; i++)
-        t->kind[i] = !t->any[i] ? TEXT : !t->not_date[i] ? DATE : !t->not_number[i] ? NUMBER : TEXT;
+    for (int i = 0; st == NSM_OK && i < t->n_cols; i++) {
+        int64_t any = t->n_any[i], num = t->n_number[i], date = t->n_date[i];
+        t->kind[i] = !any ? TEXT : date == any ? DATE : num == any ? NUMBER
+                   : 2 * num > any ? MOSTLY_NUMBER : 2 * date > any ? MOSTLY_DATE : TEXT;
+    }
+    free(t->n_number); /* the counts are not needed after the first pass */
+    t->n_number = NULL;
     return st;
 }
 
@@ -163,6 +171,7 @@ static void tables_free(table *t, int n)
         free(t[i].file);
         free(t[i].kind);
         free(t[i].width);
+        free(t[i].n_number);
     }
     free(t);
 }
@@ -190,7 +199,7 @@ static nsm_status list_tables(const char *dir, table **out, int *n_out, nsm_diag
             break;
         }
         table *x = &t[n++];
-        x->kind = NULL, x->width = NULL, x->n_cols = 0, x->rows = 0;
+        x->kind = NULL, x->width = NULL, x->n_number = NULL, x->n_cols = 0, x->rows = 0;
         snprintf(x->name, sizeof x->name, "%.*s", (int)(len - 4 > 31 ? 31 : len - 4), e->d_name);
         for (x->order = 0; x->order < N_KNOWN && strcmp(KNOWN[x->order].file, x->file) != 0;)
             x->order++;
@@ -265,9 +274,9 @@ static void put_cell(writer *w, lxw_row_t r, lxw_col_t c, int kind, const char *
     lxw_datetime d;
     if (missing(s))
         return; /* an empty cell, which every spreadsheet and R reader takes as missing */
-    if (kind == NUMBER)
+    if (kind == NUMBER || (kind == MOSTLY_NUMBER && is_number(s)))
         check(w, worksheet_write_number(w->ws, r, c, strtod(s, NULL), NULL));
-    else if (kind == DATE && parse_date(s, &d))
+    else if ((kind == DATE || kind == MOSTLY_DATE) && parse_date(s, &d))
         check(w, worksheet_write_datetime(w->ws, r, c, &d, w->date));
     else
         check(w, worksheet_write_string(w->ws, r, c, s, NULL));
