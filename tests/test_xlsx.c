@@ -87,10 +87,10 @@ static void test_cells(void **state)
         skip();
     put("manifest.csv", "key,value\r\ntool,neasim\r\nseed,18446744073709551615\r\n");
     put("outcomes.csv", "\xEF\xBB\xBF" /* --bom: not part of the first name */
-                        "date,value,seed,name\r\n"
-                        "2026-01-01,0.25,18446744073709551615,a\r\n"
-                        "NA,NA,1,\"b, c\"\r\n"
-                        "2026-02-01,-1.5e-3,2,NA\r\n");
+                        "date,value,seed,name,rank,word\r\n"
+                        "2026-01-01,0.25,18446744073709551615,a,1,x\r\n"
+                        "NA,NA,1,\"b, c\",2,7\r\n"
+                        "2026-02-01,-1.5e-3,2,NA,other,y\r\n");
     write_book(0);
     char *book = member("xl/workbook.xml"), *about = member("xl/worksheets/sheet1.xml");
     char *sheet = member("xl/worksheets/sheet2.xml");
@@ -113,6 +113,12 @@ static void test_cells(void **state)
     /* a column with a 20-digit integer stays text (a double would round the seed) */
     assert_non_null(strstr(sheet, "<c r=\"C2\" t=\"inlineStr\"><is><t>18446744073709551615</t>"));
     assert_non_null(strstr(sheet, "<c r=\"C3\" t=\"inlineStr\"><is><t>1</t>"));
+    /* a column mostly of numbers with a word among them: each cell as what it is */
+    assert_non_null(strstr(sheet, "<c r=\"E2\"><v>1</v></c>"));
+    assert_non_null(strstr(sheet, "<c r=\"E3\"><v>2</v></c>"));
+    assert_non_null(strstr(sheet, "<c r=\"E4\" t=\"inlineStr\"><is><t>other</t>"));
+    /* and mostly of words with a number among them: text, every cell */
+    assert_non_null(strstr(sheet, "<c r=\"F3\" t=\"inlineStr\"><is><t>7</t>"));
     /* NA: no cell at all (an empty cell), in a date, a number and a text column */
     assert_null(strstr(sheet, "r=\"A3\""));
     assert_null(strstr(sheet, "r=\"B3\""));

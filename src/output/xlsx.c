@@ -65,7 +65,8 @@ typedef struct {
     int order;         /* index in KNOWN, N_KNOWN if not there */
     int n_cols;
     unsigned char *kind; /* per column, after the first pass */
-    int64_t *n_number, *n_date, *n_any; /* per column: non-missing cells, of which numbers, dates */
+    int64_t *n_number, *n_date, *n_any, *n_long; /* per column: non-missing cells, of which
+                                                 ** numbers, dates, integers too long for one */
     int *width;
     int64_t rows;      /* data rows */
 } table;
@@ -77,9 +78,10 @@ static int missing(const char *s)
     return !s[0] || strcmp(s, "NA") == 0;
 }
 
-/* A decimal number as neasim writes them (C locale, no hex, no inf/nan words); an integer of more
-** than 15 digits (a seed) stays text, as a double would round it. */
-static int is_number(const char *s)
+/* A decimal number as neasim writes them (C locale, no hex, no inf/nan words): 1; an integer of
+** more than 15 digits (a seed), which a double would round: LONG_INTEGER (text); else 0. */
+enum { LONG_INTEGER = 2 };
+static int number_kind(const char *s)
 {
     const char *p = s + (*s == '-' || *s == '+');
     int digits = 0, point = 0, exp = 0;
@@ -96,7 +98,14 @@ static int is_number(const char *s)
         if (!exp)
             return 0;
     }
-    return digits && !*p && (point || exp || digits <= 15);
+    if (!digits || *p)
+        return 0;
+    return point || exp || digits <= 15 ? 1 : LONG_INTEGER;
+}
+
+static int is_number(const char *s)
+{
+    return number_kind(s) == 1;
 }
 
 /* An ISO date, YYYY-MM-DD, into *d. */
@@ -120,11 +129,12 @@ static int plan_row(void *ctx, int64_t row, int n, const char *const *f)
         t->n_cols = n;
         t->kind = calloc((size_t)n + 1, 1);
         t->width = calloc((size_t)n + 1, sizeof *t->width);
-        t->n_number = calloc(3 * (size_t)n + 1, sizeof *t->n_number);
+        t->n_number = calloc(4 * (size_t)n + 1, sizeof *t->n_number);
         if (!t->kind || !t->width || !t->n_number)
             return -1;
         t->n_date = t->n_number + n;
         t->n_any = t->n_number + 2 * n;
+        t->n_long = t->n_number + 3 * n;
     }
     for (int i = 0; i < n && i < t->n_cols; i++) {
         int w = nsm_text_width(f[i]);
@@ -132,8 +142,10 @@ static int plan_row(void *ctx, int64_t row, int n, const char *const *f)
         if (row == 0 || missing(f[i]))
             continue;
         lxw_datetime d;
+        int k = number_kind(f[i]);
         t->n_any[i]++;
-        t->n_number[i] += is_number(f[i]);
+        t->n_number[i] += k == 1;
+        t->n_long[i] += k == LONG_INTEGER;
         t->n_date[i] += parse_date(f[i], &d);
     }
     t->rows = row;
@@ -148,8 +160,10 @@ static nsm_status plan(const char *dir, table *t, nsm_diag *diag)
     if (st == NSM_STOPPED || st == NSM_ERR_NOMEM)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", t->file);
     for (int i = 0; st == NSM_OK && i < t->n_cols; i++) {
+        /* a column with a seed too long for a double is a column of identifiers: all text,
+        ** rather than some seeds numbers and some text */
         int64_t any = t->n_any[i], num = t->n_number[i], date = t->n_date[i];
-        t->kind[i] = !any ? TEXT : date == any ? DATE : num == any ? NUMBER
+        t->kind[i] = !any || t->n_long[i] ? TEXT : date == any ? DATE : num == any ? NUMBER
                    : 2 * num > any ? MOSTLY_NUMBER : 2 * date > any ? MOSTLY_DATE : TEXT;
     }
     free(t->n_number); /* the counts are not needed after the first pass */
