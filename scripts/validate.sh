@@ -9,10 +9,12 @@
 #   4. neasim score scores that run against scenarios/data/observed_2012_2021.csv (in sample:
 #      fit, not skill);
 #   5. scripts/validate_backtest.sh: the out-of-sample backtests from 2015, 2017 and 2019 against
-#      their climatology (skill; BT_RUNS= sets their runs, 5000 by default).
+#      their climatology (skill; BT_RUNS= sets their runs, 5000 by default);
+#   6. scripts/readme_tables.R --check: every generated table of run figures in the scenario
+#      READMEs is what its commands give with this build (about a minute on two cores).
 # Usage: scripts/validate.sh [BUILD_DIR]   (from the project root; RUNS= and SEED= override)
-# Exit status 0 when both pass. The last line is "validate: N passed, N failed" (calibration
-# numbers and simulated figures together).
+# Exit status 0 when all pass. The last line is "validate: N passed, N failed" (calibration
+# numbers, simulated figures and README tables together, each table one check).
 set -u
 build=${1:-build}
 runs=${RUNS:-20000}
@@ -61,7 +63,17 @@ bp=$(echo "$btline" | sed -E 's/^validate_backtest: ([0-9]+) passed.*/\1/'); bp=
 bf=$(echo "$btline" | sed -E 's/.* ([0-9]+) failed$/\1/'); bf=${bf:-1}
 [ "$bt_rc" -eq 0 ] || [ "$bf" -gt 0 ] || bf=1
 echo
-passed=$((checked - errors + vp + 1 - sync_ok + 1 - score_ok + bp))
-failed=$((errors + vf + sync_ok + score_ok + bf))
+echo
+echo "The run figures of the scenario READMEs (scripts/readme_tables.R --check)"
+rt_out=$(NEASIM="$neasim" Rscript scripts/readme_tables.R --check 2>&1); rt_rc=$?
+echo "$rt_out" | grep -v '^ran: '
+rtline=$(echo "$rt_out" | grep '^readme_tables: [0-9]* tables checked')
+rtn=$(echo "$rtline" | sed -E 's/^readme_tables: ([0-9]+) tables.*/\1/'); rtn=${rtn:-0}
+rtf=$(echo "$rtline" | sed -E 's/.* ([0-9]+) stale$/\1/'); rtf=${rtf:-1}
+[ "$rt_rc" -eq 0 ] || [ "$rtf" -gt 0 ] || rtf=1
+rtp=$((rtn - rtf < 0 ? 0 : rtn - rtf))
+echo
+passed=$((checked - errors + vp + 1 - sync_ok + 1 - score_ok + bp + rtp))
+failed=$((errors + vf + sync_ok + score_ok + bf + rtf))
 echo "validate: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
