@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The baseline against the historical record (make validate). Two steps:
+# The baseline against the historical record (make validate). Six steps:
 #   1. scripts/calibrate.R: every data-derived number of every shipped scenario, recomputed from
 #      scenarios/data/, must equal the number written in the scenario (to the decimals written);
 #   2. scripts/validate_sync.R: scenarios/calibration-2012 has the baseline's dynamics;
