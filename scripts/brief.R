@@ -149,7 +149,8 @@ last_headline <- function(b, o) {
     list(r = r, j = if (!is.null(j) && nrow(j) == 1) j else NULL)
 }
 
-# "59% (95% interval 58–60; judgment 33–56)"
+# "59% (Monte Carlo 58–60; judgment 33–56)": the sentence after them says that the first is a 95%
+# interval
 headline_phrase <- function(b, o) {
     x <- last_headline(b, o)
     paste0(nsm_pct_label(x$r$probability), " (Monte Carlo ",
@@ -243,13 +244,15 @@ summary_outcomes <- function(b) {
     }
     judged_effects <- file.exists(file.path(b$dir, "uncertainty_differences.csv"))
     if (is.null(b$uncertainty) && judged_effects)
-        s1 <- paste0(s1, " These intervals are Monte Carlo precision; the levers' effects below ",
-                     "also carry their judgment ranges (compare --outer).")
+        s1 <- paste0(s1, " These are 95% Monte Carlo intervals (simulation precision); the levers' ",
+                     "effects below also carry their judgment ranges (compare --outer).")
     else if (is.null(b$uncertainty))
-        s1 <- paste0(s1, " The intervals are Monte Carlo precision only; the judgment ranges of the ",
-                     "scenario's uncertain numbers are averaged over (run --outer shows them).")
-    else s1 <- paste0(s1, " Monte Carlo: simulation precision; judgment: 5\u201395% of the number over ",
-                      "the draws of the scenario's uncertain numbers.")
+        s1 <- paste0(s1, " The intervals are 95% Monte Carlo intervals, simulation precision only; ",
+                     "the judgment ranges of the scenario's uncertain numbers are averaged over ",
+                     "(run --outer shows them).")
+    else s1 <- paste0(s1, " Monte Carlo: the 95% interval of the average over the draws (simulation ",
+                      "precision); judgment: 5\u201395% of the number over the draws of the ",
+                      "scenario's uncertain numbers.")
     # what holds at the start, for every outcome named above (the no-direction ones too)
     named <- c(top, if (mixed) if (length(likelier)) likelier else rest$outcome[1])
     list(tags$li(s1), start_item(b$onset_start, named, onset = TRUE),

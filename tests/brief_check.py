@@ -4,7 +4,7 @@
   brief_check.py png FILE          print the PNG's width, height and share of non-white pixels
   brief_check.py numbers DIR       check numbers of DIR/brief.html against DIR's CSV files
   brief_check.py levers DIR        check only its table "What each lever changes" against arms.csv
-  brief_check.py start DIR         check only the start shares of the outcomes its first finding names
+  brief_check.py start DIR         check only the first finding's intervals and start shares
 
 A tiny PNG decoder (8-bit greyscale, RGB or RGBA, not interlaced: what Chromium writes) and
 html.parser: nothing beyond the standard library.
@@ -166,11 +166,13 @@ def lever_lines(d, page, labels, check):
 
 
 def start_shares(d, p, labels, check):
-    """Every outcome the first finding names whose counting the start changes says so with its
-    share of runs at the start (outcomes.csv): an onset, which leaves out the runs that start in the
-    condition (holds_at_start), and a state that holds at the start in some runs, whose probability
-    by every date counts them (occurred_by at the start)."""
+    """The first finding's intervals say their level, and every outcome it names whose counting
+    the start changes says so with its share of runs at the start (outcomes.csv): an onset, which
+    leaves out the runs that start in the condition (holds_at_start), and a state that holds at the
+    start in some runs, whose probability by every date counts them (occurred_by at the start)."""
     first = next((i for i in p.items if "most likely of the" in i or "has occurred by" in i), "")
+    check("95% Monte Carlo interval" in first or "the 95% interval" in first,
+          "first finding: its intervals do not say their level (95%%): '%s'" % first[-200:])
     start, onsets, t0 = {}, set(), None
     for r in rows(d + "/outcomes.csv"):
         if r.get("arm", "baseline") not in ("baseline", "NA") and "arm" in r:
