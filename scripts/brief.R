@@ -101,6 +101,10 @@ brief_data <- function(dir) {
         if (nrow(ob) > 0) {
             b$headline <- nsm_at_horizons(ob, nsm_headline_horizons(ob$t_years))
             b$outcomes <- unique(ob$outcome)
+            # a state outcome has occurred by the start in the runs that start in it (today's
+            # uncertain state), which its probability "by" every date includes
+            s <- ob[ob$date == min(ob$date) & !ob$outcome %in% b$onset_start$outcome, , drop = FALSE]
+            b$state_start <- s[, c("outcome", "probability"), drop = FALSE]
         }
     }
     u <- nsm_read(dir, "uncertainty", quiet = TRUE)
@@ -145,7 +149,8 @@ last_headline <- function(b, o) {
     list(r = r, j = if (!is.null(j) && nrow(j) == 1) j else NULL)
 }
 
-# "59% (95% interval 58–60; judgment 33–56)"
+# "59% (Monte Carlo 58–60; judgment 33–56)": the sentence after them says that the first is a 95%
+# interval
 headline_phrase <- function(b, o) {
     x <- last_headline(b, o)
     paste0(nsm_pct_label(x$r$probability), " (Monte Carlo ",
@@ -239,23 +244,41 @@ summary_outcomes <- function(b) {
     }
     judged_effects <- file.exists(file.path(b$dir, "uncertainty_differences.csv"))
     if (is.null(b$uncertainty) && judged_effects)
-        s1 <- paste0(s1, " These intervals are Monte Carlo precision; the levers' effects below ",
-                     "also carry their judgment ranges (compare --outer).")
+        s1 <- paste0(s1, " These are 95% Monte Carlo intervals (simulation precision); the levers' ",
+                     "effects below also carry their judgment ranges (compare --outer).")
     else if (is.null(b$uncertainty))
-        s1 <- paste0(s1, " The intervals are Monte Carlo precision only; the judgment ranges of the ",
-                     "scenario's uncertain numbers are averaged over (run --outer shows them).")
-    else s1 <- paste0(s1, " Monte Carlo: simulation precision; judgment: 5\u201395% of the number over ",
-                      "the draws of the scenario's uncertain numbers.")
-    ons <- b$onset_start
-    ons <- if (!is.null(ons)) ons[ons$outcome %in% top, , drop = FALSE]
-    s2 <- if (!is.null(ons) && nrow(ons) > 0)
-        paste0(and_list(q(nsm_label(ons$outcome))),
-               if (nrow(ons) > 1) " are onsets: they count" else " is an onset: it counts",
-               " only the runs in which the condition begins after the start. At the start it ",
-               "already holds in ", and_list(paste0(nsm_pct_label(ons$probability),
-                                                    if (nrow(ons) > 1) paste0(" (", nsm_label(ons$outcome), ")"))),
-               " of runs.")
-    list(tags$li(s1), if (!is.null(s2)) tags$li(s2))
+        s1 <- paste0(s1, " The intervals are 95% Monte Carlo intervals, simulation precision only; ",
+                     "the judgment ranges of the scenario's uncertain numbers are averaged over ",
+                     "(run --outer shows them).")
+    else s1 <- paste0(s1, " Monte Carlo: the 95% interval of the average over the draws (simulation ",
+                      "precision); judgment: 5\u201395% of the number over the draws of the ",
+                      "scenario's uncertain numbers.")
+    # what holds at the start, for every outcome named above (the no-direction ones too)
+    named <- c(top, if (mixed) if (length(likelier)) likelier else rest$outcome[1])
+    list(tags$li(s1), start_item(b$onset_start, named, onset = TRUE),
+         start_item(b$state_start, named, onset = FALSE))
+}
+
+# The start of the outcomes named (in that order) whose counting the start changes: onsets, which
+# leave out the runs that start in the condition (each said with its share, 0% included), and
+# states that hold at the start in some runs, whose "by" counts them as if it were news.
+start_item <- function(start, named, onset) {
+    if (is.null(start)) return(NULL)
+    x <- start[match(named, start$outcome), , drop = FALSE]
+    x <- x[!is.na(x$outcome) & (onset | x$probability > 0), , drop = FALSE]
+    if (nrow(x) == 0) return(NULL)
+    many <- nrow(x) > 1
+    shares <- and_list(paste0(nsm_pct_label(x$probability),
+                              if (many) paste0(" (", nsm_label(x$outcome), ")")))
+    tags$li(paste0(and_list(q(nsm_label(x$outcome))), if (onset) paste0(
+        if (many) " are onsets: they count" else " is an onset: it counts",
+        " only the runs in which the condition begins after the start. At the start it ",
+        "already holds in ", shares, " of runs.")
+        else paste0(if (many) " are states, not onsets: they count" else
+                        " is a state, not an onset: it counts",
+                    " every run in the condition at some time, the start included, so the runs ",
+                    "that start in it count as if it had happened. At the start it holds in ",
+                    shares, " of runs.")))
 }
 
 # Sentences on the levers: each lever's largest help (the top ones first), the outcomes no lever

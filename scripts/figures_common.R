@@ -49,6 +49,9 @@ nsm_read <- function(dir, name, quiet = FALSE) {
     for (col in names(d)) {
         if (col == "date") d[[col]] <- as.Date(d[[col]])
         else if (!(col %in% NSM_TEXT_COLUMNS)) d[[col]] <- utils::type.convert(d[[col]], as.is = TRUE)
+        # a number column that is NA throughout (the intervals of `--runs 1`) would read as
+        # logical, and ggplot2 refuses a logical on a continuous scale
+        if (is.logical(d[[col]]) && all(is.na(d[[col]]))) d[[col]] <- as.numeric(d[[col]])
     }
     d
 }

@@ -4,6 +4,7 @@
   brief_check.py png FILE          print the PNG's width, height and share of non-white pixels
   brief_check.py numbers DIR       check numbers of DIR/brief.html against DIR's CSV files
   brief_check.py levers DIR        check only its table "What each lever changes" against arms.csv
+  brief_check.py start DIR         check only the first finding's intervals and start shares
 
 A tiny PNG decoder (8-bit greyscale, RGB or RGBA, not interlaced: what Chromium writes) and
 html.parser: nothing beyond the standard library.
@@ -164,6 +165,72 @@ def lever_lines(d, page, labels, check):
                     arm, line, said, r["target"]))
 
 
+def start_shares(d, p, labels, check):
+    """The first finding's intervals say their level, and every outcome it names whose counting
+    the start changes says so with its share of runs at the start (outcomes.csv): an onset, which
+    leaves out the runs that start in the condition (holds_at_start), and a state that holds at the
+    start in some runs, whose probability by every date counts them (occurred_by at the start)."""
+    first = next((i for i in p.items if "most likely of the" in i or "has occurred by" in i), "")
+    check("95% Monte Carlo interval" in first or "the 95% interval" in first,
+          "first finding: its intervals do not say their level (95%%): '%s'" % first[-200:])
+    start, onsets, t0 = {}, set(), None
+    for r in rows(d + "/outcomes.csv"):
+        if r.get("arm", "baseline") not in ("baseline", "NA") and "arm" in r:
+            continue
+        t0 = t0 or r["date"]
+        if r["measure"] == "holds_at_start":
+            onsets.add(r["outcome"])
+            start[r["outcome"]] = float(r["probability"])
+        elif r["measure"] == "occurred_by" and r["date"] == t0 and r["outcome"] not in onsets:
+            start.setdefault(r["outcome"], float(r["probability"]))
+    by_label = {lab: n for (k, n), lab in labels.items() if k == "outcome"}
+    named = [by_label.get(lab) for lab, _ in re.findall(r"“([^”]+)” (\S+) \(", first)]
+    if not named:
+        named = [by_label.get(lab) for lab in re.findall(r"“([^”]+)” has occurred", first)]
+
+    def pct(x):
+        return "<1%" if 0 < x < 0.005 else ">99%" if 0.995 <= x < 1 else "%.0f%%" % (100 * x)
+
+    def said_in(kind):
+        item = next((i for i in p.items if re.search(kind, i)), "")
+        got = dict((lab, pc) for pc, lab in re.findall(r"(\S+%) \(([^)]+)\)", item.split("At the start")[-1]))
+        one = re.match(r"“([^”]+)”", item)
+        single = re.search(r"holds in (\S+%) of runs", item)
+        if one and single:
+            got[one.group(1)] = single.group(1)
+        return got
+
+    onset_said = said_in(r"” (are onsets|is an onset): ")
+    state_said = said_in(r"” (are states|is a state), not ")
+    for o in filter(None, named):
+        lab = labels[("outcome", o)]
+        if o in onsets:
+            check(onset_said.get(lab) == pct(start[o]), "start: the onset %s is named, its share at the start "
+                  "(%s, outcomes.csv) is not said (%s)" % (lab, pct(start[o]), onset_said.get(lab)))
+        elif start.get(o, 0) > 0:
+            check(state_said.get(lab) == pct(start[o]), "start: the state %s holds at the start in %s of runs "
+                  "(outcomes.csv), which the finding does not say (%s)" % (lab, pct(start[o]), state_said.get(lab)))
+
+
+def start(d):
+    """start_shares alone, for the brief of a run (no briefing.csv)."""
+    page = open(d + "/brief.html", encoding="utf-8").read()
+    p = Cells()
+    p.feed(page)
+    labels = {(r["kind"], r["name"]): r["label"] for r in rows(d + "/labels.csv")}
+    counts = [0, 0]
+
+    def check(ok, what):
+        counts[0] += 1
+        if not ok:
+            counts[1] += 1
+            print("FAIL " + what)
+
+    start_shares(d, p, labels, check)
+    print("start: %d checked, %d failed" % tuple(counts))
+    return counts[1] == 0
+
+
 def numbers(d):
     page = open(d + "/brief.html", encoding="utf-8").read()
     p = Cells()
@@ -292,6 +359,7 @@ def numbers(d):
             said += 1
     check(said >= 3, "summary: only %d effects stated in sentences" % said)
     lever_lines(d, page, labels, check)
+    start_shares(d, p, labels, check)
     print("numbers: %d checked, %d failed" % (checked, failed))
     return failed == 0
 
@@ -319,5 +387,7 @@ if __name__ == "__main__":
         print(w, h, "%.4f" % share)
     elif sys.argv[1] == "numbers":
         sys.exit(0 if numbers(sys.argv[2]) else 1)
+    elif sys.argv[1] == "start":
+        sys.exit(0 if start(sys.argv[2]) else 1)
     elif sys.argv[1] == "levers":
         sys.exit(0 if levers(sys.argv[2]) else 1)

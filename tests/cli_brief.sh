@@ -3,7 +3,8 @@
 # not blank), shorter than four screens (4 x 900 px: findings, key figures and the outcomes table
 # open, the rest folded), self-contained, and its numbers must be the CSV files' (the outcomes
 # table against outcomes.csv, the best levers and the summary's sentences against briefing.csv:
-# tests/brief_check.py), and those of a compare --outer brief too. BRIEF_KEEP=1 keeps the folder and the screenshot, to look at them.
+# tests/brief_check.py), and those of a compare --outer brief too; a run's brief whose first finding
+# names a state outcome held at the start says so. BRIEF_KEEP=1 keeps the folder and the screenshot, to look at them.
 source "$(dirname "$0")/cli-lib.sh"
 
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
@@ -73,5 +74,16 @@ python3 tests/brief_check.py numbers "$dir" > "$work/numbers-outer.log" 2>&1
 sed -n 's/^FAIL /FAIL brief numbers (--outer): /p' "$work/numbers-outer.log"
 check_that "compare --outer: the brief's numbers are the CSV files' ($(tail -1 "$work/numbers-outer.log"))" \
     grep -q ', 0 failed$' "$work/numbers-outer.log"
+
+# a run whose first finding names a state outcome that most runs start in (formal-alignment's
+# Russia-China-DPRK coordination, 70% at the start): the finding must say so, as it says the
+# share of every onset it names (tests/brief_check.py start; no figures needed)
+dir="$work/state"
+"$NEASIM" run scenarios/formal-alignment --runs 500 --seed 1 --out "$dir" --quiet
+Rscript scripts/brief.R "$dir" > "$work/render-state.log" 2>&1
+python3 tests/brief_check.py start "$dir" > "$work/start-state.log" 2>&1
+sed -n 's/^FAIL /FAIL brief start (state outcome): /p' "$work/start-state.log"
+check_that "a state outcome held at the start: the brief says its share ($(tail -1 "$work/start-state.log"))" \
+    grep -q ', 0 failed$' "$work/start-state.log"
 
 cli_done brief

@@ -76,7 +76,10 @@ check_that "briefing.csv: the arm's label" \
 check_that "a plain list of levers: no interactions.csv" test ! -e "$work/cmp/interactions.csv"
 
 check_that "printed: the arm column of levers" grep -q '^outcome / lever ' "$work/cmp.txt"
-check_that "printed: levers ranked" grep -q 'Levers$' "$work/cmp.txt"
+check_that "printed: levers ranked" grep -q 'Levers ranked by how much' "$work/cmp.txt"
+# the columns are dates: the probability is of having occurred by each, which the header says
+check_that "printed: the changes are by each date" \
+    grep -q '^Change in the probability that each outcome has occurred by each date, in$' "$work/cmp.txt"
 
 # --- the printed briefing of a comparison of scenarios names scenarios, not levers: A (in_b
 # desirable: higher) against B, where a -> b is faster (B helps) and an outcome nothing reaches
@@ -94,7 +97,9 @@ sed -i 's/^f,a,b,2,/f,a,b,4,/' "$work/ts_b/transitions.csv"
     >"$work/scen.txt" 2>&1
 check_that "scenarios printed: the arm column" grep -q '^outcome / scenario ' "$work/scen.txt"
 check_that "scenarios printed: against the first scenario" \
-    grep -q '^(ts_a) to each other scenario' "$work/scen.txt"
+    grep -q 'first scenario (ts_a) to each other scenario' "$work/scen.txt"
+check_that "scenarios printed: the changes are by each date" \
+    grep -q '^Change in the probability that each outcome has occurred by each date, from the$' "$work/scen.txt"
 check_that "scenarios printed: ranked scenarios" grep -q 'Scenarios ranked by how much' "$work/scen.txt"
 check_that "scenarios printed: the first scenario's level" grep -Eq '^  ts_a \(probability\) +[0-9.]+%' "$work/scen.txt"
 check_that "scenarios printed: the best scenario" \

@@ -391,6 +391,15 @@ rc=$?
 if [ "$rc" -eq 0 ] && [ -s "$work/hangul_c/figures/lever_effects.png" ] &&
    ! grep -q 'no installed font\|fc-list is not installed' "$work/hangul.log"; then ok; else
     bad "Korean labels: exit $rc, or a font lacks their characters:"; tail -3 "$work/hangul.log" | sed 's/^/    /'; fi
+# one replication (compare --runs 1): every interval is NA, so each interval column is NA throughout,
+# which R reads as logical; the figures and the brief must still be drawn (a continuous scale
+# refused the logical: "Discrete value supplied to continuous scale")
+"$NEASIM" compare tests/models/two_state --levers faster --runs 1 --seed 3 --quiet --out "$work/one_rep" \
+    > /dev/null 2>&1 || bad "neasim compare --runs 1 of two_state failed"
+{ Rscript scripts/figures.R "$work/one_rep" && Rscript scripts/brief.R "$work/one_rep"; } > "$work/one_rep.log" 2>&1
+rc=$?
+if [ "$rc" -eq 0 ] && [ -s "$work/one_rep/figures/lever_effects.png" ] && [ -s "$work/one_rep/brief.html" ]; then ok; else
+    bad "compare --runs 1: figures and brief (exit $rc):"; tail -3 "$work/one_rep.log" | sed 's/^/    /'; fi
 # the check itself: a character no font has (U+10FFFD, private use) is found, and said
 Rscript -e 'source("scripts/figures_common.R")
     stopifnot(identical(nsm_uncovered_chars(intToUtf8(c(0x10FFFD, 0xD55C, 0x41))), 0x10FFFDL),

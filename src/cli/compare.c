@@ -253,18 +253,21 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
         free(last);
         return;
     }
+    /* "by each date": the columns are dates, and the probability is of having occurred by
+    ** each, not of holding at it */
     if (scenarios)
-        printf("\nChange in the probability that each outcome has occurred, from the first scenario\n"
-               "(%s) to each other scenario, in percentage points (paired 95%% interval; '~'\n"
-               "marks a change not distinguishable from zero). Scenarios ranked by how much\n"
-               "they help by %s (largest help first); scenarios with no distinguishable\n"
-               "difference at any horizon are counted, not listed.\n",
+        printf("\nChange in the probability that each outcome has occurred by each date, from the\n"
+               "first scenario (%s) to each other scenario, in percentage points (paired\n"
+               "95%% interval; '~' marks a change not distinguishable from zero).\n"
+               "Scenarios ranked by how much they help by %s (largest help first);\n"
+               "scenarios with no distinguishable difference at any horizon are counted, not\n"
+               "listed.\n",
                aw.first, m->report_date[hz->idx[hz->n - 1]]);
     else
-        printf("\nChange in the probability that each outcome has occurred, in percentage points\n"
-               "(paired 95%% interval; '~' marks a change not distinguishable from zero). Levers\n"
-               "ranked by how much they help by %s (largest help first); levers with no\n"
-               "distinguishable effect at any horizon are counted, not listed.\n",
+        printf("\nChange in the probability that each outcome has occurred by each date, in\n"
+               "percentage points (paired 95%% interval; '~' marks a change not distinguishable\n"
+               "from zero). Levers ranked by how much they help by %s (largest help first);\n"
+               "levers with no distinguishable effect at any horizon are counted, not listed.\n",
                m->report_date[hz->idx[hz->n - 1]]);
     for (int o = 0; o < m->n_outcomes; o++)
         if (m->outcomes[o].occurrence == NSM_OCCUR_ONSET) {
