@@ -244,4 +244,26 @@ if not ok:
 sys.exit(0 if ok else 1)
 PY
 
+# --- a state outcome that holds at the start in some runs: its "by" counts those runs as if the
+# state were news (formal-alignment's coordination, 99% by 2036, holds in 70% of runs at the
+# start); the summary says so and gives the share, as it does for onsets
+"$NEASIM" run scenarios/formal-alignment --runs 4000 --seed 7 --out "$work/fa" >"$work/fa.txt" 2>&1
+check_that "run summary: a state outcome's share at the start, equal to outcomes.csv's" python3 - "$work/fa" "$work/fa.txt" <<'PY'
+import csv, re, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/outcomes.csv", encoding="utf-8-sig")))
+first = min(r["date"] for r in rows)
+r = next(r for r in rows if r["outcome"] == "rcd_coordinated_or_formal" and r["date"] == first
+         and r["measure"] == "holds")
+text = open(sys.argv[2]).read()
+note = text[text.index("Outcomes without (onset) count every run"):]
+m = re.search(r"^  Russia-China-DPRK coordinate +([0-9.]+)% \(([0-9.]+)-([0-9.]+)\)", note, re.M)
+want = tuple("%.1f" % (100 * float(r[k])) for k in ("probability", "ci_low", "ci_high"))
+ok = m is not None and m.groups() == want and float(want[0]) > 50
+if not ok:
+    print("    printed", m and m.groups(), "outcomes.csv", want)
+sys.exit(0 if ok else 1)
+PY
+check_that "run summary: no state paragraph when no state outcome holds at the start" \
+    eval '! grep -q "count every run that is in the condition" "$work/runsum.txt"'
+
 cli_done briefing

@@ -86,33 +86,55 @@ static void row_name(const nsm_model *m, int o, int onset_mark, int width, char 
     snprintf(buf, n, "%s%s", text, mark);
 }
 
-/* Onset outcomes leave out the runs that start in the condition: say how many, apart (with
-** --outer, the interval of the mean over the draws: nsm_series_proportion). */
-static void onset_note(const nsm_model *m, const nsm_accum *a, int width)
+/* Outcome o's share of runs that start in its condition, as a row under the table (with --outer,
+** the interval of the mean over the draws: nsm_series_proportion). */
+static void start_row(const nsm_model *m, const nsm_accum *a, int o, int width)
 {
-    int none = 0, some = 0;
-    for (int o = 0; o < m->n_outcomes; o++)
-        if (m->outcomes[o].occurrence == NSM_OCCUR_ONSET)
-            *(nsm_accum_outcome_held_count(a, o, 0) ? &some : &none) += 1;
-    printf("\n(onset): only runs in which the condition begins to hold after the start count; ");
-    if (!some) {
-        printf("no run starts in\nany of these conditions.\n");
-        return;
-    }
-    printf("it holds at the start in\n");
+    nsm_proportion p = nsm_series_proportion(a, NSM_SERIES_HELD, o, 0,
+                                             nsm_accum_outcome_held_count(a, o, 0));
+    char name[1100];
+    row_name(m, o, 0, width, name, sizeof name);
+    printf("  ");
+    nsm_text_pad(stdout, name, width);
+    printf("%5.1f%% (%.1f-%.1f)\n", 100 * p.p, 100 * p.lo, 100 * p.hi);
+}
+
+/* What the start does to the table's counting. Onset outcomes leave out the runs that start in the
+** condition: say how many, apart. State outcomes count them, as if today's uncertain state were an
+** event: say how many, for those that hold at the start in some runs (formal-alignment's
+** coordination holds in 70%, and its 99% "by" 2036 read as a forecast). */
+static void start_notes(const nsm_model *m, const nsm_accum *a, int width)
+{
+    int none = 0, some = 0, states = 0;
     for (int o = 0; o < m->n_outcomes; o++) {
-        int64_t held = nsm_accum_outcome_held_count(a, o, 0);
-        if (m->outcomes[o].occurrence != NSM_OCCUR_ONSET || !held)
-            continue;
-        nsm_proportion p = nsm_series_proportion(a, NSM_SERIES_HELD, o, 0, held);
-        char name[1100];
-        row_name(m, o, 0, width, name, sizeof name);
-        printf("  ");
-        nsm_text_pad(stdout, name, width);
-        printf("%5.1f%% (%.1f-%.1f)\n", 100 * p.p, 100 * p.lo, 100 * p.hi);
+        int held = nsm_accum_outcome_held_count(a, o, 0) > 0;
+        if (m->outcomes[o].occurrence == NSM_OCCUR_ONSET)
+            *(held ? &some : &none) += 1;
+        else
+            states += held;
     }
-    if (none)
-        printf("and in no run for the other %d.\n", none);
+    int onsets = none + some;
+    if (onsets)
+        printf("\n(onset): only runs in which the condition begins to hold after the start count; ");
+    if (onsets && !some)
+        printf("no run starts in\nany of these conditions.\n");
+    else if (onsets) {
+        printf("it holds at the start in\n");
+        for (int o = 0; o < m->n_outcomes; o++)
+            if (m->outcomes[o].occurrence == NSM_OCCUR_ONSET &&
+                nsm_accum_outcome_held_count(a, o, 0))
+                start_row(m, a, o, width);
+        if (none)
+            printf("and in no run for the other %d.\n", none);
+    }
+    if (!states)
+        return;
+    printf("\n%s count every run that is in the condition at some time, the start included, so\n"
+           "that a run starting in it counts as if it had happened; it holds at the start in\n",
+           onsets ? "Outcomes without (onset)" : "The outcomes");
+    for (int o = 0; o < m->n_outcomes; o++)
+        if (m->outcomes[o].occurrence != NSM_OCCUR_ONSET && nsm_accum_outcome_held_count(a, o, 0))
+            start_row(m, a, o, width);
 }
 
 /* The spread over the draws (uncertainty.csv's row) of outcome o at report i when run --outer has
@@ -186,11 +208,8 @@ static void summary(const nsm_model *m, const nsm_accum *a,
     printf("\n");
     int64_t *first = malloc(((size_t)m->n_reports + 1) * sizeof *first);
     double *v = malloc(((size_t)(outer ? outer->n_draws : 0) + 1) * sizeof *v);
-    int n_onset = 0;
     for (int o = 0; first && v && o < m->n_outcomes; o++) {
         nsm_occurred_by(m, a, o, first);
-        int onset = m->outcomes[o].occurrence == NSM_OCCUR_ONSET;
-        n_onset += onset;
         char name[1100];
         row_name(m, o, 1, width - 1, name, sizeof name); /* a blank before the numbers */
         nsm_text_pad(stdout, name, width);
@@ -200,8 +219,7 @@ static void summary(const nsm_model *m, const nsm_accum *a,
     }
     free(first);
     free(v);
-    if (n_onset)
-        onset_note(m, a, width - 2);
+    start_notes(m, a, width - 2);
 }
 
 typedef struct {
