@@ -11,6 +11,11 @@ suppressPackageStartupMessages({
     library(scales)
 })
 
+# Month names in English whatever the user's language setting: the brief and the figures are
+# written in English, and under LANG=ko_KR.UTF-8 "%b %Y" gave "by 11월 2036" in an English
+# sentence. Only the dates' words: text (labels in any script) is untouched.
+invisible(Sys.setlocale("LC_TIME", "C"))
+
 # Okabe & Ito (2008) colour-blind-safe palette, reordered so that the first colours are the ones
 # that read best as thin lines on white (yellow last: it vanishes on a projector).
 NSM_PALETTE <- c("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",

@@ -18,11 +18,14 @@
 # fonts-noto-cjk: labels are free UTF-8 text, and an analyst's may be Korean, Japanese or Chinese,
 # which the default fonts lack: the figures (cairo) and the brief (a browser) would draw empty
 # boxes (scripts/figures_common.R, nsm_font_check, says so; tests/figures.sh checks).
+# locales: the sources of the glibc locales, from which tests/cli_brief.sh compiles a Korean one
+# into its scratch folder (localedef; nothing system-wide) to check that the brief's month names
+# stay English under an analyst's own language setting.
 set -euo pipefail
 pkgs=(build-essential pkg-config libgsl-dev libcsv-dev libcmocka-dev libssl-dev time valgrind
       libopenmpi-dev openmpi-bin python3-numpy r-base-core r-cran-ggplot2 r-cran-readr r-cran-scales
       r-cran-base64enc libxlsxwriter-dev libreoffice-calc slurm-wlm munge r-cran-htmltools chromium
-      fonts-noto-cjk)
+      fonts-noto-cjk locales)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

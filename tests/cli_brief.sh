@@ -33,6 +33,23 @@ check_that "compare --levers all on the baseline" test -s "$dir/briefing.csv"
 { Rscript scripts/figures.R "$dir" && Rscript scripts/brief.R "$dir"; } > "$work/render.log" 2>&1
 check_that "figures and brief render" test -s "$dir/brief.html"
 [ -s "$dir/brief.html" ] || { tail -20 "$work/render.log"; cli_done brief; exit 1; }
+
+# --- under an analyst's own language setting (LANG=ko_KR.UTF-8), the month names of an English
+# brief stay English ("by 11월 2036" before); the Korean locale is compiled into the scratch
+# folder (localedef, from Debian's `locales`: make deps), so nothing system-wide changes
+mkdir -p "$work/locale"
+if localedef -i ko_KR -f UTF-8 "$work/locale/ko_KR.UTF-8" >/dev/null 2>&1 ||
+   [ -d "$work/locale/ko_KR.UTF-8" ]; then
+    cp -r "$dir" "$work/ko"
+    LOCPATH="$work/locale" LC_ALL=ko_KR.UTF-8 LANG=ko_KR.UTF-8 Rscript scripts/brief.R "$work/ko" \
+        > "$work/ko.log" 2>&1
+    check_that "under a Korean locale (checked: it names months in Korean), the brief's months are English" \
+        bash -c "[ \"\$(LOCPATH='$work/locale' LC_ALL=ko_KR.UTF-8 Rscript -e 'cat(format(as.Date(\"2036-11-01\"), \"%b\"))')\" = '11월' ] &&
+                 grep -q 'by Nov 2036' '$work/ko/brief.html' && ! grep -q '월' '$work/ko/brief.html'"
+else
+    echo "brief: the month names under a Korean locale: SKIPPED, not counted (localedef or the ko_KR" \
+         "source is missing: Debian's locales, make deps)" >&2
+fi
 html="$dir/brief.html"
 check_that "the brief is one self-contained HTML page" \
     bash -c "head -c 15 '$html' | grep -q '<!DOCTYPE html>' &&
