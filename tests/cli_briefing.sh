@@ -266,4 +266,9 @@ PY
 check_that "run summary: no state paragraph when no state outcome holds at the start" \
     eval '! grep -q "count every run that is in the condition" "$work/runsum.txt"'
 
+expect "run summary: one replication is '1 run'" 0 "^two_state: 1 run in " -- \
+    run tests/models/two_state --runs 1 --out "$work/one"
+expect "compare: one replication is '1 run'" 0 "^known_levers: 4 arms x 1 run in " -- \
+    compare tests/models/known_levers --levers all --runs 1 --out "$work/one-c"
+
 cli_done briefing

@@ -644,7 +644,8 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
             printf("%s: %d arms x %llu draws x %llu runs %s -> %s/\n", m->name, n_arms,
                    (unsigned long long)o->outer, (unsigned long long)o->runs, how, dest);
         else
-            printf("%s: %d arms x %llu runs %s -> %s/\n", m->name, n_arms, runs, how, dest);
+            printf("%s: %d arms x %llu run%s %s -> %s/\n", m->name, n_arms, runs,
+                   runs == 1 ? "" : "s", how, dest);
         print_briefing(&cmp, o->top, models != NULL);
         print_interactions(&cmp, o->top);
     }

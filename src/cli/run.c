@@ -180,8 +180,9 @@ static void summary(const nsm_model *m, const nsm_accum *a,
                     const char *how)
 {
     const int *idx = hz->idx, n_idx = hz->n;
-    printf("%s: %llu runs %s -> %s/\n", m->name, (unsigned long long)nsm_accum_runs(a), how,
-           dest);
+    uint64_t runs = nsm_accum_runs(a);
+    printf("%s: %llu run%s %s -> %s/\n", m->name, (unsigned long long)runs, runs == 1 ? "" : "s",
+           how, dest);
     if (m->n_outcomes == 0)
         return;
     int width = 34; /* as wide as the widest label and its " (onset)", up to ROW_NAME_MAX */
