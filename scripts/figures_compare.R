@@ -36,6 +36,17 @@ lever_table <- function(ctx) {
 
 # ---- the matrix: levers by outcomes at one horizon ------------------------------------------
 
+MATRIX_NEUTRAL <- "#E3D7EE"   # light purple: outside the blue-orange scale of help
+
+# How much each row's change helps its outcome, in pp: the change for "higher is better", minus
+# it for "lower is better", NA for an outcome with no better direction (briefing.csv's
+# `desirable`; NA throughout for a folder written before that column).
+matrix_help <- function(d) {
+    dir <- if ("desirable" %in% names(d)) as.character(d$desirable) else rep(NA, nrow(d))
+    ifelse(dir %in% "higher", d$difference_pp,
+           ifelse(dir %in% "lower", -d$difference_pp, NA_real_))
+}
+
 fig_lever_matrix <- function(ctx) {
     b <- ctx$levers
     if (is.null(b)) return(invisible())
@@ -56,27 +67,39 @@ fig_lever_matrix <- function(ctx) {
                                     labels = nsm_label(rev(rows[[r]])))
             d$arm_lab <- factor(d$arm, levels = cols[[cc]], labels = arm_label(cols[[cc]], 13))
             d$dist <- is_yes(d$distinguishable)
-            d$fill <- ifelse(d$dist, d$difference_pp, NA_real_)
+            # colour says whether the lever helps, by the outcome's better direction (a fall of a
+            # risk is help: coloured by the change alone, the baseline's risks read blue when
+            # they rose); an outcome with no better direction gets one neutral colour
+            d$help <- matrix_help(d)
+            d$fill <- ifelse(d$dist, d$help, NA_real_)
+            d$neutral <- d$dist & is.na(d$help)
             d$text <- nsm_pp(d$difference_pp)
-            lim <- max(abs(x$difference_pp[is_yes(x$distinguishable)]), 1, na.rm = TRUE)
+            lim <- max(abs(matrix_help(x)[is_yes(x$distinguishable)]), 1, na.rm = TRUE)
             p <- ggplot(d, aes(arm_lab, outcome_lab)) +
                 geom_tile(aes(fill = fill), colour = "white", linewidth = 1.2) +
+                # width and height given: a layer's tiles are otherwise as large as the
+                # spacing of its own rows, and a few scattered cells would cover their neighbours
+                geom_tile(data = d[d$neutral, ], fill = MATRIX_NEUTRAL, colour = "white",
+                          linewidth = 1.2, width = 1, height = 1) +
                 geom_text(data = d[d$dist, ], aes(label = text), size = 11 / .pt,
                           fontface = "bold", colour = "grey10") +
                 geom_text(data = d[!d$dist, ], aes(label = text), size = 10 / .pt,
                           colour = "grey45") +
                 scale_fill_gradient2(low = "#D55E00", mid = "white", high = "#0072B2",
                                      midpoint = 0, limits = c(-lim, lim), na.value = "grey94",
-                                     labels = pp_labels, name = "Percentage\npoints",
+                                     labels = pp_labels, name = "Helps (+) or\nhurts (-),\npercentage\npoints",
                                      guide = guide_colourbar(barheight = unit(10, "lines"))) +
                 scale_x_discrete(position = "top") +
                 labs(title = paste0("Effect of each lever by ",
                                     nsm_horizon_label(hz$horizon_years[j], hz$date[j])),
                      subtitle = nsm_subtitle(
-                         "Change in the probability that each outcome has occurred, arm minus ",
-                         "baseline, in percentage points (paired runs). Coloured and bold: ",
-                         "distinguishable from no effect (95% interval excludes 0); grey: not ",
-                         "distinguishable. Largest effects first."),
+                         "The number: change in the probability that each outcome has occurred ",
+                         "by then, arm minus baseline, in percentage points (paired runs). Colour: ",
+                         "how much the lever helps (blue) or hurts (orange), by each outcome's ",
+                         "better direction (a fall of a risk helps); purple: a change to an ",
+                         "outcome with no better direction. Coloured and bold: distinguishable ",
+                         "from no effect (95% interval excludes 0); grey: not distinguishable. ",
+                         "Largest effects first."),
                      x = NULL, y = NULL, caption = ctx$caption) +
                 nsm_theme() +
                 theme(panel.grid.major = element_blank(), legend.position = "right",

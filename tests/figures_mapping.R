@@ -146,6 +146,14 @@ check_points_on_intervals(cmp$outcomes_by_horizon)
 
 # ---- the lever matrix: each cell's text is briefing.csv's number for its column and row -------
 
+# The fill a reader sees at cell (x, y): the neutral layer's tile where there is one, else the
+# scale's (grey94 where the scale has no value).
+cell_fill <- function(b, x, y) {
+    at <- function(d) d$fill[round(d$x) == round(x) & round(d$y) == round(y)]
+    over <- unlist(lapply(b$data[-1], function(d) if ("fill" %in% names(d) && !"label" %in% names(d)) at(d)))
+    if (length(over)) over[[length(over)]] else at(b$data[[1]])
+}
+
 briefing <- read.csv(file.path(dirs$compare, "briefing.csv"), stringsAsFactors = FALSE)
 mats <- figures_of("fig_lever_matrix", ctx$compare)
 check(length(mats) >= 1, "compare: no lever matrix")
@@ -165,13 +173,40 @@ for (fig in mats) {
         check(identical(texts$label[i], want),
               sprintf("%s: cell (%s, %s) reads %s, briefing.csv says %s", fig$name, xl[round(texts$x[i])],
                       yl[round(texts$y[i])], texts$label[i], want))
-        # the lever's own outcome is the one coloured cell of its column
+        # the lever's own outcome is the one coloured cell of its column (its outcomes have no
+        # better direction: the neutral colour of the second layer of tiles)
         if (!is.na(arm) && !is.na(sw)) {
-            tile <- b$data[[1]]
-            f <- tile$fill[round(tile$x) == round(texts$x[i]) & round(tile$y) == round(texts$y[i])]
+            f <- cell_fill(b, texts$x[i], texts$y[i])
             check(identical(f != "grey94", TARGET[[sw]] == arm),
                   sprintf("%s: cell (%s, %s) coloured %s", fig$name, arm, sw, f))
         }
+    }
+}
+
+# The same matrix when the outcomes have better directions: a_on lower, b_on higher, c_on none.
+# Colour says help, not the sign of the change: a lever that raises a "lower is better" outcome
+# hurts (orange), one that raises a "higher is better" outcome helps (blue), and the change to an
+# outcome with no direction is neutral (purple). Before, a rise was blue whatever it meant.
+ctx_dir <- ctx$compare
+ctx_dir$levers$desirable <- c(a_on = "lower", b_on = "higher", c_on = "none")[ctx_dir$levers$outcome]
+for (fig in figures_of("fig_lever_matrix", ctx_dir)) {
+    b <- ggplot_build(fig$plot)
+    h <- as.numeric(sub("^lever_matrix_([0-9.]+)y.*", "\\1", fig$name))
+    xl <- x_labels(b); yl <- y_labels(b)
+    for (sw in names(TARGET)) {
+        xi <- match(TARGET[[sw]], arm_of(xl)); yi <- match(sw, switch_of(yl))
+        r <- briefing[briefing$arm == TARGET[[sw]] & briefing$outcome == paste0(sw, "_on") &
+                      abs(briefing$horizon_years - h) < 1e-9, ]
+        if (is.na(xi) || is.na(yi) || nrow(r) != 1 || r$distinguishable != "yes") next
+        rgb <- grDevices::col2rgb(cell_fill(b, xi, yi))
+        dir <- c(a = "lower", b = "higher", c = "none")[[sw]]
+        helps <- if (dir == "none") NA else (r$difference_pp > 0) == (dir == "higher")
+        got <- if (rgb[3] > rgb[1] + 20) "blue" else if (rgb[1] > rgb[3] + 20) "orange" else
+            if (identical(toupper(cell_fill(b, xi, yi)), toupper(MATRIX_NEUTRAL))) "purple" else "other"
+        want <- if (is.na(helps)) "purple" else if (helps) "blue" else "orange"
+        check(identical(got, want),
+              sprintf("%s, %s desirable %s, change %+.1f: coloured %s (%s), expected %s", fig$name,
+                      sw, dir, r$difference_pp, got, cell_fill(b, xi, yi), want))
     }
 }
 
