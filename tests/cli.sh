@@ -76,6 +76,17 @@ bad negative_rate transitions.csv 's/^f,a,b,2/f,a,b,-2/' "transitions.csv:2:[0-9
 bad nonfinite_rate transitions.csv 's/^f,a,b,2/f,a,b,inf/' "transitions.csv:2:[0-9]+: error: "
 bad not_a_number transitions.csv 's/^f,a,b,2/f,a,b,"1,5"/' "transitions.csv:2:[0-9]+: error: .*1,5"
 bad bad_unit transitions.csv 's/rate_per_year,test: lambda/per_year,test: lambda/' "transitions.csv:2:[0-9]+: error: .*per_year"
+# mistakes a newcomer makes, each refused with the fix
+bad key_extends_misspelt scenario.csv '$a extend,../base,x' \
+    "scenario.csv:6:1: error: unknown key 'extend'; did you mean 'extends'\? \(the keys are .*description and extends"
+bad cond_double_equals outcomes.csv 's/^in_b,f=b,/in_b,f==b,/' \
+    "outcomes.csv:2:7: error: write one '=' in a condition \(factor=level\), not '=='"
+bad annual_probability_percent transitions.csv 's/^f,a,b,2,rate_per_year/f,a,b,10,annual_probability/' \
+    "transitions.csv:2:7: error: annual_probability '10' must be below 1: a percentage is written as a fraction \(10% is 0.1\)"
+bad initial_percent factors.csv 's/^f,a,1,test/f,a,100,test/' \
+    "factors.csv:2:5: error: initial '100' is not a probability: .*a percentage is written as a fraction \(100% is 1\)"
+bad repeat_years_decimal calendar.csv 'write:name,date,repeat_years,action,source\nvote,2025-06-01,4.0,f=b,x\n' \
+    "calendar.csv:2:17: error: repeat_years '4.0' is not a whole number written with digits only: write 4"
 bad bad_date scenario.csv 's/2025-01-01/2025-02-30/' "scenario.csv:4:[0-9]+: error: .*2025-02-30"
 bad slash_date scenario.csv 's/2025-01-01/1\/1\/2025/' "scenario.csv:4:[0-9]+: error: .*1/1/2025"
 bad unterminated_quote factors.csv 's/^f,b,0,test/f,b,0,"test/' "factors.csv:3:[0-9]+: error: .*quote"

@@ -6,7 +6,11 @@ source "$(dirname "$0")/cli-lib.sh"
 T='factor,from,to,value,unit,duration,source\n'
 # ---- malformed duration cells
 bad duration_no_unit transitions.csv "write:${T}f,a,b,,,180,x\nf,b,a,1,rate_per_year,,x\n" \
-    "transitions.csv:2:9: error: a duration ends with its unit, days or years"
+    "transitions.csv:2:9: error: the duration '180' has no unit: write '180 days' or '180 years'"
+bad duration_law_no_unit transitions.csv "write:${T}f,a,b,,,\"uniform(1,2)\",x\nf,b,a,1,rate_per_year,,x\n" \
+    "transitions.csv:2:9: error: the duration 'uniform\(1,2\)' has no unit: write 'uniform\(1,2\) days'"
+bad duration_no_number transitions.csv "write:${T}f,a,b,,,days,x\nf,b,a,1,rate_per_year,,x\n" \
+    "transitions.csv:2:9: error: the duration 'days' has no number: write how many days \('180 days'\)"
 bad duration_bad_unit transitions.csv "write:${T}f,a,b,,,180 weeks,x\nf,b,a,1,rate_per_year,,x\n" \
     "transitions.csv:2:13: error: a duration ends with its unit, days or years .* not 'weeks'"
 bad duration_bad_law transitions.csv "write:${T}f,a,b,,,weibul(1.5;2) years,x\nf,b,a,1,rate_per_year,,x\n" \

@@ -27,6 +27,17 @@ expect calendar_event_check 0 'test_in_september +event:seventh_test' -- check t
 check_that calendar_event_counted \
     grep -Eq '^2026-09-01,0.6653,seventh_test,cumulative,1,0,' "$work/ce/event_counts.csv"
 
+# an action whose prefix is missing or written with '=' is refused with the text to write
+d="$work/event_no_prefix"; cp -r tests/models/calendar_event "$d"
+sed -i 's/event:seventh_test/seventh_test/' "$d/calendar.csv"
+expect action_event_without_prefix 65 \
+    "calendar.csv:2:32: error: action 'seventh_test' names a counted event without its prefix: write 'event:seventh_test'" \
+    -- check "$d"
+d="$work/draw_equals"; cp -r tests/models/given "$d"
+sed -i 's/draw:elect/draw=elect/' "$d/calendar.csv"
+expect action_draw_with_equals 65 \
+    "calendar.csv:2:17: error: action 'draw=elect': write 'draw:elect' \(a colon, not '='\)" -- check "$d"
+
 # ---- conditional calendar rows
 bad calendar_when_unknown_factor calendar.csv 'write:name,date,repeat_years,until,when,action,source\nc,2025-06-01,,,g=b,f=b,x\n' \
     "calendar.csv:2:16: error: unknown factor 'g'"

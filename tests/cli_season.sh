@@ -11,7 +11,11 @@ bad month_13 seasonality.csv "${S}f:a>b,13,2,x\n" \
 bad range_without_end seasonality.csv "${S}f:a>b,3-,2,x\n" \
     "seasonality.csv:2:9: error: month list '3-' ends after '-' \(a range is LOW-HIGH\)"
 bad range_backwards seasonality.csv "${S}f:a>b,4-3,2,x\n" \
-    "seasonality.csv:2:7: error: the range 4-3 runs backwards: write the lower month first \(3-4\)"
+    "seasonality.csv:2:7: error: the range 4-3 runs backwards: .*write the lower month first \(3-4\)"
+bad range_across_new_year seasonality.csv "${S}f:a>b,12-2,2,x\n" \
+    "seasonality.csv:2:7: error: the range 12-2 runs backwards: for a season across the new year, write two ranges \(12\|1-2\)"
+bad month_name seasonality.csv "${S}f:a>b,3-4|Aug,2,x\n" \
+    "seasonality.csv:2:11: error: months are numbers: write 8 for 'Aug'"
 bad empty_list_item seasonality.csv "${S}f:a>b,3||4,2,x\n" \
     "seasonality.csv:2:9: error: expected a month after '\|' in '3\|\|4', not '\|'"
 bad quoted_list_item seasonality.csv "${S}f:a>b,\"3-4| 13\",2,x\n" \

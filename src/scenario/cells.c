@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "neasim/params.h"
 #include "scenario/read.h"
@@ -182,6 +183,10 @@ nsm_status nsmi_read_probability(nsm_reader *r, int row, const char *column, dou
     nsm_status s = nsmi_read_number(r, row, column, out);
     if (s == NSM_OK && (*out < 0 || *out > 1)) {
         const nsm_cell *c = nsmi_reader_cell(r, row, column);
+        if (*out > 1 && *out <= 100) /* 40 for 40% */
+            return nsmi_reader_error(r, c, 0, "%s '%s' is not a probability: it must be between "
+                                    "0 and 1; a percentage is written as a fraction (%s%% is "
+                                    "%g)", column, c->text, c->text, *out / 100);
         return nsmi_reader_error(r, c, 0, "%s '%s' is not a probability: it must be between 0 "
                                 "and 1", column, c->text);
     }
@@ -207,6 +212,12 @@ nsm_status nsmi_read_integer(nsm_reader *r, int row, const char *column, int lo,
     if (!s[0])
         return nsmi_reader_error(r, c, 0, "missing %s: a whole number is needed", column);
     size_t n = strspn(s, "0123456789");
+    char *end;
+    double whole = strtod(s, &end);
+    if (n != strlen(s) && !*end && whole == floor(whole) && whole >= 0 &&
+        whole < 1e9)
+        return nsmi_reader_error(r, c, 0, "%s '%s' is not a whole number written with digits "
+                                "only: write %.0f", column, s, whole);
     if (n != strlen(s))
         return nsmi_reader_error(r, c, 0, "%s '%s' is not a whole number", column, s);
     long v = n > 9 ? (long)hi + 1 : strtol(s, NULL, 10);
@@ -229,6 +240,17 @@ static size_t skip_blanks(const char *s, size_t i)
 #define MONTHS_HOW "write a month 1-12, a range LOW-HIGH such as 3-4, or a list joined by '|' " \
                    "such as 3-4|8"
 
+/* 1-12 when s starts with the first three letters of a month's English name (any case), else 0. */
+static int month_name(const char *s)
+{
+    static const char names[12][4] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                      "jul", "aug", "sep", "oct", "nov", "dec"};
+    for (int m = 0; m < 12; m++)
+        if (strncasecmp(s, names[m], 3) == 0)
+            return m + 1;
+    return 0;
+}
+
 /* The month at s[*i] (blanks before it skipped); *i moves past it. `after` says what came before,
 ** for the message when there is no month. */
 static nsm_status read_month(nsm_reader *r, const nsm_cell *c, size_t *i, const char *after,
@@ -239,6 +261,10 @@ static nsm_status read_month(nsm_reader *r, const nsm_cell *c, size_t *i, const 
     if (n == 0) {
         if (!s[k])
             return nsmi_reader_error(r, c, k, "month list '%s' ends %s: %s", s, after, MONTHS_HOW);
+        int named = month_name(s + k);
+        if (named)
+            return nsmi_reader_error(r, c, k, "months are numbers: write %d for '%.3s' (%s)",
+                                    named, s + k, MONTHS_HOW);
         return nsmi_reader_error(r, c, k, "expected a month %s in '%s', not '%c': %s", after, s,
                                 s[k], MONTHS_HOW);
     }
@@ -249,6 +275,17 @@ static nsm_status read_month(nsm_reader *r, const nsm_cell *c, size_t *i, const 
     *out = (int)v;
     *i = k + n;
     return NSM_OK;
+}
+
+/* A range LOW-HIGH written HIGH-LOW: most often a season across the new year (11-2). */
+static nsm_status wraps_year(nsm_reader *r, const nsm_cell *c, size_t start, int lo, int hi)
+{
+    char late[8], early[8];
+    snprintf(late, sizeof late, lo == 12 ? "12" : "%d-12", lo);
+    snprintf(early, sizeof early, hi == 1 ? "1" : "1-%d", hi);
+    return nsmi_reader_error(r, c, start, "the range %d-%d runs backwards: for a season across the "
+                            "new year, write two ranges (%s|%s); for months %d to %d, write the "
+                            "lower month first (%d-%d)", lo, hi, late, early, hi, lo, hi, lo);
 }
 
 /* One item at s[*i]: a month or a range; its months into *mask, each once. */
@@ -264,9 +301,7 @@ static nsm_status read_month_item(nsm_reader *r, const nsm_cell *c, size_t *i, u
         *i = k + 1;
         st = read_month(r, c, i, "after '-' (a range is LOW-HIGH)", &hi);
         if (st == NSM_OK && hi < lo)
-            return nsmi_reader_error(r, c, start, "the range %d-%d runs backwards: write the lower "
-                                    "month first (%d-%d) or, for a season across the new year, "
-                                    "two ranges (%d-12|1-%d)", lo, hi, hi, lo, lo, hi);
+            return wraps_year(r, c, start, lo, hi);
     }
     for (int m = lo; st == NSM_OK && m <= hi; m++) {
         if (*mask & (1u << (m - 1)))

@@ -65,6 +65,9 @@ static nsm_status parse_clause(nsm_reader *r, const nsm_cell *c, const char *buf
     if (!eq)
         return nsmi_reader_error(r, c, at(buf, s), "clause '%s' has no '=' (write factor=level, "
                                 "factor!=level or factor=level_a|level_b)", s);
+    if (eq[1] == '=') /* f==a, as in a programming language */
+        return nsmi_reader_error(r, c, at(buf, eq), "write one '=' in a condition (factor=level), "
+                                "not '=='");
     int negate = eq > s && eq[-1] == '!';
     *(negate ? eq - 1 : eq) = '\0';
     char *name = trim(s);
@@ -235,9 +238,25 @@ static nsm_status parse_draw_action(nsm_reader *r, const nsm_cell *c, char *buf,
     return st;
 }
 
+/* An action written with the wrong prefix: a bare event or draw name (`nuclear_tests`), or
+** `event=NAME` / `draw=NAME`. The text the analyst meant, or NULL. */
+static const char *action_hint(const nsm_model *m, const char *name, const char *kind)
+{
+    if ((!kind || strcmp(kind, "event") == 0) && nsmi_find_event(m, name) >= 0)
+        return "event:";
+    if ((!kind || strcmp(kind, "draw") == 0) && nsmi_find_draw(m, name) >= 0)
+        return "draw:";
+    return NULL;
+}
+
 static nsm_status parse_set_action(nsm_reader *r, const nsm_cell *c, char *buf, nsm_action *out)
 {
     char *eq = strchr(buf, '=');
+    const char *hint = eq ? NULL : action_hint(r->m, trim(buf), NULL);
+    if (hint)
+        return nsmi_reader_error(r, c, 0, "action '%s' names a %s without its prefix: write "
+                                "'%s%s'", c->text, *hint == 'e' ? "counted event" : "draw",
+                                hint, trim(buf));
     if (!eq)
         return nsmi_reader_error(r, c, 0, "action '%s' is not factor=level, draw:name or "
                                 "event:name", c->text);
@@ -246,6 +265,10 @@ static nsm_status parse_set_action(nsm_reader *r, const nsm_cell *c, char *buf, 
                                 "factor=level, not '!='");
     *eq = '\0';
     char *name = trim(buf), *level = trim(eq + 1);
+    hint = nsmi_find_factor(r->m, name) < 0 ? action_hint(r->m, level, name) : NULL;
+    if (hint)
+        return nsmi_reader_error(r, c, 0, "action '%s': write '%s%s' (a colon, not '=')", c->text,
+                                hint, level);
     out->kind = NSM_ACT_SET;
     nsm_status st = nsmi_lookup_factor(r, c, at(buf, name), name, &out->factor);
     if (st == NSM_OK && strchr(level, '|'))

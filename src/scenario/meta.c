@@ -11,8 +11,10 @@
 
 enum { K_NAME, K_TITLE, K_START, K_HORIZON, K_INTERVAL, K_DESCRIPTION, N_KEYS };
 
-static const char keys[N_KEYS][24] = {"name", "title", "start_date", "horizon_years",
-                                      "report_interval_months", "description"};
+/* The keys, then `extends`: read (and removed) by inherit.c before this file sees the table,
+** but a misspelt one must get the suggestion and the list of keys all the same. */
+static const char keys[N_KEYS + 1][24] = {"name", "title", "start_date", "horizon_years",
+                                          "report_interval_months", "description", "extends"};
 static const int required[N_KEYS] = {1, 1, 1, 1, 0, 0};
 
 static int key_index(const char *s)
@@ -43,9 +45,10 @@ static nsm_status find_keys(nsm_reader *r, int *rows)
             return nsmi_reader_error(r, c, 0, "missing key");
         if (k < 0)
             return nsmi_unknown(r, c, 0, "key", c->text,
-                               nsm_suggest(c->text, keys[0], N_KEYS, sizeof keys[0]),
+                               nsm_suggest(c->text, keys[0], N_KEYS + 1, sizeof keys[0]),
                                " (the keys are name, title, start_date, horizon_years, "
-                               "report_interval_months and description)");
+                               "report_interval_months, description and extends; keys are "
+                               "lower case)");
         if (rows[k] >= 0)
             return nsmi_reader_error(r, c, 0, "key '%s' is given twice (first at line %d)",
                                     c->text, r->t->rows[rows[k]].line);

@@ -7,6 +7,7 @@
 ** `from`, with its unit), with or without a hazard: a row with a duration only leaves `value` and
 ** `unit` empty and has hazard 0.
 */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,10 @@ static nsm_status read_rate(nsm_reader *r, int row, double *rate, int *unit_out)
     if (v < 0)
         return nsmi_reader_error(r, c, 0, "%s '%s' is negative: it must be 0 or more", units[unit],
                                 c->text);
+    if (unit == U_ANNUAL && v > 1 && v <= 100) /* 10 for 10% */
+        return nsmi_reader_error(r, c, 0, "annual_probability '%s' must be below 1: a percentage "
+                                "is written as a fraction (%s%% is %g)", c->text, c->text,
+                                v / 100);
     if (unit == U_ANNUAL && v >= 1)
         return nsmi_reader_error(r, c, 0, "annual_probability '%s' must be below 1 (1 would be a "
                                 "certain move; write a fast one as rate_per_year)", c->text);
@@ -117,6 +122,13 @@ static nsm_status read_duration(nsm_reader *r, int row, nsm_duration *out)
         law--;
     const char *unit = t + u;
     int days = strcmp(unit, "days") == 0, years = strcmp(unit, "years") == 0;
+    if (!unit[0] || (law == 0 && !isalpha((unsigned char)unit[0]))) /* "24", "uniform(1,2)" */
+        return nsmi_reader_error(r, c, 0, "the duration '%s' has no unit: write '%s days' or "
+                                "'%s years'", t, t, t);
+    if (law == 0 && (days || years))
+        return nsmi_reader_error(r, c, 0, "the duration '%s' has no number: write how many %s "
+                                "('180 %s') or a distribution ('weibull(1.5, 2) %s')", t, unit,
+                                unit, unit);
     if (law == 0 || !(days || years))
         return nsmi_reader_error(r, c, law == 0 ? 0 : u, "a duration ends with its unit, days or "
                                 "years ('180 days', 'weibull(1.5, 2) years'), not '%s'", unit);
