@@ -114,6 +114,12 @@ expect "check: a mean_years row as written" 0 "f:a>b +2 +\(mean_years 0.5\)" -- 
 expect "check: an annual_probability row as written" 0 "f:b>a +0.2877 +\(annual_probability 0.25\)" -- check "$work/units"
 expect "check: the report interval in words (\"every 1 month(s)\" before)" 0 "reports every month: 121 report dates" -- check scenarios/baseline
 expect "check: ... and in months" 0 "reports every 12 months: 6 report dates" -- check scenarios/backtest-2017
+# every count and amount check prints is singular for exactly one ("1 occurrences" before)
+expect "check: 1 occurrence" 0 "Calendar \(1 occurrence within the horizon\)" -- check tests/models/deadline
+cp -r tests/models/delay "$work/one_day" && sed -i 's/,182.625,/,1,/' "$work/one_day/effects.csv"
+expect "check: a delay of 1 day" 0 "delay 1 day \(fixed\)" -- check "$work/one_day"
+cp -r tests/models/counts "$work/one_month" && sed -i 's/^negbin,10,2,12,/negbin,10,2,1,/' "$work/one_month/events.csv"
+expect "check: redrawn every 1 month" 0 "redrawn every 1 month$" -- check "$work/one_month"
 expect "check: ... the number Uncertain numbers gives the mean of" 0 "transitions:f:a>b +pert\(0.25,0.5,0.75\) +mean 0.5" -- check "$work/units"
 
 # --- every shipped scenario checks and runs; results are byte-identical across thread counts

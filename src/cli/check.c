@@ -30,6 +30,12 @@ static const char CHECK_HELP[] =
     "  -h, --help       this help\n"
     "  -V, --version    the version\n";
 
+/* The plural ending of a count or an amount: "1 day", "2 days", "0.5 days". */
+static const char *plural(double n)
+{
+    return n == 1 ? "" : "s";
+}
+
 static void print_condition(const nsm_model *m, const nsm_condition *c)
 {
     char buf[1024];
@@ -72,11 +78,14 @@ static void print_duration(const nsm_duration *du)
     nsm_dist d = {(nsm_dist_kind)du->kind, {du->p[0], du->p[1], du->p[2]}};
     char text[128];
     nsm_dist_format(&d, text, sizeof text);
-    const char *unit = du->unit_days == 1.0 ? "days" : "years";
+    const char *unit = du->unit_days == 1.0 ? "day" : "year";
+    char mean[32]; /* as shown, so that "mean 1 day" is said of what reads as 1 */
+    snprintf(mean, sizeof mean, "%.4g", nsm_dist_mean(&d));
     if (du->kind == NSM_DIST_FIXED)
-        printf("   duration %g %s (a deadline)", du->p[0], unit);
+        printf("   duration %g %s%s (a deadline)", du->p[0], unit, plural(du->p[0]));
     else
-        printf("   duration %s %s, mean %.4g %s", text, unit, nsm_dist_mean(&d), unit);
+        printf("   duration %s %ss, mean %s %s%s", text, unit, mean, unit,
+               strcmp(mean, "1") ? "s" : "");
 }
 
 static void describe_hazards(const nsm_model *m)
@@ -101,8 +110,8 @@ static void describe_hazards(const nsm_model *m)
         const nsm_event *ev = &m->events[e];
         printf("  %-30s %8.4g per year", ev->name, ev->rate);
         if (ev->dispersion > 0)
-            printf(", gamma dispersion k=%g redrawn every %d months", ev->dispersion,
-                   ev->redraw_months);
+            printf(", gamma dispersion k=%g redrawn every %d month%s", ev->dispersion,
+                   ev->redraw_months, plural(ev->redraw_months));
         printf("\n");
     }
     printf("\nModifiers (%d, after expanding wildcards):\n", m->n_modifiers);
@@ -134,16 +143,19 @@ static void print_delay(const nsm_model *m, int x)
     const char *dist = uncertain_text(m, NSM_P_EFFECT_DELAY, x);
     double days = e->delay_days;
     switch (e->delay_kind) {
-    case NSM_DELAY_FIXED: printf("delay %g days (fixed", days); break;
-    case NSM_DELAY_UNIFORM: printf("delay uniform(0 to %g days", days); break;
-    case NSM_DELAY_EXPONENTIAL: printf("delay exponential(mean %g days", days); break;
+    case NSM_DELAY_FIXED: printf("delay %g day%s (fixed", days, plural(days)); break;
+    case NSM_DELAY_UNIFORM: printf("delay uniform(0 to %g day%s", days, plural(days)); break;
+    case NSM_DELAY_EXPONENTIAL:
+        printf("delay exponential(mean %g day%s", days, plural(days));
+        break;
     }
     printf("%s%s)", dist ? "; days: mean of " : "", dist ? dist : "");
 }
 
 static void describe_calendar(const nsm_model *m)
 {
-    printf("\nCalendar (%d occurrences within the horizon):\n", m->n_occurrences);
+    printf("\nCalendar (%d occurrence%s within the horizon):\n", m->n_occurrences,
+           plural(m->n_occurrences));
     for (int k = 0; k < m->n_occurrences; k++) {
         const nsm_occurrence *oc = &m->occurrences[k];
         printf("  t=%7.3f y  %-30s ", nsm_years(oc->t), m->calendar_names[oc->entry]);
@@ -315,11 +327,12 @@ int nsm_cli_check(int argc, char **argv)
         printf(" (the tables here are patches of it; --resolved writes them merged).\n");
     }
     if (m->report_interval_months == 1)
-        printf("From %s to %s, reports every month: %d report dates.\n", m->report_date[0],
-               m->report_date[m->n_reports - 1], m->n_reports);
+        printf("From %s to %s, reports every month: %d report date%s.\n", m->report_date[0],
+               m->report_date[m->n_reports - 1], m->n_reports, plural(m->n_reports));
     else
-        printf("From %s to %s, reports every %d months: %d report dates.\n", m->report_date[0],
-               m->report_date[m->n_reports - 1], m->report_interval_months, m->n_reports);
+        printf("From %s to %s, reports every %d months: %d report date%s.\n",
+               m->report_date[0], m->report_date[m->n_reports - 1], m->report_interval_months,
+               m->n_reports, plural(m->n_reports));
     printf("Checksum sha256:%s\n", m->checksum);
     describe_factors(m);
     describe_hazards(m);
