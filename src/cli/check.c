@@ -36,6 +36,41 @@ static const char *plural(double n)
     return n == 1 ? "" : "s";
 }
 
+/* A row of modifiers.csv or effects.csv as an analyst names it: "row 4", or by its id when it
+** has one, "escalation_when_transactional (row 4)" (id may be NULL or ""). */
+static int row_name(const char *id, int row, char *buf, size_t n)
+{
+    if (id && id[0])
+        return snprintf(buf, n, "%s (row %d)", id, row);
+    return snprintf(buf, n, "row %d", row);
+}
+
+/* The id of the row of modifier j, or NULL. */
+static const char *modifier_id(const nsm_model *m, int j)
+{
+    int row = m->modifiers[j].row;
+    return m->modifier_ids && row <= m->n_modifier_rows ? m->modifier_ids[row - 1] : NULL;
+}
+
+static const char *effect_id(const nsm_model *m, int x)
+{
+    return m->effect_ids ? m->effect_ids[x] : NULL;
+}
+
+/* The width of the column of row names: that of "row 123" at least, so that a scenario without
+** ids is laid out as before ids were shown. */
+static int row_width(const nsm_model *m, int effects)
+{
+    char buf[NSM_NAME_MAX + 24];
+    int w = 7;
+    for (int j = 0; j < (effects ? m->n_effects : m->n_modifiers); j++) {
+        int n = effects ? row_name(effect_id(m, j), m->effects[j].row, buf, sizeof buf)
+                        : row_name(modifier_id(m, j), m->modifiers[j].row, buf, sizeof buf);
+        w = n > w ? n : w;
+    }
+    return w;
+}
+
 static void print_condition(const nsm_model *m, const nsm_condition *c)
 {
     char buf[1024];
@@ -115,10 +150,13 @@ static void describe_hazards(const nsm_model *m)
         printf("\n");
     }
     printf("\nModifiers (%d, after expanding wildcards):\n", m->n_modifiers);
+    int width = row_width(m, 0);
     for (int j = 0; j < m->n_modifiers; j++) {
-        nsm_process_name(m, m->modifiers[j].process, name, sizeof name);
-        printf("  row %-3d x%-8g %-50s while ", m->modifiers[j].row, m->modifiers[j].multiplier,
-               name);
+        const nsm_modifier *mo = &m->modifiers[j];
+        char row[NSM_NAME_MAX + 24];
+        row_name(modifier_id(m, j), mo->row, row, sizeof row);
+        nsm_process_name(m, mo->process, name, sizeof name);
+        printf("  %-*s x%-8g %-50s while ", width, row, mo->multiplier, name);
         print_condition(m, &m->modifiers[j].cond);
         printf("\n");
     }
@@ -167,9 +205,12 @@ static void describe_calendar(const nsm_model *m)
         printf("\n");
     }
     printf("\nEffects (%d):\n", m->n_effects);
+    int width = row_width(m, 1);
     for (int x = 0; x < m->n_effects; x++) {
         const nsm_effect *e = &m->effects[x];
-        printf("  row %-3d ", e->row);
+        char row[NSM_NAME_MAX + 24];
+        row_name(effect_id(m, x), e->row, row, sizeof row);
+        printf("  %-*s ", width, row);
         if (e->trigger_event >= 0)
             printf("on %s", m->events[e->trigger_event].name);
         else
