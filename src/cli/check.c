@@ -211,10 +211,9 @@ static void describe_calendar(const nsm_model *m)
         char row[NSM_NAME_MAX + 24];
         row_name(effect_id(m, x), e->row, row, sizeof row);
         printf("  %-*s ", width, row);
-        if (e->trigger_event >= 0)
-            printf("on %s", m->events[e->trigger_event].name);
-        else
-            printf("on a change of %s", m->factors[e->trigger_factor].name);
+        char trigger[4 * NSM_NAME_MAX + 32];
+        nsm_trigger_format(m, e, trigger, sizeof trigger);
+        printf("on %s", trigger);
         const char *dist = uncertain_text(m, NSM_P_EFFECT_PROBABILITY, x);
         printf(", p=%g%s%s%s, ", e->probability, dist ? " (mean of " : "", dist ? dist : "",
                dist ? ")" : "");
