@@ -157,6 +157,17 @@ expect "Levers.csv: a warning, with the lower-case name" 0 \
 expect "outcome.csv: a warning, with the table's name" 0 \
     "near/outcome.csv: warning: not a table neasim reads, so it is ignored; did you mean outcomes.csv\?$" -- \
     check "$work/near"
+# A modifier whose condition excludes the level its target moves from never applies: a warning at
+# the condition (accepted without a word before), and the scenario stays valid and runs
+d="$work/never"; rm -rf "$d"; cp -r tests/models/two_state "$d"
+printf 'id,target,condition,multiplier,source\n,f:a>b,f=b,2,x\n,f:*>b,f!=a,2,x\n,f:*>*,f=b,2,x\n' > "$d/modifiers.csv"
+expect "a modifier that never holds: a warning at its condition" 0 \
+    "never/modifiers.csv:2:8: warning: condition 'f=b' never holds while the target f:a>b can happen \(f is then a\), so this row changes nothing: .*write the condition on other factors, or correct the target" -- \
+    check "$d"
+expect "... with a wildcard target" 0 "never/modifiers.csv:3:8: warning: condition 'f!=a' never holds while the target f:\*>b" -- check "$d"
+check_that "... but not when one transition of the target can meet it (f:*>* while f=b)" \
+    eval '! "$NEASIM" check "$d" 2>&1 | grep -q "modifiers.csv:4:.*warning"'
+expect "... and the scenario runs" 0 "" -- run "$d" --runs 10 --quiet --out "$work/never-out"
 check_that "other CSV files of a scenario folder (a backtest's observed.csv) are left alone" \
     eval '! "$NEASIM" check scenarios/backtest-2019 2>&1 | grep -q warning'
 
