@@ -42,7 +42,18 @@ expect "missing folder" 66 "no-such-folder" -- check "$work/no-such-folder"
 # --- bad input: each gets file:line:column and exit 65, and leaves results alone
 bad unknown_level transitions.csv 's/^f,a,b,2/f,a,bb,2/' "transitions.csv:2:[0-9]+: error: .*'bb'"
 bad unknown_factor transitions.csv 's/^f,a,b,2/g,a,b,2/' "transitions.csv:2:1: error: .*'g'"
-bad duplicate_level factors.csv 's/^f,b,0,test/f,a,0,test/' "factors.csv:3:3: error: level .a. of factor .f. is defined twice"
+bad duplicate_level factors.csv 's/^f,b,0,test/f,a,0,test/' "factors.csv:3:3: error: level .a. of factor .f. is defined twice \(first at line 2\): remove one of the two rows, or merge them into one$"
+# a row given twice: the message says which to do (it stopped at "(first at line 2)" before)
+bad duplicate_transition transitions.csv '$a f,a,b,3,rate_per_year,x' \
+    "transitions.csv:4:1: error: transition f:a>b is given twice \(first at line 2\): remove one of the two rows, or merge them into one$"
+bad duplicate_key scenario.csv '$a horizon_years,3,x' \
+    "scenario.csv:6:1: error: key 'horizon_years' is given twice \(first at line 5\): remove one of the two rows, keeping the value you mean$"
+bad duplicate_outcome outcomes.csv '$a in_b,f=a,x' \
+    "outcomes.csv:3:1: error: outcome 'in_b' is defined twice \(first at line 2\): remove one of the two rows, or merge them into one, or rename one$"
+bad duplicate_event events.csv 'write:event,rate_per_year,dispersion,redraw_months,source\nping,1,,,x\nping,2,,,x\n' \
+    "events.csv:3:1: error: event 'ping' is defined twice \(first at line 2\): remove one of the two rows, or merge them into one, or rename one$"
+bad duplicate_calendar_entry calendar.csv 'write:name,date,repeat_years,until,when,action,source\nlaw,2025-06-01,,,,f=b,x\nlaw,2025-07-01,,,,f=a,x\n' \
+    "calendar.csv:3:1: error: calendar entry 'law' is defined twice \(first at line 2\): names are unique; rename one of the two, or remove one$"
 bad missing_column transitions.csv 's/,unit,source/,source/' "transitions.csv:1:[0-9]+: error: .*unit"
 bad extra_column factors.csv 's/^factor,level,initial,source/factor,level,initial,source,colour/' "factors.csv:1:[0-9]+: error: .*colour"
 # A sum that is not 1 lists its terms with their lines; a distribution's name in capitals or in

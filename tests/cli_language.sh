@@ -56,7 +56,7 @@ sed -i 's/^by_id,modifiers:h_up_when_f_b,/by_id,modifiers:h_up_when_fb,/' "$d/le
 expect ids_unknown_id 65 "levers.csv:2:17: error: modifiers.csv has no row with id 'h_up_when_fb'; did you mean 'h_up_when_f_b'\?" -- check "$d"
 cp tests/models/ids/levers.csv "$d/levers.csv"
 sed -i 's/^,h:off>on,1,/f_pulls_h,h:off>on,1,/' "$d/effects.csv"
-expect ids_twice 65 "effects.csv:3:1: error: id 'f_pulls_h' is given twice \(first at line 2\)" -- check "$d"
+expect ids_twice 65 "effects.csv:3:1: error: id 'f_pulls_h' is given twice \(first at line 2\): ids name one row each; rename one of the two, or remove one if the row is there twice$" -- check "$d"
 cp tests/models/ids/effects.csv "$d/effects.csv"
 sed -i 's/,h_up_when_f_b,/,H-up,/' "$d/modifiers.csv"
 expect ids_not_a_name 65 "modifiers.csv:3:16: error: .H-up. is not a valid id name" -- check "$d"

@@ -23,7 +23,8 @@ static nsm_status read_entry_name(nsm_reader *r, int row)
     for (int j = 0; s == NSM_OK && j < m->n_calendar_names; j++)
         if (strcmp(m->calendar_names[j], name) == 0)
             return nsmi_reader_error(r, nsmi_reader_cell(r, row, "name"), 0, "calendar entry '%s' "
-                                    "is defined twice (first at line %d)", name,
+                                    "is defined twice (first at line %d): names are unique; "
+                                    "rename one of the two, or remove one", name,
                                     r->t->rows[j].line);
     if (s == NSM_OK) {
         snprintf(m->calendar_names[m->n_calendar_names], NSM_NAME_MAX, "%s", name);

@@ -52,7 +52,9 @@ nsm_status nsmi_read_ids(nsm_reader *r, char (**out)[NSM_NAME_MAX])
         for (int j = 0; s == NSM_OK && j < i; j++)
             if (strcmp(ids[j], name) == 0)
                 return nsmi_reader_error(r, nsmi_reader_cell(r, i, "id"), 0, "id '%s' is given "
-                                        "twice (first at line %d)", name, t->rows[j].line);
+                                        "twice (first at line %d): ids name one row each; rename "
+                                        "one of the two, or remove one if the row is there twice",
+                                        name, t->rows[j].line);
         if (s != NSM_OK)
             return s;
         snprintf(ids[i], NSM_NAME_MAX, "%s", name);

@@ -19,7 +19,8 @@ static nsm_status check_event_name(nsm_reader *r, int row, const char *name)
     const nsm_cell *c = nsmi_reader_cell(r, row, "event");
     int prev = nsmi_find_event(r->m, name);
     if (prev >= 0)
-        return nsmi_reader_error(r, c, 0, "event '%s' is defined twice (first at line %d)", name,
+        return nsmi_reader_error(r, c, 0, "event '%s' is defined twice (first at line %d)"
+                                NSMI_TWICE_FIX ", or rename one", name,
                                 r->t->rows[prev].line);
     if (nsmi_find_factor(r->m, name) >= 0)
         return nsmi_reader_error(r, c, 0, "event '%s' has the name of a factor (events and "

@@ -50,7 +50,8 @@ static nsm_status find_keys(nsm_reader *r, int *rows)
                                "report_interval_months, description and extends; keys are "
                                "lower case)");
         if (rows[k] >= 0)
-            return nsmi_reader_error(r, c, 0, "key '%s' is given twice (first at line %d)",
+            return nsmi_reader_error(r, c, 0, "key '%s' is given twice (first at line %d): "
+                                    "remove one of the two rows, keeping the value you mean",
                                     c->text, r->t->rows[rows[k]].line);
         rows[k] = i;
     }

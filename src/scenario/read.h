@@ -147,6 +147,9 @@ nsm_status nsmi_read_factor(nsm_reader *r, int row, const char *column, int *out
 nsm_status nsmi_read_level(nsm_reader *r, int row, const char *column, int factor, int any,
                           int *out);
 
+/* What to do about a row given twice, said after "... given twice (first at line N)". */
+#define NSMI_TWICE_FIX ": remove one of the two rows, or merge them into one"
+
 /* "unknown <what> '<word>'; did you mean '<hint>'?<tail>" at cell c (hint may be NULL). */
 nsm_status nsmi_unknown(nsm_reader *r, const nsm_cell *c, size_t offset, const char *what,
                        const char *word, const char *hint, const char *tail);

@@ -165,7 +165,7 @@ static nsm_status check_duplicate(nsm_reader *r, const spec *rows, int n)
         char name[3 * NSM_NAME_MAX];
         describe(r->m, sp, name, sizeof name);
         return nsmi_reader_error(r, nsmi_reader_cell(r, n, "factor"), 0, "transition %s is given "
-                                "twice (first at line %d)", name, r->t->rows[j].line);
+                                "twice (first at line %d)" NSMI_TWICE_FIX, name, r->t->rows[j].line);
     }
     return NSM_OK;
 }
