@@ -168,6 +168,20 @@ expect "Levers.csv: a warning, with the lower-case name" 0 \
 expect "outcome.csv: a warning, with the table's name" 0 \
     "near/outcome.csv: warning: not a table neasim reads, so it is ignored; did you mean outcomes.csv\?$" -- \
     check "$work/near"
+# A change that matches no transition: the message lists the transitions of its factor (it named
+# only the change before), the first six and how many more
+d="$work/nomatch"; rm -rf "$d"; cp -r tests/models/two_state "$d"; echo "f,c,0,test" >> "$d/factors.csv"
+sed -i 's/^faster,transitions:f:a>b,/faster,transitions:f:a>c,/' "$d/levers.csv"
+expect "a lever's transition that does not exist: the factor's transitions" 65 \
+    "nomatch/levers.csv:2:20: error: no transition of transitions.csv matches 'f:a>c'; the transitions of f are f:a>b and f:b>a$" -- check "$d"
+cp tests/models/two_state/levers.csv "$d/levers.csv"
+printf 'id,target,condition,multiplier,source\n,f:a>c,f=a,2,x\n' > "$d/modifiers.csv"
+expect "a modifier's target that does not exist: the factor's transitions" 65 \
+    "nomatch/modifiers.csv:2:2: error: target 'f:a>c' matches no transition of transitions.csv; the transitions of f are f:a>b and f:b>a$" -- check "$d"
+printf 'factor,level,initial,source\nf,a,1,t\nf,b,0,t\nf,c,0,t\nf,d,0,t\nf,e,0,t\n' > "$d/factors.csv"
+printf 'factor,from,to,value,unit,source\nf,a,b,1,rate_per_year,t\nf,b,c,1,rate_per_year,t\nf,c,d,1,rate_per_year,t\nf,d,e,1,rate_per_year,t\nf,e,a,1,rate_per_year,t\nf,b,a,1,rate_per_year,t\nf,c,a,1,rate_per_year,t\nf,d,a,1,rate_per_year,t\n' > "$d/transitions.csv"
+expect "... six of them, and how many more" 65 \
+    "error: target 'f:a>c' matches no transition of transitions.csv; the transitions of f are f:a>b, f:b>c, f:c>d, f:d>e, f:e>a, f:b>a and 2 more \(neasim check lists them\)$" -- check "$d"
 # A modifier whose condition excludes the level its target moves from never applies: a warning at
 # the condition (accepted without a word before), and the scenario stays valid and runs
 d="$work/never"; rm -rf "$d"; cp -r tests/models/two_state "$d"

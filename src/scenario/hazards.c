@@ -85,11 +85,13 @@ nsm_status nsmi_scenario_events(nsm_reader *r)
 
 /* ---- targets ---- */
 
-static nsm_status no_match(nsm_reader *r, int row)
+static nsm_status no_match(nsm_reader *r, int row, const nsm_target *tg)
 {
     const nsm_cell *c = nsmi_reader_cell(r, row, "target");
-    return nsmi_reader_error(r, c, 0, "target '%s' matches no transition of transitions.csv",
-                            c->text);
+    char have[1024];
+    nsmi_transitions_of(r->m, tg->factor, have, sizeof have);
+    return nsmi_reader_error(r, c, 0, "target '%s' matches no transition of transitions.csv%s",
+                            c->text, have);
 }
 
 static int count_matches(const nsm_model *m, const nsm_target *tg)
@@ -176,7 +178,7 @@ static nsm_status read_modifier(nsm_reader *r, int row, int *cap)
     double mult;
     nsm_status s = nsmi_parse_target(r, nsmi_reader_cell(r, row, "target"), &tg);
     if (s == NSM_OK && count_matches(m, &tg) == 0)
-        s = no_match(r, row);
+        s = no_match(r, row, &tg);
     if (s == NSM_OK)
         s = nsmi_parse_condition(r, nsmi_reader_cell(r, row, "condition"), &cond);
     if (s == NSM_OK)
@@ -241,7 +243,7 @@ static nsm_status read_season(nsm_reader *r, int row, unsigned *months)
     double mult;
     nsm_status s = nsmi_parse_target(r, nsmi_reader_cell(r, row, "target"), &tg);
     if (s == NSM_OK && count_matches(m, &tg) == 0)
-        s = no_match(r, row);
+        s = no_match(r, row, &tg);
     if (s == NSM_OK)
         s = nsmi_parse_months(r, nsmi_reader_cell(r, row, "month"), &months[row]);
     if (s == NSM_OK)

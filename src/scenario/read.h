@@ -175,6 +175,10 @@ nsm_status nsmi_parse_target(nsm_reader *r, const nsm_cell *c, nsm_target *out);
 /* Does hazard process p (a transition or an event) match target tg? */
 int nsmi_target_matches(const nsm_model *m, const nsm_target *tg, int p);
 
+/* For a change that matches no transition: "; the transitions of f are f:a>b and f:b>a" (the
+** first few, and how many more), or "; f has no transition in transitions.csv", into buf. */
+void nsmi_transitions_of(const nsm_model *m, int factor, char *buf, size_t n);
+
 /* A parameter path (scenarios/README.md, "Parameter paths") in cell c: the numbers it names, in a
 ** new array *out of *n entries (the caller frees it). */
 nsm_status nsmi_parse_path(nsm_reader *r, const nsm_cell *c, nsm_param **out, int *n);
