@@ -43,6 +43,11 @@ expect "missing folder" 66 "no-such-folder" -- check "$work/no-such-folder"
 bad unknown_level transitions.csv 's/^f,a,b,2/f,a,bb,2/' "transitions.csv:2:[0-9]+: error: .*'bb'"
 bad unknown_factor transitions.csv 's/^f,a,b,2/g,a,b,2/' "transitions.csv:2:1: error: .*'g'"
 bad duplicate_level factors.csv 's/^f,b,0,test/f,a,0,test/' "factors.csv:3:3: error: level .a. of factor .f. is defined twice \(first at line 2\): remove one of the two rows, or merge them into one$"
+# scenario.csv's numbers are named by their key, not by the column 'value' they are in
+bad interval_not_whole scenario.csv '$a report_interval_months,0.5,x' \
+    "scenario.csv:6:24: error: report_interval_months '0.5' is not a whole number: write one from 1 to 120$"
+bad horizon_not_a_number scenario.csv 's/^horizon_years,2,/horizon_years,two,/' \
+    "scenario.csv:5:15: error: 'two' is not a number \(horizon_years needs a number such as 0.25 or 1e-3\)$"
 # a row given twice: the message says which to do (it stopped at "(first at line 2)" before)
 bad duplicate_transition transitions.csv '$a f,a,b,3,rate_per_year,x' \
     "transitions.csv:4:1: error: transition f:a>b is given twice \(first at line 2\): remove one of the two rows, or merge them into one$"

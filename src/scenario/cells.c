@@ -154,10 +154,16 @@ static nsm_status read_distribution(nsm_reader *r, int row, const char *column, 
 
 nsm_status nsmi_read_number(nsm_reader *r, int row, const char *column, double *out)
 {
+    return nsmi_read_number_of(r, row, column, column, out);
+}
+
+nsm_status nsmi_read_number_of(nsm_reader *r, int row, const char *column, const char *what,
+                              double *out)
+{
     const nsm_cell *c = nsmi_reader_cell(r, row, column);
     const char *s = c->text;
     if (!s[0])
-        return nsmi_reader_error(r, c, 0, "missing %s: a number is needed", column);
+        return nsmi_reader_error(r, c, 0, "missing %s: a number is needed", what);
     if (nsm_dist_is(s))
         return read_distribution(r, row, column, out);
     if (strchr(s, '%'))
@@ -173,7 +179,7 @@ nsm_status nsmi_read_number(nsm_reader *r, int row, const char *column, double *
     double v = strspn(s, "0123456789.eE+-") == strlen(s) ? strtod(s, &end) : 0;
     if (!end || end == s || *end)
         return nsmi_reader_error(r, c, 0, "'%s' is not a number (%s needs a number such as 0.25 "
-                                "or 1e-3)", s, column);
+                                "or 1e-3)", s, what);
     if (!isfinite(v))
         return nsmi_reader_error(r, c, 0, "'%s' is too large for a number", s);
     *out = v;
@@ -209,22 +215,29 @@ nsm_status nsmi_read_nonnegative(nsm_reader *r, int row, const char *column, dou
 nsm_status nsmi_read_integer(nsm_reader *r, int row, const char *column, int lo, int hi,
                             int *out)
 {
+    return nsmi_read_integer_of(r, row, column, column, lo, hi, out);
+}
+
+nsm_status nsmi_read_integer_of(nsm_reader *r, int row, const char *column, const char *what,
+                               int lo, int hi, int *out)
+{
     const nsm_cell *c = nsmi_reader_cell(r, row, column);
     const char *s = c->text;
     if (!s[0])
-        return nsmi_reader_error(r, c, 0, "missing %s: a whole number is needed", column);
+        return nsmi_reader_error(r, c, 0, "missing %s: a whole number is needed", what);
     size_t n = strspn(s, "0123456789");
     char *end;
     double whole = strtod(s, &end);
     if (n != strlen(s) && !*end && whole == floor(whole) && whole >= 0 &&
         whole < 1e9)
         return nsmi_reader_error(r, c, 0, "%s '%s' is not a whole number written with digits "
-                                "only: write %.0f", column, s, whole);
+                                "only: write %.0f", what, s, whole);
     if (n != strlen(s))
-        return nsmi_reader_error(r, c, 0, "%s '%s' is not a whole number", column, s);
+        return nsmi_reader_error(r, c, 0, "%s '%s' is not a whole number: write one from %d to %d",
+                                what, s, lo, hi);
     long v = n > 9 ? (long)hi + 1 : strtol(s, NULL, 10);
     if (v < lo || v > hi)
-        return nsmi_reader_error(r, c, 0, "%s must be between %d and %d, not %s", column, lo, hi,
+        return nsmi_reader_error(r, c, 0, "%s must be between %d and %d, not %s", what, lo, hi,
                                 s);
     *out = (int)v;
     return NSM_OK;

@@ -111,6 +111,12 @@ nsm_status nsmi_read_probability(nsm_reader *r, int row, const char *column, dou
 nsm_status nsmi_read_nonnegative(nsm_reader *r, int row, const char *column, double *out);
 nsm_status nsmi_read_integer(nsm_reader *r, int row, const char *column, int lo, int hi,
                             int *out);
+/* As nsmi_read_number and nsmi_read_integer, with messages that name the value `what` rather
+** than its column (scenario.csv's `value` cells are named by their key). */
+nsm_status nsmi_read_number_of(nsm_reader *r, int row, const char *column, const char *what,
+                              double *out);
+nsm_status nsmi_read_integer_of(nsm_reader *r, int row, const char *column, const char *what,
+                               int lo, int hi, int *out);
 nsm_status nsmi_read_date(nsm_reader *r, int row, const char *column, nsm_date *out);
 /* The month cell of seasonality.csv, or the MONTHS of a path seasonality:TARGET:MONTHS: a month
 ** 1-12, a range LOW-HIGH (LOW <= HIGH) or a '|'-separated list of those ("3-4|8"), spaces allowed
