@@ -48,6 +48,13 @@ bad interval_not_whole scenario.csv '$a report_interval_months,0.5,x' \
     "scenario.csv:6:24: error: report_interval_months '0.5' is not a whole number: write one from 1 to 120$"
 bad horizon_not_a_number scenario.csv 's/^horizon_years,2,/horizon_years,two,/' \
     "scenario.csv:5:15: error: 'two' is not a number \(horizon_years needs a number such as 0.25 or 1e-3\)$"
+# a number written with a unit after it, or with a multiplication sign: write the number alone
+bad horizon_with_a_unit scenario.csv 's/^horizon_years,2,/horizon_years,6 years,/' \
+    "scenario.csv:5:15: error: horizon_years '6 years' is not a number: write the number alone, 6, without 'years'$"
+bad multiplier_with_x modifiers.csv 'write:id,target,condition,multiplier,source\n,f:a>b,f=a,x2.5,x\n' \
+    "modifiers.csv:2:12: error: multiplier 'x2.5' is not a number: write the number alone, 2.5, without 'x'$"
+bad lever_value_with_x levers.csv 's/^faster,transitions:f:a>b,multiply,1.5,/faster,transitions:f:a>b,multiply,x1.5,/' \
+    "levers.csv:2:35: error: value 'x1.5' is not a number: write the number alone, 1.5, without 'x'$"
 # a row given twice: the message says which to do (it stopped at "(first at line 2)" before)
 bad duplicate_transition transitions.csv '$a f,a,b,3,rate_per_year,x' \
     "transitions.csv:4:1: error: transition f:a>b is given twice \(first at line 2\): remove one of the two rows, or merge them into one$"
