@@ -48,6 +48,9 @@ bad interval_not_whole scenario.csv '$a report_interval_months,0.5,x' \
     "scenario.csv:6:24: error: report_interval_months '0.5' is not a whole number: write one from 1 to 120$"
 bad horizon_not_a_number scenario.csv 's/^horizon_years,2,/horizon_years,two,/' \
     "scenario.csv:5:15: error: 'two' is not a number \(horizon_years needs a number such as 0.25 or 1e-3\)$"
+# uniform(b,a) is answered with the order to write (only "uniform needs a < b" before)
+bad uniform_reversed transitions.csv 's/^f,a,b,2,/f,a,b,"uniform(3,1)",/' \
+    "transitions.csv:2:18: error: uniform needs a < b: write uniform\(1,3\), the low end first$"
 # a number written with a unit after it, or with a multiplication sign: write the number alone
 bad horizon_with_a_unit scenario.csv 's/^horizon_years,2,/horizon_years,6 years,/' \
     "scenario.csv:5:15: error: horizon_years '6 years' is not a number: write the number alone, 6, without 'years'$"
