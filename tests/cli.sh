@@ -48,6 +48,11 @@ bad interval_not_whole scenario.csv '$a report_interval_months,0.5,x' \
     "scenario.csv:6:24: error: report_interval_months '0.5' is not a whole number: write one from 1 to 120$"
 bad horizon_not_a_number scenario.csv 's/^horizon_years,2,/horizon_years,two,/' \
     "scenario.csv:5:15: error: 'two' is not a number \(horizon_years needs a number such as 0.25 or 1e-3\)$"
+# a one-off date after the horizon: the last date within it, or the horizon_years that takes it in
+bad date_after_the_horizon calendar.csv 'write:name,date,repeat_years,until,when,action,source\nlaw,2028-05-01,,,,f=b,x\n' \
+    "calendar.csv:2:5: error: date 2028-05-01 is after the end of the horizon \(2027-01-01\): move it to 2027-01-01 or earlier, or set horizon_years to 4 in scenario.csv \(the horizon then ends on 2029-01-01\)$"
+bad date_far_after_the_horizon calendar.csv 'write:name,date,repeat_years,until,when,action,source\nlaw,2228-05-01,,,,f=b,x\n' \
+    "calendar.csv:2:5: error: date 2228-05-01 is after the end of the horizon \(2027-01-01\): move it to 2027-01-01 or earlier$"
 # uniform(b,a) is answered with the order to write (only "uniform needs a < b" before)
 bad uniform_reversed transitions.csv 's/^f,a,b,2,/f,a,b,"uniform(3,1)",/' \
     "transitions.csv:2:18: error: uniform needs a < b: write uniform\(1,3\), the low end first$"
