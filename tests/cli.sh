@@ -48,6 +48,9 @@ bad interval_not_whole scenario.csv '$a report_interval_months,0.5,x' \
     "scenario.csv:6:24: error: report_interval_months '0.5' is not a whole number: write one from 1 to 120$"
 bad horizon_not_a_number scenario.csv 's/^horizon_years,2,/horizon_years,two,/' \
     "scenario.csv:5:15: error: 'two' is not a number \(horizon_years needs a number such as 0.25 or 1e-3\)$"
+# value and unit swapped: said so (only "unknown unit '2'" before)
+bad value_and_unit_swapped transitions.csv 's/^f,a,b,2,rate_per_year,/f,a,b,rate_per_year,2,/' \
+    "transitions.csv:2:21: error: unknown unit '2': the value and unit cells look swapped \(value holds the unit rate_per_year\): write ...,2,rate_per_year,...$"
 # a one-off date after the horizon: the last date within it, or the horizon_years that takes it in
 bad date_after_the_horizon calendar.csv 'write:name,date,repeat_years,until,when,action,source\nlaw,2028-05-01,,,,f=b,x\n' \
     "calendar.csv:2:5: error: date 2028-05-01 is after the end of the horizon \(2027-01-01\): move it to 2027-01-01 or earlier, or set horizon_years to 4 in scenario.csv \(the horizon then ends on 2029-01-01\)$"
