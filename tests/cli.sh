@@ -42,7 +42,41 @@ expect "missing folder" 66 "no-such-folder" -- check "$work/no-such-folder"
 # --- bad input: each gets file:line:column and exit 65, and leaves results alone
 bad unknown_level transitions.csv 's/^f,a,b,2/f,a,bb,2/' "transitions.csv:2:[0-9]+: error: .*'bb'"
 bad unknown_factor transitions.csv 's/^f,a,b,2/g,a,b,2/' "transitions.csv:2:1: error: .*'g'"
-bad duplicate_level factors.csv 's/^f,b,0,test/f,a,0,test/' "factors.csv:3:3: error: level .a. of factor .f. is defined twice"
+bad duplicate_level factors.csv 's/^f,b,0,test/f,a,0,test/' "factors.csv:3:3: error: level .a. of factor .f. is defined twice \(first at line 2\): remove one of the two rows, or merge them into one$"
+# scenario.csv's numbers are named by their key, not by the column 'value' they are in
+bad interval_not_whole scenario.csv '$a report_interval_months,0.5,x' \
+    "scenario.csv:6:24: error: report_interval_months '0.5' is not a whole number: write one from 1 to 120$"
+bad horizon_not_a_number scenario.csv 's/^horizon_years,2,/horizon_years,two,/' \
+    "scenario.csv:5:15: error: 'two' is not a number \(horizon_years needs a number such as 0.25 or 1e-3\)$"
+# value and unit swapped: said so (only "unknown unit '2'" before)
+bad value_and_unit_swapped transitions.csv 's/^f,a,b,2,rate_per_year,/f,a,b,rate_per_year,2,/' \
+    "transitions.csv:2:21: error: unknown unit '2': the value and unit cells look swapped \(value holds the unit rate_per_year\): write ...,2,rate_per_year,...$"
+# a one-off date after the horizon: the last date within it, or the horizon_years that takes it in
+bad date_after_the_horizon calendar.csv 'write:name,date,repeat_years,until,when,action,source\nlaw,2028-05-01,,,,f=b,x\n' \
+    "calendar.csv:2:5: error: date 2028-05-01 is after the end of the horizon \(2027-01-01\): move it to 2027-01-01 or earlier, or set horizon_years to 4 in scenario.csv \(the horizon then ends on 2029-01-01\)$"
+bad date_far_after_the_horizon calendar.csv 'write:name,date,repeat_years,until,when,action,source\nlaw,2228-05-01,,,,f=b,x\n' \
+    "calendar.csv:2:5: error: date 2228-05-01 is after the end of the horizon \(2027-01-01\): move it to 2027-01-01 or earlier$"
+# uniform(b,a) is answered with the order to write (only "uniform needs a < b" before)
+bad uniform_reversed transitions.csv 's/^f,a,b,2,/f,a,b,"uniform(3,1)",/' \
+    "transitions.csv:2:18: error: uniform needs a < b: write uniform\(1,3\), the low end first$"
+# a number written with a unit after it, or with a multiplication sign: write the number alone
+bad horizon_with_a_unit scenario.csv 's/^horizon_years,2,/horizon_years,6 years,/' \
+    "scenario.csv:5:15: error: horizon_years '6 years' is not a number: write the number alone, 6, without 'years'$"
+bad multiplier_with_x modifiers.csv 'write:id,target,condition,multiplier,source\n,f:a>b,f=a,x2.5,x\n' \
+    "modifiers.csv:2:12: error: multiplier 'x2.5' is not a number: write the number alone, 2.5, without 'x'$"
+bad lever_value_with_x levers.csv 's/^faster,transitions:f:a>b,multiply,1.5,/faster,transitions:f:a>b,multiply,x1.5,/' \
+    "levers.csv:2:35: error: value 'x1.5' is not a number: write the number alone, 1.5, without 'x'$"
+# a row given twice: the message says which to do (it stopped at "(first at line 2)" before)
+bad duplicate_transition transitions.csv '$a f,a,b,3,rate_per_year,x' \
+    "transitions.csv:4:1: error: transition f:a>b is given twice \(first at line 2\): remove one of the two rows, or merge them into one$"
+bad duplicate_key scenario.csv '$a horizon_years,3,x' \
+    "scenario.csv:6:1: error: key 'horizon_years' is given twice \(first at line 5\): remove one of the two rows, keeping the value you mean$"
+bad duplicate_outcome outcomes.csv '$a in_b,f=a,x' \
+    "outcomes.csv:3:1: error: outcome 'in_b' is defined twice \(first at line 2\): remove one of the two rows, or merge them into one, or rename one$"
+bad duplicate_event events.csv 'write:event,rate_per_year,dispersion,redraw_months,source\nping,1,,,x\nping,2,,,x\n' \
+    "events.csv:3:1: error: event 'ping' is defined twice \(first at line 2\): remove one of the two rows, or merge them into one, or rename one$"
+bad duplicate_calendar_entry calendar.csv 'write:name,date,repeat_years,until,when,action,source\nlaw,2025-06-01,,,,f=b,x\nlaw,2025-07-01,,,,f=a,x\n' \
+    "calendar.csv:3:1: error: calendar entry 'law' is defined twice \(first at line 2\): names are unique; rename one of the two, or remove one$"
 bad missing_column transitions.csv 's/,unit,source/,source/' "transitions.csv:1:[0-9]+: error: .*unit"
 bad extra_column factors.csv 's/^factor,level,initial,source/factor,level,initial,source,colour/' "factors.csv:1:[0-9]+: error: .*colour"
 # A sum that is not 1 lists its terms with their lines; a distribution's name in capitals or in
@@ -114,6 +148,12 @@ expect "check: a mean_years row as written" 0 "f:a>b +2 +\(mean_years 0.5\)" -- 
 expect "check: an annual_probability row as written" 0 "f:b>a +0.2877 +\(annual_probability 0.25\)" -- check "$work/units"
 expect "check: the report interval in words (\"every 1 month(s)\" before)" 0 "reports every month: 121 report dates" -- check scenarios/baseline
 expect "check: ... and in months" 0 "reports every 12 months: 6 report dates" -- check scenarios/backtest-2017
+# every count and amount check prints is singular for exactly one ("1 occurrences" before)
+expect "check: 1 occurrence" 0 "Calendar \(1 occurrence within the horizon\)" -- check tests/models/deadline
+cp -r tests/models/delay "$work/one_day" && sed -i 's/,182.625,/,1,/' "$work/one_day/effects.csv"
+expect "check: a delay of 1 day" 0 "delay 1 day \(fixed\)" -- check "$work/one_day"
+cp -r tests/models/counts "$work/one_month" && sed -i 's/^negbin,10,2,12,/negbin,10,2,1,/' "$work/one_month/events.csv"
+expect "check: redrawn every 1 month" 0 "redrawn every 1 month$" -- check "$work/one_month"
 expect "check: ... the number Uncertain numbers gives the mean of" 0 "transitions:f:a>b +pert\(0.25,0.5,0.75\) +mean 0.5" -- check "$work/units"
 
 # --- every shipped scenario checks and runs; results are byte-identical across thread counts
@@ -151,6 +191,31 @@ expect "Levers.csv: a warning, with the lower-case name" 0 \
 expect "outcome.csv: a warning, with the table's name" 0 \
     "near/outcome.csv: warning: not a table neasim reads, so it is ignored; did you mean outcomes.csv\?$" -- \
     check "$work/near"
+# A change that matches no transition: the message lists the transitions of its factor (it named
+# only the change before), the first six and how many more
+d="$work/nomatch"; rm -rf "$d"; cp -r tests/models/two_state "$d"; echo "f,c,0,test" >> "$d/factors.csv"
+sed -i 's/^faster,transitions:f:a>b,/faster,transitions:f:a>c,/' "$d/levers.csv"
+expect "a lever's transition that does not exist: the factor's transitions" 65 \
+    "nomatch/levers.csv:2:20: error: no transition of transitions.csv matches 'f:a>c'; the transitions of f are f:a>b and f:b>a$" -- check "$d"
+cp tests/models/two_state/levers.csv "$d/levers.csv"
+printf 'id,target,condition,multiplier,source\n,f:a>c,f=a,2,x\n' > "$d/modifiers.csv"
+expect "a modifier's target that does not exist: the factor's transitions" 65 \
+    "nomatch/modifiers.csv:2:2: error: target 'f:a>c' matches no transition of transitions.csv; the transitions of f are f:a>b and f:b>a$" -- check "$d"
+printf 'factor,level,initial,source\nf,a,1,t\nf,b,0,t\nf,c,0,t\nf,d,0,t\nf,e,0,t\n' > "$d/factors.csv"
+printf 'factor,from,to,value,unit,source\nf,a,b,1,rate_per_year,t\nf,b,c,1,rate_per_year,t\nf,c,d,1,rate_per_year,t\nf,d,e,1,rate_per_year,t\nf,e,a,1,rate_per_year,t\nf,b,a,1,rate_per_year,t\nf,c,a,1,rate_per_year,t\nf,d,a,1,rate_per_year,t\n' > "$d/transitions.csv"
+expect "... six of them, and how many more" 65 \
+    "error: target 'f:a>c' matches no transition of transitions.csv; the transitions of f are f:a>b, f:b>c, f:c>d, f:d>e, f:e>a, f:b>a and 2 more \(neasim check lists them\)$" -- check "$d"
+# A modifier whose condition excludes the level its target moves from never applies: a warning at
+# the condition (accepted without a word before), and the scenario stays valid and runs
+d="$work/never"; rm -rf "$d"; cp -r tests/models/two_state "$d"
+printf 'id,target,condition,multiplier,source\n,f:a>b,f=b,2,x\n,f:*>b,f!=a,2,x\n,f:*>*,f=b,2,x\n' > "$d/modifiers.csv"
+expect "a modifier that never holds: a warning at its condition" 0 \
+    "never/modifiers.csv:2:8: warning: condition 'f=b' never holds while the target f:a>b can happen \(f is then a\), so this row changes nothing: .*write the condition on other factors, or correct the target" -- \
+    check "$d"
+expect "... with a wildcard target" 0 "never/modifiers.csv:3:8: warning: condition 'f!=a' never holds while the target f:\*>b" -- check "$d"
+check_that "... but not when one transition of the target can meet it (f:*>* while f=b)" \
+    eval '! "$NEASIM" check "$d" 2>&1 | grep -q "modifiers.csv:4:.*warning"'
+expect "... and the scenario runs" 0 "" -- run "$d" --runs 10 --quiet --out "$work/never-out"
 check_that "other CSV files of a scenario folder (a backtest's observed.csv) are left alone" \
     eval '! "$NEASIM" check scenarios/backtest-2019 2>&1 | grep -q warning'
 

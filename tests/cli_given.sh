@@ -21,7 +21,7 @@ given_bad case_sum "${H}s,h,*,q,0.5,g=x,t\ns,h,*,q,1,,t\n" \
 given_bad case_level "${H}s,h,p,q,1,g=x,t\ns,h,*,q,1,,t\n" \
     "draws.csv:2:1: error: draw 's' given g=x does not say where level 'q' of factor 'h' goes"
 given_bad case_duplicate "${H}s,h,*,q,1,g=x,t\ns,h,*,q,1,g = x,t\ns,h,*,q,1,,t\n" \
-    "draws.csv:3:1: error: draw 's' from '\*' to 'q' is given twice \(first at line 2\)"
+    "draws.csv:3:1: error: draw 's' from '\*' to 'q' is given twice \(first at line 2\): remove one of the two rows, or merge them into one$"
 
 expect check_lists_cases 0 'elect \(f\): 1. given g=x; 2. given g=y; otherwise the default' -- check tests/models/given
 expect check_no_default 0 'split \(h\): 1. given g=x\|y; 2. given g=z; \(no default: these cover every state\)' -- \

@@ -77,7 +77,7 @@ rm "$work/x/transitions.csv"; mv "$work/x/transitions.csv.tmp" "$work/x/seasonal
 expect drop_in_a_table_the_base_lacks 65 "x/seasonality.csv:2:1: error: drop of 'f:a>b,3'.*the base has no such table" -- check "$work/x"
 rm "$work/x/seasonality.csv"
 printf 'factor,from,to,value,unit,source\nf,a,b,3,rate_per_year,x\nf,a,b,4,rate_per_year,y\n' > "$work/x/transitions.csv"
-expect duplicate_key_in_patch 65 "x/transitions.csv:3:1: error: the key 'f,a,b' is given twice in this patch \(first at line 2\)" -- check "$work/x"
+expect duplicate_key_in_patch 65 "x/transitions.csv:3:1: error: the key 'f,a,b' is given twice in this patch \(first at line 2\): one row a key; remove one of the two rows, or merge them into one$" -- check "$work/x"
 printf 'factor,from,to,value,unit,source,drop\nf,b,a,,,,maybe\n' > "$work/x/transitions.csv"
 expect bad_drop_value 65 "x/transitions.csv:2:10: error: drop is yes, true or 1" -- check "$work/x"
 printf 'factor,from,to,value,unit,source,drop\n,,,,,,yes\n' > "$work/x/transitions.csv"

@@ -48,11 +48,15 @@ expect calendar_when_check 0 'undo_deal +deal=none  when talks=open' -- check te
 # ---- ids of modifiers and effects in parameter paths
 d="$work/ids"; rm -rf "$d"; cp -r tests/models/ids "$d"
 expect ids_row_number_warns 0 'levers.csv:3:8: warning: row 2 of modifiers.csv has the id .h_up_when_f_b.' -- check "$d"
+# check names a modifier or an effect by its id where it has one ("row 2" alone before)
+expect ids_check_names_a_modifier 0 '^  h_up_when_f_b \(row 2\) x4 +h:off>on' -- check tests/models/ids
+expect ids_check_names_an_effect 0 '^  f_pulls_h \(row 1\) +on ' -- check tests/models/ids
+expect ids_check_row_without_an_id 0 '^  row 1 +x1.5 +h:off>on' -- check tests/models/ids
 sed -i 's/^by_id,modifiers:h_up_when_f_b,/by_id,modifiers:h_up_when_fb,/' "$d/levers.csv"
 expect ids_unknown_id 65 "levers.csv:2:17: error: modifiers.csv has no row with id 'h_up_when_fb'; did you mean 'h_up_when_f_b'\?" -- check "$d"
 cp tests/models/ids/levers.csv "$d/levers.csv"
 sed -i 's/^,h:off>on,1,/f_pulls_h,h:off>on,1,/' "$d/effects.csv"
-expect ids_twice 65 "effects.csv:3:1: error: id 'f_pulls_h' is given twice \(first at line 2\)" -- check "$d"
+expect ids_twice 65 "effects.csv:3:1: error: id 'f_pulls_h' is given twice \(first at line 2\): ids name one row each; rename one of the two, or remove one if the row is there twice$" -- check "$d"
 cp tests/models/ids/effects.csv "$d/effects.csv"
 sed -i 's/,h_up_when_f_b,/,H-up,/' "$d/modifiers.csv"
 expect ids_not_a_name 65 "modifiers.csv:3:16: error: .H-up. is not a valid id name" -- check "$d"

@@ -25,6 +25,17 @@ rep,t_years,date,kind,name,from,to,cause,cause_name
 CSV
 check_that "trace --csv: the same-day story, in order, with causes" cmp -s "$work/same.csv" "$work/want.csv"
 expect "trace table" 0 "2024-09-01 .* change +h +v -> z +effect: effect of a change of k" -- trace tests/models/same_day
+# the table and check say the change that sets an effect off, not only its factor ("a change of
+# k" before); --csv keeps its words above (they are paths.csv's)
+expect "trace table: the change that set the effect off" 0 \
+    "effect: effect of a change of k from p to q \(effects.csv row 1\)$" -- trace tests/models/same_day
+expect "check: an effect's trigger with its levels" 0 "on a change of k from p to q, p=1" -- check tests/models/same_day
+d="$work/to_any"; cp -r tests/models/same_day "$d"; sed -i 's/^k:p>q,/k:*>q,/' "$d/effects.csv"
+expect "check: a trigger from any level" 0 "on a change of k to q, p=1" -- check "$d"
+d="$work/from_any"; cp -r tests/models/same_day "$d"; sed -i 's/^k:p>q,/h:v>*,/' "$d/effects.csv"
+expect "check: a trigger to any level" 0 "on a change of h from v, p=1" -- check "$d"
+d="$work/any"; cp -r tests/models/same_day "$d"; sed -i 's/^k:p>q,/k:*>*,/' "$d/effects.csv"
+expect "check: a trigger of any change" 0 "on any change of k, p=1" -- check "$d"
 
 # A hazard and a counted event on the baseline; the same replication twice gives the same story,
 # and another replication another one.

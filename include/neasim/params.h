@@ -49,6 +49,11 @@ void nsm_process_name(const nsm_model *m, int k, char *buf, size_t n);
 /* A condition as written ("f=a|b & g=x"). */
 void nsm_condition_format(const nsm_model *m, const nsm_condition *c, char *buf, size_t n);
 
+/* What sets off effect e, in words: its counted event's name ("launch_days"), or the change of a
+** factor its trigger matches: "a change of f from a to b", "a change of f to b" (from any level,
+** `f:*>b`), "a change of f from a" (to any level, `f:a>*`), "any change of f" (`f:*>*`). */
+void nsm_trigger_format(const nsm_model *m, const nsm_effect *e, char *buf, size_t n);
+
 /* A label for slides: what the number means in the scenario's terms, not just its path. When
 ** the scenario gives any label (nsm_model_has_labels), a phrase built from the labels (names
 ** where it gives none): a modifier row's own `label`, else "Multiplier on USFK posture: current

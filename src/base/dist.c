@@ -165,6 +165,29 @@ static int parse_params(const parser *ps, size_t *paren, double *values, size_t 
     return 0;
 }
 
+/* x in the fewest significant digits that read back as x ("0.1", not "0.10000000000000001"). */
+static void shortest(double x, char *buf, size_t n)
+{
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, n, "%.*g", digits, x);
+        if (strtod(buf, NULL) == x)
+            return;
+    }
+}
+
+/* uniform(a,b) with a >= b: the order to write, or the one number it would be. */
+static int bad_uniform(const parser *ps, const double *p, const size_t *at)
+{
+    char a[32], b[32];
+    shortest(p[0], a, sizeof a);
+    shortest(p[1], b, sizeof b);
+    if (p[0] == p[1])
+        return (int)fail(ps, at[1], "uniform needs a < b: for the number %s alone, write %s", a,
+                         a);
+    return (int)fail(ps, at[1], "uniform needs a < b: write uniform(%s,%s), the low end first", b,
+                     a);
+}
+
 /* The parameters' ranges, each error pointing at the parameter to change. */
 static int check_params(const parser *ps, nsm_dist_kind kind, const double *p, const size_t *at)
 {
@@ -183,7 +206,7 @@ static int check_params(const parser *ps, nsm_dist_kind kind, const double *p, c
     case NSM_DIST_LOGNORMAL:
         return p[1] > 0 ? 0 : (int)fail(ps, at[1], "lognormal's sigma must be above 0");
     case NSM_DIST_UNIFORM:
-        return p[0] < p[1] ? 0 : (int)fail(ps, at[1], "uniform needs a < b");
+        return p[0] < p[1] ? 0 : bad_uniform(ps, p, at);
     case NSM_DIST_TRIANGULAR:
     case NSM_DIST_PERT:
         if (p[0] <= p[1] && p[1] <= p[2] && p[0] < p[2])

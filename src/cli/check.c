@@ -30,6 +30,47 @@ static const char CHECK_HELP[] =
     "  -h, --help       this help\n"
     "  -V, --version    the version\n";
 
+/* The plural ending of a count or an amount: "1 day", "2 days", "0.5 days". */
+static const char *plural(double n)
+{
+    return n == 1 ? "" : "s";
+}
+
+/* A row of modifiers.csv or effects.csv as an analyst names it: "row 4", or by its id when it
+** has one, "escalation_when_transactional (row 4)" (id may be NULL or ""). */
+static int row_name(const char *id, int row, char *buf, size_t n)
+{
+    if (id && id[0])
+        return snprintf(buf, n, "%s (row %d)", id, row);
+    return snprintf(buf, n, "row %d", row);
+}
+
+/* The id of the row of modifier j, or NULL. */
+static const char *modifier_id(const nsm_model *m, int j)
+{
+    int row = m->modifiers[j].row;
+    return m->modifier_ids && row <= m->n_modifier_rows ? m->modifier_ids[row - 1] : NULL;
+}
+
+static const char *effect_id(const nsm_model *m, int x)
+{
+    return m->effect_ids ? m->effect_ids[x] : NULL;
+}
+
+/* The width of the column of row names: that of "row 123" at least, so that a scenario without
+** ids is laid out as before ids were shown. */
+static int row_width(const nsm_model *m, int effects)
+{
+    char buf[NSM_NAME_MAX + 24];
+    int w = 7;
+    for (int j = 0; j < (effects ? m->n_effects : m->n_modifiers); j++) {
+        int n = effects ? row_name(effect_id(m, j), m->effects[j].row, buf, sizeof buf)
+                        : row_name(modifier_id(m, j), m->modifiers[j].row, buf, sizeof buf);
+        w = n > w ? n : w;
+    }
+    return w;
+}
+
 static void print_condition(const nsm_model *m, const nsm_condition *c)
 {
     char buf[1024];
@@ -72,11 +113,14 @@ static void print_duration(const nsm_duration *du)
     nsm_dist d = {(nsm_dist_kind)du->kind, {du->p[0], du->p[1], du->p[2]}};
     char text[128];
     nsm_dist_format(&d, text, sizeof text);
-    const char *unit = du->unit_days == 1.0 ? "days" : "years";
+    const char *unit = du->unit_days == 1.0 ? "day" : "year";
+    char mean[32]; /* as shown, so that "mean 1 day" is said of what reads as 1 */
+    snprintf(mean, sizeof mean, "%.4g", nsm_dist_mean(&d));
     if (du->kind == NSM_DIST_FIXED)
-        printf("   duration %g %s (a deadline)", du->p[0], unit);
+        printf("   duration %g %s%s (a deadline)", du->p[0], unit, plural(du->p[0]));
     else
-        printf("   duration %s %s, mean %.4g %s", text, unit, nsm_dist_mean(&d), unit);
+        printf("   duration %s %ss, mean %s %s%s", text, unit, mean, unit,
+               strcmp(mean, "1") ? "s" : "");
 }
 
 static void describe_hazards(const nsm_model *m)
@@ -101,15 +145,18 @@ static void describe_hazards(const nsm_model *m)
         const nsm_event *ev = &m->events[e];
         printf("  %-30s %8.4g per year", ev->name, ev->rate);
         if (ev->dispersion > 0)
-            printf(", gamma dispersion k=%g redrawn every %d months", ev->dispersion,
-                   ev->redraw_months);
+            printf(", gamma dispersion k=%g redrawn every %d month%s", ev->dispersion,
+                   ev->redraw_months, plural(ev->redraw_months));
         printf("\n");
     }
     printf("\nModifiers (%d, after expanding wildcards):\n", m->n_modifiers);
+    int width = row_width(m, 0);
     for (int j = 0; j < m->n_modifiers; j++) {
-        nsm_process_name(m, m->modifiers[j].process, name, sizeof name);
-        printf("  row %-3d x%-8g %-50s while ", m->modifiers[j].row, m->modifiers[j].multiplier,
-               name);
+        const nsm_modifier *mo = &m->modifiers[j];
+        char row[NSM_NAME_MAX + 24];
+        row_name(modifier_id(m, j), mo->row, row, sizeof row);
+        nsm_process_name(m, mo->process, name, sizeof name);
+        printf("  %-*s x%-8g %-50s while ", width, row, mo->multiplier, name);
         print_condition(m, &m->modifiers[j].cond);
         printf("\n");
     }
@@ -134,16 +181,19 @@ static void print_delay(const nsm_model *m, int x)
     const char *dist = uncertain_text(m, NSM_P_EFFECT_DELAY, x);
     double days = e->delay_days;
     switch (e->delay_kind) {
-    case NSM_DELAY_FIXED: printf("delay %g days (fixed", days); break;
-    case NSM_DELAY_UNIFORM: printf("delay uniform(0 to %g days", days); break;
-    case NSM_DELAY_EXPONENTIAL: printf("delay exponential(mean %g days", days); break;
+    case NSM_DELAY_FIXED: printf("delay %g day%s (fixed", days, plural(days)); break;
+    case NSM_DELAY_UNIFORM: printf("delay uniform(0 to %g day%s", days, plural(days)); break;
+    case NSM_DELAY_EXPONENTIAL:
+        printf("delay exponential(mean %g day%s", days, plural(days));
+        break;
     }
     printf("%s%s)", dist ? "; days: mean of " : "", dist ? dist : "");
 }
 
 static void describe_calendar(const nsm_model *m)
 {
-    printf("\nCalendar (%d occurrences within the horizon):\n", m->n_occurrences);
+    printf("\nCalendar (%d occurrence%s within the horizon):\n", m->n_occurrences,
+           plural(m->n_occurrences));
     for (int k = 0; k < m->n_occurrences; k++) {
         const nsm_occurrence *oc = &m->occurrences[k];
         printf("  t=%7.3f y  %-30s ", nsm_years(oc->t), m->calendar_names[oc->entry]);
@@ -155,13 +205,15 @@ static void describe_calendar(const nsm_model *m)
         printf("\n");
     }
     printf("\nEffects (%d):\n", m->n_effects);
+    int width = row_width(m, 1);
     for (int x = 0; x < m->n_effects; x++) {
         const nsm_effect *e = &m->effects[x];
-        printf("  row %-3d ", e->row);
-        if (e->trigger_event >= 0)
-            printf("on %s", m->events[e->trigger_event].name);
-        else
-            printf("on a change of %s", m->factors[e->trigger_factor].name);
+        char row[NSM_NAME_MAX + 24];
+        row_name(effect_id(m, x), e->row, row, sizeof row);
+        printf("  %-*s ", width, row);
+        char trigger[4 * NSM_NAME_MAX + 32];
+        nsm_trigger_format(m, e, trigger, sizeof trigger);
+        printf("on %s", trigger);
         const char *dist = uncertain_text(m, NSM_P_EFFECT_PROBABILITY, x);
         printf(", p=%g%s%s%s, ", e->probability, dist ? " (mean of " : "", dist ? dist : "",
                dist ? ")" : "");
@@ -315,11 +367,12 @@ int nsm_cli_check(int argc, char **argv)
         printf(" (the tables here are patches of it; --resolved writes them merged).\n");
     }
     if (m->report_interval_months == 1)
-        printf("From %s to %s, reports every month: %d report dates.\n", m->report_date[0],
-               m->report_date[m->n_reports - 1], m->n_reports);
+        printf("From %s to %s, reports every month: %d report date%s.\n", m->report_date[0],
+               m->report_date[m->n_reports - 1], m->n_reports, plural(m->n_reports));
     else
-        printf("From %s to %s, reports every %d months: %d report dates.\n", m->report_date[0],
-               m->report_date[m->n_reports - 1], m->report_interval_months, m->n_reports);
+        printf("From %s to %s, reports every %d months: %d report date%s.\n",
+               m->report_date[0], m->report_date[m->n_reports - 1], m->report_interval_months,
+               m->n_reports, plural(m->n_reports));
     printf("Checksum sha256:%s\n", m->checksum);
     describe_factors(m);
     describe_hazards(m);

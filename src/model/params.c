@@ -666,3 +666,38 @@ void nsm_params_label(const nsm_model *m, const nsm_param *p, int n, char *buf, 
         snprintf(buf, size, "seasonality:%s:%s", proc, spec);
     }
 }
+
+static int every_level(const nsm_factor *f, uint64_t mask)
+{
+    uint64_t all = f->n_levels >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << f->n_levels) - 1;
+    return (mask & all) == all;
+}
+
+/* One side of a change: its level, or its levels joined by '|'; nothing for every level. */
+static void side_format(const nsm_factor *f, uint64_t mask, const char *word, char *buf,
+                        size_t n, size_t *len)
+{
+    if (every_level(f, mask))
+        return;
+    nsm_text_add(buf, n, len, " %s ", word);
+    for (int l = 0, first = 1; l < f->n_levels; l++)
+        if ((mask >> l) & 1u) {
+            nsm_text_add(buf, n, len, "%s%s", first ? "" : "|", f->levels[l]);
+            first = 0;
+        }
+}
+
+void nsm_trigger_format(const nsm_model *m, const nsm_effect *e, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    if (e->trigger_event >= 0) {
+        nsm_text_add(buf, n, &len, "%s", m->events[e->trigger_event].name);
+        return;
+    }
+    const nsm_factor *f = &m->factors[e->trigger_factor];
+    int any = every_level(f, e->from_mask) && every_level(f, e->to_mask);
+    nsm_text_add(buf, n, &len, "%s change of %s", any ? "any" : "a", f->name);
+    side_format(f, e->from_mask, "from", buf, n, &len);
+    side_format(f, e->to_mask, "to", buf, n, &len);
+}

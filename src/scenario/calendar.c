@@ -23,7 +23,8 @@ static nsm_status read_entry_name(nsm_reader *r, int row)
     for (int j = 0; s == NSM_OK && j < m->n_calendar_names; j++)
         if (strcmp(m->calendar_names[j], name) == 0)
             return nsmi_reader_error(r, nsmi_reader_cell(r, row, "name"), 0, "calendar entry '%s' "
-                                    "is defined twice (first at line %d)", name,
+                                    "is defined twice (first at line %d): names are unique; "
+                                    "rename one of the two, or remove one", name,
                                     r->t->rows[j].line);
     if (s == NSM_OK) {
         snprintf(m->calendar_names[m->n_calendar_names], NSM_NAME_MAX, "%s", name);
@@ -69,19 +70,35 @@ static nsm_status add_occurrence(nsm_reader *r, int *cap, nsm_date d, int row,
     return NSM_OK;
 }
 
+/* A one-off date after the end: the two fixes, the last date within the horizon and the whole
+** number of years that would take the date in (when there is one, up to the 100 allowed). */
+static nsm_status after_end(nsm_reader *r, const nsm_cell *c, nsm_date date)
+{
+    char end[11], longer[11];
+    nsmi_date_format(r->end, end);
+    int years = (r->m->horizon_months + 11) / 12;
+    while (years <= 100 && nsmi_date_cmp(nsmi_date_add_months(r->start, 12 * years), date) < 0)
+        years++;
+    if (years > 100)
+        return nsmi_reader_error(r, c, 0, "date %s is after the end of the horizon (%s): move it "
+                                "to %s or earlier", c->text, end, end);
+    nsmi_date_format(nsmi_date_add_months(r->start, 12 * years), longer);
+    return nsmi_reader_error(r, c, 0, "date %s is after the end of the horizon (%s): move it to "
+                            "%s or earlier, or set horizon_years to %d in scenario.csv (the "
+                            "horizon then ends on %s)", c->text, end, end, years, longer);
+}
+
 static nsm_status one_off(nsm_reader *r, int row, const schedule *sc, const nsm_action *a,
                           int *cap)
 {
-    char start[11], end[11];
+    char start[11];
     nsmi_date_format(r->start, start);
-    nsmi_date_format(r->end, end);
     const nsm_cell *c = nsmi_reader_cell(r, row, "date");
     if (nsmi_date_cmp(sc->date, r->start) < 0)
         return nsmi_reader_error(r, c, 0, "date %s is before the start of the horizon (%s)",
                                 c->text, start);
     if (nsmi_date_cmp(sc->date, r->end) > 0)
-        return nsmi_reader_error(r, c, 0, "date %s is after the end of the horizon (%s)", c->text,
-                                end);
+        return after_end(r, c, sc->date);
     return add_occurrence(r, cap, sc->date, row, a);
 }
 

@@ -2,6 +2,7 @@
 ** cells.c: the values of cells (names, numbers, dates), each checked where it is read,
 ** so that a bad value is reported at its cell with the rule it breaks.
 */
+#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,7 +53,9 @@ nsm_status nsmi_read_ids(nsm_reader *r, char (**out)[NSM_NAME_MAX])
         for (int j = 0; s == NSM_OK && j < i; j++)
             if (strcmp(ids[j], name) == 0)
                 return nsmi_reader_error(r, nsmi_reader_cell(r, i, "id"), 0, "id '%s' is given "
-                                        "twice (first at line %d)", name, t->rows[j].line);
+                                        "twice (first at line %d): ids name one row each; rename "
+                                        "one of the two, or remove one if the row is there twice",
+                                        name, t->rows[j].line);
         if (s != NSM_OK)
             return s;
         snprintf(ids[i], NSM_NAME_MAX, "%s", name);
@@ -150,12 +153,51 @@ static nsm_status read_distribution(nsm_reader *r, int row, const char *column, 
     return NSM_OK;
 }
 
+/* The length of the finite number at the start of s (digits, point, exponent, sign), or 0. */
+static size_t number_prefix(const char *s)
+{
+    char *end;
+    size_t n = strspn(s, "0123456789.eE+-");
+    char buf[64];
+    if (n == 0 || n >= sizeof buf)
+        return 0;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    double v = strtod(buf, &end);
+    return *end || !isfinite(v) ? 0 : n;
+}
+
+/* A number written with a multiplication sign ("x2.5", "*2", U+00D7) or a unit after it
+** ("6 years"): the message that says to write the number alone, or NSM_OK when s is neither. */
+static nsm_status number_with_extra(nsm_reader *r, const nsm_cell *c, const char *what)
+{
+    const char *s = c->text;
+    size_t sign = s[0] == 'x' || s[0] == 'X' || s[0] == '*' ? 1
+                  : strncmp(s, "\xc3\x97", 2) == 0 ? 2 : 0; /* U+00D7, the multiplication sign */
+    if (sign && s[sign] && number_prefix(s + sign) == strlen(s + sign))
+        return nsmi_reader_error(r, c, 0, "%s '%s' is not a number: write the number alone, %s, "
+                                "without '%.*s'", what, s, s + sign, (int)sign, s);
+    size_t n = number_prefix(s), k = n;
+    while (n && s[k] == ' ')
+        k++;
+    if (n && k > n && isalpha((unsigned char)s[k]))
+        return nsmi_reader_error(r, c, 0, "%s '%s' is not a number: write the number alone, %.*s, "
+                                "without '%s'", what, s, (int)n, s, s + k);
+    return NSM_OK;
+}
+
 nsm_status nsmi_read_number(nsm_reader *r, int row, const char *column, double *out)
+{
+    return nsmi_read_number_of(r, row, column, column, out);
+}
+
+nsm_status nsmi_read_number_of(nsm_reader *r, int row, const char *column, const char *what,
+                              double *out)
 {
     const nsm_cell *c = nsmi_reader_cell(r, row, column);
     const char *s = c->text;
     if (!s[0])
-        return nsmi_reader_error(r, c, 0, "missing %s: a number is needed", column);
+        return nsmi_reader_error(r, c, 0, "missing %s: a number is needed", what);
     if (nsm_dist_is(s))
         return read_distribution(r, row, column, out);
     if (strchr(s, '%'))
@@ -169,9 +211,11 @@ nsm_status nsmi_read_number(nsm_reader *r, int row, const char *column, double *
                                 "thousands separators", s);
     char *end = NULL;
     double v = strspn(s, "0123456789.eE+-") == strlen(s) ? strtod(s, &end) : 0;
-    if (!end || end == s || *end)
-        return nsmi_reader_error(r, c, 0, "'%s' is not a number (%s needs a number such as 0.25 "
-                                "or 1e-3)", s, column);
+    if (!end || end == s || *end) {
+        nsm_status st = number_with_extra(r, c, what);
+        return st != NSM_OK ? st : nsmi_reader_error(r, c, 0, "'%s' is not a number (%s needs a "
+                                                     "number such as 0.25 or 1e-3)", s, what);
+    }
     if (!isfinite(v))
         return nsmi_reader_error(r, c, 0, "'%s' is too large for a number", s);
     *out = v;
@@ -207,22 +251,29 @@ nsm_status nsmi_read_nonnegative(nsm_reader *r, int row, const char *column, dou
 nsm_status nsmi_read_integer(nsm_reader *r, int row, const char *column, int lo, int hi,
                             int *out)
 {
+    return nsmi_read_integer_of(r, row, column, column, lo, hi, out);
+}
+
+nsm_status nsmi_read_integer_of(nsm_reader *r, int row, const char *column, const char *what,
+                               int lo, int hi, int *out)
+{
     const nsm_cell *c = nsmi_reader_cell(r, row, column);
     const char *s = c->text;
     if (!s[0])
-        return nsmi_reader_error(r, c, 0, "missing %s: a whole number is needed", column);
+        return nsmi_reader_error(r, c, 0, "missing %s: a whole number is needed", what);
     size_t n = strspn(s, "0123456789");
     char *end;
     double whole = strtod(s, &end);
     if (n != strlen(s) && !*end && whole == floor(whole) && whole >= 0 &&
         whole < 1e9)
         return nsmi_reader_error(r, c, 0, "%s '%s' is not a whole number written with digits "
-                                "only: write %.0f", column, s, whole);
+                                "only: write %.0f", what, s, whole);
     if (n != strlen(s))
-        return nsmi_reader_error(r, c, 0, "%s '%s' is not a whole number", column, s);
+        return nsmi_reader_error(r, c, 0, "%s '%s' is not a whole number: write one from %d to %d",
+                                what, s, lo, hi);
     long v = n > 9 ? (long)hi + 1 : strtol(s, NULL, 10);
     if (v < lo || v > hi)
-        return nsmi_reader_error(r, c, 0, "%s must be between %d and %d, not %s", column, lo, hi,
+        return nsmi_reader_error(r, c, 0, "%s must be between %d and %d, not %s", what, lo, hi,
                                 s);
     *out = (int)v;
     return NSM_OK;

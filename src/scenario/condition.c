@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "neasim/text.h"
 #include "scenario/read.h"
 
 /* Cut the spaces around s; returns the new start. */
@@ -224,6 +225,34 @@ int nsmi_target_matches(const nsm_model *m, const nsm_target *tg, int p)
     const nsm_transition *tr = &m->transitions[p];
     return tg->event < 0 && tr->factor == tg->factor && (tg->from >> tr->from & 1) &&
            (tg->to >> tr->to & 1);
+}
+
+void nsmi_transitions_of(const nsm_model *m, int factor, char *buf, size_t n)
+{
+    enum { SHOWN = 6 }; /* enough to spot the one meant; check lists them all */
+    const nsm_factor *f = &m->factors[factor];
+    int total = 0;
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < m->n_transitions; k++)
+        total += m->transitions[k].factor == factor;
+    if (total == 0) {
+        nsm_text_add(buf, n, &len, "; %s has no transition in transitions.csv", f->name);
+        return;
+    }
+    nsm_text_add(buf, n, &len, "; the transition%s of %s %s ", total == 1 ? "" : "s", f->name,
+                 total == 1 ? "is" : "are");
+    for (int k = 0, i = 0; k < m->n_transitions && i < SHOWN; k++) {
+        const nsm_transition *t = &m->transitions[k];
+        if (t->factor != factor)
+            continue;
+        i++;
+        const char *sep = i == 1 ? "" : i == total ? " and " : ", ";
+        nsm_text_add(buf, n, &len, "%s%s:%s>%s", sep, f->name, f->levels[t->from],
+                     f->levels[t->to]);
+    }
+    if (total > SHOWN)
+        nsm_text_add(buf, n, &len, " and %d more (neasim check lists them)", total - SHOWN);
 }
 
 /* ---- actions ---- */

@@ -91,7 +91,7 @@ static nsm_status check_duplicate(nsm_reader *r, const spec *rows, int i)
         if (rows[j].draw == rows[i].draw && rows[j].cas == rows[i].cas &&
             rows[j].from == rows[i].from && rows[j].to == rows[i].to)
             return nsmi_reader_error(r, nsmi_reader_cell(r, i, "draw"), 0, "draw '%s' from '%s' to "
-                                    "'%s' is given twice (first at line %d)",
+                                    "'%s' is given twice (first at line %d)" NSMI_TWICE_FIX,
                                     r->m->draws[rows[i].draw].name,
                                     nsmi_reader_cell(r, i, "from")->text,
                                     nsmi_reader_cell(r, i, "to")->text, r->t->rows[j].line);

@@ -157,7 +157,8 @@ static nsm_status read_outcome(nsm_reader *r, int row)
     for (int j = 0; s == NSM_OK && j < m->n_outcomes; j++)
         if (strcmp(m->outcomes[j].name, name) == 0)
             return nsmi_reader_error(r, nsmi_reader_cell(r, row, "outcome"), 0, "outcome '%s' is "
-                                    "defined twice (first at line %d)", name,
+                                    "defined twice (first at line %d)" NSMI_TWICE_FIX ", or "
+                                    "rename one", name,
                                     r->t->rows[j].line);
     if (s != NSM_OK)
         return s;

@@ -43,7 +43,7 @@ static nsm_status add_level(nsm_reader *r, int row, nsm_factor *f, const char *l
     const nsm_cell *c = nsmi_reader_cell(r, row, "level");
     if (nsmi_find_level(f, level) >= 0)
         return nsmi_reader_error(r, c, 0, "level '%s' of factor '%s' is defined twice (first at "
-                                "line %d)", level, f->name,
+                                "line %d)" NSMI_TWICE_FIX, level, f->name,
                                 r->t->rows[first_row(r, f->name, level)].line);
     if (f->n_levels == NSM_MAX_LEVELS)
         return nsmi_reader_error(r, c, 0, "factor '%s' has more than %d levels", f->name,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "neasim/text.h"
 #include "scenario/read.h"
 
 /* ---- events.csv ---- */
@@ -18,7 +19,8 @@ static nsm_status check_event_name(nsm_reader *r, int row, const char *name)
     const nsm_cell *c = nsmi_reader_cell(r, row, "event");
     int prev = nsmi_find_event(r->m, name);
     if (prev >= 0)
-        return nsmi_reader_error(r, c, 0, "event '%s' is defined twice (first at line %d)", name,
+        return nsmi_reader_error(r, c, 0, "event '%s' is defined twice (first at line %d)"
+                                NSMI_TWICE_FIX ", or rename one", name,
                                 r->t->rows[prev].line);
     if (nsmi_find_factor(r->m, name) >= 0)
         return nsmi_reader_error(r, c, 0, "event '%s' has the name of a factor (events and "
@@ -83,11 +85,13 @@ nsm_status nsmi_scenario_events(nsm_reader *r)
 
 /* ---- targets ---- */
 
-static nsm_status no_match(nsm_reader *r, int row)
+static nsm_status no_match(nsm_reader *r, int row, const nsm_target *tg)
 {
     const nsm_cell *c = nsmi_reader_cell(r, row, "target");
-    return nsmi_reader_error(r, c, 0, "target '%s' matches no transition of transitions.csv",
-                            c->text);
+    char have[1024];
+    nsmi_transitions_of(r->m, tg->factor, have, sizeof have);
+    return nsmi_reader_error(r, c, 0, "target '%s' matches no transition of transitions.csv%s",
+                            c->text, have);
 }
 
 static int count_matches(const nsm_model *m, const nsm_target *tg)
@@ -119,6 +123,53 @@ static nsm_status add_modifier(nsm_model *m, int *cap, int p, const nsm_conditio
     return NSM_OK;
 }
 
+/* The levels of mask, "a", "a or c", "a, b or c", into buf. */
+static void levels_text(const nsm_factor *f, uint64_t mask, char *buf, size_t n)
+{
+    size_t len = 0;
+    int left = 0;
+    buf[0] = '\0';
+    for (int l = 0; l < f->n_levels; l++)
+        left += (int)((mask >> l) & 1u);
+    for (int l = 0; l < f->n_levels; l++)
+        if ((mask >> l) & 1u) {
+            left--;
+            nsm_text_add(buf, n, &len, "%s%s", f->levels[l], left > 1 ? ", " : left ? " or " : "");
+        }
+}
+
+/* A condition whose clauses on the target's own factor exclude the level every transition of the
+** target moves from (`f:a>b` while `f=b`) never holds while the move can happen: the row changes
+** nothing. A warning, not an error: such a scenario runs as written. */
+static void warn_never_holds(nsm_reader *r, int row, const nsm_target *tg,
+                             const nsm_condition *cond)
+{
+    const nsm_model *m = r->m;
+    if (tg->event >= 0)
+        return;
+    uint64_t from = 0, allowed = ~(uint64_t)0;
+    int on_factor = 0;
+    for (int k = 0; k < m->n_transitions; k++)
+        if (nsmi_target_matches(m, tg, k))
+            from |= (uint64_t)1 << m->transitions[k].from;
+    for (int i = 0; i < cond->n_clauses; i++)
+        if (cond->clauses[i].factor == tg->factor) {
+            allowed &= cond->clauses[i].mask;
+            on_factor = 1;
+        }
+    if (!on_factor || (allowed & from))
+        return;
+    const nsm_factor *f = &m->factors[tg->factor];
+    const nsm_cell *c = nsmi_reader_cell(r, row, "condition");
+    char levels[NSM_MAX_LEVELS * (NSM_NAME_MAX + 4)];
+    levels_text(f, from, levels, sizeof levels);
+    nsm_table_warn(r->t, c, r->d, "condition '%s' never holds while the target %s can happen (%s "
+                   "is then %s), so this row changes nothing: a clause on the target's own factor "
+                   "must allow the level it moves from; write the condition on other factors, or "
+                   "correct the target", c->text, nsmi_reader_cell(r, row, "target")->text,
+                   f->name, levels);
+}
+
 static nsm_status read_modifier(nsm_reader *r, int row, int *cap)
 {
     nsm_model *m = r->m;
@@ -127,11 +178,13 @@ static nsm_status read_modifier(nsm_reader *r, int row, int *cap)
     double mult;
     nsm_status s = nsmi_parse_target(r, nsmi_reader_cell(r, row, "target"), &tg);
     if (s == NSM_OK && count_matches(m, &tg) == 0)
-        s = no_match(r, row);
+        s = no_match(r, row, &tg);
     if (s == NSM_OK)
         s = nsmi_parse_condition(r, nsmi_reader_cell(r, row, "condition"), &cond);
     if (s == NSM_OK)
         s = nsmi_read_nonnegative(r, row, "multiplier", &mult);
+    if (s == NSM_OK)
+        warn_never_holds(r, row, &tg, &cond);
     for (int p = 0; s == NSM_OK && p < nsm_model_n_processes(m); p++)
         if (nsmi_target_matches(m, &tg, p))
             s = add_modifier(m, cap, p, &cond, mult, row + 1);
@@ -190,7 +243,7 @@ static nsm_status read_season(nsm_reader *r, int row, unsigned *months)
     double mult;
     nsm_status s = nsmi_parse_target(r, nsmi_reader_cell(r, row, "target"), &tg);
     if (s == NSM_OK && count_matches(m, &tg) == 0)
-        s = no_match(r, row);
+        s = no_match(r, row, &tg);
     if (s == NSM_OK)
         s = nsmi_parse_months(r, nsmi_reader_cell(r, row, "month"), &months[row]);
     if (s == NSM_OK)

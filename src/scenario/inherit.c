@@ -180,7 +180,8 @@ static nsm_status check_unique(const merge *g, int row, const char *key)
             key_text(key, shown, sizeof shown);
             return nsm_table_error(g->var, nsm_table_cell(g->var, row, g->cols[0]), 0, g->d,
                                    "the key '%s' is given twice in this patch (first at line %d): "
-                                   "one row a key", shown, g->var->rows[j].line);
+                                   "one row a key; remove one of the two rows, or merge them into "
+                                   "one", shown, g->var->rows[j].line);
         }
     }
     return NSM_OK;

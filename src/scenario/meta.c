@@ -50,7 +50,8 @@ static nsm_status find_keys(nsm_reader *r, int *rows)
                                "report_interval_months, description and extends; keys are "
                                "lower case)");
         if (rows[k] >= 0)
-            return nsmi_reader_error(r, c, 0, "key '%s' is given twice (first at line %d)",
+            return nsmi_reader_error(r, c, 0, "key '%s' is given twice (first at line %d): "
+                                    "remove one of the two rows, keeping the value you mean",
                                     c->text, r->t->rows[rows[k]].line);
         rows[k] = i;
     }
@@ -63,7 +64,7 @@ static nsm_status find_keys(nsm_reader *r, int *rows)
 static nsm_status read_horizon(nsm_reader *r, int row)
 {
     double years;
-    nsm_status s = nsmi_read_number(r, row, "value", &years);
+    nsm_status s = nsmi_read_number_of(r, row, "value", "horizon_years", &years);
     if (s != NSM_OK)
         return s;
     const nsm_cell *c = nsmi_reader_cell(r, row, "value");
@@ -99,12 +100,7 @@ static nsm_status check_end(nsm_reader *r, int row)
 static nsm_status read_interval(nsm_reader *r, int row)
 {
     int *k = &r->m->report_interval_months;
-    nsm_status s = nsmi_read_integer(r, row, "value", 0, 1000000, k);
-    const nsm_cell *c = nsmi_reader_cell(r, row, "value");
-    if (s == NSM_OK && (*k < 1 || *k > 120))
-        return nsmi_reader_error(r, c, 0, "report_interval_months must be between 1 and 120, not "
-                                "%s", c->text);
-    return s;
+    return nsmi_read_integer_of(r, row, "value", "report_interval_months", 1, 120, k);
 }
 
 static nsm_status read_keys(nsm_reader *r, const int *rows)

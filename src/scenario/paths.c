@@ -52,7 +52,7 @@ static nsm_status bad(path_ctx *x, size_t offset, const char *fmt, ...)
 
 static nsm_status bad(path_ctx *x, size_t offset, const char *fmt, ...)
 {
-    char msg[512];
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -73,7 +73,11 @@ static nsm_status path_transitions(path_ctx *x, char *rest, size_t off)
     for (int k = 0; k < m->n_transitions; k++)
         if (nsmi_target_matches(m, &tg, k) && push(x, (nsm_param){NSM_P_TRANSITION, k, 0, 0}))
             return NSM_ERR_NOMEM;
-    return x->n ? NSM_OK : bad(x, off, "no transition of transitions.csv matches '%s'", rest);
+    char have[1024];
+    if (x->n)
+        return NSM_OK;
+    nsmi_transitions_of(m, tg.factor, have, sizeof have);
+    return bad(x, off, "no transition of transitions.csv matches '%s'%s", rest, have);
 }
 
 static nsm_status path_row(path_ctx *x, const char *rest, size_t off, const char *file, int *row)

@@ -111,6 +111,12 @@ nsm_status nsmi_read_probability(nsm_reader *r, int row, const char *column, dou
 nsm_status nsmi_read_nonnegative(nsm_reader *r, int row, const char *column, double *out);
 nsm_status nsmi_read_integer(nsm_reader *r, int row, const char *column, int lo, int hi,
                             int *out);
+/* As nsmi_read_number and nsmi_read_integer, with messages that name the value `what` rather
+** than its column (scenario.csv's `value` cells are named by their key). */
+nsm_status nsmi_read_number_of(nsm_reader *r, int row, const char *column, const char *what,
+                              double *out);
+nsm_status nsmi_read_integer_of(nsm_reader *r, int row, const char *column, const char *what,
+                               int lo, int hi, int *out);
 nsm_status nsmi_read_date(nsm_reader *r, int row, const char *column, nsm_date *out);
 /* The month cell of seasonality.csv, or the MONTHS of a path seasonality:TARGET:MONTHS: a month
 ** 1-12, a range LOW-HIGH (LOW <= HIGH) or a '|'-separated list of those ("3-4|8"), spaces allowed
@@ -147,6 +153,9 @@ nsm_status nsmi_read_factor(nsm_reader *r, int row, const char *column, int *out
 nsm_status nsmi_read_level(nsm_reader *r, int row, const char *column, int factor, int any,
                           int *out);
 
+/* What to do about a row given twice, said after "... given twice (first at line N)". */
+#define NSMI_TWICE_FIX ": remove one of the two rows, or merge them into one"
+
 /* "unknown <what> '<word>'; did you mean '<hint>'?<tail>" at cell c (hint may be NULL). */
 nsm_status nsmi_unknown(nsm_reader *r, const nsm_cell *c, size_t offset, const char *what,
                        const char *word, const char *hint, const char *tail);
@@ -171,6 +180,10 @@ nsm_status nsmi_parse_target(nsm_reader *r, const nsm_cell *c, nsm_target *out);
 
 /* Does hazard process p (a transition or an event) match target tg? */
 int nsmi_target_matches(const nsm_model *m, const nsm_target *tg, int p);
+
+/* For a change that matches no transition: "; the transitions of f are f:a>b and f:b>a" (the
+** first few, and how many more), or "; f has no transition in transitions.csv", into buf. */
+void nsmi_transitions_of(const nsm_model *m, int factor, char *buf, size_t n);
 
 /* A parameter path (scenarios/README.md, "Parameter paths") in cell c: the numbers it names, in a
 ** new array *out of *n entries (the caller frees it). */

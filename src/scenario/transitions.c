@@ -36,6 +36,12 @@ static nsm_status read_unit(nsm_reader *r, int row, int *unit)
     const char *tail = " (the units are annual_probability, rate_per_year and mean_years)";
     if (!c->text[0])
         return nsmi_reader_error(r, c, 0, "missing unit%s", tail);
+    const char *value = nsmi_reader_cell(r, row, "value")->text;
+    for (int k = 0; k < N_UNITS; k++)
+        if (strcmp(units[k], value) == 0) /* f,a,b,rate_per_year,2 */
+            return nsmi_reader_error(r, c, 0, "unknown unit '%s': the value and unit cells look "
+                                    "swapped (value holds the unit %s): write ...,%s,%s,...",
+                                    c->text, value, c->text, value);
     return nsmi_unknown(r, c, 0, "unit", c->text,
                        nsm_suggest(c->text, units[0], N_UNITS, sizeof units[0]), tail);
 }
@@ -165,7 +171,7 @@ static nsm_status check_duplicate(nsm_reader *r, const spec *rows, int n)
         char name[3 * NSM_NAME_MAX];
         describe(r->m, sp, name, sizeof name);
         return nsmi_reader_error(r, nsmi_reader_cell(r, n, "factor"), 0, "transition %s is given "
-                                "twice (first at line %d)", name, r->t->rows[j].line);
+                                "twice (first at line %d)" NSMI_TWICE_FIX, name, r->t->rows[j].line);
     }
     return NSM_OK;
 }
