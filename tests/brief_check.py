@@ -212,8 +212,8 @@ def start_shares(d, p, labels, check):
                   "(outcomes.csv), which the finding does not say (%s)" % (lab, pct(start[o]), state_said.get(lab)))
 
 
-def start(d):
-    """start_shares alone, for the brief of a run (no briefing.csv)."""
+def one_part(d, name, part):
+    """One part's checks alone, on the brief of folder d: part(d, page, cells, labels, check)."""
     page = open(d + "/brief.html", encoding="utf-8").read()
     p = Cells()
     p.feed(page)
@@ -226,9 +226,14 @@ def start(d):
             counts[1] += 1
             print("FAIL " + what)
 
-    start_shares(d, p, labels, check)
-    print("start: %d checked, %d failed" % tuple(counts))
+    part(d, page, p, labels, check)
+    print("%s: %d checked, %d failed" % (name, counts[0], counts[1]))
     return counts[1] == 0
+
+
+def start(d):
+    """start_shares alone, for the brief of a run (no briefing.csv)."""
+    return one_part(d, "start", lambda d, page, p, labels, check: start_shares(d, p, labels, check))
 
 
 def numbers(d):
@@ -366,19 +371,7 @@ def numbers(d):
 
 def levers(d):
     """The lever lines alone (lever_lines), for a brief rendered without figures."""
-    page = open(d + "/brief.html", encoding="utf-8").read()
-    labels = {(r["kind"], r["name"]): r["label"] for r in rows(d + "/labels.csv")}
-    counts = [0, 0]
-
-    def check(ok, what):
-        counts[0] += 1
-        if not ok:
-            counts[1] += 1
-            print("FAIL " + what)
-
-    lever_lines(d, page, labels, check)
-    print("levers: %d checked, %d failed" % tuple(counts))
-    return counts[1] == 0
+    return one_part(d, "levers", lambda d, page, p, labels, check: lever_lines(d, page, labels, check))
 
 
 if __name__ == "__main__":
