@@ -3,8 +3,8 @@
 ** the rows, the second writes the cells. A column is of numbers (or dates) when every
 ** non-missing cell is one; when most are and a few are words (routes.csv's rank `other` after
 ** 1, 2, 3, ...) each cell is written as what it is, so that the numbers sort and sum as numbers
-** and the words stay words; otherwise it is text. libxlsxwriter runs in constant-memory mode (rows are written in order and flushed), so
-** memory does not grow with a table's length.
+** and the words stay words; otherwise it is text. libxlsxwriter runs in constant-memory mode
+** (rows are written in order and flushed), so memory does not grow with a table's length.
 */
 #include "neasim/xlsx.h"
 
@@ -166,8 +166,6 @@ static nsm_status plan(const char *dir, table *t, nsm_diag *diag)
         t->kind[i] = !any || t->n_long[i] ? TEXT : date == any ? DATE : num == any ? NUMBER
                    : 2 * num > any ? MOSTLY_NUMBER : 2 * date > any ? MOSTLY_DATE : TEXT;
     }
-    free(t->n_number); /* the counts are not needed after the first pass */
-    t->n_number = NULL;
     return st;
 }
 
