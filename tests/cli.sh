@@ -64,6 +64,11 @@ bad horizon_with_a_unit scenario.csv 's/^horizon_years,2,/horizon_years,6 years,
     "scenario.csv:5:15: error: horizon_years '6 years' is not a number: write the number alone, 6, without 'years'$"
 bad multiplier_with_x modifiers.csv 'write:id,target,condition,multiplier,source\n,f:a>b,f=a,x2.5,x\n' \
     "modifiers.csv:2:12: error: multiplier 'x2.5' is not a number: write the number alone, 2.5, without 'x'$"
+# ... or with the sign after it, as it is said ("2.5x"), or the unit glued on ("6years")
+bad multiplier_with_x_after modifiers.csv 'write:id,target,condition,multiplier,source\n,f:a>b,f=a,2.5x,x\n' \
+    "modifiers.csv:2:12: error: multiplier '2.5x' is not a number: write the number alone, 2.5, without 'x'$"
+bad horizon_with_a_glued_unit scenario.csv 's/^horizon_years,2,/horizon_years,6years,/' \
+    "scenario.csv:5:15: error: horizon_years '6years' is not a number: write the number alone, 6, without 'years'$"
 bad lever_value_with_x levers.csv 's/^faster,transitions:f:a>b,multiply,1.5,/faster,transitions:f:a>b,multiply,x1.5,/' \
     "levers.csv:2:35: error: value 'x1.5' is not a number: write the number alone, 1.5, without 'x'$"
 # a row given twice: the message says which to do (it stopped at "(first at line 2)" before)

@@ -167,20 +167,38 @@ static size_t number_prefix(const char *s)
     return *end || !isfinite(v) ? 0 : n;
 }
 
-/* A number written with a multiplication sign ("x2.5", "*2", U+00D7) or a unit after it
-** ("6 years"): the message that says to write the number alone, or NSM_OK when s is neither. */
+/* The length of the multiplication sign at the start of s (x, X, *, or U+00D7 in UTF-8), or 0. */
+static size_t times_sign(const char *s)
+{
+    return s[0] == 'x' || s[0] == 'X' || s[0] == '*' ? 1 : strncmp(s, "\xc3\x97", 2) == 0 ? 2 : 0;
+}
+
+/* Whether s holds letters and spaces only: a unit glued to its number ("6years"), not "0x1F". */
+static int only_words(const char *s)
+{
+    while (isalpha((unsigned char)*s) || *s == ' ')
+        s++;
+    return !*s;
+}
+
+/* A number written with a multiplication sign before or after it ("x2.5", "*2", "2.5x", U+00D7)
+** or a unit after it ("6 years", "6years"): the message that says to write the number alone, or
+** NSM_OK when s is none of these. Analysts write multipliers as they say them, "x2.5" or "2.5x". */
 static nsm_status number_with_extra(nsm_reader *r, const nsm_cell *c, const char *what)
 {
     const char *s = c->text;
-    size_t sign = s[0] == 'x' || s[0] == 'X' || s[0] == '*' ? 1
-                  : strncmp(s, "\xc3\x97", 2) == 0 ? 2 : 0; /* U+00D7, the multiplication sign */
+    size_t sign = times_sign(s);
     if (sign && s[sign] && number_prefix(s + sign) == strlen(s + sign))
         return nsmi_reader_error(r, c, 0, "%s '%s' is not a number: write the number alone, %s, "
                                 "without '%.*s'", what, s, s + sign, (int)sign, s);
     size_t n = number_prefix(s), k = n;
     while (n && s[k] == ' ')
         k++;
-    if (n && k > n && isalpha((unsigned char)s[k]))
+    size_t after = n ? times_sign(s + k) : 0;
+    if (after && !s[k + after])
+        return nsmi_reader_error(r, c, 0, "%s '%s' is not a number: write the number alone, %.*s, "
+                                "without '%s'", what, s, (int)n, s, s + k);
+    if (n && isalpha((unsigned char)s[k]) && (k > n || only_words(s + k)))
         return nsmi_reader_error(r, c, 0, "%s '%s' is not a number: write the number alone, %.*s, "
                                 "without '%s'", what, s, (int)n, s, s + k);
     return NSM_OK;
@@ -228,13 +246,19 @@ nsm_status nsmi_read_probability(nsm_reader *r, int row, const char *column, dou
     if (s == NSM_OK && (*out < 0 || *out > 1)) {
         const nsm_cell *c = nsmi_reader_cell(r, row, column);
         if (*out > 1 && *out <= 100) /* 40 for 40% */
-            return nsmi_reader_error(r, c, 0, "%s '%s' is not a probability: it must be between "
-                                    "0 and 1; a percentage is written as a fraction (%s%% is "
-                                    "%g)", column, c->text, c->text, *out / 100);
+            return nsmi_fraction_error(r, c, column, "is not a probability: it must be between 0 "
+                                       "and 1", *out);
         return nsmi_reader_error(r, c, 0, "%s '%s' is not a probability: it must be between 0 "
                                 "and 1", column, c->text);
     }
     return s;
+}
+
+nsm_status nsmi_fraction_error(nsm_reader *r, const nsm_cell *c, const char *what, const char *rule,
+                               double v)
+{
+    return nsmi_reader_error(r, c, 0, "%s '%s' %s: a percentage is written as a fraction (%s%% is "
+                            "%g)", what, c->text, rule, c->text, v / 100);
 }
 
 nsm_status nsmi_read_nonnegative(nsm_reader *r, int row, const char *column, double *out)
