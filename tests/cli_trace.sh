@@ -21,12 +21,12 @@ rep,t_years,date,kind,name,from,to,cause,cause_name
 0,0.000000,2024-01-01,start,h,,u,start,initial draw
 0,0.331280,2024-05-01,change,k,p,q,calendar,law (calendar.csv row 1)
 0,0.668036,2024-09-01,change,h,u,v,calendar,snap (calendar.csv row 2)
-0,0.668036,2024-09-01,change,h,v,z,effect,effect of a change of k (effects.csv row 1)
+0,0.668036,2024-09-01,change,h,v,z,effect,effect of a change of k from p to q (effects.csv row 1)
 CSV
 check_that "trace --csv: the same-day story, in order, with causes" cmp -s "$work/same.csv" "$work/want.csv"
 expect "trace table" 0 "2024-09-01 .* change +h +v -> z +effect: effect of a change of k" -- trace tests/models/same_day
-# the table and check say the change that sets an effect off, not only its factor ("a change of
-# k" before); --csv keeps its words above (they are paths.csv's)
+# the table, --csv (above), paths.csv and check say the change that sets an effect off, not only
+# its factor ("a change of k" before)
 expect "trace table: the change that set the effect off" 0 \
     "effect: effect of a change of k from p to q \(effects.csv row 1\)$" -- trace tests/models/same_day
 expect "check: an effect's trigger with its levels" 0 "on a change of k from p to q, p=1" -- check tests/models/same_day

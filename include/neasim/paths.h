@@ -26,7 +26,7 @@ typedef struct {
     const char *from;   /* "" for a start or an event */
     const char *to;     /* "" for an event */
     const char *cause;  /* "start", "hazard", "calendar", "effect" */
-    char cause_name[3 * NSM_NAME_MAX + 64];
+    char cause_name[4 * NSM_NAME_MAX + 64];
 } nsm_seen_text;
 
 void nsm_seen_describe(const nsm_model *m, const nsm_seen *w, nsm_seen_text *out);

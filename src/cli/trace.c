@@ -93,20 +93,10 @@ static void seen(void *ctx, const nsm_seen *w)
     if (st->rows++ == 0)
         printf("%-10s  %-9s  %-6s  %-28s  %-36s  %s\n", "date", "t (years)", "kind", "what",
                "from -> to", "cause");
-    /* an effect's cause says the change that set it off, not only its factor (--csv and
-    ** paths.csv keep the library's words: outputs do not change) */
-    char trigger[4 * NSM_NAME_MAX + 32], cause[sizeof trigger + 64];
-    const char *cause_name = t.cause_name;
-    if (w->cause == NSM_CAUSE_EFFECT) {
-        nsm_trigger_format(st->m, &st->m->effects[w->cause_index], trigger, sizeof trigger);
-        snprintf(cause, sizeof cause, "effect of %s (effects.csv row %d)", trigger,
-                 st->m->effects[w->cause_index].row);
-        cause_name = cause;
-    }
     char change[2 * NSM_NAME_MAX + 8];
     snprintf(change, sizeof change, "%s%s%s", t.from, *t.from ? " -> " : "", t.to);
     printf("%-10s  %9.4f  %-6s  %-28s  %-36s  %s: %s\n", t.date, nsm_years(w->t), t.kind, t.name,
-           change, t.cause, cause_name);
+           change, t.cause, t.cause_name);
 }
 
 static nsm_status tell(const nsm_model *m, const trace_options *o, const nsm_arm *arm,

@@ -20,13 +20,12 @@ static void cause_name(const nsm_model *m, const nsm_seen *w, char *name, size_t
         break;
     }
     case NSM_CAUSE_EFFECT: {
+        /* the change that sets it off, as check and the trace table say it ("a change of k from
+        ** p to q"), or the event */
         const nsm_effect *e = &m->effects[w->cause_index];
-        if (e->trigger_event >= 0)
-            snprintf(name, n, "effect of %s (effects.csv row %d)", m->events[e->trigger_event].name,
-                     e->row);
-        else
-            snprintf(name, n, "effect of a change of %s (effects.csv row %d)",
-                     m->factors[e->trigger_factor].name, e->row);
+        char trigger[4 * NSM_NAME_MAX + 32];
+        nsm_trigger_format(m, e, trigger, sizeof trigger);
+        snprintf(name, n, "effect of %s (effects.csv row %d)", trigger, e->row);
         break;
     }
     case NSM_CAUSE_DURATION: {
