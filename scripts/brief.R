@@ -212,7 +212,12 @@ summary_outcomes <- function(b) {
     dirs <- desirable_of(b, last$outcome)
     directed <- dirs != "none"
     pool <- if (any(directed)) last[directed, , drop = FALSE] else last
-    top <- pool$outcome[order(pool$probability, decreasing = TRUE)][seq_len(min(4, nrow(pool)))]
+    # the four most likely, and every one tied with the fourth, which would otherwise be picked by
+    # the table's order (with --runs 1 every share is 0 or 100%); none at 0% unless all are
+    ranked <- pool[order(pool$probability, decreasing = TRUE), , drop = FALSE]
+    fourth <- ranked$probability[min(4, nrow(ranked))]
+    top <- ranked$outcome[if (fourth > 0) ranked$probability >= fourth else ranked$probability > 0]
+    if (!length(top)) top <- ranked$outcome[1]
     when <- by_date(last$date[1])
     items <- vapply(top, function(o) paste0(q(nsm_label(o)), " ", headline_phrase(b, o)), "")
     # The pool is named as what it is: with directions, the outcomes that have one (the risks and
@@ -596,8 +601,9 @@ brief_provenance <- function(b) {
                "generator", "threads", "started_utc", "wall_seconds")
     keys <- c(intersect(first, names(m)), setdiff(names(m), c(first, "scenario_title")))
     rows <- lapply(keys, function(k) list(gsub("_", " ", k), tags$code(m[[k]])))
+    runs <- suppressWarnings(as.numeric(nsm_get(m, "runs", NA)))
     fold(paste0("Provenance: neasim ", nsm_get(m, "version", "?"), ", seed ",
-                nsm_get(m, "seed", "?"), ", ", nsm_get(m, "runs", "?"), " runs"),
+                nsm_get(m, "seed", "?"), ", ", if (is.na(runs)) "? runs" else nsm_count(runs, "run")),
          numbers_table(c("Key", "Value"), rows, "provenance"))
 }
 

@@ -391,13 +391,18 @@ nsm_runs_phrase <- function(manifest) {
     points <- num("sweep_points")
     if (!is.na(points)) {
         per_point <- num("runs_per_point")
-        return(paste0(f(if (is.na(per_point)) runs else per_point), " runs per point \u00d7 ",
-                      f(points), " points"))
+        return(paste0(nsm_count(if (is.na(per_point)) runs else per_point, "run"), " per point \u00d7 ",
+                      nsm_count(points, "point")))
     }
     per_arm <- grepl(";", nsm_get(manifest, "arms", ""), fixed = TRUE)
     draws <- num("outer_draws")
-    paste0(f(runs), " runs", if (per_arm) " per arm",
-           if (!is.na(draws) && draws > 0) paste0(" (", f(draws), " draws \u00d7 ", f(runs / draws), ")"))
+    paste0(nsm_count(runs, "run"), if (per_arm) " per arm",
+           if (!is.na(draws) && draws > 0) paste0(" (", nsm_count(draws, "draw"), " \u00d7 ", f(runs / draws), ")"))
+}
+
+# "1 run", "2 runs", "10,000 runs": a count and its noun, singular for one.
+nsm_count <- function(x, one, many = paste0(one, "s")) {
+    paste0(format(x, big.mark = ",", scientific = FALSE, trim = TRUE), " ", if (isTRUE(x == 1)) one else many)
 }
 
 # The caption line of every figure: scenario, runs, seed, version, commit.

@@ -5,6 +5,7 @@
   brief_check.py numbers DIR       check numbers of DIR/brief.html against DIR's CSV files
   brief_check.py levers DIR        check only its table "What each lever changes" against arms.csv
   brief_check.py start DIR         check only the first finding's intervals and start shares
+  brief_check.py first DIR         check only the outcomes the first finding names (a run's brief)
 
 A tiny PNG decoder (8-bit greyscale, RGB or RGBA, not interlaced: what Chromium writes) and
 html.parser: nothing beyond the standard library.
@@ -236,6 +237,62 @@ def start(d):
     return one_part(d, "start", lambda d, page, p, labels, check: start_shares(d, p, labels, check))
 
 
+def first_finding(d, p, labels, check):
+    """The first finding of the brief of folder d (a run's or a comparison's baseline)."""
+    last = {}
+    for r in rows(d + "/outcomes.csv"):
+        if r.get("arm", "baseline") == "baseline" and r["measure"] == "occurred_by":
+            last[r["outcome"]] = r   # rows in date order: the last is the horizon's end
+    # the first finding: "The most likely of the N outcomes [marked “lower is better”] by Mon YYYY
+    # are “A” P% (...); ..." must name the N most likely of the outcomes it says it looks at; when
+    # it leaves out those with no direction, it names the most likely of them too, and it keeps its
+    # promise that no outcome more likely than those named goes unmentioned: every outcome it does
+    # not name is at most as likely as the least likely of its first sentence
+    desirable = {r["name"]: r.get("desirable", "NA") for r in rows(d + "/labels.csv") if r["kind"] == "outcome"}
+    directed = {o for o in last if desirable.get(o, "NA") in ("lower", "higher")}
+    by_label = {labels[("outcome", o)]: o for o in last}
+    prob = {o: float(r["probability"]) for o, r in last.items()}
+
+    def pct(p):
+        return "<1%" if 0 < p < 0.005 else ">99%" if 0.995 <= p < 1 else "%.0f%%" % (100 * p)
+
+    first = next((i for i in p.items if "most likely of the" in i), "")
+    m = re.search(r"most likely of the (\d+) outcomes(?: marked .*?)? by \w+ \d{4} are (.*?\))\.( .*)?$", first)
+    check(m, "first finding: no sentence 'The most likely of the N outcomes ...' in '%s'" % first[:120])
+    if m:
+        pool = directed if directed and directed != set(last) else set(last)
+        named = re.findall(r"“([^”]+)” (\S+) \(", m.group(2))
+        # the four most likely and every one tied with the fourth; none at 0% unless all are
+        ranked = sorted((prob[o] for o in pool), reverse=True)
+        fourth = ranked[min(4, len(ranked)) - 1]
+        want = [q for q in ranked if (q >= fourth if fourth > 0 else q > 0)] or ranked[:1]
+        got = [prob.get(by_label.get(lab), -1.0) for lab, _ in named]
+        check(int(m.group(1)) == len(pool), "first finding: says %s outcomes, looks at %d" % (m.group(1), len(pool)))
+        check(got == want and all(by_label.get(lab) in pool for lab, _ in named),
+              "first finding: names %s, not the most likely of its %d outcomes" % ([lab for lab, _ in named], len(pool)))
+        also = re.findall(r"“([^”]+)” (\S+) \(", m.group(3) or "")
+        check(all(pc == pct(prob.get(by_label.get(lab), -1.0)) for lab, pc in named + also),
+              "first finding: a percentage is not outcomes.csv's: %s" % (named + also))
+        rest = set(last) - pool
+        said = {by_label.get(lab) for lab, _ in named + also}
+        if rest:
+            top = max(rest, key=lambda o: prob[o])
+            check(top in said and all(by_label.get(lab) in rest for lab, _ in also),
+                  "first finding: the most likely outcome with no direction, %s (%s), is not named after "
+                  "the first sentence (%s)" % (labels[("outcome", top)], pct(prob[top]), [lab for lab, _ in also]))
+        floor = min(got) if got else 0.0
+        skipped = sorted((o for o in last if o not in said and (prob[o] >= floor if floor > 0 else prob[o] > 0)),
+                         key=lambda o: -prob[o])
+        check(not skipped, "first finding: %s unmentioned, at least as likely as %s named" % (
+            ", ".join("%s %s" % (labels[("outcome", o)], pct(prob[o])) for o in skipped), pct(floor)))
+    return desirable, last, by_label
+
+
+def first(d):
+    """first_finding alone, for the brief of a run (no briefing.csv)."""
+    return one_part(d, "first", lambda d, page, p, labels, check: first_finding(d, p, labels, check))
+
+
 def numbers(d):
     page = open(d + "/brief.html", encoding="utf-8").read()
     p = Cells()
@@ -268,44 +325,7 @@ def numbers(d):
         hit = [c for c in p.cells if want in c]
         check(hit, "outcomes table: no cell '%s' for %s (%s, %s)" % (
             want, label, "uncertainty.csv" if (o, r["date"]) in mean_ci else "outcomes.csv", r["date"]))
-    # the first finding: "The most likely of the N outcomes [marked “lower is better”] by Mon YYYY
-    # are “A” P% (...); ..." must name the N most likely of the outcomes it says it looks at; when
-    # it leaves out those with no direction, it names the most likely of them too, and it keeps its
-    # promise that no outcome more likely than those named goes unmentioned: every outcome it does
-    # not name is at most as likely as the least likely of its first sentence
-    desirable = {r["name"]: r.get("desirable", "NA") for r in rows(d + "/labels.csv") if r["kind"] == "outcome"}
-    directed = {o for o in last if desirable.get(o, "NA") in ("lower", "higher")}
-    by_label = {labels[("outcome", o)]: o for o in last}
-    prob = {o: float(r["probability"]) for o, r in last.items()}
-
-    def pct(p):
-        return "<1%" if 0 < p < 0.005 else ">99%" if 0.995 <= p < 1 else "%.0f%%" % (100 * p)
-
-    first = next((i for i in p.items if "most likely of the" in i), "")
-    m = re.search(r"most likely of the (\d+) outcomes(?: marked .*?)? by \w+ \d{4} are (.*?\))\.( .*)?$", first)
-    check(m, "first finding: no sentence 'The most likely of the N outcomes ...' in '%s'" % first[:120])
-    if m:
-        pool = directed if directed and directed != set(last) else set(last)
-        named = re.findall(r"“([^”]+)” (\S+) \(", m.group(2))
-        want = sorted((prob[o] for o in pool), reverse=True)[:4]
-        got = [prob.get(by_label.get(lab), -1.0) for lab, _ in named]
-        check(int(m.group(1)) == len(pool), "first finding: says %s outcomes, looks at %d" % (m.group(1), len(pool)))
-        check(got == want and all(by_label.get(lab) in pool for lab, _ in named),
-              "first finding: names %s, not the most likely of its %d outcomes" % ([lab for lab, _ in named], len(pool)))
-        also = re.findall(r"“([^”]+)” (\S+) \(", m.group(3) or "")
-        check(all(pc == pct(prob.get(by_label.get(lab), -1.0)) for lab, pc in named + also),
-              "first finding: a percentage is not outcomes.csv's: %s" % (named + also))
-        rest = set(last) - pool
-        said = {by_label.get(lab) for lab, _ in named + also}
-        if rest:
-            top = max(rest, key=lambda o: prob[o])
-            check(top in said and all(by_label.get(lab) in rest for lab, _ in also),
-                  "first finding: the most likely outcome with no direction, %s (%s), is not named after "
-                  "the first sentence (%s)" % (labels[("outcome", top)], pct(prob[top]), [lab for lab, _ in also]))
-        floor = min(got) if got else 0.0
-        skipped = sorted((o for o in last if o not in said and prob[o] > floor), key=lambda o: -prob[o])
-        check(not skipped, "first finding: %s unmentioned, more likely than %s named" % (
-            ", ".join("%s %s" % (labels[("outcome", o)], pct(prob[o])) for o in skipped), pct(floor)))
+    desirable, _, by_label = first_finding(d, p, labels, check)
     # the best lever of each outcome by the last horizon, from briefing.csv: the rank-1 lever that
     # helps; else, for an outcome with a better direction, how many levers distinguishably hurt it
     # ("none helps (2 make it likelier)", "none distinguishable"); no lever at all for an outcome
@@ -380,6 +400,8 @@ if __name__ == "__main__":
         print(w, h, "%.4f" % share)
     elif sys.argv[1] == "numbers":
         sys.exit(0 if numbers(sys.argv[2]) else 1)
+    elif sys.argv[1] == "first":
+        sys.exit(0 if first(sys.argv[2]) else 1)
     elif sys.argv[1] == "start":
         sys.exit(0 if start(sys.argv[2]) else 1)
     elif sys.argv[1] == "levers":
