@@ -51,4 +51,29 @@ expect "an unknown lever without a close name: the scenario's levers are listed"
 expect "trace --arm names its own option" 64 "^neasim trace: --arm: the scenario has no lever 'nope'" \
     -- trace tests/models/two_state --arm nope
 
+# One lever in steps: two rows on one target from different dates apply each from its date, as
+# two levers would ('steps' = x1.5 from the start, then x2 from 2026: the phases of faster+later,
+# on the same streams, so every probability is the same); the same target twice from the same date
+# is refused at the second row, with or without a date (the second compounded before)
+d="$work/steps"; rm -rf "$d"; cp -r tests/models/two_state "$d"
+printf '%s\n' 'steps,transitions:f:a>b,multiply,1.5,,in two steps,test' \
+    'steps,transitions:f:a>b,multiply,2,2026-01-01,,test' >> "$d/levers.csv"
+"$NEASIM" compare "$d" --levers steps,faster+later --runs 2000 --seed 5 --quiet --out "$work/steps-out"
+arm_rows() { awk -F, -v a="$2" 'NR > 1 && $1 == a { sub(/^[^,]*,/, ""); print }' "$1"; }
+check_that "a lever in two steps equals the two levers it steps through (outcomes.csv)" \
+    cmp -s <(arm_rows "$work/steps-out/outcomes.csv" steps) <(arm_rows "$work/steps-out/outcomes.csv" faster+later)
+check_that "... and the steps differ from the first step alone" \
+    test "$(arm_rows "$work/steps-out/outcomes.csv" steps | md5sum)" != \
+         "$("$NEASIM" compare "$d" --levers faster --runs 2000 --seed 5 --quiet --out "$work/steps-one" && arm_rows "$work/steps-one/outcomes.csv" faster | md5sum)"
+d="$work/twice"; rm -rf "$d"; cp -r tests/models/two_state "$d"
+printf '%s\n' 'faster,transitions:f:a>b,multiply,2,,,test' >> "$d/levers.csv"
+expect "a lever changing one target twice is refused" 65 \
+    "levers.csv:6:8: error: lever 'faster' changes transitions:f:a>b twice \(first at line 2\): remove one of the two rows, or merge them into one \(two multiplies make one by their product; a set replaces what came before it\)$" \
+    -- check "$d"
+d="$work/twice-dated"; rm -rf "$d"; cp -r tests/models/two_state "$d"
+printf '%s\n' 'later,transitions:f:a>b,set,5,2026-01-01,,test' >> "$d/levers.csv"
+expect "... from the same date too" 65 \
+    "levers.csv:6:7: error: lever 'later' changes transitions:f:a>b twice from 2026-01-01 \(first at line 4\)" \
+    -- check "$d"
+
 cli_done levers

@@ -349,6 +349,26 @@ static nsm_status check_slots(nsm_reader *r)
     return st;
 }
 
+/* Row i against the rows before it: one lever changing one target twice from the same date is a
+** slip (the second row compounds a multiply or silently replaces the first), and a variant could
+** not name either row alone (its key is lever and target). Two rows with different from_dates are
+** a lever in steps, and allowed. */
+static nsm_status check_twice(nsm_reader *r, int i)
+{
+    const nsm_lever_row *rows = r->m->lever_rows, *lr = &rows[i];
+    for (int j = 0; j < i; j++)
+        if (rows[j].lever == lr->lever && strcmp(rows[j].target, lr->target) == 0 &&
+            rows[j].has_from_date == lr->has_from_date &&
+            (!lr->has_from_date || strcmp(rows[j].from_date, lr->from_date) == 0))
+            return nsmi_reader_error(r, nsmi_reader_cell(r, i, "target"), 0, "lever '%s' changes "
+                                    "%s twice%s%s (first at line %d)" NSMI_TWICE_FIX " (two "
+                                    "multiplies make one by their product; a set replaces what "
+                                    "came before it)", r->m->levers[lr->lever].name, lr->target,
+                                    lr->has_from_date ? " from " : "",
+                                    lr->has_from_date ? lr->from_date : "", rows[j].line);
+    return NSM_OK;
+}
+
 nsm_status nsmi_scenario_levers(nsm_reader *r)
 {
     const nsm_table *t = nsmi_reader_use(r, NSM_T_LEVERS);
@@ -363,6 +383,8 @@ nsm_status nsmi_scenario_levers(nsm_reader *r)
         nsm_lever_row *lr = &m->lever_rows[m->n_lever_rows++];
         lr->line = t->rows[i].line;
         nsm_status st = read_row(r, i, lr);
+        if (st == NSM_OK)
+            st = check_twice(r, i);
         if (st != NSM_OK)
             return st;
     }
