@@ -10,17 +10,17 @@
 #   that command, every option the README gives a command is listed and accepted, a short form
 #   the README gives is --help's, and no command accepts an option its --help leaves out.
 # Skipped (exit 77) without python3. Run as `bash tests/cli_readme_sync.sh BUILD_DIR` from the
-# project root; about 10 seconds on 2 cores.
+# project root; about 15 seconds on 2 cores.
 source "$(dirname "$0")/cli-lib.sh"
 command -v python3 >/dev/null || {
     echo "*** cli_readme_sync: SKIPPED: python3 not found: the README is not checked ***"; exit 77; }
-sync() { python3 tests/readme_sync.py "$@"; }
+check_readme() { python3 tests/readme_sync.py "$@"; }
 seen="$work/seen.txt"
 : > "$seen"
 
-check_that "README.md's column lists and option tables read cleanly" sync parse README.md
+check_that "README.md's column lists and option tables read cleanly" check_readme parse README.md
 check_that "options: README.md's reference, --help and the option parser agree" \
-    sync options README.md "$NEASIM"
+    check_readme options README.md "$NEASIM"
 
 # neasim ARGS (quiet, into $work/NAME), then the headers of NAME's CSVs; FLAGS for readme_sync.py
 # (--compare, --with COND, --params LIST) follow "--".
@@ -37,7 +37,7 @@ ran() {
 }
 headers() {  # headers NAME DIR FLAGS...: every CSV of DIR against the README
     local name=$1 dir=$2; shift 2
-    check_that "columns: $name" sync headers README.md "$dir" "$@" --seen "$seen"
+    check_that "columns: $name" check_readme headers README.md "$dir" "$@" --seen "$seen"
 }
 params() { tail -n +2 "$1/parameters.csv" | cut -d, -f1 | paste -sd,; }
 
@@ -94,10 +94,10 @@ sharded merge-sweep --params 'transitions:f:a>b,transitions:g:x>y' -- sweep $D -
 
 # trace --csv writes paths.csv's table to stdout
 "$NEASIM" trace tests/models/same_day --csv > "$work/trace.csv"
-check_that "columns: trace --csv is paths.csv's table" sync header README.md paths.csv "$work/trace.csv"
+check_that "columns: trace --csv is paths.csv's table" check_readme header README.md paths.csv "$work/trace.csv"
 
 check_that "every CSV the README documents is written by one of the runs above" \
-    sync coverage README.md "$seen"
+    check_readme coverage README.md "$seen"
 
 # The check fails on a stale README: a copy, edited, against the folders above.
 stale() {  # stale NAME SED PATTERN CHECK ARGS...: the edit makes `readme_sync.py CHECK` fail
@@ -105,7 +105,7 @@ stale() {  # stale NAME SED PATTERN CHECK ARGS...: the edit makes `readme_sync.p
     sed "$edit" README.md > "$work/README.md"
     if cmp -s README.md "$work/README.md"; then
         echo "FAIL stale README: $name: the edit '$edit' changed nothing"; fail=$((fail + 1)); return; fi
-    out=$(sync "$mode" "$work/README.md" "$@" 2>&1); rc=$?
+    out=$(check_readme "$mode" "$work/README.md" "$@" 2>&1); rc=$?
     if [ "$rc" -eq 1 ] && grep -Eq -- "$pattern" <<<"$out"; then pass=$((pass + 1)); else
         echo "FAIL stale README: $name: exit $rc, expected 1 and /$pattern/"
         echo "$out" | tail -3 | sed 's/^/    /'; fail=$((fail + 1)); fi
