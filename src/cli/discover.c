@@ -44,7 +44,9 @@ static const char DISCOVER_HELP[] =
     "      --box K            report step K of the trajectory instead, as it is\n"
     "  -o, --out DIR          results folder (default SWEEP/discover-NAME)\n"
     "      --bom              start each CSV with a UTF-8 byte-order mark (Excel)\n"
-    "  -q, --quiet            no summary\n";
+    "  -q, --quiet            no summary\n"
+    "  -h, --help             this help\n"
+    "  -V, --version          the version\n";
 
 typedef struct {
     nsm_discover_options d;

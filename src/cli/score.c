@@ -32,7 +32,9 @@ static const char SCORE_HELP[] =
     "                         first, the baseline)\n"
     "  -o, --out DIR          folder for scores.csv (default RESULTS/score)\n"
     "      --bom              start the CSV with a UTF-8 byte-order mark (Excel)\n"
-    "  -q, --quiet            no summary\n";
+    "  -q, --quiet            no summary\n"
+    "  -h, --help             this help\n"
+    "  -V, --version          the version\n";
 
 typedef struct {
     nsm_score_options so;
