@@ -244,7 +244,9 @@ read_blocks <- function(file) {
       if (!length(ph)) fail(file, cells_line, sprintf("the template '%s' has no placeholder: write {text} for a column of words", tp))
       lapply(substr(ph, 2, nchar(ph) - 1), parse_placeholder, ncmd = length(cmds), file = file, line = cells_line)
     })
-    heading <- rev(grep("^#+ ", lines[seq_len(start)][!fenced[seq_len(start)]], value = TRUE))[1]
+    # the table's name: the last heading before it, or a bold lead-in ("**Validation** ...") after that
+    heading <- rev(grep("^#+ |^\\*\\*[^*]+\\*\\*", lines[seq_len(start)][!fenced[seq_len(start)]], value = TRUE))[1]
+    if (!is.na(heading) && startsWith(heading, "**")) heading <- paste0("# ", sub("\\.$", "", sub("^\\*\\*([^*]+)\\*\\*.*$", "\\1", heading)))
     blocks[[length(blocks) + 1]] <- list(file = file, marker = start, cells_line = cells_line, cmds = cmds, copies = copies,
       templates = templates, parsed = parsed, header = header, rows = (tstart + 2):tend,
       heading = if (is.na(heading)) "(top)" else sub("^#+ ", "", heading))
