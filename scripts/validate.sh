@@ -11,7 +11,8 @@
 #   5. scripts/validate_backtest.sh: the out-of-sample backtests from 2015, 2017 and 2019 against
 #      their climatology (skill; BT_RUNS= sets their runs, 5000 by default);
 #   6. scripts/readme_tables.R --check: every generated table of run figures in the scenario
-#      READMEs is what its commands give with this build (about a minute on two cores).
+#      READMEs is what its commands give with this build (about two minutes on two cores, half of
+#      it the baseline's tornado, a sweep --oat of 317 points).
 # Usage: scripts/validate.sh [BUILD_DIR]   (from the project root; RUNS= and SEED= override)
 # Exit status 0 when all pass. The last line is "validate: N passed, N failed" (calibration
 # numbers, simulated figures and README tables together, each table one check).
