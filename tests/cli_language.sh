@@ -87,4 +87,29 @@ check_that event_at_start_no_period \
 check_that event_at_start_no_year \
     grep -Eq '^2027-01-01,0.9993,seventh_test,year,0,0,' "$work/ce0-out/event_counts.csv"
 
+# ---- counted events that count dates (events.csv, column counts)
+bad events_counts_unknown events.csv 'write:event,rate_per_year,counts,source\nlaunch,2,date,x\n' \
+    "events.csv:2:10: error: counts must be 'occurrences' \(or empty: every occurrence is counted\) or 'dates' \(a date with several occurrences is counted once\), not 'date'; did you mean 'dates'\?"
+expect events_counts_check 0 '^  daily +200 per year, counts dates \(a date with several occurrences once\)$' -- \
+    check tests/models/dates
+expect events_counts_check_default 0 '^  echo +0 per year$' -- check tests/models/dates
+expect events_counts_trace_says_it 0 '^daily counts dates: a second occurrence on one date is listed but not counted$' -- \
+    trace tests/models/dates --rep 0 --seed 7
+expect events_counts_trace_marks_it 0 '^2025-[0-9-]+ +[0-9.]+ +event +daily +\(same date: not counted\) +hazard: daily$' -- \
+    trace tests/models/dates --rep 0 --seed 7
+check_that events_counts_trace_silent_without \
+    bash -c "! '$NEASIM' trace tests/models/counts --rep 0 | grep -q 'counts dates\|same date'"
+# `occurrences` written out is the default: the same tables as without the column
+d="$work/counts_occ"; rm -rf "$d"; cp -r tests/models/counts "$d"
+sed -i '1s/$/,counts/; 2,$s/$/,occurrences/' "$d/events.csv"
+"$NEASIM" run tests/models/counts --runs 500 --seed 3 --quiet --out "$work/counts-plain"
+"$NEASIM" run "$d" --runs 500 --seed 3 --quiet --out "$work/counts-occ"
+same_tables events_counts_occurrences_is_the_default "$work/counts-plain" "$work/counts-occ"
+# whole scenarios that count one event differently are not compared
+d="$work/counts_dates"; rm -rf "$d"; cp -r tests/models/counts "$d"
+sed -i '1s/$/,counts/; 2s/$/,dates/; 3,$s/$/,/' "$d/events.csv"
+sed -i 's/^name,counts,/name,counts_dates,/' "$d/scenario.csv"
+expect events_counts_compare_refused 65 "scenarios 'counts' and 'counts_dates' count 'poisson' differently \(events.csv, counts: occurrences and dates\)" -- \
+    compare tests/models/counts "$d" --runs 10 --quiet --out "$work/counts-cmp"
+
 cli_done language

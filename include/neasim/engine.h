@@ -43,6 +43,9 @@ typedef struct {
     int event;              /* EVENT: the counted event; -1 otherwise */
     nsm_cause cause;
     int cause_index;
+    /* EVENT: 1 when the occurrence is not counted, being one of an event that counts dates
+    ** (events.csv `counts`) on a date that already had one in this replication; 0 otherwise */
+    int same_date;
 } nsm_seen;
 
 /* Called for everything above (replay: `neasim trace`; tests compare paths with it). It must not

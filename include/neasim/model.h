@@ -90,6 +90,10 @@ typedef struct {
     double rate;            /* base rate per year, >= 0 */
     double dispersion;      /* gamma shape k; 0 means Poisson (no gamma multiplier) */
     int redraw_months;      /* gamma redraw interval, months */
+    /* events.csv `counts` = dates: an occurrence on a date (its whole days from the start, as
+    ** nsm_model_date) that already had one in the replication is not counted; it still happens
+    ** (effects, paths). 0: every occurrence is counted (`occurrences`, the default). */
+    int counts_dates;
     uint32_t stream;        /* nsm_stream_id("event", NAME) */
     uint32_t gamma_stream;  /* nsm_stream_id("gamma", NAME) */
 } nsm_event;

@@ -147,6 +147,8 @@ static void describe_hazards(const nsm_model *m)
         if (ev->dispersion > 0)
             printf(", gamma dispersion k=%g redrawn every %d month%s", ev->dispersion,
                    ev->redraw_months, plural(ev->redraw_months));
+        if (ev->counts_dates)
+            printf(", counts dates (a date with several occurrences once)");
         printf("\n");
     }
     printf("\nModifiers (%d, after expanding wildcards):\n", m->n_modifiers);

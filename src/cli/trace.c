@@ -95,6 +95,8 @@ static void seen(void *ctx, const nsm_seen *w)
                "from -> to", "cause");
     char change[2 * NSM_NAME_MAX + 8];
     snprintf(change, sizeof change, "%s%s%s", t.from, *t.from ? " -> " : "", t.to);
+    if (w->same_date)
+        snprintf(change, sizeof change, "(same date: not counted)");
     printf("%-10s  %9.4f  %-6s  %-28s  %-36s  %s: %s\n", t.date, nsm_years(w->t), t.kind, t.name,
            change, t.cause, t.cause_name);
 }
@@ -109,6 +111,10 @@ static nsm_status tell(const nsm_model *m, const trace_options *o, const nsm_arm
         nsm_csv c = {stdout, "standard output", 0, 0};
         return nsm_paths_rows(&c, m, &p, 1, d);
     }
+    for (int e = 0; e < m->n_events; e++)
+        if (m->events[e].counts_dates)
+            printf("%s counts dates: a second occurrence on one date is listed but not counted\n",
+                   m->events[e].name);
     story sty = {m, 0};
     return nsm_paths_replay(m, &p, seen, &sty, NULL, d);
 }

@@ -68,11 +68,20 @@ static nsm_status same_events(const nsm_model *x, const nsm_model *y, nsm_diag *
     int same = x->n_events == y->n_events;
     for (int e = 0; same && e < x->n_events; e++)
         same = strcmp(x->events[e].name, y->events[e].name) == 0;
-    if (same)
-        return NSM_OK;
-    snprintf(what, sizeof what, "have different counted events (%d and %d in events.csv, or "
-             "other names or order)", x->n_events, y->n_events);
-    return differ(d, x->name, y->name, what);
+    if (!same) {
+        snprintf(what, sizeof what, "have different counted events (%d and %d in events.csv, or "
+                 "other names or order)", x->n_events, y->n_events);
+        return differ(d, x->name, y->name, what);
+    }
+    /* a count of dates and a count of occurrences are different numbers: no difference of them */
+    for (int e = 0; e < x->n_events; e++)
+        if (x->events[e].counts_dates != y->events[e].counts_dates) {
+            snprintf(what, sizeof what, "count '%s' differently (events.csv, counts: %s and %s)",
+                     x->events[e].name, x->events[e].counts_dates ? "dates" : "occurrences",
+                     y->events[e].counts_dates ? "dates" : "occurrences");
+            return differ(d, x->name, y->name, what);
+        }
+    return NSM_OK;
 }
 
 /* The outcome of m named like o with the same occurrence kind, or -1. */

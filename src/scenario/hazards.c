@@ -46,6 +46,25 @@ static nsm_status read_dispersion(nsm_reader *r, int row, nsm_event *e)
     return s;
 }
 
+/* Empty or `occurrences`: every occurrence is counted; `dates`: a date once (model.h). */
+static nsm_status read_counts(nsm_reader *r, int row, nsm_event *e)
+{
+    static const char kinds[2][12] = {"occurrences", "dates"};
+    const nsm_cell *c = nsmi_reader_cell(r, row, "counts");
+    e->counts_dates = 0;
+    if (!c->text[0] || strcmp(c->text, kinds[0]) == 0)
+        return NSM_OK;
+    if (strcmp(c->text, kinds[1]) == 0) {
+        e->counts_dates = 1;
+        return NSM_OK;
+    }
+    const char *hint = nsm_suggest(c->text, kinds[0], 2, sizeof kinds[0]);
+    return nsmi_reader_error(r, c, 0, "counts must be 'occurrences' (or empty: every occurrence "
+                            "is counted) or 'dates' (a date with several occurrences is counted "
+                            "once), not '%s'%s%s%s", c->text, hint ? "; did you mean '" : "",
+                            hint ? hint : "", hint ? "'?" : "");
+}
+
 static nsm_status read_event(nsm_reader *r, int row)
 {
     nsm_model *m = r->m;
@@ -62,6 +81,8 @@ static nsm_status read_event(nsm_reader *r, int row)
     s = nsmi_read_nonnegative(r, row, "rate_per_year", &e->rate);
     if (s == NSM_OK)
         s = read_dispersion(r, row, e);
+    if (s == NSM_OK)
+        s = read_counts(r, row, e);
     if (s == NSM_OK)
         s = nsmi_read_text(r, row, "description", &e->description);
     if (s == NSM_OK)

@@ -28,7 +28,7 @@ static const nsm_column modifier_cols[] = {
 static const nsm_column event_cols[] = {{"event", 0},         {"rate_per_year", 0},
                                         {"dispersion", 1},    {"redraw_months", 1},
                                         {"description", 1},   {"source", 0},
-                                        {"label", 1}};
+                                        {"label", 1},         {"counts", 1}};
 static const nsm_column season_cols[] = {
     {"target", 0}, {"month", 0}, {"multiplier", 0}, {"source", 0}};
 static const nsm_column draw_cols[] = {{"draw", 0},        {"factor", 0}, {"from", 0},

@@ -70,12 +70,13 @@ static inline void trigger_effects(nsm_sim *s, int key, int from, int to)
         trigger_list(s, key, from, to);
 }
 
-void nsmi_tell(nsm_sim *s, nsm_seen_kind kind, int factor, int from, int to, int event)
+void nsmi_tell(nsm_sim *s, nsm_seen_kind kind, int factor, int from, int to, int event,
+               int same_date)
 {
     /* last_done says what ran last: a process k >= 0, n_proc + an effect, -1 - an occurrence;
     ** NSMI_LAST_START before anything has run in this replication. */
     int k = s->last_done;
-    nsm_seen w = {kind, s->t, factor, from, to, event, NSM_CAUSE_HAZARD, k};
+    nsm_seen w = {kind, s->t, factor, from, to, event, NSM_CAUSE_HAZARD, k, same_date};
     if (k == NSMI_LAST_START) {
         w.cause = NSM_CAUSE_START;
         w.cause_index = -1;
@@ -125,7 +126,7 @@ void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
     mark_outcomes(s, factor);
     nsmi_mark_change(s, factor, old, level);
     if (s->observer)
-        nsmi_tell(s, NSM_SEEN_CHANGE, factor, old, level, -1);
+        nsmi_tell(s, NSM_SEEN_CHANGE, factor, old, level, -1, 0);
     if (s->entered) { /* the model has durations: the sojourn in old is over, one in level begins */
         s->entered[factor]++;
         nsmi_durations_start(s, factor);
@@ -278,7 +279,23 @@ static void close_cumulative(nsm_sim *s, int e, int i, nsm_accum *acc)
     s->ev_cum_start[e] = i;
 }
 
-void nsmi_event_occurs(nsm_sim *s, int e, nsm_accum *acc)
+/* Is this occurrence of event e counted? Always, unless the event counts dates and its date (the
+** whole days of t from the start: the date nsm_model_date writes, exact since t is in days) was
+** counted already in this replication. Events happen in time order, so the last date counted is
+** all there is to remember. */
+static inline int counted(nsm_sim *s, int e)
+{
+    if (!s->ev_day || !s->m->events[e].counts_dates)
+        return 1;
+    int64_t day = (int64_t)s->t; /* t >= 0 */
+    if (day == s->ev_day[e])
+        return 0;
+    s->ev_day[e] = day;
+    return 1;
+}
+
+/* Count an occurrence of event e in its report period, its year and the cumulative count. */
+static void count_occurrence(nsm_sim *s, int e, nsm_accum *acc)
 {
     int i = nsmi_report_index_now(s);
     if (i != s->ev_period[e]) {
@@ -296,8 +313,17 @@ void nsmi_event_occurs(nsm_sim *s, int e, nsm_accum *acc)
     if (s->trace && nsmi_spans_push(&s->trace->occ[e], i, i + 1))
         s->failed = NSM_FAILED_NOMEM;
     s->ev_cum[e]++;
+}
+
+/* An occurrence that is not counted (a second on one date) still happens: it is told, and it
+** sets off its effects, so that what an event counts changes its counts and nothing else. */
+void nsmi_event_occurs(nsm_sim *s, int e, nsm_accum *acc)
+{
+    int is_counted = counted(s, e);
+    if (is_counted)
+        count_occurrence(s, e, acc);
     if (s->observer)
-        nsmi_tell(s, NSM_SEEN_EVENT, -1, -1, -1, e);
+        nsmi_tell(s, NSM_SEEN_EVENT, -1, -1, -1, e, !is_counted);
     if (s->story && s->started)
         nsmi_story_event(s, e);
     trigger_effects(s, s->m->n_factors + e, -1, -1);

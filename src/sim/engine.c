@@ -214,6 +214,16 @@ static int report_days(nsm_sim *s)
     return 0;
 }
 
+/* Does any counted event count dates (events.csv `counts`)? The same in every phase and variant:
+** levers change numbers, not what is counted. */
+static int counts_dates(const nsm_model *m)
+{
+    for (int e = 0; e < m->n_events; e++)
+        if (m->events[e].counts_dates)
+            return 1;
+    return 0;
+}
+
 /* Phases of the arm, or of the simulator's own plain arm. */
 static void use_arm(nsm_sim *s, const nsm_arm *a)
 {
@@ -254,6 +264,8 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     s->ev_period_count = calloc(E, sizeof *s->ev_period_count);
     s->ev_cum = calloc(E, sizeof *s->ev_cum);
     s->ev_cum_start = calloc(E, sizeof *s->ev_cum_start);
+    int days = counts_dates(m);
+    s->ev_day = days ? malloc(E * sizeof *s->ev_day) : NULL;
     s->out_now = calloc(O, 1);
     s->out_ever = calloc(O, 1);
     s->held_start = calloc(O, sizeof *s->held_start);
@@ -264,6 +276,7 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     s->eff_rng = rngs_alloc(m->n_effects);
     if (!s->level || !s->seg_start || !s->gamma ||
         !s->redraw_k || !s->gamma_list || !s->ev_period || !s->ev_year || !s->ev_year_count || !s->year_t || !s->ev_period_count || !s->ev_cum || !s->ev_cum_start ||
+        (days && !s->ev_day) ||
         !s->out_now || !s->out_ever || !s->held_start || !s->proc_stream || !s->rerate_at || !s->gamma_rng ||
         !s->cal_rng || !s->eff_rng || index_effects(s) || index_outcomes(s) ||
         nsmi_rates_alloc(s) || durations_alloc(s) || report_days(s) ||
@@ -369,6 +382,7 @@ void nsm_sim_free(nsm_sim *s)
     free(s->ev_period_count);
     free(s->ev_cum);
     free(s->ev_cum_start);
+    free(s->ev_day);
     free(s->out_now);
     free(s->out_ever);
     free(s->held_start);
@@ -619,7 +633,7 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
         s->draws++;
         s->seg_start[f] = 0;
         if (s->observer)
-            nsmi_tell(s, NSM_SEEN_START, f, -1, s->level[f], -1);
+            nsmi_tell(s, NSM_SEEN_START, f, -1, s->level[f], -1, 0);
     }
     s->n_gamma = 0;
     for (int e = 0; e < m->n_events; e++) {
@@ -633,6 +647,8 @@ static void reset(nsm_sim *s, uint64_t seed, uint64_t rep)
         s->ev_year_count[e] = 0;
         s->ev_cum[e] = 0;
         s->ev_cum_start[e] = 0;
+        if (s->ev_day)
+            s->ev_day[e] = -1;
     }
     /* the sojourns in the initial levels begin at t = 0: their ends are scheduled before anything
     ** else, in factor order */

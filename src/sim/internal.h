@@ -195,6 +195,10 @@ struct nsm_sim {
     int n_years;                 /* whole years within the horizon (0: no yearly windows) */
     double *year_t;              /* year_t[k] = t of the k-th anniversary of the start */
     int *ev_cum_start;
+    /* ev_day[e]: the last date counted of an event that counts dates (whole days from the start;
+    ** -1 before its first), unused for the others; NULL when no event of the model counts dates,
+    ** so that a model without any pays one test an occurrence (actions.c, counted) */
+    int64_t *ev_day;
     /* outcomes */
     unsigned char *out_now, *out_ever; /* out_ever: its first occurrence has been recorded */
     int out_clear;       /* out_now and out_ever are all 0 (a replication finished) */
@@ -256,7 +260,8 @@ struct nsm_sim {
 
 /* actions.c: tell the observer (set) what happened, with its cause from last_done. */
 #define NSMI_LAST_START INT_MIN /* last_done before anything has run in a replication */
-void nsmi_tell(nsm_sim *s, nsm_seen_kind kind, int factor, int from, int to, int event);
+void nsmi_tell(nsm_sim *s, nsm_seen_kind kind, int factor, int from, int to, int event,
+               int same_date);
 /* The first report index i with report_t[i] >= t (n_reports when t is past the end). Report dates
 ** are nearly evenly spaced, so a guess from the mean spacing is at most a step or two off; the
 ** loops correct it. This runs at every change of state, so it avoids a binary search, and it is
