@@ -142,6 +142,8 @@ expect "run delay" 0 "" -- run tests/models/delay --runs 100 --threads 1 --quiet
 expect "run redraw" 0 "" -- run tests/models/redraw --runs 100 --threads 2 --quiet --out "$work/redraw"
 expect "run counts" 0 "" -- run tests/models/counts --runs 100 --quiet --out "$work/counts"
 expect "check uncertain" 0 "valid scenario" -- check tests/models/uncertain
+expect "run dates (an event that counts dates)" 0 "" -- run tests/models/dates --runs 100 --threads 2 --quiet --out "$work/dates"
+expect "trace dates" 0 "not counted" -- trace tests/models/dates --rep 1
 expect "trace same_day" 0 "effect of a change of k" -- trace tests/models/same_day
 expect "trace arm csv" 0 "rep,t_years" -- trace tests/models/two_state --arm faster --rep 3 --csv
 expect "trace unknown lever" 64 "did you mean" -- trace tests/models/two_state --arm fastr
