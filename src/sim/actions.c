@@ -122,6 +122,9 @@ void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
     }
     s->seg_start[factor] = i;
     s->level[factor] = level;
+    /* the stay in level that begins here writes this cell when it ends (internal.h) */
+    NSMI_PREFETCH_WRITE(acc->occupancy + (size_t)(m->factors[factor].first_level + level) *
+                                             (size_t)acc->cols + (size_t)i);
     mark_outcomes(s, factor);
     nsmi_mark_change(s, factor, old, level);
     if (s->observer)
@@ -276,6 +279,7 @@ static void close_cumulative(nsm_sim *s, int e, int i, nsm_accum *acc)
     if (nsmi_accum_cumulative(acc, e, s->ev_cum[e], s->ev_cum_start[e], i))
         s->failed = NSM_FAILED_NOMEM;
     s->ev_cum_start[e] = i;
+    NSMI_ACCUM_CUMULATIVE_PREFETCH(acc, e, s->ev_cum[e] + 1, i); /* the next stay's first cell */
 }
 
 void nsmi_event_occurs(nsm_sim *s, int e, nsm_accum *acc)

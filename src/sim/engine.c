@@ -699,6 +699,7 @@ static void first_held(nsm_sim *s, int o, int i, nsm_accum *acc)
 static inline void open_held(nsm_sim *s, int o, int i, nsm_accum *acc)
 {
     s->held_start[o] = i;
+    NSMI_PREFETCH_WRITE(acc->held + (size_t)o * (size_t)acc->cols + (size_t)i); /* close_held's */
     if (s->story && s->started)
         nsmi_story_onset(s, o, i);
     /* an onset outcome counts only a change into its condition after the start: the state at
