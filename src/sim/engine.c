@@ -311,6 +311,16 @@ nsm_status nsm_sim_enable_trace(nsm_sim *s)
     return NSM_OK;
 }
 
+void nsmi_sim_share_grid(nsm_sim *s, const nsm_sim *src)
+{
+    if (s == src || src->model0 != s->model0 || src->n_report_days != s->n_report_days)
+        return;
+    if (!s->report_day_borrowed)
+        free(s->report_day);
+    s->report_day = src->report_day;
+    s->report_day_borrowed = 1;
+}
+
 const nsm_trace *nsm_sim_trace(const nsm_sim *s)
 {
     return s->trace;
@@ -344,7 +354,8 @@ void nsm_sim_free(nsm_sim *s)
     trace_free(s->trace, m);
     free(s->proc_stream);
     free(s->rerate_at);
-    free(s->report_day);
+    if (!s->report_day_borrowed)
+        free(s->report_day);
     rngs_free(s->gamma_rng, m->n_events);
     rngs_free(s->cal_rng, m->n_calendar_names);
     rngs_free(s->eff_rng, m->n_effects);

@@ -181,6 +181,7 @@ struct nsm_sim {
     /* report_day[d] = nsmi_report_index(m, d) for whole days d = 0..n_report_days - 1, when every
     ** report date is a whole day (NULL otherwise): nsmi_report_index_of (engine.c, report_days) */
     int *report_day, n_report_days;
+    int report_day_borrowed;   /* report_day is another simulator's (nsmi_sim_share_grid) */
     double *gamma;       /* gamma multipliers of counted events */
     int *redraw_k;       /* month index of each event's next gamma redraw, -1 for none */
     int *gamma_list, n_gamma;    /* the events with gamma redraws this replication */
@@ -315,6 +316,11 @@ int nsmi_uncertain_alloc(nsm_sim *s);
 void nsmi_uncertain_free(nsm_sim *s);
 /* Take s's draws from src (the same model) when src holds those of the replication (run.c). */
 void nsmi_uncertain_share(nsm_sim *s, const nsm_sim *src);
+/* Read the table of report indices by day (report_day) from src, a simulator of the same model
+** that outlives s, and free s's own (engine.c): the arms of a comparison, which share a report
+** grid, then keep one copy of it in cache instead of one an arm (run.c). Nothing when the models
+** differ. */
+void nsmi_sim_share_grid(nsm_sim *s, const nsm_sim *src);
 /* Whether condition c holds for the levels: every clause's level in its mask. Inline: the engine
 ** asks it for outcomes, modifiers and calendar entries at every event. */
 static inline int nsmi_condition_holds(const nsm_condition *c, const int *level)
