@@ -117,8 +117,8 @@ void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
     if (i0 < i) { /* nsm_accum_occupancy, in place: it runs at every change */
         int64_t *row = acc->occupancy + (size_t)(m->factors[factor].first_level + old) *
                                             (size_t)acc->cols;
-        row[i0] += 1;
-        row[i] -= 1;
+        nsmi_acc_add(s, row + i0, 1);
+        nsmi_acc_add(s, row + i, -1);
     }
     s->seg_start[factor] = i;
     s->level[factor] = level;
@@ -227,12 +227,32 @@ void nsmi_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *a
     nsmi_change_level(s, a->factor, level, acc);
 }
 
+/* The cell (count, col) of count table t, its row made first if need be (as accum.c's
+** nsm_accum_event_period, _year and _cumulative do: the same rows and max_seen), with the writes
+** kept back applied before the table grows (nsmi_acc_add); NULL, and the replication failed, when
+** out of memory. */
+static int64_t *count_cell(nsm_sim *s, nsmi_count_table *t, int cols, int64_t count, int col)
+{
+    if (count >= t->rows) {
+        nsmi_acc_flush(s);
+        if (nsmi_accum_table_reserve(t, count, cols)) {
+            s->failed = NSM_FAILED_NOMEM;
+            return NULL;
+        }
+    }
+    if (count > t->max_seen)
+        t->max_seen = count;
+    return t->cells + count * cols + col;
+}
+
 /* Flush the open period's count of event e into the accumulator. */
 static void flush_period(nsm_sim *s, int e, nsm_accum *acc)
 {
-    if (s->ev_period_count[e] > 0 &&
-        nsmi_accum_period(acc, e, s->ev_period[e], s->ev_period_count[e]))
-        s->failed = NSM_FAILED_NOMEM;
+    int64_t *cell = s->ev_period_count[e] > 0
+                        ? count_cell(s, &acc->period[e], acc->cols, s->ev_period_count[e], s->ev_period[e])
+                        : NULL;
+    if (cell)
+        nsmi_acc_add(s, cell, 1);
     s->ev_period_count[e] = 0;
 }
 
@@ -269,15 +289,22 @@ static inline int year_now(nsm_sim *s)
 
 static void flush_year(nsm_sim *s, int e, nsm_accum *acc)
 {
-    if (s->ev_year_count[e] > 0 && nsm_accum_event_year(acc, e, s->ev_year[e], s->ev_year_count[e]))
-        s->failed = NSM_FAILED_NOMEM;
+    int64_t *cell = s->ev_year_count[e] > 0 && s->ev_year[e] < acc->cols
+                        ? count_cell(s, &acc->yearly[e], acc->cols, s->ev_year_count[e], s->ev_year[e])
+                        : NULL;
+    if (cell)
+        nsmi_acc_add(s, cell, 1);
     s->ev_year_count[e] = 0;
 }
 
 static void close_cumulative(nsm_sim *s, int e, int i, nsm_accum *acc)
 {
-    if (nsmi_accum_cumulative(acc, e, s->ev_cum[e], s->ev_cum_start[e], i))
-        s->failed = NSM_FAILED_NOMEM;
+    int i0 = s->ev_cum_start[e];
+    int64_t *row = i0 < i ? count_cell(s, &acc->cumul[e], acc->cols, s->ev_cum[e], 0) : NULL;
+    if (row) { /* nsm_accum_event_cumulative's difference array */
+        nsmi_acc_add(s, row + i0, 1);
+        nsmi_acc_add(s, row + i, -1);
+    }
     s->ev_cum_start[e] = i;
     NSMI_ACCUM_CUMULATIVE_PREFETCH(acc, e, s->ev_cum[e] + 1, i); /* the next stay's first cell */
 }

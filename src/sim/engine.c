@@ -321,6 +321,16 @@ void nsmi_sim_share_grid(nsm_sim *s, const nsm_sim *src)
     s->report_day_borrowed = 1;
 }
 
+void nsmi_acc_flush(nsm_sim *s)
+{
+    for (int k = 0; k < NSMI_DEFER_N; k++)
+        if (s->defer_p[k]) {
+            *s->defer_p[k] += s->defer_d[k];
+            s->defer_p[k] = NULL;
+        }
+    s->defer_n = 0;
+}
+
 const nsm_trace *nsm_sim_trace(const nsm_sim *s)
 {
     return s->trace;
@@ -690,8 +700,8 @@ static inline void close_held(nsm_sim *s, int o, int i, nsm_accum *acc)
     if (i0 >= i)
         return; /* a zero-length stay covers no report date */
     int64_t *row = acc->held + (size_t)o * (size_t)acc->cols;
-    row[i0] += 1;
-    row[i] -= 1;
+    nsmi_acc_add(s, row + i0, 1);
+    nsmi_acc_add(s, row + i, -1);
     if (s->trace && nsmi_spans_push(&s->trace->held[o], i0, i))
         s->failed = NSM_FAILED_NOMEM;
 }
@@ -701,7 +711,7 @@ static inline void close_held(nsm_sim *s, int o, int i, nsm_accum *acc)
 static void first_held(nsm_sim *s, int o, int i, nsm_accum *acc)
 {
     s->out_ever[o] = 1;
-    nsm_accum_outcome_first(acc, o, i);
+    nsmi_acc_add(s, acc->first + (size_t)o * (size_t)acc->cols + (size_t)i, 1); /* outcome_first */
     if (s->trace)
         s->trace->first[o] = i;
 }
@@ -785,8 +795,8 @@ static void update_group(nsm_sim *s, const nsmi_out_group *g, int holds, int i, 
                 first_held(s, o, i, acc);
         } else if (i0 < i) {
             int64_t *row = acc->held + (size_t)o * (size_t)acc->cols;
-            row[i0] += 1;
-            row[i] -= 1;
+            nsmi_acc_add(s, row + i0, 1);
+            nsmi_acc_add(s, row + i, -1);
         }
     }
 }
@@ -916,8 +926,8 @@ static void finish(nsm_sim *s, nsm_accum *acc)
         if (i0 < n) {
             int64_t *row = acc->occupancy + (size_t)(m->factors[f].first_level + s->level[f]) *
                                                 (size_t)acc->cols;
-            row[i0] += 1;
-            row[n] -= 1;
+            nsmi_acc_add(s, row + i0, 1);
+            nsmi_acc_add(s, row + n, -1);
         }
     }
     /* the outcomes' flags are left clear for the next replication, in the pass that reads them
@@ -926,11 +936,12 @@ static void finish(nsm_sim *s, nsm_accum *acc)
         if (s->out_now[o])
             close_held(s, o, n, acc);
         if (!s->out_ever[o])
-            nsm_accum_outcome_first(acc, o, n);
+            nsmi_acc_add(s, acc->first + (size_t)o * (size_t)acc->cols + (size_t)n, 1);
         s->out_now[o] = s->out_ever[o] = 0;
     }
     s->out_clear = 1;
     nsmi_events_finish(s, acc);
+    nsmi_acc_flush(s);
     nsm_accum_end_replication(acc);
     if (s->story)
         nsmi_story_end(s);
@@ -980,8 +991,10 @@ nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum 
         if (s->events >= s->next_check && out_of_bounds(s))
             break;
     }
-    if (s->failed)
+    if (s->failed) {
+        nsmi_acc_flush(s); /* the accumulator as it would be with every write made at once */
         return nsmi_sim_failure(s, rep, diag);
+    }
     finish(s, acc);
     return s->failed ? nsmi_sim_failure(s, rep, diag) : NSM_OK;
 }

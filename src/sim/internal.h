@@ -130,6 +130,8 @@ typedef struct {
     int first, only_end, end;
 } nsmi_out_group;
 
+enum { NSMI_DEFER_N = 16 }; /* a power of two: nsmi_acc_add */
+
 struct nsm_sim {
     const nsm_model *m;
     int n_proc;
@@ -239,6 +241,12 @@ struct nsm_sim {
                                  ** baseline, which runs each replication first) */
     const nsm_model *model0;     /* the model given to nsm_sim_alloc */
     nsm_trace *trace;            /* NULL unless enabled */
+    /* the arm of a comparison applies its writes of accumulator cells NSMI_DEFER_N writes late
+    ** (nsmi_acc_add): ring slot defer_n % NSMI_DEFER_N holds the oldest, NULL when empty */
+    int defer_on;
+    unsigned defer_n;
+    int64_t *defer_p[NSMI_DEFER_N];
+    int64_t defer_d[NSMI_DEFER_N];
     uint64_t events;     /* firings, calendar occurrences and effects executed */
     /* limits (nsm_sim_set_limits): the loop looks at them only when events reaches next_check */
     uint64_t max_events;         /* per replication */
@@ -424,6 +432,28 @@ static inline int nsmi_accum_cumulative(nsm_accum *a, int e, int64_t count, int 
     return 0;
 }
 
+/* *p += d, an accumulator cell of s's: at once, or, for the arms of a comparison, once
+** NSMI_DEFER_N more have been asked for, the line of p prefetched now. The arms' accumulators
+** together outgrow the cache, and a write that misses stalls the engine; late, the line has
+** arrived. The cells hold integers, so the order of the additions changes no result; no
+** accumulator is read in a replication, and the engine applies every pending write at its end
+** and before a count table grows (nsmi_acc_flush), when a pointer into it would go stale. */
+static inline void nsmi_acc_add(nsm_sim *s, int64_t *p, int64_t d)
+{
+    if (!s->defer_on) {
+        *p += d;
+        return;
+    }
+    NSMI_PREFETCH_WRITE(p);
+    unsigned k = s->defer_n++ & (NSMI_DEFER_N - 1);
+    if (s->defer_p[k])
+        *s->defer_p[k] += s->defer_d[k];
+    s->defer_p[k] = p;
+    s->defer_d[k] = d;
+}
+/* Apply the writes nsmi_acc_add has kept back (engine.c). */
+void nsmi_acc_flush(nsm_sim *s);
+
 /* The line of the cell that the next stay of event e's count `count` writes first: it begins at
 ** report index i, where this one ended. */
 #define NSMI_ACCUM_CUMULATIVE_PREFETCH(a, e, count, i)                                            \
@@ -432,6 +462,10 @@ static inline int nsmi_accum_cumulative(nsm_accum *a, int e, int64_t count, int 
         if ((count) < pf_t_->rows)                                                                 \
             NSMI_PREFETCH_WRITE(pf_t_->cells + (count) * (a)->cols + (i));                         \
     } while (0)
+
+/* accum.c: make count table t's row `count` (zeros), growing the table as nsm_accum_event_period
+** does; 0, or -1 when out of memory. It does not touch max_seen. */
+int nsmi_accum_table_reserve(nsmi_count_table *t, int64_t count, int cols);
 
 /* accum.c: the running sums of a difference-array row: out[j] = row[0] + ... + row[j], j < n (the
 ** accumulators and the paired accumulators keep their series this way). */

@@ -89,6 +89,7 @@ static int worker_init(worker *w, const nsm_model *m, const nsm_model *const *mo
         }
         if (n_arms > 1 && nsm_sim_enable_trace(w->sim[a]) != NSM_OK)
             return -1;
+        w->sim[a]->defer_on = n_arms > 1; /* the arms' accumulators outgrow the cache */
     }
     for (int a = 0; a < n_arms; a++) /* after the arm: the scratch models follow its phases */
         if (nsmi_uncertain_alloc(w->sim[a]))
