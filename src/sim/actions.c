@@ -227,32 +227,12 @@ void nsmi_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *a
     nsmi_change_level(s, a->factor, level, acc);
 }
 
-/* The cell (count, col) of count table t, its row made first if need be (as accum.c's
-** nsm_accum_event_period, _year and _cumulative do: the same rows and max_seen), with the writes
-** kept back applied before the table grows (nsmi_acc_add); NULL, and the replication failed, when
-** out of memory. */
-static int64_t *count_cell(nsm_sim *s, nsmi_count_table *t, int cols, int64_t count, int col)
-{
-    if (count >= t->rows) {
-        nsmi_acc_flush(s);
-        if (nsmi_accum_table_reserve(t, count, cols)) {
-            s->failed = NSM_FAILED_NOMEM;
-            return NULL;
-        }
-    }
-    if (count > t->max_seen)
-        t->max_seen = count;
-    return t->cells + count * cols + col;
-}
-
 /* Flush the open period's count of event e into the accumulator. */
 static void flush_period(nsm_sim *s, int e, nsm_accum *acc)
 {
-    int64_t *cell = s->ev_period_count[e] > 0
-                        ? count_cell(s, &acc->period[e], acc->cols, s->ev_period_count[e], s->ev_period[e])
-                        : NULL;
-    if (cell)
-        nsmi_acc_add(s, cell, 1);
+    if (s->ev_period_count[e] > 0 &&
+        nsmi_accum_period(s, acc, e, s->ev_period[e], s->ev_period_count[e]))
+        s->failed = NSM_FAILED_NOMEM;
     s->ev_period_count[e] = 0;
 }
 
@@ -289,22 +269,21 @@ static inline int year_now(nsm_sim *s)
 
 static void flush_year(nsm_sim *s, int e, nsm_accum *acc)
 {
-    int64_t *cell = s->ev_year_count[e] > 0 && s->ev_year[e] < acc->cols
-                        ? count_cell(s, &acc->yearly[e], acc->cols, s->ev_year_count[e], s->ev_year[e])
-                        : NULL;
-    if (cell)
-        nsmi_acc_add(s, cell, 1);
+    int64_t count = s->ev_year_count[e];
+    if (count > 0 && s->ev_year[e] < acc->cols) { /* nsm_accum_event_year, in place */
+        int64_t *cell = nsmi_count_cell(s, &acc->yearly[e], acc->cols, count, s->ev_year[e]);
+        if (cell)
+            nsmi_acc_add(s, cell, 1);
+        else
+            s->failed = NSM_FAILED_NOMEM;
+    }
     s->ev_year_count[e] = 0;
 }
 
 static void close_cumulative(nsm_sim *s, int e, int i, nsm_accum *acc)
 {
-    int i0 = s->ev_cum_start[e];
-    int64_t *row = i0 < i ? count_cell(s, &acc->cumul[e], acc->cols, s->ev_cum[e], 0) : NULL;
-    if (row) { /* nsm_accum_event_cumulative's difference array */
-        nsmi_acc_add(s, row + i0, 1);
-        nsmi_acc_add(s, row + i, -1);
-    }
+    if (nsmi_accum_cumulative(s, acc, e, s->ev_cum[e], s->ev_cum_start[e], i))
+        s->failed = NSM_FAILED_NOMEM;
     s->ev_cum_start[e] = i;
     NSMI_ACCUM_CUMULATIVE_PREFETCH(acc, e, s->ev_cum[e] + 1, i); /* the next stay's first cell */
 }

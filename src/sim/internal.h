@@ -403,35 +403,6 @@ static inline size_t nsmi_paired_series_rows(const nsm_model *m)
 #define NSMI_PREFETCH_WRITE(p) ((void)(p))
 #endif
 
-/* accum.c's nsm_accum_event_period and nsm_accum_event_cumulative, for the engine: in place
-** when the count has its row already (the table grows in accum.c, only when a larger count than
-** any before appears), the same cells and max_seen changed as theirs. The engine records one or
-** both at almost every counted event (issue 14). -1 when out of memory. */
-static inline int nsmi_accum_period(nsm_accum *a, int e, int i, int64_t count)
-{
-    nsmi_count_table *t = &a->period[e];
-    if (count >= t->rows)
-        return nsm_accum_event_period(a, e, i, count) == NSM_OK ? 0 : -1;
-    if (count > t->max_seen)
-        t->max_seen = count;
-    t->cells[count * a->cols + i] += 1;
-    return 0;
-}
-static inline int nsmi_accum_cumulative(nsm_accum *a, int e, int64_t count, int i0, int i1)
-{
-    nsmi_count_table *t = &a->cumul[e];
-    if (i0 >= i1)
-        return 0;
-    if (count >= t->rows)
-        return nsm_accum_event_cumulative(a, e, count, i0, i1) == NSM_OK ? 0 : -1;
-    if (count > t->max_seen)
-        t->max_seen = count;
-    int64_t *row = t->cells + count * a->cols;
-    row[i0] += 1;
-    row[i1] -= 1;
-    return 0;
-}
-
 /* *p += d, an accumulator cell of s's: at once, or, for the arms of a comparison, once
 ** NSMI_DEFER_N more have been asked for, the line of p prefetched now. The arms' accumulators
 ** together outgrow the cache, and a write that misses stalls the engine; late, the line has
@@ -466,6 +437,44 @@ void nsmi_acc_flush(nsm_sim *s);
 /* accum.c: make count table t's row `count` (zeros), growing the table as nsm_accum_event_period
 ** does; 0, or -1 when out of memory. It does not touch max_seen. */
 int nsmi_accum_table_reserve(nsmi_count_table *t, int64_t count, int cols);
+
+/* The cell (count, col) of count table t, its row made first if need be, the writes that
+** nsmi_acc_add keeps back applied before the table grows; NULL when out of memory. */
+static inline int64_t *nsmi_count_cell(nsm_sim *s, nsmi_count_table *t, int cols, int64_t count,
+                                       int col)
+{
+    if (count >= t->rows) {
+        nsmi_acc_flush(s);
+        if (nsmi_accum_table_reserve(t, count, cols))
+            return NULL;
+    }
+    if (count > t->max_seen)
+        t->max_seen = count;
+    return t->cells + count * cols + col;
+}
+/* accum.c's nsm_accum_event_period and nsm_accum_event_cumulative for the engine, in place (the
+** same rows, cells and max_seen; the table grows in accum.c, only when a larger count than any
+** before appears) and through nsmi_acc_add: the engine records one or both at almost every
+** counted event (issue 14). -1 when out of memory. */
+static inline int nsmi_accum_period(nsm_sim *s, nsm_accum *a, int e, int i, int64_t count)
+{
+    int64_t *cell = nsmi_count_cell(s, &a->period[e], a->cols, count, i);
+    if (cell)
+        nsmi_acc_add(s, cell, 1);
+    return cell ? 0 : -1;
+}
+static inline int nsmi_accum_cumulative(nsm_sim *s, nsm_accum *a, int e, int64_t count, int i0,
+                                        int i1)
+{
+    if (i0 >= i1)
+        return 0;
+    int64_t *row = nsmi_count_cell(s, &a->cumul[e], a->cols, count, 0);
+    if (!row)
+        return -1;
+    nsmi_acc_add(s, row + i0, 1);
+    nsmi_acc_add(s, row + i1, -1);
+    return 0;
+}
 
 /* accum.c: the running sums of a difference-array row: out[j] = row[0] + ... + row[j], j < n (the
 ** accumulators and the paired accumulators keep their series this way). */
