@@ -7,7 +7,8 @@
 **   - the report index of a change of level from a table of whole days (nsmi_report_index_of)
 **     against the search (nsmi_report_index);
 **   - the counted events' tables updated in place (nsmi_accum_period, nsmi_accum_cumulative)
-**     against accum.c's functions, growth and empty stays included;
+**     against accum.c's functions, growth and empty stays included, at once as in a run and
+**     late as in a comparison's arms (nsmi_acc_add), the tables growing with writes pending;
 **   - the loop with its shortcuts (the fixed breakpoints kept by plan_fixed, the re-rating month
 **     starts looked up in a table kept across replications, the outcomes' flags left clear by the
 **     end of a replication) against the reference (nsmi_engine_use_reference): the same
@@ -108,13 +109,13 @@ static void expect_same_table(const char *what, int e, const nsmi_count_table *a
                      (long long)a->cells[k], x, (long long)b->cells[k], y);
 }
 
-static void test_accum_in_place(void **state)
+/* The in-place updates of a simulator that writes at once (late 0) or late (nsmi_acc_add). */
+static void accum_in_place(const nsm_model *m, int late)
 {
-    (void)state;
-    nsm_model *m = nsm_test_load("counts");
-    assert_true(m->n_events > 0);
     nsm_accum *a = nsm_accum_alloc(m), *b = nsm_accum_alloc(m);
-    assert_true(a && b);
+    nsm_sim *s = nsm_sim_alloc(m);
+    assert_true(a && b && s);
+    s->defer_on = late;
     int cols = a->cols, n = m->n_reports;
     uint64_t x = 88172645463325252u; /* xorshift64: a fixed, varied sequence */
     for (int step = 0; step < 20000; step++) {
@@ -124,12 +125,17 @@ static void test_accum_in_place(void **state)
         /* mostly small counts, now and then a larger one, so that the tables grow */
         int64_t count = (x >> 40) % 16 == 0 ? (int64_t)((x >> 44) % 40) : (int64_t)((x >> 44) % 4);
         if (i0 < n) {
-            assert_int_equal(nsmi_accum_period(a, e, i0, count), 0);
+            assert_int_equal(nsmi_accum_period(s, a, e, i0, count), 0);
             assert_int_equal(nsm_accum_event_period(b, e, i0, count), NSM_OK);
         }
-        assert_int_equal(nsmi_accum_cumulative(a, e, count, i0, i1), 0); /* i0 >= i1: nothing */
+        assert_int_equal(nsmi_accum_cumulative(s, a, e, count, i0, i1), 0); /* i0 >= i1: nothing */
         assert_int_equal(nsm_accum_event_cumulative(b, e, count, i0, i1), NSM_OK);
     }
+    int pending = 0;
+    for (int k = 0; k < NSMI_DEFER_N; k++)
+        pending += s->defer_p[k] != NULL;
+    assert_int_equal(pending, late ? NSMI_DEFER_N : 0); /* late: the ring is full, not applied */
+    nsmi_acc_flush(s); /* as the end of a replication does */
     for (int e = 0; e < m->n_events; e++) {
         assert_true(a->period[e].rows > 8); /* the table grew in place's path too */
         expect_same_table("period counts", e, &a->period[e], &b->period[e], cols, "in place",
@@ -137,8 +143,18 @@ static void test_accum_in_place(void **state)
         expect_same_table("cumulative counts", e, &a->cumul[e], &b->cumul[e], cols, "in place",
                           "by accum.c");
     }
+    nsm_sim_free(s);
     nsm_accum_free(a);
     nsm_accum_free(b);
+}
+
+static void test_accum_in_place(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("counts");
+    assert_true(m->n_events > 0);
+    for (int late = 0; late <= 1; late++)
+        accum_in_place(m, late);
     nsm_model_free(m);
 }
 

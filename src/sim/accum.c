@@ -172,6 +172,11 @@ void nsm_accum_outcome_first(nsm_accum *a, int o, int i)
     a->first[(size_t)o * (size_t)a->cols + (size_t)i] += 1;
 }
 
+int nsmi_accum_table_reserve(count_table *t, int64_t count, int cols)
+{
+    return count >= t->rows && table_grow(t, count + 1, cols) ? -1 : 0;
+}
+
 static nsm_status table_reserve(count_table *t, int64_t count, int cols)
 {
     if (count >= t->rows && table_grow(t, count + 1, cols))

@@ -118,11 +118,14 @@ void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
     if (i0 < i) { /* nsm_accum_occupancy, in place: it runs at every change */
         int64_t *row = acc->occupancy + (size_t)(m->factors[factor].first_level + old) *
                                             (size_t)acc->cols;
-        row[i0] += 1;
-        row[i] -= 1;
+        nsmi_acc_add(s, row + i0, 1);
+        nsmi_acc_add(s, row + i, -1);
     }
     s->seg_start[factor] = i;
     s->level[factor] = level;
+    /* the stay in level that begins here writes this cell when it ends (internal.h) */
+    NSMI_PREFETCH_WRITE(acc->occupancy + (size_t)(m->factors[factor].first_level + level) *
+                                             (size_t)acc->cols + (size_t)i);
     mark_outcomes(s, factor);
     nsmi_mark_change(s, factor, old, level);
     if (s->observer)
@@ -229,7 +232,7 @@ void nsmi_apply_action(nsm_sim *s, const nsm_action *a, gsl_rng *r, nsm_accum *a
 static void flush_period(nsm_sim *s, int e, nsm_accum *acc)
 {
     if (s->ev_period_count[e] > 0 &&
-        nsmi_accum_period(acc, e, s->ev_period[e], s->ev_period_count[e]))
+        nsmi_accum_period(s, acc, e, s->ev_period[e], s->ev_period_count[e]))
         s->failed = NSM_FAILED_NOMEM;
     s->ev_period_count[e] = 0;
 }
@@ -267,16 +270,23 @@ static inline int year_now(nsm_sim *s)
 
 static void flush_year(nsm_sim *s, int e, nsm_accum *acc)
 {
-    if (s->ev_year_count[e] > 0 && nsm_accum_event_year(acc, e, s->ev_year[e], s->ev_year_count[e]))
-        s->failed = NSM_FAILED_NOMEM;
+    int64_t count = s->ev_year_count[e];
+    if (count > 0 && s->ev_year[e] < acc->cols) { /* nsm_accum_event_year, in place */
+        int64_t *cell = nsmi_count_cell(s, &acc->yearly[e], acc->cols, count, s->ev_year[e]);
+        if (cell)
+            nsmi_acc_add(s, cell, 1);
+        else
+            s->failed = NSM_FAILED_NOMEM;
+    }
     s->ev_year_count[e] = 0;
 }
 
 static void close_cumulative(nsm_sim *s, int e, int i, nsm_accum *acc)
 {
-    if (nsmi_accum_cumulative(acc, e, s->ev_cum[e], s->ev_cum_start[e], i))
+    if (nsmi_accum_cumulative(s, acc, e, s->ev_cum[e], s->ev_cum_start[e], i))
         s->failed = NSM_FAILED_NOMEM;
     s->ev_cum_start[e] = i;
+    NSMI_ACCUM_CUMULATIVE_PREFETCH(acc, e, s->ev_cum[e] + 1, i); /* the next stay's first cell */
 }
 
 /* Is this occurrence of event e counted? Always, unless the event counts dates and its date (the

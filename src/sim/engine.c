@@ -324,6 +324,26 @@ nsm_status nsm_sim_enable_trace(nsm_sim *s)
     return NSM_OK;
 }
 
+void nsmi_sim_share_grid(nsm_sim *s, const nsm_sim *src)
+{
+    if (s == src || src->model0 != s->model0 || src->n_report_days != s->n_report_days)
+        return;
+    if (!s->report_day_borrowed)
+        free(s->report_day);
+    s->report_day = src->report_day;
+    s->report_day_borrowed = 1;
+}
+
+void nsmi_acc_flush(nsm_sim *s)
+{
+    for (int k = 0; k < NSMI_DEFER_N; k++)
+        if (s->defer_p[k]) {
+            *s->defer_p[k] += s->defer_d[k];
+            s->defer_p[k] = NULL;
+        }
+    s->defer_n = 0;
+}
+
 const nsm_trace *nsm_sim_trace(const nsm_sim *s)
 {
     return s->trace;
@@ -357,7 +377,8 @@ void nsm_sim_free(nsm_sim *s)
     trace_free(s->trace, m);
     free(s->proc_stream);
     free(s->rerate_at);
-    free(s->report_day);
+    if (!s->report_day_borrowed)
+        free(s->report_day);
     rngs_free(s->gamma_rng, m->n_events);
     rngs_free(s->cal_rng, m->n_calendar_names);
     rngs_free(s->eff_rng, m->n_effects);
@@ -695,8 +716,8 @@ static inline void close_held(nsm_sim *s, int o, int i, nsm_accum *acc)
     if (i0 >= i)
         return; /* a zero-length stay covers no report date */
     int64_t *row = acc->held + (size_t)o * (size_t)acc->cols;
-    row[i0] += 1;
-    row[i] -= 1;
+    nsmi_acc_add(s, row + i0, 1);
+    nsmi_acc_add(s, row + i, -1);
     if (s->trace && nsmi_spans_push(&s->trace->held[o], i0, i))
         s->failed = NSM_FAILED_NOMEM;
 }
@@ -706,7 +727,7 @@ static inline void close_held(nsm_sim *s, int o, int i, nsm_accum *acc)
 static void first_held(nsm_sim *s, int o, int i, nsm_accum *acc)
 {
     s->out_ever[o] = 1;
-    nsm_accum_outcome_first(acc, o, i);
+    nsmi_acc_add(s, acc->first + (size_t)o * (size_t)acc->cols + (size_t)i, 1); /* outcome_first */
     if (s->trace)
         s->trace->first[o] = i;
 }
@@ -715,6 +736,7 @@ static void first_held(nsm_sim *s, int o, int i, nsm_accum *acc)
 static inline void open_held(nsm_sim *s, int o, int i, nsm_accum *acc)
 {
     s->held_start[o] = i;
+    NSMI_PREFETCH_WRITE(acc->held + (size_t)o * (size_t)acc->cols + (size_t)i); /* close_held's */
     if (s->story && s->started)
         nsmi_story_onset(s, o, i);
     /* an onset outcome counts only a change into its condition after the start: the state at
@@ -789,8 +811,8 @@ static void update_group(nsm_sim *s, const nsmi_out_group *g, int holds, int i, 
                 first_held(s, o, i, acc);
         } else if (i0 < i) {
             int64_t *row = acc->held + (size_t)o * (size_t)acc->cols;
-            row[i0] += 1;
-            row[i] -= 1;
+            nsmi_acc_add(s, row + i0, 1);
+            nsmi_acc_add(s, row + i, -1);
         }
     }
 }
@@ -920,8 +942,8 @@ static void finish(nsm_sim *s, nsm_accum *acc)
         if (i0 < n) {
             int64_t *row = acc->occupancy + (size_t)(m->factors[f].first_level + s->level[f]) *
                                                 (size_t)acc->cols;
-            row[i0] += 1;
-            row[n] -= 1;
+            nsmi_acc_add(s, row + i0, 1);
+            nsmi_acc_add(s, row + n, -1);
         }
     }
     /* the outcomes' flags are left clear for the next replication, in the pass that reads them
@@ -930,11 +952,12 @@ static void finish(nsm_sim *s, nsm_accum *acc)
         if (s->out_now[o])
             close_held(s, o, n, acc);
         if (!s->out_ever[o])
-            nsm_accum_outcome_first(acc, o, n);
+            nsmi_acc_add(s, acc->first + (size_t)o * (size_t)acc->cols + (size_t)n, 1);
         s->out_now[o] = s->out_ever[o] = 0;
     }
     s->out_clear = 1;
     nsmi_events_finish(s, acc);
+    nsmi_acc_flush(s);
     nsm_accum_end_replication(acc);
     if (s->story)
         nsmi_story_end(s);
@@ -984,8 +1007,10 @@ nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum 
         if (s->events >= s->next_check && out_of_bounds(s))
             break;
     }
-    if (s->failed)
+    if (s->failed) {
+        nsmi_acc_flush(s); /* the accumulator as it would be with every write made at once */
         return nsmi_sim_failure(s, rep, diag);
+    }
     finish(s, acc);
     return s->failed ? nsmi_sim_failure(s, rep, diag) : NSM_OK;
 }

@@ -130,6 +130,8 @@ typedef struct {
     int first, only_end, end;
 } nsmi_out_group;
 
+enum { NSMI_DEFER_N = 16 }; /* a power of two: nsmi_acc_add */
+
 struct nsm_sim {
     const nsm_model *m;
     int n_proc;
@@ -181,6 +183,7 @@ struct nsm_sim {
     /* report_day[d] = nsmi_report_index(m, d) for whole days d = 0..n_report_days - 1, when every
     ** report date is a whole day (NULL otherwise): nsmi_report_index_of (engine.c, report_days) */
     int *report_day, n_report_days;
+    int report_day_borrowed;   /* report_day is another simulator's (nsmi_sim_share_grid) */
     double *gamma;       /* gamma multipliers of counted events */
     int *redraw_k;       /* month index of each event's next gamma redraw, -1 for none */
     int *gamma_list, n_gamma;    /* the events with gamma redraws this replication */
@@ -242,6 +245,12 @@ struct nsm_sim {
                                  ** baseline, which runs each replication first) */
     const nsm_model *model0;     /* the model given to nsm_sim_alloc */
     nsm_trace *trace;            /* NULL unless enabled */
+    /* the arm of a comparison applies its writes of accumulator cells NSMI_DEFER_N writes late
+    ** (nsmi_acc_add): ring slot defer_n % NSMI_DEFER_N holds the oldest, NULL when empty */
+    int defer_on;
+    unsigned defer_n;
+    int64_t *defer_p[NSMI_DEFER_N];
+    int64_t defer_d[NSMI_DEFER_N];
     uint64_t events;     /* firings, calendar occurrences and effects executed */
     /* limits (nsm_sim_set_limits): the loop looks at them only when events reaches next_check */
     uint64_t max_events;         /* per replication */
@@ -320,6 +329,11 @@ int nsmi_uncertain_alloc(nsm_sim *s);
 void nsmi_uncertain_free(nsm_sim *s);
 /* Take s's draws from src (the same model) when src holds those of the replication (run.c). */
 void nsmi_uncertain_share(nsm_sim *s, const nsm_sim *src);
+/* Read the table of report indices by day (report_day) from src, a simulator of the same model
+** that outlives s, and free s's own (engine.c): the arms of a comparison, which share a report
+** grid, then keep one copy of it in cache instead of one an arm (run.c). Nothing when the models
+** differ. */
+void nsmi_sim_share_grid(nsm_sim *s, const nsm_sim *src);
 /* Whether condition c holds for the levels: every clause's level in its mask. Inline: the engine
 ** asks it for outcomes, modifiers and calendar entries at every event. */
 static inline int nsmi_condition_holds(const nsm_condition *c, const int *level)
@@ -382,32 +396,88 @@ static inline size_t nsmi_paired_series_rows(const nsm_model *m)
     return 2 * (size_t)m->n_outcomes + (size_t)m->n_events;
 }
 
-/* accum.c's nsm_accum_event_period and nsm_accum_event_cumulative, for the engine: in place
-** when the count has its row already (the table grows in accum.c, only when a larger count than
-** any before appears), the same cells and max_seen changed as theirs. The engine records one or
-** both at almost every counted event (issue 14). -1 when out of memory. */
-static inline int nsmi_accum_period(nsm_accum *a, int e, int i, int64_t count)
+/* Ask for the cache line of an accumulator cell that the engine will write later (GCC and Clang;
+** elsewhere nothing). A comparison keeps an accumulator an arm, all written in turn at every
+** replication: together they outgrow the core's cache, and a write that misses it stalls the
+** engine, where a run's one accumulator stays in cache (issue 14). A macro, not an inline
+** function: GCC 12 takes a function holding only a prefetch for one without side effects and drops
+** its calls. */
+#if defined(__GNUC__) || defined(__clang__)
+#define NSMI_PREFETCH_WRITE(p) __builtin_prefetch((p), 1, 3)
+#else
+#define NSMI_PREFETCH_WRITE(p) ((void)(p))
+#endif
+
+/* *p += d, an accumulator cell of s's: at once, or, for the arms of a comparison, once
+** NSMI_DEFER_N more have been asked for, the line of p prefetched now. The arms' accumulators
+** together outgrow the cache, and a write that misses stalls the engine; late, the line has
+** arrived. The cells hold integers, so the order of the additions changes no result; no
+** accumulator is read in a replication, and the engine applies every pending write at its end
+** and before a count table grows (nsmi_acc_flush), when a pointer into it would go stale. */
+static inline void nsmi_acc_add(nsm_sim *s, int64_t *p, int64_t d)
 {
-    nsmi_count_table *t = &a->period[e];
-    if (count >= t->rows)
-        return nsm_accum_event_period(a, e, i, count) == NSM_OK ? 0 : -1;
+    if (!s->defer_on) {
+        *p += d;
+        return;
+    }
+    NSMI_PREFETCH_WRITE(p);
+    unsigned k = s->defer_n++ & (NSMI_DEFER_N - 1);
+    if (s->defer_p[k])
+        *s->defer_p[k] += s->defer_d[k];
+    s->defer_p[k] = p;
+    s->defer_d[k] = d;
+}
+/* Apply the writes nsmi_acc_add has kept back (engine.c). */
+void nsmi_acc_flush(nsm_sim *s);
+
+/* The line of the cell that the next stay of event e's count `count` writes first: it begins at
+** report index i, where this one ended. */
+#define NSMI_ACCUM_CUMULATIVE_PREFETCH(a, e, count, i)                                            \
+    do {                                                                                           \
+        const nsmi_count_table *pf_t_ = &(a)->cumul[(e)];                                          \
+        if ((count) < pf_t_->rows)                                                                 \
+            NSMI_PREFETCH_WRITE(pf_t_->cells + (count) * (a)->cols + (i));                         \
+    } while (0)
+
+/* accum.c: make count table t's row `count` (zeros), growing the table as nsm_accum_event_period
+** does; 0, or -1 when out of memory. It does not touch max_seen. */
+int nsmi_accum_table_reserve(nsmi_count_table *t, int64_t count, int cols);
+
+/* The cell (count, col) of count table t, its row made first if need be, the writes that
+** nsmi_acc_add keeps back applied before the table grows; NULL when out of memory. */
+static inline int64_t *nsmi_count_cell(nsm_sim *s, nsmi_count_table *t, int cols, int64_t count,
+                                       int col)
+{
+    if (count >= t->rows) {
+        nsmi_acc_flush(s);
+        if (nsmi_accum_table_reserve(t, count, cols))
+            return NULL;
+    }
     if (count > t->max_seen)
         t->max_seen = count;
-    t->cells[count * a->cols + i] += 1;
-    return 0;
+    return t->cells + count * cols + col;
 }
-static inline int nsmi_accum_cumulative(nsm_accum *a, int e, int64_t count, int i0, int i1)
+/* accum.c's nsm_accum_event_period and nsm_accum_event_cumulative for the engine, in place (the
+** same rows, cells and max_seen; the table grows in accum.c, only when a larger count than any
+** before appears) and through nsmi_acc_add: the engine records one or both at almost every
+** counted event (issue 14). -1 when out of memory. */
+static inline int nsmi_accum_period(nsm_sim *s, nsm_accum *a, int e, int i, int64_t count)
 {
-    nsmi_count_table *t = &a->cumul[e];
+    int64_t *cell = nsmi_count_cell(s, &a->period[e], a->cols, count, i);
+    if (cell)
+        nsmi_acc_add(s, cell, 1);
+    return cell ? 0 : -1;
+}
+static inline int nsmi_accum_cumulative(nsm_sim *s, nsm_accum *a, int e, int64_t count, int i0,
+                                        int i1)
+{
     if (i0 >= i1)
         return 0;
-    if (count >= t->rows)
-        return nsm_accum_event_cumulative(a, e, count, i0, i1) == NSM_OK ? 0 : -1;
-    if (count > t->max_seen)
-        t->max_seen = count;
-    int64_t *row = t->cells + count * a->cols;
-    row[i0] += 1;
-    row[i1] -= 1;
+    int64_t *row = nsmi_count_cell(s, &a->cumul[e], a->cols, count, 0);
+    if (!row)
+        return -1;
+    nsmi_acc_add(s, row + i0, 1);
+    nsmi_acc_add(s, row + i1, -1);
     return 0;
 }
 

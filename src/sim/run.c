@@ -83,10 +83,13 @@ static int worker_init(worker *w, const nsm_model *m, const nsm_model *const *mo
         if (!arms)
             continue;
         nsm_sim_set_arm(w->sim[a], &arms[a]);
-        if (!models && a > 0) /* replicate() runs arm 0 first: its draws serve every arm */
+        if (!models && a > 0) { /* replicate() runs arm 0 first: its draws serve every arm */
             nsmi_uncertain_share(w->sim[a], w->sim[0]);
+            nsmi_sim_share_grid(w->sim[a], w->sim[0]);
+        }
         if (n_arms > 1 && nsm_sim_enable_trace(w->sim[a]) != NSM_OK)
             return -1;
+        w->sim[a]->defer_on = n_arms > 1; /* the arms' accumulators outgrow the cache */
     }
     for (int a = 0; a < n_arms; a++) /* after the arm: the scratch models follow its phases */
         if (nsmi_uncertain_alloc(w->sim[a]))
