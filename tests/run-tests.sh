@@ -5,6 +5,8 @@
 # A program or suite still running after NSM_TEST_TIMEOUT seconds (default 1800; the slowest
 # suite takes about 2 minutes on 2 cores) is stopped and counts as failed: a test that hangs
 # (a loop that no longer ends, say) fails the run rather than holding it up for good.
+# Each suite's wall time is kept, and the slowest are listed before the closing line, so that a
+# suite that grows slow is seen where it happens.
 # Usage: tests/run-tests.sh BUILD_DIR   (from the project root)
 set -u
 build=${1:-build}
@@ -14,17 +16,20 @@ failed=0
 skipped=0
 failures=()
 skips=()
+times=()
 logs=$(mktemp -d /tmp/nsm-tests-XXXXXX)
 trap 'rm -rf "$logs"' EXIT
 
 # run NAME COMMAND...: run one program or suite, its output shown and kept for the recap.
 run() {
-    local name=$1 log rc
+    local name=$1 log rc t0
     shift
     log="$logs/$(printf '%03d' $((passed + failed + skipped)))"
     echo "== $name"
+    t0=$SECONDS
     timeout -k 30 "$limit" "$@" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
+    times+=("$((SECONDS - t0)) $name")
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
         echo "FAIL $name: still running after $limit seconds (NSM_TEST_TIMEOUT), stopped" | tee -a "$log"
         rc=1
@@ -61,6 +66,8 @@ if [ ${#failures[@]} -gt 0 ]; then
     done
     echo
 fi
+echo "Slowest (wall seconds; the ${#times[@]} together took $SECONDS s):"
+printf '%s\n' "${times[@]}" | sort -rn | head -8 | sed 's/^/   /'
 [ ${#skips[@]} -eq 0 ] || printf 'SKIPPED (could not run, see above): %s\n' "${skips[@]}"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
