@@ -79,6 +79,12 @@ d=$(entered_model ent_uniform 'f,a,1,x,2024-09-01\nf,c,0,x,\n' 'f,a,c,,,"uniform
 expect entered_uniform_past 65 "factors.csv:2:9: error: .*122 days before the start .*'uniform\(10,100\) days' of f:a>c \(transitions.csv line 2\) ends that stay by 2024-12-10" -- check "$d"
 d=$(entered_model ent_zero 'f,a,1,x,\nf,c,0,x,2024-12-01\n')
 expect entered_initial_zero 0 "factors.csv:3:9: warning: entered date on level 'c', where factor 'f' never starts \(initial 0\): it is read only if a lever or sweep gives the level a starting chance \(path factors:f:c\)" -- check "$d"
+d=$(entered_model ent_hazard 'f,a,1,x,2024-11-02\nf,c,0,x,\n' 'f,a,c,2,rate_per_year,,x\nf,c,a,3,rate_per_year,,x\n')
+expect entered_no_duration 0 "factors.csv:2:9: warning: entered date on level 'a', which no transition with a duration leaves: only durations read it \(a hazard has no memory\), so it changes nothing" -- check "$d"
+# a lever that shortens the deadline below the 60 days already spent: the stay ends at t = 0
+d=$(entered_model ent_lever 'f,a,1,x,2024-11-02\nf,c,0,x,\n')
+printf 'lever,target,operation,value,from_date,description,source\nshort,durations:f:a>c:value,set,30,,30 days,x\n' >"$d/levers.csv"
+expect entered_lever_past 0 '2025-01-01 +0.0000 +change +f +a -> c +duration' -- trace "$d" --arm short --rep 1
 d=$(entered_model ent_start 'f,a,1,x,2025-01-01\nf,c,0,x,\n')
 expect entered_on_start 0 '2025-06-30 +0.4928 +change +f +a -> c' -- trace "$d" --seed 1 --rep 1
 

@@ -183,6 +183,7 @@ static nsm_status stay_over(nsm_reader *r, const nsm_transition *tr, double e)
     nsmi_date_format(r->start, start);
     nsm_model_date(m, -e, since);
     duration_text(du, dur, sizeof dur);
+    /* the longest the stay could have lasted: a deadline's length, a uniform's upper end */
     double len = du->kind == NSM_DIST_UNIFORM ? du->p[1] * du->unit_days : du->p[0] * du->unit_days;
     nsm_model_date(m, floor(len - e), end);
     if (du->kind == NSM_DIST_FIXED)
@@ -209,6 +210,26 @@ static int stay_can_go_on(const nsm_duration *du, double e)
     return nsm_dist_survival(&d, e / du->unit_days) > 0;
 }
 
+/* A date on a level no duration leaves changes nothing (hazards have no memory): said, since the
+** analyst who wrote it expected it to. */
+static void warn_unread(nsm_reader *r, int f)
+{
+    const nsm_model *m = r->m;
+    const nsm_factor *fa = &m->factors[f];
+    for (int l = 0; l < fa->n_levels; l++) {
+        int read = 0;
+        for (int k = 0; k < m->n_transitions && !read; k++)
+            read = m->transitions[k].duration.on && m->transitions[k].factor == f &&
+                   m->transitions[k].from == l;
+        if (fa->entered[l] > 0 && !read)
+            nsm_table_warn(r->t, nsmi_reader_cell(r, first_row(r, fa->name, fa->levels[l]),
+                                                  "entered"),
+                           r->d, "entered date on level '%s', which no transition with a duration "
+                           "leaves: only durations read it (a hazard has no memory), so it "
+                           "changes nothing", fa->levels[l]);
+    }
+}
+
 nsm_status nsmi_scenario_entered(nsm_reader *r)
 {
     const nsm_model *m = r->m;
@@ -220,5 +241,8 @@ nsm_status nsmi_scenario_entered(nsm_reader *r)
             !stay_can_go_on(&tr->duration, entered[tr->from]))
             return stay_over(r, tr, entered[tr->from]);
     }
+    for (int f = 0; f < m->n_factors; f++)
+        if (m->factors[f].entered)
+            warn_unread(r, f);
     return NSM_OK;
 }
