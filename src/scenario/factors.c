@@ -183,15 +183,14 @@ static nsm_status stay_over(nsm_reader *r, const nsm_transition *tr, double e)
     nsmi_date_format(r->start, start);
     nsm_model_date(m, -e, since);
     duration_text(du, dur, sizeof dur);
-    /* the longest the stay could have lasted: a deadline's length, a uniform's upper end */
-    double len = du->kind == NSM_DIST_UNIFORM ? du->p[1] * du->unit_days : du->p[0] * du->unit_days;
-    nsm_model_date(m, floor(len - e), end);
-    if (du->kind == NSM_DIST_FIXED)
-        snprintf(when, sizeof when, "ends that stay on %s", end);
-    else if (du->kind == NSM_DIST_UNIFORM)
-        snprintf(when, sizeof when, "ends that stay by %s", end);
-    else
+    if (du->kind == NSM_DIST_FIXED || du->kind == NSM_DIST_UNIFORM) {
+        /* the day the stay ended: a deadline's length, or a uniform's upper end, after it began */
+        nsm_model_date(m, floor(du->p[du->kind == NSM_DIST_UNIFORM] * du->unit_days - e), end);
+        snprintf(when, sizeof when, "ends that stay %s %s",
+                 du->kind == NSM_DIST_FIXED ? "on" : "by", end);
+    } else {
         snprintf(when, sizeof when, "gives a stay of %g days no chance", e);
+    }
     return nsmi_reader_error(r, c, 0, "factor '%s' has been in '%s' since %s, %g days before the "
                             "start (%s), but the duration '%s' of %s:%s>%s (transitions.csv line "
                             "%d) %s, so that stay cannot go on after the start: correct the date, "
