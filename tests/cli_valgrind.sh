@@ -150,6 +150,13 @@ expect "trace unknown lever" 64 "did you mean" -- trace tests/models/two_state -
 expect "run --paths" 0 "" -- run tests/models/uncertain --runs 20 --paths 4 --quiet --out "$work/paths"
 expect "run --xlsx" 0 "" -- run tests/models/uncertain --runs 20 --outer 2 --xlsx --quiet --out "$work/xlsx"
 expect "compare --outer --xlsx" 0 "" -- compare tests/models/uncertain --levers all --runs 20 --outer 2 --xlsx --quiet --out "$work/cmp-xlsx"
+# a stay begun before the start (factors.csv, entered): a gamma's time left through the Brent solver
+# on GSL's survival function, a deadline's, and the reader's refusal of a stay already over
+cp -r tests/models/entered_weibull "$work/ent-gamma" && printf 'factor,from,to,value,unit,duration,source\nf,a,b,,,"gamma(2, 100) days",x\n' > "$work/ent-gamma/transitions.csv"
+expect "run entered, a gamma's time left" 0 "" -- run "$work/ent-gamma" --runs 200 --threads 2 --quiet --out "$work/ent-gamma-out"
+expect "trace entered deadline" 0 "2025-05-01" -- trace tests/models/entered_deadline --rep 2
+cp -r tests/models/entered_deadline "$work/ent-past" && sed -i 's/,2024-11-02$/,2024-06-01/' "$work/ent-past/factors.csv"
+expect "entered: a stay already over" 65 "so that stay cannot go on after the start" -- check "$work/ent-past"
 cp -r tests/models/two_state "$work/semi" && printf 'factor;level;initial;source\nf;a;1;x\n' > "$work/semi/factors.csv"
 expect "a semicolon table" 65 "separated by semicolons" -- check "$work/semi"
 expect "run --precision" 0 "" -- run tests/models/two_state --precision 0.05 --threads 2 --quiet --out "$work/prec"

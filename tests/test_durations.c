@@ -3,7 +3,9 @@
 ** closed forms with tolerances in Monte Carlo standard errors at fixed seeds, and the exact rules
 ** of scenarios/README.md ("Semantics"): a fixed duration ends exactly on its day, after the
 ** calendar rows of that instant; a duration restarts on each entry into `from` and is cancelled
-** by a departure; the results are byte-identical for 1, 2 and 4 threads.
+** by a departure; a stay that began before the start (factors.csv, `entered`) runs only what is
+** left of it (a deadline to its day, a law given the time already spent, nsm_dist_sample_beyond);
+** the results are byte-identical for 1, 2 and 4 threads.
 **
 ** Each replication is watched through the engine's observer (engine.h), which gives the exact
 ** time and the cause of every change.
@@ -261,12 +263,159 @@ static void test_weibull_and_fixed_laws(void **state)
     nsm_diag_release(&d);
 }
 
+/* ---------------------------------------------------------------- a stay begun before the start */
+
+typedef struct {
+    int64_t first, later, bad;
+} entered_tally;
+
+/* tests/models/entered_deadline: f has been in a since 60 days before the start, and a>c is a
+** deadline of 180 days with no hazard competing: every replication leaves a exactly on day 120
+** (2025-05-01), and each later stay in a (after the hazard c>a) lasts exactly 180 days. */
+static void entered_deadline_check(const nsm_model *m, const story *c, void *ctx)
+{
+    entered_tally *x = ctx;
+    char date[11];
+    double entered = -60.0;
+    if (c->n == 0 || c->start_level[0] != 0)
+        x->bad++;
+    for (int i = 0; i < c->n; i++) {
+        if (c->to[i] == 0) {
+            entered = c->t[i];
+            continue;
+        }
+        x->bad += c->t[i] != entered + 180.0 || c->cause[i] != NSM_CAUSE_DURATION;
+        if (i == 0) {
+            nsm_model_date(m, c->t[i], date);
+            x->bad += c->t[i] != 120.0 || strcmp(date, "2025-05-01") != 0;
+            x->first++;
+        } else {
+            x->later++;
+        }
+    }
+}
+
+static void test_entered_deadline(void **state)
+{
+    (void)state;
+    entered_tally x = {0};
+    replay("entered_deadline", 41, 20000, entered_deadline_check, &x);
+    print_message("entered deadline: %lld first ends on day 120, %lld later stays of 180 days\n",
+                  (long long)x.first, (long long)x.later);
+    assert_int_equal(x.first, 20000);
+    assert_true(x.later > 20000);
+    assert_int_equal(x.bad, 0);
+}
+
+/* tests/models/entered_weibull: f has been in a for e = 366 days at the start, and its stay is
+** weibull(1.5, 2) years, so the time left R has P(R > x) = exp((e/2)^1.5 - ((e + x)/2)^1.5) (in
+** years): the share beyond each of a few x within 4 binomial standard errors, and the mean of R
+** against its exact value, the integral of that survival function (Simpson's rule, 1e-9). */
+static double weibull_left(double e, double x)
+{
+    return exp(pow(e / 2.0, 1.5) - pow((e + x) / 2.0, 1.5));
+}
+
+static void test_entered_weibull(void **state)
+{
+    (void)state;
+    const int n = 100000;
+    const double e = 366.0 / 365.25;
+    times x = {calloc((size_t)n, sizeof(double)), 0};
+    replay("entered_weibull", 42, n, sojourn_check, &x);
+    double zmax = 0, sum = 0, sum2 = 0;
+    for (double q = 0.1; q < 4.0; q *= 2.2) {
+        int64_t k = 0;
+        for (int i = 0; i < n; i++)
+            k += x.t[i] > q;
+        double p = weibull_left(e, q), z = nsm_test_z_prop(k, n, p);
+        zmax = fabs(z) > fabs(zmax) ? z : zmax;
+        if (fabs(z) > NSM_TEST_Z_TOL)
+            fail_msg("P(R > %.3f years): %.5f vs %.5f (z = %.1f)", q, (double)k / n, p, z);
+    }
+    for (int i = 0; i < n; i++) {
+        sum += x.t[i];
+        sum2 += x.t[i] * x.t[i];
+    }
+    double mean = 0, h = 40.0 / 40000;
+    for (int i = 0; i <= 40000; i++)
+        mean += (i == 0 || i == 40000 ? 1 : i % 2 ? 4 : 2) * weibull_left(e, i * h) * h / 3;
+    double est = sum / n, se = sqrt((sum2 / n - est * est) / n), z = (est - mean) / se;
+    print_message("entered weibull: largest survival z = %.2f; mean time left %.4f years, exact "
+                  "%.4f (z = %.2f; %.4f without the date)\n", zmax, est, mean, z,
+                  2.0 * tgamma(1.0 + 1.0 / 1.5));
+    if (fabs(z) > NSM_TEST_Z_TOL)
+        fail_msg("mean time left: %.5f vs %.5f (z = %.1f)", est, mean, z);
+    free(x.t);
+}
+
+/* nsm_dist_sample_beyond, against survival functions in closed form (not GSL's): gamma(2, theta),
+** Q(y) = (1 + y/theta) exp(-y/theta); lognormal, Q(y) = erfc((ln y - mu) / (sigma sqrt 2)) / 2;
+** uniform(a, b), Q(y) = (b - y) / (b - a). P(X > y | X > x) within 4 standard errors at a few y;
+** nothing below x; x itself when nothing lies beyond it. */
+static double gamma2_q(double y, double theta)
+{
+    return (1 + y / theta) * exp(-y / theta);
+}
+
+static double lognormal_q(double y, double mu, double sigma)
+{
+    return 0.5 * erfc((log(y) - mu) / (sigma * sqrt(2.0)));
+}
+
+static void beyond_check(const char *law, double x, const double *ys, const double *want, int k)
+{
+    nsm_dist d;
+    assert_int_equal(nsm_dist_parse(law, &d, NULL, NULL), NSM_OK);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 11);
+    const int n = 100000;
+    int64_t over[8] = {0}, below = 0;
+    for (int i = 0; i < n; i++) {
+        double v = nsm_dist_sample_beyond(&d, x, r);
+        below += !(v > x);
+        for (int j = 0; j < k; j++)
+            over[j] += v > ys[j];
+    }
+    for (int j = 0; j < k; j++) {
+        double z = nsm_test_z_prop(over[j], n, want[j]);
+        print_message("%s beyond %g: P(> %g) %.5f, exact %.5f, z = %.2f\n", law, x, ys[j],
+                      (double)over[j] / n, want[j], z);
+        if (fabs(z) > NSM_TEST_Z_TOL)
+            fail_msg("%s beyond %g: P(> %g) %.5f vs %.5f", law, x, ys[j], (double)over[j] / n,
+                     want[j]);
+    }
+    assert_int_equal(below, 0);
+    gsl_rng_free(r);
+}
+
+static void test_sample_beyond(void **state)
+{
+    (void)state;
+    double gy[3] = {32, 40, 55}, gw[3];
+    for (int j = 0; j < 3; j++)
+        gw[j] = gamma2_q(gy[j], 10) / gamma2_q(30, 10);
+    beyond_check("gamma(2, 10)", 30, gy, gw, 3);
+    double ly[3] = {2.5, 4, 8}, lw[3];
+    for (int j = 0; j < 3; j++)
+        lw[j] = lognormal_q(ly[j], 0.2, 0.5) / lognormal_q(2, 0.2, 0.5);
+    beyond_check("lognormal(0.2, 0.5)", 2, ly, lw, 3);
+    double uy[2] = {70, 90}, uw[2] = {30.0 / 40, 10.0 / 40};
+    beyond_check("uniform(10, 100)", 60, uy, uw, 2);
+    nsm_dist u;
+    assert_int_equal(nsm_dist_parse("uniform(10, 100)", &u, NULL, NULL), NSM_OK);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    assert_true(nsm_dist_sample_beyond(&u, 120, r) == 120); /* nothing beyond: x itself */
+    gsl_rng_free(r);
+}
+
 /* ---------------------------------------------------------------- threads */
 
 static void test_threads_byte_identical(void **state)
 {
     (void)state;
-    static const char *models[] = {"deadline", "weibull_sojourn", "sojourn_restart"};
+    static const char *models[] = {"deadline", "weibull_sojourn", "sojourn_restart",
+                                   "entered_deadline", "entered_weibull"};
     for (size_t k = 0; k < sizeof models / sizeof models[0]; k++)
         nsm_test_same_for_threads(models[k], 20000, 77);
 }
@@ -278,6 +427,9 @@ int main(void)
         cmocka_unit_test(test_weibull_sojourn),
         cmocka_unit_test(test_duration_restarts_and_is_cancelled),
         cmocka_unit_test(test_weibull_and_fixed_laws),
+        cmocka_unit_test(test_entered_deadline),
+        cmocka_unit_test(test_entered_weibull),
+        cmocka_unit_test(test_sample_beyond),
         cmocka_unit_test(test_threads_byte_identical),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,6 +90,17 @@ void nsm_dist_support(const nsm_dist *d, double *lo, double *hi);
 ** uniform, much faster; per-replication draws use it, designs use the quantile. */
 double nsm_dist_sample(const nsm_dist *d, gsl_rng *rng);
 
+/* P(X > x), through GSL's complements (gsl_cdf_*_Q): accurate far in the upper tail. */
+double nsm_dist_survival(const nsm_dist *d, double x);
+
+/* One draw of X given X > x (a sojourn that has already lasted x, transitions.csv's durations with
+** factors.csv's `entered`): Qinv(v Q(x)) for one uniform v = gsl_rng_uniform_pos(rng), Q the
+** survival function above and Qinv its inverse (GSL's gsl_cdf_*_Qinv; gamma, beta and PERT by
+** Brent's method on GSL's Q, as nsm_dist_quantile). Uses rng for exactly one uniform, whatever the
+** law. Returns x itself when Q(x) is 0 (a fixed x or a uniform that cannot exceed x; a tail beyond
+** the smallest double), and never less than x. */
+double nsm_dist_sample_beyond(const nsm_dist *d, double x, gsl_rng *rng);
+
 /* A law prepared for many draws (a replication draws each uncertain number once): what it
 ** computes from the parameters for every draw (PERT's beta parameters) computed once.
 ** nsm_dist_sampler_draw(s, rng) returns exactly what nsm_dist_sample(d, rng) returns, bit for bit,

@@ -50,6 +50,11 @@ typedef struct {
     int first_level;    /* index of level 0 in the model's flat level list */
     char (*levels)[NSM_NAME_MAX];
     double *initial;    /* n_levels probabilities, summing to 1 */
+    /* entered[level]: the whole days before the start since which the factor has been in `level`
+    ** when it starts there (factors.csv, column `entered`); 0 where none is given: the stay begins
+    ** at t = 0. Only durations read it (a hazard has no memory). NULL when no row of the factor
+    ** gives a date. Shared by variants (structure, not a number). */
+    double *entered;
     uint32_t stream;    /* nsm_stream_id("init", NAME) */
 } nsm_factor;
 

@@ -430,6 +430,88 @@ double nsm_dist_quantile(const nsm_dist *d, double u)
     return (double)NAN;
 }
 
+/* P(X > x), from GSL's complements (gsl_cdf_*_Q), which keep their precision in the upper tail
+** where 1 - P would round to 0. */
+double nsm_dist_survival(const nsm_dist *d, double x)
+{
+    const double *p = d->p;
+    switch (d->kind) {
+    case NSM_DIST_BETA:
+        return gsl_cdf_beta_Q(x, p[0], p[1]);
+    case NSM_DIST_GAMMA:
+        return gsl_cdf_gamma_Q(x, p[0], p[1]);
+    case NSM_DIST_LOGNORMAL:
+        return gsl_cdf_lognormal_Q(x, p[0], p[1]);
+    case NSM_DIST_UNIFORM:
+        return gsl_cdf_flat_Q(x, p[0], p[1]);
+    case NSM_DIST_TRIANGULAR: {
+        double l = p[0], m = p[1], h = p[2];
+        if (x <= l)
+            return 1.0;
+        if (x >= h)
+            return 0.0;
+        return x < m ? 1.0 - (x - l) * (x - l) / ((h - l) * (m - l))
+                     : (h - x) * (h - x) / ((h - l) * (h - m));
+    }
+    case NSM_DIST_PERT: {
+        double w = p[2] - p[0];
+        double a = 1.0 + 4.0 * (p[1] - p[0]) / w, b = 1.0 + 4.0 * (p[2] - p[1]) / w;
+        return gsl_cdf_beta_Q((x - p[0]) / w, a, b);
+    }
+    case NSM_DIST_WEIBULL:
+        return gsl_cdf_weibull_Q(x, p[1], p[0]); /* GSL's order: scale, then shape */
+    case NSM_DIST_FIXED:
+        return x < p[0] ? 1.0 : 0.0;
+    }
+    return (double)NAN;
+}
+
+/* The x with P(X > x) = q, 0 < q < 1: GSL's inverse complements where they are reliable; gamma,
+** beta and PERT by the Brent solver above on the complement (gsl_cdf_gamma_Qinv fails to converge
+** where gsl_cdf_gamma_Pinv does). */
+static double upper_quantile(const nsm_dist *d, double q)
+{
+    const double *p = d->p;
+    switch (d->kind) {
+    case NSM_DIST_BETA: {
+        inverse v = {0, p[0], p[1], 1, q};
+        return solve(&v);
+    }
+    case NSM_DIST_GAMMA: {
+        inverse v = {1, p[0], 1.0, 1, q};
+        return p[1] * solve(&v);
+    }
+    case NSM_DIST_LOGNORMAL:
+        return gsl_cdf_lognormal_Qinv(q, p[0], p[1]);
+    case NSM_DIST_UNIFORM:
+        return gsl_cdf_flat_Qinv(q, p[0], p[1]);
+    case NSM_DIST_TRIANGULAR:
+        return triangular_quantile(p[0], p[1], p[2], 1.0 - q);
+    case NSM_DIST_PERT: {
+        double w = p[2] - p[0];
+        inverse v = {0, 1.0 + 4.0 * (p[1] - p[0]) / w, 1.0 + 4.0 * (p[2] - p[1]) / w, 1, q};
+        return p[0] + w * solve(&v);
+    }
+    case NSM_DIST_WEIBULL:
+        return gsl_cdf_weibull_Qinv(q, p[1], p[0]);
+    case NSM_DIST_FIXED:
+        return p[0];
+    }
+    return (double)NAN;
+}
+
+/* Inversion of the law of X given X > x: its survival function is Q(y) / Q(x) for y > x, so
+** y = Qinv(v Q(x)) for a uniform v in (0, 1), exactly, without rejection (which would take 1 / Q(x)
+** tries). */
+double nsm_dist_sample_beyond(const nsm_dist *d, double x, gsl_rng *rng)
+{
+    double v = gsl_rng_uniform_pos(rng), q = nsm_dist_survival(d, x);
+    if (!(q > 0.0))
+        return x; /* no mass beyond x, or less than the smallest double */
+    double y = upper_quantile(d, v * q);
+    return y > x ? y : x; /* rounding at the bottom of the tail */
+}
+
 /* PERT(l, m, h) is l + (h - l) * beta(a, b): its width and beta parameters, computed in one place
 ** so that nsm_dist_sample and a sampler (which computes them once) give the same bits. */
 static void pert_beta(const double p[3], double *w, double *a, double *b)

@@ -88,6 +88,23 @@ static void print_action(const nsm_model *m, const nsm_action *a)
         printf("%s=%s", m->factors[a->factor].name, m->factors[a->factor].levels[a->level]);
 }
 
+/* The starting levels a factor was in before the start (factors.csv, `entered`): "   (in a
+** since 2024-11-02, 60 days before the start)". */
+static void print_entered(const nsm_model *m, const nsm_factor *fa)
+{
+    int n = 0;
+    for (int l = 0; fa->entered && l < fa->n_levels; l++) {
+        if (fa->entered[l] <= 0)
+            continue;
+        char since[11];
+        nsm_model_date(m, -fa->entered[l], since);
+        printf("%s%s since %s, %g day%s before the start", n++ ? "; in " : "   (in ",
+               fa->levels[l], since, fa->entered[l], plural(fa->entered[l]));
+    }
+    if (n)
+        printf(")");
+}
+
 static void describe_factors(const nsm_model *m)
 {
     printf("\nFactors (%d):\n", m->n_factors);
@@ -100,8 +117,34 @@ static void describe_factors(const nsm_model *m)
         for (int l = 0; l < fa->n_levels; l++)
             if (fa->initial[l] > 0)
                 printf(" %s %.3g", fa->levels[l], fa->initial[l]);
-        printf(")\n");
+        printf(")");
+        print_entered(m, fa);
+        printf("\n");
     }
+}
+
+/* When the factor may start in tr's `from` with a stay that began before the start (factors.csv,
+** `entered`), what is left of that first stay: a deadline's day; a law's chance of lasting that
+** long, which the remaining time is drawn given. */
+static void print_first_stay(const nsm_model *m, const nsm_transition *tr)
+{
+    const nsm_factor *fa = &m->factors[tr->factor];
+    const nsm_duration *du = &tr->duration;
+    double e = fa->entered ? fa->entered[tr->from] : 0.0;
+    if (e <= 0)
+        return;
+    char since[11], end[11];
+    nsm_model_date(m, -e, since);
+    if (du->kind == NSM_DIST_FIXED) {
+        double left = du->p[0] * du->unit_days - e;
+        nsm_model_date(m, floor(left), end);
+        printf("; in %s since %s: ends %s, %g day%s after the start", fa->levels[tr->from], since,
+               end, left, plural(left));
+        return;
+    }
+    nsm_dist d = {(nsm_dist_kind)du->kind, {du->p[0], du->p[1], du->p[2]}};
+    printf("; in %s since %s: the rest drawn given %g day%s already (P %.3g of lasting them)",
+           fa->levels[tr->from], since, e, plural(e), nsm_dist_survival(&d, e / du->unit_days));
 }
 
 /* A transition's duration as its cell says it, with its mean ("duration weibull(2,180) days,
@@ -138,6 +181,8 @@ static void describe_hazards(const nsm_model *m)
         else if (tr->rate > 0 && tr->unit == NSM_UNIT_ANNUAL_PROBABILITY)
             printf("   (annual_probability %.4g)", -expm1(-tr->rate));
         print_duration(&tr->duration);
+        if (tr->duration.on)
+            print_first_stay(m, tr);
         printf("\n");
     }
     printf("\nCounted events (%d):\n", m->n_events);

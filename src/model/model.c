@@ -34,6 +34,7 @@ static void free_factors(nsm_factor *f, int n)
         free(f[i].level_labels);
         free(f[i].levels);
         free(f[i].initial);
+        free(f[i].entered);
     }
     free(f);
 }

@@ -1,6 +1,9 @@
 /*
-** factors.c: factors.csv: factors, their levels in the order given, and the initial
-** distribution of each factor.
+** factors.c: factors.csv: factors, their levels in the order given, the initial distribution of
+** each factor, and the optional `entered` dates: since when a factor that starts in a level has
+** been in it. A date is kept as whole days before the start (model.h, nsm_factor.entered); only
+** durations read it, and once transitions.csv is read, nsmi_scenario_entered refuses a date whose
+** stay a duration out of that level would have ended before the start.
 */
 #include <math.h>
 #include <stdio.h>
@@ -38,6 +41,36 @@ static nsm_status factor_named(nsm_reader *r, const char *name, nsm_factor **out
     return f->levels && f->initial && f->level_labels ? NSM_OK : NSM_ERR_NOMEM;
 }
 
+/* The optional `entered` cell of level l: a date on or before the start, kept as the days before
+** it. A date on a level the factor does not start in is kept (a lever or sweep may give the level
+** a starting chance, path factors:F:L) with a warning, since as written it can never be read. */
+static nsm_status read_entered(nsm_reader *r, int row, nsm_factor *f, int l)
+{
+    if (nsmi_reader_empty(r, row, "entered"))
+        return NSM_OK;
+    nsm_date d;
+    nsm_status s = nsmi_read_date(r, row, "entered", &d);
+    if (s != NSM_OK)
+        return s;
+    const nsm_cell *c = nsmi_reader_cell(r, row, "entered");
+    char start[11];
+    nsmi_date_format(r->start, start);
+    if (nsmi_date_cmp(d, r->start) > 0)
+        return nsmi_reader_error(r, c, 0, "entered %s is after start_date %s: it says since when "
+                                "a factor that starts in this level has been in it, so it is on or "
+                                "before the start; a change after the start belongs in "
+                                "calendar.csv", c->text, start);
+    if (!f->entered && !(f->entered = calloc(NSM_MAX_LEVELS, sizeof *f->entered)))
+        return NSM_ERR_NOMEM;
+    f->entered[l] = -nsmi_reader_time(r, d); /* whole days: exact (model.h) */
+    if (f->initial[l] == 0)
+        nsm_table_warn(r->t, c, r->d, "entered date on level '%s', where factor '%s' never "
+                       "starts (initial 0): it is read only if a lever or sweep gives the level a "
+                       "starting chance (path factors:%s:%s)", f->levels[l], f->name, f->name,
+                       f->levels[l]);
+    return NSM_OK;
+}
+
 static nsm_status add_level(nsm_reader *r, int row, nsm_factor *f, const char *level)
 {
     const nsm_cell *c = nsmi_reader_cell(r, row, "level");
@@ -56,7 +89,8 @@ static nsm_status add_level(nsm_reader *r, int row, nsm_factor *f, const char *l
     f->initial[f->n_levels] = p;
     /* counted before the label is read, so that model.c frees it whatever happens next */
     f->n_levels++;
-    return nsmi_read_text(r, row, "label", &f->level_labels[f->n_levels - 1]);
+    s = nsmi_read_text(r, row, "label", &f->level_labels[f->n_levels - 1]);
+    return s == NSM_OK ? read_entered(r, row, f, f->n_levels - 1) : s;
 }
 
 static nsm_status read_row(nsm_reader *r, int row)
@@ -120,4 +154,94 @@ nsm_status nsmi_scenario_factors(nsm_reader *r)
         m->n_levels_total += m->factors[f].n_levels;
     }
     return s;
+}
+
+/* ---- entered dates against durations (after transitions.csv) ---- */
+
+/* The duration cell as written, from the model: "180 days", "weibull(1.5,2) years". */
+static void duration_text(const nsm_duration *du, char *buf, size_t n)
+{
+    nsm_dist d = {(nsm_dist_kind)du->kind, {du->p[0], du->p[1], du->p[2]}};
+    char law[96];
+    if (du->kind == NSM_DIST_FIXED)
+        snprintf(law, sizeof law, "%g", du->p[0]);
+    else
+        nsm_dist_format(&d, law, sizeof law);
+    snprintf(buf, n, "%s %s", law, du->unit_days == 1.0 ? "days" : "years");
+}
+
+/* Transition tr's duration cannot outlast the stay of e days its factor had at the start (a
+** deadline or a uniform's upper end at most e days, a tail beyond the smallest double): the
+** scenario contradicts itself, so the error is at the entered cell, with the day the stay ended. */
+static nsm_status stay_over(nsm_reader *r, const nsm_transition *tr, double e)
+{
+    const nsm_model *m = r->m;
+    const nsm_factor *f = &m->factors[tr->factor];
+    const nsm_duration *du = &tr->duration;
+    const nsm_cell *c = nsmi_reader_cell(r, first_row(r, f->name, f->levels[tr->from]), "entered");
+    char start[11], since[11], end[11], dur[128], when[64];
+    nsmi_date_format(r->start, start);
+    nsm_model_date(m, -e, since);
+    duration_text(du, dur, sizeof dur);
+    if (du->kind == NSM_DIST_FIXED || du->kind == NSM_DIST_UNIFORM) {
+        /* the day the stay ended: a deadline's length, or a uniform's upper end, after it began */
+        nsm_model_date(m, floor(du->p[du->kind == NSM_DIST_UNIFORM] * du->unit_days - e), end);
+        snprintf(when, sizeof when, "ends that stay %s %s",
+                 du->kind == NSM_DIST_FIXED ? "on" : "by", end);
+    } else {
+        snprintf(when, sizeof when, "gives a stay of %g days no chance", e);
+    }
+    return nsmi_reader_error(r, c, 0, "factor '%s' has been in '%s' since %s, %g days before the "
+                            "start (%s), but the duration '%s' of %s:%s>%s (transitions.csv line "
+                            "%d) %s, so that stay cannot go on after the start: correct the date, "
+                            "or start the factor in '%s', where the move leads", f->name,
+                            f->levels[tr->from], since, e, start, dur, f->name,
+                            f->levels[tr->from], f->levels[tr->to], tr->source_line, when,
+                            f->levels[tr->to]);
+}
+
+/* Does the stay that had lasted e days at the start leave tr's duration a time still to run? */
+static int stay_can_go_on(const nsm_duration *du, double e)
+{
+    if (du->kind == NSM_DIST_FIXED)
+        return du->p[0] * du->unit_days - e > 0; /* the engine's remaining time (sim/actions.c) */
+    nsm_dist d = {(nsm_dist_kind)du->kind, {du->p[0], du->p[1], du->p[2]}};
+    return nsm_dist_survival(&d, e / du->unit_days) > 0;
+}
+
+/* A date on a level no duration leaves changes nothing (hazards have no memory): said, since the
+** analyst who wrote it expected it to. */
+static void warn_unread(nsm_reader *r, int f)
+{
+    const nsm_model *m = r->m;
+    const nsm_factor *fa = &m->factors[f];
+    for (int l = 0; l < fa->n_levels; l++) {
+        int read = 0;
+        for (int k = 0; k < m->n_transitions && !read; k++)
+            read = m->transitions[k].duration.on && m->transitions[k].factor == f &&
+                   m->transitions[k].from == l;
+        if (fa->entered[l] > 0 && !read)
+            nsm_table_warn(r->t, nsmi_reader_cell(r, first_row(r, fa->name, fa->levels[l]),
+                                                  "entered"),
+                           r->d, "entered date on level '%s', which no transition with a duration "
+                           "leaves: only durations read it (a hazard has no memory), so it "
+                           "changes nothing", fa->levels[l]);
+    }
+}
+
+nsm_status nsmi_scenario_entered(nsm_reader *r)
+{
+    const nsm_model *m = r->m;
+    nsmi_reader_use(r, NSM_T_FACTORS);
+    for (int k = 0; k < m->n_transitions; k++) {
+        const nsm_transition *tr = &m->transitions[k];
+        const double *entered = m->factors[tr->factor].entered;
+        if (tr->duration.on && entered && entered[tr->from] > 0 &&
+            !stay_can_go_on(&tr->duration, entered[tr->from]))
+            return stay_over(r, tr, entered[tr->from]);
+    }
+    for (int f = 0; f < m->n_factors; f++)
+        if (m->factors[f].entered)
+            warn_unread(r, f);
+    return NSM_OK;
 }

@@ -58,6 +58,8 @@ typedef struct {
 nsm_status nsmi_scenario_meta(nsm_reader *r);        /* scenario/meta.c */
 nsm_status nsmi_scenario_factors(nsm_reader *r);     /* scenario/factors.c */
 nsm_status nsmi_scenario_transitions(nsm_reader *r); /* scenario/transitions.c */
+/* factors.csv's `entered` dates against the durations of transitions.csv (scenario/factors.c) */
+nsm_status nsmi_scenario_entered(nsm_reader *r);
 nsm_status nsmi_scenario_events(nsm_reader *r);      /* scenario/hazards.c */
 nsm_status nsmi_scenario_modifiers(nsm_reader *r);   /* scenario/hazards.c */
 nsm_status nsmi_scenario_seasonality(nsm_reader *r); /* scenario/hazards.c */

@@ -19,7 +19,7 @@
 static const nsm_column scenario_cols[] = {{"key", 0}, {"value", 0}, {"source", 0}};
 static const nsm_column factor_cols[] = {
     {"factor", 0}, {"level", 0}, {"initial", 0}, {"description", 1}, {"source", 0},
-    {"label", 1},  {"factor_label", 1}};
+    {"label", 1},  {"factor_label", 1}, {"entered", 1}};
 static const nsm_column transition_cols[] = {{"factor", 0}, {"from", 0},     {"to", 0},
                                              {"value", 0},  {"unit", 0},     {"duration", 1},
                                              {"source", 0}};
@@ -71,7 +71,7 @@ static const int required[NSM_N_TABLES] = {1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0};
 /* Interpreted in this order: names before their uses. */
 static nsm_status (*const steps[])(nsm_reader *) = {
     nsmi_scenario_meta,        nsmi_scenario_factors, nsmi_scenario_transitions,
-    nsmi_scenario_events,      nsmi_scenario_modifiers, nsmi_scenario_seasonality,
+    nsmi_scenario_entered,     nsmi_scenario_events,      nsmi_scenario_modifiers, nsmi_scenario_seasonality,
     nsmi_scenario_draws,       nsmi_scenario_calendar, nsmi_scenario_effects,
     nsmi_scenario_outcomes,    nsmi_scenario_uncertain, nsmi_scenario_levers,
 };

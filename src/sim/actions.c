@@ -139,12 +139,27 @@ void nsmi_change_level(nsm_sim *s, int factor, int level, nsm_accum *acc)
     trigger_effects(s, factor, old, level);
 }
 
+/* The time still to run of a duration whose stay had lasted e > 0 days at the start (factors.csv,
+** `entered`): a deadline's remaining whole days, exact; a law's draw given that it exceeds e
+** (nsm_dist_sample_beyond: one uniform of the same stream). A stay the duration could not have
+** outlasted (the reader refuses it as written; a lever or sweep can make one) ends at once. */
+static double days_left(const nsm_duration *du, const nsm_dist *d, double e, gsl_rng *r)
+{
+    double end = du->kind == NSM_DIST_FIXED
+                     ? du->p[0] * du->unit_days
+                     : nsm_dist_sample_beyond(d, e / du->unit_days, r) * du->unit_days;
+    return end > e ? end - e : 0.0;
+}
+
 /* The end of each duration out of f's level is scheduled now, in transition order, from the
 ** transition's own stream (a fixed duration draws nothing): due at the entry plus the duration in
-** days, exactly a whole day later for a whole number of days (model.h). */
+** days, exactly a whole day later for a whole number of days (model.h). The stay in the level a
+** factor starts in (entered[f] still 0: it has not changed) may have begun before the start. */
 void nsmi_durations_start_list(nsm_sim *s, int f, int l)
 {
     const nsm_model *m = s->m;
+    const double *before = m->factors[f].entered;
+    double e = before && s->entered[f] == 0 ? before[l - m->factors[f].first_level] : 0.0;
     /* dur_list: the transitions out of l that have durations, in transition order (most have
     ** none, so most changes look at no transition here) */
     for (int j = s->dur_start[l]; j < s->dur_start[l + 1]; j++) {
@@ -152,8 +167,9 @@ void nsmi_durations_start_list(nsm_sim *s, int f, int l)
         const nsm_duration *du = &m->transitions[k].duration;
         nsm_dist d = {(nsm_dist_kind)du->kind, {du->p[0], du->p[1], du->p[2]}};
         s->draws += du->kind != NSM_DIST_FIXED;
-        double days = du->kind == NSM_DIST_FIXED ? du->p[0] * du->unit_days
-                                                 : nsm_dist_sample(&d, s->dur_rng[k]) * du->unit_days;
+        double days = e > 0 ? days_left(du, &d, e, s->dur_rng[k])
+                      : du->kind == NSM_DIST_FIXED ? du->p[0] * du->unit_days
+                                                   : nsm_dist_sample(&d, s->dur_rng[k]) * du->unit_days;
         if (nsmi_pending_push_end(&s->pending, s->t + days, k, s->entered[f]))
             s->failed = NSM_FAILED_NOMEM;
     }
