@@ -32,11 +32,19 @@
 # tornado.csv). A line `Rscript scripts/calibrate.R --hold KIND NAME SCENARIO` (not numbered, before
 # the commands that use it) makes the copy NAME of SCENARIO with its distributions of KIND
 # (judgment or data) at their means, which the commands below it may name as their scenario; the
-# script writes it in its own scratch folder. The first column names
-# the row: its first `code` span (else its text without brackets) is the outcome, the arm of a
-# `compare`, or the figure of the validation table. The header, the first column and the rows are
-# the README's (which rows to show is an editorial choice); every other cell is its column's
-# template with each {PLACEHOLDER} filled in:
+# script writes it in its own scratch folder. A command may also be the line of the rolling-origin
+# backtests, `bash scripts/validate_backtest.sh --runs N --seed S` (both options written, nothing
+# else): the script runs that script, the one home of the backtests' commands (`neasim run` of each
+# scenarios/backtest-O and its climatology, `neasim score --observed --reference`), with this build
+# and --keep, and reads its figures with backtest_table() of scripts/validate_backtest_lib.R, the
+# function scripts/validate_backtest.R prints and gates on; a command that two markers share (in
+# one README or two) runs once. The first column names the row: its first `code` span (else its
+# text without brackets) is the outcome, the arm of a `compare`, the figure of the validation
+# table, or of the backtests an origin (2015, 2017, 2019 or all, pooled) or a yearly binary
+# (icbm_launches, nuclear_tests, satellite_launches: at least one in the year; rok_governing_bloc:
+# the bloc differs from the origin's on 1 January after the year). The header, the first column
+# and the rows are the README's (which rows to show is an editorial choice); every other cell is
+# its column's template with each {PLACEHOLDER} filled in:
 #   {[N.]QTY[@DATE][[NAME]]:FMT}   a figure of command N (default 1)
 #   {A - B:FMT}, {A / B:FMT}       the difference or the ratio of two such figures, unrounded
 #   {text}                         the cell as written (words, not figures)
@@ -49,15 +57,23 @@
 # validation_table(), the figures `make validate` gates on, against SCENARIO/../data): sim, hist,
 # hist_lo, hist_hi (the simulated and historical figures and the historical 95% interval), basis
 # and verdict (words: what the interval is on; pass, FAIL, or why a figure does not gate).
+# QTY, of the backtests (no DATE; figures over the row's backtest years): years (the years scored:
+# an origin's launch-day years, a binary's years), yes (the years a binary was observed yes), in50,
+# in90 (the share of an origin's launch-day years inside the central 50% / 90% interval), pit
+# (their mean mid-PIT), crps, crps_lo, crps_hi (the launch-day CRPS skill against climatology and
+# its 95% interval paired over the years), crps4 (the CRPS skill of the four counts together),
+# brier, brier_clim, brier_skill (the mean Brier score of the yearly binaries, the climatology's,
+# the skill; an origin's are its four binaries together). A binary has years, yes and the Brier
+# figures only; an origin has all but yes.
 # QTY, of a sweep --oat (tornado.csv, the row's outcome at the DATE's horizon): base (the outcome
 # with every number at its mean), swingK and numberK, K = 1-9: the K-th largest swing and the
 # number that gives it (words: its parameter path, then in brackets "**data**, posterior" when its
 # row's source begins with `posterior`, and the row's id, else the draw's or event's label, else
 # for a modifier its condition); neither exists when the swing is below 0.005 (half a point).
-# DATE: a report date, YYYY-MM-DD (not for start or the validation figures). NAME: the outcome,
-# when the rows are the arms of a compare. FMT: %D (percent, D decimals), D (the number, D
-# decimals), gD (D significant digits, trailing zeros dropped) or s (words: number, basis,
-# verdict). A figure that does not exist (holds_at_start of a state outcome, the share of a
+# DATE: a report date, YYYY-MM-DD (not for start, the validation figures or the backtests').
+# NAME: the outcome, when the rows are the arms of a compare. FMT: %D (percent, D decimals), D
+# (the number, D decimals), gD (D significant digits, trailing zeros dropped) or s (words: number,
+# basis, verdict). A figure that does not exist (holds_at_start of a state outcome, the share of a
 # certain outcome, a ratio 0/0) is "-"; a cell none of whose figures exists is empty.
 #
 # A marker inside a fenced code block (```) is an example and is skipped.
@@ -80,11 +96,13 @@ for (a in commandArgs(trailingOnly = TRUE)) {
   } else files <- c(files, a)
 }
 neasim <- Sys.getenv("NEASIM", "build/neasim")
-# this script's folder: validate_lib.R and calibrate.R are read from there, so that the script
-# also works on a copy of the scenarios elsewhere
+# this script's folder: validate_lib.R, validate_backtest_lib.R, calibrate.R and
+# validate_backtest.sh are read from there, so that the script also works on a copy of the
+# scenarios elsewhere
 self <- sub("^--file=", "", grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE)[1])
 script_dir <- if (is.na(self)) "scripts" else dirname(self)
 source(file.path(script_dir, "validate_lib.R"))
+source(file.path(script_dir, "validate_backtest_lib.R"))
 refresh <- "Rscript scripts/readme_tables.R --write"
 open_re <- "^<!-- generated by scripts/readme_tables\\.R"
 end_line <- "<!-- end generated -->"
@@ -153,10 +171,32 @@ parse_copy <- function(text, file, line) {
   list(kind = words[4], name = words[5], scenario = words[6], line = line)
 }
 
+# the line of the backtests: `bash scripts/validate_backtest.sh --runs N --seed S`, both options
+# written (the table then says which runs it shows); the command, checked
+backtest_cmd <- "bash scripts/validate_backtest.sh"
+parse_backtest <- function(text, file, line) {
+  words <- strsplit(trimws(text), "\\s+")[[1]]
+  usage <- sprintf("write '%s --runs N --seed S'", backtest_cmd)
+  if (grepl("[;&<>`$\\\\\"']", text))
+    fail(file, line, sprintf("the line '%s' holds a shell character; %s", text, usage))
+  if (length(words) < 2 || paste(words[1:2], collapse = " ") != backtest_cmd)
+    fail(file, line, sprintf("'%s' is not a command this script runs: %s", text, usage))
+  opts <- words[-(1:2)]
+  if (length(opts) != 4 || !setequal(opts[c(1, 3)], c("--runs", "--seed")))
+    fail(file, line, sprintf("the line '%s' does not give the backtests' --runs and --seed (and nothing else): %s", text, usage))
+  for (v in opts[c(2, 4)]) if (!grepl("^[1-9][0-9]*$", v))
+    fail(file, line, sprintf("'%s' in '%s' is not a positive whole number: %s", v, text, usage))
+  paste(words, collapse = " ")
+}
+is_backtest <- function(cmd) startsWith(cmd, "bash ")
+
 # one placeholder reference "N.qty@date[name]" -> list
 ref_re <- "^(?:([0-9]+)\\.)?([a-z_0-9]+)(?:@([0-9]{4}-[0-9]{2}-[0-9]{2}))?(?:\\[([a-z_0-9]+)\\])?$"
+bt_qtys <- c("years", "yes", "in50", "in90", "pit", "crps", "crps_lo", "crps_hi", "crps4", "brier", "brier_clim",
+             "brier_skill")                                               # the backtests'
 qtys <- c("by", "holds", "start", "by_lo", "by_hi", "q05", "q95", "share", "pvar", "count",
-          "sim", "hist", "hist_lo", "hist_hi", "basis", "verdict", "base", paste0("swing", 1:9), paste0("number", 1:9))
+          "sim", "hist", "hist_lo", "hist_hi", "basis", "verdict", "base", paste0("swing", 1:9), paste0("number", 1:9),
+          bt_qtys)
 val_qtys <- c("sim", "hist", "hist_lo", "hist_hi", "basis", "verdict")   # the validation table's
 word_qtys <- c("basis", "verdict", paste0("number", 1:9))                 # words, format s
 sweep_qtys <- c("base", paste0("swing", 1:9), paste0("number", 1:9))     # tornado.csv
@@ -166,7 +206,8 @@ parse_ref <- function(s, ncmd, file, line) {
   run <- if (m[2] == "") 1L else as.integer(m[2])
   if (!m[3] %in% qtys) fail(file, line, sprintf("'%s' in '{%s}' is not a quantity: one of %s", m[3], s, paste(qtys, collapse = ", ")))
   if (run < 1 || run > ncmd) fail(file, line, sprintf("'{%s}' names command %d, but the marker has %d", s, run, ncmd))
-  if (m[4] == "" && !m[3] %in% c("start", val_qtys)) fail(file, line, sprintf("'{%s}' needs a date: {%s@YYYY-MM-DD...}", s, m[3]))
+  if (m[4] == "" && !m[3] %in% c("start", val_qtys, bt_qtys)) fail(file, line, sprintf("'{%s}' needs a date: {%s@YYYY-MM-DD...}", s, m[3]))
+  if (m[4] != "" && m[3] %in% bt_qtys) fail(file, line, sprintf("'{%s}': %s is a figure over the backtests' years, it has no date: drop @%s", s, m[3], m[4]))
   list(run = run, qty = m[3], date = m[4], name = m[5])
 }
 parse_placeholder <- function(p, ncmd, file, line) {
@@ -218,7 +259,8 @@ read_blocks <- function(file) {
           fail(file, at[k], sprintf("command [%s] is out of order: number the commands 1, 2, ... as they come", m[2]))
         t <- m[3]
       }
-      if (!startsWith(t, "neasim ")) fail(file, at[k], sprintf("'%s' is neither a command (neasim run|compare|sweep ..., Rscript scripts/calibrate.R --hold ...) nor the cells: line", t))
+      if (startsWith(t, "bash ")) { cmds <- c(cmds, parse_backtest(t, file, at[k])); next }
+      if (!startsWith(t, "neasim ")) fail(file, at[k], sprintf("'%s' is neither a command (neasim run|compare|sweep ..., %s ..., Rscript scripts/calibrate.R --hold ...) nor the cells: line", t, backtest_cmd))
       cmds <- c(cmds, parse_command(t, file, at[k], names(copies)))
     }
     if (!length(cmds)) fail(file, start, "the marker names no command: add a line 'neasim run SCENARIO --runs N --seed S'")
@@ -278,20 +320,37 @@ make_copy <- function(cp, file) {
   assign(key, out, envir = made)
   out
 }
+# the folder of the backtests' runs and scores: scripts/validate_backtest.sh, the one home of their
+# commands, run with this build and --keep (its exit status is its gates' and the check of the
+# generated scenarios', which are make validate's business: a table shows what the runs give)
+run_backtests <- function(cmd, out, file, line) {
+  bin <- file.path(scratch, "bin")
+  if (!dir.exists(bin)) { dir.create(bin); file.symlink(normalizePath(neasim), file.path(bin, "neasim")) }
+  opts <- strsplit(cmd, " ", fixed = TRUE)[[1]][-(1:2)]
+  msg <- suppressWarnings(system2("bash", c(file.path(script_dir, "validate_backtest.sh"), bin, opts, "--keep", out),
+                                  stdout = TRUE, stderr = TRUE))
+  rc <- attr(msg, "status")
+  if (!all(file.exists(file.path(out, backtest_origins, "score", "scores.csv"))))
+    fail(file, line, sprintf("'%s' failed (exit %s): %s", cmd, if (is.null(rc)) 0 else rc,
+                             paste(tail(grep("^validate_backtest: [0-9]+ passed", msg, value = TRUE, invert = TRUE), 3), collapse = " / ")))
+}
 # the results folder of a marker's command, run once per command (a copy named by the marker is
 # replaced by its folder)
 run_command <- function(cmd, block) {
   file <- block$file; line <- block$marker
   words <- strsplit(cmd, " ", fixed = TRUE)[[1]][-1]
-  for (i in seq_along(words)) if (words[i] %in% names(block$copies)) words[i] <- make_copy(block$copies[[words[i]]], file)
-  key <- paste(words, collapse = " ")
+  if (!is_backtest(cmd))
+    for (i in seq_along(words)) if (words[i] %in% names(block$copies)) words[i] <- make_copy(block$copies[[words[i]]], file)
+  key <- paste(words, collapse = " ")   # the same command in two READMEs runs once
   if (!is.null(runs[[key]])) return(runs[[key]])
   out <- file.path(scratch, sprintf("run-%d", length(ls(runs)) + 1))
   t0 <- Sys.time()
-  msg <- suppressWarnings(system2(neasim, c(words, "--out", out, "--quiet"), stdout = TRUE, stderr = TRUE))
-  rc <- attr(msg, "status")
-  if (!is.null(rc) && rc != 0)
-    fail(file, line, sprintf("'%s' failed (exit %d): %s", cmd, rc, paste(head(msg, 3), collapse = " / ")))
+  if (is_backtest(cmd)) run_backtests(cmd, out, file, line) else {
+    msg <- suppressWarnings(system2(neasim, c(words, "--out", out, "--quiet"), stdout = TRUE, stderr = TRUE))
+    rc <- attr(msg, "status")
+    if (!is.null(rc) && rc != 0)
+      fail(file, line, sprintf("'%s' failed (exit %d): %s", cmd, rc, paste(head(msg, 3), collapse = " / ")))
+  }
   cat(sprintf("ran: %s (%.1f s)\n", cmd, as.numeric(difftime(Sys.time(), t0, units = "secs"))))
   assign(key, out, envir = runs)
   out
@@ -321,6 +380,31 @@ validation_of <- function(dir, scen) {
   if (is.null(validations[[dir]]))
     assign(dir, validation_table(dir, file.path(dirname(scen), "data")), envir = validations)
   validations[[dir]]
+}
+
+# validate_backtest_lib.R's tables of the backtests' runs in a folder of run_backtests()
+backtests <- new.env()
+backtest_of <- function(dir) {
+  if (is.null(backtests[[dir]])) assign(dir, backtest_table(dir, "scenarios/data"), envir = backtests)
+  backtests[[dir]]
+}
+
+# a figure of the backtests: the row names an origin (or all) or a yearly binary; NA when the
+# figure is not one of that row's (yes of an origin; coverage, PIT or CRPS of a binary)
+backtest_figure <- function(ref, key, block, rowline, dir) {
+  bt <- backtest_of(dir)
+  if (key %in% bt$origins$origin) {
+    col <- c(years = "years", in50 = "in_50", in90 = "in_90", pit = "pit", crps = "crps_skill_ld", crps_lo = "crps_ci_low",
+             crps_hi = "crps_ci_high", crps4 = "crps_skill_all", brier = "brier", brier_clim = "brier_ref",
+             brier_skill = "brier_skill", yes = NA)[[ref$qty]]
+    return(if (is.na(col)) NA_real_ else bt$origins[[col]][bt$origins$origin == key])
+  }
+  if (key %in% bt$items$id) {
+    col <- c(years = "years", yes = "yes", brier = "brier", brier_clim = "brier_ref", brier_skill = "brier_skill")[ref$qty]
+    return(if (is.na(col)) NA_real_ else bt$items[[col]][bt$items$id == key])
+  }
+  fail(block$file, rowline, sprintf("row '%s' is neither an origin of the backtests (%s) nor a yearly binary (%s): scripts/validate_backtest_lib.R",
+                                    key, paste(bt$origins$origin, collapse = ", "), paste(bt$items$id, collapse = ", ")))
 }
 
 # a parameter path of a sweep in words: `PATH`, then in brackets "**data**, posterior" when its
@@ -389,6 +473,9 @@ tornado_figure <- function(ref, key, block, rowline, dir) {
 # when it does not exist
 figure <- function(ref, key, block, rowline) {
   file <- block$file; cmd <- block$cmds[ref$run]
+  if (is_backtest(cmd) != ref$qty %in% bt_qtys)
+    fail(file, block$cells_line, if (is_backtest(cmd)) sprintf("'%s' is not a figure of the backtests: [%d] %s gives %s", ref$qty, ref$run, cmd, paste(bt_qtys, collapse = ", "))
+         else sprintf("'%s' is a figure of the backtests: [%d] %s is not '%s --runs N --seed S'", ref$qty, ref$run, cmd, backtest_cmd))
   sweep <- startsWith(cmd, "neasim sweep ")
   if (sweep != ref$qty %in% sweep_qtys)
     fail(file, block$cells_line, if (sweep) sprintf("'%s' is not a figure of a sweep: [%d] %s gives %s", ref$qty, ref$run, cmd, paste(unique(sub("[0-9]$", "K", sweep_qtys)), collapse = ", "))
@@ -396,6 +483,7 @@ figure <- function(ref, key, block, rowline) {
   if (ref$qty %in% val_qtys && !startsWith(cmd, "neasim run "))
     fail(file, block$cells_line, sprintf("'%s' is a figure of the validation table: [%d] %s is not a run of scenarios/calibration-2012", ref$qty, ref$run, cmd))
   dir <- run_command(cmd, block)
+  if (is_backtest(cmd)) return(backtest_figure(ref, key, block, rowline, dir))
   if (sweep) return(tornado_figure(ref, key, block, rowline, dir))
   if (ref$qty %in% val_qtys) {
     if (!file.exists(file.path(dir, "state_probabilities.csv")))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/cli_backtest.sh: the backtest generator (scripts/backtest.R), the posteriors of
-# scripts/calibrate.R and the backtest table (scripts/validate_backtest.R), checked against closed
-# forms and against neasim score's own totals. Skipped (exit 77) without Rscript.
+# scripts/calibrate.R and the backtest table (scripts/validate_backtest.R and
+# validate_backtest_lib.R), checked against closed forms and against neasim score's own totals. Skipped (exit 77) without Rscript.
 # Run as `bash tests/cli_backtest.sh BUILD_DIR` from the project root.
 source "$(dirname "$0")/cli-lib.sh"
 command -v Rscript >/dev/null || { echo "cli_backtest: skipped (Rscript not found)"; exit 77; }
@@ -272,4 +272,16 @@ check_that "validate_backtest.R agrees with neasim score (2017: in_90, CRPS skil
     row <- as.numeric(strsplit(trimws(grep("^2017 ", t, value = TRUE)), " +")[[1]])
     stopifnot(abs(row[4] - tot$value[tot$metric == "in_90"]) < 1e-3,
               abs(row[6] - tot$skill[tot$metric == "crps"]) < 1e-3)' "$work/bt/2017/score/scores.csv" "$work/table.txt"
+# the paired 95% interval of each origin's launch-day CRPS skill (the track-record tables show it)
+# is neasim score's own total for that origin
+check_that "backtest_table()'s per-origin CRPS skill intervals are neasim score's" Rscript -e '
+    a <- commandArgs(TRUE); source(file.path(a[1], "validate_backtest_lib.R"))
+    bt <- backtest_table(a[2])
+    for (o in backtest_origins) {
+        s <- read.csv(file.path(a[2], o, "score", "scores.csv"))
+        t <- s[s$scope == "total" & s$name == "launch_days" & s$metric == "crps", ]
+        r <- bt$origins[bt$origins$origin == as.character(o), ]
+        stopifnot(abs(r$crps_skill_ld - t$skill) < 1e-4, abs(r$crps_ci_low - t$skill_ci_low) < 1e-4,
+                  abs(r$crps_ci_high - t$skill_ci_high) < 1e-4)   # scores.csv rounds
+    }' "$PWD/scripts" "$work/bt"
 cli_done backtest
