@@ -29,16 +29,24 @@
 
 /* A condition: all clauses must hold. A clause holds when bit level[f] of mask is set. `negated`
 ** records only how the clause was written (`f!=a`: mask holds every level but those named), so
-** that a phrase for people says it the same way ("is not a"); the engine reads the mask alone. */
+** that a phrase for people says it the same way ("is not a"); the engine reads the mask alone.
+**
+** A condition may also be a disjunction (`a=x & b=y | c=z`: scenarios/README.md, "Conditions"):
+** n_terms > 1 terms, each a conjunction of consecutive clauses, a term beginning at each clause
+** whose starts_term is set (clause 0 begins the first). It holds when any term holds. A plain
+** conjunction, every condition without a cross-factor '|', has n_terms 1 (0 when it has no
+** clauses) and no clause with starts_term: its representation and cost are those of before. */
 typedef struct {
     int factor;
-    int negated;
+    unsigned char negated;
+    unsigned char starts_term; /* a term after the first begins here (disjunctions only) */
     uint64_t mask;
 } nsm_clause;
 
 typedef struct {
     int n_clauses;
     nsm_clause *clauses;
+    int n_terms; /* <= 1: a conjunction of all the clauses */
 } nsm_condition;
 
 typedef struct {

@@ -150,7 +150,9 @@ static void group_clauses(nsm_sim *s, const int *clause, int n, const uint64_t *
 ** outcomes), and within them only at the outcomes of groups whose truth the change turned
 ** (update_outcomes). A factor named twice by one condition lists both clauses. Outcomes are the
 ** same in every phase and variant of a model, so the index of the model given to nsm_sim_alloc
-** serves them all. Grouping costs O(clauses x masks a factor) once. */
+** serves them all. Grouping costs O(clauses x masks a factor) once. A disjunction's clauses are
+** indexed as a conjunction's are: its truth, a function of its clauses', moves only when one of
+** theirs does, and then it is evaluated whole (it is never a group's single-clause member). */
 static int index_outcomes(nsm_sim *s)
 {
     const nsm_model *m = s->m;
@@ -771,6 +773,21 @@ static void update_all_outcomes(nsm_sim *s, nsm_accum *acc)
         s->out_fmarked[s->out_fdirty[k]] = 0;
     s->n_out_fdirty = 0;
     s->out_all = s->out_every;
+}
+
+int nsmi_disjunction_holds(const nsm_condition *c, const int *level)
+{
+    int term = 1; /* the current term holds so far */
+    for (int j = 0; j < c->n_clauses; j++) {
+        const nsm_clause *cl = &c->clauses[j];
+        if (cl->starts_term) {
+            if (term)
+                return 1;
+            term = 1;
+        }
+        term = term && ((cl->mask >> level[cl->factor]) & 1u);
+    }
+    return term;
 }
 
 void nsmi_outcomes_use_all(nsm_sim *s, int on)

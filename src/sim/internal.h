@@ -334,10 +334,17 @@ void nsmi_uncertain_share(nsm_sim *s, const nsm_sim *src);
 ** grid, then keep one copy of it in cache instead of one an arm (run.c). Nothing when the models
 ** differ. */
 void nsmi_sim_share_grid(nsm_sim *s, const nsm_sim *src);
-/* Whether condition c holds for the levels: every clause's level in its mask. Inline: the engine
-** asks it for outcomes, modifiers and calendar entries at every event. */
+/* Whether the disjunction c (n_terms > 1) holds: some term has every clause's level in its mask.
+** Out of line: only conditions with a cross-factor '|' come here (engine.c). */
+int nsmi_disjunction_holds(const nsm_condition *c, const int *level);
+
+/* Whether condition c holds for the levels: every clause's level in its mask (a conjunction), or
+** that of one term (a disjunction). Inline: the engine asks it for outcomes, modifiers and
+** calendar entries at every event; a conjunction pays one test of n_terms more than before. */
 static inline int nsmi_condition_holds(const nsm_condition *c, const int *level)
 {
+    if (c->n_terms > 1)
+        return nsmi_disjunction_holds(c, level);
     for (int j = 0; j < c->n_clauses; j++)
         if (!((c->clauses[j].mask >> level[c->clauses[j].factor]) & 1u))
             return 0;
