@@ -45,8 +45,9 @@ typedef struct {
 
 typedef struct {
     int n_clauses;
+    int n_terms; /* <= 1: a conjunction of all the clauses (beside n_clauses: the struct keeps
+                 ** its 16 bytes, and a modifier its size) */
     nsm_clause *clauses;
-    int n_terms; /* <= 1: a conjunction of all the clauses */
 } nsm_condition;
 
 typedef struct {

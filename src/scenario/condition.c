@@ -159,7 +159,7 @@ static nsm_status parse_term(nsm_reader *r, const nsm_cell *c, const char *buf, 
 
 nsm_status nsmi_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition *out)
 {
-    *out = (nsm_condition){0, NULL, 0};
+    *out = (nsm_condition){0, 0, NULL};
     if (!c->text[0])
         return nsmi_reader_error(r, c, 0, "missing condition (write factor=level; join clauses "
                                 "with '&')");
@@ -183,7 +183,7 @@ nsm_status nsmi_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition 
     free(buf);
     if (st != NSM_OK) {
         free(out->clauses);
-        *out = (nsm_condition){0, NULL, 0};
+        *out = (nsm_condition){0, 0, NULL};
     }
     return st;
 }

@@ -79,7 +79,7 @@ static nsm_status case_of(nsm_reader *r, draws_ctx *x, int i)
             return NSM_OK;
         }
     case_spec *cs = &x->cases[x->n_cases];
-    *cs = (case_spec){sp->draw, "", {0, NULL, 0}, i, 0};
+    *cs = (case_spec){sp->draw, "", {0, 0, NULL}, i, 0};
     snprintf(cs->key, sizeof cs->key, "%s", key);
     sp->cas = x->n_cases++;
     return key[0] ? nsmi_parse_condition(r, c, &cs->cond) : NSM_OK;
@@ -261,7 +261,7 @@ static nsm_status build_cases(nsm_reader *r, draws_ctx *x, int d)
             continue;
         cs->index = cs->key[0] ? next++ : 0;
         dr->given[cs->index] = cs->cond; /* moved: the model owns the clauses now */
-        cs->cond = (nsm_condition){0, NULL, 0};
+        cs->cond = (nsm_condition){0, 0, NULL};
     }
     for (int i = 0; i < x->n; i++) /* each row of d once: from its case's order to its index */
         if (x->rows[i].draw == d)
@@ -295,7 +295,7 @@ int nsmi_draw_row_case(nsm_reader *r, int row, int d)
     const nsm_cell *c = nsmi_reader_cell(r, row, "given");
     if (!c->text[0])
         return 0;
-    nsm_condition want = {0, NULL, 0};
+    nsm_condition want = {0, 0, NULL};
     int found = -1;
     if (nsmi_parse_condition(r, c, &want) == NSM_OK)
         for (int k = dr->has_default; found < 0 && k < dr->n_cases; k++) {

@@ -140,7 +140,7 @@ static nsm_status add_modifier(nsm_model *m, int *cap, int p, const nsm_conditio
     if (!clauses)
         return NSM_ERR_NOMEM;
     memcpy(clauses, cond->clauses, (size_t)cond->n_clauses * sizeof *clauses);
-    m->modifiers[m->n_modifiers++] = (nsm_modifier){p, {cond->n_clauses, clauses, cond->n_terms}, mult, row};
+    m->modifiers[m->n_modifiers++] = (nsm_modifier){p, {cond->n_clauses, cond->n_terms, clauses}, mult, row};
     return NSM_OK;
 }
 
@@ -212,7 +212,7 @@ static nsm_status read_modifier(nsm_reader *r, int row, int *cap)
 {
     nsm_model *m = r->m;
     nsm_target tg;
-    nsm_condition cond = {0, NULL, 0};
+    nsm_condition cond = {0, 0, NULL};
     double mult;
     nsm_status s = nsmi_parse_target(r, nsmi_reader_cell(r, row, "target"), &tg);
     if (s == NSM_OK && count_matches(m, &tg) == 0)

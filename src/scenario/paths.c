@@ -193,7 +193,7 @@ static nsm_status draw_case(path_ctx *x, int d, char *given, size_t off, int *ou
                                      dr->name);
     }
     nsm_cell sc = sub_cell(x->c, given, off);
-    nsm_condition want = {0, NULL, 0};
+    nsm_condition want = {0, 0, NULL};
     nsm_status st = nsmi_parse_condition(x->r, &sc, &want);
     *out = -1;
     for (int c = dr->has_default; st == NSM_OK && *out < 0 && c < dr->n_cases; c++) {

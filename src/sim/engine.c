@@ -775,21 +775,6 @@ static void update_all_outcomes(nsm_sim *s, nsm_accum *acc)
     s->out_all = s->out_every;
 }
 
-int nsmi_disjunction_holds(const nsm_condition *c, const int *level)
-{
-    int term = 1; /* the current term holds so far */
-    for (int j = 0; j < c->n_clauses; j++) {
-        const nsm_clause *cl = &c->clauses[j];
-        if (cl->starts_term) {
-            if (term)
-                return 1;
-            term = 1;
-        }
-        term = term && ((cl->mask >> level[cl->factor]) & 1u);
-    }
-    return term;
-}
-
 void nsmi_outcomes_use_all(nsm_sim *s, int on)
 {
     s->out_every = on;
