@@ -198,21 +198,6 @@ int nsmi_condition_same(const nsm_condition *a, const nsm_condition *b)
     return same;
 }
 
-int nsmi_condition_holds_at(const nsm_condition *c, const int *level)
-{
-    int term = 1; /* the current term holds so far */
-    for (int j = 0; j < c->n_clauses; j++) {
-        const nsm_clause *cl = &c->clauses[j];
-        if (cl->starts_term) {
-            if (term)
-                return 1;
-            term = 1;
-        }
-        term = term && ((cl->mask >> level[cl->factor]) & 1u);
-    }
-    return term;
-}
-
 /* ---- targets and triggers ---- */
 
 /* A side of `from>to`: a level, or `*` for all of them. */

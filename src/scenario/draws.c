@@ -223,7 +223,7 @@ static nsm_status check_cover(nsm_reader *r, int d, int first_row)
         }
         int covered = 0;
         for (int k2 = 0; !covered && k2 < dr->n_cases; k2++)
-            covered = nsmi_condition_holds_at(&dr->given[k2], level);
+            covered = nsm_condition_holds(&dr->given[k2], level);
         if (!covered) {
             char state[512];
             state_text(m, named, n, level, state, sizeof state);

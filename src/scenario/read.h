@@ -177,8 +177,6 @@ uint64_t nsmi_all_levels(int n);
 nsm_status nsmi_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition *out);
 /* Whether a and b are written alike: the same clauses (factor and levels) in the same terms. */
 int nsmi_condition_same(const nsm_condition *a, const nsm_condition *b);
-/* Whether c holds for the levels (the engine's own is nsmi_condition_holds, sim/internal.h). */
-int nsmi_condition_holds_at(const nsm_condition *c, const int *level);
 
 /* A target or trigger: a counted event, or a change of a factor `factor:from>to` where either
 ** side may be `*`. */

@@ -334,36 +334,6 @@ void nsmi_uncertain_share(nsm_sim *s, const nsm_sim *src);
 ** grid, then keep one copy of it in cache instead of one an arm (run.c). Nothing when the models
 ** differ. */
 void nsmi_sim_share_grid(nsm_sim *s, const nsm_sim *src);
-/* Whether the disjunction c (n_terms > 1) holds: some term has every clause's level in its mask.
-** Inline like nsmi_condition_holds, which is its only caller: a call in the modifiers' loop of
-** rates.c cost the baseline 21% more instructions in nsmi_rates_update, conjunctions included. */
-static inline int nsmi_disjunction_holds(const nsm_condition *c, const int *level)
-{
-    int term = 1; /* the current term holds so far */
-    for (int j = 0; j < c->n_clauses; j++) {
-        const nsm_clause *cl = &c->clauses[j];
-        if (cl->starts_term) {
-            if (term)
-                return 1;
-            term = 1;
-        }
-        term = term && ((cl->mask >> level[cl->factor]) & 1u);
-    }
-    return term;
-}
-
-/* Whether condition c holds for the levels: every clause's level in its mask (a conjunction), or
-** that of one term (a disjunction). Inline: the engine asks it for outcomes, modifiers and
-** calendar entries at every event; a conjunction pays one test of n_terms more than before. */
-static inline int nsmi_condition_holds(const nsm_condition *c, const int *level)
-{
-    if (c->n_terms > 1)
-        return nsmi_disjunction_holds(c, level);
-    for (int j = 0; j < c->n_clauses; j++)
-        if (!((c->clauses[j].mask >> level[c->clauses[j].factor]) & 1u))
-            return 0;
-    return 1;
-}
 
 /* The layout of the accumulators (accum.c, paired.c), here so that their serialization
 ** (partial.c) reads and writes them in one place. An event's count table has one row per count
