@@ -138,4 +138,9 @@ printf 'target,condition,multiplier,source\nh:off>on,h=on & a=on | b=on,3,x\n' >
 "$NEASIM" check "$d" >"$work/or-warn.txt" 2>&1
 check_that or_modifier_one_term_allows bash -c "! grep -q warning '$work/or-warn.txt'"
 
+# random conditions (terms of clauses, level lists, negations, spaces) against a model of the
+# grammar: refused when a term can never hold, else check prints the canonical form it predicts
+rm -rf "$work/grammar" && cp -r tests/models/or_condition "$work/grammar"
+check_that or_grammar_random python3 tests/condition_grammar.py "$NEASIM" "$work/grammar"
+
 cli_done language
