@@ -138,6 +138,12 @@ printf 'target,condition,multiplier,source\nh:off>on,h=on & a=on | b=on,3,x\n' >
 "$NEASIM" check "$d" >"$work/or-warn.txt" 2>&1
 check_that or_modifier_one_term_allows bash -c "! grep -q warning '$work/or-warn.txt'"
 
+# a lever on a modifier that says 'or': arms.csv says it with its terms joined by "; or"
+rm -rf "$work/or-lever" && cp -r tests/models/or_condition "$work/or-lever"
+printf 'lever,target,operation,value,from_date,description,source\nup,modifiers:1,multiply,2,,x,x\n' >"$work/or-lever/levers.csv"
+expect or_lever_runs 0 "" -- compare "$work/or-lever" --levers up --runs 100 --quiet --out "$work/or-lever-out"
+check_that or_lever_text grep -q '"H: off → on, while A is on; or B is on: multiplier × 2"' "$work/or-lever-out/arms.csv"
+
 # random conditions (terms of clauses, level lists, negations, spaces) against a model of the
 # grammar: refused when a term can never hold, else check prints the canonical form it predicts
 rm -rf "$work/grammar" && cp -r tests/models/or_condition "$work/grammar"
