@@ -106,8 +106,8 @@ bad cond_none outcomes.csv 's/^in_b,f=b,/in_b,f!=a|b,/' \
     "outcomes.csv:2:6: error: 'f!=...' names every level of f, so the condition can never hold"
 bad cond_bang outcomes.csv 's/^in_b,f=b,/in_b,!f=a,/' \
     "outcomes.csv:2:6: error: '!' goes before the '=': write f!=level"
-bad cond_or_across outcomes.csv 's/^in_b,f=b,/in_b,f=a|g=b,/' \
-    "outcomes.csv:2:10: error: 'g=b' is not a level of f: '\|' joins levels of one factor \(f=a\|b\) and '&' joins clauses"
+bad cond_or_factor_as_level outcomes.csv 's/^in_b,f=b,/in_b,f=a|f,/' \
+    "outcomes.csv:2:10: error: 'f' is a factor, not a level of f: '\|' followed by a level joins levels of one factor \(f=a\|b\), followed by a clause it says 'or' across factors \(f=a \| f=level\)"
 bad misspelt_column factors.csv 's/^factor,level,initial/factor,level,inital/' "factors.csv:1:[0-9]+: error: .*did you mean 'initial'"
 bad probability_above_one factors.csv 's/^f,a,1,test/f,a,1.5,test/' "factors.csv:2:[0-9]+: error: "
 bad initial_not_summing factors.csv 's/^f,b,0,test/f,b,0.2,test/' "factors.csv:[23]:[0-9]+: error: .*sum"

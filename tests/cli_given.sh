@@ -42,4 +42,15 @@ rm -f "$d/levers.csv"
 sed -i 's/^elect,f,\*,b,0.8,g=x,test$/elect,f,*,b,"beta(8,2)",g=x,test/' "$d/draws.csv"
 expect uncertain_in_case 0 'draws:elect:\*>b:g=x +beta\(8,2\) +mean 0.8' -- check "$d"
 
+# ---- a given that says 'or' across factors: the cover check tries every state against each term
+given_bad or_not_covered "${H}s,h,*,q,1,g=x | f=b,t\ns,h,*,q,1,g=y & f!=b,t\n" \
+    "draws.csv:2:11: error: draw 's' has no default \(a row with an empty given\) and none of its conditions holds when g=z & f=a"
+d="$work/given-or"; rm -rf "$d"; cp -r tests/models/given "$d"; rm "$d/calendar.csv"
+printf "${H}s,h,*,q,1,g=x | f=b,t\ns,h,*,q,1,g=y|z & f!=b,t\n" >"$d/draws.csv"
+expect or_covered 0 's \(h\): 1. given g=x \| f=b; 2. given g=y\|z & f=a\|c; \(no default: these cover every state\)' -- check "$d"
+printf 'lever,target,operation,value,from_date,description,source\nx,draws:s:*>q:g=x | f=b,set,1,,x,x\n' >"$d/levers.csv"
+expect or_path_names_case 0 'draws:s:\*>q:g=x \| f=b' -- check "$d"
+printf 'lever,target,operation,value,from_date,description,source\nx,draws:s:*>q:f=b | g=x,set,1,,x,x\n' >"$d/levers.csv"
+expect or_path_as_written 65 "levers.csv:2:15: error: draw 's' has no case given 'f=b \| g=x'" -- check "$d"
+
 cli_done given

@@ -112,4 +112,41 @@ sed -i 's/^name,counts,/name,counts_dates,/' "$d/scenario.csv"
 expect events_counts_compare_refused 65 "scenarios 'counts' and 'counts_dates' count 'poisson' differently \(events.csv, counts: occurrences and dates\)" -- \
     compare tests/models/counts "$d" --runs 10 --quiet --out "$work/counts-cmp"
 
+# ---- 'or' across factors (tests/models/or_condition; the closed forms: test_language.c)
+expect or_check_outcome 0 '^  either +x=on \| y=on$' -- check tests/models/or_condition
+expect or_check_terms_of_two 0 '^  alike +x=on & y=on \| x=off & y=off$' -- check tests/models/or_condition
+expect or_check_modifier 0 'h:off>on +while a=on \| b=on' -- check tests/models/or_condition
+expect or_check_calendar 0 'either_sets_c +c=on  when a=on \| b=on' -- check tests/models/or_condition
+bad or_empty_term outcomes.csv 's/^in_b,f=b,/in_b,| f=b,/' \
+    "outcomes.csv:2:6: error: empty term in condition '\| f=b' \(a '\|' followed by factor=level begins another term: write a clause on each side of it\)"
+bad or_empty_last_term outcomes.csv 's/^in_b,f=b,/in_b,f=b |,/' \
+    "outcomes.csv:2:11: error: missing level name in condition 'f=b \|'"
+bad or_term_never_holds outcomes.csv 's/^in_b,f=b,/in_b,f=b | f=a \& f=b,/' \
+    "outcomes.csv:2:18: error: clauses 1 and 2 of term 2 on f leave no level of it, so the term can never hold"
+d="$work/or-bad"; rm -rf "$d"; cp -r tests/models/or_condition "$d"
+sed -i 's/^either,x=on | y=on,/either,x=on|y,/' "$d/outcomes.csv"
+expect or_factor_as_level 65 "outcomes.csv:2:13: error: 'y' is a factor, not a level of x: .*\(x=a \| y=level\)" -- check "$d"
+cp tests/models/or_condition/outcomes.csv "$d/"
+sed -i 's/^either_sets_c,2026-01-01,,,a=on | b=on,/either_sets_c,2026-01-01,,,a=on | bb=on,/' "$d/calendar.csv"
+expect or_calendar_unknown_factor 65 "calendar.csv:2:35: error: unknown factor 'bb'; did you mean 'b'\?" -- check "$d"
+cp tests/models/or_condition/calendar.csv "$d/"
+# a modifier's clauses on its target's own factor: the row warns when no term allows the level the
+# target moves from, not when one term does
+printf 'target,condition,multiplier,source\nh:off>on,h=on & a=on | b=on & h=on,3,x\n' >"$d/modifiers.csv"
+expect or_modifier_never_holds 0 "modifiers.csv:2:10: warning: condition 'h=on & a=on \| b=on & h=on' never holds while the target h:off>on can happen" -- check "$d"
+printf 'target,condition,multiplier,source\nh:off>on,h=on & a=on | b=on,3,x\n' >"$d/modifiers.csv"
+"$NEASIM" check "$d" >"$work/or-warn.txt" 2>&1
+check_that or_modifier_one_term_allows bash -c "! grep -q warning '$work/or-warn.txt'"
+
+# a lever on a modifier that says 'or': arms.csv says it with its terms joined by "; or"
+rm -rf "$work/or-lever" && cp -r tests/models/or_condition "$work/or-lever"
+printf 'lever,target,operation,value,from_date,description,source\nup,modifiers:1,multiply,2,,x,x\n' >"$work/or-lever/levers.csv"
+expect or_lever_runs 0 "" -- compare "$work/or-lever" --levers up --runs 100 --quiet --out "$work/or-lever-out"
+check_that or_lever_text grep -q '"H: off → on, while A is on; or B is on: multiplier × 2"' "$work/or-lever-out/arms.csv"
+
+# random conditions (terms of clauses, level lists, negations, spaces) against a model of the
+# grammar: refused when a term can never hold, else check prints the canonical form it predicts
+rm -rf "$work/grammar" && cp -r tests/models/or_condition "$work/grammar"
+check_that or_grammar_random python3 tests/condition_grammar.py "$NEASIM" "$work/grammar"
+
 cli_done language

@@ -72,4 +72,23 @@ expect "a horizon too short for any watch date says so" 64 \
     "two_state's horizon is too short for a watch date" -- \
     run "$work/tiny" --runs 20 --signposts --out "$work/tiny-out"
 
+# An outcome that says 'or' across factors (tests/models/or_condition: either is x=on | y=on, x and
+# y independent): its routes are told in both factors and begin with the term that came first;
+# the levels of a term of one clause are its own condition, not signposts; alike (two terms of two
+# clauses each) keeps every indicator.
+for t in 1 2; do
+    expect "--routes --signposts on 'or' outcomes, $t threads" 0 "" -- run tests/models/or_condition \
+        --runs 3000 --seed 3 --routes --signposts --threads "$t" --quiet --out "$work/or$t"
+done
+check_that "'or' outcomes: routes and signposts the same bytes for 1 and 2 threads" \
+    bash -c "cmp -s '$work/or1/routes.csv' '$work/or2/routes.csv' && cmp -s '$work/or1/signposts.csv' '$work/or2/signposts.csv'"
+check_that "routes of x=on | y=on: x=on and y=on, shares adding up to 1" \
+    bash -c "awk -F, '\$1 == \"either\" { n++; r[\$3] = 1; s += \$6 } END { exit !(n == 2 && r[\"x=on\"] && r[\"y=on\"] && s > 0.999 && s < 1.001) }' '$work/or1/routes.csv'"
+check_that "routes of x=on | y=on: as many onsets as runs where x or y entered on" \
+    bash -c "[ \"\$(awk -F, '\$1 == \"either\" { print \$10; exit }' '$work/or1/routes.csv')\" = \"\$(awk -F, '\$1 == \"either_onset\" { print \$10; exit }' '$work/or1/routes.csv')\" ]"
+check_that "signposts of x=on | y=on: not x=on nor y=on (its own terms)" \
+    bash -c "! grep -Eq '^either(_onset)?,([^,]*,){3}(x|y)=on,' '$work/or1/signposts.csv' && grep -q '^either,' '$work/or1/signposts.csv'"
+check_that "signposts of x=on & y=on | x=off & y=off: x=on among them (no term of one clause)" \
+    grep -Eq '^alike,([^,]*,){3}x=on,' "$work/or1/signposts.csv"
+
 cli_done routes

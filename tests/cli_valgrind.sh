@@ -170,6 +170,11 @@ expect "merge of routes and signposts" 0 "" -- merge "$work/story.p2" "$work/sto
 expect "compare --outer --shard 1/2" 0 "" -- compare tests/models/judgment_counts --levers all --runs 20 --outer 3 --threads 2 --quiet --shard 1/2 --out "$work/outer.p1"
 expect "compare --outer --shard 2/2" 0 "" -- compare tests/models/judgment_counts --levers all --runs 20 --outer 3 --threads 1 --quiet --shard 2/2 --out "$work/outer.p2"
 expect "merge of a two-level comparison" 0 "" -- merge "$work/outer.p2" "$work/outer.p1" --quiet --out "$work/outer-m"
+# conditions that say 'or' across factors (outcomes, a modifier, a calendar row), with routes and
+# signposts, and the reader's refusal of a term that can never hold
+expect "run 'or' conditions --routes --signposts" 0 "" -- run tests/models/or_condition --runs 100 --seed 7 --threads 2 --routes --signposts --quiet --out "$work/or"
+cp -r tests/models/or_condition "$work/or-bad" && sed -i 's/^either,x=on | y=on,/either,x=on | y=on \& y=off,/' "$work/or-bad/outcomes.csv"
+expect "'or': a term that can never hold" 65 "of term 2 on y leave no level" -- check "$work/or-bad"
 expect "run --routes --precision" 0 "" -- run tests/models/routes --precision 0.05 --routes --threads 2 --quiet --out "$work/story-prec"
 expect "run --watch beyond the horizon" 64 "not within the horizon" -- run tests/models/signposts --signposts --watch 9 --quiet --out "$work/story-bad"
 

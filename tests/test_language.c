@@ -1,7 +1,7 @@
 /*
 ** test_language.c: the constructs of the model language added by issue 11 (onset outcomes,
 ** counted events fired by the calendar, conditional calendar rows, ids of modifiers and
-** effects), against closed forms with tolerances in Monte Carlo standard errors at fixed seeds,
+** effects) and conditions that say 'or' across factors, against closed forms with tolerances in Monte Carlo standard errors at fixed seeds,
 ** or against exact expectations where the model is deterministic.
 */
 #include "nsm_test.h"
@@ -144,6 +144,66 @@ static void test_calendar_when(void **state)
     nsm_test_release(&f);
 }
 
+/* ---------------------------------------------------------------- 'or' across factors */
+
+/* tests/models/or_condition: x starts on with probability q = 0.3 and enters on (absorbing) at
+** r1 = 0.4; y starts off, enters on at r2 = 0.6 and leaves at s2 = 1.5; they are independent.
+** Neither has entered on by t with probability (1 - q) e^{-(r1 + r2) t}, so the state outcome
+** `x=on | y=on` has occurred by t with 1 - (1 - q) e^{-(r1 + r2) t} and its onset (a change into
+** it after the start: only runs that start with x off) with (1 - q)(1 - e^{-(r1 + r2) t}). At
+** each report it holds with 1 - (1 - px)(1 - py), px = 1 - (1 - q) e^{-r1 t} and py = r2 / (r2 +
+** s2) (1 - e^{-(r2 + s2) t}); `x=on & y=on | x=off & y=off` with px py + (1 - px)(1 - py). a and
+** b never move (on with 0.3 and 0.4): while `a=on | b=on` (probability pe = 1 - 0.7 x 0.6) h's
+** rate 0.5 is multiplied by 3 once, so P(h on by t) = pe (1 - e^{-1.5t}) + (1 - pe)(1 - e^{-0.5t})
+** (two rows would compound to x9 while both hold: 0.025 more at one year, 10 standard errors);
+** the calendar sets c on 2026-01-01 in exactly the runs where `a=on | b=on`. */
+static void test_or_across_factors(void **state)
+{
+    (void)state;
+    const int64_t n = 40000;
+    nsm_test_run f = nsm_test_simulate("or_condition", (uint64_t)n, 17, 2);
+    const nsm_model *m = f.m;
+    int64_t *by = malloc(((size_t)m->n_reports + 1) * sizeof *by);
+    int64_t *held = malloc((size_t)m->n_reports * sizeof *held);
+    int64_t *alike = malloc((size_t)m->n_reports * sizeof *alike);
+    assert_non_null(by);
+    assert_non_null(held);
+    assert_non_null(alike);
+    const double q = 0.3, r1 = 0.4, r2 = 0.6, s2 = 1.5, pe = 1 - 0.7 * 0.6;
+    nsm_accum_outcome_held_series(f.a, nsm_test_outcome(m, "either"), held);
+    nsm_accum_outcome_held_series(f.a, nsm_test_outcome(m, "alike"), alike);
+    for (int i = 6; i < m->n_reports; i += 6) {
+        double t = nsm_years(m->report_t[i]), e = exp(-(r1 + r2) * t);
+        double px = 1 - (1 - q) * exp(-r1 * t), py = r2 / (r2 + s2) * (1 - exp(-(r2 + s2) * t));
+        char what[80];
+        snprintf(what, sizeof what, "x=on | y=on at some time by t = %.2f", t);
+        nsm_occurred_by(m, f.a, nsm_test_outcome(m, "either"), by);
+        nsm_test_check_prop(what, by[i], n, 1 - (1 - q) * e);
+        snprintf(what, sizeof what, "onset of x=on | y=on by t = %.2f", t);
+        nsm_occurred_by(m, f.a, nsm_test_outcome(m, "either_onset"), by);
+        nsm_test_check_prop(what, by[i], n, (1 - q) * (1 - e));
+        snprintf(what, sizeof what, "x=on | y=on holds at t = %.2f", t);
+        nsm_test_check_prop(what, held[i], n, 1 - (1 - px) * (1 - py));
+        snprintf(what, sizeof what, "x=on & y=on | x=off & y=off holds at t = %.2f", t);
+        nsm_test_check_prop(what, alike[i], n, px * py + (1 - px) * (1 - py));
+        snprintf(what, sizeof what, "h on by t = %.2f (x3 once while a=on | b=on)", t);
+        nsm_occurred_by(m, f.a, nsm_test_outcome(m, "h_on"), by);
+        nsm_test_check_prop(what, by[i], n,
+                            pe * (1 - exp(-1.5 * t)) + (1 - pe) * (1 - exp(-0.5 * t)));
+    }
+    /* at the start y is off: the disjunction holds exactly where x does */
+    assert_int_equal(held[0], nsm_accum_level_count(f.a, nsm_test_level(m, "x", "on"), 0));
+    int jan = report_of(m, "2026-01-01");
+    nsm_accum_outcome_held_series(f.a, nsm_test_outcome(m, "c_on"), held);
+    for (int i = 0; i < m->n_reports; i++)
+        assert_int_equal(held[i], i < jan ? 0 : held[jan]);
+    nsm_test_check_prop("the calendar acts while a=on | b=on", held[jan], n, pe);
+    free(alike);
+    free(by);
+    free(held);
+    nsm_test_release(&f);
+}
+
 /* ---------------------------------------------------------------- ids of modifiers and effects */
 
 static const nsm_lever_row *lever_row(const nsm_model *m, const char *lever)
@@ -191,7 +251,7 @@ static void test_ids_in_paths(void **state)
 static void test_thread_count_invariance(void **state)
 {
     (void)state;
-    static const char *models[] = {"onset", "calendar_event", "calendar_when"};
+    static const char *models[] = {"onset", "calendar_event", "calendar_when", "or_condition"};
     for (size_t k = 0; k < sizeof models / sizeof models[0]; k++)
         nsm_test_same_for_threads(models[k], 6000, 99);
 }
@@ -202,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_onset_closed_form),
         cmocka_unit_test(test_calendar_fires_event),
         cmocka_unit_test(test_calendar_when),
+        cmocka_unit_test(test_or_across_factors),
         cmocka_unit_test(test_ids_in_paths),
         cmocka_unit_test(test_thread_count_invariance),
     };

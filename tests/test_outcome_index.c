@@ -6,7 +6,8 @@
 ** sharing a mask, masks of several levels, negations, a factor named twice, conditions of two and
 ** three clauses, onsets) and zero-delay effects that change a second factor at the instant of a
 ** change, or change a factor and change it back; the other models and the baseline add
-** calendars, phases and the shipped scenario's conditions. Then the index itself: every clause in
+** calendars, phases and the shipped scenario's conditions; outcome_or and or_condition
+** disjunctions (conditions that say 'or' across factors). Then the index itself: every clause in
 ** the group of its factor and mask, single-clause conditions first.
 */
 #include "nsm_test.h"
@@ -112,6 +113,14 @@ static void test_outcome_groups(void **state)
     expect_same_as_reference("outcome_groups", 2000, 200000);
 }
 
+/* Disjunctions: their clauses are indexed as a conjunction's, and the outcome evaluated whole. */
+static void test_disjunctions(void **state)
+{
+    (void)state;
+    expect_same_as_reference("outcome_or", 2000, 200000);
+    expect_same_as_reference("or_condition", 500, 1000);
+}
+
 static void test_other_models(void **state)
 {
     (void)state;
@@ -124,10 +133,9 @@ static void test_other_models(void **state)
 }
 
 /* Routes and signposts are told of every onset: the same with the index as with the reference. */
-static void test_same_onsets_and_routes(void **state)
+static void expect_same_onsets_and_routes(const char *name)
 {
-    (void)state;
-    nsm_model *m = nsm_test_load("outcome_groups");
+    nsm_model *m = nsm_test_load(name);
     nsm_story_options opt = {1, 1, 2, {1.0, 2.5}};
     nsm_story *sa = nsm_story_alloc(m, &opt), *sb = nsm_story_alloc(m, &opt);
     nsm_accum *a = nsm_accum_alloc(m), *b = nsm_accum_alloc(m);
@@ -140,7 +148,7 @@ static void test_same_onsets_and_routes(void **state)
         assert_int_equal(nsm_sim_replicate(idx, 31, (uint64_t)rep, a, NULL), NSM_OK);
         assert_int_equal(nsm_sim_replicate(ref, 31, (uint64_t)rep, b, NULL), NSM_OK);
     }
-    expect_same_outcomes("outcome_groups with routes", m, a, b);
+    expect_same_outcomes(name, m, a, b);
     assert_int_equal(nsm_story_finish(sa), NSM_OK);
     assert_int_equal(nsm_story_finish(sb), NSM_OK);
     int64_t onsets = 0;
@@ -163,6 +171,13 @@ static void test_same_onsets_and_routes(void **state)
     nsm_story_free(sa);
     nsm_story_free(sb);
     nsm_model_free(m);
+}
+
+static void test_same_onsets_and_routes(void **state)
+{
+    (void)state;
+    expect_same_onsets_and_routes("outcome_groups");
+    expect_same_onsets_and_routes("outcome_or");
 }
 
 /* Every clause of every outcome is in exactly one group: its factor's, with its mask, among the
@@ -199,8 +214,8 @@ static void expect_index(const nsm_model *m)
 static void test_index(void **state)
 {
     (void)state;
-    const char *names[] = {"outcome_groups", "many", "onset", "discover", "chain6",
-                           "scenarios/baseline"};
+    const char *names[] = {"outcome_groups", "outcome_or", "or_condition", "many", "onset",
+                           "discover", "chain6", "scenarios/baseline"};
     for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
         nsm_model *m = nsm_test_load(names[k]);
         expect_index(m);
@@ -222,6 +237,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_outcome_groups),
+        cmocka_unit_test(test_disjunctions),
         cmocka_unit_test(test_other_models),
         cmocka_unit_test(test_same_onsets_and_routes),
         cmocka_unit_test(test_index),

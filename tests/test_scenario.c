@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "neasim/params.h"
 #include "neasim/scenario.h"
 
 #ifndef NSM_FIXTURES
@@ -436,6 +437,102 @@ static void test_valid_effects_and_outcomes(void **state)
     assert_int_equal(m->outcomes[1].cond.clauses[1].mask, 2);
     nsm_model_free(m);
     nsm_diag_release(&d);
+}
+
+/* ---- conditions that say 'or' across factors ---- */
+
+typedef struct {
+    const char *text;      /* as written in outcomes.csv */
+    const char *canonical; /* as nsm_condition_format writes it (check shows it so) */
+    int n_terms;
+    int n_clauses;
+    uint64_t mask[4];      /* war: peace 1, tension 2, conflict 4; regime: a 1, b 2, c 4 */
+    int factor[4];         /* 0 war, 1 regime */
+    int starts[4];         /* starts_term */
+} or_case;
+
+static const or_case or_cases[] = {
+    /* '&' binds tighter than the cross-factor '|' */
+    {"war=tension & regime=b | war=conflict", "war=tension & regime=b | war=conflict", 2, 3,
+     {2, 2, 4}, {0, 1, 0}, {0, 0, 1}},
+    {"war=peace | regime=b & war=tension", "war=peace | regime=b & war=tension", 2, 3,
+     {1, 2, 2}, {0, 1, 0}, {0, 1, 0}},
+    /* '|' before a bare level joins levels; before a clause, terms; '!=' in a term */
+    {"war=peace|tension & regime!=a | regime=a", "war=peace|tension & regime=b|c | regime=a", 2,
+     3, {3, 6, 1}, {0, 1, 1}, {0, 0, 1}},
+    {"regime!=a|b|war=conflict", "regime=c | war=conflict", 2, 2, {4, 4}, {1, 0}, {0, 1}},
+    /* level alternatives alone: a conjunction, as before */
+    {"war=peace|conflict", "war=peace|conflict", 1, 1, {5}, {0}, {0}},
+    {"war=peace|conflict & regime=a", "war=peace|conflict & regime=a", 1, 2, {5, 1}, {0, 1},
+     {0, 0}},
+    /* three terms, spaces or none */
+    {"war=peace|regime=a|war=tension&regime!=b", "war=peace | regime=a | war=tension & regime=a|c",
+     3, 4, {1, 1, 2, 5}, {0, 1, 0, 1}, {0, 1, 1, 0}},
+};
+
+static void check_or_case(const nsm_model *m, const nsm_condition *c, const or_case *k)
+{
+    char buf[256];
+    nsm_condition_format(m, c, buf, sizeof buf);
+    assert_string_equal(buf, k->canonical);
+    assert_int_equal(c->n_terms, k->n_terms);
+    assert_int_equal(c->n_clauses, k->n_clauses);
+    for (int j = 0; j < k->n_clauses; j++) {
+        if (c->clauses[j].starts_term != k->starts[j])
+            print_error("%s: clause %d\n", k->text, j + 1);
+        assert_int_equal(c->clauses[j].factor, k->factor[j]);
+        assert_int_equal(c->clauses[j].mask, k->mask[j]);
+        assert_int_equal(c->clauses[j].starts_term, k->starts[j]);
+    }
+}
+
+/* Each condition read from outcomes.csv, then its canonical form read back: the same condition
+** (check prints what it reads). */
+static void test_or_conditions(void **state)
+{
+    (void)state;
+    enum { N = sizeof or_cases / sizeof or_cases[0] };
+    for (int pass = 0; pass < 2; pass++) {
+        char *dir = copy_valid(), *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        assert_non_null(f);
+        fprintf(f, "outcome,condition,description\n");
+        for (int k = 0; k < N; k++)
+            fprintf(f, "o%d,%s,\n", k, pass ? or_cases[k].canonical : or_cases[k].text);
+        fclose(f);
+        edit(dir, "outcomes.csv", NULL, text);
+        nsm_diag d;
+        nsm_model *m = read_ok(dir, &d);
+        assert_int_equal(m->n_outcomes, N);
+        for (int k = 0; k < N; k++)
+            check_or_case(m, &m->outcomes[k].cond, &or_cases[k]);
+        nsm_model_free(m);
+        nsm_diag_release(&d);
+        free(text);
+        remove_dir(dir);
+    }
+}
+
+/* A modifier may say 'or' across factors too (its behaviour: test_language.c). */
+static void test_or_in_modifiers(void **state)
+{
+    (void)state;
+    char *dir = copy_valid();
+    edit(dir, "modifiers.csv", "regime!=a,2", "regime!=a | war=peace,2");
+    nsm_diag d;
+    nsm_model *m = read_ok(dir, &d);
+    int found = 0;
+    for (int j = 0; j < m->n_modifiers; j++)
+        if (m->modifiers[j].cond.n_terms == 2) {
+            found++;
+            assert_int_equal(m->modifiers[j].cond.clauses[1].starts_term, 1);
+            assert_int_equal(m->modifiers[j].cond.clauses[1].mask, 1);
+        }
+    assert_true(found > 0);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+    remove_dir(dir);
 }
 
 /* ---- variants that are still valid ---- */
@@ -918,6 +1015,23 @@ static bad_case cases[] = {
      "outcomes.csv:3:1: error: outcome 'at_war' is defined twice (first at line 2)", "twice"},
     {"condition_unknown_factor", "outcomes.csv", "& regime=b", "& regim=b",
      "outcomes.csv:3:26: error: unknown factor 'regim'; did you mean 'regime'?", "factors.csv"},
+    /* 'or' across factors (a '|' followed by a clause begins another term) */
+    {"or_empty_term", "outcomes.csv", "war!=peace & regime=b", "| war!=peace & regime=b",
+     "outcomes.csv:3:13: error: empty term in condition '| war!=peace & regime=b'",
+     "write a clause on each side of it"},
+    {"or_empty_term_inside", "outcomes.csv", "war!=peace & regime=b",
+     "war!=peace & | regime=b", "outcomes.csv:3:25: error: empty clause in condition", "'&'"},
+    {"or_trailing_bar", "outcomes.csv", "war!=peace & regime=b", "war!=peace & regime=b |",
+     "outcomes.csv:3:36: error: missing level name in condition 'war!=peace & regime=b |'",
+     "regime=b |"},
+    {"or_term_never_holds", "outcomes.csv", "war!=peace & regime=b",
+     "war!=peace & regime=b | regime=a & regime=c",
+     "outcomes.csv:3:48: error: clauses 1 and 2 of term 2 on regime leave no level of it, so the "
+     "term can never hold", "write regime=a|b"},
+    {"or_factor_as_level", "outcomes.csv", "war!=peace & regime=b", "war!=peace & regime=b|war",
+     "outcomes.csv:3:35: error: 'war' is a factor, not a level of regime", "(regime=a | war=level)"},
+    {"or_unknown_factor_in_term", "outcomes.csv", "war!=peace & regime=b",
+     "war!=peace | regim=b", "outcomes.csv:3:26: error: unknown factor 'regim'", "'regime'"},
 };
 
 static void test_bad_case(void **state)
@@ -954,6 +1068,8 @@ int main(void)
         cmocka_unit_test(test_valid_draws),
         cmocka_unit_test(test_valid_calendar),
         cmocka_unit_test(test_valid_effects_and_outcomes),
+        cmocka_unit_test(test_or_conditions),
+        cmocka_unit_test(test_or_in_modifiers),
         cmocka_unit_test(test_spreadsheet_forms),
         cmocka_unit_test(test_optional_columns_and_tables),
         cmocka_unit_test(test_report_interval),

@@ -29,15 +29,24 @@
 
 /* A condition: all clauses must hold. A clause holds when bit level[f] of mask is set. `negated`
 ** records only how the clause was written (`f!=a`: mask holds every level but those named), so
-** that a phrase for people says it the same way ("is not a"); the engine reads the mask alone. */
+** that a phrase for people says it the same way ("is not a"); the engine reads the mask alone.
+**
+** A condition may also be a disjunction (`a=x & b=y | c=z`: scenarios/README.md, "Conditions"):
+** n_terms > 1 terms, each a conjunction of consecutive clauses, a term beginning at each clause
+** whose starts_term is set (clause 0 begins the first). It holds when any term holds. A plain
+** conjunction, every condition without a cross-factor '|', has n_terms 1 (0 when it has no
+** clauses) and no clause with starts_term: its representation and cost are those of before. */
 typedef struct {
     int factor;
-    int negated;
+    unsigned char negated;
+    unsigned char starts_term; /* a term after the first begins here (disjunctions only) */
     uint64_t mask;
 } nsm_clause;
 
 typedef struct {
     int n_clauses;
+    int n_terms; /* <= 1: a conjunction of all the clauses (beside n_clauses: the struct keeps
+                 ** its 16 bytes, and a modifier its size) */
     nsm_clause *clauses;
 } nsm_condition;
 
@@ -343,6 +352,40 @@ typedef struct nsm_model {
     ** ';', each tidied (nsm_path_tidy: "a/../b" as "b"); NULL when it extends none. Owned. */
     char *extends;
 } nsm_model;
+
+
+/* Whether the disjunction c (n_terms > 1) holds: some term has every clause's level in its mask.
+** Called by nsm_condition_holds only. */
+static inline int nsm_disjunction_holds(const nsm_condition *c, const int *level)
+{
+    int term = 1; /* the current term holds so far */
+    for (int j = 0; j < c->n_clauses; j++) {
+        const nsm_clause *cl = &c->clauses[j];
+        if (cl->starts_term) {
+            if (term)
+                return 1;
+            term = 1;
+        }
+        term = term && ((cl->mask >> level[cl->factor]) & 1u);
+    }
+    return term;
+}
+
+/* Whether condition c holds for the levels (level[f] of every factor f): every clause's level in
+** its mask (a conjunction), or those of one term (a disjunction). The one definition, for the
+** reader (draws' cover check) and the engine, which asks it for outcomes, modifiers, draws and
+** calendar entries at every event: inline, and a conjunction pays one test of n_terms more than
+** before (an out-of-line call for disjunctions, in the modifiers' loop of sim/rates.c, cost the
+** baseline's rate updates 21% more instructions, conjunctions included). */
+static inline int nsm_condition_holds(const nsm_condition *c, const int *level)
+{
+    if (c->n_terms > 1)
+        return nsm_disjunction_holds(c, level);
+    for (int j = 0; j < c->n_clauses; j++)
+        if (!((c->clauses[j].mask >> level[c->clauses[j].factor]) & 1u))
+            return 0;
+    return 1;
+}
 
 /* A name for people: the scenario's label when it gives one, else the name itself. */
 static inline const char *nsm_label_or_name(const char *label, const char *name)

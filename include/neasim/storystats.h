@@ -57,8 +57,9 @@ typedef struct {
     nsm_estimate ratio, difference;
 } nsm_signpost;
 
-/* Is indicator j the outcome's own condition (a one-clause condition on a factor, j entering a
-** level it accepts)? Such an indicator is not a signpost. */
+/* Is indicator j the outcome's own condition (a one-clause condition on a factor, or a term of
+** one clause of a disjunction, j entering a level it accepts)? Such an indicator is not a
+** signpost. */
 int nsm_signpost_is_own(const nsm_model *m, int o, int j);
 
 /* The signposts of outcome o at watch date w, ranked: every indicator that happened by w in some

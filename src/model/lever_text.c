@@ -116,13 +116,14 @@ static void say_move(text *t, const nsm_model *m, const move *mv)
     say_side(t, m, mv->factor, mv->to);
 }
 
-/* A condition as it was written: "F is A or B and G is not C". */
+/* A condition as it was written: "F is A or B and G is not C"; a disjunction's terms joined by
+** "; or " (the "or" of levels is inside a clause). */
 static void say_condition(text *t, const nsm_model *m, const nsm_condition *c)
 {
     for (int j = 0; j < c->n_clauses; j++) {
         const nsm_clause *cl = &c->clauses[j];
         if (j)
-            say(t, " and ");
+            say(t, cl->starts_term ? "; or " : " and ");
         say_factor(t, m, cl->factor);
         say(t, cl->negated ? " is not " : " is ");
         for (int l = 0, first = 1; l < m->factors[cl->factor].n_levels; l++)

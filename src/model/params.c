@@ -384,7 +384,8 @@ void nsm_condition_format(const nsm_model *m, const nsm_condition *c, char *buf,
     buf[0] = '\0';
     for (int j = 0; j < c->n_clauses; j++) {
         const nsm_factor *f = &m->factors[c->clauses[j].factor];
-        nsm_text_add(buf, n, &len, "%s%s=", j ? " & " : "", f->name);
+        nsm_text_add(buf, n, &len, "%s%s=", !j ? "" : c->clauses[j].starts_term ? " | " : " & ",
+                     f->name);
         for (int l = 0, first = 1; l < f->n_levels; l++)
             if ((c->clauses[j].mask >> l) & 1u) {
                 nsm_text_add(buf, n, &len, "%s%s", first ? "" : "|", f->levels[l]);
@@ -472,7 +473,8 @@ static void process_phrase(const nsm_model *m, int k, char *buf, size_t n)
     }
 }
 
-/* "US alliance posture is transactional and ROK bloc is not progressive or centrist". */
+/* "US alliance posture is transactional and ROK bloc is not progressive or centrist"; the terms
+** of a disjunction joined by "; or " (the "or" of levels is inside a clause). */
 static void condition_phrase(const nsm_model *m, const nsm_condition *c, char *buf, size_t n)
 {
     size_t len = 0;
@@ -484,8 +486,8 @@ static void condition_phrase(const nsm_model *m, const nsm_condition *c, char *b
             n_in += (int)((mask >> l) & 1u);
         /* a clause that leaves out fewer levels than it names reads better negated */
         int negate = n_levels - n_in < n_in;
-        nsm_text_add(buf, n, &len, "%s%s is %s", j ? " and " : "", factor_label(m, f),
-                     negate ? "not " : "");
+        nsm_text_add(buf, n, &len, "%s%s is %s", !j ? "" : c->clauses[j].starts_term ? "; or "
+                     : " and ", factor_label(m, f), negate ? "not " : "");
         for (int l = 0, first = 1; l < n_levels; l++)
             if ((((mask >> l) & 1u) != 0) != negate) {
                 nsm_text_add(buf, n, &len, "%s%s", first ? "" : " or ", level_label(m, f, l));

@@ -30,7 +30,8 @@ static size_t at(const char *buf, const char *p)
 
 /* ---- conditions ---- */
 
-/* The levels of `level_a|level_b` as a mask. */
+/* The levels of `level_a|level_b` as a mask. A piece with '=' was cut off as a term of its own
+** (mark_terms), so every piece here is a level name. */
 static nsm_status parse_levels(nsm_reader *r, const nsm_cell *c, const char *buf, char *s,
                                int factor, uint64_t *mask)
 {
@@ -42,11 +43,12 @@ static nsm_status parse_levels(nsm_reader *r, const nsm_cell *c, const char *buf
         if (!*name)
             return nsmi_reader_error(r, c, at(buf, name), "missing level name in condition '%s'",
                                     c->text);
-        if (strchr(name, '=')) /* a=x|b=y, or a=x and b=y */
-            return nsmi_reader_error(r, c, at(buf, name), "'%s' is not a level of %s: '|' joins "
-                                    "levels of one factor (f=a|b) and '&' joins clauses (f=a & "
-                                    "g=b); a condition cannot say 'or' across factors",
-                                    name, r->m->factors[factor].name);
+        const nsm_factor *f = &r->m->factors[factor];
+        if (nsmi_find_level(f, name) < 0 && nsmi_find_factor(r->m, name) >= 0) /* f=a|g */
+            return nsmi_reader_error(r, c, at(buf, name), "'%s' is a factor, not a level of %s: "
+                                    "'|' followed by a level joins levels of one factor (%s=a|b), "
+                                    "followed by a clause it says 'or' across factors (%s=a | "
+                                    "%s=level)", name, f->name, f->name, f->name, name);
         nsm_status st = nsmi_lookup_level(r, c, at(buf, name), factor, name, &level);
         if (st != NSM_OK)
             return st;
@@ -80,7 +82,7 @@ static nsm_status parse_clause(nsm_reader *r, const nsm_cell *c, const char *buf
     nsm_status st = nsmi_lookup_factor(r, c, at(buf, name), name, &out->factor);
     if (st == NSM_OK)
         st = parse_levels(r, c, buf, eq + 1, out->factor, &out->mask);
-    out->negated = negate;
+    out->negated = (unsigned char)negate;
     if (st == NSM_OK && negate)
         out->mask = ~out->mask & nsmi_all_levels(r->m->factors[out->factor].n_levels);
     if (st == NSM_OK && !out->mask)
@@ -89,42 +91,91 @@ static nsm_status parse_clause(nsm_reader *r, const nsm_cell *c, const char *buf
     return st;
 }
 
-/* Clauses on one factor must leave a level that satisfies them all: `f=a & f=b` never holds (a
-** typo for f=a|b), and a row that never applies is a mistake the run would not show. */
+/* Clauses on one factor within a term must leave a level that satisfies them all: `f=a & f=b`
+** never holds (a typo for f=a|b), and a row, or a term of it, that never applies is a mistake the
+** run would not show. */
 static nsm_status check_satisfiable(nsm_reader *r, const nsm_cell *c, const nsm_condition *cond,
                                     const size_t *offset)
 {
-    for (int i = 0; i < cond->n_clauses; i++)
-        for (int j = 0; j < i; j++) {
+    char term[32] = "";
+    for (int i = 0, first = 0, t = 1; i < cond->n_clauses; i++) {
+        if (cond->clauses[i].starts_term) {
+            first = i;
+            t++;
+        }
+        if (cond->n_terms > 1) /* clauses numbered within their term */
+            snprintf(term, sizeof term, " of term %d", t);
+        for (int j = first; j < i; j++) {
             const nsm_clause *a = &cond->clauses[j], *b = &cond->clauses[i];
             if (a->factor == b->factor && !(a->mask & b->mask))
-                return nsmi_reader_error(r, c, offset[i], "clauses %d and %d on %s leave no level "
-                                        "of it, so the condition can never hold (to mean either, "
-                                        "write %s=a|b)", j + 1, i + 1,
+                return nsmi_reader_error(r, c, offset[i], "clauses %d and %d%s on %s leave no "
+                                        "level of it, so the %s can never hold (to mean either, "
+                                        "write %s=a|b)", j - first + 1, i - first + 1, term,
                                         r->m->factors[a->factor].name,
+                                        cond->n_terms > 1 ? "term" : "condition",
                                         r->m->factors[a->factor].name);
         }
+    }
     return NSM_OK;
+}
+
+/* The cross-factor '|'s of buf, those followed by a clause (a piece up to the next '&', '|' or
+** the end that has an '='), cut to NULs; their count returned. A '|' followed by a bare level name
+** joins levels of one clause, as it always has, so every condition without an '=' after a '|'
+** keeps its meaning; and since '&' ends the piece, '&' binds tighter than the cross-factor '|'. */
+static int mark_terms(char *buf)
+{
+    int n = 0;
+    for (char *p = buf; (p = strchr(p, '|')) != NULL; p++) {
+        size_t len = strcspn(p + 1, "&|");
+        if (memchr(p + 1, '=', len)) {
+            *p = '\0';
+            n++;
+        }
+    }
+    return n;
+}
+
+/* The clauses of one term, s (cut from the next term by a NUL), appended to out's. */
+static nsm_status parse_term(nsm_reader *r, const nsm_cell *c, const char *buf, char *s,
+                             nsm_condition *out, size_t *offset)
+{
+    if (!*trim(s))
+        return nsmi_reader_error(r, c, at(buf, trim(s)), "empty term in condition '%s' (a '|' "
+                                "followed by factor=level begins another term: write a clause "
+                                "on each side of it)", c->text);
+    nsm_status st = NSM_OK;
+    int first = out->n_clauses;
+    for (char *next = s; st == NSM_OK && next;) {
+        char *clause = strsep(&next, "&");
+        offset[out->n_clauses] = at(buf, trim(clause));
+        nsm_clause *cl = &out->clauses[out->n_clauses];
+        st = parse_clause(r, c, buf, clause, cl);
+        cl->starts_term = (unsigned char)(out->n_clauses == first && first > 0);
+        out->n_clauses++;
+    }
+    return st;
 }
 
 nsm_status nsmi_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition *out)
 {
-    out->n_clauses = 0;
-    out->clauses = NULL;
+    *out = (nsm_condition){0, 0, NULL};
     if (!c->text[0])
         return nsmi_reader_error(r, c, 0, "missing condition (write factor=level; join clauses "
                                 "with '&')");
-    size_t n = 1;
+    size_t n = 1, len = strlen(c->text);
     for (const char *p = c->text; *p; p++)
-        n += *p == '&';
+        n += *p == '&' || *p == '|';
     char *buf = strdup(c->text);
     out->clauses = calloc(n, sizeof *out->clauses);
     size_t *offset = calloc(n, sizeof *offset);
     nsm_status st = buf && out->clauses && offset ? NSM_OK : NSM_ERR_NOMEM;
-    for (char *next = buf; st == NSM_OK && next;) {
-        char *clause = strsep(&next, "&");
-        offset[out->n_clauses] = at(buf, trim(clause));
-        st = parse_clause(r, c, buf, clause, &out->clauses[out->n_clauses++]);
+    out->n_terms = st == NSM_OK ? 1 + mark_terms(buf) : 0;
+    /* the terms lie one after another in buf, each ended by its NUL (found before parse_term cuts
+    ** the term itself) */
+    for (char *term = buf, *next = NULL; st == NSM_OK && term <= buf + len; term = next) {
+        next = term + strlen(term) + 1;
+        st = parse_term(r, c, buf, term, out, offset);
     }
     if (st == NSM_OK)
         st = check_satisfiable(r, c, out, offset);
@@ -132,10 +183,19 @@ nsm_status nsmi_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition 
     free(buf);
     if (st != NSM_OK) {
         free(out->clauses);
-        out->clauses = NULL;
-        out->n_clauses = 0;
+        *out = (nsm_condition){0, 0, NULL};
     }
     return st;
+}
+
+int nsmi_condition_same(const nsm_condition *a, const nsm_condition *b)
+{
+    int same = a->n_clauses == b->n_clauses;
+    for (int q = 0; same && q < a->n_clauses; q++)
+        same = a->clauses[q].factor == b->clauses[q].factor &&
+               a->clauses[q].mask == b->clauses[q].mask &&
+               a->clauses[q].starts_term == b->clauses[q].starts_term;
+    return same;
 }
 
 /* ---- targets and triggers ---- */

@@ -79,7 +79,7 @@ static nsm_status case_of(nsm_reader *r, draws_ctx *x, int i)
             return NSM_OK;
         }
     case_spec *cs = &x->cases[x->n_cases];
-    *cs = (case_spec){sp->draw, "", {0, NULL}, i, 0};
+    *cs = (case_spec){sp->draw, "", {0, 0, NULL}, i, 0};
     snprintf(cs->key, sizeof cs->key, "%s", key);
     sp->cas = x->n_cases++;
     return key[0] ? nsmi_parse_condition(r, c, &cs->cond) : NSM_OK;
@@ -175,14 +175,6 @@ static nsm_status check_case(nsm_reader *r, const draws_ctx *x, int d, const cas
     return NSM_OK;
 }
 
-static int holds(const nsm_condition *c, const int *level)
-{
-    for (int j = 0; j < c->n_clauses; j++)
-        if (!((c->clauses[j].mask >> level[c->clauses[j].factor]) & 1u))
-            return 0;
-    return 1;
-}
-
 /* "f=a & g=b": the levels of the named factors in state `level`. */
 static void state_text(const nsm_model *m, const int *named, int n, const int *level, char *buf,
                        size_t size)
@@ -231,7 +223,7 @@ static nsm_status check_cover(nsm_reader *r, int d, int first_row)
         }
         int covered = 0;
         for (int k2 = 0; !covered && k2 < dr->n_cases; k2++)
-            covered = holds(&dr->given[k2], level);
+            covered = nsm_condition_holds(&dr->given[k2], level);
         if (!covered) {
             char state[512];
             state_text(m, named, n, level, state, sizeof state);
@@ -269,7 +261,7 @@ static nsm_status build_cases(nsm_reader *r, draws_ctx *x, int d)
             continue;
         cs->index = cs->key[0] ? next++ : 0;
         dr->given[cs->index] = cs->cond; /* moved: the model owns the clauses now */
-        cs->cond = (nsm_condition){0, NULL};
+        cs->cond = (nsm_condition){0, 0, NULL};
     }
     for (int i = 0; i < x->n; i++) /* each row of d once: from its case's order to its index */
         if (x->rows[i].draw == d)
@@ -303,16 +295,11 @@ int nsmi_draw_row_case(nsm_reader *r, int row, int d)
     const nsm_cell *c = nsmi_reader_cell(r, row, "given");
     if (!c->text[0])
         return 0;
-    nsm_condition want = {0, NULL};
+    nsm_condition want = {0, 0, NULL};
     int found = -1;
     if (nsmi_parse_condition(r, c, &want) == NSM_OK)
         for (int k = dr->has_default; found < 0 && k < dr->n_cases; k++) {
-            const nsm_condition *g = &dr->given[k];
-            int same = g->n_clauses == want.n_clauses;
-            for (int q = 0; same && q < g->n_clauses; q++)
-                same = g->clauses[q].factor == want.clauses[q].factor &&
-                       g->clauses[q].mask == want.clauses[q].mask;
-            found = same ? k : -1;
+            found = nsmi_condition_same(&dr->given[k], &want) ? k : -1;
         }
     free(want.clauses);
     return found;

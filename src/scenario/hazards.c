@@ -140,7 +140,7 @@ static nsm_status add_modifier(nsm_model *m, int *cap, int p, const nsm_conditio
     if (!clauses)
         return NSM_ERR_NOMEM;
     memcpy(clauses, cond->clauses, (size_t)cond->n_clauses * sizeof *clauses);
-    m->modifiers[m->n_modifiers++] = (nsm_modifier){p, {cond->n_clauses, clauses}, mult, row};
+    m->modifiers[m->n_modifiers++] = (nsm_modifier){p, {cond->n_clauses, cond->n_terms, clauses}, mult, row};
     return NSM_OK;
 }
 
@@ -159,6 +159,29 @@ static void levels_text(const nsm_factor *f, uint64_t mask, char *buf, size_t n)
         }
 }
 
+/* The levels of factor f at which cond can hold, in *allowed: those every clause on f of some
+** term accepts, a term without a clause on f accepting them all. Returns whether every term names
+** f (else every level is allowed, and there is nothing to warn about). */
+static int own_levels(const nsm_condition *cond, int f, uint64_t *allowed)
+{
+    uint64_t term = ~(uint64_t)0;
+    int on_factor = 1, named = 0; /* every term so far names f; this one does */
+    *allowed = 0;
+    for (int i = 0; i <= cond->n_clauses; i++) {
+        if (i == cond->n_clauses || (i > 0 && cond->clauses[i].starts_term)) {
+            *allowed |= term;
+            on_factor = on_factor && named;
+            term = ~(uint64_t)0;
+            named = 0;
+        }
+        if (i < cond->n_clauses && cond->clauses[i].factor == f) {
+            term &= cond->clauses[i].mask;
+            named = 1;
+        }
+    }
+    return on_factor && cond->n_clauses > 0;
+}
+
 /* A condition whose clauses on the target's own factor exclude the level every transition of the
 ** target moves from (`f:a>b` while `f=b`) never holds while the move can happen: the row changes
 ** nothing. A warning, not an error: such a scenario runs as written. */
@@ -168,17 +191,11 @@ static void warn_never_holds(nsm_reader *r, int row, const nsm_target *tg,
     const nsm_model *m = r->m;
     if (tg->event >= 0)
         return;
-    uint64_t from = 0, allowed = ~(uint64_t)0;
-    int on_factor = 0;
+    uint64_t from = 0, allowed = 0;
     for (int k = 0; k < m->n_transitions; k++)
         if (nsmi_target_matches(m, tg, k))
             from |= (uint64_t)1 << m->transitions[k].from;
-    for (int i = 0; i < cond->n_clauses; i++)
-        if (cond->clauses[i].factor == tg->factor) {
-            allowed &= cond->clauses[i].mask;
-            on_factor = 1;
-        }
-    if (!on_factor || (allowed & from))
+    if (!own_levels(cond, tg->factor, &allowed) || (allowed & from))
         return;
     const nsm_factor *f = &m->factors[tg->factor];
     const nsm_cell *c = nsmi_reader_cell(r, row, "condition");
@@ -195,7 +212,7 @@ static nsm_status read_modifier(nsm_reader *r, int row, int *cap)
 {
     nsm_model *m = r->m;
     nsm_target tg;
-    nsm_condition cond = {0, NULL};
+    nsm_condition cond = {0, 0, NULL};
     double mult;
     nsm_status s = nsmi_parse_target(r, nsmi_reader_cell(r, row, "target"), &tg);
     if (s == NSM_OK && count_matches(m, &tg) == 0)

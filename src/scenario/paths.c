@@ -193,16 +193,11 @@ static nsm_status draw_case(path_ctx *x, int d, char *given, size_t off, int *ou
                                      dr->name);
     }
     nsm_cell sc = sub_cell(x->c, given, off);
-    nsm_condition want = {0, NULL};
+    nsm_condition want = {0, 0, NULL};
     nsm_status st = nsmi_parse_condition(x->r, &sc, &want);
     *out = -1;
     for (int c = dr->has_default; st == NSM_OK && *out < 0 && c < dr->n_cases; c++) {
-        const nsm_condition *g = &dr->given[c];
-        int same = g->n_clauses == want.n_clauses;
-        for (int q = 0; same && q < g->n_clauses; q++)
-            same = g->clauses[q].factor == want.clauses[q].factor &&
-                   g->clauses[q].mask == want.clauses[q].mask;
-        *out = same ? c : -1;
+        *out = nsmi_condition_same(&dr->given[c], &want) ? c : -1;
     }
     free(want.clauses);
     if (st == NSM_OK && *out < 0)

@@ -172,8 +172,11 @@ uint64_t nsmi_all_levels(int n);
 
 /* ---- the small languages inside cells (condition.c) ---- */
 
-/* factor=level & factor!=level & factor=a|b  ->  clauses with level masks (owned by *out). */
+/* factor=level & factor!=level & factor=a|b  ->  clauses with level masks (owned by *out); with
+** a cross-factor '|' (`f=a & g=b | h=c`), a disjunction of terms (model.h). */
 nsm_status nsmi_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition *out);
+/* Whether a and b are written alike: the same clauses (factor and levels) in the same terms. */
+int nsmi_condition_same(const nsm_condition *a, const nsm_condition *b);
 
 /* A target or trigger: a counted event, or a change of a factor `factor:from>to` where either
 ** side may be `*`. */

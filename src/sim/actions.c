@@ -217,7 +217,7 @@ static int draw_case(const nsm_sim *s, const nsm_draw *d)
     if (d->n_cases == 1 && d->has_default)
         return 0;
     for (int c = d->has_default; c < d->n_cases; c++)
-        if (nsmi_condition_holds(&d->given[c], s->level))
+        if (nsm_condition_holds(&d->given[c], s->level))
             return c;
     return d->has_default ? 0 : -1;
 }

@@ -150,7 +150,9 @@ static void group_clauses(nsm_sim *s, const int *clause, int n, const uint64_t *
 ** outcomes), and within them only at the outcomes of groups whose truth the change turned
 ** (update_outcomes). A factor named twice by one condition lists both clauses. Outcomes are the
 ** same in every phase and variant of a model, so the index of the model given to nsm_sim_alloc
-** serves them all. Grouping costs O(clauses x masks a factor) once. */
+** serves them all. Grouping costs O(clauses x masks a factor) once. A disjunction's clauses are
+** indexed as a conjunction's are: its truth, a function of its clauses', moves only when one of
+** theirs does, and then it is evaluated whole (it is never a group's single-clause member). */
 static int index_outcomes(nsm_sim *s)
 {
     const nsm_model *m = s->m;
@@ -762,7 +764,7 @@ static void update_all_outcomes(nsm_sim *s, nsm_accum *acc)
     const nsm_model *m = s->m;
     int i = nsmi_report_index(m, s->t);
     for (int o = 0; o < m->n_outcomes; o++) {
-        int now = nsmi_condition_holds(&m->outcomes[o].cond, s->level);
+        int now = nsm_condition_holds(&m->outcomes[o].cond, s->level);
         if (now != s->out_now[o])
             outcome_moves(s, o, now, i, acc);
     }
@@ -796,7 +798,7 @@ static void update_group(nsm_sim *s, const nsmi_out_group *g, int holds, int i, 
     int *held_start = s->held_start, plain = !s->story && !s->trace;
     for (int j = g->first; j < g->end; j++) {
         int o = mb[j];
-        int now = j < g->only_end ? holds : nsmi_condition_holds(&m->outcomes[o].cond, level);
+        int now = j < g->only_end ? holds : nsm_condition_holds(&m->outcomes[o].cond, level);
         if (now == out_now[o])
             continue;
         if (!plain) {
@@ -891,7 +893,7 @@ static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
         s->last_done = -1 - s->next_occ;
         const nsm_occurrence *oc = &m->occurrences[s->next_occ++];
         s->events++;
-        if (!m->calendar_when || nsmi_condition_holds(&m->calendar_when[oc->entry], s->level))
+        if (!m->calendar_when || nsm_condition_holds(&m->calendar_when[oc->entry], s->level))
             nsmi_apply_action(s, &oc->action, s->cal_rng[oc->entry], acc);
         else if (oc->action.kind == NSM_ACT_DRAW) {
             gsl_rng_uniform(s->cal_rng[oc->entry]); /* one draw per occurrence, acted on or not:

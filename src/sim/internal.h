@@ -334,15 +334,6 @@ void nsmi_uncertain_share(nsm_sim *s, const nsm_sim *src);
 ** grid, then keep one copy of it in cache instead of one an arm (run.c). Nothing when the models
 ** differ. */
 void nsmi_sim_share_grid(nsm_sim *s, const nsm_sim *src);
-/* Whether condition c holds for the levels: every clause's level in its mask. Inline: the engine
-** asks it for outcomes, modifiers and calendar entries at every event. */
-static inline int nsmi_condition_holds(const nsm_condition *c, const int *level)
-{
-    for (int j = 0; j < c->n_clauses; j++)
-        if (!((c->clauses[j].mask >> level[c->clauses[j].factor]) & 1u))
-            return 0;
-    return 1;
-}
 
 /* The layout of the accumulators (accum.c, paired.c), here so that their serialization
 ** (partial.c) reads and writes them in one place. An event's count table has one row per count

@@ -333,7 +333,7 @@ static double hazard(const nsm_sim *s, const nsm_model *m, const int *level, int
         h = m->events[k - m->n_transitions].rate * s->gamma[k - m->n_transitions];
     for (int j = s->mod_start[k]; j < s->mod_start[k + 1]; j++) {
         const nsm_modifier *md = &m->modifiers[s->mod_list[j]];
-        if (nsmi_condition_holds(&md->cond, level))
+        if (nsm_condition_holds(&md->cond, level))
             h *= md->multiplier;
     }
     if (m->seasonality)

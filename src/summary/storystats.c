@@ -86,14 +86,22 @@ int nsm_routes_summarize(const nsm_model *m, const nsm_story *a, int o, nsm_rout
     return k;
 }
 
+/* A term of one clause is the condition's own: entering a level it accepts makes the outcome
+** hold, whatever the other terms of a disjunction say. */
 int nsm_signpost_is_own(const nsm_model *m, int o, int j)
 {
     const nsm_condition *c = &m->outcomes[o].cond;
-    if (j >= m->n_levels_total || c->n_clauses != 1)
+    if (j >= m->n_levels_total)
         return 0;
-    const nsm_factor *f = &m->factors[c->clauses[0].factor];
-    int l = j - f->first_level;
-    return l >= 0 && l < f->n_levels && ((c->clauses[0].mask >> l) & 1u);
+    for (int q = 0; q < c->n_clauses; q++) {
+        int alone = (q == 0 || c->clauses[q].starts_term) &&
+                    (q + 1 == c->n_clauses || c->clauses[q + 1].starts_term);
+        const nsm_factor *f = &m->factors[c->clauses[q].factor];
+        int l = j - f->first_level;
+        if (alone && l >= 0 && l < f->n_levels && ((c->clauses[q].mask >> l) & 1u))
+            return 1;
+    }
+    return 0;
 }
 
 /* How far the difference's interval stays from zero: 0 when it holds zero. An indicator that
