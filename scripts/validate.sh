@@ -72,6 +72,8 @@ rtline=$(echo "$rt_out" | grep '^readme_tables: [0-9]* tables checked')
 rtn=$(echo "$rtline" | sed -E 's/^readme_tables: ([0-9]+) tables.*/\1/'); rtn=${rtn:-0}
 rtf=$(echo "$rtline" | sed -E 's/.* ([0-9]+) stale$/\1/'); rtf=${rtf:-1}
 [ "$rt_rc" -eq 0 ] || [ "$rtf" -gt 0 ] || rtf=1
+# no table found is a broken check (markers lost), not a clean one
+[ "$rtn" -gt 0 ] || { echo "FAIL readme_tables found no generated table in the scenario READMEs"; rtf=1; }
 rtp=$((rtn - rtf < 0 ? 0 : rtn - rtf))
 echo
 passed=$((checked - errors + vp + 1 - sync_ok + 1 - score_ok + bp + rtp))
