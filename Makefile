@@ -166,7 +166,8 @@ $(BUILD)/bench_direct: tests/bench_direct.c $(BUILD)/libneasim.a
 
 ## fuzz: every reader under libFuzzer with ASan/UBSan, FUZZ_SECONDS (default 60) each
 # One target per reader: scenario tables (levers.csv included), sweep design and grid files, and
-# the --levers / --params lists. Seeds come from tests/fixtures; the corpora grow in
+# the --levers / --params lists. Seeds come from tests/fixtures (valid/, and fuzz-seeds/scenario/
+# for what the valid fixture does not use: 'or' conditions, durations, entered dates); the corpora grow in
 # build/fuzz-corpus/TARGET, crashes are saved as build/fuzz/crash-*. FUZZ_TARGETS picks some.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= $(FUZZ_ALL)
@@ -199,6 +200,8 @@ fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	mkdir -p build/fuzz-corpus/scenario build/fuzz-corpus/design build/fuzz-corpus/grid build/fuzz-corpus/lists
 	@i=0; for t in $(SCENARIO_TABLES); do \
 	    printf "\\$$(printf '%03o' $$i)" | cat - tests/fixtures/valid/$$t.csv > build/fuzz-corpus/scenario/$$t; \
+	    x=tests/fixtures/fuzz-seeds/scenario/$$t.csv; \
+	    [ ! -f $$x ] || printf "\\$$(printf '%03o' $$i)" | cat - $$x > build/fuzz-corpus/scenario/$$t-language; \
 	    i=$$((i + 1)); done; \
 	printf '\012' | cat - tests/fixtures/fuzz-seeds/levers.csv > build/fuzz-corpus/scenario/levers
 	cp tests/fixtures/fuzz-seeds/design*.csv build/fuzz-corpus/design/
