@@ -145,7 +145,7 @@ med() { sort -g "$1" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; 
 spread() { sort -g "$1" | awk '{ a[NR] = $1 } END { printf "%s [%s-%s]", a[int((NR + 1) / 2)], a[1], a[NR] }'; }
 M() { med "$tmp/m-$1"; }
 S() { spread "$tmp/m-$1"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "NA") printf "NA"; else printf "%.2f", a / b }'; }
 
 echo "== reference chain (tests/models/chain6), $rc replications, seconds"
 echo "  neasim engine, 1 thread:   $(S chain_engine)"
@@ -206,22 +206,23 @@ echo "  320 / 5 factors: $(ratio "$(M ns_f320)" "$(M ns_f5)")x (target <= 1.5)"
 echo "  20 factors with 0, 15, 150 outcomes: $(M ns_f20), $(M ns_o15), $(M ns_o150)"
 echo "  150 / 0 outcomes: $(ratio "$(M ns_o150)" "$(M ns_f20)")x (target <= 1.5)"
 # The same ratios in instructions, which the machine's load cannot move (the nanoseconds above move
-# by a tenth between idle runs): callgrind counts what nsm_run executes, the model's reading and the
-# program's start left out. One run each, as the counts do not vary; about 2 x 10^5 events, which
+# by a tenth between idle runs): callgrind counts what nsm_sim_replicate executes, a replication's
+# work, the model's reading and the run's set-up left out (so that BENCH_SCALE does not move it). One run each, as the counts do not vary; about 2 x 10^5 events, which
 # takes valgrind 2-5 s a model. What instructions do not see is the memory: at 320 factors the
 # clocks outgrow the first-level cache, so the nanoseconds' ratio is the larger.
 if command -v valgrind >/dev/null; then
-    ipe() { # MODEL RUNS: instructions an event inside nsm_run, the run's set-up included
+    ipe() { # MODEL RUNS: instructions an event inside the replications
         local out ir
-        out=$(valgrind --tool=callgrind --toggle-collect=nsm_run --callgrind-out-file="$tmp/cg.out" \
+        out=$(valgrind --tool=callgrind --toggle-collect=nsm_sim_replicate --callgrind-out-file="$tmp/cg.out" \
             "$build/bench_engine" "$1" "$2" 1 nominal 2>/dev/null)
         ir=$(sed -n 's/^summary: //p' "$tmp/cg.out")
+        [ "${ir:-0}" -gt 0 ] || { echo NA; return; } # the function inlined away, say: not a 0
         awk -v ir="$ir" -v e="$(echo " $out" | field events_per_rep)" -v r="$2" 'BEGIN { printf "%.0f", ir / (e * r) }'
     }
     for f in 5 20 80 320; do echo "$(ipe "$tmp/f$f" "$(n $((200000 / (21 * f))))")" > "$tmp/i-f$f"; done
     for o in 15 150; do echo "$(ipe "$tmp/o$o" "$(n 480)")" > "$tmp/i-o$o"; done
     I() { cat "$tmp/i-$1"; }
-    echo "  in instructions an event (valgrind --tool=callgrind, inside nsm_run; not timed):"
+    echo "  in instructions an event (valgrind --tool=callgrind, inside nsm_sim_replicate; not timed):"
     echo "  5, 20, 80, 320 factors: $(I f5), $(I f20), $(I f80), $(I f320): 320 / 5 $(ratio "$(I f320)" "$(I f5)")x"
     echo "  20 factors with 0, 15, 150 outcomes: $(I f20), $(I o15), $(I o150): 150 / 0 $(ratio "$(I o150)" "$(I f20)")x"
 else
