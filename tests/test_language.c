@@ -110,6 +110,40 @@ static void test_calendar_fires_event(void **state)
     nsm_test_release(&f);
 }
 
+/* tests/models/change_counter: two counted events of rate 0, fired by the effects of f's changes
+** a>b and b>a, count the changes of a symmetric two-state chain (rates 1 a year) that starts in a.
+** The expected number of changes a>b by t is the time spent in a, E = t/2 + (1 - e^{-2t})/4, and of
+** b>a the time in b, t/2 - (1 - e^{-2t})/4: a counter has no top level, unlike the factor counters
+** (levels c0, c1, ...) that calibration-2012 still uses. */
+static void test_change_counters(void **state)
+{
+    (void)state;
+    const int64_t n = 20000;
+    nsm_test_run f = nsm_test_simulate("change_counter", (uint64_t)n, 11, 2);
+    const nsm_model *m = f.m;
+    int to_b = nsm_test_event(m, "moves_to_b"), to_a = nsm_test_event(m, "moves_to_a");
+    int64_t cap = nsm_accum_event_max_count(f.a, to_b) + nsm_accum_event_max_count(f.a, to_a) + 2;
+    int64_t *hist = malloc((size_t)cap * sizeof *hist);
+    assert_non_null(hist);
+    for (int i = 1; i < m->n_reports; i++) {
+        double t = nsm_years(m->report_t[i]), half = (1 - exp(-2 * t)) / 4;
+        for (int side = 0; side < 2; side++) {
+            int64_t nv;
+            nsm_accum_event_cumulative_hists(f.a, side ? to_a : to_b, i, hist, &nv);
+            double est = hist_mean(hist, nv, n), ss = 0, exact = t / 2 + (side ? -half : half);
+            for (int64_t k = 0; k < nv; k++)
+                ss += (double)hist[k] * ((double)k - est) * ((double)k - est);
+            double se = sqrt(ss / (double)(n - 1) / (double)n);
+            if (fabs(est - exact) > NSM_TEST_Z_TOL * se)
+                fail_msg("changes %s by %s: mean %.4f, exact %.4f (%.1f standard errors)",
+                         side ? "b>a" : "a>b", m->report_date[i], est, exact,
+                         fabs(est - exact) / se);
+        }
+    }
+    free(hist);
+    nsm_test_release(&f);
+}
+
 /* ---------------------------------------------------------------- conditional calendar rows */
 
 /* Report index of a date. */
@@ -261,6 +295,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_onset_closed_form),
         cmocka_unit_test(test_calendar_fires_event),
+        cmocka_unit_test(test_change_counters),
         cmocka_unit_test(test_calendar_when),
         cmocka_unit_test(test_or_across_factors),
         cmocka_unit_test(test_ids_in_paths),
