@@ -187,6 +187,9 @@ for s in scenarios/*/; do
     expect "run $name" 0 "" -- run "$s" --runs 10 --seed 7 --threads 2 --quiet --out "$work/$name"
 done
 expect "compare baseline" 0 "" -- compare scenarios/baseline --levers us_posture_review,value_diplomacy --runs 5 --quiet --out "$work/cmp-base"
+# two scenarios whose outcomes differ: the ones not in both are dropped, labels and all (a dropped
+# outcome's label leaked until nsm_outcomes_free was the one place that frees an outcome)
+expect "compare two scenarios, outcomes dropped" 0 "left out" -- compare scenarios/baseline scenarios/formal-alignment --runs 5 --out "$work/cmp-two"
 
 # --- compare on a small model: list errors, a factorial
 expect "compare unknown lever" 64 "did you mean 'push_f'" -- compare tests/models/paths --levers push_ff --quiet

@@ -429,4 +429,9 @@ void nsm_model_variant_free(nsm_model *m);
 /* Release a model and everything it owns. NULL is fine. */
 void nsm_model_free(nsm_model *m);
 
+/* Release the array o of n outcomes and what each owns (description, label, condition, route):
+** the one place that knows an outcome's owned fields, for nsm_model_free and for whatever drops
+** outcomes from a model (nsm_models_align). NULL is fine. */
+void nsm_outcomes_free(nsm_outcome *o, int n);
+
 #endif

@@ -67,7 +67,7 @@ static void free_draws(nsm_draw *d, int n)
     free(d);
 }
 
-static void free_outcomes(nsm_outcome *o, int n)
+void nsm_outcomes_free(nsm_outcome *o, int n)
 {
     for (int i = 0; o && i < n; i++) {
         free(o[i].description);
@@ -149,7 +149,7 @@ void nsm_model_free(nsm_model *m)
     free(m->calendar_stream);
     free(m->occurrences);
     free(m->effects);
-    free_outcomes(m->outcomes, m->n_outcomes);
+    nsm_outcomes_free(m->outcomes, m->n_outcomes);
     free(m);
 }
 

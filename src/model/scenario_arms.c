@@ -106,15 +106,11 @@ static nsm_status keep_outcomes(nsm_model *m, const int *keep, int n)
     nsm_outcome *o = calloc((size_t)n + 1, sizeof *o);
     if (!o)
         return NSM_ERR_NOMEM;
-    for (int k = 0; k < n; k++) {
+    for (int k = 0; k < n; k++) { /* moved: what they own goes with them */
         o[k] = m->outcomes[keep[k]];
         memset(&m->outcomes[keep[k]], 0, sizeof *o);
     }
-    for (int k = 0; k < m->n_outcomes; k++) {
-        free(m->outcomes[k].description);
-        free(m->outcomes[k].cond.clauses);
-    }
-    free(m->outcomes);
+    nsm_outcomes_free(m->outcomes, m->n_outcomes); /* the dropped ones, and the old array */
     m->outcomes = o;
     m->n_outcomes = n;
     return NSM_OK;
