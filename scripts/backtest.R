@@ -208,11 +208,12 @@ calendar_rows <- function(o) {
   do.call(rbind, out)
 }
 
-## The four count rates on 2012..O-1 as Jeffreys posteriors.
+## The four count rates on 2012..O-1 as Jeffreys posteriors: the patch's rows are those four (the
+## base's counters, events of rate 0 that effects fire, come from the base unchanged).
 event_rows <- function(o) {
   pre <- mis[mis$year >= 2012L & mis$year < o, ]
   T <- nrow(pre); yrs <- sprintf("%d-%d", min(pre$year), max(pre$year))
-  ev <- base$events
+  ev <- base$events[base$events$event %in% names(counts), , drop = FALSE]
   for (e in names(counts)) {
     x <- as.numeric(pre[[counts[[e]]]]); n <- sum(x); s <- stat_mult(e)
     i <- which(ev$event == e)

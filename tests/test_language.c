@@ -114,7 +114,7 @@ static void test_calendar_fires_event(void **state)
 ** a>b and b>a, count the changes of a symmetric two-state chain (rates 1 a year) that starts in a.
 ** The expected number of changes a>b by t is the time spent in a, E = t/2 + (1 - e^{-2t})/4, and of
 ** b>a the time in b, t/2 - (1 - e^{-2t})/4: a counter has no top level, unlike the factor counters
-** (levels c0, c1, ...) that calibration-2012 still uses. */
+** (levels c0, c1, ...) that calibration-2012 used before it counted so. */
 static void test_change_counters(void **state)
 {
     (void)state;
