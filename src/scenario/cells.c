@@ -410,6 +410,18 @@ nsm_status nsmi_parse_months(nsm_reader *r, const nsm_cell *c, unsigned *mask)
 
 /* ---- dates and text ---- */
 
+nsm_status nsmi_read_optional_date(nsm_reader *r, int row, const char *column, nsm_date *out,
+                                  const nsm_cell **cell)
+{
+    *cell = NULL;
+    if (nsmi_reader_empty(r, row, column))
+        return NSM_OK;
+    nsm_status s = nsmi_read_date(r, row, column, out);
+    if (s == NSM_OK)
+        *cell = nsmi_reader_cell(r, row, column);
+    return s;
+}
+
 nsm_status nsmi_read_date(nsm_reader *r, int row, const char *column, nsm_date *out)
 {
     const nsm_cell *c = nsmi_reader_cell(r, row, column);

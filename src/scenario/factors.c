@@ -46,13 +46,11 @@ static nsm_status factor_named(nsm_reader *r, const char *name, nsm_factor **out
 ** a starting chance, path factors:F:L) with a warning, since as written it can never be read. */
 static nsm_status read_entered(nsm_reader *r, int row, nsm_factor *f, int l)
 {
-    if (nsmi_reader_empty(r, row, "entered"))
-        return NSM_OK;
     nsm_date d;
-    nsm_status s = nsmi_read_date(r, row, "entered", &d);
-    if (s != NSM_OK)
+    const nsm_cell *c;
+    nsm_status s = nsmi_read_optional_date(r, row, "entered", &d, &c);
+    if (s != NSM_OK || !c)
         return s;
-    const nsm_cell *c = nsmi_reader_cell(r, row, "entered");
     char start[11];
     nsmi_date_format(r->start, start);
     if (nsmi_date_cmp(d, r->start) > 0)

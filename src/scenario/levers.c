@@ -54,14 +54,12 @@ static nsm_status read_operation(nsm_reader *r, int row, nsm_op *op)
 static nsm_status read_from(nsm_reader *r, int row, nsm_lever_row *lr)
 {
     lr->from_t = 0.0;
-    lr->has_from_date = !nsmi_reader_empty(r, row, "from_date");
-    if (!lr->has_from_date)
-        return NSM_OK;
     nsm_date d;
-    nsm_status st = nsmi_read_date(r, row, "from_date", &d);
-    if (st != NSM_OK)
+    const nsm_cell *c;
+    nsm_status st = nsmi_read_optional_date(r, row, "from_date", &d, &c);
+    lr->has_from_date = c != NULL;
+    if (st != NSM_OK || !c)
         return st;
-    const nsm_cell *c = nsmi_reader_cell(r, row, "from_date");
     snprintf(lr->from_date, sizeof lr->from_date, "%04d-%02d-%02d", d.year, d.month, d.day);
     lr->from_t = nsmi_reader_time(r, d);
     if (lr->from_t < 0 || lr->from_t > r->m->t_end)

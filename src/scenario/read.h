@@ -125,6 +125,10 @@ nsm_status nsmi_read_number_of(nsm_reader *r, int row, const char *column, const
 nsm_status nsmi_read_integer_of(nsm_reader *r, int row, const char *column, const char *what,
                                int lo, int hi, int *out);
 nsm_status nsmi_read_date(nsm_reader *r, int row, const char *column, nsm_date *out);
+/* An optional date column (factors.csv `entered`, levers.csv `from_date`): *cell is NULL when the
+** cell is empty or the column absent (NSM_OK, nothing read), else the cell, its date in *out. */
+nsm_status nsmi_read_optional_date(nsm_reader *r, int row, const char *column, nsm_date *out,
+                                  const nsm_cell **cell);
 /* The month cell of seasonality.csv, or the MONTHS of a path seasonality:TARGET:MONTHS: a month
 ** 1-12, a range LOW-HIGH (LOW <= HIGH) or a '|'-separated list of those ("3-4|8"), spaces allowed
 ** around '|' and '-'. *mask gets bit m - 1 for month m. A month listed twice is an error. */
