@@ -3,7 +3,8 @@
 # and compare it with the number written in each scenario.
 #
 # Usage (from the project root):  Rscript scripts/calibrate.R [--posteriors FILE.csv]
-#                                   [--posterior-patch OUT_DIR] [--write] [SCENARIO_DIR ...]
+#                                   [--posterior-patch OUT_DIR] [--hold KIND OUT_DIR]
+#                                   [--attribution OUT_DIR] [--write] [SCENARIO_DIR ...]
 #   with no scenario folder, every scenarios/*/ folder that holds a scenario.csv, except the
 #   backtests (scenarios/backtest-*: scripts/backtest.R owns and checks them).
 #   --posteriors FILE.csv  also writes, for every checked number that is a rate from counted events
@@ -29,6 +30,17 @@
 #   chain and rates the attribution is computed from, and scripts/backtest.R's posture at an
 #   origin. The launch-day dispersion is fitted to the chain as the model holds it (the attribution
 #   mixtures' means).
+#   --attribution OUT_DIR  (one scenario folder) writes the posture attribution (attr_probs,
+#                          attr_mix below) to OUT_DIR and does nothing else (no checks: a few
+#                          seconds, one dispersion posterior): years.csv, each year of 2012-2021
+#                          with its launch days, the thresholds' coding and P(restraint), P(routine),
+#                          P(surge) given its count, as the mixtures use them; numbers.csv, each
+#                          number from the attributed years: path, quantity, the cell as the
+#                          scenario writes it, that cell's mean and 5% and 95% quantiles (a gamma,
+#                          beta or lognormal; empty otherwise), and the mixture this script computes
+#                          (what --write writes; the check says MISMATCH when the cell is not it).
+#                          scripts/readme_tables.R fills scenarios/baseline/README.md's attribution
+#                          tables from these.
 #   --hold KIND OUT_DIR    (one scenario folder) writes OUT_DIR, a copy of the scenario with its
 #                          distributions of KIND at their means: `judgment` (all but the posteriors)
 #                          or `data` (the posteriors), for `neasim run --outer` to show the spread
@@ -66,6 +78,12 @@ if (length(w <- which(args == "--posterior-patch"))) {
   if (w == length(args)) stop("--posterior-patch needs a folder name")
   patch_dir <- args[w + 1]; args <- args[-c(w, w + 1)]
   if (length(args) != 1) stop("--posterior-patch takes exactly one scenario folder")
+}
+attr_out <- NULL
+if (length(w <- which(args == "--attribution"))) {
+  if (w == length(args)) stop("--attribution needs a folder name")
+  attr_out <- args[w + 1]; args <- args[-c(w, w + 1)]
+  if (length(args) != 1) stop("--attribution takes exactly one scenario folder")
 }
 write_mode <- "--write" %in% args; args <- setdiff(args, "--write")
 hold <- NULL
@@ -184,6 +202,13 @@ attr_levels <- c("restraint", "routine", "surge")
 attr_names <- c("launch days, routine years: mean", "launch days, restraint/routine ratio", "launch days, surge/routine ratio",
   "posture restraint>routine, annual probability", "posture routine>surge, rate/yr", "posture routine>restraint, rate/yr",
   "posture surge>restraint, annual probability", "ICBM surge multiplier (surge rate / routine base)")
+# the paths of those numbers, named as attr_mix names its mixtures (in attr_names' order)
+attr_paths <- c(rate = "events:launch_days:rate_per_year", ratio_restraint = "modifiers:31", ratio_surge = "modifiers:32",
+  p_restraint_routine = "transitions:dprk_testing_posture:restraint>routine",
+  routine_surge = "transitions:dprk_testing_posture:routine>surge",
+  routine_restraint = "transitions:dprk_testing_posture:routine>restraint",
+  p_surge_restraint = "transitions:dprk_testing_posture:surge>restraint", icbm = "modifiers:34")
+names(attr_names) <- names(attr_paths)
 attr_probs <- function(x, mu, share, phi_post) {
   L <- sapply(mu, function(m) sapply(phi_grid, function(ph) dnbinom(x, size = 1 / ph, mu = m)) %*% phi_post)
   P <- t(t(matrix(L, length(x))) * share); P <- P / rowSums(P); colnames(P) <- attr_levels; P
@@ -278,6 +303,11 @@ sat_k <- mean(sat)^2 / (var(sat) - mean(sat))
 pair_from <- head(posture, -1); pair_to <- tail(posture, -1)
 npairs <- function(a, b) sum(pair_from == a & pair_to == b)
 nfrom <- function(a) sum(pair_from == a)
+# the thresholds' chain rows from data: P(restraint -> routine) a year, and the routine years' total
+# exit rate -ln P(stay), split between the two destinations by their counts
+p_rr <- npairs("restraint", "routine") / nfrom("restraint")
+leave <- 1 - npairs("routine", "routine") / nfrom("routine")
+tot <- -log(1 - leave)
 
 ## Seasonality of key launches: distinct KST dates of key launches (not nuclear tests, not policy)
 kd <- unique(key$date_local_kst[!key$type %in% c("nuclear_test", "policy")])
@@ -473,55 +503,63 @@ Q <- list()
 q <- function(name, value, paths, rows) Q[[length(Q) + 1]] <<-
   list(name = name, value = value, paths = paths, rows = rows)
 
-scenario_quantities <- function(s) {
-  Q <<- list()
-  num <- function(path, default) { r <- lookup(s, path); if (is.null(r)) default else cell_num(r$text) }
-  start <- as.Date(s$scenario$value[s$scenario$key == "start_date"])
+# The number a scenario's cell at PATH stands for (a distribution: its mean), or DEFAULT when the
+# scenario has no such cell
+cell_at <- function(s, path, default) { r <- lookup(s, path); if (is.null(r)) default else cell_num(r$text) }
 
-  ## DPRK launch days by posture, the posture chain, dispersion
-  q("launch days, routine years: mean", ld_mean[["routine"]], "events:launch_days:rate_per_year",
-    sprintf("dprk_missile_tests_by_year.csv cns_launch_days %s (routine years)",
-            paste(era_years[posture == "routine"], collapse = ", ")))
-  q("launch days, restraint/routine ratio", ld_mean[["restraint"]] / ld_mean[["routine"]],
-    "modifiers:31", sprintf("same, restraint years %s: mean %.2f",
-                            paste(era_years[posture == "restraint"], collapse = ", "), ld_mean[["restraint"]]))
-  q("launch days, surge/routine ratio", ld_mean[["surge"]] / ld_mean[["routine"]], "modifiers:32",
-    sprintf("same, surge years %s: mean %.2f", paste(era_years[posture == "surge"], collapse = ", "),
-            ld_mean[["surge"]]))
-  p_rr <- npairs("restraint", "routine") / nfrom("restraint")
-  q("posture restraint>routine, annual probability", p_rr, "transitions:dprk_testing_posture:restraint>routine",
-    sprintf("year pairs 2012-2021: %d of %d restraint years followed by routine", npairs("restraint", "routine"), nfrom("restraint")))
-  leave <- 1 - npairs("routine", "routine") / nfrom("routine")
-  tot <- -log(1 - leave)
-  q("posture routine>surge, rate/yr", tot * npairs("routine", "surge") / (nfrom("routine") - npairs("routine", "routine")),
-    "transitions:dprk_testing_posture:routine>surge",
-    sprintf("%d of %d routine years left routine (rate -ln(1/3)), split by destination", nfrom("routine") - npairs("routine", "routine"), nfrom("routine")))
-  q("posture routine>restraint, rate/yr", tot * npairs("routine", "restraint") / (nfrom("routine") - npairs("routine", "routine")),
-    "transitions:dprk_testing_posture:routine>restraint", "as the row above")
-  q("posture surge>restraint, annual probability", npairs("surge", "restraint") / nfrom("surge"),
-    "transitions:dprk_testing_posture:surge>restraint",
-    sprintf("%d of %d surge years followed by restraint", npairs("surge", "restraint"), nfrom("surge")))
+# The posture attribution of a scenario (attr_probs, attr_mix above): the thresholds' chain (its
+# four rows from data, its two judgment rows the scenario's means), each year's P(regime | count)
+# and the mixtures over the sequences. The scenario enters through those judgment rows and the
+# ICBM routine base. scenario_quantities and --attribution both take it from here.
+posture_attribution <- function(s) {
   # k: the gamma shape that gives the posture chain of transitions.csv (base rates, launch-day
   # seasonality) the era's dispersion index m^2/(v-m) for calendar-year counts, computed exactly
   # on a daily grid from the chain's generator.
-  chain <- c(rr = -log(1 - p_rr), rs = num("transitions:dprk_testing_posture:restraint>surge", 0.05),
+  chain <- c(rr = -log(1 - p_rr), rs = cell_at(s, "transitions:dprk_testing_posture:restraint>surge", 0.05),
              us = tot / 2, ur = tot / 2, sr = -log(1 - npairs("surge", "restraint") / nfrom("surge")),
-             su = num("transitions:dprk_testing_posture:surge>routine", 0.2))
+             su = cell_at(s, "transitions:dprk_testing_posture:surge>routine", 0.2))
   km <- k_moments(chain, c(ld_mean[["restraint"]], ld_mean[["routine"]], ld_mean[["surge"]]))
   # the regime attribution's uncertainty (attr_probs above): each year's P(regime | count) under the
   # thresholds' rates km$r, the chain's stationary shares km$p and the dispersion's posterior
   # (to 4 decimals: calibration-2012 writes the judgment cells of the chain as plain numbers to 6
   # digits, the baseline as distributions, and both must get the same numbers: validate_sync.R)
   AP <- round(attr_probs(ld, km$r, km$p, post_dispersion_chain(km, era_k)$grid_post), 4); AP <- AP / rowSums(AP)
-  icbm_base <- num("events:icbm_launches:rate_per_year", 0.2)
-  AM <- attr_mix(AP, ld, icbm, icbm_base)
+  list(chain = chain, P = AP, mix = attr_mix(AP, ld, icbm, cell_at(s, "events:icbm_launches:rate_per_year", 0.2)))
+}
+
+scenario_quantities <- function(s) {
+  Q <<- list()
+  num <- function(path, default) cell_at(s, path, default)
+  start <- as.Date(s$scenario$value[s$scenario$key == "start_date"])
+
+  ## DPRK launch days by posture, the posture chain, dispersion
+  q("launch days, routine years: mean", ld_mean[["routine"]], attr_paths[["rate"]],
+    sprintf("dprk_missile_tests_by_year.csv cns_launch_days %s (routine years)",
+            paste(era_years[posture == "routine"], collapse = ", ")))
+  q("launch days, restraint/routine ratio", ld_mean[["restraint"]] / ld_mean[["routine"]],
+    attr_paths[["ratio_restraint"]], sprintf("same, restraint years %s: mean %.2f",
+                            paste(era_years[posture == "restraint"], collapse = ", "), ld_mean[["restraint"]]))
+  q("launch days, surge/routine ratio", ld_mean[["surge"]] / ld_mean[["routine"]], attr_paths[["ratio_surge"]],
+    sprintf("same, surge years %s: mean %.2f", paste(era_years[posture == "surge"], collapse = ", "),
+            ld_mean[["surge"]]))
+  q("posture restraint>routine, annual probability", p_rr, attr_paths[["p_restraint_routine"]],
+    sprintf("year pairs 2012-2021: %d of %d restraint years followed by routine", npairs("restraint", "routine"), nfrom("restraint")))
+  q("posture routine>surge, rate/yr", tot * npairs("routine", "surge") / (nfrom("routine") - npairs("routine", "routine")),
+    attr_paths[["routine_surge"]],
+    sprintf("%d of %d routine years left routine (rate -ln(1/3)), split by destination", nfrom("routine") - npairs("routine", "routine"), nfrom("routine")))
+  q("posture routine>restraint, rate/yr", tot * npairs("routine", "restraint") / (nfrom("routine") - npairs("routine", "routine")),
+    attr_paths[["routine_restraint"]], "as the row above")
+  q("posture surge>restraint, annual probability", npairs("surge", "restraint") / nfrom("surge"),
+    attr_paths[["p_surge_restraint"]],
+    sprintf("%d of %d surge years followed by restraint", npairs("surge", "restraint"), nfrom("surge")))
+  pa <- posture_attribution(s); chain <- pa$chain; AP <- pa$P; AM <- pa$mix
   # The launch-day dispersion is fitted to the model as it holds the posture: the chain's four rows
   # from data at the attribution mixtures' means (annual probabilities as rates -ln(1 - p)), its two
   # judgment rows at their means, and the three launch-day rates at the mixtures' means (routine
-  # rate times each ratio's mean). The thresholds' chain km above stays only where the attribution
-  # needs a dispersion (attr_probs): fitting the dispersion on the attribution's chain and then
-  # attributing with it would go round the circle that attr_probs' one step of empirical Bayes
-  # avoids.
+  # rate times each ratio's mean). The thresholds' chain (posture_attribution) stays only where the
+  # attribution needs a dispersion (attr_probs): fitting the dispersion on the attribution's chain
+  # and then attributing with it would go round the circle that attr_probs' one step of empirical
+  # Bayes avoids.
   rh <- post_mean(AM$rate)
   chain_held <- c(rr = -log(1 - post_mean(AM$p_restraint_routine)), rs = chain[["rs"]],
                   us = post_mean(AM$routine_surge), ur = post_mean(AM$routine_restraint),
@@ -543,7 +581,7 @@ scenario_quantities <- function(s) {
   q("seasonality other months (normalisation)", m_other, "seasonality:launch_days:1-2|5-7|9-12",
     "day-weighted annual mean of the multipliers = 1")
   q("ICBM surge multiplier (surge rate / routine base)", mean(icbm[posture == "surge"]) /
-      num("events:icbm_launches:rate_per_year", 0.2), "modifiers:34",
+      num("events:icbm_launches:rate_per_year", 0.2), attr_paths[["icbm"]],
     sprintf("cns_icbm in surge years: %s, over the routine base of events.csv", paste(icbm[posture == "surge"], collapse = ", ")))
   q("satellite launches, dispersion k", sat_k, "events:satellite_launches:dispersion",
     sprintf("dprk_missile_tests_by_year.csv csis_satellite_launch_events 2012-2021: mean %.2f, variance %.3f", mean(sat), var(sat)))
@@ -911,6 +949,26 @@ write_cells <- function(dir, rdir, s, items) {
   cat(sprintf("calibrate: wrote %d cells of %s as their posteriors (%s)\n", n, dir, paste(touched, collapse = ", ")))
 }
 
+## --attribution OUT: the posture attribution of one scenario, without the checks (the header says
+## what the two files hold); a number the scenario lacks has no row
+write_attribution <- function(dir, out) {
+  s <- read_scn(resolved_dir(dir)); pa <- posture_attribution(s)
+  dir.create(out, recursive = TRUE, showWarnings = FALSE)
+  years <- data.frame(year = era_years, launch_days = ld, coding = posture, p_restraint = pa$P[, "restraint"],
+                      p_routine = pa$P[, "routine"], p_surge = pa$P[, "surge"])
+  numbers <- do.call(rbind, lapply(names(attr_paths), function(k) {
+    r <- lookup(s, attr_paths[[k]]); if (is.null(r)) return(NULL)
+    d <- dist_parse(r$text)
+    qs <- if (!is.null(d) && d$kind %in% c("gamma", "beta", "lognormal")) post_q(d, c(0.05, 0.95)) else c(NA, NA)
+    data.frame(path = attr_paths[[k]], quantity = attr_names[[k]], written = trimws(r$text), mean = cell_num(r$text),
+               q05 = qs[1], q95 = qs[2], mixture = post_text(pa$mix[[k]]))
+  }))
+  write.csv(years, file.path(out, "years.csv"), row.names = FALSE)
+  write.csv(numbers, file.path(out, "numbers.csv"), row.names = FALSE, na = "")
+  cat(sprintf("calibrate: the posture attribution of %s written to %s (years.csv: %d years; numbers.csv: %d numbers)\n",
+              dir, out, nrow(years), if (is.null(numbers)) 0L else nrow(numbers)))
+}
+
 # ---------------------------------------------------------------------------------------------
 # Compare, scenario by scenario
 # ---------------------------------------------------------------------------------------------
@@ -920,6 +978,7 @@ dirs <- if (length(args)) args else {
   # 2012-2021: scripts/backtest.R generates them and `backtest.R --check` checks them
   d[file.exists(file.path(d, "scenario.csv")) & !grepl("^backtest-", basename(d))]
 }
+if (!is.null(attr_out)) { write_attribution(dirs[1], attr_out); quit(status = 0) }
 fmt <- function(v) if (inherits(v, "Date")) format(v) else formatC(v, digits = 4, format = "fg", flag = "#")
 errors <- 0; checked <- 0
 cat(sprintf("calibrate: data from %s/ (Kim Jong Un era 2012-2021: launch days mean %.2f, variance %.2f, era k %.2f)\n\n",

@@ -38,13 +38,19 @@
 # scenarios/backtest-O and its climatology, `neasim score --observed --reference`), with this build
 # and --keep, and reads its figures with backtest_table() of scripts/validate_backtest_lib.R, the
 # function scripts/validate_backtest.R prints and gates on; a command that two markers share (in
-# one README or two) runs once. The first column names the row: its first `code` span (else its
-# text without brackets) is the outcome, the arm of a `compare`, the figure of the validation
-# table, or of the backtests an origin (2015, 2017, 2019 or all, pooled) or a yearly binary
-# (icbm_launches, nuclear_tests, satellite_launches: at least one in the year; rok_governing_bloc:
-# the bloc differs from the origin's on 1 January after the year). The header, the first column
-# and the rows are the README's (which rows to show is an editorial choice); every other cell is
-# its column's template with each {PLACEHOLDER} filled in:
+# one README or two) runs once. A command may also be the line of the DPRK posture attribution,
+# `Rscript scripts/calibrate.R --attribution NAME SCENARIO`: the script runs it with NAME, the
+# folder it writes, in its scratch folder, and reads its years.csv and numbers.csv (calibrate.R's
+# posture_attribution(), the code its check and --write use, so that a table cannot disagree with
+# them; a few seconds, once per scenario however many markers name it). The first column names
+# the row: its first `code` span (else its text without brackets) is the outcome, the arm of a
+# `compare`, the figure of the validation table, of the backtests an origin (2015, 2017, 2019 or
+# all, pooled) or a yearly binary (icbm_launches, nuclear_tests, satellite_launches: at least one
+# in the year; rok_governing_bloc: the bloc differs from the origin's on 1 January after the
+# year), or of the attribution a year (2012-2021) or the parameter path of a number derived from
+# the attributed years (events:launch_days:rate_per_year, modifiers:31, ...). The header, the
+# first column and the rows are the README's (which rows to show is an editorial choice); every
+# other cell is its column's template with each {PLACEHOLDER} filled in:
 #   {[N.]QTY[@DATE][[NAME]]:FMT}   a figure of command N (default 1)
 #   {A - B:FMT}, {A / B:FMT}       the difference or the ratio of two such figures, unrounded
 #   {text}                         the cell as written (words, not figures)
@@ -70,11 +76,20 @@
 # number that gives it (words: its parameter path, then in brackets "**data**, posterior" when its
 # row's source begins with `posterior`, and the row's id, else the draw's or event's label, else
 # for a modifier its condition); neither exists when the swing is below 0.005 (half a point).
-# DATE: a report date, YYYY-MM-DD (not for start, the validation figures or the backtests').
-# NAME: the outcome, when the rows are the arms of a compare. FMT: %D (percent, D decimals), D
-# (the number, D decimals), gD (D significant digits, trailing zeros dropped) or s (words: number,
-# basis, verdict). A figure that does not exist (holds_at_start of a state outcome, the share of a
-# certain outcome, a ratio 0/0) is "-"; a cell none of whose figures exists is empty.
+# QTY, of the posture attribution (no DATE): of a year, days (its launch days), coding (words: the
+# thresholds' posture, under 5 restraint, 5-14 routine, 15 or more surge), p_restraint, p_routine,
+# p_surge (P(posture | the year's launch days), as calibrate.R's mixtures use them); of a number,
+# dist (the cell as the scenario writes it: {dist:gD} with each parameter to D significant digits,
+# {dist:s} as written), dist_mean, dist_q05, dist_q95 (that cell's mean and its 5% and 95%
+# quantiles, qgamma, qbeta or qlnorm; none for another kind of cell). The numbers are the cells,
+# not what calibrate.R computes now: when the data move, calibrate.R's check says MISMATCH until
+# --write, after which the table is stale.
+# DATE: a report date, YYYY-MM-DD (not for start, the validation figures, the backtests' or the
+# attribution's). NAME: the outcome, when the rows are the arms of a compare. FMT: %D (percent, D
+# decimals), D (the number, D decimals), gD (D significant digits, trailing zeros dropped) or s
+# (words: number, basis, verdict, coding; a dist as written). A figure that does not exist
+# (holds_at_start of a state outcome, the share of a certain outcome, a ratio 0/0) is "-"; a cell
+# none of whose figures exists is empty.
 #
 # A marker inside a fenced code block (```) is an example and is skipped.
 #
@@ -96,9 +111,9 @@ for (a in commandArgs(trailingOnly = TRUE)) {
   } else files <- c(files, a)
 }
 neasim <- Sys.getenv("NEASIM", "build/neasim")
-# this script's folder: validate_lib.R, validate_backtest_lib.R, calibrate.R and
-# validate_backtest.sh are read from there, so that the script also works on a copy of the
-# scenarios elsewhere
+# this script's folder: validate_lib.R, validate_backtest_lib.R, calibrate.R (--hold,
+# --attribution) and validate_backtest.sh are read from there, so that the script also works on a
+# copy of the scenarios elsewhere
 self <- sub("^--file=", "", grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE)[1])
 script_dir <- if (is.na(self)) "scripts" else dirname(self)
 source(file.path(script_dir, "validate_lib.R"))
@@ -157,7 +172,7 @@ parse_command <- function(text, file, line, copies = character(0)) {
 # a line that makes a copy: `Rscript scripts/calibrate.R --hold KIND NAME SCENARIO` -> list
 parse_copy <- function(text, file, line) {
   words <- strsplit(trimws(text), "\\s+")[[1]]
-  usage <- "write 'Rscript scripts/calibrate.R --hold judgment|data NAME SCENARIO'"
+  usage <- sprintf("write 'Rscript scripts/calibrate.R --hold judgment|data NAME SCENARIO' (a copy) or '%s NAME SCENARIO' (the posture attribution)", attribution_cmd)
   if (grepl("[;&<>`$\\\\\"']", text))
     fail(file, line, sprintf("the line '%s' holds a shell character; %s", text, usage))
   if (length(words) != 6 || words[2] != "scripts/calibrate.R" || words[3] != "--hold")
@@ -190,15 +205,38 @@ parse_backtest <- function(text, file, line) {
 }
 is_backtest <- function(cmd) startsWith(cmd, "bash ")
 
+# the line of the posture attribution: `Rscript scripts/calibrate.R --attribution NAME SCENARIO`
+# (NAME the folder calibrate.R writes, which the script puts in its scratch folder); the command,
+# checked
+attribution_cmd <- "Rscript scripts/calibrate.R --attribution"
+is_attribution_line <- function(text) grepl("^Rscript\\s+\\S+\\s+--attribution(\\s|$)", trimws(text))
+parse_attribution <- function(text, file, line) {
+  words <- strsplit(trimws(text), "\\s+")[[1]]
+  usage <- sprintf("write '%s NAME SCENARIO'", attribution_cmd)
+  if (grepl("[;&<>`$\\\\\"']", text))
+    fail(file, line, sprintf("the line '%s' holds a shell character; %s", text, usage))
+  if (length(words) != 5 || words[2] != "scripts/calibrate.R")
+    fail(file, line, sprintf("'%s' is not a line this script runs: %s", text, usage))
+  if (!grepl("^[A-Za-z0-9][A-Za-z0-9_.-]*$", words[4]))
+    fail(file, line, sprintf("the folder's name '%s' in '%s' is not a plain folder name: letters, digits, '-', '_' and '.'", words[4], text))
+  if (!file.exists(file.path(words[5], "scenario.csv")))
+    fail(file, line, sprintf("the line '%s' names the scenario '%s', which does not exist (a folder with scenario.csv, relative to the project root): fix the path in the marker", text, words[5]))
+  paste(words, collapse = " ")
+}
+is_attribution <- function(cmd) startsWith(cmd, "Rscript ")
+
 # one placeholder reference "N.qty@date[name]" -> list
 ref_re <- "^(?:([0-9]+)\\.)?([a-z_0-9]+)(?:@([0-9]{4}-[0-9]{2}-[0-9]{2}))?(?:\\[([a-z_0-9]+)\\])?$"
 bt_qtys <- c("years", "yes", "in50", "in90", "pit", "crps", "crps_lo", "crps_hi", "crps4", "brier", "brier_clim",
              "brier_skill")                                               # the backtests'
+attr_year_qtys <- c("days", "coding", "p_restraint", "p_routine", "p_surge") # the attribution's, of a year
+attr_num_qtys <- c("dist", "dist_mean", "dist_q05", "dist_q95")             # and of a number, by its path
+attr_qtys <- c(attr_year_qtys, attr_num_qtys)
 qtys <- c("by", "holds", "start", "by_lo", "by_hi", "q05", "q95", "share", "pvar", "count",
           "sim", "hist", "hist_lo", "hist_hi", "basis", "verdict", "base", paste0("swing", 1:9), paste0("number", 1:9),
-          bt_qtys)
+          bt_qtys, attr_qtys)
 val_qtys <- c("sim", "hist", "hist_lo", "hist_hi", "basis", "verdict")   # the validation table's
-word_qtys <- c("basis", "verdict", paste0("number", 1:9))                 # words, format s
+word_qtys <- c("basis", "verdict", paste0("number", 1:9), "coding")       # words, format s
 sweep_qtys <- c("base", paste0("swing", 1:9), paste0("number", 1:9))     # tornado.csv
 parse_ref <- function(s, ncmd, file, line) {
   m <- regmatches(s, regexec(ref_re, s, perl = TRUE))[[1]]
@@ -206,8 +244,9 @@ parse_ref <- function(s, ncmd, file, line) {
   run <- if (m[2] == "") 1L else as.integer(m[2])
   if (!m[3] %in% qtys) fail(file, line, sprintf("'%s' in '{%s}' is not a quantity: one of %s", m[3], s, paste(qtys, collapse = ", ")))
   if (run < 1 || run > ncmd) fail(file, line, sprintf("'{%s}' names command %d, but the marker has %d", s, run, ncmd))
-  if (m[4] == "" && !m[3] %in% c("start", val_qtys, bt_qtys)) fail(file, line, sprintf("'{%s}' needs a date: {%s@YYYY-MM-DD...}", s, m[3]))
+  if (m[4] == "" && !m[3] %in% c("start", val_qtys, bt_qtys, attr_qtys)) fail(file, line, sprintf("'{%s}' needs a date: {%s@YYYY-MM-DD...}", s, m[3]))
   if (m[4] != "" && m[3] %in% bt_qtys) fail(file, line, sprintf("'{%s}': %s is a figure over the backtests' years, it has no date: drop @%s", s, m[3], m[4]))
+  if (m[4] != "" && m[3] %in% attr_qtys) fail(file, line, sprintf("'{%s}': %s is a figure of the posture attribution, it has no date: drop @%s", s, m[3], m[4]))
   list(run = run, qty = m[3], date = m[4], name = m[5])
 }
 parse_placeholder <- function(p, ncmd, file, line) {
@@ -220,12 +259,16 @@ parse_placeholder <- function(p, ncmd, file, line) {
   if (length(parts) > 2 || (op == "/" && grepl(" - ", m[2], fixed = TRUE)))
     fail(file, line, sprintf("'{%s}': at most one difference or ratio, {A - B:FMT} or {A / B:FMT}", p))
   refs <- lapply(trimws(parts), parse_ref, ncmd = ncmd, file = file, line = line)
+  is_dist <- vapply(refs, function(r) r$qty == "dist", logical(1))
+  if (any(is_dist) && (length(refs) > 1 || !m[3] %in% c("g", "s")))
+    fail(file, line, sprintf("'{%s}': dist is a distribution: write {dist:gD} (its parameters to D significant digits) or {dist:s} (as written), alone", p))
+  if (any(is_dist)) return(list(refs = refs, op = op, kind = m[3], digits = as.integer(m[4]), dist = TRUE))
   is_word <- vapply(refs, function(r) r$qty %in% word_qtys, logical(1))
   if (words && (length(refs) > 1 || !is_word[1]))
     fail(file, line, sprintf("'{%s}': :s is the format of one figure in words (%s)", p, paste(word_qtys, collapse = ", ")))
   if (!words && any(is_word))
     fail(file, line, sprintf("'{%s}': %s is words: write {%s:s}", p, refs[[which(is_word)[1]]]$qty, trimws(parts[which(is_word)[1]])))
-  list(refs = refs, op = op, kind = m[3], digits = as.integer(m[4]))
+  list(refs = refs, op = op, kind = m[3], digits = as.integer(m[4]), dist = FALSE)
 }
 
 # every generated table of a README: list of blocks
@@ -250,7 +293,7 @@ read_blocks <- function(file) {
     for (k in seq_along(texts)) {
       t <- trimws(texts[k]); if (t == "") next
       if (startsWith(t, "cells:")) { cells <- trimws(sub("^cells:", "", t)); cells_line <- at[k]; next }
-      if (startsWith(t, "Rscript ")) {
+      if (startsWith(t, "Rscript ") && !is_attribution_line(t)) {
         cp <- parse_copy(t, file, at[k]); copies[[cp$name]] <- cp; next
       }
       m <- regmatches(t, regexec("^\\[([0-9]+)\\]\\s*(.*)$", t))[[1]]
@@ -260,7 +303,8 @@ read_blocks <- function(file) {
         t <- m[3]
       }
       if (startsWith(t, "bash ")) { cmds <- c(cmds, parse_backtest(t, file, at[k])); next }
-      if (!startsWith(t, "neasim ")) fail(file, at[k], sprintf("'%s' is neither a command (neasim run|compare|sweep ..., %s ..., Rscript scripts/calibrate.R --hold ...) nor the cells: line", t, backtest_cmd))
+      if (startsWith(t, "Rscript ")) { cmds <- c(cmds, parse_attribution(t, file, at[k])); next }
+      if (!startsWith(t, "neasim ")) fail(file, at[k], sprintf("'%s' is neither a command (neasim run|compare|sweep ..., %s ..., %s ..., Rscript scripts/calibrate.R --hold ...) nor the cells: line", t, backtest_cmd, attribution_cmd))
       cmds <- c(cmds, parse_command(t, file, at[k], names(copies)))
     }
     if (!length(cmds)) fail(file, start, "the marker names no command: add a line 'neasim run SCENARIO --runs N --seed S'")
@@ -334,9 +378,27 @@ run_backtests <- function(cmd, out, file, line) {
     fail(file, line, sprintf("'%s' failed (exit %s): %s", cmd, if (is.null(rc)) 0 else rc,
                              paste(tail(grep("^validate_backtest: [0-9]+ passed", msg, value = TRUE, invert = TRUE), 3), collapse = " / ")))
 }
+# the folder of the posture attribution of a scenario (Rscript scripts/calibrate.R --attribution,
+# the folder its marker names put in the scratch folder), written once per scenario
+run_attribution <- function(cmd, block) {
+  scen <- strsplit(cmd, " ", fixed = TRUE)[[1]][5]
+  key <- paste("attribution", scen)
+  if (!is.null(runs[[key]])) return(runs[[key]])
+  out <- file.path(scratch, sprintf("run-%d", length(ls(runs)) + 1))
+  t0 <- Sys.time()
+  msg <- suppressWarnings(system2("Rscript", c(file.path(script_dir, "calibrate.R"), "--attribution", out, scen),
+                                  stdout = TRUE, stderr = TRUE, env = paste0("NEASIM=", neasim)))
+  rc <- attr(msg, "status")
+  if ((!is.null(rc) && rc != 0) || !all(file.exists(file.path(out, c("years.csv", "numbers.csv")))))
+    fail(block$file, block$marker, sprintf("'%s' failed: %s", cmd, paste(tail(msg, 3), collapse = " / ")))
+  cat(sprintf("ran: %s (%.1f s)\n", cmd, as.numeric(difftime(Sys.time(), t0, units = "secs"))))
+  assign(key, out, envir = runs)
+  out
+}
 # the results folder of a marker's command, run once per command (a copy named by the marker is
 # replaced by its folder)
 run_command <- function(cmd, block) {
+  if (is_attribution(cmd)) return(run_attribution(cmd, block))
   file <- block$file; line <- block$marker
   words <- strsplit(cmd, " ", fixed = TRUE)[[1]][-1]
   if (!is_backtest(cmd))
@@ -407,6 +469,26 @@ backtest_figure <- function(ref, key, block, rowline, dir) {
                                     key, paste(bt$origins$origin, collapse = ", "), paste(bt$items$id, collapse = ", ")))
 }
 
+# a figure of the posture attribution: of a year (the row names it) from years.csv, or of a number
+# (the row's first code span is its path) from numbers.csv: the cell as written, its mean and 5%
+# and 95% quantiles (NA when the cell is not a gamma, beta or lognormal)
+attribution_figure <- function(ref, key, block, rowline, dir) {
+  cmd <- block$cmds[ref$run]
+  if (ref$qty %in% attr_year_qtys) {
+    yt <- read_table(dir, "years.csv")
+    if (!key %in% yt$year)
+      fail(block$file, rowline, sprintf("row '%s' is not a year of the posture attribution [%d] %s (%s)", key, ref$run, cmd, paste(yt$year, collapse = ", ")))
+    col <- c(days = "launch_days", coding = "coding", p_restraint = "p_restraint", p_routine = "p_routine", p_surge = "p_surge")[[ref$qty]]
+    v <- yt[[col]][yt$year == key]
+    return(if (ref$qty == "coding") v else as.numeric(v))
+  }
+  nt <- read_table(dir, "numbers.csv")
+  if (!key %in% nt$path)
+    fail(block$file, rowline, sprintf("row '%s' is not the path of a number of the posture attribution [%d] %s (%s): name it in the row's first `code` span", key, ref$run, cmd, paste(nt$path, collapse = ", ")))
+  v <- nt[[c(dist = "written", dist_mean = "mean", dist_q05 = "q05", dist_q95 = "q95")[[ref$qty]]]][nt$path == key]
+  if (ref$qty == "dist") v else suppressWarnings(as.numeric(v))
+}
+
 # a parameter path of a sweep in words: `PATH`, then in brackets "**data**, posterior" when its
 # row's source begins with `posterior` (or "**data**" with `data`), and what the scenario calls the
 # row: its id, else the draw's or event's label, else a modifier's condition
@@ -473,6 +555,10 @@ tornado_figure <- function(ref, key, block, rowline, dir) {
 # when it does not exist
 figure <- function(ref, key, block, rowline) {
   file <- block$file; cmd <- block$cmds[ref$run]
+  if (is_attribution(cmd) != ref$qty %in% attr_qtys)
+    fail(file, block$cells_line, if (is_attribution(cmd)) sprintf("'%s' is not a figure of the posture attribution: [%d] %s gives %s", ref$qty, ref$run, cmd, paste(attr_qtys, collapse = ", "))
+         else sprintf("'%s' is a figure of the posture attribution: [%d] %s is not '%s NAME SCENARIO'", ref$qty, ref$run, cmd, attribution_cmd))
+  if (is_attribution(cmd)) return(attribution_figure(ref, key, block, rowline, run_command(cmd, block)))
   if (is_backtest(cmd) != ref$qty %in% bt_qtys)
     fail(file, block$cells_line, if (is_backtest(cmd)) sprintf("'%s' is not a figure of the backtests: [%d] %s gives %s", ref$qty, ref$run, cmd, paste(bt_qtys, collapse = ", "))
          else sprintf("'%s' is a figure of the backtests: [%d] %s is not '%s --runs N --seed S'", ref$qty, ref$run, cmd, backtest_cmd))
@@ -536,10 +622,19 @@ figure <- function(ref, key, block, rowline) {
 
 fmt <- function(x, ph) {
   if (ph$kind == "s") return(x)
+  if (ph$dist) return(fmt_dist(x, ph))
   s <- if (ph$kind == "g") trimws(formatC(x, digits = ph$digits, format = "fg"))
        else sprintf(paste0("%.", ph$digits, "f"), if (ph$kind == "%") 100 * x else x)
   if (grepl("^-0(\\.0*)?$", s)) s <- substring(s, 2)
   s
+}
+# a cell written as a distribution, KIND(A,B,...), with each parameter to D significant digits (a
+# plain number to D significant digits)
+fmt_dist <- function(x, ph) {
+  m <- regmatches(x, regexec("^\\s*([a-z]+)\\s*\\((.*)\\)\\s*$", x))[[1]]
+  num <- function(v) vapply(as.numeric(trimws(v)), function(y) fmt(y, list(kind = "g", digits = ph$digits, dist = FALSE)), "")
+  if (!length(m)) return(num(x))
+  sprintf("%s(%s)", m[2], paste(num(strsplit(m[3], ",", fixed = TRUE)[[1]]), collapse = ","))
 }
 
 # the cell a template gives for one row (NA: keep the README's)
