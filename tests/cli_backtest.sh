@@ -251,6 +251,15 @@ sed -i 's/"lognormal(-1.39546,0.433331)"/0.272104/' "$work/sy/scenarios/calibrat
 check_that "validate_sync.R: a posterior written as its mean in calibration-2012 fails" bash -c "
     cd '$work/sy' && ! Rscript '$PWD/scripts/validate_sync.R' > /dev/null 2>&1 &&
     Rscript '$PWD/scripts/validate_sync.R' 2>&1 | grep -q 'FAIL.*modifiers.csv'"
+# calibration-2012's events: the baseline's rows, then counters only (rate 0: effects fire them);
+# a counter with a hazard of its own, or a baseline event left out, would change the dynamics
+mkdir -p "$work/sy2/scenarios"; cp -r scenarios/calibration-2012 scenarios/baseline "$work/sy2/scenarios/"
+sed -i 's/^n_sma_lapses,0,/n_sma_lapses,0.1,/' "$work/sy2/scenarios/calibration-2012/events.csv"
+check_that "validate_sync.R: a counter event with a rate fails" bash -c "
+    cd '$work/sy2' && Rscript '$PWD/scripts/validate_sync.R' 2>&1 | grep -q 'FAIL.*events.csv'"
+sed -i -e 's/^n_sma_lapses,0.1,/n_sma_lapses,0,/' -e '/^nuclear_tests,/d' "$work/sy2/scenarios/calibration-2012/events.csv"
+check_that "validate_sync.R: a baseline event missing from calibration-2012 fails" bash -c "
+    cd '$work/sy2' && Rscript '$PWD/scripts/validate_sync.R' 2>&1 | grep -q 'FAIL.*events.csv'"
 # the posterior patch checks, and calibrate.R accepts its cells (ok~, no error)
 Rscript scripts/calibrate.R --posterior-patch "$work/patch" scenarios/calibration-2012 > /dev/null 2>&1
 expect "posterior patch checks" 0 "gamma\(3\.5,0\.0658" -- check "$work/patch"
