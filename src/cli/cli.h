@@ -161,8 +161,6 @@ typedef struct {
                                    ** batches' routes and signposts (borrowed; NULL without) */
 } nsm_cli_precision;
 
-/* Parse --precision's value (0 < H < 0.5); -1 after a message. */
-int nsm_cli_parse_precision(const char *text, double *h);
 /* The targets of --precision-for LIST (NULL: every outcome at every report of def), into a new
 ** array (free() it); 0, or an exit code after a message naming the bad item and what to give. */
 int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model *m,
@@ -208,8 +206,6 @@ int nsm_cli_compare_parts(int argc, char **argv, const nsm_cli_parts *parts);
 int nsm_cli_sweep_parts(int argc, char **argv, const nsm_cli_parts *parts);
 /* Free every part and the array; ps is then empty (and may be released again). */
 void nsm_cli_parts_release(nsm_cli_parts *ps);
-/* Parse --shard I/N into o->shard, o->n_shards; -1 after a message. */
-int nsm_cli_parse_shard(const char *text, nsm_cli_options *o);
 /* Shard i (1-based) of n of `total` items: [*first, *first + *count), contiguous, the sizes
 ** differing by at most one. */
 void nsm_cli_shard_slice(uint64_t total, uint32_t i, uint32_t n, uint64_t *first, uint64_t *count);

@@ -1,7 +1,11 @@
 /*
-** options.c: the options that `run` and `compare` share, and the manifest's provenance
-** (signals: cli/signals.c).
+** options.c: the options that `run` and `compare` share, their values' parsers (`--precision`'s
+** rule itself is cli/precision.c's, `--shard`'s slices cli/shard.c's), and the manifest's
+** provenance, the events that a merge's parts simulated included (signals: cli/signals.c). The
+** parsers live here, not beside the features, so that the features may use the options and not
+** the other way round.
 */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
@@ -14,7 +18,45 @@
 #include "cli/cli.h"
 #include "cli/progress.h"
 #include "neasim/outdir.h"
+#include "neasim/partial.h"
 #include "neasim/rng.h"
+
+/* --precision H: the largest 95% half-width accepted (0 < H < 0.5); -1 after a message. */
+static int parse_precision(const char *text, double *h)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (!text[0] || *end || !(v > 0 && v < 0.5)) {
+        nsm_cli_option_error("--precision expects the largest 95%% half-width you accept, as a "
+                             "probability above 0 and below 0.5 (0.01 for +-1 percentage point), "
+                             "got '%s'", text);
+        return -1;
+    }
+    *h = v;
+    return 0;
+}
+
+/* --shard I/N into o->shard, o->n_shards; -1 after a message. */
+static int parse_shard(const char *text, nsm_cli_options *o)
+{
+    char *end = NULL;
+    errno = 0;
+    unsigned long i = strtoul(text, &end, 10), n = 0;
+    int ok = text[0] >= '0' && text[0] <= '9' && end && *end == '/' && end[1] >= '0' &&
+             end[1] <= '9';
+    if (ok) {
+        n = strtoul(end + 1, &end, 10);
+        ok = !*end && errno == 0 && n >= 1 && n <= 1000000 && i >= 1 && i <= n;
+    }
+    if (!ok) {
+        nsm_cli_option_error("--shard expects I/N, slice I of N (1 <= I <= N <= 1000000), got "
+                             "'%s'", text);
+        return -1;
+    }
+    o->shard = (uint32_t)i;
+    o->n_shards = (uint32_t)n;
+    return 0;
+}
 
 static int parse_value(int c, const char *arg, nsm_cli_options *o)
 {
@@ -46,9 +88,9 @@ static int parse_value(int c, const char *arg, nsm_cli_options *o)
     case 'O': return nsm_cli_parse_u64("--outer", arg, 2, 1000000, &o->outer);
     case 'M': return nsm_cli_parse_u64("--max-events", arg, 1, (uint64_t)1e15, &o->max_events);
     case 'p': return nsm_cli_parse_u64("--paths", arg, 1, 100000, &o->paths);
-    case 'E': return nsm_cli_parse_precision(arg, &o->precision);
+    case 'E': return parse_precision(arg, &o->precision);
     case 'F': o->precision_for = arg; return 0;
-    case 'Z': return nsm_cli_parse_shard(arg, o);
+    case 'Z': return parse_shard(arg, o);
     case 'K': return nsm_cli_parse_u64("--top", arg, 1, 1000000, &o->top);
     case 'U': o->routes = 1; return 0;
     case 'W': o->signposts = 1; return 0;
@@ -193,6 +235,14 @@ void nsm_cli_watch_default(const nsm_model *m, char *buf, size_t size)
         len += (size_t)snprintf(buf + len, size - len, "%s%d", y > 1 ? "," : "", y);
     if (len == 0 && m->horizon_months >= 2)
         snprintf(buf, size, "%g", (m->horizon_months / 2) / 12.0);
+}
+
+uint64_t nsm_cli_parts_events(const nsm_cli_parts *ps)
+{
+    uint64_t events = 0;
+    for (int k = 0; k < ps->n; k++)
+        events += nsm_part_events(ps->part[k]);
+    return events;
 }
 
 nsm_run_config nsm_cli_run_config(const nsm_cli_options *o, void *progress_ctx)

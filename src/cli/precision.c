@@ -17,20 +17,6 @@
 #include "cli/cli.h"
 #include "neasim/engine.h"
 
-int nsm_cli_parse_precision(const char *text, double *h)
-{
-    char *end;
-    double v = strtod(text, &end);
-    if (!text[0] || *end || !(v > 0 && v < 0.5)) {
-        nsm_cli_option_error("--precision expects the largest 95%% half-width you accept, as a "
-                             "probability above 0 and below 0.5 (0.01 for +-1 percentage point), "
-                             "got '%s'", text);
-        return -1;
-    }
-    *h = v;
-    return 0;
-}
-
 static int outcome_index(const nsm_model *m, const char *name)
 {
     for (int o = 0; o < m->n_outcomes; o++)

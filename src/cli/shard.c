@@ -1,11 +1,10 @@
 /*
 ** shard.c: the partial results of the command line: `--shard I/N` (one slice of a run, a
-** comparison or a sweep, written as a part), the head a part carries (scenario, options, seed,
+** comparison or a sweep, written as a part; the option is parsed in cli/options.c), the head a part carries (scenario, options, seed,
 ** version), and reading parts back into the totals, each checked to be the slice its shard
 ** number says. Written by a shard (cli/slices.c, cli/sweep.c), sent by MPI ranks (cli/ranks.c),
 ** read by `neasim merge` (cli/merge.c). The format is the library's (neasim/partial.h).
 */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,27 +12,6 @@
 
 #include "cli/cli.h"
 #include "neasim/partial.h"
-
-int nsm_cli_parse_shard(const char *text, nsm_cli_options *o)
-{
-    char *end = NULL;
-    errno = 0;
-    unsigned long i = strtoul(text, &end, 10), n = 0;
-    int ok = text[0] >= '0' && text[0] <= '9' && end && *end == '/' && end[1] >= '0' &&
-             end[1] <= '9';
-    if (ok) {
-        n = strtoul(end + 1, &end, 10);
-        ok = !*end && errno == 0 && n >= 1 && n <= 1000000 && i >= 1 && i <= n;
-    }
-    if (!ok) {
-        nsm_cli_option_error("--shard expects I/N, slice I of N (1 <= I <= N <= 1000000), got "
-                             "'%s'", text);
-        return -1;
-    }
-    o->shard = (uint32_t)i;
-    o->n_shards = (uint32_t)n;
-    return 0;
-}
 
 void nsm_cli_shard_slice(uint64_t total, uint32_t i, uint32_t n, uint64_t *first, uint64_t *count)
 {
@@ -214,14 +192,6 @@ nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint6
                                 "(damaged?)", nsm_part_name(p));
     }
     return st;
-}
-
-uint64_t nsm_cli_parts_events(const nsm_cli_parts *ps)
-{
-    uint64_t events = 0;
-    for (int k = 0; k < ps->n; k++)
-        events += nsm_part_events(ps->part[k]);
-    return events;
 }
 
 void nsm_cli_parts_release(nsm_cli_parts *ps)
