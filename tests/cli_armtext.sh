@@ -98,6 +98,16 @@ says "no label: a modifier by row number" "$work/ids" by_row "modifiers:2" \
 says "no label: an effect whose action sets a level" "$work/ids" effect_by_id "effects:f_pulls_h:probability" \
     "Chance that F: a → b sets off H on: probability set to 0.9"
 
+# an effect with `when`: the condition is said with the trigger (two rows that differ only there
+# must not read alike), for its probability and for its delay
+d="$work/ew"; rm -rf "$d"; cp -r tests/models/effect_when "$d"
+printf 'lever,target,operation,value,from_date,description,source\nhalf_up,effects:half:probability,multiply,1.5,,x,x\nlate_sooner,effects:late:delay_days,multiply,0.5,,x,x\n' >"$d/levers.csv"
+"$NEASIM" compare "$d" --levers all --runs 20 --seed 1 --out "$work/ew-out" --quiet
+says "an effect with when: its chance" "$work/ew-out" half_up "effects:half:probability" \
+    "Chance that an occurrence of Shock, while F is a, sets off an occurrence of Half in a: probability × 1.5"
+says "an effect with when: its delay" "$work/ew-out" late_sooner "effects:late:delay_days" \
+    "Delay before an occurrence of Late in a after an occurrence of Shock, while F is a: days × 0.5"
+
 # ---- a variant (extends): the shipped one's own lever, then one in a folder of its own whose
 # lever names by number a modifiers.csv row that only the variant adds (row 70 of the resolved
 # table: the base's 68 rows, then the variant's in its order)

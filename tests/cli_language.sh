@@ -1,6 +1,6 @@
 # tests/cli_language.sh: the constructs of the model language added by issue 11 as the command
 # line shows them: onset outcomes, counted events fired by the calendar, conditional calendar
-# rows and ids of modifiers and effects; each malformed cell refused at its position.
+# rows and effects, and ids of modifiers and effects; each malformed cell refused at its position.
 source "$(dirname "$0")/cli-lib.sh"
 
 # ---- onset outcomes
@@ -44,6 +44,34 @@ bad calendar_when_unknown_factor calendar.csv 'write:name,date,repeat_years,unti
 bad calendar_when_bad_level calendar.csv 'write:name,date,repeat_years,until,when,action,source\nc,2025-06-01,,,f=c,f=b,x\n' \
     "calendar.csv:2:18: error: unknown level 'c'"
 expect calendar_when_check 0 'undo_deal +deal=none  when talks=open' -- check tests/models/calendar_when
+
+# ---- conditional effects (effects.csv's when)
+bad effect_when_unknown_factor effects.csv 'write:trigger,when,probability,action,source\nf:a>b,g=b,1,f=a,x\n' \
+    "effects.csv:2:7: error: unknown factor 'g'; did you mean 'f'\?"
+bad effect_when_cannot_hold effects.csv 'write:trigger,when,probability,action,source\nf:a>b,f=a & f=b,1,f=a,x\n' \
+    "effects.csv:2:13: error: clauses 1 and 2 on f leave no level of it"
+expect effect_when_check 0 '^  late \(row 4\) +on shock, p=1, delay 365 days \(fixed\) -> event:late_in_a  when f=a$' \
+    -- check tests/models/effect_when
+# asked after the change: a condition that excludes the level a change leads to warns (the test
+# model's row 6 on purpose), and one that allows it does not
+expect effect_when_after_change_warns 0 "effects.csv:7:15: warning: condition 'f=b' never holds when the trigger f:b>a happens \(f is then a: .when. is asked after the change\)" \
+    -- check tests/models/effect_when
+"$NEASIM" check tests/models/effect_when >"$work/ew-warn.txt" 2>&1
+check_that effect_when_one_warning test "$(grep -c warning "$work/ew-warn.txt")" = 1
+d="$work/ew-star"; rm -rf "$d"; cp -r tests/models/two_state "$d"
+printf 'trigger,when,probability,action,source\nf:a>*,f!=b,1,f=a,x\nf:*>b,f=b,1,f=a,x\n' >"$d/effects.csv"
+expect effect_when_star_trigger_warns 0 "effects.csv:2:7: warning: condition 'f!=b' never holds when the trigger f:a>\* happens \(f is then b" -- check "$d"
+"$NEASIM" check "$d" >"$work/ew-star.txt" 2>&1
+check_that effect_when_star_one_warning test "$(grep -c warning "$work/ew-star.txt")" = 1
+# the row's uniform is drawn whether or not `when` holds: run by run, its occurrences are those of
+# the same row without `when` at which the condition holds (tests/effect_when_pairing.py)
+d="$work/ew-nowhen"; rm -rf "$d"; cp -r tests/models/effect_when "$d"
+sed -i 's/^half,shock,f=a,/half,shock,,/' "$d/effects.csv"
+"$NEASIM" run tests/models/effect_when --runs 300 --paths 300 --seed 5 --quiet --out "$work/ew-with" 2>/dev/null
+"$NEASIM" run "$d" --runs 300 --paths 300 --seed 5 --quiet --out "$work/ew-without" 2>/dev/null
+check_that effect_when_paired python3 tests/effect_when_pairing.py "$work/ew-with/paths.csv" "$work/ew-without/paths.csv"
+# a scenario without the column reads as before (every shipped scenario has none)
+expect effect_when_absent_runs 0 "" -- run tests/models/change_counter --runs 100 --quiet --out "$work/cc"
 
 # ---- ids of modifiers and effects in parameter paths
 d="$work/ids"; rm -rf "$d"; cp -r tests/models/ids "$d"

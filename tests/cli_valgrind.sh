@@ -175,6 +175,11 @@ expect "merge of a two-level comparison" 0 "" -- merge "$work/outer.p2" "$work/o
 expect "run 'or' conditions --routes --signposts" 0 "" -- run tests/models/or_condition --runs 100 --seed 7 --threads 2 --routes --signposts --quiet --out "$work/or"
 cp -r tests/models/or_condition "$work/or-bad" && sed -i 's/^either,x=on | y=on,/either,x=on | y=on \& y=off,/' "$work/or-bad/outcomes.csv"
 expect "'or': a term that can never hold" 65 "of term 2 on y leave no level" -- check "$work/or-bad"
+# effects whose trigger counts only under a condition (`when`), the warning of one that cannot
+# hold after its change, and a bad condition refused
+expect "run effects with when" 0 "" -- run tests/models/effect_when --runs 100 --seed 7 --threads 2 --quiet --out "$work/ew"
+cp -r tests/models/two_state "$work/ew-bad" && printf 'trigger,when,probability,action,source\nf:a>b,f=a & f=b,1,f=a,x\n' >"$work/ew-bad/effects.csv"
+expect "effects: a when that can never hold" 65 "leave no level of it" -- check "$work/ew-bad"
 expect "run --routes --precision" 0 "" -- run tests/models/routes --precision 0.05 --routes --threads 2 --quiet --out "$work/story-prec"
 expect "run --watch beyond the horizon" 64 "not within the horizon" -- run tests/models/signposts --signposts --watch 9 --quiet --out "$work/story-bad"
 

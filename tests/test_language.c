@@ -1,7 +1,8 @@
 /*
 ** test_language.c: the constructs of the model language added by issue 11 (onset outcomes,
 ** counted events fired by the calendar, conditional calendar rows, ids of modifiers and
-** effects) and conditions that say 'or' across factors, against closed forms with tolerances in Monte Carlo standard errors at fixed seeds,
+** effects), changes counted by events, effects whose trigger counts only under a condition
+** (effects.csv's `when`) and conditions that say 'or' across factors, against closed forms with tolerances in Monte Carlo standard errors at fixed seeds,
 ** or against exact expectations where the model is deterministic.
 */
 #include "nsm_test.h"
@@ -139,6 +140,82 @@ static void test_change_counters(void **state)
                          side ? "b>a" : "a>b", m->report_date[i], est, exact,
                          fabs(est - exact) / se);
         }
+    }
+    free(hist);
+    nsm_test_release(&f);
+}
+
+/* ---------------------------------------------------------------- conditional effects */
+
+/* The total and the sum of squares of an event's cumulative count at report i, over the runs. */
+static void count_moments(const nsm_accum *a, int e, int i, int64_t *hist, int64_t cap,
+                          int64_t *total, double *sumsq)
+{
+    int64_t nv;
+    assert_true(nsm_accum_event_max_count(a, e) + 2 <= cap);
+    nsm_accum_event_cumulative_hists(a, e, i, hist, &nv);
+    *total = 0;
+    *sumsq = 0;
+    for (int64_t k = 0; k < nv; k++) {
+        *total += k * hist[k];
+        *sumsq += (double)hist[k] * (double)k * (double)k;
+    }
+}
+
+/* An event's mean count at report i against its exact value, in standard errors of the mean. */
+static void check_count(const nsm_test_run *f, int64_t n, const char *event, int i, double exact,
+                        int64_t *hist, int64_t cap)
+{
+    int64_t total;
+    double sumsq;
+    count_moments(f->a, nsm_test_event(f->m, event), i, hist, cap, &total, &sumsq);
+    double mean = (double)total / (double)n;
+    double se = sqrt((sumsq / (double)n - mean * mean) / (double)(n - 1));
+    char what[96];
+    snprintf(what, sizeof what, "mean count of %s by %s", event, f->m->report_date[i]);
+    if (se == 0.0 && mean != exact) /* every run alike: the mean must be exact */
+        fail_msg("%s: %.5f in every run, exact %.5f", what, mean, exact);
+    if (se > 0)
+        nsm_test_check_mean(what, mean, exact, se);
+}
+
+/* tests/models/effect_when: f is a symmetric two-state chain (rates 1 a year) started in a, so it
+** is in a at s with 1/2 + e^{-2s}/2 and the expected time in a by t is A(t) = t/2 + (1 - e^{-2t})
+** / 4. `shock` is Poisson at 2 a year; effects with `when` count it into counters of rate 0:
+** - in_a (when f=a) has mean 2 A(t), in_b (when f=b) 2 (t - A(t)), and run by run in_a + in_b =
+**   shock exactly (the two conditions exclude each other and cover every state);
+** - half_in_a (when f=a, probability 0.5) has mean A(t): the row's chance applies on top;
+** - late_in_a (when f=a, counted 365 days later) has mean 2 A(t - d), d = 365 days: `when` is
+**   asked at the trigger. Asked when the delay is over it would be 2 ((t-d)/2 + e^{-2d}(1 -
+**   e^{-2(t-d)})/4), 0.37 lower at five years (about 25 standard errors);
+** - moves_in_a counts the changes b>a asked `when f=a` (the state as the change left it): every
+**   one, mean t - A(t); moves_in_b (when f=b) none. */
+static void test_effect_when(void **state)
+{
+    (void)state;
+    const int64_t n = 20000;
+    nsm_test_run f = nsm_test_simulate("effect_when", (uint64_t)n, 23, 2);
+    const nsm_model *m = f.m;
+    const int64_t cap = 4096;
+    int64_t *hist = malloc((size_t)cap * sizeof *hist);
+    assert_non_null(hist);
+    const double lambda = 2, d = nsm_years(365);
+    for (int i = 1; i < m->n_reports; i++) {
+        double t = nsm_years(m->report_t[i]);
+        double in_a = t / 2 + (1 - exp(-2 * t)) / 4, late = t < d ? 0 : (t - d) / 2 +
+                      (1 - exp(-2 * (t - d))) / 4;
+        check_count(&f, n, "in_a", i, lambda * in_a, hist, cap);
+        check_count(&f, n, "in_b", i, lambda * (t - in_a), hist, cap);
+        check_count(&f, n, "half_in_a", i, lambda * in_a / 2, hist, cap);
+        check_count(&f, n, "late_in_a", i, lambda * late, hist, cap);
+        check_count(&f, n, "moves_in_a", i, t - in_a, hist, cap);
+        check_count(&f, n, "moves_in_b", i, 0, hist, cap);
+        int64_t shocks, a, b;
+        double ss;
+        count_moments(f.a, nsm_test_event(m, "shock"), i, hist, cap, &shocks, &ss);
+        count_moments(f.a, nsm_test_event(m, "in_a"), i, hist, cap, &a, &ss);
+        count_moments(f.a, nsm_test_event(m, "in_b"), i, hist, cap, &b, &ss);
+        assert_int_equal(a + b, shocks);
     }
     free(hist);
     nsm_test_release(&f);
@@ -285,7 +362,8 @@ static void test_ids_in_paths(void **state)
 static void test_thread_count_invariance(void **state)
 {
     (void)state;
-    static const char *models[] = {"onset", "calendar_event", "calendar_when", "or_condition"};
+    static const char *models[] = {"onset", "calendar_event", "calendar_when", "or_condition",
+                                   "effect_when"};
     for (size_t k = 0; k < sizeof models / sizeof models[0]; k++)
         nsm_test_same_for_threads(models[k], 6000, 99);
 }
@@ -296,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_onset_closed_form),
         cmocka_unit_test(test_calendar_fires_event),
         cmocka_unit_test(test_change_counters),
+        cmocka_unit_test(test_effect_when),
         cmocka_unit_test(test_calendar_when),
         cmocka_unit_test(test_or_across_factors),
         cmocka_unit_test(test_ids_in_paths),

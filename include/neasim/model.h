@@ -171,6 +171,8 @@ typedef struct {
     nsm_delay_kind delay_kind;
     nsm_action action;
     uint32_t stream;        /* nsm_stream_id("effect", "N") with N = row */
+    nsm_condition when;     /* column `when`: the trigger counts only while this holds, at the
+                            ** trigger's instant (no clauses: always); shared by variants */
 } nsm_effect;
 
 /* What counts as an occurrence of an outcome (outcomes.csv, column `occurrence`): holding its

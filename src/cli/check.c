@@ -267,6 +267,10 @@ static void describe_calendar(const nsm_model *m)
         print_delay(m, x);
         printf(" -> ");
         print_action(m, &e->action);
+        if (e->when.n_clauses) {
+            printf("  when ");
+            print_condition(m, &e->when);
+        }
         printf("\n");
     }
     printf("\nOutcomes (%d):\n", m->n_outcomes);

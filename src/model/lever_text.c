@@ -181,15 +181,21 @@ static const char *modifier_text(text *t, const nsm_model *m, int row)
     return "multiplier";
 }
 
+/* The trigger, and the state in which it counts (the row's `when`): two rows that differ only
+** there must not read alike. */
 static void say_trigger(text *t, const nsm_model *m, const nsm_effect *e)
 {
     if (e->trigger_event >= 0) {
         say(t, "an occurrence of ");
         say_event(t, m, e->trigger_event);
-        return;
+    } else {
+        move mv = {e->trigger_factor, -1, e->from_mask, e->to_mask};
+        say_move(t, m, &mv);
     }
-    move mv = {e->trigger_factor, -1, e->from_mask, e->to_mask};
-    say_move(t, m, &mv);
+    if (e->when.n_clauses) {
+        say(t, ", while ");
+        say_condition(t, m, &e->when);
+    }
 }
 
 static void say_action(text *t, const nsm_model *m, const nsm_action *a)
@@ -220,7 +226,7 @@ static const char *effect_text(text *t, const nsm_model *m, const nsm_param *p)
     }
     say(t, "Chance that ");
     say_trigger(t, m, e);
-    say(t, " sets off ");
+    say(t, e->when.n_clauses ? ", sets off " : " sets off ");
     say_action(t, m, &e->action);
     return "probability";
 }

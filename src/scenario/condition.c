@@ -188,6 +188,44 @@ nsm_status nsmi_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition 
     return st;
 }
 
+/* The levels of mask, "a", "a or c", "a, b or c", into buf. */
+void nsmi_levels_text(const nsm_factor *f, uint64_t mask, char *buf, size_t n)
+{
+    size_t len = 0;
+    int left = 0;
+    buf[0] = '\0';
+    for (int l = 0; l < f->n_levels; l++)
+        left += (int)((mask >> l) & 1u);
+    for (int l = 0; l < f->n_levels; l++)
+        if ((mask >> l) & 1u) {
+            left--;
+            nsm_text_add(buf, n, &len, "%s%s", f->levels[l], left > 1 ? ", " : left ? " or " : "");
+        }
+}
+
+/* The levels of factor f at which cond can hold, in *allowed: those every clause on f of some
+** term accepts, a term without a clause on f accepting them all. Returns whether every term names
+** f (else every level is allowed, and there is nothing to warn about). */
+int nsmi_condition_levels(const nsm_condition *cond, int f, uint64_t *allowed)
+{
+    uint64_t term = ~(uint64_t)0;
+    int on_factor = 1, named = 0; /* every term so far names f; this one does */
+    *allowed = 0;
+    for (int i = 0; i <= cond->n_clauses; i++) {
+        if (i == cond->n_clauses || (i > 0 && cond->clauses[i].starts_term)) {
+            *allowed |= term;
+            on_factor = on_factor && named;
+            term = ~(uint64_t)0;
+            named = 0;
+        }
+        if (i < cond->n_clauses && cond->clauses[i].factor == f) {
+            term &= cond->clauses[i].mask;
+            named = 1;
+        }
+    }
+    return on_factor && cond->n_clauses > 0;
+}
+
 int nsmi_condition_same(const nsm_condition *a, const nsm_condition *b)
 {
     int same = a->n_clauses == b->n_clauses;

@@ -1,6 +1,6 @@
 /*
-** effects.c: effects.csv (a trigger causes an action, with some probability, after a
-** delay) and outcomes.csv (named conditions to report).
+** effects.c: effects.csv (a trigger, while a condition holds, causes an action, with some
+** probability, after a delay) and outcomes.csv (named conditions to report).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,12 +45,40 @@ static nsm_status read_probability(nsm_reader *r, int row, double *p)
     return s;
 }
 
+/* A `when` whose clauses on a change trigger's own factor exclude every level the change leads to
+** (`f:a>b` when `f=a`) never holds at the trigger, since it is asked with the factor already
+** moved: the row sets nothing off. A warning, as for modifiers (hazards.c): it runs as written. */
+static void warn_when_never_holds(nsm_reader *r, int row, const nsm_target *tg,
+                                  const nsm_condition *when)
+{
+    uint64_t allowed, after = tg->to; /* the levels a change may lead to: not the one it left */
+    if (tg->event >= 0)
+        return;
+    if ((tg->from & (tg->from - 1)) == 0)
+        after &= ~tg->from;
+    if (!nsmi_condition_levels(when, tg->factor, &allowed) || (allowed & after))
+        return;
+    const nsm_factor *f = &r->m->factors[tg->factor];
+    const nsm_cell *c = nsmi_reader_cell(r, row, "when");
+    char levels[NSM_MAX_LEVELS * (NSM_NAME_MAX + 4)];
+    nsmi_levels_text(f, after, levels, sizeof levels);
+    nsm_table_warn(r->t, c, r->d, "condition '%s' never holds when the trigger %s happens (%s is "
+                   "then %s: `when` is asked after the change), so this row sets nothing off; "
+                   "write the condition on the level the change leads to, or on other factors",
+                   c->text, nsmi_reader_cell(r, row, "trigger")->text, f->name, levels);
+}
+
 static nsm_status read_effect(nsm_reader *r, int row)
 {
     nsm_model *m = r->m;
     nsm_effect *e = &m->effects[m->n_effects];
     nsm_target tg;
     nsm_status s = nsmi_parse_target(r, nsmi_reader_cell(r, row, "trigger"), &tg);
+    if (s == NSM_OK && !nsmi_reader_empty(r, row, "when")) {
+        s = nsmi_parse_condition(r, nsmi_reader_cell(r, row, "when"), &e->when);
+        if (s == NSM_OK)
+            warn_when_never_holds(r, row, &tg, &e->when);
+    }
     if (s == NSM_OK)
         s = read_probability(r, row, &e->probability);
     if (s == NSM_OK)

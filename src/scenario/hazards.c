@@ -144,44 +144,6 @@ static nsm_status add_modifier(nsm_model *m, int *cap, int p, const nsm_conditio
     return NSM_OK;
 }
 
-/* The levels of mask, "a", "a or c", "a, b or c", into buf. */
-static void levels_text(const nsm_factor *f, uint64_t mask, char *buf, size_t n)
-{
-    size_t len = 0;
-    int left = 0;
-    buf[0] = '\0';
-    for (int l = 0; l < f->n_levels; l++)
-        left += (int)((mask >> l) & 1u);
-    for (int l = 0; l < f->n_levels; l++)
-        if ((mask >> l) & 1u) {
-            left--;
-            nsm_text_add(buf, n, &len, "%s%s", f->levels[l], left > 1 ? ", " : left ? " or " : "");
-        }
-}
-
-/* The levels of factor f at which cond can hold, in *allowed: those every clause on f of some
-** term accepts, a term without a clause on f accepting them all. Returns whether every term names
-** f (else every level is allowed, and there is nothing to warn about). */
-static int own_levels(const nsm_condition *cond, int f, uint64_t *allowed)
-{
-    uint64_t term = ~(uint64_t)0;
-    int on_factor = 1, named = 0; /* every term so far names f; this one does */
-    *allowed = 0;
-    for (int i = 0; i <= cond->n_clauses; i++) {
-        if (i == cond->n_clauses || (i > 0 && cond->clauses[i].starts_term)) {
-            *allowed |= term;
-            on_factor = on_factor && named;
-            term = ~(uint64_t)0;
-            named = 0;
-        }
-        if (i < cond->n_clauses && cond->clauses[i].factor == f) {
-            term &= cond->clauses[i].mask;
-            named = 1;
-        }
-    }
-    return on_factor && cond->n_clauses > 0;
-}
-
 /* A condition whose clauses on the target's own factor exclude the level every transition of the
 ** target moves from (`f:a>b` while `f=b`) never holds while the move can happen: the row changes
 ** nothing. A warning, not an error: such a scenario runs as written. */
@@ -195,12 +157,12 @@ static void warn_never_holds(nsm_reader *r, int row, const nsm_target *tg,
     for (int k = 0; k < m->n_transitions; k++)
         if (nsmi_target_matches(m, tg, k))
             from |= (uint64_t)1 << m->transitions[k].from;
-    if (!own_levels(cond, tg->factor, &allowed) || (allowed & from))
+    if (!nsmi_condition_levels(cond, tg->factor, &allowed) || (allowed & from))
         return;
     const nsm_factor *f = &m->factors[tg->factor];
     const nsm_cell *c = nsmi_reader_cell(r, row, "condition");
     char levels[NSM_MAX_LEVELS * (NSM_NAME_MAX + 4)];
-    levels_text(f, from, levels, sizeof levels);
+    nsmi_levels_text(f, from, levels, sizeof levels);
     nsm_table_warn(r->t, c, r->d, "condition '%s' never holds while the target %s can happen (%s "
                    "is then %s), so this row changes nothing: a clause on the target's own factor "
                    "must allow the level it moves from; write the condition on other factors, or "

@@ -181,6 +181,12 @@ uint64_t nsmi_all_levels(int n);
 nsm_status nsmi_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition *out);
 /* Whether a and b are written alike: the same clauses (factor and levels) in the same terms. */
 int nsmi_condition_same(const nsm_condition *a, const nsm_condition *b);
+/* The levels of factor f at which cond can hold, in *allowed: those every clause on f of some
+** term accepts, a term without a clause on f accepting them all. Returns whether every term names
+** f (else every level is allowed, and there is nothing to warn about). */
+int nsmi_condition_levels(const nsm_condition *cond, int f, uint64_t *allowed);
+/* The levels of mask, "a", "a or c", "a, b or c", into buf (for messages). */
+void nsmi_levels_text(const nsm_factor *f, uint64_t mask, char *buf, size_t n);
 
 /* A target or trigger: a counted event, or a change of a factor `factor:from>to` where either
 ** side may be `*`. */

@@ -38,8 +38,9 @@ static const nsm_column draw_cols[] = {{"draw", 0},        {"factor", 0}, {"from
 static const nsm_column calendar_cols[] = {{"name", 0},  {"date", 0},   {"repeat_years", 1},
                                            {"until", 1}, {"when", 1},   {"action", 0},
                                            {"source", 0}};
-static const nsm_column effect_cols[] = {{"id", 1}, {"trigger", 0}, {"probability", 0}, {"delay_days", 1},
-                                         {"delay", 1},   {"action", 0},      {"source", 0}};
+static const nsm_column effect_cols[] = {{"id", 1},         {"trigger", 0}, {"when", 1},
+                                         {"probability", 0}, {"delay_days", 1},
+                                         {"delay", 1},       {"action", 0},  {"source", 0}};
 static const nsm_column outcome_cols[] = {{"outcome", 0}, {"condition", 0}, {"occurrence", 1},
                                           {"description", 1}, {"label", 1}, {"desirable", 1},
                                           {"route", 1}};

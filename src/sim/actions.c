@@ -34,7 +34,9 @@ int nsmi_spans_push(nsm_spans *l, int i0, int i1)
 
 /* Effect x was triggered: its own stream decides whether and when its action runs. The uniform
 ** is drawn even when the probability is 1, so that a lever changing the probability keeps the
-** stream aligned. */
+** stream aligned; and the uniform and the delay are drawn before the row's `when` is asked, so
+** that a trigger while the condition fails uses the stream as one while it holds would (the next
+** triggers, and the same trigger in another arm of a comparison where it holds, stay paired). */
 static void trigger_effect(nsm_sim *s, int x)
 {
     const nsm_effect *e = &s->m->effects[x];
@@ -48,6 +50,8 @@ static void trigger_effect(nsm_sim *s, int x)
         delay *= gsl_rng_uniform(r);
     else if (e->delay_kind == NSM_DELAY_EXPONENTIAL)
         delay = delay > 0 ? gsl_ran_exponential(r, delay) : 0.0;
+    if (!nsm_condition_holds(&e->when, s->level))
+        return;
     if (nsmi_pending_push(&s->pending, s->t + delay, x))
         s->failed = NSM_FAILED_NOMEM;
 }

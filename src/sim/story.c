@@ -124,8 +124,11 @@ int nsm_story_route_factors(const nsm_model *m, int o, int *out)
         const nsm_effect *e = &m->effects[x];
         int f = e->action.kind == NSM_ACT_SET ? e->action.factor
                 : e->action.kind == NSM_ACT_DRAW ? m->draws[e->action.draw].factor : -1;
-        if (e->trigger_event < 0 && f >= 0 && cond_names(&oc->cond, f))
+        if (f < 0 || !cond_names(&oc->cond, f))
+            continue;
+        if (e->trigger_event < 0)
             in[e->trigger_factor] = 1;
+        mark_cond(&e->when, in); /* the state in which the trigger counts */
     }
     int n = 0;
     for (int f = 0; f < m->n_factors; f++)
