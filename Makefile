@@ -168,7 +168,7 @@ $(BUILD)/bench_direct: tests/bench_direct.c $(BUILD)/libneasim.a
 # One target per reader: scenario tables (levers.csv included), sweep design and grid files, and
 # the --levers / --params lists. Seeds come from tests/fixtures (valid/, and fuzz-seeds/scenario/
 # for what the valid fixture does not use: 'or' conditions, durations, entered dates,
-# effects' `when`); the corpora grow in
+# effects' `when` and `when_due`); the corpora grow in
 # build/fuzz-corpus/TARGET, crashes are saved as build/fuzz/crash-*. FUZZ_TARGETS picks some.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= $(FUZZ_ALL)

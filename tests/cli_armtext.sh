@@ -99,14 +99,18 @@ says "no label: an effect whose action sets a level" "$work/ids" effect_by_id "e
     "Chance that F: a → b sets off H on: probability set to 0.9"
 
 # an effect with `when`: the condition is said with the trigger (two rows that differ only there
-# must not read alike), for its probability and for its delay
+# must not read alike), for its probability and for its delay; `when_due` after the action
 d="$work/ew"; rm -rf "$d"; cp -r tests/models/effect_when "$d"
-printf 'lever,target,operation,value,from_date,description,source\nhalf_up,effects:half:probability,multiply,1.5,,x,x\nlate_sooner,effects:late:delay_days,multiply,0.5,,x,x\n' >"$d/levers.csv"
+printf 'lever,target,operation,value,from_date,description,source\nhalf_up,effects:half:probability,multiply,1.5,,x,x\nlate_sooner,effects:late:delay_days,multiply,0.5,,x,x\nboth_up,effects:both:probability,set,0.5,,x,x\nboth_sooner,effects:both:delay_days,set,30,,x,x\n' >"$d/levers.csv"
 "$NEASIM" compare "$d" --levers all --runs 20 --seed 1 --out "$work/ew-out" --quiet
 says "an effect with when: its chance" "$work/ew-out" half_up "effects:half:probability" \
     "Chance that an occurrence of Shock, while F is a, sets off an occurrence of Half in a: probability × 1.5"
 says "an effect with when: its delay" "$work/ew-out" late_sooner "effects:late:delay_days" \
     "Delay before an occurrence of Late in a after an occurrence of Shock, while F is a: days × 0.5"
+says "an effect with when and when_due: its chance" "$work/ew-out" both_up "effects:both:probability" \
+    "Chance that an occurrence of Shock, while F is a, sets off an occurrence of Both in a, if F is a when due: probability set to 0.5"
+says "an effect with when and when_due: its delay" "$work/ew-out" both_sooner "effects:both:delay_days" \
+    "Delay before an occurrence of Both in a after an occurrence of Shock, while F is a, if F is a when due: days set to 30"
 
 # ---- a variant (extends): the shipped one's own lever, then one in a folder of its own whose
 # lever names by number a modifiers.csv row that only the variant adds (row 70 of the resolved

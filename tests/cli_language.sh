@@ -52,6 +52,10 @@ bad effect_when_cannot_hold effects.csv 'write:trigger,when,probability,action,s
     "effects.csv:2:13: error: clauses 1 and 2 on f leave no level of it"
 expect effect_when_check 0 '^  late \(row 4\) +on shock, p=1, delay 365 days \(fixed\) -> event:late_in_a  when f=a$' \
     -- check tests/models/effect_when
+expect effect_when_due_check 0 '^  both \(row 8\) +on shock, p=1, delay 365 days \(fixed\) -> event:both_in_a  when f=a  when due, only if f=a$' \
+    -- check tests/models/effect_when
+bad effect_when_due_bad_level effects.csv 'write:trigger,probability,delay_days,when_due,action,source\nf:a>b,1,30,f=c,f=a,x\n' \
+    "effects.csv:2:14: error: unknown level 'c' of factor 'f'"
 # asked after the change: a condition that excludes the level a change leads to warns (the test
 # model's row 6 on purpose), and one that allows it does not
 expect effect_when_after_change_warns 0 "effects.csv:7:15: warning: condition 'f=b' never holds when the trigger f:b>a happens \(f is then a: .when. is asked after the change\)" \
@@ -63,10 +67,12 @@ printf 'trigger,when,probability,action,source\nf:a>*,f!=b,1,f=a,x\nf:*>b,f=b,1,
 expect effect_when_star_trigger_warns 0 "effects.csv:2:7: warning: condition 'f!=b' never holds when the trigger f:a>\* happens \(f is then b" -- check "$d"
 "$NEASIM" check "$d" >"$work/ew-star.txt" 2>&1
 check_that effect_when_star_one_warning test "$(grep -c warning "$work/ew-star.txt")" = 1
-# the row's uniform is drawn whether or not `when` holds: run by run, its occurrences are those of
-# the same row without `when` at which the condition holds (tests/effect_when_pairing.py)
+# a row's uniforms are drawn whether or not `when` holds, and a draw cancelled by `when_due` still
+# takes its uniform: run by run, the results are those of the same rows without the conditions
+# where the conditions hold (tests/effect_when_pairing.py)
 d="$work/ew-nowhen"; rm -rf "$d"; cp -r tests/models/effect_when "$d"
-sed -i 's/^half,shock,f=a,/half,shock,,/' "$d/effects.csv"
+sed -i 's/^half,shock,f=a,/half,shock,,/; s/^coin,shock,,1,,,f=a,/coin,shock,,1,,,,/' "$d/effects.csv"
+check_that effect_when_variant_edited test "$(grep -c -E '^(half,shock,,|coin,shock,,1,,,,)' "$d/effects.csv")" = 2
 "$NEASIM" run tests/models/effect_when --runs 300 --paths 300 --seed 5 --quiet --out "$work/ew-with" 2>/dev/null
 "$NEASIM" run "$d" --runs 300 --paths 300 --seed 5 --quiet --out "$work/ew-without" 2>/dev/null
 check_that effect_when_paired python3 tests/effect_when_pairing.py "$work/ew-with/paths.csv" "$work/ew-without/paths.csv"

@@ -180,6 +180,12 @@ expect "'or': a term that can never hold" 65 "of term 2 on y leave no level" -- 
 expect "run effects with when" 0 "" -- run tests/models/effect_when --runs 100 --seed 7 --threads 2 --quiet --out "$work/ew"
 cp -r tests/models/two_state "$work/ew-bad" && printf 'trigger,when,probability,action,source\nf:a>b,f=a & f=b,1,f=a,x\n' >"$work/ew-bad/effects.csv"
 expect "effects: a when that can never hold" 65 "leave no level of it" -- check "$work/ew-bad"
+# a row refused after its conditions were read (here its probability) frees them: make fuzz found
+# the leak (16 bytes definitely lost) before this
+printf 'trigger,when,probability,when_due,action,source\nf:a>b,f=b,2,f=a,f=a,x\n' >"$work/ew-bad/effects.csv"
+expect "effects: a row refused after its when" 65 "is not a probability" -- check "$work/ew-bad"
+printf 'trigger,when,probability,when_due,action,source\nf:a>b,f=b,1,f=a,f=zz,x\n' >"$work/ew-bad/effects.csv"
+expect "effects: a row refused after its when and when_due" 65 "unknown level 'zz'" -- check "$work/ew-bad"
 expect "run --routes --precision" 0 "" -- run tests/models/routes --precision 0.05 --routes --threads 2 --quiet --out "$work/story-prec"
 expect "run --watch beyond the horizon" 64 "not within the horizon" -- run tests/models/signposts --signposts --watch 9 --quiet --out "$work/story-bad"
 

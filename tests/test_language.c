@@ -1,8 +1,9 @@
 /*
 ** test_language.c: the constructs of the model language added by issue 11 (onset outcomes,
 ** counted events fired by the calendar, conditional calendar rows, ids of modifiers and
-** effects), changes counted by events, effects whose trigger counts only under a condition
-** (effects.csv's `when`) and conditions that say 'or' across factors, against closed forms with tolerances in Monte Carlo standard errors at fixed seeds,
+** effects), changes counted by events, effects whose trigger counts only under a condition and
+** whose action runs only if another holds when due (effects.csv's `when`, `when_due`) and
+** conditions that say 'or' across factors, against closed forms with tolerances in Monte Carlo standard errors at fixed seeds,
 ** or against exact expectations where the model is deterministic.
 */
 #include "nsm_test.h"
@@ -189,7 +190,11 @@ static void check_count(const nsm_test_run *f, int64_t n, const char *event, int
 **   asked at the trigger. Asked when the delay is over it would be 2 ((t-d)/2 + e^{-2d}(1 -
 **   e^{-2(t-d)})/4), 0.37 lower at five years (about 25 standard errors);
 ** - moves_in_a counts the changes b>a asked `when f=a` (the state as the change left it): every
-**   one, mean t - A(t); moves_in_b (when f=b) none. */
+**   one, mean t - A(t); moves_in_b (when f=b) none;
+** - due_in_a (counted 365 days later `when_due f=a`) has mean 2 ((t-d)/2 + e^{-2d}(1 - e^{-2(t-d)})
+**   / 4): f is in a at s + d with 1/2 + e^{-2(s+d)}/2, whatever it was at s;
+** - both_in_a (`when f=a` and `when_due f=a`) has mean 2 (1/2 + e^{-2d}/2) A(t - d): f in a at s,
+**   and still (again) in a d later, with the chain's chance of a -> a in d. */
 static void test_effect_when(void **state)
 {
     (void)state;
@@ -210,6 +215,10 @@ static void test_effect_when(void **state)
         check_count(&f, n, "late_in_a", i, lambda * late, hist, cap);
         check_count(&f, n, "moves_in_a", i, t - in_a, hist, cap);
         check_count(&f, n, "moves_in_b", i, 0, hist, cap);
+        double stay = 0.5 + exp(-2 * d) / 2, at_due = t < d ? 0 : (t - d) / 2 +
+                      exp(-2 * d) * (1 - exp(-2 * (t - d))) / 4;
+        check_count(&f, n, "due_in_a", i, lambda * at_due, hist, cap);
+        check_count(&f, n, "both_in_a", i, lambda * stay * late, hist, cap);
         int64_t shocks, a, b;
         double ss;
         count_moments(f.a, nsm_test_event(m, "shock"), i, hist, cap, &shocks, &ss);

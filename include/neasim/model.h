@@ -173,6 +173,8 @@ typedef struct {
     uint32_t stream;        /* nsm_stream_id("effect", "N") with N = row */
     nsm_condition when;     /* column `when`: the trigger counts only while this holds, at the
                             ** trigger's instant (no clauses: always); shared by variants */
+    nsm_condition when_due; /* column `when_due`: the action runs only if this holds when it is
+                            ** due (no clauses: always); shared by variants */
 } nsm_effect;
 
 /* What counts as an occurrence of an outcome (outcomes.csv, column `occurrence`): holding its

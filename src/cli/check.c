@@ -271,6 +271,10 @@ static void describe_calendar(const nsm_model *m)
             printf("  when ");
             print_condition(m, &e->when);
         }
+        if (e->when_due.n_clauses) {
+            printf("  when due, only if ");
+            print_condition(m, &e->when_due);
+        }
         printf("\n");
     }
     printf("\nOutcomes (%d):\n", m->n_outcomes);

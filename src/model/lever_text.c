@@ -214,6 +214,16 @@ static void say_action(text *t, const nsm_model *m, const nsm_action *a)
     }
 }
 
+/* The condition under which the action still runs when it is due (the row's `when_due`). */
+static void say_when_due(text *t, const nsm_model *m, const nsm_effect *e)
+{
+    if (e->when_due.n_clauses) {
+        say(t, ", if ");
+        say_condition(t, m, &e->when_due);
+        say(t, " when due");
+    }
+}
+
 static const char *effect_text(text *t, const nsm_model *m, const nsm_param *p)
 {
     const nsm_effect *e = &m->effects[p->a];
@@ -222,12 +232,14 @@ static const char *effect_text(text *t, const nsm_model *m, const nsm_param *p)
         say_action(t, m, &e->action);
         say(t, " after ");
         say_trigger(t, m, e);
+        say_when_due(t, m, e);
         return "days";
     }
     say(t, "Chance that ");
     say_trigger(t, m, e);
     say(t, e->when.n_clauses ? ", sets off " : " sets off ");
     say_action(t, m, &e->action);
+    say_when_due(t, m, e);
     return "probability";
 }
 

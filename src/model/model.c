@@ -148,8 +148,10 @@ void nsm_model_free(nsm_model *m)
     free(m->calendar_names);
     free(m->calendar_stream);
     free(m->occurrences);
-    for (int x = 0; m->effects && x < m->n_effects; x++)
+    for (int x = 0; m->effects && x < m->n_effects; x++) {
         free(m->effects[x].when.clauses);
+        free(m->effects[x].when_due.clauses);
+    }
     free(m->effects);
     nsm_outcomes_free(m->outcomes, m->n_outcomes);
     free(m);

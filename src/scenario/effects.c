@@ -1,6 +1,7 @@
 /*
 ** effects.c: effects.csv (a trigger, while a condition holds, causes an action, with some
-** probability, after a delay) and outcomes.csv (named conditions to report).
+** probability, after a delay, if another condition holds then) and outcomes.csv (named
+** conditions to report).
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,10 +84,16 @@ static nsm_status read_effect(nsm_reader *r, int row)
         s = read_probability(r, row, &e->probability);
     if (s == NSM_OK)
         s = read_delay(r, row, e);
+    if (s == NSM_OK && !nsmi_reader_empty(r, row, "when_due"))
+        s = nsmi_parse_condition(r, nsmi_reader_cell(r, row, "when_due"), &e->when_due);
     if (s == NSM_OK)
         s = nsmi_parse_action(r, nsmi_reader_cell(r, row, "action"), &e->action);
-    if (s != NSM_OK)
+    if (s != NSM_OK) { /* the row is not counted in n_effects, so nsm_model_free would not see them */
+        free(e->when.clauses);
+        free(e->when_due.clauses);
+        e->when = e->when_due = (nsm_condition){0, 0, NULL};
         return s;
+    }
     char n[16];
     snprintf(n, sizeof n, "%d", row + 1);
     e->row = row + 1;

@@ -40,7 +40,8 @@ static const nsm_column calendar_cols[] = {{"name", 0},  {"date", 0},   {"repeat
                                            {"source", 0}};
 static const nsm_column effect_cols[] = {{"id", 1},         {"trigger", 0}, {"when", 1},
                                          {"probability", 0}, {"delay_days", 1},
-                                         {"delay", 1},       {"action", 0},  {"source", 0}};
+                                         {"delay", 1},       {"when_due", 1}, {"action", 0},
+                                         {"source", 0}};
 static const nsm_column outcome_cols[] = {{"outcome", 0}, {"condition", 0}, {"occurrence", 1},
                                           {"description", 1}, {"label", 1}, {"desirable", 1},
                                           {"route", 1}};

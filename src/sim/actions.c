@@ -369,7 +369,9 @@ void nsmi_events_finish(nsm_sim *s, nsm_accum *acc)
 }
 
 /* Run the effects due now, in (time, order of scheduling); those they trigger with no delay join
-** the queue at the same instant and run after them. */
+** the queue at the same instant and run after them. An effect whose `when_due` fails now does
+** nothing (it is cancelled); a draw still takes its uniform, as a calendar row's does, so that the
+** row's later draws, and this one in an arm where the condition holds, stay paired. */
 void nsmi_settle_due(nsm_sim *s, nsm_accum *acc)
 {
     while (nsmi_something_due(s)) {
@@ -378,9 +380,15 @@ void nsmi_settle_due(nsm_sim *s, nsm_accum *acc)
             duration_ends(s, &it, acc);
             continue;
         }
+        const nsm_effect *e = &s->m->effects[it.effect];
         s->events++;
         s->last_done = s->n_proc + it.effect;
-        nsmi_apply_action(s, &s->m->effects[it.effect].action, s->eff_rng[it.effect], acc);
+        if (nsm_condition_holds(&e->when_due, s->level)) {
+            nsmi_apply_action(s, &e->action, s->eff_rng[it.effect], acc);
+        } else if (e->action.kind == NSM_ACT_DRAW) {
+            gsl_rng_uniform(s->eff_rng[it.effect]);
+            s->draws++;
+        }
     }
 }
 

@@ -129,6 +129,7 @@ int nsm_story_route_factors(const nsm_model *m, int o, int *out)
         if (e->trigger_event < 0)
             in[e->trigger_factor] = 1;
         mark_cond(&e->when, in); /* the state in which the trigger counts */
+        mark_cond(&e->when_due, in); /* and the one in which the action runs */
     }
     int n = 0;
     for (int f = 0; f < m->n_factors; f++)
