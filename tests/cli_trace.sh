@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CLI cases of `neasim trace`: the story of one replication, as a table and as CSV, exactly as the
-# issue-9 reproducer (tests/models/same_day) must go; its errors.
+# issue-9 reproducer (tests/models/same_day) must go; what conditions stopped; its errors.
 # Usage: tests/cli_trace.sh BUILD_DIR   (from the project root)
 set -u
 source "$(dirname "$0")/cli-lib.sh"
@@ -36,6 +36,29 @@ d="$work/from_any"; cp -r tests/models/same_day "$d"; sed -i 's/^k:p>q,/h:v>*,/'
 expect "check: a trigger to any level" 0 "on a change of h from v, p=1" -- check "$d"
 d="$work/any"; cp -r tests/models/same_day "$d"; sed -i 's/^k:p>q,/k:*>*,/' "$d/effects.csv"
 expect "check: a trigger of any change" 0 "on any change of k, p=1" -- check "$d"
+
+# What a condition stopped, in the table only: an effect's trigger while its `when` fails
+# (skipped), an effect due while its `when_due` fails (cancelled), a calendar row while its `when`
+# fails (skipped); the CSV is paths.csv's and has none of them.
+"$NEASIM" trace tests/models/effect_when --seed 3 > "$work/ew.txt"
+check_that "trace table: an effect's when fails at the trigger" grep -Eq \
+    '^2026-09-28 +0\.7393 +skipped +event:in_b +\(when f=b fails\) +effect: effect of shock \(effects.csv row 2\)$' "$work/ew.txt"
+check_that "trace table: an effect's when_due fails when due" grep -Eq \
+    '^2029-04-01 +3\.2484 +cancelled +event:both_in_a +\(when_due f=a fails\) +effect: effect of shock \(effects.csv row 8\)$' "$work/ew.txt"
+# every shock is counted by exactly one of in_a and in_b, and skipped by the other
+shocks=$(grep -Ec ' event +shock ' "$work/ew.txt")
+for e in in_a in_b; do
+    n=$(( $(grep -Ec " event +$e " "$work/ew.txt") + $(grep -Ec " skipped +event:$e " "$work/ew.txt") ))
+    check_that "trace table: each of $shocks shocks counted or skipped by $e" test "$n" = "$shocks"
+done
+check_that "trace table: some shocks in each state" bash -c \
+    "grep -Eq ' skipped +event:in_a ' '$work/ew.txt' && grep -Eq ' skipped +event:in_b ' '$work/ew.txt'"
+expect "trace table: a calendar row's when fails" 0 \
+    "2026-09-01 +0\.6653 +skipped +deal=none +\(when talks=open fails\) +calendar: undo_deal \(calendar.csv row 3\)" \
+    -- trace tests/models/calendar_when --rep 1
+"$NEASIM" trace tests/models/effect_when --seed 3 --csv > "$work/ew.csv"
+check_that "trace --csv: nothing skipped or cancelled (as paths.csv)" bash -c \
+    "! grep -Eq ',(skipped|cancelled),' '$work/ew.csv' && test \$(grep -c ',event,' '$work/ew.csv') -gt 10"
 
 # A hazard and a counted event on the baseline; the same replication twice gives the same story,
 # and another replication another one.

@@ -145,6 +145,8 @@ expect "check uncertain" 0 "valid scenario" -- check tests/models/uncertain
 expect "run dates (an event that counts dates)" 0 "" -- run tests/models/dates --runs 100 --threads 2 --quiet --out "$work/dates"
 expect "trace dates" 0 "not counted" -- trace tests/models/dates --rep 1
 expect "trace same_day" 0 "effect of a change of k" -- trace tests/models/same_day
+expect "trace: skipped and cancelled" 0 "cancelled +event:both_in_a" -- trace tests/models/effect_when --seed 3
+expect "trace: a calendar row skipped" 0 "skipped +deal=none" -- trace tests/models/calendar_when --rep 1
 expect "trace arm csv" 0 "rep,t_years" -- trace tests/models/two_state --arm faster --rep 3 --csv
 expect "trace unknown lever" 64 "did you mean" -- trace tests/models/two_state --arm fastr
 expect "run --paths" 0 "" -- run tests/models/uncertain --runs 20 --paths 4 --quiet --out "$work/paths"

@@ -27,8 +27,19 @@ typedef struct nsm_sim nsm_sim;
 ** (EVENT: factor = -1, event set). cause says what did it: the start, a hazard firing (cause_index
 ** = the process: a transition k < n_transitions, else counted event k - n_transitions), a calendar
 ** occurrence (index into m->occurrences), an effect (index into m->effects) or the end of a
-** transition's duration (DURATION: index into m->transitions). */
-typedef enum { NSM_SEEN_START, NSM_SEEN_CHANGE, NSM_SEEN_EVENT } nsm_seen_kind;
+** transition's duration (DURATION: index into m->transitions).
+** Told only to an observer that asks (nsm_sim_tell_skips): what a condition stopped, with
+** factor, from, to and event -1: a calendar occurrence whose `when` fails (SKIPPED, cause
+** CALENDAR), a trigger of an effect whose `when` fails (SKIPPED, cause EFFECT: told whatever the
+** row's chance would have said) and an effect due whose `when_due` fails (CANCELLED, cause
+** EFFECT). */
+typedef enum {
+    NSM_SEEN_START,
+    NSM_SEEN_CHANGE,
+    NSM_SEEN_EVENT,
+    NSM_SEEN_SKIPPED,
+    NSM_SEEN_CANCELLED
+} nsm_seen_kind;
 typedef enum {
     NSM_CAUSE_START,
     NSM_CAUSE_HAZARD,
@@ -55,6 +66,9 @@ typedef void (*nsm_observer)(void *ctx, const nsm_seen *what);
 nsm_sim *nsm_sim_alloc(const nsm_model *m);
 void nsm_sim_free(nsm_sim *s);
 void nsm_sim_set_observer(nsm_sim *s, nsm_observer fn, void *ctx);
+/* Whether the observer is also told what conditions stopped (SKIPPED, CANCELLED; default 0:
+** `neasim trace` asks, paths.csv does not). */
+void nsm_sim_tell_skips(nsm_sim *s, int on);
 
 /* Simulate replication `rep` of the run keyed by `seed` and add its path to `acc`. The result
 ** depends only on (model, seed, rep), never on what the simulator did before.

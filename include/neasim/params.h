@@ -48,6 +48,8 @@ void nsm_process_name(const nsm_model *m, int k, char *buf, size_t n);
 
 /* A condition as written ("f=a|b & g=x"). */
 void nsm_condition_format(const nsm_model *m, const nsm_condition *c, char *buf, size_t n);
+/* An action as written ("f=a", "draw:name", "event:name"). */
+void nsm_action_format(const nsm_model *m, const nsm_action *a, char *buf, size_t n);
 
 /* What sets off effect e, in words: its counted event's name ("launch_days"), or the change of a
 ** factor its trigger matches: "a change of f from a to b", "a change of f to b" (from any level,

@@ -17,16 +17,19 @@
 #include "neasim/model.h"
 #include "neasim/status.h"
 
-/* One thing seen, in the scenario's terms. Strings are borrowed from the model or from `buf`
-** inside the struct; valid until the struct is reused. */
+/* One thing seen, in the scenario's terms. Strings are borrowed from the model or from the
+** buffers inside the struct; valid until the struct is reused. */
 typedef struct {
     char date[11];
-    const char *kind;   /* "start", "change", "event" */
-    const char *name;   /* the factor or the counted event */
+    const char *kind;   /* "start", "change", "event"; told to `neasim trace` only: "skipped",
+                        ** "cancelled" (engine.h) */
+    const char *name;   /* the factor or the counted event; skipped, cancelled: the action */
     const char *from;   /* "" for a start or an event */
     const char *to;     /* "" for an event */
     const char *cause;  /* "start", "hazard", "calendar", "effect" */
     char cause_name[4 * NSM_NAME_MAX + 64];
+    char action[2 * NSM_NAME_MAX + 8];  /* skipped, cancelled: name points here */
+    char condition[512];                /* skipped, cancelled: the condition that failed */
 } nsm_seen_text;
 
 void nsm_seen_describe(const nsm_model *m, const nsm_seen *w, nsm_seen_text *out);
@@ -40,6 +43,8 @@ typedef struct {
     uint64_t runs_per_draw;   /* NSM_UNCERTAINTY_OUTER only */
     const nsm_arm *arm;
     uint64_t max_events;  /* 0: NSM_DEFAULT_MAX_EVENTS */
+    int skips;            /* also tell what conditions stopped (nsm_sim_tell_skips): the trace's
+                          ** table does, paths.csv does not */
 } nsm_paths_spec;
 
 /* Replay the replications, telling fn (with ctx) everything seen (engine.h, nsm_observer);

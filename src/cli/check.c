@@ -80,12 +80,9 @@ static void print_condition(const nsm_model *m, const nsm_condition *c)
 
 static void print_action(const nsm_model *m, const nsm_action *a)
 {
-    if (a->kind == NSM_ACT_DRAW)
-        printf("draw:%s", m->draws[a->draw].name);
-    else if (a->kind == NSM_ACT_EVENT)
-        printf("event:%s", m->events[a->event].name);
-    else
-        printf("%s=%s", m->factors[a->factor].name, m->factors[a->factor].levels[a->level]);
+    char buf[2 * NSM_NAME_MAX + 8];
+    nsm_action_format(m, a, buf, sizeof buf);
+    fputs(buf, stdout);
 }
 
 /* The starting levels a factor was in before the start (factors.csv, `entered`): "   (in a

@@ -369,7 +369,7 @@ static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const c
         /* replayed, not recorded during the run: the same paths, at no cost to the run itself */
         const nsm_paths_spec ps = {o->seed, 0, o->paths < used.runs ? o->paths : used.runs,
                                    o->outer ? NSM_UNCERTAINTY_OUTER : rc.uncertainty, o->runs,
-                                   NULL, o->max_events};
+                                   NULL, o->max_events, 0};
         st = nsm_paths_write(staging, m, &ps, o->bom, d);
     }
     if (st == NSM_OK && story && (st = nsm_story_finish(story)) != NSM_OK)

@@ -1,7 +1,8 @@
 /*
 ** trace.c: `neasim trace SCENARIO --rep R`: replay one replication and tell its story in time
 ** order: the starting state, then every change of a factor and every counted event, each with its
-** cause (a hazard, a calendar entry, an effect of something earlier).
+** cause (a hazard, a calendar entry, an effect of something earlier); in the table, also what a
+** condition stopped (a calendar row's `when`, an effect's `when` or `when_due`).
 **
 ** A replication depends only on (model, seed, replication number): every process draws from its
 ** own stream keyed by them (scenarios/README.md, "Random numbers"), so replaying replication R
@@ -24,7 +25,8 @@ static const char TRACE_HELP[] =
     "\n"
     "Replay replication R of `neasim run SCENARIO --seed S` and print what happened, in time\n"
     "order: the starting level of every factor, then each change of a factor and each counted\n"
-    "event, with its cause. The replay is exact: it is what that replication did inside the run.\n"
+    "event, with its cause, and what a condition stopped (a calendar row's or an effect's when,\n"
+    "an effect's when_due). The replay is exact: it is what that replication did inside the run.\n"
     "\n"
     "  -r, --rep R       the replication, counted from 0 (default 0)\n"
     "  -s, --seed S      the run's seed (default 1)\n"
@@ -91,22 +93,26 @@ static void seen(void *ctx, const nsm_seen *w)
     nsm_seen_text t;
     nsm_seen_describe(st->m, w, &t);
     if (st->rows++ == 0)
-        printf("%-10s  %-9s  %-6s  %-28s  %-36s  %s\n", "date", "t (years)", "kind", "what",
+        printf("%-10s  %-9s  %-9s  %-28s  %-36s  %s\n", "date", "t (years)", "kind", "what",
                "from -> to", "cause");
-    char change[2 * NSM_NAME_MAX + 8];
+    char change[sizeof t.condition + 32];
     snprintf(change, sizeof change, "%s%s%s", t.from, *t.from ? " -> " : "", t.to);
     if (w->same_date)
         snprintf(change, sizeof change, "(same date: not counted)");
-    printf("%-10s  %9.4f  %-6s  %-28s  %-36s  %s: %s\n", t.date, nsm_years(w->t), t.kind, t.name,
+    else if (w->kind == NSM_SEEN_SKIPPED || w->kind == NSM_SEEN_CANCELLED)
+        snprintf(change, sizeof change, "(%s %s fails)",
+                 w->kind == NSM_SEEN_SKIPPED ? "when" : "when_due", t.condition);
+    printf("%-10s  %9.4f  %-9s  %-28s  %-36s  %s: %s\n", t.date, nsm_years(w->t), t.kind, t.name,
            change, t.cause, t.cause_name);
 }
 
 static nsm_status tell(const nsm_model *m, const trace_options *o, const nsm_arm *arm,
                        nsm_diag *d)
 {
+    /* the table also says what a condition stopped; the CSV is paths.csv's, which does not */
     const nsm_paths_spec p = {o->seed, o->rep, 1,
                               o->nominal ? NSM_UNCERTAINTY_NOMINAL : NSM_UNCERTAINTY_PER_RUN, 1,
-                              arm, 0};
+                              arm, 0, !o->csv};
     if (o->csv) {
         nsm_csv c = {stdout, "standard output", 0, 0};
         return nsm_paths_rows(&c, m, &p, 1, d);

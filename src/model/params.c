@@ -394,7 +394,7 @@ void nsm_condition_format(const nsm_model *m, const nsm_condition *c, char *buf,
     }
 }
 
-static void action_text(const nsm_model *m, const nsm_action *a, char *buf, size_t n)
+void nsm_action_format(const nsm_model *m, const nsm_action *a, char *buf, size_t n)
 {
     if (a->kind == NSM_ACT_DRAW)
         snprintf(buf, n, "draw:%s", m->draws[a->draw].name);
@@ -409,7 +409,7 @@ static void effect_label(const nsm_model *m, const nsm_param *p, char *buf, size
 {
     const nsm_effect *e = &m->effects[p->a];
     char act[2 * NSM_NAME_MAX + 8];
-    action_text(m, &e->action, act, sizeof act);
+    nsm_action_format(m, &e->action, act, sizeof act);
     const char *what = p->kind == NSM_P_EFFECT_PROBABILITY ? "probability" : "delay (days)";
     if (e->trigger_event >= 0)
         snprintf(buf, n, "effect %d: on %s -> %s, %s", e->row, m->events[e->trigger_event].name,

@@ -40,12 +40,31 @@ static void cause_name(const nsm_model *m, const nsm_seen *w, char *name, size_t
 
 void nsm_seen_describe(const nsm_model *m, const nsm_seen *w, nsm_seen_text *out)
 {
-    static const char *const kinds[] = {"start", "change", "event"};
+    static const char *const kinds[] = {"start", "change", "event", "skipped", "cancelled"};
     static const char *const causes[] = {"start", "hazard", "calendar", "effect", "duration"};
     nsm_model_date(m, w->t, out->date);
     out->kind = kinds[w->kind];
     out->cause = causes[w->cause];
     cause_name(m, w, out->cause_name, sizeof out->cause_name);
+    out->condition[0] = '\0';
+    if (w->kind == NSM_SEEN_SKIPPED || w->kind == NSM_SEEN_CANCELLED) {
+        const nsm_condition *c;
+        const nsm_action *a;
+        if (w->cause == NSM_CAUSE_CALENDAR) {
+            const nsm_occurrence *oc = &m->occurrences[w->cause_index];
+            c = &m->calendar_when[oc->entry];
+            a = &oc->action;
+        } else {
+            const nsm_effect *e = &m->effects[w->cause_index];
+            c = w->kind == NSM_SEEN_SKIPPED ? &e->when : &e->when_due;
+            a = &e->action;
+        }
+        nsm_action_format(m, a, out->action, sizeof out->action);
+        nsm_condition_format(m, c, out->condition, sizeof out->condition);
+        out->name = out->action;
+        out->from = out->to = "";
+        return;
+    }
     if (w->kind == NSM_SEEN_EVENT) {
         out->name = m->events[w->event].name;
         out->from = out->to = "";
@@ -70,6 +89,7 @@ nsm_status nsm_paths_replay(const nsm_model *m, const nsm_paths_spec *p, nsm_obs
     if (st == NSM_OK) {
         nsm_sim_set_limits(s, p->max_events, NULL);
         nsm_sim_set_observer(s, fn, ctx);
+        nsm_sim_tell_skips(s, p->skips);
     }
     for (uint64_t k = 0; st == NSM_OK && k < p->n_reps; k++) {
         if (rep_now)

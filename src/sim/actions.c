@@ -41,6 +41,9 @@ static void trigger_effect(nsm_sim *s, int x)
 {
     const nsm_effect *e = &s->m->effects[x];
     gsl_rng *r = s->eff_rng[x];
+    int holds = nsm_condition_holds(&e->when, s->level);
+    if (!holds)
+        nsmi_tell_skip(s, NSM_SEEN_SKIPPED, NSM_CAUSE_EFFECT, x);
     s->draws++;
     if (gsl_rng_uniform(r) >= e->probability)
         return;
@@ -50,7 +53,7 @@ static void trigger_effect(nsm_sim *s, int x)
         delay *= gsl_rng_uniform(r);
     else if (e->delay_kind == NSM_DELAY_EXPONENTIAL)
         delay = delay > 0 ? gsl_ran_exponential(r, delay) : 0.0;
-    if (!nsm_condition_holds(&e->when, s->level))
+    if (!holds)
         return;
     if (nsmi_pending_push(&s->pending, s->t + delay, x))
         s->failed = NSM_FAILED_NOMEM;
@@ -94,6 +97,14 @@ void nsmi_tell(nsm_sim *s, nsm_seen_kind kind, int factor, int from, int to, int
         w.cause = NSM_CAUSE_EFFECT;
         w.cause_index = k - s->n_proc;
     }
+    s->observer(s->observer_ctx, &w);
+}
+
+void nsmi_tell_skip(nsm_sim *s, nsm_seen_kind kind, nsm_cause cause, int index)
+{
+    if (!s->observer || !s->tell_skips)
+        return;
+    nsm_seen w = {kind, s->t, -1, -1, -1, -1, cause, index, 0};
     s->observer(s->observer_ctx, &w);
 }
 
@@ -385,10 +396,13 @@ void nsmi_settle_due(nsm_sim *s, nsm_accum *acc)
         s->last_done = s->n_proc + it.effect;
         if (nsm_condition_holds(&e->when_due, s->level)) {
             nsmi_apply_action(s, &e->action, s->eff_rng[it.effect], acc);
-        } else if (e->action.kind == NSM_ACT_DRAW) {
+            continue;
+        }
+        if (e->action.kind == NSM_ACT_DRAW) {
             gsl_rng_uniform(s->eff_rng[it.effect]);
             s->draws++;
         }
+        nsmi_tell_skip(s, NSM_SEEN_CANCELLED, NSM_CAUSE_EFFECT, it.effect);
     }
 }
 

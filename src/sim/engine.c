@@ -431,6 +431,11 @@ void nsm_sim_set_observer(nsm_sim *s, nsm_observer fn, void *ctx)
     s->observer_ctx = ctx;
 }
 
+void nsm_sim_tell_skips(nsm_sim *s, int on)
+{
+    s->tell_skips = on;
+}
+
 uint64_t nsm_sim_event_count(const nsm_sim *s)
 {
     return s->events;
@@ -893,13 +898,16 @@ static void run_breakpoint(nsm_sim *s, nsm_accum *acc)
         s->last_done = -1 - s->next_occ;
         const nsm_occurrence *oc = &m->occurrences[s->next_occ++];
         s->events++;
-        if (!m->calendar_when || nsm_condition_holds(&m->calendar_when[oc->entry], s->level))
+        if (!m->calendar_when || nsm_condition_holds(&m->calendar_when[oc->entry], s->level)) {
             nsmi_apply_action(s, &oc->action, s->cal_rng[oc->entry], acc);
-        else if (oc->action.kind == NSM_ACT_DRAW) {
+            continue;
+        }
+        if (oc->action.kind == NSM_ACT_DRAW) {
             gsl_rng_uniform(s->cal_rng[oc->entry]); /* one draw per occurrence, acted on or not:
                                                     ** arms whose states differ stay paired */
             s->draws++;
         }
+        nsmi_tell_skip(s, NSM_SEEN_SKIPPED, NSM_CAUSE_CALENDAR, s->next_occ - 1);
     }
     plan_fixed(s);
     nsmi_settle(s, acc);

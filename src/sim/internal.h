@@ -264,6 +264,7 @@ struct nsm_sim {
     uint64_t draws;      /* random variates drawn (benchmarks compare with a bare loop) */
     nsm_observer observer;
     void *observer_ctx;
+    int tell_skips;              /* nsm_sim_tell_skips */
     struct nsmi_recorder *story; /* NULL unless nsm_sim_set_story: then story_rec.c records */
 };
 
@@ -271,6 +272,9 @@ struct nsm_sim {
 #define NSMI_LAST_START INT_MIN /* last_done before anything has run in a replication */
 void nsmi_tell(nsm_sim *s, nsm_seen_kind kind, int factor, int from, int to, int event,
                int same_date);
+/* actions.c: tell an observer that asked (tell_skips) that a condition stopped calendar
+** occurrence or effect `index` (kind SKIPPED or CANCELLED). */
+void nsmi_tell_skip(nsm_sim *s, nsm_seen_kind kind, nsm_cause cause, int index);
 /* The first report index i with report_t[i] >= t (n_reports when t is past the end). Report dates
 ** are nearly evenly spaced, so a guess from the mean spacing is at most a step or two off; the
 ** loops correct it. This runs at every change of state, so it avoids a binary search, and it is
