@@ -223,4 +223,17 @@ printf 'factor,level,initial,source\nf,c,0,a new level\n' > "$work/short/factors
 printf 'factor,from,to,value,unit,source\nf,b,c,1,rate_per_year,test\n' > "$work/short/transitions.csv"
 check_that a_new_short_name_is_not_a_typo eval '! "$NEASIM" check "$work/short" 2>&1 | grep -q warning'
 
+# ---- a variant that gives a base's effect (by id) conditions the base has not: the columns are
+# the union, the base's other rows read them as empty, and the replaced row has them
+rm -rf "$work/ewbase" && cp -r tests/models/effect_when "$work/ewbase"
+printf 'id,trigger,probability,action,source\nin_a,shock,1,event:in_a,no when here\nin_b,shock,1,event:in_b,no when\n' \
+    > "$work/ewbase/effects.csv"
+variant ewvar ../ewbase
+printf 'id,trigger,when,probability,when_due,action,source\nin_a,shock,f=a,1,,event:in_a,a when added\n' \
+    > "$work/ewvar/effects.csv"
+expect ewvar_check_when 0 '^  in_a \(row 1\) +on shock, p=1, delay 0 days \(fixed\) -> event:in_a  when f=a$' -- check "$work/ewvar"
+expect ewvar_base_row_plain 0 '^  in_b \(row 2\) +on shock, p=1, delay 0 days \(fixed\) -> event:in_b$' -- check "$work/ewvar"
+"$NEASIM" check "$work/ewvar" --resolved "$work/ewres" >/dev/null 2>&1
+check_that ewvar_resolved_columns grep -qx 'id,trigger,when,probability,when_due,action,source' <(head -1 "$work/ewres/effects.csv" | tr -d '\r')
+
 cli_done inherit
