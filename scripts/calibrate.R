@@ -38,7 +38,11 @@
 #                          number from the attributed years: path, quantity, the cell as the
 #                          scenario writes it, that cell's mean and 5% and 95% quantiles (a gamma,
 #                          beta or lognormal; empty otherwise), and the mixture this script computes
-#                          (what --write writes; the check says MISMATCH when the cell is not it).
+#                          (what --write writes; the check says MISMATCH when the cell is not it);
+#                          summary.csv, quantity and value: the thresholds' chain's stationary
+#                          shares and launch-day rates by posture (share_*, rate_*), the number of
+#                          sequences with a non-zero probability and every posture in some year
+#                          (sequences) and the probability of the others (p_conditioned_away).
 #                          scripts/readme_tables.R fills scenarios/baseline/README.md's attribution
 #                          tables from these.
 #   --hold KIND OUT_DIR    (one scenario folder) writes OUT_DIR, a copy of the scenario with its
@@ -524,7 +528,7 @@ posture_attribution <- function(s) {
   # (to 4 decimals: calibration-2012 writes the judgment cells of the chain as plain numbers to 6
   # digits, the baseline as distributions, and both must get the same numbers: validate_sync.R)
   AP <- round(attr_probs(ld, km$r, km$p, post_dispersion_chain(km, era_k)$grid_post), 4); AP <- AP / rowSums(AP)
-  list(chain = chain, P = AP, mix = attr_mix(AP, ld, icbm, cell_at(s, "events:icbm_launches:rate_per_year", 0.2)))
+  list(chain = chain, P = AP, km = km, mix = attr_mix(AP, ld, icbm, cell_at(s, "events:icbm_launches:rate_per_year", 0.2)))
 }
 
 scenario_quantities <- function(s) {
@@ -950,7 +954,7 @@ write_cells <- function(dir, rdir, s, items) {
 }
 
 ## --attribution OUT: the posture attribution of one scenario, without the checks (the header says
-## what the two files hold); a number the scenario lacks has no row
+## what the three files hold); a number the scenario lacks has no row
 write_attribution <- function(dir, out) {
   s <- read_scn(resolved_dir(dir)); pa <- posture_attribution(s)
   dir.create(out, recursive = TRUE, showWarnings = FALSE)
@@ -963,9 +967,17 @@ write_attribution <- function(dir, out) {
     data.frame(path = attr_paths[[k]], quantity = attr_names[[k]], written = trimws(r$text), mean = cell_num(r$text),
                q05 = qs[1], q95 = qs[2], mixture = post_text(pa$mix[[k]]))
   }))
+  # what the prose around the tables says of the attribution: the thresholds' chain's stationary
+  # shares and launch-day rates by posture (what each year's probabilities are computed from), and
+  # the sequences: how many have a non-zero probability and at least one year of every posture,
+  # and the probability of those without (conditioned away)
+  sq <- pa$mix$seqs
+  summary <- data.frame(quantity = c(paste0("share_", attr_levels), paste0("rate_", attr_levels), "sequences", "p_conditioned_away"),
+                        value = c(pa$km$p, pa$km$r, length(sq$w), sq$p_empty))
   write.csv(years, file.path(out, "years.csv"), row.names = FALSE)
   write.csv(numbers, file.path(out, "numbers.csv"), row.names = FALSE, na = "")
-  cat(sprintf("calibrate: the posture attribution of %s written to %s (years.csv: %d years; numbers.csv: %d numbers)\n",
+  write.csv(summary, file.path(out, "summary.csv"), row.names = FALSE)
+  cat(sprintf("calibrate: the posture attribution of %s written to %s (years.csv: %d years; numbers.csv: %d numbers; summary.csv)\n",
               dir, out, nrow(years), if (is.null(numbers)) 0L else nrow(numbers)))
 }
 

@@ -40,7 +40,7 @@
 # function scripts/validate_backtest.R prints and gates on; a command that two markers share (in
 # one README or two) runs once. A command may also be the line of the DPRK posture attribution,
 # `Rscript scripts/calibrate.R --attribution NAME SCENARIO`: the script runs it with NAME, the
-# folder it writes, in its scratch folder, and reads its years.csv and numbers.csv (calibrate.R's
+# folder it writes, in its scratch folder, and reads its years.csv, numbers.csv and summary.csv (calibrate.R's
 # posture_attribution(), the code its check and --write use, so that a table cannot disagree with
 # them; a few seconds, once per scenario however many markers name it). The first column names
 # the row: its first `code` span (else its text without brackets) is the outcome, the arm of a
@@ -83,7 +83,12 @@
 # {dist:s} as written), dist_mean, dist_q05, dist_q95 (that cell's mean and its 5% and 95%
 # quantiles, qgamma, qbeta or qlnorm; none for another kind of cell). The numbers are the cells,
 # not what calibrate.R computes now: when the data move, calibrate.R's check says MISMATCH until
-# --write, after which the table is stale.
+# --write, after which the table is stale. Of the attribution's summary, value: the row's first
+# `code` span names the figure, one of share_restraint, share_routine, share_surge (the thresholds'
+# chain's stationary shares), rate_restraint, rate_routine, rate_surge (the launch-day rates by
+# the thresholds' years), sequences (those with a non-zero probability and every posture in some
+# year) and p_conditioned_away (the probability of the others), as calibrate.R --attribution
+# writes them to summary.csv.
 # DATE: a report date, YYYY-MM-DD (not for start, the validation figures, the backtests' or the
 # attribution's). NAME: the outcome, when the rows are the arms of a compare. FMT: %D (percent, D
 # decimals), D (the number, D decimals), gD (D significant digits, trailing zeros dropped) or s
@@ -231,7 +236,8 @@ bt_qtys <- c("years", "yes", "in50", "in90", "pit", "crps", "crps_lo", "crps_hi"
              "brier_skill")                                               # the backtests'
 attr_year_qtys <- c("days", "coding", "p_restraint", "p_routine", "p_surge") # the attribution's, of a year
 attr_num_qtys <- c("dist", "dist_mean", "dist_q05", "dist_q95")             # and of a number, by its path
-attr_qtys <- c(attr_year_qtys, attr_num_qtys)
+attr_sum_qtys <- c("value")                                                  # and of its summary, by name
+attr_qtys <- c(attr_year_qtys, attr_num_qtys, attr_sum_qtys)
 qtys <- c("by", "holds", "start", "by_lo", "by_hi", "q05", "q95", "share", "pvar", "count",
           "sim", "hist", "hist_lo", "hist_hi", "basis", "verdict", "base", paste0("swing", 1:9), paste0("number", 1:9),
           bt_qtys, attr_qtys)
@@ -389,7 +395,7 @@ run_attribution <- function(cmd, block) {
   msg <- suppressWarnings(system2("Rscript", c(file.path(script_dir, "calibrate.R"), "--attribution", out, scen),
                                   stdout = TRUE, stderr = TRUE, env = paste0("NEASIM=", neasim)))
   rc <- attr(msg, "status")
-  if ((!is.null(rc) && rc != 0) || !all(file.exists(file.path(out, c("years.csv", "numbers.csv")))))
+  if ((!is.null(rc) && rc != 0) || !all(file.exists(file.path(out, c("years.csv", "numbers.csv", "summary.csv")))))
     fail(block$file, block$marker, sprintf("'%s' failed: %s", cmd, paste(tail(msg, 3), collapse = " / ")))
   cat(sprintf("ran: %s (%.1f s)\n", cmd, as.numeric(difftime(Sys.time(), t0, units = "secs"))))
   assign(key, out, envir = runs)
@@ -469,11 +475,18 @@ backtest_figure <- function(ref, key, block, rowline, dir) {
                                     key, paste(bt$origins$origin, collapse = ", "), paste(bt$items$id, collapse = ", ")))
 }
 
-# a figure of the posture attribution: of a year (the row names it) from years.csv, or of a number
+# a figure of the posture attribution: of a year (the row names it) from years.csv, of a number
 # (the row's first code span is its path) from numbers.csv: the cell as written, its mean and 5%
-# and 95% quantiles (NA when the cell is not a gamma, beta or lognormal)
+# and 95% quantiles (NA when the cell is not a gamma, beta or lognormal), or of its summary (the
+# row's first code span names the quantity) from summary.csv
 attribution_figure <- function(ref, key, block, rowline, dir) {
   cmd <- block$cmds[ref$run]
+  if (ref$qty %in% attr_sum_qtys) {
+    st <- read_table(dir, "summary.csv")
+    if (!key %in% st$quantity)
+      fail(block$file, rowline, sprintf("row '%s' is not a figure of the posture attribution's summary [%d] %s (%s): name it in the row's first `code` span", key, ref$run, cmd, paste(st$quantity, collapse = ", ")))
+    return(as.numeric(st$value[st$quantity == key]))
+  }
   if (ref$qty %in% attr_year_qtys) {
     yt <- read_table(dir, "years.csv")
     if (!key %in% yt$year)
