@@ -1,9 +1,10 @@
 /*
 ** shard.c: the partial results of the command line: `--shard I/N` (one slice of a run, a
-** comparison or a sweep, written as a part; the option is parsed in cli/options.c), the head a part carries (scenario, options, seed,
-** version), and reading parts back into the totals, each checked to be the slice its shard
-** number says. Written by a shard (cli/slices.c, cli/sweep.c), sent by MPI ranks (cli/ranks.c),
-** read by `neasim merge` (cli/merge.c). The format is the library's (neasim/partial.h).
+** comparison or a sweep, written as a part; the option is parsed in cli/options.c), the head a
+** part carries (scenario, options, seed, version), and reading parts back into the totals, each
+** checked to be the slice its shard number says. Written by a shard (cli/slices.c, cli/sweep.c),
+** sent by MPI ranks (cli/ranks.c), read by `neasim merge` (cli/merge.c). The format is the
+** library's (neasim/partial.h).
 */
 #include <limits.h>
 #include <stdio.h>
