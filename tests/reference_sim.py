@@ -25,8 +25,11 @@ so that dates repeat), and a counter fired only by actions; seasonality; a draw,
 `given` case; calendar rows, one-off or repeating, with `when`, on the start date or later; effects
 on changes (`f:a>b`, `f:*>b`, `f:a>*`) and on events, with `when` (also on the trigger's own
 factor), `when_due`, fixed, uniform or exponential delays and every kind of action; outcomes
-`state` and `onset`. Effects act only on factors after their trigger's (a model draws them so),
-so no instant can loop.
+`state` and `onset`; one or two levers of one or two rows (a hazard multiplied or set in its
+row's unit, a modifier, an event's rate, an effect's probability or delay, an initial
+probability, a deadline), some from a date. Effects act only on factors after their trigger's (a
+model draws them so), so no instant can loop. neasim runs a model with levers as `compare
+--levers all`, and every arm is compared, the baseline's and each lever's.
 
 What is compared, at every report date: each level's probability (state_probabilities.csv), each
 outcome's `holds` and `occurred_by` and its `holds_at_start` (outcomes.csv), each counted event's
@@ -41,8 +44,8 @@ the documentation broken at a time (MUTATIONS: a `when_due` not asked; an effect
 with the state before the change; modifiers ignored; an onset that counts the start; a calendar
 row's `when` ignored; a duration's end not dropped when its factor has moved on; seasonality
 ignored; `entered` ignored; the gamma multipliers held at 1; a second occurrence on a date
-counted), on the models that use that rule, and each must be caught (some |z| above the
-threshold) by at least one model.
+counted; a lever's `from_date` ignored), on the models that use that rule, and each must be caught
+(some |z| above the threshold) by at least one model.
 
 Fixed seeds; prints one line per model and per mutation and exits 1 on any failure.
 """
