@@ -15,12 +15,15 @@ mean count must agree within THRESHOLD standard errors of the difference. Python
 library only, so that it runs wherever python3 does.
 
 What the models hold (each table with some chance, so that the models differ): two to four factors
-of two or three levels, known or uncertain starting levels; hazards in the three units; some
+of two or three levels, known or uncertain starting levels; hazards in the three units, some of
+them uncertain numbers (beta, PERT, uniform, gamma, Weibull), as are some modifiers' multipliers
+(triangular, lognormal), events' rates and effects' probabilities, drawn once per replication
+and the levers applied to the draws (Python's samplers here, GSL's inverse CDFs there); some
 transitions with a duration (fixed, uniform, gamma, Weibull or lognormal) beside or instead of a
 hazard, and a stay begun before the start (`entered`), whose remaining duration this program draws
 by rejection where the engine inverts the survival function; modifiers on transitions and events
 (conditions with `!=`, level lists and "or" across factors); counted events, Poisson or
-gamma-mixed (`dispersion`, `redraw_months`), counting occurrences or dates (some at 20-60 a year,
+gamma-mixed (`dispersion`, `redraw_months`), counting occurrences or dates (some at 15-30 a year,
 so that dates repeat), and a counter fired only by actions; seasonality; a draw, sometimes with a
 `given` case; calendar rows, one-off or repeating, with `when`, on the start date or later; effects
 on changes (`f:a>b`, `f:*>b`, `f:a>*`) and on events, with `when` (also on the trigger's own
@@ -44,12 +47,12 @@ the documentation broken at a time (MUTATIONS: a `when_due` not asked; an effect
 with the state before the change; modifiers ignored; an onset that counts the start; a calendar
 row's `when` ignored; a duration's end not dropped when its factor has moved on; seasonality
 ignored; `entered` ignored; the gamma multipliers held at 1; a second occurrence on a date
-counted; a lever's `from_date` ignored), on the models that use that rule, and each must be caught
+counted; a lever's `from_date` ignored; the uncertain numbers held at their means, as `--nominal`
+does), on the models that use that rule, and each must be caught
 (some |z| above the threshold) by at least one model.
 
 Fixed seeds; prints one line per model and per mutation and exits 1 on any failure.
 """
-import copy
 import csv
 import datetime
 import heapq
@@ -172,15 +175,19 @@ def make_model(rng, folder):
                 elif u < 0.3:
                     unit, my = "mean_years", round(rng.uniform(1, 12), 1)
                     value, rate = "%g" % my, 1 / my
+                law = None
+                if rng.random() < 0.25:  # an uncertain number, drawn each replication
+                    value, law, mean = uncertain(rng, unit)
+                    rate = unit_rate(unit, mean)
                 duration = None
                 if rng.random() < 0.15:
                     duration = random_duration(rng)
                     if rng.random() < 0.5:
                         unit = value = ""
-                        rate = 0.0
+                        rate, law = 0.0, None
                 M["trans"].append({"f": f, "a": a, "b": b, "rate": rate / DAYS_PER_YEAR,
-                                   "duration": duration, "unit": unit})
-                rows.append("f%d,%s,%s,%s,%s,%s,test" % (f, LEVEL_NAMES[a], LEVEL_NAMES[b], value,
+                                   "duration": duration, "unit": unit, "law": law})
+                rows.append("f%d,%s,%s,%s,%s,%s,test" % (f, LEVEL_NAMES[a], LEVEL_NAMES[b], q(value),
                                                          unit, q(duration[0]) if duration else ""))
     write(folder, "transitions.csv", "factor,from,to,value,unit,duration,source", rows)
 
@@ -202,21 +209,27 @@ def make_model(rng, folder):
     rows = []
     for j in range(rng.choice([0, 1, 1, 2])):
         ev = {"name": "e%d" % j, "rate": round(rng.uniform(0.3, 3), 2) / DAYS_PER_YEAR,
-              "k": None, "redraw": 12, "dates": rng.random() < 0.25, "busy": False}
+              "k": None, "redraw": 12, "dates": rng.random() < 0.25, "busy": False, "law": None}
+        value = "%g" % (ev["rate"] * DAYS_PER_YEAR)
         if rng.random() < 0.2:
             # many a year, counting dates: a date with two occurrences is common enough to see
-            ev.update(rate=rng.randint(20, 60) / DAYS_PER_YEAR, dates=True, busy=True)
+            ev.update(rate=rng.randint(15, 30) / DAYS_PER_YEAR, dates=True, busy=True)
+            value = "%g" % (ev["rate"] * DAYS_PER_YEAR)
+        elif rng.random() < 0.25:
+            value, ev["law"], mean = uncertain(rng, "rate_per_year")
+            ev["rate"] = mean / DAYS_PER_YEAR
         disp = redraw = ""
         if rng.random() < 0.4:
             ev["k"] = rng.choice([0.5, 1, 3])
             ev["redraw"] = rng.choice([6, 12, 24])
             disp, redraw = "%g" % ev["k"], "%d" % ev["redraw"]
         M["events"].append(ev)
-        rows.append("%s,%g,%s,%s,test,%s" % (ev["name"], ev["rate"] * DAYS_PER_YEAR, disp, redraw,
+        rows.append("%s,%s,%s,%s,test,%s" % (ev["name"], q(value), disp, redraw,
                                              "dates" if ev["dates"] else "occurrences"))
     counter = rng.random() < 0.6
     if counter:
-        M["events"].append({"name": "cnt", "rate": 0.0, "k": None, "redraw": 12, "dates": False, "busy": False})
+        M["events"].append({"name": "cnt", "rate": 0.0, "k": None, "redraw": 12, "dates": False, "busy": False,
+                            "law": None})
         rows.append("cnt,0,,,test,occurrences")
     write(folder, "events.csv", "event,rate_per_year,dispersion,redraw_months,source,counts", rows)
     hazard_events = [j for j, e in enumerate(M["events"]) if e["rate"] > 0]
@@ -240,8 +253,11 @@ def make_model(rng, folder):
         if c is None:
             continue
         mult = rng.choice([0, round(rng.uniform(0.2, 4), 2), round(rng.uniform(0.2, 4), 2)])
-        M["mods"].append({"target": tg, "cond": c, "mult": mult, "id": "m%d" % i})
-        rows.append("m%d,%s,%s,%g,test" % (i, target_text(tg), q(c.text), mult))
+        value, law = "%g" % mult, None
+        if rng.random() < 0.25:
+            value, law, mult = uncertain(rng, "multiplier")
+        M["mods"].append({"target": tg, "cond": c, "mult": mult, "id": "m%d" % i, "law": law})
+        rows.append("m%d,%s,%s,%s,test" % (i, target_text(tg), q(c.text), q(value)))
     write(folder, "modifiers.csv", "id,target,condition,multiplier,source", rows)
 
     rows = []
@@ -337,8 +353,8 @@ def make_model(rng, folder):
         if act is None:
             continue
         own = (trig[1],) if trig[0] == "change" else ()
-        when = condition(rng, nlev, avoid=own) if rng.random() < 0.35 else None
-        if when and own and rng.random() < 0.5:
+        when = condition(rng, nlev, avoid=own) if rng.random() < 0.45 else None
+        if when and own and rng.random() < 0.7:
             # a clause on the trigger's own factor, true of a level the change leads to (a
             # clause true of none would be warned about): asked after the change, not before
             f, a, b = trig[1], trig[2], trig[3]
@@ -346,11 +362,14 @@ def make_model(rng, folder):
             when = when.also((f, {x}), "f%d=%s" % (f, LEVEL_NAMES[x]))
         when_due = condition(rng, nlev) if rng.random() < 0.35 else None
         prob = rng.choice([1, round(rng.uniform(0.2, 1), 2)])
+        ptext, law = "%g" % prob, None
+        if rng.random() < 0.2:
+            ptext, law, prob = uncertain(rng, "probability")
         delay = rng.choice([0, 0, rng.randint(1, 400)])
         kind = rng.choice(["fixed", "fixed", "uniform", "exponential"]) if delay else "fixed"
         M["effects"].append({"trigger": trig, "when": when, "when_due": when_due, "p": prob,
-                             "delay": delay, "kind": kind, "action": act[0], "id": "x%d" % i})
-        rows.append("x%d,%s,%s,%g,%s,%s,%s,%s,test" % (i, ttext, q(when.text) if when else "", prob,
+                             "delay": delay, "kind": kind, "action": act[0], "id": "x%d" % i, "law": law})
+        rows.append("x%d,%s,%s,%s,%s,%s,%s,%s,test" % (i, ttext, q(when.text) if when else "", q(ptext),
                                                        delay if delay else "", kind if delay else "",
                                                        q(when_due.text) if when_due else "", act[1]))
     write(folder, "effects.csv", "id,trigger,when,probability,delay_days,delay,when_due,action,source", rows)
@@ -428,11 +447,100 @@ def make_levers(rng, M, folder):
     return levers
 
 
+def uncertain(rng, unit):
+    """A random distribution for a number of this unit: (its cell, its law, its mean)."""
+    if unit == "annual_probability" or unit == "probability":
+        if rng.random() < 0.5:
+            a, b = rng.choice([1.5, 3, 6]), rng.choice([1.5, 3, 6])
+            return "beta(%g,%g)" % (a, b), ("beta", a, b), a / (a + b)
+        lo, mode, hi = 0.05, round(rng.uniform(0.1, 0.5), 2), rng.choice([0.7, 0.9])
+        return "pert(%g,%g,%g)" % (lo, mode, hi), ("pert", lo, mode, hi), (lo + 4 * mode + hi) / 6
+    if unit == "mean_years":
+        lo, hi = round(rng.uniform(0.5, 3), 1), round(rng.uniform(4, 15), 1)
+        return "uniform(%g,%g)" % (lo, hi), ("uniform", lo, hi), (lo + hi) / 2
+    if unit == "multiplier":
+        if rng.random() < 0.5:
+            lo, mode, hi = 0.2, round(rng.uniform(0.5, 2), 2), 4
+            return "triangular(%g,%g,%g)" % (lo, mode, hi), ("triangular", lo, mode, hi), (lo + mode + hi) / 3
+        mu, sigma = round(rng.uniform(-0.5, 0.5), 2), round(rng.uniform(0.3, 1), 2)
+        return "lognormal(%g,%g)" % (mu, sigma), ("lognormal", mu, sigma), math.exp(mu + sigma * sigma / 2)
+    # rate_per_year: wide, so that a run at the means differs from one drawn each replication
+    u = rng.random()
+    if u < 0.4:
+        k, theta = rng.choice([0.7, 1.5, 3]), round(rng.uniform(0.1, 0.6), 2)
+        return "gamma(%g,%g)" % (k, theta), ("gamma", k, theta), k * theta
+    if u < 0.7:
+        k, lam = rng.choice([0.8, 1.5]), round(rng.uniform(0.2, 1), 2)
+        return "weibull(%g,%g)" % (k, lam), ("weibull", k, lam), lam * math.gamma(1 + 1 / k)
+    lo, hi = round(rng.uniform(0, 0.3), 2), round(rng.uniform(0.5, 2), 2)
+    return "uniform(%g,%g)" % (lo, hi), ("uniform", lo, hi), (lo + hi) / 2
+
+
+def sample_law(r, law):
+    """One draw of an uncertain number, from Python's samplers (neasim inverts the CDF on GSL)."""
+    kind = law[0]
+    if kind == "beta":
+        return r.betavariate(law[1], law[2])
+    if kind == "pert":
+        lo, mode, hi = law[1:]
+        return lo + (hi - lo) * r.betavariate(1 + 4 * (mode - lo) / (hi - lo), 1 + 4 * (hi - mode) / (hi - lo))
+    if kind == "uniform":
+        return r.uniform(law[1], law[2])
+    if kind == "triangular":
+        return r.triangular(law[1], law[3], law[2])
+    if kind == "lognormal":
+        return r.lognormvariate(law[1], law[2])
+    if kind == "gamma":
+        return r.gammavariate(law[1], law[2])
+    return r.weibullvariate(law[2], law[1])
+
+
+def unit_rate(unit, value):
+    """A transition's rate a year from its value in its row's unit (transitions.csv)."""
+    if unit == "annual_probability":
+        return -math.log(1 - value)
+    if unit == "mean_years":
+        return 1 / value
+    return value
+
+
+def model_copy(M):
+    """A copy of the numbers a draw or a lever changes; conditions and the rest are shared."""
+    M = dict(M)
+    for key in ("trans", "mods", "events", "effects"):
+        M[key] = [dict(x) for x in M[key]]
+    M["init"] = [list(p) for p in M["init"]]
+    return M
+
+
+def has_laws(M):
+    return any(x["law"] for key in ("trans", "mods", "events", "effects") for x in M[key])
+
+
+def drawn(M, r):
+    """Model M with its uncertain numbers drawn, once per replication (scenarios/README.md,
+    "Uncertain numbers": a number is set to its draw, a transition's in its row's unit)."""
+    M = model_copy(M)
+    for t in M["trans"]:
+        if t["law"]:
+            t["rate"] = unit_rate(t["unit"], sample_law(r, t["law"])) / DAYS_PER_YEAR
+    for md in M["mods"]:
+        if md["law"]:
+            md["mult"] = sample_law(r, md["law"])
+    for ev in M["events"]:
+        if ev["law"]:
+            ev["rate"] = sample_law(r, ev["law"]) / DAYS_PER_YEAR
+    for e in M["effects"]:
+        if e["law"]:
+            e["p"] = sample_law(r, e["law"])
+    return M
+
+
 def with_levers(M, rows):
     """A copy of model M with the lever rows applied, as scenarios/README.md says: `multiply` on a
     transition or event multiplies its hazard, `set` writes a value in the unit of its row; an
     initial probability set rescales the other levels' so that they still sum to 1."""
-    M = copy.deepcopy(M)
+    M = model_copy(M)
     for what, idx, op, value, _ in rows:
         if what == "rate":
             t = M["trans"][idx]
@@ -519,11 +627,12 @@ class Replication:
 
     def hazards(self, t):
         """[(process, hazard a day)] and their sum. Without the events' gamma multipliers they
-        are a function of the state and the month alone, so kept in the model's cache."""
+        are a function of the phase, the state and which seasonal rows' months hold, so kept in
+        the arm's cache (emptied at each replication when numbers are drawn)."""
         M, lv = self.M, self.level
         m = self.month(t) if M["season"] else 0
-        key = (self.phase, tuple(lv), m)
-        out = self.cache.get(key)
+        key = (self.phase, tuple(lv), tuple(m in s["months"] for s in M["season"]))
+        out = self.cache["hz"].get(key)
         if out is None:
             out = []
             for k, tr in enumerate(M["trans"]):
@@ -532,7 +641,7 @@ class Replication:
             for j, ev in enumerate(M["events"]):
                 if ev["rate"] > 0:
                     out.append((("e", j), ev["rate"] * self.mult(("e", j), m)))
-            out = self.cache[key] = (out, sum(h for _, h in out))
+            out = self.cache["hz"][key] = (out, sum(h for _, h in out))
         if self.cache["gamma"]:
             hz = [(p, h * self.gamma[p[1]] if p[0] == "e" else h) for p, h in out[0]]
             return hz, sum(h for _, h in hz)
@@ -575,9 +684,11 @@ class Replication:
             if tr["duration"] and tr["f"] == f and tr["a"] == self.level[f]:
                 law = tr["duration"][1]
                 d = sample_duration(self.rng, law)
-                while d <= before:
+                # a deadline that a lever has shortened below the days already spent ends at
+                # once ("the stay being over already"); the laws are drawn given they outlast them
+                while d <= before and law[0] != "fixed":
                     d = sample_duration(self.rng, law)
-                self.schedule(t + d - before, ("end", f, tr["b"], self.serial[f]))
+                self.schedule(t + max(d - before, 0), ("end", f, tr["b"], self.serial[f]))
 
     def trigger(self, t, e, seen):
         if e["when"] and not e["when"].holds(seen):
@@ -728,8 +839,9 @@ class Replication:
 
 def instants_of(M):
     """The whole days at which something is due in every replication, each with what, in the
-    order of semantics 3: gamma redraws, then calendar rows in row order (a month start of a
-    seasonal model has nothing of its own to do: the hazards read the month)."""
+    order of semantics 3: gamma redraws, then calendar rows in row order (a month start where a
+    seasonal row begins or ends has nothing of its own to do: the hazards read the month; the
+    other month starts change no hazard, and are left out)."""
     instants = {}
     for j, ev in enumerate(M["events"]):
         k = 1
@@ -741,7 +853,10 @@ def instants_of(M):
             instants.setdefault(d, []).append(("cal", r))
     k = 1
     while M["season"] and day_of(add_months(START.replace(day=1), k)) <= END:
-        instants.setdefault(day_of(add_months(START.replace(day=1), k)), [])
+        d = add_months(START.replace(day=1), k)
+        before = add_months(START.replace(day=1), k - 1)
+        if any((d.month in s["months"]) != (before.month in s["months"]) for s in M["season"]):
+            instants.setdefault(day_of(d), [])
         k += 1
     return instants
 
@@ -755,14 +870,18 @@ def reference(M, runs, seed, mut=None, arm="baseline"):
     if mut == "lever_from_start":
         rows = [r[:4] + (None,) for r in rows]
     days = sorted({r[4] or 0 for r in rows} | {0})
-    phases = [with_levers(M, [r for r in rows if (r[4] or 0) <= d]) for d in days]
+    phase_rows = [[r for r in rows if (r[4] or 0) <= d] for d in days]
+    phases = [with_levers(M, pr) for pr in phase_rows]
+    # uncertain numbers are drawn once per replication, then the arm's levers applied to the
+    # draws ("Levers on uncertain numbers"); mutation at_means holds them at their means
+    draws = mut != "at_means" and has_laws(M)
     instants = instants_of(M)
     for i, d in enumerate(days[1:], 1):
         instants.setdefault(d, []).insert(0, ("phase", i))  # first at its instant (semantics 3)
-    cache = {"instants": instants, "stops": sorted(instants), "phases": phases,
+    cache = {"instants": instants, "stops": sorted(instants), "phases": phases, "hz": {},
              "months": [(START + datetime.timedelta(days=d)).month for d in range(END + 1)],
              "gamma": any(ev["k"] for ev in M["events"])}
-    M = phases[0]
+    nominal, M = M, phases[0]
     nr = len(REPORTS)
     levels = [[[0] * n for n in M["nlev"]] for _ in range(nr)]
     holds = [[0] * len(M["outcomes"]) for _ in range(nr)]
@@ -772,7 +891,11 @@ def reference(M, runs, seed, mut=None, arm="baseline"):
     any_ = [[0] * len(M["events"]) for _ in range(nr)]
     start = [0] * len(M["outcomes"])
     for _ in range(runs):
-        rep, at_start = Replication(M, rng, mut, cache).run()
+        if draws:
+            D = drawn(nominal, rng)
+            cache["phases"] = [with_levers(D, pr) for pr in phase_rows]
+            cache["hz"] = {}
+        rep, at_start = Replication(cache["phases"][0], rng, mut, cache).run()
         for i, o in enumerate(at_start):
             start[i] += o
         for r, (lv, oc, cn) in enumerate(rep):
@@ -875,6 +998,7 @@ MUTATIONS = {
     "no_dispersion": lambda M: any(ev["k"] for ev in M["events"]),
     "dates_ignored": lambda M: any(ev["busy"] for ev in M["events"]),
     "lever_from_start": lambda M: any(r[4] for rows in M["levers"].values() for r in rows),
+    "at_means": has_laws,
 }
 
 
