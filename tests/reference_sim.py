@@ -14,8 +14,9 @@ not from the engine's code. Same law, independent random numbers and code: every
 mean count must agree within THRESHOLD standard errors of the difference. Python's standard
 library only, so that it runs wherever python3 does.
 
-What the models hold (each table with some chance, so that the models differ): two to four factors
-of two or three levels, known or uncertain starting levels; hazards in the three units, some of
+What the models hold (each table with some chance, so that the models differ): a start on a date
+where month arithmetic clamps (the 31st, 30 March, 29 February) or not, a horizon of 66 or 72
+months and reports every 3, 6 or 12 months; two to four factors of two or three levels, known or uncertain starting levels; hazards in the three units, some of
 them uncertain numbers (beta, PERT, uniform, gamma, Weibull), as are some modifiers' multipliers
 (triangular, lognormal), events' rates and effects' probabilities, drawn once per replication
 and the levers applied to the draws (Python's samplers here, GSL's inverse CDFs there); some
@@ -25,7 +26,9 @@ by rejection where the engine inverts the survival function; modifiers on transi
 (conditions with `!=`, level lists and "or" across factors); counted events, Poisson or
 gamma-mixed (`dispersion`, `redraw_months`), counting occurrences or dates (some at 15-30 a year,
 so that dates repeat), and a counter fired only by actions; seasonality; a draw, sometimes with a
-`given` case; calendar rows, one-off or repeating, with `when`, on the start date or later; effects
+`given` case and rows for some `from` levels beside `*`; calendar rows, one-off or repeating (from
+29 February, too), with
+`when`, on the start date or later, some on the date of another row; effects
 on changes (`f:a>b`, `f:*>b`, `f:a>*`) and on events, with `when` (also on the trigger's own
 factor), `when_due`, fixed, uniform or exponential delays and every kind of action; outcomes
 `state` and `onset`; one or two levers of one or two rows (a hazard multiplied or set in its
@@ -65,10 +68,10 @@ import sys
 
 DAYS_PER_YEAR = 365.25
 THRESHOLD = 4.5
-START = datetime.date(2026, 1, 1)
-HORIZON_YEARS = 6
-REPORT_MONTHS = 6
 LEVEL_NAMES = ["a", "b", "c"]
+# starts on which month arithmetic clamps (the 31st, the 30th before February, 29 February)
+STARTS = [datetime.date(2026, 1, 1), datetime.date(2024, 1, 31), datetime.date(2025, 3, 30),
+          datetime.date(2028, 2, 29), datetime.date(2026, 11, 1), datetime.date(2025, 5, 31)]
 
 
 def add_months(d, k):
@@ -79,12 +82,21 @@ def add_months(d, k):
     return datetime.date(y, m, min(d.day, last))
 
 
-def day_of(d):
-    return (d - START).days
+class Calendar:
+    """A model's dates (scenarios/README.md, "Time"): t in whole days from the start; the horizon
+    `months` months after it; a report every `interval` months counted from the start (each
+    clamped to its month's length, never from the previous report) and at the end."""
 
+    def __init__(self, start, months, interval):
+        self.start, self.months, self.interval = start, months, interval
+        self.end = self.day_of(add_months(start, months))
+        self.reports = [self.day_of(add_months(start, k)) for k in range(0, months, interval)] + [self.end]
 
-END = day_of(add_months(START, 12 * HORIZON_YEARS))
-REPORTS = [day_of(add_months(START, k)) for k in range(0, 12 * HORIZON_YEARS + 1, REPORT_MONTHS)]
+    def day_of(self, d):
+        return (d - self.start).days
+
+    def date_of(self, day):
+        return self.start + datetime.timedelta(days=day)
 
 
 # ------------------------------------------------------------------------- conditions
@@ -147,9 +159,10 @@ def split100(rng, n):
 def make_model(rng, folder):
     """Write a random scenario into folder; return its description for the reference."""
     os.makedirs(folder, exist_ok=True)
+    cal = Calendar(rng.choice(STARTS), rng.choice([66, 72]), rng.choice([3, 6, 12]))
     nf = rng.randint(2, 4)
     nlev = [rng.choice([2, 2, 3]) for _ in range(nf)]
-    M = {"nlev": nlev, "init": [], "trans": [], "events": [], "mods": [], "season": [],
+    M = {"cal": cal, "nlev": nlev, "init": [], "trans": [], "events": [], "mods": [], "season": [],
          "draw": None, "calendar": [], "effects": [], "outcomes": []}
 
     for f in range(nf):
@@ -202,7 +215,7 @@ def make_model(rng, folder):
             if outs and M["init"][f][i] > 0 and rng.random() < 0.6:
                 e = rng.randint(1, int(min(d[2] for d in outs)) - 1)
                 M["entered"][f][i] = e
-                cell = (START - datetime.timedelta(days=e)).isoformat()
+                cell = cal.date_of(-e).isoformat()
             rows.append("f%d,%s,%g,test,%s" % (f, LEVEL_NAMES[i], M["init"][f][i], cell))
     write(folder, "factors.csv", "factor,level,initial,source,entered", rows)
 
@@ -276,11 +289,19 @@ def make_model(rng, folder):
         d = {"f": f, "cases": []}
         given = condition(rng, nlev, avoid=(f,), allow_or=False) if rng.random() < 0.5 else None
         for cond in ([given] if given else []) + [None]:
-            p = split100(rng, nlev[f])
-            d["cases"].append((cond, p))
-            for i in range(nlev[f]):
-                rows.append("d,f%d,*,%s,%g,%s,test" % (f, LEVEL_NAMES[i], p[i],
-                                                        q(cond.text) if cond else ""))
+            # a distribution for every level (`*`), or one of its own for some levels and `*`
+            # for the rest (an explicit `from` takes precedence), or one for each level
+            own = rng.choice([[], [rng.randrange(nlev[f])], list(range(nlev[f]))])
+            star = split100(rng, nlev[f])
+            by_from = [split100(rng, nlev[f]) if a in own else star for a in range(nlev[f])]
+            d["cases"].append((cond, by_from))
+            for a in own:
+                for i in range(nlev[f]):
+                    rows.append("d,f%d,%s,%s,%g,%s,test" % (f, LEVEL_NAMES[a], LEVEL_NAMES[i], by_from[a][i],
+                                                             q(cond.text) if cond else ""))
+            if len(own) < nlev[f]:
+                for i in range(nlev[f]):
+                    rows.append("d,f%d,*,%s,%g,%s,test" % (f, LEVEL_NAMES[i], star[i], q(cond.text) if cond else ""))
         M["draw"] = d
     write(folder, "draws.csv", "draw,factor,from,to,probability,given,source", rows)
 
@@ -313,9 +334,11 @@ def make_model(rng, folder):
             act = (("event", j), "event:%s" % M["events"][j]["name"])
         if act is None:
             continue
-        date = START if rng.random() < 0.15 else START + datetime.timedelta(days=rng.randint(1, END - 1))
-        if date.month == 2 and date.day == 29:
-            date -= datetime.timedelta(days=1)
+        date = cal.start if rng.random() < 0.15 else cal.date_of(rng.randint(1, cal.end - 1))
+        if M["calendar"] and rng.random() < 0.35:
+            # the date of an earlier row: rows at one instant run in row order, and the
+            # zero-delay effects of each after them all (semantics 3)
+            date = cal.date_of(M["calendar"][-1]["days"][0])
         rep = rng.choice([None, None, 1, 2])
         until = None
         if rep and rng.random() < 0.5:
@@ -325,9 +348,9 @@ def make_model(rng, folder):
         y = 0
         while True:
             d = add_months(date, 12 * y)
-            if day_of(d) > END or (until and d > until):
+            if cal.day_of(d) > cal.end or (until and d > until):
                 break
-            occ.append(day_of(d))
+            occ.append(cal.day_of(d))  # 29 February is 28 February in common years
             if not rep:
                 break
             y += rep
@@ -385,8 +408,8 @@ def make_model(rng, folder):
     M["levers"] = make_levers(rng, M, folder)
     write(folder, "scenario.csv", "key,value,source",
           ["name,random_model,test", "title,A random model (tests/reference_sim.py),test",
-           "start_date,%s,test" % START.isoformat(), "horizon_years,%d,test" % HORIZON_YEARS,
-           "report_interval_months,%d,test" % REPORT_MONTHS])
+           "start_date,%s,test" % cal.start.isoformat(), "horizon_years,%g,test" % (cal.months / 12),
+           "report_interval_months,%d,test" % cal.interval])
     return M
 
 
@@ -439,9 +462,9 @@ def make_levers(rng, M, folder):
             used.add(path)
             from_day = None
             if what != "init" and rng.random() < 0.5:
-                from_day = rng.randint(1, END - 1)
+                from_day = rng.randint(1, M["cal"].end - 1)
             levers.setdefault(name, []).append((what, idx, op, value, from_day))
-            date = (START + datetime.timedelta(days=from_day)).isoformat() if from_day else ""
+            date = M["cal"].date_of(from_day).isoformat() if from_day else ""
             rows.append("%s,%s,%s,%s,%s,test,test" % (name, path, op, fmt(value), date))
     write(folder, "levers.csv", "lever,target,operation,value,from_date,description,source", rows)
     return levers
@@ -719,7 +742,8 @@ class Replication:
             self.occur(t, a[1])
         else:
             d = self.M["draw"]
-            p = next(p for c, p in d["cases"] if c is None or c.holds(self.level))
+            by_from = next(p for c, p in d["cases"] if c is None or c.holds(self.level))
+            p = by_from[self.level[d["f"]]]
             u, x = self.rng.random(), 0
             while x < len(p) - 1 and u >= p[x]:
                 u -= p[x]
@@ -776,6 +800,7 @@ class Replication:
         for f in range(self.nf):
             self.enter(0.0, f, M["entered"][f][self.level[f]] if self.mut != "entered_ignored" else 0)
         report = []   # (level, occurred, counts) at each report date
+        reports, end = M["cal"].reports, M["cal"].end
 
         def instant(t):
             for kind, x in instants.get(t, ()):
@@ -796,7 +821,7 @@ class Replication:
         def record_until(t):
             # the reports before t see the state held up to t; what has happened so far happened
             # by the earliest of them (the later reports are after the last instant looked at)
-            while len(report) < len(REPORTS) and REPORTS[len(report)] < t:
+            while len(report) < len(reports) and reports[len(report)] < t:
                 report.append((list(self.level), [f is not None for f in self.first],
                                [len(c) for c in self.counts]))
 
@@ -811,7 +836,7 @@ class Replication:
                 nxt = self.queue[0][0]
             hz, total = self.hazards(t)
             tf = t + rng.expovariate(total) if total > 0 else math.inf
-            if min(tf, nxt) > END:
+            if min(tf, nxt) > end:
                 break
             if tf < nxt:
                 record_until(tf)
@@ -842,21 +867,21 @@ def instants_of(M):
     order of semantics 3: gamma redraws, then calendar rows in row order (a month start where a
     seasonal row begins or ends has nothing of its own to do: the hazards read the month; the
     other month starts change no hazard, and are left out)."""
-    instants = {}
+    instants, cal = {}, M["cal"]
     for j, ev in enumerate(M["events"]):
         k = 1
-        while ev["k"] and day_of(add_months(START, k * ev["redraw"])) <= END:
-            instants.setdefault(day_of(add_months(START, k * ev["redraw"])), []).append(("gamma", j))
+        while ev["k"] and cal.day_of(add_months(cal.start, k * ev["redraw"])) <= cal.end:
+            instants.setdefault(cal.day_of(add_months(cal.start, k * ev["redraw"])), []).append(("gamma", j))
             k += 1
     for r, c in enumerate(M["calendar"]):
         for d in c["days"]:
             instants.setdefault(d, []).append(("cal", r))
     k = 1
-    while M["season"] and day_of(add_months(START.replace(day=1), k)) <= END:
-        d = add_months(START.replace(day=1), k)
-        before = add_months(START.replace(day=1), k - 1)
+    first = cal.start.replace(day=1)
+    while M["season"] and cal.day_of(add_months(first, k)) <= cal.end:
+        d, before = add_months(first, k), add_months(first, k - 1)
         if any((d.month in s["months"]) != (before.month in s["months"]) for s in M["season"]):
-            instants.setdefault(day_of(d), [])
+            instants.setdefault(cal.day_of(d), [])
         k += 1
     return instants
 
@@ -879,10 +904,10 @@ def reference(M, runs, seed, mut=None, arm="baseline"):
     for i, d in enumerate(days[1:], 1):
         instants.setdefault(d, []).insert(0, ("phase", i))  # first at its instant (semantics 3)
     cache = {"instants": instants, "stops": sorted(instants), "phases": phases, "hz": {},
-             "months": [(START + datetime.timedelta(days=d)).month for d in range(END + 1)],
+             "months": [M["cal"].date_of(d).month for d in range(M["cal"].end + 1)],
              "gamma": any(ev["k"] for ev in M["events"])}
     nominal, M = M, phases[0]
-    nr = len(REPORTS)
+    nr = len(M["cal"].reports)
     levels = [[[0] * n for n in M["nlev"]] for _ in range(nr)]
     holds = [[0] * len(M["outcomes"]) for _ in range(nr)]
     occ = [[0] * len(M["outcomes"]) for _ in range(nr)]
@@ -910,7 +935,7 @@ def reference(M, runs, seed, mut=None, arm="baseline"):
                 any_[r][j] += c > 0
     out = {}
     arm_of = lambda key: (arm,) + key
-    for r, day in enumerate(REPORTS):
+    for r, day in enumerate(M["cal"].reports):
         for f, n in enumerate(M["nlev"]):
             for x in range(n):
                 out[("level", "f%d:%s" % (f, LEVEL_NAMES[x]), day)] = share(levels[r][f][x], runs)
@@ -935,17 +960,17 @@ def share(k, n):
 
 # ------------------------------------------------------------------------- neasim's side
 
-def neasim_run(neasim, folder, runs, seed, levers):
+def neasim_run(neasim, folder, runs, seed, M):
     """neasim's figures for the model in folder: `compare --levers all` when it has levers (the
     baseline arm and each lever's), else `run`; keyed as reference() keys them."""
     out = folder + "-out"
-    cmd = ["compare", folder, "--levers", "all"] if levers else ["run", folder]
+    cmd = ["compare", folder, "--levers", "all"] if M["levers"] else ["run", folder]
     r = subprocess.run([neasim] + cmd + ["--runs", str(runs), "--seed", str(seed), "--out", out,
                                          "--quiet", "--threads", "2"], capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError("neasim %s exited %d: %s" % (" ".join(cmd), r.returncode, r.stderr.strip()[:400]))
     res = {}
-    day = lambda s: (datetime.date.fromisoformat(s) - START).days
+    day = lambda s: M["cal"].day_of(datetime.date.fromisoformat(s))
     for row in csv.DictReader(open(out + "/state_probabilities.csv")):
         p = float(row["probability"])
         res[(row.get("arm", "baseline"), "level", row["factor"] + ":" + row["level"], day(row["date"]))] = \
@@ -1040,7 +1065,7 @@ def main():
         refs[i].update(part)
     for i, (M, ref) in enumerate(zip(drawn, refs)):
         folder = os.path.join(work, "model%02d" % i)
-        ours = neasim_run(neasim, folder, runs, 7 + i, M["levers"])
+        ours = neasim_run(neasim, folder, runs, 7 + i, M)
         z, where, missing = compare(ours, ref)
         features = "%d factors, %d transitions (%d with a duration), %d modifiers, %d events, %d calendar rows, " \
                    "%d effects%s%s, %d levers" % (
