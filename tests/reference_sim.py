@@ -39,7 +39,9 @@ model draws them so), so no instant can loop. neasim runs a model with levers as
 
 What is compared, at every report date: each level's probability (state_probabilities.csv), each
 outcome's `holds` and `occurred_by` and its `holds_at_start` (outcomes.csv), each counted event's
-cumulative mean and its share of runs with at least one (event_counts.csv). z is the two-sample
+cumulative mean and its share of runs with at least one (event_counts.csv); and each count's share
+in each year since the start and over the horizon (count_distribution.csv, its windows open at the
+start, so that an occurrence at the start instant is in no window). z is the two-sample
 statistic (neasim - reference) / sqrt(v (1/n_n + 1/n_r)) with v the variance of both samples
 pooled (for a share, the pooled proportion's p(1 - p)), as under the hypothesis that both sample
 one law: each side's own error would be too small on a rare level seen once or never by one side.
@@ -915,6 +917,13 @@ def reference(M, runs, seed, mut=None, arm="baseline"):
     cs2 = [[0.0] * len(M["events"]) for _ in range(nr)]
     any_ = [[0] * len(M["events"]) for _ in range(nr)]
     start = [0] * len(M["outcomes"])
+    # the windows of count_distribution.csv, as report indices: each year since the start (the
+    # report grids here all divide 12 months), and the whole horizon
+    per_year = 12 // M["cal"].interval
+    windows = [(r - per_year, r) for r in range(per_year, nr, per_year)
+               if (r * M["cal"].interval) % 12 == 0 and r * M["cal"].interval <= M["cal"].months]
+    windows.append((0, nr - 1))
+    dists = {w: [{} for _ in M["events"]] for w in windows}
     for _ in range(runs):
         if draws:
             D = drawn(nominal, rng)
@@ -933,6 +942,12 @@ def reference(M, runs, seed, mut=None, arm="baseline"):
                 cs[r][j] += c
                 cs2[r][j] += c * c
                 any_[r][j] += c > 0
+        # count_distribution.csv's windows (start, end]: an occurrence at the start instant is
+        # in the cumulative counts but in no window
+        for (a, b), hist in dists.items():
+            for j in range(len(M["events"])):
+                c = rep[b][2][j] - rep[a][2][j]
+                hist[j][c] = hist[j].get(c, 0) + 1
     out = {}
     arm_of = lambda key: (arm,) + key
     for r, day in enumerate(M["cal"].reports):
@@ -950,6 +965,11 @@ def reference(M, runs, seed, mut=None, arm="baseline"):
     for i, o in enumerate(M["outcomes"]):
         if o["onset"]:
             out[("holds_at_start", o["name"], 0)] = share(start[i], runs)
+    for (a, b), hists in dists.items():
+        kind = "horizon" if (a, b) == (0, nr - 1) else "year"
+        for j, ev in enumerate(M["events"]):
+            for c, k in hists[j].items():
+                out[("dist_" + kind, ev["name"], M["cal"].reports[b], c)] = share(k, runs)
     return {arm_of(k): v for k, v in out.items()}
 
 
@@ -979,6 +999,11 @@ def neasim_run(neasim, folder, runs, seed, M):
         p = float(row["probability"])
         res[(row.get("arm", "baseline"), row["measure"], row["outcome"],
              day(row["date"]) if row["measure"] != "holds_at_start" else 0)] = share(round(p * runs), runs)
+    for row in csv.DictReader(open(out + "/count_distribution.csv")):
+        p = float(row["probability"])
+        if p > 0:  # every count up to the largest seen is listed; the reference lists those seen
+            res[(row.get("arm", "baseline"), "dist_" + row["window"], row["event"], day(row["window_end"]),
+                 int(row["count"]))] = share(round(p * runs), runs)
     for row in csv.DictReader(open(out + "/event_counts.csv")):
         if row["window"] == "cumulative":
             arm, m, sd = row.get("arm", "baseline"), float(row["mean"]), float(row["sd"])
@@ -991,11 +1016,17 @@ def neasim_run(neasim, folder, runs, seed, M):
 def compare(ours, ref):
     """The largest |z| and where, and the keys one side lacks."""
     worst, where = 0.0, None
-    missing = sorted(set(ref) ^ set(ours), key=str)
-    for key in ref:
-        if key not in ours:
+    # a count that one side never saw is a share of 0 there (count_distribution.csv)
+    dist = lambda k: k[1].startswith("dist_")
+    missing = sorted((k for k in set(ref) ^ set(ours) if not dist(k) and k[0] in {a[0] for a in ref}), key=str)
+    ours_n = next(iter(ours.values()))[2]
+    ref_n = next(iter(ref.values()))[2]
+    arms = {k[0] for k in ref}  # a hunt runs the reference on one arm
+    for key in set(ref) | {k for k in ours if dist(k) and k[0] in arms}:
+        if key not in ours and not dist(key) or key not in ref and not dist(key):
             continue
-        (a, a2, na), (b, b2, nb) = ours[key], ref[key]
+        (a, a2, na) = ours.get(key, (0.0, 0.0, ours_n))
+        (b, b2, nb) = ref.get(key, (0.0, 0.0, ref_n))
         # the two-sample z with the variance pooled, as under the hypothesis that both sides
         # sample one law: a share seen 46 times in 40,000 runs and once in 8,000 is z = 2.7, not
         # the 4.9 of each side's own binomial error (the rare side's is too small)
