@@ -923,7 +923,7 @@ def reference(M, runs, seed, mut=None, arm="baseline"):
     # report grids here all divide 12 months), and the whole horizon
     per_year = 12 // M["cal"].interval
     windows = [(r - per_year, r) for r in range(per_year, nr, per_year)
-               if (r * M["cal"].interval) % 12 == 0 and r * M["cal"].interval <= M["cal"].months]
+               if r * M["cal"].interval <= M["cal"].months]
     windows.append((None, nr - 1))
     dists = {w: [{} for _ in M["events"]] for w in windows}
     for _ in range(runs):
@@ -952,7 +952,6 @@ def reference(M, runs, seed, mut=None, arm="baseline"):
                 c = rep[b][2][j] - (rep[a][2][j] if a is not None else 0)
                 hist[j][c] = hist[j].get(c, 0) + 1
     out = {}
-    arm_of = lambda key: (arm,) + key
     for r, day in enumerate(M["cal"].reports):
         for f, n in enumerate(M["nlev"]):
             for x in range(n):
@@ -973,7 +972,7 @@ def reference(M, runs, seed, mut=None, arm="baseline"):
         for j, ev in enumerate(M["events"]):
             for c, k in hists[j].items():
                 out[("dist_" + kind, ev["name"], M["cal"].reports[b], c)] = share(k, runs)
-    return {arm_of(k): v for k, v in out.items()}
+    return {(arm,) + k: v for k, v in out.items()}
 
 
 def share(k, n):
