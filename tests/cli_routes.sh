@@ -56,6 +56,13 @@ expect "route: told in x and noise" 0 "" -- run tests/models/routes --runs 300 -
 check_that "routes.csv: noise steps only where the route column asks" \
     bash -c "! grep -q '^absorbed,.*noise' '$work/rn/routes.csv' && grep -q '^absorbed_noisy,.*noise' '$work/rn/routes.csv'"
 
+# A factor back at its level at the start after the cap of 6 steps has dropped its steps: no step,
+# as when its steps are there (tests/models/route_truncate: calendar rows, so one route; g=b, then
+# six steps of p, q and r, then g=a, then the onset x=d)
+expect "--routes: a route past the cap" 0 "" -- run tests/models/route_truncate --runs 20 --routes --quiet --out "$work/trunc"
+check_that "routes.csv: g's return to its level at the start is no step, its own step long dropped" \
+    grep -qx 'reached,1,\.\.\. -> p=c -> q=b -> q=c -> r=b -> r=c -> x=d,6,20,1,.*' "$work/trunc/routes.csv"
+
 # The default watch dates fit the horizon: 1, 2 and 3 years, those before the end; --routes
 # alone has none, so it runs on any horizon (tests/models/two_state: 2 years; backtest: 3)
 expect "--routes on a 2-year scenario" 0 "" -- run tests/models/two_state --runs 50 --routes --quiet --out "$work/short"

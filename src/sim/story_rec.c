@@ -15,8 +15,7 @@
 #include "sim/internal.h"
 
 typedef struct {
-    int factor, level, prev, start; /* entered `level`, leaving `prev`; `start`: the factor's
-                                    ** level at the start */
+    int factor, level, prev; /* entered `level`, leaving `prev` */
 } step;
 
 typedef struct {
@@ -29,6 +28,10 @@ struct nsmi_recorder {
     int *rf_start, *rf_list;        /* outcomes whose routes a factor is told in (compressed rows) */
     unsigned char *rf_own;          /* beside rf_list: the factor is in the outcome's condition */
     route *route;                   /* [outcome] */
+    int *start_level;               /* [factor]: its level at the start, once it has changed (the
+                                    ** `from` of its first change after the start); else -1. Kept
+                                    ** here, not in the steps: a factor whose steps the cap has
+                                    ** dropped still has a level at the start to come back to */
     double *onset_t;                /* [outcome]: first onset, or infinity */
     double *first_t;                /* [indicator]: first time, or infinity */
     int *fired, n_fired;            /* indicators in the order they first happened */
@@ -45,6 +48,7 @@ void nsmi_story_free(nsm_sim *s)
     free(r->rf_list);
     free(r->rf_own);
     free(r->route);
+    free(r->start_level);
     free(r->onset_t);
     free(r->first_t);
     free(r->fired);
@@ -96,10 +100,11 @@ nsm_status nsm_sim_set_story(nsm_sim *s, nsm_story *a)
     r->acc = a;
     size_t O = (size_t)m->n_outcomes + 1, J = (size_t)nsm_story_n_indicators(a) + 1;
     r->route = calloc(O, sizeof *r->route);
+    r->start_level = calloc((size_t)m->n_factors + 1, sizeof *r->start_level);
     r->onset_t = calloc(O, sizeof *r->onset_t);
     r->first_t = calloc(J, sizeof *r->first_t);
     r->fired = calloc(J, sizeof *r->fired);
-    if (!r->route || !r->onset_t || !r->first_t || !r->fired || index_routes(r, m)) {
+    if (!r->route || !r->start_level || !r->onset_t || !r->first_t || !r->fired || index_routes(r, m)) {
         nsmi_story_free(s);
         return NSM_ERR_NOMEM;
     }
@@ -117,6 +122,8 @@ void nsmi_story_begin(nsm_sim *s)
     }
     for (int j = 0; j < J; j++)
         r->first_t[j] = never;
+    for (int f = 0; f < m->n_factors; f++)
+        r->start_level[f] = -1;
     r->n_fired = 0;
 }
 
@@ -134,16 +141,12 @@ static void route_drop(route *rt, int k)
     rt->n--;
 }
 
-/* The rules of story.h: a change back to the factor's level at the start removes all its steps;
-** one back to where the last step came from removes that step (neither for a factor of the
-** outcome's own condition: its return may be the onset itself); otherwise a step is added, the
+/* The rules of story.h: a change back to the factor's level at the start (`start`) removes all
+** its steps; one back to where the last step came from removes that step (neither for a factor of
+** the outcome's own condition: its return may be the onset itself); otherwise a step is added, the
 ** oldest dropped beyond NSM_ROUTE_STEPS. */
-static void route_push(route *rt, int f, int from, int to, int own)
+static void route_push(route *rt, int f, int from, int to, int start, int own)
 {
-    int start = from;
-    for (int k = 0; k < rt->n; k++)
-        if (rt->s[k].factor == f)
-            start = rt->s[k].start;
     if (to == start && !own) {
         for (int k = rt->n - 1; k >= 0; k--)
             if (rt->s[k].factor == f)
@@ -158,7 +161,7 @@ static void route_push(route *rt, int f, int from, int to, int own)
         route_drop(rt, 0);
         rt->truncated = 1;
     }
-    rt->s[rt->n++] = (step){f, to, from, start};
+    rt->s[rt->n++] = (step){f, to, from};
 }
 
 void nsmi_story_change(nsm_sim *s, int f, int from, int to)
@@ -168,10 +171,12 @@ void nsmi_story_change(nsm_sim *s, int f, int from, int to)
     indicator(r, m->factors[f].first_level + to, s->t);
     if (!r->acc->routes)
         return;
+    if (r->start_level[f] < 0)
+        r->start_level[f] = from;
     for (int k = r->rf_start[f]; k < r->rf_start[f + 1]; k++) {
         int o = r->rf_list[k];
         if (r->onset_t[o] == never)
-            route_push(&r->route[o], f, from, to, r->rf_own[k]);
+            route_push(&r->route[o], f, from, to, r->start_level[f], r->rf_own[k]);
     }
 }
 
