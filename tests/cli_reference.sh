@@ -8,7 +8,7 @@
 # distribution, of every arm at every report date, and the routes and signposts of
 # `run --routes --signposts`, within 4.5 standard errors of the difference).
 # Then the same reference with one documented rule broken at a time must be told apart from
-# neasim, so that the comparison is seen to fail when a rule is wrong. About a minute on 2 cores
+# neasim, so that the comparison is seen to fail when a rule is wrong. About 90 s on 2 cores
 # (two more under load). Skipped (exit 77) without python3. Run as
 # `bash tests/cli_reference.sh BUILD_DIR` from the project root.
 source "$(dirname "$0")/cli-lib.sh"
