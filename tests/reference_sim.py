@@ -38,7 +38,9 @@ model draws them so), so no instant can loop. neasim runs a model with levers as
 --levers all`, and every arm is compared, the baseline's and each lever's.
 
 What is compared, at every report date: each level's probability (state_probabilities.csv), each
-outcome's `holds` and `occurred_by` and its `holds_at_start` (outcomes.csv), each counted event's
+outcome's `holds` and `occurred_by` and its `holds_at_start` (outcomes.csv), each outcome's share of
+first occurrences in each report period and never (first_occurrence.csv, whose cumulative column
+must be outcomes.csv's `occurred_by` to the digit), each counted event's
 cumulative mean and its share of runs with at least one (event_counts.csv); and each count's share
 in each year since the start and over the horizon (count_distribution.csv: a year is open at its
 start, so an occurrence at the start instant is in none; the horizon is the cumulative count, the
@@ -48,8 +50,8 @@ default): each outcome's onsets, the share of runs with an onset along each rout
 along the rest (`other`); and every signpost row's shares at the watch dates 1, 2 and 3 years
 (fires; runs with and without the indicator among those with no onset by then; p_with,
 p_without), an indicator left out being one the reference too sees in none or all of those runs,
-never the outcome's own condition (story_compare). z is that of a two-sample test under the hypothesis that both sides
-sample one law: a share's exact conditional binomial test when its rarer outcome is rare, else
+never the outcome's own condition (story_compare). z is that of a two-sample test under the
+hypothesis that both sides sample one law: a share's exact conditional binomial test when its rarer outcome is rare, else
 the difference over the pooled variance (two_sample_z). A figure on one side only is a failure
 too.
 
@@ -61,7 +63,8 @@ ignored; `entered` ignored; the gamma multipliers held at 1; a second occurrence
 counted; a lever's `from_date` ignored; the uncertain numbers held at their means, as `--nominal`
 does; routes not collapsed; the collapsing applied to the outcome's own factors too; default
 route factors that are only the condition's; signposts that count the runs with an onset by the
-watch date), on the models that use that rule, and each must be caught
+watch date; a state outcome's first occurrence read off the report dates, as if a condition held
+between two of them had not occurred), on the models that use that rule, and each must be caught
 (some |z| above the threshold) by at least one model.
 
 Fixed seeds; prints one line per model and per mutation and exits 1 on any failure.
@@ -1031,6 +1034,7 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False):
     cs2 = [[0.0] * len(M["events"]) for _ in range(nr)]
     any_ = [[0] * len(M["events"]) for _ in range(nr)]
     start = [0] * len(M["outcomes"])
+    first = [[0] * (nr + 1) for _ in M["outcomes"]]  # the report of each outcome's first occurrence; nr: never
     # the windows of count_distribution.csv, as report indices: each year since the start (the
     # report grids here all divide 12 months), and the whole horizon
     per_year = 12 // M["cal"].interval
@@ -1076,6 +1080,12 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False):
                         signs[i][w][ind][1] += later
         for i, o in enumerate(at_start):
             start[i] += o
+            # first_occurrence.csv: the first report by which it has occurred (the period it
+            # first occurred in), or never
+            seen = lambda x: x[1][i]
+            if mut == "first_at_reports" and not M["outcomes"][i]["onset"]:
+                seen = lambda x: M["outcomes"][i]["cond"].holds(x[0])  # noqa: E731 (a broken rule)
+            first[i][next((r for r, x in enumerate(rep) if seen(x)), nr)] += 1
         for r, (lv, oc, cn) in enumerate(rep):
             for f, x in enumerate(lv):
                 levels[r][f][x] += 1
@@ -1101,6 +1111,7 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False):
         for i, o in enumerate(M["outcomes"]):
             out[("holds", o["name"], day)] = share(holds[r][i], runs)
             out[("occurred_by", o["name"], day)] = share(occ[r][i], runs)
+            out[("first", o["name"], day)] = share(first[i][r], runs)
         for j, ev in enumerate(M["events"]):
             if day == 0:
                 continue  # event_counts.csv starts at the first report after the start
@@ -1109,6 +1120,7 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False):
     for i, o in enumerate(M["outcomes"]):
         if o["onset"]:
             out[("holds_at_start", o["name"], 0)] = share(start[i], runs)
+        out[("first_never", o["name"], None)] = share(first[i][nr], runs)
     for (a, b), hists in dists.items():
         kind = "horizon" if a is None else "year"
         for j, ev in enumerate(M["events"]):
@@ -1147,6 +1159,19 @@ def neasim_run(neasim, folder, runs, seed, M):
         p = float(row["probability"])
         res[(row.get("arm", "baseline"), row["measure"], row["outcome"],
              day(row["date"]) if row["measure"] != "holds_at_start" else 0)] = share(round(p * runs), runs)
+    # first_occurrence.csv; its cumulative column is outcomes.csv's occurred_by, as printed
+    occurred = {k: row for k, row in res.items() if k[1] == "occurred_by"}
+    for row in csv.DictReader(open(out + "/first_occurrence.csv")):
+        arm, p = row.get("arm", "baseline"), float(row["probability"])
+        if row["when"] == "never":
+            res[(arm, "first_never", row["outcome"], None)] = share(round(p * runs), runs)
+            continue
+        d = day(row["date"])
+        res[(arm, "first", row["outcome"], d)] = share(round(p * runs), runs)
+        cum = occurred[(arm, "occurred_by", row["outcome"], d)][0]
+        if abs(float(row["cumulative_probability"]) - cum) > 1e-6:
+            raise RuntimeError("first_occurrence.csv: %s %s cumulative_probability %s, outcomes.csv's occurred_by %g"
+                               % (row["outcome"], row["date"], row["cumulative_probability"], cum))
     for row in csv.DictReader(open(out + "/count_distribution.csv")):
         p = float(row["probability"])
         if p > 0:  # every count up to the largest seen is listed; the reference lists those seen
@@ -1305,6 +1330,7 @@ MUTATIONS = {
     "route_condition_only": lambda M: any(not o["route"] and route_factors(M, o) != cond_factors(o["cond"])
                                           for o in M["outcomes"]),
     "signpost_onset_before": lambda M: True,
+    "first_at_reports": lambda M: any(not o["onset"] for o in M["outcomes"]),
 }
 STORY_MUTATIONS = {"route_no_collapse", "route_collapse_own", "route_condition_only", "signpost_onset_before"}
 
