@@ -28,7 +28,9 @@ gamma-mixed (`dispersion`, `redraw_months`), counting occurrences or dates (some
 so that dates repeat), and a counter fired only by actions; seasonality; a draw, sometimes with a
 `given` case and rows for some `from` levels beside `*`; calendar rows, one-off or repeating (from
 29 February, too), with
-`when`, on the start date or later, some on the date of another row; effects
+`when`, on the start date or later, some on the date of another row, and in half the models a
+pair of rows on one date whose first sets off a zero-delay effect that the second row's change
+must not outrun (semantics 3: the effects run after every row of the instant); effects
 on changes (`f:a>b`, `f:*>b`, `f:a>*`) and on events, with `when` (also on the trigger's own
 factor), `when_due`, fixed, uniform or exponential delays and every kind of action; outcomes
 `state` and `onset`; one or two levers of one or two rows (a hazard multiplied or set in its
@@ -64,7 +66,8 @@ counted; a lever's `from_date` ignored; the uncertain numbers held at their mean
 does; routes not collapsed; the collapsing applied to the outcome's own factors too; default
 route factors that are only the condition's; signposts that count the runs with an onset by the
 watch date; a state outcome's first occurrence read off the report dates, as if a condition held
-between two of them had not occurred), on the models that use that rule, and each must be caught
+between two of them had not occurred; a calendar row's zero-delay effects run before the next row of the same
+instant), on the models that use that rule, and each must be caught
 (some |z| above the threshold) by at least one model.
 
 Fixed seeds; prints one line per model and per mutation and exits 1 on any failure.
@@ -432,6 +435,26 @@ def make_model(rng, folder):
         rows.append("%s,%s,%s,test,%s" % (o["name"], q(o["cond"].text), "onset" if o["onset"] else "state",
                                           "|".join("f%d" % f for f in o["route"]) if o["route"] else ""))
     write(folder, "outcomes.csv", "outcome,condition,occurrence,description,route", rows)
+    # semantics 3, aimed at: two calendar rows on one date (yearly from it, some years), the first
+    # setting f_i=x, whose change sets f_j=z by a zero-delay effect, the second f_j=y. The effect
+    # runs after every row of the instant, so that the day ends with f_j=z (were a row's effects
+    # settled before the next row, with y). Appended, so the rows drawn above keep their places.
+    if nf >= 2 and rr.random() < 0.5:
+        i, j = sorted(rr.sample(range(nf), 2))
+        x = rr.randrange(nlev[i])
+        y, z = rr.sample(range(nlev[j]), 2)
+        date = cal.date_of(rr.randint(1, 360))
+        until = add_months(date, 12 * rr.randint(0, 4))
+        days = [cal.day_of(add_months(date, 12 * k)) for k in range(5)
+                if add_months(date, 12 * k) <= until and cal.day_of(add_months(date, 12 * k)) <= cal.end]
+        for r, (f, lv) in enumerate([(i, x), (j, y)]):
+            M["calendar"].append({"days": days, "when": None, "action": ("set", f, lv)})
+            with open(os.path.join(folder, "calendar.csv"), "a") as fh:
+                fh.write("s%d,%s,1,%s,,f%d=%s,test\n" % (r, date.isoformat(), until.isoformat(), f, LEVEL_NAMES[lv]))
+        M["effects"].append({"trigger": ("change", i, None, x), "when": None, "when_due": None, "p": 1, "delay": 0,
+                             "kind": "fixed", "action": ("set", j, z), "id": "s0", "law": None})
+        with open(os.path.join(folder, "effects.csv"), "a") as fh:
+            fh.write("s0,f%d:*>%s,,1,,,,f%d=%s,test\n" % (i, LEVEL_NAMES[x], j, LEVEL_NAMES[z]))
     write(folder, "scenario.csv", "key,value,source",
           ["name,random_model,test", "title,A random model (tests/reference_sim.py),test",
            "start_date,%s,test" % cal.start.isoformat(), "horizon_years,%g,test" % (cal.months / 12),
@@ -782,6 +805,10 @@ class Replication:
 
     def settle(self, t):
         """Run what is due at t (the queue, in scheduling order), then look at the outcomes."""
+        self.drain(t)
+        self.look(t)
+
+    def drain(self, t):
         while self.queue and self.queue[0][0] <= t:
             _, _, item = heapq.heappop(self.queue)
             if item[0] == "end":
@@ -793,6 +820,8 @@ class Replication:
                 if e["when_due"] and self.mut != "no_when_due" and not e["when_due"].holds(self.level):
                     continue
                 self.act(t, e["action"])
+
+    def look(self, t):
         key = ("outcomes", tuple(self.level))
         hs = self.cache.get(key)
         if hs is None:
@@ -884,6 +913,8 @@ class Replication:
                     if c["when"] and self.mut != "no_calendar_when" and not c["when"].holds(self.level):
                         continue
                     self.act(t, c["action"])
+                    if self.mut == "row_effects_settle":
+                        self.drain(t)  # broken: a row's zero-delay effects before the next row
             self.settle(t)
 
         def record_until(t):
@@ -1331,6 +1362,7 @@ MUTATIONS = {
                                           for o in M["outcomes"]),
     "signpost_onset_before": lambda M: True,
     "first_at_reports": lambda M: any(not o["onset"] for o in M["outcomes"]),
+    "row_effects_settle": lambda M: any(e["id"] == "s0" for e in M["effects"]),
 }
 STORY_MUTATIONS = {"route_no_collapse", "route_collapse_own", "route_condition_only", "signpost_onset_before"}
 
