@@ -52,7 +52,11 @@ default): each outcome's onsets, the share of runs with an onset along each rout
 along the rest (`other`); and every signpost row's shares at the watch dates 1, 2 and 3 years
 (fires; runs with and without the indicator among those with no onset by then; p_with,
 p_without), an indicator left out being one the reference too sees in none or all of those runs,
-never the outcome's own condition (story_compare). z is that of a two-sample test under the
+never the outcome's own condition (story_compare). And for a model with uncertain numbers, `run
+--outer` (uncertainty.csv: OUTER_DRAWS draws of OUTER_RUNS runs) against OUTER_REF_DRAWS draws
+of the reference: each outcome's mean probability over the draws and, where it is between 0.05
+and 0.95, the sd of the per-draw probabilities (between_draws_sd), which the spread of the
+uncertain numbers' laws sets (outer_compare). z is that of a two-sample test under the
 hypothesis that both sides sample one law: a share's exact conditional binomial test when its rarer outcome is rare, else
 the difference over the pooled variance (two_sample_z). A figure on one side only is a failure
 too.
@@ -67,7 +71,7 @@ does; routes not collapsed; the collapsing applied to the outcome's own factors 
 route factors that are only the condition's; signposts that count the runs with an onset by the
 watch date; a state outcome's first occurrence read off the report dates, as if a condition held
 between two of them had not occurred; a calendar row's zero-delay effects run before the next row of the same
-instant), on the models that use that rule, and each must be caught
+instant; the uncertain numbers drawn with half their spread about their means), on the models that use that rule, and each must be caught
 (some |z| above the threshold) by at least one model.
 
 Fixed seeds; prints one line per model and per mutation and exits 1 on any failure.
@@ -589,22 +593,43 @@ def has_laws(M):
     return any(x["law"] for key in ("trans", "mods", "events", "effects") for x in M[key])
 
 
-def drawn(M, r):
+def law_mean(law):
+    kind = law[0]
+    if kind == "beta":
+        return law[1] / (law[1] + law[2])
+    if kind == "pert":
+        return (law[1] + 4 * law[2] + law[3]) / 6
+    if kind == "uniform":
+        return (law[1] + law[2]) / 2
+    if kind == "triangular":
+        return sum(law[1:]) / 3
+    if kind == "lognormal":
+        return math.exp(law[1] + law[2] ** 2 / 2)
+    if kind == "gamma":
+        return law[1] * law[2]
+    return law[2] * math.gamma(1 + 1 / law[1])
+
+
+def drawn(M, r, spread=1.0):
     """Model M with its uncertain numbers drawn, once per replication (scenarios/README.md,
-    "Uncertain numbers": a number is set to its draw, a transition's in its row's unit)."""
+    "Uncertain numbers": a number is set to its draw, a transition's in its row's unit). spread
+    < 1 (a broken rule) pulls each draw towards its law's mean."""
+    def draw(law):
+        x = sample_law(r, law)
+        return x if spread == 1.0 else law_mean(law) + spread * (x - law_mean(law))
     M = model_copy(M)
     for t in M["trans"]:
         if t["law"]:
-            t["rate"] = unit_rate(t["unit"], sample_law(r, t["law"])) / DAYS_PER_YEAR
+            t["rate"] = unit_rate(t["unit"], draw(t["law"])) / DAYS_PER_YEAR
     for md in M["mods"]:
         if md["law"]:
-            md["mult"] = sample_law(r, md["law"])
+            md["mult"] = draw(md["law"])
     for ev in M["events"]:
         if ev["law"]:
-            ev["rate"] = sample_law(r, ev["law"]) / DAYS_PER_YEAR
+            ev["rate"] = draw(ev["law"]) / DAYS_PER_YEAR
     for e in M["effects"]:
         if e["law"]:
-            e["p"] = sample_law(r, e["law"])
+            e["p"] = draw(e["law"])
     return M
 
 
@@ -1164,6 +1189,30 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False):
     return out
 
 
+def outer_reference(M, draws, runs, seed, mut=None):
+    """`run --outer`: for each of `draws` draws of the uncertain numbers, `runs` replications with
+    them; the per-draw probability that each outcome has occurred by each report date:
+    {("outer",): [draw][outcome][report]}."""
+    rng = random.Random(seed)
+    instants = instants_of(M)
+    cache = {"instants": instants, "stops": sorted(instants), "phases": None, "hz": {}, "story": False,
+             "rf": [set() for _ in M["outcomes"]],
+             "months": [M["cal"].date_of(d).month for d in range(M["cal"].end + 1)],
+             "gamma": any(ev["k"] for ev in M["events"])}
+    out = []
+    for _ in range(draws):
+        D = drawn(M, rng, 0.5 if mut == "spread_halved" else 1.0)
+        cache["phases"], cache["hz"] = [D], {}
+        occ = [[0] * len(M["cal"].reports) for _ in M["outcomes"]]
+        for _ in range(runs):
+            rep, _ = Replication(D, rng, mut, cache).run()
+            for r, (_, oc, _) in enumerate(rep):
+                for i, x in enumerate(oc):
+                    occ[i][r] += x
+        out.append([[k / runs for k in row] for row in occ])
+    return {("outer",): out}
+
+
 def share(k, n):
     """A figure as (mean, mean of the square, runs): for a share of runs both are k / n."""
     return k / n, k / n, n
@@ -1237,6 +1286,45 @@ def neasim_story(neasim, folder, runs, seed, M):
                       row["indicator"])] = (round(float(row["fires"]) * runs), nw, round(float(row["p_with"]) * nw),
                                             n0, round(float(row["p_without"]) * n0))
     return res
+
+
+OUTER_DRAWS, OUTER_REF_DRAWS, OUTER_RUNS = 1000, 160, 150
+
+
+def neasim_outer(neasim, folder, seed, M):
+    """uncertainty.csv of `neasim run --outer OUTER_DRAWS --runs OUTER_RUNS` (its default
+    horizons): {(outcome, day): (probability, mean_std_error, between_draws_sd)}."""
+    out = folder + "-outer"
+    r = subprocess.run([neasim, "run", folder, "--outer", str(OUTER_DRAWS), "--runs", str(OUTER_RUNS), "--seed",
+                        str(seed), "--out", out, "--quiet", "--threads", "2"], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("neasim run --outer exited %d: %s" % (r.returncode, r.stderr.strip()[:400]))
+    return {(row["outcome"], M["cal"].day_of(datetime.date.fromisoformat(row["date"]))):
+            (float(row["probability"]), float(row["mean_std_error"]), float(row["between_draws_sd"]))
+            for row in csv.DictReader(open(out + "/uncertainty.csv"))}
+
+
+def outer_compare(M, ns, per_draw):
+    """uncertainty.csv against the reference's draws (outer_reference): z of each outcome's mean
+    probability over the draws (each side's standard error as uncertainty.csv defines
+    mean_std_error) and, where that probability is between 0.05 and 0.95, of between_draws_sd (the
+    standard error of a sample sd from the reference's draws, its fourth moment included, and
+    scaled to neasim's number of draws for its side). Returns [(z, what)]."""
+    figs, Nr = [], len(per_draw)
+    for (name, day), (p, se, sd) in sorted(ns.items()):
+        i = next(k for k, o in enumerate(M["outcomes"]) if o["name"] == name)
+        ps = [d[i][M["cal"].reports.index(day)] for d in per_draw]
+        m = sum(ps) / Nr
+        s2 = sum((x - m) ** 2 for x in ps) / (Nr - 1)
+        se_r = max(math.sqrt(s2 / Nr), math.sqrt(m * (1 - m) / (Nr * OUTER_RUNS)))
+        if se > 0 or se_r > 0:
+            figs.append(((p - m) / math.sqrt(se * se + se_r * se_r), ("outer mean", name, day)))
+        if 0.05 < m < 0.95 and s2 > 0:
+            m4 = sum((x - m) ** 4 for x in ps) / Nr
+            se_sd = math.sqrt(max(m4 - s2 * s2 * (Nr - 3) / (Nr - 1), 0) / Nr) / (2 * math.sqrt(s2))
+            figs.append(((sd - math.sqrt(s2)) / (se_sd * math.sqrt(1 + Nr / OUTER_DRAWS)),
+                         ("outer between_draws_sd", name, day)))
+    return figs
 
 
 def story_compare(M, ns, rs):
@@ -1363,19 +1451,22 @@ MUTATIONS = {
     "signpost_onset_before": lambda M: True,
     "first_at_reports": lambda M: any(not o["onset"] for o in M["outcomes"]),
     "row_effects_settle": lambda M: any(e["id"] == "s0" for e in M["effects"]),
+    "spread_halved": has_laws,
 }
 STORY_MUTATIONS = {"route_no_collapse", "route_collapse_own", "route_condition_only", "signpost_onset_before"}
 
 
-def compare_all(M, ours, story, ref):
-    """compare() and, when ref has the reference's story, story_compare(): the largest |z| and
-    where (the figure, neasim's and the reference's values or None, and the number of story
-    figures), and what one side lacks."""
-    rs = ref.get(("story",))
-    z, where, missing = compare(ours, {k: v for k, v in ref.items() if k[0] != "story"})
+def compare_all(M, ours, story, outer, ref):
+    """compare() and, when ref has the reference's story or draws, story_compare() and
+    outer_compare(): the largest |z| and where (the figure, neasim's and the reference's values
+    or None, and the number of story and outer figures), and what one side lacks."""
+    rs, ro = ref.get(("story",)), ref.get(("outer",))
+    plain = {k: v for k, v in ref.items() if k[0] not in ("story", "outer")}
+    z, where, missing = compare(ours, plain) if plain else (0.0, None, [])
     where = where + (0,) if where else (None, None, None, 0)
-    if rs:
-        figs, problems = story_compare(M, story, rs)
+    if rs or ro:
+        figs, problems = story_compare(M, story, rs) if rs else ([], [])
+        figs += outer_compare(M, outer, ro) if ro else []
         missing = missing + problems
         zs, at = max(figs, key=lambda x: abs(x[0]), default=(0.0, None))
         if abs(zs) > abs(z):
@@ -1389,15 +1480,18 @@ def hunt(mut, models, ref_runs):
     """The first model (of those that use the rule) where the reference with mut differs from
     neasim: (index, z, figure) or None, and how many models were tried."""
     tried = 0
-    for i, (M, ours, story) in enumerate(models):
+    for i, (M, ours, story, outer) in enumerate(models):
         if not MUTATIONS[mut](M):
             continue
         tried += 1
         arms = [a for a, rows in M["levers"].items() if any(r[4] for r in rows)] \
             if mut == "lever_from_start" else ["baseline"]
         for arm in arms:
-            ref = reference(M, ref_runs, 2000 + i, mut, arm, mut in STORY_MUTATIONS)
-            z, where, _ = compare_all(M, ours, story, ref)
+            if mut == "spread_halved":
+                ref = outer_reference(M, OUTER_REF_DRAWS, OUTER_RUNS, 3000 + i, mut)
+            else:
+                ref = reference(M, ref_runs, 2000 + i, mut, arm, mut in STORY_MUTATIONS)
+            z, where, _ = compare_all(M, ours, story, outer, ref)
             if abs(z) > THRESHOLD:
                 return (i, z, where[0]), tried
     return None, tried
@@ -1416,9 +1510,12 @@ def main():
     drawn = [make_model(random.Random(1000 + first + i), os.path.join(work, "model%02d" % i))
              for i in range(n_models)]
     tasks = [(i, arm) for i, M in enumerate(drawn) for arm in ["baseline"] + sorted(M["levers"])]
+    outer = [i for i, M in enumerate(drawn) if has_laws(M)]
     with multiprocessing.Pool(2) as pool:  # the reference is the slow side: an arm a core
         parts = pool.starmap(reference, [(drawn[i], ref_runs, 2000 + 10 * i + k, None, arm, arm == "baseline")
                                          for k, (i, arm) in enumerate(tasks)])
+        tasks += [(i, "outer") for i in outer]
+        parts += pool.starmap(outer_reference, [(drawn[i], OUTER_REF_DRAWS, OUTER_RUNS, 3000 + i) for i in outer])
     refs = [{} for _ in drawn]
     for (i, _), part in zip(tasks, parts):
         refs[i].update(part)
@@ -1426,7 +1523,8 @@ def main():
         folder = os.path.join(work, "model%02d" % i)
         ours = neasim_run(neasim, folder, runs, 7 + i, M)
         story = neasim_story(neasim, folder, runs, 7 + i, M)
-        z, where, missing = compare_all(M, ours, story, ref)
+        outer_ns = neasim_outer(neasim, folder, 7 + i, M) if has_laws(M) else None
+        z, where, missing = compare_all(M, ours, story, outer_ns, ref)
         features = "%d factors, %d transitions (%d with a duration), %d modifiers, %d events, %d calendar rows, " \
                    "%d effects%s%s, %d levers" % (
                        len(M["nlev"]), len(M["trans"]), sum(1 for t in M["trans"] if t["duration"]), len(M["mods"]),
@@ -1434,7 +1532,7 @@ def main():
                        ", seasonality" if M["season"] else "", ", a draw" if M["draw"] else "", len(M["levers"]))
         ok = abs(z) <= THRESHOLD and not missing
         print("%s model%02d: largest |z| %.2f over %d figures (%s)" % ("ok  " if ok else "FAIL", i, abs(z),
-                                                                    len(ref) - 1 + where[3], features))
+                                                                    sum(k[0] not in ('story', 'outer') for k in ref) + where[3], features))
         if not ok:
             failures += 1
             if missing:
@@ -1443,7 +1541,7 @@ def main():
                 print("    at %s: neasim %.5f, reference %.5f (%s)" % (where[0], where[1], where[2], folder))
             elif where[0] is not None:
                 print("    at %s (%s: routes.csv, signposts.csv in %s-story)" % (where[0], folder, folder))
-        models.append((M, ours, story))
+        models.append((M, ours, story, outer_ns))
     with multiprocessing.Pool(2) as pool:
         hunts = pool.starmap(hunt, [(mut, models, ref_runs) for mut in MUTATIONS])
     for mut, (caught, tried) in zip(MUTATIONS, hunts):
