@@ -56,7 +56,11 @@ never the outcome's own condition (story_compare). And for a model with uncertai
 --outer` (uncertainty.csv: OUTER_DRAWS draws of OUTER_RUNS runs) against OUTER_REF_DRAWS draws
 of the reference: each outcome's mean probability over the draws and, where it is between 0.05
 and 0.95, the sd of the per-draw probabilities (between_draws_sd), which the spread of the
-uncertain numbers' laws sets (outer_compare). z is that of a two-sample test under the
+uncertain numbers' laws sets (outer_compare). And `neasim sweep --design` over three points
+that set one or two numbers (a transition's hazard in its unit, a modifier, an event's rate, an
+effect's probability or delay, a starting chance with the others rescaled, a deadline), the
+others at their means, and at one point a lever set on top (sweep_design): every figure of
+sweep.csv, each point against the reference at that point (sweep_compare). z is that of a two-sample test under the
 hypothesis that both sides sample one law: a share's exact conditional binomial test when its rarer outcome is rare, else
 the difference over the pooled variance (two_sample_z). A figure on one side only is a failure
 too.
@@ -71,7 +75,8 @@ does; routes not collapsed; the collapsing applied to the outcome's own factors 
 route factors that are only the condition's; signposts that count the runs with an onset by the
 watch date; a state outcome's first occurrence read off the report dates, as if a condition held
 between two of them had not occurred; a calendar row's zero-delay effects run before the next row of the same
-instant; the uncertain numbers drawn with half their spread about their means), on the models that use that rule, and each must be caught
+instant; the uncertain numbers drawn with half their spread about their means; a sweep's point
+with the numbers it does not set drawn rather than at their means), on the models that use that rule, and each must be caught
 (some |z| above the threshold) by at least one model.
 
 Fixed seeds; prints one line per model and per mutation and exits 1 on any failure.
@@ -653,7 +658,8 @@ def with_levers(M, rows):
             md = M["mods"][idx]
             md["mult"] = md["mult"] * value if op == "multiply" else value
         elif what == "event":
-            M["events"][idx]["rate"] *= value
+            ev = M["events"][idx]
+            ev["rate"] = ev["rate"] * value if op == "multiply" else value / DAYS_PER_YEAR
         elif what == "p":
             M["effects"][idx]["p"] = value
         elif what == "delay":
@@ -1060,12 +1066,16 @@ def route_text(steps, truncated):
     return ("... -> " + text) if truncated else text or "(none)"
 
 
-def reference(M, runs, seed, mut=None, arm="baseline", story=False):
+def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
     """Shares and means over runs replications of an arm (the baseline, or a lever's: the model
     with the lever's rows applied from their dates, each date a phase that begins at its
-    instant): {(arm, kind, name, day): (mean, mean of the square, runs)}."""
+    instant): {(arm, kind, name, day): (mean, mean of the square, runs)}. With point (a sweep's
+    point: (name, its rows, its lever set or None)), the model with the point's numbers set and
+    the others at their means, then the lever set's rows applied, keyed by the point's name."""
     rng = random.Random(seed)
     rows = M["levers"].get(arm, [])
+    if point:
+        M, rows = with_levers(M, point[1]), M["levers"].get(point[2], [])
     if mut == "lever_from_start":
         rows = [r[:4] + (None,) for r in rows]
     days = sorted({r[4] or 0 for r in rows} | {0})
@@ -1073,7 +1083,7 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False):
     phases = [with_levers(M, pr) for pr in phase_rows]
     # uncertain numbers are drawn once per replication, then the arm's levers applied to the
     # draws ("Levers on uncertain numbers"); mutation at_means holds them at their means
-    draws = mut != "at_means" and has_laws(M)
+    draws = mut != "at_means" and has_laws(M) and (not point or mut == "sweep_drawn")
     instants = instants_of(M)
     for i, d in enumerate(days[1:], 1):
         instants.setdefault(d, []).insert(0, ("phase", i))  # first at its instant (semantics 3)
@@ -1182,7 +1192,7 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False):
         for j, ev in enumerate(M["events"]):
             for c, k in hists[j].items():
                 out[("dist_" + kind, ev["name"], M["cal"].reports[b], c)] = share(k, runs)
-    out = {(arm,) + k: v for k, v in out.items()}
+    out = {(point[0] if point else arm,) + k: v for k, v in out.items()}
     if story:
         out[("story",)] = {"runs": runs, "routes": routes, "watch": watch, "fired": fired, "clear": clear,
                            "signs": signs}
@@ -1327,6 +1337,73 @@ def outer_compare(M, ns, per_draw):
     return figs
 
 
+SWEEP_RUNS, SWEEP_REF_RUNS = 20000, 3000
+
+
+def sweep_design(rr, M):
+    """A random sweep design of 3 points over one or two numbers, each set to a value of its own
+    at each point (a transition's in its row's unit, a modifier's multiplier, an event's rate, an
+    effect's probability or delay, a starting chance, a deadline), and a lever set at one point
+    when the model has levers: (header, [(name, rows for with_levers, lever set or None, cells)])."""
+    cands = []
+    for k, t in enumerate(M["trans"]):
+        if t["rate"] > 0:
+            cands.append(("rate", k, "transitions:f%d:%s>%s" % (t["f"], LEVEL_NAMES[t["a"]], LEVEL_NAMES[t["b"]]),
+                          {"rate_per_year": lambda: round(rr.uniform(0.05, 1.5), 2),
+                           "annual_probability": lambda: round(rr.uniform(0.05, 0.7), 2),
+                           "mean_years": lambda: round(rr.uniform(0.7, 10), 1)}[t["unit"]]))
+        if t["duration"] and t["duration"][1][0] == "fixed":
+            cands.append(("deadline", k, "durations:f%d:%s>%s:value" % (t["f"], LEVEL_NAMES[t["a"]], LEVEL_NAMES[t["b"]]),
+                          lambda: rr.randint(30, 400)))
+    for k, md in enumerate(M["mods"]):
+        cands.append(("mult", k, "modifiers:" + md["id"], lambda: round(rr.uniform(0, 3), 2)))
+    for j, ev in enumerate(M["events"]):
+        if ev["rate"] > 0:
+            cands.append(("event", j, "events:%s:rate_per_year" % ev["name"], lambda: round(rr.uniform(0.2, 4), 2)))
+    for k, e in enumerate(M["effects"]):
+        cands.append(("p", k, "effects:%s:probability" % e["id"], lambda: round(rr.uniform(0, 1), 2)))
+        if e["kind"] == "fixed" and e["delay"]:
+            cands.append(("delay", k, "effects:%s:delay_days" % e["id"], lambda: rr.randint(0, 300)))
+    for f, p in enumerate(M["init"]):
+        for x, px in enumerate(p):
+            if px < 1:
+                cands.append(("init", (f, x), "factors:f%d:%s" % (f, LEVEL_NAMES[x]), lambda: round(rr.uniform(0, 1), 2)))
+    chosen = rr.sample(cands, min(len(cands), rr.choice([1, 2])))
+    levers = sorted(M["levers"])
+    header = [c[2] for c in chosen] + (["levers"] if levers else [])
+    points = []
+    for i in range(3):
+        values = [c[3]() for c in chosen]
+        lever = levers[0] if levers and i == 2 else None
+        cells = ["%g" % v for v in values] + ([lever or "none"] if levers else [])
+        points.append(("point%d" % (i + 1), [(c[0], c[1], "set", v, None) for c, v in zip(chosen, values)],
+                       lever, cells))
+    return header, points
+
+
+def neasim_sweep(neasim, folder, seed, M, header, points):
+    """sweep.csv of `neasim sweep --design` (its default horizons), keyed as reference() keys
+    them with the point's name for the arm."""
+    out, design = folder + "-sweep", folder + "-design.csv"
+    with open(design, "w") as fh:
+        fh.write(",".join(header) + "\n" + "".join(",".join(p[3]) + "\n" for p in points))
+    r = subprocess.run([neasim, "sweep", folder, "--design", design, "--runs", str(SWEEP_RUNS), "--seed", str(seed),
+                        "--out", out, "--quiet", "--threads", "2"], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("neasim sweep exited %d: %s" % (r.returncode, r.stderr.strip()[:400]))
+    res, n = {}, SWEEP_RUNS
+    for row in csv.DictReader(open(out + "/sweep.csv")):
+        key = ("point%s" % row["point"], row["measure"] if row["quantity"] == "outcome" else "count", row["name"],
+               M["cal"].day_of(datetime.date.fromisoformat(row["date"])))
+        v = float(row["value"])
+        if row["quantity"] == "outcome":
+            res[key] = share(round(v * n), n)
+        else:
+            sd = float(row["std_error"]) * math.sqrt(n)
+            res[key] = (v, sd * sd * (n - 1) / n + v * v, n)
+    return res
+
+
 def story_compare(M, ns, rs):
     """routes.csv and signposts.csv against the reference's story (reference(story=True)): z of
     every outcome's onsets within the horizon, of each route neasim lists and of the rest
@@ -1452,21 +1529,43 @@ MUTATIONS = {
     "first_at_reports": lambda M: any(not o["onset"] for o in M["outcomes"]),
     "row_effects_settle": lambda M: any(e["id"] == "s0" for e in M["effects"]),
     "spread_halved": has_laws,
+    "sweep_drawn": has_laws,
 }
 STORY_MUTATIONS = {"route_no_collapse", "route_collapse_own", "route_condition_only", "signpost_onset_before"}
 
 
-def compare_all(M, ours, story, outer, ref):
-    """compare() and, when ref has the reference's story or draws, story_compare() and
-    outer_compare(): the largest |z| and where (the figure, neasim's and the reference's values
-    or None, and the number of story and outer figures), and what one side lacks."""
-    rs, ro = ref.get(("story",)), ref.get(("outer",))
-    plain = {k: v for k, v in ref.items() if k[0] not in ("story", "outer")}
+def sweep_compare(ns, rs):
+    """sweep.csv against the reference's points: every figure neasim gives (holds and occurred_by
+    of each outcome, each event's mean count from the start, at each point and horizon), which the
+    reference must have too. Returns (figures: [(z, what)], problems)."""
+    figs, problems = [], []
+    for key, (a, a2, na) in sorted(ns.items(), key=str):
+        if key not in rs:
+            problems.append("sweep.csv's %s, which the reference lacks" % (key,))
+            continue
+        b, b2, nb = rs[key]
+        figs.append((two_sample_z(a, a2, na, b, b2, nb), ("sweep",) + key))
+    return figs, problems
+
+
+SIDE = ("story", "outer", "sweep")  # ref's keys that hold another table's figures
+
+
+def compare_all(M, ours, story, outer, sweep, ref):
+    """compare() and, when ref has the reference's story, draws or sweep points, story_compare(),
+    outer_compare() and sweep_compare(): the largest |z| and where (the figure, neasim's and the
+    reference's values or None, and the number of those other figures), and what one side
+    lacks."""
+    rs, ro, rw = ref.get(("story",)), ref.get(("outer",)), ref.get(("sweep",))
+    plain = {k: v for k, v in ref.items() if k[0] not in SIDE}
     z, where, missing = compare(ours, plain) if plain else (0.0, None, [])
     where = where + (0,) if where else (None, None, None, 0)
-    if rs or ro:
+    if rs or ro or rw:
         figs, problems = story_compare(M, story, rs) if rs else ([], [])
         figs += outer_compare(M, outer, ro) if ro else []
+        if rw:
+            f2, p2 = sweep_compare(sweep, rw)
+            figs, problems = figs + f2, problems + p2
         missing = missing + problems
         zs, at = max(figs, key=lambda x: abs(x[0]), default=(0.0, None))
         if abs(zs) > abs(z):
@@ -1480,7 +1579,7 @@ def hunt(mut, models, ref_runs):
     """The first model (of those that use the rule) where the reference with mut differs from
     neasim: (index, z, figure) or None, and how many models were tried."""
     tried = 0
-    for i, (M, ours, story, outer) in enumerate(models):
+    for i, (M, ours, story, outer, sweep, design) in enumerate(models):
         if not MUTATIONS[mut](M):
             continue
         tried += 1
@@ -1489,9 +1588,13 @@ def hunt(mut, models, ref_runs):
         for arm in arms:
             if mut == "spread_halved":
                 ref = outer_reference(M, OUTER_REF_DRAWS, OUTER_RUNS, 3000 + i, mut)
+            elif mut == "sweep_drawn":
+                ref = {("sweep",): {}}
+                for k, pt in enumerate(design[1]):
+                    ref[("sweep",)].update(reference(M, SWEEP_REF_RUNS, 4000 + 10 * i + k, mut, point=pt))
             else:
                 ref = reference(M, ref_runs, 2000 + i, mut, arm, mut in STORY_MUTATIONS)
-            z, where, _ = compare_all(M, ours, story, outer, ref)
+            z, where, _ = compare_all(M, ours, story, outer, sweep, ref)
             if abs(z) > THRESHOLD:
                 return (i, z, where[0]), tried
     return None, tried
@@ -1511,20 +1614,27 @@ def main():
              for i in range(n_models)]
     tasks = [(i, arm) for i, M in enumerate(drawn) for arm in ["baseline"] + sorted(M["levers"])]
     outer = [i for i, M in enumerate(drawn) if has_laws(M)]
+    designs = [sweep_design(random.Random(5000 + first + i), M) for i, M in enumerate(drawn)]
+    points = [(i, k, pt) for i, d in enumerate(designs) for k, pt in enumerate(d[1])]
     with multiprocessing.Pool(2) as pool:  # the reference is the slow side: an arm a core
         parts = pool.starmap(reference, [(drawn[i], ref_runs, 2000 + 10 * i + k, None, arm, arm == "baseline")
                                          for k, (i, arm) in enumerate(tasks)])
         tasks += [(i, "outer") for i in outer]
         parts += pool.starmap(outer_reference, [(drawn[i], OUTER_REF_DRAWS, OUTER_RUNS, 3000 + i) for i in outer])
+        swept = pool.starmap(reference, [(drawn[i], SWEEP_REF_RUNS, 4000 + 10 * i + k, None, "baseline", False, pt)
+                                         for i, k, pt in points])
     refs = [{} for _ in drawn]
     for (i, _), part in zip(tasks, parts):
         refs[i].update(part)
+    for (i, _, _), part in zip(points, swept):
+        refs[i].setdefault(("sweep",), {}).update(part)
     for i, (M, ref) in enumerate(zip(drawn, refs)):
         folder = os.path.join(work, "model%02d" % i)
         ours = neasim_run(neasim, folder, runs, 7 + i, M)
         story = neasim_story(neasim, folder, runs, 7 + i, M)
         outer_ns = neasim_outer(neasim, folder, 7 + i, M) if has_laws(M) else None
-        z, where, missing = compare_all(M, ours, story, outer_ns, ref)
+        sweep = neasim_sweep(neasim, folder, 7 + i, M, *designs[i])
+        z, where, missing = compare_all(M, ours, story, outer_ns, sweep, ref)
         features = "%d factors, %d transitions (%d with a duration), %d modifiers, %d events, %d calendar rows, " \
                    "%d effects%s%s, %d levers" % (
                        len(M["nlev"]), len(M["trans"]), sum(1 for t in M["trans"] if t["duration"]), len(M["mods"]),
@@ -1532,7 +1642,7 @@ def main():
                        ", seasonality" if M["season"] else "", ", a draw" if M["draw"] else "", len(M["levers"]))
         ok = abs(z) <= THRESHOLD and not missing
         print("%s model%02d: largest |z| %.2f over %d figures (%s)" % ("ok  " if ok else "FAIL", i, abs(z),
-                                                                    sum(k[0] not in ('story', 'outer') for k in ref) + where[3], features))
+                                                                    sum(k[0] not in SIDE for k in ref) + where[3], features))
         if not ok:
             failures += 1
             if missing:
@@ -1541,7 +1651,7 @@ def main():
                 print("    at %s: neasim %.5f, reference %.5f (%s)" % (where[0], where[1], where[2], folder))
             elif where[0] is not None:
                 print("    at %s (%s: routes.csv, signposts.csv in %s-story)" % (where[0], folder, folder))
-        models.append((M, ours, story, outer_ns))
+        models.append((M, ours, story, outer_ns, sweep, designs[i]))
     with multiprocessing.Pool(2) as pool:
         hunts = pool.starmap(hunt, [(mut, models, ref_runs) for mut in MUTATIONS])
     for mut, (caught, tried) in zip(MUTATIONS, hunts):
