@@ -1148,10 +1148,10 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
             start[i] += o
             # first_occurrence.csv: the first report by which it has occurred (the period it
             # first occurred in), or never
-            seen = lambda x: x[1][i]
-            if mut == "first_at_reports" and not M["outcomes"][i]["onset"]:
-                seen = lambda x: M["outcomes"][i]["cond"].holds(x[0])  # noqa: E731 (a broken rule)
-            first[i][next((r for r, x in enumerate(rep) if seen(x)), nr)] += 1
+            # (broken rule first_at_reports: a state outcome first seen holding at a report date)
+            at_reports = mut == "first_at_reports" and not M["outcomes"][i]["onset"]
+            seen = [M["outcomes"][i]["cond"].holds(lv) if at_reports else oc[i] for lv, oc, _ in rep]
+            first[i][seen.index(True) if True in seen else nr] += 1
         for r, (lv, oc, cn) in enumerate(rep):
             for f, x in enumerate(lv):
                 levels[r][f][x] += 1
