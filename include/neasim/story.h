@@ -13,13 +13,14 @@
 ** it is recorded, so that it tells the changes still in force at the onset: a change that takes a
 ** factor back to its level at the start removes every step of that factor; one that takes it back
 ** to the level it left at the route's last step removes that step (neither for a factor of the
-** outcome's own condition); and only the last NSM_ROUTE_STEPS steps are kept
-** (the route is then marked as truncated: "... -> "; a factor's level at the start is kept apart
-** from its steps, so that its return there is no step even once the cap has dropped them). Routes are counted exactly, with the report
-** period of each onset (sparse while a route has few onsets): the table of one outcome grows with
-** the distinct routes seen, which the cap on their length bounds whatever the number of
-** replications (a route seen up to 4 times costs about 80 bytes). Counts are integers, so a merge is
-** exact and the sorted table (nsm_story_finish) is the same for any number of threads.
+** outcome's own condition); and only the last NSM_ROUTE_STEPS steps are kept (the route is then
+** marked as truncated: "... -> "; a factor's level at the start is kept apart from its steps, so
+** that its return there is no step even once the cap has dropped them). Routes are counted
+** exactly, with the report period of each onset (sparse while a route has few onsets): the table
+** of one outcome grows with the distinct routes seen, which the cap on their length bounds
+** whatever the number of replications (a route seen up to 4 times costs about 80 bytes). Counts
+** are integers, so a merge is exact and the sorted table (nsm_story_finish) is the same for any
+** number of threads.
 **
 ** Signposts. For each outcome, watch date w and indicator j (a factor entering a level by a change
 ** after the start; a counted event occurring at least once after the start), over the replications

@@ -104,7 +104,8 @@ nsm_status nsm_sim_set_story(nsm_sim *s, nsm_story *a)
     r->onset_t = calloc(O, sizeof *r->onset_t);
     r->first_t = calloc(J, sizeof *r->first_t);
     r->fired = calloc(J, sizeof *r->fired);
-    if (!r->route || !r->start_level || !r->onset_t || !r->first_t || !r->fired || index_routes(r, m)) {
+    if (!r->route || !r->start_level || !r->onset_t || !r->first_t || !r->fired ||
+        index_routes(r, m)) {
         nsmi_story_free(s);
         return NSM_ERR_NOMEM;
     }
