@@ -1066,6 +1066,21 @@ def route_text(steps, truncated):
     return ("... -> " + text) if truncated else text or "(none)"
 
 
+def new_cache(M, instants, phases, story, rf):
+    """What a Replication reads of its arm besides the model: the instants (instants_of) and their
+    sorted days, the phases, the hazards by state (filled as met), whether to tell the story and
+    each outcome's route factors, each day's month, and whether any event is gamma-mixed."""
+    return {"instants": instants, "stops": sorted(instants), "phases": phases, "hz": {}, "story": story,
+            "rf": rf, "months": [M["cal"].date_of(d).month for d in range(M["cal"].end + 1)],
+            "gamma": any(ev["k"] for ev in M["events"])}
+
+
+def indicators_of(M):
+    """The signposts' indicators: every level of every factor, then every event."""
+    return [("level", f, x) for f, n in enumerate(M["nlev"]) for x in range(n)] + \
+           [("event", j) for j in range(len(M["events"]))]
+
+
 def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
     """Shares and means over runs replications of an arm (the baseline, or a lever's: the model
     with the lever's rows applied from their dates, each date a phase that begins at its
@@ -1087,10 +1102,7 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
     instants = instants_of(M)
     for i, d in enumerate(days[1:], 1):
         instants.setdefault(d, []).insert(0, ("phase", i))  # first at its instant (semantics 3)
-    cache = {"instants": instants, "stops": sorted(instants), "phases": phases, "hz": {}, "story": story,
-             "rf": [route_factors(M, o, mut) for o in M["outcomes"]],
-             "months": [M["cal"].date_of(d).month for d in range(M["cal"].end + 1)],
-             "gamma": any(ev["k"] for ev in M["events"])}
+    cache = new_cache(M, instants, phases, story, [route_factors(M, o, mut) for o in M["outcomes"]])
     nominal, M = M, phases[0]
     nr = len(M["cal"].reports)
     levels = [[[0] * n for n in M["nlev"]] for _ in range(nr)]
@@ -1113,8 +1125,7 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
     # outcome, of the runs with no onset by then, how many had each indicator and how many of
     # those an onset later
     watch = [M["cal"].day_of(add_months(M["cal"].start, 12 * k)) for k in (1, 2, 3)]
-    indicators = [("level", f, x) for f, n in enumerate(M["nlev"]) for x in range(n)] + \
-                 [("event", j) for j in range(len(M["events"]))]
+    indicators = indicators_of(M)
     routes = [{} for _ in M["outcomes"]]
     fired = [{ind: 0 for ind in indicators} for _ in watch]
     clear = [[[0, 0] for _ in watch] for _ in M["outcomes"]]  # [no onset by w, of them an onset later]
@@ -1204,11 +1215,7 @@ def outer_reference(M, draws, runs, seed, mut=None):
     them; the per-draw probability that each outcome has occurred by each report date:
     {("outer",): [draw][outcome][report]}."""
     rng = random.Random(seed)
-    instants = instants_of(M)
-    cache = {"instants": instants, "stops": sorted(instants), "phases": None, "hz": {}, "story": False,
-             "rf": [set() for _ in M["outcomes"]],
-             "months": [M["cal"].date_of(d).month for d in range(M["cal"].end + 1)],
-             "gamma": any(ev["k"] for ev in M["events"])}
+    cache = new_cache(M, instants_of(M), None, False, [set() for _ in M["outcomes"]])
     out = []
     for _ in range(draws):
         D = drawn(M, rng, 0.5 if mut == "spread_halved" else 1.0)
@@ -1418,8 +1425,7 @@ def story_compare(M, ns, rs):
     def z(k1, n1, k2, n2, what):
         if n1 > 0 and n2 > 0:
             figs.append((two_sample_z(k1 / n1, k1 / n1, n1, k2 / n2, k2 / n2, n2), what))
-    indicators = [("level", f, x) for f, n in enumerate(M["nlev"]) for x in range(n)] + \
-                 [("event", j) for j in range(len(M["events"]))]
+    indicators = indicators_of(M)
     for i, o in enumerate(M["outcomes"]):
         name, ref_routes = o["name"], rs["routes"][i]
         listed = ns["routes"].get(name, {})
