@@ -5,79 +5,84 @@ compared within their Monte Carlo errors (tests/cli_reference.sh runs models 0-1
 Why a second simulator. The closed-form tests (tests/test_*.c) check each construct of the format
 alone, on models small enough to solve; a bug where constructs meet (a modifier whose condition an
 effect's delayed action makes true, a calendar row's zero-delay effects against the next row, a
-duration's end cancelled by a draw) has no closed form to fail. This program draws small models
-that use them together and simulates each a second way: Gillespie's direct method (one total
-hazard, one uniform to pick the process, hazards cached by state and month) on Python's own
-generator and samplers (`random`: the Mersenne Twister, not GSL's Philox), with the semantics
-written from the format's documentation (scenarios/README.md: "Time", the tables, "Semantics"),
-not from the engine's code. Same law, independent random numbers and code: every probability and
-mean count must agree within THRESHOLD standard errors of the difference. Python's standard
-library only, so that it runs wherever python3 does.
+duration's end cancelled by a draw) has no closed form to fail. This program draws small models that
+use them together and simulates each a second way: Gillespie's direct method (one total hazard, one
+uniform to pick the process, hazards cached by state and month) on Python's own generator and
+samplers (`random`: the Mersenne Twister, not GSL's Philox), with the semantics written from the
+format's documentation (scenarios/README.md: "Time", the tables, "Semantics"), not from the engine's
+code. Same law, independent random numbers and code: every probability and mean count must agree
+within THRESHOLD standard errors of the difference. Python's standard library only, so that it runs
+wherever python3 does.
 
 What the models hold (each table with some chance, so that the models differ): a start on a date
-where month arithmetic clamps (the 31st, 30 March, 29 February) or not, a horizon of 66 or 72
-months and reports every 3, 6 or 12 months; two to four factors of two or three levels, known or uncertain starting levels; hazards in the three units, some of
-them uncertain numbers (beta, PERT, uniform, gamma, Weibull), as are some modifiers' multipliers
-(triangular, lognormal), events' rates and effects' probabilities, drawn once per replication
-and the levers applied to the draws (Python's samplers here, GSL's inverse CDFs there); some
-transitions with a duration (fixed, uniform, gamma, Weibull or lognormal) beside or instead of a
-hazard, and a stay begun before the start (`entered`), whose remaining duration this program draws
-by rejection where the engine inverts the survival function; modifiers on transitions and events
-(conditions with `!=`, level lists and "or" across factors); counted events, Poisson or
-gamma-mixed (`dispersion`, `redraw_months`), counting occurrences or dates (some at 15-30 a year,
-so that dates repeat), and a counter fired only by actions; seasonality; a draw, sometimes with a
-`given` case and rows for some `from` levels beside `*`; calendar rows, one-off or repeating (from
-29 February, too), with
-`when`, on the start date or later, some on the date of another row, and in half the models a
-pair of rows on one date whose first sets off a zero-delay effect that the second row's change
-must not outrun (semantics 3: the effects run after every row of the instant); effects
-on changes (`f:a>b`, `f:*>b`, `f:a>*`) and on events, with `when` (also on the trigger's own
-factor), `when_due`, fixed, uniform or exponential delays and every kind of action; outcomes
-`state` and `onset`; one or two levers of one or two rows (a hazard multiplied or set in its
-row's unit, a modifier, an event's rate, an effect's probability or delay, an initial
-probability, a deadline), some from a date. Effects act only on factors after their trigger's (a
-model draws them so), so no instant can loop. neasim runs a model with levers as `compare
---levers all`, and every arm is compared, the baseline's and each lever's.
+where month arithmetic clamps (the 31st, 30 March, 29 February) or not, a horizon of 66 or 72 months
+and reports every 3, 6 or 12 months; two to four factors of two or three levels, known or uncertain
+starting levels; hazards in the three units, some of them uncertain numbers (beta, PERT, uniform,
+gamma, Weibull), as are some modifiers' multipliers (triangular, lognormal), events' rates and
+effects' probabilities, drawn once per replication and the levers applied to the draws (Python's
+samplers here, GSL's inverse CDFs there); some transitions with a duration (fixed, uniform, gamma,
+Weibull or lognormal) beside or instead of a hazard, and a stay begun before the start (`entered`),
+whose remaining duration this program draws by rejection where the engine inverts the survival
+function; modifiers on transitions and events (conditions with `!=`, level lists and "or" across
+factors); counted events, Poisson or gamma-mixed (`dispersion`, `redraw_months`), counting
+occurrences or dates (some at 15-30 a year, so that dates repeat), and a counter fired only by
+actions; seasonality; a draw, sometimes with a `given` case and rows for some `from` levels beside
+`*`; calendar rows, one-off or repeating (from 29 February, too), with `when`, on the start date or
+later, some on the date of another row, and in half the models a pair of rows on one date whose
+first sets off a zero-delay effect that the second row's change must not outrun (semantics 3: the
+effects run after every row of the instant); effects on changes (`f:a>b`, `f:*>b`, `f:a>*`) and on
+events, with `when` (also on the trigger's own factor), `when_due`, fixed, uniform or exponential
+delays and every kind of action; outcomes `state` and `onset`; one or two levers of one or two rows
+(a hazard multiplied or set in its row's unit, a modifier, an event's rate, an effect's probability
+or delay, an initial probability, a deadline), some from a date. Effects act only on factors after
+their trigger's (a model draws them so), so no instant can loop. neasim runs a model with levers as
+`compare --levers all`, and every arm is compared, the baseline's and each lever's.
 
 What is compared, at every report date: each level's probability (state_probabilities.csv), each
 outcome's `holds` and `occurred_by` and its `holds_at_start` (outcomes.csv), each outcome's share of
 first occurrences in each report period and never (first_occurrence.csv, whose cumulative column
-must be outcomes.csv's `occurred_by` to the digit), each counted event's
-cumulative mean and its share of runs with at least one (event_counts.csv); and each count's share
-in each year since the start and over the horizon (count_distribution.csv: a year is open at its
-start, so an occurrence at the start instant is in none; the horizon is the cumulative count, the
-start instant included). And, on the baseline arm, the story (`neasim run --routes --signposts`,
-README.md "Routes and signposts"; some outcomes name their route factors, the others take the
-default): each outcome's onsets, the share of runs with an onset along each route neasim lists and
-along the rest (`other`); and every signpost row's shares at the watch dates 1, 2 and 3 years
-(fires; runs with and without the indicator among those with no onset by then; p_with,
-p_without), an indicator left out being one the reference too sees in none or all of those runs,
-never the outcome's own condition (story_compare). And for a model with uncertain numbers, `run
---outer` (uncertainty.csv: OUTER_DRAWS draws of OUTER_RUNS runs) against OUTER_REF_DRAWS draws
-of the reference: each outcome's mean probability over the draws and, where it is between 0.05
-and 0.95, the sd of the per-draw probabilities (between_draws_sd), which the spread of the
-uncertain numbers' laws sets (outer_compare). And `neasim sweep --design` over three points
-that set one or two numbers (a transition's hazard in its unit, a modifier, an event's rate, an
-effect's probability or delay, a starting chance with the others rescaled, a deadline), the
-others at their means, and at one point a lever set on top (sweep_design): every figure of
-sweep.csv, each point against the reference at that point (sweep_compare). z is that of a two-sample test under the
-hypothesis that both sides sample one law: a share's exact conditional binomial test when its rarer outcome is rare, else
-the difference over the pooled variance (two_sample_z). A figure on one side only is a failure
+must be outcomes.csv's `occurred_by` to the digit), each counted event's cumulative mean and its
+share of runs with at least one (event_counts.csv); and each count's share in each year since the
+start and over the horizon (count_distribution.csv: a year is open at its start, so an occurrence at
+the start instant is in none; the horizon is the cumulative count, the start instant included). And,
+on the baseline arm, the story (`neasim run --routes --signposts`, README.md "Routes and signposts";
+some outcomes name their route factors, the others take the default): each outcome's onsets, the
+share of runs with an onset along each route neasim lists and along the rest (`other`); and every
+signpost row's shares at the watch dates 1, 2 and 3 years (fires; runs with and without the
+indicator among those with no onset by then; p_with, p_without), an indicator left out being one the
+reference too sees in none or all of those runs, never the outcome's own condition (story_compare).
+And for a model with uncertain numbers, `run --outer` (uncertainty.csv: OUTER_DRAWS draws of
+OUTER_RUNS runs) against OUTER_REF_DRAWS draws of the reference: each outcome's mean probability
+over the draws and, where it is between 0.05 and 0.95, the sd of the per-draw probabilities
+(between_draws_sd), which the spread of the uncertain numbers' laws sets (outer_compare); and for
+one with levers too, `compare --levers all --outer` (uncertainty.csv of every arm,
+uncertainty_differences.csv) against the reference's arms on the same draws: each arm's mean
+probability, each lever's mean difference and the judgment variance of that difference over the
+draws, the per-draw Monte Carlo noise taken out of both sides (outer_arms_compare; the quantiles and
+shares of draws above zero hold that noise, which pairing makes smaller in neasim than in the
+reference, so they are not compared). And `neasim sweep --design` over three points that set one or
+two numbers (a transition's hazard in its unit, a modifier, an event's rate, an effect's probability
+or delay, a starting chance with the others rescaled, a deadline), the others at their means, and at
+one point a lever set on top (sweep_design): every figure of sweep.csv, each point against the
+reference at that point (sweep_compare). z is that of a two-sample test under the hypothesis that
+both sides sample one law: a share's exact conditional binomial test when its rarer outcome is rare,
+else the difference over the pooled variance (two_sample_z). A figure on one side only is a failure
 too.
 
 That the comparison can fail: after the models agree, the reference is run again with one rule of
-the documentation broken at a time (MUTATIONS: a `when_due` not asked; an effect's `when` asked
-with the state before the change; modifiers ignored; an onset that counts the start; a calendar
-row's `when` ignored; a duration's end not dropped when its factor has moved on; seasonality
-ignored; `entered` ignored; the gamma multipliers held at 1; a second occurrence on a date
-counted; a lever's `from_date` ignored; the uncertain numbers held at their means, as `--nominal`
-does; routes not collapsed; the collapsing applied to the outcome's own factors too; default
-route factors that are only the condition's; signposts that count the runs with an onset by the
-watch date; a state outcome's first occurrence read off the report dates, as if a condition held
-between two of them had not occurred; a calendar row's zero-delay effects run before the next row of the same
-instant; the uncertain numbers drawn with half their spread about their means; a sweep's point
-with the numbers it does not set drawn rather than at their means), on the models that use that rule, and each must be caught
-(some |z| above the threshold) by at least one model.
+the documentation broken at a time (MUTATIONS: a `when_due` not asked; an effect's `when` asked with
+the state before the change; modifiers ignored; an onset that counts the start; a calendar row's
+`when` ignored; a duration's end not dropped when its factor has moved on; seasonality ignored;
+`entered` ignored; the gamma multipliers held at 1; a second occurrence on a date counted; a lever's
+`from_date` ignored; the uncertain numbers held at their means, as `--nominal` does; routes not
+collapsed; the collapsing applied to the outcome's own factors too; default route factors that are
+only the condition's; signposts that count the runs with an onset by the watch date; a state
+outcome's first occurrence read off the report dates, as if a condition held between two of them had
+not occurred; a calendar row's zero-delay effects run before the next row of the same instant; the
+uncertain numbers drawn with half their spread about their means; a lever's arm given a draw of the
+uncertain numbers of its own under `--outer`, rather than the baseline's; a sweep's point with the
+numbers it does not set drawn rather than at their means), on the models that use that rule, and
+each must be caught (some |z| above the threshold) by at least one model.
 
 Fixed seeds; prints one line per model and per mutation and exits 1 on any failure.
 """
@@ -1081,6 +1086,19 @@ def indicators_of(M):
            [("event", j) for j in range(len(M["events"]))]
 
 
+def arm_phases(M, rows, mut=None):
+    """An arm's phases, as the lever rows in force in each (a phase from each `from_date`, the
+    first from the start), and the model's instants with each later phase's beginning first at its
+    instant (semantics 3)."""
+    if mut == "lever_from_start":
+        rows = [r[:4] + (None,) for r in rows]
+    days = sorted({r[4] or 0 for r in rows} | {0})
+    instants = instants_of(M)
+    for i, d in enumerate(days[1:], 1):
+        instants.setdefault(d, []).insert(0, ("phase", i))
+    return [[r for r in rows if (r[4] or 0) <= d] for d in days], instants
+
+
 def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
     """Shares and means over runs replications of an arm (the baseline, or a lever's: the model
     with the lever's rows applied from their dates, each date a phase that begins at its
@@ -1091,17 +1109,11 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
     rows = M["levers"].get(arm, [])
     if point:
         M, rows = with_levers(M, point[1]), M["levers"].get(point[2], [])
-    if mut == "lever_from_start":
-        rows = [r[:4] + (None,) for r in rows]
-    days = sorted({r[4] or 0 for r in rows} | {0})
-    phase_rows = [[r for r in rows if (r[4] or 0) <= d] for d in days]
+    phase_rows, instants = arm_phases(M, rows, mut)
     phases = [with_levers(M, pr) for pr in phase_rows]
     # uncertain numbers are drawn once per replication, then the arm's levers applied to the
     # draws ("Levers on uncertain numbers"); mutation at_means holds them at their means
     draws = mut != "at_means" and has_laws(M) and (not point or mut == "sweep_drawn")
-    instants = instants_of(M)
-    for i, d in enumerate(days[1:], 1):
-        instants.setdefault(d, []).insert(0, ("phase", i))  # first at its instant (semantics 3)
     cache = new_cache(M, instants, phases, story, [route_factors(M, o, mut) for o in M["outcomes"]])
     nominal, M = M, phases[0]
     nr = len(M["cal"].reports)
@@ -1210,24 +1222,39 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
     return out
 
 
-def outer_reference(M, draws, runs, seed, mut=None):
+def outer_reference(M, draws, runs, seed, mut=None, arms=False):
     """`run --outer`: for each of `draws` draws of the uncertain numbers, `runs` replications with
     them; the per-draw probability that each outcome has occurred by each report date:
-    {("outer",): [draw][outcome][report]}."""
-    rng = random.Random(seed)
-    cache = new_cache(M, instants_of(M), None, False, [set() for _ in M["outcomes"]])
-    out = []
-    for _ in range(draws):
-        D = drawn(M, rng, 0.5 if mut == "spread_halved" else 1.0)
-        cache["phases"], cache["hz"] = [D], {}
+    {("outer",): [draw][outcome][report]}. With arms (`compare --outer`), each lever's arm too, on
+    the same draws (the arm's levers applied to them) and replications of its own (a generator
+    apart, so that the baseline's figures do not move): {("outer_arms",): {arm: [draw][outcome]
+    [report]}}. Mutation arm_own_draw gives each arm a draw of its own."""
+    rng, rng_arms = random.Random(seed), random.Random(seed + 7919)
+    rf = [set() for _ in M["outcomes"]]
+    cache = new_cache(M, instants_of(M), None, False, rf)
+    names = sorted(M["levers"]) if arms else []
+    setups = {a: arm_phases(M, M["levers"][a]) for a in names}
+    caches = {a: new_cache(M, setups[a][1], None, False, rf) for a in names}
+
+    def probabilities(D, r, cache):
+        cache["hz"] = {}
         occ = [[0] * len(M["cal"].reports) for _ in M["outcomes"]]
         for _ in range(runs):
-            rep, _ = Replication(D, rng, mut, cache).run()
-            for r, (_, oc, _) in enumerate(rep):
+            rep, _ = Replication(D, r, mut, cache).run()
+            for j, (_, oc, _) in enumerate(rep):
                 for i, x in enumerate(oc):
-                    occ[i][r] += x
-        out.append([[k / runs for k in row] for row in occ])
-    return {("outer",): out}
+                    occ[i][j] += x
+        return [[k / runs for k in row] for row in occ]
+    out, by_arm = [], {a: [] for a in names}
+    for _ in range(draws):
+        D = drawn(M, rng, 0.5 if mut == "spread_halved" else 1.0)
+        cache["phases"] = [D]
+        out.append(probabilities(D, rng, cache))
+        for a in names:
+            Da = drawn(M, rng_arms) if mut == "arm_own_draw" else D
+            caches[a]["phases"] = [with_levers(Da, pr) for pr in setups[a][0]]
+            by_arm[a].append(probabilities(caches[a]["phases"][0], rng_arms, caches[a]))
+    return {("outer",): out, ("outer_arms",): by_arm} if arms else {("outer",): out}
 
 
 def share(k, n):
@@ -1321,6 +1348,81 @@ def neasim_outer(neasim, folder, seed, M):
             for row in csv.DictReader(open(out + "/uncertainty.csv"))}
 
 
+def neasim_outer_arms(neasim, folder, seed, M):
+    """`neasim compare --levers all --outer OUTER_DRAWS --runs OUTER_RUNS` (its default horizons):
+    {"p": {(arm, outcome, day): (probability, mean_std_error)} (each arm's uncertainty.csv),
+    "d": {(arm, outcome, day): (difference, mean_se, between_draws_sd, monte_carlo_sd)}
+    (uncertainty_differences.csv)}. uncertainty_differences.csv's difference must be its arm's
+    probability less the baseline's, and those uncertainty.csv's, as printed."""
+    out = folder + "-outer-arms"
+    r = subprocess.run([neasim, "compare", folder, "--levers", "all", "--outer", str(OUTER_DRAWS), "--runs",
+                        str(OUTER_RUNS), "--seed", str(seed), "--out", out, "--quiet", "--threads", "2"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("neasim compare --outer exited %d: %s" % (r.returncode, r.stderr.strip()[:400]))
+    day = lambda s: M["cal"].day_of(datetime.date.fromisoformat(s))
+    res = {"p": {(row["arm"], row["outcome"], day(row["date"])):
+                 (float(row["probability"]), float(row["mean_std_error"]))
+                 for row in csv.DictReader(open(out + "/uncertainty.csv"))}, "d": {}}
+    for row in csv.DictReader(open(out + "/uncertainty_differences.csv")):
+        key, base = (row["arm"], row["outcome"], day(row["date"])), float(row["baseline_probability"])
+        arm, diff = float(row["arm_probability"]), float(row["difference"])
+        printed = (res["p"][("baseline",) + key[1:]][0], res["p"][key][0])
+        if abs(diff - (arm - base)) > 2e-6 or max(abs(base - printed[0]), abs(arm - printed[1])) > 2e-6:
+            raise RuntimeError("uncertainty_differences.csv %s: baseline %g, arm %g, difference %g; "
+                               "uncertainty.csv: %g, %g" % (key, base, arm, diff, *printed))
+        res["d"][key] = (diff, float(row["mean_se"]), float(row["between_draws_sd"]), float(row["monte_carlo_sd"]))
+    return res
+
+
+def sd_se(xs, m, s2):
+    """The standard error of a sample variance s2 of xs (mean m) from their fourth moment."""
+    n = len(xs)
+    m4 = sum((x - m) ** 4 for x in xs) / n
+    return math.sqrt(max(m4 - s2 * s2 * (n - 3) / (n - 1), 0) / n)
+
+
+def outer_arms_compare(M, ns, per_draw, by_arm):
+    """compare --outer against the reference's arms on shared draws (outer_reference(arms=True)):
+    z of each arm's mean probability over the draws (uncertainty.csv, as outer_compare), of each
+    lever's mean difference (uncertainty_differences.csv's, its mean_se against the reference's
+    sd of the per-draw differences over sqrt(draws)) and of the judgment variance of the
+    difference, Var over the draws of d(numbers) = p_arm(numbers) - p_baseline(numbers): neasim's
+    between_draws_sd^2 - monte_carlo_sd^2 (the per-draw paired noise taken out) against the
+    reference's variance of its per-draw differences less their binomial noise (its arms are not
+    paired within a draw). Both estimate the same law's figure whatever the pairing; a lever's arm
+    on draws of its own makes the reference's (mutation arm_own_draw) the sum of the two arms'
+    variances. The variance is compared where both probabilities are within 0.05 and 0.95, its
+    standard error from the reference's fourth moment, for both sides. Returns [(z, what)]."""
+    figs, Nr, R = [], len(per_draw), OUTER_RUNS
+    col = lambda draws, i, r: [d[i][r] for d in draws]
+    for (arm, name, day), (p, se) in sorted(ns["p"].items()):
+        i, r = next(k for k, o in enumerate(M["outcomes"]) if o["name"] == name), M["cal"].reports.index(day)
+        ps = col(per_draw if arm == "baseline" else by_arm[arm], i, r)
+        m = sum(ps) / Nr
+        s2 = sum((x - m) ** 2 for x in ps) / (Nr - 1)
+        se_r = max(math.sqrt(s2 / Nr), math.sqrt(m * (1 - m) / (Nr * R)))
+        if se > 0 or se_r > 0:
+            figs.append(((p - m) / math.sqrt(se * se + se_r * se_r), ("outer arm mean", arm, name, day)))
+    for (arm, name, day), (diff, mean_se, sd, mc) in sorted(ns["d"].items()):
+        i, r = next(k for k, o in enumerate(M["outcomes"]) if o["name"] == name), M["cal"].reports.index(day)
+        pa, pb = col(by_arm[arm], i, r), col(per_draw, i, r)
+        ds = [a - b for a, b in zip(pa, pb)]
+        md, ma, mb = sum(ds) / Nr, sum(pa) / Nr, sum(pb) / Nr
+        s2 = sum((x - md) ** 2 for x in ds) / (Nr - 1)
+        se_r = max(math.sqrt(s2 / Nr), math.sqrt((ma * (1 - ma) + mb * (1 - mb)) / (Nr * R)))
+        if mean_se > 0 or se_r > 0:
+            figs.append(((diff - md) / math.sqrt(mean_se ** 2 + se_r ** 2), ("outer difference", arm, name, day)))
+        if 0.05 < ma < 0.95 and 0.05 < mb < 0.95 and s2 > 0:
+            noise = [(a * (1 - a) + b * (1 - b)) / (R - 1) for a, b in zip(pa, pb)]
+            mn = sum(noise) / Nr
+            v_ref, v_ns = s2 - mn, sd * sd - mc * mc
+            vn = sum((x - mn) ** 2 for x in noise) / (Nr - 1)
+            se_v = math.sqrt((sd_se(ds, md, s2) ** 2 + vn / Nr) * (1 + Nr / OUTER_DRAWS))
+            figs.append(((v_ns - v_ref) / se_v, ("outer judgment variance", arm, name, day)))
+    return figs
+
+
 def outer_compare(M, ns, per_draw):
     """uncertainty.csv against the reference's draws (outer_reference): z of each outcome's mean
     probability over the draws (each side's standard error as uncertainty.csv defines
@@ -1337,8 +1439,7 @@ def outer_compare(M, ns, per_draw):
         if se > 0 or se_r > 0:
             figs.append(((p - m) / math.sqrt(se * se + se_r * se_r), ("outer mean", name, day)))
         if 0.05 < m < 0.95 and s2 > 0:
-            m4 = sum((x - m) ** 4 for x in ps) / Nr
-            se_sd = math.sqrt(max(m4 - s2 * s2 * (Nr - 3) / (Nr - 1), 0) / Nr) / (2 * math.sqrt(s2))
+            se_sd = sd_se(ps, m, s2) / (2 * math.sqrt(s2))
             figs.append(((sd - math.sqrt(s2)) / (se_sd * math.sqrt(1 + Nr / OUTER_DRAWS)),
                          ("outer between_draws_sd", name, day)))
     return figs
@@ -1535,6 +1636,7 @@ MUTATIONS = {
     "first_at_reports": lambda M: any(not o["onset"] for o in M["outcomes"]),
     "row_effects_settle": lambda M: any(e["id"] == "s0" for e in M["effects"]),
     "spread_halved": has_laws,
+    "arm_own_draw": lambda M: has_laws(M) and bool(M["levers"]),
     "sweep_drawn": has_laws,
 }
 STORY_MUTATIONS = {"route_no_collapse", "route_collapse_own", "route_condition_only", "signpost_onset_before"}
@@ -1554,7 +1656,7 @@ def sweep_compare(ns, rs):
     return figs, problems
 
 
-SIDE = ("story", "outer", "sweep")  # ref's keys that hold another table's figures
+SIDE = ("story", "outer", "outer_arms", "sweep")  # ref's keys that hold another table's figures
 
 
 def compare_all(M, ours, story, outer, sweep, ref):
@@ -1563,12 +1665,14 @@ def compare_all(M, ours, story, outer, sweep, ref):
     reference's values or None, and the number of those other figures), and what one side
     lacks."""
     rs, ro, rw = ref.get(("story",)), ref.get(("outer",)), ref.get(("sweep",))
+    ra = ref.get(("outer_arms",))
     plain = {k: v for k, v in ref.items() if k[0] not in SIDE}
     z, where, missing = compare(ours, plain) if plain else (0.0, None, [])
     where = where + (0,) if where else (None, None, None, 0)
     if rs or ro or rw:
         figs, problems = story_compare(M, story, rs) if rs else ([], [])
-        figs += outer_compare(M, outer, ro) if ro else []
+        figs += outer_compare(M, outer[0], ro) if ro else []
+        figs += outer_arms_compare(M, outer[1], ro, ra) if ra else []
         if rw:
             f2, p2 = sweep_compare(sweep, rw)
             figs, problems = figs + f2, problems + p2
@@ -1592,8 +1696,8 @@ def hunt(mut, models, ref_runs):
         arms = [a for a, rows in M["levers"].items() if any(r[4] for r in rows)] \
             if mut == "lever_from_start" else ["baseline"]
         for arm in arms:
-            if mut == "spread_halved":
-                ref = outer_reference(M, OUTER_REF_DRAWS, OUTER_RUNS, 3000 + i, mut)
+            if mut in ("spread_halved", "arm_own_draw"):
+                ref = outer_reference(M, OUTER_REF_DRAWS, OUTER_RUNS, 3000 + i, mut, mut == "arm_own_draw")
             elif mut == "sweep_drawn":
                 ref = {("sweep",): {}}
                 for k, pt in enumerate(design[1]):
@@ -1626,7 +1730,8 @@ def main():
         parts = pool.starmap(reference, [(drawn[i], ref_runs, 2000 + 10 * i + k, None, arm, arm == "baseline")
                                          for k, (i, arm) in enumerate(tasks)])
         tasks += [(i, "outer") for i in outer]
-        parts += pool.starmap(outer_reference, [(drawn[i], OUTER_REF_DRAWS, OUTER_RUNS, 3000 + i) for i in outer])
+        parts += pool.starmap(outer_reference, [(drawn[i], OUTER_REF_DRAWS, OUTER_RUNS, 3000 + i, None,
+                                                 bool(drawn[i]["levers"])) for i in outer])
         swept = pool.starmap(reference, [(drawn[i], SWEEP_REF_RUNS, 4000 + 10 * i + k, None, "baseline", False, pt)
                                          for i, k, pt in points])
     refs = [{} for _ in drawn]
@@ -1638,7 +1743,8 @@ def main():
         folder = os.path.join(work, "model%02d" % i)
         ours = neasim_run(neasim, folder, runs, 7 + i, M)
         story = neasim_story(neasim, folder, runs, 7 + i, M)
-        outer_ns = neasim_outer(neasim, folder, 7 + i, M) if has_laws(M) else None
+        outer_ns = (neasim_outer(neasim, folder, 7 + i, M),
+                    neasim_outer_arms(neasim, folder, 7 + i, M) if M["levers"] else None) if has_laws(M) else None
         sweep = neasim_sweep(neasim, folder, 7 + i, M, *designs[i])
         z, where, missing = compare_all(M, ours, story, outer_ns, sweep, ref)
         features = "%d factors, %d transitions (%d with a duration), %d modifiers, %d events, %d calendar rows, " \
