@@ -1,0 +1,227 @@
+"""tests/reference/compare.py: neasim's figures (neasim.py) against the reference's (simulate.py):
+the z of each figure under the hypothesis that both sides sample one law, and the largest.
+"""
+import math
+import statistics
+
+from .neasim import OUTER_DRAWS, OUTER_RUNS
+from .simulate import indicator_text, indicators_of, own_indicators
+
+
+NORMAL = statistics.NormalDist()
+THRESHOLD = 4.5  # |z| above it is a failure
+
+
+def sd_se(xs, m, s2):
+    """The standard error of a sample variance s2 of xs (mean m) from their fourth moment."""
+    n = len(xs)
+    m4 = sum((x - m) ** 4 for x in xs) / n
+    return math.sqrt(max(m4 - s2 * s2 * (n - 3) / (n - 1), 0) / n)
+
+
+def outer_arms_compare(M, ns, per_draw, by_arm):
+    """compare --outer against the reference's arms on shared draws (outer_reference(arms=True)):
+    z of each arm's mean probability over the draws (uncertainty.csv, as outer_compare), of each
+    lever's mean difference (uncertainty_differences.csv's, its mean_se against the reference's
+    sd of the per-draw differences over sqrt(draws)) and of the judgment variance of the
+    difference, Var over the draws of d(numbers) = p_arm(numbers) - p_baseline(numbers): neasim's
+    between_draws_sd^2 - monte_carlo_sd^2 (the per-draw paired noise taken out) against the
+    reference's variance of its per-draw differences less their binomial noise (its arms are not
+    paired within a draw). Both estimate the same law's figure whatever the pairing; a lever's arm
+    on draws of its own makes the reference's (mutation arm_own_draw) the sum of the two arms'
+    variances. The variance is compared where both probabilities are within 0.05 and 0.95, its
+    standard error from the reference's fourth moment, for both sides. Returns [(z, what)]."""
+    figs, Nr, R = [], len(per_draw), OUTER_RUNS
+    col = lambda draws, i, r: [d[i][r] for d in draws]
+    for (arm, name, day), (p, se) in sorted(ns["p"].items()):
+        i, r = next(k for k, o in enumerate(M["outcomes"]) if o["name"] == name), M["cal"].reports.index(day)
+        ps = col(per_draw if arm == "baseline" else by_arm[arm], i, r)
+        m = sum(ps) / Nr
+        s2 = sum((x - m) ** 2 for x in ps) / (Nr - 1)
+        se_r = max(math.sqrt(s2 / Nr), math.sqrt(m * (1 - m) / (Nr * R)))
+        if se > 0 or se_r > 0:
+            figs.append(((p - m) / math.sqrt(se * se + se_r * se_r), ("outer arm mean", arm, name, day)))
+    for (arm, name, day), (diff, mean_se, sd, mc) in sorted(ns["d"].items()):
+        i, r = next(k for k, o in enumerate(M["outcomes"]) if o["name"] == name), M["cal"].reports.index(day)
+        pa, pb = col(by_arm[arm], i, r), col(per_draw, i, r)
+        ds = [a - b for a, b in zip(pa, pb)]
+        md, ma, mb = sum(ds) / Nr, sum(pa) / Nr, sum(pb) / Nr
+        s2 = sum((x - md) ** 2 for x in ds) / (Nr - 1)
+        se_r = max(math.sqrt(s2 / Nr), math.sqrt((ma * (1 - ma) + mb * (1 - mb)) / (Nr * R)))
+        if mean_se > 0 or se_r > 0:
+            figs.append(((diff - md) / math.sqrt(mean_se ** 2 + se_r ** 2), ("outer difference", arm, name, day)))
+        if 0.05 < ma < 0.95 and 0.05 < mb < 0.95 and s2 > 0:
+            noise = [(a * (1 - a) + b * (1 - b)) / (R - 1) for a, b in zip(pa, pb)]
+            mn = sum(noise) / Nr
+            v_ref, v_ns = s2 - mn, sd * sd - mc * mc
+            vn = sum((x - mn) ** 2 for x in noise) / (Nr - 1)
+            se_v = math.sqrt((sd_se(ds, md, s2) ** 2 + vn / Nr) * (1 + Nr / OUTER_DRAWS))
+            figs.append(((v_ns - v_ref) / se_v, ("outer judgment variance", arm, name, day)))
+    return figs
+
+
+def outer_compare(M, ns, per_draw):
+    """uncertainty.csv against the reference's draws (outer_reference): z of each outcome's mean
+    probability over the draws (each side's standard error as uncertainty.csv defines
+    mean_std_error) and, where that probability is between 0.05 and 0.95, of between_draws_sd (the
+    standard error of a sample sd from the reference's draws, its fourth moment included, and
+    scaled to neasim's number of draws for its side). Returns [(z, what)]."""
+    figs, Nr = [], len(per_draw)
+    for (name, day), (p, se, sd) in sorted(ns.items()):
+        i = next(k for k, o in enumerate(M["outcomes"]) if o["name"] == name)
+        ps = [d[i][M["cal"].reports.index(day)] for d in per_draw]
+        m = sum(ps) / Nr
+        s2 = sum((x - m) ** 2 for x in ps) / (Nr - 1)
+        se_r = max(math.sqrt(s2 / Nr), math.sqrt(m * (1 - m) / (Nr * OUTER_RUNS)))
+        if se > 0 or se_r > 0:
+            figs.append(((p - m) / math.sqrt(se * se + se_r * se_r), ("outer mean", name, day)))
+        if 0.05 < m < 0.95 and s2 > 0:
+            se_sd = sd_se(ps, m, s2) / (2 * math.sqrt(s2))
+            figs.append(((sd - math.sqrt(s2)) / (se_sd * math.sqrt(1 + Nr / OUTER_DRAWS)),
+                         ("outer between_draws_sd", name, day)))
+    return figs
+
+
+def story_compare(M, ns, rs):
+    """routes.csv and signposts.csv against the reference's story (reference(story=True)): z of
+    every outcome's onsets within the horizon, of each route neasim lists and of the rest
+    (`other`), per run; and of every signpost row's shares (fires; runs with and without the
+    indicator among those with no onset by the watch date; p_with and p_without). An indicator
+    neasim leaves out must be one that the reference also (nearly) never or always sees among
+    those runs, or the outcome's own condition, which neasim must leave out.
+    Returns (figures: [(z, what)], problems: [text])."""
+    N, Nr = ns["runs"], rs["runs"]
+    figs, problems = [], []
+
+    def z(k1, n1, k2, n2, what):
+        if n1 > 0 and n2 > 0:
+            figs.append((two_sample_z(k1 / n1, k1 / n1, n1, k2 / n2, k2 / n2, n2), what))
+    indicators = indicators_of(M)
+    for i, o in enumerate(M["outcomes"]):
+        name, ref_routes = o["name"], rs["routes"][i]
+        listed = ns["routes"].get(name, {})
+        z(ns["onsets_all"].get(name, 0), N, sum(ref_routes.values()), Nr, ("onsets", name))
+        for text, k in listed.items():
+            if text is not None:
+                z(k, N, ref_routes.get(text, 0), Nr, ("route", name, text))
+        rest = sum(k for text, k in ref_routes.items() if text not in listed)
+        z(listed.get(None, 0), N, rest, Nr, ("route", name, "other"))
+        own = own_indicators(o)
+        for w, tw in enumerate(rs["watch"]):
+            n0r, k0r = rs["clear"][i][w]
+            for ind in indicators:
+                text = indicator_text(M, ind)
+                row = ns["signs"].get((name, tw, text))
+                nr, kr = rs["signs"][i][w][ind]
+                if ind in own:
+                    if row:
+                        problems.append("signposts.csv lists %s for %s, its own condition" % (text, name))
+                    continue
+                what = (name, tw, text)
+                if row is None:
+                    # neasim saw it in none or in all of the runs with no onset by then
+                    z0 = two_sample_z(0, 0, N, nr / Nr, nr / Nr, Nr)
+                    z1 = two_sample_z(0, 0, N, (n0r - nr) / Nr, (n0r - nr) / Nr, Nr)
+                    figs.append((z0 if abs(z0) < abs(z1) else z1, ("left out",) + what))
+                    continue
+                fired, nw, kw, n0, k0 = row
+                z(fired, N, rs["fired"][w][ind], Nr, ("fires",) + what)
+                z(nw, N, nr, Nr, ("runs_with",) + what)
+                z(n0, N, n0r - nr, Nr, ("runs_without",) + what)
+                z(kw, nw, kr, nr, ("p_with",) + what)
+                z(k0, n0, k0r - kr, n0r - nr, ("p_without",) + what)
+    return figs, problems
+
+
+def two_sample_z(a, a2, na, b, b2, nb):
+    """z of the difference of two sample means a and b (a2, b2: the means of the squares; na, nb:
+    the sample sizes) under the hypothesis that both sides sample one law. A share (a2 == a) is
+    tested exactly when its rarer outcome is rare: given the k runs of both sides that have it,
+    the reference's number of them is binomial(k, nb / (na + nb)), and its two-sided p-value is
+    read back as the z of the same p-value, since the normal approximation misreads a tail count:
+    7 of 8,000 against 2 of 40,000 is z 4.9 by the pooled variance, 3.7 exactly; 46 of 40,000
+    against 1 of 8,000 is 4.9 by each side's own binomial error, 2.9 exactly. Otherwise (a mean
+    count, or a share common enough) the difference over the pooled variance."""
+    if a2 == a and b2 == b:
+        k1, k2 = round(a * na), round(b * nb)
+        k, n = k1 + k2, na + nb
+        if k > n - k:  # the rarer outcome
+            k1, k2, k = na - k1, nb - k2, n - k
+        if k <= 300:
+            q = nb / n
+            terms = [math.exp(math.lgamma(k + 1) - math.lgamma(x + 1) - math.lgamma(k - x + 1) +
+                              x * math.log(q) + (k - x) * math.log1p(-q)) if 0 < q < 1 else float(x == k * q)
+                     for x in range(k + 1)]
+            p = min(1.0, 2 * min(sum(terms[:k2 + 1]), sum(terms[k2:])))
+            if p >= 1.0:
+                return 0.0
+            z = -NORMAL.inv_cdf(p / 2) if p > 1e-300 else 40.0  # the lower tail: exact for small p
+            return z if a > b else -z
+    mean = (na * a + nb * b) / (na + nb)
+    var = max((na * a2 + nb * b2) / (na + nb) - mean * mean, 0.0)
+    se = math.sqrt(var * (1 / na + 1 / nb))
+    if se == 0:
+        return 0.0 if a == b else math.inf
+    return (a - b) / se
+
+
+def compare(ours, ref):
+    """The largest |z| and where, and the figures one side lacks; only the arms ref has count (a
+    hunt runs the reference on one arm). A count of a distribution that one side never saw is a
+    share of 0 there, not a lack."""
+    arms = {k[0] for k in ref}
+    mine = {k: v for k, v in ours.items() if k[0] in arms}
+    dist = lambda k: k[1].startswith("dist_")
+    missing = sorted((k for k in set(ref) ^ set(mine) if not dist(k)), key=str)
+    n_ours, n_ref = next(iter(mine.values()))[2], next(iter(ref.values()))[2]
+    worst, where = 0.0, None
+    for key in sorted((set(ref) | set(mine)) - set(missing), key=str):  # the same report each run
+        (a, a2, na) = mine.get(key, (0.0, 0.0, n_ours))
+        (b, b2, nb) = ref.get(key, (0.0, 0.0, n_ref))
+        z = two_sample_z(a, a2, na, b, b2, nb)
+        if abs(z) > abs(worst):
+            worst, where = z, (key, a, b)
+    return worst, where, missing
+
+
+def sweep_compare(ns, rs):
+    """sweep.csv against the reference's points: every figure neasim gives (holds and occurred_by
+    of each outcome, each event's mean count from the start, at each point and horizon), which the
+    reference must have too. Returns (figures: [(z, what)], problems)."""
+    figs, problems = [], []
+    for key, (a, a2, na) in sorted(ns.items(), key=str):
+        if key not in rs:
+            problems.append("sweep.csv's %s, which the reference lacks" % (key,))
+            continue
+        b, b2, nb = rs[key]
+        figs.append((two_sample_z(a, a2, na, b, b2, nb), ("sweep",) + key))
+    return figs, problems
+
+
+SIDE = ("story", "outer", "outer_arms", "sweep")  # ref's keys that hold another table's figures
+
+
+def compare_all(M, ours, story, outer, sweep, ref):
+    """compare() and, when ref has the reference's story, draws or sweep points, story_compare(),
+    outer_compare() and sweep_compare(): the largest |z| and where (the figure, neasim's and the
+    reference's values or None, and the number of those other figures), and what one side
+    lacks."""
+    rs, ro, rw = ref.get(("story",)), ref.get(("outer",)), ref.get(("sweep",))
+    ra = ref.get(("outer_arms",))
+    plain = {k: v for k, v in ref.items() if k[0] not in SIDE}
+    z, where, missing = compare(ours, plain) if plain else (0.0, None, [])
+    where = where + (0,) if where else (None, None, None, 0)
+    if rs or ro or rw:
+        figs, problems = story_compare(M, story, rs) if rs else ([], [])
+        figs += outer_compare(M, outer[0], ro) if ro else []
+        figs += outer_arms_compare(M, outer[1], ro, ra) if ra else []
+        if rw:
+            f2, p2 = sweep_compare(sweep, rw)
+            figs, problems = figs + f2, problems + p2
+        missing = missing + problems
+        zs, at = max(figs, key=lambda x: abs(x[0]), default=(0.0, None))
+        if abs(zs) > abs(z):
+            z, where = zs, (at, None, None, len(figs))
+        else:
+            where = where[:3] + (len(figs),)
+    return z, where, missing
