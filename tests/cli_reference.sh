@@ -5,8 +5,8 @@
 # and by a direct-method simulator written from scenarios/README.md on Python's own generator,
 # 8,000 an arm; every level's probability, every outcome's `holds`, `occurred_by` and
 # `holds_at_start`, every counted event's cumulative mean, share with at least one and count
-# distribution, of every arm at every report date, the first occurrences, the routes and
-# signposts of `run --routes --signposts`, the judgment spread of `run --outer`, each arm's mean,
+# distribution, of every arm at every report date, the first occurrences, the routes (their
+# shares and median times) and signposts of `run --routes --signposts`, the judgment spread of `run --outer`, each arm's mean,
 # each lever's mean difference and its judgment variance of `compare --outer` and the points of
 # `sweep --design`, within 4.5 standard errors of the difference).
 # Then the same reference with one documented rule broken at a time must be told apart from

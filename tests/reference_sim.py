@@ -47,27 +47,28 @@ start and over the horizon (count_distribution.csv: a year is open at its start,
 the start instant is in none; the horizon is the cumulative count, the start instant included). And,
 on the baseline arm, the story (`neasim run --routes --signposts`, README.md "Routes and signposts";
 some outcomes name their route factors, the others take the default): each outcome's onsets, the
-share of runs with an onset along each route neasim lists and along the rest (`other`); and every
-signpost row's shares at the watch dates 1, 2 and 3 years (fires; runs with and without the
-indicator among those with no onset by then; p_with, p_without), an indicator left out being one the
-reference too sees in none or all of those runs, never the outcome's own condition (story_compare).
-And for a model with uncertain numbers, `run --outer` (uncertainty.csv: OUTER_DRAWS draws of
-OUTER_RUNS runs) against OUTER_REF_DRAWS draws of the reference: each outcome's mean probability
-over the draws and, where it is between 0.05 and 0.95, the sd of the per-draw probabilities
-(between_draws_sd), which the spread of the uncertain numbers' laws sets (outer_compare); and for
-one with levers too, `compare --levers all --outer` (uncertainty.csv of every arm,
-uncertainty_differences.csv) against the reference's arms on the same draws: each arm's mean
-probability, each lever's mean difference and the judgment variance of that difference over the
-draws, the per-draw Monte Carlo noise taken out of both sides (outer_arms_compare; the quantiles and
-shares of draws above zero hold that noise, which pairing makes smaller in neasim than in the
-reference, so they are not compared). And `neasim sweep --design` over three points that set one or
-two numbers (a transition's hazard in its unit, a modifier, an event's rate, an effect's probability
-or delay, a starting chance with the others rescaled, a deadline), the others at their means, and at
-one point a lever set on top (sweep_design): every figure of sweep.csv, each point against the
-reference at that point (sweep_compare). z is that of a two-sample test under the hypothesis that
-both sides sample one law: a share's exact conditional binomial test when its rarer outcome is rare,
-else the difference over the pooled variance (two_sample_z). A figure on one side only is a failure
-too.
+share of runs with an onset along each route neasim lists and along the rest (`other`), and where
+both sides have 30 onsets on one, its `median_years` (the reference's share of them by neasim's
+median, on the same grouped curve, against 1/2: story_compare); and every signpost row's shares at
+the watch dates 1, 2 and 3 years (fires; runs with and without the indicator among those with no
+onset by then; p_with, p_without), an indicator left out being one the reference too sees in none or
+all of those runs, never the outcome's own condition (story_compare). And for a model with uncertain
+numbers, `run --outer` (uncertainty.csv: OUTER_DRAWS draws of OUTER_RUNS runs) against
+OUTER_REF_DRAWS draws of the reference: each outcome's mean probability over the draws and, where it
+is between 0.05 and 0.95, the sd of the per-draw probabilities (between_draws_sd), which the spread
+of the uncertain numbers' laws sets (outer_compare); and for one with levers too, `compare --levers
+all --outer` (uncertainty.csv of every arm, uncertainty_differences.csv) against the reference's
+arms on the same draws: each arm's mean probability, each lever's mean difference and the judgment
+variance of that difference over the draws, the per-draw Monte Carlo noise taken out of both sides
+(outer_arms_compare; the quantiles and shares of draws above zero hold that noise, which pairing
+makes smaller in neasim than in the reference, so they are not compared). And `neasim sweep
+--design` over three points that set one or two numbers (a transition's hazard in its unit, a
+modifier, an event's rate, an effect's probability or delay, a starting chance with the others
+rescaled, a deadline), the others at their means, and at one point a lever set on top
+(sweep_design): every figure of sweep.csv, each point against the reference at that point
+(sweep_compare). z is that of a two-sample test under the hypothesis that both sides sample one law:
+a share's exact conditional binomial test when its rarer outcome is rare, else the difference over
+the pooled variance (two_sample_z). A figure on one side only is a failure too.
 
 That the comparison can fail: after the models agree, the reference is run again with one rule of
 the documentation broken at a time (MUTATIONS: a `when_due` not asked; an effect's `when` asked with
@@ -76,9 +77,10 @@ the state before the change; modifiers ignored; an onset that counts the start; 
 `entered` ignored; the gamma multipliers held at 1; a second occurrence on a date counted; a lever's
 `from_date` ignored; the uncertain numbers held at their means, as `--nominal` does; routes not
 collapsed; the collapsing applied to the outcome's own factors too; default route factors that are
-only the condition's; signposts that count the runs with an onset by the watch date; a state
-outcome's first occurrence read off the report dates, as if a condition held between two of them had
-not occurred; a calendar row's zero-delay effects run before the next row of the same instant; the
+only the condition's; signposts that count the runs with an onset by the watch date; a route's
+onsets counted in the report period after their own (its median a period late); a state outcome's
+first occurrence read off the report dates, as if a condition held between two of them had not
+occurred; a calendar row's zero-delay effects run before the next row of the same instant; the
 uncertain numbers drawn with half their spread about their means; a lever's arm given a draw of the
 uncertain numbers of its own under `--outer`, rather than the baseline's; a sweep's point with the
 numbers it does not set drawn rather than at their means), on the models that use that rule, and
@@ -87,8 +89,8 @@ each must be caught (some |z| above the threshold) by at least one model.
 Where things are (tests/reference/): model.py draws the models, writes their folders and applies
 draws and lever rows to them; simulate.py is the reference (Replication) and its figures over
 replications, draws and sweep points; neasim.py runs neasim on the folders and reads its tables;
-compare.py holds the z of each figure and the comparisons. This file: the broken rules
-(MUTATIONS), the hunt for them and the main loop.
+compare.py holds the z of each figure and the comparisons. This file: the broken rules (MUTATIONS),
+the hunt for them and the main loop.
 
 Fixed seeds; prints one line per model and per mutation and exits 1 on any failure.
 """
@@ -124,6 +126,7 @@ MUTATIONS = {
     "route_condition_only": lambda M: any(not o["route"] and route_factors(M, o) != cond_factors(o["cond"])
                                           for o in M["outcomes"]),
     "signpost_onset_before": lambda M: True,
+    "median_next_period": lambda M: True,
     "first_at_reports": lambda M: any(not o["onset"] for o in M["outcomes"]),
     "row_effects_settle": lambda M: any(e["id"] == "s0" for e in M["effects"]),
     "spread_halved": has_laws,
@@ -132,7 +135,8 @@ MUTATIONS = {
 }
 
 
-STORY_MUTATIONS = {"route_no_collapse", "route_collapse_own", "route_condition_only", "signpost_onset_before"}
+STORY_MUTATIONS = {"route_no_collapse", "route_collapse_own", "route_condition_only", "signpost_onset_before",
+                   "median_next_period"}
 
 
 def hunt(mut, models, ref_runs):

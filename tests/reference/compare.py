@@ -4,6 +4,7 @@ the z of each figure under the hypothesis that both sides sample one law, and th
 import math
 import statistics
 
+from .model import DAYS_PER_YEAR
 from .neasim import OUTER_DRAWS, OUTER_RUNS
 from .simulate import indicator_text, indicators_of, own_indicators
 
@@ -82,6 +83,22 @@ def outer_compare(M, ns, per_draw):
     return figs
 
 
+MEDIAN_ONSETS = 30  # a route's median is compared when both sides have this many onsets on it
+
+
+def grouped_share(per, reports, t):
+    """The share of a route's onsets by day t, from its onsets by report period (per[k]: those in
+    (reports[k - 1], reports[k]]) spread evenly within each period: the curve whose midpoint is
+    routes.csv's median_years (README.md, the grouped-data median)."""
+    total, cum = sum(per), 0
+    for k, n in enumerate(per[:len(reports)]):
+        t0 = reports[k - 1] if k > 0 else reports[0]
+        if t <= reports[k]:
+            return (cum + (n * (t - t0) / (reports[k] - t0) if reports[k] > t0 else n)) / total
+        cum += n
+    return cum / total
+
+
 def story_compare(M, ns, rs):
     """routes.csv and signposts.csv against the reference's story (reference(story=True)): z of
     every outcome's onsets within the horizon, of each route neasim lists and of the rest
@@ -106,6 +123,17 @@ def story_compare(M, ns, rs):
                 z(k, N, ref_routes.get(text, 0), Nr, ("route", name, text))
         rest = sum(k for text, k in ref_routes.items() if text not in listed)
         z(listed.get(None, 0), N, rest, Nr, ("route", name, "other"))
+        # median_years m: half of neasim's onsets on the route by m, on its grouped curve; the
+        # reference's share by m on the same curve differs from 1/2 by both sides' noise, whose
+        # variance is at most 1/4 over each side's onsets (a sample median's)
+        for text, m in ns["medians"].get(name, {}).items():
+            per = [sum(col) for col in zip(*(p for tx, p in rs["periods"][i].items() if tx not in listed))] \
+                if text is None else rs["periods"][i].get(text)
+            n_ns, n_ref = listed[text], sum(per) if per else 0
+            if m is not None and m > 0 and min(n_ns, n_ref) >= MEDIAN_ONSETS:
+                g = grouped_share(per, M["cal"].reports, m * DAYS_PER_YEAR)
+                figs.append(((g - 0.5) / math.sqrt(0.25 / n_ns + 0.25 / n_ref),
+                             ("median_years", name, text or "other")))
         own = own_indicators(o)
         for w, tw in enumerate(rs["watch"]):
             n0r, k0r = rs["clear"][i][w]

@@ -59,7 +59,8 @@ def neasim_run(neasim, folder, runs, seed, M):
 
 def neasim_story(neasim, folder, runs, seed, M):
     """routes.csv and signposts.csv of `neasim run --routes --signposts` (watch dates 1, 2 and 3
-    years, the default): {"runs", "routes": {outcome: {route: onsets}}, "onsets_all": {outcome: n},
+    years, the default): {"runs", "routes": {outcome: {route: onsets}}, "medians": {outcome: {route:
+    median_years}}, "onsets_all": {outcome: n},
     "signs": {(outcome, watch day, indicator): (fired, runs_with, onsets_with, runs_without,
     onsets_without)}}."""
     out = folder + "-story"
@@ -67,9 +68,12 @@ def neasim_story(neasim, folder, runs, seed, M):
                         "--out", out, "--quiet", "--threads", "2"], capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError("neasim run --routes exited %d: %s" % (r.returncode, r.stderr.strip()[:400]))
-    res = {"runs": runs, "routes": {}, "onsets_all": {}, "signs": {}}
+    res = {"runs": runs, "routes": {}, "medians": {}, "onsets_all": {}, "signs": {}}
     for row in csv.DictReader(open(out + "/routes.csv")):
-        res["routes"].setdefault(row["outcome"], {})[row["route"] if row["rank"] != "other" else None] = int(row["onsets"])
+        route = row["route"] if row["rank"] != "other" else None
+        res["routes"].setdefault(row["outcome"], {})[route] = int(row["onsets"])
+        res["medians"].setdefault(row["outcome"], {})[route] = \
+            float(row["median_years"]) if row["median_years"] != "NA" else None
         res["onsets_all"][row["outcome"]] = int(row["onsets_all"])
     for row in csv.DictReader(open(out + "/signposts.csv")):
         nw, n0 = int(row["runs_with"]), int(row["runs_without"])

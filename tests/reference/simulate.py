@@ -3,6 +3,7 @@ Gillespie's direct method with the semantics of scenarios/README.md, and the fig
 replications of an arm, of draws of the uncertain numbers (`--outer`) and of a sweep's points,
 keyed as neasim.py reads neasim's tables. Written from the documentation, not from the engine.
 """
+import bisect
 import heapq
 import math
 import random
@@ -428,6 +429,8 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
     watch = [M["cal"].day_of(add_months(M["cal"].start, 12 * k)) for k in (1, 2, 3)]
     indicators = indicators_of(M)
     routes = [{} for _ in M["outcomes"]]
+    periods = [{} for _ in M["outcomes"]]  # each route's onsets by report period (its median)
+    late = 1 if mut == "median_next_period" else 0
     fired = [{ind: 0 for ind in indicators} for _ in watch]
     clear = [[[0, 0] for _ in watch] for _ in M["outcomes"]]  # [no onset by w, of them an onset later]
     signs = [[{ind: [0, 0] for ind in indicators} for _ in watch] for _ in M["outcomes"]]
@@ -442,6 +445,9 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
             for i, o in enumerate(M["outcomes"]):
                 if R.onset[i] is not None:
                     routes[i][R.onset_route[i]] = routes[i].get(R.onset_route[i], 0) + 1
+                    # the period of the first report date at or after the onset
+                    per = periods[i].setdefault(R.onset_route[i], [0] * (nr + 1))
+                    per[bisect.bisect_left(M["cal"].reports, R.onset[i]) + late] += 1
             for w, tw in enumerate(watch):
                 by_w = [ind for ind, t in R.first_ind.items() if t <= tw]
                 for ind in by_w:
@@ -506,7 +512,7 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
                 out[("dist_" + kind, ev["name"], M["cal"].reports[b], c)] = share(k, runs)
     out = {(point[0] if point else arm,) + k: v for k, v in out.items()}
     if story:
-        out[("story",)] = {"runs": runs, "routes": routes, "watch": watch, "fired": fired, "clear": clear,
+        out[("story",)] = {"runs": runs, "routes": routes, "periods": periods, "watch": watch, "fired": fired, "clear": clear,
                            "signs": signs}
     return out
 
