@@ -34,9 +34,12 @@ effects run after every row of the instant); effects on changes (`f:a>b`, `f:*>b
 events, with `when` (also on the trigger's own factor), `when_due`, fixed, uniform or exponential
 delays and every kind of action; outcomes `state` and `onset`; one or two levers of one or two rows
 (a hazard multiplied or set in its row's unit, a modifier, an event's rate, an effect's probability
-or delay, an initial probability, a deadline), some from a date. Effects act only on factors after
-their trigger's (a model draws them so), so no instant can loop. neasim runs a model with levers as
-`compare --levers all`, and every arm is compared, the baseline's and each lever's.
+or delay, an initial probability, a deadline), some from a date, and in half the models with levers
+a lever `later` of one row on a number that lever0 changes, from a date or not, run only combined:
+the arms lever0+later and later+lever0 (levers.csv: `a+b` applies a's rows, then b's; they differ
+where either row is a `set`). Effects act only on factors after their trigger's (a model draws them
+so), so no instant can loop. neasim runs a model with levers as `compare --levers` with every lever
+and those two arms, and every arm is compared, the baseline's, each lever's and the combined ones.
 
 What is compared, at every report date: each level's probability (state_probabilities.csv), each
 outcome's `holds` and `occurred_by` and its `holds_at_start` (outcomes.csv), each outcome's share of
@@ -75,16 +78,17 @@ the documentation broken at a time (MUTATIONS: a `when_due` not asked; an effect
 the state before the change; modifiers ignored; an onset that counts the start; a calendar row's
 `when` ignored; a duration's end not dropped when its factor has moved on; seasonality ignored;
 `entered` ignored; the gamma multipliers held at 1; a second occurrence on a date counted; a lever's
-`from_date` ignored; the uncertain numbers held at their means, as `--nominal` does; routes not
-collapsed; the collapsing applied to the outcome's own factors too; default route factors that are
-only the condition's; signposts that count the runs with an onset by the watch date; a route's
-onsets counted in the report period after their own (its median a period late); a state outcome's
-first occurrence read off the report dates, as if a condition held between two of them had not
-occurred; a calendar row's zero-delay effects run before the next row of the same instant; the
-uncertain numbers drawn with half their spread about their means; a lever's arm given a draw of the
-uncertain numbers of its own under `--outer`, rather than the baseline's; a sweep's point with the
-numbers it does not set drawn rather than at their means), on the models that use that rule, and
-each must be caught (some |z| above the threshold) by at least one model.
+`from_date` ignored; an arm of combined levers applying their rows in file order rather than the
+arm's; the uncertain numbers held at their means, as `--nominal` does; routes not collapsed; the
+collapsing applied to the outcome's own factors too; default route factors that are only the
+condition's; signposts that count the runs with an onset by the watch date; a route's onsets counted
+in the report period after their own (its median a period late); a state outcome's first occurrence
+read off the report dates, as if a condition held between two of them had not occurred; a calendar
+row's zero-delay effects run before the next row of the same instant; the uncertain numbers drawn
+with half their spread about their means; a lever's arm given a draw of the uncertain numbers of its
+own under `--outer`, rather than the baseline's; a sweep's point with the numbers it does not set
+drawn rather than at their means), on the models that use that rule, and each must be caught (some
+|z| above the threshold) by at least one model.
 
 Where things are (tests/reference/): model.py draws the models, writes their folders and applies
 draws and lever rows to them; simulate.py is the reference (Replication) and its figures over
@@ -129,6 +133,8 @@ MUTATIONS = {
     "median_next_period": lambda M: True,
     "first_at_reports": lambda M: any(not o["onset"] for o in M["outcomes"]),
     "row_effects_settle": lambda M: any(e["id"] == "s0" for e in M["effects"]),
+    "arm_order_ignored": lambda M: any(r[2] == "set" for r in M["combos"].get("later+lever0", [])
+                                       if r[:2] == M["combos"]["later+lever0"][0][:2]),
     "spread_halved": has_laws,
     "arm_own_draw": lambda M: has_laws(M) and bool(M["levers"]),
     "sweep_drawn": has_laws,
@@ -148,7 +154,7 @@ def hunt(mut, models, ref_runs):
             continue
         tried += 1
         arms = [a for a, rows in M["levers"].items() if any(r[4] for r in rows)] \
-            if mut == "lever_from_start" else ["baseline"]
+            if mut == "lever_from_start" else ["later+lever0"] if mut == "arm_order_ignored" else ["baseline"]
         for arm in arms:
             if mut in ("spread_halved", "arm_own_draw"):
                 ref = outer_reference(M, OUTER_REF_DRAWS, OUTER_RUNS, 3000 + i, mut, mut == "arm_own_draw")
@@ -181,8 +187,11 @@ def main():
     designs = [sweep_design(random.Random(5000 + first + i), M) for i, M in enumerate(drawn)]
     points = [(i, k, pt) for i, d in enumerate(designs) for k, pt in enumerate(d[1])]
     with multiprocessing.Pool(2) as pool:  # the reference is the slow side: an arm a core
+        combos = [(i, arm) for i, M in enumerate(drawn) for arm in sorted(M["combos"])]
         parts = pool.starmap(reference, [(drawn[i], ref_runs, 2000 + 10 * i + k, None, arm, arm == "baseline")
-                                         for k, (i, arm) in enumerate(tasks)])
+                                         for k, (i, arm) in enumerate(tasks)] +
+                             [(drawn[i], ref_runs, 2500 + 10 * i + k, None, arm) for k, (i, arm) in enumerate(combos)])
+        tasks += combos
         tasks += [(i, "outer") for i in outer]
         parts += pool.starmap(outer_reference, [(drawn[i], OUTER_REF_DRAWS, OUTER_RUNS, 3000 + i, None,
                                                  bool(drawn[i]["levers"])) for i in outer])

@@ -376,6 +376,19 @@ def make_model(rng, folder):
                              "kind": "fixed", "action": ("set", j, z), "id": "s0", "law": None})
         with open(os.path.join(folder, "effects.csv"), "a") as fh:
             fh.write("s0,f%d:*>%s,,1,,,,f%d=%s,test\n" % (i, LEVEL_NAMES[x], j, LEVEL_NAMES[z]))
+    # levers combined (levers.csv: `a+b` applies the rows of a, then those of b): in half the
+    # models with levers, a lever `later` of one row on a number that lever0 changes, from a date
+    # or not, run only in the arms lever0+later and later+lever0 (M["combos"]: their rows in
+    # order), which differ where either row is a `set`. Appended, from rr.
+    M["combos"] = {}
+    if "lever0" in M["levers"] and rr.random() < 0.5:
+        what, idx = rr.choice(M["levers"]["lever0"])[:2]
+        path, op, value = rr.choice([c[2:] for c in lever_choices(rr, M) if c[:2] == (what, idx)])
+        from_day = rr.randint(1, cal.end - 1) if what != "init" and rr.random() < 0.5 else None
+        row = (what, idx, op, value, from_day)
+        M["combos"] = {"lever0+later": M["levers"]["lever0"] + [row], "later+lever0": [row] + M["levers"]["lever0"]}
+        with open(os.path.join(folder, "levers.csv"), "a") as fh:
+            fh.write(lever_row("later", path, op, value, M, from_day) + "\n")
     write(folder, "scenario.csv", "key,value,source",
           ["name,random_model,test", "title,A random model (tests/reference_sim.py),test",
            "start_date,%s,test" % cal.start.isoformat(), "horizon_years,%g,test" % (cal.months / 12),
@@ -383,13 +396,11 @@ def make_model(rng, folder):
     return M
 
 
-def make_levers(rng, M, folder):
-    """One or two random levers (levers.csv), each of one or two rows, some from a date: a
-    hazard multiplied or set in its row's unit, a modifier's multiplier, an event's rate, an
-    effect's probability or delay, a factor's initial probability (the others rescaled), a fixed
-    duration. Returns {lever: [(what, index, operation, value, from_day)]}."""
-    def fmt(x):
-        return "%g" % x
+def lever_choices(rng, M):
+    """Every lever row the model can take, with a random value: (what, index, path, operation,
+    value): a hazard multiplied or set in its row's unit, a modifier's multiplier, an event's rate,
+    an effect's probability or delay, a factor's initial probability (the others rescaled), a
+    fixed duration."""
     choices = []
     for k, t in enumerate(M["trans"]):
         path = "transitions:f%d:%s>%s" % (t["f"], LEVEL_NAMES[t["a"]], LEVEL_NAMES[t["b"]])
@@ -418,6 +429,19 @@ def make_levers(rng, M, folder):
             if px < 1:
                 choices.append(("init", (f, x), "factors:f%d:%s" % (f, LEVEL_NAMES[x]), "set",
                                 round(rng.uniform(0, 1), 2)))
+    return choices
+
+
+def lever_row(name, path, op, value, M, from_day):
+    """A row of levers.csv."""
+    date = M["cal"].date_of(from_day).isoformat() if from_day else ""
+    return "%s,%s,%s,%g,%s,test,test" % (name, path, op, value, date)
+
+
+def make_levers(rng, M, folder):
+    """One or two random levers (levers.csv), each of one or two rows of lever_choices, some from
+    a date. Returns {lever: [(what, index, operation, value, from_day)]}."""
+    choices = lever_choices(rng, M)
     kinds = sorted({c[0] for c in choices})
     levers, rows = {}, []
     for i in range(rng.choice([1, 2]) if choices else 0):
@@ -434,8 +458,7 @@ def make_levers(rng, M, folder):
             if what != "init" and rng.random() < 0.5:
                 from_day = rng.randint(1, M["cal"].end - 1)
             levers.setdefault(name, []).append((what, idx, op, value, from_day))
-            date = M["cal"].date_of(from_day).isoformat() if from_day else ""
-            rows.append("%s,%s,%s,%s,%s,test,test" % (name, path, op, fmt(value), date))
+            rows.append(lever_row(name, path, op, value, M, from_day))
     write(folder, "levers.csv", "lever,target,operation,value,from_date,description,source", rows)
     return levers
 

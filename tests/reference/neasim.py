@@ -12,10 +12,12 @@ from .model import share
 
 
 def neasim_run(neasim, folder, runs, seed, M):
-    """neasim's figures for the model in folder: `compare --levers all` when it has levers (the
-    baseline arm and each lever's), else `run`; keyed as reference() keys them."""
+    """neasim's figures for the model in folder: `compare` when it has levers (the baseline arm,
+    each lever's and the combined arms of M["combos"]: the levers of `--levers all` and those), else
+    `run`; keyed as reference() keys them."""
     out = folder + "-out"
-    cmd = ["compare", folder, "--levers", "all"] if M["levers"] else ["run", folder]
+    cmd = ["compare", folder, "--levers", ",".join(sorted(M["levers"]) + sorted(M["combos"]))] if M["levers"] \
+        else ["run", folder]
     r = subprocess.run([neasim] + cmd + ["--runs", str(runs), "--seed", str(seed), "--out", out,
                                          "--quiet", "--threads", "2"], capture_output=True, text=True)
     if r.returncode != 0:
@@ -100,15 +102,16 @@ def neasim_outer(neasim, folder, seed, M):
 
 
 def neasim_outer_arms(neasim, folder, seed, M):
-    """`neasim compare --levers all --outer OUTER_DRAWS --runs OUTER_RUNS` (its default horizons):
+    """`neasim compare --levers L --outer OUTER_DRAWS --runs OUTER_RUNS` (every lever of M["levers"],
+    its default horizons):
     {"p": {(arm, outcome, day): (probability, mean_std_error)} (each arm's uncertainty.csv),
     "d": {(arm, outcome, day): (difference, mean_se, between_draws_sd, monte_carlo_sd)}
     (uncertainty_differences.csv)}. uncertainty_differences.csv's difference must be its arm's
     probability less the baseline's, and those uncertainty.csv's, as printed."""
     out = folder + "-outer-arms"
-    r = subprocess.run([neasim, "compare", folder, "--levers", "all", "--outer", str(OUTER_DRAWS), "--runs",
-                        str(OUTER_RUNS), "--seed", str(seed), "--out", out, "--quiet", "--threads", "2"],
-                       capture_output=True, text=True)
+    r = subprocess.run([neasim, "compare", folder, "--levers", ",".join(sorted(M["levers"])), "--outer",
+                        str(OUTER_DRAWS), "--runs", str(OUTER_RUNS), "--seed", str(seed), "--out", out,
+                        "--quiet", "--threads", "2"], capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError("neasim compare --outer exited %d: %s" % (r.returncode, r.stderr.strip()[:400]))
     day = lambda s: M["cal"].day_of(datetime.date.fromisoformat(s))
