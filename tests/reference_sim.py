@@ -60,12 +60,12 @@ numbers, `run --outer` (uncertainty.csv: OUTER_DRAWS draws of OUTER_RUNS runs) a
 OUTER_REF_DRAWS draws of the reference: each outcome's mean probability over the draws and, where it
 is between 0.05 and 0.95, the sd of the per-draw probabilities (between_draws_sd), which the spread
 of the uncertain numbers' laws sets (outer_compare); and for one with levers too, `compare --levers
-all --outer` (uncertainty.csv of every arm, uncertainty_differences.csv) against the reference's
-arms on the same draws: each arm's mean probability, each lever's mean difference and the judgment
-variance of that difference over the draws, the per-draw Monte Carlo noise taken out of both sides
-(outer_arms_compare; the quantiles and shares of draws above zero hold that noise, which pairing
-makes smaller in neasim than in the reference, so they are not compared). And `neasim sweep
---design` over three points that set one or two numbers (a transition's hazard in its unit, a
+L --outer` (every lever alone) (uncertainty.csv of every arm, uncertainty_differences.csv) against
+the reference's arms on the same draws: each arm's mean probability, each lever's mean difference
+and the judgment variance of that difference over the draws, the per-draw Monte Carlo noise taken
+out of both sides (outer_arms_compare; the quantiles and shares of draws above zero hold that noise,
+which pairing makes smaller in neasim than in the reference, so they are not compared). And `neasim
+sweep --design` over three points that set one or two numbers (a transition's hazard in its unit, a
 modifier, an event's rate, an effect's probability or delay, a starting chance with the others
 rescaled, a deadline), the others at their means, and at one point a lever set on top
 (sweep_design): every figure of sweep.csv, each point against the reference at that point

@@ -102,7 +102,8 @@ def grouped_share(per, reports, t):
 def story_compare(M, ns, rs):
     """routes.csv and signposts.csv against the reference's story (reference(story=True)): z of
     every outcome's onsets within the horizon, of each route neasim lists and of the rest
-    (`other`), per run; and of every signpost row's shares (fires; runs with and without the
+    (`other`), per run, and of each such row's median_years (where both sides have MEDIAN_ONSETS
+    onsets on it); and of every signpost row's shares (fires; runs with and without the
     indicator among those with no onset by the watch date; p_with and p_without). An indicator
     neasim leaves out must be one that the reference also (nearly) never or always sees among
     those runs, or the outcome's own condition, which neasim must leave out.
