@@ -60,7 +60,7 @@ numbers, `run --outer` (uncertainty.csv: OUTER_DRAWS draws of OUTER_RUNS runs) a
 OUTER_REF_DRAWS draws of the reference: each outcome's mean probability over the draws and, where it
 is between 0.05 and 0.95, the sd of the per-draw probabilities (between_draws_sd), which the spread
 of the uncertain numbers' laws sets (outer_compare); and for one with levers too, `compare --levers
-L --outer` (every lever alone) (uncertainty.csv of every arm, uncertainty_differences.csv) against
+L --outer` (every lever alone; uncertainty.csv of every arm, uncertainty_differences.csv) against
 the reference's arms on the same draws: each arm's mean probability, each lever's mean difference
 and the judgment variance of that difference over the draws, the per-draw Monte Carlo noise taken
 out of both sides (outer_arms_compare; the quantiles and shares of draws above zero hold that noise,
