@@ -3,7 +3,7 @@
 # failure 400 lines up is not missed) and one closing line "N passed, N failed, N skipped".
 # A suite that exits 77 could not run (a tool is missing): it counts as skipped, never passed.
 # A program or suite still running after NSM_TEST_TIMEOUT seconds (default 1800; the slowest
-# suite takes about 2 minutes on 2 cores) is stopped and counts as failed: a test that hangs
+# suite takes about 5 minutes on 2 cores) is stopped and counts as failed: a test that hangs
 # (a loop that no longer ends, say) fails the run rather than holding it up for good.
 # Each suite's wall time is kept, and the slowest are listed before the closing line, so that a
 # suite that grows slow is seen where it happens.
