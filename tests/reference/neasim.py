@@ -51,11 +51,11 @@ def neasim_run(neasim, folder, runs, seed, M):
             res[(row.get("arm", "baseline"), "dist_" + row["window"], row["event"], day(row["window_end"]),
                  int(row["count"]))] = share(round(p * runs), runs)
     for row in csv.DictReader(open(out + "/event_counts.csv")):
-        if row["window"] == "cumulative":
-            arm, m, sd = row.get("arm", "baseline"), float(row["mean"]), float(row["sd"])
-            res[(arm, "count", row["event"], day(row["date"]))] = (m, sd * sd * (runs - 1) / runs + m * m, runs)
-            res[(arm, "at_least_one", row["event"], day(row["date"]))] = \
-                share(round(float(row["p_at_least_one"]) * runs), runs)
+        kind = {"cumulative": "", "period": "period_", "year": "year_"}[row["window"]]
+        arm, m, sd = row.get("arm", "baseline"), float(row["mean"]), float(row["sd"])
+        res[(arm, kind + "count", row["event"], day(row["date"]))] = (m, sd * sd * (runs - 1) / runs + m * m, runs)
+        res[(arm, kind + "at_least_one", row["event"], day(row["date"]))] = \
+            share(round(float(row["p_at_least_one"]) * runs), runs)
     return res
 
 

@@ -415,6 +415,8 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
     cs = [[0.0] * len(M["events"]) for _ in range(nr)]
     cs2 = [[0.0] * len(M["events"]) for _ in range(nr)]
     any_ = [[0] * len(M["events"]) for _ in range(nr)]
+    # event_counts.csv's `period` windows, (previous report, report]: count, its square, runs with one
+    pwin = [[[0, 0, 0] for _ in M["events"]] for _ in range(nr)]
     start = [0] * len(M["outcomes"])
     first = [[0] * (nr + 1) for _ in M["outcomes"]]  # the report of each outcome's first occurrence; nr: never
     # the windows of count_distribution.csv, as report indices: each year since the start (the
@@ -482,6 +484,11 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
                 cs[r][j] += c
                 cs2[r][j] += c * c
                 any_[r][j] += c > 0
+                if r > 0:
+                    d = c - rep[r - 1][2][j]
+                    acc = pwin[r][j]
+                    acc[0], acc[1] = acc[0] + d, acc[1] + d * d
+                    acc[2] += (c if mut == "period_as_cumulative" else d) > 0
         # count_distribution.csv's windows: a year since the start is (start, end], so an
         # occurrence at the start instant is in none; the horizon is the cumulative count at its
         # end, the start instant included, as event_counts.csv's cumulative rows
@@ -503,6 +510,8 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
                 continue  # event_counts.csv starts at the first report after the start
             out[("count", ev["name"], day)] = (cs[r][j] / runs, cs2[r][j] / runs, runs)
             out[("at_least_one", ev["name"], day)] = share(any_[r][j], runs)
+            out[("period_count", ev["name"], day)] = (pwin[r][j][0] / runs, pwin[r][j][1] / runs, runs)
+            out[("period_at_least_one", ev["name"], day)] = share(pwin[r][j][2], runs)
     for i, o in enumerate(M["outcomes"]):
         if o["onset"]:
             out[("holds_at_start", o["name"], 0)] = share(start[i], runs)
@@ -512,6 +521,12 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
         for j, ev in enumerate(M["events"]):
             for c, k in hists[j].items():
                 out[("dist_" + kind, ev["name"], M["cal"].reports[b], c)] = share(k, runs)
+            if kind == "year":  # event_counts.csv's `year` windows: the same counts
+                n = sum(hists[j].values())
+                out[("year_count", ev["name"], M["cal"].reports[b])] = (
+                    sum(c * k for c, k in hists[j].items()) / n, sum(c * c * k for c, k in hists[j].items()) / n, n)
+                out[("year_at_least_one", ev["name"], M["cal"].reports[b])] = \
+                    share(sum(k for c, k in hists[j].items() if c > 0), n)
     out = {(point[0] if point else arm,) + k: v for k, v in out.items()}
     if story:
         out[("story",)] = {"runs": runs, "routes": routes, "periods": periods, "watch": watch, "fired": fired, "clear": clear,
