@@ -4,8 +4,8 @@
 # constructs together, each run by `neasim compare` with every lever and, in half of them, two arms
 # of levers combined (or `run`), 40,000 replications, and by a direct-method simulator written from
 # scenarios/README.md on Python's own generator, 8,000 an arm; every level's probability, every
-# outcome's `holds`, `occurred_by` and `holds_at_start`, every counted event's mean count and share
-# with at least one in every window of event_counts.csv and its count distribution, of every arm at
+# outcome's `holds`, `occurred_by` and `holds_at_start`, every counted event's mean count, share
+# with at least one and quantiles in every window of event_counts.csv and its count distribution, of every arm at
 # every report date, the first occurrences, the routes (their shares and median times) and signposts
 # of `run --routes --signposts`, the judgment spread of `run --outer`, each arm's mean, each lever's
 # mean difference and its judgment variance of `compare --outer` and the points of `sweep --design`,

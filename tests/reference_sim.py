@@ -46,27 +46,28 @@ outcome's `holds` and `occurred_by` and its `holds_at_start` (outcomes.csv), eac
 first occurrences in each report period and never (first_occurrence.csv, whose cumulative column
 must be outcomes.csv's `occurred_by` to the digit), each counted event's mean count and its share of
 runs with at least one in every window of event_counts.csv (cumulative, each report period and each
-year since the start); and each count's share in each year since the start and over the horizon
-(count_distribution.csv: a year is open at its start, so an occurrence at the start instant is in
-none; the horizon is the cumulative count, the start instant included). And, on the baseline arm,
-the story (`neasim run --routes --signposts`, README.md "Routes and signposts"; some outcomes name
-their route factors, the others take the default): each outcome's onsets, the share of runs with an
-onset along each route neasim lists and along the rest (`other`), and where both sides have 30
-onsets on one, its `median_years` (the reference's share of them by neasim's median, on the same
-grouped curve, against 1/2: story_compare); and every signpost row's shares at the watch dates 1, 2
-and 3 years (fires; runs with and without the indicator among those with no onset by then; p_with,
-p_without), an indicator left out being one the reference too sees in none or all of those runs,
-never the outcome's own condition (story_compare). And for a model with uncertain numbers, `run
---outer` (uncertainty.csv: OUTER_DRAWS draws of OUTER_RUNS runs) against OUTER_REF_DRAWS draws of
-the reference: each outcome's mean probability over the draws and, where it is between 0.05 and
-0.95, the sd of the per-draw probabilities (between_draws_sd), which the spread of the uncertain
-numbers' laws sets (outer_compare); and for one with levers too, `compare --levers L --outer` (every
-lever alone; uncertainty.csv of every arm, uncertainty_differences.csv) against the reference's arms
-on the same draws: each arm's mean probability, each lever's mean difference and the judgment
-variance of that difference over the draws, the per-draw Monte Carlo noise taken out of both sides
-(outer_arms_compare; the quantiles and shares of draws above zero hold that noise, which pairing
-makes smaller in neasim than in the reference, so they are not compared). And `neasim sweep
---design` over three points that set one or two numbers (a transition's hazard in its unit, a
+year since the start) and its quantiles q05 to q95 (quantile_compare: one-sided bounds on the
+reference's share at and below neasim's quantile); and each count's share in each year since the
+start and over the horizon (count_distribution.csv: a year is open at its start, so an occurrence at
+the start instant is in none; the horizon is the cumulative count, the start instant included). And,
+on the baseline arm, the story (`neasim run --routes --signposts`, README.md "Routes and signposts";
+some outcomes name their route factors, the others take the default): each outcome's onsets, the
+share of runs with an onset along each route neasim lists and along the rest (`other`), and where
+both sides have 30 onsets on one, its `median_years` (the reference's share of them by neasim's
+median, on the same grouped curve, against 1/2: story_compare); and every signpost row's shares at
+the watch dates 1, 2 and 3 years (fires; runs with and without the indicator among those with no
+onset by then; p_with, p_without), an indicator left out being one the reference too sees in none or
+all of those runs, never the outcome's own condition (story_compare). And for a model with uncertain
+numbers, `run --outer` (uncertainty.csv: OUTER_DRAWS draws of OUTER_RUNS runs) against
+OUTER_REF_DRAWS draws of the reference: each outcome's mean probability over the draws and, where it
+is between 0.05 and 0.95, the sd of the per-draw probabilities (between_draws_sd), which the spread
+of the uncertain numbers' laws sets (outer_compare); and for one with levers too, `compare --levers
+L --outer` (every lever alone; uncertainty.csv of every arm, uncertainty_differences.csv) against
+the reference's arms on the same draws: each arm's mean probability, each lever's mean difference
+and the judgment variance of that difference over the draws, the per-draw Monte Carlo noise taken
+out of both sides (outer_arms_compare; the quantiles and shares of draws above zero hold that noise,
+which pairing makes smaller in neasim than in the reference, so they are not compared). And `neasim
+sweep --design` over three points that set one or two numbers (a transition's hazard in its unit, a
 modifier, an event's rate, an effect's probability or delay, a starting chance with the others
 rescaled, a deadline), the others at their means, and at one point a lever set on top
 (sweep_design): every figure of sweep.csv, each point against the reference at that point
@@ -79,18 +80,18 @@ the documentation broken at a time (MUTATIONS: a `when_due` not asked; an effect
 the state before the change; modifiers ignored; an onset that counts the start; a calendar row's
 `when` ignored; a duration's end not dropped when its factor has moved on; seasonality ignored;
 `entered` ignored; the gamma multipliers held at 1; a second occurrence on a date counted; a
-period's share of runs with an event read off the cumulative count; a lever's `from_date` ignored;
-an arm of combined levers applying their rows in file order rather than the arm's; the uncertain
-numbers held at their means, as `--nominal` does; routes not collapsed; the collapsing applied to
-the outcome's own factors too; default route factors that are only the condition's; signposts that
-count the runs with an onset by the watch date; a route's onsets counted in the report period after
-their own (its median a period late); a state outcome's first occurrence read off the report dates,
-as if a condition held between two of them had not occurred; a calendar row's zero-delay effects run
-before the next row of the same instant; the uncertain numbers drawn with half their spread about
-their means; a lever's arm given a draw of the uncertain numbers of its own under `--outer`, rather
-than the baseline's; a sweep's point with the numbers it does not set drawn rather than at their
-means), on the models that use that rule, and each must be caught (some |z| above the threshold) by
-at least one model.
+period's share of runs with an event read off the cumulative count; the quantiles of
+event_counts.csv one count too high; a lever's `from_date` ignored; an arm of combined levers
+applying their rows in file order rather than the arm's; the uncertain numbers held at their means,
+as `--nominal` does; routes not collapsed; the collapsing applied to the outcome's own factors too;
+default route factors that are only the condition's; signposts that count the runs with an onset by
+the watch date; a route's onsets counted in the report period after their own (its median a period
+late); a state outcome's first occurrence read off the report dates, as if a condition held between
+two of them had not occurred; a calendar row's zero-delay effects run before the next row of the
+same instant; the uncertain numbers drawn with half their spread about their means; a lever's arm
+given a draw of the uncertain numbers of its own under `--outer`, rather than the baseline's; a
+sweep's point with the numbers it does not set drawn rather than at their means), on the models that
+use that rule, and each must be caught (some |z| above the threshold) by at least one model.
 
 Where things are (tests/reference/): model.py draws the models, writes their folders and applies
 draws and lever rows to them; simulate.py is the reference (Replication) and its figures over
@@ -125,6 +126,7 @@ MUTATIONS = {
     "no_dispersion": lambda M: any(ev["k"] for ev in M["events"]),
     "dates_ignored": lambda M: any(ev["busy"] for ev in M["events"]),
     "period_as_cumulative": lambda M: bool(M["events"]),
+    "quantile_one_high": lambda M: bool(M["events"]),
     "lever_from_start": lambda M: any(r[4] for rows in M["levers"].values() for r in rows),
     "at_means": has_laws,
     # routes.csv and signposts.csv (the reference's story, run on the baseline arm)

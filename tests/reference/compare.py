@@ -227,7 +227,28 @@ def sweep_compare(ns, rs):
     return figs, problems
 
 
-SIDE = ("story", "outer", "outer_arms", "sweep")  # ref's keys that hold another table's figures
+SIDE = ("story", "outer", "outer_arms", "sweep", "quant")  # ref's keys that hold another table's figures
+
+
+def quantile_compare(ns, rs, n_ns, n_ref):
+    """event_counts.csv's quantiles (for each window, event and date: the smallest count c whose
+    share of runs at or below it reaches the level L) against the reference's counts in that
+    window. neasim's share F(c) reaches L and F(c - 1) does not, so the reference's F(c) may fall
+    below L, or its F(c - 1) reach L, only by both sides' noise: the figures are (F_ref(c) - L) / se
+    where negative and (F_ref(c - 1) - L) / se where positive, se = sqrt(L (1 - L) (1 / n_ns + 1 /
+    n_ref)); a count one too high or too low is caught where the count has mass. Returns
+    [(z, what)]."""
+    figs = []
+    se = lambda L: math.sqrt(L * (1 - L) * (1 / n_ns + 1 / n_ref))
+    for key, qs in sorted(ns.items(), key=str):
+        hist = rs.get(key, {})
+        n = sum(hist.values()) or n_ref
+        for L, c in sorted(qs.items()):
+            at_most = sum(k for x, k in hist.items() if x <= c) / n
+            below = sum(k for x, k in hist.items() if x < c) / n
+            figs.append((min(at_most - L, 0) / se(L), ("quantile", key, L, c)))
+            figs.append((max(below - L, 0) / se(L), ("quantile below", key, L, c)))
+    return figs
 
 
 def compare_all(M, ours, story, outer, sweep, ref):
@@ -237,11 +258,16 @@ def compare_all(M, ours, story, outer, sweep, ref):
     lacks."""
     rs, ro, rw = ref.get(("story",)), ref.get(("outer",)), ref.get(("sweep",))
     ra = ref.get(("outer_arms",))
+    rq = [k for k in ref if k[0] == "quant"]
     plain = {k: v for k, v in ref.items() if k[0] not in SIDE}
     z, where, missing = compare(ours, plain) if plain else (0.0, None, [])
     where = where + (0,) if where else (None, None, None, 0)
-    if rs or ro or rw:
+    if rs or ro or rw or rq:
         figs, problems = story_compare(M, story, rs) if rs else ([], [])
+        n_ns = next(v for k, v in ours.items() if k[0] != "quant")[2]
+        n_ref = next(iter(plain.values()))[2] if plain else 0
+        for k in rq:
+            figs += quantile_compare(ours.get(k, {}), ref[k], n_ns, n_ref)
         figs += outer_compare(M, outer[0], ro) if ro else []
         figs += outer_arms_compare(M, outer[1], ro, ra) if ra else []
         if rw:

@@ -11,6 +11,9 @@ import subprocess
 from .model import share
 
 
+QUANTILES = [(0.05, "q05"), (0.25, "q25"), (0.5, "q50"), (0.75, "q75"), (0.95, "q95")]  # event_counts.csv's
+
+
 def neasim_run(neasim, folder, runs, seed, M):
     """neasim's figures for the model in folder: `compare` when it has levers (the baseline arm,
     each lever's and the combined arms of M["combos"]: the levers of `--levers all` and those), else
@@ -56,6 +59,8 @@ def neasim_run(neasim, folder, runs, seed, M):
         res[(arm, kind + "count", row["event"], day(row["date"]))] = (m, sd * sd * (runs - 1) / runs + m * m, runs)
         res[(arm, kind + "at_least_one", row["event"], day(row["date"]))] = \
             share(round(float(row["p_at_least_one"]) * runs), runs)
+        res.setdefault(("quant", arm), {})[(row["window"], row["event"], day(row["date"]))] = \
+            {level: int(row[col]) for level, col in QUANTILES}
     return res
 
 

@@ -417,6 +417,8 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
     any_ = [[0] * len(M["events"]) for _ in range(nr)]
     # event_counts.csv's `period` windows, (previous report, report]: count, its square, runs with one
     pwin = [[[0, 0, 0] for _ in M["events"]] for _ in range(nr)]
+    # and the counts of its `cumulative` and `period` windows, for their quantiles
+    qh = [[({}, {}) for _ in M["events"]] for _ in range(nr)]
     start = [0] * len(M["outcomes"])
     first = [[0] * (nr + 1) for _ in M["outcomes"]]  # the report of each outcome's first occurrence; nr: never
     # the windows of count_distribution.csv, as report indices: each year since the start (the
@@ -486,6 +488,9 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
                 any_[r][j] += c > 0
                 if r > 0:
                     d = c - rep[r - 1][2][j]
+                    for h, x in zip(qh[r][j], (c, d)):
+                        x -= mut == "quantile_one_high"  # as if neasim's quantiles were one too high
+                        h[x] = h.get(x, 0) + 1
                     acc = pwin[r][j]
                     acc[0], acc[1] = acc[0] + d, acc[1] + d * d
                     acc[2] += (c if mut == "period_as_cumulative" else d) > 0
@@ -528,6 +533,11 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
                 out[("year_at_least_one", ev["name"], M["cal"].reports[b])] = \
                     share(sum(k for c, k in hists[j].items() if c > 0), n)
     out = {(point[0] if point else arm,) + k: v for k, v in out.items()}
+    if not point:
+        out[("quant", arm)] = {(kind, ev["name"], day): qh[r][j][w] for r, day in enumerate(M["cal"].reports) if r
+                               for j, ev in enumerate(M["events"]) for w, kind in enumerate(("cumulative", "period"))}
+        out[("quant", arm)].update({("year", ev["name"], M["cal"].reports[b]): hists[j] for (a, b), hists in dists.items()
+                                    if a is not None for j, ev in enumerate(M["events"])})
     if story:
         out[("story",)] = {"runs": runs, "routes": routes, "periods": periods, "watch": watch, "fired": fired, "clear": clear,
                            "signs": signs}
