@@ -415,9 +415,8 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
     cs = [[0.0] * len(M["events"]) for _ in range(nr)]
     cs2 = [[0.0] * len(M["events"]) for _ in range(nr)]
     any_ = [[0] * len(M["events"]) for _ in range(nr)]
-    # event_counts.csv's `period` windows, (previous report, report]: count, its square, runs with one
-    pwin = [[[0, 0, 0] for _ in M["events"]] for _ in range(nr)]
-    # and the counts of its `cumulative` and `period` windows, for their quantiles
+    # the counts of event_counts.csv's `cumulative` and `period` windows (previous report,
+    # report], runs by count: their means, shares with one and quantiles
     qh = [[({}, {}) for _ in M["events"]] for _ in range(nr)]
     start = [0] * len(M["outcomes"])
     first = [[0] * (nr + 1) for _ in M["outcomes"]]  # the report of each outcome's first occurrence; nr: never
@@ -489,11 +488,7 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
                 if r > 0:
                     d = c - rep[r - 1][2][j]
                     for h, x in zip(qh[r][j], (c, d)):
-                        x -= mut == "quantile_one_high"  # as if neasim's quantiles were one too high
                         h[x] = h.get(x, 0) + 1
-                    acc = pwin[r][j]
-                    acc[0], acc[1] = acc[0] + d, acc[1] + d * d
-                    acc[2] += (c if mut == "period_as_cumulative" else d) > 0
         # count_distribution.csv's windows: a year since the start is (start, end], so an
         # occurrence at the start instant is in none; the horizon is the cumulative count at its
         # end, the start instant included, as event_counts.csv's cumulative rows
@@ -515,8 +510,10 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
                 continue  # event_counts.csv starts at the first report after the start
             out[("count", ev["name"], day)] = (cs[r][j] / runs, cs2[r][j] / runs, runs)
             out[("at_least_one", ev["name"], day)] = share(any_[r][j], runs)
-            out[("period_count", ev["name"], day)] = (pwin[r][j][0] / runs, pwin[r][j][1] / runs, runs)
-            out[("period_at_least_one", ev["name"], day)] = share(pwin[r][j][2], runs)
+            # broken rule period_as_cumulative: the period's share with one read off the cumulative count
+            cum, per = qh[r][j]
+            out[("period_count", ev["name"], day)] = hist_mean(per)
+            out[("period_at_least_one", ev["name"], day)] = hist_share(cum if mut == "period_as_cumulative" else per)
     for i, o in enumerate(M["outcomes"]):
         if o["onset"]:
             out[("holds_at_start", o["name"], 0)] = share(start[i], runs)
@@ -527,13 +524,13 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
             for c, k in hists[j].items():
                 out[("dist_" + kind, ev["name"], M["cal"].reports[b], c)] = share(k, runs)
             if kind == "year":  # event_counts.csv's `year` windows: the same counts
-                n = sum(hists[j].values())
-                out[("year_count", ev["name"], M["cal"].reports[b])] = (
-                    sum(c * k for c, k in hists[j].items()) / n, sum(c * c * k for c, k in hists[j].items()) / n, n)
-                out[("year_at_least_one", ev["name"], M["cal"].reports[b])] = \
-                    share(sum(k for c, k in hists[j].items() if c > 0), n)
+                out[("year_count", ev["name"], M["cal"].reports[b])] = hist_mean(hists[j])
+                out[("year_at_least_one", ev["name"], M["cal"].reports[b])] = hist_share(hists[j])
     out = {(point[0] if point else arm,) + k: v for k, v in out.items()}
     if not point:
+        if mut == "quantile_one_high":  # as if neasim's quantiles were one count too high
+            qh = [[tuple({x - 1: k for x, k in h.items()} for h in hs) for hs in row] for row in qh]
+            dists = {w: [{x - 1: k for x, k in h.items()} for h in hists] for w, hists in dists.items()}
         out[("quant", arm)] = {(kind, ev["name"], day): qh[r][j][w] for r, day in enumerate(M["cal"].reports) if r
                                for j, ev in enumerate(M["events"]) for w, kind in enumerate(("cumulative", "period"))}
         out[("quant", arm)].update({("year", ev["name"], M["cal"].reports[b]): hists[j] for (a, b), hists in dists.items()
@@ -542,6 +539,17 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
         out[("story",)] = {"runs": runs, "routes": routes, "periods": periods, "watch": watch, "fired": fired, "clear": clear,
                            "signs": signs}
     return out
+
+
+def hist_mean(hist):
+    """A count's figure (mean, mean of the square, runs) from its runs by count."""
+    n = sum(hist.values())
+    return sum(c * k for c, k in hist.items()) / n, sum(c * c * k for c, k in hist.items()) / n, n
+
+
+def hist_share(hist):
+    """The share of runs with at least one, from the runs by count."""
+    return share(sum(k for c, k in hist.items() if c > 0), sum(hist.values()))
 
 
 def outer_reference(M, draws, runs, seed, mut=None, arms=False):
