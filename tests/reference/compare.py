@@ -20,9 +20,24 @@ def sd_se(xs, m, s2):
     return math.sqrt(max(m4 - s2 * s2 * (n - 3) / (n - 1), 0) / n)
 
 
+def outer_mean_z(p, sd, ps):
+    """z of neasim's mean probability over its OUTER_DRAWS draws (p, its between_draws_sd sd)
+    against the mean of the reference's per-draw probabilities ps: the two samples' variances
+    pooled, not each side's own, since the reference's fewer draws can miss the rare draws of a
+    skewed law and so understate its spread (a draw's probability near 0.9 with a long lower tail:
+    160 draws gave an sd of 0.052 where 4,000 give 0.060, and a z of 4.8 by its own), and at least
+    the binomial noise of OUTER_RUNS runs a draw."""
+    Nr, Nn = len(ps), OUTER_DRAWS
+    m = sum(ps) / Nr
+    s2 = sum((x - m) ** 2 for x in ps) / (Nr - 1)
+    var = max((Nr * s2 + Nn * sd * sd) / (Nr + Nn), m * (1 - m) / OUTER_RUNS)
+    se = math.sqrt(var * (1 / Nr + 1 / Nn))
+    return (p - m) / se if se > 0 else 0.0 if p == m else math.inf
+
+
 def outer_arms_compare(M, ns, per_draw, by_arm):
     """compare --outer against the reference's arms on shared draws (outer_reference(arms=True)):
-    z of each arm's mean probability over the draws (uncertainty.csv, as outer_compare), of each
+    z of each arm's mean probability over the draws (uncertainty.csv, outer_mean_z), of each
     lever's mean difference (uncertainty_differences.csv's, its mean_se against the reference's
     sd of the per-draw differences over sqrt(draws)) and of the judgment variance of the
     difference, Var over the draws of d(numbers) = p_arm(numbers) - p_baseline(numbers): neasim's
@@ -34,14 +49,10 @@ def outer_arms_compare(M, ns, per_draw, by_arm):
     standard error from the reference's fourth moment, for both sides. Returns [(z, what)]."""
     figs, Nr, R = [], len(per_draw), OUTER_RUNS
     col = lambda draws, i, r: [d[i][r] for d in draws]
-    for (arm, name, day), (p, se) in sorted(ns["p"].items()):
+    for (arm, name, day), (p, sd) in sorted(ns["p"].items()):
         i, r = next(k for k, o in enumerate(M["outcomes"]) if o["name"] == name), M["cal"].reports.index(day)
-        ps = col(per_draw if arm == "baseline" else by_arm[arm], i, r)
-        m = sum(ps) / Nr
-        s2 = sum((x - m) ** 2 for x in ps) / (Nr - 1)
-        se_r = max(math.sqrt(s2 / Nr), math.sqrt(m * (1 - m) / (Nr * R)))
-        if se > 0 or se_r > 0:
-            figs.append(((p - m) / math.sqrt(se * se + se_r * se_r), ("outer arm mean", arm, name, day)))
+        figs.append((outer_mean_z(p, sd, col(per_draw if arm == "baseline" else by_arm[arm], i, r)),
+                     ("outer arm mean", arm, name, day)))
     for (arm, name, day), (diff, mean_se, sd, mc) in sorted(ns["d"].items()):
         i, r = next(k for k, o in enumerate(M["outcomes"]) if o["name"] == name), M["cal"].reports.index(day)
         pa, pb = col(by_arm[arm], i, r), col(per_draw, i, r)
@@ -63,19 +74,16 @@ def outer_arms_compare(M, ns, per_draw, by_arm):
 
 def outer_compare(M, ns, per_draw):
     """uncertainty.csv against the reference's draws (outer_reference): z of each outcome's mean
-    probability over the draws (each side's standard error as uncertainty.csv defines
-    mean_std_error) and, where that probability is between 0.05 and 0.95, of between_draws_sd (the
-    standard error of a sample sd from the reference's draws, its fourth moment included, and
-    scaled to neasim's number of draws for its side). Returns [(z, what)]."""
+    probability over the draws (outer_mean_z) and, where that probability is between 0.05 and 0.95,
+    of between_draws_sd (the standard error of a sample sd from the reference's draws, its fourth
+    moment included, and scaled to neasim's number of draws for its side). Returns [(z, what)]."""
     figs, Nr = [], len(per_draw)
-    for (name, day), (p, se, sd) in sorted(ns.items()):
+    for (name, day), (p, _, sd) in sorted(ns.items()):
         i = next(k for k, o in enumerate(M["outcomes"]) if o["name"] == name)
         ps = [d[i][M["cal"].reports.index(day)] for d in per_draw]
         m = sum(ps) / Nr
         s2 = sum((x - m) ** 2 for x in ps) / (Nr - 1)
-        se_r = max(math.sqrt(s2 / Nr), math.sqrt(m * (1 - m) / (Nr * OUTER_RUNS)))
-        if se > 0 or se_r > 0:
-            figs.append(((p - m) / math.sqrt(se * se + se_r * se_r), ("outer mean", name, day)))
+        figs.append((outer_mean_z(p, sd, ps), ("outer mean", name, day)))
         if 0.05 < m < 0.95 and s2 > 0:
             se_sd = sd_se(ps, m, s2) / (2 * math.sqrt(s2))
             figs.append(((sd - math.sqrt(s2)) / (se_sd * math.sqrt(1 + Nr / OUTER_DRAWS)),

@@ -109,7 +109,7 @@ def neasim_outer(neasim, folder, seed, M):
 def neasim_outer_arms(neasim, folder, seed, M):
     """`neasim compare --levers L --outer OUTER_DRAWS --runs OUTER_RUNS` (every lever of M["levers"],
     its default horizons):
-    {"p": {(arm, outcome, day): (probability, mean_std_error)} (each arm's uncertainty.csv),
+    {"p": {(arm, outcome, day): (probability, between_draws_sd)} (each arm's uncertainty.csv),
     "d": {(arm, outcome, day): (difference, mean_se, between_draws_sd, monte_carlo_sd)}
     (uncertainty_differences.csv)}. uncertainty_differences.csv's difference must be its arm's
     probability less the baseline's, and those uncertainty.csv's, as printed."""
@@ -121,7 +121,7 @@ def neasim_outer_arms(neasim, folder, seed, M):
         raise RuntimeError("neasim compare --outer exited %d: %s" % (r.returncode, r.stderr.strip()[:400]))
     day = lambda s: M["cal"].day_of(datetime.date.fromisoformat(s))
     res = {"p": {(row["arm"], row["outcome"], day(row["date"])):
-                 (float(row["probability"]), float(row["mean_std_error"]))
+                 (float(row["probability"]), float(row["between_draws_sd"]))
                  for row in csv.DictReader(open(out + "/uncertainty.csv"))}, "d": {}}
     for row in csv.DictReader(open(out + "/uncertainty_differences.csv")):
         key, base = (row["arm"], row["outcome"], day(row["date"])), float(row["baseline_probability"])
