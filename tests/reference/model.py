@@ -658,7 +658,8 @@ def sweep_design(rr, M):
     """A random sweep design of 3 points over one or two numbers, each set to a value of its own
     at each point (a transition's in its row's unit, a modifier's multiplier, an event's rate, an
     effect's probability or delay, a starting chance, a deadline), and a lever set at one point
-    when the model has levers: (header, [(name, rows for with_levers, lever set or None, cells)])."""
+    when the model has levers (`later+lever0` where the model combines levers, else lever0):
+    (header, [(name, rows for with_levers, lever set or None, cells)])."""
     cands = []
     for k, t in enumerate(M["trans"]):
         if t["rate"] > 0:
@@ -688,7 +689,8 @@ def sweep_design(rr, M):
     points = []
     for i in range(3):
         values = [c[3]() for c in chosen]
-        lever = levers[0] if levers and i == 2 else None
+        # the third point's lever set: the combined `later+lever0` where the model has it
+        lever = ("later+lever0" if M["combos"] else levers[0]) if levers and i == 2 else None
         cells = ["%g" % v for v in values] + ([lever or "none"] if levers else [])
         points.append(("point%d" % (i + 1), [(c[0], c[1], "set", v, None) for c, v in zip(chosen, values)],
                        lever, cells))

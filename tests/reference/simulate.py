@@ -396,11 +396,11 @@ def reference(M, runs, seed, mut=None, arm="baseline", story=False, point=None):
     point: (name, its rows, its lever set or None)), the model with the point's numbers set and
     the others at their means, then the lever set's rows applied, keyed by the point's name."""
     rng = random.Random(seed)
-    rows = M["levers"].get(arm) or M["combos"].get(arm, [])
+    rows = M["levers"].get(arm) or M["combos"].get(arm, [])  # a lever's arm, or a combined one
     if mut == "arm_order_ignored" and arm in M["combos"]:
         rows = M["combos"]["lever0+later"]  # lever0's rows first, whatever the arm's order
     if point:
-        M, rows = with_levers(M, point[1]), M["levers"].get(point[2], [])
+        M, rows = with_levers(M, point[1]), M["levers"].get(point[2]) or M["combos"].get(point[2], [])
     phase_rows, instants = arm_phases(M, rows, mut)
     phases = [with_levers(M, pr) for pr in phase_rows]
     # uncertain numbers are drawn once per replication, then the arm's levers applied to the
