@@ -188,11 +188,11 @@ def main():
     drawn = [make_model(random.Random(1000 + first + i), os.path.join(work, "model%02d" % i))
              for i in range(n_models)]
     tasks = [(i, arm) for i, M in enumerate(drawn) for arm in ["baseline"] + sorted(M["levers"])]
+    combos = [(i, arm) for i, M in enumerate(drawn) for arm in sorted(M["combos"])]  # seeds of their own
     outer = [i for i, M in enumerate(drawn) if has_laws(M)]
     designs = [sweep_design(random.Random(5000 + first + i), M) for i, M in enumerate(drawn)]
     points = [(i, k, pt) for i, d in enumerate(designs) for k, pt in enumerate(d[1])]
     with multiprocessing.Pool(2) as pool:  # the reference is the slow side: an arm a core
-        combos = [(i, arm) for i, M in enumerate(drawn) for arm in sorted(M["combos"])]
         parts = pool.starmap(reference, [(drawn[i], ref_runs, 2000 + 10 * i + k, None, arm, arm == "baseline")
                                          for k, (i, arm) in enumerate(tasks)] +
                              [(drawn[i], ref_runs, 2500 + 10 * i + k, None, arm) for k, (i, arm) in enumerate(combos)])

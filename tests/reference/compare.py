@@ -13,6 +13,19 @@ NORMAL = statistics.NormalDist()
 THRESHOLD = 4.5  # |z| above it is a failure
 
 
+def mean_var(xs):
+    """The mean and the sample variance of xs."""
+    m = sum(xs) / len(xs)
+    return m, sum((x - m) ** 2 for x in xs) / (len(xs) - 1)
+
+
+def per_draw_column(M, draws, name, day):
+    """Outcome name's probability by report day in each of the reference's draws
+    ([draw][outcome][report])."""
+    i, r = next(k for k, o in enumerate(M["outcomes"]) if o["name"] == name), M["cal"].reports.index(day)
+    return [d[i][r] for d in draws]
+
+
 def sd_se(xs, m, s2):
     """The standard error of a sample variance s2 of xs (mean m) from their fourth moment."""
     n = len(xs)
@@ -28,8 +41,7 @@ def outer_mean_z(p, sd, ps):
     160 draws gave an sd of 0.052 where 4,000 give 0.060, and a z of 4.8 by its own), and at least
     the binomial noise of OUTER_RUNS runs a draw."""
     Nr, Nn = len(ps), OUTER_DRAWS
-    m = sum(ps) / Nr
-    s2 = sum((x - m) ** 2 for x in ps) / (Nr - 1)
+    m, s2 = mean_var(ps)
     var = max((Nr * s2 + Nn * sd * sd) / (Nr + Nn), m * (1 - m) / OUTER_RUNS)
     se = math.sqrt(var * (1 / Nr + 1 / Nn))
     return (p - m) / se if se > 0 else 0.0 if p == m else math.inf
@@ -48,25 +60,20 @@ def outer_arms_compare(M, ns, per_draw, by_arm):
     variances. The variance is compared where both probabilities are within 0.05 and 0.95, its
     standard error from the reference's fourth moment, for both sides. Returns [(z, what)]."""
     figs, Nr, R = [], len(per_draw), OUTER_RUNS
-    col = lambda draws, i, r: [d[i][r] for d in draws]
     for (arm, name, day), (p, sd) in sorted(ns["p"].items()):
-        i, r = next(k for k, o in enumerate(M["outcomes"]) if o["name"] == name), M["cal"].reports.index(day)
-        figs.append((outer_mean_z(p, sd, col(per_draw if arm == "baseline" else by_arm[arm], i, r)),
-                     ("outer arm mean", arm, name, day)))
+        ps = per_draw_column(M, per_draw if arm == "baseline" else by_arm[arm], name, day)
+        figs.append((outer_mean_z(p, sd, ps), ("outer arm mean", arm, name, day)))
     for (arm, name, day), (diff, mean_se, sd, mc) in sorted(ns["d"].items()):
-        i, r = next(k for k, o in enumerate(M["outcomes"]) if o["name"] == name), M["cal"].reports.index(day)
-        pa, pb = col(by_arm[arm], i, r), col(per_draw, i, r)
+        pa, pb = per_draw_column(M, by_arm[arm], name, day), per_draw_column(M, per_draw, name, day)
         ds = [a - b for a, b in zip(pa, pb)]
-        md, ma, mb = sum(ds) / Nr, sum(pa) / Nr, sum(pb) / Nr
-        s2 = sum((x - md) ** 2 for x in ds) / (Nr - 1)
+        (md, s2), ma, mb = mean_var(ds), sum(pa) / Nr, sum(pb) / Nr
         se_r = max(math.sqrt(s2 / Nr), math.sqrt((ma * (1 - ma) + mb * (1 - mb)) / (Nr * R)))
         if mean_se > 0 or se_r > 0:
             figs.append(((diff - md) / math.sqrt(mean_se ** 2 + se_r ** 2), ("outer difference", arm, name, day)))
         if 0.05 < ma < 0.95 and 0.05 < mb < 0.95 and s2 > 0:
             noise = [(a * (1 - a) + b * (1 - b)) / (R - 1) for a, b in zip(pa, pb)]
-            mn = sum(noise) / Nr
+            mn, vn = mean_var(noise)
             v_ref, v_ns = s2 - mn, sd * sd - mc * mc
-            vn = sum((x - mn) ** 2 for x in noise) / (Nr - 1)
             se_v = math.sqrt((sd_se(ds, md, s2) ** 2 + vn / Nr) * (1 + Nr / OUTER_DRAWS))
             figs.append(((v_ns - v_ref) / se_v, ("outer judgment variance", arm, name, day)))
     return figs
@@ -79,10 +86,8 @@ def outer_compare(M, ns, per_draw):
     moment included, and scaled to neasim's number of draws for its side). Returns [(z, what)]."""
     figs, Nr = [], len(per_draw)
     for (name, day), (p, _, sd) in sorted(ns.items()):
-        i = next(k for k, o in enumerate(M["outcomes"]) if o["name"] == name)
-        ps = [d[i][M["cal"].reports.index(day)] for d in per_draw]
-        m = sum(ps) / Nr
-        s2 = sum((x - m) ** 2 for x in ps) / (Nr - 1)
+        ps = per_draw_column(M, per_draw, name, day)
+        m, s2 = mean_var(ps)
         figs.append((outer_mean_z(p, sd, ps), ("outer mean", name, day)))
         if 0.05 < m < 0.95 and s2 > 0:
             se_sd = sd_se(ps, m, s2) / (2 * math.sqrt(s2))
