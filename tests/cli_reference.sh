@@ -9,10 +9,12 @@
 # every report date, the first occurrences, the routes (their shares and median times) and signposts
 # of `run --routes --signposts`, the judgment spread of `run --outer`, each arm's mean, each lever's
 # mean difference and its judgment variance of `compare --outer` and the points of `sweep --design`,
-# within 4.5 standard errors of the difference). Then the same reference with one documented rule
-# broken at a time must be told apart from neasim, so that the comparison is seen to fail when a
-# rule is wrong. About four minutes on 2 cores (two more under load). Skipped (exit 77) without
-# python3. Run as `bash tests/cli_reference.sh BUILD_DIR` from the project root.
+# within 4.5 standard errors of the difference), and the paired intervals of differences.csv and
+# interactions.csv against their figures' spread over 30 seeds. Then the same reference with one
+# documented rule broken at a time must be told apart from neasim, so that the comparison is seen to
+# fail when a rule is wrong, and so must a standard error as if the arms ran apart or 0.8 times its
+# size. About five minutes on 2 cores (two more under load). Skipped (exit 77) without python3. Run
+# as `bash tests/cli_reference.sh BUILD_DIR` from the project root.
 source "$(dirname "$0")/cli-lib.sh"
 command -v python3 >/dev/null || { echo "cli_reference: skipped (python3 not found)"; exit 77; }
 

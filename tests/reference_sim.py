@@ -73,7 +73,12 @@ rescaled, a deadline), the others at their means, and at one point a lever set o
 (sweep_design): every figure of sweep.csv, each point against the reference at that point
 (sweep_compare). z is that of a two-sample test under the hypothesis that both sides sample one law:
 a share's exact conditional binomial test when its rarer outcome is rare, else the difference over
-the pooled variance (two_sample_z). A figure on one side only is a failure too.
+the pooled variance (two_sample_z). A figure on one side only is a failure too. And the paired
+intervals, which the reference cannot give (its arms run apart): for a model with levers, `compare
+--levers L --factorial` (every lever and `later`) run with INTERVAL_SEEDS seeds, and in each family
+of figures (differences of probabilities and of mean counts in differences.csv, interactions in
+interactions.csv) the mean over its figures of a figure's variance over the seeds against its
+squared standard error, which must be 1 within 4.5 of its standard errors (interval_compare).
 
 That the comparison can fail: after the models agree, the reference is run again with one rule of
 the documentation broken at a time (MUTATIONS: a `when_due` not asked; an effect's `when` asked with
@@ -91,7 +96,9 @@ two of them had not occurred; a calendar row's zero-delay effects run before the
 same instant; the uncertain numbers drawn with half their spread about their means; a lever's arm
 given a draw of the uncertain numbers of its own under `--outer`, rather than the baseline's; a
 sweep's point with the numbers it does not set drawn rather than at their means), on the models that
-use that rule, and each must be caught (some |z| above the threshold) by at least one model.
+use that rule, and each must be caught (some |z| above the threshold) by at least one model. So must
+neasim's standard errors made wrong on purpose (INTERVAL_MUTATIONS: a probability's as if its arms
+ran apart; every one 0.8 times its size).
 
 Where things are (tests/reference/): model.py draws the models, writes their folders and applies
 draws and lever rows to them; simulate.py is the reference (Replication) and its figures over
@@ -107,10 +114,11 @@ import random
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree (a fresh clone runs this)
-from reference.compare import SIDE, THRESHOLD, compare_all  # noqa: E402 (after the line above)
+from reference.compare import SIDE, THRESHOLD, compare_all, interval_compare  # noqa: E402 (after the line above)
 from reference.model import has_laws, make_model, sweep_design  # noqa: E402
-from reference.neasim import (OUTER_REF_DRAWS, OUTER_RUNS, SWEEP_REF_RUNS, neasim_outer,  # noqa: E402
-                              neasim_outer_arms, neasim_run, neasim_story, neasim_sweep)
+from reference.neasim import (INTERVAL_RUNS, INTERVAL_SEEDS, OUTER_REF_DRAWS, OUTER_RUNS, SWEEP_REF_RUNS,  # noqa: E402
+                              neasim_intervals, neasim_outer, neasim_outer_arms, neasim_run, neasim_story,
+                              neasim_sweep)
 from reference.simulate import cond_factors, outer_reference, reference, route_factors  # noqa: E402
 
 
@@ -145,6 +153,10 @@ MUTATIONS = {
     "sweep_drawn": has_laws,
 }
 
+
+# neasim's paired intervals made wrong on purpose (interval_compare): a probability's standard error
+# as if its arms ran apart, and every standard error 0.8 times its size
+INTERVAL_MUTATIONS = ("interval_unpaired", "interval_narrow")
 
 STORY_MUTATIONS = {"route_no_collapse", "route_collapse_own", "route_condition_only", "signpost_onset_before",
                    "median_next_period"}
@@ -184,7 +196,7 @@ def main():
     ref_runs = int(opts.get("--ref-runs", 8000))
     first = int(opts.get("--first", 0))  # models first .. first + N - 1 (the suite runs 0 .. 15)
     failures = 0
-    models = []
+    models, ivs = [], []
     drawn = [make_model(random.Random(1000 + first + i), os.path.join(work, "model%02d" % i))
              for i in range(n_models)]
     tasks = [(i, arm) for i, M in enumerate(drawn) for arm in ["baseline"] + sorted(M["levers"])]
@@ -215,6 +227,12 @@ def main():
                     neasim_outer_arms(neasim, folder, 7 + i, M) if M["levers"] else None) if has_laws(M) else None
         sweep = neasim_sweep(neasim, folder, 7 + i, M, *designs[i])
         z, where, missing = compare_all(M, ours, story, outer_ns, sweep, ref)
+        iv = neasim_intervals(neasim, folder, M) if M["levers"] else None
+        figs = interval_compare(iv, INTERVAL_RUNS) if iv else []
+        zi, at = max(figs, key=lambda x: abs(x[0]), default=(0.0, None))
+        if abs(zi) > abs(z):
+            z, where = zi, (at, None, None, where[3])
+        where = where[:3] + (where[3] + len(figs),)
         features = "%d factors, %d transitions (%d with a duration), %d modifiers, %d events, %d calendar rows, " \
                    "%d effects%s%s, %d levers" % (
                        len(M["nlev"]), len(M["trans"]), sum(1 for t in M["trans"] if t["duration"]), len(M["mods"]),
@@ -229,9 +247,12 @@ def main():
                 print("    figures on one side only: %s" % missing[:5])
             if where[1] is not None:
                 print("    at %s: neasim %.5f, reference %.5f (%s)" % (where[0], where[1], where[2], folder))
+            elif where[0] is not None and where[0].startswith("intervals"):
+                print("    %s (%s: compare --factorial, seeds 9000-%d)" % (where[0], folder, 8999 + INTERVAL_SEEDS))
             elif where[0] is not None:
                 print("    at %s (%s: routes.csv, signposts.csv in %s-story)" % (where[0], folder, folder))
         models.append((M, ours, story, outer_ns, sweep, designs[i]))
+        ivs.append(iv)
     with multiprocessing.Pool(2) as pool:
         hunts = pool.starmap(hunt, [(mut, models, ref_runs) for mut in MUTATIONS])
     for mut, (caught, tried) in zip(MUTATIONS, hunts):
@@ -242,6 +263,20 @@ def main():
             failures += 1
             print("FAIL the reference with '%s' is not told apart from neasim by any of the %d models that use it"
                   % (mut, tried))
+    for mut in INTERVAL_MUTATIONS:
+        tried, caught = 0, None
+        for i, iv in enumerate(ivs):
+            tried += iv is not None
+            big = [f for f in (interval_compare(iv, INTERVAL_RUNS, mut) if iv else []) if abs(f[0]) > THRESHOLD]
+            if big:
+                caught = (i, big[0])
+                break
+        if caught:
+            print("ok   neasim's intervals with '%s' are told apart (model%02d, |z| %.1f: %s)" %
+                  (mut, caught[0], abs(caught[1][0]), caught[1][1]))
+        else:
+            failures += 1
+            print("FAIL neasim's intervals with '%s' are not told apart by any of the %d models with levers" % (mut, tried))
     print("reference_sim: %d models, %d failures (threshold |z| <= %g)" % (n_models, failures, THRESHOLD))
     return 1 if failures else 0
 

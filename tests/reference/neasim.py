@@ -6,6 +6,8 @@ reference's.
 import csv
 import datetime
 import math
+import os
+import shutil
 import subprocess
 
 from .model import share
@@ -131,6 +133,49 @@ def neasim_outer_arms(neasim, folder, seed, M):
             raise RuntimeError("uncertainty_differences.csv %s: baseline %g, arm %g, difference %g; "
                                "uncertainty.csv: %g, %g" % (key, base, arm, diff, *printed))
         res["d"][key] = (diff, float(row["mean_se"]), float(row["between_draws_sd"]), float(row["monte_carlo_sd"]))
+    return res
+
+
+INTERVAL_SEEDS, INTERVAL_RUNS = 30, 4000  # neasim_intervals: compare --factorial, so many seeds of so many runs
+
+
+def neasim_intervals(neasim, folder, M):
+    """The paired intervals seed by seed: `compare --levers L --factorial` (L: every lever and
+    `later`; every combination an arm, and interactions.csv for each pair of levers) run with
+    INTERVAL_SEEDS seeds of INTERVAL_RUNS runs. {family: {figure: [(value, std_error,
+    unpaired std_error), ...] a seed}}, the families "probability" and "count" (differences.csv's
+    differences of outcomes' probabilities and of events' mean counts) and "interaction"
+    (interactions.csv, in probability, its std_error half its interval's width over 1.96). The
+    unpaired std_error, what the arms' probabilities would give run apart, is a probability's
+    only (else None). A figure's difference must be arm_value - baseline_value and its interval
+    the difference +- 1.96 std_error, to the digits printed."""
+    levers = sorted(M["levers"]) + (["later"] if M["combos"] else [])
+    res, n = {"probability": {}, "count": {}, "interaction": {}}, INTERVAL_RUNS
+    for seed in range(INTERVAL_SEEDS):
+        out = "%s-intervals%02d" % (folder, seed)
+        r = subprocess.run([neasim, "compare", folder, "--levers", ",".join(levers), "--factorial", "--runs", str(n),
+                            "--seed", str(9000 + seed), "--out", out, "--quiet", "--threads", "2"],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("neasim compare --factorial exited %d: %s" % (r.returncode, r.stderr.strip()[:400]))
+        for row in csv.DictReader(open(out + "/differences.csv")):
+            base, arm, d, se = (float(row[c]) for c in ("baseline_value", "arm_value", "difference", "std_error"))
+            lo, hi = float(row["ci_low"]), float(row["ci_high"])
+            # values have six significant digits, std_error four, the interval six
+            slack = 1e-9 + 6e-6 * (abs(d) + 2 * 1.96 * se) + 6e-4 * 1.96 * se
+            if abs(d - (arm - base)) > 1e-9 + 6e-6 * (abs(base) + abs(arm) + abs(d)) \
+                    or abs(lo - (d - 1.96 * se)) > slack or abs(hi - (d + 1.96 * se)) > slack:
+                raise RuntimeError("differences.csv in %s: %s" % (out, ",".join(row.values())))
+            prob = row["quantity"] == "outcome"
+            unpaired = math.sqrt((base * (1 - base) + arm * (1 - arm)) / n) if prob else None
+            res["probability" if prob else "count"].setdefault(
+                (row["arm"], row["quantity"], row["name"], row["measure"], row["date"]), []).append((d, se, unpaired))
+        if os.path.exists(out + "/interactions.csv"):
+            for row in csv.DictReader(open(out + "/interactions.csv")):
+                i, lo, hi = (float(row[c]) / 100 for c in ("interaction_pp", "ci_low_pp", "ci_high_pp"))
+                res["interaction"].setdefault((row["arm"], row["outcome"], row["measure"], row["date"]), []).append(
+                    (i, (hi - lo) / (2 * 1.96), None))
+        shutil.rmtree(out)
     return res
 
 
