@@ -247,7 +247,7 @@ def main():
                 print("    figures on one side only: %s" % missing[:5])
             if where[1] is not None:
                 print("    at %s: neasim %.5f, reference %.5f (%s)" % (where[0], where[1], where[2], folder))
-            elif where[0] is not None and where[0].startswith("intervals"):
+            elif isinstance(where[0], str) and where[0].startswith("intervals"):
                 print("    %s (%s: compare --factorial, seeds 9000-%d)" % (where[0], folder, 8999 + INTERVAL_SEEDS))
             elif where[0] is not None:
                 print("    at %s (%s: routes.csv, signposts.csv in %s-story)" % (where[0], folder, folder))
