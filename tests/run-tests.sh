@@ -10,7 +10,7 @@
 # most 4: a container can show more cores than its share, and twice the suites the cores at worst
 # doubles each one's time, far inside NSM_TEST_TIMEOUT). Most suites spend their time in one process
 # at a time (R drawing figures, valgrind, the Python reference simulator, LibreOffice, Chromium), so
-# one after another they left a 2-core machine half idle: 27 minutes then, 17 side by side. Suites
+# one after another they left a 2-core machine half idle: 27 minutes then, 18 side by side. Suites
 # do not meet: each works in a folder of its own (mktemp) and the Slurm cluster picks free ports.
 # Each one's output is kept and shown whole when it ends, headed by its name and wall time (never
 # interleaved with another's); the slowest start first, so that the last to end is a short one; a
