@@ -59,9 +59,11 @@ $(BUILD)/obj/%.o: src/%.c
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d)
 
-# The commit is compiled into the CLI (--version, manifest.csv): rebuild those objects when it
-# changes, and only then.
-$(BUILD)/obj/cli/main.o $(BUILD)/obj/cli/options.o: $(BUILD)/commit.stamp
+# The commit is compiled into the CLI (--version, manifest.csv, shard parts): rebuild the objects
+# whose source names NSM_GIT_COMMIT when it changes, and only then. The list is found, not
+# written: written by hand it went stale, and --version named an older commit after a pull.
+COMMIT_SRC := $(shell grep -l NSM_GIT_COMMIT $(CLI_SRC))
+$(COMMIT_SRC:src/%.c=$(BUILD)/obj/%.o): $(BUILD)/commit.stamp
 $(BUILD)/commit.stamp: FORCE | $(BUILD)/obj
 	@echo '$(GIT_COMMIT)' | cmp -s - $@ || echo '$(GIT_COMMIT)' > $@
 .PHONY: FORCE
