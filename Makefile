@@ -88,6 +88,21 @@ $(BUILD)/neasim-mpi: $(MPI_OBJ) $(BUILD)/libneasim.a
 	$(MPICC) $(CFLAGS) $(LDFLAGS) $(MPI_OBJ) $(BUILD)/libneasim.a $(LDLIBS) -o $@
 -include $(BUILD)/obj/cli-mpi/mpi.d
 
+# The CLI again with every automatic variable started as a byte pattern, not as what the stack
+# held (-ftrivial-auto-var-init=pattern, gcc 12, clang 8): tests/cli_uninit.sh runs the same cases
+# with both binaries and wants the same bytes. Nothing is built where the compiler lacks the option
+# (the suite is then skipped, loudly).
+PATTERN_FLAG := $(shell $(CC) -ftrivial-auto-var-init=pattern -x c -c /dev/null -o /dev/null 2>/dev/null \
+                  && echo -ftrivial-auto-var-init=pattern)
+PATTERN_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/pattern/%.o) $(CLI_SRC:src/%.c=$(BUILD)/pattern/%.o)
+$(BUILD)/pattern/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(PATTERN_FLAG) -c $< -o $@
+$(COMMIT_SRC:src/%.c=$(BUILD)/pattern/%.o): $(BUILD)/commit.stamp
+$(BUILD)/neasim-pattern: $(PATTERN_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(PATTERN_OBJ) $(LDLIBS) -o $@
+-include $(PATTERN_OBJ:.o=.d)
+
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libneasim.a | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) -Itests $(DEPFLAGS) -MF $@.d $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libneasim.a $(LDLIBS) $(CMOCKA_LIBS) -o $@
 
@@ -107,8 +122,10 @@ run: deps all
 	$(BUILD)/neasim run scenarios/baseline --runs $(RUNS) --seed $(SEED) $(if $(THREADS),--threads $(THREADS))
 
 ## test: every test (unit, statistical, CLI and end-to-end)
-# build/neasim-mpi too where mpicc is (tests/cli_mpi.sh is skipped, loudly, without it)
-test: all $(TEST_BIN) $(REPLAY_BIN) $(if $(shell command -v $(MPICC) 2>/dev/null),$(BUILD)/neasim-mpi)
+# build/neasim-mpi too where mpicc is (tests/cli_mpi.sh is skipped, loudly, without it), and
+# build/neasim-pattern (tests/cli_uninit.sh)
+test: all $(TEST_BIN) $(REPLAY_BIN) $(if $(shell command -v $(MPICC) 2>/dev/null),$(BUILD)/neasim-mpi) \
+      $(if $(PATTERN_FLAG),$(BUILD)/neasim-pattern)
 	bash tests/run-tests.sh $(BUILD)
 
 ## bench: throughput, speed-up and memory figures (see README)

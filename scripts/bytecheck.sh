@@ -2,21 +2,34 @@
 # bytecheck.sh OLD_BIN NEW_BIN: the same commands with two builds of neasim, outputs compared byte
 # for byte (manifest.csv excluded: it names the build). Every shipped scenario through run and,
 # where it has levers, compare --levers all; the baseline through outer runs (run and compare,
-# draws side by side and one after another) and a sweep, and
-# against two of its variants (compare A B C, since issue 11); every
-# test model that runs through run. For changes that must not move a seed's results (issue 14).
-# Run from the project root. Exit status 1 when anything differs.
+# draws side by side and one after another) and a sweep, and against two of its variants (compare
+# A B C, since issue 11); every test model that runs through run; the baseline with paths, routes
+# and signposts, to a precision, in two shards joined by merge, replayed by trace and described by
+# check; a backtest scored and a sweep's discovery. For changes that must not move a seed's results
+# (issue 14), and for tests/cli_uninit.sh (the same build with its memory poisoned). OLD_BIN and
+# NEW_BIN may be scripts that set an environment. Run from the project root. Exit status 1 when
+# anything differs.
 set -u
 old=$1 new=$2 w=$(mktemp -d /tmp/nsm-bytecheck-XXXXXX)
 trap 'rm -rf "$w"' EXIT
 status=0
-go() { # name args...
-    local name=$1; shift
-    "$old" "$@" --quiet --out "$w/old-$name" >/dev/null 2>"$w/old-$name.err"; local r1=$?
-    "$new" "$@" --quiet --out "$w/new-$name" >/dev/null 2>"$w/new-$name.err"; local r2=$?
+# args SIDE ARGS...: ARGS with {side} replaced by SIDE (old or new), into the array a: a command
+# that reads an earlier case's output (merge, score, discover) reads its own side's.
+args() {
+    local side=$1 x
+    shift
+    a=()
+    for x in "$@"; do a+=("${x//\{side\}/$side}"); done
+}
+go() { # name args...: a command that writes a results folder (--out)
+    local name=$1 a; shift
+    args old "$@"; "$old" "${a[@]}" --quiet --out "$w/old-$name" >/dev/null 2>"$w/old-$name.err"; local r1=$?
+    args new "$@"; "$new" "${a[@]}" --quiet --out "$w/new-$name" >/dev/null 2>"$w/new-$name.err"; local r2=$?
     if [ $r1 -ne $r2 ]; then echo "DIFF $name: exit $r1 vs $r2"; status=1; return; fi
     if ! cmp -s "$w/old-$name.err" "$w/new-$name.err"; then echo "DIFF $name: messages"; status=1; return; fi
-    mkdir -p "$w/old-$name" "$w/new-$name" # a failed run writes nothing: its message was compared
+    for d in "$w/old-$name" "$w/new-$name"; do # a failed run writes nothing: its message was compared
+        [ -e "$d" ] || mkdir "$d"
+    done
     if diff -rq -x manifest.csv "$w/old-$name" "$w/new-$name" >/dev/null 2>&1; then
         echo "same $name (exit $r1, $(ls "$w/new-$name" 2>/dev/null | wc -l) files)"
     else
@@ -41,4 +54,33 @@ go cmp-outer-side compare scenarios/baseline --levers all --runs 100 --outer 8 -
 go cmp-scenarios compare scenarios/baseline scenarios/formal-alignment scenarios/us-retrenchment --runs 500 --seed 5 --threads 2
 go sweep-oat sweep scenarios/baseline --oat --params 'transitions:rok_nuclear_debate:*' --runs 200 --seed 9
 go sweep-sobol sweep tests/models/uncertain --sobol 8 --runs 100 --seed 9
+go routes run scenarios/baseline --runs 2000 --seed 13 --threads 2 --paths 5 --routes --signposts
+go precision run scenarios/baseline --precision 0.02 --seed 14 --threads 2
+# the parts name the build that wrote them (merge refuses parts of two builds): only what merge
+# makes of them is compared
+part() { # name args...: a shard's part, for each side, written with the same exit status
+    local name=$1 a; shift
+    args old "$@"; "$old" "${a[@]}" --quiet --out "$w/old-$name" >/dev/null 2>&1; local r1=$?
+    args new "$@"; "$new" "${a[@]}" --quiet --out "$w/new-$name" >/dev/null 2>&1; local r2=$?
+    [ $r1 -eq 0 ] && [ $r2 -eq 0 ] || { echo "DIFF $name: exit $r1 vs $r2"; status=1; }
+}
+part shard-1 run scenarios/baseline --runs 1000 --seed 15 --threads 2 --shard 1/2
+part shard-2 run scenarios/baseline --runs 1000 --seed 15 --threads 1 --shard 2/2
+go merge merge "$w/{side}-shard-2" "$w/{side}-shard-1" --threads 2
+go score score "$w/{side}-run-backtest-2017" --observed scenarios/backtest-2017/observed.csv
+go sweep-lhs sweep scenarios/baseline --lhs 40 --runs 200 --seed 10 --threads 2
+go discover discover "$w/{side}-sweep-lhs" --outcome alliance_in_crisis --threshold 0.3
+say() { # name args...: a command that prints its answer: its output, messages and exit status
+    local name=$1 a; shift
+    args old "$@"; "$old" "${a[@]}" >"$w/old-$name.out" 2>&1; local r1=$?
+    args new "$@"; "$new" "${a[@]}" >"$w/new-$name.out" 2>&1; local r2=$?
+    if [ $r1 -ne $r2 ] || ! cmp -s "$w/old-$name.out" "$w/new-$name.out"; then
+        echo "DIFF $name (exit $r1 vs $r2)"; diff "$w/old-$name.out" "$w/new-$name.out" | head -3; status=1
+    else
+        echo "same $name (exit $r1, $(wc -l < "$w/new-$name.out") lines)"
+    fi
+}
+say trace trace scenarios/baseline --rep 17 --seed 3
+say trace-csv trace scenarios/baseline --rep 4 --seed 5 --arm value_diplomacy+seoul_contributions --csv
+say check check scenarios/baseline
 exit $status
