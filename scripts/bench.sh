@@ -120,6 +120,10 @@ if [ -x "$build/neasim-mpi" ] && command -v mpirun >/dev/null; then
     add mpi_one  "wall $build/neasim run scenarios/baseline --runs $rmpi --seed 3 --quiet --threads 1 --out $tmp/mpi"
     add mpi_thr2 "wall $build/neasim run scenarios/baseline --runs $rmpi --seed 3 --quiet --threads 2 --out $tmp/mpi"
     add mpi_n2   "wall mpirun --oversubscribe -n 2 $build/neasim-mpi run scenarios/baseline --runs $rmpi --seed 3 --quiet --threads 1 --out $tmp/mpi"
+    # what a run costs besides its replications (starting, reading, writing; with mpirun, its start
+    # and MPI_Init): the same runs of 2 replications
+    add mpi_one_start "wall $build/neasim run scenarios/baseline --runs 2 --seed 3 --quiet --threads 1 --out $tmp/mpi"
+    add mpi_n2_start  "wall mpirun --oversubscribe -n 2 $build/neasim-mpi run scenarios/baseline --runs 2 --seed 3 --quiet --threads 1 --out $tmp/mpi"
 fi
 # routes and signposts (run --routes --signposts) against the same run without them (before
 # compare_base, which must stay last: each measurement first removes $tmp/run, $tmp/cmp and $tmp/mpi)
@@ -268,6 +272,11 @@ if [ -f "$tmp/m-mpi_n2" ]; then
     echo "  mpirun -n 2 build/neasim-mpi, 1 thread a rank: $(S mpi_n2)"
     echo "  speed-up of mpirun -n 2 over one process of 1 thread: $(ratio "$(M mpi_one)" "$(M mpi_n2)")x;" \
         "over one of 2 threads: $(ratio "$(M mpi_thr2)" "$(M mpi_n2)")x"
+    echo "  the same runs of 2 replications (the start, reading and writing): one process $(S mpi_one_start);" \
+        "mpirun -n 2 $(S mpi_n2_start)"
+    echo "  less that, on the replications alone: mpirun -n 2 over one process of 1 thread" \
+        "$(ratio "$(awk -v a="$(M mpi_one)" -v b="$(M mpi_one_start)" 'BEGIN { print a - b }')" \
+                 "$(awk -v a="$(M mpi_n2)" -v b="$(M mpi_n2_start)" 'BEGIN { print a - b }')")x"
 else
     echo "== Open MPI: skipped (no build/neasim-mpi or mpirun: make deps mpi)"
 fi
