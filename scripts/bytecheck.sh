@@ -4,11 +4,11 @@
 # where it has levers, compare --levers all; the baseline through outer runs (run and compare,
 # draws side by side and one after another) and a sweep, and against two of its variants (compare
 # A B C, since issue 11); every test model that runs through run; the baseline with paths, routes
-# and signposts, to a precision, in two shards joined by merge, replayed by trace and described by
-# check; a backtest scored and a sweep's discovery. For changes that must not move a seed's results
-# (issue 14), and for tests/cli_uninit.sh (the same build with its memory poisoned). OLD_BIN and
-# NEW_BIN may be scripts that set an environment. Run from the project root. Exit status 1 when
-# anything differs.
+# and signposts, to a precision, run and compare in two shards joined by merge, replayed by trace
+# and described by check; a backtest scored and a sweep's discovery. For changes that must not
+# move a seed's results (issue 14), and for tests/cli_uninit.sh (the same build with its memory
+# poisoned). OLD_BIN and NEW_BIN may be scripts that set an environment. Run from the project
+# root. Exit status 1 when anything differs.
 set -u
 old=$1 new=$2 w=$(mktemp -d /tmp/nsm-bytecheck-XXXXXX)
 trap 'rm -rf "$w"' EXIT
@@ -56,17 +56,29 @@ go sweep-oat sweep scenarios/baseline --oat --params 'transitions:rok_nuclear_de
 go sweep-sobol sweep tests/models/uncertain --sobol 8 --runs 100 --seed 9
 go routes run scenarios/baseline --runs 2000 --seed 13 --threads 2 --paths 5 --routes --signposts
 go precision run scenarios/baseline --precision 0.02 --seed 14 --threads 2
-# the parts name the build that wrote them (merge refuses parts of two builds): only what merge
-# makes of them is compared
-part() { # name args...: a shard's part, for each side, written with the same exit status
+# the parts name the version and commit that wrote them (merge refuses parts of two): compared byte
+# for byte only when both builds say the same --version (tests/cli_uninit.sh), else only what merge
+# makes of them
+same_build=0
+[ "$("$old" --version)" = "$("$new" --version)" ] && same_build=1
+part() { # name args...: a shard's part, for each side
     local name=$1 a; shift
     args old "$@"; "$old" "${a[@]}" --quiet --out "$w/old-$name" >/dev/null 2>&1; local r1=$?
     args new "$@"; "$new" "${a[@]}" --quiet --out "$w/new-$name" >/dev/null 2>&1; local r2=$?
-    [ $r1 -eq 0 ] && [ $r2 -eq 0 ] || { echo "DIFF $name: exit $r1 vs $r2"; status=1; }
+    if [ $r1 -ne 0 ] || [ $r2 -ne 0 ]; then
+        echo "DIFF $name: exit $r1 vs $r2"; status=1
+    elif [ $same_build -eq 1 ] && ! cmp -s "$w/old-$name" "$w/new-$name"; then
+        echo "DIFF $name: the parts differ"; status=1
+    else
+        echo "same $name (exit 0$([ $same_build -eq 1 ] && echo ", the part byte for byte"))"
+    fi
 }
 part shard-1 run scenarios/baseline --runs 1000 --seed 15 --threads 2 --shard 1/2
 part shard-2 run scenarios/baseline --runs 1000 --seed 15 --threads 1 --shard 2/2
 go merge merge "$w/{side}-shard-2" "$w/{side}-shard-1" --threads 2
+part cmp-shard-1 compare scenarios/baseline --levers all --runs 600 --seed 16 --threads 2 --shard 1/2
+part cmp-shard-2 compare scenarios/baseline --levers all --runs 600 --seed 16 --threads 2 --shard 2/2
+go cmp-merge merge "$w/{side}-cmp-shard-1" "$w/{side}-cmp-shard-2"
 go score score "$w/{side}-run-backtest-2017" --observed scenarios/backtest-2017/observed.csv
 go sweep-lhs sweep scenarios/baseline --lhs 40 --runs 200 --seed 10 --threads 2
 go discover discover "$w/{side}-sweep-lhs" --outcome alliance_in_crisis --threshold 0.3
