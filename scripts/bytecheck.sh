@@ -5,10 +5,11 @@
 # draws side by side and one after another) and a sweep, and against two of its variants (compare
 # A B C, since issue 11); every test model that runs through run; the baseline with paths, routes
 # and signposts, to a precision, run and compare in two shards joined by merge, replayed by trace
-# and described by check; a backtest scored and a sweep's discovery. For changes that must not
-# move a seed's results (issue 14), and for tests/cli_uninit.sh (the same build with its memory
-# poisoned). OLD_BIN and NEW_BIN may be scripts that set an environment. Run from the project
-# root. Exit status 1 when anything differs.
+# and described by check; a backtest scored and a sweep's discovery; five bad inputs (broken
+# copies of the baseline, bad options), their messages and exit statuses. For changes that must
+# not move a seed's results (issue 14), and for tests/cli_uninit.sh (the same build with its
+# memory poisoned). OLD_BIN and NEW_BIN may be scripts that set an environment. Run from the
+# project root. Exit status 1 when anything differs.
 set -u
 old=$1 new=$2 w=$(mktemp -d /tmp/nsm-bytecheck-XXXXXX)
 trap 'rm -rf "$w"' EXIT
@@ -95,4 +96,17 @@ say() { # name args...: a command that prints its answer: its output, messages a
 say trace trace scenarios/baseline --rep 17 --seed 3
 say trace-csv trace scenarios/baseline --rep 4 --seed 5 --arm value_diplomacy+seoul_contributions --csv
 say check check scenarios/baseline
+# bad input: the message (file:line:column and what to do) and exit status, for broken copies of
+# the baseline that both sides read, and for bad options
+broken() { # name table sed-edit
+    rm -rf "$w/bad-$1"; cp -r scenarios/baseline "$w/bad-$1"; sed -i "$3" "$w/bad-$1/$2"
+}
+broken unit transitions.csv '3s/,rate_per_year,/,rate_per_yer,/'
+broken level modifiers.csv '2s/rok_governing_bloc=progressive/rok_governing_bloc=progresive/'
+broken semicolons outcomes.csv 's/,/;/g'
+say bad-unit check "$w/bad-unit"
+say bad-level run "$w/bad-level" --runs 10 --out "$w/bad-level-out"
+say bad-semicolons check "$w/bad-semicolons"
+say bad-option run scenarios/baseline --runs 12x
+say bad-lever compare scenarios/baseline --levers nosuch --runs 10 --out "$w/bad-lever-out"
 exit $status

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # No output may depend on memory the code never wrote. A submission once passed CI and then failed
 # make test on a fresh machine: a value read before it was written, whose garbage differed there.
-# make test builds the CLI twice from the same sources: BUILD/neasim, and BUILD/neasim-pattern with
-# -ftrivial-auto-var-init=pattern (every automatic variable starts as 0xFE bytes, not as whatever
-# the stack held). This suite runs every case of scripts/bytecheck.sh (each shipped scenario through
-# run and compare, each test model, both outer loops, sweeps, paths and signposts, a precision run,
-# shards and merge, score, discover, trace, check) with BUILD/neasim as it is and with
-# BUILD/neasim-pattern under glibc's malloc perturbation (malloc'd memory filled with one byte, freed
-# memory with another), and wants every output the same byte for byte, every message and exit
-# status the same. cli_valgrind sees such reads under memcheck on small cases, one thread at a time;
-# this reaches full-size runs on two threads, at the cost of a second build (about 25 s).
+# make test builds the CLI twice from the same sources: BUILD/neasim, and BUILD/neasim-pattern
+# with -ftrivial-auto-var-init=pattern (every automatic variable starts as 0xFE bytes, not as
+# whatever the stack held). This suite runs every case of scripts/bytecheck.sh (each shipped
+# scenario through run and compare, each test model, both outer loops, sweeps, paths and
+# signposts, a precision run, shards and merge, score, discover, trace, check, bad input) with
+# BUILD/neasim as it is and with BUILD/neasim-pattern under glibc's malloc perturbation (malloc'd
+# memory filled with one byte, freed memory with another), and wants every output the same byte
+# for byte, every message and exit status the same. cli_valgrind sees such reads under memcheck on
+# small cases, one thread at a time; this reaches full-size runs on two threads, at the cost of a
+# second build (about 25 s).
 # Where the compiler has no -ftrivial-auto-var-init (gcc before 12, clang before 8) the Makefile
 # builds no BUILD/neasim-pattern and the suite is skipped, loudly (exit 77).
 # Usage: tests/cli_uninit.sh BUILD_DIR   (from the project root; about a minute)
