@@ -6,7 +6,7 @@
 # memcheck sees both. Any memcheck error, or a definitely lost block, makes the case fail
 # (valgrind exits 99); its report is printed at the end. A missing valgrind is a loud skip
 # (exit 77), never a pass: scripts/install-deps.sh installs it.
-# Usage: tests/cli_valgrind.sh BUILD_DIR   (from the project root; about a minute on 2 cores)
+# Usage: tests/cli_valgrind.sh BUILD_DIR   (from the project root; about two minutes on 2 cores)
 set -u
 source "$(dirname "$0")/cli-lib.sh"
 
