@@ -22,19 +22,20 @@ args() {
     a=()
     for x in "$@"; do a+=("${x//\{side\}/$side}"); done
 }
+said() { echo "    the command: neasim $*"; } # what a DIFF ran, to run again (under valgrind)
 go() { # name args...: a command that writes a results folder (--out)
     local name=$1 a; shift
     args old "$@"; "$old" "${a[@]}" --quiet --out "$w/old-$name" >/dev/null 2>"$w/old-$name.err"; local r1=$?
     args new "$@"; "$new" "${a[@]}" --quiet --out "$w/new-$name" >/dev/null 2>"$w/new-$name.err"; local r2=$?
-    if [ $r1 -ne $r2 ]; then echo "DIFF $name: exit $r1 vs $r2"; status=1; return; fi
-    if ! cmp -s "$w/old-$name.err" "$w/new-$name.err"; then echo "DIFF $name: messages"; status=1; return; fi
+    if [ $r1 -ne $r2 ]; then echo "DIFF $name: exit $r1 vs $r2"; said "${a[@]}"; status=1; return; fi
+    if ! cmp -s "$w/old-$name.err" "$w/new-$name.err"; then echo "DIFF $name: messages"; said "${a[@]}"; status=1; return; fi
     for d in "$w/old-$name" "$w/new-$name"; do # a failed run writes nothing: its message was compared
         [ -e "$d" ] || mkdir "$d"
     done
     if diff -rq -x manifest.csv "$w/old-$name" "$w/new-$name" >/dev/null 2>&1; then
         echo "same $name (exit $r1, $(ls "$w/new-$name" 2>/dev/null | wc -l) files)"
     else
-        echo "DIFF $name"; diff -rq -x manifest.csv "$w/old-$name" "$w/new-$name" | head -3; status=1
+        echo "DIFF $name"; said "${a[@]}"; diff -rq -x manifest.csv "$w/old-$name" "$w/new-$name" | head -3; status=1
     fi
 }
 for s in scenarios/*/; do
@@ -67,9 +68,9 @@ part() { # name args...: a shard's part, for each side
     args old "$@"; "$old" "${a[@]}" --quiet --out "$w/old-$name" >/dev/null 2>&1; local r1=$?
     args new "$@"; "$new" "${a[@]}" --quiet --out "$w/new-$name" >/dev/null 2>&1; local r2=$?
     if [ $r1 -ne 0 ] || [ $r2 -ne 0 ]; then
-        echo "DIFF $name: exit $r1 vs $r2"; status=1
+        echo "DIFF $name: exit $r1 vs $r2"; said "${a[@]}"; status=1
     elif [ $same_build -eq 1 ] && ! cmp -s "$w/old-$name" "$w/new-$name"; then
-        echo "DIFF $name: the parts differ"; status=1
+        echo "DIFF $name: the parts differ"; said "${a[@]}"; status=1
     else
         echo "same $name (exit 0$([ $same_build -eq 1 ] && echo ", the part byte for byte"))"
     fi
@@ -88,7 +89,7 @@ say() { # name args...: a command that prints its answer: its output, messages a
     args old "$@"; "$old" "${a[@]}" >"$w/old-$name.out" 2>&1; local r1=$?
     args new "$@"; "$new" "${a[@]}" >"$w/new-$name.out" 2>&1; local r2=$?
     if [ $r1 -ne $r2 ] || ! cmp -s "$w/old-$name.out" "$w/new-$name.out"; then
-        echo "DIFF $name (exit $r1 vs $r2)"; diff "$w/old-$name.out" "$w/new-$name.out" | head -3; status=1
+        echo "DIFF $name (exit $r1 vs $r2)"; said "${a[@]}"; diff "$w/old-$name.out" "$w/new-$name.out" | head -3; status=1
     else
         echo "same $name (exit $r1, $(wc -l < "$w/new-$name.out") lines)"
     fi

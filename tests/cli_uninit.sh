@@ -41,7 +41,7 @@ if [ $rc -ne 0 ] || [ "$differ" -ne 0 ] || [ "$same" -lt 80 ]; then
     cat "$work/log"
     echo "FAIL uninit: $differ of $((same + differ)) cases differ with memory poisoned (exit $rc;"
     echo "     at least 80 must run): an output depends on memory never written. Find the read:"
-    echo "     valgrind --track-origins=yes $build/neasim ARGS of the case"
+    echo "     valgrind --track-origins=yes $build/neasim, with the case's command (above)"
     exit 1
 fi
 echo "uninit: $same cases the same byte for byte with memory poisoned ($pattern, $tunables)"
