@@ -99,8 +99,11 @@ say trace-csv trace scenarios/baseline --rep 4 --seed 5 --arm value_diplomacy+se
 say check check scenarios/baseline
 # bad input: the message (file:line:column and what to do) and exit status, for broken copies of
 # the baseline that both sides read, and for bad options
-broken() { # name table sed-edit
+broken() { # name table sed-edit: the edit must change the table (else the case checks nothing)
     rm -rf "$w/bad-$1"; cp -r scenarios/baseline "$w/bad-$1"; sed -i "$3" "$w/bad-$1/$2"
+    if cmp -s "scenarios/baseline/$2" "$w/bad-$1/$2"; then
+        echo "DIFF bad-$1: the edit $3 no longer changes scenarios/baseline/$2: update it"; status=1
+    fi
 }
 broken unit transitions.csv '3s/,rate_per_year,/,rate_per_yer,/'
 broken level modifiers.csv '2s/rok_governing_bloc=progressive/rok_governing_bloc=progresive/'
