@@ -36,7 +36,7 @@ times=()
 logs=$(mktemp -d /tmp/nsm-tests-XXXXXX)
 
 # The queue. First the suites that took longest (seconds side by side on 2 cores, December 2026:
-# 356, 331, 292, 203, 138, 129, 100, 96, 57, 44, 44, 41; cli_uninit, added later, about 50), so
+# 356, 331, 292, 203, 138, 129, 100, 96, 57, 44, 44, 41; cli_uninit, added later, about 35), so
 # that none of them starts last; then the test programs and the other shell suites (API and layers
 # checks, tests/cli.sh and one tests/cli_<topic>.sh per topic), none of which takes 30 seconds.
 queue=()
