@@ -11,7 +11,9 @@
 # The brief is built with
 # htmltools (r-cran-htmltools: tags and escaping, no pandoc needed), and tests/cli_brief.sh looks
 # at it in headless Chromium (chromium: its height at 1400 px and a screenshot).
-# `make fuzz` (optional) needs clang and libclang-rt-14-dev, not installed here.
+# `make test` builds the CLI a second time with clang and its OpenMP runtime (clang, libomp-dev)
+# and wants the same outputs from both builds (tests/cli_clang.sh). `make fuzz` (optional) also
+# needs libFuzzer's runtime, libclang-rt-14-dev, not installed here.
 # `--xlsx` (results.xlsx) is written with libxlsxwriter (libxlsxwriter-dev); tests/cli_xlsx.sh opens
 # the workbooks and checks the README's CSV import advice with LibreOffice (libreoffice-calc,
 # headless; skipped, loudly, without it).
@@ -25,7 +27,7 @@ set -euo pipefail
 pkgs=(build-essential pkg-config libgsl-dev libcsv-dev libcmocka-dev libssl-dev time valgrind
       libopenmpi-dev openmpi-bin python3-numpy r-base-core r-cran-ggplot2 r-cran-readr r-cran-scales
       r-cran-base64enc libxlsxwriter-dev libreoffice-calc slurm-wlm munge r-cran-htmltools chromium
-      fonts-noto-cjk locales)
+      fonts-noto-cjk locales clang libomp-dev)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
