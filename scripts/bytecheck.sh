@@ -10,10 +10,19 @@
 # not move a seed's results (issue 14), and for tests/cli_uninit.sh (the same build with its
 # memory poisoned). OLD_BIN and NEW_BIN may be scripts that set an environment. Run from the
 # project root. Exit status 1 when anything differs.
+# --at-least N: also fail when fewer than N cases come out the same (a suite that must not pass
+# by running nothing). The last line counts the cases: "bytecheck: N cases the same, M differ".
 set -u
+at_least=0
+if [ "${1:-}" = --at-least ]; then
+    at_least=$2
+    shift 2
+fi
 old=$1 new=$2 w=$(mktemp -d /tmp/nsm-bytecheck-XXXXXX)
 trap 'rm -rf "$w"' EXIT
-status=0
+status=0 n_same=0 n_diff=0
+same() { echo "same $*"; n_same=$((n_same + 1)); }
+differ() { echo "DIFF $*"; n_diff=$((n_diff + 1)); status=1; }
 # args SIDE ARGS...: ARGS with {side} replaced by SIDE (old or new), into the array a: a command
 # that reads an earlier case's output (merge, score, discover) reads its own side's.
 args() {
@@ -27,15 +36,15 @@ go() { # name args...: a command that writes a results folder (--out)
     local name=$1 a; shift
     args old "$@"; "$old" "${a[@]}" --quiet --out "$w/old-$name" >/dev/null 2>"$w/old-$name.err"; local r1=$?
     args new "$@"; "$new" "${a[@]}" --quiet --out "$w/new-$name" >/dev/null 2>"$w/new-$name.err"; local r2=$?
-    if [ $r1 -ne $r2 ]; then echo "DIFF $name: exit $r1 vs $r2"; said "${a[@]}"; status=1; return; fi
-    if ! cmp -s "$w/old-$name.err" "$w/new-$name.err"; then echo "DIFF $name: messages"; said "${a[@]}"; status=1; return; fi
+    if [ $r1 -ne $r2 ]; then differ "$name: exit $r1 vs $r2"; said "${a[@]}"; return; fi
+    if ! cmp -s "$w/old-$name.err" "$w/new-$name.err"; then differ "$name: messages"; said "${a[@]}"; return; fi
     for d in "$w/old-$name" "$w/new-$name"; do # a failed run writes nothing: its message was compared
         [ -e "$d" ] || mkdir "$d"
     done
     if diff -rq -x manifest.csv "$w/old-$name" "$w/new-$name" >/dev/null 2>&1; then
-        echo "same $name (exit $r1, $(ls "$w/new-$name" 2>/dev/null | wc -l) files)"
+        same "$name (exit $r1, $(ls "$w/new-$name" 2>/dev/null | wc -l) files)"
     else
-        echo "DIFF $name"; said "${a[@]}"; diff -rq -x manifest.csv "$w/old-$name" "$w/new-$name" | head -3; status=1
+        differ "$name"; said "${a[@]}"; diff -rq -x manifest.csv "$w/old-$name" "$w/new-$name" | head -3
     fi
 }
 for s in scenarios/*/; do
@@ -68,11 +77,11 @@ part() { # name args...: a shard's part, for each side
     args old "$@"; "$old" "${a[@]}" --quiet --out "$w/old-$name" >/dev/null 2>&1; local r1=$?
     args new "$@"; "$new" "${a[@]}" --quiet --out "$w/new-$name" >/dev/null 2>&1; local r2=$?
     if [ $r1 -ne 0 ] || [ $r2 -ne 0 ]; then
-        echo "DIFF $name: exit $r1 vs $r2"; said "${a[@]}"; status=1
+        differ "$name: exit $r1 vs $r2"; said "${a[@]}"
     elif [ $same_build -eq 1 ] && ! cmp -s "$w/old-$name" "$w/new-$name"; then
-        echo "DIFF $name: the parts differ"; said "${a[@]}"; status=1
+        differ "$name: the parts differ"; said "${a[@]}"
     else
-        echo "same $name (exit 0$([ $same_build -eq 1 ] && echo ", the part byte for byte"))"
+        same "$name (exit 0$([ $same_build -eq 1 ] && echo ", the part byte for byte"))"
     fi
 }
 part shard-1 run scenarios/baseline --runs 1000 --seed 15 --threads 2 --shard 1/2
@@ -89,9 +98,9 @@ say() { # name args...: a command that prints its answer: its output, messages a
     args old "$@"; "$old" "${a[@]}" >"$w/old-$name.out" 2>&1; local r1=$?
     args new "$@"; "$new" "${a[@]}" >"$w/new-$name.out" 2>&1; local r2=$?
     if [ $r1 -ne $r2 ] || ! cmp -s "$w/old-$name.out" "$w/new-$name.out"; then
-        echo "DIFF $name (exit $r1 vs $r2)"; said "${a[@]}"; diff "$w/old-$name.out" "$w/new-$name.out" | head -3; status=1
+        differ "$name (exit $r1 vs $r2)"; said "${a[@]}"; diff "$w/old-$name.out" "$w/new-$name.out" | head -3
     else
-        echo "same $name (exit $r1, $(wc -l < "$w/new-$name.out") lines)"
+        same "$name (exit $r1, $(wc -l < "$w/new-$name.out") lines)"
     fi
 }
 say trace trace scenarios/baseline --rep 17 --seed 3
@@ -102,7 +111,7 @@ say check check scenarios/baseline
 broken() { # name table sed-edit: the edit must change the table (else the case checks nothing)
     rm -rf "$w/bad-$1"; cp -r scenarios/baseline "$w/bad-$1"; sed -i "$3" "$w/bad-$1/$2"
     if cmp -s "scenarios/baseline/$2" "$w/bad-$1/$2"; then
-        echo "DIFF bad-$1: the edit $3 no longer changes scenarios/baseline/$2: update it"; status=1
+        differ "bad-$1: the edit $3 no longer changes scenarios/baseline/$2: update it"
     fi
 }
 broken unit transitions.csv '3s/,rate_per_year,/,rate_per_yer,/'
@@ -113,4 +122,9 @@ say bad-level run "$w/bad-level" --runs 10 --out "$w/bad-level-out"
 say bad-semicolons check "$w/bad-semicolons"
 say bad-option run scenarios/baseline --runs 12x
 say bad-lever compare scenarios/baseline --levers nosuch --runs 10 --out "$w/bad-lever-out"
+echo "bytecheck: $n_same cases the same, $n_diff differ"
+if [ "$n_same" -lt "$at_least" ]; then
+    echo "bytecheck: fewer than $at_least cases came out the same"
+    status=1
+fi
 exit $status
