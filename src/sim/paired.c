@@ -177,11 +177,12 @@ nsm_status nsm_paired_add_draw(nsm_paired *into, const nsm_paired *draw, const n
     const int cols = into->cols;
     static const nsm_series_kind kinds[] = {NSM_SERIES_HELD, NSM_SERIES_OCCURRED,
                                             NSM_SERIES_CUMULATIVE};
-    int64_t *x = malloc(2 * (size_t)cols * sizeof *x), *y = x + cols;
+    int64_t *x = malloc(2 * (size_t)cols * sizeof *x);
     if (!x || sq_reserve(into) || nsm_paired_merge(into, draw) != NSM_OK) {
         free(x);
         return NSM_ERR_NOMEM;
     }
+    int64_t *y = x + cols; /* after the check: an offset from NULL is undefined (cppcheck) */
     for (size_t s = 0; s < sizeof kinds / sizeof kinds[0]; s++) {
         int n = kinds[s] == NSM_SERIES_CUMULATIVE ? m->n_events : m->n_outcomes;
         for (int k = 0; k < n; k++) {
