@@ -312,7 +312,9 @@ nsm_status nsm_sweep_read_design(const nsm_model *m, const char *path, nsm_sweep
         if (st == NSM_OK && lev >= 0) {
             const nsm_cell *c = nsm_table_cell(&t, (int)p, "levers");
             st = check_levers(&r, c);
-            d->levers[p] = strdup(strcmp(c->text, "none") == 0 ? "" : c->text);
+            const char *set = strcmp(c->text, "none") == 0 ? "" : c->text;
+            if (st == NSM_OK && !(d->levers[p] = strdup(set)))
+                st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", path);
         }
     }
     free(at);
@@ -328,36 +330,42 @@ nsm_status nsm_sweep_read_design(const nsm_model *m, const char *path, nsm_sweep
 
 static const nsm_column grid_cols[] = {{"parameter", 0}, {"values", 0}};
 
-/* Split "a;b;c" into a new array of new strings. */
-/* The values of "a;b;c", blanks before each dropped; *empty = 1 when one of them is empty
-** ("1;;2", "1;2;"), which a typo makes rather than a design. */
+static void free_strings(char **v, int n)
+{
+    for (int k = 0; v && k < n; k++)
+        free(v[k]);
+    free(v);
+}
+
+/* The values of "a;b;c" into a new array of new strings, blanks before each dropped; *empty = 1
+** when one of them is empty ("1;;2", "1;2;"), which a typo makes rather than a design. -1 (and
+** *out NULL) when memory runs out. */
 static int split_values(const char *text, char ***out, int *empty)
 {
     int n = 1;
     for (const char *s = text; *s; s++)
         n += *s == ';';
     char **v = calloc((size_t)n + 1, sizeof *v), *buf = strdup(text), *rest = buf;
-    int k = 0;
+    int k = 0, oom = !v || !buf;
     *empty = 0;
-    for (char *tok; v && rest && (tok = strsep(&rest, ";"));) {
+    for (char *tok; !oom && (tok = strsep(&rest, ";"));) {
         while (*tok == ' ')
             tok++;
-        if (!*tok) {
+        if (!*tok)
             *empty = 1;
-            continue;
-        }
-        v[k++] = strdup(tok);
+        else if ((v[k] = strdup(tok)))
+            k++;
+        else
+            oom = 1;
     }
     free(buf);
+    if (oom) {
+        free_strings(v, k);
+        v = NULL;
+        k = -1;
+    }
     *out = v;
     return k;
-}
-
-static void free_strings(char **v, int n)
-{
-    for (int k = 0; v && k < n; k++)
-        free(v[k]);
-    free(v);
 }
 
 typedef struct {
@@ -408,9 +416,10 @@ static nsm_status grid_points(nsm_sweep_design *d, const char *path, grid_dim *d
     for (size_t p = 0; st == NSM_OK && p < n; p++)
         for (int k = 0, j = 0; k < n_dims; k++) {
             const char *txt = dims[k].text[idx[p * (size_t)n_dims + (size_t)k]];
-            if (k == lev)
-                d->levers[p] = strdup(strcmp(txt, "none") == 0 ? "" : txt);
-            else
+            if (k == lev) {
+                if (!(d->levers[p] = strdup(strcmp(txt, "none") == 0 ? "" : txt)))
+                    st = NSM_ERR_NOMEM;
+            } else
                 d->values[p * (size_t)d->n_params + (size_t)j++] = strtod(txt, NULL);
         }
     free(levels);
@@ -426,6 +435,10 @@ static nsm_status grid_row(nsm_reader *r, nsm_sweep_design *d, int row, int j, i
                    *vc = nsm_table_cell(r->t, row, "values");
     int empty;
     dim->n = split_values(vc->text, &dim->text, &empty);
+    if (dim->n < 0) {
+        dim->n = 0;
+        return nsm_diag_error(r->d, NSM_ERR_NOMEM, "out of memory");
+    }
     if (dim->n == 0)
         return nsmi_reader_error(r, vc, 0, "no values: list them separated by ';'");
     if (empty)
