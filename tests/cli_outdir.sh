@@ -235,6 +235,34 @@ check_that "file-size limit: exit $rc, expected 73" test "$rc" -eq 73
 check_that "file-size limit: says why" grep -q "File too large" <<<"$out"
 check_that "file-size limit: nothing left" test -z "$(ls -A "$work/fsize")"
 
+# --- out of memory: a clear message, exit 70, the earlier results kept -------------------------
+# compare --outer keeps every draw's probabilities (2 x 8 bytes x draws x arms x outcomes x dates:
+# 6.5 GB here) beyond a 1.5 GB address space: it once crashed (a NULL read) instead of saying so.
+# A sanitizer build reserves terabytes of address space for its shadow memory and cannot run
+# under such a limit: skipped there, loudly.
+if ldd "$NEASIM" 2>/dev/null | grep -q libasan; then
+    echo "SKIP out of memory: a sanitizer build cannot run under ulimit -v"
+else
+    mkdir -p "$work/oom"
+    "$NEASIM" run tests/models/two_state --runs 10 --quiet --out "$work/oom/res" >/dev/null 2>&1
+    before=$(cat "$work/oom/res/outcomes.csv")
+    for shard in "" "--shard 1/1"; do # a shard's part is a file: its own name, not to be left
+        dest=$work/oom/res
+        [ -n "$shard" ] && dest=$work/oom/part-1
+        # shellcheck disable=SC2086 # $shard is two words or none
+        out=$(ulimit -v 1500000 && "$NEASIM" compare scenarios/baseline --levers all --outer 1000000 \
+              --runs 1 --threads 1 $shard --out "$dest" 2>&1)
+        rc=$?
+        check_that "out of memory${shard:+ ($shard)}: exit $rc, expected 70" test "$rc" -eq 70
+        check_that "out of memory${shard:+ ($shard)}: says what to do" \
+            grep -q "out of memory: --outer 1000000 keeps .* (6.5 GB): use fewer draws" <<<"$out"
+        check_that "out of memory${shard:+ ($shard)}: the earlier results kept" \
+            test "$(cat "$work/oom/res/outcomes.csv")" = "$before"
+        check_that "out of memory${shard:+ ($shard)}: nothing left beside them" \
+            test "$(ls -A "$work/oom")" = res
+    done
+fi
+
 # --- the files are on disk before the folder is renamed into place -----------------------------
 if command -v strace >/dev/null; then
     strace -f -o "$work/strace.txt" -e trace=fsync,rename,renameat2 \

@@ -362,11 +362,29 @@ typedef struct {
     nsm_paired **ipaired;       /* 3 per interaction */
 } results;
 
+/* What a results_alloc that failed could not hold, said so that the analyst can act on it: with
+** --outer, every draw's probability and standard error per arm, outcome and date (two doubles). */
+static nsm_status results_nomem(nsm_diag *d, const nsm_model *m, int n_arms, uint64_t draws,
+                                const nsm_horizons *hz)
+{
+    if (!draws)
+        return nsm_diag_error(d, NSM_ERR_NOMEM, "neasim compare: out of memory");
+    double gb = 16.0 * (double)draws * n_arms * m->n_outcomes * hz->n / 1e9;
+    return nsm_diag_error(d, NSM_ERR_NOMEM,
+                          "neasim compare: out of memory: --outer %llu keeps each draw's "
+                          "probabilities for %d arms x %d outcomes x %d dates (%.1f GB): use "
+                          "fewer draws",
+                          (unsigned long long)draws, n_arms, m->n_outcomes, hz->n, gb);
+}
+
+/* Also after a results_alloc that failed part way: r->n is set before the arrays exist. */
 static void results_free(results *r)
 {
     for (int a = 0; a < r->n; a++) {
-        nsm_accum_free(r->acc[a]);
-        nsm_paired_free(r->paired[a]);
+        if (r->acc)
+            nsm_accum_free(r->acc[a]);
+        if (r->paired)
+            nsm_paired_free(r->paired[a]);
     }
     for (int k = 0; r->ipaired && k < 3 * r->n_tri; k++)
         nsm_paired_free(r->ipaired[k]);
@@ -616,7 +634,7 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
     nsm_manifest *mf = calloc(1, sizeof *mf);
     nsm_status st = names && mf && !results_alloc(&res, m, arms, n_arms, o->outer, &cmp.horizons)
                         ? NSM_OK
-                        : nsm_diag_error(&d, NSM_ERR_NOMEM, "neasim compare: out of memory");
+                        : results_nomem(&d, m, n_arms, names && mf ? o->outer : 0, &cmp.horizons);
     int code = EXIT_OK;
     if (st == NSM_OK && o->precision && (code = precision_plan(&cmp, o, &res, names, &prec)) != 0)
         st = NSM_ERR_USAGE; /* said by precision_plan; nothing on disk yet */
@@ -636,7 +654,8 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
         code = nsm_cli_finish_folder("compare", &st, staging, dest, &d);
     else
         nsm_cli_catch_sigint(0);
-    unsigned long long runs = (unsigned long long)nsm_accum_runs(res.acc[0]);
+    /* res.acc exists only when results_alloc succeeded (st is then OK, or an error after it) */
+    unsigned long long runs = res.acc && res.acc[0] ? (unsigned long long)nsm_accum_runs(res.acc[0]) : 0;
     if (st == NSM_OK && !o->quiet) {
         char how[64];
         nsm_cli_how(o, &rs, how, sizeof how);
@@ -743,8 +762,9 @@ static nsm_status part_of(void *ctx, const nsm_cli_options *o, uint64_t first, u
     results res = {0};
     *p = NULL;
     nsm_comparison cmp = {m, cp->arms, n_arms, NULL, NULL, cp->hz, NULL, 0, NULL, NULL};
-    nsm_status st = results_alloc(&res, m, cp->arms, n_arms, o->outer ? count : 0, &cmp.horizons)
-                        ? nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory")
+    uint64_t draws = o->outer ? count : 0;
+    nsm_status st = results_alloc(&res, m, cp->arms, n_arms, draws, &cmp.horizons)
+                        ? results_nomem(d, m, n_arms, draws, &cmp.horizons)
                         : NSM_OK;
     cmp.outer = o->outer ? &res.outer : NULL;
     nsm_progress bar;
