@@ -109,7 +109,7 @@ static void describe_factors(const nsm_model *m)
         const nsm_factor *fa = &m->factors[f];
         printf("  %s:", fa->name);
         for (int l = 0; l < fa->n_levels; l++)
-            printf(" %s%s", fa->levels[l], fa->initial[l] > 0 ? "" : "");
+            printf(" %s", fa->levels[l]);
         printf("   (initial:");
         for (int l = 0; l < fa->n_levels; l++)
             if (fa->initial[l] > 0)

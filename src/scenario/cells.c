@@ -368,7 +368,7 @@ static nsm_status read_month_item(nsm_reader *r, const nsm_cell *c, size_t *i, u
 {
     const char *s = c->text;
     size_t start = skip_blanks(s, *i);
-    int lo, hi;
+    int lo = 0, hi; /* lo is not written when read_month fails: hi copies it all the same */
     nsm_status st = read_month(r, c, i, *i ? "after '|'" : "at the start", &lo);
     hi = lo;
     size_t k = skip_blanks(s, *i);
