@@ -435,9 +435,9 @@ static nsm_status grid_row(nsm_reader *r, nsm_sweep_design *d, int row, int j, i
                    *vc = nsm_table_cell(r->t, row, "values");
     int empty;
     dim->n = split_values(vc->text, &dim->text, &empty);
-    if (dim->n < 0) {
+    if (dim->n < 0) { /* said by the caller, with the file's name */
         dim->n = 0;
-        return nsm_diag_error(r->d, NSM_ERR_NOMEM, "out of memory");
+        return NSM_ERR_NOMEM;
     }
     if (dim->n == 0)
         return nsmi_reader_error(r, vc, 0, "no values: list them separated by ';'");
