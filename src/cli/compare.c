@@ -655,7 +655,8 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
     else
         nsm_cli_catch_sigint(0);
     /* res.acc exists only when results_alloc succeeded (st is then OK, or an error after it) */
-    unsigned long long runs = res.acc && res.acc[0] ? (unsigned long long)nsm_accum_runs(res.acc[0]) : 0;
+    unsigned long long runs =
+        res.acc && res.acc[0] ? (unsigned long long)nsm_accum_runs(res.acc[0]) : 0;
     if (st == NSM_OK && !o->quiet) {
         char how[64];
         nsm_cli_how(o, &rs, how, sizeof how);
