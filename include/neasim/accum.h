@@ -60,6 +60,9 @@ uint64_t nsm_accum_runs(const nsm_accum *a);
 ** These take prefix sums, O(i); the writers use the _series variants below. */
 int64_t nsm_accum_level_count(const nsm_accum *a, int flat_level, int i);
 int64_t nsm_accum_outcome_held_count(const nsm_accum *a, int o, int i);
+/* Number of replications in which outcome o has occurred by report date i (its first occurrence
+** at i or before: nsm_occurred_by at one date). */
+int64_t nsm_accum_outcome_occurred_count(const nsm_accum *a, int o, int i);
 
 /* Fill out[0..n_reports-1] with the counts for every report date. */
 void nsm_accum_level_series(const nsm_accum *a, int flat_level, int64_t *out);

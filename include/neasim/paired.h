@@ -37,6 +37,9 @@ void nsm_paired_reset(nsm_paired *p);
 ** where it has occurred in both; sum over replications of D^2 for an event's cumulative count. */
 void nsm_paired_both_held(const nsm_paired *p, int o, int64_t *out);
 void nsm_paired_both_occurred(const nsm_paired *p, int o, int64_t *out);
+/* The same at one report index i (prefix sums, O(i)). */
+int64_t nsm_paired_both_held_count(const nsm_paired *p, int o, int i);
+int64_t nsm_paired_both_occurred_count(const nsm_paired *p, int o, int i);
 void nsm_paired_event_d2(const nsm_paired *p, int e, int64_t *out);
 
 /* The draws of a two-level comparison (compare --outer; accum.h explains why): add one whole

@@ -74,7 +74,8 @@ void nsm_cli_watch_default(const nsm_model *m, char *buf, size_t size);
 nsm_run_config nsm_cli_run_config(const nsm_cli_options *o, void *progress_ctx);
 /* --horizons on m's report dates, into o->hz, ascending: each year given must be a report date
 ** within the horizon, once; the default (2, 5 and 10 years) keeps those within the horizon,
-** each at its nearest report, and adds the last report. 0, or EXIT_USAGE after a message. */
+** each at its nearest report, and adds the last report. 0, or EXIT_USAGE (EXIT_SOFTWARE: out of
+** memory) after a message. */
 int nsm_cli_horizons(const char *cmd, nsm_cli_options *o, const nsm_model *m);
 
 /* Parse argv (argv[0] is the command); returns 0, -1 after --help/--version, or an exit code.

@@ -293,9 +293,13 @@ int nsm_cli_horizons(const char *cmd, nsm_cli_options *o, const nsm_model *m)
     nsm_horizons *h = &o->hz;
     const int every = m->report_interval_months;
     char *buf = strdup(o->horizons), *save = NULL;
-    int bad = !buf;
     h->n = 0;
-    for (char *tok = buf ? strtok_r(buf, ",", &save) : NULL; tok && !bad;
+    if (!buf) {
+        fprintf(stderr, "%s %s: out of memory\n", nsm_cli_prog, cmd);
+        return EXIT_SOFTWARE;
+    }
+    int bad = 0;
+    for (char *tok = strtok_r(buf, ",", &save); tok && !bad;
          tok = strtok_r(NULL, ",", &save)) {
         char *end;
         double y = strtod(tok, &end), months = 12.0 * y;

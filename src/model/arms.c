@@ -735,6 +735,14 @@ static nsm_status parse_combination(const nsm_model *m, const char *spec, nsm_ar
     return st;
 }
 
+/* Out of memory, said once (diag may be NULL). */
+static nsm_status no_memory(nsm_diag *diag)
+{
+    if (diag && !diag->error)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory building the arms");
+    return NSM_ERR_NOMEM;
+}
+
 /* The specs of the arms: the list as given, "all" levers, or every combination (factorial). */
 static nsm_status arm_specs(const nsm_model *m, const char *list, int factorial, char ***specs,
                             int *n, nsm_diag *diag)
@@ -745,7 +753,7 @@ static nsm_status arm_specs(const nsm_model *m, const char *list, int factorial,
     if (!buf || !names) {
         free(buf);
         free(names);
-        return NSM_ERR_NOMEM;
+        return no_memory(diag);
     }
     size_t list_len = strlen(list);
     if (list[0] == ',' || (list_len && list[list_len - 1] == ',') || strstr(list, ",,")) {
@@ -769,7 +777,7 @@ static nsm_status arm_specs(const nsm_model *m, const char *list, int factorial,
             free(names[i]);
         free(names);
         if (oom) /* strlen(NULL) below otherwise (gcc -fanalyzer) */
-            return NSM_ERR_NOMEM;
+            return no_memory(diag);
         return nsm_diag_error(diag, NSM_ERR_USAGE, "--factorial over %d levers would make %d arms; "
                               "list at most 16", k, (1 << 16) - 1);
     }
@@ -798,7 +806,7 @@ static nsm_status arm_specs(const nsm_model *m, const char *list, int factorial,
     free(names);
     *specs = combos;
     *n = total;
-    return combos ? NSM_OK : NSM_ERR_NOMEM;
+    return combos ? NSM_OK : no_memory(diag);
 }
 
 nsm_status nsm_arms_build(const nsm_model *m, const char *list, int factorial, const char *scenario,
@@ -839,8 +847,8 @@ nsm_status nsm_arms_build(const nsm_model *m, const char *list, int factorial, c
         free(specs[k]);
     free(specs);
     if (st != NSM_OK) {
-        if (st == NSM_ERR_NOMEM && diag && !diag->error)
-            nsm_diag_error(diag, st, "out of memory building the arms");
+        if (st == NSM_ERR_NOMEM)
+            no_memory(diag);
         nsm_arms_free(a, n + 1);
         return st;
     }

@@ -115,7 +115,7 @@ static void write_judgment_pp(nsm_csv *c, const nsm_judgment *j)
 }
 
 /* Each effect's rank among the arms on its outcome at its horizon (briefing.h), into
-** rank[(o * n_h + h) * n_arms + a] (a >= 1; 0 when not distinguishable). */
+** rank[(o * n_h + h) * n_arms + a] (a >= 1; 0 when not distinguishable); NULL when out of memory. */
 static int *briefing_ranks(const nsm_comparison *cmp)
 {
     const nsm_model *m = cmp->m;
@@ -123,7 +123,11 @@ static int *briefing_ranks(const nsm_comparison *cmp)
     int *rank = calloc((size_t)m->n_outcomes * (size_t)nh * (size_t)cmp->n_arms + 1, sizeof *rank);
     nsm_difference *d = malloc(((size_t)na + 1) * sizeof *d);
     int *order = malloc(((size_t)na + 1) * sizeof *order);
-    for (int o = 0; rank && d && order && o < m->n_outcomes; o++)
+    if (!d || !order) { /* no ranks rather than ranks of 0, which would read as "not distinct" */
+        free(rank);
+        rank = NULL;
+    }
+    for (int o = 0; rank && o < m->n_outcomes; o++)
         for (int h = 0; h < nh; h++) {
             for (int a = 1; a <= na; a++)
                 d[a - 1] = nsm_comparison_effect(cmp, a, o, h);

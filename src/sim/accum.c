@@ -227,7 +227,7 @@ uint64_t nsm_accum_runs(const nsm_accum *a)
     return a->runs;
 }
 
-static int64_t prefix_at(const int64_t *row, int i)
+int64_t nsmi_prefix_at(const int64_t *row, int i)
 {
     int64_t s = 0;
     for (int j = 0; j <= i; j++)
@@ -244,12 +244,17 @@ void nsmi_prefix_series(const int64_t *row, int n, int64_t *out)
 
 int64_t nsm_accum_level_count(const nsm_accum *a, int flat_level, int i)
 {
-    return prefix_at(a->occupancy + (size_t)flat_level * (size_t)a->cols, i);
+    return nsmi_prefix_at(a->occupancy + (size_t)flat_level * (size_t)a->cols, i);
 }
 
 int64_t nsm_accum_outcome_held_count(const nsm_accum *a, int o, int i)
 {
-    return prefix_at(a->held + (size_t)o * (size_t)a->cols, i);
+    return nsmi_prefix_at(a->held + (size_t)o * (size_t)a->cols, i);
+}
+
+int64_t nsm_accum_outcome_occurred_count(const nsm_accum *a, int o, int i)
+{
+    return nsmi_prefix_at(a->first + (size_t)o * (size_t)a->cols, i);
 }
 
 void nsm_accum_level_series(const nsm_accum *a, int flat_level, int64_t *out)
@@ -301,7 +306,7 @@ void nsm_accum_event_cumulative_hists(const nsm_accum *a, int e, int i, int64_t 
     const count_table *t = &a->cumul[e];
     int64_t top = t->max_seen > 0 ? t->max_seen : 0;
     for (int64_t c = 0; c <= top; c++)
-        hist[c] = t->max_seen < 0 ? 0 : prefix_at(t->cells + c * a->cols, i);
+        hist[c] = t->max_seen < 0 ? 0 : nsmi_prefix_at(t->cells + c * a->cols, i);
     *n_values = top + 1;
 }
 

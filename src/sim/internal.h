@@ -477,8 +477,9 @@ static inline int nsmi_accum_cumulative(nsm_sim *s, nsm_accum *a, int e, int64_t
 }
 
 /* accum.c: the running sums of a difference-array row: out[j] = row[0] + ... + row[j], j < n (the
-** accumulators and the paired accumulators keep their series this way). */
+** accumulators and the paired accumulators keep their series this way); one of them, O(i). */
 void nsmi_prefix_series(const int64_t *row, int n, int64_t *out);
+int64_t nsmi_prefix_at(const int64_t *row, int i);
 /* x[0..cols-1]: series `kind` of item k of accumulator a at every column (accum.h: a level's or an
 ** outcome's replications, the sum of an event's counts), as nsm_accum_add_draw squares it. */
 void nsmi_accum_series(const nsm_accum *a, nsm_series_kind kind, int k, int64_t *x);

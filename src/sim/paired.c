@@ -150,6 +150,16 @@ void nsm_paired_both_occurred(const nsm_paired *p, int o, int64_t *out)
     nsmi_prefix_series(p->both_first + (size_t)o * (size_t)p->cols, p->m->n_reports, out);
 }
 
+int64_t nsm_paired_both_held_count(const nsm_paired *p, int o, int i)
+{
+    return nsmi_prefix_at(p->both_held + (size_t)o * (size_t)p->cols, i);
+}
+
+int64_t nsm_paired_both_occurred_count(const nsm_paired *p, int o, int i)
+{
+    return nsmi_prefix_at(p->both_first + (size_t)o * (size_t)p->cols, i);
+}
+
 void nsm_paired_event_d2(const nsm_paired *p, int e, int64_t *out)
 {
     nsmi_prefix_series(p->d2 + (size_t)e * (size_t)p->cols, p->m->n_reports, out);

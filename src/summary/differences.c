@@ -54,6 +54,18 @@ static void over_draws(nsm_difference *d, const nsm_paired *p, nsm_series_kind k
     d->hi = d->diff + t * d->se;
 }
 
+/* Outcome o at report i from its counts there: replications where it holds (measure 0) or has
+** occurred (1) in the arm, in the baseline, and in both. */
+static nsm_difference outcome_at(const nsm_paired *p, int o, int measure, int i, double n,
+                                 int64_t na, int64_t nb, int64_t nab)
+{
+    double a = (double)na, b = (double)nb, ab = (double)nab;
+    /* For indicators A^2 = A, and D^2 = A + B - 2AB. */
+    nsm_difference d = difference(n, a, b, a, b, a + b - 2 * ab);
+    over_draws(&d, p, measure == 0 ? NSM_SERIES_HELD : NSM_SERIES_OCCURRED, o, i, na - nb, n);
+    return d;
+}
+
 int nsm_difference_series(const nsm_model *m, const nsm_accum *base, const nsm_accum *arm,
                           const nsm_paired *p, int o, int measure, nsm_difference *out)
 {
@@ -71,27 +83,27 @@ int nsm_difference_series(const nsm_model *m, const nsm_accum *base, const nsm_a
         nsm_paired_both_occurred(p, o, sab);
     }
     double n = (double)nsm_accum_runs(base);
-    for (int i = 0; i < m->n_reports; i++) {
-        double a = (double)sa[i], b = (double)sb[i], ab = (double)sab[i];
-        /* For indicators A^2 = A, and D^2 = A + B - 2AB. */
-        out[i] = difference(n, a, b, a, b, a + b - 2 * ab);
-        over_draws(&out[i], p, measure == 0 ? NSM_SERIES_HELD : NSM_SERIES_OCCURRED, o, i,
-                   sa[i] - sb[i], n);
-    }
+    for (int i = 0; i < m->n_reports; i++)
+        out[i] = outcome_at(p, o, measure, i, n, sa[i], sb[i], sab[i]);
     free(s);
     return 0;
 }
 
+/* Without the series: nothing to allocate, so nothing that could fail and leave a NaN in a table
+** whose run went through. */
 nsm_difference nsm_difference_outcome(const nsm_model *m, const nsm_accum *base,
                                       const nsm_accum *arm, const nsm_paired *p, int o,
                                       int measure, int i)
 {
-    nsm_difference d = {NAN, NAN, NAN, NAN, NAN, NAN, NAN};
-    nsm_difference *all = malloc(((size_t)m->n_reports + 1) * sizeof *all);
-    if (all && nsm_difference_series(m, base, arm, p, o, measure, all) == 0)
-        d = all[i];
-    free(all);
-    return d;
+    (void)m;
+    double n = (double)nsm_accum_runs(base);
+    if (measure == 0)
+        return outcome_at(p, o, measure, i, n, nsm_accum_outcome_held_count(arm, o, i),
+                          nsm_accum_outcome_held_count(base, o, i),
+                          nsm_paired_both_held_count(p, o, i));
+    return outcome_at(p, o, measure, i, n, nsm_accum_outcome_occurred_count(arm, o, i),
+                      nsm_accum_outcome_occurred_count(base, o, i),
+                      nsm_paired_both_occurred_count(p, o, i));
 }
 
 /* Sums of C and C^2 of an event's cumulative count at report i (and the sum of C in integers);
