@@ -125,6 +125,10 @@ $(BUILD)/neasim-clang: $(CLANG_OBJ)
 $(BUILD)/tests/%: tests/%.c $(BUILD)/libneasim.a | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) -Itests $(DEPFLAGS) -MF $@.d $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libneasim.a $(LDLIBS) $(CMOCKA_LIBS) -o $@
 
+# tests/cli_nomem.sh preloads it into the CLI to make one allocation fail (its header says why).
+$(BUILD)/tests/nomem_preload.so: tests/nomem_preload.c | $(BUILD)/tests
+	$(CC) -std=c17 -O2 -g -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -fPIC -shared $< -o $@
+
 $(BUILD)/tests/test_fuzz_%: tests/fuzz_%.c tests/fuzz_replay.c tests/fuzz_common.h $(BUILD)/libneasim.a | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) -Itests -DFUZZ_TARGET='"$*"' $(CFLAGS) $(LDFLAGS) $< tests/fuzz_replay.c \
 	    $(BUILD)/libneasim.a $(LDLIBS) -o $@
@@ -144,7 +148,8 @@ run: deps all
 # build/neasim-mpi too where mpicc is (tests/cli_mpi.sh is skipped, loudly, without it), and
 # build/neasim-pattern (tests/cli_uninit.sh) and, where clang is, build/neasim-clang (tests/cli_clang.sh)
 test: all $(TEST_BIN) $(REPLAY_BIN) $(if $(shell command -v $(MPICC) 2>/dev/null),$(BUILD)/neasim-mpi) \
-      $(if $(PATTERN_FLAG),$(BUILD)/neasim-pattern) $(if $(CLANG_OK),$(BUILD)/neasim-clang)
+      $(if $(PATTERN_FLAG),$(BUILD)/neasim-pattern) $(if $(CLANG_OK),$(BUILD)/neasim-clang) \
+      $(BUILD)/tests/nomem_preload.so
 	bash tests/run-tests.sh $(BUILD)
 
 ## bench: throughput, speed-up and memory figures (see README)

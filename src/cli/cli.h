@@ -124,8 +124,10 @@ void nsm_cli_version(void);
 /* How the results were made, for a summary's first line: "in 0.53 s on 2 threads", or for a
 ** merge "merged from 3 parts" (its own time is not the simulation's). */
 void nsm_cli_how(const nsm_cli_options *o, const nsm_run_stats *rs, char *buf, size_t size);
-/* Print a diagnostic's warnings and error to stderr. */
-void nsm_cli_print_diag(const nsm_diag *d);
+/* Print a diagnostic's warnings and error to stderr. A failure for memory that left no message
+** (st NSM_ERR_NOMEM from deep down) is said too, naming the command (NULL: none): no failure
+** goes unexplained (tests/cli_nomem.sh). */
+void nsm_cli_print_diag(const char *command, nsm_status st, const nsm_diag *d);
 /* Print a diagnostic's warnings now (unless quiet) and forget them; the error stays. */
 void nsm_cli_print_warnings(nsm_diag *d, int quiet);
 /* Map a library status to an exit code, for a failure while reading (read = 1) or writing. */

@@ -26,12 +26,15 @@ void nsm_cli_how(const nsm_cli_options *o, const nsm_run_stats *rs, char *buf, s
         snprintf(buf, size, "in %.2f s on %d threads", rs->wall_seconds, rs->threads);
 }
 
-void nsm_cli_print_diag(const nsm_diag *d)
+void nsm_cli_print_diag(const char *command, nsm_status st, const nsm_diag *d)
 {
     if (d->warnings)
         fputs(d->warnings, stderr);
     if (d->error)
         fprintf(stderr, "%s\n", d->error);
+    else if (st == NSM_ERR_NOMEM)
+        fprintf(stderr, "%s%s%s: out of memory\n", nsm_cli_prog, command ? " " : "",
+                command ? command : "");
 }
 
 void nsm_cli_print_warnings(nsm_diag *d, int quiet)
@@ -124,7 +127,7 @@ int nsm_cli_load(const char *dir, nsm_model **m, int quiet)
     nsm_diag_init(&d);
     nsm_status st = nsm_scenario_read(dir, m, &d);
     if (st != NSM_OK || !quiet)
-        nsm_cli_print_diag(&d);
+        nsm_cli_print_diag(NULL, st, &d);
     nsm_diag_release(&d);
     return st == NSM_OK ? EXIT_OK : nsm_cli_exit_code(st, 1);
 }

@@ -724,7 +724,7 @@ static int compare_scenarios(nsm_cli_options *o, int argc, char **argv)
     if (code == EXIT_OK && st == NSM_OK)
         st = nsm_arms_of_scenarios((const nsm_model *const *)models, n, &arms);
     if (code == EXIT_OK && st != NSM_OK) {
-        nsm_cli_print_diag(&d);
+        nsm_cli_print_diag("compare", st, &d);
         code = nsm_cli_exit_code(st, 1);
     }
     if (code == EXIT_OK) {
@@ -887,7 +887,7 @@ static int compare_command(int argc, char **argv, const nsm_cli_parts *parts)
     if (st == NSM_ERR_USAGE) {
         code = nsm_cli_usage_error("compare", "--levers: %s", d.error);
     } else if (st != NSM_OK) {
-        nsm_cli_print_diag(&d);
+        nsm_cli_print_diag("compare", st, &d);
         code = nsm_cli_exit_code(st, 1);
     } else {
         char dest[NSM_NAME_MAX + 32];

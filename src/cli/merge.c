@@ -93,6 +93,12 @@ static void first_difference(const char *a, const char *b, char *in_a, char *in_
     snprintf(in_b, n, "?");
 }
 
+static int no_memory(void)
+{
+    fprintf(stderr, "%s merge: out of memory\n", nsm_cli_prog);
+    return EXIT_SOFTWARE;
+}
+
 /* Every part like the first; every shard once. */
 static int check_parts(nsm_part **part, int n)
 {
@@ -122,7 +128,7 @@ static int check_parts(nsm_part **part, int n)
     }
     nsm_part **by_shard = calloc(h0->n_shards, sizeof *by_shard);
     if (!by_shard)
-        return EXIT_SOFTWARE;
+        return no_memory();
     int code = EXIT_OK;
     for (int k = 0; k < n && code == EXIT_OK; k++) {
         uint32_t s = nsm_part_head_of(part[k])->shard;
@@ -219,7 +225,7 @@ int nsm_cli_merge(int argc, char **argv)
         return code < 0 ? EXIT_OK : code;
     nsm_cli_parts ps = {calloc((size_t)n, sizeof(nsm_part *)), n, 0, 0.0};
     if (!ps.part)
-        return EXIT_SOFTWARE;
+        return no_memory();
     nsm_diag d;
     nsm_diag_init(&d);
     for (int k = 0; k < n && code == EXIT_OK; k++) {
@@ -235,7 +241,7 @@ int nsm_cli_merge(int argc, char **argv)
     int cmd_argc = 0;
     if (code == EXIT_OK && !(cmd = command_of(nsm_part_head_of(ps.part[0]), out, threads, quiet,
                                               &text, &cmd_argc)))
-        code = EXIT_SOFTWARE;
+        code = no_memory();
     if (code == EXIT_OK) {
         const char *kind = cmd[0];
         code = !strcmp(kind, "run")       ? nsm_cli_run_parts(cmd_argc, cmd, &ps)

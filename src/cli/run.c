@@ -314,7 +314,9 @@ static nsm_status story_plan(const nsm_model *m, const nsm_cli_options *o, nsm_s
     nsm_cli_watch_default(m, watch, sizeof watch);
     /* routes alone have no watch dates */
     char *buf = strdup(!o->signposts ? "" : o->watch ? o->watch : watch), *save = NULL;
-    for (char *tok = buf ? strtok_r(buf, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
+    if (!buf)
+        return nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         char *end;
         double y = strtod(tok, &end);
         if (*end || so.n_watch == NSM_STORY_MAX_WATCH) {

@@ -327,7 +327,7 @@ int nsm_cli_score(int argc, char **argv)
         goto out;
     }
     if (st != NSM_OK) {
-        nsm_cli_print_diag(&d);
+        nsm_cli_print_diag("score", st, &d);
         code = nsm_cli_exit_code(st, 1);
         goto out;
     }

@@ -136,10 +136,8 @@ int nsm_cli_finish_part(const char *command, nsm_status st, nsm_part *p, const c
     if (st != NSM_OK && nsm_cli_interrupted)
         fprintf(stderr, "%s %s: %s; nothing was written\n", nsm_cli_prog, command,
                 nsm_cli_stop_name());
-    else if (st == NSM_ERR_NOMEM && !d->error)
-        fprintf(stderr, "%s %s: out of memory\n", nsm_cli_prog, command);
     else if (st != NSM_OK)
-        nsm_cli_print_diag(d);
+        nsm_cli_print_diag(command, st, d);
     nsm_cli_catch_sigint(0);
     return code;
 }

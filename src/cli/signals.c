@@ -103,7 +103,7 @@ int nsm_cli_finish_folder(const char *command, nsm_status *st, const char *stagi
         if (nsm_cli_interrupted)
             fprintf(stderr, "neasim %s: %s; nothing was written\n", command, nsm_cli_stop_name());
         else
-            nsm_cli_print_diag(d);
+            nsm_cli_print_diag(command, *st, d);
     }
     nsm_cli_catch_sigint(0);
     return code;

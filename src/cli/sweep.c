@@ -245,7 +245,7 @@ static int finish(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_o
     if (st == NSM_OK)
         st = nsm_outdir_commit(work, dest, diag);
     if (st != NSM_OK) {
-        nsm_cli_print_diag(diag);
+        nsm_cli_print_diag("sweep", st, diag);
         return nsm_cli_exit_code(st, 0);
     }
     /* after the commit: a crash before it must leave every point for --resume; the options
@@ -455,7 +455,7 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     /* a shard's destination is its part, a file: the work folder beside it is all it needs */
     if (lead && ((!o->n_shards && nsm_outdir_check(dest, &diag) != NSM_OK) ||
                  (code = prepare_work(work, m, d, o)))) {
-        nsm_cli_print_diag(&diag);
+        nsm_cli_print_diag("sweep", NSM_OK, &diag); /* said, or prepare_work said it */
         code = code ? code : EXIT_CANTCREAT;
     }
     if (ranks > 1)
@@ -498,7 +498,7 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
                 nsm_cli_interrupted ? nsm_cli_stop_name() : "stopped", done, work);
         code = nsm_cli_stop_code();
     } else if (st != NSM_OK) {
-        nsm_cli_print_diag(&diag);
+        nsm_cli_print_diag("sweep", st, &diag);
         code = nsm_cli_exit_code(st, 0);
     } else if (o->n_shards) {
         code = finish_shard(m, d, o, work, &diag);
@@ -540,7 +540,7 @@ static int sweep_command(int argc, char **argv, const nsm_cli_parts *parts)
         nsm_cli_print_warnings(&diag, o.quiet);
         code = nsm_cli_usage_error("sweep", "%s", diag.error);
     } else if (st != NSM_OK) {
-        nsm_cli_print_diag(&diag);
+        nsm_cli_print_diag("sweep", st, &diag);
         code = st == NSM_ERR_USAGE ? EXIT_USAGE : nsm_cli_exit_code(st, 1);
     } else {
         char dest[NSM_NAME_MAX + 32];

@@ -142,7 +142,7 @@ static int replay(const nsm_model *m, const trace_options *o)
     else if (st == NSM_OK)
         st = tell(m, o, arms ? &arms[n_arms - 1] : NULL, &d);
     if (code == EXIT_OK && st != NSM_OK) {
-        nsm_cli_print_diag(&d);
+        nsm_cli_print_diag("trace", st, &d);
         code = nsm_cli_exit_code(st, 0);
     }
     nsm_arms_free(arms, n_arms);

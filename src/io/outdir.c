@@ -449,7 +449,8 @@ typedef enum {
     HOLDS_RESULTS,   /* a neasim manifest.csv, and only what neasim and its scripts write */
     HOLDS_SCENARIO,  /* the same, with a scenario.csv: check --resolved's folder */
     HOLDS_FOREIGN,   /* no neasim manifest.csv */
-    HOLDS_OTHER      /* a neasim manifest.csv beside an entry neasim did not write (named) */
+    HOLDS_OTHER,     /* a neasim manifest.csv beside an entry neasim did not write (named) */
+    HOLDS_UNKNOWN    /* it could not be read (errno kept): neasim does not replace it */
 } holding;
 
 static int ends_with(const char *s, const char *tail)
@@ -473,46 +474,57 @@ static int ours(const char *name, int is_dir)
            !strcmp(name, "brief.html");
 }
 
-static int neasim_manifest(const char *dest)
+/* 1 when the folder open as dir holds a neasim manifest.csv, 0 when it holds none (or another
+** program's), -1 when it could not be read (errno says why). Read through the folder's descriptor
+** with no allocation, so that running out of memory is not taken for a foreign folder. */
+static int neasim_manifest(int dir)
 {
-    char *mpath = nsm_path_join(dest, "manifest.csv");
-    FILE *f = mpath ? fopen(mpath, "r") : NULL;
-    free(mpath);
-    if (!f)
-        return 0;
+    int fd = openat(dir, "manifest.csv", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1;
     char buf[256] = "";
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    int err = errno;
+    close(fd);
+    if (n < 0) {
+        errno = err;
+        return -1;
+    }
     buf[n] = '\0';
     const char *text = strncmp(buf, "\xEF\xBB\xBF", 3) == 0 ? buf + 3 : buf; /* --bom */
     return strncmp(text, "key,value", 9) == 0 && strstr(text, "neasim") != NULL;
 }
 
-/* What dest holds; for HOLDS_OTHER, the first entry neasim did not write into other. */
+/* What dest holds; for HOLDS_OTHER, the first entry neasim did not write into other; for
+** HOLDS_UNKNOWN, errno says why it could not be read. */
 static holding holding_of(const char *dest, char *other, size_t size)
 {
     DIR *d = opendir(dest);
     if (!d)
-        return HOLDS_FOREIGN;
+        return HOLDS_UNKNOWN;
     int entries = 0, scenario = 0, mine = 1;
-    for (struct dirent *e; (e = readdir(d));) {
+    errno = 0;
+    for (struct dirent *e; (e = readdir(d)); errno = 0) {
         if (is_dots(e->d_name))
             continue;
         entries++;
         scenario |= !strcmp(e->d_name, "scenario.csv");
-        char *path = nsm_path_join(dest, e->d_name);
         struct stat st;
-        int is_dir = path && lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
-        free(path);
+        int is_dir = fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                     S_ISDIR(st.st_mode);
         if (mine && !ours(e->d_name, is_dir)) {
             mine = 0;
             snprintf(other, size, "%s%s", e->d_name, is_dir ? "/" : "");
         }
     }
+    int manifest = errno ? -1 : entries ? neasim_manifest(dirfd(d)) : 0, err = errno;
     closedir(d);
+    errno = err;
+    if (manifest < 0)
+        return HOLDS_UNKNOWN;
     if (entries == 0)
         return HOLDS_NOTHING;
-    if (!neasim_manifest(dest))
+    if (!manifest)
         return HOLDS_FOREIGN;
     return !mine ? HOLDS_OTHER : scenario ? HOLDS_SCENARIO : HOLDS_RESULTS;
 }
@@ -535,6 +547,9 @@ static nsm_status check_dest(const char *dest, holding kind, nsm_diag *diag)
     holding h = holding_of(dest, other, sizeof other);
     if (h == HOLDS_NOTHING || h == kind)
         return NSM_OK;
+    if (h == HOLDS_UNKNOWN)
+        return nsm_diag_error(diag, NSM_ERR_IO, "cannot look into %s (%s), so it is not replaced: "
+                              "choose another %s", dest, strerror(errno), opt);
     if (h == HOLDS_FOREIGN)
         return nsm_diag_error(diag, NSM_ERR_IO, "%s exists and is not a neasim %s folder (no "
                               "neasim manifest.csv); refusing to replace it: choose another %s",

@@ -181,6 +181,10 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
                 nsm_csv_text(c, d.lo > 0 || d.hi < 0 ? "yes" : "no");
                 if (cmp->outer) {
                     nsm_judgment j = nsm_outer_effect(m, cmp->outer, a, o, h);
+                    if (isnan(j.q50) && cmp->outer->n_draws > 0) { /* out of memory: its NaNs */
+                        free(rank);
+                        return NSM_ERR_NOMEM;
+                    }
                     write_judgment_pp(c, &j);
                 }
                 nsm_csv_text(c, nsm_label_or_name(oc->label, oc->name));

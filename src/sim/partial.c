@@ -450,11 +450,12 @@ static uint64_t get_le(const unsigned char *b, int n)
     return v;
 }
 
-/* A cursor over one section's payload; `bad` is set (and stays) when a read would overrun it. */
+/* A cursor over one section's payload; `bad` is set (and stays) when a read would overrun it,
+** `nomem` when a string read could not be copied (the part is then not damaged). */
 typedef struct {
     const unsigned char *b;
     size_t n, pos;
-    int bad;
+    int bad, nomem;
 } cursor;
 
 static const unsigned char *take(cursor *c, uint64_t n)
@@ -490,7 +491,7 @@ static char *get_str(cursor *c)
         s[n] = 0;
     }
     if (b && !s)
-        c->bad = 1;
+        c->bad = c->nomem = 1;
     return s;
 }
 
@@ -533,7 +534,7 @@ static nsm_status next_section(nsm_part *p, uint32_t tag, const char *what, curs
                                        p->name, what);
         return st;
     }
-    *c = (cursor){p->buf + p->pos + SECTION, (size_t)len, 0, 0};
+    *c = (cursor){p->buf + p->pos + SECTION, (size_t)len, 0, 0, 0};
     p->pos += SECTION + (size_t)len;
     return NSM_OK;
 }
@@ -555,6 +556,8 @@ static nsm_status read_head(nsm_part *p, nsm_diag *diag)
     h->n_shards = get_u32(&c);
     h->first = get_u64(&c);
     h->count = get_u64(&c);
+    if (c.nomem)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", p->name);
     if (c.bad || c.pos != c.n)
         return refuse(p, diag, "damaged: its head does not have the fields of format "
                       NSM_PART_FORMAT_TEXT);

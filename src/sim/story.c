@@ -98,7 +98,7 @@ static int cond_names(const nsm_condition *c, int f)
     return 0;
 }
 
-static void mark_cond(const nsm_condition *c, unsigned char *in)
+static void mark_cond(const nsm_condition *c, int *in)
 {
     for (int k = 0; k < c->n_clauses; k++)
         in[c->clauses[k].factor] = 1;
@@ -111,9 +111,10 @@ int nsm_story_route_factors(const nsm_model *m, int o, int *out)
         memcpy(out, oc->route, (size_t)oc->n_route * sizeof *out);
         return oc->n_route;
     }
-    unsigned char *in = calloc((size_t)m->n_factors + 1, 1);
-    if (!in)
-        return 0;
+    /* the marks in out itself, compacted in place below (out[n] with n <= f is a mark already
+    ** read): nothing to allocate, so no way to come back with fewer factors than there are */
+    int *in = out;
+    memset(in, 0, (size_t)m->n_factors * sizeof *in);
     mark_cond(&oc->cond, in);
     for (int j = 0; j < m->n_modifiers; j++) {
         int p = m->modifiers[j].process;
@@ -135,7 +136,6 @@ int nsm_story_route_factors(const nsm_model *m, int o, int *out)
     for (int f = 0; f < m->n_factors; f++)
         if (in[f])
             out[n++] = f;
-    free(in);
     return n;
 }
 

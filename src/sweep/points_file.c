@@ -245,19 +245,22 @@ void nsmi_point_batch_release(nsm_point_batch *b)
 }
 
 /* The whole of a small file, NUL-terminated: a new string, or NULL (missing, unreadable, or too
-** large to be a .counts file). */
+** large to be a .counts file), with errno ENOMEM when memory ran out and only then. */
 static char *read_small(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
+    int nomem = !f && errno == ENOMEM;
     struct stat st;
     int ok = f && fstat(fileno(f), &st) == 0 && st.st_size >= 0 && st.st_size <= COUNTS_MAX;
     char *buf = ok ? malloc((size_t)st.st_size + 1) : NULL;
+    nomem |= ok && !buf;
     *n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
     ok = buf && !ferror(f) && *n == (size_t)st.st_size;
     if (f)
         fclose(f);
     if (!ok) {
         free(buf);
+        errno = nomem ? ENOMEM : EIO;
         return NULL;
     }
     buf[*n] = '\0';
@@ -305,8 +308,8 @@ nsm_point_state nsmi_point_check(const char *work, size_t p, const char **why)
     struct stat st;
     const char *problem = NULL;
     nsm_point_state s = NSM_POINT_DONE;
-    if (!csv || !cnt)
-        s = NSM_POINT_MISSING; /* out of memory: run the point again */
+    if (!csv || !cnt || (!text && errno == ENOMEM))
+        s = NSM_POINT_NOMEM;
     else if (!text && stat(cnt, &st) != 0 && stat(csv, &st) != 0)
         s = NSM_POINT_MISSING;
     else if (!text)
@@ -331,13 +334,23 @@ nsm_point_state nsmi_point_check(const char *work, size_t p, const char **why)
 static nsm_status point_events(const char *work, size_t p, uint64_t *events, nsm_diag *diag)
 {
     const char *why = NULL;
-    if (nsmi_point_check(work, p, &why) != NSM_POINT_DONE)
+    nsm_point_state state = nsmi_point_check(work, p, &why);
+    if (state == NSM_POINT_NOMEM)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading point %zu in %s", p + 1,
+                              work);
+    if (state != NSM_POINT_DONE)
         return nsm_diag_error(diag, NSM_ERR_IO, "point %zu in %s is not done%s%s", p + 1, work,
                               why ? ": " : "", why ? why : "");
     char *cnt = nsmi_point_path(work, p, "counts");
     size_t n = 0;
     char *text = cnt ? read_small(cnt, &n) : NULL;
-    long sum = text ? line_before(text, n) : -1, rec = sum > 0 ? line_before(text, (size_t)sum) : -1;
+    if (!cnt || (!text && errno == ENOMEM)) {
+        free(cnt);
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading point %zu in %s",
+                              p + 1, work);
+    }
+    long sum = text ? line_before(text, n) : -1;
+    long rec = sum > 0 ? line_before(text, (size_t)sum) : -1;
     long ev = rec > 0 ? line_before(text, (size_t)rec) : -1;
     unsigned long long v = 0;
     nsm_status st = ev >= 0 && sscanf(text + ev, "events %llu", &v) == 1
@@ -459,7 +472,11 @@ nsm_status nsm_sweep_pack_points(const char *work, size_t n_points, size_t offse
     nsm_status st = NSM_OK;
     for (size_t p = offset; st == NSM_OK && p < n_points; p += stride) {
         const char *why = NULL;
-        if (nsmi_point_check(work, p, &why) != NSM_POINT_DONE)
+        nsm_point_state state = nsmi_point_check(work, p, &why);
+        if (state == NSM_POINT_NOMEM)
+            return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading point %zu in %s",
+                                  p + 1, work);
+        if (state != NSM_POINT_DONE)
             return nsm_diag_error(diag, NSM_ERR_IO, "point %zu in %s is not done%s%s", p + 1,
                                   work, why ? ": " : "", why ? why : "");
         st = pack_point(work, p, part, diag);
@@ -499,7 +516,10 @@ static nsm_status unpack_point(const char *work, nsm_part *part, size_t want, ns
     if (st == NSM_OK)
         st = unpack_file(work, want, "counts", b + 24 + nc, (size_t)nn, diag);
     const char *why = NULL;
-    if (st == NSM_OK && nsmi_point_check(work, want, &why) != NSM_POINT_DONE)
+    nsm_point_state state = st == NSM_OK ? nsmi_point_check(work, want, &why) : NSM_POINT_DONE;
+    if (state == NSM_POINT_NOMEM)
+        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading point %zu", want + 1);
+    else if (state != NSM_POINT_DONE)
         st = nsm_diag_error(diag, NSM_ERR_INPUT, "%s: point %zu is damaged (%s)",
                             nsm_part_name(part), want + 1, why ? why : "missing");
     return st;

@@ -43,11 +43,17 @@ nsm_status nsmi_point_batch_add(nsm_point_batch *b, const char *work, size_t p, 
 nsm_status nsmi_point_batch_commit(nsm_point_batch *b, const char *work, nsm_diag *diag);
 void nsmi_point_batch_release(nsm_point_batch *b);
 
-typedef enum { NSM_POINT_MISSING, NSM_POINT_DONE, NSM_POINT_DAMAGED } nsm_point_state;
+typedef enum {
+    NSM_POINT_MISSING,
+    NSM_POINT_DONE,
+    NSM_POINT_DAMAGED,
+    NSM_POINT_NOMEM
+} nsm_point_state;
 
 /* Whether point p is done: its files exist and match their seal. A damaged point (a file missing,
 ** truncated, changed, or an unsealed .counts) gets its files deleted, so that it is run again;
-** *why (may be NULL) then says what was wrong (a static string). */
+** *why (may be NULL) then says what was wrong (a static string). NSM_POINT_NOMEM: memory ran out
+** while looking; the files are left as they are. */
 nsm_point_state nsmi_point_check(const char *work, size_t p, const char **why);
 
 #endif

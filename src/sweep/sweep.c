@@ -248,6 +248,7 @@ nsm_status nsm_sweep_save_point(const nsm_model *m, const nsm_sweep_design *d, s
     return st;
 }
 
+/* A point whose check ran out of memory counts as not done: it is run again, to the same bytes. */
 int nsm_sweep_point_done(const char *work, size_t p, nsm_diag *diag)
 {
     const char *why = NULL;
@@ -372,6 +373,11 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
         if (state == NSM_POINT_DONE) {
             ps.done++;
             continue;
+        }
+        if (state == NSM_POINT_NOMEM) {
+            st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading point %zu in %s",
+                                p + 1, work);
+            break;
         }
         if (state == NSM_POINT_DAMAGED && ++ps.damaged <= DAMAGED_SHOWN)
             report_damaged(work, p, why, diag);
