@@ -47,7 +47,7 @@ static int alloc_params(nsm_sweep_design *d, int n)
 
 typedef struct {
     char **names;
-    int n, done;
+    int n, done, nomem; /* nomem: a name was dropped, memory ran out */
 } header_ctx;
 
 static void on_field(void *s, size_t len, void *data)
@@ -56,10 +56,13 @@ static void on_field(void *s, size_t len, void *data)
     if (h->done)
         return;
     char **names = realloc(h->names, ((size_t)h->n + 1) * sizeof *names);
-    if (!names)
+    if (!names) {
+        h->nomem = 1;
         return;
+    }
     h->names = names;
     h->names[h->n] = strndup(s ? s : "", len);
+    h->nomem |= h->names[h->n] == NULL;
     h->n += h->names[h->n] != NULL;
 }
 
@@ -92,7 +95,7 @@ static nsm_status read_table(const char *path, nsm_table *t, nsm_schema *schema,
     nsm_status st = read_file(path, &bytes, &size, diag);
     if (st != NSM_OK)
         return st;
-    header_ctx h = {NULL, 0, 0};
+    header_ctx h = {NULL, 0, 0, 0};
     struct csv_parser p;
     csv_init(&p, CSV_APPEND_NULL);
     size_t skip = size >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
@@ -100,7 +103,7 @@ static nsm_status read_table(const char *path, nsm_table *t, nsm_schema *schema,
         csv_parse(&p, bytes + k, 1, on_field, on_row, &h);
     csv_fini(&p, on_field, on_row, &h);
     csv_free(&p);
-    *cols = calloc((size_t)h.n + 1, sizeof **cols);
+    *cols = h.nomem ? NULL : calloc((size_t)h.n + 1, sizeof **cols);
     for (int k = 0; *cols && k < h.n; k++)
         (*cols)[k] = (nsm_column){h.names[k], 0};
     *schema = (nsm_schema){path, "a design", h.n, *cols};
@@ -108,7 +111,9 @@ static nsm_status read_table(const char *path, nsm_table *t, nsm_schema *schema,
     schema->file = slash ? slash + 1 : path;
     st = *cols ? nsm_table_parse(t, path, schema, bytes, size, diag) : NSM_ERR_NOMEM;
     free(bytes);
-    free(h.names); /* the names live on in *cols until the caller frees them */
+    for (int k = 0; !*cols && k < h.n; k++) /* else they live on in *cols, the caller's to free */
+        free(h.names[k]);
+    free(h.names);
     return st;
 }
 
