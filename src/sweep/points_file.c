@@ -330,8 +330,8 @@ nsm_point_state nsmi_point_check(const char *work, size_t p, const char **why)
     return s;
 }
 
-/* The events of point p, from its verified .counts file. */
-static nsm_status point_events(const char *work, size_t p, uint64_t *events, nsm_diag *diag)
+/* Point p must be done (the sweep has run it): NSM_OK, or why it cannot be read. */
+static nsm_status point_must_be_done(const char *work, size_t p, nsm_diag *diag)
 {
     const char *why = NULL;
     nsm_point_state state = nsmi_point_check(work, p, &why);
@@ -341,6 +341,15 @@ static nsm_status point_events(const char *work, size_t p, uint64_t *events, nsm
     if (state != NSM_POINT_DONE)
         return nsm_diag_error(diag, NSM_ERR_IO, "point %zu in %s is not done%s%s", p + 1, work,
                               why ? ": " : "", why ? why : "");
+    return NSM_OK;
+}
+
+/* The events of point p, from its verified .counts file. */
+static nsm_status point_events(const char *work, size_t p, uint64_t *events, nsm_diag *diag)
+{
+    nsm_status done = point_must_be_done(work, p, diag);
+    if (done != NSM_OK)
+        return done;
     char *cnt = nsmi_point_path(work, p, "counts");
     size_t n = 0;
     char *text = cnt ? read_small(cnt, &n) : NULL;
@@ -470,17 +479,9 @@ nsm_status nsm_sweep_pack_points(const char *work, size_t n_points, size_t offse
                                  nsm_part *part, nsm_diag *diag)
 {
     nsm_status st = NSM_OK;
-    for (size_t p = offset; st == NSM_OK && p < n_points; p += stride) {
-        const char *why = NULL;
-        nsm_point_state state = nsmi_point_check(work, p, &why);
-        if (state == NSM_POINT_NOMEM)
-            return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading point %zu in %s",
-                                  p + 1, work);
-        if (state != NSM_POINT_DONE)
-            return nsm_diag_error(diag, NSM_ERR_IO, "point %zu in %s is not done%s%s", p + 1,
-                                  work, why ? ": " : "", why ? why : "");
-        st = pack_point(work, p, part, diag);
-    }
+    for (size_t p = offset; st == NSM_OK && p < n_points; p += stride)
+        if ((st = point_must_be_done(work, p, diag)) == NSM_OK)
+            st = pack_point(work, p, part, diag);
     return st;
 }
 
