@@ -5,9 +5,8 @@
 # Usage: tests/api.sh BUILD_DIR   (from the project root)
 set -u
 lib=${1:-build}/libneasim.a
-if ! command -v nm >/dev/null; then
-    echo "api: nm (binutils) is not installed: SKIPPED"; exit 77
-fi
+source "$(dirname "$0")/skip-lib.sh"
+command -v nm >/dev/null || skip_suite "nm (binutils) is not installed (make deps)"
 pass=0
 fail=0
 declared=$(cat include/neasim/*.h | grep -o '\bnsm_[A-Za-z0-9_]*\b' | sort -u)

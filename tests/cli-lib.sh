@@ -1,7 +1,9 @@
 # tests/cli-lib.sh: what every CLI suite (tests/cli.sh, tests/cli_*.sh) shares: the binary, a
 # scratch folder removed on exit, pass/fail counters and the expect/bad/check_that helpers.
 # Source it from a suite run as `bash tests/cli_X.sh BUILD_DIR` from the project root; end the
-# suite with `cli_done NAME`.
+# suite with `cli_done NAME`. A suite that cannot check something says so with skip_suite or
+# skip_part (tests/skip-lib.sh, sourced here).
+source "$(dirname "${BASH_SOURCE[0]}")/skip-lib.sh"
 NEASIM=$(realpath "${1:-build}/neasim")
 work=$(mktemp -d /tmp/nsm-cli-XXXXXX)
 trap 'rm -rf "$work"' EXIT

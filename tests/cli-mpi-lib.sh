@@ -1,13 +1,11 @@
 # tests/cli-mpi-lib.sh: what the Open MPI suites share, sourced after cli-lib.sh: MPI_BIN, a loud
-# skip (exit 77) without mpirun or build/neasim-mpi (`make mpi`) or when mpirun cannot start a
+# skip (skip_suite) without mpirun or build/neasim-mpi (`make mpi`) or when mpirun cannot start a
 # process here, the environment Open MPI needs in a container, mpi K ARGS... and ranks NAME -- ARGS...
 # Set MPI_STDERR=1 before sourcing to keep the ranks' stderr apart in $work/mpi.err (else it joins
 # $work/mpi.out).
-suite=$(basename "$0" .sh)
 MPI_BIN=$(dirname "$NEASIM")/neasim-mpi
 if ! command -v mpirun >/dev/null || [ ! -x "$MPI_BIN" ]; then
-    echo "SKIPPED $suite: $(command -v mpirun >/dev/null || echo 'mpirun is missing (apt-get install openmpi-bin libopenmpi-dev)') $([ -x "$MPI_BIN" ] || echo "$MPI_BIN is missing (make mpi)")"
-    exit 77
+    skip_suite "$(command -v mpirun >/dev/null || echo 'mpirun is missing (make deps installs openmpi-bin and libopenmpi-dev)') $([ -x "$MPI_BIN" ] || echo "$MPI_BIN is missing (make mpi)")"
 fi
 # Open MPI refuses root without these, and a container may have fewer cores than ranks; the
 # shared-memory transport's single-copy mechanism needs ptrace rights a sandbox may not give.
@@ -25,9 +23,8 @@ mpi() { # K ARGS...: mpirun -n K neasim-mpi ARGS, its output in $work/mpi.out (a
     fi
 }
 if ! mpi 1 --version; then
-    echo "SKIPPED $suite: mpirun cannot start a process here:"
     cat "$work/mpi.out" ${MPI_STDERR:+"$work/mpi.err"} | sed 's/^/    /' | head -5
-    exit 77
+    skip_suite "mpirun cannot start a process here (its words above)"
 fi
 
 # ranks NAME -- ARGS...: ARGS once plainly (2 threads, into $work/NAME-plain), then under mpirun

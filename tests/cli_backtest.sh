@@ -4,7 +4,7 @@
 # validate_backtest_lib.R), checked against closed forms and against neasim score's own totals. Skipped (exit 77) without Rscript.
 # Run as `bash tests/cli_backtest.sh BUILD_DIR` from the project root.
 source "$(dirname "$0")/cli-lib.sh"
-command -v Rscript >/dev/null || { echo "cli_backtest: skipped (Rscript not found)"; exit 77; }
+command -v Rscript >/dev/null || skip_suite "Rscript not found (make deps installs R)"
 export NEASIM
 
 # the shipped backtests are what the script generates from the data, and check clean

@@ -10,11 +10,11 @@ source "$(dirname "$0")/cli-lib.sh"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 SCREEN=900           # px: one screen of a 1400 px wide display
 MAX_SCREENS=4
-skip() { echo "brief: $*: SKIPPED (nothing checked; make deps installs it)" >&2; exit 77; }
-[ -x "$CHROMIUM" ] || skip "no headless browser at $CHROMIUM"
-command -v python3 >/dev/null || skip "no python3"
+[ -x "$CHROMIUM" ] || skip_suite "no headless browser at $CHROMIUM (make deps installs chromium)"
+command -v python3 >/dev/null || skip_suite "no python3 (make deps)"
 Rscript -e 'invisible(find.package(c("ggplot2", "readr", "scales", "base64enc", "htmltools")))' \
-    >/dev/null 2>&1 || skip "R with ggplot2, readr, scales, base64enc and htmltools is not installed"
+    >/dev/null 2>&1 ||
+    skip_suite "R with ggplot2, readr, scales, base64enc and htmltools is not installed (make deps)"
 if [ "${BRIEF_KEEP:-0}" = 1 ]; then trap - EXIT; echo "brief: kept in $work"; fi
 
 # chromium ARGS...: headless, no network, no profile of its own beyond a scratch folder
@@ -47,8 +47,8 @@ if localedef -i ko_KR -f UTF-8 "$work/locale/ko_KR.UTF-8" >/dev/null 2>&1 ||
         bash -c "[ \"\$(LOCPATH='$work/locale' LC_ALL=ko_KR.UTF-8 Rscript -e 'cat(format(as.Date(\"2036-11-01\"), \"%b\"))')\" = '11월' ] &&
                  grep -q 'by Nov 2036' '$work/ko/brief.html' && ! grep -q '월' '$work/ko/brief.html'"
 else
-    echo "brief: the month names under a Korean locale: SKIPPED, not counted (localedef or the ko_KR" \
-         "source is missing: Debian's locales, make deps)" >&2
+    skip_part "the month names under a Korean locale" \
+        "localedef or the ko_KR source is missing: Debian's locales, make deps"
 fi
 html="$dir/brief.html"
 check_that "the brief is one self-contained HTML page" \

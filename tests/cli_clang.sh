@@ -20,14 +20,9 @@
 set -u
 build=${1:-build}
 second=$build/neasim-clang
-if [ ! -x "$second" ]; then
-    echo "**********************************************************************"
-    echo "*** SKIPPED: $second is not built (no clang with -fopenmp:"
-    echo "*** make deps installs clang and libomp-dev), so no output was       ***"
-    echo "*** checked against a second compiler's build.                       ***"
-    echo "**********************************************************************"
-    exit 77
-fi
+source "$(dirname "$0")/skip-lib.sh"
+[ -x "$second" ] || skip_suite "$second is not built (no clang with -fopenmp: make deps installs" \
+    "clang and libomp-dev), so no output was checked against a second compiler's build"
 work=$(mktemp -d /tmp/nsm-clang-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 if ! bash scripts/bytecheck.sh --at-least 80 "$(realpath "$build/neasim")" "$(realpath "$second")" \

@@ -8,8 +8,7 @@
 source "$(dirname "$0")/cli-lib.sh"
 if ! command -v Rscript >/dev/null ||
    ! Rscript -e 'invisible(find.package(c("ggplot2", "readr", "scales")))' >/dev/null 2>&1; then
-    echo "discover figures: R with ggplot2, readr and scales is not installed (make deps): skipped"
-    exit 77
+    skip_suite "R with ggplot2, readr and scales is not installed (make deps)"
 fi
 export LC_ALL=C
 "$NEASIM" sweep tests/models/discover --lhs 80 --runs 300 --horizons 1 --seed 5 --quiet --out "$work/sw" &&

@@ -24,12 +24,10 @@ set -u
 build=${1:-build}
 NEASIM=$(realpath "$build/neasim")
 shim=$build/tests/nomem_preload.so
+source "$(dirname "$0")/skip-lib.sh"
 if [ ! -f "$shim" ] || ldd "$NEASIM" 2>/dev/null | grep -q libasan; then
-    echo "**********************************************************************"
-    echo "*** SKIPPED: $([ -f "$shim" ] && echo "$NEASIM is a sanitizer build" || echo "$shim is not built (make test builds it)"),"
-    echo "*** so no allocation was made to fail.                               ***"
-    echo "**********************************************************************"
-    exit 77
+    skip_suite "$([ -f "$shim" ] && echo "$NEASIM is a sanitizer build" ||
+        echo "$shim is not built (make test builds it)"), so no allocation was made to fail"
 fi
 shim=$(realpath "$shim")
 work=$(mktemp -d /tmp/nsm-nomem-XXXXXX)

@@ -47,7 +47,7 @@ immutable=0
 mkdir -p "$work/ro-probe" && chattr +i "$work/ro-probe" 2>/dev/null &&
     ! touch "$work/ro-probe/x" 2>/dev/null && immutable=1
 chattr -i "$work/ro-probe" 2>/dev/null
-[ "$immutable" = 1 ] || echo "SKIPPED (loudly): read-only parent cases: chattr +i is not available here"
+[ "$immutable" = 1 ] || skip_part "the read-only parent cases" "chattr +i is not available here"
 
 for c in run cmp swp; do
     d="$work/bad-$c"
@@ -241,7 +241,7 @@ check_that "file-size limit: nothing left" test -z "$(ls -A "$work/fsize")"
 # A sanitizer build reserves terabytes of address space for its shadow memory and cannot run
 # under such a limit: skipped there, loudly.
 if ldd "$NEASIM" 2>/dev/null | grep -q libasan; then
-    echo "SKIP out of memory: a sanitizer build cannot run under ulimit -v"
+    skip_part "out of memory under ulimit -v" "a sanitizer build cannot run under it; make test runs it"
 else
     mkdir -p "$work/oom"
     "$NEASIM" run tests/models/two_state --runs 10 --quiet --out "$work/oom/res" >/dev/null 2>&1
@@ -275,7 +275,7 @@ if command -v strace >/dev/null; then
     n=$(awk '/rename\("[^"]*synced-sweep.partial", / { exit } /syncfs\(/ { n++ } END { print n + 0 }' "$work/strace.txt")
     check_that "sweep: syncfs before rename" test "$n" -ge 1
 else
-    echo "SKIPPED (loudly): fsync ordering: strace is not installed"
+    skip_part "the fsync ordering" "strace is not installed (make deps)"
 fi
 
 # --- manifest: `command` is the exact command line; re-run it and get the same tables ----------

@@ -12,8 +12,7 @@
 # Skipped (exit 77) without python3. Run as `bash tests/cli_readme_sync.sh BUILD_DIR` from the
 # project root; about 15 seconds on 2 cores.
 source "$(dirname "$0")/cli-lib.sh"
-command -v python3 >/dev/null || {
-    echo "*** cli_readme_sync: SKIPPED: python3 not found: the README is not checked ***"; exit 77; }
+command -v python3 >/dev/null || skip_suite "python3 not found (make deps): the README is not checked"
 check_readme() { python3 tests/readme_sync.py "$@"; }
 seen="$work/seen.txt"
 : > "$seen"

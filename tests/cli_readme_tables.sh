@@ -10,7 +10,7 @@
 # refused with file:line for each kind of bad marker. Skipped (exit 77) without Rscript. Run as
 # `bash tests/cli_readme_tables.sh BUILD_DIR` from the project root.
 source "$(dirname "$0")/cli-lib.sh"
-command -v Rscript >/dev/null || { echo "cli_readme_tables: skipped (Rscript not found)"; exit 77; }
+command -v Rscript >/dev/null || skip_suite "Rscript not found (make deps installs R)"
 export NEASIM
 here=$PWD
 fa=scenarios/formal-alignment/README.md

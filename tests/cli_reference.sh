@@ -16,7 +16,7 @@
 # size. About five minutes on 2 cores (two more under load). Skipped (exit 77) without python3. Run
 # as `bash tests/cli_reference.sh BUILD_DIR` from the project root.
 source "$(dirname "$0")/cli-lib.sh"
-command -v python3 >/dev/null || { echo "cli_reference: skipped (python3 not found)"; exit 77; }
+command -v python3 >/dev/null || skip_suite "python3 not found (make deps)"
 
 check_that "random models: neasim and the independent simulator agree, and each broken rule is caught" \
     python3 tests/reference_sim.py "$NEASIM" "$work"

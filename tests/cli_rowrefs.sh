@@ -4,7 +4,7 @@
 # the shipped scenarios, and each kind of stale citation caught on a copy. Skipped (exit 77)
 # without Rscript. Run as `bash tests/cli_rowrefs.sh BUILD_DIR` from the project root.
 source "$(dirname "$0")/cli-lib.sh"
-command -v Rscript >/dev/null || { echo "cli_rowrefs: skipped (Rscript not found)"; exit 77; }
+command -v Rscript >/dev/null || skip_suite "Rscript not found (make deps installs R)"
 export NEASIM
 here=$PWD
 rowrefs() { (cd "$1" && Rscript "$here/scripts/validate_rowrefs.R" scenarios); }

@@ -7,7 +7,7 @@
 # written), and the calibration scenario scored against the shipped records.
 # Usage: bash tests/cli_score.sh BUILD_DIR   (from the project root)
 source "$(dirname "$0")/cli-lib.sh"
-command -v awk >/dev/null || { echo "cli_score: awk is missing; skipped"; exit 77; }
+command -v awk >/dev/null || skip_suite "awk is missing"
 models=tests/models
 
 # value FILE SCOPE QUANTITY NAME METRIC [COLUMN [ARM]]: a number of scores.csv (COLUMN 8 = value,
@@ -351,7 +351,7 @@ if command -v valgrind >/dev/null && ! ldd "$NEASIM" 2>/dev/null | grep -q libas
     cp -r "$work/counts" "$work/cut" && sed -i '8d' "$work/cut/count_distribution.csv"
     vg "a count distribution with a gap" 65 score "$work/cut" --observed "$work/obs_counts.csv" --out "$work/vg-x"
 else
-    echo "cli_score: valgrind missing (or an ASan build): the memcheck cases did not run"
+    skip_part "the memcheck cases" "valgrind is missing (make deps), or this is a sanitizer build"
 fi
 
 cli_done score

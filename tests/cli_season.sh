@@ -116,7 +116,7 @@ if command -v Rscript >/dev/null && Rscript -e 'quit(status = !requireNamespace(
                                         "Launch days: seasonality, month 3")),
                   grepl(": seasonality, months 3-4, 8$", got[3]), grepl("surge", got[3]))'
 else
-    echo "cli_season: figure label check skipped (Rscript or ggplot2 not found)"
+    skip_part "the figure label check" "Rscript or ggplot2 not found (make deps)"
 fi
 
 cli_done season

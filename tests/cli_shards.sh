@@ -184,7 +184,7 @@ if command -v python3 >/dev/null; then
     forge "$work/a2" "$work/slice" 'i = len(b) - 32; import struct; j = b.find(b"HEAD"); n = struct.unpack("<Q", b[j+8:j+16])[0]; k = j + 16 + n - 16; b[k:k+8] = struct.pack("<Q", 1)'
     refused "a slice that is not its shard's" "slice: shard 2/3 holds items 1\.\." "$work/a1" "$work/slice" "$work/a3"
 else
-    echo "SKIP the forged parts: python3 is missing"
+    skip_part "the forged parts" "python3 is missing (make deps)"
 fi
 # the scenario changed between the shards and the merge
 cp -r $T "$work/two_c"

@@ -8,13 +8,7 @@
 # never passed.
 source "$(dirname "$0")/cli-lib.sh"
 
-loud() { # a skip that cannot be missed in make test's output
-    printf '\n%s\n*** cli_slurm: SKIPPED: %s\n%s\n\n' "$(printf '*%.0s' {1..72})" "$1" \
-        "$(printf '*%.0s' {1..72})"
-    exit 77
-}
-
-"$NEASIM" merge --help >/dev/null 2>&1 || loud "this neasim has no 'merge' command (the shards branch)"
+"$NEASIM" merge --help >/dev/null 2>&1 || skip_suite "this neasim has no 'merge' command (the shards branch)"
 cluster=$(mktemp -d /tmp/nsm-slurm-XXXXXX)
 cleanup() {
     bash tests/slurm-cluster.sh stop "$cluster"
@@ -23,7 +17,7 @@ cleanup() {
 trap cleanup EXIT
 if ! env_line=$(bash tests/slurm-cluster.sh start "$cluster" 2>"$cluster/start.err"); then
     cat "$cluster/start.err"
-    loud "the Slurm cluster did not start: $(grep -m1 'slurm-cluster: ' "$cluster/start.err" | sed 's/^slurm-cluster: //')"
+    skip_suite "the Slurm cluster did not start: $(grep -m1 'slurm-cluster: ' "$cluster/start.err" | sed 's/^slurm-cluster: //')"
 fi
 eval "$env_line"
 echo "    $(cat "$cluster/start.err")"

@@ -6,10 +6,8 @@
 # confusing quote error.
 source "$(dirname "$0")/cli-lib.sh"
 
-if ! command -v Rscript >/dev/null || ! Rscript -e 'library(readr)' >/dev/null 2>&1; then
-    echo "cli_spreadsheet: SKIPPED: needs Rscript with readr (make deps installs them)"
-    exit 77
-fi
+command -v Rscript >/dev/null && Rscript -e 'library(readr)' >/dev/null 2>&1 ||
+    skip_suite "needs Rscript with readr (make deps installs them)"
 
 # --- design.csv: a plain CSV; the options --resume checks are kept apart -----------------------
 sw=(sweep tests/models/uncertain --oat --runs 50 --seed 3 --quiet)

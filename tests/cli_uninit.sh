@@ -17,14 +17,10 @@
 set -u
 build=${1:-build}
 pattern=$build/neasim-pattern
-if [ ! -x "$pattern" ]; then
-    echo "**********************************************************************"
-    echo "*** SKIPPED: $pattern is not built: $(${CC:-cc} --version 2>/dev/null | head -1)"
-    echo "*** has no -ftrivial-auto-var-init=pattern (gcc 12 or clang 8 has),  ***"
-    echo "*** so no output was checked against a poisoned memory.              ***"
-    echo "**********************************************************************"
-    exit 77
-fi
+source "$(dirname "$0")/skip-lib.sh"
+[ -x "$pattern" ] || skip_suite "$pattern is not built: $(${CC:-cc} --version 2>/dev/null | head -1)" \
+    "has no -ftrivial-auto-var-init=pattern (gcc 12 or clang 8 has), so no output was checked" \
+    "against a poisoned memory"
 work=$(mktemp -d /tmp/nsm-uninit-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # glibc fills what malloc returns with 0x5A and what free takes back with 0xA5 (perturb 165), but

@@ -10,20 +10,14 @@
 set -u
 source "$(dirname "$0")/cli-lib.sh"
 
-if ! command -v valgrind >/dev/null; then
-    echo "**********************************************************************"
-    echo "*** SKIPPED: valgrind is not installed, so the memcheck cases did   ***"
-    echo "*** NOT run. Install it: scripts/install-deps.sh (apt-get install   ***"
-    echo "*** valgrind).                                                       ***"
-    echo "**********************************************************************"
-    exit 77
-fi
+command -v valgrind >/dev/null ||
+    skip_suite "valgrind is not installed, so the memcheck cases did NOT run (make deps installs it)"
 
 # make check-asan runs the suites on a sanitizer build, which cannot run under valgrind; plain
 # make test runs this suite.
 if ldd "$NEASIM" 2>/dev/null | grep -q libasan; then
-    echo "*** SKIPPED: $NEASIM is built with AddressSanitizer, which valgrind cannot run (make test runs this suite) ***"
-    exit 77
+    skip_suite "$NEASIM is built with AddressSanitizer, which valgrind cannot run (make test runs" \
+        "this suite)"
 fi
 
 # Leak policy: only "definitely lost" fails. libgomp keeps its thread pool (and glibc the threads'

@@ -5,14 +5,9 @@
 # not text). A CSV with non-ASCII text imported with the options README.md gives keeps it intact.
 source "$(dirname "$0")/cli-lib.sh"
 
-if ! command -v soffice >/dev/null; then
-    echo "cli_xlsx: SKIPPED: LibreOffice (soffice) is missing: install libreoffice-calc (make deps)"
-    exit 77
-fi
-if ! command -v python3 >/dev/null; then
-    echo "cli_xlsx: SKIPPED: python3 is missing (make deps)"
-    exit 77
-fi
+command -v soffice >/dev/null ||
+    skip_suite "LibreOffice (soffice) is missing: make deps installs libreoffice-calc"
+command -v python3 >/dev/null || skip_suite "python3 is missing (make deps)"
 lo() { timeout 600 soffice -env:UserInstallation="file://$work/lo-profile" --headless "$@" >/dev/null 2>&1; }
 
 # a scenario whose title is not ASCII (it reaches manifest.csv and the About sheet)

@@ -17,14 +17,13 @@
 set -u
 export LC_ALL=C   # awk and R number formats, whatever the caller's locale
 NEASIM=$(realpath "${1:-build}/neasim")
+source "$(dirname "$0")/skip-lib.sh"
 pass=0
 fail=0
 
 if ! command -v Rscript >/dev/null ||
    ! Rscript -e 'invisible(find.package(c("ggplot2", "readr", "scales", "base64enc")))' >/dev/null 2>&1; then
-    echo "figures: R with ggplot2, readr, scales and base64enc is not installed (make deps): skipped"
-    echo "figures: 0 passed, 0 failed"
-    exit 0
+    skip_suite "R with ggplot2, readr, scales and base64enc is not installed (make deps)"
 fi
 
 work=$(mktemp -d /tmp/nsm-figures-XXXXXX)

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Run every test program and the CLI cases; at the end, reprint each failing case (so that a
-# failure 400 lines up is not missed) and one closing line "N passed, N failed, N skipped".
-# A suite that exits 77 could not run (a tool is missing): it counts as skipped, never passed.
+# failure 400 lines up is not missed) and one closing line "tests: N passed, N failed, N skipped, N
+# parts skipped".
+# A suite that exits 77 could not run (a tool is missing): it counts as skipped, never passed. What
+# a suite or program that ran could not check (tests/skip-lib.sh's skip_part, cmocka's skip()) is
+# named again at the end and counted in the closing line's "parts skipped", so that a pass that
+# checked less than it should is seen there.
 # A program or suite still running after NSM_TEST_TIMEOUT seconds (default 1800; the slowest
 # suite takes about 5 minutes alone on 2 cores) is stopped and counts as failed: a test that hangs
 # (a loop that no longer ends, say) fails the run rather than holding it up for good.
@@ -18,6 +22,8 @@
 # Each wall time is kept, and the slowest are listed before the closing line, so that a suite
 # that grows slow is seen where it happens (side by side, they share the cores: compare times
 # of runs with the same NSM_TEST_JOBS).
+# NSM_TEST_ONLY="tests/cli_sweep.sh build/tests/test_scenario ..." runs only those, reported the same
+# way (tests/suites.sh runs this script so on suites of its own).
 # Usage: tests/run-tests.sh BUILD_DIR   (from the project root)
 set -u
 build=${1:-build}
@@ -32,6 +38,7 @@ failed=0
 skipped=0
 failures=()
 skips=()
+parts=()
 times=()
 logs=$(mktemp -d /tmp/nsm-tests-XXXXXX)
 
@@ -50,11 +57,17 @@ done
 for t in "$build"/tests/test_*; do
     [ -x "$t" ] && [ "${t%.d}" = "$t" ] && queue+=("$t")
 done
-for suite in tests/api.sh tests/layers.sh tests/cli.sh tests/cli_*.sh; do
+for suite in tests/api.sh tests/layers.sh tests/suites.sh tests/cli.sh tests/cli_*.sh; do
     [ -f "$suite" ] || continue
     case " ${queue[*]} " in *" $suite "*) continue ;; esac
     queue+=("$suite")
 done
+if [ -n "${NSM_TEST_ONLY:-}" ]; then
+    read -r -a queue <<<"$NSM_TEST_ONLY"
+    for t in "${queue[@]}"; do
+        [ -f "$t" ] || { echo "run-tests.sh: NSM_TEST_ONLY names $t, which is not a file" >&2; rm -rf "$logs"; exit 2; }
+    done
+fi
 total=${#queue[@]}
 
 # start I: run queue[I] in the background, its output to $logs/I.log; when it ends, "RC SECONDS"
@@ -97,6 +110,11 @@ report() {
         rc=1
     fi
     cat "$log"
+    local line
+    while IFS= read -r line; do parts+=("$line"); done < <(
+        sed -n 's/^SKIPPED PART: //p' "$log"
+        sed -n 's/^\[  SKIPPED \] \([A-Za-z_][A-Za-z0-9_]*\)$/\1/p' "$log" | sort -u |
+            sed "s|^|$(basename "$name"): |")
     times+=("$secs $name")
     if [ "$rc" -eq 0 ]; then
         passed=$((passed + 1))
@@ -158,5 +176,6 @@ fi
 echo "Slowest (wall seconds, $jobs side by side; the ${#times[@]} together took $SECONDS s):"
 printf '%s\n' "${times[@]}" | sort -rn | head -8 | sed 's/^/   /'
 [ ${#skips[@]} -eq 0 ] || printf 'SKIPPED (could not run, see above): %s\n' "${skips[@]}"
-echo "tests: $passed passed, $failed failed, $skipped skipped"
+[ ${#parts[@]} -eq 0 ] || printf 'SKIPPED PART (of a suite that ran, see above): %s\n' "${parts[@]}"
+echo "tests: $passed passed, $failed failed, $skipped skipped, ${#parts[@]} parts skipped"
 [ "$failed" -eq 0 ]

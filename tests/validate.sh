@@ -5,4 +5,6 @@
 # most of it the check of the README tables (scripts/readme_tables.R --check).
 set -u
 build=${1:-build}
+source "$(dirname "$0")/skip-lib.sh"
+command -v Rscript >/dev/null || skip_suite "Rscript not found (make deps installs R)"
 RUNS=${RUNS:-20000} SEED=${SEED:-20120101} bash scripts/validate.sh "$build"

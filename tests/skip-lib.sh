@@ -1,0 +1,27 @@
+# tests/skip-lib.sh: the one way a suite says it could not check something (sourced by every
+# shell suite that may skip, before or after cli-lib.sh). A test that cannot run is counted as
+# skipped, never as passed, and the reader of make test's last lines must see it:
+#   skip_suite REASON  nothing (more) was checked: a banner no one can miss, and exit 77, which
+#                      tests/run-tests.sh counts as skipped and names again at the end;
+#   skip_part WHAT REASON
+#                      the suite goes on without WHAT: one line "SKIPPED PART: suite: WHAT
+#                      (REASON)", which tests/run-tests.sh collects from the suite's output and
+#                      reprints beside the closing line, so that a suite that passed having
+#                      checked less than it should is seen there, not only 300 lines up.
+# REASON says what is missing and how to get it (make deps installs every tool a suite needs).
+# tests/suites.sh holds every suite to this: no other file prints SKIPPED or exits 77.
+skip_suite_name=$(basename "$0" .sh)
+
+skip_suite() {
+    local bar
+    bar=$(printf '*%.0s' {1..72})
+    printf '\n%s\n*** SKIPPED: %s: nothing (more) was checked:\n*** %s\n%s\n\n' \
+        "$bar" "$skip_suite_name" "$*" "$bar"
+    exit 77
+}
+
+skip_part() {
+    local what=$1
+    shift
+    echo "SKIPPED PART: $skip_suite_name: $what ($*)"
+}
