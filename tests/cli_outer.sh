@@ -201,4 +201,15 @@ expect "run: the share at the start of an onset outcome, with its interval" 0 \
 expect "run without --outer: no judgment range" 0 'moved +[0-9.]+% \([0-9.]+-[0-9.]+\) *$' -- \
     run "$model" --runs 300 --out "$work/run"
 
+# the wall time said is the loop's, not the sum of draws run side by side (once about twice it)
+for cmd in "run scenarios/baseline --outer 20 --runs 2000" "compare tests/models/uncertain --levers all --outer 20 --runs 500"; do
+    t0=$(date +%s.%N)
+    # shellcheck disable=SC2086 # the words of $cmd are the arguments
+    "$NEASIM" $cmd --seed 5 --threads 2 --quiet --out "$work/wall" >/dev/null 2>&1
+    t1=$(date +%s.%N)
+    said=$(awk -F, '$1 == "wall_seconds" { print $2 }' "$work/wall/manifest.csv")
+    check_that "${cmd%% *} --outer: wall_seconds $said within the process's $(awk "BEGIN { print $t1 - $t0 }") s" \
+        awk "BEGIN { exit !(\"$said\" != \"\" && $said > 0 && $said <= $t1 - $t0) }"
+done
+
 cli_done outer
