@@ -179,13 +179,23 @@ last_effects <- function(b) {
     l
 }
 
-# "lowers “Alliance in crisis” by 14.4 points (13.1 to 15.7; judgment 9.0 to 20.1)"
+# "lowers “Alliance in crisis” by 14.4 points (13.1 to 15.7; judgment 9.0 to 20.1)": the change
+# and both its ranges as sizes in the verb's direction; a judgment range that reaches the other
+# side of zero says so in words ("judgment from lowering it by 3.1 to raising it by 0.4"), as a
+# size alone would hide it.
 effect_phrase <- function(r) {
-    verb <- if (r$difference_pp < 0) "lowers" else "raises"
+    down <- r$difference_pp < 0
+    verb <- if (down) "lowers" else "raises"
     size <- function(x) nsm_pp(abs(x), sign = FALSE)
     lo <- min(abs(r$ci_low_pp), abs(r$ci_high_pp)); hi <- max(abs(r$ci_low_pp), abs(r$ci_high_pp))
-    j <- if (!is.null(r$judgment_q05_pp) && !is.na(r$judgment_q05_pp))
-        paste0("; judgment ", nsm_pp(r$judgment_q05_pp), " to ", nsm_pp(r$judgment_q95_pp))
+    j <- NULL
+    if (!is.null(r$judgment_q05_pp) && !is.na(r$judgment_q05_pp)) {
+        a <- r$judgment_q05_pp; z <- r$judgment_q95_pp
+        j <- if (if (down) z <= 0 else a >= 0)
+            paste0("; judgment ", size(min(abs(a), abs(z))), " to ", size(max(abs(a), abs(z))))
+        else # q05 < 0 < q95
+            paste0("; judgment from lowering it by ", size(a), " to raising it by ", size(z))
+    }
     paste0(verb, " ", q(nsm_label(r$outcome)), " by ", size(r$difference_pp), " points (",
            size(lo), " to ", size(hi), j, ")")
 }

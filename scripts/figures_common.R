@@ -251,16 +251,35 @@ nsm_slug <- function(x) gsub("[^A-Za-z0-9_.-]+", "-", x)
 
 nsm_pct <- function(p, digits = 1) sprintf(paste0("%.", digits, "f%%"), 100 * p)
 
-# Percentage points to one decimal, as the C printed briefing writes them (README, `compare`):
-# "0.0" only when exactly zero (never "-0.0"), and a non-zero value that one decimal would round
-# to zero with one significant digit ("-0.004"), so that an interval that excludes zero never
-# shows 0.0 at an end. With `sign` a change, "+3.1" / "-0.4"; without, a size, "3.1" / "0.004".
-# The one formatter of changes for the brief's and the figures' text.
+# x rounded to d decimals (d >= 1), half away from zero: x is a table's number of few significant
+# digits, so a tie there (-1.65) is a tie here within rounding of its binary value, which the 1e-9
+# takes as one (sprintf alone rounds the binary number: -1.65 is just above it, "-1.6").
+nsm_round_away <- function(x, d) sign(x) * floor(abs(x) * 10^d + 0.5 + 1e-9) / 10^d
+
+# Percentage points to one decimal, by the rule of the C printed briefing (nsm_pp_text,
+# include/neasim/compare.h): the table's number rounded half away from zero, as a spreadsheet's
+# ROUND does ("-1.7" for -1.65); "0.0" only when exactly zero (never "-0.0"); a non-zero value
+# that one decimal would round to zero keeps one significant digit in fixed notation ("-0.004",
+# never "-4e-03"), so that an interval that excludes zero never shows 0.0 at an end. With `sign`
+# a change, "+3.1" / "-0.4"; without, a size, "3.1" / "0.004". The one formatter of changes for
+# the brief's and the figures' text: the terminal, the brief and the figures show one number
+# (tests/cli_briefing.sh compares the terminal's with this, cell by cell).
 nsm_pp <- function(x, sign = TRUE) {
-    s <- sprintf(if (sign) "%+.1f" else "%.1f", x)
-    tiny <- !is.na(x) & x != 0 & sub("^[+-]", "", s) == "0.0"
-    s[tiny] <- sprintf(if (sign) "%+.1g" else "%.1g", x[tiny])
+    r <- nsm_round_away(x, 1)
+    d <- rep(1L, length(x))
+    tiny <- which(!is.na(r) & r == 0 & x != 0)
+    for (i in tiny) { # one significant digit: its decimal d (at most 9), 10^-d <= |x| < 10^-(d-1)
+        d[i] <- 2L
+        while (d[i] < 9L && abs(x[i]) < 10^-d[i]) d[i] <- d[i] + 1L
+        r[i] <- nsm_round_away(x[i], d[i])
+        if (abs(r[i]) >= 10^(1L - d[i])) { # 0.0096 is 0.01, not 0.010
+            d[i] <- d[i] - 1L
+            r[i] <- nsm_round_away(x[i], d[i])
+        }
+    }
+    s <- sprintf(if (sign) "%+.*f" else "%.*f", d, if (sign) r else abs(r))
     s[!is.na(x) & x == 0] <- "0.0"
+    s[is.na(x)] <- "NA"
     s
 }
 

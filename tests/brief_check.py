@@ -18,6 +18,7 @@ import re
 import struct
 import sys
 import zlib
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def png_stats(path):
@@ -95,16 +96,22 @@ class Cells(html.parser.HTMLParser):
 
 
 def pp(x, sign=True):
-    """Percentage points as the C printed briefing writes them (README, `compare`): one decimal,
-    "0.0" only for an exact zero, and a non-zero value that one decimal rounds to zero with one
-    significant digit, so that an interval that excludes zero never ends at 0.0."""
-    x = float(x)
-    if x == 0:
+    """Percentage points as the C printed briefing writes them (README, `compare`): the table's
+    number to one decimal, half away from zero (-1.65 is -1.7), "0.0" only for an exact zero, and a
+    non-zero value that one decimal rounds to zero with one significant digit in fixed notation
+    ("-0.008", at most nine decimals), so that an interval that excludes zero never ends at 0.0.
+    Computed here in decimal arithmetic on the CSV's digits: an independent check of the rule that
+    src/output/compare.c and scripts/figures_common.R each apply to binary numbers."""
+    d = Decimal(x if isinstance(x, str) else repr(float(x)))
+    if d == 0:
         return "0.0"
-    s = ("%+.1f" if sign else "%.1f") % x
-    if s.lstrip("+-") == "0.0":
-        s = ("%+.1g" if sign else "%.1g") % x
-    return s
+    r = d.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if r == 0:
+        places = min(-d.adjusted(), 9)  # the decimal of the first significant digit
+        r = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if r != 0 and r.adjusted() > d.adjusted():  # 0.0096 is 0.01, not 0.010
+            r = d.quantize(Decimal(1).scaleb(1 - places), rounding=ROUND_HALF_UP)
+    return format(r if sign else abs(r), "+f" if sign else "f")
 
 
 def rows(path):
@@ -332,7 +339,6 @@ def numbers(d):
     # with no better direction (there is no better way for it to go)
     b = rows(d + "/briefing.csv")
     hmax = max(float(r["horizon_years"]) for r in b)
-    arm_labels = {r["arm_label"] for r in b}
     table = {}   # outcome label -> its row of the outcomes table (the first table whose rows end so)
     for cells in p.rows:
         if len(cells) >= 3:
@@ -368,21 +374,39 @@ def numbers(d):
                                                                  r["horizon_years"]))
     # the summary's sentences: "LEVER lowers “OUTCOME” by X points (LO to HI)"
     said = 0
+    judged = 0
     for item in p.items:
         for m in re.finditer(r"([^;:]+?) (lowers|raises) “([^”]+)” by ([0-9.]+) points \(([0-9.]+) to ([0-9.]+)", item):
             lever, verb, outcome, size, lo, hi = m.groups()
             found = [r for r in b if float(r["horizon_years"]) == hmax and r["outcome_label"] == outcome
                      and lever.strip().endswith(r["arm_label"])]
             ok = len(found) == 1
+            rest = ""
             if ok:
                 r = found[0]
                 v = float(r["difference_pp"])
                 ends = sorted([abs(float(r["ci_low_pp"])), abs(float(r["ci_high_pp"]))])
                 ok = (pp(abs(v), False) == size and ("lowers" if v < 0 else "raises") == verb and
                       pp(ends[0], False) == lo and pp(ends[1], False) == hi)
-            check(ok, "summary: '%s' is not briefing.csv's" % m.group(0))
+                # compare --outer: the judgment range, as sizes in the verb's direction, or in
+                # words when it reaches the other side of zero
+                rest = item[m.end():item.find(")", m.end())]
+                if "judgment_q05_pp" in r:
+                    a, z = float(r["judgment_q05_pp"]), float(r["judgment_q95_pp"])
+                    if (z <= 0) if v < 0 else (a >= 0):
+                        e = sorted([abs(a), abs(z)])
+                        want = "; judgment %s to %s" % (pp(e[0], False), pp(e[1], False))
+                    else:
+                        want = "; judgment from lowering it by %s to raising it by %s" % (
+                            pp(abs(a), False), pp(abs(z), False))
+                    ok = ok and rest == want
+                    judged += 1
+                else:
+                    ok = ok and rest == ""
+            check(ok, "summary: '%s%s' is not briefing.csv's" % (m.group(0), rest))
             said += 1
     check(said >= 3, "summary: only %d effects stated in sentences" % said)
+    check(judged in (0, said), "summary: %d of %d effects with a judgment range" % (judged, said))
     lever_lines(d, page, labels, check)
     start_shares(d, p, labels, check)
     print("numbers: %d checked, %d failed" % (checked, failed))

@@ -50,6 +50,23 @@ check_that "printed: --top 2 lists at most two levers an outcome" \
 check_that "printed: --top says what it left out" grep -q 'more with a distinguishable effect: raise --top' "$work/cmp.txt"
 check_that "printed: the best lever" grep -Eq '^  best lever: .* \(-[0-9.]+ pp by 2036-11-01\)$' "$work/cmp.txt"
 check_that "printed: no -0.0" bash -c "! grep -Eq -- '-0\.0([^0-9]|\$)' '$work/cmp.txt'"
+# The terminal, the brief and the figures show one number for an effect: every printed cell is
+# briefing.csv's number by the brief's rule (tests/printed_briefing.R). 10,000 runs make many
+# ties (-1.65), which the two once rounded apart; with --outer, the judgment ranges too.
+if command -v Rscript >/dev/null && Rscript -e 'library(readr)' >/dev/null 2>&1; then
+    "$NEASIM" compare scenarios/baseline --levers all --runs 10000 --seed 1 \
+        --out "$work/ties" >"$work/ties.txt" 2>&1
+    check_that "printed: each cell as the brief shows it (ties half away from zero)" \
+        Rscript tests/printed_briefing.R "$work/ties.txt" "$work/ties"
+    "$NEASIM" compare scenarios/baseline --levers all --outer 20 --runs 2000 --seed 1 \
+        --out "$work/ties-outer" >"$work/ties-outer.txt" 2>&1
+    check_that "printed --outer: each cell and judgment range as the brief shows it" \
+        Rscript tests/printed_briefing.R "$work/ties-outer.txt" "$work/ties-outer"
+    check_that "printed --outer: no number in scientific notation" \
+        bash -c "! grep -Eq '[0-9]e[-+][0-9]' '$work/ties-outer.txt'"
+else
+    skip_part "the printed cells against the brief's rule" "Rscript with readr is missing (make deps)"
+fi
 tr -d '\r' <"$work/cmp/briefing.csv" >"$work/briefing.csv"
 check_that "briefing.csv: the label columns come last" \
     grep -q ',distinguishable,outcome_label,arm_label,desirable,verdict,rank$' "$work/briefing.csv"

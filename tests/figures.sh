@@ -253,9 +253,13 @@ for d in judgment_run judgment_compare; do
         > "$work/$d.log" 2>&1 || bad "figures/brief of $d failed"
 done
 want=$(tr -d '\r' < "$work/judgment_compare/uncertainty_differences.csv" | awk -F, '
-    # as nsm_pp writes a change: 0.0 only when zero, a near-zero end with a significant digit
-    function pp(x,   v) { v = sprintf("%+.1f", x); if (v == "+0.0" || v == "-0.0")
-                               v = (x == 0) ? "0.0" : sprintf("%+.1g", x); return v }
+    # as nsm_pp writes a change: 0.0 only when zero, ties half away from zero, a near-zero end
+    # with a significant digit
+    function ra(x, d,   s) { s = 10 ^ d; return (x < 0 ? -1 : 1) * int((x < 0 ? -x : x) * s + 0.5 + 1e-9) / s }
+    function pp(x,   d, r) { if (x == 0) return "0.0"; d = 1; r = ra(x, 1)
+                             if (r == 0) { d = 2; while (d < 9 && (x < 0 ? -x : x) < 10 ^ -d) d++
+                                           r = ra(x, d); if ((r < 0 ? -r : r) >= 10 ^ (1 - d)) r = ra(x, --d) }
+                             return sprintf("%+." d "f", r) }
     NR > 1 { printf "judgment %s to %s\n", pp(100 * $14), pp(100 * $16); exit }')
 if grep -qF "$want" "$work/judgment_compare/brief.html"; then ok; else bad "compare brief: no '$want'"; fi
 if grep -q 'class="judgment">judgment [0-9]*&ndash;[0-9]*<' "$work/judgment_run/brief.html"; then ok
@@ -344,14 +348,11 @@ done
 cell=$(headline_cell "$work/compare/outcomes.csv" baseline)
 if [ -n "$cell" ] && grep -qF "$cell" "$work/compare/brief.html"; then ok; else
     bad "compare/brief.html lacks the baseline headline cell '$cell'"; fi
-# ... and the lever table those of briefing.csv (a row away from a rounding boundary; column 8 is
-# difference_pp)
+# ... and the lever table those of briefing.csv (a row away from a rounding boundary and from
+# zero, so that sprintf rounds it as nsm_pp does; column 8 is difference_pp)
 lever=$(tr -d '\r' < "$work/compare/briefing.csv" | awk -F, '
-    NR > 1 { y = 10 * $8; y = y - int(y); if (y < 0) y = -y
-             if ((y - 0.5) ^ 2 > 1e-4) {
-                 v = sprintf("%+.1f", $8)   # nsm_pp: 0.0 only when zero, else a significant digit
-                 if (v == "+0.0" || v == "-0.0") v = ($8 == 0) ? "0.0" : sprintf("%+.1g", $8)
-                 printf "<span class=\"pp\">%s pp</span>\n", v; exit } }')
+    NR > 1 && ($8 >= 0.1 || $8 <= -0.1) { y = 10 * $8; y = y - int(y); if (y < 0) y = -y
+             if ((y - 0.5) ^ 2 > 1e-4) { printf "<span class=\"pp\">%+.1f pp</span>\n", $8; exit } }')
 if [ -n "$lever" ] && grep -qF "$lever" "$work/compare/brief.html"; then ok; else
     bad "compare/brief.html lacks the lever cell '$lever' of briefing.csv"; fi
 title=$(tr -d '\r' < "$work/baseline/manifest.csv" | awk -F, '$1 == "scenario_title" { sub(/^scenario_title,/, ""); gsub(/"/, ""); print }')

@@ -165,12 +165,15 @@ check(all(lengths(strsplit(fit, "\n")) <= tornado_max_lines(10)) && grepl("\u202
       paste("tornado_fit:", fit[1]))
 
 # changes in percentage points are written as the C briefing writes them (nsm_pp): 0.0 only for
-# an exact zero, so that an interval that excludes zero never ends at 0.0
+# an exact zero, so that an interval that excludes zero never ends at 0.0; ties half away from
+# zero (-1.65: -1.7, where sprintf gives -1.6); never in scientific notation
 check(exists("nsm_pp") &&
-          identical(nsm_pp(c(0, -0, -0.031, 0.004151, -0.25, 3.14159, 0.05)),
-                    c("0.0", "0.0", "-0.03", "+0.004", "-0.2", "+3.1", "+0.1")) &&
-          identical(nsm_pp(c(0.004151, 0.3958), sign = FALSE), c("0.004", "0.4")),
-      "nsm_pp: a near-zero change is not written with a significant digit")
+          identical(nsm_pp(c(0, -0, -0.031, 0.004151, -0.25, 3.14159, 0.05, -1.65, 1.85, -2e-05,
+                             0.0096, 0.025, NA)),
+                    c("0.0", "0.0", "-0.03", "+0.004", "-0.3", "+3.1", "+0.1", "-1.7", "+1.9",
+                      "-0.00002", "+0.01", "+0.03", "NA")) &&
+          identical(nsm_pp(c(0.004151, 0.3958, 1.65), sign = FALSE), c("0.004", "0.4", "1.7")),
+      "nsm_pp: a near-zero change is not written with a significant digit, or a tie not away from zero")
 
 # ---- captions say what "runs" counts: per arm in a comparison, per point over the points of a sweep
 cap <- function(dir) flat(suppressMessages(nsm_context(dir))$caption)

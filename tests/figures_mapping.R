@@ -168,7 +168,7 @@ for (fig in mats) {
         sw <- switch_of(yl[round(texts$y[i])])
         r <- briefing[briefing$arm %in% arm & briefing$outcome == paste0(sw, "_on") &
                       abs(briefing$horizon_years - h) < 1e-9, ]
-        want <- if (nrow(r) == 1) sprintf("%+.1f", r$difference_pp) else "?"
+        want <- if (nrow(r) == 1) nsm_pp(r$difference_pp) else "?"
         if (want %in% c("+0.0", "-0.0")) want <- "0.0"
         check(identical(texts$label[i], want),
               sprintf("%s: cell (%s, %s) reads %s, briefing.csv says %s", fig$name, xl[round(texts$x[i])],

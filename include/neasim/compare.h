@@ -50,4 +50,18 @@ nsm_interaction_inputs nsm_comparison_interaction(const nsm_comparison *cmp, int
 nsm_status nsm_compare_write(const char *dir, const nsm_comparison *cmp,
                              const nsm_write_options *opt, nsm_diag *diag);
 
+/* The significant digits of every change in percentage points in the tables (briefing.csv's
+** difference_pp to judgment_q95_pp, interactions.csv's interaction_pp to ci_high_pp). */
+enum { NSM_PP_DIGITS = 4 };
+
+/* A change in percentage points as people read it, into buf (NSM_PP_TEXT_MAX bytes): the
+** tables' number (NSM_PP_DIGITS significant digits) rounded to one decimal, half away from zero
+** as a spreadsheet's ROUND does, with its sign ("+3.1", "-1.7" for -1.65); exactly zero "0.0"; a
+** number that rounds to zero keeps one significant digit in fixed notation ("-0.04",
+** "+0.00002"). The printed briefing shows this; scripts/figures_common.R's nsm_pp is the same
+** rule for the brief and the figures, which read the tables: one number wherever it is shown
+** (tests/cli_briefing.sh compares them cell by cell). With sign 0, the size without a sign. */
+enum { NSM_PP_TEXT_MAX = 32 };
+const char *nsm_pp_text(char *buf, double pp, int sign);
+
 #endif

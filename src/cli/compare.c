@@ -71,18 +71,14 @@ static const char COMPARE_HELP[] =
     "  -h, --help          this help\n"
     "  -V, --version       the version\n";
 
-/* Percentage points with their sign, "+3.1" / "-0.4"; a non-zero value that one decimal rounds
-** to zero keeps one significant digit ("-0.04", "+0.003"), so that an interval that excludes
-** zero never shows 0.0 at an end; exactly zero is "0.0", never "-0.0" (a sign reads as a change
-** where there is none; the figures and the brief print it so too). */
-static const char *pp(double x, char buf[16])
+/* Percentage points with their sign, as the tables give them, the brief and the figures show
+** them (nsm_pp_text, compare.h): "+3.1" / "-0.4"; a non-zero value that one decimal rounds to
+** zero keeps one significant digit ("-0.04"), so that an interval that excludes zero never shows
+** 0.0 at an end; exactly zero is "0.0", never "-0.0" (a sign reads as a change where there is
+** none). */
+static const char *pp(double x, char buf[NSM_PP_TEXT_MAX])
 {
-    if (x == 0)
-        return "0.0";
-    snprintf(buf, 16, "%+.1f", x);
-    if (strcmp(buf + 1, "0.0") == 0)
-        snprintf(buf, 16, "%+.1g", x);
-    return buf;
+    return nsm_pp_text(buf, x, 1);
 }
 
 /* One cell of the printed briefing: the change, its Monte Carlo interval and, on two levels, its
@@ -91,7 +87,7 @@ static void briefing_cell(const nsm_comparison *cmp, int a, int o, int h, char *
 {
     const nsm_model *m = cmp->m;
     nsm_difference d = nsm_comparison_effect(cmp, a, o, h);
-    char b1[16], b2[16], b3[16];
+    char b1[NSM_PP_TEXT_MAX], b2[NSM_PP_TEXT_MAX], b3[NSM_PP_TEXT_MAX];
     int k = snprintf(cell, n, "%5s (%s, %s)%s", pp(100 * d.diff, b1), pp(100 * d.lo, b2),
                      pp(100 * d.hi, b3), d.lo > 0 || d.hi < 0 ? "" : " ~");
     if (cmp->outer && k > 0 && (size_t)k < n) {
@@ -216,7 +212,7 @@ static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw,
     }
     if (listed > shown)
         printf("  (%d more with a distinguishable effect: raise --top)\n", listed - shown);
-    char label[1024], b1[16];
+    char label[1024], b1[NSM_PP_TEXT_MAX];
     const nsm_difference *best = na > 0 ? &last[order[0]] : NULL;
     nsm_verdict bv = best ? nsm_verdict_of(best, oc->desirable) : NSM_VERDICT_UNCLEAR;
     if (best && (bv == NSM_VERDICT_HELPS || bv == NSM_VERDICT_CHANGES)) {
@@ -337,7 +333,7 @@ static void print_interactions(const nsm_comparison *cmp, uint64_t top)
             printf("  %s on %s:", label,
                    nsm_label_or_name(m->outcomes[o].label, m->outcomes[o].name));
             for (int h = 0; h < hz->n; h++) {
-                char b1[16], b2[16], b3[16];
+                char b1[NSM_PP_TEXT_MAX], b2[NSM_PP_TEXT_MAX], b3[NSM_PP_TEXT_MAX];
                 printf("  by %s %s (%s, %s)%s", m->report_date[hz->idx[h]], pp(100 * d[h].diff, b1),
                        pp(100 * d[h].lo, b2), pp(100 * d[h].hi, b3),
                        d[h].lo > 0 || d[h].hi < 0 ? "" : " ~");

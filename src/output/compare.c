@@ -18,7 +18,38 @@
 #include "neasim/summary.h"
 #include "neasim/csvout.h"
 #include "neasim/outdir.h"
+#include "neasim/numfmt.h"
 #include "neasim/stats.h"
+
+/* x rounded to d decimals (d >= 1), half away from zero. x comes from a table's few significant
+** digits, so a tie there (-1.65) is a tie here within rounding of its binary value: the 1e-9
+** takes it as one. */
+static double round_away(double x, int d)
+{
+    double s = 1;
+    for (int k = 0; k < d; k++)
+        s *= 10; /* exact: the rule must be the same in R (figures_common.R) */
+    return copysign(floor(fabs(x) * s + 0.5 + 1e-9) / s, x);
+}
+
+const char *nsm_pp_text(char *buf, double pp, int sign)
+{
+    char g[NSM_NUMFMT_MAX];
+    if (pp == 0 || isnan(pp))
+        return pp == 0 ? "0.0" : "NA";
+    nsm_numfmt_g(g, pp, NSM_PP_DIGITS);
+    double x = strtod(g, NULL), r = round_away(x, 1);
+    int d = 1;
+    if (r == 0) { /* one significant digit: its decimal d (at most 9), 10^-d <= |x| < 10^-(d-1) */
+        while (++d < 9 && fabs(x) < pow(10, -d))
+            ;
+        r = round_away(x, d);
+        if (fabs(r) >= pow(10, 1 - d))
+            r = round_away(x, --d); /* 0.0096 is 0.01, not 0.010 */
+    }
+    snprintf(buf, NSM_PP_TEXT_MAX, sign ? "%+.*f" : "%.*f", d, sign ? r : fabs(r));
+    return buf;
+}
 
 static void write_difference(nsm_csv *c, const nsm_difference *d)
 {
@@ -107,9 +138,9 @@ nsm_difference nsm_comparison_effect(const nsm_comparison *cmp, int a, int o, in
 /* The judgment columns of briefing.csv, in percentage points, after the Monte Carlo ones. */
 static void write_judgment_pp(nsm_csv *c, const nsm_judgment *j)
 {
-    nsm_csv_real(c, 100 * j->q05, 4);
-    nsm_csv_real(c, 100 * j->q50, 4);
-    nsm_csv_real(c, 100 * j->q95, 4);
+    nsm_csv_real(c, 100 * j->q05, NSM_PP_DIGITS);
+    nsm_csv_real(c, 100 * j->q50, NSM_PP_DIGITS);
+    nsm_csv_real(c, 100 * j->q95, NSM_PP_DIGITS);
     nsm_csv_real(c, j->below, 4);
     nsm_csv_real(c, j->above, 4);
 }
@@ -175,9 +206,9 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
                 nsm_csv_text(c, m->report_date[hz->idx[h]]);
                 nsm_csv_real(c, d.baseline, 6);
                 nsm_csv_real(c, d.arm, 6);
-                nsm_csv_real(c, 100 * d.diff, 4);
-                nsm_csv_real(c, 100 * d.lo, 4);
-                nsm_csv_real(c, 100 * d.hi, 4);
+                nsm_csv_real(c, 100 * d.diff, NSM_PP_DIGITS);
+                nsm_csv_real(c, 100 * d.lo, NSM_PP_DIGITS);
+                nsm_csv_real(c, 100 * d.hi, NSM_PP_DIGITS);
                 nsm_csv_text(c, d.lo > 0 || d.hi < 0 ? "yes" : "no");
                 if (cmp->outer) {
                     nsm_judgment j = nsm_outer_effect(m, cmp->outer, a, o, h);
@@ -244,9 +275,9 @@ static nsm_status write_interactions(nsm_csv *c, const nsm_comparison *cmp)
                 nsm_csv_text(c, "occurred_by");
                 nsm_csv_real(c, hz->years[h], 6);
                 nsm_csv_text(c, m->report_date[hz->idx[h]]);
-                nsm_csv_real(c, 100 * d.diff, 4);
-                nsm_csv_real(c, 100 * d.lo, 4);
-                nsm_csv_real(c, 100 * d.hi, 4);
+                nsm_csv_real(c, 100 * d.diff, NSM_PP_DIGITS);
+                nsm_csv_real(c, 100 * d.lo, NSM_PP_DIGITS);
+                nsm_csv_real(c, 100 * d.hi, NSM_PP_DIGITS);
                 nsm_csv_text(c, d.lo > 0 || d.hi < 0 ? "yes" : "no");
                 nsm_csv_text(c, nsm_label_or_name(m->outcomes[o].label, m->outcomes[o].name));
                 nsm_csv_text(c, label);
