@@ -12,6 +12,10 @@
 
 # "+3.1" / "-0.4" / "0" for axis labels in percentage points.
 pp_labels <- function(x) ifelse(abs(x) < 1e-12, "0", sprintf("%+g", x))
+# The lever matrix's colour key: how much a lever helps, not the sign of the change (a cell reading
+# -43.0 on a "lower is better" risk is blue, and a key of "+40" there read as the opposite).
+help_labels <- function(x) ifelse(is.na(x), NA_character_, ifelse(abs(x) < 1e-12, "no effect",
+                                  paste(ifelse(x > 0, "helps", "hurts"), format(abs(x), trim = TRUE))))
 
 is_yes <- function(x) tolower(as.character(x)) %in% c("yes", "true", "1")
 
@@ -87,7 +91,8 @@ fig_lever_matrix <- function(ctx) {
                           colour = "grey45") +
                 scale_fill_gradient2(low = "#D55E00", mid = "white", high = "#0072B2",
                                      midpoint = 0, limits = c(-lim, lim), na.value = "grey94",
-                                     labels = pp_labels, name = "Helps (+) or\nhurts (-),\npercentage\npoints",
+                                     labels = help_labels,
+                                     name = "How much it\nhelps or hurts,\npercentage\npoints",
                                      guide = guide_colourbar(barheight = unit(10, "lines"))) +
                 scale_x_discrete(position = "top") +
                 labs(title = paste0("Effect of each lever by ",

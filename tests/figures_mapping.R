@@ -208,6 +208,15 @@ for (fig in figures_of("fig_lever_matrix", ctx_dir)) {
               sprintf("%s, %s desirable %s, change %+.1f: coloured %s (%s), expected %s", fig$name,
                       sw, dir, r$difference_pp, got, cell_fill(b, xi, yi), want))
     }
+    # the colour key names help, not the sign of the change: its blue end "helps N", its orange
+    # end "hurts N", white "no effect" (it once read "+40" at blue, beside blue cells of -43.0)
+    sc <- b$plot$scales$get_scales("fill")
+    br <- sc$get_breaks(); br <- br[!is.na(br)]
+    lab <- sc$get_labels(br); rgb <- grDevices::col2rgb(sc$map(br))
+    side <- ifelse(rgb[3, ] > rgb[1, ] + 20, "helps", ifelse(rgb[1, ] > rgb[3, ] + 20, "hurts", "no effect"))
+    check(length(br) >= 3 && all(startsWith(lab, side)) && !any(grepl("[+-][0-9]", lab)),
+          sprintf("%s: the colour key reads %s where its colours say %s", fig$name,
+                  paste(lab, collapse = " / "), paste(side, collapse = " / ")))
 }
 
 # ---- fans -----------------------------------------------------------------------------------
