@@ -24,8 +24,9 @@ NSM_SIGNPOST_WITH <- "Indicator seen by the watch date"
 NSM_SIGNPOST_WITHOUT <- "Not seen"
 
 # Signposts: for each outcome, its top 3 signposts at the watch date nearest 2 years, the
-# probability of an onset after it given the indicator (dot) and without it (circle), with intervals.
-fig_signposts <- function(ctx, top = 3, outcomes_per_page = 6) {
+# probability of an onset after it given the indicator (dot) and without it (circle), with intervals;
+# four outcomes a page, so that three two-line indicator labels fit a panel's height.
+fig_signposts <- function(ctx, top = 3, outcomes_per_page = 4) {
     d <- nsm_read(ctx$dir, "signposts", quiet = TRUE)
     if (is.null(d) || nrow(d) == 0) return(list())
     w <- unique(d$watch_years)
@@ -36,8 +37,11 @@ fig_signposts <- function(ctx, top = 3, outcomes_per_page = 6) {
                   data.frame(d[c("outcome", "rank", "indicator")], p = d$p_without,
                              lo = d$p_without_lo, hi = d$p_without_hi, seen = NSM_SIGNPOST_WITHOUT))
     long$seen <- factor(long$seen, levels = c(NSM_SIGNPOST_WITH, NSM_SIGNPOST_WITHOUT))
-    long$row <- paste0(nsm_wrap(nsm_indicator_label(long$indicator), 40), "\u2002#", long$rank)
-    long$outcome_label <- nsm_wrap(nsm_label(long$outcome), 28)
+    # two columns of panels beside their indicators' labels leave each panel about 2.7 in: an
+    # outcome's title wrapped at 22 characters fits it (ggplot2 cuts a longer one at its edge;
+    # tests/figures_layout.R measures)
+    long$row <- paste0(nsm_wrap(nsm_indicator_label(long$indicator), 36), "\u2002#", long$rank)
+    long$outcome_label <- nsm_wrap(nsm_label(long$outcome), 22)
     pages <- nsm_pages(unique(long$outcome), outcomes_per_page)
     date <- d$watch_date[1]
     lapply(seq_along(pages), function(k) {

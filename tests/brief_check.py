@@ -6,6 +6,8 @@
   brief_check.py levers DIR        check only its table "What each lever changes" against arms.csv
   brief_check.py start DIR         check only the first finding's intervals and start shares
   brief_check.py first DIR         check only the outcomes the first finding names (a run's brief)
+  brief_check.py story DIR         check the signposts sentences ("what to watch") against
+                                   DIR/signposts.csv (a run with --routes --signposts)
 
 A tiny PNG decoder (8-bit greyscale, RGB or RGBA, not interlaced: what Chromium writes) and
 html.parser: nothing beyond the standard library.
@@ -239,6 +241,49 @@ def one_part(d, name, part):
     return counts[1] == 0
 
 
+def signpost_sentences(d, page, p, labels, check):
+    """Each outcome's "Watch by DATE, among the N runs in which it has not begun by then: ..."
+    names signposts.csv's first three at the watch date nearest two years, in rank order, each with
+    the runs that saw it (of those that count, not of all runs), the shares beginning after with it
+    and without, and the difference the ranking rests on, with its interval, as nsm_pp writes it."""
+    sp = rows(d + "/signposts.csv")
+    dates = sorted({(abs(float(r["watch_years"]) - 2), r["watch_date"]) for r in sp})
+    date = dates[0][1]
+    name_of = {lab: name for (kind, name), lab in labels.items() if kind == "outcome"}
+    part_re = re.compile(r"\(seen in ([0-9,]+), ([0-9.]+)%; it begins afterwards in ([0-9]+)% of those "
+                         r"against ([0-9]+)% of the others, (\S+) points, (\S+) to (\S+)\)")
+    said = 0
+    for item in p.items:
+        m = re.match(r"(.+?): .*Watch by (\S+), among the ([0-9,]+) runs in which it has not begun by "
+                     r"then: (.*)\.$", item)
+        if not m:
+            continue
+        outcome = name_of.get(m.group(1).strip(), m.group(1).strip())
+        want = sorted((r for r in sp if r["outcome"] == outcome and r["watch_date"] == date),
+                      key=lambda r: int(r["rank"]))[:3]
+        got = part_re.findall(m.group(4))
+        check(m.group(2) == date and len(got) == len(want) and len(want) > 0,
+              "%s: watch date %s and %d signposts, signposts.csv has %s and %d" %
+              (outcome, m.group(2), len(got), date, len(want)))
+        for g, r in zip(got, want):
+            n = int(r["runs_with"]) + int(r["runs_without"])
+            seen = int(r["runs_with"]) / n
+            e = ("{:,}".format(int(r["runs_with"])), ("%.2f" if seen < 0.01 else "%.1f") % (100 * seen),
+                 "%.0f" % (100 * float(r["p_with"])), "%.0f" % (100 * float(r["p_without"])),
+                 pp(str(Decimal(r["difference"]) * 100)), pp(str(Decimal(r["difference_lo"]) * 100)),
+                 pp(str(Decimal(r["difference_hi"]) * 100)))
+            check(m.group(3) == "{:,}".format(n) and g == e,
+                  "%s, %s: the brief says %s of %s runs, signposts.csv %s of %s" %
+                  (outcome, r["indicator"], g, m.group(3), e, "{:,}".format(n)))
+            said += 1
+    check(said >= 6, "story: only %d signposts stated" % said)
+
+
+def story(d):
+    """signpost_sentences alone, for the brief of a run with --routes --signposts."""
+    return one_part(d, "story", signpost_sentences)
+
+
 def start(d):
     """start_shares alone, for the brief of a run (no briefing.csv)."""
     return one_part(d, "start", lambda d, page, p, labels, check: start_shares(d, p, labels, check))
@@ -430,3 +475,5 @@ if __name__ == "__main__":
         sys.exit(0 if start(sys.argv[2]) else 1)
     elif sys.argv[1] == "levers":
         sys.exit(0 if levers(sys.argv[2]) else 1)
+    elif sys.argv[1] == "story":
+        sys.exit(0 if story(sys.argv[2]) else 1)

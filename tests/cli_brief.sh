@@ -92,6 +92,16 @@ sed -n 's/^FAIL /FAIL brief numbers (--outer): /p' "$work/numbers-outer.log"
 check_that "compare --outer: the brief's numbers are the CSV files' ($(tail -1 "$work/numbers-outer.log"))" \
     grep -q ', 0 failed$' "$work/numbers-outer.log"
 
+# what to watch: a run with --routes --signposts; each signpost sentence names signposts.csv's
+# first three, with the runs that saw it among those that count (a signpost seen in 6 runs of
+# 13,018 was once "seen in 3% of runs"), and the difference it is ranked by (no figures needed)
+"$NEASIM" run scenarios/baseline --routes --signposts --runs 4000 --seed 1 --quiet --out "$work/story"
+Rscript scripts/brief.R "$work/story" > "$work/story.log" 2>&1
+python3 tests/brief_check.py story "$work/story" > "$work/story-check.log" 2>&1
+sed -n 's/^FAIL /FAIL brief signposts: /p' "$work/story-check.log"
+check_that "signposts: the brief's sentences are signposts.csv's ($(tail -1 "$work/story-check.log"))" \
+    grep -q ', 0 failed$' "$work/story-check.log"
+
 # a run whose first finding names a state outcome that most runs start in (formal-alignment's
 # Russia-China-DPRK coordination, 70% at the start): the finding must say so, as it says the
 # share of every onset it names (tests/brief_check.py start; no figures needed)

@@ -242,9 +242,12 @@ tally judgment $?
 
 # the layout check of all those folders, with the run --outer and compare --outer ones above, and
 # titles, subtitles and captions no wider than their figures
+# (and the baseline's routes and signposts: panel titles that fit, indicator labels apart)
+"$NEASIM" run scenarios/baseline --routes --signposts --runs 4000 --seed 1 --quiet \
+    --out "$work/baseline_story" || bad "run --routes --signposts of the baseline failed"
 Rscript tests/figures_layout.R scripts "$work/baseline" "$work/compare" "$work/compare_all" \
     "$work/compare_long" "$work/sweep" "$work/judgment_run" "$work/judgment_compare" \
-    > "$work/layout.log" 2>&1
+    "$work/baseline_story" > "$work/layout.log" 2>&1
 tally layout $?
 
 # ... and the brief shows them: the lever table's judgment range is uncertainty_differences.csv's
