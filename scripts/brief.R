@@ -42,7 +42,7 @@ prob_cell <- function(p, lo, hi) {
 }
 
 judgment_span <- function(lo, hi) {
-    span(class = "judgment", HTML(sprintf("judgment %.0f&ndash;%.0f", 100 * lo, 100 * hi)))
+    span(class = "judgment", paste0("judgment ", nsm_pct_range(lo, hi)))
 }
 
 # A change in percentage points with its interval (and judgment range): the lever tables' cell.
@@ -108,8 +108,10 @@ brief_data <- function(dir) {
         }
     }
     u <- nsm_read(dir, "uncertainty", quiet = TRUE)
-    if (!is.null(u) && "arm" %in% names(u)) u <- u[u$arm == b$arm, , drop = FALSE] # compare --outer
-    if (is.null(b$arm)) b$uncertainty <- u
+    # compare --outer: the baseline's rows, whose judgment ranges the outcomes table and the first
+    # finding show beside each probability, as run --outer's brief does
+    if (!is.null(u) && "arm" %in% names(u)) u <- u[u$arm == b$arm, , drop = FALSE]
+    b$uncertainty <- u
     # with --outer, outcomes.csv's Monte Carlo intervals are the mean's over the draws
     b$mc_of_mean <- !is.null(b$headline) && nsm_two_level(u)
     b$levers <- lever_table(list(dir = dir, differences = nsm_read(dir, "differences", quiet = TRUE)))
@@ -153,10 +155,8 @@ last_headline <- function(b, o) {
 # interval
 headline_phrase <- function(b, o) {
     x <- last_headline(b, o)
-    paste0(nsm_pct_label(x$r$probability), " (Monte Carlo ",
-           sprintf("%.0f\u2013%.0f", 100 * x$r$ci_low, 100 * x$r$ci_high),
-           if (!is.null(x$j)) sprintf("; judgment %.0f\u2013%.0f", 100 * x$j$q05, 100 * x$j$q95),
-           ")")
+    paste0(nsm_pct_label(x$r$probability), " (Monte Carlo ", nsm_pct_range(x$r$ci_low, x$r$ci_high),
+           if (!is.null(x$j)) paste0("; judgment ", nsm_pct_range(x$j$q05, x$j$q95)), ")")
 }
 
 # Each lever's effects at the last horizon, with help, label and direction.
@@ -475,7 +475,10 @@ best_lever_cell <- function(e, dir) {
     e <- good[which.max(good$help), ]
     inline(arm_label(e$arm, 1000), tags$br(),
            span(class = "pp", paste0(nsm_pp(e$difference_pp), " pp")), " ",
-           span(class = "ci", paste0(nsm_pp(e$ci_low_pp), " to ", nsm_pp(e$ci_high_pp))))
+           span(class = "ci", paste0(nsm_pp(e$ci_low_pp), " to ", nsm_pp(e$ci_high_pp))),
+           if (!is.null(e$judgment_q05_pp) && !is.na(e$judgment_q05_pp)) # compare --outer
+               inline(tags$br(), span(class = "judgment", paste0("judgment ", nsm_pp(e$judgment_q05_pp),
+                                                                 " to ", nsm_pp(e$judgment_q95_pp)))))
 }
 
 # The outcomes table: each outcome's probability at each horizon with both intervals and, in a

@@ -283,6 +283,22 @@ nsm_pp <- function(x, sign = TRUE) {
     s
 }
 
+# A range of probabilities in percent, "58\u201360": whole percent, with as many decimals (at most
+# two) as it takes for ends that differ to read differently and for an end that is not exactly 0
+# or 1 not to read 0 or 100 ("99.2\u201399.6", not "99\u201399"; "67.0\u201399.6", not "67\u2013100":
+# a judgment range does not reach certainty), both ends with the same decimals.
+nsm_pct_range <- function(lo, hi, sep = "\u2013") {
+    vapply(seq_along(lo), function(i) {
+        if (is.na(lo[i]) || is.na(hi[i])) return(paste0("NA", sep, "NA"))
+        edge <- function(s, v) (as.numeric(s) == 0 && v > 0) || (as.numeric(s) == 100 && v < 1)
+        for (d in 0:2) {
+            a <- sprintf("%.*f", d, 100 * lo[i]); b <- sprintf("%.*f", d, 100 * hi[i])
+            if ((a != b || lo[i] == hi[i]) && !edge(a, lo[i]) && !edge(b, hi[i])) break
+        }
+        paste0(a, sep, b)
+    }, "")
+}
+
 # Percent for slide labels: whole percent, but never "0%" or "100%" for a share that is not
 # exactly 0 or 1.
 nsm_pct_label <- function(p) {

@@ -116,6 +116,19 @@ def pp(x, sign=True):
     return format(r if sign else abs(r), "+f" if sign else "f")
 
 
+def pct_range(lo, hi):
+    """nsm_pct_range (scripts/figures_common.R): "58–60", with as many decimals (at most two) as
+    it takes for ends that differ to read differently and for an end that is not exactly 0 or 1 not
+    to read 0 or 100."""
+    lo, hi = float(lo), float(hi)
+    for d in range(3):
+        a, b = "%.*f" % (d, 100 * lo), "%.*f" % (d, 100 * hi)
+        edge = any((float(s) == 0 and v > 0) or (float(s) == 100 and v < 1) for s, v in ((a, lo), (b, hi)))
+        if (a != b or lo == hi) and not edge:
+            break
+    return a + "\u2013" + b
+
+
 def rows(path):
     with open(path, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
@@ -365,14 +378,18 @@ def numbers(d):
     for r in rows(d + "/outcomes.csv"):
         if r.get("arm", "baseline") == "baseline" and r["measure"] == "occurred_by":
             last[r["outcome"]] = r   # rows in date order: the last is the horizon's end
-    mean_ci = {}
+    mean_ci, judgment = {}, {}
     if os.path.exists(d + "/uncertainty.csv"):
         for r in rows(d + "/uncertainty.csv"):
             if r.get("arm", "baseline") == "baseline" and "mean_ci_low" in r:
                 mean_ci[(r["outcome"], r["date"])] = (r["mean_ci_low"], r["mean_ci_high"])
+                judgment[(r["outcome"], r["date"])] = pct_range(r["q05"], r["q95"])
     for o, r in list(last.items())[:5]:
         lo, hi = mean_ci.get((o, r["date"]), (r["ci_low"], r["ci_high"]))
         want = "%.1f%% %.1f–%.1f" % (100 * float(r["probability"]), 100 * float(lo), 100 * float(hi))
+        # with --outer (run or compare), the judgment range below it, uncertainty.csv's q05-q95
+        if (o, r["date"]) in judgment:
+            want += " judgment " + judgment[(o, r["date"])]
         label = labels[("outcome", o)]
         hit = [c for c in p.cells if want in c]
         check(hit, "outcomes table: no cell '%s' for %s (%s, %s)" % (
@@ -404,6 +421,8 @@ def numbers(d):
         elif helps:
             want = "%s %s pp %s to %s" % (helps[0]["arm_label"], pp(helps[0]["difference_pp"]),
                                           pp(helps[0]["ci_low_pp"]), pp(helps[0]["ci_high_pp"]))
+            if "judgment_q05_pp" in helps[0]:  # compare --outer: its judgment range below
+                want += " judgment %s to %s" % (pp(helps[0]["judgment_q05_pp"]), pp(helps[0]["judgment_q95_pp"]))
         elif hurts:
             want = "none helps (%d make%s it %s)" % (len(hurts), "s" if len(hurts) == 1 else "",
                                                    "likelier" if desirable[o] == "lower" else "less likely")

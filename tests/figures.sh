@@ -265,7 +265,7 @@ want=$(tr -d '\r' < "$work/judgment_compare/uncertainty_differences.csv" | awk -
                              return sprintf("%+." d "f", r) }
     NR > 1 { printf "judgment %s to %s\n", pp(100 * $14), pp(100 * $16); exit }')
 if grep -qF "$want" "$work/judgment_compare/brief.html"; then ok; else bad "compare brief: no '$want'"; fi
-if grep -q 'class="judgment">judgment [0-9]*&ndash;[0-9]*<' "$work/judgment_run/brief.html"; then ok
+if grep -Eq 'class="judgment">judgment [0-9.]+–[0-9.]+<' "$work/judgment_run/brief.html"; then ok
 else bad "run brief: no judgment range in the headline table"; fi
 # ... and its Monte Carlo interval is that of the mean over the draws (uncertainty.csv's mean_ci)
 want=$(tr -d '\r' < "$work/judgment_run/uncertainty.csv" | awk -F, '

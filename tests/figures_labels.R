@@ -174,6 +174,11 @@ check(exists("nsm_pp") &&
                       "-0.00002", "+0.01", "+0.03", "NA")) &&
           identical(nsm_pp(c(0.004151, 0.3958, 1.65), sign = FALSE), c("0.004", "0.4", "1.7")),
       "nsm_pp: a near-zero change is not written with a significant digit, or a tie not away from zero")
+# a range of probabilities: ends that differ read differently, and none reads 0 or 100 unless it is
+check(identical(nsm_pct_range(c(0.58, 0.992, 0.67, 0, 0.001, 1, 0.2), c(0.60, 0.996, 0.996, 0.004, 0.002, 1, 0.2)),
+                c("58\u201360", "99.2\u201399.6", "67.0\u201399.6", "0.0\u20130.4", "0.1\u20130.2",
+                  "100\u2013100", "20\u201320")),
+      paste("nsm_pct_range:", paste(nsm_pct_range(c(0.992, 0.67), c(0.996, 0.996)), collapse = ", ")))
 
 # ---- captions say what "runs" counts: per arm in a comparison, per point over the points of a sweep
 cap <- function(dir) flat(suppressMessages(nsm_context(dir))$caption)
