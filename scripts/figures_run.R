@@ -53,6 +53,17 @@ judgment_rows <- function(ctx, d) {
 nsm_onsets <- function(oc) unique(oc$outcome[oc$measure == "holds_at_start"])
 nsm_outcome_name <- function(outcome, onsets)
     ifelse(outcome %in% onsets, paste0(nsm_label(outcome), " (onset)"), nsm_label(outcome))
+# What "has occurred" counts, for a subtitle: a state outcome has held at some time (the start
+# included), an onset has begun after the start. `when` is " since the start" or " by the date".
+nsm_occurred_phrase <- function(onsets, outcomes, when) {
+    n_on <- sum(unique(outcomes) %in% onsets)
+    if (n_on == 0) paste0("Share of runs in which the outcome has held at some time", when)
+    else if (n_on == length(unique(outcomes)))
+        paste0("Share of runs in which the outcome has begun after the start", when)
+    else paste0("Share of runs in which the outcome has held at some time", when, " or, for an ",
+                "onset, begun after the start")
+}
+
 NSM_ONSET_NOTE <- paste("(onset): only a change into the outcome after the start counts; runs that",
                         "start in it count only if they leave it and return.")
 
@@ -129,13 +140,13 @@ fig_outcomes_by_horizon <- function(ctx) {
             labs(title = paste0("Probability that each outcome has occurred, by horizon",
                                 nsm_group_title(g, length(groups))),
                  subtitle = if (is.null(jr))
-                     paste0(nsm_subtitle("Share of runs in which the outcome has held at some time ",
-                                         "since the start; lines: 95% Monte Carlo interval",
-                                         if (of_mean) paste(" of the mean over the draws (the",
-                                                            "draws counted as a sample)")),
-                            if (length(onsets)) paste0("\n", NSM_ONSET_NOTE) else "")
-                 else nsm_subtitle("Share of runs in which the outcome has held at some time ",
-                                   "since the start. Dark line: 95% Monte Carlo interval of the ",
+                     nsm_subtitle(nsm_occurred_phrase(onsets, h$outcome, " since the start"),
+                                  "; lines: 95% Monte Carlo interval",
+                                  if (of_mean) paste(" of the mean over the draws (the",
+                                                     "draws counted as a sample)"),
+                                  if (length(onsets)) paste0(". ", NSM_ONSET_NOTE) else "")
+                 else nsm_subtitle(nsm_occurred_phrase(onsets, h$outcome, " since the start"),
+                                   ". Dark line: 95% Monte Carlo interval of the ",
                                    "mean over the draws (simulation error, the draws counted as a ",
                                    "sample). Wide pale bar: judgment range, the 5% to ",
                                    "95% points of the probability over the draws of the ",
@@ -231,11 +242,11 @@ fig_outcomes_over_time <- function(ctx) {
             labs(title = paste0("Cumulative probability that each outcome has occurred",
                                 nsm_group_title(g, length(groups))),
                  subtitle = if (is.null(ju))
-                     nsm_subtitle("Share of runs in which the outcome has held at some ",
-                                  "time by the date (first occurrence). ", nsm_interval_note(ctx),
+                     nsm_subtitle(nsm_occurred_phrase(onsets, d$outcome, " by the date"),
+                                  " (first occurrence). ", nsm_interval_note(ctx),
                                   if (length(onsets)) paste0(" ", NSM_ONSET_NOTE) else "")
-                 else nsm_subtitle("Share of runs in which the outcome has held at some time by ",
-                                   "the date (first occurrence). Shaded: 95% Monte Carlo interval ",
+                 else nsm_subtitle(nsm_occurred_phrase(onsets, d$outcome, " by the date"),
+                                   " (first occurrence). Shaded: 95% Monte Carlo interval ",
                                    "of the mean over the draws, which counts the draws, not the ",
                                    "runs, as the sample. Whiskers: judgment range, the 5% to 95% ",
                                    "points of the probability over the draws of the scenario's ",

@@ -38,6 +38,12 @@ onsets <- unique(ctx$outcomes$outcome[ctx$outcomes$measure == "holds_at_start"])
 want <- flat(ifelse(oc$name %in% onsets, paste0(oc$label, " (onset)"), oc$label))
 check(length(onsets) > 0 && setequal(shown, want),
       paste("headline chart: outcome labels", paste(setdiff(shown, want), collapse = " | ")))
+# ... its subtitle says what "occurred" counts for each kind: a state outcome held at some time, an
+# onset begun after the start (it once called every outcome "held at some time since the start")
+sub_text <- flat(fig$plot$labels$subtitle)
+check(grepl("held at some time since the start or, for an onset, begun after the start", sub_text) &&
+          !grepl("Share of runs in which the outcome has held at some time since the start;", sub_text),
+      paste("headline chart: the subtitle says", sub_text))
 # ... and its value labels lie beyond the ends of the Monte Carlo intervals, not on their lines
 bad_labels <- labels_on_intervals(ggplot_build(fig$plot))
 check(length(bad_labels) == 0, paste("headline chart: value labels on the interval's line:",
