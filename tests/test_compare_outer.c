@@ -101,10 +101,11 @@ static void test_closed_form(void **state)
     assert_true(fabs(nsm_years(f.m->report_t[12]) - 1.0) < 0.01);
     assert_int_equal(nsm_accum_runs(f.acc[0]), DRAWS * RUNS);
 
-    nsm_judgment z = nsm_outer_effect(f.m, &f.r, 1, 0, 0); /* null: exactly no effect anywhere */
+    nsm_judgment z, j;
+    assert_int_equal(nsm_outer_effect(f.m, &f.r, 1, 0, 0, &z), NSM_OK); /* null: no effect anywhere */
     assert_true(z.q05 == 0 && z.q95 == 0 && z.sd == 0 && z.below == 0 && z.above == 0);
 
-    nsm_judgment j = nsm_outer_effect(f.m, &f.r, 2, 0, 0);
+    assert_int_equal(nsm_outer_effect(f.m, &f.r, 2, 0, 0, &j), NSM_OK);
     check("double: mean over draws", j.mean, e_exp(1) - e_exp(2), 4 * j.mean_se);
     check_quantile("double: q05", j.q05, 0.05, d_double, s_double, j.monte_carlo_sd);
     check_quantile("double: q50", j.q50, 0.50, d_double, s_double, j.monte_carlo_sd);
@@ -112,7 +113,7 @@ static void test_closed_form(void **state)
     /* d >= d(3) = 0.047, over 5 Monte Carlo sd from 0: the lever helps in every draw */
     assert_true(j.above == 1.0 && j.below == 0.0);
 
-    j = nsm_outer_effect(f.m, &f.r, 3, 0, 0);
+    assert_int_equal(nsm_outer_effect(f.m, &f.r, 3, 0, 0, &j), NSM_OK);
     check("fix: mean over draws", j.mean, e_exp(1) - exp(-1.5), 4 * j.mean_se);
     check_quantile("fix: q05", j.q05, 0.05, d_fix, s_fix, j.monte_carlo_sd);
     check_quantile("fix: q95", j.q95, 0.95, d_fix, s_fix, j.monte_carlo_sd);

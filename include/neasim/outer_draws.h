@@ -63,11 +63,12 @@ nsm_status nsm_compare_outer(const nsm_model *m, const nsm_arm *arms, int n_arms
                              const nsm_run_config *c, nsm_outer_comparison *out, nsm_accum **acc,
                              nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag);
 
-/* The judgment spread of arm a's effect on outcome o at horizon h over the draws (a >= 1):
-** nsm_judgment_of (summary.h) of the per-draw paired differences. Every field is NaN when out of
-** memory (q50 is never NaN otherwise, for n_draws >= 1). */
-nsm_judgment nsm_outer_effect(const nsm_model *m, const nsm_outer_comparison *r, int a, int o,
-                              int h);
+/* The judgment spread of arm a's effect on outcome o at horizon h over the draws (a >= 1) into
+** *out: nsm_judgment_of (summary.h) of the per-draw paired differences. NSM_ERR_NOMEM (and *out
+** all NaN) when the draws' differences cannot be held: a status, so that no caller can take the
+** NaNs for a range. */
+nsm_status nsm_outer_effect(const nsm_model *m, const nsm_outer_comparison *r, int a, int o, int h,
+                            nsm_judgment *out);
 
 /* One row of uncertainty.csv (README.md) from v[j] = p_j, j < n, each from `runs` replications:
 ** the mean over draws; the sd between draws; the part of that not explained by Monte Carlo noise

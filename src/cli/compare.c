@@ -82,7 +82,8 @@ static const char *pp(double x, char buf[NSM_PP_TEXT_MAX])
 }
 
 /* One cell of the printed briefing: the change, its Monte Carlo interval and, on two levels, its
-** judgment range over the draws. */
+** judgment range over the draws (or, when memory runs out for it, that it could not be shown: the
+** tables, written before, have it). */
 static void briefing_cell(const nsm_comparison *cmp, int a, int o, int h, char *cell, size_t n)
 {
     const nsm_model *m = cmp->m;
@@ -91,8 +92,11 @@ static void briefing_cell(const nsm_comparison *cmp, int a, int o, int h, char *
     int k = snprintf(cell, n, "%5s (%s, %s)%s", pp(100 * d.diff, b1), pp(100 * d.lo, b2),
                      pp(100 * d.hi, b3), d.lo > 0 || d.hi < 0 ? "" : " ~");
     if (cmp->outer && k > 0 && (size_t)k < n) {
-        nsm_judgment j = nsm_outer_effect(m, cmp->outer, a, o, h);
-        snprintf(cell + k, n - (size_t)k, " [%s, %s]", pp(100 * j.q05, b1), pp(100 * j.q95, b2));
+        nsm_judgment j;
+        if (nsm_outer_effect(m, cmp->outer, a, o, h, &j) == NSM_OK)
+            snprintf(cell + k, n - (size_t)k, " [%s, %s]", pp(100 * j.q05, b1), pp(100 * j.q95, b2));
+        else
+            snprintf(cell + k, n - (size_t)k, " [out of memory]");
     }
 }
 

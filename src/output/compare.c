@@ -211,8 +211,8 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
                 nsm_csv_real(c, 100 * d.hi, NSM_PP_DIGITS);
                 nsm_csv_text(c, d.lo > 0 || d.hi < 0 ? "yes" : "no");
                 if (cmp->outer) {
-                    nsm_judgment j = nsm_outer_effect(m, cmp->outer, a, o, h);
-                    if (isnan(j.q50) && cmp->outer->n_draws > 0) { /* out of memory: its NaNs */
+                    nsm_judgment j;
+                    if (nsm_outer_effect(m, cmp->outer, a, o, h, &j) != NSM_OK) {
                         free(rank);
                         return NSM_ERR_NOMEM;
                     }
@@ -303,8 +303,8 @@ static nsm_status write_uncertainty(nsm_csv *c, const nsm_comparison *cmp)
         for (int o = 0; o < m->n_outcomes; o++)
             for (int h = 0; h < hz->n; h++) {
                 nsm_difference d = nsm_comparison_effect(cmp, a, o, h); /* briefing.csv's */
-                nsm_judgment j = nsm_outer_effect(m, r, a, o, h);
-                if (isnan(j.q50) && r->n_draws > 0) /* how nsm_outer_effect says out of memory */
+                nsm_judgment j;
+                if (nsm_outer_effect(m, r, a, o, h, &j) != NSM_OK)
                     return NSM_ERR_NOMEM;
                 nsm_csv_text(c, cmp->arms[a].name);
                 nsm_csv_text(c, m->outcomes[o].name);

@@ -96,21 +96,22 @@ nsm_status nsm_compare_outer(const nsm_model *m, const nsm_arm *arms, int n_arms
     return nsm_outer_loop(m, arms, n_arms, c, &draws, acc, paired, stats, diag);
 }
 
-nsm_judgment nsm_outer_effect(const nsm_model *m, const nsm_outer_comparison *r, int a, int o,
-                              int h)
+nsm_status nsm_outer_effect(const nsm_model *m, const nsm_outer_comparison *r, int a, int o, int h,
+                            nsm_judgment *out)
 {
-    nsm_judgment none = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
     double *v = malloc(((size_t)r->n_draws + 1) * 2 * sizeof *v);
-    if (!v)
-        return none;
+    if (!v) {
+        *out = (nsm_judgment){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+        return NSM_ERR_NOMEM;
+    }
     double *se = v + r->n_draws + 1;
     for (uint64_t j = 0; j < r->n_draws; j++) {
         v[j] = r->p[nsm_outer_slot(m, r, j, a, o, h)] - r->p[nsm_outer_slot(m, r, j, 0, o, h)];
         se[j] = r->se[nsm_outer_slot(m, r, j, a, o, h)];
     }
-    nsm_judgment jd = nsm_judgment_of(v, se, (size_t)r->n_draws);
+    *out = nsm_judgment_of(v, se, (size_t)r->n_draws);
     free(v);
-    return jd;
+    return NSM_OK;
 }
 
 /* Quantile of sorted values (GSL's linear interpolation). */
