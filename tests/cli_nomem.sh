@@ -15,8 +15,9 @@
 # is listed in README.md ("Out of memory"): compare reading a NULL pointer, NAs and shortened
 # routes written with exit 0, failures that said nothing or the wrong thing, a finished sweep
 # point deleted as damaged; all fixed. A stopped sweep's DIR.partial/ is kept by design (for
-# --resume). Leaks on these paths are not looked for here (valgrind on ~860 processes would take
-# half an hour).
+# --resume). Every NSM_NOMEM_LEAKS-th case (default 25: about 35 of them, spread over the
+# commands) runs under valgrind's memcheck, which must find no error and nothing definitely lost
+# on that path (all of them would take half an hour; 0 turns it off).
 # A sanitizer build (make check-asan) replaces malloc itself, so the suite is skipped there,
 # loudly, as it is when the library is not built.
 # Usage: tests/cli_nomem.sh BUILD_DIR   (from the project root; about two minutes on 2 cores)
@@ -30,20 +31,27 @@ if [ ! -f "$shim" ] || ldd "$NEASIM" 2>/dev/null | grep -q libasan; then
         echo "$shim is not built (make test builds it)"), so no allocation was made to fail"
 fi
 shim=$(realpath "$shim")
+if [ "${NSM_NOMEM_LEAKS:-25}" != 0 ] && ! command -v valgrind >/dev/null; then
+    skip_part "memcheck on a sample of the cases" "valgrind is not installed (make deps)"
+    NSM_NOMEM_LEAKS=0
+fi
 work=$(mktemp -d /tmp/nsm-nomem-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 jobs=${NSM_TEST_JOBS:-2}
 
-# one CASE N KIND ARGS...: ARGS with allocation N failed. KIND "out": ARGS write --out, given a
-# copy of the case's reference folder to replace; "say": ARGS print their answer (stdout).
+# one CASE "N [vg]" KIND ARGS...: ARGS with allocation N failed (under valgrind with "vg"). KIND
+# "out": ARGS write --out, given a copy of the case's reference folder to replace; "say": ARGS
+# print their answer (stdout).
 one() {
-    local c=$1 n=$2 kind=$3 w rc out bad=""
+    local c=$1 n=${2%% *} kind=$3 w rc out bad="" vg=() limit=60
+    [ "$2" != "$n" ] && vg=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite
+                            --error-exitcode=99 --log-file="$work/$c/vg-$n.txt") && limit=300
     shift 3
     w=$work/$c/try-$n
     mkdir -p "$w"
     if [ "$kind" = out ]; then
         cp -r "$work/$c/ref" "$w/o"
-        out=$(NSM_FAIL_AT=$n LD_PRELOAD=$shim timeout 60 "$NEASIM" "$@" --out "$w/o" 2>&1 >/dev/null)
+        out=$(NSM_FAIL_AT=$n LD_PRELOAD=$shim timeout "$limit" "${vg[@]}" "$NEASIM" "$@" --out "$w/o" 2>&1 >/dev/null)
         rc=$?
         # a stopped sweep keeps its finished points for --resume (README): o.partial
         left=$(cd "$w" && find . -mindepth 1 -maxdepth 1 ! -name o ! -name o.partial)
@@ -57,12 +65,14 @@ one() {
             bad="$bad; the results folder changed (exit $rc): $(head -1 "$w/diff")"
         fi
     else
-        NSM_FAIL_AT=$n LD_PRELOAD=$shim timeout 60 "$NEASIM" "$@" >"$w/stdout" 2>"$w/stderr"
+        NSM_FAIL_AT=$n LD_PRELOAD=$shim timeout "$limit" "${vg[@]}" "$NEASIM" "$@" >"$w/stdout" 2>"$w/stderr"
         rc=$?
         out=$(cat "$w/stderr")
         [ $rc -ne 0 ] || cmp -s "$w/stdout" "$work/$c/ref.stdout" || bad="exit 0 with another answer"
     fi
-    if [ $rc -ge 124 ]; then
+    if [ $rc -eq 99 ] && [ ${#vg[@]} -gt 0 ]; then
+        bad="memcheck: $(grep -m1 -E 'definitely lost|Invalid|uninitialised|Conditional' "$work/$c/vg-$n.txt"); $bad"
+    elif [ $rc -ge 124 ]; then
         bad="exit $rc (a signal or the timeout); $bad"
     elif [ $rc -ne 0 ] && ! grep -qE "out of memory|Cannot allocate memory" <<<"$out"; then
         bad="exit $rc without saying memory ran out; $bad"
@@ -72,7 +82,7 @@ one() {
         echo "    said: $(head -2 <<<"$out" | tr '\n' ' ' | cut -c1-200)"
         echo "    again: NSM_FAIL_TRACE=1 NSM_FAIL_AT=$n LD_PRELOAD=$shim $NEASIM $*"
     else
-        echo "pass $c $n"
+        echo "pass $c $n${vg:+ (memcheck)}"
     fi
     rm -rf "$w"
 }
@@ -98,7 +108,9 @@ case_() {
          !($2 in first) { first[$2] = $1 } { last[$2] = $1 }
          END { for (s in first) if (!(s in seen)) {
                    print first[s]; if (full && last[s] != first[s]) print last[s] } }' \
-        "$work/sites" "$work/$c/log" | sort -n > "$work/$c/picks"
+        "$work/sites" "$work/$c/log" | sort -n |
+        awk -v every="${NSM_NOMEM_LEAKS:-25}" -v before="$total" \
+            '{ print $1 (every > 0 && (NR + before) % every == 0 ? " vg" : "") }' > "$work/$c/picks"
     awk '{ print $2 }' "$work/$c/log" | sort -u >> "$work/sites"
     local n_req n_sites n_picks
     n_req=$(wc -l < "$work/$c/log")
@@ -137,7 +149,8 @@ case_ discover out discover "$work/sw" --outcome moved --threshold 0.6 --horizon
 grep '^FAIL' "$work/verdicts"
 fail=$(grep -c '^FAIL' "$work/verdicts")
 pass=$(grep -c '^pass ' "$work/verdicts")
-echo "nomem: $total allocations failed one at a time over 13 commands: $pass handled, $fail not"
+echo "nomem: $total allocations failed one at a time over 13 commands: $pass handled, $fail not;" \
+     "$(grep -c '(memcheck)$' "$work/verdicts") of those handled under memcheck too, clean"
 if [ "$pass" -lt 600 ] && [ "$fail" -eq 0 ]; then
     echo "FAIL nomem: only $pass cases ran (at least 600 expected): did the log stay empty?"
     fail=1
