@@ -152,7 +152,8 @@ refused "other options" "runs101: other options than .*a1" "$work/a1" "$work/run
 refused "another N" "n4: another number of shards than .*a1" "$work/a1" "$work/n4" "$work/a3"
 refused "another command" "cmp2: another command than .*a1 \(compare here, run there\)" "$work/a1" "$work/cmp2" "$work/a3"
 refused "another scenario" "other: another scenario than .*a1" "$work/a1" "$work/other" "$work/a3"
-refused "a shard twice" "a2b? is shard 2/3, like .*a2" "$work/a1" "$work/a2" "$work/a3" "$work/a2"
+cp "$work/a2" "$work/a2b"
+refused "a shard twice" "a2b is shard 2/3, like .*a2" "$work/a1" "$work/a2" "$work/a3" "$work/a2b"
 refused "a missing shard" "shard 3/3 is missing \(2 of 3 parts given\)" "$work/a1" "$work/a2"
 refused "a missing first shard" "shard 1/3 is missing" "$work/a3" "$work/a2"
 head -c 1000 "$work/a2" > "$work/trunc"
@@ -164,6 +165,10 @@ printf '\x55' | dd of="$work/flip" bs=1 seek=300 conv=notrunc status=none
 refused "a damaged part" "flip: damaged: its SHA-256 does not match" "$work/a1" "$work/flip" "$work/a3"
 refused "not a part" "outcomes.csv: not a neasim partial result" "$work/a1" "$work/run/outcomes.csv" "$work/a3"
 expect "merge refuses: a missing file" 66 "cannot read .*nothere" -- merge "$work/a1" "$work/nothere" "$work/a3" --out "$work/refused"
+# a results folder among the parts (it once read as "Input/output error"), a part given twice
+refused "a results folder" "run is a folder, not a part: a part is the file that --shard I/N --out PART writes" \
+    "$work/a1" "$work/run" "$work/a3"
+refused "a part given twice" "a2 is given twice: give each shard once" "$work/a1" "$work/a2" "$work/a2"
 # parts that only another neasim could write: the format number, or the version, changed and
 # sealed again (a forged seal is valid: what is refused is the content)
 forge() { # IN OUT PYTHON-EDIT-OF-b

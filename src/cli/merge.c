@@ -132,10 +132,14 @@ static int check_parts(nsm_part **part, int n)
     int code = EXIT_OK;
     for (int k = 0; k < n && code == EXIT_OK; k++) {
         uint32_t s = nsm_part_head_of(part[k])->shard;
-        if (by_shard[s - 1]) {
+        const char *name = nsm_part_name(part[k]);
+        if (by_shard[s - 1] && strcmp(name, nsm_part_name(by_shard[s - 1])) == 0) {
+            fprintf(stderr, "%s merge: %s is given twice: give each shard once\n", nsm_cli_prog,
+                    name);
+            code = EXIT_DATAERR;
+        } else if (by_shard[s - 1]) {
             fprintf(stderr, "%s merge: %s is shard %u/%u, like %s: give each shard once\n",
-                    nsm_cli_prog, nsm_part_name(part[k]), s, h0->n_shards,
-                    nsm_part_name(by_shard[s - 1]));
+                    nsm_cli_prog, name, s, h0->n_shards, nsm_part_name(by_shard[s - 1]));
             code = EXIT_DATAERR;
         }
         by_shard[s - 1] = part[k];

@@ -664,6 +664,13 @@ nsm_status nsm_part_load(const char *path, nsm_part **out, nsm_diag *diag)
     FILE *f = fopen(path, "rb");
     if (!f)
         return nsm_diag_error(diag, NSM_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) { /* fopen opens a folder; fread fails */
+        fclose(f);
+        return nsm_diag_error(diag, NSM_ERR_INPUT,
+                              "%s is a folder, not a part: a part is the file that --shard I/N "
+                              "--out PART writes (a results folder is already merged)", path);
+    }
     unsigned char *b = NULL;
     size_t n = 0, cap = 0;
     int err = 0;
@@ -676,10 +683,11 @@ nsm_status nsm_part_load(const char *path, nsm_part **out, nsm_diag *diag)
             }
             b = nb;
         }
+        errno = 0;
         size_t k = fread(b + n, 1, cap - n, f);
         n += k;
         if (k == 0) {
-            err = ferror(f) ? EIO : 0;
+            err = ferror(f) ? (errno ? errno : EIO) : 0;
             break;
         }
     }
