@@ -300,7 +300,8 @@ static void summary(const score_cli *o, const nsm_score_table *t)
            "pit:   mean mid-PIT, where the observed count falls in the forecast (0.5 if centred;\n"
            "       below: counts lower than forecast; above: higher).\n"
            "in_50, in_90: share of observed counts inside the central 50%% and 90%% intervals\n"
-           "       (calibrated: about 0.5 and 0.9).\n"
+           "       (calibrated: at least 0.5 and 0.9, as a count's interval, ends included,\n"
+           "       holds at least its level; more for a rare event: read pit too).\n"
            "brier_reliability (0 is calibrated), brier_resolution (larger is better),\n"
            "       brier_uncertainty: the Brier score's parts (Murphy 1973).\n");
     if (t->has_reference)
