@@ -304,6 +304,15 @@ fig_tornado <- function(ctx) {
     figs
 }
 
+# The parameters of one outcome's rows d (sensitivity.csv) whose first-order interval lies wholly
+# above their total index's interval at some horizon.
+sensitivity_first_above_total <- function(d) {
+    f <- d[d$index == "first", c("parameter", "horizon_years", "ci_low")]
+    t <- d[d$index == "total", c("parameter", "horizon_years", "ci_high")]
+    m <- merge(f, t, by = c("parameter", "horizon_years"))
+    unique(m$parameter[!is.na(m$ci_low) & !is.na(m$ci_high) & m$ci_low > m$ci_high])
+}
+
 fig_sensitivity <- function(ctx) {
     s <- nsm_read(ctx$dir, "sensitivity", quiet = TRUE)
     if (is.null(s)) return(invisible())
@@ -335,6 +344,10 @@ fig_sensitivity <- function(ctx) {
         d$panel <- factor(sweep_horizon_label(d$horizon_years), levels = sweep_horizon_label(hs))
         d$index_lab <- factor(ifelse(d$index %in% names(index_names), index_names[d$index], d$index),
                               levels = c(rev(index_names), setdiff(unique(d$index), names(index_names))))
+        # a first-order index is at most the total by definition: an estimate whose interval lies
+        # above the total's is noise of the estimators (Saltelli's first, Jansen's total), and
+        # the reader is told so rather than shown a parameter that matters alone more than in all
+        bad <- sensitivity_first_above_total(d)
         dodge <- position_dodge(width = 0.65)
         p <- ggplot(d, aes(x = param_lab, y = estimate, ymin = ci_low, ymax = ci_high,
                            colour = index_lab)) +
@@ -354,14 +367,20 @@ fig_sensitivity <- function(ctx) {
                                 "\u201d: sensitivity indices"),
                  subtitle = nsm_subtitle(
                      "Share of the variance of the ", nsm_measure_phrase(measure, "each horizon"),
-                     " due to each parameter over its range, with 95% interval. ",
+                     " due to each parameter over its range, with 95% interval (first-order is ",
+                     "at most the total by definition: a first-order estimate above the total is ",
+                     "estimation noise). ",
                      sweep_which(length(top), nparam, "total index", max(hs)),
                      if (length(flat_h)) paste0(" Not drawn at ",
                                                 paste(sweep_horizon_label(sort(flat_h)), collapse = ", "),
                                                 ": the outcome does not vary there."),
                      if (length(dropped)) paste0(" No chart for ", paste(nsm_label(dropped),
                                                                          collapse = ", "),
-                                                 ": the swept numbers do not move them.")),
+                                                 ": the swept numbers do not move them."),
+                     if (length(bad)) paste0(" For ", paste(labs_of[bad], collapse = ", "),
+                                             " the first-order interval lies above the total's, ",
+                                             "which cannot hold (first \u2264 total): estimation ",
+                                             "noise around a small share; raise --sobol N or --runs.")),
                  x = NULL, y = "Sensitivity index (share of variance, 0 to 1)",
                  caption = ctx$caption) +
             nsm_theme() +

@@ -180,6 +180,13 @@ check(exists("nsm_pp") &&
                       "-0.00002", "+0.01", "+0.03", "NA")) &&
           identical(nsm_pp(c(0.004151, 0.3958, 1.65), sign = FALSE), c("0.004", "0.4", "1.7")),
       "nsm_pp: a near-zero change is not written with a significant digit, or a tie not away from zero")
+# Sobol: a first-order interval wholly above its total's is named (it cannot hold: first <= total);
+# one that overlaps is noise the subtitle explains in general, not named
+sob <- data.frame(parameter = rep(c("p1", "p2"), each = 2), horizon_years = 10,
+                  index = rep(c("first", "total"), 2), estimate = c(0.02, 0.001, 0.4, 0.38),
+                  ci_low = c(0.01, 0.0006, 0.3, 0.3), ci_high = c(0.03, 0.0015, 0.5, 0.45))
+check(identical(sensitivity_first_above_total(sob), "p1"),
+      paste("sensitivity_first_above_total:", paste(sensitivity_first_above_total(sob), collapse = ", ")))
 # a range of probabilities: ends that differ read differently, and none reads 0 or 100 unless it is
 check(identical(nsm_pct_range(c(0.58, 0.992, 0.67, 0, 0.001, 1, 0.2), c(0.60, 0.996, 0.996, 0.004, 0.002, 1, 0.2)),
                 c("58\u201360", "99.2\u201399.6", "67.0\u201399.6", "0.0\u20130.4", "0.1\u20130.2",
