@@ -306,6 +306,14 @@ printf 'transitions:f:a>b,levers\n0.5,none\n-1,none\n' > "$work/d-range.csv"
 expect "sweep value out of range" 65 "d-range.csv:3:1: error: -1 is out of range" -- sweep tests/models/paths --design "$work/d-range.csv" --quiet --out "$work/sw"
 printf 'transitions:f:a>b,levers\n0.5,push_ff\n' > "$work/d-lever.csv"
 expect "sweep unknown lever" 65 "d-lever.csv:2:[0-9]+: error: unknown lever 'push_ff'; did you mean 'push_f'" -- sweep tests/models/paths --design "$work/d-lever.csv" --quiet --out "$work/sw"
+# a lever on a modifier row that is not there says how many there are
+cp -r tests/models/paths "$work/m-row" && sed -i 's/^calm_h,modifiers:1,/calm_h,modifiers:9,/' "$work/m-row/levers.csv"
+expect "lever on a missing modifier row" 65 "levers.csv:4:[0-9]+: error: modifiers.csv has no row 9: its rows are 1 to 1 \(counted from 1 after the header\)" -- check "$work/m-row"
+# an abbreviation is completed; a name like none of them lists the scenario's levers
+printf 'levers\nncg\n' > "$work/d-abbrev.csv"
+expect "sweep lever abbreviated" 65 "unknown lever 'ncg'; did you mean 'ncg_institutionalized'" -- sweep scenarios/baseline --design "$work/d-abbrev.csv" --quiet --out "$work/sw"
+printf 'levers\nxyzzy\n' > "$work/d-far.csv"
+expect "sweep lever unlike any" 65 "unknown lever 'xyzzy' \(the scenario's levers: us_reaffirmation_assistance, .*prepared_joint_responses; 'none' for none\)" -- sweep scenarios/baseline --design "$work/d-far.csv" --quiet --out "$work/sw"
 printf 'transitions:f:a>b\n0,5\n' > "$work/d-comma.csv"
 expect "sweep extra cell" 65 "d-comma.csv:2:[0-9]+: error: " -- sweep tests/models/paths --design "$work/d-comma.csv" --quiet --out "$work/sw"
 expect "sweep no design" 64 "exactly one design" -- sweep tests/models/paths

@@ -45,7 +45,7 @@ done
 check_that "the file is as it was" grep -qx "my notes" "$work/notes.txt"
 mkdir "$work/a-folder"
 expect "--shard into a folder is refused, with a file name to give" 73 \
-    "a-folder is a folder; a shard writes one file: give --out a file name \(e.g. .*a-folder/part-1\)" -- \
+    "a-folder is a folder; a shard writes one file: give --out a file name beside it \(e.g. .*a-folder\.part-1\), not inside it" -- \
     run tests/models/two_state --runs 10 --shard 1/2 --out "$work/a-folder"
 expect "a part replaces an earlier part" 0 "" -- run tests/models/two_state --runs 10 --shard 1/2 --quiet --out "$work/again"
 expect "a part replaces an earlier part (again)" 0 "" -- run tests/models/two_state --runs 20 --shard 1/2 --quiet --out "$work/again"

@@ -981,7 +981,7 @@ static bad_case cases[] = {
      "calendar.csv:2:6: error: '11/4/2025' is not a date: write dates as YYYY-MM-DD", "YYYY"},
     {"date_before_horizon", "calendar.csv", "2026-02-28,,,war", "2024-02-28,,,war",
      "calendar.csv:3:8: error: date 2024-02-28 is before the start of the horizon (2025-01-31)",
-     "start"},
+     "move it to 2025-01-31 or later"},
     {"date_after_horizon", "calendar.csv", "2026-02-28,,,war", "2027-02-01,,,war",
      "calendar.csv:3:8: error: date 2027-02-01 is after the end of the horizon (2027-01-31)",
      "end"},

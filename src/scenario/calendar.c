@@ -95,8 +95,10 @@ static nsm_status one_off(nsm_reader *r, int row, const schedule *sc, const nsm_
     nsmi_date_format(r->start, start);
     const nsm_cell *c = nsmi_reader_cell(r, row, "date");
     if (nsmi_date_cmp(sc->date, r->start) < 0)
-        return nsmi_reader_error(r, c, 0, "date %s is before the start of the horizon (%s)",
-                                c->text, start);
+        return nsmi_reader_error(r, c, 0, "date %s is before the start of the horizon (%s): "
+                                "move it to %s or later (what happened before the start belongs "
+                                "in the initial levels of factors.csv), or set start_date in "
+                                "scenario.csv", c->text, start, start);
     if (nsmi_date_cmp(sc->date, r->end) > 0)
         return after_end(r, c, sc->date);
     return add_occurrence(r, cap, sc->date, row, a);

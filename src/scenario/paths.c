@@ -127,7 +127,8 @@ static nsm_status path_modifiers(path_ctx *x, char *rest, size_t off)
     for (int j = 0; j < m->n_modifiers; j++)
         if (m->modifiers[j].row == row)
             return push(x, (nsm_param){NSM_P_MODIFIER, row, 0, 0}) ? NSM_ERR_NOMEM : NSM_OK;
-    return bad(x, off, "modifiers.csv has no row %s (rows count from 1 after the header)", rest);
+    return bad(x, off, "modifiers.csv has no row %s: its rows are 1 to %d (counted from 1 after "
+               "the header)", rest, mm->n_modifier_rows);
 }
 
 /* "NAME:field" -> name, field (split at the last colon). */
@@ -259,7 +260,11 @@ static nsm_status path_effects(path_ctx *x, char *rest, size_t off)
     for (int k = 0; k < m->n_effects; k++)
         if (m->effects[k].row == row)
             return push(x, (nsm_param){kind, k, 0, 0}) ? NSM_ERR_NOMEM : NSM_OK;
-    return bad(x, off, "effects.csv has no row %s (rows count from 1 after the header)", rest);
+    int last = 0;
+    for (int k = 0; k < m->n_effects; k++)
+        last = m->effects[k].row > last ? m->effects[k].row : last;
+    return bad(x, off, "effects.csv has no row %s: its rows are 1 to %d (counted from 1 after the "
+               "header)", rest, last);
 }
 
 static nsm_status path_factors(path_ctx *x, char *rest, size_t off)

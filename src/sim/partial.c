@@ -393,7 +393,8 @@ nsm_status nsm_part_check_dest(const char *path, nsm_diag *diag)
         return NSM_OK;
     if (S_ISDIR(st.st_mode))
         return nsm_diag_error(diag, NSM_ERR_IO, "%s is a folder; a shard writes one file: give "
-                              "--out a file name (e.g. %s/part-1)", path, path);
+                              "--out a file name beside it (e.g. %s.part-1), not inside it (a "
+                              "results folder holds only neasim's tables)", path, path);
     unsigned char head[sizeof MAGIC] = {0};
     FILE *f = S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
     size_t n = f ? fread(head, 1, sizeof head, f) : 0;

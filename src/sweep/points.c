@@ -156,6 +156,35 @@ static int named_before(const char *list, size_t end, const char *name)
 
 /* A lever set ("a+b", "none" or empty): every name must be a lever of the scenario, once (check
 ** tries arms of distinct levers: scenario/levers.c). */
+/* An unknown lever in a design: the one it abbreviates or is a misspelling of, else the scenario's
+** levers (an analyst types "ncg" for ncg_institutionalized, which no edit distance suggests). */
+static nsm_status unknown_lever(nsm_reader *r, const nsm_cell *c, size_t at, const char *tok)
+{
+    const nsm_model *m = r->m;
+    const char *hint = NULL;
+    int prefixed = 0;
+    for (int l = 0; l < m->n_levers; l++)
+        if (strncmp(m->levers[l].name, tok, strlen(tok)) == 0 && prefixed++ == 0)
+            hint = m->levers[l].name;
+    if (prefixed != 1)
+        hint = m->n_levers ? nsm_suggest(tok, m->levers[0].name, (size_t)m->n_levers,
+                                         sizeof m->levers[0])
+                           : NULL;
+    char known[1024] = " (the scenario has no levers.csv; 'none' for none)";
+    if (!hint && m->n_levers) {
+        size_t k = (size_t)snprintf(known, sizeof known, " (the scenario's levers: ");
+        for (int l = 0; l < m->n_levers && k < sizeof known; l++)
+            k += (size_t)snprintf(known + k, sizeof known - k, "%s%s", l ? ", " : "",
+                                  m->levers[l].name);
+        if (k < sizeof known)
+            snprintf(known + k, sizeof known - k, "; 'none' for none)");
+    } else if (hint) {
+        snprintf(known, sizeof known, " (levers are defined in the scenario's levers.csv; 'none' "
+                 "for none)");
+    }
+    return nsmi_unknown(r, c, at, "lever", tok, hint, known);
+}
+
 static nsm_status check_levers(nsm_reader *r, const nsm_cell *c)
 {
     if (!c->text[0] || strcmp(c->text, "none") == 0)
@@ -172,12 +201,7 @@ static nsm_status check_levers(nsm_reader *r, const nsm_cell *c)
                                   "an arm applies each lever once", tok, c->text);
         }
         if (!found)
-            st = nsmi_unknown(r, c, (size_t)(tok - buf), "lever", tok,
-                             r->m->n_levers ? nsm_suggest(tok, r->m->levers[0].name,
-                                                          (size_t)r->m->n_levers,
-                                                          sizeof r->m->levers[0])
-                                            : NULL,
-                             " (levers are defined in the scenario's levers.csv; 'none' for none)");
+            st = unknown_lever(r, c, (size_t)(tok - buf), tok);
     }
     free(buf);
     return st;
