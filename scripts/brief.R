@@ -376,12 +376,48 @@ summary_tornado <- function(b) {
     t <- t[order(t$swing, decreasing = TRUE), , drop = FALSE]
     t <- t[!duplicated(t$outcome), , drop = FALSE][seq_len(min(3, length(unique(t$outcome)))), ]
     p <- nsm_read(b$dir, "parameters", quiet = TRUE)
-    lab <- if (!is.null(p)) p$label[match(t$parameter, p$parameter)] else t$parameter
+    lab <- param_phrase(if (!is.null(p)) p$label[match(t$parameter, p$parameter)] else t$parameter)
     list(tags$li(paste0("The judgments that matter most (one at a time from the 5th to the 95th ",
                         "percentile of each, the others at their means; by ",
                         sweep_horizon_label(t$horizon_years[1]), "): ",
                         paste(sprintf("%s moves %s by %.0f points", lab, q(nsm_label(t$outcome)),
                                       100 * t$swing), collapse = "; "), ".")))
+}
+
+# A swept number's name for a sentence: parameters.csv's label ends in the swept range ("...
+# (rate per year): 0.0713 to 0.463"), which read glued to what follows ("0.463 moves ..."): the
+# name, then the range apart in parentheses.
+param_phrase <- function(label) {
+    re <- ": (-?[0-9.]+(e[-+]?[0-9]+)?) to (-?[0-9.]+(e[-+]?[0-9]+)?)$"
+    has <- !is.na(label) & grepl(re, label)
+    out <- label
+    out[has] <- paste0(sub(re, "", label[has]), " (swept ", sub(paste0("^.*", re), "\\1 to \\3",
+                                                                 label[has]), ")")
+    out
+}
+
+# A Sobol sweep: for the outcomes it explains best, the number with the largest total index by the
+# last horizon, with what a total index is (the figures show the first-order ones beside them).
+summary_sobol <- function(b) {
+    s <- nsm_read(b$dir, "sensitivity", quiet = TRUE)
+    if (is.null(s) || !all(c("index", "estimate") %in% names(s))) return(NULL)
+    s <- s[s$index == "total" & !is.na(s$estimate), , drop = FALSE]
+    if (nrow(s) == 0) return(NULL)
+    s <- s[s$horizon_years == max(s$horizon_years), , drop = FALSE]
+    # the numbers that matter most, each with the outcome it explains most: three different numbers
+    s <- s[order(s$estimate, decreasing = TRUE), , drop = FALSE]
+    s <- s[!duplicated(s$parameter), , drop = FALSE][seq_len(min(3, length(unique(s$parameter)))), ]
+    p <- nsm_read(b$dir, "parameters", quiet = TRUE)
+    lab <- if (!is.null(p)) p$label[match(s$parameter, p$parameter)] else s$parameter
+    lab[is.na(lab)] <- s$parameter[is.na(lab)]
+    lab <- param_phrase(lab)
+    list(tags$li(paste0(
+        "The judgments that matter most (by ", sweep_horizon_label(s$horizon_years[1]), "; Sobol ",
+        "total index: the share of the outcome's variance over the sweep that the number accounts ",
+        "for, alone and through its interactions, 0 to 1, with its 95% interval; an estimate ",
+        "outside 0 to 1 is noise): ",
+        paste(sprintf("%s for %s, %.2f (%.2f to %.2f)", lab, q(nsm_label(s$outcome)), s$estimate,
+                      s$ci_low, s$ci_high), collapse = "; "), ".")))
 }
 
 # A sweep without a tornado or Sobol table (LHS, design file) whose points are too few for the rank
@@ -409,7 +445,8 @@ summary_sweep <- function(b) {
 }
 
 brief_summary <- function(b) {
-    items <- c(summary_outcomes(b), summary_levers(b), summary_tornado(b), summary_sweep(b))
+    items <- c(summary_outcomes(b), summary_levers(b), summary_tornado(b), summary_sobol(b),
+               summary_sweep(b))
     if (length(items) == 0) return(NULL)
     div(class = "summary", tags$h2("In brief"), tags$ul(items))
 }

@@ -341,6 +341,18 @@ else bad "sweep/brief.html: the header does not say the runs are per point"; fi
 # the sweep brief says what a tornado's low and high values are: percentiles, not a range's ends
 if grep -q 'one at a time from the 5th to the 95th percentile of each' "$work/sweep/brief.html"; then ok
 else bad "sweep/brief.html: the tornado sentence does not say its values are the 5th and 95th percentiles"; fi
+# ... names each number apart from its swept range (once "...: 0.5 to 1.5 moves ..."), and a
+# Sobol folder's brief says which numbers matter most by their total index, with what it means
+Rscript scripts/brief.R "$work/baseline_oat" > "$work/baseline_oat_brief.log" 2>&1
+if grep -Eq '\(swept [-0-9.e]+ to [-0-9.e]+\) moves' "$work/baseline_oat/brief.html" &&
+   ! grep -Eq ': [-0-9.e]+ to [-0-9.e]+ (moves|for)' "$work/baseline_oat/brief.html"; then ok
+else bad "baseline_oat/brief.html: a number's name glued to its range in a sentence"; fi
+top=$(tr -d '\r' < "$work/sweep/sensitivity.csv" | awk -F, 'NR > 1 && $5 == "total" && $6 != "NA" &&
+    $3 >= h { if ($3 > h) { h = $3; best = "" } if (best == "" || $6 + 0 > b) { b = $6 + 0; best = $6 } }
+    END { printf "%.2f", best }')
+if grep -q 'Sobol total index: the share of the outcome' "$work/sweep/brief.html" &&
+   grep -Eq "” , $top \(|”, $top \(" "$work/sweep/brief.html"; then ok
+else bad "sweep/brief.html: no Sobol sentence, or its first total index is not sensitivity.csv's largest ($top)"; fi
 
 # the headline numbers of the brief are those of outcomes.csv
 for d in two_state baseline; do
