@@ -24,7 +24,8 @@ says() {
 }
 
 # --- the box restricts the number that drives the outcome, in the right direction
-says "discover: above 60% at 1 year" "\(density\): when transition f:a>b is above [0-9.]+\." -- \
+# the bound straight after the comparison, the range the points cover apart after it
+says "discover: above 60% at 1 year" "\(density\): when transition f:a>b is above [0-9.]+ \(sampled [0-9.]+ to [0-9.]+\)\." -- \
     discover "$work/sw" --outcome moved --threshold 60% --horizon 1
 box="$work/sw/discover-moved/prim_box.csv"
 check_that "discover: f's hazard restricted from below" [ "$(col "$box" 'transitions:f:a>b' restricted)" = lower ]
@@ -48,11 +49,11 @@ check_that "discover: --density follows the documented rule" awk -F, '
     NR > 1 && $9 >= 0.8 && ($8 > best || ($8 == best && $9 > dens)) { best = $8; dens = $9 }
     NR > 1 && $11 == "yes" { chosen = $8; d = $9 }
     END { exit !(d >= 0.8 && chosen == best && d == dens) }' "$work/d80.csv"
-says "discover: below 30% at 1 year" "\(density\): when transition f:a>b is below [0-9.]+\." -- \
+says "discover: below 30% at 1 year" "\(density\): when transition f:a>b is below [0-9.]+ \(sampled [0-9.]+ to [0-9.]+\)\." -- \
     discover "$work/sw" --outcome moved --threshold 0.3 --below --horizon 2026-01-01 --out "$work/below"
 check_that "discover: --below restricts f's hazard from above" \
     [ "$(col "$work/below/prim_box.csv" 'transitions:f:a>b' restricted)" = upper ]
-says "discover: both needs f and g" "when transition f:a>b is above [0-9.]+ and transition g:x>y is above [0-9.]+\." -- \
+says "discover: both needs f and g" "when transition f:a>b is above [0-9.]+ \(sampled [0-9.]+ to [0-9.]+\) and transition g:x>y is above [0-9.]+ \(sampled [0-9.]+ to [0-9.]+\)\." -- \
     discover "$work/sw" --outcome both --threshold 40% --horizon 1
 both="$work/sw/discover-both/prim_box.csv"
 check_that "discover: both restricts f from below" [ "$(col "$both" 'transitions:f:a>b' restricted)" = lower ]
@@ -77,6 +78,29 @@ for f in prim_box prim_trajectory; do
     check_that "discover: $f.csv is the same on a second run" cmp -s "$work/sw/discover-moved/$f.csv" "$work/again/$f.csv"
 done
 expect "discover: --quiet prints nothing" 0 "^$" -- discover "$work/sw" --outcome g_moved --threshold 0.5 --quiet
+
+# --- a scenario with labels: the rule names each number by its label and gives the bound alone
+# (parameters.csv's label ends with the number's 5-95% range, ": 0.198 to 2.85", and the sentence
+# read "... (rate per year): 0.198 to 2.85 is above 0.909", the range glued to the comparison)
+lab="$work/labelled"
+cp -r "$m" "$lab"
+printf '%s\n' 'factor,level,initial,source,label,factor_label' 'f,a,1,test,at rest,The f switch' \
+    'f,b,0,test,moved,The f switch' 'g,x,1,test,at rest,The g switch' 'g,y,0,test,moved,The g switch' \
+    'h,off,1,test,off,The h switch' 'h,on,0,test,on,The h switch' > "$lab/factors.csv"
+printf '%s\n' 'outcome,condition,description,label' 'moved,f=b,f has moved to b,The f switch has moved' \
+    'g_moved,g=y,g has moved to y,The g switch has moved' \
+    'both,f=b & g=y,f and g have both moved,Both switches have moved' > "$lab/outcomes.csv"
+"$NEASIM" sweep "$lab" --lhs 120 --runs 400 --horizons 1,2 --seed 3 --quiet --out "$work/swlab"
+check_that "discover: the labelled sweep's labels end with the range" \
+    grep -q '^transitions:f:a>b,The f switch: at rest → moved (rate per year): [0-9.]* to [0-9.]*,' "$work/swlab/parameters.csv"
+out=$("$NEASIM" discover "$work/swlab" --outcome both --threshold 40% --horizon 1 2>&1 | tr '\n' ' ')
+check_that "discover: the rule names the label, then the bound, then the range sampled" grep -Eq -- \
+    "when The f switch: at rest → moved \(rate per year\) is above [0-9.]+ \(sampled [0-9.]+ to [0-9.]+\) and The g switch: at rest → moved \(rate per year\) is above [0-9.]+ \(sampled [0-9.]+ to [0-9.]+\)\." <<<"$out"
+check_that "discover: no range glued between a label and its comparison" \
+    bash -c '! grep -Eq -- " to x?[0-9.e+-]+ is (above|below|between) " <<<"$1"' _ "$out"
+labbox="$work/swlab/discover-both/prim_box.csv"
+check_that "discover: prim_box.csv's label is the number's, without the range" \
+    [ "$(col "$labbox" 'transitions:f:a>b' label)" = "The f switch: at rest → moved (rate per year)" ]
 
 # --- refusals: a clear message, and nothing written
 # an option the sweep cannot meet is named, as every bad option is: "neasim discover: --option: ..."

@@ -38,7 +38,7 @@ typedef struct {
     double *x;                 /* n x d, row-major */
     double *value;             /* each point's probability of the outcome */
     double *y;                 /* 1 for a case of interest, else 0 */
-    char **names, **labels;    /* d parameter paths and labels */
+    char **names, **labels;    /* d parameter paths and labels (without parameters.csv's range) */
     char date[11];             /* the horizon's date */
     double horizon_years;
     char scenario[256];        /* the sweep's manifest.csv: scenario, scenario_title, seed ("") */

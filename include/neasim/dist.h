@@ -117,4 +117,10 @@ double nsm_dist_sampler_draw(const nsm_dist_sampler *s, gsl_rng *rng);
 ** text gives back the same distribution. */
 void nsm_dist_format(const nsm_dist *d, char *buf, size_t n);
 
+/* Write "0.12 to 0.3", the 5% and 95% points of d (3 significant digits), each after `prefix`
+** ("x" for a multiplier: "x1.29 to x2.27"), into buf (n bytes, cut short if too small). A sweep's
+** parameters.csv ends an uncertain number's label with ": " and this text, and `neasim discover`
+** takes it off again by writing the same text, so the two must come from one place. */
+void nsm_dist_range_text(const nsm_dist *d, const char *prefix, char *buf, size_t n);
+
 #endif

@@ -618,3 +618,9 @@ void nsm_dist_format(const nsm_dist *d, char *buf, size_t n)
     if (used < n)
         snprintf(buf + used, n - used, ")");
 }
+
+void nsm_dist_range_text(const nsm_dist *d, const char *prefix, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%.3g to %s%.3g", prefix, nsm_dist_quantile(d, 0.05), prefix,
+             nsm_dist_quantile(d, 0.95));
+}

@@ -237,15 +237,21 @@ static double pct(double v)
     return 100 * v;
 }
 
-/* "above 1.6", "below 0.4", "between 0.2 and 0.6". */
+/* "above 1.6 (sampled 0.1 to 3)", "below 0.4 (...)", "between 0.2 and 0.6 (...)": the bound
+** straight after the comparison, then the range the sweep's points cover (step 0's box), apart in
+** parentheses, so that no number of the range reads as the thing compared. */
 static void describe_limits(const nsm_discovery *r, int j, char *buf, size_t size)
 {
     double lo = nsm_prim_lower(&r->prim, r->chosen, j), hi = nsm_prim_upper(&r->prim, r->chosen, j);
+    int n = 0;
     switch (nsm_prim_restricted(&r->prim, r->chosen, j)) {
-    case 1: snprintf(buf, size, "above %.3g", lo); break;
-    case 2: snprintf(buf, size, "below %.3g", hi); break;
-    default: snprintf(buf, size, "between %.3g and %.3g", lo, hi); break;
+    case 1: n = snprintf(buf, size, "above %.3g", lo); break;
+    case 2: n = snprintf(buf, size, "below %.3g", hi); break;
+    default: n = snprintf(buf, size, "between %.3g and %.3g", lo, hi); break;
     }
+    if (n > 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, " (sampled %.3g to %.3g)",
+                 nsm_prim_lower(&r->prim, 0, j), nsm_prim_upper(&r->prim, 0, j));
 }
 
 /* Print text wrapped at 96 columns. */
@@ -295,7 +301,7 @@ static void sentence(const discover_cli *o, const nsm_discovery *r)
     for (int j = 0, k = 0; j < r->d && n < sizeof text; j++) {
         if (!nsm_prim_restricted(&r->prim, r->chosen, j))
             continue;
-        char lim[96];
+        char lim[160];
         describe_limits(r, j, lim, sizeof lim);
         n += (size_t)snprintf(text + n, sizeof text - n, "%s %s is %s",
                               k == 0 ? "" : k == s->n_restricted - 1 ? " and" : ",", r->labels[j],

@@ -96,10 +96,11 @@ static void add_range(char *label, size_t n, const nsm_uncertain *u, const nsm_p
 {
     nsm_dist dist = {(nsm_dist_kind)u->kind, {u->p[0], u->p[1], u->p[2]}};
     const char *x = p->kind == NSM_P_MODIFIER || p->kind == NSM_P_SEASONALITY ? "x" : "";
+    char range[96];
+    nsm_dist_range_text(&dist, x, range, sizeof range);
     size_t len = strlen(label);
     if (len < n)
-        snprintf(label + len, n - len, ": %s%.3g to %s%.3g", x, nsm_dist_quantile(&dist, 0.05), x,
-                 nsm_dist_quantile(&dist, 0.95));
+        snprintf(label + len, n - len, ": %s", range);
 }
 
 /* parameters.csv: each parameter's path, a label in the scenario's terms, its value in the

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "neasim/dist.h"
 #include "neasim/outdir.h"
 #include "neasim/table.h"
 
@@ -291,6 +292,32 @@ static char *copy_text(const char *s)
     return p ? memcpy(p, s, n) : NULL;
 }
 
+/* A swept number's label without the 5-95% range that parameters.csv ends it with ("DPRK testing:
+** restraint -> routine (yearly chance): 0.038 to 0.834"): in a rule, "... 0.834 is above 0.164"
+** read as if 0.834 were compared. The range is taken off only when it is exactly the text the
+** sweep wrote from the number's distribution (nsm_dist_range_text), so a label that merely ends
+** in numbers keeps them. */
+static char *bare_label(const folder *f, int j)
+{
+    char *label = copy_text(cell(&f->params, j, "label"));
+    const nsm_cell *dist_cell = nsm_table_cell(&f->params, j, "distribution");
+    nsm_dist dist;
+    if (!label || !dist_cell->text[0] ||
+        nsm_dist_parse(dist_cell->text, &dist, NULL, NULL) != NSM_OK)
+        return label;
+    static const char *const PREFIX[] = {"", "x"}; /* a number, a multiplier */
+    for (int k = 0; k < 2; k++) {
+        char tail[112] = ": ";
+        nsm_dist_range_text(&dist, PREFIX[k], tail + 2, sizeof tail - 2);
+        size_t n = strlen(label), t = strlen(tail);
+        if (n > t && !strcmp(label + n - t, tail)) {
+            label[n - t] = 0;
+            break;
+        }
+    }
+    return label;
+}
+
 /* The points: their numbers, probabilities and whether each is a case. */
 static nsm_status fill_points(const folder *f, const selection *s, const nsm_discover_options *o,
                               nsm_discovery *out, nsm_diag *d)
@@ -311,7 +338,7 @@ static nsm_status fill_points(const folder *f, const selection *s, const nsm_dis
         return nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     for (int j = 0; j < dd; j++) {
         out->names[j] = copy_text(cell(&f->params, j, "parameter"));
-        out->labels[j] = copy_text(cell(&f->params, j, "label"));
+        out->labels[j] = bare_label(f, j);
         if (!out->names[j] || !out->labels[j])
             return nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     }
