@@ -81,7 +81,8 @@ expect "discover: --quiet prints nothing" 0 "^$" -- discover "$work/sw" --outcom
 
 # --- a scenario with labels: the rule names each number by its label and gives the bound alone
 # (parameters.csv's label ends with the number's 5-95% range, ": 0.198 to 2.85", and the sentence
-# read "... (rate per year): 0.198 to 2.85 is above 0.909", the range glued to the comparison)
+# read "... (rate per year): 0.198 to 2.85 is above 0.909", the range glued to the comparison),
+# and the outcome is named by its label, with its name where a command would take it
 lab="$work/labelled"
 cp -r "$m" "$lab"
 printf '%s\n' 'factor,level,initial,source,label,factor_label' 'f,a,1,test,at rest,The f switch' \
@@ -98,9 +99,19 @@ check_that "discover: the rule names the label, then the bound, then the range s
     "when The f switch: at rest → moved \(rate per year\) is above [0-9.]+ \(sampled [0-9.]+ to [0-9.]+\) and The g switch: at rest → moved \(rate per year\) is above [0-9.]+ \(sampled [0-9.]+ to [0-9.]+\)\." <<<"$out"
 check_that "discover: no range glued between a label and its comparison" \
     bash -c '! grep -Eq -- " to x?[0-9.e+-]+ is (above|below|between) " <<<"$1"' _ "$out"
+check_that "discover: the first line names the outcome by its label, and its name" grep -q -- \
+    'the probability of “Both switches have moved” (both) by 2026-01-01 is above 40%' <<<"$out"
+check_that "discover: the sentence names the outcome by its label" grep -q -- \
+    'where the probability of “Both switches have moved” by 2026-01-01 exceeds 40% (coverage)' <<<"$out"
+check_that "discover: the outcome's name is not used in place of its label" \
+    bash -c '! grep -q -- "probability of both " <<<"$1"' _ "$out"
 labbox="$work/swlab/discover-both/prim_box.csv"
 check_that "discover: prim_box.csv's label is the number's, without the range" \
     [ "$(col "$labbox" 'transitions:f:a>b' label)" = "The f switch: at rest → moved (rate per year)" ]
+check_that "discover: the manifest records the outcome's label" \
+    grep -q '^outcome_label,Both switches have moved' "$work/swlab/discover-both/manifest.csv"
+check_that "discover: an outcome without a label: outcome_label NA" \
+    grep -q '^outcome_label,NA' "$work/sw/discover-moved/manifest.csv"
 
 # --- refusals: a clear message, and nothing written
 # an option the sweep cannot meet is named, as every bad option is: "neasim discover: --option: ..."

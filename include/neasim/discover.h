@@ -44,6 +44,7 @@ typedef struct {
     char scenario[256];        /* the sweep's manifest.csv: scenario, scenario_title, seed ("") */
     char scenario_title[256];
     char seed[32];
+    char outcome_label[512];   /* the outcome's label in labels.csv, if the scenario gives one */
     double runs_per_point;     /* manifest.csv's runs_per_point, or 0 */
     nsm_prim_result prim;
     int picked;                /* the step the rule (or --box) picked */

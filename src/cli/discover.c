@@ -186,6 +186,7 @@ static void manifest(nsm_manifest *mf, const discover_cli *o, const nsm_discover
     nsm_manifest_add(mf, "seed", "%s", r->seed[0] ? r->seed : "NA");
     nsm_manifest_add(mf, "runs_per_point", "%.0f", r->runs_per_point);
     nsm_manifest_add(mf, "outcome", "%s", d->outcome);
+    nsm_manifest_add(mf, "outcome_label", "%s", r->outcome_label[0] ? r->outcome_label : "NA");
     nsm_manifest_add(mf, "measure", "%s", d->measure ? d->measure : "occurred_by");
     nsm_manifest_add(mf, "horizon_date", "%s", r->date);
     nsm_manifest_add(mf, "horizon_years", "%.10g", r->horizon_years);
@@ -254,6 +255,20 @@ static void describe_limits(const nsm_discovery *r, int j, char *buf, size_t siz
                  nsm_prim_lower(&r->prim, 0, j), nsm_prim_upper(&r->prim, 0, j));
 }
 
+/* The outcome for people: its label in quotes as the scenario gives it (labels.csv), with its
+** name after it when `with_name` (what --outcome takes, for the next command); the name alone
+** for a scenario without labels. */
+static void outcome_text(const discover_cli *o, const nsm_discovery *r, int with_name, char *buf,
+                         size_t size)
+{
+    if (!r->outcome_label[0])
+        snprintf(buf, size, "%s", o->d.outcome);
+    else if (with_name)
+        snprintf(buf, size, "\u201c%s\u201d (%s)", r->outcome_label, o->d.outcome);
+    else
+        snprintf(buf, size, "\u201c%s\u201d", r->outcome_label);
+}
+
 /* Print text wrapped at 96 columns. */
 static void print_wrapped(const char *text)
 {
@@ -282,11 +297,12 @@ static void sentence(const discover_cli *o, const nsm_discovery *r)
     const nsm_prim_step *s = &r->prim.steps[r->chosen];
     const char *verb = o->d.below ? "falls below" : "exceeds";
     const char *how = o->d.measure && !strcmp(o->d.measure, "holds") ? "holds on" : "by";
-    char text[8192];
+    char text[8192], what[640];
+    outcome_text(o, r, 0, what, sizeof what);
     size_t n = (size_t)snprintf(
         text, sizeof text, "In %.0f%% of the assumption space (mass), holding %.0f%% of the points "
         "where the probability of %s %s %s %s %.3g%% (coverage), it %s it at %.0f%% of the points "
-        "(density)", pct(s->mass), pct(s->coverage), o->d.outcome, how, r->date, verb,
+        "(density)", pct(s->mass), pct(s->coverage), what, how, r->date, verb,
         pct(o->d.threshold), verb, pct(s->density));
     if (s->n_restricted == 0) {
         snprintf(text + n, sizeof text - n, ": the whole space; %s.",
@@ -317,14 +333,17 @@ static void summary(const discover_cli *o, const nsm_discovery *r)
 {
     const nsm_prim_step *s = &r->prim.steps[r->chosen];
     const char *how = o->d.measure && !strcmp(o->d.measure, "holds") ? "holds on" : "by";
-    printf("%s: at %.0f of its %d points (%.1f%%) the probability of %s %s %s is %s %.3g%%\n"
-           "-> %s\n\n", o->d.sweep, r->prim.total, r->n, pct(r->prim.total / r->n), o->d.outcome,
-           how, r->date, o->d.below ? "below" : "above", pct(o->d.threshold), o->out_path);
+    char what[640], head[1536];
+    outcome_text(o, r, 1, what, sizeof what);
+    snprintf(head, sizeof head, "%s: at %.0f of its %d points (%.1f%%) the probability of %s %s "
+             "%s is %s %.3g%%", o->d.sweep, r->prim.total, r->n, pct(r->prim.total / r->n), what,
+             how, r->date, o->d.below ? "below" : "above", pct(o->d.threshold));
+    print_wrapped(head); /* a label makes it longer than a line */
+    printf("-> %s\n\n", o->out_path);
     sentence(o, r);
     int drops = 0;
     for (int k = 0; k < r->prim.n_steps; k++)
         drops += r->prim.steps[k].kind == NSM_PRIM_DROP;
-    char head[512];
     if (drops)
         snprintf(head, sizeof head, "Box: step %d of %d (%s, step %d, then %d restriction%s with "
                  "quasi-p above %.2g dropped): %d points, %.0f cases", r->chosen,

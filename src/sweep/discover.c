@@ -24,13 +24,17 @@ static const nsm_schema S_MANIFEST = {"manifest.csv", "the manifest", 2, C_MANIF
 static const nsm_column C_PARAMS[] = {{"parameter", 0}, {"label", 0}, {"base_value", 1},
                                       {"distribution", 1}};
 static const nsm_schema S_PARAMS = {"parameters.csv", "the swept numbers", 4, C_PARAMS};
+static const nsm_column C_LABELS[] = {{"kind", 0},      {"name", 0},      {"level", 1},
+                                      {"label", 0},     {"given", 1},     {"desirable", 1},
+                                      {"occurrence", 1}};
+static const nsm_schema S_LABELS = {"labels.csv", "the scenario's labels", 7, C_LABELS};
 static const char *const TAIL[] = {"quantity", "name", "measure", "horizon_years", "date",
                                    "value", "std_error", "ci_low", "ci_high"};
 enum { N_TAIL = 9, MAX_LIST = 64 };
 
 /* The tables of a sweep folder. */
 typedef struct {
-    nsm_table manifest, params, sweep;
+    nsm_table manifest, params, sweep, labels;
     nsm_column *columns;
     nsm_schema schema;
 } folder;
@@ -100,6 +104,8 @@ static nsm_status folder_open(folder *f, const char *dir, nsm_diag *d)
         st = nsm_table_read(&f->sweep, dir, &f->schema, d);
     if (st == NSM_OK && !f->sweep.present)
         return nsm_diag_error(d, NSM_ERR_IO, "%s: error: no sweep.csv", dir);
+    if (st == NSM_OK) /* optional: sweeps before labels had none */
+        st = nsm_table_read(&f->labels, dir, &S_LABELS, d);
     return st;
 }
 
@@ -108,6 +114,7 @@ static void folder_release(folder *f)
     nsm_table_release(&f->manifest);
     nsm_table_release(&f->params);
     nsm_table_release(&f->sweep);
+    nsm_table_release(&f->labels);
     free(f->columns);
 }
 
@@ -318,6 +325,21 @@ static char *bare_label(const folder *f, int j)
     return label;
 }
 
+/* The outcome's label as the scenario gives it (labels.csv, given = yes), or "". */
+static void outcome_label(const folder *f, const char *outcome, char *buf, size_t size)
+{
+    buf[0] = 0;
+    for (int r = 0; f->labels.present && r < f->labels.n_rows; r++) {
+        const nsm_cell *given = nsm_table_cell(&f->labels, r, "given");
+        if (!strcmp(cell(&f->labels, r, "kind"), "outcome") &&
+            !strcmp(cell(&f->labels, r, "name"), outcome) &&
+            (!given->text[0] || !strcmp(given->text, "yes"))) {
+            snprintf(buf, size, "%s", cell(&f->labels, r, "label"));
+            return;
+        }
+    }
+}
+
 /* The points: their numbers, probabilities and whether each is a case. */
 static nsm_status fill_points(const folder *f, const selection *s, const nsm_discover_options *o,
                               nsm_discovery *out, nsm_diag *d)
@@ -414,6 +436,7 @@ nsm_status nsm_discover(const nsm_discover_options *o, nsm_discovery *out, nsm_d
         snprintf(out->scenario, sizeof out->scenario, "%s", sc ? sc : "");
         snprintf(out->scenario_title, sizeof out->scenario_title, "%s", title ? title : "");
         snprintf(out->seed, sizeof out->seed, "%s", seed ? seed : "");
+        outcome_label(&f, o->outcome, out->outcome_label, sizeof out->outcome_label);
         out->runs_per_point = rp ? strtod(rp, NULL) : 0;
         out->horizon_years = s.years;
         st = run_prim(o, out, d);
