@@ -78,6 +78,10 @@ for f in prim_box prim_trajectory; do
     check_that "discover: $f.csv is the same on a second run" cmp -s "$work/sw/discover-moved/$f.csv" "$work/again/$f.csv"
 done
 expect "discover: --quiet prints nothing" 0 "^$" -- discover "$work/sw" --outcome g_moved --threshold 0.5 --quiet
+# every restriction dropped: the whole space is reported, and not as if no smaller box came closer
+# to the ideal (the knee's box did; its restrictions were dropped for their quasi-p)
+says "discover: every restriction dropped, said so" "the whole space; the box of step [0-9]+ \(knee of the trade-off curve\) restricted [0-9]+ numbers?, and each was dropped in turn, its quasi-p above 1e-30 \(--max-qp\)\." -- \
+    discover "$work/sw" --outcome moved --threshold 60% --horizon 1 --max-qp 1e-30 --out "$work/alldropped"
 
 # --- a scenario with labels: the rule names each number by its label and gives the bound alone
 # (parameters.csv's label ends with the number's 5-95% range, ": 0.198 to 2.85", and the sentence

@@ -304,6 +304,15 @@ static void sentence(const discover_cli *o, const nsm_discovery *r)
         "where the probability of %s %s %s %s %.3g%% (coverage), it %s it at %.0f%% of the points "
         "(density)", pct(s->mass), pct(s->coverage), what, how, r->date, verb,
         pct(o->d.threshold), verb, pct(s->density));
+    if (s->n_restricted == 0 && r->chosen != r->picked) {
+        /* the rule's box did restrict numbers: saying no box came closer would be false */
+        snprintf(text + n, sizeof text - n, ": the whole space; the box of step %d (%s) "
+                 "restricted %d number%s, and each was dropped in turn, its quasi-p above %.2g "
+                 "(--max-qp).", r->picked, rule(o), r->prim.steps[r->picked].n_restricted,
+                 r->prim.steps[r->picked].n_restricted == 1 ? "" : "s", o->d.max_qp);
+        print_wrapped(text);
+        return;
+    }
     if (s->n_restricted == 0) {
         snprintf(text + n, sizeof text - n, ": the whole space; %s.",
                  o->d.box >= 0        ? "step 0 of the trajectory (--box)"
