@@ -16,11 +16,19 @@ prim_folders <- function(dir) {
     subs[file.exists(file.path(subs, "prim_trajectory.csv"))]
 }
 
-# "the probability of moved by 2027-01-01 is above 60%", from the discover manifest.
+# The outcome for people, as every other report names it: the label the discover manifest
+# recorded from the sweep's labels.csv, else (a folder of an older neasim) the label of the labels
+# loaded for the folder drawn, else the name in words.
+prim_outcome_label <- function(m) {
+    label <- nsm_get(m, "outcome_label", NA)
+    if (is.na(label) || label == "NA") nsm_label(nsm_get(m, "outcome", "outcome")) else label
+}
+
+# "the probability of “Moved” by 2027-01-01 is above 60%", from the discover manifest.
 prim_case_phrase <- function(m) {
     thr <- suppressWarnings(as.numeric(nsm_get(m, "threshold", NA)))
     how <- if (nsm_get(m, "measure", "occurred_by") == "holds") "holding on" else "by"
-    sprintf("the probability of %s %s %s is %s %s", nsm_get(m, "outcome", "the outcome"), how,
+    sprintf("the probability of \u201c%s\u201d %s %s is %s %s", prim_outcome_label(m), how,
             nsm_get(m, "horizon_date", "the horizon"), nsm_get(m, "case", "above"),
             if (is.na(thr)) "the threshold" else sprintf("%.3g%%", 100 * thr))
 }
@@ -38,7 +46,7 @@ prim_figures <- function(ctx, dir, own) {
     m <- nsm_manifest(dir)
     suffix <- if (own) "" else paste0("_", nsm_slug(sub("^discover-", "", basename(dir))))
     case <- prim_case_phrase(m)
-    outcome <- nsm_get(m, "outcome", "outcome")
+    outcome <- prim_outcome_label(m)
     runs <- suppressWarnings(as.numeric(nsm_get(m, "runs_per_point", NA)))
     ctx$caption <- nsm_caption(m, dir, extra = paste0(
         "Scenario discovery (PRIM) on the sweep ", nsm_get(m, "sweep", ctx$dir),
@@ -89,7 +97,8 @@ prim_tradeoff_figure <- function(ctx, tr, case, suffix, outcome) {
              caption = ctx$caption) +
         nsm_theme()
     list(nsm_figure(p, paste0("prim_tradeoff", suffix),
-                    paste0("Scenario discovery (", outcome, "): coverage and density"), "Sweep"))
+                    paste0("Scenario discovery (\u201c", outcome,
+                           "\u201d): coverage and density"), "Sweep"))
 }
 
 # The chosen box: for each restricted number, its range over the sweep (grey) and the box's
@@ -141,5 +150,5 @@ prim_box_figures <- function(ctx, box, tr, case, suffix, outcome) {
         nsm_theme() +
         theme(panel.grid.major = element_blank())
     list(nsm_figure(p, paste0("prim_box", suffix),
-                    paste0("Scenario discovery (", outcome, "): the box"), "Sweep"))
+                    paste0("Scenario discovery (\u201c", outcome, "\u201d): the box"), "Sweep"))
 }
