@@ -51,39 +51,72 @@ prim_figures <- function(ctx, dir, own) {
     ctx$caption <- nsm_caption(m, dir, extra = paste0(
         "Scenario discovery (PRIM) on the sweep ", nsm_get(m, "sweep", ctx$dir),
         if (!is.na(runs) && runs > 0) sprintf(", %s runs per point", format(runs, big.mark = ","))))
-    c(prim_tradeoff_figure(ctx, tr, case, suffix, outcome),
+    picked <- suppressWarnings(as.integer(nsm_get(m, "picked_step", NA)))
+    c(prim_tradeoff_figure(ctx, tr, case, suffix, outcome, picked),
       prim_box_figures(ctx, box, tr, case, suffix, outcome))
 }
 
-# Coverage (x) against density (y) for every box of the trajectory, coloured by how many numbers
-# it restricts; the chosen box ringed and labelled.
-prim_tradeoff_figure <- function(ctx, tr, case, suffix, outcome) {
+# The path of the trajectory as PRIM took it, as segments from one step to the next: the peeling
+# (and pasting) from the whole space, step after step, then the drops, each from the box before
+# it, the first from the box the rule picked (`picked`, manifest.csv's picked_step) and not from
+# the last peel, which the file lists just before it. Without picked_step the drops are joined
+# to each other only.
+prim_path_segments <- function(tr, picked) {
+    tr <- tr[order(tr$step), , drop = FALSE]
+    seg <- function(from, to, what) {
+        if (length(from) == 0) return(NULL)
+        data.frame(from = from$step, to = to$step, x = from$coverage, y = from$density,
+                   xend = to$coverage, yend = to$density, what = what)
+    }
+    run <- function(d, what) if (nrow(d) > 1) seg(d[-nrow(d), ], d[-1, ], what)
+    peel <- tr[tr$kind != "drop", , drop = FALSE]
+    drops <- tr[tr$kind == "drop", , drop = FALSE]
+    if (nrow(drops) > 0 && !is.na(picked) && picked %in% peel$step)
+        drops <- rbind(peel[peel$step == picked, , drop = FALSE], drops)
+    out <- rbind(run(peel, "peel"), run(drops, "drop"))
+    if (is.null(out))
+        out <- data.frame(from = integer(0), to = integer(0), x = numeric(0), y = numeric(0),
+                          xend = numeric(0), yend = numeric(0), what = character(0))
+    out
+}
+
+# Coverage (x) against density (y) for every box of the trajectory, coloured on a continuous scale
+# by how many numbers it restricts (a sweep of the baseline restricts twenty and more: one legend
+# entry each took a third of the figure and ran off its edge); the path solid while peeling,
+# dashed from the picked box through the drops; the chosen box ringed and labelled.
+prim_tradeoff_figure <- function(ctx, tr, case, suffix, outcome, picked = NA) {
     tr$coverage <- as.numeric(tr$coverage)
     tr$density <- as.numeric(tr$density)
     tr$n_restricted <- as.integer(tr$restricted_dims)
-    levels <- sort(unique(tr$n_restricted))
-    names_of <- function(k) sprintf("%d number%s", k, ifelse(k == 1, "", "s"))
-    tr$restricted <- factor(names_of(tr$n_restricted), levels = names_of(levels))
-    # one colour per count, light to dark (the palette's eight would repeat past eight numbers)
-    cols <- stats::setNames(grDevices::hcl.colors(max(length(levels), 2), "viridis",
-                                                  rev = TRUE)[seq_along(levels)], names_of(levels))
+    tr$step <- as.integer(tr$step)
     kinds <- c(start = "Start", peel = "Peel", paste = "Paste", drop = "Restriction dropped")
     tr$kind_label <- factor(kinds[tr$kind], levels = kinds)
+    segs <- prim_path_segments(tr, picked)
     chosen <- tr[tr$chosen == "yes", , drop = FALSE]
     label <- sprintf("Chosen box (step %d): %s of the cases, %s dense, %s of the points",
                      chosen$step, nsm_pct(chosen$coverage, 0), nsm_pct(chosen$density, 0),
                      nsm_pct(as.numeric(chosen$mass), 0))
+    top <- max(tr$n_restricted, 1)
+    drops <- any(tr$kind == "drop")
     p <- ggplot(tr, aes(coverage, density)) +
-        geom_path(colour = "grey70", linewidth = 0.5) +
-        geom_point(aes(colour = restricted, shape = kind_label), size = 2.6) +
+        geom_segment(data = segs, aes(x = x, y = y, xend = xend, yend = yend,
+                                      linetype = what), colour = "grey60", linewidth = 0.5,
+                     show.legend = FALSE) +
+        geom_point(aes(colour = n_restricted, shape = kind_label), size = 2.6) +
         geom_point(data = chosen, shape = 21, size = 7, stroke = 1.2, colour = "black",
                    fill = NA) +
         annotate("label", x = chosen$coverage, y = chosen$density, label = label, hjust = 1.05,
                  vjust = -0.6, size = 4.2, label.size = 0, fill = "white", alpha = 0.85) +
-        scale_colour_manual(values = cols, breaks = names(cols), name = "Numbers restricted") +
+        scale_linetype_manual(values = c(peel = "solid", drop = "22")) +
+        scale_colour_gradientn(colours = grDevices::hcl.colors(7, "viridis", rev = TRUE),
+                               limits = c(0, top),
+                               breaks = unique(round(pretty(c(0, top), n = 5))),
+                               name = "Numbers restricted",
+                               guide = guide_colourbar(barwidth = grid::unit(14, "lines"),
+                                                       order = 1)) +
         scale_shape_manual(values = c(Start = 15, Peel = 16, Paste = 17,
                                       "Restriction dropped" = 18), breaks = kinds,
-                           name = "Step", drop = TRUE) +
+                           name = "Step", drop = TRUE, guide = guide_legend(order = 2)) +
         scale_x_continuous(labels = scales::label_percent(accuracy = 1),
                            name = "Coverage: share of the cases inside the box") +
         scale_y_continuous(labels = scales::label_percent(accuracy = 1),
@@ -92,8 +125,13 @@ prim_tradeoff_figure <- function(ctx, tr, case, suffix, outcome) {
              subtitle = nsm_subtitle("A case is a point of the sweep where ", case, ". Each ",
                                      "dot is a box of PRIM's peeling (and pasting) trajectory, from ",
                                      "the whole space at coverage 100% towards smaller, denser ",
-                                     "boxes; then restrictions that do not matter dropped (their ",
-                                     "quasi-p-values above the limit asked)."),
+                                     "boxes (solid line)",
+                                     if (drops) paste0(
+                                         "; then, dashed from the box of step ",
+                                         if (is.na(picked)) "the rule picked" else picked,
+                                         ", restrictions that do not matter dropped one at a ",
+                                         "time (their quasi-p-values above the limit asked)"),
+                                     "."),
              caption = ctx$caption) +
         nsm_theme()
     list(nsm_figure(p, paste0("prim_tradeoff", suffix),

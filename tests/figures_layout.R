@@ -22,33 +22,6 @@ for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_s
             "figures_story.R", "figures_prim.R"))
     if (file.exists(file.path(args[1], f))) source(file.path(args[1], f))
 
-# Where a legend sits in its cell, 0 (left) to 1 (right): the theme's legend.justification.
-justification <- function(plot) {
-    j <- (theme_get() + plot$theme)$legend.justification
-    if (is.numeric(j)) return(j[1])
-    switch(j[1], left = 0, right = 1, 0.5)
-}
-
-# Each legend box of figure `fig`: its extent in inches, placed in its cell as the theme justifies it.
-legend_extents <- function(fig, width, height) {
-    # a cairo device, as nsm_save draws on: the same text metrics (and UTF-8 labels measured)
-    grDevices::png(tempfile(fileext = ".png"), width = width, height = height, units = "in",
-                   res = NSM_DPI, type = "cairo")
-    on.exit(grDevices::dev.off())
-    g <- nsm_gtable(fig$plot)
-    e <- column_edges(g, width)
-    out <- list()
-    for (k in which(grepl("^guide-box", g$layout$name))) {
-        box <- g$grobs[[k]]
-        if (inherits(box, "zeroGrob")) next
-        bw <- grid::convertWidth(grid::grobWidth(box), "in", valueOnly = TRUE)
-        from <- e$left[g$layout$l[k]]
-        from <- from + justification(fig$plot) * (e$right[g$layout$r[k]] - from - bw)
-        out[[length(out) + 1]] <- c(from, from + bw)
-    }
-    out
-}
-
 # The widths (inches) of figure `fig`'s title, subtitle and caption as drawn.
 text_widths <- function(fig, width, height) {
     grDevices::png(tempfile(fileext = ".png"), width = width, height = height, units = "in",

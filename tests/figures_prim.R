@@ -1,10 +1,12 @@
 # Do the scenario-discovery figures (scripts/figures_prim.R) say what prim_trajectory.csv and
 # prim_box.csv say? Builds them (without drawing) from a real `neasim discover` folder and checks
 # from the built plots: every dot of the trade-off curve sits at a step's (coverage, density) and
-# carries the colour its legend entry gives its number of restricted numbers; the ring sits on
-# the chosen step; each box bar spans the box's limits on its number's range, in the colour the
-# legend calls "The box", on the row labelled with that number. Titles and subtitles name the
-# outcome by its label (the manifest's outcome_label, as other reports do), not its name.
+# carries the colour its scale gives its number of restricted numbers; the line joins only steps
+# that follow each other on the path PRIM took (peels and pastes in turn, drops in turn, the
+# first drop from the box the rule picked); the ring sits on the chosen step; each box bar spans
+# the box's limits on its number's range, in the colour the legend calls "The box", on the row
+# labelled with that number. Every legend lies within the figure, and titles and subtitles name
+# the outcome by its label (the manifest's outcome_label, as other reports do), not its name.
 #
 # Usage: Rscript tests/figures_prim.R SCRIPTS_DIR DISCOVER_DIR
 # Prints one FAIL line per failed check and "prim figures: N passed, M failed"; exits 1 on a failure.
@@ -22,11 +24,17 @@ check(all(c("prim_tradeoff", "prim_box") %in% names(figs)),
 
 tr <- read.csv(file.path(dir, "prim_trajectory.csv"), stringsAsFactors = FALSE)
 box <- read.csv(file.path(dir, "prim_box.csv"), stringsAsFactors = FALSE)
-
 m <- read.csv(file.path(dir, "manifest.csv"), stringsAsFactors = FALSE)
 mf <- function(k) m$value[m$key == k]
+picked <- as.integer(mf("picked_step"))
 
-# ---- the outcome named by its label
+# ---- every legend within the figure, and the outcome named by its label
+for (f in figs) {
+    for (x in legend_extents(f, NSM_WIDTH, NSM_HEIGHT))
+        check(x[1] >= -0.01 && x[2] <= NSM_WIDTH + 0.01,
+              sprintf("%s: a legend spans %.2f to %.2f in, outside the figure's 0 to %.2f",
+                      f$name, x[1], x[2], NSM_WIDTH))
+}
 ol <- mf("outcome_label")   # read.csv reads "NA" (no label given) as NA
 want <- if (length(ol) == 1 && !is.na(ol)) ol else nsm_label(mf("outcome"))
 for (f in figs) {
@@ -61,6 +69,30 @@ for (i in seq_len(nrow(dots))) {
           sprintf("trade-off: step %s (%s restricted) has the colour %s, not its scale's",
                   paste(tr$step[s], collapse = "/"), paste(k, collapse = "/"), got))
 }
+# The line as segments (a path drawn through its rows in order is one segment per pair), each
+# end matched to the steps at its (coverage, density), which may be several (a drop can give back
+# a box the peeling had): some pair must follow each other on PRIM's path.
+line <- b$data[[1]]
+if (!"xend" %in% names(line)) {
+    line <- line[order(line$group), , drop = FALSE]
+    n <- nrow(line)
+    line <- data.frame(x = line$x[-n], y = line$y[-n], xend = line$x[-1], yend = line$y[-1])
+}
+steps_at <- function(x, y) tr$step[key(tr$coverage, tr$density) == key(x, y)]
+is_drop <- function(s) tr$kind[match(s, tr$step)] == "drop"
+first_drop <- if (any(tr$kind == "drop")) min(tr$step[tr$kind == "drop"]) else NA
+follows <- function(a, b) (b == a + 1 && is_drop(a) == is_drop(b)) ||
+    (!is.na(first_drop) && b == first_drop && a == picked)
+for (i in seq_len(nrow(line))) {
+    from <- steps_at(line$x[i], line$y[i])
+    to <- steps_at(line$xend[i], line$yend[i])
+    ok <- any(outer(from, to, Vectorize(follows)))
+    check(ok, sprintf("trade-off: the line joins step %s to step %s, which do not follow each other",
+                      paste(from, collapse = "/"), paste(to, collapse = "/")))
+}
+check(nrow(line) == nrow(tr) - 1,
+      sprintf("trade-off: %d segments of line for %d steps (one into each but the first)",
+              nrow(line), nrow(tr)))
 ring <- b$data[[3]]
 chosen <- tr[tr$chosen == "yes", ]
 check(nrow(ring) == 1 && abs(ring$x - chosen$coverage) < 1e-9 && abs(ring$y - chosen$density) < 1e-9,
