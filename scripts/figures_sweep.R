@@ -472,6 +472,29 @@ sweep_grid_roles <- function(s, cols) {
          rows = if (length(ordered) > 2) ordered[-(1:2)])
 }
 
+# A grid column's label without the range of its distribution that the engine's label ends with
+# (": 0.0116 to 0.106", the 5th to 95th percentiles): on a grid the axis, legend and rows show the
+# grid's own values, which that range would contradict.
+sweep_grid_label <- function(ctx, col) {
+    sub(": x?[-0-9.e+]+ to x?[-0-9.e+]+$", "", sweep_column_label(ctx, col))
+}
+
+# A row number's name in its strip: at most SWEEP_GRID_STRIP_LINES lines of
+# SWEEP_GRID_STRIP_CHARS characters (the last cut with an ellipsis), so that the strip keeps to
+# about 2 in of the slide's width (a bold character of the strip text is about 0.1 in).
+SWEEP_GRID_STRIP_CHARS <- 22
+SWEEP_GRID_STRIP_LINES <- 3
+sweep_grid_strip_name <- function(x) {
+    vapply(x, function(s) {
+        p <- strwrap(s, SWEEP_GRID_STRIP_CHARS)
+        if (length(p) > SWEEP_GRID_STRIP_LINES) {
+            last <- substr(p[SWEEP_GRID_STRIP_LINES], 1, SWEEP_GRID_STRIP_CHARS - 2)
+            p <- c(p[seq_len(SWEEP_GRID_STRIP_LINES - 1)], paste0(last, " \u2026"))
+        }
+        paste(p, collapse = "\n")
+    }, "", USE.NAMES = FALSE)
+}
+
 sweep_grid_figures <- function(ctx, s, cols) {
     roles <- sweep_grid_roles(s, cols)
     s <- s[s$quantity == "outcome", , drop = FALSE]
@@ -492,10 +515,19 @@ sweep_grid_figures <- function(ctx, s, cols) {
         colour_labels <- c(all = "")
         colour_values <- c(all = NSM_PALETTE[1])
     }
+    # a row's strip: each row number's name cut short, its value on a line of its own, so that the
+    # value is always seen (a strip as long as the label took the whole slide and left the panels
+    # no width at all); the names in full are in the subtitle
     s$row <- if (is.null(roles$rows)) "" else
         do.call(paste, c(lapply(roles$rows, function(c)
-            paste0(sweep_column_label(ctx, c), " = ", sweep_value_labels(c, s[[c]])[as.character(s[[c]])])),
+            paste0(sweep_grid_strip_name(sweep_grid_label(ctx, c)), "\n= ",
+                   sweep_value_labels(c, s[[c]])[as.character(s[[c]])])),
             sep = "\n"))
+    rows_note <- if (!is.null(roles$rows))
+        paste0(" Rows: ", paste(vapply(roles$rows, function(c)
+            paste0(sweep_grid_label(ctx, c), " (", paste(sweep_value_labels(c, sort(unique(s[[c]]))),
+                                                         collapse = ", "), ")"), ""),
+            collapse = "; "), ".")
     figs <- list()
     for (o in unique(s$name)) {
         d <- s[s$name == o, , drop = FALSE]
@@ -509,7 +541,7 @@ sweep_grid_figures <- function(ctx, s, cols) {
             scale_colour_manual(values = colour_values, breaks = names(colour_values),
                                 labels = colour_labels,
                                 name = if (is.null(roles$colour)) NULL else
-                                    sweep_column_label(ctx, roles$colour),
+                                    sweep_wrap(sweep_grid_label(ctx, roles$colour), 40),
                                 guide = if (is.null(roles$colour)) "none" else "legend") +
             (if (is.null(roles$rows)) facet_wrap(~panel_h, nrow = 1)
              else facet_grid(row ~ panel_h)) +
@@ -519,11 +551,25 @@ sweep_grid_figures <- function(ctx, s, cols) {
                  subtitle = nsm_subtitle("The probability that the outcome has occurred by each ",
                                          "horizon at each point of the grid, with its 95% Monte ",
                                          "Carlo interval; the numbers not in the grid at their ",
-                                         "base values."),
-                 x = sweep_column_label(ctx, roles$x), y = "Probability (% of runs)",
+                                         "base values.", rows_note),
+                 x = sweep_grid_label(ctx, roles$x), y = "Probability (% of runs)",
                  caption = ctx$caption) +
             nsm_theme() +
-            theme(strip.text.y.right = element_text(angle = 0, hjust = 0))
+            theme(strip.text.y.right = element_text(angle = 0, hjust = 0, lineheight = 0.9),
+                  panel.spacing.x = unit(1.5, "lines"))
+        # a numeric x axis ticked at the grid's own values, as many as fit the panel's width
+        # (pretty breaks at a panel's edges ran into the next panel's: "0.100.02")
+        if (x_numeric) {
+            xs <- sort(unique(d$x))
+            width_in <- sweep_panel_width(p)
+            lim <- range(xs) + c(-1, 1) * 0.06 * diff(range(xs))
+            lab_x <- function(v) sweep_value_labels(roles$x, v)
+            b <- xs
+            while (length(b) > 1 && !sweep_ticks_fit(b, lim, width_in, lab_x))
+                b <- b[seq(1, length(b), by = 2)]
+            p <- p + scale_x_continuous(breaks = b, labels = function(v) unname(lab_x(v)),
+                                        expand = expansion(mult = 0.06))
+        }
         figs[[length(figs) + 1]] <- nsm_figure(p, paste0("sweep_grid_", nsm_slug(o)),
                                                paste0("Over the grid: ", nsm_label(o)), "Sweep")
     }

@@ -5,16 +5,20 @@
 # boost_b -> b_on); the counted events move with nothing swept.
 #
 # Usage: Rscript tests/figures_sweeps.R SCRIPTS_DIR GRID_DIR LHS_DIR DESIGN_DIR SOBOL_A_DIR BASE_LHS_DIR
+#          BASE_GRID_DIR
 #   GRID_DIR: --grid over transitions:a:off>on, transitions:b:off>on and levers none;amplify_a;
 #   LHS_DIR: --lhs; DESIGN_DIR: --design with the three rates and a levers column (none, boost_b);
 #   SOBOL_A_DIR: --sobol with --params 'transitions:a:*' (b_on and c_on do not vary);
-#   BASE_LHS_DIR: --lhs of scenarios/baseline (158 numbers, too few points for a ranking).
+#   BASE_LHS_DIR: --lhs of scenarios/baseline (158 numbers, too few points for a ranking);
+#   BASE_GRID_DIR: --grid of scenarios/baseline over a rate (x), a modifier with a long label
+#   (rows: 2;4;6) and levers none;us_posture_review.
 # Prints one FAIL line per failed check and "sweeps: N passed, M failed"; exits 1 on a failure.
 
 source("tests/figures_check.R")
-args <- figure_test_args(6, paste("tests/figures_sweeps.R SCRIPTS_DIR GRID_DIR LHS_DIR DESIGN_DIR",
-                                   "SOBOL_A_DIR BASE_LHS_DIR"))
-dirs <- list(grid = args[2], lhs = args[3], design = args[4], sobol = args[5], base_lhs = args[6])
+args <- figure_test_args(7, paste("tests/figures_sweeps.R SCRIPTS_DIR GRID_DIR LHS_DIR DESIGN_DIR",
+                                   "SOBOL_A_DIR BASE_LHS_DIR BASE_GRID_DIR"))
+dirs <- list(grid = args[2], lhs = args[3], design = args[4], sobol = args[5], base_lhs = args[6],
+             base_grid = args[7])
 
 figures_in <- function(dir, fun = "fig_sweep") figures_of(fun, suppressMessages(nsm_context(dir)))
 sweep_of <- function(dir) {
@@ -196,6 +200,52 @@ for (f in sc) {
     grDevices::dev.off()
     check(length(over) == 0, sprintf("%s: strip titles wider than their panels: %s", f$name,
                                      paste(utils::head(over, 3), collapse = "; ")))
+}
+
+# ---- grid of the baseline: panels drawn, and each row's strip shows its value within the figure --
+
+bg <- figures_in(dirs$base_grid)
+s <- sweep_of(dirs$base_grid)
+rows_of <- sort(unique(s[["modifiers:43"]]))
+nh <- length(unique(s$horizon_years))
+check(length(bg) >= 3, sprintf("base grid: %d figures", length(bg)))
+for (f in bg) {
+    b <- ggplot_build(f$plot)
+    lay <- b$layout$layout
+    check(length(b$data) > 0 && all(vapply(b$data, nrow, 0) > 0) && nrow(lay) == nh * length(rows_of) &&
+          all(vapply(b$data, function(x) setequal(unique(x$PANEL), lay$PANEL), TRUE)),
+          sprintf("%s: %d panels (want %d horizons x %d rows), not all with data", f$name, nrow(lay), nh,
+                  length(rows_of)))
+    # each row strip's last line is "= VALUE", one row per value of the row number
+    last <- vapply(strsplit(as.character(unique(lay$row)), "\n"), function(x) x[length(x)], "")
+    check(setequal(last, paste("=", rows_of)),
+          sprintf("%s: the row strips end with %s, not the rows' values %s", f$name,
+                  paste(last, collapse = " | "), paste(rows_of, collapse = ", ")))
+    # as drawn: every panel at least 1 in wide, and every strip's text within the figure's width
+    grDevices::png(tempfile(fileext = ".png"), width = NSM_WIDTH, height = NSM_HEIGHT, units = "in",
+                   res = NSM_DPI, type = "cairo")
+    g <- nsm_gtable(f$plot)
+    w <- column_widths(g, NSM_WIDTH)
+    edge <- cumsum(w)
+    pw <- vapply(which(grepl("^panel", g$layout$name)), function(k)
+        sum(w[g$layout$l[k]:g$layout$r[k]]), 0)
+    check(length(pw) == nrow(lay) && min(pw) >= 1,
+          sprintf("%s: panels %s in wide (the slide %.2f in; columns %.2f in in all)", f$name,
+                  paste(sprintf("%.2f", utils::head(pw, 3)), collapse = ", "), NSM_WIDTH, sum(w)))
+    el <- calc_element("strip.text.y.right", theme_get() + f$plot$theme)
+    gp <- grid::gpar(fontsize = el$size, fontface = el$face, fontfamily = el$family)
+    for (k in which(grepl("^strip-r", g$layout$name))) {
+        from <- edge[g$layout$l[k]] - w[g$layout$l[k]]
+        for (lab in unique(as.character(lay$row))) {
+            tw <- max(vapply(strsplit(lab, "\n")[[1]], function(line)
+                grid::convertWidth(grid::grobWidth(grid::textGrob(line, gp = gp)), "in", TRUE), 0))
+            check(from >= 0 && from + tw <= NSM_WIDTH + 0.01,
+                  sprintf("%s: the row strip '%s' spans %.2f to %.2f in, outside the figure's 0 to %.2f",
+                          f$name, flat(lab), from, from + tw, NSM_WIDTH))
+        }
+        break   # the strips of a column share its position and width
+    }
+    grDevices::dev.off()
 }
 
 figure_test_done("sweeps")
