@@ -602,7 +602,16 @@ srrc <- function(y, X) {
     fit <- stats::lm.fit(cbind(1, RX), ry)
     if (fit$rank < ncol(RX) + 1) return(NULL)
     b <- fit$coefficients[-1]
-    list(coef = stats::setNames(b, names(X)), r2 = 1 - sum(fit$residuals^2) / sum(ry^2))
+    r2 <- 1 - sum(fit$residuals^2) / sum(ry^2)
+    list(coef = stats::setNames(b, names(X)), r2 = r2, adj_r2 = srrc_adj_r2(r2, length(y), ncol(RX)))
+}
+
+# R^2 adjusted for p regressors on n points: 1 - (1 - R^2)(n - 1)/(n - p - 1). With many
+# regressors the plain R^2 is large by chance alone (about p/(n - 1) for regressors unrelated to
+# the outcome: 0.53 for the baseline's 158 numbers on 300 points); NA when p >= n - 1, where no
+# degree of freedom is left.
+srrc_adj_r2 <- function(r2, n, p) {
+    if (p >= n - 1) NA_real_ else 1 - (1 - r2) * (n - 1) / (n - p - 1)
 }
 
 # SRRC of one series with percentile bootstrap intervals (resampling points).
@@ -617,7 +626,8 @@ srrc_with_intervals <- function(y, X) {
     boot <- matrix(boot, nrow = ncol(X))
     ci <- apply(boot, 1, stats::quantile, c(0.025, 0.975), na.rm = TRUE)
     data.frame(regressor = names(X), estimate = est$coef, ci_low = ci[1, ], ci_high = ci[2, ],
-               r2 = est$r2, stringsAsFactors = FALSE)
+               r2 = est$r2, adj_r2 = est$adj_r2, n = length(y), p = ncol(X),
+               stringsAsFactors = FALSE)
 }
 
 # The ranking at the longest horizon: `table` (each series' SRRC per regressor, NULL when none
@@ -654,7 +664,29 @@ sweep_regressor_label <- function(ctx, r) {
     }, "", USE.NAMES = FALSE)
 }
 
-SWEEP_RANK_STATUS <- c(yes = "Distinguishable from 0 (95% interval)", no = "Not distinguishable")
+SWEEP_RANK_STATUS <- c(yes = "Distinguishable from 0 (95% interval)", no = "Not distinguishable",
+                       none = "No interval: too few points for the regressors in a resample")
+
+SWEEP_RANK_TOP <- 12        # regressors a panel shows: those with the largest |SRRC| for its outcome
+SWEEP_RANK_PER_PAGE <- 3    # outcomes a page: a panel of 12 labelled rows needs most of its height
+SWEEP_RANK_LABEL <- 34      # characters a line of a regressor's label, at most 2 lines
+SWEEP_RANK_STRIP_LINES <- 4 # lines of a panel title: the outcome (up to 3) and its fit
+
+# A regressor's label in at most 2 lines of SWEEP_RANK_LABEL characters (the last cut with an
+# ellipsis): 12 rows of longer labels ran into each other.
+sweep_rank_label <- function(x) {
+    vapply(x, function(s) {
+        p <- strwrap(s, SWEEP_RANK_LABEL)
+        if (length(p) > 2) p <- c(p[1], paste0(substr(p[2], 1, SWEEP_RANK_LABEL - 2), " \u2026"))
+        paste(p, collapse = "\n")
+    }, "", USE.NAMES = FALSE)
+}
+
+# The fit in a panel's title: the adjusted rank R^2, with the plain one beside it.
+sweep_rank_fit <- function(r2, adj_r2) {
+    ifelse(is.na(adj_r2), sprintf("adjusted R\u00b2 n/a (R\u00b2 %.2f)", r2),
+           sprintf("adjusted R\u00b2 = %.2f (R\u00b2 %.2f)", adj_r2, r2))
+}
 
 sweep_ranking_figures <- function(ctx, s, points, cols) {
     rk <- sweep_ranking_table(s, points, cols)
@@ -665,58 +697,117 @@ sweep_ranking_figures <- function(ctx, s, points, cols) {
                 " do not vary over the sweep: left out of the ranking")
     if (is.null(tab)) return(list())
     hmax <- rk$horizon
+    n <- tab$n[1]
+    p_all <- tab$p[1]
     tab$series_lab <- ifelse(tab$quantity == "event", paste0(nsm_label(tab$name), " (events)"),
                              nsm_label(tab$name))
-    tab$series_lab <- paste0(tab$series_lab, sprintf("  \u00b7  rank R\u00b2 = %.2f", tab$r2))
-    # regressors in the order of their largest |SRRC| over the series, largest on top
-    size <- tapply(abs(tab$estimate), tab$regressor, max)
-    regs <- names(sort(size, decreasing = TRUE))[seq_len(min(SWEEP_TOP, length(size)))]
-    tab <- tab[tab$regressor %in% regs, , drop = FALSE]
-    tab$reg_lab <- factor(tab$regressor, levels = rev(regs),
-                          labels = sweep_wrap(sweep_regressor_label(ctx, rev(regs)), 40))
-    tab$status <- ifelse(tab$ci_low > 0 | tab$ci_high < 0, "yes", "no")
+    # each outcome's own SWEEP_RANK_TOP regressors by |SRRC|, largest on top: the regressors
+    # that matter differ between outcomes, and all of them on every panel (158 for the
+    # baseline) could not be read
+    tab <- do.call(rbind, lapply(split(tab, factor(tab$key, levels = unique(tab$key))), function(d)
+        utils::head(d[order(-abs(d$estimate)), , drop = FALSE], SWEEP_RANK_TOP)))
+    rownames(tab) <- NULL
+    tab$row_id <- paste(tab$key, tab$regressor, sep = "\r")
+    # a resample of few points holds fewer distinct ones than there are regressors: no fit, and
+    # with no fit in any resample no interval, which is said, not drawn as "not distinguishable"
+    tab$status <- ifelse(is.na(tab$ci_low) | is.na(tab$ci_high), "none",
+                         ifelse(tab$ci_low > 0 | tab$ci_high < 0, "yes", "no"))
+    statuses <- names(SWEEP_RANK_STATUS)[names(SWEEP_RANK_STATUS) %in% tab$status |
+                                         names(SWEEP_RANK_STATUS) != "none"]
+    tab$status <- factor(tab$status, levels = statuses)
+    reg_labels <- stats::setNames(sweep_rank_label(sweep_regressor_label(ctx, tab$regressor)),
+                                  tab$row_id)
+    shown <- min(SWEEP_RANK_TOP, p_all)
     keys <- unique(tab$key)
-    pages <- nsm_pages(keys, 12)
+    pages <- nsm_pages(keys, SWEEP_RANK_PER_PAGE)
     figs <- list()
     for (i in seq_along(pages)) {
         d <- tab[tab$key %in% pages[[i]], , drop = FALSE]
-        d$panel <- factor(d$key, levels = pages[[i]],
-                          labels = nsm_wrap(d$series_lab[match(pages[[i]], d$key)], 40))
-        p <- ggplot(d, aes(x = reg_lab, y = estimate, ymin = ci_low, ymax = ci_high,
+        # rows per panel, the first level at the bottom: each panel its own order
+        d$row_id <- factor(d$row_id, levels = rev(unlist(lapply(pages[[i]], function(k)
+            d$row_id[d$key == k]))))
+        d$panel <- factor(d$key, levels = pages[[i]])
+        fits <- d[!duplicated(d$key), , drop = FALSE]
+        titles <- stats::setNames(paste0(fits$series_lab, "\n", sweep_rank_fit(fits$r2, fits$adj_r2)),
+                                  fits$key)
+        # panel titles wrapped at `chars` characters a line
+        facet <- function(chars) {
+            force(chars)
+            facet_wrap(~panel, ncol = SWEEP_RANK_PER_PAGE, scales = "free_y",
+                       labeller = as_labeller(stats::setNames(sweep_rank_title(titles, chars),
+                                                              names(titles))))
+        }
+        p <- ggplot(d, aes(y = row_id, x = estimate, xmin = ci_low, xmax = ci_high,
                            colour = status)) +
-            geom_hline(yintercept = 0, colour = "grey50", linewidth = 0.4) +
-            geom_linerange(linewidth = 1) +
+            geom_vline(xintercept = 0, colour = "grey50", linewidth = 0.4) +
+            geom_linerange(data = d[d$status != "none", , drop = FALSE], linewidth = 1) +
             geom_point(size = 2.8) +
-            coord_flip() +
-            facet_wrap(~panel, ncol = min(4, length(pages[[i]]))) +
-            scale_x_discrete(limits = levels(d$reg_lab)) +
-            scale_colour_manual(values = c(yes = NSM_PALETTE[1], no = "grey60"),
-                                breaks = names(SWEEP_RANK_STATUS), labels = SWEEP_RANK_STATUS,
+            facet(30) +
+            # each panel's rows in the factor's order: a discrete scale trained on several
+            # layers sorts what it has seen alphabetically
+            scale_y_discrete(labels = reg_labels, limits = local({
+                lv <- levels(d$row_id)
+                function(x) lv[lv %in% x]
+            })) +
+            scale_colour_manual(values = c(yes = NSM_PALETTE[1], no = "grey60", none = "grey25"),
+                                breaks = statuses, labels = SWEEP_RANK_STATUS[statuses],
                                 name = NULL, drop = FALSE) +
-            scale_y_continuous(limits = c(-1.1, 1.1), breaks = c(-1, -0.5, 0, 0.5, 1)) +
+            scale_x_continuous(breaks = c(-1, -0.5, 0, 0.5, 1),
+                               labels = c("-1", "-0.5", "0", "0.5", "1")) +
+            # an interval beyond +-1.1 (few points for many regressors) runs to the panel's
+            # edge rather than being dropped
+            coord_cartesian(xlim = c(-1.1, 1.1), expand = FALSE) +
             labs(title = paste0("Which numbers matter: rank regression at ",
                                 sweep_horizon_label(hmax),
                                 if (length(pages) > 1) sprintf(" (%d of %d)", i, length(pages))),
                  subtitle = nsm_subtitle(
                      "Standardized rank regression coefficient of each swept number (and lever set) ",
-                     "for each outcome over the sweep's points: the change in the outcome's rank, ",
-                     "in standard deviations, per standard deviation of the number's rank, the ",
+                     "for each outcome over the sweep's ", n, " points: the change in the outcome's ",
+                     "rank, in standard deviations, per standard deviation of the number's rank, the ",
                      "others held. Near \u00b11: it alone orders the outcome; near 0: it does not ",
-                     "matter. 95% bootstrap interval over points. A low rank R\u00b2 means the ",
-                     "ranking misses interactions or non-monotone effects.",
+                     "matter. 95% bootstrap interval over points. ",
+                     if (shown < p_all) sprintf(paste0(
+                         "Each panel: the %d of %d regressors with the largest |coefficient| for ",
+                         "its outcome (%d left out). "), shown, p_all, p_all - shown),
+                     "Fit: the rank R\u00b2 adjusted for the ", p_all, " regressors; a low one ",
+                     "means the ranking misses interactions or non-monotone effects.",
+                     if (p_all > n / 10) sprintf(paste0(
+                         " Caution: %d regressors on %d points (more than one per 10 points): the ",
+                         "plain R\u00b2 is inflated (about %.2f from chance alone) and the ",
+                         "coefficients are uncertain; more points would settle them."),
+                         p_all, n, min(1, p_all / (n - 1))),
                      if (length(constant)) paste0(" Not shown (no variation over the sweep): ",
                                                   paste(nsm_label(sub("^[a-z]+:", "", constant)),
                                                         collapse = ", "), ".")),
-                 x = NULL, y = "Standardized rank regression coefficient",
+                 x = "Standardized rank regression coefficient", y = NULL,
                  caption = ctx$caption) +
             nsm_theme() +
-            theme(panel.grid.major.y = element_blank(),
-                  axis.text.y = element_text(size = rel(0.8), colour = "grey10"))
+            theme(panel.grid.major.y = element_blank(), panel.spacing.x = unit(1.5, "lines"),
+                  axis.text.y = element_text(size = rel(0.7), colour = "grey10", lineheight = 0.9),
+                  strip.text = element_text(size = SWEEP_STRIP_PT, face = "bold", hjust = 0,
+                                            lineheight = 0.9, margin = margin(b = 3)))
+        # panel titles wrapped to the panels' width as the slide lays them out (a bold character
+        # about 0.62 of its size wide, as in sweep_strip_fit): "U.S.-ROK alliance in c" was cut
+        p <- p + facet(max(12, floor(sweep_panel_width(p) / (0.62 * SWEEP_STRIP_PT / 72))))
         figs[[length(figs) + 1]] <- nsm_figure(
             p, paste0("sweep_ranking", if (length(pages) > 1) paste0("_", i)),
             "Which swept numbers matter (rank regression)", "Sweep")
     }
     figs
+}
+
+# A ranking panel's title `x` (the outcome, a line break, its fit) wrapped at `chars`: the
+# outcome in at most SWEEP_RANK_STRIP_LINES - 1 lines (the last cut with an ellipsis), the fit
+# whole on its own lines.
+sweep_rank_title <- function(x, chars) {
+    vapply(x, function(s) {
+        parts <- strsplit(s, "\n", fixed = TRUE)[[1]]
+        o <- strwrap(parts[1], chars)
+        lines <- SWEEP_RANK_STRIP_LINES - 1
+        if (length(o) > lines) o <- c(o[seq_len(lines - 1)],
+                                      paste0(substr(o[lines], 1, chars - 2), " \u2026"))
+        paste(c(o, strwrap(parts[-1], chars)), collapse = "\n")
+    }, "", USE.NAMES = FALSE)
 }
 
 # ---- LHS and design files: scatter of each outcome against each number -----------------------

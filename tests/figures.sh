@@ -246,14 +246,18 @@ tally judgment $?
 "$NEASIM" run scenarios/baseline --routes --signposts --runs 4000 --seed 1 --quiet \
     --out "$work/baseline_story" || bad "run --routes --signposts of the baseline failed"
 # (and a grid of the baseline whose row number has a long label, which once left the panels no
-# width)
+# width; and an LHS of its 47 rates, enough points for a ranking of many regressors)
 printf '%s\n' 'parameter,values' 'transitions:usfk_posture:current>reduced,0.02;0.05;0.1' \
     'modifiers:43,2;4;6' 'levers,none;us_posture_review' > "$work/baseline_grid.csv"
 "$NEASIM" sweep scenarios/baseline --grid "$work/baseline_grid.csv" --runs 300 --seed 1 \
     --out "$work/baseline_grid" --quiet || bad "neasim sweep --grid of the baseline failed (exit $?)"
+"$NEASIM" sweep scenarios/baseline --lhs 60 --params 'transitions:*' --runs 300 --seed 1 \
+    --out "$work/baseline_lhs_rates" --quiet ||
+    bad "neasim sweep --lhs of the baseline's rates failed (exit $?)"
 Rscript tests/figures_layout.R scripts "$work/baseline" "$work/compare" "$work/compare_all" \
     "$work/compare_long" "$work/sweep" "$work/judgment_run" "$work/judgment_compare" \
-    "$work/baseline_story" "$work/baseline_grid" > "$work/layout.log" 2>&1
+    "$work/baseline_story" "$work/baseline_grid" "$work/baseline_lhs_rates" \
+    > "$work/layout.log" 2>&1
 tally layout $?
 
 # ... and the brief shows them: the lever table's judgment range is uncertainty_differences.csv's
@@ -286,7 +290,8 @@ else bad "run brief: the headline's Monte Carlo interval is not uncertainty.csv'
 "$NEASIM" sweep scenarios/baseline --lhs 30 --runs 100 --seed 1 --out "$work/baseline_lhs" --quiet ||
     bad "neasim sweep --lhs of the baseline failed (exit $?)"
 Rscript tests/figures_sweeps.R scripts "$work/known_grid" "$work/known_lhs" "$work/known_design" \
-    "$work/known_sobol_a" "$work/baseline_lhs" "$work/baseline_grid" > "$work/sweeps.log" 2>&1
+    "$work/known_sobol_a" "$work/baseline_lhs" "$work/baseline_grid" "$work/baseline_lhs_rates" \
+    > "$work/sweeps.log" 2>&1
 tally sweeps $?
 { Rscript scripts/figures.R "$work/baseline_lhs" && Rscript scripts/brief.R "$work/baseline_lhs"; } \
     > "$work/baseline_lhs.log" 2>&1 || bad "figures/brief of the baseline's LHS sweep failed"

@@ -5,20 +5,21 @@
 # boost_b -> b_on); the counted events move with nothing swept.
 #
 # Usage: Rscript tests/figures_sweeps.R SCRIPTS_DIR GRID_DIR LHS_DIR DESIGN_DIR SOBOL_A_DIR BASE_LHS_DIR
-#          BASE_GRID_DIR
+#          BASE_GRID_DIR BASE_RATES_DIR
 #   GRID_DIR: --grid over transitions:a:off>on, transitions:b:off>on and levers none;amplify_a;
 #   LHS_DIR: --lhs; DESIGN_DIR: --design with the three rates and a levers column (none, boost_b);
 #   SOBOL_A_DIR: --sobol with --params 'transitions:a:*' (b_on and c_on do not vary);
 #   BASE_LHS_DIR: --lhs of scenarios/baseline (158 numbers, too few points for a ranking);
 #   BASE_GRID_DIR: --grid of scenarios/baseline over a rate (x), a modifier with a long label
-#   (rows: 2;4;6) and levers none;us_posture_review.
+#   (rows: 2;4;6) and levers none;us_posture_review; BASE_RATES_DIR: --lhs 60 of the baseline's
+#   rates alone (--params 'transitions:*': 46 regressors on 60 points).
 # Prints one FAIL line per failed check and "sweeps: N passed, M failed"; exits 1 on a failure.
 
 source("tests/figures_check.R")
-args <- figure_test_args(7, paste("tests/figures_sweeps.R SCRIPTS_DIR GRID_DIR LHS_DIR DESIGN_DIR",
-                                   "SOBOL_A_DIR BASE_LHS_DIR BASE_GRID_DIR"))
+args <- figure_test_args(8, paste("tests/figures_sweeps.R SCRIPTS_DIR GRID_DIR LHS_DIR DESIGN_DIR",
+                                   "SOBOL_A_DIR BASE_LHS_DIR BASE_GRID_DIR BASE_RATES_DIR"))
 dirs <- list(grid = args[2], lhs = args[3], design = args[4], sobol = args[5], base_lhs = args[6],
-             base_grid = args[7])
+             base_grid = args[7], base_rates = args[8])
 
 figures_in <- function(dir, fun = "fig_sweep") figures_of(fun, suppressMessages(nsm_context(dir)))
 sweep_of <- function(dir) {
@@ -67,10 +68,9 @@ check_ranking <- function(dir, regressors, expect, constant) {
     if (!("sweep_ranking" %in% names(figs))) return(invisible())
     b <- ggplot_build(figs$sweep_ranking$plot)
     leg <- legend_of(b, "colour")
-    pts <- b$data[[3]]                                 # geom_point: y = SRRC
+    pts <- b$data[[3]]                                 # geom_point: x = SRRC
     ys <- b$data[[2]]                                  # geom_linerange: its interval
     panels <- b$layout$layout
-    xl <- flat(b$layout$panel_scales_x[[1]]$get_labels())
     s <- sweep_of(dir)
     s <- s[s$horizon_years == max(s$horizon_years), ]
     for (o in names(expect)) {
@@ -78,26 +78,34 @@ check_ranking <- function(dir, regressors, expect, constant) {
         so <- so[order(so$point), ]
         X <- regressors(so)
         want <- srrc_here(so$value, X)
-        p <- panels$PANEL[startsWith(flat(as.character(panels$panel)), nsm_label(o))]
+        p <- panels$PANEL[startsWith(flat(panel_titles(b)), nsm_label(o))]
         if (length(p) != 1) { check(FALSE, paste(dir, ": no panel for", o)); next }
+        # each panel has its own regressors (free y scales)
+        yl <- flat(b$layout$panel_scales_y[[panels$SCALE_Y[panels$PANEL == p]]]$get_labels())
         for (r in names(expect[[o]])) {
-            k <- match(r, xl)
-            got <- pts[pts$PANEL == p & round(pts$x) == k, ]
-            iv <- ys[ys$PANEL == p & round(ys$x) == k, ]
+            k <- match(r, yl)
+            got <- pts[pts$PANEL == p & round(pts$y) == k, ]
+            iv <- ys[ys$PANEL == p & round(ys$y) == k, ]
             if (nrow(got) != 1 || nrow(iv) != 1) { check(FALSE, paste(dir, ":", o, "has no point for", r)); next }
-            check(abs(got$y - want[[REGRESSOR[[r]]]]) < 1e-9,
+            check(abs(got$x - want[[REGRESSOR[[r]]]]) < 1e-9,
                   sprintf("%s: %s, %s: the point is %g, the rank regression of sweep.csv gives %g", dir, o, r,
-                          got$y, want[[REGRESSOR[[r]]]]))
-            check(expect[[o]][[r]](got$y), sprintf("%s: %s, %s: SRRC %g not as expected", dir, o, r, got$y))
-            status <- if (iv$ymin > 0 || iv$ymax < 0) "Distinguishable from 0 (95% interval)" else "Not distinguishable"
+                          got$x, want[[REGRESSOR[[r]]]]))
+            check(expect[[o]][[r]](got$x), sprintf("%s: %s, %s: SRRC %g not as expected", dir, o, r, got$x))
+            status <- if (iv$xmin > 0 || iv$xmax < 0) "Distinguishable from 0 (95% interval)" else "Not distinguishable"
             check(identical(got$colour, leg$value[leg$label == status]),
-                  sprintf("%s: %s, %s: interval [%g, %g] but coloured as '%s'", dir, o, r, iv$ymin, iv$ymax,
+                  sprintf("%s: %s, %s: interval [%g, %g] but coloured as '%s'", dir, o, r, iv$xmin, iv$xmax,
                           leg$label[leg$value == got$colour]))
         }
     }
     # the series that do not vary are named in the subtitle, not drawn
     check(grepl(paste0("(no variation over the sweep): ", constant, "."), flat(b$plot$labels$subtitle),
                 fixed = TRUE), paste(dir, ": the subtitle does not name the series that do not vary:", constant))
+}
+# The title of each panel of built plot b as drawn (its labeller's), in PANEL order.
+panel_titles <- function(b) {
+    lay <- b$layout$layout
+    lab <- b$plot$facet$params$labeller(lay[, "panel", drop = FALSE])
+    as.character(lab[[1]])
 }
 big <- function(v) v > 0.9
 small <- function(v) abs(v) < 0.3
@@ -247,5 +255,63 @@ for (f in bg) {
     }
     grDevices::dev.off()
 }
+
+# ---- LHS of the baseline's 46 rates on 60 points: each panel its outcome's 12 largest |SRRC|, --
+# its fit the adjusted R^2, and the subtitle's warning of many regressors for few points
+
+s <- sweep_of(dirs$base_rates)
+swept <- sweep_design_columns(s)
+swept <- swept[vapply(swept, function(c) length(unique(s[[c]])) > 1, TRUE)]
+at <- s[s$horizon_years == max(s$horizon_years), ]
+n <- length(unique(at$point))
+pn <- length(swept)
+rk <- figures_in(dirs$base_rates)
+rk <- rk[startsWith(vapply(rk, function(f) f$name, ""), "sweep_ranking")]
+check(length(rk) >= 2, sprintf("base rates: %d ranking pages", length(rk)))
+label_of <- stats::setNames(flat(sweep_rank_label(sweep_param_labels(
+    suppressMessages(nsm_context(dirs$base_rates)), swept))), swept)
+outcomes <- unique(at$name)
+seen <- character(0)
+for (f in rk) {
+    b <- ggplot_build(f$plot)
+    lay <- b$layout$layout
+    titles <- panel_titles(b)
+    sub <- flat(b$plot$labels$subtitle)
+    check(grepl(sprintf("Each panel: the 12 of %d regressors with the largest |coefficient| for its outcome (%d left out).",
+                        pn, pn - 12), sub, fixed = TRUE),
+          sprintf("%s: the subtitle does not say 12 of %d regressors are shown: %s", f$name, pn, sub))
+    check(grepl(sprintf("Caution: %d regressors on %d points", pn, n), sub, fixed = TRUE),
+          sprintf("%s: no warning of %d regressors on %d points: %s", f$name, pn, n, sub))
+    for (i in seq_len(nrow(lay))) {
+        if (grepl("(events)", titles[i], fixed = TRUE)) next   # outcomes are checked here
+        o <- outcomes[vapply(outcomes, function(x) startsWith(flat(titles[i]), flat(nsm_label(x))), TRUE)]
+        o <- o[which.max(nchar(o))]
+        if (!length(o)) { check(FALSE, paste(f$name, ": no outcome for the panel", flat(titles[i]))); next }
+        seen <- c(seen, o)
+        so <- at[at$name == o, ]
+        so <- so[order(so$point), ]
+        want <- srrc_here(so$value, so[, swept])
+        r2 <- {
+            z <- function(v) (rank(v) - mean(rank(v))) / stats::sd(rank(v))
+            M <- vapply(so[, swept], z, numeric(nrow(so)))
+            1 - sum(stats::lm.fit(cbind(1, M), z(so$value))$residuals^2) / sum(z(so$value)^2)
+        }
+        adj <- 1 - (1 - r2) * (n - 1) / (n - pn - 1)
+        check(grepl(sprintf("adjusted R\u00b2 = %.2f (R\u00b2 %.2f)", adj, r2), flat(titles[i]), fixed = TRUE),
+              sprintf("%s: %s: the title '%s' does not give adjusted R\u00b2 %.2f (R\u00b2 %.2f)", f$name, o,
+                      flat(titles[i]), adj, r2))
+        top <- names(sort(abs(want), decreasing = TRUE))[1:12]
+        yl <- flat(b$layout$panel_scales_y[[lay$SCALE_Y[i]]]$get_labels())
+        check(length(yl) == 12 && identical(rev(yl), unname(label_of[top])),
+              sprintf("%s: %s: the rows are not its 12 largest |SRRC|, largest on top", f$name, o))
+        pts <- b$data[[3]][b$data[[3]]$PANEL == lay$PANEL[i], ]
+        check(nrow(pts) == 12 && all(abs(pts$x[order(pts$y)] - rev(unname(want[top]))) < 1e-9),
+              sprintf("%s: %s: the points are not the rank regression's coefficients", f$name, o))
+    }
+}
+check(setequal(seen, outcomes), sprintf("base rates: %d of %d outcomes have a panel", length(unique(seen)),
+                                        length(outcomes)))
+check(is.na(srrc_adj_r2(0.9, 50, 49)) && abs(srrc_adj_r2(0.5, 300, 158) - (1 - 0.5 * 299 / 141)) < 1e-12,
+      "srrc_adj_r2: not 1 - (1 - R2)(n - 1)/(n - p - 1), NA when p >= n - 1")
 
 figure_test_done("sweeps")
