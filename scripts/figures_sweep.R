@@ -756,7 +756,7 @@ sweep_ranking_figures <- function(ctx, s, points, cols) {
                                labels = c("-1", "-0.5", "0", "0.5", "1")) +
             # an interval beyond +-1.1 (few points for many regressors) runs to the panel's
             # edge rather than being dropped
-            coord_cartesian(xlim = c(-1.1, 1.1), expand = FALSE) +
+            coord_cartesian(xlim = c(-1.1, 1.1)) +
             labs(title = paste0("Which numbers matter: rank regression at ",
                                 sweep_horizon_label(hmax),
                                 if (length(pages) > 1) sprintf(" (%d of %d)", i, length(pages))),
