@@ -410,9 +410,10 @@ nsm_scale_x_date <- function(from, to, width_in, extra_right = 0, ...) {
                  limits = c(from, to + extra_right), expand = expansion(mult = c(0.02, 0.03)), ...)
 }
 
-nsm_scale_y_percent <- function(limits = c(0, 1), ...) {
+nsm_scale_y_percent <- function(limits = c(0, 1), n_breaks = 5, ...) {
     scale_y_continuous(labels = scales::label_percent(accuracy = 1), limits = limits,
-                       breaks = scales::breaks_pretty(n = 5), expand = expansion(mult = 0.02), ...)
+                       breaks = scales::breaks_pretty(n = n_breaks), expand = expansion(mult = 0.02),
+                       ...)
 }
 
 # What the manifest's `runs` counts, for captions and the brief's header: "2,000 runs per arm" (a

@@ -888,8 +888,10 @@ sweep_scatter_figures <- function(ctx, s, cols) {
                         se = FALSE, linewidth = 0.9) +
             facet_wrap(~panel, scales = "free_x", ncol = ncol) +
             scale_colour_manual(values = h_colours, breaks = h_names, name = NULL) +
-            # a smooth line that dips below 0% is held at 0%, not dropped (with a warning)
-            nsm_scale_y_percent(limits = c(0, NA), oob = scales::oob_squish) +
+            # a smooth line that dips below 0% is held at 0%, not dropped (with a warning); three
+            # rows of panels leave each about an inch: three ticks, whose labels do not run together
+            nsm_scale_y_percent(limits = c(0, NA), oob = scales::oob_squish,
+                                n_breaks = if (length(shown) > 2 * ncol) 3 else 5) +
             labs(title = paste0("\u201c", nsm_label(o), "\u201d against each swept number"),
                  subtitle = nsm_subtitle(
                      "The probability that the outcome has occurred by each horizon at each ",
