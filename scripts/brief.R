@@ -528,6 +528,8 @@ brief_outcomes <- function(b) {
     ord <- last$outcome[order(last$probability, decreasing = TRUE)]
     eff <- last_effects(b)
     onset <- if (!is.null(b$onset_start)) b$onset_start$outcome else character(0)
+    # a state that some runs start in is marked with that share: its "by" counts them as occurred
+    held <- if (!is.null(b$state_start)) b$state_start[b$state_start$probability > 0, , drop = FALSE]
     rows <- lapply(ord, function(o) {
         cells <- lapply(hz$horizon, function(x) {
             r <- h[h$outcome == o & h$horizon == x, ]
@@ -537,7 +539,10 @@ brief_outcomes <- function(b) {
                    if (!is.null(j) && nrow(j) == 1) inline(tags$br(), judgment_span(j$q05, j$q95)))
         })
         dir <- desirable_of(b, o)
-        tag <- c(if (o %in% onset) "onset", if (dir != "none") paste0(dir, " is better"))
+        tag <- c(if (o %in% onset) "onset",
+                 if (o %in% held$outcome) paste0("state, ", nsm_pct_label(
+                     held$probability[match(o, held$outcome)]), " at the start"),
+                 if (dir != "none") paste0(dir, " is better"))
         name <- inline(nsm_label(o), if (length(tag)) inline(tags$br(), span(class = "tag",
                                                                             paste(tag, collapse = " \u00b7 "))))
         c(list(name), cells, if (!is.null(eff)) list(best_lever_cell(eff[eff$outcome == o, ], dir)))
@@ -547,7 +552,9 @@ brief_outcomes <- function(b) {
     tagList(tags$h2(paste0("Outcomes", if (!is.null(b$arm)) paste0(" (", b$arm, ")"))),
             tags$p(class = "note", paste0(
                    "Probability that each outcome has occurred by each horizon (onset: begun after ",
-                   "the start), with its 95% Monte Carlo interval in grey",
+                   "the start", if (any(ord %in% held$outcome))
+                       "; a state counts the runs that start in it, as occurred, at the share shown",
+                   "), with its 95% Monte Carlo interval in grey",
                    if (isTRUE(b$mc_of_mean)) " (of the mean over the draws, counting them as a sample)",
                    if (!is.null(b$uncertainty)) " and the judgment range (5\u201395% over the draws) below",
                    if (!is.null(eff)) paste0("; for an outcome with a better direction, the ",

@@ -223,6 +223,22 @@ def start_shares(d, p, labels, check):
             got[one.group(1)] = single.group(1)
         return got
 
+    # the outcomes table (the first table that names outcomes; later ones name them untagged)
+    # marks every onset, and every state that some runs start in with that share
+    seen = set()
+    for row in p.rows:
+        lab = next((lab for lab in sorted(by_label, key=len, reverse=True)
+                    if row and row[0].startswith(lab + " ") or row and row[0] == lab), None)
+        o = by_label.get(lab)
+        if o is None or o not in start or o in seen:
+            continue
+        seen.add(o)
+        tag = row[0][len(lab):]
+        want = "onset" if o in onsets else "state, %s at the start" % pct(start[o]) if start[o] > 0 else None
+        got = re.search(r"\bonset\b|state, \S+ at the start", tag)
+        check((got and got.group(0)) == want, "outcomes table: %s is tagged '%s', expected '%s' (outcomes.csv)"
+              % (lab, tag.strip(), want))
+
     onset_said = said_in(r"” (are onsets|is an onset): ")
     state_said = said_in(r"” (are states|is a state), not ")
     for o in filter(None, named):

@@ -104,7 +104,8 @@ check_that "signposts: the brief's sentences are signposts.csv's ($(tail -1 "$wo
 
 # a run whose first finding names a state outcome that most runs start in (formal-alignment's
 # Russia-China-DPRK coordination, 70% at the start): the finding must say so, as it says the
-# share of every onset it names (tests/brief_check.py start; no figures needed)
+# share of every onset it names, and the outcomes table marks it with that share
+# (tests/brief_check.py start; no figures needed)
 dir="$work/state"
 "$NEASIM" run scenarios/formal-alignment --runs 500 --seed 1 --out "$dir" --quiet
 Rscript scripts/brief.R "$dir" > "$work/render-state.log" 2>&1
