@@ -141,6 +141,10 @@ bad binary_file factors.csv 'write:\x00\x01\x02binary' "factors.csv.*(binary|UTF
 bad missing_table factors.csv delete "factors.csv"
 bad calendar_outside_horizon calendar.csv 'write:name,date,repeat_years,until,action,source\nlate,2031-01-01,,,f=b,test\n' "calendar.csv:2:[0-9]+: error: .*2031-01-01"
 bad unknown_level_hint outcomes.csv 's/f=b/f=bee/' "outcomes.csv:2:[0-9]+: error: .*'bee'"
+# the words of another language in a condition are said as they are (an unknown level 'b and f=a'
+# before)
+bad cond_word_and outcomes.csv 's/^in_b,f=b,/in_b,f=b and f=a,/' \
+    "outcomes.csv:2:10: error: 'and' is not a word of conditions: join clauses with '&' \(f=a & g=b\)$"
 
 # --- a runtime error: exit 70, nothing written
 expect "effect loop" 70 "loop of zero-delay effects" -- run tests/models/loop --runs 100 --quiet --out "$work/loop"

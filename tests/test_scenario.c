@@ -1066,6 +1066,26 @@ static bad_case cases[] = {
      "outcomes.csv:3:35: error: 'war' is a factor, not a level of regime", "(regime=a | war=level)"},
     {"or_unknown_factor_in_term", "outcomes.csv", "war!=peace & regime=b",
      "war!=peace | regim=b", "outcomes.csv:3:26: error: unknown factor 'regim'", "'regime'"},
+    /* other condition languages: said as written, with the way to write them here (before, an
+    ** unknown level 'peace and regime=b' or an unknown factor '(war') */
+    {"cond_word_and", "outcomes.csv", "war!=peace & regime=b", "war!=peace and regime=b",
+     "outcomes.csv:3:24: error: 'and' is not a word of conditions", "join clauses with '&'"},
+    {"cond_word_or", "outcomes.csv", "war!=peace & regime=b", "war=peace OR war=tension",
+     "outcomes.csv:3:23: error: 'OR' is not a word of conditions", "(f=a|b)"},
+    {"cond_word_not", "outcomes.csv", "war!=peace & regime=b", "not war=peace & regime=b",
+     "outcomes.csv:3:13: error: 'not' is not a word of conditions", "factor!=level"},
+    {"cond_double_and", "outcomes.csv", "war!=peace & regime=b", "war!=peace && regime=b",
+     "outcomes.csv:3:24: error: write one '&', not '&&'", "joined by '&'"},
+    {"cond_double_or", "outcomes.csv", "war!=peace & regime=b", "war!=peace || regime=b",
+     "outcomes.csv:3:24: error: write one '|', not '||'", "terms by '|'"},
+    {"cond_parentheses", "outcomes.csv", "war!=peace & regime=b", "regime=b & (war=peace | war=tension)",
+     "outcomes.csv:3:24: error: conditions have no parentheses", "f=a & h=c | g=b & h=c"},
+    {"cond_comma", "outcomes.csv", "war!=peace & regime=b", "\"war=peace,tension\"",
+     "outcomes.csv:3:23: error: ',' does not join anything in a condition", "(f=a|b)"},
+    {"cond_star", "outcomes.csv", "war!=peace & regime=b", "war=* & regime=b",
+     "outcomes.csv:3:17: error: '*' is not a level", "leave it out"},
+    {"cond_event", "outcomes.csv", "war!=peace & regime=b", "launches=peace",
+     "outcomes.csv:3:13: error: 'launches' is a counted event, not a factor", "effects.csv"},
 };
 
 static void test_bad_case(void **state)

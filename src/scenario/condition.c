@@ -8,6 +8,7 @@
 */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "neasim/text.h"
 #include "scenario/read.h"
@@ -30,6 +31,67 @@ static size_t at(const char *buf, const char *p)
 
 /* ---- conditions ---- */
 
+static int is_name_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           ch == '_';
+}
+
+/* A word of another condition language ("and", "OR", "not") at p, whose length is n: the way to
+** say it here, or NULL. Only a word followed by spaces and then a name is one: names are never
+** adjacent in a condition, so that is always an error, and a level called `not` or `or` (f=or)
+** is left alone. */
+static const char *foreign_word(const char *p, size_t n)
+{
+    static const char *const words[][2] = {
+        {"and", "join clauses with '&' (f=a & g=b)"},
+        {"or", "join levels of one factor with '|' (f=a|b), and conditions on different factors "
+               "with ' | ' (f=a | g=b)"},
+        {"not", "write factor!=level for every level but those named (f!=a)"},
+    };
+    const char *q = p + n;
+    while (*q == ' ' || *q == '\t')
+        q++;
+    if (q == p + n || !is_name_char(*q))
+        return NULL;
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (strlen(words[k][0]) == n && strncasecmp(p, words[k][0], n) == 0)
+            return words[k][1];
+    return NULL;
+}
+
+/* Pieces of other condition languages that the parser below would read as part of a name, and
+** report as an unknown level or factor ("unknown level 'none and council=growth'"), said as they
+** are, with the way to write them here. */
+static nsm_status check_foreign(nsm_reader *r, const nsm_cell *c)
+{
+    const char *t = c->text;
+    for (const char *p = t; *p; p++) {
+        if (*p == '(' || *p == ')')
+            return nsmi_reader_error(r, c, at(t, p), "conditions have no parentheses, and '&' "
+                                    "binds tighter than '|': write (f=a | g=b) & h=c as f=a & h=c "
+                                    "| g=b & h=c");
+        if ((*p == '&' || *p == '|') && p[1] == *p)
+            return nsmi_reader_error(r, c, at(t, p), "write one '%c', not '%c%c' (clauses are "
+                                    "joined by '&', levels and terms by '|')", *p, *p, *p);
+        if (*p == ',' || *p == ';')
+            return nsmi_reader_error(r, c, at(t, p), "'%c' does not join anything in a condition: "
+                                    "join levels of one factor with '|' (f=a|b) and clauses with "
+                                    "'&' (f=a & g=b)", *p);
+        if (is_name_char(*p) && (p == t || !is_name_char(p[-1]))) {
+            size_t n = 1;
+            while (is_name_char(p[n]))
+                n++;
+            const char *how = foreign_word(p, n);
+            if (how)
+                return nsmi_reader_error(r, c, at(t, p), "'%.*s' is not a word of conditions: %s",
+                                        (int)n, p, how);
+            p += n - 1;
+        }
+    }
+    return NSM_OK;
+}
+
 /* The levels of `level_a|level_b` as a mask. A piece with '=' was cut off as a term of its own
 ** (mark_terms), so every piece here is a level name. */
 static nsm_status parse_levels(nsm_reader *r, const nsm_cell *c, const char *buf, char *s,
@@ -44,6 +106,10 @@ static nsm_status parse_levels(nsm_reader *r, const nsm_cell *c, const char *buf
             return nsmi_reader_error(r, c, at(buf, name), "missing level name in condition '%s'",
                                     c->text);
         const nsm_factor *f = &r->m->factors[factor];
+        if (strcmp(name, "*") == 0) /* '*' is for targets and triggers */
+            return nsmi_reader_error(r, c, at(buf, name), "'*' is not a level: a clause that "
+                                    "allows every level of %s says nothing, so leave it out",
+                                    f->name);
         if (nsmi_find_level(f, name) < 0 && nsmi_find_factor(r->m, name) >= 0) /* f=a|g */
             return nsmi_reader_error(r, c, at(buf, name), "'%s' is a factor, not a level of %s: "
                                     "'|' followed by a level joins levels of one factor (%s=a|b), "
@@ -79,6 +145,11 @@ static nsm_status parse_clause(nsm_reader *r, const nsm_cell *c, const char *buf
     if (*name == '!') /* not a negation of the clause: that is f!=a */
         return nsmi_reader_error(r, c, at(buf, name), "'!' goes before the '=': write %s!=level "
                                 "for every level but those named", name + 1);
+    if (nsmi_find_factor(r->m, name) < 0 && nsmi_find_event(r->m, name) >= 0)
+        return nsmi_reader_error(r, c, at(buf, name), "'%s' is a counted event, not a factor: a "
+                                "condition asks which level a factor is in (factor=level); to "
+                                "act when it occurs, make it the trigger of a row of effects.csv",
+                                name);
     nsm_status st = nsmi_lookup_factor(r, c, at(buf, name), name, &out->factor);
     if (st == NSM_OK)
         st = parse_levels(r, c, buf, eq + 1, out->factor, &out->mask);
@@ -163,6 +234,9 @@ nsm_status nsmi_parse_condition(nsm_reader *r, const nsm_cell *c, nsm_condition 
     if (!c->text[0])
         return nsmi_reader_error(r, c, 0, "missing condition (write factor=level; join clauses "
                                 "with '&')");
+    nsm_status foreign = check_foreign(r, c);
+    if (foreign != NSM_OK)
+        return foreign;
     size_t n = 1, len = strlen(c->text);
     for (const char *p = c->text; *p; p++)
         n += *p == '&' || *p == '|';
