@@ -145,6 +145,15 @@ bad unknown_level_hint outcomes.csv 's/f=b/f=bee/' "outcomes.csv:2:[0-9]+: error
 # before)
 bad cond_word_and outcomes.csv 's/^in_b,f=b,/in_b,f=b and f=a,/' \
     "outcomes.csv:2:10: error: 'and' is not a word of conditions: join clauses with '&' \(f=a & g=b\)$"
+# a comma that shifts the cells of a row whose last cell is empty: a warning, and an error at a
+# shifted cell says that a comma may be the cause (an unknown occurrence alone before)
+bad comma_shifts_cells outcomes.csv 'write:outcome,condition,description,occurrence\nin_b,f=b,in b, now,\n' \
+    "outcomes.csv:2:16: error: unknown occurrence 'now'.*\(this row has 5 cells and the header 4: the empty cells at its end were ignored, but if a value before this cell holds a comma, put that value in quotes\)$"
+rm -rf "$work/wide" && cp -r tests/models/two_state "$work/wide"
+printf 'outcome,condition,description,label\nin_b,f=b,the chain, in b,\n' > "$work/wide/outcomes.csv"
+expect "a row wider than its header: a warning" 0 \
+    "wide/outcomes.csv:2:26: warning: this row has 5 cells and the header 4; the empty cells at its end are ignored, but if a value of the row holds a comma, put that value in quotes" -- \
+    check "$work/wide"
 
 # --- a runtime error: exit 70, nothing written
 expect "effect loop" 70 "loop of zero-delay effects" -- run tests/models/loop --runs 100 --quiet --out "$work/loop"

@@ -632,6 +632,27 @@ static void test_warnings(void **state)
     remove_dir(dir);
 }
 
+/* An unquoted comma in a row whose last cell is empty: the row is one cell wider than the header,
+** the extra cell empty, and it was read without a word, its cells one column right of their
+** names (here the description cut in two, its end read as the source). */
+static void test_wide_row_warning(void **state)
+{
+    (void)state;
+    char *dir = copy_valid();
+    edit(dir, "scenario.csv", "description,The fixture of", "description,The fixture, of");
+    nsm_diag d;
+    nsm_model *m = read_ok(dir, &d);
+    char *want = NULL;
+    assert_true(asprintf(&want, "%s/scenario.csv:7:51: warning: this row has 4 cells and the "
+                         "header 3; the empty cells at its end are ignored, but if a value of the "
+                         "row holds a comma, put that value in quotes", dir) > 0);
+    assert_non_null(strstr(d.warnings, want));
+    free(want);
+    nsm_model_free(m);
+    nsm_diag_release(&d);
+    remove_dir(dir);
+}
+
 static void test_checksum(void **state)
 {
     (void)state;
@@ -804,7 +825,14 @@ static bad_case cases[] = {
      "transitions.csv:6:30: error: this row has 7 cells but the header has 6 columns",
      "decimals use a point"},
     {"too_few_cells", "outcomes.csv", "at_war,war=conflict,In conflict", "at_war,war=conflict",
-     "outcomes.csv:2:1: error: this row has 2 cells but the header has 3 columns", "header"},
+     "outcomes.csv:2:1: error: this row has 2 cells but the header has 3 columns",
+     "give every column a cell, an empty one where there is no value"},
+    /* the error a shifted cell gives says that a comma may have shifted it (before, only that
+    ** '31 January' is not a date) */
+    {"comma_shifts_cells", "scenario.csv", "start_date,2025-01-31,", "start_date,31 January, 2025,",
+     "scenario.csv:4:12: error: '31 January' is not a date", "this row has 4 cells and the header "
+     "3: the empty cells at its end were ignored, but if a value before this cell holds a comma, "
+     "put that value in quotes"},
     /* scenario.csv */
     {"unknown_key", "scenario.csv", "report_interval_months", "report_interval_month",
      "scenario.csv:6:1: error: unknown key 'report_interval_month'; did you mean "
@@ -1128,6 +1156,7 @@ int main(void)
         cmocka_unit_test(test_optional_columns_and_tables),
         cmocka_unit_test(test_report_interval),
         cmocka_unit_test(test_warnings),
+        cmocka_unit_test(test_wide_row_warning),
         cmocka_unit_test(test_checksum),
         cmocka_unit_test(test_missing_folder),
         cmocka_unit_test(test_unreadable_folder),

@@ -43,6 +43,14 @@ typedef struct {
                                 ** Messages at the cell name that file and show its line. */
 } nsm_cell;
 
+/* A data row with more cells than the header as written, the extra ones all empty: ignored, as
+** a spreadsheet leaves them, but an unquoted comma in a value makes such a row too, its cells one
+** column right of their names, so a message at one of its cells says so. */
+typedef struct {
+    int first_line, last_line;  /* the lines it spans (a quoted value may hold a line break) */
+    int n_cells;                /* as written */
+} nsm_wide_row;
+
 typedef struct {
     int line;                   /* line of the row's first cell */
     int n_cells;
@@ -58,6 +66,9 @@ struct nsm_table {
     int n_lines;
     char **lines;               /* the text split into lines, without line ends, for messages */
     int header_line;
+    int header_cells;           /* the header's cells as written, empty ones at its end too */
+    int n_wide;
+    nsm_wide_row *wide;         /* rows wider than the header as written, in line order */
     int n_rows;
     nsm_row *rows;              /* data rows: no header, no all-empty rows */
     int n_sources;

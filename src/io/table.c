@@ -40,6 +40,15 @@ static int count_chars(const char *s, size_t n)
     return c;
 }
 
+/* The row of o wider than its header (nsm_wide_row) that holds `line`, or NULL. */
+static const nsm_wide_row *wide_row_at(const nsm_table *o, int line)
+{
+    for (int i = 0; i < o->n_wide; i++)
+        if (o->wide[i].first_line <= line && line <= o->wide[i].last_line)
+            return &o->wide[i];
+    return NULL;
+}
+
 nsm_status nsm_table_verror(const nsm_table *t, const nsm_cell *c, size_t offset, nsm_diag *d,
                             const char *fmt, va_list ap)
 {
@@ -47,7 +56,18 @@ nsm_status nsm_table_verror(const nsm_table *t, const nsm_cell *c, size_t offset
     int column = c->column;
     if (column > 0 && offset > 0)
         column += c->quoted + count_chars(c->text, offset);
-    return nsm_diag_vat(d, o->path, c->line, column, nsm_table_line(o, c->line), fmt, ap);
+    const nsm_wide_row *w = wide_row_at(o, c->line);
+    if (!w)
+        return nsm_diag_vat(d, o->path, c->line, column, nsm_table_line(o, c->line), fmt, ap);
+    char *msg = NULL;
+    if (vasprintf(&msg, fmt, ap) < 0)
+        return nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
+    nsm_diag_at(d, o->path, c->line, column, nsm_table_line(o, c->line), "%s (this row has %d "
+                "cells and the header %d: the empty cells at its end were ignored, but if a value "
+                "before this cell holds a comma, put that value in quotes)", msg, w->n_cells,
+                o->header_cells);
+    free(msg);
+    return NSM_ERR_INPUT;
 }
 
 nsm_status nsm_table_error(const nsm_table *t, const nsm_cell *c, size_t offset, nsm_diag *d,
@@ -175,11 +195,13 @@ static nsm_status bind_header(const nsm_table *t, const nsm_row *h, int *col_of,
 
 /* ---- data rows ---- */
 
-static nsm_status check_width(const nsm_table *t, const nsm_row *r, int width, nsm_diag *d)
+static nsm_status check_width(nsm_table *t, const nsm_row *r, int width, nsm_diag *d)
 {
     if (r->n_cells < width)
         return nsm_table_error(t, &r->cells[0], 0, d,
-                               "this row has %d cell%s but the header has %d column%s",
+                               "this row has %d cell%s but the header has %d column%s: give "
+                               "every column a cell, an empty one where there is no value "
+                               "(nothing between two commas: a,,c)",
                                r->n_cells, r->n_cells == 1 ? "" : "s", width,
                                width == 1 ? "" : "s");
     for (int i = width; i < r->n_cells; i++)
@@ -188,6 +210,20 @@ static nsm_status check_width(const nsm_table *t, const nsm_row *r, int width, n
                                    "this row has %d cells but the header has %d column%s (a "
                                    "comma inside a value needs quotes; decimals use a point)",
                                    used_width(r), width, width == 1 ? "" : "s");
+    if (r->n_cells > t->header_cells) {
+        nsm_wide_row *w = realloc(t->wide, (size_t)(t->n_wide + 1) * sizeof *w);
+        if (!w)
+            return NSM_ERR_NOMEM;
+        t->wide = w;
+        t->wide[t->n_wide++] = (nsm_wide_row){r->line, r->cells[r->n_cells - 1].line, r->n_cells};
+        /* a spreadsheet pads the header as far as its rows, so this row was typed or cut: an
+        ** unquoted comma gives no error when the cells it pushes right fit (a description cut
+        ** in two, its end read as the source) */
+        nsm_table_warn(t, &r->cells[width], d, "this row has %d cells and the header %d; the "
+                       "empty cells at its end are ignored, but if a value of the row holds a "
+                       "comma, put that value in quotes, or its cells are read one column to the "
+                       "right of their names", r->n_cells, t->header_cells);
+    }
     return NSM_OK;
 }
 
@@ -227,6 +263,7 @@ static nsm_status shape(nsm_table *t, nsm_diag *d)
     nsm_row *h = &t->rows[0];
     nsm_status s = bind_header(t, h, col_of, d);
     int width = used_width(h);
+    t->header_cells = h->n_cells;
     for (int i = 1; s == NSM_OK && i < t->n_rows; i++)
         s = check_width(t, &t->rows[i], width, d);
     for (int i = 1; s == NSM_OK && i < t->n_rows; i++)
@@ -336,6 +373,7 @@ void nsm_table_release(nsm_table *t)
     for (int i = 0; t->rows && i < t->n_rows; i++)
         free_row(&t->rows[i]);
     free(t->rows);
+    free(t->wide);
     for (int i = 0; t->sources && i < t->n_sources; i++) {
         nsm_table_release(t->sources[i]);
         free(t->sources[i]);
