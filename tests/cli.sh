@@ -154,6 +154,9 @@ printf 'outcome,condition,description,label\nin_b,f=b,the chain, in b,\n' > "$wo
 expect "a row wider than its header: a warning" 0 \
     "wide/outcomes.csv:2:26: warning: this row has 5 cells and the header 4; the empty cells at its end are ignored, but if a value of the row holds a comma, put that value in quotes" -- \
     check "$work/wide"
+# a target's form in an action: the action to write ("not factor=level, draw:name or event:name")
+bad action_with_colon calendar.csv 'write:name,date,repeat_years,until,when,action,source\nlaw,2025-06-01,,,,f:b,x\n' \
+    "calendar.csv:2:19: error: action 'f:b': an action sets a level with '=': write 'f=b'$"
 
 # --- a runtime error: exit 70, nothing written
 expect "effect loop" 70 "loop of zero-delay effects" -- run tests/models/loop --runs 100 --quiet --out "$work/loop"

@@ -325,6 +325,10 @@ static nsm_status parse_side(nsm_reader *r, const nsm_cell *c, const char *buf, 
     if (!*s)
         return nsmi_reader_error(r, c, at(buf, s), "missing level in '%s' (write "
                                 "factor:from>to; either side may be '*')", c->text);
+    if (strchr(s, '|')) /* a list, as in a condition, or two targets in one cell */
+        return nsmi_reader_error(r, c, at(buf, s), "'%s' is not one level: a change has one "
+                                "level or '*' on each side (factor:from>to); write one row for "
+                                "each change", s);
     nsm_status st = nsmi_lookup_level(r, c, at(buf, s), factor, s, level);
     *mask = st == NSM_OK ? (uint64_t)1 << *level : 0;
     return st;
@@ -371,6 +375,16 @@ static nsm_status parse_event(nsm_reader *r, const nsm_cell *c, char *buf, nsm_t
     if (nsmi_find_factor(m, name) >= 0)
         return nsmi_reader_error(r, c, at(buf, name), "'%s' is a factor: write a change of it as "
                                 "%s:from>to (either side may be '*')", name, name);
+    char *eq = strchr(name, '=');
+    if (eq) { /* f=b, as in a condition: the change into b */
+        *eq = '\0';
+        char *factor = trim(name), *level = trim(eq + 1);
+        if (nsmi_find_factor(m, factor) >= 0)
+            return nsmi_reader_error(r, c, at(buf, factor), "a change is written factor:from>to: "
+                                    "write %s:*>%s for a change of %s into %s", factor, level,
+                                    factor, level);
+        *eq = '=';
+    }
     return nsmi_unknown(r, c, at(buf, name), "event", name, event_hint(m, name),
                        " (a counted event of events.csv, or a change factor:from>to)");
 }
@@ -458,6 +472,14 @@ static nsm_status parse_set_action(nsm_reader *r, const nsm_cell *c, char *buf, 
         return nsmi_reader_error(r, c, 0, "action '%s' names a %s without its prefix: write "
                                 "'%s%s'", c->text, *hint == 'e' ? "counted event" : "draw",
                                 hint, trim(buf));
+    char *colon = eq ? NULL : strchr(buf, ':');
+    if (colon) { /* f:b or f:a>b, as in a target: the level it sets is the last one written */
+        *colon = '\0';
+        const char *level = strrchr(colon + 1, '>') ? strrchr(colon + 1, '>') + 1 : colon + 1;
+        if (nsmi_find_factor(r->m, trim(buf)) >= 0)
+            return nsmi_reader_error(r, c, 0, "action '%s': an action sets a level with '=': "
+                                    "write '%s=%s'", c->text, trim(buf), level);
+    }
     if (!eq)
         return nsmi_reader_error(r, c, 0, "action '%s' is not factor=level, draw:name or "
                                 "event:name", c->text);
