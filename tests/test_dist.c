@@ -100,16 +100,20 @@ static void test_parse_errors(void **state)
         {"triangular(1,2,3,4,5)", "triangular needs 3 parameters, got 5", 17},
         {"pert(1,2)", "pert needs 3 parameters, got 2", 8},
         {"beta()", "beta needs 2 parameters, got 0", 5},
-        {"beta(0,5)", "beta's parameters must be above 0", 5},
+        {"beta(0,5)", "beta's first parameter a must be above 0, not 0 (beta(a,b) has mean "
+                      "a/(a+b))", 5},
         {"beta(1,1e6)", "beta's parameters must be at most 100000", 7},
         {"gamma(2e5, 1)", "gamma's shape must be at most 100000", 6},
-        {"gamma(2, -1)", "gamma's parameters must be above 0", 9},
+        {"gamma(2, -1)", "gamma's scale theta must be above 0, not -1 (gamma(k,theta) has mean "
+                         "k theta)", 9},
         {"lognormal(0,0)", "lognormal's sigma must be above 0", 12},
         {"uniform(3,3)", "uniform needs a < b: for the number 3 alone, write 3", 10},
         {"uniform(0.5, 0.25)", "uniform needs a < b: write uniform(0.25,0.5), the low end first", 13},
-        {"triangular(3,1,2)", "triangular needs low <= mode <= high with low < high", 13},
-        {"triangular(1,1,1)", "triangular needs low <= mode <= high with low < high", 15},
-        {"pert(0,5,4)", "pert needs low <= mode <= high with low < high", 7},
+        {"triangular(3,1,2)", "triangular needs low <= mode <= high: the mode is below low; write "
+                              "triangular(1,2,3), in that order", 13},
+        {"triangular(1,1,1)", "triangular needs low < high: for the number 1 alone, write 1", 15},
+        {"pert(0,5,4)", "pert needs low <= mode <= high: the mode is above high; write "
+                        "pert(0,4,5), in that order", 7},
         {"beta(x,5)", "'x' is not a number", 5},
         {"beta(2, 5x )", "'5x' is not a number", 8},
         {"beta(2 5)", "'2 5' is not a number", 5},

@@ -188,6 +188,33 @@ static int bad_uniform(const parser *ps, const double *p, const size_t *at)
                      a);
 }
 
+/* pert or triangular(low,mode,high) out of order: which pair, and the numbers sorted, which is
+** what a slip of order meant. */
+static int bad_low_mode_high(const parser *ps, const char *name, const double *p,
+                             const size_t *at)
+{
+    char t[3][32];
+    double s[3] = {p[0], p[1], p[2]};
+    for (int i = 0; i < 3; i++)
+        for (int j = i + 1; j < 3; j++)
+            if (s[j] < s[i]) {
+                double x = s[i];
+                s[i] = s[j];
+                s[j] = x;
+            }
+    for (int i = 0; i < 3; i++)
+        shortest(s[i], t[i], sizeof t[i]);
+    if (s[0] == s[2])
+        return (int)fail(ps, at[2], "%s needs low < high: for the number %s alone, write %s",
+                         name, t[0], t[0]);
+    const char *why = p[1] < p[0]   ? "the mode is below low"
+                      : p[1] > p[2] ? "the mode is above high"
+                                    : "low is above high";
+    return (int)fail(ps, at[p[0] <= p[1] && p[1] <= p[2] ? 2 : 1], "%s needs low <= mode <= "
+                     "high: %s; write %s(%s,%s,%s), in that order", name, why, name, t[0], t[1],
+                     t[2]);
+}
+
 /* The parameters' ranges, each error pointing at the parameter to change. */
 static int check_params(const parser *ps, nsm_dist_kind kind, const double *p, const size_t *at)
 {
@@ -196,8 +223,16 @@ static int check_params(const parser *ps, nsm_dist_kind kind, const double *p, c
     case NSM_DIST_BETA:
     case NSM_DIST_GAMMA:
         for (int j = 0; j < 2; j++)
-            if (!(p[j] > 0))
-                return fail(ps, at[j], "%s's parameters must be above 0", name);
+            if (!(p[j] > 0)) {
+                static const char *const what[2][2] = {{"first parameter a", "second parameter b"},
+                                                           {"shape k", "scale theta"}};
+                char v[32];
+                shortest(p[j], v, sizeof v);
+                return fail(ps, at[j], "%s's %s must be above 0, not %s (%s)", name,
+                            what[kind == NSM_DIST_GAMMA][j], v,
+                            kind == NSM_DIST_GAMMA ? "gamma(k,theta) has mean k theta"
+                                                   : "beta(a,b) has mean a/(a+b)");
+            }
         for (int j = 0; j < (kind == NSM_DIST_BETA ? 2 : 1); j++)
             if (p[j] > MAX_SHAPE)
                 return fail(ps, at[j], "%s's %s must be at most %g", name,
@@ -211,8 +246,7 @@ static int check_params(const parser *ps, nsm_dist_kind kind, const double *p, c
     case NSM_DIST_PERT:
         if (p[0] <= p[1] && p[1] <= p[2] && p[0] < p[2])
             return 0;
-        return fail(ps, at[p[0] <= p[1] && p[1] <= p[2] ? 2 : 1],
-                    "%s needs low <= mode <= high with low < high", name);
+        return bad_low_mode_high(ps, name, p, at);
     case NSM_DIST_WEIBULL:
         for (int j = 0; j < 2; j++)
             if (!(p[j] > 0))
