@@ -818,7 +818,8 @@ static bad_case cases[] = {
     {"unknown_column", "factors.csv", "description,source", "description,sorce",
      "factors.csv:1:34: error: unknown column 'sorce'; did you mean 'source'?", "factors.csv"},
     {"duplicate_column", "events.csv", "description,source", "rate_per_year,source",
-     "events.csv:1:46: error: column 'rate_per_year' appears twice", "twice"},
+     "events.csv:1:46: error: column 'rate_per_year' appears twice",
+     "(first at column 7): remove one of the two, or rename it"},
     {"empty_column_name", "outcomes.csv", "outcome,condition", "outcome,,condition",
      "outcomes.csv:1:9: error: empty column name", "outcome,condition,occurrence,description"},
     {"too_many_cells", "transitions.csv", "0.1,rate_per_year", "0,1,rate_per_year",
@@ -860,10 +861,12 @@ static bad_case cases[] = {
      "report_interval_months,0", "scenario.csv:6:24: error: report_interval_months must be "
      "between 1 and 120, not 0", "120"},
     {"bad_scenario_name", "scenario.csv", "name,valid_test", "name,Valid test",
-     "scenario.csv:2:6: error: 'Valid test' is not a valid scenario name", "snake_case"},
+     "scenario.csv:2:6: error: 'Valid test' is not a valid scenario name",
+     "snake_case, a lower-case letter followed by lower-case letters, digits and '_'; write "
+     "'valid_test'"},
     /* factors.csv */
     {"bad_factor_name", "factors.csv", "regime,a,1", "Regime,a,1",
-     "factors.csv:5:1: error: 'Regime' is not a valid factor name", "snake_case"},
+     "factors.csv:5:1: error: 'Regime' is not a valid factor name", "; write 'regime'"},
     {"long_name", "outcomes.csv", "at_war,", "a123456789012345678901234567890123456789"
      "012345678901234567890123,", "outcomes.csv:2:1: error: outcome name 'a1234", "longer than "
      "63 characters"},
@@ -898,7 +901,8 @@ static bad_case cases[] = {
     {"annual_probability_one", "transitions.csv", "0.2,annual", "1,annual",
      "transitions.csv:2:19: error: annual_probability '1' must be below 1", "rate_per_year"},
     {"annual_probability_above_one", "transitions.csv", "0.2,annual", "1.5,annual",
-     "transitions.csv:2:19: error: annual_probability '1.5' must be below 1", "below 1"},
+     "transitions.csv:2:19: error: annual_probability '1.5' must be below 1",
+     "(1.5% is 0.015); a rate of 1.5 a year is written with the unit rate_per_year"},
     {"negative_rate", "transitions.csv", "0.1,rate_per_year", "-0.1,rate_per_year",
      "transitions.csv:6:12: error: rate_per_year '-0.1' is negative", "0 or more"},
     {"mean_years_zero", "transitions.csv", "4,mean_years", "0,mean_years",
@@ -914,7 +918,8 @@ static bad_case cases[] = {
     {"duplicate_event", "events.csv", "tests,0.5", "launches,0.5",
      "events.csv:3:1: error: event 'launches' is defined twice (first at line 2)", "twice"},
     {"event_named_as_factor", "events.csv", "tests,0.5", "war,0.5",
-     "events.csv:3:1: error: event 'war' has the name of a factor", "namespace"},
+     "events.csv:3:1: error: event 'war' has the name of a factor",
+     "namespace): rename the event or the factor"},
     {"infinite_rate", "events.csv", "launches,12", "launches,inf",
      "events.csv:2:10: error: 'inf' is not a number", "rate_per_year"},
     {"huge_rate", "events.csv", "launches,12", "launches,1e999",
@@ -1029,6 +1034,9 @@ static bad_case cases[] = {
     {"no_occurrence", "calendar.csv", "2024-02-29,1,2026-12-31", "2024-02-29,1,2024-12-31",
      "calendar.csv:4:6: error: calendar entry 'leap' (from 2024-02-29 every 1 year until "
      "2024-12-31) has no occurrence within the horizon", "2025-01-31 to 2027-01-31"},
+    {"until_before_date", "calendar.csv", "2024-02-29,1,2026-12-31", "2024-02-29,1,2023-12-31",
+     "calendar.csv:4:19: error: until 2023-12-31 is before the first date 2024-02-29",
+     "give a date on or after it"},
     {"until_without_repeat", "calendar.csv", "2026-02-28,,,", "2026-02-28,,2026-03-01,",
      "calendar.csv:3:20: error: 'until' is for recurring entries", "repeat_years"},
     {"stream_collision", "calendar.csv", NULL, "name,date,action,source\n"

@@ -180,7 +180,8 @@ static void test_table_errors(void **state)
     EXPECT_ERROR("a,b\n1,2,3\n", "abc.csv:2:5: error: this row has 3 cells but the header has 2",
                  "quotes");
     EXPECT_ERROR("b\n1\n", "abc.csv:1:1: error: missing column 'a'", "the header should be a,b,c");
-    EXPECT_ERROR("a,b,a\n1,2,3\n", "abc.csv:1:5: error: column 'a' appears twice", "twice");
+    EXPECT_ERROR("a,b,a\n1,2,3\n", "abc.csv:1:5: error: column 'a' appears twice",
+                 "(first at column 1): remove one of the two, or rename it");
     EXPECT_ERROR("a,,b\n1,2,3\n", "abc.csv:1:3: error: empty column name", "a,b,c");
 }
 

@@ -184,7 +184,9 @@ static nsm_status bind_header(const nsm_table *t, const nsm_row *h, int *col_of,
         if (k < 0)
             return column_error(t, c, d, NULL);
         if (col_of[k] >= 0)
-            return nsm_table_error(t, c, 0, d, "column '%s' appears twice", c->text);
+            return nsm_table_error(t, c, 0, d, "column '%s' appears twice (first at column %d): "
+                                   "remove one of the two, or rename it to the column meant",
+                                   c->text, h->cells[col_of[k]].column);
         col_of[k] = i;
     }
     for (int k = 0; k < s->n_columns; k++)

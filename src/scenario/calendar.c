@@ -49,7 +49,9 @@ static nsm_status read_schedule(nsm_reader *r, int row, schedule *sc)
         return nsmi_reader_error(r, c, 0, "'until' is for recurring entries: set repeat_years, "
                                 "or leave until empty");
     if (nsmi_date_cmp(sc->until, sc->date) < 0)
-        return nsmi_reader_error(r, c, 0, "until %s is before the first date %s", c->text,
+        return nsmi_reader_error(r, c, 0, "until %s is before the first date %s: give a date on "
+                                "or after it (the last occurrence is on or before until), or "
+                                "leave until empty to repeat to the horizon", c->text,
                                 nsmi_reader_cell(r, row, "date")->text);
     return NSM_OK;
 }

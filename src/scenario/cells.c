@@ -80,6 +80,19 @@ static int is_name(const char *s)
     return 1;
 }
 
+/* The name an analyst meant by a label-like text ("Green party", "USFK-posture"): lower case,
+** spaces and '-' as '_'; into buf, or "" when that is still no name. */
+static void snake_case(const char *s, char *buf, size_t n)
+{
+    size_t k = 0;
+    for (; *s && k + 1 < n; s++)
+        buf[k++] = *s == ' ' || *s == '-' ? '_' : *s >= 'A' && *s <= 'Z' ? (char)(*s - 'A' + 'a')
+                                                                         : *s;
+    buf[k] = '\0';
+    if (*s || !is_name(buf))
+        buf[0] = '\0';
+}
+
 nsm_status nsmi_read_name(nsm_reader *r, int row, const char *column, const char *what,
                          const char **out)
 {
@@ -105,10 +118,13 @@ nsm_status nsmi_read_name(nsm_reader *r, int row, const char *column, const char
         return nsmi_reader_error(r, c, k, "%s name '%s' holds an invisible character (U+%04X) "
                                 "here: delete it and type the name again", what, c->text, cp);
     }
+    char meant[NSM_NAME_MAX];
+    snake_case(c->text, meant, sizeof meant);
     if (!is_name(c->text))
         return nsmi_reader_error(r, c, 0, "'%s' is not a valid %s name: names are snake_case, a "
-                                "lower-case letter followed by lower-case letters, digits and '_'",
-                                c->text, what);
+                                "lower-case letter followed by lower-case letters, digits and "
+                                "'_'%s%s%s", c->text, what, meant[0] ? "; write '" : "", meant,
+                                meant[0] ? "'" : "");
     *out = c->text;
     return NSM_OK;
 }

@@ -24,7 +24,8 @@ static nsm_status check_event_name(nsm_reader *r, int row, const char *name)
                                 r->t->rows[prev].line);
     if (nsmi_find_factor(r->m, name) >= 0)
         return nsmi_reader_error(r, c, 0, "event '%s' has the name of a factor (events and "
-                                "factors share one namespace)", name);
+                                "factors share one namespace): rename the event or the factor",
+                                name);
     return NSM_OK;
 }
 

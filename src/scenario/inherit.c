@@ -429,7 +429,9 @@ static nsm_status check_base(chain *ch, const nsm_table *sc, const nsm_cell *c, 
     for (int i = 0; i <= ch->depth; i++)
         if (ch->real[i] && strcmp(ch->real[i], *real) == 0)
             return nsm_table_error(sc, c, 0, ch->d, "extends '%s' makes a cycle: %s is already "
-                                   "on this scenario's chain of bases", c->text, bdir);
+                                   "on this scenario's chain of bases; a base cannot extend its "
+                                   "own variant: remove this extends row, or name another base",
+                                   c->text, bdir);
     if (ch->depth + 1 >= MAX_DEPTH)
         return nsm_table_error(sc, c, 0, ch->d, "extends '%s': more than %d levels of bases; "
                                "flatten the chain (neasim check --resolved)", c->text,
