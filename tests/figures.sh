@@ -15,7 +15,9 @@
 # recomputed here with awk), and that a missing table is skipped with a message, not an error.
 # Usage: tests/figures.sh BUILD_DIR   (from the project root; FIGURES_KEEP=1 keeps the output)
 set -u
-export LC_ALL=C   # awk and R number formats, whatever the caller's locale
+# awk and R number formats whatever the caller's locale (a decimal point), in UTF-8 as an analyst's R
+# session is: under plain C, R draws an arrow in a label as "<U+2192>" and measures that instead
+export LC_ALL=C.UTF-8
 NEASIM=$(realpath "${1:-build}/neasim")
 source "$(dirname "$0")/skip-lib.sh"
 pass=0

@@ -29,16 +29,39 @@ figure_test_done <- function(name) {
     quit(status = if (n_fail == 0) 0 else 1)
 }
 
-# The left and right edges (inches) of each column of gtable g laid out `width` inches wide: the
-# columns of fixed width first, the rest shared among the null (flexible) ones by their weights.
-column_edges <- function(g, width) {
-    n <- length(g$widths)
-    fixed <- vapply(seq_len(n), function(i) grid::convertWidth(g$widths[i], "in", valueOnly = TRUE), 0)
+# f(g) for the gtable g of ggplot `plot` as nsm_save draws it: on a cairo device `width` x `height`
+# inches at NSM_DPI, whose text metrics are the saved figure's (and UTF-8 labels are measured, not
+# replaced), closed after. Every measurement of a drawn figure goes through here.
+on_device <- function(plot, width, height, f) {
+    grDevices::png(tempfile(fileext = ".png"), width = width, height = height, units = "in",
+                   res = NSM_DPI, type = "cairo")
+    on.exit(grDevices::dev.off())
+    f(nsm_gtable(plot))
+}
+
+# The start and end (inches) of each track of a gtable, its widths or its heights (`units`), laid
+# out over `total` inches: the tracks of fixed size first, the rest shared among the null
+# (flexible) ones by their weights. `convert` is grid::convertWidth or grid::convertHeight.
+track_edges <- function(units, total, convert) {
+    n <- length(units)
+    fixed <- vapply(seq_len(n), function(i) convert(units[i], "in", valueOnly = TRUE), 0)
     null <- vapply(seq_len(n), function(i)
-        if (grid::unitType(g$widths[i]) == "null") as.numeric(g$widths[i]) else 0, 0)
-    w <- fixed + if (sum(null) > 0) null / sum(null) * max(0, width - sum(fixed)) else 0
-    right <- cumsum(w)
-    list(left = right - w, right = right)
+        if (grid::unitType(units[i]) == "null") as.numeric(units[i]) else 0, 0)
+    size <- fixed + if (sum(null) > 0) null / sum(null) * max(0, total - sum(fixed)) else 0
+    end <- cumsum(size)
+    list(start = end - size, end = end)
+}
+
+# The left and right edges (inches) of each column of gtable g laid out `width` inches wide.
+column_edges <- function(g, width) {
+    e <- track_edges(g$widths, width, grid::convertWidth)
+    list(left = e$start, right = e$end)
+}
+
+# The top and bottom edges (inches, from the top) of each row of gtable g `height` inches high.
+row_edges <- function(g, height) {
+    e <- track_edges(g$heights, height, grid::convertHeight)
+    list(top = e$start, bottom = e$end)
 }
 
 # Where a legend sits in its cell, 0 (left) to 1 (right): the theme's legend.justification.
@@ -50,12 +73,7 @@ justification <- function(plot) {
 
 # Each legend box of figure `fig`: its extent in inches, placed in its cell as the theme justifies
 # it (tests/figures_layout.R checks every figure's, tests/figures_prim.R the discovery figures').
-legend_extents <- function(fig, width, height) {
-    # a cairo device, as nsm_save draws on: the same text metrics (and UTF-8 labels measured)
-    grDevices::png(tempfile(fileext = ".png"), width = width, height = height, units = "in",
-                   res = NSM_DPI, type = "cairo")
-    on.exit(grDevices::dev.off())
-    g <- nsm_gtable(fig$plot)
+legend_extents <- function(fig, width, height) on_device(fig$plot, width, height, function(g) {
     e <- column_edges(g, width)
     out <- list()
     for (k in which(grepl("^guide-box", g$layout$name))) {
@@ -67,7 +85,7 @@ legend_extents <- function(fig, width, height) {
         out[[length(out) + 1]] <- c(from, from + bw)
     }
     out
-}
+})
 
 # Text as a reader sees it: runs of white space (line breaks in wrapped labels) as one space.
 flat <- function(x) gsub("\\s+", " ", trimws(x))
@@ -114,11 +132,7 @@ labels_on_intervals <- function(b) {
 # `width` x `height` inches): one data frame per bottom axis (name "axis-b-C-R"), a row per label,
 # left to right, with its text and its left and right ends in inches from the panel's left edge
 # (the label's width measured in the axis text's font, centred on its tick).
-tick_label_extents <- function(fig, width, height) {
-    grDevices::png(tempfile(fileext = ".png"), width = width, height = height, units = "in",
-                   res = NSM_DPI, type = "cairo")
-    on.exit(grDevices::dev.off())
-    g <- nsm_gtable(fig$plot)
+tick_label_extents <- function(fig, width, height) on_device(fig$plot, width, height, function(g) {
     e <- column_edges(g, width)
     out <- list()
     for (k in which(grepl("^axis-b", g$layout$name))) {
@@ -136,4 +150,4 @@ tick_label_extents <- function(fig, width, height) {
         out[[g$layout$name[k]]] <- d[order(d$left), , drop = FALSE]
     }
     out
-}
+})

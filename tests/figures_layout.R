@@ -23,11 +23,7 @@ for (f in c("figures_common.R", "figures_run.R", "figures_compare.R", "figures_s
     if (file.exists(file.path(args[1], f))) source(file.path(args[1], f))
 
 # The widths (inches) of figure `fig`'s title, subtitle and caption as drawn.
-text_widths <- function(fig, width, height) {
-    grDevices::png(tempfile(fileext = ".png"), width = width, height = height, units = "in",
-                   res = NSM_DPI, type = "cairo")
-    on.exit(grDevices::dev.off())
-    g <- nsm_gtable(fig$plot)
+text_widths <- function(fig, width, height) on_device(fig$plot, width, height, function(g) {
     out <- c()
     for (k in which(g$layout$name %in% c("title", "subtitle", "caption"))) {
         gr <- g$grobs[[k]]
@@ -37,14 +33,10 @@ text_widths <- function(fig, width, height) {
         out[g$layout$name[k]] <- grid::convertWidth(grid::grobWidth(txt), "in", TRUE)
     }
     out
-}
+})
 
 # Each facet strip of figure `fig`: its text's width and its panel's (inches), named by its text.
-strip_widths <- function(fig, width, height) {
-    grDevices::png(tempfile(fileext = ".png"), width = width, height = height, units = "in",
-                   res = NSM_DPI, type = "cairo")
-    on.exit(grDevices::dev.off())
-    g <- nsm_gtable(fig$plot)
+strip_widths <- function(fig, width, height) on_device(fig$plot, width, height, function(g) {
     e <- column_edges(g, width)
     title_of <- function(x) { # the strip's titleGrob, however deep in its gtable
         if (inherits(x, "titleGrob")) return(x)
@@ -61,26 +53,11 @@ strip_widths <- function(fig, width, height) {
             panel_w = e$right[g$layout$r[k]] - e$left[g$layout$l[k]])
     }
     out
-}
-
-# The rows of gtable g on a device `height` inches high: top and bottom edges, from the top.
-row_edges <- function(g, height) {
-    n <- length(g$heights)
-    fixed <- vapply(seq_len(n), function(i) grid::convertHeight(g$heights[i], "in", valueOnly = TRUE), 0)
-    null <- vapply(seq_len(n), function(i)
-        if (grid::unitType(g$heights[i]) == "null") as.numeric(g$heights[i]) else 0, 0)
-    h <- fixed + if (sum(null) > 0) null / sum(null) * max(0, height - sum(fixed)) else 0
-    bottom <- cumsum(h)
-    list(top = bottom - h, bottom = bottom)
-}
+})
 
 # Left-axis labels that overlap their neighbours: for each panel's axis, the pairs of adjacent
 # labels whose half-heights (lines x font size x line height) add up to more than their distance.
-axis_overlaps <- function(fig, width, height) {
-    grDevices::png(tempfile(fileext = ".png"), width = width, height = height, units = "in",
-                   res = NSM_DPI, type = "cairo")
-    on.exit(grDevices::dev.off())
-    g <- nsm_gtable(fig$plot)
+axis_overlaps <- function(fig, width, height) on_device(fig$plot, width, height, function(g) {
     r <- row_edges(g, height)
     out <- character()
     n <- 0
@@ -105,7 +82,7 @@ axis_overlaps <- function(fig, width, height) {
         }
     }
     list(n = n, overlaps = out)
-}
+})
 
 seen <- 0
 strips <- 0

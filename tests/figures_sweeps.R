@@ -150,12 +150,7 @@ if (length(sob) == 1) {
 # ---- LHS of many numbers: each scatter page shows the numbers most correlated with its outcome --
 
 # The widths (inches) of the columns of gtable g laid out `width` inches wide (null units shared).
-column_widths <- function(g, width) {
-    fixed <- vapply(seq_along(g$widths), function(i) grid::convertWidth(g$widths[i], "in", TRUE), 0)
-    null <- vapply(seq_along(g$widths), function(i)
-        if (grid::unitType(g$widths[i]) == "null") as.numeric(g$widths[i]) else 0, 0)
-    fixed + if (sum(null) > 0) null / sum(null) * max(0, width - sum(fixed)) else 0
-}
+column_widths <- function(g, width) with(column_edges(g, width), right - left)
 
 ctx <- suppressMessages(nsm_context(dirs$base_lhs))
 sc <- suppressMessages(fig_sweep(ctx))
@@ -186,26 +181,26 @@ for (f in sc) {
           sprintf("%s: the subtitle does not say which 12 of %d numbers: %s", f$name, length(swept),
                   flat(b$plot$labels$subtitle)))
     # every line of every strip title within its panel's width, as drawn
-    grDevices::png(tempfile(fileext = ".png"), width = NSM_WIDTH, height = NSM_HEIGHT, units = "in",
-                   res = NSM_DPI, type = "cairo")
-    g <- nsm_gtable(f$plot)
-    w <- column_widths(g, NSM_WIDTH)
-    el <- calc_element("strip.text.x.top", theme_get() + f$plot$theme)
-    gp <- grid::gpar(fontsize = el$size, fontface = el$face, fontfamily = el$family)
-    over <- character(0)
-    for (k in which(grepl("^strip-t", g$layout$name))) {
-        panel_in <- sum(w[g$layout$l[k]:g$layout$r[k]])
-        # strip-t-COLUMN-ROW: the panel of that row and column of the layout
-        cr <- as.integer(strsplit(sub("^strip-t-", "", g$layout$name[k]), "-")[[1]])
-        lay <- b$layout$layout
-        lab <- as.character(lay$panel[lay$COL == cr[1] & lay$ROW == cr[2]])
-        if (length(lab) != 1) next
-        for (line in strsplit(lab, "\n", fixed = TRUE)[[1]]) {
-            lw <- grid::convertWidth(grid::grobWidth(grid::textGrob(line, gp = gp)), "in", TRUE)
-            if (lw > panel_in + 0.01) over <- c(over, sprintf("'%s' (%.2f in of %.2f)", line, lw, panel_in))
+    over <- on_device(f$plot, NSM_WIDTH, NSM_HEIGHT, function(g) {
+        w <- column_widths(g, NSM_WIDTH)
+        el <- calc_element("strip.text.x.top", theme_get() + f$plot$theme)
+        gp <- grid::gpar(fontsize = el$size, fontface = el$face, fontfamily = el$family)
+        over <- character(0)
+        for (k in which(grepl("^strip-t", g$layout$name))) {
+            panel_in <- sum(w[g$layout$l[k]:g$layout$r[k]])
+            # strip-t-COLUMN-ROW: the panel of that row and column of the layout
+            cr <- as.integer(strsplit(sub("^strip-t-", "", g$layout$name[k]), "-")[[1]])
+            lay <- b$layout$layout
+            lab <- as.character(lay$panel[lay$COL == cr[1] & lay$ROW == cr[2]])
+            if (length(lab) != 1) next
+            for (line in strsplit(lab, "\n", fixed = TRUE)[[1]]) {
+                lw <- grid::convertWidth(grid::grobWidth(grid::textGrob(line, gp = gp)), "in", TRUE)
+                if (lw > panel_in + 0.01)
+                    over <- c(over, sprintf("'%s' (%.2f in of %.2f)", line, lw, panel_in))
+            }
         }
-    }
-    grDevices::dev.off()
+        over
+    })
     check(length(over) == 0, sprintf("%s: strip titles wider than their panels: %s", f$name,
                                      paste(utils::head(over, 3), collapse = "; ")))
 }
@@ -230,30 +225,28 @@ for (f in bg) {
           sprintf("%s: the row strips end with %s, not the rows' values %s", f$name,
                   paste(last, collapse = " | "), paste(rows_of, collapse = ", ")))
     # as drawn: every panel at least 1 in wide, and every strip's text within the figure's width
-    grDevices::png(tempfile(fileext = ".png"), width = NSM_WIDTH, height = NSM_HEIGHT, units = "in",
-                   res = NSM_DPI, type = "cairo")
-    g <- nsm_gtable(f$plot)
-    w <- column_widths(g, NSM_WIDTH)
-    edge <- cumsum(w)
-    pw <- vapply(which(grepl("^panel", g$layout$name)), function(k)
-        sum(w[g$layout$l[k]:g$layout$r[k]]), 0)
-    check(length(pw) == nrow(lay) && min(pw) >= 1,
-          sprintf("%s: panels %s in wide (the slide %.2f in; columns %.2f in in all)", f$name,
-                  paste(sprintf("%.2f", utils::head(pw, 3)), collapse = ", "), NSM_WIDTH, sum(w)))
-    el <- calc_element("strip.text.y.right", theme_get() + f$plot$theme)
-    gp <- grid::gpar(fontsize = el$size, fontface = el$face, fontfamily = el$family)
-    for (k in which(grepl("^strip-r", g$layout$name))) {
-        from <- edge[g$layout$l[k]] - w[g$layout$l[k]]
-        for (lab in unique(as.character(lay$row))) {
-            tw <- max(vapply(strsplit(lab, "\n")[[1]], function(line)
-                grid::convertWidth(grid::grobWidth(grid::textGrob(line, gp = gp)), "in", TRUE), 0))
-            check(from >= 0 && from + tw <= NSM_WIDTH + 0.01,
-                  sprintf("%s: the row strip '%s' spans %.2f to %.2f in, outside the figure's 0 to %.2f",
-                          f$name, flat(lab), from, from + tw, NSM_WIDTH))
+    on_device(f$plot, NSM_WIDTH, NSM_HEIGHT, function(g) {
+        w <- column_widths(g, NSM_WIDTH)
+        edge <- cumsum(w)
+        pw <- vapply(which(grepl("^panel", g$layout$name)), function(k)
+            sum(w[g$layout$l[k]:g$layout$r[k]]), 0)
+        check(length(pw) == nrow(lay) && min(pw) >= 1,
+              sprintf("%s: panels %s in wide (the slide %.2f in; columns %.2f in in all)", f$name,
+                      paste(sprintf("%.2f", utils::head(pw, 3)), collapse = ", "), NSM_WIDTH, sum(w)))
+        el <- calc_element("strip.text.y.right", theme_get() + f$plot$theme)
+        gp <- grid::gpar(fontsize = el$size, fontface = el$face, fontfamily = el$family)
+        for (k in which(grepl("^strip-r", g$layout$name))) {
+            from <- edge[g$layout$l[k]] - w[g$layout$l[k]]
+            for (lab in unique(as.character(lay$row))) {
+                tw <- max(vapply(strsplit(lab, "\n")[[1]], function(line)
+                    grid::convertWidth(grid::grobWidth(grid::textGrob(line, gp = gp)), "in", TRUE), 0))
+                check(from >= 0 && from + tw <= NSM_WIDTH + 0.01,
+                      sprintf("%s: the row strip '%s' spans %.2f to %.2f in, outside the figure's 0 to %.2f",
+                              f$name, flat(lab), from, from + tw, NSM_WIDTH))
+            }
+            break   # the strips of a column share its position and width
         }
-        break   # the strips of a column share its position and width
-    }
-    grDevices::dev.off()
+    })
 }
 
 # ---- LHS of the baseline's 46 rates on 60 points: each panel its outcome's 12 largest |SRRC|, --
