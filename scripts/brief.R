@@ -287,13 +287,15 @@ start_item <- function(start, named, onset) {
                               if (many) paste0(" (", nsm_label(x$outcome), ")")))
     tags$li(paste0(and_list(q(nsm_label(x$outcome))), if (onset) paste0(
         if (many) " are onsets: they count" else " is an onset: it counts",
-        " only the runs in which the condition begins after the start. At the start it ",
-        "already holds in ", shares, " of runs.")
+        " only the runs in which the condition begins after the start. At the start ",
+        if (many) "their conditions already hold in " else "it already holds in ", shares,
+        " of runs", if (many) " respectively", ".")
         else paste0(if (many) " are states, not onsets: they count" else
                         " is a state, not an onset: it counts",
                     " every run in the condition at some time, the start included, so the runs ",
-                    "that start in it count as if it had happened. At the start it holds in ",
-                    shares, " of runs.")))
+                    "that start in it count as if it had happened. At the start ",
+                    if (many) "their conditions hold in " else "it holds in ", shares, " of runs",
+                    if (many) " respectively", ".")))
 }
 
 # Sentences on the levers: each lever's largest help (the top ones first), the outcomes no lever
