@@ -104,7 +104,8 @@ fig_lever_matrix <- function(ctx) {
                          "better direction (a fall of a risk helps); purple: a change to an ",
                          "outcome with no better direction. Coloured and bold: distinguishable ",
                          "from no effect (95% interval excludes 0); grey: not distinguishable. ",
-                         "Largest effects first."),
+                         "Rows: the outcome with the largest effect first; columns: the levers in ",
+                         "the order given."),
                      x = NULL, y = NULL, caption = ctx$caption) +
                 nsm_theme() +
                 theme(panel.grid.major = element_blank(), legend.position = "right",

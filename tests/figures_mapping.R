@@ -163,6 +163,17 @@ for (fig in mats) {
     xl <- x_labels(b); yl <- y_labels(b)
     texts <- do.call(rbind, lapply(b$data, function(d) if ("label" %in% names(d)) d[, c("x", "y", "label")]))
     check(nrow(texts) == 3 * 3, paste(fig$name, ": expected 9 cells, got", nrow(texts)))
+    # the order the subtitle states: rows from the top by their largest |change| at the horizon,
+    # columns the levers as `compare --levers` gave them (it once said "largest effects first"
+    # of columns in the order given)
+    at <- briefing[abs(briefing$horizon_years - h) < 1e-9, ]
+    size <- tapply(abs(at$difference_pp), at$outcome, max)[paste0(switch_of(rev(yl)), "_on")]
+    check(grepl("Rows: the outcome with the largest effect first; columns: the levers in the order given",
+                flat(b$plot$labels$subtitle), fixed = TRUE) && !anyNA(size) && !is.unsorted(-size) &&
+          identical(arm_of(xl), c("widen_c", "amplify_a", "boost_b")),
+          sprintf("%s: rows %s (largest |change| %s), columns %s, subtitle '%s'", fig$name,
+                  paste(rev(yl), collapse = ", "), paste(round(size, 2), collapse = ", "),
+                  paste(xl, collapse = ", "), flat(b$plot$labels$subtitle)))
     for (i in seq_len(nrow(texts))) {
         arm <- arm_of(xl[round(texts$x[i])])
         sw <- switch_of(yl[round(texts$y[i])])
