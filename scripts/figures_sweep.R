@@ -411,6 +411,16 @@ sweep_design_columns <- function(s) {
     names(s)[(i + 1):(j - 1)]
 }
 
+# The design of sweep.csv `s`: `points` (one row a point: `point` and the design's columns) and
+# `cols`, the columns that vary between points (one that does not is no regressor and no axis).
+sweep_design <- function(s) {
+    cols <- sweep_design_columns(s)
+    points <- unique(s[, c("point", cols), drop = FALSE])
+    points <- points[!duplicated(points$point), , drop = FALSE]
+    cols <- cols[vapply(cols, function(c) length(unique(points[[c]])) > 1, TRUE)]
+    list(points = points, cols = cols)
+}
+
 # The rows drawn: outcome probabilities (occurred_by) and mean event counts, with a `key` per
 # series ("outcome:a_on").
 sweep_series <- function(s) {
@@ -447,10 +457,9 @@ fig_sweep <- function(ctx) {
     s <- nsm_read(ctx$dir, "sweep", quiet = TRUE)
     if (is.null(s)) return(list())
     s$value <- as.numeric(s$value)   # `value` is text in the manifest's key,value tables
-    cols <- sweep_design_columns(s)
-    points <- unique(s[, c("point", cols), drop = FALSE])
-    points <- points[!duplicated(points$point), , drop = FALSE]
-    cols <- cols[vapply(cols, function(c) length(unique(points[[c]])) > 1, TRUE)]
+    design <- sweep_design(s)
+    points <- design$points
+    cols <- design$cols
     if (length(cols) == 0) return(nsm_msg("sweep.csv: no number varies between points: no sweep figure"))
     s <- sweep_series(s)
     if (nrow(s) == 0) return(nsm_msg("sweep.csv has no outcome or event rows: no sweep figure"))
@@ -686,6 +695,21 @@ sweep_rank_label <- function(x) {
     }, "", USE.NAMES = FALSE)
 }
 
+# The rows of ranking table `tab` (sweep_ranking_table) of each series' `k` regressors with the
+# largest |SRRC|, largest first, the series in the table's order: the chart's panels and the
+# brief's sentences name the same ones.
+sweep_rank_top <- function(tab, k) {
+    series <- split(tab, factor(tab$key, levels = unique(tab$key)))
+    tab <- do.call(rbind, lapply(series, function(d)
+        utils::head(d[order(-abs(d$estimate)), , drop = FALSE], k)))
+    rownames(tab) <- NULL
+    tab
+}
+
+# More than one regressor per 10 points: the coefficients are uncertain and the plain R^2 is
+# inflated, which the chart and the brief both say.
+sweep_rank_crowded <- function(p, n) p > n / 10
+
 # The fit in a panel's title: the adjusted rank R^2, with the plain one beside it.
 sweep_rank_fit <- function(r2, adj_r2) {
     ifelse(is.na(adj_r2), sprintf("adjusted R\u00b2 n/a (R\u00b2 %.2f)", r2),
@@ -708,9 +732,7 @@ sweep_ranking_figures <- function(ctx, s, points, cols) {
     # each outcome's own SWEEP_RANK_TOP regressors by |SRRC|, largest on top: the regressors
     # that matter differ between outcomes, and all of them on every panel (158 for the
     # baseline) could not be read
-    tab <- do.call(rbind, lapply(split(tab, factor(tab$key, levels = unique(tab$key))), function(d)
-        utils::head(d[order(-abs(d$estimate)), , drop = FALSE], SWEEP_RANK_TOP)))
-    rownames(tab) <- NULL
+    tab <- sweep_rank_top(tab, SWEEP_RANK_TOP)
     tab$row_id <- paste(tab$key, tab$regressor, sep = "\r")
     # a resample of few points holds fewer distinct ones than there are regressors: no fit, and
     # with no fit in any resample no interval, which is said, not drawn as "not distinguishable"
@@ -775,7 +797,7 @@ sweep_ranking_figures <- function(ctx, s, points, cols) {
                          "its outcome (%d left out). "), shown, p_all, p_all - shown),
                      "Fit: the rank R\u00b2 adjusted for the ", p_all, " regressors; a low one ",
                      "means the ranking misses interactions or non-monotone effects.",
-                     if (p_all > n / 10) sprintf(paste0(
+                     if (sweep_rank_crowded(p_all, n)) sprintf(paste0(
                          " Caution: %d regressors on %d points (more than one per 10 points): the ",
                          "plain R\u00b2 is inflated (about %.2f from chance alone) and the ",
                          "coefficients are uncertain; more points would settle them."),
