@@ -21,7 +21,7 @@ nsm_script_dir <- function() {
 }
 source(file.path(nsm_script_dir(), "figures_common.R"))
 source(file.path(nsm_script_dir(), "figures_compare.R"))   # lever_table(), with_judgment()
-source(file.path(nsm_script_dir(), "figures_sweep.R"))     # sweep_design_columns(), sweep_regressors()
+source(file.path(nsm_script_dir(), "figures_sweep.R"))     # sweep_design(), sweep_ranking_table()
 suppressPackageStartupMessages(library(htmltools))
 source(file.path(nsm_script_dir(), "brief_story.R"))       # story_section(): routes, signposts
 source(file.path(nsm_script_dir(), "brief_levers.R"))      # lever_change_lines(): arms.csv's changes
@@ -422,20 +422,20 @@ summary_sobol <- function(b) {
                       s$ci_low, s$ci_high), collapse = "; "), ".")))
 }
 
-# A sweep without a tornado or Sobol table (LHS, design file) whose points are too few for the rank
-# regression has no ranking, and its scatter pages are not in the brief: say why, rather than show a
-# header alone.
+# A sweep without a tornado or Sobol table (LHS, design file): which numbers its rank regression
+# ranks first (summary_ranking); when its points are too few for the rank regression there is no
+# ranking, and its scatter pages are not in the brief: say why, rather than show a header alone.
 summary_sweep <- function(b) {
     if (!is.null(b$tornado) || !is.null(nsm_read(b$dir, "sensitivity", quiet = TRUE))) return(NULL)
     s <- nsm_read(b$dir, "sweep", quiet = TRUE)
     if (is.null(s)) return(NULL)
-    cols <- sweep_design_columns(s)
-    points <- unique(s[, c("point", cols), drop = FALSE])
-    points <- points[!duplicated(points$point), , drop = FALSE]
-    cols <- cols[vapply(cols, function(c) length(unique(points[[c]])) > 1, TRUE)]
+    s$value <- as.numeric(s$value)
+    design <- sweep_design(s)
+    points <- design$points
+    cols <- design$cols
     if (length(cols) == 0 || sweep_is_grid(points, cols)) return(NULL)
     X <- sweep_regressors(points, cols)
-    if (nrow(X) > ncol(X) + 1) return(NULL)
+    if (nrow(X) > ncol(X) + 1) return(summary_ranking(b, sweep_series(s), points, cols))
     list(tags$li(sprintf(paste0(
         "No ranking of the swept numbers: the sweep has %s points for %s swept numbers%s, too few ",
         "for a rank regression, which needs more points than numbers (at least %s). For each ",
@@ -444,6 +444,83 @@ summary_sweep <- function(b) {
         fmt_count(nrow(X)), fmt_count(length(cols)),
         if (ncol(X) > length(cols)) " and lever sets" else "", fmt_count(ncol(X) + 2),
         min(SWEEP_TOP, length(cols)))))
+}
+
+RANK_OUTCOMES <- 3  # outcomes the ranking's sentences speak of: those that vary most
+RANK_NAMED <- 3     # numbers named for each: those with the largest |SRRC|
+# An adjusted rank R^2 below this is called low: the rule of thumb for reading standardized
+# regression coefficients (Saltelli et al. 2008, Global Sensitivity Analysis: The Primer, ch. 1).
+RANK_LOW_R2 <- 0.7
+
+# A coefficient as the brief writes it: two decimals, and no "-0.00" for a tiny negative one.
+srrc_text <- function(x) sub("^-(0\\.00)$", "\\1", sprintf("%.2f", x))
+
+# "transition a:off>on, 0.97 (0.95 to 0.98)": a ranking row `r` (sweep_ranking_table) under
+# label `lab`, its interval said to reach 0 when it does; none when no resample could be fitted.
+srrc_phrase <- function(r, lab) {
+    if (is.na(r$ci_low) || is.na(r$ci_high)) return(paste0(lab, ", ", srrc_text(r$estimate)))
+    reaches <- r$ci_low <= 0 && r$ci_high >= 0
+    paste0(lab, ", ", srrc_text(r$estimate), " (", srrc_text(r$ci_low), " to ",
+           srrc_text(r$ci_high), if (reaches) ", not distinguishable from 0", ")")
+}
+
+# An LHS or design sweep with enough points: for the RANK_OUTCOMES outcomes that vary most over
+# the points, the RANK_NAMED numbers with the largest |SRRC| by the last horizon, each with its
+# interval, and the outcome's adjusted R^2. The numbers are the ranking chart's: the same table
+# (sweep_ranking_table, whose bootstrap is seeded), the same order (sweep_rank_top), the same
+# labels; and so are its cautions (a low fit, too many regressors for the points).
+summary_ranking <- function(b, s, points, cols) {
+    rk <- sweep_ranking_table(s, points, cols)
+    tab <- rk$table
+    if (!is.null(tab)) tab <- tab[tab$quantity == "outcome", , drop = FALSE]
+    if (is.null(tab) || nrow(tab) == 0) return(NULL)
+    n <- tab$n[1]
+    p <- tab$p[1]
+    at <- s[s$horizon_years == rk$horizon & s$key %in% tab$key, , drop = FALSE]
+    lo <- tapply(at$value, at$key, min)
+    hi <- tapply(at$value, at$key, max)
+    keys <- unique(tab$key)
+    # the widest range first; ties in the table's order (order() is stable)
+    keys <- keys[order(-(hi[keys] - lo[keys]))][seq_len(min(RANK_OUTCOMES, length(keys)))]
+    top <- sweep_rank_top(tab[tab$key %in% keys, , drop = FALSE], RANK_NAMED)
+    top$label <- param_phrase(sweep_regressor_label(list(dir = b$dir), top$regressor))
+    items <- lapply(keys, function(k) {
+        d <- top[top$key == k, , drop = FALSE]
+        fit <- d$adj_r2[1]
+        tags$li(paste0(
+            q(nsm_label(d$name[1])), " (", nsm_pct_range(lo[[k]], hi[[k]]),
+            "% over the points): ",
+            paste(vapply(seq_len(nrow(d)), function(i) srrc_phrase(d[i, ], d$label[i]), ""),
+                  collapse = "; "),
+            ". Adjusted R\u00b2 ", srrc_text(fit),
+            if (fit < RANK_LOW_R2) paste0(", low: the ranking leaves much of what moves this ",
+                                          "outcome unexplained"), "."))
+    })
+    n_out <- length(unique(tab$key))
+    lead <- paste0(
+        "The uncertain numbers ", if (any(grepl("=", tab$regressor, fixed = TRUE)))
+            "(and lever sets) ", "that matter most, by rank regression over the sweep's ",
+        fmt_count(n), " points (by ", sweep_horizon_label(rk$horizon), "; the ranking chart ",
+        "shows every outcome). A number's standardized rank regression coefficient (SRRC) ",
+        "is the change in the outcome's rank, in standard deviations, per standard deviation ",
+        "of the number's rank, the others held: near \u00b11 it alone orders the outcome, ",
+        "near 0 it does not matter. Each is given with its 95% bootstrap interval over ",
+        "points, and each outcome with its adjusted R\u00b2, the share of the variation in its ",
+        "rank that the ", p, " regressors explain (below ", RANK_LOW_R2, " the ranking misses ",
+        "much: interactions, effects that are not monotone or simulation noise).",
+        if (any(is.na(top$ci_low) | is.na(top$ci_high))) paste0(
+            " A number without an interval has none because no resample of the ", n,
+            " points could be fitted: drawn with replacement, a resample holds about two thirds ",
+            "of them, too few for ", p, " regressors."),
+        if (sweep_rank_crowded(p, n)) sprintf(paste0(
+            " Caution: %d regressors on %d points (more than one per 10 points): the ",
+            "coefficients are uncertain; more points would settle them."), p, n),
+        if (n_out == 1) " The one outcome that varies over the sweep:"
+        else if (n_out == length(keys)) paste0(" The ", n_out, " outcomes that vary over the ",
+                                               "sweep, the widest range first:")
+        else paste0(" The ", length(keys), " of the ", n_out, " outcomes that vary over the ",
+                    "sweep whose probability ranges most widely:"))
+    list(tags$li(lead, tags$ul(items)))
 }
 
 brief_summary <- function(b) {

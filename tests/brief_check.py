@@ -8,9 +8,11 @@
   brief_check.py first DIR         check only the outcomes the first finding names (a run's brief)
   brief_check.py story DIR         check the signposts sentences ("what to watch") against
                                    DIR/signposts.csv (a run with --routes --signposts)
+  brief_check.py ranking DIR       check the rank regression sentences of an LHS or design sweep's
+                                   brief against a rank regression of DIR/sweep.csv done here
 
-A tiny PNG decoder (8-bit greyscale, RGB or RGBA, not interlaced: what Chromium writes) and
-html.parser: nothing beyond the standard library.
+A tiny PNG decoder (8-bit greyscale, RGB or RGBA, not interlaced: what Chromium writes),
+html.parser and a least-squares fit by Gram-Schmidt: nothing beyond the standard library.
 """
 import csv
 import html
@@ -498,6 +500,248 @@ def levers(d):
     return one_part(d, "levers", lambda d, page, p, labels, check: lever_lines(d, page, labels, check))
 
 
+# ---- the rank regression of an LHS or design sweep ------------------------------------------
+
+def ranks(x):
+    """Ranks 1..n, ties given their mean rank (R's rank())."""
+    order = sorted(range(len(x)), key=lambda i: x[i])
+    r = [0.0] * len(x)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and x[order[j + 1]] == x[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            r[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return r
+
+
+def standardized(x):
+    n = len(x)
+    m = sum(x) / n
+    sd = (sum((v - m) ** 2 for v in x) / (n - 1)) ** 0.5
+    return [(v - m) / sd for v in x] if sd > 0 else None
+
+
+def least_squares(cols, y):
+    """Coefficients and residual sum of squares of y on the columns (all centred, so no intercept:
+    the intercept of centred data is 0), by modified Gram-Schmidt; None when a column is (nearly)
+    a combination of the others. Another road than R's pivoted Householder QR in lm.fit."""
+    q, r = [], [[0.0] * len(cols) for _ in cols]
+    for j, c in enumerate(cols):
+        v = list(c)
+        norm0 = sum(a * a for a in v) ** 0.5
+        for i, qi in enumerate(q):
+            r[i][j] = sum(a * b for a, b in zip(qi, v))
+            v = [a - r[i][j] * b for a, b in zip(v, qi)]
+        norm = sum(a * a for a in v) ** 0.5
+        if norm <= 1e-7 * norm0:
+            return None
+        r[j][j] = norm
+        q.append([a / norm for a in v])
+    qty = [sum(a * b for a, b in zip(qi, y)) for qi in q]
+    coef = [0.0] * len(cols)
+    for j in reversed(range(len(cols))):
+        coef[j] = (qty[j] - sum(r[j][k] * coef[k] for k in range(j + 1, len(cols)))) / r[j][j]
+    fitted = [sum(coef[j] * cols[j][i] for j in range(len(cols))) for i in range(len(y))]
+    return coef, sum((a - b) ** 2 for a, b in zip(y, fitted))
+
+
+def sweep_ranking(d):
+    """The rank regression of sweep.csv, from its definition (README, "sweep_ranking"): the
+    design's columns are those between `point` and `quantity` that vary between points, a number
+    as itself and a lever set as a 0/1 column per set but the first; each outcome's probability by
+    the longest horizon, over the points, ranked and standardized, regressed on the ranked and
+    standardized regressors. Returns n, the regressors, and per outcome (in the file's order)
+    its coefficients, adjusted R^2 and its range over the points."""
+    table = rows(d + "/sweep.csv")
+    head = list(table[0].keys())
+    design = head[head.index("point") + 1:head.index("quantity")]
+    points = {}
+    for r in table:
+        points.setdefault(r["point"], r)
+    ids = list(points)
+
+    def number(v):
+        try:
+            return float(v)
+        except ValueError:
+            return None
+
+    regressors, columns = [], []
+    for c in design:
+        values = [points[i][c] for i in ids]
+        if len(set(values)) < 2:
+            continue
+        if all(number(v) is not None for v in values):
+            regressors.append(c)
+            columns.append([float(v) for v in values])
+            continue
+        sets = list(dict.fromkeys(values))
+        for s in sets[1:]:
+            regressors.append("%s=%s" % (c, s))
+            columns.append([1.0 if v == s else 0.0 for v in values])
+    series = [r for r in table if (r["quantity"], r["measure"]) in
+              (("outcome", "occurred_by"), ("event", "cumulative_count"))]
+    hmax = max(float(r["horizon_years"]) for r in series)
+    y_of = {}
+    for r in series:
+        if r["quantity"] == "outcome" and float(r["horizon_years"]) == hmax:
+            y_of.setdefault(r["name"], {})[r["point"]] = float(r["value"])
+    out = {"n": len(ids), "regressors": regressors, "horizon": hmax, "outcomes": {}}
+    if len(ids) <= len(regressors) + 1:
+        return out
+    rx = [standardized(ranks(c)) for c in columns]
+    for name, ys in y_of.items():
+        y = [ys[i] for i in ids]
+        ry = standardized(ranks(y))
+        fit = least_squares(rx, ry) if ry and all(rx) else None
+        if fit is None:
+            continue
+        coef, ssr = fit
+        n, p = len(y), len(regressors)
+        r2 = 1 - ssr / sum(v * v for v in ry)
+        adj = 1 - (1 - r2) * (n - 1) / (n - p - 1) if p < n - 1 else None
+        out["outcomes"][name] = {"coef": dict(zip(regressors, coef)), "adj_r2": adj,
+                                 "low": min(y), "high": max(y)}
+    return out
+
+
+def param_phrase(label):
+    """A swept number's label with its range apart: "X (rate per year) (swept 0.07 to 0.46)"."""
+    m = re.search(r": (-?[0-9.]+(e[-+]?[0-9]+)?) to (-?[0-9.]+(e[-+]?[0-9]+)?)$", label)
+    return label[:m.start()] + " (swept %s to %s)" % (m.group(1), m.group(3)) if m else label
+
+
+def two(x):
+    """A coefficient as the brief writes it: two decimals, never "-0.00"."""
+    s = "%.2f" % x
+    return "0.00" if s == "-0.00" else s
+
+
+def ranking_sentences(d, page, p, labels, check):
+    """The brief of an LHS or design sweep names, for the 3 outcomes whose probability ranges
+    most widely over the points (that range said), the 3 numbers with the largest |SRRC| by the
+    longest horizon, largest first, each with its coefficient and its 95% bootstrap interval
+    (which holds the coefficient, and is said to reach 0 exactly when it does), and the outcome's
+    adjusted R^2 (low below 0.7, and said so); the caution of more than one regressor per 10
+    points when there are; and with too few points for the regression, that it has none."""
+    rk = sweep_ranking(d)
+    n, regs = rk["n"], rk["regressors"]
+    k = len(regs)
+    lead = next((i for i in p.items if "rank regression coefficient (SRRC)" in i), None)
+    if n <= k + 1:
+        check(lead is None and any("too few for a rank regression" in i for i in p.items),
+              "ranking: %d points for %d regressors, yet the brief ranks them or does not say "
+              "why not" % (n, k))
+        return
+    check(lead is not None, "ranking: no sentence on the rank regression (%d points, %d "
+          "regressors)" % (n, k))
+    if lead is None:
+        return
+    h = rk["horizon"]
+    hz = ("%d year%s" % (h, "" if h == 1 else "s")) if h == int(h) else "%g years" % h
+    check("over the sweep's %s points (by %s;" % ("{:,}".format(n), hz) in lead and
+          "that the %d regressors explain" % k in lead,
+          "ranking: the lead does not say %d points, %d regressors, by %s: '%s'" % (
+              n, k, hz, lead))
+    crowded = "Caution: %d regressors on %d points (more than one per 10 points)" % (k, n)
+    check((crowded in lead) == (k > n / 10), "ranking: the caution of more than one regressor "
+          "per 10 points is %s with %d on %d" % ("said" if crowded in lead else "not said", k, n))
+    outcomes = rk["outcomes"]
+    # the widest ranges first, ties in the file's order (sorted() is stable)
+    want = sorted(outcomes, key=lambda o: -(outcomes[o]["high"] - outcomes[o]["low"]))[:3]
+    m = len(outcomes)
+    said = ("The one outcome that varies over the sweep:" if m == 1 else
+            "The %d outcomes that vary over the sweep, the widest range first:" % m
+            if m == len(want) else "The %d of the %d outcomes that vary over the sweep whose "
+            "probability ranges most widely:" % (len(want), m))
+    check(said in lead, "ranking: the lead does not say '%s'" % said)
+    label_of = {r["parameter"]: param_phrase(r["label"]) for r in rows(d + "/parameters.csv")}
+    item_re = re.compile(r"“([^”]+)” \((\S+)% over the points\): (.*)\. "
+                         r"Adjusted R² (-?[0-9.]+)(, low: [^.]*)?\.$")
+    part_re = re.compile(r"^(.*), (-?[0-9.]+)(?: \((-?[0-9.]+) to (-?[0-9.]+)"
+                         r"(, not distinguishable from 0)?\))?$")
+    items = [m for m in (item_re.match(i) for i in p.items) if m]
+    got = [g.group(1) for g in items]
+    # a label the scenario gives, else the name in words (labels.csv repeats the name then)
+    given = {r["name"]: r["label"] for r in rows(d + "/labels.csv")
+             if r["kind"] == "outcome" and r.get("given") == "yes"}
+    want_labels = [given.get(o, o[:1].upper() + o[1:].replace("_", " ")) for o in want]
+    check(got == want_labels, "ranking: the outcomes said are %s, the %d that vary most are %s" %
+          (got, len(want), want_labels))
+    no_interval = False
+    for o, g in zip(want, items):
+        r = outcomes[o]
+        check(g.group(2) == pct_range(r["low"], r["high"]),
+              "ranking: %s ranges %s%%, sweep.csv %s%%" % (g.group(1), g.group(2),
+                                                         pct_range(r["low"], r["high"])))
+        adj = r["adj_r2"]
+        # exactly as printed, unless the two fits' rounding could tell a tie apart
+        near_tie = abs((100 * adj) % 1 - 0.5) < 1e-6
+        check(g.group(4) == two(adj) or near_tie, "ranking: %s: adjusted R² %s, the regression "
+              "here gives %.4f" % (g.group(1), g.group(4), adj))
+        check(bool(g.group(5)) == (adj < 0.7), "ranking: %s: adjusted R² %.3f %s called low" % (
+            g.group(1), adj, "is not" if adj < 0.7 else "is"))
+        coef = r["coef"]
+        by_size = sorted(coef, key=lambda x: -abs(coef[x]))
+        parts = [part_re.match(s) for s in g.group(3).split("; ")]
+        check(all(parts) and len(parts) == min(3, k), "ranking: %s: not %d numbers 'LABEL, SRRC "
+              "(LO to HI)': '%s'" % (g.group(1), min(3, k), g.group(3)))
+        named = []
+        for x in filter(None, parts):
+            lab, est, lo, hi, reach = x.groups()
+            # which regressor the label is: a number by its parameters.csv label, a lever set
+            # by its value
+            reg = next((rg for rg in regs if label_of.get(rg) == lab), None)
+            if reg is None and lab.startswith("Lever set: "):
+                # a lever set is named by its arm's label, not checked here: the set whose
+                # SRRC is nearest the one said
+                sets = [rg for rg in regs if "=" in rg and rg not in named]
+                reg = min(sets, key=lambda rg: abs(coef[rg] - float(est)), default=None)
+            check(reg is not None, "ranking: %s: '%s' is no swept number's label" % (
+                g.group(1), lab))
+            if reg is None:
+                continue
+            named.append(reg)
+            c = coef[reg]
+            check(abs(float(est) - c) <= 0.005 + 1e-9, "ranking: %s: %s has SRRC %s, the "
+                  "regression here gives %.4f" % (g.group(1), lab, est, c))
+            if lo is None:
+                no_interval = True
+                continue
+            check(float(lo) - 0.005 <= c <= float(hi) + 0.005, "ranking: %s: %s's interval %s "
+                  "to %s does not hold its SRRC %.4f" % (g.group(1), lab, lo, hi, c))
+            reaches = float(lo) <= 0 <= float(hi)
+            check(bool(reach) == reaches or (not reach and (float(lo) == 0 or float(hi) == 0)),
+                  "ranking: %s: %s (%s to %s) %s said to reach 0" % (g.group(1), lab, lo, hi,
+                                                                   "is" if reach else "is not"))
+            check(reach or (c > 0) == (float(lo) >= 0),
+                  "ranking: %s: %s's interval %s to %s is on the other side of 0 from %.4f" % (
+                      g.group(1), lab, lo, hi, c))
+        # in order of |SRRC|, and none left out larger than one named (a tie within rounding of
+        # two fits aside)
+        sizes = [abs(coef[x]) for x in named]
+        rest = [abs(coef[x]) for x in by_size if x not in named]
+        check(all(a >= b - 1e-9 for a, b in zip(sizes, sizes[1:])) and
+              (not rest or not sizes or min(sizes) >= max(rest) - 1e-9),
+              "ranking: %s names %s, the largest |SRRC| here are %s" % (
+                  g.group(1), named, by_size[:3]))
+    # no interval: said in the lead, and only where a resample of n points, drawn with
+    # replacement, is expected to hold too few distinct points for the k regressors
+    distinct = n * (1 - (1 - 1 / n) ** n)
+    check(not no_interval or ("no resample of the %d points could be fitted" % n in lead and
+                              distinct < k + 1 + 3 * (0.1 * n) ** 0.5),
+          "ranking: a number without an interval, with %d points for %d regressors (a resample "
+          "holds about %.0f distinct points)" % (n, k, distinct))
+
+
+def ranking(d):
+    """ranking_sentences alone, for the brief of an LHS or design sweep."""
+    return one_part(d, "ranking", ranking_sentences)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "png":
         w, h, share = png_stats(sys.argv[2])
@@ -512,3 +756,5 @@ if __name__ == "__main__":
         sys.exit(0 if levers(sys.argv[2]) else 1)
     elif sys.argv[1] == "story":
         sys.exit(0 if story(sys.argv[2]) else 1)
+    elif sys.argv[1] == "ranking":
+        sys.exit(0 if ranking(sys.argv[2]) else 1)

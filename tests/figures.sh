@@ -12,7 +12,9 @@
 # checks the judgment bands of run --outer and compare --outer against their tables.
 # Checks that every figure that applies is written as a valid PNG (300 dpi, 16:9) and PDF, that
 # the brief is one self-contained HTML file holding the headline numbers of the CSV files (one
-# recomputed here with awk), and that a missing table is skipped with a message, not an error.
+# recomputed here with awk), that the brief of an LHS sweep names the numbers its rank regression
+# ranks first (tests/brief_check.py ranking, the regression redone from sweep.csv), and that a
+# missing table is skipped with a message, not an error.
 # Usage: tests/figures.sh BUILD_DIR   (from the project root; FIGURES_KEEP=1 keeps the output)
 set -u
 # awk and R number formats whatever the caller's locale (a decimal point), in UTF-8 as an analyst's R
@@ -302,6 +304,17 @@ else bad "baseline_lhs/brief.html: does not say why it has no ranking"; fi
 if grep -q '^Warning' "$work/baseline_lhs.log"; then
     bad "R warnings for the baseline's LHS sweep:"; grep -A2 '^Warning' "$work/baseline_lhs.log" | head -6
 else ok; fi
+# ... and the brief of an LHS sweep with enough points names the numbers its rank regression ranks
+# first, with their coefficients, intervals and fit (tests/brief_check.py ranking redoes the rank
+# regression from sweep.csv; with too few points, that the brief ranks nothing): the baseline's
+# rates (46 regressors on 60 points: no bootstrap interval, and the caution of too few points)
+Rscript scripts/brief.R "$work/baseline_lhs_rates" > "$work/baseline_lhs_rates_brief.log" 2>&1 ||
+    bad "brief of the baseline's LHS sweep of its rates failed"
+for d in baseline_lhs baseline_lhs_rates; do
+    if python3 tests/brief_check.py ranking "$work/$d" > "$work/$d.ranking.log" 2>&1; then ok
+    else bad "$d/brief.html: its ranking sentences:"
+         sed 's/^/    /' "$work/$d.ranking.log" | tail -6; fi
+done
 
 # ---- render: figures and brief of every folder, two at a time -------------------------------
 render() {
@@ -319,7 +332,10 @@ figures_only() {
     echo $? > "$1.rc"
 }
 { render "$work/compare"; render "$work/two_state"; figures_only "$work/known_grid"; } &
-figures_only "$work/known_lhs"
+# (the LHS sweep's brief too: its ranking sentences, checked below)
+{ figures_only "$work/known_lhs"
+  Rscript scripts/brief.R "$work/known_lhs" >> "$work/known_lhs.log" 2>&1 ||
+      echo 1 > "$work/known_lhs.rc"; }
 wait
 echo "figures: rendered 4 folders in $(( $(date +%s) - start )) s"
 for d in two_state sweep baseline compare known_grid known_lhs; do
@@ -341,7 +357,11 @@ check_figures "$work/sweep" tornado_reached_s3 tornado_left_s1 sensitivity_reach
     sensitivity_left_s1 events_per_year
 check_figures "$work/known_grid" sweep_grid_a_on sweep_grid_b_on sweep_grid_c_on
 check_figures "$work/known_lhs" sweep_ranking sweep_scatter_a_on sweep_scatter_b_on sweep_scatter_c_on
-for d in two_state baseline compare sweep; do check_brief "$work/$d"; done
+for d in two_state baseline compare sweep known_lhs; do check_brief "$work/$d"; done
+if python3 tests/brief_check.py ranking "$work/known_lhs" > "$work/known_lhs.ranking.log" 2>&1
+then ok
+else bad "known_lhs/brief.html: its ranking sentences:"
+     sed 's/^/    /' "$work/known_lhs.ranking.log" | tail -6; fi
 
 # a table the folder does not hold is skipped with a message (two_state has no counted events)
 if grep -q 'event_counts.csv has no rows' "$work/two_state.log" &&
