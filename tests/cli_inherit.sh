@@ -101,7 +101,11 @@ expect self_cycle 65 "self/scenario.csv:2:9: error: extends '\.' makes a cycle: 
 variant p ../q; variant q ../p
 expect cycle_of_two 65 "scenario.csv:2:9: error: extends '\.\./(p|q)' makes a cycle" -- check "$work/p"
 variant m ../nowhere
-expect missing_base 65 "m/scenario.csv:2:9: error: cannot open the base scenario '\.\./nowhere'.*No such file" -- check "$work/m"
+expect missing_base 65 "m/scenario.csv:2:9: error: cannot open the base scenario '\.\./nowhere'.*No such file or directory \(the path is relative to the folder of this scenario.csv, $work/m: give the base's folder from there, as in \.\./baseline, or an absolute path\)$" -- check "$work/m"
+# a typo in the base's folder: the scenario folder beside it of the nearest name (not the variant
+# itself, base2, which is as near: it would be a cycle); nothing but the errno text before
+variant base2 ../base3
+expect missing_base_suggests 65 "base2/scenario.csv:2:9: error: cannot open the base scenario '\.\./base3' \($work/base2/\.\./base3\): No such file or directory; did you mean '\.\./base'\? \(the path is relative to the folder of this scenario.csv, $work/base2\)$" -- check "$work/base2"
 variant n ..
 expect base_not_a_scenario 65 "n/scenario.csv:2:9: error: the base '\.\.' .* is not a scenario folder" -- check "$work/n"
 variant z ""

@@ -17,6 +17,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include "neasim/outdir.h"
+#include "neasim/text.h"
 #include "scenario/read.h"
 
 enum { MAX_DEPTH = 8, MAX_KEY = 4 };
@@ -416,16 +418,110 @@ typedef struct {
 
 static nsm_status resolve(chain *ch, const char *dir, nsm_table *tables);
 
-static nsm_status check_base(chain *ch, const nsm_table *sc, const nsm_cell *c, const char *bdir,
-                             char **real)
+/* Folder names as nsm_suggest compares them: a longer one is never close to anything (diag.c). */
+enum { SLOT = 128 };
+
+/* Whether folder `path` is on the chain: suggesting it as a base would make a cycle. */
+static int on_chain(const chain *ch, const char *path)
+{
+    char real[PATH_MAX];
+    if (!realpath(path, real))
+        return 0;
+    for (int i = 0; i <= ch->depth; i++)
+        if (ch->real[i] && strcmp(ch->real[i], real) == 0)
+            return 1;
+    return 0;
+}
+
+/* The scenario folders in `parent` (those with a scenario.csv, not on the chain), SLOT bytes
+** apart, into *names (*n of them; the caller frees it). None when parent cannot be read: the
+** suggestion is a courtesy, and the message says where the path was looked for anyway. */
+static nsm_status scenario_folders(const chain *ch, const char *parent, char **names, size_t *n)
+{
+    size_t cap = 0;
+    *names = NULL;
+    *n = 0;
+    DIR *d = opendir(parent);
+    if (!d)
+        return errno == ENOMEM ? NSM_ERR_NOMEM : NSM_OK;
+    nsm_status s = NSM_OK;
+    for (struct dirent *e; s == NSM_OK && (e = readdir(d));) {
+        char path[PATH_MAX];
+        if (e->d_name[0] == '.' || strlen(e->d_name) >= SLOT ||
+            snprintf(path, sizeof path, "%s/%s/scenario.csv", parent, e->d_name) >= PATH_MAX ||
+            access(path, F_OK) != 0 || on_chain(ch, dirname(path)))
+            continue;
+        if (*n == cap) {
+            char *more = realloc(*names, (cap = 2 * cap + 8) * SLOT);
+            if (!more) {
+                s = NSM_ERR_NOMEM;
+                break;
+            }
+            *names = more;
+        }
+        snprintf(*names + (*n)++ * SLOT, SLOT, "%s", e->d_name);
+    }
+    closedir(d);
+    return s;
+}
+
+/* The end of the message for a base folder that does not exist: the scenario folder beside where
+** it was looked for whose name is nearest the path's last part ("; did you mean '../flood'?"),
+** and how a relative path is read, from the folder of the scenario.csv that names it. */
+static nsm_status missing_base_hint(const chain *ch, const char *dir, const char *text,
+                                    const char *bdir, char *buf, size_t size)
+{
+    char parent[PATH_MAX];
+    size_t len = strlen(text), blen = strlen(bdir);
+    while (len > 1 && text[len - 1] == '/')
+        len--;
+    while (blen > 1 && bdir[blen - 1] == '/')
+        blen--;
+    const char *word = memrchr(text, '/', len);
+    size_t pre = word ? (size_t)(word - text) + 1 : 0; /* the path up to its last part */
+    const char *bslash = memrchr(bdir, '/', blen);
+    if (!bslash)
+        snprintf(parent, sizeof parent, ".");
+    else
+        snprintf(parent, sizeof parent, "%.*s", (int)(bslash == bdir ? 1 : bslash - bdir), bdir);
+    char last[SLOT], *names = NULL;
+    size_t n = 0;
+    nsm_status s = NSM_OK;
+    if (len - pre < SLOT) {
+        snprintf(last, sizeof last, "%.*s", (int)(len - pre), text + pre);
+        s = scenario_folders(ch, parent, &names, &n);
+    }
+    const char *hint = n ? nsm_suggest(last, names, n, SLOT) : NULL;
+    size_t k = 0;
+    buf[0] = '\0';
+    if (hint)
+        nsm_text_add(buf, size, &k, "; did you mean '%.*s%s'?", (int)pre, text, hint);
+    if (text[0] != '/')
+        nsm_text_add(buf, size, &k, " (the path is relative to the folder of this scenario.csv, "
+                     "%s%s)", dir, hint ? "" : ": give the base's folder from there, as in "
+                     "../baseline, or an absolute path");
+    free(names);
+    return s;
+}
+
+static nsm_status check_base(chain *ch, const nsm_table *sc, const nsm_cell *c, const char *dir,
+                             const char *bdir, char **real)
 {
     *real = realpath(bdir, NULL);
     if (!c->text[0])
         return nsm_table_error(sc, c, 0, ch->d, "extends names no folder: give the base "
                                "scenario's folder, relative to this one (../baseline)");
-    if (!*real)
-        return nsm_table_error(sc, c, 0, ch->d, "cannot open the base scenario '%s' (%s): %s",
-                               c->text, bdir, strerror(errno));
+    if (!*real) {
+        int err = errno;
+        char hint[2 * PATH_MAX];
+        hint[0] = '\0';
+        nsm_status s = err == ENOENT
+                           ? missing_base_hint(ch, dir, c->text, bdir, hint, sizeof hint)
+                           : NSM_OK;
+        return s != NSM_OK ? s : nsm_table_error(sc, c, 0, ch->d, "cannot open the base "
+                                                 "scenario '%s' (%s): %s%s", c->text, bdir,
+                                                 strerror(err), hint);
+    }
     for (int i = 0; i <= ch->depth; i++)
         if (ch->real[i] && strcmp(ch->real[i], *real) == 0)
             return nsm_table_error(sc, c, 0, ch->d, "extends '%s' makes a cycle: %s is already "
@@ -461,7 +557,7 @@ static nsm_status read_base(chain *ch, const char *dir, const nsm_table *sc, int
 {
     const nsm_cell *c = nsm_table_cell(sc, row, "value");
     char *bdir = join(dir, c->text), *real = NULL;
-    nsm_status s = bdir ? check_base(ch, sc, c, bdir, &real) : NSM_ERR_NOMEM;
+    nsm_status s = bdir ? check_base(ch, sc, c, dir, bdir, &real) : NSM_ERR_NOMEM;
     if (s == NSM_OK) {
         char *scen = join(bdir, "scenario.csv");
         if (!scen || access(scen, F_OK) != 0)
