@@ -78,6 +78,10 @@ bad horizon_with_a_glued_unit scenario.csv 's/^horizon_years,2,/horizon_years,6y
     "scenario.csv:5:15: error: horizon_years '6years' is not a number: write the number alone, 6, without 'years'$"
 bad lever_value_with_x levers.csv 's/^faster,transitions:f:a>b,multiply,1.5,/faster,transitions:f:a>b,multiply,x1.5,/' \
     "levers.csv:2:35: error: value 'x1.5' is not a number: write the number alone, 1.5, without 'x'$"
+# a probability set to 80 by a lever is answered as in factors.csv: 80% is written 0.8 (the
+# message stopped at "not 80" before)
+bad lever_percent levers.csv '$a green_start,factors:f:b,set,80,,x,test' \
+    "levers.csv:6:29: error: lever 'green_start' on factors:f:b: a probability must be between 0 and 1, not 80: a percentage is written as a fraction \(80% is 0.8\)$"
 # a row given twice: the message says which to do (it stopped at "(first at line 2)" before)
 bad duplicate_transition transitions.csv '$a f,a,b,3,rate_per_year,x' \
     "transitions.csv:4:1: error: transition f:a>b is given twice \(first at line 2\): remove one of the two rows, or merge them into one$"

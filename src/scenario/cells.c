@@ -273,8 +273,15 @@ nsm_status nsmi_read_probability(nsm_reader *r, int row, const char *column, dou
 nsm_status nsmi_fraction_error(nsm_reader *r, const nsm_cell *c, const char *what, const char *rule,
                                double v)
 {
-    return nsmi_reader_error(r, c, 0, "%s '%s' %s: a percentage is written as a fraction (%s%% is "
-                            "%g)", what, c->text, rule, c->text, v / 100);
+    char advice[128];
+    return nsmi_reader_error(r, c, 0, "%s '%s' %s: %s", what, c->text, rule,
+                            nsmi_fraction_advice(c->text, v, advice, sizeof advice));
+}
+
+const char *nsmi_fraction_advice(const char *text, double v, char *buf, size_t n)
+{
+    snprintf(buf, n, "a percentage is written as a fraction (%s%% is %g)", text, v / 100);
+    return buf;
 }
 
 nsm_status nsmi_read_nonnegative(nsm_reader *r, int row, const char *column, double *out)

@@ -73,15 +73,27 @@ static nsm_status read_from(nsm_reader *r, int row, nsm_lever_row *lr)
     return NSM_OK;
 }
 
-/* Apply the row alone to a variant: a value out of range is an error at the row's value. */
+static int is_probability(const nsm_param *p)
+{
+    return p->kind == NSM_P_DRAW || p->kind == NSM_P_INITIAL || p->kind == NSM_P_EFFECT_PROBABILITY;
+}
+
+/* Apply the row alone to a variant: a value out of range is an error at the row's value; a
+** probability set to 80 is likely 80%, and is answered as factors.csv answers it. */
 static nsm_status try_row(nsm_reader *r, int row, const nsm_lever_row *lr)
 {
     nsm_diag why;
     nsm_diag_init(&why);
     nsm_status st = nsm_param_try(r->m, lr->params, lr->n_params, lr->op, lr->value, &why);
+    const nsm_cell *c = nsmi_reader_cell(r, row, "value");
+    int percent = lr->op == NSM_OP_SET && lr->n_params > 0 && is_probability(&lr->params[0]) &&
+                  lr->value > 1 && lr->value <= 100;
+    char advice[128];
     if (st != NSM_OK && why.error) /* a refusal; out of memory comes without a message */
-        st = nsmi_reader_error(r, nsmi_reader_cell(r, row, "value"), 0, "lever '%s' on %s: %s",
-                              r->m->levers[lr->lever].name, lr->target, why.error);
+        st = nsmi_reader_error(r, c, 0, "lever '%s' on %s: %s%s%s", r->m->levers[lr->lever].name,
+                              lr->target, why.error, percent ? ": " : "",
+                              percent ? nsmi_fraction_advice(c->text, lr->value, advice,
+                                                             sizeof advice) : "");
     nsm_diag_release(&why);
     return st;
 }
@@ -160,11 +172,6 @@ static double max_factor(double before)
 {
     double x = 1.0 / before, scale = pow(10.0, 5.0 - floor(log10(x)));
     return floor(x * scale) / scale;
-}
-
-static int is_probability(const nsm_param *p)
-{
-    return p->kind == NSM_P_DRAW || p->kind == NSM_P_INITIAL || p->kind == NSM_P_EFFECT_PROBABILITY;
 }
 
 /* Row `bad` failed on number p (worth `before`) in the arm and at the ends being tried: refuse it

@@ -112,10 +112,13 @@ nsm_status nsmi_read_number(nsm_reader *r, int row, const char *column, double *
 nsm_status nsmi_read_probability(nsm_reader *r, int row, const char *column, double *out);
 nsm_status nsmi_read_nonnegative(nsm_reader *r, int row, const char *column, double *out);
 /* The error for a number v in (1, 100] at cell c where a fraction is needed: "WHAT 'TEXT' RULE: a
-** percentage is written as a fraction (40% is 0.4)". The one phrasing of that advice, for
-** probabilities (cells.c) and annual probabilities (transitions.c). */
+** percentage is written as a fraction (40% is 0.4)", the advice by nsmi_fraction_advice. */
 nsm_status nsmi_fraction_error(nsm_reader *r, const nsm_cell *c, const char *what, const char *rule,
                                double v);
+/* "a percentage is written as a fraction (40% is 0.4)" for the number v written `text`, into buf
+** (of size n), which it returns: the one phrasing of that advice, for probabilities (cells.c),
+** annual probabilities (transitions.c) and levers that set a probability (levers.c). */
+const char *nsmi_fraction_advice(const char *text, double v, char *buf, size_t n);
 nsm_status nsmi_read_integer(nsm_reader *r, int row, const char *column, int lo, int hi,
                             int *out);
 /* As nsmi_read_number and nsmi_read_integer, with messages that name the value `what` rather

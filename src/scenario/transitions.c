@@ -60,11 +60,11 @@ static nsm_status read_rate(nsm_reader *r, int row, double *rate, int *unit_out)
     if (v < 0)
         return nsmi_reader_error(r, c, 0, "%s '%s' is negative: it must be 0 or more", units[unit],
                                 c->text);
+    char advice[128];
     if (unit == U_ANNUAL && v > 1 && v <= 100) /* 10 for 10%, or 1.5 meant as a rate */
-        return nsmi_reader_error(r, c, 0, "annual_probability '%s' must be below 1: a percentage "
-                                "is written as a fraction (%s%% is %g); a rate of %s a year is "
-                                "written with the unit rate_per_year", c->text, c->text, v / 100,
-                                c->text);
+        return nsmi_reader_error(r, c, 0, "annual_probability '%s' must be below 1: %s; a rate "
+                                "of %s a year is written with the unit rate_per_year", c->text,
+                                nsmi_fraction_advice(c->text, v, advice, sizeof advice), c->text);
     if (unit == U_ANNUAL && v >= 1)
         return nsmi_reader_error(r, c, 0, "annual_probability '%s' must be below 1 (1 would be a "
                                 "certain move; write a fast one as rate_per_year)", c->text);
