@@ -124,6 +124,10 @@ check_that event_at_start_no_year \
 # ---- counted events that count dates (events.csv, column counts)
 bad events_counts_unknown events.csv 'write:event,rate_per_year,counts,source\nlaunch,2,date,x\n' \
     "events.csv:2:10: error: counts must be 'occurrences' \(or empty: every occurrence is counted\) or 'dates' \(a date with several occurrences is counted once\), not 'date'; did you mean 'dates'\?"
+# a word near neither at a third of its length: 'days' is two edits from 'dates' (no suggestion
+# before)
+bad events_counts_days events.csv 'write:event,rate_per_year,counts,source\nlaunch,2,days,x\n' \
+    "events.csv:2:10: error: counts must be .*, not 'days'; did you mean 'dates'\?$"
 expect events_counts_check 0 '^  daily +200 per year, counts dates \(a date with several occurrences once\)$' -- \
     check tests/models/dates
 expect events_counts_check_default 0 '^  echo +0 per year$' -- check tests/models/dates

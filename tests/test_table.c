@@ -150,6 +150,12 @@ static void test_suggest(void **state)
     assert_null(nsm_suggest("tnsoin", names[0], 4, 16)); /* distance 3 > 6/3 */
     assert_string_equal(nsm_suggest("tensoin", names[0], 4, 16), "tension");
     assert_null(nsm_suggest("x", names[0], 0, 16));
+    /* a wider net for a closed list of keywords: 'days' is two edits from 'dates' */
+    static const char kinds[2][12] = {"occurrences", "dates"};
+    assert_null(nsm_suggest("days", kinds[0], 2, 12));
+    assert_string_equal(nsm_suggest_within("days", kinds[0], 2, 12, 2), "dates");
+    assert_null(nsm_suggest_within("day", kinds[0], 2, 12, 2)); /* distance 3 */
+    assert_string_equal(nsm_suggest_within("tensoin", names[0], 4, 16, 2), "tension");
 }
 
 

@@ -61,6 +61,10 @@ void nsm_diag_warn(nsm_diag *d, const char *file, int line, int column, const ch
 /* The closest candidate to `word` by edit distance, or NULL if none is close enough to suggest
 ** ("did you mean ...?"). candidates is an array of n strings spaced `stride` bytes apart. */
 const char *nsm_suggest(const char *word, const char *candidates, size_t n, size_t stride);
+/* The same within `limit` edits rather than a third of word's length: for a closed list of a few
+** keywords, where a wider net cannot catch a wrong one ('days' for 'dates'). */
+const char *nsm_suggest_within(const char *word, const char *candidates, size_t n, size_t stride,
+                               size_t limit);
 /* The Levenshtein distance of a and b, or limit + 1 when it is larger than limit. */
 size_t nsm_edit_distance(const char *a, const char *b, size_t limit);
 

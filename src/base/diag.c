@@ -184,7 +184,12 @@ size_t nsm_edit_distance(const char *a, const char *b, size_t limit)
 const char *nsm_suggest(const char *word, const char *candidates, size_t n, size_t stride)
 {
     size_t len = strlen(word);
-    size_t limit = len / 3 > 1 ? len / 3 : 1;
+    return nsm_suggest_within(word, candidates, n, stride, len / 3 > 1 ? len / 3 : 1);
+}
+
+const char *nsm_suggest_within(const char *word, const char *candidates, size_t n, size_t stride,
+                               size_t limit)
+{
     const char *best = NULL;
     size_t best_d = limit + 1;
     for (size_t i = 0; i < n; i++) {

@@ -59,7 +59,9 @@ static nsm_status read_counts(nsm_reader *r, int row, nsm_event *e)
         e->counts_dates = 1;
         return NSM_OK;
     }
-    const char *hint = nsm_suggest(c->text, kinds[0], 2, sizeof kinds[0]);
+    /* two words far apart: half the word's length in edits still finds only the one meant */
+    const char *hint = nsm_suggest_within(c->text, kinds[0], 2, sizeof kinds[0],
+                                          strlen(c->text) / 2 > 1 ? strlen(c->text) / 2 : 1);
     return nsmi_reader_error(r, c, 0, "counts must be 'occurrences' (or empty: every occurrence "
                             "is counted) or 'dates' (a date with several occurrences is counted "
                             "once), not '%s'%s%s%s", c->text, hint ? "; did you mean '" : "",
