@@ -29,6 +29,9 @@ bad initial_pair_cannot_rescale factors.csv 's/^f,a,1,/f,a,"beta(1e-300,1)",/; s
     "factors.csv:3:5: error: 'uniform\(0.999999,1\)' can draw 0.999999 while the other distributions of its row"
 bad effect_probability_zero effects.csv 'write:trigger,probability,delay_days,delay,action,source\nf:a>b,"beta(1e-300,1)",0,fixed,f=a,x\n' \
     "effects.csv:2:7: error: 'beta\(1e-300,1\)' can draw 0 .*an effect's probability must be above 0"
+# ... and what to do instead: a small probability (the message stopped at "not 0" before)
+bad effect_probability_zero_says_what_to_do effects.csv 'write:trigger,probability,delay_days,delay,action,source\nf:a>b,"beta(1e-300,1)",0,fixed,f=a,x\n' \
+    "effects.csv:2:7: error: .*an effect's probability must be above 0 and at most 1, not 0: at 0 the effect would never happen; for a rare one, use a small probability such as 0.001$"
 bad effect_delay_overflow effects.csv 'write:trigger,probability,delay_days,delay,action,source\nf:a>b,1,"lognormal(700,2)",fixed,f=a,x\n' \
     "effects.csv:2:9: error: 'lognormal\(700,2\)' cannot be drawn"
 bad season_mean_zero seasonality.csv 'write:target,month,multiplier,source\nf:a>b,3,"uniform(0,5e-324)",x\n' \

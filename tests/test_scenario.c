@@ -1044,7 +1044,9 @@ static bad_case cases[] = {
      ": error: the random streams of 'calendar:c48590' and 'calendar:c153391'", "rename"},
     /* effects.csv */
     {"effect_probability_zero", "effects.csv", "tests,1,", "tests,0,",
-     "effects.csv:3:7: error: probability must be above 0", "removed"},
+     "effects.csv:3:7: error: probability must be above 0", "above 0: at 0 the effect would "
+     "never happen; remove the row if it should not, or give a small probability (0.001) if it "
+     "is rare"},
     {"unknown_delay", "effects.csv", "uniform", "unifrom",
      "effects.csv:2:23: error: unknown delay 'unifrom'; did you mean 'uniform'?", "exponential"},
     {"negative_delay", "effects.csv", "0.5,30,", "0.5,-30,",

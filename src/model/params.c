@@ -233,6 +233,10 @@ nsm_status nsm_param_apply(nsm_model *m, const nsm_param *p, nsm_op op, double v
         return set_probability(m->draws[p->a].prob + p->b * k, k, p->c, r, d);
     }
     case NSM_P_EFFECT_PROBABILITY:
+        if (r == 0) /* a lever or a draw that switches the effect off: say what instead */
+            return nsm_diag_error(d, NSM_ERR_INPUT, "an effect's probability must be above 0 and "
+                                  "at most 1, not 0: at 0 the effect would never happen; for a "
+                                  "rare one, use a small probability such as 0.001");
         if (!(r > 0 && r <= 1))
             return fail(d, "an effect's probability must be above 0 and at most 1", r);
         m->effects[p->a].probability = r;

@@ -42,7 +42,9 @@ static nsm_status read_probability(nsm_reader *r, int row, double *p)
     nsm_status s = nsmi_read_probability(r, row, "probability", p);
     if (s == NSM_OK && *p == 0)
         return nsmi_reader_error(r, nsmi_reader_cell(r, row, "probability"), 0, "probability must "
-                                "be above 0 (an effect that never happens should be removed)");
+                                "be above 0: at 0 the effect would never happen; remove the row "
+                                "if it should not, or give a small probability (0.001) if it is "
+                                "rare");
     return s;
 }
 
