@@ -868,8 +868,14 @@ static bad_case cases[] = {
     {"bad_factor_name", "factors.csv", "regime,a,1", "Regime,a,1",
      "factors.csv:5:1: error: 'Regime' is not a valid factor name", "; write 'regime'"},
     {"long_name", "outcomes.csv", "at_war,", "a123456789012345678901234567890123456789"
-     "012345678901234567890123,", "outcomes.csv:2:1: error: outcome name 'a1234", "longer than "
-     "63 characters"},
+     "012345678901234567890123,", "outcomes.csv:2:1: error: outcome name 'a1234",
+     /* said how to fix it, and for which names: only "longer than 63 characters" before */
+     "' is 64 characters long; every name (of a factor, level, event, draw, outcome, lever, "
+     "calendar entry, id or scenario) has at most 63 characters: shorten it, and give the full "
+     "wording in the column label, which reports show instead of the name"},
+    {"long_calendar_name", "calendar.csv", "vote,", "a12345678901234567890123456789012345678"
+     "90123456789012345678901234,", "calendar.csv:2:1: error: calendar entry name 'a1234",
+     "has at most 63 characters: shorten it\n"},
     {"duplicate_level", "factors.csv", "war,conflict,0", "war,tension,0",
      "factors.csv:4:5: error: level 'tension' of factor 'war' is defined twice (first at line 3)",
      "twice"},
@@ -923,7 +929,8 @@ static bad_case cases[] = {
     {"infinite_rate", "events.csv", "launches,12", "launches,inf",
      "events.csv:2:10: error: 'inf' is not a number", "rate_per_year"},
     {"huge_rate", "events.csv", "launches,12", "launches,1e999",
-     "events.csv:2:10: error: '1e999' is too large", "number"},
+     "events.csv:2:10: error: '1e999' is too large", "for a number: the largest is about 1.8e308; "
+     "check the exponent after the 'e' (1e3 is 1000)"},
     {"dispersion_zero", "events.csv", "12,2,6", "12,0,6",
      "events.csv:2:13: error: dispersion must be above 0", "Poisson"},
     /* modifiers.csv */

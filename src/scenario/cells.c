@@ -93,6 +93,34 @@ static void snake_case(const char *s, char *buf, size_t n)
         buf[0] = '\0';
 }
 
+/* Where a name's long wording goes instead (scenarios/README.md, "Labels for people"), for the
+** message about a name too long: a label column, which reports show instead of the name, or
+** scenario.csv's title; NULL for names without one. */
+static const char *long_wording(const char *what)
+{
+    static const char *const where[][2] = {
+        {"factor", "the column factor_label"}, {"level", "the column label"},
+        {"event", "the column label"}, {"draw", "the column label"},
+        {"outcome", "the column label"}, {"lever", "the column label"},
+        {"scenario", "the key title"}};
+    for (size_t k = 0; k < sizeof where / sizeof where[0]; k++)
+        if (strcmp(what, where[k][0]) == 0)
+            return where[k][1];
+    return NULL;
+}
+
+static nsm_status name_too_long(nsm_reader *r, const nsm_cell *c, const char *what)
+{
+    const char *wording = long_wording(what);
+    return nsmi_reader_error(r, c, 0, "%s name '%s' is %zu characters long; every name (of a "
+                            "factor, level, event, draw, outcome, lever, calendar entry, id or "
+                            "scenario) has at most %d characters: shorten it%s%s%s", what,
+                            c->text, strlen(c->text), NSM_NAME_MAX - 1,
+                            wording ? ", and give the full wording in " : "",
+                            wording ? wording : "",
+                            wording ? ", which reports show instead of the name" : "");
+}
+
 nsm_status nsmi_read_name(nsm_reader *r, int row, const char *column, const char *what,
                          const char **out)
 {
@@ -100,8 +128,7 @@ nsm_status nsmi_read_name(nsm_reader *r, int row, const char *column, const char
     if (!c->text[0])
         return nsmi_reader_error(r, c, 0, "missing %s name", what);
     if (strlen(c->text) >= NSM_NAME_MAX)
-        return nsmi_reader_error(r, c, 0, "%s name '%s' is longer than %d characters", what,
-                                c->text, NSM_NAME_MAX - 1);
+        return name_too_long(r, c, what);
     /* a character that cannot be seen (a no-break space or a byte-order mark pasted from a
     ** word processor) would make the message show a name that looks right */
     const unsigned char *u = (const unsigned char *)c->text;
@@ -250,8 +277,10 @@ nsm_status nsmi_read_number_of(nsm_reader *r, int row, const char *column, const
         return st != NSM_OK ? st : nsmi_reader_error(r, c, 0, "'%s' is not a number (%s needs a "
                                                      "number such as 0.25 or 1e-3)", s, what);
     }
-    if (!isfinite(v))
-        return nsmi_reader_error(r, c, 0, "'%s' is too large for a number", s);
+    if (!isfinite(v)) /* beyond a double's range: a typo, since no quantity here is near it */
+        return nsmi_reader_error(r, c, 0, "'%s' is too large for a number: the largest is about "
+                                "1.8e308; check the %s", s, strpbrk(s, "eE") ? "exponent after "
+                                "the 'e' (1e3 is 1000)" : "number of digits");
     *out = v;
     return NSM_OK;
 }
