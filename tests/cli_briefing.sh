@@ -126,6 +126,20 @@ check_that "scenarios printed: none differs" \
 check_that "scenarios printed: counted" \
     grep -q '^  1 of 1 other scenarios: no distinguishable difference$' "$work/scen.txt"
 check_that "scenarios printed: no lever anywhere" bash -c "! grep -qi 'lever' '$work/scen.txt'"
+# the first column is as wide as its widest entry, the first scenario's row included: that row,
+# "flood_barrier (probability)", pushed its first figure out of line with the dates before; a
+# name too long for the column's cap is cut with "..." and keeps it in line
+for v in flood_barrier flood_barrier_with_a_name_far_longer_than_the_column_takes; do
+    rm -rf "${work:?}/$v"; cp -r "$work/ts_a" "$work/$v"
+    sed -i "s/^name,ts_a,/name,$v,/" "$work/$v/scenario.csv"
+    "$NEASIM" compare "$work/$v" "$work/ts_b" --runs 200 --seed 3 --horizons 1,2 \
+        --out "$work/scen-$v" >"$work/scen-$v.txt" 2>&1
+    check_that "scenarios printed: $v's first figure under its date" awk -v v="$v" '
+        /^outcome \/ scenario / { col = index($0, "2026-01-01") }
+        index($0, "  " substr(v, 1, 20)) == 1 && /\(probability\)/ && !row { row = $0 }
+        END { if ((row ~ /\.\.\. \(probability\)/) != (length(v) > 40)) exit 1
+              exit !(col > 0 && match(row, /[0-9.]+%/) == col) }' "$work/scen-$v.txt"
+done
 
 # --- interactions: a factorial comparison of two levers of known interaction
 "$NEASIM" compare tests/models/interact --levers double,triple --factorial --runs 20000 --seed 5 \

@@ -137,13 +137,29 @@ static arm_words words_of(const nsm_comparison *cmp, int scenarios)
                      : (arm_words){"lever", "no lever", "levers", "effect", "baseline"};
 }
 
+/* The arm column's widest label: longer ones are cut (with "...") rather than push every figure
+** off the right of the screen, as run's summary cuts its outcomes. */
+enum { ARM_COLUMN_MAX = 48 };
+
+/* The baseline row's head, "NAME (probability)", spans the arm column, its verdict and the blank
+** between them (lw + 9 columns): cut to fit there, NAME first (a scenario's name may be long). */
+static const char BASELINE_MARK[] = " (probability)";
+
+static void baseline_head(const arm_words *aw, int lw, char *buf, size_t n)
+{
+    char name[1024]; /* >= 4 bytes a column of ARM_COLUMN_MAX: a cut by bytes never shows */
+    snprintf(name, sizeof name, "%s", aw->first);
+    nsm_text_fit(name, lw + 9 - (int)strlen(BASELINE_MARK));
+    snprintf(buf, n, "%s%s", name, BASELINE_MARK);
+}
+
 /* The baseline's row of an outcome: its probability at each horizon. */
 static void print_baseline_row(const nsm_comparison *cmp, int o, int lw, int w,
                                const arm_words *aw)
 {
     const nsm_horizons *hz = &cmp->horizons;
-    char head[600];
-    snprintf(head, sizeof head, "%s (probability)", aw->first);
+    char head[1100];
+    baseline_head(aw, lw, head, sizeof head);
     printf("  ");
     nsm_text_pad(stdout, head, lw + 9);
     for (int h = 0; h < hz->n; h++) {
@@ -281,13 +297,15 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
                "[judgment 5-95%%: the range of the change over the %llu draws of the uncertain "
                "numbers]\n", (unsigned long long)cmp->outer->n_draws,
                (unsigned long long)cmp->outer->n_draws);
-    /* the arm column as wide as the longest "N. label", within reason */
-    int lw = 16;
+    /* the arm column as wide as the longest "N. label" and the baseline row's head (which also
+    ** spans the verdict column), within reason */
+    int lw = nsm_text_width(aw.first) + (int)strlen(BASELINE_MARK) - 9;
+    lw = lw < 16 ? 16 : lw > ARM_COLUMN_MAX ? ARM_COLUMN_MAX : lw;
     for (int a = 1; a <= na; a++) {
         char label[1024];
         nsm_arm_label(m, &cmp->arms[a], label, sizeof label);
         int len = nsm_text_width(label) + 4;
-        lw = len > lw ? (len > 48 ? 48 : len) : lw;
+        lw = len > lw ? (len > ARM_COLUMN_MAX ? ARM_COLUMN_MAX : len) : lw;
     }
     char head[32];
     snprintf(head, sizeof head, "outcome / %s", aw.one);
