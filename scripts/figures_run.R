@@ -51,8 +51,22 @@ judgment_rows <- function(ctx, d) {
 # Outcomes that are onsets (outcomes.csv has their holds_at_start rows): their probability is of
 # beginning after the start, not of holding at some time, and the figures say so by their names.
 nsm_onsets <- function(oc) unique(oc$outcome[oc$measure == "holds_at_start"])
-nsm_outcome_name <- function(outcome, onsets)
-    ifelse(outcome %in% onsets, paste0(nsm_label(outcome), " (onset)"), nsm_label(outcome))
+# State outcomes that hold at the start in some runs, with that share (the first arm's): their
+# "has occurred" counts those runs from the start as if today's state were news, and the figures
+# say so by their names too ("Russia-China-DPRK coordinate (70% at the start)").
+nsm_held_at_start <- function(oc) {
+    x <- oc[oc$measure == "occurred_by" & !oc$outcome %in% nsm_onsets(oc), , drop = FALSE]
+    arms <- nsm_arms(x)
+    if (!is.null(arms)) x <- x[x$arm == arms[1], , drop = FALSE]
+    x <- x[x$date == min(x$date) & x$probability > 0, , drop = FALSE]
+    stats::setNames(x$probability, x$outcome)
+}
+nsm_outcome_name <- function(outcome, onsets, held = NULL) {
+    share <- held[match(outcome, names(held))]
+    mark <- ifelse(outcome %in% onsets, " (onset)",
+                   ifelse(is.na(share), "", paste0(" (", nsm_pct_label(share), " at the start)")))
+    paste0(nsm_label(outcome), mark)
+}
 # What "has occurred" counts, for a subtitle: a state outcome has held at some time (the start
 # included), an onset has begun after the start. `when` is " since the start" or " by the date".
 nsm_occurred_phrase <- function(onsets, outcomes, when) {
@@ -66,6 +80,12 @@ nsm_occurred_phrase <- function(onsets, outcomes, when) {
 
 NSM_ONSET_NOTE <- paste("(onset): only a change into the outcome after the start counts; runs that",
                         "start in it count only if they leave it and return.")
+NSM_HELD_NOTE <- paste("(N% at the start): a state that N% of runs start in, counted as occurred",
+                       "from the start.")
+# The notes on the outcomes' marks that the outcomes shown need, after a sentence ending ".".
+nsm_mark_notes <- function(outcomes, onsets, held)
+    paste0(if (any(outcomes %in% onsets)) paste0(" ", NSM_ONSET_NOTE),
+           if (any(outcomes %in% names(held))) paste0(" ", NSM_HELD_NOTE))
 
 # The headline chart's value labels, placed beyond the end of the Monte Carlo interval (and of the
 # dot, which a narrow interval does not reach): after its upper end, or before its lower end for a
@@ -85,6 +105,7 @@ fig_outcomes_by_horizon <- function(ctx) {
     oc <- ctx$outcomes
     if (is.null(oc)) return(invisible())
     onsets <- nsm_onsets(oc)
+    held <- nsm_held_at_start(oc)
     oc <- oc[oc$measure == "occurred_by", , drop = FALSE]
     if (nrow(oc) == 0) return(nsm_msg("outcomes.csv has no occurred_by rows: no headline figure"))
     arms <- nsm_arms(oc)
@@ -96,7 +117,8 @@ fig_outcomes_by_horizon <- function(ctx) {
     last <- h[h$horizon == max(h$horizon), , drop = FALSE]
     if (!is.null(arms)) last <- last[last$arm == arms[1], , drop = FALSE]
     ord <- last$outcome[order(last$probability, decreasing = FALSE)]
-    h$outcome_lab <- factor(nsm_outcome_name(h$outcome, onsets), levels = nsm_outcome_name(ord, onsets))
+    h$outcome_lab <- factor(nsm_outcome_name(h$outcome, onsets, held),
+                            levels = nsm_outcome_name(ord, onsets, held))
     pages <- nsm_pages(rev(ord), 25)
     groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3)
     figs <- list()
@@ -144,14 +166,14 @@ fig_outcomes_by_horizon <- function(ctx) {
                                   "; lines: 95% Monte Carlo interval",
                                   if (of_mean) paste(" of the mean over the draws (the",
                                                      "draws counted as a sample)"),
-                                  if (length(onsets)) paste0(". ", NSM_ONSET_NOTE) else "")
+                                  ".", nsm_mark_notes(h$outcome, onsets, held))
                  else nsm_subtitle(nsm_occurred_phrase(onsets, h$outcome, " since the start"),
                                    ". Dark line: 95% Monte Carlo interval of the ",
                                    "mean over the draws (simulation error, the draws counted as a ",
                                    "sample). Wide pale bar: judgment range, the 5% to ",
                                    "95% points of the probability over the draws of the ",
                                    "scenario's uncertain numbers (uncertainty.csv).",
-                                   if (length(onsets)) paste0(" ", NSM_ONSET_NOTE) else ""),
+                                   nsm_mark_notes(h$outcome, onsets, held)),
                  x = NULL, y = "Probability (% of runs)",
                  caption = ctx$caption) +
             nsm_theme() +
@@ -172,8 +194,9 @@ fig_outcomes_by_horizon <- function(ctx) {
 
 fig_outcomes_over_time <- function(ctx) {
     oc <- ctx$outcomes
-    onsets <- if (is.null(oc)) character(0) else nsm_onsets(oc)
     if (is.null(oc)) return(invisible())
+    onsets <- nsm_onsets(oc)
+    held <- nsm_held_at_start(oc)
     oc <- oc[oc$measure == "occurred_by", , drop = FALSE]
     if (nrow(oc) == 0) return(invisible())
     arms <- nsm_arms(oc)
@@ -191,8 +214,8 @@ fig_outcomes_over_time <- function(ctx) {
         k <- length(pages[[i]])
         ncol <- nsm_ncol(k)
         wrap <- c(60, 45, 40, 30, 24)[min(ncol, 5)]
-        labs_ord <- nsm_wrap(nsm_outcome_name(pages[[i]], onsets), wrap)
-        d$panel <- factor(nsm_wrap(nsm_outcome_name(d$outcome, onsets), wrap), levels = labs_ord)
+        labs_ord <- nsm_wrap(nsm_outcome_name(pages[[i]], onsets, held), wrap)
+        d$panel <- factor(nsm_wrap(nsm_outcome_name(d$outcome, onsets, held), wrap), levels = labs_ord)
         if (!is.null(arms)) d$arm <- factor(d$arm, levels = arms)
         p <- ggplot(d, aes(date, probability, ymin = ci_low, ymax = ci_high))
         span <- as.numeric(to - from)
@@ -244,14 +267,14 @@ fig_outcomes_over_time <- function(ctx) {
                  subtitle = if (is.null(ju))
                      nsm_subtitle(nsm_occurred_phrase(onsets, d$outcome, " by the date"),
                                   " (first occurrence). ", nsm_interval_note(ctx),
-                                  if (length(onsets)) paste0(" ", NSM_ONSET_NOTE) else "")
+                                  nsm_mark_notes(oc$outcome, onsets, held))
                  else nsm_subtitle(nsm_occurred_phrase(onsets, d$outcome, " by the date"),
                                    " (first occurrence). Shaded: 95% Monte Carlo interval ",
                                    "of the mean over the draws, which counts the draws, not the ",
                                    "runs, as the sample. Whiskers: judgment range, the 5% to 95% ",
                                    "points of the probability over the draws of the scenario's ",
                                    "uncertain numbers (uncertainty.csv), at its horizons.",
-                                   if (length(onsets)) paste0(" ", NSM_ONSET_NOTE) else ""),
+                                   nsm_mark_notes(oc$outcome, onsets, held)),
                  x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +
             nsm_theme(base_size = if (ncol >= 5) 13 else 15)
         name <- paste0("outcomes_over_time", nsm_group_suffix(g, length(groups)),

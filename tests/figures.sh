@@ -212,8 +212,8 @@ tally mapping $?
     --quiet > /dev/null || bad "neasim compare --levers all failed (exit $?)"
 
 # labels for people: the baseline's labels name what the figures show, tornado labels built
-# from them fit their rows, and the arm charts of compare --levers all name every arm
-# (tests/figures_labels.R)
+# from them fit their rows, the arm charts of compare --levers all name every arm, and a state
+# outcome that runs start in is named with that share (formal-alignment) (tests/figures_labels.R)
 "$NEASIM" sweep scenarios/baseline --oat --runs 200 --seed 1 --out "$work/baseline_oat" --quiet \
     --params 'modifiers:13,transitions:rok_nuclear_debate:*,effects:11:probability,factors:usfk_posture:reduced' ||
     bad "neasim sweep --oat of the baseline failed (exit $?)"
@@ -221,8 +221,9 @@ tally mapping $?
 # tornado's value labels must not run together there
 "$NEASIM" sweep scenarios/baseline --oat --runs 100 --seed 1 --out "$work/baseline_oat_all" --quiet ||
     bad "neasim sweep --oat of all the baseline's numbers failed (exit $?)"
+run scenarios/formal-alignment "$work/formal" 1 1000
 Rscript tests/figures_labels.R scripts "$work/baseline" "$work/compare" "$work/baseline_oat" \
-    "$work/compare_all" "$work/baseline_oat_all" > "$work/labels.log" 2>&1
+    "$work/compare_all" "$work/baseline_oat_all" "$work/formal" > "$work/labels.log" 2>&1
 tally labels $?
 
 cp -r "$work/compare_all" "$work/compare_long"

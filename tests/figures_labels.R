@@ -6,14 +6,17 @@
 # and its value labels, measured in their font, stand apart in every panel.
 #
 # Usage: Rscript tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR ALL_DIR FULL_OAT_DIR
+#          STATE_DIR
 #   RUN_DIR: neasim run of scenarios/baseline; COMPARE_DIR: neasim compare of two of its levers;
 #   OAT_DIR: neasim sweep --oat of the baseline (a few parameters); ALL_DIR: neasim compare
 #   --levers all of the baseline (nine arms); FULL_OAT_DIR: neasim sweep --oat of all the baseline's
-#   uncertain numbers (its tornado pages' value labels are measured).
+#   uncertain numbers (its tornado pages' value labels are measured); STATE_DIR: neasim run of
+#   scenarios/formal-alignment, a state outcome of which most runs start in.
 # Prints one FAIL line per failed check and "labels: N passed, M failed"; exits 1 on a failure.
 
 source("tests/figures_check.R")
-args <- figure_test_args(6, "tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR ALL_DIR FULL_OAT_DIR",
+args <- figure_test_args(7, paste("tests/figures_labels.R SCRIPTS_DIR RUN_DIR COMPARE_DIR OAT_DIR ALL_DIR",
+                                   "FULL_OAT_DIR STATE_DIR"),
                          files = c("figures_run.R", "figures_compare.R", "figures_sweep.R",
                                    "figures_story.R"))
 
@@ -44,6 +47,32 @@ sub_text <- flat(fig$plot$labels$subtitle)
 check(grepl("held at some time since the start or, for an onset, begun after the start", sub_text) &&
           !grepl("Share of runs in which the outcome has held at some time since the start;", sub_text),
       paste("headline chart: the subtitle says", sub_text))
+# ... a state outcome that some runs start in is named with that share, from outcomes.csv's first
+# date ("Russia-China-DPRK coordinate (71% at the start)"), in the headline chart and the course's
+# panels, and the subtitles say what the mark means (its 99% "by 2036" counted them unsaid before)
+sc <- suppressMessages(nsm_context(args[7]))
+so <- sc$outcomes
+first <- so[so$measure == "occurred_by" & so$date == min(so$date), ]
+son <- unique(so$outcome[so$measure == "holds_at_start"])
+share <- stats::setNames(first$probability, first$outcome)
+pct <- sprintf("%.0f%%", 100 * share)
+want <- flat(ifelse(names(share) %in% son, paste0(nsm_label(names(share)), " (onset)"),
+                    ifelse(share > 0, paste0(nsm_label(names(share)), " (", pct, " at the start)"),
+                           nsm_label(names(share)))))
+held_note <- "(N% at the start): a state that N% of runs start in, counted as occurred from the start."
+sfig <- fig_outcomes_by_horizon(sc)[[1]]
+shown <- axis_labels(sfig$plot, "y")
+check(any(share[!names(share) %in% son] > 0.5) && setequal(shown, want) &&
+          grepl(held_note, flat(sfig$plot$labels$subtitle), fixed = TRUE),
+      paste("state run, headline chart: labels", paste(setdiff(shown, want), collapse = " | "),
+            "not", paste(setdiff(want, shown), collapse = " | "), "; subtitle:",
+            flat(sfig$plot$labels$subtitle)))
+course <- fig_outcomes_over_time(sc)
+strips <- unlist(lapply(course, function(f) flat(levels(ggplot_build(f$plot)$layout$layout$panel))))
+check(length(course) > 0 && setequal(strips, want) &&
+          all(vapply(course, function(f) grepl(held_note, flat(f$plot$labels$subtitle), fixed = TRUE), TRUE)),
+      paste("state run, course: panels", paste(setdiff(strips, want), collapse = " | ")))
+
 # ... and its value labels lie beyond the ends of the Monte Carlo intervals, not on their lines
 bad_labels <- labels_on_intervals(ggplot_build(fig$plot))
 check(length(bad_labels) == 0, paste("headline chart: value labels on the interval's line:",
