@@ -75,7 +75,7 @@ done
 
 # --- a results folder is replaced whole: only when it holds nothing but what neasim writes -------
 # A file the user put into one (notes) is never lost: the run is refused, the folder unchanged.
-# figures/ and brief.html (make figures, make brief) are neasim's and go with the results.
+# figures/, brief.html and brief.pdf (make figures, make brief) are neasim's and go with the results.
 for c in run cmp swp; do
     d="$work/own-$c"
     ${c}_cmd --out "$d/res"
@@ -87,8 +87,9 @@ for c in run cmp swp; do
     unchanged "$c: a results folder holding a user's file" "$d" "$before"
     rm "$d/res/notes.txt"
     mkdir "$d/res/figures" && echo png > "$d/res/figures/a.png" && echo html > "$d/res/brief.html"
+    echo pdf > "$d/res/brief.pdf"
     echo junk > "$d/res/.DS_Store" # a file manager's, hidden: not a user's work
-    expect_out "$c: figures/ and brief.html are replaced with the results" 0 "" ${c}_cmd --out "$d/res"
+    expect_out "$c: figures/, brief.html and brief.pdf are replaced with the results" 0 "" ${c}_cmd --out "$d/res"
     check_that "$c: the figures of the old results are gone with them" test ! -e "$d/res/figures"
 done
 # A resolved scenario (check --resolved) and a results folder never replace each other: a run

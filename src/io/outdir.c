@@ -471,7 +471,7 @@ static int ours(const char *name, int is_dir)
                !strcmp(name, "climatology") || !strcmp(name, "score") ||
                !strncmp(name, "discover-", 9);
     return ends_with(name, ".csv") || !strcmp(name, "results.xlsx") ||
-           !strcmp(name, "brief.html");
+           !strcmp(name, "brief.html") || !strcmp(name, "brief.pdf");
 }
 
 /* 1 when the folder open as dir holds a neasim manifest.csv, 0 when it holds none (or another
