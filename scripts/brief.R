@@ -785,7 +785,42 @@ figure { margin: 0.5em 0 1em; page-break-inside: avoid; }
 figure img { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.8em; }
 footer { color: #777; font-size: 0.8em; margin: 2em 0 1em; }
-@media print { body { max-width: none; } h2 { page-break-after: avoid; } details { display: block; } }
+"
+
+# The brief on paper: a browser's Print, and brief.pdf (scripts/brief_pdf.sh prints it with
+# headless Chromium). Nothing here reaches the screen: @page and @media print only.
+# - A4 with margins of 20 mm top and bottom, 15 mm at the sides, so that one file serves A4 and
+#   Letter readers alike: printed on Letter at 100% (6 mm wider, 18 mm shorter, centred), 11 mm
+#   are left above and below, more than a printer's unprintable edge; shrunk to fit, it is 94%.
+#   The page number, "3 / 21", in the bottom margin: pages of a circulated copy get separated.
+# - Folded parts printed open: a closed <details> prints its summary line alone, and the paper
+#   lost every table and figure behind it. Chromium 131 and later hide a closed one's content by
+#   content-visibility on ::details-content; that rule is on its own, as a browser without the
+#   pseudo-element drops a rule whose selector it cannot read. The summary line, its triangle
+#   gone, reads as the heading of what follows.
+# - One figure a row: the figures are drawn for a 16:9 slide 13.3 in wide (NSM_WIDTH), whose
+#   15 pt text is 8 pt at the page's 7.1 in and would be 4 pt in two columns.
+# - A figure or a table row never split across pages, a table's header repeated on each page, a
+#   heading kept with what follows it; an interval on one line ("64.4–70.2", which the narrower
+#   columns broke after its dash).
+# - No width of the screen's: 10 pt text and the whole width between the margins, so that no table
+#   runs past the right edge (Chromium shrinks a page too wide for the paper, all its text with
+#   it, and cuts off what shrinking cannot bring in).
+CSS_PRINT <- "
+@page { size: A4; margin: 20mm 15mm;
+        @bottom-right { content: counter(page) ' / ' counter(pages); font-size: 8pt; color: #777; } }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  h2 { break-after: avoid; }
+  details { display: block; }
+  summary { display: block; color: inherit; font-weight: 600; margin-top: 0.6em; break-after: avoid; }
+  .grid { display: block; }
+  figure { break-inside: avoid; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  .ci { white-space: nowrap; }
+}
+@media print { details::details-content { content-visibility: visible; } }
 "
 
 # The whole document as text. The head is written out here: htmltools hoists a tags$head() out of
@@ -795,7 +830,7 @@ brief_page <- function(b) {
     parts <- lapply(BRIEF_PARTS, function(f) match.fun(f)(b))
     head <- tagList(tags$meta(charset = "utf-8"),
                     tags$meta(name = "viewport", content = "width=device-width, initial-scale=1"),
-                    tags$title(title), tags$style(HTML(CSS)))
+                    tags$title(title), tags$style(HTML(paste0(CSS, CSS_PRINT))))
     paste0("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n", as.character(head), "\n</head>\n",
            as.character(tags$body(parts)), "\n</html>\n")
 }
