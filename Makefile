@@ -165,16 +165,20 @@ RESULTS ?= results/baseline
 figures:
 	Rscript scripts/figures.R $(RESULTS)
 
-## brief: a one-page HTML briefing for a results folder: make brief RESULTS=results/baseline [OUTER=N]
+## brief: the briefing, brief.html and brief.pdf: make brief RESULTS=results/baseline [OUTER=N]
 # OUTER=N first runs SCENARIO (default the baseline) with --outer N, OUTER_RUNS runs a draw, into
-# RESULTS, so that the brief shows the judgment ranges.
+# RESULTS, so that the brief shows the judgment ranges. brief.pdf, the copy to print and
+# circulate, is printed from brief.html by headless Chromium (scripts/brief_pdf.sh; CHROMIUM=PATH
+# names the browser); without Chromium a line says so and brief.html is all. PDF=0 leaves it out.
 SCENARIO   ?= scenarios/baseline
 OUTER_RUNS ?= 2000
+PDF        ?= 1
 brief: $(if $(OUTER),all)
 	$(if $(OUTER),$(BUILD)/neasim run $(SCENARIO) --outer $(OUTER) --runs $(OUTER_RUNS) \
 	    --seed $(SEED) --out $(RESULTS) --quiet $(if $(THREADS),--threads $(THREADS)))
 	Rscript scripts/figures.R $(RESULTS)
 	Rscript scripts/brief.R $(RESULTS)
+	$(if $(filter 0,$(PDF)),,bash scripts/brief_pdf.sh $(RESULTS))
 
 ## check-asan: the tests under AddressSanitizer and UndefinedBehaviorSanitizer
 # gcc's `undefined` leaves out float-cast-overflow (a double out of an integer's range cast to it:

@@ -12,7 +12,7 @@
 # BRIEF_PARTS lists them in page order, so that a new part is one function and one entry.
 #
 # Usage: Rscript scripts/brief.R RESULTS_DIR      (or: make brief RESULTS=RESULTS_DIR, which
-#        draws the figures first)
+#        draws the figures first and prints brief.pdf after: scripts/brief_pdf.sh)
 
 nsm_script_dir <- function() {
     arg <- grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE)

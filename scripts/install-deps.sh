@@ -10,7 +10,9 @@
 # merge for real: slurm-wlm (slurmctld, slurmd, sbatch) and munge (its authentication).
 # The brief is built with
 # htmltools (r-cran-htmltools: tags and escaping, no pandoc needed), and tests/cli_brief.sh looks
-# at it in headless Chromium (chromium: its height at 1400 px and a screenshot).
+# at it in headless Chromium (chromium: its height at 1400 px and a screenshot), which also prints
+# it to brief.pdf (scripts/brief_pdf.sh); tests/cli_brief_pdf.sh reads that PDF with poppler's
+# pdfinfo, pdftotext and pdfimages (poppler-utils).
 # `make test` builds the CLI a second time with clang and its OpenMP runtime (clang, libomp-dev)
 # and wants the same outputs from both builds (tests/cli_clang.sh). `make fuzz` (optional) also
 # needs libFuzzer's runtime, libclang-rt-14-dev, not installed here.
@@ -27,7 +29,7 @@ set -euo pipefail
 pkgs=(build-essential pkg-config libgsl-dev libcsv-dev libcmocka-dev libssl-dev time valgrind
       libopenmpi-dev openmpi-bin python3-numpy r-base-core r-cran-ggplot2 r-cran-readr r-cran-scales
       r-cran-base64enc libxlsxwriter-dev libreoffice-calc slurm-wlm munge r-cran-htmltools chromium
-      fonts-noto-cjk locales clang libomp-dev)
+      poppler-utils fonts-noto-cjk locales clang libomp-dev)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

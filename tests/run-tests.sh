@@ -43,14 +43,14 @@ times=()
 logs=$(mktemp -d /tmp/nsm-tests-XXXXXX)
 
 # The queue. First the suites that took longest (seconds side by side on 2 cores, December 2026:
-# 356, 331, 292, 203, 138, 129, 100, 96, 57, 44, 44, 41; cli_nomem, cli_uninit and cli_clang,
-# added later, about 150, 35 and 25), so that none of them starts last; then the test programs and
-# the other shell suites (API and layers checks, tests/cli.sh and one tests/cli_<topic>.sh per
-# topic), none of which takes 30 seconds.
+# 356, 331, 292, 203, 138, 129, 100, 96, 57, 44, 44, 41; cli_nomem, cli_uninit, cli_clang and
+# cli_brief_pdf, added later, about 150, 35, 25 and 125), so that none of them starts last; then
+# the test programs and the other shell suites (API and layers checks, tests/cli.sh and one
+# tests/cli_<topic>.sh per topic), none of which takes 30 seconds.
 queue=()
 for suite in tests/figures.sh tests/cli_readme_tables.sh tests/cli_reference.sh tests/cli_backtest.sh \
     tests/cli_nomem.sh tests/cli_valgrind.sh tests/validate.sh tests/cli_brief.sh \
-    tests/cli_mpi_precision.sh tests/cli_mpi.sh tests/cli_slurm.sh tests/cli_readme_sync.sh \
+    tests/cli_brief_pdf.sh tests/cli_mpi_precision.sh tests/cli_mpi.sh tests/cli_slurm.sh tests/cli_readme_sync.sh \
     tests/cli_mpi_sweep.sh tests/cli_uninit.sh tests/cli_clang.sh; do
     [ -f "$suite" ] && queue+=("$suite")
 done
