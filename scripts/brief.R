@@ -102,9 +102,11 @@ brief_data <- function(dir) {
             b$headline <- nsm_at_horizons(ob, nsm_headline_horizons(ob$t_years))
             b$outcomes <- unique(ob$outcome)
             # a state outcome has occurred by the start in the runs that start in it (today's
-            # uncertain state), which its probability "by" every date includes
-            s <- ob[ob$date == min(ob$date) & !ob$outcome %in% b$onset_start$outcome, , drop = FALSE]
-            b$state_start <- s[, c("outcome", "probability"), drop = FALSE]
+            # uncertain state), which its probability "by" every date includes: those with some
+            # runs, as the figures name them (nsm_held_at_start, scripts/figures_common.R)
+            held <- nsm_held_at_start(oc)
+            b$state_start <- data.frame(outcome = names(held), probability = unname(held),
+                                        stringsAsFactors = FALSE)
         }
     }
     u <- nsm_read(dir, "uncertainty", quiet = TRUE)
@@ -608,7 +610,7 @@ brief_outcomes <- function(b) {
     eff <- last_effects(b)
     onset <- if (!is.null(b$onset_start)) b$onset_start$outcome else character(0)
     # a state that some runs start in is marked with that share: its "by" counts them as occurred
-    held <- if (!is.null(b$state_start)) b$state_start[b$state_start$probability > 0, , drop = FALSE]
+    held <- b$state_start
     rows <- lapply(ord, function(o) {
         cells <- lapply(hz$horizon, function(x) {
             r <- h[h$outcome == o & h$horizon == x, ]

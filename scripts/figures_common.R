@@ -628,6 +628,25 @@ nsm_horizon_label <- function(h, date) {
 
 `%||%` <- function(a, b) if (is.null(a)) b else a
 
+# ---- what the start does to an outcome's count ----------------------------------------------
+# One home for both, so that the figures' names ("(onset)", "(71% at the start)") and the brief's
+# table marks and sentences ("state, 70% at the start") read the same rows of outcomes.csv `oc`.
+
+# Outcomes that are onsets (outcomes.csv has their holds_at_start rows): their probability is of
+# beginning after the start, not of holding at some time, and the figures say so by their names.
+nsm_onsets <- function(oc) unique(oc$outcome[oc$measure == "holds_at_start"])
+# State outcomes that hold at the start in some runs, with that share (the first arm's): their
+# "has occurred" counts those runs from the start as if today's state were news, and the figures
+# say so by their names too ("Russia-China-DPRK coordinate (70% at the start)").
+nsm_held_at_start <- function(oc) {
+    x <- oc[oc$measure == "occurred_by" & !oc$outcome %in% nsm_onsets(oc), , drop = FALSE]
+    arms <- nsm_arms(x)
+    if (!is.null(arms)) x <- x[x$arm == arms[1], , drop = FALSE]
+    if (nrow(x) == 0) return(stats::setNames(numeric(0), character(0)))
+    x <- x[x$date == min(x$date) & x$probability > 0, , drop = FALSE]
+    stats::setNames(x$probability, x$outcome)
+}
+
 NSM_PROBABILITY_MEASURES <- c("holds", "occurred_by")
 
 nsm_measure_phrase <- function(measure, at = "the date") {

@@ -48,19 +48,6 @@ judgment_rows <- function(ctx, d) {
 
 # ---- headline: outcome probabilities at 2, 5 and 10 years -----------------------------------
 
-# Outcomes that are onsets (outcomes.csv has their holds_at_start rows): their probability is of
-# beginning after the start, not of holding at some time, and the figures say so by their names.
-nsm_onsets <- function(oc) unique(oc$outcome[oc$measure == "holds_at_start"])
-# State outcomes that hold at the start in some runs, with that share (the first arm's): their
-# "has occurred" counts those runs from the start as if today's state were news, and the figures
-# say so by their names too ("Russia-China-DPRK coordinate (70% at the start)").
-nsm_held_at_start <- function(oc) {
-    x <- oc[oc$measure == "occurred_by" & !oc$outcome %in% nsm_onsets(oc), , drop = FALSE]
-    arms <- nsm_arms(x)
-    if (!is.null(arms)) x <- x[x$arm == arms[1], , drop = FALSE]
-    x <- x[x$date == min(x$date) & x$probability > 0, , drop = FALSE]
-    stats::setNames(x$probability, x$outcome)
-}
 nsm_outcome_name <- function(outcome, onsets, held = NULL) {
     share <- held[match(outcome, names(held))]
     mark <- ifelse(outcome %in% onsets, " (onset)",
