@@ -216,11 +216,26 @@ brief_header <- function(b) {
 }
 
 # Sentences on the headline outcomes: the most likely ones with a direction (the risks), with
-# both intervals, and the onset reading of those that are onsets.
+# both intervals, and the onset reading of those that are onsets. A state that every run starts
+# in has occurred by every date in every run: today's state, not a finding about the future
+# (seed-2025's conservative ROK president, 100% by every horizon, was named among the outcomes "at
+# least as likely"). Such states are said apart, first, and the rest of the finding is of the
+# others.
 summary_outcomes <- function(b) {
     if (is.null(b$headline)) return(NULL)
     h <- b$headline
     last <- h[h$horizon == max(h$horizon), , drop = FALSE]
+    always <- held_by_all(b)
+    s0 <- if (length(always)) paste0(
+        and_list(q(nsm_label(always))), if (length(always) > 1) " hold" else " holds",
+        " at the start in every run, so, as ", if (length(always) > 1) "states" else "a state",
+        " (held at some time, the start included), ", if (length(always) > 1) "they have" else
+        "it has", " occurred by every date in all of them: that is today's state, not a finding ",
+        "about the future, and ", if (length(always) > 1) "they are" else "it is",
+        " left out of what follows.")
+    other <- if (length(always)) "other " else ""
+    last <- last[!last$outcome %in% always, , drop = FALSE]
+    if (nrow(last) == 0) return(list(tags$li(s0)))
     dirs <- desirable_of(b, last$outcome)
     directed <- dirs != "none"
     pool <- if (any(directed)) last[directed, , drop = FALSE] else last
@@ -238,9 +253,10 @@ summary_outcomes <- function(b) {
     # unmentioned (tests/brief_check.py).
     mixed <- any(directed) && !all(directed)
     marks <- paste0("\u201c", sort(unique(dirs[directed])), " is better\u201d")
-    pool_name <- if (mixed) paste0(nrow(pool), " outcomes marked ", paste(marks, collapse = " or "))
-                 else paste0(length(b$outcomes), " outcomes")
-    s1 <- if (length(b$outcomes) == 1)
+    pool_name <- if (mixed) paste0(other, nrow(pool), " outcomes marked ",
+                                   paste(marks, collapse = " or "))
+                 else paste0(other, nrow(last), " outcomes")
+    s1 <- if (nrow(last) == 1)
         paste0(if (!is.null(b$arm)) "Without any lever, " else "", q(nsm_label(top)),
                " has occurred ", when, " in ", sub(" \\(", " of runs (", headline_phrase(b, top)), ".")
     else paste0(if (!is.null(b$arm)) "Without any lever, the" else "The", " most likely of the ",
@@ -252,13 +268,14 @@ summary_outcomes <- function(b) {
         likelier <- rest$outcome[rest$probability >= floor]
         said <- vapply(if (length(likelier)) likelier else rest$outcome[1],
                        function(o) paste0(q(nsm_label(o)), " ", headline_phrase(b, o)), "")
-        s1 <- paste0(s1, if (nrow(rest) == 1) " The one with no direction is "
-                         else if (length(said) == 1) paste0(" Of the ", nrow(rest),
+        s1 <- paste0(s1, if (nrow(rest) == 1) paste0(" The ", other, "one with no direction is ")
+                         else if (length(said) == 1) paste0(" Of the ", other, nrow(rest),
                                                            " with no direction, the most likely is ")
-                         else paste0(" Of the ", nrow(rest), " with no direction, ", length(said),
-                                     " are at least as likely: "),
+                         else paste0(" Of the ", other, nrow(rest), " with no direction, ",
+                                     length(said), " are at least as likely: "),
                      paste(said, collapse = "; "), ".")
     }
+    if (length(always)) s1 <- paste(s0, s1)
     judged_effects <- file.exists(file.path(b$dir, "uncertainty_differences.csv"))
     if (is.null(b$uncertainty) && judged_effects)
         s1 <- paste0(s1, " These are 95% Monte Carlo intervals (simulation precision); the levers' ",
@@ -274,6 +291,13 @@ summary_outcomes <- function(b) {
     named <- c(top, if (mixed) if (length(likelier)) likelier else rest$outcome[1])
     list(tags$li(s1), start_item(b$onset_start, named, onset = TRUE),
          start_item(b$state_start, named, onset = FALSE))
+}
+
+# The state outcomes that every run starts in (a share of 1 at the start): each has occurred by
+# every date in every run, whatever the model does after the start.
+held_by_all <- function(b) {
+    s <- b$state_start
+    if (is.null(s)) character(0) else s$outcome[s$probability >= 1]
 }
 
 # The start of the outcomes named (in that order) whose counting the start changes: onsets, which

@@ -190,6 +190,23 @@ def lever_lines(d, page, labels, check):
                     arm, line, said, r["target"]))
 
 
+def start_of(d):
+    """Each outcome's share of runs at the start (the baseline's, in a comparison), from
+    outcomes.csv, and whether it is an onset: an onset's is its holds_at_start row, which its
+    occurred_by leaves out; a state's is its occurred_by at the start, which every later date's
+    counts."""
+    start, t0 = {}, None
+    for r in rows(d + "/outcomes.csv"):
+        if r.get("arm", "baseline") not in ("baseline", "NA") and "arm" in r:
+            continue
+        t0 = t0 or r["date"]
+        if r["measure"] == "holds_at_start":
+            start[r["outcome"]] = (float(r["probability"]), True)
+        elif r["measure"] == "occurred_by" and r["date"] == t0:
+            start.setdefault(r["outcome"], (float(r["probability"]), False))
+    return start
+
+
 def start_shares(d, p, labels, check):
     """The first finding's intervals say their level, and every outcome it names whose counting
     the start changes says so with its share of runs at the start (outcomes.csv): an onset, which
@@ -198,16 +215,8 @@ def start_shares(d, p, labels, check):
     first = next((i for i in p.items if "most likely of the" in i or "has occurred by" in i), "")
     check("95% Monte Carlo interval" in first or "the 95% interval" in first,
           "first finding: its intervals do not say their level (95%%): '%s'" % first[-200:])
-    start, onsets, t0 = {}, set(), None
-    for r in rows(d + "/outcomes.csv"):
-        if r.get("arm", "baseline") not in ("baseline", "NA") and "arm" in r:
-            continue
-        t0 = t0 or r["date"]
-        if r["measure"] == "holds_at_start":
-            onsets.add(r["outcome"])
-            start[r["outcome"]] = float(r["probability"])
-        elif r["measure"] == "occurred_by" and r["date"] == t0 and r["outcome"] not in onsets:
-            start.setdefault(r["outcome"], float(r["probability"]))
+    start = {o: share for o, (share, _) in start_of(d).items()}
+    onsets = {o for o, (_, onset) in start_of(d).items() if onset}
     by_label = {lab: n for (k, n), lab in labels.items() if k == "outcome"}
     named = [by_label.get(lab) for lab, _ in re.findall(r"“([^”]+)” (\S+) \(", first)]
     if not named:
@@ -332,19 +341,35 @@ def first_finding(d, p, labels, check):
     # promise that no outcome more likely than those named goes unmentioned: every outcome it does
     # not name is at most as likely as the least likely of its first sentence
     desirable = {r["name"]: r.get("desirable", "NA") for r in rows(d + "/labels.csv") if r["kind"] == "outcome"}
-    directed = {o for o in last if desirable.get(o, "NA") in ("lower", "higher")}
     by_label = {labels[("outcome", o)]: o for o in last}
     prob = {o: float(r["probability"]) for o, r in last.items()}
+    # a state that every run starts in (occurred_by 1 at the start) has occurred by every date in
+    # every run: today's state, not a finding about the future. The finding says so apart, first,
+    # and names the most likely of the others (seed-2025's conservative ROK president, 100% at the
+    # start, was named among the outcomes with no direction "at least as likely")
+    always = [o for o, (share, onset) in start_of(d).items() if not onset and share == 1]
+    future = {o: r for o, r in last.items() if o not in always}
+    directed = {o for o in future if desirable.get(o, "NA") in ("lower", "higher")}
 
     def pct(p):
         return "<1%" if 0 < p < 0.005 else ">99%" if 0.995 <= p < 1 else "%.0f%%" % (100 * p)
 
-    first = next((i for i in p.items if "most likely of the" in i), "")
-    m = re.search(r"most likely of the (\d+) outcomes(?: marked .*?)? by \w+ \d{4} are (.*?\))\.( .*)?$", first)
-    check(m, "first finding: no sentence 'The most likely of the N outcomes ...' in '%s'" % first[:120])
+    lead = next((i for i in p.items if "most likely of the" in i or "at the start in every run" in i), "")
+    m = re.match(r"(.+?) holds? at the start in every run, so, as ", lead)
+    apart = {by_label.get(lab) for lab in re.findall(r"“([^”]+)”", m.group(1))} if m else set()
+    check(apart == set(always), "first finding: says %s hold at the start in every run; outcomes.csv: %s" % (
+        sorted(labels[("outcome", o)] for o in apart if o), sorted(labels[("outcome", o)] for o in always)))
+    first = lead[m.end():] if m else lead
+    m = re.search(r"most likely of the (?:other )?(\d+) outcomes(?: marked .*?)? by \w+ \d{4} are (.*?\))\.( .*)?$",
+                  first)
+    check(m or not future, "first finding: no sentence 'The most likely of the N outcomes ...' in '%s'" % first[:120])
     if m:
-        pool = directed if directed and directed != set(last) else set(last)
         named = re.findall(r"“([^”]+)” (\S+) \(", m.group(2))
+        also = re.findall(r"“([^”]+)” (\S+) \(", m.group(3) or "")
+        held = [lab for lab, _ in named + also if by_label.get(lab) in always]
+        check(not held, "first finding: names %s among the most likely, yet every run starts in it "
+              "(a state held at the start in every run, outcomes.csv)" % held)
+        pool = directed if directed and directed != set(future) else set(future)
         # the four most likely and every one tied with the fourth; none at 0% unless all are
         ranked = sorted((prob[o] for o in pool), reverse=True)
         fourth = ranked[min(4, len(ranked)) - 1]
@@ -353,10 +378,9 @@ def first_finding(d, p, labels, check):
         check(int(m.group(1)) == len(pool), "first finding: says %s outcomes, looks at %d" % (m.group(1), len(pool)))
         check(got == want and all(by_label.get(lab) in pool for lab, _ in named),
               "first finding: names %s, not the most likely of its %d outcomes" % ([lab for lab, _ in named], len(pool)))
-        also = re.findall(r"“([^”]+)” (\S+) \(", m.group(3) or "")
         check(all(pc == pct(prob.get(by_label.get(lab), -1.0)) for lab, pc in named + also),
               "first finding: a percentage is not outcomes.csv's: %s" % (named + also))
-        rest = set(last) - pool
+        rest = set(future) - pool
         said = {by_label.get(lab) for lab, _ in named + also}
         if rest:
             top = max(rest, key=lambda o: prob[o])
@@ -364,7 +388,7 @@ def first_finding(d, p, labels, check):
                   "first finding: the most likely outcome with no direction, %s (%s), is not named after "
                   "the first sentence (%s)" % (labels[("outcome", top)], pct(prob[top]), [lab for lab, _ in also]))
         floor = min(got) if got else 0.0
-        skipped = sorted((o for o in last if o not in said and (prob[o] >= floor if floor > 0 else prob[o] > 0)),
+        skipped = sorted((o for o in future if o not in said and (prob[o] >= floor if floor > 0 else prob[o] > 0)),
                          key=lambda o: -prob[o])
         check(not skipped, "first finding: %s unmentioned, at least as likely as %s named" % (
             ", ".join("%s %s" % (labels[("outcome", o)], pct(prob[o])) for o in skipped), pct(floor)))

@@ -4,7 +4,8 @@
 # open, the rest folded), self-contained, and its numbers must be the CSV files' (the outcomes
 # table against outcomes.csv, the best levers and the summary's sentences against briefing.csv:
 # tests/brief_check.py), and those of a compare --outer brief too; a run's brief whose first finding
-# names a state outcome held at the start says so. BRIEF_KEEP=1 keeps the folder and the screenshot, to look at them.
+# names a state outcome held at the start says so, and one held at the start in every run is said
+# apart. BRIEF_KEEP=1 keeps the folder and the screenshot, to look at them.
 source "$(dirname "$0")/cli-lib.sh"
 
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
@@ -113,6 +114,18 @@ python3 tests/brief_check.py start "$dir" > "$work/start-state.log" 2>&1
 sed -n 's/^FAIL /FAIL brief start (state outcome): /p' "$work/start-state.log"
 check_that "a state outcome held at the start: the brief says its share ($(tail -1 "$work/start-state.log"))" \
     grep -q ', 0 failed$' "$work/start-state.log"
+
+# a state that every run starts in (seed-2025's conservative ROK president: 100% at the start, so
+# 100% by every horizon) is today's state, not a finding about the future: the first finding says
+# so apart and names the most likely of the others (it was named among the outcomes with no
+# direction "at least as likely"; tests/brief_check.py first)
+dir="$work/always"
+"$NEASIM" run scenarios/seed-2025 --runs 500 --seed 1 --out "$dir" --quiet
+Rscript scripts/brief.R "$dir" > "$work/render-always.log" 2>&1
+python3 tests/brief_check.py first "$dir" > "$work/first-always.log" 2>&1
+sed -n 's/^FAIL /FAIL brief first finding (held in every run): /p' "$work/first-always.log"
+check_that "a state held at the start in every run: said apart, not among the most likely ($(tail -1 "$work/first-always.log"))" \
+    grep -q ', 0 failed$' "$work/first-always.log"
 
 # one run: every share is 0 or 100%, so that many outcomes tie; the first finding must name every
 # one tied with its fourth (it named four of five tied at 100% before, by the table's order), and
