@@ -86,8 +86,9 @@ q <- function(x) paste0("\u201c", x, "\u201d")
 # ---- the data of a brief --------------------------------------------------------------------
 
 # Everything the parts read, each NULL when the folder does not hold it: the manifest, the
-# headline outcomes (baseline arm) at 2, 5 and 10 years, onset shares, judgment ranges, the lever
-# table (briefing.csv with judgment columns), interactions, event counts, the figure index.
+# headline outcomes (baseline arm) at 2, 5 and 10 years and the end, onset shares, judgment
+# ranges, the lever table (briefing.csv with judgment columns), interactions, event counts, the
+# figure index.
 brief_data <- function(dir) {
     nsm_load_labels(dir)
     b <- list(dir = dir, manifest = nsm_manifest(dir), all_labels = nsm_read(dir, "labels", quiet = TRUE))

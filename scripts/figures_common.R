@@ -595,11 +595,15 @@ nsm_interval_of <- function(ctx) {
     if (nzchar(n)) paste0(" of the mean over the ", n, " draws of the uncertain numbers") else ""
 }
 
-# Horizons (years) for headline numbers that fall within the results, else the last date.
+# Horizons (years) for headline numbers: those wanted that fall within the results, and the last
+# date when it is not one of them, as neasim's default --horizons (2, 5 and 10 years and the
+# horizon's end): backtest-2019 runs 3 years, and its brief and headline chart stopped at 2, a
+# year short of the end that its printed summary and briefing.csv report.
 nsm_headline_horizons <- function(t_years, wanted = c(2, 5, 10)) {
     tmax <- max(t_years, na.rm = TRUE)
     h <- wanted[wanted <= tmax + 0.05]
-    if (length(h) == 0) h <- tmax
+    # the end in years to 2 decimals: 3.0007 (1,096 days) is the 3 years of the scenario
+    if (length(h) == 0 || tmax > max(h) + 0.05) h <- c(h, round(tmax, 2))
     h
 }
 

@@ -1,5 +1,5 @@
 # Figures from the tables of `neasim run` (and of `neasim compare`, whose tables are the same
-# with a leading `arm` column): headline outcomes at 2, 5 and 10 years, cumulative outcome
+# with a leading `arm` column): headline outcomes at 2, 5, 10 years and the end, cumulative outcome
 # probabilities, state probabilities, and fan charts of counted events.
 
 NSM_INTERVAL_NOTE <- "Shaded: 95% Monte Carlo interval (simulation error only, not scenario uncertainty)."
@@ -46,7 +46,7 @@ judgment_rows <- function(ctx, d) {
     if (nrow(m) == 0) NULL else m
 }
 
-# ---- headline: outcome probabilities at 2, 5 and 10 years -----------------------------------
+# ---- headline: outcome probabilities at 2, 5 and 10 years and the end ------------------------
 
 nsm_outcome_name <- function(outcome, onsets, held = NULL) {
     share <- held[match(outcome, names(held))]

@@ -72,14 +72,14 @@ def png_stats(path):
 
 
 class Cells(html.parser.HTMLParser):
-    """The text of every <td> and <li>, tags removed, and the cells of each table row."""
+    """The text of every <td>, <th> and <li>, tags removed, and the cells of each table row."""
 
     def __init__(self):
         super().__init__()
-        self.cells, self.items, self.stack, self.rows = [], [], [], []
+        self.cells, self.items, self.heads, self.stack, self.rows = [], [], [], [], []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("td", "li"):
+        if tag in ("td", "li", "th"):
             self.stack.append([tag, ""])
         elif tag == "tr":
             self.rows.append([])
@@ -87,10 +87,10 @@ class Cells(html.parser.HTMLParser):
             self.stack[-1][1] += " "
 
     def handle_endtag(self, tag):
-        if tag in ("td", "li") and self.stack:
+        if tag in ("td", "li", "th") and self.stack:
             kind, text = self.stack.pop()
             text = " ".join(text.split())
-            (self.cells if kind == "td" else self.items).append(text)
+            {"td": self.cells, "li": self.items, "th": self.heads}[kind].append(text)
             if kind == "td" and self.rows:
                 self.rows[-1].append(text)
 
@@ -129,6 +129,9 @@ def pct_range(lo, hi):
         if (a != b or lo == hi) and not edge:
             break
     return a + "\u2013" + b
+
+
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
 def rows(path):
@@ -354,18 +357,25 @@ def first_finding(d, p, labels, check):
     def pct(p):
         return "<1%" if 0 < p < 0.005 else ">99%" if 0.995 <= p < 1 else "%.0f%%" % (100 * p)
 
+    # the finding and the outcomes table reach the horizon's end, as outcomes.csv does (a run of
+    # backtest-2019, 3 years to Jan 2022, stopped at 2 years: "by Jan 2021")
+    end = next(iter(last.values()))["date"] if last else ""
+    month = "%s %s" % (MONTHS[int(end[5:7]) - 1], end[:4]) if end else "?"
+    check(any(h.startswith("By ") and h.endswith("(%s)" % month) for h in p.heads),
+          "outcomes table: no column for the horizon's end, %s (%s)" % (month, [h for h in p.heads if h.startswith("By ")]))
     lead = next((i for i in p.items if "most likely of the" in i or "at the start in every run" in i), "")
     m = re.match(r"(.+?) holds? at the start in every run, so, as ", lead)
     apart = {by_label.get(lab) for lab in re.findall(r"“([^”]+)”", m.group(1))} if m else set()
     check(apart == set(always), "first finding: says %s hold at the start in every run; outcomes.csv: %s" % (
         sorted(labels[("outcome", o)] for o in apart if o), sorted(labels[("outcome", o)] for o in always)))
     first = lead[m.end():] if m else lead
-    m = re.search(r"most likely of the (?:other )?(\d+) outcomes(?: marked .*?)? by \w+ \d{4} are (.*?\))\.( .*)?$",
+    m = re.search(r"most likely of the (?:other )?(\d+) outcomes(?: marked .*?)? by (\w+ \d{4}) are (.*?\))\.( .*)?$",
                   first)
     check(m or not future, "first finding: no sentence 'The most likely of the N outcomes ...' in '%s'" % first[:120])
     if m:
-        named = re.findall(r"“([^”]+)” (\S+) \(", m.group(2))
-        also = re.findall(r"“([^”]+)” (\S+) \(", m.group(3) or "")
+        check(m.group(2) == month, "first finding: by %s, the horizon ends %s (outcomes.csv)" % (m.group(2), month))
+        named = re.findall(r"“([^”]+)” (\S+) \(", m.group(3))
+        also = re.findall(r"“([^”]+)” (\S+) \(", m.group(4) or "")
         held = [lab for lab, _ in named + also if by_label.get(lab) in always]
         check(not held, "first finding: names %s among the most likely, yet every run starts in it "
               "(a state held at the start in every run, outcomes.csv)" % held)

@@ -127,6 +127,16 @@ sed -n 's/^FAIL /FAIL brief first finding (held in every run): /p' "$work/first-
 check_that "a state held at the start in every run: said apart, not among the most likely ($(tail -1 "$work/first-always.log"))" \
     grep -q ', 0 failed$' "$work/first-always.log"
 
+# a run of 3 years (backtest-2019, to Jan 2022): the first finding and the outcomes table reach the
+# horizon's end, as neasim's summary and briefing.csv do (they stopped at 2 years, "by Jan 2021")
+dir="$work/short"
+"$NEASIM" run scenarios/backtest-2019 --runs 500 --seed 1 --out "$dir" --quiet
+Rscript scripts/brief.R "$dir" > "$work/render-short.log" 2>&1
+python3 tests/brief_check.py first "$dir" > "$work/first-short.log" 2>&1
+sed -n 's/^FAIL /FAIL brief first finding (3-year run): /p' "$work/first-short.log"
+check_that "a 3-year run: the first finding and the outcomes table reach its end ($(tail -1 "$work/first-short.log"))" \
+    grep -q ', 0 failed$' "$work/first-short.log"
+
 # one run: every share is 0 or 100%, so that many outcomes tie; the first finding must name every
 # one tied with its fourth (it named four of five tied at 100% before, by the table's order), and
 # the header says "1 run"

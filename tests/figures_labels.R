@@ -73,6 +73,15 @@ check(length(course) > 0 && setequal(strips, want) &&
           all(vapply(course, function(f) grepl(held_note, flat(f$plot$labels$subtitle), fixed = TRUE), TRUE)),
       paste("state run, course: panels", paste(setdiff(strips, want), collapse = " | ")))
 
+# ... and its panels reach the horizon's end, as neasim's default horizons do: the run cut to 7
+# years (as backtest-2015 runs) is shown at 2, 5 and 7 years (it stopped at 5, two years short)
+cut <- ctx
+cut$outcomes <- ctx$outcomes[ctx$outcomes$t_years <= 7.01, , drop = FALSE]
+end7 <- max(cut$outcomes$date)
+panels <- flat(levels(ggplot_build(fig_outcomes_by_horizon(cut)[[1]]$plot)$layout$layout$panel))
+check(length(panels) == 3 && panels[3] == paste0("7 years (", format(end7, "%b %Y"), ")"),
+      paste("headline chart of a 7-year run: panels", paste(panels, collapse = " | ")))
+
 # ... and its value labels lie beyond the ends of the Monte Carlo intervals, not on their lines
 bad_labels <- labels_on_intervals(ggplot_build(fig$plot))
 check(length(bad_labels) == 0, paste("headline chart: value labels on the interval's line:",
