@@ -50,11 +50,25 @@ story_sentence_signposts <- function(s) {
            "begun by then: ", paste(parts, collapse = "; "), ".")
 }
 
+# Routes and signposts are told of onsets whatever the outcome's occurrence (README.md): for a
+# state outcome that some runs start in, whose probability in the outcomes table counts those runs
+# from the start, the sentence says so first. Unsaid, formal-alignment's "Russia-China-DPRK
+# coordinate", 83% by 2 years in the table, read "among the 3,381 runs (of 4,000) in which it has
+# not begun by" the same date.
+story_sentence_held <- function(share) {
+    if (is.na(share)) return("")
+    paste0("Its routes and signposts count its onsets after the start: the ", nsm_pct_label(share),
+           " of runs that start in it, counted as occurred from the start in the outcomes table, ",
+           "count here only once they leave it and return. ")
+}
+
 story_section <- function(dir) {
     if (!exists("nsm_route_label")) source(file.path(nsm_script_dir(), "figures_story.R"))
     r <- nsm_read(dir, "routes", quiet = TRUE)
     s <- nsm_read(dir, "signposts", quiet = TRUE)
     if (is.null(r) && is.null(s)) return(NULL)
+    oc <- nsm_read(dir, "outcomes", quiet = TRUE)
+    held <- if (is.null(oc)) numeric(0) else nsm_held_at_start(oc)
     if (!is.null(s) && nrow(s) > 0) {
         w <- unique(s$watch_years)
         s <- s[s$watch_years == w[which.min(abs(w - 2))], , drop = FALSE]
@@ -64,7 +78,8 @@ story_section <- function(dir) {
         text <- paste0(if (!is.null(r)) story_sentence_routes(r[r$outcome == o, , drop = FALSE]),
                        if (!is.null(s)) story_sentence_signposts(s[s$outcome == o, , drop = FALSE]))
         if (!nzchar(text)) return("")
-        story_tag("li", story_tag("strong", story_escape(nsm_label(o))), ": ", text)
+        story_tag("li", story_tag("strong", story_escape(nsm_label(o))), ": ",
+                  story_sentence_held(held[o]), text)
     }, "")
     items <- items[nzchar(items)]
     if (length(items) == 0) return(NULL)
