@@ -764,9 +764,10 @@ brief_provenance <- function(b) {
                "generator", "threads", "started_utc", "wall_seconds")
     keys <- c(intersect(first, names(m)), setdiff(names(m), c(first, "scenario_title")))
     rows <- lapply(keys, function(k) list(gsub("_", " ", k), tags$code(m[[k]])))
-    runs <- suppressWarnings(as.numeric(nsm_get(m, "runs", NA)))
+    # the runs as the header says them: per arm in a comparison (its "4,000 runs" were each of
+    # nine arms'), per point in a sweep, draws x runs with --outer
     fold(paste0("Provenance: neasim ", nsm_get(m, "version", "?"), ", seed ",
-                nsm_get(m, "seed", "?"), ", ", if (is.na(runs)) "? runs" else nsm_count(runs, "run")),
+                nsm_get(m, "seed", "?"), ", ", nsm_runs_phrase(m) %||% "? runs"),
          numbers_table(c("Key", "Value"), rows, "provenance"))
 }
 

@@ -57,6 +57,9 @@ check_that "the brief is one self-contained HTML page" \
              ! grep -Eq '(src|href)=\"(https?:|file:|[^d\"#][^\"]*\\.(png|pdf|css|js)\")' '$html'"
 check_that "the brief leads with findings" \
     bash -c "grep -n '<h2>' '$html' | head -1 | grep -q 'In brief'"
+# the provenance counts the runs as the header does, per arm (it said "500 runs" of nine arms')
+check_that "the provenance says the runs per arm" \
+    grep -q '<summary>Provenance: neasim [^<]*, seed 1, 500 runs per arm</summary>' "$html"
 
 # its height in the browser: a copy that writes document height into its title, --dump-dom
 sed 's|</body>|<script>document.title = "height=" + Math.max(document.body.scrollHeight, document.documentElement.scrollHeight);</script></body>|' \
