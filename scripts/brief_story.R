@@ -32,7 +32,9 @@ story_sentence_routes <- function(r) {
 # are what the signposts are ranked by (README.md), in percentage points as the levers' changes
 # are written (nsm_pp), and the share seen is of the runs that count (no onset by the watch date:
 # the same for every indicator of an outcome), not of all runs: a signpost seen in 6 runs of
-# 13,018 says so.
+# 13,018 says so. One whose interval holds 0 (the third of an outcome with only two sure ones) says
+# that too, as the ranking's SRRC do: "+25.2 points, -31.0 to +26.9" of an indicator seen in 3
+# runs read as a signal.
 story_sentence_signposts <- function(s) {
     s <- s[order(s$rank), , drop = FALSE][seq_len(min(3, nrow(s))), , drop = FALSE]
     if (nrow(s) == 0) return("")
@@ -40,12 +42,14 @@ story_sentence_signposts <- function(s) {
     n <- s$runs_with[1] + s$runs_without[1]
     seen <- s$runs_with / n
     parts <- sprintf(paste0("%s (seen in %s, %s; it begins afterwards in %s of those against %s ",
-                            "of the others, %s points, %s to %s)"),
+                            "of the others, %s points, %s to %s%s)"),
                      story_escape(nsm_indicator_label(s$indicator)), count(s$runs_with),
                      nsm_pct(seen, ifelse(seen < 0.01, 2, 1)),
                      nsm_pct(s$p_with, 0), nsm_pct(s$p_without, 0),
                      nsm_pp(100 * s$difference), nsm_pp(100 * s$difference_lo),
-                     nsm_pp(100 * s$difference_hi))
+                     nsm_pp(100 * s$difference_hi),
+                     ifelse(s$difference_lo <= 0 & s$difference_hi >= 0,
+                            ", not distinguishable from no difference", ""))
     paste0("Watch by ", s$watch_date[1], ", among the ", count(n), " runs in which it has not ",
            "begun by then: ", paste(parts, collapse = "; "), ".")
 }

@@ -294,7 +294,8 @@ def signpost_sentences(d, page, p, labels, check):
     """Each outcome's "Watch by DATE, among the N runs in which it has not begun by then: ..."
     names signposts.csv's first three at the watch date nearest two years, in rank order, each with
     the runs that saw it (of those that count, not of all runs), the shares beginning after with it
-    and without, and the difference the ranking rests on, with its interval, as nsm_pp writes it."""
+    and without, and the difference the ranking rests on, with its interval, as nsm_pp writes it,
+    said not to be distinguishable from no difference when the interval holds 0."""
     sp = rows(d + "/signposts.csv")
     dates = sorted({(abs(float(r["watch_years"]) - 2), r["watch_date"]) for r in sp})
     date = dates[0][1]
@@ -304,7 +305,8 @@ def signpost_sentences(d, page, p, labels, check):
     # the outcomes table, read "among the 3,381 runs (of 4,000) in which it has not begun by then")
     held = {o: share for o, (share, onset) in start_of(d).items() if not onset and share > 0}
     part_re = re.compile(r"\(seen in ([0-9,]+), ([0-9.]+)%; it begins afterwards in ([0-9]+)% of those "
-                         r"against ([0-9]+)% of the others, (\S+) points, (\S+) to (\S+)\)")
+                         r"against ([0-9]+)% of the others, (\S+) points, (\S+) to ([^,\s)]+)"
+                         r"(, not distinguishable from no difference)?\)")
     said = 0
     for item in p.items:
         m = re.match(r"(.+?): .*Watch by (\S+), among the ([0-9,]+) runs in which it has not begun by "
@@ -329,7 +331,11 @@ def signpost_sentences(d, page, p, labels, check):
             e = ("{:,}".format(int(r["runs_with"])), ("%.2f" if seen < 0.01 else "%.1f") % (100 * seen),
                  "%.0f" % (100 * float(r["p_with"])), "%.0f" % (100 * float(r["p_without"])),
                  pp(str(Decimal(r["difference"]) * 100)), pp(str(Decimal(r["difference_lo"]) * 100)),
-                 pp(str(Decimal(r["difference_hi"]) * 100)))
+                 pp(str(Decimal(r["difference_hi"]) * 100)),
+                 # an interval that holds 0 says so (it read as a signal: "+25.2 points, -31.0 to
+                 # +26.9" of an indicator seen in 3 runs)
+                 ", not distinguishable from no difference"
+                 if Decimal(r["difference_lo"]) <= 0 <= Decimal(r["difference_hi"]) else "")
             check(m.group(3) == "{:,}".format(n) and g == e,
                   "%s, %s: the brief says %s of %s runs, signposts.csv %s of %s" %
                   (outcome, r["indicator"], g, m.group(3), e, "{:,}".format(n)))
