@@ -336,6 +336,18 @@ nsm_theme <- function(base_size = 15) {
               plot.margin = margin(14, 18, 10, 14))
 }
 
+NSM_AXIS_PT <- 15 * 0.8   # points of nsm_theme()'s axis text (base_size 15, rel(0.8))
+
+# The widths in inches of strings `x` drawn at `pt` points in the theme's (default sans) font,
+# measured on a cairo device as nsm_save() draws; a string's lines are measured apart by the caller.
+nsm_text_width <- function(x, pt) {
+    grDevices::png(tempfile(fileext = ".png"), width = 2, height = 1, units = "in", res = 72,
+                   type = "cairo")
+    on.exit(grDevices::dev.off())
+    vapply(x, function(s) grid::convertWidth(grid::grobWidth(grid::textGrob(
+        s, gp = grid::gpar(fontsize = pt))), "in", valueOnly = TRUE), 0, USE.NAMES = FALSE)
+}
+
 # Colours for arms: the baseline in black, the others in palette order (black left out).
 NSM_ARM_PALETTE <- setdiff(NSM_PALETTE, NSM_BASELINE_COLOUR)
 nsm_arm_colours <- function(arms) {

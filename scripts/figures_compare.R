@@ -42,6 +42,19 @@ lever_table <- function(ctx) {
 
 MATRIX_NEUTRAL <- "#E3D7EE"   # light purple: outside the blue-orange scale of help
 
+# The columns' labels (the levers), relative to the axis text: MATRIX_COLUMN_REL, or smaller when
+# the widest line of a label is wider than MATRIX_COLUMN_FILL of its column on the slide. Wrapped
+# at 13 characters, a longer word stays whole: compare --levers all of the baseline has eight
+# columns of about an inch, and "institutionalised" (1.1 in) ran into the next column's label.
+MATRIX_COLUMN_REL <- 0.8
+MATRIX_COLUMN_FILL <- 0.9   # the rest is the gap between two neighbours' labels
+matrix_column_rel <- function(p, labels) {
+    column <- sweep_panel_width(p) / length(labels)
+    lines <- unlist(strsplit(labels, "\n", fixed = TRUE))
+    widest <- max(nsm_text_width(lines, NSM_AXIS_PT * MATRIX_COLUMN_REL))
+    MATRIX_COLUMN_REL * min(1, MATRIX_COLUMN_FILL * column / widest)
+}
+
 # How much each row's change helps its outcome, in pp: the change for "higher is better", minus
 # it for "lower is better", NA for an outcome with no better direction (briefing.csv's
 # `desirable`; NA throughout for a folder written before that column).
@@ -110,9 +123,11 @@ fig_lever_matrix <- function(ctx) {
                 nsm_theme() +
                 theme(panel.grid.major = element_blank(), legend.position = "right",
                       legend.justification = "center",
-                      axis.text.x.top = element_text(size = rel(0.8), colour = "grey10",
-                                                     lineheight = 0.9),
+                      axis.text.x.top = element_text(size = rel(MATRIX_COLUMN_REL),
+                                                     colour = "grey10", lineheight = 0.9),
                       axis.text.y = element_text(size = rel(0.85), colour = "grey10"))
+            p <- p + theme(axis.text.x.top = element_text(
+                size = rel(matrix_column_rel(p, levels(d$arm_lab)))))
             name <- paste0("lever_matrix_", format(hz$horizon_years[j]), "y",
                            if (length(rows) > 1) paste0("_o", r), if (length(cols) > 1) paste0("_a", cc))
             figs[[length(figs) + 1]] <- nsm_figure(

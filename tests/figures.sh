@@ -212,8 +212,10 @@ tally mapping $?
     --quiet > /dev/null || bad "neasim compare --levers all failed (exit $?)"
 
 # labels for people: the baseline's labels name what the figures show, tornado labels built
-# from them fit their rows, the arm charts of compare --levers all name every arm, and a state
-# outcome that runs start in is named with that share (formal-alignment) (tests/figures_labels.R)
+# from them fit their rows, the arm charts of compare --levers all name every arm and its lever
+# matrix's column labels fit their columns, the headline chart of a run cut to 7 years reaches its
+# end, and a state outcome that runs start in is named with that share (formal-alignment)
+# (tests/figures_labels.R)
 "$NEASIM" sweep scenarios/baseline --oat --runs 200 --seed 1 --out "$work/baseline_oat" --quiet \
     --params 'modifiers:13,transitions:rok_nuclear_debate:*,effects:11:probability,factors:usfk_posture:reduced' ||
     bad "neasim sweep --oat of the baseline failed (exit $?)"

@@ -262,5 +262,19 @@ check(length(want) == 9 && setequal(drawn, want),
               paste(setdiff(want, drawn), collapse = ", ")))
 check(sum(vapply(figs, function(f) f$brief, NA)) == 1,
       "events_per_year: not exactly one part in the brief")
+# ... and the lever matrix's column labels each fit their column on the slide, measured in their
+# font at their size: "NCG institutionalised" (a word of 17 letters, 1.1 in) was wider than its
+# column (1.0 in) and ran into the next label
+for (f in fig_lever_matrix(ctx)) {
+    p <- f$plot
+    labs <- levels(ggplot_build(p)$plot$data$arm_lab)
+    column <- sweep_panel_width(p) / length(labs)
+    size <- calc_element("axis.text.x.top", nsm_theme() + p$theme)$size
+    w <- nsm_text_width(unlist(strsplit(labs, "\n", fixed = TRUE)), size)
+    check(length(labs) == 8 && max(w) <= column,
+          sprintf("%s: a column label %.2f in wide in columns of %.2f in (%s)", f$name, max(w),
+                  column, labs[which.max(vapply(strsplit(labs, "\n", fixed = TRUE), function(l)
+                      max(nsm_text_width(l, size)), 0))]))
+}
 
 figure_test_done("labels")
