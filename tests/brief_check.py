@@ -6,8 +6,9 @@
   brief_check.py levers DIR        check only its table "What each lever changes" against arms.csv
   brief_check.py start DIR         check only the first finding's intervals and start shares
   brief_check.py first DIR         check only the outcomes the first finding names (a run's brief)
-  brief_check.py story DIR         check the signposts sentences ("what to watch") against
-                                   DIR/signposts.csv (a run with --routes --signposts)
+  brief_check.py story DIR         check the routes and signposts sentences ("what to watch")
+                                   against DIR/routes.csv and DIR/signposts.csv (a run with
+                                   --routes --signposts)
   brief_check.py ranking DIR       check the rank regression sentences of an LHS or design sweep's
                                    brief against a rank regression of DIR/sweep.csv done here
 
@@ -343,9 +344,39 @@ def signpost_sentences(d, page, p, labels, check):
     check(said >= 6, "story: only %d signposts stated" % said)
 
 
+def route_sentences(d, page, p, labels, check):
+    """Each outcome's "It most often begins by ROUTE (S of onsets, LO–HI; median M years after the
+    start), or by ROUTE (...)" names routes.csv's first two routes' shares, intervals and median
+    times (which count from the start: "median 0.6 years" alone said not of what), and the share
+    of onsets past the ten most common as its `other` row has it."""
+    routes = rows(d + "/routes.csv")
+    name_of = {lab: name for (kind, name), lab in labels.items() if kind == "outcome"}
+    part_re = re.compile(r"\((\S+) of onsets, (\S+)–(\S+); median (.+?)\)(?:, or by |\. | \()")
+    said = 0
+    for item in p.items:
+        m = re.match(r"(.+?): .*?It most often begins by (.*?)\. (?:Watch|$)", item + " ")
+        if not m:
+            continue
+        outcome = name_of.get(m.group(1).strip(), m.group(1).strip())
+        mine = [r for r in routes if r["outcome"] == outcome]
+        top = sorted((r for r in mine if r["rank"] != "other"), key=lambda r: int(r["rank"]))[:2]
+        got = part_re.findall(m.group(2) + ". ")
+        want = [("%.0f%%" % (100 * float(r["share"])), "%.0f%%" % (100 * float(r["share_lo"])),
+                 "%.0f%%" % (100 * float(r["share_hi"])), "%.1f years after the start" % float(r["median_years"]))
+                for r in top]
+        check(got == want, "%s: routes said %s, routes.csv %s" % (outcome, got, want))
+        other = [r for r in mine if r["rank"] == "other"]
+        if other:
+            past = "(%s of onsets took routes past the ten most common)" % pct_label(float(other[0]["share"]))
+            check(past in m.group(2), "%s: does not say '%s'" % (outcome, past))
+        said += 1
+    check(said >= 6, "story: only %d outcomes' routes stated" % said)
+
+
 def story(d):
-    """signpost_sentences alone, for the brief of a run with --routes --signposts."""
-    return one_part(d, "story", signpost_sentences)
+    """signpost_sentences and route_sentences, for the brief of a run with --routes --signposts."""
+    return one_part(d, "story", lambda d, page, p, labels, check: (
+        signpost_sentences(d, page, p, labels, check), route_sentences(d, page, p, labels, check)))
 
 
 def start(d):

@@ -96,8 +96,9 @@ sed -n 's/^FAIL /FAIL brief numbers (--outer): /p' "$work/numbers-outer.log"
 check_that "compare --outer: the brief's numbers are the CSV files' ($(tail -1 "$work/numbers-outer.log"))" \
     grep -q ', 0 failed$' "$work/numbers-outer.log"
 
-# what to watch: a run with --routes --signposts; each signpost sentence names signposts.csv's
-# first three, with the runs that saw it among those that count (a signpost seen in 6 runs of
+# what to watch: a run with --routes --signposts; each route sentence names routes.csv's first
+# two with their shares and median times from the start; each signpost sentence names
+# signposts.csv's first three, with the runs that saw it among those that count (a signpost seen in 6 runs of
 # 13,018 was once "seen in 3% of runs"), and the difference it is ranked by (no figures needed)
 "$NEASIM" run scenarios/baseline --routes --signposts --runs 4000 --seed 1 --quiet --out "$work/story"
 Rscript scripts/brief.R "$work/story" > "$work/story.log" 2>&1
