@@ -94,7 +94,8 @@ story_section <- function(dir) {
            story_tag("p", "Routes: the changes, in order, of the factors that bear on each outcome up to ",
                "its onset, with their shares of the onsets (95% intervals). Signposts: among runs in ",
                "which the outcome has not begun by the watch date, the chance that it begins ",
-               "afterwards, by the horizon, when the indicator was seen by then and when it was not.",
+               "afterwards, by the horizon, when the indicator was seen by then and when it was not, ",
+               "and the difference between the two in percentage points with its 95% interval.",
                class = "note"),
            story_tag("ul", paste(items, collapse = "\n")))
 }

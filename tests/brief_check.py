@@ -308,6 +308,9 @@ def signpost_sentences(d, page, p, labels, check):
     part_re = re.compile(r"\(seen in ([0-9,]+), ([0-9.]+)%; it begins afterwards in ([0-9]+)% of those "
                          r"against ([0-9]+)% of the others, (\S+) points, (\S+) to ([^,\s)]+)"
                          r"(, not distinguishable from no difference)?\)")
+    # the difference's interval says what it is ("+4.1 points, +1.1 to +7.2" said not)
+    check("and the difference between the two in percentage points with its 95% interval." in page,
+          "story: the note does not say that the signposts' intervals are the difference's 95% intervals")
     said = 0
     for item in p.items:
         m = re.match(r"(.+?): .*Watch by (\S+), among the ([0-9,]+) runs in which it has not begun by "
