@@ -339,13 +339,36 @@ nsm_theme <- function(base_size = 15) {
 NSM_AXIS_PT <- 15 * 0.8   # points of nsm_theme()'s axis text (base_size 15, rel(0.8))
 
 # The widths in inches of strings `x` drawn at `pt` points in the theme's (default sans) font,
-# measured on a cairo device as nsm_save() draws; a string's lines are measured apart by the caller.
-nsm_text_width <- function(x, pt) {
+# plain or bold (`face`), measured on a cairo device as nsm_save() draws; a string's lines are
+# measured apart by the caller.
+nsm_text_width <- function(x, pt, face = "plain") {
     grDevices::png(tempfile(fileext = ".png"), width = 2, height = 1, units = "in", res = 72,
                    type = "cairo")
     on.exit(grDevices::dev.off())
     vapply(x, function(s) grid::convertWidth(grid::grobWidth(grid::textGrob(
-        s, gp = grid::gpar(fontsize = pt))), "in", valueOnly = TRUE), 0, USE.NAMES = FALSE)
+        s, gp = grid::gpar(fontsize = pt, fontface = face))), "in", valueOnly = TRUE), 0,
+        USE.NAMES = FALSE)
+}
+
+# Facet titles (nsm_theme()'s bold strips, 0.9 of `base_size`) of `ncol` columns of panels on a
+# slide, wrapped at the most characters (at most 60, 45, 40, 30 or 24 for 1 to 5 columns) at which
+# every line fits its panel, measured in their font: ggplot2 cuts a strip's text at the panel's
+# edge, and wrapped by column count alone, eight outcomes of seed-2025 in four columns of
+# 15-point titles read "Extended deterrence weak", "ROK political turmoil (onse". A panel's width
+# is the slide's less the axis (1.2 in, as nsm_panel_width) and the theme's spacing between panels
+# (1.3 lines), shared by the columns: 2.24 in for five columns at 13 points, as drawn.
+nsm_strip_wrap <- function(x, ncol, base_size) {
+    fit <- (NSM_WIDTH - 1.2 - (ncol - 1) * 1.3 * base_size / 72) / ncol
+    words <- unlist(strsplit(unique(x), "\\s+"))
+    # no fewer characters than the longest word: a word is never broken
+    least <- max(nchar(words), 1)
+    wrap <- c(60, 45, 40, 30, 24)[min(ncol, 5)]
+    while (wrap > least) {
+        lines <- unlist(strsplit(nsm_wrap(unique(x), wrap), "\n", fixed = TRUE))
+        if (max(nsm_text_width(lines, 0.9 * base_size, "bold")) <= fit) break
+        wrap <- wrap - 1
+    }
+    nsm_wrap(x, max(wrap, least))
 }
 
 # Colours for arms: the baseline in black, the others in palette order (black left out).

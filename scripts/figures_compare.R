@@ -252,9 +252,9 @@ fig_lever_effects_over_time <- function(ctx) {
         x <- d[d$name %in% pages[[i]] & d$arm %in% arms, , drop = FALSE]
         x$arm <- factor(x$arm, levels = arms)
         ncol <- nsm_ncol(length(pages[[i]]))
-        wrap <- c(60, 45, 40, 30, 24)[min(ncol, 5)]
-        x$panel <- factor(nsm_wrap(nsm_label(x$name), wrap),
-                          levels = nsm_wrap(nsm_label(pages[[i]]), wrap))
+        base_size <- if (ncol >= 5) 13 else 15
+        labs_ord <- nsm_strip_wrap(nsm_label(pages[[i]]), ncol, base_size)
+        x$panel <- factor(labs_ord[match(x$name, pages[[i]])], levels = labs_ord)
         p <- ggplot(x, aes(date, 100 * difference, ymin = 100 * ci_low, ymax = 100 * ci_high)) +
             geom_hline(yintercept = 0, colour = "grey40", linewidth = 0.5) +
             geom_ribbon(aes(fill = arm), alpha = 0.25) +
@@ -269,7 +269,7 @@ fig_lever_effects_over_time <- function(ctx) {
                                          "95% interval", nsm_interval_of(ctx)),
                  x = NULL, y = "Difference from baseline (percentage points)",
                  caption = ctx$caption) +
-            nsm_theme(base_size = if (ncol >= 5) 13 else 15)
+            nsm_theme(base_size = base_size)
         if (length(arms) == 1) p <- p + guides(colour = "none", fill = "none")
         name <- paste0("lever_effects_over_time", nsm_group_suffix(g, length(groups)),
                        if (length(pages) > 1) paste0("_", i))

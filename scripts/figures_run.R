@@ -200,9 +200,10 @@ fig_outcomes_over_time <- function(ctx) {
         if (!is.null(arms)) d <- d[d$arm %in% arms, , drop = FALSE]
         k <- length(pages[[i]])
         ncol <- nsm_ncol(k)
-        wrap <- c(60, 45, 40, 30, 24)[min(ncol, 5)]
-        labs_ord <- nsm_wrap(nsm_outcome_name(pages[[i]], onsets, held), wrap)
-        d$panel <- factor(nsm_wrap(nsm_outcome_name(d$outcome, onsets, held), wrap), levels = labs_ord)
+        base_size <- if (ncol >= 5) 13 else 15
+        names_ord <- nsm_outcome_name(pages[[i]], onsets, held)
+        labs_ord <- nsm_strip_wrap(names_ord, ncol, base_size)
+        d$panel <- factor(labs_ord[match(d$outcome, pages[[i]])], levels = labs_ord)
         if (!is.null(arms)) d$arm <- factor(d$arm, levels = arms)
         p <- ggplot(d, aes(date, probability, ymin = ci_low, ymax = ci_high))
         span <- as.numeric(to - from)
@@ -263,7 +264,7 @@ fig_outcomes_over_time <- function(ctx) {
                                    "uncertain numbers (uncertainty.csv), at its horizons.",
                                    nsm_mark_notes(oc$outcome, onsets, held)),
                  x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +
-            nsm_theme(base_size = if (ncol >= 5) 13 else 15)
+            nsm_theme(base_size = base_size)
         name <- paste0("outcomes_over_time", nsm_group_suffix(g, length(groups)),
                        if (length(pages) > 1) paste0("_", i))
         figs[[length(figs) + 1]] <- nsm_figure(

@@ -72,6 +72,18 @@ strips <- unlist(lapply(course, function(f) flat(levels(ggplot_build(f$plot)$lay
 check(length(course) > 0 && setequal(strips, want) &&
           all(vapply(course, function(f) grepl(held_note, flat(f$plot$labels$subtitle), fixed = TRUE), TRUE)),
       paste("state run, course: panels", paste(setdiff(strips, want), collapse = " | ")))
+# ... and each line of their titles fits its panel, measured in its bold font (ggplot2 cuts a
+# strip's text at the panel's edge: 16 outcomes make two pages of four columns, whose 15-point
+# titles wrapped at 30 characters read "Cost-sharing agreement la", "Extended deterrence weak")
+for (f in course) {
+    lines <- unlist(strsplit(levels(ggplot_build(f$plot)$layout$layout$panel), "\n", fixed = TRUE))
+    size <- calc_element("strip.text", nsm_theme() + f$plot$theme)$size
+    w <- nsm_text_width(lines, size, "bold")
+    panel <- sweep_panel_width(f$plot)
+    check(length(course) == 2 && max(w) <= panel,
+          sprintf("state run, %s: the strip line '%s' is %.2f in wide, its panel %.2f in", f$name,
+                  lines[which.max(w)], max(w), panel))
+}
 
 # ... and its panels reach the horizon's end, as neasim's default horizons do: the run cut to 7
 # years (as backtest-2015 runs) is shown at 2, 5 and 7 years (it stopped at 5, two years short)
