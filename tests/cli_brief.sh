@@ -28,6 +28,19 @@ chromium() {
         --virtual-time-budget=10000 "$@" 2>/dev/null
 }
 
+# brief_case NAME MODE WHAT SAYS NEASIM_ARGS...: the folder $work/NAME of `neasim NEASIM_ARGS
+# --out $work/NAME --quiet`, its brief (no figures needed) and tests/brief_check.py MODE on it;
+# its failures are reprinted as "FAIL brief WHAT: ...", and the check reads "SAYS (N checked, ...)"
+brief_case() {
+    local name=$1 mode=$2 what=$3 says=$4 log="$work/$2-$1.log"
+    shift 4
+    "$NEASIM" "$@" --out "$work/$name" --quiet
+    Rscript scripts/brief.R "$work/$name" > "$work/render-$name.log" 2>&1
+    python3 tests/brief_check.py "$mode" "$work/$name" > "$log" 2>&1
+    sed -n "s/^FAIL /FAIL brief $what: /p" "$log"
+    check_that "$says ($(tail -1 "$log"))" grep -q ', 0 failed$' "$log"
+}
+
 dir="$work/cmp"
 "$NEASIM" compare scenarios/baseline --levers all --runs 500 --seed 1 --out "$dir" --quiet
 check_that "compare --levers all on the baseline" test -s "$dir/briefing.csv"
@@ -100,69 +113,45 @@ check_that "compare --outer: the brief's numbers are the CSV files' ($(tail -1 "
 # two with their shares and median times from the start; each signpost sentence names
 # signposts.csv's first three, with the runs that saw it among those that count (a signpost seen in 6 runs of
 # 13,018 was once "seen in 3% of runs"), and the difference it is ranked by (no figures needed)
-"$NEASIM" run scenarios/baseline --routes --signposts --runs 4000 --seed 1 --quiet --out "$work/story"
-Rscript scripts/brief.R "$work/story" > "$work/story.log" 2>&1
-python3 tests/brief_check.py story "$work/story" > "$work/story-check.log" 2>&1
-sed -n 's/^FAIL /FAIL brief signposts: /p' "$work/story-check.log"
-check_that "signposts: the brief's sentences are signposts.csv's ($(tail -1 "$work/story-check.log"))" \
-    grep -q ', 0 failed$' "$work/story-check.log"
+brief_case story story signposts "signposts: the brief's sentences are signposts.csv's" \
+    run scenarios/baseline --routes --signposts --runs 4000 --seed 1
 
 # ... and of formal-alignment, whose Russia-China-DPRK coordination is a state that most runs start
 # in: its sentence says first that routes and signposts count its onsets after the start, which
 # leave those runs out (it read "among the 3,381 runs (of 4,000) in which it has not begun" by the
 # date at which the outcomes table had it at 83%)
-"$NEASIM" run scenarios/formal-alignment --routes --signposts --runs 2000 --seed 1 --quiet \
-    --out "$work/story-state"
-Rscript scripts/brief.R "$work/story-state" > "$work/story-state.log" 2>&1
-python3 tests/brief_check.py story "$work/story-state" > "$work/story-state-check.log" 2>&1
-sed -n 's/^FAIL /FAIL brief signposts (state outcome): /p' "$work/story-state-check.log"
-check_that "signposts of a state held at the start: told as onsets ($(tail -1 "$work/story-state-check.log"))" \
-    grep -q ', 0 failed$' "$work/story-state-check.log"
+brief_case story-state story "signposts (state outcome)" \
+    "signposts of a state held at the start: told as onsets" \
+    run scenarios/formal-alignment --routes --signposts --runs 2000 --seed 1
 
 # a run whose first finding names a state outcome that most runs start in (formal-alignment's
 # Russia-China-DPRK coordination, 70% at the start): the finding must say so, as it says the
 # share of every onset it names, and the outcomes table marks it with that share
 # (tests/brief_check.py start; no figures needed)
-dir="$work/state"
-"$NEASIM" run scenarios/formal-alignment --runs 500 --seed 1 --out "$dir" --quiet
-Rscript scripts/brief.R "$dir" > "$work/render-state.log" 2>&1
-python3 tests/brief_check.py start "$dir" > "$work/start-state.log" 2>&1
-sed -n 's/^FAIL /FAIL brief start (state outcome): /p' "$work/start-state.log"
-check_that "a state outcome held at the start: the brief says its share ($(tail -1 "$work/start-state.log"))" \
-    grep -q ', 0 failed$' "$work/start-state.log"
+brief_case state start "start (state outcome)" \
+    "a state outcome held at the start: the brief says its share" \
+    run scenarios/formal-alignment --runs 500 --seed 1
 
 # a state that every run starts in (seed-2025's conservative ROK president: 100% at the start, so
 # 100% by every horizon) is today's state, not a finding about the future: the first finding says
 # so apart and names the most likely of the others (it was named among the outcomes with no
 # direction "at least as likely"; tests/brief_check.py first)
-dir="$work/always"
-"$NEASIM" run scenarios/seed-2025 --runs 500 --seed 1 --out "$dir" --quiet
-Rscript scripts/brief.R "$dir" > "$work/render-always.log" 2>&1
-python3 tests/brief_check.py first "$dir" > "$work/first-always.log" 2>&1
-sed -n 's/^FAIL /FAIL brief first finding (held in every run): /p' "$work/first-always.log"
-check_that "a state held at the start in every run: said apart, not among the most likely ($(tail -1 "$work/first-always.log"))" \
-    grep -q ', 0 failed$' "$work/first-always.log"
+brief_case always first "first finding (held in every run)" \
+    "a state held at the start in every run: said apart, not among the most likely" \
+    run scenarios/seed-2025 --runs 500 --seed 1
 
 # a run of 3 years (backtest-2019, to Jan 2022): the first finding and the outcomes table reach the
 # horizon's end, as neasim's summary and briefing.csv do (they stopped at 2 years, "by Jan 2021")
-dir="$work/short"
-"$NEASIM" run scenarios/backtest-2019 --runs 500 --seed 1 --out "$dir" --quiet
-Rscript scripts/brief.R "$dir" > "$work/render-short.log" 2>&1
-python3 tests/brief_check.py first "$dir" > "$work/first-short.log" 2>&1
-sed -n 's/^FAIL /FAIL brief first finding (3-year run): /p' "$work/first-short.log"
-check_that "a 3-year run: the first finding and the outcomes table reach its end ($(tail -1 "$work/first-short.log"))" \
-    grep -q ', 0 failed$' "$work/first-short.log"
+brief_case short first "first finding (3-year run)" \
+    "a 3-year run: the first finding and the outcomes table reach its end" \
+    run scenarios/backtest-2019 --runs 500 --seed 1
 
 # one run: every share is 0 or 100%, so that many outcomes tie; the first finding must name every
 # one tied with its fourth (it named four of five tied at 100% before, by the table's order), and
 # the header says "1 run"
-dir="$work/one"
-"$NEASIM" run scenarios/baseline --runs 1 --seed 1 --out "$dir" --quiet
-Rscript scripts/brief.R "$dir" > "$work/render-one.log" 2>&1
-python3 tests/brief_check.py first "$dir" > "$work/numbers-one.log" 2>&1
-sed -n 's/^FAIL /FAIL brief first finding (one run): /p' "$work/numbers-one.log"
-check_that "one run: the first finding names every outcome tied with its fourth ($(tail -1 "$work/numbers-one.log"))" \
-    grep -q ', 0 failed$' "$work/numbers-one.log"
-check_that "one run: the header says '1 run'" grep -q '· 1 run ·' "$dir/brief.html"
+brief_case one first "first finding (one run)" \
+    "one run: the first finding names every outcome tied with its fourth" \
+    run scenarios/baseline --runs 1 --seed 1
+check_that "one run: the header says '1 run'" grep -q '· 1 run ·' "$work/one/brief.html"
 
 cli_done brief
