@@ -19,6 +19,30 @@ nsm_route_label <- function(x) {
     }, character(1), USE.NAMES = FALSE)
 }
 
+# A state outcome that some runs start in is named with that share, as the headline and course
+# charts name it (nsm_held_at_start), and the subtitle says what that means here: its routes and
+# signposts count only onsets after the start, so those runs count only once they leave it and
+# return. Unmarked, formal-alignment's "Russia-China-DPRK coordinate" (71% at the start, 99% by
+# the horizon in the headline chart) read as if those runs were among its onsets. The mark goes
+# on a line of its own (`sep`): on one line it ran past the narrow panels of the routes chart
+# ("(72% at the sta"). The outcomes come from the figures' context, else from the folder (a
+# test's bare context).
+nsm_story_held <- function(ctx) {
+    oc <- ctx$outcomes %||% nsm_read(ctx$dir, "outcomes", quiet = TRUE)
+    if (is.null(oc)) stats::setNames(numeric(0), character(0)) else nsm_held_at_start(oc)
+}
+nsm_story_name <- function(outcome, held, width = Inf, sep = "\n") {
+    share <- held[match(outcome, names(held))]
+    name <- if (is.finite(width)) nsm_wrap(nsm_label(outcome), width) else nsm_label(outcome)
+    mark <- paste0(sep, "(", nsm_pct_label(share), " at the start)")
+    paste0(name, ifelse(is.na(share), "", mark))
+}
+NSM_STORY_HELD_NOTE <- paste("(N% at the start): a state that N% of runs start in; only its",
+                             "onsets after the start count here, those runs once they leave it",
+                             "and return.")
+nsm_story_note <- function(outcomes, held)
+    if (any(outcomes %in% names(held))) paste0(" ", NSM_STORY_HELD_NOTE) else ""
+
 # The two legend entries of the signposts chart, by name (tests/figures_story.R checks them).
 NSM_SIGNPOST_WITH <- "Indicator seen by the watch date"
 NSM_SIGNPOST_WITHOUT <- "Not seen"
@@ -41,7 +65,8 @@ fig_signposts <- function(ctx, top = 3, outcomes_per_page = 4) {
     # outcome's title wrapped at 22 characters fits it (ggplot2 cuts a longer one at its edge;
     # tests/figures_layout.R measures)
     long$row <- paste0(nsm_wrap(nsm_indicator_label(long$indicator), 36), "\u2002#", long$rank)
-    long$outcome_label <- nsm_wrap(nsm_label(long$outcome), 22)
+    held <- nsm_story_held(ctx)
+    long$outcome_label <- nsm_story_name(long$outcome, held, 22)
     pages <- nsm_pages(unique(long$outcome), outcomes_per_page)
     date <- d$watch_date[1]
     lapply(seq_along(pages), function(k) {
@@ -58,7 +83,8 @@ fig_signposts <- function(ctx, top = 3, outcomes_per_page = 4) {
                  title = paste0("What to watch: the strongest signposts by ", date),
                  subtitle = nsm_subtitle("Among runs in which the outcome has not begun by the ",
                                          "watch date: with the indicator seen by then and without; ",
-                                         "95% intervals. Ranked by how surely it moves the outcome."),
+                                         "95% intervals. Ranked by how surely it moves the outcome.",
+                                         nsm_story_note(pages[[k]], held)),
                  caption = ctx$caption) +
             nsm_theme() + theme(legend.position = "top")
         nsm_figure(p, paste0("signposts", if (length(pages) > 1) paste0("_", k) else ""),
@@ -76,7 +102,8 @@ fig_routes <- function(ctx, top = 3, outcomes_per_page = 4) {
     d$rank <- as.integer(d$rank)
     d <- d[d$rank <= top, ]
     d$route_label <- paste0(nsm_wrap(nsm_route_label(d$route), 90), "\u2002#", d$rank)
-    d$outcome_label <- nsm_label(d$outcome)
+    held <- nsm_story_held(ctx)
+    d$outcome_label <- nsm_story_name(d$outcome, held)
     pages <- nsm_pages(unique(d$outcome), outcomes_per_page)
     lapply(seq_along(pages), function(k) {
         pd <- d[d$outcome %in% pages[[k]], ]
@@ -88,7 +115,8 @@ fig_routes <- function(ctx, top = 3, outcomes_per_page = 4) {
             labs(x = "Share of the outcome's onsets", y = NULL,
                  title = "How outcomes begin: the most common routes",
                  subtitle = nsm_subtitle("The changes, in order, of the factors that bear on each ",
-                                         "outcome up to its onset; 95% intervals."),
+                                         "outcome up to its onset; 95% intervals.",
+                                         nsm_story_note(pages[[k]], held)),
                  caption = ctx$caption) +
             nsm_theme()
         nsm_figure(p, paste0("routes", if (length(pages) > 1) paste0("_", k) else ""),

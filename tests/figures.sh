@@ -223,7 +223,9 @@ tally mapping $?
 # tornado's value labels must not run together there
 "$NEASIM" sweep scenarios/baseline --oat --runs 100 --seed 1 --out "$work/baseline_oat_all" --quiet ||
     bad "neasim sweep --oat of all the baseline's numbers failed (exit $?)"
-run scenarios/formal-alignment "$work/formal" 1 1000
+# (with its routes and signposts, whose charts tests/figures_story.R reads below)
+"$NEASIM" run scenarios/formal-alignment --runs 1000 --seed 1 --routes --signposts --quiet \
+    --out "$work/formal" || bad "neasim run scenarios/formal-alignment failed (exit $?)"
 Rscript tests/figures_labels.R scripts "$work/baseline" "$work/compare" "$work/baseline_oat" \
     "$work/compare_all" "$work/baseline_oat_all" "$work/formal" > "$work/labels.log" 2>&1
 tally labels $?
@@ -409,12 +411,14 @@ if [ -n "$lever" ] && grep -qF "$lever" "$work/compare/brief.html"; then ok; els
 title=$(tr -d '\r' < "$work/baseline/manifest.csv" | awk -F, '$1 == "scenario_title" { sub(/^scenario_title,/, ""); gsub(/"/, ""); print }')
 if grep -qF "<h1>$title</h1>" "$work/baseline/brief.html"; then ok; else bad "baseline/brief.html: no title '$title'"; fi
 
-# routes and signposts: legends by name on the data they name (tests/figures_story.R), and
+# routes and signposts: legends by name on the data they name, and a state outcome that runs
+# start in named with that share on a run of formal-alignment (tests/figures_story.R), and
 # scripts/figures.R draws both charts for a run with --routes --signposts
 "$NEASIM" run tests/models/signposts --runs 2000 --seed 3 --signposts --quiet --out "$work/story_sp" &&
 "$NEASIM" run tests/models/routes --runs 2000 --seed 3 --routes --signposts --quiet --out "$work/story_rt" ||
     bad "neasim run --routes --signposts failed (exit $?)"
-Rscript tests/figures_story.R scripts "$work/story_sp" "$work/story_rt" > "$work/story.log" 2>&1
+Rscript tests/figures_story.R scripts "$work/story_sp" "$work/story_rt" "$work/formal" \
+    > "$work/story.log" 2>&1
 if [ $? -eq 0 ]; then ok; else bad "tests/figures_story.R:"; sed 's/^/    /' "$work/story.log" | tail -8; fi
 Rscript scripts/figures.R "$work/story_rt" > /dev/null 2>&1
 if [ -e "$work/story_rt/figures/routes.png" ] && [ -e "$work/story_rt/figures/signposts.png" ]; then ok; else

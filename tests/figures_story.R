@@ -3,10 +3,13 @@
 # z is independent) and tests/models/routes (x reaches d via c three times as often as via b), and
 # checks from the built plot (ggplot_build) that the legend entry "Indicator seen by the watch
 # date" sits on the higher probability of the top signpost (u on), which is named on its row, and
-# that the longest bar of the routes chart is the route via c.
-# Usage: Rscript tests/figures_story.R SCRIPTS_DIR SIGNPOSTS_RUN_DIR ROUTES_RUN_DIR
+# that the longest bar of the routes chart is the route via c; and, on a run of
+# scenarios/formal-alignment with --routes --signposts, that both charts name a state outcome that
+# some runs start in with that share, as the headline chart does, and say what it means there.
+# Usage: Rscript tests/figures_story.R SCRIPTS_DIR SIGNPOSTS_RUN_DIR ROUTES_RUN_DIR STATE_RUN_DIR
 source("tests/figures_check.R")
-args <- figure_test_args(3, "tests/figures_story.R SCRIPTS_DIR SIGNPOSTS_RUN_DIR ROUTES_RUN_DIR",
+args <- figure_test_args(4, paste("tests/figures_story.R SCRIPTS_DIR SIGNPOSTS_RUN_DIR",
+                                  "ROUTES_RUN_DIR STATE_RUN_DIR"),
                          files = "figures_story.R")
 suppressPackageStartupMessages(library(ggplot2))
 
@@ -46,5 +49,36 @@ bp <- bars[bars$PANEL == panel, ]
 ylab <- b$layout$panel_params[[as.integer(panel)]]$y$get_labels()
 longest <- ylab[round(bp$y[which.max(bp$xmax)])]
 check(grepl("^X: c \u2192 X: d", longest), paste0("the longest bar is x=c -> x=d (got '", longest, "')"))
+
+# ---- a state outcome that runs start in: its share at the start on its panel, in both charts,
+# from outcomes.csv's first date ("Russia-China-DPRK coordinate (72% at the start)"), and the
+# subtitle says that only onsets after the start count (unmarked, the 72% read as if counted)
+# (the scenario's labels loaded, and the outcomes in the context, as scripts/figures.R has them)
+nsm_load_labels(args[4])
+state <- list(dir = args[4], caption = "test", outcomes = nsm_read(args[4], "outcomes"))
+oc <- read.csv(file.path(args[4], "outcomes.csv"), stringsAsFactors = FALSE)
+onsets <- unique(oc$outcome[oc$measure == "holds_at_start"])
+first <- oc[oc$measure == "occurred_by" & oc$date == min(oc$date) & !oc$outcome %in% onsets &
+            oc$probability > 0, ]
+mark <- stats::setNames(sprintf("(%.0f%% at the start)", 100 * first$probability), first$outcome)
+note <- "only its onsets after the start count here, those runs once they leave it and return."
+flat <- function(x) gsub("\\s+", " ", x)
+for (kind in c("routes", "signposts")) {
+    figs <- get(paste0("fig_", kind))(state)
+    strips <- unlist(lapply(figs, function(f)
+        flat(as.character(unique(ggplot_build(f$plot)$layout$layout$outcome_label)))))
+    held <- names(mark)[names(mark) %in% read.csv(file.path(args[4], paste0(kind, ".csv")))$outcome]
+    want <- flat(paste(nsm_label(held), mark[held]))
+    check(length(held) > 0 && all(want %in% strips) &&
+              sum(grepl("at the start)", strips, fixed = TRUE)) == length(held),
+          paste0(kind, ": panels '", paste(strips[grepl("start", strips)], collapse = " | "),
+                 "', want '", paste(want, collapse = " | "), "'"))
+    subs <- vapply(figs, function(f) flat(f$plot$labels$subtitle), "")
+    has <- vapply(figs, function(f)
+        any(grepl("at the start)", f$plot$data$outcome_label, fixed = TRUE)), TRUE)
+    check(all(grepl(note, subs[has], fixed = TRUE)) && !any(grepl(note, subs[!has], fixed = TRUE)),
+          paste0(kind, ": the subtitles do not say what the share at the start means (",
+                 paste(subs, collapse = " || "), ")"))
+}
 
 figure_test_done("story figures")
