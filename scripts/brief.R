@@ -344,12 +344,15 @@ summary_levers <- function(b) {
                                           "."))))
         rest <- setdiff(unique(l$arm), shown$arm)
         weak <- setdiff(rest, best$arm)
+        # the other levers that help, each told as those above, with its interval (a bare
+        # "-7.1 pp" gave no way to tell a sure help from a lucky one)
         if (length(rest) > length(weak))
             out <- c(out, list(tags$li(paste0(
-                "Also helping: ", paste(vapply(intersect(best$arm, setdiff(rest, weak)), function(a) {
+                "Also helping (largest help, as above): ",
+                paste(vapply(intersect(best$arm, setdiff(rest, weak)), function(a) {
                     r <- best[best$arm == a, , drop = FALSE][1, ]
-                    paste0(arm_label(a, 1000), " (", q(nsm_label(r$outcome)), ", ",
-                           nsm_pp(r$difference_pp), " pp)") }, ""), collapse = "; "), "."))))
+                    paste0(arm_label(a, 1000), " ", effect_phrase(r)) }, ""), collapse = "; "),
+                "."))))
         if (length(weak) > 0)
             out <- c(out, list(tags$li(paste0("No distinguishable help ", when, " from: ",
                                               paste(arm_label(weak, 1000), collapse = ", "), "."))))

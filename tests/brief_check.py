@@ -543,6 +543,16 @@ def numbers(d):
         check(any(want in c for c in p.cells),
               "levers table: no cell '%s' (%s, %s, %s years)" % (want, r["arm_label"], r["outcome_label"],
                                                                  r["horizon_years"]))
+    # the other levers that help, "Also helping: ...", each told as the levers that matter most,
+    # with its interval (it said "Larger Seoul contributions (“USFK cut ...”, -8.6 pp)"); the
+    # sentences' check below reads their numbers against briefing.csv. Clauses are split at "; "
+    # outside parentheses, where a judgment range has its own "; ".
+    phrase = r".+? (lowers|raises) “[^”]+” by [0-9.]+ points \([0-9.]+ to [0-9.]+(; judgment [^()]+)?\)"
+    for item in p.items:
+        if item.startswith("Also helping"):
+            for part in re.split(r"; (?![^()]*\))", item.split(": ", 1)[-1].rstrip(".")):
+                check(re.fullmatch(phrase, part),
+                      "summary: 'Also helping' says '%s', not the change with its interval" % part)
     # the summary's sentences: "LEVER lowers “OUTCOME” by X points (LO to HI)"
     said = 0
     judged = 0
