@@ -658,12 +658,16 @@ brief_outcomes <- function(b) {
     })
     header <- c("Outcome", paste0("By ", nsm_horizon_label(hz$horizon, hz$date)),
                 if (!is.null(eff)) paste0("Best lever ", by_date(last$date[1])))
+    # what the table's marks mean, those it shows only: a run of backtest-2019, which has no onset
+    # outcome, said what an onset counts
+    marks <- c(if (any(ord %in% onset)) "onset: begun after the start",
+               if (any(ord %in% held$outcome))
+                   "a state counts the runs that start in it, as occurred, at the share shown")
     tagList(tags$h2(paste0("Outcomes", if (!is.null(b$arm)) paste0(" (", b$arm, ")"))),
             tags$p(class = "note", paste0(
-                   "Probability that each outcome has occurred by each horizon (onset: begun after ",
-                   "the start", if (any(ord %in% held$outcome))
-                       "; a state counts the runs that start in it, as occurred, at the share shown",
-                   "), with its 95% Monte Carlo interval in grey",
+                   "Probability that each outcome has occurred by each horizon",
+                   if (length(marks)) paste0(" (", paste(marks, collapse = "; "), ")"),
+                   ", with its 95% Monte Carlo interval in grey",
                    if (isTRUE(b$mc_of_mean)) " (of the mean over the draws, counting them as a sample)",
                    if (!is.null(b$uncertainty)) " and the judgment range (5\u201395% over the draws) below",
                    if (!is.null(eff)) paste0("; for an outcome with a better direction, the ",

@@ -418,6 +418,21 @@ def first_finding(d, p, labels, check):
     month = "%s %s" % (MONTHS[int(end[5:7]) - 1], end[:4]) if end else "?"
     check(any(h.startswith("By ") and h.endswith("(%s)" % month) for h in p.heads),
           "outcomes table: no column for the horizon's end, %s (%s)" % (month, [h for h in p.heads if h.startswith("By ")]))
+    # the outcomes table's note says what its marks mean, those it shows only: an onset's when an
+    # outcome is an onset, a state's share at the start when a state holds at the start in some
+    # runs (a run of backtest-2019, which has no onset outcome, said what an onset counts)
+    note = re.search(r'<p class="note">(Probability that each outcome has occurred by each '
+                     r'horizon[^<]*)', open(d + "/brief.html", encoding="utf-8").read())
+    note = html.unescape(note.group(1)) if note else ""
+    marks = start_of(d).values()
+    onset_any = any(on for _, on in marks)
+    state_any = any(share > 0 and not on for share, on in marks)
+    for said, want, what in (("onset: begun after the start" in note, onset_any, "onsets"),
+                             ("a state counts the runs that start in it" in note, state_any,
+                              "states held at the start")):
+        check(note and said == want, "outcomes table: its note %s %s, which outcomes.csv %s: '%s'"
+              % ("speaks of" if said else "does not speak of", what, "has" if want else "has not",
+                 note))
     lead = next((i for i in p.items if "most likely of the" in i or "at the start in every run" in i), "")
     m = re.match(r"(.+?) holds? at the start in every run, so, as ", lead)
     apart = {by_label.get(lab) for lab in re.findall(r"“([^”]+)”", m.group(1))} if m else set()

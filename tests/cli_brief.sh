@@ -141,7 +141,8 @@ brief_case always first "first finding (held in every run)" \
     run scenarios/seed-2025 --runs 500 --seed 1
 
 # a run of 3 years (backtest-2019, to Jan 2022): the first finding and the outcomes table reach the
-# horizon's end, as neasim's summary and briefing.csv do (they stopped at 2 years, "by Jan 2021")
+# horizon's end, as neasim's summary and briefing.csv do (they stopped at 2 years, "by Jan 2021"),
+# and the table's note speaks of no onset, as the scenario has none (it said what one counts)
 brief_case short first "first finding (3-year run)" \
     "a 3-year run: the first finding and the outcomes table reach its end" \
     run scenarios/backtest-2019 --runs 500 --seed 1
