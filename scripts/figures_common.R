@@ -685,6 +685,14 @@ nsm_held_at_start <- function(oc) {
     x <- x[x$date == min(x$date) & x$probability > 0, , drop = FALSE]
     stats::setNames(x$probability, x$outcome)
 }
+# The mark that names such a state in a figure, "(71% at the start)" after `sep`, "" for any other
+# outcome: one phrasing for the headline, course, routes and signposts charts. No shares (NULL,
+# as the tornado's titles pass) mark nothing: NULL[match()] is NULL, and ifelse() on it gave NA,
+# which pasted "Conservative ROK presidentNA" into a tornado's title.
+nsm_held_mark <- function(outcome, held, sep = " ") {
+    share <- if (length(held)) held[match(outcome, names(held))] else rep(NA_real_, length(outcome))
+    ifelse(is.na(share), "", paste0(sep, "(", nsm_pct_label(share), " at the start)"))
+}
 
 NSM_PROBABILITY_MEASURES <- c("holds", "occurred_by")
 

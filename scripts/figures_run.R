@@ -49,9 +49,7 @@ judgment_rows <- function(ctx, d) {
 # ---- headline: outcome probabilities at 2, 5 and 10 years and the end ------------------------
 
 nsm_outcome_name <- function(outcome, onsets, held = NULL) {
-    share <- held[match(outcome, names(held))]
-    mark <- ifelse(outcome %in% onsets, " (onset)",
-                   ifelse(is.na(share), "", paste0(" (", nsm_pct_label(share), " at the start)")))
+    mark <- ifelse(outcome %in% onsets, " (onset)", nsm_held_mark(outcome, held))
     paste0(nsm_label(outcome), mark)
 }
 # What "has occurred" counts, for a subtitle: a state outcome has held at some time (the start

@@ -32,10 +32,8 @@ nsm_story_held <- function(ctx) {
     if (is.null(oc)) stats::setNames(numeric(0), character(0)) else nsm_held_at_start(oc)
 }
 nsm_story_name <- function(outcome, held, width = Inf, sep = "\n") {
-    share <- held[match(outcome, names(held))]
     name <- if (is.finite(width)) nsm_wrap(nsm_label(outcome), width) else nsm_label(outcome)
-    mark <- paste0(sep, "(", nsm_pct_label(share), " at the start)")
-    paste0(name, ifelse(is.na(share), "", mark))
+    paste0(name, nsm_held_mark(outcome, held, sep))
 }
 NSM_STORY_HELD_NOTE <- paste("(N% at the start): a state that N% of runs start in; only its",
                              "onsets after the start count here, those runs once they leave it",

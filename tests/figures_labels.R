@@ -198,6 +198,10 @@ for (f in fig_tornado(ctx)) {
           sprintf("%s: the subtitle does not say the values are the 5th and 95th percentiles: %s", f$name, sub))
     title <- flat(f$plot$labels$title)
     lab <- sub("^What moves \u201c(.*?)( \\(onset\\))?\u201d: tornado$", "\\1", title)
+    # the title names an outcome by its label and nothing more (a state outcome's read
+    # "Conservative ROK presidentNA")
+    check(lab %in% flat(nsm_label(sc$outcome)),
+          sprintf("%s: title '%s' names no outcome of the scenario by its label", f$name, title))
     onset <- lab %in% onset_lab
     check(onset == grepl("(onset)\u201d", title, fixed = TRUE),
           sprintf("%s: title '%s' %s", f$name, title, if (onset) "lacks (onset)" else "says (onset)"))
