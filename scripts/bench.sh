@@ -327,6 +327,17 @@ echo "  wall ${wall} s, peak memory ${rss} KiB, $(awk -v w="$wall" -v n="$sweep_
     --runs "$sweep_runs" --quiet --out "$tmp/sweep-small" >/dev/null
 read -r wall2 rss2 < "$tmp/time-small"
 echo "  10 points: wall ${wall2} s, peak memory ${rss2} KiB (the same peak memory is the target)"
+# a design file read a point at a time: the same peak at 1,000 and at 10,000 points is the target
+# (about 420 bytes a point more before, the file held as a table of cells and the design whole)
+for p in 1000 10000; do
+    design "$p" > "$tmp/design-mem-$p.csv"
+    /usr/bin/time -f "%M" -o "$tmp/rss-design-$p" "$build/neasim" sweep scenarios/baseline \
+        --design "$tmp/design-mem-$p.csv" --runs 2 --threads 1 --quiet --out "$tmp/sweep-design-$p" >/dev/null
+    rm -rf "$tmp/sweep-design-$p" "$tmp/design-mem-$p.csv"
+done
+echo "  --design, 2 replications a point: peak memory $(cat "$tmp/rss-design-1000") KiB at 1000 points," \
+    "$(cat "$tmp/rss-design-10000") KiB at 10000" \
+    "($(awk -v a="$(cat "$tmp/rss-design-1000")" -v b="$(cat "$tmp/rss-design-10000")" 'BEGIN { printf "%.0f", (b - a) * 1024 / 9000 }') bytes a point)"
 for p in 500 5000; do
     /usr/bin/time -f "%M" -o "$tmp/rss-lhs-$p" "$build/neasim" sweep scenarios/baseline --lhs "$p" \
         --runs 2 --quiet --out "$tmp/sweep-lhs-$p" >/dev/null

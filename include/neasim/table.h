@@ -65,6 +65,10 @@ struct nsm_table {
     size_t size;
     int n_lines;
     char **lines;               /* the text split into lines, without line ends, for messages */
+    int lines_from;             /* lines[0] is line lines_from + 1: 0, but in a table read a row
+                                ** at a time (below), which keeps the lines of its current row */
+    char *header_text;          /* NULL, or the text of header_line (a table read a row at a
+                                ** time) */
     int header_line;
     int header_cells;           /* the header's cells as written, empty ones at its end too */
     int n_wide;
@@ -108,6 +112,30 @@ nsm_status nsm_table_verror(const nsm_table *t, const nsm_cell *c, size_t offset
 /* Append a warning at cell c. */
 void nsm_table_warn(const nsm_table *t, const nsm_cell *c, nsm_diag *d, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* ---- a table read a row at a time (table_stream.c) ----
+** For a table too long to hold: a sweep's design, one row a point. Opening checks what
+** nsm_table_parse checks, in the same order and with the same messages and warnings, in passes
+** over the file that hold one row at a time. The stream keeps its file open; every pass reads it
+** whole and compares its bytes with those the first read (SHA-256): a file changed since it was
+** opened is NSM_ERR_IO, never a mix of two files. */
+typedef struct nsm_table_stream nsm_table_stream;
+
+/* Open `path` (shown in messages as given) as a table of `schema` (borrowed: it must outlive the
+** stream) and check it. On success *s is the stream, positioned before its first data row; on
+** failure NULL, with the message in d (NSM_ERR_INPUT, NSM_ERR_IO or NSM_ERR_NOMEM). */
+nsm_status nsm_table_stream_open(nsm_table_stream **s, const char *path,
+                                 const nsm_schema *schema, nsm_diag *d);
+/* The table messages point into (nsm_table_error and the reader's helpers at a cell of the row
+** last read, or of the header): its path, header_line, header_cells, n_rows (the data rows), and
+** the lines of the row last read. Owned by the stream. */
+const nsm_table *nsm_table_stream_table(const nsm_table_stream *s);
+/* Back before the first data row. */
+nsm_status nsm_table_stream_rewind(nsm_table_stream *s, nsm_diag *d);
+/* The next data row, its cells in schema order, borrowed until the next call; *row NULL after the
+** last one (the file's bytes then checked against the first pass's). */
+nsm_status nsm_table_stream_next(nsm_table_stream *s, const nsm_row **row, nsm_diag *d);
+void nsm_table_stream_close(nsm_table_stream *s); /* NULL is fine */
 
 /* The schema's columns joined by commas ("factor,level,initial,description,source"), for
 ** messages; a new string (NULL when out of memory). */

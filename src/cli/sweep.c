@@ -91,19 +91,19 @@ static int write_text(const char *path, const char *text)
 }
 
 static int write_signature(const char *work, const char *suffix, const nsm_model *m,
-                           const nsm_sweep_design *d, const nsm_cli_options *o)
+                           const nsm_sweep_design *d, const nsm_cli_options *o, nsm_diag *diag)
 {
     char line[512];
     snprintf(line, sizeof line, "scenario sha256:%s seed %llu runs %llu horizons %.200s\n",
              m->checksum, (unsigned long long)o->seed, (unsigned long long)o->runs, o->horizons);
     char *opath = work_file(work, OPTIONS_FILE, suffix);
-    char *dpath = work_file(work, "design.csv", suffix);
+    char *dpath = work_file(work, NSM_SWEEP_DESIGN_COPY, suffix);
     FILE *f = NULL;
     int bad = write_text(opath, line) != 0 || !dpath || !(f = fopen(dpath, "wb"));
     if (!bad) {
         /* --bom as every other table (files_equal reads past it: --bom changes no result) */
         bad = (o->bom && fputs("\xEF\xBB\xBF", f) == EOF) ||
-              nsm_sweep_design_write(d, f) != NSM_OK;
+              nsm_sweep_design_write(d, f, diag) != NSM_OK;
         int err = errno;
         bad = fclose(f) != 0 || bad;
         errno = err;
@@ -154,7 +154,7 @@ static int cannot_create(const char *path)
 /* Is the sweep in `work` the same as this one? Its design.csv and options against this sweep's,
 ** written beside them (never held in memory whole: memory must not grow with the points). */
 static int same_sweep(const char *work, const nsm_model *m, const nsm_sweep_design *d,
-                      const nsm_cli_options *o)
+                      const nsm_cli_options *o, nsm_diag *diag)
 {
     static const char *const files[2] = {"design.csv", OPTIONS_FILE};
     char *path[2], *check[2];
@@ -164,8 +164,9 @@ static int same_sweep(const char *work, const nsm_model *m, const nsm_sweep_desi
         check[k] = work_file(work, files[k], ".check");
         code = code || !path[k] || !check[k];
     }
-    if (code || write_signature(work, ".check", m, d, o) != 0)
-        code = cannot_create(check[0] ? check[0] : work);
+    if (code || write_signature(work, ".check", m, d, o, diag) != 0)
+        code = diag->error ? nsm_cli_exit_code(NSM_ERR_IO, 1) /* the design's file, said there */
+                           : cannot_create(check[0] ? check[0] : work);
     else if (!files_equal(path[0], check[0]) || !files_equal(path[1], check[1]))
         code = nsm_cli_usage_error("sweep", "--resume: the design or the options differ from those "
                                    "of the sweep in %s; run with the same options, or delete it",
@@ -181,7 +182,7 @@ static int same_sweep(const char *work, const nsm_model *m, const nsm_sweep_desi
 
 /* The work folder: new (no --resume), or an interrupted one with the same design (--resume). */
 static int prepare_work(const char *work, const nsm_model *m, const nsm_sweep_design *d,
-                        const nsm_cli_options *o)
+                        const nsm_cli_options *o, nsm_diag *diag)
 {
     struct stat st;
     int exists = stat(work, &st) == 0;
@@ -192,10 +193,10 @@ static int prepare_work(const char *work, const nsm_model *m, const nsm_sweep_de
     else if (!exists && o->resume)
         code = nsm_cli_usage_error("sweep", "--resume: there is no interrupted sweep in %s", work);
     else if (exists)
-        code = same_sweep(work, m, d, o);
+        code = same_sweep(work, m, d, o, diag);
     else if (nsm_outdir_parents(work) != 0 || mkdir(work, 0777) != 0 ||
-             write_signature(work, "", m, d, o) != 0)
-        code = cannot_create(work);
+             write_signature(work, "", m, d, o, diag) != 0)
+        code = diag->error ? nsm_cli_exit_code(NSM_ERR_IO, 1) : cannot_create(work);
     return code;
 }
 
@@ -364,16 +365,18 @@ enum { POINTS_A_RANK = 4 };
 ** names the first failing rank in diag there). */
 static nsm_status within_point(const nsm_model *m, const nsm_sweep_design *d,
                                const nsm_cli_options *o, const nsm_sweep_config *cf,
-                               const nsm_sweep_config *slice, size_t p, nsm_accum *acc,
-                               nsm_accum *whole, const char *work, nsm_diag *diag)
+                               const nsm_sweep_config *slice, nsm_sweep_cursor *cur, size_t p,
+                               nsm_accum *acc, nsm_accum *whole, const char *work, nsm_diag *diag)
 {
     const int rank = nsm_cli_world_rank(), ranks = nsm_cli_world_size();
     uint64_t first, count, events = 0;
     nsm_cli_shard_slice(o->runs, (uint32_t)rank + 1, (uint32_t)ranks, &first, &count);
     nsm_part *part = NULL;
-    nsm_status st = acc && whole ? nsm_sweep_run_slice(m, d, p, first, count, acc, slice, &events,
-                                                       diag)
-                                 : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    const nsm_sweep_point *pt = NULL;
+    nsm_status st = acc && whole && cur ? nsm_sweep_cursor_point(cur, p, &pt, diag)
+                                        : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    if (st == NSM_OK)
+        st = nsm_sweep_run_slice(m, d, pt, first, count, acc, slice, &events, diag);
     if (st == NSM_OK && !(part = nsm_cli_part_new("sweep", m, o, (uint32_t)rank + 1,
                                                   (uint32_t)ranks, first, count)))
         st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
@@ -390,7 +393,7 @@ static nsm_status within_point(const nsm_model *m, const nsm_sweep_design *d,
         st = nsm_cli_parts_read(&ps, m, o->runs, &whole, NULL, 1, NULL, NULL, 0, 0, diag);
     }
     if (rank == 0 && st == NSM_OK)
-        st = nsm_sweep_save_point(m, d, p, whole, nsm_cli_parts_events(&ps), cf, work, diag);
+        st = nsm_sweep_save_point(m, d, pt, whole, nsm_cli_parts_events(&ps), cf, work, diag);
     nsm_cli_parts_release(&ps);
     return (nsm_status)nsm_cli_world_share((int)st);
 }
@@ -412,7 +415,13 @@ static nsm_status run_within(const nsm_model *m, const nsm_sweep_design *d,
     slice.run.progress_ctx = NULL;
     nsm_cli_ranks_watch(&slice.run.progress, &slice.run.progress_ctx);
     nsm_accum *acc = nsm_accum_alloc(m), *whole = nsm_accum_alloc(m);
-    nsm_status st = NSM_OK;
+    /* every rank reads the points it runs from the work folder's copy of the design */
+    nsm_sweep_cursor *cur = NULL;
+    char *copy = nsm_path_join(work, NSM_SWEEP_DESIGN_COPY);
+    nsm_status st = copy ? nsm_sweep_cursor_open(d, copy, &cur, diag)
+                         : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    free(copy);
+    st = (nsm_status)nsm_cli_world_share((int)st); /* rank 0's word: the ranks stay in step */
     size_t finished = 0;
     *done = 0;
     for (size_t p = 0; st == NSM_OK && p < d->n_points; p++) {
@@ -423,7 +432,7 @@ static nsm_status run_within(const nsm_model *m, const nsm_sweep_design *d,
         if (word == POINT_STOP)
             st = NSM_STOPPED;
         else if (word == POINT_RUN)
-            st = within_point(m, d, o, cf, &slice, p, acc, whole, work, diag);
+            st = within_point(m, d, o, cf, &slice, cur, p, acc, whole, work, diag);
         if (st == NSM_OK && word == POINT_RUN)
             ++*done;
         if (st == NSM_OK && cf->progress)
@@ -431,6 +440,7 @@ static nsm_status run_within(const nsm_model *m, const nsm_sweep_design *d,
     }
     nsm_accum_free(acc);
     nsm_accum_free(whole);
+    nsm_sweep_cursor_close(cur);
     return st;
 }
 
@@ -454,7 +464,7 @@ static int sweep(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_op
     nsm_diag_init(&diag);
     /* a shard's destination is its part, a file: the work folder beside it is all it needs */
     if (lead && ((!o->n_shards && nsm_outdir_check(dest, &diag) != NSM_OK) ||
-                 (code = prepare_work(work, m, d, o)))) {
+                 (code = prepare_work(work, m, d, o, &diag)))) {
         nsm_cli_print_diag("sweep", NSM_OK, &diag); /* said, or prepare_work said it */
         code = code ? code : EXIT_CANTCREAT;
     }

@@ -109,7 +109,7 @@ const nsm_cell *nsm_table_cell(const nsm_table *t, int row, const char *column)
 /* ---- the header ---- */
 
 /* Cells up to the last non-empty one (spreadsheets may leave empty cells after the table). */
-static int used_width(const nsm_row *r)
+int nsmi_row_width(const nsm_row *r)
 {
     int n = r->n_cells;
     while (n > 1 && !r->cells[n - 1].text[0])
@@ -171,12 +171,12 @@ static nsm_status missing_column(const nsm_table *t, const nsm_row *h, const cha
 }
 
 /* col_of[k]: the header position of schema column k, or -1 when the file lacks it. */
-static nsm_status bind_header(const nsm_table *t, const nsm_row *h, int *col_of, nsm_diag *d)
+nsm_status nsmi_table_bind_header(const nsm_table *t, const nsm_row *h, int *col_of, nsm_diag *d)
 {
     const nsm_schema *s = t->schema;
     for (int k = 0; k < s->n_columns; k++)
         col_of[k] = -1;
-    for (int i = 0; i < used_width(h); i++) {
+    for (int i = 0; i < nsmi_row_width(h); i++) {
         const nsm_cell *c = &h->cells[i];
         int k = schema_index(s, c->text);
         if (!c->text[0])
@@ -197,7 +197,7 @@ static nsm_status bind_header(const nsm_table *t, const nsm_row *h, int *col_of,
 
 /* ---- data rows ---- */
 
-static nsm_status check_width(nsm_table *t, const nsm_row *r, int width, nsm_diag *d)
+nsm_status nsmi_table_check_width(nsm_table *t, const nsm_row *r, int width, nsm_diag *d)
 {
     if (r->n_cells < width)
         return nsm_table_error(t, &r->cells[0], 0, d,
@@ -211,7 +211,7 @@ static nsm_status check_width(nsm_table *t, const nsm_row *r, int width, nsm_dia
             return nsm_table_error(t, &r->cells[i], 0, d,
                                    "this row has %d cells but the header has %d column%s (a "
                                    "comma inside a value needs quotes; decimals use a point)",
-                                   used_width(r), width, width == 1 ? "" : "s");
+                                   nsmi_row_width(r), width, width == 1 ? "" : "s");
     if (r->n_cells > t->header_cells) {
         nsm_wide_row *w = realloc(t->wide, (size_t)(t->n_wide + 1) * sizeof *w);
         if (!w)
@@ -263,11 +263,11 @@ static nsm_status shape(nsm_table *t, nsm_diag *d)
     if (!col_of)
         return NSM_ERR_NOMEM;
     nsm_row *h = &t->rows[0];
-    nsm_status s = bind_header(t, h, col_of, d);
-    int width = used_width(h);
+    nsm_status s = nsmi_table_bind_header(t, h, col_of, d);
+    int width = nsmi_row_width(h);
     t->header_cells = h->n_cells;
     for (int i = 1; s == NSM_OK && i < t->n_rows; i++)
-        s = check_width(t, &t->rows[i], width, d);
+        s = nsmi_table_check_width(t, &t->rows[i], width, d);
     for (int i = 1; s == NSM_OK && i < t->n_rows; i++)
         s = reorder(&t->rows[i], col_of, t->schema->n_columns);
     free(col_of);
@@ -376,6 +376,7 @@ void nsm_table_release(nsm_table *t)
         free_row(&t->rows[i]);
     free(t->rows);
     free(t->wide);
+    free(t->header_text);
     for (int i = 0; t->sources && i < t->n_sources; i++) {
         nsm_table_release(t->sources[i]);
         free(t->sources[i]);

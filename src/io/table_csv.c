@@ -15,17 +15,15 @@
 /* The scanner keeps every line it read (for the caret under a bad cell); table.c asks for them. */
 const char *nsm_table_line(const nsm_table *t, int line)
 {
+    if (t->header_text && line == t->header_line)
+        return t->header_text;
+    line -= t->lines_from;
     return line >= 1 && line <= t->n_lines ? t->lines[line - 1] : NULL;
 }
 
 enum { CSV_OPTIONS = CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL };
 
-/* Where the next byte is. Columns count characters: UTF-8 continuation bytes do not advance. */
-typedef struct {
-    int line, column, after_cr;
-} position;
-
-static void advance(position *p, unsigned char b)
+void nsmi_position_advance(nsmi_position *p, unsigned char b)
 {
     if (b == '\n' && p->after_cr) {
         p->after_cr = 0;
@@ -40,7 +38,7 @@ static void advance(position *p, unsigned char b)
     }
 }
 
-static size_t bom_length(const unsigned char *s, size_t n)
+size_t nsmi_bom_length(const unsigned char *s, size_t n)
 {
     return n >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF ? 3 : 0;
 }
@@ -83,7 +81,7 @@ static nsm_status split_lines(nsm_table *t, size_t begin)
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0 (RFC 3629: no overlong forms, no
 ** surrogates, nothing above U+10FFFF). */
-static size_t utf8_length(const unsigned char *s, size_t n)
+size_t nsmi_utf8_length(const unsigned char *s, size_t n)
 {
     unsigned char b = s[0], lo = 0x80, hi = 0xBF;
     size_t len;
@@ -114,18 +112,24 @@ static nsm_status check_text(const nsm_table *t, size_t begin, nsm_diag *d)
 {
     const unsigned char *s = t->bytes;
     size_t i = begin, len;
-    while (i < t->size && s[i] && (len = utf8_length(s + i, t->size - i)) > 0)
+    while (i < t->size && s[i] && (len = nsmi_utf8_length(s + i, t->size - i)) > 0)
         i += len;
     if (i == t->size)
         return NSM_OK;
-    position p = {1, 1, 0};
+    nsmi_position p = {1, 1, 0};
     for (size_t k = begin; k < i; k++)
-        advance(&p, s[k]);
-    if (!s[i])
-        return nsm_diag_at(d, t->path, p.line, p.column, NULL,
+        nsmi_position_advance(&p, s[k]);
+    return nsmi_text_error(t, p.line, p.column, s[i], d);
+}
+
+nsm_status nsmi_text_error(const nsm_table *t, int line, int column, unsigned char byte,
+                           nsm_diag *d)
+{
+    if (!byte)
+        return nsm_diag_at(d, t->path, line, column, NULL,
                            "not a text file: it contains a NUL byte (save the table as CSV UTF-8)");
-    return nsm_diag_at(d, t->path, p.line, p.column, nsm_table_line(t, p.line),
-                       "invalid UTF-8 (byte 0x%02X): save the table as CSV UTF-8", s[i]);
+    return nsm_diag_at(d, t->path, line, column, nsm_table_line(t, line),
+                       "invalid UTF-8 (byte 0x%02X): save the table as CSV UTF-8", byte);
 }
 
 /* ---- CSV ---- */
@@ -134,7 +138,7 @@ typedef struct {
     nsm_table *t;
     int cap_rows, cap_cells;
     nsm_row row;        /* the row being read */
-    position pos;       /* of the byte being fed */
+    nsmi_position pos;  /* of the byte being fed */
     nsm_cell start;     /* position of the field being read */
     int in_field;       /* the field being read has started */
     int row_started;
@@ -234,27 +238,35 @@ static void maybe_begin_field(feeder *f, unsigned char b)
     f->row_started = 1;
 }
 
-static nsm_status quoting_error(feeder *f, nsm_diag *d)
+nsm_status nsmi_csv_error(const nsm_table *t, struct csv_parser *p, nsmi_position at,
+                          const nsm_cell *start, nsm_diag *d)
 {
-    const nsm_table *t = f->t;
-    const char *text = nsm_table_line(t, f->pos.line);
-    if (f->start.quoted)
-        return nsm_diag_at(d, t->path, f->pos.line, f->pos.column, text,
+    if (csv_error(p) == CSV_ENOMEM)
+        return NSM_ERR_NOMEM;
+    if (csv_error(p) == CSV_ETOOBIG)
+        return nsm_diag_at(d, t->path, start->line, start->column,
+                           nsm_table_line(t, start->line), "field too large");
+    const char *text = nsm_table_line(t, at.line);
+    if (start->quoted)
+        return nsm_diag_at(d, t->path, at.line, at.column, text,
                            "text after the closing quote of a quoted field "
                            "(a quote inside quotes is written twice: \"say \"\"hi\"\"\")");
-    return nsm_diag_at(d, t->path, f->pos.line, f->pos.column, text,
+    return nsm_diag_at(d, t->path, at.line, at.column, text,
                        "quote inside an unquoted field (quote the whole field and write the "
                        "quote twice: \"say \"\"hi\"\"\")");
 }
 
+nsm_status nsmi_csv_unterminated(const nsm_table *t, const nsm_cell *start, nsm_diag *d)
+{
+    return nsm_diag_at(d, t->path, start->line, start->column, nsm_table_line(t, start->line),
+                       "unterminated quoted field: this quote is never closed");
+}
+
 static nsm_status parse_failure(feeder *f, struct csv_parser *p, nsm_diag *d)
 {
-    if (f->nomem || csv_error(p) == CSV_ENOMEM)
+    if (f->nomem)
         return NSM_ERR_NOMEM;
-    if (csv_error(p) == CSV_ETOOBIG)
-        return nsm_diag_at(d, f->t->path, f->start.line, f->start.column,
-                           nsm_table_line(f->t, f->start.line), "field too large");
-    return quoting_error(f, d);
+    return nsmi_csv_error(f->t, p, f->pos, &f->start, d);
 }
 
 static nsm_status feed(feeder *f, struct csv_parser *p, size_t begin, nsm_diag *d)
@@ -268,16 +280,12 @@ static nsm_status feed(feeder *f, struct csv_parser *p, size_t begin, nsm_diag *
             return parse_failure(f, p, d);
         if (f->ended)
             f->in_field = 0;
-        advance(&f->pos, b);
+        nsmi_position_advance(&f->pos, b);
     }
     if (!f->in_field) /* "a," at the end of the file: an empty last field */
         f->start = (nsm_cell){NULL, f->pos.line, f->pos.column, 0, NULL};
-    if (csv_fini(p, on_field, on_row, f) != 0) {
-        const nsm_table *t = f->t;
-        return nsm_diag_at(d, t->path, f->start.line, f->start.column,
-                           nsm_table_line(t, f->start.line),
-                           "unterminated quoted field: this quote is never closed");
-    }
+    if (csv_fini(p, on_field, on_row, f) != 0)
+        return nsmi_csv_unterminated(f->t, &f->start, d);
     return f->nomem ? NSM_ERR_NOMEM : NSM_OK;
 }
 
@@ -303,46 +311,46 @@ static nsm_status parse_csv(nsm_table *t, size_t begin, nsm_diag *d)
 ** semicolons or tabs outside quotes and no comma. It is refused rather than read, because its
 ** numbers may carry decimal commas that cannot be told from separators. Returns the column (in
 ** characters) of the header's first such separator, or 0; *sep is that separator. */
-static int separator_column(const nsm_table *t, int *line, char *sep)
+static int separator_column(const char *s, char *sep)
 {
-    for (int l = 0; l < t->n_lines; l++) {
-        const char *s = t->lines[l];
-        if (!s[strspn(s, " \t")])
-            continue; /* the header is the first line with text (as the reader skips the others) */
-        int quoted = 0, column = 1, first = 0, commas = 0;
-        const char *start = s + strspn(s, " \t"), *end = s + strlen(s);
-        while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
-            end--; /* tabs around the header are blanks, not separators */
-        for (; *s; s++) {
-            if (*s == '"')
-                quoted = !quoted;
-            else if (!quoted && *s == ',')
-                commas++;
-            else if (!quoted && (*s == ';' || (*s == '\t' && s > start && s < end)) && !first) {
-                first = column;
-                *sep = *s;
-            }
-            column += (*s & 0xC0) != 0x80;
+    int quoted = 0, column = 1, first = 0, commas = 0;
+    const char *start = s + strspn(s, " \t"), *end = s + strlen(s);
+    while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+        end--; /* tabs around the header are blanks, not separators */
+    for (; *s; s++) {
+        if (*s == '"')
+            quoted = !quoted;
+        else if (!quoted && *s == ',')
+            commas++;
+        else if (!quoted && (*s == ';' || (*s == '\t' && s > start && s < end)) && !first) {
+            first = column;
+            *sep = *s;
         }
-        *line = l + 1;
-        return commas ? 0 : first;
+        column += (*s & 0xC0) != 0x80;
     }
-    return 0;
+    return commas ? 0 : first;
 }
 
 static nsm_status check_separator(const nsm_table *t, nsm_diag *d)
 {
-    int line = 1;
+    for (int l = 0; l < t->n_lines; l++) /* the header is the first line with text (as the */
+        if (t->lines[l][strspn(t->lines[l], " \t")]) /* reader skips the others) */
+            return nsmi_separator_check(t, l + 1, t->lines[l], d);
+    return NSM_OK;
+}
+
+nsm_status nsmi_separator_check(const nsm_table *t, int line, const char *text, nsm_diag *d)
+{
     char sep = 0;
-    int column = separator_column(t, &line, &sep);
+    int column = separator_column(text, &sep);
     if (!column)
         return NSM_OK;
     if (sep == '\t')
-        return nsm_diag_at(d, t->path, line, column, nsm_table_line(t, line),
+        return nsm_diag_at(d, t->path, line, column, text,
                            "this file is separated by tabs (as a spreadsheet saves 'Text (tab "
                            "delimited)'); neasim reads ',' between fields: save it as CSV "
                            "(comma delimited), or replace each tab by ','");
-    return nsm_diag_at(d, t->path, line, column, nsm_table_line(t, line),
+    return nsm_diag_at(d, t->path, line, column, text,
                        "this file is separated by semicolons (as a spreadsheet in a language with "
                        "decimal commas saves CSV); neasim reads ',' between fields and '.' as the "
                        "decimal mark: save it as CSV with field delimiter ',' (LibreOffice: Save "
@@ -352,7 +360,7 @@ static nsm_status check_separator(const nsm_table *t, nsm_diag *d)
 
 nsm_status nsmi_table_scan(nsm_table *t, nsm_diag *d)
 {
-    size_t begin = bom_length(t->bytes, t->size);
+    size_t begin = nsmi_bom_length(t->bytes, t->size);
     nsm_status s = split_lines(t, begin);
     if (s == NSM_OK)
         s = check_text(t, begin, d);

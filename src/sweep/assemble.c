@@ -62,7 +62,8 @@ static nsm_status write_sweep(const nsm_sweep_design *d, const char *work, int b
     return st;
 }
 
-static nsm_status write_points(const nsm_sweep_design *d, const char *work, int bom, nsm_diag *diag)
+static nsm_status write_points(const nsm_sweep_design *d, nsm_sweep_cursor *cur,
+                               const char *work, int bom, nsm_diag *diag)
 {
     char *path = nsm_path_join(work, "points.csv");
     nsm_csv c;
@@ -70,21 +71,25 @@ static nsm_status write_points(const nsm_sweep_design *d, const char *work, int 
     static const char *const H[] = {"point", "parameter", "value", NULL};
     if (st == NSM_OK) {
         nsm_csv_header(&c, H);
-        for (size_t p = 0; p < d->n_points; p++) {
+        const nsm_sweep_point *pt;
+        for (size_t p = 0; st == NSM_OK && p < d->n_points; p++) {
+            if ((st = nsm_sweep_cursor_point(cur, p, &pt, diag)) != NSM_OK)
+                break;
             for (int k = 0; k < d->n_params; k++) {
                 nsm_csv_int(&c, (int64_t)p + 1);
                 nsm_csv_text(&c, d->names[k]);
-                nsm_csv_real(&c, d->values[p * (size_t)d->n_params + (size_t)k], 10);
+                nsm_csv_real(&c, pt->values[k], 10);
                 nsm_csv_end_row(&c);
             }
             if (d->has_levers) {
                 nsm_csv_int(&c, (int64_t)p + 1);
                 nsm_csv_text(&c, "levers");
-                nsm_csv_text(&c, d->levers[p][0] ? d->levers[p] : "none");
+                nsm_csv_text(&c, pt->levers[0] ? pt->levers : "none");
                 nsm_csv_end_row(&c);
             }
         }
-        st = nsm_csv_close(&c, diag);
+        nsm_status cs = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);
+        st = st == NSM_OK ? cs : st;
     }
     free(path);
     return st;
@@ -224,7 +229,8 @@ static nsm_status write_sensitivity(const nsm_model *m, const nsm_sweep_design *
 
 /* Tornado rows of one output, largest swing first. */
 static void tornado_rows(nsm_csv *c, const nsm_model *m, const nsm_sweep_design *d,
-                         const nsm_sweep_config *cf, const double *y, size_t K, int o, int h)
+                         const double *base, const nsm_sweep_config *cf, const double *y, size_t K,
+                         int o, int h)
 {
     size_t dn = (size_t)d->n_params, k = (size_t)(o * cf->n_h + h);
     int *order = malloc(dn * sizeof *order);
@@ -250,7 +256,7 @@ static void tornado_rows(nsm_csv *c, const nsm_model *m, const nsm_sweep_design 
         nsm_csv_text(c, "occurred_by");
         nsm_csv_real(c, cf->years[h], 6);
         nsm_csv_text(c, d->names[i]);
-        nsm_csv_real(c, d->values[i], 10); /* point 1: every number at its mean */
+        nsm_csv_real(c, base[i], 10); /* point 1: every number at its mean */
         nsm_csv_real(c, d->low[i], 10);
         nsm_csv_real(c, d->high[i], 10);
         nsm_csv_real(c, y[k], 6);
@@ -267,8 +273,13 @@ static void tornado_rows(nsm_csv *c, const nsm_model *m, const nsm_sweep_design 
 }
 
 static nsm_status write_tornado(const nsm_model *m, const nsm_sweep_design *d,
-                                const nsm_sweep_config *cf, const double *y, size_t K, nsm_csv *c)
+                                nsm_sweep_cursor *cur, const nsm_sweep_config *cf, const double *y,
+                                size_t K, nsm_csv *c, nsm_diag *diag)
 {
+    const nsm_sweep_point *base;
+    nsm_status st = nsm_sweep_cursor_point(cur, 0, &base, diag);
+    if (st != NSM_OK)
+        return st;
     static const char *const H[] = {"outcome",         "measure",        "horizon_years",
                                     "parameter",       "base_value",     "low_value",
                                     "high_value",      "outcome_at_base", "outcome_at_low",
@@ -276,16 +287,16 @@ static nsm_status write_tornado(const nsm_model *m, const nsm_sweep_design *d,
     nsm_csv_header(c, H);
     for (int o = 0; o < m->n_outcomes; o++)
         for (int h = 0; h < cf->n_h; h++)
-            tornado_rows(c, m, d, cf, y, K, o, h);
+            tornado_rows(c, m, d, base->values, cf, y, K, o, h);
     return NSM_OK;
 }
 
-nsm_status nsm_sweep_assemble(const nsm_model *m, const nsm_sweep_design *d, const char *work,
-                              const nsm_sweep_config *cf, nsm_diag *diag)
+static nsm_status assemble(const nsm_model *m, const nsm_sweep_design *d, nsm_sweep_cursor *cur,
+                           const char *work, const nsm_sweep_config *cf, nsm_diag *diag)
 {
     nsm_status st = write_sweep(d, work, cf->bom, diag);
     if (st == NSM_OK)
-        st = write_points(d, work, cf->bom, diag);
+        st = write_points(d, cur, work, cf->bom, diag);
     if (st == NSM_OK)
         st = write_parameters(m, d, work, cf->bom, diag);
     if (st == NSM_OK) {
@@ -305,7 +316,7 @@ nsm_status nsm_sweep_assemble(const nsm_model *m, const nsm_sweep_design *d, con
         st = path ? nsm_csv_open(&c, path, cf->bom, diag) : NSM_ERR_NOMEM;
     if (st == NSM_OK) {
         st = d->kind == NSM_SWEEP_SOBOL ? write_sensitivity(m, d, cf, y, K, &c)
-                                        : write_tornado(m, d, cf, y, K, &c);
+                                        : write_tornado(m, d, cur, cf, y, K, &c, diag);
         nsm_status cs = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);
         st = st == NSM_OK ? cs : st;
     }
@@ -313,5 +324,19 @@ nsm_status nsm_sweep_assemble(const nsm_model *m, const nsm_sweep_design *d, con
         nsm_diag_error(diag, st, "out of memory");
     free(path);
     free(y);
+    return st;
+}
+
+nsm_status nsm_sweep_assemble(const nsm_model *m, const nsm_sweep_design *d, const char *work,
+                              const nsm_sweep_config *cf, nsm_diag *diag)
+{
+    nsm_sweep_cursor *cur = NULL;
+    char *copy = nsm_path_join(work, NSM_SWEEP_DESIGN_COPY);
+    nsm_status st = copy ? nsm_sweep_cursor_open(d, copy, &cur, diag)
+                         : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    if (st == NSM_OK)
+        st = assemble(m, d, cur, work, cf, diag);
+    nsm_sweep_cursor_close(cur);
+    free(copy);
     return st;
 }

@@ -16,18 +16,32 @@
 #include "neasim/rng.h"
 #include "neasim/sweep.h"
 #include "scenario/read.h"
+#include "sweep/source.h"
+
+void nsmi_sweep_source_free(nsm_sweep_source *s, size_t n_points)
+{
+    if (!s)
+        return;
+    nsm_table_stream_close(s->file);
+    for (int k = 0; s->cols && k < s->schema.n_columns; k++)
+        free((char *)(uintptr_t)s->cols[k].name);
+    free(s->cols);
+    free(s->col);
+    for (size_t p = 0; s->levers && p < n_points; p++)
+        free(s->levers[p]);
+    free(s->values);
+    free(s->levers);
+    free(s);
+}
 
 void nsm_sweep_design_release(nsm_sweep_design *d)
 {
     for (int k = 0; d->params && k < d->n_params; k++)
         free(d->params[k]);
-    for (size_t p = 0; d->levers && p < d->n_points; p++)
-        free(d->levers[p]);
+    nsmi_sweep_source_free(d->src, d->n_points);
     free(d->params);
     free(d->n_each);
     free(d->names);
-    free(d->values);
-    free(d->levers);
     free(d->low);
     free(d->high);
     free(d->source);
@@ -72,6 +86,39 @@ static void on_row(int c, void *data)
     ((header_ctx *)data)->done = 1;
 }
 
+/* The names of the header: libcsv on the file's first record, which gives the design its schema
+** (the table reader then checks the file against it). *names: new strings, NULL when memory ran
+** out. */
+static nsm_status header_names(const char *path, char ***names, int *n, nsm_diag *diag)
+{
+    errno = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return nsm_diag_error(diag, NSM_ERR_IO, "%s: error: cannot open: %s", path, strerror(errno));
+    header_ctx h = {NULL, 0, 0, 0};
+    struct csv_parser p;
+    csv_init(&p, CSV_APPEND_NULL);
+    unsigned char bom[3];
+    size_t got = fread(bom, 1, 3, f);
+    size_t skip = got == 3 && memcmp(bom, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    for (size_t k = skip; k < got && !h.done; k++)
+        csv_parse(&p, bom + k, 1, on_field, on_row, &h);
+    for (int c; !h.done && (c = getc(f)) != EOF;) {
+        unsigned char b = (unsigned char)c;
+        csv_parse(&p, &b, 1, on_field, on_row, &h);
+    }
+    csv_fini(&p, on_field, on_row, &h);
+    csv_free(&p);
+    fclose(f);
+    for (int k = 0; h.nomem && k < h.n; k++)
+        free(h.names[k]);
+    *names = h.nomem ? NULL : h.names;
+    *n = h.nomem ? 0 : h.n;
+    if (h.nomem)
+        free(h.names);
+    return h.nomem ? NSM_ERR_NOMEM : NSM_OK;
+}
+
 static nsm_status read_file(const char *path, char **bytes, size_t *size, nsm_diag *diag)
 {
     FILE *f = fopen(path, "rb");
@@ -86,42 +133,27 @@ static nsm_status read_file(const char *path, char **bytes, size_t *size, nsm_di
     return *bytes ? NSM_OK : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
 }
 
-/* The header's names (libcsv on the first record), then the whole table read against them. */
-static nsm_status read_table(const char *path, nsm_table *t, nsm_schema *schema,
-                             nsm_column **cols, nsm_diag *diag)
+/* The design file's schema (its header's names) into s, then the file opened and checked
+** against it, a row at a time. */
+static nsm_status open_design(const char *path, nsm_sweep_source *s, nsm_diag *diag)
 {
-    char *bytes = NULL;
-    size_t size = 0;
-    nsm_status st = read_file(path, &bytes, &size, diag);
+    char **names = NULL;
+    int n = 0;
+    nsm_status st = header_names(path, &names, &n, diag);
     if (st != NSM_OK)
         return st;
-    header_ctx h = {NULL, 0, 0, 0};
-    struct csv_parser p;
-    csv_init(&p, CSV_APPEND_NULL);
-    size_t skip = size >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    for (size_t k = skip; k < size && !h.done; k++)
-        csv_parse(&p, bytes + k, 1, on_field, on_row, &h);
-    csv_fini(&p, on_field, on_row, &h);
-    csv_free(&p);
-    *cols = h.nomem ? NULL : calloc((size_t)h.n + 1, sizeof **cols);
-    for (int k = 0; *cols && k < h.n; k++)
-        (*cols)[k] = (nsm_column){h.names[k], 0};
-    *schema = (nsm_schema){path, "a design", h.n, *cols};
+    s->cols = calloc((size_t)n + 1, sizeof *s->cols);
+    for (int k = 0; k < n; k++) /* they live on in s->cols, freed with the source */
+        if (s->cols)
+            s->cols[k] = (nsm_column){names[k], 0};
+        else
+            free(names[k]);
+    free(names);
+    if (!s->cols)
+        return NSM_ERR_NOMEM;
     const char *slash = strrchr(path, '/');
-    schema->file = slash ? slash + 1 : path;
-    st = *cols ? nsm_table_parse(t, path, schema, bytes, size, diag) : NSM_ERR_NOMEM;
-    free(bytes);
-    for (int k = 0; !*cols && k < h.n; k++) /* else they live on in *cols, the caller's to free */
-        free(h.names[k]);
-    free(h.names);
-    return st;
-}
-
-static void free_cols(nsm_column *cols, int n)
-{
-    for (int k = 0; cols && k < n; k++)
-        free((char *)(uintptr_t)cols[k].name);
-    free(cols);
+    s->schema = (nsm_schema){slash ? slash + 1 : path, "a design", n, s->cols};
+    return nsm_table_stream_open(&s->file, path, &s->schema, diag);
 }
 
 /* A reader over a design table, so the scenario's path parser can report into it. */
@@ -291,65 +323,71 @@ static nsm_status resolve_header(nsm_reader *r, nsm_sweep_design *d, int k, cons
     return resolve_path(r, d, k, &hc);
 }
 
+/* Every row's values and lever set, checked as the file is read again. */
+static nsm_status check_points(nsm_reader *r, nsm_sweep_design *d)
+{
+    nsm_sweep_source *s = d->src;
+    nsm_status st = nsm_table_stream_rewind(s->file, r->d);
+    const nsm_row *row = NULL;
+    for (size_t p = 0; st == NSM_OK && p < d->n_points; p++) {
+        if ((st = nsm_table_stream_next(s->file, &row, r->d)) == NSM_OK && !row)
+            st = nsm_diag_error(r->d, NSM_ERR_IO, "%s: error: the file changed while it was "
+                                "read: run again once nothing writes to it", r->t->path);
+        for (int k = 0; st == NSM_OK && k < d->n_params; k++) {
+            double v;
+            st = check_value(r, &row->cells[s->col[k]], d->params[k], d->n_each[k], &v);
+        }
+        if (st == NSM_OK && s->lev >= 0)
+            st = check_levers(r, &row->cells[s->lev]);
+    }
+    if (st == NSM_OK) /* to the end, where the bytes are checked */
+        st = nsm_table_stream_next(s->file, &row, r->d);
+    return st;
+}
+
 nsm_status nsm_sweep_read_design(const nsm_model *m, const char *path, nsm_sweep_design *d,
                                  nsm_diag *diag)
 {
     memset(d, 0, sizeof *d);
     d->kind = NSM_SWEEP_FILE;
-    nsm_table t;
-    memset(&t, 0, sizeof t);
-    nsm_schema schema = {0};
-    nsm_column *cols = NULL;
-    nsm_status st = read_table(path, &t, &schema, &cols, diag);
-    nsm_reader r = design_reader(m, &t, diag);
-    int lev = -1;
-    for (int k = 0; st == NSM_OK && k < schema.n_columns; k++)
-        if (strcmp(cols[k].name, "levers") == 0)
+    nsm_sweep_source *s = d->src = calloc(1, sizeof *d->src);
+    nsm_status st = s ? open_design(path, s, diag) : NSM_ERR_NOMEM;
+    const nsm_table *t = st == NSM_OK ? nsm_table_stream_table(s->file) : NULL;
+    nsm_reader r = design_reader(m, NULL, diag);
+    r.t = t;
+    int lev = -1, n_cols = st == NSM_OK ? s->schema.n_columns : 0;
+    for (int k = 0; k < n_cols; k++)
+        if (strcmp(s->cols[k].name, "levers") == 0)
             lev = k;
-    if (st == NSM_OK && alloc_params(d, schema.n_columns - (lev >= 0)))
+    if (st == NSM_OK && alloc_params(d, n_cols - (lev >= 0)))
         st = NSM_ERR_NOMEM;
-    /* the schema's column name of each parameter (d->names holds the same text) */
-    const char **col = st == NSM_OK ? calloc((size_t)schema.n_columns + 1, sizeof *col) : NULL;
-    if (st == NSM_OK && !col)
+    if (st == NSM_OK && !(s->col = calloc((size_t)n_cols + 1, sizeof *s->col)))
         st = NSM_ERR_NOMEM;
-    int *at = calloc((size_t)schema.n_columns + 1, sizeof *at);
+    int *at = st == NSM_OK ? calloc((size_t)n_cols + 1, sizeof *at) : NULL;
     if (st == NSM_OK && !at)
         st = NSM_ERR_NOMEM;
-    for (int k = 0, j = 0; st == NSM_OK && k < schema.n_columns; k++)
+    for (int k = 0, j = 0; st == NSM_OK && k < n_cols; k++)
         if (k != lev) {
             at[j] = k + 1;
-            st = resolve_header(&r, d, j, cols[k].name);
+            st = resolve_header(&r, d, j, s->cols[k].name);
             if (st == NSM_OK) {
-                nsm_cell hc = header_cell(&t, cols[k].name);
+                nsm_cell hc = header_cell(t, s->cols[k].name);
                 st = check_repeat(&r, d, j, &hc, "column", at);
             }
-            col[j++] = cols[k].name;
+            s->col[j++] = k;
         }
-    if (st == NSM_OK && t.n_rows == 0)
+    if (st == NSM_OK && t->n_rows == 0)
         st = nsm_diag_error(diag, NSM_ERR_INPUT, "%s: error: the design has no points (one row "
                             "per point below the header)", path);
-    d->n_points = st == NSM_OK ? (size_t)t.n_rows : 0;
+    if (s)
+        s->lev = lev;
+    d->n_points = st == NSM_OK ? (size_t)t->n_rows : 0;
     d->has_levers = lev >= 0;
-    d->values = calloc(d->n_points * (size_t)d->n_params + 1, sizeof *d->values);
-    d->levers = calloc(d->n_points + 1, sizeof *d->levers);
-    if (st == NSM_OK && (!d->values || !d->levers))
-        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", path);
-    for (size_t p = 0; st == NSM_OK && p < d->n_points; p++) {
-        for (int k = 0; st == NSM_OK && k < d->n_params; k++)
-            st = check_value(&r, nsm_table_cell(&t, (int)p, col[k]), d->params[k],
-                             d->n_each[k], &d->values[p * (size_t)d->n_params + (size_t)k]);
-        if (st == NSM_OK && lev >= 0) {
-            const nsm_cell *c = nsm_table_cell(&t, (int)p, "levers");
-            st = check_levers(&r, c);
-            const char *set = strcmp(c->text, "none") == 0 ? "" : c->text;
-            if (st == NSM_OK && !(d->levers[p] = strdup(set)))
-                st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", path);
-        }
-    }
+    if (st == NSM_OK)
+        st = check_points(&r, d);
+    if (st == NSM_ERR_NOMEM && !diag->error)
+        nsm_diag_error(diag, st, "out of memory reading %s", path);
     free(at);
-    free(col);
-    nsm_table_release(&t);
-    free_cols(cols, schema.n_columns);
     if (st != NSM_OK)
         nsm_sweep_design_release(d);
     return st;
@@ -434,9 +472,12 @@ static nsm_status grid_points(nsm_sweep_design *d, const char *path, grid_dim *d
     size_t n = 0, *levels = calloc((size_t)n_dims + 1, sizeof *levels);
     nsm_status st = levels ? grid_size(path, dims, n_dims, levels, &n, diag) : NSM_ERR_NOMEM;
     size_t *idx = st == NSM_OK ? calloc(n * (size_t)n_dims + 1, sizeof *idx) : NULL;
-    d->values = st == NSM_OK ? calloc(n * (size_t)d->n_params + 1, sizeof *d->values) : NULL;
-    d->levers = st == NSM_OK ? calloc(n + 1, sizeof *d->levers) : NULL;
-    if (st == NSM_OK && (!idx || !d->values || !d->levers))
+    nsm_sweep_source *s = d->src = st == NSM_OK ? calloc(1, sizeof *d->src) : NULL;
+    if (s) {
+        s->values = calloc(n * (size_t)d->n_params + 1, sizeof *s->values);
+        s->levers = lev >= 0 ? calloc(n + 1, sizeof *s->levers) : NULL;
+    }
+    if (st == NSM_OK && (!idx || !s || !s->values || (lev >= 0 && !s->levers)))
         st = NSM_ERR_NOMEM;
     if (st == NSM_OK) {
         nsm_design_grid(levels, (size_t)n_dims, GRID_MAX_POINTS, idx);
@@ -446,10 +487,10 @@ static nsm_status grid_points(nsm_sweep_design *d, const char *path, grid_dim *d
         for (int k = 0, j = 0; k < n_dims; k++) {
             const char *txt = dims[k].text[idx[p * (size_t)n_dims + (size_t)k]];
             if (k == lev) {
-                if (!(d->levers[p] = strdup(strcmp(txt, "none") == 0 ? "" : txt)))
+                if (!(s->levers[p] = strdup(strcmp(txt, "none") == 0 ? "" : txt)))
                     st = NSM_ERR_NOMEM;
             } else
-                d->values[p * (size_t)d->n_params + (size_t)j++] = strtod(txt, NULL);
+                s->values[p * (size_t)d->n_params + (size_t)j++] = strtod(txt, NULL);
         }
     free(levels);
     free(idx);
@@ -631,10 +672,11 @@ static nsm_status oat_points(const nsm_model *m, nsm_sweep_design *d)
 {
     size_t dn = (size_t)d->n_params;
     d->n_points = 1 + 2 * dn;
-    d->values = calloc(d->n_points * dn + 1, sizeof *d->values);
+    nsm_sweep_source *s = d->src = calloc(1, sizeof *d->src);
+    double *values = s ? (s->values = calloc(d->n_points * dn + 1, sizeof *values)) : NULL;
     d->low = calloc(dn + 1, sizeof *d->low);
     d->high = calloc(dn + 1, sizeof *d->high);
-    if (!d->values || !d->low || !d->high)
+    if (!values || !d->low || !d->high)
         return NSM_ERR_NOMEM;
     for (size_t i = 0; i < dn; i++) {
         nsm_dist ds = dist_of(&m->uncertain[d->source[i]]);
@@ -648,7 +690,7 @@ static nsm_status oat_points(const nsm_model *m, nsm_sweep_design *d)
                 v = d->low[i];
             else if (p == 2 + 2 * i)
                 v = d->high[i];
-            d->values[p * dn + i] = v;
+            values[p * dn + i] = v;
         }
     return NSM_OK;
 }
@@ -659,9 +701,10 @@ static nsm_status unit_points(const nsm_model *m, nsm_sweep_design *d, nsm_sweep
     size_t dn = (size_t)d->n_params;
     d->n_points = kind == NSM_SWEEP_SOBOL ? n * (dn + 2) : n;
     d->base_n = n;
-    /* the unit-cube points go into d->values and are mapped through the quantiles in place: the
-    ** design is the one array that grows with the points */
-    double *u = d->values = calloc(d->n_points * dn + 1, sizeof *d->values);
+    /* the unit-cube points go into the source's values and are mapped through the quantiles in
+    ** place: the design is the one array that grows with the points */
+    nsm_sweep_source *s = d->src = calloc(1, sizeof *d->src);
+    double *u = s ? (s->values = calloc(d->n_points * dn + 1, sizeof *u)) : NULL;
     if (!u)
         return NSM_ERR_NOMEM;
     int bad;
@@ -678,7 +721,7 @@ static nsm_status unit_points(const nsm_model *m, nsm_sweep_design *d, nsm_sweep
     for (size_t p = 0; !bad && p < d->n_points; p++)
         for (size_t i = 0; i < dn; i++) {
             nsm_dist ds = dist_of(&m->uncertain[d->source[i]]);
-            d->values[p * dn + i] = nsm_dist_quantile(&ds, u[p * dn + i]);
+            u[p * dn + i] = nsm_dist_quantile(&ds, u[p * dn + i]);
         }
     if (bad && kind == NSM_SWEEP_SOBOL && dn > NSM_DESIGN_SOBOL_MAX_DIM)
         return nsm_diag_error(diag, NSM_ERR_USAGE, "--sobol takes at most %d uncertain numbers, "
@@ -726,21 +769,31 @@ static void exact_text(char *buf, double v)
             return;
 }
 
-nsm_status nsm_sweep_design_write(const nsm_sweep_design *d, FILE *f)
+nsm_status nsm_sweep_design_write(const nsm_sweep_design *d, FILE *f, nsm_diag *diag)
 {
     char num[NSM_NUMFMT_MAX];
-    fputs("point", f);
-    for (int k = 0; k < d->n_params; k++)
-        fprintf(f, ",%s", d->names[k]);
-    fputs(",levers\r\n", f);
-    for (size_t p = 0; p < d->n_points && !ferror(f); p++) {
+    nsm_sweep_cursor *c = NULL;
+    nsm_status st = nsm_sweep_cursor_open(d, NULL, &c, diag);
+    if (st == NSM_OK) {
+        fputs("point", f);
+        for (int k = 0; k < d->n_params; k++)
+            fprintf(f, ",%s", d->names[k]);
+        fputs(",levers\r\n", f);
+    }
+    for (size_t p = 0; st == NSM_OK && p < d->n_points && !ferror(f); p++) {
+        const nsm_sweep_point *pt;
+        if ((st = nsm_sweep_cursor_point(c, p, &pt, diag)) != NSM_OK)
+            break;
         fprintf(f, "%zu", p + 1);
         for (int k = 0; k < d->n_params; k++) {
-            exact_text(num, d->values[p * (size_t)d->n_params + (size_t)k]);
+            exact_text(num, pt->values[k]);
             fprintf(f, ",%s", num);
         }
         /* as points.csv and sweep.csv write it: "none" for no lever, NA without a levers column */
-        fprintf(f, ",%s\r\n", !d->has_levers ? "NA" : *d->levers[p] ? d->levers[p] : "none");
+        fprintf(f, ",%s\r\n", !d->has_levers ? "NA" : *pt->levers ? pt->levers : "none");
     }
-    return ferror(f) ? NSM_ERR_IO : NSM_OK;
+    nsm_sweep_cursor_close(c);
+    if (st == NSM_OK && ferror(f))
+        st = nsm_diag_error(diag, NSM_ERR_IO, "cannot write the design: %s", strerror(errno));
+    return st;
 }

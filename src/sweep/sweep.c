@@ -30,10 +30,10 @@
 #include "sweep/points_file.h"
 
 /* The arm of point p: its lever set (or none) with its numbers set. */
-static nsm_status point_arm(const nsm_model *m, const nsm_sweep_design *d, size_t p,
-                            nsm_arm **arms, int *n_arms, nsm_diag *diag)
+static nsm_status point_arm(const nsm_model *m, const nsm_sweep_design *d,
+                            const nsm_sweep_point *pt, nsm_arm **arms, int *n_arms, nsm_diag *diag)
 {
-    const char *lev = d->has_levers ? d->levers[p] : "";
+    const char *lev = pt->levers;
     nsm_status st;
     if (lev[0]) {
         st = nsm_arms_build(m, lev, 0, "sweep", arms, n_arms, diag);
@@ -64,7 +64,7 @@ static nsm_status point_arm(const nsm_model *m, const nsm_sweep_design *d, size_
         for (int k = 0; k < d->n_params; k++)
             for (int q = 0; d->n_each[k] == w && q < d->n_each[k]; q++, j++) {
                 params[j] = d->params[k][q];
-                values[j] = d->values[p * (size_t)d->n_params + (size_t)k];
+                values[j] = pt->values[k];
             }
     if (st == NSM_OK)
         st = nsm_arm_set_point(m, &(*arms)[1], n, params, values, diag);
@@ -73,13 +73,13 @@ static nsm_status point_arm(const nsm_model *m, const nsm_sweep_design *d, size_
     return st;
 }
 
-static void row_start(nsm_csv *c, const nsm_sweep_design *d, size_t p)
+static void row_start(nsm_csv *c, const nsm_sweep_design *d, const nsm_sweep_point *pt)
 {
-    nsm_csv_int(c, (int64_t)p + 1);
+    nsm_csv_int(c, (int64_t)pt->index + 1);
     for (int k = 0; k < d->n_params; k++)
-        nsm_csv_real(c, d->values[p * (size_t)d->n_params + (size_t)k], 10);
+        nsm_csv_real(c, pt->values[k], 10);
     if (d->has_levers)
-        nsm_csv_text(c, d->levers[p][0] ? d->levers[p] : "none");
+        nsm_csv_text(c, pt->levers[0] ? pt->levers : "none");
 }
 
 static void value_cols(nsm_csv *c, double v, double se, double lo, double hi)
@@ -102,8 +102,8 @@ static void head_cols(nsm_csv *c, const nsm_model *m, const nsm_sweep_config *cf
 }
 
 /* The rows of point p and its counts, from its accumulator. */
-static nsm_status write_point(const nsm_model *m, const nsm_sweep_design *d, size_t p,
-                              const nsm_accum *a, const nsm_sweep_config *cf, FILE *counts,
+static nsm_status write_point(const nsm_model *m, const nsm_sweep_design *d,
+                              const nsm_sweep_point *pt, const nsm_accum *a, const nsm_sweep_config *cf, FILE *counts,
                               nsm_csv *c)
 {
     int64_t n = (int64_t)nsm_accum_runs(a);
@@ -120,7 +120,7 @@ static nsm_status write_point(const nsm_model *m, const nsm_sweep_design *d, siz
             for (int h = 0; h < cf->n_h; h++) {
                 int64_t k = s[cf->idx[h]];
                 nsm_proportion pr = nsm_wilson(k, n);
-                row_start(c, d, p);
+                row_start(c, d, pt);
                 head_cols(c, m, cf, h, "outcome", m->outcomes[o].name, ms ? "occurred_by" : "holds");
                 value_cols(c, pr.p, pr.se, pr.lo, pr.hi);
                 if (ms)
@@ -137,7 +137,7 @@ static nsm_status write_point(const nsm_model *m, const nsm_sweep_design *d, siz
         for (int h = 0; h < cf->n_h; h++) {
             nsm_accum_event_cumulative_hists(a, e, cf->idx[h], hist, &nv);
             nsm_count_summary cs = nsm_count_summarize(hist, nv);
-            row_start(c, d, p);
+            row_start(c, d, pt);
             head_cols(c, m, cf, h, "event", m->events[e].name, "cumulative_count");
             value_cols(c, cs.mean, cs.mean_se, cs.mean - z * cs.mean_se, cs.mean + z * cs.mean_se);
         }
@@ -149,17 +149,18 @@ static nsm_status write_point(const nsm_model *m, const nsm_sweep_design *d, siz
 
 /* Write point p's rows and its counts under temporary names, sealed (sweep_points.h); events: the
 ** events its replications simulated (their sum, when they ran in slices). */
-static nsm_status save_point(const nsm_model *m, const nsm_sweep_design *d, size_t p,
-                             const nsm_accum *a, uint64_t events, const nsm_sweep_config *cf,
-                             const char *work, nsm_diag *diag)
+static nsm_status save_point(const nsm_model *m, const nsm_sweep_design *d,
+                             const nsm_sweep_point *pt, const nsm_accum *a, uint64_t events,
+                             const nsm_sweep_config *cf, const char *work, nsm_diag *diag)
 {
+    const size_t p = pt->index;
     char *tcsv = nsmi_point_path(work, p, "csv.tmp"), *counts = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&counts, &n);
     nsm_csv c = {0};
     nsm_status st = tcsv && f ? NSM_OK : NSM_ERR_NOMEM;
     if (st == NSM_OK && (st = nsm_csv_open(&c, tcsv, 0, diag)) == NSM_OK) {
-        st = write_point(m, d, p, a, cf, f, &c);
+        st = write_point(m, d, pt, a, cf, f, &c);
         if (st == NSM_OK)
             fprintf(f, "events %llu\n", (unsigned long long)events);
         nsm_status cs = nsm_csv_close(&c, st == NSM_OK ? diag : NULL);
@@ -187,13 +188,13 @@ static void report_damaged(const char *work, size_t p, const char *why, nsm_diag
 }
 
 /* Replications first .. first + count - 1 of point p into acc (reset first). */
-static nsm_status run_slice(const nsm_model *m, const nsm_sweep_design *d, size_t p,
-                            uint64_t first, uint64_t count, nsm_accum *acc,
+static nsm_status run_slice(const nsm_model *m, const nsm_sweep_design *d,
+                            const nsm_sweep_point *pt, uint64_t first, uint64_t count, nsm_accum *acc,
                             const nsm_sweep_config *cf, nsm_run_stats *rs, nsm_diag *diag)
 {
     nsm_arm *arms = NULL;
     int n_arms = 0;
-    nsm_status st = point_arm(m, d, p, &arms, &n_arms, diag);
+    nsm_status st = point_arm(m, d, pt, &arms, &n_arms, diag);
     nsm_accum_reset(acc);
     nsm_run_config rc = cf->run;
     rc.first_rep = first;
@@ -206,42 +207,43 @@ static nsm_status run_slice(const nsm_model *m, const nsm_sweep_design *d, size_
     return st;
 }
 
-static nsm_status run_point(const nsm_model *m, const nsm_sweep_design *d, size_t p,
-                            nsm_accum *acc, const nsm_sweep_config *cf, const char *work,
+static nsm_status run_point(const nsm_model *m, const nsm_sweep_design *d,
+                            const nsm_sweep_point *pt, nsm_accum *acc, const nsm_sweep_config *cf, const char *work,
                             nsm_diag *diag)
 {
     nsm_sweep_config one = *cf;
     one.run.progress = NULL; /* the sweep's progress counts points */
     nsm_run_stats rs;
-    nsm_status st = run_slice(m, d, p, 0, cf->run.runs, acc, &one, &rs, diag);
+    nsm_status st = run_slice(m, d, pt, 0, cf->run.runs, acc, &one, &rs, diag);
     if (st == NSM_OK)
-        st = save_point(m, d, p, acc, rs.events, cf, work, diag);
+        st = save_point(m, d, pt, acc, rs.events, cf, work, diag);
     return st;
 }
 
-nsm_status nsm_sweep_run_slice(const nsm_model *m, const nsm_sweep_design *d, size_t p,
-                               uint64_t first, uint64_t count, nsm_accum *acc,
-                               const nsm_sweep_config *cf, uint64_t *events, nsm_diag *diag)
+nsm_status nsm_sweep_run_slice(const nsm_model *m, const nsm_sweep_design *d,
+                               const nsm_sweep_point *pt, uint64_t first, uint64_t count,
+                               nsm_accum *acc, const nsm_sweep_config *cf, uint64_t *events,
+                               nsm_diag *diag)
 {
     nsm_run_stats rs;
-    nsm_status st = run_slice(m, d, p, first, count, acc, cf, &rs, diag);
+    nsm_status st = run_slice(m, d, pt, first, count, acc, cf, &rs, diag);
     *events = rs.events;
     return st;
 }
 
-nsm_status nsm_sweep_save_point(const nsm_model *m, const nsm_sweep_design *d, size_t p,
-                                const nsm_accum *acc, uint64_t events,
+nsm_status nsm_sweep_save_point(const nsm_model *m, const nsm_sweep_design *d,
+                                const nsm_sweep_point *pt, const nsm_accum *acc, uint64_t events,
                                 const nsm_sweep_config *cf, const char *work, nsm_diag *diag)
 {
     char *dir = nsm_path_join(work, "points");
     int bad = !dir || (mkdir(dir, 0777) != 0 && errno != EEXIST);
     nsm_status st = bad ? nsm_diag_error(diag, NSM_ERR_IO, "cannot create %s: %s",
                                          dir ? dir : work, strerror(errno))
-                        : save_point(m, d, p, acc, events, cf, work, diag);
+                        : save_point(m, d, pt, acc, events, cf, work, diag);
     free(dir);
     nsm_point_batch b = {0};
     if (st == NSM_OK)
-        st = nsmi_point_batch_add(&b, work, p, diag);
+        st = nsmi_point_batch_add(&b, work, pt->index, diag);
     if (st == NSM_OK)
         st = nsmi_point_batch_commit(&b, work, diag);
     nsmi_point_batch_release(&b);
@@ -260,13 +262,18 @@ int nsm_sweep_point_done(const char *work, size_t p, nsm_diag *diag)
 
 /* Points side by side (nsm_runs_side_by_side): a wave of them at a time, one whole point a thread
 ** with the thread's own accumulator and messages, in one parallel region; the wave's finished
-** points then go to the batch in index order, so the folder is the same for any thread count. */
+** points then go to the batch in index order, so the folder is the same for any thread count.
+** Each point's values and lever set are copied into the wave as it is gathered, from the one
+** cursor (read by one thread): the wave's memory is bounded by its size, never the design's. */
 typedef struct {
     size_t *p;        /* the wave's points, ascending */
+    nsm_sweep_point *pt; /* each point's values and levers (in values and levers below) */
+    double *values;   /* cap x n_params */
+    char **levers;    /* each point's lever set, a copy */
     nsm_status *st;   /* each point's status */
     nsm_diag *dg;     /* each point's messages */
     nsm_accum **acc;  /* one a thread */
-    size_t n, cap;
+    size_t n, cap, n_params;
     int nt;
 } wave;
 
@@ -274,25 +281,49 @@ static void wave_release(wave *w)
 {
     for (int t = 0; w->acc && t < w->nt; t++)
         nsm_accum_free(w->acc[t]);
+    for (size_t k = 0; w->levers && k < w->cap; k++)
+        free(w->levers[k]);
     free(w->acc);
     free(w->p);
+    free(w->pt);
+    free(w->values);
+    free(w->levers);
     free(w->st);
     free(w->dg);
 }
 
-static int wave_init(wave *w, const nsm_model *m, int nt)
+static int wave_init(wave *w, const nsm_model *m, const nsm_sweep_design *d, int nt)
 {
-    *w = (wave){NULL, NULL, NULL, NULL, 0, 16 * (size_t)nt, nt};
+    *w = (wave){NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 16 * (size_t)nt,
+                (size_t)d->n_params, nt};
     w->p = malloc(w->cap * sizeof *w->p);
+    w->pt = malloc(w->cap * sizeof *w->pt);
+    w->values = malloc(w->cap * (w->n_params + 1) * sizeof *w->values);
+    w->levers = calloc(w->cap, sizeof *w->levers);
     w->st = malloc(w->cap * sizeof *w->st);
     w->dg = malloc(w->cap * sizeof *w->dg);
     w->acc = calloc((size_t)w->nt, sizeof *w->acc);
-    if (!w->p || !w->st || !w->dg || !w->acc)
+    if (!w->p || !w->pt || !w->values || !w->levers || !w->st || !w->dg || !w->acc)
         return -1;
     for (int t = 0; t < w->nt; t++)
         if (!(w->acc[t] = nsm_accum_alloc(m)))
             return -1;
     return 0;
+}
+
+/* Point pt into the wave (a copy: the cursor's is overwritten by the next point). */
+static nsm_status wave_add(wave *w, const nsm_sweep_point *pt)
+{
+    size_t k = w->n;
+    double *v = w->values + k * w->n_params;
+    free(w->levers[k]);
+    if (!(w->levers[k] = strdup(pt->levers)))
+        return NSM_ERR_NOMEM;
+    memcpy(v, pt->values, w->n_params * sizeof *v);
+    w->p[k] = pt->index;
+    w->pt[k] = (nsm_sweep_point){pt->index, v, w->levers[k]};
+    w->n++;
+    return NSM_OK;
 }
 
 static void wave_run(const nsm_model *m, const nsm_sweep_design *d, wave *w,
@@ -304,7 +335,7 @@ static void wave_run(const nsm_model *m, const nsm_sweep_design *d, wave *w,
 #pragma omp parallel for num_threads(w->nt) schedule(dynamic, 1)
     for (long long k = 0; k < n; k++) {
         nsm_diag_init(&w->dg[k]);
-        w->st[k] = run_point(m, d, w->p[k], w->acc[omp_get_thread_num()], &one, work, &w->dg[k]);
+        w->st[k] = run_point(m, d, &w->pt[k], w->acc[omp_get_thread_num()], &one, work, &w->dg[k]);
     }
 }
 
@@ -362,9 +393,16 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
     const int side = nsm_runs_side_by_side(total, cf->run.runs, cf->run.threads);
     nsm_accum *acc = nsm_accum_alloc(m);
     wave w;
-    int wave_failed = wave_init(&w, m, side ? side : 1);
+    int wave_failed = wave_init(&w, m, d, side ? side : 1);
     nsm_status st =
         acc && !wave_failed ? NSM_OK : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    nsm_sweep_cursor *cur = NULL;
+    char *copy = st == NSM_OK ? nsm_path_join(work, NSM_SWEEP_DESIGN_COPY) : NULL;
+    if (st == NSM_OK)
+        st = copy ? nsm_sweep_cursor_open(d, copy, &cur, diag)
+                  : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    free(copy);
+    const nsm_sweep_point *pt = NULL;
     progress_state ps = {0, 0, {0}};
     *done_now = 0;
     for (size_t p = cf->offset; st == NSM_OK && p < d->n_points; p += stride) {
@@ -385,15 +423,20 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
             st = NSM_STOPPED;
             break;
         }
+        if ((st = nsm_sweep_cursor_point(cur, p, &pt, diag)) != NSM_OK)
+            break;
         if (side) { /* gather a wave; it runs when full, or after the loop */
-            w.p[w.n++] = p;
+            if ((st = wave_add(&w, pt)) != NSM_OK) {
+                nsm_diag_error(diag, st, "out of memory");
+                break;
+            }
             if (w.n == w.cap) {
                 wave_run(m, d, &w, cf, work);
                 st = wave_commit(&w, cf, work, &ps, done_now, total, diag);
             }
             continue;
         }
-        st = run_point(m, d, p, acc, cf, work, diag);
+        st = run_point(m, d, pt, acc, cf, work, diag);
         if (st == NSM_OK)
             st = nsmi_point_batch_add(&ps.batch, work, p, diag);
         if (st == NSM_OK && !(cf->run.stop && *cf->run.stop)) {
@@ -410,6 +453,7 @@ nsm_status nsm_sweep_run(const nsm_model *m, const nsm_sweep_design *d, const ch
         st = st == NSM_OK || (st == NSM_STOPPED && ws != NSM_OK && ws != NSM_STOPPED) ? ws : st;
     }
     nsm_accum_free(acc);
+    nsm_sweep_cursor_close(cur);
     wave_release(&w);
     /* the finished points of the last batch go to the disk however the loop ended */
     nsm_status bs = nsmi_point_batch_commit(&ps.batch, work, diag);

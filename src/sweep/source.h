@@ -1,0 +1,31 @@
+/*
+** source.h: how a sweep design makes its points, by kind (private to the library: points.c
+** builds it, cursor.c reads points from it). What grows with the number of points is never held
+** here, but for a Latin hypercube (see points.c).
+*/
+#ifndef NEASIM_SWEEP_SOURCE_H
+#define NEASIM_SWEEP_SOURCE_H
+
+#include <stddef.h>
+
+#include "neasim/sweep.h"
+#include "neasim/table.h"
+
+struct nsm_sweep_source {
+    /* NSM_SWEEP_FILE: the design file, open and checked (a table read a row at a time), its
+    ** schema (the header's names, owned in cols), the column of each parameter, and the levers
+    ** column (-1: none) */
+    nsm_table_stream *file;
+    nsm_schema schema;
+    nsm_column *cols;
+    int *col;
+    int lev;
+    /* the other kinds: every point's values, n_points x n_params, and lever sets ("" for none) */
+    double *values;
+    char **levers;
+};
+
+/* Free s and all it owns (NULL is fine); n_points: the design's. */
+void nsmi_sweep_source_free(nsm_sweep_source *s, size_t n_points);
+
+#endif
