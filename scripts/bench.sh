@@ -338,6 +338,23 @@ done
 echo "  --design, 2 replications a point: peak memory $(cat "$tmp/rss-design-1000") KiB at 1000 points," \
     "$(cat "$tmp/rss-design-10000") KiB at 10000" \
     "($(awk -v a="$(cat "$tmp/rss-design-1000")" -v b="$(cat "$tmp/rss-design-10000")" 'BEGIN { printf "%.0f", (b - a) * 1024 / 9000 }') bytes a point)"
+# a grid made point by point from its index: the same peak at 1,000 and 10,000 points is the target
+grid() { # $1 x $2 values of two judgment hazards of the baseline
+    awk -v a="$1" -v b="$2" 'BEGIN { print "parameter,values"
+        printf "transitions:rok_political_stability:normal>crisis,"
+        for (i = 0; i < a; i++) printf "%s%.5f", i ? ";" : "", 0.1 + 0.2 * i / a; print ""
+        printf "transitions:usfk_posture:current>reduced,"
+        for (j = 0; j < b; j++) printf "%s%.5f", j ? ";" : "", 0.02 + 0.06 * j / b; print "" }'
+}
+for p in 1000 10000; do
+    grid 100 $((p / 100)) > "$tmp/grid-mem-$p.csv"
+    /usr/bin/time -f "%M" -o "$tmp/rss-grid-$p" "$build/neasim" sweep scenarios/baseline \
+        --grid "$tmp/grid-mem-$p.csv" --runs 2 --threads 1 --quiet --out "$tmp/sweep-grid-$p" >/dev/null
+    rm -rf "$tmp/sweep-grid-$p" "$tmp/grid-mem-$p.csv"
+done
+echo "  --grid, 2 replications a point: peak memory $(cat "$tmp/rss-grid-1000") KiB at 1000 points," \
+    "$(cat "$tmp/rss-grid-10000") KiB at 10000" \
+    "($(awk -v a="$(cat "$tmp/rss-grid-1000")" -v b="$(cat "$tmp/rss-grid-10000")" 'BEGIN { printf "%.0f", (b - a) * 1024 / 9000 }') bytes a point)"
 for p in 500 5000; do
     /usr/bin/time -f "%M" -o "$tmp/rss-lhs-$p" "$build/neasim" sweep scenarios/baseline --lhs "$p" \
         --runs 2 --quiet --out "$tmp/sweep-lhs-$p" >/dev/null

@@ -181,6 +181,20 @@ static void test_grid_enumerates_everything_once(void **state)
     assert_memory_equal(idx + (POINTS - 1) * D, last, sizeof last);
 }
 
+/* A point made from its index is the point the enumeration lists at that index. */
+static void test_grid_point_from_index(void **state)
+{
+    (void)state;
+    static const size_t levels[] = {3, 1, 4, 2};
+    enum { D = 4, POINTS = 24 };
+    size_t idx[POINTS * D], one[D];
+    assert_int_equal(nsm_design_grid(levels, D, 1000, idx), POINTS);
+    for (size_t p = 0; p < POINTS; p++) {
+        nsm_design_grid_point(levels, D, p, one);
+        assert_memory_equal(one, idx + p * D, sizeof one);
+    }
+}
+
 static void test_grid_limits(void **state)
 {
     (void)state;
@@ -451,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_sobol_design_layout),
         cmocka_unit_test(test_sobol_design_limits),
         cmocka_unit_test(test_grid_enumerates_everything_once),
+        cmocka_unit_test(test_grid_point_from_index),
         cmocka_unit_test(test_grid_limits),
         cmocka_unit_test(test_sobol_indices_ishigami),
         cmocka_unit_test(test_sobol_indices_linear),

@@ -38,4 +38,9 @@ int nsm_design_sobol(size_t n, size_t d, double *u);
 ** dimension has 0 levels); then idx is not touched. */
 size_t nsm_design_grid(const size_t *levels, size_t d, size_t max_points, size_t *idx);
 
+/* Point p of that grid alone, its level indices into idx[d]: p in mixed radix, the last
+** dimension the least significant digit (the same points in the same order, with no array of
+** them: a sweep's grid makes each point from its index). p must be below the grid's points. */
+void nsm_design_grid_point(const size_t *levels, size_t d, size_t p, size_t *idx);
+
 #endif

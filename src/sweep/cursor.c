@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "neasim/design.h"
 #include "neasim/sweep.h"
 #include "sweep/source.h"
 
@@ -27,6 +28,7 @@ struct nsm_sweep_cursor {
     long data_at;             /* where the copy's first point starts */
     char *line;
     size_t line_cap;
+    size_t *idx;              /* a grid: the point's level of each row */
 };
 
 static int set_levers(nsm_sweep_cursor *c, const char *text, size_t n)
@@ -111,6 +113,20 @@ static nsm_status file_row(nsm_sweep_cursor *c, size_t p, nsm_diag *diag)
     return st;
 }
 
+/* Point p of a grid: its level of each row from its index. */
+static nsm_status grid_row(nsm_sweep_cursor *c, size_t p)
+{
+    const nsm_sweep_source *s = c->d->src;
+    nsm_design_grid_point(s->levels, (size_t)s->grid_rows, p, c->idx);
+    const char *lev = "";
+    for (int k = 0, j = 0; k < s->grid_rows; k++)
+        if (k == s->grid_lev)
+            lev = s->sets[c->idx[k]];
+        else
+            c->values[j++] = s->numbers[k][c->idx[k]];
+    return set_levers(c, lev, strlen(lev)) ? NSM_ERR_NOMEM : NSM_OK;
+}
+
 /* Point p of a design that holds its points. */
 static nsm_status held_row(nsm_sweep_cursor *c, size_t p)
 {
@@ -132,6 +148,9 @@ nsm_status nsm_sweep_cursor_open(const nsm_sweep_design *d, const char *copy,
         c->values = calloc((size_t)d->n_params + 1, sizeof *c->values);
         st = c->values && !set_levers(c, "", 0) ? NSM_OK : NSM_ERR_NOMEM;
     }
+    if (st == NSM_OK && d->kind == NSM_SWEEP_GRID &&
+        !(c->idx = calloc((size_t)d->src->grid_rows + 1, sizeof *c->idx)))
+        st = NSM_ERR_NOMEM;
     if (st == NSM_OK && d->kind == NSM_SWEEP_FILE && copy) {
         errno = 0;
         if (!(c->path = strdup(copy)))
@@ -163,6 +182,7 @@ nsm_status nsm_sweep_cursor_point(nsm_sweep_cursor *c, size_t p, const nsm_sweep
     const nsm_sweep_design *d = c->d;
     nsm_status st = p >= d->n_points ? nsm_diag_error(diag, NSM_ERR_RUNTIME, "point %zu of a "
                                                        "design of %zu", p + 1, d->n_points)
+                    : d->kind == NSM_SWEEP_GRID ? grid_row(c, p)
                     : d->kind != NSM_SWEEP_FILE ? held_row(c, p)
                     : c->copy                   ? copy_row(c, p, diag)
                                                 : file_row(c, p, diag);
@@ -183,5 +203,6 @@ void nsm_sweep_cursor_close(nsm_sweep_cursor *c)
     free(c->line);
     free(c->values);
     free(c->levers);
+    free(c->idx);
     free(c);
 }

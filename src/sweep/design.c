@@ -98,3 +98,11 @@ size_t nsm_design_grid(const size_t *levels, size_t d, size_t max_points, size_t
     }
     return total;
 }
+
+void nsm_design_grid_point(const size_t *levels, size_t d, size_t p, size_t *idx)
+{
+    for (size_t i = d; i-- > 0;) {
+        idx[i] = p % levels[i];
+        p /= levels[i];
+    }
+}

@@ -27,6 +27,13 @@ void nsmi_sweep_source_free(nsm_sweep_source *s, size_t n_points)
         free((char *)(uintptr_t)s->cols[k].name);
     free(s->cols);
     free(s->col);
+    for (int k = 0; s->numbers && k < s->grid_rows; k++)
+        free(s->numbers[k]);
+    for (size_t v = 0; s->sets && v < s->levels[s->grid_lev]; v++)
+        free(s->sets[v]);
+    free(s->numbers);
+    free(s->sets);
+    free(s->levels);
     for (size_t p = 0; s->levers && p < n_points; p++)
         free(s->levers[p]);
     free(s->values);
@@ -440,8 +447,7 @@ typedef struct {
     char **text;
 } grid_dim;
 
-/* The most points a grid may have: each point is a full run of the scenario, and the design
-** (points x parameters) is held in memory. */
+/* The most points a grid may have: each point is a full run of the scenario. */
 #define GRID_MAX_POINTS 10000000
 
 /* The number of points of the grid, or an error that says how many and how to cut them. */
@@ -466,34 +472,34 @@ static nsm_status grid_size(const char *path, const grid_dim *dims, int n_dims, 
                           product, GRID_MAX_POINTS);
 }
 
+/* The grid's rows into the design's source: each row's values, from which every point is made
+** by its index (cursor.c), none of them held. */
 static nsm_status grid_points(nsm_sweep_design *d, const char *path, grid_dim *dims, int n_dims,
                               int lev, nsm_diag *diag)
 {
-    size_t n = 0, *levels = calloc((size_t)n_dims + 1, sizeof *levels);
-    nsm_status st = levels ? grid_size(path, dims, n_dims, levels, &n, diag) : NSM_ERR_NOMEM;
-    size_t *idx = st == NSM_OK ? calloc(n * (size_t)n_dims + 1, sizeof *idx) : NULL;
-    nsm_sweep_source *s = d->src = st == NSM_OK ? calloc(1, sizeof *d->src) : NULL;
-    if (s) {
-        s->values = calloc(n * (size_t)d->n_params + 1, sizeof *s->values);
-        s->levers = lev >= 0 ? calloc(n + 1, sizeof *s->levers) : NULL;
-    }
-    if (st == NSM_OK && (!idx || !s || !s->values || (lev >= 0 && !s->levers)))
+    nsm_sweep_source *s = d->src = calloc(1, sizeof *d->src);
+    if (!s || !(s->levels = calloc((size_t)n_dims + 1, sizeof *s->levels)) ||
+        !(s->numbers = calloc((size_t)n_dims + 1, sizeof *s->numbers)))
+        return NSM_ERR_NOMEM;
+    s->grid_rows = n_dims;
+    s->grid_lev = lev;
+    size_t n = 0;
+    nsm_status st = grid_size(path, dims, n_dims, s->levels, &n, diag);
+    if (st == NSM_OK && lev >= 0 && !(s->sets = calloc(s->levels[lev] + 1, sizeof *s->sets)))
         st = NSM_ERR_NOMEM;
-    if (st == NSM_OK) {
-        nsm_design_grid(levels, (size_t)n_dims, GRID_MAX_POINTS, idx);
-        d->n_points = n;
-    }
-    for (size_t p = 0; st == NSM_OK && p < n; p++)
-        for (int k = 0, j = 0; k < n_dims; k++) {
-            const char *txt = dims[k].text[idx[p * (size_t)n_dims + (size_t)k]];
-            if (k == lev) {
-                if (!(s->levers[p] = strdup(strcmp(txt, "none") == 0 ? "" : txt)))
-                    st = NSM_ERR_NOMEM;
-            } else
-                s->values[p * (size_t)d->n_params + (size_t)j++] = strtod(txt, NULL);
+    for (int k = 0; st == NSM_OK && k < n_dims; k++)
+        if (k != lev && !(s->numbers[k] = calloc(s->levels[k] + 1, sizeof *s->numbers[k])))
+            st = NSM_ERR_NOMEM;
+    for (int k = 0; st == NSM_OK && k < n_dims; k++)
+        for (int v = 0; st == NSM_OK && v < dims[k].n; v++) {
+            const char *txt = dims[k].text[v];
+            if (k != lev)
+                s->numbers[k][v] = strtod(txt, NULL);
+            else if (!(s->sets[v] = strdup(strcmp(txt, "none") == 0 ? "" : txt)))
+                st = NSM_ERR_NOMEM;
         }
-    free(levels);
-    free(idx);
+    if (st == NSM_OK)
+        d->n_points = n;
     return st;
 }
 

@@ -20,6 +20,13 @@ struct nsm_sweep_source {
     nsm_column *cols;
     int *col;
     int lev;
+    /* NSM_SWEEP_GRID: each row's values, levels[i] of them (numbers, or for the levers row
+    ** grid_lev the lever sets, "" for none); point p's value of each row is p's digit in mixed
+    ** radix (nsm_design_grid_point), so nothing grows with the points */
+    int grid_rows, grid_lev;
+    size_t *levels;
+    double **numbers;         /* a parameter's row: its numbers; NULL for the levers row */
+    char **sets;
     /* the other kinds: every point's values, n_points x n_params, and lever sets ("" for none) */
     double *values;
     char **levers;
