@@ -138,6 +138,32 @@ static void test_sobol_design_layout(void **state)
     assert_memory_equal(u, again, sizeof u);
 }
 
+/* A point at a time, as a shard asks for them (offset + k * stride) and then out of order: the
+** points of the whole design. */
+static void test_sobol_design_point_at_a_time(void **state)
+{
+    (void)state;
+    enum { N = 16, D = 3, ROWS = N * (D + 2) };
+    static double u[ROWS * D];
+    double one[D];
+    assert_int_equal(nsm_design_sobol(N, D, u), 0);
+    nsm_design_sobol_seq s;
+    assert_int_equal(nsm_design_sobol_open(&s, N, D), 0);
+    for (size_t p = 2; p < ROWS; p += 5) {
+        assert_int_equal(nsm_design_sobol_point(&s, p, one), 0);
+        assert_memory_equal(one, u + p * D, sizeof one);
+    }
+    static const size_t back[] = {ROWS - 1, 0, 17, 3, N + 1};
+    for (size_t k = 0; k < sizeof back / sizeof *back; k++) {
+        assert_int_equal(nsm_design_sobol_point(&s, back[k], one), 0);
+        assert_memory_equal(one, u + back[k] * D, sizeof one);
+    }
+    assert_int_equal(nsm_design_sobol_point(&s, ROWS, one), -1);
+    nsm_design_sobol_close(&s);
+    assert_int_equal(nsm_design_sobol_open(&s, N, NSM_DESIGN_SOBOL_MAX_DIM + 1), -1);
+    nsm_design_sobol_close(&s);
+}
+
 static void test_sobol_design_limits(void **state)
 {
     (void)state;
@@ -463,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_lhs_stratified),
         cmocka_unit_test(test_lhs_independent_and_reproducible),
         cmocka_unit_test(test_sobol_design_layout),
+        cmocka_unit_test(test_sobol_design_point_at_a_time),
         cmocka_unit_test(test_sobol_design_limits),
         cmocka_unit_test(test_grid_enumerates_everything_once),
         cmocka_unit_test(test_grid_point_from_index),

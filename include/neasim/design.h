@@ -8,6 +8,7 @@
 #ifndef NEASIM_DESIGN_H
 #define NEASIM_DESIGN_H
 
+#include <gsl/gsl_qrng.h>
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
 
@@ -30,6 +31,23 @@ int nsm_design_lhs(gsl_rng *rng, size_t n, size_t d, double *u);
 ** 0 or above NSM_DESIGN_SOBOL_MAX_DIM, n is 0 or 2^30 or more (GSL counts Sobol points in 30
 ** bits), or GSL cannot extend the sequence. Powers of two are the customary n. */
 int nsm_design_sobol(size_t n, size_t d, double *u);
+
+/* The same design a point at a time, by stepping the sequence rather than holding it: point p
+** (0 <= p < n(d + 2), in the order above) into u[d]. Row r of A, B and every AB_i is the
+** sequence's point r + 1, so points asked for in increasing order step it forward (once through
+** for each of the d + 2 matrices) and an earlier row restarts it. Open returns 0, or -1 for the
+** limits of nsm_design_sobol or when memory runs out; point returns 0, or -1 when GSL cannot
+** extend the sequence. Close is safe after a failed open. */
+typedef struct {
+    gsl_qrng *q;
+    size_t n, d;
+    size_t drawn;             /* points drawn since the sequence started; x: the last */
+    double x[2 * NSM_DESIGN_SOBOL_MAX_DIM];
+} nsm_design_sobol_seq;
+
+int nsm_design_sobol_open(nsm_design_sobol_seq *s, size_t n, size_t d);
+int nsm_design_sobol_point(nsm_design_sobol_seq *s, size_t p, double *u);
+void nsm_design_sobol_close(nsm_design_sobol_seq *s);
 
 /* Full factorial over d dimensions with levels[i] levels each: prod(levels[i]) points (1 if
 ** d = 0). Fills idx[point*d + i] with the level index of dimension i, the last dimension varying

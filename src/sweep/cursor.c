@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "neasim/design.h"
+#include "neasim/dist.h"
 #include "neasim/sweep.h"
 #include "sweep/source.h"
 
@@ -29,6 +30,8 @@ struct nsm_sweep_cursor {
     char *line;
     size_t line_cap;
     size_t *idx;              /* a grid: the point's level of each row */
+    nsm_design_sobol_seq sobol; /* Sobol: the sequence, stepped */
+    double *u;                /* Sobol: the point in the unit cube */
 };
 
 static int set_levers(nsm_sweep_cursor *c, const char *text, size_t n)
@@ -127,6 +130,29 @@ static nsm_status grid_row(nsm_sweep_cursor *c, size_t p)
     return set_levers(c, lev, strlen(lev)) ? NSM_ERR_NOMEM : NSM_OK;
 }
 
+/* Point p of a Sobol design: its row of the sequence through each parameter's quantiles. */
+static nsm_status sobol_row(nsm_sweep_cursor *c, size_t p, nsm_diag *diag)
+{
+    const nsm_sweep_source *s = c->d->src;
+    if (nsm_design_sobol_point(&c->sobol, p, c->u) != 0)
+        return nsm_diag_error(diag, NSM_ERR_RUNTIME, "the Sobol sequence cannot give point %zu",
+                              p + 1);
+    for (int i = 0; i < c->d->n_params; i++)
+        c->values[i] = nsm_dist_quantile(&s->dists[i], c->u[i]);
+    return NSM_OK;
+}
+
+/* Point p of OAT: the means (point 0), then number i at its low (point 1 + 2i) and high value
+** (point 2 + 2i). */
+static nsm_status oat_row(nsm_sweep_cursor *c, size_t p)
+{
+    const nsm_sweep_design *d = c->d;
+    for (size_t i = 0; i < (size_t)d->n_params; i++)
+        c->values[i] = p == 1 + 2 * i ? d->low[i] : p == 2 + 2 * i ? d->high[i]
+                                                   : d->src->nominal[i];
+    return NSM_OK;
+}
+
 /* Point p of a design that holds its points. */
 static nsm_status held_row(nsm_sweep_cursor *c, size_t p)
 {
@@ -148,6 +174,10 @@ nsm_status nsm_sweep_cursor_open(const nsm_sweep_design *d, const char *copy,
         c->values = calloc((size_t)d->n_params + 1, sizeof *c->values);
         st = c->values && !set_levers(c, "", 0) ? NSM_OK : NSM_ERR_NOMEM;
     }
+    if (st == NSM_OK && d->kind == NSM_SWEEP_SOBOL &&
+        (!(c->u = calloc((size_t)d->n_params + 1, sizeof *c->u)) ||
+         nsm_design_sobol_open(&c->sobol, d->base_n, (size_t)d->n_params) != 0))
+        st = NSM_ERR_NOMEM; /* the design's limits were checked when it was made */
     if (st == NSM_OK && d->kind == NSM_SWEEP_GRID &&
         !(c->idx = calloc((size_t)d->src->grid_rows + 1, sizeof *c->idx)))
         st = NSM_ERR_NOMEM;
@@ -182,7 +212,9 @@ nsm_status nsm_sweep_cursor_point(nsm_sweep_cursor *c, size_t p, const nsm_sweep
     const nsm_sweep_design *d = c->d;
     nsm_status st = p >= d->n_points ? nsm_diag_error(diag, NSM_ERR_RUNTIME, "point %zu of a "
                                                        "design of %zu", p + 1, d->n_points)
-                    : d->kind == NSM_SWEEP_GRID ? grid_row(c, p)
+                    : d->kind == NSM_SWEEP_GRID  ? grid_row(c, p)
+                    : d->kind == NSM_SWEEP_SOBOL ? sobol_row(c, p, diag)
+                    : d->kind == NSM_SWEEP_OAT   ? oat_row(c, p)
                     : d->kind != NSM_SWEEP_FILE ? held_row(c, p)
                     : c->copy                   ? copy_row(c, p, diag)
                                                 : file_row(c, p, diag);
@@ -204,5 +236,7 @@ void nsm_sweep_cursor_close(nsm_sweep_cursor *c)
     free(c->values);
     free(c->levers);
     free(c->idx);
+    free(c->u);
+    nsm_design_sobol_close(&c->sobol);
     free(c);
 }

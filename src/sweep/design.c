@@ -38,36 +38,58 @@ int nsm_design_lhs(gsl_rng *rng, size_t n, size_t d, double *u)
     return 0;
 }
 
-/* Row r of A, B and every AB_i from one 2d-dimensional Sobol point x. */
-static void sobol_rows(const double *x, size_t r, size_t n, size_t d, double *u)
+int nsm_design_sobol_open(nsm_design_sobol_seq *s, size_t n, size_t d)
 {
-    for (size_t j = 0; j < d; j++) {
-        u[r * d + j] = x[j];
-        u[(n + r) * d + j] = x[d + j];
+    s->q = NULL;
+    if (d == 0 || d > NSM_DESIGN_SOBOL_MAX_DIM || n == 0 || n >= SOBOL_MAX_POINTS)
+        return -1;
+    s->n = n;
+    s->d = d;
+    s->drawn = 0;
+    s->q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned int)(2 * d));
+    return s->q ? 0 : -1;
+}
+
+/* Row r of A and B in s->x: the sequence's point r + 1, the (r + 2)th drawn (the first is all
+** zeros). */
+static int sobol_row(nsm_design_sobol_seq *s, size_t r)
+{
+    if (s->drawn > r + 2) {
+        gsl_qrng_init(s->q);
+        s->drawn = 0;
     }
-    for (size_t i = 0; i < d; i++) {
-        double *row = u + ((2 + i) * n + r) * d;
-        for (size_t j = 0; j < d; j++)
-            row[j] = j == i ? x[d + j] : x[j];
-    }
+    int status = 0;
+    for (; status == 0 && s->drawn < r + 2; s->drawn++)
+        status = gsl_qrng_get(s->q, s->x);
+    return status == 0 ? 0 : -1;
+}
+
+int nsm_design_sobol_point(nsm_design_sobol_seq *s, size_t p, double *u)
+{
+    size_t d = s->d, block = p / s->n, r = p % s->n;
+    if (block >= d + 2 || sobol_row(s, r) != 0)
+        return -1;
+    /* A: the first d columns; B: the last d; AB_i: A with column i from B */
+    for (size_t j = 0; j < d; j++)
+        u[j] = block == 1 || (block >= 2 && j == block - 2) ? s->x[d + j] : s->x[j];
+    return 0;
+}
+
+void nsm_design_sobol_close(nsm_design_sobol_seq *s)
+{
+    if (s->q)
+        gsl_qrng_free(s->q);
+    s->q = NULL;
 }
 
 int nsm_design_sobol(size_t n, size_t d, double *u)
 {
-    if (d == 0 || d > NSM_DESIGN_SOBOL_MAX_DIM || n == 0 || n >= SOBOL_MAX_POINTS)
-        return -1;
-    gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned int)(2 * d));
-    if (!q)
-        return -1;
-    double x[2 * NSM_DESIGN_SOBOL_MAX_DIM];
-    int status = gsl_qrng_get(q, x); /* the first point is all zeros: skip it */
-    for (size_t r = 0; r < n && status == 0; r++) {
-        status = gsl_qrng_get(q, x);
-        if (status == 0)
-            sobol_rows(x, r, n, d, u);
-    }
-    gsl_qrng_free(q);
-    return status == 0 ? 0 : -1;
+    nsm_design_sobol_seq s;
+    int status = nsm_design_sobol_open(&s, n, d);
+    for (size_t p = 0; status == 0 && p < n * (d + 2); p++)
+        status = nsm_design_sobol_point(&s, p, u + p * d);
+    nsm_design_sobol_close(&s);
+    return status;
 }
 
 size_t nsm_design_grid(const size_t *levels, size_t d, size_t max_points, size_t *idx)

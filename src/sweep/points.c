@@ -38,6 +38,8 @@ void nsmi_sweep_source_free(nsm_sweep_source *s, size_t n_points)
         free(s->levers[p]);
     free(s->values);
     free(s->levers);
+    free(s->dists);
+    free(s->nominal);
     free(s);
 }
 
@@ -673,72 +675,85 @@ static nsm_status copy_uncertain(const nsm_model *m, const char *only, nsm_sweep
     return NSM_OK;
 }
 
-/* OAT: the means, then each number at its 5th and then 95th percentile. */
+/* OAT: the means, then each number at its 5th and then 95th percentile (the cursor makes each
+** point from them). */
 static nsm_status oat_points(const nsm_model *m, nsm_sweep_design *d)
 {
     size_t dn = (size_t)d->n_params;
     d->n_points = 1 + 2 * dn;
     nsm_sweep_source *s = d->src = calloc(1, sizeof *d->src);
-    double *values = s ? (s->values = calloc(d->n_points * dn + 1, sizeof *values)) : NULL;
+    double *nominal = s ? (s->nominal = calloc(dn + 1, sizeof *nominal)) : NULL;
     d->low = calloc(dn + 1, sizeof *d->low);
     d->high = calloc(dn + 1, sizeof *d->high);
-    if (!values || !d->low || !d->high)
+    if (!nominal || !d->low || !d->high)
         return NSM_ERR_NOMEM;
     for (size_t i = 0; i < dn; i++) {
         nsm_dist ds = dist_of(&m->uncertain[d->source[i]]);
+        nominal[i] = m->uncertain[d->source[i]].nominal;
         d->low[i] = nsm_dist_quantile(&ds, 0.05);
         d->high[i] = nsm_dist_quantile(&ds, 0.95);
     }
-    for (size_t p = 0; p < d->n_points; p++)
-        for (size_t i = 0; i < dn; i++) {
-            double v = m->uncertain[d->source[i]].nominal;
-            if (p == 1 + 2 * i)
-                v = d->low[i];
-            else if (p == 2 + 2 * i)
-                v = d->high[i];
-            values[p * dn + i] = v;
-        }
     return NSM_OK;
+}
+
+/* Sobol: each parameter's distribution; the sequence is stepped by the cursor, point by point.
+** Its limits are checked here, where nothing has run. */
+static nsm_status sobol_points(const nsm_model *m, nsm_sweep_design *d, size_t n)
+{
+    size_t dn = (size_t)d->n_params;
+    nsm_design_sobol_seq seq;
+    int bad = nsm_design_sobol_open(&seq, n, dn);
+    nsm_design_sobol_close(&seq);
+    if (bad)
+        return NSM_ERR_USAGE;
+    d->n_points = n * (dn + 2);
+    d->base_n = n;
+    nsm_sweep_source *s = d->src = calloc(1, sizeof *d->src);
+    if (!s || !(s->dists = calloc(dn + 1, sizeof *s->dists)))
+        return NSM_ERR_NOMEM;
+    for (size_t i = 0; i < dn; i++)
+        s->dists[i] = dist_of(&m->uncertain[d->source[i]]);
+    return NSM_OK;
+}
+
+/* LHS: the whole design, mapped through the quantiles. */
+static nsm_status lhs_points(const nsm_model *m, nsm_sweep_design *d, size_t n, uint64_t seed)
+{
+    size_t dn = (size_t)d->n_params;
+    d->n_points = n;
+    /* the unit-cube points go into the source's values and are mapped through the quantiles in
+    ** place: the design is the one array that grows with the points */
+    nsm_sweep_source *s = d->src = calloc(1, sizeof *d->src);
+    double *u = s ? (s->values = calloc(d->n_points * dn + 1, sizeof *u)) : NULL;
+    gsl_rng *r = u ? gsl_rng_alloc(nsm_rng_philox4x32) : NULL;
+    if (r)
+        nsm_rng_set_stream(r, seed, 0, nsm_stream_id("design", "lhs"));
+    int bad = !r || nsm_design_lhs(r, n, dn, u);
+    if (r)
+        gsl_rng_free(r);
+    for (size_t p = 0; !bad && p < d->n_points; p++)
+        for (size_t i = 0; i < dn; i++) {
+            nsm_dist ds = dist_of(&m->uncertain[d->source[i]]);
+            u[p * dn + i] = nsm_dist_quantile(&ds, u[p * dn + i]);
+        }
+    return !u ? NSM_ERR_NOMEM : bad ? NSM_ERR_USAGE : NSM_OK;
 }
 
 static nsm_status unit_points(const nsm_model *m, nsm_sweep_design *d, nsm_sweep_kind kind,
                               size_t n, uint64_t seed, nsm_diag *diag)
 {
     size_t dn = (size_t)d->n_params;
-    d->n_points = kind == NSM_SWEEP_SOBOL ? n * (dn + 2) : n;
-    d->base_n = n;
-    /* the unit-cube points go into the source's values and are mapped through the quantiles in
-    ** place: the design is the one array that grows with the points */
-    nsm_sweep_source *s = d->src = calloc(1, sizeof *d->src);
-    double *u = s ? (s->values = calloc(d->n_points * dn + 1, sizeof *u)) : NULL;
-    if (!u)
-        return NSM_ERR_NOMEM;
-    int bad;
-    if (kind == NSM_SWEEP_SOBOL) {
-        bad = nsm_design_sobol(n, dn, u);
-    } else {
-        gsl_rng *r = gsl_rng_alloc(nsm_rng_philox4x32);
-        if (r)
-            nsm_rng_set_stream(r, seed, 0, nsm_stream_id("design", "lhs"));
-        bad = !r || nsm_design_lhs(r, n, dn, u);
-        if (r)
-            gsl_rng_free(r);
-    }
-    for (size_t p = 0; !bad && p < d->n_points; p++)
-        for (size_t i = 0; i < dn; i++) {
-            nsm_dist ds = dist_of(&m->uncertain[d->source[i]]);
-            u[p * dn + i] = nsm_dist_quantile(&ds, u[p * dn + i]);
-        }
-    if (bad && kind == NSM_SWEEP_SOBOL && dn > NSM_DESIGN_SOBOL_MAX_DIM)
+    nsm_status st = kind == NSM_SWEEP_SOBOL ? sobol_points(m, d, n) : lhs_points(m, d, n, seed);
+    if (st == NSM_ERR_USAGE && kind == NSM_SWEEP_SOBOL && dn > NSM_DESIGN_SOBOL_MAX_DIM)
         return nsm_diag_error(diag, NSM_ERR_USAGE, "--sobol takes at most %d uncertain numbers, "
                               "and %zu vary here: choose those to vary with --params (paths or "
                               "prefixes ending in '*'; neasim check lists them)",
                               NSM_DESIGN_SOBOL_MAX_DIM, dn);
-    if (bad)
+    if (st == NSM_ERR_USAGE)
         return nsm_diag_error(diag, NSM_ERR_USAGE, kind == NSM_SWEEP_SOBOL
                                   ? "--sobol takes fewer than 2^30 base points"
                                   : "--lhs: out of memory");
-    return NSM_OK;
+    return st;
 }
 
 nsm_status nsm_sweep_generate(const nsm_model *m, nsm_sweep_kind kind, size_t n, uint64_t seed,

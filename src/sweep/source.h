@@ -1,13 +1,14 @@
 /*
 ** source.h: how a sweep design makes its points, by kind (private to the library: points.c
 ** builds it, cursor.c reads points from it). What grows with the number of points is never held
-** here, but for a Latin hypercube (see points.c).
+** here, but for a Latin hypercube.
 */
 #ifndef NEASIM_SWEEP_SOURCE_H
 #define NEASIM_SWEEP_SOURCE_H
 
 #include <stddef.h>
 
+#include "neasim/dist.h"
 #include "neasim/sweep.h"
 #include "neasim/table.h"
 
@@ -27,7 +28,14 @@ struct nsm_sweep_source {
     size_t *levels;
     double **numbers;         /* a parameter's row: its numbers; NULL for the levers row */
     char **sets;
-    /* the other kinds: every point's values, n_points x n_params, and lever sets ("" for none) */
+    /* NSM_SWEEP_SOBOL: each parameter's distribution, through whose quantiles the unit-cube
+    ** point is mapped (the cursor steps the sequence); NSM_SWEEP_OAT: each parameter's mean (a
+    ** point is the means but for one number at its low or high value, in d->low, d->high) */
+    nsm_dist *dists;
+    double *nominal;
+    /* NSM_SWEEP_LHS: every point's values, n_points x n_params (the design draws a permutation
+    ** of the strata of each dimension in turn from one stream, so no point is known before the
+    ** whole design is drawn) */
     double *values;
     char **levers;
 };
