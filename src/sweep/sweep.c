@@ -103,8 +103,8 @@ static void head_cols(nsm_csv *c, const nsm_model *m, const nsm_sweep_config *cf
 
 /* The rows of point p and its counts, from its accumulator. */
 static nsm_status write_point(const nsm_model *m, const nsm_sweep_design *d,
-                              const nsm_sweep_point *pt, const nsm_accum *a, const nsm_sweep_config *cf, FILE *counts,
-                              nsm_csv *c)
+                              const nsm_sweep_point *pt, const nsm_accum *a,
+                              const nsm_sweep_config *cf, FILE *counts, nsm_csv *c)
 {
     int64_t n = (int64_t)nsm_accum_runs(a);
     int64_t *s = malloc(((size_t)m->n_reports + 1) * sizeof *s);
@@ -189,8 +189,9 @@ static void report_damaged(const char *work, size_t p, const char *why, nsm_diag
 
 /* Replications first .. first + count - 1 of point p into acc (reset first). */
 static nsm_status run_slice(const nsm_model *m, const nsm_sweep_design *d,
-                            const nsm_sweep_point *pt, uint64_t first, uint64_t count, nsm_accum *acc,
-                            const nsm_sweep_config *cf, nsm_run_stats *rs, nsm_diag *diag)
+                            const nsm_sweep_point *pt, uint64_t first, uint64_t count,
+                            nsm_accum *acc, const nsm_sweep_config *cf, nsm_run_stats *rs,
+                            nsm_diag *diag)
 {
     nsm_arm *arms = NULL;
     int n_arms = 0;
@@ -208,8 +209,8 @@ static nsm_status run_slice(const nsm_model *m, const nsm_sweep_design *d,
 }
 
 static nsm_status run_point(const nsm_model *m, const nsm_sweep_design *d,
-                            const nsm_sweep_point *pt, nsm_accum *acc, const nsm_sweep_config *cf, const char *work,
-                            nsm_diag *diag)
+                            const nsm_sweep_point *pt, nsm_accum *acc,
+                            const nsm_sweep_config *cf, const char *work, nsm_diag *diag)
 {
     nsm_sweep_config one = *cf;
     one.run.progress = NULL; /* the sweep's progress counts points */
