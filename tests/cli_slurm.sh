@@ -103,7 +103,7 @@ if [ -x "$mpi" ]; then
         fi
     done
 else
-    echo "    (no MPI job: $mpi is not built; make mpi)"
+    skip_part "the MPI job under Slurm (srun and mpirun, 2 ranks)" "$mpi is not built: make mpi"
 fi
 
 cli_done slurm
