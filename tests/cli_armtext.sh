@@ -149,7 +149,7 @@ if Rscript -e 'invisible(find.package(c("ggplot2", "readr", "scales", "htmltools
         check_that "moved: the brief says '$s'" grep -qF "$s" "$work/moved/brief.html"
     done
 else
-    echo "armtext: R with ggplot2, readr, scales and htmltools is not installed: the moved folder's brief is not checked" >&2
+    skip_part "the moved folder's brief" "R with ggplot2, readr, scales and htmltools is not installed (make deps)"
 fi
 
 cli_done armtext
