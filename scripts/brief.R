@@ -870,6 +870,19 @@ brief_page <- function(b) {
            as.character(tags$body(parts)), "\n</html>\n")
 }
 
+# The brief's temporary copy, RESULTS_DIR/.brief.html.tmp.PID, renamed over brief.html when whole.
+BRIEF_TMP <- ".brief.html.tmp."
+
+# Remove the temporary copies that briefs killed midway left in dir: those whose process is gone
+# (a brief still being written into the same folder keeps its own).
+drop_stale_temps <- function(dir) {
+    mine <- paste0("^", gsub(".", "\\.", BRIEF_TMP, fixed = TRUE), "[0-9]+$")
+    old <- list.files(dir, pattern = mine, all.files = TRUE)
+    pid <- as.integer(substring(old, nchar(BRIEF_TMP) + 1))
+    gone <- !vapply(pid, function(p) isTRUE(tools::pskill(p, 0L)), TRUE)
+    unlink(file.path(dir, old[gone]))
+}
+
 main <- function(args) {
     if (length(args) != 1 || args[1] %in% c("-h", "--help")) {
         cat("usage: Rscript scripts/brief.R RESULTS_DIR\n")
@@ -882,10 +895,20 @@ main <- function(args) {
     }
     html <- brief_page(brief_data(dir))
     out <- file.path(dir, "brief.html")
-    tmp <- paste0(out, ".tmp")
+    drop_stale_temps(dir)
+    # hidden, so that one left by a kill does not stop neasim from replacing the folder
+    # (src/io/outdir.c refuses a folder that holds a name it does not know: "brief.html.tmp" did),
+    # and named by the process, as scripts/brief_pdf.sh names its PDF's, so that the next brief
+    # can tell whose it is
+    tmp <- file.path(dir, paste0(BRIEF_TMP, Sys.getpid()))
+    on.exit(unlink(tmp))   # an error while writing it: no copy left behind
     # the bytes of the UTF-8 text, whatever the locale (a C locale cannot convert them)
     writeBin(charToRaw(enc2utf8(html)), tmp)
-    file.rename(tmp, out)
+    if (!file.rename(tmp, out)) {
+        unlink(tmp)   # quit() runs no on.exit
+        message("brief: cannot write ", out)
+        quit(status = 73)
+    }
     message(sprintf("brief: wrote %s (%.1f MB)", out, file.size(out) / 1e6))
 }
 

@@ -5,7 +5,8 @@
 # table against outcomes.csv, the best levers and the summary's sentences against briefing.csv:
 # tests/brief_check.py), and those of a compare --outer brief too; a run's brief whose first finding
 # names a state outcome held at the start says so, and one held at the start in every run is said
-# apart. BRIEF_KEEP=1 keeps the folder and the screenshot, to look at them.
+# apart; a brief killed midway leaves a temporary copy that neither neasim nor the next brief
+# trips on. BRIEF_KEEP=1 keeps the folder and the screenshot, to look at them.
 source "$(dirname "$0")/cli-lib.sh"
 
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
@@ -146,6 +147,29 @@ brief_case always first "first finding (held in every run)" \
 brief_case short first "first finding (3-year run)" \
     "a 3-year run: the first finding and the outcomes table reach its end" \
     run scenarios/backtest-2019 --runs 500 --seed 1
+
+# a brief killed midway (here right after it wrote its temporary copy, before renaming it over
+# brief.html) leaves that copy in the results folder: a name neasim must accept when it replaces
+# the folder (src/io/outdir.c accepts hidden names, as brief_pdf.sh's; "brief.html.tmp" made the
+# next `neasim run --out` refuse the folder, "which neasim did not write"), and one that the next
+# brief removes, its writer being gone.
+# strays DIR: the names in DIR but its tables and brief.html, on one line
+strays() { find "$1" -mindepth 1 -maxdepth 1 ! -name '*.csv' ! -name brief.html -printf '%f '; }
+dir="$work/killed"
+"$NEASIM" run scenarios/baseline --runs 20 --seed 1 --out "$dir" --quiet
+{ Rscript -e 'writeBin <- function(object, con, ...) {
+                base::writeBin(object, con, ...); tools::pskill(Sys.getpid(), tools::SIGKILL) }
+            source("scripts/brief.R")' "$dir"; } > "$work/killed.log" 2>&1
+stale=$(strays "$dir")
+check_that "a brief killed midway leaves its temporary copy (${stale:-none}), and no brief.html" \
+    bash -c "[ -n '$stale' ] && [ ! -e '$dir/brief.html' ]"
+cp -r "$dir" "$work/killed-again"
+Rscript scripts/brief.R "$work/killed-again" > "$work/killed-again.log" 2>&1
+check_that "the next brief into the folder removes the temporary copy a killed one left (${stale:-none})" \
+    bash -c "[ -s '$work/killed-again/brief.html' ] && [ -z \"$(strays "$work/killed-again")\" ]"
+"$NEASIM" run scenarios/baseline --runs 20 --seed 2 --out "$dir" --quiet 2> "$work/killed-rerun.log"
+check_that "neasim run --out replaces a folder where a brief was killed midway ($(head -1 "$work/killed-rerun.log"))" \
+    bash -c "grep -q '^seed,2\\b' '$dir/manifest.csv' && [ -z \"$(strays "$dir")\" ]"
 
 # one run: every share is 0 or 100%, so that many outcomes tie; the first finding must name every
 # one tied with its fourth (it named four of five tied at 100% before, by the table's order), and
