@@ -77,9 +77,6 @@ and_list <- function(x) {
     paste0(paste(x[-length(x)], collapse = ", "), " and ", x[length(x)])
 }
 
-# "by Nov 2036"
-by_date <- function(date) paste0("by ", format(as.Date(date), "%b %Y"))
-
 # A quoted outcome label: “USFK cut below today's posture”.
 q <- function(x) paste0("\u201c", x, "\u201d")
 
@@ -246,7 +243,7 @@ summary_outcomes <- function(b) {
     fourth <- ranked$probability[min(4, nrow(ranked))]
     top <- ranked$outcome[if (fourth > 0) ranked$probability >= fourth else ranked$probability > 0]
     if (!length(top)) top <- ranked$outcome[1]
-    when <- by_date(last$date[1])
+    when <- nsm_by_date(last$date[1])
     items <- vapply(top, function(o) paste0(q(nsm_label(o)), " ", headline_phrase(b, o)), "")
     # The pool is named as what it is: with directions, the outcomes that have one (the risks and
     # the hopes). Of the others, every one at least as likely as the least likely named is said
@@ -330,7 +327,7 @@ start_item <- function(start, named, onset) {
 summary_levers <- function(b) {
     l <- last_effects(b)
     if (is.null(l)) return(NULL)
-    when <- by_date(l$date[1])
+    when <- nsm_by_date(l$date[1])
     good <- l[l$dist & l$help > 0 & l$dir != "none", , drop = FALSE]
     out <- list()
     if (nrow(good) > 0) {
@@ -657,7 +654,7 @@ brief_outcomes <- function(b) {
         c(list(name), cells, if (!is.null(eff)) list(best_lever_cell(eff[eff$outcome == o, ], dir)))
     })
     header <- c("Outcome", paste0("By ", nsm_horizon_label(hz$horizon, hz$date)),
-                if (!is.null(eff)) paste0("Best lever ", by_date(last$date[1])))
+                if (!is.null(eff)) paste0("Best lever ", nsm_by_date(last$date[1])))
     # what the table's marks mean, those it shows only: a run of backtest-2019, which has no onset
     # outcome, said what an onset counts
     marks <- c(if (any(ord %in% onset)) "onset: begun after the start",

@@ -29,7 +29,7 @@ story_sentence_routes <- function(r) {
     paste0("It most often begins by ", paste(parts, collapse = ", or by "), rest, ". ")
 }
 
-# "Watch by 2028-11-01, among the 16,456 runs in which it has not begun by then: U.S.-DPRK
+# "Watch by Nov 2028, among the 16,456 runs in which it has not begun by then: U.S.-DPRK
 # diplomacy: deal without denuclearisation (seen in 969, 5.9%; it begins afterwards in 50% of those
 # against 31% of the others, +18.4 points, +14.8 to +22.0); ...". The difference and its interval
 # are what the signposts are ranked by (README.md), in percentage points as the levers' changes
@@ -53,8 +53,8 @@ story_sentence_signposts <- function(s) {
                      nsm_pp(100 * s$difference_hi),
                      ifelse(s$difference_lo <= 0 & s$difference_hi >= 0,
                             ", not distinguishable from no difference", ""))
-    paste0("Watch by ", s$watch_date[1], ", among the ", count(n), " runs in which it has not ",
-           "begun by then: ", paste(parts, collapse = "; "), ".")
+    paste0("Watch ", nsm_by_date(s$watch_date[1]), ", among the ", count(n), " runs in which it ",
+           "has not begun by then: ", paste(parts, collapse = "; "), ".")
 }
 
 # Routes and signposts are told of onsets whatever the outcome's occurrence (README.md): for a

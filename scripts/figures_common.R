@@ -658,11 +658,18 @@ nsm_at_horizons <- function(d, horizons) {
     do.call(rbind, out)
 }
 
+# A date as the brief and the figures write it for their reader, "Nov 2036", and "by Nov 2036":
+# one style everywhere (the signposts' "Watch by 2028-11-01" stood beside "by Nov 2028"). The
+# month names are English whatever the locale (LC_TIME above). Tables of the scenario's own
+# changes keep its dates ("from 2027-01-01": arms.csv's words), as does the provenance.
+nsm_month <- function(date) format(as.Date(date), "%b %Y")
+nsm_by_date <- function(date) paste0("by ", nsm_month(date))
+
 nsm_horizon_label <- function(h, date) {
     yrs <- ifelse(abs(h - round(h)) < 0.05, sprintf("%d years", as.integer(round(h))),
                   sprintf("%.1f years", h))
     yrs <- sub("^1 years$", "1 year", yrs)
-    paste0(yrs, " (", format(date, "%b %Y"), ")")
+    paste0(yrs, " (", nsm_month(date), ")")
 }
 
 `%||%` <- function(a, b) if (is.null(a)) b else a

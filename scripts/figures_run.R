@@ -449,7 +449,7 @@ event_fan_page <- function(cum, arms, ctx, title) {
     # the final distribution, written in each panel (the numbers a slide is asked about)
     end <- cum[cum$date == to, ]
     end$text <- sprintf("By %s: median %g (90%%: %g\u2013%g)\nAt least one: %s of runs",
-                        format(to, "%b %Y"), end$q50, end$q05, end$q95,
+                        nsm_month(to), end$q50, end$q05, end$q95,
                         nsm_pct_label(end$p_at_least_one))
     yearly <- cum[abs(cum$t_years - round(cum$t_years)) < 0.02 & cum$t_years > 0.5, ]
     p <- ggplot(cum, aes(date)) + fan_layers() +
@@ -494,8 +494,7 @@ fig_event_year_fans <- function(ctx) {
 event_year_page <- function(yr, arms, ctx, title) {
     events <- unique(yr$event)
     yr$panel <- factor(nsm_label(yr$event), levels = nsm_label(events))
-    yr$year_lab <- factor(format(yr$date, "%b %Y"), levels = unique(format(sort(unique(yr$date)),
-                                                                           "%b %Y")))
+    yr$year_lab <- factor(nsm_month(yr$date), levels = unique(nsm_month(sort(unique(yr$date)))))
     if (!is.null(arms)) yr$arm <- factor(yr$arm, levels = arms)
     p <- ggplot(yr, aes(x = year_lab))
     if (is.null(arms)) {

@@ -66,7 +66,7 @@ fig_signposts <- function(ctx, top = 3, outcomes_per_page = 4) {
     held <- nsm_story_held(ctx)
     long$outcome_label <- nsm_story_name(long$outcome, held, 22)
     pages <- nsm_pages(unique(long$outcome), outcomes_per_page)
-    date <- d$watch_date[1]
+    date <- nsm_month(d$watch_date[1])
     lapply(seq_along(pages), function(k) {
         pd <- long[long$outcome %in% pages[[k]], ]
         p <- ggplot(pd, aes(x = p, y = reorder(row, -rank), colour = seen, shape = seen)) +

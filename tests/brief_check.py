@@ -292,7 +292,7 @@ def one_part(d, name, part):
 
 
 def signpost_sentences(d, page, p, labels, check):
-    """Each outcome's "Watch by DATE, among the N runs in which it has not begun by then: ..."
+    """Each outcome's "Watch by MON YYYY, among the N runs in which it has not begun by then: ..."
     names signposts.csv's first three at the watch date nearest two years, in rank order, each with
     the runs that saw it (of those that count, not of all runs), the shares beginning after with it
     and without, and the difference the ranking rests on, with its interval, as nsm_pp writes it,
@@ -311,10 +311,13 @@ def signpost_sentences(d, page, p, labels, check):
     # the difference's interval says what it is ("+4.1 points, +1.1 to +7.2" said not)
     check("and the difference between the two in percentage points with its 95% interval." in page,
           "story: the note does not say that the signposts' intervals are the difference's 95% intervals")
+    # the watch date as the rest of the brief writes a date, "by Nov 2028" ("Watch by 2028-11-01"
+    # beside "by Nov 2028" in the first finding: two styles for one reader)
+    month = "%s %s" % (MONTHS[int(date[5:7]) - 1], date[:4])
     said = 0
     for item in p.items:
-        m = re.match(r"(.+?): .*Watch by (\S+), among the ([0-9,]+) runs in which it has not begun by "
-                     r"then: (.*)\.$", item)
+        m = re.match(r"(.+?): .*Watch by (.+?), among the ([0-9,]+) runs in which it has not "
+                     r"begun by then: (.*)\.$", item)
         if not m:
             continue
         outcome = name_of.get(m.group(1).strip(), m.group(1).strip())
@@ -326,9 +329,9 @@ def signpost_sentences(d, page, p, labels, check):
         want = sorted((r for r in sp if r["outcome"] == outcome and r["watch_date"] == date),
                       key=lambda r: int(r["rank"]))[:3]
         got = part_re.findall(m.group(4))
-        check(m.group(2) == date and len(got) == len(want) and len(want) > 0,
-              "%s: watch date %s and %d signposts, signposts.csv has %s and %d" %
-              (outcome, m.group(2), len(got), date, len(want)))
+        check(m.group(2) == month and len(got) == len(want) and len(want) > 0,
+              "%s: watch date %s and %d signposts, signposts.csv has %s (%s) and %d" %
+              (outcome, m.group(2), len(got), month, date, len(want)))
         for g, r in zip(got, want):
             n = int(r["runs_with"]) + int(r["runs_without"])
             seen = int(r["runs_with"]) / n
