@@ -224,13 +224,14 @@ summary_outcomes <- function(b) {
     h <- b$headline
     last <- h[h$horizon == max(h$horizon), , drop = FALSE]
     always <- held_by_all(b)
+    # one sentence a minister reads at once (it had 46 words but its name: "... holds at the start
+    # in every run, so, as a state (held at some time, the start included), it has occurred by
+    # every date ...")
+    many <- length(always) > 1
     s0 <- if (length(always)) paste0(
-        and_list(q(nsm_label(always))), if (length(always) > 1) " hold" else " holds",
-        " at the start in every run, so, as ", if (length(always) > 1) "states" else "a state",
-        " (held at some time, the start included), ", if (length(always) > 1) "they have" else
-        "it has", " occurred by every date in all of them: that is today's state, not a finding ",
-        "about the future, and ", if (length(always) > 1) "they are" else "it is",
-        " left out of what follows.")
+        and_list(q(nsm_label(always))), if (many) " are" else " is", " today's state: every run ",
+        "starts in ", if (many) "them" else "it", ", so ", if (many) "they are" else "it is",
+        " 100% at every horizon by construction, not a forecast, and left out of what follows.")
     other <- if (length(always)) "other " else ""
     last <- last[!last$outcome %in% always, , drop = FALSE]
     if (nrow(last) == 0) return(list(tags$li(s0)))

@@ -436,11 +436,24 @@ def first_finding(d, p, labels, check):
         check(note and said == want, "outcomes table: its note %s %s, which outcomes.csv %s: '%s'"
               % ("speaks of" if said else "does not speak of", what, "has" if want else "has not",
                  note))
-    lead = next((i for i in p.items if "most likely of the" in i or "at the start in every run" in i), "")
-    m = re.match(r"(.+?) holds? at the start in every run, so, as ", lead)
+    lead = next((i for i in p.items if "most likely of the" in i or "today's state" in i), "")
+    m = re.match(r"(.+?) (?:is|are) today's state: .*?what follows\. ?", lead)
     apart = {by_label.get(lab) for lab in re.findall(r"“([^”]+)”", m.group(1))} if m else set()
-    check(apart == set(always), "first finding: says %s hold at the start in every run; outcomes.csv: %s" % (
-        sorted(labels[("outcome", o)] for o in apart if o), sorted(labels[("outcome", o)] for o in always)))
+    check(apart == set(always), "first finding: says %s are today's state (held at the start in every "
+          "run); outcomes.csv: %s" % (sorted(labels[("outcome", o)] for o in apart if o),
+                                      sorted(labels[("outcome", o)] for o in always)))
+    # ... in a sentence a minister reads at once, that says what it means exactly: 100% by every
+    # horizon because every run starts there, not a forecast (it read "... holds at the start in
+    # every run, so, as a state (held at some time, the start included), it has occurred by every
+    # date in all of them: that is today's state, not a finding about the future, ...": 48 words)
+    if always:
+        said = m.group(0) if m else re.match(r".*?what follows\.|[^.]*", lead).group(0)
+        words = len(said.split()) - sum(len(labels[("outcome", o)].split()) for o in always)
+        check(m and words <= 30 and "every run starts in" in said and
+              "100% at every horizon by construction" in said and "not a forecast" in said,
+              "first finding: today's state is not said shortly (at most 30 words but its names, "
+              "every run starts in it, 100%% at every horizon by construction, not a forecast): "
+              "'%s' (%d words)" % (said, words))
     first = lead[m.end():] if m else lead
     m = re.search(r"most likely of the (?:other )?(\d+) outcomes(?: marked .*?)? by (\w+ \d{4}) are (.*?\))\.( .*)?$",
                   first)
