@@ -452,7 +452,9 @@ summary_sobol <- function(b) {
 
 # A sweep without a tornado or Sobol table (LHS, design file): which numbers its rank regression
 # ranks first (summary_ranking); when its points are too few for the rank regression there is no
-# ranking, and its scatter pages are not in the brief: say why, rather than show a header alone.
+# ranking, and no figure: its scatter pages are not in the brief, as with fewer points than
+# numbers the numbers most correlated with an outcome are largely chance. Say so, and what to run
+# instead, rather than leave a reader with one sentence and the provenance.
 summary_sweep <- function(b) {
     if (!is.null(b$tornado) || !is.null(nsm_read(b$dir, "sensitivity", quiet = TRUE))) return(NULL)
     s <- nsm_read(b$dir, "sweep", quiet = TRUE)
@@ -464,14 +466,18 @@ summary_sweep <- function(b) {
     if (length(cols) == 0 || sweep_is_grid(points, cols)) return(NULL)
     X <- sweep_regressors(points, cols)
     if (nrow(X) > ncol(X) + 1) return(summary_ranking(b, sweep_series(s), points, cols))
+    need <- ncol(X) + 2
     list(tags$li(sprintf(paste0(
-        "No ranking of the swept numbers: the sweep has %s points for %s swept numbers%s, too few ",
-        "for a rank regression, which needs more points than numbers (at least %s). For each ",
-        "outcome, figures/ holds a scatter against the %d numbers most correlated with it ",
-        "(sweep_scatter_*.png); a sweep of more points ranks them."),
+        "No figure and no ranking of the swept numbers: the sweep has %s points for %s swept ",
+        "numbers%s, too few for a rank regression, which needs more points than numbers (at ",
+        "least %s). The scatters of each outcome against the %d numbers most correlated with it ",
+        "(figures/sweep_scatter_*.png) are left out of this brief: with fewer points than ",
+        "numbers, which numbers correlate most with an outcome is largely chance. To see which ",
+        "numbers matter, sweep again with at least %s points (--lhs %d, or a design file of as ",
+        "many rows); %s or more, ten a number, rank them without the caution of too few points."),
         fmt_count(nrow(X)), fmt_count(length(cols)),
-        if (ncol(X) > length(cols)) " and lever sets" else "", fmt_count(ncol(X) + 2),
-        min(SWEEP_TOP, length(cols)))))
+        if (ncol(X) > length(cols)) " and lever sets" else "", fmt_count(need),
+        min(SWEEP_TOP, length(cols)), fmt_count(need), need, fmt_count(10 * ncol(X)))))
 }
 
 RANK_OUTCOMES <- 3  # outcomes the ranking's sentences speak of: those that vary most

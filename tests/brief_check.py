@@ -765,6 +765,15 @@ def ranking_sentences(d, page, p, labels, check):
         check(lead is None and any("too few for a rank regression" in i for i in p.items),
               "ranking: %d points for %d regressors, yet the brief ranks them or does not say "
               "why not" % (n, k))
+        # nor a figure (its scatters are left out of it: with fewer points than numbers, the
+        # numbers most correlated with an outcome are largely chance), which it says, and what to
+        # run instead: a sweep of at least k + 2 points (a brief of one sentence and its
+        # provenance said neither)
+        why = next((i for i in p.items if "too few for a rank regression" in i), "")
+        check("<img" not in page and "No figure" in why and "--lhs %d" % (k + 2) in why,
+              "ranking: %d points for %d regressors: the brief %s, or does not say plainly that it "
+              "has none and to sweep at least %d points (--lhs %d): '%s'" % (
+                  n, k, "embeds a figure" if "<img" in page else "has no figure", k + 2, k + 2, why))
         return
     check(lead is not None, "ranking: no sentence on the rank regression (%d points, %d "
           "regressors)" % (n, k))

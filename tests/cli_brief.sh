@@ -148,6 +148,13 @@ brief_case short first "first finding (3-year run)" \
     "a 3-year run: the first finding and the outcomes table reach its end" \
     run scenarios/backtest-2019 --runs 500 --seed 1
 
+# an LHS sweep of fewer points than numbers (20 for the baseline's 158): no ranking and no figure,
+# which the brief says plainly, with what to run instead (it was one sentence and the provenance;
+# tests/brief_check.py ranking; its figures are rendered by tests/figures.sh)
+brief_case lhs-few ranking "ranking (too few points)" \
+    "an LHS sweep of too few points: the brief says why it has no figure and what to run" \
+    sweep scenarios/baseline --lhs 20 --runs 2 --seed 1
+
 # a brief killed midway (here right after it wrote its temporary copy, before renaming it over
 # brief.html) leaves that copy in the results folder: a name neasim must accept when it replaces
 # the folder (src/io/outdir.c accepts hidden names, as brief_pdf.sh's; "brief.html.tmp" made the

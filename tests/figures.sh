@@ -295,7 +295,7 @@ else bad "run brief: the headline's Monte Carlo interval is not uncertainty.csv'
 
 # grid, LHS and design sweeps: figures checked against sweep.csv (tests/figures_sweeps.R), and an
 # LHS of the baseline's 158 numbers, whose scatter pages show the 12 most correlated with each
-# outcome (too few points for a ranking: the brief says so)
+# outcome (too few points for a ranking: the brief says so, and that it has no figure and why)
 "$NEASIM" sweep scenarios/baseline --lhs 30 --runs 100 --seed 1 --out "$work/baseline_lhs" --quiet ||
     bad "neasim sweep --lhs of the baseline failed (exit $?)"
 Rscript tests/figures_sweeps.R scripts "$work/known_grid" "$work/known_lhs" "$work/known_design" \
