@@ -726,7 +726,10 @@ brief_levers <- function(b) {
                    "(paired runs); bold: distinguishable from no effect; grey: the probabilities ",
                    "without and with the lever",
                    if ("judgment_q05_pp" %in% names(l)) "; below, the judgment range (5\u201395% over the draws)",
-                   ". Open an arm to see its table; the full table is briefing.csv.")),
+                   # said for screen and paper alike: paper prints every fold open, and
+                   # "Open an arm to see its table" read odd there
+                   ". Each lever's table is under its line below (on screen, click the line to ",
+                   "open it); the full table is briefing.csv.")),
             if (!is.null(arms)) fold("What each lever changes in the scenario",
                                      numbers_table(c("Lever", "What it represents",
                                                      "Changes to the scenario"), arms, "arms")),

@@ -14,6 +14,8 @@ failed".
     horizon as outcomes.csv has them;
   - every figure (<img>) once, whole: a figure split across two pages is drawn on each (listed
     twice by pdfimages), and inside the page's width;
+  - no sentence asks the reader to open a fold (paper prints them open), unless it says it speaks
+    of the screen;
   - no word's box under 8 pt high (a 7 pt font; the smallest the print rules set, a table's
     interval, is 7.8 pt and its box 9.1 pt high): Chromium shrinks a page too wide for the paper
     to fit it (to 81% when one table's cells were kept on one line), and cuts off only what
@@ -113,9 +115,9 @@ def main(d):
 
     # the text, page by page (form feeds), in the order it is drawn (-raw), each page's number
     # ("3 / 21", the @page margin box) left out
-    pages = run("pdftotext", "-raw", "-enc", "UTF-8", pdf, "-").split("\f")
+    raw = run("pdftotext", "-raw", "-enc", "UTF-8", pdf, "-").split("\f")
     number = re.compile(r"\s*\d+ / \d+\s*")
-    pages = [squeeze("\n".join(l for l in p.splitlines() if not number.fullmatch(l))) for p in pages]
+    pages = [squeeze("\n".join(l for l in p.splitlines() if not number.fullmatch(l))) for p in raw]
     starts, text = [], ""
     for p in pages:
         starts.append(len(text))
@@ -123,6 +125,14 @@ def main(d):
 
     def page_of(pos):
         return max(i for i, s in enumerate(starts) if s <= pos)
+
+    # nothing on paper asks the reader to open a fold, which paper prints open ("Open an arm to
+    # see its table", the levers' note, read odd there), unless it says that it speaks of the
+    # screen
+    words = " ".join(" ".join(p.split()) for p in raw)
+    ask = re.compile(r"[^.;]*\b(?:open|click|expand) (?:an?|the|each|its|it)\b[^.;]*", re.I)
+    asks = [m.group(0) for m in ask.finditer(words) if "on screen" not in m.group(0)]
+    check(not asks, "brief.pdf asks its reader to open what paper prints open: %s" % asks[:3])
 
     # every block whole, in order: each found after the one before
     cursor = 0

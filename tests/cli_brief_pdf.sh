@@ -1,12 +1,13 @@
 # tests/cli_brief_pdf.sh: brief.pdf, the brief on paper, as its reader sees it. `make brief`
 # prints it beside brief.html with headless Chromium (scripts/brief_pdf.sh), here for a run and
 # for a compare --levers all of the baseline, and tests/brief_pdf_check.py reads it with poppler's
-# tools: A4 pages, every folded part printed open, every block of text whole and in order (none
-# cut at the right edge), table headers on every page, the outcomes table's numbers as
-# outcomes.csv has them, every figure once and whole, no page shrunk to fit. A Chromium that fails
-# (an error, a truncated file, a hang) fails make brief and leaves the brief.pdf before it byte
-# for byte; no Chromium at all is a one-line note, brief.html alone and exit 0; PDF=0 prints
-# nothing. BRIEF_KEEP=1 keeps the folder, to look at the PDFs.
+# tools: A4 pages, every folded part printed open (and no note asking to open one but on screen),
+# every block of text whole and in order (none cut at the right edge), table headers on every
+# page, the outcomes table's numbers as outcomes.csv has them, every figure once and whole, no
+# page shrunk to fit. A Chromium that fails (an error, a truncated file, a hang) fails make brief
+# and leaves the brief.pdf before it byte for byte; no Chromium at all is a one-line note,
+# brief.html alone and exit 0; PDF=0 prints nothing. BRIEF_KEEP=1 keeps the folder, to look at
+# the PDFs.
 source "$(dirname "$0")/cli-lib.sh"
 
 export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
