@@ -566,7 +566,8 @@ brief_summary <- function(b) {
 
 # The figures that tell most, side by side on one screen: for a comparison the lever matrix at
 # the last horizon and the headline outcomes, for a run the headline outcomes and their course,
-# for a sweep its first charts.
+# for a sweep its first charts. A figure drawn over pages of a few arms each comes whole, all its
+# pages: a comparison's headline chart, three levers a page, showed 3 of compare --levers all's 8.
 KEY_FIGURES <- c("^lever_matrix_", "^outcomes_by_horizon", "^outcomes_over_time", "^tornado_",
                  "^sensitivity_", "^sweep_ranking", "^sweep_grid_", "^lever_effects$")
 
@@ -574,17 +575,36 @@ key_figures <- function(b) {
     f <- b$figures
     if (is.null(f) || nrow(f) == 0) return(character(0))
     pick <- character(0)
+    kinds <- 0
     for (p in KEY_FIGURES) {
         hit <- f$file[grepl(p, f$file) & !f$file %in% pick]
-        # the lever matrix at the longest horizon, its first page
+        # the lever matrix at the longest horizon: its first page of outcomes, all of levers
         if (p == "^lever_matrix_" && length(hit)) {
             yrs <- suppressWarnings(as.numeric(sub("^lever_matrix_([0-9.]+)y.*$", "\\1", hit)))
             hit <- hit[order(-yrs)]
         }
-        if (length(hit)) pick <- c(pick, hit[1])
-        if (length(pick) == 2) break
+        if (length(hit)) {
+            pick <- c(pick, hit[arm_pages(hit) == arm_pages(hit[1])])
+            kinds <- kinds + 1
+        }
+        if (kinds == 2) break
     }
     pick
+}
+
+# A figure's name but its arms' page ("_arms2": a group of arms; a lever matrix's "_a2": its
+# columns).
+arm_pages <- function(file)
+    sub("^(lever_matrix_.*)_a[0-9]+$", "\\1", sub("_arms[0-9]+(?=_|$)", "", file, perl = TRUE))
+
+# The alt text of a figure: its title, then the arms it draws by their labels (figures/index.csv's
+# arms), which tests/brief_check.py reads to check that every lever is in the figures shown.
+figure_alt <- function(b, file, title) {
+    arms <- if ("arms" %in% names(b$figures)) b$figures$arms[match(file, b$figures$file)]
+    if (length(arms) == 0 || is.na(arms) || !nzchar(arms)) return(title)
+    arms <- strsplit(arms, ";", fixed = TRUE)[[1]]
+    labels <- ifelse(arms == "baseline", "baseline", arm_label(arms, 1000))
+    paste0(title, ". Arms shown: ", paste(labels, collapse = "; "))
 }
 
 figure_tag <- function(b, file, title, class = NULL) {
@@ -597,7 +617,7 @@ figure_tag <- function(b, file, title, class = NULL) {
         return(NULL)
     }
     tags$figure(class = class, tags$img(src = base64enc::dataURI(file = png, mime = "image/png"),
-                                        alt = title),
+                                        alt = figure_alt(b, file, title)),
                 tags$figcaption(paste0(title, " (figures/", file, ".png and .pdf)")))
 }
 

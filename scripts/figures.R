@@ -6,7 +6,7 @@
 # plus differences.csv and briefing.csv), of a sweep (tornado.csv, sensitivity.csv, sweep.csv)
 # and of scenario discovery (prim_trajectory.csv, in a discover folder or a sweep's): each
 # figure is drawn when its table is present and skipped with a message when it is not. Also
-# writes figures/index.csv (file, title, section, brief), which scripts/brief.R reads. In a
+# writes figures/index.csv (file, title, section, brief, arms), which scripts/brief.R reads. In a
 # comparison, state probabilities are drawn for the baseline arm only unless the environment
 # sets NEASIM_FIGURES_ALL_ARMS=1.
 

@@ -547,7 +547,22 @@ nsm_all_figures <- function(ctx) {
 
 NSM_INDEX <- new.env()
 NSM_INDEX$rows <- data.frame(file = character(0), title = character(0), section = character(0),
-                             brief = logical(0), stringsAsFactors = FALSE)
+                             brief = logical(0), arms = character(0), stringsAsFactors = FALSE)
+
+# The names of the arms whose data plot draws, in their order, ";"-separated ("" for a run's):
+# read from the plot's and its layers' data (their `arm`, or `arm_name` where `arm` holds labels),
+# not from what a figure function says it draws, for the index, so that the brief names in each
+# figure's alt text the arms the reader sees in it (a headline chart of the baseline and 3 of 8
+# levers was once the brief's only one).
+nsm_plot_arms <- function(plot) {
+    data <- c(list(plot$data), lapply(plot$layers, function(l) l$data))
+    arms <- unlist(lapply(data, function(d) {
+        if (!is.data.frame(d)) return(NULL)
+        a <- if ("arm_name" %in% names(d)) d$arm_name else d$arm
+        if (is.factor(a)) levels(droplevels(a)) else as.character(a)
+    }))
+    paste(unique(arms), collapse = ";")
+}
 
 # The drawn form of a plot, as nsm_save draws it (on the open device, whose text it measures): its
 # gtable, with a legend at the top or bottom given the whole figure's width, flush left with the
@@ -613,6 +628,7 @@ nsm_save <- function(fig, outdir, width = NSM_WIDTH, height = NSM_HEIGHT) {
     grDevices::dev.off()
     NSM_INDEX$rows <- rbind(NSM_INDEX$rows, data.frame(file = name, title = fig$title,
                                                        section = fig$section, brief = fig$brief,
+                                                       arms = nsm_plot_arms(fig$plot),
                                                        stringsAsFactors = FALSE))
     message("figures: wrote ", png_path, " and .pdf")
     invisible(name)

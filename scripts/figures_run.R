@@ -167,10 +167,11 @@ fig_outcomes_by_horizon <- function(ctx) {
                   axis.text.y = element_text(size = rel(0.9), colour = "grey10"))
         name <- paste0("outcomes_by_horizon", nsm_group_suffix(g, length(groups)),
                        if (length(pages) > 1) paste0("_", i))
-        # in a comparison the lever charts carry the other arms: the brief keeps the first group
+        # in a comparison every group is in the brief, among its key figures: with the first
+        # alone, the headline chart of compare --levers all showed 3 of its 8 levers
         figs[[length(figs) + 1]] <- nsm_figure(
             p, name, paste0("Outcome probabilities at the headline horizons",
-                            nsm_group_title(g, length(groups))), "Outcomes", brief = g == 1)
+                            nsm_group_title(g, length(groups))), "Outcomes")
     }
     figs
 }
@@ -423,7 +424,7 @@ fig_event_fans <- function(ctx) {
 }
 
 # The pages of an event chart: one, or for a comparison three arms besides the baseline a page
-# (nsm_arm_groups, as the other arm charts), the first page in the brief: page(rows, arms, ctx,
+# (nsm_arm_groups, as the other arm charts), every page in the brief: page(rows, arms, ctx,
 # title) draws one, `what` is the title ("Counted events per year"), `file` the figure's name.
 event_pages <- function(rows, page, ctx, what, file) {
     arms <- nsm_arms(rows)
@@ -435,14 +436,19 @@ event_pages <- function(rows, page, ctx, what, file) {
         p <- page(d, groups[[g]], ctx, paste0(what, ": median and spread over runs", part))
         figs[[length(figs) + 1]] <- nsm_figure(
             p, paste0(file, nsm_group_suffix(g, length(groups))),
-            paste0(what, " (fan chart)", part), "Counted events", brief = g == 1)
+            paste0(what, " (fan chart)", part), "Counted events")
     }
     figs
 }
 
 # One page of fans: a panel per event, or per event and arm (rows and columns) for arms.
 event_fan_page <- function(cum, arms, ctx, title) {
-    if (!is.null(arms)) cum$arm <- factor(cum$arm, levels = arms, labels = arm_label(arms, 24))
+    # the columns of panels are the arms' labels; their names stay in arm_name for the index
+    # (nsm_plot_arms)
+    if (!is.null(arms)) {
+        cum$arm_name <- factor(cum$arm, levels = arms)
+        cum$arm <- factor(cum$arm, levels = arms, labels = arm_label(arms, 24))
+    }
     events <- unique(cum$event)
     from <- min(cum$date); to <- max(cum$date)
     cum$panel <- factor(nsm_label(cum$event), levels = nsm_label(events))

@@ -496,6 +496,40 @@ def first(d):
     return one_part(d, "first", lambda d, page, p, labels, check: first_finding(d, p, labels, check))
 
 
+ARMS_SHOWN = ". Arms shown: "  # what a figure's alt text says after its title (scripts/brief.R)
+
+
+def figure_levers(page, briefing, check):
+    """Every lever of a comparison is named in each figure the brief embeds that shows levers,
+    across its pages: a figure drawn over pages of a few arms each ("(arms, part 1 of 3)") is
+    embedded whole, so that no chart the reader sees shows some levers as if they were all (the
+    key headline chart of compare --levers all showed the baseline and 3 of its 8 levers). A
+    figure's arms are those of the data it draws, which figures/index.csv records
+    (scripts/figures_common.R, nsm_save) and each image's alt text says after its title; the
+    headline chart is among the key figures."""
+    levers = {r["arm_label"] for r in briefing}
+    figures = re.findall(r'<figure[^>]*>\s*<img[^>]* alt="([^"]*)"[^>]*/?>\s*<figcaption>[^<]*'
+                         r'\(figures/([^ ]+)\.png', page)
+    key = re.search(r'<div class="key">(.*?)</div>\s*</div>', page, re.S)
+    key_files = set(re.findall(r"\(figures/([^ ]+)\.png", key.group(1))) if key else set()
+    shown, key_shown = {}, {}
+    for alt, f in figures:
+        # its name but its arms' page (scripts/brief.R, arm_pages)
+        family = re.sub(r"^(lever_matrix_.*)_a[0-9]+$", r"\1", re.sub(r"_arms[0-9]+(?=_|$)", "", f))
+        alt = html.unescape(alt)
+        arms = alt.split(ARMS_SHOWN, 1)[1].split("; ") if ARMS_SHOWN in alt else []
+        shown.setdefault(family, set()).update(arms)
+        if f in key_files:  # a key figure's pages all among the key figures
+            key_shown.setdefault(family, set()).update(arms)
+    check(any(f.startswith("outcomes_by_horizon") for f in key_files),
+          "figures: the headline chart is not among the key figures (%s)" % sorted(key_files))
+    for where, families in (("brief's", shown), ("key figures'", key_shown)):
+        for family, arms in sorted(families.items()):
+            if family.startswith("outcomes_by_horizon") or arms & levers:
+                check(levers <= arms, "figures: the %s %s shows %d of the %d levers, not %s" % (
+                    where, family, len(arms & levers), len(levers), sorted(levers - arms)))
+
+
 def numbers(d):
     page = open(d + "/brief.html", encoding="utf-8").read()
     p = Cells()
@@ -620,6 +654,7 @@ def numbers(d):
     check(said >= 3, "summary: only %d effects stated in sentences" % said)
     check(judged in (0, said), "summary: %d of %d effects with a judgment range" % (judged, said))
     lever_lines(d, page, labels, check)
+    figure_levers(page, b, check)
     start_shares(d, p, labels, check)
     print("numbers: %d checked, %d failed" % (checked, failed))
     return failed == 0

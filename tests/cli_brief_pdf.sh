@@ -45,7 +45,7 @@ make -s brief RESULTS="$dir" > "$work/run.log" 2>&1
 check_that "run: make brief succeeds (exit $?)" test -s "$dir/brief.html"
 pdf_checks run "$dir" "$work/run.log"
 
-# --- a comparison of every lever: each lever's table folded, 18 figures
+# --- a comparison of every lever: each lever's table folded, 24 figures
 dir="$work/cmp"
 "$NEASIM" compare scenarios/baseline --levers all --runs 1000 --seed 2025 --out "$dir" --quiet
 make -s brief RESULTS="$dir" > "$work/cmp.log" 2>&1

@@ -104,7 +104,8 @@ check_brief() {
         bad "$html: refers to an external file"
     else ok; fi
     n=$(grep -o 'src="data:image/png;base64,' "$html" | wc -l)
-    want=$(tail -n +2 "$dir/figures/index.csv" | grep -c ',TRUE$')
+    # index.csv: file, title, section, brief, arms
+    want=$(tail -n +2 "$dir/figures/index.csv" | grep -c ',TRUE,"')
     if [ "$n" -eq "$want" ] && [ "$n" -gt 0 ]; then ok; else bad "$html: $n embedded figures, expected $want"; fi
     for key in version seed runs scenario_checksum git_commit; do
         local v

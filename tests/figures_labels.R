@@ -276,8 +276,8 @@ for (f in figs) {
 check(length(want) == 9 && setequal(drawn, want),
       sprintf("events_per_year: %d of the %d arms drawn; missing %s", length(drawn), length(want),
               paste(setdiff(want, drawn), collapse = ", ")))
-check(sum(vapply(figs, function(f) f$brief, NA)) == 1,
-      "events_per_year: not exactly one part in the brief")
+# every part in the brief, as each shows a few arms only (the first alone showed 3 of 8 levers)
+check(all(vapply(figs, function(f) f$brief, NA)), "events_per_year: a part left out of the brief")
 # ... and the lever matrix's column labels each fit their column on the slide, measured in their
 # font at their size: "NCG institutionalised" (a word of 17 letters, 1.1 in) was wider than its
 # column (1.0 in) and ran into the next label
