@@ -25,6 +25,8 @@ import sys
 import zlib
 from decimal import ROUND_HALF_UP, Decimal
 
+from checks import Checks
+
 
 def png_stats(path):
     data = open(path, "rb").read()
@@ -278,17 +280,9 @@ def one_part(d, name, part):
     p = Cells()
     p.feed(page)
     labels = {(r["kind"], r["name"]): r["label"] for r in rows(d + "/labels.csv")}
-    counts = [0, 0]
-
-    def check(ok, what):
-        counts[0] += 1
-        if not ok:
-            counts[1] += 1
-            print("FAIL " + what)
-
+    check = Checks(name)
     part(d, page, p, labels, check)
-    print("%s: %d checked, %d failed" % (name, counts[0], counts[1]))
-    return counts[1] == 0
+    return check.done()
 
 
 def signpost_sentences(d, page, p, labels, check):
@@ -535,14 +529,7 @@ def numbers(d):
     p = Cells()
     p.feed(page)
     labels = {(r["kind"], r["name"]): r["label"] for r in rows(d + "/labels.csv")}
-    checked = failed = 0
-
-    def check(ok, what):
-        nonlocal checked, failed
-        checked += 1
-        if not ok:
-            failed += 1
-            print("FAIL " + what)
+    check = Checks("numbers")
 
     # the outcomes table: "Label ... 45.3% 44.6–46.0" at each horizon, from outcomes.csv; with
     # --outer the interval is the mean's over the draws, uncertainty.csv's mean_ci_low and high
@@ -656,8 +643,7 @@ def numbers(d):
     lever_lines(d, page, labels, check)
     figure_levers(page, b, check)
     start_shares(d, p, labels, check)
-    print("numbers: %d checked, %d failed" % (checked, failed))
-    return failed == 0
+    return check.done()
 
 
 def levers(d):

@@ -30,6 +30,8 @@ import re
 import subprocess
 import sys
 
+from checks import Checks
+
 A4 = (595.28, 841.89)  # points (210 x 297 mm); Chromium writes 594.96 x 841.92
 BLOCKS = {"h1", "h2", "h3", "p", "li", "summary", "figcaption", "tr", "footer"}
 MIN_PT = 8.0  # points: the height of a word's box, about 1.15 times its font's size
@@ -88,15 +90,7 @@ def run(*args):
 
 
 def main(d):
-    checked = failed = 0
-
-    def check(ok, what):
-        nonlocal checked, failed
-        checked += 1
-        if not ok:
-            failed += 1
-            print("FAIL " + what)
-        return ok
+    check = Checks("pdf")
 
     pdf = d + "/brief.pdf"
     page = Blocks()
@@ -221,8 +215,7 @@ def main(d):
 
     print("pdf: %d pages, %d blocks of text (%d folded), %d tables, %d figures" % (
         n, len(page.blocks), sum(1 for b in page.blocks if b[1]), len(tables), page.imgs))
-    print("pdf: %d checked, %d failed" % (checked, failed))
-    return failed == 0
+    return check.done()
 
 
 if __name__ == "__main__":

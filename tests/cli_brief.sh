@@ -12,11 +12,7 @@ source "$(dirname "$0")/cli-lib.sh"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 SCREEN=900           # px: one screen of a 1400 px wide display
 MAX_SCREENS=4
-[ -x "$CHROMIUM" ] || skip_suite "no headless browser at $CHROMIUM (make deps installs chromium)"
-command -v python3 >/dev/null || skip_suite "no python3 (make deps)"
-Rscript -e 'invisible(find.package(c("ggplot2", "readr", "scales", "base64enc", "htmltools")))' \
-    >/dev/null 2>&1 ||
-    skip_suite "R with ggplot2, readr, scales, base64enc and htmltools is not installed (make deps)"
+skip_unless_brief_tools
 if [ "${BRIEF_KEEP:-0}" = 1 ]; then trap - EXIT; echo "brief: kept in $work"; fi
 
 # chromium ARGS...: headless, no network, no profile of its own beyond a scratch folder

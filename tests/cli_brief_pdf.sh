@@ -11,15 +11,7 @@
 source "$(dirname "$0")/cli-lib.sh"
 
 export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-[ -x "$CHROMIUM" ] || skip_suite "no headless browser at $CHROMIUM (make deps installs chromium)"
-for tool in pdftotext pdfinfo pdfimages; do
-    command -v "$tool" >/dev/null ||
-        skip_suite "no $tool to read the PDF (make deps installs poppler-utils)"
-done
-command -v python3 >/dev/null || skip_suite "no python3 (make deps)"
-Rscript -e 'invisible(find.package(c("ggplot2", "readr", "scales", "base64enc", "htmltools")))' \
-    >/dev/null 2>&1 ||
-    skip_suite "R with ggplot2, readr, scales, base64enc and htmltools is not installed (make deps)"
+skip_unless_brief_tools pdftotext pdfinfo pdfimages
 if [ "${BRIEF_KEEP:-0}" = 1 ]; then trap - EXIT; echo "brief pdf: kept in $work"; fi
 
 # pdf_checks NAME DIR LOG: make brief's log says it wrote brief.pdf, nothing temporary is left

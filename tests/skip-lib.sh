@@ -8,6 +8,8 @@
 #                      (REASON)", which tests/run-tests.sh collects from the suite's output and
 #                      reprints beside the closing line, so that a suite that passed having
 #                      checked less than it should is seen there, not only 300 lines up.
+#   skip_unless_brief_tools [TOOL...]
+#                      skip_suite unless what a suite that renders a brief needs is there (below).
 # REASON says what is missing and how to get it (make deps installs every tool a suite needs).
 # tests/suites.sh holds every suite to this: no other file prints SKIPPED or exits 77.
 skip_suite_name=$(basename "$0" .sh)
@@ -24,4 +26,21 @@ skip_part() {
     local what=$1
     shift
     echo "SKIPPED PART: $skip_suite_name: $what ($*)"
+}
+
+# skip_unless_brief_tools [TOOL...]: what a suite that renders a brief and reads it needs, each
+# missing one a skip_suite that names it and how to get it: headless Chromium at $CHROMIUM, each
+# TOOL (poppler's pdftotext, pdfinfo and pdfimages, to read brief.pdf), python3, and R with the
+# packages of the figures and the brief (tests/cli_brief.sh, tests/cli_brief_pdf.sh).
+skip_unless_brief_tools() {
+    local tool
+    [ -x "$CHROMIUM" ] || skip_suite "no headless browser at $CHROMIUM (make deps installs chromium)"
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null ||
+            skip_suite "no $tool to read the PDF (make deps installs poppler-utils)"
+    done
+    command -v python3 >/dev/null || skip_suite "no python3 (make deps)"
+    Rscript -e 'invisible(find.package(c("ggplot2", "readr", "scales", "base64enc", "htmltools")))' \
+        >/dev/null 2>&1 ||
+        skip_suite "R with ggplot2, readr, scales, base64enc and htmltools is not installed (make deps)"
 }
