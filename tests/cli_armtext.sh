@@ -135,7 +135,7 @@ says "a variant: a modifier it adds, by its row number in the resolved table" "$
 
 # ---- the folder moved away from its scenario (and the scenario gone from where it was): the
 # brief still says every change in labels, as arms.csv has it
-if Rscript -e 'invisible(find.package(c("ggplot2", "readr", "scales", "htmltools")))' >/dev/null 2>&1; then
+if r_has ggplot2 readr scales htmltools; then
     mv "$work/variant-out" "$work/moved"
     mv "$work/scen" "$work/scen-elsewhere"
     Rscript scripts/brief.R "$work/moved" > "$work/brief.log" 2>&1

@@ -7,8 +7,7 @@
 # discover figures beside the sweep's own, and on the discover folder alone draws them too.
 # Skipped (exit 77) without R and ggplot2. Run as `bash tests/cli_discover_figures.sh BUILD_DIR`.
 source "$(dirname "$0")/cli-lib.sh"
-if ! command -v Rscript >/dev/null ||
-   ! Rscript -e 'invisible(find.package(c("ggplot2", "readr", "scales")))' >/dev/null 2>&1; then
+if ! r_has ggplot2 readr scales; then
     skip_suite "R with ggplot2, readr and scales is not installed (make deps)"
 fi
 export LC_ALL=C.UTF-8   # C numbers; the baseline's labels (arrows) as UTF-8 text, not <U+2192>

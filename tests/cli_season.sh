@@ -107,7 +107,7 @@ check_that "sweep: the baseline's seasonal rows, labelled by their months" bash 
     [ \$(grep -c '^seasonality:' '$work/b-oat/parameters.csv') -eq 3 ]"
 
 # ---- the figures' labels read the path's months (scripts/figures_common.R)
-if command -v Rscript >/dev/null && Rscript -e 'quit(status = !requireNamespace("ggplot2", quietly = TRUE))' 2>/dev/null; then
+if r_has ggplot2; then
     check_that "figures: a seasonal path's label names its months" Rscript -e '
         suppressMessages(source("scripts/figures_common.R"))
         got <- nsm_parameter_label(c("seasonality:launch_days:3-4|8", "seasonality:launch_days:3",

@@ -25,8 +25,7 @@ source "$(dirname "$0")/skip-lib.sh"
 pass=0
 fail=0
 
-if ! command -v Rscript >/dev/null ||
-   ! Rscript -e 'invisible(find.package(c("ggplot2", "readr", "scales", "base64enc")))' >/dev/null 2>&1; then
+if ! r_has ggplot2 readr scales base64enc; then
     skip_suite "R with ggplot2, readr, scales and base64enc is not installed (make deps)"
 fi
 

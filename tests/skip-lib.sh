@@ -28,6 +28,15 @@ skip_part() {
     echo "SKIPPED PART: $skip_suite_name: $what ($*)"
 }
 
+# r_has PACKAGE...: Rscript is here with every one of the R packages. find.package() with a list
+# fails only when none of them is installed (one missing is a warning and exit 0), so a suite
+# asking for five went on without one of them and failed where it should have been skipped.
+r_has() {
+    command -v Rscript >/dev/null &&
+        Rscript -e 'p <- commandArgs(TRUE); quit(status = length(find.package(p, quiet = TRUE)) != length(p))' \
+            "$@" >/dev/null 2>&1
+}
+
 # skip_unless_brief_tools [TOOL...]: what a suite that renders a brief and reads it needs, each
 # missing one a skip_suite that names it and how to get it: headless Chromium at $CHROMIUM, each
 # TOOL (poppler's pdftotext, pdfinfo and pdfimages, to read brief.pdf), python3, and R with the
@@ -40,7 +49,6 @@ skip_unless_brief_tools() {
             skip_suite "no $tool to read the PDF (make deps installs poppler-utils)"
     done
     command -v python3 >/dev/null || skip_suite "no python3 (make deps)"
-    Rscript -e 'invisible(find.package(c("ggplot2", "readr", "scales", "base64enc", "htmltools")))' \
-        >/dev/null 2>&1 ||
+    r_has ggplot2 readr scales base64enc htmltools ||
         skip_suite "R with ggplot2, readr, scales, base64enc and htmltools is not installed (make deps)"
 }
