@@ -48,6 +48,13 @@ fi
 # not stop neasim from replacing the folder (src/io/outdir.c); removed on any other way out (the
 # trap's exits make a stop by INT or TERM run it too)
 tmp=$dir/.brief.pdf.tmp.$$
+# the temporaries of prints killed midway (kill -9 runs no trap): those whose process is gone; a
+# print still running into the same folder keeps its own
+for old in "$dir"/.brief.pdf.tmp.*; do
+    pid=${old##*.}
+    case $pid in '' | *[!0-9]*) continue ;; esac
+    [ -d "/proc/$pid" ] || rm -f "$old"
+done
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/nsm-brief-pdf-XXXXXX")
 trap 'rm -rf "$scratch" "$tmp"' EXIT
 trap 'exit 130' INT

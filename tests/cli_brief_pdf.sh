@@ -37,6 +37,17 @@ make -s brief RESULTS="$dir" > "$work/run.log" 2>&1
 check_that "run: make brief succeeds (exit $?)" test -s "$dir/brief.html"
 pdf_checks run "$dir" "$work/run.log"
 
+# --- a print killed midway (kill -9: no trap) leaves its hidden temporary: the next print removes
+# it, its process being gone, and leaves alone one whose process runs (a print into the same folder)
+sleep 0 & gone=$!
+wait "$gone"
+echo partial > "$dir/.brief.pdf.tmp.$gone"
+echo partial > "$dir/.brief.pdf.tmp.$$"
+bash scripts/brief_pdf.sh "$dir" > "$work/stale.log" 2>&1
+check_that "a killed print's temporary is removed by the next print" test ! -e "$dir/.brief.pdf.tmp.$gone"
+check_that "a running print's temporary is left to it" test -e "$dir/.brief.pdf.tmp.$$"
+rm -f "$dir/.brief.pdf.tmp.$$"
+
 # --- a comparison of every lever: each lever's table folded, 24 figures
 dir="$work/cmp"
 "$NEASIM" compare scenarios/baseline --levers all --runs 1000 --seed 2025 --out "$dir" --quiet
