@@ -54,52 +54,113 @@ static size_t stratum(double u, size_t n)
     return k;
 }
 
+/* pi_j is a permutation of 0..n-1: every stratum is taken by exactly one point, in every
+** dimension, for n at the edges of the network's domains (4^h, 4^h + 1), small and odd, and a few
+** drawn up to 10^5, under two seeds. */
+static void test_lhs_permutation(void **state)
+{
+    (void)state;
+    size_t ns[11] = {1, 2, 3, 7, 64, 1000, 4097, 16384};
+    gsl_rng *rng = rng_at(77);
+    for (size_t k = 8; k < 11; k++)
+        ns[k] = 2 + gsl_rng_uniform_int(rng, 100000 - 1);
+    gsl_rng_free(rng);
+    static const uint32_t dims[] = {0, 1, 2, 5, 158};
+    static const uint64_t seeds[] = {0, UINT64_C(0xDEADBEEF12345678)};
+    unsigned char *seen = xmalloc(100001);
+    for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++)
+        for (size_t s = 0; s < 2; s++)
+            for (size_t j = 0; j < sizeof dims / sizeof dims[0]; j++) {
+                size_t n = ns[k];
+                memset(seen, 0, n);
+                for (size_t p = 0; p < n; p++) {
+                    uint64_t x = nsm_design_lhs_stratum(seeds[s], n, dims[j], p);
+                    if (x >= n || seen[x]++)
+                        fail_msg("n=%zu seed %zu dim %u: point %zu's stratum %llu is outside "
+                                 "0..n-1 or taken", n, s, (unsigned)dims[j], p,
+                                 (unsigned long long)x);
+                }
+            }
+    free(seen);
+}
+
+/* The design's marginals: each column holds one value a stratum, in [k/n, (k+1)/n) for the
+** stratum k = pi_j(p) and strictly inside (0,1). */
 static void test_lhs_stratified(void **state)
 {
     (void)state;
     static const size_t shapes[][2] = {{1, 1}, {2, 3}, {7, 2}, {100, 5}, {1000, 3}, {4096, 1}};
-    gsl_rng *rng = rng_at(31);
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         size_t n = shapes[s][0], d = shapes[s][1];
         double *u = xmalloc(n * d * sizeof *u);
         int *seen = xmalloc(n * sizeof *seen);
-        assert_int_equal(nsm_design_lhs(rng, n, d, u), 0);
+        for (size_t r = 0; r < n; r++)
+            nsm_design_lhs_point(31, n, d, r, u + r * d);
         for (size_t j = 0; j < d; j++) {
             memset(seen, 0, n * sizeof *seen);
             for (size_t r = 0; r < n; r++) {
                 double x = u[r * d + j];
                 size_t k = stratum(x, n);
-                if (!(x > 0 && x < 1) || k == n || seen[k]++)
-                    fail_msg("n=%zu d=%zu: point %zu, dim %zu: %.17g is outside (0,1) or in a "
-                             "stratum already taken", n, d, r, j, x);
+                if (!(x > 0 && x < 1) || k == n || seen[k]++ ||
+                    k != nsm_design_lhs_stratum(31, n, (uint32_t)j, r))
+                    fail_msg("n=%zu d=%zu: point %zu, dim %zu: %.17g is outside (0,1), in a "
+                             "stratum already taken or not its own", n, d, r, j, x);
             }
         }
         free(seen);
         free(u);
     }
-    gsl_rng_free(rng);
 }
 
-/* Each dimension has its own permutation, and the same seed gives the same design. */
-static void test_lhs_independent_and_reproducible(void **state)
+/* Points made in any order (a shard's offset + k * stride, backwards, again) are the points made
+** in order; another seed gives another design. */
+static void test_lhs_any_order(void **state)
 {
     (void)state;
-    enum { N = 100, D = 4 };
-    double u[N * D], v[N * D];
-    gsl_rng *rng = rng_at(5);
-    assert_int_equal(nsm_design_lhs(rng, N, D, u), 0);
-    gsl_rng_set(rng, 5);
-    assert_int_equal(nsm_design_lhs(rng, N, D, v), 0);
-    assert_memory_equal(u, v, sizeof u);
-    for (size_t j = 1; j < D; j++) {
-        size_t same = 0;
-        for (size_t r = 0; r < N; r++)
-            same += stratum(u[r * D + j], N) == stratum(u[r * D], N);
-        if (same > 10) /* a random pair of permutations of 100 shares ~1 fixed point */
-            fail_msg("dims 0 and %zu share the stratum of %zu points of %d", j, same, N);
+    enum { N = 1000, D = 7 };
+    static double in_order[N * D], u[D];
+    for (size_t p = 0; p < N; p++)
+        nsm_design_lhs_point(2026, N, D, p, in_order + p * D);
+    for (size_t p = N; p-- > 0;) {
+        nsm_design_lhs_point(2026, N, D, p, u);
+        assert_memory_equal(u, in_order + p * D, sizeof u);
     }
-    assert_int_equal(nsm_design_lhs(rng, 0, D, u), 0);
-    gsl_rng_free(rng);
+    for (size_t offset = 0; offset < 3; offset++)
+        for (size_t p = offset; p < N; p += 3) {
+            nsm_design_lhs_point(2026, N, D, p, u);
+            assert_memory_equal(u, in_order + p * D, sizeof u);
+        }
+    size_t same = 0;
+    for (size_t p = 0; p < N; p++)
+        same += nsm_design_lhs_stratum(2027, N, 0, p) == stratum(in_order[p * D], N);
+    if (same > 10) /* a random pair of permutations of 1000 shares ~1 fixed point */
+        fail_msg("seeds 2026 and 2027 put %zu points of %d in the same stratum", same, N);
+}
+
+/* Weak independence between dimensions: at n = 10,000, the Spearman correlation of two columns
+** (the correlation of their strata, as each column holds one value a stratum) is within 4/sqrt(n)
+** of 0 for several pairs (its standard deviation under independence is 1/sqrt(n - 1)); and few
+** points share a stratum in two dimensions. */
+static void test_lhs_independent(void **state)
+{
+    (void)state;
+    enum { N = 10000 };
+    static const uint32_t pairs[][2] = {{0, 1}, {0, 2}, {1, 2}, {3, 4}, {5, 6}, {0, 158},
+                                        {100, 101}, {7, 70}};
+    for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+        double sum_d2 = 0;
+        size_t same = 0;
+        for (size_t p = 0; p < N; p++) {
+            double a = (double)nsm_design_lhs_stratum(5, N, pairs[k][0], p);
+            double b = (double)nsm_design_lhs_stratum(5, N, pairs[k][1], p);
+            sum_d2 += (a - b) * (a - b);
+            same += a == b;
+        }
+        double rho = 1 - 6 * sum_d2 / ((double)N * ((double)N * N - 1));
+        if (fabs(rho) > 4 / sqrt(N) || same > 10)
+            fail_msg("dims %u and %u: Spearman %g (limit %g), %zu points in the same stratum",
+                     (unsigned)pairs[k][0], (unsigned)pairs[k][1], rho, 4 / sqrt(N), same);
+    }
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -486,8 +547,10 @@ static void test_sobol_indices_degenerate(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lhs_permutation),
         cmocka_unit_test(test_lhs_stratified),
-        cmocka_unit_test(test_lhs_independent_and_reproducible),
+        cmocka_unit_test(test_lhs_any_order),
+        cmocka_unit_test(test_lhs_independent),
         cmocka_unit_test(test_sobol_design_layout),
         cmocka_unit_test(test_sobol_design_point_at_a_time),
         cmocka_unit_test(test_sobol_design_limits),

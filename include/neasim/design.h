@@ -9,15 +9,28 @@
 #define NEASIM_DESIGN_H
 
 #include <gsl/gsl_qrng.h>
-#include <gsl/gsl_rng.h>
 #include <stddef.h>
+#include <stdint.h>
 
-/* Latin hypercube: n points in d dimensions into u[n*d]. Stratified: for every dimension, each of
-** the n strata [k/n, (k+1)/n) holds exactly one point. Each dimension has its own random
-** permutation of the strata, and each point a uniform position inside its stratum, all drawn
-** from rng (borrowed). Coordinates lie strictly inside (0,1). Returns 0, or -1 if memory for one
-** permutation (n indices) cannot be allocated. */
-int nsm_design_lhs(gsl_rng *rng, size_t n, size_t d, double *u);
+/* Latin hypercube of n points in d dimensions, a point at a time and from the seed alone, so
+** that any point can be made in any order (a sweep's shards and ranks make points offset + k *
+** stride; a cursor may go back) with nothing held that grows with n. Stratified: for every
+** dimension j, each of the n strata [k/n, (k+1)/n) holds exactly one point, point p's stratum
+** being pi_j(p) for a keyed pseudo-random permutation pi_j of 0..n-1 (a balanced Feistel network
+** over the smallest power of 4 at least n, cycle-walked into 0..n-1, its round keys the first
+** words of the Philox stream (seed, replication j, stream nsm_stream_id("design",
+** "lhs-permutation"))). Point p's position inside its stratum of dimension j is a uniform of 53
+** bits from block j of the Philox stream (seed, replication p, stream nsm_stream_id("design",
+** "lhs")). Coordinates lie strictly inside (0,1) and never round into the next stratum. Pure
+** functions of their arguments: the same seed gives the same design, point by point, on every
+** machine. n must be at least 1 and below 2^62, p below n, j and d below 2^31.
+**   nsm_design_lhs_stratum  pi_j(p): the stratum of point p in dimension j;
+**   nsm_design_lhs_point    point p's d coordinates into u[d]. */
+uint64_t nsm_design_lhs_stratum(uint64_t seed, uint64_t n, uint32_t j, uint64_t p);
+void nsm_design_lhs_point(uint64_t seed, uint64_t n, size_t d, uint64_t p, double *u);
+/* How the Latin hypercube above is made, for the manifest (`design_method`): a new name whenever
+** the points a seed gives change, so that a reader of the outputs (and --resume) knows them. */
+#define NSM_DESIGN_LHS_METHOD "lhs-feistel-v1"
 
 /* The largest d that nsm_design_sobol takes: GSL's Sobol generator has 40 dimensions, 2d used. */
 #define NSM_DESIGN_SOBOL_MAX_DIM 20

@@ -87,10 +87,10 @@ typedef struct nsm_sweep_cursor nsm_sweep_cursor;
 ** the path of the design's copy, read for a design file's points; without one they are read from
 ** the design file again, checked to be the bytes checked (one such cursor at a time: they share
 ** the file). Other kinds make each point from the design: a grid's combination from its index,
-** a Sobol row by stepping the sequence, OAT's from the percentiles; a Latin hypercube is held
-** whole. Points asked for in increasing order (a shard's or a rank's, offset + k * stride) are
-** read forward in constant memory; an earlier one rewinds. Not for two threads at once: the
-** points of a wave are read before it runs. NSM_OK, or an error in diag (NSM_ERR_IO for a copy
+** a Sobol row by stepping the sequence, OAT's from the percentiles, a Latin hypercube's from the
+** seed (nsm_design_lhs_point, any point in any order). Points asked for in increasing order (a
+** shard's or a rank's, offset + k * stride) are read forward in constant memory; an earlier one
+** rewinds. Not for two threads at once: the points of a wave are read before it runs. NSM_OK, or an error in diag (NSM_ERR_IO for a copy
 ** or a file that cannot be read, is damaged, or changed; NSM_ERR_NOMEM). */
 nsm_status nsm_sweep_cursor_open(const nsm_sweep_design *d, const char *copy,
                                  nsm_sweep_cursor **c, nsm_diag *diag);

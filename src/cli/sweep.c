@@ -16,6 +16,7 @@
 
 #include "cli/cli.h"
 #include "neasim/compare.h"
+#include "neasim/design.h"
 #include "neasim/outdir.h"
 #include "neasim/sweep.h"
 #include "neasim/xlsx.h"
@@ -94,8 +95,11 @@ static int write_signature(const char *work, const char *suffix, const nsm_model
                            const nsm_sweep_design *d, const nsm_cli_options *o, nsm_diag *diag)
 {
     char line[512];
-    snprintf(line, sizeof line, "scenario sha256:%s seed %llu runs %llu horizons %.200s\n",
-             m->checksum, (unsigned long long)o->seed, (unsigned long long)o->runs, o->horizons);
+    /* a Latin hypercube's method too: a sweep begun by a build whose design differs is refused
+    ** by name (same_sweep) */
+    snprintf(line, sizeof line, "scenario sha256:%s seed %llu runs %llu horizons %.200s%s\n",
+             m->checksum, (unsigned long long)o->seed, (unsigned long long)o->runs, o->horizons,
+             d->kind == NSM_SWEEP_LHS ? " design " NSM_DESIGN_LHS_METHOD : "");
     char *opath = work_file(work, OPTIONS_FILE, suffix);
     char *dpath = work_file(work, NSM_SWEEP_DESIGN_COPY, suffix);
     FILE *f = NULL;
@@ -151,6 +155,18 @@ static int cannot_create(const char *path)
     return EXIT_CANTCREAT;
 }
 
+/* Does the file at path hold text (in its first line: an options file is one)? */
+static int line_has(const char *path, const char *text)
+{
+    char line[1024] = "";
+    FILE *f = fopen(path, "rb");
+    if (f && !fgets(line, sizeof line, f))
+        line[0] = '\0';
+    if (f)
+        fclose(f);
+    return strstr(line, text) != NULL;
+}
+
 /* Is the sweep in `work` the same as this one? Its design.csv and options against this sweep's,
 ** written beside them (never held in memory whole: memory must not grow with the points). */
 static int same_sweep(const char *work, const nsm_model *m, const nsm_sweep_design *d,
@@ -167,6 +183,13 @@ static int same_sweep(const char *work, const nsm_model *m, const nsm_sweep_desi
     if (code || write_signature(work, ".check", m, d, o, diag) != 0)
         code = diag->error ? nsm_cli_exit_code(NSM_ERR_IO, 1) /* the design's file, said there */
                            : cannot_create(check[0] ? check[0] : work);
+    else if (d->kind == NSM_SWEEP_LHS && !line_has(path[1], " design " NSM_DESIGN_LHS_METHOD))
+        code = nsm_cli_usage_error("sweep", "--resume: the sweep in %s was begun by an older "
+                                   "neasim, whose --lhs design placed its points otherwise (this "
+                                   "one's is " NSM_DESIGN_LHS_METHOD ", manifest.csv's "
+                                   "design_method): its points cannot be mixed with this one's; "
+                                   "delete that folder and run the sweep again (or finish it with "
+                                   "the neasim that began it)", work);
     else if (!files_equal(path[0], check[0]) || !files_equal(path[1], check[1]))
         code = nsm_cli_usage_error("sweep", "--resume: the design or the options differ from those "
                                    "of the sweep in %s; run with the same options, or delete it",
@@ -227,6 +250,8 @@ static int finish(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_o
         for (int h = 0, k = 0; h < o->hz.n; h++) /* as resolved: what the tables hold */
             k += snprintf(hz + k, sizeof hz - (size_t)k, "%s%g", h ? "," : "", o->hz.years[h]);
         nsm_manifest_add(mf, "horizons", "%s", hz);
+        if (d->kind == NSM_SWEEP_LHS) /* how a seed's points were made (design.h) */
+            nsm_manifest_add(mf, "design_method", "%s", NSM_DESIGN_LHS_METHOD);
         nsm_manifest_add(mf, "design_csv", "the design as run, one row per point; with "
                          "scenario_checksum, seed, runs_per_point and horizons, what --resume "
                          "checks");

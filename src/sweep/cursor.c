@@ -5,7 +5,9 @@
 ** A design file's points are read forward from its copy in the work folder (or from the file
 ** itself, to write that copy): a sweep, a shard or a rank asks for its points in increasing
 ** order, so a cursor that only reads on, and rewinds when asked for an earlier point, holds one
-** line whatever the number of points.
+** line whatever the number of points. The generated designs make each point from what the
+** design holds: a grid's from its index, a Sobol point by stepping the sequence, a Latin
+** hypercube's from the seed (nsm_design_lhs_point: in any order, in constant memory).
 */
 #include <errno.h>
 #include <stdio.h>
@@ -31,7 +33,7 @@ struct nsm_sweep_cursor {
     size_t line_cap;
     size_t *idx;              /* a grid: the point's level of each row */
     nsm_design_sobol_seq sobol; /* Sobol: the sequence, stepped */
-    double *u;                /* Sobol: the point in the unit cube */
+    double *u;                /* Sobol and LHS: the point in the unit cube */
 };
 
 static int set_levers(nsm_sweep_cursor *c, const char *text, size_t n)
@@ -130,15 +132,18 @@ static nsm_status grid_row(nsm_sweep_cursor *c, size_t p)
     return set_levers(c, lev, strlen(lev)) ? NSM_ERR_NOMEM : NSM_OK;
 }
 
-/* Point p of a Sobol design: its row of the sequence through each parameter's quantiles. */
-static nsm_status sobol_row(nsm_sweep_cursor *c, size_t p, nsm_diag *diag)
+/* Point p of a Sobol design or a Latin hypercube: its point in the unit cube (a row of the
+** sequence, or made from the seed) through each parameter's quantiles. */
+static nsm_status unit_row(nsm_sweep_cursor *c, size_t p, nsm_diag *diag)
 {
-    const nsm_sweep_source *s = c->d->src;
-    if (nsm_design_sobol_point(&c->sobol, p, c->u) != 0)
+    const nsm_sweep_design *d = c->d;
+    if (d->kind == NSM_SWEEP_LHS)
+        nsm_design_lhs_point(d->src->seed, d->n_points, (size_t)d->n_params, p, c->u);
+    else if (nsm_design_sobol_point(&c->sobol, p, c->u) != 0)
         return nsm_diag_error(diag, NSM_ERR_RUNTIME, "the Sobol sequence cannot give point %zu",
                               p + 1);
-    for (int i = 0; i < c->d->n_params; i++)
-        c->values[i] = nsm_dist_quantile(&s->dists[i], c->u[i]);
+    for (int i = 0; i < d->n_params; i++)
+        c->values[i] = nsm_dist_quantile(&d->src->dists[i], c->u[i]);
     return NSM_OK;
 }
 
@@ -153,16 +158,6 @@ static nsm_status oat_row(nsm_sweep_cursor *c, size_t p)
     return NSM_OK;
 }
 
-/* Point p of a design that holds its points. */
-static nsm_status held_row(nsm_sweep_cursor *c, size_t p)
-{
-    const nsm_sweep_design *d = c->d;
-    size_t n = (size_t)d->n_params;
-    memcpy(c->values, d->src->values + p * n, n * sizeof *c->values);
-    const char *lev = d->src->levers ? d->src->levers[p] : "";
-    return set_levers(c, lev, strlen(lev)) ? NSM_ERR_NOMEM : NSM_OK;
-}
-
 nsm_status nsm_sweep_cursor_open(const nsm_sweep_design *d, const char *copy,
                                  nsm_sweep_cursor **out, nsm_diag *diag)
 {
@@ -174,9 +169,11 @@ nsm_status nsm_sweep_cursor_open(const nsm_sweep_design *d, const char *copy,
         c->values = calloc((size_t)d->n_params + 1, sizeof *c->values);
         st = c->values && !set_levers(c, "", 0) ? NSM_OK : NSM_ERR_NOMEM;
     }
+    if (st == NSM_OK && (d->kind == NSM_SWEEP_SOBOL || d->kind == NSM_SWEEP_LHS) &&
+        !(c->u = calloc((size_t)d->n_params + 1, sizeof *c->u)))
+        st = NSM_ERR_NOMEM;
     if (st == NSM_OK && d->kind == NSM_SWEEP_SOBOL &&
-        (!(c->u = calloc((size_t)d->n_params + 1, sizeof *c->u)) ||
-         nsm_design_sobol_open(&c->sobol, d->base_n, (size_t)d->n_params) != 0))
+        nsm_design_sobol_open(&c->sobol, d->base_n, (size_t)d->n_params) != 0)
         st = NSM_ERR_NOMEM; /* the design's limits were checked when it was made */
     if (st == NSM_OK && d->kind == NSM_SWEEP_GRID &&
         !(c->idx = calloc((size_t)d->src->grid_rows + 1, sizeof *c->idx)))
@@ -213,11 +210,10 @@ nsm_status nsm_sweep_cursor_point(nsm_sweep_cursor *c, size_t p, const nsm_sweep
     nsm_status st = p >= d->n_points ? nsm_diag_error(diag, NSM_ERR_RUNTIME, "point %zu of a "
                                                        "design of %zu", p + 1, d->n_points)
                     : d->kind == NSM_SWEEP_GRID  ? grid_row(c, p)
-                    : d->kind == NSM_SWEEP_SOBOL ? sobol_row(c, p, diag)
                     : d->kind == NSM_SWEEP_OAT   ? oat_row(c, p)
-                    : d->kind != NSM_SWEEP_FILE ? held_row(c, p)
-                    : c->copy                   ? copy_row(c, p, diag)
-                                                : file_row(c, p, diag);
+                    : d->kind != NSM_SWEEP_FILE  ? unit_row(c, p, diag)
+                    : c->copy                    ? copy_row(c, p, diag)
+                                                 : file_row(c, p, diag);
     if (st == NSM_ERR_NOMEM)
         nsm_diag_error(diag, st, "out of memory");
     c->pt = (nsm_sweep_point){p, c->values, c->levers};

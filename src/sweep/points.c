@@ -13,12 +13,11 @@
 #include "neasim/dist.h"
 #include "neasim/numfmt.h"
 #include "neasim/params.h"
-#include "neasim/rng.h"
 #include "neasim/sweep.h"
 #include "scenario/read.h"
 #include "sweep/source.h"
 
-void nsmi_sweep_source_free(nsm_sweep_source *s, size_t n_points)
+void nsmi_sweep_source_free(nsm_sweep_source *s)
 {
     if (!s)
         return;
@@ -34,10 +33,6 @@ void nsmi_sweep_source_free(nsm_sweep_source *s, size_t n_points)
     free(s->numbers);
     free(s->sets);
     free(s->levels);
-    for (size_t p = 0; s->levers && p < n_points; p++)
-        free(s->levers[p]);
-    free(s->values);
-    free(s->levers);
     free(s->dists);
     free(s->nominal);
     free(s);
@@ -47,7 +42,7 @@ void nsm_sweep_design_release(nsm_sweep_design *d)
 {
     for (int k = 0; d->params && k < d->n_params; k++)
         free(d->params[k]);
-    nsmi_sweep_source_free(d->src, d->n_points);
+    nsmi_sweep_source_free(d->src);
     free(d->params);
     free(d->n_each);
     free(d->names);
@@ -696,66 +691,47 @@ static nsm_status oat_points(const nsm_model *m, nsm_sweep_design *d)
     return NSM_OK;
 }
 
-/* Sobol: each parameter's distribution; the sequence is stepped by the cursor, point by point.
-** Its limits are checked here, where nothing has run. */
-static nsm_status sobol_points(const nsm_model *m, nsm_sweep_design *d, size_t n)
+/* Sobol and LHS: each parameter's distribution; the cursor makes each point, stepping Sobol's
+** sequence, or a Latin hypercube's from the seed. Sobol's limits are checked here, where nothing
+** has run. */
+static nsm_status unit_points(const nsm_model *m, nsm_sweep_design *d, nsm_sweep_kind kind,
+                              size_t n, uint64_t seed)
 {
     size_t dn = (size_t)d->n_params;
     nsm_design_sobol_seq seq;
-    int bad = nsm_design_sobol_open(&seq, n, dn);
-    nsm_design_sobol_close(&seq);
+    int bad = kind == NSM_SWEEP_SOBOL ? nsm_design_sobol_open(&seq, n, dn)
+                                      : (uint64_t)n >= UINT64_C(1) << 62; /* design.h */
+    if (kind == NSM_SWEEP_SOBOL)
+        nsm_design_sobol_close(&seq);
     if (bad)
         return NSM_ERR_USAGE;
-    d->n_points = n * (dn + 2);
-    d->base_n = n;
+    d->n_points = kind == NSM_SWEEP_SOBOL ? n * (dn + 2) : n;
+    d->base_n = kind == NSM_SWEEP_SOBOL ? n : 0;
     nsm_sweep_source *s = d->src = calloc(1, sizeof *d->src);
     if (!s || !(s->dists = calloc(dn + 1, sizeof *s->dists)))
         return NSM_ERR_NOMEM;
+    s->seed = seed;
     for (size_t i = 0; i < dn; i++)
         s->dists[i] = dist_of(&m->uncertain[d->source[i]]);
     return NSM_OK;
 }
 
-/* LHS: the whole design, mapped through the quantiles. */
-static nsm_status lhs_points(const nsm_model *m, nsm_sweep_design *d, size_t n, uint64_t seed)
+static nsm_status generated_points(const nsm_model *m, nsm_sweep_design *d, nsm_sweep_kind kind,
+                                   size_t n, uint64_t seed, nsm_diag *diag)
 {
     size_t dn = (size_t)d->n_params;
-    d->n_points = n;
-    /* the unit-cube points go into the source's values and are mapped through the quantiles in
-    ** place: the design is the one array that grows with the points */
-    nsm_sweep_source *s = d->src = calloc(1, sizeof *d->src);
-    double *u = s ? (s->values = calloc(d->n_points * dn + 1, sizeof *u)) : NULL;
-    gsl_rng *r = u ? gsl_rng_alloc(nsm_rng_philox4x32) : NULL;
-    if (r)
-        nsm_rng_set_stream(r, seed, 0, nsm_stream_id("design", "lhs"));
-    int bad = !r || nsm_design_lhs(r, n, dn, u);
-    if (r)
-        gsl_rng_free(r);
-    for (size_t p = 0; !bad && p < d->n_points; p++)
-        for (size_t i = 0; i < dn; i++) {
-            nsm_dist ds = dist_of(&m->uncertain[d->source[i]]);
-            u[p * dn + i] = nsm_dist_quantile(&ds, u[p * dn + i]);
-        }
-    return !u ? NSM_ERR_NOMEM : bad ? NSM_ERR_USAGE : NSM_OK;
-}
-
-static nsm_status unit_points(const nsm_model *m, nsm_sweep_design *d, nsm_sweep_kind kind,
-                              size_t n, uint64_t seed, nsm_diag *diag)
-{
-    size_t dn = (size_t)d->n_params;
-    nsm_status st = kind == NSM_SWEEP_SOBOL ? sobol_points(m, d, n) : lhs_points(m, d, n, seed);
-    if (st == NSM_ERR_USAGE && kind == NSM_SWEEP_SOBOL && dn > NSM_DESIGN_SOBOL_MAX_DIM)
+    nsm_status st = unit_points(m, d, kind, n, seed);
+    if (st == NSM_ERR_USAGE && kind == NSM_SWEEP_LHS)
+        return nsm_diag_error(diag, NSM_ERR_USAGE, "--lhs takes fewer than 2^62 points");
+    if (st == NSM_ERR_USAGE && dn > NSM_DESIGN_SOBOL_MAX_DIM)
         return nsm_diag_error(diag, NSM_ERR_USAGE, "--sobol takes at most %d uncertain numbers, "
                               "and %zu vary here: choose those to vary with --params (paths or "
                               "prefixes ending in '*'; neasim check lists them)",
                               NSM_DESIGN_SOBOL_MAX_DIM, dn);
     if (st == NSM_ERR_USAGE)
-        return nsm_diag_error(diag, NSM_ERR_USAGE, kind == NSM_SWEEP_SOBOL
-                                  ? "--sobol takes fewer than 2^30 base points"
-                                  : "--lhs: out of memory");
+        return nsm_diag_error(diag, NSM_ERR_USAGE, "--sobol takes fewer than 2^30 base points");
     return st;
 }
-
 nsm_status nsm_sweep_generate(const nsm_model *m, nsm_sweep_kind kind, size_t n, uint64_t seed,
                               const char *only, nsm_sweep_design *d, nsm_diag *diag)
 {
@@ -772,7 +748,8 @@ nsm_status nsm_sweep_generate(const nsm_model *m, nsm_sweep_kind kind, size_t n,
     if (st == NSM_OK)
         st = copy_uncertain(m, only, d);
     if (st == NSM_OK)
-        st = kind == NSM_SWEEP_OAT ? oat_points(m, d) : unit_points(m, d, kind, n, seed, diag);
+        st = kind == NSM_SWEEP_OAT ? oat_points(m, d)
+                                   : generated_points(m, d, kind, n, seed, diag);
     if (st == NSM_ERR_NOMEM && !diag->error)
         nsm_diag_error(diag, st, "out of memory generating the design");
     if (st != NSM_OK)

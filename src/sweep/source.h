@@ -1,12 +1,13 @@
 /*
 ** source.h: how a sweep design makes its points, by kind (private to the library: points.c
 ** builds it, cursor.c reads points from it). What grows with the number of points is never held
-** here, but for a Latin hypercube.
+** here: every kind makes point p from what is below.
 */
 #ifndef NEASIM_SWEEP_SOURCE_H
 #define NEASIM_SWEEP_SOURCE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "neasim/dist.h"
 #include "neasim/sweep.h"
@@ -28,19 +29,17 @@ struct nsm_sweep_source {
     size_t *levels;
     double **numbers;         /* a parameter's row: its numbers; NULL for the levers row */
     char **sets;
-    /* NSM_SWEEP_SOBOL: each parameter's distribution, through whose quantiles the unit-cube
-    ** point is mapped (the cursor steps the sequence); NSM_SWEEP_OAT: each parameter's mean (a
-    ** point is the means but for one number at its low or high value, in d->low, d->high) */
+    /* NSM_SWEEP_SOBOL and NSM_SWEEP_LHS: each parameter's distribution, through whose quantiles
+    ** the unit-cube point is mapped (the cursor steps the Sobol sequence; it makes a Latin
+    ** hypercube's point p from the seed, nsm_design_lhs_point); NSM_SWEEP_OAT: each parameter's
+    ** mean (a point is the means but for one number at its low or high value, in d->low,
+    ** d->high) */
     nsm_dist *dists;
     double *nominal;
-    /* NSM_SWEEP_LHS: every point's values, n_points x n_params (the design draws a permutation
-    ** of the strata of each dimension in turn from one stream, so no point is known before the
-    ** whole design is drawn) */
-    double *values;
-    char **levers;
+    uint64_t seed;            /* NSM_SWEEP_LHS: the design's */
 };
 
-/* Free s and all it owns (NULL is fine); n_points: the design's. */
-void nsmi_sweep_source_free(nsm_sweep_source *s, size_t n_points);
+/* Free s and all it owns (NULL is fine). */
+void nsmi_sweep_source_free(nsm_sweep_source *s);
 
 #endif
