@@ -871,8 +871,15 @@ sweep_strip_fit <- function(x, keys, ncol) {
     }
     out <- vapply(x, fit, "", lines = SWEEP_STRIP_LINES, USE.NAMES = FALSE)
     alike <- duplicated(out) | duplicated(out, fromLast = TRUE)
+    # a path too long for the strip keeps its end, which tells numbers of one factor apart
+    # ("[\u2026partnership:*>collapsed]"): the start alone can be the same for two of them, whose
+    # panels were then drawn as one
+    key <- function(k) {
+        if (nchar(k) + 2 <= width) return(paste0("[", k, "]"))
+        paste0("[\u2026", substr(k, nchar(k) - width + 4, nchar(k)), "]")
+    }
     out[alike] <- vapply(which(alike), function(i)
-        fit(x[i], SWEEP_STRIP_LINES - 1, substr(paste0("[", keys[i], "]"), 1, width)), "")
+        fit(x[i], SWEEP_STRIP_LINES - 1, key(keys[i])), "")
     out
 }
 
