@@ -327,17 +327,32 @@ echo "  wall ${wall} s, peak memory ${rss} KiB, $(awk -v w="$wall" -v n="$sweep_
     --runs "$sweep_runs" --quiet --out "$tmp/sweep-small" >/dev/null
 read -r wall2 rss2 < "$tmp/time-small"
 echo "  10 points: wall ${wall2} s, peak memory ${rss2} KiB (the same peak memory is the target)"
+# peak_at LOW HIGH OPTIONS: the peak memory of a sweep of the baseline at LOW and at HIGH points,
+# 2 replications a point, into peak_lo and peak_hi (KiB), and per_point, the bytes a point between
+# them. OPTIONS N prints the sweep's options for N points (writing any file they name); the
+# sweep's folder stays in $tmp/peak-N until the next call.
+peak_at() {
+    local p args
+    for p in "$1" "$2"; do
+        rm -rf "$tmp/peak-$p"
+        read -ra args < <("$3" "$p")
+        /usr/bin/time -f "%M" -o "$tmp/rss-$p" "$build/neasim" sweep scenarios/baseline "${args[@]}" \
+            --runs 2 --quiet --out "$tmp/peak-$p" >/dev/null
+    done
+    peak_lo=$(cat "$tmp/rss-$1")
+    peak_hi=$(cat "$tmp/rss-$2")
+    per_point=$(awk -v a="$peak_lo" -v b="$peak_hi" -v n="$(($2 - $1))" \
+        'BEGIN { printf "%.0f", (b - a) * 1024 / n }')
+}
 # a design file read a point at a time: the same peak at 1,000 and at 10,000 points is the target
 # (about 420 bytes a point more before, the file held as a table of cells and the design whole)
-for p in 1000 10000; do
-    design "$p" > "$tmp/design-mem-$p.csv"
-    /usr/bin/time -f "%M" -o "$tmp/rss-design-$p" "$build/neasim" sweep scenarios/baseline \
-        --design "$tmp/design-mem-$p.csv" --runs 2 --threads 1 --quiet --out "$tmp/sweep-design-$p" >/dev/null
-    rm -rf "$tmp/sweep-design-$p" "$tmp/design-mem-$p.csv"
-done
-echo "  --design, 2 replications a point: peak memory $(cat "$tmp/rss-design-1000") KiB at 1000 points," \
-    "$(cat "$tmp/rss-design-10000") KiB at 10000" \
-    "($(awk -v a="$(cat "$tmp/rss-design-1000")" -v b="$(cat "$tmp/rss-design-10000")" 'BEGIN { printf "%.0f", (b - a) * 1024 / 9000 }') bytes a point)"
+design_options() {
+    design "$1" > "$tmp/design-mem-$1.csv"
+    echo "--design $tmp/design-mem-$1.csv --threads 1"
+}
+peak_at 1000 10000 design_options
+echo "  --design, 2 replications a point: peak memory $peak_lo KiB at 1000 points," \
+    "$peak_hi KiB at 10000 ($per_point bytes a point)"
 # a grid made point by point from its index: the same peak at 1,000 and 10,000 points is the target
 grid() { # $1 x $2 values of two judgment hazards of the baseline
     awk -v a="$1" -v b="$2" 'BEGIN { print "parameter,values"
@@ -346,23 +361,19 @@ grid() { # $1 x $2 values of two judgment hazards of the baseline
         printf "transitions:usfk_posture:current>reduced,"
         for (j = 0; j < b; j++) printf "%s%.5f", j ? ";" : "", 0.02 + 0.06 * j / b; print "" }'
 }
-for p in 1000 10000; do
-    grid 100 $((p / 100)) > "$tmp/grid-mem-$p.csv"
-    /usr/bin/time -f "%M" -o "$tmp/rss-grid-$p" "$build/neasim" sweep scenarios/baseline \
-        --grid "$tmp/grid-mem-$p.csv" --runs 2 --threads 1 --quiet --out "$tmp/sweep-grid-$p" >/dev/null
-    rm -rf "$tmp/sweep-grid-$p" "$tmp/grid-mem-$p.csv"
-done
-echo "  --grid, 2 replications a point: peak memory $(cat "$tmp/rss-grid-1000") KiB at 1000 points," \
-    "$(cat "$tmp/rss-grid-10000") KiB at 10000" \
-    "($(awk -v a="$(cat "$tmp/rss-grid-1000")" -v b="$(cat "$tmp/rss-grid-10000")" 'BEGIN { printf "%.0f", (b - a) * 1024 / 9000 }') bytes a point)"
+grid_options() {
+    grid 100 $(($1 / 100)) > "$tmp/grid-mem-$1.csv"
+    echo "--grid $tmp/grid-mem-$1.csv --threads 1"
+}
+peak_at 1000 10000 grid_options
+echo "  --grid, 2 replications a point: peak memory $peak_lo KiB at 1000 points," \
+    "$peak_hi KiB at 10000 ($per_point bytes a point)"
 # a Latin hypercube made point by point from the seed: the same peak at 500 and 5,000 points is
 # the target (about 1,300 bytes a point more before, the whole design held: 8 bytes a number)
-for p in 500 5000; do
-    /usr/bin/time -f "%M" -o "$tmp/rss-lhs-$p" "$build/neasim" sweep scenarios/baseline --lhs "$p" \
-        --runs 2 --quiet --out "$tmp/sweep-lhs-$p" >/dev/null
-done
+lhs_options() { echo "--lhs $1"; }
+peak_at 500 5000 lhs_options
 # the design's columns but 'point' and 'levers': the uncertain numbers it varies
-n_unc=$(head -1 "$tmp/sweep-lhs-500/design.csv" | tr ',' '\n' | grep -vcE '^(point|levers)$')
+n_unc=$(head -1 "$tmp/peak-500/design.csv" | tr ',' '\n' | grep -vcE '^(point|levers)$')
 echo "  --lhs over all $n_unc uncertain numbers, 2 replications a point: peak memory" \
-    "$(cat "$tmp/rss-lhs-500") KiB at 500 points, $(cat "$tmp/rss-lhs-5000") KiB at 5000" \
-    "($(awk -v a="$(cat "$tmp/rss-lhs-500")" -v b="$(cat "$tmp/rss-lhs-5000")" 'BEGIN { printf "%.0f", (b - a) * 1024 / 4500 }') bytes a point; each point made from the seed, none held)"
+    "$peak_lo KiB at 500 points, $peak_hi KiB at 5000" \
+    "($per_point bytes a point; each point made from the seed, none held)"
