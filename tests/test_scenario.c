@@ -647,8 +647,43 @@ static void test_wide_row_warning(void **state)
                          "header 3; the empty cells at its end are ignored, but if a value of the "
                          "row holds a comma, put that value in quotes", dir) > 0);
     assert_non_null(strstr(d.warnings, want));
+    assert_null(strstr(d.warnings, "decimal comma")); /* no two numbers side by side */
     free(want);
     nsm_model_free(m);
+    nsm_diag_release(&d);
+    remove_dir(dir);
+}
+
+/* A number written with a decimal comma in a row whose last cell is empty: the warning says which
+** two cells may be one number, and how to write it; two numbers in quotes are not such a pair. */
+static void test_wide_row_decimal_comma(void **state)
+{
+    (void)state;
+    char *dir = copy_valid();
+    edit(dir, "transitions.csv", "regime,a,b,0.1,rate_per_year,judgment",
+         "regime,a,b,0,1,rate_per_year,");
+    nsm_diag d;
+    nsm_diag_init(&d);
+    nsm_model *m = NULL;
+    assert_int_equal(nsm_scenario_read(dir, &m, &d), NSM_ERR_INPUT); /* '1' is not a unit */
+    char *want = NULL;
+    assert_true(asprintf(&want, "%s/transitions.csv:6:30: warning: this row has 7 cells", dir) > 0);
+    assert_non_null(d.warnings);
+    assert_non_null(strstr(d.warnings, want));
+    assert_non_null(strstr(d.warnings, "put that value in quotes, or its cells are read one column "
+                                       "to the right of their names; if 0,1 at column 12 is one "
+                                       "number with a decimal comma, write 0.1"));
+    free(want);
+    nsm_diag_release(&d);
+    remove_dir(dir);
+    dir = copy_valid(); /* the same numbers in quotes: written as two cells on purpose */
+    edit(dir, "transitions.csv", "regime,a,b,0.1,rate_per_year,judgment",
+         "regime,a,b,0.1,rate_per_year,\"0\",\"1\"");
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_scenario_read(dir, &m, &d), NSM_ERR_INPUT);
+    assert_non_null(d.error);
+    assert_non_null(strstr(d.error, "this row has 7 cells but the header has 6 columns"));
+    assert_null(strstr(d.error, "decimal comma"));
     nsm_diag_release(&d);
     remove_dir(dir);
 }
@@ -824,7 +859,7 @@ static bad_case cases[] = {
      "outcomes.csv:1:9: error: empty column name", "outcome,condition,occurrence,description"},
     {"too_many_cells", "transitions.csv", "0.1,rate_per_year", "0,1,rate_per_year",
      "transitions.csv:6:30: error: this row has 7 cells but the header has 6 columns",
-     "decimals use a point"},
+     "decimals use a point; if 0,1 at column 12 is one number with a decimal comma, write 0.1)"},
     {"too_few_cells", "outcomes.csv", "at_war,war=conflict,In conflict", "at_war,war=conflict",
      "outcomes.csv:2:1: error: this row has 2 cells but the header has 3 columns",
      "give every column a cell, an empty one where there is no value"},
@@ -1187,6 +1222,7 @@ int main(void)
         cmocka_unit_test(test_report_interval),
         cmocka_unit_test(test_warnings),
         cmocka_unit_test(test_wide_row_warning),
+        cmocka_unit_test(test_wide_row_decimal_comma),
         cmocka_unit_test(test_checksum),
         cmocka_unit_test(test_missing_folder),
         cmocka_unit_test(test_unreadable_folder),

@@ -197,8 +197,37 @@ nsm_status nsmi_table_bind_header(const nsm_table *t, const nsm_row *h, int *col
 
 /* ---- data rows ---- */
 
+static int all_digits(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+/* A row wider than its header because a number was written with a decimal comma, as a spreadsheet
+** in many languages writes it ("0,3" read as the cells 0 and 3): the first two unquoted cells, both
+** digits only (the first maybe after a minus), side by side. A hint for the message, which says
+** "if", since two whole numbers may stand side by side too; "" when there are none. */
+static const char *decimal_comma_hint(const nsm_row *r, char *buf, size_t n)
+{
+    for (int i = 0; i + 1 < r->n_cells; i++) {
+        const nsm_cell *a = &r->cells[i], *b = &r->cells[i + 1];
+        const char *whole = a->text[0] == '-' ? a->text + 1 : a->text;
+        if (!a->quoted && !b->quoted && all_digits(whole) && all_digits(b->text)) {
+            snprintf(buf, n, "; if %.24s,%.24s at column %d is one number with a decimal comma, "
+                     "write %.24s.%.24s", a->text, b->text, a->column, a->text, b->text);
+            return buf;
+        }
+    }
+    return "";
+}
+
 nsm_status nsmi_table_check_width(nsm_table *t, const nsm_row *r, int width, nsm_diag *d)
 {
+    char hint[160];
     if (r->n_cells < width)
         return nsm_table_error(t, &r->cells[0], 0, d,
                                "this row has %d cell%s but the header has %d column%s: give "
@@ -210,8 +239,9 @@ nsm_status nsmi_table_check_width(nsm_table *t, const nsm_row *r, int width, nsm
         if (r->cells[i].text[0])
             return nsm_table_error(t, &r->cells[i], 0, d,
                                    "this row has %d cells but the header has %d column%s (a "
-                                   "comma inside a value needs quotes; decimals use a point)",
-                                   nsmi_row_width(r), width, width == 1 ? "" : "s");
+                                   "comma inside a value needs quotes; decimals use a point%s)",
+                                   nsmi_row_width(r), width, width == 1 ? "" : "s",
+                                   decimal_comma_hint(r, hint, sizeof hint));
     if (r->n_cells > t->header_cells) {
         nsm_wide_row *w = realloc(t->wide, (size_t)(t->n_wide + 1) * sizeof *w);
         if (!w)
@@ -224,7 +254,8 @@ nsm_status nsmi_table_check_width(nsm_table *t, const nsm_row *r, int width, nsm
         nsm_table_warn(t, &r->cells[width], d, "this row has %d cells and the header %d; the "
                        "empty cells at its end are ignored, but if a value of the row holds a "
                        "comma, put that value in quotes, or its cells are read one column to the "
-                       "right of their names", r->n_cells, t->header_cells);
+                       "right of their names%s", r->n_cells, t->header_cells,
+                       decimal_comma_hint(r, hint, sizeof hint));
     }
     return NSM_OK;
 }
