@@ -180,7 +180,7 @@ static void expect_same_accum(const char *name, const nsm_model *m, const nsm_ac
     const char *x = "with the shortcuts", *y = "by the reference";
     for (int e = 0; e < m->n_events; e++) {
         expect_same_table(name, e, &a->period[e], &b->period[e], a->cols, x, y);
-        expect_same_table(name, e, &a->yearly[e], &b->yearly[e], a->cols, x, y);
+        expect_same_table(name, e, &a->yearly[e], &b->yearly[e], a->ycols, x, y);
         expect_same_table(name, e, &a->cumul[e], &b->cumul[e], a->cols, x, y);
     }
 }

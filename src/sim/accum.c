@@ -47,6 +47,7 @@ nsm_accum *nsm_accum_alloc(const nsm_model *m)
         return NULL;
     a->m = m;
     a->cols = m->n_reports + 1;
+    a->ycols = nsmi_year_windows(m) + 1;
     size_t cols = (size_t)a->cols;
     a->occupancy = calloc((size_t)m->n_levels_total * cols + 1, sizeof *a->occupancy);
     a->held = calloc((size_t)m->n_outcomes * cols + 1, sizeof *a->held);
@@ -96,9 +97,10 @@ void nsm_accum_reset(nsm_accum *a)
     memset(a->first, 0, (size_t)m->n_outcomes * cols * sizeof *a->first);
     for (int e = 0; e < m->n_events; e++) {
         count_table *t[3] = {&a->period[e], &a->cumul[e], &a->yearly[e]};
+        const int width[3] = {a->cols, a->cols, a->ycols};
         for (int k = 0; k < 3; k++) {
             if (t[k]->cells)
-                memset(t[k]->cells, 0, (size_t)(t[k]->rows * a->cols) * sizeof(int64_t));
+                memset(t[k]->cells, 0, (size_t)(t[k]->rows * width[k]) * sizeof(int64_t));
             t[k]->max_seen = -1;
         }
     }
@@ -147,7 +149,7 @@ nsm_status nsm_accum_merge(nsm_accum *into, const nsm_accum *from)
     add_cells(into->first, from->first, (size_t)m->n_outcomes * cols);
     for (int e = 0; e < m->n_events; e++) {
         if (merge_table(&into->period[e], &from->period[e], into->cols) ||
-            merge_table(&into->yearly[e], &from->yearly[e], into->cols) ||
+            merge_table(&into->yearly[e], &from->yearly[e], into->ycols) ||
             merge_table(&into->cumul[e], &from->cumul[e], into->cols))
             return NSM_ERR_NOMEM;
     }
@@ -203,11 +205,11 @@ nsm_status nsm_accum_event_period(nsm_accum *a, int e, int i, int64_t count)
 nsm_status nsm_accum_event_year(nsm_accum *a, int e, int y, int64_t count)
 {
     count_table *t = &a->yearly[e];
-    if (y >= a->cols)
+    if (y >= a->ycols)
         return NSM_OK;
-    if (table_reserve(t, count, a->cols))
+    if (table_reserve(t, count, a->ycols))
         return NSM_ERR_NOMEM;
-    t->cells[count * a->cols + y] += 1;
+    t->cells[count * a->ycols + y] += 1;
     return NSM_OK;
 }
 
@@ -285,24 +287,24 @@ int64_t nsm_accum_event_max_count(const nsm_accum *a, int e)
     return top > 0 ? top : 0;
 }
 
-static void nonzero_hist(const nsm_accum *a, const count_table *t, int i, int64_t *hist,
-                         int64_t *n_values)
+static void nonzero_hist(const nsm_accum *a, const count_table *t, int cols, int i,
+                         int64_t *hist, int64_t *n_values)
 {
     int64_t top = t->max_seen > 0 ? t->max_seen : 0, nonzero = 0;
     for (int64_t c = 1; c <= top; c++)
-        nonzero += hist[c] = t->cells[c * a->cols + i];
+        nonzero += hist[c] = i < cols ? t->cells[c * cols + i] : 0;
     hist[0] = (int64_t)a->runs - nonzero;
     *n_values = top + 1;
 }
 
 void nsm_accum_event_period_hist(const nsm_accum *a, int e, int i, int64_t *hist, int64_t *n_values)
 {
-    nonzero_hist(a, &a->period[e], i, hist, n_values);
+    nonzero_hist(a, &a->period[e], a->cols, i, hist, n_values);
 }
 
 void nsm_accum_event_year_hist(const nsm_accum *a, int e, int y, int64_t *hist, int64_t *n_values)
 {
-    nonzero_hist(a, &a->yearly[e], y, hist, n_values);
+    nonzero_hist(a, &a->yearly[e], a->ycols, y, hist, n_values);
 }
 
 void nsm_accum_event_cumulative_hists(const nsm_accum *a, int e, int i, int64_t *hist,
@@ -351,13 +353,14 @@ static size_t sq_row(const nsm_accum *a, nsm_series_kind kind, int k)
     return row * (size_t)a->cols;
 }
 
-/* x[0..cols-1]: the sum of the counts of a period or year table, column by column. */
-static void table_sums(const nsm_accum *a, const count_table *t, int64_t *x)
+/* x[0..a->cols-1]: the sum of the counts of a period or year table (of tcols columns, the rest
+** zero), column by column. */
+static void table_sums(const nsm_accum *a, const count_table *t, int tcols, int64_t *x)
 {
     memset(x, 0, (size_t)a->cols * sizeof *x);
     for (int64_t c = 1; c <= t->max_seen; c++)
-        for (int i = 0; i < a->cols; i++)
-            x[i] += c * t->cells[c * a->cols + i];
+        for (int i = 0; i < tcols; i++)
+            x[i] += c * t->cells[c * tcols + i];
 }
 
 /* x[0..cols-1]: the sum of the cumulative counts up to each report (rows are difference arrays). */
@@ -379,8 +382,8 @@ void nsmi_accum_series(const nsm_accum *a, nsm_series_kind kind, int k, int64_t 
     case NSM_SERIES_LEVEL: nsm_accum_level_series(a, k, x); break;
     case NSM_SERIES_HELD: nsm_accum_outcome_held_series(a, k, x); break;
     case NSM_SERIES_OCCURRED: nsmi_prefix_series(a->first + (size_t)k * (size_t)cols, cols, x); break;
-    case NSM_SERIES_PERIOD: table_sums(a, &a->period[k], x); break;
-    case NSM_SERIES_YEAR: table_sums(a, &a->yearly[k], x); break;
+    case NSM_SERIES_PERIOD: table_sums(a, &a->period[k], cols, x); break;
+    case NSM_SERIES_YEAR: table_sums(a, &a->yearly[k], a->ycols, x); break;
     case NSM_SERIES_CUMULATIVE: cumulative_sums(a, &a->cumul[k], x); break;
     }
 }

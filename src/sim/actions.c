@@ -302,8 +302,8 @@ static inline int year_now(nsm_sim *s)
 static void flush_year(nsm_sim *s, int e, nsm_accum *acc)
 {
     int64_t count = s->ev_year_count[e];
-    if (count > 0 && s->ev_year[e] < acc->cols) { /* nsm_accum_event_year, in place */
-        int64_t *cell = nsmi_count_cell(s, &acc->yearly[e], acc->cols, count, s->ev_year[e]);
+    if (count > 0 && s->ev_year[e] < acc->ycols) { /* nsm_accum_event_year, in place */
+        int64_t *cell = nsmi_count_cell(s, &acc->yearly[e], acc->ycols, count, s->ev_year[e]);
         if (cell)
             nsmi_acc_add(s, cell, 1);
         else

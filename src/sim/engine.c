@@ -259,7 +259,7 @@ nsm_sim *nsm_sim_alloc(const nsm_model *m)
     s->ev_period = calloc(E, sizeof *s->ev_period);
     s->ev_year = calloc(E, sizeof *s->ev_year);
     s->ev_year_count = calloc(E, sizeof *s->ev_year_count);
-    s->n_years = 12 % m->report_interval_months == 0 ? m->horizon_months / 12 : 0;
+    s->n_years = nsmi_year_windows(m);
     s->year_t = calloc((size_t)s->n_years + 1, sizeof *s->year_t);
     for (int k = 0; s->year_t && k <= s->n_years; k++)
         s->year_t[k] = m->month_t[12 * k];

@@ -355,6 +355,8 @@ __extension__ typedef unsigned __int128 nsmi_u128; /* gcc and clang; ISO C has n
 struct nsm_accum {
     const nsm_model *m;
     int cols;                 /* n_reports + 1 */
+    int ycols;                /* columns of the yearly tables: nsmi_year_windows + 1 (column 0
+                              ** unused, as year y of the start is column y) */
     uint64_t runs;
     uint64_t draws;           /* the draws added by nsm_accum_add_draw (0: a one-level run) */
     nsmi_u128 *sq;            /* NULL, or [series][cols] (accum.c, nsmi_accum_series_rows):
@@ -363,9 +365,16 @@ struct nsm_accum {
     int64_t *held;            /* [outcome][cols] difference arrays */
     int64_t *first;           /* [outcome][cols] first-occurrence index histogram */
     nsmi_count_table *period; /* [event] */
-    nsmi_count_table *yearly; /* [event]: counts per year since the start, columns = years */
+    nsmi_count_table *yearly; /* [event]: counts per year since the start, ycols columns */
     nsmi_count_table *cumul;  /* [event] */
 };
+
+/* The whole years within the horizon, each a yearly window of event_counts.csv and
+** count_distribution.csv; 0 when the report interval does not divide a year (no yearly windows). */
+static inline int nsmi_year_windows(const nsm_model *m)
+{
+    return 12 % m->report_interval_months == 0 ? m->horizon_months / 12 : 0;
+}
 
 /* Rows of nsm_accum.sq: one a level, two an outcome (held, occurred by), three an event
 ** (period, year, cumulative: the draw's sum of counts). */

@@ -213,7 +213,7 @@ nsm_status nsm_part_add_accum(nsm_part *p, const nsm_accum *a)
     put_i64s(p, a->first, (size_t)m->n_outcomes * cols);
     for (int e = 0; e < m->n_events; e++) {
         put_table(p, &a->period[e], a->cols);
-        put_table(p, &a->yearly[e], a->cols);
+        put_table(p, &a->yearly[e], a->ycols);
         put_table(p, &a->cumul[e], a->cols);
     }
     put_draws(p, a->draws, a->sq, nsmi_accum_series_rows(m) * cols);
@@ -767,7 +767,7 @@ nsm_status nsm_part_read_accum(nsm_part *p, nsm_accum *into, nsm_diag *diag)
     int rc = 0;
     for (int e = 0; rc == 0 && e < m->n_events; e++) {
         rc = get_table(&c, &a->period[e], a->cols);
-        rc = rc ? rc : get_table(&c, &a->yearly[e], a->cols);
+        rc = rc ? rc : get_table(&c, &a->yearly[e], a->ycols);
         rc = rc ? rc : get_table(&c, &a->cumul[e], a->cols);
     }
     a->draws = get_u64(&c);
