@@ -564,12 +564,14 @@ brief_summary <- function(b) {
     div(class = "summary", tags$h2("In brief"), tags$ul(items))
 }
 
-# The figures that tell most, side by side on one screen: for a comparison the lever matrix at
-# the last horizon and the headline outcomes, for a run the headline outcomes and their course,
-# for a sweep its first charts. A figure drawn over pages of a few arms each comes whole, all its
-# pages: a comparison's headline chart, three levers a page, showed 3 of compare --levers all's 8.
-KEY_FIGURES <- c("^lever_matrix_", "^outcomes_by_horizon", "^outcomes_over_time", "^tornado_",
-                 "^sensitivity_", "^sweep_ranking", "^sweep_grid_", "^lever_effects$")
+# The figures that tell most, side by side on one screen: for a comparison the lever forest (every
+# lever's effect with its interval on the outcomes they move most, one page) and the lever matrix
+# at the last horizon, for a run the headline outcomes and their course, for a sweep its first
+# charts. A figure drawn over pages of a few arms each would come whole, all its pages: a
+# comparison's headline chart, three levers a page, showed 3 of compare --levers all's 8, and its
+# three pages made the brief's PDF long; the forest shows them all on one.
+KEY_FIGURES <- c("^lever_forest$", "^lever_matrix_", "^outcomes_by_horizon", "^outcomes_over_time",
+                 "^tornado_", "^sensitivity_", "^sweep_ranking", "^sweep_grid_", "^lever_effects$")
 
 key_figures <- function(b) {
     f <- b$figures
@@ -626,7 +628,17 @@ brief_key_figures <- function(b) {
     if (length(pick) == 0) return(NULL)
     f <- b$figures
     div(class = "key", tags$h2("Key figures"),
-        div(class = "grid", lapply(pick, function(x) figure_tag(b, x, f$title[f$file == x][1]))))
+        div(class = "grid", lapply(pick, function(x) figure_tag(b, x, f$title[f$file == x][1]))),
+        if ("lever_forest" %in% pick) tags$p(class = "note", forest_note(b)))
+}
+
+# What the lever forest's intervals are, said beside it as on it (figures_compare.R draws the same
+# words into its subtitle), so that a reader of the page need not read the chart's small print.
+forest_note <- function(b) {
+    n <- nsm_get(b$manifest, "outer_draws", "")
+    paste0("Each lever's effect: the change in the probability that the outcome has occurred, ",
+           "lever minus baseline, in percentage points (paired runs). ",
+           forest_interval_note(nzchar(n), n))
 }
 
 # The outcomes table's last cell for an outcome whose better direction is `dir`, from its rows of
@@ -775,7 +787,31 @@ brief_events <- function(b) {
          numbers_table(c("Counted event", paste0("By ", nsm_horizon_label(hz$horizon, hz$date))), rows))
 }
 
-# Every figure of the index not shown among the key figures, folded by section.
+# Whether each figure is one page of a figure drawn over pages of a few arms each ("_arms2").
+arm_paged <- function(file) grepl("_arms[0-9]+(_|$)", file)
+
+# The pages of figures drawn over pages of arms, as links to their files beside the brief, one
+# line a figure: "Counted events since the start (fan chart), 3 pages of arms: part 1 (PDF, PNG),
+# ...". Embedded, compare --levers all's six such figures were 16 of the 24 pages of brief.pdf
+# (4.8 MB); the lever forest among the key figures shows every lever on one page, and these stay
+# one click away in figures/ for a reader who wants an arm's whole course. Relative links: they
+# open where brief.html sits beside its figures/ folder, and name the files wherever it is mailed.
+arm_page_links <- function(x) {
+    fam <- arm_pages(x$file)
+    tags$ul(class = "links", lapply(unique(fam), function(f) {
+        y <- x[fam == f, , drop = FALSE]
+        title <- sub(" \\(arms, part [0-9]+ of [0-9]+\\)$", "", y$title[1])
+        # inline(): htmltools puts white space between children ("part 1 ( PDF , PNG )")
+        parts <- lapply(seq_len(nrow(y)), function(i) inline(
+            if (i > 1) "; ", paste0("part ", i, " ("),
+            tags$a(href = paste0("figures/", y$file[i], ".pdf"), "PDF"), ", ",
+            tags$a(href = paste0("figures/", y$file[i], ".png"), "PNG"), ")"))
+        tags$li(inline(paste0(title, ", ", nrow(y), " pages of arms: "), parts, "."))
+    }))
+}
+
+# Every figure of the index not shown among the key figures, folded by section: embedded, but
+# those drawn over pages of arms, which are linked (arm_page_links).
 brief_figures <- function(b) {
     f <- b$figures
     if (is.null(f) || nrow(f) == 0) return(NULL)
@@ -785,8 +821,12 @@ brief_figures <- function(b) {
     tagList(tags$h2("All figures"),
             lapply(sections, function(s) {
                 x <- f[f$section == s, , drop = FALSE]
-                fold(paste0(s, " (", nrow(x), if (nrow(x) == 1) " figure)" else " figures)"),
-                     lapply(seq_len(nrow(x)), function(i) figure_tag(b, x$file[i], x$title[i])))
+                linked <- x[arm_paged(x$file), , drop = FALSE]
+                x <- x[!arm_paged(x$file), , drop = FALSE]
+                n <- nrow(x) + length(unique(arm_pages(linked$file)))
+                fold(paste0(s, " (", n, if (n == 1) " figure)" else " figures)"),
+                     lapply(seq_len(nrow(x)), function(i) figure_tag(b, x$file[i], x$title[i])),
+                     if (nrow(linked) > 0) arm_page_links(linked))
             }))
 }
 

@@ -25,7 +25,7 @@ clear_previous <- function(outdir) {
     index <- file.path(outdir, "index.csv")
     if (!file.exists(index)) return(invisible())
     old <- tryCatch(utils::read.csv(index, stringsAsFactors = FALSE)$file, error = function(e) NULL)
-    for (f in old) unlink(file.path(outdir, c(paste0(f, c(".png", ".pdf")),
+    for (f in old) unlink(file.path(outdir, c(paste0(f, c(".png", ".pdf", ".csv")),
                                               file.path("small", paste0(f, ".png")))))
     unlink(index)
 }

@@ -526,16 +526,19 @@ nsm_dodge <- function(y, gap, lo, hi) {
 # A figure as the figure functions return it: the plot, the name of its files, its title in the
 # brief and index, its section, and whether the brief shows it. Drawing and saving are apart so
 # that a test can inspect the plot (ggplot_build) without rendering it.
-nsm_figure <- function(plot, name, title, section, brief = TRUE) {
-    structure(list(plot = plot, name = name, title = title, section = section, brief = brief),
-              class = "nsm_figure")
+# `data`, when given, is a function of the plot returning the data a check reads back: nsm_save()
+# writes it as figures/NAME.csv (the lever forest's drawn rows, which tests/brief_check.py reads).
+nsm_figure <- function(plot, name, title, section, brief = TRUE, data = NULL) {
+    structure(list(plot = plot, name = name, title = title, section = section, brief = brief,
+                   data = data), class = "nsm_figure")
 }
 
 # Every figure function, in the order of the briefing: headline numbers, levers, time courses,
 # drivers. Each takes the context (nsm_context()) and returns a list of nsm_figure(), empty when
 # the folder lacks its table.
-NSM_FIGURE_FUNCTIONS <- c("fig_outcomes_by_horizon", "fig_lever_matrix", "fig_lever_effects",
-                          "fig_outcomes_over_time", "fig_lever_effects_over_time",
+NSM_FIGURE_FUNCTIONS <- c("fig_outcomes_by_horizon", "fig_lever_forest", "fig_lever_matrix",
+                          "fig_lever_effects", "fig_outcomes_over_time",
+                          "fig_lever_effects_over_time",
                           "fig_state_probabilities", "fig_event_fans", "fig_event_year_fans",
                           "fig_lever_event_effects", "fig_tornado", "fig_sensitivity",
                           "fig_sweep", "fig_routes", "fig_signposts", "fig_prim")
@@ -626,6 +629,9 @@ nsm_save <- function(fig, outdir, width = NSM_WIDTH, height = NSM_HEIGHT) {
                    height = height, units = "in", res = NSM_DPI / 2, type = "cairo", bg = "white")
     grid::grid.draw(g)
     grDevices::dev.off()
+    if (is.function(fig$data))
+        utils::write.csv(fig$data(fig$plot), file.path(outdir, paste0(name, ".csv")),
+                         row.names = FALSE, fileEncoding = "UTF-8")
     NSM_INDEX$rows <- rbind(NSM_INDEX$rows, data.frame(file = name, title = fig$title,
                                                        section = fig$section, brief = fig$brief,
                                                        arms = nsm_plot_arms(fig$plot),

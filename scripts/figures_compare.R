@@ -138,6 +138,182 @@ fig_lever_matrix <- function(ctx) {
     figs
 }
 
+# ---- the brief's lever chart: every lever on the outcomes they move most, on one page --------
+
+# At most FOREST_OUTCOMES panels (outcomes), each with one row per lever: 6 panels of 8 rows fit a
+# slide, and the brief embeds this one page where it embedded every page of arm panels (compare
+# --levers all: three pages of its headline chart, three of each counted-event fan).
+FOREST_OUTCOMES <- 6
+
+# The drawn rows of a lever forest, read back from the built plot `p` rather than from the table
+# it was given, so that tests/brief_check.py compares what the reader sees with differences.csv:
+# each dot's panel (the outcome's label as its strip says it), its row's axis label (the lever),
+# the dot and the ends of its interval (and of the judgment bar, when drawn), in percentage
+# points. Written beside the figure as figures/lever_forest.csv (nsm_save).
+forest_drawn <- function(p) {
+    b <- ggplot_build(p)
+    sc <- b$layout$panel_scales_y[[1]]
+    axis <- gsub("\n", " ", sc$get_labels(sc$get_limits()), fixed = TRUE)
+    lay <- b$layout$layout
+    strip <- stats::setNames(gsub("\n", " ", as.character(lay$panel), fixed = TRUE), lay$PANEL)
+    geoms <- function(g) which(vapply(p$layers, function(l) inherits(l$geom, g), TRUE))
+    key <- function(d) paste(d$PANEL, as.integer(d$y))
+    dots <- b$data[[geoms("GeomPoint")[1]]]
+    # the Monte Carlo interval is the last line range drawn, over the judgment bar when there is one
+    lines <- geoms("GeomLinerange")
+    mc <- b$data[[lines[length(lines)]]]
+    k <- match(key(dots), key(mc))
+    out <- data.frame(outcome_label = unname(strip[as.character(dots$PANEL)]),
+                      lever_label = axis[as.integer(dots$y)], difference_pp = dots$x,
+                      ci_low_pp = mc$xmin[k], ci_high_pp = mc$xmax[k], stringsAsFactors = FALSE)
+    if (length(lines) > 1) {
+        j <- b$data[[lines[1]]]
+        k <- match(key(dots), key(j))
+        out$judgment_q05_pp <- j$xmin[k]
+        out$judgment_q95_pp <- j$xmax[k]
+    }
+    out
+}
+
+# A dot-and-interval (forest) chart for the brief: for the outcomes the levers move most at the
+# last briefing horizon (the lever matrix's first rows), each lever's paired difference from the
+# baseline with its 95% interval, from differences.csv (probabilities, drawn as percentage
+# points), every lever on one page. Its subtitle says what the interval is: the paired Monte Carlo
+# interval, which holds no judgment uncertainty unless compare ran with --outer, when it is the
+# mean's over the draws and the judgment range is drawn under it as a pale bar.
+fig_lever_forest <- function(ctx) {
+    d <- ctx$differences
+    b <- ctx$levers
+    if (is.null(d) || is.null(b)) return(invisible())
+    d <- d[d$quantity == "outcome" & d$measure == "occurred_by", , drop = FALSE]
+    hmax <- max(b$horizon_years)
+    when <- b$date[b$horizon_years == hmax][1]
+    d <- d[d$date == when, , drop = FALSE]
+    if (nrow(d) == 0) return(nsm_msg("differences.csv has no row at ", when, ": no lever forest"))
+    arms <- unique(d$arm)
+    size <- tapply(abs(d$difference), d$name, max, na.rm = TRUE)
+    n_all <- length(size)
+    keep <- names(sort(size, decreasing = TRUE))[seq_len(min(FOREST_OUTCOMES, n_all))]
+    x <- data.frame(arm = d$arm, outcome = d$name, difference_pp = 100 * d$difference,
+                    ci_low_pp = 100 * d$ci_low, ci_high_pp = 100 * d$ci_high,
+                    stringsAsFactors = FALSE)[d$name %in% keep, , drop = FALSE]
+    x$horizon_years <- hmax
+    x <- with_judgment(x, ctx)
+    judged <- "jq05" %in% names(x) && any(!is.na(x$jq05))
+    # the verdict as the lever matrix colours it: help or harm by the outcome's better direction,
+    # a change where it has none, grey where the interval holds 0
+    dir <- desirable_of_outcomes(x$outcome)
+    dist <- x$ci_low_pp > 0 | x$ci_high_pp < 0
+    x$verdict <- ifelse(!dist | is.na(dist), "unclear",
+                        ifelse(dir == "none", "changes",
+                               ifelse(help_sign(x$difference_pp, dir) > 0, "helps", "hurts")))
+    ncol <- nsm_ncol(length(keep))
+    # the strips are wrapped below, once the panels' width is known
+    strips <- paste0(nsm_label(keep), desirable_note(desirable_of_outcomes(keep)))
+    x$panel <- factor(strips[match(x$outcome, keep)], levels = strips)
+    # rows keyed by the arm's name, labelled by a named vector: never by position; the first lever
+    # on top
+    x$arm <- factor(x$arm, levels = arms)
+    # each value beyond the end of its interval (and of its judgment bar), away from zero, where no
+    # other row's text is
+    x$text <- nsm_pp(x$difference_pp)
+    lo <- if (judged) pmin(x$ci_low_pp, x$jq05, na.rm = TRUE) else x$ci_low_pp
+    hi <- if (judged) pmax(x$ci_high_pp, x$jq95, na.rm = TRUE) else x$ci_high_pp
+    x$text_x <- ifelse(x$difference_pp < 0, lo, hi)
+    x$hjust <- ifelse(x$difference_pp < 0, 1.25, -0.25)
+    n_draws <- nsm_get(ctx$manifest, "outer_draws", "")
+    p <- ggplot(x, aes(y = arm)) +
+        geom_vline(xintercept = 0, colour = "grey40", linewidth = 0.5)
+    if (judged)
+        p <- p + geom_linerange(aes(xmin = jq05, xmax = jq95, colour = verdict), linewidth = 4,
+                                alpha = 0.3)
+    p <- p + geom_linerange(aes(xmin = ci_low_pp, xmax = ci_high_pp, colour = verdict),
+                            linewidth = 1) +
+        geom_point(aes(x = difference_pp, colour = verdict), size = 2.6) +
+        geom_text(aes(x = text_x, label = text, hjust = hjust), size = 9 / .pt,
+                  colour = "grey20") +
+        facet_wrap(~panel, ncol = ncol, scales = "free_x") +
+        scale_y_discrete(limits = rev(arms),
+                         labels = stats::setNames(gsub("\n", " ", arm_label(arms, 1000)), arms)) +
+        scale_x_continuous(labels = pp_labels, breaks = scales::breaks_pretty(n = 4),
+                           expand = expansion(mult = 0.32)) +
+        # room for a value beyond its interval in a narrow panel (long lever labels: -41.0 lost
+        # its sign at 0.22), and none of it cut where it would still not fit
+        coord_cartesian(clip = "off") +
+        scale_colour_manual(values = FOREST_COLOURS, breaks = names(FOREST_COLOURS),
+                            labels = FOREST_VERDICTS[names(FOREST_COLOURS)], name = NULL,
+                            drop = TRUE) +
+        labs(title = paste0("Effect of each lever by ", nsm_horizon_label(hmax, when)),
+             subtitle = nsm_subtitle(
+                 "Dot: change in the probability that the outcome has occurred by ",
+                 nsm_month(when), ", lever minus baseline, in percentage points (paired runs, ",
+                 "differences.csv). ", forest_interval_note(judged, n_draws), " The ",
+                 length(keep), if (length(keep) < n_all) paste0(" of ", n_all), " outcomes ",
+                 "the levers move most; every outcome: the lever matrix."),
+             x = "Difference from baseline (percentage points)", y = NULL,
+             caption = ctx$caption) +
+        nsm_theme() +
+        theme(panel.grid.major.y = element_blank(), panel.spacing.x = unit(1.6, "lines"),
+              axis.text.y = element_text(size = rel(0.85), colour = "grey10"))
+    # each strip wrapped at the most characters at which every line fits its panel, as drawn and
+    # measured in its font: the levers' labels take a width of their own (about 2.7 in, more with
+    # long labels), and wrapped by a count of characters alone "Hedging Seoul, transactional
+    # Washington" ran 0.1 in past its panel of 2.6 in, cut at its end; 0.1 in is kept spare, as the
+    # panel measured before wrapping was 0.07 in wider than drawn with long lever labels
+    fit <- sweep_panel_width(p) - 0.1
+    wrapped <- forest_strip_wrap(nsm_label(keep), fit)
+    strips2 <- paste0(wrapped, desirable_note(desirable_of_outcomes(keep)))
+    p$data$panel <- factor(strips2[match(p$data$outcome, keep)], levels = strips2)
+    list(nsm_figure(p, "lever_forest", paste0("Each lever's effect by ",
+                                              nsm_horizon_label(hmax, when)),
+                    "Levers", data = forest_drawn))
+}
+
+# Labels `x` wrapped at the most characters (at most 40, never breaking a word) at which every line
+# fits `fit` inches in the strip's font (nsm_theme(): bold, 0.9 of 15 points).
+forest_strip_wrap <- function(x, fit) {
+    least <- max(nchar(unlist(strsplit(x, "\\s+"))), 1)
+    wrap <- 40
+    while (wrap > least) {
+        lines <- unlist(strsplit(nsm_wrap(x, wrap), "\n", fixed = TRUE))
+        if (max(nsm_text_width(lines, 0.9 * 15, "bold")) <= fit) break
+        wrap <- wrap - 1
+    }
+    nsm_wrap(x, max(wrap, least))
+}
+FOREST_COLOURS <- c(helps = "#0072B2", hurts = "#D55E00", changes = "#8E6BB5", unclear = "grey55")
+FOREST_VERDICTS <- c(helps = "Helps (95% interval excludes 0)",
+                     hurts = "Hurts (95% interval excludes 0)",
+                     changes = "Changes an outcome with no better direction",
+                     unclear = "Not distinguishable from no effect")
+
+# What the forest's interval is, in words beside it (its subtitle; the brief's caption too).
+forest_interval_note <- function(judged, n_draws) {
+    if (judged)
+        paste0("Thin line: 95% Monte Carlo interval of the mean paired difference over the ",
+               n_draws, " draws of the scenario's uncertain numbers (simulation error, the draws ",
+               "counted as a sample). Wide pale bar: judgment range, the 5% to 95% points of the ",
+               "difference over those draws (uncertainty_differences.csv).")
+    else
+        paste0("Line: 95% Monte Carlo interval of the paired difference (simulation error ",
+               "only; judgment uncertainty about the scenario's numbers is not in it: compare ",
+               "--outer N draws that).")
+}
+
+# Each outcome's better direction ("lower", "higher", "none") from labels.csv, for figures that
+# have no briefing.csv column to read it from.
+desirable_of_outcomes <- function(o) {
+    t <- NSM_LABELS$table
+    if (is.null(t) || !"desirable" %in% names(t)) return(rep("none", length(o)))
+    t <- t[t$kind == "outcome", , drop = FALSE]
+    d <- t$desirable[match(o, t$name)]
+    ifelse(is.na(d) | !d %in% c("lower", "higher"), "none", d)
+}
+desirable_note <- function(dir)
+    ifelse(dir == "lower", "\n(lower is better)",
+           ifelse(dir == "higher", "\n(higher is better)", ""))
+help_sign <- function(x, dir) ifelse(dir == "lower", -x, x)
+
 # ---- judgment ranges (compare --outer: uncertainty_differences.csv) ---------------------------
 
 # The lever table with each effect's judgment range in percentage points (jq05, jq50, jq95), or

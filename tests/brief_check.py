@@ -491,20 +491,23 @@ def first(d):
 
 
 ARMS_SHOWN = ". Arms shown: "  # what a figure's alt text says after its title (scripts/brief.R)
+# the key figures' grid, and the note below it (brief_key_figures, scripts/brief.R)
+KEY_FIGURES = r'<div class="key">(.*?)</div>\s*(?:<p class="note">(.*?)</p>\s*)?</div>'
 
 
-def figure_levers(page, briefing, check):
+def figure_levers(d, page, briefing, check):
     """Every lever of a comparison is named in each figure the brief embeds that shows levers,
-    across its pages: a figure drawn over pages of a few arms each ("(arms, part 1 of 3)") is
-    embedded whole, so that no chart the reader sees shows some levers as if they were all (the
+    across its pages, so that no chart the reader sees shows some levers as if they were all (the
     key headline chart of compare --levers all showed the baseline and 3 of its 8 levers). A
     figure's arms are those of the data it draws, which figures/index.csv records
-    (scripts/figures_common.R, nsm_save) and each image's alt text says after its title; the
-    headline chart is among the key figures."""
+    (scripts/figures_common.R, nsm_save) and each image's alt text says after its title. The lever
+    forest, every lever on one page, is among the key figures; a figure drawn over pages of a few
+    arms each ("(arms, part 1 of 3)") is not embedded but linked, every page, and its pages
+    together draw every lever; each link names a file of figures/."""
     levers = {r["arm_label"] for r in briefing}
     figures = re.findall(r'<figure[^>]*>\s*<img[^>]* alt="([^"]*)"[^>]*/?>\s*<figcaption>[^<]*'
                          r'\(figures/([^ ]+)\.png', page)
-    key = re.search(r'<div class="key">(.*?)</div>\s*</div>', page, re.S)
+    key = re.search(KEY_FIGURES, page, re.S)
     key_files = set(re.findall(r"\(figures/([^ ]+)\.png", key.group(1))) if key else set()
     shown, key_shown = {}, {}
     for alt, f in figures:
@@ -513,15 +516,127 @@ def figure_levers(page, briefing, check):
         alt = html.unescape(alt)
         arms = alt.split(ARMS_SHOWN, 1)[1].split("; ") if ARMS_SHOWN in alt else []
         shown.setdefault(family, set()).update(arms)
-        if f in key_files:  # a key figure's pages all among the key figures
+        if f in key_files:
             key_shown.setdefault(family, set()).update(arms)
-    check(any(f.startswith("outcomes_by_horizon") for f in key_files),
-          "figures: the headline chart is not among the key figures (%s)" % sorted(key_files))
+    check("lever_forest" in key_files,
+          "figures: the lever forest is not among the key figures (%s)" % sorted(key_files))
     for where, families in (("brief's", shown), ("key figures'", key_shown)):
         for family, arms in sorted(families.items()):
-            if family.startswith("outcomes_by_horizon") or arms & levers:
+            if family == "lever_forest" or arms & levers:
                 check(levers <= arms, "figures: the %s %s shows %d of the %d levers, not %s" % (
                     where, family, len(arms & levers), len(levers), sorted(levers - arms)))
+    # the figures drawn over pages of arms: linked, each page, and none embedded
+    embedded = {f for _, f in figures}
+    links = set(re.findall(r'<a href="figures/([^"]+)\.pdf">', page))
+    paged = {}
+    for r in rows(d + "/figures/index.csv"):
+        if r["brief"] == "TRUE" and re.search(r"_arms[0-9]+(_|$)", r["file"]):
+            paged.setdefault(re.sub(r"_arms[0-9]+(?=_|$)", "", r["file"]), []).append(r)
+    for family, pages in sorted(paged.items()):
+        files = {r["file"] for r in pages}
+        check(not files & embedded, "figures: %s embedded, not linked" % sorted(files & embedded))
+        check(files <= links,
+              "figures: pages of %s not linked: %s" % (family, sorted(files - links)))
+        arms = {a for r in pages for a in r["arms"].split(";") if a and a != "baseline"}
+        if arms:
+            check(arms == {r["arm"] for r in briefing},
+                  "figures: the pages of %s draw %s, briefing.csv's levers are %s" % (
+                      family, sorted(arms), sorted({r["arm"] for r in briefing})))
+    for href in re.findall(r'href="([^"#]+)"', page):
+        check(href.startswith("figures/") and os.path.isfile(os.path.join(d, href)),
+              "figures: a link to %s, not a file of figures/" % href)
+
+
+FOREST_OUTCOMES = 6   # the panels of the lever forest (scripts/figures_compare.R)
+DIRECTION = {"lower": " (lower is better)", "higher": " (higher is better)"}
+
+
+def forest(d, page, labels, briefing, check):
+    """The lever forest, the brief's one page of every lever's effect: figures/lever_forest.csv
+    holds what the chart draws, read back from the built plot (each dot's strip, its row's axis
+    label, the dot and its interval's ends, and the judgment bar's with --outer). Each panel is
+    one outcome by its label and better direction, and holds one row per lever of briefing.csv,
+    each named by its lever's label (the axis; a past legend named the wrong lever) and drawing
+    differences.csv's paired difference and 95% interval at the brief's last horizon, in
+    percentage points (uncertainty_differences.csv's judgment range with --outer). The panels are
+    the outcomes the levers move most; the page says beside the chart what its interval is."""
+    path = d + "/figures/lever_forest.csv"
+    if not check(os.path.exists(path), "forest: no figures/lever_forest.csv"):
+        return
+    drawn = rows(path)
+    hmax = max(float(r["horizon_years"]) for r in briefing)
+    date = next(r["date"] for r in briefing if float(r["horizon_years"]) == hmax)
+    lever_of = {}
+    for r in briefing:
+        lever_of.setdefault(r["arm_label"], set()).add(r["arm"])
+    arms = {r["arm"] for r in briefing}
+    desirable = {r["name"]: r.get("desirable", "NA") for r in rows(d + "/labels.csv")
+                 if r["kind"] == "outcome"}
+    strip_of = {o: labels[("outcome", o)] + DIRECTION.get(desirable[o], "") for o in desirable}
+    diff = {(r["arm"], r["name"]): r for r in rows(d + "/differences.csv")
+            if r["quantity"] == "outcome" and r["measure"] == "occurred_by" and r["date"] == date}
+    judged = {}
+    if os.path.exists(d + "/uncertainty_differences.csv"):
+        judged = {(r["arm"], r["outcome"]): r for r in rows(d + "/uncertainty_differences.csv")
+                  if r["date"] == date}
+    check(("judgment_q05_pp" in drawn[0]) == bool(judged),
+          "forest: judgment bars %s, uncertainty_differences.csv %s" % (
+              "drawn" if "judgment_q05_pp" in drawn[0] else "not drawn",
+              "present" if judged else "absent"))
+
+    def near(a, b):
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b)))
+
+    shown = []
+    for strip in dict.fromkeys(r["outcome_label"] for r in drawn):
+        outs = [o for o, s in strip_of.items() if s == strip]
+        if not check(len(outs) == 1, "forest: panel '%s' names %d outcomes" % (strip, len(outs))):
+            continue
+        o = outs[0]
+        shown.append(o)
+        mine = [r for r in drawn if r["outcome_label"] == strip]
+        named = [r["lever_label"] for r in mine]
+        check(sorted(named) == sorted(lever_of),
+              "forest: %s: rows %s, briefing.csv's levers %s" % (
+                  strip, sorted(named), sorted(lever_of)))
+        for r in mine:
+            arm = lever_of.get(r["lever_label"], set())
+            if not check(len(arm) == 1, "forest: %s: row '%s' names no lever of briefing.csv"
+                         % (strip, r["lever_label"])):
+                continue
+            want = diff.get((next(iter(arm)), o))
+            if not check(want is not None, "forest: %s, %s: no row of differences.csv at %s" % (
+                    strip, r["lever_label"], date)):
+                continue
+            for col, src in (("difference_pp", "difference"), ("ci_low_pp", "ci_low"),
+                             ("ci_high_pp", "ci_high")):
+                check(near(r[col], 100 * float(want[src])),
+                      "forest: %s, %s: %s %s drawn, differences.csv %s (x 100 = %.6g)" % (
+                          strip, r["lever_label"], col, r[col], want[src], 100 * float(want[src])))
+            if judged and "judgment_q05_pp" in r:
+                j = judged[(next(iter(arm)), o)]
+                for col, src in (("judgment_q05_pp", "judgment_q05"),
+                                 ("judgment_q95_pp", "judgment_q95")):
+                    check(near(r[col], 100 * float(j[src])),
+                          "forest: %s, %s: %s %s drawn, uncertainty_differences.csv %s" % (
+                              strip, r["lever_label"], col, r[col], j[src]))
+    # the outcomes the levers move most: none left out moved more than the least of those shown
+    size = {}
+    for (a, o), r in diff.items():
+        if a in arms:
+            size[o] = max(size.get(o, 0.0), abs(float(r["difference"])))
+    check(len(shown) == min(FOREST_OUTCOMES, len(size)),
+          "forest: %d panels, %d outcomes" % (len(shown), len(size)))
+    rest = [size[o] for o in size if o not in shown]
+    check(not shown or not rest or min(size[o] for o in shown) >= max(rest),
+          "forest: an outcome left out moves more than one shown")
+    # what the interval is, said next to the chart
+    key = re.search(KEY_FIGURES, page, re.S)
+    note = html.unescape(key.group(2) or "") if key else ""
+    check("95% Monte Carlo interval of the " in note and
+          (("judgment range" in note) if judged
+           else ("judgment uncertainty" in note and "not in it" in note)),
+          "forest: no note beside the key figures saying what the interval is (%r)" % note[:200])
 
 
 def numbers(d):
@@ -641,7 +756,8 @@ def numbers(d):
     check(said >= 3, "summary: only %d effects stated in sentences" % said)
     check(judged in (0, said), "summary: %d of %d effects with a judgment range" % (judged, said))
     lever_lines(d, page, labels, check)
-    figure_levers(page, b, check)
+    figure_levers(d, page, b, check)
+    forest(d, page, labels, b, check)
     start_shares(d, p, labels, check)
     return check.done()
 

@@ -2,8 +2,9 @@
 # it: rendered by headless Chromium in a window 1400 px wide, it must be drawn (a screenshot that is
 # not blank), shorter than four screens (4 x 900 px: findings, key figures and the outcomes table
 # open, the rest folded), self-contained, and its numbers must be the CSV files' (the outcomes
-# table against outcomes.csv, the best levers and the summary's sentences against briefing.csv:
-# tests/brief_check.py), and those of a compare --outer brief too; a run's brief whose first finding
+# table against outcomes.csv, the best levers and the summary's sentences against briefing.csv, the
+# lever forest's drawn rows against differences.csv: tests/brief_check.py), and those of a compare
+# --outer brief too; a run's brief whose first finding
 # names a state outcome held at the start says so, and one held at the start in every run is said
 # apart; a brief killed midway leaves a temporary copy that neither neasim nor the next brief
 # trips on. BRIEF_KEEP=1 keeps the folder and the screenshot, to look at them.
@@ -62,9 +63,12 @@ else
         "localedef or the ko_KR source is missing: Debian's locales, make deps"
 fi
 html="$dir/brief.html"
+# self-contained: all it shows is in it (every src a data: URI); its only links are to the pages
+# of figures drawn over pages of arms, in figures/ beside it (brief_check.py: each such file exists)
 check_that "the brief is one self-contained HTML page" \
     bash -c "head -c 15 '$html' | grep -q '<!DOCTYPE html>' &&
-             ! grep -Eq '(src|href)=\"(https?:|file:|[^d\"#][^\"]*\\.(png|pdf|css|js)\")' '$html'"
+             ! grep -Eo '(src|href)=\"[^\"]{0,200}' '$html' |
+                 grep -Ev '^src=\"data:|^href=\"(#|figures/[^/\"]+\\.(png|pdf)\"?$)'"
 check_that "the brief leads with findings" \
     bash -c "grep -n '<h2>' '$html' | head -1 | grep -q 'In brief'"
 # the provenance counts the runs as the header does, per arm (it said "500 runs" of nine arms')

@@ -48,7 +48,8 @@ check_that "a killed print's temporary is removed by the next print" test ! -e "
 check_that "a running print's temporary is left to it" test -e "$dir/.brief.pdf.tmp.$$"
 rm -f "$dir/.brief.pdf.tmp.$$"
 
-# --- a comparison of every lever: each lever's table folded, 24 figures
+# --- a comparison of every lever: each lever's table folded, 25 figures, 7 embedded (the pages of
+# figures drawn over pages of arms are linked)
 dir="$work/cmp"
 "$NEASIM" compare scenarios/baseline --levers all --runs 1000 --seed 2025 --out "$dir" --quiet
 make -s brief RESULTS="$dir" > "$work/cmp.log" 2>&1

@@ -91,20 +91,23 @@ check_figures() {
     done < <(tail -n +2 "$dir/figures/index.csv" | cut -d, -f1 | tr -d '"')
 }
 
-# check_brief DIR: one self-contained HTML page with every briefing figure embedded and the
-# provenance of manifest.csv
+# check_brief DIR: one self-contained HTML page with every briefing figure embedded (but the pages
+# of a figure drawn over pages of arms, which are linked from figures/) and the provenance of
+# manifest.csv
 check_brief() {
     local dir=$1 html=$1/brief.html n want key
     [ -f "$html" ] || { bad "$html: missing"; return; }
     head -c 15 "$html" | grep -q '<!DOCTYPE html>' && tail -c 20 "$html" | grep -q '</html>' ||
         { bad "$html: not an HTML document"; return; }
     [ "$(stat -c %s "$html")" -gt 50000 ] || { bad "$html: only $(stat -c %s "$html") bytes"; return; }
-    if grep -Eq '(src|href)="(https?:|file:|[^d"#][^"]*\.(png|pdf|css|js)")' "$html"; then
+    if grep -Eo '(src|href)="[^"]{0,200}' "$html" |
+           grep -Eqv '^src="data:|^href="(#|figures/[^/"]+\.(png|pdf)"?$)'; then
         bad "$html: refers to an external file"
     else ok; fi
     n=$(grep -o 'src="data:image/png;base64,' "$html" | wc -l)
     # index.csv: file, title, section, brief, arms
-    want=$(tail -n +2 "$dir/figures/index.csv" | grep -c ',TRUE,"')
+    want=$(tail -n +2 "$dir/figures/index.csv" | grep ',TRUE,"' |
+           grep -Evc '_arms[0-9]+(_[^"]*)?",')
     if [ "$n" -eq "$want" ] && [ "$n" -gt 0 ]; then ok; else bad "$html: $n embedded figures, expected $want"; fi
     for key in version seed runs scenario_checksum git_commit; do
         local v
@@ -355,7 +358,7 @@ done
 # ---- what each folder must hold -------------------------------------------------------------
 check_figures "$work/two_state" outcomes_by_horizon outcomes_over_time state_probabilities
 check_figures "$work/baseline" outcomes_by_horizon outcomes_over_time state_probabilities events_cumulative
-check_figures "$work/compare" outcomes_by_horizon outcomes_over_time lever_matrix_2y \
+check_figures "$work/compare" outcomes_by_horizon outcomes_over_time lever_forest lever_matrix_2y \
     lever_matrix_10y lever_effects lever_effects_over_time lever_event_effects \
     state_probabilities_baseline events_cumulative
 check_figures "$work/sweep" tornado_reached_s3 tornado_left_s1 sensitivity_reached_s3 \
