@@ -202,12 +202,15 @@ effect_phrase <- function(r) {
 
 # ---- the parts of the page ------------------------------------------------------------------
 
+# A date of the manifest as the brief writes its dates, "1 Nov 2036"; "?" when it has none.
+day_or <- function(date) if (is.na(date)) "?" else nsm_day(date)
+
 brief_header <- function(b) {
     m <- b$manifest
     title <- nsm_get(m, "scenario_title", nsm_get(m, "scenario", basename(b$dir)))
     bits <- c(paste0("Scenario ", nsm_get(m, "scenario", basename(b$dir))),
               if (!is.na(nsm_get(m, "start_date")))
-                  paste0(nsm_get(m, "start_date"), " to ", nsm_get(m, "end_date", "?")),
+                  paste0(nsm_day(nsm_get(m, "start_date")), " to ", day_or(nsm_get(m, "end_date"))),
               nsm_runs_phrase(m),
               paste0("seed ", nsm_get(m, "seed", "unknown")))
     tagList(tags$h1(title), tags$p(class = "sub", paste(bits, collapse = " \u00b7 ")))
@@ -848,7 +851,7 @@ brief_provenance <- function(b) {
 brief_footer <- function(b) {
     # one string: htmltools puts white space between children, which showed as "UTC ."
     tags$footer(paste0("Made by scripts/brief.R from ", normalizePath(b$dir), " on ",
-                       format(Sys.time(), "%Y-%m-%d %H:%M %Z"), "."))
+                       nsm_moment(Sys.time()), "."))
 }
 
 # The page, top to bottom: findings first, then the figures that show them, then the detail.

@@ -686,6 +686,12 @@ nsm_at_horizons <- function(d, horizons) {
 # changes keep its dates ("from 2027-01-01": arms.csv's words), as does the provenance.
 nsm_month <- function(date) format(as.Date(date), "%b %Y")
 nsm_by_date <- function(date) paste0("by ", nsm_month(date))
+# A day in the same style, "1 Nov 2026" (the brief's header: the scenario's span, whose dates need
+# not be the first of a month), and a moment, "5 Dec 2026, 22:40 UTC" (the brief's footer: when it
+# was made); they read "2026-11-01 to 2036-11-01" and "2026-12-05 22:40 UTC" beside "by Nov 2028".
+nsm_day <- function(date) sub("^0", "", format(as.Date(date), "%d %b %Y"))
+nsm_moment <- function(time) paste0(nsm_day(as.Date(format(time, "%Y-%m-%d"))), ", ",
+                                    format(time, "%H:%M %Z"))
 
 nsm_horizon_label <- function(h, date) {
     yrs <- ifelse(abs(h - round(h)) < 0.05, sprintf("%d years", as.integer(round(h))),

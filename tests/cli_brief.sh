@@ -71,6 +71,11 @@ check_that "the brief is one self-contained HTML page" \
                  grep -Ev '^src=\"data:|^href=\"(#|figures/[^/\"]+\\.(png|pdf)\"?$)'"
 check_that "the brief leads with findings" \
     bash -c "grep -n '<h2>' '$html' | head -1 | grep -q 'In brief'"
+# its own dates written as its other dates are ("by Nov 2036"): the scenario's span in the header
+# and when it was made in the footer (they read "2026-11-01 to 2036-11-01", "2026-12-05 22:40 UTC")
+made=' on [1-9][0-9]? [A-Z][a-z]{2} 2[0-9]{3}, [0-9]{2}:[0-9]{2} [A-Z+0-9-]+\.</footer>'
+check_that "header and footer dates read \"1 Nov 2026\" and \"5 Dec 2026, 22:40 UTC\"" \
+    bash -c "grep -qF '· 1 Nov 2026 to 1 Nov 2036 ·' '$html' && grep -Eq '$made' '$html'"
 # the provenance counts the runs as the header does, per arm (it said "500 runs" of nine arms')
 check_that "the provenance says the runs per arm" \
     grep -q '<summary>Provenance: neasim [^<]*, seed 1, 500 runs per arm</summary>' "$html"
