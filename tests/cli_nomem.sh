@@ -139,6 +139,8 @@ case_ compare-outer out compare tests/models/uncertain --levers all --outer 3 --
 case_ sweep out sweep tests/models/uncertain --lhs 3 --runs 10 --threads 1 --quiet
 case_ design out sweep tests/models/uncertain --design "$work/design.csv" --runs 5 --threads 1 --quiet
 case_ grid out sweep tests/models/uncertain --grid "$work/grid.csv" --runs 5 --threads 1 --quiet
+case_ sobol out sweep tests/models/uncertain --sobol 4 --runs 5 --threads 1 --quiet
+case_ oat out sweep tests/models/uncertain --oat --runs 5 --threads 1 --quiet
 case_ shard out run tests/models/two_state --runs 20 --threads 1 --quiet --shard 1/2
 case_ merge out merge "$work/part-1" "$work/part-2" --quiet
 case_ check say check scenarios/baseline

@@ -179,9 +179,11 @@ done
 # held whole before: about 400 bytes a point, 11 MiB more at 30,000. Likewise a Latin hypercube
 # over the baseline's uncertain numbers at 500 and 5,000 points, each point made from the seed:
 # it was held whole before (about 1,500 bytes a point, 6.4 MiB more at 5,000).
-peak() { # SCENARIO KIND N ARG: the peak resident KiB of a sweep of N points
-    /usr/bin/time -f %M -o "$work/peak" "$NEASIM" sweep "$1" "--$2" "$4" --runs 2 \
-        --threads 1 --quiet --out "$work/sw-mem-$2-$3" >/dev/null 2>&1 && cat "$work/peak"
+peak() { # SCENARIO KIND N ARG...: the peak resident KiB of a sweep of N points
+    local scenario=$1 kind=$2 n=$3
+    shift 3
+    /usr/bin/time -f %M -o "$work/peak" "$NEASIM" sweep "$scenario" "--$kind" "$@" --runs 2 \
+        --threads 1 --quiet --out "$work/sw-mem-$kind-$n" >/dev/null 2>&1 && cat "$work/peak"
 }
 if [ -x /usr/bin/time ]; then
     awk 'BEGIN { print "transitions:f:a>b,levers"
@@ -194,6 +196,14 @@ if [ -x /usr/bin/time ]; then
         [ $((${big:-999999} - ${small:-0})) -lt 2048 ]
     small=$(peak scenarios/baseline lhs 500 500) big=$(peak scenarios/baseline lhs 5000 5000)
     check_that "sweep: --lhs 5000 over the baseline peaks within 2 MiB of --lhs 500 (${small:-?} and ${big:-?} KiB)" \
+        [ $((${big:-999999} - ${small:-0})) -lt 2048 ]
+    # Sobol indices are computed an outcome and horizon at a time from a file of the points'
+    # outputs by column: every point's every output was held before, 1,920 bytes a point here
+    # (15 outcomes x 16 horizons), 5.5 MiB more at 3,600 points than at 600
+    H=$(seq -s, 0.25 0.25 4) one='transitions:rok_political_stability:normal>crisis'
+    small=$(peak scenarios/baseline sobol 200 200 --params "$one" --horizons "$H")
+    big=$(peak scenarios/baseline sobol 1200 1200 --params "$one" --horizons "$H")
+    check_that "sweep: --sobol 1200 (3,600 points) over the baseline peaks within 2 MiB of --sobol 200 (${small:-?} and ${big:-?} KiB)" \
         [ $((${big:-999999} - ${small:-0})) -lt 2048 ]
     rm -rf "$work"/sw-mem-*
 else
