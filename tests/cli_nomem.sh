@@ -126,6 +126,10 @@ for k in 1 2; do
     "$NEASIM" run tests/models/two_state --runs 20 --threads 1 --quiet --shard "$k/2" \
         --out "$work/part-$k" >/dev/null 2>&1
 done
+for k in 1 2; do
+    "$NEASIM" sweep tests/models/uncertain --lhs 3 --runs 5 --threads 1 --quiet --shard "$k/2" \
+        --out "$work/swpart-$k" >/dev/null 2>&1
+done
 "$NEASIM" run scenarios/backtest-2017 --runs 20 --threads 1 --quiet --out "$work/backtest" \
     >/dev/null 2>&1
 printf 'transitions:f:a>b,levers\n0.5,none\n1.5,double\n' > "$work/design.csv"
@@ -143,6 +147,8 @@ case_ sobol out sweep tests/models/uncertain --sobol 4 --runs 5 --threads 1 --qu
 case_ oat out sweep tests/models/uncertain --oat --runs 5 --threads 1 --quiet
 case_ shard out run tests/models/two_state --runs 20 --threads 1 --quiet --shard 1/2
 case_ merge out merge "$work/part-1" "$work/part-2" --quiet
+case_ sweep-shard out sweep tests/models/uncertain --lhs 3 --runs 5 --threads 1 --quiet --shard 1/2
+case_ sweep-merge out merge "$work/swpart-1" "$work/swpart-2" --quiet
 case_ check say check scenarios/baseline
 case_ trace say trace scenarios/baseline --rep 2
 case_ score out score "$work/backtest" --observed scenarios/backtest-2017/observed.csv --quiet
@@ -151,7 +157,7 @@ case_ discover out discover "$work/sw" --outcome moved --threshold 0.6 --horizon
 grep '^FAIL' "$work/verdicts"
 fail=$(grep -c '^FAIL' "$work/verdicts")
 pass=$(grep -c '^pass ' "$work/verdicts")
-echo "nomem: $total allocations failed one at a time over 13 commands: $pass handled, $fail not;" \
+echo "nomem: $total allocations failed one at a time over $(grep -c "^case_ " "$0") commands: $pass handled, $fail not;" \
      "$(grep -c '(memcheck)$' "$work/verdicts") of those handled under memcheck too, clean"
 if [ "$pass" -lt 600 ] && [ "$fail" -eq 0 ]; then
     echo "FAIL nomem: only $pass cases ran (at least 600 expected): did the log stay empty?"

@@ -198,4 +198,41 @@ sed -i 's/,2,/,2.2,/' "$work/two_c/transitions.csv"
 refused "a scenario changed since" "c1: written from scenario sha256:[0-9a-f]+, but .*two_c is now sha256:" "$work/c1" "$work/c2"
 check_that "merge: the first of the good parts still merge" "$NEASIM" merge "$work/a1" "$work/a2" "$work/a3" --quiet --out "$work/a-ok"
 
+# --- memory does not grow with a sweep shard's points: its part is written to its file a point
+# at a time, and a merge reads a part's seal a block at a time and then a section at a time. Both
+# held the whole part before: about 900 bytes a point for the shard, twice the part's bytes for
+# the merge (4.5 and 5.5 MiB more at 6,000 points than at 1,000). 2 replications a point, one
+# thread.
+if [ -x /usr/bin/time ]; then
+    awk 'BEGIN { print "transitions:f:a>b,levers"
+        for (p = 0; p < 6000; p++) printf "%.4f,%s\n", 0.1 + (p % 97) / 1000, p % 3 ? "none" : "push_f" }' \
+        > "$work/d-6000.csv"
+    head -1001 "$work/d-6000.csv" > "$work/d-1000.csv"
+    peak() { # NAME ARGS...: the peak resident KiB of neasim ARGS
+        local name=$1
+        shift
+        /usr/bin/time -f %M -o "$work/peak-$name" "$NEASIM" "$@" --threads 1 --quiet \
+            >/dev/null 2>&1 && cat "$work/peak-$name"
+    }
+    for n in 1000 6000; do
+        shard[$n]=$(peak "s$n" sweep tests/models/paths --design "$work/d-$n.csv" --runs 2 \
+            --shard 1/1 --out "$work/mem-$n.part")
+        merge[$n]=$(peak "m$n" merge "$work/mem-$n.part" --out "$work/mem-$n")
+    done
+    check_that "shard: a sweep shard of 6,000 points peaks within 2 MiB of one of 1,000 (${shard[1000]:-?} and ${shard[6000]:-?} KiB)" \
+        [ $((${shard[6000]:-999999} - ${shard[1000]:-0})) -lt 2048 ]
+    check_that "merge: a sweep part of 6,000 points merges within 2 MiB of one of 1,000 (${merge[1000]:-?} and ${merge[6000]:-?} KiB)" \
+        [ $((${merge[6000]:-999999} - ${merge[1000]:-0})) -lt 2048 ]
+    check_that "merge: the 6,000 points merged are the sweep's" [ "$(wc -l < "$work/mem-6000/points.csv")" = 12001 ]
+    # read from its file section by section, a part is still refused whole when it is cut short
+    head -c 2000000 "$work/mem-6000.part" > "$work/mem-cut.part"
+    rm -rf "$work/refused"
+    expect "merge refuses: a sweep part cut short" 65 "mem-cut.part: truncated: 2000000 bytes where its header says" \
+        -- merge "$work/mem-cut.part" --quiet --out "$work/refused"
+    check_that "merge refuses: a sweep part cut short: nothing written" [ ! -e "$work/refused" ] && [ ! -e "$work/refused.partial" ]
+    rm -rf "$work"/mem-*
+else
+    skip_part "shard: peak memory against a sweep shard's points" "/usr/bin/time is not installed"
+fi
+
 cli_done shards

@@ -5,7 +5,8 @@
 ** at any length or with any byte changed is refused, naming it; so are a section of another kind
 ** and accumulators of another model's shape. The count of events (format 2's EVNT) comes back
 ** and the slices' counts add up to the whole run's; a part of another format version, or of this
-** version without its count, is refused saying so.
+** version without its count, is refused saying so. A part written straight to a file is the same
+** bytes as one held in memory, and reads back from its file a section at a time.
 */
 #include "nsm_test.h"
 #include "nsm_model_test.h"
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -341,6 +343,94 @@ static void test_format_and_events_section_checked(void **state)
     nsm_model_free(m);
 }
 
+/* The whole of a file into a new buffer, *n its length. */
+static unsigned char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    unsigned char *b = malloc(1 << 22);
+    assert_non_null(b);
+    *n = fread(b, 1, 1 << 22, f);
+    fclose(f);
+    return b;
+}
+
+/* Sections for a part: blocks of bytes, small ones (many flushes between sections) and one
+** larger than what a part in a file holds before it writes (a section that is held whole). */
+static void add_blocks(nsm_part *p, const unsigned char *big, size_t n_big)
+{
+    for (size_t k = 0; k < 3000; k++)
+        assert_int_equal(nsm_part_add_bytes(p, big + k, 1 + k % 97), NSM_OK);
+    assert_int_equal(nsm_part_add_bytes(p, big, n_big), NSM_OK);
+    assert_int_equal(nsm_part_seal(p, 99), NSM_OK);
+}
+
+/* A part written straight to its file (nsm_part_create) holds the same bytes as one held in
+** memory; read from its file a section at a time, every block comes back; a part never saved
+** leaves no temporary file; a part's file replaced after its seal was checked is refused. */
+static void test_part_in_a_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/nsm-test-partial-XXXXXX", path[64], tmp[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/p", dir);
+    const size_t n_big = 300000;
+    unsigned char *big = malloc(n_big);
+    for (size_t k = 0; k < n_big; k++)
+        big[k] = (unsigned char)(k * 7919 >> 3);
+    nsm_part_head h = head();
+    nsm_part *mem = nsm_part_new(&h), *file = NULL, *r = NULL;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_part_create(&h, path, &file, &d), NSM_OK);
+    add_blocks(mem, big, n_big);
+    add_blocks(file, big, n_big);
+    assert_int_equal(nsm_part_save(file, path, &d), NSM_OK);
+    nsm_part_free(file);
+    size_t n_mem, n_file;
+    const unsigned char *b_mem = nsm_part_bytes(mem, &n_mem);
+    unsigned char *b_file = slurp(path, &n_file);
+    assert_true(n_file == n_mem && n_mem > n_big);
+    assert_memory_equal(b_file, b_mem, n_mem);
+    assert_int_equal(nsm_part_load(path, &r, &d), NSM_OK);
+    assert_true(nsm_part_events(r) == 99);
+    for (size_t k = 0; k < 3000; k++) {
+        const void *v;
+        uint64_t n;
+        assert_int_equal(nsm_part_read_bytes(r, &v, &n, &d), NSM_OK);
+        assert_true(n == 1 + k % 97);
+        assert_memory_equal(v, big + k, n);
+    }
+    const void *v;
+    uint64_t n;
+    assert_int_equal(nsm_part_read_bytes(r, &v, &n, &d), NSM_OK);
+    assert_true(n == n_big);
+    assert_memory_equal(v, big, n_big);
+    assert_true(nsm_part_at_end(r));
+    nsm_part_free(r);
+    /* checked, then replaced by another file of the same bytes before its sections are read */
+    assert_int_equal(nsm_part_load(path, &r, &d), NSM_OK);
+    snprintf(tmp, sizeof tmp, "%s/q", dir);
+    FILE *f = fopen(tmp, "wb");
+    assert_non_null(f);
+    assert_true(fwrite(b_file, 1, n_file, f) == n_file);
+    fclose(f);
+    assert_int_equal(rename(tmp, path), 0);
+    assert_int_equal(nsm_part_read_bytes(r, &v, &n, &d), NSM_ERR_IO);
+    assert_non_null(strstr(d.error, "it changed after its seal was checked"));
+    nsm_part_free(r);
+    /* a part created and never saved: its temporary file goes with it */
+    assert_int_equal(nsm_part_create(&h, path, &file, &d), NSM_OK);
+    assert_int_equal(nsm_part_add_bytes(file, big, n_big), NSM_OK);
+    nsm_part_free(file);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0); /* empty: nothing was left beside the part */
+    nsm_diag_release(&d);
+    free(b_file);
+    free(big);
+    nsm_part_free(mem);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -349,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_damage_refused),
         cmocka_unit_test(test_wrong_section_and_shape),
         cmocka_unit_test(test_format_and_events_section_checked),
+        cmocka_unit_test(test_part_in_a_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

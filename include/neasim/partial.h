@@ -16,9 +16,9 @@
 ** versioned (NSM_PART_FORMAT), a sequence of tagged sections, and sealed by the SHA-256 of every
 ** byte before the seal, so that a truncated or damaged file is refused, never half read.
 **
-** Writing: nsm_part_new -> nsm_part_add_* in the order the reader will read -> nsm_part_seal
-** (with the slice's count of events) ->
-** nsm_part_bytes or nsm_part_save -> nsm_part_free. Reading: nsm_part_load (a file) or
+** Writing: nsm_part_new (in memory) or nsm_part_create (straight to a file) -> nsm_part_add_* in
+** the order the reader will read -> nsm_part_seal (with the slice's count of events) ->
+** nsm_part_bytes (in memory) or nsm_part_save -> nsm_part_free. Reading: nsm_part_load (a file) or
 ** nsm_part_open (bytes) checks the seal and the head -> nsm_part_read_* in the same order ->
 ** nsm_part_free. Every read error names the part (its file name, or the name given to open).
 */
@@ -59,9 +59,19 @@ typedef struct nsm_part nsm_part;
 
 /* A new part holding its head; NULL when out of memory. */
 nsm_part *nsm_part_new(const nsm_part_head *head);
+/* A new part written to a file as its sections are added, for a part that grows with its slice
+** (a sweep shard's points): what it holds is at most its largest section and 64 KiB. Refused as
+** nsm_part_save refuses path (nsm_part_check_dest); the bytes go to a temporary file beside path
+** (PATH.tmp-XXXXXX), which nsm_part_save syncs and renames over path once sealed, and
+** nsm_part_free removes when it was not saved. NSM_ERR_IO or NSM_ERR_NOMEM with the message in
+** diag. The file holds the same bytes as a part held in memory would. */
+nsm_status nsm_part_create(const nsm_part_head *head, const char *path, nsm_part **p,
+                           nsm_diag *diag);
 void nsm_part_free(nsm_part *p);
 
-/* Sections, appended in order. NSM_ERR_NOMEM when out of memory (nothing appended). */
+/* Sections, appended in order. NSM_ERR_NOMEM when out of memory (nothing appended); for a part
+** of nsm_part_create, NSM_ERR_IO when its file could not be written (nsm_part_errno says why).
+** Either way the part stays failed: every later call gives the same status. */
 nsm_status nsm_part_add_accum(nsm_part *p, const nsm_accum *a);
 nsm_status nsm_part_add_paired(nsm_part *p, const nsm_paired *q);
 /* Routes and signposts (story.h), after nsm_story_finish: the routes go in their sorted order,
@@ -72,20 +82,27 @@ nsm_status nsm_part_add_bytes(nsm_part *p, const void *bytes, uint64_t n);
 /* The end: the count of events the slice simulated (nsm_run_stats.events; for a sweep's points,
 ** the sum of theirs), then the seal. No section may follow. */
 nsm_status nsm_part_seal(nsm_part *p, uint64_t events);
+/* The errno of the write that failed a part of nsm_part_create (0 if none did). */
+int nsm_part_errno(const nsm_part *p);
 
-/* The sealed bytes (borrowed; valid until nsm_part_free). */
+/* The sealed bytes (borrowed; valid until nsm_part_free); NULL (n = 0) for a part in a file. */
 const unsigned char *nsm_part_bytes(const nsm_part *p, size_t *n);
 /* Whether a part may be written to `path`: it is absent, or an earlier part (a file that starts
 ** with the part's magic). Anything else, a folder or a file neasim did not write, is never
 ** replaced: NSM_ERR_IO with the message in diag. */
 nsm_status nsm_part_check_dest(const char *path, nsm_diag *diag);
 /* Write the sealed part to `path` atomically, if nsm_part_check_dest allows: a temporary file
-** beside it, synced, renamed over path, the folder synced. NSM_ERR_IO with the message in diag. */
-nsm_status nsm_part_save(const nsm_part *p, const char *path, nsm_diag *diag);
+** beside it (a part of nsm_part_create: its own, which must be for this path), synced, renamed
+** over path, the folder synced. NSM_ERR_IO with the message in diag. */
+nsm_status nsm_part_save(nsm_part *p, const char *path, nsm_diag *diag);
 
 /* Read a part from n bytes (copied), or from a file. `name` names it in messages. The magic,
 ** format version, byte order, length and seal are checked, then the head is read:
-** NSM_ERR_INPUT ("NAME: ...") when any is wrong, NSM_ERR_IO when the file cannot be read. */
+** NSM_ERR_INPUT ("NAME: ...") when any is wrong, NSM_ERR_IO when the file cannot be read. A file
+** is not held: its seal is checked reading it a block at a time, and each section is read from it
+** when its turn comes (the file is closed meanwhile, and refused with NSM_ERR_IO if it is then no
+** longer the file checked: another inode, size or time of modification), so that a part costs the
+** memory of its largest section. */
 nsm_status nsm_part_open(const void *bytes, size_t n, const char *name, nsm_part **p,
                          nsm_diag *diag);
 nsm_status nsm_part_load(const char *path, nsm_part **p, nsm_diag *diag);
@@ -96,7 +113,8 @@ const char *nsm_part_name(const nsm_part *p);
 /* The next section, which must be of the kind asked for. read_accum, read_paired and read_story
 ** ADD the section into `into` (whose model must have the shape the section was written with, and
 ** a story the same options: checked; a story read is to be finished again before it is read);
-** read_reals expects exactly n values; read_bytes lends the bytes (valid until nsm_part_free).
+** read_reals expects exactly n values; read_bytes lends the bytes (valid until the next read
+** from p, or nsm_part_free).
 ** NSM_ERR_INPUT naming the part when the next section is another kind or does not fit. */
 nsm_status nsm_part_read_accum(nsm_part *p, nsm_accum *into, nsm_diag *diag);
 nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag);

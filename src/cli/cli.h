@@ -216,6 +216,11 @@ void nsm_cli_shard_slice(uint64_t total, uint32_t i, uint32_t n, uint64_t *first
 ** (its head: scenario, options, seed, version); NULL when out of memory. */
 nsm_part *nsm_cli_part_new(const char *kind, const nsm_model *m, const nsm_cli_options *o,
                            uint32_t shard, uint32_t n_shards, uint64_t first, uint64_t count);
+/* The same part written straight to `path` as it is filled (nsm_part_create: a part that grows
+** with its slice, a sweep shard's points); NSM_ERR_NOMEM or NSM_ERR_IO with the message in d. */
+nsm_status nsm_cli_part_create(const char *kind, const nsm_model *m, const nsm_cli_options *o,
+                               uint32_t shard, uint32_t n_shards, uint64_t first, uint64_t count,
+                               const char *path, nsm_part **p, nsm_diag *d);
 /* Add the results of a slice, in the order nsm_cli_parts_read reads them, and seal the part:
 ** n_reals blocks of per-draw values (n_each doubles each), then acc[0..n_arms-1], then
 ** paired[1..n_arms-1] (paired may be NULL), then the routes and signposts of run --routes,

@@ -92,8 +92,11 @@ static char *options_text(const nsm_model *m, const nsm_cli_options *o)
     return fclose(f) == 0 ? text : (free(text), NULL);
 }
 
-nsm_part *nsm_cli_part_new(const char *kind, const nsm_model *m, const nsm_cli_options *o,
-                           uint32_t shard, uint32_t n_shards, uint64_t first, uint64_t count)
+/* The head of a part (nsm_part_new and nsm_part_create copy it), handed to make; a part made in
+** memory when path is NULL, in a file otherwise. */
+static nsm_status part_make(const char *kind, const nsm_model *m, const nsm_cli_options *o,
+                            uint32_t shard, uint32_t n_shards, uint64_t first, uint64_t count,
+                            const char *path, nsm_part **p, nsm_diag *d)
 {
     char version[128];
     snprintf(version, sizeof version, "%s (commit %s)", NSM_VERSION, NSM_GIT_COMMIT);
@@ -101,10 +104,35 @@ nsm_part *nsm_cli_part_new(const char *kind, const nsm_model *m, const nsm_cli_o
     nsm_part_head h = {(char *)(uintptr_t)kind, version, (char *)(uintptr_t)m->checksum,
                        scenario ? scenario : (char *)(uintptr_t)o->scenario, options, o->seed,
                        shard, n_shards, first, count};
-    nsm_part *p = options ? nsm_part_new(&h) : NULL;
+    nsm_status st = NSM_OK;
+    *p = NULL;
+    if (!options)
+        st = NSM_ERR_NOMEM;
+    else if (path)
+        st = nsm_part_create(&h, path, p, d);
+    else if (!(*p = nsm_part_new(&h)))
+        st = NSM_ERR_NOMEM;
     free(scenario);
     free(options);
+    return st;
+}
+
+nsm_part *nsm_cli_part_new(const char *kind, const nsm_model *m, const nsm_cli_options *o,
+                           uint32_t shard, uint32_t n_shards, uint64_t first, uint64_t count)
+{
+    nsm_part *p = NULL;
+    part_make(kind, m, o, shard, n_shards, first, count, NULL, &p, NULL);
     return p;
+}
+
+nsm_status nsm_cli_part_create(const char *kind, const nsm_model *m, const nsm_cli_options *o,
+                               uint32_t shard, uint32_t n_shards, uint64_t first, uint64_t count,
+                               const char *path, nsm_part **p, nsm_diag *d)
+{
+    nsm_status st = part_make(kind, m, o, shard, n_shards, first, count, path, p, d);
+    if (st == NSM_ERR_NOMEM && !d->error)
+        nsm_diag_error(d, st, "out of memory");
+    return st;
 }
 
 nsm_status nsm_cli_part_add(nsm_part *p, nsm_accum *const *acc, nsm_paired *const *paired,

@@ -307,15 +307,20 @@ static int finish_shard(const nsm_model *m, const nsm_sweep_design *d, const nsm
                         const char *work, nsm_diag *diag)
 {
     size_t count = shard_points(d, o->shard, o->n_shards);
-    nsm_part *p = nsm_cli_part_new("sweep", m, o, o->shard, o->n_shards, o->shard - 1, count);
+    nsm_part *p = NULL;
     uint64_t events = 0;
-    nsm_status st = p ? nsm_sweep_pack_points(work, d->n_points, o->shard - 1, o->n_shards, p,
-                                              diag)
-                      : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    /* written to the part's file point by point (in memory, the part grew with the points: 22,464
+    ** KiB peak for 15,000 of them against 9,284 for 1,000) */
+    nsm_status st = nsm_cli_part_create("sweep", m, o, o->shard, o->n_shards, o->shard - 1, count,
+                                        o->out, &p, diag);
+    if (st == NSM_OK)
+        st = nsm_sweep_pack_points(work, d->n_points, o->shard - 1, o->n_shards, p, diag);
     if (st == NSM_OK) /* the points carry theirs too: the part's count is their sum */
         st = nsm_sweep_events(work, d->n_points, o->shard - 1, o->n_shards, &events, diag);
-    if (st == NSM_OK && nsm_part_seal(p, events) != NSM_OK)
-        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+    if (st == NSM_OK && (st = nsm_part_seal(p, events)) == NSM_ERR_IO)
+        nsm_diag_error(diag, st, "cannot write %s: %s", o->out, strerror(nsm_part_errno(p)));
+    else if (st != NSM_OK && !diag->error)
+        nsm_diag_error(diag, st, "out of memory");
     int code = nsm_cli_finish_part("sweep", st, p, o->out, diag);
     nsm_part_free(p);
     if (code != EXIT_OK)

@@ -37,14 +37,24 @@ enum { START = 24, SECTION = 16, SEAL = 32 };
 /* Written as 04 03 02 01: a reader that finds another order was not written by this format. */
 #define BYTE_ORDER_MARK 0x01020304u
 
+/* A part is held in memory (nsm_part_new, nsm_part_open), or lives in a file (nsm_part_create,
+** nsm_part_load): then buf holds only what is not in the file yet (writing: the bytes from
+** `flushed` on) or one section read from it (reading), so that a part of any size costs the memory
+** of its largest section. */
 struct nsm_part {
     unsigned char *buf;
     size_t n, cap;
+    size_t flushed;  /* writing to a file: bytes already in it (buf holds flushed .. n) */
+    int fd;          /* the file, or -1: in memory (or a file read, closed between reads) */
+    char *path;      /* the file read (reopened when needed), or the temporary one written */
+    int temp;        /* path is nsm_part_create's temporary file, not saved yet: free removes it */
+    struct stat id;  /* reading a file: what it was when its seal was checked */
     size_t pos;      /* reading: the next section */
     size_t section;  /* writing: where the open section's header is */
     size_t tail;     /* reading: where the EVNT section is (what follows the last result) */
     uint64_t events; /* reading: what EVNT holds */
-    int failed;      /* writing: out of memory at some point */
+    int failed;      /* writing: 1 out of memory at some point, 2 its file could not be written */
+    int err;         /* writing: the errno of that write */
     int sealed;
     char *name;
     nsm_part_head head;
@@ -56,9 +66,10 @@ static void put(nsm_part *p, const void *bytes, size_t n)
 {
     if (p->failed)
         return;
-    if (p->n + n > p->cap) {
+    size_t held = p->n - p->flushed;
+    if (held + n > p->cap) {
         size_t cap = p->cap ? p->cap : 4096;
-        while (cap < p->n + n)
+        while (cap < held + n)
             cap *= 2;
         unsigned char *b = realloc(p->buf, cap);
         if (!b) {
@@ -68,7 +79,7 @@ static void put(nsm_part *p, const void *bytes, size_t n)
         p->buf = b;
         p->cap = cap;
     }
-    memcpy(p->buf + p->n, bytes, n);
+    memcpy(p->buf + held, bytes, n);
     p->n += n;
 }
 
@@ -116,8 +127,28 @@ static void put_str(nsm_part *p, const char *s)
     put(p, s ? s : "", n);
 }
 
+static int write_all(int fd, const unsigned char *b, size_t n);
+
+/* A part written to a file: what is held goes to it once it passes this many bytes, between
+** sections (so that the open section's header, patched by end, is always still held). */
+enum { FLUSH_AT = 1 << 16 };
+
+static void flush(nsm_part *p)
+{
+    if (p->fd < 0 || p->failed || p->n == p->flushed)
+        return;
+    if (write_all(p->fd, p->buf, p->n - p->flushed) != 0) {
+        p->failed = 2;
+        p->err = errno;
+    } else {
+        p->flushed = p->n;
+    }
+}
+
 static void begin(nsm_part *p, uint32_t tag)
 {
+    if (p->n - p->flushed >= FLUSH_AT)
+        flush(p);
     p->section = p->n;
     put_u32(p, tag);
     put_u32(p, 0);
@@ -127,8 +158,8 @@ static void begin(nsm_part *p, uint32_t tag)
 static nsm_status end(nsm_part *p)
 {
     if (p->failed)
-        return NSM_ERR_NOMEM;
-    le(p->buf + p->section + 8, p->n - p->section - SECTION, 8);
+        return p->failed == 2 ? NSM_ERR_IO : NSM_ERR_NOMEM;
+    le(p->buf + (p->section - p->flushed) + 8, p->n - p->section - SECTION, 8);
     return NSM_OK;
 }
 
@@ -142,6 +173,7 @@ nsm_part *nsm_part_new(const nsm_part_head *h)
     nsm_part *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
+    p->fd = -1;
     p->head = *h;
     p->head.kind = dup_or_empty(h->kind);
     p->head.version = dup_or_empty(h->version);
@@ -185,6 +217,11 @@ void nsm_part_free(nsm_part *p)
 {
     if (!p)
         return;
+    if (p->fd >= 0)
+        close(p->fd);
+    if (p->temp) /* never a part that was read: only the temporary file of one never saved */
+        unlink(p->path);
+    free(p->path);
     nsm_part_head_release(&p->head);
     free(p->buf);
     free(p->name);
@@ -331,15 +368,66 @@ static int sha256(const unsigned char *bytes, size_t n, unsigned char md[SEAL])
     return EVP_Digest(bytes, n, md, &len, EVP_sha256(), NULL) && len == SEAL ? 0 : -1;
 }
 
+/* The SHA-256 of the first n bytes of a part's file, read a block at a time. 0, or -1 with errno
+** (ENOMEM when the digest could not be made). */
+static int sha256_file(int fd, size_t n, unsigned char md[SEAL])
+{
+    unsigned char block[65536];
+    unsigned int len = 0;
+    int err = ENOMEM; /* what a failure of the digest's own is (OpenSSL leaves errno as it likes) */
+    EVP_MD_CTX *x = EVP_MD_CTX_new();
+    int ok = x && EVP_DigestInit_ex(x, EVP_sha256(), NULL);
+    for (size_t at = 0; ok && at < n;) {
+        size_t k = n - at < sizeof block ? n - at : sizeof block;
+        ssize_t got = pread(fd, block, k, (off_t)at);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            err = got == 0 ? EIO : errno;
+            ok = 0;
+            break;
+        }
+        ok = EVP_DigestUpdate(x, block, (size_t)got);
+        at += (size_t)got;
+    }
+    ok = ok && EVP_DigestFinal_ex(x, md, &len) && len == SEAL;
+    EVP_MD_CTX_free(x);
+    errno = ok ? errno : err;
+    return ok ? 0 : -1;
+}
+
+/* A part in a file: its length into its start, then the seal of every byte before it (read back:
+** the length comes first, and is known only now). */
+static nsm_status seal_file(nsm_part *p)
+{
+    unsigned char len[8], md[SEAL];
+    le(len, p->n + SEAL, 8);
+    flush(p);
+    if (!p->failed && (pwrite(p->fd, len, 8, 16) != 8 || sha256_file(p->fd, p->n, md) != 0)) {
+        p->err = errno ? errno : EIO;
+        p->failed = p->err == ENOMEM ? 1 : 2;
+    }
+    if (!p->failed)
+        put(p, md, SEAL);
+    flush(p);
+    return p->failed == 2 ? NSM_ERR_IO : p->failed ? NSM_ERR_NOMEM : NSM_OK;
+}
+
 nsm_status nsm_part_seal(nsm_part *p, uint64_t events)
 {
     begin(p, TAG_EVENTS);
     put_u64(p, events);
-    if (end(p) != NSM_OK)
-        return NSM_ERR_NOMEM;
+    nsm_status st = end(p);
+    if (st != NSM_OK)
+        return st;
     begin(p, TAG_END);
-    if (end(p) != NSM_OK)
-        return NSM_ERR_NOMEM;
+    if ((st = end(p)) != NSM_OK)
+        return st;
+    if (p->fd >= 0) {
+        st = seal_file(p);
+        p->sealed = st == NSM_OK;
+        return st;
+    }
     unsigned char md[SEAL];
     le(p->buf + 16, p->n + SEAL, 8);
     if (sha256(p->buf, p->n, md))
@@ -349,10 +437,15 @@ nsm_status nsm_part_seal(nsm_part *p, uint64_t events)
     return p->sealed ? NSM_OK : NSM_ERR_NOMEM;
 }
 
+int nsm_part_errno(const nsm_part *p)
+{
+    return p->err;
+}
+
 const unsigned char *nsm_part_bytes(const nsm_part *p, size_t *n)
 {
-    *n = p->n;
-    return p->buf;
+    *n = p->fd < 0 && !p->path ? p->n : 0;
+    return p->fd < 0 && !p->path ? p->buf : NULL;
 }
 
 /* Write every byte to fd. 0, or -1 with errno. */
@@ -406,21 +499,89 @@ nsm_status nsm_part_check_dest(const char *path, nsm_diag *diag)
     return NSM_OK;
 }
 
-nsm_status nsm_part_save(const nsm_part *p, const char *path, nsm_diag *diag)
+/* A temporary file beside path (PATH.tmp-XXXXXX), with the mode a new file gets: its fd, or -1
+** with errno; *tmp its name (NULL when out of memory). */
+static int make_temp(const char *path, char **tmp)
+{
+    size_t len = strlen(path) + 16;
+    if (!(*tmp = malloc(len))) {
+        errno = ENOMEM;
+        return -1;
+    }
+    snprintf(*tmp, len, "%s.tmp-XXXXXX", path);
+    mode_t mask = umask(0);
+    umask(mask);
+    int fd = mkstemp(*tmp);
+    if (fd >= 0 && fchmod(fd, 0666 & ~mask) != 0) {
+        int err = errno;
+        close(fd);
+        unlink(*tmp);
+        errno = err;
+        fd = -1;
+    }
+    return fd;
+}
+
+nsm_status nsm_part_create(const nsm_part_head *head, const char *path, nsm_part **out,
+                           nsm_diag *diag)
+{
+    *out = NULL;
+    nsm_status st = nsm_part_check_dest(path, diag);
+    if (st != NSM_OK)
+        return st;
+    nsm_part *p = nsm_part_new(head);
+    char *tmp = NULL;
+    int fd = p ? make_temp(path, &tmp) : -1;
+    if (fd < 0) {
+        int err = errno;
+        nsm_part_free(p);
+        st = !tmp ? nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory")
+                  : nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", path, strerror(err));
+        free(tmp);
+        return st;
+    }
+    p->fd = fd;
+    p->path = tmp;
+    p->temp = 1;
+    *out = p;
+    return NSM_OK;
+}
+
+/* A part written to its temporary file (nsm_part_create): synced and renamed over path. */
+static nsm_status save_file(nsm_part *p, const char *path, nsm_diag *diag)
+{
+    int ok = p->sealed && p->fd >= 0 && fsync(p->fd) == 0;
+    int err = ok || (p->sealed && p->fd >= 0) ? errno : EINVAL; /* EINVAL: not sealed, or saved */
+    if (p->fd >= 0 && close(p->fd) != 0 && ok) {
+        ok = 0;
+        err = errno;
+    }
+    p->fd = -1;
+    if (ok && rename(p->path, path) != 0) {
+        ok = 0;
+        err = errno;
+    }
+    if (!ok) /* nsm_part_free removes the temporary file */
+        return nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", path, strerror(err));
+    free(p->path);
+    p->path = NULL;
+    p->temp = 0;
+    sync_parent(path); /* best effort: the part is complete either way */
+    return NSM_OK;
+}
+
+nsm_status nsm_part_save(nsm_part *p, const char *path, nsm_diag *diag)
 {
     nsm_status chk = nsm_part_check_dest(path, diag);
     if (chk != NSM_OK)
         return chk;
-    size_t len = strlen(path) + 16;
-    char *tmp = malloc(len);
+    if (p->temp) /* nsm_part_create's */
+        return save_file(p, path, diag);
+    char *tmp = NULL;
+    int fd = make_temp(path, &tmp);
     if (!tmp)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
-    snprintf(tmp, len, "%s.tmp-XXXXXX", path);
-    mode_t mask = umask(0);
-    umask(mask);
-    int fd = mkstemp(tmp);
-    int ok = fd >= 0 && fchmod(fd, 0666 & ~mask) == 0 && write_all(fd, p->buf, p->n) == 0 &&
-             fsync(fd) == 0;
+    int ok = fd >= 0 && write_all(fd, p->buf, p->n) == 0 && fsync(fd) == 0;
     int err = errno;
     if (fd >= 0 && close(fd) != 0 && ok) {
         ok = 0;
@@ -433,8 +594,8 @@ nsm_status nsm_part_save(const nsm_part *p, const char *path, nsm_diag *diag)
     if (!ok && fd >= 0)
         unlink(tmp);
     nsm_status st = ok ? NSM_OK
-                       : nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", path,
-                                        strerror(err));
+                       : nsm_diag_error(diag, err == ENOMEM ? NSM_ERR_NOMEM : NSM_ERR_IO,
+                                        "cannot write %s: %s", path, strerror(err));
     if (ok)
         sync_parent(path); /* best effort: the part is complete either way */
     free(tmp);
@@ -449,6 +610,79 @@ static uint64_t get_le(const unsigned char *b, int n)
     for (int k = n - 1; k >= 0; k--)
         v = v << 8 | b[k];
     return v;
+}
+
+/* The part's file open again, if it was closed since, and still the file whose seal was
+** checked (device, inode, size and time of last modification): 0, or -1 with errno (ESTALE:
+** changed). */
+static int reopen(nsm_part *p)
+{
+    if (p->fd >= 0)
+        return 0;
+    int fd = open(p->path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd >= 0 && fstat(fd, &sb) == 0 && sb.st_dev == p->id.st_dev &&
+        sb.st_ino == p->id.st_ino && sb.st_size == p->id.st_size &&
+        sb.st_mtim.tv_sec == p->id.st_mtim.tv_sec && sb.st_mtim.tv_nsec == p->id.st_mtim.tv_nsec) {
+        p->fd = fd;
+        return 0;
+    }
+    int err = fd >= 0 ? ESTALE : errno;
+    if (fd >= 0)
+        close(fd);
+    errno = err;
+    return -1;
+}
+
+/* n bytes at offset `at` of the part into dst: 0, or -1 with errno. */
+static int copy_at(nsm_part *p, size_t at, void *dst, size_t n)
+{
+    if (!p->path) {
+        memcpy(dst, p->buf + at, n);
+        return 0;
+    }
+    unsigned char *b = dst;
+    while (n > 0) {
+        ssize_t k = reopen(p) == 0 ? pread(p->fd, b, n, (off_t)at) : -1;
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            errno = k == 0 ? EIO : errno;
+            return -1;
+        }
+        b += k;
+        n -= (size_t)k;
+        at += (size_t)k;
+    }
+    return 0;
+}
+
+/* The n bytes at `at`: in memory, or read from the file into buf (valid until the next read).
+** NULL with errno. */
+static const unsigned char *bytes_at(nsm_part *p, size_t at, size_t n)
+{
+    if (!p->path)
+        return p->buf + at;
+    if (n + 1 > p->cap) {
+        unsigned char *b = realloc(p->buf, n + 1);
+        if (!b) {
+            errno = ENOMEM;
+            return NULL;
+        }
+        p->buf = b;
+        p->cap = n + 1;
+    }
+    return copy_at(p, at, p->buf, n) == 0 ? p->buf : NULL;
+}
+
+/* A part's file could not be read (errno). */
+static nsm_status unreadable(const nsm_part *p, nsm_diag *diag)
+{
+    int err = errno;
+    if (err == ENOMEM)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", p->name);
+    return nsm_diag_error(diag, NSM_ERR_IO, "cannot read %s: %s", p->name,
+                          err == ESTALE ? "it changed after its seal was checked" : strerror(err));
 }
 
 /* A cursor over one section's payload; `bad` is set (and stays) when a read would overrun it,
@@ -523,10 +757,13 @@ static nsm_status next_section(nsm_part *p, uint32_t tag, const char *what, curs
                                nsm_diag *diag)
 {
     size_t limit = p->n - SEAL;
+    unsigned char hd[SECTION];
     if (p->pos + SECTION > limit)
         return refuse(p, diag, "damaged: a section runs past the end");
-    uint32_t t = (uint32_t)get_le(p->buf + p->pos, 4);
-    uint64_t len = get_le(p->buf + p->pos + 8, 8);
+    if (copy_at(p, p->pos, hd, SECTION) != 0)
+        return unreadable(p, diag);
+    uint32_t t = (uint32_t)get_le(hd, 4);
+    uint64_t len = get_le(hd + 8, 8);
     if (len > limit - p->pos - SECTION)
         return refuse(p, diag, "damaged: a section runs past the end");
     if (t != tag) {
@@ -535,8 +772,15 @@ static nsm_status next_section(nsm_part *p, uint32_t tag, const char *what, curs
                                        p->name, what);
         return st;
     }
-    *c = (cursor){p->buf + p->pos + SECTION, (size_t)len, 0, 0, 0};
+    const unsigned char *b = bytes_at(p, p->pos + SECTION, (size_t)len);
+    if (!b)
+        return unreadable(p, diag);
+    *c = (cursor){b, (size_t)len, 0, 0, 0};
     p->pos += SECTION + (size_t)len;
+    if (p->path && p->fd >= 0 && p->pos == p->tail) { /* its last section: let the file go */
+        close(p->fd);
+        p->fd = -1;
+    }
     return NSM_OK;
 }
 
@@ -568,32 +812,40 @@ static nsm_status read_head(nsm_part *p, nsm_diag *diag)
 }
 
 /* Magic, format, byte order, length and seal, in that order (each message says which). */
-static nsm_status check_frame(const nsm_part *p, nsm_diag *diag)
+static nsm_status check_frame(nsm_part *p, nsm_diag *diag)
 {
     char msg[160];
-    if (p->n < 8 || memcmp(p->buf, MAGIC, sizeof MAGIC) != 0)
+    unsigned char start[START] = {0}, md[SEAL], seal[SEAL];
+    if (copy_at(p, 0, start, p->n < START ? p->n : START) != 0)
+        return unreadable(p, diag);
+    if (p->n < 8 || memcmp(start, MAGIC, sizeof MAGIC) != 0)
         return refuse(p, diag, "not a neasim partial result (it does not start with NSMPART)");
     if (p->n < START)
         return refuse(p, diag, "truncated: it ends within its first 24 bytes");
-    uint32_t format = (uint32_t)get_le(p->buf + 8, 4);
+    uint32_t format = (uint32_t)get_le(start + 8, 4);
     if (format != NSM_PART_FORMAT) {
         snprintf(msg, sizeof msg, "partial-result format %u; this neasim reads format %d only: "
                  "merge with the neasim that wrote it", format, NSM_PART_FORMAT);
         return refuse(p, diag, msg);
     }
-    if ((uint32_t)get_le(p->buf + 12, 4) != BYTE_ORDER_MARK)
+    if ((uint32_t)get_le(start + 12, 4) != BYTE_ORDER_MARK)
         return refuse(p, diag, "damaged: its byte-order mark is not 04 03 02 01");
-    uint64_t total = get_le(p->buf + 16, 8);
+    uint64_t total = get_le(start + 16, 8);
     if (total != p->n) {
         snprintf(msg, sizeof msg, "%s: %zu bytes where its header says %llu",
                  total > p->n ? "truncated" : "damaged (bytes added after its end)", p->n,
                  (unsigned long long)total);
         return refuse(p, diag, msg);
     }
-    unsigned char md[SEAL];
-    if (p->n < START + SEAL || sha256(p->buf, p->n - SEAL, md))
+    if (p->n < START + SEAL)
         return refuse(p, diag, "truncated: it has no seal");
-    if (memcmp(md, p->buf + p->n - SEAL, SEAL) != 0)
+    int rc = p->path ? (reopen(p) == 0 ? sha256_file(p->fd, p->n - SEAL, md) : -1)
+                     : sha256(p->buf, p->n - SEAL, md);
+    if (rc != 0 && !p->path)
+        errno = ENOMEM; /* the digest's own failure */
+    if (rc != 0 || copy_at(p, p->n - SEAL, seal, SEAL) != 0)
+        return unreadable(p, diag);
+    if (memcmp(md, seal, SEAL) != 0)
         return refuse(p, diag, "damaged: its SHA-256 does not match its contents");
     return NSM_OK;
 }
@@ -606,9 +858,12 @@ static nsm_status read_tail(nsm_part *p, nsm_diag *diag)
     const size_t limit = p->n - SEAL;
     size_t pos = p->pos, prev = 0;
     int found = 0;
+    unsigned char hd[SECTION], prev_hd[SECTION] = {0}, events[8];
     while (pos + SECTION <= limit) {
-        uint32_t t = (uint32_t)get_le(p->buf + pos, 4);
-        uint64_t len = get_le(p->buf + pos + 8, 8);
+        if (copy_at(p, pos, hd, SECTION) != 0)
+            return unreadable(p, diag);
+        uint32_t t = (uint32_t)get_le(hd, 4);
+        uint64_t len = get_le(hd + 8, 8);
         if (len > limit - pos - SECTION)
             return refuse(p, diag, "damaged: a section runs past the end");
         if (t == TAG_END) {
@@ -616,18 +871,22 @@ static nsm_status read_tail(nsm_part *p, nsm_diag *diag)
             break;
         }
         prev = pos;
+        memcpy(prev_hd, hd, SECTION);
         pos += SECTION + (size_t)len;
     }
     if (!found)
         return refuse(p, diag, "damaged: it does not end with its END section before the seal");
-    if (prev < p->pos || (uint32_t)get_le(p->buf + prev, 4) != TAG_EVENTS ||
-        get_le(p->buf + prev + 8, 8) != 8)
+    if (prev < p->pos || (uint32_t)get_le(prev_hd, 4) != TAG_EVENTS || get_le(prev_hd + 8, 8) != 8)
         return refuse(p, diag, "damaged: it has no count of events (an EVNT section) before its "
                       "end");
+    if (copy_at(p, prev + SECTION, events, 8) != 0)
+        return unreadable(p, diag);
     p->tail = prev;
-    p->events = get_le(p->buf + prev + SECTION, 8);
+    p->events = get_le(events, 8);
     return NSM_OK;
 }
+
+static nsm_status frame_and_head(nsm_part *p, nsm_part **out, nsm_diag *diag);
 
 nsm_status nsm_part_open(const void *bytes, size_t n, const char *name, nsm_part **out,
                          nsm_diag *diag)
@@ -635,6 +894,7 @@ nsm_status nsm_part_open(const void *bytes, size_t n, const char *name, nsm_part
     nsm_part *p = calloc(1, sizeof *p);
     *out = NULL;
     if (p) {
+        p->fd = -1;
         p->name = strdup(name);
         p->buf = malloc(n + 1);
     }
@@ -644,6 +904,12 @@ nsm_status nsm_part_open(const void *bytes, size_t n, const char *name, nsm_part
     }
     memcpy(p->buf, bytes, n);
     p->n = p->cap = n;
+    return frame_and_head(p, out, diag);
+}
+
+/* Check what nsm_part_open and nsm_part_load check; p is freed when it is refused. */
+static nsm_status frame_and_head(nsm_part *p, nsm_part **out, nsm_diag *diag)
+{
     p->pos = START;
     nsm_status st = check_frame(p, diag);
     if (st == NSM_OK)
@@ -662,41 +928,41 @@ nsm_status nsm_part_open(const void *bytes, size_t n, const char *name, nsm_part
 nsm_status nsm_part_load(const char *path, nsm_part **out, nsm_diag *diag)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return nsm_diag_error(diag, NSM_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat sb;
-    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) { /* fopen opens a folder; fread fails */
-        fclose(f);
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        int err = errno;
+        if (fd >= 0)
+            close(fd);
+        return nsm_diag_error(diag, NSM_ERR_IO, "cannot read %s: %s", path, strerror(err));
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        close(fd);
         return nsm_diag_error(diag, NSM_ERR_INPUT,
                               "%s is a folder, not a part: a part is the file that --shard I/N "
                               "--out PART writes (a results folder is already merged)", path);
     }
-    unsigned char *b = NULL;
-    size_t n = 0, cap = 0;
-    int err = 0;
-    for (;;) {
-        if (n == cap) {
-            unsigned char *nb = realloc(b, cap = cap ? 2 * cap : 65536);
-            if (!nb) {
-                err = ENOMEM;
-                break;
-            }
-            b = nb;
-        }
-        errno = 0;
-        size_t k = fread(b + n, 1, cap - n, f);
-        n += k;
-        if (k == 0) {
-            err = ferror(f) ? (errno ? errno : EIO) : 0;
-            break;
-        }
+    nsm_part *p = calloc(1, sizeof *p);
+    if (p) {
+        p->fd = fd;
+        p->name = strdup(path);
+        p->path = strdup(path);
     }
-    fclose(f);
-    nsm_status st = err ? nsm_diag_error(diag, err == ENOMEM ? NSM_ERR_NOMEM : NSM_ERR_IO,
-                                         "cannot read %s: %s", path, strerror(err))
-                        : nsm_part_open(b, n, path, out, diag);
-    free(b);
+    if (!p || !p->name || !p->path) {
+        if (p)
+            nsm_part_free(p);
+        else
+            close(fd);
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", path);
+    }
+    p->id = sb;
+    p->n = (size_t)sb.st_size;
+    nsm_status st = frame_and_head(p, out, diag);
+    if (st == NSM_OK) { /* read again section by section; closed meanwhile, so that a merge of
+                        ** many parts does not hold a file open for each */
+        close(p->fd);
+        p->fd = -1;
+    }
     return st;
 }
 

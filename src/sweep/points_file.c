@@ -451,10 +451,13 @@ static nsm_status pack_point(const char *work, size_t p, nsm_part *part, nsm_dia
 {
     char *csv = nsmi_point_path(work, p, "csv"), *cnt = nsmi_point_path(work, p, "counts");
     size_t nc = 0, nn = 0;
-    char *a = csv ? read_small(csv, &nc) : NULL, *b = cnt ? read_small(cnt, &nn) : NULL;
+    char *a = csv ? read_small(csv, &nc) : NULL;
+    int nomem = csv && !a && errno == ENOMEM; /* read_small says which */
+    char *b = cnt ? read_small(cnt, &nn) : NULL;
+    nomem |= cnt && !b && errno == ENOMEM;
     unsigned char *block = a && b ? malloc(24 + nc + nn) : NULL;
     nsm_status st = NSM_OK;
-    if (!csv || !cnt || (a && b && !block))
+    if (!csv || !cnt || nomem || (a && b && !block))
         st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
     else if (!a || !b)
         st = nsm_diag_error(diag, NSM_ERR_IO, "cannot read point %zu in %s", p + 1, work);
@@ -464,8 +467,11 @@ static nsm_status pack_point(const char *work, size_t p, nsm_part *part, nsm_dia
         memcpy(block + 16, a, nc);
         put_le64(block + 16 + nc, nn);
         memcpy(block + 24 + nc, b, nn);
-        if (nsm_part_add_bytes(part, block, 24 + nc + nn) != NSM_OK)
-            st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
+        st = nsm_part_add_bytes(part, block, 24 + nc + nn);
+        if (st == NSM_ERR_IO) /* a part in a file: nsm_part_create's temporary file beside it */
+            nsm_diag_error(diag, st, "cannot write the part: %s", strerror(nsm_part_errno(part)));
+        else if (st != NSM_OK)
+            nsm_diag_error(diag, st, "out of memory");
     }
     free(block);
     free(a);
