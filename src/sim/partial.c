@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "neasim/fdio.h"
 #include "sim/internal.h"
 
 /* The fixed start of a part, then sections (tag, reserved, length, payload), then the seal. */
@@ -641,20 +642,7 @@ static int copy_at(nsm_part *p, size_t at, void *dst, size_t n)
         memcpy(dst, p->buf + at, n);
         return 0;
     }
-    unsigned char *b = dst;
-    while (n > 0) {
-        ssize_t k = reopen(p) == 0 ? pread(p->fd, b, n, (off_t)at) : -1;
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            errno = k == 0 ? EIO : errno;
-            return -1;
-        }
-        b += k;
-        n -= (size_t)k;
-        at += (size_t)k;
-    }
-    return 0;
+    return reopen(p) == 0 ? nsm_fd_pread_all(p->fd, dst, n, at) : -1;
 }
 
 /* The n bytes at `at`: in memory, or read from the file into buf (valid until the next read).

@@ -13,6 +13,7 @@
 
 #include "neasim/csvout.h"
 #include "neasim/dist.h"
+#include "neasim/fdio.h"
 #include "neasim/labels.h"
 #include "neasim/outdir.h"
 #include "neasim/params.h"
@@ -191,24 +192,6 @@ typedef struct {
 /* Values a block of the pass holds (512 KiB of doubles), whatever the points. */
 enum { BLOCK_VALUES = 1 << 16 };
 
-static int pio_all(int fd, void *buf, size_t n, size_t at, int writing)
-{
-    char *b = buf;
-    while (n > 0) {
-        ssize_t k = writing ? pwrite(fd, b, n, (off_t)at) : pread(fd, b, n, (off_t)at);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            errno = k == 0 ? EIO : errno;
-            return -1;
-        }
-        b += k;
-        n -= (size_t)k;
-        at += (size_t)k;
-    }
-    return 0;
-}
-
 /* Points p0 .. p0 + b - 1 (rows, b x K) into their places in each column of the file. */
 static nsm_status put_block(const nsm_columns *c, size_t p0, size_t b, const double *rows,
                             double *run, nsm_diag *diag)
@@ -216,7 +199,7 @@ static nsm_status put_block(const nsm_columns *c, size_t p0, size_t b, const dou
     for (size_t k = 0; k < c->K; k++) {
         for (size_t i = 0; i < b; i++)
             run[i] = rows[i * c->K + k];
-        if (pio_all(c->fd, run, b * sizeof *run, (k * c->n + p0) * sizeof *run, 1) != 0)
+        if (nsm_fd_pwrite_all(c->fd, run, b * sizeof *run, (k * c->n + p0) * sizeof *run) != 0)
             return nsm_diag_error(diag, NSM_ERR_IO, "cannot write the sweep's outputs by column "
                                   "in its work folder: %s", strerror(errno));
     }
@@ -268,7 +251,7 @@ static void columns_close(nsm_columns *c)
 /* Column k (output k at every point) into col (n doubles). */
 static nsm_status column(const nsm_columns *c, size_t k, double *col, nsm_diag *diag)
 {
-    if (pio_all(c->fd, col, c->n * sizeof *col, k * c->n * sizeof *col, 0) == 0)
+    if (nsm_fd_pread_all(c->fd, col, c->n * sizeof *col, k * c->n * sizeof *col) == 0)
         return NSM_OK;
     return nsm_diag_error(diag, NSM_ERR_IO, "cannot read the sweep's outputs by column back from "
                           "its work folder: %s", strerror(errno));
