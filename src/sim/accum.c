@@ -1,10 +1,11 @@
 /*
 ** accum.c: integer accumulators with difference arrays (see accum.h for the idea).
 **
-** Event counts are kept as a "count table" per event: a table with one row per count value
-** c = 0, 1, ... and one column per report index, grown by doubling its rows when a larger count
-** appears. Two tables per event: counts per period (zeros are not stored, they are the runs left
-** over) and cumulative counts (as difference arrays over the report index, zeros included).
+** Event counts are kept as "count tables": a table with one row per count value c = 0, 1, ...
+** and one column per report index, its rows grown (table_grow) when a larger count appears. Three
+** tables per event: counts per period (zeros are not stored, they are the runs left over), counts
+** per year since the start (the same, one column a year: ycols) and cumulative counts (as
+** difference arrays over the report index, zeros included).
 ** The engine writes a stay's difference entries and an event's counts in place (actions.c,
 ** engine.c, internal.h: nsmi_accum_period, nsmi_accum_cumulative), and calls the event functions
 ** here only when a table must grow (issue 14): a change to the layout changes those too.

@@ -341,7 +341,8 @@ void nsmi_sim_share_grid(nsm_sim *s, const nsm_sim *src);
 
 /* The layout of the accumulators (accum.c, paired.c), here so that their serialization
 ** (partial.c) reads and writes them in one place. An event's count table has one row per count
-** value c = 0, 1, ... and one column per report index (see accum.c). */
+** value c = 0, 1, ... and one column per report index, or per year for the yearly ones (see
+** accum.c). */
 typedef struct {
     int64_t *cells;   /* rows * cols */
     int64_t rows;     /* count values 0..rows-1 have a row */
