@@ -55,6 +55,15 @@ check_that() {
     if "$@"; then pass=$((pass + 1)); else echo "FAIL $name"; fail=$((fail + 1)); fi
 }
 
+# check_all NAME CONDITION: check_that for a condition of several commands (joined by &&, || or
+# !), given as one string and evaluated in the suite's shell. `check_that NAME [ a ] && [ b ]`
+# checks only [ a ]: the shell runs `&& [ b ]` after check_that has returned, and nothing counts
+# it (tests/suites.sh refuses that form).
+check_all() {
+    local check_all_name=$1
+    if eval "$2"; then pass=$((pass + 1)); else echo "FAIL $check_all_name"; fail=$((fail + 1)); fi
+}
+
 # cli_done NAME: the suite's closing line and exit status.
 # same_tables NAME DIR1 DIR2: the same files, byte for byte, but manifest.csv.
 same_tables() {

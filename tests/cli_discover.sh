@@ -150,7 +150,8 @@ cp -r "$work/sw" "$work/damaged" && rm -rf "$work/damaged/discover-moved"
 sed -i '4 s/,outcome,moved,occurred_by,1,2026-01-01,[0-9.]*,/,outcome,moved,occurred_by,1,2026-01-01,abc,/' "$work/damaged/sweep.csv"
 expect "discover: a damaged sweep.csv" 65 "sweep.csv:4:[0-9]+: error: 'abc' is not a number" -- \
     discover "$work/damaged" --outcome moved --threshold 0.5 --horizon 1 --out "$work/no"
-check_that "discover: nothing written after a refusal" [ ! -e "$work/no" ] && [ ! -e "$work/damaged/discover-moved" ]
+check_all "discover: nothing written after a refusal" \
+    '[ ! -e "$work/no" ] && [ ! -e "$work/damaged/discover-moved" ]'
 
 # --- lever sets: one at a time
 printf 'transitions:f:a>b,levers\n0.2,none\n0.5,double_f\n1,none\n2,double_f\n2.5,none\n' > "$work/design.csv"

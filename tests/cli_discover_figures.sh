@@ -40,9 +40,11 @@ Rscript scripts/figures.R "$work/sw" > "$work/sw.log" 2>&1
 check_that "discover figures: make figures on the sweep draws its discover folders" \
     grep -q '^"prim_tradeoff_both",' "$work/sw/figures/index.csv"
 for f in prim_tradeoff_both prim_box_both; do
-    check_that "discover figures: $f.png and .pdf" [ -s "$work/sw/figures/$f.png" ] && [ -s "$work/sw/figures/$f.pdf" ]
+    check_all "discover figures: $f.png and .pdf" \
+        '[ -s "$work/sw/figures/$f.png" ] && [ -s "$work/sw/figures/$f.pdf" ]'
 done
 Rscript scripts/figures.R "$work/sw/discover-both" > "$work/d.log" 2>&1
-check_that "discover figures: make figures on a discover folder" \
-    [ -s "$work/sw/discover-both/figures/prim_tradeoff.png" ] && [ -s "$work/sw/discover-both/figures/prim_box.png" ]
+check_all "discover figures: make figures on a discover folder" \
+    '[ -s "$work/sw/discover-both/figures/prim_tradeoff.png" ] &&
+     [ -s "$work/sw/discover-both/figures/prim_box.png" ]'
 cli_done "discover figures"

@@ -20,7 +20,8 @@ ranks grid -- sweep tests/models/paths --grid "$work/grid.csv" --runs 200 --seed
 ranks oat -- sweep $S --oat --params 'transitions:*' --runs 20 --seed 4
 # routes and signposts travel in the ranks' parts: routes.csv and signposts.csv as one process's
 ranks story -- run $S --runs 400 --seed 7 --routes --signposts
-check_that "mpi: routes.csv and signposts.csv written" [ -s "$work/story-4/routes.csv" ] && [ -s "$work/story-4/signposts.csv" ]
+check_all "mpi: routes.csv and signposts.csv written" \
+    '[ -s "$work/story-4/routes.csv" ] && [ -s "$work/story-4/signposts.csv" ]'
 ranks story-model -- run tests/models/routes --runs 300 --seed 3 --routes --signposts --watch 0.5
 check_that "mpi: the routes model's two routes of absorbed" [ "$(grep -c '^absorbed,[0-9]' "$work/story-model-3/routes.csv")" -eq 2 ]
 check_that "mpi: the manifest records ranks and threads per rank" \

@@ -57,7 +57,8 @@ check_that "run: the target was met after 3000 runs" [ "$(row "$work/run-plain" 
 check_that "run: ... and the summary line says so" grep -q "met after 3000 runs" "$work/plain.out"
 # with routes and signposts: those of the replications of the batches used, as one process's
 ranks story -- run $S --precision 0.03 --seed 5 --routes --signposts
-check_that "story: routes.csv and signposts.csv written" [ -s "$work/story-plain/routes.csv" ] && [ -s "$work/story-plain/signposts.csv" ]
+check_all "story: routes.csv and signposts.csv written" \
+    '[ -s "$work/story-plain/routes.csv" ] && [ -s "$work/story-plain/signposts.csv" ]'
 # the ceiling first, in the middle of a batch (2,000 + 500)
 ranks ceiling -- run $S --precision 0.01 --runs 2500 --seed 3 --precision-for alliance_in_crisis@5 --paths 3
 check_that "ceiling: 2500 runs, target not met" [ "$(row "$work/ceiling-plain" runs),$(row "$work/ceiling-plain" precision_met)" = "2500,no" ]

@@ -60,7 +60,8 @@ printf 'parameter,values\ntransitions:f:a>b,0.2;0.5;1\nlevers,none;calm_h\n' > "
 sharded "sweep --grid" "$work/swg" -- sweep tests/models/paths --grid "$work/grid.csv" --runs 200 --seed 4
 sharded "sweep --oat" "$work/swo" -- sweep $S --oat --params 'transitions:*' --runs 30 --seed 4
 check_that "merge: the manifest says how many shards" grep -q '^merged_shards,3' "$work/cmp-merged/manifest.csv"
-check_that "sweep shards leave no work folder" [ ! -e "$work/swg.p1.partial" ] && [ ! -e "$work/swo.p3.partial" ]
+check_all "sweep shards leave no work folder" \
+    '[ ! -e "$work/swg.p1.partial" ] && [ ! -e "$work/swo.p3.partial" ]'
 # more shards than replications: empty shards are parts too
 expect "run: 4 shards of 3 replications" 0 "" -- run tests/models/two_state --runs 3 --quiet --out "$work/tiny"
 for i in 1 2 3 4; do
@@ -89,8 +90,8 @@ sharded_k() {
     done
 }
 sharded_k "run --routes --signposts" "$work/story" -- run $S --runs 500 --seed 7 --routes --signposts
-check_that "run --routes --signposts: routes.csv and signposts.csv are written" \
-    [ -s "$work/story-m3/routes.csv" ] && [ -s "$work/story-m3/signposts.csv" ]
+check_all "run --routes --signposts: routes.csv and signposts.csv are written" \
+    '[ -s "$work/story-m3/routes.csv" ] && [ -s "$work/story-m3/signposts.csv" ]'
 check_that "run --routes --signposts: the baseline has several routes of an outcome" \
     [ "$(grep -c '^usfk_reduced,[0-9]' "$work/story/routes.csv")" -gt 2 ]
 sharded_k "run --routes (tests/models/routes)" "$work/rts" -- run tests/models/routes --runs 400 --seed 3 --routes
@@ -229,7 +230,8 @@ if [ -x /usr/bin/time ]; then
     rm -rf "$work/refused"
     expect "merge refuses: a sweep part cut short" 65 "mem-cut.part: truncated: 2000000 bytes where its header says" \
         -- merge "$work/mem-cut.part" --quiet --out "$work/refused"
-    check_that "merge refuses: a sweep part cut short: nothing written" [ ! -e "$work/refused" ] && [ ! -e "$work/refused.partial" ]
+    check_all "merge refuses: a sweep part cut short: nothing written" \
+        '[ ! -e "$work/refused" ] && [ ! -e "$work/refused.partial" ]'
     rm -rf "$work"/mem-*
 else
     skip_part "shard: peak memory against a sweep shard's points" "/usr/bin/time is not installed"

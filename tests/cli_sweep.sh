@@ -54,14 +54,16 @@ for v in 'transitions:f:a>b,,transitions:g:x>y' 'transitions:f:a>b,' ',transitio
 done
 expect "sweep: --oat on a scenario without distributions" 64 \
     "^neasim sweep: --oat: the scenario has no numbers written as distributions" -- sweep tests/models/paths --oat --quiet --out "$work/sw"
-check_that "sweep: a refused option wrote nothing" [ ! -e "$work/sw" ] && [ ! -e "$work/sw.partial" ]
+check_all "sweep: a refused option wrote nothing" \
+    '[ ! -e "$work/sw" ] && [ ! -e "$work/sw.partial" ]'
 printf 'transitions:f:a>b,modifiers:1,transitions:f:a>b\n0.2,1,0.3\n' > "$work/d-twice.csv"
 expect "sweep: design names a column twice" 65 "d-twice.csv:1:[0-9]+: error: column 'transitions:f:a>b' appears twice" -- sweep tests/models/paths --design "$work/d-twice.csv" --quiet --out "$work/sw"
 printf 'transitions:f:a>b\n0.2,0.4\n' > "$work/d-one.csv"
 expect "sweep: a design of one column, a row of two cells (\"1 columns\" before)" 65 \
     "d-one.csv:2:5: error: this row has 2 cells but the header has 1 column \(a comma inside a value needs quotes" \
     -- sweep tests/models/paths --design "$work/d-one.csv" --quiet --out "$work/sw"
-check_that "sweep: a refused design wrote nothing" [ ! -e "$work/sw" ] && [ ! -e "$work/sw.partial" ]
+check_all "sweep: a refused design wrote nothing" \
+    '[ ! -e "$work/sw" ] && [ ! -e "$work/sw.partial" ]'
 # a `*` path and a narrower one may share numbers: the narrower wins, whatever the column order
 # (f:a>b at 2 and f:b>a at 0.1: f holds b with probability 2/2.1; 1/2 if the wildcard won)
 printf 'transitions:f:*>*,transitions:f:a>b\n0.1,2\n' > "$work/d-wide-first.csv"
@@ -146,7 +148,8 @@ check_that "sweep: ... events too" \
     [ "$(grep '^events_simulated,' "$work/sw-old/manifest.csv")" = "$(grep '^events_simulated,' "$work/sw-ref/manifest.csv")" ]
 
 # --- point files removed once assembled, unless --keep-points
-check_that "sweep: no points/ once assembled" [ ! -e "$work/sw-ref/points" ] && [ ! -e "$work/sw-dur/points" ]
+check_all "sweep: no points/ once assembled" \
+    '[ ! -e "$work/sw-ref/points" ] && [ ! -e "$work/sw-dur/points" ]'
 expect "sweep: --keep-points" 0 "" -- sweep scenarios/baseline --oat --params 'transitions:rok_nuclear_debate:*' --runs 200 --seed 9 --quiet --keep-points --out "$work/sw-keep"
 check_that "sweep: --keep-points keeps every sealed point" \
     [ "$(grep -l '^sum [0-9a-f]\{64\}$' "$work/sw-keep/points/"*.counts | wc -l)" -eq "$(tail -n +2 "$work/sw-ref/points.csv" | cut -d, -f1 | sort -u | wc -l)" ]

@@ -32,6 +32,72 @@ for f in tests/*.sh; do
     check_that "$f sources skip-lib.sh or cli-lib.sh" grep -qE '^source .*/(skip|cli)-lib\.sh"' "$f"
 done
 
+# ---- no check cut short: `check_that NAME [ a ] && [ b ]` checks only [ a ] (the shell runs
+# `&& [ b ]` after check_that has returned, and nothing counts it); a condition of several
+# commands is check_all NAME 'CONDITION' (cli-lib.sh) or check_that NAME bash -c '...'. Finds a
+# check_that whose command line, continuation lines joined, has && or || outside quotes and
+# command substitutions; made to fail on the form itself below.
+cut_short() { # FILE...: the offending check_that lines, as FILE:LINE
+    python3 - "$@" <<'PY'
+import sys
+
+def joined_lines(text):
+    lines, i = text.split("\n"), 0
+    while i < len(lines):
+        start, line = i, lines[i]
+        while line.endswith("\\") and i + 1 < len(lines):
+            i += 1
+            line = line[:-1] + " " + lines[i]
+        yield start + 1, line
+        i += 1
+
+def has_bare_list_operator(s):
+    stack = []  # "'" single quotes, '"' double quotes, "$(" and "(" inside one
+    i = 0
+    while i < len(s):
+        c, top = s[i], stack[-1] if stack else None
+        if top == "'":
+            if c == "'":
+                stack.pop()
+        elif c == "\\":
+            i += 1
+        elif top == '"':
+            if c == '"':
+                stack.pop()
+            elif s.startswith("$(", i):
+                stack.append("$(")
+                i += 1
+        elif c in "'\"":
+            stack.append(c)
+        elif s.startswith("$(", i):
+            stack.append("$(")
+            i += 1
+        elif c == "(" and top is not None:
+            stack.append("(")
+        elif c == ")" and top in ("$(", "("):
+            stack.pop()
+        elif top is None and c == "#" and (i == 0 or s[i - 1] in " \t"):
+            break
+        elif top is None and s[i:i + 2] in ("&&", "||"):
+            return True
+        i += 1
+    return False
+
+for path in sys.argv[1:]:
+    for n, line in joined_lines(open(path, encoding="utf-8").read()):
+        if line.lstrip().startswith("check_that ") and has_bare_list_operator(line):
+            print(f"{path}:{n}")
+PY
+}
+cut=$(cut_short tests/*.sh | tr '\n' ' ')
+check_that "no check_that cut short by && or || (use check_all): ${cut:-none}" test -z "$cut"
+printf '%s\n' 'check_that "two files" [ -s a ] && [ -s b ]' \
+    'check_that "or" test -s a ||' '    test -s b' \
+    'check_that "quoted" bash -c "[ -s a ] && [ -s b ]"' 'check_all "joined" '"'"'[ -s a ] && [ -s b ]'"'"'' \
+    'check_that "in a name ($(echo "a && b"))" test -s a' > "$work/cut.sh"
+check_that "the cut-short check finds both cut checks and only them ($(cut_short "$work/cut.sh" | tr '\n' ' '))" \
+    test "$(cut_short "$work/cut.sh" | tr '\n' ' ')" = "$work/cut.sh:1 $work/cut.sh:2 "
+
 # ---- tests/run-tests.sh on suites of its own --------------------------------------------------
 s=$work/suites
 mkdir -p "$s"
