@@ -237,4 +237,64 @@ else
     skip_part "shard: peak memory against a sweep shard's points" "/usr/bin/time is not installed"
 fi
 
+# --- a shard killed outright leaves its part's temporary file (PART.tmp-XXXXXX); the next shard
+# to write PART removes it, telling so, unless a live writer holds its lock or it is not a part's.
+# A sweep shard of 6,000 points takes a second or two to pack its part: killed with SIGKILL as
+# soon as that file has bytes.
+awk 'BEGIN { print "transitions:f:a>b,levers"
+    for (p = 0; p < 6000; p++) printf "%.4f,%s\n", 0.1 + (p % 97) / 1000, p % 3 ? "none" : "push_f" }' \
+    > "$work/d-kill.csv"
+kill_args=(sweep tests/models/paths --design "$work/d-kill.csv" --runs 2 --shard 1/1 --threads 1
+           --quiet --out "$work/k.part")
+"$NEASIM" "${kill_args[@]}" 2>/dev/null &
+pid=$! tmp=""
+for _ in $(seq 1 5000); do
+    tmp=$(compgen -G "$work/k.part.tmp-*") && [ -s "$tmp" ] && { kill -9 "$pid"; break; }
+    tmp=""
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.002
+done
+{ wait "$pid"; } 2>/dev/null # the shell's "Killed" too
+check_all "shard killed while writing its part: its temporary file is left (${tmp:-none seen})" \
+    '[ -n "$tmp" ] && [ -s "$tmp" ] && [ ! -e "$work/k.part" ]'
+expect "shard after a killed one: the temporary file is removed, and said so" 0 \
+    "k\.part\.tmp-[A-Za-z0-9]{6}: warning: removed: the temporary file of a shard's part, left by a shard that was killed before it finished \([0-9]+ bytes\)" \
+    -- "${kill_args[@]}" --resume
+check_that "shard after a killed one: no temporary file left" \
+    [ -z "$(compgen -G "$work/k.part.tmp-*")" ]
+expect "shard after a killed one: its part merges" 0 "" -- merge "$work/k.part" --quiet --out "$work/k-merged"
+check_that "shard after a killed one: every point merged" [ "$(wc -l < "$work/k-merged/points.csv")" = 12001 ]
+# a run shard (its part written whole at the end) tidies the same way: a stale part's file
+# (unlocked, the magic number), an empty one (killed before its first write) are removed; one whose
+# writer holds its lock (flock, as neasim does), or one that is not a part, is left alone
+printf 'NSMPART\0cut' > "$work/r.part.tmp-stale1"
+: > "$work/r.part.tmp-empty1"
+printf 'NSMPART\0live' > "$work/r.part.tmp-live01"
+echo "my notes" > "$work/r.part.tmp-notes1"
+if command -v flock >/dev/null; then
+    flock "$work/r.part.tmp-live01" sleep 30 &
+    holder=$!
+    for _ in $(seq 1 100); do # until the lock is taken
+        flock -n "$work/r.part.tmp-live01" true 2>/dev/null || break
+        sleep 0.02
+    done
+    out=$("$NEASIM" run tests/models/two_state --runs 20 --shard 1/2 --quiet --out "$work/r.part" 2>&1)
+    check_that "run shard: exits 0 and writes its part" [ -s "$work/r.part" ]
+    check_all "run shard: a stale part's temporary file removed, and said so" \
+        '[ ! -e "$work/r.part.tmp-stale1" ] &&
+         grep -q "r.part.tmp-stale1: warning: removed: .* (11 bytes)" <<<"$out"'
+    check_all "run shard: an empty one removed" \
+        '[ ! -e "$work/r.part.tmp-empty1" ] &&
+         grep -q "r.part.tmp-empty1: warning: removed: .* (0 bytes)" <<<"$out"'
+    check_all "run shard: one whose writer holds its lock left alone, silently" \
+        '[ -e "$work/r.part.tmp-live01" ] && ! grep -q "tmp-live01" <<<"$out"'
+    check_all "run shard: one that is not a part left alone, and said so" \
+        'grep -qx "my notes" "$work/r.part.tmp-notes1" &&
+         grep -q "r.part.tmp-notes1: warning: named like the temporary file of a shard.s part, but it is not one" <<<"$out"'
+    kill "$holder" 2>/dev/null
+    wait "$holder" 2>/dev/null
+else
+    skip_part "shard: a temporary file whose writer holds its lock is left alone" "flock (util-linux) is not installed"
+fi
+
 cli_done shards

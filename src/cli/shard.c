@@ -166,6 +166,8 @@ int nsm_cli_finish_part(const char *command, nsm_status st, nsm_part *p, const c
                 nsm_cli_stop_name());
     else if (st != NSM_OK)
         nsm_cli_print_diag(command, st, d);
+    else /* e.g. a killed shard's temporary file removed (nsm_part_save): said even with --quiet */
+        nsm_cli_print_warnings(d, 0);
     nsm_cli_catch_sigint(0);
     return code;
 }

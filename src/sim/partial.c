@@ -9,6 +9,7 @@
 */
 #include "neasim/partial.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -218,10 +220,10 @@ void nsm_part_free(nsm_part *p)
 {
     if (!p)
         return;
+    if (p->temp) /* never a part that was read: only the temporary file of one never saved */
+        unlink(p->path); /* before close, which drops its lock (make_temp) */
     if (p->fd >= 0)
         close(p->fd);
-    if (p->temp) /* never a part that was read: only the temporary file of one never saved */
-        unlink(p->path);
     free(p->path);
     nsm_part_head_release(&p->head);
     free(p->buf);
@@ -500,10 +502,100 @@ nsm_status nsm_part_check_dest(const char *path, nsm_diag *diag)
     return NSM_OK;
 }
 
-/* A temporary file beside path (PATH.tmp-XXXXXX), with the mode a new file gets: its fd, or -1
-** with errno; *tmp its name (NULL when out of memory). */
-static int make_temp(const char *path, char **tmp)
+/* ---- temporary files and the ones a killed shard left ----
+** A part is written to PATH.tmp-XXXXXX beside it and renamed over PATH when whole. A shard killed
+** outright (kill -9, a node lost, a job past its time limit) leaves that file behind, as large as
+** the part had grown; the next shard to write PATH removes it. Whose file it is comes from a lock,
+** not from a process id in the name: the writer holds flock(LOCK_EX) on its temporary file from
+** mkstemp until it has renamed it (on a duplicate of its descriptor: close_held), and the kernel
+** drops the lock however the writer ends, so a temporary file whose lock can be taken has no
+** writer. Over NFS, flock is a lock the server keeps for every host; a file system where the
+** lock cannot be taken at all (ENOLCK, ENOTSUP) leaves the file alone, with a warning. A file
+** whose bytes do not begin as a part's (empty, or a prefix of the magic number) is not ours: left
+** alone, with a warning. */
+
+/* "BASE.tmp-" and six characters of mkstemp's alphabet. */
+static int is_temp_name(const char *name, const char *base)
 {
+    size_t nb = strlen(base);
+    if (strncmp(name, base, nb) != 0 || strncmp(name + nb, ".tmp-", 5) != 0)
+        return 0;
+    const char *x = name + nb + 5;
+    return strlen(x) == 6 && strspn(x, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                       "0123456789") == 6;
+}
+
+/* Does the open file fd begin as a part does (nothing yet, or the start of MAGIC)? */
+static int begins_as_part(int fd)
+{
+    unsigned char head[sizeof MAGIC];
+    ssize_t n = pread(fd, head, sizeof head, 0);
+    return n >= 0 && memcmp(head, MAGIC, (size_t)n) == 0;
+}
+
+/* The temporary file tmp, if no writer holds it and it is a part's: removed, and said in diag. */
+static void remove_if_stale(const char *tmp, nsm_diag *diag)
+{
+    int fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return; /* gone meanwhile (its writer renamed it), or not a file we may read */
+    struct stat held, now;
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK) /* a live writer holds it: EWOULDBLOCK, and nothing to say */
+            nsm_diag_warn(diag, tmp, 0, 0, "temporary file of a shard's part whose writer "
+                          "cannot be told (this file system takes no locks: %s); left alone: "
+                          "delete it if no shard is writing there", strerror(errno));
+        close(fd);
+        return;
+    }
+    /* still the file of that name (not renamed into place before the lock came free)? */
+    if (fstat(fd, &held) != 0 || lstat(tmp, &now) != 0 || held.st_dev != now.st_dev ||
+        held.st_ino != now.st_ino || !S_ISREG(held.st_mode)) {
+        close(fd);
+        return;
+    }
+    if (!begins_as_part(fd))
+        nsm_diag_warn(diag, tmp, 0, 0, "named like the temporary file of a shard's part, but "
+                      "it is not one; left alone");
+    else if (unlink(tmp) != 0)
+        nsm_diag_warn(diag, tmp, 0, 0, "cannot remove this temporary file of a shard that was "
+                      "stopped before it finished: %s", strerror(errno));
+    else
+        nsm_diag_warn(diag, tmp, 0, 0, "removed: the temporary file of a shard's part, left by "
+                      "a shard that was killed before it finished (%lld bytes)",
+                      (long long)held.st_size);
+    close(fd);
+}
+
+/* Every stale temporary file of path's part (above). */
+static void clean_stale(const char *path, nsm_diag *diag)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+    char *dir = dl ? strndup(path, dl) : strdup(".");
+    DIR *d = dir ? opendir(dir) : NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (!is_temp_name(e->d_name, path + dl))
+            continue;
+        size_t n = dl + strlen(e->d_name) + 1;
+        char *tmp = malloc(n);
+        if (!tmp)
+            break; /* only tidying: the part is written all the same */
+        snprintf(tmp, n, "%.*s%s", (int)dl, path, e->d_name);
+        remove_if_stale(tmp, diag);
+        free(tmp);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+}
+
+/* A temporary file beside path (PATH.tmp-XXXXXX), with the mode a new file gets and its writer's
+** lock (above): its fd, or -1 with errno; *tmp its name (NULL when out of memory). Stale ones of
+** path are removed first. */
+static int make_temp(const char *path, char **tmp, nsm_diag *diag)
+{
+    clean_stale(path, diag);
     size_t len = strlen(path) + 16;
     if (!(*tmp = malloc(len))) {
         errno = ENOMEM;
@@ -513,6 +605,8 @@ static int make_temp(const char *path, char **tmp)
     mode_t mask = umask(0);
     umask(mask);
     int fd = mkstemp(*tmp);
+    if (fd >= 0)
+        (void)flock(fd, LOCK_EX | LOCK_NB); /* a new file: only a file system without locks fails */
     if (fd >= 0 && fchmod(fd, 0666 & ~mask) != 0) {
         int err = errno;
         close(fd);
@@ -532,7 +626,7 @@ nsm_status nsm_part_create(const nsm_part_head *head, const char *path, nsm_part
         return st;
     nsm_part *p = nsm_part_new(head);
     char *tmp = NULL;
-    int fd = p ? make_temp(path, &tmp) : -1;
+    int fd = p ? make_temp(path, &tmp, diag) : -1;
     if (fd < 0) {
         int err = errno;
         nsm_part_free(p);
@@ -548,12 +642,29 @@ nsm_status nsm_part_create(const nsm_part_head *head, const char *path, nsm_part
     return NSM_OK;
 }
 
-/* A part written to its temporary file (nsm_part_create): synced and renamed over path. */
+/* Close fd, a temporary file's, keeping its writer's lock (make_temp) on a duplicate returned
+** in *held (-1 if there is none): a lock belongs to the open file, which a duplicate shares, so
+** the file is closed, and a failed close (NFS reports lost writes there) seen, before the rename,
+** yet the lock stays until the temporary name is gone. 0, or -1 with errno. */
+static int close_held(int fd, int *held)
+{
+    *held = dup(fd);
+    int rc = *held < 0 ? -1 : 0, err = errno;
+    if (close(fd) != 0 && rc == 0) {
+        rc = -1;
+        err = errno;
+    }
+    errno = err;
+    return rc;
+}
+
+/* A part written to its temporary file (nsm_part_create): synced, closed and renamed over path. */
 static nsm_status save_file(nsm_part *p, const char *path, nsm_diag *diag)
 {
     int ok = p->sealed && p->fd >= 0 && fsync(p->fd) == 0;
     int err = ok || (p->sealed && p->fd >= 0) ? errno : EINVAL; /* EINVAL: not sealed, or saved */
-    if (p->fd >= 0 && close(p->fd) != 0 && ok) {
+    int held = -1;
+    if (p->fd >= 0 && close_held(p->fd, &held) != 0 && ok) {
         ok = 0;
         err = errno;
     }
@@ -562,6 +673,10 @@ static nsm_status save_file(nsm_part *p, const char *path, nsm_diag *diag)
         ok = 0;
         err = errno;
     }
+    if (!ok && held >= 0) /* nsm_part_free would remove it too, but after the lock is gone */
+        unlink(p->path);
+    if (held >= 0)
+        close(held);
     if (!ok) /* nsm_part_free removes the temporary file */
         return nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", path, strerror(err));
     free(p->path);
@@ -579,12 +694,12 @@ nsm_status nsm_part_save(nsm_part *p, const char *path, nsm_diag *diag)
     if (p->temp) /* nsm_part_create's */
         return save_file(p, path, diag);
     char *tmp = NULL;
-    int fd = make_temp(path, &tmp);
+    int fd = make_temp(path, &tmp, diag);
     if (!tmp)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
     int ok = fd >= 0 && write_all(fd, p->buf, p->n) == 0 && fsync(fd) == 0;
-    int err = errno;
-    if (fd >= 0 && close(fd) != 0 && ok) {
+    int err = errno, held = -1;
+    if (fd >= 0 && close_held(fd, &held) != 0 && ok) {
         ok = 0;
         err = errno;
     }
@@ -594,6 +709,8 @@ nsm_status nsm_part_save(nsm_part *p, const char *path, nsm_diag *diag)
     }
     if (!ok && fd >= 0)
         unlink(tmp);
+    if (held >= 0)
+        close(held);
     nsm_status st = ok ? NSM_OK
                        : nsm_diag_error(diag, err == ENOMEM ? NSM_ERR_NOMEM : NSM_ERR_IO,
                                         "cannot write %s: %s", path, strerror(err));
