@@ -327,7 +327,8 @@ echo "  wall ${wall} s, peak memory ${rss} KiB, $(awk -v w="$wall" -v n="$sweep_
     --runs "$sweep_runs" --quiet --out "$tmp/sweep-small" >/dev/null
 read -r wall2 rss2 < "$tmp/time-small"
 echo "  10 points: wall ${wall2} s, peak memory ${rss2} KiB (the same peak memory is the target)"
-# peak_at LOW HIGH OPTIONS: the peak memory of a sweep of the baseline at LOW and at HIGH points,
+# peak_at LOW HIGH OPTIONS: the peak memory of a sweep of the baseline (or of $peak_model) at LOW
+# and at HIGH points,
 # 2 replications a point, into peak_lo and peak_hi (KiB), and per_point, the bytes a point between
 # them. OPTIONS N prints the sweep's options for N points (writing any file they name); the
 # sweep's folder stays in $tmp/peak-N until the next call.
@@ -336,7 +337,7 @@ peak_at() {
     for p in "$1" "$2"; do
         rm -rf "$tmp/peak-$p"
         read -ra args < <("$3" "$p")
-        /usr/bin/time -f "%M" -o "$tmp/rss-$p" "$build/neasim" sweep scenarios/baseline "${args[@]}" \
+        /usr/bin/time -f "%M" -o "$tmp/rss-$p" "$build/neasim" sweep "${peak_model:-scenarios/baseline}" "${args[@]}" \
             --runs 2 --quiet --out "$tmp/peak-$p" >/dev/null
     done
     peak_lo=$(cat "$tmp/rss-$1")
@@ -377,3 +378,30 @@ n_unc=$(head -1 "$tmp/peak-500/design.csv" | tr ',' '\n' | grep -vcE '^(point|le
 echo "  --lhs over all $n_unc uncertain numbers, 2 replications a point: peak memory" \
     "$peak_lo KiB at 500 points, $peak_hi KiB at 5000" \
     "($per_point bytes a point; each point made from the seed, none held)"
+# what grows there is not the design but the count tables, which follow the largest count drawn
+# (the launch days', as in a run: the memory section above; 10 times the points are 10 times the
+# replications): the same on a model with no long-tailed count is flat
+peak_model=tests/models/uncertain peak_at 500 5000 lhs_options
+echo "  the same on tests/models/uncertain (no long-tailed count): $peak_lo KiB at 500 points," \
+    "$peak_hi KiB at 5000 ($per_point bytes a point)"
+# a sweep shard writes its part to its file a point at a time, and a merge reads a part a section
+# at a time: the same peak at 1,000 and 6,000 points is the target (a part was held whole before:
+# about 900 bytes a point for the shard, twice the part's bytes for the merge)
+for p in 1000 6000; do
+    awk -v n="$p" 'BEGIN { print "transitions:f:a>b,levers"
+        for (k = 0; k < n; k++) printf "%.4f,%s\n", 0.1 + (k % 97) / 1000, k % 3 ? "none" : "push_f" }' \
+        > "$tmp/shard-design-$p.csv"
+    rm -rf "$tmp/shard-$p.part" "$tmp/merged-$p"
+    /usr/bin/time -f "%M" -o "$tmp/rss-shard-$p" "$build/neasim" sweep tests/models/paths \
+        --design "$tmp/shard-design-$p.csv" --runs 2 --shard 1/1 --threads 1 --quiet \
+        --out "$tmp/shard-$p.part" >/dev/null
+    /usr/bin/time -f "%M" -o "$tmp/rss-merge-$p" "$build/neasim" merge "$tmp/shard-$p.part" \
+        --threads 1 --quiet --out "$tmp/merged-$p" >/dev/null
+done
+per_kib() { awk -v a="$(cat "$1")" -v b="$(cat "$2")" 'BEGIN { printf "%.0f", (b - a) * 1024 / 5000 }'; }
+echo "  sweep --shard 1/1 of a design file over tests/models/paths, 2 replications a point: peak" \
+    "memory $(cat "$tmp/rss-shard-1000") KiB at 1000 points, $(cat "$tmp/rss-shard-6000") KiB at" \
+    "6000 ($(per_kib "$tmp/rss-shard-1000" "$tmp/rss-shard-6000") bytes a point); its part's merge:" \
+    "$(cat "$tmp/rss-merge-1000") and $(cat "$tmp/rss-merge-6000") KiB" \
+    "($(per_kib "$tmp/rss-merge-1000" "$tmp/rss-merge-6000") bytes a point; $(stat -c %s "$tmp/shard-6000.part")" \
+    "bytes of part at 6000)"
