@@ -288,6 +288,46 @@ static void test_split_and_merge(void **state)
     nsm_test_release(&other);
 }
 
+/* nsm_accum_merge_take, the last merge of a run's threads, adds as nsm_accum_merge does: into an
+** accumulator with nothing recorded (its tables moved), into one with counts (added), and from one
+** with nothing; the accumulator taken from is left empty with its count tables freed, and records
+** again as a new one would. On a model with counted events and their long-tailed tables. */
+static void test_merge_take(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("counts");
+    nsm_accum *p[3], *added = nsm_accum_alloc(m), *taken = nsm_accum_alloc(m);
+    const uint64_t first[3] = {0, 700, 1500}, runs[3] = {700, 800, 0};
+    for (int k = 0; k < 3; k++) {
+        p[k] = nsm_accum_alloc(m);
+        assert_int_equal(run_into(m, p[k], 8, first[k], runs[k] ? runs[k] : 1, 1, NULL), NSM_OK);
+        if (!runs[k])
+            nsm_accum_reset(p[k]); /* recorded once, then emptied: cells but no counts */
+        assert_int_equal(nsm_accum_merge(added, p[k]), NSM_OK);
+    }
+    for (int k = 0; k < 3; k++)
+        assert_int_equal(nsm_accum_merge_take(taken, p[k]), NSM_OK);
+    char *a = nsm_test_write_tables(m, added), *b = nsm_test_write_tables(m, taken);
+    assert_true(nsm_test_same_tables(a, b));
+    assert_int_equal(nsm_accum_runs(taken), 1500);
+    /* what was taken from records again: the same tables as a new accumulator's */
+    nsm_accum *fresh = nsm_accum_alloc(m);
+    assert_int_equal(nsm_accum_runs(p[0]), 0);
+    assert_int_equal(run_into(m, p[0], 9, 0, 900, 2, NULL), NSM_OK);
+    assert_int_equal(run_into(m, fresh, 9, 0, 900, 2, NULL), NSM_OK);
+    char *c = nsm_test_write_tables(m, p[0]), *d = nsm_test_write_tables(m, fresh);
+    assert_true(nsm_test_same_tables(c, d));
+    assert_false(nsm_test_same_tables(a, c));
+    for (char **dir = (char *[]){a, b, c, d, NULL}; *dir; dir++)
+        nsm_test_remove_dir(*dir);
+    for (int k = 0; k < 3; k++)
+        nsm_accum_free(p[k]);
+    nsm_accum_free(added);
+    nsm_accum_free(taken);
+    nsm_accum_free(fresh);
+    nsm_model_free(m);
+}
+
 /* A loop of zero-delay effects is a runtime error with a message that says what to change. */
 static void test_effect_loop_is_an_error(void **state)
 {
@@ -318,6 +358,7 @@ int main(void)
         cmocka_unit_test(test_delayed_effect),
         cmocka_unit_test(test_thread_count_invariance),
         cmocka_unit_test(test_split_and_merge),
+        cmocka_unit_test(test_merge_take),
         cmocka_unit_test(test_effect_loop_is_an_error),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);

@@ -33,6 +33,11 @@ void nsm_accum_reset(nsm_accum *a);
 
 /* Add `from` into `into` (same model). NSM_ERR_NOMEM if a histogram could not grow. */
 nsm_status nsm_accum_merge(nsm_accum *into, const nsm_accum *from);
+/* The same, and `from` left empty (as after nsm_accum_reset) with its count tables freed: where
+** `into` has recorded no count of a table, `from`'s is moved into it rather than copied. For the
+** last merge of a run's threads, so that the result does not take a copy of every table beside
+** the threads' own (a thread's tables grow again if it records more). */
+nsm_status nsm_accum_merge_take(nsm_accum *into, nsm_accum *from);
 
 /* --- Recording, called by the engine (indices are report indices, 0..n_reports) --- */
 

@@ -8,7 +8,9 @@
 ** difference arrays over the report index, zeros included).
 ** The engine writes a stay's difference entries and an event's counts in place (actions.c,
 ** engine.c, internal.h: nsmi_accum_period, nsmi_accum_cumulative), and calls the event functions
-** here only when a table must grow (issue 14): a change to the layout changes those too.
+** here only when a table must grow (issue 14): a change to the layout changes those too. The
+** last merge of a run's threads moves their tables rather than copying them (merge_take), as a
+** table is report dates x count values and each thread has its own.
 */
 #include "neasim/accum.h"
 
@@ -155,6 +157,40 @@ nsm_status nsm_accum_merge(nsm_accum *into, const nsm_accum *from)
             return NSM_ERR_NOMEM;
     }
     return NSM_OK;
+}
+
+/* from's table moved into an empty into, or added to it and freed: from is left as a new
+** accumulator's table (no cells), into holds the sum either way. */
+static nsm_status take_table(count_table *into, count_table *from, int cols)
+{
+    if (into->max_seen < 0) { /* nothing recorded in into: from's cells are the sum */
+        free(into->cells);
+        *into = *from;
+    } else if (merge_table(into, from, cols)) {
+        return NSM_ERR_NOMEM;
+    } else {
+        free(from->cells);
+    }
+    *from = (count_table){NULL, 0, -1};
+    return NSM_OK;
+}
+
+nsm_status nsm_accum_merge_take(nsm_accum *into, nsm_accum *from)
+{
+    const nsm_model *m = into->m;
+    for (int e = 0; e < m->n_events; e++) { /* the count tables: moved or added, then freed */
+        count_table *t[3] = {&from->period[e], &from->yearly[e], &from->cumul[e]};
+        count_table *u[3] = {&into->period[e], &into->yearly[e], &into->cumul[e]};
+        const int width[3] = {from->cols, from->ycols, from->cols};
+        for (int k = 0; k < 3; k++)
+            if (take_table(u[k], t[k], width[k]))
+                return NSM_ERR_NOMEM;
+    }
+    /* the rest as nsm_accum_merge adds it (from's count tables are empty now: they add nothing) */
+    nsm_status st = nsm_accum_merge(into, from);
+    if (st == NSM_OK)
+        nsm_accum_reset(from);
+    return st;
 }
 
 static void diff_add(int64_t *row, int i0, int i1)
