@@ -1153,7 +1153,7 @@ nsm_status nsm_part_read_accum(nsm_part *p, nsm_accum *into, nsm_diag *diag)
         st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", p->name);
     else if (rc == -1 || c.bad || c.pos != c.n)
         st = refuse(p, diag, "damaged: an accumulator does not have the length it states");
-    else if (nsm_accum_merge(into, a) != NSM_OK)
+    else if (nsm_accum_merge_take(into, a) != NSM_OK) /* the first part's tables moved, not copied */
         st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging %s", p->name);
     nsm_accum_free(a);
     return st;
