@@ -203,8 +203,9 @@ check_that "merge: the first of the good parts still merge" "$NEASIM" merge "$wo
 # at a time, and a merge reads a part's seal a block at a time and then a section at a time. Both
 # held the whole part before: about 900 bytes a point for the shard, twice the part's bytes for
 # the merge (4.5 and 5.5 MiB more at 6,000 points than at 1,000). 2 replications a point, one
-# thread.
-if [ -x /usr/bin/time ]; then
+# thread. Not under a sanitizer build (make check-asan): its quarantine keeps freed memory, so the
+# peak grows with what was ever allocated (195,012 and 628,420 KiB for the two shards).
+if [ -x /usr/bin/time ] && ! ldd "$NEASIM" 2>/dev/null | grep -q libasan; then
     awk 'BEGIN { print "transitions:f:a>b,levers"
         for (p = 0; p < 6000; p++) printf "%.4f,%s\n", 0.1 + (p % 97) / 1000, p % 3 ? "none" : "push_f" }' \
         > "$work/d-6000.csv"
@@ -234,7 +235,8 @@ if [ -x /usr/bin/time ]; then
         '[ ! -e "$work/refused" ] && [ ! -e "$work/refused.partial" ]'
     rm -rf "$work"/mem-*
 else
-    skip_part "shard: peak memory against a sweep shard's points" "/usr/bin/time is not installed"
+    skip_part "shard: peak memory against a sweep shard's points" \
+        "/usr/bin/time is not installed, or this is a sanitizer build, whose peak is not neasim's (make test measures it)"
 fi
 
 # --- a shard killed outright leaves its part's temporary file (PART.tmp-XXXXXX); the next shard

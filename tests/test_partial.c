@@ -156,6 +156,65 @@ static void test_slices_add_up_to_the_whole(void **state)
     nsm_model_free(m);
 }
 
+/* A part in a file reads its accumulator through a window of 64 KiB, straight into the results:
+** the baseline's tables (launch days: hundreds of count values x 121 report dates) are several
+** windows, and two slices read from their files, and the same parts read from memory, add up to
+** the whole run in every count; a file changed after its seal was checked is refused half-way. */
+static void test_accum_read_from_file(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("scenarios/baseline");
+    nsm_accum *whole = run_slice(m, 0, 1000), *a = run_slice(m, 0, 450), *b = run_slice(m, 450, 550);
+    char dir[] = "/tmp/nsm-test-partial-XXXXXX", pa[64], pb[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(pa, sizeof pa, "%s/a", dir);
+    snprintf(pb, sizeof pb, "%s/b", dir);
+    nsm_part *wa = part_of(a), *wb = part_of(b), *ra = NULL, *rb = NULL;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_part_save(wa, pa, &d), NSM_OK);
+    assert_int_equal(nsm_part_save(wb, pb, &d), NSM_OK);
+    size_t n;
+    nsm_part_bytes(wa, &n);
+    assert_true(n > 4 * 65536); /* several windows */
+    nsm_accum *from_files = nsm_accum_alloc(m), *from_memory = nsm_accum_alloc(m);
+    assert_int_equal(nsm_part_load(pa, &ra, &d), NSM_OK);
+    assert_int_equal(nsm_part_load(pb, &rb, &d), NSM_OK);
+    assert_int_equal(nsm_part_read_accum(ra, from_files, &d), NSM_OK);
+    assert_int_equal(nsm_part_read_accum(rb, from_files, &d), NSM_OK);
+    assert_true(nsm_part_at_end(ra) && nsm_part_at_end(rb));
+    assert_same_accum(m, whole, from_files);
+    nsm_part_free(ra);
+    nsm_part_free(rb);
+    ra = nsm_test_reopen(wa, "a");
+    rb = nsm_test_reopen(wb, "b");
+    assert_int_equal(nsm_part_read_accum(rb, from_memory, &d), NSM_OK);
+    assert_int_equal(nsm_part_read_accum(ra, from_memory, &d), NSM_OK);
+    assert_same_accum(m, whole, from_memory);
+    nsm_part_free(ra);
+    nsm_part_free(rb);
+    /* checked, then its file replaced by the other part's bytes: refused, not mixed in */
+    assert_int_equal(nsm_part_load(pa, &ra, &d), NSM_OK);
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%s/t", dir);
+    assert_int_equal(link(pb, tmp), 0);
+    assert_int_equal(rename(tmp, pa), 0);
+    nsm_accum *refused = nsm_accum_alloc(m);
+    assert_int_equal(nsm_part_read_accum(ra, refused, &d), NSM_ERR_IO);
+    assert_non_null(strstr(d.error, "it changed after its seal was checked"));
+    nsm_part_free(ra);
+    assert_int_equal(unlink(pa), 0);
+    assert_int_equal(unlink(pb), 0);
+    assert_int_equal(rmdir(dir), 0);
+    nsm_diag_release(&d);
+    for (nsm_accum **x = (nsm_accum *[]){whole, a, b, from_files, from_memory, refused, NULL}; *x;
+         x++)
+        nsm_accum_free(*x);
+    nsm_part_free(wa);
+    nsm_part_free(wb);
+    nsm_model_free(m);
+}
+
 /* Paired accumulators, doubles of every kind and bytes come back as they were. */
 static void test_paired_reals_bytes_exact(void **state)
 {
@@ -435,6 +494,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_slices_add_up_to_the_whole),
+        cmocka_unit_test(test_accum_read_from_file),
         cmocka_unit_test(test_paired_reals_bytes_exact),
         cmocka_unit_test(test_damage_refused),
         cmocka_unit_test(test_wrong_section_and_shape),

@@ -791,12 +791,51 @@ static nsm_status unreadable(const nsm_part *p, nsm_diag *diag)
 }
 
 /* A cursor over one section's payload; `bad` is set (and stays) when a read would overrun it,
-** `nomem` when a string read could not be copied (the part is then not damaged). */
+** `nomem` when a string read could not be copied (the part is then not damaged). The payload is
+** in memory at b, or, for an accumulator's section of a part in a file (next_section's
+** `stream`), read from the file through a window of it (src's buf, holding payload bytes w0 ..
+** w0 + wn): an accumulator's count tables are the bulk of a part (report dates x count values),
+** and reading the section whole held them twice more beside the results they are added into
+** (two run shards of a 100-year monthly baseline, 65 MB each, merged at 270 MB). `err` is the
+** errno of a failed read of the window (then bad is set too). */
 typedef struct {
     const unsigned char *b;
     size_t n, pos;
     int bad, nomem;
+    nsm_part *src;    /* streaming: the part whose file holds the payload, else NULL */
+    size_t at;        /* streaming: the payload's offset in the file */
+    size_t w0, wn;
+    int err;
 } cursor;
+
+enum { WINDOW = 1 << 16 }; /* bytes of a streamed section read at a time */
+
+/* Payload bytes pos .. pos + n in the window, read from the file when they are not; NULL with
+** c->err when they cannot be read. */
+static const unsigned char *window(cursor *c, size_t n)
+{
+    nsm_part *p = c->src;
+    if (c->pos >= c->w0 && c->pos + n <= c->w0 + c->wn)
+        return p->buf + (c->pos - c->w0);
+    size_t left = c->n - c->pos, want = left < WINDOW ? left : WINDOW;
+    want = want < n ? n : want;
+    if (want + 1 > p->cap) {
+        unsigned char *b = realloc(p->buf, want + 1);
+        if (!b) {
+            c->err = ENOMEM;
+            return NULL;
+        }
+        p->buf = b;
+        p->cap = want + 1;
+    }
+    if (copy_at(p, c->at + c->pos, p->buf, want) != 0) {
+        c->err = errno ? errno : EIO;
+        return NULL;
+    }
+    c->w0 = c->pos;
+    c->wn = want;
+    return p->buf;
+}
 
 static const unsigned char *take(cursor *c, uint64_t n)
 {
@@ -804,7 +843,11 @@ static const unsigned char *take(cursor *c, uint64_t n)
         c->bad = 1;
         return NULL;
     }
-    const unsigned char *b = c->b + c->pos;
+    const unsigned char *b = c->src ? window(c, (size_t)n) : c->b + c->pos;
+    if (!b) {
+        c->bad = 1;
+        return NULL;
+    }
     c->pos += (size_t)n;
     return b;
 }
@@ -836,19 +879,29 @@ static char *get_str(cursor *c)
 }
 
 /* Add n little-endian integers to x. */
+/* n values added into x, a window's worth at a time (a streamed cursor holds no more). */
 static void add_i64s(cursor *c, int64_t *x, size_t n)
 {
-    const unsigned char *b = take(c, (uint64_t)n * 8);
-    for (size_t k = 0; b && k < n; k++)
-        x[k] += (int64_t)get_le(b + 8 * k, 8);
+    if (n > (c->n - c->pos) / 8) { /* refused before any is added */
+        c->bad = 1;
+        return;
+    }
+    while (n > 0 && !c->bad) {
+        size_t k = n < WINDOW / 8 ? n : WINDOW / 8;
+        const unsigned char *b = take(c, (uint64_t)k * 8);
+        for (size_t i = 0; b && i < k; i++)
+            x[i] += (int64_t)get_le(b + 8 * i, 8);
+        x += k;
+        n -= k;
+    }
 }
 
-/* n sums of squares written by put_draws into sq. */
-static void get_u128s(cursor *c, nsmi_u128 *sq, size_t n)
+/* n sums of squares written by put_draws, added into sq. */
+static void add_u128s(cursor *c, nsmi_u128 *sq, size_t n)
 {
     for (size_t k = 0; !c->bad && k < n; k++) {
         uint64_t lo = get_u64(c);
-        sq[k] = (nsmi_u128)get_u64(c) << 64 | lo;
+        sq[k] += (nsmi_u128)get_u64(c) << 64 | lo;
     }
 }
 
@@ -857,9 +910,19 @@ static nsm_status refuse(const nsm_part *p, nsm_diag *diag, const char *what)
     return nsm_diag_error(diag, NSM_ERR_INPUT, "%s: %s", p->name, what);
 }
 
-/* The next section, which must have `tag`; its payload in *c. */
+/* After its last section has been read, a part's file is let go (reopen opens it again). */
+static void let_go_after_last(nsm_part *p)
+{
+    if (p->path && p->fd >= 0 && p->pos == p->tail) {
+        close(p->fd);
+        p->fd = -1;
+    }
+}
+
+/* The next section, which must have `tag`; its payload in *c: in memory, or with `stream` (a
+** part in a file) read through the cursor's window. */
 static nsm_status next_section(nsm_part *p, uint32_t tag, const char *what, cursor *c,
-                               nsm_diag *diag)
+                               nsm_diag *diag, int stream)
 {
     size_t limit = p->n - SEAL;
     unsigned char hd[SECTION];
@@ -877,22 +940,21 @@ static nsm_status next_section(nsm_part *p, uint32_t tag, const char *what, curs
                                        p->name, what);
         return st;
     }
-    const unsigned char *b = bytes_at(p, p->pos + SECTION, (size_t)len);
-    if (!b)
+    stream = stream && p->path;
+    const unsigned char *b = stream ? NULL : bytes_at(p, p->pos + SECTION, (size_t)len);
+    if (!stream && !b)
         return unreadable(p, diag);
-    *c = (cursor){b, (size_t)len, 0, 0, 0};
+    *c = (cursor){b, (size_t)len, 0, 0, 0, stream ? p : NULL, p->pos + SECTION, 0, 0, 0};
     p->pos += SECTION + (size_t)len;
-    if (p->path && p->fd >= 0 && p->pos == p->tail) { /* its last section: let the file go */
-        close(p->fd);
-        p->fd = -1;
-    }
+    if (!stream) /* a streamed one still reads the file: its reader lets it go */
+        let_go_after_last(p);
     return NSM_OK;
 }
 
 static nsm_status read_head(nsm_part *p, nsm_diag *diag)
 {
     cursor c;
-    nsm_status st = next_section(p, TAG_HEAD, "its head", &c, diag);
+    nsm_status st = next_section(p, TAG_HEAD, "its head", &c, diag, 0);
     if (st != NSM_OK)
         return st;
     nsm_part_head *h = &p->head;
@@ -1097,73 +1159,77 @@ static nsm_status shape_differs(const nsm_part *p, nsm_diag *diag)
                   "scenario?)");
 }
 
-/* A count table of the section into t (fresh: rows = max_seen + 1). 0, -1 damaged, -2 memory. */
-static int get_table(cursor *c, nsmi_count_table *t, int cols)
+/* A count table of the section added into t (grown to its rows if need be). 0, -1 damaged, -2
+** out of memory. */
+static int add_table(cursor *c, nsmi_count_table *t, int cols)
 {
     int64_t max_seen = (int64_t)get_u64(c);
     if (c->bad || max_seen < -1 || (uint64_t)(max_seen + 1) > (c->n - c->pos) / 8 / (size_t)cols)
         return -1;
-    free(t->cells);
-    t->cells = NULL;
-    t->rows = 0;
-    t->max_seen = max_seen;
     if (max_seen < 0)
         return 0;
-    size_t n = (size_t)(max_seen + 1) * (size_t)cols;
-    if (!(t->cells = calloc(n, sizeof *t->cells)))
+    if (nsmi_accum_table_reserve(t, max_seen, cols))
         return -2;
-    t->rows = max_seen + 1;
-    add_i64s(c, t->cells, n);
+    add_i64s(c, t->cells, (size_t)(max_seen + 1) * (size_t)cols);
+    if (max_seen > t->max_seen)
+        t->max_seen = max_seen;
     return 0;
 }
 
+/* Decoded straight into `into`, a window at a time for a part in a file, where it was decoded
+** into an accumulator of its own and added (nsm_accum_merge): the section, that accumulator and
+** the results were three copies of the count tables (next_section). A section found damaged
+** half-way leaves `into` with part of it: every caller then gives up (merge writes nothing). */
 nsm_status nsm_part_read_accum(nsm_part *p, nsm_accum *into, nsm_diag *diag)
 {
     const nsm_model *m = into->m;
     cursor c;
-    nsm_status st = next_section(p, TAG_ACCUM, "an accumulator", &c, diag);
+    nsm_status st = next_section(p, TAG_ACCUM, "an accumulator", &c, diag, 1);
     if (st != NSM_OK)
         return st;
     if (get_u32(&c) != (uint32_t)m->n_levels_total || get_u32(&c) != (uint32_t)m->n_outcomes ||
-        get_u32(&c) != (uint32_t)m->n_events || get_u32(&c) != (uint32_t)into->cols)
-        return shape_differs(p, diag);
-    nsm_accum *a = nsm_accum_alloc(m);
-    if (!a)
-        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", p->name);
-    const size_t cols = (size_t)a->cols;
-    a->runs = get_u64(&c);
-    add_i64s(&c, a->occupancy, (size_t)m->n_levels_total * cols);
-    add_i64s(&c, a->held, (size_t)m->n_outcomes * cols);
-    add_i64s(&c, a->first, (size_t)m->n_outcomes * cols);
+        get_u32(&c) != (uint32_t)m->n_events || get_u32(&c) != (uint32_t)into->cols) {
+        let_go_after_last(p);
+        return c.err ? (errno = c.err, unreadable(p, diag)) : shape_differs(p, diag);
+    }
+    const size_t cols = (size_t)into->cols;
+    uint64_t runs = get_u64(&c);
+    add_i64s(&c, into->occupancy, (size_t)m->n_levels_total * cols);
+    add_i64s(&c, into->held, (size_t)m->n_outcomes * cols);
+    add_i64s(&c, into->first, (size_t)m->n_outcomes * cols);
     int rc = 0;
     for (int e = 0; rc == 0 && e < m->n_events; e++) {
-        rc = get_table(&c, &a->period[e], a->cols);
-        rc = rc ? rc : get_table(&c, &a->yearly[e], a->ycols);
-        rc = rc ? rc : get_table(&c, &a->cumul[e], a->cols);
+        rc = add_table(&c, &into->period[e], into->cols);
+        rc = rc ? rc : add_table(&c, &into->yearly[e], into->ycols);
+        rc = rc ? rc : add_table(&c, &into->cumul[e], into->cols);
     }
-    a->draws = get_u64(&c);
-    size_t n_sq = a->draws ? nsmi_accum_series_rows(m) * cols : 0;
+    uint64_t draws = get_u64(&c);
+    size_t n_sq = draws ? nsmi_accum_series_rows(m) * cols : 0;
     if (rc == 0 && n_sq && (c.n - c.pos) / 16 < n_sq)
         rc = -1;
-    else if (rc == 0 && n_sq && !(a->sq = calloc(n_sq, sizeof *a->sq)))
-        rc = -2;
+    else if (rc == 0 && n_sq && !into->sq && !(into->sq = calloc(n_sq + 1, sizeof *into->sq)))
+        rc = -2; /* as accum.c's sq_reserve allocates them */
     if (rc == 0 && n_sq)
-        get_u128s(&c, a->sq, n_sq);
-    if (rc == -2)
-        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", p->name);
-    else if (rc == -1 || c.bad || c.pos != c.n)
-        st = refuse(p, diag, "damaged: an accumulator does not have the length it states");
-    else if (nsm_accum_merge_take(into, a) != NSM_OK) /* the first part's tables moved, not copied */
-        st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging %s", p->name);
-    nsm_accum_free(a);
-    return st;
+        add_u128s(&c, into->sq, n_sq);
+    let_go_after_last(p);
+    if (rc == -2 || c.err == ENOMEM)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", p->name);
+    if (c.err) {
+        errno = c.err;
+        return unreadable(p, diag);
+    }
+    if (rc == -1 || c.bad || c.pos != c.n)
+        return refuse(p, diag, "damaged: an accumulator does not have the length it states");
+    into->runs += runs;
+    into->draws += draws;
+    return NSM_OK;
 }
 
 nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag)
 {
     const nsm_model *m = into->m;
     cursor c;
-    nsm_status st = next_section(p, TAG_PAIRED, "a paired accumulator", &c, diag);
+    nsm_status st = next_section(p, TAG_PAIRED, "a paired accumulator", &c, diag, 0);
     if (st != NSM_OK)
         return st;
     if (get_u32(&c) != (uint32_t)m->n_outcomes || get_u32(&c) != (uint32_t)m->n_events ||
@@ -1185,7 +1251,7 @@ nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag)
     add_i64s(&c, q->d2, (size_t)m->n_events * cols);
     q->draws = get_u64(&c);
     if (draws)
-        get_u128s(&c, q->sq, n_sq);
+        add_u128s(&c, q->sq, n_sq); /* into zeros */
     st = nsm_paired_merge(into, q) == NSM_OK
              ? NSM_OK
              : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging %s", p->name);
@@ -1314,7 +1380,7 @@ static int get_story(cursor *c, nsm_story *a)
 nsm_status nsm_part_read_story(nsm_part *p, nsm_story *into, nsm_diag *diag)
 {
     cursor c;
-    nsm_status st = next_section(p, TAG_STORY, "routes and signposts", &c, diag);
+    nsm_status st = next_section(p, TAG_STORY, "routes and signposts", &c, diag, 0);
     if (st != NSM_OK)
         return st;
     if (!story_shape_fits(&c, into))
@@ -1336,7 +1402,7 @@ nsm_status nsm_part_read_story(nsm_part *p, nsm_story *into, nsm_diag *diag)
 nsm_status nsm_part_read_reals(nsm_part *p, double *x, uint64_t n, nsm_diag *diag)
 {
     cursor c;
-    nsm_status st = next_section(p, TAG_REALS, "per-draw results", &c, diag);
+    nsm_status st = next_section(p, TAG_REALS, "per-draw results", &c, diag, 0);
     if (st != NSM_OK)
         return st;
     if (get_u64(&c) != n || c.n - c.pos != n * 8)
@@ -1351,7 +1417,7 @@ nsm_status nsm_part_read_reals(nsm_part *p, double *x, uint64_t n, nsm_diag *dia
 nsm_status nsm_part_read_bytes(nsm_part *p, const void **bytes, uint64_t *n, nsm_diag *diag)
 {
     cursor c;
-    nsm_status st = next_section(p, TAG_BYTES, "a block of bytes", &c, diag);
+    nsm_status st = next_section(p, TAG_BYTES, "a block of bytes", &c, diag, 0);
     if (st != NSM_OK)
         return st;
     *bytes = c.b;
