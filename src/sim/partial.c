@@ -796,7 +796,7 @@ static nsm_status unreadable(const nsm_part *p, nsm_diag *diag)
 ** `stream`), read from the file through a window of it (src's buf, holding payload bytes w0 ..
 ** w0 + wn): an accumulator's count tables are the bulk of a part (report dates x count values),
 ** and reading the section whole held them twice more beside the results they are added into
-** (two run shards of a 100-year monthly baseline, 65 MB each, merged at 270 MB). `err` is the
+** (two run shards of a 100-year monthly baseline, 65 MB each, merged at 280 MB). `err` is the
 ** errno of a failed read of the window (then bad is set too). */
 typedef struct {
     const unsigned char *b;
@@ -878,8 +878,8 @@ static char *get_str(cursor *c)
     return s;
 }
 
-/* Add n little-endian integers to x. */
-/* n values added into x, a window's worth at a time (a streamed cursor holds no more). */
+/* n little-endian integers added into x, a window's worth at a time (a streamed cursor holds no
+** more). */
 static void add_i64s(cursor *c, int64_t *x, size_t n)
 {
     if (n > (c->n - c->pos) / 8) { /* refused before any is added */
