@@ -202,7 +202,11 @@ if [ -x /usr/bin/time ]; then
         [ $((${big:-999999} - ${small:-0})) -lt 2048 ]
     # Sobol indices are computed an outcome and horizon at a time from a file of the points'
     # outputs by column: every point's every output was held before, 1,920 bytes a point here
-    # (15 outcomes x 16 horizons), 5.5 MiB more at 3,600 points than at 600
+    # (15 outcomes x 16 horizons), 5.5 MiB more at 3,600 points than at 600. The column itself,
+    # read a block of rows at a time since, and the bootstrap's memory are checked by
+    # test_design on 400,000 rows: held whole they were 16 bytes a point here, hidden under the
+    # transposition's 512 KiB block below 35,000 points and 2 MiB only past 170,000, more
+    # points than a test can run
     H=$(seq -s, 0.25 0.25 4) one='transitions:rok_political_stability:normal>crisis'
     small=$(peak scenarios/baseline sobol 200 200 --params "$one" --horizons "$H")
     big=$(peak scenarios/baseline sobol 1200 1200 --params "$one" --horizons "$H")

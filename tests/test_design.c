@@ -9,12 +9,16 @@
 #include "nsm_test.h"
 
 #include <gsl/gsl_qrng.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "neasim/design.h"
 #include "neasim/dist.h"
@@ -544,6 +548,241 @@ static void test_sobol_indices_degenerate(void **state)
                     isnan(e.first_hi[i]) && isnan(e.total_lo[i]) && isnan(e.total_hi[i]));
 }
 
+/* Row r's count in each of n_boot resamples of n rows (w[b * n + r]), drawn from rng as the
+** streamed bootstrap draws them (sensitivity.h): row by row, every resample's count of a row
+** Binomial(left, 1 / (n - r)) of the draws it has left, the last row taking the rest. */
+static void draw_counts(size_t n, size_t n_boot, gsl_rng *rng, unsigned *w)
+{
+    unsigned *left = xmalloc(n_boot * sizeof *left);
+    for (size_t b = 0; b < n_boot; b++)
+        left[b] = (unsigned)n;
+    for (size_t r = 0; r < n; r++)
+        for (size_t b = 0; b < n_boot; b++) {
+            unsigned k = 0;
+            if (left[b] > 0)
+                k = r + 1 == n ? left[b] : gsl_ran_binomial(rng, 1.0 / (double)(n - r), left[b]);
+            left[b] -= k;
+            w[b * n + r] = k;
+        }
+    free(left);
+}
+
+/* The indices of the resample that lists rows[0..n), the way the whole-column code computed them
+** (its own c and V by GSL over the 2n values, then the means of the estimators' terms); -1 if its
+** V is 0. */
+static int direct_indices(const double *y, size_t n, size_t d, const size_t *rows, double *st)
+{
+    double *two = xmalloc(2 * n * sizeof *two);
+    for (size_t r = 0; r < n; r++)
+        two[r] = y[rows[r]], two[n + r] = y[n + rows[r]];
+    double c = gsl_stats_mean(two, 1, 2 * n), v = gsl_stats_variance_m(two, 1, 2 * n, c);
+    free(two);
+    if (!(v > 0))
+        return -1;
+    for (size_t i = 0; i < d; i++) {
+        const double *ya = y, *yb = y + n, *yab = y + (2 + i) * n;
+        double s = 0, t = 0;
+        for (size_t r = 0; r < n; r++) {
+            size_t k = rows[r];
+            s += (yb[k] - c) * (yab[k] - ya[k]);
+            t += (ya[k] - yab[k]) * (ya[k] - yab[k]);
+        }
+        st[i] = s / (double)n / v;
+        st[d + i] = t / (double)n / 2.0 / v;
+    }
+    return 0;
+}
+
+/* The intervals as the whole-column code made them from explicit lists of rows, with the counts
+** the streamed bootstrap draws from the same seed. */
+static void direct_intervals(const double *y, size_t n, size_t d, size_t n_boot,
+                             unsigned long seed, indices *e)
+{
+    unsigned *w = xmalloc(n * n_boot * sizeof *w);
+    size_t *rows = xmalloc(n * sizeof *rows), m = 0;
+    double *boot = xmalloc(2 * d * n_boot * sizeof *boot), st[2 * NSM_DESIGN_SOBOL_MAX_DIM];
+    gsl_rng *rng = rng_at(seed);
+    draw_counts(n, n_boot, rng, w);
+    gsl_rng_free(rng);
+    for (size_t b = 0; b < n_boot; b++) {
+        size_t k = 0;
+        for (size_t r = 0; r < n; r++)
+            for (unsigned j = 0; j < w[b * n + r]; j++)
+                rows[k++] = r;
+        assert_int_equal(k, n);
+        if (direct_indices(y, n, d, rows, st) != 0)
+            continue;
+        for (size_t j = 0; j < 2 * d; j++)
+            boot[j * n_boot + m] = st[j];
+        m++;
+    }
+    double *lo[2] = {e->first_lo, e->total_lo}, *hi[2] = {e->first_hi, e->total_hi};
+    for (size_t j = 0; j < 2 * d; j++) {
+        double *x = boot + j * n_boot;
+        gsl_sort(x, 1, m);
+        lo[j / d][j % d] = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.025);
+        hi[j / d][j % d] = gsl_stats_quantile_from_sorted_data(x, 1, m, 0.975);
+    }
+    free(w);
+    free(rows);
+    free(boot);
+}
+
+/* The counts drawn row by row are a multinomial's: a row's count is Binomial(n, 1/n), so the
+** shares of 0s and 1s are (1 - 1/n)^n and (1 - 1/n)^(n-1), 0.3672 and 0.3686 at n = 256 (with
+** 51,200 counts, a standard error of 0.0021). */
+static void test_sobol_bootstrap_counts(void **state)
+{
+    (void)state;
+    enum { N = 256, B = 200 };
+    static unsigned w[N * B];
+    gsl_rng *rng = rng_at(45);
+    draw_counts(N, B, rng, w);
+    gsl_rng_free(rng);
+    size_t zeros = 0, ones = 0;
+    for (size_t k = 0; k < N * B; k++)
+        zeros += w[k] == 0, ones += w[k] == 1;
+    double p0 = pow(1 - 1.0 / N, N), p1 = pow(1 - 1.0 / N, N - 1);
+    if (!(fabs((double)zeros / (N * B) - p0) < 0.01 && fabs((double)ones / (N * B) - p1) < 0.01))
+        fail_msg("shares of 0s and 1s %.4f and %.4f, expected %.4f and %.4f",
+                 (double)zeros / (N * B), (double)ones / (N * B), p0, p1);
+}
+
+/* The streamed bootstrap, which keeps each resample's sums, gives the intervals that explicit
+** lists of the same resamples' rows give the old way, to rounding: on the Ishigami function over
+** a pseudo-random design, and on an output nearly constant (every yA and yB 0 but one), where
+** about a third of the resamples miss that row, have V = 0 and must be left out by both. */
+static void test_sobol_bootstrap_streamed_is_direct(void **state)
+{
+    (void)state;
+    enum { N = 256, D = 3, POINTS = N * (D + 2), B = 200, N2 = 20, D2 = 2 };
+    const double ab[2] = {7, 0.1};
+    nsm_dist pi_range = {NSM_DIST_UNIFORM, {-M_PI, M_PI, 0}};
+    static double u[POINTS * D], y[POINTS];
+    gsl_rng *rng = rng_at(46);
+    for (size_t r = 0; r < 2 * N; r++)
+        for (size_t j = 0; j < D; j++)
+            u[r * D + j] = gsl_rng_uniform_pos(rng);
+    for (size_t i = 0; i < D; i++)
+        for (size_t r = 0; r < N; r++)
+            for (size_t j = 0; j < D; j++)
+                u[((2 + i) * N + r) * D + j] = u[((j == i ? N : 0) + r) * D + j];
+    evaluate(u, POINTS, D, &pi_range, ishigami, ab, y);
+    double rare[N2 * (D2 + 2)] = {0};
+    rare[3] = 0.5, rare[2 * N2 + 7] = 1, rare[3 * N2 + 3] = 0.5; /* yA, yAB_0, yAB_1 */
+    const struct {
+        const double *y;
+        size_t n, d;
+    } cases[2] = {{y, N, D}, {rare, N2, D2}};
+    for (size_t k = 0; k < 2; k++) {
+        indices e, x;
+        gsl_rng_set(rng, 47);
+        assert_int_equal(compute(cases[k].y, cases[k].n, cases[k].d, B, rng, &e), 0);
+        direct_intervals(cases[k].y, cases[k].n, cases[k].d, B, 47, &x);
+        const double *got[4] = {e.first_lo, e.first_hi, e.total_lo, e.total_hi};
+        const double *want[4] = {x.first_lo, x.first_hi, x.total_lo, x.total_hi};
+        for (size_t j = 0; j < 4; j++)
+            for (size_t i = 0; i < cases[k].d; i++)
+                if (!(fabs(got[j][i] - want[j][i]) <= 1e-12 * fmax(1, fabs(want[j][i]))))
+                    fail_msg("case %zu, bound %zu of input %zu: streamed %.17g, direct %.17g", k,
+                             j, i, got[j][i], want[j][i]);
+    }
+    gsl_rng_free(rng);
+}
+
+typedef struct {
+    const double *y;
+    size_t n, calls, fail_at; /* fail_at: the call that fails, 0 for none */
+} rows_source;
+
+static int rows_from(void *ctx, size_t s, size_t r0, size_t m, double *y)
+{
+    rows_source *src = ctx;
+    assert_true(r0 + m <= src->n && m > 0);
+    if (++src->calls == src->fail_at)
+        return -1;
+    memcpy(y, src->y + s * src->n + r0, m * sizeof *y);
+    return 0;
+}
+
+/* Blocks of 1, 7 and more rows than there are give the same bytes as the in-memory routine; a
+** failed read, wherever it falls, gives -3 and every output NaN. */
+static void test_sobol_indices_blocks(void **state)
+{
+    (void)state;
+    enum { N = 300, D = 4, POINTS = N * (D + 2) };
+    const double c[D] = {1, 2, 0.5, 3};
+    static double u[POINTS * D], y[POINTS];
+    nsm_dist unit = {NSM_DIST_UNIFORM, {0, 1, 0}};
+    assert_int_equal(nsm_design_sobol(N, D, u), 0);
+    evaluate(u, POINTS, D, &unit, linear, c, y);
+    for (size_t k = 0; k < POINTS; k++)
+        y[k] = y[k] * y[k]; /* interactions, so first and total differ */
+    indices whole, e;
+    memset(&whole, 0, sizeof whole); /* the entries past D too, for memcmp */
+    gsl_rng *rng = rng_at(48);
+    assert_int_equal(compute(y, N, D, 300, rng, &whole), 0);
+    const size_t blocks[4] = {1, 7, 64, N + 5};
+    for (size_t k = 0; k < 4; k++) {
+        rows_source src = {y, N, 0, 0};
+        const nsm_sobol_out out = {e.first, e.first_lo, e.first_hi,
+                                   e.total, e.total_lo, e.total_hi};
+        memset(&e, 0, sizeof e);
+        gsl_rng_set(rng, 48);
+        assert_int_equal(nsm_sobol_indices_stream(rows_from, &src, N, D, blocks[k], 300, rng,
+                                                  &out), 0);
+        if (memcmp(&e, &whole, sizeof e) != 0)
+            fail_msg("blocks of %zu rows: not the in-memory routine's bytes", blocks[k]);
+    }
+    const size_t fail_at[3] = {1, 2 * ((N + 6) / 7) + 1, 4 * ((N + 6) / 7) + 3};
+    for (size_t k = 0; k < 3; k++) {
+        rows_source src = {y, N, 0, fail_at[k]};
+        const nsm_sobol_out out = {e.first, e.first_lo, e.first_hi,
+                                   e.total, e.total_lo, e.total_hi};
+        gsl_rng_set(rng, 48);
+        assert_int_equal(nsm_sobol_indices_stream(rows_from, &src, N, D, 7, 300, rng, &out), -3);
+        for (size_t i = 0; i < D; i++)
+            assert_true(isnan(e.first[i]) && isnan(e.total[i]) && isnan(e.first_lo[i]) &&
+                        isnan(e.total_hi[i]));
+    }
+    gsl_rng_free(rng);
+}
+
+/* Rows made from their place alone (a hash of segment and row into [0, 1)), so that a design far
+** larger than memory needs no memory of its own. AB_0 takes every other row from A and is
+** unrelated to B: S = 0 and T = 1/2. */
+static int made_rows(void *ctx, size_t s, size_t r0, size_t m, double *y)
+{
+    (void)ctx;
+    for (size_t j = 0; j < m; j++) {
+        uint64_t h = ((uint64_t)(s == 2 && (r0 + j) % 2 ? 0 : s) << 40) + r0 + j + 1;
+        h ^= h >> 33, h *= UINT64_C(0xff51afd7ed558ccd), h ^= h >> 33;
+        h *= UINT64_C(0xc4ceb9fe1a85ec53), h ^= h >> 33;
+        y[j] = (double)(h >> 11) * 0x1p-53;
+    }
+    return 0;
+}
+
+/* The streamed routine's memory does not grow with the rows: 400,000 rows of one input (1.2
+** million points, whose column alone is 9.4 MiB, and the whole-column code's scratch 9.4 MiB
+** more) raise this process's peak by less than 2 MiB. */
+static void test_sobol_indices_constant_memory(void **state)
+{
+    (void)state;
+    enum { N = 400000 };
+    double v[6];
+    const nsm_sobol_out out = {v, v + 1, v + 2, v + 3, v + 4, v + 5};
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
+    gsl_rng *rng = rng_at(49);
+    assert_int_equal(nsm_sobol_indices_stream(made_rows, NULL, N, 1, 0, 3, rng, &out), 0);
+    gsl_rng_free(rng);
+    getrusage(RUSAGE_SELF, &after);
+    assert_true(fabs(v[0]) < 0.01 && fabs(v[3] - 0.5) < 0.01 && v[1] <= v[2] && v[4] <= v[5]);
+    if (!(after.ru_maxrss - before.ru_maxrss < 2048))
+        fail_msg("peak resident memory grew by %ld KiB", after.ru_maxrss - before.ru_maxrss);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -562,6 +801,10 @@ int main(void)
         cmocka_unit_test(test_bootstrap_coverage),
         cmocka_unit_test(test_sobol_indices_shift_invariant),
         cmocka_unit_test(test_sobol_indices_degenerate),
+        cmocka_unit_test(test_sobol_bootstrap_counts),
+        cmocka_unit_test(test_sobol_bootstrap_streamed_is_direct),
+        cmocka_unit_test(test_sobol_indices_blocks),
+        cmocka_unit_test(test_sobol_indices_constant_memory),
     };
     return cmocka_run_group_tests_name("design", tests, NULL, NULL);
 }

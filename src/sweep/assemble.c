@@ -183,7 +183,8 @@ static nsm_status read_point(const char *work, size_t p, size_t K, double runs, 
 ** baseline (17,060 KiB peak at 21,000 points of --sobol against 10,056 at 1,400). Instead they
 ** are written once, transposed, to a file in the work folder (unlinked as soon as it is open, so
 ** that nothing is left behind whatever stops the sweep), in one pass over the point files that
-** holds a block of them, and each column is read back whole when its turn comes. */
+** holds a block of them; each column is read back a block of rows at a time for Sobol indices,
+** whole for a tornado (1 + 2d points, which the model bounds). */
 typedef struct {
     int fd;
     size_t n, K; /* points, outputs */
@@ -275,10 +276,29 @@ static void sens_rows(nsm_csv *c, const nsm_model *m, const nsm_sweep_design *d,
         }
 }
 
-/* sensitivity.csv's rows, an output at a time: the bootstrap of nsm_sobol_indices resamples the
-** rows of the design, so it needs one output at every point, and holds it (col, and scratch of
-** twice its size there): what still grows with the points, 24 bytes a point, against the 8 x K a
-** point of every output at once. */
+/* Where nsm_sobol_indices_stream reads one output's rows: the design's segments (A, B, AB_i, n
+** rows each) lie one after another in its column of the file. */
+typedef struct {
+    const nsm_columns *cols;
+    size_t k, n; /* the output, the rows of the design */
+    nsm_diag *diag;
+} column_rows;
+
+static int read_rows(void *ctx, size_t s, size_t r0, size_t m, double *y)
+{
+    const column_rows *cr = ctx;
+    size_t at = cr->k * cr->cols->n + s * cr->n + r0;
+    if (nsm_fd_pread_all(cr->cols->fd, y, m * sizeof *y, at * sizeof *y) == 0)
+        return 0;
+    nsm_diag_error(cr->diag, NSM_ERR_IO, "cannot read the sweep's outputs by column back from "
+                   "its work folder: %s", strerror(errno));
+    return -1;
+}
+
+/* sensitivity.csv's rows, an output at a time, each output's column read a block of rows at a
+** time by nsm_sobol_indices_stream, whose bootstrap keeps each resample's sums rather than its
+** rows: nothing here grows with the points (the whole column and the bootstrap's scratch did, 9
+** to 16 bytes a point for 20 to 1 numbers). */
 static nsm_status write_sensitivity(const nsm_model *m, const nsm_sweep_design *d,
                                     const nsm_sweep_config *cf, const nsm_columns *cols,
                                     nsm_csv *c, nsm_diag *diag)
@@ -286,26 +306,27 @@ static nsm_status write_sensitivity(const nsm_model *m, const nsm_sweep_design *
     static const char *const H[] = {"outcome", "measure", "horizon_years", "parameter", "index",
                                     "estimate", "ci_low", "ci_high", NULL};
     size_t dn = (size_t)d->n_params;
-    double *col = malloc((d->n_points + 1) * sizeof *col), *v = malloc(6 * dn * sizeof *v);
+    double *v = malloc(6 * dn * sizeof *v);
     gsl_rng *r = gsl_rng_alloc(nsm_rng_philox4x32);
-    nsm_status st = col && v && r ? NSM_OK : NSM_ERR_NOMEM;
+    nsm_status st = v && r ? NSM_OK : NSM_ERR_NOMEM;
     if (st == NSM_OK)
         nsm_csv_header(c, H);
     for (int o = 0; st == NSM_OK && o < m->n_outcomes; o++)
         for (int h = 0; st == NSM_OK && h < cf->n_h; h++) {
             size_t k = (size_t)(o * cf->n_h + h);
-            if ((st = column(cols, k, col, diag)) != NSM_OK)
-                break;
+            column_rows cr = {cols, k, d->base_n, diag};
             nsm_rng_set_stream(r, cf->run.seed, k, nsm_stream_id("bootstrap", "sobol"));
             const nsm_sobol_out out = {v, v + dn, v + 2 * dn, v + 3 * dn, v + 4 * dn, v + 5 * dn};
-            if (nsm_sobol_indices(col, d->base_n, dn, 1000, r, &out) == -2)
+            int rc = nsm_sobol_indices_stream(read_rows, &cr, d->base_n, dn, 0, 1000, r, &out);
+            if (rc == -2)
                 st = NSM_ERR_NOMEM; /* not NAs: the indices exist, memory did not */
+            else if (rc == -3)
+                st = NSM_ERR_IO; /* read_rows said why */
             else
                 sens_rows(c, m, d, cf, o, h, v);
         }
     if (r)
         gsl_rng_free(r);
-    free(col);
     free(v);
     return st;
 }
