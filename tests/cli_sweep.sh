@@ -188,7 +188,9 @@ peak() { # SCENARIO KIND N ARG...: the peak resident KiB of a sweep of N points
     /usr/bin/time -f %M -o "$work/peak" "$NEASIM" sweep "$scenario" "--$kind" "$@" --runs 2 \
         --threads 1 --quiet --out "$work/sw-mem-$kind-$n" >/dev/null 2>&1 && cat "$work/peak"
 }
-if [ -x /usr/bin/time ]; then
+# Not under a sanitizer build (make check-asan): its quarantine keeps freed memory, so the peak
+# grows with what was ever allocated (171,572 and 791,424 KiB for the two design files there).
+if [ -x /usr/bin/time ] && ! ldd "$NEASIM" 2>/dev/null | grep -q libasan; then
     awk 'BEGIN { print "transitions:f:a>b,levers"
         for (p = 0; p < 30000; p++) printf "%.4f,%s\n", 0.1 + (p % 97) / 1000, p % 3 ? "none" : "push_f" }' \
         > "$work/d-30000.csv"
@@ -214,7 +216,8 @@ if [ -x /usr/bin/time ]; then
         [ $((${big:-999999} - ${small:-0})) -lt 2048 ]
     rm -rf "$work"/sw-mem-*
 else
-    skip_part "sweep: peak memory against the number of points" "/usr/bin/time is not installed"
+    skip_part "sweep: peak memory against the number of points" \
+        "/usr/bin/time is not installed, or this is a sanitizer build, whose peak is not neasim's (make test measures it)"
 fi
 
 cli_done sweep
