@@ -323,6 +323,19 @@ static void evaluate(const double *u, size_t points, size_t d, const nsm_dist *d
     }
 }
 
+/* A Saltelli design of n rows in d numbers from independent uniforms (not the Sobol sequence):
+** A and B drawn from rng, then AB_i, A with column i from B; u holds n (d + 2) points of d. */
+static void random_saltelli(double *u, size_t n, size_t d, gsl_rng *rng)
+{
+    for (size_t r = 0; r < 2 * n; r++) /* A then B */
+        for (size_t j = 0; j < d; j++)
+            u[r * d + j] = gsl_rng_uniform_pos(rng);
+    for (size_t i = 0; i < d; i++)
+        for (size_t r = 0; r < n; r++)
+            for (size_t j = 0; j < d; j++)
+                u[((2 + i) * n + r) * d + j] = u[((j == i ? n : 0) + r) * d + j];
+}
+
 typedef struct {
     double first[NSM_DESIGN_SOBOL_MAX_DIM], first_lo[NSM_DESIGN_SOBOL_MAX_DIM],
         first_hi[NSM_DESIGN_SOBOL_MAX_DIM];
@@ -473,13 +486,7 @@ static void test_bootstrap_coverage(void **state)
     ishigami_indices(ab[0], ab[1], exact, exact + D);
     gsl_rng *rng = rng_at(43);
     for (size_t rep = 0; rep < R; rep++) {
-        for (size_t r = 0; r < 2 * N; r++) /* A then B */
-            for (size_t j = 0; j < D; j++)
-                u[r * D + j] = gsl_rng_uniform_pos(rng);
-        for (size_t i = 0; i < D; i++)
-            for (size_t r = 0; r < N; r++)
-                for (size_t j = 0; j < D; j++)
-                    u[((2 + i) * N + r) * D + j] = u[((j == i ? N : 0) + r) * D + j];
+        random_saltelli(u, N, D, rng);
         evaluate(u, POINTS, D, &pi_range, ishigami, ab, y);
         indices e;
         assert_int_equal(compute(y, N, D, 200, rng, &e), 0);
@@ -660,13 +667,7 @@ static void test_sobol_bootstrap_streamed_is_direct(void **state)
     nsm_dist pi_range = {NSM_DIST_UNIFORM, {-M_PI, M_PI, 0}};
     static double u[POINTS * D], y[POINTS];
     gsl_rng *rng = rng_at(46);
-    for (size_t r = 0; r < 2 * N; r++)
-        for (size_t j = 0; j < D; j++)
-            u[r * D + j] = gsl_rng_uniform_pos(rng);
-    for (size_t i = 0; i < D; i++)
-        for (size_t r = 0; r < N; r++)
-            for (size_t j = 0; j < D; j++)
-                u[((2 + i) * N + r) * D + j] = u[((j == i ? N : 0) + r) * D + j];
+    random_saltelli(u, N, D, rng);
     evaluate(u, POINTS, D, &pi_range, ishigami, ab, y);
     double rare[N2 * (D2 + 2)] = {0};
     rare[3] = 0.5, rare[2 * N2 + 7] = 1, rare[3 * N2 + 3] = 0.5; /* yA, yAB_0, yAB_1 */
