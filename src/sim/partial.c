@@ -507,7 +507,7 @@ nsm_status nsm_part_check_dest(const char *path, nsm_diag *diag)
 ** outright (kill -9, a node lost, a job past its time limit) leaves that file behind, as large as
 ** the part had grown; the next shard to write PATH removes it. Whose file it is comes from a lock,
 ** not from a process id in the name: the writer holds flock(LOCK_EX) on its temporary file from
-** mkstemp until it has renamed it (on a duplicate of its descriptor: close_held), and the kernel
+** mkstemp until it has renamed it (on a duplicate of its descriptor: put_in_place), and the kernel
 ** drops the lock however the writer ends, so a temporary file whose lock can be taken has no
 ** writer. Over NFS, flock is a lock the server keeps for every host; a file system where the
 ** lock cannot be taken at all (ENOLCK, ENOTSUP) leaves the file alone, with a warning. A file
@@ -642,20 +642,31 @@ nsm_status nsm_part_create(const nsm_part_head *head, const char *path, nsm_part
     return NSM_OK;
 }
 
-/* Close fd, a temporary file's, keeping its writer's lock (make_temp) on a duplicate returned
-** in *held (-1 if there is none): a lock belongs to the open file, which a duplicate shares, so
-** the file is closed, and a failed close (NFS reports lost writes there) seen, before the rename,
-** yet the lock stays until the temporary name is gone. 0, or -1 with errno. */
-static int close_held(int fd, int *held)
+/* A temporary file's end, fd open on tmp and its bytes synced if ok: closed, renamed over path,
+** or removed when anything failed; 1 if it is in place, else 0 with *err the first failure's
+** errno. The file is closed before the rename, so that a failed close (NFS reports lost writes
+** there) keeps it out of place, but its writer's lock (make_temp) is kept on a duplicate of the
+** descriptor, which shares it, until the temporary name is gone. */
+static int put_in_place(int fd, const char *tmp, const char *path, int ok, int *err)
 {
-    *held = dup(fd);
-    int rc = *held < 0 ? -1 : 0, err = errno;
-    if (close(fd) != 0 && rc == 0) {
-        rc = -1;
-        err = errno;
+    int held = dup(fd);
+    if (held < 0 && ok) {
+        ok = 0;
+        *err = errno;
     }
-    errno = err;
-    return rc;
+    if (close(fd) != 0 && ok) {
+        ok = 0;
+        *err = errno;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        ok = 0;
+        *err = errno;
+    }
+    if (!ok)
+        unlink(tmp);
+    if (held >= 0)
+        close(held);
+    return ok;
 }
 
 /* A part written to its temporary file (nsm_part_create): synced, closed and renamed over path. */
@@ -663,21 +674,10 @@ static nsm_status save_file(nsm_part *p, const char *path, nsm_diag *diag)
 {
     int ok = p->sealed && p->fd >= 0 && fsync(p->fd) == 0;
     int err = ok || (p->sealed && p->fd >= 0) ? errno : EINVAL; /* EINVAL: not sealed, or saved */
-    int held = -1;
-    if (p->fd >= 0 && close_held(p->fd, &held) != 0 && ok) {
-        ok = 0;
-        err = errno;
-    }
+    if (p->fd >= 0)
+        ok = put_in_place(p->fd, p->path, path, ok, &err);
     p->fd = -1;
-    if (ok && rename(p->path, path) != 0) {
-        ok = 0;
-        err = errno;
-    }
-    if (!ok && held >= 0) /* nsm_part_free would remove it too, but after the lock is gone */
-        unlink(p->path);
-    if (held >= 0)
-        close(held);
-    if (!ok) /* nsm_part_free removes the temporary file */
+    if (!ok)
         return nsm_diag_error(diag, NSM_ERR_IO, "cannot write %s: %s", path, strerror(err));
     free(p->path);
     p->path = NULL;
@@ -698,19 +698,9 @@ nsm_status nsm_part_save(nsm_part *p, const char *path, nsm_diag *diag)
     if (!tmp)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
     int ok = fd >= 0 && write_all(fd, p->buf, p->n) == 0 && fsync(fd) == 0;
-    int err = errno, held = -1;
-    if (fd >= 0 && close_held(fd, &held) != 0 && ok) {
-        ok = 0;
-        err = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = 0;
-        err = errno;
-    }
-    if (!ok && fd >= 0)
-        unlink(tmp);
-    if (held >= 0)
-        close(held);
+    int err = errno;
+    if (fd >= 0)
+        ok = put_in_place(fd, tmp, path, ok, &err);
     nsm_status st = ok ? NSM_OK
                        : nsm_diag_error(diag, err == ENOMEM ? NSM_ERR_NOMEM : NSM_ERR_IO,
                                         "cannot write %s: %s", path, strerror(err));
@@ -819,22 +809,14 @@ static const unsigned char *window(cursor *c, size_t n)
         return p->buf + (c->pos - c->w0);
     size_t left = c->n - c->pos, want = left < WINDOW ? left : WINDOW;
     want = want < n ? n : want;
-    if (want + 1 > p->cap) {
-        unsigned char *b = realloc(p->buf, want + 1);
-        if (!b) {
-            c->err = ENOMEM;
-            return NULL;
-        }
-        p->buf = b;
-        p->cap = want + 1;
-    }
-    if (copy_at(p, c->at + c->pos, p->buf, want) != 0) {
+    const unsigned char *b = bytes_at(p, c->at + c->pos, want);
+    if (!b) {
         c->err = errno ? errno : EIO;
         return NULL;
     }
     c->w0 = c->pos;
     c->wn = want;
-    return p->buf;
+    return b;
 }
 
 static const unsigned char *take(cursor *c, uint64_t n)
