@@ -45,7 +45,7 @@ CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # Each fuzz target also built without libFuzzer, replaying its reproducers and seeds in make test.
-FUZZ_ALL   := scenario design grid lists
+FUZZ_ALL   := scenario design grid lists part
 REPLAY_BIN := $(FUZZ_ALL:%=$(BUILD)/tests/test_fuzz_%)
 
 .PHONY: all mpi deps run test bench check-asan install clean help validate figures brief fuzz \
@@ -221,10 +221,13 @@ $(BUILD)/bench_direct: tests/bench_direct.c $(BUILD)/libneasim.a
 
 ## fuzz: every reader under libFuzzer with ASan/UBSan, FUZZ_SECONDS (default 60) each
 # One target per reader: scenario tables (levers.csv included), sweep design and grid files, and
-# the --levers / --params lists. Seeds come from tests/fixtures (valid/, and fuzz-seeds/scenario/
-# for what the valid fixture does not use: 'or' conditions, durations, entered dates,
-# effects' `when` and `when_due`); the corpora grow in
-# build/fuzz-corpus/TARGET, crashes are saved as build/fuzz/crash-*. FUZZ_TARGETS picks some.
+# the --levers / --params lists, and partial results (the parts merge reads, resealed so that
+# what lies behind the seal is fuzzed). Seeds come from tests/fixtures (valid/, and
+# fuzz-seeds/scenario/ for what the valid fixture does not use: 'or' conditions, durations,
+# entered dates, effects' `when` and `when_due`), the parts' from $(BUILD)/neasim
+# (tests/fuzz_part_seeds.sh: a part of every kind, up to 5 KB, hence part's larger -max_len); the
+# corpora grow in build/fuzz-corpus/TARGET, crashes are saved as build/fuzz/crash-*.
+# FUZZ_TARGETS picks some.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_CC      ?= clang
@@ -234,7 +237,8 @@ SCENARIO_TABLES := scenario factors transitions modifiers events seasonality dra
 fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
-	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=20 \
+	    len=4096; [ $$t != part ] || len=8192; \
+	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$$len -timeout=20 \
 	        -artifact_prefix=build/fuzz/ build/fuzz-corpus/$$t || exit 1; \
 	done
 
@@ -252,8 +256,9 @@ fuzz-clang:
 	    { echo; echo "*** make fuzz needs clang and libFuzzer: apt-get install clang libclang-rt-14-dev ***"; echo; exit 1; }
 
 # The seed corpora, rebuilt from tests/fixtures each time (the grown corpora stay).
-fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%) $(BUILD)/neasim
 	mkdir -p build/fuzz-corpus/scenario build/fuzz-corpus/design build/fuzz-corpus/grid build/fuzz-corpus/lists
+	bash tests/fuzz_part_seeds.sh $(BUILD)/neasim build/fuzz-corpus/part
 	@i=0; for t in $(SCENARIO_TABLES); do \
 	    printf "\\$$(printf '%03o' $$i)" | cat - tests/fixtures/valid/$$t.csv > build/fuzz-corpus/scenario/$$t; \
 	    x=tests/fixtures/fuzz-seeds/scenario/$$t.csv; \

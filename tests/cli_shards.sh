@@ -189,6 +189,22 @@ if command -v python3 >/dev/null; then
     refused "another version" "ver: another neasim version than .*a1 \(9" "$work/a1" "$work/ver" "$work/a3"
     forge "$work/a2" "$work/slice" 'i = len(b) - 32; import struct; j = b.find(b"HEAD"); n = struct.unpack("<Q", b[j+8:j+16])[0]; k = j + 16 + n - 16; b[k:k+8] = struct.pack("<Q", 1)'
     refused "a slice that is not its shard's" "slice: shard 2/3 holds items 1\.\." "$work/a1" "$work/slice" "$work/a3"
+    # sealed right, but counts no run can produce (found by tests/fuzz_part.c: the summaries
+    # overflowed on them): the accumulator's replications (the u64 after its four u32) set to 1
+    forge "$work/a2" "$work/few" 'import struct; j = b.find(b"ACCU") + 16 + 16; b[j:j+8] = struct.pack("<Q", 1)'
+    refused "counts above the replications" "few: damaged: its accumulator holds counts no run can produce \(a level held by fewer than none or more than all of its runs\)" "$work/a1" "$work/few" "$work/a3"
+    # the seeds of tests/fuzz_part.c (a part of every kind), made by this neasim: each is read
+    # whole by the target built for replay, none stops at a check
+    seeds=$(dirname "$NEASIM")/tests/test_fuzz_part
+    if [ -x "$seeds" ]; then
+        bash tests/fuzz_part_seeds.sh "$NEASIM" "$work/fuzz-seeds"
+        n=$(find "$work/fuzz-seeds" -type f | wc -l)
+        whole=$("$seeds" "$work"/fuzz-seeds/* | grep -c "^  read whole$")
+        check_all "fuzz_part's $n seeds (every kind of part) are each read whole ($whole)" \
+            '[ "$n" -ge 24 ] && [ "$whole" = "$n" ]'
+    else
+        skip_part "fuzz_part's seeds read whole" "$seeds is not built (make test builds it)"
+    fi
 else
     skip_part "the forged parts" "python3 is missing (make deps)"
 fi

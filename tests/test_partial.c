@@ -120,6 +120,75 @@ static nsm_part *part_of(const nsm_accum *a)
 
 /* Replications 0..399 and 400..999, each through a part, add up to 0..999 exactly, and so do
 ** their counts of events. */
+/* What a part of `a` reads back as, into an empty accumulator: NSM_OK, or the refusal, whose
+** message must name the part and say "no run can produce" followed by `why`. */
+static void assert_read_as(const nsm_accum *a, const nsm_model *m, nsm_status want,
+                           const char *why)
+{
+    nsm_part *w = part_of(a), *r = nsm_test_reopen(w, "p.part");
+    nsm_accum *into = nsm_accum_alloc(m);
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_part_read_accum(r, into, &d), want);
+    if (want != NSM_OK) {
+        assert_non_null(strstr(d.error, "p.part: damaged: its accumulator holds counts no run "
+                                        "can produce"));
+        assert_non_null(strstr(d.error, why));
+    }
+    nsm_diag_release(&d);
+    nsm_accum_free(into);
+    nsm_part_free(w);
+    nsm_part_free(r);
+}
+
+/* A part sealed right whose accumulator holds what no run can (a writer's bug, a file made by
+** hand: found by tests/fuzz_part.c, where such a count table made the summaries overflow) is
+** refused: a level, an outcome or a count value held by more runs than the part has, or an
+** outcome occurring in more. A run's own accumulator, and the same with one run more of each
+** (as a run records one), read back. */
+static void test_counts_no_run_can_produce(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("counts"), *ms = nsm_test_load("signposts");
+    assert_true(m->n_events > 0 && ms->n_outcomes > 0);
+    const int end = m->n_reports, i = end / 2;
+    for (int k = 0; k < 5; k++) {
+        nsm_accum *a = run_slice(k < 3 ? m : ms, 0, 20);
+        const char *why = "";
+        switch (k) {
+        case 0: /* one run more, in level 0 throughout, with one count of event 0 at i */
+            nsm_accum_occupancy(a, 0, 0, end);
+            assert_int_equal(nsm_accum_event_period(a, 0, i, 1), NSM_OK);
+            nsm_accum_end_replication(a);
+            break;
+        case 1: /* level 0 held by 21 of 20 runs */
+            for (int r = 0; r < 21; r++)
+                nsm_accum_occupancy(a, 0, 0, end);
+            why = "a level held";
+            break;
+        case 2: /* count 1 of event 0 at i in 21 of 20 runs */
+            for (int r = 0; r < 21; r++)
+                assert_int_equal(nsm_accum_event_period(a, 0, i, 1), NSM_OK);
+            why = "an event's counts";
+            break;
+        case 3: /* outcome 0 held by 21 of 20 runs */
+            for (int r = 0; r < 21; r++)
+                nsm_accum_outcome_held(a, 0, 0, end);
+            why = "an outcome held";
+            break;
+        case 4: /* outcome 0 first occurring in 21 of 20 runs */
+            for (int r = 0; r < 21; r++)
+                nsm_accum_outcome_first(a, 0, 1);
+            why = "an outcome's first occurrences";
+            break;
+        }
+        assert_read_as(a, k < 3 ? m : ms, k == 0 ? NSM_OK : NSM_ERR_INPUT, why);
+        nsm_accum_free(a);
+    }
+    nsm_model_free(m);
+    nsm_model_free(ms);
+}
+
 static void test_slices_add_up_to_the_whole(void **state)
 {
     (void)state;
@@ -495,6 +564,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_slices_add_up_to_the_whole),
         cmocka_unit_test(test_accum_read_from_file),
+        cmocka_unit_test(test_counts_no_run_can_produce),
         cmocka_unit_test(test_paired_reals_bytes_exact),
         cmocka_unit_test(test_damage_refused),
         cmocka_unit_test(test_wrong_section_and_shape),

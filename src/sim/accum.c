@@ -366,6 +366,79 @@ void nsm_accum_event_cumulative_step(const nsm_accum *a, int e, int i, int64_t *
     *n_values = top + 1;
 }
 
+/* --- What runs can produce (a part read from a file must hold only that) --- */
+
+int nsmi_shares_ok(const int64_t *x, int n, int64_t runs)
+{
+    int64_t s = 0;
+    for (int i = 0; i < n; i++)
+        if (__builtin_add_overflow(s, x[i], &s) || s < 0 || s > runs)
+            return 0;
+    return 1;
+}
+
+/* A count table's cells (cumulative: rows of differences, each row's prefix sums its runs' share
+** at every column): every share within [0, runs], their sum over the count values at a column
+** too, and the sum of count x runs within 64 bits (table_sums, cumulative_sums; the summaries'
+** means). One pass over the rows, in the order they are stored, with a column's sums in `all` and
+** `total` (2 x cols scratch). 1 plausible, 0 not. */
+static int table_ok(const count_table *t, int cols, int cumulative, int64_t runs, int64_t *all,
+                    int64_t *total)
+{
+    memset(all, 0, 2 * (size_t)cols * sizeof *all);
+    for (int64_t c = 0; c <= t->max_seen; c++) {
+        const int64_t *row = t->cells + c * cols;
+        int64_t share = 0, ct;
+        for (int i = 0; i < cols; i++) {
+            if (cumulative ? __builtin_add_overflow(share, row[i], &share) : (share = row[i], 0))
+                return 0;
+            if (share < 0 || share > runs || (all[i] += share) > runs ||
+                __builtin_mul_overflow(c, share, &ct) ||
+                __builtin_add_overflow(total[i], ct, &total[i]))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+int nsmi_accum_check(const nsm_accum *a, const char **why)
+{
+    const nsm_model *m = a->m;
+    const size_t cols = (size_t)a->cols;
+    *why = "more replications than any run holds";
+    if (a->runs > NSMI_RUNS_MAX)
+        return 1;
+    const int64_t runs = (int64_t)a->runs;
+    *why = "a level held by fewer than none or more than all of its runs";
+    for (int l = 0; l < m->n_levels_total; l++)
+        if (!nsmi_shares_ok(a->occupancy + (size_t)l * cols, a->cols, runs))
+            return 1;
+    for (int o = 0; o < m->n_outcomes; o++) {
+        const int64_t *first = a->first + (size_t)o * cols;
+        *why = "an outcome held by fewer than none or more than all of its runs";
+        if (!nsmi_shares_ok(a->held + (size_t)o * cols, a->cols, runs))
+            return 1;
+        *why = "an outcome's first occurrences below zero or above its runs";
+        for (size_t i = 0; i < cols; i++)
+            if (first[i] < 0)
+                return 1;
+        if (!nsmi_shares_ok(first, a->cols, runs))
+            return 1;
+    }
+    int wide = a->cols > a->ycols ? a->cols : a->ycols;
+    int64_t *scratch = malloc(2 * (size_t)wide * sizeof *scratch);
+    if (!scratch)
+        return -1;
+    int ok = 1;
+    for (int e = 0; ok && e < m->n_events; e++)
+        ok = table_ok(&a->period[e], a->cols, 0, runs, scratch, scratch + a->cols) &&
+             table_ok(&a->yearly[e], a->ycols, 0, runs, scratch, scratch + a->ycols) &&
+             table_ok(&a->cumul[e], a->cols, 1, runs, scratch, scratch + a->cols);
+    free(scratch);
+    *why = ok ? NULL : "an event's counts are not shares of its runs";
+    return !ok;
+}
+
 /* --- The draws of a two-level run --- */
 
 uint64_t nsm_accum_draws(const nsm_accum *a)

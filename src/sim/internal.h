@@ -447,6 +447,25 @@ void nsmi_acc_flush(nsm_sim *s);
 /* accum.c: make count table t's row `count` (zeros), growing the table as nsm_accum_event_period
 ** does; 0, or -1 when out of memory. It does not touch max_seen. */
 int nsmi_accum_table_reserve(nsmi_count_table *t, int64_t count, int cols);
+/* accum.c: whether every count of `a` is one that runs can produce: at every report date a
+** share of its runs between 0 and a->runs (a level, an outcome held or occurred by, the runs of
+** a count value, and those of all count values together), every sum of count x runs within 64
+** bits. 0 when so; 1 when not, *why saying what; -1 out of memory. partial.c refuses a part that
+** makes it not so: the writers and summaries trust these bounds (a count table's quantile in
+** integer percentages, its mean from sums of count x runs). */
+int nsmi_accum_check(const nsm_accum *a, const char **why);
+/* accum.c: 1 when every prefix sum of the row of differences x[0..n-1] is within [0, runs] (and
+** so computed without overflow), else 0. */
+int nsmi_shares_ok(const int64_t *x, int n, int64_t runs);
+/* paired.c: as nsmi_accum_check, for what a paired accumulator can hold without its arms' runs:
+** the runs of both arms holding or having had an outcome a share of at most NSMI_RUNS_MAX at
+** every report date, the sums of squared differences of counts not below zero nor past 64 bits.
+** 0 when so; 1 when not, *why saying what. */
+int nsmi_paired_check(const nsm_paired *p, const char **why);
+/* The most replications an accumulator may hold: far above any run (--runs is at most 2^40, a
+** merge of parts or an --outer run multiplies that by at most a few thousand), and low enough
+** that a count of them times 100 (a percentage in integers) stays within 64 bits. */
+#define NSMI_RUNS_MAX ((uint64_t)1 << 52)
 
 /* The cell (count, col) of count table t, its row made first if need be, the writes that
 ** nsmi_acc_add keeps back applied before the table grows; NULL when out of memory. */

@@ -165,6 +165,27 @@ void nsm_paired_event_d2(const nsm_paired *p, int e, int64_t *out)
     nsmi_prefix_series(p->d2 + (size_t)e * (size_t)p->cols, p->m->n_reports, out);
 }
 
+int nsmi_paired_check(const nsm_paired *p, const char **why)
+{
+    const nsm_model *m = p->m;
+    const size_t cols = (size_t)p->cols;
+    const int64_t most = (int64_t)NSMI_RUNS_MAX;
+    for (int o = 0; o < m->n_outcomes; o++) {
+        *why = "an outcome held in both arms by fewer than none or more runs than any run holds";
+        if (!nsmi_shares_ok(p->both_held + (size_t)o * cols, p->cols, most))
+            return 1;
+        *why = "an outcome occurred in both arms in fewer than none or more runs than any holds";
+        if (!nsmi_shares_ok(p->both_first + (size_t)o * cols, p->cols, most))
+            return 1;
+    }
+    *why = "an event's squared differences of counts below zero or past 64 bits";
+    for (int e = 0; e < m->n_events; e++)
+        if (!nsmi_shares_ok(p->d2 + (size_t)e * cols, p->cols, INT64_MAX))
+            return 1;
+    *why = NULL;
+    return 0;
+}
+
 /* --- The draws of a two-level comparison --- */
 
 /* Where series `kind` (held, occurred, cumulative) of item k starts in p->sq; -1: not kept. */

@@ -892,6 +892,15 @@ static nsm_status refuse(const nsm_part *p, nsm_diag *diag, const char *what)
     return nsm_diag_error(diag, NSM_ERR_INPUT, "%s: %s", p->name, what);
 }
 
+/* A section sealed right that holds what no run can produce (nsmi_accum_check,
+** nsmi_paired_check): a writer's bug, or a file made by hand. The results it was added into
+** were plausible before it, as sums of plausible parts, so the part is the one to name. */
+static nsm_status implausible(const nsm_part *p, nsm_diag *diag, const char *what, const char *why)
+{
+    return nsm_diag_error(diag, NSM_ERR_INPUT, "%s: damaged: its %s holds counts no run can "
+                          "produce (%s)", p->name, what, why);
+}
+
 /* After its last section has been read, a part's file is let go (reopen opens it again). */
 static void let_go_after_last(nsm_part *p)
 {
@@ -1202,9 +1211,16 @@ nsm_status nsm_part_read_accum(nsm_part *p, nsm_accum *into, nsm_diag *diag)
     }
     if (rc == -1 || c.bad || c.pos != c.n)
         return refuse(p, diag, "damaged: an accumulator does not have the length it states");
-    into->runs += runs;
-    into->draws += draws;
-    return NSM_OK;
+    if (__builtin_add_overflow(into->runs, runs, &into->runs) ||
+        __builtin_add_overflow(into->draws, draws, &into->draws))
+        into->runs = UINT64_MAX; /* implausible */
+    /* `into` was plausible before this part (the sum of plausible parts, or empty), so a count
+    ** that is not now was this part's */
+    const char *why = NULL;
+    int bad = nsmi_accum_check(into, &why);
+    if (bad < 0)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", p->name);
+    return bad ? implausible(p, diag, "accumulator", why) : NSM_OK;
 }
 
 nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag)
@@ -1238,6 +1254,9 @@ nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag)
              ? NSM_OK
              : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging %s", p->name);
     nsm_paired_free(q);
+    const char *why = NULL;
+    if (st == NSM_OK && nsmi_paired_check(into, &why))
+        st = implausible(p, diag, "paired accumulator", why);
     return st;
 }
 
