@@ -45,7 +45,7 @@ CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # Each fuzz target also built without libFuzzer, replaying its reproducers and seeds in make test.
-FUZZ_ALL   := scenario design grid lists part
+FUZZ_ALL   := scenario design grid lists part score
 REPLAY_BIN := $(FUZZ_ALL:%=$(BUILD)/tests/test_fuzz_%)
 
 .PHONY: all mpi deps run test bench check-asan install clean help validate figures brief fuzz \
@@ -221,13 +221,14 @@ $(BUILD)/bench_direct: tests/bench_direct.c $(BUILD)/libneasim.a
 
 ## fuzz: every reader under libFuzzer with ASan/UBSan, FUZZ_SECONDS (default 60) each
 # One target per reader: scenario tables (levers.csv included), sweep design and grid files, and
-# the --levers / --params lists, and partial results (the parts merge reads, resealed so that
-# what lies behind the seal is fuzzed). Seeds come from tests/fixtures (valid/, and
+# the --levers / --params lists, partial results (the parts merge reads, resealed so that what
+# lies behind the seal is fuzzed), and neasim score's observed file and results tables. Seeds come from tests/fixtures (valid/, and
 # fuzz-seeds/scenario/ for what the valid fixture does not use: 'or' conditions, durations,
 # entered dates, effects' `when` and `when_due`), the parts' from $(BUILD)/neasim
-# (tests/fuzz_part_seeds.sh: a part of every kind, up to 5 KB, hence part's larger -max_len); the
-# corpora grow in build/fuzz-corpus/TARGET, crashes are saved as build/fuzz/crash-*.
-# FUZZ_TARGETS picks some.
+# (tests/fuzz_part_seeds.sh: a part of every kind, up to 5 KB, hence part's larger -max_len), and
+# score's (an observed file, a run's and a comparison's results tables) from fuzz-seeds/score/
+# (a comparison's count distribution is 5 KB: score's -max_len too). The corpora grow in
+# build/fuzz-corpus/TARGET, crashes are saved as build/fuzz/crash-*. FUZZ_TARGETS picks some.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_CC      ?= clang
@@ -237,7 +238,7 @@ SCENARIO_TABLES := scenario factors transitions modifiers events seasonality dra
 fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
-	    len=4096; [ $$t != part ] || len=8192; \
+	    len=4096; case $$t in part | score) len=8192;; esac; \
 	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$$len -timeout=20 \
 	        -artifact_prefix=build/fuzz/ build/fuzz-corpus/$$t || exit 1; \
 	done
@@ -259,6 +260,13 @@ fuzz-clang:
 fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%) $(BUILD)/neasim
 	mkdir -p build/fuzz-corpus/scenario build/fuzz-corpus/design build/fuzz-corpus/grid build/fuzz-corpus/lists
 	bash tests/fuzz_part_seeds.sh $(BUILD)/neasim build/fuzz-corpus/part
+	mkdir -p build/fuzz-corpus/score
+	@for k in 0 1 2 3 4; do for f in 0 8 24; do \
+	    b=$$((k + f)); t=$$(echo observed manifest outcomes state_probabilities count_distribution | cut -d' ' -f$$((k + 1))); \
+	    src=tests/fixtures/fuzz-seeds/score/observed.csv; \
+	    [ $$k = 0 ] || src=tests/fixtures/fuzz-seeds/score/$$([ $$f = 0 ] && echo run || echo compare)/$$t.csv; \
+	    printf "\\$$(printf '%03o' $$b)" | cat - $$src > build/fuzz-corpus/score/$$t-$$b; \
+	done; done
 	@i=0; for t in $(SCENARIO_TABLES); do \
 	    printf "\\$$(printf '%03o' $$i)" | cat - tests/fixtures/valid/$$t.csv > build/fuzz-corpus/scenario/$$t; \
 	    x=tests/fixtures/fuzz-seeds/scenario/$$t.csv; \

@@ -354,4 +354,14 @@ else
     skip_part "the memcheck cases" "valgrind is missing (make deps), or this is a sanitizer build"
 fi
 
+# The seeds of tests/fuzz_score.c (a run's and a comparison's results tables, an observed file),
+# kept in the repository: this neasim must still score them, or the fuzzing starts from inputs
+# that are all refused at the first table.
+cp -r tests/fixtures/fuzz-seeds/score "$work/fuzz-score"
+for f in run compare; do
+    expect "the fuzz seeds: $f's tables are scored, with a reference" 0 "3 observed rows" -- \
+        score "$work/fuzz-score/$f" --observed "$work/fuzz-score/observed.csv" \
+        --reference "$work/fuzz-score/run"
+done
+
 cli_done score
