@@ -45,7 +45,7 @@ CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # Each fuzz target also built without libFuzzer, replaying its reproducers and seeds in make test.
-FUZZ_ALL   := scenario design grid lists part score
+FUZZ_ALL   := scenario design grid lists part score discover
 REPLAY_BIN := $(FUZZ_ALL:%=$(BUILD)/tests/test_fuzz_%)
 
 .PHONY: all mpi deps run test bench check-asan install clean help validate figures brief fuzz \
@@ -222,12 +222,14 @@ $(BUILD)/bench_direct: tests/bench_direct.c $(BUILD)/libneasim.a
 ## fuzz: every reader under libFuzzer with ASan/UBSan, FUZZ_SECONDS (default 60) each
 # One target per reader: scenario tables (levers.csv included), sweep design and grid files, and
 # the --levers / --params lists, partial results (the parts merge reads, resealed so that what
-# lies behind the seal is fuzzed), and neasim score's observed file and results tables. Seeds come from tests/fixtures (valid/, and
+# lies behind the seal is fuzzed), neasim score's observed file and results tables, and the
+# sweep folder neasim discover reads. Seeds come from tests/fixtures (valid/, and
 # fuzz-seeds/scenario/ for what the valid fixture does not use: 'or' conditions, durations,
 # entered dates, effects' `when` and `when_due`), the parts' from $(BUILD)/neasim
 # (tests/fuzz_part_seeds.sh: a part of every kind, up to 5 KB, hence part's larger -max_len), and
 # score's (an observed file, a run's and a comparison's results tables) from fuzz-seeds/score/
-# (a comparison's count distribution is 5 KB: score's -max_len too). The corpora grow in
+# (a comparison's count distribution is 5 KB: score's -max_len too), and discover's from
+# fuzz-seeds/discover/ (a sweep.csv of 10 KB). The corpora grow in
 # build/fuzz-corpus/TARGET, crashes are saved as build/fuzz/crash-*. FUZZ_TARGETS picks some.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= $(FUZZ_ALL)
@@ -238,7 +240,7 @@ SCENARIO_TABLES := scenario factors transitions modifiers events seasonality dra
 fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
-	    len=4096; case $$t in part | score) len=8192;; esac; \
+	    len=4096; case $$t in part | score) len=8192;; discover) len=16384;; esac; \
 	    build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$$len -timeout=20 \
 	        -artifact_prefix=build/fuzz/ build/fuzz-corpus/$$t || exit 1; \
 	done
@@ -266,6 +268,12 @@ fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%) $(BUILD)/neasim
 	    src=tests/fixtures/fuzz-seeds/score/observed.csv; \
 	    [ $$k = 0 ] || src=tests/fixtures/fuzz-seeds/score/$$([ $$f = 0 ] && echo run || echo compare)/$$t.csv; \
 	    printf "\\$$(printf '%03o' $$b)" | cat - $$src > build/fuzz-corpus/score/$$t-$$b; \
+	done; done
+	mkdir -p build/fuzz-corpus/discover
+	@for k in 0 1 2 3; do for f in 0 4 8 24 40; do \
+	    b=$$((k + f)); t=$$(echo sweep parameters labels manifest | cut -d' ' -f$$((k + 1))); \
+	    printf "\\$$(printf '%03o' $$b)" | cat - tests/fixtures/fuzz-seeds/discover/$$t.csv \
+	        > build/fuzz-corpus/discover/$$t-$$b; \
 	done; done
 	@i=0; for t in $(SCENARIO_TABLES); do \
 	    printf "\\$$(printf '%03o' $$i)" | cat - tests/fixtures/valid/$$t.csv > build/fuzz-corpus/scenario/$$t; \

@@ -166,4 +166,10 @@ expect "discover: --levers on a sweep without lever sets" 64 "^neasim discover: 
     discover "$work/sw" --outcome moved --threshold 0.5 --levers none --out "$work/no"
 check_that "discover: nothing written after a refused option" [ ! -e "$work/no" ]
 
+# The seeds of tests/fuzz_discover.c (an LHS sweep's tables, kept in the repository): this neasim
+# must still discover a box in them, or the fuzzing starts from inputs all refused at a table.
+cp -r tests/fixtures/fuzz-seeds/discover "$work/fuzz-discover"
+says "the fuzz seeds: a box is discovered in them" "exceeds 50% \(coverage\)" -- \
+    discover "$work/fuzz-discover" --outcome moved --threshold 0.5 --out "$work/fuzz-box"
+
 cli_done discover

@@ -53,6 +53,41 @@ static inline void fuzz_write(const char *path, const uint8_t *data, size_t size
         abort();
 }
 
+/* For a target that replaces one file of a folder of seeds with each input: the first call for
+** a path keeps its bytes (call it before the input is written), every later one writes them back
+** (after the input, and harmlessly before the next). Copying the seeds afresh for each input
+** (a cp of the folders) ran the score target at 38 inputs a second; this, at about 240. */
+static inline void fuzz_restore(const char *path)
+{
+    static struct {
+        char path[192];
+        char *bytes;
+        size_t n;
+    } kept[16];
+    static int n_kept;
+    int k = 0;
+    while (k < n_kept && strcmp(kept[k].path, path) != 0)
+        k++;
+    if (k < n_kept) {
+        fuzz_write(path, (const uint8_t *)kept[k].bytes, kept[k].n);
+        return;
+    }
+    FILE *f = fopen(path, "rb");
+    char *b = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&b, &n);
+    if (!f || !m || k == 16 || strlen(path) >= sizeof kept[k].path)
+        abort();
+    for (int c; (c = getc(f)) != EOF;)
+        putc(c, m);
+    if (fclose(m) != 0 || fclose(f) != 0)
+        abort();
+    strcpy(kept[k].path, path);
+    kept[k].bytes = b;
+    kept[k].n = n;
+    n_kept++;
+}
+
 /* The scenario in folder `scenario` (borrowed for the life of the process); abort if it does not
 ** read: the targets check inputs against a valid model. */
 static inline nsm_model *fuzz_model(const char *scenario)

@@ -18,68 +18,21 @@
 static const char *const TABLES[] = {"observed.csv", "manifest.csv", "outcomes.csv",
                                      "state_probabilities.csv", "count_distribution.csv"};
 
-/* The seeds copied into the scratch folder once (run/, compare/, observed.csv); after each input
-** the file it replaced is written back from the copy kept here, as a cp of them all per input
-** ran the target at 38 inputs a second. */
-static void lay_out(const char *dir)
-{
-    static int done;
-    if (done++)
-        return;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "cp -r tests/fixtures/fuzz-seeds/score/run tests/fixtures/fuzz-seeds/"
-             "score/compare %s/ && cp tests/fixtures/fuzz-seeds/score/observed.csv %s/observed.csv",
-             dir, dir);
-    if (system(cmd) != 0)
-        abort();
-}
-
-/* Put path's seed back: its bytes read the first time (before any input replaced it). */
-static void restore(const char *path)
-{
-    static struct {
-        char path[192];
-        char *bytes;
-        size_t n;
-    } kept[9];
-    static int n_kept;
-    int k = 0;
-    while (k < n_kept && strcmp(kept[k].path, path) != 0)
-        k++;
-    if (k == n_kept) {
-        FILE *f = fopen(path, "rb");
-        if (!f || k == 9)
-            abort();
-        char *b = NULL;
-        size_t n = 0;
-        FILE *m = open_memstream(&b, &n);
-        int c;
-        while (m && (c = getc(f)) != EOF)
-            putc(c, m);
-        if (!m || fclose(m) != 0 || fclose(f) != 0)
-            abort();
-        snprintf(kept[k].path, sizeof kept[k].path, "%s", path);
-        kept[k].bytes = b;
-        kept[k].n = n;
-        n_kept++;
-        return; /* read before the input is written: nothing to put back yet */
-    }
-    fuzz_write(path, (const uint8_t *)kept[k].bytes, kept[k].n);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || (data[0] & 7) > 4)
         return 0;
-    const char *dir = fuzz_dir(NULL);
-    lay_out(dir);
+    /* the seeds copied once; each input's file is put back after it (fuzz_restore) */
+    const char *dir = fuzz_dir("-r tests/fixtures/fuzz-seeds/score/run "
+                               "tests/fixtures/fuzz-seeds/score/compare "
+                               "tests/fixtures/fuzz-seeds/score/observed.csv");
     char results[128], reference[128], observed[128], path[192];
     snprintf(results, sizeof results, "%s/%s", dir, data[0] & 8 ? "compare" : "run");
     snprintf(reference, sizeof reference, "%s/run", dir);
     snprintf(observed, sizeof observed, "%s/observed.csv", dir);
     int which = data[0] & 7;
     snprintf(path, sizeof path, "%s/%s", which ? results : dir, TABLES[which]);
-    restore(path); /* the first time: keep the seed */
+    fuzz_restore(path); /* the first time: keep the seed */
     fuzz_write(path, data + 1, size - 1);
     nsm_score_options o = {results, data[0] & 16 ? reference : NULL, observed, NULL, NULL};
     nsm_score_table t;
@@ -98,6 +51,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #endif
     nsm_score_release(&t);
     nsm_diag_release(&d);
-    restore(path);
+    fuzz_restore(path);
     return 0;
 }
