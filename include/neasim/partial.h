@@ -115,9 +115,12 @@ const char *nsm_part_name(const nsm_part *p);
 ** a story the same options: checked; a story read is to be finished again before it is read);
 ** read_reals expects exactly n values; read_bytes lends the bytes (valid until the next read
 ** from p, or nsm_part_free).
-** NSM_ERR_INPUT naming the part when the next section is another kind or does not fit; an
-** accumulator found damaged (or its file changed) half-way through leaves `into` holding part of
-** it, as read_accum adds it straight in, a window of the file at a time: give `into` up then. */
+** NSM_ERR_INPUT naming the part when the next section is another kind or does not fit, or when
+** `into` with it added holds counts that no run can produce, though the seal is right (a writer's
+** bug, a file made by hand: sim/internal.h, nsmi_accum_check and nsmi_paired_check); an
+** accumulator found damaged (or its file changed) half-way through, or so, leaves `into` holding
+** part or all of it, as read_accum adds it straight in, a window of the file at a time: give
+** `into` up then. */
 nsm_status nsm_part_read_accum(nsm_part *p, nsm_accum *into, nsm_diag *diag);
 nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag);
 nsm_status nsm_part_read_story(nsm_part *p, nsm_story *into, nsm_diag *diag);
