@@ -470,7 +470,7 @@ summary_sweep <- function(b) {
     X <- sweep_regressors(points, cols)
     if (nrow(X) > ncol(X) + 1) return(summary_ranking(b, sweep_series(s), points, cols))
     need <- ncol(X) + 2
-    list(tags$li(sprintf(paste0(
+    list(summary_spread(b, sweep_series(s), nrow(X)), tags$li(sprintf(paste0(
         "No figure and no ranking of the swept numbers: the sweep has %s points for %s swept ",
         "numbers%s, too few for a rank regression, which needs more points than numbers (at ",
         "least %s). The scatters of each outcome against the %d numbers most correlated with it ",
@@ -481,6 +481,35 @@ summary_sweep <- function(b) {
         fmt_count(nrow(X)), fmt_count(length(cols)),
         if (ncol(X) > length(cols)) " and lever sets" else "", fmt_count(need),
         min(SWEEP_TOP, length(cols)), fmt_count(need), need, fmt_count(10 * ncol(X)))))
+}
+
+# A sweep of too few points to rank its numbers still shows how far its outcomes move over the
+# assumptions it sampled: the RANK_OUTCOMES outcomes whose probability by the last horizon ranges
+# most widely over the points, each with that range, as the ranking's sentences give it (the
+# widest first, ties in the file's order). None when no outcome varies.
+summary_spread <- function(b, s, n) {
+    at <- s[s$quantity == "outcome" & s$horizon_years == max(s$horizon_years), , drop = FALSE]
+    if (nrow(at) == 0) return(NULL)
+    lo <- tapply(at$value, at$key, min)
+    hi <- tapply(at$value, at$key, max)
+    keys <- unique(at$key)
+    keys <- keys[hi[keys] > lo[keys]]
+    if (length(keys) == 0) return(NULL)
+    n_out <- length(keys)
+    keys <- keys[order(-(hi[keys] - lo[keys]))][seq_len(min(RANK_OUTCOMES, n_out))]
+    runs <- suppressWarnings(as.numeric(nsm_get(b$manifest, "runs_per_point", NA)))
+    items <- lapply(keys, function(k) tags$li(paste0(
+        q(nsm_label(at$name[match(k, at$key)])), " (", nsm_pct_range(lo[[k]], hi[[k]]),
+        "% over the points)")))
+    list(tags$li(paste0(
+        "How far the outcomes move over the assumptions sampled: ",
+        if (n_out == 1) "the one outcome whose probability "
+        else if (n_out == length(keys)) paste0("the ", n_out, " outcomes whose probability ")
+        else paste0("the ", length(keys), " of the ", n_out, " outcomes whose probability "),
+        "by ", sweep_horizon_label(max(at$horizon_years)), " varies over the sweep's ",
+        fmt_count(n), " points", if (n_out > 1) ", the widest range first", " (each point's ",
+        "probability from ", if (is.na(runs)) "its" else fmt_count(runs),
+        " runs, so a narrow range may be simulation noise alone):"), tags$ul(items)))
 }
 
 RANK_OUTCOMES <- 3  # outcomes the ranking's sentences speak of: those that vary most

@@ -856,7 +856,10 @@ def sweep_ranking(d):
     for r in series:
         if r["quantity"] == "outcome" and float(r["horizon_years"]) == hmax:
             y_of.setdefault(r["name"], {})[r["point"]] = float(r["value"])
-    out = {"n": len(ids), "regressors": regressors, "horizon": hmax, "outcomes": {}}
+    # each outcome's range over the points, in the file's order, whatever the points' number
+    spread = {name: (min(ys.values()), max(ys.values())) for name, ys in y_of.items()}
+    out = {"n": len(ids), "regressors": regressors, "horizon": hmax, "outcomes": {},
+           "spread": spread}
     if len(ids) <= len(regressors) + 1:
         return out
     rx = [standardized(ranks(c)) for c in columns]
@@ -911,6 +914,29 @@ def ranking_sentences(d, page, p, labels, check):
               "ranking: %d points for %d regressors: the brief %s, or does not say plainly that it "
               "has none and to sweep at least %d points (--lhs %d): '%s'" % (
                   n, k, "embeds a figure" if "<img" in page else "has no figure", k + 2, k + 2, why))
+        # what the points do show: the 3 outcomes whose probability ranges most widely over
+        # them (the widest first, ties in the file's order), each with its range from sweep.csv
+        varies = {o: r for o, r in rk["spread"].items() if r[1] > r[0]}
+        want = sorted(varies, key=lambda o: -(varies[o][1] - varies[o][0]))[:3]
+        lead = next((i for i in p.items if i.startswith("How far the outcomes move")), None)
+        check((lead is not None) == bool(want), "spread: %d outcomes vary over the points, yet "
+              "the brief %s how far" % (len(varies), "says" if lead else "does not say"))
+        if lead is None:
+            return
+        m = len(varies)
+        said = ("the one outcome whose probability" if m == 1 else
+                "the %d outcomes whose probability" % m if m == len(want) else
+                "the %d of the %d outcomes whose probability" % (len(want), m))
+        check(said in lead and "over the sweep's %s points" % "{:,}".format(n) in lead,
+              "spread: the lead does not say '%s' over %d points: '%s'" % (said, n, lead))
+        given = {r["name"]: r["label"] for r in rows(d + "/labels.csv")
+                 if r["kind"] == "outcome" and r.get("given") == "yes"}
+        want_items = ["\u201c%s\u201d (%s%% over the points)" % (
+            given.get(o, o[:1].upper() + o[1:].replace("_", " ")), pct_range(*varies[o]))
+            for o in want]
+        got = [i for i in p.items if i.startswith("\u201c") and i.endswith("% over the points)")]
+        check(got == want_items, "spread: the brief lists %s, sweep.csv gives %s" % (
+            got, want_items))
         return
     check(lead is not None, "ranking: no sentence on the rank regression (%d points, %d "
           "regressors)" % (n, k))
