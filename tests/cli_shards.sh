@@ -193,6 +193,14 @@ if command -v python3 >/dev/null; then
     # overflowed on them): the accumulator's replications (the u64 after its four u32) set to 1
     forge "$work/a2" "$work/few" 'import struct; j = b.find(b"ACCU") + 16 + 16; b[j:j+8] = struct.pack("<Q", 1)'
     refused "counts above the replications" "few: damaged: its accumulator holds counts no run can produce \(a level held by fewer than none or more than all of its runs\)" "$work/a1" "$work/few" "$work/a3"
+    # per-draw values no draw gives (REAL sections: --outer's probabilities, compare --outer's
+    # standard errors), under a right seal: a probability of 1.5, a standard error of -1
+    forge "$work/outer.p2" "$work/p15" 'import struct; j = b.find(b"REAL") + 24; b[j:j+8] = struct.pack("<d", 1.5)'
+    refused "a per-draw probability above 1" "p15: damaged: a per-draw probability of 1.5, which no draw gives" \
+        "$work/outer.p1" "$work/p15" "$work/outer.p3"
+    forge "$work/cmpo.p2" "$work/se-1" 'import struct; i = b.find(b"REAL"); j = b.find(b"REAL", i + 4) + 24; b[j:j+8] = struct.pack("<d", -1)'
+    refused "a per-draw standard error below 0" "se-1: damaged: a per-draw standard error of -1, which no draw gives" \
+        "$work/cmpo.p1" "$work/se-1" "$work/cmpo.p3"
     # the seeds of tests/fuzz_part.c (a part of every kind), made by this neasim: each is read
     # whole by the target built for replay, none stops at a check
     seeds=$(dirname "$NEASIM")/tests/test_fuzz_part

@@ -237,8 +237,10 @@ int nsm_cli_finish_part(const char *command, nsm_status st, nsm_part *p, const c
 /* NSM_ERR_INPUT naming the part when it was written from another scenario than m. */
 nsm_status nsm_cli_part_check_scenario(const nsm_part *p, const nsm_model *m, nsm_diag *d);
 /* Read every part into the totals: accumulators (and the story, when not NULL) added, and
-** per-draw values (per_item doubles an item) placed at the part's items of reals[r]. Each part
-** must be the slice of `total` items its shard number says, of the scenario m. */
+** per-draw values (per_item doubles an item) placed at the part's items of reals[r]: reals[0]
+** probabilities, reals[1] standard errors, a value no draw gives refused (NSM_ERR_INPUT naming the
+** part, as partial.c refuses counts no run can produce). Each part must be the slice of `total`
+** items its shard number says, of the scenario m. */
 nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint64_t total,
                               nsm_accum **acc, nsm_paired **paired, int n_arms, nsm_story *story,
                               double **reals, int n_reals, size_t per_item, nsm_diag *d);

@@ -7,6 +7,7 @@
 ** library's (neasim/partial.h).
 */
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,23 @@ static nsm_status check_slice(const nsm_part *p, uint64_t total, nsm_diag *d)
                           (unsigned long long)(first + count), (unsigned long long)total);
 }
 
+/* The per-draw values a part holds (REAL sections, run and compare --outer) must be what a draw
+** gives, though the seal is right, as partial.c requires of its counts: reals[0] the probabilities
+** of outcomes, in [0, 1]; reals[1] (compare) the paired standard errors, not below 0 nor
+** infinite, or NaN where a draw's runs are too few for one. */
+static nsm_status check_reals(const nsm_part *p, int r, const double *x, size_t n, nsm_diag *d)
+{
+    for (size_t k = 0; k < n; k++) {
+        int ok = r == 0 ? x[k] >= 0.0 && x[k] <= 1.0
+                        : isnan(x[k]) || (x[k] >= 0.0 && isfinite(x[k]));
+        if (!ok)
+            return nsm_diag_error(d, NSM_ERR_INPUT, "%s: damaged: a per-draw %s of %g, which no "
+                                  "draw gives", nsm_part_name(p),
+                                  r == 0 ? "probability" : "standard error", x[k]);
+    }
+    return NSM_OK;
+}
+
 nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint64_t total,
                               nsm_accum **acc, nsm_paired **paired, int n_arms, nsm_story *story,
                               double **reals, int n_reals, size_t per_item, nsm_diag *d)
@@ -208,8 +226,11 @@ nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint6
         st = nsm_cli_part_check_scenario(p, m, d);
         if (st == NSM_OK)
             st = check_slice(p, total, d);
-        for (int r = 0; st == NSM_OK && r < n_reals; r++)
+        for (int r = 0; st == NSM_OK && r < n_reals; r++) {
             st = nsm_part_read_reals(p, reals[r] + h->first * per_item, h->count * per_item, d);
+            if (st == NSM_OK)
+                st = check_reals(p, r, reals[r] + h->first * per_item, h->count * per_item, d);
+        }
         for (int a = 0; st == NSM_OK && a < n_arms; a++)
             st = nsm_part_read_accum(p, acc[a], d);
         for (int a = 1; st == NSM_OK && paired && a < n_arms; a++)
