@@ -192,7 +192,7 @@ if command -v python3 >/dev/null; then
     # sealed right, but counts no run can produce (found by tests/fuzz_part.c: the summaries
     # overflowed on them): the accumulator's replications (the u64 after its four u32) set to 1
     forge "$work/a2" "$work/few" 'import struct; j = b.find(b"ACCU") + 16 + 16; b[j:j+8] = struct.pack("<Q", 1)'
-    refused "counts above the replications" "few: damaged: its accumulator holds counts no run can produce \(a level held by fewer than none or more than all of its runs\)" "$work/a1" "$work/few" "$work/a3"
+    refused "counts above the replications" "few: damaged: its accumulator holds counts no run can produce \(a level held in fewer than 0 or more than all of its runs\)" "$work/a1" "$work/few" "$work/a3"
     # per-draw values no draw gives (REAL sections: --outer's probabilities, compare --outer's
     # standard errors), under a right seal: a probability of 1.5, a standard error of -1
     forge "$work/outer.p2" "$work/p15" 'import struct; j = b.find(b"REAL") + 24; b[j:j+8] = struct.pack("<d", 1.5)'

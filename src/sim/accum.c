@@ -409,13 +409,13 @@ int nsmi_accum_check(const nsm_accum *a, const char **why)
     if (a->runs > NSMI_RUNS_MAX)
         return 1;
     const int64_t runs = (int64_t)a->runs;
-    *why = "a level held by fewer than none or more than all of its runs";
+    *why = "a level held in fewer than 0 or more than all of its runs";
     for (int l = 0; l < m->n_levels_total; l++)
         if (!nsmi_shares_ok(a->occupancy + (size_t)l * cols, a->cols, runs))
             return 1;
     for (int o = 0; o < m->n_outcomes; o++) {
         const int64_t *first = a->first + (size_t)o * cols;
-        *why = "an outcome held by fewer than none or more than all of its runs";
+        *why = "an outcome held in fewer than 0 or more than all of its runs";
         if (!nsmi_shares_ok(a->held + (size_t)o * cols, a->cols, runs))
             return 1;
         *why = "an outcome's first occurrences below zero or above its runs";

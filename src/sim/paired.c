@@ -171,10 +171,10 @@ int nsmi_paired_check(const nsm_paired *p, const char **why)
     const size_t cols = (size_t)p->cols;
     const int64_t most = (int64_t)NSMI_RUNS_MAX;
     for (int o = 0; o < m->n_outcomes; o++) {
-        *why = "an outcome held in both arms by fewer than none or more runs than any run holds";
+        *why = "an outcome held in both arms in fewer than 0 runs or more than any part holds";
         if (!nsmi_shares_ok(p->both_held + (size_t)o * cols, p->cols, most))
             return 1;
-        *why = "an outcome occurred in both arms in fewer than none or more runs than any holds";
+        *why = "an outcome occurred in both arms in fewer than 0 runs or more than any part holds";
         if (!nsmi_shares_ok(p->both_first + (size_t)o * cols, p->cols, most))
             return 1;
     }
