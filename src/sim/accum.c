@@ -381,11 +381,12 @@ int nsmi_shares_ok(const int64_t *x, int n, int64_t runs)
 ** at every column): every share within [0, runs], their sum over the count values at a column
 ** too, and the sum of count x runs within 64 bits (table_sums, cumulative_sums; the summaries'
 ** means). One pass over the rows, in the order they are stored, with a column's sums in `all` and
-** `total` (2 x cols scratch). 1 plausible, 0 not. */
+** `total` (cols each, scratch). 1 plausible, 0 not. */
 static int table_ok(const count_table *t, int cols, int cumulative, int64_t runs, int64_t *all,
                     int64_t *total)
 {
-    memset(all, 0, 2 * (size_t)cols * sizeof *all);
+    memset(all, 0, (size_t)cols * sizeof *all);
+    memset(total, 0, (size_t)cols * sizeof *total);
     for (int64_t c = 0; c <= t->max_seen; c++) {
         const int64_t *row = t->cells + c * cols;
         int64_t share = 0, ct;

@@ -462,9 +462,9 @@ int nsmi_shares_ok(const int64_t *x, int n, int64_t runs);
 ** every report date, the sums of squared differences of counts not below zero nor past 64 bits.
 ** 0 when so; 1 when not, *why saying what. */
 int nsmi_paired_check(const nsm_paired *p, const char **why);
-/* The most replications an accumulator may hold: far above any run (--runs is at most 2^40, a
-** merge of parts or an --outer run multiplies that by at most a few thousand), and low enough
-** that a count of them times 100 (a percentage in integers) stays within 64 bits. */
+/* The most replications an accumulator may hold: far above any run that can finish (2^52
+** replications at a microsecond each take 140 years), and low enough that a count of them times
+** 100 (a percentage in integers) stays within 64 bits. */
 #define NSMI_RUNS_MAX ((uint64_t)1 << 52)
 
 /* The cell (count, col) of count table t, its row made first if need be, the writes that
