@@ -229,7 +229,10 @@ $(BUILD)/bench_direct: tests/bench_direct.c $(BUILD)/libneasim.a
 # (tests/fuzz_part_seeds.sh: a part of every kind, up to 5 KB, hence part's larger -max_len), and
 # score's (an observed file, a run's and a comparison's results tables) from fuzz-seeds/score/
 # (a comparison's count distribution is 5 KB: score's -max_len too), and discover's from
-# fuzz-seeds/discover/ (a sweep.csv of 10 KB). The corpora grow in
+# fuzz-seeds/discover/ (a sweep.csv of 10 KB). A score or discover seed's first byte is k + f
+# (tests/fuzz_score.c, fuzz_discover.c): k the file it replaces; for score f = 0 a run's folder,
+# 8 a comparison's, 24 a comparison's scored with a reference; for discover f = 0 above 0.5, 4
+# below, 8 `holds`, 24 `holds` of g_moved, 40 of both. The corpora grow in
 # build/fuzz-corpus/TARGET, crashes are saved as build/fuzz/crash-*. FUZZ_TARGETS picks some.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= $(FUZZ_ALL)
