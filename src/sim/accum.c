@@ -391,7 +391,9 @@ static int table_ok(const count_table *t, int cols, int cumulative, int64_t runs
         const int64_t *row = t->cells + c * cols;
         int64_t share = 0, ct;
         for (int i = 0; i < cols; i++) {
-            if (cumulative ? __builtin_add_overflow(share, row[i], &share) : (share = row[i], 0))
+            if (!cumulative)
+                share = row[i];
+            else if (__builtin_add_overflow(share, row[i], &share))
                 return 0;
             if (share < 0 || share > runs || (all[i] += share) > runs ||
                 __builtin_mul_overflow(c, share, &ct) ||
