@@ -201,6 +201,15 @@ if command -v python3 >/dev/null; then
     forge "$work/cmpo.p2" "$work/se-1" 'import struct; i = b.find(b"REAL"); j = b.find(b"REAL", i + 4) + 24; b[j:j+8] = struct.pack("<d", -1)'
     refused "a per-draw standard error below 0" "se-1: damaged: a per-draw standard error of -1, which no draw gives" \
         "$work/cmpo.p1" "$work/se-1" "$work/cmpo.p3"
+    # a comparison's paired counts that do not fit its arms' (each section plausible alone):
+    # outcome 0 held in both arms by 1,000 more runs (the first i64 after PAIR's four u32)
+    for i in 1 3; do
+        "$NEASIM" compare tests/models/known_levers --levers all --runs 100 --quiet --shard $i/3 --out "$work/cmp$i"
+    done
+    forge "$work/cmp2" "$work/both" 'import struct; j = b.find(b"PAIR") + 32; v = struct.unpack("<q", b[j:j+8])[0]; b[j:j+8] = struct.pack("<q", v + 1000)'
+    refused "paired counts above an arm's" "both: damaged: its paired accumulator holds counts no run can produce \(an outcome held in both arms in more runs than in one" \
+        "$work/cmp1" "$work/both" "$work/cmp3"
+    expect "merge: the comparison's own parts merge" 0 "" -- merge "$work/cmp1" "$work/cmp2" "$work/cmp3" --quiet --out "$work/cmp-ok"
     # the seeds of tests/fuzz_part.c (a part of every kind), made by this neasim: each is read
     # whole by the target built for replay, none stops at a check
     seeds=$(dirname "$NEASIM")/tests/test_fuzz_part

@@ -106,12 +106,16 @@ static nsm_status read_one(nsm_part *p, int op, reads *r, const char *dir, nsm_d
         if (!(r->acc[r->n_acc] = nsm_accum_alloc(m)))
             return NSM_ERR_NOMEM;
         return nsm_part_read_accum(p, r->acc[r->n_acc++], d);
-    case 2:
+    case 2: {
         if (r->n_paired == ARMS - 1)
             break;
         if (!(r->paired[++r->n_paired] = nsm_paired_alloc(m)))
             return NSM_ERR_NOMEM;
-        return nsm_part_read_paired(p, r->paired[r->n_paired], d);
+        /* as a command reads it, against its arms' totals when they were read before it */
+        int arms_read = r->n_acc > r->n_paired;
+        return nsm_part_read_paired(p, r->paired[r->n_paired], arms_read ? r->acc[0] : NULL,
+                                    arms_read ? r->acc[r->n_paired] : NULL, d);
+    }
     case 3: {
         if (r->story)
             break;

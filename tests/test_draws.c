@@ -190,7 +190,7 @@ static void test_paired_spread_is_the_draws(void **state)
     assert_int_equal(nsm_part_add_paired(w, total), NSM_OK);
     assert_int_equal(nsm_part_seal(w, 0), NSM_OK);
     nsm_part *r = nsm_test_reopen(w, "paired");
-    assert_int_equal(nsm_part_read_paired(r, back, &dg), NSM_OK);
+    assert_int_equal(nsm_part_read_paired(r, back, NULL, NULL, &dg), NSM_OK);
     const nsm_series_kind kinds[3] = {NSM_SERIES_HELD, NSM_SERIES_OCCURRED, NSM_SERIES_CUMULATIVE};
     int nonzero = 0;
     for (int s = 0; s < 3; s++) {

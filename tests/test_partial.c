@@ -23,6 +23,7 @@
 #include "neasim/compare.h"
 #include "neasim/partial.h"
 #include "neasim/scenario.h"
+#include "sim/internal.h" /* the accumulator's rows, to forge what the API cannot record */
 
 static nsm_part_head head(void)
 {
@@ -118,8 +119,6 @@ static nsm_part *part_of(const nsm_accum *a)
     return part_of_events(a, 0);
 }
 
-/* Replications 0..399 and 400..999, each through a part, add up to 0..999 exactly, and so do
-** their counts of events. */
 /* What a part of `a` reads back as, into an empty accumulator: NSM_OK, or the refusal, whose
 ** message must name the part and say "no run can produce" followed by `why`. */
 static void assert_read_as(const nsm_accum *a, const nsm_model *m, nsm_status want,
@@ -189,6 +188,67 @@ static void test_counts_no_run_can_produce(void **state)
     nsm_model_free(ms);
 }
 
+/* One run more (end_replication), with level 0 of every factor held throughout, as a run
+** records one; outcomes none, or each occurring at the end (never), unless `held` says. */
+static void one_run_more(nsm_accum *a, const nsm_model *m, int firsts)
+{
+    for (int f = 0; f < m->n_factors; f++)
+        nsm_accum_occupancy(a, m->factors[f].first_level, 0, m->n_reports);
+    for (int o = 0; firsts && o < m->n_outcomes; o++)
+        nsm_accum_outcome_first(a, o, m->n_reports);
+    nsm_accum_end_replication(a);
+}
+
+/* Within the bounds, but not what runs add up to (the same class: a part sealed right whose
+** accumulator no run can produce): a factor's levels held by one run fewer or one more than the
+** part has at a report date, a stay (of a level or an outcome) that never ends, an outcome's first
+** occurrences (and runs without one) that do not add up to its runs. Each is refused, saying
+** which; the same with its run complete reads back. */
+static void test_counts_that_do_not_add_up(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("signposts");
+    const int end = m->n_reports, i = end / 2, l0 = m->factors[0].first_level;
+    assert_true(m->n_factors > 1 && m->n_outcomes > 0 && m->factors[0].n_levels > 1 && i > 0);
+    for (int k = 0; k < 6; k++) {
+        nsm_accum *a = run_slice(m, 0, 20);
+        const char *why = "";
+        switch (k) {
+        case 0: /* read back: the run as a run records it */
+            one_run_more(a, m, 1);
+            break;
+        case 1: /* factor 0 in level 0 only until i, in no level after */
+            one_run_more(a, m, 1);
+            a->occupancy[(size_t)l0 * (size_t)a->cols + (size_t)i] -= 1;
+            a->occupancy[(size_t)l0 * (size_t)a->cols + (size_t)end] += 1;
+            why = "a factor's levels add up to fewer than its runs at a report date";
+            break;
+        case 2: /* factor 0 in level 1 as well from i */
+            one_run_more(a, m, 1);
+            nsm_accum_occupancy(a, l0 + 1, i, end);
+            why = "a factor's levels add up to more than its runs at a report date";
+            break;
+        case 3: /* level 0 held by one run after the last report date: a stay never ended */
+            a->occupancy[(size_t)l0 * (size_t)a->cols + (size_t)end] += 1;
+            why = "a level's stays do not all end by the last report date";
+            break;
+        case 4: /* the same of outcome 0 */
+            a->held[end] += 1;
+            why = "an outcome's stays do not all end by the last report date";
+            break;
+        case 5: /* one run more with no first occurrence, not even "never" */
+            one_run_more(a, m, 0);
+            why = "an outcome's first occurrences (and runs without one) do not add up";
+            break;
+        }
+        assert_read_as(a, m, k == 0 ? NSM_OK : NSM_ERR_INPUT, why);
+        nsm_accum_free(a);
+    }
+    nsm_model_free(m);
+}
+
+/* Replications 0..399 and 400..999, each through a part, add up to 0..999 exactly, and so do
+** their counts of events. */
 static void test_slices_add_up_to_the_whole(void **state)
 {
     (void)state;
@@ -315,7 +375,7 @@ static void test_paired_reals_bytes_exact(void **state)
     assert_int_equal(nsm_part_read_reals(r, y, 7, &d), NSM_OK);
     assert_memory_equal(x, y, sizeof x);
     nsm_paired *back = nsm_paired_alloc(m);
-    assert_int_equal(nsm_part_read_paired(r, back, &d), NSM_OK);
+    assert_int_equal(nsm_part_read_paired(r, back, NULL, NULL, &d), NSM_OK);
     size_t n = (size_t)m->n_reports + 1;
     int64_t *s1 = calloc(n, sizeof *s1), *s2 = calloc(n, sizeof *s2);
     for (int o = 0; o < m->n_outcomes; o++) {
@@ -347,6 +407,77 @@ static void test_paired_reals_bytes_exact(void **state)
     }
     free(acc);
     free(pr);
+    nsm_arms_free(arms, n_arms);
+    nsm_diag_release(&d);
+    nsm_model_free(m);
+}
+
+/* A comparison's part whose paired counts do not fit its arms' (each plausible alone) is refused
+** by a reader given the arms' totals, saying which: an arm of one run more than the baseline; an
+** outcome held, or occurred by, in both arms in more runs than there are. As written, it reads
+** back; without the arms (NULL), the paired section's own bounds alone are checked. */
+static void test_pairs_that_do_not_fit_their_arms(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("known_levers");
+    nsm_arm *arms = NULL;
+    int n_arms = 0;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_arms_build(m, "all", 0, "t", &arms, &n_arms, &d), NSM_OK);
+    assert_true(n_arms >= 2 && m->n_outcomes > 0);
+    const size_t end = (size_t)m->n_reports;
+    const char *whys[] = {NULL, "an arm holds more or fewer runs than the baseline",
+                          "an outcome held in both arms in more runs than in one",
+                          "an outcome occurred in both arms in more runs than in one"};
+    for (int k = 0; k < 4; k++) {
+        nsm_accum *acc[2] = {nsm_accum_alloc(m), nsm_accum_alloc(m)};
+        nsm_paired *pr[2] = {NULL, nsm_paired_alloc(m)};
+        nsm_run_config rc = {5, 200, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
+        assert_int_equal(nsm_compare_run(m, arms, 2, &rc, acc, pr, NULL, &d), NSM_OK);
+        int64_t over = (int64_t)nsm_accum_runs(acc[0]) + 1;
+        if (k == 1)
+            one_run_more(acc[1], m, 1);
+        if (k == 2) { /* outcome 0 held in both arms in every run, and one more */
+            pr[1]->both_held[0] += over;
+            pr[1]->both_held[end] -= over;
+        }
+        if (k == 3)
+            pr[1]->both_first[0] += over;
+        nsm_part_head h = head();
+        nsm_part *w = nsm_part_new(&h);
+        assert_int_equal(nsm_part_add_accum(w, acc[0]), NSM_OK);
+        assert_int_equal(nsm_part_add_accum(w, acc[1]), NSM_OK);
+        assert_int_equal(nsm_part_add_paired(w, pr[1]), NSM_OK);
+        assert_int_equal(nsm_part_seal(w, 0), NSM_OK);
+        for (int given = 0; given < 2; given++) {
+            nsm_part *r = nsm_test_reopen(w, "c.part");
+            nsm_accum *base = nsm_accum_alloc(m), *arm = nsm_accum_alloc(m);
+            nsm_paired *back = nsm_paired_alloc(m);
+            assert_int_equal(nsm_part_read_accum(r, base, &d), NSM_OK);
+            assert_int_equal(nsm_part_read_accum(r, arm, &d), NSM_OK);
+            nsm_status st = nsm_part_read_paired(r, back, given ? base : NULL,
+                                                 given ? arm : NULL, &d);
+            if (k == 0 || !given) {
+                assert_int_equal(st, NSM_OK);
+            } else {
+                assert_int_equal(st, NSM_ERR_INPUT);
+                assert_non_null(strstr(d.error, "c.part: damaged: its paired accumulator holds "
+                                                "counts no run can produce"));
+                assert_non_null(strstr(d.error, whys[k]));
+            }
+            nsm_diag_release(&d);
+            nsm_diag_init(&d);
+            nsm_paired_free(back);
+            nsm_accum_free(base);
+            nsm_accum_free(arm);
+            nsm_part_free(r);
+        }
+        nsm_part_free(w);
+        nsm_accum_free(acc[0]);
+        nsm_accum_free(acc[1]);
+        nsm_paired_free(pr[1]);
+    }
     nsm_arms_free(arms, n_arms);
     nsm_diag_release(&d);
     nsm_model_free(m);
@@ -565,7 +696,9 @@ int main(void)
         cmocka_unit_test(test_slices_add_up_to_the_whole),
         cmocka_unit_test(test_accum_read_from_file),
         cmocka_unit_test(test_counts_no_run_can_produce),
+        cmocka_unit_test(test_counts_that_do_not_add_up),
         cmocka_unit_test(test_paired_reals_bytes_exact),
+        cmocka_unit_test(test_pairs_that_do_not_fit_their_arms),
         cmocka_unit_test(test_damage_refused),
         cmocka_unit_test(test_wrong_section_and_shape),
         cmocka_unit_test(test_format_and_events_section_checked),

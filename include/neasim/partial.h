@@ -117,12 +117,15 @@ const char *nsm_part_name(const nsm_part *p);
 ** from p, or nsm_part_free).
 ** NSM_ERR_INPUT naming the part when the next section is another kind or does not fit, or when
 ** `into` with it added holds counts that no run can produce, though the seal is right (a writer's
-** bug, a file made by hand: sim/internal.h, nsmi_accum_check and nsmi_paired_check); an
+** bug, a file made by hand: sim/internal.h, nsmi_accum_check and nsmi_paired_check), or a paired
+** accumulator whose counts do not fit its arms' (base and arm: their totals with this part's
+** added, read before it as the writers put them; NULL, not checked: nsmi_paired_fits); an
 ** accumulator found damaged (or its file changed) half-way through, or so, leaves `into` holding
 ** part or all of it, as read_accum adds it straight in, a window of the file at a time: give
 ** `into` up then. */
 nsm_status nsm_part_read_accum(nsm_part *p, nsm_accum *into, nsm_diag *diag);
-nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag);
+nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, const nsm_accum *base,
+                                const nsm_accum *arm, nsm_diag *diag);
 nsm_status nsm_part_read_story(nsm_part *p, nsm_story *into, nsm_diag *diag);
 nsm_status nsm_part_read_reals(nsm_part *p, double *x, uint64_t n, nsm_diag *diag);
 nsm_status nsm_part_read_bytes(nsm_part *p, const void **bytes, uint64_t *n, nsm_diag *diag);

@@ -234,7 +234,7 @@ nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint6
         for (int a = 0; st == NSM_OK && a < n_arms; a++)
             st = nsm_part_read_accum(p, acc[a], d);
         for (int a = 1; st == NSM_OK && paired && a < n_arms; a++)
-            st = nsm_part_read_paired(p, paired[a], d);
+            st = nsm_part_read_paired(p, paired[a], acc[0], acc[a], d);
         if (st == NSM_OK && story)
             st = nsm_part_read_story(p, story, d);
         if (st == NSM_OK && !nsm_part_at_end(p))

@@ -377,6 +377,53 @@ int nsmi_shares_ok(const int64_t *x, int n, int64_t runs)
     return 1;
 }
 
+/* The sum of the row of differences x[0..n-1]: what its prefix reaches after the last column.
+** The caller has checked every prefix with nsmi_shares_ok, so no sum overflows. */
+static int64_t row_total(const int64_t *x, int n)
+{
+    int64_t s = 0;
+    for (int i = 0; i < n; i++)
+        s += x[i];
+    return s;
+}
+
+/* What every finished replication adds, and so every sum of them holds to the unit: one level of
+** each factor at every report date; every stay, of a level or of an outcome held, closed at the
+** end at the latest (its row of differences sums to 0); each outcome's first occurrence at one
+** report date or at the end, once (its row sums to the runs). The bounds (nsmi_accum_check) are
+** checked first. NULL when so, else what is not; `sum` scratch of a->cols. */
+static const char *consistent(const nsm_accum *a, int64_t *sum)
+{
+    const nsm_model *m = a->m;
+    const size_t cols = (size_t)a->cols;
+    const int64_t runs = (int64_t)a->runs;
+    for (int f = 0; f < m->n_factors; f++) {
+        memset(sum, 0, cols * sizeof *sum);
+        for (int l = 0; l < m->factors[f].n_levels; l++) {
+            const int64_t *row = a->occupancy + (size_t)(m->factors[f].first_level + l) * cols;
+            int64_t held = 0;
+            for (size_t i = 0; i < cols; i++) {
+                held += row[i];
+                sum[i] += held; /* shares are not negative: past runs, it stays past */
+                if (sum[i] > runs)
+                    return "a factor's levels add up to more than its runs at a report date";
+            }
+            if (held != 0)
+                return "a level's stays do not all end by the last report date";
+        }
+        for (int i = 0; i < m->n_reports; i++)
+            if (sum[i] != runs)
+                return "a factor's levels add up to fewer than its runs at a report date";
+    }
+    for (int o = 0; o < m->n_outcomes; o++) {
+        if (row_total(a->held + (size_t)o * cols, a->cols) != 0)
+            return "an outcome's stays do not all end by the last report date";
+        if (row_total(a->first + (size_t)o * cols, a->cols) != runs)
+            return "an outcome's first occurrences (and runs without one) do not add up to its runs";
+    }
+    return NULL;
+}
+
 /* A count table's cells (cumulative: rows of differences, each row's prefix sums its runs' share
 ** at every column): every share within [0, runs], their sum over the count values at a column
 ** too, and the sum of count x runs within 64 bits (table_sums, cumulative_sums; the summaries'
@@ -432,6 +479,11 @@ int nsmi_accum_check(const nsm_accum *a, const char **why)
     int64_t *scratch = malloc(2 * (size_t)wide * sizeof *scratch);
     if (!scratch)
         return -1;
+    *why = consistent(a, scratch);
+    if (*why) {
+        free(scratch);
+        return 1;
+    }
     int ok = 1;
     for (int e = 0; ok && e < m->n_events; e++)
         ok = table_ok(&a->period[e], a->cols, 0, runs, scratch, scratch + a->cols) &&

@@ -450,7 +450,9 @@ int nsmi_accum_table_reserve(nsmi_count_table *t, int64_t count, int cols);
 /* accum.c: whether every count of `a` is one that runs can produce: at every report date a
 ** share of its runs between 0 and a->runs (a level, an outcome held or occurred by, the runs of
 ** a count value, and those of all count values together), every sum of count x runs within 64
-** bits. 0 when so; 1 when not, *why saying what; -1 out of memory. partial.c refuses a part that
+** bits; and what every finished run adds, added up to the unit (accum.c, consistent: a factor's
+** levels to the runs at every report date, every stay ended, an outcome's first occurrences to
+** the runs). 0 when so; 1 when not, *why saying what; -1 out of memory. partial.c refuses a part that
 ** makes it not so: the writers and summaries trust these bounds (a count table's quantile in
 ** integer percentages, its mean from sums of count x runs). */
 int nsmi_accum_check(const nsm_accum *a, const char **why);
@@ -462,6 +464,13 @@ int nsmi_shares_ok(const int64_t *x, int n, int64_t runs);
 ** every report date, the sums of squared differences of counts not below zero nor past 64 bits.
 ** 0 when so; 1 when not, *why saying what. */
 int nsmi_paired_check(const nsm_paired *p, const char **why);
+/* paired.c: whether p's counts fit those of its arms (base and arm, accumulators checked by
+** nsmi_accum_check, of the same replications): both of the same runs; at every report date, an
+** outcome held (or occurred by) in both arms in no more runs than in either, and in no fewer than
+** they must share (a + b - runs), so that every paired variance is a variance. NULL when so, else
+** what is not; x scratch of 3 p->cols. */
+const char *nsmi_paired_fits(const nsm_paired *p, const nsm_accum *base, const nsm_accum *arm,
+                             int64_t *x);
 /* The most replications an accumulator may hold: far above any run that can finish (2^52
 ** replications at a microsecond each take 140 years), and low enough that a count of them times
 ** 100 (a percentage in integers) stays within 64 bits. */

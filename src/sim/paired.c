@@ -186,6 +186,37 @@ int nsmi_paired_check(const nsm_paired *p, const char **why)
     return 0;
 }
 
+const char *nsmi_paired_fits(const nsm_paired *p, const nsm_accum *base, const nsm_accum *arm,
+                             int64_t *x)
+{
+    if (base->runs != arm->runs)
+        return "an arm holds more or fewer runs than the baseline";
+    const int n = p->m->n_reports;
+    const int64_t runs = (int64_t)base->runs;
+    int64_t *a = x, *b = x + p->cols, *ab = x + 2 * (size_t)p->cols;
+    for (int o = 0; o < p->m->n_outcomes; o++) {
+        for (int measure = 0; measure < 2; measure++) {
+            if (measure == 0) {
+                nsm_accum_outcome_held_series(arm, o, a);
+                nsm_accum_outcome_held_series(base, o, b);
+                nsm_paired_both_held(p, o, ab);
+            } else { /* occurred by: the first occurrences' running sums */
+                nsmi_prefix_series(arm->first + (size_t)o * (size_t)arm->cols, n, a);
+                nsmi_prefix_series(base->first + (size_t)o * (size_t)base->cols, n, b);
+                nsm_paired_both_occurred(p, o, ab);
+            }
+            /* the checks on each accumulator bound every count by runs <= 2^52: no overflow */
+            for (int i = 0; i < n; i++)
+                if (ab[i] > a[i] || ab[i] > b[i] || a[i] + b[i] - ab[i] > runs)
+                    return measure == 0 ? "an outcome held in both arms in more runs than in "
+                                          "one, or in fewer than the two must share"
+                                        : "an outcome occurred in both arms in more runs than "
+                                          "in one, or in fewer than the two must share";
+        }
+    }
+    return NULL;
+}
+
 /* --- The draws of a two-level comparison --- */
 
 /* Where series `kind` (held, occurred, cumulative) of item k starts in p->sq; -1: not kept. */

@@ -1223,7 +1223,8 @@ nsm_status nsm_part_read_accum(nsm_part *p, nsm_accum *into, nsm_diag *diag)
     return bad ? implausible(p, diag, "accumulator", why) : NSM_OK;
 }
 
-nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag)
+nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, const nsm_accum *base,
+                                const nsm_accum *arm, nsm_diag *diag)
 {
     const nsm_model *m = into->m;
     cursor c;
@@ -1256,8 +1257,15 @@ nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, nsm_diag *diag)
     nsm_paired_free(q);
     const char *why = NULL;
     if (st == NSM_OK && nsmi_paired_check(into, &why))
-        st = implausible(p, diag, "paired accumulator", why);
-    return st;
+        return implausible(p, diag, "paired accumulator", why);
+    if (st != NSM_OK || !base || !arm)
+        return st;
+    int64_t *x = malloc(3 * cols * sizeof *x);
+    if (!x)
+        return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory reading %s", p->name);
+    why = nsmi_paired_fits(into, base, arm, x);
+    free(x);
+    return why ? implausible(p, diag, "paired accumulator", why) : NSM_OK;
 }
 
 /* Does the section's shape (put_story_shape) match the accumulator a? */
