@@ -37,16 +37,21 @@ story_sentence_routes <- function(r) {
 # the same for every indicator of an outcome), not of all runs: a signpost seen in 6 runs of
 # 13,018 says so. One whose interval holds 0 (the third of an outcome with only two sure ones) says
 # that too, as the ranking's SRRC do: "+25.2 points, -31.0 to +26.9" of an indicator seen in 3
-# runs read as a signal.
+# runs read as a signal. Two indicators that happened in the same runs are one signal (twins folded,
+# nsm_signposts_folded: "DPRK testing: surge and DPRK surge (sustained): surge under 6 months, which
+# happen in the same runs (seen in ..."), so the three are three signals.
 story_sentence_signposts <- function(s) {
+    s <- nsm_signposts_folded(s)
     s <- s[order(s$rank), , drop = FALSE][seq_len(min(3, nrow(s))), , drop = FALSE]
     if (nrow(s) == 0) return("")
     count <- function(x) format(x, big.mark = ",", scientific = FALSE, trim = TRUE)
     n <- s$runs_with[1] + s$runs_without[1]
     seen <- s$runs_with / n
-    parts <- sprintf(paste0("%s (seen in %s, %s; it begins afterwards in %s of those against %s ",
+    twins <- s$label != nsm_indicator_label(s$indicator)
+    parts <- sprintf(paste0("%s%s (seen in %s, %s; it begins afterwards in %s of those against %s ",
                             "of the others, %s points, %s to %s%s)"),
-                     story_escape(nsm_indicator_label(s$indicator)), count(s$runs_with),
+                     story_escape(s$label), ifelse(twins, ", which happen in the same runs", ""),
+                     count(s$runs_with),
                      nsm_pct(seen, ifelse(seen < 0.01, 2, 1)),
                      nsm_pct(s$p_with, 0), nsm_pct(s$p_without, 0),
                      nsm_pp(100 * s$difference), nsm_pp(100 * s$difference_lo),

@@ -41,11 +41,30 @@ NSM_STORY_HELD_NOTE <- paste("(N% at the start): a state that N% of runs start i
 nsm_story_note <- function(outcomes, held)
     if (any(outcomes %in% names(held))) paste0(" ", NSM_STORY_HELD_NOTE) else ""
 
+# Two indicators that happened in the same runs are one signal under two names, with the same
+# counts and so the same row (signposts.csv's same_runs_as: the baseline's DPRK testing surge and
+# the surge clock it starts at once): the rows of signposts.csv with each such twin folded into
+# the row it names, whose `label` names both ("DPRK testing: surge and DPRK surge (sustained):
+# surge under 6 months"); ranks stay signposts.csv's. Unfolded, the brief's three things to watch
+# and the chart's three rows told one signal twice for several outcomes.
+nsm_signposts_folded <- function(d) {
+    twin <- if ("same_runs_as" %in% names(d)) !is.na(d$same_runs_as) else logical(nrow(d))
+    main <- d[!twin, , drop = FALSE]
+    main$label <- nsm_indicator_label(main$indicator)
+    for (i in which(twin)) {
+        k <- which(main$outcome == d$outcome[i] & main$watch_years == d$watch_years[i] &
+                   main$indicator == d$same_runs_as[i])
+        main$label[k] <- paste0(main$label[k], " and ", nsm_indicator_label(d$indicator[i]))
+    }
+    main
+}
+
 # The two legend entries of the signposts chart, by name (tests/figures_story.R checks them).
 NSM_SIGNPOST_WITH <- "Indicator seen by the watch date"
 NSM_SIGNPOST_WITHOUT <- "Not seen"
 
-# Signposts: for each outcome, its top 3 signposts at the watch date nearest 2 years, the
+# Signposts: for each outcome, its top 3 signposts at the watch date nearest 2 years (twins folded,
+# nsm_signposts_folded), the
 # probability of an onset after it given the indicator (dot) and without it (circle), with intervals;
 # four outcomes a page, so that three two-line indicator labels fit a panel's height.
 fig_signposts <- function(ctx, top = 3, outcomes_per_page = 4) {
@@ -53,16 +72,18 @@ fig_signposts <- function(ctx, top = 3, outcomes_per_page = 4) {
     if (is.null(d) || nrow(d) == 0) return(list())
     w <- unique(d$watch_years)
     w <- w[which.min(abs(w - 2))]
-    d <- d[d$watch_years == w & d$rank <= top, ]
-    long <- rbind(data.frame(d[c("outcome", "rank", "indicator")], p = d$p_with, lo = d$p_with_lo,
+    d <- nsm_signposts_folded(d[d$watch_years == w, , drop = FALSE])
+    d <- d[order(d$outcome, d$rank), , drop = FALSE]
+    d <- d[stats::ave(d$rank, d$outcome, FUN = seq_along) <= top, , drop = FALSE]
+    long <- rbind(data.frame(d[c("outcome", "rank", "label")], p = d$p_with, lo = d$p_with_lo,
                              hi = d$p_with_hi, seen = NSM_SIGNPOST_WITH),
-                  data.frame(d[c("outcome", "rank", "indicator")], p = d$p_without,
+                  data.frame(d[c("outcome", "rank", "label")], p = d$p_without,
                              lo = d$p_without_lo, hi = d$p_without_hi, seen = NSM_SIGNPOST_WITHOUT))
     long$seen <- factor(long$seen, levels = c(NSM_SIGNPOST_WITH, NSM_SIGNPOST_WITHOUT))
     # two columns of panels beside their indicators' labels leave each panel about 2.7 in: an
     # outcome's title wrapped at 22 characters fits it (ggplot2 cuts a longer one at its edge;
     # tests/figures_layout.R measures)
-    long$row <- paste0(nsm_wrap(nsm_indicator_label(long$indicator), 36), "\u2002#", long$rank)
+    long$row <- paste0(nsm_wrap(long$label, 36), "\u2002#", long$rank)
     held <- nsm_story_held(ctx)
     long$outcome_label <- nsm_story_name(long$outcome, held, 22)
     pages <- nsm_pages(unique(long$outcome), outcomes_per_page)

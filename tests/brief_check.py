@@ -290,7 +290,9 @@ def signpost_sentences(d, page, p, labels, check):
     names signposts.csv's first three at the watch date nearest two years, in rank order, each with
     the runs that saw it (of those that count, not of all runs), the shares beginning after with it
     and without, and the difference the ranking rests on, with its interval, as nsm_pp writes it,
-    said not to be distinguishable from no difference when the interval holds 0."""
+    said not to be distinguishable from no difference when the interval holds 0. An indicator that
+    happened in the same runs as one ranked above it (same_runs_as) is that one's twin: not one of
+    the three, but named with it, "X and Y, which happen in the same runs (seen in ...)"."""
     sp = rows(d + "/signposts.csv")
     dates = sorted({(abs(float(r["watch_years"]) - 2), r["watch_date"]) for r in sp})
     date = dates[0][1]
@@ -320,8 +322,12 @@ def signpost_sentences(d, page, p, labels, check):
         want_held = pct_label(held[outcome]) if outcome in held else None
         check((says and says.group(1)) == want_held, "%s: a state that %s of runs start in (outcomes.csv); its "
               "sentence says %s" % (outcome, want_held or "none", says.group(1) if says else "nothing of it"))
-        want = sorted((r for r in sp if r["outcome"] == outcome and r["watch_date"] == date),
-                      key=lambda r: int(r["rank"]))[:3]
+        at = [r for r in sp if r["outcome"] == outcome and r["watch_date"] == date]
+        want = sorted((r for r in at if r["same_runs_as"] == "NA"), key=lambda r: int(r["rank"]))[:3]
+        twins = len({r["same_runs_as"] for r in at} & {w["indicator"] for w in want})
+        named = m.group(4).count(", which happen in the same runs (seen in ")
+        check(named == twins, "%s: %d of the signposts named have twins in signposts.csv (the same "
+              "runs), the brief names %d so" % (outcome, twins, named))
         got = part_re.findall(m.group(4))
         check(m.group(2) == month and len(got) == len(want) and len(want) > 0,
               "%s: watch date %s and %d signposts, signposts.csv has %s (%s) and %d" %

@@ -18,6 +18,13 @@ for f in routes.csv signposts.csv outcomes.csv; do
 done
 check_that "routes.csv header" bash -c "head -1 '$work/t1/routes.csv' | tr -d '\r' | grep -qx 'outcome,rank,route,steps,onsets,share,share_lo,share_hi,median_years,onsets_all'"
 check_that "signposts.csv: three watch dates" test "$(tail -n +2 "$work/t1/signposts.csv" | cut -d, -f2 | sort -u | wc -l)" -eq 3
+# two names of one signal: the baseline's surge and the clock it starts at once happen in the same
+# replications, so the second row names the first (same_runs_as) at every watch date, right after it
+check_that "signposts.csv header ends with same_runs_as" bash -c "head -1 '$work/t1/signposts.csv' | tr -d '\r' | grep -q ',difference_hi,same_runs_as$'"
+twins=$(awk -F, '{ sub(/\r$/, "") } $1 == "usfk_reduced" && $NF == "dprk_testing_posture=surge" && $5 == "dprk_surge_clock=running" { n++ } END { print n + 0 }' "$work/t1/signposts.csv")
+check_that "signposts.csv: dprk_surge_clock=running the same runs as dprk_testing_posture=surge at the 3 watch dates ($twins)" test "$twins" = 3
+check_that "signposts.csv: each twin is ranked right after what it names" \
+    awk -F, '{ sub(/\r$/, "") } NR > 1 { key = $1 FS $3 } NR > 1 && $NF != "NA" && !(key == pk && $NF == pind && $4 == prank + ++nt) { bad = 1 } NR > 1 && $NF == "NA" { pk = key; pind = $5; prank = $4; nt = 0 } END { exit bad }' "$work/t1/signposts.csv"
 check_that "routes.csv: shares of one outcome add up to 1" \
     bash -c "awk -F, '\$1 == \"usfk_reduced\" { s += \$6 } END { exit !(s > 0.999 && s < 1.001) }' '$work/t1/routes.csv'"
 

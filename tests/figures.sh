@@ -418,9 +418,10 @@ if grep -qF "<h1>$title</h1>" "$work/baseline/brief.html"; then ok; else bad "ba
 # start in named with that share on a run of formal-alignment (tests/figures_story.R), and
 # scripts/figures.R draws both charts for a run with --routes --signposts
 "$NEASIM" run tests/models/signposts --runs 2000 --seed 3 --signposts --quiet --out "$work/story_sp" &&
-"$NEASIM" run tests/models/routes --runs 2000 --seed 3 --routes --signposts --quiet --out "$work/story_rt" ||
+"$NEASIM" run tests/models/routes --runs 2000 --seed 3 --routes --signposts --quiet --out "$work/story_rt" &&
+"$NEASIM" run tests/models/signpost_twins --runs 2000 --seed 3 --signposts --quiet --out "$work/story_tw" ||
     bad "neasim run --routes --signposts failed (exit $?)"
-Rscript tests/figures_story.R scripts "$work/story_sp" "$work/story_rt" "$work/formal" \
+Rscript tests/figures_story.R scripts "$work/story_sp" "$work/story_rt" "$work/formal" "$work/story_tw" \
     > "$work/story.log" 2>&1
 if [ $? -eq 0 ]; then ok; else bad "tests/figures_story.R:"; sed 's/^/    /' "$work/story.log" | tail -8; fi
 Rscript scripts/figures.R "$work/story_rt" > /dev/null 2>&1

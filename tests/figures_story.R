@@ -5,11 +5,14 @@
 # date" sits on the higher probability of the top signpost (u on), which is named on its row, and
 # that the longest bar of the routes chart is the route via c; and, on a run of
 # scenarios/formal-alignment with --routes --signposts, that both charts name a state outcome that
-# some runs start in with that share, as the headline chart does, and say what it means there.
+# some runs start in with that share, as the headline chart does, and say what it means there;
+# and, on tests/models/signpost_twins (u's change sets off a counted event at once), that the
+# signposts chart names the two as one row.
 # Usage: Rscript tests/figures_story.R SCRIPTS_DIR SIGNPOSTS_RUN_DIR ROUTES_RUN_DIR STATE_RUN_DIR
+#        TWINS_RUN_DIR
 source("tests/figures_check.R")
-args <- figure_test_args(4, paste("tests/figures_story.R SCRIPTS_DIR SIGNPOSTS_RUN_DIR",
-                                  "ROUTES_RUN_DIR STATE_RUN_DIR"),
+args <- figure_test_args(5, paste("tests/figures_story.R SCRIPTS_DIR SIGNPOSTS_RUN_DIR",
+                                  "ROUTES_RUN_DIR STATE_RUN_DIR TWINS_RUN_DIR"),
                          files = "figures_story.R")
 suppressPackageStartupMessages(library(ggplot2))
 
@@ -80,5 +83,24 @@ for (kind in c("routes", "signposts")) {
           paste0(kind, ": the subtitles do not say what the share at the start means (",
                  paste(subs, collapse = " || "), ")"))
 }
+
+# ---- two names of one signal (signposts.csv's same_runs_as): u entering on, and the counted event
+# its change sets off at once, are one row named by both, with signposts.csv's rank of the first;
+# the twin has no row of its own, and the other rows are the next signals in rank order
+tw <- read.csv(file.path(args[5], "signposts.csv"), stringsAsFactors = FALSE)
+w <- unique(tw$watch_years)[which.min(abs(unique(tw$watch_years) - 2))]
+at <- tw[tw$watch_years == w, ]
+check(identical(at$same_runs_as[at$indicator == "event:u_on"], "u=on"),
+      "signpost_twins: signposts.csv names u=on as event:u_on's twin")
+b <- ggplot_build(fig_signposts(ctx(args[5]))[[1]]$plot)
+ylab <- flat(b$layout$panel_params[[1]]$y$get_labels())
+want <- at[is.na(at$same_runs_as), ]
+want <- want$rank[order(want$rank)][seq_len(min(3, nrow(want)))]
+got <- sort(as.integer(sub(".*#", "", ylab)))
+check(identical(got, as.integer(want)),
+      paste0("signpost_twins: the rows are ranks ", paste(want, collapse = ", "),
+             " of signposts.csv (got '", paste(ylab, collapse = "' '"), "')"))
+check(sum(grepl(paste0("^U: on and U on \\(event\\)\\s#", at$rank[at$indicator == "u=on"], "$"),
+                ylab)) == 1, "signpost_twins: one row names u=on and its twin, with u=on's rank")
 
 figure_test_done("story figures")

@@ -32,6 +32,7 @@
 #include "neasim/partial.h"
 #include "neasim/storystats.h"
 #include "neasim/storyout.h"
+#include "sim/internal.h" /* a story's counts, to force one (test_same_runs_one_signal) */
 
 static void near(double got, double want, double tol, const char *what)
 {
@@ -228,8 +229,8 @@ static char *tables(const nsm_model *m, const nsm_story *st)
 static void test_same_for_any_thread_count(void **state)
 {
     (void)state;
-    const char *models[] = {"routes", "signposts"};
-    for (int k = 0; k < 2; k++) {
+    const char *models[] = {"routes", "signposts", "signpost_twins"};
+    for (int k = 0; k < 3; k++) {
         nsm_model *m = nsm_test_load(models[k]);
         char *t[3];
         const int threads[3] = {1, 2, 4};
@@ -244,6 +245,47 @@ static void test_same_for_any_thread_count(void **state)
             free(t[j]);
         nsm_model_free(m);
     }
+}
+
+/* Two indicators that happen in the same replications are one signal: u entering on, and the
+** counted event that change sets off at once (tests/models/signpost_twins). At every watch date
+** they are found the same, ranked side by side (the level first, in indicator order), the second
+** naming the first (same_as), no other row naming any; z entering hi is not the same as u=on, nor
+** is it once its count of replications is forced to u=on's (the replications' hashes differ: the
+** count alone does not make two indicators one). */
+static void test_same_runs_one_signal(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("signpost_twins");
+    nsm_story *st = story_run(m, 3000, 2);
+    const int on = m->factors[0].first_level + 1, hi = m->factors[2].first_level + 1,
+              ev = m->n_levels_total, J = nsm_story_n_indicators(st);
+    assert_string_equal(m->factors[0].name, "u");
+    assert_string_equal(m->factors[2].name, "z");
+    nsm_signpost *s = calloc((size_t)J, sizeof *s);
+    assert_non_null(s);
+    for (int w = 0; w < 3; w++) {
+        assert_true(nsm_story_fired(st, w, on) > 0 && nsm_story_fired(st, w, on) < 3000);
+        assert_true(nsm_story_same_runs(st, w, on, ev) && nsm_story_same_runs(st, w, ev, on));
+        assert_false(nsm_story_same_runs(st, w, on, hi));
+        int n = nsm_signposts_rank(m, st, 0, w, s), at_on = -1, at_ev = -1;
+        for (int k = 0; k < n; k++) {
+            if (s[k].indicator == on)
+                at_on = k;
+            else if (s[k].indicator == ev)
+                at_ev = k;
+            else
+                assert_int_equal(s[k].same_as, -1);
+        }
+        assert_true(at_on >= 0 && at_ev == at_on + 1);
+        assert_int_equal(s[at_on].same_as, -1);
+        assert_int_equal(s[at_ev].same_as, on);
+        st->fired[(size_t)w * (size_t)J + (size_t)hi] = nsm_story_fired(st, w, on);
+        assert_false(nsm_story_same_runs(st, w, on, hi));
+    }
+    free(s);
+    nsm_story_free(st);
+    nsm_model_free(m);
 }
 
 /* A sealed part holding story a alone (finished). */
@@ -265,8 +307,8 @@ static nsm_part *story_part(const nsm_story *a)
 static void test_parts_add_up_to_the_whole(void **state)
 {
     (void)state;
-    const char *models[] = {"routes", "signposts"};
-    for (int k = 0; k < 2; k++) {
+    const char *models[] = {"routes", "signposts", "signpost_twins"};
+    for (int k = 0; k < 3; k++) {
         nsm_model *m = nsm_test_load(models[k]);
         nsm_story *whole = story_run(m, 3000, 2), *a = story_slice(m, 0, 1200, 1),
                   *b = story_slice(m, 1200, 1800, 2), *b4 = story_slice(m, 1200, 1800, 4);
@@ -284,6 +326,9 @@ static void test_parts_add_up_to_the_whole(void **state)
         assert_int_equal(nsm_story_finish(sum), NSM_OK);
         assert_int_equal(nsm_story_runs(sum), 3000);
         assert_true(nsm_story_n_routes(sum, 0) > (k == 0 ? 1 : 0)); /* routes: via b, via c */
+        if (k == 2) /* the twins found in the sum of the parts too (the tables compared below) */
+            assert_true(nsm_story_same_runs(sum, 0, m->factors[0].first_level + 1,
+                                            m->n_levels_total));
         char *tw = tables(m, whole), *ts = tables(m, sum);
         assert_string_equal(tw, ts);
         free(tw);
@@ -402,7 +447,7 @@ static stry_layout layout_of(const unsigned char *p, size_t len, size_t O, size_
     size_t n_at = L.route0_steps + 4 * steps + 8;
     assert_true(get_le(p + n_at, 4) > 0); /* ... with a report period */
     L.route0_period0_count = n_at + 4 + 4;
-    L.fired0 = len - 8 * W * J;
+    L.fired0 = len - 16 * W * J; /* then the replications' hashes, [W][J] u64 */
     L.watch0 = L.fired0 - 16 * O * W * J - 16 * O * W;
     return L;
 }
@@ -508,6 +553,7 @@ int main(void)
         cmocka_unit_test(test_routes_closed_form),
         cmocka_unit_test(test_signposts_closed_form),
         cmocka_unit_test(test_same_for_any_thread_count),
+        cmocka_unit_test(test_same_runs_one_signal),
         cmocka_unit_test(test_parts_add_up_to_the_whole),
         cmocka_unit_test(test_story_parts_refused),
         cmocka_unit_test(test_forged_story_refused),

@@ -124,6 +124,11 @@ nsm_story_counts nsm_story_watch(const nsm_story *a, int o, int w);
 nsm_story_counts nsm_story_signpost(const nsm_story *a, int o, int w, int j);
 /* Replications (all of them) in which indicator j happened by watch date w. */
 int64_t nsm_story_fired(const nsm_story *a, int w, int j);
+/* Whether indicators j and k happened by watch date w in the same replications: 1 when they did;
+** when they did not, 0 but with a chance of about 2^-64 (each replication's index hashed, the
+** hashes summed over the replications an indicator happened in: story_rec.c). Two such
+** indicators are one signal at w, whatever the outcome: the same counts, the same signpost. */
+int nsm_story_same_runs(const nsm_story *a, int w, int j, int k);
 /* The watch date's time (days from the start). */
 double nsm_story_watch_t(const nsm_story *a, int w);
 

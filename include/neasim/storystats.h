@@ -55,6 +55,8 @@ typedef struct {
     int64_t n_with, n_without; /* replications without an onset by w, with and without it */
     nsm_proportion with, without; /* P(onset in (w, horizon] | ...) */
     nsm_estimate ratio, difference;
+    int same_as;              /* the indicator ranked first of those above it that happened by w
+                              ** in the same replications (nsm_story_same_runs), or -1 */
 } nsm_signpost;
 
 /* Is indicator j the outcome's own condition (a one-clause condition on a factor, or a term of
@@ -65,7 +67,10 @@ int nsm_signpost_is_own(const nsm_model *m, int o, int j);
 /* The signposts of outcome o at watch date w, ranked: every indicator that happened by w in some
 ** replication and not in another (among those without an onset by w), not the outcome's own
 ** condition, by how far the difference's 95% interval stays from zero (the end nearest zero; 0
-** when the interval holds zero), largest first, then by |difference|, then in indicator order. out has room for nsm_story_n_indicators(a); returns how many. */
+** when the interval holds zero), largest first, then by |difference|, then in indicator order.
+** Indicators that happened in the same replications have the same counts, so they are ranked
+** side by side, the first in indicator order first; each after it names it (same_as). out has
+** room for nsm_story_n_indicators(a); returns how many. */
 int nsm_signposts_rank(const nsm_model *m, const nsm_story *a, int o, int w, nsm_signpost *out);
 
 #endif

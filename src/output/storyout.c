@@ -116,6 +116,12 @@ static void signpost_row(nsm_csv *c, const nsm_model *m, const nsm_story *a, int
     proportion(c, s->without);
     estimate(c, s->ratio);
     estimate(c, s->difference);
+    if (s->same_as >= 0) {
+        nsm_indicator_text(m, s->same_as, text, sizeof text);
+        nsm_csv_text(c, text);
+    } else {
+        nsm_csv_na(c);
+    }
     nsm_csv_end_row(c);
 }
 
@@ -126,7 +132,8 @@ static nsm_status signposts_table(const char *dir, const nsm_model *m, const nsm
                                     "kind", "fires", "runs_with", "runs_without", "p_with",
                                     "p_with_lo", "p_with_hi", "p_without", "p_without_lo",
                                     "p_without_hi", "risk_ratio", "risk_ratio_lo", "risk_ratio_hi",
-                                    "difference", "difference_lo", "difference_hi", NULL};
+                                    "difference", "difference_lo", "difference_hi",
+                                    "same_runs_as", NULL};
     nsm_signpost *s = calloc((size_t)nsm_story_n_indicators(a) + 1, sizeof *s);
     if (!s)
         return nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");

@@ -999,7 +999,7 @@ nsm_status nsm_sim_replicate(nsm_sim *s, uint64_t seed, uint64_t rep, nsm_accum 
         return st;
     reset(s, seed, rep);
     if (s->story)
-        nsmi_story_begin(s);
+        nsmi_story_begin(s, rep);
     s->started = 0;
     run_breakpoint(s, acc); /* t = 0: the calendar's first day, outcomes' initial values */
     s->started = 1;

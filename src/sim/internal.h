@@ -641,16 +641,22 @@ struct nsm_story {
     nsm_story_counts *watch;     /* [outcome][watch] */
     nsm_story_counts *sign;      /* [outcome][watch][indicator] */
     int64_t *fired;              /* [watch][indicator] */
+    uint64_t *print;             /* [watch][indicator]: the sum, modulo 2^64, of a hash of the
+                                 ** index of each replication in which the indicator happened by
+                                 ** the watch date (story_rec.c): the same for two indicators that
+                                 ** happened in the same replications, and (but with a chance of
+                                 ** about 2^-64) for no others; a sum, so merged in any order */
 };
 
 /* Count `count` (> 0) onsets of outcome o along a route, at report index i (the recorder: one;
 ** a part read back: a route's count in one period). -1 when out of memory. */
 int nsmi_story_add_route(nsm_story *a, int o, const nsmi_route_entry *key, int i, int64_t count);
 
-/* The engine's calls (engine.c, actions.c): a replication begins; after the start has settled, a
+/* The engine's calls (engine.c, actions.c): a replication begins (rep: its index in the run,
+** whatever the thread, shard or batch that simulates it); after the start has settled, a
 ** factor changes or a counted event occurs; outcome o begins to hold (report index i); the
 ** replication ends. */
-void nsmi_story_begin(nsm_sim *s);
+void nsmi_story_begin(nsm_sim *s, uint64_t rep);
 void nsmi_story_change(nsm_sim *s, int f, int from, int to);
 void nsmi_story_event(nsm_sim *s, int e);
 void nsmi_story_onset(nsm_sim *s, int o, int i);

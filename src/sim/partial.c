@@ -341,6 +341,8 @@ nsm_status nsm_part_add_story(nsm_part *p, const nsm_story *a)
         put_counts(p, a->watch, O * W);
         put_counts(p, a->sign, O * W * J);
         put_i64s(p, a->fired, W * J);
+        for (size_t k = 0; k < W * J; k++)
+            put_u64(p, a->print[k]);
     }
     free(period);
     return end(p);
@@ -1380,6 +1382,8 @@ static int get_story(cursor *c, nsm_story *a)
         get_counts(c, a->watch, O * W);
         get_counts(c, a->sign, O * W * J);
         add_i64s(c, a->fired, W * J);
+        for (size_t k = 0; !c->bad && k < W * J; k++)
+            a->print[k] += get_u64(c); /* any value a sum of hashes can be: nothing to check */
         if (!c->bad && !signposts_hold(a))
             return -1;
     }

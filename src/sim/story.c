@@ -50,7 +50,8 @@ nsm_story *nsm_story_alloc(const nsm_model *m, const nsm_story_options *o)
         a->watch = calloc(O * W + 1, sizeof *a->watch);
         a->sign = calloc(O * W * J + 1, sizeof *a->sign);
         a->fired = calloc(W * J + 1, sizeof *a->fired);
-        ok = a->watch && a->sign && a->fired;
+        a->print = calloc(W * J + 1, sizeof *a->print);
+        ok = a->watch && a->sign && a->fired && a->print;
     }
     if (!ok) {
         nsm_story_free(a);
@@ -80,6 +81,7 @@ void nsm_story_free(nsm_story *a)
     free(a->watch);
     free(a->sign);
     free(a->fired);
+    free(a->print);
     free(a);
 }
 
@@ -278,8 +280,10 @@ nsm_status nsm_story_merge(nsm_story *into, const nsm_story *from)
     if (into->watch) {
         add_counts(into->watch, from->watch, O * W);
         add_counts(into->sign, from->sign, O * W * J);
-        for (size_t k = 0; k < W * J; k++)
+        for (size_t k = 0; k < W * J; k++) {
             into->fired[k] += from->fired[k];
+            into->print[k] += from->print[k]; /* modulo 2^64 */
+        }
     }
     return NSM_OK;
 }
@@ -397,6 +401,13 @@ nsm_story_counts nsm_story_signpost(const nsm_story *a, int o, int w, int j)
 int64_t nsm_story_fired(const nsm_story *a, int w, int j)
 {
     return a->fired[(size_t)w * (size_t)a->n_ind + (size_t)j];
+}
+
+int nsm_story_same_runs(const nsm_story *a, int w, int j, int k)
+{
+    size_t x = (size_t)w * (size_t)a->n_ind;
+    return a->fired[x + (size_t)j] == a->fired[x + (size_t)k] &&
+           a->print[x + (size_t)j] == a->print[x + (size_t)k];
 }
 
 double nsm_story_watch_t(const nsm_story *a, int w)

@@ -35,6 +35,7 @@ struct nsmi_recorder {
     double *onset_t;                /* [outcome]: first onset, or infinity */
     double *first_t;                /* [indicator]: first time, or infinity */
     int *fired, n_fired;            /* indicators in the order they first happened */
+    uint64_t rep_hash;              /* this replication's index, hashed (add_signposts) */
 };
 
 static const double never = (double)INFINITY;
@@ -112,9 +113,22 @@ nsm_status nsm_sim_set_story(nsm_sim *s, nsm_story *a)
     return NSM_OK;
 }
 
-void nsmi_story_begin(nsm_sim *s)
+/* The first output of SplitMix64 seeded with rep (Steele, Lea and Flood 2014): a bijection of
+** 64-bit words whose outputs for consecutive inputs look independent, so that sums of them over
+** two different sets of replications coincide with a chance of about 2^-64. Written here: GSL
+** has no integer hash. */
+static uint64_t hash_rep(uint64_t rep)
+{
+    uint64_t z = rep + 0x9E3779B97F4A7C15u;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+void nsmi_story_begin(nsm_sim *s, uint64_t rep)
 {
     struct nsmi_recorder *r = s->story;
+    r->rep_hash = hash_rep(rep);
     const nsm_model *m = s->model0;
     int J = nsm_story_n_indicators(r->acc);
     for (int o = 0; o < m->n_outcomes; o++) {
@@ -213,8 +227,11 @@ static void add_signposts(struct nsmi_recorder *r, const nsm_model *m)
     for (int w = 0; w < W; w++) {
         double tw = a->watch_t[w];
         int n = 0;
-        while (n < r->n_fired && r->first_t[r->fired[n]] <= tw)
-            a->fired[(size_t)w * (size_t)J + (size_t)r->fired[n++]]++;
+        while (n < r->n_fired && r->first_t[r->fired[n]] <= tw) {
+            size_t x = (size_t)w * (size_t)J + (size_t)r->fired[n++];
+            a->fired[x]++;
+            a->print[x] += r->rep_hash; /* modulo 2^64 */
+        }
         for (int o = 0; o < m->n_outcomes; o++) {
             if (r->onset_t[o] <= tw)
                 continue;

@@ -148,8 +148,12 @@ int nsm_signposts_rank(const nsm_model *m, const nsm_story *a, int o, int w, nsm
         out[n++] = (nsm_signpost){j, (double)nsm_story_fired(a, w, j) / runs, c.runs, n0,
                                   nsm_wilson(c.onsets, c.runs), nsm_wilson(k0, n0),
                                   nsm_risk_ratio_katz(c.onsets, c.runs, k0, n0),
-                                  nsm_difference_newcombe(c.onsets, c.runs, k0, n0)};
+                                  nsm_difference_newcombe(c.onsets, c.runs, k0, n0), -1};
     }
     rank(out, n);
+    for (int i = 1; i < n; i++) /* ranked side by side: the same counts, the same keys */
+        for (int k = 0; k < i && out[i].same_as < 0; k++)
+            if (out[k].same_as < 0 && nsm_story_same_runs(a, w, out[k].indicator, out[i].indicator))
+                out[i].same_as = out[k].indicator;
     return n;
 }
