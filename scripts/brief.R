@@ -862,6 +862,15 @@ brief_figures <- function(b) {
             }))
 }
 
+# The command as words that wrap whole, each a box of its own (CSS: code.words span), broken inside
+# only when longer than the column (a long path). Wrapped as text, "--routes" was printed as "-"
+# at the end of one line and "-routes" on the next, and a reader who copied the command from the
+# paper had "- -routes" (tests/brief_pdf_check.py reads the command back from the PDF).
+provenance_value <- function(k, v) {
+    if (k != "command") return(tags$code(v))
+    tags$code(class = "words", lapply(strsplit(v, " ", fixed = TRUE)[[1]], tags$span))
+}
+
 brief_provenance <- function(b) {
     m <- b$manifest
     if (length(m) == 0) return(fold("Provenance", tags$p("No manifest.csv.")))
@@ -869,7 +878,7 @@ brief_provenance <- function(b) {
                "scenario_path", "command", "start_date", "end_date", "report_interval_months",
                "generator", "threads", "started_utc", "wall_seconds")
     keys <- c(intersect(first, names(m)), setdiff(names(m), c(first, "scenario_title")))
-    rows <- lapply(keys, function(k) list(gsub("_", " ", k), tags$code(m[[k]])))
+    rows <- lapply(keys, function(k) list(gsub("_", " ", k), provenance_value(k, m[[k]])))
     # the runs as the header says them: per arm in a comparison (its "4,000 runs" were each of
     # nine arms'), per point in a sweep, draws x runs with --outer
     fold(paste0("Provenance: neasim ", nsm_get(m, "version", "?"), ", seed ",
@@ -915,6 +924,7 @@ table.numbers td + td, table.numbers th + th { text-align: right; font-variant-n
 details { margin: 0.3em 0; }
 summary { cursor: pointer; color: #0a4f80; }
 table.provenance code { font-size: 0.85em; word-break: break-all; }
+table.provenance code.words span { display: inline-block; max-width: 100%; }
 figure { margin: 0.5em 0 1em; page-break-inside: avoid; }
 figure img { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.8em; }

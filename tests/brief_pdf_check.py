@@ -16,6 +16,8 @@ failed".
     twice by pdfimages), and inside the page's width;
   - no sentence asks the reader to open a fold (paper prints them open), unless it says it speaks
     of the screen;
+  - the command of manifest.csv in the provenance table, each of its words of up to 40 characters
+    on one line (a word wrapped at its hyphen, "-" then "-routes", copied from the paper as "- -routes");
   - no word's box under 8 pt high (a 7 pt font; the smallest the print rules set, a table's
     interval, is 7.8 pt and its box 9.1 pt high): Chromium shrinks a page too wide for the paper
     to fit it (to 81% when one table's cells were kept on one line), and cuts off only what
@@ -203,6 +205,18 @@ def main(d):
           "objects %s" % sorted(i for i in set(ids) if ids.count(i) > 1))
     wide = [i for i in imgs if 72 * int(i[3]) / float(i[12]) > width]
     check(not wide, "figures wider than the page (%.0f pt): %s" % (width, [i[:2] for i in wide]))
+
+    # the command's words whole: the provenance's row "command ..." up to the next key's, as drawn,
+    # each line's words apart
+    if os.path.exists(d + "/manifest.csv"):
+        with open(d + "/manifest.csv", newline="", encoding="utf-8") as f:
+            command = {r["key"]: r["value"] for r in csv.DictReader(f)}.get("command", "")
+        drawn = run("pdftotext", "-raw", "-enc", "UTF-8", pdf, "-")
+        row = re.search(r"^command (.*?)^start date ", drawn, re.S | re.M)
+        words = set(row.group(1).split()) if row else set()
+        broken = [w for w in command.split() if len(w) <= 40 and w not in words]
+        check(command and not broken, "the provenance's command is printed with words broken across "
+              "lines: %s" % broken[:5])
 
     # no text shrunk
     small = []
