@@ -15,15 +15,18 @@ story_tag <- function(name, ..., class = NULL)
 
 # "It most often begins by ROUTE (10% of onsets, 9%–12%; median 0.6 years after the start), or by
 # ...": the median is of the time from the start to the onsets along the route (routes.csv's
-# median_years); "median 0.6 years" alone did not say of what.
+# median_years); "median 0.6 years" alone did not say of what. A share under 10% and its interval
+# to a tenth of a point: in whole points, Seoul's second route read "(2% of onsets, 2%–2%)", an
+# interval that said nothing of its width.
 story_sentence_routes <- function(r) {
     other <- r$share[r$rank == "other"]
     r <- r[r$rank != "other", , drop = FALSE]
     r <- r[order(as.integer(r$rank)), , drop = FALSE][seq_len(min(2, nrow(r))), , drop = FALSE]
     if (nrow(r) == 0) return("")
+    digits <- ifelse(r$share < 0.1, 1, 0)
     parts <- sprintf("%s (%s of onsets, %s&ndash;%s; median %.1f years after the start)",
-                     story_escape(nsm_route_label(r$route)), nsm_pct(r$share, 0),
-                     nsm_pct(r$share_lo, 0), nsm_pct(r$share_hi, 0), r$median_years)
+                     story_escape(nsm_route_label(r$route)), nsm_pct(r$share, digits),
+                     nsm_pct(r$share_lo, digits), nsm_pct(r$share_hi, digits), r$median_years)
     rest <- if (length(other) == 1) paste0(" (", nsm_pct_label(other), " of onsets took routes past ",
                                            "the ten most common)") else ""
     paste0("It most often begins by ", paste(parts, collapse = ", or by "), rest, ". ")

@@ -354,7 +354,8 @@ def route_sentences(d, page, p, labels, check):
     """Each outcome's "It most often begins by ROUTE (S of onsets, LO–HI; median M years after the
     start), or by ROUTE (...)" names routes.csv's first two routes' shares, intervals and median
     times (which count from the start: "median 0.6 years" alone said not of what), and the share
-    of onsets past the ten most common as its `other` row has it."""
+    of onsets past the ten most common as its `other` row has it. A share under 10% and its
+    interval to a tenth of a point ("2% of onsets, 2%–2%" said nothing of the interval's width)."""
     routes = rows(d + "/routes.csv")
     name_of = {lab: name for (kind, name), lab in labels.items() if kind == "outcome"}
     part_re = re.compile(r"\((\S+) of onsets, (\S+)–(\S+); median (.+?)\)(?:, or by |\. | \()")
@@ -367,9 +368,10 @@ def route_sentences(d, page, p, labels, check):
         mine = [r for r in routes if r["outcome"] == outcome]
         top = sorted((r for r in mine if r["rank"] != "other"), key=lambda r: int(r["rank"]))[:2]
         got = part_re.findall(m.group(2) + ". ")
-        want = [("%.0f%%" % (100 * float(r["share"])), "%.0f%%" % (100 * float(r["share_lo"])),
-                 "%.0f%%" % (100 * float(r["share_hi"])), "%.1f years after the start" % float(r["median_years"]))
-                for r in top]
+        fmt = ["%.1f%%" if float(r["share"]) < 0.1 else "%.0f%%" for r in top]
+        want = [(f % (100 * float(r["share"])), f % (100 * float(r["share_lo"])),
+                 f % (100 * float(r["share_hi"])), "%.1f years after the start" % float(r["median_years"]))
+                for f, r in zip(fmt, top)]
         check(got == want, "%s: routes said %s, routes.csv %s" % (outcome, got, want))
         other = [r for r in mine if r["rank"] == "other"]
         if other:
