@@ -155,9 +155,14 @@ static void test_counts_no_run_can_produce(void **state)
         nsm_accum *a = run_slice(k < 3 ? m : ms, 0, 20);
         const char *why = "";
         switch (k) {
-        case 0: /* one run more, in level 0 throughout, with one count of event 0 at i */
+        case 0: /* one run more, in level 0 throughout, with one count of event 0 at i (and so
+                ** a count since the start of 0 until i, 1 after) */
             nsm_accum_occupancy(a, 0, 0, end);
             assert_int_equal(nsm_accum_event_period(a, 0, i, 1), NSM_OK);
+            assert_int_equal(nsm_accum_event_cumulative(a, 0, 0, 0, i), NSM_OK);
+            assert_int_equal(nsm_accum_event_cumulative(a, 0, 1, i, end), NSM_OK);
+            for (int e = 1; e < m->n_events; e++)
+                assert_int_equal(nsm_accum_event_cumulative(a, e, 0, 0, end), NSM_OK);
             nsm_accum_end_replication(a);
             break;
         case 1: /* level 0 held by 21 of 20 runs */
@@ -188,12 +193,14 @@ static void test_counts_no_run_can_produce(void **state)
     nsm_model_free(ms);
 }
 
-/* One run more (end_replication), with level 0 of every factor held throughout, as a run
-** records one; outcomes none, or each occurring at the end (never), unless `held` says. */
+/* One run more (end_replication), with level 0 of every factor held throughout and no event, as
+** a run records one; outcomes never occurring (at the end), unless firsts is 0. */
 static void one_run_more(nsm_accum *a, const nsm_model *m, int firsts)
 {
     for (int f = 0; f < m->n_factors; f++)
         nsm_accum_occupancy(a, m->factors[f].first_level, 0, m->n_reports);
+    for (int e = 0; e < m->n_events; e++)
+        assert_int_equal(nsm_accum_event_cumulative(a, e, 0, 0, m->n_reports), NSM_OK);
     for (int o = 0; firsts && o < m->n_outcomes; o++)
         nsm_accum_outcome_first(a, o, m->n_reports);
     nsm_accum_end_replication(a);
@@ -202,16 +209,20 @@ static void one_run_more(nsm_accum *a, const nsm_model *m, int firsts)
 /* Within the bounds, but not what runs add up to (the same class: a part sealed right whose
 ** accumulator no run can produce): a factor's levels held by one run fewer or one more than the
 ** part has at a report date, a stay (of a level or an outcome) that never ends, an outcome's first
-** occurrences (and runs without one) that do not add up to its runs. Each is refused, saying
-** which; the same with its run complete reads back. */
+** occurrences (and runs without one) that do not add up to its runs, an event's counts since
+** the start that do not add up or never end. Each is refused, saying which; the same with its
+** run complete reads back. */
 static void test_counts_that_do_not_add_up(void **state)
 {
     (void)state;
-    nsm_model *m = nsm_test_load("signposts");
-    const int end = m->n_reports, i = end / 2, l0 = m->factors[0].first_level;
-    assert_true(m->n_factors > 1 && m->n_outcomes > 0 && m->factors[0].n_levels > 1 && i > 0);
-    for (int k = 0; k < 6; k++) {
+    nsm_model *ms = nsm_test_load("signposts"), *mc = nsm_test_load("counts");
+    for (int k = 0; k < 9; k++) {
+        nsm_model *m = k < 6 ? ms : mc; /* counted events in the second */
+        const int end = m->n_reports, i = end / 2, l0 = m->factors[0].first_level;
+        assert_true(k < 6 ? m->n_factors > 1 && m->n_outcomes > 0 && m->factors[0].n_levels > 1
+                          : m->n_events > 0);
         nsm_accum *a = run_slice(m, 0, 20);
+        int64_t *cumul0 = a->cumul[0].cells; /* event 0's count 0 since the start, [report] */
         const char *why = "";
         switch (k) {
         case 0: /* read back: the run as a run records it */
@@ -240,11 +251,25 @@ static void test_counts_that_do_not_add_up(void **state)
             one_run_more(a, m, 0);
             why = "an outcome's first occurrences (and runs without one) do not add up";
             break;
+        case 6: /* read back: a run with no count of any event */
+            one_run_more(a, m, 1);
+            break;
+        case 7: /* the same, but its count of event 0 since the start told only until i */
+            one_run_more(a, m, 1);
+            cumul0[i] -= 1;
+            cumul0[end] += 1;
+            why = "an event's counts since the start do not add up to its runs at a report date";
+            break;
+        case 8: /* a count of 0 since the start that never ends */
+            cumul0[end] += 1;
+            why = "or do not end by the last";
+            break;
         }
-        assert_read_as(a, m, k == 0 ? NSM_OK : NSM_ERR_INPUT, why);
+        assert_read_as(a, m, k == 0 || k == 6 ? NSM_OK : NSM_ERR_INPUT, why);
         nsm_accum_free(a);
     }
-    nsm_model_free(m);
+    nsm_model_free(ms);
+    nsm_model_free(mc);
 }
 
 /* Replications 0..399 and 400..999, each through a part, add up to 0..999 exactly, and so do

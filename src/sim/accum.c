@@ -424,6 +424,30 @@ static const char *consistent(const nsm_accum *a, int64_t *sum)
     return NULL;
 }
 
+/* What every finished run adds to a cumulative count table, as consistent() for the levels: at
+** every report date, one count (the stays at each count since the start, [start, end) of the
+** report indices, follow each other from 0 to the end), each stay ended by the end. Its bounds
+** (table_ok) are checked first, so no sum overflows. `sum` scratch of cols. */
+static int cumulative_adds_up(const count_table *t, int cols, int n_reports, int64_t runs,
+                              int64_t *sum)
+{
+    memset(sum, 0, (size_t)cols * sizeof *sum);
+    for (int64_t c = 0; c <= t->max_seen; c++) {
+        const int64_t *row = t->cells + c * cols;
+        int64_t held = 0;
+        for (int i = 0; i < cols; i++) {
+            held += row[i];
+            sum[i] += held;
+        }
+        if (held != 0)
+            return 0;
+    }
+    for (int i = 0; i < n_reports; i++)
+        if (sum[i] != runs)
+            return 0;
+    return 1;
+}
+
 /* A count table's cells (cumulative: rows of differences, each row's prefix sums its runs' share
 ** at every column): every share within [0, runs], their sum over the count values at a column
 ** too, and the sum of count x runs within 64 bits (table_sums, cumulative_sums; the summaries'
@@ -489,8 +513,14 @@ int nsmi_accum_check(const nsm_accum *a, const char **why)
         ok = table_ok(&a->period[e], a->cols, 0, runs, scratch, scratch + a->cols) &&
              table_ok(&a->yearly[e], a->ycols, 0, runs, scratch, scratch + a->ycols) &&
              table_ok(&a->cumul[e], a->cols, 1, runs, scratch, scratch + a->cols);
-    free(scratch);
     *why = ok ? NULL : "an event's counts are not shares of its runs";
+    for (int e = 0; ok && e < m->n_events; e++) {
+        ok = cumulative_adds_up(&a->cumul[e], a->cols, m->n_reports, runs, scratch);
+        if (!ok)
+            *why = "an event's counts since the start do not add up to its runs at a report date, "
+                   "or do not end by the last";
+    }
+    free(scratch);
     return !ok;
 }
 

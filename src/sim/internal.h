@@ -452,7 +452,7 @@ int nsmi_accum_table_reserve(nsmi_count_table *t, int64_t count, int cols);
 ** a count value, and those of all count values together), every sum of count x runs within 64
 ** bits; and what every finished run adds, added up to the unit (accum.c, consistent: a factor's
 ** levels to the runs at every report date, every stay ended, an outcome's first occurrences to
-** the runs). 0 when so; 1 when not, *why saying what; -1 out of memory. partial.c refuses a part that
+** the runs, an event's counts since the start one a run at every report date). 0 when so; 1 when not, *why saying what; -1 out of memory. partial.c refuses a part that
 ** makes it not so: the writers and summaries trust these bounds (a count table's quantile in
 ** integer percentages, its mean from sums of count x runs). */
 int nsmi_accum_check(const nsm_accum *a, const char **why);
