@@ -163,7 +163,7 @@ expect "run --routes --signposts --shard 1/2" 0 "" -- run tests/models/routes --
 expect "run --routes --signposts --shard 2/2" 0 "" -- run tests/models/routes --runs 60 --seed 7 --threads 1 --routes --signposts --watch 0.5 --quiet --shard 2/2 --out "$work/story.p2"
 expect "merge of routes and signposts" 0 "" -- merge "$work/story.p2" "$work/story.p1" --quiet --out "$work/story-m"
 expect "run --routes past the 6-step cap" 0 "" -- run tests/models/route_truncate --runs 5 --seed 7 --threads 2 --routes --signposts --watch 0.2 --quiet --out "$work/story-cap"
-# two levels through parts: the draws' squares written and read (partial format 3)
+# two levels through parts: the draws' squares written and read (since partial format 3)
 expect "compare --outer --shard 1/2" 0 "" -- compare tests/models/judgment_counts --levers all --runs 20 --outer 3 --threads 2 --quiet --shard 1/2 --out "$work/outer.p1"
 expect "compare --outer --shard 2/2" 0 "" -- compare tests/models/judgment_counts --levers all --runs 20 --outer 3 --threads 1 --quiet --shard 2/2 --out "$work/outer.p2"
 expect "merge of a two-level comparison" 0 "" -- merge "$work/outer.p2" "$work/outer.p1" --quiet --out "$work/outer-m"
