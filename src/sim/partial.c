@@ -1157,7 +1157,9 @@ static nsm_status shape_differs(const nsm_part *p, nsm_diag *diag)
 static int add_table(cursor *c, nsmi_count_table *t, int cols)
 {
     int64_t max_seen = (int64_t)get_u64(c);
-    if (c->bad || max_seen < -1 || (uint64_t)(max_seen + 1) > (c->n - c->pos) / 8 / (size_t)cols)
+    /* max_seen + 1 rows, counted without adding 1 to a number that may be INT64_MAX (fuzz_part) */
+    if (c->bad || max_seen < -1 ||
+        (max_seen >= 0 && (uint64_t)max_seen >= (c->n - c->pos) / 8 / (size_t)cols))
         return -1;
     if (max_seen < 0)
         return 0;
