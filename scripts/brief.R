@@ -641,7 +641,10 @@ figure_alt <- function(b, file, title) {
     paste0(title, ". Arms shown: ", paste(labels, collapse = "; "))
 }
 
-figure_tag <- function(b, file, title, class = NULL) {
+# A figure with its caption: its title and files, and `note` (what the chart's marks mean) in the
+# caption itself, so that it stays with its figure wherever the page breaks or the grid stacks (the
+# forest's note, once set after the grid, read in print as the lever matrix's caption).
+figure_tag <- function(b, file, title, class = NULL, note = NULL) {
     outdir <- file.path(b$dir, "figures")
     # the 150 dpi copy when present (a quarter of the bytes), else the 300 dpi figure
     png <- file.path(outdir, "small", paste0(file, ".png"))
@@ -652,7 +655,8 @@ figure_tag <- function(b, file, title, class = NULL) {
     }
     tags$figure(class = class, tags$img(src = base64enc::dataURI(file = png, mime = "image/png"),
                                         alt = figure_alt(b, file, title)),
-                tags$figcaption(paste0(title, " (figures/", file, ".png and .pdf)")))
+                tags$figcaption(paste0(title, " (figures/", file, ".png and .pdf)"),
+                                if (!is.null(note)) tags$p(class = "note", note)))
 }
 
 brief_key_figures <- function(b) {
@@ -660,11 +664,12 @@ brief_key_figures <- function(b) {
     if (length(pick) == 0) return(NULL)
     f <- b$figures
     div(class = "key", tags$h2("Key figures"),
-        div(class = "grid", lapply(pick, function(x) figure_tag(b, x, f$title[f$file == x][1]))),
-        if ("lever_forest" %in% pick) tags$p(class = "note", forest_note(b)))
+        div(class = "grid", lapply(pick, function(x)
+            figure_tag(b, x, f$title[f$file == x][1],
+                       note = if (x == "lever_forest") forest_note(b)))))
 }
 
-# What the lever forest's intervals are, said beside it as on it (figures_compare.R draws the same
+# What the lever forest's intervals are, said in its caption as on it (figures_compare.R draws the same
 # words into its subtitle), so that a reader of the page need not read the chart's small print.
 forest_note <- function(b) {
     n <- nsm_get(b$manifest, "outer_draws", "")
@@ -758,7 +763,20 @@ arms_rows <- function(a) {
     })
 }
 
-# Each arm's effects on every outcome at every horizon, folded one arm a fold.
+# The outcomes of one arm's rows `x` that no run moved: at every horizon a change of 0 with an
+# interval of 0 to 0 (and with --outer a judgment range of 0 to 0), which only a paired difference
+# that is 0 in every run has. A table of "0.0 pp 0.0 to 0.0" rows (a third of compare --levers
+# all's) said it cell by cell; a sentence under the table says it once.
+unmoved_outcomes <- function(x) {
+    z <- x$difference_pp == 0 & x$ci_low_pp == 0 & x$ci_high_pp == 0
+    if ("judgment_q05_pp" %in% names(x)) z <- z & x$judgment_q05_pp == 0 & x$judgment_q95_pp == 0
+    z[is.na(z)] <- FALSE
+    all_zero <- tapply(z, x$outcome, all)
+    names(all_zero)[all_zero]
+}
+
+# Each arm's effects on every outcome at every horizon, folded one arm a fold; the outcomes no run
+# moved in one sentence under its table.
 brief_levers <- function(b) {
     l <- b$levers
     if (is.null(l)) return(NULL)
@@ -774,13 +792,20 @@ brief_levers <- function(b) {
         x <- l[l$arm == arm, , drop = FALSE]
         size <- tapply(abs(x$difference_pp), x$outcome, max, na.rm = TRUE)
         ord <- names(sort(size, decreasing = TRUE))
-        rows <- lapply(ord, function(o) c(list(nsm_label(o)), lapply(hz$horizon_years, function(hh) {
-            r <- x[x$outcome == o & x$horizon_years == hh, ]
-            if (nrow(r) == 0) "" else pp_cell(r)
-        })))
+        same <- unmoved_outcomes(x)
+        rows <- lapply(setdiff(ord, same), function(o)
+            c(list(nsm_label(o)), lapply(hz$horizon_years, function(hh) {
+                r <- x[x$outcome == o & x$horizon_years == hh, ]
+                if (nrow(r) == 0) "" else pp_cell(r)
+            })))
         n_dist <- length(unique(x$outcome[tolower(x$distinguishable) == "yes"]))
         fold(paste0(arm_label(arm, 1000), ": ", n_dist, " of ", length(ord),
-                    " outcomes moved distinguishably"), numbers_table(header, rows))
+                    " outcomes moved distinguishably"),
+             if (length(rows)) numbers_table(header, rows),
+             if (length(same))
+                 tags$p(class = "note unmoved", paste0(
+                     "The same in every paired run with the lever as without, at every horizon: ",
+                     and_list(q(nsm_label(intersect(ord, same)))), ".")))
     })
     arms <- if (!is.null(b$arms_tab)) arms_rows(b$arms_tab)
     tagList(tags$h2("Levers"),
@@ -928,6 +953,7 @@ table.provenance code.words span { display: inline-block; max-width: 100%; }
 figure { margin: 0.5em 0 1em; page-break-inside: avoid; }
 figure img { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #555; font-size: 0.8em; }
+figcaption .note { font-size: 1em; color: #444; margin: 0.2em 0 0; }
 footer { color: #777; font-size: 0.8em; margin: 2em 0 1em; }
 "
 

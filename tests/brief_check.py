@@ -499,8 +499,12 @@ def first(d):
 
 
 ARMS_SHOWN = ". Arms shown: "  # what a figure's alt text says after its title (scripts/brief.R)
-# the key figures' grid, and the note below it (brief_key_figures, scripts/brief.R)
-KEY_FIGURES = r'<div class="key">(.*?)</div>\s*(?:<p class="note">(.*?)</p>\s*)?</div>'
+# the key figures' grid (brief_key_figures, scripts/brief.R), and a note after it if any (once the
+# forest's, now in its caption: KEY_CAPTION)
+KEY_FIGURES = r'<div class="key">(.*?)</div>\s*(?:<p class="note">.*?</p>\s*)?</div>'
+# a key figure's caption: its files, then what its marks mean (figure_tag's note), if it says
+KEY_CAPTION = (r'<div class="key">.*?<figcaption>[^<]*\(figures/%s\.png and \.pdf\)\s*'
+               r'(?:<p class="note">(.*?)</p>\s*)?</figcaption>')
 
 
 def figure_levers(d, page, briefing, check):
@@ -638,13 +642,74 @@ def forest(d, page, labels, briefing, check):
     rest = [size[o] for o in size if o not in shown]
     check(not shown or not rest or min(size[o] for o in shown) >= max(rest),
           "forest: an outcome left out moves more than one shown")
-    # what the interval is, said next to the chart
-    key = re.search(KEY_FIGURES, page, re.S)
-    note = html.unescape(key.group(2) or "") if key else ""
+    # what the interval is, said in the chart's own caption: a note after the grid read in print
+    # as the caption of the lever matrix, the figure set above it
+    key = re.search(KEY_CAPTION % "lever_forest", page, re.S)
+    note = html.unescape(key.group(1) or "") if key else ""
     check("95% Monte Carlo interval of the " in note and
           (("judgment range" in note) if judged
            else ("judgment uncertainty" in note and "not in it" in note)),
-          "forest: no note beside the key figures saying what the interval is (%r)" % note[:200])
+          "forest: no note in its caption saying what the interval is (%r)" % note[:200])
+    check(not re.search(r'<div class="key">.*?</div>\s*<p class="note">', page, re.S),
+          "forest: a note after the key figures' grid, under whichever figure comes last")
+
+
+FOLD = (r'<details>\s*<summary>([^<]*): (\d+) of (\d+) outcomes moved distinguishably</summary>'
+        r'(.*?)</details>')
+UNMOVED = r'<p class="note unmoved">The same in every paired run with the lever as without, at ' \
+          r'every horizon: ([^<]*)\.</p>'
+
+
+def lever_tables(page, b, check):
+    """Each lever's fold, from briefing.csv: its title's counts; each outcome some run moved, a
+    row of its table, every change as briefing.csv has it ("+1.6 pp +1.0 to +2.2", an end that
+    one decimal would round to zero keeping a significant digit, never 0.0 unless zero) at its
+    horizon; each outcome no run moved (a change of 0 and an interval of 0 to 0 at every horizon,
+    and a judgment range of 0 to 0 with --outer), named in the sentence under the table and not in
+    it; the sentence naming nothing else."""
+    folds = {html.unescape(m.group(1)): m for m in re.finditer(FOLD, page, re.S)}
+    arms = {}
+    for r in b:
+        arms.setdefault(r["arm_label"], []).append(r)
+    check(len(arms) > 0 and set(folds) == set(arms),
+          "levers tables: folds for %s, briefing.csv's levers are %s" % (sorted(folds), sorted(arms)))
+    for arm, mine in sorted(arms.items()):
+        m = folds.get(arm)
+        if m is None:
+            continue
+        outcomes = {r["outcome_label"] for r in mine}
+        moved = {r["outcome_label"] for r in mine if r["distinguishable"] == "yes"}
+        check(int(m.group(3)) == len(outcomes) and int(m.group(2)) == len(moved),
+              "levers tables: %s says %s of %s outcomes moved, briefing.csv %d of %d" % (
+                  arm, m.group(2), m.group(3), len(moved), len(outcomes)))
+        cells = Cells()
+        cells.feed(m.group(4))
+        table = {r[0]: r[1:] for r in cells.rows if r}
+        hz = sorted({float(r["horizon_years"]) for r in mine})
+        u = re.search(UNMOVED, m.group(4))
+        said = re.findall("\u201c(.*?)\u201d", html.unescape(u.group(1))) if u else []
+        for o in sorted(outcomes):
+            rs = [r for r in mine if r["outcome_label"] == o]
+            zero = all(float(r["difference_pp"]) == 0 and float(r["ci_low_pp"]) == 0 and
+                       float(r["ci_high_pp"]) == 0 and
+                       float(r.get("judgment_q05_pp", 0)) == 0 and
+                       float(r.get("judgment_q95_pp", 0)) == 0 for r in rs)
+            if zero:
+                check(o in said and o not in table,
+                      "levers tables: %s moves %s in no run; %s" % (
+                          arm, o, "a row of its table" if o in table else "not said under it"))
+                continue
+            check(o in table and o not in said, "levers tables: %s moves %s, %s" % (
+                arm, o, "said to move it in no run" if o in said else "no row of its table"))
+            for r in rs:
+                want = "%s pp %s to %s" % (pp(r["difference_pp"]), pp(r["ci_low_pp"]), pp(r["ci_high_pp"]))
+                j = hz.index(float(r["horizon_years"]))
+                got = table.get(o, [])
+                check(j < len(got) and got[j].startswith(want),
+                      "levers table: %s, %s, %s years: '%s', briefing.csv's '%s'" % (
+                          arm, o, r["horizon_years"], got[j] if j < len(got) else "", want))
+        check(set(said) <= outcomes and len(said) == len(set(said)),
+              "levers tables: %s's sentence names %s" % (arm, said))
 
 
 def numbers(d):
@@ -711,13 +776,7 @@ def numbers(d):
         else:
             want = "none distinguishable"
         check(best == want, "best lever of %s: '%s', briefing.csv says '%s'" % (lab, best, want))
-    # every change in the levers' tables, as briefing.csv has it: "+1.6 pp +1.0 to +2.2", where an
-    # end that one decimal would round to zero keeps a significant digit (never 0.0 unless zero)
-    for r in b:
-        want = "%s pp %s to %s" % (pp(r["difference_pp"]), pp(r["ci_low_pp"]), pp(r["ci_high_pp"]))
-        check(any(want in c for c in p.cells),
-              "levers table: no cell '%s' (%s, %s, %s years)" % (want, r["arm_label"], r["outcome_label"],
-                                                                 r["horizon_years"]))
+    lever_tables(page, b, check)
     # the other levers that help, "Also helping: ...", each told as the levers that matter most,
     # with its interval (it said "Larger Seoul contributions (“USFK cut ...”, -8.6 pp)"); the
     # sentences' check below reads their numbers against briefing.csv. Clauses are split at "; "

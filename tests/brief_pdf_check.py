@@ -44,8 +44,9 @@ def squeeze(s):
 
 
 class Blocks(html.parser.HTMLParser):
-    """The page's blocks of text in order: [text, folded, table, is_header]. A block's text leaves
-    out the blocks inside it (a list inside a list item is its own items)."""
+    """The page's blocks of text in the order they begin: [text, folded, table, is_header]. A
+    block's text leaves out the blocks inside it (a list inside a list item is its own items; a
+    figure's caption, then its note)."""
 
     def __init__(self):
         super().__init__()
@@ -67,8 +68,10 @@ class Blocks(html.parser.HTMLParser):
         elif tag == "img":
             self.imgs += 1
         if tag in BLOCKS and self.in_body:
+            # its place among the blocks is taken as it begins: one inside it ends first
+            self.blocks.append(None)
             self.open.append([tag, "", self.details > 0, self.tables[-1] if self.tables else None,
-                              tag == "tr" and self.thead])
+                              tag == "tr" and self.thead, len(self.blocks) - 1])
 
     def handle_endtag(self, tag):
         if tag == "details":
@@ -78,9 +81,13 @@ class Blocks(html.parser.HTMLParser):
         elif tag == "thead":
             self.thead = False
         if tag in BLOCKS and self.open and self.open[-1][0] == tag:
-            _, text, folded, table, header = self.open.pop()
+            _, text, folded, table, header, at = self.open.pop()
             if squeeze(text):
-                self.blocks.append([squeeze(text), folded, table, header])
+                self.blocks[at] = [squeeze(text), folded, table, header]
+
+    def close(self):
+        super().close()
+        self.blocks = [b for b in self.blocks if b is not None]  # empty, or never ended
 
     def handle_data(self, data):
         if self.open:
@@ -97,6 +104,7 @@ def main(d):
     pdf = d + "/brief.pdf"
     page = Blocks()
     page.feed(open(d + "/brief.html", encoding="utf-8").read())
+    page.close()
 
     # pages: how many, and each one's size
     info = run("pdfinfo", pdf)
