@@ -11,9 +11,11 @@
 **     late as in a comparison's arms (nsmi_acc_add), the tables growing with writes pending;
 **   - the loop with its shortcuts (the fixed breakpoints kept by plan_fixed, the re-rating month
 **     starts looked up in a table kept across replications, the outcomes' flags left clear by the
-**     end of a replication) against the reference (nsmi_engine_use_reference): the same
-**     accumulators, events and draws, replication by replication, on seasonal models (drawn
-**     multipliers among them), phases, calendars, durations, gamma redraws and delays;
+**     end of a replication, a transition's next exponential drawn when its rate is next positive
+**     rather than as it fires) against the reference (nsmi_engine_use_reference): the same
+**     accumulators and events, replication by replication, and no more draws (fewer on the
+**     chain), on seasonal models (drawn multipliers among them), phases, calendars, durations,
+**     gamma redraws and delays, and a transition undone at the instant it fires;
 **   - replications that fail part way (their flags are not left clear: by the event budget, and
 **     in a loop of zero-delay effects at an instant that changed a factor, tests/models/loop_after)
 **     and then good ones: the same as on simulators that never failed.
@@ -186,11 +188,12 @@ static void expect_same_accum(const char *name, const nsm_model *m, const nsm_ac
 }
 
 /* Replications 0..runs-1 of a model (under the arm made of `levers`, when not NULL; drawn
-** numbers with `drawn`) with the shortcuts and by the reference: the same accumulators, and the
-** same events and draws after every replication. At least min_events events in all, so that the
-** comparison saw the loop run. */
-static void expect_same_as_reference(const char *name, const char *levers, int drawn, int runs,
-                                     uint64_t min_events)
+** numbers with `drawn`) with the shortcuts and by the reference: the same accumulators, the same
+** events after every replication and no more draws (the reference draws a transition's next
+** exponential as it fires, used or not). At least min_events events in all, so that the
+** comparison saw the loop run. Returns the draws saved. */
+static uint64_t expect_same_as_reference(const char *name, const char *levers, int drawn,
+                                         int runs, uint64_t min_events)
 {
     nsm_model *m = nsm_test_load(name);
     nsm_arm *arms = NULL;
@@ -214,7 +217,7 @@ static void expect_same_as_reference(const char *name, const char *levers, int d
         assert_int_equal(nsm_sim_replicate(fast, 41, (uint64_t)rep, a, NULL), NSM_OK);
         assert_int_equal(nsm_sim_replicate(ref, 41, (uint64_t)rep, b, NULL), NSM_OK);
         if (nsm_sim_event_count(fast) != nsm_sim_event_count(ref) ||
-            nsm_sim_draw_count(fast) != nsm_sim_draw_count(ref))
+            nsm_sim_draw_count(fast) > nsm_sim_draw_count(ref))
             fail_msg("%s, replication %d: %llu events and %llu draws so far with the shortcuts, "
                      "%llu and %llu by the reference", name, rep,
                      (unsigned long long)nsm_sim_event_count(fast),
@@ -225,6 +228,7 @@ static void expect_same_as_reference(const char *name, const char *levers, int d
     expect_same_accum(name, m, a, b);
     if (nsm_sim_event_count(fast) < min_events)
         fail_msg("%s: only %llu events", name, (unsigned long long)nsm_sim_event_count(fast));
+    uint64_t saved = nsm_sim_draw_count(ref) - nsm_sim_draw_count(fast);
     nsm_sim_free(fast);
     nsm_sim_free(ref);
     nsm_accum_free(a);
@@ -232,6 +236,7 @@ static void expect_same_as_reference(const char *name, const char *levers, int d
     if (arms)
         nsm_arms_free(arms, n_arms);
     nsm_model_free(m);
+    return saved;
 }
 
 static void test_seasonal_models(void **state)
@@ -247,7 +252,14 @@ static void test_seasonal_models(void **state)
 static void test_other_models(void **state)
 {
     (void)state;
-    expect_same_as_reference("chain6", NULL, 0, 500, 2000);
+    /* a transition that fires leaves its level: on the chain it is often not back by the end,
+    ** and its next exponential is then never drawn (a fifth of the reference's draws) */
+    uint64_t saved = expect_same_as_reference("chain6", NULL, 0, 500, 2000);
+    if (saved < 500)
+        fail_msg("chain6: %llu draws saved in 500 replications", (unsigned long long)saved);
+    /* a transition undone by an effect at the instant it fires: its rate is what it was, and its
+    ** next exponential must be drawn all the same */
+    expect_same_as_reference("bounce", NULL, 0, 500, 3000);
     expect_same_as_reference("redraw", NULL, 0, 300, 300);
     expect_same_as_reference("calendar_event", NULL, 0, 300, 300);
     expect_same_as_reference("delay", NULL, 0, 300, 300);

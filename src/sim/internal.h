@@ -559,7 +559,9 @@ void nsmi_outcomes_use_all(nsm_sim *s, int on);
 ** plan_fixed, the next re-rating month start searched month by month rather than looked up
 ** (season_table), the calendar month brought up to date at every firing rather than at the next
 ** breakpoint, the windows of the last report index and year found forgotten after every step
-** (nsmi_report_index_now), and the outcomes' flags cleared in full at every reset. */
+** (nsmi_report_index_now), the outcomes' flags cleared in full at every reset, and a transition's
+** next unit exponential drawn as it fires rather than when its rate is next positive (rates.c,
+** nsmi_rates_fire: the same numbers, more draws). */
 void nsmi_engine_use_reference(nsm_sim *s, int on);
 void nsmi_rates_fire(nsm_sim *s, int k);
 int nsmi_draw_categorical(gsl_rng *r, const double *p, int n);
