@@ -89,6 +89,7 @@ q <- function(x) paste0("\u201c", x, "\u201d")
 brief_data <- function(dir) {
     nsm_load_labels(dir)
     b <- list(dir = dir, manifest = nsm_manifest(dir), all_labels = nsm_read(dir, "labels", quiet = TRUE))
+    b$words <- nsm_arm_words(b$manifest) # levers, or scenarios compared
     oc <- nsm_read(dir, "outcomes", quiet = TRUE)
     if (!is.null(oc)) {
         arms <- nsm_arms(oc)
@@ -183,9 +184,16 @@ last_effects <- function(b) {
 # and both its ranges as sizes in the verb's direction; a judgment range that reaches the other
 # side of zero says so in words ("judgment from lowering it by 3.1 to raising it by 0.4"), as a
 # size alone would hide it.
-effect_phrase <- function(r) {
+effect_phrase <- function(r, w = NULL) {
     down <- r$difference_pp < 0
     verb <- if (down) "lowers" else "raises"
+    # a scenario compared does not lower an outcome: the outcome is lower in it
+    if (!is.null(w) && w$scenarios)
+        return(paste0("has ", q(nsm_label(r$outcome)), " ",
+                      nsm_pp(abs(r$difference_pp), sign = FALSE), " points ",
+                      if (down) "lower" else "higher", " (",
+                      nsm_pp(min(abs(r$ci_low_pp), abs(r$ci_high_pp)), sign = FALSE), " to ",
+                      nsm_pp(max(abs(r$ci_low_pp), abs(r$ci_high_pp)), sign = FALSE), ")"))
     size <- function(x) nsm_pp(abs(x), sign = FALSE)
     lo <- min(abs(r$ci_low_pp), abs(r$ci_high_pp)); hi <- max(abs(r$ci_low_pp), abs(r$ci_high_pp))
     j <- NULL
@@ -208,7 +216,13 @@ day_or <- function(date) if (is.na(date)) "?" else nsm_day(date)
 brief_header <- function(b) {
     m <- b$manifest
     title <- nsm_get(m, "scenario_title", nsm_get(m, "scenario", basename(b$dir)))
-    bits <- c(paste0("Scenario ", nsm_get(m, "scenario", basename(b$dir))),
+    name <- paste0("Scenario ", nsm_get(m, "scenario", basename(b$dir)))
+    if (b$words$scenarios) { # compare A B C: the page is about all of them
+        arms <- strsplit(nsm_get(m, "arms", ""), ";", fixed = TRUE)[[1]]
+        title <- paste0(title, ", compared with ", and_list(arm_label(arms[-1], 1000)))
+        name <- paste0("Scenarios ", paste(arms, collapse = ", "))
+    }
+    bits <- c(name,
               if (!is.na(nsm_get(m, "start_date")))
                   paste0(nsm_day(nsm_get(m, "start_date")), " to ", day_or(nsm_get(m, "end_date"))),
               nsm_runs_phrase(m),
@@ -259,9 +273,9 @@ summary_outcomes <- function(b) {
                                    paste(marks, collapse = " or "))
                  else paste0(other, nrow(last), " outcomes")
     s1 <- if (nrow(last) == 1)
-        paste0(if (!is.null(b$arm)) "Without any lever, " else "", q(nsm_label(top)),
+        paste0(if (!is.null(b$arm)) without(b) else "", q(nsm_label(top)),
                " has occurred ", when, " in ", sub(" \\(", " of runs (", headline_phrase(b, top)), ".")
-    else paste0(if (!is.null(b$arm)) "Without any lever, the" else "The", " most likely of the ",
+    else paste0(if (!is.null(b$arm)) paste0(without(b), "the") else "The", " most likely of the ",
                 pool_name, " ", when, " are ", paste(items, collapse = "; "), ".")
     if (mixed) {
         rest <- last[!directed, , drop = FALSE]
@@ -293,6 +307,13 @@ summary_outcomes <- function(b) {
     named <- c(top, if (mixed) if (length(likelier)) likelier else rest$outcome[1])
     list(tags$li(s1), start_item(b$onset_start, named, onset = TRUE),
          start_item(b$state_start, named, onset = FALSE))
+}
+
+# How the first finding of a comparison names its first arm: the baseline without any lever, or the
+# first of the scenarios compared.
+without <- function(b) {
+    if (b$words$scenarios) paste0("In the first scenario (", b$words$first, "), ")
+    else "Without any lever, "
 }
 
 # The state outcomes that every run starts in (a share of 1 at the start): each has occurred by
@@ -331,6 +352,19 @@ start_item <- function(start, named, onset) {
 summary_levers <- function(b) {
     l <- last_effects(b)
     if (is.null(l)) return(NULL)
+    w <- b$words
+    scn <- w$scenarios
+    # a scenario compared is better or worse than the first; a lever helps or harms
+    say <- if (scn) list(top = paste0("The scenarios better than the first (largest difference ",
+                                      "for the better "),
+                         also = "Also better (largest difference, as above): ",
+                         none = "Distinguishably better on no outcome ", from = ": ",
+                         orphan = "No other scenario is better for ",
+                         harm = "Worse than the first (the largest differences for the worse ")
+           else list(top = "The levers that matter most (largest help ",
+                     also = "Also helping (largest help, as above): ",
+                     none = "No distinguishable help ", from = " from: ",
+                     orphan = "No lever helps against ", harm = "Side effects (the largest harm ")
     when <- nsm_by_date(l$date[1])
     good <- l[l$dist & l$help > 0 & l$dir != "none", , drop = FALSE]
     out <- list()
@@ -339,8 +373,8 @@ summary_levers <- function(b) {
         best <- best[!duplicated(best$arm), , drop = FALSE]
         shown <- best[seq_len(min(4, nrow(best))), , drop = FALSE]
         phr <- vapply(seq_len(nrow(shown)), function(i)
-            paste0(arm_label(shown$arm[i], 1000), " ", effect_phrase(shown[i, ])), "")
-        out <- c(out, list(tags$li(paste0("The levers that matter most (largest help ", when, ", ",
+            paste0(arm_label(shown$arm[i], 1000), " ", effect_phrase(shown[i, ], w)), "")
+        out <- c(out, list(tags$li(paste0(say$top, when, ", ",
                                           "95% Monte Carlo interval): ", paste(phr, collapse = "; "),
                                           "."))))
         rest <- setdiff(unique(l$arm), shown$arm)
@@ -349,13 +383,13 @@ summary_levers <- function(b) {
         # "-7.1 pp" gave no way to tell a sure help from a lucky one)
         if (length(rest) > length(weak))
             out <- c(out, list(tags$li(paste0(
-                "Also helping (largest help, as above): ",
+                say$also,
                 paste(vapply(intersect(best$arm, setdiff(rest, weak)), function(a) {
                     r <- best[best$arm == a, , drop = FALSE][1, ]
-                    paste0(arm_label(a, 1000), " ", effect_phrase(r)) }, ""), collapse = "; "),
+                    paste0(arm_label(a, 1000), " ", effect_phrase(r, w)) }, ""), collapse = "; "),
                 "."))))
         if (length(weak) > 0)
-            out <- c(out, list(tags$li(paste0("No distinguishable help ", when, " from: ",
+            out <- c(out, list(tags$li(paste0(say$none, when, say$from,
                                               paste(arm_label(weak, 1000), collapse = ", "), "."))))
     }
     # outcomes without a direction: the largest changes, with no verdict
@@ -364,7 +398,7 @@ summary_levers <- function(b) {
         moved <- moved[order(abs(moved$difference_pp), decreasing = TRUE), , drop = FALSE]
         moved <- moved[seq_len(min(4, nrow(moved))), , drop = FALSE]
         phr <- vapply(seq_len(nrow(moved)), function(i)
-            paste0(arm_label(moved$arm[i], 1000), " ", effect_phrase(moved[i, ])), "")
+            paste0(arm_label(moved$arm[i], 1000), " ", effect_phrase(moved[i, ], w)), "")
         out <- c(out, list(tags$li(paste0(
             if (nrow(good) > 0) "On outcomes with no better direction, the largest changes ("
             else "The largest changes (", when, ", 95% Monte Carlo interval): ",
@@ -374,14 +408,14 @@ summary_levers <- function(b) {
     helped <- unique(good$outcome)
     orphan <- setdiff(risks, helped)
     if (length(orphan) > 0)
-        out <- c(out, list(tags$li(paste0("No lever helps against ",
+        out <- c(out, list(tags$li(paste0(say$orphan,
                                           and_list(q(nsm_label(orphan))), " ", when, "."))))
     harm <- l[l$dist & l$help < 0 & l$dir != "none", , drop = FALSE]
     if (nrow(harm) > 0) {
         harm <- harm[order(harm$help), , drop = FALSE][seq_len(min(3, nrow(harm))), , drop = FALSE]
         phr <- vapply(seq_len(nrow(harm)), function(i)
-            paste0(arm_label(harm$arm[i], 1000), " ", effect_phrase(harm[i, ])), "")
-        out <- c(out, list(tags$li(paste0("Side effects (the largest harm ", when, "): ",
+            paste0(arm_label(harm$arm[i], 1000), " ", effect_phrase(harm[i, ], w)), "")
+        out <- c(out, list(tags$li(paste0(say$harm, when, "): ",
                                           paste(phr, collapse = "; "), "."))))
     }
     it <- b$interactions
@@ -673,20 +707,21 @@ brief_key_figures <- function(b) {
 # words into its subtitle), so that a reader of the page need not read the chart's small print.
 forest_note <- function(b) {
     n <- nsm_get(b$manifest, "outer_draws", "")
-    paste0("Each lever's effect: the change in the probability that the outcome has occurred, ",
-           "lever minus baseline, in percentage points (paired runs). ",
-           forest_interval_note(nzchar(n), n))
+    w <- b$words
+    paste0(w$each_s, ": the change in the probability that the outcome has occurred, ",
+           w$minus, ", in percentage points (paired runs). ", forest_interval_note(nzchar(n), n, w))
 }
 
 # The outcomes table's last cell for an outcome whose better direction is `dir`, from its rows of
 # last_effects() `e`: the lever that helps it most, distinguishably, with its change. An outcome with
 # no better direction has no best lever; one that levers move only the wrong way says how many.
-best_lever_cell <- function(e, dir) {
+best_lever_cell <- function(e, dir, w = nsm_arm_words(character(0))) {
     if (dir == "none") return(span(class = "from", "no better direction"))
     good <- e[e$dist & e$help > 0, , drop = FALSE]
     if (nrow(good) == 0) {
         n_harm <- sum(e$dist & e$help < 0)
         if (n_harm == 0) return(span(class = "from", "none distinguishable"))
+        if (w$scenarios) return(span(class = "from", sprintf("none better (%d worse)", n_harm)))
         return(span(class = "from", sprintf("none helps (%d make%s it %s)", n_harm,
                                             if (n_harm == 1) "s" else "",
                                             if (dir == "lower") "likelier" else "less likely")))
@@ -727,10 +762,13 @@ brief_outcomes <- function(b) {
                  if (dir != "none") paste0(dir, " is better"))
         name <- inline(nsm_label(o), if (length(tag)) inline(tags$br(), span(class = "tag",
                                                                             paste(tag, collapse = " \u00b7 "))))
-        c(list(name), cells, if (!is.null(eff)) list(best_lever_cell(eff[eff$outcome == o, ], dir)))
+        c(list(name), cells,
+          if (!is.null(eff)) list(best_lever_cell(eff[eff$outcome == o, ], dir, b$words)))
     })
     header <- c("Outcome", paste0("By ", nsm_horizon_label(hz$horizon, hz$date)),
-                if (!is.null(eff)) paste0("Best lever ", nsm_by_date(last$date[1])))
+                if (!is.null(eff))
+                    paste0(if (b$words$scenarios) "Best other scenario " else "Best lever ",
+                           nsm_by_date(last$date[1])))
     # what the table's marks mean, those it shows only: a run of backtest-2019, which has no onset
     # outcome, said what an onset counts
     marks <- c(if (any(ord %in% onset)) "onset: begun after the start",
@@ -744,7 +782,10 @@ brief_outcomes <- function(b) {
                    if (isTRUE(b$mc_of_mean)) " (of the mean over the draws, counting them as a sample)",
                    if (!is.null(b$uncertainty)) " and the judgment range (5\u201395% over the draws) below",
                    if (!is.null(eff)) paste0("; for an outcome with a better direction, the ",
-                                             "lever that helps most, with its change in ",
+                                             if (b$words$scenarios)
+                                                 "other scenario in which it is best"
+                                             else "lever that helps most",
+                                             ", with its change in ",
                                              "percentage points (paired 95% interval)"), ".")),
             numbers_table(header, rows))
 }
@@ -788,6 +829,7 @@ brief_levers <- function(b) {
     hz <- unique(l[, c("horizon_years", "date")])
     hz <- hz[order(hz$horizon_years), ]
     header <- c("Outcome", paste0("By ", nsm_horizon_label(hz$horizon_years, hz$date)))
+    w <- b$words
     folds <- lapply(unique(l$arm), function(arm) {
         x <- l[l$arm == arm, , drop = FALSE]
         size <- tapply(abs(x$difference_pp), x$outcome, max, na.rm = TRUE)
@@ -799,26 +841,32 @@ brief_levers <- function(b) {
                 if (nrow(r) == 0) "" else pp_cell(r)
             })))
         n_dist <- length(unique(x$outcome[tolower(x$distinguishable) == "yes"]))
-        fold(paste0(arm_label(arm, 1000), ": ", n_dist, " of ", length(ord),
-                    " outcomes moved distinguishably"),
+        fold(paste0(arm_label(arm, 1000), ": ", n_dist, " of ", length(ord), " outcomes ",
+                    if (w$scenarios) "distinguishably different" else "moved distinguishably"),
              if (length(rows)) numbers_table(header, rows),
              if (length(same))
                  tags$p(class = "note unmoved", paste0(
-                     "The same in every paired run with the lever as without, at every horizon: ",
+                     "The same in every paired run ",
+                     if (w$scenarios) paste0("in the scenario as in ", w$first)
+                     else "with the lever as without", ", at every horizon: ",
                      and_list(q(nsm_label(intersect(ord, same)))), ".")))
     })
-    arms <- if (!is.null(b$arms_tab)) arms_rows(b$arms_tab)
-    tagList(tags$h2("Levers"),
+    # a scenario compared changes no number by a lever: what it is, is its own tables
+    arms <- if (!is.null(b$arms_tab) && !w$scenarios) arms_rows(b$arms_tab)
+    tagList(tags$h2(w$Many),
             tags$p(class = "note", paste0(
                    "Change in the probability that each outcome has occurred by ",
-                   "each horizon, arm minus baseline, in percentage points with its 95% interval ",
-                   "(paired runs); bold: distinguishable from no effect; grey: the probabilities ",
-                   "without and with the lever",
+                   "each horizon, ", if (w$scenarios) w$minus else "arm minus baseline",
+                   ", in percentage points with its 95% interval ",
+                   "(paired runs); bold: distinguishable from no ",
+                   if (w$scenarios) "difference" else "effect", "; grey: the probabilities ",
+                   if (w$scenarios) paste0("in ", w$first, " and in the scenario")
+                   else "without and with the lever",
                    if ("judgment_q05_pp" %in% names(l)) "; below, the judgment range (5\u201395% over the draws)",
                    # said for screen and paper alike: paper prints every fold open, and
                    # "Open an arm to see its table" read odd there
-                   ". Each lever's table is under its line below (on screen, click the line to ",
-                   "open it); the full table is briefing.csv.")),
+                   ". Each ", w$one, "'s table is under its line below (on screen, click the ",
+                   "line to open it); the full table is briefing.csv.")),
             if (!is.null(arms)) fold("What each lever changes in the scenario",
                                      numbers_table(c("Lever", "What it represents",
                                                      "Changes to the scenario"), arms, "arms")),

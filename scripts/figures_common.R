@@ -74,6 +74,7 @@ nsm_context <- function(dir) {
                 events = nsm_read(dir, "event_counts"),
                 differences = nsm_read(dir, "differences", quiet = TRUE))
     ctx$levers <- lever_table(ctx)
+    ctx$words <- nsm_arm_words(manifest)
     ctx
 }
 
@@ -87,6 +88,28 @@ nsm_manifest <- function(dir) {
 nsm_get <- function(manifest, key, default = NA_character_) {
     if (key %in% names(manifest) && !is.na(manifest[[key]]) && nzchar(manifest[[key]]))
         manifest[[key]] else default
+}
+
+# The words for a comparison's arms. `compare --levers` pulls levers against the baseline; `compare
+# A B C` compares scenarios (its manifest lists scenario_paths), the first in the baseline's part. A
+# scenario is not a lever, and how an outcome differs in it from the first is neither its effect
+# nor, for the worse, a side effect: the printed briefing (src/output/compare.c) says "scenario",
+# and the figures and the brief take their words from here (the brief of `compare A B` named
+# "US retrenchment" a lever and its +33 points on a USFK cut a side effect).
+nsm_arm_words <- function(manifest) {
+    if (!nzchar(nsm_get(manifest, "scenario_paths", "")))
+        return(list(scenarios = FALSE, one = "lever", many = "levers", Many = "Levers",
+                    first = "baseline", minus = "lever minus baseline",
+                    each = "Effect of each lever", each_s = "Each lever's effect",
+                    effects = "Lever effects", helps = "helps", hurts = "hurts",
+                    Helps = "Helps", Hurts = "Hurts", none = "no effect"))
+    first <- nsm_get(manifest, "scenario", "the first scenario")
+    list(scenarios = TRUE, one = "scenario", many = "scenarios", Many = "Scenarios",
+         first = first, minus = paste0("scenario minus ", first),
+         each = paste0("Each scenario against ", first),
+         each_s = paste0("Each scenario's difference from ", first),
+         effects = paste0("Scenarios against ", first), helps = "better", hurts = "worse",
+         Helps = "Better", Hurts = "Worse", none = "no difference")
 }
 
 # The arms of a table in file order (baseline first), or NULL when it is not a comparison.

@@ -14,8 +14,10 @@
 pp_labels <- function(x) ifelse(abs(x) < 1e-12, "0", sprintf("%+g", x))
 # The lever matrix's colour key: how much a lever helps, not the sign of the change (a cell reading
 # -43.0 on a "lower is better" risk is blue, and a key of "+40" there read as the opposite).
-help_labels <- function(x) ifelse(is.na(x), NA_character_, ifelse(abs(x) < 1e-12, "no effect",
-                                  paste(ifelse(x > 0, "helps", "hurts"), format(abs(x), trim = TRUE))))
+# Scenarios compared read "better 20", "worse 20" (nsm_arm_words).
+help_labels <- function(x, w = nsm_arm_words(character(0)))
+    ifelse(is.na(x), NA_character_, ifelse(abs(x) < 1e-12, w$none,
+           paste(ifelse(x > 0, w$helps, w$hurts), format(abs(x), trim = TRUE))))
 
 is_yes <- function(x) tolower(as.character(x)) %in% c("yes", "true", "1")
 
@@ -66,6 +68,7 @@ matrix_help <- function(d) {
 
 fig_lever_matrix <- function(ctx) {
     b <- ctx$levers
+    w <- ctx$words
     if (is.null(b)) return(invisible())
     arms <- unique(b$arm)
     hz <- unique(b[, c("horizon_years", "date")])
@@ -104,13 +107,25 @@ fig_lever_matrix <- function(ctx) {
                           colour = "grey45") +
                 scale_fill_gradient2(low = "#D55E00", mid = "white", high = "#0072B2",
                                      midpoint = 0, limits = c(-lim, lim), na.value = "grey94",
-                                     labels = help_labels,
-                                     name = "How much it\nhelps or hurts,\npercentage\npoints",
+                                     labels = function(v) help_labels(v, w),
+                                     name = if (w$scenarios)
+                                         "How much\nbetter or worse,\npercentage\npoints"
+                                     else "How much it\nhelps or hurts,\npercentage\npoints",
                                      guide = guide_colourbar(barheight = unit(10, "lines"))) +
                 scale_x_discrete(position = "top") +
-                labs(title = paste0("Effect of each lever by ",
+                labs(title = paste0(w$each, " by ",
                                     nsm_horizon_label(hz$horizon_years[j], hz$date[j])),
-                     subtitle = nsm_subtitle(
+                     subtitle = if (w$scenarios) nsm_subtitle(
+                         "The number: change in the probability that each outcome has occurred ",
+                         "by then, ", w$minus, ", in percentage points (paired runs). Colour: ",
+                         "how much better (blue) or worse (orange) the outcome is in the ",
+                         "scenario, by its better direction (a fall of a risk is better); ",
+                         "purple: a change to an outcome with no better direction. Coloured and ",
+                         "bold: distinguishable from no difference (95% interval excludes 0); ",
+                         "grey: not ",
+                         "distinguishable. Rows: the outcome with the largest difference first; ",
+                         "columns: the scenarios in the order given.")
+                     else nsm_subtitle(
                          "The number: change in the probability that each outcome has occurred ",
                          "by then, arm minus baseline, in percentage points (paired runs). Colour: ",
                          "how much the lever helps (blue) or hurts (orange), by each outcome's ",
@@ -131,8 +146,8 @@ fig_lever_matrix <- function(ctx) {
             name <- paste0("lever_matrix_", format(hz$horizon_years[j]), "y",
                            if (length(rows) > 1) paste0("_o", r), if (length(cols) > 1) paste0("_a", cc))
             figs[[length(figs) + 1]] <- nsm_figure(
-                p, name, paste0("Lever effects by ",
-                                nsm_horizon_label(hz$horizon_years[j], hz$date[j])), "Levers")
+                p, name, paste0(w$effects, " by ",
+                                nsm_horizon_label(hz$horizon_years[j], hz$date[j])), w$Many)
         }
     }
     figs
@@ -184,6 +199,7 @@ forest_drawn <- function(p) {
 fig_lever_forest <- function(ctx) {
     d <- ctx$differences
     b <- ctx$levers
+    w <- ctx$words
     if (is.null(d) || is.null(b)) return(invisible())
     d <- d[d$quantity == "outcome" & d$measure == "occurred_by", , drop = FALSE]
     hmax <- max(b$horizon_years)
@@ -241,16 +257,17 @@ fig_lever_forest <- function(ctx) {
         # its sign at 0.22), and none of it cut where it would still not fit
         coord_cartesian(clip = "off") +
         scale_colour_manual(values = FOREST_COLOURS, breaks = names(FOREST_COLOURS),
-                            labels = FOREST_VERDICTS[names(FOREST_COLOURS)], name = NULL,
+                            labels = forest_verdicts(w)[names(FOREST_COLOURS)], name = NULL,
                             drop = TRUE) +
-        labs(title = paste0("Effect of each lever by ", nsm_horizon_label(hmax, when)),
+        labs(title = paste0(w$each, " by ", nsm_horizon_label(hmax, when)),
              subtitle = nsm_subtitle(
                  "Dot: change in the probability that the outcome has occurred by ",
-                 nsm_month(when), ", lever minus baseline, in percentage points (paired runs, ",
-                 "differences.csv). ", forest_interval_note(judged, n_draws), " The ",
+                 nsm_month(when), ", ", w$minus, ", in percentage points (paired runs, ",
+                 "differences.csv). ", forest_interval_note(judged, n_draws, w), " The ",
                  length(keep), if (length(keep) < n_all) paste0(" of ", n_all), " outcomes ",
-                 "the levers move most; every outcome: the lever matrix."),
-             x = "Difference from baseline (percentage points)", y = NULL,
+                 if (w$scenarios) "that differ most" else "the levers move most",
+                 "; every outcome: the ", w$one, " matrix."),
+             x = paste0("Difference from ", w$first, " (percentage points)"), y = NULL,
              caption = ctx$caption) +
         nsm_theme() +
         theme(panel.grid.major.y = element_blank(), panel.spacing.x = unit(1.6, "lines"),
@@ -264,9 +281,8 @@ fig_lever_forest <- function(ctx) {
     wrapped <- forest_strip_wrap(nsm_label(keep), fit)
     strips2 <- paste0(wrapped, desirable_note(desirable_of_outcomes(keep)))
     p$data$panel <- factor(strips2[match(p$data$outcome, keep)], levels = strips2)
-    list(nsm_figure(p, "lever_forest", paste0("Each lever's effect by ",
-                                              nsm_horizon_label(hmax, when)),
-                    "Levers", data = forest_drawn))
+    list(nsm_figure(p, "lever_forest", paste0(w$each_s, " by ", nsm_horizon_label(hmax, when)),
+                    w$Many, data = forest_drawn))
 }
 
 # Labels `x` wrapped at the most characters (at most 40, never breaking a word) at which every line
@@ -286,14 +302,24 @@ FOREST_VERDICTS <- c(helps = "Helps (95% interval excludes 0)",
                      hurts = "Hurts (95% interval excludes 0)",
                      changes = "Changes an outcome with no better direction",
                      unclear = "Not distinguishable from no effect")
+# The legend's words for the arms' kind (nsm_arm_words): a scenario compared is better or worse.
+forest_verdicts <- function(w) {
+    if (!w$scenarios) return(FOREST_VERDICTS)
+    c(helps = "Better (95% interval excludes 0)", hurts = "Worse (95% interval excludes 0)",
+      changes = "Changes an outcome with no better direction",
+      unclear = "Not distinguishable from no difference")
+}
 
 # What the forest's interval is, in words beside it (its subtitle; the brief's caption too).
-forest_interval_note <- function(judged, n_draws) {
+forest_interval_note <- function(judged, n_draws, w = nsm_arm_words(character(0))) {
     if (judged)
         paste0("Thin line: 95% Monte Carlo interval of the mean paired difference over the ",
                n_draws, " draws of the scenario's uncertain numbers (simulation error, the draws ",
                "counted as a sample). Wide pale bar: judgment range, the 5% to 95% points of the ",
                "difference over those draws (uncertainty_differences.csv).")
+    else if (w$scenarios) # compare A B C has no --outer: it is for one scenario's levers
+        paste0("Line: 95% Monte Carlo interval of the paired difference (simulation error ",
+               "only; judgment uncertainty about the scenarios' numbers is not in it).")
     else
         paste0("Line: 95% Monte Carlo interval of the paired difference (simulation error ",
                "only; judgment uncertainty about the scenario's numbers is not in it: compare ",
@@ -371,12 +397,16 @@ lever_effects_page <- function(b, arms, ctx, title) {
                            breaks = scales::breaks_pretty(n = 5)) +
         nsm_arm_scale(arms, guide = guide_legend(reverse = TRUE, override.aes = list(shape = 16))) +
         scale_shape_manual(values = c("Distinguishable from no effect" = 16,
-                                      "Not distinguishable" = 21), name = NULL, drop = FALSE) +
+                                      "Not distinguishable" = 21), name = NULL, drop = FALSE,
+                           labels = c(if (ctx$words$scenarios) "Distinguishable from no difference"
+                                      else "Distinguishable from no effect",
+                                      "Not distinguishable")) +
         labs(title = title,
              subtitle = if (!judged)
                  nsm_subtitle("Arm minus baseline, in percentage points, with 95% interval ",
-                              "(paired runs). Right of zero: the lever makes the outcome ",
-                              "more likely by that horizon.")
+                              "(paired runs). Right of zero: ",
+                              if (ctx$words$scenarios) "the outcome is more likely in the scenario"
+                              else "the lever makes the outcome more likely", " by that horizon.")
              else nsm_subtitle("Arm minus baseline, in percentage points (paired runs). Thin ",
                                "line: 95% Monte Carlo interval (simulation error). Wide pale bar: ",
                                "judgment range, the 5% to 95% points of the effect over the ",
@@ -399,12 +429,13 @@ fig_lever_effects <- function(ctx) {
     b <- with_judgment(b, ctx)
     figs <- list()
     for (g in seq_along(groups)) {
-        title <- paste0("Effect of each lever on the probability that an outcome has occurred",
+        title <- paste0(ctx$words$each, " on the probability that an outcome has occurred",
                         nsm_group_title(g, length(groups)))
         p <- lever_effects_page(b[b$arm %in% groups[[g]], , drop = FALSE], groups[[g]], ctx, title)
         figs[[length(figs) + 1]] <- nsm_figure(
             p, paste0("lever_effects", nsm_group_suffix(g, length(groups))),
-            paste0("Lever effects with intervals", nsm_group_title(g, length(groups))), "Levers")
+            paste0(ctx$words$effects, " with intervals", nsm_group_title(g, length(groups))),
+            ctx$words$Many)
     }
     figs
 }
@@ -439,7 +470,7 @@ fig_lever_effects_over_time <- function(ctx) {
             nsm_arm_scale(arms, aesthetics = c("colour", "fill")) +
             scale_y_continuous(labels = pp_labels, breaks = scales::breaks_pretty(n = 4)) +
             nsm_scale_x_date(from, to, nsm_panel_width(ncol)) +
-            labs(title = paste0("Effect of each lever over time", nsm_group_title(g, length(groups))),
+            labs(title = paste0(ctx$words$each, " over time", nsm_group_title(g, length(groups))),
                  subtitle = nsm_subtitle("Change in the probability that the outcome has occurred ",
                                          "by the date, arm minus baseline (paired runs); shaded: ",
                                          "95% interval", nsm_interval_of(ctx)),
@@ -450,7 +481,8 @@ fig_lever_effects_over_time <- function(ctx) {
         name <- paste0("lever_effects_over_time", nsm_group_suffix(g, length(groups)),
                        if (length(pages) > 1) paste0("_", i))
         figs[[length(figs) + 1]] <- nsm_figure(
-            p, name, paste0("Lever effects over time", nsm_group_title(g, length(groups))), "Levers")
+            p, name, paste0(ctx$words$effects, " over time", nsm_group_title(g, length(groups))),
+            ctx$words$Many)
     }
     figs
 }
@@ -478,7 +510,7 @@ fig_lever_event_effects <- function(ctx) {
             nsm_arm_scale(arms, aesthetics = c("colour", "fill")) +
             scale_y_continuous(labels = pp_labels) +
             nsm_scale_x_date(from, to, nsm_panel_width(ncol)) +
-            labs(title = paste0("Effect of each lever on counted events",
+            labs(title = paste0(ctx$words$each, " on counted events",
                                 nsm_group_title(g, length(groups))),
                  subtitle = nsm_subtitle("Change in the mean number of events since the start, ",
                                          "arm minus baseline (paired runs); shaded: 95% interval",
@@ -489,7 +521,8 @@ fig_lever_event_effects <- function(ctx) {
         if (length(arms) == 1) p <- p + guides(colour = "none", fill = "none")
         figs[[length(figs) + 1]] <- nsm_figure(
             p, paste0("lever_event_effects", nsm_group_suffix(g, length(groups))),
-            paste0("Lever effects on counted events", nsm_group_title(g, length(groups))), "Levers")
+            paste0(ctx$words$effects, " on counted events", nsm_group_title(g, length(groups))),
+            ctx$words$Many)
     }
     figs
 }

@@ -21,6 +21,7 @@ import html.parser
 import os
 import re
 import struct
+import subprocess
 import sys
 import zlib
 from decimal import ROUND_HALF_UP, Decimal
@@ -157,6 +158,46 @@ def _by_arm(table):
     return out
 
 
+def scenarios_compared(d):
+    """Whether the folder is a comparison of scenarios (compare A B C), not of levers: its manifest
+    lists scenario_paths."""
+    m = {r["key"]: r["value"] for r in rows(d + "/manifest.csv")}
+    return m.get("scenario_paths", "") not in ("", "NA")
+
+
+# Words a brief of scenarios compared must not say: a scenario is not a lever, how an outcome
+# differs in it is not its effect, nor, for the worse, a side effect (scripts/figures_common.R,
+# nsm_arm_words). Every word of the page's text, and of every figure's PDF.
+NOT_OF_SCENARIOS = re.compile(r"\b(levers?|side effects?|helps?|hurts?|effects?)\b", re.I)
+
+
+def scenario_words(d):
+    """The brief and the figures of a comparison of scenarios speak of scenarios (the brief of
+    compare A B named "US retrenchment" a lever, and its +33 points on a USFK cut a side effect)."""
+    check = Checks("scenario words")
+    check(scenarios_compared(d), "%s is not a comparison of scenarios" % d)
+    page = open(d + "/brief.html", encoding="utf-8").read()
+    body = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    body = re.sub(r"<img[^>]*>", " ", body)  # the alt text names figures' files, checked below
+    text = html.unescape(re.sub(r"<[^>]+>", " ", body))
+    text = re.sub(r"\b[a-z_]*lever[a-z_]*\.(png|pdf)\b", " ", text)  # file names are names
+    for m in NOT_OF_SCENARIOS.finditer(text):
+        around = text[max(0, m.start() - 60):m.end() + 40]
+        check(False, "brief: '...%s...'" % " ".join(around.split()))
+    check("compared with" in text and "Scenarios" in text,
+          "brief: its title does not say what is compared")
+    figs = sorted(f for f in os.listdir(d + "/figures") if f.endswith(".pdf")) \
+        if os.path.isdir(d + "/figures") else []
+    check(any(f.startswith("lever_") for f in figs), "figures: no comparison figure in figures/")
+    for f in figs:
+        t = subprocess.run(["pdftotext", os.path.join(d, "figures", f), "-"], capture_output=True,
+                           text=True).stdout
+        for m in NOT_OF_SCENARIOS.finditer(t):
+            around = t[max(0, m.start() - 50):m.end() + 30]
+            check(False, "figures/%s: '...%s...'" % (f, " ".join(around.split())))
+    return check.done()
+
+
 def lever_lines(d, page, labels, check):
     """The brief's table "What each lever changes" against arms.csv: each change of arms.csv, in
     its order, as a line that names what it changes in words (no snake_case name: the scenario's
@@ -164,7 +205,10 @@ def lever_lines(d, page, labels, check):
     × 0.7", "annual probability set to 0.2", "multiplier set to 2.5", "probability set to 0.8"),
     and that line is arms.csv's `changes` (written by neasim from the resolved model) with its
     from date: the brief says what neasim wrote, wherever the folder is."""
-    if os.path.exists(d + "/arms.csv"):
+    if scenarios_compared(d):
+        check("<table class=\"arms\">" not in page,
+              "levers: a table of what each lever changes, for scenarios compared")
+    elif os.path.exists(d + "/arms.csv"):
         arms_table = re.search(r'<table class="arms">(.*?)</table>', page, re.S)
         check(arms_table, "levers: no table of what each lever changes")
         lines = {}
@@ -654,10 +698,10 @@ def forest(d, page, labels, briefing, check):
           "forest: a note after the key figures' grid, under whichever figure comes last")
 
 
-FOLD = (r'<details>\s*<summary>([^<]*): (\d+) of (\d+) outcomes moved distinguishably</summary>'
-        r'(.*?)</details>')
-UNMOVED = r'<p class="note unmoved">The same in every paired run with the lever as without, at ' \
-          r'every horizon: ([^<]*)\.</p>'
+FOLD = (r'<details>\s*<summary>([^<]*): (\d+) of (\d+) outcomes '
+        r'(?:moved distinguishably|distinguishably different)</summary>(.*?)</details>')
+UNMOVED = r'<p class="note unmoved">The same in every paired run (?:with the lever as without|' \
+          r'in the scenario as in [^,<]*), at every horizon: ([^<]*)\.</p>'
 
 
 def lever_tables(page, b, check):
@@ -747,6 +791,21 @@ def numbers(d):
     # ("none helps (2 make it likelier)", "none distinguishable"); no lever at all for an outcome
     # with no better direction (there is no better way for it to go)
     b = rows(d + "/briefing.csv")
+    scenarios = scenarios_compared(d)
+    if scenarios:
+        # briefing.csv labels a scenario by its name (us_retrenchment); the brief by that name in
+        # words ("US retrenchment"): each scenario's fold title gives the words, checked here to be
+        # its name's, and the checks below read the brief's label
+        said = {html.unescape(m.group(1)) for m in re.finditer(FOLD, page, re.S)}
+        words = {r["arm_label"]: [w for w in said
+                                  if w.lower() == r["arm_label"].replace("_", " ").lower()]
+                 for r in b}
+        for name, w in sorted(words.items()):
+            check(len(w) == 1,
+                  "scenarios: %s is not named in words by one fold (%s)" % (name, sorted(said)))
+        for r in b:
+            if len(words[r["arm_label"]]) == 1:
+                r["arm_label"] = words[r["arm_label"]][0]
     hmax = max(float(r["horizon_years"]) for r in b)
     table = {}   # outcome label -> its row of the outcomes table (the first table whose rows end so)
     for cells in p.rows:
@@ -771,7 +830,8 @@ def numbers(d):
             if "judgment_q05_pp" in helps[0]:  # compare --outer: its judgment range below
                 want += " judgment %s to %s" % (pp(helps[0]["judgment_q05_pp"]), pp(helps[0]["judgment_q95_pp"]))
         elif hurts:
-            want = "none helps (%d make%s it %s)" % (len(hurts), "s" if len(hurts) == 1 else "",
+            want = "none better (%d worse)" % len(hurts) if scenarios else \
+                "none helps (%d make%s it %s)" % (len(hurts), "s" if len(hurts) == 1 else "",
                                                    "likelier" if desirable[o] == "lower" else "less likely")
         else:
             want = "none distinguishable"
@@ -787,12 +847,20 @@ def numbers(d):
             for part in re.split(r"; (?![^()]*\))", item.split(": ", 1)[-1].rstrip(".")):
                 check(re.fullmatch(phrase, part),
                       "summary: 'Also helping' says '%s', not the change with its interval" % part)
-    # the summary's sentences: "LEVER lowers “OUTCOME” by X points (LO to HI)"
+    # the summary's sentences: "LEVER lowers “OUTCOME” by X points (LO to HI)"; of scenarios
+    # compared, "SCENARIO has “OUTCOME” X points lower (LO to HI)"
     said = 0
     judged = 0
+    sentence = (r"([^;:]+?) has “([^”]+)” ([0-9.]+) points (lower|higher) \(([0-9.]+) to ([0-9.]+)"
+                if scenarios else
+                r"([^;:]+?) (lowers|raises) “([^”]+)” by ([0-9.]+) points \(([0-9.]+) to ([0-9.]+)")
     for item in p.items:
-        for m in re.finditer(r"([^;:]+?) (lowers|raises) “([^”]+)” by ([0-9.]+) points \(([0-9.]+) to ([0-9.]+)", item):
-            lever, verb, outcome, size, lo, hi = m.groups()
+        for m in re.finditer(sentence, item):
+            if scenarios:
+                lever, outcome, size, verb, lo, hi = m.groups()
+                verb = {"lower": "lowers", "higher": "raises"}[verb]
+            else:
+                lever, verb, outcome, size, lo, hi = m.groups()
             found = [r for r in b if float(r["horizon_years"]) == hmax and r["outcome_label"] == outcome
                      and lever.strip().endswith(r["arm_label"])]
             ok = len(found) == 1
@@ -1123,6 +1191,8 @@ if __name__ == "__main__":
         sys.exit(0 if start(sys.argv[2]) else 1)
     elif sys.argv[1] == "levers":
         sys.exit(0 if levers(sys.argv[2]) else 1)
+    elif sys.argv[1] == "scenarios":
+        sys.exit(0 if scenario_words(sys.argv[2]) else 1)
     elif sys.argv[1] == "story":
         sys.exit(0 if story(sys.argv[2]) else 1)
     elif sys.argv[1] == "ranking":

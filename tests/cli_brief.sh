@@ -4,7 +4,8 @@
 # open, the rest folded), self-contained, and its numbers must be the CSV files' (the outcomes
 # table against outcomes.csv, the best levers and the summary's sentences against briefing.csv, the
 # lever forest's drawn rows against differences.csv: tests/brief_check.py), and those of a compare
-# --outer brief too; a run's brief whose first finding
+# --outer brief too, and those of a comparison of scenarios, whose brief and figures speak of
+# scenarios, not levers; a run's brief whose first finding
 # names a state outcome held at the start says so, and one held at the start in every run is said
 # apart; a brief killed midway leaves a temporary copy that neither neasim nor the next brief
 # trips on. BRIEF_KEEP=1 keeps the folder and the screenshot, to look at them.
@@ -114,6 +115,23 @@ python3 tests/brief_check.py numbers "$dir" > "$work/numbers-outer.log" 2>&1
 sed -n 's/^FAIL /FAIL brief numbers (--outer): /p' "$work/numbers-outer.log"
 check_that "compare --outer: the brief's numbers are the CSV files' ($(tail -1 "$work/numbers-outer.log"))" \
     grep -q ', 0 failed$' "$work/numbers-outer.log"
+
+# a comparison of scenarios (compare A B C): the brief and every figure speak of scenarios, not of
+# levers, effects or side effects (the brief named "US retrenchment" a lever and its +33 points on
+# a USFK cut a side effect: tests/brief_check.py scenarios), its title says what is compared, and
+# its numbers are the tables' as a lever comparison's are (numbers)
+dir="$work/scenarios"
+"$NEASIM" compare scenarios/baseline scenarios/us-retrenchment scenarios/nuclear-test-2027 \
+    --runs 500 --seed 1 --out "$dir" --quiet
+{ Rscript scripts/figures.R "$dir" && Rscript scripts/brief.R "$dir"; } > "$work/render-scn.log" 2>&1
+for mode in scenarios numbers; do
+    python3 tests/brief_check.py "$mode" "$dir" > "$work/$mode-scn.log" 2>&1
+    sed -n "s/^FAIL /FAIL brief of scenarios ($mode): /p" "$work/$mode-scn.log"
+done
+check_that "scenarios compared: the brief and the figures say scenario, not lever ($(tail -1 "$work/scenarios-scn.log"))" \
+    grep -q ', 0 failed$' "$work/scenarios-scn.log"
+check_that "scenarios compared: the brief's numbers are the CSV files' ($(tail -1 "$work/numbers-scn.log"))" \
+    grep -q ', 0 failed$' "$work/numbers-scn.log"
 
 # what to watch: a run with --routes --signposts; each route sentence names routes.csv's first
 # two with their shares (to a tenth of a point under 10%) and median times from the start; each
