@@ -436,20 +436,41 @@ summary_levers <- function(b) {
 }
 
 # A sweep's tornado: the number that moves each of the most sensitive outcomes most.
+# Each swing with the bound on its Monte Carlo error (1.96 x swing_se_max, in points: the figures'
+# test of noise, tornado_noise), so that "by 59 points" at 300 runs a point is read with its
+# "at most ±7"; a swing within that bound may be simulation error alone and is not named, as the
+# tornado lists it apart without a rank. When no swing clears it, the sentence says so and what
+# to do.
 summary_tornado <- function(b) {
     t <- b$tornado
     if (is.null(t) || !"swing" %in% names(t)) return(NULL)
     t <- t[t$horizon_years == max(t$horizon_years), , drop = FALSE]
+    when <- sweep_horizon_label(t$horizon_years[1])
+    t <- t[!tornado_noise(t), , drop = FALSE]
+    runs <- nsm_get(b$manifest, "runs_per_point", nsm_get(b$manifest, "runs", "?"))
+    if (nrow(t) == 0)
+        return(list(tags$li(paste0(
+            "No judgment moves an outcome by more than its Monte Carlo error (one at a time from ",
+            "the 5th to the 95th percentile of each; by ", when, "; ", runs, " runs a point): ",
+            "run the sweep with more --runs to tell them apart."))))
     t <- t[order(t$swing, decreasing = TRUE), , drop = FALSE]
     t <- t[!duplicated(t$outcome), , drop = FALSE][seq_len(min(3, length(unique(t$outcome)))), ]
     p <- nsm_read(b$dir, "parameters", quiet = TRUE)
     lab <- param_phrase(if (!is.null(p)) p$label[match(t$parameter, p$parameter)] else t$parameter)
+    err <- if ("swing_se_max" %in% names(t))
+        sprintf(" (Monte Carlo error at most \u00b1%s)",
+                fmt_points(100 * TORNADO_Z * t$swing_se_max))
+    else ""
     list(tags$li(paste0("The judgments that matter most (one at a time from the 5th to the 95th ",
-                        "percentile of each, the others at their means; by ",
-                        sweep_horizon_label(t$horizon_years[1]), "): ",
-                        paste(sprintf("%s moves %s by %.0f points", lab, q(nsm_label(t$outcome)),
-                                      100 * t$swing), collapse = "; "), ".")))
+                        "percentile of each, the others at their means; by ", when, "): ",
+                        paste(sprintf("%s moves %s by %.0f points%s", lab, q(nsm_label(t$outcome)),
+                                      100 * t$swing, err), collapse = "; "),
+                        ". A swing within its Monte Carlo error (", runs, " runs a point) is not ",
+                        "named: it may be simulation error alone.")))
 }
+
+# Points of a Monte Carlo error bound, whole above 10, else to one decimal ("±7", "±2.4").
+fmt_points <- function(x) ifelse(x >= 10, sprintf("%.0f", x), sprintf("%.1f", x))
 
 # A swept number's name for a sentence: parameters.csv's label ends in the swept range ("...
 # (rate per year): 0.0713 to 0.463"), which read glued to what follows ("0.463 moves ..."): the

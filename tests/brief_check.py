@@ -1025,6 +1025,42 @@ def two(x):
     return "0.00" if s == "-0.00" else s
 
 
+def tornado_sentence(d, page, p, labels, check):
+    """The brief of an OAT sweep names, by the sweep's longest horizon, the outcomes whose largest
+    swing (tornado.csv) is largest, three at most, each once with that swing in whole points and
+    the bound on its Monte Carlo error, 1.96 x swing_se_max, in points ("at most ±6.2"); a swing
+    within that bound is not named (it may be simulation error alone, as the tornado greys it),
+    and when no swing clears it the brief says so and to run more replications."""
+    t = rows(d + "/tornado.csv")
+    hmax = max(float(r["horizon_years"]) for r in t)
+    t = [r for r in t if float(r["horizon_years"]) == hmax]
+    clear = [r for r in t if float(r["swing"]) > 1.96 * float(r["swing_se_max"])]
+    clear.sort(key=lambda r: -float(r["swing"]))
+    want, seen = [], set()
+    for r in clear:
+        if r["outcome"] not in seen and len(want) < 3:
+            seen.add(r["outcome"])
+            e = 100 * 1.96 * float(r["swing_se_max"])
+            want.append((labels[("outcome", r["outcome"])], "%.0f" % (100 * float(r["swing"])),
+                         "%.0f" % e if e >= 10 else "%.1f" % e))
+    item = next((i for i in p.items if i.startswith("The judgments that matter most") or
+                 i.startswith("No judgment moves")), "")
+    got = re.findall(r"moves “([^”]+)” by ([0-9]+) points "
+                     r"\(Monte Carlo error at most ±([0-9.]+)\)", item)
+    check(got == want, "tornado: the brief says %s, tornado.csv %s" % (got, want))
+    if not want:
+        check(item.startswith("No judgment moves an outcome by more than its Monte Carlo error")
+              and "more --runs" in item,
+              "tornado: no swing clears its error, and the brief says '%s'" % item)
+    else:
+        check("is not named: it may be simulation error alone" in item,
+              "tornado: the sentence does not say what it leaves out")
+
+
+def tornado(d):
+    return one_part(d, "tornado", tornado_sentence)
+
+
 def ranking_sentences(d, page, p, labels, check):
     """The brief of an LHS or design sweep names, for the 3 outcomes whose probability ranges
     most widely over the points (that range said), the 3 numbers with the largest |SRRC| by the
@@ -1191,6 +1227,8 @@ if __name__ == "__main__":
         sys.exit(0 if start(sys.argv[2]) else 1)
     elif sys.argv[1] == "levers":
         sys.exit(0 if levers(sys.argv[2]) else 1)
+    elif sys.argv[1] == "tornado":
+        sys.exit(0 if tornado(sys.argv[2]) else 1)
     elif sys.argv[1] == "scenarios":
         sys.exit(0 if scenario_words(sys.argv[2]) else 1)
     elif sys.argv[1] == "story":

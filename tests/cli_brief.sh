@@ -173,6 +173,30 @@ brief_case short first "first finding (3-year run)" \
     "a 3-year run: the first finding and the outcomes table reach its end" \
     run scenarios/backtest-2019 --runs 500 --seed 1
 
+# an OAT sweep: the judgments that matter most, each swing with the bound on its Monte Carlo error
+# (at 100 runs a point "by 60 points (Monte Carlo error at most ±10)"), none named within it
+# (tests/brief_check.py tornado; no figures needed) ...
+brief_case oat tornado "tornado" \
+    "an OAT sweep: the largest swings, each with its Monte Carlo error, none within it" \
+    sweep scenarios/baseline --oat --runs 100 --seed 1
+# ... and the same folder with every swing's error bound raised to its swing (a forged tornado.csv):
+# no swing clears its error, and the brief says so and what to run, naming none
+cp -r "$work/oat" "$work/oat-noise"
+python3 - "$work/oat-noise/tornado.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+for r in rows:
+    r["swing_se_max"] = r["swing"]
+w = csv.DictWriter(open(sys.argv[1], "w", newline=""), fieldnames=list(rows[0]))
+w.writeheader()
+w.writerows(rows)
+PY
+Rscript scripts/brief.R "$work/oat-noise" > "$work/render-oat-noise.log" 2>&1
+python3 tests/brief_check.py tornado "$work/oat-noise" > "$work/tornado-noise.log" 2>&1
+sed -n "s/^FAIL /FAIL brief tornado (all noise): /p" "$work/tornado-noise.log"
+check_that "an OAT sweep whose swings are all within their error: said so ($(tail -1 "$work/tornado-noise.log"))" \
+    grep -q ', 0 failed$' "$work/tornado-noise.log"
+
 # an LHS sweep of fewer points than numbers (20 for the baseline's 158): no ranking and no figure,
 # which the brief says plainly, with what to run instead (it was one sentence and the provenance;
 # tests/brief_check.py ranking; its figures are rendered by tests/figures.sh)
