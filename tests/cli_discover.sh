@@ -150,8 +150,16 @@ cp -r "$work/sw" "$work/damaged" && rm -rf "$work/damaged/discover-moved"
 sed -i '4 s/,outcome,moved,occurred_by,1,2026-01-01,[0-9.]*,/,outcome,moved,occurred_by,1,2026-01-01,abc,/' "$work/damaged/sweep.csv"
 expect "discover: a damaged sweep.csv" 65 "sweep.csv:4:[0-9]+: error: 'abc' is not a number" -- \
     discover "$work/damaged" --outcome moved --threshold 0.5 --horizon 1 --out "$work/no"
+# every date of the outcome's rows damaged, and no --horizon: there is no last horizon, and the
+# first damaged date is pointed at (it was reported through a NULL --horizon, a crash in glibc's
+# strlen: found by fuzz_discover, tests/fixtures/fuzz-regressions/discover-no-last-horizon)
+cp -r "$work/sw" "$work/nodate" && rm -rf "$work/nodate/discover-moved"
+sed -i 's/,outcome,moved,occurred_by,\([12]\),20\(2[67]\)-01-01,/,outcome,moved,occurred_by,\1,20\2-01-1,/' \
+    "$work/nodate/sweep.csv"
+expect "discover: no report date in sweep.csv, no --horizon" 65 "sweep.csv:[0-9]+:[0-9]+: error: '202[67]-01-1' is not a report date \(YYYY-MM-DD" -- \
+    discover "$work/nodate" --outcome moved --threshold 0.5 --out "$work/no"
 check_all "discover: nothing written after a refusal" \
-    '[ ! -e "$work/no" ] && [ ! -e "$work/damaged/discover-moved" ]'
+    '[ ! -e "$work/no" ] && [ ! -e "$work/damaged/discover-moved" ] && [ ! -e "$work/nodate/discover-moved" ]'
 
 # --- lever sets: one at a time
 printf 'transitions:f:a>b,levers\n0.2,none\n0.5,double_f\n1,none\n2,double_f\n2.5,none\n' > "$work/design.csv"

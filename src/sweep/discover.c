@@ -188,6 +188,24 @@ static void names_at(const nsm_table *t, const selection *s, int stage, name_lis
             list_add(l, cell(t, r, COL[stage]));
 }
 
+/* No row of the selection has a date and years as neasim sweep writes them, so there is no last
+** horizon: the first row's cell that is not (its date, else its years), pointed at. Every row
+** failed, so the first did. (It was reported as "--horizon: no horizon '(null)'", from a NULL
+** given to the suggestion: found by fuzz_discover.) */
+static nsm_status no_last_horizon(const nsm_table *t, const selection *s, nsm_diag *d)
+{
+    int r = 0;
+    while (r < t->n_rows && !is_row(t, r, s, 2))
+        r++; /* there is one: select_rows found it */
+    const nsm_cell *c = nsm_table_cell(t, r, "date");
+    if (strlen(c->text) != 10)
+        return nsm_table_error(t, c, 0, d, "'%s' is not a report date (YYYY-MM-DD, as neasim "
+                               "sweep writes it)", c->text);
+    c = nsm_table_cell(t, r, "horizon_years");
+    return nsm_table_error(t, c, 0, d, "'%s' is not a number of years from the start (as neasim "
+                           "sweep writes it)", c->text);
+}
+
 /* The horizon: the last, a date, or a number of years. */
 static nsm_status pick_horizon(const nsm_table *t, selection *s, const char *want, nsm_diag *d)
 {
@@ -208,6 +226,8 @@ static nsm_status pick_horizon(const nsm_table *t, selection *s, const char *wan
     }
     if (s->date[0])
         return NSM_OK;
+    if (!want)
+        return no_last_horizon(t, s, d);
     name_list l;
     names_at(t, s, 2, &l);
     /* the dates with their years, since --horizon takes either */
