@@ -187,15 +187,12 @@ last_effects <- function(b) {
 effect_phrase <- function(r, w = NULL) {
     down <- r$difference_pp < 0
     verb <- if (down) "lowers" else "raises"
-    # a scenario compared does not lower an outcome: the outcome is lower in it
-    if (!is.null(w) && w$scenarios)
-        return(paste0("has ", q(nsm_label(r$outcome)), " ",
-                      nsm_pp(abs(r$difference_pp), sign = FALSE), " points ",
-                      if (down) "lower" else "higher", " (",
-                      nsm_pp(min(abs(r$ci_low_pp), abs(r$ci_high_pp)), sign = FALSE), " to ",
-                      nsm_pp(max(abs(r$ci_low_pp), abs(r$ci_high_pp)), sign = FALSE), ")"))
     size <- function(x) nsm_pp(abs(x), sign = FALSE)
     lo <- min(abs(r$ci_low_pp), abs(r$ci_high_pp)); hi <- max(abs(r$ci_low_pp), abs(r$ci_high_pp))
+    # a scenario compared does not lower an outcome: the outcome is lower in it (no --outer)
+    if (!is.null(w) && w$scenarios)
+        return(paste0("has ", q(nsm_label(r$outcome)), " ", size(r$difference_pp), " points ",
+                      if (down) "lower" else "higher", " (", size(lo), " to ", size(hi), ")"))
     j <- NULL
     if (!is.null(r$judgment_q05_pp) && !is.na(r$judgment_q05_pp)) {
         a <- r$judgment_q05_pp; z <- r$judgment_q95_pp

@@ -304,10 +304,12 @@ FOREST_VERDICTS <- c(helps = "Helps (95% interval excludes 0)",
                      unclear = "Not distinguishable from no effect")
 # The legend's words for the arms' kind (nsm_arm_words): a scenario compared is better or worse.
 forest_verdicts <- function(w) {
-    if (!w$scenarios) return(FOREST_VERDICTS)
-    c(helps = "Better (95% interval excludes 0)", hurts = "Worse (95% interval excludes 0)",
-      changes = "Changes an outcome with no better direction",
-      unclear = "Not distinguishable from no difference")
+    v <- FOREST_VERDICTS
+    if (w$scenarios)
+        v[c("helps", "hurts", "unclear")] <- c("Better (95% interval excludes 0)",
+                                               "Worse (95% interval excludes 0)",
+                                               "Not distinguishable from no difference")
+    v
 }
 
 # What the forest's interval is, in words beside it (its subtitle; the brief's caption too).
