@@ -225,7 +225,7 @@ $(BUILD)/bench_direct: tests/bench_direct.c $(BUILD)/libneasim.a
 # lies behind the seal is fuzzed), neasim score's observed file and results tables, and the
 # sweep folder neasim discover reads. Seeds come from tests/fixtures (valid/, and
 # fuzz-seeds/scenario/ for what the valid fixture does not use: 'or' conditions, durations,
-# entered dates, effects' `when` and `when_due`), the parts' from $(BUILD)/neasim
+# entered dates, effects' `when` and `when_due`, scenario.csv's `label`), the parts' from $(BUILD)/neasim
 # (tests/fuzz_part_seeds.sh: a part of every kind, up to 5 KB, hence part's larger -max_len), and
 # score's (an observed file, a run's and a comparison's results tables) from fuzz-seeds/score/
 # (a comparison's count distribution is 5 KB: score's -max_len too), and discover's from

@@ -95,6 +95,9 @@ brief_data <- function(dir) {
         arms <- nsm_arms(oc)
         if (!is.null(arms)) oc <- oc[oc$arm == arms[1], , drop = FALSE]
         b$arm <- if (is.null(arms)) NULL else arms[1]
+        # the tables' arm as headings say it: a lever comparison's "baseline"; the first
+        # scenario of compare A B C by its label
+        b$arm_shown <- if (is.null(arms)) NULL else if (b$words$scenarios) b$words$first else arms[1]
         b$onset_start <- oc[oc$measure == "holds_at_start", c("outcome", "probability"), drop = FALSE]
         ob <- oc[oc$measure == "occurred_by", , drop = FALSE]
         if (nrow(ob) > 0) {
@@ -792,7 +795,7 @@ brief_outcomes <- function(b) {
     marks <- c(if (any(ord %in% onset)) "onset: begun after the start",
                if (any(ord %in% held$outcome))
                    "a state counts the runs that start in it, as occurred, at the share shown")
-    tagList(tags$h2(paste0("Outcomes", if (!is.null(b$arm)) paste0(" (", b$arm, ")"))),
+    tagList(tags$h2(paste0("Outcomes", if (!is.null(b$arm)) paste0(" (", b$arm_shown, ")"))),
             tags$p(class = "note", paste0(
                    "Probability that each outcome has occurred by each horizon",
                    if (length(marks)) paste0(" (", paste(marks, collapse = "; "), ")"),
@@ -905,7 +908,7 @@ brief_events <- function(b) {
                span(class = "ci", HTML(paste0(fmt_count(r$q05), "&ndash;", fmt_count(r$q95),
                                               "; mean ", sprintf("%.1f", r$mean)))))
     })))
-    fold(paste0("Counted events", if (!is.null(b$arm)) paste0(" (", b$arm, ")"),
+    fold(paste0("Counted events", if (!is.null(b$arm)) paste0(" (", b$arm_shown, ")"),
                 ": median number from the start, with the range of 90% of runs and the mean"),
          numbers_table(c("Counted event", paste0("By ", nsm_horizon_label(hz$horizon, hz$date))), rows))
 }

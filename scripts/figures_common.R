@@ -103,7 +103,9 @@ nsm_arm_words <- function(manifest) {
                     each = "Effect of each lever", each_s = "Each lever's effect",
                     effects = "Lever effects", helps = "helps", hurts = "hurts",
                     Helps = "Helps", Hurts = "Hurts", none = "no effect"))
-    first <- nsm_get(manifest, "scenario", "the first scenario")
+    first <- nsm_get(manifest, "scenario", NA)
+    # by its label (arm_label: labels.csv, loaded before the words are asked for)
+    first <- if (is.na(first)) "the first scenario" else arm_label(first, 1000)
     list(scenarios = TRUE, one = "scenario", many = "scenarios", Many = "Scenarios",
          first = first, minus = paste0("scenario minus ", first),
          each = paste0("Each scenario against ", first),
@@ -134,11 +136,14 @@ nsm_words <- function(x, capitalise = FALSE) {
     }, character(1), USE.NAMES = FALSE)
 }
 
-# The scenario's labels (labels.csv of the results folder: outcomes, events, factors, levels,
-# levers, draws), loaded by nsm_context() and brief.R for the folder being drawn; rows whose label the
+# The scenario's labels (labels.csv of the results folder: scenarios, outcomes, events, factors,
+# levels, levers, draws), loaded by nsm_context() and brief.R for the folder being drawn; rows whose label the
 # scenario does not give (given = no) are left out, so that their names are put in words.
+# `scenario_arms`: the arms are whole scenarios (compare A B C), named by their scenario rows; the
+# baseline arm of a lever comparison is "Baseline" whatever its scenario's label.
 NSM_LABELS <- new.env()
 NSM_LABELS$table <- NULL
+NSM_LABELS$scenario_arms <- FALSE
 
 nsm_load_labels <- function(dir) {
     l <- nsm_read(dir, "labels", quiet = TRUE)
@@ -146,6 +151,7 @@ nsm_load_labels <- function(dir) {
         l <- l[l$given == "yes", , drop = FALSE]
     else l <- NULL
     NSM_LABELS$table <- l
+    NSM_LABELS$scenario_arms <- nzchar(nsm_get(nsm_manifest(dir), "scenario_paths", ""))
     invisible(l)
 }
 
@@ -404,13 +410,18 @@ nsm_arm_colours <- function(arms) {
 }
 
 # An arm's name for an axis or legend: its levers' labels, else their names in words,
-# "us_review+ncg" -> "US review + NCG", wrapped.
+# "us_review+ncg" -> "US review + NCG", wrapped; a scenario compared (compare A B C): its label
+# (scenario.csv), else its name in words.
 arm_label <- function(arm, width = 16) {
     parts <- lapply(strsplit(arm, "+", fixed = TRUE), function(l) {
         given <- nsm_given_label(l, "lever")
         ifelse(is.na(given), nsm_words(l), given)
     })
     labels <- vapply(parts, paste, "", collapse = " + ")
+    if (isTRUE(NSM_LABELS$scenario_arms)) {
+        given <- nsm_given_label(arm, "scenario")
+        labels <- ifelse(is.na(given), labels, given)
+    }
     labels <- paste0(toupper(substr(labels, 1, 1)), substr(labels, 2, nchar(labels)))
     nsm_wrap(labels, width)
 }
@@ -475,8 +486,9 @@ nsm_scale_y_percent <- function(limits = c(0, 1), n_breaks = 5, ...) {
 }
 
 # What the manifest's `runs` counts, for captions and the brief's header: "2,000 runs per arm" (a
-# comparison), "9,000 runs (30 draws x 300)" (--outer: draws of the uncertain numbers, runs each),
-# "500 runs per point x 317 points" (a sweep); NULL without a count of runs.
+# comparison; "per scenario" for compare A B C), "9,000 runs (30 draws x 300)" (--outer: draws of
+# the uncertain numbers, runs each), "500 runs per point x 317 points" (a sweep); NULL without a
+# count of runs.
 nsm_runs_phrase <- function(manifest) {
     num <- function(k) suppressWarnings(as.numeric(nsm_get(manifest, k, NA)))
     f <- function(x) format(x, big.mark = ",", scientific = FALSE, trim = TRUE)
@@ -490,7 +502,8 @@ nsm_runs_phrase <- function(manifest) {
     }
     per_arm <- grepl(";", nsm_get(manifest, "arms", ""), fixed = TRUE)
     draws <- num("outer_draws")
-    paste0(nsm_count(runs, "run"), if (per_arm) " per arm",
+    each <- if (nzchar(nsm_get(manifest, "scenario_paths", ""))) " per scenario" else " per arm"
+    paste0(nsm_count(runs, "run"), if (per_arm) each,
            if (!is.na(draws) && draws > 0) paste0(" (", nsm_count(draws, "draw"), " \u00d7 ", f(runs / draws), ")"))
 }
 

@@ -186,15 +186,37 @@ def scenario_words(d):
         check(False, "brief: '...%s...'" % " ".join(around.split()))
     check("compared with" in text and "Scenarios" in text,
           "brief: its title does not say what is compared")
+    check(" per arm" not in text, "brief: 'per arm' where the arms are scenarios")
+    # each scenario by its label (scenario.csv `label`, labels.csv kind scenario), as briefing.csv
+    # names it: labels.csv has the arms' scenarios in the manifest's order
+    m = {r["key"]: r["value"] for r in rows(d + "/manifest.csv")}
+    arms = m.get("arms", "").split(";")
+    scen = [r for r in rows(d + "/labels.csv") if r["kind"] == "scenario"]
+    check([r["name"] for r in scen] == arms,
+          "labels.csv: scenario rows %s, not the arms %s" % ([r["name"] for r in scen], arms))
+    label = {r["name"]: r["label"] for r in scen if r["given"] == "yes"}
+    for r in rows(d + "/briefing.csv"):
+        if r["arm"] in label:
+            check(r["arm_label"] == label[r["arm"]], "briefing.csv: %s is '%s', its label '%s'"
+                  % (r["arm"], r["arm_label"], label[r["arm"]]))
+    title = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)
+    title = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", title.group(1)).split())) if title else ""
+    want = [label[a] for a in arms[1:] if a in label]
+    check(want and all(x in title.split(", compared with ")[-1] for x in want),
+          "brief: the title '%s' does not name %s" % (title, want))
     figs = sorted(f for f in os.listdir(d + "/figures") if f.endswith(".pdf")) \
         if os.path.isdir(d + "/figures") else []
     check(any(f.startswith("lever_") for f in figs), "figures: no comparison figure in figures/")
+    shown = ""
     for f in figs:
         t = subprocess.run(["pdftotext", os.path.join(d, "figures", f), "-"], capture_output=True,
                            text=True).stdout
+        shown += " " + " ".join(t.split())
         for m in NOT_OF_SCENARIOS.finditer(t):
             around = t[max(0, m.start() - 50):m.end() + 30]
             check(False, "figures/%s: '...%s...'" % (f, " ".join(around.split())))
+    for x in want:  # a legend or an axis wraps a long label over lines: joined above
+        check(x in shown, "figures: no figure names the scenario '%s'" % x)
     return check.done()
 
 

@@ -19,9 +19,11 @@ check_that "labels.csv: a level's label" \
 check_that "labels.csv: a lever's label" \
     grep -qx 'lever,ncg_institutionalized,NA,NCG institutionalised,yes,NA,NA' "$work/labels.csv"
 # the baseline: 17 factors (3 added by the issue-12 revision: rok_assembly_majority, us_congress,
-# dprk_surge_clock), 47 levels, 4 events, 15 outcomes, 8 levers, 14 draws
-check_that "labels.csv: one row per factor, level, event, outcome, lever and draw" \
-    test "$(tail -n +2 "$work/labels.csv" | wc -l)" = "$((17 + 47 + 4 + 15 + 8 + 14))"
+# dprk_surge_clock), 47 levels, 4 events, 15 outcomes, 8 levers, 14 draws, and itself first
+check_that "labels.csv: one row per scenario, factor, level, event, outcome, lever and draw" \
+    test "$(tail -n +2 "$work/labels.csv" | wc -l)" = "$((1 + 17 + 47 + 4 + 15 + 8 + 14))"
+check_that "labels.csv: the scenario's own label first" \
+    grep -qx 'scenario,baseline,NA,Baseline,yes,NA,NA' <(tr -d '\r' <"$work/labels.csv" | sed -n 2p)
 expect "a scenario without labels" 0 "" -- run tests/models/known_levers --runs 50 --quiet --out "$work/kl"
 check_that "labels.csv: without labels, the name and given=no" \
     grep -qx 'outcome,a_on,NA,a_on,no,none,state' <(tr -d '\r' <"$work/kl/labels.csv")
@@ -114,7 +116,7 @@ sed -i 's/^f,a,b,2,/f,a,b,4,/' "$work/ts_b/transitions.csv"
     >"$work/scen.txt" 2>&1
 check_that "scenarios printed: the arm column" grep -q '^outcome / scenario ' "$work/scen.txt"
 check_that "scenarios printed: against the first scenario" \
-    grep -q 'first scenario (ts_a) to each other scenario' "$work/scen.txt"
+    grep -q "marks a change not distinguishable from zero). The first: ts_a.$" "$work/scen.txt"
 check_that "scenarios printed: the changes are by each date" \
     grep -q '^Change in the probability that each outcome has occurred by each date, from the$' "$work/scen.txt"
 check_that "scenarios printed: ranked scenarios" grep -q 'Scenarios ranked by how much' "$work/scen.txt"

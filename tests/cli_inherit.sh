@@ -20,7 +20,11 @@ expect same_check 0 "valid scenario 'same'.*" -- check "$work/same"
 expect same_check_says_extends 0 "^Extends $work/base \(the tables here are patches" -- check "$work/same"
 "$NEASIM" run "$base" --runs 500 --seed 3 --quiet --out "$work/out-base"
 "$NEASIM" run "$work/same" --runs 500 --seed 3 --quiet --out "$work/out-same"
-check_that same_outputs_identical diff -r -x manifest.csv "$work/out-base" "$work/out-same"
+# but for labels.csv's scenario row, which names the scenario run
+check_that same_outputs_identical diff -r -x manifest.csv -x labels.csv "$work/out-base" "$work/out-same"
+check_that same_labels_but_the_scenario cmp -s <(tail -n +3 "$work/out-base/labels.csv") \
+    <(tail -n +3 "$work/out-same/labels.csv")
+check_that same_labels_scenario_row grep -qx 'scenario,same,NA,same,no,NA,NA' <(tr -d '\r' <"$work/out-same/labels.csv")
 # the base as a reader would write it there too ("same/../base" before)
 check_that manifest_names_the_base grep -qx "scenario_extends,$work/base" <(tr -d '\r' <"$work/out-same/manifest.csv")
 check_that manifest_of_plain_scenario_has_no_extends \
@@ -197,13 +201,42 @@ printf 'outcome,condition,description\nin_a,f=a,x\n' > "$work/extra_outcome/outc
 expect compare_common_outcomes_said 0 "1 outcome not in every scenario, left out: in_a \(not in two_state\)" -- \
     compare "$base" "$work/extra_outcome" --runs 100 --out "$work/cmp4"
 check_that compare_common_outcomes_only bash -c "! grep -q ',in_a,' '$work/cmp4/differences.csv'"
+
+# scenario.csv's `label`: how a comparison names its scenarios. A base's label names the base, so
+# a variant does not inherit it (nor does its resolved scenario.csv hold it); a variant's own wins
+rm -rf "$work/lbase"; cp -r tests/models/two_state "$work/lbase"
+sed -i 's/^name,two_state,/name,lbase,/' "$work/lbase/scenario.csv"
+printf 'label,"Two states, labelled",test\n' >> "$work/lbase/scenario.csv"
+variant lvar ../lbase
+variant lown ../lbase
+printf 'label,Own label,test\n' >> "$work/lown/scenario.csv"
+printf 'factor,from,to,value,unit,source\nf,a,b,3,rate_per_year,faster\n' > "$work/lown/transitions.csv"
+expect label_check_says_it 0 '^Label: Two states, labelled \(its name where scenarios are compared\)' -- check "$work/lbase"
+check_that label_not_inherited_check bash -c "! '$NEASIM' check '$work/lvar' | grep -q '^Label:'"
+expect label_own_check 0 '^Label: Own label ' -- check "$work/lown"
+"$NEASIM" check "$work/lvar" --resolved "$work/lres" >/dev/null 2>&1
+check_that label_not_in_resolved bash -c "! grep -q '^label,' '$work/lres/scenario.csv' && grep -q '^name,lvar,' '$work/lres/scenario.csv'"
+check_that label_resolved_same_checksum cmp -s <("$NEASIM" check "$work/lvar" | grep '^Checksum') \
+    <("$NEASIM" check "$work/lres" | grep '^Checksum')
+expect label_printed_briefing 0 'from zero\)\. The first: Two states, labelled\.$' -- \
+    compare "$work/lbase" "$work/lvar" "$work/lown" --runs 2000 --seed 4 --out "$work/cmpl"
+check_that label_printed_arm grep -Eq '^  1\. Own label +changes +\+' <("$NEASIM" compare "$work/lbase" \
+    "$work/lvar" "$work/lown" --runs 2000 --seed 4 --out "$work/cmpl")
+check_that label_rows_first_in_arm_order cmp -s <(tr -d '\r' <"$work/cmpl/labels.csv" | sed -n 2,4p) \
+    <(printf '%s\n' 'scenario,lbase,NA,"Two states, labelled",yes,NA,NA' 'scenario,lvar,NA,lvar,no,NA,NA' \
+                     'scenario,lown,NA,Own label,yes,NA,NA')
+check_that label_arm_label_in_briefing awk -F, 'NR > 1 { n[$1] = $NF; seen[$1 "|" $(NF - 3)]++ }
+    END { exit !(seen["lown|Own label"] > 0 && seen["lvar|lvar"] > 0 && !("lbase" in n)) }' \
+    <(tr -d '\r' <"$work/cmpl/briefing.csv")
+"$NEASIM" run "$work/lbase" --runs 50 --quiet --out "$work/runl"
+check_that label_run_row grep -qx 'scenario,lbase,NA,"Two states, labelled",yes,NA,NA' <(tr -d '\r' <"$work/runl/labels.csv")
 check_that compare_left_out_in_manifest grep -q '^outcomes_left_out,in_a (not in two_state)' "$work/cmp4/manifest.csv"
 
 # the shipped what-if nuclear-test-2027 (a patch of the baseline with one calendar row
 # event:nuclear_tests on 2027-09-01): against the baseline on common random numbers the two are the
 # same path up to that day, so at 2027-09-01 every replication has exactly one more test (mean +1,
-# same sd, P(at least one) = 1), and the printed table names the arm after its scenario
-expect nuclear_test_2027_compare 0 '1\. nuclear_test_2027 ' -- compare scenarios/baseline scenarios/nuclear-test-2027 --runs 400 --seed 5 --out "$work/nt27"
+# same sd, P(at least one) = 1), and the printed table names the arm by its scenario's label
+expect nuclear_test_2027_compare 0 '1\. Nuclear test in September 2027 ' -- compare scenarios/baseline scenarios/nuclear-test-2027 --runs 400 --seed 5 --out "$work/nt27"
 check_that nuclear_test_2027_one_more_test awk -F, '
     $4 == "nuclear_tests" && $5 == "cumulative" && $2 == "2027-09-01" { m[$1] = $6; sd[$1] = $7; p[$1] = $14 + 0 }
     END { d = m["nuclear_test_2027"] - m["baseline"] - 1
@@ -212,7 +245,7 @@ check_that nuclear_test_2027_one_more_test awk -F, '
 check_that nuclear_test_2027_same_before awk -F, '
     $4 == "nuclear_tests" && $5 == "cumulative" && $2 == "2027-08-01" { m[$1] = $6 }
     END { exit m["nuclear_test_2027"] == m["baseline"] && m["baseline"] != "" ? 0 : 1 }' "$work/nt27/event_counts.csv"
-check_that nuclear_test_2027_arm_label grep -q ',nuclear_test_2027,lower,' "$work/nt27/briefing.csv"
+check_that nuclear_test_2027_arm_label grep -q ',Nuclear test in September 2027,lower,' "$work/nt27/briefing.csv"
 
 # ---- a row added by a typo of a base row's key: a warning, the row still added
 # (the base's levers are faster, null, later, slow_back; its factor f has levels a, b)

@@ -169,8 +169,8 @@ static void write_all(reads *r, const char *dir)
         st = nsm_story_write(dir, m, r->story, 0, &d);
     if (st == NSM_OK && r->n_acc == ARMS && r->n_paired == ARMS - 1) {
         const char *names[ARMS] = {arms()[0].name, arms()[1].name};
-        st = nsm_results_write_arms(dir, m, ARMS, names, (const nsm_accum *const *)r->acc, &mf,
-                                    &opt, &d);
+        st = nsm_results_write_arms(dir, m, ARMS, names, NULL, (const nsm_accum *const *)r->acc,
+                                    &mf, &opt, &d);
         nsm_comparison cmp = {m, arms(), ARMS, (const nsm_accum *const *)r->acc, r->paired,
                               {2, {1, 2}, {1.0, 2.0}}, NULL, 0, NULL, NULL};
         if (st == NSM_OK)

@@ -15,6 +15,8 @@
 
 typedef struct {
     char name[512];            /* "baseline", or lever names joined with '+' */
+    const char *label;         /* a whole scenario's label (compare A B ...), borrowed from its
+                               ** model; NULL: none, and for every arm of levers */
     int n_levers;
     int *levers;               /* indices into model->levers, in the order applied */
     int n_phases;
@@ -97,7 +99,7 @@ nsm_status nsm_arms_of_scenarios(const nsm_model *const *models, int n, nsm_arm 
 int nsm_arms_interactions(const nsm_arm *arms, int n_arms, int (*out)[3]);
 
 /* An arm's name for people: its levers' labels (names where levers.csv gives none) joined by
-** " + ", or "Baseline". */
+** " + ", or "Baseline"; a whole scenario's label (scenario.csv), else its name. */
 void nsm_arm_label(const nsm_model *m, const nsm_arm *arm, char *buf, size_t n);
 
 #endif

@@ -16,8 +16,11 @@
 /* "lower", "higher" or "none". */
 const char *nsm_desirable_name(nsm_desirable d);
 
-/* Write dir/labels.csv: one row per factor, level, counted event, outcome and lever. */
-nsm_status nsm_labels_write(const char *dir, const nsm_model *m, const nsm_write_options *opt,
-                            nsm_diag *diag);
+/* Write dir/labels.csv: one row per scenario, factor, level, counted event, outcome, lever and
+** draw. The scenarios are the n_scenarios models compared (compare A B ...: their names and
+** labels, which the arms carry), else m alone. */
+nsm_status nsm_labels_write(const char *dir, const nsm_model *m,
+                            const nsm_model *const *scenarios, int n_scenarios,
+                            const nsm_write_options *opt, nsm_diag *diag);
 
 #endif

@@ -271,6 +271,9 @@ typedef struct nsm_model {
     /* metadata */
     char name[NSM_NAME_MAX];
     char *title;
+    char *label;            /* a short name for people where scenarios are named side by side
+                            ** (scenario.csv `label`: a comparison's arms); NULL: none given (a
+                            ** base's is not inherited: scenario/inherit.c) */
     char *description;      /* may be NULL */
     int start_year, start_month, start_day;
     int horizon_months;     /* round(12 * horizon_years) */

@@ -41,9 +41,12 @@ nsm_status nsm_results_write(const char *dir, const nsm_model *m, const nsm_accu
 nsm_status nsm_results_write_manifest(const char *dir, const nsm_manifest *mf,
                                       const nsm_write_options *opt, nsm_diag *diag);
 
-/* The same tables for the arms of a comparison, with a leading `arm` column (names[a]). */
+/* The same tables for the arms of a comparison, with a leading `arm` column (names[a]). When the
+** arms are whole scenarios (compare A B ...), scenarios[a] is arm a's model, for labels.csv's
+** scenario rows; NULL for the arms of one scenario's levers. */
 nsm_status nsm_results_write_arms(const char *dir, const nsm_model *m, int n_arms,
-                                  const char *const *names, const nsm_accum *const *acc,
+                                  const char *const *names, const nsm_model *const *scenarios,
+                                  const nsm_accum *const *acc,
                                   const nsm_manifest *mf, const nsm_write_options *opt,
                                   nsm_diag *diag);
 

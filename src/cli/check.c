@@ -413,6 +413,8 @@ int nsm_cli_check(int argc, char **argv)
     if (code != EXIT_OK)
         return code;
     printf("%s: valid scenario '%s' (%s)\n", scenario, m->name, m->title);
+    if (m->label)
+        printf("Label: %s (its name where scenarios are compared).\n", m->label);
     if (m->extends) {
         printf("Extends ");
         print_folders(m->extends);

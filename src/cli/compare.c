@@ -133,7 +133,8 @@ typedef struct {
 static arm_words words_of(const nsm_comparison *cmp, int scenarios)
 {
     return scenarios ? (arm_words){"scenario", "no other scenario", "other scenarios",
-                                   "difference", cmp->arms[0].name}
+                                   "difference",
+                                   nsm_label_or_name(cmp->arms[0].label, cmp->arms[0].name)}
                      : (arm_words){"lever", "no lever", "levers", "effect", "baseline"};
 }
 
@@ -272,9 +273,10 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
     /* "by each date": the columns are dates, and the probability is of having occurred by
     ** each, not of holding at it */
     if (scenarios)
+        /* the first scenario's label ends its line: a long one makes it longer, not the rest */
         printf("\nChange in the probability that each outcome has occurred by each date, from the\n"
-               "first scenario (%s) to each other scenario, in percentage points (paired\n"
-               "95%% interval; '~' marks a change not distinguishable from zero).\n"
+               "first scenario to each other scenario, in percentage points (paired 95%%\n"
+               "interval; '~' marks a change not distinguishable from zero). The first: %s.\n"
                "Scenarios ranked by how much they help by %s (largest help first);\n"
                "scenarios with no distinguishable difference at any horizon are counted, not\n"
                "listed.\n",
@@ -452,7 +454,8 @@ static int results_alloc(results *r, const nsm_model *m, const nsm_arm *arms, in
 }
 
 static nsm_status write_folder(const char *staging, const nsm_comparison *cmp,
-                               const nsm_manifest *mf, const nsm_cli_options *o, nsm_diag *d)
+                               const nsm_model *const *models, const nsm_manifest *mf,
+                               const nsm_cli_options *o, nsm_diag *d)
 {
     const char **names = calloc((size_t)cmp->n_arms, sizeof *names);
     if (!names)
@@ -460,8 +463,8 @@ static nsm_status write_folder(const char *staging, const nsm_comparison *cmp,
     for (int a = 0; a < cmp->n_arms; a++)
         names[a] = cmp->arms[a].name;
     const nsm_write_options wo = {o->bom};
-    nsm_status st = nsm_results_write_arms(staging, cmp->m, cmp->n_arms, names, cmp->acc, mf, &wo,
-                                           d);
+    nsm_status st =
+        nsm_results_write_arms(staging, cmp->m, cmp->n_arms, names, models, cmp->acc, mf, &wo, d);
     free(names);
     if (st == NSM_OK)
         st = nsm_compare_write(staging, cmp, &wo, d);
@@ -617,7 +620,7 @@ static nsm_status run_arms(const nsm_comparison *cmp, const nsm_model *const *mo
         if (prec)
             nsm_cli_precision_manifest(mf, prec, o->precision_for ? o->precision_for
                                        : "every outcome at every horizon of the briefing");
-        st = write_folder(staging, cmp, mf, o, d);
+        st = write_folder(staging, cmp, models, mf, o, d);
     }
     return st;
 }

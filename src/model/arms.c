@@ -863,8 +863,9 @@ void nsm_arm_label(const nsm_model *m, const nsm_arm *arm, char *buf, size_t n)
     if (n)
         buf[0] = '\0';
     if (arm->n_levers == 0) { /* the baseline, or a whole scenario (compare A B ...) */
-        snprintf(buf, n, "%s", arm->name[0] && strcmp(arm->name, "baseline") != 0 ? arm->name
-                                                                                 : "Baseline");
+        snprintf(buf, n, "%s", arm->label              ? arm->label
+                               : arm->name[0] && strcmp(arm->name, "baseline") != 0 ? arm->name
+                                                                                     : "Baseline");
         return;
     }
     for (int k = 0; k < arm->n_levers && len < n; k++) {

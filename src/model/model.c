@@ -124,6 +124,7 @@ void nsm_model_free(nsm_model *m)
     }
     free_levers(m);
     free(m->title);
+    free(m->label);
     free(m->description);
     free(m->extends);
     free(m->report_t);

@@ -179,6 +179,7 @@ nsm_status nsm_arms_of_scenarios(const nsm_model *const *models, int n, nsm_arm 
     for (int a = 0; arms && a < n; a++) {
         nsm_arm *x = &arms[a];
         snprintf(x->name, sizeof x->name, "%s", models[a]->name);
+        x->label = models[a]->label;
         x->n_phases = 1;
         x->phase_t = calloc(1, sizeof *x->phase_t);
         x->phase_model = calloc(1, sizeof *x->phase_model);

@@ -1,8 +1,7 @@
 /*
 ** labels.c: labels.csv (see labels.h): kind, name, level, label, given, desirable, occurrence.
-** A row's
-** label is the scenario's label, or its name when the scenario gives none (`given` says which),
-** so that a lookup always finds something to show.
+** A row's label is the scenario's label, or its name when the scenario gives none (`given` says
+** which), so that a lookup always finds something to show.
 */
 #include "neasim/labels.h"
 
@@ -44,8 +43,12 @@ static void row(nsm_csv *c, const char *kind, const char *name, const char *leve
     nsm_csv_end_row(c);
 }
 
-static void rows(nsm_csv *c, const nsm_model *m)
+static void rows(nsm_csv *c, const nsm_model *m, const nsm_model *const *scenarios, int n)
 {
+    for (int s = 0; s < (scenarios ? n : 1); s++) {
+        const nsm_model *x = scenarios ? scenarios[s] : m;
+        row(c, "scenario", x->name, NULL, x->label, NULL, NULL);
+    }
     for (int f = 0; f < m->n_factors; f++) {
         const nsm_factor *fa = &m->factors[f];
         row(c, "factor", fa->name, NULL, fa->label, NULL, NULL);
@@ -67,8 +70,9 @@ static void rows(nsm_csv *c, const nsm_model *m)
         row(c, "draw", m->draws[d].name, NULL, m->draws[d].label, NULL, NULL);
 }
 
-nsm_status nsm_labels_write(const char *dir, const nsm_model *m, const nsm_write_options *opt,
-                            nsm_diag *diag)
+nsm_status nsm_labels_write(const char *dir, const nsm_model *m,
+                            const nsm_model *const *scenarios, int n_scenarios,
+                            const nsm_write_options *opt, nsm_diag *diag)
 {
     static const char *const H[] = {"kind",  "name",      "level",      "label",
                                     "given", "desirable", "occurrence", NULL};
@@ -78,7 +82,7 @@ nsm_status nsm_labels_write(const char *dir, const nsm_model *m, const nsm_write
                          : nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
     if (st == NSM_OK) {
         nsm_csv_header(&c, H);
-        rows(&c, m);
+        rows(&c, m, scenarios, n_scenarios);
         st = nsm_csv_close(&c, diag);
     }
     free(path);

@@ -34,6 +34,7 @@ typedef struct {
     int n;
     const char *const *names; /* NULL: no arm column */
     const nsm_accum *const *acc;
+    const nsm_model *const *scenarios; /* the arms' own scenarios (compare A B ...), or NULL */
 } arms_view;
 
 static void write_arm(nsm_csv *c, const arms_view *v, int a)
@@ -346,13 +347,13 @@ static nsm_status write_all(const char *dir, const nsm_model *m, const arms_view
         if (st != NSM_OK)
             return st;
     }
-    return nsm_labels_write(dir, m, opt, diag);
+    return nsm_labels_write(dir, m, v->scenarios, v->scenarios ? v->n : 0, opt, diag);
 }
 
 nsm_status nsm_results_write(const char *dir, const nsm_model *m, const nsm_accum *acc,
                              const nsm_manifest *mf, const nsm_write_options *opt, nsm_diag *diag)
 {
-    arms_view v = {1, NULL, &acc};
+    arms_view v = {1, NULL, &acc, NULL};
     return write_all(dir, m, &v, mf, opt, diag);
 }
 
@@ -372,10 +373,10 @@ nsm_status nsm_results_write_manifest(const char *dir, const nsm_manifest *mf,
 }
 
 nsm_status nsm_results_write_arms(const char *dir, const nsm_model *m, int n_arms,
-                                  const char *const *names, const nsm_accum *const *acc,
-                                  const nsm_manifest *mf, const nsm_write_options *opt,
-                                  nsm_diag *diag)
+                                  const char *const *names, const nsm_model *const *scenarios,
+                                  const nsm_accum *const *acc, const nsm_manifest *mf,
+                                  const nsm_write_options *opt, nsm_diag *diag)
 {
-    arms_view v = {n_arms, names, acc};
+    arms_view v = {n_arms, names, acc, scenarios};
     return write_all(dir, m, &v, mf, opt, diag);
 }

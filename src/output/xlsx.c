@@ -32,8 +32,10 @@ static const struct {
     {"count_distribution.csv", "the whole distribution of each counted event's count per window"},
     {"uncertainty.csv", "judgment uncertainty (--outer): each outcome's mean over the draws of "
                         "the uncertain numbers with its 95% interval, and its spread over them"},
-    {"briefing.csv", "change in each outcome by each lever at the horizons, in percentage points"},
-    {"differences.csv", "paired differences between each arm and the baseline, every report date"},
+    {"briefing.csv", "change in each outcome in each arm (a lever, or a scenario compared with "
+                     "the first) at the horizons, in percentage points"},
+    {"differences.csv", "paired differences between each arm and the first (the baseline, or the "
+                        "first scenario), every report date"},
     {"uncertainty_differences.csv", "judgment range of each lever's effect over the draws"},
     {"arms.csv", "what each arm of the comparison changes"},
     {"interactions.csv", "whether two levers do more or less together than their two effects "
@@ -50,8 +52,8 @@ static const struct {
     {"signposts.csv", "what, seen by a watch date, announces an outcome's later onset: its "
                       "probability with and without each indicator, their ratio and difference"},
     {"scores.csv", "forecast scores against what happened"},
-    {"labels.csv", "the scenario's names for people: a label for each factor, level, counted "
-                   "event, outcome, lever and draw (the tables use the names)"},
+    {"labels.csv", "the scenario's names for people: a label for each scenario, factor, level, "
+                   "counted event, outcome, lever and draw (the tables use the names)"},
 };
 enum { N_KNOWN = sizeof KNOWN / sizeof KNOWN[0] };
 

@@ -392,6 +392,13 @@ static nsm_status merge_table(int k, nsm_table *base, nsm_table *var, const nsm_
     nsm_status s = g.replaced_by && g.added ? NSM_OK : NSM_ERR_NOMEM;
     for (int i = 0; i < nb && g.replaced_by; i++)
         g.replaced_by[i] = -1;
+    /* scenario.csv's label says which scenario this is, and a variant is not its base: a base's
+    ** "Baseline" inherited would name us_retrenchment "Baseline" among the scenarios compared. It
+    ** is left out (so from `check --resolved` and the checksum too) unless the variant gives its
+    ** own, which replaces it as any row does. */
+    for (int i = 0; k == NSM_T_SCENARIO && i < nb && g.replaced_by; i++)
+        if (strcmp(nsm_table_cell(base, i, "key")->text, "label") == 0)
+            g.replaced_by[i] = -2;
     for (int j = 0; s == NSM_OK && j < var->n_rows; j++)
         s = plan_row(&g, j);
     if (s == NSM_OK)

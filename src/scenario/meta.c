@@ -9,13 +9,14 @@
 
 #include "scenario/read.h"
 
-enum { K_NAME, K_TITLE, K_START, K_HORIZON, K_INTERVAL, K_DESCRIPTION, N_KEYS };
+enum { K_NAME, K_TITLE, K_START, K_HORIZON, K_INTERVAL, K_DESCRIPTION, K_LABEL, N_KEYS };
 
 /* The keys, then `extends`: read (and removed) by inherit.c before this file sees the table,
 ** but a misspelt one must get the suggestion and the list of keys all the same. */
-static const char keys[N_KEYS + 1][24] = {"name", "title", "start_date", "horizon_years",
-                                          "report_interval_months", "description", "extends"};
-static const int required[N_KEYS] = {1, 1, 1, 1, 0, 0};
+static const char keys[N_KEYS + 1][24] = {
+    "name", "title", "start_date", "horizon_years", "report_interval_months", "description",
+    "label", "extends"};
+static const int required[N_KEYS] = {1, 1, 1, 1, 0, 0, 0};
 
 static int key_index(const char *s)
 {
@@ -46,9 +47,9 @@ static nsm_status find_keys(nsm_reader *r, int *rows)
         if (k < 0)
             return nsmi_unknown(r, c, 0, "key", c->text,
                                nsm_suggest(c->text, keys[0], N_KEYS + 1, sizeof keys[0]),
-                               " (the keys are name, title, start_date, horizon_years, "
-                               "report_interval_months, description and extends; keys are "
-                               "lower case)");
+                               " (the keys are name, title, label, start_date, "
+                               "horizon_years, report_interval_months, description and "
+                               "extends; keys are lower case)");
         if (rows[k] >= 0)
             return nsmi_reader_error(r, c, 0, "key '%s' is given twice (first at line %d): "
                                     "remove one of the two rows, keeping the value you mean",
@@ -125,6 +126,8 @@ static nsm_status read_keys(nsm_reader *r, const int *rows)
         s = read_interval(r, rows[K_INTERVAL]);
     if (s == NSM_OK && rows[K_DESCRIPTION] >= 0)
         s = nsmi_read_text(r, rows[K_DESCRIPTION], "value", &m->description);
+    if (s == NSM_OK && rows[K_LABEL] >= 0)
+        s = nsmi_read_text(r, rows[K_LABEL], "value", &m->label);
     return s;
 }
 

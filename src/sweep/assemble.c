@@ -438,7 +438,7 @@ static nsm_status assemble(const nsm_model *m, const nsm_sweep_design *d, nsm_sw
         st = write_parameters(m, d, work, cf->bom, diag);
     if (st == NSM_OK) {
         const nsm_write_options wo = {cf->bom};
-        st = nsm_labels_write(work, m, &wo, diag);
+        st = nsm_labels_write(work, m, NULL, 0, &wo, diag);
     }
     if (st == NSM_OK && (d->kind == NSM_SWEEP_SOBOL || d->kind == NSM_SWEEP_OAT))
         st = write_indices(m, d, cur, work, cf, diag);
