@@ -192,18 +192,21 @@ effect_phrase <- function(r, w = NULL) {
     verb <- if (down) "lowers" else "raises"
     size <- function(x) nsm_pp(abs(x), sign = FALSE)
     lo <- min(abs(r$ci_low_pp), abs(r$ci_high_pp)); hi <- max(abs(r$ci_low_pp), abs(r$ci_high_pp))
-    # a scenario compared does not lower an outcome: the outcome is lower in it (no --outer)
-    if (!is.null(w) && w$scenarios)
-        return(paste0("has ", q(nsm_label(r$outcome)), " ", size(r$difference_pp), " points ",
-                      if (down) "lower" else "higher", " (", size(lo), " to ", size(hi), ")"))
+    scenarios <- !is.null(w) && w$scenarios
     j <- NULL
     if (!is.null(r$judgment_q05_pp) && !is.na(r$judgment_q05_pp)) {
         a <- r$judgment_q05_pp; z <- r$judgment_q95_pp
         j <- if (if (down) z <= 0 else a >= 0)
             paste0("; judgment ", size(min(abs(a), abs(z))), " to ", size(max(abs(a), abs(z))))
-        else # q05 < 0 < q95
+        else if (scenarios) # q05 < 0 < q95
+            paste0("; judgment from ", size(a), " lower to ", size(z), " higher")
+        else
             paste0("; judgment from lowering it by ", size(a), " to raising it by ", size(z))
     }
+    # a scenario compared does not lower an outcome: the outcome is lower in it
+    if (scenarios)
+        return(paste0("has ", q(nsm_label(r$outcome)), " ", size(r$difference_pp), " points ",
+                      if (down) "lower" else "higher", " (", size(lo), " to ", size(hi), j, ")"))
     paste0(verb, " ", q(nsm_label(r$outcome)), " by ", size(r$difference_pp), " points (",
            size(lo), " to ", size(hi), j, ")")
 }
@@ -294,12 +297,18 @@ summary_outcomes <- function(b) {
     if (length(always)) s1 <- paste(s0, s1)
     judged_effects <- file.exists(file.path(b$dir, "uncertainty_differences.csv"))
     if (is.null(b$uncertainty) && judged_effects)
-        s1 <- paste0(s1, " These are 95% Monte Carlo intervals (simulation precision); the levers' ",
-                     "effects below also carry their judgment ranges (compare --outer).")
-    else if (is.null(b$uncertainty))
+        s1 <- paste0(s1, " These are 95% Monte Carlo intervals (simulation precision); the ",
+                     if (b$words$scenarios) "differences" else "levers' effects",
+                     " below also carry their judgment ranges (compare --outer).")
+    else if (is.null(b$uncertainty)) {
+        # where the ranges are: a run's own --outer, or a comparison's, which adds its changes'
+        shows <- if (is.null(b$arm)) "run --outer shows them"
+                 else if (b$words$scenarios) "compare --outer N shows them, and the differences'"
+                 else "compare --outer N shows them, and the effects'"
         s1 <- paste0(s1, " The intervals are 95% Monte Carlo intervals, simulation precision only; ",
-                     "the judgment ranges of the scenario's uncertain numbers are averaged over ",
-                     "(run --outer shows them).")
+                     "the judgment ranges of the ", if (b$words$scenarios) "scenarios'" else
+                     "scenario's", " uncertain numbers are averaged over (", shows, ").")
+    }
     else s1 <- paste0(s1, " Monte Carlo: the 95% interval of the average over the draws (simulation ",
                       "precision); judgment: 5\u201395% of the number over the draws of the ",
                       "scenario's uncertain numbers.")

@@ -316,12 +316,14 @@ forest_verdicts <- function(w) {
 forest_interval_note <- function(judged, n_draws, w = nsm_arm_words(character(0))) {
     if (judged)
         paste0("Thin line: 95% Monte Carlo interval of the mean paired difference over the ",
-               n_draws, " draws of the scenario's uncertain numbers (simulation error, the draws ",
-               "counted as a sample). Wide pale bar: judgment range, the 5% to 95% points of the ",
-               "difference over those draws (uncertainty_differences.csv).")
-    else if (w$scenarios) # compare A B C has no --outer: it is for one scenario's levers
+               n_draws, " draws of the ", if (w$scenarios) "scenarios'" else "scenario's",
+               " uncertain numbers (simulation error, the draws counted as a sample). Wide pale ",
+               "bar: judgment range, the 5% to 95% points of the difference over those draws ",
+               "(uncertainty_differences.csv).")
+    else if (w$scenarios)
         paste0("Line: 95% Monte Carlo interval of the paired difference (simulation error ",
-               "only; judgment uncertainty about the scenarios' numbers is not in it).")
+               "only; judgment uncertainty about the scenarios' numbers is not in it: compare ",
+               "A B --outer N draws that).")
     else
         paste0("Line: 95% Monte Carlo interval of the paired difference (simulation error ",
                "only; judgment uncertainty about the scenario's numbers is not in it: compare ",
@@ -411,11 +413,15 @@ lever_effects_page <- function(b, arms, ctx, title) {
                               else "the lever makes the outcome more likely", " by that horizon.")
              else nsm_subtitle("Arm minus baseline, in percentage points (paired runs). Thin ",
                                "line: 95% Monte Carlo interval (simulation error). Wide pale bar: ",
-                               "judgment range, the 5% to 95% points of the effect over the ",
+                               "judgment range, the 5% to 95% points of the ",
+                               if (ctx$words$scenarios) "difference" else "effect", " over the ",
                                nsm_get(ctx$manifest, "outer_draws", ""), " draws of the ",
-                               "scenario's uncertain numbers (uncertainty_differences.csv). ",
-                               "Right of zero: the lever makes the outcome more likely."),
-             x = NULL, y = "Difference from baseline (percentage points)", caption = ctx$caption) +
+                               if (ctx$words$scenarios) "scenarios'" else "scenario's",
+                               " uncertain numbers (uncertainty_differences.csv). Right of zero: ",
+                               if (ctx$words$scenarios) "the outcome is more likely in the scenario."
+                               else "the lever makes the outcome more likely."),
+             x = NULL, y = paste0("Difference from ", ctx$words$first, " (percentage points)"),
+             caption = ctx$caption) +
         nsm_theme() +
         theme(panel.grid.major.y = element_blank(), panel.spacing = unit(2, "lines"),
               legend.box = "vertical", legend.spacing.y = unit(0.1, "lines"),

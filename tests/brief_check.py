@@ -901,6 +901,9 @@ def numbers(d):
                     if (z <= 0) if v < 0 else (a >= 0):
                         e = sorted([abs(a), abs(z)])
                         want = "; judgment %s to %s" % (pp(e[0], False), pp(e[1], False))
+                    elif scenarios:  # "has “X” 1.2 points lower (0.8 to 1.6; judgment from ...)"
+                        want = "; judgment from %s lower to %s higher" % (pp(abs(a), False),
+                                                                          pp(abs(z), False))
                     else:
                         want = "; judgment from lowering it by %s to raising it by %s" % (
                             pp(abs(a), False), pp(abs(z), False))

@@ -119,19 +119,30 @@ check_that "compare --outer: the brief's numbers are the CSV files' ($(tail -1 "
 # a comparison of scenarios (compare A B C): the brief and every figure speak of scenarios, not of
 # levers, effects or side effects (the brief named "US retrenchment" a lever and its +33 points on
 # a USFK cut a side effect: tests/brief_check.py scenarios), its title says what is compared, and
-# its numbers are the tables' as a lever comparison's are (numbers)
-dir="$work/scenarios"
-"$NEASIM" compare scenarios/baseline scenarios/us-retrenchment scenarios/nuclear-test-2027 \
-    --runs 500 --seed 1 --out "$dir" --quiet
-{ Rscript scripts/figures.R "$dir" && Rscript scripts/brief.R "$dir"; } > "$work/render-scn.log" 2>&1
-for mode in scenarios numbers; do
-    python3 tests/brief_check.py "$mode" "$dir" > "$work/$mode-scn.log" 2>&1
-    sed -n "s/^FAIL /FAIL brief of scenarios ($mode): /p" "$work/$mode-scn.log"
+# its numbers are the tables' as a lever comparison's are (numbers); and the same with --outer,
+# whose differences carry their judgment ranges ("31.4 points higher (25.0 to 37.8; judgment 8.3
+# to 52.9)"), in the scenarios' words too
+for kind in scn scn-outer; do
+    dir="$work/$kind"
+    if [ "$kind" = scn ]; then
+        "$NEASIM" compare scenarios/baseline scenarios/us-retrenchment scenarios/nuclear-test-2027 \
+            --runs 500 --seed 1 --out "$dir" --quiet
+    else
+        "$NEASIM" compare scenarios/baseline scenarios/us-retrenchment --outer 6 --runs 150 \
+            --seed 1 --out "$dir" --quiet
+    fi
+    { Rscript scripts/figures.R "$dir" && Rscript scripts/brief.R "$dir"; } > "$work/render-$kind.log" 2>&1
+    for mode in scenarios numbers; do
+        python3 tests/brief_check.py "$mode" "$dir" > "$work/$mode-$kind.log" 2>&1
+        sed -n "s/^FAIL /FAIL brief of scenarios ($kind, $mode): /p" "$work/$mode-$kind.log"
+    done
+    check_that "scenarios compared ($kind): the brief and the figures say scenario, not lever ($(tail -1 "$work/scenarios-$kind.log"))" \
+        grep -q ', 0 failed$' "$work/scenarios-$kind.log"
+    check_that "scenarios compared ($kind): the brief's numbers are the CSV files' ($(tail -1 "$work/numbers-$kind.log"))" \
+        grep -q ', 0 failed$' "$work/numbers-$kind.log"
 done
-check_that "scenarios compared: the brief and the figures say scenario, not lever ($(tail -1 "$work/scenarios-scn.log"))" \
-    grep -q ', 0 failed$' "$work/scenarios-scn.log"
-check_that "scenarios compared: the brief's numbers are the CSV files' ($(tail -1 "$work/numbers-scn.log"))" \
-    grep -q ', 0 failed$' "$work/numbers-scn.log"
+check_that "scenarios compared with --outer: each difference stated with its judgment range" \
+    grep -q 'points higher ([0-9.]* to [0-9.]*; judgment ' "$work/scn-outer/brief.html"
 
 # what to watch: a run with --routes --signposts; each route sentence names routes.csv's first
 # two with their shares (to a tenth of a point under 10%) and median times from the start; each

@@ -148,6 +148,38 @@ check_that compare_nothing_changed_is_exactly_zero awk -F, \
 check_that compare_arm_names_are_scenarios grep -q '^nothing_changed,outcome,' "$work/cmp0/differences.csv"
 check_that compare_manifest_lists_scenarios grep -q '^scenario_paths,scenarios/baseline;' "$work/cmp0/manifest.csv"
 
+# compare A B --outer N: draw j of every scenario is the same block of replications, and a number
+# the scenarios share takes one value in all of them (its stream is keyed by its path). So against
+# a variant that changes nothing every draw's difference is exactly 0: no judgment range at all
+# (were the draws not shared, the baseline's 158 uncertain numbers would give one) ...
+"$NEASIM" compare scenarios/baseline "$work/nothing_changed" --outer 6 --runs 150 --seed 8 --quiet \
+    --out "$work/cmpo0" 2>/dev/null
+check_that compare_outer_nothing_changed_no_judgment awk -F, 'NR > 1 {
+        for (k = 10; k <= 18; k++) if ($k != 0) bad = 1
+        if ($6 != 6 || $7 != 150) bad = 1; n++ }
+    END { exit bad || n < 40 }' "$work/cmpo0/uncertainty_differences.csv"
+check_that compare_outer_briefing_has_judgment grep -q '^arm,outcome,measure,horizon_years,date,baseline_probability,arm_probability,difference_pp,ci_low_pp,ci_high_pp,distinguishable,judgment_q05_pp,judgment_q50_pp,judgment_q95_pp,' "$work/cmpo0/briefing.csv"
+# ... and each scenario's arm is its own two-level run, byte for byte: the first's, and a
+# variant's whose numbers differ (us-retrenchment changes some uncertain numbers' distributions)
+"$NEASIM" compare scenarios/baseline scenarios/us-retrenchment --outer 4 --runs 100 --seed 5 \
+    --quiet --out "$work/cmpo1" 2>/dev/null
+"$NEASIM" run scenarios/baseline --outer 4 --runs 100 --seed 5 --quiet --out "$work/runo0"
+"$NEASIM" run scenarios/us-retrenchment --outer 4 --runs 100 --seed 5 --quiet --out "$work/runo1"
+for t in outcomes uncertainty event_counts; do
+    for a in baseline:runo0 us_retrenchment:runo1; do
+        check_that "compare_outer_arm_${a%%:*}_is_its_run_$t" cmp -s \
+            <(grep "^${a%%:*}," "$work/cmpo1/$t.csv" | cut -d, -f2-) <(tail -n +2 "$work/${a#*:}/$t.csv")
+    done
+done
+check_that compare_outer_retrenchment_has_judgment awk -F, '
+    NR > 1 && $1 == "us_retrenchment" && $2 == "usfk_reduced" && $4 == 10 { w = $16 - $14 }
+    END { exit !(w > 0.05) }' "$work/cmpo1/uncertainty_differences.csv"
+"$NEASIM" compare scenarios/baseline scenarios/us-retrenchment --outer 4 --runs 100 --seed 5 \
+    --threads 1 --quiet --out "$work/cmpo1t" 2>/dev/null
+check_that compare_outer_scenarios_thread_independent diff -r -x manifest.csv "$work/cmpo1" "$work/cmpo1t"
+expect compare_outer_scenarios_printed 0 '\[judgment 5-95%: the range of the change over the 4 draws' -- \
+    compare scenarios/baseline scenarios/us-retrenchment --outer 4 --runs 50 --seed 5 --out "$work/cmpo2"
+
 # a variant changing one hazard of the two-state chain a <-> b (a>b 2 -> 3 a year, b>a 2 a year,
 # start in a): P(in b at t) = l/(l+m) (1 - exp(-(l+m) t)) and P(b reached by t) = 1 - exp(-l t);
 # the paired differences within 4 standard errors of the closed forms
@@ -194,8 +226,8 @@ expect compare_same_folder_twice 64 "compare: $base/ is given twice \(scenarios 
 check_that compare_same_folder_twice_writes_nothing [ ! -e "$work/cmpx" ]
 expect compare_scenarios_no_levers 64 "--levers is for the levers of one scenario" -- \
     compare "$base" "$work/faster" --levers all
-expect compare_scenarios_no_outer 64 "--outer is for the levers of one scenario" -- \
-    compare "$base" "$work/faster" --outer 3
+expect compare_scenarios_no_factorial 64 "--factorial is for the levers of one scenario" -- \
+    compare "$base" "$work/faster" --factorial
 variant extra_outcome
 printf 'outcome,condition,description\nin_a,f=a,x\n' > "$work/extra_outcome/outcomes.csv"
 expect compare_common_outcomes_said 0 "1 outcome not in every scenario, left out: in_a \(not in two_state\)" -- \

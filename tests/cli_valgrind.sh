@@ -198,6 +198,7 @@ expect "compare baseline" 0 "" -- compare scenarios/baseline --levers us_posture
 # two scenarios whose outcomes differ: the ones not in both are dropped, labels and all (a dropped
 # outcome's label leaked until nsm_outcomes_free was the one place that frees an outcome)
 expect "compare two scenarios, outcomes dropped" 0 "left out" -- compare scenarios/baseline scenarios/formal-alignment --runs 5 --out "$work/cmp-two"
+expect "compare two scenarios --outer" 0 "judgment 5-95%" -- compare scenarios/baseline scenarios/us-retrenchment --outer 2 --runs 3 --threads 2 --out "$work/cmp-two-outer"
 
 # --- compare on a small model: list errors, a factorial
 expect "compare unknown lever" 64 "did you mean 'push_f'" -- compare tests/models/paths --levers push_ff --quiet

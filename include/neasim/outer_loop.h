@@ -47,4 +47,13 @@ nsm_status nsm_outer_loop(const nsm_model *m, const nsm_arm *arms, int n_arms,
                           nsm_accum **total, nsm_paired **paired, nsm_run_stats *stats,
                           nsm_diag *diag);
 
+/* The same with whole scenarios as arms (compare A B ... --outer): arm a runs models[a]
+** (nsm_compare_models), total and paired allocated on models[0]. Draw j of every scenario is the
+** same block of replications, and each uncertain number's stream is keyed by its path, so a
+** number the scenarios share takes the same value in all of them in each draw (uncertain.c). */
+nsm_status nsm_outer_loop_models(const nsm_model *const *models, const nsm_arm *arms, int n_arms,
+                                 const nsm_run_config *c, const nsm_outer_draws *draws,
+                                 nsm_accum **total, nsm_paired **paired, nsm_run_stats *stats,
+                                 nsm_diag *diag);
+
 #endif

@@ -28,10 +28,12 @@ static const char COMPARE_HELP[] =
     "       neasim compare SCENARIO_A SCENARIO_B [SCENARIO_C ...] [--runs N] [--seed S] ...\n"
     "\n"
     "With several scenario folders, the arms are the scenarios themselves (named after their\n"
-    "`name`; the first is the one the others are set against), on common random numbers: they\n"
-    "must have the same report dates, factors and counted events; outcomes not in every\n"
-    "scenario are left out (and listed). Default folder results/A-vs-B. No --levers, --factorial\n"
-    "or --outer then.\n"
+    "`name`, shown by their `label`; the first is the one the others are set against), on\n"
+    "common random numbers: they must have the same report dates, factors and counted\n"
+    "events; outcomes not in every scenario are left out (and listed). Default folder\n"
+    "results/A-vs-B. No --levers or --factorial then. With --outer, each draw draws every\n"
+    "scenario's uncertain numbers: a number the scenarios share (the same path) takes the\n"
+    "same value in all of them.\n"
     "\n"
     "Run the scenario as it is (the baseline arm) and with each combination of its levers\n"
     "(levers.csv), all on the same replications with common random numbers, and write every\n"
@@ -568,6 +570,12 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
             nsm_cli_precision_enough(prec);
         return st;
     }
+    if (models && cmp->outer) { /* compare A B ... --outer */
+        rc->first_rep = first * o->runs;
+        rc->runs = o->runs;
+        return nsm_compare_outer_models(models, cmp->arms, cmp->n_arms, rc, &res->outer, res->acc,
+                                        res->paired, rs, d);
+    }
     if (models) { /* compare A B ...: refused with --shard and under mpirun (compare_command) */
         rc->first_rep = first;
         rc->runs = count;
@@ -719,10 +727,10 @@ static void default_dest(nsm_model *const *models, int n, char *dest, size_t siz
 /* compare A B ...: whole scenarios as arms. */
 static int compare_scenarios(nsm_cli_options *o, int argc, char **argv)
 {
-    if (o->levers || o->factorial || o->outer)
+    if (o->levers || o->factorial)
         return nsm_cli_usage_error("compare", "with several scenarios the arms are the scenarios: "
                                    "%s is for the levers of one scenario", o->levers ? "--levers"
-                                   : o->factorial ? "--factorial" : "--outer");
+                                   : "--factorial");
     if (o->precision)
         return nsm_cli_usage_error("compare", "--precision is for the levers of one scenario for "
                                    "now: give a comparison of scenarios --runs");

@@ -36,7 +36,8 @@ static const struct {
                      "the first) at the horizons, in percentage points"},
     {"differences.csv", "paired differences between each arm and the first (the baseline, or the "
                         "first scenario), every report date"},
-    {"uncertainty_differences.csv", "judgment range of each lever's effect over the draws"},
+    {"uncertainty_differences.csv", "judgment range over the draws of each arm's difference "
+                                    "from the first (a lever's effect, or a scenario's)"},
     {"arms.csv", "what each arm of the comparison changes"},
     {"interactions.csv", "whether two levers do more or less together than their two effects "
                          "added, in percentage points, with its 95% interval"},

@@ -93,11 +93,19 @@ static int merge_arms(nsm_accum **into, nsm_paired **pinto, nsm_accum *const *fr
     return 0;
 }
 
+/* What runs each draw: m alone (arms NULL), the arms of m, or whole scenarios (models[a] for arm
+** a, m = models[0]). */
+typedef struct {
+    const nsm_model *m;
+    const nsm_model *const *models;
+    const nsm_arm *arms;
+} what;
+
 /* Draw j on `threads` threads into lane l: run it, tell the caller, add it to the lane's totals. */
-static nsm_status run_draw(const nsm_model *m, const nsm_arm *arms, const nsm_run_config *c,
-                           const nsm_outer_draws *dr, lane *l, uint64_t j, int threads,
-                           nsm_diag *d)
+static nsm_status run_draw(const what *w, const nsm_run_config *c, const nsm_outer_draws *dr,
+                           lane *l, uint64_t j, int threads, nsm_diag *d)
 {
+    const nsm_arm *arms = w->arms;
     nsm_run_config cj = draw_config(c, j, threads);
     nsm_run_stats rs = {0, 0, 0, 0.0};
     for (int a = 0; a < l->n; a++) {
@@ -105,8 +113,10 @@ static nsm_status run_draw(const nsm_model *m, const nsm_arm *arms, const nsm_ru
         if (l->paired[a])
             nsm_paired_reset(l->paired[a]);
     }
-    nsm_status st = arms ? nsm_compare_run(m, arms, l->n, &cj, l->acc, l->paired, &rs, d)
-                         : nsm_run(m, &cj, l->acc[0], &rs, d);
+    nsm_status st =
+        w->models ? nsm_compare_models(w->models, arms, l->n, &cj, l->acc, l->paired, &rs, d)
+        : arms    ? nsm_compare_run(w->m, arms, l->n, &cj, l->acc, l->paired, &rs, d)
+                  : nsm_run(w->m, &cj, l->acc[0], &rs, d);
     if (st == NSM_OK &&
         (dr->done(dr->ctx, j, (const nsm_accum *const *)l->acc,
                   arms ? (const nsm_paired *const *)l->paired : NULL) ||
@@ -159,13 +169,12 @@ static lane *lanes_alloc(const nsm_model *m, int n, int compare, int nt)
 
 /* Draws side by side: one parallel region, one whole draw a thread on one thread of its own, so
 ** there is no barrier between draws. */
-static nsm_status side_by_side(const nsm_model *m, const nsm_arm *arms, int n,
-                               const nsm_run_config *c, const nsm_outer_draws *dr,
-                               nsm_accum **total, nsm_paired **paired, int nt,
-                               nsm_run_stats *stats, nsm_diag *diag)
+static nsm_status side_by_side(const what *w, int n, const nsm_run_config *c,
+                               const nsm_outer_draws *dr, nsm_accum **total, nsm_paired **paired,
+                               int nt, nsm_run_stats *stats, nsm_diag *diag)
 {
     const long long n_draws = (long long)dr->n_draws;
-    lane *l = lanes_alloc(m, n, arms != NULL, nt);
+    lane *l = lanes_alloc(w->m, n, w->arms != NULL, nt);
     failure f = {0, NSM_OK, {NULL, NULL}};
     uint64_t finished = 0;
     if (!l)
@@ -174,7 +183,7 @@ static nsm_status side_by_side(const nsm_model *m, const nsm_arm *arms, int n,
     for (long long j = 0; j < n_draws; j++) {
         nsm_diag d;
         nsm_diag_init(&d);
-        nsm_status st = run_draw(m, arms, c, dr, &l[omp_get_thread_num()], (uint64_t)j, 1, &d);
+        nsm_status st = run_draw(w, c, dr, &l[omp_get_thread_num()], (uint64_t)j, 1, &d);
         if (st != NSM_OK)
             fail(&f, (uint64_t)j, st, &d);
         else
@@ -203,17 +212,16 @@ static nsm_status side_by_side(const nsm_model *m, const nsm_arm *arms, int n,
     return f.st;
 }
 
-static nsm_status one_by_one(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                             const nsm_run_config *c, const nsm_outer_draws *draws,
-                             nsm_accum **total, nsm_paired **paired, nsm_run_stats *stats,
-                             nsm_diag *diag)
+static nsm_status one_by_one(const what *w, int n_arms, const nsm_run_config *c,
+                             const nsm_outer_draws *draws, nsm_accum **total, nsm_paired **paired,
+                             nsm_run_stats *stats, nsm_diag *diag)
 {
     lane l;
-    nsm_status st = lane_init(&l, m, n_arms, arms != NULL, total, paired)
+    nsm_status st = lane_init(&l, w->m, n_arms, w->arms != NULL, total, paired)
                         ? nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory")
                         : NSM_OK;
     for (uint64_t j = 0; st == NSM_OK && j < draws->n_draws; j++) {
-        st = run_draw(m, arms, c, draws, &l, j, c->threads, diag);
+        st = run_draw(w, c, draws, &l, j, c->threads, diag);
         if (c->progress)
             c->progress(c->progress_ctx, (j + 1) * c->runs, draws->n_draws * c->runs);
     }
@@ -225,16 +233,33 @@ static nsm_status one_by_one(const nsm_model *m, const nsm_arm *arms, int n_arms
 
 /* The wall time is the loop's own: the draws' times add up to about the threads times it when
 ** draws run side by side (manifest.csv's wall_seconds once said 2.8 s of a 1.5 s run). */
+static nsm_status loop(const what *w, int n_arms, const nsm_run_config *c,
+                       const nsm_outer_draws *draws, nsm_accum **total, nsm_paired **paired,
+                       nsm_run_stats *stats, nsm_diag *diag)
+{
+    double t0 = omp_get_wtime();
+    int side = nsm_runs_side_by_side(draws->n_draws, c->runs, c->threads);
+    nsm_status st = side ? side_by_side(w, n_arms, c, draws, total, paired, side, stats, diag)
+                         : one_by_one(w, n_arms, c, draws, total, paired, stats, diag);
+    if (stats)
+        stats->wall_seconds = omp_get_wtime() - t0;
+    return st;
+}
+
 nsm_status nsm_outer_loop(const nsm_model *m, const nsm_arm *arms, int n_arms,
                           const nsm_run_config *c, const nsm_outer_draws *draws,
                           nsm_accum **total, nsm_paired **paired, nsm_run_stats *stats,
                           nsm_diag *diag)
 {
-    double t0 = omp_get_wtime();
-    int side = nsm_runs_side_by_side(draws->n_draws, c->runs, c->threads);
-    nsm_status st = side ? side_by_side(m, arms, n_arms, c, draws, total, paired, side, stats, diag)
-                         : one_by_one(m, arms, n_arms, c, draws, total, paired, stats, diag);
-    if (stats)
-        stats->wall_seconds = omp_get_wtime() - t0;
-    return st;
+    const what w = {m, NULL, arms};
+    return loop(&w, n_arms, c, draws, total, paired, stats, diag);
+}
+
+nsm_status nsm_outer_loop_models(const nsm_model *const *models, const nsm_arm *arms, int n_arms,
+                                 const nsm_run_config *c, const nsm_outer_draws *draws,
+                                 nsm_accum **total, nsm_paired **paired, nsm_run_stats *stats,
+                                 nsm_diag *diag)
+{
+    const what w = {models[0], models, arms};
+    return loop(&w, n_arms, c, draws, total, paired, stats, diag);
 }
