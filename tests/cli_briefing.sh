@@ -128,6 +128,12 @@ check_that "scenarios printed: none differs" \
 check_that "scenarios printed: counted" \
     grep -q '^  1 of 1 other scenarios: no distinguishable difference$' "$work/scen.txt"
 check_that "scenarios printed: no lever anywhere" bash -c "! grep -qi 'lever' '$work/scen.txt'"
+# a scenario does not help or hurt: the outcome is better or worse in it (briefing.csv's verdict
+# still says helps, as for every kind of arm)
+check_that "scenarios printed: better, not helps" grep -Eq '^  1\. ts_b +better +\+[0-9.]+ \(' "$work/scen.txt"
+check_that "scenarios printed: no helps or hurts" bash -c "! grep -Eq ' (helps|hurts|help)\b' '$work/scen.txt'"
+check_that "scenarios printed: ranked by how much better" \
+    grep -q '^Scenarios ranked by how much better they are by .* (the best first);$' "$work/scen.txt"
 # the first column is as wide as its widest entry, the first scenario's row included: that row,
 # "flood_barrier (probability)", pushed its first figure out of line with the dates before; a
 # name too long for the column's cap is cut with "..." and keeps it in line

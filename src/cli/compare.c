@@ -127,17 +127,22 @@ static int any_distinguishable(const nsm_comparison *cmp, int a, int o)
 }
 
 /* What the briefing calls the arms: levers of one scenario, or whole scenarios (compare A B ...),
-** each against the first, which the printed text names. */
+** each against the first, which the printed text names. A scenario is not a lever: it does not
+** help or hurt an outcome, the outcome is better or worse in it (as the brief says, figures_common.R
+** nsm_arm_words); briefing.csv's `verdict` keeps its values, helps and hurts, for every kind. */
 typedef struct {
     const char *one, *none, *others, *effect, *first; /* "lever", "no lever", "levers", ... */
+    const char *helps, *hurts, *none_helps;           /* verdicts; "no lever helps by" */
 } arm_words;
 
 static arm_words words_of(const nsm_comparison *cmp, int scenarios)
 {
     return scenarios ? (arm_words){"scenario", "no other scenario", "other scenarios",
                                    "difference",
-                                   nsm_label_or_name(cmp->arms[0].label, cmp->arms[0].name)}
-                     : (arm_words){"lever", "no lever", "levers", "effect", "baseline"};
+                                   nsm_label_or_name(cmp->arms[0].label, cmp->arms[0].name),
+                                   "better", "worse", "is better"}
+                     : (arm_words){"lever", "no lever", "levers", "effect", "baseline",
+                                   "helps", "hurts", "helps"};
 }
 
 /* The arm column's widest label: longer ones are cut (with "...") rather than push every figure
@@ -220,6 +225,7 @@ static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw,
         nsm_verdict v = verdict_of(cmp, a, o, &last[a - 1], &early);
         any_early |= early;
         snprintf(verdict, sizeof verdict, "%s%s", v == NSM_VERDICT_UNCLEAR ? ""
+                 : v == NSM_VERDICT_HELPS ? aw->helps : v == NSM_VERDICT_HURTS ? aw->hurts
                  : nsm_verdict_name(v), early ? "*" : "");
         snprintf(line, sizeof line, "%d. %s", ++shown % 1000000, label);
         nsm_text_fit(line, lw); /* in columns: labels are free UTF-8 text */
@@ -249,7 +255,7 @@ static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw,
         printf("  %s has %s %s distinguishable from zero\n", aw->none,
                aw->effect[0] == 'e' ? "an" : "a", aw->effect);
     } else {
-        printf("  %s helps by %s\n", aw->none, m->report_date[hz->idx[hz->n - 1]]);
+        printf("  %s %s by %s\n", aw->none, aw->none_helps, m->report_date[hz->idx[hz->n - 1]]);
     }
     if (na - listed > 0)
         printf("  %d of %d %s: no distinguishable %s\n", na - listed, na, aw->others, aw->effect);
@@ -279,7 +285,7 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
         printf("\nChange in the probability that each outcome has occurred by each date, from the\n"
                "first scenario to each other scenario, in percentage points (paired 95%%\n"
                "interval; '~' marks a change not distinguishable from zero). The first: %s.\n"
-               "Scenarios ranked by how much they help by %s (largest help first);\n"
+               "Scenarios ranked by how much better they are by %s (the best first);\n"
                "scenarios with no distinguishable difference at any horizon are counted, not\n"
                "listed.\n",
                aw.first, m->report_date[hz->idx[hz->n - 1]]);
