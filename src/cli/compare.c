@@ -128,8 +128,8 @@ static int any_distinguishable(const nsm_comparison *cmp, int a, int o)
 
 /* What the briefing calls the arms: levers of one scenario, or whole scenarios (compare A B ...),
 ** each against the first, which the printed text names. A scenario is not a lever: it does not
-** help or hurt an outcome, the outcome is better or worse in it (as the brief says, figures_common.R
-** nsm_arm_words); briefing.csv's `verdict` keeps its values, helps and hurts, for every kind. */
+** help or hurt an outcome, the outcome is better or worse in it (as the brief says:
+** figures_common.R, nsm_arm_words); briefing.csv's `verdict` keeps helps and hurts for both. */
 typedef struct {
     const char *one, *none, *others, *effect, *first; /* "lever", "no lever", "levers", ... */
     const char *helps, *hurts, *none_helps;           /* verdicts; "no lever helps by" */
