@@ -85,6 +85,38 @@ check_that "compare --precision: the summary says so" \
     grep -q "^Precision: target +-1 percentage points met after $(manifest runs "$work/c1") runs" \
     "$work/c1.txt"
 
+# compare A B: whole scenarios, the same rule on the differences from the first scenario; the same
+# count and bytes for 1 and 2 threads, and the bytes of `compare A B --runs` that many
+scn_args=(compare "$base" scenarios/us-retrenchment --precision 0.01 --horizons 2,5)
+for t in 1 2; do
+    "$NEASIM" "${scn_args[@]}" --threads "$t" --out "$work/s$t" >"$work/s$t.txt" 2>&1
+done
+ns=$(manifest runs "$work/s1")
+check_that "compare A B --precision: the same count for 1 and 2 threads ($ns)" \
+    test "$ns" = "$(manifest runs "$work/s2")"
+check_that "compare A B --precision: the same bytes for 1 and 2 threads" same_bytes "$work/s1" "$work/s2"
+check_that "compare A B --precision: met, in whole batches" \
+    test "$(manifest precision_met "$work/s1"),$((ns % 1000))" = "yes,0"
+wide=$(awk -F, -v dates="$(awk -F, 'NR > 1 { print $5 }' "$work/s1/briefing.csv" | sort -u | paste -sd,)" '
+    BEGIN { n = split(dates, d, ","); for (k = 1; k <= n; k++) want[d[k]] = 1 }
+    $2 == "outcome" && $4 == "occurred_by" && ($5 in want) {
+        rows++; if (($12 - $11) / 2 > 0.01 + 1e-7) print $3, $5 }
+    END { if (rows < 10) print "only", rows, "rows" }' "$work/s1/differences.csv")
+check_that "compare A B --precision: every half-width in differences.csv <= 0.01 ${wide:+($wide)}" \
+    test -z "$wide"
+"$NEASIM" compare "$base" scenarios/us-retrenchment --runs "$ns" --horizons 2,5 --quiet --out "$work/splain"
+check_that "compare A B --precision: the bytes of a plain comparison of as many" \
+    same_bytes "$work/s1" "$work/splain"
+"$NEASIM" compare "$base" scenarios/us-retrenchment --runs $((ns - 1000)) --horizons 2,5 --quiet \
+    --out "$work/sfewer"
+wider=$(awk -F, -v dates="$(awk -F, 'NR > 1 { print $5 }' "$work/s1/briefing.csv" | sort -u | paste -sd,)" '
+    BEGIN { n = split(dates, d, ","); for (k = 1; k <= n; k++) want[d[k]] = 1 }
+    $2 == "outcome" && $4 == "occurred_by" && ($5 in want) && ($12 - $11) / 2 > 0.01 { c++ }
+    END { print c + 0 }' "$work/sfewer/differences.csv")
+check_that "compare A B --precision: a batch fewer misses the target" test "$wider" -gt 0
+check_that "compare A B --precision: the summary names the scenario" \
+    grep -Eq "^Precision: target \+-1 percentage points met after $ns runs .*arm us_retrenchment\)$" "$work/s1.txt"
+
 # refusals: usage errors without a file:line, saying what to give; nothing written
 for h in 0 0.5 -0.01 1 abc ''; do
     expect "run --precision '$h' refused" 64 \

@@ -84,6 +84,11 @@ nsm_status nsm_compare_run_batched(const nsm_model *m, const nsm_arm *arms, int 
 nsm_status nsm_compare_models(const nsm_model *const *models, const nsm_arm *arms, int n_arms,
                               const nsm_run_config *config, nsm_accum **acc, nsm_paired **paired,
                               nsm_run_stats *stats, nsm_diag *diag);
+/* nsm_compare_models in batches (compare A B ... --precision), as nsm_compare_run_batched. */
+nsm_status nsm_compare_models_batched(const nsm_model *const *models, const nsm_arm *arms,
+                                      int n_arms, const nsm_run_config *config,
+                                      const nsm_batches *batches, nsm_accum **acc,
+                                      nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag);
 /* The same with any pairs of arms: paired[k] (allocated by the caller, k < n_pairs) accumulates
 ** the traces of arms pairs[k][0] and pairs[k][1] in that order, as nsm_paired_add(base, arm).
 ** nsm_compare_run is this with the pairs (0, a). The interaction of two levers needs the pairs

@@ -582,12 +582,6 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
         return nsm_compare_outer_models(models, cmp->arms, cmp->n_arms, rc, &res->outer, res->acc,
                                         res->paired, rs, d);
     }
-    if (models) { /* compare A B ...: refused with --shard and under mpirun (compare_command) */
-        rc->first_rep = first;
-        rc->runs = count;
-        return nsm_compare_models(models, cmp->arms, cmp->n_arms, rc, res->acc, res->paired, rs,
-                                  d);
-    }
     if (cmp->outer) {
         rc->first_rep = first * o->runs;
         rc->runs = o->runs;
@@ -596,13 +590,18 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
     }
     rc->first_rep = first;
     rc->runs = count;
+    /* compare A B ...: whole scenarios, refused with --shard and under mpirun (compare_command) */
     if (!prec)
-        return run_pairs(cmp, rc, res, rs, d);
-    /* --precision: whole batches of every arm against the baseline until the target (refused
-    ** with interactions and with several scenarios: compare_command) */
+        return models ? nsm_compare_models(models, cmp->arms, cmp->n_arms, rc, res->acc,
+                                           res->paired, rs, d)
+                      : run_pairs(cmp, rc, res, rs, d);
+    /* --precision: whole batches of every arm against the first until the target (refused with
+    ** interactions: above) */
     const nsm_batches b = {NSM_CLI_PRECISION_BATCH, nsm_cli_precision_enough, prec, 0, 1};
-    nsm_status st = nsm_compare_run_batched(m, cmp->arms, cmp->n_arms, rc, &b, res->acc,
-                                            res->paired, rs, d);
+    nsm_status st = models ? nsm_compare_models_batched(models, cmp->arms, cmp->n_arms, rc, &b,
+                                                        res->acc, res->paired, rs, d)
+                           : nsm_compare_run_batched(m, cmp->arms, cmp->n_arms, rc, &b, res->acc,
+                                                     res->paired, rs, d);
     if (st == NSM_OK)
         nsm_cli_precision_enough(prec); /* the last batch, which the rule did not see */
     return st;
@@ -737,9 +736,6 @@ static int compare_scenarios(nsm_cli_options *o, int argc, char **argv)
         return nsm_cli_usage_error("compare", "with several scenarios the arms are the scenarios: "
                                    "%s is for the levers of one scenario", o->levers ? "--levers"
                                    : "--factorial");
-    if (o->precision)
-        return nsm_cli_usage_error("compare", "--precision is for the levers of one scenario for "
-                                   "now: give a comparison of scenarios --runs");
     int n = o->n_scenarios, code = EXIT_OK;
     nsm_model **models = calloc((size_t)n, sizeof *models);
     nsm_arm *arms = NULL;

@@ -413,6 +413,14 @@ nsm_status nsm_compare_models(const nsm_model *const *models, const nsm_arm *arm
     return against_base(models[0], models, arms, n_arms, NULL, c, acc, paired, stats, diag);
 }
 
+nsm_status nsm_compare_models_batched(const nsm_model *const *models, const nsm_arm *arms,
+                                      int n_arms, const nsm_run_config *c, const nsm_batches *b,
+                                      nsm_accum **acc, nsm_paired **paired, nsm_run_stats *stats,
+                                      nsm_diag *diag)
+{
+    return against_base(models[0], models, arms, n_arms, b, c, acc, paired, stats, diag);
+}
+
 /* Side by side when there are at least four runs a thread (the last runs then leave at most a
 ** quarter of a thread's share idle), unless each run is so long that sharing its replications
 ** costs nothing and balances perfectly (more than 16 chunks a thread). */
