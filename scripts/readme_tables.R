@@ -58,7 +58,9 @@
 # QTY, of a run or a compare: by, holds, start (outcomes.csv: occurred_by, holds, holds_at_start),
 # by_lo, by_hi (the 95% interval of occurred_by), q05, q95, share, pvar (uncertainty.csv of a run
 # with --outer: the per-draw quantiles, parameter_share and parameter_sd squared), count
-# (event_counts.csv, the cumulative mean; the row names the event).
+# (event_counts.csv, the cumulative mean; the row names the event); of a compare --outer (the row
+# an arm other than the first, uncertainty_differences.csv), diff, jd05, jd95 (the difference
+# from the first arm and the 5% and 95% points of its judgment range).
 # QTY, of a run of scenarios/calibration-2012 (the rows name figures of scripts/validate_lib.R's
 # validation_table(), the figures `make validate` gates on, against SCENARIO/../data): sim, hist,
 # hist_lo, hist_hi (the simulated and historical figures and the historical 95% interval), basis
@@ -239,6 +241,7 @@ attr_num_qtys <- c("dist", "dist_mean", "dist_q05", "dist_q95")             # an
 attr_sum_qtys <- c("value")                                                  # and of its summary, by name
 attr_qtys <- c(attr_year_qtys, attr_num_qtys, attr_sum_qtys)
 qtys <- c("by", "holds", "start", "by_lo", "by_hi", "q05", "q95", "share", "pvar", "count",
+          "diff", "jd05", "jd95",
           "sim", "hist", "hist_lo", "hist_hi", "basis", "verdict", "base", paste0("swing", 1:9), paste0("number", 1:9),
           bt_qtys, attr_qtys)
 val_qtys <- c("sim", "hist", "hist_lo", "hist_hi", "basis", "verdict")   # the validation table's
@@ -613,6 +616,15 @@ figure <- function(ref, key, block, rowline) {
     fail(file, if (ref$name != "") block$cells_line else rowline,
          sprintf("'%s' is not an outcome of [%d] %s", outcome, ref$run, cmd))
   oc <- oc[oc$outcome == outcome, ]
+  if (ref$qty %in% c("diff", "jd05", "jd95")) {
+    ud <- read_table(dir, "uncertainty_differences.csv")
+    if (!arms || is.null(ud))
+      fail(file, block$cells_line, sprintf("'%s' needs uncertainty_differences.csv: [%d] %s is not a compare --outer", ref$qty, ref$run, cmd))
+    v <- ud[ud$arm == key & ud$outcome == outcome & ud$date == ref$date,
+            c(diff = "difference", jd05 = "judgment_q05", jd95 = "judgment_q95")[[ref$qty]], drop = TRUE]
+    if (!length(v)) fail(file, block$cells_line, sprintf("%s of arm '%s' is not in uncertainty_differences.csv of [%d] %s (the first arm has no difference; the dates are --horizons)", ref$date, key, ref$run, cmd))
+    return(as.numeric(v))
+  }
   if (ref$qty %in% c("q05", "q95", "share", "pvar")) {
     un <- read_table(dir, "uncertainty.csv")
     if (is.null(un)) fail(file, block$cells_line, sprintf("'%s' needs uncertainty.csv: [%d] %s has no --outer", ref$qty, ref$run, cmd))
