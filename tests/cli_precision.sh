@@ -64,6 +64,17 @@ expect "run --precision: the ceiling, not met" 0 \
 check_that "run --precision: the ceiling's manifest" \
     test "$(manifest runs "$work/ceil"),$(manifest precision_met "$work/ceil")" = "2500,no"
 
+# wide_rows DIR REF: the occurred_by rows of DIR/differences.csv at the dates of REF/briefing.csv
+# whose 95% half-width is above 0.01 (1e-7: the tables print six significant digits), as
+# "OUTCOME DATE"; "only N rows" when there are too few to tell.
+wide_rows() {
+    awk -F, -v dates="$(awk -F, 'NR > 1 { print $5 }' "$2/briefing.csv" | sort -u | paste -sd,)" '
+        BEGIN { n = split(dates, d, ","); for (k = 1; k <= n; k++) want[d[k]] = 1 }
+        $2 == "outcome" && $4 == "occurred_by" && ($5 in want) {
+            rows++; if (($12 - $11) / 2 > 0.01 + 1e-7) print $3, $5 }
+        END { if (rows < 10) print "only", rows, "rows" }' "$1/differences.csv"
+}
+
 # compare: the paired differences of the briefing's horizons
 cmp_args=(compare "$base" --levers equitable_burden_sharing --precision 0.01 --horizons 2,5)
 for t in 1 2; do
@@ -73,12 +84,7 @@ check_that "compare --precision: the same count for 1 and 2 threads" \
     test "$(manifest runs "$work/c1")" = "$(manifest runs "$work/c2")"
 check_that "compare --precision: the same bytes for 1 and 2 threads" same_bytes "$work/c1" "$work/c2"
 check_that "compare --precision: met" test "$(manifest precision_met "$work/c1")" = yes
-dates=$(awk -F, 'NR > 1 { print $5 }' "$work/c1/briefing.csv" | sort -u | paste -sd,)
-wide=$(awk -F, -v dates="$dates" '
-    BEGIN { n = split(dates, d, ","); for (k = 1; k <= n; k++) want[d[k]] = 1 }
-    $2 == "outcome" && $4 == "occurred_by" && ($5 in want) {
-        rows++; if (($12 - $11) / 2 > 0.01 + 1e-7) print $3, $5 }
-    END { if (rows < 10) print "only", rows, "rows" }' "$work/c1/differences.csv")
+wide=$(wide_rows "$work/c1" "$work/c1")
 check_that "compare --precision: every half-width in differences.csv <= 0.01 ${wide:+($wide)}" \
     test -z "$wide"
 check_that "compare --precision: the summary says so" \
@@ -97,11 +103,7 @@ check_that "compare A B --precision: the same count for 1 and 2 threads ($ns)" \
 check_that "compare A B --precision: the same bytes for 1 and 2 threads" same_bytes "$work/s1" "$work/s2"
 check_that "compare A B --precision: met, in whole batches" \
     test "$(manifest precision_met "$work/s1"),$((ns % 1000))" = "yes,0"
-wide=$(awk -F, -v dates="$(awk -F, 'NR > 1 { print $5 }' "$work/s1/briefing.csv" | sort -u | paste -sd,)" '
-    BEGIN { n = split(dates, d, ","); for (k = 1; k <= n; k++) want[d[k]] = 1 }
-    $2 == "outcome" && $4 == "occurred_by" && ($5 in want) {
-        rows++; if (($12 - $11) / 2 > 0.01 + 1e-7) print $3, $5 }
-    END { if (rows < 10) print "only", rows, "rows" }' "$work/s1/differences.csv")
+wide=$(wide_rows "$work/s1" "$work/s1")
 check_that "compare A B --precision: every half-width in differences.csv <= 0.01 ${wide:+($wide)}" \
     test -z "$wide"
 "$NEASIM" compare "$base" scenarios/us-retrenchment --runs "$ns" --horizons 2,5 --quiet --out "$work/splain"
@@ -109,10 +111,7 @@ check_that "compare A B --precision: the bytes of a plain comparison of as many"
     same_bytes "$work/s1" "$work/splain"
 "$NEASIM" compare "$base" scenarios/us-retrenchment --runs $((ns - 1000)) --horizons 2,5 --quiet \
     --out "$work/sfewer"
-wider=$(awk -F, -v dates="$(awk -F, 'NR > 1 { print $5 }' "$work/s1/briefing.csv" | sort -u | paste -sd,)" '
-    BEGIN { n = split(dates, d, ","); for (k = 1; k <= n; k++) want[d[k]] = 1 }
-    $2 == "outcome" && $4 == "occurred_by" && ($5 in want) && ($12 - $11) / 2 > 0.01 { c++ }
-    END { print c + 0 }' "$work/sfewer/differences.csv")
+wider=$(wide_rows "$work/sfewer" "$work/s1" | grep -cv '^only')
 check_that "compare A B --precision: a batch fewer misses the target" test "$wider" -gt 0
 check_that "compare A B --precision: the summary names the scenario" \
     grep -Eq "^Precision: target \+-1 percentage points met after $ns runs .*arm us_retrenchment\)$" "$work/s1.txt"
