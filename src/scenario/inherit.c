@@ -278,10 +278,10 @@ static nsm_status copy_row(const nsm_table *v, const nsm_table *file, int row, i
 {
     const nsm_row *r = &v->rows[row];
     out->line = r->line;
-    out->n_cells = n_cols;
     out->cells = calloc((size_t)n_cols, sizeof *out->cells);
-    if (!out->cells)
+    if (!out->cells) /* no cells, none counted: the table's release walks n_cells of them */
         return NSM_ERR_NOMEM;
+    out->n_cells = n_cols;
     for (int k = 0; k < n_cols; k++) {
         out->cells[k] = r->cells[k];
         out->cells[k].origin = file;
