@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # tests/cli_mpi.sh: `mpirun -n K build/neasim-mpi run|compare|sweep ...` (issue 13): for K = 1..4
-# every output but manifest.csv is byte-identical to one plain process (run, compare, both with
-# --outer, sweeps on a grid and one at a time, run --routes --signposts), with 1 or 2 threads a
-# rank; a replication failing on one rank ends every rank with the single-process message, exit 70
-# and nothing written; a bad --watch is said once.
+# every output but manifest.csv is byte-identical to one plain process (run, compare of levers and
+# of whole scenarios, both with --outer, sweeps on a grid and one at a time, run --routes
+# --signposts), with 1 or 2 threads a rank; a replication failing on one rank ends every rank
+# with the single-process message, exit 70 and nothing written; a bad --watch is said once.
 # Skipped (exit 77, loudly) without mpirun or build/neasim-mpi (`make mpi`).
 # Run as `bash tests/cli_mpi.sh BUILD_DIR` from the project root.
 source "$(dirname "$0")/cli-lib.sh"
@@ -15,6 +15,12 @@ ranks run -- run $S --runs 400 --seed 11 --paths 2
 ranks outer -- run $S --outer 5 --runs 40 --seed 3
 ranks compare -- compare $S --levers all --runs 200 --seed 2
 ranks compare-outer -- compare $S --levers all --outer 3 --runs 30 --seed 9
+# whole scenarios (compare A B ...): every rank reads them all and simulates its slice of each
+ranks scenarios -- compare $S scenarios/us-retrenchment --runs 200 --seed 2
+ranks scenarios-outer -- compare $S scenarios/us-retrenchment scenarios/formal-alignment --outer 3 --runs 30 --seed 9
+mpi 3 compare $S scenarios/formal-alignment --runs 30 --seed 1 --out "$work/left-out"
+check_that "mpi: the outcome left out of a comparison of scenarios is said once" \
+    [ "$(grep -c "left out: rcd_coordinated_or_formal" "$work/mpi.out")" -eq 1 ]
 printf 'parameter,values\ntransitions:f:a>b,0.2;0.5;1\nlevers,none;calm_h\n' > "$work/grid.csv"
 ranks grid -- sweep tests/models/paths --grid "$work/grid.csv" --runs 200 --seed 4
 ranks oat -- sweep $S --oat --params 'transitions:*' --runs 20 --seed 4
@@ -84,5 +90,13 @@ check_that "mpi: ... said once" [ "$(grep -c "watch date 9" "$work/mpi.out")" -e
 check_that "mpi: ... nothing written" [ ! -e "$work/x" ]
 mpi 2 run $S --runs 10 --shard 1/2 --out "$work/x"
 check_that "mpi: --shard under mpirun is refused" grep -q "use one or the other" "$work/mpi.out"
+mpi 2 compare $S scenarios/us-retrenchment --runs 10 --shard 1/2 --out "$work/x"
+check_that "mpi: ... for compare A B too" grep -q "use one or the other" "$work/mpi.out"
+mpi 3 compare $S tests/models/two_state --runs 10 --quiet --out "$work/x"
+rc=$?
+check_that "mpi: scenarios that cannot be compared, exit 65 (got $rc)" [ "$rc" -eq 65 ]
+check_that "mpi: ... saying why" grep -q "start on different dates" "$work/mpi.out"
+check_that "mpi: ... said once" [ "$(grep -c "start on different dates" "$work/mpi.out")" -eq 1 ]
+check_that "mpi: ... nothing written" [ ! -e "$work/x" ]
 
 cli_done mpi

@@ -68,6 +68,10 @@ check_that "tiny: 3 runs" [ "$(row "$work/tiny-plain" runs)" = 3 ]
 ranks compare -- compare $S --levers all --precision 0.03 --seed 5
 check_that "compare: met after 2000 runs" [ "$(row "$work/compare-plain" runs),$(row "$work/compare-plain" precision_met)" = "2000,yes" ]
 ranks compare-paths -- compare tests/models/paths --levers all --precision 0.04 --runs 5000 --seed 7
+# whole scenarios: every scenario's batches split over the ranks alike
+ranks scenarios -- compare $S scenarios/us-retrenchment --precision 0.02 --seed 3
+check_that "scenarios: met after more than one batch ($(row "$work/scenarios-plain" runs))" \
+    [ "$(row "$work/scenarios-plain" runs)" -gt 1000 ] && [ "$(row "$work/scenarios-plain" precision_met)" = yes ]
 check_that "compare-paths: stopped below the ceiling" [ "$(row "$work/compare-paths-plain" runs)" -lt 5000 ]
 
 # refused alike on every rank, said once, before any batch

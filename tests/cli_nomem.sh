@@ -130,6 +130,10 @@ for k in 1 2; do
     "$NEASIM" sweep tests/models/uncertain --lhs 3 --runs 5 --threads 1 --quiet --shard "$k/2" \
         --out "$work/swpart-$k" >/dev/null 2>&1
 done
+for k in 1 2; do
+    "$NEASIM" compare scenarios/baseline scenarios/us-retrenchment --runs 4 --threads 1 --quiet \
+        --shard "$k/2" --out "$work/scpart-$k" >/dev/null 2>&1
+done
 "$NEASIM" run scenarios/backtest-2017 --runs 20 --threads 1 --quiet --out "$work/backtest" \
     >/dev/null 2>&1
 printf 'transitions:f:a>b,levers\n0.5,none\n1.5,double\n' > "$work/design.csv"
@@ -149,6 +153,8 @@ case_ shard out run tests/models/two_state --runs 20 --threads 1 --quiet --shard
 case_ merge out merge "$work/part-1" "$work/part-2" --quiet
 case_ sweep-shard out sweep tests/models/uncertain --lhs 3 --runs 5 --threads 1 --quiet --shard 1/2
 case_ sweep-merge out merge "$work/swpart-1" "$work/swpart-2" --quiet
+case_ scenarios-shard out compare scenarios/baseline scenarios/us-retrenchment --runs 4 --threads 1 --quiet --shard 1/2
+case_ scenarios-merge out merge "$work/scpart-1" "$work/scpart-2" --quiet
 case_ check say check scenarios/baseline
 case_ trace say trace scenarios/baseline --rep 2
 case_ score out score "$work/backtest" --observed scenarios/backtest-2017/observed.csv --quiet

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/cli_shards.sh: `--shard I/N --out PART` and `neasim merge PART... --out DIR` (issue 13):
 # shards 1/3, 2/3, 3/3 merged equal one run byte for byte (every file but manifest.csv) for run,
-# compare, both on two levels (--outer) and sweeps, run --routes --signposts as 1..4 shards of
-# the baseline and of test models (routes, signposts), and the merged manifest reports the
+# compare (of levers, and of whole scenarios: compare A B ...), both on two levels (--outer) and
+# sweeps, run --routes --signposts as 1..4 shards of the baseline and of test models (routes,
+# signposts), and the merged manifest reports the
 # events_simulated of the one run (carried in each part); every refusal of merge, naming the part
 # (and the option in which parts differ: with and without --routes/--signposts, other --watch).
 # Run as `bash tests/cli_shards.sh BUILD_DIR` from the project root. Uses python3 to forge parts
@@ -56,6 +57,13 @@ sharded "run --nominal --paths" "$work/runp" -- run $S --runs 300 --seed 5 --nom
 sharded "run --outer" "$work/outer" -- run $S --outer 5 --runs 60 --seed 3 --horizons 1,4
 sharded "compare" "$work/cmp" -- compare $S --levers all --runs 300 --seed 2
 sharded "compare --outer" "$work/cmpo" -- compare $S --levers all --outer 4 --runs 40 --seed 9
+# whole scenarios (compare A B ...): a part's head records every scenario, and the merge reads
+# them all again in order
+sharded "compare A B" "$work/cmps" -- compare $S scenarios/us-retrenchment --runs 300 --seed 2
+sharded "compare A B C --outer" "$work/cmpso" -- compare $S scenarios/us-retrenchment \
+    scenarios/formal-alignment --outer 4 --runs 40 --seed 9
+check_that "compare A B C: the merged arms are the three scenarios, in order" \
+    [ "$(cut -d, -f1 "$work/cmpso-merged/arms.csv" | tr -d '\r' | tr '\n' ' ')" = "arm baseline us_retrenchment formal_alignment " ]
 printf 'parameter,values\ntransitions:f:a>b,0.2;0.5;1\nlevers,none;calm_h\n' > "$work/grid.csv"
 sharded "sweep --grid" "$work/swg" -- sweep tests/models/paths --grid "$work/grid.csv" --runs 200 --seed 4
 sharded "sweep --oat" "$work/swo" -- sweep $S --oat --params 'transitions:*' --runs 30 --seed 4
@@ -235,6 +243,19 @@ cp -r $T "$work/two_c"
 for i in 1 2; do "$NEASIM" run "$work/two_c" --runs 50 --quiet --shard $i/2 --out "$work/c$i"; done
 sed -i 's/,2,/,2.2,/' "$work/two_c/transitions.csv"
 refused "a scenario changed since" "c1: written from scenario sha256:[0-9a-f]+, but .*two_c is now sha256:" "$work/c1" "$work/c2"
+# the same for compare A B: the scenario that changed is named, not the first; parts of another
+# comparison (A C) are another scenario
+mkdir "$work/scn"
+cp -r scenarios/baseline "$work/scn/baseline"
+cp -r scenarios/us-retrenchment "$work/scn/variant"
+for i in 1 2; do
+    "$NEASIM" compare "$work/scn/baseline" "$work/scn/variant" --runs 50 --quiet --shard $i/2 --out "$work/s$i"
+    "$NEASIM" compare "$work/scn/baseline" scenarios/formal-alignment --runs 50 --quiet --shard $i/2 --out "$work/f$i"
+done
+refused "compare A B and A C: another scenario" "f2: another scenario than .*s1 \([0-9a-f]+;[0-9a-f]+ here, [0-9a-f]+;[0-9a-f]+ there\)" "$work/s1" "$work/f2"
+sed -i 's/^label,U\.S\. retrenchment,/label,U.S. retrenchment (edited),/' "$work/scn/variant/scenario.csv"
+check_that "the variant's label was edited" grep -q "^label,U.S. retrenchment (edited)," "$work/scn/variant/scenario.csv"
+refused "compare A B: the second scenario changed since" "s1: written from scenario sha256:[0-9a-f]+, but .*scn/variant is now sha256:" "$work/s1" "$work/s2"
 check_that "merge: the first of the good parts still merge" "$NEASIM" merge "$work/a1" "$work/a2" "$work/a3" --quiet --out "$work/a-ok"
 
 # --- memory does not grow with a sweep shard's points: its part is written to its file a point

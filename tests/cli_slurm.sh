@@ -1,6 +1,6 @@
 # tests/cli_slurm.sh: the job array of scripts/slurm/ on a real Slurm cluster. Starts a private
 # one-node cluster on localhost (tests/slurm-cluster.sh: Debian's slurm-wlm and munge, as root),
-# submits shards of a run, a comparison and a sweep as job arrays, each followed by a merge job that
+# submits shards of a run, a comparison (of levers, and of two scenarios) and a sweep as job arrays, each followed by a merge job that
 # waits for it (sbatch --dependency=afterok, scripts/slurm/submit.sh), waits for them, and checks
 # that the merged tables are byte-identical to one process's. With build/neasim-mpi (make mpi),
 # also an MPI job (scripts/slurm/mpi.sbatch). Stops the cluster and removes its folder on exit.
@@ -59,20 +59,23 @@ scen=$(realpath scenarios/baseline)
 run_args=(run "$scen" --runs 3000 --seed 11)
 cmp_args=(compare "$scen" --levers all --runs 1200 --seed 12 --horizons 2,5)
 sweep_args=(sweep "$scen" --oat --params 'transitions:*' --runs 30 --seed 14)
+scn_args=(compare "$scen" "$(realpath scenarios/us-retrenchment)" --runs 1000 --seed 13 --horizons 2,5)
 # the array and its merge, for a run (3 shards) and a comparison (2 shards of 2 CPUs each)
 read -r run_array run_merge < <(bash scripts/slurm/submit.sh 3 "$work/run" "${run_args[@]}")
 read -r cmp_array cmp_merge < <(NEASIM_SHARD_CPUS=2 bash scripts/slurm/submit.sh 2 "$work/cmp" \
     "${cmp_args[@]}")
 read -r sw_array sw_merge < <(bash scripts/slurm/submit.sh 3 "$work/sweep" "${sweep_args[@]}")
+read -r scn_array scn_merge < <(bash scripts/slurm/submit.sh 2 "$work/scn" "${scn_args[@]}")
 check_that "sbatch took the arrays and the merges ($run_array $run_merge $cmp_array $cmp_merge)" \
-    test -n "$run_merge" -a -n "$cmp_merge" -a -n "$sw_merge"
+    test -n "$run_merge" -a -n "$cmp_merge" -a -n "$sw_merge" -a -n "$scn_merge"
 dep=$(scontrol -o show job "$run_merge" | grep -o 'Dependency=[^ ]*')
 check_that "the merge waits for its array ($dep)" grep -q "afterok:${run_array}" <<<"$dep"
 "$NEASIM" "${run_args[@]}" --out "$work/run-single" --quiet
 "$NEASIM" "${cmp_args[@]}" --out "$work/cmp-single" --quiet
 "$NEASIM" "${sweep_args[@]}" --out "$work/sweep-single" --quiet
+"$NEASIM" "${scn_args[@]}" --out "$work/scn-single" --quiet
 check_that "every job completed" wait_jobs "$run_array" "$run_merge" "$cmp_array" "$cmp_merge" \
-    "$sw_array" "$sw_merge"
+    "$sw_array" "$sw_merge" "$scn_array" "$scn_merge"
 check_that "3 parts of the run" test "$(ls "$work/run.parts"/part-* 2>/dev/null | wc -l)" = 3
 check_that "run: merged on Slurm = one process, byte for byte" \
     same_bytes "$work/run" "$work/run-single"
@@ -80,6 +83,8 @@ check_that "compare: merged on Slurm = one process, byte for byte" \
     same_bytes "$work/cmp" "$work/cmp-single"
 check_that "sweep: merged on Slurm = one process, byte for byte" \
     same_bytes "$work/sweep" "$work/sweep-single"
+check_that "compare A B (whole scenarios): merged on Slurm = one process, byte for byte" \
+    same_bytes "$work/scn" "$work/scn-single"
 
 # A shard that fails: the merge never runs (afterok) and nothing is written.
 read -r bad_array bad_merge < <(bash scripts/slurm/submit.sh 2 "$work/bad" run "$scen" --runs 0)

@@ -199,6 +199,10 @@ expect "compare baseline" 0 "" -- compare scenarios/baseline --levers us_posture
 # outcome's label leaked until nsm_outcomes_free was the one place that frees an outcome)
 expect "compare two scenarios, outcomes dropped" 0 "left out" -- compare scenarios/baseline scenarios/formal-alignment --runs 5 --out "$work/cmp-two"
 expect "compare two scenarios --outer" 0 "judgment 5-95%" -- compare scenarios/baseline scenarios/us-retrenchment --outer 2 --runs 3 --threads 2 --out "$work/cmp-two-outer"
+# their shards (a head of every scenario) and the merge that reads them all again
+expect "compare two scenarios --shard 1/2" 0 "" -- compare scenarios/baseline scenarios/formal-alignment --runs 6 --quiet --shard 1/2 --out "$work/two.p1"
+expect "compare two scenarios --shard 2/2" 0 "" -- compare scenarios/baseline scenarios/formal-alignment --runs 6 --quiet --shard 2/2 --out "$work/two.p2"
+expect "merge of a comparison of scenarios" 0 "left out" -- merge "$work/two.p2" "$work/two.p1" --out "$work/two-m"
 
 # --- compare on a small model: list errors, a factorial
 expect "compare unknown lever" 64 "did you mean 'push_f'" -- compare tests/models/paths --levers push_ff --quiet

@@ -52,6 +52,8 @@ typedef struct {
     uint64_t paths;  /* run --paths K: paths.csv for replications 0..K-1 (0: none) */
     char **scenarios; /* compare A B ...: every scenario folder given (scenario is the first) */
     int n_scenarios;
+    const nsm_model *const *models; /* compare A B ...: the scenarios read, in that order (set
+                                    ** once read; a part's head records them all); else NULL */
     double precision;          /* --precision H (0: none) */
     const char *precision_for; /* --precision-for LIST (NULL: the default) */
     int runs_given;            /* --runs was on the command line */
@@ -213,7 +215,8 @@ void nsm_cli_parts_release(nsm_cli_parts *ps);
 ** differing by at most one. */
 void nsm_cli_shard_slice(uint64_t total, uint32_t i, uint32_t n, uint64_t *first, uint64_t *count);
 /* A new part for shard `shard` of n_shards holding items first..first+count-1 of command `kind`
-** (its head: scenario, options, seed, version); NULL when out of memory. */
+** (its head: scenario, options, seed, version; with o->models, every scenario of compare A B ...:
+** their absolute paths one a line, their checksums joined by ';'); NULL when out of memory. */
 nsm_part *nsm_cli_part_new(const char *kind, const nsm_model *m, const nsm_cli_options *o,
                            uint32_t shard, uint32_t n_shards, uint64_t first, uint64_t count);
 /* The same part written straight to `path` as it is filled (nsm_part_create: a part that grows
@@ -234,16 +237,20 @@ uint64_t nsm_cli_parts_events(const nsm_cli_parts *ps);
 ** came; otherwise say why on stderr. Stops catching signals. Returns the exit code. */
 int nsm_cli_finish_part(const char *command, nsm_status st, nsm_part *p, const char *path,
                         nsm_diag *d);
-/* NSM_ERR_INPUT naming the part when it was written from another scenario than m. */
-nsm_status nsm_cli_part_check_scenario(const nsm_part *p, const nsm_model *m, nsm_diag *d);
+/* NSM_ERR_INPUT naming the part (and the scenario that changed) when it was written from other
+** scenarios than models[0..n-1]: one for run, sweep and the levers of compare, every scenario
+** of compare A B ... in order. */
+nsm_status nsm_cli_part_check_scenario(const nsm_part *p, const nsm_model *const *models, int n,
+                                       nsm_diag *d);
 /* Read every part into the totals: accumulators (and the story, when not NULL) added, and
 ** per-draw values (per_item doubles an item) placed at the part's items of reals[r]: reals[0]
 ** probabilities, reals[1] standard errors, a value no draw gives refused (NSM_ERR_INPUT naming the
 ** part, as partial.c refuses counts no run can produce). Each part must be the slice of `total`
-** items its shard number says, of the scenario m. */
-nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint64_t total,
-                              nsm_accum **acc, nsm_paired **paired, int n_arms, nsm_story *story,
-                              double **reals, int n_reals, size_t per_item, nsm_diag *d);
+** items its shard number says, of the scenarios models[0..n_models-1]. */
+nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *const *models,
+                              int n_models, uint64_t total, nsm_accum **acc, nsm_paired **paired,
+                              int n_arms, nsm_story *story, double **reals, int n_reals,
+                              size_t per_item, nsm_diag *d);
 
 /* --- Ranks: the processes of one command (cli/solo.c: one; cli/mpi.c in build/neasim-mpi:
 ** mpirun's). Only rank 0 writes results; ranks split the work as shards I/K do (cli/ranks.c). */

@@ -569,9 +569,9 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
         uint64_t total = o->outer ? o->outer
                          : prec && o->parts->n ? nsm_part_head_of(o->parts->part[0])->count
                          : o->runs;
-        nsm_status st = nsm_cli_parts_read(o->parts, m, total, res->acc, res->paired,
-                                           cmp->n_arms, NULL, reals, o->outer ? 2 : 0,
-                                           per_draw(cmp), d);
+        nsm_status st = nsm_cli_parts_read(o->parts, models ? models : &m, models ? cmp->n_arms
+                                           : 1, total, res->acc, res->paired, cmp->n_arms, NULL,
+                                           reals, o->outer ? 2 : 0, per_draw(cmp), d);
         if (st == NSM_OK && prec) /* --precision under mpirun: the rule on what rank 0 writes */
             nsm_cli_precision_enough(prec);
         return st;
@@ -590,7 +590,6 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
     }
     rc->first_rep = first;
     rc->runs = count;
-    /* compare A B ...: whole scenarios, refused with --shard and under mpirun (compare_command) */
     if (!prec)
         return models ? nsm_compare_models(models, cmp->arms, cmp->n_arms, rc, res->acc,
                                            res->paired, rs, d)
@@ -729,52 +728,12 @@ static void default_dest(nsm_model *const *models, int n, char *dest, size_t siz
         k += (size_t)snprintf(dest + k, size - k, "-vs-%s", models[a]->name);
 }
 
-/* compare A B ...: whole scenarios as arms. */
-static int compare_scenarios(nsm_cli_options *o, int argc, char **argv)
-{
-    if (o->levers || o->factorial)
-        return nsm_cli_usage_error("compare", "with several scenarios the arms are the scenarios: "
-                                   "%s is for the levers of one scenario", o->levers ? "--levers"
-                                   : "--factorial");
-    int n = o->n_scenarios, code = EXIT_OK;
-    nsm_model **models = calloc((size_t)n, sizeof *models);
-    nsm_arm *arms = NULL;
-    char dropped[2048] = "", dest[4096];
-    int n_dropped = 0;
-    nsm_diag d;
-    nsm_diag_init(&d);
-    if (!models)
-        code = EXIT_SOFTWARE;
-    for (int a = 0; code == EXIT_OK && a < n; a++)
-        code = nsm_cli_load(o->scenarios[a], &models[a], o->quiet);
-    nsm_status st = code == EXIT_OK ? nsm_models_align(models, n, dropped, sizeof dropped,
-                                                       &n_dropped, &d)
-                                    : NSM_OK;
-    if (code == EXIT_OK && st == NSM_OK)
-        code = nsm_cli_horizons("compare", o, models[0]); /* the scenarios' dates are aligned */
-    if (code == EXIT_OK && st == NSM_OK)
-        st = nsm_arms_of_scenarios((const nsm_model *const *)models, n, &arms);
-    if (code == EXIT_OK && st != NSM_OK) {
-        nsm_cli_print_diag("compare", st, &d);
-        code = nsm_cli_exit_code(st, 1);
-    }
-    if (code == EXIT_OK) {
-        if (n_dropped && !o->quiet)
-            fprintf(stderr, "neasim compare: %d outcome%s not in every scenario, left out: %s\n",
-                    n_dropped, n_dropped == 1 ? "" : "s", dropped);
-        default_dest(models, n, dest, sizeof dest);
-        code = compare(models[0], (const nsm_model *const *)models, dropped, arms, n, o,
-                       o->out ? o->out : dest, argc, argv);
-    }
-    nsm_diag_release(&d);
-    nsm_arms_free(arms, arms ? n : 0);
-    free_models(models, n);
-    return code;
-}
-
-/* What compare gives the slices (cli/slices.c): its arms, and where rank 0 writes. */
+/* What compare gives the slices (cli/slices.c): its arms (with compare A B ..., the scenarios'
+** models and the outcomes left out), and where rank 0 writes. */
 typedef struct {
     const nsm_model *m;
+    const nsm_model *const *models; /* NULL for levers */
+    const char *dropped;
     const nsm_arm *arms;
     int n_arms;
     nsm_horizons hz;
@@ -804,7 +763,7 @@ static nsm_status part_of(void *ctx, const nsm_cli_options *o, uint64_t first, u
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
     nsm_cli_ranks_watch(&rc.progress, &rc.progress_ctx); /* under mpirun: stop when a peer fails */
     if (st == NSM_OK)
-        st = results_of(&cmp, NULL, o, &rc, &res, NULL, rs, first, count, d);
+        st = results_of(&cmp, cp->models, o, &rc, &res, NULL, rs, first, count, d);
     nsm_progress_done(&bar);
     if (st == NSM_OK && !(*p = nsm_cli_part_new("compare", m, o, o->shard, o->n_shards, first,
                                                 count)))
@@ -823,7 +782,8 @@ static nsm_status part_of(void *ctx, const nsm_cli_options *o, uint64_t first, u
 static int plan_write(void *ctx, nsm_cli_options *o)
 {
     const compare_plan *cp = ctx;
-    return compare(cp->m, NULL, NULL, cp->arms, cp->n_arms, o, cp->dest, cp->argc, cp->argv);
+    return compare(cp->m, cp->models, cp->dropped, cp->arms, cp->n_arms, o, cp->dest, cp->argc,
+                   cp->argv);
 }
 
 /* --precision under mpirun: the targets and the empty totals, on every rank alike (prec, tot,
@@ -845,10 +805,11 @@ static int precise_plan(const compare_plan *cp, const nsm_cli_options *o, result
 
 /* --shard (simulate and write a part), or under mpirun every rank's slice and rank 0 writes;
 ** with --precision under mpirun, the slices are of every batch, added into totals. */
-static int compare_slices(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                          nsm_cli_options *o, const char *dest, int argc, char **argv)
+static int compare_slices(const nsm_model *m, const nsm_model *const *models, const char *dropped,
+                          const nsm_arm *arms, int n_arms, nsm_cli_options *o, const char *dest,
+                          int argc, char **argv)
 {
-    compare_plan cp = {m, arms, n_arms, o->hz, dest, argc, argv};
+    compare_plan cp = {m, models, dropped, arms, n_arms, o->hz, dest, argc, argv};
     const nsm_cli_slicer s = {"compare", m, n_arms, &cp, part_of, plan_write};
     if (o->n_shards)
         return nsm_cli_slices_shard(&s, o);
@@ -862,6 +823,56 @@ static int compare_slices(const nsm_model *m, const nsm_arm *arms, int n_arms,
     free(prec.targets);
     free(names);
     results_free(&tot);
+    return code;
+}
+
+/* compare A B ...: whole scenarios as arms. */
+static int compare_scenarios(nsm_cli_options *o, int argc, char **argv)
+{
+    if (o->levers || o->factorial)
+        return nsm_cli_usage_error("compare", "with several scenarios the arms are the scenarios: "
+                                   "%s is for the levers of one scenario", o->levers ? "--levers"
+                                   : "--factorial");
+    int n = o->n_scenarios, code = EXIT_OK;
+    nsm_model **models = calloc((size_t)n, sizeof *models);
+    nsm_arm *arms = NULL;
+    char dropped[2048] = "", dest[4096];
+    int n_dropped = 0;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    if (!models) {
+        fprintf(stderr, "%s compare: out of memory\n", nsm_cli_prog);
+        code = EXIT_SOFTWARE;
+    }
+    for (int a = 0; code == EXIT_OK && a < n; a++)
+        code = nsm_cli_load(o->scenarios[a], &models[a], o->quiet);
+    nsm_status st = code == EXIT_OK ? nsm_models_align(models, n, dropped, sizeof dropped,
+                                                       &n_dropped, &d)
+                                    : NSM_OK;
+    if (code == EXIT_OK && st == NSM_OK)
+        code = nsm_cli_horizons("compare", o, models[0]); /* the scenarios' dates are aligned */
+    if (code == EXIT_OK && st == NSM_OK)
+        st = nsm_arms_of_scenarios((const nsm_model *const *)models, n, &arms);
+    if (code == EXIT_OK && st != NSM_OK) {
+        nsm_cli_print_diag("compare", st, &d);
+        code = nsm_cli_exit_code(st, 1);
+    }
+    if (code == EXIT_OK) { /* said once: by rank 0 alone under mpirun */
+        if (n_dropped && !o->quiet && nsm_cli_world_rank() == 0)
+            fprintf(stderr, "neasim compare: %d outcome%s not in every scenario, left out: %s\n",
+                    n_dropped, n_dropped == 1 ? "" : "s", dropped);
+        default_dest(models, n, dest, sizeof dest);
+        o->models = (const nsm_model *const *)models;
+        code = (nsm_cli_world_size() > 1 && !o->parts) || o->n_shards
+                   ? compare_slices(models[0], o->models, dropped, arms, n, o,
+                                    o->out ? o->out : dest, argc, argv)
+                   : compare(models[0], o->models, dropped, arms, n, o, o->out ? o->out : dest,
+                             argc, argv);
+        o->models = NULL;
+    }
+    nsm_diag_release(&d);
+    nsm_arms_free(arms, arms ? n : 0);
+    free_models(models, n);
     return code;
 }
 
@@ -893,11 +904,8 @@ static int compare_command(int argc, char **argv, const nsm_cli_parts *parts)
         return code < 0 ? EXIT_OK : code;
     o.parts = parts;
     if (o.n_scenarios > 1) {
-        if (o.n_shards || nsm_cli_world_size() > 1 || o.parts)
-            return nsm_cli_usage_error("compare", "a comparison of scenarios runs in one process "
-                                       "for now: --shard, neasim merge and mpirun take the levers "
-                                       "of one scenario");
-        if ((code = same_folder_twice(&o)) != EXIT_OK)
+        if ((code = same_folder_twice(&o)) != EXIT_OK || (code = nsm_cli_ranks_check("compare",
+                                                                                     &o)) != 0)
             return code;
         return compare_scenarios(&o, argc, argv);
     }
@@ -927,7 +935,7 @@ static int compare_command(int argc, char **argv, const nsm_cli_parts *parts)
         if ((code = nsm_cli_ranks_check("compare", &o)) != 0)
             ;
         else if ((nsm_cli_world_size() > 1 && !o.parts) || o.n_shards)
-            code = compare_slices(m, arms, n_arms, &o, out, argc, argv);
+            code = compare_slices(m, NULL, NULL, arms, n_arms, &o, out, argc, argv);
         else
             code = compare(m, NULL, NULL, arms, n_arms, &o, out, argc, argv);
     }

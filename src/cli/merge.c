@@ -156,24 +156,35 @@ static int check_parts(nsm_part **part, int n)
     return code;
 }
 
-/* The recorded command, as argv: KIND SCENARIO OPTIONS... --out DIR [--threads T] [--quiet]. */
+/* The recorded command, as argv: KIND SCENARIO... OPTIONS... --out DIR [--threads T] [--quiet]
+** (the scenarios one a line in the head: one, or those of compare A B ...). *text: the words'
+** storage, the head's scenarios and options, each line ended by a NUL. */
 static char **command_of(const nsm_part_head *h, const char *out, const char *threads, int quiet,
                          char **text, int *argc)
 {
+    size_t ls = strlen(h->scenario), lo = strlen(h->options);
     int n = 0;
     for (const char *c = h->options; *c; c++)
         n += *c == '\n';
-    char **argv = calloc((size_t)n + 10, sizeof *argv);
-    *text = strdup(h->options);
+    for (const char *c = h->scenario; *c; c++)
+        n += *c == '\n';
+    char **argv = calloc((size_t)n + 11, sizeof *argv);
+    *text = malloc(ls + lo + 2);
     if (!argv || !*text) {
         free(argv);
+        free(*text);
+        *text = NULL;
         return NULL;
     }
+    memcpy(*text, h->scenario, ls + 1);
+    memcpy(*text + ls + 1, h->options, lo + 1);
     int k = 0;
     argv[k++] = h->kind;
-    argv[k++] = h->scenario;
     char *save = NULL;
-    for (char *w = strtok_r(*text, "\n", &save); w; w = strtok_r(NULL, "\n", &save))
+    /* every line of the scenarios is a folder, even an empty one (strsep, not strtok_r) */
+    for (char *rest = *text, *w; (w = strsep(&rest, "\n"));)
+        argv[k++] = w;
+    for (char *w = strtok_r(*text + ls + 1, "\n", &save); w; w = strtok_r(NULL, "\n", &save))
         argv[k++] = w;
     argv[k++] = (char *)(uintptr_t)"--out";
     argv[k++] = (char *)(uintptr_t)out;

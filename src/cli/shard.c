@@ -93,6 +93,36 @@ static char *options_text(const nsm_model *m, const nsm_cli_options *o)
     return fclose(f) == 0 ? text : (free(text), NULL);
 }
 
+/* The scenarios of a part's head: m's folder as an absolute path and its checksum; with
+** o->models (compare A B ...), every scenario's, in order, the paths one a line (a merge gives
+** them back as the command's arguments, cli/merge.c) and the checksums joined by ';' (as the
+** manifest's scenario_checksums). New strings, or NULL when out of memory. */
+static int head_scenarios(const nsm_model *m, const nsm_cli_options *o, char **paths,
+                          char **sums)
+{
+    int n = o->models ? o->n_scenarios : 1;
+    size_t lp = 0, ls = 0;
+    FILE *fp = open_memstream(paths, &lp), *fs = open_memstream(sums, &ls);
+    for (int a = 0; fp && fs && a < n; a++) {
+        const char *folder = o->models ? o->scenarios[a] : o->scenario;
+        char *abs = realpath(folder, NULL);
+        fprintf(fp, "%s%s", a ? "\n" : "", abs ? abs : folder);
+        fprintf(fs, "%s%s", a ? ";" : "", (o->models ? o->models[a] : m)->checksum);
+        free(abs);
+    }
+    int ok = fp && fs && !ferror(fp) && !ferror(fs);
+    if (fp && fclose(fp) != 0)
+        ok = 0;
+    if (fs && fclose(fs) != 0)
+        ok = 0;
+    if (!ok) {
+        free(fp ? *paths : NULL);
+        free(fs ? *sums : NULL);
+        *paths = *sums = NULL;
+    }
+    return ok;
+}
+
 /* The head of a part (nsm_part_new and nsm_part_create copy it), handed to make; a part made in
 ** memory when path is NULL, in a file otherwise. */
 static nsm_status part_make(const char *kind, const nsm_model *m, const nsm_cli_options *o,
@@ -101,19 +131,20 @@ static nsm_status part_make(const char *kind, const nsm_model *m, const nsm_cli_
 {
     char version[128];
     snprintf(version, sizeof version, "%s (commit %s)", NSM_VERSION, NSM_GIT_COMMIT);
-    char *scenario = realpath(o->scenario, NULL), *options = options_text(m, o);
-    nsm_part_head h = {(char *)(uintptr_t)kind, version, (char *)(uintptr_t)m->checksum,
-                       scenario ? scenario : (char *)(uintptr_t)o->scenario, options, o->seed,
+    char *scenario = NULL, *sums = NULL, *options = options_text(m, o);
+    int named = head_scenarios(m, o, &scenario, &sums);
+    nsm_part_head h = {(char *)(uintptr_t)kind, version, sums, scenario, options, o->seed,
                        shard, n_shards, first, count};
     nsm_status st = NSM_OK;
     *p = NULL;
-    if (!options)
+    if (!options || !named)
         st = NSM_ERR_NOMEM;
     else if (path)
         st = nsm_part_create(&h, path, p, d);
     else if (!(*p = nsm_part_new(&h)))
         st = NSM_ERR_NOMEM;
     free(scenario);
+    free(sums);
     free(options);
     return st;
 }
@@ -173,14 +204,29 @@ int nsm_cli_finish_part(const char *command, nsm_status st, nsm_part *p, const c
     return code;
 }
 
-nsm_status nsm_cli_part_check_scenario(const nsm_part *p, const nsm_model *m, nsm_diag *d)
+nsm_status nsm_cli_part_check_scenario(const nsm_part *p, const nsm_model *const *models, int n,
+                                       nsm_diag *d)
 {
     const nsm_part_head *h = nsm_part_head_of(p);
-    if (strcmp(h->checksum, m->checksum) == 0)
+    /* the head's checksums (';'-joined) and paths (one a line) side by side, scenario by
+    ** scenario; the first that differs is named */
+    const char *sum = h->checksum, *path = h->scenario;
+    int a = 0;
+    for (; a < n && *sum; a++) {
+        size_t ls = strcspn(sum, ";"), lp = strcspn(path, "\n");
+        if (ls != strlen(models[a]->checksum) || strncmp(sum, models[a]->checksum, ls) != 0)
+            return nsm_diag_error(d, NSM_ERR_INPUT, "%s: written from scenario sha256:%.*s, but "
+                                  "%.*s is now sha256:%s: merge with the scenario the parts were "
+                                  "run with", nsm_part_name(p), (int)ls, sum, (int)lp, path,
+                                  models[a]->checksum);
+        sum += ls + (sum[ls] == ';');
+        path += lp + (path[lp] == '\n');
+    }
+    if (a == n && !*sum)
         return NSM_OK;
-    return nsm_diag_error(d, NSM_ERR_INPUT, "%s: written from scenario sha256:%s, but %s is now "
-                          "sha256:%s: merge with the scenario the parts were run with",
-                          nsm_part_name(p), h->checksum, h->scenario, m->checksum);
+    return nsm_diag_error(d, NSM_ERR_INPUT, "%s: written from other scenarios (sha256:%s) than "
+                          "these %d: damaged, or written by another neasim", nsm_part_name(p),
+                          h->checksum, n);
 }
 
 /* Is the part the slice the merge expects? */
@@ -215,15 +261,16 @@ static nsm_status check_reals(const nsm_part *p, int r, const double *x, size_t 
     return NSM_OK;
 }
 
-nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *m, uint64_t total,
-                              nsm_accum **acc, nsm_paired **paired, int n_arms, nsm_story *story,
-                              double **reals, int n_reals, size_t per_item, nsm_diag *d)
+nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *const *models,
+                              int n_models, uint64_t total, nsm_accum **acc, nsm_paired **paired,
+                              int n_arms, nsm_story *story, double **reals, int n_reals,
+                              size_t per_item, nsm_diag *d)
 {
     nsm_status st = NSM_OK;
     for (int k = 0; st == NSM_OK && k < ps->n; k++) {
         nsm_part *p = ps->part[k];
         const nsm_part_head *h = nsm_part_head_of(p);
-        st = nsm_cli_part_check_scenario(p, m, d);
+        st = nsm_cli_part_check_scenario(p, models, n_models, d);
         if (st == NSM_OK)
             st = check_slice(p, total, d);
         for (int r = 0; st == NSM_OK && r < n_reals; r++) {

@@ -346,7 +346,7 @@ static nsm_status unpack_parts(const nsm_model *m, const nsm_sweep_design *d,
     nsm_status st = NSM_OK;
     for (int k = 0; st == NSM_OK && k < ps->n; k++) {
         const nsm_part_head *h = nsm_part_head_of(ps->part[k]);
-        st = nsm_cli_part_check_scenario(ps->part[k], m, diag);
+        st = nsm_cli_part_check_scenario(ps->part[k], &m, 1, diag);
         if (st == NSM_OK && (h->first != h->shard - 1 ||
                              h->count != shard_points(d, h->shard, h->n_shards)))
             st = nsm_diag_error(diag, NSM_ERR_INPUT, "%s: shard %u/%u holds %llu points from "
@@ -420,7 +420,7 @@ static nsm_status within_point(const nsm_model *m, const nsm_sweep_design *d,
                             p + 1, ps.n, ranks);
     if (rank == 0 && st == NSM_OK) {
         nsm_accum_reset(whole);
-        st = nsm_cli_parts_read(&ps, m, o->runs, &whole, NULL, 1, NULL, NULL, 0, 0, diag);
+        st = nsm_cli_parts_read(&ps, &m, 1, o->runs, &whole, NULL, 1, NULL, NULL, 0, 0, diag);
     }
     if (rank == 0 && st == NSM_OK)
         st = nsm_sweep_save_point(m, d, pt, whole, nsm_cli_parts_events(&ps), cf, work, diag);
