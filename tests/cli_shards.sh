@@ -62,6 +62,21 @@ sharded "compare --outer" "$work/cmpo" -- compare $S --levers all --outer 4 --ru
 sharded "compare A B" "$work/cmps" -- compare $S scenarios/us-retrenchment --runs 300 --seed 2
 sharded "compare A B C --outer" "$work/cmpso" -- compare $S scenarios/us-retrenchment \
     scenarios/formal-alignment --outer 4 --runs 40 --seed 9
+# merge --xlsx: the workbook of one run with --xlsx (a shard writes none), sheet for sheet but
+# the About sheet (the manifest: the command) and the file's creation time
+expect "compare A B: merge --xlsx" 0 "" -- merge "$work/cmps.p2" "$work/cmps.p1" "$work/cmps.p3" --xlsx --quiet --out "$work/cmps-x"
+expect "compare A B: one run --xlsx" 0 "" -- compare $S scenarios/us-retrenchment --runs 300 --seed 2 --xlsx --quiet --out "$work/cmps-x1"
+if command -v python3 > /dev/null; then
+    check_that "merge --xlsx: the workbook of one run --xlsx but its About sheet and creation time" python3 -c '
+import re, sys, zipfile
+a, b = (zipfile.ZipFile(f + "/results.xlsx") for f in sys.argv[1:])
+first = re.search(r"<sheet name=\"([^\"]*)\"", a.read("xl/workbook.xml").decode()).group(1)
+diff = {n for n in a.namelist() if n not in b.namelist() or a.read(n) != b.read(n)}
+sys.exit(not (first == "About" and len(a.namelist()) > 10 and sorted(a.namelist()) == sorted(b.namelist())
+              and diff <= {"docProps/core.xml", "xl/worksheets/sheet1.xml"}))' "$work/cmps-x1" "$work/cmps-x"
+else
+    skip_part "merge --xlsx against one run's workbook" "python3 is missing (make deps)"
+fi
 check_that "compare A B C: the merged arms are the three scenarios, in order" \
     [ "$(cut -d, -f1 "$work/cmpso-merged/arms.csv" | tr -d '\r' | tr '\n' ' ')" = "arm baseline us_retrenchment formal_alignment " ]
 printf 'parameter,values\ntransitions:f:a>b,0.2;0.5;1\nlevers,none;calm_h\n' > "$work/grid.csv"

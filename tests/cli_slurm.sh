@@ -65,7 +65,8 @@ read -r run_array run_merge < <(bash scripts/slurm/submit.sh 3 "$work/run" "${ru
 read -r cmp_array cmp_merge < <(NEASIM_SHARD_CPUS=2 bash scripts/slurm/submit.sh 2 "$work/cmp" \
     "${cmp_args[@]}")
 read -r sw_array sw_merge < <(bash scripts/slurm/submit.sh 3 "$work/sweep" "${sweep_args[@]}")
-read -r scn_array scn_merge < <(bash scripts/slurm/submit.sh 2 "$work/scn" "${scn_args[@]}")
+read -r scn_array scn_merge < <(NEASIM_MERGE_OPTS=--xlsx bash scripts/slurm/submit.sh 2 "$work/scn" \
+    "${scn_args[@]}")
 check_that "sbatch took the arrays and the merges ($run_array $run_merge $cmp_array $cmp_merge)" \
     test -n "$run_merge" -a -n "$cmp_merge" -a -n "$sw_merge" -a -n "$scn_merge"
 dep=$(scontrol -o show job "$run_merge" | grep -o 'Dependency=[^ ]*')
@@ -85,6 +86,8 @@ check_that "sweep: merged on Slurm = one process, byte for byte" \
     same_bytes "$work/sweep" "$work/sweep-single"
 check_that "compare A B (whole scenarios): merged on Slurm = one process, byte for byte" \
     same_bytes "$work/scn" "$work/scn-single"
+check_that "NEASIM_MERGE_OPTS=--xlsx: the merge job wrote results.xlsx" test -s "$work/scn/results.xlsx"
+check_that "... and only there" test ! -e "$work/cmp/results.xlsx"
 
 # A shard that fails: the merge never runs (afterok) and nothing is written.
 read -r bad_array bad_merge < <(bash scripts/slurm/submit.sh 2 "$work/bad" run "$scen" --runs 0)

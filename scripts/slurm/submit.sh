@@ -8,7 +8,8 @@
 # The parts and the jobs' logs go to OUT.parts/ (kept: remove them once OUT is there). Prints the
 # two job ids, "ARRAY MERGE". NEASIM names the binary (default: neasim on PATH; give an absolute
 # path); NEASIM_SBATCH_OPTS adds sbatch options to both jobs (e.g. "--partition=short
-# --time=01:00:00"); NEASIM_SHARD_CPUS sets each shard's --cpus-per-task (its threads; default 1).
+# --time=01:00:00"); NEASIM_SHARD_CPUS sets each shard's --cpus-per-task (its threads; default 1);
+# NEASIM_MERGE_OPTS adds options to the merge (e.g. "--xlsx": results.xlsx beside the tables).
 set -euo pipefail
 if [ $# -lt 4 ]; then
     echo "usage: $0 N OUT COMMAND SCENARIO [OPTIONS...]" >&2

@@ -17,7 +17,7 @@
 #include "neasim/partial.h"
 
 static const char MERGE_HELP[] =
-    "Usage: neasim merge PART... --out DIR [--threads T] [--quiet]\n"
+    "Usage: neasim merge PART... --out DIR [--threads T] [--xlsx] [--quiet]\n"
     "\n"
     "Join the partial results of `neasim run|compare|sweep ... --shard I/N --out PART` (every\n"
     "shard 1..N exactly once, in any order) into the results folder DIR: the same tables, byte\n"
@@ -28,6 +28,8 @@ static const char MERGE_HELP[] =
     "\n"
     "  -o, --out DIR     results folder (required)\n"
     "  -t, --threads T   threads for what the merge computes again (run --paths)\n"
+    "      --xlsx        also results.xlsx: every table as a sheet, typed cells (as the\n"
+    "                    command's --xlsx: a shard writes a part, never a workbook)\n"
     "  -q, --quiet       no summary\n"
     "  -h, --help        this help\n"
     "  -V, --version     the version\n";
@@ -156,11 +158,12 @@ static int check_parts(nsm_part **part, int n)
     return code;
 }
 
-/* The recorded command, as argv: KIND SCENARIO... OPTIONS... --out DIR [--threads T] [--quiet]
+/* The recorded command, as argv: KIND SCENARIO... OPTIONS... --out DIR [--threads T] [--xlsx]
+** [--quiet]
 ** (the scenarios one a line in the head: one, or those of compare A B ...). *text: the words'
 ** storage, the head's scenarios and options, each line ended by a NUL. */
-static char **command_of(const nsm_part_head *h, const char *out, const char *threads, int quiet,
-                         char **text, int *argc)
+static char **command_of(const nsm_part_head *h, const char *out, const char *threads, int xlsx,
+                         int quiet, char **text, int *argc)
 {
     size_t ls = strlen(h->scenario), lo = strlen(h->options);
     int n = 0;
@@ -168,7 +171,7 @@ static char **command_of(const nsm_part_head *h, const char *out, const char *th
         n += *c == '\n';
     for (const char *c = h->scenario; *c; c++)
         n += *c == '\n';
-    char **argv = calloc((size_t)n + 11, sizeof *argv);
+    char **argv = calloc((size_t)n + 12, sizeof *argv);
     *text = malloc(ls + lo + 2);
     if (!argv || !*text) {
         free(argv);
@@ -192,15 +195,18 @@ static char **command_of(const nsm_part_head *h, const char *out, const char *th
         argv[k++] = (char *)(uintptr_t)"--threads";
         argv[k++] = (char *)(uintptr_t)threads;
     }
+    if (xlsx)
+        argv[k++] = (char *)(uintptr_t)"--xlsx";
     if (quiet)
         argv[k++] = (char *)(uintptr_t)"--quiet";
     *argc = k;
     return argv;
 }
 
-/* Parse merge's own arguments: parts, --out, --threads, --quiet. 0, -1 after --help, or a code. */
-static int merge_args(int argc, char **argv, const char **out, const char **threads, int *quiet,
-                      int *n_parts)
+/* Parse merge's own arguments: parts, --out, --threads, --xlsx, --quiet. 0, -1 after --help, or a
+** code. */
+static int merge_args(int argc, char **argv, const char **out, const char **threads, int *xlsx,
+                      int *quiet, int *n_parts)
 {
     *n_parts = 0;
     for (int k = 1; k < argc; k++) {
@@ -213,6 +219,8 @@ static int merge_args(int argc, char **argv, const char **out, const char **thre
             return -1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             *quiet = 1;
+        } else if (!strcmp(a, "--xlsx")) {
+            *xlsx = 1;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--out") || !strcmp(a, "-t") ||
                    !strcmp(a, "--threads")) {
             if (k + 1 == argc)
@@ -234,8 +242,8 @@ static int merge_args(int argc, char **argv, const char **out, const char **thre
 int nsm_cli_merge(int argc, char **argv)
 {
     const char *out = NULL, *threads = NULL;
-    int quiet = 0, n = 0;
-    int code = merge_args(argc, argv, &out, &threads, &quiet, &n);
+    int xlsx = 0, quiet = 0, n = 0;
+    int code = merge_args(argc, argv, &out, &threads, &xlsx, &quiet, &n);
     if (code)
         return code < 0 ? EXIT_OK : code;
     nsm_cli_parts ps = {calloc((size_t)n, sizeof(nsm_part *)), n, 0, 0.0};
@@ -254,8 +262,8 @@ int nsm_cli_merge(int argc, char **argv)
         code = check_parts(ps.part, n);
     char *text = NULL, **cmd = NULL;
     int cmd_argc = 0;
-    if (code == EXIT_OK && !(cmd = command_of(nsm_part_head_of(ps.part[0]), out, threads, quiet,
-                                              &text, &cmd_argc)))
+    if (code == EXIT_OK && !(cmd = command_of(nsm_part_head_of(ps.part[0]), out, threads, xlsx,
+                                              quiet, &text, &cmd_argc)))
         code = no_memory();
     if (code == EXIT_OK) {
         const char *kind = cmd[0];
