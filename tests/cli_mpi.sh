@@ -15,6 +15,8 @@ ranks run -- run $S --runs 400 --seed 11 --paths 2
 ranks outer -- run $S --outer 5 --runs 40 --seed 3
 ranks compare -- compare $S --levers all --runs 200 --seed 2
 ranks compare-outer -- compare $S --levers all --outer 3 --runs 30 --seed 9
+ranks factorial -- compare tests/models/paths --levers push_f,calm_h,push_f_later --factorial --runs 1000 --seed 5
+check_that "mpi: interactions.csv written" test -s "$work/factorial-4/interactions.csv"
 # whole scenarios (compare A B ...): every rank reads them all and simulates its slice of each
 ranks scenarios -- compare $S scenarios/us-retrenchment --runs 200 --seed 2
 ranks scenarios-outer -- compare $S scenarios/us-retrenchment scenarios/formal-alignment --outer 3 --runs 30 --seed 9

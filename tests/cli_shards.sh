@@ -57,6 +57,10 @@ sharded "run --nominal --paths" "$work/runp" -- run $S --runs 300 --seed 5 --nom
 sharded "run --outer" "$work/outer" -- run $S --outer 5 --runs 60 --seed 3 --horizons 1,4
 sharded "compare" "$work/cmp" -- compare $S --levers all --runs 300 --seed 2
 sharded "compare --outer" "$work/cmpo" -- compare $S --levers all --outer 4 --runs 40 --seed 9
+# arms of two levers: the parts carry the interactions' pairs (a, b), (a, a+b), (b, a+b)
+sharded "compare --factorial" "$work/cmpf" -- compare tests/models/paths --levers push_f,calm_h,push_f_later --factorial --runs 3000 --seed 5
+check_that "compare --factorial: interactions.csv has distinguishable interactions to carry" \
+    grep -q ',yes,' "$work/cmpf-merged/interactions.csv"
 # whole scenarios (compare A B ...): a part's head records every scenario, and the merge reads
 # them all again in order
 sharded "compare A B" "$work/cmps" -- compare $S scenarios/us-retrenchment --runs 300 --seed 2

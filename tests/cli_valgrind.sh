@@ -167,6 +167,10 @@ expect "run --routes past the 6-step cap" 0 "" -- run tests/models/route_truncat
 expect "compare --outer --shard 1/2" 0 "" -- compare tests/models/judgment_counts --levers all --runs 20 --outer 3 --threads 2 --quiet --shard 1/2 --out "$work/outer.p1"
 expect "compare --outer --shard 2/2" 0 "" -- compare tests/models/judgment_counts --levers all --runs 20 --outer 3 --threads 1 --quiet --shard 2/2 --out "$work/outer.p2"
 expect "merge of a two-level comparison" 0 "" -- merge "$work/outer.p2" "$work/outer.p1" --quiet --out "$work/outer-m"
+# arms of two levers: the interactions' paired accumulators in the parts
+expect "compare --factorial --shard 1/2" 0 "" -- compare tests/models/paths --levers push_f,calm_h --factorial --runs 40 --threads 2 --quiet --shard 1/2 --out "$work/fact.p1"
+expect "compare --factorial --shard 2/2" 0 "" -- compare tests/models/paths --levers push_f,calm_h --factorial --runs 40 --threads 1 --quiet --shard 2/2 --out "$work/fact.p2"
+expect "merge of a factorial comparison" 0 "" -- merge "$work/fact.p2" "$work/fact.p1" --xlsx --quiet --out "$work/fact-m"
 # conditions that say 'or' across factors (outcomes, a modifier, a calendar row), with routes and
 # signposts, and the reader's refusal of a term that can never hold
 expect "run 'or' conditions --routes --signposts" 0 "" -- run tests/models/or_condition --runs 100 --seed 7 --threads 2 --routes --signposts --quiet --out "$work/or"

@@ -224,13 +224,24 @@ nsm_part *nsm_cli_part_new(const char *kind, const nsm_model *m, const nsm_cli_o
 nsm_status nsm_cli_part_create(const char *kind, const nsm_model *m, const nsm_cli_options *o,
                                uint32_t shard, uint32_t n_shards, uint64_t first, uint64_t count,
                                const char *path, nsm_part **p, nsm_diag *d);
+/* The interactions of a comparison's arms of two levers, as its parts carry them: triple k is
+** tri[k] = {a, b, a+b} and ipaired[3k], [3k+1], [3k+2] accumulate its pairs (a, b), (a, a+b),
+** (b, a+b) (neasim/compare.h). NULL where a command has none. */
+typedef struct {
+    int n;
+    const int (*tri)[3];
+    nsm_paired *const *ipaired;
+} nsm_cli_interactions;
+
 /* Add the results of a slice, in the order nsm_cli_parts_read reads them, and seal the part:
 ** n_reals blocks of per-draw values (n_each doubles each), then acc[0..n_arms-1], then
-** paired[1..n_arms-1] (paired may be NULL), then the routes and signposts of run --routes,
-** --signposts (story: NULL without; finished), then the events the slice simulated. */
+** paired[1..n_arms-1] (paired may be NULL), then the interactions' paired accumulators (inter
+** may be NULL), then the routes and signposts of run --routes, --signposts (story: NULL without;
+** finished), then the events the slice simulated. */
 nsm_status nsm_cli_part_add(nsm_part *p, nsm_accum *const *acc, nsm_paired *const *paired,
-                            int n_arms, const nsm_story *story, const double *const *reals,
-                            int n_reals, size_t n_each, uint64_t events);
+                            int n_arms, const nsm_cli_interactions *inter, const nsm_story *story,
+                            const double *const *reals, int n_reals, size_t n_each,
+                            uint64_t events);
 /* The events the parts' slices simulated, together (what the manifest of a merge reports). */
 uint64_t nsm_cli_parts_events(const nsm_cli_parts *ps);
 /* The end of a shard: save the sealed part p to path atomically when st is NSM_OK and no signal
@@ -249,8 +260,8 @@ nsm_status nsm_cli_part_check_scenario(const nsm_part *p, const nsm_model *const
 ** items its shard number says, of the scenarios models[0..n_models-1]. */
 nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *const *models,
                               int n_models, uint64_t total, nsm_accum **acc, nsm_paired **paired,
-                              int n_arms, nsm_story *story, double **reals, int n_reals,
-                              size_t per_item, nsm_diag *d);
+                              int n_arms, const nsm_cli_interactions *inter, nsm_story *story,
+                              double **reals, int n_reals, size_t per_item, nsm_diag *d);
 
 /* --- Ranks: the processes of one command (cli/solo.c: one; cli/mpi.c in build/neasim-mpi:
 ** mpirun's). Only rank 0 writes results; ranks split the work as shards I/K do (cli/ranks.c). */

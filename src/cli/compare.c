@@ -556,10 +556,6 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
     if (prec && res->n_tri)
         return nsm_diag_error(d, NSM_ERR_USAGE, "--precision does not yet stop a comparison with "
                               "arms of two levers (a+b, --factorial): give --runs instead");
-    if ((o->parts || o->n_shards) && res->n_tri)
-        return nsm_diag_error(d, NSM_ERR_USAGE, "the interactions of two levers are not carried "
-                              "by partial results yet: run a comparison with a+b arms in one "
-                              "process (no --shard, merge or mpirun)");
     if (o->parts) {
         *rs = (nsm_run_stats){rc->threads > 0 ? rc->threads : omp_get_max_threads(), 0, 0,
                               o->parts->wall_seconds};
@@ -569,9 +565,11 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
         uint64_t total = o->outer ? o->outer
                          : prec && o->parts->n ? nsm_part_head_of(o->parts->part[0])->count
                          : o->runs;
+        const nsm_cli_interactions inter = {res->n_tri, (const int (*)[3])res->tri,
+                                            res->ipaired};
         nsm_status st = nsm_cli_parts_read(o->parts, models ? models : &m, models ? cmp->n_arms
-                                           : 1, total, res->acc, res->paired, cmp->n_arms, NULL,
-                                           reals, o->outer ? 2 : 0, per_draw(cmp), d);
+                                           : 1, total, res->acc, res->paired, cmp->n_arms, &inter,
+                                           NULL, reals, o->outer ? 2 : 0, per_draw(cmp), d);
         if (st == NSM_OK && prec) /* --precision under mpirun: the rule on what rank 0 writes */
             nsm_cli_precision_enough(prec);
         return st;
@@ -769,8 +767,9 @@ static nsm_status part_of(void *ctx, const nsm_cli_options *o, uint64_t first, u
                                                 count)))
         st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     const double *reals[2] = {res.outer.p, res.outer.se};
+    const nsm_cli_interactions inter = {res.n_tri, (const int (*)[3])res.tri, res.ipaired};
     if (st == NSM_OK)
-        st = nsm_cli_part_add(*p, res.acc, res.paired, n_arms, NULL, reals,
+        st = nsm_cli_part_add(*p, res.acc, res.paired, n_arms, &inter, NULL, reals,
                               o->outer ? 2 : 0, (size_t)count * per_draw(&cmp), rs->events);
     if (st == NSM_ERR_NOMEM && !d->error)
         nsm_diag_error(d, st, "out of memory");

@@ -284,7 +284,7 @@ static nsm_status results_of(const nsm_model *m, const nsm_cli_options *o, nsm_r
         uint64_t total = o->outer ? o->outer
                          : prec && o->parts->n ? nsm_part_head_of(o->parts->part[0])->count
                          : o->runs;
-        st = nsm_cli_parts_read(o->parts, &m, 1, total, &acc, NULL, 1, story, &reals,
+        st = nsm_cli_parts_read(o->parts, &m, 1, total, &acc, NULL, 1, NULL, story, &reals,
                                 o->outer ? 1 : 0, outer_block(m, op), d);
         if (st == NSM_OK && prec) /* --precision under mpirun: the rule on what rank 0 writes */
             nsm_cli_precision_enough(prec);
@@ -455,7 +455,7 @@ static nsm_status part_of(void *ctx, const nsm_cli_options *o, uint64_t first, u
         st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     const double *reals = op.r.p;
     if (st == NSM_OK)
-        st = nsm_cli_part_add(*p, &acc, NULL, 1, story, &reals, o->outer ? 1 : 0,
+        st = nsm_cli_part_add(*p, &acc, NULL, 1, NULL, story, &reals, o->outer ? 1 : 0,
                               (size_t)count * outer_block(m, &op), rs->events);
     if (st == NSM_ERR_NOMEM && !d->error)
         nsm_diag_error(d, st, "out of memory");

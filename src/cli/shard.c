@@ -168,8 +168,9 @@ nsm_status nsm_cli_part_create(const char *kind, const nsm_model *m, const nsm_c
 }
 
 nsm_status nsm_cli_part_add(nsm_part *p, nsm_accum *const *acc, nsm_paired *const *paired,
-                            int n_arms, const nsm_story *story, const double *const *reals,
-                            int n_reals, size_t n_each, uint64_t events)
+                            int n_arms, const nsm_cli_interactions *inter, const nsm_story *story,
+                            const double *const *reals, int n_reals, size_t n_each,
+                            uint64_t events)
 {
     nsm_status st = NSM_OK;
     for (int r = 0; st == NSM_OK && r < n_reals; r++)
@@ -178,6 +179,8 @@ nsm_status nsm_cli_part_add(nsm_part *p, nsm_accum *const *acc, nsm_paired *cons
         st = nsm_part_add_accum(p, acc[a]);
     for (int a = 1; st == NSM_OK && paired && a < n_arms; a++)
         st = nsm_part_add_paired(p, paired[a]);
+    for (int k = 0; st == NSM_OK && inter && k < 3 * inter->n; k++)
+        st = nsm_part_add_paired(p, inter->ipaired[k]);
     if (st == NSM_OK && story)
         st = nsm_part_add_story(p, story);
     return st == NSM_OK ? nsm_part_seal(p, events) : st;
@@ -263,8 +266,8 @@ static nsm_status check_reals(const nsm_part *p, int r, const double *x, size_t 
 
 nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *const *models,
                               int n_models, uint64_t total, nsm_accum **acc, nsm_paired **paired,
-                              int n_arms, nsm_story *story, double **reals, int n_reals,
-                              size_t per_item, nsm_diag *d)
+                              int n_arms, const nsm_cli_interactions *inter, nsm_story *story,
+                              double **reals, int n_reals, size_t per_item, nsm_diag *d)
 {
     nsm_status st = NSM_OK;
     for (int k = 0; st == NSM_OK && k < ps->n; k++) {
@@ -282,6 +285,12 @@ nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *const *m
             st = nsm_part_read_accum(p, acc[a], d);
         for (int a = 1; st == NSM_OK && paired && a < n_arms; a++)
             st = nsm_part_read_paired(p, paired[a], acc[0], acc[a], d);
+        /* the pairs (a, b), (a, a+b), (b, a+b) of each triple {a, b, a+b} */
+        static const int ends[3][2] = {{0, 1}, {0, 2}, {1, 2}};
+        for (int i = 0; st == NSM_OK && inter && i < 3 * inter->n; i++) {
+            const int *t = inter->tri[i / 3], *e = ends[i % 3];
+            st = nsm_part_read_paired(p, inter->ipaired[i], acc[t[e[0]]], acc[t[e[1]]], d);
+        }
         if (st == NSM_OK && story)
             st = nsm_part_read_story(p, story, d);
         if (st == NSM_OK && !nsm_part_at_end(p))

@@ -410,7 +410,7 @@ static nsm_status within_point(const nsm_model *m, const nsm_sweep_design *d,
     if (st == NSM_OK && !(part = nsm_cli_part_new("sweep", m, o, (uint32_t)rank + 1,
                                                   (uint32_t)ranks, first, count)))
         st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
-    if (st == NSM_OK && nsm_cli_part_add(part, &acc, NULL, 1, NULL, NULL, 0, 0, events) != NSM_OK)
+    if (st == NSM_OK && nsm_cli_part_add(part, &acc, NULL, 1, NULL, NULL, NULL, 0, 0, events) != NSM_OK)
         st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
     nsm_cli_parts ps = {NULL, 0, 0, 0.0};
     st = gather_ranks(st, part, &ps, diag);
@@ -420,7 +420,8 @@ static nsm_status within_point(const nsm_model *m, const nsm_sweep_design *d,
                             p + 1, ps.n, ranks);
     if (rank == 0 && st == NSM_OK) {
         nsm_accum_reset(whole);
-        st = nsm_cli_parts_read(&ps, &m, 1, o->runs, &whole, NULL, 1, NULL, NULL, 0, 0, diag);
+        st = nsm_cli_parts_read(&ps, &m, 1, o->runs, &whole, NULL, 1, NULL, NULL, NULL, 0, 0,
+                                diag);
     }
     if (rank == 0 && st == NSM_OK)
         st = nsm_sweep_save_point(m, d, pt, whole, nsm_cli_parts_events(&ps), cf, work, diag);
