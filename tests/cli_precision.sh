@@ -116,6 +116,23 @@ check_that "compare A B --precision: a batch fewer misses the target" test "$wid
 check_that "compare A B --precision: the summary names the scenario" \
     grep -Eq "^Precision: target \+-1 percentage points met after $ns runs .*arm us_retrenchment\)$" "$work/s1.txt"
 
+# arms of two levers (--factorial): the interactions' pairs accumulate batch by batch with the
+# arms; the same count and bytes (interactions.csv too) for 1 and 2 threads and as a plain
+# comparison of as many
+fact_args=(compare tests/models/paths --levers push_f,calm_h --factorial --precision 0.02 --seed 5)
+for t in 1 2; do
+    "$NEASIM" "${fact_args[@]}" --threads "$t" --quiet --out "$work/f$t"
+done
+nf=$(manifest runs "$work/f1")
+check_that "compare --factorial --precision: met after more than one batch ($nf)" \
+    test "$nf,$(manifest precision_met "$work/f1")" = "3000,yes"
+check_that "compare --factorial --precision: the same bytes for 1 and 2 threads" same_bytes "$work/f1" "$work/f2"
+check_that "compare --factorial --precision: interactions.csv written, some distinguishable" \
+    grep -q ',yes,' "$work/f1/interactions.csv"
+"$NEASIM" compare tests/models/paths --levers push_f,calm_h --factorial --seed 5 --runs "$nf" --quiet --out "$work/fplain"
+check_that "compare --factorial --precision: the bytes of a plain comparison of as many" \
+    same_bytes "$work/f1" "$work/fplain"
+
 # refusals: usage errors without a file:line, saying what to give; nothing written
 for h in 0 0.5 -0.01 1 abc ''; do
     expect "run --precision '$h' refused" 64 \

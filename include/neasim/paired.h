@@ -97,5 +97,12 @@ nsm_status nsm_compare_run_pairs(const nsm_model *m, const nsm_arm *arms, int n_
                                  const nsm_run_config *config, nsm_accum **acc, int n_pairs,
                                  const int (*pairs)[2], nsm_paired **paired,
                                  nsm_run_stats *stats, nsm_diag *diag);
+/* nsm_compare_run_pairs in batches (compare --precision with arms of two levers), as
+** nsm_compare_run_batched. */
+nsm_status nsm_compare_run_pairs_batched(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                                         const nsm_run_config *config,
+                                         const nsm_batches *batches, nsm_accum **acc,
+                                         int n_pairs, const int (*pairs)[2], nsm_paired **paired,
+                                         nsm_run_stats *stats, nsm_diag *diag);
 
 #endif

@@ -147,6 +147,15 @@ int nsm_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((fo
 /* Runs that stop at a precision (cli/precision.c): replications in batches of
 ** NSM_CLI_PRECISION_BATCH, until every target's 95% half-width is at most h or `ceiling` (--runs;
 ** NSM_CLI_PRECISION_CEILING when not given) is reached. */
+/* The interactions of a comparison's arms of two levers, as its parts carry them: triple k is
+** tri[k] = {a, b, a+b} and ipaired[3k], [3k+1], [3k+2] accumulate its pairs (a, b), (a, a+b),
+** (b, a+b) (neasim/compare.h). NULL where a command has none. */
+typedef struct {
+    int n;
+    const int (*tri)[3];
+    nsm_paired *const *ipaired;
+} nsm_cli_interactions;
+
 enum { NSM_CLI_PRECISION_BATCH = 1000 };
 #define NSM_CLI_PRECISION_CEILING 1000000
 typedef struct {
@@ -164,6 +173,8 @@ typedef struct {
     uint64_t events;               /* under mpirun, rank 0: events of the batches' parts */
     nsm_story *story;              /* run --routes, --signposts under mpirun, rank 0: the
                                    ** batches' routes and signposts (borrowed; NULL without) */
+    const nsm_cli_interactions *inter; /* compare with arms a+b under mpirun, rank 0: the
+                                       ** interactions' totals (borrowed; NULL without) */
 } nsm_cli_precision;
 
 /* The targets of --precision-for LIST (NULL: every outcome at every report of def), into a new
@@ -224,15 +235,6 @@ nsm_part *nsm_cli_part_new(const char *kind, const nsm_model *m, const nsm_cli_o
 nsm_status nsm_cli_part_create(const char *kind, const nsm_model *m, const nsm_cli_options *o,
                                uint32_t shard, uint32_t n_shards, uint64_t first, uint64_t count,
                                const char *path, nsm_part **p, nsm_diag *d);
-/* The interactions of a comparison's arms of two levers, as its parts carry them: triple k is
-** tri[k] = {a, b, a+b} and ipaired[3k], [3k+1], [3k+2] accumulate its pairs (a, b), (a, a+b),
-** (b, a+b) (neasim/compare.h). NULL where a command has none. */
-typedef struct {
-    int n;
-    const int (*tri)[3];
-    nsm_paired *const *ipaired;
-} nsm_cli_interactions;
-
 /* Add the results of a slice, in the order nsm_cli_parts_read reads them, and seal the part:
 ** n_reals blocks of per-draw values (n_each doubles each), then acc[0..n_arms-1], then
 ** paired[1..n_arms-1] (paired may be NULL), then the interactions' paired accumulators (inter
@@ -253,6 +255,11 @@ int nsm_cli_finish_part(const char *command, nsm_status st, nsm_part *p, const c
 ** of compare A B ... in order. */
 nsm_status nsm_cli_part_check_scenario(const nsm_part *p, const nsm_model *const *models, int n,
                                        nsm_diag *d);
+/* The interactions' paired accumulators of part p (after its arms' PAIR sections) added into
+** inter's, each checked against the totals of its two arms, acc (NSM_ERR_INPUT naming the part
+** when damaged). NSM_OK at once when inter is NULL. */
+nsm_status nsm_cli_part_read_interactions(nsm_part *p, const nsm_cli_interactions *inter,
+                                          nsm_accum *const *acc, nsm_diag *d);
 /* Read every part into the totals: accumulators (and the story, when not NULL) added, and
 ** per-draw values (per_item doubles an item) placed at the part's items of reals[r]: reals[0]
 ** probabilities, reals[1] standard errors, a value no draw gives refused (NSM_ERR_INPUT naming the

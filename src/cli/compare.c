@@ -509,9 +509,9 @@ static void add_scenarios(nsm_manifest *mf, const nsm_model *const *models,
 }
 
 /* Every arm on common random numbers, with the pairs of the paired differences, (0, a), and of
-** the interactions, (a, b), (a, a+b), (b, a+b). */
-static nsm_status run_pairs(const nsm_comparison *cmp, const nsm_run_config *rc, results *res,
-                            nsm_run_stats *rs, nsm_diag *d)
+** the interactions, (a, b), (a, a+b), (b, a+b); in batches b (--precision), or in one go (NULL). */
+static nsm_status run_pairs(const nsm_comparison *cmp, const nsm_run_config *rc,
+                            const nsm_batches *b, results *res, nsm_run_stats *rs, nsm_diag *d)
 {
     int na = cmp->n_arms - 1, n = na + 3 * res->n_tri;
     int (*pairs)[2] = malloc(((size_t)n + 1) * sizeof *pairs);
@@ -531,7 +531,10 @@ static nsm_status run_pairs(const nsm_comparison *cmp, const nsm_run_config *rc,
             all[na + 3 * k + j] = res->ipaired[3 * k + j];
         }
     }
-    if (st == NSM_OK)
+    if (st == NSM_OK && b)
+        st = nsm_compare_run_pairs_batched(cmp->m, cmp->arms, cmp->n_arms, rc, b, res->acc, n,
+                                           (const int (*)[2])pairs, all, rs, d);
+    else if (st == NSM_OK)
         st = nsm_compare_run_pairs(cmp->m, cmp->arms, cmp->n_arms, rc, res->acc, n,
                                    (const int (*)[2])pairs, all, rs, d);
     free(pairs);
@@ -553,9 +556,6 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
                              uint64_t count, nsm_diag *d)
 {
     const nsm_model *m = cmp->m;
-    if (prec && res->n_tri)
-        return nsm_diag_error(d, NSM_ERR_USAGE, "--precision does not yet stop a comparison with "
-                              "arms of two levers (a+b, --factorial): give --runs instead");
     if (o->parts) {
         *rs = (nsm_run_stats){rc->threads > 0 ? rc->threads : omp_get_max_threads(), 0, 0,
                               o->parts->wall_seconds};
@@ -591,14 +591,12 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
     if (!prec)
         return models ? nsm_compare_models(models, cmp->arms, cmp->n_arms, rc, res->acc,
                                            res->paired, rs, d)
-                      : run_pairs(cmp, rc, res, rs, d);
-    /* --precision: whole batches of every arm against the first until the target (refused with
-    ** interactions: above) */
+                      : run_pairs(cmp, rc, NULL, res, rs, d);
+    /* --precision: whole batches of every arm (and the interactions' pairs) until the target */
     const nsm_batches b = {NSM_CLI_PRECISION_BATCH, nsm_cli_precision_enough, prec, 0, 1};
     nsm_status st = models ? nsm_compare_models_batched(models, cmp->arms, cmp->n_arms, rc, &b,
                                                         res->acc, res->paired, rs, d)
-                           : nsm_compare_run_batched(m, cmp->arms, cmp->n_arms, rc, &b, res->acc,
-                                                     res->paired, rs, d);
+                           : run_pairs(cmp, rc, &b, res, rs, d);
     if (st == NSM_OK)
         nsm_cli_precision_enough(prec); /* the last batch, which the rule did not see */
     return st;
@@ -643,7 +641,7 @@ static int precision_plan(const nsm_comparison *cmp, const nsm_cli_options *o, r
     for (int a = 0; a < cmp->n_arms; a++)
         names[a] = cmp->arms[a].name;
     *prec = (nsm_cli_precision){cmp->m, o->precision, o->runs, NULL, 0, res->acc, res->paired,
-                                cmp->n_arms, names, {0, -1, 0}, 0, 0, NULL};
+                                cmp->n_arms, names, {0, -1, 0}, 0, 0, NULL, NULL};
     return nsm_cli_precision_targets("compare", o->precision_for, cmp->m, &cmp->horizons,
                                      &prec->targets, &prec->n_targets);
 }
@@ -786,19 +784,20 @@ static int plan_write(void *ctx, nsm_cli_options *o)
 }
 
 /* --precision under mpirun: the targets and the empty totals, on every rank alike (prec, tot,
-** names: the caller frees them); 0, or the exit code of a bad --precision-for or of a+b arms,
-** said on every rank before any batch. *ready: NSM_ERR_NOMEM when the totals were not made. */
+** names: the caller frees them; inter, the caller's, names tot's interactions for prec); 0, or
+** the exit code of a bad --precision-for, said on every rank before any batch. *ready:
+** NSM_ERR_NOMEM when the totals were not made. */
 static int precise_plan(const compare_plan *cp, const nsm_cli_options *o, results *tot,
-                        const char ***names, nsm_cli_precision *prec, nsm_status *ready)
+                        nsm_cli_interactions *inter, const char ***names,
+                        nsm_cli_precision *prec, nsm_status *ready)
 {
     nsm_comparison cmp = {cp->m, cp->arms, cp->n_arms, NULL, NULL, cp->hz, NULL, 0, NULL, NULL};
     *names = calloc((size_t)cp->n_arms, sizeof **names);
     *ready = *names && !results_alloc(tot, cp->m, cp->arms, cp->n_arms, 0, &cp->hz)
                  ? NSM_OK : NSM_ERR_NOMEM;
     int code = *ready == NSM_OK ? precision_plan(&cmp, o, tot, *names, prec) : 0;
-    if (code == 0 && tot->n_tri)
-        code = nsm_cli_usage_error("compare", "--precision does not yet stop a comparison with "
-                                   "arms of two levers (a+b, --factorial): give --runs instead");
+    *inter = (nsm_cli_interactions){tot->n_tri, (const int (*)[3])tot->tri, tot->ipaired};
+    prec->inter = inter; /* the batches' parts carry the interactions' pairs too */
     return code;
 }
 
@@ -816,7 +815,8 @@ static int compare_slices(const nsm_model *m, const nsm_model *const *models, co
     nsm_cli_precision prec = {0};
     const char **names = NULL;
     nsm_status ready = NSM_OK;
-    int code = o->precision ? precise_plan(&cp, o, &tot, &names, &prec, &ready) : 0;
+    nsm_cli_interactions inter = {0, NULL, NULL};
+    int code = o->precision ? precise_plan(&cp, o, &tot, &inter, &names, &prec, &ready) : 0;
     if (code == 0)
         code = nsm_cli_slices_ranks(&s, o, o->precision ? &prec : NULL, ready);
     free(prec.targets);

@@ -175,6 +175,8 @@ static nsm_status add_parts(nsm_cli_precision *p, const nsm_cli_parts *ps, nsm_d
             st = nsm_part_read_accum(ps->part[k], p->acc[a], d);
         for (int a = 1; st == NSM_OK && p->paired && a < p->n_arms; a++)
             st = nsm_part_read_paired(ps->part[k], p->paired[a], p->acc[0], p->acc[a], d);
+        if (st == NSM_OK)
+            st = nsm_cli_part_read_interactions(ps->part[k], p->inter, p->acc, d);
         if (st == NSM_OK && p->story)
             st = nsm_part_read_story(ps->part[k], p->story, d);
         if (st == NSM_OK && !nsm_part_at_end(ps->part[k]))

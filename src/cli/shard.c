@@ -264,6 +264,19 @@ static nsm_status check_reals(const nsm_part *p, int r, const double *x, size_t 
     return NSM_OK;
 }
 
+nsm_status nsm_cli_part_read_interactions(nsm_part *p, const nsm_cli_interactions *inter,
+                                          nsm_accum *const *acc, nsm_diag *d)
+{
+    /* the pairs (a, b), (a, a+b), (b, a+b) of each triple {a, b, a+b} */
+    static const int ends[3][2] = {{0, 1}, {0, 2}, {1, 2}};
+    nsm_status st = NSM_OK;
+    for (int i = 0; st == NSM_OK && inter && i < 3 * inter->n; i++) {
+        const int *t = inter->tri[i / 3], *e = ends[i % 3];
+        st = nsm_part_read_paired(p, inter->ipaired[i], acc[t[e[0]]], acc[t[e[1]]], d);
+    }
+    return st;
+}
+
 nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *const *models,
                               int n_models, uint64_t total, nsm_accum **acc, nsm_paired **paired,
                               int n_arms, const nsm_cli_interactions *inter, nsm_story *story,
@@ -285,12 +298,8 @@ nsm_status nsm_cli_parts_read(const nsm_cli_parts *ps, const nsm_model *const *m
             st = nsm_part_read_accum(p, acc[a], d);
         for (int a = 1; st == NSM_OK && paired && a < n_arms; a++)
             st = nsm_part_read_paired(p, paired[a], acc[0], acc[a], d);
-        /* the pairs (a, b), (a, a+b), (b, a+b) of each triple {a, b, a+b} */
-        static const int ends[3][2] = {{0, 1}, {0, 2}, {1, 2}};
-        for (int i = 0; st == NSM_OK && inter && i < 3 * inter->n; i++) {
-            const int *t = inter->tri[i / 3], *e = ends[i % 3];
-            st = nsm_part_read_paired(p, inter->ipaired[i], acc[t[e[0]]], acc[t[e[1]]], d);
-        }
+        if (st == NSM_OK)
+            st = nsm_cli_part_read_interactions(p, inter, acc, d);
         if (st == NSM_OK && story)
             st = nsm_part_read_story(p, story, d);
         if (st == NSM_OK && !nsm_part_at_end(p))

@@ -85,7 +85,7 @@ static nsm_status precise(const nsm_cli_slicer *s, const nsm_cli_options *mine,
     if (nsm_cli_world_rank() == 0 && st == NSM_OK &&
         (!(ps->part = calloc(1, sizeof *ps->part)) ||
          !(p = nsm_cli_part_new(s->kind, s->m, &used, 1, 1, 0, used.runs)) ||
-         nsm_cli_part_add(p, prec->acc, prec->paired, prec->n_arms, NULL, prec->story, NULL,
+         nsm_cli_part_add(p, prec->acc, prec->paired, prec->n_arms, prec->inter, prec->story, NULL,
                           0, 0, prec->events) != NSM_OK))
         st = NSM_ERR_NOMEM;
     if (st == NSM_ERR_NOMEM && !all->error)

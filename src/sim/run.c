@@ -365,6 +365,16 @@ nsm_status nsm_compare_run_pairs(const nsm_model *m, const nsm_arm *arms, int n_
     return run_arms(&j, c, acc, paired, stats, diag);
 }
 
+nsm_status nsm_compare_run_pairs_batched(const nsm_model *m, const nsm_arm *arms, int n_arms,
+                                         const nsm_run_config *c, const nsm_batches *b,
+                                         nsm_accum **acc, int n_pairs, const int (*pairs)[2],
+                                         nsm_paired **paired, nsm_run_stats *stats,
+                                         nsm_diag *diag)
+{
+    const job j = {m, NULL, arms, n_arms, {n_pairs, pairs}, b, NULL};
+    return run_arms(&j, c, acc, paired, stats, diag);
+}
+
 /* Pairs (0, a) for every arm a >= 1; NULL when out of memory. */
 static int (*base_pairs(int n_pairs))[2]
 {
