@@ -134,6 +134,10 @@ for k in 1 2; do
     "$NEASIM" compare scenarios/baseline scenarios/us-retrenchment --runs 4 --threads 1 --quiet \
         --shard "$k/2" --out "$work/scpart-$k" >/dev/null 2>&1
 done
+for k in 1 2; do
+    "$NEASIM" compare tests/models/paths --levers push_f,calm_h --factorial --runs 10 --threads 1 \
+        --quiet --shard "$k/2" --out "$work/fpart-$k" >/dev/null 2>&1
+done
 "$NEASIM" run scenarios/backtest-2017 --runs 20 --threads 1 --quiet --out "$work/backtest" \
     >/dev/null 2>&1
 printf 'transitions:f:a>b,levers\n0.5,none\n1.5,double\n' > "$work/design.csv"
@@ -155,6 +159,8 @@ case_ sweep-shard out sweep tests/models/uncertain --lhs 3 --runs 5 --threads 1 
 case_ sweep-merge out merge "$work/swpart-1" "$work/swpart-2" --quiet
 case_ scenarios-shard out compare scenarios/baseline scenarios/us-retrenchment --runs 4 --threads 1 --quiet --shard 1/2
 case_ scenarios-merge out merge "$work/scpart-1" "$work/scpart-2" --quiet
+case_ factorial-merge out merge "$work/fpart-1" "$work/fpart-2" --quiet
+case_ factorial-precision out compare tests/models/paths --levers push_f,calm_h --factorial --precision 0.05 --runs 2000 --threads 1 --quiet
 case_ check say check scenarios/baseline
 case_ trace say trace scenarios/baseline --rep 2
 case_ score out score "$work/backtest" --observed scenarios/backtest-2017/observed.csv --quiet

@@ -60,7 +60,9 @@ static void test_closed_form(void **state)
     double mean = exp(-2 * x) + exp(-3 * x) - exp(-6 * x) - exp(-x);
     double second = (exp(-x) - exp(-2 * x)) + (exp(-3 * x) - exp(-6 * x));
     double se = sqrt((second - mean * mean) / RUNS);
-    nsm_difference r = nsm_interaction_outcome(m, &in, 0, last);
+    int64_t scratch[64];
+    assert_true(m->n_reports + 1 <= 64);
+    nsm_difference r = nsm_interaction_outcome(m, &in, 0, last, scratch);
     if (!(fabs(r.diff - mean) < 4 * se))
         fail_msg("interaction %.6f, closed form %.6f (se %.6f)", r.diff, mean, se);
     if (!(fabs(r.se / se - 1) < 0.03))

@@ -54,13 +54,15 @@ nsm_difference nsm_interaction_binary(const nsm_interaction_counts *c);
 /* The interaction of two levers on whether outcome o has occurred by report i, from the
 ** accumulators of the four arms (acc[0] base, [1] a, [2] b, [3] a+b) and the paired accumulators
 ** of every pair of them, pair[k][j] for k < j, each accumulated as (arm k, arm j)
-** (nsm_compare_run_pairs). All NaN when out of memory. */
+** (nsm_compare_run_pairs). scratch: the caller's room for m->n_reports + 1 counts, so that a
+** table of interactions allocates once and can say when memory ran out (it was allocated here,
+** and a failure came back as NaN, written as NA with exit 0). */
 typedef struct {
     const nsm_accum *acc[4];
     const nsm_paired *pair[4][4];
 } nsm_interaction_inputs;
 
 nsm_difference nsm_interaction_outcome(const nsm_model *m, const nsm_interaction_inputs *in,
-                                       int o, int i);
+                                       int o, int i, int64_t *scratch);
 
 #endif

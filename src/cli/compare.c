@@ -341,6 +341,12 @@ static void print_interactions(const nsm_comparison *cmp, uint64_t top)
     const nsm_horizons *hz = &cmp->horizons;
     if (cmp->n_interactions == 0 || hz->n == 0)
         return;
+    int64_t *s = malloc(((size_t)m->n_reports + 1) * sizeof *s);
+    if (!s) { /* interactions.csv, written, holds them */
+        fprintf(stderr, "%s compare: out of memory: the interactions are not printed\n",
+                nsm_cli_prog);
+        return;
+    }
     printf("\nInteractions: the change of both levers together minus the changes of each alone\n"
            "(a+b - a - b), in percentage points with its paired 95%% interval; 0: the levers' effects\n"
            "add up. Only those distinguishable from zero at some horizon:\n");
@@ -353,7 +359,7 @@ static void print_interactions(const nsm_comparison *cmp, uint64_t top)
             nsm_difference d[NSM_MAX_HORIZONS];
             int any = 0;
             for (int h = 0; h < hz->n; h++) {
-                d[h] = nsm_interaction_outcome(m, &in, o, hz->idx[h]);
+                d[h] = nsm_interaction_outcome(m, &in, o, hz->idx[h], s);
                 any |= d[h].lo > 0 || d[h].hi < 0;
             }
             if (!any)
@@ -378,6 +384,7 @@ static void print_interactions(const nsm_comparison *cmp, uint64_t top)
     if (listed == 0)
         printf("  none (%d pair%s of levers x %d outcome%s)\n", cmp->n_interactions,
                cmp->n_interactions == 1 ? "" : "s", m->n_outcomes, m->n_outcomes == 1 ? "" : "s");
+    free(s);
 }
 
 typedef struct {

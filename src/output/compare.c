@@ -259,6 +259,9 @@ static nsm_status write_interactions(nsm_csv *c, const nsm_comparison *cmp)
                                     NULL};
     const nsm_model *m = cmp->m;
     const nsm_horizons *hz = &cmp->horizons;
+    int64_t *s = malloc(((size_t)m->n_reports + 1) * sizeof *s);
+    if (!s)
+        return NSM_ERR_NOMEM;
     nsm_csv_header(c, H);
     for (int k = 0; k < cmp->n_interactions; k++) {
         const int *t = cmp->interactions[k];
@@ -267,7 +270,7 @@ static nsm_status write_interactions(nsm_csv *c, const nsm_comparison *cmp)
         nsm_arm_label(m, &cmp->arms[t[2]], label, sizeof label);
         for (int o = 0; o < m->n_outcomes; o++)
             for (int h = 0; h < hz->n; h++) {
-                nsm_difference d = nsm_interaction_outcome(m, &in, o, hz->idx[h]);
+                nsm_difference d = nsm_interaction_outcome(m, &in, o, hz->idx[h], s);
                 nsm_csv_text(c, cmp->arms[t[2]].name);
                 nsm_csv_text(c, cmp->arms[t[0]].name);
                 nsm_csv_text(c, cmp->arms[t[1]].name);
@@ -284,6 +287,7 @@ static nsm_status write_interactions(nsm_csv *c, const nsm_comparison *cmp)
                 nsm_csv_end_row(c);
             }
     }
+    free(s);
     return NSM_OK;
 }
 

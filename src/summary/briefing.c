@@ -97,12 +97,8 @@ nsm_difference nsm_interaction_binary(const nsm_interaction_counts *c)
 }
 
 nsm_difference nsm_interaction_outcome(const nsm_model *m, const nsm_interaction_inputs *in,
-                                       int o, int i)
+                                       int o, int i, int64_t *s)
 {
-    nsm_difference d = {NAN, NAN, NAN, NAN, NAN, NAN, NAN};
-    int64_t *s = malloc(((size_t)m->n_reports + 1) * sizeof *s);
-    if (!s)
-        return d;
     nsm_interaction_counts c = {(int64_t)nsm_accum_runs(in->acc[0]), {0}, {{0}}};
     for (int k = 0; k < 4; k++) {
         nsm_occurred_by(m, in->acc[k], o, s);
@@ -112,6 +108,5 @@ nsm_difference nsm_interaction_outcome(const nsm_model *m, const nsm_interaction
             c.both[k][j] = s[i];
         }
     }
-    free(s);
     return nsm_interaction_binary(&c);
 }
