@@ -2,7 +2,8 @@
 ** merge.c: `neasim merge PART... --out DIR`: the final tables from every slice that
 ** `--shard I/N` wrote (cli/shard.c).
 **
-** A merge runs the command that made the parts again, as recorded in them (scenario, options),
+** A merge runs the command that made the parts again, as recorded in them (scenario, or the
+** scenarios of compare A B ...; options; with --xlsx a workbook too, which a part never holds),
 ** with the simulation replaced by reading the parts in shard order: the tables are written by the
 ** same code from the same integers, so they are byte-identical to one run. Everything that would
 ** make that false is refused first: parts of another scenario, seed, options (the message names
@@ -159,9 +160,8 @@ static int check_parts(nsm_part **part, int n)
 }
 
 /* The recorded command, as argv: KIND SCENARIO... OPTIONS... --out DIR [--threads T] [--xlsx]
-** [--quiet]
-** (the scenarios one a line in the head: one, or those of compare A B ...). *text: the words'
-** storage, the head's scenarios and options, each line ended by a NUL. */
+** [--quiet] (the scenarios one a line in the head: one, or those of compare A B ...). *text:
+** the words' storage, the head's scenarios and options, each line ended by a NUL. */
 static char **command_of(const nsm_part_head *h, const char *out, const char *threads, int xlsx,
                          int quiet, char **text, int *argc)
 {
