@@ -160,6 +160,20 @@ expect "shard: needs --out" 64 "name its file with --out PART" -- run $T --shard
 expect "shard: 0/3 refused" 64 "--shard expects I/N" -- run $T --shard 0/3 --out "$work/x"
 expect "shard: 4/3 refused" 64 "--shard expects I/N" -- run $T --shard 4/3 --out "$work/x"
 expect "shard: text refused" 64 "--shard expects I/N" -- run $T --shard a/b --out "$work/x"
+# a part records the scenario folders one a line (and --design, --grid a line each), so that a
+# path holding a line break would come back from a merge as two: refused before anything runs
+nl="$work/line
+break"
+mkdir -p "$nl" && cp -r $T "$nl/two" && cp "$work/grid.csv" "$nl/grid.csv"
+expect "shard: a scenario folder with a line break in its path is refused" 64 \
+    "holds a line break: move or link it to a path without one" -- run "$nl/two" --shard 1/2 --out "$work/nl1"
+expect "shard: compare A B, the second so named, is refused" 64 "the path of '$nl/two'" -- \
+    compare $T "$nl/two" --shard 1/2 --out "$work/nl2"
+expect "shard: a --grid file so named is refused" 64 "the path of '$nl/grid.csv'" -- \
+    sweep tests/models/paths --grid "$nl/grid.csv" --runs 20 --shard 1/2 --out "$work/nl3"
+check_all "shard: ... and none of them wrote a part" \
+    '[ ! -e "$work/nl1" ] && [ ! -e "$work/nl2" ] && [ ! -e "$work/nl3" ]'
+expect "the same folder runs without --shard" 0 "" -- run "$nl/two" --runs 20 --quiet --out "$work/nl-run"
 expect "merge: needs --out" 64 "give the results folder with --out DIR" -- merge "$work/run.p1"
 expect "merge: needs parts" 64 "which parts" -- merge --out "$work/x"
 expect "merge: unknown option" 64 "unknown option '--runs'" -- merge --runs 3 "$work/run.p1" --out "$work/x"

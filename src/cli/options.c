@@ -135,6 +135,27 @@ static int precision_checks(const char *cmd, nsm_cli_options *o)
     return 0;
 }
 
+/* A part's head records the scenario folders one a line and the --design and --grid files as a
+** line each (cli/shard.c), as absolute paths, for the merge to give back: a path holding a line
+** break would come back as two. Refused before the simulation, with what to do; 0 when none does. */
+static int recordable_paths(const char *cmd, const nsm_cli_options *o)
+{
+    const char *named[3] = {o->design, o->grid, NULL};
+    for (int i = 0; i < o->n_scenarios + 2; i++) {
+        const char *path = i < o->n_scenarios ? o->scenarios[i] : named[i - o->n_scenarios];
+        if (!path)
+            continue;
+        char *abs = realpath(path, NULL); /* the path recorded; the given one if it has none */
+        int broken = strchr(abs ? abs : path, '\n') != NULL;
+        free(abs);
+        if (broken)
+            return nsm_cli_usage_error(cmd, "--shard records the path of '%s' in the part, a path "
+                                       "a line, and this one holds a line break: move or link it "
+                                       "to a path without one", path);
+    }
+    return 0;
+}
+
 /* Which options each command takes: r(un), c(ompare), s(weep). */
 static int allowed(int c, int kind)
 {
@@ -215,6 +236,8 @@ int nsm_cli_parse_options(int argc, char **argv, const char *cmd, const char *he
         nsm_diag_release(&d);
         if (bad)
             return EXIT_CANTCREAT;
+        if (recordable_paths(cmd, o))
+            return EXIT_USAGE;
     }
     if (o->outer && o->nominal)
         return nsm_cli_usage_error(cmd, "--outer draws the uncertain numbers; it cannot be "
