@@ -2,7 +2,8 @@
 # tests/cli_mpi_precision.sh: `mpirun -n K build/neasim-mpi run|compare ... --precision H` (issue
 # 13): for K = 1..4 ranks of 1 or 2 threads every output but manifest.csv is byte-identical to one
 # plain process's --precision run, stopping at the same count (target met, and ceiling reached;
-# with --routes --signposts too; compare with arms of two levers and compare A B too);
+# with --routes --signposts too; compare with arms of two levers, --precision-for interactions
+# and compare A B too);
 # a replication failing on one rank in a later batch ends every rank with the single-process
 # message, exit 70 and nothing written; Ctrl-C on mpirun (run and compare, with and without
 # --precision) stops every rank, says once that nothing was written, and leaves --out as it was.
@@ -72,6 +73,10 @@ ranks compare-paths -- compare tests/models/paths --levers all --precision 0.04 
 ranks factorial -- compare tests/models/paths --levers push_f,calm_h --factorial --precision 0.02 --seed 5
 check_that "factorial: met after 3000 runs, interactions.csv written" \
     [ "$(row "$work/factorial-plain" runs),$(row "$work/factorial-plain" precision_met),$(test -s "$work/factorial-4/interactions.csv" && echo w)" = "3000,yes,w" ]
+# --precision-for interactions: rank 0 applies the rule to the interactions of the totals too
+ranks interactions -- compare tests/models/interact --levers all --factorial --precision 0.02 --precision-for interactions --seed 5
+check_that "interactions: met after 4000 runs, the interaction named" \
+    [ "$(row "$work/interactions-plain" runs),$(row "$work/interactions-plain" precision_met),$(grep -c 'the interaction of double and triple)$' "$work/plain.out")" = "4000,yes,1" ]
 # whole scenarios: every scenario's batches split over the ranks alike
 ranks scenarios -- compare $S scenarios/us-retrenchment --precision 0.02 --seed 3
 check_that "scenarios: met after more than one batch ($(row "$work/scenarios-plain" runs))" \

@@ -133,6 +133,43 @@ check_that "compare --factorial --precision: interactions.csv written, some dist
 check_that "compare --factorial --precision: the bytes of a plain comparison of as many" \
     same_bytes "$work/f1" "$work/fplain"
 
+# --precision-for interactions: the targets hold for interactions.csv too. On tests/models/interact
+# (two levers on one transition; interaction 9.92 points at the horizon, closed form) the
+# interaction is the widest interval: 4,000 runs where the differences alone stop at 3,000
+int_args=(compare tests/models/interact --levers all --factorial --precision 0.02 --seed 5)
+for t in 1 2; do
+    "$NEASIM" "${int_args[@]}" --precision-for interactions --threads "$t" --out "$work/i$t" \
+        >"$work/i$t.txt"
+done
+"$NEASIM" "${int_args[@]}" --quiet --out "$work/idiff"
+ni=$(manifest runs "$work/i1")
+check_that "--precision-for interactions: met after 4000 runs, the differences alone after 3000 ($ni, $(manifest runs "$work/idiff"))" \
+    test "$ni,$(manifest precision_met "$work/i1"),$(manifest runs "$work/idiff")" = "4000,yes,3000"
+check_that "--precision-for interactions: the same bytes for 1 and 2 threads" same_bytes "$work/i1" "$work/i2"
+# widest_pp DIR: the widest (ci_high_pp - ci_low_pp) / 2 of interactions.csv
+widest_pp() {
+    awk -F, 'NR > 1 { w = ($10 - $9) / 2; if (w > m) m = w } END { print m + 0 }' "$1/interactions.csv"
+}
+check_that "--precision-for interactions: every half-width in interactions.csv <= 2 points ($(widest_pp "$work/i1"))" \
+    awk -v w="$(widest_pp "$work/i1")" 'BEGIN { exit !(w > 0 && w <= 2) }'
+"$NEASIM" compare tests/models/interact --levers all --factorial --seed 5 --runs $((ni - 1000)) --quiet \
+    --out "$work/ifewer"
+check_that "--precision-for interactions: a batch fewer leaves an interaction wider than 2 points ($(widest_pp "$work/ifewer"))" \
+    awk -v w="$(widest_pp "$work/ifewer")" 'BEGIN { exit !(w > 2) }'
+"$NEASIM" compare tests/models/interact --levers all --factorial --seed 5 --runs "$ni" --quiet --out "$work/iplain"
+check_that "--precision-for interactions: the bytes of a plain comparison of as many" \
+    same_bytes "$work/i1" "$work/iplain"
+check_that "--precision-for interactions: the summary names the interaction" \
+    grep -Eq "^Precision: target \+-2 percentage points met after 4000 runs \(widest 95% half-width 1\.[0-9]+ points: switched_on by 2026-01-01, the interaction of double and triple\)$" "$work/i1.txt"
+check_that "--precision-for interactions: the manifest too" \
+    grep -q '^precision_widest_at,"switched_on by 2026-01-01, the interaction of double and triple"' "$work/i1/manifest.csv"
+expect "--precision-for interactions: run has none" 64 \
+    "run: --precision-for interactions: only .compare. with arms of two levers \(a\+b, --factorial\) has interactions" \
+    -- run tests/models/interact --precision 0.02 --precision-for interactions --out "$work/bad"
+expect "--precision-for interactions: nor a comparison of single levers" 64 \
+    "compare: --precision-for interactions: only .compare. with arms of two levers" \
+    -- compare tests/models/interact --levers all --precision 0.02 --precision-for switched_on,interactions --out "$work/bad"
+
 # refusals: usage errors without a file:line, saying what to give; nothing written
 for h in 0 0.5 -0.01 1 abc ''; do
     expect "run --precision '$h' refused" 64 \

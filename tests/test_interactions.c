@@ -7,7 +7,8 @@
 **   I = -1 on rt < E <= 2rt, +1 on 3rt < E <= 6rt, 0 elsewhere, so
 **   E[I^2] = (e^-x - e^-2x) + (e^-3x - e^-6x).
 ** The estimate must lie within 4 of its standard errors of E[I], and its standard error within 3%
-** of sqrt(Var I / n) (n = 200,000).
+** of sqrt(Var I / n) (n = 200,000); the widest half-width that `--precision-for interactions`
+** stops on is that of the rows, and z times that standard error at the horizon.
 */
 #include "nsm_test.h"
 #include "nsm_model_test.h"
@@ -17,6 +18,7 @@
 
 #include "neasim/arms.h"
 #include "neasim/briefing.h"
+#include "neasim/precision.h"
 
 enum { RUNS = 200000 };
 
@@ -70,6 +72,19 @@ static void test_closed_form(void **state)
     assert_true(r.lo < mean && mean < r.hi);
     /* a sizeable interaction: the test means something */
     assert_true(mean > 0.09 && mean < 0.11);
+    /* --precision-for interactions: the widest half-width over the targets is that of the row
+    ** interactions.csv writes, and at the horizon z times the closed form's standard error */
+    const nsm_precision_target t[] = {{0, 1}, {0, last}};
+    nsm_precision_widest w = nsm_precision_interactions(m, &in, 1, t, 2);
+    nsm_difference early = nsm_interaction_outcome(m, &in, 0, 1, scratch);
+    double hw_early = (early.hi - early.lo) / 2, hw_last = (r.hi - r.lo) / 2;
+    assert_true(hw_early != hw_last);
+    assert_true(w.half_width == (hw_last > hw_early ? hw_last : hw_early));
+    assert_int_equal(w.target, hw_last > hw_early ? 1 : 0);
+    assert_int_equal(w.arm, 0);
+    if (!(fabs(hw_last / (1.959963984540054 * se) - 1) < 0.03))
+        fail_msg("half-width %.6g, closed form z se %.6g", hw_last, 1.959963984540054 * se);
+    assert_true(isnan(nsm_precision_interactions(m, &in, 1, t, 0).half_width));
     for (int a = 0; a < 4; a++)
         nsm_accum_free(acc[a]);
     for (int k = 0; k < 6; k++)

@@ -8,6 +8,7 @@
 #define NEASIM_PRECISION_H
 
 #include "neasim/accum.h"
+#include "neasim/briefing.h"
 #include "neasim/model.h"
 #include "neasim/paired.h"
 
@@ -36,5 +37,14 @@ nsm_precision_widest nsm_precision_run(const nsm_model *m, const nsm_accum *a,
 nsm_precision_widest nsm_precision_compare(const nsm_model *m, const nsm_accum *const *acc,
                                            nsm_paired *const *paired, int n_arms,
                                            const nsm_precision_target *targets, int n_targets);
+
+/* The interactions of two levers (`--precision-for interactions`): interaction k's estimate at
+** each target, from in[k] (briefing.h), its 95% half-width (ci_high_pp - ci_low_pp) / 2 of its row
+** in interactions.csv (in percentage points there). `arm` of the widest is the interaction's
+** index k. NaN (target -1) as above, or when memory runs out. */
+nsm_precision_widest nsm_precision_interactions(const nsm_model *m,
+                                                const nsm_interaction_inputs *in, int n_in,
+                                                const nsm_precision_target *targets,
+                                                int n_targets);
 
 #endif

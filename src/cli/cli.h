@@ -173,14 +173,21 @@ typedef struct {
     uint64_t events;               /* under mpirun, rank 0: events of the batches' parts */
     nsm_story *story;              /* run --routes, --signposts under mpirun, rank 0: the
                                    ** batches' routes and signposts (borrowed; NULL without) */
-    const nsm_cli_interactions *inter; /* compare with arms a+b under mpirun, rank 0: the
-                                       ** interactions' totals (borrowed; NULL without) */
+    const nsm_cli_interactions *inter; /* compare with arms a+b: the interactions' totals (under
+                                       ** mpirun, rank 0's; borrowed; NULL without) */
+    int interactions;       /* --precision-for interactions: the targets hold for the
+                            ** interactions of inter too */
+    int widest_interaction; /* widest.arm is then an interaction's index, not an arm's */
 } nsm_cli_precision;
 
 /* The targets of --precision-for LIST (NULL: every outcome at every report of def), into a new
-** array (free() it); 0, or an exit code after a message naming the bad item and what to give. */
+** array (free() it); 0, or an exit code after a message naming the bad item and what to give.
+** The item `interactions` sets *interactions (the targets hold for the interactions of two levers
+** too; alone, the targets are the default); a command without them passes NULL, and the item is
+** refused there. */
 int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model *m,
-                              const nsm_horizons *def, nsm_precision_target **targets, int *n);
+                              const nsm_horizons *def, nsm_precision_target **targets, int *n,
+                              int *interactions);
 /* The stopping rule (nsm_batches.enough): computes p->widest and p->met from the accumulators. */
 int nsm_cli_precision_enough(void *ctx);
 /* The manifest's precision_* rows; list: --precision-for as given, or what the default is. */

@@ -63,7 +63,9 @@ static const char COMPARE_HELP[] =
     "                      (default 1000000)\n"
     "      --precision-for LIST\n"
     "                      the differences H is for: OUTCOME (at every --horizons),\n"
-    "                      OUTCOME@YEARS or @YEARS (every outcome), separated by commas\n"
+    "                      OUTCOME@YEARS or @YEARS (every outcome), separated by commas;\n"
+    "                      `interactions` holds them for the interactions of two levers\n"
+    "                      too (a+b, --factorial)\n"
     "      --max-events N  a replication of more than N events fails (default 10000000)\n"
     "      --shard I/N     simulate only slice I of N of the replications (--outer: of the\n"
     "                      draws) and write a partial result to --out PART (neasim merge)\n"
@@ -397,6 +399,12 @@ typedef struct {
     nsm_paired **ipaired;       /* 3 per interaction */
 } results;
 
+/* r's interactions as a part carries them (cli/shard.c): the one place that names them so. */
+static nsm_cli_interactions interactions_of(const results *r)
+{
+    return (nsm_cli_interactions){r->n_tri, (const int (*)[3])r->tri, r->ipaired};
+}
+
 /* What a results_alloc that failed could not hold, said so that the analyst can act on it: with
 ** --outer, every draw's probability and standard error per arm, outcome and date (two doubles). */
 static nsm_status results_nomem(nsm_diag *d, const nsm_model *m, int n_arms, uint64_t draws,
@@ -572,8 +580,7 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
         uint64_t total = o->outer ? o->outer
                          : prec && o->parts->n ? nsm_part_head_of(o->parts->part[0])->count
                          : o->runs;
-        const nsm_cli_interactions inter = {res->n_tri, (const int (*)[3])res->tri,
-                                            res->ipaired};
+        const nsm_cli_interactions inter = interactions_of(res);
         nsm_status st = nsm_cli_parts_read(o->parts, models ? models : &m, models ? cmp->n_arms
                                            : 1, total, res->acc, res->paired, cmp->n_arms, &inter,
                                            NULL, reals, o->outer ? 2 : 0, per_draw(cmp), d);
@@ -641,16 +648,20 @@ static nsm_status run_arms(const nsm_comparison *cmp, const nsm_model *const *mo
 }
 
 /* With --precision: the targets (default: every outcome at every horizon of the briefing) and the
-** rule's view of the results; 0 or an exit code after a message. */
+** rule's view of the results, their interactions named by *inter (the caller's, which outlives
+** prec); 0 or an exit code after a message. */
 static int precision_plan(const nsm_comparison *cmp, const nsm_cli_options *o, results *res,
-                          const char **names, nsm_cli_precision *prec)
+                          const char **names, nsm_cli_interactions *inter,
+                          nsm_cli_precision *prec)
 {
     for (int a = 0; a < cmp->n_arms; a++)
         names[a] = cmp->arms[a].name;
+    *inter = interactions_of(res);
     *prec = (nsm_cli_precision){cmp->m, o->precision, o->runs, NULL, 0, res->acc, res->paired,
-                                cmp->n_arms, names, {0, -1, 0}, 0, 0, NULL, NULL};
+                                cmp->n_arms, names, {0, -1, 0}, 0, 0, NULL, inter, 0, 0};
     return nsm_cli_precision_targets("compare", o->precision_for, cmp->m, &cmp->horizons,
-                                     &prec->targets, &prec->n_targets);
+                                     &prec->targets, &prec->n_targets,
+                                     res->n_tri > 0 ? &prec->interactions : NULL);
 }
 
 static int compare(const nsm_model *m, const nsm_model *const *models, const char *dropped,
@@ -663,6 +674,7 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
     nsm_run_stats rs = {0, 0, 0, 0.0};
     results res = {0};
     nsm_cli_precision prec = {0};
+    nsm_cli_interactions inter = {0, NULL, NULL}; /* prec's view of res's interactions */
     /* Caught from before the staging folder exists until it is committed or removed. */
     nsm_cli_catch_sigint(1);
     nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, o->hz, NULL, 0, NULL, NULL};
@@ -672,7 +684,8 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
                         ? NSM_OK
                         : results_nomem(&d, m, n_arms, names && mf ? o->outer : 0, &cmp.horizons);
     int code = EXIT_OK;
-    if (st == NSM_OK && o->precision && (code = precision_plan(&cmp, o, &res, names, &prec)) != 0)
+    if (st == NSM_OK && o->precision &&
+        (code = precision_plan(&cmp, o, &res, names, &inter, &prec)) != 0)
         st = NSM_ERR_USAGE; /* said by precision_plan; nothing on disk yet */
     if (st == NSM_OK)
         st = nsm_outdir_begin(dest, &staging, &d);
@@ -772,7 +785,7 @@ static nsm_status part_of(void *ctx, const nsm_cli_options *o, uint64_t first, u
                                                 count)))
         st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     const double *reals[2] = {res.outer.p, res.outer.se};
-    const nsm_cli_interactions inter = {res.n_tri, (const int (*)[3])res.tri, res.ipaired};
+    const nsm_cli_interactions inter = interactions_of(&res);
     if (st == NSM_OK)
         st = nsm_cli_part_add(*p, res.acc, res.paired, n_arms, &inter, NULL, reals,
                               o->outer ? 2 : 0, (size_t)count * per_draw(&cmp), rs->events);
@@ -802,10 +815,8 @@ static int precise_plan(const compare_plan *cp, const nsm_cli_options *o, result
     *names = calloc((size_t)cp->n_arms, sizeof **names);
     *ready = *names && !results_alloc(tot, cp->m, cp->arms, cp->n_arms, 0, &cp->hz)
                  ? NSM_OK : NSM_ERR_NOMEM;
-    int code = *ready == NSM_OK ? precision_plan(&cmp, o, tot, *names, prec) : 0;
-    *inter = (nsm_cli_interactions){tot->n_tri, (const int (*)[3])tot->tri, tot->ipaired};
-    prec->inter = inter; /* the batches' parts carry the interactions' pairs too */
-    return code;
+    /* the batches' parts carry the interactions' pairs too (prec->inter) */
+    return *ready == NSM_OK ? precision_plan(&cmp, o, tot, *names, inter, prec) : 0;
 }
 
 /* --shard (simulate and write a part), or under mpirun every rank's slice and rank 0 writes;

@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "neasim/compare.h"
 #include "neasim/engine.h"
+#include "neasim/precision.h"
 
 static int outcome_index(const nsm_model *m, const char *name)
 {
@@ -75,10 +77,28 @@ static int add_item(const char *cmd, const nsm_model *m, char *item, const nsm_h
     return 0;
 }
 
+/* The item `interactions`, unless the scenario has an outcome of that name (which it then names,
+** as it did before the word meant anything): 1 after setting *flag, 0 for any other item, or -1
+** after a message when the command has no interactions (flag NULL). */
+static int interactions_item(const char *cmd, const nsm_model *m, const char *item, int *flag)
+{
+    if (strcmp(item, "interactions") != 0 || outcome_index(m, item) >= 0)
+        return 0;
+    if (!flag) {
+        nsm_cli_usage_error(cmd, "--precision-for interactions: only `compare` with arms of two "
+                            "levers (a+b, --factorial) has interactions");
+        return -1;
+    }
+    *flag = 1;
+    return 1;
+}
+
 int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model *m,
-                              const nsm_horizons *def, nsm_precision_target **targets, int *n)
+                              const nsm_horizons *def, nsm_precision_target **targets, int *n,
+                              int *interactions)
 {
     *n = 0;
+    int others = 0; /* items other than `interactions` */
     size_t items = 1;
     for (const char *p = list ? list : ""; *p; p++)
         items += *p == ',';
@@ -95,12 +115,24 @@ int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model
         code = add_item(cmd, m, buf, def, *targets, n);
     char *save = NULL;
     for (char *it = list ? strtok_r(buf, ",", &save) : NULL; it && !code;
-         it = strtok_r(NULL, ",", &save))
-        code = add_item(cmd, m, it, def, *targets, n);
+         it = strtok_r(NULL, ",", &save)) {
+        int word = interactions_item(cmd, m, it, interactions);
+        if (word < 0)
+            code = EXIT_USAGE;
+        else if (!word) {
+            code = add_item(cmd, m, it, def, *targets, n);
+            others++;
+        }
+    }
+    if (!code && list && !others && interactions && *interactions) { /* the default's targets */
+        buf[0] = '\0';
+        code = add_item(cmd, m, buf, def, *targets, n);
+    }
     free(buf);
     if (!code && *n == 0 && list)
         code = nsm_cli_usage_error(cmd, "--precision-for names nothing: give OUTCOME, "
-                                   "OUTCOME@YEARS or @YEARS, separated by commas");
+                                   "OUTCOME@YEARS or @YEARS, separated by commas%s",
+                                   interactions ? " (and interactions)" : "");
     else if (!code && *n == 0 && m->n_outcomes == 0)
         code = nsm_cli_usage_error(cmd, "--precision aims at outcomes, and scenario '%s' has "
                                    "none (outcomes.csv)", m->name);
@@ -111,6 +143,23 @@ int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model
     return code;
 }
 
+/* The widest of the interactions at the targets: their inputs as interactions.csv reads them. */
+static nsm_precision_widest widest_interaction(const nsm_cli_precision *p)
+{
+    const nsm_cli_interactions *in = p->inter;
+    nsm_comparison cmp = {p->m, NULL, p->n_arms, (const nsm_accum *const *)p->acc, p->paired,
+                          {0}, NULL, in->n, in->tri, in->ipaired};
+    nsm_interaction_inputs *inputs = malloc((size_t)in->n * sizeof *inputs);
+    nsm_precision_widest w = {(double)NAN, -1, 0}; /* out of memory: not met, as not yet */
+    if (inputs) {
+        for (int k = 0; k < in->n; k++)
+            inputs[k] = nsm_comparison_interaction(&cmp, k);
+        w = nsm_precision_interactions(p->m, inputs, in->n, p->targets, p->n_targets);
+    }
+    free(inputs);
+    return w;
+}
+
 int nsm_cli_precision_enough(void *ctx)
 {
     nsm_cli_precision *p = ctx;
@@ -118,11 +167,20 @@ int nsm_cli_precision_enough(void *ctx)
     p->widest = p->n_arms > 1 ? nsm_precision_compare(p->m, acc, p->paired, p->n_arms, p->targets,
                                                       p->n_targets)
                               : nsm_precision_run(p->m, acc[0], p->targets, p->n_targets);
+    p->widest_interaction = 0;
+    if (p->interactions && p->inter && p->inter->n > 0 && !isnan(p->widest.half_width)) {
+        nsm_precision_widest wi = widest_interaction(p);
+        if (isnan(wi.half_width) || wi.half_width > p->widest.half_width) {
+            p->widest = wi;
+            p->widest_interaction = 1;
+        }
+    }
     p->met = p->widest.half_width <= p->h; /* NaN: not yet */
     return p->met;
 }
 
-/* "alliance_in_crisis by 2030-01-01" (and ", arm a+b" in a comparison). */
+/* "alliance_in_crisis by 2030-01-01" (and ", arm a+b" in a comparison, or ", the interaction of
+** a and b"). */
 static void where(const nsm_cli_precision *p, char *buf, size_t n)
 {
     const nsm_precision_widest *w = &p->widest;
@@ -131,6 +189,13 @@ static void where(const nsm_cli_precision *p, char *buf, size_t n)
         return;
     }
     const nsm_precision_target *t = &p->targets[w->target];
+    if (p->widest_interaction) {
+        const int *tri = p->inter->tri[w->arm];
+        snprintf(buf, n, "%s by %s, the interaction of %s and %s",
+                 p->m->outcomes[t->outcome].name, p->m->report_date[t->report],
+                 p->arm_names[tri[0]], p->arm_names[tri[1]]);
+        return;
+    }
     snprintf(buf, n, "%s by %s%s%s", p->m->outcomes[t->outcome].name, p->m->report_date[t->report],
              p->arm_names ? ", arm " : "", p->arm_names ? p->arm_names[w->arm] : "");
 }

@@ -532,11 +532,11 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
     if ((code = nsm_cli_load(o.scenario, &m, o.quiet)) != EXIT_OK)
         return code;
     nsm_cli_precision prec = {m, o.precision, o.runs, NULL, 0, NULL, NULL, 1, NULL,
-                              {0, -1, 0}, 0, 0, NULL, NULL};
+                              {0, -1, 0}, 0, 0, NULL, NULL, 0, 0};
     code = nsm_cli_horizons("run", &o, m);
     if (code == EXIT_OK && o.precision)
         code = nsm_cli_precision_targets("run", o.precision_for, m, &o.hz, &prec.targets,
-                                         &prec.n_targets);
+                                         &prec.n_targets, NULL);
     char defdest[NSM_NAME_MAX + 16];
     snprintf(defdest, sizeof defdest, "results/%s", m->name);
     const char *dest = o.out ? o.out : defdest;

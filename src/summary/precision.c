@@ -1,7 +1,8 @@
 /*
 ** precision.c: the widest 95% interval half-width over a list of targets (precision.h), from the
 ** same functions the tables use (nsm_wilson for outcomes.csv, nsm_difference_outcome for
-** differences.csv), so that a target the run says it met is met in the tables.
+** differences.csv, nsm_interaction_outcome for interactions.csv), so that a target the run says
+** it met is met in the tables.
 */
 #include <math.h>
 #include <stdlib.h>
@@ -49,5 +50,22 @@ nsm_precision_widest nsm_precision_compare(const nsm_model *m, const nsm_accum *
                                                       1, t[k].report);
             ok = widen(&w, (d.hi - d.lo) / 2, k, a);
         }
+    return ok ? w : UNDEFINED;
+}
+
+nsm_precision_widest nsm_precision_interactions(const nsm_model *m,
+                                                const nsm_interaction_inputs *in, int n_in,
+                                                const nsm_precision_target *t, int n_targets)
+{
+    nsm_precision_widest w = {-1.0, -1, 0};
+    int64_t *scratch = malloc(((size_t)m->n_reports + 1) * sizeof *scratch);
+    int ok = scratch && n_targets > 0;
+    for (int k = 0; ok && k < n_in; k++)
+        for (int j = 0; ok && j < n_targets; j++) {
+            nsm_difference d = nsm_interaction_outcome(m, &in[k], t[j].outcome, t[j].report,
+                                                       scratch);
+            ok = widen(&w, (d.hi - d.lo) / 2, j, k);
+        }
+    free(scratch);
     return ok ? w : UNDEFINED;
 }
