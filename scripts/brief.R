@@ -356,6 +356,50 @@ start_item <- function(start, named, onset) {
                     if (many) " respectively", ".")))
 }
 
+# The levers of an arm: "a+b" is a and b.
+arm_levers <- function(arm) strsplit(arm, "+", fixed = TRUE)[[1]]
+
+# Rows of effects (best: each arm's largest help; or the largest changes, or harms) with the rows of
+# arms of several levers that are exactly a row of an arm of some of their levers (the same
+# outcome, difference and intervals: the levers added change nothing there, as on common random
+# numbers a lever that touches none of the outcome's processes does) folded into that row, the
+# arm's of fewest levers: a factorial comparison otherwise fills "the levers that matter most" with
+# one lever's effect told once for every combination that holds it. list(rows = the rows left,
+# with = for each of them, the arms folded into it).
+same_as_part <- function(rows) {
+    cols <- intersect(c("outcome", "difference_pp", "ci_low_pp", "ci_high_pp", "judgment_q05_pp",
+                        "judgment_q95_pp"), names(rows))
+    key <- do.call(paste, c(unname(as.list(rows[cols])), sep = "\r"))
+    lev <- lapply(rows$arm, arm_levers)
+    n <- lengths(lev)
+    into <- rep(NA_integer_, nrow(rows))
+    for (i in which(n > 1)) {
+        part <- which(key == key[i] & n < n[i] &
+                      vapply(lev, function(l) all(l %in% lev[[i]]), TRUE))
+        if (length(part)) into[i] <- part[order(n[part])][1]
+    }
+    kept <- which(is.na(into))
+    list(rows = rows[kept, , drop = FALSE],
+         with = lapply(kept, function(k) rows$arm[which(into == k)]))
+}
+
+# ", and exactly as much with Equitable burden sharing, U.S. posture review or both added": what
+# same_as_part folded into arm (nothing when none). Every combination of the other levers: said
+# as such; otherwise the arms are named.
+added_phrase <- function(arm, folded) {
+    if (length(folded) == 0) return("")
+    mine <- arm_levers(arm)
+    extra <- lapply(folded, function(a) setdiff(arm_levers(a), mine))
+    others <- unique(unlist(extra))
+    every <- length(folded) == 2^length(others) - 1 && length(others) <= 2
+    if (every && length(others) == 1)
+        return(paste0(", and exactly as much with ", arm_label(others, 1000), " added"))
+    if (every)
+        return(paste0(", and exactly as much with ", arm_label(others[1], 1000), ", ",
+                      arm_label(others[2], 1000), " or both added"))
+    paste0(", and exactly as much in ", and_list(arm_label(folded, 1000)))
+}
+
 # Sentences on the levers: each lever's largest help (the top ones first), the outcomes no lever
 # helps, side effects (distinguishable harm) and interactions.
 summary_levers <- function(b) {
@@ -380,13 +424,19 @@ summary_levers <- function(b) {
     if (nrow(good) > 0) {
         best <- good[order(good$help, decreasing = TRUE), , drop = FALSE]
         best <- best[!duplicated(best$arm), , drop = FALSE]
+        # with arms of several levers: each combination that adds nothing told with its part
+        same <- same_as_part(best)
+        best <- same$rows
+        folded <- unlist(same$with)
+        with <- stats::setNames(same$with, best$arm)
         shown <- best[seq_len(min(4, nrow(best))), , drop = FALSE]
         phr <- vapply(seq_len(nrow(shown)), function(i)
-            paste0(arm_label(shown$arm[i], 1000), " ", effect_phrase(shown[i, ], w)), "")
+            paste0(arm_label(shown$arm[i], 1000), " ", effect_phrase(shown[i, ], w),
+                   added_phrase(shown$arm[i], with[[shown$arm[i]]])), "")
         out <- c(out, list(tags$li(paste0(say$top, when, ", ",
                                           "95% Monte Carlo interval): ", paste(phr, collapse = "; "),
                                           "."))))
-        rest <- setdiff(unique(l$arm), shown$arm)
+        rest <- setdiff(unique(l$arm), c(shown$arm, folded))
         weak <- setdiff(rest, best$arm)
         # the other levers that help, each told as those above, with its interval (a bare
         # "-7.1 pp" gave no way to tell a sure help from a lucky one)
@@ -395,7 +445,8 @@ summary_levers <- function(b) {
                 say$also,
                 paste(vapply(intersect(best$arm, setdiff(rest, weak)), function(a) {
                     r <- best[best$arm == a, , drop = FALSE][1, ]
-                    paste0(arm_label(a, 1000), " ", effect_phrase(r, w)) }, ""), collapse = "; "),
+                    paste0(arm_label(a, 1000), " ", effect_phrase(r, w),
+                           added_phrase(a, with[[a]])) }, ""), collapse = "; "),
                 "."))))
         if (length(weak) > 0)
             out <- c(out, list(tags$li(paste0(say$none, when, say$from,
@@ -405,9 +456,11 @@ summary_levers <- function(b) {
     moved <- l[l$dist & l$dir == "none", , drop = FALSE]
     if (nrow(moved) > 0) {
         moved <- moved[order(abs(moved$difference_pp), decreasing = TRUE), , drop = FALSE]
-        moved <- moved[seq_len(min(4, nrow(moved))), , drop = FALSE]
+        same <- same_as_part(moved)
+        moved <- same$rows[seq_len(min(4, nrow(same$rows))), , drop = FALSE]
         phr <- vapply(seq_len(nrow(moved)), function(i)
-            paste0(arm_label(moved$arm[i], 1000), " ", effect_phrase(moved[i, ], w)), "")
+            paste0(arm_label(moved$arm[i], 1000), " ", effect_phrase(moved[i, ], w),
+                   added_phrase(moved$arm[i], same$with[[i]])), "")
         out <- c(out, list(tags$li(paste0(
             if (nrow(good) > 0) "On outcomes with no better direction, the largest changes ("
             else "The largest changes (", when, ", 95% Monte Carlo interval): ",
@@ -421,9 +474,11 @@ summary_levers <- function(b) {
                                           and_list(q(nsm_label(orphan))), " ", when, "."))))
     harm <- l[l$dist & l$help < 0 & l$dir != "none", , drop = FALSE]
     if (nrow(harm) > 0) {
-        harm <- harm[order(harm$help), , drop = FALSE][seq_len(min(3, nrow(harm))), , drop = FALSE]
+        same <- same_as_part(harm[order(harm$help), , drop = FALSE])
+        harm <- same$rows[seq_len(min(3, nrow(same$rows))), , drop = FALSE]
         phr <- vapply(seq_len(nrow(harm)), function(i)
-            paste0(arm_label(harm$arm[i], 1000), " ", effect_phrase(harm[i, ], w)), "")
+            paste0(arm_label(harm$arm[i], 1000), " ", effect_phrase(harm[i, ], w),
+                   added_phrase(harm$arm[i], same$with[[i]])), "")
         out <- c(out, list(tags$li(paste0(say$harm, when, "): ",
                                           paste(phr, collapse = "; "), "."))))
     }

@@ -253,7 +253,9 @@ def lever_lines(d, page, labels, check):
         table = rows(d + "/arms.csv")
         check(table and "changes" in table[0], "levers: arms.csv has no column changes")
         for arm, changes in _by_arm(table).items():
-            got = lines.get(lever_label.get(arm, arm).replace("_", " ").lower(), [])
+            # an arm of several levers ("a+b", a factorial comparison) is their labels joined
+            label = " + ".join(lever_label.get(x, x) for x in arm.split("+"))
+            got = lines.get(label.replace("_", " ").lower(), [])
             check(len(got) == len(changes), "levers: %s shows %d changes, arms.csv has %d" % (arm, len(got), len(changes)))
             for line, r in zip(got, changes):
                 raw = re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", line)
@@ -863,7 +865,8 @@ def numbers(d):
     # with its interval (it said "Larger Seoul contributions (“USFK cut ...”, -8.6 pp)"); the
     # sentences' check below reads their numbers against briefing.csv. Clauses are split at "; "
     # outside parentheses, where a judgment range has its own "; ".
-    phrase = r".+? (lowers|raises) “[^”]+” by [0-9.]+ points \([0-9.]+ to [0-9.]+(; judgment [^()]+)?\)"
+    phrase = (r".+? (lowers|raises) “[^”]+” by [0-9.]+ points \([0-9.]+ to [0-9.]+(; judgment [^()]+)?\)"
+              r"(, and exactly as much (with .+ added|in .+))?")
     for item in p.items:
         if item.startswith("Also helping"):
             for part in re.split(r"; (?![^()]*\))", item.split(": ", 1)[-1].rstrip(".")):
@@ -885,6 +888,8 @@ def numbers(d):
                 lever, verb, outcome, size, lo, hi = m.groups()
             found = [r for r in b if float(r["horizon_years"]) == hmax and r["outcome_label"] == outcome
                      and lever.strip().endswith(r["arm_label"])]
+            # of a factorial comparison's arms, "A + B" ends as B does: the arm of that label
+            found = [r for r in found if lever.strip() == r["arm_label"]] or found
             ok = len(found) == 1
             rest = ""
             if ok:
@@ -914,12 +919,56 @@ def numbers(d):
             check(ok, "summary: '%s%s' is not briefing.csv's" % (m.group(0), rest))
             said += 1
     check(said >= 3, "summary: only %d effects stated in sentences" % said)
+    exactly_as_much(p, b, hmax, check)
     check(judged in (0, said), "summary: %d of %d effects with a judgment range" % (judged, said))
     lever_lines(d, page, labels, check)
     figure_levers(d, page, b, check)
     forest(d, page, labels, b, check)
     start_shares(d, p, labels, check)
     return check.done()
+
+
+def exactly_as_much(p, b, hmax, check):
+    """A factorial comparison's summary tells an effect once for the arm of fewest levers that has
+    it: "NCG lowers “X” by 43.4 points (42.7 to 44.1), and exactly as much with A, B or both
+    added" (or "with A added", or "in ARM and ARM"). Each arm so named must have, in briefing.csv,
+    the same difference and interval on that outcome as the arm the sentence names."""
+    levers = lambda label: frozenset(label.split(" + "))
+    by = {}
+    for r in b:
+        if float(r["horizon_years"]) == hmax:
+            by[(levers(r["arm_label"]), r["outcome_label"])] = r
+    numbers = lambda r: (r["difference_pp"], r["ci_low_pp"], r["ci_high_pp"])
+    # no effect told twice, once for an arm and again for an arm that adds levers to it
+    told = [(levers(m.group(1)), m.group(2), m.group(3)) for item in p.items
+            for m in re.finditer(r"(?:^|: |; )([^;:]+?) (?:lowers|raises) “([^”]+)” by ([^;]*?\))",
+                                 item)]
+    for a, o, n in told:
+        twice = [" + ".join(sorted(x)) for x, o2, n2 in told if o2 == o and n2 == n and a < x]
+        check(not twice, "summary: %s's effect on “%s” (%s) told again for %s" % (
+            " + ".join(sorted(a)), o, n, twice))
+    clause = re.compile(r"(?:^|: |; )([^;:]+?) (?:lowers|raises) “([^”]+)” by [^;]*?\)"
+                        r", and exactly as much (?:with (.+?) added|in (.+?))(?=; |\.$)")
+    for item in p.items:
+        for m in clause.finditer(item):
+            arm, outcome, added, named = m.groups()
+            mine = [k for k in by if k == (levers(arm), outcome)]
+            if not check(len(mine) == 1, "summary: '%s' names no one arm of briefing.csv" % m.group(0)):
+                continue
+            base = mine[0][0]
+            if added:
+                two = re.fullmatch(r"(.+), (.+) or both", added)
+                parts = [frozenset([two.group(1)]), frozenset([two.group(2)]),
+                         frozenset([two.group(1), two.group(2)])] if two else [frozenset([added])]
+                arms = [base | x for x in parts]
+            else:
+                arms = [levers(a) for a in re.split(r", | and ", named)]
+            for a in arms:
+                r = by.get((a, outcome))
+                check(r is not None and numbers(r) == numbers(by[(base, outcome)]),
+                      "summary: '%s': %s has %s on “%s” in briefing.csv, not %s" % (
+                          m.group(0)[:60], " + ".join(sorted(a)), numbers(r) if r else "no row",
+                          outcome, numbers(by[(base, outcome)])))
 
 
 def levers(d):

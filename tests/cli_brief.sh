@@ -116,6 +116,24 @@ sed -n 's/^FAIL /FAIL brief numbers (--outer): /p' "$work/numbers-outer.log"
 check_that "compare --outer: the brief's numbers are the CSV files' ($(tail -1 "$work/numbers-outer.log"))" \
     grep -q ', 0 failed$' "$work/numbers-outer.log"
 
+# a factorial comparison (3 levers, 7 arms): the numbers again, and each lever's effect told once,
+# not again for every combination that holds it and changes nothing more on that outcome (NCG
+# institutionalised's 43 points on extended deterrence were told four times, one of them for all
+# three levers); "and exactly as much with ... added" says which arms share it, checked against
+# briefing.csv (tests/brief_check.py exactly_as_much); the combinations' rows of "What each lever
+# changes" are read by their levers' labels joined
+dir="$work/factorial"
+"$NEASIM" compare scenarios/baseline --levers equitable_burden_sharing,us_posture_review,ncg_institutionalized \
+    --factorial --runs 2000 --seed 5 --out "$dir" --quiet
+{ Rscript scripts/figures.R "$dir" && Rscript scripts/brief.R "$dir"; } > "$work/render-factorial.log" 2>&1
+check_that "compare --factorial: figures and brief render" test -s "$dir/brief.html"
+python3 tests/brief_check.py numbers "$dir" > "$work/numbers-factorial.log" 2>&1
+sed -n 's/^FAIL /FAIL brief numbers (--factorial): /p' "$work/numbers-factorial.log"
+check_that "compare --factorial: the brief's numbers are the CSV files', no effect told twice ($(tail -1 "$work/numbers-factorial.log"))" \
+    grep -q ', 0 failed$' "$work/numbers-factorial.log"
+check_that "compare --factorial: the summary says which combinations add nothing" \
+    grep -q 'and exactly as much with Equitable burden sharing, U.S. posture review before any cut or both added' "$dir/brief.html"
+
 # a comparison of scenarios (compare A B C): the brief and every figure speak of scenarios, not of
 # levers, effects or side effects (the brief named "US retrenchment" a lever and its +33 points on
 # a USFK cut a side effect: tests/brief_check.py scenarios), its title says what is compared, and
