@@ -305,6 +305,34 @@ PY
 check_that "run summary: no state paragraph when no state outcome holds at the start" \
     eval '! grep -q "count every run that is in the condition" "$work/runsum.txt"'
 
+# --- a factorial comparison's arms of several levers, too long for the column, are cut lever by
+# lever: every row names a different arm (one cut of the whole printed "Equitable burden sharing
+# + U.S. posture re..." for both a+b and a+b+c), each lever's part is the start of its label, and
+# the rows stay within the column
+"$NEASIM" compare scenarios/baseline --levers equitable_burden_sharing,us_posture_review,ncg_institutionalized \
+    --factorial --runs 1000 --seed 5 --horizons 2,10 --out "$work/fac" >"$work/fac.txt" 2>&1
+check_that "factorial printed: every arm's row names a different arm, cut lever by lever" python3 - "$work/fac.txt" <<'PY'
+import re, sys
+labels = ["Equitable burden sharing", "U.S. posture review before any cut", "NCG institutionalised"]
+text = open(sys.argv[1], encoding="utf-8").read()
+ok, seen = True, 0
+for block in text.split("\n\n"):
+    rows = re.findall(r"^  [0-9]+\. (.+?) +(?:helps|hurts|changes)\*? ", block, re.M)
+    names = []
+    for r in rows:
+        parts = r.split(" + ")
+        # each part the start of one lever's label (whole, or cut with "..."), in lever order
+        which = [next((k for k, l in enumerate(labels)
+                       if p == l or (p.endswith("...") and l.startswith(p[:-3]))), None) for p in parts]
+        ok = ok and None not in which and which == sorted(which) and len(r) <= 45
+        names.append(tuple(which))
+    ok = ok and len(names) == len(set(names))
+    seen += sum(len(x) == 3 for x in names)
+if not (ok and seen >= 2):
+    print("    rows:", re.findall(r"^  [0-9]+\. .{45}", text, re.M)[:8])
+sys.exit(0 if ok and seen >= 2 else 1)
+PY
+
 expect "run summary: one replication is '1 run'" 0 "^two_state: 1 run in " -- \
     run tests/models/two_state --runs 1 --out "$work/one"
 expect "compare: one replication is '1 run'" 0 "^known_levers: 4 arms x 1 run in " -- \

@@ -182,6 +182,54 @@ static void print_baseline_row(const nsm_comparison *cmp, int o, int lw, int w,
     printf("\n");
 }
 
+/* Arm `arm`'s label in at most `width` columns. An arm of several levers too long for it is cut
+** lever by lever, each keeping its share of the columns (a shorter lever its whole label, the
+** rest shared out), so that "Equitable burden sharing + U.S. posture review before any cut" and
+** the same plus "+ NCG institutionalised" do not both come out as "Equitable burden sharing +
+** U.S. posture re...", as one cut of the whole made them; the full labels are in the line that
+** names the best lever, briefing.csv and labels.csv. Too many levers for a share of 4 columns
+** each: one cut of the whole. */
+enum { SHARED_MAX = 16 }; /* more levers than fit 4 columns each in ARM_COLUMN_MAX */
+
+static void arm_cell(const nsm_model *m, const nsm_arm *arm, int width, char *buf, size_t n)
+{
+    nsm_arm_label(m, arm, buf, n);
+    const int k = arm->n_levers, room = width - 3 * (k - 1); /* " + " between levers */
+    if (nsm_text_width(buf) <= width || k < 2 || k > SHARED_MAX || room < 4 * k) {
+        nsm_text_fit(buf, width);
+        return;
+    }
+    int share[SHARED_MAX], left = room, open = k;
+    for (int j = 0; j < k; j++)
+        share[j] = -1; /* -1: not yet given its columns */
+    for (int again = 1; again;) { /* the levers that fit in an equal share take what they need */
+        again = 0;
+        for (int j = 0; j < k; j++) {
+            const nsm_lever *lv = &m->levers[arm->levers[j]];
+            int need = nsm_text_width(nsm_label_or_name(lv->label, lv->name));
+            if (share[j] < 0 && need <= left / open) {
+                share[j] = need;
+                left -= need;
+                open--;
+                again = 1;
+            }
+        }
+    }
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int j = 0; j < k && len < n; j++) {
+        const nsm_lever *lv = &m->levers[arm->levers[j]];
+        char part[1024];
+        snprintf(part, sizeof part, "%s", nsm_label_or_name(lv->label, lv->name));
+        if (share[j] < 0) { /* the cut ones share what is left, the first the odd columns */
+            share[j] = left / open + (j == 0 ? left % open : 0);
+            nsm_text_fit(part, share[j]);
+        }
+        int w = snprintf(buf + len, n - len, "%s%s", j ? " + " : "", part);
+        len = w < 0 ? n : len + (size_t)w;
+    }
+}
+
 /* Arm a's verdict on outcome o by the last horizon; when its change is not distinguishable there,
 ** the verdict at the latest horizon where it is, marked (*early = 1). */
 static nsm_verdict verdict_of(const nsm_comparison *cmp, int a, int o, const nsm_difference *last,
@@ -223,14 +271,14 @@ static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw,
             continue;
         char label[1024], line[1100], verdict[16];
         int early;
-        nsm_arm_label(m, &cmp->arms[a], label, sizeof label);
         nsm_verdict v = verdict_of(cmp, a, o, &last[a - 1], &early);
         any_early |= early;
         snprintf(verdict, sizeof verdict, "%s%s", v == NSM_VERDICT_UNCLEAR ? ""
                  : v == NSM_VERDICT_HELPS ? aw->helps : v == NSM_VERDICT_HURTS ? aw->hurts
                  : nsm_verdict_name(v), early ? "*" : "");
-        snprintf(line, sizeof line, "%d. %s", ++shown % 1000000, label);
-        nsm_text_fit(line, lw); /* in columns: labels are free UTF-8 text */
+        int rank = ++shown % 1000000, at = snprintf(NULL, 0, "%d. ", rank);
+        arm_cell(m, &cmp->arms[a], lw - at, label, sizeof label); /* in columns: UTF-8 text */
+        snprintf(line, sizeof line, "%d. %s", rank, label);
         printf("  ");
         nsm_text_pad(stdout, line, lw);
         printf(" %-8s", verdict);
