@@ -163,6 +163,13 @@ check_that "--precision-for interactions: the summary names the interaction" \
     grep -Eq "^Precision: target \+-2 percentage points met after 4000 runs \(widest 95% half-width 1\.[0-9]+ points: switched_on by 2026-01-01, the interaction of double and triple\)$" "$work/i1.txt"
 check_that "--precision-for interactions: the manifest too" \
     grep -q '^precision_widest_at,"switched_on by 2026-01-01, the interaction of double and triple"' "$work/i1/manifest.csv"
+expect "--precision-for interactions@YEARS: the dates are the other items'" 64 \
+    "'interactions' takes no date: .* give e.g. @1,interactions" \
+    -- compare tests/models/interact --levers all --factorial --precision 0.02 --precision-for interactions@1 --out "$work/bad"
+expect "--precision-for @YEARS,interactions: those dates for both" 0 "" \
+    -- compare tests/models/interact --levers all --factorial --precision 0.05 --precision-for @0.5,interactions --quiet --out "$work/iat"
+check_that "--precision-for @YEARS,interactions: the manifest records the list" \
+    grep -q '^precision_for,"@0.5,interactions"' "$work/iat/manifest.csv"
 expect "--precision-for interactions: run has none" 64 \
     "run: --precision-for interactions: only .compare. with arms of two levers \(a\+b, --factorial\) has interactions" \
     -- run tests/models/interact --precision 0.02 --precision-for interactions --out "$work/bad"
