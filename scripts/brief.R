@@ -708,9 +708,58 @@ summary_ranking <- function(b, s, points, cols) {
     list(tags$li(lead, tags$ul(items)))
 }
 
+# How many runs, with `--precision H`: what the runs were added until, whether it was met, and the
+# widest interval at the end, in the scenario's words (the manifest's precision_* rows; its
+# precision_widest_at is "OUTCOME by DATE", then ", arm ARM" or ", the interaction of A and B"
+# in a comparison). Without --precision the header's "N runs" is all there is to say. The C
+# summary line says the same in names: cli/precision.c.
+summary_precision <- function(b) {
+    m <- b$manifest
+    target <- suppressWarnings(as.numeric(nsm_get(m, "precision_target", NA)))
+    if (is.na(target)) return(NULL)
+    num <- function(k) suppressWarnings(as.numeric(nsm_get(m, k, NA)))
+    f <- function(x) format(x, big.mark = ",", scientific = FALSE, trim = TRUE)
+    pts <- function(x) sprintf("\u00b1%s percentage point%s", format(100 * x, trim = TRUE),
+                               if (isTRUE(all.equal(100 * x, 1))) "" else "s")
+    what <- nsm_get(m, "precision_for", "")
+    what <- if (startsWith(what, "every outcome at every horizon")) {
+        if (b$words$scenarios) "every difference between the scenarios, on every outcome at every horizon"
+        else "every lever's effect on every outcome at every horizon"
+    } else if (startsWith(what, "every outcome")) "every outcome's probability at every date of the summary"
+    else if (what == "interactions")
+        "every lever's effect and every interaction of two levers, on every outcome at every horizon"
+    else paste0("the targets of --precision-for ", what)
+    at <- nsm_get(m, "precision_widest_at", "")
+    g <- regmatches(at, regexec(paste0("^([^ ]+) by ([0-9]{4}-[0-9]{2}-[0-9]{2})",
+                                       "(, arm (.+)|, the interaction of (.+) and (.+))?$"), at))[[1]]
+    on <- if (length(g)) paste0(q(nsm_label(g[2])), " by ", nsm_day(g[3]))
+    where <- if (length(g) == 0) NULL
+             else if (nzchar(g[5])) paste0(if (b$words$scenarios) "how " else "the effect of ",
+                                           arm_label(g[5], 1000),
+                                           if (b$words$scenarios) " differs" , " on ", on)
+             else if (nzchar(g[6])) paste0("the interaction of ", arm_label(g[6], 1000), " and ",
+                                           arm_label(g[7], 1000), " on ", on)
+             else on
+    widest <- num("precision_widest_half_width")
+    said <- if (is.na(widest)) "" else paste0(
+        "; the widest at the end, ", sprintf("\u00b1%.2f points", 100 * widest),
+        if (!is.null(where)) paste0(", is ", where))
+    runs <- f(num("runs"))
+    tags$li(paste0(
+        "Runs: added in batches of ", f(num("precision_batch")), " until ", what,
+        " had a 95% Monte Carlo interval of at most ", pts(target), " (--precision ",
+        format(target, trim = TRUE), "): ",
+        if (identical(nsm_get(m, "precision_met", ""), "yes"))
+            paste0("met after ", runs, " runs", if (b$words$scenarios) " per scenario"
+                   else if (!is.null(b$arm)) " per arm", said, ".")
+        else paste0("NOT met: the ceiling of ", runs, " runs came first", said,
+                    ". Those intervals are wider than asked: run more (--runs) or accept a ",
+                    "larger --precision.")))
+}
+
 brief_summary <- function(b) {
     items <- c(summary_outcomes(b), summary_levers(b), summary_tornado(b), summary_sobol(b),
-               summary_sweep(b))
+               summary_sweep(b), list(summary_precision(b)))
     if (length(items) == 0) return(NULL)
     div(class = "summary", tags$h2("In brief"), tags$ul(items))
 }

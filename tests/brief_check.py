@@ -9,6 +9,8 @@
   brief_check.py story DIR         check the routes and signposts sentences ("what to watch")
                                    against DIR/routes.csv and DIR/signposts.csv (a run with
                                    --routes --signposts)
+  brief_check.py precision DIR     check the "Runs:" sentence of a --precision run or comparison
+                                   against DIR/manifest.csv (none without --precision)
   brief_check.py ranking DIR       check the rank regression sentences of an LHS or design sweep's
                                    brief against a rank regression of DIR/sweep.csv done here
 
@@ -971,6 +973,47 @@ def exactly_as_much(p, b, hmax, check):
                           outcome, numbers(by[(base, outcome)])))
 
 
+def precision(d):
+    """With --precision, the summary's "Runs: ..." item against manifest.csv's precision_* rows:
+    the target in points, met after the runs used or NOT met at the ceiling, the widest half-width
+    at the end to two decimals and where (the outcome's label, the date, the arm's or the
+    interaction's levers' labels); without --precision, no such item."""
+    page = open(d + "/brief.html", encoding="utf-8").read()
+    p = Cells()
+    p.feed(page)
+    check = Checks("precision")
+    m = {r["key"]: r["value"] for r in rows(d + "/manifest.csv")}
+    labels = {(r["kind"], r["name"]): r["label"] for r in rows(d + "/labels.csv")}
+    items = [i for i in p.items if i.startswith("Runs: ")]
+    if "precision_target" not in m:
+        check(not items, "precision: a 'Runs:' item without --precision: %s" % items)
+        return check.done()
+    if not check(len(items) == 1, "precision: %d 'Runs:' items, not one" % len(items)):
+        return check.done()
+    it = items[0]
+    h = 100 * float(m["precision_target"])
+    check(re.search(r"at most ±%s percentage points? \(--precision %s\)" % (
+        re.escape("%g" % h), re.escape(m["precision_target"])), it),
+        "precision: the target ±%g points not said: '%s'" % (h, it))
+    runs = "{:,}".format(int(m["runs"]))
+    said = ("met after %s runs" % runs) if m["precision_met"] == "yes" else \
+        ("NOT met: the ceiling of %s runs came first" % runs)
+    check(said in it, "precision: '%s' not said: '%s'" % (said, it))
+    w = "±%.2f points" % (100 * float(m["precision_widest_half_width"]))
+    check(w in it, "precision: the widest, %s, not said: '%s'" % (w, it))
+    g = re.fullmatch(r"(\S+) by (\d{4}-\d\d-\d\d)(?:, arm (.+)|, the interaction of (\S+) and (\S+))?",
+                     m["precision_widest_at"])
+    if check(g, "precision: precision_widest_at '%s' unread" % m["precision_widest_at"]):
+        lever = lambda a: " + ".join(labels.get(("lever", x), labels.get(("scenario", x), x))
+                                     for x in a.split("+"))
+        want = "“%s” by " % labels[("outcome", g.group(1))]
+        check(want in it, "precision: the widest's outcome %s not said: '%s'" % (want, it))
+        for a in (g.group(3), g.group(4), g.group(5)):
+            if a:
+                check(lever(a) in it, "precision: the widest's arm %s not said: '%s'" % (lever(a), it))
+    return check.done()
+
+
 def levers(d):
     """The lever lines alone (lever_lines), for a brief rendered without figures."""
     return one_part(d, "levers", lambda d, page, p, labels, check: lever_lines(d, page, labels, check))
@@ -1307,5 +1350,7 @@ if __name__ == "__main__":
         sys.exit(0 if scenario_words(sys.argv[2]) else 1)
     elif sys.argv[1] == "story":
         sys.exit(0 if story(sys.argv[2]) else 1)
+    elif sys.argv[1] == "precision":
+        sys.exit(0 if precision(sys.argv[2]) else 1)
     elif sys.argv[1] == "ranking":
         sys.exit(0 if ranking(sys.argv[2]) else 1)

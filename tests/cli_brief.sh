@@ -179,6 +179,24 @@ brief_case story-state story "signposts (state outcome)" \
     "signposts of a state held at the start: told as onsets" \
     run scenarios/formal-alignment --routes --signposts --runs 2000 --seed 1
 
+# --precision: the summary says what the runs were added until, whether it was met, and the widest
+# interval at the end and where, in the scenario's words, as manifest.csv's precision_* rows have
+# it (the brief said "N runs" as if chosen by hand); a ceiling reached says NOT met; the targets
+# of --precision-for interactions, the interaction named (tests/brief_check.py precision)
+brief_case prec-compare precision "precision (compare, met)" \
+    "compare --precision: the brief says the target, met after the runs used, and the widest" \
+    compare scenarios/baseline --levers all --precision 0.03 --seed 3
+brief_case prec-run precision "precision (run, ceiling)" \
+    "run --precision at its ceiling: the brief says NOT met, and the widest" \
+    run scenarios/baseline --precision 0.005 --runs 3000 --seed 3
+brief_case prec-interactions precision "precision (interactions)" \
+    "compare --precision-for interactions: the brief names the interaction that was widest" \
+    compare tests/models/interact --levers all --factorial --precision 0.02 --precision-for interactions --seed 5
+check_that "compare --precision-for interactions: the brief names the interaction" \
+    grep -q 'is the interaction of Twice as fast and Three times as fast on' "$work/prec-interactions/brief.html"
+brief_case no-prec precision "precision (none)" \
+    "without --precision: no sentence on it" compare tests/models/interact --levers all --runs 500 --seed 5
+
 # a run whose first finding names a state outcome that most runs start in (formal-alignment's
 # Russia-China-DPRK coordination, 70% at the start): the finding must say so, as it says the
 # share of every onset it names, and the outcomes table marks it with that share
