@@ -82,19 +82,19 @@ static int add_item(const char *cmd, const nsm_model *m, char *item, const nsm_h
 ** after a message when the command has no interactions (flag NULL). */
 static int interactions_item(const char *cmd, const nsm_model *m, const char *item, int *flag)
 {
-    if (outcome_index(m, "interactions") >= 0)
-        return 0;
-    if (strncmp(item, "interactions@", 13) == 0) {
-        nsm_cli_usage_error(cmd, "--precision-for: 'interactions' takes no date: it holds the "
-                            "dates of the other items (or of the default) for the interactions "
-                            "too; give e.g. @%s,interactions", item + 13);
-        return -1;
-    }
-    if (strcmp(item, "interactions") != 0)
+    const int word = strcmp(item, "interactions") == 0,
+              dated = strncmp(item, "interactions@", 13) == 0;
+    if ((!word && !dated) || outcome_index(m, "interactions") >= 0)
         return 0;
     if (!flag) {
         nsm_cli_usage_error(cmd, "--precision-for interactions: only `compare` with arms of two "
                             "levers (a+b, --factorial) has interactions");
+        return -1;
+    }
+    if (dated) {
+        nsm_cli_usage_error(cmd, "--precision-for: 'interactions' takes no date: it holds the "
+                            "dates of the other items (or of the default) for the interactions "
+                            "too; give e.g. @%s,interactions", item + 13);
         return -1;
     }
     *flag = 1;
