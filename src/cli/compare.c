@@ -216,13 +216,15 @@ static void arm_cell(const nsm_model *m, const nsm_arm *arm, int width, char *bu
         }
     }
     size_t len = 0;
+    int odd = left % open; /* the cut ones share what is left, the first of them the odd columns */
     buf[0] = '\0';
     for (int j = 0; j < k && len < n; j++) {
         const nsm_lever *lv = &m->levers[arm->levers[j]];
         char part[1024];
         snprintf(part, sizeof part, "%s", nsm_label_or_name(lv->label, lv->name));
-        if (share[j] < 0) { /* the cut ones share what is left, the first the odd columns */
-            share[j] = left / open + (j == 0 ? left % open : 0);
+        if (share[j] < 0) {
+            share[j] = left / open + odd;
+            odd = 0;
             nsm_text_fit(part, share[j]);
         }
         int w = snprintf(buf + len, n - len, "%s%s", j ? " + " : "", part);
