@@ -105,32 +105,33 @@ sed -n 's/^FAIL /FAIL brief numbers: /p' "$work/numbers.log"
 check_that "the brief's numbers are the CSV files' ($(tail -1 "$work/numbers.log"))" \
     grep -q ', 0 failed$' "$work/numbers.log"
 
+# numbers_case NAME WHAT NEASIM_ARGS...: the folder $work/NAME of `neasim NEASIM_ARGS`, its figures
+# and brief, and tests/brief_check.py numbers on it (figures needed: the lever forest is checked)
+numbers_case() {
+    local name=$1 what=$2 dir="$work/$1"
+    shift 2
+    "$NEASIM" "$@" --out "$dir" --quiet
+    { Rscript scripts/figures.R "$dir" && Rscript scripts/brief.R "$dir"; } > "$work/render-$name.log" 2>&1
+    check_that "$what: figures and brief render" test -s "$dir/brief.html"
+    python3 tests/brief_check.py numbers "$dir" > "$work/numbers-$name.log" 2>&1
+    sed -n "s/^FAIL /FAIL brief numbers ($what): /p" "$work/numbers-$name.log"
+    check_that "$what: the brief's numbers are the CSV files' ($(tail -1 "$work/numbers-$name.log"))" \
+        grep -q ', 0 failed$' "$work/numbers-$name.log"
+}
+
 # compare --outer: the same checks of the numbers, the outcomes table's intervals being those of the
 # mean over the draws (uncertainty.csv's mean_ci_low and mean_ci_high)
-dir="$work/outer"
-"$NEASIM" compare scenarios/baseline --levers all --outer 6 --runs 200 --seed 1 --out "$dir" --quiet
-{ Rscript scripts/figures.R "$dir" && Rscript scripts/brief.R "$dir"; } > "$work/render-outer.log" 2>&1
-check_that "compare --outer: figures and brief render" test -s "$dir/brief.html"
-python3 tests/brief_check.py numbers "$dir" > "$work/numbers-outer.log" 2>&1
-sed -n 's/^FAIL /FAIL brief numbers (--outer): /p' "$work/numbers-outer.log"
-check_that "compare --outer: the brief's numbers are the CSV files' ($(tail -1 "$work/numbers-outer.log"))" \
-    grep -q ', 0 failed$' "$work/numbers-outer.log"
+numbers_case outer "compare --outer" compare scenarios/baseline --levers all --outer 6 --runs 200 --seed 1
 
 # a factorial comparison (3 levers, 7 arms): the numbers again, and each lever's effect told once,
 # not again for every combination that holds it and changes nothing more on that outcome (NCG
 # institutionalised's 43 points on extended deterrence were told four times, one of them for all
 # three levers); "and exactly as much with ... added" says which arms share it, checked against
-# briefing.csv (tests/brief_check.py exactly_as_much); the combinations' rows of "What each lever
-# changes" are read by their levers' labels joined
+# briefing.csv (tests/brief_check.py exactly_as_much: no effect told twice); the combinations'
+# rows of "What each lever changes" are read by their levers' labels joined
+numbers_case factorial "compare --factorial" compare scenarios/baseline \
+    --levers equitable_burden_sharing,us_posture_review,ncg_institutionalized --factorial --runs 2000 --seed 5
 dir="$work/factorial"
-"$NEASIM" compare scenarios/baseline --levers equitable_burden_sharing,us_posture_review,ncg_institutionalized \
-    --factorial --runs 2000 --seed 5 --out "$dir" --quiet
-{ Rscript scripts/figures.R "$dir" && Rscript scripts/brief.R "$dir"; } > "$work/render-factorial.log" 2>&1
-check_that "compare --factorial: figures and brief render" test -s "$dir/brief.html"
-python3 tests/brief_check.py numbers "$dir" > "$work/numbers-factorial.log" 2>&1
-sed -n 's/^FAIL /FAIL brief numbers (--factorial): /p' "$work/numbers-factorial.log"
-check_that "compare --factorial: the brief's numbers are the CSV files', no effect told twice ($(tail -1 "$work/numbers-factorial.log"))" \
-    grep -q ', 0 failed$' "$work/numbers-factorial.log"
 check_that "compare --factorial: the summary says which combinations add nothing" \
     grep -q 'and exactly as much with Equitable burden sharing, U.S. posture review before any cut or both added' "$dir/brief.html"
 
