@@ -4,7 +4,8 @@
 ** libcsv parses RFC 4180 but reports no positions. So the bytes are fed to csv_parse one at a
 ** time while we track the line and column of each: a field starts at the first byte after a
 ** delimiter or a line end (spaces before it skipped, as libcsv skips them), and a callback
-** during a byte means that the field or row ended at that byte.
+** during a byte means that the field or row ended at that byte. The feeder that does it
+** (nsmi_feeder, table_csv.h) also parses a table read a row at a time (table_stream.c).
 */
 #include <csv.h>
 #include <stdlib.h>
@@ -134,100 +135,89 @@ nsm_status nsmi_text_error(const nsm_table *t, int line, int column, unsigned ch
 
 /* ---- CSV ---- */
 
-typedef struct {
-    nsm_table *t;
-    int cap_rows, cap_cells;
-    nsm_row row;        /* the row being read */
-    nsmi_position pos;  /* of the byte being fed */
-    nsm_cell start;     /* position of the field being read */
-    int in_field;       /* the field being read has started */
-    int row_started;
-    int ended;          /* a callback ran during this byte */
-    int nomem;
-} feeder;
-
-static int push_cell(feeder *f, nsm_cell c)
-{
-    if (f->row.n_cells == f->cap_cells) {
-        int cap = f->cap_cells ? 2 * f->cap_cells : 8;
-        nsm_cell *p = realloc(f->row.cells, (size_t)cap * sizeof *p);
-        if (!p)
-            return -1;
-        f->row.cells = p;
-        f->cap_cells = cap;
-    }
-    f->row.cells[f->row.n_cells++] = c;
-    return 0;
-}
-
-static int push_row(feeder *f)
-{
-    nsm_table *t = f->t;
-    if (t->n_rows == f->cap_rows) {
-        int cap = f->cap_rows ? 2 * f->cap_rows : 16;
-        nsm_row *p = realloc(t->rows, (size_t)cap * sizeof *p);
-        if (!p)
-            return -1;
-        t->rows = p;
-        f->cap_rows = cap;
-    }
-    f->row.line = f->row.cells[0].line;
-    t->rows[t->n_rows++] = f->row;
-    return 0;
-}
-
 static void drop_row(nsm_row *r)
 {
     for (int i = 0; i < r->n_cells; i++)
         free(r->cells[i].text);
     free(r->cells);
+    *r = (nsm_row){0, 0, NULL};
 }
 
-static void on_field(void *s, size_t len, void *data)
+int nsmi_feeder_init(nsmi_feeder *f)
 {
-    feeder *f = data;
+    *f = (nsmi_feeder){.pos = {1, 1, 0}};
+    return csv_init(&f->p, CSV_OPTIONS) == 0 ? 0 : -1;
+}
+
+void nsmi_feeder_free(nsmi_feeder *f)
+{
+    drop_row(&f->row);
+    csv_free(&f->p);
+}
+
+nsm_row nsmi_feeder_take(nsmi_feeder *f)
+{
+    nsm_row r = f->row;
+    f->row = (nsm_row){0, 0, NULL};
+    f->cap_cells = 0;
+    f->row_done = 0;
+    return r;
+}
+
+void nsmi_feeder_drop(nsmi_feeder *f)
+{
+    nsm_row r = nsmi_feeder_take(f);
+    drop_row(&r);
+}
+
+static void on_field(void *text, size_t len, void *data)
+{
+    nsmi_feeder *f = data;
     f->ended = 1;
     if (f->nomem)
         return;
+    if (f->row.n_cells == f->cap_cells) {
+        int cap = f->cap_cells ? 2 * f->cap_cells : 8;
+        nsm_cell *p = realloc(f->row.cells, (size_t)cap * sizeof *p);
+        if (!p) {
+            f->nomem = 1;
+            return;
+        }
+        f->row.cells = p;
+        f->cap_cells = cap;
+    }
     nsm_cell c = f->start;
     c.text = malloc(len + 1);
-    if (!c.text || push_cell(f, c) != 0) {
-        free(c.text);
+    if (!c.text) {
         f->nomem = 1;
         return;
     }
     if (len)
-        memcpy(c.text, s, len);
+        memcpy(c.text, text, len);
     c.text[len] = '\0';
+    f->row.cells[f->row.n_cells++] = c;
 }
 
-static int all_empty(const nsm_row *r)
-{
-    for (int i = 0; i < r->n_cells; i++)
-        if (r->cells[i].text[0])
-            return 0;
-    return 1;
-}
-
+/* A row that is all empty is left out, as a spreadsheet's blank line. */
 static void on_row(int c, void *data)
 {
     (void)c;
-    feeder *f = data;
+    nsmi_feeder *f = data;
     f->ended = 1;
     f->row_started = 0;
-    int keep = !f->nomem && !all_empty(&f->row);
-    if (keep && push_row(f) != 0) {
-        f->nomem = 1;
-        keep = 0;
+    int empty = 1;
+    for (int i = 0; i < f->row.n_cells; i++)
+        empty &= !f->row.cells[i].text[0];
+    if (f->nomem || empty) {
+        nsmi_feeder_drop(f);
+        return;
     }
-    if (!keep)
-        drop_row(&f->row);
-    f->row = (nsm_row){0, 0, NULL};
-    f->cap_cells = 0;
+    f->row.line = f->row.cells[0].line;
+    f->row_done = 1;
 }
 
 /* Spaces before a field, and line ends between rows, belong to no field. */
-static void maybe_begin_field(feeder *f, unsigned char b)
+static void maybe_begin_field(nsmi_feeder *f, unsigned char b)
 {
     if (f->in_field || b == ' ' || b == '\t')
         return;
@@ -236,6 +226,34 @@ static void maybe_begin_field(feeder *f, unsigned char b)
     f->start = (nsm_cell){NULL, f->pos.line, f->pos.column, b == '"', NULL};
     f->in_field = 1;
     f->row_started = 1;
+}
+
+int nsmi_feed(nsmi_feeder *f, unsigned char b)
+{
+    maybe_begin_field(f, b);
+    f->ended = 0;
+    if (csv_parse(&f->p, &b, 1, on_field, on_row, f) != 1 || f->nomem)
+        return -1;
+    if (f->ended)
+        f->in_field = 0;
+    nsmi_position_advance(&f->pos, b);
+    return 0;
+}
+
+nsm_status nsmi_feed_end(nsmi_feeder *f, const nsm_table *t, nsm_diag *d)
+{
+    if (!f->in_field) /* "a," at the end of the file: an empty last field */
+        f->start = (nsm_cell){NULL, f->pos.line, f->pos.column, 0, NULL};
+    if (csv_fini(&f->p, on_field, on_row, f) != 0)
+        return nsmi_csv_unterminated(t, &f->start, d);
+    return f->nomem ? NSM_ERR_NOMEM : NSM_OK;
+}
+
+nsm_status nsmi_feeder_error(nsmi_feeder *f, const nsm_table *t, nsm_diag *d)
+{
+    if (f->nomem)
+        return NSM_ERR_NOMEM;
+    return nsmi_csv_error(t, &f->p, f->pos, &f->start, d);
 }
 
 nsm_status nsmi_csv_error(const nsm_table *t, struct csv_parser *p, nsmi_position at,
@@ -262,42 +280,41 @@ nsm_status nsmi_csv_unterminated(const nsm_table *t, const nsm_cell *start, nsm_
                        "unterminated quoted field: this quote is never closed");
 }
 
-static nsm_status parse_failure(feeder *f, struct csv_parser *p, nsm_diag *d)
+/* A done row into t->rows; -1 when out of memory. */
+static int push_row(nsm_table *t, int *cap_rows, nsmi_feeder *f)
 {
-    if (f->nomem)
-        return NSM_ERR_NOMEM;
-    return nsmi_csv_error(f->t, p, f->pos, &f->start, d);
-}
-
-static nsm_status feed(feeder *f, struct csv_parser *p, size_t begin, nsm_diag *d)
-{
-    const unsigned char *s = f->t->bytes;
-    for (size_t i = begin; i < f->t->size; i++) {
-        unsigned char b = s[i];
-        maybe_begin_field(f, b);
-        f->ended = 0;
-        if (csv_parse(p, &b, 1, on_field, on_row, f) != 1 || f->nomem)
-            return parse_failure(f, p, d);
-        if (f->ended)
-            f->in_field = 0;
-        nsmi_position_advance(&f->pos, b);
+    if (t->n_rows == *cap_rows) {
+        int cap = *cap_rows ? 2 * *cap_rows : 16;
+        nsm_row *p = realloc(t->rows, (size_t)cap * sizeof *p);
+        if (!p)
+            return -1;
+        t->rows = p;
+        *cap_rows = cap;
     }
-    if (!f->in_field) /* "a," at the end of the file: an empty last field */
-        f->start = (nsm_cell){NULL, f->pos.line, f->pos.column, 0, NULL};
-    if (csv_fini(p, on_field, on_row, f) != 0)
-        return nsmi_csv_unterminated(f->t, &f->start, d);
-    return f->nomem ? NSM_ERR_NOMEM : NSM_OK;
+    t->rows[t->n_rows++] = nsmi_feeder_take(f);
+    return 0;
 }
 
 static nsm_status parse_csv(nsm_table *t, size_t begin, nsm_diag *d)
 {
-    struct csv_parser p;
-    if (csv_init(&p, CSV_OPTIONS) != 0)
+    nsmi_feeder f;
+    if (nsmi_feeder_init(&f) != 0) {
+        nsmi_feeder_free(&f);
         return NSM_ERR_NOMEM;
-    feeder f = {.t = t, .pos = {1, 1, 0}};
-    nsm_status s = feed(&f, &p, begin, d);
-    drop_row(&f.row);
-    csv_free(&p);
+    }
+    int cap_rows = 0;
+    nsm_status s = NSM_OK;
+    for (size_t i = begin; s == NSM_OK && i < t->size; i++) {
+        if (nsmi_feed(&f, t->bytes[i]) != 0)
+            s = nsmi_feeder_error(&f, t, d);
+        else if (f.row_done && push_row(t, &cap_rows, &f) != 0)
+            s = NSM_ERR_NOMEM;
+    }
+    if (s == NSM_OK)
+        s = nsmi_feed_end(&f, t, d);
+    if (s == NSM_OK && f.row_done && push_row(t, &cap_rows, &f) != 0)
+        s = NSM_ERR_NOMEM;
+    nsmi_feeder_free(&f);
     return s;
 }
 

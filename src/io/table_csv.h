@@ -26,6 +26,38 @@ size_t nsmi_bom_length(const unsigned char *s, size_t n);
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
 size_t nsmi_utf8_length(const unsigned char *s, size_t n);
 
+/* libcsv fed one byte at a time, with the position of every field: what table_csv.c (a table read
+** whole) and table_stream.c (a row at a time) both parse with. A row that is not all empty,
+** once complete, is left in `row` with row_done set, for the caller to take (nsmi_feeder_take)
+** or drop (nsmi_feeder_drop) before the next byte. */
+typedef struct {
+    struct csv_parser p;
+    nsmi_position pos;  /* of the byte being fed */
+    nsm_cell start;     /* where the field being read starts */
+    int in_field;       /* the field being read has started */
+    int row_started;
+    int ended;          /* a callback ran during this byte */
+    int row_done;       /* row is complete */
+    int nomem;
+    nsm_row row;        /* the row being read */
+    int cap_cells;
+} nsmi_feeder;
+
+/* From line 1, column 1; -1 when out of memory. */
+int nsmi_feeder_init(nsmi_feeder *f);
+void nsmi_feeder_free(nsmi_feeder *f);
+/* Byte b: 0, or -1 when libcsv refused it or memory ran out (f->pos is then still b's: for
+** nsmi_feeder_error). */
+int nsmi_feed(nsmi_feeder *f, unsigned char b);
+/* The end of the input (the last row, if no line end closed it, is then done): NSM_OK, or the
+** message of a quote never closed. */
+nsm_status nsmi_feed_end(nsmi_feeder *f, const nsm_table *t, nsm_diag *d);
+/* What nsmi_feed's -1 means, said with t's lines: out of memory, or libcsv's failure. */
+nsm_status nsmi_feeder_error(nsmi_feeder *f, const nsm_table *t, nsm_diag *d);
+/* The done row, handed over (the feeder forgets it), or dropped. */
+nsm_row nsmi_feeder_take(nsmi_feeder *f);
+void nsmi_feeder_drop(nsmi_feeder *f);
+
 /* The messages of the scanner, each at a line that nsm_table_line(t, ...) gives: a NUL or
 ** invalid UTF-8 `byte`; the separator of a header `text` (line `line`) written with ';' or tabs
 ** (NSM_OK when it is not); libcsv's failure on the byte at `at` (out of memory, a field too

@@ -9,7 +9,8 @@
 ** as it likes. A message points into the window of lines the table keeps: those of the current
 ** row, and the first line of the header (nsm_table_line). Every pass hashes the bytes it reads
 ** and compares them, at the end of the file, with those the first pass read: a file changed while
-** it is read is an error, never a mix of two files.
+** it is read is an error, never a mix of two files. The CSV is parsed by table_csv.c's feeder
+** (nsmi_feed), as a table read whole is: one parser, fed a byte at a time by both.
 */
 #include <errno.h>
 #include <openssl/evp.h>
@@ -17,8 +18,6 @@
 #include <string.h>
 
 #include "io/table_csv.h"
-
-enum { CSV_OPTIONS = CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL };
 
 struct nsm_table_stream {
     nsm_table t;              /* what messages read: path, schema, header, the window of lines */
@@ -35,14 +34,10 @@ struct nsm_table_stream {
     char *line;
     size_t len, cap;
     int line_no, after_cr, at_end;
-    /* the CSV, as table_csv.c feeds it: byte by byte, with the position of every field */
-    struct csv_parser p;
-    nsmi_position pos;
-    nsm_cell start;
-    int in_field, row_started, ended, row_done, nomem;
-    nsm_row row;              /* the row read, cells as written */
-    int cap_cells;
-    nsm_row out;              /* the same cells in schema order (borrowed from row) */
+    int nomem;                /* of the lines and the hash */
+    nsmi_feeder csv;          /* the CSV, as table_csv.c feeds it; its row: the row read, cells
+                              ** as written */
+    nsm_row out;              /* the same cells in schema order (borrowed from csv.row) */
 };
 
 /* ---- bytes, hashed as they are read ---- */
@@ -140,31 +135,21 @@ static nsm_status read_error(nsm_table_stream *s, nsm_diag *d)
                           strerror(errno));
 }
 
-static void drop_row(nsm_row *r)
-{
-    for (int i = 0; i < r->n_cells; i++)
-        free(r->cells[i].text);
-    free(r->cells);
-    *r = (nsm_row){0, 0, NULL};
-}
-
 /* From the first byte again (after a byte-order mark). */
 static nsm_status begin_pass(nsm_table_stream *s, nsm_diag *d)
 {
-    csv_free(&s->p);
-    drop_row(&s->row);
+    nsmi_feeder_free(&s->csv);
     clear_window(s);
     s->t.lines_from = 0;
     s->have = s->at = s->len = 0;
     s->line_no = 1;
-    s->after_cr = s->at_end = 0;
-    s->pos = (nsmi_position){1, 1, 0};
-    s->in_field = s->row_started = s->ended = s->row_done = s->nomem = s->cap_cells = 0;
+    s->after_cr = s->at_end = s->nomem = 0;
+    int ready = nsmi_feeder_init(&s->csv) == 0;
     errno = 0;
     if (fseek(s->f, 0, SEEK_SET) != 0)
         return read_error(s, d);
     clearerr(s->f);
-    if (csv_init(&s->p, CSV_OPTIONS) != 0 || !EVP_DigestInit_ex(s->sha, EVP_sha256(), NULL))
+    if (!ready || !EVP_DigestInit_ex(s->sha, EVP_sha256(), NULL))
         return NSM_ERR_NOMEM;
     if (peek(s, 2) == 0xBF && s->buf[0] == 0xEF && s->buf[1] == 0xBB)
         s->at = 3;
@@ -217,7 +202,7 @@ static nsm_status text_pass(nsm_table_stream *s, nsm_diag *d)
         for (int x; n < 4 && (x = peek(s, n)) >= 0; n++)
             q[n] = (unsigned char)x;
         if (!c || !(len = nsmi_utf8_length(q, n))) {
-            nsmi_position at = s->pos;
+            nsmi_position at = s->csv.pos;
             finish_line(s);
             free(first);
             return s->nomem ? NSM_ERR_NOMEM
@@ -227,7 +212,7 @@ static nsm_status text_pass(nsm_table_stream *s, nsm_diag *d)
             unsigned char b = s->buf[s->at++];
             int line = s->line_no;
             track(s, b);
-            nsmi_position_advance(&s->pos, b);
+            nsmi_position_advance(&s->csv.pos, b); /* the text pass feeds no CSV */
             if (s->line_no != line)
                 note_first(s, &first, &first_at);
         }
@@ -246,116 +231,48 @@ static nsm_status text_pass(nsm_table_stream *s, nsm_diag *d)
 
 /* ---- rows, as table_csv.c feeds libcsv ---- */
 
-static void on_field(void *text, size_t len, void *data)
-{
-    nsm_table_stream *s = data;
-    s->ended = 1;
-    if (s->nomem)
-        return;
-    if (s->row.n_cells == s->cap_cells) {
-        int cap = s->cap_cells ? 2 * s->cap_cells : 8;
-        nsm_cell *p = realloc(s->row.cells, (size_t)cap * sizeof *p);
-        if (!p) {
-            s->nomem = 1;
-            return;
-        }
-        s->row.cells = p;
-        s->cap_cells = cap;
-    }
-    nsm_cell c = s->start;
-    c.text = malloc(len + 1);
-    if (!c.text) {
-        s->nomem = 1;
-        return;
-    }
-    if (len)
-        memcpy(c.text, text, len);
-    c.text[len] = '\0';
-    s->row.cells[s->row.n_cells++] = c;
-}
-
-static void on_row(int c, void *data)
-{
-    (void)c;
-    nsm_table_stream *s = data;
-    s->ended = 1;
-    s->row_started = 0;
-    int empty = 1;
-    for (int i = 0; i < s->row.n_cells; i++)
-        empty &= !s->row.cells[i].text[0];
-    if (s->nomem || empty) {
-        drop_row(&s->row);
-        s->cap_cells = 0;
-        return;
-    }
-    s->row.line = s->row.cells[0].line;
-    s->row_done = 1;
-}
-
-/* Spaces before a field, and line ends between rows, belong to no field. */
-static void maybe_begin_field(nsm_table_stream *s, unsigned char b)
-{
-    if (s->in_field || b == ' ' || b == '\t')
-        return;
-    if (!s->row_started && (b == '\r' || b == '\n'))
-        return;
-    s->start = (nsm_cell){NULL, s->pos.line, s->pos.column, b == '"', NULL};
-    s->in_field = 1;
-    s->row_started = 1;
-}
-
 /* At the end of the file: its last line, and the row it ends. */
 static nsm_status at_end(nsm_table_stream *s, nsm_diag *d)
 {
     s->at_end = 1;
     end_line(s);
-    if (!s->in_field) /* "a," at the end of the file: an empty last field */
-        s->start = (nsm_cell){NULL, s->pos.line, s->pos.column, 0, NULL};
-    if (csv_fini(&s->p, on_field, on_row, s) != 0)
-        return nsmi_csv_unterminated(&s->t, &s->start, d);
-    return s->nomem ? NSM_ERR_NOMEM : end_pass(s, d);
+    nsm_status st = nsmi_feed_end(&s->csv, &s->t, d);
+    if (st == NSM_OK && s->nomem)
+        st = NSM_ERR_NOMEM;
+    return st == NSM_OK ? end_pass(s, d) : st;
 }
 
-/* Read on to the end of the next row that is not all empty: *got 1 (s->row holds it, its lines
-** in the window), or 0 at the end of the file. */
+/* Read on to the end of the next row that is not all empty: *got 1 (s->csv.row holds it, its
+** lines in the window), or 0 at the end of the file. */
 static nsm_status next_row(nsm_table_stream *s, int *got, nsm_diag *d)
 {
     *got = 0;
-    if (s->row_done) {
-        drop_row(&s->row);
-        s->cap_cells = 0;
-        s->row_done = 0;
-    }
+    if (s->csv.row_done)
+        nsmi_feeder_drop(&s->csv);
     if (s->at_end)
         return NSM_OK;
     for (int c; (c = peek(s, 0)) >= 0;) {
         unsigned char b = (unsigned char)c;
         s->at++;
-        if (!s->row_started && !s->in_field) /* between rows: no message needs their lines */
-            clear_window(s);
-        maybe_begin_field(s, b);
-        s->ended = 0;
-        if (csv_parse(&s->p, &b, 1, on_field, on_row, s) != 1 || s->nomem) {
-            nsmi_position at = s->pos;
+        if (!s->csv.row_started && !s->csv.in_field) /* between rows: no message needs */
+            clear_window(s);                          /* their lines */
+        if (nsmi_feed(&s->csv, b) != 0) {
             int line = s->line_no;
             track(s, b);
             if (s->line_no == line) /* the message shows the line it is in, whole */
                 finish_line(s);
-            return s->nomem ? NSM_ERR_NOMEM : nsmi_csv_error(&s->t, &s->p, at, &s->start, d);
+            return s->nomem ? NSM_ERR_NOMEM : nsmi_feeder_error(&s->csv, &s->t, d);
         }
-        if (s->ended)
-            s->in_field = 0;
         track(s, b);
-        nsmi_position_advance(&s->pos, b);
         if (s->nomem)
             return NSM_ERR_NOMEM;
-        if (s->row_done) {
+        if (s->csv.row_done) {
             *got = 1;
             return NSM_OK;
         }
     }
     nsm_status st = at_end(s, d);
-    *got = st == NSM_OK && s->row_done;
+    *got = st == NSM_OK && s->csv.row_done;
     return st;
 }
 
@@ -378,18 +295,18 @@ static nsm_status shape_pass(nsm_table_stream *s, nsm_diag *d)
     if (st == NSM_OK)
         st = next_row(s, &got, d);
     if (st == NSM_OK && got) {
-        st = nsmi_table_bind_header(&s->t, &s->row, s->col_of, d);
-        s->width = nsmi_row_width(&s->row);
-        s->t.header_cells = s->row.n_cells;
-        s->t.header_line = s->row.line;
-        const char *text = nsm_table_line(&s->t, s->row.line);
+        st = nsmi_table_bind_header(&s->t, &s->csv.row, s->col_of, d);
+        s->width = nsmi_row_width(&s->csv.row);
+        s->t.header_cells = s->csv.row.n_cells;
+        s->t.header_line = s->csv.row.line;
+        const char *text = nsm_table_line(&s->t, s->csv.row.line);
         if (st == NSM_OK && !(s->t.header_text = strdup(text ? text : "")))
             st = NSM_ERR_NOMEM;
     }
     s->t.n_rows = 0;
     while (st == NSM_OK && got && (st = next_row(s, &got, d)) == NSM_OK && got) {
         s->t.n_wide = 0; /* only the current row's: messages are about it */
-        st = nsmi_table_check_width(&s->t, &s->row, s->width, d);
+        st = nsmi_table_check_width(&s->t, &s->csv.row, s->width, d);
         s->t.n_rows++;
     }
     s->t.n_wide = 0;
@@ -403,7 +320,7 @@ nsm_status nsm_table_stream_open(nsm_table_stream **out, const char *path,
 {
     nsm_table_stream *s = calloc(1, sizeof *s);
     *out = NULL;
-    if (!s || csv_init(&s->p, CSV_OPTIONS) != 0) {
+    if (!s || nsmi_feeder_init(&s->csv) != 0) {
         free(s);
         return NSM_ERR_NOMEM;
     }
@@ -461,18 +378,19 @@ nsm_status nsm_table_stream_next(nsm_table_stream *s, const nsm_row **row, nsm_d
     nsm_status st = next_row(s, &got, d);
     if (st != NSM_OK || !got)
         return st;
+    const nsm_row *r = &s->csv.row;
     s->t.n_wide = 0;
-    if (s->row.n_cells > s->t.header_cells) { /* as nsmi_table_check_width notes it */
+    if (r->n_cells > s->t.header_cells) { /* as nsmi_table_check_width notes it */
         nsm_wide_row *w = realloc(s->t.wide, sizeof *w);
         if (!w)
             return NSM_ERR_NOMEM;
         s->t.wide = w;
-        *w = (nsm_wide_row){s->row.line, s->row.cells[s->row.n_cells - 1].line, s->row.n_cells};
+        *w = (nsm_wide_row){r->line, r->cells[r->n_cells - 1].line, r->n_cells};
         s->t.n_wide = 1;
     }
     for (int k = 0; k < s->t.schema->n_columns; k++)
-        s->out.cells[k] = s->row.cells[s->col_of[k]];
-    s->out.line = s->row.line;
+        s->out.cells[k] = r->cells[s->col_of[k]];
+    s->out.line = r->line;
     s->out.n_cells = s->t.schema->n_columns;
     *row = &s->out;
     return NSM_OK;
@@ -484,8 +402,7 @@ void nsm_table_stream_close(nsm_table_stream *s)
         return;
     if (s->f)
         fclose(s->f);
-    csv_free(&s->p);
-    drop_row(&s->row);
+    nsmi_feeder_free(&s->csv);
     clear_window(s);
     free(s->t.lines);
     free(s->t.path);
