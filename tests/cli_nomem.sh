@@ -161,6 +161,7 @@ case_ scenarios-shard out compare scenarios/baseline scenarios/us-retrenchment -
 case_ scenarios-merge out merge "$work/scpart-1" "$work/scpart-2" --quiet
 case_ factorial-merge out merge "$work/fpart-1" "$work/fpart-2" --quiet
 case_ factorial-precision out compare tests/models/paths --levers push_f,calm_h --factorial --precision 0.05 --runs 2000 --threads 1 --quiet
+case_ interactions-precision out compare tests/models/interact --levers all --factorial --precision 0.05 --precision-for interactions --runs 2000 --threads 1 --quiet
 case_ check say check scenarios/baseline
 case_ trace say trace scenarios/baseline --rep 2
 case_ score out score "$work/backtest" --observed scenarios/backtest-2017/observed.csv --quiet

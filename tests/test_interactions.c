@@ -75,7 +75,7 @@ static void test_closed_form(void **state)
     /* --precision-for interactions: the widest half-width over the targets is that of the row
     ** interactions.csv writes, and at the horizon z times the closed form's standard error */
     const nsm_precision_target t[] = {{0, 1}, {0, last}};
-    nsm_precision_widest w = nsm_precision_interactions(m, &in, 1, t, 2);
+    nsm_precision_widest w = nsm_precision_interactions(m, &in, 1, t, 2, scratch);
     nsm_difference early = nsm_interaction_outcome(m, &in, 0, 1, scratch);
     double hw_early = (early.hi - early.lo) / 2, hw_last = (r.hi - r.lo) / 2;
     assert_true(hw_early != hw_last);
@@ -84,7 +84,7 @@ static void test_closed_form(void **state)
     assert_int_equal(w.arm, 0);
     if (!(fabs(hw_last / (1.959963984540054 * se) - 1) < 0.03))
         fail_msg("half-width %.6g, closed form z se %.6g", hw_last, 1.959963984540054 * se);
-    assert_true(isnan(nsm_precision_interactions(m, &in, 1, t, 0).half_width));
+    assert_true(isnan(nsm_precision_interactions(m, &in, 1, t, 0, scratch).half_width));
     for (int a = 0; a < 4; a++)
         nsm_accum_free(acc[a]);
     for (int k = 0; k < 6; k++)

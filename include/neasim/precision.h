@@ -41,10 +41,12 @@ nsm_precision_widest nsm_precision_compare(const nsm_model *m, const nsm_accum *
 /* The interactions of two levers (`--precision-for interactions`): interaction k's estimate at
 ** each target, from in[k] (briefing.h), its 95% half-width (ci_high_pp - ci_low_pp) / 2 of its row
 ** in interactions.csv (in percentage points there). `arm` of the widest is the interaction's
-** index k. NaN (target -1) as above, or when memory runs out. */
+** index k. NaN (target -1) as above. scratch: the caller's room for m->n_reports + 1 counts,
+** allocated once before the batches, so that the rule after each batch allocates nothing (a
+** failure there could only say "not yet", and the run would stop a batch late). */
 nsm_precision_widest nsm_precision_interactions(const nsm_model *m,
                                                 const nsm_interaction_inputs *in, int n_in,
                                                 const nsm_precision_target *targets,
-                                                int n_targets);
+                                                int n_targets, int64_t *scratch);
 
 #endif

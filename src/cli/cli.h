@@ -178,6 +178,8 @@ typedef struct {
     int interactions;       /* --precision-for interactions: the targets hold for the
                             ** interactions of inter too */
     int widest_interaction; /* widest.arm is then an interaction's index, not an arm's */
+    nsm_interaction_inputs *inputs; /* owned, with interactions: the rule's room, made once */
+    int64_t *scratch;
 } nsm_cli_precision;
 
 /* The targets of --precision-for LIST (NULL: every outcome at every report of def), into a new
@@ -188,6 +190,11 @@ typedef struct {
 int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model *m,
                               const nsm_horizons *def, nsm_precision_target **targets, int *n,
                               int *interactions);
+/* With p->interactions: the rule's room for the interactions (nsm_cli_precision_release frees
+** it); 0, or -1 when out of memory. */
+int nsm_cli_precision_room(nsm_cli_precision *p);
+/* Free what p owns: its targets and the rule's room. */
+void nsm_cli_precision_release(nsm_cli_precision *p);
 /* The stopping rule (nsm_batches.enough): computes p->widest and p->met from the accumulators. */
 int nsm_cli_precision_enough(void *ctx);
 /* The manifest's precision_* rows; list: --precision-for as given, or what the default is. */

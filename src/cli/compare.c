@@ -708,10 +708,16 @@ static int precision_plan(const nsm_comparison *cmp, const nsm_cli_options *o, r
         names[a] = cmp->arms[a].name;
     *inter = interactions_of(res);
     *prec = (nsm_cli_precision){cmp->m, o->precision, o->runs, NULL, 0, res->acc, res->paired,
-                                cmp->n_arms, names, {0, -1, 0}, 0, 0, NULL, inter, 0, 0};
-    return nsm_cli_precision_targets("compare", o->precision_for, cmp->m, &cmp->horizons,
-                                     &prec->targets, &prec->n_targets,
-                                     res->n_tri > 0 ? &prec->interactions : NULL);
+                                cmp->n_arms, names, {0, -1, 0}, 0, 0, NULL, inter, 0, 0, NULL,
+                                NULL};
+    int code = nsm_cli_precision_targets("compare", o->precision_for, cmp->m, &cmp->horizons,
+                                         &prec->targets, &prec->n_targets,
+                                         res->n_tri > 0 ? &prec->interactions : NULL);
+    if (code == 0 && nsm_cli_precision_room(prec) != 0) {
+        fprintf(stderr, "%s compare: out of memory\n", nsm_cli_prog);
+        code = EXIT_SOFTWARE;
+    }
+    return code;
 }
 
 static int compare(const nsm_model *m, const nsm_model *const *models, const char *dropped,
@@ -771,7 +777,7 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
     if (st == NSM_OK && pp)
         nsm_cli_precision_say(pp, runs, o->quiet);
     free(names);
-    free(prec.targets);
+    nsm_cli_precision_release(&prec);
     free(staging);
     free(mf);
     results_free(&res);
@@ -887,7 +893,7 @@ static int compare_slices(const nsm_model *m, const nsm_model *const *models, co
     int code = o->precision ? precise_plan(&cp, o, &tot, &inter, &names, &prec, &ready) : 0;
     if (code == 0)
         code = nsm_cli_slices_ranks(&s, o, o->precision ? &prec : NULL, ready);
-    free(prec.targets);
+    nsm_cli_precision_release(&prec);
     free(names);
     results_free(&tot);
     return code;

@@ -151,21 +151,36 @@ int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model
     return code;
 }
 
+int nsm_cli_precision_room(nsm_cli_precision *p)
+{
+    const int n = p->interactions && p->inter ? p->inter->n : 0;
+    if (n == 0)
+        return 0;
+    p->inputs = malloc((size_t)n * sizeof *p->inputs);
+    p->scratch = malloc(((size_t)p->m->n_reports + 1) * sizeof *p->scratch);
+    return p->inputs && p->scratch ? 0 : -1;
+}
+
+void nsm_cli_precision_release(nsm_cli_precision *p)
+{
+    free(p->targets);
+    free(p->inputs);
+    free(p->scratch);
+    p->targets = NULL;
+    p->inputs = NULL;
+    p->scratch = NULL;
+}
+
 /* The widest of the interactions at the targets: their inputs as interactions.csv reads them. */
 static nsm_precision_widest widest_interaction(const nsm_cli_precision *p)
 {
     const nsm_cli_interactions *in = p->inter;
     nsm_comparison cmp = {p->m, NULL, p->n_arms, (const nsm_accum *const *)p->acc, p->paired,
                           {0}, NULL, in->n, in->tri, in->ipaired};
-    nsm_interaction_inputs *inputs = malloc((size_t)in->n * sizeof *inputs);
-    nsm_precision_widest w = {(double)NAN, -1, 0}; /* out of memory: not met, as not yet */
-    if (inputs) {
-        for (int k = 0; k < in->n; k++)
-            inputs[k] = nsm_comparison_interaction(&cmp, k);
-        w = nsm_precision_interactions(p->m, inputs, in->n, p->targets, p->n_targets);
-    }
-    free(inputs);
-    return w;
+    for (int k = 0; k < in->n; k++)
+        p->inputs[k] = nsm_comparison_interaction(&cmp, k);
+    return nsm_precision_interactions(p->m, p->inputs, in->n, p->targets, p->n_targets,
+                                      p->scratch);
 }
 
 int nsm_cli_precision_enough(void *ctx)
@@ -176,7 +191,7 @@ int nsm_cli_precision_enough(void *ctx)
                                                       p->n_targets)
                               : nsm_precision_run(p->m, acc[0], p->targets, p->n_targets);
     p->widest_interaction = 0;
-    if (p->interactions && p->inter && p->inter->n > 0 && !isnan(p->widest.half_width)) {
+    if (p->inputs && !isnan(p->widest.half_width)) { /* inputs: nsm_cli_precision_room */
         nsm_precision_widest wi = widest_interaction(p);
         if (isnan(wi.half_width) || wi.half_width > p->widest.half_width) {
             p->widest = wi;

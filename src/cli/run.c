@@ -532,7 +532,7 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
     if ((code = nsm_cli_load(o.scenario, &m, o.quiet)) != EXIT_OK)
         return code;
     nsm_cli_precision prec = {m, o.precision, o.runs, NULL, 0, NULL, NULL, 1, NULL,
-                              {0, -1, 0}, 0, 0, NULL, NULL, 0, 0};
+                              {0, -1, 0}, 0, 0, NULL, NULL, 0, 0, NULL, NULL};
     code = nsm_cli_horizons("run", &o, m);
     if (code == EXIT_OK && o.precision)
         code = nsm_cli_precision_targets("run", o.precision_for, m, &o.hz, &prec.targets,
@@ -547,7 +547,7 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
         code = run_slices(m, &o, o.precision ? &prec : NULL, dest, argc, argv);
     else
         code = simulate_and_write(m, &o, dest, o.precision ? &prec : NULL, argc, argv);
-    free(prec.targets);
+    nsm_cli_precision_release(&prec);
     nsm_model_free(m);
     return code;
 }

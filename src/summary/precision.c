@@ -55,17 +55,16 @@ nsm_precision_widest nsm_precision_compare(const nsm_model *m, const nsm_accum *
 
 nsm_precision_widest nsm_precision_interactions(const nsm_model *m,
                                                 const nsm_interaction_inputs *in, int n_in,
-                                                const nsm_precision_target *t, int n_targets)
+                                                const nsm_precision_target *t, int n_targets,
+                                                int64_t *scratch)
 {
     nsm_precision_widest w = {-1.0, -1, 0};
-    int64_t *scratch = malloc(((size_t)m->n_reports + 1) * sizeof *scratch);
-    int ok = scratch && n_targets > 0;
+    int ok = n_targets > 0;
     for (int k = 0; ok && k < n_in; k++)
         for (int j = 0; ok && j < n_targets; j++) {
             nsm_difference d = nsm_interaction_outcome(m, &in[k], t[j].outcome, t[j].report,
                                                        scratch);
             ok = widen(&w, (d.hi - d.lo) / 2, j, k);
         }
-    free(scratch);
     return ok ? w : UNDEFINED;
 }
