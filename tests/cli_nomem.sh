@@ -160,6 +160,7 @@ case_ sweep-merge out merge "$work/swpart-1" "$work/swpart-2" --quiet
 case_ scenarios-shard out compare scenarios/baseline scenarios/us-retrenchment --runs 4 --threads 1 --quiet --shard 1/2
 case_ scenarios-merge out merge "$work/scpart-1" "$work/scpart-2" --quiet
 case_ factorial-merge out merge "$work/fpart-1" "$work/fpart-2" --quiet
+case_ run-precision out run tests/models/two_state --precision 0.05 --runs 2000 --threads 1 --quiet
 case_ factorial-precision out compare tests/models/paths --levers push_f,calm_h --factorial --precision 0.05 --runs 2000 --threads 1 --quiet
 case_ interactions-precision out compare tests/models/interact --levers all --factorial --precision 0.05 --precision-for interactions --runs 2000 --threads 1 --quiet
 case_ check say check scenarios/baseline

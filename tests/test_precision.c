@@ -22,6 +22,15 @@ static void check_close(const char *what, double got, double want, double tol)
         fail_msg("%s: got %.17g, expected %.17g (tolerance %g)", what, got, want, tol);
 }
 
+/* The caller's room for a model's counts (nsm_precision_run): one, for every test, and its size
+** checked against the model. */
+static int64_t *room(const nsm_model *m)
+{
+    static int64_t counts[1024];
+    assert_true(m->n_reports + 1 <= 1024);
+    return counts;
+}
+
 /* Wilson (1927): half-width z / (1 + z^2/n) sqrt(p(1-p)/n + z^2/(4 n^2)). */
 static double wilson_half(double k, double n)
 {
@@ -54,17 +63,17 @@ static void test_run_wilson(void **state)
     nsm_accum *a = by_hand(m, first, 40);
     const nsm_precision_target t[] = {{0, 1}, {0, 2}, {0, 3}};
     for (int k = 0; k < 3; k++) {
-        nsm_precision_widest w = nsm_precision_run(m, a, &t[k], 1);
+        nsm_precision_widest w = nsm_precision_run(m, a, &t[k], 1, room(m));
         check_close("one target", w.half_width, wilson_half(k < 2 ? 10 : 30, 40), 1e-14);
         assert_int_equal(w.target, 0);
     }
-    nsm_precision_widest w = nsm_precision_run(m, a, t, 3);
+    nsm_precision_widest w = nsm_precision_run(m, a, t, 3, room(m));
     check_close("widest of three", w.half_width, wilson_half(10, 40), 1e-14);
     assert_int_equal(w.target, 0); /* 10/40 and 30/40 tie: the first is kept */
     const nsm_precision_target u[] = {{0, 1}, {0, 5}};
     first[0] = first[1] = 5;        /* now 8 by report 1 (p = 0.2), 30 by report 5 (p = 0.75) */
     nsm_accum *b = by_hand(m, first, 40);
-    w = nsm_precision_run(m, b, u, 2);
+    w = nsm_precision_run(m, b, u, 2, room(m));
     check_close("wider one", w.half_width, wilson_half(30, 40), 1e-14);
     assert_int_equal(w.target, 1);
     nsm_accum_free(a);
@@ -79,11 +88,11 @@ static void test_run_undefined(void **state)
     nsm_model *m = nsm_test_load("two_state");
     nsm_accum *a = nsm_accum_alloc(m);
     const nsm_precision_target t[] = {{0, 1}};
-    nsm_precision_widest w = nsm_precision_run(m, a, t, 1);
+    nsm_precision_widest w = nsm_precision_run(m, a, t, 1, room(m));
     assert_true(isnan(w.half_width) && w.target == -1);
     int first[] = {1};
     nsm_accum *b = by_hand(m, first, 1);
-    w = nsm_precision_run(m, b, t, 0);
+    w = nsm_precision_run(m, b, t, 0, room(m));
     assert_true(isnan(w.half_width));
     nsm_accum_free(a);
     nsm_accum_free(b);
@@ -277,7 +286,7 @@ static int precise_enough(void *ctx)
 {
     const rule *r = ctx;
     static const nsm_precision_target t[] = {{0, 6}, {0, 12}, {0, 24}};
-    return nsm_precision_run(r->m, r->acc[0], t, 3).half_width <= r->h;
+    return nsm_precision_run(r->m, r->acc[0], t, 3, room(r->m)).half_width <= r->h;
 }
 
 static void test_rule_threads(void **state)

@@ -26,9 +26,11 @@ typedef struct {
 } nsm_precision_widest;
 
 /* A run: the Wilson 95% interval of each target, (ci_high - ci_low) / 2 of its `occurred_by` row
-** in outcomes.csv (the Wilson interval is not symmetric: this is its mean half-width). */
+** in outcomes.csv (the Wilson interval is not symmetric: this is its mean half-width). scratch:
+** the caller's room for m->n_reports + 1 counts, as for nsm_precision_interactions below. */
 nsm_precision_widest nsm_precision_run(const nsm_model *m, const nsm_accum *a,
-                                       const nsm_precision_target *targets, int n_targets);
+                                       const nsm_precision_target *targets, int n_targets,
+                                       int64_t *scratch);
 
 /* A comparison: the paired difference of each target between every arm 1..n_arms-1 and arm 0, its
 ** 95% half-width 1.96 std_error = (ci_high - ci_low) / 2 of its `occurred_by` row in

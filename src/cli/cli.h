@@ -178,8 +178,8 @@ typedef struct {
     int interactions;       /* --precision-for interactions: the targets hold for the
                             ** interactions of inter too */
     int widest_interaction; /* widest.arm is then an interaction's index, not an arm's */
-    nsm_interaction_inputs *inputs; /* owned, with interactions: the rule's room, made once */
-    int64_t *scratch;
+    int64_t *scratch;               /* owned: the rule's room (nsm_cli_precision_room) */
+    nsm_interaction_inputs *inputs; /* owned, with interactions: the same */
 } nsm_cli_precision;
 
 /* The targets of --precision-for LIST (NULL: every outcome at every report of def), into a new
@@ -190,8 +190,9 @@ typedef struct {
 int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model *m,
                               const nsm_horizons *def, nsm_precision_target **targets, int *n,
                               int *interactions);
-/* With p->interactions: the rule's room for the interactions (nsm_cli_precision_release frees
-** it); 0, or -1 when out of memory. */
+/* The rule's room (counts, and with p->interactions the interactions' inputs), made once before
+** the batches so that the rule allocates nothing (nsm_cli_precision_release frees it); 0, or -1
+** when out of memory. */
 int nsm_cli_precision_room(nsm_cli_precision *p);
 /* Free what p owns: its targets and the rule's room. */
 void nsm_cli_precision_release(nsm_cli_precision *p);

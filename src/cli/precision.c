@@ -154,11 +154,10 @@ int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model
 int nsm_cli_precision_room(nsm_cli_precision *p)
 {
     const int n = p->interactions && p->inter ? p->inter->n : 0;
-    if (n == 0)
-        return 0;
-    p->inputs = malloc((size_t)n * sizeof *p->inputs);
     p->scratch = malloc(((size_t)p->m->n_reports + 1) * sizeof *p->scratch);
-    return p->inputs && p->scratch ? 0 : -1;
+    if (n > 0)
+        p->inputs = malloc((size_t)n * sizeof *p->inputs);
+    return p->scratch && (n == 0 || p->inputs) ? 0 : -1;
 }
 
 void nsm_cli_precision_release(nsm_cli_precision *p)
@@ -189,7 +188,8 @@ int nsm_cli_precision_enough(void *ctx)
     const nsm_accum *const *acc = (const nsm_accum *const *)p->acc;
     p->widest = p->n_arms > 1 ? nsm_precision_compare(p->m, acc, p->paired, p->n_arms, p->targets,
                                                       p->n_targets)
-                              : nsm_precision_run(p->m, acc[0], p->targets, p->n_targets);
+                              : nsm_precision_run(p->m, acc[0], p->targets, p->n_targets,
+                                                  p->scratch);
     p->widest_interaction = 0;
     if (p->inputs && !isnan(p->widest.half_width)) { /* inputs: nsm_cli_precision_room */
         nsm_precision_widest wi = widest_interaction(p);

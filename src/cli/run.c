@@ -537,6 +537,10 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
     if (code == EXIT_OK && o.precision)
         code = nsm_cli_precision_targets("run", o.precision_for, m, &o.hz, &prec.targets,
                                          &prec.n_targets, NULL);
+    if (code == EXIT_OK && o.precision && nsm_cli_precision_room(&prec) != 0) {
+        fprintf(stderr, "%s run: out of memory\n", nsm_cli_prog);
+        code = EXIT_SOFTWARE;
+    }
     char defdest[NSM_NAME_MAX + 16];
     snprintf(defdest, sizeof defdest, "results/%s", m->name);
     const char *dest = o.out ? o.out : defdest;

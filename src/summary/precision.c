@@ -24,17 +24,16 @@ static int widen(nsm_precision_widest *w, double hw, int target, int arm)
 }
 
 nsm_precision_widest nsm_precision_run(const nsm_model *m, const nsm_accum *a,
-                                       const nsm_precision_target *t, int n_targets)
+                                       const nsm_precision_target *t, int n_targets,
+                                       int64_t *by)
 {
     nsm_precision_widest w = {-1.0, -1, 0};
-    int64_t *by = malloc(((size_t)m->n_reports + 1) * sizeof *by);
-    int ok = by && n_targets > 0;
+    int ok = n_targets > 0;
     for (int k = 0; ok && k < n_targets; k++) {
         nsm_occurred_by(m, a, t[k].outcome, by);
         nsm_proportion p = nsm_wilson(by[t[k].report], (int64_t)nsm_accum_runs(a));
         ok = widen(&w, (p.hi - p.lo) / 2, k, 0);
     }
-    free(by);
     return ok ? w : UNDEFINED;
 }
 
