@@ -736,7 +736,7 @@ summary_precision <- function(b) {
     where <- if (length(g) == 0) NULL
              else if (nzchar(g[5])) paste0(if (b$words$scenarios) "how " else "the effect of ",
                                            arm_label(g[5], 1000),
-                                           if (b$words$scenarios) " differs" , " on ", on)
+                                           if (b$words$scenarios) " differs", " on ", on)
              else if (nzchar(g[6])) paste0("the interaction of ", arm_label(g[6], 1000), " and ",
                                            arm_label(g[7], 1000), " on ", on)
              else on
@@ -758,8 +758,9 @@ summary_precision <- function(b) {
 }
 
 brief_summary <- function(b) {
+    runs <- summary_precision(b)
     items <- c(summary_outcomes(b), summary_levers(b), summary_tornado(b), summary_sobol(b),
-               summary_sweep(b), list(summary_precision(b)))
+               summary_sweep(b), if (!is.null(runs)) list(runs))
     if (length(items) == 0) return(NULL)
     div(class = "summary", tags$h2("In brief"), tags$ul(items))
 }
