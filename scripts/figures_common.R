@@ -437,6 +437,47 @@ nsm_arm_scale <- function(arms, aesthetics = "colour", width = 40, ...) {
                         aesthetics = aesthetics, ...)
 }
 
+# Lines of arms that coincide, one inside another. On common random numbers an arm's series in a
+# panel can equal another's to the last digit (a factorial comparison's "a + b" and "a" on an
+# outcome that b does not touch), and a line drawn over an equal one hides it: the reader sees
+# one colour and wonders where the other arm went. So each arm's line gets a width (column .lw of
+# the result, for scale_linewidth_identity): `base` for an arm whose series in its panel equals
+# no other arm's; in a class of m arms with equal series, the r-th of them in the order of
+# `arms` (the order drawn) base + (m - r) * step, so the last drawn is the thinnest and each
+# earlier one shows as a band of its colour around it. Equal means every value of `value`, date
+# by date, the same number (identical, not close: arms that merely lie near each other are
+# told apart by their numbers, not by this). Attribute "nested": whether any class had two.
+nsm_nested <- function(d, arms, value, by = "panel", base = 0.9, step = 0.6) {
+    d$.lw <- rep(base, nrow(d))
+    nested <- FALSE
+    for (pn in unique(as.character(d[[by]]))) {
+        rows <- which(as.character(d[[by]]) == pn)
+        sig <- vapply(arms, function(a) {
+            r <- rows[as.character(d$arm[rows]) == a]
+            if (length(r) == 0) return("")
+            r <- r[order(d$date[r])]
+            paste(sprintf("%.17g", d[[value]][r]), collapse = ";")
+        }, "")
+        for (s in unique(sig[nzchar(sig)])) {
+            members <- arms[sig == s]
+            if (length(members) < 2) next
+            nested <- TRUE
+            for (r in seq_along(members)) {
+                d$.lw[rows[as.character(d$arm[rows]) == members[r]]] <-
+                    base + (length(members) - r) * step
+            }
+        }
+    }
+    attr(d, "nested") <- nested
+    d
+}
+# The widths of nsm_nested as drawn, and the legend's keys all of the base width.
+nsm_nested_scale <- function(base = 0.9)
+    list(scale_linewidth_identity(),
+         guides(colour = guide_legend(override.aes = list(linewidth = base))))
+NSM_NESTED_NOTE <- paste0("Arms whose lines coincide are drawn one inside another, each band ",
+                          "of colour an arm, so that none hides another.")
+
 # Arms in groups for charts that cannot show many at once: at most `size` arms besides the
 # baseline per group, the baseline (when present) in every group. One group for few arms.
 nsm_arm_groups <- function(arms, size) {

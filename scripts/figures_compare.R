@@ -470,18 +470,20 @@ fig_lever_effects_over_time <- function(ctx) {
         base_size <- if (ncol >= 5) 13 else 15
         labs_ord <- nsm_strip_wrap(nsm_label(pages[[i]]), ncol, base_size)
         x$panel <- factor(labs_ord[match(x$name, pages[[i]])], levels = labs_ord)
+        x <- nsm_nested(x, arms, "difference")
         p <- ggplot(x, aes(date, 100 * difference, ymin = 100 * ci_low, ymax = 100 * ci_high)) +
             geom_hline(yintercept = 0, colour = "grey40", linewidth = 0.5) +
             geom_ribbon(aes(fill = arm), alpha = 0.25) +
-            geom_line(aes(colour = arm), linewidth = 0.9) +
+            geom_line(aes(colour = arm, linewidth = .lw)) +
             facet_wrap(~panel, ncol = ncol) +
-            nsm_arm_scale(arms, aesthetics = c("colour", "fill")) +
+            nsm_arm_scale(arms, aesthetics = c("colour", "fill")) + nsm_nested_scale() +
             scale_y_continuous(labels = pp_labels, breaks = scales::breaks_pretty(n = 4)) +
             nsm_scale_x_date(from, to, nsm_panel_width(ncol)) +
             labs(title = paste0(ctx$words$each, " over time", nsm_group_title(g, length(groups))),
                  subtitle = nsm_subtitle("Change in the probability that the outcome has occurred ",
                                          "by the date, arm minus baseline (paired runs); shaded: ",
-                                         "95% interval", nsm_interval_of(ctx)),
+                                         "95% interval", nsm_interval_of(ctx),
+                                         if (attr(x, "nested")) paste0(". ", NSM_NESTED_NOTE)),
                  x = NULL, y = "Difference from baseline (percentage points)",
                  caption = ctx$caption) +
             nsm_theme(base_size = base_size)
@@ -510,19 +512,21 @@ fig_lever_event_effects <- function(ctx) {
         x <- d[d$arm %in% arms, , drop = FALSE]
         x$arm <- factor(x$arm, levels = arms)
         x$panel <- factor(nsm_label(x$name), levels = nsm_label(events))
+        x <- nsm_nested(x, arms, "difference")
         p <- ggplot(x, aes(date, difference, ymin = ci_low, ymax = ci_high)) +
             geom_hline(yintercept = 0, colour = "grey40", linewidth = 0.5) +
             geom_ribbon(aes(fill = arm), alpha = 0.25) +
-            geom_line(aes(colour = arm), linewidth = 0.9) +
+            geom_line(aes(colour = arm, linewidth = .lw)) +
             facet_wrap(~panel, ncol = ncol, scales = "free_y") +
-            nsm_arm_scale(arms, aesthetics = c("colour", "fill")) +
+            nsm_arm_scale(arms, aesthetics = c("colour", "fill")) + nsm_nested_scale() +
             scale_y_continuous(labels = pp_labels) +
             nsm_scale_x_date(from, to, nsm_panel_width(ncol)) +
             labs(title = paste0(ctx$words$each, " on counted events",
                                 nsm_group_title(g, length(groups))),
                  subtitle = nsm_subtitle("Change in the mean number of events since the start, ",
                                          "arm minus baseline (paired runs); shaded: 95% interval",
-                                         nsm_interval_of(ctx)),
+                                         nsm_interval_of(ctx),
+                                         if (attr(x, "nested")) paste0(". ", NSM_NESTED_NOTE)),
                  x = NULL, y = "Difference in mean events since the start (count)",
                  caption = ctx$caption) +
             nsm_theme()

@@ -208,6 +208,7 @@ fig_outcomes_over_time <- function(ctx) {
         span <- as.numeric(to - from)
         extra <- 0
         ju <- NULL
+        nested <- FALSE
         if (is.null(arms)) {
             u <- nsm_read(ctx$dir, "uncertainty", quiet = TRUE)
             if (!is.null(u)) ju <- merge(unique(d[, c("outcome", "panel")]), u, by = "outcome")
@@ -239,11 +240,14 @@ fig_outcomes_over_time <- function(ctx) {
                 geom_text(data = end, aes(x = to + span * 0.03, label = text),
                           hjust = 0, size = 11 / .pt, colour = NSM_PALETTE[1])
         } else {
-            # the baseline drawn last and thin, so that arms that coincide with it still show
+            # the baseline drawn last and thin, so that arms that coincide with it still show,
+            # and arms that coincide with each other one inside another (nsm_nested)
+            lines <- nsm_nested(d[d$arm != arms[1], ], arms[-1], "probability", base = 1)
+            nested <- attr(lines, "nested")
             p <- p + geom_ribbon(aes(fill = arm), alpha = 0.2) +
-                geom_line(data = d[d$arm != arms[1], ], aes(colour = arm), linewidth = 1) +
+                geom_line(data = lines, aes(colour = arm, linewidth = .lw)) +
                 geom_line(data = d[d$arm == arms[1], ], aes(colour = arm), linewidth = 0.5) +
-                nsm_arm_scale(arms, aesthetics = c("colour", "fill"))
+                nsm_arm_scale(arms, aesthetics = c("colour", "fill")) + nsm_nested_scale(1)
         }
         p <- p + facet_wrap(~panel, ncol = ncol) +
             nsm_scale_x_date(from, to, nsm_panel_width(ncol) * span / (span + extra),
@@ -254,6 +258,7 @@ fig_outcomes_over_time <- function(ctx) {
                  subtitle = if (is.null(ju))
                      nsm_subtitle(nsm_occurred_phrase(onsets, d$outcome, " by the date"),
                                   " (first occurrence). ", nsm_interval_note(ctx),
+                                  if (nested) paste0(" ", NSM_NESTED_NOTE),
                                   nsm_mark_notes(oc$outcome, onsets, held))
                  else nsm_subtitle(nsm_occurred_phrase(onsets, d$outcome, " by the date"),
                                    " (first occurrence). Shaded: 95% Monte Carlo interval ",

@@ -9,7 +9,8 @@
 # and that their value labels do not run together;
 # tests/figures_layout.R that every legend and title lies within its figure; tests/figures_sweeps.R checks the
 # figures of its grid, LHS, design-file and Sobol sweeps against sweep.csv; tests/figures_judgment.R
-# checks the judgment bands of run --outer and compare --outer against their tables.
+# checks the judgment bands of run --outer and compare --outer against their tables;
+# tests/figures_nested.R that arms whose lines coincide (a factorial comparison) all show.
 # Checks that every figure that applies is written as a valid PNG (300 dpi, 16:9) and PDF, that
 # the brief is one self-contained HTML file holding the headline numbers of the CSV files (one
 # recomputed here with awk), that the brief of an LHS sweep names the numbers its rank regression
@@ -172,6 +173,9 @@ known=tests/models/known_levers
 { run $known "$work/known_run" 3 400
   "$NEASIM" compare $known --levers widen_c,amplify_a,boost_b --runs 400 --seed 3 \
       --out "$work/known_compare" --quiet > /dev/null || bad "neasim compare $known failed (exit $?)"
+  "$NEASIM" compare $known --levers amplify_a,boost_b --factorial --runs 400 --seed 3 \
+      --out "$work/known_factorial" --quiet > /dev/null ||
+      bad "neasim compare $known --factorial failed (exit $?)"
   "$NEASIM" sweep $known --oat --runs 400 --seed 3 --horizons 2,5 --out "$work/known_oat" --quiet &&
   "$NEASIM" sweep $known --sobol 16 --runs 100 --seed 3 --horizons 2,5 --out "$work/known_sobol" \
       --quiet || bad "neasim sweep $known failed (exit $?)"; } &
@@ -207,6 +211,10 @@ cp "$work/baseline/event_counts.csv" "$work/sweep/event_counts.csv"
 Rscript tests/figures_mapping.R scripts "$work/known_run" "$work/known_compare" "$work/known_oat" \
     "$work/known_sobol" "$work/sweep" > "$work/mapping.log" 2>&1
 tally mapping $?
+
+# ---- arms whose lines coincide: every one still shows (a factorial comparison) ---------------
+Rscript tests/figures_nested.R scripts "$work/known_factorial" > "$work/nested.log" 2>&1
+tally nested $?
 
 # every legend within its figure (tests/figures_layout.R, below): compare --levers all draws its arms
 # three at a time with the baseline, whose legend ran off the right edge; the same tables with
