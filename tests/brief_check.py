@@ -878,6 +878,7 @@ def numbers(d):
     # compared, "SCENARIO has “OUTCOME” X points lower (LO to HI)"
     said = 0
     judged = 0
+    stated = set()   # the arms whose effects the sentences tell
     sentence = (r"([^;:]+?) has “([^”]+)” ([0-9.]+) points (lower|higher) \(([0-9.]+) to ([0-9.]+)"
                 if scenarios else
                 r"([^;:]+?) (lowers|raises) “([^”]+)” by ([0-9.]+) points \(([0-9.]+) to ([0-9.]+)")
@@ -920,12 +921,25 @@ def numbers(d):
                     ok = ok and rest == ""
             check(ok, "summary: '%s%s' is not briefing.csv's" % (m.group(0), rest))
             said += 1
-    check(said >= 3, "summary: only %d effects stated in sentences" % said)
-    exactly_as_much(p, b, hmax, check)
+            if ok:
+                stated.add(found[0]["arm_label"])
+    # every lever that distinguishably helps some outcome by the last horizon is told, its largest
+    # help in a sentence (the levers that matter most, else "Also helping") or as exactly the
+    # effect of a part of it ("and exactly as much with ... added"); none is left out
+    folded = exactly_as_much(p, b, hmax, check)
+    helping = {r["arm_label"] for r in b if float(r["horizon_years"]) == hmax and
+               r["verdict"] == "helps" and desirable.get(r["outcome"], "NA") in ("lower", "higher")}
+    check(said >= 1 or not helping, "summary: no effect stated in sentences")
+    check(helping <= stated | folded, "summary: levers that help but are not told: %s" %
+          sorted(helping - stated - folded))
     check(judged in (0, said), "summary: %d of %d effects with a judgment range" % (judged, said))
     lever_lines(d, page, labels, check)
-    figure_levers(d, page, b, check)
-    forest(d, page, labels, b, check)
+    if os.path.exists(d + "/figures/index.csv"):
+        figure_levers(d, page, b, check)
+        forest(d, page, labels, b, check)
+    else:   # a brief made before (or without) make figures: no figure shown, none linked
+        check("<img" not in page and 'href="figures/' not in page,
+              "figures: the folder has no figures/index.csv, yet the brief shows or links one")
     start_shares(d, p, labels, check)
     return check.done()
 
@@ -934,7 +948,8 @@ def exactly_as_much(p, b, hmax, check):
     """A factorial comparison's summary tells an effect once for the arm of fewest levers that has
     it: "NCG lowers “X” by 43.4 points (42.7 to 44.1), and exactly as much with A, B or both
     added" (or "with A added", or "in ARM and ARM"). Each arm so named must have, in briefing.csv,
-    the same difference and interval on that outcome as the arm the sentence names."""
+    the same difference and interval on that outcome as the arm the sentence names. Returns the
+    labels of the arms so named."""
     levers = lambda label: frozenset(label.split(" + "))
     by = {}
     for r in b:
@@ -943,13 +958,15 @@ def exactly_as_much(p, b, hmax, check):
     numbers = lambda r: (r["difference_pp"], r["ci_low_pp"], r["ci_high_pp"])
     # no effect told twice, once for an arm and again for an arm that adds levers to it
     told = [(levers(m.group(1)), m.group(2), m.group(3)) for item in p.items
-            for m in re.finditer(r"(?:^|: |; )([^;:]+?) (?:lowers|raises) “([^”]+)” by ([^;]*?\))",
-                                 item)]
+            for m in re.finditer(r"(?:^|: |; )([^;:]+?) (?:lowers|raises) “([^”]+)” by "
+                                 r"([^()]*\([^()]*\))", item)]
     for a, o, n in told:
         twice = [" + ".join(sorted(x)) for x, o2, n2 in told if o2 == o and n2 == n and a < x]
         check(not twice, "summary: %s's effect on “%s” (%s) told again for %s" % (
             " + ".join(sorted(a)), o, n, twice))
-    clause = re.compile(r"(?:^|: |; )([^;:]+?) (?:lowers|raises) “([^”]+)” by [^;]*?\)"
+    folded = set()
+    # the interval's parentheses may hold a judgment range after "; " (compare --outer)
+    clause = re.compile(r"(?:^|: |; )([^;:]+?) (?:lowers|raises) “([^”]+)” by [^()]*\([^()]*\)"
                         r", and exactly as much (?:with (.+?) added|in (.+?))(?=; |\.$)")
     for item in p.items:
         for m in clause.finditer(item):
@@ -967,10 +984,13 @@ def exactly_as_much(p, b, hmax, check):
                 arms = [levers(a) for a in re.split(r", | and ", named)]
             for a in arms:
                 r = by.get((a, outcome))
+                if r is not None:
+                    folded.add(r["arm_label"])
                 check(r is not None and numbers(r) == numbers(by[(base, outcome)]),
                       "summary: '%s': %s has %s on “%s” in briefing.csv, not %s" % (
                           m.group(0)[:60], " + ".join(sorted(a)), numbers(r) if r else "no row",
                           outcome, numbers(by[(base, outcome)])))
+    return folded
 
 
 def precision(d):

@@ -135,6 +135,25 @@ dir="$work/factorial"
 check_that "compare --factorial: the summary says which combinations add nothing" \
     grep -q 'and exactly as much with Equitable burden sharing, U.S. posture review before any cut or both added' "$dir/brief.html"
 
+# ... with --outer, of two levers, its brief made without figures: each effect with its judgment
+# range, the combination's told with NCG's ("(44.8 to 49.6; judgment 43.5 to 50.7), and exactly as
+# much with ... added": the checker's clauses read no judgment range before, and so checked no
+# such claim), every lever that helps told (not "at least 3 sentences": 3 arms, one folded, make
+# 2), and no figure shown or linked
+dir="$work/factorial-outer"
+"$NEASIM" compare scenarios/baseline --levers equitable_burden_sharing,ncg_institutionalized \
+    --factorial --outer 8 --runs 500 --seed 5 --out "$dir" --quiet
+Rscript scripts/brief.R "$dir" > "$work/render-factorial-outer.log" 2>&1
+check_that "compare --factorial --outer: the brief renders without figures" test -s "$dir/brief.html"
+python3 tests/brief_check.py numbers "$dir" > "$work/numbers-factorial-outer.log" 2>&1
+sed -n "s/^FAIL /FAIL brief numbers (compare --factorial --outer): /p" "$work/numbers-factorial-outer.log"
+said=$(tail -1 "$work/numbers-factorial-outer.log")
+check_that "compare --factorial --outer: the brief's numbers are the CSV files' ($said)" \
+    grep -q ', 0 failed$' "$work/numbers-factorial-outer.log"
+check_that "compare --factorial --outer: the fold is said with the judgment range before it" \
+    grep -q '; judgment [0-9.]* to [0-9.]*), and exactly as much with Equitable burden sharing added' \
+    "$dir/brief.html"
+
 # a comparison of scenarios (compare A B C): the brief and every figure speak of scenarios, not of
 # levers, effects or side effects (the brief named "US retrenchment" a lever and its +33 points on
 # a USFK cut a side effect: tests/brief_check.py scenarios), its title says what is compared, and
