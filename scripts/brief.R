@@ -713,6 +713,48 @@ summary_ranking <- function(b, s, points, cols) {
 # precision_widest_at is "OUTCOME by DATE", then ", arm ARM" or ", the interaction of A and B"
 # in a comparison). Without --precision the header's "N runs" is all there is to say. The C
 # summary line says the same in names: cli/precision.c.
+# What --precision-for LIST asked for, in words: "the effect of U.S. posture review before any cut
+# on every outcome at every horizon", "every lever's effect on “Extended deterrence weakened” by
+# 1 Nov 2036", "the probability of “Major USFK withdrawal” at every date of the summary", items
+# joined by "and", a date as the widest's is told ("by 1 Nov 2036"). An item is
+# [ARM:][OUTCOME][@YEARS] or `interactions` (README, "Runs to a stated precision"); @YEARS is the
+# report nearest that many years after the start, as neasim rounds it.
+precision_for_words <- function(what, b) {
+    m <- b$manifest
+    scn <- b$words$scenarios
+    run <- is.null(b$arm)
+    start <- as.Date(nsm_get(m, "start_date", NA))
+    step <- suppressWarnings(as.numeric(nsm_get(m, "report_interval_months", NA)))
+    date_of <- function(years) {
+        y <- suppressWarnings(as.numeric(years))
+        if (is.na(y) || is.na(start) || is.na(step)) return(paste0("at ", years, " years"))
+        months <- floor(y * 12 / step + 0.5) * step
+        paste0("by ", nsm_day(seq(start, by = "month", length.out = months + 1)[months + 1]))
+    }
+    items <- strsplit(what, ",", fixed = TRUE)[[1]]
+    items <- items[nzchar(items)]
+    inter <- "interactions" %in% items
+    words <- vapply(items[items != "interactions"], function(it) {
+        g <- regmatches(it, regexec("^(?:(.*):)?([^:@]*)(?:@(.*))?$", it, perl = TRUE))[[1]]
+        arm <- g[2]; outcome <- g[3]; years <- g[4]
+        who <- if (run) "the probability"
+               else if (nzchar(arm)) {
+                   if (scn) paste0("how ", arm_label(arm, 1000), " differs")
+                   else paste0("the effect of ", arm_label(arm, 1000))
+               } else if (scn) "every difference between the scenarios" else "every lever's effect"
+        on <- if (nzchar(outcome)) q(nsm_label(outcome)) else "every outcome"
+        on <- paste0(if (run) " of " else " on ", on)
+        when <- if (nzchar(years)) date_of(years)
+                else if (run) "at every date of the summary" else "at every horizon"
+        paste0(who, on, " ", when)
+    }, "", USE.NAMES = FALSE)
+    if (inter && length(words) == 0)
+        return(paste0("every lever's effect and every interaction of two levers, on every ",
+                      "outcome at every horizon"))
+    if (inter) words <- c(words, "every interaction of two levers on the same outcomes and dates")
+    and_list(words)
+}
+
 summary_precision <- function(b) {
     m <- b$manifest
     target <- suppressWarnings(as.numeric(nsm_get(m, "precision_target", NA)))
@@ -726,9 +768,7 @@ summary_precision <- function(b) {
         if (b$words$scenarios) "every difference between the scenarios, on every outcome at every horizon"
         else "every lever's effect on every outcome at every horizon"
     } else if (startsWith(what, "every outcome")) "every outcome's probability at every date of the summary"
-    else if (what == "interactions")
-        "every lever's effect and every interaction of two levers, on every outcome at every horizon"
-    else paste0("the targets of --precision-for ", what)
+    else precision_for_words(what, b)
     at <- nsm_get(m, "precision_widest_at", "")
     g <- regmatches(at, regexec(paste0("^([^ ]+) by ([0-9]{4}-[0-9]{2}-[0-9]{2})",
                                        "(, arm (.+)|, the interaction of (.+) and (.+))?$"), at))[[1]]

@@ -17,9 +17,11 @@
 A tiny PNG decoder (8-bit greyscale, RGB or RGBA, not interlaced: what Chromium writes),
 html.parser and a least-squares fit by Gram-Schmidt: nothing beyond the standard library.
 """
+import calendar
 import csv
 import html
 import html.parser
+import math
 import os
 import re
 import struct
@@ -993,6 +995,16 @@ def exactly_as_much(p, b, hmax, check):
     return folded
 
 
+def report_day(m, years):
+    """The report neasim takes for @YEARS: the nearest whole number of report intervals after the
+    start (rounded half up, as lround), as the brief writes a day: "1 Nov 2028"."""
+    step = int(m["report_interval_months"])
+    months = int(math.floor(years * 12 / step + 0.5)) * step
+    y, mo, day = (int(x) for x in m["start_date"].split("-"))
+    y, mo = y + (mo - 1 + months) // 12, (mo - 1 + months) % 12 + 1
+    return "%d %s %d" % (day, calendar.month_abbr[mo], y)
+
+
 def precision(d):
     """With --precision, the summary's "Runs: ..." item against manifest.csv's precision_* rows:
     the target in points, met after the runs used or NOT met at the ceiling, the widest half-width
@@ -1011,6 +1023,8 @@ def precision(d):
     if not check(len(items) == 1, "precision: %d 'Runs:' items, not one" % len(items)):
         return check.done()
     it = items[0]
+    lever = lambda a: " + ".join(labels.get(("lever", x), labels.get(("scenario", x), x))
+                                 for x in a.split("+"))
     h = 100 * float(m["precision_target"])
     check(re.search(r"at most ±%s percentage points? \(--precision %s\)" % (
         re.escape("%g" % h), re.escape(m["precision_target"])), it),
@@ -1021,11 +1035,33 @@ def precision(d):
     check(said in it, "precision: '%s' not said: '%s'" % (said, it))
     w = "±%.2f points" % (100 * float(m["precision_widest_half_width"]))
     check(w in it, "precision: the widest, %s, not said: '%s'" % (w, it))
+    # what --precision-for asked for, in words: each item's arm and outcome by their labels and
+    # its date (the report nearest @YEARS, computed here from the manifest), not its syntax
+    asked = it.split(" until ", 1)[-1].split(" had a 95% ", 1)[0]
+    if not m["precision_for"].startswith("every outcome"):
+        check(":" not in asked and "@" not in asked and "--precision-for" not in asked,
+              "precision: --precision-for %s told in its syntax: '%s'" % (m["precision_for"], asked))
+        for item in filter(None, m["precision_for"].split(",")):
+            if item == "interactions":
+                check("every interaction of two levers" in asked,
+                      "precision: the interactions not said: '%s'" % asked)
+                continue
+            arm, _, rest = item.rpartition(":")
+            outcome, _, years = rest.partition("@")
+            if arm:
+                check("the effect of %s on " % lever(arm) in asked or
+                      "how %s differs on " % lever(arm) in asked,
+                      "precision: the arm %s of '%s' not said: '%s'" % (lever(arm), item, asked))
+            if outcome:
+                check("“%s”" % labels[("outcome", outcome)] in asked,
+                      "precision: the outcome of '%s' not said: '%s'" % (item, asked))
+            if years:
+                check("by %s" % report_day(m, float(years)) in asked,
+                      "precision: the date of '%s', %s, not said: '%s'" % (
+                          item, report_day(m, float(years)), asked))
     g = re.fullmatch(r"(\S+) by (\d{4}-\d\d-\d\d)(?:, arm (.+)|, the interaction of (\S+) and (\S+))?",
                      m["precision_widest_at"])
     if check(g, "precision: precision_widest_at '%s' unread" % m["precision_widest_at"]):
-        lever = lambda a: " + ".join(labels.get(("lever", x), labels.get(("scenario", x), x))
-                                     for x in a.split("+"))
         want = "“%s” by " % labels[("outcome", g.group(1))]
         check(want in it, "precision: the widest's outcome %s not said: '%s'" % (want, it))
         for a in (g.group(3), g.group(4), g.group(5)):

@@ -214,6 +214,19 @@ brief_case prec-interactions precision "precision (interactions)" \
     compare tests/models/interact --levers all --factorial --precision 0.02 --precision-for interactions --seed 5
 check_that "compare --precision-for interactions: the brief names the interaction" \
     grep -q 'is the interaction of Twice as fast and Three times as fast on' "$work/prec-interactions/brief.html"
+# --precision-for told in words, not its syntax: each item's arm, outcome and date ("the effect of
+# NCG institutionalised on “Extended deterrence weakened” by 1 Nov 2036 and every lever's effect on
+# every outcome by 1 Nov 2028"; it read "the targets of --precision-for ncg_institutionalized:...")
+brief_case prec-arm precision "precision (ARM:)" \
+    "compare --precision-for ARM:OUTCOME@YEARS,@YEARS: the brief says what it was for in words" \
+    compare scenarios/baseline --levers equitable_burden_sharing,ncg_institutionalized --precision 0.03 \
+    --precision-for ncg_institutionalized:extended_deterrence_weakened@10,@2 --seed 5
+check_that "compare --precision-for ARM:...: the brief's words for it" \
+    grep -q "until the effect of NCG institutionalised on “Extended deterrence weakened” by 1 Nov 2036 and every lever's effect on every outcome by 1 Nov 2028 had" \
+    "$work/prec-arm/brief.html"
+brief_case prec-run-for precision "precision (run, --precision-for)" \
+    "run --precision-for OUTCOME,OUTCOME@YEARS: the brief says what it was for in words" \
+    run scenarios/baseline --precision 0.02 --precision-for usfk_major_withdrawal,formal_rcd_alignment@2 --seed 5
 brief_case no-prec precision "precision (none)" \
     "without --precision: no sentence on it" compare tests/models/interact --levers all --runs 500 --seed 5
 

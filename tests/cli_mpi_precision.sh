@@ -2,8 +2,8 @@
 # tests/cli_mpi_precision.sh: `mpirun -n K build/neasim-mpi run|compare ... --precision H` (issue
 # 13): for K = 1..4 ranks of 1 or 2 threads every output but manifest.csv is byte-identical to one
 # plain process's --precision run, stopping at the same count (target met, and ceiling reached;
-# with --routes --signposts too; compare with arms of two levers, --precision-for interactions
-# and compare A B too);
+# with --routes --signposts too; compare with arms of two levers, --precision-for interactions,
+# --precision-for ARM: and compare A B too);
 # a replication failing on one rank in a later batch ends every rank with the single-process
 # message, exit 70 and nothing written; Ctrl-C on mpirun (run and compare, with and without
 # --precision) stops every rank, says once that nothing was written, and leaves --out as it was.
@@ -77,6 +77,12 @@ check_that "factorial: met after 3000 runs, interactions.csv written" \
 ranks interactions -- compare tests/models/interact --levers all --factorial --precision 0.02 --precision-for interactions --seed 5
 check_that "interactions: met after 4000 runs, the interaction named" \
     [ "$(row "$work/interactions-plain" runs),$(row "$work/interactions-plain" precision_met),$(grep -c 'the interaction of double and triple)$' "$work/plain.out")" = "4000,yes,1" ]
+# ARM: one arm's targets, rank 0's rule reading only that arm of the totals (2,000 runs where every
+# arm's need 5,000)
+ranks one-arm -- compare $S --levers equitable_burden_sharing,us_posture_review,ncg_institutionalized \
+    --precision 0.015 --precision-for us_posture_review: --seed 5
+check_that "one-arm: met after 2000 runs" \
+    [ "$(row "$work/one-arm-plain" runs),$(row "$work/one-arm-plain" precision_met)" = "2000,yes" ]
 # whole scenarios: every scenario's batches split over the ranks alike
 ranks scenarios -- compare $S scenarios/us-retrenchment --precision 0.02 --seed 3
 check_that "scenarios: met after more than one batch ($(row "$work/scenarios-plain" runs))" \

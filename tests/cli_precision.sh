@@ -177,6 +177,78 @@ expect "--precision-for interactions: nor a comparison of single levers" 64 \
     "compare: --precision-for interactions: only .compare. with arms of two levers" \
     -- compare tests/models/interact --levers all --precision 0.02 --precision-for switched_on,interactions --out "$work/bad"
 
+# ARM: holds the targets for one arm: on three of the baseline's levers at H = 0.015 every effect
+# needs 5,000 runs (NCG's on extended deterrence is the widest), U.S. posture review's alone 2,000;
+# its every row at the briefing's horizons within H, a batch fewer not; the other arms written
+# as a plain comparison of as many writes them; the same for 1 and 2 threads
+arm_args=(compare "$base" --levers equitable_burden_sharing,us_posture_review,ncg_institutionalized
+          --precision 0.015 --seed 5)
+"$NEASIM" "${arm_args[@]}" --quiet --out "$work/aall"
+for t in 1 2; do
+    "$NEASIM" "${arm_args[@]}" --precision-for us_posture_review: --threads "$t" \
+        --out "$work/a$t" >"$work/a$t.txt"
+done
+na=$(manifest runs "$work/a1")
+check_that "ARM: one arm's targets: 2000 runs where every arm's need 5000 ($na, $(manifest runs "$work/aall"))" \
+    test "$na,$(manifest precision_met "$work/a1"),$(manifest runs "$work/aall")" = "2000,yes,5000"
+check_that "ARM: the same bytes for 1 and 2 threads" same_bytes "$work/a1" "$work/a2"
+# arm_wide DIR REF ARM H: ARM's occurred_by rows of DIR/differences.csv at the dates of
+# REF/briefing.csv wider than H ("only N rows" when too few to tell)
+arm_wide() {
+    awk -F, -v dates="$(awk -F, 'NR > 1 { print $5 }' "$2/briefing.csv" | sort -u | paste -sd,)" \
+        -v arm="$3" -v h="$4" '
+        BEGIN { n = split(dates, d, ","); for (k = 1; k <= n; k++) want[d[k]] = 1 }
+        $1 == arm && $2 == "outcome" && $4 == "occurred_by" && ($5 in want) {
+            rows++; if (($12 - $11) / 2 > h + 1e-7) print $3, $5 }
+        END { if (rows < 10) print "only", rows, "rows" }' "$1/differences.csv"
+}
+wide=$(arm_wide "$work/a1" "$work/a1" us_posture_review 0.015)
+check_that "ARM: every us_posture_review half-width in differences.csv <= 0.015 ${wide:+($wide)}" \
+    test -z "$wide"
+others=$(arm_wide "$work/a1" "$work/a1" ncg_institutionalized 0.015 | grep -cv '^only')
+check_that "ARM: the other arms not waited for (ncg_institutionalized: $others rows wider)" \
+    test "$others" -gt 0
+"$NEASIM" compare "$base" --levers equitable_burden_sharing,us_posture_review,ncg_institutionalized \
+    --seed 5 --runs $((na - 1000)) --quiet --out "$work/afewer"
+wider=$(arm_wide "$work/afewer" "$work/a1" us_posture_review 0.015 | grep -cv '^only')
+check_that "ARM: a batch fewer leaves one of its rows wider ($wider)" test "$wider" -gt 0
+"$NEASIM" compare "$base" --levers equitable_burden_sharing,us_posture_review,ncg_institutionalized \
+    --seed 5 --runs "$na" --quiet --out "$work/aplain"
+check_that "ARM: the bytes of a plain comparison of as many" same_bytes "$work/a1" "$work/aplain"
+check_that "ARM: the summary names the arm of the widest" \
+    grep -Eq "^Precision: target \+-1\.5 percentage points met after 2000 runs .*, arm us_posture_review\)$" \
+    "$work/a1.txt"
+# ARM:OUTCOME@YEARS beside an item for every arm: the widest of both
+"$NEASIM" compare "$base" --levers equitable_burden_sharing,ncg_institutionalized --precision 0.015 \
+    --seed 5 --precision-for ncg_institutionalized:extended_deterrence_weakened@10,@2 --quiet \
+    --out "$work/amix"
+check_all "ARM:OUTCOME@YEARS,@YEARS: met, the widest NCG's at 10 years" \
+    '[ "$(manifest precision_met "$work/amix")" = yes ] &&
+     grep -q "^precision_widest_at,\"extended_deterrence_weakened by 2036-11-01, arm ncg_institutionalized\"" \
+         "$work/amix/manifest.csv"'
+# compare A B: the arm is the scenario's name
+expect "ARM: a scenario of compare A B" 0 "" \
+    -- compare "$base" scenarios/us-retrenchment --precision 0.03 --precision-for us_retrenchment:@2 \
+    --quiet --out "$work/ascn"
+expect "ARM: the first arm refused" 64 \
+    "compare: --precision-for: 'baseline' is what the other arms are compared with \(its difference from itself is 0\); name one of the others \(equitable_burden_sharing, ncg_institutionalized\)" \
+    -- compare "$base" --levers equitable_burden_sharing,ncg_institutionalized --precision 0.01 \
+    --precision-for baseline:usfk_reduced --out "$work/bad"
+expect "ARM: an unknown arm, the arms listed" 64 \
+    "compare: --precision-for: this comparison has no arm 'ncg'; name one of its arms \(equitable_burden_sharing, ncg_institutionalized\) before the colon, as ARM:OUTCOME@YEARS" \
+    -- compare "$base" --levers equitable_burden_sharing,ncg_institutionalized --precision 0.01 \
+    --precision-for ncg:usfk_reduced --out "$work/bad"
+expect "ARM: run has no arms" 64 \
+    "run: --precision-for: 'ncg_institutionalized:' names an arm, and .run. has none" \
+    -- run "$base" --precision 0.01 --precision-for ncg_institutionalized:usfk_reduced --out "$work/bad"
+expect "ARM:interactions refused" 64 \
+    "compare: --precision-for: 'push_f:interactions': an interaction belongs to two arms, not to 'push_f'; give .interactions. alone" \
+    -- compare tests/models/paths --levers push_f,calm_h --factorial --precision 0.02 \
+    --precision-for push_f:interactions --out "$work/bad"
+expect "ARM: an unknown outcome after it" 64 "compare: --precision-for: scenario 'baseline' has no outcome 'x'" \
+    -- compare "$base" --levers all --precision 0.01 --precision-for ncg_institutionalized:x@2 --out "$work/bad"
+check_that "ARM: nothing written by a refusal" test ! -e "$work/bad"
+
 # refusals: usage errors without a file:line, saying what to give; nothing written
 for h in 0 0.5 -0.01 1 abc ''; do
     expect "run --precision '$h' refused" 64 \

@@ -159,6 +159,8 @@ expect "run --precision" 0 "" -- run tests/models/two_state --precision 0.05 --t
 expect "compare --precision, the ceiling" 0 "NOT met" -- compare tests/models/two_state --levers faster --precision 0.001 --runs 1500 --out "$work/cprec"
 expect "--precision-for unknown" 64 "has no outcome" -- run tests/models/two_state --precision 0.05 --precision-for in_c --out "$work/bad"
 expect "compare --factorial --precision-for interactions" 0 "the interaction of double and triple" -- compare tests/models/interact --levers all --factorial --precision 0.03 --precision-for interactions --threads 2 --out "$work/iprec"
+expect "compare --precision-for ARM:, ARM:OUTCOME@YEARS" 0 "met after 1000 runs .*, arm triple\)$" -- compare tests/models/interact --levers all --factorial --precision 0.03 --precision-for double:,triple:switched_on@1 --threads 2 --out "$work/aprec"
+expect "--precision-for an unknown ARM:" 64 "has no arm 'nope'" -- compare tests/models/interact --levers all --precision 0.03 --precision-for nope:switched_on --out "$work/bad"
 expect "--precision-for interactions without them" 64 "only .compare. with arms of two levers" -- compare tests/models/interact --levers all --precision 0.03 --precision-for interactions --out "$work/bad"
 expect "compare --factorial, printed arms cut lever by lever" 0 "Equitable ... \+ U.S. postu... \+ NCG instit..." -- compare scenarios/baseline --levers equitable_burden_sharing,us_posture_review,ncg_institutionalized --factorial --runs 30 --out "$work/fac"
 expect "run --routes --signposts" 0 "" -- run scenarios/baseline --runs 20 --seed 7 --threads 2 --routes --signposts --quiet --out "$work/story"

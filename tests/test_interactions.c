@@ -74,7 +74,7 @@ static void test_closed_form(void **state)
     assert_true(mean > 0.09 && mean < 0.11);
     /* --precision-for interactions: the widest half-width over the targets is that of the row
     ** interactions.csv writes, and at the horizon z times the closed form's standard error */
-    const nsm_precision_target t[] = {{0, 1}, {0, last}};
+    const nsm_precision_target t[] = {{0, 1, 0}, {0, last, 0}};
     nsm_precision_widest w = nsm_precision_interactions(m, &in, 1, t, 2, scratch);
     nsm_difference early = nsm_interaction_outcome(m, &in, 0, 1, scratch);
     double hw_early = (early.hi - early.lo) / 2, hw_last = (r.hi - r.lo) / 2;

@@ -61,7 +61,7 @@ static void test_run_wilson(void **state)
     for (int r = 0; r < 40; r++)
         first[r] = r < 10 ? 1 : r < 30 ? 3 : m->n_reports;
     nsm_accum *a = by_hand(m, first, 40);
-    const nsm_precision_target t[] = {{0, 1}, {0, 2}, {0, 3}};
+    const nsm_precision_target t[] = {{0, 1, 0}, {0, 2, 0}, {0, 3, 0}};
     for (int k = 0; k < 3; k++) {
         nsm_precision_widest w = nsm_precision_run(m, a, &t[k], 1, room(m));
         check_close("one target", w.half_width, wilson_half(k < 2 ? 10 : 30, 40), 1e-14);
@@ -70,7 +70,7 @@ static void test_run_wilson(void **state)
     nsm_precision_widest w = nsm_precision_run(m, a, t, 3, room(m));
     check_close("widest of three", w.half_width, wilson_half(10, 40), 1e-14);
     assert_int_equal(w.target, 0); /* 10/40 and 30/40 tie: the first is kept */
-    const nsm_precision_target u[] = {{0, 1}, {0, 5}};
+    const nsm_precision_target u[] = {{0, 1, 0}, {0, 5, 0}};
     first[0] = first[1] = 5;        /* now 8 by report 1 (p = 0.2), 30 by report 5 (p = 0.75) */
     nsm_accum *b = by_hand(m, first, 40);
     w = nsm_precision_run(m, b, u, 2, room(m));
@@ -87,7 +87,7 @@ static void test_run_undefined(void **state)
     (void)state;
     nsm_model *m = nsm_test_load("two_state");
     nsm_accum *a = nsm_accum_alloc(m);
-    const nsm_precision_target t[] = {{0, 1}};
+    const nsm_precision_target t[] = {{0, 1, 0}};
     nsm_precision_widest w = nsm_precision_run(m, a, t, 1, room(m));
     assert_true(isnan(w.half_width) && w.target == -1);
     int first[] = {1};
@@ -159,7 +159,7 @@ static void test_compare_paired(void **state)
     nsm_diag d;
     nsm_diag_init(&d);
     assert_int_equal(nsm_compare_run(c.m, c.arms, 2, &rc, c.acc, c.paired, NULL, &d), NSM_OK);
-    const nsm_precision_target t[] = {{0, 3}, {0, 12}, {0, 6}};
+    const nsm_precision_target t[] = {{0, 3, 0}, {0, 12, 0}, {0, 6, 0}};
     double want = 0;
     int at = -1;
     for (int k = 0; k < 3; k++) {
@@ -177,6 +177,36 @@ static void test_compare_paired(void **state)
         nsm_precision_compare(c.m, (const nsm_accum *const *)c.acc, c.paired, 2, t, 3);
     check_close("widest paired", w.half_width, want, 1e-12);
     assert_int_equal(w.target, at);
+    nsm_diag_release(&d);
+    comparison_free(&c);
+}
+
+/* A target of one arm is measured in that arm alone: of three arms, the second and third the same
+** lever's results, a target of arm 2 is found there (arm 2, the paired half-width), one of arm 1
+** there, one of every arm (arm 0) in the first of the tie; a target of an arm the comparison lacks
+** measures nothing (NaN: never met). */
+static void test_compare_one_arm(void **state)
+{
+    (void)state;
+    comparison c;
+    comparison_alloc(&c, "faster");
+    nsm_run_config rc = {3, 3000, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_compare_run(c.m, c.arms, 2, &rc, c.acc, c.paired, NULL, &d), NSM_OK);
+    const nsm_accum *const acc[] = {c.acc[0], c.acc[1], c.acc[1]};
+    nsm_paired *const paired[] = {NULL, c.paired[1], c.paired[1]};
+    const double h = paired_half(&c, 12);
+    for (int arm = 0; arm <= 2; arm++) {
+        const nsm_precision_target t[] = {{0, 12, arm}};
+        nsm_precision_widest w = nsm_precision_compare(c.m, acc, paired, 3, t, 1);
+        check_close("one arm's target", w.half_width, h, 1e-12);
+        assert_int_equal(w.arm, arm == 0 ? 1 : arm);
+        assert_int_equal(w.target, 0);
+    }
+    const nsm_precision_target missing[] = {{0, 12, 2}};
+    nsm_precision_widest w = nsm_precision_compare(c.m, acc, paired, 2, missing, 1);
+    assert_true(isnan(w.half_width) && w.target == -1);
     nsm_diag_release(&d);
     comparison_free(&c);
 }
@@ -285,7 +315,7 @@ typedef struct {
 static int precise_enough(void *ctx)
 {
     const rule *r = ctx;
-    static const nsm_precision_target t[] = {{0, 6}, {0, 12}, {0, 24}};
+    static const nsm_precision_target t[] = {{0, 6, 0}, {0, 12, 0}, {0, 24, 0}};
     return nsm_precision_run(r->m, r->acc[0], t, 3, room(r->m)).half_width <= r->h;
 }
 
@@ -321,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_run_wilson),
         cmocka_unit_test(test_run_undefined),
         cmocka_unit_test(test_compare_paired),
+        cmocka_unit_test(test_compare_one_arm),
         cmocka_unit_test(test_batches_add_up),
         cmocka_unit_test(test_batches_ranks),
         cmocka_unit_test(test_rule_threads),

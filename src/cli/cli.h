@@ -184,12 +184,13 @@ typedef struct {
 
 /* The targets of --precision-for LIST (NULL: every outcome at every report of def), into a new
 ** array (free() it); 0, or an exit code after a message naming the bad item and what to give.
-** The item `interactions` sets *interactions (the targets hold for the interactions of two levers
-** too; alone, the targets are the default); a command without them passes NULL, and the item is
-** refused there. */
+** arms: a comparison's n_arms arm names (arms[0] the one the others are compared with), which an
+** item's "ARM:" names; NULL for `run`, which refuses "ARM:". The item `interactions` sets
+** *interactions (the targets hold for the interactions of two levers too; alone, the targets are
+** the default); a command without them passes NULL, and the item is refused there. */
 int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model *m,
-                              const nsm_horizons *def, nsm_precision_target **targets, int *n,
-                              int *interactions);
+                              const nsm_horizons *def, const char *const *arms, int n_arms,
+                              nsm_precision_target **targets, int *n, int *interactions);
 /* The rule's room (counts, and with p->interactions the interactions' inputs), made once before
 ** the batches so that the rule allocates nothing (nsm_cli_precision_release frees it); 0, or -1
 ** when out of memory. */

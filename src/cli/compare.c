@@ -64,6 +64,7 @@ static const char COMPARE_HELP[] =
     "      --precision-for LIST\n"
     "                      the differences H is for: OUTCOME (at every --horizons),\n"
     "                      OUTCOME@YEARS or @YEARS (every outcome), separated by commas;\n"
+    "                      after ARM: for that arm alone (ARM: alone: every outcome);\n"
     "                      `interactions` holds them for the interactions of two levers\n"
     "                      too (a+b, --factorial)\n"
     "      --max-events N  a replication of more than N events fails (default 10000000)\n"
@@ -711,7 +712,7 @@ static int precision_plan(const nsm_comparison *cmp, const nsm_cli_options *o, r
                                 cmp->n_arms, names, {0, -1, 0}, 0, 0, NULL, inter, 0, 0, NULL,
                                 NULL};
     int code = nsm_cli_precision_targets("compare", o->precision_for, cmp->m, &cmp->horizons,
-                                         &prec->targets, &prec->n_targets,
+                                         names, cmp->n_arms, &prec->targets, &prec->n_targets,
                                          res->n_tri > 0 ? &prec->interactions : NULL);
     if (code == 0 && nsm_cli_precision_room(prec) != 0) {
         fprintf(stderr, "%s compare: out of memory\n", nsm_cli_prog);

@@ -55,10 +55,60 @@ static int report_of(const char *cmd, const nsm_model *m, const char *at)
     return (int)i;
 }
 
-/* One item, OUTCOME, OUTCOME@YEARS or @YEARS, appended to t (room for it is there). */
-static int add_item(const char *cmd, const nsm_model *m, char *item, const nsm_horizons *def,
-                    nsm_precision_target *t, int *n)
+/* The arms a comparison's ARM: may name (all but the first), for a message. */
+static void arm_list(const char *const *arms, int n_arms, char *buf, size_t n)
 {
+    buf[0] = '\0';
+    for (int a = 1; a < n_arms; a++) {
+        size_t k = strlen(buf);
+        snprintf(buf + k, n - k, "%s%s", a > 1 ? ", " : "", arms[a]);
+    }
+}
+
+/* The arm of an item's "ARM:" (cut off the item), 0 for an item without one (every arm), or -1
+** after a message: `run` has no arms; the first arm is what the others are compared with. The
+** last colon ends the arm, as an outcome's name holds none and a scenario's arm name might. */
+static int arm_of(const char *cmd, char *item, const char *const *arms, int n_arms)
+{
+    char *colon = strrchr(item, ':');
+    if (!colon)
+        return 0;
+    *colon = '\0';
+    char list[1024];
+    arm_list(arms, n_arms, list, sizeof list);
+    if (!arms) {
+        nsm_cli_usage_error(cmd, "--precision-for: '%s:' names an arm, and `run` has none: name "
+                            "outcomes and dates (OUTCOME, OUTCOME@YEARS or @YEARS)", item);
+        return -1;
+    }
+    if (strcmp(colon + 1, "interactions") == 0) {
+        nsm_cli_usage_error(cmd, "--precision-for: '%s:interactions': an interaction belongs to "
+                            "two arms, not to '%s'; give `interactions` alone", item, item);
+        return -1;
+    }
+    for (int a = 1; a < n_arms; a++)
+        if (strcmp(arms[a], item) == 0)
+            return a;
+    if (n_arms > 0 && strcmp(arms[0], item) == 0)
+        nsm_cli_usage_error(cmd, "--precision-for: '%s' is what the other arms are compared with "
+                            "(its difference from itself is 0); name one of the others (%s)",
+                            item, list);
+    else
+        nsm_cli_usage_error(cmd, "--precision-for: this comparison has no arm '%s'; name one of "
+                            "its arms (%s) before the colon, as ARM:OUTCOME@YEARS", item, list);
+    return -1;
+}
+
+/* One item, [ARM:]OUTCOME, [ARM:]OUTCOME@YEARS, [ARM:]@YEARS or ARM: (the default's outcomes and
+** dates), appended to t (room for it is there). */
+static int add_item(const char *cmd, const nsm_model *m, char *item, const nsm_horizons *def,
+                    const char *const *arms, int n_arms, nsm_precision_target *t, int *n)
+{
+    const int arm = arm_of(cmd, item, arms, n_arms);
+    if (arm < 0)
+        return EXIT_USAGE;
+    if (arm > 0)
+        item = strchr(item, '\0') + 1; /* after the arm's colon */
     char *at = strchr(item, '@');
     int report = -1, o0 = 0, o1 = m->n_outcomes;
     if (at) {
@@ -73,7 +123,7 @@ static int add_item(const char *cmd, const nsm_model *m, char *item, const nsm_h
     }
     for (int o = o0; o < o1; o++)
         for (int h = 0; h < (at ? 1 : def->n); h++)
-            t[(*n)++] = (nsm_precision_target){o, at ? report : def->idx[h]};
+            t[(*n)++] = (nsm_precision_target){o, at ? report : def->idx[h], arm};
     return 0;
 }
 
@@ -102,8 +152,8 @@ static int interactions_item(const char *cmd, const nsm_model *m, const char *it
 }
 
 int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model *m,
-                              const nsm_horizons *def, nsm_precision_target **targets, int *n,
-                              int *interactions)
+                              const nsm_horizons *def, const char *const *arms, int n_arms,
+                              nsm_precision_target **targets, int *n, int *interactions)
 {
     *n = 0;
     int others = 0; /* items other than `interactions` */
@@ -120,7 +170,7 @@ int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model
     }
     int code = 0;
     if (!list) /* the default: every outcome at every horizon of the summary */
-        code = add_item(cmd, m, buf, def, *targets, n);
+        code = add_item(cmd, m, buf, def, arms, n_arms, *targets, n);
     char *save = NULL;
     for (char *it = list ? strtok_r(buf, ",", &save) : NULL; it && !code;
          it = strtok_r(NULL, ",", &save)) {
@@ -128,19 +178,22 @@ int nsm_cli_precision_targets(const char *cmd, const char *list, const nsm_model
         if (word < 0)
             code = EXIT_USAGE;
         else if (!word) {
-            code = add_item(cmd, m, it, def, *targets, n);
+            code = add_item(cmd, m, it, def, arms, n_arms, *targets, n);
             others++;
         }
     }
     if (!code && list && !others && interactions && *interactions) { /* the default's targets */
         buf[0] = '\0';
-        code = add_item(cmd, m, buf, def, *targets, n);
+        code = add_item(cmd, m, buf, def, arms, n_arms, *targets, n);
     }
     free(buf);
     if (!code && *n == 0 && list)
         code = nsm_cli_usage_error(cmd, "--precision-for names nothing: give OUTCOME, "
                                    "OUTCOME@YEARS or @YEARS, separated by commas%s",
-                                   interactions ? " (and interactions)" : "");
+                                   !arms          ? ""
+                                   : interactions ? " (each after ARM: for one arm; and "
+                                                    "interactions)"
+                                                  : " (each after ARM: for one arm)");
     else if (!code && *n == 0 && m->n_outcomes == 0)
         code = nsm_cli_usage_error(cmd, "--precision aims at outcomes, and scenario '%s' has "
                                    "none (outcomes.csv)", m->name);

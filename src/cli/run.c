@@ -535,8 +535,8 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
                               {0, -1, 0}, 0, 0, NULL, NULL, 0, 0, NULL, NULL};
     code = nsm_cli_horizons("run", &o, m);
     if (code == EXIT_OK && o.precision)
-        code = nsm_cli_precision_targets("run", o.precision_for, m, &o.hz, &prec.targets,
-                                         &prec.n_targets, NULL);
+        code = nsm_cli_precision_targets("run", o.precision_for, m, &o.hz, NULL, 0,
+                                         &prec.targets, &prec.n_targets, NULL);
     if (code == EXIT_OK && o.precision && nsm_cli_precision_room(&prec) != 0) {
         fprintf(stderr, "%s run: out of memory\n", nsm_cli_prog);
         code = EXIT_SOFTWARE;

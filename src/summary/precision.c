@@ -5,7 +5,6 @@
 ** it met is met in the tables.
 */
 #include <math.h>
-#include <stdlib.h>
 
 #include "neasim/precision.h"
 #include "neasim/stats.h"
@@ -45,11 +44,14 @@ nsm_precision_widest nsm_precision_compare(const nsm_model *m, const nsm_accum *
     int ok = n_targets > 0;
     for (int a = 1; ok && a < n_arms; a++)
         for (int k = 0; ok && k < n_targets; k++) {
+            if (t[k].arm > 0 && t[k].arm != a)
+                continue;
             nsm_difference d = nsm_difference_outcome(m, acc[0], acc[a], paired[a], t[k].outcome,
                                                       1, t[k].report);
             ok = widen(&w, (d.hi - d.lo) / 2, k, a);
         }
-    return ok ? w : UNDEFINED;
+    /* targets all of arms the comparison lacks: nothing measured, nothing met */
+    return ok && (n_arms == 1 || w.target >= 0) ? w : UNDEFINED;
 }
 
 nsm_precision_widest nsm_precision_interactions(const nsm_model *m,
