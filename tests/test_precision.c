@@ -150,15 +150,22 @@ static double paired_half(const comparison *c, int report)
     return h;
 }
 
+/* Lever "faster" of two_state against the baseline, 3,000 paired replications (seed 3). */
+static void comparison_run(comparison *c)
+{
+    comparison_alloc(c, "faster");
+    nsm_run_config rc = {3, 3000, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_compare_run(c->m, c->arms, 2, &rc, c->acc, c->paired, NULL, &d), NSM_OK);
+    nsm_diag_release(&d);
+}
+
 static void test_compare_paired(void **state)
 {
     (void)state;
     comparison c;
-    comparison_alloc(&c, "faster");
-    nsm_run_config rc = {3, 3000, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
-    nsm_diag d;
-    nsm_diag_init(&d);
-    assert_int_equal(nsm_compare_run(c.m, c.arms, 2, &rc, c.acc, c.paired, NULL, &d), NSM_OK);
+    comparison_run(&c);
     const nsm_precision_target t[] = {{0, 3, 0}, {0, 12, 0}, {0, 6, 0}};
     double want = 0;
     int at = -1;
@@ -177,7 +184,6 @@ static void test_compare_paired(void **state)
         nsm_precision_compare(c.m, (const nsm_accum *const *)c.acc, c.paired, 2, t, 3);
     check_close("widest paired", w.half_width, want, 1e-12);
     assert_int_equal(w.target, at);
-    nsm_diag_release(&d);
     comparison_free(&c);
 }
 
@@ -189,11 +195,7 @@ static void test_compare_one_arm(void **state)
 {
     (void)state;
     comparison c;
-    comparison_alloc(&c, "faster");
-    nsm_run_config rc = {3, 3000, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
-    nsm_diag d;
-    nsm_diag_init(&d);
-    assert_int_equal(nsm_compare_run(c.m, c.arms, 2, &rc, c.acc, c.paired, NULL, &d), NSM_OK);
+    comparison_run(&c);
     const nsm_accum *const acc[] = {c.acc[0], c.acc[1], c.acc[1]};
     nsm_paired *const paired[] = {NULL, c.paired[1], c.paired[1]};
     const double h = paired_half(&c, 12);
@@ -207,7 +209,6 @@ static void test_compare_one_arm(void **state)
     const nsm_precision_target missing[] = {{0, 12, 2}};
     nsm_precision_widest w = nsm_precision_compare(c.m, acc, paired, 2, missing, 1);
     assert_true(isnan(w.half_width) && w.target == -1);
-    nsm_diag_release(&d);
     comparison_free(&c);
 }
 
