@@ -846,7 +846,9 @@ figure_alt <- function(b, file, title) {
     arms <- if ("arms" %in% names(b$figures)) b$figures$arms[match(file, b$figures$file)]
     if (length(arms) == 0 || is.na(arms) || !nzchar(arms)) return(title)
     arms <- strsplit(arms, ";", fixed = TRUE)[[1]]
-    labels <- ifelse(arms == "baseline", "baseline", arm_label(arms, 1000))
+    # a lever comparison's baseline as the tables name it; a scenario compared (compare A B),
+    # "baseline" among them, by its label
+    labels <- ifelse(arms == "baseline" & !b$words$scenarios, "baseline", arm_label(arms, 1000))
     paste0(title, ". Arms shown: ", paste(labels, collapse = "; "))
 }
 

@@ -100,6 +100,7 @@ nsm_arm_words <- function(manifest) {
     if (!nzchar(nsm_get(manifest, "scenario_paths", "")))
         return(list(scenarios = FALSE, one = "lever", many = "levers", Many = "Levers",
                     first = "baseline", minus = "lever minus baseline",
+                    arm_minus = "arm minus baseline", legend = "Arm", Arms = "Arms",
                     each = "Effect of each lever", each_s = "Each lever's effect",
                     effects = "Lever effects", helps = "helps", hurts = "hurts",
                     Helps = "Helps", Hurts = "Hurts", none = "no effect"))
@@ -108,6 +109,7 @@ nsm_arm_words <- function(manifest) {
     first <- if (is.na(first)) "the first scenario" else arm_label(first, 1000)
     list(scenarios = TRUE, one = "scenario", many = "scenarios", Many = "Scenarios",
          first = first, minus = paste0("scenario minus ", first),
+         arm_minus = paste0("scenario minus ", first), legend = "Scenario", Arms = "Scenarios",
          each = paste0("Each scenario against ", first),
          each_s = paste0("Each scenario's difference from ", first),
          effects = paste0("Scenarios against ", first), helps = "better", hurts = "worse",
@@ -430,10 +432,10 @@ arm_label <- function(arm, width = 16) {
 # both named by the arm, so an entry can only name the arm whose data carries its colour, in
 # whatever order ggplot2 takes the arms (it sorts them when layers split the data). Never pass
 # unnamed `labels` to a discrete scale: they are attached by position.
-nsm_arm_scale <- function(arms, aesthetics = "colour", width = 40, ...) {
+nsm_arm_scale <- function(arms, aesthetics = "colour", width = 40, name = "Arm", ...) {
     arms <- as.character(arms)
     scale_colour_manual(values = nsm_arm_colours(c("baseline", arms))[arms], breaks = arms,
-                        labels = stats::setNames(arm_label(arms, width), arms), name = "Arm",
+                        labels = stats::setNames(arm_label(arms, width), arms), name = name,
                         aesthetics = aesthetics, ...)
 }
 
@@ -475,14 +477,20 @@ nsm_nested <- function(d, arms, value, by = "panel", base = 0.9, step = 0.6) {
 nsm_nested_scale <- function(base = 0.9)
     list(scale_linewidth_identity(),
          guides(colour = guide_legend(override.aes = list(linewidth = base))))
-NSM_NESTED_NOTE <- paste0("Arms whose lines coincide are drawn one inside another, each band ",
-                          "of colour an arm, so that none hides another.")
+nsm_nested_note <- function(words)
+    paste0(words$Arms, " whose lines coincide are drawn one inside another, each band of colour ",
+           if (words$scenarios) "a scenario" else "an arm", ", so that none hides another.")
 
-# Arms in groups for charts that cannot show many at once: at most `size` arms besides the
-# baseline per group, the baseline (when present) in every group. One group for few arms.
-nsm_arm_groups <- function(arms, size) {
-    base <- intersect("baseline", arms)
-    others <- setdiff(arms, "baseline")
+# The first letter of each of x in capitals ("scenario minus Baseline" -> "Scenario minus ...").
+nsm_cap <- function(x) paste0(toupper(substr(x, 1, 1)), substring(x, 2))
+
+# Arms in groups for charts that cannot show many at once: at most `size` arms besides `base` per
+# group, `base` (when given: the arm the others are compared with, which a table of levels has
+# first, whatever its name: the first scenario of compare A B C need not be "baseline") in every
+# group. One group for few arms. A table of differences has no such arm: no base.
+nsm_arm_groups <- function(arms, size, base = NULL) {
+    base <- intersect(base, arms)
+    others <- setdiff(arms, base)
     if (length(others) == 0) return(list(arms))
     groups <- unname(split(others, ceiling(seq_along(others) / size)))
     lapply(groups, function(g) c(base, g))

@@ -399,7 +399,8 @@ lever_effects_page <- function(b, arms, ctx, title) {
         facet_wrap(~panel, nrow = 1) +
         scale_y_continuous(limits = c(-lim, lim), labels = pp_labels,
                            breaks = scales::breaks_pretty(n = 5)) +
-        nsm_arm_scale(arms, guide = guide_legend(reverse = TRUE, override.aes = list(shape = 16))) +
+        nsm_arm_scale(arms, name = ctx$words$legend,
+                      guide = guide_legend(reverse = TRUE, override.aes = list(shape = 16))) +
         scale_shape_manual(values = c("Distinguishable from no effect" = 16,
                                       "Not distinguishable" = 21), name = NULL, drop = FALSE,
                            labels = c(if (ctx$words$scenarios) "Distinguishable from no difference"
@@ -407,13 +408,13 @@ lever_effects_page <- function(b, arms, ctx, title) {
                                       "Not distinguishable")) +
         labs(title = title,
              subtitle = if (!judged)
-                 nsm_subtitle("Arm minus baseline, in percentage points, with 95% interval ",
-                              "(paired runs). Right of zero: ",
+                 nsm_subtitle(nsm_cap(ctx$words$arm_minus), ", in percentage points, with ",
+                              "95% interval (paired runs). Right of zero: ",
                               if (ctx$words$scenarios) "the outcome is more likely in the scenario"
                               else "the lever makes the outcome more likely", " by that horizon.")
-             else nsm_subtitle("Arm minus baseline, in percentage points (paired runs). Thin ",
-                               "line: 95% Monte Carlo interval (simulation error). Wide pale bar: ",
-                               "judgment range, the 5% to 95% points of the ",
+             else nsm_subtitle(nsm_cap(ctx$words$arm_minus), ", in percentage points (paired ",
+                               "runs). Thin line: 95% Monte Carlo interval (simulation error). ",
+                               "Wide pale bar: judgment range, the 5% to 95% points of the ",
                                if (ctx$words$scenarios) "difference" else "effect", " over the ",
                                nsm_get(ctx$manifest, "outer_draws", ""), " draws of the ",
                                if (ctx$words$scenarios) "scenarios'" else "scenario's",
@@ -476,14 +477,17 @@ fig_lever_effects_over_time <- function(ctx) {
             geom_ribbon(aes(fill = arm), alpha = 0.25) +
             geom_line(aes(colour = arm, linewidth = .lw)) +
             facet_wrap(~panel, ncol = ncol) +
-            nsm_arm_scale(arms, aesthetics = c("colour", "fill")) + nsm_nested_scale() +
+            nsm_arm_scale(arms, aesthetics = c("colour", "fill"), name = ctx$words$legend) +
+            nsm_nested_scale() +
             scale_y_continuous(labels = pp_labels, breaks = scales::breaks_pretty(n = 4)) +
             nsm_scale_x_date(from, to, nsm_panel_width(ncol)) +
             labs(title = paste0(ctx$words$each, " over time", nsm_group_title(g, length(groups))),
                  subtitle = nsm_subtitle("Change in the probability that the outcome has occurred ",
-                                         "by the date, arm minus baseline (paired runs); shaded: ",
+                                         "by the date, ", ctx$words$arm_minus,
+                                         " (paired runs); shaded: ",
                                          "95% interval", nsm_interval_of(ctx),
-                                         if (attr(x, "nested")) paste0(". ", NSM_NESTED_NOTE)),
+                                         if (attr(x, "nested"))
+                                             paste0(". ", nsm_nested_note(ctx$words))),
                  x = NULL, y = "Difference from baseline (percentage points)",
                  caption = ctx$caption) +
             nsm_theme(base_size = base_size)
@@ -518,15 +522,18 @@ fig_lever_event_effects <- function(ctx) {
             geom_ribbon(aes(fill = arm), alpha = 0.25) +
             geom_line(aes(colour = arm, linewidth = .lw)) +
             facet_wrap(~panel, ncol = ncol, scales = "free_y") +
-            nsm_arm_scale(arms, aesthetics = c("colour", "fill")) + nsm_nested_scale() +
+            nsm_arm_scale(arms, aesthetics = c("colour", "fill"), name = ctx$words$legend) +
+            nsm_nested_scale() +
             scale_y_continuous(labels = pp_labels) +
             nsm_scale_x_date(from, to, nsm_panel_width(ncol)) +
             labs(title = paste0(ctx$words$each, " on counted events",
                                 nsm_group_title(g, length(groups))),
                  subtitle = nsm_subtitle("Change in the mean number of events since the start, ",
-                                         "arm minus baseline (paired runs); shaded: 95% interval",
+                                         ctx$words$arm_minus,
+                                         " (paired runs); shaded: 95% interval",
                                          nsm_interval_of(ctx),
-                                         if (attr(x, "nested")) paste0(". ", NSM_NESTED_NOTE)),
+                                         if (attr(x, "nested"))
+                                             paste0(". ", nsm_nested_note(ctx$words))),
                  x = NULL, y = "Difference in mean events since the start (count)",
                  caption = ctx$caption) +
             nsm_theme()

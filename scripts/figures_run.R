@@ -105,7 +105,7 @@ fig_outcomes_by_horizon <- function(ctx) {
     h$outcome_lab <- factor(nsm_outcome_name(h$outcome, onsets, held),
                             levels = nsm_outcome_name(ord, onsets, held))
     pages <- nsm_pages(rev(ord), 25)
-    groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3)
+    groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3, arms[1])
     figs <- list()
     for (g in seq_along(groups)) for (i in seq_along(pages)) {
         d <- h[h$outcome %in% pages[[i]], , drop = FALSE]
@@ -137,7 +137,7 @@ fig_outcomes_by_horizon <- function(ctx) {
             dodge <- position_dodge(width = 0.7)
             p <- p + geom_linerange(aes(colour = arm), position = dodge, linewidth = 0.9) +
                 geom_point(aes(colour = arm), position = dodge, size = 2.6) +
-                nsm_arm_scale(arms, guide = guide_legend(reverse = TRUE))
+                nsm_arm_scale(arms, name = ctx$words$legend, guide = guide_legend(reverse = TRUE))
         }
         p <- p + coord_flip() +
             facet_wrap(~panel, nrow = 1) +
@@ -191,7 +191,7 @@ fig_outcomes_over_time <- function(ctx) {
     ord <- final$outcome[order(final$probability, decreasing = TRUE)]
     from <- min(oc$date); to <- max(oc$date)
     pages <- nsm_pages(ord, 15)
-    groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3)
+    groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3, arms[1])
     figs <- list()
     for (g in seq_along(groups)) for (i in seq_along(pages)) {
         d <- oc[oc$outcome %in% pages[[i]], , drop = FALSE]
@@ -247,7 +247,8 @@ fig_outcomes_over_time <- function(ctx) {
             p <- p + geom_ribbon(aes(fill = arm), alpha = 0.2) +
                 geom_line(data = lines, aes(colour = arm, linewidth = .lw)) +
                 geom_line(data = d[d$arm == arms[1], ], aes(colour = arm), linewidth = 0.5) +
-                nsm_arm_scale(arms, aesthetics = c("colour", "fill")) + nsm_nested_scale(1)
+                nsm_arm_scale(arms, aesthetics = c("colour", "fill"), name = ctx$words$legend) +
+                nsm_nested_scale(1)
         }
         p <- p + facet_wrap(~panel, ncol = ncol) +
             nsm_scale_x_date(from, to, nsm_panel_width(ncol) * span / (span + extra),
@@ -258,7 +259,7 @@ fig_outcomes_over_time <- function(ctx) {
                  subtitle = if (is.null(ju))
                      nsm_subtitle(nsm_occurred_phrase(onsets, d$outcome, " by the date"),
                                   " (first occurrence). ", nsm_interval_note(ctx),
-                                  if (nested) paste0(" ", NSM_NESTED_NOTE),
+                                  if (nested) paste0(" ", nsm_nested_note(ctx$words)),
                                   nsm_mark_notes(oc$outcome, onsets, held))
                  else nsm_subtitle(nsm_occurred_phrase(onsets, d$outcome, " by the date"),
                                    " (first occurrence). Shaded: 95% Monte Carlo interval ",
@@ -433,7 +434,7 @@ fig_event_fans <- function(ctx) {
 # title) draws one, `what` is the title ("Counted events per year"), `file` the figure's name.
 event_pages <- function(rows, page, ctx, what, file) {
     arms <- nsm_arms(rows)
-    groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3)
+    groups <- if (is.null(arms)) list(NULL) else nsm_arm_groups(arms, 3, arms[1])
     figs <- list()
     for (g in seq_along(groups)) {
         d <- if (is.null(arms)) rows else rows[rows$arm %in% groups[[g]], , drop = FALSE]
@@ -525,7 +526,7 @@ event_year_page <- function(yr, arms, ctx, title) {
             geom_linerange(aes(ymin = q25, ymax = q75, colour = arm), position = dodge,
                            linewidth = 3) +
             geom_point(aes(y = q50, group = arm), position = dodge, size = 1.8, colour = "white") +
-            nsm_arm_scale(arms)
+            nsm_arm_scale(arms, name = ctx$words$legend)
     }
     p + facet_wrap(~panel, ncol = nsm_ncol(length(events)), scales = "free_y") +
         scale_y_continuous(breaks = nsm_integer_breaks(), limits = c(0, NA),

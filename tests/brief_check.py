@@ -162,6 +162,13 @@ def _by_arm(table):
     return out
 
 
+def first_arm(d):
+    """The arm the others are compared with: a lever comparison's baseline, the first scenario of
+    compare A B C (the manifest's first arm), whatever its name; "baseline" for a run."""
+    m = {r["key"]: r["value"] for r in rows(d + "/manifest.csv")}
+    return (m.get("arms") or "baseline").split(";")[0]
+
+
 def scenarios_compared(d):
     """Whether the folder is a comparison of scenarios (compare A B C), not of levers: its manifest
     lists scenario_paths."""
@@ -221,6 +228,16 @@ def scenario_words(d):
             check(False, "figures/%s: '...%s...'" % (f, " ".join(around.split())))
     for x in want:  # a legend or an axis wraps a long label over lines: joined above
         check(x in shown, "figures: no figure names the scenario '%s'" % x)
+    # every difference is said to be from the first scenario, by its label, whichever it is (the
+    # charts over time said "arm minus baseline" when U.S. retrenchment came first), and the
+    # legends name scenarios, not arms
+    first = {r["name"]: r["label"] for r in scen}.get(arms[0], arms[0])
+    for m in re.finditer(r"\bminus\b", shown):
+        after = shown[m.end():m.end() + len(first) + 1].strip()
+        check(after == first, "figures: '...%s...': a difference not from the first scenario, %s" %
+              (shown[max(0, m.start() - 30):m.end() + 30], first))
+    check(re.search(r"\bminus\b", shown), "figures: no figure says what its differences are from")
+    check(not re.search(r"\bArms?\b", shown), "figures: a legend says Arm where the arms are scenarios")
     return check.done()
 
 
@@ -280,8 +297,9 @@ def start_of(d):
     occurred_by leaves out; a state's is its occurred_by at the start, which every later date's
     counts."""
     start, t0 = {}, None
+    first = first_arm(d)
     for r in rows(d + "/outcomes.csv"):
-        if r.get("arm", "baseline") not in ("baseline", "NA") and "arm" in r:
+        if r.get("arm", first) not in (first, "NA"):
             continue
         t0 = t0 or r["date"]
         if r["measure"] == "holds_at_start":
@@ -465,10 +483,12 @@ def start(d):
 
 
 def first_finding(d, p, labels, check):
-    """The first finding of the brief of folder d (a run's or a comparison's baseline)."""
+    """The first finding of the brief of folder d (a run's or a comparison's baseline, or first
+    scenario)."""
     last = {}
+    first = first_arm(d)
     for r in rows(d + "/outcomes.csv"):
-        if r.get("arm", "baseline") == "baseline" and r["measure"] == "occurred_by":
+        if r.get("arm", first) == first and r["measure"] == "occurred_by":
             last[r["outcome"]] = r   # rows in date order: the last is the horizon's end
     # the first finding: "The most likely of the N outcomes [marked “lower is better”] by Mon YYYY
     # are “A” P% (...); ..." must name the N most likely of the outcomes it says it looks at; when
@@ -621,7 +641,7 @@ def figure_levers(d, page, briefing, check):
         check(not files & embedded, "figures: %s embedded, not linked" % sorted(files & embedded))
         check(files <= links,
               "figures: pages of %s not linked: %s" % (family, sorted(files - links)))
-        arms = {a for r in pages for a in r["arms"].split(";") if a and a != "baseline"}
+        arms = {a for r in pages for a in r["arms"].split(";") if a and a != first_arm(d)}
         if arms:
             check(arms == {r["arm"] for r in briefing},
                   "figures: the pages of %s draw %s, briefing.csv's levers are %s" % (
@@ -794,13 +814,14 @@ def numbers(d):
     # the outcomes table: "Label ... 45.3% 44.6–46.0" at each horizon, from outcomes.csv; with
     # --outer the interval is the mean's over the draws, uncertainty.csv's mean_ci_low and high
     last = {}
+    first = first_arm(d)
     for r in rows(d + "/outcomes.csv"):
-        if r.get("arm", "baseline") == "baseline" and r["measure"] == "occurred_by":
+        if r.get("arm", first) == first and r["measure"] == "occurred_by":
             last[r["outcome"]] = r   # rows in date order: the last is the horizon's end
     mean_ci, judgment = {}, {}
     if os.path.exists(d + "/uncertainty.csv"):
         for r in rows(d + "/uncertainty.csv"):
-            if r.get("arm", "baseline") == "baseline" and "mean_ci_low" in r:
+            if r.get("arm", first) == first and "mean_ci_low" in r:
                 mean_ci[(r["outcome"], r["date"])] = (r["mean_ci_low"], r["mean_ci_high"])
                 judgment[(r["outcome"], r["date"])] = pct_range(r["q05"], r["q95"])
     for o, r in list(last.items())[:5]:

@@ -159,11 +159,14 @@ check_that "compare --factorial --outer: the fold is said with the judgment rang
 # a USFK cut a side effect: tests/brief_check.py scenarios), its title says what is compared, and
 # its numbers are the tables' as a lever comparison's are (numbers); and the same with --outer,
 # whose differences carry their judgment ranges ("31.4 points higher (25.0 to 37.8; judgment 8.3
-# to 52.9)"), in the scenarios' words too
+# to 52.9)"), in the scenarios' words too; every figure's difference is from the first scenario
+# by its label, whichever comes first ("scenario minus U.S. retrenchment"; the charts over time
+# said "arm minus baseline"), and the legends say Scenario
 for kind in scn scn-outer; do
     dir="$work/$kind"
     if [ "$kind" = scn ]; then
-        "$NEASIM" compare scenarios/baseline scenarios/us-retrenchment scenarios/nuclear-test-2027 \
+        # the first scenario not the baseline: every difference is from U.S. retrenchment
+        "$NEASIM" compare scenarios/us-retrenchment scenarios/baseline scenarios/nuclear-test-2027 \
             --runs 500 --seed 1 --out "$dir" --quiet
     else
         "$NEASIM" compare scenarios/baseline scenarios/us-retrenchment --outer 6 --runs 150 \
