@@ -140,7 +140,7 @@ static int precision_checks(const char *cmd, nsm_cli_options *o)
 ** break would come back as two. Refused before the simulation, with what to do; 0 when none does. */
 static int recordable_paths(const char *cmd, const nsm_cli_options *o)
 {
-    const char *named[3] = {o->design, o->grid, NULL};
+    const char *const named[2] = {o->design, o->grid};
     for (int i = 0; i < o->n_scenarios + 2; i++) {
         const char *path = i < o->n_scenarios ? o->scenarios[i] : named[i - o->n_scenarios];
         if (!path)
