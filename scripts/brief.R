@@ -708,11 +708,6 @@ summary_ranking <- function(b, s, points, cols) {
     list(tags$li(lead, tags$ul(items)))
 }
 
-# How many runs, with `--precision H`: what the runs were added until, whether it was met, and the
-# widest interval at the end, in the scenario's words (the manifest's precision_* rows; its
-# precision_widest_at is "OUTCOME by DATE", then ", arm ARM" or ", the interaction of A and B"
-# in a comparison). Without --precision the header's "N runs" is all there is to say. The C
-# summary line says the same in names: cli/precision.c.
 # What --precision-for LIST asked for, in words: "the effect of U.S. posture review before any cut
 # on every outcome at every horizon", "every lever's effect on “Extended deterrence weakened” by
 # 1 Nov 2036", "the probability of “Major USFK withdrawal” at every date of the summary", items
@@ -755,6 +750,11 @@ precision_for_words <- function(what, b) {
     and_list(words)
 }
 
+# How many runs, with `--precision H`: what the runs were added until, whether it was met, and the
+# widest interval at the end, in the scenario's words (the manifest's precision_* rows; its
+# precision_widest_at is "OUTCOME by DATE", then ", arm ARM" or ", the interaction of A and B"
+# in a comparison). Without --precision the header's "N runs" is all there is to say. The C
+# summary line says the same in names: cli/precision.c.
 summary_precision <- function(b) {
     m <- b$manifest
     target <- suppressWarnings(as.numeric(nsm_get(m, "precision_target", NA)))
