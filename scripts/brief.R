@@ -364,19 +364,23 @@ arm_levers <- function(arm) strsplit(arm, "+", fixed = TRUE)[[1]]
 # outcome, difference and intervals: the levers added change nothing there, as on common random
 # numbers a lever that touches none of the outcome's processes does) folded into that row, the
 # arm's of fewest levers: a factorial comparison otherwise fills "the levers that matter most" with
-# one lever's effect told once for every combination that holds it. list(rows = the rows left,
-# with = for each of them, the arms folded into it).
-same_as_part <- function(rows) {
+# one lever's effect told once for every combination that holds it. Of scenarios compared
+# (`scenarios`), which share most of their model, a row exactly an earlier row is folded into the
+# first such ("Baseline has ... 32.2 points lower (28.1 to 36.3); Nuclear test in September 2027
+# has ... 32.2 points lower (28.1 to 36.3)" was said twice). list(rows = the rows left, with = for
+# each of them, the arms folded into it).
+same_as_part <- function(rows, scenarios = FALSE) {
     cols <- intersect(c("outcome", "difference_pp", "ci_low_pp", "ci_high_pp", "judgment_q05_pp",
                         "judgment_q95_pp"), names(rows))
     key <- do.call(paste, c(unname(as.list(rows[cols])), sep = "\r"))
     lev <- lapply(rows$arm, arm_levers)
     n <- lengths(lev)
     into <- rep(NA_integer_, nrow(rows))
-    for (i in which(n > 1)) {
-        part <- which(key == key[i] & n < n[i] &
-                      vapply(lev, function(l) all(l %in% lev[[i]]), TRUE))
-        if (length(part)) into[i] <- part[order(n[part])][1]
+    for (i in seq_len(nrow(rows))) {
+        part <- if (scenarios) which(key == key[i] & seq_along(key) < i)
+                else if (n[i] > 1) which(key == key[i] & n < n[i] &
+                                         vapply(lev, function(l) all(l %in% lev[[i]]), TRUE))
+        if (length(part)) into[i] <- if (scenarios) part[1] else part[order(n[part])][1]
     }
     kept <- which(is.na(into))
     list(rows = rows[kept, , drop = FALSE],
@@ -385,9 +389,11 @@ same_as_part <- function(rows) {
 
 # ", and exactly as much with Equitable burden sharing, U.S. posture review or both added": what
 # same_as_part folded into arm (nothing when none). Every combination of the other levers: said
-# as such; otherwise the arms are named.
-added_phrase <- function(arm, folded) {
+# as such; otherwise the arms are named. Of scenarios: ", and Nuclear test in September 2027
+# exactly as much".
+added_phrase <- function(arm, folded, scenarios = FALSE) {
     if (length(folded) == 0) return("")
+    if (scenarios) return(paste0(", and ", and_list(arm_label(folded, 1000)), " exactly as much"))
     mine <- arm_levers(arm)
     extra <- lapply(folded, function(a) setdiff(arm_levers(a), mine))
     others <- unique(unlist(extra))
@@ -425,14 +431,14 @@ summary_levers <- function(b) {
         best <- good[order(good$help, decreasing = TRUE), , drop = FALSE]
         best <- best[!duplicated(best$arm), , drop = FALSE]
         # with arms of several levers: each combination that adds nothing told with its part
-        same <- same_as_part(best)
+        same <- same_as_part(best, scn)
         best <- same$rows
         folded <- unlist(same$with)
         with <- stats::setNames(same$with, best$arm)
         shown <- best[seq_len(min(4, nrow(best))), , drop = FALSE]
         phr <- vapply(seq_len(nrow(shown)), function(i)
             paste0(arm_label(shown$arm[i], 1000), " ", effect_phrase(shown[i, ], w),
-                   added_phrase(shown$arm[i], with[[shown$arm[i]]])), "")
+                   added_phrase(shown$arm[i], with[[shown$arm[i]]], scn)), "")
         out <- c(out, list(tags$li(paste0(say$top, when, ", ",
                                           "95% Monte Carlo interval): ", paste(phr, collapse = "; "),
                                           "."))))
@@ -446,7 +452,7 @@ summary_levers <- function(b) {
                 paste(vapply(intersect(best$arm, setdiff(rest, weak)), function(a) {
                     r <- best[best$arm == a, , drop = FALSE][1, ]
                     paste0(arm_label(a, 1000), " ", effect_phrase(r, w),
-                           added_phrase(a, with[[a]])) }, ""), collapse = "; "),
+                           added_phrase(a, with[[a]], scn)) }, ""), collapse = "; "),
                 "."))))
         if (length(weak) > 0)
             out <- c(out, list(tags$li(paste0(say$none, when, say$from,
@@ -456,11 +462,11 @@ summary_levers <- function(b) {
     moved <- l[l$dist & l$dir == "none", , drop = FALSE]
     if (nrow(moved) > 0) {
         moved <- moved[order(abs(moved$difference_pp), decreasing = TRUE), , drop = FALSE]
-        same <- same_as_part(moved)
+        same <- same_as_part(moved, scn)
         moved <- same$rows[seq_len(min(4, nrow(same$rows))), , drop = FALSE]
         phr <- vapply(seq_len(nrow(moved)), function(i)
             paste0(arm_label(moved$arm[i], 1000), " ", effect_phrase(moved[i, ], w),
-                   added_phrase(moved$arm[i], same$with[[i]])), "")
+                   added_phrase(moved$arm[i], same$with[[i]], scn)), "")
         out <- c(out, list(tags$li(paste0(
             if (nrow(good) > 0) "On outcomes with no better direction, the largest changes ("
             else "The largest changes (", when, ", 95% Monte Carlo interval): ",
@@ -474,11 +480,11 @@ summary_levers <- function(b) {
                                           and_list(q(nsm_label(orphan))), " ", when, "."))))
     harm <- l[l$dist & l$help < 0 & l$dir != "none", , drop = FALSE]
     if (nrow(harm) > 0) {
-        same <- same_as_part(harm[order(harm$help), , drop = FALSE])
+        same <- same_as_part(harm[order(harm$help), , drop = FALSE], scn)
         harm <- same$rows[seq_len(min(3, nrow(same$rows))), , drop = FALSE]
         phr <- vapply(seq_len(nrow(harm)), function(i)
             paste0(arm_label(harm$arm[i], 1000), " ", effect_phrase(harm[i, ], w),
-                   added_phrase(harm$arm[i], same$with[[i]])), "")
+                   added_phrase(harm$arm[i], same$with[[i]], scn)), "")
         out <- c(out, list(tags$li(paste0(say$harm, when, "): ",
                                           paste(phr, collapse = "; "), "."))))
     }

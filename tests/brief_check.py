@@ -949,7 +949,7 @@ def numbers(d):
     # every lever that distinguishably helps some outcome by the last horizon is told, its largest
     # help in a sentence (the levers that matter most, else "Also helping") or as exactly the
     # effect of a part of it ("and exactly as much with ... added"); none is left out
-    folded = exactly_as_much(p, b, hmax, check)
+    folded = exactly_as_much(p, b, hmax, check, scenarios)
     helping = {r["arm_label"] for r in b if float(r["horizon_years"]) == hmax and
                r["verdict"] == "helps" and desirable.get(r["outcome"], "NA") in ("lower", "higher")}
     check(said >= 1 or not helping, "summary: no effect stated in sentences")
@@ -967,12 +967,14 @@ def numbers(d):
     return check.done()
 
 
-def exactly_as_much(p, b, hmax, check):
+def exactly_as_much(p, b, hmax, check, scenarios=False):
     """A factorial comparison's summary tells an effect once for the arm of fewest levers that has
     it: "NCG lowers “X” by 43.4 points (42.7 to 44.1), and exactly as much with A, B or both
     added" (or "with A added", or "in ARM and ARM"). Each arm so named must have, in briefing.csv,
-    the same difference and interval on that outcome as the arm the sentence names. Returns the
-    labels of the arms so named."""
+    the same difference and interval on that outcome as the arm the sentence names. Of scenarios
+    compared: "Baseline has “X” 32.2 points lower (28.1 to 36.3), and Nuclear test in September
+    2027 exactly as much", each scenario so named with the same numbers as the first, and no
+    difference told twice by two scenarios. Returns the labels of the arms so named."""
     levers = lambda label: frozenset(label.split(" + "))
     by = {}
     for r in b:
@@ -983,11 +985,32 @@ def exactly_as_much(p, b, hmax, check):
     told = [(levers(m.group(1)), m.group(2), m.group(3)) for item in p.items
             for m in re.finditer(r"(?:^|: |; )([^;:]+?) (?:lowers|raises) “([^”]+)” by "
                                  r"([^()]*\([^()]*\))", item)]
+    if scenarios:
+        told = [(levers(m.group(1)), m.group(2), m.group(3)) for item in p.items
+                for m in re.finditer(r"(?:^|: |; )([^;:]+?) has “([^”]+)” ([^()]*\([^()]*\))", item)]
     for a, o, n in told:
-        twice = [" + ".join(sorted(x)) for x, o2, n2 in told if o2 == o and n2 == n and a < x]
+        twice = [" + ".join(sorted(x)) for x, o2, n2 in told
+                 if o2 == o and n2 == n and (a < x if not scenarios else a != x)]
         check(not twice, "summary: %s's effect on “%s” (%s) told again for %s" % (
             " + ".join(sorted(a)), o, n, twice))
     folded = set()
+    if scenarios:
+        for item in p.items:
+            for m in re.finditer(r"(?:^|: |; )([^;:]+?) has “([^”]+)” [^()]*\([^()]*\), and (.+?) "
+                                 r"exactly as much(?=; |\.$)", item):
+                arm, outcome, named = m.groups()
+                base = by.get((levers(arm), outcome))
+                if not check(base is not None, "summary: '%s' names no arm of briefing.csv" % m.group(0)):
+                    continue
+                for a in re.split(r", | and ", named):
+                    r = by.get((levers(a), outcome))
+                    if r is not None:
+                        folded.add(r["arm_label"])
+                    check(r is not None and numbers(r) == numbers(base),
+                          "summary: '%s': %s has %s on “%s” in briefing.csv, not %s" % (
+                              m.group(0)[:60], a, numbers(r) if r else "no row", outcome,
+                              numbers(base)))
+        return folded
     # the interval's parentheses may hold a judgment range after "; " (compare --outer)
     clause = re.compile(r"(?:^|: |; )([^;:]+?) (?:lowers|raises) “([^”]+)” by [^()]*\([^()]*\)"
                         r", and exactly as much (?:with (.+?) added|in (.+?))(?=; |\.$)")

@@ -182,6 +182,11 @@ for kind in scn scn-outer; do
     check_that "scenarios compared ($kind): the brief's numbers are the CSV files' ($(tail -1 "$work/numbers-$kind.log"))" \
         grep -q ', 0 failed$' "$work/numbers-$kind.log"
 done
+# scenarios that share most of their model: a difference the same to the last digit told once
+# (tests/brief_check.py numbers: no difference told twice, each fold against briefing.csv)
+check_that "scenarios compared: the same difference told once for two scenarios" \
+    grep -q 'Baseline has “Major USFK withdrawal” [0-9.]* points lower ([0-9.]* to [0-9.]*), and Nuclear test in September 2027 exactly as much' \
+    "$work/scn/brief.html"
 check_that "scenarios compared with --outer: each difference stated with its judgment range" \
     grep -q 'points higher ([0-9.]* to [0-9.]*; judgment ' "$work/scn-outer/brief.html"
 
