@@ -756,8 +756,9 @@ precision_for_words <- function(what, b) {
     and_list(words)
 }
 
-# How many runs, with `--precision H`: what the runs were added until, whether it was met, and the
-# widest interval at the end, in the scenario's words (the manifest's precision_* rows; its
+# How many runs (with --outer, draws), with `--precision H`: what they were added until, whether
+# it was met, and the widest interval at the end, in the scenario's words (the manifest's
+# precision_* rows; its
 # precision_widest_at is "OUTCOME by DATE", then ", arm ARM" or ", the interaction of A and B"
 # in a comparison). Without --precision the header's "N runs" is all there is to say. The C
 # summary line says the same in names: cli/precision.c.
@@ -790,16 +791,30 @@ summary_precision <- function(b) {
     said <- if (is.na(widest)) "" else paste0(
         "; the widest at the end, ", sprintf("\u00b1%.2f points", 100 * widest),
         if (!is.null(where)) paste0(", is ", where))
-    runs <- f(num("runs"))
+    per <- if (b$words$scenarios) " per scenario" else if (!is.null(b$arm)) " per arm" else ""
+    draws <- num("outer_draws")
+    # With --outer the batches are of draws (a first of precision_first_batch, then
+    # precision_batch), and the ceiling is --outer N: the interval counts the draws.
+    if (!is.na(draws)) {
+        each <- f(num("runs") / draws)
+        used <- paste0(f(draws), " draws of ", each, " runs each", per)
+        added <- paste0("draws of the uncertain numbers added in batches of ",
+                        f(num("precision_batch")), " after a first ",
+                        f(num("precision_first_batch")))
+        more <- "--outer"
+    } else {
+        used <- paste0(f(num("runs")), " runs", per)
+        added <- paste0("added in batches of ", f(num("precision_batch")))
+        more <- "--runs"
+    }
     tags$li(paste0(
-        "Runs: added in batches of ", f(num("precision_batch")), " until ", what,
+        "Runs: ", added, " until ", what,
         " had a 95% Monte Carlo interval of at most ", pts(target), " (--precision ",
         format(target, trim = TRUE), "): ",
         if (identical(nsm_get(m, "precision_met", ""), "yes"))
-            paste0("met after ", runs, " runs", if (b$words$scenarios) " per scenario"
-                   else if (!is.null(b$arm)) " per arm", said, ".")
-        else paste0("NOT met: the ceiling of ", runs, " runs came first", said,
-                    ". Those intervals are wider than asked: run more (--runs) or accept a ",
+            paste0("met after ", used, said, ".")
+        else paste0("NOT met: the ceiling of ", used, " came first", said,
+                    ". Those intervals are wider than asked: run more (", more, ") or accept a ",
                     "larger --precision.")))
 }
 

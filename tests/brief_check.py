@@ -1051,7 +1051,8 @@ def report_day(m, years):
 
 def precision(d):
     """With --precision, the summary's "Runs: ..." item against manifest.csv's precision_* rows:
-    the target in points, met after the runs used or NOT met at the ceiling, the widest half-width
+    the target in points, met after the runs used (with --outer, the draws, and their batches) or
+    NOT met at the ceiling, the widest half-width
     at the end to two decimals and where (the outcome's label, the date, the arm's or the
     interaction's levers' labels); without --precision, no such item."""
     page = open(d + "/brief.html", encoding="utf-8").read()
@@ -1074,8 +1075,18 @@ def precision(d):
         re.escape("%g" % h), re.escape(m["precision_target"])), it),
         "precision: the target ±%g points not said: '%s'" % (h, it))
     runs = "{:,}".format(int(m["runs"]))
-    said = ("met after %s runs" % runs) if m["precision_met"] == "yes" else \
-        ("NOT met: the ceiling of %s runs came first" % runs)
+    if "outer_draws" in m:  # --outer: draws, in batches of draws, each of runs / draws runs
+        draws = int(m["outer_draws"])
+        runs = "{:,} draws of {:,} runs each".format(draws, int(m["runs"]) // draws)
+        check("draws of the uncertain numbers added in batches of %s after a first %s until " % (
+            m["precision_batch"], m["precision_first_batch"]) in it,
+            "precision: the batches of draws not said: '%s'" % it)
+        check("(--outer)" in it or m["precision_met"] == "yes",
+              "precision: not met, and --outer not named as what to raise: '%s'" % it)
+    else:
+        runs += " runs"
+    said = ("met after %s" % runs) if m["precision_met"] == "yes" else \
+        ("NOT met: the ceiling of %s" % runs)
     check(said in it, "precision: '%s' not said: '%s'" % (said, it))
     w = "±%.2f points" % (100 * float(m["precision_widest_half_width"]))
     check(w in it, "precision: the widest, %s, not said: '%s'" % (w, it))

@@ -217,6 +217,14 @@ brief_case prec-compare precision "precision (compare, met)" \
 brief_case prec-run precision "precision (run, ceiling)" \
     "run --precision at its ceiling: the brief says NOT met, and the widest" \
     run scenarios/baseline --precision 0.005 --runs 3000 --seed 3
+# with --outer: draws, in batches of draws, each of --runs ("met after 120 draws of 100 runs
+# each"; it said "added in batches of 10 ... met after 12,000 runs")
+brief_case prec-outer precision "precision (run --outer, met)" \
+    "run --outer --precision: the brief counts the draws and their batches" \
+    run scenarios/baseline --outer 200 --runs 100 --precision 0.05 --seed 3
+brief_case prec-outer-ceiling precision "precision (compare --outer, ceiling)" \
+    "compare --outer --precision at its ceiling: NOT met, --outer the one to raise" \
+    compare scenarios/baseline --levers us_posture_review --outer 30 --runs 100 --precision 0.005 --seed 3
 brief_case prec-interactions precision "precision (interactions)" \
     "compare --precision-for interactions: the brief names the interaction that was widest" \
     compare tests/models/interact --levers all --factorial --precision 0.02 --precision-for interactions --seed 5

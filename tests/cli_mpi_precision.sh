@@ -3,7 +3,7 @@
 # 13): for K = 1..4 ranks of 1 or 2 threads every output but manifest.csv is byte-identical to one
 # plain process's --precision run, stopping at the same count (target met, and ceiling reached;
 # with --routes --signposts too; compare with arms of two levers, --precision-for interactions,
-# --precision-for ARM: and compare A B too);
+# --precision-for ARM: and compare A B too; run, compare and compare A B with --outer, in draws);
 # a replication failing on one rank in a later batch ends every rank with the single-process
 # message, exit 70 and nothing written; Ctrl-C on mpirun (run and compare, with and without
 # --precision) stops every rank, says once that nothing was written, and leaves --out as it was.
@@ -88,6 +88,19 @@ ranks scenarios -- compare $S scenarios/us-retrenchment --precision 0.02 --seed 
 check_that "scenarios: met after more than one batch ($(row "$work/scenarios-plain" runs))" \
     [ "$(row "$work/scenarios-plain" runs),$(row "$work/scenarios-plain" precision_met)" = "3000,yes" ]
 check_that "compare-paths: stopped below the ceiling" [ "$(row "$work/compare-paths-plain" runs)" -lt 5000 ]
+# --outer: batches of draws (30, then 10) split over the ranks, each draw's row of the per-draw
+# tables (uncertainty.csv) carried to its place on rank 0
+ranks outer -- run $S --outer 400 --runs 100 --precision 0.04 --seed 3
+check_that "outer: met after 180 draws" \
+    [ "$(row "$work/outer-plain" outer_draws),$(row "$work/outer-plain" precision_met)" = "180,yes" ]
+ranks outer-compare -- compare $S --levers us_posture_review,ncg_institutionalized --outer 300 \
+    --runs 100 --precision 0.02 --horizons 2,5 --seed 3
+ranks outer-scenarios -- compare scenarios/us-retrenchment $S --outer 300 --runs 50 --precision 0.04 \
+    --seed 3
+check_all "outer compares: met after more than the first batch ($(row "$work/outer-compare-plain" outer_draws), $(row "$work/outer-scenarios-plain" outer_draws))" \
+    '[ "$(row "$work/outer-compare-plain" outer_draws)" -gt 30 ] &&
+     [ "$(row "$work/outer-scenarios-plain" outer_draws)" -gt 30 ] &&
+     [ "$(row "$work/outer-compare-plain" precision_met)$(row "$work/outer-scenarios-plain" precision_met)" = yesyes ]'
 
 # refused alike on every rank, said once, before any batch
 mpi 3 run $S --precision 0.01 --precision-for nosuch --out "$work/x"

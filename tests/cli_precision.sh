@@ -173,6 +173,10 @@ check_that "--precision-for @YEARS,interactions: the manifest records the list" 
 expect "--precision-for interactions: run has none" 64 \
     "run: --precision-for interactions: only .compare. with arms of two levers \(a\+b, --factorial\) has interactions" \
     -- run tests/models/interact --precision 0.02 --precision-for interactions --out "$work/bad"
+expect "--precision-for interactions: nor with --outer, which has none" 64 \
+    "compare: --precision-for interactions: only .compare. with arms of two levers \(a\+b, --factorial\) has interactions, and not with --outer" \
+    -- compare tests/models/interact --levers all --factorial --outer 40 --runs 50 --precision 0.02 \
+    --precision-for interactions --out "$work/bad"
 expect "--precision-for interactions: nor a comparison of single levers" 64 \
     "compare: --precision-for interactions: only .compare. with arms of two levers" \
     -- compare tests/models/interact --levers all --precision 0.02 --precision-for switched_on,interactions --out "$work/bad"
@@ -249,6 +253,79 @@ expect "ARM: an unknown outcome after it" 64 "compare: --precision-for: scenario
     -- compare "$base" --levers all --precision 0.01 --precision-for ncg_institutionalized:x@2 --out "$work/bad"
 check_that "ARM: nothing written by a refusal" test ! -e "$work/bad"
 
+# --outer: draws in batches (30, then 10 at a time) until the interval of the mean over the draws,
+# which counts the draws (outcomes.csv's and differences.csv's with --outer), is within H at every
+# target; --outer N the ceiling, --runs each draw's replications.
+# half_widths DIR H: outcomes.csv's occurred_by rows at the summary's dates ($dates) wider than H
+half_widths() {
+    awk -F, -v dates="$dates" -v h="$2" '
+        BEGIN { n = split(dates, d, ","); for (k = 1; k <= n; k++) want[d[k]] = 1 }
+        $4 == "occurred_by" && ($1 in want) { rows++; if (($8 - $7) / 2 > h + 1e-7) print $3, $1, ($8 - $7) / 2 }
+        END { if (rows < 10) print "only", rows, "rows" }' "$1/outcomes.csv"
+}
+for t in 1 2; do
+    "$NEASIM" run "$base" --outer 400 --runs 100 --precision 0.04 --threads "$t" --out "$work/o$t" \
+        >"$work/o$t.txt" 2>&1
+done
+no=$(manifest outer_draws "$work/o1")
+check_that "run --outer --precision: the same draws for 1 and 2 threads ($no)" \
+    test "$no" = "$(manifest outer_draws "$work/o2")"
+check_that "run --outer --precision: the same bytes for 1 and 2 threads" same_bytes "$work/o1" "$work/o2"
+check_all "run --outer --precision: met after more than the first batch, in batches of 10" \
+    '[ "$(manifest precision_met "$work/o1")" = yes ] && [ "$no" -gt 30 ] && [ $((no % 10)) -eq 0 ]'
+check_all "run --outer --precision: the manifest's runs are draws x runs, the batches of draws" \
+    '[ "$(manifest runs "$work/o1")" = $((no * 100)) ] &&
+     [ "$(manifest precision_first_batch "$work/o1"),$(manifest precision_batch "$work/o1")" = 30,10 ] &&
+     [ "$(manifest precision_draws_ceiling "$work/o1")" = 400 ]'
+check_that "run --outer --precision: the summary says so" \
+    grep -Eq "^Precision: target \+-4 percentage points met after $no draws of 100 runs \(widest" "$work/o1.txt"
+wide=$(half_widths "$work/o1" 0.04)
+check_that "run --outer --precision: every half-width in outcomes.csv <= 0.04 ${wide:+($wide)}" test -z "$wide"
+"$NEASIM" run "$base" --outer "$no" --runs 100 --quiet --out "$work/oplain"
+check_that "run --outer --precision: the bytes of a plain --outer of as many" same_bytes "$work/o1" "$work/oplain"
+"$NEASIM" run "$base" --outer $((no - 10)) --runs 100 --quiet --out "$work/ofewer"
+wider=$(half_widths "$work/ofewer" 0.04 | wc -l)
+check_that "run --outer --precision: a batch fewer misses the target ($wider rows)" test "$wider" -gt 0
+expect "run --outer --precision: the ceiling, not met" 0 \
+    "warning: precision target \+-1 percentage points NOT met: the ceiling --outer 40 was reached with a widest 95% half-width of [0-9.]+ points \([a-z_]+ by [0-9-]+\); raise --outer" \
+    -- run "$base" --outer 40 --runs 50 --precision 0.01 --out "$work/oceil"
+check_that "run --outer --precision: the ceiling's manifest" \
+    test "$(manifest outer_draws "$work/oceil"),$(manifest runs "$work/oceil"),$(manifest precision_met "$work/oceil")" = "40,2000,no"
+# compare --outer: the mean change over the draws (differences.csv's interval with --outer)
+ocmp=(compare "$base" --levers us_posture_review,ncg_institutionalized --outer 300 --runs 100
+      --precision 0.02 --horizons 2,5)
+for t in 1 2; do
+    "$NEASIM" "${ocmp[@]}" --threads "$t" --out "$work/oc$t" >"$work/oc$t.txt" 2>&1
+done
+nc=$(manifest outer_draws "$work/oc1")
+check_all "compare --outer --precision: the same draws and bytes for 1 and 2 threads ($nc)" \
+    '[ "$nc" = "$(manifest outer_draws "$work/oc2")" ] && same_bytes "$work/oc1" "$work/oc2"'
+check_all "compare --outer --precision: met after more than the first batch" \
+    '[ "$(manifest precision_met "$work/oc1")" = yes ] && [ "$nc" -gt 30 ]'
+# diff_wide DIR H: differences.csv's occurred_by rows at the briefing's dates wider than H
+diff_wide() {
+    awk -F, -v dates="$(awk -F, 'NR > 1 { print $5 }' "$1/briefing.csv" | sort -u | paste -sd,)" -v h="$2" '
+        BEGIN { n = split(dates, d, ","); for (k = 1; k <= n; k++) want[d[k]] = 1 }
+        $2 == "outcome" && $4 == "occurred_by" && ($5 in want) {
+            rows++; if (($12 - $11) / 2 > h + 1e-7) print $1, $3, $5 }
+        END { if (rows < 10) print "only", rows, "rows" }' "$1/differences.csv"
+}
+wide=$(diff_wide "$work/oc1" 0.02)
+check_that "compare --outer --precision: every half-width in differences.csv <= 0.02 ${wide:+($wide)}" \
+    test -z "$wide"
+"$NEASIM" compare "$base" --levers us_posture_review,ncg_institutionalized --outer "$nc" --runs 100 \
+    --horizons 2,5 --quiet --out "$work/ocplain"
+check_that "compare --outer --precision: the bytes of a plain --outer of as many" \
+    same_bytes "$work/oc1" "$work/ocplain"
+"$NEASIM" compare "$base" --levers us_posture_review,ncg_institutionalized --outer $((nc - 10)) \
+    --runs 100 --horizons 2,5 --quiet --out "$work/ocfewer"
+check_that "compare --outer --precision: a batch fewer misses the target" \
+    test "$(diff_wide "$work/ocfewer" 0.02 | wc -l)" -gt 0
+check_that "compare --outer --precision: the summary counts the draws" \
+    grep -Eq "^Precision: target \+-2 percentage points met after $nc draws of 100 runs \(widest 95% half-width [0-9.]+ points: [a-z_]+ by [0-9-]+, arm [a-z_]+\)$" "$work/oc1.txt"
+check_that "compare --outer --precision: its header line too" \
+    grep -q "^baseline: 3 arms x $nc draws x 100 runs" "$work/oc1.txt"
+
 # refusals: usage errors without a file:line, saying what to give; nothing written
 for h in 0 0.5 -0.01 1 abc ''; do
     expect "run --precision '$h' refused" 64 \
@@ -271,8 +348,9 @@ expect "--precision-for: empty" 64 "--precision-for names nothing: give OUTCOME,
     -- run "$base" --precision 0.01 --precision-for , --out "$work/bad"
 expect "--precision-for without --precision" 64 "give --precision too" \
     -- run "$base" --precision-for dprk_surge --out "$work/bad"
-expect "--precision with --outer" 64 "cannot be combined with --outer" \
-    -- run "$base" --precision 0.01 --outer 4 --out "$work/bad"
+expect "--precision with --outer: fewer than 30 draws" 64 \
+    "run: --precision with --outer asks its rule from 30 draws on \(fewer make intervals that run narrow\), and --outer N is the most draws it may take: give --outer 30 or more" \
+    -- run "$base" --precision 0.01 --outer 20 --out "$work/bad"
 expect "--precision with --shard" 64 "which a shard does not see: give the shards a fixed --runs" \
     -- run "$base" --precision 0.01 --shard 1/2 --out "$work/bad"
 mpi=$(dirname "$NEASIM")/neasim-mpi

@@ -1,7 +1,7 @@
 /*
 ** test_precision.c: runs that stop at a stated precision. The widest half-width (precision.h)
-** against closed forms (the Wilson half-width; the paired difference's 1.96 sd / sqrt(n) from the
-** counts); batches (nsm_run_batched) that add up to exactly the run of the same length, stop at
+** against closed forms (the Wilson half-width; with the draws of --outer, Wilson's at the
+** precision of the draws' spread; the paired difference's 1.96 sd / sqrt(n) from the counts); batches (nsm_run_batched) that add up to exactly the run of the same length, stop at
 ** the same batch for 1 and 2 threads, respect the ceiling, and split across ranks add up.
 */
 #include "nsm_test.h"
@@ -78,6 +78,53 @@ static void test_run_wilson(void **state)
     assert_int_equal(w.target, 1);
     nsm_accum_free(a);
     nsm_accum_free(b);
+    nsm_model_free(m);
+}
+
+/* Wilson's half-width at an effective sample size n and quantile z. */
+static double wilson_half_at(double p, double n, double z)
+{
+    return z / (1 + z * z / n) * sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+}
+
+/* The draws of a two-level run (--outer, accum.h): 4 draws of 10 replications, k[j] of draw j
+** occurred by report 1. The target's interval is that of the mean over the draws, as outcomes.csv
+** writes it with --outer: standard error the sd of the draws' p_j = k[j] / 10 over sqrt(4) (never
+** below the binomial one of all 40), Wilson's at the effective size p(1-p)/se^2 and the t
+** quantile of 3 degrees of freedom (3.182446305284263, tables); not the 40 pooled as if
+** independent, which is narrower. */
+static void test_run_draws(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("two_state");
+    const int spread[4] = {1, 3, 6, 8}, alike[4] = {4, 4, 4, 4};
+    for (int c = 0; c < 2; c++) {
+        const int *k = c == 0 ? spread : alike;
+        nsm_accum *all = nsm_accum_alloc(m);
+        assert_non_null(all);
+        double sum = 0, ss = 0;
+        for (int j = 0; j < 4; j++) {
+            int first[10];
+            for (int r = 0; r < 10; r++)
+                first[r] = r < k[j] ? 1 : m->n_reports;
+            nsm_accum *draw = by_hand(m, first, 10);
+            assert_int_equal(nsm_accum_add_draw(all, draw), NSM_OK);
+            nsm_accum_free(draw);
+            sum += k[j] / 10.0;
+        }
+        const double p = sum / 4;
+        for (int j = 0; j < 4; j++)
+            ss += (k[j] / 10.0 - p) * (k[j] / 10.0 - p);
+        double se2 = ss / 3 / 4, pooled = p * (1 - p) / 40;
+        se2 = se2 > pooled ? se2 : pooled;
+        const nsm_precision_target t[] = {{0, 1, 0}};
+        nsm_precision_widest w = nsm_precision_run(m, all, t, 1, room(m));
+        check_close(c == 0 ? "draws that differ" : "draws alike", w.half_width,
+                    wilson_half_at(p, p * (1 - p) / se2, 3.182446305284263), 1e-12);
+        if (c == 0) /* far wider than the 40 pooled */
+            assert_true(w.half_width > 1.5 * wilson_half(18, 40));
+        nsm_accum_free(all);
+    }
     nsm_model_free(m);
 }
 
@@ -351,6 +398,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_run_wilson),
         cmocka_unit_test(test_run_undefined),
+        cmocka_unit_test(test_run_draws),
         cmocka_unit_test(test_compare_paired),
         cmocka_unit_test(test_compare_one_arm),
         cmocka_unit_test(test_batches_add_up),

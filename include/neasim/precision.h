@@ -27,17 +27,19 @@ typedef struct {
     int target, arm;
 } nsm_precision_widest;
 
-/* A run: the Wilson 95% interval of each target (its arm is not read), (ci_high - ci_low) / 2 of
-** its `occurred_by` row in outcomes.csv (the Wilson interval is not symmetric: this is its mean
-** half-width). scratch: the caller's room for m->n_reports + 1 counts, as for
-** nsm_precision_interactions below. */
+/* A run: the 95% interval of each target (its arm is not read), (ci_high - ci_low) / 2 of its
+** `occurred_by` row in outcomes.csv (the Wilson interval is not symmetric: this is its mean
+** half-width); with the draws of a two-level run, the interval of the mean over the draws,
+** which counts the draws (nsm_series_proportion). scratch: the caller's room for
+** m->n_reports + 1 counts, as for nsm_precision_interactions below. */
 nsm_precision_widest nsm_precision_run(const nsm_model *m, const nsm_accum *a,
                                        const nsm_precision_target *targets, int n_targets,
                                        int64_t *scratch);
 
 /* A comparison: the paired difference of each target between every arm 1..n_arms-1 (or the
 ** target's own arm) and arm 0, its 95% half-width 1.96 std_error = (ci_high - ci_low) / 2 of its
-** `occurred_by` row in differences.csv. acc[a] and paired[a] as nsm_compare_run fills them; with
+** `occurred_by` row in differences.csv (with the draws of a two-level comparison, the interval
+** of the mean change over the draws). acc[a] and paired[a] as nsm_compare_run fills them; with
 ** one arm there is nothing to compare and the half-width is 0; NaN (target -1) when no target is
 ** of an arm 1..n_arms-1. */
 nsm_precision_widest nsm_precision_compare(const nsm_model *m, const nsm_accum *const *acc,

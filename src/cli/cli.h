@@ -136,8 +136,8 @@ void nsm_cli_print_warnings(nsm_diag *d, int quiet);
 int nsm_cli_exit_code(nsm_status s, int reading);
 /* Parse an unsigned integer option value; prints a usage error and returns -1 when bad. */
 int nsm_cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out);
-/* Under --outer with fewer than 30 draws, print (to the summary) that the intervals counting the
-** draws run narrow, and how many to give. */
+/* Under --outer with fewer than NSM_CLI_FEW_DRAWS draws, print (to the summary) that the
+** intervals counting the draws run narrow, and how many to give. */
 void nsm_cli_few_draws_note(uint64_t n_draws);
 /* Read a scenario, printing warnings (unless quiet) and any error; returns 0 or an exit code. */
 int nsm_cli_load(const char *dir, nsm_model **m, int quiet);
@@ -146,7 +146,10 @@ int nsm_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((fo
 
 /* Runs that stop at a precision (cli/precision.c): replications in batches of
 ** NSM_CLI_PRECISION_BATCH, until every target's 95% half-width is at most h or `ceiling` (--runs;
-** NSM_CLI_PRECISION_CEILING when not given) is reached. */
+** NSM_CLI_PRECISION_CEILING when not given) is reached. With --outer, draws instead: a first
+** batch of NSM_CLI_FEW_DRAWS (fewer draws make intervals that run narrow:
+** nsm_cli_few_draws_note), then batches of NSM_CLI_PRECISION_DRAWS, up to `ceiling` = --outer N,
+** each draw of --runs. */
 /* The interactions of a comparison's arms of two levers, as its parts carry them: triple k is
 ** tri[k] = {a, b, a+b} and ipaired[3k], [3k+1], [3k+2] accumulate its pairs (a, b), (a, a+b),
 ** (b, a+b) (neasim/compare.h). NULL where a command has none. */
@@ -156,7 +159,7 @@ typedef struct {
     nsm_paired *const *ipaired;
 } nsm_cli_interactions;
 
-enum { NSM_CLI_PRECISION_BATCH = 1000 };
+enum { NSM_CLI_PRECISION_BATCH = 1000, NSM_CLI_PRECISION_DRAWS = 10, NSM_CLI_FEW_DRAWS = 30 };
 #define NSM_CLI_PRECISION_CEILING 1000000
 typedef struct {
     const nsm_model *m;
@@ -180,6 +183,12 @@ typedef struct {
     int widest_interaction; /* widest.arm is then an interaction's index, not an arm's */
     int64_t *scratch;               /* owned: the rule's room (nsm_cli_precision_room) */
     nsm_interaction_inputs *inputs; /* owned, with interactions: the same */
+    uint64_t outer_runs; /* --outer: the runs of a draw (0 without); the batches are then of
+                         ** draws, and the ceiling is --outer N */
+    double **reals; /* --outer under mpirun, rank 0: the per-draw tables (as nsm_cli_part_add
+                    ** takes them) that the batches' parts fill at their draws' rows (borrowed) */
+    int n_reals;
+    size_t per_draw; /* doubles a draw has in each of reals */
 } nsm_cli_precision;
 
 /* The targets of --precision-for LIST (NULL: every outcome at every report of def), into a new
@@ -201,18 +210,35 @@ void nsm_cli_precision_release(nsm_cli_precision *p);
 int nsm_cli_precision_enough(void *ctx);
 /* The manifest's precision_* rows; list: --precision-for as given, or what the default is. */
 void nsm_cli_precision_manifest(nsm_manifest *mf, const nsm_cli_precision *p, const char *list);
-/* After the summary: one line on stdout when the target was met, a warning on stderr when not. */
-void nsm_cli_precision_say(const nsm_cli_precision *p, uint64_t runs, int quiet);
+/* After the summary: one line on stdout when the target was met, a warning on stderr when not.
+** count: the runs used (with --outer, the draws). */
+void nsm_cli_precision_say(const nsm_cli_precision *p, uint64_t count, int quiet);
+/* The size of the batch after `done` items (replications, or with --outer draws), cut at the
+** ceiling; 0 when the ceiling is reached. */
+uint64_t nsm_cli_precision_batch(const nsm_cli_precision *p, uint64_t done);
+/* --precision with --outer on one process: one batch, draws first .. first + count - 1 of the
+** whole, simulated into the run's totals and per-draw tables (rc: the run's configuration, its
+** progress told of the whole run, which the batch may change); a status and message. */
+typedef nsm_status (*nsm_cli_draws_batch)(void *ctx, nsm_run_config *rc, uint64_t first,
+                                          uint64_t count, nsm_run_stats *rs, nsm_diag *d);
+/* The batches (nsm_cli_precision_batch) until the rule (nsm_cli_precision_enough, asked after
+** every batch) is met or the ceiling is reached; *done: the draws run; rs summed over the
+** batches. Draw j is the same whichever batch runs it (outer_loop.h), so the totals and tables
+** are those of a plain --outer *done. */
+nsm_status nsm_cli_precision_draws(nsm_cli_precision *p, nsm_run_config *rc,
+                                   nsm_cli_draws_batch batch, void *ctx, nsm_run_stats *rs,
+                                   uint64_t *done, nsm_diag *d);
 /* --precision under mpirun (cli/precision.c). One rank's slice of a batch: replications first ..
 ** first + count - 1 (count may be 0) simulated into a new sealed part *p of every arm's
 ** accumulators (and paired ones), as nsm_cli_part_add packs them; or a status and message. */
 typedef nsm_status (*nsm_cli_batch_slice)(void *ctx, uint64_t first, uint64_t count,
                                           nsm_part **p, nsm_diag *d);
-/* Collective. The batches of one process (NSM_CLI_PRECISION_BATCH each, up to p->ceiling), each
-** split between the ranks as nsm_batches splits it: rank r simulates replications
-** floor(n r / K) .. floor(n (r + 1) / K) - 1 of a batch of n. After every batch each rank sends
-** its status and part to rank 0 (nsm_cli_ranks_gather), which adds the parts in rank order into
-** p->acc and p->paired (empty when called; read on rank 0 only), applies the stopping rule and
+/* Collective. The batches of one process (nsm_cli_precision_batch, up to p->ceiling), each
+** split between the ranks as nsm_batches splits it: rank r simulates replications (with --outer,
+** draws) floor(n r / K) .. floor(n (r + 1) / K) - 1 of a batch of n. After every batch each rank
+** sends its status and part to rank 0 (nsm_cli_ranks_gather), which adds the parts in rank order
+** into p->acc and p->paired (empty when called; read on rank 0 only; with --outer, each draw's
+** rows into p->reals), applies the stopping rule and
 ** shares the decision, so every rank stops after the same batch: the target met, the ceiling,
 ** or a rank that failed or was stopped. `ready`: this rank's status before the first batch (not
 ** NSM_OK: it sends that instead of simulating). On rank 0: NSM_OK with the totals, p->widest and

@@ -91,12 +91,11 @@ int nsm_cli_option_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-/* Why 30: tests/cli_outer.sh measures how often the interval of the mean over the draws holds the
-** closed form: about 90% at 5 and 10 draws, 95% at 30 (the t interval on per-draw proportions
-** that are skewed needs a few tens of draws to reach its nominal level; README "Two kinds of
-** interval"). */
-#define NSM_CLI_FEW_DRAWS 30
-
+/* Why NSM_CLI_FEW_DRAWS (cli.h) is 30: tests/cli_outer.sh measures how often the interval of the
+** mean over the draws holds the closed form: about 90% at 5 and 10 draws, 95% at 30 (the t
+** interval on per-draw proportions that are skewed needs a few tens of draws to reach its
+** nominal level; README "Two kinds of interval"). --precision with --outer asks its rule from 30
+** draws on for the same reason. */
 void nsm_cli_few_draws_note(uint64_t n_draws)
 {
     if (n_draws >= NSM_CLI_FEW_DRAWS)

@@ -60,7 +60,8 @@ static const char COMPARE_HELP[] =
     "      --precision H   stop once every paired difference of the briefing has a 95%\n"
     "                      interval at most +-H wide (0.01 is +-1 point), adding\n"
     "                      replications in batches of 1000; --runs is then the ceiling\n"
-    "                      (default 1000000)\n"
+    "                      (default 1000000). With --outer, draws (30, then 10 at a time)\n"
+    "                      up to --outer N, the intervals of the mean change over them\n"
     "      --precision-for LIST\n"
     "                      the differences H is for: OUTCOME (at every --horizons),\n"
     "                      OUTCOME@YEARS or @YEARS (every outcome), separated by commas;\n"
@@ -614,8 +615,42 @@ static size_t per_draw(const nsm_comparison *cmp)
     return (size_t)cmp->n_arms * (size_t)cmp->m->n_outcomes * (size_t)cmp->horizons.n;
 }
 
+/* What a batch of compare --outer's draws runs into (draws_of): every arm's totals, and the
+** per-draw tables whose row 0 is draw `base` of the whole. */
+typedef struct {
+    const nsm_comparison *cmp;
+    const nsm_model *const *models; /* compare A B ...; NULL for levers */
+    results *res;
+    uint64_t base;
+} draws_plan;
+
+/* Draws first .. first + count - 1 of the whole, each of rc->runs replications of every arm
+** (nsm_cli_draws_batch: with --precision, a batch). */
+static nsm_status draws_of(void *ctx, nsm_run_config *rc, uint64_t first, uint64_t count,
+                           nsm_run_stats *rs, nsm_diag *d)
+{
+    const draws_plan *dp = ctx;
+    const nsm_comparison *cmp = dp->cmp;
+    results *res = dp->res;
+    nsm_outer_comparison rows = res->outer;
+    const size_t skip = (size_t)(first - dp->base) * per_draw(cmp);
+    rows.n_draws = count;
+    rows.p += skip;
+    rows.se += skip;
+    rc->first_rep = first * rc->runs;
+    nsm_status st = dp->models ? nsm_compare_outer_models(dp->models, cmp->arms, cmp->n_arms, rc,
+                                                          &rows, res->acc, res->paired, rs, d)
+                               : nsm_compare_outer(cmp->m, cmp->arms, cmp->n_arms, rc, &rows,
+                                                   res->acc, res->paired, rs, d);
+    res->outer.runs = rows.runs;
+    res->outer.n_arms = rows.n_arms;
+    return st;
+}
+
 /* The results of every arm: read from the parts of a merge, or simulated: items first ..
-** first + count - 1 of the whole (replications, or with --outer draws; a shard is a slice). */
+** first + count - 1 of the whole (replications, or with --outer draws; a shard is a slice;
+** prec: with --precision, never for a shard: replications, or with --outer draws, in batches
+** until its target, count the ceiling; with parts, those of a --precision under mpirun). */
 static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *models,
                              const nsm_cli_options *o, nsm_run_config *rc, results *res,
                              nsm_cli_precision *prec, nsm_run_stats *rs, uint64_t first,
@@ -627,10 +662,12 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
                               o->parts->wall_seconds};
         double *reals[2] = {res->outer.p, res->outer.se};
         res->outer.runs = o->runs; /* set by nsm_compare_outer when it runs */
-        /* --precision under mpirun: one part of the replications used, below the ceiling */
-        uint64_t total = o->outer ? o->outer
-                         : prec && o->parts->n ? nsm_part_head_of(o->parts->part[0])->count
-                         : o->runs;
+        /* --precision under mpirun: one part of the items used, below the ceiling */
+        uint64_t total = prec && o->parts->n ? nsm_part_head_of(o->parts->part[0])->count
+                         : o->outer          ? o->outer
+                                             : o->runs;
+        if (o->outer)
+            res->outer.n_draws = total; /* the table has room for o->outer */
         const nsm_cli_interactions inter = interactions_of(res);
         nsm_status st = nsm_cli_parts_read(o->parts, models ? models : &m, models ? cmp->n_arms
                                            : 1, total, res->acc, res->paired, cmp->n_arms, &inter,
@@ -639,17 +676,11 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
             nsm_cli_precision_enough(prec);
         return st;
     }
-    if (models && cmp->outer) { /* compare A B ... --outer */
-        rc->first_rep = first * o->runs;
-        rc->runs = o->runs;
-        return nsm_compare_outer_models(models, cmp->arms, cmp->n_arms, rc, &res->outer, res->acc,
-                                        res->paired, rs, d);
-    }
     if (cmp->outer) {
-        rc->first_rep = first * o->runs;
         rc->runs = o->runs;
-        return nsm_compare_outer(m, cmp->arms, cmp->n_arms, rc, &res->outer, res->acc,
-                                 res->paired, rs, d);
+        draws_plan dp = {cmp, models, res, first};
+        return prec ? nsm_cli_precision_draws(prec, rc, draws_of, &dp, rs, &res->outer.n_draws, d)
+                    : draws_of(&dp, rc, first, count, rs, d);
     }
     rc->first_rep = first;
     rc->runs = count;
@@ -683,8 +714,9 @@ static nsm_status run_arms(const nsm_comparison *cmp, const nsm_model *const *mo
     nsm_status st =
         results_of(cmp, models, o, &rc, res, prec, rs, 0, o->outer ? o->outer : o->runs, d);
     nsm_progress_done(&bar);
-    nsm_cli_options used = *o; /* with --precision, the manifest's runs are those needed */
+    nsm_cli_options used = *o; /* with --precision, the runs (draws) needed */
     used.runs = o->outer ? o->runs : nsm_accum_runs(res->acc[0]);
+    used.outer = o->outer ? res->outer.n_draws : 0;
     if (st == NSM_OK) {
         nsm_cli_manifest(mf, m, &used, rs, started, argc, argv);
         add_arms(mf, cmp->arms, cmp->n_arms);
@@ -708,9 +740,10 @@ static int precision_plan(const nsm_comparison *cmp, const nsm_cli_options *o, r
     for (int a = 0; a < cmp->n_arms; a++)
         names[a] = cmp->arms[a].name;
     *inter = interactions_of(res);
-    *prec = (nsm_cli_precision){cmp->m, o->precision, o->runs, NULL, 0, res->acc, res->paired,
-                                cmp->n_arms, names, {0, -1, 0}, 0, 0, NULL, inter, 0, 0, NULL,
-                                NULL};
+    *prec = (nsm_cli_precision){cmp->m, o->precision, o->outer ? o->outer : o->runs, NULL, 0,
+                                res->acc, res->paired, cmp->n_arms, names, {0, -1, 0}, 0, 0,
+                                NULL, inter, 0, 0, NULL, NULL, o->outer ? o->runs : 0, NULL, 0,
+                                0};
     int code = nsm_cli_precision_targets("compare", o->precision_for, cmp->m, &cmp->horizons,
                                          names, cmp->n_arms, &prec->targets, &prec->n_targets,
                                          res->n_tri > 0 ? &prec->interactions : NULL);
@@ -768,7 +801,7 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
         nsm_cli_how(o, &rs, how, sizeof how);
         if (o->outer)
             printf("%s: %d arms x %llu draws x %llu runs %s -> %s/\n", m->name, n_arms,
-                   (unsigned long long)o->outer, (unsigned long long)o->runs, how, dest);
+                   (unsigned long long)res.outer.n_draws, (unsigned long long)o->runs, how, dest);
         else
             printf("%s: %d arms x %llu run%s %s -> %s/\n", m->name, n_arms, runs,
                    runs == 1 ? "" : "s", how, dest);
@@ -776,7 +809,7 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
         print_interactions(&cmp, o->top);
     }
     if (st == NSM_OK && pp)
-        nsm_cli_precision_say(pp, runs, o->quiet);
+        nsm_cli_precision_say(pp, o->outer ? res.outer.n_draws : runs, o->quiet);
     free(names);
     nsm_cli_precision_release(&prec);
     free(staging);
@@ -870,7 +903,9 @@ static int precise_plan(const compare_plan *cp, const nsm_cli_options *o, result
 {
     nsm_comparison cmp = {cp->m, cp->arms, cp->n_arms, NULL, NULL, cp->hz, NULL, 0, NULL, NULL};
     *names = calloc((size_t)cp->n_arms, sizeof **names);
-    *ready = *names && !results_alloc(tot, cp->m, cp->arms, cp->n_arms, 0, &cp->hz)
+    /* with --outer, the per-draw tables up to the ceiling (on every rank, so that every rank's
+    ** totals are laid out alike: no interactions, say) */
+    *ready = *names && !results_alloc(tot, cp->m, cp->arms, cp->n_arms, o->outer, &cp->hz)
                  ? NSM_OK : NSM_ERR_NOMEM;
     /* the batches' parts carry the interactions' pairs too (prec->inter) */
     return *ready == NSM_OK ? precision_plan(&cmp, o, tot, *names, inter, prec) : 0;
@@ -892,6 +927,14 @@ static int compare_slices(const nsm_model *m, const nsm_model *const *models, co
     nsm_status ready = NSM_OK;
     nsm_cli_interactions inter = {0, NULL, NULL};
     int code = o->precision ? precise_plan(&cp, o, &tot, &inter, &names, &prec, &ready) : 0;
+    /* --outer: the per-draw tables, up to the ceiling, that the batches' parts fill on rank 0 */
+    double *reals[2] = {tot.outer.p, tot.outer.se};
+    if (o->precision && o->outer && ready == NSM_OK) {
+        nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, o->hz, NULL, 0, NULL, NULL};
+        prec.reals = reals;
+        prec.n_reals = 2;
+        prec.per_draw = per_draw(&cmp);
+    }
     if (code == 0)
         code = nsm_cli_slices_ranks(&s, o, o->precision ? &prec : NULL, ready);
     nsm_cli_precision_release(&prec);

@@ -117,20 +117,23 @@ static int out_folder(const char *cmd, nsm_cli_options *o)
     return bad;
 }
 
-/* --precision's company: a ceiling of its own unless --runs sets one. */
+/* --precision's company: a ceiling of its own unless --runs sets one; with --outer, --outer N is
+** the ceiling (of draws) and --runs each draw's replications, as without --precision. */
 static int precision_checks(const char *cmd, nsm_cli_options *o)
 {
     if (o->precision_for && !o->precision)
         return nsm_cli_usage_error(cmd, "--precision-for names what --precision H aims at: give "
                                    "--precision too");
-    if (o->precision && o->outer)
-        return nsm_cli_usage_error(cmd, "--precision stops the replications of one level; it "
-                                   "cannot be combined with --outer");
+    if (o->precision && o->outer && o->outer < NSM_CLI_FEW_DRAWS)
+        return nsm_cli_usage_error(cmd, "--precision with --outer asks its rule from %d draws "
+                                   "on (fewer make intervals that run narrow), and --outer N is "
+                                   "the most draws it may take: give --outer %d or more, e.g. "
+                                   "--outer 1000", NSM_CLI_FEW_DRAWS, NSM_CLI_FEW_DRAWS);
     if (o->precision && o->n_shards)
         return nsm_cli_usage_error(cmd, "--precision decides after each batch of the whole run, "
                                    "which a shard does not see: give the shards a fixed --runs "
                                    "(e.g. the count a --precision run reported)");
-    if (o->precision && !o->runs_given)
+    if (o->precision && !o->runs_given && !o->outer)
         o->runs = NSM_CLI_PRECISION_CEILING;
     return 0;
 }

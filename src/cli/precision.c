@@ -1,7 +1,8 @@
 /*
 ** precision.c: `run` and `compare --precision H [--precision-for LIST]`: which probabilities the
-** target is for, the rule that stops the batches (nsm_run_batched), and what the summary and the
-** manifest say about it. The statistic itself is summary/precision.c's.
+** target is for, the rule that stops the batches (nsm_run_batched; with --outer, batches of
+** draws, nsm_cli_precision_draws), and what the summary and the manifest say about it. The
+** statistic itself is summary/precision.c's.
 **
 ** Under mpirun (nsm_cli_precision_ranks) the batches are those of one process, each split between
 ** the ranks; after every batch each rank's status and partial result go to rank 0, which adds them
@@ -138,7 +139,7 @@ static int interactions_item(const char *cmd, const nsm_model *m, const char *it
         return 0;
     if (!flag) {
         nsm_cli_usage_error(cmd, "--precision-for interactions: only `compare` with arms of two "
-                            "levers (a+b, --factorial) has interactions");
+                            "levers (a+b, --factorial) has interactions, and not with --outer");
         return -1;
     }
     if (dated) {
@@ -282,36 +283,102 @@ void nsm_cli_precision_manifest(nsm_manifest *mf, const nsm_cli_precision *p, co
     where(p, at, sizeof at);
     nsm_manifest_add(mf, "precision_target", "%g", p->h);
     nsm_manifest_add(mf, "precision_for", "%s", list);
-    nsm_manifest_add(mf, "precision_batch", "%d", NSM_CLI_PRECISION_BATCH);
-    nsm_manifest_add(mf, "precision_runs_ceiling", "%llu", (unsigned long long)p->ceiling);
+    if (p->outer_runs) {
+        nsm_manifest_add(mf, "precision_first_batch", "%d", NSM_CLI_FEW_DRAWS);
+        nsm_manifest_add(mf, "precision_batch", "%d", NSM_CLI_PRECISION_DRAWS);
+        nsm_manifest_add(mf, "precision_draws_ceiling", "%llu", (unsigned long long)p->ceiling);
+    } else {
+        nsm_manifest_add(mf, "precision_batch", "%d", NSM_CLI_PRECISION_BATCH);
+        nsm_manifest_add(mf, "precision_runs_ceiling", "%llu", (unsigned long long)p->ceiling);
+    }
     nsm_manifest_add(mf, "precision_met", "%s", p->met ? "yes" : "no");
     nsm_manifest_add(mf, "precision_widest_half_width", "%.6g", p->widest.half_width);
     nsm_manifest_add(mf, "precision_widest_at", "%s", at);
 }
 
-void nsm_cli_precision_say(const nsm_cli_precision *p, uint64_t runs, int quiet)
+void nsm_cli_precision_say(const nsm_cli_precision *p, uint64_t count, int quiet)
 {
-    char at[512];
+    char at[512], used[64];
     where(p, at, sizeof at);
+    if (p->outer_runs) /* "40 draws of 1000 runs" */
+        snprintf(used, sizeof used, "%llu draws of %llu runs", (unsigned long long)count,
+                 (unsigned long long)p->outer_runs);
+    else
+        snprintf(used, sizeof used, "%llu runs", (unsigned long long)count);
+    const char *option = p->outer_runs ? "--outer" : "--runs";
     if (p->met && !quiet)
-        printf("Precision: target +-%g percentage points met after %llu runs (widest 95%% half-width %.2f "
-               "points: %s)\n", 100 * p->h, (unsigned long long)runs,
-               100 * p->widest.half_width, at);
+        printf("Precision: target +-%g percentage points met after %s (widest 95%% half-width "
+               "%.2f points: %s)\n", 100 * p->h, used, 100 * p->widest.half_width, at);
     else if (!p->met && !quiet)
-        fprintf(stderr, "%s: warning: precision target +-%g percentage points NOT met: the ceiling --runs "
-                "%llu was reached with a widest 95%% half-width of %.2f points (%s); raise --runs "
-                "or accept a larger --precision\n", nsm_cli_prog, 100 * p->h,
-                (unsigned long long)runs, 100 * p->widest.half_width, at);
+        fprintf(stderr, "%s: warning: precision target +-%g percentage points NOT met: the "
+                "ceiling %s %llu was reached with a widest 95%% half-width of %.2f points (%s); "
+                "raise %s or accept a larger --precision\n", nsm_cli_prog, 100 * p->h, option,
+                (unsigned long long)count, 100 * p->widest.half_width, at, option);
+}
+
+uint64_t nsm_cli_precision_batch(const nsm_cli_precision *p, uint64_t done)
+{
+    const uint64_t n = !p->outer_runs ? NSM_CLI_PRECISION_BATCH
+                       : done == 0    ? NSM_CLI_FEW_DRAWS
+                                      : NSM_CLI_PRECISION_DRAWS;
+    return p->ceiling - done < n ? p->ceiling - done : n;
+}
+
+/* The progress of a batch of draws told as that of the whole run (nsm_cli_precision_draws). */
+typedef struct {
+    void (*told)(void *ctx, uint64_t done, uint64_t total);
+    void *ctx;
+    uint64_t before, total; /* replications: of the batches before, of the ceiling */
+} whole_progress;
+
+static void progress_of_whole(void *ctx, uint64_t done, uint64_t total)
+{
+    (void)total; /* the batch's */
+    const whole_progress *w = ctx;
+    w->told(w->ctx, w->before + done, w->total);
+}
+
+nsm_status nsm_cli_precision_draws(nsm_cli_precision *p, nsm_run_config *rc,
+                                   nsm_cli_draws_batch batch, void *ctx, nsm_run_stats *rs,
+                                   uint64_t *done, nsm_diag *d)
+{
+    whole_progress w = {rc->progress, rc->progress_ctx, 0, p->ceiling * p->outer_runs};
+    nsm_run_config each = *rc; /* told of the whole run */
+    if (rc->progress) {
+        each.progress = progress_of_whole;
+        each.progress_ctx = &w;
+    }
+    nsm_status st = NSM_OK;
+    *rs = (nsm_run_stats){0, 0, 0, 0.0};
+    *done = 0;
+    for (uint64_t n; st == NSM_OK && (n = nsm_cli_precision_batch(p, *done)) > 0;) {
+        nsm_run_stats one = {0, 0, 0, 0.0};
+        w.before = *done * p->outer_runs;
+        st = batch(ctx, &each, *done, n, &one, d);
+        rs->threads = one.threads;
+        rs->events += one.events;
+        rs->draws += one.draws;
+        rs->wall_seconds += one.wall_seconds;
+        *done += n;
+        if (st == NSM_OK && nsm_cli_precision_enough(p))
+            break;
+    }
+    return st;
 }
 
 /* --- Under mpirun: the same batches, each split between the ranks --- */
 
 /* Rank 0: add the batch's parts (one a rank, in rank order) into the totals. Integer sums, so
-** the totals are those of one process that ran the batch whole. */
+** the totals are those of one process that ran the batch whole; with --outer each draw's row of
+** the per-draw tables is copied to its place, as a merge reads them. */
 static nsm_status add_parts(nsm_cli_precision *p, const nsm_cli_parts *ps, nsm_diag *d)
 {
     nsm_status st = NSM_OK;
     for (int k = 0; st == NSM_OK && k < ps->n; k++) {
+        const nsm_part_head *h = nsm_part_head_of(ps->part[k]);
+        for (int r = 0; st == NSM_OK && r < p->n_reals; r++) /* --outer: its draws' rows */
+            st = nsm_part_read_reals(ps->part[k], p->reals[r] + h->first * p->per_draw,
+                                     h->count * p->per_draw, d);
         for (int a = 0; st == NSM_OK && a < p->n_arms; a++)
             st = nsm_part_read_accum(ps->part[k], p->acc[a], d);
         for (int a = 1; st == NSM_OK && p->paired && a < p->n_arms; a++)
@@ -357,8 +424,7 @@ nsm_status nsm_cli_precision_ranks(nsm_cli_precision *p, nsm_status ready,
     /* the verdict shared after each batch: -1 go on, 0 done, else the status that ends it */
     int verdict = -1;
     for (uint64_t done = 0; verdict == -1;) {
-        const uint64_t n = p->ceiling - done < NSM_CLI_PRECISION_BATCH
-                               ? p->ceiling - done : NSM_CLI_PRECISION_BATCH;
+        const uint64_t n = nsm_cli_precision_batch(p, done);
         nsm_status st = one_batch(p, ready, slice, ctx, done, n, out);
         done += n;
         /* one process asks the rule after every batch but the last, and once more after the

@@ -53,7 +53,9 @@ static const char RUN_HELP[] =
     "                    the end; at most 8)\n"
     "      --precision H stop once every 95% interval of the summary is at most +-H wide (a\n"
     "                    probability: 0.01 is +-1 point), adding replications in batches of\n"
-    "                    1000; --runs is then the ceiling (default 1000000)\n"
+    "                    1000; --runs is then the ceiling (default 1000000). With --outer,\n"
+    "                    draws (30, then 10 at a time) up to --outer N, the intervals those\n"
+    "                    of the mean over the draws\n"
     "      --precision-for LIST\n"
     "                    the probabilities H is for: OUTCOME (at every date of the summary),\n"
     "                    OUTCOME@YEARS or @YEARS (every outcome), separated by commas\n"
@@ -264,26 +266,50 @@ static nsm_status replicate(const nsm_model *m, nsm_run_config *rc, nsm_accum *a
     return st;
 }
 
+/* What a batch of run --outer's draws runs into (draws_of): the totals, and the per-draw table
+** whose row 0 is draw `base` of the whole. */
+typedef struct {
+    const nsm_model *m;
+    outer_plan *op;
+    nsm_accum *acc;
+    uint64_t base;
+} draws_plan;
+
+/* Draws first .. first + count - 1 of the whole, each of rc->runs replications
+** (nsm_cli_draws_batch: with --precision, a batch). */
+static nsm_status draws_of(void *ctx, nsm_run_config *rc, uint64_t first, uint64_t count,
+                           nsm_run_stats *rs, nsm_diag *d)
+{
+    const draws_plan *dp = ctx;
+    nsm_outer_result rows = dp->op->r;
+    rows.n_draws = count;
+    rows.p += (first - dp->base) * outer_block(dp->m, dp->op);
+    rc->first_rep = first * rc->runs;
+    return nsm_run_outer(dp->m, rc, &rows, dp->acc, rs, d);
+}
+
 /* The results of the run: read from the parts of a merge, or simulated: items first ..
 ** first + count - 1 of the whole (replications, or with --outer draws; a shard is a slice;
-** prec: with --precision, never for a shard; with parts, those of a --precision under mpirun;
-** story: the routes and signposts too, NULL without them). */
+** prec: with --precision, never for a shard: replications, or with --outer draws, in batches
+** until its target, count the ceiling; with parts, those of a --precision under mpirun; story:
+** the routes and signposts too, NULL without them). */
 static nsm_status results_of(const nsm_model *m, const nsm_cli_options *o, nsm_run_config *rc,
                              nsm_accum *acc, nsm_story *story, outer_plan *op,
                              nsm_cli_precision *prec, nsm_run_stats *rs, uint64_t first,
                              uint64_t count, nsm_diag *d)
 {
-    nsm_status st = o->outer ? outer_setup(m, o, op, o->parts ? o->outer : count, d) : NSM_OK;
+    /* --precision under mpirun: one part of the items used, below the ceiling */
+    const uint64_t total = !o->parts             ? count
+                           : prec && o->parts->n ? nsm_part_head_of(o->parts->part[0])->count
+                           : o->outer            ? o->outer
+                                                 : o->runs;
+    nsm_status st = o->outer ? outer_setup(m, o, op, total, d) : NSM_OK;
     if (st != NSM_OK)
         return st;
     if (o->parts) {
         *rs = (nsm_run_stats){rc->threads > 0 ? rc->threads : omp_get_max_threads(), 0, 0,
                               o->parts->wall_seconds};
         double *reals = op->r.p;
-        /* --precision under mpirun: one part of the replications used, below the ceiling */
-        uint64_t total = o->outer ? o->outer
-                         : prec && o->parts->n ? nsm_part_head_of(o->parts->part[0])->count
-                         : o->runs;
         st = nsm_cli_parts_read(o->parts, &m, 1, total, &acc, NULL, 1, NULL, story, &reals,
                                 o->outer ? 1 : 0, outer_block(m, op), d);
         if (st == NSM_OK && prec) /* --precision under mpirun: the rule on what rank 0 writes */
@@ -292,8 +318,12 @@ static nsm_status results_of(const nsm_model *m, const nsm_cli_options *o, nsm_r
     }
     if (o->outer) {
         rc->runs = o->runs;
-        rc->first_rep = first * o->runs;
-        return nsm_run_outer(m, rc, &op->r, acc, rs, d);
+        draws_plan dp = {m, op, acc, first};
+        if (!prec)
+            return draws_of(&dp, rc, first, count, rs, d);
+        st = nsm_cli_precision_draws(prec, rc, draws_of, &dp, rs, &op->r.n_draws, d);
+        op->r.runs = o->runs;
+        return st;
     }
     return replicate(m, rc, acc, story, prec, rs, first, count, d);
 }
@@ -356,8 +386,9 @@ static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const c
     if (st == NSM_OK && !mf)
         st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     const nsm_write_options wo = {o->bom};
-    nsm_cli_options used = *o; /* with --precision, the manifest's runs are those needed */
+    nsm_cli_options used = *o; /* with --precision, the runs (draws) needed */
     used.runs = o->outer ? o->runs : nsm_accum_runs(acc);
+    used.outer = o->outer ? op->r.n_draws : 0;
     if (st == NSM_OK) {
         nsm_cli_manifest(mf, m, &used, rs, started, argc, argv);
         if (prec)
@@ -410,7 +441,7 @@ static int simulate_and_write(const nsm_model *m, const nsm_cli_options *o, cons
         summary(m, acc, dest, &o->hz, o->outer ? &op.r : NULL, how);
     }
     if (st == NSM_OK && prec)
-        nsm_cli_precision_say(prec, nsm_accum_runs(acc), o->quiet);
+        nsm_cli_precision_say(prec, o->outer ? op.r.n_draws : nsm_accum_runs(acc), o->quiet);
     free(staging);
     free(op.r.p);
     nsm_diag_release(&d);
@@ -501,20 +532,30 @@ static int run_slices(const nsm_model *m, nsm_cli_options *o, nsm_cli_precision 
         return nsm_cli_slices_shard(&s, o);
     nsm_accum *total = prec ? nsm_accum_alloc(m) : NULL;
     nsm_story *story = NULL;
+    /* --outer: the per-draw table, up to the ceiling, that the batches' parts fill on rank 0
+    ** (the only rank that reads them) */
+    outer_plan op = {0};
     nsm_diag d;
     nsm_diag_init(&d);
     nsm_status ready = prec && !total ? NSM_ERR_NOMEM : NSM_OK;
     if (prec && ready == NSM_OK) /* the batches' routes and signposts, added on rank 0 */
         ready = story_plan(m, o, &story, &d);
+    if (prec && o->outer && ready == NSM_OK)
+        ready = outer_setup(m, o, &op, nsm_cli_world_rank() == 0 ? o->outer : 0, &d);
     if (prec) {
         prec->acc = &total;
         prec->story = story;
+        prec->reals = o->outer ? &op.r.p : NULL;
+        prec->n_reals = o->outer ? 1 : 0;
+        prec->per_draw = outer_block(m, &op);
     }
     int code = nsm_cli_slices_ranks(&s, o, prec, ready);
-    if (prec) { /* they pointed at this frame's total and story */
+    if (prec) { /* they pointed at this frame's total, story and table */
         prec->acc = NULL;
         prec->story = NULL;
+        prec->reals = NULL;
     }
+    free(op.r.p);
     nsm_story_free(story);
     nsm_accum_free(total);
     nsm_diag_release(&d);
@@ -531,8 +572,9 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
     nsm_model *m = NULL;
     if ((code = nsm_cli_load(o.scenario, &m, o.quiet)) != EXIT_OK)
         return code;
-    nsm_cli_precision prec = {m, o.precision, o.runs, NULL, 0, NULL, NULL, 1, NULL,
-                              {0, -1, 0}, 0, 0, NULL, NULL, 0, 0, NULL, NULL};
+    nsm_cli_precision prec = {m, o.precision, o.outer ? o.outer : o.runs, NULL, 0, NULL, NULL, 1,
+                              NULL, {0, -1, 0}, 0, 0, NULL, NULL, 0, 0, NULL, NULL,
+                              o.outer ? o.runs : 0, NULL, 0, 0};
     code = nsm_cli_horizons("run", &o, m);
     if (code == EXIT_OK && o.precision)
         code = nsm_cli_precision_targets("run", o.precision_for, m, &o.hz, NULL, 0,

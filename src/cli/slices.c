@@ -69,7 +69,8 @@ static nsm_status batch_slice(void *ctx, uint64_t first, uint64_t count, nsm_par
 }
 
 /* --precision under mpirun: the batches on every rank (cli/precision.c); on rank 0 the totals,
-** as one part of the replications used (ps), to be written as a merge writes. */
+** as one part of the replications (with --outer, draws and their tables) used (ps), to be
+** written as a merge writes. */
 static nsm_status precise(const nsm_cli_slicer *s, const nsm_cli_options *mine,
                           nsm_cli_precision *prec, nsm_status ready, nsm_cli_parts *ps,
                           nsm_diag *all)
@@ -77,16 +78,23 @@ static nsm_status precise(const nsm_cli_slicer *s, const nsm_cli_options *mine,
     batch_plan b = {s, mine};
     nsm_status st = nsm_cli_precision_ranks(prec, ready, batch_slice, &b, all);
     nsm_cli_options used = *mine;
-    used.runs = prec->acc && prec->acc[0] ? nsm_accum_runs(prec->acc[0]) : 0;
+    const uint64_t runs = prec->acc && prec->acc[0] ? nsm_accum_runs(prec->acc[0]) : 0;
+    /* the items used: replications, or with --outer draws (of --runs each) */
+    const uint64_t count = prec->outer_runs ? runs / prec->outer_runs : runs;
+    if (prec->outer_runs)
+        used.outer = count;
+    else
+        used.runs = count;
     nsm_part *p = NULL;
     if (nsm_cli_world_rank() == 0 && st == NSM_OK && prec->story &&
         nsm_story_finish(prec->story) != NSM_OK) /* sorted, as nsm_part_add_story needs */
         st = NSM_ERR_NOMEM;
     if (nsm_cli_world_rank() == 0 && st == NSM_OK &&
         (!(ps->part = calloc(1, sizeof *ps->part)) ||
-         !(p = nsm_cli_part_new(s->kind, s->m, &used, 1, 1, 0, used.runs)) ||
-         nsm_cli_part_add(p, prec->acc, prec->paired, prec->n_arms, prec->inter, prec->story, NULL,
-                          0, 0, prec->events) != NSM_OK))
+         !(p = nsm_cli_part_new(s->kind, s->m, &used, 1, 1, 0, count)) ||
+         nsm_cli_part_add(p, prec->acc, prec->paired, prec->n_arms, prec->inter, prec->story,
+                          (const double *const *)prec->reals, prec->n_reals,
+                          count * prec->per_draw, prec->events) != NSM_OK))
         st = NSM_ERR_NOMEM;
     if (st == NSM_ERR_NOMEM && !all->error)
         nsm_diag_error(all, st, "out of memory");

@@ -1,8 +1,8 @@
 /*
 ** precision.c: the widest 95% interval half-width over a list of targets (precision.h), from the
-** same functions the tables use (nsm_wilson for outcomes.csv, nsm_difference_outcome for
-** differences.csv, nsm_interaction_outcome for interactions.csv), so that a target the run says
-** it met is met in the tables.
+** same functions the tables use (nsm_series_proportion for outcomes.csv, nsm_difference_outcome
+** for differences.csv, nsm_interaction_outcome for interactions.csv), so that a target the run
+** says it met is met in the tables, with --outer in the intervals that count the draws.
 */
 #include <math.h>
 
@@ -30,7 +30,8 @@ nsm_precision_widest nsm_precision_run(const nsm_model *m, const nsm_accum *a,
     int ok = n_targets > 0;
     for (int k = 0; ok && k < n_targets; k++) {
         nsm_occurred_by(m, a, t[k].outcome, by);
-        nsm_proportion p = nsm_wilson(by[t[k].report], (int64_t)nsm_accum_runs(a));
+        nsm_proportion p = nsm_series_proportion(a, NSM_SERIES_OCCURRED, t[k].outcome,
+                                                 t[k].report, by[t[k].report]);
         ok = widen(&w, (p.hi - p.lo) / 2, k, 0);
     }
     return ok ? w : UNDEFINED;
