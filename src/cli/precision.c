@@ -75,8 +75,6 @@ static int arm_of(const char *cmd, char *item, const char *const *arms, int n_ar
     if (!colon)
         return 0;
     *colon = '\0';
-    char list[1024];
-    arm_list(arms, n_arms, list, sizeof list);
     if (!arms) {
         nsm_cli_usage_error(cmd, "--precision-for: '%s:' names an arm, and `run` has none: name "
                             "outcomes and dates (OUTCOME, OUTCOME@YEARS or @YEARS)", item);
@@ -90,6 +88,8 @@ static int arm_of(const char *cmd, char *item, const char *const *arms, int n_ar
     for (int a = 1; a < n_arms; a++)
         if (strcmp(arms[a], item) == 0)
             return a;
+    char list[1024]; /* the arms it may name, for the message */
+    arm_list(arms, n_arms, list, sizeof list);
     if (n_arms > 0 && strcmp(arms[0], item) == 0)
         nsm_cli_usage_error(cmd, "--precision-for: '%s' is what the other arms are compared with "
                             "(its difference from itself is 0); name one of the others (%s)",
