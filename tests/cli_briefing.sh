@@ -333,6 +333,67 @@ if not (ok and seen >= 2):
 sys.exit(0 if ok and seen >= 2 else 1)
 PY
 
+# A row that is the same to the last digit as one above it (a factorial's a+b where b does not
+# touch the outcome) says so rather than repeating the numbers: "the same as 1. to the last digit,
+# at every date" (four identical rows on "U.S.-ROK alliance in crisis" before). Against the
+# tables: a row said to be the same as rank M has briefing.csv's and differences.csv's numbers of
+# rank M's arm at every horizon; a row with numbers has no row above it with all of them equal.
+"$NEASIM" compare scenarios/baseline --levers equitable_burden_sharing,us_posture_review,ncg_institutionalized \
+    --factorial --runs 2000 --out "$work/same" > "$work/same.txt" 2>&1
+check_that "factorial: rows the same as one above say so (at least 6)" \
+    test "$(grep -c '  the same as [0-9]*\. to the last digit, at every date$' "$work/same.txt")" -ge 6
+check_that "factorial: each 'the same as' against briefing.csv and differences.csv" \
+    python3 - "$work/same" "$work/same.txt" <<'PY'
+import csv, re, sys
+d, text = sys.argv[1], open(sys.argv[2], encoding="utf-8").read()
+rows = list(csv.DictReader(open(d + "/briefing.csv", encoding="utf-8", newline="")))
+# the printed table ranks the arms by the last horizon (briefing.csv ranks at each)
+last = max(float(r["horizon_years"]) for r in rows)
+ranked = [r for r in rows if float(r["horizon_years"]) == last]
+label = {}
+for r in rows:
+    label[r["outcome_label"]] = r["outcome"]
+dif = {}
+for r in csv.DictReader(open(d + "/differences.csv", encoding="utf-8", newline="")):
+    if r["quantity"] == "outcome" and r["measure"] == "occurred_by":
+        dif[(r["arm"], r["name"], r["date"])] = (r["difference"], r["ci_low"], r["ci_high"])
+dates = sorted({r["date"] for r in rows})
+def numbers(arm, o):
+    b = [(r["difference_pp"], r["ci_low_pp"], r["ci_high_pp"]) for r in rows
+         if r["arm"] == arm and r["outcome"] == o]
+    return b, [dif[(arm, o, t)] for t in dates]
+bad, said, plain = [], 0, 0
+outcome = None
+for line in text.splitlines():
+    head = re.match(r"^(\S.*?)( \(onset.*\)| \((lower|higher) is better\))?$", line)
+    if head and head.group(1) in label:
+        outcome = label[head.group(1)]
+        continue
+    m = re.match(r"^  ([0-9]+)\. ", line)
+    if not m or outcome is None:
+        continue
+    rank = m.group(1)
+    arm = sorted({r["arm"] for r in ranked if r["outcome"] == outcome and r["rank"] == rank})
+    if len(arm) != 1:
+        bad.append("rank %s of %s: %d arms in briefing.csv" % (rank, outcome, len(arm)))
+        continue
+    same = re.search(r"the same as ([0-9]+)\. to the last digit, at every date$", line)
+    above = {r["arm"] for r in ranked if r["outcome"] == outcome and r["rank"] not in ("NA", "")
+             and int(r["rank"]) < int(rank)}
+    if same:
+        said += 1
+        other = sorted({r["arm"] for r in ranked
+                        if r["outcome"] == outcome and r["rank"] == same.group(1)})
+        if int(same.group(1)) >= int(rank) or numbers(arm[0], outcome) != numbers(other[0], outcome):
+            bad.append("%s rank %s said the same as %s" % (outcome, rank, same.group(1)))
+    else:
+        plain += 1
+        if any(numbers(arm[0], outcome) == numbers(a, outcome) for a in above):
+            bad.append("%s rank %s repeats the numbers of a row above" % (outcome, rank))
+print("   ", said, "said the same,", plain, "with numbers;", bad[:5])
+sys.exit(0 if said >= 6 and plain >= 6 and not bad else 1)
+PY
+
 expect "run summary: one replication is '1 run'" 0 "^two_state: 1 run in " -- \
     run tests/models/two_state --runs 1 --out "$work/one"
 expect "compare: one replication is '1 run'" 0 "^known_levers: 4 arms x 1 run in " -- \

@@ -250,11 +250,33 @@ static nsm_verdict verdict_of(const nsm_comparison *cmp, int a, int o, const nsm
     return v;
 }
 
+/* Whether arms a and b change outcome o alike to the last digit at every horizon: the same
+** change and interval (and, with --outer, the same cell, its judgment range included). On common
+** random numbers that is no accident: a+b and a where b does not touch o, or two scenarios that
+** share o's part of the model. */
+static int same_effect(const nsm_comparison *cmp, int a, int b, int o)
+{
+    for (int h = 0; h < cmp->horizons.n; h++) {
+        nsm_difference x = nsm_comparison_effect(cmp, a, o, h),
+                       y = nsm_comparison_effect(cmp, b, o, h);
+        char cx[160], cy[160];
+        if (x.diff != y.diff || x.lo != y.lo || x.hi != y.hi)
+            return 0;
+        briefing_cell(cmp, a, o, h, cx, sizeof cx);
+        briefing_cell(cmp, b, o, h, cy, sizeof cy);
+        if (strcmp(cx, cy) != 0)
+            return 0;
+    }
+    return 1;
+}
+
 /* One outcome: its baseline, then the levers with an effect distinguishable at some horizon,
-** ranked by how much they help at the last horizon (briefing.h), at most `top` (0: all).
-** Returns 1 when a verdict shown is from an earlier horizon (marked '*'). */
+** ranked by how much they help at the last horizon (briefing.h), at most `top` (0: all); a row
+** the same to the last digit as one above it says so instead of repeating its numbers (rows:
+** room for the arms shown). Returns 1 when a verdict shown is from an earlier horizon (marked
+** '*'). */
 static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw, int w,
-                          int *order, nsm_difference *last, const arm_words *aw)
+                          int *order, nsm_difference *last, int *rows, const arm_words *aw)
 {
     const nsm_model *m = cmp->m;
     const nsm_outcome *oc = &m->outcomes[o];
@@ -286,11 +308,17 @@ static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw,
         printf("  ");
         nsm_text_pad(stdout, line, lw);
         printf(" %-8s", verdict);
-        for (int h = 0; h < hz->n; h++) {
-            char cell[96];
+        rows[shown - 1] = a;
+        int same = 0; /* the rank of a row above with the same numbers, 0: none */
+        for (int r = 0; r < shown - 1 && !same; r++)
+            same = same_effect(cmp, a, rows[r], o) ? r + 1 : 0;
+        for (int h = 0; h < hz->n && !same; h++) {
+            char cell[160];
             briefing_cell(cmp, a, o, h, cell, sizeof cell);
             printf("  %-*s", h + 1 < hz->n ? w : 0, cell);
         }
+        if (same)
+            printf("  the same as %d. to the last digit, at every date", same);
         printf("\n");
     }
     if (listed > shown)
@@ -326,9 +354,11 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
     int w = cmp->outer ? 40 : 24;
     int na = cmp->n_arms - 1;
     int *order = malloc(((size_t)na + 1) * sizeof *order);
+    int *rows = malloc(((size_t)na + 1) * sizeof *rows);
     nsm_difference *last = malloc(((size_t)na + 1) * sizeof *last);
-    if (!order || !last || hz->n == 0 || na == 0) {
+    if (!order || !rows || !last || hz->n == 0 || na == 0) {
         free(order);
+        free(rows);
         free(last);
         return;
     }
@@ -380,11 +410,12 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
     printf("\n");
     int early = 0;
     for (int o = 0; o < m->n_outcomes; o++)
-        early |= print_outcome(cmp, o, top, lw, w, order, last, &aw);
+        early |= print_outcome(cmp, o, top, lw, w, order, last, rows, &aw);
     if (early)
         printf("\n*: not distinguishable by %s; the verdict is that of the latest horizon where "
                "it is.\n", m->report_date[hz->idx[hz->n - 1]]);
     free(order);
+    free(rows);
     free(last);
 }
 
