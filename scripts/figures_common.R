@@ -142,10 +142,13 @@ nsm_words <- function(x, capitalise = FALSE) {
 # levels, levers, draws), loaded by nsm_context() and brief.R for the folder being drawn; rows whose label the
 # scenario does not give (given = no) are left out, so that their names are put in words.
 # `scenario_arms`: the arms are whole scenarios (compare A B C), named by their scenario rows; the
-# baseline arm of a lever comparison is "Baseline" whatever its scenario's label.
+# baseline arm of a lever comparison is "Baseline" whatever its scenario's label. `reference`:
+# the arm the others are compared with, the first (a lever comparison's "baseline"; compare A B
+# C's A, whatever it is called), which the figures draw in black.
 NSM_LABELS <- new.env()
 NSM_LABELS$table <- NULL
 NSM_LABELS$scenario_arms <- FALSE
+NSM_LABELS$reference <- "baseline"
 
 nsm_load_labels <- function(dir) {
     l <- nsm_read(dir, "labels", quiet = TRUE)
@@ -153,7 +156,10 @@ nsm_load_labels <- function(dir) {
         l <- l[l$given == "yes", , drop = FALSE]
     else l <- NULL
     NSM_LABELS$table <- l
-    NSM_LABELS$scenario_arms <- nzchar(nsm_get(nsm_manifest(dir), "scenario_paths", ""))
+    m <- nsm_manifest(dir)
+    NSM_LABELS$scenario_arms <- nzchar(nsm_get(m, "scenario_paths", ""))
+    NSM_LABELS$reference <- if (NSM_LABELS$scenario_arms) nsm_get(m, "scenario", "baseline")
+                            else "baseline"
     invisible(l)
 }
 
@@ -402,12 +408,15 @@ nsm_strip_wrap <- function(x, ncol, base_size) {
     nsm_wrap(x, max(wrap, least))
 }
 
-# Colours for arms: the baseline in black, the others in palette order (black left out).
+# Colours for arms: the reference (NSM_LABELS$reference, what the others are compared with) in
+# black, the others in palette order (black left out). With compare A B C whose A is not the
+# scenario called baseline, the baseline is an arm like the others: black would say it is what
+# the differences are from.
 NSM_ARM_PALETTE <- setdiff(NSM_PALETTE, NSM_BASELINE_COLOUR)
-nsm_arm_colours <- function(arms) {
-    others <- setdiff(arms, "baseline")
+nsm_arm_colours <- function(arms, reference = NSM_LABELS$reference) {
+    others <- setdiff(arms, reference)
     cols <- stats::setNames(rep_len(NSM_ARM_PALETTE, length(others)), others)
-    if ("baseline" %in% arms) cols <- c(baseline = NSM_BASELINE_COLOUR, cols)
+    if (reference %in% arms) cols <- c(stats::setNames(NSM_BASELINE_COLOUR, reference), cols)
     cols[arms]
 }
 
@@ -434,7 +443,8 @@ arm_label <- function(arm, width = 16) {
 # unnamed `labels` to a discrete scale: they are attached by position.
 nsm_arm_scale <- function(arms, aesthetics = "colour", width = 40, name = "Arm", ...) {
     arms <- as.character(arms)
-    scale_colour_manual(values = nsm_arm_colours(c("baseline", arms))[arms], breaks = arms,
+    scale_colour_manual(values = nsm_arm_colours(c(NSM_LABELS$reference, arms))[arms],
+                        breaks = arms,
                         labels = stats::setNames(arm_label(arms, width), arms), name = name,
                         aesthetics = aesthetics, ...)
 }

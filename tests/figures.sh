@@ -10,7 +10,8 @@
 # tests/figures_layout.R that every legend and title lies within its figure; tests/figures_sweeps.R checks the
 # figures of its grid, LHS, design-file and Sobol sweeps against sweep.csv; tests/figures_judgment.R
 # checks the judgment bands of run --outer and compare --outer against their tables;
-# tests/figures_nested.R that arms whose lines coincide (a factorial comparison) all show.
+# tests/figures_nested.R that arms whose lines coincide (a factorial comparison) all show;
+# tests/figures_reference.R that the arm drawn in black is the one the others are compared with.
 # Checks that every figure that applies is written as a valid PNG (300 dpi, 16:9) and PDF, that
 # the brief is one self-contained HTML file holding the headline numbers of the CSV files (one
 # recomputed here with awk), that the brief of an LHS sweep names the numbers its rank regression
@@ -215,6 +216,14 @@ tally mapping $?
 # ---- arms whose lines coincide: every one still shows (a factorial comparison) ---------------
 Rscript tests/figures_nested.R scripts "$work/known_factorial" > "$work/nested.log" 2>&1
 tally nested $?
+
+# ---- the arm in black is the one the others are compared with (compare A B C, A not baseline) --
+"$NEASIM" compare scenarios/us-retrenchment scenarios/baseline scenarios/nuclear-test-2027 \
+    --runs 300 --seed 1 --out "$work/scenarios_cmp" --quiet > /dev/null ||
+    bad "neasim compare of scenarios failed (exit $?)"
+Rscript tests/figures_reference.R scripts "$work/scenarios_cmp" "$work/compare" \
+    > "$work/reference.log" 2>&1
+tally reference $?
 
 # every legend within its figure (tests/figures_layout.R, below): compare --levers all draws its arms
 # three at a time with the baseline, whose legend ran off the right edge; the same tables with
