@@ -25,11 +25,13 @@
 # locales: the sources of the glibc locales, from which tests/cli_brief.sh compiles a Korean one
 # into its scratch folder (localedef; nothing system-wide) to check that the brief's month names
 # stay English under an analyst's own language setting.
+# bsdutils: `script`, which gives a command a terminal, so that tests/cli_precision.sh can read the
+# progress bar that --precision draws only on one (Essential in Debian: there already).
 set -euo pipefail
 pkgs=(build-essential pkg-config libgsl-dev libcsv-dev libcmocka-dev libssl-dev time valgrind
       libopenmpi-dev openmpi-bin python3-numpy r-base-core r-cran-ggplot2 r-cran-readr r-cran-scales
       r-cran-base64enc libxlsxwriter-dev libreoffice-calc slurm-wlm munge r-cran-htmltools chromium
-      poppler-utils fonts-noto-cjk locales clang libomp-dev)
+      poppler-utils fonts-noto-cjk locales clang libomp-dev bsdutils)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

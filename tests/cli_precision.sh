@@ -326,6 +326,33 @@ check_that "compare --outer --precision: the summary counts the draws" \
 check_that "compare --outer --precision: its header line too" \
     grep -q "^baseline: 3 arms x $nc draws x 100 runs" "$work/oc1.txt"
 
+# The progress bar (stderr on a terminal: under util-linux's `script`) aims at the count the
+# target needs, estimated after each batch from the widest half-width (n (w / H)^2), not at the
+# ceiling: its ETA was of 1,000,000 runs for a run of 39,000 (`[#...] 6% 57440/1000000 runs ...
+# ETA 100 s` for one that ended 6 s later).
+# bar_estimates LOG: the counts the bar aimed at ("~N"), one a line, in drawing order.
+bar_estimates() { tr '\r' '\n' <"$1" | grep -ao '/~[0-9]* runs  ETA' | tr -dc '0-9\n'; }
+if command -v script >/dev/null; then
+    for c in "bar:run $base --precision 0.005" \
+             "bar-outer:run $base --outer 1000 --runs 300 --precision 0.03"; do
+        name=${c%%:*}
+        # shellcheck disable=SC2086 # the arguments, split as written
+        script -qec "$NEASIM ${c#*:} --out $work/$name" "$work/$name.tty" >/dev/null 2>&1
+        if [ "$name" = bar ]; then used=$(manifest runs "$work/$name")
+        else used=$(($(manifest outer_draws "$work/$name") * 300)); fi
+        est=$(bar_estimates "$work/$name.tty")
+        check_all "$name: the bar aims at an estimate, not the ceiling ($(echo "$est" | wc -l) lines, the last $(echo "$est" | tail -1) for $used)" \
+            '[ "$(echo "$est" | grep -c .)" -ge 3 ] &&
+             [ "$(echo "$est" | sort -n | tail -1)" -lt $((used * 3)) ] &&
+             awk -v e="$(echo "$est" | tail -1)" -v n="$used" "BEGIN { exit !(e >= 0.75 * n && e <= 1.25 * n) }"'
+        check_that "$name: the bar says the widest half-width it is estimated from" \
+            grep -aq 'ETA [0-9]* s  widest +-[0-9.]* points' "$work/$name.tty"
+        check_that "$name: the summary line after the bar" grep -aq '^Precision: target' "$work/$name.tty"
+    done
+else
+    skip_part "the progress bar's estimate" "no \`script\` (util-linux, make deps) to give it a terminal"
+fi
+
 # refusals: usage errors without a file:line, saying what to give; nothing written
 for h in 0 0.5 -0.01 1 abc ''; do
     expect "run --precision '$h' refused" 64 \

@@ -9,6 +9,7 @@
 
 #include <signal.h>
 
+#include "cli/progress.h"
 #include "neasim/engine.h"
 #include "neasim/model.h"
 #include "neasim/precision.h"
@@ -189,6 +190,7 @@ typedef struct {
                     ** takes them) that the batches' parts fill at their draws' rows (borrowed) */
     int n_reals;
     size_t per_draw; /* doubles a draw has in each of reals */
+    nsm_progress *bar; /* told the widest half-width after each batch (borrowed; NULL: none) */
 } nsm_cli_precision;
 
 /* The targets of --precision-for LIST (NULL: every outcome at every report of def), into a new

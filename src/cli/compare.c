@@ -742,9 +742,15 @@ static nsm_status run_arms(const nsm_comparison *cmp, const nsm_model *const *mo
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
+    if (prec) { /* the bar of the count the target needs */
+        bar.precision_h = prec->h;
+        prec->bar = &bar;
+    }
     nsm_status st =
         results_of(cmp, models, o, &rc, res, prec, rs, 0, o->outer ? o->outer : o->runs, d);
     nsm_progress_done(&bar);
+    if (prec)
+        prec->bar = NULL; /* it pointed at this frame's bar */
     nsm_cli_options used = *o; /* with --precision, the runs (draws) needed */
     used.runs = o->outer ? o->runs : nsm_accum_runs(res->acc[0]);
     used.outer = o->outer ? res->outer.n_draws : 0;
@@ -774,7 +780,7 @@ static int precision_plan(const nsm_comparison *cmp, const nsm_cli_options *o, r
     *prec = (nsm_cli_precision){cmp->m, o->precision, o->outer ? o->outer : o->runs, NULL, 0,
                                 res->acc, res->paired, cmp->n_arms, names, {0, -1, 0}, 0, 0,
                                 NULL, inter, 0, 0, NULL, NULL, o->outer ? o->runs : 0, NULL, 0,
-                                0};
+                                0, NULL};
     int code = nsm_cli_precision_targets("compare", o->precision_for, cmp->m, &cmp->horizons,
                                          names, cmp->n_arms, &prec->targets, &prec->n_targets,
                                          res->n_tri > 0 ? &prec->interactions : NULL);

@@ -253,6 +253,7 @@ int nsm_cli_precision_enough(void *ctx)
         }
     }
     p->met = p->widest.half_width <= p->h; /* NaN: not yet */
+    nsm_progress_precision(p->bar, p->widest.half_width, nsm_accum_runs(acc[0]));
     return p->met;
 }
 

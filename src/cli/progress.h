@@ -1,5 +1,7 @@
 /*
-** progress.h: a progress bar with an ETA on stderr, only when stderr is a terminal.
+** progress.h: a progress bar with an ETA on stderr, only when stderr is a terminal. With
+** --precision the count is not known beforehand, so the bar is of the count the target is
+** estimated to need, not of the ceiling (whose ETA was minutes for a run of seconds).
 */
 #ifndef NEASIM_PROGRESS_H
 #define NEASIM_PROGRESS_H
@@ -13,11 +15,21 @@ typedef struct {
     const char *unit;     /* what is counted: "runs" (default) or "points" */
     double runs_per_unit; /* replications in one unit, for the replications-per-second figure */
     uint64_t skipped;     /* units done before this invocation (a resumed sweep) */
+    /* --precision H (precision_h 0 without): the widest 95% half-width measured after the last
+    ** batch (NaN before the first) at widest_at replications. A half-width shrinks as one over
+    ** the square root of the count, so the target needs about widest_at (widest / H)^2. */
+    double precision_h, widest;
+    uint64_t widest_at;
 } nsm_progress;
 
 void nsm_progress_init(nsm_progress *p, int enabled);
 /* Matches nsm_run_config.progress: ctx is an nsm_progress. */
 void nsm_progress_update(void *ctx, uint64_t done, uint64_t total);
 void nsm_progress_done(nsm_progress *p);
+/* --precision: the widest half-width after a batch, at `runs` replications (p may be NULL). */
+void nsm_progress_precision(nsm_progress *p, double widest, uint64_t runs);
+/* The count the bar aims at: `total`, or with --precision the estimate of the count the target
+** needs, within done .. total (total while no batch has been measured). */
+uint64_t nsm_progress_goal(const nsm_progress *p, uint64_t done, uint64_t total);
 
 #endif

@@ -377,11 +377,17 @@ static nsm_status simulate(const nsm_model *m, const nsm_cli_options *o, const c
     nsm_progress bar;
     nsm_progress_init(&bar, !o->quiet && isatty(2));
     nsm_run_config rc = nsm_cli_run_config(o, &bar);
+    if (prec) { /* the bar of the count the target needs */
+        bar.precision_h = prec->h;
+        prec->bar = &bar;
+    }
     nsm_story *story = NULL;
     nsm_status st = story_plan(m, o, &story, d);
     if (st == NSM_OK)
         st = results_of(m, o, &rc, acc, story, op, prec, rs, 0, o->outer ? o->outer : o->runs, d);
     nsm_progress_done(&bar);
+    if (prec)
+        prec->bar = NULL; /* it pointed at this frame's bar */
     nsm_manifest *mf = st == NSM_OK ? calloc(1, sizeof *mf) : NULL;
     if (st == NSM_OK && !mf)
         st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
@@ -574,7 +580,7 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
         return code;
     nsm_cli_precision prec = {m, o.precision, o.outer ? o.outer : o.runs, NULL, 0, NULL, NULL, 1,
                               NULL, {0, -1, 0}, 0, 0, NULL, NULL, 0, 0, NULL, NULL,
-                              o.outer ? o.runs : 0, NULL, 0, 0};
+                              o.outer ? o.runs : 0, NULL, 0, 0, NULL};
     code = nsm_cli_horizons("run", &o, m);
     if (code == EXIT_OK && o.precision)
         code = nsm_cli_precision_targets("run", o.precision_for, m, &o.hz, NULL, 0,
