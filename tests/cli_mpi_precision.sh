@@ -76,7 +76,7 @@ check_that "factorial: met after 3000 runs, interactions.csv written" \
 # --precision-for interactions: rank 0 applies the rule to the interactions of the totals too
 ranks interactions -- compare tests/models/interact --levers all --factorial --precision 0.02 --precision-for interactions --seed 5
 check_that "interactions: met after 4000 runs, the interaction named" \
-    [ "$(row "$work/interactions-plain" runs),$(row "$work/interactions-plain" precision_met),$(grep -c 'the interaction of double and triple)$' "$work/plain.out")" = "4000,yes,1" ]
+    [ "$(row "$work/interactions-plain" runs),$(row "$work/interactions-plain" precision_met),$(grep -c 'the interaction of Twice as fast and Three times as fast)$' "$work/plain.out")" = "4000,yes,1" ]
 # ARM: one arm's targets, rank 0's rule reading only that arm of the totals (2,000 runs where every
 # arm's need 5,000)
 ranks one-arm -- compare $S --levers equitable_burden_sharing,us_posture_review,ncg_institutionalized \

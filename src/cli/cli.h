@@ -191,6 +191,7 @@ typedef struct {
     int n_reals;
     size_t per_draw; /* doubles a draw has in each of reals */
     nsm_progress *bar; /* told the widest half-width after each batch (borrowed; NULL: none) */
+    const nsm_arm *arms; /* compare only: the arms, whose labels the summary line gives */
 } nsm_cli_precision;
 
 /* The targets of --precision-for LIST (NULL: every outcome at every report of def), into a new

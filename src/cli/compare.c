@@ -780,7 +780,7 @@ static int precision_plan(const nsm_comparison *cmp, const nsm_cli_options *o, r
     *prec = (nsm_cli_precision){cmp->m, o->precision, o->outer ? o->outer : o->runs, NULL, 0,
                                 res->acc, res->paired, cmp->n_arms, names, {0, -1, 0}, 0, 0,
                                 NULL, inter, 0, 0, NULL, NULL, o->outer ? o->runs : 0, NULL, 0,
-                                0, NULL};
+                                0, NULL, cmp->arms};
     int code = nsm_cli_precision_targets("compare", o->precision_for, cmp->m, &cmp->horizons,
                                          names, cmp->n_arms, &prec->targets, &prec->n_targets,
                                          res->n_tri > 0 ? &prec->interactions : NULL);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "neasim/arms.h"
 #include "neasim/compare.h"
 #include "neasim/engine.h"
 #include "neasim/precision.h"
@@ -257,9 +258,21 @@ int nsm_cli_precision_enough(void *ctx)
     return p->met;
 }
 
+/* Arm a by its name, or (labelled) by its label (nsm_arm_label: its levers' labels). */
+static const char *arm_called(const nsm_cli_precision *p, int a, int labelled, char *buf,
+                              size_t n)
+{
+    if (!labelled || !p->arms)
+        return p->arm_names[a];
+    nsm_arm_label(p->m, &p->arms[a], buf, n);
+    return buf;
+}
+
 /* "alliance_in_crisis by 2030-01-01" (and ", arm a+b" in a comparison, or ", the interaction of
-** a and b"). */
-static void where(const nsm_cli_precision *p, char *buf, size_t n)
+** a and b"), as the manifest keeps it; labelled, as the summary line tells it: "U.S.-ROK alliance
+** in crisis by 2030-01-01, arm Equitable burden sharing" (the outcomes and arms by their labels,
+** as the table above it names them). */
+static void where(const nsm_cli_precision *p, int labelled, char *buf, size_t n)
 {
     const nsm_precision_widest *w = &p->widest;
     if (w->target < 0) {
@@ -267,21 +280,25 @@ static void where(const nsm_cli_precision *p, char *buf, size_t n)
         return;
     }
     const nsm_precision_target *t = &p->targets[w->target];
+    const nsm_outcome *oc = &p->m->outcomes[t->outcome];
+    const char *outcome = labelled ? nsm_label_or_name(oc->label, oc->name) : oc->name;
+    char a1[512], a2[512];
     if (p->widest_interaction) {
         const int *tri = p->inter->tri[w->arm];
-        snprintf(buf, n, "%s by %s, the interaction of %s and %s",
-                 p->m->outcomes[t->outcome].name, p->m->report_date[t->report],
-                 p->arm_names[tri[0]], p->arm_names[tri[1]]);
+        snprintf(buf, n, "%s by %s, the interaction of %s and %s", outcome,
+                 p->m->report_date[t->report], arm_called(p, tri[0], labelled, a1, sizeof a1),
+                 arm_called(p, tri[1], labelled, a2, sizeof a2));
         return;
     }
-    snprintf(buf, n, "%s by %s%s%s", p->m->outcomes[t->outcome].name, p->m->report_date[t->report],
-             p->arm_names ? ", arm " : "", p->arm_names ? p->arm_names[w->arm] : "");
+    snprintf(buf, n, "%s by %s%s%s", outcome, p->m->report_date[t->report],
+             p->arm_names ? ", arm " : "",
+             p->arm_names ? arm_called(p, w->arm, labelled, a1, sizeof a1) : "");
 }
 
 void nsm_cli_precision_manifest(nsm_manifest *mf, const nsm_cli_precision *p, const char *list)
 {
-    char at[512];
-    where(p, at, sizeof at);
+    char at[1200];
+    where(p, 0, at, sizeof at);
     nsm_manifest_add(mf, "precision_target", "%g", p->h);
     nsm_manifest_add(mf, "precision_for", "%s", list);
     if (p->outer_runs) {
@@ -299,8 +316,8 @@ void nsm_cli_precision_manifest(nsm_manifest *mf, const nsm_cli_precision *p, co
 
 void nsm_cli_precision_say(const nsm_cli_precision *p, uint64_t count, int quiet)
 {
-    char at[512], used[64];
-    where(p, at, sizeof at);
+    char at[1200], used[64];
+    where(p, 1, at, sizeof at);
     if (p->outer_runs) /* "40 draws of 1000 runs" */
         snprintf(used, sizeof used, "%llu draws of %llu runs", (unsigned long long)count,
                  (unsigned long long)p->outer_runs);

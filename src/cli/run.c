@@ -580,7 +580,7 @@ static int run_command(int argc, char **argv, const nsm_cli_parts *parts)
         return code;
     nsm_cli_precision prec = {m, o.precision, o.outer ? o.outer : o.runs, NULL, 0, NULL, NULL, 1,
                               NULL, {0, -1, 0}, 0, 0, NULL, NULL, 0, 0, NULL, NULL,
-                              o.outer ? o.runs : 0, NULL, 0, 0, NULL};
+                              o.outer ? o.runs : 0, NULL, 0, 0, NULL, NULL};
     code = nsm_cli_horizons("run", &o, m);
     if (code == EXIT_OK && o.precision)
         code = nsm_cli_precision_targets("run", o.precision_for, m, &o.hz, NULL, 0,
