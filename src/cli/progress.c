@@ -29,7 +29,9 @@ void nsm_progress_precision(nsm_progress *p, double widest, uint64_t runs)
     p->widest_at = runs;
 }
 
-uint64_t nsm_progress_goal(const nsm_progress *p, uint64_t done, uint64_t total)
+/* The count the bar aims at: `total`, or with --precision the estimate of the count the target
+** needs, within done .. total (total while no batch has been measured). */
+static uint64_t goal_of(const nsm_progress *p, uint64_t done, uint64_t total)
 {
     if (p->precision_h <= 0 || isnan(p->widest) || p->widest_at == 0)
         return total;
@@ -49,7 +51,7 @@ void nsm_progress_update(void *ctx, uint64_t done, uint64_t total)
     p->last = now;
     p->drawn = 1;
     const int precise = p->precision_h > 0;
-    const uint64_t goal = nsm_progress_goal(p, done, total);
+    const uint64_t goal = goal_of(p, done, total);
     double now_done = done > p->skipped ? (double)(done - p->skipped) : 0;
     double frac = (double)done / (double)goal, rate = elapsed > 0 ? now_done / elapsed : 0;
     char bar[31];

@@ -28,8 +28,5 @@ void nsm_progress_update(void *ctx, uint64_t done, uint64_t total);
 void nsm_progress_done(nsm_progress *p);
 /* --precision: the widest half-width after a batch, at `runs` replications (p may be NULL). */
 void nsm_progress_precision(nsm_progress *p, double widest, uint64_t runs);
-/* The count the bar aims at: `total`, or with --precision the estimate of the count the target
-** needs, within done .. total (total while no batch has been measured). */
-uint64_t nsm_progress_goal(const nsm_progress *p, uint64_t done, uint64_t total);
 
 #endif
