@@ -298,6 +298,23 @@ expect "run --outer --precision: the ceiling, not met" 0 \
     -- run "$base" --outer 40 --runs 50 --precision 0.01 --out "$work/oceil"
 check_that "run --outer --precision: the ceiling's manifest" \
     test "$(manifest outer_draws "$work/oceil"),$(manifest runs "$work/oceil"),$(manifest precision_met "$work/oceil")" = "40,2000,no"
+# Stopping when the interval is narrow enough must not make it a worse interval (stopping when
+# the draws happen to agree would): on tests/models/uncertain, lambda ~ uniform(1, 3) a year, the
+# mean over judgments of P(moved by 1 year) has the closed form 1 - (e^-1 - e^-3) / 2 (t = 365
+# days: tests/cli_outer.sh). Over 300 seeds of --outer 1000 --runs 50 --precision 0.03 (stopping
+# after 30 to 80 draws) the stopped interval covered it 278 times, as many as a fixed --outer 50
+# of the same seeds; here 60 seeds, at least 50 (cli_outer.sh's bar for a fixed --outer).
+covered=0 read=0
+for s in $(seq 1 60); do
+    "$NEASIM" run tests/models/uncertain --outer 1000 --runs 50 --precision 0.03 --horizons 1 \
+        --seed "$s" --quiet --out "$work/cov$s" >/dev/null 2>&1 || echo "    --seed $s failed"
+    c=$(awk -F, 'BEGIN { t = 365 / 365.25; e = 1 - (exp(-t) - exp(-3 * t)) / (2 * t) }
+        FNR > 1 && $1 == "moved" { print ($6 <= e && e <= $7) ? 1 : 0 }' "$work/cov$s/uncertainty.csv")
+    [ -n "$c" ] && read=$((read + 1)) && covered=$((covered + c))
+done
+check_all "run --outer --precision: the stopped interval covers the closed form in $covered of $read (at least 50 of 60)" \
+    '[ "$read" = 60 ] && [ "$covered" -ge 50 ]'
+
 # compare --outer: the mean change over the draws (differences.csv's interval with --outer)
 ocmp=(compare "$base" --levers us_posture_review,ncg_institutionalized --outer 300 --runs 100
       --precision 0.02 --horizons 2,5)
