@@ -924,13 +924,38 @@ best_lever_cell <- function(e, dir, w = nsm_arm_words(character(0))) {
                                             if (n_harm == 1) "s" else "",
                                             if (dir == "lower") "likelier" else "less likely")))
     }
-    e <- good[which.max(good$help), ]
-    inline(arm_label(e$arm, 1000), tags$br(),
-           span(class = "pp", paste0(nsm_pp(e$difference_pp), " pp")), " ",
-           span(class = "ci", paste0(nsm_pp(e$ci_low_pp), " to ", nsm_pp(e$ci_high_pp))),
-           if (!is.null(e$judgment_q05_pp) && !is.na(e$judgment_q05_pp)) # compare --outer
-               inline(tags$br(), span(class = "judgment", paste0("judgment ", nsm_pp(e$judgment_q05_pp),
-                                                                 " to ", nsm_pp(e$judgment_q95_pp)))))
+    best <- good[which.max(good$help), ]
+    inline(arm_label(best$arm, 1000), tags$br(),
+           span(class = "pp", paste0(nsm_pp(best$difference_pp), " pp")), " ",
+           span(class = "ci", paste0(nsm_pp(best$ci_low_pp), " to ", nsm_pp(best$ci_high_pp))),
+           if (!is.null(best$judgment_q05_pp) && !is.na(best$judgment_q05_pp)) # compare --outer
+               inline(tags$br(), span(class = "judgment", paste0("judgment ", nsm_pp(best$judgment_q05_pp),
+                                                                 " to ", nsm_pp(best$judgment_q95_pp)))),
+           untold_cell(e, best))
+}
+
+# Whether some outcome's best lever has an arm not told apart from it (untold_cell).
+any_untold <- function(eff) {
+    !is.null(eff) && "minus_best_distinguishable" %in% names(eff) &&
+        any(!is.na(eff$minus_best_distinguishable) & eff$minus_best_distinguishable == "no" &
+            eff$dir != "none" & eff$outcome %in% eff$outcome[!is.na(eff$rank) & eff$rank == 1 &
+                                                              eff$dist & eff$help > 0])
+}
+
+# Under the best lever, the arms not told apart from it (briefing.csv's minus_best columns), the
+# two that help most by name: a lead within the noise is no lead (README, "The briefing table").
+# One compared on the widest interval its counts allow, not run as a pair with the best, is marked
+# "(bound)". Nothing for a folder written before those columns.
+untold_cell <- function(e, best) {
+    if (!"minus_best_distinguishable" %in% names(e)) return(NULL)
+    u <- e[!is.na(e$minus_best_distinguishable) & e$minus_best_distinguishable == "no", , drop = FALSE]
+    if (nrow(u) == 0) return(NULL)
+    u <- u[order(-u$help), , drop = FALSE]
+    named <- paste0(vapply(u$arm[seq_len(min(2, nrow(u)))], arm_label, "", 1000),
+                    ifelse(u$minus_best_interval[seq_len(min(2, nrow(u)))] == "bound", " (bound)", ""))
+    more <- nrow(u) - length(named)
+    inline(tags$br(), span(class = "from", paste0("not told apart from ", paste(named, collapse = if (more) ", " else " or "),
+                                                  if (more) sprintf(" or %d more", more))))
 }
 
 # The outcomes table: each outcome's probability at each horizon with both intervals and, in a
@@ -984,7 +1009,12 @@ brief_outcomes <- function(b) {
                                                  "other scenario in which it is best"
                                              else "lever that helps most",
                                              ", with its change in ",
-                                             "percentage points (paired 95% interval)"), ".")),
+                                             "percentage points (paired 95% interval)"),
+                   if (any_untold(eff)) paste0(
+                       "; under it, the ", if (b$words$scenarios) "scenarios" else "levers",
+                       " not told apart from it (the 95% interval of the difference between the ",
+                       "two contains 0; \u201c(bound)\u201d: the widest interval the counts allow, ",
+                       "the two not run as a pair)"), ".")),
             numbers_table(header, rows))
 }
 

@@ -878,6 +878,16 @@ def numbers(d):
                                           pp(helps[0]["ci_low_pp"]), pp(helps[0]["ci_high_pp"]))
             if "judgment_q05_pp" in helps[0]:  # compare --outer: its judgment range below
                 want += " judgment %s to %s" % (pp(helps[0]["judgment_q05_pp"]), pp(helps[0]["judgment_q95_pp"]))
+            # the arms not told apart from it (minus_best), the two that help most by name
+            sign = -1 if desirable[o] == "lower" else 1
+            untold = sorted((r for r in mine if r.get("minus_best_distinguishable") == "no"),
+                            key=lambda r: -sign * float(r["difference_pp"]))
+            if untold:
+                named = [r["arm_label"] + (" (bound)" if r["minus_best_interval"] == "bound" else "")
+                         for r in untold[:2]]
+                more = len(untold) - len(named)
+                want += " not told apart from " + (", ".join(named) + " or %d more" % more if more
+                                                   else " or ".join(named))
         elif hurts:
             want = "none better (%d worse)" % len(hurts) if scenarios else \
                 "none helps (%d make%s it %s)" % (len(hurts), "s" if len(hurts) == 1 else "",

@@ -51,6 +51,17 @@ check_that "printed: --top 2 lists at most two levers an outcome" \
     bash -c "! grep -Eq '^  3\. ' '$work/cmp.txt'"
 check_that "printed: --top says what it left out" grep -q 'more with a distinguishable effect: raise --top' "$work/cmp.txt"
 check_that "printed: the best lever" grep -Eq '^  best lever: .* \(-[0-9.]+ pp by 2036-11-01\)$' "$work/cmp.txt"
+# the best lever beside the others (tests/beside_best.py): a plain list of levers compares them on
+# the bound, a factorial of two runs every pair of its arms as one, a factorial of three both
+"$NEASIM" compare scenarios/baseline --levers equitable_burden_sharing,us_posture_review,ncg_institutionalized \
+    --factorial --runs 2000 --seed 3 --out "$work/fac3" >"$work/fac3.txt" 2>&1
+"$NEASIM" compare scenarios/baseline --levers equitable_burden_sharing,us_posture_review --factorial \
+    --runs 2000 --seed 3 --out "$work/fac2" >"$work/fac2.txt" 2>&1
+check_that "printed and briefing.csv: the best lever beside the others" python3 tests/beside_best.py \
+    "$work/cmp.txt" "$work/cmp" bound "$work/fac3.txt" "$work/fac3" bound,paired \
+    "$work/fac2.txt" "$work/fac2" paired
+check_that "printed: a factorial's best lever not told apart from an arm, on the bound" \
+    grep -Eq '^    not told apart from .*\(bound\)' "$work/fac3.txt"
 check_that "printed: no -0.0" bash -c "! grep -Eq -- '-0\.0([^0-9]|\$)' '$work/cmp.txt'"
 # The terminal, the brief and the figures show one number for an effect: every printed cell is
 # briefing.csv's number by the brief's rule (tests/printed_briefing.R). 10,000 runs make many
@@ -70,8 +81,8 @@ else
     skip_part "the printed cells against the brief's rule" "Rscript with readr is missing (make deps)"
 fi
 tr -d '\r' <"$work/cmp/briefing.csv" >"$work/briefing.csv"
-check_that "briefing.csv: the label columns come last" \
-    grep -q ',distinguishable,outcome_label,arm_label,desirable,verdict,rank$' "$work/briefing.csv"
+check_that "briefing.csv: the columns beside the best, then the label columns last" \
+    grep -q ',distinguishable,minus_best_pp,minus_best_ci_low_pp,minus_best_ci_high_pp,minus_best_distinguishable,minus_best_interval,outcome_label,arm_label,desirable,verdict,rank$' "$work/briefing.csv"
 # every outcome and horizon: the ranks of the distinguishable effects are 1..k, the others NA,
 # and rank 1 helps at least as much as every other distinguishable effect (help = -diff: lower)
 check_that "briefing.csv: ranks are 1..k by help" awk -F, '

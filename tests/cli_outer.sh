@@ -30,7 +30,7 @@ check_that "uncertainty_differences.csv: header" grep -qx \
 check_that "uncertainty_differences.csv: one row per arm, outcome and horizon" \
     test "$(tail -n +2 "$work/cmp1/uncertainty_differences.csv" | wc -l)" = 6
 check_that "briefing.csv: the judgment columns come after the existing ones" grep -qx \
-    'arm,outcome,measure,horizon_years,date,baseline_probability,arm_probability,difference_pp,ci_low_pp,ci_high_pp,distinguishable,judgment_q05_pp,judgment_q50_pp,judgment_q95_pp,share_draws_below_zero,share_draws_above_zero,outcome_label,arm_label,desirable,verdict,rank' \
+    'arm,outcome,measure,horizon_years,date,baseline_probability,arm_probability,difference_pp,ci_low_pp,ci_high_pp,distinguishable,judgment_q05_pp,judgment_q50_pp,judgment_q95_pp,share_draws_below_zero,share_draws_above_zero,minus_best_pp,minus_best_ci_low_pp,minus_best_ci_high_pp,minus_best_distinguishable,minus_best_interval,outcome_label,arm_label,desirable,verdict,rank' \
     "$work/briefing.csv"
 check_that "a null lever: a judgment range of exactly zero" \
     grep -q '^null,moved,occurred_by,1,[0-9-]*,8,400,[0-9.]*,[0-9.]*,0,0,0,0,0,0,0,0,0,0,0$' \
@@ -52,8 +52,8 @@ check_that "compare --outer prints a range in every cell" \
 check_that "the manifest counts the draws" grep -q '^outer_draws,8' "$work/cmp1/manifest.csv"
 
 "$NEASIM" compare "$model" --levers all --runs 200 --seed 7 --out "$work/plain" --quiet
-check_that "a plain compare: briefing.csv has its 11 columns and the 5 label columns" \
-    test "$(head -1 "$work/plain/briefing.csv" | tr ',' '\n' | wc -l)" = 16
+check_that "a plain compare: briefing.csv has its 11 columns, the 5 beside the best and the 5 label columns" \
+    test "$(head -1 "$work/plain/briefing.csv" | tr ',' '\n' | wc -l)" = 21
 check_that "a plain compare: no uncertainty_differences.csv" \
     test ! -e "$work/plain/uncertainty_differences.csv"
 

@@ -9,6 +9,13 @@
 ** The estimate must lie within 4 of its standard errors of E[I], and its standard error within 3%
 ** of sqrt(Var I / n) (n = 200,000); the widest half-width that `--precision-for interactions`
 ** stops on is that of the rows, and z times that standard error at the horizon.
+**
+** Two arms side by side (nsm_difference_arms, the briefing's "minus best"): triple - double is
+** D = 1{2rt < E <= 3rt}, mean e^-2x - e^-3x and E[D^2] the same. Run as a pair, its standard error
+** is sqrt(Var D / n); paired only with the baseline, the widest the counts allow: where the
+** baseline has switched (E <= x) both arms have, and among the others (share e^-x) double has in
+** e^-x - e^-2x and triple in e^-x - e^-3x, so they differ in at most min(sum, 2e^-x - sum) of
+** the runs. Both within 3% of their closed forms, and the bound never below the exact one.
 */
 #include "nsm_test.h"
 #include "nsm_model_test.h"
@@ -85,6 +92,30 @@ static void test_closed_form(void **state)
     if (!(fabs(hw_last / (1.959963984540054 * se) - 1) < 0.03))
         fail_msg("half-width %.6g, closed form z se %.6g", hw_last, 1.959963984540054 * se);
     assert_true(isnan(nsm_precision_interactions(m, &in, 1, t, 0, scratch).half_width));
+    /* triple minus double: as a pair (paired[3] is (a, b)), and on the bound */
+    int exact = -1;
+    nsm_difference pr = nsm_difference_arms(acc[0], acc[idx[2]], acc[idx[1]], paired[1],
+                                            paired[0], paired[3], 0, last, &exact);
+    assert_int_equal(exact, 1);
+    double dm = exp(-2 * x) - exp(-3 * x), dse = sqrt(dm * (1 - dm) / RUNS);
+    if (!(fabs(pr.diff - dm) < 4 * dse && fabs(pr.se / dse - 1) < 0.03))
+        fail_msg("triple - double %.6f (se %.6g), closed form %.6f (se %.6g)", pr.diff, pr.se, dm,
+                 dse);
+    nsm_difference bd = nsm_difference_arms(acc[0], acc[idx[2]], acc[idx[1]], paired[1],
+                                            paired[0], NULL, 0, last, &exact);
+    assert_int_equal(exact, 0);
+    double sa = exp(-x) - exp(-2 * x), sb = exp(-x) - exp(-3 * x);
+    double most = fmin(sa + sb, 2 * exp(-x) - sa - sb), bse = sqrt((most - dm * dm) / RUNS);
+    assert_true(bd.diff == pr.diff);
+    if (!(fabs(bd.se / bse - 1) < 0.03))
+        fail_msg("bound's se %.6g, closed form %.6g", bd.se, bse);
+    for (int i = 1; i < m->n_reports; i++) { /* never narrower than the exact interval */
+        nsm_difference e = nsm_difference_arms(acc[0], acc[idx[2]], acc[idx[1]], paired[1],
+                                               paired[0], paired[3], 0, i, NULL);
+        nsm_difference b = nsm_difference_arms(acc[0], acc[idx[2]], acc[idx[1]], paired[1],
+                                               paired[0], NULL, 0, i, NULL);
+        assert_true(b.se >= e.se && b.lo <= e.lo && b.hi >= e.hi);
+    }
     for (int a = 0; a < 4; a++)
         nsm_accum_free(acc[a]);
     for (int k = 0; k < 6; k++)
@@ -94,10 +125,30 @@ static void test_closed_form(void **state)
     nsm_diag_release(&d);
 }
 
+/* nsm_difference_over_draws: the mean over 5 draws of x - y, by hand: differences 1, 2, 3, 4, 5
+** (mean 3, sd sqrt(2.5)), se sqrt(2.5 / 5), t(4) = 2.776445105; a larger se is kept. */
+static void test_over_draws(void **state)
+{
+    (void)state;
+    const double x[10] = {2, 9, 4, 9, 6, 9, 8, 9, 10, 9}, y[10] = {1, 0, 2, 0, 3, 0, 4, 0, 5, 0};
+    nsm_difference d = {NAN, NAN, 3.0, 0.1, NAN, NAN, NAN};
+    nsm_difference_over_draws(&d, x, y, 2, 5);
+    assert_true(fabs(d.se - sqrt(0.5)) < 1e-12);
+    assert_true(fabs(d.lo - (3 - 2.776445105 * sqrt(0.5))) < 1e-8);
+    assert_true(fabs(d.hi - (3 + 2.776445105 * sqrt(0.5))) < 1e-8);
+    nsm_difference wide = {NAN, NAN, 3.0, 2.0, NAN, NAN, NAN};
+    nsm_difference_over_draws(&wide, x, y, 2, 5);
+    assert_true(wide.se == 2.0 && fabs(wide.hi - (3 + 2.776445105 * 2)) < 1e-8);
+    nsm_difference one = {NAN, NAN, 3.0, 0.1, 2.8, 3.2, NAN};
+    nsm_difference_over_draws(&one, x, y, 2, 1);
+    assert_true(one.se == 0.1 && one.lo == 2.8 && one.hi == 3.2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_closed_form),
+        cmocka_unit_test(test_over_draws),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

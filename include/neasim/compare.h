@@ -41,6 +41,14 @@ typedef struct {
 ** interval of all N x runs replications alone is too narrow for the mean over judgments. */
 nsm_difference nsm_comparison_effect(const nsm_comparison *cmp, int a, int o, int h);
 
+/* Arm a's effect minus arm b's (a, b >= 1, a != b) on outcome o (occurred by) at horizon h, as
+** the briefing sets a lever beside the best one (briefing.csv's minus_best columns, the line under
+** the printed best lever): nsm_difference_arms, exact where the comparison ran a and b as a pair
+** (a factorial's interactions), else with the widest paired variance the counts allow (*exact,
+** may be NULL, 0); with --outer, as the mean over the draws, as nsm_comparison_effect. */
+nsm_difference nsm_comparison_rival(const nsm_comparison *cmp, int a, int b, int o, int h,
+                                    int *exact);
+
 /* The inputs of interaction k (briefing.h) from a comparison. */
 nsm_interaction_inputs nsm_comparison_interaction(const nsm_comparison *cmp, int k);
 

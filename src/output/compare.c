@@ -135,6 +135,36 @@ nsm_difference nsm_comparison_effect(const nsm_comparison *cmp, int a, int o, in
                                   cmp->horizons.idx[h]);
 }
 
+/* The pair (a, b) as the comparison accumulated it, in either order, or NULL. */
+static const nsm_paired *pair_of(const nsm_comparison *cmp, int a, int b)
+{
+    for (int k = 0; k < cmp->n_interactions; k++) {
+        const int *t = cmp->interactions[k];
+        static const int PAIRS[3][2] = {{0, 1}, {0, 2}, {1, 2}}; /* ipaired's order, compare.h */
+        for (int q = 0; q < 3; q++)
+            if ((t[PAIRS[q][0]] == a && t[PAIRS[q][1]] == b) ||
+                (t[PAIRS[q][0]] == b && t[PAIRS[q][1]] == a))
+                return cmp->ipaired[3 * k + q];
+    }
+    return NULL;
+}
+
+nsm_difference nsm_comparison_rival(const nsm_comparison *cmp, int a, int b, int o, int h,
+                                    int *exact)
+{
+    nsm_difference d = nsm_difference_arms(cmp->acc[0], cmp->acc[a], cmp->acc[b], cmp->paired[a],
+                                           cmp->paired[b], pair_of(cmp, a, b), o,
+                                           cmp->horizons.idx[h], exact);
+    const nsm_outer_comparison *r = cmp->outer;
+    if (r && r->n_draws >= 2) {
+        size_t stride = nsm_outer_slot(cmp->m, r, 1, 0, 0, 0);
+        nsm_difference_over_draws(&d, r->p + nsm_outer_slot(cmp->m, r, 0, a, o, h),
+                                  r->p + nsm_outer_slot(cmp->m, r, 0, b, o, h), stride,
+                                  (size_t)r->n_draws);
+    }
+    return d;
+}
+
 /* The judgment columns of briefing.csv, in percentage points, after the Monte Carlo ones. */
 static void write_judgment_pp(nsm_csv *c, const nsm_judgment *j)
 {
@@ -170,6 +200,32 @@ static int *briefing_ranks(const nsm_comparison *cmp)
     return rank;
 }
 
+/* briefing.csv's five columns before the labels: arm a's change minus that of the arm ranked 1 on outcome o at
+** horizon h (nsm_comparison_rival), in percentage points with its interval, whether it is told
+** apart from 0, and `paired` or `bound` (the widest variance the counts allow); NA on the best's
+** own row and where no arm is ranked. */
+static void write_minus_best(nsm_csv *c, const nsm_comparison *cmp, const int *rank, int a, int o,
+                             int h)
+{
+    const int *at = rank + ((size_t)o * (size_t)cmp->horizons.n + (size_t)h) *
+                               (size_t)cmp->n_arms;
+    int best = 0;
+    for (int b = 1; b < cmp->n_arms && !best; b++)
+        best = at[b] == 1 ? b : 0;
+    if (!best || best == a) {
+        for (int k = 0; k < 5; k++)
+            nsm_csv_na(c);
+        return;
+    }
+    int exact;
+    nsm_difference d = nsm_comparison_rival(cmp, a, best, o, h, &exact);
+    nsm_csv_real(c, 100 * d.diff, NSM_PP_DIGITS);
+    nsm_csv_real(c, 100 * d.lo, NSM_PP_DIGITS);
+    nsm_csv_real(c, 100 * d.hi, NSM_PP_DIGITS);
+    nsm_csv_text(c, d.lo > 0 || d.hi < 0 ? "yes" : "no");
+    nsm_csv_text(c, exact ? "paired" : "bound");
+}
+
 static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
 {
     static const char *const H[] = {"arm", "outcome", "measure", "horizon_years", "date",
@@ -178,6 +234,10 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
                                     /* with --outer only: */
                                     "judgment_q05_pp", "judgment_q50_pp", "judgment_q95_pp",
                                     "share_draws_below_zero", "share_draws_above_zero",
+                                    /* always: the arm beside the best (rank 1) */
+                                    "minus_best_pp", "minus_best_ci_low_pp",
+                                    "minus_best_ci_high_pp", "minus_best_distinguishable",
+                                    "minus_best_interval",
                                     /* always, last: */
                                     "outcome_label", "arm_label", "desirable", "verdict", "rank",
                                     NULL};
@@ -218,6 +278,7 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
                     }
                     write_judgment_pp(c, &j);
                 }
+                write_minus_best(c, cmp, rank, a, o, h);
                 nsm_csv_text(c, nsm_label_or_name(oc->label, oc->name));
                 nsm_csv_text(c, arm_label);
                 nsm_csv_text(c, nsm_desirable_name(oc->desirable));

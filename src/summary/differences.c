@@ -36,6 +36,15 @@ static nsm_difference difference(double n, double sa, double sb, double sa2, dou
     return d;
 }
 
+/* The interval of d as the mean over `draws` >= 2 draws whose standard error is se_draws. */
+static void widen(nsm_difference *d, double se_draws, uint64_t draws)
+{
+    double t = gsl_cdf_tdist_Pinv(0.975, (double)(draws - 1));
+    d->se = se_draws > d->se || isnan(d->se) ? se_draws : d->se;
+    d->lo = d->diff - t * d->se;
+    d->hi = d->diff + t * d->se;
+}
+
 /* With the draws of a two-level comparison (compare --outer): the runs of a draw share its
 ** numbers, so the mean effect over the judgments is known only as precisely as the N draws allow:
 ** se = max(sd of the draws' effects / sqrt(N), the paired se of all replications), and the
@@ -47,11 +56,7 @@ static void over_draws(nsm_difference *d, const nsm_paired *p, nsm_series_kind k
     if (draws < 2 || isnan(d->diff))
         return;
     double runs = n / (double)draws, ss = nsm_paired_draw_ss(p, kind, k, i, total);
-    double se = sqrt(ss / (runs * runs) / (double)(draws - 1) / (double)draws);
-    double t = gsl_cdf_tdist_Pinv(0.975, (double)(draws - 1));
-    d->se = se > d->se || isnan(d->se) ? se : d->se;
-    d->lo = d->diff - t * d->se;
-    d->hi = d->diff + t * d->se;
+    widen(d, sqrt(ss / (runs * runs) / (double)(draws - 1) / (double)draws), draws);
 }
 
 /* Outcome o at report i from its counts there: replications where it holds (measure 0) or has
@@ -104,6 +109,49 @@ nsm_difference nsm_difference_outcome(const nsm_model *m, const nsm_accum *base,
     return outcome_at(p, o, measure, i, n, nsm_accum_outcome_occurred_count(arm, o, i),
                       nsm_accum_outcome_occurred_count(base, o, i),
                       nsm_paired_both_occurred_count(p, o, i));
+}
+
+/* Among m replications, A holding in a of them and B in b: the most in which they can differ. */
+static int64_t most_apart(int64_t m, int64_t a, int64_t b)
+{
+    return a + b < 2 * m - a - b ? a + b : 2 * m - a - b;
+}
+
+nsm_difference nsm_difference_arms(const nsm_accum *base, const nsm_accum *a, const nsm_accum *b,
+                                   const nsm_paired *pa, const nsm_paired *pb,
+                                   const nsm_paired *pab, int o, int i, int *exact)
+{
+    int64_t n = (int64_t)nsm_accum_runs(base);
+    int64_t na = nsm_accum_outcome_occurred_count(a, o, i);
+    int64_t nb = nsm_accum_outcome_occurred_count(b, o, i);
+    int64_t d2; /* #(A != B) = sum (A - B)^2, or the most it can be */
+    if (pab) {
+        d2 = na + nb - 2 * nsm_paired_both_occurred_count(pab, o, i);
+    } else { /* the replications where the baseline's outcome has occurred, then the others */
+        int64_t n0 = nsm_accum_outcome_occurred_count(base, o, i);
+        int64_t a1 = nsm_paired_both_occurred_count(pa, o, i);
+        int64_t b1 = nsm_paired_both_occurred_count(pb, o, i);
+        d2 = most_apart(n0, a1, b1) + most_apart(n - n0, na - a1, nb - b1);
+    }
+    if (exact)
+        *exact = pab != NULL;
+    double x = (double)na, y = (double)nb;
+    return difference((double)n, x, y, x, y, (double)d2);
+}
+
+void nsm_difference_over_draws(nsm_difference *d, const double *x, const double *y, size_t stride,
+                               size_t n_draws)
+{
+    if (n_draws < 2 || isnan(d->diff))
+        return;
+    double mean = 0, ss = 0;
+    for (size_t j = 0; j < n_draws; j++)
+        mean += (x[j * stride] - y[j * stride]) / (double)n_draws;
+    for (size_t j = 0; j < n_draws; j++) {
+        double e = x[j * stride] - y[j * stride] - mean;
+        ss += e * e;
+    }
+    widen(d, sqrt(ss / (double)(n_draws - 1) / (double)n_draws), n_draws);
 }
 
 /* Sums of C and C^2 of an event's cumulative count at report i (and the sum of C in integers);
