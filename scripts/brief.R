@@ -913,7 +913,7 @@ forest_note <- function(b) {
 # The outcomes table's last cell for an outcome whose better direction is `dir`, from its rows of
 # last_effects() `e`: the lever that helps it most, distinguishably, with its change. An outcome with
 # no better direction has no best lever; one that levers move only the wrong way says how many.
-best_lever_cell <- function(e, dir, w = nsm_arm_words(character(0))) {
+best_lever_cell <- function(e, dir, w = nsm_arm_words(character(0)), draws = "") {
     if (dir == "none") return(span(class = "from", "no better direction"))
     good <- e[e$dist & e$help > 0, , drop = FALSE]
     if (nrow(good) == 0) {
@@ -931,7 +931,21 @@ best_lever_cell <- function(e, dir, w = nsm_arm_words(character(0))) {
            if (!is.null(best$judgment_q05_pp) && !is.na(best$judgment_q05_pp)) # compare --outer
                inline(tags$br(), span(class = "judgment", paste0("judgment ", nsm_pp(best$judgment_q05_pp),
                                                                  " to ", nsm_pp(best$judgment_q95_pp)))),
+           best_share_cell(best, draws),
            untold_cell(e, best))
+}
+
+# compare --outer: in how many of the draws of the uncertain numbers the best lever is the best
+# (briefing.csv's share_draws_best), as the printed briefing says it: "best in 35 of 40 draws",
+# "in all 40", "in 35.5" when it tied at the top in a draw.
+best_share_cell <- function(best, draws) {
+    if (is.null(best$share_draws_best) || is.na(best$share_draws_best) || !nzchar(draws)) return(NULL)
+    n <- as.numeric(draws)
+    wins <- best$share_draws_best * n
+    said <- if (abs(wins - n) < 1e-6) sprintf("best in all %d draws", n)
+            else sprintf("best in %s of %d draws", if (abs(wins - round(wins)) < 1e-6)
+                             sprintf("%.0f", wins) else sprintf("%.1f", wins), n)
+    inline(tags$br(), span(class = "judgment", said))
 }
 
 # Whether some outcome's best lever has an arm not told apart from it (untold_cell).
@@ -986,7 +1000,8 @@ brief_outcomes <- function(b) {
         name <- inline(nsm_label(o), if (length(tag)) inline(tags$br(), span(class = "tag",
                                                                             paste(tag, collapse = " \u00b7 "))))
         c(list(name), cells,
-          if (!is.null(eff)) list(best_lever_cell(eff[eff$outcome == o, ], dir, b$words)))
+          if (!is.null(eff)) list(best_lever_cell(eff[eff$outcome == o, ], dir, b$words,
+                                                  nsm_get(b$manifest, "outer_draws", ""))))
     })
     header <- c("Outcome", paste0("By ", nsm_horizon_label(hz$horizon, hz$date)),
                 if (!is.null(eff))

@@ -16,8 +16,9 @@ import csv
 import re
 import sys
 
-LEAD = re.compile(r"^    (ahead of|larger than) the next, .+ \([-+]?[0-9.]+ pp\), "
-                  r"by [0-9.]+ pp \([0-9.]+, [0-9.]+\)$")
+LEAD = re.compile(r"^    (ahead of the next, .+ \([-+]?[0-9.]+ pp\), by [0-9.]+ pp \([0-9.]+, [0-9.]+\)"
+                  r"|beside the next, .+ \([-+]?[0-9.]+ pp\): a difference of [-+][0-9.]+ pp "
+                  r"\([-+][0-9.]+, [-+][0-9.]+\))$")
 UNTOLD = "    not told apart from "
 NOTE = "(bound): not told apart on the widest interval"
 COLS = ("minus_best_pp", "minus_best_ci_low_pp", "minus_best_ci_high_pp",

@@ -878,6 +878,12 @@ def numbers(d):
                                           pp(helps[0]["ci_low_pp"]), pp(helps[0]["ci_high_pp"]))
             if "judgment_q05_pp" in helps[0]:  # compare --outer: its judgment range below
                 want += " judgment %s to %s" % (pp(helps[0]["judgment_q05_pp"]), pp(helps[0]["judgment_q95_pp"]))
+            if "share_draws_best" in helps[0]:  # and in how many draws it is the best
+                n = int({r["key"]: r["value"] for r in rows(d + "/manifest.csv")}["outer_draws"])
+                wins = float(helps[0]["share_draws_best"]) * n
+                want += " best in " + ("all %d" % n if abs(wins - n) < 1e-6 else
+                                       "%s of %d" % ("%.0f" % wins if abs(wins - round(wins)) < 1e-6
+                                                     else "%.1f" % wins, n)) + " draws"
             # the arms not told apart from it (minus_best), the two that help most by name
             sign = -1 if desirable[o] == "lower" else 1
             untold = sorted((r for r in mine if r.get("minus_best_distinguishable") == "no"),

@@ -25,15 +25,15 @@ for f in uncertainty_differences briefing; do
     tr -d '\r' <"$work/cmp1/$f.csv" >"$work/$f.csv"
 done
 check_that "uncertainty_differences.csv: header" grep -qx \
-    'arm,outcome,measure,horizon_years,date,draws,runs_per_draw,baseline_probability,arm_probability,difference,ci_low,ci_high,mean_se,judgment_q05,judgment_q50,judgment_q95,between_draws_sd,monte_carlo_sd,share_draws_below_zero,share_draws_above_zero' \
+    'arm,outcome,measure,horizon_years,date,draws,runs_per_draw,baseline_probability,arm_probability,difference,ci_low,ci_high,mean_se,judgment_q05,judgment_q50,judgment_q95,between_draws_sd,monte_carlo_sd,share_draws_below_zero,share_draws_above_zero,share_draws_best' \
     "$work/uncertainty_differences.csv"
 check_that "uncertainty_differences.csv: one row per arm, outcome and horizon" \
     test "$(tail -n +2 "$work/cmp1/uncertainty_differences.csv" | wc -l)" = 6
 check_that "briefing.csv: the judgment columns come after the existing ones" grep -qx \
-    'arm,outcome,measure,horizon_years,date,baseline_probability,arm_probability,difference_pp,ci_low_pp,ci_high_pp,distinguishable,judgment_q05_pp,judgment_q50_pp,judgment_q95_pp,share_draws_below_zero,share_draws_above_zero,minus_best_pp,minus_best_ci_low_pp,minus_best_ci_high_pp,minus_best_distinguishable,minus_best_interval,outcome_label,arm_label,desirable,verdict,rank' \
+    'arm,outcome,measure,horizon_years,date,baseline_probability,arm_probability,difference_pp,ci_low_pp,ci_high_pp,distinguishable,judgment_q05_pp,judgment_q50_pp,judgment_q95_pp,share_draws_below_zero,share_draws_above_zero,share_draws_best,minus_best_pp,minus_best_ci_low_pp,minus_best_ci_high_pp,minus_best_distinguishable,minus_best_interval,outcome_label,arm_label,desirable,verdict,rank' \
     "$work/briefing.csv"
 check_that "a null lever: a judgment range of exactly zero" \
-    grep -q '^null,moved,occurred_by,1,[0-9-]*,8,400,[0-9.]*,[0-9.]*,0,0,0,0,0,0,0,0,0,0,0$' \
+    grep -q '^null,moved,occurred_by,1,[0-9-]*,8,400,[0-9.]*,[0-9.]*,0,0,0,0,0,0,0,0,0,0,0,0$' \
     "$work/uncertainty_differences.csv"
 # briefing.csv's judgment quantiles (pp, 4 significant digits) are uncertainty_differences.csv's
 # (probabilities) x 100
@@ -50,6 +50,40 @@ check_that "compare --outer prints a range in every cell" \
     grep -Eq '^  [0-9]+\. .* +[-+ ]?[0-9.]+ \([-+][0-9.]+, [-+][0-9.]+\)( ~)? \[[-+][0-9.]+, [-+][0-9.]+\]' \
     "$work/cmp1.txt"
 check_that "the manifest counts the draws" grep -q '^outer_draws,8' "$work/cmp1/manifest.csv"
+
+# In how many draws each lever is the best (share_draws_best), against its closed form. On the
+# judgment model `moved` has no direction, so the best is the largest change; by t years double
+# moves it by e^-lt - e^-2lt, fix (the hazard set to 1.5) by |e^-lt - e^-1.5t|, and double is
+# the larger exactly when l < l*(t) = -ln(1 - sqrt(1 - e^-1.5t)) / t (fix lowers it only above
+# 1.5, and then less than double raises it below l*): with l ~ uniform(1, 3), double is the best
+# in (l* - 1) / 2 of the draws, 0.5660 by 1 year, 0.4201 by 2; null never. 1,000 draws: within 4
+# binomial sd, plus 0.02 for the draws near l*, whose Monte Carlo noise may swap the two. By 2
+# years double is the largest change on average (+3.0 against fix's -1.8 pp) but not in most
+# draws, and the line printed under it says in how many.
+"$NEASIM" compare "$model" --levers all --outer 1000 --runs 400 --seed 11 --horizons 1,2 \
+    --out "$work/best" >"$work/best.txt" 2>&1
+check_that "share_draws_best: double's against its closed form, null never, the shares sum to 1" \
+    python3 - "$work/best/uncertainty_differences.csv" "$work/best/briefing.csv" <<'EOF'
+import csv, math, sys
+u = list(csv.DictReader(open(sys.argv[1], newline="")))
+b = {(r["arm"], r["horizon_years"]): r for r in csv.DictReader(open(sys.argv[2], newline=""))}
+ok = True
+for t in (1, 2):
+    rows = {r["arm"]: float(r["share_draws_best"]) for r in u if r["horizon_years"] == str(t)}
+    star = -math.log(1 - math.sqrt(1 - math.exp(-1.5 * t))) / t
+    p = (star - 1) / 2
+    tol = 4 * math.sqrt(p * (1 - p) / 1000) + 0.02
+    print("by %d: double %.4f (closed form %.4f), fix %.4f, null %.4f" % (t, rows["double"], p, rows["fix"], rows["null"]))
+    ok &= abs(rows["double"] - p) < tol and rows["null"] == 0 and abs(sum(rows.values()) - 1) < 1e-3
+    ok &= all(float(b[(a, str(t))]["share_draws_best"]) == v for a, v in rows.items())
+sys.exit(0 if ok else 1)
+EOF
+top=$(awk -F, '$1 == "double" && $4 == 2 { print $NF * 1000 }' "$work/best/uncertainty_differences.csv")
+check_that "printed: double the largest change by 2 years, in $top of the 1000 draws" \
+    grep -Eq "^  largest change: double \(\+[0-9.]+ pp by 2027-01-01\)$" "$work/best.txt"
+check_that "printed: under it, in how many of the 1000 draws it is the largest ($top)" \
+    grep -Eq "^    the largest change in $top of the 1000 draws of the uncertain numbers( \(ties shared\))?$" \
+    "$work/best.txt"
 
 "$NEASIM" compare "$model" --levers all --runs 200 --seed 7 --out "$work/plain" --quiet
 check_that "a plain compare: briefing.csv has its 11 columns, the 5 beside the best and the 5 label columns" \

@@ -42,21 +42,22 @@ for (ln in lines) {
         if (!identical(cells, want))
             bad <- c(bad, sprintf("%s on %s: printed %s, the brief's rule on briefing.csv %s", arms,
                                   outcome, paste(cells, collapse = " | "), paste(want, collapse = " | ")))
-    } else if (grepl("^    (ahead of|larger than) the next, ", ln)) {
-        # the lead in the best's direction: the next's minus_best (next - best), turned
-        m <- regmatches(ln, regexec("^    [a-z ]+ the next, (.*) \\((\\S+) pp\\), by (\\S+) pp \\((\\S+), (\\S+)\\)$", ln))[[1]]
+    } else if (grepl("^    (ahead of|beside) the next, ", ln)) {
+        # the lead in the better direction, or without one the difference best - next: from the
+        # next's minus_best (next - best)
+        m <- regmatches(ln, regexec(paste0("^    [a-z ]+ the next, (.*) \\((\\S+) pp\\)(?:, by|: a difference of) ",
+                                           "(\\S+) pp \\((\\S+), (\\S+)\\)$"), ln, perl = TRUE))[[1]]
         last <- max(dates)
         r <- rows[rows$arm_label == m[2] & as.character(rows$date) == last, , drop = FALSE]
         compared <- compared + 1
         if (length(m) != 6 || nrow(r) != 1 || is.na(r$minus_best_pp)) {
             bad <- c(bad, paste0("cannot read: ", ln)); next
         }
-        best <- rows[as.character(rows$date) == last & !is.na(rows$rank) & rows$rank == 1, ]
-        s <- switch(as.character(r$desirable), lower = -1, higher = 1,
-                    if (best$difference_pp < 0) -1 else 1)
+        s <- switch(as.character(r$desirable), lower = -1, higher = 1, 1)
         lead <- c(-s * r$minus_best_pp, if (s > 0) -r$minus_best_ci_high_pp else r$minus_best_ci_low_pp,
                   if (s > 0) -r$minus_best_ci_low_pp else r$minus_best_ci_high_pp)
-        want <- c(nsm_pp(r$difference_pp), nsm_pp(lead, sign = !(lead[2] > 0)))
+        signed <- r$desirable == "none" || !(lead[2] > 0)
+        want <- c(nsm_pp(r$difference_pp), nsm_pp(lead, sign = signed))
         if (!identical(m[3:6], want) || r$minus_best_distinguishable != "yes")
             bad <- c(bad, sprintf("%s: briefing.csv gives %s", ln, paste(want, collapse = " | ")))
     } else if (grepl("^  (best|largest change)", ln)) {

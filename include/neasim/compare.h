@@ -49,6 +49,14 @@ nsm_difference nsm_comparison_effect(const nsm_comparison *cmp, int a, int o, in
 nsm_difference nsm_comparison_rival(const nsm_comparison *cmp, int a, int b, int o, int h,
                                     int *exact);
 
+/* With --outer: the share of the N draws of the uncertain numbers in which each arm's change on
+** outcome o at horizon h helps most (nsm_help by the outcome's direction; for one without, the
+** largest change), arms tied at the top sharing the draw, into share[a], 1 <= a < n_arms (they
+** sum to 1): how often under the judgments the arm is the best. A draw's changes carry its
+** Monte Carlo noise (monte_carlo_sd), so arms close in a draw may swap by chance. NaN without
+** --outer. */
+void nsm_comparison_best_share(const nsm_comparison *cmp, int o, int h, double *share);
+
 /* The inputs of interaction k (briefing.h) from a comparison. */
 nsm_interaction_inputs nsm_comparison_interaction(const nsm_comparison *cmp, int k);
 

@@ -327,15 +327,18 @@ static int print_rivals(const nsm_comparison *cmp, int o, int best, const nsm_di
         return 0;
     char line[4096] = "";
     if (n_tied == 0) {
-        /* the lead in the best's direction: for an outcome without one, the best change's */
-        double s = dir == NSM_DESIRABLE_LOWER ? -1 : dir == NSM_DESIRABLE_HIGHER ? 1
-                   : last[best - 1].diff < 0 ? -1 : 1;
-        nsm_difference r = nsm_comparison_rival(cmp, next, best, o, h, NULL);
-        double lead = -s * r.diff, lo = s > 0 ? -r.hi : r.lo, hi = s > 0 ? -r.lo : r.hi;
         char b1[NSM_PP_TEXT_MAX], b2[NSM_PP_TEXT_MAX], b3[NSM_PP_TEXT_MAX];
         add_named(cmp, next, &last[next - 1], NULL, 0, 0, line, sizeof line);
-        printf("    %s the next, %s, by %s pp (%s, %s)\n",
-               dir == NSM_DESIRABLE_NONE ? "larger than" : "ahead of", line,
+        nsm_difference r = nsm_comparison_rival(cmp, next, best, o, h, NULL);
+        if (dir == NSM_DESIRABLE_NONE) { /* the largest in size need not lead in a direction */
+            printf("    beside the next, %s: a difference of %s pp (%s, %s)\n", line,
+                   pp(-100 * r.diff, b1), pp(-100 * r.hi, b2), pp(-100 * r.lo, b3));
+            return 0;
+        }
+        /* the lead in the outcome's better direction */
+        double s = dir == NSM_DESIRABLE_LOWER ? -1 : 1;
+        double lead = -s * r.diff, lo = s > 0 ? -r.hi : r.lo, hi = s > 0 ? -r.lo : r.hi;
+        printf("    ahead of the next, %s, by %s pp (%s, %s)\n", line,
                nsm_pp_text(b1, 100 * lead, lo > 0 ? 0 : 1), nsm_pp_text(b2, 100 * lo, lo > 0 ? 0 : 1),
                nsm_pp_text(b3, 100 * hi, lo > 0 ? 0 : 1));
         return 0;
@@ -357,13 +360,32 @@ static int print_rivals(const nsm_comparison *cmp, int o, int best, const nsm_di
     return bound ? 2 : 0;
 }
 
+/* With --outer, under the best arm's lines: in how many of the draws of the uncertain numbers it
+** is the best (nsm_comparison_best_share; share: room for every arm), "all" when in every one. */
+static void print_best_share(const nsm_comparison *cmp, int o, int best, int helps, double *share)
+{
+    uint64_t n = cmp->outer->n_draws;
+    nsm_comparison_best_share(cmp, o, cmp->horizons.n - 1, share);
+    double wins = share[best] * (double)n;
+    char count[64];
+    if (fabs(wins - (double)n) < 1e-6)
+        snprintf(count, sizeof count, "all %llu draws", (unsigned long long)n);
+    else if (fabs(wins - round(wins)) < 1e-6)
+        snprintf(count, sizeof count, "%.0f of the %llu draws", wins, (unsigned long long)n);
+    else /* arms tied at the top share a draw */
+        snprintf(count, sizeof count, "%.1f of the %llu draws", wins, (unsigned long long)n);
+    printf("    %s in %s of the uncertain numbers%s\n", helps ? "the best" : "the largest change",
+           count, fabs(wins - round(wins)) < 1e-6 ? "" : " (ties shared)");
+}
+
 /* One outcome: its baseline, then the levers with an effect distinguishable at some horizon,
 ** ranked by how much they help at the last horizon (briefing.h), at most `top` (0: all); a row
 ** the same to the last digit as one above it says so instead of repeating its numbers (rows:
 ** room for the arms shown). Returns 1 when a verdict shown is from an earlier horizon (marked
 ** '*'), plus 2 when an arm was not told apart from the best on a bound (print_rivals). */
 static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw, int w,
-                          int *order, nsm_difference *last, int *rows, const arm_words *aw)
+                          int *order, nsm_difference *last, int *rows, double *share,
+                          const arm_words *aw)
 {
     const nsm_model *m = cmp->m;
     const nsm_outcome *oc = &m->outcomes[o];
@@ -421,6 +443,8 @@ static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw,
         printf("  %s %s (%s pp by %s)\n", lead, label, pp(100 * best->diff, b1),
                m->report_date[hz->idx[hz->n - 1]]);
         any_early |= print_rivals(cmp, o, order[0] + 1, last, rows, shown);
+        if (cmp->outer)
+            print_best_share(cmp, o, order[0] + 1, bv == NSM_VERDICT_HELPS, share);
     } else if (listed == 0) {
         printf("  %s has %s %s distinguishable from zero\n", aw->none,
                aw->effect[0] == 'e' ? "an" : "a", aw->effect);
@@ -444,10 +468,12 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
     int *order = malloc(((size_t)na + 1) * sizeof *order);
     int *rows = malloc(((size_t)na + 1) * sizeof *rows);
     nsm_difference *last = malloc(((size_t)na + 1) * sizeof *last);
-    if (!order || !rows || !last || hz->n == 0 || na == 0) {
+    double *share = malloc(((size_t)na + 1) * sizeof *share);
+    if (!order || !rows || !last || !share || hz->n == 0 || na == 0) {
         free(order);
         free(rows);
         free(last);
+        free(share);
         return;
     }
     /* "by each date": the columns are dates, and the probability is of having occurred by
@@ -498,7 +524,7 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
     printf("\n");
     int early = 0;
     for (int o = 0; o < m->n_outcomes; o++)
-        early |= print_outcome(cmp, o, top, lw, w, order, last, rows, &aw);
+        early |= print_outcome(cmp, o, top, lw, w, order, last, rows, share, &aw);
     if (early & 1)
         printf("\n*: not distinguishable by %s; the verdict is that of the latest horizon where "
                "it is.\n", m->report_date[hz->idx[hz->n - 1]]);
@@ -511,6 +537,7 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
     free(order);
     free(rows);
     free(last);
+    free(share);
 }
 
 /* The interactions distinguishable from zero at some horizon, at most `top` (0: all). */

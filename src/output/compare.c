@@ -165,6 +165,42 @@ nsm_difference nsm_comparison_rival(const nsm_comparison *cmp, int a, int b, int
     return d;
 }
 
+void nsm_comparison_best_share(const nsm_comparison *cmp, int o, int h, double *share)
+{
+    const nsm_outer_comparison *r = cmp->outer;
+    nsm_desirable dir = cmp->m->outcomes[o].desirable;
+    for (int a = 1; a < cmp->n_arms; a++)
+        share[a] = r && r->n_draws > 0 ? 0.0 : (double)NAN;
+    for (uint64_t j = 0; r && j < r->n_draws; j++) {
+        double base = r->p[nsm_outer_slot(cmp->m, r, j, 0, o, h)], top = -INFINITY;
+        int tied = 0;
+        for (int a = 1; a < cmp->n_arms; a++) {
+            /* a draw's probabilities are counts over the same runs: a tie is exact */
+            double help = nsm_help(r->p[nsm_outer_slot(cmp->m, r, j, a, o, h)] - base, dir);
+            tied = help > top ? 1 : help == top ? tied + 1 : tied;
+            top = help > top ? help : top;
+        }
+        for (int a = 1; a < cmp->n_arms; a++)
+            if (nsm_help(r->p[nsm_outer_slot(cmp->m, r, j, a, o, h)] - base, dir) == top)
+                share[a] += 1.0 / tied;
+    }
+    for (int a = 1; r && r->n_draws > 0 && a < cmp->n_arms; a++)
+        share[a] /= (double)r->n_draws;
+}
+
+/* Every arm's nsm_comparison_best_share at every outcome and horizon, at
+** [(o * n_h + h) * n_arms + a]: computed once for the tables that show them; NULL when out of
+** memory. */
+static double *best_shares(const nsm_comparison *cmp)
+{
+    size_t nh = (size_t)cmp->horizons.n, na = (size_t)cmp->n_arms;
+    double *s = malloc((size_t)cmp->m->n_outcomes * nh * na * sizeof *s + 1);
+    for (int o = 0; s && o < cmp->m->n_outcomes; o++)
+        for (size_t h = 0; h < nh; h++)
+            nsm_comparison_best_share(cmp, o, (int)h, s + ((size_t)o * nh + h) * na);
+    return s;
+}
+
 /* The judgment columns of briefing.csv, in percentage points, after the Monte Carlo ones. */
 static void write_judgment_pp(nsm_csv *c, const nsm_judgment *j)
 {
@@ -234,6 +270,7 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
                                     /* with --outer only: */
                                     "judgment_q05_pp", "judgment_q50_pp", "judgment_q95_pp",
                                     "share_draws_below_zero", "share_draws_above_zero",
+                                    "share_draws_best",
                                     /* always: the arm beside the best (rank 1) */
                                     "minus_best_pp", "minus_best_ci_low_pp",
                                     "minus_best_ci_high_pp", "minus_best_distinguishable",
@@ -246,12 +283,16 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
     const char *head[sizeof H / sizeof H[0]];
     size_t nh = 0;
     for (size_t k = 0; k < sizeof H / sizeof H[0]; k++)
-        if (cmp->outer || k < 11 || k >= 16) /* a plain comparison: no judgment columns */
+        if (cmp->outer || k < 11 || k >= 17) /* a plain comparison: no judgment columns */
             head[nh++] = H[k];
     nsm_csv_header(c, head);
     int *rank = briefing_ranks(cmp);
-    if (!rank)
+    double *best = cmp->outer ? best_shares(cmp) : NULL;
+    if (!rank || (cmp->outer && !best)) {
+        free(rank);
+        free(best);
         return NSM_ERR_NOMEM;
+    }
     for (int a = 1; a < cmp->n_arms; a++) {
         char arm_label[1024];
         nsm_arm_label(m, &cmp->arms[a], arm_label, sizeof arm_label);
@@ -274,9 +315,12 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
                     nsm_judgment j;
                     if (nsm_outer_effect(m, cmp->outer, a, o, h, &j) != NSM_OK) {
                         free(rank);
+                        free(best);
                         return NSM_ERR_NOMEM;
                     }
                     write_judgment_pp(c, &j);
+                    nsm_csv_real(c, best[((size_t)o * (size_t)hz->n + (size_t)h) *
+                                             (size_t)cmp->n_arms + (size_t)a], 4);
                 }
                 write_minus_best(c, cmp, rank, a, o, h);
                 nsm_csv_text(c, nsm_label_or_name(oc->label, oc->name));
@@ -293,6 +337,7 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
             }
     }
     free(rank);
+    free(best);
     return NSM_OK;
 }
 
@@ -359,18 +404,24 @@ static nsm_status write_uncertainty(nsm_csv *c, const nsm_comparison *cmp)
         "arm", "outcome", "measure", "horizon_years", "date", "draws", "runs_per_draw",
         "baseline_probability", "arm_probability", "difference", "ci_low", "ci_high",
         "mean_se", "judgment_q05", "judgment_q50", "judgment_q95", "between_draws_sd",
-        "monte_carlo_sd", "share_draws_below_zero", "share_draws_above_zero", NULL};
+        "monte_carlo_sd", "share_draws_below_zero", "share_draws_above_zero", "share_draws_best",
+        NULL};
     const nsm_model *m = cmp->m;
     const nsm_outer_comparison *r = cmp->outer;
     const nsm_horizons *hz = &cmp->horizons;
+    double *best = best_shares(cmp);
+    if (!best)
+        return NSM_ERR_NOMEM;
     nsm_csv_header(c, H);
     for (int a = 1; a < cmp->n_arms; a++)
         for (int o = 0; o < m->n_outcomes; o++)
             for (int h = 0; h < hz->n; h++) {
                 nsm_difference d = nsm_comparison_effect(cmp, a, o, h); /* briefing.csv's */
                 nsm_judgment j;
-                if (nsm_outer_effect(m, r, a, o, h, &j) != NSM_OK)
+                if (nsm_outer_effect(m, r, a, o, h, &j) != NSM_OK) {
+                    free(best);
                     return NSM_ERR_NOMEM;
+                }
                 nsm_csv_text(c, cmp->arms[a].name);
                 nsm_csv_text(c, m->outcomes[o].name);
                 nsm_csv_text(c, "occurred_by");
@@ -391,8 +442,11 @@ static nsm_status write_uncertainty(nsm_csv *c, const nsm_comparison *cmp)
                 nsm_csv_real(c, j.monte_carlo_sd, 4);
                 nsm_csv_real(c, j.below, 4);
                 nsm_csv_real(c, j.above, 4);
+                nsm_csv_real(c, best[((size_t)o * (size_t)hz->n + (size_t)h) *
+                                         (size_t)cmp->n_arms + (size_t)a], 4);
                 nsm_csv_end_row(c);
             }
+    free(best);
     return NSM_OK;
 }
 
