@@ -49,7 +49,8 @@ nsm_difference nsm_difference_outcome(const nsm_model *m, const nsm_accum *base,
 ** by) at report i: the difference p_a - p_b of all n replications, which is arm a's effect minus
 ** arm b's. d.baseline is p_b and d.arm p_a. The paired variance needs the replications where the
 ** outcome has occurred in both arms: pab (may be NULL) is the pair (a, b) accumulated as one
-** (nsm_compare_run_pairs: a factorial's interactions pair a with b, a with a+b and b with a+b),
+** (nsm_compare_run_pairs: a factorial's interactions pair a with b, a with a+b and b with a+b;
+** a comparison of few levers, every two arms: cli/compare.c, rivals_alloc),
 ** and then the interval is exact as every paired interval is. Without it, the number of
 ** replications where A != B is not known, and the largest that the counts allow is used: pa and
 ** pb (each arm's pair with the baseline) give how many of the replications where the baseline's

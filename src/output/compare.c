@@ -146,6 +146,10 @@ static const nsm_paired *pair_of(const nsm_comparison *cmp, int a, int b)
                 (t[PAIRS[q][0]] == b && t[PAIRS[q][1]] == a))
                 return cmp->ipaired[3 * k + q];
     }
+    for (int k = 0; k < cmp->n_rivals; k++)
+        if ((cmp->rivals[k][0] == a && cmp->rivals[k][1] == b) ||
+            (cmp->rivals[k][0] == b && cmp->rivals[k][1] == a))
+            return cmp->rpaired[k];
     return NULL;
 }
 
@@ -236,10 +240,10 @@ static int *briefing_ranks(const nsm_comparison *cmp)
     return rank;
 }
 
-/* briefing.csv's five columns before the labels: arm a's change minus that of the arm ranked 1 on outcome o at
-** horizon h (nsm_comparison_rival), in percentage points with its interval, whether it is told
-** apart from 0, and `paired` or `bound` (the widest variance the counts allow); NA on the best's
-** own row and where no arm is ranked. */
+/* briefing.csv's five columns before the labels: arm a's change minus that of the arm ranked 1
+** on outcome o at horizon h (nsm_comparison_rival), in percentage points with its interval,
+** whether it is told apart from 0, and `paired` or `bound` (the widest variance the counts
+** allow); NA on the best's own row and where no arm is ranked. */
 static void write_minus_best(nsm_csv *c, const nsm_comparison *cmp, const int *rank, int a, int o,
                              int h)
 {
