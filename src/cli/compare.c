@@ -368,15 +368,15 @@ static void print_best_share(const nsm_comparison *cmp, int o, int best, int hel
     uint64_t n = cmp->outer->n_draws;
     nsm_comparison_best_share(cmp, o, cmp->horizons.n - 1, share);
     double wins = share[best] * (double)n;
+    int whole = fabs(wins - round(wins)) < 1e-6; /* else arms tied at the top shared a draw */
     char count[64];
     if (fabs(wins - (double)n) < 1e-6)
         snprintf(count, sizeof count, "all %llu draws", (unsigned long long)n);
-    else if (fabs(wins - round(wins)) < 1e-6)
-        snprintf(count, sizeof count, "%.0f of the %llu draws", wins, (unsigned long long)n);
-    else /* arms tied at the top share a draw */
-        snprintf(count, sizeof count, "%.1f of the %llu draws", wins, (unsigned long long)n);
+    else
+        snprintf(count, sizeof count, whole ? "%.0f of the %llu draws" : "%.1f of the %llu draws",
+                 wins, (unsigned long long)n);
     printf("    %s in %s of the uncertain numbers%s\n", helps ? "the best" : "the largest change",
-           count, fabs(wins - round(wins)) < 1e-6 ? "" : " (ties shared)");
+           count, whole ? "" : " (ties shared)");
 }
 
 /* One outcome: its baseline, then the levers with an effect distinguishable at some horizon,

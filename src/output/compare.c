@@ -192,16 +192,21 @@ void nsm_comparison_best_share(const nsm_comparison *cmp, int o, int h, double *
         share[a] /= (double)r->n_draws;
 }
 
-/* Every arm's nsm_comparison_best_share at every outcome and horizon, at
-** [(o * n_h + h) * n_arms + a]: computed once for the tables that show them; NULL when out of
-** memory. */
+/* The tables of a number per arm at every outcome and horizon (the ranks, the best shares): arm
+** a's at cell(cmp, o, h) + a, of cell(cmp, n_outcomes, 0) in all. */
+static size_t cell(const nsm_comparison *cmp, int o, int h)
+{
+    return ((size_t)o * (size_t)cmp->horizons.n + (size_t)h) * (size_t)cmp->n_arms;
+}
+
+/* Every arm's nsm_comparison_best_share at every outcome and horizon (cell): computed once for
+** the tables that show them; NULL when out of memory. */
 static double *best_shares(const nsm_comparison *cmp)
 {
-    size_t nh = (size_t)cmp->horizons.n, na = (size_t)cmp->n_arms;
-    double *s = malloc((size_t)cmp->m->n_outcomes * nh * na * sizeof *s + 1);
+    double *s = malloc(cell(cmp, cmp->m->n_outcomes, 0) * sizeof *s + 1);
     for (int o = 0; s && o < cmp->m->n_outcomes; o++)
-        for (size_t h = 0; h < nh; h++)
-            nsm_comparison_best_share(cmp, o, (int)h, s + ((size_t)o * nh + h) * na);
+        for (int h = 0; h < cmp->horizons.n; h++)
+            nsm_comparison_best_share(cmp, o, h, s + cell(cmp, o, h));
     return s;
 }
 
@@ -216,12 +221,12 @@ static void write_judgment_pp(nsm_csv *c, const nsm_judgment *j)
 }
 
 /* Each effect's rank among the arms on its outcome at its horizon (briefing.h), into
-** rank[(o * n_h + h) * n_arms + a] (a >= 1; 0 when not distinguishable); NULL when out of memory. */
+** rank[cell(cmp, o, h) + a] (a >= 1; 0 when not distinguishable); NULL when out of memory. */
 static int *briefing_ranks(const nsm_comparison *cmp)
 {
     const nsm_model *m = cmp->m;
     int na = cmp->n_arms - 1, nh = cmp->horizons.n;
-    int *rank = calloc((size_t)m->n_outcomes * (size_t)nh * (size_t)cmp->n_arms + 1, sizeof *rank);
+    int *rank = calloc(cell(cmp, m->n_outcomes, 0) + 1, sizeof *rank);
     nsm_difference *d = malloc(((size_t)na + 1) * sizeof *d);
     int *order = malloc(((size_t)na + 1) * sizeof *order);
     if (!d || !order) { /* no ranks rather than ranks of 0, which would read as "not distinct" */
@@ -232,8 +237,7 @@ static int *briefing_ranks(const nsm_comparison *cmp)
         for (int h = 0; h < nh; h++) {
             for (int a = 1; a <= na; a++)
                 d[a - 1] = nsm_comparison_effect(cmp, a, o, h);
-            nsm_rank_effects(d, na, m->outcomes[o].desirable, order,
-                             rank + ((size_t)o * (size_t)nh + (size_t)h) * (size_t)cmp->n_arms + 1);
+            nsm_rank_effects(d, na, m->outcomes[o].desirable, order, rank + cell(cmp, o, h) + 1);
         }
     free(d);
     free(order);
@@ -247,8 +251,7 @@ static int *briefing_ranks(const nsm_comparison *cmp)
 static void write_minus_best(nsm_csv *c, const nsm_comparison *cmp, const int *rank, int a, int o,
                              int h)
 {
-    const int *at = rank + ((size_t)o * (size_t)cmp->horizons.n + (size_t)h) *
-                               (size_t)cmp->n_arms;
+    const int *at = rank + cell(cmp, o, h);
     int best = 0;
     for (int b = 1; b < cmp->n_arms && !best; b++)
         best = at[b] == 1 ? b : 0;
@@ -323,16 +326,14 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
                         return NSM_ERR_NOMEM;
                     }
                     write_judgment_pp(c, &j);
-                    nsm_csv_real(c, best[((size_t)o * (size_t)hz->n + (size_t)h) *
-                                             (size_t)cmp->n_arms + (size_t)a], 4);
+                    nsm_csv_real(c, best[cell(cmp, o, h) + (size_t)a], 4);
                 }
                 write_minus_best(c, cmp, rank, a, o, h);
                 nsm_csv_text(c, nsm_label_or_name(oc->label, oc->name));
                 nsm_csv_text(c, arm_label);
                 nsm_csv_text(c, nsm_desirable_name(oc->desirable));
                 nsm_csv_text(c, nsm_verdict_name(nsm_verdict_of(&d, oc->desirable)));
-                int r = rank[((size_t)o * (size_t)hz->n + (size_t)h) * (size_t)cmp->n_arms +
-                             (size_t)a];
+                int r = rank[cell(cmp, o, h) + (size_t)a];
                 if (r)
                     nsm_csv_int(c, r);
                 else
@@ -446,8 +447,7 @@ static nsm_status write_uncertainty(nsm_csv *c, const nsm_comparison *cmp)
                 nsm_csv_real(c, j.monte_carlo_sd, 4);
                 nsm_csv_real(c, j.below, 4);
                 nsm_csv_real(c, j.above, 4);
-                nsm_csv_real(c, best[((size_t)o * (size_t)hz->n + (size_t)h) *
-                                         (size_t)cmp->n_arms + (size_t)a], 4);
+                nsm_csv_real(c, best[cell(cmp, o, h) + (size_t)a], 4);
                 nsm_csv_end_row(c);
             }
     free(best);
