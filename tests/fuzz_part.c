@@ -172,7 +172,7 @@ static void write_all(reads *r, const char *dir)
         st = nsm_results_write_arms(dir, m, ARMS, names, NULL, (const nsm_accum *const *)r->acc,
                                     &mf, &opt, &d);
         nsm_comparison cmp = {m, arms(), ARMS, (const nsm_accum *const *)r->acc, r->paired,
-                              {2, {1, 2}, {1.0, 2.0}}, NULL, 0, NULL, NULL, 0, NULL, NULL};
+                              {2, {1, 2}, {1.0, 2.0}}, NULL, 0, NULL, NULL, NULL};
         if (st == NSM_OK)
             st = nsm_compare_write(dir, &cmp, &opt, &d);
     }

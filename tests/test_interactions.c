@@ -15,7 +15,10 @@
 ** is sqrt(Var D / n); paired only with the baseline, the widest the counts allow: where the
 ** baseline has switched (E <= x) both arms have, and among the others (share e^-x) double has in
 ** e^-x - e^-2x and triple in e^-x - e^-3x, so they differ in at most min(sum, 2e^-x - sum) of
-** the runs. Both within 3% of their closed forms, and the bound never below the exact one.
+** the runs. Both within 3% of their closed forms, and the bound never below the exact one. The
+** count the exact one needs, the runs in which it has occurred in both arms, is the rivals'
+** (rivals.h), which must equal the full paired accumulator's for every two arms, outcome and
+** horizon (the runs on 2 threads, so merged).
 */
 #include "nsm_test.h"
 #include "nsm_model_test.h"
@@ -58,13 +61,25 @@ static void test_closed_form(void **state)
     for (int k = 0; k < 6; k++)
         paired[k] = nsm_paired_alloc(m);
     nsm_run_config rc = {42, RUNS, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
-    assert_int_equal(nsm_compare_run_pairs(m, arms, n_arms, &rc, acc, 6,
-                                           (const int (*)[2])pairs, paired, NULL, &d), NSM_OK);
+    int last = m->n_reports - 1;
+    const int hz[2] = {1, last}; /* the model's reports: the start, 6 months, a year */
+    assert_int_equal(last, 2);
+    nsm_rivals *riv = nsm_rivals_alloc(m, n_arms, hz, 2);
+    assert_non_null(riv);
+    const nsm_pairings pr6 = {6, (const int (*)[2])pairs, paired, riv};
+    assert_int_equal(nsm_compare_run_pairs(m, NULL, arms, n_arms, &rc, NULL, acc, &pr6, NULL, &d),
+                     NSM_OK);
+    for (int k = 0; k < 6; k++)
+        for (int h = 0; h < 2; h++) {
+            int64_t both = nsm_paired_both_occurred_count(paired[k], 0, hz[h]);
+            assert_true(both > 0);
+            assert_int_equal(nsm_rivals_both(riv, pairs[k][0], pairs[k][1], 0, h), both);
+            assert_int_equal(nsm_rivals_both(riv, pairs[k][1], pairs[k][0], 0, h), both);
+        }
     nsm_interaction_inputs in = {{acc[idx[0]], acc[idx[1]], acc[idx[2]], acc[idx[3]]}, {{NULL}}};
     for (int k = 0, p = 0; k < 4; k++)
         for (int j = k + 1; j < 4; j++)
             in.pair[k][j] = paired[p++];
-    int last = m->n_reports - 1;
     double x = 0.2 * nsm_years(m->report_t[last]);
     double mean = exp(-2 * x) + exp(-3 * x) - exp(-6 * x) - exp(-x);
     double second = (exp(-x) - exp(-2 * x)) + (exp(-3 * x) - exp(-6 * x));
@@ -95,14 +110,15 @@ static void test_closed_form(void **state)
     /* triple minus double: as a pair (paired[3] is (a, b)), and on the bound */
     int exact = -1;
     nsm_difference pr = nsm_difference_arms(acc[0], acc[idx[2]], acc[idx[1]], paired[1],
-                                            paired[0], paired[3], 0, last, &exact);
+                                            paired[0], nsm_rivals_both(riv, idx[2], idx[1], 0, 1),
+                                            0, last, &exact);
     assert_int_equal(exact, 1);
     double dm = exp(-2 * x) - exp(-3 * x), dse = sqrt(dm * (1 - dm) / RUNS);
     if (!(fabs(pr.diff - dm) < 4 * dse && fabs(pr.se / dse - 1) < 0.03))
         fail_msg("triple - double %.6f (se %.6g), closed form %.6f (se %.6g)", pr.diff, pr.se, dm,
                  dse);
     nsm_difference bd = nsm_difference_arms(acc[0], acc[idx[2]], acc[idx[1]], paired[1],
-                                            paired[0], NULL, 0, last, &exact);
+                                            paired[0], -1, 0, last, &exact);
     assert_int_equal(exact, 0);
     double sa = exp(-x) - exp(-2 * x), sb = exp(-x) - exp(-3 * x);
     double most = fmin(sa + sb, 2 * exp(-x) - sa - sb), bse = sqrt((most - dm * dm) / RUNS);
@@ -110,16 +126,18 @@ static void test_closed_form(void **state)
     if (!(fabs(bd.se / bse - 1) < 0.03))
         fail_msg("bound's se %.6g, closed form %.6g", bd.se, bse);
     for (int i = 1; i < m->n_reports; i++) { /* never narrower than the exact interval */
-        nsm_difference e = nsm_difference_arms(acc[0], acc[idx[2]], acc[idx[1]], paired[1],
-                                               paired[0], paired[3], 0, i, NULL);
+        nsm_difference e = nsm_difference_arms(
+            acc[0], acc[idx[2]], acc[idx[1]], paired[1], paired[0],
+            nsm_paired_both_occurred_count(paired[3], 0, i), 0, i, NULL);
         nsm_difference b = nsm_difference_arms(acc[0], acc[idx[2]], acc[idx[1]], paired[1],
-                                               paired[0], NULL, 0, i, NULL);
+                                               paired[0], -1, 0, i, NULL);
         assert_true(b.se >= e.se && b.lo <= e.lo && b.hi >= e.hi);
     }
     for (int a = 0; a < 4; a++)
         nsm_accum_free(acc[a]);
     for (int k = 0; k < 6; k++)
         nsm_paired_free(paired[k]);
+    nsm_rivals_free(riv);
     nsm_arms_free(arms, n_arms);
     nsm_model_free(m);
     nsm_diag_release(&d);

@@ -3,9 +3,10 @@
 ** written and read back, add up to the accumulators of the whole run in every count; paired
 ** accumulators and doubles come back exactly (NaN, -0 and subnormals bit for bit); a part cut short
 ** at any length or with any byte changed is refused, naming it; so are a section of another kind
-** and accumulators of another model's shape. The count of events (format 2's EVNT) comes back
-** and the slices' counts add up to the whole run's; a part of another format version, or of this
-** version without its count, is refused saying so. A part written straight to a file is the same
+** and accumulators of another model's shape; every two arms at the horizons (the rivals) come back
+** exactly and are refused at other horizons or with counts no run can produce. The count of
+** events (format 2's EVNT) comes back and the slices' counts add up to the whole run's; a part of
+** another format version, or of this version without its count, is refused saying so. A part written straight to a file is the same
 ** bytes as one held in memory, and reads back from its file a section at a time.
 */
 #include "nsm_test.h"
@@ -508,6 +509,90 @@ static void test_pairs_that_do_not_fit_their_arms(void **state)
     nsm_model_free(m);
 }
 
+/* Every two arms at the horizons (rivals.h) come back exactly; a reader refuses a part of other
+** horizons, saying so, and counts that no run can produce: a row that does not add up to the
+** runs, and runs in both arms above either arm's own (each forged into a part otherwise right). */
+static void test_rivals_round_trip_and_refusals(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("known_levers");
+    nsm_arm *arms = NULL;
+    int n_arms = 0;
+    nsm_diag d;
+    nsm_diag_init(&d);
+    assert_int_equal(nsm_arms_build(m, "all", 0, "t", &arms, &n_arms, &d), NSM_OK);
+    assert_true(n_arms >= 3 && m->n_outcomes > 0 && m->n_reports > 3);
+    const int hz[2] = {1, m->n_reports - 1}, other[2] = {2, m->n_reports - 1};
+    const char *whys[] = {NULL, "its briefing horizons are not this command's",
+                          "a pair of arms holds more or fewer runs than the arms",
+                          "an outcome occurred in two arms in more runs than in one"};
+    for (int k = 0; k < 4; k++) {
+        nsm_accum **acc = calloc((size_t)n_arms, sizeof *acc), **back_acc = calloc((size_t)n_arms,
+                                                                                    sizeof *acc);
+        for (int a = 0; a < n_arms; a++) {
+            acc[a] = nsm_accum_alloc(m);
+            back_acc[a] = nsm_accum_alloc(m);
+        }
+        nsm_rivals *riv = nsm_rivals_alloc(m, n_arms, hz, 2);
+        const nsm_pairings pr = {0, NULL, NULL, riv};
+        nsm_run_config rc = {5, 300, 0, 2, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
+        assert_int_equal(nsm_compare_run_pairs(m, NULL, arms, n_arms, &rc, NULL, acc, &pr, NULL,
+                                               &d), NSM_OK);
+        int64_t *row = nsmi_rivals_row(riv, 0, 1, 0); /* baseline and arm 1, outcome 0 */
+        for (int j = 0; k == 2 && j < 3; j++) /* a run fewer in a row's first nonzero column */
+            if (row[j] > 0) {
+                row[j]--;
+                break;
+            }
+        if (k == 3) { /* in both arms by the first horizon in every run */
+            row[0] += row[1] + row[2];
+            row[1] = row[2] = 0;
+        }
+        nsm_part_head h = head();
+        nsm_part *w = nsm_part_new(&h);
+        for (int a = 0; a < n_arms; a++)
+            assert_int_equal(nsm_part_add_accum(w, acc[a]), NSM_OK);
+        assert_int_equal(nsm_part_add_rivals(w, riv), NSM_OK);
+        assert_int_equal(nsm_part_seal(w, 0), NSM_OK);
+        nsm_part *r = nsm_test_reopen(w, "v.part");
+        for (int a = 0; a < n_arms; a++)
+            assert_int_equal(nsm_part_read_accum(r, back_acc[a], &d), NSM_OK);
+        nsm_rivals *back = nsm_rivals_alloc(m, n_arms, k == 1 ? other : hz, 2);
+        nsm_status st = nsm_part_read_rivals(r, back, (const nsm_accum *const *)back_acc, &d);
+        if (k == 0) {
+            assert_int_equal(st, NSM_OK);
+            for (int a = 0; a < n_arms; a++)
+                for (int b = 0; b < n_arms; b++)
+                    for (int o = 0; b != a && o < m->n_outcomes; o++)
+                        for (int j = 0; j < 2; j++)
+                            assert_int_equal(nsm_rivals_both(back, a, b, o, j),
+                                             nsm_rivals_both(riv, a, b, o, j));
+            assert_true(nsm_rivals_both(back, 0, 1, 0, 1) > 0);
+            assert_true(nsm_part_at_end(r));
+        } else {
+            assert_int_equal(st, NSM_ERR_INPUT);
+            assert_non_null(strstr(d.error, "v.part: "));
+            if (!strstr(d.error, whys[k]))
+                fail_msg("case %d: %s", k, d.error);
+        }
+        nsm_diag_release(&d);
+        nsm_diag_init(&d);
+        nsm_rivals_free(back);
+        nsm_rivals_free(riv);
+        nsm_part_free(r);
+        nsm_part_free(w);
+        for (int a = 0; a < n_arms; a++) {
+            nsm_accum_free(acc[a]);
+            nsm_accum_free(back_acc[a]);
+        }
+        free(acc);
+        free(back_acc);
+    }
+    nsm_arms_free(arms, n_arms);
+    nsm_diag_release(&d);
+    nsm_model_free(m);
+}
+
 /* Refused, with the part's name: every length short of the whole, and a change of any byte. */
 static void test_damage_refused(void **state)
 {
@@ -724,6 +809,7 @@ int main(void)
         cmocka_unit_test(test_counts_that_do_not_add_up),
         cmocka_unit_test(test_paired_reals_bytes_exact),
         cmocka_unit_test(test_pairs_that_do_not_fit_their_arms),
+        cmocka_unit_test(test_rivals_round_trip_and_refusals),
         cmocka_unit_test(test_damage_refused),
         cmocka_unit_test(test_wrong_section_and_shape),
         cmocka_unit_test(test_format_and_events_section_checked),

@@ -12,6 +12,7 @@
 #include "neasim/outer.h"
 #include "neasim/paired.h"
 #include "neasim/results.h"
+#include "neasim/rivals.h"
 #include "neasim/summary.h"
 
 /* A finished comparison: the model, its arms (arms[0] the baseline), their accumulators and
@@ -31,11 +32,9 @@ typedef struct {
     int n_interactions;
     const int (*interactions)[3];
     nsm_paired *const *ipaired;
-    /* Other pairs of arms run as pairs (0, NULL: none): rpaired[k] accumulates the arms
-    ** rivals[k], so that nsm_comparison_rival is exact for them too. */
-    int n_rivals;
-    const int (*rivals)[2];
-    nsm_paired *const *rpaired;
+    /* Every two arms at the horizons (rivals.h; NULL with --outer), so that
+    ** nsm_comparison_rival is exact. */
+    const nsm_rivals *rivals;
 } nsm_comparison;
 
 /* Arm a's effect on outcome o (occurred by) at horizon h as the briefing states it (briefing.csv,
@@ -48,9 +47,9 @@ nsm_difference nsm_comparison_effect(const nsm_comparison *cmp, int a, int o, in
 
 /* Arm a's effect minus arm b's (a, b >= 1, a != b) on outcome o (occurred by) at horizon h, as
 ** the briefing sets a lever beside the best one (briefing.csv's minus_best columns, the line under
-** the printed best lever): nsm_difference_arms, exact where the comparison ran a and b as a pair
-** (a factorial's interactions, the rivals), else with the widest paired variance the counts
-** allow (*exact, may be NULL, 0); with --outer, as the mean over the draws, as
+** the printed best lever): nsm_difference_arms, exact from the rivals, else (--outer) with the
+** widest paired variance the counts allow (*exact, may be NULL, 0); with --outer, as the mean
+** over the draws, as
 ** nsm_comparison_effect. */
 nsm_difference nsm_comparison_rival(const nsm_comparison *cmp, int a, int b, int o, int h,
                                     int *exact);

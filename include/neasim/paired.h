@@ -19,6 +19,7 @@
 #include "neasim/arms.h"
 #include "neasim/engine.h"
 #include "neasim/model.h"
+#include "neasim/rivals.h"
 #include "neasim/status.h"
 
 typedef struct nsm_paired nsm_paired;
@@ -89,20 +90,24 @@ nsm_status nsm_compare_models_batched(const nsm_model *const *models, const nsm_
                                       int n_arms, const nsm_run_config *config,
                                       const nsm_batches *batches, nsm_accum **acc,
                                       nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag);
-/* The same with any pairs of arms: paired[k] (allocated by the caller, k < n_pairs) accumulates
-** the traces of arms pairs[k][0] and pairs[k][1] in that order, as nsm_paired_add(base, arm).
-** nsm_compare_run is this with the pairs (0, a). The interaction of two levers needs the pairs
-** among a, b and a+b too (briefing.h). */
-nsm_status nsm_compare_run_pairs(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                                 const nsm_run_config *config, nsm_accum **acc, int n_pairs,
-                                 const int (*pairs)[2], nsm_paired **paired,
-                                 nsm_run_stats *stats, nsm_diag *diag);
-/* nsm_compare_run_pairs in batches (compare --precision with arms of two levers), as
-** nsm_compare_run_batched. */
-nsm_status nsm_compare_run_pairs_batched(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                                         const nsm_run_config *config,
-                                         const nsm_batches *batches, nsm_accum **acc,
-                                         int n_pairs, const int (*pairs)[2], nsm_paired **paired,
-                                         nsm_run_stats *stats, nsm_diag *diag);
+/* What a comparison accumulates besides every arm's totals: paired[k] (allocated by the caller,
+** k < n) the traces of arms arm[k][0] and arm[k][1] in that order, as nsm_paired_add(base,
+** arm), and rivals (NULL: none; allocated by the caller for the n_arms arms) every two arms at
+** the briefing's horizons (rivals.h). nsm_compare_run is the pairs (0, a) alone. The interaction
+** of two levers needs the pairs among a, b and a+b too (briefing.h). */
+typedef struct {
+    int n;
+    const int (*arm)[2];
+    nsm_paired **paired;
+    nsm_rivals *rivals;
+} nsm_pairings;
+
+/* The arms with any pairings: of model m (models NULL), or arm a of models[a] as
+** nsm_compare_models; in batches (NULL: in one go) as nsm_compare_run_batched. */
+nsm_status nsm_compare_run_pairs(const nsm_model *m, const nsm_model *const *models,
+                                 const nsm_arm *arms, int n_arms, const nsm_run_config *config,
+                                 const nsm_batches *batches, nsm_accum **acc,
+                                 const nsm_pairings *pairs, nsm_run_stats *stats,
+                                 nsm_diag *diag);
 
 #endif

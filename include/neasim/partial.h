@@ -30,6 +30,7 @@
 
 #include "neasim/accum.h"
 #include "neasim/paired.h"
+#include "neasim/rivals.h"
 #include "neasim/status.h"
 #include "neasim/story.h"
 
@@ -75,6 +76,7 @@ void nsm_part_free(nsm_part *p);
 ** Either way the part stays failed: every later call gives the same status. */
 nsm_status nsm_part_add_accum(nsm_part *p, const nsm_accum *a);
 nsm_status nsm_part_add_paired(nsm_part *p, const nsm_paired *q);
+nsm_status nsm_part_add_rivals(nsm_part *p, const nsm_rivals *r);
 /* Routes and signposts (story.h), after nsm_story_finish: the routes go in their sorted order,
 ** so the bytes do not depend on the threads. NSM_ERR_USAGE when a is not finished. */
 nsm_status nsm_part_add_story(nsm_part *p, const nsm_story *a);
@@ -127,6 +129,11 @@ const char *nsm_part_name(const nsm_part *p);
 nsm_status nsm_part_read_accum(nsm_part *p, nsm_accum *into, nsm_diag *diag);
 nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, const nsm_accum *base,
                                 const nsm_accum *arm, nsm_diag *diag);
+/* read_rivals adds the section into `into`, which must be of as many arms and the same horizons
+** (else NSM_ERR_INPUT saying so); acc: every arm's totals, read before it as the writers put
+** them, against which the counts are checked (nsmi_rivals_fits). */
+nsm_status nsm_part_read_rivals(nsm_part *p, nsm_rivals *into, const nsm_accum *const *acc,
+                                nsm_diag *diag);
 nsm_status nsm_part_read_story(nsm_part *p, nsm_story *into, nsm_diag *diag);
 nsm_status nsm_part_read_reals(nsm_part *p, double *x, uint64_t n, nsm_diag *diag);
 nsm_status nsm_part_read_bytes(nsm_part *p, const void **bytes, uint64_t *n, nsm_diag *diag);

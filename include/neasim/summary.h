@@ -48,19 +48,18 @@ nsm_difference nsm_difference_outcome(const nsm_model *m, const nsm_accum *base,
 /* Two arms of one comparison, a and b, each paired with the same baseline, on outcome o (occurred
 ** by) at report i: the difference p_a - p_b of all n replications, which is arm a's effect minus
 ** arm b's. d.baseline is p_b and d.arm p_a. The paired variance needs the replications where the
-** outcome has occurred in both arms: pab (may be NULL) is the pair (a, b) accumulated as one
-** (nsm_compare_run_pairs: a factorial's interactions pair a with b, a with a+b and b with a+b;
-** a comparison of few levers, every two arms: cli/compare.c, rivals_alloc),
+** outcome has occurred in both arms: `both` (-1: not known) is that count, which a comparison
+** keeps for every two arms at the briefing's horizons (rivals.h; not with --outer),
 ** and then the interval is exact as every paired interval is. Without it, the number of
 ** replications where A != B is not known, and the largest that the counts allow is used: pa and
 ** pb (each arm's pair with the baseline) give how many of the replications where the baseline's
 ** outcome has occurred, and of the others, each arm's has, and among m replications in which A
 ** holds in x and B in y they differ in at most min(x + y, 2m - x - y), whatever the pairing
 ** within. The variance grows with #(A != B), so the interval is never narrower than the exact one
-** (tests/test_interactions.c). *exact (may be NULL) receives 1 when pab gave it, else 0. */
+** (tests/test_interactions.c). *exact (may be NULL) receives 1 when `both` gave it, else 0. */
 nsm_difference nsm_difference_arms(const nsm_accum *base, const nsm_accum *a, const nsm_accum *b,
-                                   const nsm_paired *pa, const nsm_paired *pb,
-                                   const nsm_paired *pab, int o, int i, int *exact);
+                                   const nsm_paired *pa, const nsm_paired *pb, int64_t both,
+                                   int o, int i, int *exact);
 
 /* d, of all the replications of N >= 2 draws of the uncertain numbers, as the mean over the draws
 ** (compare --outer: the runs of a draw share its numbers): x[j * stride] - y[j * stride] is the

@@ -153,16 +153,14 @@ int nsm_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((fo
 ** each draw of --runs. */
 /* The interactions of a comparison's arms of two levers, as its parts carry them: triple k is
 ** tri[k] = {a, b, a+b} and ipaired[3k], [3k+1], [3k+2] accumulate its pairs (a, b), (a, a+b),
-** (b, a+b) (neasim/compare.h); then the other pairs of arms run as pairs, ppaired[k] of the arms
-** pairs[k] (the rivals: every other two arms of a small comparison, so that a lever is set
-** beside the best exactly, nsm_comparison_rival). NULL where a command has none. */
+** (b, a+b) (neasim/compare.h); then every two arms at the briefing's horizons (rivals.h, so that
+** a lever is set beside the best exactly: nsm_comparison_rival; NULL with --outer). NULL where a
+** command has none. */
 typedef struct {
     int n;
     const int (*tri)[3];
     nsm_paired *const *ipaired;
-    int n_pairs;
-    const int (*pairs)[2];
-    nsm_paired *const *ppaired;
+    nsm_rivals *rivals;
 } nsm_cli_interactions;
 
 enum { NSM_CLI_PRECISION_BATCH = 1000, NSM_CLI_PRECISION_DRAWS = 10, NSM_CLI_FEW_DRAWS = 30 };

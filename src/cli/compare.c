@@ -602,16 +602,13 @@ typedef struct {
     int n_tri;                  /* interactions (not with --outer) */
     int (*tri)[3];
     nsm_paired **ipaired;       /* 3 per interaction */
-    int n_riv;                  /* the rivals: other pairs of arms run as pairs (rivals_alloc) */
-    int (*riv)[2];
-    nsm_paired **rpaired;
+    nsm_rivals *rivals;         /* every two arms (rivals_alloc; not with --outer) */
 } results;
 
 /* r's interactions as a part carries them (cli/shard.c): the one place that names them so. */
 static nsm_cli_interactions interactions_of(const results *r)
 {
-    return (nsm_cli_interactions){r->n_tri, (const int (*)[3])r->tri, r->ipaired,
-                                  r->n_riv, (const int (*)[2])r->riv, r->rpaired};
+    return (nsm_cli_interactions){r->n_tri, (const int (*)[3])r->tri, r->ipaired, r->rivals};
 }
 
 /* What a results_alloc that failed could not hold, said so that the analyst can act on it: with
@@ -640,12 +637,9 @@ static void results_free(results *r)
     }
     for (int k = 0; r->ipaired && k < 3 * r->n_tri; k++)
         nsm_paired_free(r->ipaired[k]);
-    for (int k = 0; r->rpaired && k < r->n_riv; k++)
-        nsm_paired_free(r->rpaired[k]);
+    nsm_rivals_free(r->rivals);
     free(r->ipaired);
     free(r->tri);
-    free(r->rpaired);
-    free(r->riv);
     free(r->acc);
     free(r->paired);
     free(r->outer.p);
@@ -666,55 +660,24 @@ static int interactions_alloc(results *r, const nsm_model *m, const nsm_arm *arm
     return r->ipaired ? 0 : -1;
 }
 
-/* The rivals: with at most RIVAL_ARMS arms besides the baseline, every two of them that the
-** interactions do not pair already, each with a paired accumulator, so that the briefing sets a
-** lever beside the best on the exact interval of their difference rather than on the widest the
-** counts allow (nsm_comparison_rival). A pair costs under 1% of an arm's replication (its paired
-** accumulator of every outcome and date: about 3,900 instructions): --levers all on the
-** baseline, 8 levers, runs 28, 2.6% more instructions in all (callgrind; make bench times
-** compare --levers all against a run); a factorial of 4 levers would run 105, of 5 465, and
-** keeps the bound. Call after interactions_alloc. */
-enum { RIVAL_ARMS = 8 };
-
-static int paired_by_interaction(const results *r, int a, int b)
+/* The rivals: every two arms at the horizons of the briefing, so that it sets a lever beside the
+** best on the exact interval of their difference rather than on the widest the counts allow
+** (nsm_comparison_rival). A pair costs a few instructions an outcome a replication (rivals.h),
+** so every comparison has them, of any number of arms, but compare --outer, whose draws give the
+** interval (cli/compare.c's results_alloc). */
+static int rivals_alloc(results *r, const nsm_model *m, int n, const nsm_horizons *hz)
 {
-    for (int k = 0; k < r->n_tri; k++) {
-        const int *t = r->tri[k];
-        int in_a = a == t[0] || a == t[1] || a == t[2], in_b = b == t[0] || b == t[1] || b == t[2];
-        if (in_a && in_b)
-            return 1;
-    }
-    return 0;
-}
-
-static int rivals_alloc(results *r, const nsm_model *m, int n)
-{
-    int most = n - 1 <= RIVAL_ARMS ? (n - 1) * (n - 2) / 2 : 0;
-    r->riv = malloc(((size_t)most + 1) * sizeof *r->riv);
-    r->rpaired = calloc((size_t)most + 1, sizeof *r->rpaired);
-    if (!r->riv || !r->rpaired)
-        return -1;
-    for (int a = 1; a < n && most > 0; a++)
-        for (int b = a + 1; b < n; b++)
-            if (!paired_by_interaction(r, a, b)) {
-                r->riv[r->n_riv][0] = a;
-                r->riv[r->n_riv][1] = b;
-                if (!(r->rpaired[r->n_riv++] = nsm_paired_alloc(m)))
-                    return -1;
-            }
-    return 0;
+    return (r->rivals = nsm_rivals_alloc(m, n, hz->idx, hz->n)) ? 0 : -1;
 }
 
 /* With --outer (o->outer), the per-draw probabilities of `draws` draws at the horizons hz (a
-** rank's slice may hold none); without, the interactions of the arms and, for levers (not compare
-** A B, whose runs pair the arms with the first only), the rivals: what the parts of every rank
-** carry alike (cli/shard.c). */
+** rank's slice may hold none); without, the interactions of the arms and the rivals: what the
+** parts of every rank carry alike (cli/shard.c). */
 static int results_alloc(results *r, const nsm_model *m, const nsm_arm *arms, int n,
-                         const nsm_cli_options *o, uint64_t draws, const nsm_horizons *hz,
-                         int levers)
+                         const nsm_cli_options *o, uint64_t draws, const nsm_horizons *hz)
 {
     r->n = n;
-    if (!o->outer && (interactions_alloc(r, m, arms, n) || (levers && rivals_alloc(r, m, n))))
+    if (!o->outer && (interactions_alloc(r, m, arms, n) || rivals_alloc(r, m, n, hz)))
         return -1;
     if (draws) {
         size_t cells = (size_t)draws * (size_t)n * (size_t)m->n_outcomes * (size_t)hz->n + 1;
@@ -778,13 +741,14 @@ static void add_scenarios(nsm_manifest *mf, const nsm_model *const *models,
     nsm_manifest_add(mf, "outcomes_left_out", "%s", dropped[0] ? dropped : "none");
 }
 
-/* Every arm on common random numbers, with the pairs of the paired differences, (0, a), of the
-** interactions, (a, b), (a, a+b), (b, a+b), and the rivals; in batches b (--precision), or in one
-** go (NULL). */
-static nsm_status run_pairs(const nsm_comparison *cmp, const nsm_run_config *rc,
-                            const nsm_batches *b, results *res, nsm_run_stats *rs, nsm_diag *d)
+/* Every arm on common random numbers (of cmp->m, or arm a of models[a]), with the pairs of the
+** paired differences, (0, a), of the interactions, (a, b), (a, a+b), (b, a+b), and the rivals; in
+** batches b (--precision), or in one go (NULL). */
+static nsm_status run_pairs(const nsm_comparison *cmp, const nsm_model *const *models,
+                            const nsm_run_config *rc, const nsm_batches *b, results *res,
+                            nsm_run_stats *rs, nsm_diag *d)
 {
-    int na = cmp->n_arms - 1, n = na + 3 * res->n_tri + res->n_riv;
+    int na = cmp->n_arms - 1, n = na + 3 * res->n_tri;
     int (*pairs)[2] = malloc(((size_t)n + 1) * sizeof *pairs);
     nsm_paired **all = malloc(((size_t)n + 1) * sizeof *all);
     nsm_status st = pairs && all ? NSM_OK : nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
@@ -802,17 +766,10 @@ static nsm_status run_pairs(const nsm_comparison *cmp, const nsm_run_config *rc,
             all[na + 3 * k + j] = res->ipaired[3 * k + j];
         }
     }
-    for (int k = 0, at = na + 3 * res->n_tri; st == NSM_OK && k < res->n_riv; k++) {
-        pairs[at + k][0] = res->riv[k][0];
-        pairs[at + k][1] = res->riv[k][1];
-        all[at + k] = res->rpaired[k];
-    }
-    if (st == NSM_OK && b)
-        st = nsm_compare_run_pairs_batched(cmp->m, cmp->arms, cmp->n_arms, rc, b, res->acc, n,
-                                           (const int (*)[2])pairs, all, rs, d);
-    else if (st == NSM_OK)
-        st = nsm_compare_run_pairs(cmp->m, cmp->arms, cmp->n_arms, rc, res->acc, n,
-                                   (const int (*)[2])pairs, all, rs, d);
+    const nsm_pairings pr = {n, (const int (*)[2])pairs, all, res->rivals};
+    if (st == NSM_OK)
+        st = nsm_compare_run_pairs(cmp->m, models, cmp->arms, cmp->n_arms, rc, b, res->acc, &pr,
+                                   rs, d);
     free(pairs);
     free(all);
     return st;
@@ -894,14 +851,10 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
     rc->first_rep = first;
     rc->runs = count;
     if (!prec)
-        return models ? nsm_compare_models(models, cmp->arms, cmp->n_arms, rc, res->acc,
-                                           res->paired, rs, d)
-                      : run_pairs(cmp, rc, NULL, res, rs, d);
+        return run_pairs(cmp, models, rc, NULL, res, rs, d);
     /* --precision: whole batches of every arm (and the interactions' pairs) until the target */
     const nsm_batches b = {NSM_CLI_PRECISION_BATCH, nsm_cli_precision_enough, prec, 0, 1};
-    nsm_status st = models ? nsm_compare_models_batched(models, cmp->arms, cmp->n_arms, rc, &b,
-                                                        res->acc, res->paired, rs, d)
-                           : run_pairs(cmp, rc, &b, res, rs, d);
+    nsm_status st = run_pairs(cmp, models, rc, &b, res, rs, d);
     if (st == NSM_OK)
         nsm_cli_precision_enough(prec); /* the last batch, which the rule did not see */
     return st;
@@ -980,14 +933,13 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
     results res = {0};
     nsm_cli_precision prec = {0};
     /* prec's view of res's interactions and rivals */
-    nsm_cli_interactions inter = {0, NULL, NULL, 0, NULL, NULL};
+    nsm_cli_interactions inter = {0, NULL, NULL, NULL};
     /* Caught from before the staging folder exists until it is committed or removed. */
     nsm_cli_catch_sigint(1);
-    nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, o->hz, NULL, 0, NULL, NULL, 0, NULL, NULL};
+    nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, o->hz, NULL, 0, NULL, NULL, NULL};
     const char **names = calloc((size_t)n_arms, sizeof *names);
     nsm_manifest *mf = calloc(1, sizeof *mf);
-    nsm_status st = names && mf && !results_alloc(&res, m, arms, n_arms, o, o->outer, &cmp.horizons,
-                                                  !models)
+    nsm_status st = names && mf && !results_alloc(&res, m, arms, n_arms, o, o->outer, &cmp.horizons)
                         ? NSM_OK
                         : results_nomem(&d, m, n_arms, names && mf ? o->outer : 0, &cmp.horizons);
     int code = EXIT_OK;
@@ -1003,9 +955,7 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
     cmp.n_interactions = res.n_tri;
     cmp.interactions = (const int (*)[3])res.tri;
     cmp.ipaired = res.ipaired;
-    cmp.n_rivals = res.n_riv;
-    cmp.rivals = (const int (*)[2])res.riv;
-    cmp.rpaired = res.rpaired;
+    cmp.rivals = res.rivals;
     nsm_cli_precision *pp = o->precision ? &prec : NULL;
     if (st == NSM_OK)
         st = run_arms(&cmp, models, dropped, o, staging, &res, pp, mf, &rs, argc, argv, &d);
@@ -1079,9 +1029,9 @@ static nsm_status part_of(void *ctx, const nsm_cli_options *o, uint64_t first, u
     results res = {0};
     *p = NULL;
     nsm_comparison cmp = {m,    cp->arms, n_arms, NULL, NULL, cp->hz, NULL,
-                          0,    NULL,     NULL,   0,    NULL, NULL};
+                          0,    NULL,     NULL,   NULL};
     uint64_t draws = o->outer ? count : 0;
-    nsm_status st = results_alloc(&res, m, cp->arms, n_arms, o, draws, &cmp.horizons, !cp->models)
+    nsm_status st = results_alloc(&res, m, cp->arms, n_arms, o, draws, &cmp.horizons)
                         ? results_nomem(d, m, n_arms, draws, &cmp.horizons)
                         : NSM_OK;
     cmp.outer = o->outer ? &res.outer : NULL;
@@ -1123,12 +1073,11 @@ static int precise_plan(const compare_plan *cp, const nsm_cli_options *o, result
                         nsm_cli_precision *prec, nsm_status *ready)
 {
     nsm_comparison cmp = {cp->m, cp->arms, cp->n_arms, NULL, NULL, cp->hz, NULL,
-                          0,     NULL,     NULL,        0,    NULL, NULL};
+                          0,     NULL,     NULL,        NULL};
     *names = calloc((size_t)cp->n_arms, sizeof **names);
     /* with --outer, the per-draw tables up to the ceiling (on every rank, so that every rank's
     ** totals are laid out alike: no interactions, say) */
-    *ready = *names && !results_alloc(tot, cp->m, cp->arms, cp->n_arms, o, o->outer, &cp->hz,
-                                      !cp->models)
+    *ready = *names && !results_alloc(tot, cp->m, cp->arms, cp->n_arms, o, o->outer, &cp->hz)
                  ? NSM_OK : NSM_ERR_NOMEM;
     /* the batches' parts carry the interactions' pairs too (prec->inter) */
     return *ready == NSM_OK ? precision_plan(&cmp, o, tot, *names, inter, prec) : 0;
@@ -1148,13 +1097,13 @@ static int compare_slices(const nsm_model *m, const nsm_model *const *models, co
     nsm_cli_precision prec = {0};
     const char **names = NULL;
     nsm_status ready = NSM_OK;
-    nsm_cli_interactions inter = {0, NULL, NULL, 0, NULL, NULL};
+    nsm_cli_interactions inter = {0, NULL, NULL, NULL};
     int code = o->precision ? precise_plan(&cp, o, &tot, &inter, &names, &prec, &ready) : 0;
     /* --outer: the per-draw tables, up to the ceiling, that the batches' parts fill on rank 0 */
     double *reals[2] = {tot.outer.p, tot.outer.se};
     if (o->precision && o->outer && ready == NSM_OK) {
         nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, o->hz, NULL,
-                              0, NULL, NULL,   0,    NULL, NULL};
+                              0, NULL, NULL,   NULL};
         prec.reals = reals;
         prec.n_reals = 2;
         prec.per_draw = per_draw(&cmp);

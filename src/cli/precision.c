@@ -230,7 +230,7 @@ static nsm_precision_widest widest_interaction(const nsm_cli_precision *p)
 {
     const nsm_cli_interactions *in = p->inter;
     nsm_comparison cmp = {p->m, NULL, p->n_arms, (const nsm_accum *const *)p->acc, p->paired,
-                          {0}, NULL, in->n, in->tri, in->ipaired, 0, NULL, NULL};
+                          {0}, NULL, in->n, in->tri, in->ipaired, NULL};
     for (int k = 0; k < in->n; k++)
         p->inputs[k] = nsm_comparison_interaction(&cmp, k);
     return nsm_precision_interactions(p->m, p->inputs, in->n, p->targets, p->n_targets,

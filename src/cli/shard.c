@@ -181,8 +181,8 @@ nsm_status nsm_cli_part_add(nsm_part *p, nsm_accum *const *acc, nsm_paired *cons
         st = nsm_part_add_paired(p, paired[a]);
     for (int k = 0; st == NSM_OK && inter && k < 3 * inter->n; k++)
         st = nsm_part_add_paired(p, inter->ipaired[k]);
-    for (int k = 0; st == NSM_OK && inter && k < inter->n_pairs; k++)
-        st = nsm_part_add_paired(p, inter->ppaired[k]);
+    if (st == NSM_OK && inter && inter->rivals)
+        st = nsm_part_add_rivals(p, inter->rivals);
     if (st == NSM_OK && story)
         st = nsm_part_add_story(p, story);
     return st == NSM_OK ? nsm_part_seal(p, events) : st;
@@ -276,9 +276,8 @@ nsm_status nsm_cli_part_read_interactions(nsm_part *p, const nsm_cli_interaction
         const int *t = inter->tri[i / 3], *e = ends[i % 3];
         st = nsm_part_read_paired(p, inter->ipaired[i], acc[t[e[0]]], acc[t[e[1]]], d);
     }
-    for (int k = 0; st == NSM_OK && inter && k < inter->n_pairs; k++)
-        st = nsm_part_read_paired(p, inter->ppaired[k], acc[inter->pairs[k][0]],
-                                  acc[inter->pairs[k][1]], d);
+    if (st == NSM_OK && inter && inter->rivals)
+        st = nsm_part_read_rivals(p, inter->rivals, (const nsm_accum *const *)acc, d);
     return st;
 }
 

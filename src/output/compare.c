@@ -135,30 +135,12 @@ nsm_difference nsm_comparison_effect(const nsm_comparison *cmp, int a, int o, in
                                   cmp->horizons.idx[h]);
 }
 
-/* The pair (a, b) as the comparison accumulated it, in either order, or NULL. */
-static const nsm_paired *pair_of(const nsm_comparison *cmp, int a, int b)
-{
-    for (int k = 0; k < cmp->n_interactions; k++) {
-        const int *t = cmp->interactions[k];
-        static const int PAIRS[3][2] = {{0, 1}, {0, 2}, {1, 2}}; /* ipaired's order, compare.h */
-        for (int q = 0; q < 3; q++)
-            if ((t[PAIRS[q][0]] == a && t[PAIRS[q][1]] == b) ||
-                (t[PAIRS[q][0]] == b && t[PAIRS[q][1]] == a))
-                return cmp->ipaired[3 * k + q];
-    }
-    for (int k = 0; k < cmp->n_rivals; k++)
-        if ((cmp->rivals[k][0] == a && cmp->rivals[k][1] == b) ||
-            (cmp->rivals[k][0] == b && cmp->rivals[k][1] == a))
-            return cmp->rpaired[k];
-    return NULL;
-}
-
 nsm_difference nsm_comparison_rival(const nsm_comparison *cmp, int a, int b, int o, int h,
                                     int *exact)
 {
+    int64_t both = cmp->rivals ? nsm_rivals_both(cmp->rivals, a, b, o, h) : -1;
     nsm_difference d = nsm_difference_arms(cmp->acc[0], cmp->acc[a], cmp->acc[b], cmp->paired[a],
-                                           cmp->paired[b], pair_of(cmp, a, b), o,
-                                           cmp->horizons.idx[h], exact);
+                                           cmp->paired[b], both, o, cmp->horizons.idx[h], exact);
     const nsm_outer_comparison *r = cmp->outer;
     if (r && r->n_draws >= 2) {
         size_t stride = nsm_outer_slot(cmp->m, r, 1, 0, 0, 0);

@@ -15,6 +15,7 @@
 #include "neasim/dist.h"
 #include "neasim/engine.h"
 #include "neasim/paired.h"
+#include "neasim/rivals.h"
 #include "neasim/rng.h"
 #include "neasim/story.h"
 
@@ -394,6 +395,31 @@ struct nsm_paired {
     nsmi_u128 *sq;        /* NULL, or [series][cols] (paired.c): over those draws, the sum of the
                           ** draw's difference arm - baseline squared */
 };
+
+/* Every two arms a < b of n_arms at pair index a * n_arms - a * (a + 1) / 2 + b - a - 1; row
+** (pair, outcome) of n_h + 1 counts: column j counts the replications in which the outcome first
+** occurred in both by horizon j and not by j - 1 (column n_h: by none), so that a row sums to the
+** replications and its prefix up to h is "by horizon h in both" (rivals.c). */
+struct nsm_rivals {
+    const nsm_model *m;
+    int n_arms, n_h, n_pairs;
+    int idx[64];          /* the horizons' report indices, ascending */
+    int64_t *both;        /* [pair][outcome][n_h + 1] */
+    unsigned char *by;    /* scratch [arm][outcome]: the first horizon by which it has occurred */
+};
+
+/* Row (pair of a < b, outcome o) of r->both. */
+static inline int64_t *nsmi_rivals_row(const nsm_rivals *r, int a, int b, int o)
+{
+    size_t pair = (size_t)a * (size_t)r->n_arms - (size_t)a * (size_t)(a + 1) / 2 +
+                  (size_t)(b - a - 1);
+    return r->both + (pair * (size_t)r->m->n_outcomes + (size_t)o) * (size_t)(r->n_h + 1);
+}
+
+/* NULL when every row of r is what replications can give (each sums to the arms' runs) and fits
+** the arms' own counts acc[a] (both never more than either, nor fewer than the two must share),
+** else what is not. */
+const char *nsmi_rivals_fits(const nsm_rivals *r, const nsm_accum *const *acc);
 
 /* Rows of nsm_paired.sq: two an outcome (held, occurred by), one an event (cumulative sum). */
 static inline size_t nsmi_paired_series_rows(const nsm_model *m)

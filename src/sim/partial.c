@@ -32,6 +32,7 @@ enum { START = 24, SECTION = 16, SEAL = 32 };
 #define TAG_HEAD TAG('H', 'E', 'A', 'D')
 #define TAG_ACCUM TAG('A', 'C', 'C', 'U')
 #define TAG_PAIRED TAG('P', 'A', 'I', 'R')
+#define TAG_RIVALS TAG('R', 'I', 'V', 'L')
 #define TAG_STORY TAG('S', 'T', 'R', 'Y')
 #define TAG_REALS TAG('R', 'E', 'A', 'L')
 #define TAG_BYTES TAG('B', 'Y', 'T', 'E')
@@ -273,6 +274,19 @@ nsm_status nsm_part_add_paired(nsm_part *p, const nsm_paired *q)
     put_i64s(p, q->both_first, (size_t)m->n_outcomes * cols);
     put_i64s(p, q->d2, (size_t)m->n_events * cols);
     put_draws(p, q->draws, q->sq, nsmi_paired_series_rows(m) * cols);
+    return end(p);
+}
+
+nsm_status nsm_part_add_rivals(nsm_part *p, const nsm_rivals *r)
+{
+    begin(p, TAG_RIVALS);
+    put_u32(p, (uint32_t)r->n_arms);
+    put_u32(p, (uint32_t)r->m->n_outcomes);
+    put_u32(p, (uint32_t)r->n_h);
+    put_u32(p, 0);
+    for (int h = 0; h < r->n_h; h++)
+        put_u32(p, (uint32_t)r->idx[h]);
+    put_i64s(p, r->both, (size_t)r->n_pairs * (size_t)r->m->n_outcomes * (size_t)(r->n_h + 1));
     return end(p);
 }
 
@@ -1270,6 +1284,33 @@ nsm_status nsm_part_read_paired(nsm_part *p, nsm_paired *into, const nsm_accum *
     why = nsmi_paired_fits(into, base, arm, x);
     free(x);
     return why ? implausible(p, diag, "paired accumulator", why) : NSM_OK;
+}
+
+nsm_status nsm_part_read_rivals(nsm_part *p, nsm_rivals *into, const nsm_accum *const *acc,
+                                nsm_diag *diag)
+{
+    cursor c;
+    nsm_status st = next_section(p, TAG_RIVALS, "every two arms at the briefing's horizons", &c,
+                                 diag, 0);
+    if (st != NSM_OK)
+        return st;
+    if (get_u32(&c) != (uint32_t)into->n_arms || get_u32(&c) != (uint32_t)into->m->n_outcomes)
+        return shape_differs(p, diag);
+    int same = get_u32(&c) == (uint32_t)into->n_h && get_u32(&c) == 0;
+    for (int h = 0; same && h < into->n_h; h++)
+        same = get_u32(&c) == (uint32_t)into->idx[h];
+    if (!same)
+        return refuse(p, diag, "its briefing horizons are not this command's (give the same "
+                      "--horizons as the shards were run with)");
+    size_t n = (size_t)into->n_pairs * (size_t)into->m->n_outcomes * (size_t)(into->n_h + 1);
+    const char *cut = "damaged: its table of every two arms does not have the length it states";
+    if (c.n - c.pos != n * 8)
+        return refuse(p, diag, cut);
+    add_i64s(&c, into->both, n);
+    if (c.bad)
+        return refuse(p, diag, cut);
+    const char *why = nsmi_rivals_fits(into, acc);
+    return why ? implausible(p, diag, "table of every two arms", why) : NSM_OK;
 }
 
 /* Does the section's shape (put_story_shape) match the accumulator a? */

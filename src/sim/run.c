@@ -13,7 +13,8 @@
 ** order, never a thread's partial work.
 **
 ** In a comparison every arm simulates replication r with the same seed and streams, one after the
-** other on the same thread, and the paired accumulators take the baseline's and the arm's traces.
+** other on the same thread, and the paired accumulators take the baseline's and the arm's traces
+** (and the rivals every arm's: rivals.h).
 */
 #include <omp.h>
 #include <stdlib.h>
@@ -25,21 +26,16 @@
 
 enum { CHUNK = 256 };
 
-/* The pairs of arms whose traces a comparison accumulates together: (0, a) for the paired
-** differences, and for interactions also pairs of two levers' arms (nsm_compare_run_pairs). */
-typedef struct {
-    int n;
-    const int (*arm)[2];
-} pairing;
-
 typedef struct {
     int n_arms;
     nsm_sim **sim;
     nsm_accum **acc;
     int n_pairs;
     const int (*pairs)[2];
-    nsm_paired **paired; /* [k] accumulates pairs[k] */
-    nsm_story *story;    /* routes and signposts of arm 0, when asked for */
+    nsm_paired **paired;          /* [k] accumulates pairs[k] */
+    nsm_rivals *rivals;           /* every two arms, when the caller's pairings have them */
+    const nsm_trace **trace;      /* [a]: arm a's, for the rivals */
+    nsm_story *story;             /* routes and signposts of arm 0, when asked for */
 } worker;
 
 static void worker_release(worker *w)
@@ -52,6 +48,8 @@ static void worker_release(worker *w)
     }
     for (int k = 0; w->paired && k < w->n_pairs; k++)
         nsm_paired_free(w->paired[k]);
+    nsm_rivals_free(w->rivals);
+    free(w->trace);
     nsm_story_free(w->story);
     free(w->sim);
     free(w->acc);
@@ -60,8 +58,8 @@ static void worker_release(worker *w)
 
 /* models: NULL (every arm a variant of m), or one model per arm (whole scenarios). */
 static int worker_init(worker *w, const nsm_model *m, const nsm_model *const *models,
-                       const nsm_arm *arms, int n_arms, const pairing *pr, const nsm_run_config *c,
-                       const nsm_story *story)
+                       const nsm_arm *arms, int n_arms, const nsm_pairings *pr,
+                       const nsm_run_config *c, const nsm_story *story)
 {
     w->n_arms = n_arms;
     w->n_pairs = pr->n;
@@ -97,6 +95,13 @@ static int worker_init(worker *w, const nsm_model *m, const nsm_model *const *mo
     for (int k = 0; k < pr->n; k++)
         if (!(w->paired[k] = nsm_paired_alloc(m)))
             return -1;
+    if (pr->rivals && n_arms > 1) { /* the traces exist with two arms or more */
+        if (!(w->rivals = nsm_rivals_alloc_like(pr->rivals)) ||
+            !(w->trace = calloc((size_t)n_arms, sizeof *w->trace)))
+            return -1;
+        for (int a = 0; a < n_arms; a++)
+            w->trace[a] = nsm_sim_trace(w->sim[a]);
+    }
     return 0;
 }
 
@@ -121,7 +126,7 @@ static void workers_free(worker *w, int n)
 ** realloc, which keeps a block in its arena. One thread shares nothing: the caller allocates. A
 ** team smaller than asked for leaves the rest to the caller. */
 static worker *workers_alloc(const nsm_model *m, const nsm_model *const *models,
-                             const nsm_arm *arms, int n_arms, const pairing *pr, int n,
+                             const nsm_arm *arms, int n_arms, const nsm_pairings *pr, int n,
                              const nsm_run_config *c, const nsm_story *story)
 {
     worker *w = calloc((size_t)n, sizeof *w);
@@ -182,6 +187,8 @@ static nsm_status replicate(worker *w, uint64_t seed, uint64_t rep, nsm_diag *d)
     for (int k = 0; k < w->n_pairs; k++)
         nsm_paired_add(w->paired[k], nsm_sim_trace(w->sim[w->pairs[k][0]]),
                        nsm_sim_trace(w->sim[w->pairs[k][1]]));
+    if (w->rivals)
+        nsm_rivals_add(w->rivals, w->trace);
     return NSM_OK;
 }
 
@@ -227,8 +234,9 @@ static void simulate(const nsm_run_config *c, worker *w, int nt, uint64_t first,
 ** the launch days' largest count 6,246). Before the last batch they are kept: a thread that
 ** grows them again does so from the thread that simulates, not the one that allocated it
 ** (workers_alloc). */
-static nsm_status merge(worker *w, int nt, nsm_accum **acc, nsm_paired **paired, int last)
+static nsm_status merge(worker *w, int nt, nsm_accum **acc, const nsm_pairings *pr, int last)
 {
+    nsm_paired **paired = pr->paired;
     for (int k = 0; k < nt; k++) {
         for (int a = 0; a < w[k].n_arms; a++) {
             if (last ? nsm_accum_merge_take(acc[a], w[k].acc[a])
@@ -241,6 +249,10 @@ static nsm_status merge(worker *w, int nt, nsm_accum **acc, nsm_paired **paired,
             if (nsm_paired_merge(paired[p], w[k].paired[p]))
                 return NSM_ERR_NOMEM;
             nsm_paired_reset(w[k].paired[p]);
+        }
+        if (w[k].rivals) {
+            nsm_rivals_merge(pr->rivals, w[k].rivals);
+            nsm_rivals_reset(w[k].rivals);
         }
     }
     return NSM_OK;
@@ -269,7 +281,8 @@ static nsm_status batch_status(const nsm_run_config *c, failure *fail, nsm_diag 
 
 /* Whole batches in index order until c->runs, or until b->enough says the results suffice. */
 static nsm_status simulate_batches(const nsm_run_config *c, const nsm_batches *b, worker *w,
-                                   int nt, nsm_accum **acc, nsm_paired **paired, nsm_diag *diag)
+                                   int nt, nsm_accum **acc, const nsm_pairings *pr,
+                                   nsm_diag *diag)
 {
     const uint64_t batch = b && b->batch ? b->batch : c->runs;
     nsm_status st = NSM_OK;
@@ -282,7 +295,7 @@ static nsm_status simulate_batches(const nsm_run_config *c, const nsm_batches *b
         }
         simulate(c, w, nt, done + lo, hi - lo, &fail);
         st = batch_status(c, &fail, diag);
-        if (st == NSM_OK && merge(w, nt, acc, paired, done + n >= c->runs) != NSM_OK)
+        if (st == NSM_OK && merge(w, nt, acc, pr, done + n >= c->runs) != NSM_OK)
             st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging results");
         done += n;
         if (st == NSM_OK && b && b->enough && done < c->runs && b->enough(b->ctx))
@@ -298,20 +311,20 @@ typedef struct {
     const nsm_model *const *models; /* NULL: every arm a variant of m */
     const nsm_arm *arms;
     int n_arms;
-    pairing pr;
+    nsm_pairings pr;
     const nsm_batches *b;
     nsm_story *story;
 } job;
 
 static nsm_status run_arms(const job *j, const nsm_run_config *c, nsm_accum **acc,
-                           nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag)
+                           nsm_run_stats *stats, nsm_diag *diag)
 {
     int nt = c->threads > 0 ? c->threads : omp_get_max_threads();
     double t0 = omp_get_wtime();
     worker *w = workers_alloc(j->m, j->models, j->arms, j->n_arms, &j->pr, nt, c, j->story);
     if (!w)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory setting up %d threads", nt);
-    nsm_status st = simulate_batches(c, j->b, w, nt, acc, paired, diag);
+    nsm_status st = simulate_batches(c, j->b, w, nt, acc, &j->pr, diag);
     if (st == NSM_OK && merge_stories(w, nt, j->story) != NSM_OK)
         st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory merging results");
     nsm_run_stats rs = {nt, 0, 0, 0.0};
@@ -330,49 +343,39 @@ static nsm_status run_arms(const job *j, const nsm_run_config *c, nsm_accum **ac
 nsm_status nsm_run(const nsm_model *m, const nsm_run_config *c, nsm_accum *out,
                    nsm_run_stats *stats, nsm_diag *diag)
 {
-    const job j = {m, NULL, NULL, 1, {0, NULL}, NULL, NULL};
-    return run_arms(&j, c, &out, NULL, stats, diag);
+    const job j = {m, NULL, NULL, 1, {0, NULL, NULL, NULL}, NULL, NULL};
+    return run_arms(&j, c, &out, stats, diag);
 }
 
 nsm_status nsm_run_story(const nsm_model *m, const nsm_run_config *c, nsm_accum *out,
                          nsm_story *story, nsm_run_stats *stats, nsm_diag *diag)
 {
-    const job j = {m, NULL, NULL, 1, {0, NULL}, NULL, story};
-    return run_arms(&j, c, &out, NULL, stats, diag);
+    const job j = {m, NULL, NULL, 1, {0, NULL, NULL, NULL}, NULL, story};
+    return run_arms(&j, c, &out, stats, diag);
 }
 
 nsm_status nsm_run_story_batched(const nsm_model *m, const nsm_run_config *c,
                                  const nsm_batches *b, nsm_accum *out, nsm_story *story,
                                  nsm_run_stats *stats, nsm_diag *diag)
 {
-    const job j = {m, NULL, NULL, 1, {0, NULL}, b, story};
-    return run_arms(&j, c, &out, NULL, stats, diag);
+    const job j = {m, NULL, NULL, 1, {0, NULL, NULL, NULL}, b, story};
+    return run_arms(&j, c, &out, stats, diag);
 }
 
 nsm_status nsm_run_batched(const nsm_model *m, const nsm_run_config *c, const nsm_batches *b,
                            nsm_accum *out, nsm_run_stats *stats, nsm_diag *diag)
 {
-    const job j = {m, NULL, NULL, 1, {0, NULL}, b, NULL};
-    return run_arms(&j, c, &out, NULL, stats, diag);
+    const job j = {m, NULL, NULL, 1, {0, NULL, NULL, NULL}, b, NULL};
+    return run_arms(&j, c, &out, stats, diag);
 }
 
-nsm_status nsm_compare_run_pairs(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                                 const nsm_run_config *c, nsm_accum **acc, int n_pairs,
-                                 const int (*pairs)[2], nsm_paired **paired,
+nsm_status nsm_compare_run_pairs(const nsm_model *m, const nsm_model *const *models,
+                                 const nsm_arm *arms, int n_arms, const nsm_run_config *c,
+                                 const nsm_batches *b, nsm_accum **acc, const nsm_pairings *pairs,
                                  nsm_run_stats *stats, nsm_diag *diag)
 {
-    const job j = {m, NULL, arms, n_arms, {n_pairs, pairs}, NULL, NULL};
-    return run_arms(&j, c, acc, paired, stats, diag);
-}
-
-nsm_status nsm_compare_run_pairs_batched(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                                         const nsm_run_config *c, const nsm_batches *b,
-                                         nsm_accum **acc, int n_pairs, const int (*pairs)[2],
-                                         nsm_paired **paired, nsm_run_stats *stats,
-                                         nsm_diag *diag)
-{
-    const job j = {m, NULL, arms, n_arms, {n_pairs, pairs}, b, NULL};
-    return run_arms(&j, c, acc, paired, stats, diag);
+    const job j = {m, models, arms, n_arms, *pairs, b, NULL};
+    return run_arms(&j, c, acc, stats, diag);
 }
 
 /* Pairs (0, a) for every arm a >= 1; NULL when out of memory. */
@@ -396,8 +399,14 @@ static nsm_status against_base(const nsm_model *m, const nsm_model *const *model
     int (*pairs)[2] = base_pairs(n_pairs);
     if (!pairs)
         return nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
-    const job j = {m, models, arms, n_arms, {n_pairs, (const int (*)[2])pairs}, b, NULL};
-    nsm_status st = run_arms(&j, c, acc, paired ? paired + 1 : NULL, stats, diag);
+    const job j = {m,
+                   models,
+                   arms,
+                   n_arms,
+                   {n_pairs, (const int (*)[2])pairs, paired ? paired + 1 : NULL, NULL},
+                   b,
+                   NULL};
+    nsm_status st = run_arms(&j, c, acc, stats, diag);
     free(pairs);
     return st;
 }

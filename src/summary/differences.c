@@ -118,15 +118,15 @@ static int64_t most_apart(int64_t m, int64_t a, int64_t b)
 }
 
 nsm_difference nsm_difference_arms(const nsm_accum *base, const nsm_accum *a, const nsm_accum *b,
-                                   const nsm_paired *pa, const nsm_paired *pb,
-                                   const nsm_paired *pab, int o, int i, int *exact)
+                                   const nsm_paired *pa, const nsm_paired *pb, int64_t both,
+                                   int o, int i, int *exact)
 {
     int64_t n = (int64_t)nsm_accum_runs(base);
     int64_t na = nsm_accum_outcome_occurred_count(a, o, i);
     int64_t nb = nsm_accum_outcome_occurred_count(b, o, i);
     int64_t d2; /* #(A != B) = sum (A - B)^2, or the most it can be */
-    if (pab) {
-        d2 = na + nb - 2 * nsm_paired_both_occurred_count(pab, o, i);
+    if (both >= 0) {
+        d2 = na + nb - 2 * both;
     } else { /* the replications where the baseline's outcome has occurred, then the others */
         int64_t n0 = nsm_accum_outcome_occurred_count(base, o, i);
         int64_t a1 = nsm_paired_both_occurred_count(pa, o, i);
@@ -134,7 +134,7 @@ nsm_difference nsm_difference_arms(const nsm_accum *base, const nsm_accum *a, co
         d2 = most_apart(n0, a1, b1) + most_apart(n - n0, na - a1, nb - b1);
     }
     if (exact)
-        *exact = pab != NULL;
+        *exact = both >= 0;
     double x = (double)na, y = (double)nb;
     return difference((double)n, x, y, x, y, (double)d2);
 }
