@@ -29,6 +29,7 @@ typedef struct {
     int n_arms;
     nsm_accum *acc[N_ARMS];
     nsm_paired *paired[N_ARMS];
+    nsm_rivals *rivals;
     nsm_outer_comparison r;
 } fixture;
 
@@ -47,9 +48,12 @@ static void fixture_run(fixture *f, uint64_t draws, uint64_t runs, int threads)
     size_t cells = (size_t)draws * N_ARMS;
     f->r = (nsm_outer_comparison){draws, 0, 0, {1, {12}, {1.0}}, calloc(cells, sizeof(double)),
                                   calloc(cells, sizeof(double))};
+    const int year[1] = {12};
+    f->rivals = nsm_rivals_alloc(f->m, N_ARMS, year, 1);
+    assert_non_null(f->rivals);
     nsm_run_config c = {31, runs, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_PER_RUN, 0, 0};
     assert_int_equal(nsm_compare_outer(f->m, f->arms, f->n_arms, &c, &f->r, f->acc, f->paired,
-                                       NULL, &d), NSM_OK);
+                                       f->rivals, NULL, &d), NSM_OK);
     nsm_diag_release(&d);
 }
 
@@ -59,6 +63,7 @@ static void fixture_free(fixture *f)
         nsm_accum_free(f->acc[a]);
         nsm_paired_free(f->paired[a]);
     }
+    nsm_rivals_free(f->rivals);
     free(f->r.p);
     free(f->r.se);
     nsm_arms_free(f->arms, f->n_arms);
@@ -125,6 +130,32 @@ static void test_closed_form(void **state)
     fixture_free(&f);
 }
 
+/* Every two arms over all the draws (rivals.h), by the model's structure: null is the baseline;
+** double (E <= 2 lambda t) has moved whenever the baseline (E <= lambda t) has; fix (E <= 1.5 t)
+** has moved only where double has, lambda being at least 1: so the runs in which two arms have
+** both moved are those of the one that moves less, exactly. Against the baseline, also the paired
+** accumulators' count. threads 2: draws side by side; 1: one after another. */
+static void test_every_two_arms(void **state)
+{
+    (void)state;
+    for (int threads = 1; threads <= 2; threads++) {
+        fixture f;
+        fixture_run(&f, 12, 500, threads);
+        int64_t base = nsm_accum_outcome_occurred_count(f.acc[0], 0, 12);
+        int64_t fix = nsm_accum_outcome_occurred_count(f.acc[3], 0, 12);
+        assert_true(base > 0 && fix > 0 && fix != base);
+        for (int a = 1; a < N_ARMS; a++)
+            assert_int_equal(nsm_rivals_both(f.rivals, 0, a, 0, 0),
+                             nsm_paired_both_occurred_count(f.paired[a], 0, 12));
+        assert_int_equal(nsm_rivals_both(f.rivals, 0, 1, 0, 0), base);
+        assert_int_equal(nsm_rivals_both(f.rivals, 0, 2, 0, 0), base);
+        assert_int_equal(nsm_rivals_both(f.rivals, 1, 2, 0, 0), base);
+        assert_int_equal(nsm_rivals_both(f.rivals, 2, 3, 0, 0), fix);
+        assert_int_equal(nsm_rivals_both(f.rivals, 3, 2, 0, 0), fix);
+        fixture_free(&f);
+    }
+}
+
 /* The baseline arm of draw j is run --outer's draw j, to the bit: same numbers, same streams. */
 static void test_baseline_is_run_outer(void **state)
 {
@@ -147,6 +178,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_closed_form),
         cmocka_unit_test(test_baseline_is_run_outer),
+        cmocka_unit_test(test_every_two_arms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -123,7 +123,7 @@ static void test_outer_loop_tells_each_draw(void **state)
         nsm_accum *total = nsm_accum_alloc(m);
         nsm_run_config c = {24, runs, 0, threads, NULL, NULL, NULL, NSM_UNCERTAINTY_NOMINAL, 0, 0};
         nsm_run_stats rs = {0, 0, 0, 0.0};
-        assert_int_equal(nsm_outer_loop(m, NULL, 1, &c, &d, &total, NULL, &rs, NULL), NSM_OK);
+        assert_int_equal(nsm_outer_loop(m, NULL, 1, &c, &d, &total, NULL, NULL, &rs, NULL), NSM_OK);
         for (uint64_t j = 0; j < draws; j++) {
             assert_int_equal(t.calls[j], 1);
             assert_int_equal(t.runs[j], runs);

@@ -32,8 +32,8 @@ typedef struct {
     int n_interactions;
     const int (*interactions)[3];
     nsm_paired *const *ipaired;
-    /* Every two arms at the horizons (rivals.h; NULL with --outer), so that
-    ** nsm_comparison_rival is exact. */
+    /* Every two arms at the horizons (rivals.h), so that nsm_comparison_rival is exact; NULL:
+    ** on the bound. */
     const nsm_rivals *rivals;
 } nsm_comparison;
 
@@ -47,9 +47,9 @@ nsm_difference nsm_comparison_effect(const nsm_comparison *cmp, int a, int o, in
 
 /* Arm a's effect minus arm b's (a, b >= 1, a != b) on outcome o (occurred by) at horizon h, as
 ** the briefing sets a lever beside the best one (briefing.csv's minus_best columns, the line under
-** the printed best lever): nsm_difference_arms, exact from the rivals, else (--outer) with the
-** widest paired variance the counts allow (*exact, may be NULL, 0); with --outer, as the mean
-** over the draws, as
+** the printed best lever): nsm_difference_arms, exact from the rivals, else (none: a caller of
+** the library's) with the widest paired variance the counts allow (*exact, may be NULL, 0); with
+** --outer, as the mean over the draws, as
 ** nsm_comparison_effect. */
 nsm_difference nsm_comparison_rival(const nsm_comparison *cmp, int a, int b, int o, int h,
                                     int *exact);

@@ -57,17 +57,19 @@ static inline size_t nsm_outer_slot(const nsm_model *m, const nsm_outer_comparis
 }
 
 /* Run it (runs = c->runs per draw and arm; nsm_outer_loop); acc[a] and paired[a] (a >= 1),
-** allocated by the caller as for nsm_compare_run, receive all n_draws x runs replications of each
-** arm. */
+** allocated by the caller as for nsm_compare_run, and rivals (may be NULL: rivals.h) receive all
+** n_draws x runs replications of each arm. */
 nsm_status nsm_compare_outer(const nsm_model *m, const nsm_arm *arms, int n_arms,
                              const nsm_run_config *c, nsm_outer_comparison *out, nsm_accum **acc,
-                             nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag);
+                             nsm_paired **paired, nsm_rivals *rivals, nsm_run_stats *stats,
+                             nsm_diag *diag);
 /* The same with whole scenarios as arms (compare A B ... --outer; nsm_outer_loop_models): the
 ** tables are laid out on models[0], which nsm_models_align made report alike with the others. */
 nsm_status nsm_compare_outer_models(const nsm_model *const *models, const nsm_arm *arms,
                                     int n_arms, const nsm_run_config *c,
                                     nsm_outer_comparison *out, nsm_accum **acc,
-                                    nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag);
+                                    nsm_paired **paired, nsm_rivals *rivals,
+                                    nsm_run_stats *stats, nsm_diag *diag);
 
 /* The judgment spread of arm a's effect on outcome o at horizon h over the draws (a >= 1) into
 ** *out: nsm_judgment_of (summary.h) of the per-draw paired differences. NSM_ERR_NOMEM (and *out

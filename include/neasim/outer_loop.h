@@ -19,6 +19,7 @@
 #include "neasim/engine.h"
 #include "neasim/model.h"
 #include "neasim/paired.h"
+#include "neasim/rivals.h"
 #include "neasim/status.h"
 
 /* The draws to run and what is told of each. done(ctx, j, acc, paired) is called once draw j has
@@ -35,7 +36,8 @@ typedef struct {
 
 /* Run the draws (runs = c->runs each). arms NULL: a plain run of m (nsm_run; n_arms = 1);
 ** otherwise the arms of a comparison (nsm_compare_run; arms[0] the baseline). total[a], and for a
-** comparison paired[a] (a >= 1), allocated by the caller, receive every draw's replications
+** comparison paired[a] (a >= 1) and rivals (may be NULL; rivals.h), allocated by the caller,
+** receive every draw's replications
 ** (integer sums: the same whichever thread ran which draw). Draws run side by side, one a thread,
 ** when nsm_runs_side_by_side says so, and one after another sharing the threads otherwise; the
 ** results are the same either way. c->progress hears of whole draws, counted in replications.
@@ -44,8 +46,8 @@ typedef struct {
 ** events, draws and seconds summed over the draws, and the threads used. */
 nsm_status nsm_outer_loop(const nsm_model *m, const nsm_arm *arms, int n_arms,
                           const nsm_run_config *c, const nsm_outer_draws *draws,
-                          nsm_accum **total, nsm_paired **paired, nsm_run_stats *stats,
-                          nsm_diag *diag);
+                          nsm_accum **total, nsm_paired **paired, nsm_rivals *rivals,
+                          nsm_run_stats *stats, nsm_diag *diag);
 
 /* The same with whole scenarios as arms (compare A B ... --outer): arm a runs models[a]
 ** (nsm_compare_models), total and paired allocated on models[0]. Draw j of every scenario is the
@@ -53,7 +55,7 @@ nsm_status nsm_outer_loop(const nsm_model *m, const nsm_arm *arms, int n_arms,
 ** number the scenarios share takes the same value in all of them in each draw (uncertain.c). */
 nsm_status nsm_outer_loop_models(const nsm_model *const *models, const nsm_arm *arms, int n_arms,
                                  const nsm_run_config *c, const nsm_outer_draws *draws,
-                                 nsm_accum **total, nsm_paired **paired, nsm_run_stats *stats,
-                                 nsm_diag *diag);
+                                 nsm_accum **total, nsm_paired **paired, nsm_rivals *rivals,
+                                 nsm_run_stats *stats, nsm_diag *diag);
 
 #endif

@@ -49,7 +49,7 @@ nsm_difference nsm_difference_outcome(const nsm_model *m, const nsm_accum *base,
 ** by) at report i: the difference p_a - p_b of all n replications, which is arm a's effect minus
 ** arm b's. d.baseline is p_b and d.arm p_a. The paired variance needs the replications where the
 ** outcome has occurred in both arms: `both` (-1: not known) is that count, which a comparison
-** keeps for every two arms at the briefing's horizons (rivals.h; not with --outer),
+** keeps for every two arms at the briefing's horizons (rivals.h),
 ** and then the interval is exact as every paired interval is. Without it, the number of
 ** replications where A != B is not known, and the largest that the counts allow is used: pa and
 ** pb (each arm's pair with the baseline) give how many of the replications where the baseline's

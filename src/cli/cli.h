@@ -154,8 +154,7 @@ int nsm_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((fo
 /* The interactions of a comparison's arms of two levers, as its parts carry them: triple k is
 ** tri[k] = {a, b, a+b} and ipaired[3k], [3k+1], [3k+2] accumulate its pairs (a, b), (a, a+b),
 ** (b, a+b) (neasim/compare.h); then every two arms at the briefing's horizons (rivals.h, so that
-** a lever is set beside the best exactly: nsm_comparison_rival; NULL with --outer). NULL where a
-** command has none. */
+** a lever is set beside the best exactly: nsm_comparison_rival). NULL where a command has none. */
 typedef struct {
     int n;
     const int (*tri)[3];

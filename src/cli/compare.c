@@ -602,7 +602,7 @@ typedef struct {
     int n_tri;                  /* interactions (not with --outer) */
     int (*tri)[3];
     nsm_paired **ipaired;       /* 3 per interaction */
-    nsm_rivals *rivals;         /* every two arms (rivals_alloc; not with --outer) */
+    nsm_rivals *rivals;         /* every two arms (rivals_alloc) */
 } results;
 
 /* r's interactions as a part carries them (cli/shard.c): the one place that names them so. */
@@ -663,21 +663,20 @@ static int interactions_alloc(results *r, const nsm_model *m, const nsm_arm *arm
 /* The rivals: every two arms at the horizons of the briefing, so that it sets a lever beside the
 ** best on the exact interval of their difference rather than on the widest the counts allow
 ** (nsm_comparison_rival). A pair costs a few instructions an outcome a replication (rivals.h),
-** so every comparison has them, of any number of arms, but compare --outer, whose draws give the
-** interval (cli/compare.c's results_alloc). */
+** so every comparison has them, of any number of arms, --outer's too. */
 static int rivals_alloc(results *r, const nsm_model *m, int n, const nsm_horizons *hz)
 {
     return (r->rivals = nsm_rivals_alloc(m, n, hz->idx, hz->n)) ? 0 : -1;
 }
 
-/* With --outer (o->outer), the per-draw probabilities of `draws` draws at the horizons hz (a
-** rank's slice may hold none); without, the interactions of the arms and the rivals: what the
+/* The rivals; with --outer (o->outer), the per-draw probabilities of `draws` draws at the
+** horizons hz (a rank's slice may hold none); without, the interactions of the arms: what the
 ** parts of every rank carry alike (cli/shard.c). */
 static int results_alloc(results *r, const nsm_model *m, const nsm_arm *arms, int n,
                          const nsm_cli_options *o, uint64_t draws, const nsm_horizons *hz)
 {
     r->n = n;
-    if (!o->outer && (interactions_alloc(r, m, arms, n) || rivals_alloc(r, m, n, hz)))
+    if ((!o->outer && interactions_alloc(r, m, arms, n)) || rivals_alloc(r, m, n, hz))
         return -1;
     if (draws) {
         size_t cells = (size_t)draws * (size_t)n * (size_t)m->n_outcomes * (size_t)hz->n + 1;
@@ -805,9 +804,10 @@ static nsm_status draws_of(void *ctx, nsm_run_config *rc, uint64_t first, uint64
     rows.se += skip;
     rc->first_rep = first * rc->runs;
     nsm_status st = dp->models ? nsm_compare_outer_models(dp->models, cmp->arms, cmp->n_arms, rc,
-                                                          &rows, res->acc, res->paired, rs, d)
+                                                          &rows, res->acc, res->paired,
+                                                          res->rivals, rs, d)
                                : nsm_compare_outer(cmp->m, cmp->arms, cmp->n_arms, rc, &rows,
-                                                   res->acc, res->paired, rs, d);
+                                                   res->acc, res->paired, res->rivals, rs, d);
     res->outer.runs = rows.runs;
     res->outer.n_arms = rows.n_arms;
     return st;

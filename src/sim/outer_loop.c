@@ -26,9 +26,12 @@ typedef struct {
     int n;                 /* arms (1 for a plain run) */
     nsm_accum **acc;       /* the draw's, one an arm */
     nsm_paired **paired;   /* the draw's, for a >= 1 of a comparison; NULL entries otherwise */
+    nsm_rivals *rivals;    /* the draw's every two arms, when the caller keeps them */
+    int (*pairs)[2];       /* (0, a) for a >= 1: what paired[a] accumulates */
     nsm_accum **total;     /* where the draw's replications go */
     nsm_paired **tpaired;
-    int owns_total;        /* total and tpaired are the lane's own (side by side) */
+    nsm_rivals *trivals;
+    int owns_total;        /* total, tpaired and trivals are the lane's own (side by side) */
     nsm_run_stats sum;     /* over the draws this lane ran */
 } lane;
 
@@ -46,19 +49,35 @@ static void lane_release(lane *l)
     }
     free(l->acc);
     free(l->paired);
+    free(l->pairs);
+    nsm_rivals_free(l->rivals);
     if (l->owns_total) {
         free(l->total);
         free(l->tpaired);
+        nsm_rivals_free(l->trivals);
     }
 }
 
-/* total NULL: the lane allocates totals of its own. */
+/* total NULL: the lane allocates totals of its own; rivals (may be NULL): the caller's, whose
+** shape the lane's take. */
 static int lane_init(lane *l, const nsm_model *m, int n, int compare, nsm_accum **total,
-                     nsm_paired **tpaired)
+                     nsm_paired **tpaired, nsm_rivals *rivals)
 {
-    *l = (lane){n, NULL, NULL, total, tpaired, !total, {0, 0, 0, 0.0}};
+    *l = (lane){n, NULL, NULL, NULL, NULL, total, tpaired, total ? rivals : NULL, !total,
+                {0, 0, 0, 0.0}};
     l->acc = calloc((size_t)n, sizeof *l->acc);
     l->paired = calloc((size_t)n, sizeof *l->paired);
+    l->pairs = malloc((size_t)n * sizeof *l->pairs);
+    if (!l->pairs)
+        return -1;
+    for (int a = 1; a < n; a++) {
+        l->pairs[a - 1][0] = 0;
+        l->pairs[a - 1][1] = a;
+    }
+    if (compare && rivals &&
+        (!(l->rivals = nsm_rivals_alloc_like(rivals)) ||
+         (l->owns_total && !(l->trivals = nsm_rivals_alloc_like(rivals)))))
+        return -1;
     if (l->owns_total) {
         l->total = calloc((size_t)n, sizeof *l->total);
         l->tpaired = calloc((size_t)n, sizeof *l->tpaired);
@@ -78,11 +97,15 @@ static int lane_init(lane *l, const nsm_model *m, int n, int compare, nsm_accum 
     return 0;
 }
 
-/* Arm by arm, accumulators and (where `from` has them) paired accumulators into `into`; `draw`:
-** `from` holds one whole draw, whose totals squared go in too (accum.h, nsm_accum_add_draw). */
-static int merge_arms(nsm_accum **into, nsm_paired **pinto, nsm_accum *const *from,
-                      nsm_paired *const *pfrom, int n, int draw)
+/* Arm by arm, accumulators and (where `from` has them) paired accumulators into `into`, and any
+** rivals; `draw`: `from` holds one whole draw, whose totals squared go in too (accum.h,
+** nsm_accum_add_draw). */
+static int merge_arms(nsm_accum **into, nsm_paired **pinto, nsm_rivals *rinto,
+                      nsm_accum *const *from, nsm_paired *const *pfrom, const nsm_rivals *rfrom,
+                      int n, int draw)
 {
+    if (rfrom)
+        nsm_rivals_merge(rinto, rfrom);
     for (int a = 0; a < n; a++) {
         if (draw ? nsm_accum_add_draw(into[a], from[a]) : nsm_accum_merge(into[a], from[a]))
             return -1;
@@ -113,14 +136,16 @@ static nsm_status run_draw(const what *w, const nsm_run_config *c, const nsm_out
         if (l->paired[a])
             nsm_paired_reset(l->paired[a]);
     }
-    nsm_status st =
-        w->models ? nsm_compare_models(w->models, arms, l->n, &cj, l->acc, l->paired, &rs, d)
-        : arms    ? nsm_compare_run(w->m, arms, l->n, &cj, l->acc, l->paired, &rs, d)
-                  : nsm_run(w->m, &cj, l->acc[0], &rs, d);
+    if (l->rivals)
+        nsm_rivals_reset(l->rivals);
+    const nsm_pairings pr = {l->n - 1, (const int (*)[2])l->pairs, l->paired + 1, l->rivals};
+    nsm_status st = arms ? nsm_compare_run_pairs(w->m, w->models, arms, l->n, &cj, NULL, l->acc,
+                                                 &pr, &rs, d)
+                         : nsm_run(w->m, &cj, l->acc[0], &rs, d);
     if (st == NSM_OK &&
         (dr->done(dr->ctx, j, (const nsm_accum *const *)l->acc,
                   arms ? (const nsm_paired *const *)l->paired : NULL) ||
-         merge_arms(l->total, l->tpaired, l->acc, l->paired, l->n, 1)))
+         merge_arms(l->total, l->tpaired, l->trivals, l->acc, l->paired, l->rivals, l->n, 1)))
         st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     l->sum = (nsm_run_stats){rs.threads, l->sum.events + rs.events, l->sum.draws + rs.draws,
                              l->sum.wall_seconds + rs.wall_seconds};
@@ -154,12 +179,12 @@ static void lanes_free(lane *l, int nt)
     free(l);
 }
 
-static lane *lanes_alloc(const nsm_model *m, int n, int compare, int nt)
+static lane *lanes_alloc(const nsm_model *m, int n, int compare, int nt, nsm_rivals *rivals)
 {
     lane *l = calloc((size_t)nt, sizeof *l);
     int failed = !l;
     for (int t = 0; !failed && t < nt; t++)
-        failed = lane_init(&l[t], m, n, compare, NULL, NULL);
+        failed = lane_init(&l[t], m, n, compare, NULL, NULL, rivals);
     if (failed) {
         lanes_free(l, nt);
         return NULL;
@@ -171,10 +196,10 @@ static lane *lanes_alloc(const nsm_model *m, int n, int compare, int nt)
 ** there is no barrier between draws. */
 static nsm_status side_by_side(const what *w, int n, const nsm_run_config *c,
                                const nsm_outer_draws *dr, nsm_accum **total, nsm_paired **paired,
-                               int nt, nsm_run_stats *stats, nsm_diag *diag)
+                               nsm_rivals *rivals, int nt, nsm_run_stats *stats, nsm_diag *diag)
 {
     const long long n_draws = (long long)dr->n_draws;
-    lane *l = lanes_alloc(w->m, n, w->arms != NULL, nt);
+    lane *l = lanes_alloc(w->m, n, w->arms != NULL, nt, rivals);
     failure f = {0, NSM_OK, {NULL, NULL}};
     uint64_t finished = 0;
     if (!l)
@@ -196,7 +221,8 @@ static nsm_status side_by_side(const what *w, int n, const nsm_run_config *c,
     }
     nsm_run_stats sum = {nt, 0, 0, 0.0};
     for (int t = 0; t < nt; t++) { /* in thread order, like the threads of one run */
-        if (f.st == NSM_OK && merge_arms(total, paired, l[t].total, l[t].tpaired, n, 0))
+        if (f.st == NSM_OK && merge_arms(total, paired, rivals, l[t].total, l[t].tpaired,
+                                            l[t].trivals, n, 0))
             f.st = nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory");
         sum = (nsm_run_stats){nt, sum.events + l[t].sum.events, sum.draws + l[t].sum.draws,
                               sum.wall_seconds + l[t].sum.wall_seconds};
@@ -214,10 +240,10 @@ static nsm_status side_by_side(const what *w, int n, const nsm_run_config *c,
 
 static nsm_status one_by_one(const what *w, int n_arms, const nsm_run_config *c,
                              const nsm_outer_draws *draws, nsm_accum **total, nsm_paired **paired,
-                             nsm_run_stats *stats, nsm_diag *diag)
+                             nsm_rivals *rivals, nsm_run_stats *stats, nsm_diag *diag)
 {
     lane l;
-    nsm_status st = lane_init(&l, w->m, n_arms, w->arms != NULL, total, paired)
+    nsm_status st = lane_init(&l, w->m, n_arms, w->arms != NULL, total, paired, rivals)
                         ? nsm_diag_error(diag, NSM_ERR_NOMEM, "out of memory")
                         : NSM_OK;
     for (uint64_t j = 0; st == NSM_OK && j < draws->n_draws; j++) {
@@ -235,12 +261,13 @@ static nsm_status one_by_one(const what *w, int n_arms, const nsm_run_config *c,
 ** draws run side by side (manifest.csv's wall_seconds once said 2.8 s of a 1.5 s run). */
 static nsm_status loop(const what *w, int n_arms, const nsm_run_config *c,
                        const nsm_outer_draws *draws, nsm_accum **total, nsm_paired **paired,
-                       nsm_run_stats *stats, nsm_diag *diag)
+                       nsm_rivals *rivals, nsm_run_stats *stats, nsm_diag *diag)
 {
     double t0 = omp_get_wtime();
     int side = nsm_runs_side_by_side(draws->n_draws, c->runs, c->threads);
-    nsm_status st = side ? side_by_side(w, n_arms, c, draws, total, paired, side, stats, diag)
-                         : one_by_one(w, n_arms, c, draws, total, paired, stats, diag);
+    nsm_status st =
+        side ? side_by_side(w, n_arms, c, draws, total, paired, rivals, side, stats, diag)
+             : one_by_one(w, n_arms, c, draws, total, paired, rivals, stats, diag);
     if (stats)
         stats->wall_seconds = omp_get_wtime() - t0;
     return st;
@@ -248,18 +275,18 @@ static nsm_status loop(const what *w, int n_arms, const nsm_run_config *c,
 
 nsm_status nsm_outer_loop(const nsm_model *m, const nsm_arm *arms, int n_arms,
                           const nsm_run_config *c, const nsm_outer_draws *draws,
-                          nsm_accum **total, nsm_paired **paired, nsm_run_stats *stats,
-                          nsm_diag *diag)
+                          nsm_accum **total, nsm_paired **paired, nsm_rivals *rivals,
+                          nsm_run_stats *stats, nsm_diag *diag)
 {
     const what w = {m, NULL, arms};
-    return loop(&w, n_arms, c, draws, total, paired, stats, diag);
+    return loop(&w, n_arms, c, draws, total, paired, rivals, stats, diag);
 }
 
 nsm_status nsm_outer_loop_models(const nsm_model *const *models, const nsm_arm *arms, int n_arms,
                                  const nsm_run_config *c, const nsm_outer_draws *draws,
-                                 nsm_accum **total, nsm_paired **paired, nsm_run_stats *stats,
-                                 nsm_diag *diag)
+                                 nsm_accum **total, nsm_paired **paired, nsm_rivals *rivals,
+                                 nsm_run_stats *stats, nsm_diag *diag)
 {
     const what w = {models[0], models, arms};
-    return loop(&w, n_arms, c, draws, total, paired, stats, diag);
+    return loop(&w, n_arms, c, draws, total, paired, rivals, stats, diag);
 }

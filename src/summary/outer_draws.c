@@ -46,7 +46,7 @@ nsm_status nsm_run_outer(const nsm_model *m, const nsm_run_config *c, nsm_outer_
     run_ctx ctx = {m, out};
     const nsm_outer_draws draws = {out->n_draws, record_run, &ctx};
     out->runs = c->runs;
-    return nsm_outer_loop(m, NULL, 1, c, &draws, &total, NULL, stats, diag);
+    return nsm_outer_loop(m, NULL, 1, c, &draws, &total, NULL, NULL, stats, diag);
 }
 
 typedef struct {
@@ -89,30 +89,33 @@ static int record_compare(void *ctx, uint64_t j, const nsm_accum *const *acc,
 static nsm_status compare_outer(const nsm_model *m, const nsm_model *const *models,
                                 const nsm_arm *arms, int n_arms, const nsm_run_config *c,
                                 nsm_outer_comparison *out, nsm_accum **acc, nsm_paired **paired,
-                                nsm_run_stats *stats, nsm_diag *diag)
+                                nsm_rivals *rivals, nsm_run_stats *stats, nsm_diag *diag)
 {
     compare_ctx ctx = {m, out};
     const nsm_outer_draws draws = {out->n_draws, record_compare, &ctx};
     out->runs = c->runs;
     out->n_arms = n_arms;
-    return models ? nsm_outer_loop_models(models, arms, n_arms, c, &draws, acc, paired, stats,
-                                          diag)
-                  : nsm_outer_loop(m, arms, n_arms, c, &draws, acc, paired, stats, diag);
+    return models ? nsm_outer_loop_models(models, arms, n_arms, c, &draws, acc, paired, rivals,
+                                          stats, diag)
+                  : nsm_outer_loop(m, arms, n_arms, c, &draws, acc, paired, rivals, stats, diag);
 }
 
 nsm_status nsm_compare_outer(const nsm_model *m, const nsm_arm *arms, int n_arms,
                              const nsm_run_config *c, nsm_outer_comparison *out, nsm_accum **acc,
-                             nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag)
+                             nsm_paired **paired, nsm_rivals *rivals, nsm_run_stats *stats,
+                             nsm_diag *diag)
 {
-    return compare_outer(m, NULL, arms, n_arms, c, out, acc, paired, stats, diag);
+    return compare_outer(m, NULL, arms, n_arms, c, out, acc, paired, rivals, stats, diag);
 }
 
 nsm_status nsm_compare_outer_models(const nsm_model *const *models, const nsm_arm *arms,
                                     int n_arms, const nsm_run_config *c,
                                     nsm_outer_comparison *out, nsm_accum **acc,
-                                    nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag)
+                                    nsm_paired **paired, nsm_rivals *rivals,
+                                    nsm_run_stats *stats, nsm_diag *diag)
 {
-    return compare_outer(models[0], models, arms, n_arms, c, out, acc, paired, stats, diag);
+    return compare_outer(models[0], models, arms, n_arms, c, out, acc, paired, rivals, stats,
+                         diag);
 }
 
 nsm_status nsm_outer_effect(const nsm_model *m, const nsm_outer_comparison *r, int a, int o, int h,
