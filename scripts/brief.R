@@ -948,12 +948,28 @@ best_share_cell <- function(best, draws) {
     inline(tags$br(), span(class = "judgment", said))
 }
 
-# Whether some outcome's best lever has an arm not told apart from it (untold_cell).
-any_untold <- function(eff) {
-    !is.null(eff) && "minus_best_distinguishable" %in% names(eff) &&
-        any(!is.na(eff$minus_best_distinguishable) & eff$minus_best_distinguishable == "no" &
-            eff$dir != "none" & eff$outcome %in% eff$outcome[!is.na(eff$rank) & eff$rank == 1 &
-                                                              eff$dist & eff$help > 0])
+# The arms not told apart from the best lever of an outcome with a direction (untold_cell), as a
+# logical over eff's rows; all FALSE for a folder without those columns.
+untold_rows <- function(eff) {
+    if (is.null(eff) || !"minus_best_distinguishable" %in% names(eff)) return(logical(0))
+    !is.na(eff$minus_best_distinguishable) & eff$minus_best_distinguishable == "no" &
+        eff$dir != "none" & eff$outcome %in% eff$outcome[!is.na(eff$rank) & eff$rank == 1 &
+                                                         eff$dist & eff$help > 0]
+}
+
+# Whether some outcome's best lever has an arm not told apart from it.
+any_untold <- function(eff) any(untold_rows(eff))
+
+# Whether a cell names an arm marked "(bound)" (untold_cell names the two that help most): only
+# folders of versions that set arms beside the best on the bound hold one (README,
+# minus_best_interval), so the note explains the mark only where it is shown.
+any_bound_named <- function(eff) {
+    u <- eff[untold_rows(eff), , drop = FALSE]
+    if (nrow(u) == 0) return(FALSE)
+    any(vapply(split(u, u$outcome), function(x) {
+        x <- x[order(-x$help), , drop = FALSE]
+        any(x$minus_best_interval[seq_len(min(2, nrow(x)))] == "bound")
+    }, logical(1)))
 }
 
 # Under the best lever, the arms not told apart from it (briefing.csv's minus_best columns), the
@@ -1028,8 +1044,11 @@ brief_outcomes <- function(b) {
                    if (any_untold(eff)) paste0(
                        "; under it, the ", if (b$words$scenarios) "scenarios" else "levers",
                        " not told apart from it (the 95% interval of the difference between the ",
-                       "two contains 0; \u201c(bound)\u201d: the widest interval the counts allow, ",
-                       "the two not run as a pair)"), ".")),
+                       "two contains 0",
+                       if (any_bound_named(eff))
+                           paste0("; \u201c(bound)\u201d: the widest interval the counts allow, ",
+                                  "the two not run as a pair"),
+                       ")"), ".")),
             numbers_table(header, rows))
 }
 

@@ -857,6 +857,7 @@ def numbers(d):
                 r["arm_label"] = words[r["arm_label"]][0]
     hmax = max(float(r["horizon_years"]) for r in b)
     table = {}   # outcome label -> its row of the outcomes table (the first table whose rows end so)
+    bound_shown = False  # some cell names an arm "(bound)"
     for cells in p.rows:
         if len(cells) >= 3:
             for lab in by_label:
@@ -891,6 +892,7 @@ def numbers(d):
             if untold:
                 named = [r["arm_label"] + (" (bound)" if r["minus_best_interval"] == "bound" else "")
                          for r in untold[:2]]
+                bound_shown |= any(n.endswith(" (bound)") for n in named)
                 more = len(untold) - len(named)
                 want += " not told apart from " + (", ".join(named) + " or %d more" % more if more
                                                    else " or ".join(named))
@@ -901,6 +903,15 @@ def numbers(d):
         else:
             want = "none distinguishable"
         check(best == want, "best lever of %s: '%s', briefing.csv says '%s'" % (lab, best, want))
+    # the table's note explains "(bound)" exactly when a cell shows one (it once did in a brief
+    # whose every arm was set beside the best exactly)
+    note = re.search(r'<p class="note">(Probability that each outcome has occurred by each '
+                     r'horizon[^<]*)', open(d + "/brief.html", encoding="utf-8").read())
+    note = html.unescape(note.group(1)) if note else ""
+    check(("(bound)" in note) == bound_shown,
+          "outcomes table: its note %s \u201c(bound)\u201d, which %s cell shows: '%s'"
+          % ("explains" if "(bound)" in note else "does not explain",
+             "a" if bound_shown else "no", note))
     lever_tables(page, b, check)
     # the other levers that help, "Also helping: ...", each told as the levers that matter most,
     # with its interval (it said "Larger Seoul contributions (“USFK cut ...”, -8.6 pp)"); the
