@@ -72,8 +72,10 @@ void nsm_rivals_add(nsm_rivals *r, const nsm_trace *const *trace)
         const unsigned char *x = by + a * n_o;
         for (int b = a + 1; b < r->n_arms; b++) {
             const unsigned char *y = by + b * n_o;
-            for (int o = 0; o < n_o; o++, row += w)
-                row[x[o] > y[o] ? x[o] : y[o]]++;
+            for (int o = 0; o < n_o; o++, row += w) {
+                int d = x[o] - y[o]; /* the larger, without a branch (gcc made one of ?:) */
+                row[x[o] - (d & -(d < 0))]++;
+            }
         }
     }
 }
