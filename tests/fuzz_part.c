@@ -12,7 +12,8 @@
 ** than from memory (nsm_part_open); bytes 1..6 the reads, in order, as a command makes them
 ** (shard.c, nsm_cli_parts_read): 1 an accumulator, 2 a paired one, 3 routes and signposts, 4 +
 ** 8 x k reals (k a replication, the head's count of them: the per-draw results of --outer),
-** 5 bytes, 6 a sweep's points unpacked into a work folder, 0 no more; the rest is the part, its
+** 5 bytes, 6 a sweep's points unpacked into a work folder, 7 every two arms at the horizons (the
+** rivals, at compare's default horizons of the model: its last report), 0 no more; the rest is the part, its
 ** last 32 bytes replaced by the seal of those before them. Accumulators are of the model in
 ** tests/fixtures/fuzz-seeds/part, small enough that its parts are a few kilobytes; their
 ** seeds are made by a real neasim (tests/fuzz_part_seeds.sh, run by `make fuzz`).
@@ -72,6 +73,7 @@ static void reseal(uint8_t *b, size_t n)
 typedef struct {
     nsm_accum *acc[ARMS];
     nsm_paired *paired[ARMS];
+    nsm_rivals *rivals;
     nsm_story *story;
     int n_acc, n_paired;
 } reads;
@@ -82,6 +84,7 @@ static void reads_release(reads *r)
         nsm_accum_free(r->acc[a]);
         nsm_paired_free(r->paired[a]);
     }
+    nsm_rivals_free(r->rivals);
     nsm_story_free(r->story);
 }
 
@@ -140,6 +143,17 @@ static nsm_status read_one(nsm_part *p, int op, reads *r, const char *dir, nsm_d
         uint64_t n = 0;
         return nsm_part_read_bytes(p, &b, &n, d);
     }
+    case 7: {
+        if (r->rivals)
+            break;
+        const int last[1] = {m->n_reports - 1}; /* compare's default horizons here */
+        if (!(r->rivals = nsm_rivals_alloc(m, ARMS, last, 1)))
+            return NSM_ERR_NOMEM;
+        for (int a = r->n_acc; a < ARMS; a++) /* a command has read every arm's before */
+            if (!(r->acc[r->n_acc++] = nsm_accum_alloc(m)))
+                return NSM_ERR_NOMEM;
+        return nsm_part_read_rivals(p, r->rivals, (const nsm_accum *const *)r->acc, d);
+    }
     case 6: {
         char work[160];
         snprintf(work, sizeof work, "%s/work", dir);
@@ -172,7 +186,7 @@ static void write_all(reads *r, const char *dir)
         st = nsm_results_write_arms(dir, m, ARMS, names, NULL, (const nsm_accum *const *)r->acc,
                                     &mf, &opt, &d);
         nsm_comparison cmp = {m, arms(), ARMS, (const nsm_accum *const *)r->acc, r->paired,
-                              {2, {1, 2}, {1.0, 2.0}}, NULL, 0, NULL, NULL, NULL};
+                              {1, {m->n_reports - 1}, {2.0}}, NULL, 0, NULL, NULL, r->rivals};
         if (st == NSM_OK)
             st = nsm_compare_write(dir, &cmp, &opt, &d);
     }

@@ -66,8 +66,8 @@ for s in 1 2; do
     seed "run-$s" 1 -- run --runs 10 --shard "$s/2"
     seed "story-$s" 1 3 -- run --runs 10 --routes --signposts --watch 1 --shard "$s/2"
     seed "outer-$s" reals 1 -- run --outer 3 --runs 5 --shard "$s/2"
-    seed "compare-$s" 1 1 2 -- compare --levers all --runs 10 --shard "$s/2"
-    seed "compare-outer-$s" reals reals 1 1 2 -- \
+    seed "compare-$s" 1 1 2 7 -- compare --levers all --runs 10 --shard "$s/2"
+    seed "compare-outer-$s" reals reals 1 1 2 7 -- \
         compare --levers all --outer 2 --runs 4 --shard "$s/2"
     seed "sweep-$s" 6 -- sweep --oat --runs 2 --shard "$s/2"
 done
