@@ -960,9 +960,9 @@ untold_rows <- function(eff) {
 # Whether some outcome's best lever has an arm not told apart from it.
 any_untold <- function(eff) any(untold_rows(eff))
 
-# Whether a cell names an arm marked "(bound)" (untold_cell names the two that help most): only
-# folders of versions that set arms beside the best on the bound hold one (README,
-# minus_best_interval), so the note explains the mark only where it is shown.
+# Whether a cell names an arm marked "(bound)" (untold_cell names the two that help most): only a
+# comparison too large to count every two arms (README, minus_best_interval), or a folder of an
+# earlier version, holds one, so the note explains the mark only where it is shown.
 any_bound_named <- function(eff) {
     u <- eff[untold_rows(eff), , drop = FALSE]
     if (nrow(u) == 0) return(FALSE)

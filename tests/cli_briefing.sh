@@ -54,7 +54,10 @@ check_that "printed: the best lever" grep -Eq '^  best lever: .* \(-[0-9.]+ pp b
 # the best lever beside the others (tests/beside_best.py): every comparison keeps every two arms
 # side by side at the briefing's horizons (rivals.h), so every lever is set beside the best on the
 # exact interval: --levers all (8 levers), factorials of three and four levers (7 and 15 arms), and
-# compare A B C (tests/models/two_state with a lever's rate in two variants), with --outer too
+# compare A B C (tests/models/two_state with a lever's rate in two variants), with --outer too;
+# unless the counts of every two arms would take more than 128 MiB (they grow as the square of the
+# arms): a model of 3 outcomes at 16 horizons, 408 bytes a pair, keeps them for a factorial of 9
+# levers (512 arms, 53 MB) and not for one of 10 (1,024 arms, 214 MB), which is on the bound
 "$NEASIM" compare scenarios/baseline --levers equitable_burden_sharing,us_posture_review,ncg_institutionalized \
     --factorial --runs 2000 --seed 3 --out "$work/fac3" >"$work/fac3.txt" 2>&1
 "$NEASIM" compare scenarios/baseline \
@@ -70,15 +73,34 @@ sed -i 's/^f,a,b,2,/f,a,b,3.05,/' "$work/sc/transitions.csv"
     >"$work/sabc.txt" 2>&1
 "$NEASIM" compare "$work/sa" "$work/sb" "$work/sc" --runs 500 --outer 10 --seed 3 \
     --out "$work/sabco" >"$work/sabco.txt" 2>&1
+mkdir -p "$work/wide"
+printf 'key,value,source\nname,wide,test\ntitle,Three outcomes at 16 horizons,test\nstart_date,2025-01-01,test\nhorizon_years,16,test\nreport_interval_months,12,test\n' \
+    >"$work/wide/scenario.csv"
+printf 'factor,level,initial,source\nf,a,1,test\nf,b,0,test\n' >"$work/wide/factors.csv"
+printf 'factor,from,to,value,unit,source\nf,a,b,0.1,rate_per_year,test\n' >"$work/wide/transitions.csv"
+printf 'outcome,condition,description,desirable\no1,f=b,in b,lower\no2,f=b,in b,lower\no3,f=b,in b,lower\n' \
+    >"$work/wide/outcomes.csv"
+{ echo "lever,target,operation,value,description,source"
+  for i in 0 1 2 3 4 5 6 7 8 9; do echo "l$i,transitions:f:a>b,multiply,0.9$i,slower,test"; done; } \
+    >"$work/wide/levers.csv"
+for k in 8 9; do
+    "$NEASIM" compare "$work/wide" --levers "$(seq -s, -f 'l%g' 0 "$k")" --factorial --top 3 \
+        --horizons "$(seq -s, 1 16)" --runs 100 --seed 3 --out "$work/wide$k" >"$work/wide$k.txt" 2>&1
+done
 check_that "printed and briefing.csv: the best lever beside the others" python3 tests/beside_best.py \
     "$work/cmp.txt" "$work/cmp" paired "$work/fac3.txt" "$work/fac3" paired \
     "$work/fac4.txt" "$work/fac4" paired "$work/sabc.txt" "$work/sabc" paired \
-    "$work/sabco.txt" "$work/sabco" paired
+    "$work/sabco.txt" "$work/sabco" paired "$work/wide8.txt" "$work/wide8" paired \
+    "$work/wide9.txt" "$work/wide9" bound
 check_that "printed: a factorial of four levers' best lever not told apart from others, exactly" \
     bash -c "grep -Eq '^    not told apart from [0-9]' '$work/fac4.txt' &&
              ! grep -q 'bound' '$work/fac4.txt'"
 check_that "printed: scenarios close in effect not told apart, exactly" \
     bash -c "grep -Eq '^    not told apart from 2\.$' '$work/sabc.txt' && ! grep -q 'bound' '$work/sabc.txt'"
+check_that "printed: a factorial of 10 levers (1,024 arms) on the bound, marked, with the note" \
+    bash -c "grep -Eq '^    not told apart from .*\(bound\)' '$work/wide9.txt' &&
+             grep -q '^(bound): not told apart on the widest interval' '$work/wide9.txt' &&
+             ! grep -q 'bound' '$work/wide8.txt'"
 check_that "printed --outer: scenarios close in effect not told apart, exactly" \
     bash -c "grep -Eq '^    not told apart from 2\.$' '$work/sabco.txt' && ! grep -q 'bound' '$work/sabco.txt'"
 check_that "printed: no -0.0" bash -c "! grep -Eq -- '-0\.0([^0-9]|\$)' '$work/cmp.txt'"

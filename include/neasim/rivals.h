@@ -8,8 +8,9 @@
 ** (paired.h) keeps that and much more (held spans, every report date, the events' squared
 ** differences: about 3,650 instructions a pair and replication on the baseline), which is why
 ** only comparisons of at most 8 levers' arms could afford one for every two of them. This keeps
-** n_AB alone, for every pair of arms, outcome and horizon, so that every two arms of any
-** comparison are set side by side exactly. Measured with callgrind (compare --levers all on the
+** n_AB alone, for every pair of arms, outcome and horizon, so that every two arms of a
+** comparison are set side by side exactly (the command line keeps them while they take at most
+** 128 MiB: cli/compare.c). Measured with callgrind (compare --levers all on the
 ** baseline, 300 replications, 1 thread): 11,100 instructions a replication for its 36 pairs x 15
 ** outcomes x 4 horizons, 0.5% of the comparison, where the 28 paired accumulators they replace
 ** took 102,000 (the comparison 714.9 M -> 685.4 M instructions, -4.1%; issue 14). The pairs grow

@@ -271,63 +271,69 @@ static int same_effect(const nsm_comparison *cmp, int a, int b, int o)
 }
 
 /* Arm a, whose effect is d, appended to buf: "2." when it is row 2 of the table above (rows[0..
-** n_rows-1], the arms shown), else "LABEL (+1.2 pp)". */
+** n_rows-1], the arms shown), else "LABEL (+1.2 pp)"; with " (bound)" or "; bound" when it was
+** compared on the widest interval its counts allow. */
 static void add_named(const nsm_comparison *cmp, int a, const nsm_difference *d, const int *rows,
-                      int n_rows, char *buf, size_t n)
+                      int n_rows, int bound, char *buf, size_t n)
 {
     char label[1024], b1[NSM_PP_TEXT_MAX];
     size_t k = strlen(buf);
     for (int r = 0; rows && r < n_rows; r++)
         if (rows[r] == a) {
-            snprintf(buf + k, n - k, "%d.", r + 1);
+            snprintf(buf + k, n - k, "%d.%s", r + 1, bound ? " (bound)" : "");
             return;
         }
     nsm_arm_label(cmp->m, &cmp->arms[a], label, sizeof label);
-    snprintf(buf + k, n - k, "%s (%s pp)", label, pp(100 * d->diff, b1));
+    snprintf(buf + k, n - k, "%s (%s pp%s)", label, pp(100 * d->diff, b1), bound ? "; bound" : "");
 }
 
 /* Under the line that names the best arm: how far ahead of the next it is, with the paired
 ** interval of the two arms' difference (nsm_comparison_rival), or, when some arm cannot be told
 ** apart from it, those arms (the first three by help; by their row number when the table shows
 ** them: rows, n_rows as add_named). The ranking is by point estimates, and a lead within the
-** noise is no lead. Every two arms were counted side by side (the rivals), so every interval is
-** exact. */
-static void print_rivals(const nsm_comparison *cmp, int o, int best, const nsm_difference *last,
+** noise is no lead. Returns 2 when an arm not told apart was compared on the widest interval its
+** counts allow (the note under the table says so), else 0. */
+static int print_rivals(const nsm_comparison *cmp, int o, int best, const nsm_difference *last,
                         const int *rows, int n_rows)
 {
     nsm_desirable dir = cmp->m->outcomes[o].desirable;
     int na = cmp->n_arms - 1, h = cmp->horizons.n - 1;
-    int next = 0, n_tied = 0, tied[3];
+    int next = 0, n_tied = 0, bound = 0, tied[3], on_bound[3];
     for (int a = 1; a <= na; a++) {
         if (a == best)
             continue;
         double help = nsm_help(last[a - 1].diff, dir);
         if (!next || help > nsm_help(last[next - 1].diff, dir))
             next = a;
-        nsm_difference r = nsm_comparison_rival(cmp, a, best, o, h, NULL);
+        int exact;
+        nsm_difference r = nsm_comparison_rival(cmp, a, best, o, h, &exact);
         if (r.lo > 0 || r.hi < 0)
             continue;
         int k = n_tied < 3 ? n_tied : 3; /* keep the three that help most, in that order */
         while (k > 0 && help > nsm_help(last[tied[k - 1] - 1].diff, dir)) {
-            if (k < 3)
+            if (k < 3) {
                 tied[k] = tied[k - 1];
+                on_bound[k] = on_bound[k - 1];
+            }
             k--;
         }
-        if (k < 3)
+        if (k < 3) {
             tied[k] = a;
+            on_bound[k] = !exact;
+        }
         n_tied++;
     }
     if (!next)
-        return;
+        return 0;
     char line[4096] = "";
     if (n_tied == 0) {
         char b1[NSM_PP_TEXT_MAX], b2[NSM_PP_TEXT_MAX], b3[NSM_PP_TEXT_MAX];
-        add_named(cmp, next, &last[next - 1], NULL, 0, line, sizeof line);
+        add_named(cmp, next, &last[next - 1], NULL, 0, 0, line, sizeof line);
         nsm_difference r = nsm_comparison_rival(cmp, next, best, o, h, NULL);
         if (dir == NSM_DESIRABLE_NONE) { /* the largest in size need not lead in a direction */
             printf("    beside the next, %s: a difference of %s pp (%s, %s)\n", line,
                    pp(-100 * r.diff, b1), pp(-100 * r.hi, b2), pp(-100 * r.lo, b3));
-            return;
+            return 0;
         }
         /* the lead in the outcome's better direction */
         double s = dir == NSM_DESIRABLE_LOWER ? -1 : 1;
@@ -336,20 +342,23 @@ static void print_rivals(const nsm_comparison *cmp, int o, int best, const nsm_d
         printf("    ahead of the next, %s, by %s pp (%s, %s)\n", line,
                nsm_pp_text(b1, 100 * lead, sign), nsm_pp_text(b2, 100 * lo, sign),
                nsm_pp_text(b3, 100 * hi, sign));
-        return;
+        return 0;
     }
     int shown = n_tied < 3 ? n_tied : 3;
     for (int k = 0; k < shown; k++) {
         size_t len = strlen(line);
         snprintf(line + len, sizeof line - len, "%s",
                  k == 0 ? "" : k + 1 < shown || n_tied > shown ? ", " : " or ");
-        add_named(cmp, tied[k], &last[tied[k] - 1], rows, n_rows, line, sizeof line);
+        add_named(cmp, tied[k], &last[tied[k] - 1], rows, n_rows, on_bound[k], line,
+                  sizeof line);
+        bound |= on_bound[k];
     }
     if (n_tied > shown) {
         size_t len = strlen(line);
         snprintf(line + len, sizeof line - len, " or %d more", n_tied - shown);
     }
     printf("    not told apart from %s\n", line);
+    return bound ? 2 : 0;
 }
 
 /* With --outer, under the best arm's lines: in how many of the draws of the uncertain numbers it
@@ -374,7 +383,7 @@ static void print_best_share(const nsm_comparison *cmp, int o, int best, int hel
 ** ranked by how much they help at the last horizon (briefing.h), at most `top` (0: all); a row
 ** the same to the last digit as one above it says so instead of repeating its numbers (rows:
 ** room for the arms shown). Returns 1 when a verdict shown is from an earlier horizon (marked
-** '*'). */
+** '*'), plus 2 when an arm was not told apart from the best on a bound (print_rivals). */
 static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw, int w,
                           int *order, nsm_difference *last, int *rows, double *share,
                           const arm_words *aw)
@@ -434,7 +443,7 @@ static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw,
                  aw->one);
         printf("  %s %s (%s pp by %s)\n", lead, label, pp(100 * best->diff, b1),
                m->report_date[hz->idx[hz->n - 1]]);
-        print_rivals(cmp, o, order[0] + 1, last, rows, shown);
+        any_early |= print_rivals(cmp, o, order[0] + 1, last, rows, shown);
         if (cmp->outer)
             print_best_share(cmp, o, order[0] + 1, bv == NSM_VERDICT_HELPS, share);
     } else if (listed == 0) {
@@ -520,6 +529,12 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
     if (early & 1)
         printf("\n*: not distinguishable by %s; the verdict is that of the latest horizon where "
                "it is.\n", m->report_date[hz->idx[hz->n - 1]]);
+    if (early & 2)
+        printf("%s(bound): not told apart on the widest interval that the counts allow: these\n"
+               "%s ran paired with %s, not with each other, so their own difference's\n"
+               "variance is not known (briefing.csv: minus_best_interval bound).\n",
+               early & 1 ? "" : "\n", scenarios ? "scenarios" : "arms",
+               scenarios ? aw.first : "the baseline");
     free(order);
     free(rows);
     free(last);
@@ -648,9 +663,20 @@ static int interactions_alloc(results *r, const nsm_model *m, const nsm_arm *arm
 /* The rivals: every two arms at the horizons of the briefing, so that it sets a lever beside the
 ** best on the exact interval of their difference rather than on the widest the counts allow
 ** (nsm_comparison_rival). A pair costs a few instructions an outcome a replication (rivals.h),
-** so every comparison has them, of any number of arms, --outer's too. */
+** so every comparison has them, --outer's too, unless their counts would take more than
+** RIVALS_MAX_BYTES (a copy a thread, and the totals): they grow as the square of the arms, and a
+** factorial of many levers would then hold more in them than in its arms' own tables (the
+** baseline's 15 outcomes at 4 horizons: 600 bytes a pair, so up to 669 arms, a factorial of 9
+** levers; 10 levers, 1,024 arms, would take 314 MB). Beyond, the briefing marks the arms it sets
+** beside the best on the bound. Decided by the model, the arms and the horizons alone, so that
+** every shard and rank has them or none (cli/shard.c). */
+#define RIVALS_MAX_BYTES (128.0 * 1024 * 1024)
+
 static int rivals_alloc(results *r, const nsm_model *m, int n, const nsm_horizons *hz)
 {
+    double pairs = (double)n * (n - 1) / 2, bytes = pairs * m->n_outcomes * (hz->n + 1) * 8.0;
+    if (bytes > RIVALS_MAX_BYTES)
+        return 0; /* r->rivals NULL: the bound */
     return (r->rivals = nsm_rivals_alloc(m, n, hz->idx, hz->n)) ? 0 : -1;
 }
 
