@@ -52,8 +52,4 @@ void nsm_rivals_reset(nsm_rivals *r);
 /* Replications in which outcome o has occurred by horizon h in both arms a and b (a != b). */
 int64_t nsm_rivals_both(const nsm_rivals *r, int a, int b, int o, int h);
 
-/* The shape, as a part carries it (partial.h). */
-int nsm_rivals_arms(const nsm_rivals *r);
-int nsm_rivals_horizons(const nsm_rivals *r, const int **idx);
-
 #endif

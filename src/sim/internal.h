@@ -408,6 +408,12 @@ struct nsm_rivals {
     unsigned char *by;    /* scratch [arm][outcome]: the first horizon by which it has occurred */
 };
 
+/* The counts r->both holds: of every pair, outcome and horizon, and the one past the last. */
+static inline size_t nsmi_rivals_cells(const nsm_rivals *r)
+{
+    return (size_t)r->n_pairs * (size_t)r->m->n_outcomes * (size_t)(r->n_h + 1);
+}
+
 /* Row (pair of a < b, outcome o) of r->both. */
 static inline int64_t *nsmi_rivals_row(const nsm_rivals *r, int a, int b, int o)
 {

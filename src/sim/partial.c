@@ -286,7 +286,7 @@ nsm_status nsm_part_add_rivals(nsm_part *p, const nsm_rivals *r)
     put_u32(p, 0);
     for (int h = 0; h < r->n_h; h++)
         put_u32(p, (uint32_t)r->idx[h]);
-    put_i64s(p, r->both, (size_t)r->n_pairs * (size_t)r->m->n_outcomes * (size_t)(r->n_h + 1));
+    put_i64s(p, r->both, nsmi_rivals_cells(r));
     return end(p);
 }
 
@@ -1302,7 +1302,7 @@ nsm_status nsm_part_read_rivals(nsm_part *p, nsm_rivals *into, const nsm_accum *
     if (!same)
         return refuse(p, diag, "its briefing horizons are not this command's (give the same "
                       "--horizons as the shards were run with)");
-    size_t n = (size_t)into->n_pairs * (size_t)into->m->n_outcomes * (size_t)(into->n_h + 1);
+    size_t n = nsmi_rivals_cells(into);
     const char *cut = "damaged: its table of every two arms does not have the length it states";
     if (c.n - c.pos != n * 8)
         return refuse(p, diag, cut);

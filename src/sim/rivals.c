@@ -27,8 +27,7 @@ nsm_rivals *nsm_rivals_alloc(const nsm_model *m, int n_arms, const int *idx, int
     r->n_h = n_h;
     r->n_pairs = n_arms * (n_arms - 1) / 2;
     memcpy(r->idx, idx, (size_t)n_h * sizeof *idx);
-    size_t cells = (size_t)r->n_pairs * (size_t)m->n_outcomes * (size_t)(n_h + 1);
-    r->both = calloc(cells + 1, sizeof *r->both);
+    r->both = calloc(nsmi_rivals_cells(r) + 1, sizeof *r->both);
     r->by = malloc((size_t)n_arms * (size_t)m->n_outcomes + 1);
     if (!r->both || !r->by) {
         nsm_rivals_free(r);
@@ -49,11 +48,6 @@ void nsm_rivals_free(nsm_rivals *r)
     free(r->both);
     free(r->by);
     free(r);
-}
-
-static size_t cells(const nsm_rivals *r)
-{
-    return (size_t)r->n_pairs * (size_t)r->m->n_outcomes * (size_t)(r->n_h + 1);
 }
 
 void nsm_rivals_add(nsm_rivals *r, const nsm_trace *const *trace)
@@ -82,13 +76,13 @@ void nsm_rivals_add(nsm_rivals *r, const nsm_trace *const *trace)
 
 void nsm_rivals_merge(nsm_rivals *into, const nsm_rivals *from)
 {
-    for (size_t k = 0, n = cells(into); k < n; k++)
+    for (size_t k = 0, n = nsmi_rivals_cells(into); k < n; k++)
         into->both[k] += from->both[k];
 }
 
 void nsm_rivals_reset(nsm_rivals *r)
 {
-    memset(r->both, 0, cells(r) * sizeof *r->both);
+    memset(r->both, 0, nsmi_rivals_cells(r) * sizeof *r->both);
 }
 
 int64_t nsm_rivals_both(const nsm_rivals *r, int a, int b, int o, int h)
@@ -98,17 +92,6 @@ int64_t nsm_rivals_both(const nsm_rivals *r, int a, int b, int o, int h)
     for (int j = 0; j <= h; j++)
         s += row[j];
     return s;
-}
-
-int nsm_rivals_arms(const nsm_rivals *r)
-{
-    return r->n_arms;
-}
-
-int nsm_rivals_horizons(const nsm_rivals *r, const int **idx)
-{
-    *idx = r->idx;
-    return r->n_h;
 }
 
 const char *nsmi_rivals_fits(const nsm_rivals *r, const nsm_accum *const *acc)
