@@ -68,13 +68,6 @@ double nsm_paired_draw_ss(const nsm_paired *p, nsm_series_kind kind, int k, int 
 nsm_status nsm_compare_run(const nsm_model *m, const nsm_arm *arms, int n_arms,
                            const nsm_run_config *config, nsm_accum **acc, nsm_paired **paired,
                            nsm_run_stats *stats, nsm_diag *diag);
-/* nsm_compare_run in batches (engine.h, nsm_batches; NULL: nsm_compare_run): enough(ctx) reads
-** acc and paired, which hold every arm's whole batches so far. */
-nsm_status nsm_compare_run_batched(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                                   const nsm_run_config *config, const nsm_batches *batches,
-                                   nsm_accum **acc, nsm_paired **paired, nsm_run_stats *stats,
-                                   nsm_diag *diag);
-
 
 /* The same with whole scenarios as arms (`neasim compare A B ...`): arm a runs models[a] (which
 ** nsm_models_align made report alike; arms from nsm_arms_of_scenarios). Replication r of every
@@ -85,11 +78,6 @@ nsm_status nsm_compare_run_batched(const nsm_model *m, const nsm_arm *arms, int 
 nsm_status nsm_compare_models(const nsm_model *const *models, const nsm_arm *arms, int n_arms,
                               const nsm_run_config *config, nsm_accum **acc, nsm_paired **paired,
                               nsm_run_stats *stats, nsm_diag *diag);
-/* nsm_compare_models in batches (compare A B ... --precision), as nsm_compare_run_batched. */
-nsm_status nsm_compare_models_batched(const nsm_model *const *models, const nsm_arm *arms,
-                                      int n_arms, const nsm_run_config *config,
-                                      const nsm_batches *batches, nsm_accum **acc,
-                                      nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag);
 /* What a comparison accumulates besides every arm's totals: paired[k] (allocated by the caller,
 ** k < n) the traces of arms arm[k][0] and arm[k][1] in that order, as nsm_paired_add(base,
 ** arm), and rivals (NULL: none; allocated by the caller for the n_arms arms) every two arms at
@@ -103,7 +91,8 @@ typedef struct {
 } nsm_pairings;
 
 /* The arms with any pairings: of model m (models NULL), or arm a of models[a] as
-** nsm_compare_models; in batches (NULL: in one go) as nsm_compare_run_batched. */
+** nsm_compare_models; in batches (engine.h, nsm_batches; NULL: in one go), whose enough(ctx)
+** reads acc and the pairings, which hold every arm's whole batches so far. */
 nsm_status nsm_compare_run_pairs(const nsm_model *m, const nsm_model *const *models,
                                  const nsm_arm *arms, int n_arms, const nsm_run_config *config,
                                  const nsm_batches *batches, nsm_accum **acc,

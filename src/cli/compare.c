@@ -664,10 +664,10 @@ static int interactions_alloc(results *r, const nsm_model *m, const nsm_arm *arm
 ** best on the exact interval of their difference rather than on the widest the counts allow
 ** (nsm_comparison_rival). A pair costs a few instructions an outcome a replication (rivals.h),
 ** so every comparison has them, --outer's too, unless their counts would take more than
-** RIVALS_MAX_BYTES (a copy a thread, and the totals): they grow as the square of the arms, and a
-** factorial of many levers would then hold more in them than in its arms' own tables (the
+** RIVALS_MAX_BYTES (a copy a thread, and the totals): they grow as the square of the arms (the
 ** baseline's 15 outcomes at 4 horizons: 600 bytes a pair, so up to 669 arms, a factorial of 9
-** levers; 10 levers, 1,024 arms, would take 314 MB). Beyond, the briefing marks the arms it sets
+** levers; 10 levers, 1,024 arms, would take 314 MB a copy, 12 levers 5 GB; a factorial of 8
+** peaked at 454 MB on 2 threads with them, 385 MB without). Beyond, the briefing marks the arms it sets
 ** beside the best on the bound. Decided by the model, the arms and the horizons alone, so that
 ** every shard and rank has them or none (cli/shard.c). */
 #define RIVALS_MAX_BYTES (128.0 * 1024 * 1024)

@@ -391,9 +391,9 @@ static int (*base_pairs(int n_pairs))[2]
 
 /* Every arm against the baseline: paired[a] (a >= 1) takes the pair (0, a); paired[0] unused. */
 static nsm_status against_base(const nsm_model *m, const nsm_model *const *models,
-                               const nsm_arm *arms, int n_arms, const nsm_batches *b,
-                               const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
-                               nsm_run_stats *stats, nsm_diag *diag)
+                               const nsm_arm *arms, int n_arms, const nsm_run_config *c,
+                               nsm_accum **acc, nsm_paired **paired, nsm_run_stats *stats,
+                               nsm_diag *diag)
 {
     int n_pairs = paired && n_arms > 1 ? n_arms - 1 : 0;
     int (*pairs)[2] = base_pairs(n_pairs);
@@ -404,7 +404,7 @@ static nsm_status against_base(const nsm_model *m, const nsm_model *const *model
                    arms,
                    n_arms,
                    {n_pairs, (const int (*)[2])pairs, paired ? paired + 1 : NULL, NULL},
-                   b,
+                   NULL,
                    NULL};
     nsm_status st = run_arms(&j, c, acc, stats, diag);
     free(pairs);
@@ -415,29 +415,14 @@ nsm_status nsm_compare_run(const nsm_model *m, const nsm_arm *arms, int n_arms,
                            const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
                            nsm_run_stats *stats, nsm_diag *diag)
 {
-    return against_base(m, NULL, arms, n_arms, NULL, c, acc, paired, stats, diag);
-}
-
-nsm_status nsm_compare_run_batched(const nsm_model *m, const nsm_arm *arms, int n_arms,
-                                   const nsm_run_config *c, const nsm_batches *b, nsm_accum **acc,
-                                   nsm_paired **paired, nsm_run_stats *stats, nsm_diag *diag)
-{
-    return against_base(m, NULL, arms, n_arms, b, c, acc, paired, stats, diag);
+    return against_base(m, NULL, arms, n_arms, c, acc, paired, stats, diag);
 }
 
 nsm_status nsm_compare_models(const nsm_model *const *models, const nsm_arm *arms, int n_arms,
                               const nsm_run_config *c, nsm_accum **acc, nsm_paired **paired,
                               nsm_run_stats *stats, nsm_diag *diag)
 {
-    return against_base(models[0], models, arms, n_arms, NULL, c, acc, paired, stats, diag);
-}
-
-nsm_status nsm_compare_models_batched(const nsm_model *const *models, const nsm_arm *arms,
-                                      int n_arms, const nsm_run_config *c, const nsm_batches *b,
-                                      nsm_accum **acc, nsm_paired **paired, nsm_run_stats *stats,
-                                      nsm_diag *diag)
-{
-    return against_base(models[0], models, arms, n_arms, b, c, acc, paired, stats, diag);
+    return against_base(models[0], models, arms, n_arms, c, acc, paired, stats, diag);
 }
 
 /* Side by side when there are at least four runs a thread (the last runs then leave at most a
