@@ -41,9 +41,38 @@ prob_cell <- function(p, lo, hi) {
            span(class = "ci", HTML(sprintf("%.1f&ndash;%.1f", 100 * lo, 100 * hi))))
 }
 
-judgment_span <- function(lo, hi) {
-    span(class = "judgment", paste0("judgment ", nsm_pct_range(lo, hi)))
+# A probability's judgment range in a table cell, "judgment 33–56", with "(mostly noise)" after it
+# where uncertainty.csv's judgment_mostly_noise says so.
+judgment_span <- function(lo, hi, noise = FALSE) {
+    span(class = "judgment", paste0("judgment ", nsm_pct_range(lo, hi),
+                                    if (isTRUE(noise)) " (mostly noise)"))
 }
+
+# An effect's judgment range in a table cell, "judgment -3.1 to +0.4", and "(mostly noise)" after
+# it when neasim found it mostly the Monte Carlo noise of a draw (nsm_mostly_noise): the note
+# under the table says what that means (noise_words).
+pp_judgment_span <- function(r) {
+    span(class = "judgment", paste0("judgment ", nsm_pp(r$judgment_q05_pp[1]), " to ",
+                                    nsm_pp(r$judgment_q95_pp[1]),
+                                    if (isTRUE(r$judgment_noise[1])) " (mostly noise)"))
+}
+
+# What "mostly noise" means, for the notes under the tables and the summary: the rule is neasim's
+# (nsm_mostly_noise, README), said here in words with the runs a draw.
+noise_words <- function(b) {
+    runs <- nsm_get(b$manifest, "runs", "")
+    draws <- nsm_get(b$manifest, "outer_draws", "")
+    per <- suppressWarnings(as.numeric(runs) / as.numeric(draws))
+    paste0("\u201cmostly noise\u201d: most of that range is the Monte Carlo noise of ",
+           if (!is.na(per)) paste0("a draw's ", format(per, big.mark = ","), " runs")
+           else "a draw's runs",
+           ", not judgment (its number's spread over the draws is at most 1.41 times the noise ",
+           "of one draw's number: judgment_mostly_noise in the tables); more runs a draw ",
+           "(--runs; OUTER_RUNS for make brief) show the judgment range")
+}
+
+# Whether uncertainty.csv's row j (one row, or NULL) marks its judgment range mostly noise.
+row_noisy <- function(j) !is.null(j) && nrow(j) == 1 && isTRUE(nsm_mostly_noise(j)[1])
 
 # A change in percentage points with its interval (and judgment range): the lever tables' cell.
 pp_cell <- function(r) {
@@ -53,10 +82,7 @@ pp_cell <- function(r) {
                   tags$br(),
                   span(class = "from", HTML(paste0(nsm_pct(r$baseline_probability[1]), " &rarr; ",
                                                    nsm_pct(r$arm_probability[1])))),
-                  if ("judgment_q05_pp" %in% names(r))
-                      inline(tags$br(), span(class = "judgment",
-                                             paste0("judgment ", nsm_pp(r$judgment_q05_pp[1]), " to ",
-                                                    nsm_pp(r$judgment_q95_pp[1])))))
+                  if ("judgment_q05_pp" %in% names(r)) inline(tags$br(), pp_judgment_span(r)))
     if (dist) tags$strong(txt) else txt
 }
 
@@ -119,6 +145,8 @@ brief_data <- function(dir) {
     # with --outer, outcomes.csv's Monte Carlo intervals are the mean's over the draws
     b$mc_of_mean <- !is.null(b$headline) && nsm_two_level(u)
     b$levers <- lever_table(list(dir = dir, differences = nsm_read(dir, "differences", quiet = TRUE)))
+    # briefing.csv's judgment_mostly_noise as a logical, for the marks "(mostly noise)"
+    if (!is.null(b$levers)) b$levers$judgment_noise <- nsm_mostly_noise(b$levers)
     b$arms_tab <- nsm_read(dir, "arms", quiet = TRUE)
     b$interactions <- nsm_read(dir, "interactions", quiet = TRUE)
     b$events <- nsm_read(dir, "event_counts", quiet = TRUE)
@@ -160,7 +188,8 @@ last_headline <- function(b, o) {
 headline_phrase <- function(b, o) {
     x <- last_headline(b, o)
     paste0(nsm_pct_label(x$r$probability), " (Monte Carlo ", nsm_pct_range(x$r$ci_low, x$r$ci_high),
-           if (!is.null(x$j)) paste0("; judgment ", nsm_pct_range(x$j$q05, x$j$q95)), ")")
+           if (!is.null(x$j)) paste0("; judgment ", nsm_pct_range(x$j$q05, x$j$q95),
+                                     if (row_noisy(x$j)) ", mostly noise"), ")")
 }
 
 # Each lever's effects at the last horizon, with help, label and direction.
@@ -178,6 +207,7 @@ last_effects <- function(b) {
                        paste(u$arm, u$outcome, u$horizon_years))
             l$judgment_q05_pp <- 100 * u$judgment_q05[k]
             l$judgment_q95_pp <- 100 * u$judgment_q95[k]
+            l$judgment_noise <- nsm_mostly_noise(u)[k]
         }
     }
     l
@@ -202,6 +232,7 @@ effect_phrase <- function(r, w = NULL) {
             paste0("; judgment from ", size(a), " lower to ", size(z), " higher")
         else
             paste0("; judgment from lowering it by ", size(a), " to raising it by ", size(z))
+        if (isTRUE(r$judgment_noise)) j <- paste0(j, ", mostly noise")
     }
     # a scenario compared does not lower an outcome: the outcome is lower in it
     if (scenarios)
@@ -823,6 +854,12 @@ brief_summary <- function(b) {
     items <- c(summary_outcomes(b), summary_levers(b), summary_tornado(b), summary_sobol(b),
                summary_sweep(b), if (!is.null(runs)) list(runs))
     if (length(items) == 0) return(NULL)
+    # a judgment range above said to be mostly noise: what that means, once, last
+    said <- vapply(items, function(i) paste(as.character(i), collapse = ""), "")
+    if (any(grepl(", mostly noise)", said, fixed = TRUE)))
+        items <- c(items, list(tags$li(paste0("A judgment range ", sub("^\u201cmostly noise\u201d: ",
+                                                                       "said to be \u201cmostly noise\u201d: ",
+                                                                       noise_words(b)), "."))))
     div(class = "summary", tags$h2("In brief"), tags$ul(items))
 }
 
@@ -929,8 +966,7 @@ best_lever_cell <- function(e, dir, w = nsm_arm_words(character(0)), draws = "")
            span(class = "pp", paste0(nsm_pp(best$difference_pp), " pp")), " ",
            span(class = "ci", paste0(nsm_pp(best$ci_low_pp), " to ", nsm_pp(best$ci_high_pp))),
            if (!is.null(best$judgment_q05_pp) && !is.na(best$judgment_q05_pp)) # compare --outer
-               inline(tags$br(), span(class = "judgment", paste0("judgment ", nsm_pp(best$judgment_q05_pp),
-                                                                 " to ", nsm_pp(best$judgment_q95_pp)))),
+               inline(tags$br(), pp_judgment_span(best)),
            best_share_cell(best, draws),
            untold_cell(e, best))
 }
@@ -955,6 +991,23 @@ untold_rows <- function(eff) {
     !is.na(eff$minus_best_distinguishable) & eff$minus_best_distinguishable == "no" &
         eff$dir != "none" & eff$outcome %in% eff$outcome[!is.na(eff$rank) & eff$rank == 1 &
                                                          eff$dist & eff$help > 0]
+}
+
+# Whether some outcome's best lever, as best_lever_cell chooses it, shows a judgment range that is
+# mostly noise.
+any_best_noisy <- function(eff, b) {
+    if (is.null(eff) || !"judgment_noise" %in% names(eff)) return(FALSE)
+    any(vapply(unique(eff$outcome), function(o) {
+        good <- eff[eff$outcome == o & eff$dist & eff$help > 0, , drop = FALSE]
+        desirable_of(b, o) != "none" && nrow(good) > 0 &&
+            isTRUE(good$judgment_noise[which.max(good$help)])
+    }, logical(1)))
+}
+
+# Whether the outcomes table marks some probability's judgment range (at its dates) mostly noise.
+any_table_noisy <- function(b, dates) {
+    u <- b$uncertainty
+    !is.null(u) && any(nsm_mostly_noise(u) & u$date %in% dates & u$outcome %in% b$outcomes)
 }
 
 # Whether some outcome's best lever has an arm not told apart from it.
@@ -1006,7 +1059,8 @@ brief_outcomes <- function(b) {
             j <- if (!is.null(b$uncertainty)) b$uncertainty[b$uncertainty$outcome == o &
                                                              b$uncertainty$date == r$date, ]
             inline(prob_cell(r$probability, r$ci_low, r$ci_high),
-                   if (!is.null(j) && nrow(j) == 1) inline(tags$br(), judgment_span(j$q05, j$q95)))
+                   if (!is.null(j) && nrow(j) == 1)
+                       inline(tags$br(), judgment_span(j$q05, j$q95, row_noisy(j))))
         })
         dir <- desirable_of(b, o)
         tag <- c(if (o %in% onset) "onset",
@@ -1048,7 +1102,10 @@ brief_outcomes <- function(b) {
                        if (any_bound_named(eff))
                            paste0("; \u201c(bound)\u201d: the widest interval the counts allow, ",
                                   "the two not run as a pair"),
-                       ")"), ".")),
+                       ")"),
+                   if (any_best_noisy(eff, b) || any_table_noisy(b, hz$date))
+                       paste0("; under a judgment range, ", noise_words(b)),
+                   ".")),
             numbers_table(header, rows))
 }
 
@@ -1087,6 +1144,7 @@ brief_levers <- function(b) {
     if ("jq05" %in% names(l) && !"judgment_q05_pp" %in% names(l)) {
         l$judgment_q05_pp <- l$jq05
         l$judgment_q95_pp <- l$jq95
+        l$judgment_noise <- l$jnoise
     }
     hz <- unique(l[, c("horizon_years", "date")])
     hz <- hz[order(hz$horizon_years), ]
@@ -1125,6 +1183,7 @@ brief_levers <- function(b) {
                    if (w$scenarios) paste0("in ", w$first, " and in the scenario")
                    else "without and with the lever",
                    if ("judgment_q05_pp" %in% names(l)) "; below, the judgment range (5\u201395% over the draws)",
+                   if (any(l$judgment_noise %in% TRUE)) paste0("; ", noise_words(b)),
                    # said for screen and paper alike: paper prints every fold open, and
                    # "Open an arm to see its table" read odd there
                    ". Each ", w$one, "'s table is under its line below (on screen, click the ",

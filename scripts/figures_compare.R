@@ -346,14 +346,17 @@ help_sign <- function(x, dir) ifelse(dir == "lower", -x, x)
 
 # ---- judgment ranges (compare --outer: uncertainty_differences.csv) ---------------------------
 
-# The lever table with each effect's judgment range in percentage points (jq05, jq50, jq95), or
-# as it is when the folder has no uncertainty_differences.csv.
+# The lever table with each effect's judgment range in percentage points (jq05, jq50, jq95) and
+# whether that range is mostly the Monte Carlo noise of a draw (jnoise: the judgment_mostly_noise
+# column, whose rule is neasim's, nsm_judgment_mostly_noise; FALSE in a folder written before it),
+# or as it is when the folder has no uncertainty_differences.csv.
 with_judgment <- function(b, ctx) {
     u <- nsm_read(ctx$dir, "uncertainty_differences", quiet = TRUE)
     if (is.null(b) || is.null(u)) return(b)
     u <- data.frame(arm = u$arm, outcome = u$outcome, horizon_years = u$horizon_years,
                     jq05 = 100 * u$judgment_q05, jq50 = 100 * u$judgment_q50,
-                    jq95 = 100 * u$judgment_q95, stringsAsFactors = FALSE)
+                    jq95 = 100 * u$judgment_q95, jnoise = nsm_mostly_noise(u),
+                    stringsAsFactors = FALSE)
     merge(b, u, by = c("arm", "outcome", "horizon_years"), all.x = TRUE, sort = FALSE)
 }
 

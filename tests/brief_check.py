@@ -570,6 +570,15 @@ def first_finding(d, p, labels, check):
               "first finding: names %s, not the most likely of its %d outcomes" % ([lab for lab, _ in named], len(pool)))
         check(all(pc == pct(prob.get(by_label.get(lab), -1.0)) for lab, pc in named + also),
               "first finding: a percentage is not outcomes.csv's: %s" % (named + also))
+        # with --outer each judgment range says ", mostly noise" where uncertainty.csv says yes
+        if os.path.exists(d + "/uncertainty.csv"):
+            noisy = {r["outcome"]: mostly_noise(r) for r in rows(d + "/uncertainty.csv")
+                     if r.get("arm", first) == first and r["date"] == end}
+            for lab, inside in re.findall(r"“([^”]+)” \S+ \(([^)]*)\)", m.group(3) + (m.group(4) or "")):
+                o = by_label.get(lab)
+                check(o not in noisy or inside.endswith(", mostly noise") == noisy[o],
+                      "first finding: %s (%s), uncertainty.csv's judgment_mostly_noise %s" % (
+                          lab, inside, "yes" if noisy.get(o) else "no"))
         rest = set(future) - pool
         said = {by_label.get(lab) for lab, _ in named + also}
         if rest:
@@ -582,6 +591,13 @@ def first_finding(d, p, labels, check):
                          key=lambda o: -prob[o])
         check(not skipped, "first finding: %s unmentioned, at least as likely as %s named" % (
             ", ".join("%s %s" % (labels[("outcome", o)], pct(prob[o])) for o in skipped), pct(floor)))
+    # what "mostly noise" means, in an item of its own at the end, exactly when a sentence of the
+    # summary says it
+    told = [i for i in p.items if i.startswith("A judgment range said to be")]
+    marked = any(", mostly noise)" in i for i in p.items)
+    check(len(told) == (1 if marked else 0) and all(NOISE_WORDS in i for i in told),
+          "summary: %s says \u201cmostly noise\u201d, %d items explain it" % (
+              "a sentence" if marked else "no sentence", len(told)))
     return desirable, last, by_label
 
 
@@ -752,6 +768,52 @@ UNMOVED = r'<p class="note unmoved">The same in every paired run (?:with the lev
           r'in the scenario as in [^,<]*), at every horizon: ([^<]*)\.</p>'
 
 
+def mostly_noise(r):
+    """Whether briefing.csv's row says its judgment range is mostly noise (judgment_mostly_noise;
+    a folder written before the column: no)."""
+    return r.get("judgment_mostly_noise") == "yes"
+
+
+def judgment_pp(r):
+    """A table cell's judgment range from briefing.csv: "judgment -5.2 to -2.6", and
+    " (mostly noise)" after it where the row says so."""
+    return "judgment %s to %s%s" % (pp(r["judgment_q05_pp"]), pp(r["judgment_q95_pp"]),
+                                    " (mostly noise)" if mostly_noise(r) else "")
+
+
+NOISE_WORDS = "\u201cmostly noise\u201d: most of that range is the Monte Carlo noise of a draw's "
+
+
+def noise_column(d, check):
+    """compare --outer: judgment_mostly_noise, checked against neasim's rule computed here from
+    uncertainty_differences.csv's own columns (yes exactly when between_draws_sd > 0 and
+    2 x monte_carlo_sd^2 >= between_draws_sd^2; rows within the rounding of their 4 digits of the
+    boundary are not judged), and briefing.csv's the same as uncertainty_differences.csv's for
+    every arm, outcome and horizon. Returns how many rows are yes."""
+    if not os.path.exists(d + "/uncertainty_differences.csv"):
+        return 0
+    u = rows(d + "/uncertainty_differences.csv")
+    check(all("judgment_mostly_noise" in r for r in u),
+          "uncertainty_differences.csv: no judgment_mostly_noise column")
+    said = {}
+    for r in u:
+        sd, mc = float(r["between_draws_sd"]), float(r["monte_carlo_sd"])
+        yes = r.get("judgment_mostly_noise") == "yes"
+        said[(r["arm"], r["outcome"], r["horizon_years"])] = yes
+        if sd > 0 and abs(2 * mc * mc / (sd * sd) - 1) < 2e-3:
+            continue
+        check(yes == (sd > 0 and 2 * mc * mc >= sd * sd),
+              "uncertainty_differences.csv: %s, %s, %s years: judgment_mostly_noise %s with "
+              "between_draws_sd %s, monte_carlo_sd %s" % (r["arm"], r["outcome"], r["horizon_years"],
+                                                         r.get("judgment_mostly_noise"), sd, mc))
+    for r in rows(d + "/briefing.csv"):
+        k = (r["arm"], r["outcome"], r["horizon_years"])
+        check(k in said and said[k] == mostly_noise(r),
+              "briefing.csv: %s, %s, %s years: judgment_mostly_noise %s, uncertainty_differences.csv's %s"
+              % (k + (r.get("judgment_mostly_noise"), said.get(k))))
+    return sum(said.values())
+
+
 def lever_tables(page, b, check):
     """Each lever's fold, from briefing.csv: its title's counts; each outcome some run moved, a
     row of its table, every change as briefing.csv has it ("+1.6 pp +1.0 to +2.2", an end that
@@ -797,6 +859,11 @@ def lever_tables(page, b, check):
                 want = "%s pp %s to %s" % (pp(r["difference_pp"]), pp(r["ci_low_pp"]), pp(r["ci_high_pp"]))
                 j = hz.index(float(r["horizon_years"]))
                 got = table.get(o, [])
+                if "judgment_q05_pp" in r:  # compare --outer: the cell ends with its judgment range
+                    tail = judgment_pp(r)
+                    check(j < len(got) and got[j].endswith(tail),
+                          "levers table: %s, %s, %s years: '%s' does not end '%s'" % (
+                              arm, o, r["horizon_years"], got[j] if j < len(got) else "", tail))
                 check(j < len(got) and got[j].startswith(want),
                       "levers table: %s, %s, %s years: '%s', briefing.csv's '%s'" % (
                           arm, o, r["horizon_years"], got[j] if j < len(got) else "", want))
@@ -823,15 +890,17 @@ def numbers(d):
         for r in rows(d + "/uncertainty.csv"):
             if r.get("arm", first) == first and "mean_ci_low" in r:
                 mean_ci[(r["outcome"], r["date"])] = (r["mean_ci_low"], r["mean_ci_high"])
-                judgment[(r["outcome"], r["date"])] = pct_range(r["q05"], r["q95"])
-    for o, r in list(last.items())[:5]:
+                judgment[(r["outcome"], r["date"])] = pct_range(r["q05"], r["q95"]) + (
+                    " (mostly noise)" if mostly_noise(r) else "")
+    for o, r in last.items():
         lo, hi = mean_ci.get((o, r["date"]), (r["ci_low"], r["ci_high"]))
         want = "%.1f%% %.1f–%.1f" % (100 * float(r["probability"]), 100 * float(lo), 100 * float(hi))
         # with --outer (run or compare), the judgment range below it, uncertainty.csv's q05-q95
         if (o, r["date"]) in judgment:
             want += " judgment " + judgment[(o, r["date"])]
         label = labels[("outcome", o)]
-        hit = [c for c in p.cells if want in c]
+        # a range not marked must not be followed by the mark
+        hit = [c for c in p.cells if want in c and want + " (mostly noise)" not in c]
         check(hit, "outcomes table: no cell '%s' for %s (%s, %s)" % (
             want, label, "uncertainty.csv" if (o, r["date"]) in mean_ci else "outcomes.csv", r["date"]))
     desirable, _, by_label = first_finding(d, p, labels, check)
@@ -858,6 +927,8 @@ def numbers(d):
     hmax = max(float(r["horizon_years"]) for r in b)
     table = {}   # outcome label -> its row of the outcomes table (the first table whose rows end so)
     bound_shown = False  # some cell names an arm "(bound)"
+    noise_shown = False  # some best lever's judgment range is marked "(mostly noise)"
+    noisy = noise_column(d, check)
     for cells in p.rows:
         if len(cells) >= 3:
             for lab in by_label:
@@ -878,7 +949,8 @@ def numbers(d):
             want = "%s %s pp %s to %s" % (helps[0]["arm_label"], pp(helps[0]["difference_pp"]),
                                           pp(helps[0]["ci_low_pp"]), pp(helps[0]["ci_high_pp"]))
             if "judgment_q05_pp" in helps[0]:  # compare --outer: its judgment range below
-                want += " judgment %s to %s" % (pp(helps[0]["judgment_q05_pp"]), pp(helps[0]["judgment_q95_pp"]))
+                want += " " + judgment_pp(helps[0])
+                noise_shown |= mostly_noise(helps[0])
             if "share_draws_best" in helps[0]:  # and in how many draws it is the best
                 n = int({r["key"]: r["value"] for r in rows(d + "/manifest.csv")}["outer_draws"])
                 wins = float(helps[0]["share_draws_best"]) * n
@@ -912,6 +984,21 @@ def numbers(d):
           "outcomes table: its note %s \u201c(bound)\u201d, which %s cell shows: '%s'"
           % ("explains" if "(bound)" in note else "does not explain",
              "a" if bound_shown else "no", note))
+    # and explains "mostly noise" exactly when a cell shows it, a best lever's or a probability's
+    noise_shown |= any("(mostly noise)" in c for c in sum(table.values(), []))
+    check((NOISE_WORDS in note) == noise_shown,
+          "outcomes table: its note %s \u201cmostly noise\u201d, which %s cell shows" % (
+              "explains" if NOISE_WORDS in note else "does not explain", "a" if noise_shown else "no"))
+    # the levers' tables: their note explains it exactly when briefing.csv has a row so marked
+    # (every such row is a cell of a table: a row marked moves its outcome in some draw)
+    lnote = re.search(r'<p class="note">(Change in the probability that each outcome has occurred '
+                      r'by each horizon, [^<]*)', page)
+    lnote = html.unescape(lnote.group(1)) if lnote else ""
+    marked = any(mostly_noise(r) for r in b)
+    check((NOISE_WORDS in lnote) == marked and marked == (noisy > 0),
+          "levers tables: the note %s \u201cmostly noise\u201d; briefing.csv marks %s row, "
+          "uncertainty_differences.csv %d" % ("explains" if NOISE_WORDS in lnote else "does not explain",
+                                              "a" if marked else "no", noisy))
     lever_tables(page, b, check)
     # the other levers that help, "Also helping: ...", each told as the levers that matter most,
     # with its interval (it said "Larger Seoul contributions (“USFK cut ...”, -8.6 pp)"); the
@@ -965,6 +1052,8 @@ def numbers(d):
                     else:
                         want = "; judgment from lowering it by %s to raising it by %s" % (
                             pp(abs(a), False), pp(abs(z), False))
+                    if mostly_noise(r):
+                        want += ", mostly noise"
                     ok = ok and rest == want
                     judged += 1
                 else:

@@ -25,24 +25,24 @@ for f in uncertainty_differences briefing; do
     tr -d '\r' <"$work/cmp1/$f.csv" >"$work/$f.csv"
 done
 check_that "uncertainty_differences.csv: header" grep -qx \
-    'arm,outcome,measure,horizon_years,date,draws,runs_per_draw,baseline_probability,arm_probability,difference,ci_low,ci_high,mean_se,judgment_q05,judgment_q50,judgment_q95,between_draws_sd,monte_carlo_sd,share_draws_below_zero,share_draws_above_zero,share_draws_best' \
+    'arm,outcome,measure,horizon_years,date,draws,runs_per_draw,baseline_probability,arm_probability,difference,ci_low,ci_high,mean_se,judgment_q05,judgment_q50,judgment_q95,between_draws_sd,monte_carlo_sd,judgment_mostly_noise,share_draws_below_zero,share_draws_above_zero,share_draws_best' \
     "$work/uncertainty_differences.csv"
 check_that "uncertainty_differences.csv: one row per arm, outcome and horizon" \
     test "$(tail -n +2 "$work/cmp1/uncertainty_differences.csv" | wc -l)" = 6
 check_that "briefing.csv: the judgment columns come after the existing ones" grep -qx \
-    'arm,outcome,measure,horizon_years,date,baseline_probability,arm_probability,difference_pp,ci_low_pp,ci_high_pp,distinguishable,judgment_q05_pp,judgment_q50_pp,judgment_q95_pp,share_draws_below_zero,share_draws_above_zero,share_draws_best,minus_best_pp,minus_best_ci_low_pp,minus_best_ci_high_pp,minus_best_distinguishable,minus_best_interval,outcome_label,arm_label,desirable,verdict,rank' \
+    'arm,outcome,measure,horizon_years,date,baseline_probability,arm_probability,difference_pp,ci_low_pp,ci_high_pp,distinguishable,judgment_q05_pp,judgment_q50_pp,judgment_q95_pp,judgment_mostly_noise,share_draws_below_zero,share_draws_above_zero,share_draws_best,minus_best_pp,minus_best_ci_low_pp,minus_best_ci_high_pp,minus_best_distinguishable,minus_best_interval,outcome_label,arm_label,desirable,verdict,rank' \
     "$work/briefing.csv"
 check_that "a null lever: a judgment range of exactly zero" \
-    grep -q '^null,moved,occurred_by,1,[0-9-]*,8,400,[0-9.]*,[0-9.]*,0,0,0,0,0,0,0,0,0,0,0,0$' \
+    grep -q '^null,moved,occurred_by,1,[0-9-]*,8,400,[0-9.]*,[0-9.]*,0,0,0,0,0,0,0,0,0,no,0,0,0$' \
     "$work/uncertainty_differences.csv"
 # briefing.csv's judgment quantiles (pp, 4 significant digits) are uncertainty_differences.csv's
 # (probabilities) x 100
 check_that "briefing and uncertainty_differences agree" awk -F, '
     function off(a, b) { d = a - b; return d * d > (1e-3 * b) * (1e-3 * b) + 1e-12 }
     FNR == 1 { next }
-    FILENAME ~ /briefing/ { b[$1 "," $4] = $12 "," $14; next }
+    FILENAME ~ /briefing/ { b[$1 "," $4] = $12 "," $14 "," $15; next }
     { k = $1 "," $4; split(b[k], q, ",")
-      if (!(k in b) || off(q[1], 100 * $14) || off(q[2], 100 * $16)) bad = 1 }
+      if (!(k in b) || off(q[1], 100 * $14) || off(q[2], 100 * $16) || q[3] != $19) bad = 1 }
     END { exit bad }' "$work/briefing.csv" "$work/uncertainty_differences.csv"
 check_that "compare --outer prints the judgment ranges" \
     grep -q 'judgment 5-95%: the range of the change over the 8 draws' "$work/cmp1.txt"
@@ -78,6 +78,81 @@ for t in (1, 2):
     ok &= all(float(b[(a, str(t))]["share_draws_best"]) == v for a, v in rows.items())
 sys.exit(0 if ok else 1)
 EOF
+# A judgment range is "mostly noise" (judgment_mostly_noise, the printed '?', the brief's words)
+# when 2 x monte_carlo_sd^2 >= between_draws_sd^2: the rule rests on the law of total variance,
+# Var(d_j) = Var(theta(lambda)) + E[noise^2], so that between_draws_sd^2 - monte_carlo_sd^2
+# estimates the variance that judgment alone gives, here Var(theta) for the effect theta(lambda)
+# of the comment above, lambda ~ uniform(1, 3), computed by Simpson's rule. Within 4 standard
+# errors of a variance over the 1,000 draws (sd^2 x sqrt(2 / 999), taken as normal); at seed 11
+# the four z are 0.69, -0.52, -0.06, -0.76, and judgment's variance is 4 to 36 times the noise's.
+check_that "between_draws_sd^2 - monte_carlo_sd^2 is the closed form's variance over judgments" \
+    python3 - "$work/best/uncertainty_differences.csv" <<'EOF'
+import csv, math, sys
+def theta(arm, l, t):
+    return math.exp(-l * t) - (math.exp(-2 * l * t) if arm == "double" else math.exp(-1.5 * t))
+def var(arm, t, n=2000):
+    h, m1, m2 = 2.0 / n, 0.0, 0.0
+    for i in range(n + 1):
+        w = (1 if i in (0, n) else 4 if i % 2 else 2) * h / 3 / 2   # the density of l is 1/2
+        v = theta(arm, 1 + i * h, t)
+        m1, m2 = m1 + w * v, m2 + w * v * v
+    return m2 - m1 * m1
+ok = True
+for r in csv.DictReader(open(sys.argv[1], newline="")):
+    if r["arm"] == "null":
+        continue
+    t = {"1": 365 / 365.25, "2": 730 / 365.25}[r["horizon_years"]]
+    sd, mc, n = float(r["between_draws_sd"]), float(r["monte_carlo_sd"]), int(r["draws"])
+    est, want, se = sd * sd - mc * mc, var(r["arm"], t), sd * sd * math.sqrt(2 / (n - 1))
+    print("    %s by %s: %.6f, closed form %.6f (z %.2f); noise %.6f, %s" % (
+        r["arm"], r["horizon_years"], est, want, (est - want) / se, mc * mc, r["judgment_mostly_noise"]))
+    ok &= abs(est - want) < 4 * se and r["judgment_mostly_noise"] == "no"
+sys.exit(0 if ok else 1)
+EOF
+# With 5 runs a draw the noise's variance is 2.7 to 8.5 times judgment's (the figures above x
+# 400 / 5): every range of double and fix is mostly noise; with 20,000 it is 0.2 to 0.7% of it,
+# none is. null's ranges are 0 to 0: not noise, nothing.
+for r in 5 20000; do
+    "$NEASIM" compare "$model" --levers all --outer 60 --runs "$r" --seed 5 --horizons 1,2 \
+        --out "$work/noise$r" >"$work/noise$r.txt" 2>&1
+done
+check_that "5 runs a draw: every range of double and fix mostly noise, null's not" test \
+    "$(awk -F, 'FNR > 1 { print $1 ":" $19 }' "$work/noise5/uncertainty_differences.csv" | sort -u | tr '\n' ' ')" \
+    = "double:yes fix:yes null:no "
+check_that "20,000 runs a draw: none" test \
+    "$(awk -F, 'FNR > 1 { print $19 }' "$work/noise20000/uncertainty_differences.csv" | sort -u)" = no
+check_that "20,000 runs a draw: no '?' printed, nor its legend" bash -c \
+    "! grep -q ']?' '$work/noise20000.txt' && ! grep -q 'mostly the Monte Carlo noise' '$work/noise20000.txt'"
+# The printed briefing marks '?' exactly the cells whose row of briefing.csv says yes, and explains
+# the mark under the table when it shows one: 20 runs a draw (seed 5) marks some cells, not all.
+"$NEASIM" compare "$model" --levers all --outer 40 --runs 20 --seed 5 --horizons 1,2 \
+    --out "$work/noise20" >"$work/noise20.txt" 2>&1
+check_that "printed '?' marks are briefing.csv's judgment_mostly_noise, some yes and some no" \
+    python3 - "$work/noise20.txt" "$work/noise20/briefing.csv" "$work/noise5.txt" \
+    "$work/noise5/briefing.csv" <<'EOF'
+import csv, re, sys
+ok = True
+for text, table in ((sys.argv[1], sys.argv[2]), (sys.argv[3], sys.argv[4])):
+    b = list(csv.DictReader(open(table, newline="")))
+    hz = sorted({r["horizon_years"] for r in b}, key=float)
+    said = {(r["arm_label"], r["horizon_years"]): r["judgment_mostly_noise"] == "yes" for r in b}
+    seen = {}
+    for line in open(text):
+        m = re.match(r"^  [0-9]+\. (\S+) ", line)
+        if not m:
+            continue
+        cells = re.findall(r"\) ?~? \[[^]]*\](\??)", line)
+        for h, mark in zip(hz, cells):
+            seen[(m.group(1), h)] = mark == "?"
+    legend = "[...]?: a judgment range that is mostly the Monte Carlo noise" in open(text).read()
+    print("    %s: %d cells, %d marked; legend %s" % (text, len(seen), sum(seen.values()), legend))
+    ok &= len(seen) >= 4 and all(said[k] == v for k, v in seen.items())
+    ok &= legend == any(seen.values())
+    if text == sys.argv[1]:
+        ok &= 0 < sum(seen.values()) < len(seen)
+sys.exit(0 if ok else 1)
+EOF
+
 top=$(awk -F, '$1 == "double" && $4 == 2 { print $NF * 1000 }' "$work/best/uncertainty_differences.csv")
 check_that "printed: double the largest change by 2 years, in $top of the 1000 draws" \
     grep -Eq "^  largest change: double \(\+[0-9.]+ pp by 2027-01-01\)$" "$work/best.txt"
@@ -98,6 +173,23 @@ expect "compare --outer needs at least 2 draws" 64 "outer" -- \
 expect "run --outer: the summary shows the judgment range" 0 \
     'moved +[0-9.]+% \(MC [0-9.]+-[0-9.]+; judgment 5-95%: [0-9]+\.[0-9]-[0-9]+\.[0-9]\)' -- \
     run "$model" --outer 6 --runs 300 --out "$work/run"
+# run --outer: a probability's judgment range is mostly noise by the same rule (uncertainty.csv's
+# judgment_mostly_noise; the summary marks it '?' and explains the mark). With 5 runs a draw the
+# binomial noise of p_j, p(1 - p) / 5, is about 3 times the variance of 1 - exp(-lambda t) over
+# lambda ~ uniform(1, 3) at both horizons; with 20,000 it is about 1/1000 of it.
+for r in 5 20000; do
+    "$NEASIM" run "$model" --outer 60 --runs "$r" --seed 5 --horizons 1,2 --out "$work/pnoise$r" \
+        >"$work/pnoise$r.txt" 2>&1
+done
+check_that "run --outer: uncertainty.csv's judgment_mostly_noise, yes at 5 runs a draw, no at 20,000" \
+    test "$(tail -n +2 "$work/pnoise5/uncertainty.csv" | cut -d, -f15 | tr -d '\r' | sort -u):$(
+        tail -n +2 "$work/pnoise20000/uncertainty.csv" | cut -d, -f15 | tr -d '\r' | sort -u)" = yes:no
+check_that "run --outer: the summary marks both ranges '?' at 5 runs a draw and explains it" bash -c \
+    "test \"\$(grep -c 'judgment 5-95%: [0-9.]*-[0-9.]*)?' '$work/pnoise5.txt')\" = 1 &&
+     test \"\$(grep '^moved ' '$work/pnoise5.txt' | grep -o ')?' | wc -l)\" = 2 &&
+     grep -q '^?: a judgment range that is mostly the Monte Carlo noise' '$work/pnoise5.txt'"
+check_that "run --outer: no mark, no legend at 20,000 runs a draw" bash -c \
+    "! grep -q ')?' '$work/pnoise20000.txt' && ! grep -q 'mostly the Monte Carlo noise' '$work/pnoise20000.txt'"
 # The Monte Carlo interval of the mean over judgments counts the draws as the sample they are
 # (uncertainty.csv's mean_ci_low, mean_ci_high at the horizons; the summary's "MC"; outcomes.csv's
 # and state_probabilities.csv's ci_low, ci_high at every date). Its coverage of the closed form

@@ -99,4 +99,18 @@ typedef struct {
 
 nsm_judgment nsm_judgment_of(double *v, const double *mc_se, size_t n);
 
+/* Whether a judgment range is mostly the Monte Carlo noise of one draw rather than judgment, for
+** values whose sd over the draws is between_sd and whose noise within one draw has sd noise_sd: 1
+** when the values spread (between_sd > 0) and the noise's variance is at least half of theirs
+** (2 x noise_sd^2 >= between_sd^2), so that what the uncertain numbers add, between_sd^2 -
+** noise_sd^2 by the law of total variance, is at most the noise's own; 0 otherwise and when the
+** noise is not known (NaN). More replications a draw shrink the noise and not the judgment. The
+** one home of the rule: the marks '?' of the printed summary and briefing, the
+** judgment_mostly_noise columns of uncertainty.csv, briefing.csv and uncertainty_differences.csv,
+** and through them the brief's "(mostly noise)". */
+int nsm_mostly_noise(double between_sd, double noise_sd);
+
+/* nsm_mostly_noise of an effect's spread over the draws (sd, monte_carlo_sd). */
+int nsm_judgment_mostly_noise(const nsm_judgment *j);
+
 #endif

@@ -89,8 +89,9 @@ static const char *pp(double x, char buf[NSM_PP_TEXT_MAX])
 
 /* One cell of the printed briefing: the change, its Monte Carlo interval and, on two levels, its
 ** judgment range over the draws (or, when memory runs out for it, that it could not be shown: the
-** tables, written before, have it). */
-static void briefing_cell(const nsm_comparison *cmp, int a, int o, int h, char *cell, size_t n)
+** tables, written before, have it), marked '?' when that range is mostly the noise of a draw
+** (nsm_judgment_mostly_noise): 1 then, 0 otherwise. */
+static int briefing_cell(const nsm_comparison *cmp, int a, int o, int h, char *cell, size_t n)
 {
     const nsm_model *m = cmp->m;
     nsm_difference d = nsm_comparison_effect(cmp, a, o, h);
@@ -99,11 +100,15 @@ static void briefing_cell(const nsm_comparison *cmp, int a, int o, int h, char *
                      pp(100 * d.hi, b3), d.lo > 0 || d.hi < 0 ? "" : " ~");
     if (cmp->outer && k > 0 && (size_t)k < n) {
         nsm_judgment j;
-        if (nsm_outer_effect(m, cmp->outer, a, o, h, &j) == NSM_OK)
-            snprintf(cell + k, n - (size_t)k, " [%s, %s]", pp(100 * j.q05, b1), pp(100 * j.q95, b2));
-        else
-            snprintf(cell + k, n - (size_t)k, " [out of memory]");
+        if (nsm_outer_effect(m, cmp->outer, a, o, h, &j) == NSM_OK) {
+            int noise = nsm_judgment_mostly_noise(&j);
+            snprintf(cell + k, n - (size_t)k, " [%s, %s]%s", pp(100 * j.q05, b1),
+                     pp(100 * j.q95, b2), noise ? "?" : "");
+            return noise;
+        }
+        snprintf(cell + k, n - (size_t)k, " [out of memory]");
     }
+    return 0;
 }
 
 /* After an outcome's label: whether it is an onset (the probability is of beginning after the
@@ -383,7 +388,8 @@ static void print_best_share(const nsm_comparison *cmp, int o, int best, int hel
 ** ranked by how much they help at the last horizon (briefing.h), at most `top` (0: all); a row
 ** the same to the last digit as one above it says so instead of repeating its numbers (rows:
 ** room for the arms shown). Returns 1 when a verdict shown is from an earlier horizon (marked
-** '*'), plus 2 when an arm was not told apart from the best on a bound (print_rivals). */
+** '*'), plus 2 when an arm was not told apart from the best on a bound (print_rivals), plus 4
+** when a judgment range shown is mostly noise (marked '?', briefing_cell). */
 static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw, int w,
                           int *order, nsm_difference *last, int *rows, double *share,
                           const arm_words *aw)
@@ -424,7 +430,8 @@ static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw,
             same = same_effect(cmp, a, rows[r], o) ? r + 1 : 0;
         for (int h = 0; h < hz->n && !same; h++) {
             char cell[160];
-            briefing_cell(cmp, a, o, h, cell, sizeof cell);
+            if (briefing_cell(cmp, a, o, h, cell, sizeof cell))
+                any_early |= 4;
             printf("  %-*s", h + 1 < hz->n ? w : 0, cell);
         }
         if (same)
@@ -535,6 +542,12 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
                "variance is not known (briefing.csv: minus_best_interval bound).\n",
                early & 1 ? "" : "\n", scenarios ? "scenarios" : "arms",
                scenarios ? aw.first : "the baseline");
+    if (early & 4)
+        printf("%s[...]?: a judgment range that is mostly the Monte Carlo noise of a draw, not\n"
+               "judgment: the draws' spread is at most 1.41 times the noise of one draw's\n"
+               "change (uncertainty_differences.csv: between_draws_sd, monte_carlo_sd); more\n"
+               "--runs a draw shrink the noise and show the judgment range.\n",
+               early & 3 ? "" : "\n");
     free(order);
     free(rows);
     free(last);

@@ -158,21 +158,26 @@ static int spread_at(const nsm_model *m, const nsm_outer_result *r, int o, int i
 /* Outcome o's share at report i (first: the runs in which it has occurred by each report) with
 ** its Monte Carlo interval (nsm_series_proportion: with --outer the mean over the draws', which
 ** counts the draws as the sample they are), and with --outer at a horizon of uncertainty.csv its
-** judgment range, q05 to q95 (the same numbers as nsm_judgment_of's). */
-static void summary_cell(const nsm_model *m, const nsm_accum *a, const nsm_outer_result *outer,
-                         int o, int i, const int64_t *first, double *v, int last)
+** judgment range, q05 to q95 (the same numbers as nsm_judgment_of's), marked '?' when it is mostly
+** the Monte Carlo noise of a draw (nsm_mostly_noise, uncertainty.csv's judgment_mostly_noise):
+** 1 then, 0 otherwise. */
+static int summary_cell(const nsm_model *m, const nsm_accum *a, const nsm_outer_result *outer,
+                        int o, int i, const int64_t *first, double *v, int last)
 {
     nsm_proportion p = nsm_series_proportion(a, NSM_SERIES_OCCURRED, o, i, first[i]);
     nsm_outer_spread sp;
     char cell[80];
+    int noise = 0;
     if (!outer)
         snprintf(cell, sizeof cell, "%5.1f%% (%.1f-%.1f)", 100 * p.p, 100 * p.lo, 100 * p.hi);
-    else if (spread_at(m, outer, o, i, v, &sp))
-        snprintf(cell, sizeof cell, "%5.1f%% (MC %.1f-%.1f; judgment 5-95%%: %.1f-%.1f)",
-                 100 * p.p, 100 * p.lo, 100 * p.hi, 100 * sp.q05, 100 * sp.q95);
-    else
+    else if (spread_at(m, outer, o, i, v, &sp)) {
+        noise = nsm_mostly_noise(sp.between_sd, sp.monte_carlo_sd);
+        snprintf(cell, sizeof cell, "%5.1f%% (MC %.1f-%.1f; judgment 5-95%%: %.1f-%.1f)%s",
+                 100 * p.p, 100 * p.lo, 100 * p.hi, 100 * sp.q05, 100 * sp.q95, noise ? "?" : "");
+    } else
         snprintf(cell, sizeof cell, "%5.1f%% (MC %.1f-%.1f)", 100 * p.p, 100 * p.lo, 100 * p.hi);
-    printf("  %-*s", last ? 0 : outer ? 50 : 22, cell); /* no trailing blanks */
+    printf("  %-*s", last ? 0 : outer ? 51 : 22, cell); /* no trailing blanks */
+    return noise;
 }
 
 /* outer: run --outer's draws (NULL without), whose judgment ranges the cells show beside the
@@ -207,19 +212,25 @@ static void summary(const nsm_model *m, const nsm_accum *a,
                "precisely the runs pin it down, not how much it depends on the judgments; for\n"
                "that, --outer):\n%-*s", width, "outcome");
     for (int k = 0; k < n_idx; k++)
-        printf("  %-*s", k + 1 == n_idx ? 0 : outer ? 50 : 22, m->report_date[idx[k]]);
+        printf("  %-*s", k + 1 == n_idx ? 0 : outer ? 51 : 22, m->report_date[idx[k]]);
     printf("\n");
     int64_t *first = malloc(((size_t)m->n_reports + 1) * sizeof *first);
     double *v = malloc(((size_t)(outer ? outer->n_draws : 0) + 1) * sizeof *v);
+    int noise = 0;
     for (int o = 0; first && v && o < m->n_outcomes; o++) {
         nsm_occurred_by(m, a, o, first);
         char name[1100];
         row_name(m, o, 1, width - 1, name, sizeof name); /* a blank before the numbers */
         nsm_text_pad(stdout, name, width);
         for (int k = 0; k < n_idx; k++)
-            summary_cell(m, a, outer, o, idx[k], first, v, k + 1 == n_idx);
+            noise |= summary_cell(m, a, outer, o, idx[k], first, v, k + 1 == n_idx);
         printf("\n");
     }
+    if (noise)
+        printf("?: a judgment range that is mostly the Monte Carlo noise of a draw, not judgment:\n"
+               "the draws' spread is at most 1.41 times the noise of one draw's probability\n"
+               "(uncertainty.csv: between_draws_sd, monte_carlo_sd); more --runs a draw shrink\n"
+               "the noise and show the judgment range.\n");
     free(first);
     free(v);
     start_notes(m, a, width - 2);

@@ -198,6 +198,7 @@ static void write_judgment_pp(nsm_csv *c, const nsm_judgment *j)
     nsm_csv_real(c, 100 * j->q05, NSM_PP_DIGITS);
     nsm_csv_real(c, 100 * j->q50, NSM_PP_DIGITS);
     nsm_csv_real(c, 100 * j->q95, NSM_PP_DIGITS);
+    nsm_csv_text(c, nsm_judgment_mostly_noise(j) ? "yes" : "no");
     nsm_csv_real(c, j->below, 4);
     nsm_csv_real(c, j->above, 4);
 }
@@ -258,7 +259,7 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
                                     "ci_low_pp", "ci_high_pp", "distinguishable",
                                     /* with --outer only: */
                                     "judgment_q05_pp", "judgment_q50_pp", "judgment_q95_pp",
-                                    "share_draws_below_zero", "share_draws_above_zero",
+                                    "judgment_mostly_noise", "share_draws_below_zero", "share_draws_above_zero",
                                     "share_draws_best",
                                     /* always: the arm beside the best (rank 1) */
                                     "minus_best_pp", "minus_best_ci_low_pp",
@@ -272,7 +273,7 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
     const char *head[sizeof H / sizeof H[0]];
     size_t nh = 0;
     for (size_t k = 0; k < sizeof H / sizeof H[0]; k++)
-        if (cmp->outer || k < 11 || k >= 17) /* a plain comparison: no judgment columns */
+        if (cmp->outer || k < 11 || k >= 18) /* a plain comparison: no judgment columns */
             head[nh++] = H[k];
     nsm_csv_header(c, head);
     int *rank = briefing_ranks(cmp);
@@ -391,8 +392,8 @@ static nsm_status write_uncertainty(nsm_csv *c, const nsm_comparison *cmp)
         "arm", "outcome", "measure", "horizon_years", "date", "draws", "runs_per_draw",
         "baseline_probability", "arm_probability", "difference", "ci_low", "ci_high",
         "mean_se", "judgment_q05", "judgment_q50", "judgment_q95", "between_draws_sd",
-        "monte_carlo_sd", "share_draws_below_zero", "share_draws_above_zero", "share_draws_best",
-        NULL};
+        "monte_carlo_sd", "judgment_mostly_noise", "share_draws_below_zero",
+        "share_draws_above_zero", "share_draws_best", NULL};
     const nsm_model *m = cmp->m;
     const nsm_outer_comparison *r = cmp->outer;
     const nsm_horizons *hz = &cmp->horizons;
@@ -427,6 +428,7 @@ static nsm_status write_uncertainty(nsm_csv *c, const nsm_comparison *cmp)
                 nsm_csv_real(c, j.q95, 6);
                 nsm_csv_real(c, j.sd, 4);
                 nsm_csv_real(c, j.monte_carlo_sd, 4);
+                nsm_csv_text(c, nsm_judgment_mostly_noise(&j) ? "yes" : "no");
                 nsm_csv_real(c, j.below, 4);
                 nsm_csv_real(c, j.above, 4);
                 nsm_csv_real(c, best[cell(cmp, o, h) + (size_t)a], 4);

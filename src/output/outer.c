@@ -9,6 +9,7 @@
 
 #include "neasim/csvout.h"
 #include "neasim/outdir.h"
+#include "neasim/summary.h"
 
 static void write_row(nsm_csv *c, const nsm_model *m, int o, double years, int i, double *v,
                       size_t n, uint64_t runs)
@@ -28,6 +29,7 @@ static void write_row(nsm_csv *c, const nsm_model *m, int o, double years, int i
     nsm_csv_real(c, sp.q50, 6);
     nsm_csv_real(c, sp.q95, 6);
     nsm_csv_real(c, sp.parameter_share, 4);
+    nsm_csv_text(c, nsm_mostly_noise(sp.between_sd, sp.monte_carlo_sd) ? "yes" : "no");
     nsm_csv_end_row(c);
 }
 
@@ -43,7 +45,8 @@ static nsm_status write_uncertainty(const char *dir, const nsm_model *m, const n
     static const char *const H[] = {"arm", "outcome", "horizon_years", "date", "probability",
                                     "mean_std_error", "mean_ci_low", "mean_ci_high",
                                     "between_draws_sd", "parameter_sd", "monte_carlo_sd",
-                                    "q05", "q50", "q95", "parameter_share", NULL};
+                                    "q05", "q50", "q95", "parameter_share",
+                                    "judgment_mostly_noise", NULL};
     char *path = nsm_path_join(dir, "uncertainty.csv");
     double *v = malloc(((size_t)n_draws + 1) * sizeof *v);
     nsm_csv c;

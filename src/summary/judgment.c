@@ -37,3 +37,14 @@ nsm_judgment nsm_judgment_of(double *v, const double *mc_se, size_t n)
         r.monte_carlo_sd = sqrt(mc2);
     return r;
 }
+
+int nsm_mostly_noise(double between_sd, double noise_sd)
+{
+    /* NaN between_sd (one draw) fails the test too */
+    return !isnan(noise_sd) && between_sd > 0 && 2 * noise_sd * noise_sd >= between_sd * between_sd;
+}
+
+int nsm_judgment_mostly_noise(const nsm_judgment *j)
+{
+    return nsm_mostly_noise(j->sd, j->monte_carlo_sd);
+}
