@@ -940,11 +940,17 @@ brief_key_figures <- function(b) {
 
 # What the lever forest's intervals are, said in its caption as on it (figures_compare.R draws the same
 # words into its subtitle), so that a reader of the page need not read the chart's small print.
+# A bar drawn fainter, mostly noise, is said when the forest draws one (figures/lever_forest.csv,
+# what the chart drew: its judgment_faint).
 forest_note <- function(b) {
     n <- nsm_get(b$manifest, "outer_draws", "")
     w <- b$words
+    drawn <- file.path(b$dir, "figures", "lever_forest.csv")
+    d <- if (file.exists(drawn)) utils::read.csv(drawn, stringsAsFactors = FALSE) else NULL
+    faint <- !is.null(d) && "judgment_faint" %in% names(d) && any(d$judgment_faint == "yes")
     paste0(w$each_s, ": the change in the probability that the outcome has occurred, ",
-           w$minus, ", in percentage points (paired runs). ", forest_interval_note(nzchar(n), n, w))
+           w$minus, ", in percentage points (paired runs). ",
+           forest_interval_note(nzchar(n), n, w, faint))
 }
 
 # The outcomes table's last cell for an outcome whose better direction is `dir`, from its rows of

@@ -186,6 +186,8 @@ forest_drawn <- function(p) {
         k <- match(key(dots), key(j))
         out$judgment_q05_pp <- j$xmin[k]
         out$judgment_q95_pp <- j$xmax[k]
+        # drawn fainter: the range is mostly noise (JUDGMENT_ALPHA)
+        out$judgment_faint <- ifelse(j$alpha[k] < JUDGMENT_ALPHA[["judgment"]], "yes", "no")
     }
     out
 }
@@ -216,6 +218,8 @@ fig_lever_forest <- function(ctx) {
     x$horizon_years <- hmax
     x <- with_judgment(x, ctx)
     judged <- "jq05" %in% names(x) && any(!is.na(x$jq05))
+    if (judged) x$jkind <- ifelse(x$jnoise %in% TRUE, "noise", "judgment")
+    noisy <- judged && any(x$jkind == "noise")
     # the verdict as the lever matrix colours it: help or harm by the outcome's better direction,
     # a change where it has none, grey where the interval holds 0
     dir <- desirable_of_outcomes(x$outcome)
@@ -241,8 +245,9 @@ fig_lever_forest <- function(ctx) {
     p <- ggplot(x, aes(y = arm)) +
         geom_vline(xintercept = 0, colour = "grey40", linewidth = 0.5)
     if (judged)
-        p <- p + geom_linerange(aes(xmin = jq05, xmax = jq95, colour = verdict), linewidth = 4,
-                                alpha = 0.3)
+        p <- p + geom_linerange(aes(xmin = jq05, xmax = jq95, colour = verdict, alpha = jkind),
+                                linewidth = 4) +
+            scale_alpha_manual(values = JUDGMENT_ALPHA, guide = "none")
     p <- p + geom_linerange(aes(xmin = ci_low_pp, xmax = ci_high_pp, colour = verdict),
                             linewidth = 1) +
         geom_point(aes(x = difference_pp, colour = verdict), size = 2.6) +
@@ -263,7 +268,7 @@ fig_lever_forest <- function(ctx) {
              subtitle = nsm_subtitle(
                  "Dot: change in the probability that the outcome has occurred by ",
                  nsm_month(when), ", ", w$minus, ", in percentage points (paired runs, ",
-                 "differences.csv). ", forest_interval_note(judged, n_draws, w), " The ",
+                 "differences.csv). ", forest_interval_note(judged, n_draws, w, noisy), " The ",
                  length(keep), if (length(keep) < n_all) paste0(" of ", n_all), " outcomes ",
                  if (w$scenarios) "that differ most" else "the levers move most",
                  "; every outcome: the ", w$one, " matrix."),
@@ -313,13 +318,13 @@ forest_verdicts <- function(w) {
 }
 
 # What the forest's interval is, in words beside it (its subtitle; the brief's caption too).
-forest_interval_note <- function(judged, n_draws, w = nsm_arm_words(character(0))) {
+forest_interval_note <- function(judged, n_draws, w = nsm_arm_words(character(0)), noisy = FALSE) {
     if (judged)
         paste0("Thin line: 95% Monte Carlo interval of the mean paired difference over the ",
                n_draws, " draws of the ", if (w$scenarios) "scenarios'" else "scenario's",
                " uncertain numbers (simulation error, the draws counted as a sample). Wide pale ",
                "bar: judgment range, the 5% to 95% points of the difference over those draws ",
-               "(uncertainty_differences.csv).")
+               "(uncertainty_differences.csv)", if (noisy) paste0("; ", JUDGMENT_FAINT_NOTE), ".")
     else if (w$scenarios)
         paste0("Line: 95% Monte Carlo interval of the paired difference (simulation error ",
                "only; judgment uncertainty about the scenarios' numbers is not in it: compare ",
@@ -345,6 +350,13 @@ desirable_note <- function(dir)
 help_sign <- function(x, dir) ifelse(dir == "lower", -x, x)
 
 # ---- judgment ranges (compare --outer: uncertainty_differences.csv) ---------------------------
+
+# A judgment range that is mostly the Monte Carlo noise of a draw (judgment_mostly_noise) is drawn
+# fainter than one that is not, and the subtitle says so when one is drawn.
+JUDGMENT_ALPHA <- c(judgment = 0.3, noise = 0.1)
+JUDGMENT_FAINT_NOTE <- paste0("a fainter bar is mostly the Monte Carlo noise of a draw's runs, ",
+                              "not judgment (judgment_mostly_noise; more runs a draw show the ",
+                              "judgment range)")
 
 # The lever table with each effect's judgment range in percentage points (jq05, jq50, jq95) and
 # whether that range is mostly the Monte Carlo noise of a draw (jnoise: the judgment_mostly_noise
@@ -375,6 +387,8 @@ lever_effects_page <- function(b, arms, ctx, title) {
                             "Not distinguishable"),
                      levels = c("Distinguishable from no effect", "Not distinguishable"))
     judged <- "jq05" %in% names(b)
+    if (judged) b$jkind <- ifelse(b$jnoise %in% TRUE, "noise", "judgment")
+    noisy <- judged && any(b$jkind == "noise")
     lim <- max(abs(c(b$ci_low_pp, b$ci_high_pp, b$difference_pp,
                      if (judged) c(b$jq05, b$jq95))), 0.5, na.rm = TRUE) * 1.12
     dodge <- position_dodge(width = if (length(arms) > 1) 0.75 else 0)
@@ -385,8 +399,9 @@ lever_effects_page <- function(b, arms, ctx, title) {
         geom_hline(yintercept = 0, colour = "grey40", linewidth = 0.5)
     # the judgment range: a wide pale bar in the arm's colour under its Monte Carlo interval
     if (judged)
-        p <- p + geom_linerange(aes(ymin = jq05, ymax = jq95), position = dodge,
-                                linewidth = if (length(arms) > 2) 3 else 5, alpha = 0.3)
+        p <- p + geom_linerange(aes(ymin = jq05, ymax = jq95, alpha = jkind), position = dodge,
+                                linewidth = if (length(arms) > 2) 3 else 5) +
+            scale_alpha_manual(values = JUDGMENT_ALPHA, guide = "none")
     p <- p + geom_linerange(position = dodge, linewidth = if (length(arms) > 2) 0.7 else 1) +
         geom_point(aes(shape = dist), position = dodge, size = if (length(arms) > 2) 2.2 else 3,
                    fill = "white", stroke = 1.1)
@@ -421,7 +436,8 @@ lever_effects_page <- function(b, arms, ctx, title) {
                                if (ctx$words$scenarios) "difference" else "effect", " over the ",
                                nsm_get(ctx$manifest, "outer_draws", ""), " draws of the ",
                                if (ctx$words$scenarios) "scenarios'" else "scenario's",
-                               " uncertain numbers (uncertainty_differences.csv). Right of zero: ",
+                               " uncertain numbers (uncertainty_differences.csv)",
+                               if (noisy) paste0("; ", JUDGMENT_FAINT_NOTE), ". Right of zero: ",
                                if (ctx$words$scenarios) "the outcome is more likely in the scenario."
                                else "the lever makes the outcome more likely."),
              x = NULL, y = paste0("Difference from ", ctx$words$first, " (percentage points)"),

@@ -20,29 +20,39 @@ nsm_arm_title <- function(arm) if (is.na(arm)) "" else paste0(" \u2014 arm: ", a
 
 # ---- judgment ranges (run --outer: uncertainty.csv) ------------------------------------------
 
-# The two kinds of interval, keyed by name: a legend entry is looked up by these names.
-NSM_JUDGMENT_BANDS <- c(monte_carlo = NSM_PALETTE[1], judgment = "#9ECAE9")
-NSM_JUDGMENT_WHISKER <- c(judgment = "grey25")   # over a pale ribbon a pale whisker would vanish
+# The two kinds of interval, keyed by name: a legend entry is looked up by these names. A judgment
+# range that is mostly the Monte Carlo noise of a draw (uncertainty.csv's judgment_mostly_noise)
+# is drawn in grey, "noise", with a legend entry of its own that says so.
+NSM_JUDGMENT_BANDS <- c(monte_carlo = NSM_PALETTE[1], judgment = "#9ECAE9", noise = "#D9D9D9")
+# over a pale ribbon a pale whisker would vanish: dark grey, and a lighter one for noise
+NSM_JUDGMENT_WHISKER <- c(judgment = "grey25", noise = "grey65")
 
 nsm_judgment_labels <- function(ctx) {
     n <- nsm_get(ctx$manifest, "outer_draws", NA)
     c(monte_carlo = "95% Monte Carlo interval",
-      judgment = paste0("Judgment range (5–95% over ", if (is.na(n)) "the" else n, " draws)"))
+      judgment = paste0("Judgment range (5–95% over ", if (is.na(n)) "the" else n, " draws)"),
+      noise = "Mostly Monte Carlo noise, not judgment (more runs a draw)")
 }
 
-nsm_judgment_scale <- function(ctx) {
+# The legend of the bands drawn: `kinds` the names present (a key absent from the data is left out).
+nsm_judgment_scale <- function(ctx, kinds = names(NSM_JUDGMENT_BANDS)) {
     lab <- nsm_judgment_labels(ctx)
-    scale_colour_manual(values = NSM_JUDGMENT_BANDS, breaks = names(NSM_JUDGMENT_BANDS),
-                        labels = lab[names(NSM_JUDGMENT_BANDS)], name = NULL)
+    keys <- intersect(names(NSM_JUDGMENT_BANDS), kinds)
+    scale_colour_manual(values = NSM_JUDGMENT_BANDS, breaks = keys, labels = lab[keys],
+                        name = NULL)
 }
+
+# The kind of each row's judgment range: "noise" where uncertainty.csv says it is mostly noise.
+judgment_kind <- function(u) ifelse(nsm_mostly_noise(u), "noise", "judgment")
 
 # uncertainty.csv's rows at the outcomes and dates of `d` (a single run's rows, with
-# outcome_lab), or NULL when the folder has no judgment ranges.
+# outcome_lab), with their kind (judgment_kind), or NULL when the folder has no judgment ranges.
 judgment_rows <- function(ctx, d) {
     u <- nsm_read(ctx$dir, "uncertainty", quiet = TRUE)
     if (is.null(u) || "arm" %in% names(d)) return(NULL)
+    u$kind <- judgment_kind(u)
     m <- merge(d[, c("outcome", "date", "outcome_lab", "panel")],
-               u[, c("outcome", "date", "q05", "q50", "q95")], by = c("outcome", "date"))
+               u[, c("outcome", "date", "q05", "q50", "q95", "kind")], by = c("outcome", "date"))
     if (nrow(m) == 0) NULL else m
 }
 
@@ -120,13 +130,13 @@ fig_outcomes_by_horizon <- function(ctx) {
             # the judgment range: a wide pale bar under the Monte Carlo interval's dark line
             d <- headline_text(d)
             p <- p + geom_linerange(data = jr, aes(x = outcome_lab, ymin = q05, ymax = q95,
-                                                   colour = "judgment"),
+                                                   colour = kind),
                                     inherit.aes = FALSE, linewidth = 5) +
                 geom_linerange(aes(colour = "monte_carlo"), linewidth = 1) +
                 geom_point(colour = NSM_PALETTE[1], size = 3.2) +
                 geom_text(data = d, aes(y = text_y, label = text, hjust = hjust), size = 11 / .pt,
                           colour = "grey20") +
-                nsm_judgment_scale(ctx)
+                nsm_judgment_scale(ctx, c("monte_carlo", jr$kind))
         } else if (is.null(arms)) {
             d <- headline_text(d)
             p <- p + geom_linerange(colour = NSM_PALETTE[1], linewidth = 1) +
@@ -157,7 +167,10 @@ fig_outcomes_by_horizon <- function(ctx) {
                                    "mean over the draws (simulation error, the draws counted as a ",
                                    "sample). Wide pale bar: judgment range, the 5% to ",
                                    "95% points of the probability over the draws of the ",
-                                   "scenario's uncertain numbers (uncertainty.csv).",
+                                   "scenario's uncertain numbers (uncertainty.csv)",
+                                   if (any(jr$kind == "noise"))
+                                       paste0("; grey where it is mostly the Monte Carlo noise ",
+                                              "of a draw's runs, not judgment"), ".",
                                    nsm_mark_notes(h$outcome, onsets, held)),
                  x = NULL, y = "Probability (% of runs)",
                  caption = ctx$caption) +
@@ -211,7 +224,10 @@ fig_outcomes_over_time <- function(ctx) {
         nested <- FALSE
         if (is.null(arms)) {
             u <- nsm_read(ctx$dir, "uncertainty", quiet = TRUE)
-            if (!is.null(u)) ju <- merge(unique(d[, c("outcome", "panel")]), u, by = "outcome")
+            if (!is.null(u)) {
+                u$kind <- judgment_kind(u)
+                ju <- merge(unique(d[, c("outcome", "panel")]), u, by = "outcome")
+            }
             if (!is.null(ju) && nrow(ju) == 0) ju <- NULL
         }
         if (!is.null(ju)) {
@@ -223,14 +239,16 @@ fig_outcomes_over_time <- function(ctx) {
             lab <- nsm_judgment_labels(ctx)
             p <- p + geom_ribbon(aes(fill = "monte_carlo"), alpha = 0.25) +
                 geom_line(colour = NSM_PALETTE[1], linewidth = 0.9) +
-                geom_errorbar(data = ju, aes(x = date, ymin = q05, ymax = q95, colour = "judgment"),
+                geom_errorbar(data = ju, aes(x = date, ymin = q05, ymax = q95, colour = kind),
                               inherit.aes = FALSE, width = span * 0.025, linewidth = 1.1) +
                 geom_text(data = end, aes(x = to + span * 0.03, label = text),
                           hjust = 0, size = 11 / .pt, colour = NSM_PALETTE[1]) +
                 scale_fill_manual(values = NSM_JUDGMENT_BANDS["monte_carlo"], breaks = "monte_carlo",
                                   labels = lab["monte_carlo"], name = NULL) +
-                scale_colour_manual(values = NSM_JUDGMENT_WHISKER, breaks = "judgment",
-                                    labels = lab["judgment"], name = NULL)
+                scale_colour_manual(values = NSM_JUDGMENT_WHISKER,
+                                    breaks = intersect(names(NSM_JUDGMENT_WHISKER), ju$kind),
+                                    labels = lab[intersect(names(NSM_JUDGMENT_WHISKER), ju$kind)],
+                                    name = NULL)
         } else if (is.null(arms)) {
             end <- d[d$date == to, ]
             end$text <- nsm_pct_label(end$probability)
@@ -266,7 +284,10 @@ fig_outcomes_over_time <- function(ctx) {
                                    "of the mean over the draws, which counts the draws, not the ",
                                    "runs, as the sample. Whiskers: judgment range, the 5% to 95% ",
                                    "points of the probability over the draws of the scenario's ",
-                                   "uncertain numbers (uncertainty.csv), at its horizons.",
+                                   "uncertain numbers (uncertainty.csv), at its horizons",
+                                   if (any(ju$kind == "noise"))
+                                       paste0("; light grey where it is mostly the Monte Carlo ",
+                                              "noise of a draw's runs, not judgment"), ".",
                                    nsm_mark_notes(oc$outcome, onsets, held)),
                  x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +
             nsm_theme(base_size = base_size)

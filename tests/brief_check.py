@@ -740,6 +740,12 @@ def forest(d, page, labels, briefing, check):
                     check(near(r[col], 100 * float(j[src])),
                           "forest: %s, %s: %s %s drawn, uncertainty_differences.csv %s" % (
                               strip, r["lever_label"], col, r[col], j[src]))
+                # a bar mostly noise is drawn fainter, and no other
+                check(r.get("judgment_faint") == j.get("judgment_mostly_noise"),
+                      "forest: %s, %s: bar drawn %s, judgment_mostly_noise %s" % (
+                          strip, r["lever_label"],
+                          "fainter" if r.get("judgment_faint") == "yes" else "as judgment",
+                          j.get("judgment_mostly_noise")))
     # the outcomes the levers move most: none left out moved more than the least of those shown
     size = {}
     for (a, o), r in diff.items():
@@ -758,6 +764,11 @@ def forest(d, page, labels, briefing, check):
           (("judgment range" in note) if judged
            else ("judgment uncertainty" in note and "not in it" in note)),
           "forest: no note in its caption saying what the interval is (%r)" % note[:200])
+    faint = any(r.get("judgment_faint") == "yes" for r in drawn)
+    check(("a fainter bar is mostly the Monte Carlo noise" in note) == faint,
+          "forest: its caption %s fainter bars, which it %s" % (
+              "explains" if "fainter bar" in note else "does not explain",
+              "draws" if faint else "does not draw"))
     check(not re.search(r'<div class="key">.*?</div>\s*<p class="note">', page, re.S),
           "forest: a note after the key figures' grid, under whichever figure comes last")
 

@@ -265,8 +265,14 @@ Rscript -e 'f <- commandArgs(TRUE)[1]; l <- read.csv(f, stringsAsFactors = FALSE
     bad "neasim run/compare --outer of tests/models/judgment failed (exit $?)"
 "$NEASIM" run scenarios/baseline --outer 6 --runs 100 --seed 1 --out "$work/baseline_outer" --quiet ||
     bad "neasim run --outer of the baseline failed (exit $?)"
+# ... and ranges that are mostly the Monte Carlo noise of a draw, drawn apart: a run of the baseline
+# at 30 runs a draw (some of its ranges so, some not), a comparison at 5 (every range so)
+"$NEASIM" run scenarios/baseline --outer 20 --runs 30 --seed 3 --out "$work/noisy_run" --quiet &&
+"$NEASIM" compare tests/models/judgment --levers fix,double --outer 12 --runs 5 --seed 3 \
+    --horizons 1 --out "$work/noisy_compare" --quiet > /dev/null ||
+    bad "neasim run/compare --outer with few runs a draw failed (exit $?)"
 Rscript tests/figures_judgment.R scripts "$work/judgment_run" "$work/judgment_compare" \
-    "$work/baseline_outer" > "$work/judgment.log" 2>&1
+    "$work/baseline_outer" "$work/noisy_run" "$work/noisy_compare" > "$work/judgment.log" 2>&1
 tally judgment $?
 
 # the layout check of all those folders, with the run --outer and compare --outer ones above, and

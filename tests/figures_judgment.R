@@ -5,13 +5,21 @@
 # outcome, horizon and arm, that the Monte Carlo interval beside it is still the Monte Carlo one,
 # and that the legend or subtitle says which band is which.
 #
-# Usage: Rscript tests/figures_judgment.R SCRIPTS_DIR RUN_DIR COMPARE_DIR BASELINE_OUTER_DIR
+# A judgment range that is mostly the Monte Carlo noise of a draw (the tables' judgment_mostly_noise)
+# is drawn apart: grey with a legend entry of its own (run), fainter (compare), the subtitle saying
+# so; checked on NOISY_RUN_DIR and NOISY_COMPARE_DIR, whose few runs a draw make some or all so.
+#
+# Usage: Rscript tests/figures_judgment.R SCRIPTS_DIR RUN_DIR COMPARE_DIR BASELINE_OUTER_DIR \
+#            NOISY_RUN_DIR NOISY_COMPARE_DIR
 #   RUN_DIR: `neasim run --outer`; COMPARE_DIR: `neasim compare --outer` (tests/figures.sh);
-#   BASELINE_OUTER_DIR: `neasim run --outer` of scenarios/baseline (onset outcomes)
+#   BASELINE_OUTER_DIR: `neasim run --outer` of scenarios/baseline (onset outcomes);
+#   NOISY_RUN_DIR: `run --outer` of scenarios/baseline with few runs a draw; NOISY_COMPARE_DIR:
+#   `compare --outer` of tests/models/judgment with few runs a draw
 # Prints one FAIL line per failed check and "judgment: N passed, M failed"; exits 1 on a failure.
 
 source("tests/figures_check.R")
-args <- figure_test_args(4, "tests/figures_judgment.R SCRIPTS_DIR RUN_DIR COMPARE_DIR BASELINE_OUTER_DIR")
+args <- figure_test_args(6, paste("tests/figures_judgment.R SCRIPTS_DIR RUN_DIR COMPARE_DIR",
+                                  "BASELINE_OUTER_DIR NOISY_RUN_DIR NOISY_COMPARE_DIR"))
 
 same <- function(a, b) length(a) == length(b) && length(a) > 0 && all(abs(a - b) < 1e-9)
 
@@ -33,7 +41,7 @@ check(!is.null(sc), "run: the headline chart has no legend for its bands")
 if (!is.null(sc)) {
     key <- stats::setNames(as.character(sc$map(sc$get_breaks())), flat(sc$get_labels()))
     jcol <- key[grepl("^Judgment range", names(key))]
-    mcol <- key[grepl("Monte Carlo", names(key))]
+    mcol <- key[grepl("^95% Monte Carlo", names(key))]
     check(length(jcol) == 1 && length(mcol) == 1 && jcol != mcol,
           "run: the legend names one judgment band and one Monte Carlo interval, in two colours")
     # every layer row in the judgment colour: its panel's date and its bounds are uncertainty.csv's
@@ -113,7 +121,7 @@ n_mc <- 0
 for (i in seq_along(b$data)) {
     d <- b$data[[i]]
     if (!("ymin" %in% names(d)) || !("colour" %in% names(d))) next
-    band <- identical(b$plot$layers[[i]]$aes_params$alpha, 0.3)
+    band <- "alpha" %in% names(b$plot$layers[[i]]$mapping)   # the judgment bars' layer
     for (r in seq_len(nrow(d))) {
         arm <- names(arm_colour)[arm_colour == d$colour[r]]
         h <- horizon_of(labs[[as.character(d$PANEL[r])]])
@@ -124,6 +132,10 @@ for (i in seq_along(b$data)) {
                   sprintf("compare: judgment band of %s at %g years is %g-%g, the table's %s",
                           paste(arm, collapse = "/"), h, d$ymin[r], d$ymax[r],
                           paste(100 * want$judgment_q05, 100 * want$judgment_q95)))
+            check(identical(d$alpha[r] < 0.3, identical(want$judgment_mostly_noise, "yes")),
+                  sprintf("compare: judgment band of %s at %g years drawn with alpha %g, %s",
+                          paste(arm, collapse = "/"), h, d$alpha[r],
+                          paste("judgment_mostly_noise", want$judgment_mostly_noise)))
         } else if (is.na(d$ymin[r]) || d$ymin[r] != d$ymax[r]) {
             n_mc <- n_mc + 1
             want <- br[br$arm == arm & br$horizon_years == h & br$outcome == "moved", ]
@@ -168,5 +180,70 @@ check(length(nsm_onsets(cx$outcomes)) > 0, "baseline --outer: no onset outcomes"
 for (f in suppressMessages(fig_outcomes_over_time(cx)))
     check(grepl("(onset): only a change into the outcome", flat(f$plot$labels$subtitle), fixed = TRUE),
           sprintf("baseline --outer/%s: no onset note in the subtitle", f$name))
+
+# ---- mostly noise: drawn apart, and said -----------------------------------------------------
+# run --outer of the baseline at few runs a draw: every band of the headline chart is uncertainty.csv's
+# row at its panel's date with the same bounds and the same kind (grey: mostly noise), the legend
+# has the entry "Mostly Monte Carlo noise" and the subtitle says what grey is; and both kinds occur
+cx <- suppressMessages(nsm_context(args[5]))
+un <- nsm_read(args[5], "uncertainty")
+un$noise <- nsm_mostly_noise(un)
+b <- figure("fig_outcomes_by_horizon", cx, "outcomes_by_horizon")
+sc <- b$plot$scales$get_scales("colour")
+key <- stats::setNames(as.character(sc$map(sc$get_breaks())), flat(sc$get_labels()))
+ncol_ <- key[grepl("^Mostly Monte Carlo noise", names(key))]
+jcol <- key[grepl("^Judgment range", names(key))]
+check(length(ncol_) == 1 && length(jcol) == 1 && ncol_ != jcol,
+      paste("noisy run: the legend names the noise and the judgment bands apart:",
+            paste(names(key), collapse = " | ")))
+labs <- panel_labels(b)
+kinds <- character(0)
+for (i in seq_along(b$data)) {
+    d <- b$data[[i]]
+    if (!("colour" %in% names(d)) || !("ymin" %in% names(d))) next
+    for (r in seq_len(nrow(d))) {
+        if (!d$colour[r] %in% c(jcol, ncol_)) next
+        lab <- labs[[as.character(d$PANEL[r])]]
+        at <- un[format(un$date, "%b %Y") == sub(".*\\((.*)\\)$", "\\1", lab) &
+                 abs(un$q05 - d$ymin[r]) < 1e-9 & abs(un$q95 - d$ymax[r]) < 1e-9, , drop = FALSE]
+        noise <- d$colour[r] %in% ncol_
+        kinds <- c(kinds, if (noise) "noise" else "judgment")
+        check(nrow(at) >= 1 && any(at$noise == noise),
+              sprintf("noisy run: a %s band %g-%g in panel '%s' is no such row of uncertainty.csv",
+                      if (noise) "grey" else "blue", d$ymin[r], d$ymax[r], lab))
+    }
+}
+check(all(c("noise", "judgment") %in% kinds),
+      paste("noisy run: bands of both kinds drawn:", paste(unique(kinds), collapse = ", ")))
+check(grepl("grey where it is mostly the Monte Carlo noise", flat(b$plot$labels$subtitle), fixed = TRUE),
+      "noisy run: the subtitle does not say what a grey band is")
+# ... and outcomes over time: its whiskers grey as their rows say, with a legend entry
+b <- figure("fig_outcomes_over_time", cx, "outcomes_over_time")
+sc <- b$plot$scales$get_scales("colour")
+key <- stats::setNames(as.character(sc$map(sc$get_breaks())), flat(sc$get_labels()))
+check(sum(grepl("^Mostly Monte Carlo noise", names(key))) == 1,
+      "noisy run over time: no legend entry for the noise whiskers")
+n_grey <- sum(vapply(b$data, function(d) if ("colour" %in% names(d) && "ymin" %in% names(d))
+    sum(d$colour %in% key[grepl("^Mostly Monte Carlo noise", names(key))]) else 0L, 0L))
+shown <- un[un$outcome %in% unique(b$plot$data$outcome), , drop = FALSE]
+check(n_grey == sum(shown$noise),
+      sprintf("noisy run over time: %d grey whiskers, %d rows of uncertainty.csv mostly noise",
+              n_grey, sum(shown$noise)))
+# the run of RUN_DIR (300 runs a draw) has no such band, and says nothing of it
+b <- figure("fig_outcomes_by_horizon", nsm_context(args[2]), "outcomes_by_horizon")
+check(!grepl("Mostly Monte Carlo noise", paste(flat(b$plot$scales$get_scales("colour")$get_labels()),
+                                               collapse = " ")) &&
+          !grepl("mostly the Monte Carlo noise", flat(b$plot$labels$subtitle), fixed = TRUE),
+      "run: a legend entry or subtitle for noise where no range is noise")
+# compare --outer of the judgment model at 5 runs a draw: every bar fainter, and said so
+cx <- suppressMessages(nsm_context(args[6]))
+ud <- nsm_read(args[6], "uncertainty_differences")
+b <- figure("fig_lever_effects", cx, "lever_effects")
+i <- which(vapply(b$plot$layers, function(l) "alpha" %in% names(l$mapping), TRUE))
+check(length(i) == 1 && all(b$data[[i]]$alpha < 0.3) && nrow(b$data[[i]]) == nrow(ud) &&
+          all(ud$judgment_mostly_noise == "yes"),
+      "noisy compare: not every bar fainter though every range is mostly noise")
+check(grepl("a fainter bar is mostly the Monte Carlo noise", flat(b$plot$labels$subtitle), fixed = TRUE),
+      "noisy compare: the subtitle does not say what a fainter bar is")
 
 figure_test_done("judgment")
