@@ -257,10 +257,10 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
     static const char *const H[] = {"arm", "outcome", "measure", "horizon_years", "date",
                                     "baseline_probability", "arm_probability", "difference_pp",
                                     "ci_low_pp", "ci_high_pp", "distinguishable",
-                                    /* with --outer only: */
+                                    /* with --outer only (11 to 17): */
                                     "judgment_q05_pp", "judgment_q50_pp", "judgment_q95_pp",
-                                    "judgment_mostly_noise", "share_draws_below_zero", "share_draws_above_zero",
-                                    "share_draws_best",
+                                    "judgment_mostly_noise", "share_draws_below_zero",
+                                    "share_draws_above_zero", "share_draws_best",
                                     /* always: the arm beside the best (rank 1) */
                                     "minus_best_pp", "minus_best_ci_low_pp",
                                     "minus_best_ci_high_pp", "minus_best_distinguishable",
