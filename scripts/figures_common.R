@@ -90,10 +90,10 @@ nsm_get <- function(manifest, key, default = NA_character_) {
         manifest[[key]] else default
 }
 
-# A table's judgment_mostly_noise column (briefing.csv, uncertainty_differences.csv) as a logical:
-# TRUE where neasim found the judgment range mostly the Monte Carlo noise of a draw (its rule,
-# nsm_judgment_mostly_noise, is in C alone), FALSE elsewhere and in a folder written before the
-# column.
+# A table's judgment_mostly_noise column (briefing.csv, uncertainty_differences.csv,
+# uncertainty.csv) as a logical: TRUE where neasim found the judgment range mostly the Monte Carlo
+# noise of a draw (its rule, nsm_mostly_noise in summary.h, is in C alone), FALSE elsewhere and in
+# a folder written before the column.
 nsm_mostly_noise <- function(t) {
     if (!"judgment_mostly_noise" %in% names(t)) return(rep(FALSE, nrow(t)))
     !is.na(t$judgment_mostly_noise) & t$judgment_mostly_noise == "yes"

@@ -360,7 +360,7 @@ JUDGMENT_FAINT_NOTE <- paste0("a fainter bar is mostly the Monte Carlo noise of 
 
 # The lever table with each effect's judgment range in percentage points (jq05, jq50, jq95) and
 # whether that range is mostly the Monte Carlo noise of a draw (jnoise: the judgment_mostly_noise
-# column, whose rule is neasim's, nsm_judgment_mostly_noise; FALSE in a folder written before it),
+# column, whose rule is neasim's, nsm_mostly_noise; FALSE in a folder written before it),
 # or as it is when the folder has no uncertainty_differences.csv.
 with_judgment <- function(b, ctx) {
     u <- nsm_read(ctx$dir, "uncertainty_differences", quiet = TRUE)

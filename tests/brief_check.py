@@ -602,8 +602,10 @@ def first_finding(d, p, labels, check):
 
 
 def first(d):
-    """first_finding alone, for the brief of a run (no briefing.csv)."""
-    return one_part(d, "first", lambda d, page, p, labels, check: first_finding(d, p, labels, check))
+    """first_finding, for the brief of a run (no briefing.csv), and with --outer uncertainty.csv's
+    judgment_mostly_noise against its rule (noise_column)."""
+    return one_part(d, "first", lambda d, page, p, labels, check: (
+        noise_column(d, check), first_finding(d, p, labels, check)))
 
 
 ARMS_SHOWN = ". Arms shown: "  # what a figure's alt text says after its title (scripts/brief.R)
@@ -800,7 +802,17 @@ def noise_column(d, check):
     uncertainty_differences.csv's own columns (yes exactly when between_draws_sd > 0 and
     2 x monte_carlo_sd^2 >= between_draws_sd^2; rows within the rounding of their 4 digits of the
     boundary are not judged), and briefing.csv's the same as uncertainty_differences.csv's for
-    every arm, outcome and horizon. Returns how many rows are yes."""
+    every arm, outcome and horizon; uncertainty.csv's probabilities by the same rule. Returns how
+    many rows of uncertainty_differences.csv are yes."""
+    if os.path.exists(d + "/uncertainty.csv"):
+        for r in rows(d + "/uncertainty.csv"):
+            sd, mc = float(r["between_draws_sd"]), float(r["monte_carlo_sd"])
+            if sd > 0 and abs(2 * mc * mc / (sd * sd) - 1) < 2e-3:
+                continue
+            check(mostly_noise(r) == (sd > 0 and 2 * mc * mc >= sd * sd),
+                  "uncertainty.csv: %s, %s: judgment_mostly_noise %s with between_draws_sd %s, "
+                  "monte_carlo_sd %s" % (r["outcome"], r["date"], r.get("judgment_mostly_noise"),
+                                         sd, mc))
     if not os.path.exists(d + "/uncertainty_differences.csv"):
         return 0
     u = rows(d + "/uncertainty_differences.csv")

@@ -276,6 +276,17 @@ brief_case short first "first finding (3-year run)" \
     "a 3-year run: the first finding and the outcomes table reach its end" \
     run scenarios/backtest-2019 --runs 500 --seed 1
 
+# run --outer at 30 runs a draw: many of the probabilities' judgment ranges are mostly the noise of a
+# draw; the first finding says ", mostly noise" where uncertainty.csv says yes, and the summary
+# explains it in an item of its own (tests/brief_check.py first, which also holds that column to
+# its rule from the table's own numbers); the outcomes table marks them "(mostly noise)"
+brief_case noisy first "first finding (run --outer, 30 runs a draw)" \
+    "run --outer, few runs a draw: its judgment ranges said to be mostly noise where they are" \
+    run scenarios/baseline --outer 20 --runs 30 --seed 3
+check_that "run --outer, few runs a draw: the outcomes table marks ranges mostly noise, its note says why" \
+    bash -c "grep -Eq 'judgment [0-9.]+–[0-9.]+ \(mostly noise\)' '$work/noisy/brief.html' &&
+             grep -q 'under a judgment range, “mostly noise”' '$work/noisy/brief.html'"
+
 # an OAT sweep: the judgments that matter most, each swing with the bound on its Monte Carlo error
 # (at 100 runs a point "by 60 points (Monte Carlo error at most ±10)"), none named within it
 # (tests/brief_check.py tornado; no figures needed) ...
