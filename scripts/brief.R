@@ -953,13 +953,20 @@ forest_note <- function(b) {
            forest_interval_note(nzchar(n), n, w, faint))
 }
 
+# Of one outcome's rows of last_effects() `e`, the lever that helps it most, distinguishably (one
+# row), or none (no row): the outcomes table's best lever (best_lever_cell, any_best_noisy).
+best_row <- function(e) {
+    good <- e[e$dist & e$help > 0, , drop = FALSE]
+    good[which.max(good$help), , drop = FALSE]
+}
+
 # The outcomes table's last cell for an outcome whose better direction is `dir`, from its rows of
 # last_effects() `e`: the lever that helps it most, distinguishably, with its change. An outcome with
 # no better direction has no best lever; one that levers move only the wrong way says how many.
 best_lever_cell <- function(e, dir, w = nsm_arm_words(character(0)), draws = "") {
     if (dir == "none") return(span(class = "from", "no better direction"))
-    good <- e[e$dist & e$help > 0, , drop = FALSE]
-    if (nrow(good) == 0) {
+    best <- best_row(e)
+    if (nrow(best) == 0) {
         n_harm <- sum(e$dist & e$help < 0)
         if (n_harm == 0) return(span(class = "from", "none distinguishable"))
         if (w$scenarios) return(span(class = "from", sprintf("none better (%d worse)", n_harm)))
@@ -967,7 +974,6 @@ best_lever_cell <- function(e, dir, w = nsm_arm_words(character(0)), draws = "")
                                             if (n_harm == 1) "s" else "",
                                             if (dir == "lower") "likelier" else "less likely")))
     }
-    best <- good[which.max(good$help), ]
     inline(arm_label(best$arm, 1000), tags$br(),
            span(class = "pp", paste0(nsm_pp(best$difference_pp), " pp")), " ",
            span(class = "ci", paste0(nsm_pp(best$ci_low_pp), " to ", nsm_pp(best$ci_high_pp))),
@@ -1003,11 +1009,9 @@ untold_rows <- function(eff) {
 # mostly noise.
 any_best_noisy <- function(eff, b) {
     if (is.null(eff) || !"judgment_noise" %in% names(eff)) return(FALSE)
-    any(vapply(unique(eff$outcome), function(o) {
-        good <- eff[eff$outcome == o & eff$dist & eff$help > 0, , drop = FALSE]
-        desirable_of(b, o) != "none" && nrow(good) > 0 &&
-            isTRUE(good$judgment_noise[which.max(good$help)])
-    }, logical(1)))
+    any(vapply(unique(eff$outcome), function(o) desirable_of(b, o) != "none" &&
+                   isTRUE(best_row(eff[eff$outcome == o, , drop = FALSE])$judgment_noise[1]),
+               logical(1)))
 }
 
 # Whether the outcomes table marks some probability's judgment range (at its dates) mostly noise.
