@@ -985,15 +985,41 @@ best_lever_cell <- function(e, dir, w = nsm_arm_words(character(0)), draws = "")
 
 # compare --outer: in how many of the draws of the uncertain numbers the best lever is the best
 # (briefing.csv's share_draws_best), as the printed briefing says it: "best in 35 of 40 draws",
-# "in all 40", "in 35.5" when it tied at the top in a draw.
+# "in all 40", "in 35.5" when it tied at the top in a draw; and in how many of them by less than
+# the Monte Carlo noise of a draw (share_draws_best_within_noise), ", 9 within noise", when in
+# any: the note under the table says what that means (any_best_within_noise).
 best_share_cell <- function(best, draws) {
     if (is.null(best$share_draws_best) || is.na(best$share_draws_best) || !nzchar(draws)) return(NULL)
     n <- as.numeric(draws)
+    count <- function(k) if (abs(k - round(k)) < 1e-6) sprintf("%.0f", k) else sprintf("%.1f", k)
     wins <- best$share_draws_best * n
     said <- if (abs(wins - n) < 1e-6) sprintf("best in all %d draws", n)
-            else sprintf("best in %s of %d draws", if (abs(wins - round(wins)) < 1e-6)
-                             sprintf("%.0f", wins) else sprintf("%.1f", wins), n)
+            else sprintf("best in %s of %d draws", count(wins), n)
+    close <- best_within_noise(best) * n
+    if (close > 1e-6)
+        said <- paste0(said, ", ", if (abs(close - wins) < 1e-6) "all" else count(close),
+                       " within noise")
     inline(tags$br(), span(class = "judgment", said))
+}
+
+# The part of a best row's share_draws_best within a draw's noise (0 without the column or a
+# value: a plain comparison, or one too large to keep every two arms).
+best_within_noise <- function(best) {
+    x <- best$share_draws_best_within_noise
+    if (is.null(x) || length(x) == 0 || is.na(x[1])) 0 else x[1]
+}
+
+# Whether some outcome's best lever, as best_lever_cell chooses it, shows draws within noise.
+any_best_within_noise <- function(eff, draws) {
+    if (is.null(eff) || !nzchar(draws) || !"share_draws_best_within_noise" %in% names(eff))
+        return(FALSE)
+    for (o in unique(eff$outcome)) {
+        e <- eff[eff$outcome == o, , drop = FALSE]
+        if (e$dir[1] == "none") next
+        best <- best_row(e)
+        if (nrow(best) == 1 && best_within_noise(best) * as.numeric(draws) > 1e-6) return(TRUE)
+    }
+    FALSE
 }
 
 # The arms not told apart from the best lever of an outcome with a direction (untold_cell), as a
@@ -1115,6 +1141,12 @@ brief_outcomes <- function(b) {
                        ")"),
                    if (any_best_noisy(eff, b) || any_table_noisy(b, hz$date))
                        paste0("; under a judgment range, ", noise_words(b)),
+                   if (any_best_within_noise(eff, nsm_get(b$manifest, "outer_draws", "")))
+                       paste0("; \u201cwithin noise\u201d after the draws in which a lever ",
+                              "is the best: in that many of them it leads another lever by less ",
+                              "than the Monte Carlo noise of one draw (1.96 times the sd of that ",
+                              "lead: share_draws_best_within_noise in briefing.csv), so that they ",
+                              "are partly chance, and more runs a draw would sharpen the count"),
                    ".")),
             numbers_table(header, rows))
 }

@@ -795,6 +795,8 @@ def judgment_pp(r):
 
 
 NOISE_WORDS = "\u201cmostly noise\u201d: most of that range is the Monte Carlo noise of a draw's "
+WITHIN_WORDS = ("\u201cwithin noise\u201d after the draws in which a lever is the best: in that "
+                "many of them it leads another lever by less than the Monte Carlo noise of one draw")
 
 
 def noise_column(d, check):
@@ -951,6 +953,7 @@ def numbers(d):
     table = {}   # outcome label -> its row of the outcomes table (the first table whose rows end so)
     bound_shown = False  # some cell names an arm "(bound)"
     noise_shown = False  # some best lever's judgment range is marked "(mostly noise)"
+    within_shown = False  # some best lever's draws are said to be partly "within noise"
     noisy = noise_column(d, check)
     for cells in p.rows:
         if len(cells) >= 3:
@@ -977,9 +980,15 @@ def numbers(d):
             if "share_draws_best" in helps[0]:  # and in how many draws it is the best
                 n = int({r["key"]: r["value"] for r in rows(d + "/manifest.csv")}["outer_draws"])
                 wins = float(helps[0]["share_draws_best"]) * n
+                count = lambda k: "%.0f" % k if abs(k - round(k)) < 1e-6 else "%.1f" % k
                 want += " best in " + ("all %d" % n if abs(wins - n) < 1e-6 else
-                                       "%s of %d" % ("%.0f" % wins if abs(wins - round(wins)) < 1e-6
-                                                     else "%.1f" % wins, n)) + " draws"
+                                       "%s of %d" % (count(wins), n)) + " draws"
+                # and in how many of them by less than a draw's noise, when in any
+                near = helps[0].get("share_draws_best_within_noise", "")
+                close = float(near) * n if near not in ("", "NA") else 0.0
+                if close > 1e-6:
+                    want += ", %s within noise" % ("all" if abs(close - wins) < 1e-6 else count(close))
+                    within_shown = True
             # the arms not told apart from it (minus_best), the two that help most by name
             sign = -1 if desirable[o] == "lower" else 1
             untold = sorted((r for r in mine if r.get("minus_best_distinguishable") == "no"),
@@ -1012,6 +1021,10 @@ def numbers(d):
     check((NOISE_WORDS in note) == noise_shown,
           "outcomes table: its note %s \u201cmostly noise\u201d, which %s cell shows" % (
               "explains" if NOISE_WORDS in note else "does not explain", "a" if noise_shown else "no"))
+    # and "within noise" exactly when a best lever's cell says it
+    check((WITHIN_WORDS in note) == within_shown,
+          "outcomes table: its note %s \u201cwithin noise\u201d, which %s cell shows" % (
+              "explains" if WITHIN_WORDS in note else "does not explain", "a" if within_shown else "no"))
     # the levers' tables: their note explains it exactly when briefing.csv has a row so marked
     # (every such row is a cell of a table: a row marked moves its outcome in some draw)
     lnote = re.search(r'<p class="note">(Change in the probability that each outcome has occurred '

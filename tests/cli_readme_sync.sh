@@ -118,7 +118,7 @@ stale "a column renamed in a table" 's/^| `cumulative_probability` |/| `cumulati
     headers "$work/run"
 stale "two columns swapped in a list" 's/share, share_lo, share_hi, median_years/share, share_hi, share_lo, median_years/' \
     "routes.csv .*first difference at column 7: README 'share_hi', file 'share_lo'" headers "$work/run"
-stale "columns only with --outer, unmarked" 's/share_draws_best` (only with `--outer`),/share_draws_best`,/' \
+stale "columns only with --outer, unmarked" 's/share_draws_best_within_noise` (only with `--outer`),/share_draws_best_within_noise`,/' \
     "briefing.csv \(compare-levers/briefing.csv\) .*not in the file: judgment_q05_pp" headers "$work/compare-levers" --compare
 stale "a table the program writes, undocumented" 's/^`paths.csv`: `rep,/`path.csv`: `rep,/' \
     "the program writes paths.csv, which README.md does not document" headers "$work/run"

@@ -20,6 +20,7 @@
 
 #include "neasim/compare.h"
 #include "neasim/outer.h"
+#include "neasim/outer_draws.h"
 
 enum { DRAWS = 200, RUNS = 2000, N_ARMS = 4 };
 
@@ -47,7 +48,7 @@ static void fixture_run(fixture *f, uint64_t draws, uint64_t runs, int threads)
     }
     size_t cells = (size_t)draws * N_ARMS;
     f->r = (nsm_outer_comparison){draws, 0, 0, {1, {12}, {1.0}}, calloc(cells, sizeof(double)),
-                                  calloc(cells, sizeof(double))};
+                                  calloc(cells, sizeof(double)), calloc(cells, sizeof(double))};
     const int year[1] = {12};
     f->rivals = nsm_rivals_alloc(f->m, N_ARMS, year, 1);
     assert_non_null(f->rivals);
@@ -66,6 +67,7 @@ static void fixture_free(fixture *f)
     nsm_rivals_free(f->rivals);
     free(f->r.p);
     free(f->r.se);
+    free(f->r.close);
     nsm_arms_free(f->arms, f->n_arms);
     nsm_model_free(f->m);
 }
@@ -173,10 +175,40 @@ static void test_baseline_is_run_outer(void **state)
     fixture_free(&f);
 }
 
+/* In how many draws each arm is the best (nsm_comparison_best_share), on a draw built by hand:
+** `moved` has no direction, so the largest change is the best, and arms of +3 and -3 runs out of
+** 20 tie. In probabilities they do not: 19/20 - 16/20 = 0.1499999999999999 and 16/20 - 13/20 =
+** 0.15000000000000002, which gave the whole draw to the arm of -3 (tests/cli_outer.sh measures
+** what that did to a share: 2 to 4 sd at 20 runs a draw). The draw's close (outer_draws.h) gives
+** the part within the noise: a tie's own, or NaN where the draw could not tell. */
+static void test_best_share_ties(void **state)
+{
+    (void)state;
+    nsm_model *m = nsm_test_load("judgment");
+    assert_int_equal(m->outcomes[0].desirable, NSM_DESIRABLE_NONE);
+    double p[3] = {16 / 20.0, 19 / 20.0, 13 / 20.0}, close[3] = {0, 1, 1}, share[3], within[3];
+    nsm_outer_comparison r = {1, 20, 3, {1, {12}, {1.0}}, p, NULL, close};
+    nsm_comparison cmp = {m, NULL, 3, NULL, NULL, r.horizons, &r, 0, NULL, NULL, NULL};
+    assert_true(nsm_outer_draw_help(m, &r, 0, 1, 0, 0) == 3);
+    assert_true(nsm_outer_draw_help(m, &r, 0, 2, 0, 0) == 3);
+    nsm_comparison_best_share(&cmp, 0, 0, share, within);
+    assert_true(share[1] == 0.5 && share[2] == 0.5);
+    assert_true(within[1] == 0.5 && within[2] == 0.5);
+    p[2] = 14 / 20.0; /* -2 runs: arm 1 alone is the best, and within the noise by its close */
+    close[2] = 0;
+    nsm_comparison_best_share(&cmp, 0, 0, share, within);
+    assert_true(share[1] == 1 && share[2] == 0 && within[1] == 1 && within[2] == 0);
+    close[0] = close[1] = close[2] = NAN; /* a draw that could not tell: no arm's part is known */
+    nsm_comparison_best_share(&cmp, 0, 0, share, within);
+    assert_true(share[1] == 1 && isnan(within[1]) && isnan(within[2]));
+    nsm_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_closed_form),
+        cmocka_unit_test(test_best_share_ties),
         cmocka_unit_test(test_baseline_is_run_outer),
         cmocka_unit_test(test_every_two_arms),
     };

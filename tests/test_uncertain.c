@@ -94,14 +94,14 @@ typedef struct {
 } told;
 
 static int tell(void *ctx, uint64_t j, const nsm_accum *const *acc,
-                const nsm_paired *const *paired)
+                const nsm_paired *const *paired, const nsm_rivals *rivals)
 {
     told *t = ctx;
 #pragma omp critical(test_tell)
     {
         t->calls[j]++;
         t->runs[j] = nsm_accum_runs(acc[0]);
-        t->paired_seen |= paired != NULL;
+        t->paired_seen |= paired != NULL || rivals != NULL;
     }
     return 0;
 }

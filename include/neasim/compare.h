@@ -57,10 +57,16 @@ nsm_difference nsm_comparison_rival(const nsm_comparison *cmp, int a, int b, int
 /* With --outer: the share of the N draws of the uncertain numbers in which each arm's change on
 ** outcome o at horizon h helps most (nsm_help by the outcome's direction; for one without, the
 ** largest change), arms tied at the top sharing the draw, into share[a], 1 <= a < n_arms (they
-** sum to 1): how often under the judgments the arm is the best. A draw's changes carry its
-** Monte Carlo noise (monte_carlo_sd), so arms close in a draw may swap by chance. NaN without
-** --outer. */
-void nsm_comparison_best_share(const nsm_comparison *cmp, int o, int h, double *share);
+** sum to 1): how often under the judgments the arm is the best.
+** A draw's changes carry its Monte Carlo noise, so arms close in a draw may swap by chance:
+** within[a] (within may be NULL) receives the part of share[a] from draws in which the arm is
+** the best by less than that noise (the per-draw close of outer_draws.h: it leads some other arm
+** by less than 1.96 standard errors of that lead in the draw), so that an arm with a small
+** within share is the best by more than the noise in most of the draws where it is.
+** share and within NaN without --outer; within NaN also where the draws could not tell (no
+** rivals kept, fewer than 2 runs a draw). */
+void nsm_comparison_best_share(const nsm_comparison *cmp, int o, int h, double *share,
+                               double *within);
 
 /* The inputs of interaction k (briefing.h) from a comparison. */
 nsm_interaction_inputs nsm_comparison_interaction(const nsm_comparison *cmp, int k);

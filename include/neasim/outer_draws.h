@@ -38,14 +38,21 @@ nsm_status nsm_run_outer(const nsm_model *m, const nsm_run_config *c, nsm_outer_
 ** j*runs .. (j+1)*runs - 1 with parameter draw j, so within a draw the arms share both the
 ** uncertain numbers and the common random numbers, and the effect of a lever under draw j is a
 ** paired difference. p holds P(occurred by) of arm a under draw j and se the Monte Carlo standard
-** error of the paired difference arm a - baseline under draw j (0 for a = 0), both laid out
+** error of the paired difference arm a - baseline under draw j (0 for a = 0). close says whether
+** arm a (a >= 1) is the best in draw j by less than that draw's noise: 1 when its change helps
+** most of all the arms' (nsm_help by the outcome's direction; for one without, the largest in
+** size; ties included) and it leads some other arm b by less than 1.96 standard errors of that
+** lead in the draw (help_a - help_b, paired over the draw's runs: nsm_difference_arms, or for
+** two changes of opposite signs compared by size nsm_difference_changes), else 0; NaN for every
+** arm when the draw's rivals are not kept or it has fewer than 2 runs. A tie is a lead of 0,
+** within the noise unless the two arms cannot differ in the draw (se 0). All three laid out
 ** [((j * n_arms + a) * n_outcomes + o) * horizons.n + h] (nsm_outer_slot) and owned by the caller
 ** (n_draws * n_arms * n_outcomes * horizons.n doubles each). */
 typedef struct {
     uint64_t n_draws, runs;
     int n_arms;
     nsm_horizons horizons;
-    double *p, *se;
+    double *p, *se, *close;
 } nsm_outer_comparison;
 
 /* Where draw j, arm a, outcome o, horizon h is in p and se. */
@@ -55,6 +62,15 @@ static inline size_t nsm_outer_slot(const nsm_model *m, const nsm_outer_comparis
     return (((size_t)j * (size_t)r->n_arms + (size_t)a) * (size_t)m->n_outcomes + (size_t)o) *
                (size_t)r->horizons.n + (size_t)h;
 }
+
+/* How much arm a (a >= 1) helps outcome o at horizon h in draw j (nsm_help of its change, by the
+** outcome's direction; for one without, the change's size), in runs: k_a - k_0 for the counts k
+** behind p = k / runs. A draw's arms ran the same runs, so two arms that help alike tie exactly;
+** in probabilities, k_a / runs - k_0 / runs and k_0 / runs - k_b / runs may differ in the last bit
+** when k_a - k_0 = k_0 - k_b (two changes of opposite signs, compared by size), and a tie, shared
+** between the two arms, went to one of them. */
+double nsm_outer_draw_help(const nsm_model *m, const nsm_outer_comparison *r, uint64_t j, int a,
+                           int o, int h);
 
 /* Run it (runs = c->runs per draw and arm; nsm_outer_loop); acc[a] and paired[a] (a >= 1),
 ** allocated by the caller as for nsm_compare_run, and rivals (may be NULL: rivals.h) receive all

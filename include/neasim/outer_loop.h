@@ -22,15 +22,16 @@
 #include "neasim/rivals.h"
 #include "neasim/status.h"
 
-/* The draws to run and what is told of each. done(ctx, j, acc, paired) is called once draw j has
-** run, with its accumulators acc[0..n_arms-1] and, for a comparison, its paired accumulators
-** paired[1..n_arms-1] (NULL for a plain run); all borrowed for the call. When draws run side by
-** side it is called from several threads at once for different j, so it may write only what
-** belongs to draw j. It returns 0, or -1 when out of memory. */
+/* The draws to run and what is told of each. done(ctx, j, acc, paired, rivals) is called once
+** draw j has run, with its accumulators acc[0..n_arms-1] and, for a comparison, its paired
+** accumulators paired[1..n_arms-1] (NULL for a plain run) and its every two arms (NULL for a
+** plain run, or when the caller keeps no rivals); all of draw j alone, borrowed for the call.
+** When draws run side by side it is called from several threads at once for different j, so it
+** may write only what belongs to draw j. It returns 0, or -1 when out of memory. */
 typedef struct {
     uint64_t n_draws;
     int (*done)(void *ctx, uint64_t j, const nsm_accum *const *acc,
-                const nsm_paired *const *paired);
+                const nsm_paired *const *paired, const nsm_rivals *rivals);
     void *ctx;
 } nsm_outer_draws;
 

@@ -61,6 +61,16 @@ nsm_difference nsm_difference_arms(const nsm_accum *base, const nsm_accum *a, co
                                    const nsm_paired *pa, const nsm_paired *pb, int64_t both,
                                    int o, int i, int *exact);
 
+/* The sum of two arms' changes, (p_a - p_0) + (p_b - p_0), on outcome o (occurred by) at report
+** i over the same n paired replications, with its standard error: how two changes of opposite
+** signs are set side by side by size (|d_a| - |d_b| = +-(d_a + d_b)). Per replication
+** Y = A + B - 2 B0, so sum Y^2 needs the replications where the outcome has occurred in both of
+** every two of the three arms: ab, a0 and b0 (rivals.h). d.diff is the sum; d.baseline, d.arm
+** and d.vrf NaN; lo and hi d.diff -+ 1.96 se. */
+nsm_difference nsm_difference_changes(const nsm_accum *base, const nsm_accum *a,
+                                      const nsm_accum *b, int64_t ab, int64_t a0, int64_t b0,
+                                      int o, int i);
+
 /* d, of all the replications of N >= 2 draws of the uncertain numbers, as the mean over the draws
 ** (compare --outer: the runs of a draw share its numbers): x[j * stride] - y[j * stride] is the
 ** quantity under draw j; se becomes max(d.se, their sd / sqrt(N)) and the interval d.diff -+

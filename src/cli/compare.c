@@ -367,22 +367,37 @@ static int print_rivals(const nsm_comparison *cmp, int o, int best, const nsm_di
     return bound ? 2 : 0;
 }
 
+/* A count of draws as the briefing says it: "36", "35.5" when arms tied at the top shared a draw
+** (*whole 0). */
+static const char *draws_text(char *buf, size_t size, double wins, int *whole)
+{
+    *whole = fabs(wins - round(wins)) < 1e-6;
+    snprintf(buf, size, *whole ? "%.0f" : "%.1f", wins);
+    return buf;
+}
+
 /* With --outer, under the best arm's lines: in how many of the draws of the uncertain numbers it
-** is the best (nsm_comparison_best_share; share: room for every arm), "all" when in every one. */
+** is the best (nsm_comparison_best_share; share: room for twice every arm), "all" when in every
+** one, and in how many of those by less than a draw's Monte Carlo noise, when in any. */
 static void print_best_share(const nsm_comparison *cmp, int o, int best, int helps, double *share)
 {
     uint64_t n = cmp->outer->n_draws;
-    nsm_comparison_best_share(cmp, o, cmp->horizons.n - 1, share);
+    double *within = share + cmp->n_arms;
+    nsm_comparison_best_share(cmp, o, cmp->horizons.n - 1, share, within);
     double wins = share[best] * (double)n;
-    int whole = fabs(wins - round(wins)) < 1e-6; /* else arms tied at the top shared a draw */
-    char count[64];
-    if (fabs(wins - (double)n) < 1e-6)
+    char count[64], text[32];
+    int whole, all = fabs(wins - (double)n) < 1e-6;
+    if (all)
         snprintf(count, sizeof count, "all %llu draws", (unsigned long long)n);
     else
-        snprintf(count, sizeof count, whole ? "%.0f of the %llu draws" : "%.1f of the %llu draws",
-                 wins, (unsigned long long)n);
+        snprintf(count, sizeof count, "%s of the %llu draws",
+                 draws_text(text, sizeof text, wins, &whole), (unsigned long long)n);
     printf("    %s in %s of the uncertain numbers%s\n", helps ? "the best" : "the largest change",
-           count, whole ? "" : " (ties shared)");
+           count, all || whole ? "" : " (ties shared)");
+    double close = isnan(within[best]) ? 0 : within[best] * (double)n;
+    if (close > 1e-6)
+        printf("      in %s of them by less than the Monte Carlo noise of a draw\n",
+               fabs(close - wins) < 1e-6 ? "all" : draws_text(text, sizeof text, close, &whole));
 }
 
 /* One outcome: its baseline, then the levers with an effect distinguishable at some horizon,
@@ -477,7 +492,7 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
     int *order = malloc(((size_t)na + 1) * sizeof *order);
     int *rows = malloc(((size_t)na + 1) * sizeof *rows);
     nsm_difference *last = malloc(((size_t)na + 1) * sizeof *last);
-    double *share = malloc(((size_t)na + 1) * sizeof *share);
+    double *share = malloc(2 * ((size_t)na + 1) * sizeof *share);
     if (!order || !rows || !last || !share || hz->n == 0 || na == 0) {
         free(order);
         free(rows);
@@ -658,6 +673,7 @@ static void results_free(results *r)
     free(r->paired);
     free(r->outer.p);
     free(r->outer.se);
+    free(r->outer.close);
 }
 
 /* The interactions the arms allow, each with its three extra paired accumulators. */
@@ -706,8 +722,9 @@ static int results_alloc(results *r, const nsm_model *m, const nsm_arm *arms, in
     if (draws) {
         size_t cells = (size_t)draws * (size_t)n * (size_t)m->n_outcomes * (size_t)hz->n + 1;
         r->outer = (nsm_outer_comparison){draws, 0, n, *hz, calloc(cells, sizeof(double)),
+                                          calloc(cells, sizeof(double)),
                                           calloc(cells, sizeof(double))};
-        if (!r->outer.p || !r->outer.se)
+        if (!r->outer.p || !r->outer.se || !r->outer.close)
             return -1;
     }
     r->acc = calloc((size_t)n, sizeof *r->acc);
@@ -827,6 +844,7 @@ static nsm_status draws_of(void *ctx, nsm_run_config *rc, uint64_t first, uint64
     rows.n_draws = count;
     rows.p += skip;
     rows.se += skip;
+    rows.close += skip;
     rc->first_rep = first * rc->runs;
     nsm_status st = dp->models ? nsm_compare_outer_models(dp->models, cmp->arms, cmp->n_arms, rc,
                                                           &rows, res->acc, res->paired,
@@ -851,7 +869,7 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
     if (o->parts) {
         *rs = (nsm_run_stats){rc->threads > 0 ? rc->threads : omp_get_max_threads(), 0, 0,
                               o->parts->wall_seconds};
-        double *reals[2] = {res->outer.p, res->outer.se};
+        double *reals[3] = {res->outer.p, res->outer.se, res->outer.close};
         res->outer.runs = o->runs; /* set by nsm_compare_outer when it runs */
         /* --precision under mpirun: one part of the items used, below the ceiling */
         uint64_t total = prec && o->parts->n ? nsm_part_head_of(o->parts->part[0])->count
@@ -862,7 +880,7 @@ static nsm_status results_of(const nsm_comparison *cmp, const nsm_model *const *
         const nsm_cli_interactions inter = interactions_of(res);
         nsm_status st = nsm_cli_parts_read(o->parts, models ? models : &m, models ? cmp->n_arms
                                            : 1, total, res->acc, res->paired, cmp->n_arms, &inter,
-                                           NULL, reals, o->outer ? 2 : 0, per_draw(cmp), d);
+                                           NULL, reals, o->outer ? 3 : 0, per_draw(cmp), d);
         if (st == NSM_OK && prec) /* --precision under mpirun: the rule on what rank 0 writes */
             nsm_cli_precision_enough(prec);
         return st;
@@ -1070,11 +1088,11 @@ static nsm_status part_of(void *ctx, const nsm_cli_options *o, uint64_t first, u
     if (st == NSM_OK && !(*p = nsm_cli_part_new("compare", m, o, o->shard, o->n_shards, first,
                                                 count)))
         st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
-    const double *reals[2] = {res.outer.p, res.outer.se};
+    const double *reals[3] = {res.outer.p, res.outer.se, res.outer.close};
     const nsm_cli_interactions inter = interactions_of(&res);
     if (st == NSM_OK)
         st = nsm_cli_part_add(*p, res.acc, res.paired, n_arms, &inter, NULL, reals,
-                              o->outer ? 2 : 0, (size_t)count * per_draw(&cmp), rs->events);
+                              o->outer ? 3 : 0, (size_t)count * per_draw(&cmp), rs->events);
     if (st == NSM_ERR_NOMEM && !d->error)
         nsm_diag_error(d, st, "out of memory");
     results_free(&res);
@@ -1125,12 +1143,12 @@ static int compare_slices(const nsm_model *m, const nsm_model *const *models, co
     nsm_cli_interactions inter = {0, NULL, NULL, NULL};
     int code = o->precision ? precise_plan(&cp, o, &tot, &inter, &names, &prec, &ready) : 0;
     /* --outer: the per-draw tables, up to the ceiling, that the batches' parts fill on rank 0 */
-    double *reals[2] = {tot.outer.p, tot.outer.se};
+    double *reals[3] = {tot.outer.p, tot.outer.se, tot.outer.close};
     if (o->precision && o->outer && ready == NSM_OK) {
         nsm_comparison cmp = {m, arms, n_arms, NULL, NULL, o->hz, NULL,
                               0, NULL, NULL,   NULL};
         prec.reals = reals;
-        prec.n_reals = 2;
+        prec.n_reals = 3;
         prec.per_draw = per_draw(&cmp);
     }
     if (code == 0)

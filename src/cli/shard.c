@@ -252,16 +252,18 @@ static nsm_status check_slice(const nsm_part *p, uint64_t total, nsm_diag *d)
 /* The per-draw values a part holds (REAL sections, run and compare --outer) must be what a draw
 ** gives, though the seal is right, as partial.c requires of its counts: reals[0] the probabilities
 ** of outcomes, in [0, 1]; reals[1] (compare) the paired standard errors, not below 0 nor
-** infinite, or NaN where a draw's runs are too few for one. */
+** infinite, or NaN where a draw's runs are too few for one; reals[2] (compare) whether an arm is
+** the best by less than the draw's noise, 0 or 1, or NaN where the draw could not tell. */
 static nsm_status check_reals(const nsm_part *p, int r, const double *x, size_t n, nsm_diag *d)
 {
+    static const char *const what[] = {"probability", "standard error", "best-within-noise flag"};
     for (size_t k = 0; k < n; k++) {
-        int ok = r == 0 ? x[k] >= 0.0 && x[k] <= 1.0
-                        : isnan(x[k]) || (x[k] >= 0.0 && isfinite(x[k]));
+        int ok = r == 0   ? x[k] >= 0.0 && x[k] <= 1.0
+                 : r == 1 ? isnan(x[k]) || (x[k] >= 0.0 && isfinite(x[k]))
+                          : isnan(x[k]) || x[k] == 0.0 || x[k] == 1.0;
         if (!ok)
             return nsm_diag_error(d, NSM_ERR_INPUT, "%s: damaged: a per-draw %s of %g, which no "
-                                  "draw gives", nsm_part_name(p),
-                                  r == 0 ? "probability" : "standard error", x[k]);
+                                  "draw gives", nsm_part_name(p), what[r < 2 ? r : 2], x[k]);
     }
     return NSM_OK;
 }

@@ -151,27 +151,39 @@ nsm_difference nsm_comparison_rival(const nsm_comparison *cmp, int a, int b, int
     return d;
 }
 
-void nsm_comparison_best_share(const nsm_comparison *cmp, int o, int h, double *share)
+void nsm_comparison_best_share(const nsm_comparison *cmp, int o, int h, double *share,
+                               double *within)
 {
     const nsm_outer_comparison *r = cmp->outer;
-    nsm_desirable dir = cmp->m->outcomes[o].desirable;
-    for (int a = 1; a < cmp->n_arms; a++)
-        share[a] = r && r->n_draws > 0 ? 0.0 : (double)NAN;
-    for (uint64_t j = 0; r && j < r->n_draws; j++) {
-        double base = r->p[nsm_outer_slot(cmp->m, r, j, 0, o, h)], top = -INFINITY;
+    int any = r && r->n_draws > 0, unknown = 0;
+    for (int a = 1; a < cmp->n_arms; a++) {
+        share[a] = any ? 0.0 : (double)NAN;
+        if (within)
+            within[a] = any && r->close ? 0.0 : (double)NAN;
+    }
+    for (uint64_t j = 0; any && j < r->n_draws; j++) {
+        double top = -INFINITY;
         int tied = 0;
         for (int a = 1; a < cmp->n_arms; a++) {
-            /* a draw's probabilities are counts over the same runs: a tie is exact */
-            double help = nsm_help(r->p[nsm_outer_slot(cmp->m, r, j, a, o, h)] - base, dir);
+            /* in runs: a tie is exact */
+            double help = nsm_outer_draw_help(cmp->m, r, j, a, o, h);
             tied = help > top ? 1 : help == top ? tied + 1 : tied;
             top = help > top ? help : top;
         }
         for (int a = 1; a < cmp->n_arms; a++)
-            if (nsm_help(r->p[nsm_outer_slot(cmp->m, r, j, a, o, h)] - base, dir) == top)
+            if (nsm_outer_draw_help(cmp->m, r, j, a, o, h) == top) {
                 share[a] += 1.0 / tied;
+                if (within && r->close)
+                    within[a] += r->close[nsm_outer_slot(cmp->m, r, j, a, o, h)] / tied;
+            }
+        /* a draw that could not tell (close NaN for every arm): none of the arms' parts is known */
+        unknown |= r->close && isnan(r->close[nsm_outer_slot(cmp->m, r, j, 0, o, h)]);
     }
-    for (int a = 1; r && r->n_draws > 0 && a < cmp->n_arms; a++)
+    for (int a = 1; any && a < cmp->n_arms; a++) {
         share[a] /= (double)r->n_draws;
+        if (within)
+            within[a] = unknown ? (double)NAN : within[a] / (double)r->n_draws;
+    }
 }
 
 /* The tables of a number per arm at every outcome and horizon (the ranks, the best shares): arm
@@ -181,14 +193,17 @@ static size_t cell(const nsm_comparison *cmp, int o, int h)
     return ((size_t)o * (size_t)cmp->horizons.n + (size_t)h) * (size_t)cmp->n_arms;
 }
 
-/* Every arm's nsm_comparison_best_share at every outcome and horizon (cell): computed once for
-** the tables that show them; NULL when out of memory. */
+/* Every arm's nsm_comparison_best_share at every outcome and horizon, computed once for the
+** tables that show them: the share at cell(cmp, o, h) + a, the part of it within the noise at
+** WITHIN(cmp) + cell(cmp, o, h) + a; NULL when out of memory. */
+#define WITHIN(cmp) cell(cmp, (cmp)->m->n_outcomes, 0)
 static double *best_shares(const nsm_comparison *cmp)
 {
-    double *s = malloc(cell(cmp, cmp->m->n_outcomes, 0) * sizeof *s + 1);
+    double *s = malloc(2 * WITHIN(cmp) * sizeof *s + 1);
     for (int o = 0; s && o < cmp->m->n_outcomes; o++)
         for (int h = 0; h < cmp->horizons.n; h++)
-            nsm_comparison_best_share(cmp, o, h, s + cell(cmp, o, h));
+            nsm_comparison_best_share(cmp, o, h, s + cell(cmp, o, h),
+                                      s + WITHIN(cmp) + cell(cmp, o, h));
     return s;
 }
 
@@ -257,10 +272,11 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
     static const char *const H[] = {"arm", "outcome", "measure", "horizon_years", "date",
                                     "baseline_probability", "arm_probability", "difference_pp",
                                     "ci_low_pp", "ci_high_pp", "distinguishable",
-                                    /* with --outer only (11 to 17): */
+                                    /* with --outer only (11 to 18): */
                                     "judgment_q05_pp", "judgment_q50_pp", "judgment_q95_pp",
                                     "judgment_mostly_noise", "share_draws_below_zero",
                                     "share_draws_above_zero", "share_draws_best",
+                                    "share_draws_best_within_noise",
                                     /* always: the arm beside the best (rank 1) */
                                     "minus_best_pp", "minus_best_ci_low_pp",
                                     "minus_best_ci_high_pp", "minus_best_distinguishable",
@@ -273,7 +289,7 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
     const char *head[sizeof H / sizeof H[0]];
     size_t nh = 0;
     for (size_t k = 0; k < sizeof H / sizeof H[0]; k++)
-        if (cmp->outer || k < 11 || k >= 18) /* a plain comparison: no judgment columns */
+        if (cmp->outer || k < 11 || k >= 19) /* a plain comparison: no judgment columns */
             head[nh++] = H[k];
     nsm_csv_header(c, head);
     int *rank = briefing_ranks(cmp);
@@ -310,6 +326,7 @@ static nsm_status write_briefing(nsm_csv *c, const nsm_comparison *cmp)
                     }
                     write_judgment_pp(c, &j);
                     nsm_csv_real(c, best[cell(cmp, o, h) + (size_t)a], 4);
+                    nsm_csv_real(c, best[WITHIN(cmp) + cell(cmp, o, h) + (size_t)a], 4);
                 }
                 write_minus_best(c, cmp, rank, a, o, h);
                 nsm_csv_text(c, nsm_label_or_name(oc->label, oc->name));
@@ -393,7 +410,7 @@ static nsm_status write_uncertainty(nsm_csv *c, const nsm_comparison *cmp)
         "baseline_probability", "arm_probability", "difference", "ci_low", "ci_high",
         "mean_se", "judgment_q05", "judgment_q50", "judgment_q95", "between_draws_sd",
         "monte_carlo_sd", "judgment_mostly_noise", "share_draws_below_zero",
-        "share_draws_above_zero", "share_draws_best", NULL};
+        "share_draws_above_zero", "share_draws_best", "share_draws_best_within_noise", NULL};
     const nsm_model *m = cmp->m;
     const nsm_outer_comparison *r = cmp->outer;
     const nsm_horizons *hz = &cmp->horizons;
@@ -432,6 +449,7 @@ static nsm_status write_uncertainty(nsm_csv *c, const nsm_comparison *cmp)
                 nsm_csv_real(c, j.below, 4);
                 nsm_csv_real(c, j.above, 4);
                 nsm_csv_real(c, best[cell(cmp, o, h) + (size_t)a], 4);
+                nsm_csv_real(c, best[WITHIN(cmp) + cell(cmp, o, h) + (size_t)a], 4);
                 nsm_csv_end_row(c);
             }
     free(best);

@@ -144,7 +144,7 @@ static nsm_status run_draw(const what *w, const nsm_run_config *c, const nsm_out
                          : nsm_run(w->m, &cj, l->acc[0], &rs, d);
     if (st == NSM_OK &&
         (dr->done(dr->ctx, j, (const nsm_accum *const *)l->acc,
-                  arms ? (const nsm_paired *const *)l->paired : NULL) ||
+                  arms ? (const nsm_paired *const *)l->paired : NULL, l->rivals) ||
          merge_arms(l->total, l->tpaired, l->trivals, l->acc, l->paired, l->rivals, l->n, 1)))
         st = nsm_diag_error(d, NSM_ERR_NOMEM, "out of memory");
     l->sum = (nsm_run_stats){rs.threads, l->sum.events + rs.events, l->sum.draws + rs.draws,

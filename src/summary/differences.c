@@ -139,6 +139,23 @@ nsm_difference nsm_difference_arms(const nsm_accum *base, const nsm_accum *a, co
     return difference((double)n, x, y, x, y, (double)d2);
 }
 
+nsm_difference nsm_difference_changes(const nsm_accum *base, const nsm_accum *a,
+                                      const nsm_accum *b, int64_t ab, int64_t a0, int64_t b0,
+                                      int o, int i)
+{
+    double z = gsl_cdf_ugaussian_Pinv(0.975), n = (double)nsm_accum_runs(base);
+    double n0 = (double)nsm_accum_outcome_occurred_count(base, o, i);
+    double na = (double)nsm_accum_outcome_occurred_count(a, o, i);
+    double nb = (double)nsm_accum_outcome_occurred_count(b, o, i);
+    /* (A + B - 2 B0)^2 with I^2 = I */
+    double y2 = na + nb + 4 * n0 + 2 * (double)ab - 4 * (double)a0 - 4 * (double)b0;
+    nsm_difference d = {.baseline = NAN, .arm = NAN, .diff = (na + nb - 2 * n0) / n, .vrf = NAN};
+    d.se = sqrt(sample_var(na + nb - 2 * n0, y2, n) / n);
+    d.lo = d.diff - z * d.se;
+    d.hi = d.diff + z * d.se;
+    return d;
+}
+
 void nsm_difference_over_draws(nsm_difference *d, const double *x, const double *y, size_t stride,
                                size_t n_draws)
 {

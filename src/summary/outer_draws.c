@@ -1,16 +1,19 @@
 /*
 ** outer_draws.c: what each draw of a two-level run reduces to (outer_draws.h). sim/outer_loop.c
 ** runs the draws and hands up each one's accumulators; these keep only its probabilities (and a
-** comparison's paired standard errors) at the horizons, in draw j's own slots, so draws that run
-** side by side on several threads never write the same memory.
+** comparison's paired standard errors, and which arms are the best by less than the draw's
+** noise, from the draw's rivals) at the horizons, in draw j's own slots, so draws that run side
+** by side on several threads never write the same memory.
 */
 #include "neasim/outer_draws.h"
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
 
+#include "neasim/briefing.h"
 #include "neasim/outer_loop.h"
 #include "neasim/stats.h"
 
@@ -21,9 +24,10 @@ typedef struct {
 
 /* Draw j of run --outer: P(occurred by) at each horizon. */
 static int record_run(void *ctx, uint64_t j, const nsm_accum *const *acc,
-                      const nsm_paired *const *paired)
+                      const nsm_paired *const *paired, const nsm_rivals *rivals)
 {
     (void)paired;
+    (void)rivals;
     const run_ctx *rc = ctx;
     const nsm_horizons *hz = &rc->r->horizons;
     const int n_h = hz->n;
@@ -54,10 +58,65 @@ typedef struct {
     nsm_outer_comparison *r;
 } compare_ctx;
 
-/* Draw j of compare --outer: every arm's P(occurred by) at each horizon, and the standard error
-** of its paired difference from the baseline. */
+/* The standard error of arm a's lead over arm b in one draw on outcome o at horizon h (report
+** i), whose changes are da and db: paired over the draw's runs, as the difference of the two
+** changes when they help by the same sign, as their sum when two changes of opposite signs are
+** compared by size (an outcome without a direction). */
+static double lead_se(const nsm_accum *const *acc, const nsm_paired *const *paired,
+                      const nsm_rivals *rv, int a, int b, int o, int h, int i, double da,
+                      double db, nsm_desirable dir)
+{
+    if (dir != NSM_DESIRABLE_NONE || (da < 0) == (db < 0))
+        return nsm_difference_arms(acc[0], acc[a], acc[b], paired[a], paired[b],
+                                   nsm_rivals_both(rv, a, b, o, h), o, i, NULL).se;
+    return nsm_difference_changes(acc[0], acc[a], acc[b], nsm_rivals_both(rv, a, b, o, h),
+                                  nsm_rivals_both(rv, 0, a, o, h), nsm_rivals_both(rv, 0, b, o, h),
+                                  o, i).se;
+}
+
+double nsm_outer_draw_help(const nsm_model *m, const nsm_outer_comparison *r, uint64_t j, int a,
+                           int o, int h)
+{
+    double runs = (double)r->runs; /* p = k / runs, so p x runs rounds to k exactly */
+    return nsm_help(round(r->p[nsm_outer_slot(m, r, j, a, o, h)] * runs) -
+                        round(r->p[nsm_outer_slot(m, r, j, 0, o, h)] * runs),
+                    m->outcomes[o].desirable);
+}
+
+/* Draw j's close (outer_draws.h) on outcome o at horizon h: the arms at the top, each 1 when it
+** leads some other arm by less than 1.96 standard errors of that lead; the others 0. Helps and
+** leads in runs (nsm_outer_draw_help), standard errors in probability. */
+static void record_close(const nsm_model *m, nsm_outer_comparison *r, uint64_t j,
+                         const nsm_accum *const *acc, const nsm_paired *const *paired,
+                         const nsm_rivals *rv, int o, int h)
+{
+    const nsm_desirable dir = m->outcomes[o].desirable;
+    const double z = gsl_cdf_ugaussian_Pinv(0.975), runs = (double)r->runs;
+    const int i = r->horizons.idx[h];
+    double top = -INFINITY;
+    for (int a = 1; a < r->n_arms; a++) {
+        double help = nsm_outer_draw_help(m, r, j, a, o, h);
+        top = help > top ? help : top;
+    }
+    for (int a = 1; a < r->n_arms; a++) {
+        double da = r->p[nsm_outer_slot(m, r, j, a, o, h)] - r->p[nsm_outer_slot(m, r, j, 0, o, h)];
+        int close = 0;
+        for (int b = 1; nsm_outer_draw_help(m, r, j, a, o, h) == top && !close && b < r->n_arms;
+             b++) {
+            double db = r->p[nsm_outer_slot(m, r, j, b, o, h)] -
+                        r->p[nsm_outer_slot(m, r, j, 0, o, h)];
+            close = b != a && top - nsm_outer_draw_help(m, r, j, b, o, h) <
+                                  z * runs * lead_se(acc, paired, rv, a, b, o, h, i, da, db, dir);
+        }
+        r->close[nsm_outer_slot(m, r, j, a, o, h)] = close;
+    }
+    r->close[nsm_outer_slot(m, r, j, 0, o, h)] = 0; /* the baseline is never a lever */
+}
+
+/* Draw j of compare --outer: every arm's P(occurred by) at each horizon, the standard error of
+** its paired difference from the baseline, and whether it is the best by less than the noise. */
 static int record_compare(void *ctx, uint64_t j, const nsm_accum *const *acc,
-                          const nsm_paired *const *paired)
+                          const nsm_paired *const *paired, const nsm_rivals *rivals)
 {
     const compare_ctx *cc = ctx;
     const nsm_model *m = cc->m;
@@ -79,6 +138,12 @@ static int record_compare(void *ctx, uint64_t j, const nsm_accum *const *acc,
                 r->se[nsm_outer_slot(m, r, j, a, o, h)] = d[hz->idx[h]].se;
             }
         }
+        for (int h = 0; !failed && r->close && h < hz->n; h++)
+            if (rivals && r->runs >= 2)
+                record_close(m, r, j, acc, paired, rivals, o, h);
+            else
+                for (int a = 0; a < r->n_arms; a++)
+                    r->close[nsm_outer_slot(m, r, j, a, o, h)] = NAN;
     }
     free(d);
     free(series);
