@@ -224,7 +224,7 @@ EOF
 }
 if command -v python3 >/dev/null; then
     forge "$work/a2" "$work/fmt1" 'b[8] = 1'
-    refused "another format" "fmt1: partial-result format 1; this neasim reads format 4 only" "$work/a1" "$work/fmt1" "$work/a3"
+    refused "another format" "fmt1: partial-result format 1; this neasim reads format 5 only" "$work/a1" "$work/fmt1" "$work/a3"
     # the head's second string is the version: its first character becomes '9'
     forge "$work/a2" "$work/ver" 'import struct; p = b.find(b"HEAD") + 16; p += 8 + struct.unpack("<Q", b[p:p+8])[0]; b[p+8] = ord("9")'
     refused "another version" "ver: another neasim version than .*a1 \(9" "$work/a1" "$work/ver" "$work/a3"

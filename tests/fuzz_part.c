@@ -9,7 +9,7 @@
 ** what a reader accepted must be writable as the tables `neasim merge` writes from it.
 **
 ** An input: byte 0, bit 0: read from a file (nsm_part_load, the section cursor's window) rather
-** than from memory (nsm_part_open); bytes 1..6 the reads, in order, as a command makes them
+** than from memory (nsm_part_open); bytes 1..8 the reads, in order, as a command makes them
 ** (shard.c, nsm_cli_parts_read): 1 an accumulator, 2 a paired one, 3 routes and signposts, 4 +
 ** 8 x k reals (k a replication, the head's count of them: the per-draw results of --outer),
 ** 5 bytes, 6 a sweep's points unpacked into a work folder, 7 every two arms at the horizons (the
@@ -35,7 +35,7 @@
 #include "neasim/storyout.h"
 #include "neasim/sweep.h"
 
-enum { READS = 6, SEAL = 32, ARMS = 2 };
+enum { READS = 8, SEAL = 32, ARMS = 2 };
 
 static const nsm_model *model(void)
 {

@@ -56,7 +56,7 @@ for r in reads:
         codes.append(4 + 8 * k)
     else:
         codes.append(int(r))
-codes += [0] * (6 - len(codes))
+codes += [0] * (8 - len(codes))
 for flag, suffix in ((0, "-memory"), (1, "-file")):
     open(dest + suffix, "wb").write(bytes([flag] + codes) + b)
 EOF
@@ -67,7 +67,7 @@ for s in 1 2; do
     seed "story-$s" 1 3 -- run --runs 10 --routes --signposts --watch 1 --shard "$s/2"
     seed "outer-$s" reals 1 -- run --outer 3 --runs 5 --shard "$s/2"
     seed "compare-$s" 1 1 2 7 -- compare --levers all --runs 10 --shard "$s/2"
-    seed "compare-outer-$s" reals reals 1 1 2 7 -- \
+    seed "compare-outer-$s" reals reals reals 1 1 2 7 -- \
         compare --levers all --outer 2 --runs 4 --shard "$s/2"
     seed "sweep-$s" 6 -- sweep --oat --runs 2 --shard "$s/2"
 done

@@ -684,7 +684,7 @@ static void test_format_and_events_section_checked(void **state)
     nsm_diag_init(&d);
     assert_int_equal(nsm_part_open(copy, n, "old", &r, &d), NSM_ERR_INPUT);
     assert_null(r);
-    assert_string_equal(d.error, "old: partial-result format 1; this neasim reads format 4 only: "
+    assert_string_equal(d.error, "old: partial-result format 1; this neasim reads format 5 only: "
                                  "merge with the neasim that wrote it");
     nsm_diag_release(&d);
     /* the EVNT section (16 bytes of header and 8 of count) is just before END (16) and the seal */

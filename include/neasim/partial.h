@@ -37,9 +37,11 @@
 /* The version of the format written; a reader refuses any other. Format 2 added the count of
 ** events simulated (EVNT, before END), so that a merged manifest reports events_simulated; format 3
 ** the draws of a two-level run and their totals squared at the end of ACCU (accum.h); format 4
-** the signposts' record of which replications each indicator happened in (STRY, story.h). */
-#define NSM_PART_FORMAT 4
-#define NSM_PART_FORMAT_TEXT "4"
+** the signposts' record of which replications each indicator happened in (STRY, story.h); format
+** 5 compare --outer's third REAL, whether each arm is the best in a draw by less than the draw's
+** noise (outer_draws.h, close). */
+#define NSM_PART_FORMAT 5
+#define NSM_PART_FORMAT_TEXT "5"
 
 /* What a part is a slice of. The strings are owned by the head (nsm_part_head_release), and
 ** copied by nsm_part_new. */
