@@ -979,7 +979,7 @@ best_lever_cell <- function(e, dir, w = nsm_arm_words(character(0)), draws = "")
            span(class = "ci", paste0(nsm_pp(best$ci_low_pp), " to ", nsm_pp(best$ci_high_pp))),
            if (!is.null(best$judgment_q05_pp) && !is.na(best$judgment_q05_pp)) # compare --outer
                inline(tags$br(), pp_judgment_span(best)),
-           best_share_cell(best, draws),
+           best_share_cell(best, draws, length(unique(e$arm))),
            untold_cell(e, best))
 }
 
@@ -988,8 +988,9 @@ best_lever_cell <- function(e, dir, w = nsm_arm_words(character(0)), draws = "")
 # "in all 40", "in 35.5" when it tied at the top in a draw; and in how many of them by less than
 # the Monte Carlo noise of a draw (share_draws_best_within_noise), ", 9 within noise", when in
 # any: the note under the table says what that means (any_best_within_noise).
-best_share_cell <- function(best, draws) {
-    if (is.null(best$share_draws_best) || is.na(best$share_draws_best) || !nzchar(draws)) return(NULL)
+best_share_cell <- function(best, draws, n_arms) {
+    if (is.null(best$share_draws_best) || is.na(best$share_draws_best) || !nzchar(draws) ||
+        n_arms < 2) return(NULL) # one alternative is the best in every draw
     n <- as.numeric(draws)
     count <- function(k) if (abs(k - round(k)) < 1e-6) sprintf("%.0f", k) else sprintf("%.1f", k)
     wins <- best$share_draws_best * n

@@ -977,7 +977,9 @@ def numbers(d):
             if "judgment_q05_pp" in helps[0]:  # compare --outer: its judgment range below
                 want += " " + judgment_pp(helps[0])
                 noise_shown |= mostly_noise(helps[0])
-            if "share_draws_best" in helps[0]:  # and in how many draws it is the best
+            # and in how many draws it is the best, among two or more (one alternative is the best
+            # in every draw, which the brief does not say)
+            if "share_draws_best" in helps[0] and len({r["arm"] for r in b}) > 1:
                 n = int({r["key"]: r["value"] for r in rows(d + "/manifest.csv")}["outer_draws"])
                 wins = float(helps[0]["share_draws_best"]) * n
                 count = lambda k: "%.0f" % k if abs(k - round(k)) < 1e-6 else "%.1f" % k

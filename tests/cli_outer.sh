@@ -274,6 +274,12 @@ check_that "printed: double the largest change by 2 years, in $top of the 1000 d
 check_that "printed: under it, in how many of the 1000 draws it is the largest ($top)" \
     grep -Eq "^    the largest change in $top of the 1000 draws of the uncertain numbers( \(ties shared\))?$" \
     "$work/best.txt"
+# with one lever it is the largest change in every draw, which says nothing: no such line
+"$NEASIM" compare "$model" --levers double --outer 8 --runs 100 --seed 7 --out "$work/one" \
+    >"$work/one.txt" 2>&1
+check_that "printed, one lever: the largest change, and no count of draws under it" \
+    bash -c 'grep -q "^  largest change: double" "$1" && ! grep -q "draws of the uncertain numbers$" "$1"' \
+    _ "$work/one.txt"
 
 "$NEASIM" compare "$model" --levers all --runs 200 --seed 7 --out "$work/plain" --quiet
 check_that "a plain compare: briefing.csv has its 11 columns, the 5 beside the best and the 5 label columns" \

@@ -467,7 +467,7 @@ static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw,
         printf("  %s %s (%s pp by %s)\n", lead, label, pp(100 * best->diff, b1),
                m->report_date[hz->idx[hz->n - 1]]);
         any_early |= print_rivals(cmp, o, order[0] + 1, last, rows, shown);
-        if (cmp->outer)
+        if (cmp->outer && cmp->n_arms > 2) /* one alternative is the best in every draw */
             print_best_share(cmp, o, order[0] + 1, bv == NSM_VERDICT_HELPS, share);
     } else if (listed == 0) {
         printf("  %s has %s %s distinguishable from zero\n", aw->none,
