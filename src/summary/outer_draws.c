@@ -98,13 +98,12 @@ static void record_close(const nsm_model *m, nsm_outer_comparison *r, uint64_t j
         double help = nsm_outer_draw_help(m, r, j, a, o, h);
         top = help > top ? help : top;
     }
+    const double base = r->p[nsm_outer_slot(m, r, j, 0, o, h)];
     for (int a = 1; a < r->n_arms; a++) {
-        double da = r->p[nsm_outer_slot(m, r, j, a, o, h)] - r->p[nsm_outer_slot(m, r, j, 0, o, h)];
-        int close = 0;
-        for (int b = 1; nsm_outer_draw_help(m, r, j, a, o, h) == top && !close && b < r->n_arms;
-             b++) {
-            double db = r->p[nsm_outer_slot(m, r, j, b, o, h)] -
-                        r->p[nsm_outer_slot(m, r, j, 0, o, h)];
+        double da = r->p[nsm_outer_slot(m, r, j, a, o, h)] - base;
+        int close = 0, at_top = nsm_outer_draw_help(m, r, j, a, o, h) == top;
+        for (int b = 1; at_top && !close && b < r->n_arms; b++) {
+            double db = r->p[nsm_outer_slot(m, r, j, b, o, h)] - base;
             close = b != a && top - nsm_outer_draw_help(m, r, j, b, o, h) <
                                   z * runs * lead_se(acc, paired, rv, a, b, o, h, i, da, db, dir);
         }
