@@ -71,6 +71,10 @@ static inline size_t nsm_outer_slot(const nsm_model *m, const nsm_outer_comparis
 ** between the two arms, went to one of them. */
 double nsm_outer_draw_help(const nsm_model *m, const nsm_outer_comparison *r, uint64_t j, int a,
                            int o, int h);
+/* The most any arm helps in draw j (nsm_outer_draw_help, a >= 1), and in *tied (may be NULL) how
+** many arms help that much. */
+double nsm_outer_draw_top(const nsm_model *m, const nsm_outer_comparison *r, uint64_t j, int o,
+                          int h, int *tied);
 
 /* Run it (runs = c->runs per draw and arm; nsm_outer_loop); acc[a] and paired[a] (a >= 1),
 ** allocated by the caller as for nsm_compare_run, and rivals (may be NULL: rivals.h) receive all

@@ -162,14 +162,8 @@ void nsm_comparison_best_share(const nsm_comparison *cmp, int o, int h, double *
             within[a] = any && r->close ? 0.0 : (double)NAN;
     }
     for (uint64_t j = 0; any && j < r->n_draws; j++) {
-        double top = -INFINITY;
-        int tied = 0;
-        for (int a = 1; a < cmp->n_arms; a++) {
-            /* in runs: a tie is exact */
-            double help = nsm_outer_draw_help(cmp->m, r, j, a, o, h);
-            tied = help > top ? 1 : help == top ? tied + 1 : tied;
-            top = help > top ? help : top;
-        }
+        int tied;
+        double top = nsm_outer_draw_top(cmp->m, r, j, o, h, &tied);
         for (int a = 1; a < cmp->n_arms; a++)
             if (nsm_outer_draw_help(cmp->m, r, j, a, o, h) == top) {
                 share[a] += 1.0 / tied;

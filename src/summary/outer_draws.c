@@ -83,6 +83,21 @@ double nsm_outer_draw_help(const nsm_model *m, const nsm_outer_comparison *r, ui
                     m->outcomes[o].desirable);
 }
 
+double nsm_outer_draw_top(const nsm_model *m, const nsm_outer_comparison *r, uint64_t j, int o,
+                          int h, int *tied)
+{
+    double top = -INFINITY;
+    int n = 0;
+    for (int a = 1; a < r->n_arms; a++) {
+        double help = nsm_outer_draw_help(m, r, j, a, o, h); /* in runs: a tie is exact */
+        n = help > top ? 1 : help == top ? n + 1 : n;
+        top = help > top ? help : top;
+    }
+    if (tied)
+        *tied = n;
+    return top;
+}
+
 /* Draw j's close (outer_draws.h) on outcome o at horizon h: the arms at the top, each 1 when it
 ** leads some other arm by less than 1.96 standard errors of that lead; the others 0. Helps and
 ** leads in runs (nsm_outer_draw_help), standard errors in probability. */
@@ -93,11 +108,7 @@ static void record_close(const nsm_model *m, nsm_outer_comparison *r, uint64_t j
     const nsm_desirable dir = m->outcomes[o].desirable;
     const double z = gsl_cdf_ugaussian_Pinv(0.975), runs = (double)r->runs;
     const int i = r->horizons.idx[h];
-    double top = -INFINITY;
-    for (int a = 1; a < r->n_arms; a++) {
-        double help = nsm_outer_draw_help(m, r, j, a, o, h);
-        top = help > top ? help : top;
-    }
+    const double top = nsm_outer_draw_top(m, r, j, o, h, NULL);
     const double base = r->p[nsm_outer_slot(m, r, j, 0, o, h)];
     for (int a = 1; a < r->n_arms; a++) {
         double da = r->p[nsm_outer_slot(m, r, j, a, o, h)] - base;
