@@ -71,6 +71,23 @@ noise_words <- function(b) {
            "(--runs; OUTER_RUNS for make brief) show the judgment range")
 }
 
+# From few draws a 5-95% judgment range holds on average well under 90% of the values a draw can
+# give: the manifest's judgment_range_coverage, 0.9 (N - 1) / (N + 1) (neasim's
+# nsm_judgment_range_coverage, README "How much a judgment range from few draws holds"), said as
+# the printed summaries say it, in whole percent rounded half up, when that is 87% or less (fewer
+# than 71 draws); NULL otherwise, and for a folder without the row. The row's four decimals round
+# as neasim's exact integers do wherever the percent is 87 or less (a half, 82.5 at 23 draws,
+# reads 0.8250: the 1e-9 keeps it up).
+range_coverage_words <- function(b) {
+    x <- suppressWarnings(as.numeric(nsm_get(b$manifest, "judgment_range_coverage", "")))
+    n <- nsm_get(b$manifest, "outer_draws", "")
+    if (is.na(x) || !nzchar(n)) return(NULL)
+    pct <- floor(100 * x + 0.5 + 1e-9)
+    if (pct > 87) return(NULL)
+    paste0(" (from only ", n, " draws, such a range holds on average about ", pct,
+           "% of the values a draw can give, not 90%)")
+}
+
 # Whether uncertainty.csv's row j (one row, or NULL) marks its judgment range mostly noise.
 row_noisy <- function(j) !is.null(j) && nrow(j) == 1 && isTRUE(nsm_mostly_noise(j)[1])
 
@@ -1125,7 +1142,9 @@ brief_outcomes <- function(b) {
                    if (length(marks)) paste0(" (", paste(marks, collapse = "; "), ")"),
                    ", with its 95% Monte Carlo interval in grey",
                    if (isTRUE(b$mc_of_mean)) " (of the mean over the draws, counting them as a sample)",
-                   if (!is.null(b$uncertainty)) " and the judgment range (5\u201395% over the draws) below",
+                   if (!is.null(b$uncertainty))
+                       paste0(" and the judgment range (5\u201395% over the draws) below",
+                              range_coverage_words(b)),
                    if (!is.null(eff)) paste0("; for an outcome with a better direction, the ",
                                              if (b$words$scenarios)
                                                  "other scenario in which it is best"
@@ -1225,7 +1244,9 @@ brief_levers <- function(b) {
                    if (w$scenarios) "difference" else "effect", "; grey: the probabilities ",
                    if (w$scenarios) paste0("in ", w$first, " and in the scenario")
                    else "without and with the lever",
-                   if ("judgment_q05_pp" %in% names(l)) "; below, the judgment range (5\u201395% over the draws)",
+                   if ("judgment_q05_pp" %in% names(l))
+                       paste0("; below, the judgment range (5\u201395% over the draws)",
+                              range_coverage_words(b)),
                    if (any(l$judgment_noise %in% TRUE)) paste0("; ", noise_words(b)),
                    # said for screen and paper alike: paper prints every fold open, and
                    # "Open an arm to see its table" read odd there

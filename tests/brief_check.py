@@ -605,7 +605,8 @@ def first(d):
     """first_finding, for the brief of a run (no briefing.csv), and with --outer uncertainty.csv's
     judgment_mostly_noise against its rule (noise_column)."""
     return one_part(d, "first", lambda d, page, p, labels, check: (
-        noise_column(d, check), first_finding(d, p, labels, check)))
+        noise_column(d, check), first_finding(d, p, labels, check),
+        range_coverage(d, page, check)))
 
 
 ARMS_SHOWN = ". Arms shown: "  # what a figure's alt text says after its title (scripts/brief.R)
@@ -799,6 +800,36 @@ WITHIN_WORDS = ("\u201cwithin noise\u201d after the draws in which a lever is th
                 "many of them it leads another lever by less than the Monte Carlo noise of one draw")
 
 
+RANGE_WORDS = "such a range holds on average about"
+
+
+def range_coverage(d, page, check):
+    """With --outer, the manifest's judgment_range_coverage is 0.9 (N - 1) / (N + 1) to four
+    decimals (computed here from outer_draws), and every note that introduces the judgment range
+    says "(from only N draws, such a range holds on average about P% of the values a draw can give,
+    not 90%)" when P, that share in whole percent rounded half up (exactly, in integers), is 87 or
+    less, and does not say it from 71 draws on; without --outer neither the row nor the words."""
+    m = {r["key"]: r["value"] for r in rows(d + "/manifest.csv")}
+    notes = [html.unescape(x) for x in re.findall(r'<p class="note">([^<]*)', page)]
+    notes = [x for x in notes if "judgment range (5\u201395% over the draws)" in x]
+    if "outer_draws" not in m:
+        check("judgment_range_coverage" not in m and not any(RANGE_WORDS in x for x in notes),
+              "judgment range: no --outer, but a coverage row or the words")
+        return
+    n = int(m["outer_draws"])
+    check(m.get("judgment_range_coverage") == "%.4f" % (0.9 * (n - 1) / (n + 1)),
+          "manifest: judgment_range_coverage %s at %d draws, not 0.9 x %d / %d" % (
+              m.get("judgment_range_coverage"), n, n - 1, n + 1))
+    pct = (180 * (n - 1) + n + 1) // (2 * (n + 1))
+    want = ("(from only %d draws, such a range holds on average about %d%% of the values a draw "
+            "can give, not 90%%)" % (n, pct))
+    check(notes, "judgment range: no note introduces it")
+    for x in notes:
+        check(want in x if pct <= 87 else RANGE_WORDS not in x,
+              "judgment range: at %d draws (%d%%) a note %s: '%s'" % (
+                  n, pct, "should say '%s'" % want if pct <= 87 else "should not say it", x))
+
+
 def noise_column(d, check):
     """compare --outer: judgment_mostly_noise, checked against neasim's rule computed here from
     uncertainty_differences.csv's own columns (yes exactly when between_draws_sd > 0 and
@@ -955,6 +986,7 @@ def numbers(d):
     noise_shown = False  # some best lever's judgment range is marked "(mostly noise)"
     within_shown = False  # some best lever's draws are said to be partly "within noise"
     noisy = noise_column(d, check)
+    range_coverage(d, page, check)
     for cells in p.rows:
         if len(cells) >= 3:
             for lab in by_label:

@@ -6,6 +6,9 @@
 # tests/test_compare_outer.c; here, what reaches the analyst.
 source "$(dirname "$0")/cli-lib.sh"
 
+# whether a CSV (CRLF line ends) has the row $1 exactly, in file $2
+has_row() { tr -d '\r' < "$2" | grep -qx "$1"; }
+
 model=tests/models/judgment
 cmp_args=(compare "$model" --levers all --outer 8 --runs 400 --seed 7 --horizons 1,2)
 
@@ -50,6 +53,10 @@ check_that "compare --outer prints a range in every cell" \
     grep -Eq '^  [0-9]+\. .* +[-+ ]?[0-9.]+ \([-+][0-9.]+, [-+][0-9.]+\)( ~)? \[[-+][0-9.]+, [-+][0-9.]+\]' \
     "$work/cmp1.txt"
 check_that "the manifest counts the draws" grep -q '^outer_draws,8' "$work/cmp1/manifest.csv"
+check_that "compare --outer 8: the briefing says its judgment ranges hold about 70% of the changes" \
+    eval 'grep -q "^From only 8 draws a 5-95% judgment range runs narrow" "$work/cmp1.txt" &&
+          grep -q "^70% of the changes a draw can give, not 90%" "$work/cmp1.txt" &&
+          has_row "judgment_range_coverage,0.7000" "$work/cmp1/manifest.csv"'
 
 # In how many draws each lever is the best (share_draws_best), against its closed form. On the
 # judgment model `moved` has no direction, so the best is the largest change; by t years double
@@ -380,6 +387,31 @@ check_that "run --outer 10: the summary says its MC intervals run narrow" \
 "$NEASIM" run "$model" --outer 30 --runs 20 --seed 1 --out "$work/cov/say30" > "$work/say30.txt" 2>&1
 check_that "run --outer 30: the summary gives its intervals without the note" \
     eval 'grep -q "judgment 5-95%" "$work/say30.txt" && ! grep -q "run narrow" "$work/say30.txt"'
+# A 5-95% range from N draws holds on average 90% x (N - 1) / (N + 1) of a draw's distribution
+# (summary.h nsm_judgment_range_coverage; tests/test_judgment.c simulates it): the manifest records
+# it (computed here on its own), and below 71 draws (under 87.5%) the summaries say it in whole
+# percent: 74% at 10 draws, 87% at 70 (and the brief: tests/brief_check.py).
+coverage_row() { awk -F, -v n="$1" 'BEGIN { printf "judgment_range_coverage,%.4f", 0.9 * (n - 1) / (n + 1) }'; }
+check_that "run --outer 10: the manifest records the range's coverage ($(coverage_row 10))" \
+    has_row "$(coverage_row 10)" "$work/cov/say/manifest.csv"
+check_that "run --outer 30: the manifest records the range's coverage ($(coverage_row 30))" \
+    has_row "$(coverage_row 30)" "$work/cov/say30/manifest.csv"
+check_that "run --outer 10: the summary says its judgment ranges hold about 74%, not 90%" \
+    eval 'grep -q "^From only 10 draws a 5-95% judgment range runs narrow: on average it holds about\$" \
+          "$work/say.txt" && grep -q "^74% of the values a draw can give, not 90% (--outer 71 or more: 88%)\.\$" \
+          "$work/say.txt"'
+check_that "run --outer 30: the summary says its judgment ranges hold about 84%" \
+    grep -q "^84% of the values a draw can give" "$work/say30.txt"
+"$NEASIM" run "$model" --outer 70 --runs 2 --seed 1 --out "$work/cov/say70" > "$work/say70.txt" 2>&1
+"$NEASIM" run "$model" --outer 71 --runs 2 --seed 1 --out "$work/cov/say71" > "$work/say71.txt" 2>&1
+check_that "run --outer 70 says 87%; --outer 71 (88%) has no note, and its manifest says 0.8750" \
+    eval 'grep -q "^87% of the values a draw can give" "$work/say70.txt" &&
+          ! grep -q "judgment range runs narrow" "$work/say71.txt" &&
+          has_row "judgment_range_coverage,0.8750" "$work/cov/say71/manifest.csv"'
+check_that "run without --outer: no coverage row and no note" \
+    eval '"$NEASIM" run "$model" --runs 50 --seed 1 --out "$work/cov/plain" > "$work/plain.txt" 2>&1 &&
+          ! grep -q "^judgment_range_coverage" "$work/cov/plain/manifest.csv" &&
+          ! grep -q "judgment range runs narrow" "$work/plain.txt"'
 # compare --outer: the effect's interval in briefing.csv (and the printed briefing) and in
 # differences.csv at every date is that of the mean effect over the draws. The closed form of
 # lever `double` (the hazard x 2) by t: E[exp(-lambda t) - exp(-2 lambda t)] =

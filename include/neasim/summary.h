@@ -123,4 +123,21 @@ int nsm_mostly_noise(double between_sd, double noise_sd);
 /* nsm_mostly_noise of an effect's spread over the draws (sd, monte_carlo_sd). */
 int nsm_judgment_mostly_noise(const nsm_judgment *j);
 
+/* How much of the distribution of a draw's value a 5-95% judgment range from n draws holds on
+** average: 0.9 (n - 1) / (n + 1), less than the 90% its name says, because a few draws seldom
+** reach the tails. GSL's q quantile is order statistic k = q (n - 1) + 1 (linear between two), and
+** the k-th of n draws lies on average at the k / (n + 1) point of their distribution (F(X_(k)) is
+** Beta(k, n + 1 - k) for any continuous F), so the 95% and 5% points lie 0.9 (n - 1) / (n + 1)
+** apart on average: exactly for a uniform, within about a point from 20 draws on for skewed ones
+** (tests/test_judgment.c). 0 for n <= 1. manifest.csv's judgment_range_coverage. */
+double nsm_judgment_range_coverage(uint64_t n);
+
+/* That share in whole percent, rounded half up exactly: floor(90 (n - 1) / (n + 1) + 1/2) (81 for
+** 20 draws), as the printed summaries and the brief say it. */
+int nsm_judgment_range_coverage_pct(uint64_t n);
+
+/* Fewer draws than this make a judgment range hold on average under 87.5% of a draw's
+** distribution (nsm_judgment_range_coverage_pct at most 87): the printed summaries say so. */
+enum { NSM_JUDGMENT_FEW_DRAWS = 71 };
+
 #endif

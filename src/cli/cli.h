@@ -140,6 +140,10 @@ int nsm_cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t 
 /* Under --outer with fewer than NSM_CLI_FEW_DRAWS draws, print (to the summary) that the
 ** intervals counting the draws run narrow, and how many to give. */
 void nsm_cli_few_draws_note(uint64_t n_draws);
+/* Under --outer with fewer than NSM_JUDGMENT_FEW_DRAWS draws, print that a 5-95% judgment range
+** from so few holds on average well under 90% of the `what` ("values", "changes") a draw can give
+** (nsm_judgment_range_coverage, summary.h), and how many draws make it 88%. */
+void nsm_cli_judgment_range_note(uint64_t n_draws, const char *what);
 /* Read a scenario, printing warnings (unless quiet) and any error; returns 0 or an exit code. */
 int nsm_cli_load(const char *dir, nsm_model **m, int quiet);
 /* Print "prog CMD: message" and a hint to use --help; returns EXIT_USAGE. */

@@ -106,6 +106,16 @@ void nsm_cli_few_draws_note(uint64_t n_draws)
            (unsigned long long)n_draws, NSM_CLI_FEW_DRAWS);
 }
 
+void nsm_cli_judgment_range_note(uint64_t n_draws, const char *what)
+{
+    if (n_draws >= NSM_JUDGMENT_FEW_DRAWS)
+        return;
+    printf("From only %llu draws a 5-95%% judgment range runs narrow: on average it holds about\n"
+           "%d%% of the %s a draw can give, not 90%% (--outer %d or more: 88%%).\n",
+           (unsigned long long)n_draws, nsm_judgment_range_coverage_pct(n_draws), what,
+           NSM_JUDGMENT_FEW_DRAWS);
+}
+
 int nsm_cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out)
 {
     char *end;

@@ -529,6 +529,8 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
                "[judgment 5-95%%: the range of the change over the %llu draws of the uncertain "
                "numbers]\n", (unsigned long long)cmp->outer->n_draws,
                (unsigned long long)cmp->outer->n_draws);
+    if (cmp->outer)
+        nsm_cli_judgment_range_note(cmp->outer->n_draws, "changes");
     /* the arm column as wide as the longest "N. label" and the baseline row's head (which also
     ** spans the verdict column), within reason */
     int lw = nsm_text_width(aw.first) + (int)strlen(BASELINE_MARK) - 9;

@@ -476,8 +476,11 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
                      : o->nominal        ? "nominal (every number at its mean)"
                      : o->outer          ? "outer (draws x runs per draw)"
                                          : "drawn per replication");
-    if (o->outer)
+    if (o->outer) {
         nsm_manifest_add(mf, "outer_draws", "%llu", (unsigned long long)o->outer);
+        nsm_manifest_add(mf, "judgment_range_coverage", "%.4f",
+                         nsm_judgment_range_coverage(o->outer));
+    }
     nsm_manifest_add(mf, "threads", "%d", rs->threads);
     if (o->parts && o->parts->ranks > 0) { /* under mpirun (cli/ranks.c) */
         nsm_manifest_add(mf, "mpi_ranks", "%d", o->parts->ranks);

@@ -207,6 +207,7 @@ static void summary(const nsm_model *m, const nsm_accum *a,
                "to 95%% of the probability over the draws of the uncertain numbers).\n",
                (unsigned long long)outer->n_draws);
         nsm_cli_few_draws_note(outer->n_draws);
+        nsm_cli_judgment_range_note(outer->n_draws, "values");
         printf("%-*s", width, "outcome");
     } else
         printf("\nProbability that each outcome has occurred by (95%% Monte Carlo interval: how\n"

@@ -48,3 +48,14 @@ int nsm_judgment_mostly_noise(const nsm_judgment *j)
 {
     return nsm_mostly_noise(j->sd, j->monte_carlo_sd);
 }
+
+double nsm_judgment_range_coverage(uint64_t n)
+{
+    return n > 1 ? 0.9 * (double)(n - 1) / (double)(n + 1) : 0;
+}
+
+int nsm_judgment_range_coverage_pct(uint64_t n)
+{
+    /* in integers, so that a half (82.5 at 23 draws) rounds up, never down by a float's last bit */
+    return n > 1 ? (int)((180 * (n - 1) + (n + 1)) / (2 * (n + 1))) : 0;
+}
