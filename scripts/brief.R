@@ -71,23 +71,6 @@ noise_words <- function(b) {
            "(--runs; OUTER_RUNS for make brief) show the judgment range")
 }
 
-# From few draws a 5-95% judgment range holds on average well under 90% of the values a draw can
-# give: the manifest's judgment_range_coverage, 0.9 (N - 1) / (N + 1) (neasim's
-# nsm_judgment_range_coverage, README "How much a judgment range from few draws holds"), said as
-# the printed summaries say it, in whole percent rounded half up, when that is 87% or less (fewer
-# than 71 draws); NULL otherwise, and for a folder without the row. The row's four decimals round
-# as neasim's exact integers do wherever the percent is 87 or less (a half, 82.5 at 23 draws,
-# reads 0.8250: the 1e-9 keeps it up).
-range_coverage_words <- function(b) {
-    x <- suppressWarnings(as.numeric(nsm_get(b$manifest, "judgment_range_coverage", "")))
-    n <- nsm_get(b$manifest, "outer_draws", "")
-    if (is.na(x) || !nzchar(n)) return(NULL)
-    pct <- floor(100 * x + 0.5 + 1e-9)
-    if (pct > 87) return(NULL)
-    paste0(" (from only ", n, " draws, such a range holds on average about ", pct,
-           "% of the values a draw can give, not 90%)")
-}
-
 # Whether uncertainty.csv's row j (one row, or NULL) marks its judgment range mostly noise.
 row_noisy <- function(j) !is.null(j) && nrow(j) == 1 && isTRUE(nsm_mostly_noise(j)[1])
 
@@ -967,7 +950,7 @@ forest_note <- function(b) {
     faint <- !is.null(d) && "judgment_faint" %in% names(d) && any(d$judgment_faint == "yes")
     paste0(w$each_s, ": the change in the probability that the outcome has occurred, ",
            w$minus, ", in percentage points (paired runs). ",
-           forest_interval_note(nzchar(n), n, w, faint))
+           forest_interval_note(nzchar(n), n, w, faint, b$manifest))
 }
 
 # Of one outcome's rows of last_effects() `e`, the lever that helps it most, distinguishably (one
@@ -1141,10 +1124,12 @@ brief_outcomes <- function(b) {
                    "Probability that each outcome has occurred by each horizon",
                    if (length(marks)) paste0(" (", paste(marks, collapse = "; "), ")"),
                    ", with its 95% Monte Carlo interval in grey",
-                   if (isTRUE(b$mc_of_mean)) " (of the mean over the draws, counting them as a sample)",
+                   if (isTRUE(b$mc_of_mean))
+                       paste0(" (of the mean over the draws, counting them as a sample",
+                              nsm_few_draws_words(b$manifest), ")"),
                    if (!is.null(b$uncertainty))
                        paste0(" and the judgment range (5\u201395% over the draws) below",
-                              range_coverage_words(b)),
+                              nsm_range_coverage_words(b$manifest)),
                    if (!is.null(eff)) paste0("; for an outcome with a better direction, the ",
                                              if (b$words$scenarios)
                                                  "other scenario in which it is best"
@@ -1240,13 +1225,14 @@ brief_levers <- function(b) {
                    "Change in the probability that each outcome has occurred by ",
                    "each horizon, ", if (w$scenarios) w$minus else "arm minus baseline",
                    ", in percentage points with its 95% interval ",
-                   "(paired runs); bold: distinguishable from no ",
+                   "(paired runs", nsm_few_draws_words(b$manifest),
+                   "); bold: distinguishable from no ",
                    if (w$scenarios) "difference" else "effect", "; grey: the probabilities ",
                    if (w$scenarios) paste0("in ", w$first, " and in the scenario")
                    else "without and with the lever",
                    if ("judgment_q05_pp" %in% names(l))
                        paste0("; below, the judgment range (5\u201395% over the draws)",
-                              range_coverage_words(b)),
+                              nsm_range_coverage_words(b$manifest)),
                    if (any(l$judgment_noise %in% TRUE)) paste0("; ", noise_words(b)),
                    # said for screen and paper alike: paper prints every fold open, and
                    # "Open an arm to see its table" read odd there

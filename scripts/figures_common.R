@@ -90,6 +90,65 @@ nsm_get <- function(manifest, key, default = NA_character_) {
         manifest[[key]] else default
 }
 
+# ---- what few draws of the uncertain numbers do (--outer N) ----------------------------------
+# Said as neasim's printed summaries say it (src/cli/common.c), in the brief's notes and in the
+# subtitles of the figures that show such intervals or ranges; tests/brief_check.py and
+# tests/figures_judgment.R hold the words to the manifest and to neasim's numbers.
+
+# Below NSM_FEW_DRAWS draws (neasim's NSM_CLI_FEW_DRAWS, src/cli/cli.h, which brief_check.py reads
+# to hold this copy to it) the 95% intervals that count the draws run narrow: in tests about 9 in
+# 10 held the closed form at 5 and 10 draws (README "Two kinds of interval"). The number of draws
+# when that is so, else NA (from 30 draws on, and without --outer).
+NSM_FEW_DRAWS <- 30
+nsm_few_draws <- function(manifest) {
+    n <- suppressWarnings(as.numeric(nsm_get(manifest, "outer_draws", "")))
+    if (is.na(n) || n >= NSM_FEW_DRAWS) NA else n
+}
+
+# How much of a draw's distribution a 5-95% judgment range from the N draws holds on average, in
+# whole percent rounded half up, when that is 87% or less (fewer than 71 draws), else NA: the
+# manifest's judgment_range_coverage, 0.9 (N - 1) / (N + 1) (neasim's nsm_judgment_range_coverage,
+# README "How much a judgment range from few draws holds"); NA for a folder without the row. The
+# row's four decimals round as neasim's exact integers do wherever the percent is 87 or less (a
+# half, 82.5 at 23 draws, reads 0.8250: the 1e-9 keeps it up).
+nsm_range_coverage_pct <- function(manifest) {
+    x <- suppressWarnings(as.numeric(nsm_get(manifest, "judgment_range_coverage", "")))
+    pct <- floor(100 * x + 0.5 + 1e-9)
+    if (is.na(pct) || pct > 87) NA else pct
+}
+
+# The brief's words after a table's "95% interval" (NULL when not few draws).
+nsm_few_draws_words <- function(manifest) {
+    n <- nsm_few_draws(manifest)
+    if (is.na(n)) return(NULL)
+    paste0("; from only ", n, " draws such intervals run narrow: in tests about 9 in 10 of them, ",
+           "not 95 in 100, held the true value (", NSM_FEW_DRAWS, " draws or more for 95)")
+}
+
+# The brief's words after "the judgment range (5-95% over the draws)" (NULL unless 87% or less).
+nsm_range_coverage_words <- function(manifest) {
+    pct <- nsm_range_coverage_pct(manifest)
+    if (is.na(pct)) return(NULL)
+    paste0(" (from only ", nsm_get(manifest, "outer_draws"), " draws, such a range holds on ",
+           "average about ", pct, "% of the values a draw can give, not 90%)")
+}
+
+# A figure's subtitle ends with both in one sentence, when either is so ("" when neither):
+# " From only 20 draws the 95% intervals run narrow (in tests about 9 in 10 of them, not 95 in 100,
+# held the true value) and a judgment range holds on average about 81% of the values a draw can
+# give, not 90%." `ranges`: whether the figure shows judgment ranges.
+nsm_few_draws_sentence <- function(manifest, ranges = TRUE) {
+    n <- nsm_few_draws(manifest)
+    pct <- if (ranges) nsm_range_coverage_pct(manifest) else NA
+    narrow <- if (!is.na(n)) paste0("the 95% intervals run narrow (in tests about 9 in 10 of ",
+                                    "them, not 95 in 100, held the true value)")
+    holds <- if (!is.na(pct)) paste0("a judgment range holds on average about ", pct,
+                                     "% of the values a draw can give, not 90%")
+    if (is.null(narrow) && is.null(holds)) return("")
+    paste0(" From only ", nsm_get(manifest, "outer_draws"), " draws ",
+           paste(c(narrow, holds), collapse = " and "), ".")
+}
+
 # A table's judgment_mostly_noise column (briefing.csv, uncertainty_differences.csv,
 # uncertainty.csv) as a logical: TRUE where neasim found the judgment range mostly the Monte Carlo
 # noise of a draw (its rule, nsm_mostly_noise in summary.h, is in C alone), FALSE elsewhere and in

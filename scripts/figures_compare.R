@@ -268,7 +268,8 @@ fig_lever_forest <- function(ctx) {
              subtitle = nsm_subtitle(
                  "Dot: change in the probability that the outcome has occurred by ",
                  nsm_month(when), ", ", w$minus, ", in percentage points (paired runs, ",
-                 "differences.csv). ", forest_interval_note(judged, n_draws, w, noisy), " The ",
+                 "differences.csv). ", forest_interval_note(judged, n_draws, w, noisy,
+                                                            ctx$manifest), " The ",
                  length(keep), if (length(keep) < n_all) paste0(" of ", n_all), " outcomes ",
                  if (w$scenarios) "that differ most" else "the levers move most",
                  "; every outcome: the ", w$one, " matrix."),
@@ -317,14 +318,25 @@ forest_verdicts <- function(w) {
     v
 }
 
-# What the forest's interval is, in words beside it (its subtitle; the brief's caption too).
-forest_interval_note <- function(judged, n_draws, w = nsm_arm_words(character(0)), noisy = FALSE) {
+# How an over-time chart's subtitle ends, after "95% interval ...": the note on nested lines when it
+# draws them, and with few draws what that does (nsm_few_draws_sentence), each a sentence of its own.
+over_time_end <- function(ctx, nested) {
+    n <- if (isTRUE(nested)) paste0(". ", nsm_nested_note(ctx$words)) else ""
+    f <- nsm_few_draws_sentence(ctx$manifest, ranges = FALSE)
+    if (!nzchar(f)) n else if (isTRUE(nested)) paste0(n, f) else paste0(".", f)
+}
+
+# What the forest's interval is, in words beside it (its subtitle; the brief's caption too), and
+# with few draws what that does (nsm_few_draws_sentence of the folder's manifest).
+forest_interval_note <- function(judged, n_draws, w = nsm_arm_words(character(0)), noisy = FALSE,
+                                 manifest = character(0)) {
     if (judged)
         paste0("Thin line: 95% Monte Carlo interval of the mean paired difference over the ",
                n_draws, " draws of the ", if (w$scenarios) "scenarios'" else "scenario's",
                " uncertain numbers (simulation error, the draws counted as a sample). Wide pale ",
                "bar: judgment range, the 5% to 95% points of the difference over those draws ",
-               "(uncertainty_differences.csv)", if (noisy) paste0("; ", JUDGMENT_FAINT_NOTE), ".")
+               "(uncertainty_differences.csv)", if (noisy) paste0("; ", JUDGMENT_FAINT_NOTE), ".",
+               nsm_few_draws_sentence(manifest))
     else if (w$scenarios)
         paste0("Line: 95% Monte Carlo interval of the paired difference (simulation error ",
                "only; judgment uncertainty about the scenarios' numbers is not in it: compare ",
@@ -439,7 +451,8 @@ lever_effects_page <- function(b, arms, ctx, title) {
                                " uncertain numbers (uncertainty_differences.csv)",
                                if (noisy) paste0("; ", JUDGMENT_FAINT_NOTE), ". Right of zero: ",
                                if (ctx$words$scenarios) "the outcome is more likely in the scenario."
-                               else "the lever makes the outcome more likely."),
+                               else "the lever makes the outcome more likely.",
+                               nsm_few_draws_sentence(ctx$manifest)),
              x = NULL, y = paste0("Difference from ", ctx$words$first, " (percentage points)"),
              caption = ctx$caption) +
         nsm_theme() +
@@ -505,8 +518,7 @@ fig_lever_effects_over_time <- function(ctx) {
                                          "by the date, ", ctx$words$arm_minus,
                                          " (paired runs); shaded: ",
                                          "95% interval", nsm_interval_of(ctx),
-                                         if (attr(x, "nested"))
-                                             paste0(". ", nsm_nested_note(ctx$words))),
+                                         over_time_end(ctx, attr(x, "nested"))),
                  x = NULL, y = "Difference from baseline (percentage points)",
                  caption = ctx$caption) +
             nsm_theme(base_size = base_size)
@@ -551,8 +563,7 @@ fig_lever_event_effects <- function(ctx) {
                                          ctx$words$arm_minus,
                                          " (paired runs); shaded: 95% interval",
                                          nsm_interval_of(ctx),
-                                         if (attr(x, "nested"))
-                                             paste0(". ", nsm_nested_note(ctx$words))),
+                                         over_time_end(ctx, attr(x, "nested"))),
                  x = NULL, y = "Difference in mean events since the start (count)",
                  caption = ctx$caption) +
             nsm_theme()

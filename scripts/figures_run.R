@@ -10,7 +10,8 @@ NSM_INTERVAL_NOTE <- "Shaded: 95% Monte Carlo interval (simulation error only, n
 nsm_interval_note <- function(ctx) {
     if (!nzchar(nsm_get(ctx$manifest, "outer_draws", ""))) return(NSM_INTERVAL_NOTE)
     paste0("Shaded: 95% Monte Carlo interval", nsm_interval_of(ctx), " (the draws counted as ",
-           "the sample, not the runs; not the spread between the draws).")
+           "the sample, not the runs; not the spread between the draws).",
+           nsm_few_draws_sentence(ctx$manifest, ranges = FALSE))
 }
 
 # Rows of arm `arm` (all rows when `arm` is NA, i.e. a single run).
@@ -161,7 +162,8 @@ fig_outcomes_by_horizon <- function(ctx) {
                                   "; lines: 95% Monte Carlo interval",
                                   if (of_mean) paste(" of the mean over the draws (the",
                                                      "draws counted as a sample)"),
-                                  ".", nsm_mark_notes(h$outcome, onsets, held))
+                                  ".", nsm_few_draws_sentence(ctx$manifest, ranges = FALSE),
+                                  nsm_mark_notes(h$outcome, onsets, held))
                  else nsm_subtitle(nsm_occurred_phrase(onsets, h$outcome, " since the start"),
                                    ". Dark line: 95% Monte Carlo interval of the ",
                                    "mean over the draws (simulation error, the draws counted as a ",
@@ -171,6 +173,7 @@ fig_outcomes_by_horizon <- function(ctx) {
                                    if (any(jr$kind == "noise"))
                                        paste0("; grey where it is mostly the Monte Carlo noise ",
                                               "of a draw's runs, not judgment"), ".",
+                                   nsm_few_draws_sentence(ctx$manifest),
                                    nsm_mark_notes(h$outcome, onsets, held)),
                  x = NULL, y = "Probability (% of runs)",
                  caption = ctx$caption) +
@@ -288,6 +291,7 @@ fig_outcomes_over_time <- function(ctx) {
                                    if (any(ju$kind == "noise"))
                                        paste0("; light grey where it is mostly the Monte Carlo ",
                                               "noise of a draw's runs, not judgment"), ".",
+                                   nsm_few_draws_sentence(ctx$manifest),
                                    nsm_mark_notes(oc$outcome, onsets, held)),
                  x = NULL, y = "Probability (% of runs)", caption = ctx$caption) +
             nsm_theme(base_size = base_size)

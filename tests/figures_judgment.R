@@ -246,4 +246,54 @@ check(length(i) == 1 && all(b$data[[i]]$alpha < 0.3) && nrow(b$data[[i]]) == nro
 check(grepl("a fainter bar is mostly the Monte Carlo noise", flat(b$plot$labels$subtitle), fixed = TRUE),
       "noisy compare: the subtitle does not say what a fainter bar is")
 
+# ---- few draws: the subtitles say what they do ----------------------------------------------
+# Below neasim's NSM_CLI_FEW_DRAWS (src/cli/cli.h) draws the 95% intervals that count the draws run
+# narrow, and below 71 a 5-95% judgment range holds on average 90 (N - 1) / (N + 1) percent
+# (rounded half up, at most 87) of the values a draw can give: the printed summaries say so, and
+# the subtitles of the figures that show such intervals or ranges end with one sentence saying it,
+# computed here on its own from the draws.
+few <- as.integer(sub(".*NSM_CLI_FEW_DRAWS = ([0-9]+).*", "\\1",
+                      grep("NSM_CLI_FEW_DRAWS = ", readLines("src/cli/cli.h"), value = TRUE)))
+few_sentence <- function(n, ranges) {
+    pct <- (180 * (n - 1) + n + 1) %/% (2 * (n + 1))
+    said <- c(if (n < few) paste("the 95% intervals run narrow (in tests about 9 in 10 of them,",
+                                 "not 95 in 100, held the true value)"),
+              if (ranges && pct <= 87) sprintf(paste("a judgment range holds on average about",
+                                                     "%d%% of the values a draw can give, not 90%%"),
+                                               pct))
+    if (length(said)) paste0(" From only ", n, " draws ", paste(said, collapse = " and "), ".")
+    else ""
+}
+says <- function(plot, want, what) {
+    sub <- gsub("\n", " ", flat(plot$labels$subtitle))
+    check(nzchar(want) && grepl(want, paste0(" ", sub), fixed = TRUE),
+          sprintf("few draws: the %s subtitle does not end with '%s': '%s'", what, want, sub))
+}
+cx <- suppressMessages(nsm_context(args[2]))
+n <- as.integer(nsm_get(cx$manifest, "outer_draws"))
+says(figure("fig_outcomes_by_horizon", cx, "outcomes_by_horizon")$plot, few_sentence(n, TRUE),
+     "run headline")
+says(figure("fig_outcomes_over_time", cx, "outcomes_over_time")$plot, few_sentence(n, TRUE),
+     "run over time")
+for (f in suppressMessages(fig_state_probabilities(cx)))
+    says(f$plot, few_sentence(n, FALSE), "state probabilities")
+cx <- suppressMessages(nsm_context(args[3]))
+n <- as.integer(nsm_get(cx$manifest, "outer_draws"))
+says(figure("fig_lever_effects", cx, "lever_effects")$plot, few_sentence(n, TRUE), "lever effects")
+says(figure("fig_lever_forest", cx, "lever_forest")$plot, few_sentence(n, TRUE), "lever forest")
+says(figures_of("fig_lever_effects_over_time", cx)[[1]]$plot, few_sentence(n, FALSE),
+     "effects over time")
+# from 30 draws only the range's share, from 71 nothing, and nothing without --outer
+for (m in list(c(outer_draws = "40", judgment_range_coverage = "0.8561"),
+               c(outer_draws = "71", judgment_range_coverage = "0.8750"),
+               c(outer_draws = "29", judgment_range_coverage = "0.8400"),
+               c(runs = "1000")))
+    for (r in c(TRUE, FALSE)) {
+        n <- suppressWarnings(as.integer(m["outer_draws"]))
+        want <- if (is.na(n)) "" else few_sentence(n, r)
+        check(identical(nsm_few_draws_sentence(m, r), want),
+              sprintf("few draws: %s draws (ranges %s) say '%s', not '%s'", m[1], r,
+                      nsm_few_draws_sentence(m, r), want))
+    }
+
 figure_test_done("judgment")

@@ -138,8 +138,11 @@ int nsm_cli_exit_code(nsm_status s, int reading);
 /* Parse an unsigned integer option value; prints a usage error and returns -1 when bad. */
 int nsm_cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out);
 /* Under --outer with fewer than NSM_CLI_FEW_DRAWS draws, print (to the summary) that the
-** intervals counting the draws run narrow, and how many to give. */
-void nsm_cli_few_draws_note(uint64_t n_draws);
+** intervals counting the draws run narrow, and how many to give: run's MC intervals of the
+** average, or (paired) compare's of the change. The brief and the figures say the same
+** (scripts/figures_common.R nsm_few_draws, whose copy of the number tests/brief_check.py reads
+** from here). */
+void nsm_cli_few_draws_note(uint64_t n_draws, int paired);
 /* Under --outer with fewer than NSM_JUDGMENT_FEW_DRAWS draws, print that a 5-95% judgment range
 ** from so few holds on average well under 90% of the `what` ("values", "changes") a draw can give
 ** (nsm_judgment_range_coverage, summary.h), and how many draws make it 88%. */

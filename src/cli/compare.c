@@ -523,14 +523,15 @@ static void print_briefing(const nsm_comparison *cmp, uint64_t top, int scenario
                    "that start in it count only if they leave it and return).\n");
             break;
         }
-    if (cmp->outer)
+    if (cmp->outer) {
+        uint64_t n = cmp->outer->n_draws;
         printf("(the paired interval is of the mean change over the %llu draws, counting them as\n"
-               "the sample of judgments they are)\n"
-               "[judgment 5-95%%: the range of the change over the %llu draws of the uncertain "
-               "numbers]\n", (unsigned long long)cmp->outer->n_draws,
-               (unsigned long long)cmp->outer->n_draws);
-    if (cmp->outer)
-        nsm_cli_judgment_range_note(cmp->outer->n_draws, "changes");
+               "the sample of judgments they are)\n", (unsigned long long)n);
+        nsm_cli_few_draws_note(n, 1);
+        printf("[judgment 5-95%%: the range of the change over the %llu draws of the uncertain "
+               "numbers]\n", (unsigned long long)n);
+        nsm_cli_judgment_range_note(n, "changes");
+    }
     /* the arm column as wide as the longest "N. label" and the baseline row's head (which also
     ** spans the verdict column), within reason */
     int lw = nsm_text_width(aw.first) + (int)strlen(BASELINE_MARK) - 9;

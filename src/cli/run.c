@@ -206,7 +206,7 @@ static void summary(const nsm_model *m, const nsm_accum *a,
                "average over judgments, counting the %llu draws as the sample they are; judgment: 5%%\n"
                "to 95%% of the probability over the draws of the uncertain numbers).\n",
                (unsigned long long)outer->n_draws);
-        nsm_cli_few_draws_note(outer->n_draws);
+        nsm_cli_few_draws_note(outer->n_draws, 0);
         nsm_cli_judgment_range_note(outer->n_draws, "values");
         printf("%-*s", width, "outcome");
     } else
