@@ -318,8 +318,8 @@ forest_verdicts <- function(w) {
     v
 }
 
-# How an over-time chart's subtitle ends, after "95% interval ...": the note on nested lines when it
-# draws them, and with few draws what that does (nsm_few_draws_sentence), each a sentence of its own.
+# How an over-time chart's subtitle ends, after "95% interval ...": the note on nested lines when
+# it draws them, and with few draws what that does (nsm_few_draws_sentence), each a sentence.
 over_time_end <- function(ctx, nested) {
     n <- if (isTRUE(nested)) paste0(". ", nsm_nested_note(ctx$words)) else ""
     f <- nsm_few_draws_sentence(ctx$manifest, ranges = FALSE)

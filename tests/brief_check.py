@@ -606,7 +606,7 @@ def first(d):
     judgment_mostly_noise against its rule (noise_column)."""
     return one_part(d, "first", lambda d, page, p, labels, check: (
         noise_column(d, check), first_finding(d, p, labels, check),
-        range_coverage(d, page, check)))
+        few_draws_notes(d, page, check)))
 
 
 ARMS_SHOWN = ". Arms shown: "  # what a figure's alt text says after its title (scripts/brief.R)
@@ -813,13 +813,15 @@ def few_draws():
     return int(re.search(r"NSM_CLI_FEW_DRAWS = ([0-9]+)", src).group(1))
 
 
-def range_coverage(d, page, check):
-    """With --outer, below NSM_CLI_FEW_DRAWS draws, the notes of the tables whose intervals count
-    the draws say that such intervals run narrow, as the printed summaries do; and the manifest's judgment_range_coverage is 0.9 (N - 1) / (N + 1) to four
-    decimals (computed here from outer_draws), and every note that introduces the judgment range
-    says "(from only N draws, such a range holds on average about P% of the values a draw can give,
-    not 90%)" when P, that share in whole percent rounded half up (exactly, in integers), is 87 or
-    less, and does not say it from 71 draws on; without --outer neither the row nor the words."""
+def few_draws_notes(d, page, check):
+    """What few draws do, said in the brief's notes as neasim's summaries say it. With --outer
+    below NSM_CLI_FEW_DRAWS draws, the notes of the tables whose intervals count the draws say
+    that such intervals run narrow. The manifest's judgment_range_coverage is 0.9 (N - 1) /
+    (N + 1) to four decimals (computed here from outer_draws), and every note that introduces the
+    judgment range says "(from only N draws, such a range holds on average about P% of the values
+    a draw can give, not 90%)" when P, that share in whole percent rounded half up (exactly, in
+    integers), is 87 or less, and does not say it from 71 draws on. Without --outer: neither the
+    row nor the words."""
     m = {r["key"]: r["value"] for r in rows(d + "/manifest.csv")}
     every = [html.unescape(x) for x in re.findall(r'<p class="note">([^<]*)', page)]
     notes = [x for x in every if "judgment range (5\u201395% over the draws)" in x]
@@ -1011,7 +1013,7 @@ def numbers(d):
     noise_shown = False  # some best lever's judgment range is marked "(mostly noise)"
     within_shown = False  # some best lever's draws are said to be partly "within noise"
     noisy = noise_column(d, check)
-    range_coverage(d, page, check)
+    few_draws_notes(d, page, check)
     for cells in p.rows:
         if len(cells) >= 3:
             for lab in by_label:

@@ -258,9 +258,9 @@ few_sentence <- function(n, ranges) {
     pct <- (180 * (n - 1) + n + 1) %/% (2 * (n + 1))
     said <- c(if (n < few) paste("the 95% intervals run narrow (in tests about 9 in 10 of them,",
                                  "not 95 in 100, held the true value)"),
-              if (ranges && pct <= 87) sprintf(paste("a judgment range holds on average about",
-                                                     "%d%% of the values a draw can give, not 90%%"),
-                                               pct))
+              if (ranges && pct <= 87)
+                  sprintf(paste("a judgment range holds on average about %d%% of the values a",
+                                "draw can give, not 90%%"), pct))
     if (length(said)) paste0(" From only ", n, " draws ", paste(said, collapse = " and "), ".")
     else ""
 }
