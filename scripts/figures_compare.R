@@ -269,10 +269,8 @@ fig_lever_forest <- function(ctx) {
                  "Dot: change in the probability that the outcome has occurred by ",
                  nsm_month(when), ", ", w$minus, ", in percentage points (paired runs, ",
                  "differences.csv). ", forest_interval_note(judged, n_draws, w, noisy,
-                                                            ctx$manifest), " The ",
-                 length(keep), if (length(keep) < n_all) paste0(" of ", n_all), " outcomes ",
-                 if (w$scenarios) "that differ most" else "the levers move most",
-                 "; every outcome: the ", w$one, " matrix."),
+                                                            ctx$manifest), " ",
+                 forest_outcomes_words(length(keep), n_all, w)),
              x = paste0("Difference from ", w$first, " (percentage points)"), y = NULL,
              caption = ctx$caption) +
         nsm_theme() +
@@ -289,6 +287,19 @@ fig_lever_forest <- function(ctx) {
     p$data$panel <- factor(strips2[match(p$data$outcome, keep)], levels = strips2)
     list(nsm_figure(p, "lever_forest", paste0(w$each_s, " by ", nsm_horizon_label(hmax, when)),
                     w$Many, data = forest_drawn))
+}
+
+# Which outcomes the forest's panels are, for its subtitle: "The 6 of 12 outcomes the levers move
+# most; every outcome: the lever matrix." when some are left out; when none is, every outcome ("All
+# 4 outcomes.", "The scenario's one outcome."), which "the 4 outcomes the levers move most" would
+# have read as a choice among more (and "The 1 outcomes" as a slip).
+forest_outcomes_words <- function(shown, n_all, w) {
+    if (shown < n_all)
+        return(paste0("The ", shown, " of ", n_all, " outcomes ",
+                      if (w$scenarios) "that differ most" else "the levers move most",
+                      "; every outcome: the ", w$one, " matrix."))
+    if (n_all > 1) paste0("All ", n_all, " outcomes.")
+    else if (w$scenarios) "The one outcome the scenarios share." else "The scenario's one outcome."
 }
 
 # Labels `x` wrapped at the most characters (at most 40, never breaking a word) at which every line

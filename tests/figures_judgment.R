@@ -280,7 +280,23 @@ for (f in suppressMessages(fig_state_probabilities(cx)))
 cx <- suppressMessages(nsm_context(args[3]))
 n <- as.integer(nsm_get(cx$manifest, "outer_draws"))
 says(figure("fig_lever_effects", cx, "lever_effects")$plot, few_sentence(n, TRUE), "lever effects")
-says(figure("fig_lever_forest", cx, "lever_forest")$plot, few_sentence(n, TRUE), "lever forest")
+forest <- figure("fig_lever_forest", cx, "lever_forest")$plot
+says(forest, few_sentence(n, TRUE), "lever forest")
+# which outcomes its panels are: here the model's one (it read "The 1 outcomes the levers move
+# most"), and the words for some left out, for all of several, and for scenarios compared
+check(grepl("The scenario's one outcome.", gsub("\n", " ", flat(forest$labels$subtitle)),
+            fixed = TRUE),
+      "lever forest: the subtitle does not say that its panel is the model's one outcome")
+words_for <- function(scn) list(scenarios = scn, one = if (scn) "scenario" else "lever")
+for (case in list(list(6, 12, FALSE, paste("The 6 of 12 outcomes the levers move most; every",
+                                           "outcome: the lever matrix.")),
+                  list(4, 4, FALSE, "All 4 outcomes."),
+                  list(1, 1, TRUE, "The one outcome the scenarios share."),
+                  list(3, 9, TRUE, paste("The 3 of 9 outcomes that differ most; every outcome:",
+                                         "the scenario matrix."))))
+    check(identical(forest_outcomes_words(case[[1]], case[[2]], words_for(case[[3]])), case[[4]]),
+          sprintf("lever forest: %d of %d outcomes (scenarios %s) read '%s'", case[[1]], case[[2]],
+                  case[[3]], forest_outcomes_words(case[[1]], case[[2]], words_for(case[[3]]))))
 says(figures_of("fig_lever_effects_over_time", cx)[[1]]$plot, few_sentence(n, FALSE),
      "effects over time")
 # from 30 draws only the range's share, from 71 nothing, and nothing without --outer
