@@ -151,6 +151,16 @@ check_that "printed: levers ranked" grep -q 'Levers ranked by how much' "$work/c
 # the columns are dates: the probability is of having occurred by each, which the header says
 check_that "printed: the changes are by each date" \
     grep -q '^Change in the probability that each outcome has occurred by each date, in$' "$work/cmp.txt"
+# ... and counts them in words that agree with the count: of one lever, "1 of 1 lever" (it read
+# "1 of 1 levers"), of two "levers"
+"$NEASIM" compare tests/models/judgment --levers null --runs 200 --seed 3 --out "$work/one_lever" \
+    >"$work/one_lever.txt" 2>&1
+"$NEASIM" compare tests/models/judgment --levers null,double --runs 200 --seed 3 \
+    --out "$work/two_levers" >"$work/two_levers.txt" 2>&1
+check_that "printed: of one lever, '1 of 1 lever'" \
+    grep -qx '  1 of 1 lever: no distinguishable effect' "$work/one_lever.txt"
+check_that "printed: of two levers, 'of 2 levers'" \
+    grep -Eqx '  [12] of 2 levers: no distinguishable effect' "$work/two_levers.txt"
 
 # --- the printed briefing of a comparison of scenarios names scenarios, not levers: A (in_b
 # desirable: higher) against B, where a -> b is faster (B helps) and an outcome nothing reaches
@@ -178,7 +188,7 @@ check_that "scenarios printed: the best scenario" \
 check_that "scenarios printed: none differs" \
     grep -q '^  no other scenario has a difference distinguishable from zero$' "$work/scen.txt"
 check_that "scenarios printed: counted" \
-    grep -q '^  1 of 1 other scenarios: no distinguishable difference$' "$work/scen.txt"
+    grep -q '^  1 of 1 other scenario: no distinguishable difference$' "$work/scen.txt"
 check_that "scenarios printed: no lever anywhere" bash -c "! grep -qi 'lever' '$work/scen.txt'"
 # a scenario does not help or hurt: the outcome is better or worse in it (briefing.csv's verdict
 # still says helps, as for every kind of arm)

@@ -17,6 +17,11 @@ expect "sweep: a design of 40 columns" 0 "" -- sweep scenarios/baseline --design
 check_that "sweep: sweep.csv has the 40 parameter columns" \
     [ "$(head -1 "$work/sw-wide/sweep.csv" | tr ',' '\n' | grep -c :)" -eq 40 ]
 params=$(cut -d' ' -f1 "$work/uncertain.txt" | paste -sd,)
+# a count of one is said in the singular ("3 points x 1 runs" before), as run's and compare's are
+expect "sweep: its summary line says '1 run'" 0 '^judgment: 3 points x 1 run -> ' -- \
+    sweep tests/models/judgment --lhs 3 --runs 1 --out "$work/sw-one-run"
+expect "sweep: its summary line says '20 runs'" 0 '^judgment: 3 points x 20 runs -> ' -- \
+    sweep tests/models/judgment --lhs 3 --runs 20 --out "$work/sw-twenty-runs"
 expect "sweep: --lhs over 40 uncertain numbers" 0 "" -- sweep scenarios/baseline --lhs 3 --params "$params" --runs 20 --quiet --out "$work/sw-lhs40"
 check_that "sweep: points.csv has 3 x 40 rows" [ "$(tail -n +2 "$work/sw-lhs40/points.csv" | wc -l)" -eq 120 ]
 # a path longer than the name field (leading zeros) was an abort in the table reader

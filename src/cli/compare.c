@@ -141,17 +141,18 @@ static int any_distinguishable(const nsm_comparison *cmp, int a, int o)
 ** help or hurt an outcome, the outcome is better or worse in it (as the brief says:
 ** figures_common.R, nsm_arm_words); briefing.csv's `verdict` keeps helps and hurts for both. */
 typedef struct {
-    const char *one, *none, *others, *effect, *first; /* "lever", "no lever", "levers", ... */
-    const char *helps, *hurts, *none_helps;           /* verdicts; "no lever helps by" */
+    /* "lever", "no lever", "levers" (of 2 or more), "lever" (of 1), "effect", "baseline" */
+    const char *one, *none, *others, *other, *effect, *first;
+    const char *helps, *hurts, *none_helps; /* verdicts; "no lever helps by" */
 } arm_words;
 
 static arm_words words_of(const nsm_comparison *cmp, int scenarios)
 {
     return scenarios ? (arm_words){"scenario", "no other scenario", "other scenarios",
-                                   "difference",
+                                   "other scenario", "difference",
                                    nsm_label_or_name(cmp->arms[0].label, cmp->arms[0].name),
                                    "better", "worse", "is better"}
-                     : (arm_words){"lever", "no lever", "levers", "effect", "baseline",
+                     : (arm_words){"lever", "no lever", "levers", "lever", "effect", "baseline",
                                    "helps", "hurts", "helps"};
 }
 
@@ -476,7 +477,8 @@ static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw,
         printf("  %s %s by %s\n", aw->none, aw->none_helps, m->report_date[hz->idx[hz->n - 1]]);
     }
     if (na - listed > 0)
-        printf("  %d of %d %s: no distinguishable %s\n", na - listed, na, aw->others, aw->effect);
+        printf("  %d of %d %s: no distinguishable %s\n", na - listed, na,
+               na == 1 ? aw->other : aw->others, aw->effect); /* "1 of 1 lever" */
     return any_early;
 }
 
@@ -1016,8 +1018,9 @@ static int compare(const nsm_model *m, const nsm_model *const *models, const cha
         char how[64];
         nsm_cli_how(o, &rs, how, sizeof how);
         if (o->outer)
-            printf("%s: %d arms x %llu draws x %llu runs %s -> %s/\n", m->name, n_arms,
-                   (unsigned long long)res.outer.n_draws, (unsigned long long)o->runs, how, dest);
+            printf("%s: %d arms x %llu draws x %llu run%s %s -> %s/\n", m->name, n_arms,
+                   (unsigned long long)res.outer.n_draws, (unsigned long long)o->runs,
+                   o->runs == 1 ? "" : "s", how, dest);
         else
             printf("%s: %d arms x %llu run%s %s -> %s/\n", m->name, n_arms, runs,
                    runs == 1 ? "" : "s", how, dest);

@@ -287,8 +287,8 @@ static int finish(const nsm_model *m, const nsm_sweep_design *d, const nsm_cli_o
     }
     nsm_cli_print_warnings(diag, 0); /* damaged points run again: said even with --quiet */
     if (!o->quiet)
-        printf("%s: %zu points x %llu runs -> %s/ (sweep.csv%s)\n", m->name, d->n_points,
-               (unsigned long long)o->runs, dest,
+        printf("%s: %zu points x %llu run%s -> %s/ (sweep.csv%s)\n", m->name, d->n_points,
+               (unsigned long long)o->runs, o->runs == 1 ? "" : "s", dest,
                d->kind == NSM_SWEEP_SOBOL ? ", sensitivity.csv"
                : d->kind == NSM_SWEEP_OAT ? ", tornado.csv"
                                           : "");
@@ -334,8 +334,9 @@ static int finish_shard(const nsm_model *m, const nsm_sweep_design *d, const nsm
     free(design);
     free(opts);
     if (!o->quiet)
-        printf("%s: shard %u/%u, %zu of %zu points x %llu runs -> %s\n", m->name, o->shard,
-               o->n_shards, count, d->n_points, (unsigned long long)o->runs, o->out);
+        printf("%s: shard %u/%u, %zu of %zu points x %llu run%s -> %s\n", m->name, o->shard,
+               o->n_shards, count, d->n_points, (unsigned long long)o->runs,
+               o->runs == 1 ? "" : "s", o->out);
     return EXIT_OK;
 }
 
