@@ -306,9 +306,15 @@ summary_outcomes <- function(b) {
     pool_name <- if (mixed) paste0(other, nrow(pool), " outcomes marked ",
                                    paste(marks, collapse = " or "))
                  else paste0(other, nrow(last), " outcomes")
+    # one outcome, or one with a direction among others: that one, not "the most likely of the 1
+    # outcomes marked ... are"
+    occurred <- function(o) paste0(" has occurred ", when, " in ",
+                                   sub(" \\(", " of runs (", headline_phrase(b, o)), ".")
     s1 <- if (nrow(last) == 1)
-        paste0(if (!is.null(b$arm)) without(b) else "", q(nsm_label(top)),
-               " has occurred ", when, " in ", sub(" \\(", " of runs (", headline_phrase(b, top)), ".")
+        paste0(if (!is.null(b$arm)) without(b) else "", q(nsm_label(top)), occurred(top))
+    else if (mixed && nrow(pool) == 1)
+        paste0(if (!is.null(b$arm)) paste0(without(b), "the") else "The", " one ", other,
+               "outcome marked ", marks, ", ", q(nsm_label(top)), ",", occurred(top))
     else paste0(if (!is.null(b$arm)) paste0(without(b), "the") else "The", " most likely of the ",
                 pool_name, " ", when, " are ", paste(items, collapse = "; "), ".")
     if (mixed) {
@@ -1208,7 +1214,8 @@ brief_levers <- function(b) {
                 if (nrow(r) == 0) "" else pp_cell(r)
             })))
         n_dist <- length(unique(x$outcome[tolower(x$distinguishable) == "yes"]))
-        fold(paste0(arm_label(arm, 1000), ": ", n_dist, " of ", length(ord), " outcomes ",
+        fold(paste0(arm_label(arm, 1000), ": ", n_dist, " of ", length(ord),
+                    if (length(ord) == 1) " outcome " else " outcomes ",
                     if (w$scenarios) "distinguishably different" else "moved distinguishably"),
              if (length(rows)) numbers_table(header, rows),
              if (length(same))

@@ -153,6 +153,60 @@ def rows(path):
         return list(csv.DictReader(f))
 
 
+# The brief's words for the scenario's names, as scripts/figures_common.R puts them: a name the
+# scenario labels (labels.csv given = yes) is its label; one it does not is its name in words,
+# known acronyms in capitals (NSM_ACRONYMS, read from figures_common.R so that the two cannot
+# drift apart), an outcome's, event's and factor's with a capital first letter (nsm_label), a
+# lever's and a level's as they stand (an arm's words are capitalised whole: arm_words). Without
+# this the checks could read only briefs whose every name is labelled (the baseline's): a model
+# of unlabelled names ("moved", lever "double") is briefed as "Moved" and "Double".
+def _acronyms():
+    src = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts",
+                            "figures_common.R"), encoding="utf-8").read()
+    m = re.search(r"NSM_ACRONYMS <- c\((.*?)\)", src, re.S)
+    return set(re.findall(r'"([^"]+)"', m.group(1))) if m else set()
+
+
+ACRONYMS = _acronyms()
+
+
+def in_words(name, capitalise=False):
+    """nsm_words: "rok_snap_election" -> "ROK snap election" ("ROK snap election" capitalised)."""
+    out = " ".join(w.upper() if w.lower() in ACRONYMS else w for w in name.split("_"))
+    return out[:1].upper() + out[1:] if capitalise else out
+
+
+def brief_labels(d):
+    """(kind, name) -> the brief's words for it (above), from d/labels.csv."""
+    out = {}
+    for r in rows(d + "/labels.csv"):
+        if r.get("given", "yes") == "yes":
+            out[(r["kind"], r["name"])] = r["label"]
+        else:
+            out[(r["kind"], r["name"])] = in_words(r["name"], r["kind"] in ("outcome", "event",
+                                                                           "factor"))
+    return out
+
+
+def arm_words(arm, labels, scenarios):
+    """arm_label (figures_common.R): each lever's words joined by " + ", a scenario compared by its
+    label when it has one, the first letter in capitals ("Null", "Double + Fix")."""
+    out = " + ".join(labels.get(("lever", x), in_words(x)) for x in arm.split("+"))
+    if scenarios and ("scenario", arm) in labels:
+        out = labels[("scenario", arm)]
+    return out[:1].upper() + out[1:]
+
+
+def briefing_rows(d, labels):
+    """briefing.csv's rows, their outcome_label and arm_label the brief's words for them."""
+    scenarios = scenarios_compared(d)
+    b = rows(d + "/briefing.csv")
+    for r in b:
+        r["outcome_label"] = labels.get(("outcome", r["outcome"]), r["outcome_label"])
+        r["arm_label"] = arm_words(r["arm"], labels, scenarios)
+    return b
+
+
 def _by_arm(table):
     """arms.csv's rows of each arm but the baseline, in file order."""
     out = {}
@@ -212,7 +266,9 @@ def scenario_words(d):
                   % (r["arm"], r["arm_label"], label[r["arm"]]))
     title = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)
     title = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", title.group(1)).split())) if title else ""
-    want = [label[a] for a in arms[1:] if a in label]
+    # each by the brief's words for it: its label, else its name in words ("Ts b")
+    words = brief_labels(d)
+    want = [arm_words(a, words, True) for a in arms[1:]]
     check(want and all(x in title.split(", compared with ")[-1] for x in want),
           "brief: the title '%s' does not name %s" % (title, want))
     figs = sorted(f for f in os.listdir(d + "/figures") if f.endswith(".pdf")) \
@@ -231,7 +287,7 @@ def scenario_words(d):
     # every difference is said to be from the first scenario, by its label, whichever it is (the
     # charts over time said "arm minus baseline" when U.S. retrenchment came first), and the
     # legends name scenarios, not arms
-    first = {r["name"]: r["label"] for r in scen}.get(arms[0], arms[0])
+    first = arm_words(arms[0], words, True)
     for m in re.finditer(r"\bminus\b", shown):
         after = shown[m.end():m.end() + len(first) + 1].strip()
         check(after == first, "figures: '...%s...': a difference not from the first scenario, %s" %
@@ -369,7 +425,7 @@ def one_part(d, name, part):
     page = open(d + "/brief.html", encoding="utf-8").read()
     p = Cells()
     p.feed(page)
-    labels = {(r["kind"], r["name"]): r["label"] for r in rows(d + "/labels.csv")}
+    labels = brief_labels(d)
     check = Checks(name)
     part(d, page, p, labels, check)
     return check.done()
@@ -482,6 +538,16 @@ def start(d):
     return one_part(d, "start", lambda d, page, p, labels, check: start_shares(d, p, labels, check))
 
 
+class Found:
+    """A sentence's parts read by other means, as a match's groups: group(1) is parts[0]."""
+
+    def __init__(self, parts):
+        self.parts = parts
+
+    def group(self, k):
+        return self.parts[k - 1]
+
+
 def first_finding(d, p, labels, check):
     """The first finding of the brief of folder d (a run's or a comparison's baseline, or first
     scenario)."""
@@ -530,7 +596,8 @@ def first_finding(d, p, labels, check):
         check(note and said == want, "outcomes table: its note %s %s, which outcomes.csv %s: '%s'"
               % ("speaks of" if said else "does not speak of", what, "has" if want else "has not",
                  note))
-    lead = next((i for i in p.items if "most likely of the" in i or "today's state" in i), "")
+    lead = next((i for i in p.items if "most likely of the" in i or "today's state" in i or
+                 (" has occurred by " in i and (len(future) == 1 or " outcome marked " in i))), "")
     m = re.match(r"(.+?) (?:is|are) today's state: .*?what follows\. ?", lead)
     apart = {by_label.get(lab) for lab in re.findall(r"“([^”]+)”", m.group(1))} if m else set()
     check(apart == set(always), "first finding: says %s are today's state (held at the start in every "
@@ -551,7 +618,26 @@ def first_finding(d, p, labels, check):
     first = lead[m.end():] if m else lead
     m = re.search(r"most likely of the (?:other )?(\d+) outcomes(?: marked .*?)? by (\w+ \d{4}) are (.*?\))\.( .*)?$",
                   first)
-    check(m or not future, "first finding: no sentence 'The most likely of the N outcomes ...' in '%s'" % first[:120])
+    # ... or of one outcome with a direction among others: "The one outcome marked “lower is
+    # better”, “A”, has occurred by Mon YYYY in P% of runs (...). The one with no direction ..."
+    # (it read "The most likely of the 1 outcomes marked ... are"), read as that sentence
+    m1 = re.search(r"one (?:other )?outcome marked [^,]*, (“[^”]+”), has occurred by (\w+ \d{4}) in "
+                   r"(\S+) of runs (\([^)]*\))\.( .*)?$", first)
+    if not m and m1:
+        m = Found(["1", m1.group(2), "%s %s %s" % (m1.group(1), m1.group(3), m1.group(4)),
+                   m1.group(5)])
+    check(not re.search(r"\b1 outcomes\b", first), "first finding: '1 outcomes' in '%s'" % first[:160])
+    # of one outcome besides today's state, that one: "[Without any lever, ]“A” has occurred by Mon
+    # YYYY in P% of runs (Monte Carlo ...)."
+    one = re.search(r"“([^”]+)” has occurred by (\w+ \d{4}) in (\S+) of runs \(", first)
+    if len(future) == 1:
+        o = next(iter(future))
+        check(one and by_label.get(one.group(1)) == o and one.group(2) == month and
+              one.group(3) == pct(prob[o]),
+              "first finding: not '“%s” has occurred by %s in %s of runs (' (outcomes.csv): '%s'" % (
+                  labels[("outcome", o)], month, pct(prob[o]), first[:120]))
+    check(m or len(future) <= 1,
+          "first finding: no sentence 'The most likely of the N outcomes ...' in '%s'" % first[:120])
     if m:
         check(m.group(2) == month, "first finding: by %s, the horizon ends %s (outcomes.csv)" % (m.group(2), month))
         named = re.findall(r"“([^”]+)” (\S+) \(", m.group(3))
@@ -776,7 +862,7 @@ def forest(d, page, labels, briefing, check):
           "forest: a note after the key figures' grid, under whichever figure comes last")
 
 
-FOLD = (r'<details>\s*<summary>([^<]*): (\d+) of (\d+) outcomes '
+FOLD = (r'<details>\s*<summary>([^<]*): (\d+) of (\d+) outcomes? '
         r'(?:moved distinguishably|distinguishably different)</summary>(.*?)</details>')
 UNMOVED = r'<p class="note unmoved">The same in every paired run (?:with the lever as without|' \
           r'in the scenario as in [^,<]*), at every horizon: ([^<]*)\.</p>'
@@ -919,6 +1005,10 @@ def lever_tables(page, b, check):
         check(int(m.group(3)) == len(outcomes) and int(m.group(2)) == len(moved),
               "levers tables: %s says %s of %s outcomes moved, briefing.csv %d of %d" % (
                   arm, m.group(2), m.group(3), len(moved), len(outcomes)))
+        # the noun agrees with the count: "0 of 1 outcome", "2 of 12 outcomes"
+        noun = re.match(r'<details>\s*<summary>[^<]*: \d+ of \d+ (outcomes?) ', m.group(0)).group(1)
+        check(noun == ("outcome" if m.group(3) == "1" else "outcomes"),
+              "levers tables: %s says '%s of %s %s'" % (arm, m.group(2), m.group(3), noun))
         cells = Cells()
         cells.feed(m.group(4))
         table = {r[0]: r[1:] for r in cells.rows if r}
@@ -958,7 +1048,7 @@ def numbers(d):
     page = open(d + "/brief.html", encoding="utf-8").read()
     p = Cells()
     p.feed(page)
-    labels = {(r["kind"], r["name"]): r["label"] for r in rows(d + "/labels.csv")}
+    labels = brief_labels(d)
     check = Checks("numbers")
 
     # the outcomes table: "Label ... 45.3% 44.6–46.0" at each horizon, from outcomes.csv; with
@@ -991,7 +1081,7 @@ def numbers(d):
     # helps; else, for an outcome with a better direction, how many levers distinguishably hurt it
     # ("none helps (2 make it likelier)", "none distinguishable"); no lever at all for an outcome
     # with no better direction (there is no better way for it to go)
-    b = rows(d + "/briefing.csv")
+    b = briefing_rows(d, labels)
     scenarios = scenarios_compared(d)
     if scenarios:
         # briefing.csv labels a scenario by its name (us_retrenchment); the brief by that name in
@@ -1273,7 +1363,7 @@ def precision(d):
     p.feed(page)
     check = Checks("precision")
     m = {r["key"]: r["value"] for r in rows(d + "/manifest.csv")}
-    labels = {(r["kind"], r["name"]): r["label"] for r in rows(d + "/labels.csv")}
+    labels = brief_labels(d)
     items = [i for i in p.items if i.startswith("Runs: ")]
     if "precision_target" not in m:
         check(not items, "precision: a 'Runs:' item without --precision: %s" % items)

@@ -5,7 +5,8 @@
 # table against outcomes.csv, the best levers and the summary's sentences against briefing.csv, the
 # lever forest's drawn rows against differences.csv: tests/brief_check.py), and those of a compare
 # --outer brief too, and those of a comparison of scenarios, whose brief and figures speak of
-# scenarios, not levers; a run's brief whose first finding
+# scenarios, not levers, and of a model and scenarios whose names have no labels (read in the
+# brief's words for them); a run's brief whose first finding
 # names a state outcome held at the start says so, and one held at the start in every run is said
 # apart; a brief killed midway leaves a temporary copy that neither neasim nor the next brief
 # trips on. BRIEF_KEEP=1 keeps the folder and the screenshot, to look at them.
@@ -169,9 +170,18 @@ check_that "compare --factorial --outer: the fold is said with the judgment rang
 # to 52.9)"), in the scenarios' words too; every figure's difference is from the first scenario
 # by its label, whichever comes first ("scenario minus U.S. retrenchment"; the charts over time
 # said "arm minus baseline"), and the legends say Scenario
-for kind in scn scn-outer; do
+# ... and of scenarios without labels (two copies of tests/models/two_state, ts_a and ts_b), named
+# in their words ("compared with Ts b", "scenario minus Ts a")
+for v in ts_a ts_b; do
+    cp -r tests/models/two_state "$work/$v" && rm -f "$work/$v/levers.csv"
+    sed -i "s/^name,two_state,/name,$v,/" "$work/$v/scenario.csv"
+done
+sed -i 's/^f,a,b,2,/f,a,b,4,/' "$work/ts_b/transitions.csv"
+for kind in scn scn-outer scn-unlabelled; do
     dir="$work/$kind"
-    if [ "$kind" = scn ]; then
+    if [ "$kind" = scn-unlabelled ]; then
+        "$NEASIM" compare "$work/ts_a" "$work/ts_b" --runs 2000 --seed 3 --out "$dir" --quiet
+    elif [ "$kind" = scn ]; then
         # the first scenario not the baseline: every difference is from U.S. retrenchment
         "$NEASIM" compare scenarios/us-retrenchment scenarios/baseline scenarios/nuclear-test-2027 \
             --runs 500 --seed 1 --out "$dir" --quiet
@@ -348,5 +358,29 @@ brief_case one first "first finding (one run)" \
     "one run: the first finding names every outcome tied with its fourth" \
     run scenarios/baseline --runs 1 --seed 1
 check_that "one run: the header says '1 run'" grep -q '· 1 run ·' "$work/one/brief.html"
+
+# a model whose names have no labels (tests/models/judgment: outcome "moved", levers "null",
+# "double", "fix"), briefed in their words ("Moved", "Double": brief_check.py reads the brief's
+# words as figures_common.R makes them), of one outcome: the first finding names that one ("“Moved”
+# has occurred by Jan 2027 in 96% of runs"), and each lever's fold counts it in words that agree
+# ("Null: 0 of 1 outcome moved distinguishably"; it read "0 of 1 outcomes"); with --outer, its
+# judgment ranges
+numbers_case unlabelled "a model of unlabelled names and one outcome" \
+    compare tests/models/judgment --levers all --outer 8 --runs 200 --seed 1
+# one outcome with a better direction among others: "The one outcome marked “higher is better”,
+# “In b”, has occurred by Jan 2027 in 98% of runs (...)" (it read "The most likely of the 1
+# outcomes marked “higher is better” by Jan 2027 are ...")
+mixed="$work/mixed-model"
+cp -r tests/models/two_state "$mixed" && rm -f "$mixed/levers.csv"
+printf 'g,on,1,test\ng,off,0,test\n' >> "$mixed/factors.csv"
+printf 'g,on,off,0.5,rate_per_year,test\n' >> "$mixed/transitions.csv"
+printf 'outcome,condition,description,desirable\nin_b,f=b,in b,higher\ng_off,g=off,g off,\n' \
+    > "$mixed/outcomes.csv"
+brief_case mixed first "first finding (one directed outcome)" \
+    "one outcome with a direction among others: the first finding names it, not '1 outcomes'" \
+    run "$mixed" --runs 2000 --seed 1
+check_that "one directed outcome: 'The one outcome marked'" \
+    grep -q 'The one outcome marked “higher is better”, “In b”, has occurred by' \
+    "$work/mixed/brief.html"
 
 cli_done brief
