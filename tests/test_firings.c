@@ -361,57 +361,135 @@ static void test_phase_takes_its_base_rates(void **state)
 
 /* ---------------------------------------------------------------- what a change re-rates */
 
-/* Does process k's hazard name factor f in a modifier (its own factor aside)? By brute force. */
-static int names_factor(const nsm_model *m, int k, int f)
+/* Whether one of process k's modifiers names factor f (its own factor aside) in a clause of mask
+** `mask`. By brute force. */
+static int names_factor(const nsm_model *m, int k, int f, uint64_t mask)
 {
     if (k < m->n_transitions && m->transitions[k].factor == f)
         return 0;
     for (int j = 0; j < m->n_modifiers; j++) {
         const nsm_condition *c = &m->modifiers[j].cond;
         for (int q = 0; m->modifiers[j].process == k && q < c->n_clauses; q++)
-            if (c->clauses[q].factor == f)
+            if (c->clauses[q].factor == f && c->clauses[q].mask == mask)
                 return 1;
     }
     return 0;
 }
 
-/* The index of the processes a change of factor f re-rates (rates.c): exactly those whose
-** modifiers name f, each once, in process order. */
+/* The index of what a change of factor f may re-rate (rates.c): each process whose modifiers name
+** f, in process order, once for each distinct mask of its clauses on f, and nothing else. */
 static void expect_dependencies(const nsm_model *m)
 {
     nsm_sim *s = nsm_sim_alloc(m);
     assert_non_null(s);
     int listed = 0;
     for (int f = 0; f < m->n_factors; f++) {
-        int j = s->dep_start[f];
-        for (int k = 0; k < s->n_proc; k++)
-            if (names_factor(m, k, f)) {
-                if (j >= s->dep_start[f + 1] || s->dep_list[j] != k)
-                    fail_msg("%s: factor %d, process %d missing or out of order", m->name, f, k);
-                j++;
-                listed++;
+        for (int j = s->dep_start[f]; j < s->dep_start[f + 1]; j++) {
+            int k = s->dep_list[j];
+            if (!names_factor(m, k, f, s->dep_mask[j]))
+                fail_msg("%s: factor %d lists process %d with a mask none of its clauses has",
+                         m->name, f, k);
+            if (j > s->dep_start[f] && (s->dep_list[j - 1] > k ||
+                                        (s->dep_list[j - 1] == k &&
+                                         s->dep_mask[j - 1] == s->dep_mask[j])))
+                fail_msg("%s: factor %d, process %d out of order or listed twice", m->name, f, k);
+        }
+        /* every clause on f of every process is there */
+        for (int x = 0; x < m->n_modifiers; x++) {
+            const nsm_modifier *md = &m->modifiers[x];
+            for (int q = 0; q < md->cond.n_clauses; q++) {
+                const nsm_clause *c = &md->cond.clauses[q];
+                if (c->factor != f || !names_factor(m, md->process, f, c->mask))
+                    continue;
+                int found = 0;
+                for (int j = s->dep_start[f]; j < s->dep_start[f + 1] && !found; j++)
+                    found = s->dep_list[j] == md->process && s->dep_mask[j] == c->mask;
+                if (!found)
+                    fail_msg("%s: factor %d does not list process %d with the mask of modifier %d",
+                             m->name, f, md->process, x);
             }
-        if (j != s->dep_start[f + 1])
-            fail_msg("%s: factor %d lists %d processes too many", m->name, f,
-                     s->dep_start[f + 1] - j);
+        }
+        listed += s->dep_start[f + 1] - s->dep_start[f];
     }
     if (listed == 0)
         fail_msg("%s: no dependencies at all to compare", m->name);
     nsm_sim_free(s);
 }
 
+/* What a change of factor f from a to b marks (nsmi_mark_change): the transitions out of a and
+** out of b, and exactly the processes one of whose modifiers' clauses on f holds at one of a and
+** b and not at the other; by the reference, every process whose modifiers name f. By brute
+** force, for every factor and every two of its levels. Returns how many marks fewer than the
+** reference's the masks made. */
+static int expect_marks(const nsm_model *m)
+{
+    nsm_sim *s = nsm_sim_alloc(m);
+    assert_non_null(s);
+    unsigned char *want = calloc((size_t)s->n_proc + 1, 1), *got = calloc((size_t)s->n_proc + 1, 1);
+    assert_true(want && got);
+    int spared = 0;
+    for (int reference = 0; reference <= 1; reference++) {
+        nsmi_engine_use_reference(s, reference);
+        for (int f = 0; f < m->n_factors; f++)
+            for (int a = 0; a < m->factors[f].n_levels; a++)
+                for (int b = 0; b < m->factors[f].n_levels; b++) {
+                    if (a == b)
+                        continue;
+                    memset(want, 0, (size_t)s->n_proc);
+                    memset(got, 0, (size_t)s->n_proc);
+                    for (int k = 0; k < m->n_transitions; k++)
+                        want[k] = m->transitions[k].factor == f &&
+                                  (m->transitions[k].from == a || m->transitions[k].from == b);
+                    for (int x = 0; x < m->n_modifiers; x++) {
+                        const nsm_modifier *md = &m->modifiers[x];
+                        int own = md->process < m->n_transitions
+                                      ? m->transitions[md->process].factor
+                                      : -1;
+                        for (int q = 0; q < md->cond.n_clauses; q++) {
+                            const nsm_clause *c = &md->cond.clauses[q];
+                            int turns = ((c->mask >> a) ^ (c->mask >> b)) & 1u;
+                            if (c->factor == f && f != own && (turns || reference))
+                                want[md->process] = 1;
+                        }
+                    }
+                    nsmi_mark_change(s, f, a, b);
+                    for (int j = 0; j < s->n_dirty; j++)
+                        got[s->dirty_list[j]]++;
+                    for (int k = 0; k < s->n_proc; k++) {
+                        if (got[k] != want[k])
+                            fail_msg("%s%s: %d -> %d of factor %d marks process %d %d times, "
+                                     "not %d", m->name, reference ? " (reference)" : "", a, b, f,
+                                     k, got[k], want[k]);
+                        s->dirty[k] = 0;
+                    }
+                    spared += reference ? -s->n_dirty : s->n_dirty;
+                    s->n_dirty = 0;
+                }
+    }
+    free(want);
+    free(got);
+    nsm_sim_free(s);
+    return -spared;
+}
+
 static void test_dependency_index(void **state)
 {
     (void)state;
-    const char *names[] = {"many", "modifier"};
+    const char *names[] = {"many", "modifier", "or_condition", "paths"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         nsm_model *m = nsm_test_load(names[i]);
         expect_dependencies(m);
+        int spared = expect_marks(m);
+        /* many's clauses are on level c of 3-level factors: a -> b turns none of them */
+        if (i == 0 && spared <= 0)
+            fail_msg("many: the masks spared no mark (%d)", spared);
         nsm_model_free(m);
     }
     nsm_model *m = NULL;
     assert_int_equal(nsm_scenario_read("scenarios/baseline", &m, NULL), NSM_OK);
     expect_dependencies(m);
+    if (expect_marks(m) <= 0)
+        fail_msg("baseline: the masks spared no mark");
     nsm_model_free(m);
 }
 

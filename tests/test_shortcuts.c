@@ -267,6 +267,15 @@ static void test_other_models(void **state)
     expect_same_as_reference("sojourn_restart", NULL, 0, 300, 300);
     expect_same_as_reference("weibull_sojourn", NULL, 0, 300, 300);
     expect_same_as_reference("uncertain", NULL, 1, 300, 200);
+    /* modifiers: a change re-rates only the processes one of whose clauses it turns
+    ** (rates.c, nsmi_mark_change); the reference re-rates every process that names the factor.
+    ** A disjunction across factors (or_condition), a ring of 192 processes (many), clauses
+    ** whose masks a change may leave as they were (paths, signposts) */
+    expect_same_as_reference("modifier", NULL, 0, 500, 300);
+    expect_same_as_reference("or_condition", NULL, 0, 500, 500);
+    expect_same_as_reference("many", NULL, 0, 200, 2000);
+    expect_same_as_reference("paths", NULL, 0, 300, 300);
+    expect_same_as_reference("signposts", NULL, 0, 300, 300);
 }
 
 static void test_baseline(void **state)

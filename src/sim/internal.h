@@ -145,7 +145,8 @@ struct nsm_sim {
     unsigned char *dirty;
     int *dirty_list, n_dirty;
     int *mod_start, *mod_list;   /* modifiers by process (compressed rows) */
-    int *dep_start, *dep_list;   /* processes by the factor they depend on */
+    int *dep_start, *dep_list;   /* processes by the factor their modifiers name, each with */
+    uint64_t *dep_mask;          /* ... the mask of a clause on it (rates.c) */
     int *seasonal_list, n_seasonal;
     int *season_start, *season_list; /* [1..12]: seasonal processes whose multiplier changes then */
     double next_season_t;        /* the next month start that re-rates anything (never: infinity) */

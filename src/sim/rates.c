@@ -3,10 +3,11 @@
 **
 ** Each process k keeps in its clock (nsmi_clock, internal.h) the time `last` its rate last
 ** changed, its internal time T at that moment, the internal time P of its next firing and so the
-** absolute time tau at which it fires if its rate stays as it is: tau = last + (P - T) / rate. A rate changes only when a factor
-** it depends on changes (its own factor, or a factor in one of its modifiers' conditions), when
-** the calendar month changes (seasonal processes) or when its gamma multiplier is redrawn; those
-** processes are marked dirty and recomputed at the end of the instant. A counted event that
+** absolute time tau at which it fires if its rate stays as it is: tau = last + (P - T) / rate. A
+** rate changes only when a factor it depends on changes (its own factor, or a factor in one of
+** its modifiers' conditions, in a way that turns one of their clauses), when the calendar month
+** changes (seasonal processes) or when its gamma multiplier is redrawn; those processes are marked
+** dirty and recomputed at the end of the instant. A counted event that
 ** changes no state touches only its own clock. This is the modified next reaction method with
 ** Gibson and Bruck's dependency graph (Anderson 2007; Gibson and Bruck 2000).
 **
@@ -59,11 +60,26 @@ static int index_modifiers(nsm_sim *s)
     return r;
 }
 
-/* Process k's pairs (factor f, k) of dependence through its modifiers, in the order of its
-** modifiers' clauses: key[n] = f, item[n] = k, n returned. A transition's dependence on its own
-** factor is indexed by level instead (index_transitions); a factor named twice is listed once
-** (seen[f] == k when it has been). */
-static int dependencies_of(const nsm_sim *s, int k, int *seen, int *key, int *item, int n)
+/* Whether a clause (f, mask) comes in process k's modifiers before clause q of its modifier
+** j_end (a repeat of it, listed once). */
+static int repeated(const nsm_sim *s, int k, int j_end, int q_end, int f, uint64_t mask)
+{
+    const nsm_model *m = s->m;
+    for (int j = s->mod_start[k]; j <= j_end; j++) {
+        const nsm_condition *c = &m->modifiers[s->mod_list[j]].cond;
+        for (int q = 0; q < (j == j_end ? q_end : c->n_clauses); q++)
+            if (c->clauses[q].factor == f && c->clauses[q].mask == mask)
+                return 1;
+    }
+    return 0;
+}
+
+/* Process k's dependences through its modifiers, in the order of its modifiers' clauses: one for
+** each distinct clause (factor f, mask) that names another factor than its own, key[n] = f,
+** item[n] = k, mask[n] its mask; n returned. A transition's dependence on its own factor is
+** indexed by level instead (index_transitions). Quadratic in the clauses of one process, which
+** are few. */
+static int dependencies_of(const nsm_sim *s, int k, int *key, int *item, uint64_t *mask, int n)
 {
     const nsm_model *m = s->m;
     int own = k < m->n_transitions ? m->transitions[k].factor : -1;
@@ -71,49 +87,52 @@ static int dependencies_of(const nsm_sim *s, int k, int *seen, int *key, int *it
         const nsm_condition *c = &m->modifiers[s->mod_list[j]].cond;
         for (int q = 0; q < c->n_clauses; q++) {
             int f = c->clauses[q].factor;
-            if (f != own && seen[f] != k) {
-                seen[f] = k;
-                if (key) {
-                    key[n] = f;
-                    item[n] = k;
-                }
-                n++;
+            if (f == own || repeated(s, k, j, q, f, c->clauses[q].mask))
+                continue;
+            if (key) {
+                key[n] = f;
+                item[n] = k;
+                mask[n] = c->clauses[q].mask;
             }
+            n++;
         }
     }
     return n;
 }
 
-/* Processes by the factors they depend on, in process order within a factor: built once per
+/* Processes by the factors their modifiers name, in process order within a factor, each with the
+** mask of a clause on that factor (a process once for each distinct mask), built once per
 ** simulator in O(F + K + clauses) (the O(F x K) search that was here took ~10 ms at 320 factors,
-** a tenth of a 500,000-event run: issue 14). */
+** a tenth of a 500,000-event run: issue 14). A change of f from a to b re-rates a process only if
+** one of its clauses on f holds at one of a and b and not at the other (nsmi_mark_change): a
+** hazard depends on f only through the truth of those clauses (a condition is a function of its
+** clauses' truths, conjunction or disjunction), so any other comes out the same number. */
 static int index_dependencies(nsm_sim *s)
 {
     int F = s->m->n_factors, K = s->n_proc, n = 0;
-    int *seen = malloc(((size_t)F + 1) * sizeof *seen), *key = NULL, *item = NULL;
-    int r = -1;
-    if (!seen)
-        goto out;
-    for (int f = 0; f < F; f++)
-        seen[f] = -1;
+    int *key = NULL, *item = NULL;
+    uint64_t *mask = NULL;
     for (int k = 0; k < K; k++)
-        n = dependencies_of(s, k, seen, NULL, NULL, n);
+        n = dependencies_of(s, k, NULL, NULL, NULL, n);
     key = calloc((size_t)n + 1, sizeof *key);
     item = calloc((size_t)n + 1, sizeof *item);
-    if (!key || !item)
+    mask = calloc((size_t)n + 1, sizeof *mask);
+    s->dep_mask = calloc((size_t)n + 1, sizeof *s->dep_mask);
+    int r = -1;
+    if (!key || !item || !mask || !s->dep_mask)
         goto out;
-    for (int f = 0; f < F; f++)
-        seen[f] = -1;
     for (int k = 0, p = 0; k < K; k++)
-        p = dependencies_of(s, k, seen, key, item, p);
-    /* nsmi_group keeps the pairs' order within a factor: the processes' order */
+        p = dependencies_of(s, k, key, item, mask, p);
+    /* nsmi_group keeps the entries' order within a factor: the processes' order */
     if ((r = nsmi_group(key, n, F, &s->dep_start, &s->dep_list)) == 0)
-        for (int j = 0; j < n; j++)
+        for (int j = 0; j < n; j++) {
+            s->dep_mask[j] = mask[s->dep_list[j]];
             s->dep_list[j] = item[s->dep_list[j]];
+        }
 out:
-    free(seen);
     free(key);
     free(item);
+    free(mask);
     return r;
 }
 
@@ -178,6 +197,7 @@ void nsmi_rates_free(nsm_sim *s)
     free(s->mod_list);
     free(s->dep_start);
     free(s->dep_list);
+    free(s->dep_mask);
     free(s->seasonal_list);
     free(s->season_list);
     free(s->season_start);
@@ -224,16 +244,31 @@ static void mark_level(nsm_sim *s, int f, int level)
                             s->from_start[l + 1]);
 }
 
+/* The transitions out of the levels left and entered, and the processes one of whose clauses on f
+** a change from -> to turns (index_dependencies); the reference (nsmi_engine_use_reference)
+** marks every process that names f, which test_shortcuts holds equal to this. */
 void nsmi_mark_change(nsm_sim *s, int f, int from, int to)
 {
     const int *from_start = s->from_start + s->m->factors[f].first_level, *from_list = s->from_list;
     const int *dep_list = s->dep_list;
+    const uint64_t *dep_mask = s->dep_mask;
     int d0 = s->dep_start[f], d1 = s->dep_start[f + 1];
     unsigned char *dirty = s->dirty;
     int *dirty_list = s->dirty_list, n = s->n_dirty;
     n = mark_range(dirty, dirty_list, n, from_list, from_start[from], from_start[from + 1]);
     n = mark_range(dirty, dirty_list, n, from_list, from_start[to], from_start[to + 1]);
-    s->n_dirty = mark_range(dirty, dirty_list, n, dep_list, d0, d1);
+    if (s->reference) {
+        s->n_dirty = mark_range(dirty, dirty_list, n, dep_list, d0, d1);
+        return;
+    }
+    for (int j = d0; j < d1; j++) {
+        int k = dep_list[j];
+        if ((((dep_mask[j] >> from) ^ (dep_mask[j] >> to)) & 1u) && !dirty[k]) {
+            dirty[k] = 1;
+            dirty_list[n++] = k;
+        }
+    }
+    s->n_dirty = n;
 }
 
 static int month_before(int mo)
