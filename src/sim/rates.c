@@ -7,9 +7,9 @@
 ** rate changes only when a factor it depends on changes (its own factor, or a factor in one of
 ** its modifiers' conditions, in a way that turns one of their clauses), when the calendar month
 ** changes (seasonal processes) or when its gamma multiplier is redrawn; those processes are marked
-** dirty and recomputed at the end of the instant. A counted event that
-** changes no state touches only its own clock. This is the modified next reaction method with
-** Gibson and Bruck's dependency graph (Anderson 2007; Gibson and Bruck 2000).
+** dirty and recomputed at the end of the instant. A counted event that changes no state touches
+** only its own clock. This is the modified next reaction method with Gibson and Bruck's
+** dependency graph (Anderson 2007; Gibson and Bruck 2000).
 **
 ** The next firing, the smallest (tau, k), is kept by firings.c: setting a clock's tau there costs
 ** a store, and only the blocks of processes whose tau changed are looked at again when the engine
@@ -102,8 +102,8 @@ static int dependencies_of(const nsm_sim *s, int k, int *key, int *item, uint64_
 
 /* Processes by the factors their modifiers name, in process order within a factor, each with the
 ** mask of a clause on that factor (a process once for each distinct mask), built once per
-** simulator in O(F + K + clauses) (the O(F x K) search that was here took ~10 ms at 320 factors,
-** a tenth of a 500,000-event run: issue 14). A change of f from a to b re-rates a process only if
+** simulator in O(F + K + clauses), and the square of each process's own clauses (the O(F x K)
+** search that was here took ~10 ms at 320 factors, a tenth of a 500,000-event run: issue 14). A change of f from a to b re-rates a process only if
 ** one of its clauses on f holds at one of a and b and not at the other (nsmi_mark_change): a
 ** hazard depends on f only through the truth of those clauses (a condition is a function of its
 ** clauses' truths, conjunction or disjunction), so any other comes out the same number. */
