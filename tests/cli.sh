@@ -268,6 +268,11 @@ check_that "nothing was written for a refused --horizons" test ! -e "$work/hz"
 expect "run --horizons sets the summary's dates, sorted" 0 \
     "^outcome +2025-07-01 +2025-10-01 +2027-01-01 *$" -- \
     run tests/models/two_state --runs 200 --horizons 2,0.75,0.5 --out "$work/hz-run"
+# The summary says what its numbers are before its columns of dates: "by each date", and what the
+# parenthesised interval measures (the runs' precision, not the judgments': --outer for those)
+"$NEASIM" run tests/models/two_state --runs 200 --out "$work/hz-head" > "$work/hz-head.txt"
+check_that "run's summary says its columns are dates and its parentheses the Monte Carlo interval" \
+    grep -qz 'occurred by each date (in parentheses, its 95%.Monte Carlo interval: how precisely the runs pin it down, not how much it depends.on the judgments; for that, --outer):.outcome' "$work/hz-head.txt"
 "$NEASIM" compare tests/models/two_state --levers faster --runs 200 --horizons 1.5,0.5 --quiet \
     --out "$work/hz-cmp"
 check_that "compare --horizons 1.5,0.5: the briefing's rows at 0.5 then 1.5 years" \

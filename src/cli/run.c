@@ -202,17 +202,18 @@ static void summary(const nsm_model *m, const nsm_accum *a,
     }
     width = width > ROW_NAME_MAX ? ROW_NAME_MAX : width;
     if (outer) {
-        printf("\nProbability that each outcome has occurred by (MC: 95%% Monte Carlo interval of the\n"
-               "average over judgments, counting the %llu draws as the sample they are; judgment: 5%%\n"
-               "to 95%% of the probability over the draws of the uncertain numbers).\n",
+        printf("\nProbability that each outcome has occurred by each date (MC: 95%% Monte Carlo\n"
+               "interval of the average over judgments, counting the %llu draws as the sample they\n"
+               "are; judgment: 5%% to 95%% of the probability over the draws of the uncertain\n"
+               "numbers).\n",
                (unsigned long long)outer->n_draws);
         nsm_cli_few_draws_note(outer->n_draws, 0);
         nsm_cli_judgment_range_note(outer->n_draws, "values");
         printf("%-*s", width, "outcome");
     } else
-        printf("\nProbability that each outcome has occurred by (95%% Monte Carlo interval: how\n"
-               "precisely the runs pin it down, not how much it depends on the judgments; for\n"
-               "that, --outer):\n%-*s", width, "outcome");
+        printf("\nProbability that each outcome has occurred by each date (in parentheses, its 95%%\n"
+               "Monte Carlo interval: how precisely the runs pin it down, not how much it depends\n"
+               "on the judgments; for that, --outer):\n%-*s", width, "outcome");
     for (int k = 0; k < n_idx; k++)
         printf("  %-*s", k + 1 == n_idx ? 0 : outer ? 51 : 22, m->report_date[idx[k]]);
     printf("\n");
