@@ -17,8 +17,8 @@ expect "trace: missing folder" 66 "" -- trace "$work/nowhere"
 "$NEASIM" trace tests/models/same_day --csv 2>&1 | tr -d '\r' > "$work/same.csv" # CSV rows end in CRLF
 cat > "$work/want.csv" <<'CSV'
 rep,t_years,date,kind,name,from,to,cause,cause_name
-0,0.000000,2024-01-01,start,k,,p,start,initial draw
-0,0.000000,2024-01-01,start,h,,u,start,initial draw
+0,0.000000,2024-01-01,start,k,,p,start,initial level (share 1: certain)
+0,0.000000,2024-01-01,start,h,,u,start,initial level (share 1: certain)
 0,0.331280,2024-05-01,change,k,p,q,calendar,law (calendar.csv row 1)
 0,0.668036,2024-09-01,change,h,u,v,calendar,snap (calendar.csv row 2)
 0,0.668036,2024-09-01,change,h,v,z,effect,effect of a change of k from p to q (effects.csv row 1)
@@ -72,6 +72,29 @@ check_that "trace: hazards and counted events are told" \
 check_that "trace: every factor starts" \
     test "$(grep -c ',start,' "$work/b3.csv")" -eq "$(tail -n +2 scenarios/baseline/factors.csv | cut -d, -f1 | sort -u | wc -l)"
 expect "trace an arm" 0 "start" -- trace tests/models/two_state --arm faster --rep 2
+
+# A start says whether it was drawn, and with what share of its factor's initial distribution as
+# drawn for the replication: k starts in p with 0.25 and in q with 0.75; h's share of u is
+# uniform(0.2,0.4), drawn for each replication (--nominal: its mean, 0.3), v and z share the rest
+d="$work/start_share"; cp -r tests/models/same_day "$d"
+printf 'factor,level,initial,source\nk,p,0.25,t\nk,q,0.75,t\nh,u,"uniform(0.2,0.4)",t\nh,v,0.7,t\nh,z,0,t\n' \
+    > "$d/factors.csv"
+for r in $(seq 0 39); do "$NEASIM" trace "$d" --rep "$r" --csv | grep ',start,'; done | tr -d '\r' \
+    > "$work/start_share.csv"
+check_that "trace: k's start is a draw, its share that of the level drawn (both drawn in 40)" bash -c \
+    "test \$(grep -c ',start,k,,p,start,initial draw (share 0.25)$' '$work/start_share.csv') -gt 0 &&
+     test \$(grep -c ',start,k,,q,start,initial draw (share 0.75)$' '$work/start_share.csv') -gt 0 &&
+     test \$(grep -c ',start,k,' '$work/start_share.csv') -eq 40"
+# h's shares of u and v as drawn: u's in [0.2, 0.4] and v's in [0.6, 0.8] (3 digits), not one value
+awk -F, '$5 == "h" { sub(/^initial draw \(share /, "", $9); sub(/\)$/, "", $9); print $7, $9 }' \
+    "$work/start_share.csv" > "$work/h_share.txt"
+check_that "trace: h's share is its drawn one, in its range, and varies by replication" bash -c \
+    "test \$(wc -l < '$work/h_share.txt') -eq 40 &&
+     awk '(\$1 == \"u\" && (\$2 < 0.2 || \$2 > 0.4)) || (\$1 == \"v\" && (\$2 < 0.6 || \$2 > 0.8)) ||
+          \$1 == \"z\" { bad = 1 } END { exit bad }' '$work/h_share.txt' &&
+     test \$(sort -u '$work/h_share.txt' | wc -l) -gt 20"
+expect "trace --nominal: h's share of u at its mean" 0 "start: initial draw \(share 0\.3\)$|start: initial draw \(share 0\.7\)$" -- \
+    trace "$d" --nominal
 
 # run --paths K: paths.csv holds the stories of replications 0..K-1, each as trace tells it
 expect "run --paths" 0 "" -- run scenarios/baseline --runs 20 --seed 7 --paths 5 --quiet --out "$work/paths"

@@ -57,6 +57,10 @@ typedef struct {
     /* EVENT: 1 when the occurrence is not counted, being one of an event that counts dates
     ** (events.csv `counts`) on a date that already had one in this replication; 0 otherwise */
     int same_date;
+    /* START: the probability the level had in this replication's draw of the starting levels
+    ** (factors.csv `initial`, its uncertain shares as drawn for the replication): 1 when the level
+    ** was certain. 0 otherwise */
+    double share;
 } nsm_seen;
 
 /* Called for everything above (replay: `neasim trace`; tests compare paths with it). It must not

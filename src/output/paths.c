@@ -12,7 +12,14 @@
 static void cause_name(const nsm_model *m, const nsm_seen *w, char *name, size_t n)
 {
     switch (w->cause) {
-    case NSM_CAUSE_START: snprintf(name, n, "initial draw"); break;
+    case NSM_CAUSE_START:
+        /* whether the start was a draw at all, and how likely the level drawn was: a trace's
+        ** story begins from today's uncertain state, and the reader should see which of it was */
+        if (w->share >= 1.0)
+            snprintf(name, n, "initial level (share 1: certain)");
+        else
+            snprintf(name, n, "initial draw (share %.3g)", w->share);
+        break;
     case NSM_CAUSE_HAZARD: nsm_process_name(m, w->cause_index, name, n); break;
     case NSM_CAUSE_CALENDAR: {
         const nsm_occurrence *oc = &m->occurrences[w->cause_index];

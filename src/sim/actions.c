@@ -83,10 +83,12 @@ void nsmi_tell(nsm_sim *s, nsm_seen_kind kind, int factor, int from, int to, int
     /* last_done says what ran last: a process k >= 0, n_proc + an effect, -1 - an occurrence;
     ** NSMI_LAST_START before anything has run in this replication. */
     int k = s->last_done;
-    nsm_seen w = {kind, s->t, factor, from, to, event, NSM_CAUSE_HAZARD, k, same_date};
+    nsm_seen w = {kind, s->t, factor, from, to, event, NSM_CAUSE_HAZARD, k, same_date, 0.0};
     if (k == NSMI_LAST_START) {
         w.cause = NSM_CAUSE_START;
         w.cause_index = -1;
+        if (kind == NSM_SEEN_START)
+            w.share = s->m->factors[factor].initial[to];
     } else if (k < 0) {
         w.cause = NSM_CAUSE_CALENDAR;
         w.cause_index = -1 - k;
@@ -104,7 +106,7 @@ void nsmi_tell_skip(nsm_sim *s, nsm_seen_kind kind, nsm_cause cause, int index)
 {
     if (!s->observer || !s->tell_skips)
         return;
-    nsm_seen w = {kind, s->t, -1, -1, -1, -1, cause, index, 0};
+    nsm_seen w = {kind, s->t, -1, -1, -1, -1, cause, index, 0, 0.0};
     s->observer(s->observer_ctx, &w);
 }
 
