@@ -4,7 +4,10 @@
 #
 # Every timing is the median of BENCH_ROUNDS (default 5) runs, given with its spread [min-max]; the
 # measurements are interleaved (round 1 of everything, then round 2, ...) so that a change in the
-# machine's load falls on all of them alike, and every ratio is of two medians from the same run.
+# machine's load falls on all of them alike, and every ratio is of two medians from the same run;
+# a ratio read against a target is also given paired by round (PR below: each round's own ratio of
+# two measurements seconds apart, their median and [min-max]), which a drift in the load between
+# rounds moves less, and whose spread says whether the verdict could go the other way.
 # The load average is printed before and after: on a shared machine read the ratios, not the
 # seconds. One thread unless a figure says otherwise. Issue 14 gives the targets the ratios are
 # read against. BENCH_SCALE (default 1) multiplies every replication count.
@@ -150,6 +153,15 @@ spread() { sort -g "$1" | awk '{ a[NR] = $1 } END { printf "%s [%s-%s]", a[int((
 M() { med "$tmp/m-$1"; }
 S() { spread "$tmp/m-$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "NA") printf "NA"; else printf "%.2f", a / b }'; }
+# PR A B [UNIT]: A / B paired by round, each round's A over the same round's B: "median[UNIT]
+# [min-max]" of the rounds' ratios (NA when a measurement is missing or 0)
+PR() {
+    paste "$tmp/m-$1" "$tmp/m-$2" |
+        awk '{ if (NF != 2 || $2 + 0 == 0 || $1 == "NA") bad = 1; else printf "%.6f\n", $1 / $2 }
+             END { exit bad }' > "$tmp/pr" || { printf NA; return; }
+    sort -g "$tmp/pr" | awk -v u="${3:-}" '{ a[NR] = $1 }
+        END { if (NR == 0) printf "NA"; else printf "%.2f%s [%.2f-%.2f]", a[int((NR + 1) / 2)], u, a[1], a[NR] }'
+}
 
 echo "== reference chain (tests/models/chain6), $rc replications, seconds"
 echo "  neasim engine, 1 thread:   $(S chain_engine)"
@@ -159,12 +171,14 @@ echo "  hand-written next-reaction: $(S chain_nrm_c)  (bench_direct.c nrm: the e
 echo "                             transition, written for this chain alone)"
 if [ -n "$py" ]; then
     echo "  NumPy, vectorized:         $(S chain_numpy)  (tests/bench_numpy.py)"
-    echo "  neasim / NumPy, paths per second per core: $(ratio "$(M chain_numpy)" "$(M chain_engine)")x (target >= 6)"
+    echo "  neasim / NumPy, paths per second per core: $(ratio "$(M chain_numpy)" "$(M chain_engine)")x (target >= 6;"
+    echo "  paired by round $(PR chain_numpy chain_engine x))"
     echo "  hand-written next-reaction / NumPy: $(ratio "$(M chain_numpy)" "$(M chain_nrm_c)")x; direct loop / NumPy: $(ratio "$(M chain_numpy)" "$(M chain_direct_c)")x"
 else
     echo "  NumPy peer skipped: no python3 with numpy (make deps installs python3-numpy)"
 fi
-echo "  neasim / hand-written C:   $(ratio "$(M chain_direct_c)" "$(M chain_engine)") of its speed (target >= 0.50)"
+echo "  neasim / hand-written C:   $(ratio "$(M chain_direct_c)" "$(M chain_engine)") of its speed (target >= 0.50;"
+echo "  paired by round $(PR chain_direct_c chain_engine))"
 echo "  engine share of its random-variate floor: $(med "$tmp/share-chain6-drawn-1")"
 echo "  split of that distance: next-reaction loop / direct loop $(ratio "$(M chain_direct_c)" "$(M chain_nrm_c)")"
 echo "  (the method: the most an engine pairing arms by process stream can reach), engine /"
@@ -194,8 +208,8 @@ echo "  as neasim run runs it (uncertain numbers drawn per replication): $(S bas
 echo "  --nominal (held at their means):                                $(S base_nominal)"
 echo "  drawn / nominal: $(ratio "$(M base_drawn)" "$(M base_nominal)")x"
 echo "  share of the random-variate floor (a loop setting the same streams and drawing as many"
-echo "  variates): drawn $(med "$tmp/share-baseline-drawn-1"), nominal $(med "$tmp/share-baseline-nominal-1") (target >= 0.30 drawn;"
-echo "  the floor counts the engine's variates, not the draws of uncertain numbers)"
+echo "  variates; each run's own): drawn $(spread "$tmp/share-baseline-drawn-1"), nominal $(spread "$tmp/share-baseline-nominal-1")"
+echo "  (target >= 0.30 drawn; the floor counts the engine's variates, not the draws of uncertain numbers)"
 # The uncertain numbers' own cost (drawn less nominal: GSL's samplers and the models they fill)
 # against the floor's time: the most the drawn share could be if the engine cost nothing but its
 # variates.
@@ -206,9 +220,9 @@ awk -v d="$(M base_drawn)" -v n="$(M base_nominal)" -v r="$(med "$tmp/floor-base
 echo
 echo "== time per event, nanoseconds (synthetic models of 3-level factors, about 5 x 10^5 events each)"
 for f in 5 20 80 320; do echo "  $f factors: $(S ns_f$f)"; done
-echo "  320 / 5 factors: $(ratio "$(M ns_f320)" "$(M ns_f5)")x (target <= 1.5)"
+echo "  320 / 5 factors: $(ratio "$(M ns_f320)" "$(M ns_f5)")x (target <= 1.5; paired by round $(PR ns_f320 ns_f5 x))"
 echo "  20 factors with 0, 15, 150 outcomes: $(M ns_f20), $(M ns_o15), $(M ns_o150)"
-echo "  150 / 0 outcomes: $(ratio "$(M ns_o150)" "$(M ns_f20)")x (target <= 1.5)"
+echo "  150 / 0 outcomes: $(ratio "$(M ns_o150)" "$(M ns_f20)")x (target <= 1.5; paired by round $(PR ns_o150 ns_f20 x))"
 # The same ratios in instructions, which the machine's load cannot move (the nanoseconds above move
 # by a tenth between idle runs): callgrind counts what nsm_sim_replicate executes, a replication's
 # work, the model's reading and the run's set-up left out (so that BENCH_SCALE does not move it). One run each, as the counts do not vary; about 2 x 10^5 events, which
@@ -236,7 +250,7 @@ echo
 arms=$(awk -F, 'NR > 1 { a[$1] = 1 } END { print length(a) }' "$tmp/cmp/arms.csv")
 echo "== compare --levers all on the baseline ($arms arms) against run, $rcmp replications, wall seconds"
 echo "  run: $(S run_base); compare: $(S compare_base)"
-echo "  compare / run: $(ratio "$(M compare_base)" "$(M run_base)")x (target <= 7)"
+echo "  compare / run: $(ratio "$(M compare_base)" "$(M run_base)")x (target <= 7; paired by round $(PR compare_base run_base x))"
 # Where that ratio comes from: the baseline arm costs a run; every lever's arm shares the baseline
 # arm's draws of the uncertain numbers and nothing else (it simulates every replication anew), so
 # it costs a run less those draws, which a 2-arm compare measures.
