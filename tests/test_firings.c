@@ -389,10 +389,12 @@ static void expect_dependencies(const nsm_model *m)
             if (!names_factor(m, k, f, s->dep_mask[j]))
                 fail_msg("%s: factor %d lists process %d with a mask none of its clauses has",
                          m->name, f, k);
-            if (j > s->dep_start[f] && (s->dep_list[j - 1] > k ||
-                                        (s->dep_list[j - 1] == k &&
-                                         s->dep_mask[j - 1] == s->dep_mask[j])))
-                fail_msg("%s: factor %d, process %d out of order or listed twice", m->name, f, k);
+            if (j > s->dep_start[f] && s->dep_list[j - 1] > k)
+                fail_msg("%s: factor %d, process %d out of order", m->name, f, k);
+            /* a process's masks need not be adjacent-distinct only: none may come twice */
+            for (int i = s->dep_start[f]; i < j; i++)
+                if (s->dep_list[i] == k && s->dep_mask[i] == s->dep_mask[j])
+                    fail_msg("%s: factor %d lists process %d twice with one mask", m->name, f, k);
         }
         /* every clause on f of every process is there */
         for (int x = 0; x < m->n_modifiers; x++) {
