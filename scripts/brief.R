@@ -1230,7 +1230,7 @@ brief_levers <- function(b) {
     tagList(tags$h2(w$Many),
             tags$p(class = "note", paste0(
                    "Change in the probability that each outcome has occurred by ",
-                   "each horizon, ", if (w$scenarios) w$minus else "arm minus baseline",
+                   "each horizon, ", w$arm_minus,
                    ", in percentage points with its 95% interval ",
                    "(paired runs", nsm_few_draws_words(b$manifest),
                    "); bold: distinguishable from no ",
