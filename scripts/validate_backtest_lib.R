@@ -12,7 +12,9 @@
 #            scored), in_50, in_90 (the share of those years inside the central 50% / 90%
 #            interval), pit (their mean mid-PIT), crps_skill_ld, crps_ci_low, crps_ci_high (the
 #            launch-day CRPS skill against climatology, 1 - sum CRPS / sum the climatology's, and its
-#            95% interval paired over the years: the mean paired difference +- 1.96 standard errors,
+#            95% interval paired over the years: the mean paired difference +- t standard errors (t
+#            the 0.975 point of Student's t with years - 1 degrees of freedom; its upper end at
+#            most 1, which no skill exceeds),
 #            over the climatology's mean CRPS, as neasim score's totals), crps_skill_all (the CRPS
 #            skill of the four counts together), brier, brier_ref, brier_skill (the mean Brier score
 #            of the yearly binaries below, the climatology's, and the skill);
@@ -81,9 +83,9 @@ backtest_table <- function(work, data_dir = "scenarios/data") {
   ld <- it[it$name == "launch_days", ]
 
   skill <- function(s, r) if (sum(r) > 0) 1 - sum(s) / sum(r) else NA
-  # the paired 95% interval of a CRPS skill over its years (as neasim score's totals)
+  # the paired 95% interval of a CRPS skill over its years (as neasim score's totals: Student's t)
   paired <- function(s, r) { dd <- r - s
-    (mean(dd) + c(-1.96, 1.96) * sd(dd) / sqrt(length(dd))) / mean(r) }
+    pmin((mean(dd) + c(-1, 1) * qt(0.975, length(dd) - 1) * sd(dd) / sqrt(length(dd))) / mean(r), 1) }
   row_of <- function(lab, l, a, b) {
     ci <- paired(l$value.crps, l$reference_value.crps)
     data.frame(origin = lab, years = nrow(l), in_50 = mean(l$value.in_50), in_90 = mean(l$value.in_90), pit = mean(l$value.pit),

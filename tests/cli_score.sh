@@ -160,7 +160,9 @@ check_that "faster's baseline columns are the baseline's values" awk -F, '{ sub(
     END { exit !(n > 10 && !bad) }' "$sc"
 check_that "the baseline's skill against itself is 0" test "$(value "$sc" total event poisson crps 14 baseline)" = 0
 # Skill against the baseline by hand from the rows: 1 - f / b, and for the two Brier rows the
-# paired interval (d = b - f: mean +- 1.96 sd / sqrt(2), divided by the baseline's mean).
+# paired interval (d = b - f: mean +- t sd / sqrt(2), divided by the baseline's mean; t the 0.975
+# point of Student's t with 1 degree of freedom, tan(0.475 pi) = 12.71, where 1.96 would claim a
+# precision two rows cannot give).
 check_that "faster's CRPS skill against the baseline is 1 - crps / baseline crps" awk -F, '
     { sub(/\r$/, "") } $1 == "faster" && $2 == "total" && $7 == "crps" {
         s = 1 - $8 / $13; e = $14 - s; exit !(e * e < 1e-10 && $14 < 0) }' "$sc"
@@ -169,8 +171,10 @@ check_that "faster's Brier skill and its paired interval over the two rows" awk 
     $1 == "faster" && $2 == "item" && $7 == "brier" { f[++i] = $8; b[i] = $13 }
     $1 == "faster" && $2 == "total" && $7 == "brier" { s = $14; lo = $15; hi = $16 }
     END { d1 = b[1] - f[1]; d2 = b[2] - f[2]; m = (d1 + d2) / 2; bb = (b[1] + b[2]) / 2
-          sd = sqrt(((d1 - m)^2 + (d2 - m)^2) / 1); h = 1.959963984540054 * sd / sqrt(2)
-          e1 = s - m / bb; e2 = lo - (m - h) / bb; e3 = hi - (m + h) / bb
+          pi = atan2(0, -1); t1 = sin(0.475 * pi) / cos(0.475 * pi)
+          sd = sqrt(((d1 - m)^2 + (d2 - m)^2) / 1); h = t1 * sd / sqrt(2)
+          up = (m + h) / bb; up = up > 1 ? 1 : up # no skill exceeds 1
+          e1 = s - m / bb; e2 = (lo - (m - h) / bb) / lo; e3 = (hi - up) / hi # 6 digits
           exit !(i == 2 && e1 * e1 < 1e-10 && e2 * e2 < 1e-10 && e3 * e3 < 1e-10 && lo < s && s < hi) }' "$sc"
 check_that "printed: one line of totals per arm" grep -Eq '^faster +[0-9.]+ +-?[0-9.]+ +-?[0-9.]+ +-?[0-9.]+$' "$work/arms-all.txt"
 check_that "printed: the first arm has no skill against itself" grep -Eq '^baseline +[0-9.]+ +[0-9.]+$' "$work/arms-all.txt"

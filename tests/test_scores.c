@@ -100,11 +100,25 @@ static void test_skill_by_hand(void **state)
     assert_double_equal(k.mean, 0.2, 1e-15);
     assert_double_equal(k.ref_mean, 0.3, 1e-15);
     assert_double_equal(k.skill, 1.0 / 3.0, 1e-15);
-    /* d = 0.1, 0, 0.2: mean 0.1, sd 0.1, se 0.1/sqrt(3) */
-    double half = 1.959963984540054 * 0.1 / sqrt(3.0);
+    /* d = 0.1, 0, 0.2: mean 0.1, sd 0.1, se 0.1/sqrt(3); Student's t with 2 degrees of freedom,
+    ** whose quantile has a closed form (F(t) = 1/2 + t / (2 sqrt(2 + t^2))): t_p = (2p - 1)
+    ** sqrt(2 / (4p(1 - p))), 4.3027 at 0.975 */
+    double t2 = 0.95 * sqrt(2.0 / (4.0 * 0.975 * 0.025));
+    double half = t2 * 0.1 / sqrt(3.0);
     assert_double_equal(k.skill_lo, (0.1 - half) / 0.3, 1e-12);
-    assert_double_equal(k.skill_hi, (0.1 + half) / 0.3, 1e-12);
+    /* (0.1 + half) / 0.3 = 1.16, beyond the skill of a perfect forecast: the interval ends at 1 */
+    assert_true((0.1 + half) / 0.3 > 1.0);
+    assert_double_equal(k.skill_hi, 1.0, 0.0);
     assert_int_equal(k.n, 3);
+    /* four items, an upper end below 1: d = 0.1, 0.05, 0.05, 0.1, mean 0.075, sd 0.05 / sqrt(3),
+    ** over ref_mean 0.275; t with 3 degrees of freedom, 3.18244631 at 0.975 (tables) */
+    const double s4[] = {0.1, 0.2, 0.3, 0.2}, r4[] = {0.2, 0.25, 0.35, 0.3};
+    nsm_skill k4 = nsm_skill_paired(s4, r4, 4);
+    double half4 = 3.18244631 * (0.05 / sqrt(3.0)) / 2.0;
+    assert_double_equal(k4.skill, 1.0 - 0.2 / 0.275, 1e-12);
+    assert_double_equal(k4.skill_lo, (0.075 - half4) / 0.275, 1e-8);
+    assert_double_equal(k4.skill_hi, (0.075 + half4) / 0.275, 1e-8);
+    assert_true(k4.skill_hi < 1.0);
 }
 
 static void test_skill_perfect_and_equal(void **state)

@@ -306,7 +306,8 @@ static void summary(const score_cli *o, const nsm_score_table *t)
            "       brier_uncertainty: the Brier score's parts (Murphy 1973).\n");
     if (t->has_reference)
         printf("skill: 1 - score / reference score (1 perfect, 0 no better than the reference,\n"
-               "       below 0 worse), with a 95%% interval paired over the observed rows.\n");
+               "       below 0 worse), with a 95%% interval paired over the observed rows\n"
+               "       (Student's t: wide when they are few; it ends at 1, as the skill does).\n");
 }
 
 int nsm_cli_score(int argc, char **argv)

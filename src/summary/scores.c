@@ -4,6 +4,7 @@
 */
 #include "neasim/scores.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -85,9 +86,12 @@ nsm_skill nsm_skill_paired(const double *score, const double *ref, int64_t n)
         double e = (ref[i] - score[i]) - dbar;
         ss += e * e;
     }
-    double half = 1.959963984540054 * sqrt(ss / (double)(n - 1) / (double)n);
+    /* Student's t, as the judgment intervals over few draws (stats.c): scores.h says why */
+    double half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sqrt(ss / (double)(n - 1) / (double)n);
     s.skill_lo = (dbar - half) / s.ref_mean;
     s.skill_hi = (dbar + half) / s.ref_mean;
+    /* no skill exceeds 1 (a score is never below 0): the interval ends there */
+    s.skill_hi = s.skill_hi > 1.0 ? 1.0 : s.skill_hi;
     return s;
 }
 
