@@ -93,6 +93,11 @@ check_that "trace: h's share is its drawn one, in its range, and varies by repli
      awk '(\$1 == \"u\" && (\$2 < 0.2 || \$2 > 0.4)) || (\$1 == \"v\" && (\$2 < 0.6 || \$2 > 0.8)) ||
           \$1 == \"z\" { bad = 1 } END { exit bad }' '$work/h_share.txt' &&
      test \$(sort -u '$work/h_share.txt' | wc -l) -gt 20"
+# a share just below 1 is not printed as the certain start's 1
+d2="$work/start_share2"; cp -r tests/models/same_day "$d2"
+printf 'factor,level,initial,source\nk,p,0.9999,t\nk,q,0.0001,t\nh,u,1,t\nh,v,0,t\nh,z,0,t\n' > "$d2/factors.csv"
+expect "trace: a share of 0.9999 is above 0.999, not 1" 0 "start: initial draw \(share above 0\.999\)$" -- \
+    trace "$d2"
 expect "trace --nominal: h's share of u at its mean" 0 "start: initial draw \(share 0\.3\)$|start: initial draw \(share 0\.7\)$" -- \
     trace "$d" --nominal
 

@@ -17,6 +17,8 @@ static void cause_name(const nsm_model *m, const nsm_seen *w, char *name, size_t
         ** story begins from today's uncertain state, and the reader should see which of it was */
         if (w->share >= 1.0)
             snprintf(name, n, "initial level (share 1: certain)");
+        else if (w->share >= 0.9995) /* would print as 1, which is the certain start's */
+            snprintf(name, n, "initial draw (share above 0.999)");
         else
             snprintf(name, n, "initial draw (share %.3g)", w->share);
         break;
