@@ -3,10 +3,12 @@
 ** row gives one every N years) and sorted by (time, row) so that simultaneous occurrences run in
 ** row order.
 */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "neasim/params.h"
 #include "scenario/read.h"
 
 typedef struct {
@@ -158,6 +160,102 @@ static int by_time_then_row(const void *pa, const void *pb)
     return (a->row > b->row) - (a->row < b->row);
 }
 
+/* An occurrence by its action, then its time: sorted, each action's dates stand together. */
+typedef struct {
+    int key[5]; /* the action: kind, factor, level, draw, event */
+    int i;      /* the occurrence (occurrences are sorted by time) */
+} dated;
+
+static int by_action_then_time(const void *pa, const void *pb)
+{
+    const dated *a = pa, *b = pb;
+    for (int k = 0; k < 5; k++)
+        if (a->key[k] != b->key[k])
+            return a->key[k] < b->key[k] ? -1 : 1;
+    return (a->i > b->i) - (a->i < b->i);
+}
+
+/* One action's dates: at d[at..at+n-1], the first of them occurrence `first`. */
+typedef struct {
+    int first, at, n;
+} series;
+
+static int by_first_date(const void *pa, const void *pb)
+{
+    const series *a = pa, *b = pb;
+    return (a->first > b->first) - (a->first < b->first);
+}
+
+/* The warning for one action's n dates, d[0..n-1] in time order, when they stop early. */
+static void warn_if_stops(nsm_reader *r, const dated *d, int n)
+{
+    const nsm_model *m = r->m;
+    const nsm_occurrence *o = &m->occurrences[d[n - 1].i];
+    double gap = 0;
+    for (int k = 1; k < n; k++)
+        gap = fmax(gap, m->occurrences[d[k].i].t - m->occurrences[d[k - 1].i].t);
+    if (n < 2 || gap <= 0 || o->t + 1.125 * gap > m->t_end)
+        return;
+    char act[2 * NSM_NAME_MAX + 8], first[11], last[11], next[11], end[11], spacing[32];
+    nsm_action_format(m, &o->action, act, sizeof act);
+    nsm_model_date(m, m->occurrences[d[0].i].t, first);
+    nsm_model_date(m, o->t, last);
+    nsm_model_date(m, o->t + gap, next);
+    nsm_model_date(m, m->t_end, end);
+    double years = gap / 365.25;
+    if (years >= 0.95)
+        snprintf(spacing, sizeof spacing, "about %.0f year%s", years, years < 1.5 ? "" : "s");
+    else
+        snprintf(spacing, sizeof spacing, "%.0f days", gap);
+    nsm_table_warn(r->t, nsmi_reader_cell(r, o->entry, "date"), r->d,
+                   "'%s' is on %d dates, %s to %s, up to %s apart, and then stops, though the "
+                   "horizon runs to %s (the next would be about %s): if it should go on, add its "
+                   "later dates (rows of their own, or repeat_years with a later until or none); "
+                   "if it ends by design, nothing needs changing", act, n, first, last, spacing,
+                   end, next);
+}
+
+/* A series that stops long before the end: an action on 2 or more dates (of one row or several)
+** whose next date, at its widest spacing after its last, would fall within the horizon. That is
+** what a lengthened horizon does to one-off rows (elections written a row a date stop at the old
+** end) and to a repeat's `until`. An eighth of the gap to spare: dates set by a weekday rule
+** (election days) move by days from one to the next, and a next date just after the end is not
+** missing. A warning, not an error: a series may end by design. Sorted by action, so that a
+** century of yearly rows (thousands of dates) costs n log n; the warnings come in the order of
+** the series' first dates. */
+static nsm_status warn_series_stops(nsm_reader *r)
+{
+    const nsm_model *m = r->m;
+    int n = m->n_occurrences;
+    dated *d = malloc((size_t)(n + 1) * sizeof *d);
+    if (!d)
+        return NSM_ERR_NOMEM;
+    for (int i = 0; i < n; i++) {
+        const nsm_action *a = &m->occurrences[i].action;
+        d[i] = (dated){{(int)a->kind, a->factor, a->level, a->draw, a->event}, i};
+    }
+    qsort(d, (size_t)n, sizeof *d, by_action_then_time);
+    /* each series as (its first date, where it starts in d, its length), in the order of the
+    ** first dates: the order of the calendar as it reads */
+    series *all = malloc((size_t)(n + 1) * sizeof *all);
+    if (!all) {
+        free(d);
+        return NSM_ERR_NOMEM;
+    }
+    int n_series = 0;
+    for (int i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && memcmp(d[j].key, d[i].key, sizeof d[i].key) == 0; j++)
+            ;
+        all[n_series++] = (series){d[i].i, i, j - i};
+    }
+    qsort(all, (size_t)n_series, sizeof *all, by_first_date);
+    for (int k = 0; k < n_series; k++)
+        warn_if_stops(r, d + all[k].at, all[k].n);
+    free(all);
+    free(d);
+    return NSM_OK;
+}
+
 nsm_status nsmi_scenario_calendar(nsm_reader *r)
 {
     const nsm_table *t = nsmi_reader_use(r, NSM_T_CALENDAR);
@@ -176,5 +274,7 @@ nsm_status nsmi_scenario_calendar(nsm_reader *r)
     if (s == NSM_OK && m->n_occurrences > 1)
         qsort(m->occurrences, (size_t)m->n_occurrences, sizeof *m->occurrences,
               by_time_then_row);
+    if (s == NSM_OK)
+        s = warn_series_stops(r);
     return s;
 }
