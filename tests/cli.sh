@@ -80,6 +80,14 @@ printf 'name,date,repeat_years,until,when,action,source\ne1,2025-01-01,,,,f=b,x\
 check_all calendar_series_next_within_the_spare "[ $rc = 0 ] && ! grep -q ': warning:' '$work/series.txt'"
 "$NEASIM" check scenarios/baseline >"$work/series.txt" 2>&1; rc=$?
 check_all calendar_series_baseline_none "[ $rc = 0 ] && ! grep -q ': warning:' '$work/series.txt'"
+# check marks initial shares that each replication draws: the shares shown are their means
+d="$work/initial_drawn"; rm -rf "$d"; cp -r tests/models/two_state "$d"
+expect check_initial_fixed 0 '^  f: a b +\(initial: a 1\)$' -- check "$d"
+"$NEASIM" check "$d" >"$work/initial.txt" 2>&1
+check_all check_initial_fixed_no_legend "grep -q '^Factors (1):$' '$work/initial.txt'"
+printf 'factor,level,initial,source\nf,a,"uniform(0.2,0.4)",test\nf,b,0.7,test\n' >"$d/factors.csv"
+expect check_initial_drawn 0 '^  f: a b +\(initial, drawn; means: a 0\.3 b 0\.7\)$' -- check "$d"
+expect check_initial_drawn_legend 0 "^Factors \(1; initial shares 'drawn': each replication draws its own, and the shares shown are their means" -- check "$d"
 # uniform(b,a) is answered with the order to write (only "uniform needs a < b" before)
 bad uniform_reversed transitions.csv 's/^f,a,b,2,/f,a,b,"uniform(3,1)",/' \
     "transitions.csv:2:18: error: uniform needs a < b: write uniform\(1,3\), the low end first$"

@@ -102,15 +102,31 @@ static void print_entered(const nsm_model *m, const nsm_factor *fa)
         printf(")");
 }
 
+/* Whether an uncertain number sets one of factor f's initial shares: then the shares shown are
+** their means, and each replication draws its own (the others' rescaled to sum to 1). */
+static int initial_drawn(const nsm_model *m, int f)
+{
+    for (int k = 0; k < m->n_uncertain; k++)
+        for (int p = 0; p < m->uncertain[k].n_params; p++)
+            if (m->uncertain[k].params[p].kind == NSM_P_INITIAL && m->uncertain[k].params[p].a == f)
+                return 1;
+    return 0;
+}
+
 static void describe_factors(const nsm_model *m)
 {
-    printf("\nFactors (%d):\n", m->n_factors);
+    int drawn = 0;
+    for (int f = 0; f < m->n_factors; f++)
+        drawn += initial_drawn(m, f);
+    printf("\nFactors (%d%s):\n", m->n_factors,
+           drawn ? "; initial shares 'drawn': each replication draws its own, and the shares shown "
+                   "are their means (Uncertain numbers, below)" : "");
     for (int f = 0; f < m->n_factors; f++) {
         const nsm_factor *fa = &m->factors[f];
         printf("  %s:", fa->name);
         for (int l = 0; l < fa->n_levels; l++)
             printf(" %s", fa->levels[l]);
-        printf("   (initial:");
+        printf(initial_drawn(m, f) ? "   (initial, drawn; means:" : "   (initial:");
         for (int l = 0; l < fa->n_levels; l++)
             if (fa->initial[l] > 0)
                 printf(" %s %.3g", fa->levels[l], fa->initial[l]);
