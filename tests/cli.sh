@@ -65,19 +65,27 @@ bad date_far_after_the_horizon calendar.csv 'write:name,date,repeat_years,until,
     "calendar.csv:2:5: error: date 2228-05-01 is after the end of the horizon \(2027-01-01\): move it to 2027-01-01 or earlier$"
 # a calendar series that stops long before the end warns (a lengthened horizon leaves elections
 # written a row a date behind), at the series' last date; a next date due within an eighth of the
-# spacing of the end is not missing (weekday rules move dates by days), and so is no warning
+# spacing of the end is not missing (weekday rules move dates by days), and so is no warning;
+# nor are dates less than a year apart, or spaced unlike a schedule
 d="$work/series_stops"; rm -rf "$d"; cp -r tests/models/two_state "$d"
 sed -i 's/^horizon_years,2,/horizon_years,10,/' "$d/scenario.csv"
 printf 'name,date,repeat_years,until,when,action,source\ne1,2025-06-01,,,,f=b,x\ne2,2027-06-01,,,,f=b,x\nother,2025-07-01,,,,f=a,x\n' >"$d/calendar.csv"
-expect calendar_series_stops_warns 0 "^$d/calendar.csv:3:4: warning: 'f=b' is on 2 dates, 2025-06-01 to 2027-06-01, up to about 2 years apart, and then stops, though the horizon runs to 2035-01-01 \(the next would be about 2029-05-31\): if it should go on, add its later dates" -- check "$d"
+expect calendar_series_stops_warns 0 "^$d/calendar.csv:3:4: warning: 'f=b' is on 2 dates, 2025-06-01 to 2027-06-01, about every 2 years, and then stops, though the horizon runs to 2035-01-01 \(the next would be about 2029-05-31\): if it should go on, add its later dates" -- check "$d"
 "$NEASIM" check "$d" >"$work/series.txt" 2>&1
 check_that calendar_series_stops_one_warning test "$(grep -c ': warning:' "$work/series.txt")" = 1
 printf 'name,date,repeat_years,until,when,action,source\nyearly,2025-03-01,1,2026-12-31,,f=b,x\n' >"$d/calendar.csv"
-expect calendar_series_until_warns 0 "^$d/calendar.csv:2:8: warning: 'f=b' is on 2 dates, 2025-03-01 to 2026-03-01, up to about 1 year apart, and then stops" -- check "$d"
+expect calendar_series_until_warns 0 "^$d/calendar.csv:2:8: warning: 'f=b' is on 2 dates, 2025-03-01 to 2026-03-01, about every year, and then stops" -- check "$d"
 sed -i 's/^horizon_years,10,/horizon_years,4,/' "$d/scenario.csv"
 printf 'name,date,repeat_years,until,when,action,source\ne1,2025-01-01,,,,f=b,x\ne2,2026-12-01,,,,f=b,x\n' >"$d/calendar.csv"
 "$NEASIM" check "$d" >"$work/series.txt" 2>&1; rc=$?
 check_all calendar_series_next_within_the_spare "[ $rc = 0 ] && ! grep -q ': warning:' '$work/series.txt'"
+printf 'name,date,repeat_years,until,when,action,source\ne1,2025-01-01,,,,f=b,x\ne2,2025-07-01,,,,f=b,x\n' >"$d/calendar.csv"
+"$NEASIM" check "$d" >"$work/series.txt" 2>&1; rc=$?
+check_all calendar_series_months_apart_none "[ $rc = 0 ] && ! grep -q ': warning:' '$work/series.txt'"
+printf 'name,date,repeat_years,until,when,action,source\ne1,2025-01-01,,,,f=b,x\ne2,2026-01-01,,,,f=b,x\ne3,2028-01-01,,,,f=b,x\n' >"$d/calendar.csv"
+sed -i 's/^horizon_years,4,/horizon_years,10,/' "$d/scenario.csv"
+"$NEASIM" check "$d" >"$work/series.txt" 2>&1; rc=$?
+check_all calendar_series_unevenly_spaced_none "[ $rc = 0 ] && ! grep -q ': warning:' '$work/series.txt'"
 "$NEASIM" check scenarios/baseline >"$work/series.txt" 2>&1; rc=$?
 check_all calendar_series_baseline_none "[ $rc = 0 ] && ! grep -q ': warning:' '$work/series.txt'"
 # check marks initial shares that each replication draws: the shares shown are their means

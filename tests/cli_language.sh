@@ -44,6 +44,18 @@ bad calendar_when_unknown_factor calendar.csv 'write:name,date,repeat_years,unti
 bad calendar_when_bad_level calendar.csv 'write:name,date,repeat_years,until,when,action,source\nc,2025-06-01,,,f=c,f=b,x\n' \
     "calendar.csv:2:18: error: unknown level 'c'"
 expect calendar_when_check 0 'undo_deal +deal=none  when talks=open' -- check tests/models/calendar_when
+# a row that sets a level only when the factor is already at it changes nothing: warned of at its
+# `when` (it still runs as written); a `when` that also allows another level is no warning
+d="$work/cal-idle"; rm -rf "$d"; cp -r tests/models/two_state "$d"
+printf 'name,date,repeat_years,until,when,action,source\nc,2025-06-01,,,f=b,f=b,x\nk,2025-07-01,,,f=a|b,f=b,x\n' >"$d/calendar.csv"
+expect calendar_when_idle_warns 0 "/calendar.csv:2:16: warning: the action f=b runs only when 'f=b' holds, that is when f is already b, so this row changes nothing: in .when., write the level f should leave \(f!=b, or the level before\), or correct the action$" -- check "$d"
+"$NEASIM" check "$d" >"$work/cal-idle.txt" 2>&1
+check_that calendar_when_idle_one_warning test "$(grep -c ': warning:' "$work/cal-idle.txt")" = 1
+printf 'trigger,probability,delay_days,when_due,action,source\nf:a>b,1,30,f=a,f=a,x\nf:a>b,1,30,f=b,f=a,x\n' >"$d/effects.csv"
+rm "$d/calendar.csv"
+expect effect_when_due_idle_warns 0 "/effects.csv:2:12: warning: the action f=a runs only when 'f=a' holds, that is when f is already a, so this row changes nothing: in .when_due., write" -- check "$d"
+"$NEASIM" check "$d" >"$work/cal-idle.txt" 2>&1
+check_that effect_when_due_idle_one_warning test "$(grep -c ': warning:' "$work/cal-idle.txt")" = 1
 
 # ---- conditional effects (effects.csv's when)
 bad effect_when_unknown_factor effects.csv 'write:trigger,when,probability,action,source\nf:a>b,g=b,1,f=a,x\n' \

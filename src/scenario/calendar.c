@@ -147,6 +147,9 @@ static nsm_status read_row(nsm_reader *r, int row, int *cap)
         s = nsmi_parse_action(r, nsmi_reader_cell(r, row, "action"), &a);
     if (s == NSM_OK && !nsmi_reader_empty(r, row, "when"))
         s = nsmi_parse_condition(r, nsmi_reader_cell(r, row, "when"), &r->m->calendar_when[row]);
+    if (s == NSM_OK && !nsmi_reader_empty(r, row, "when"))
+        nsmi_warn_action_idle(r, nsmi_reader_cell(r, row, "when"), "when",
+                              &r->m->calendar_when[row], &a);
     if (s == NSM_OK)
         s = sc.repeat ? recurring(r, row, &sc, &a, cap) : one_off(r, row, &sc, &a, cap);
     return s;
@@ -191,36 +194,40 @@ static void warn_if_stops(nsm_reader *r, const dated *d, int n)
 {
     const nsm_model *m = r->m;
     const nsm_occurrence *o = &m->occurrences[d[n - 1].i];
-    double gap = 0;
-    for (int k = 1; k < n; k++)
-        gap = fmax(gap, m->occurrences[d[k].i].t - m->occurrences[d[k - 1].i].t);
-    if (n < 2 || gap <= 0 || o->t + 1.125 * gap > m->t_end)
+    double gap = 0, least = HUGE_VAL;
+    for (int k = 1; k < n; k++) {
+        double g = m->occurrences[d[k].i].t - m->occurrences[d[k - 1].i].t;
+        gap = fmax(gap, g);
+        least = fmin(least, g);
+    }
+    if (n < 2 || least < 330 || gap > 1.5 * least || o->t + 1.125 * gap > m->t_end)
         return;
-    char act[2 * NSM_NAME_MAX + 8], first[11], last[11], next[11], end[11], spacing[32];
+    char act[2 * NSM_NAME_MAX + 8], first[11], last[11], next[11], end[11];
     nsm_action_format(m, &o->action, act, sizeof act);
     nsm_model_date(m, m->occurrences[d[0].i].t, first);
     nsm_model_date(m, o->t, last);
     nsm_model_date(m, o->t + gap, next);
     nsm_model_date(m, m->t_end, end);
-    double years = gap / 365.25;
-    if (years >= 0.95)
-        snprintf(spacing, sizeof spacing, "about %.0f year%s", years, years < 1.5 ? "" : "s");
-    else
-        snprintf(spacing, sizeof spacing, "%.0f days", gap);
+    double years = round(gap / 365.25);
+    char spacing[32] = "year";
+    if (years != 1)
+        snprintf(spacing, sizeof spacing, "%g years", years);
     nsm_table_warn(r->t, nsmi_reader_cell(r, o->entry, "date"), r->d,
-                   "'%s' is on %d dates, %s to %s, up to %s apart, and then stops, though the "
-                   "horizon runs to %s (the next would be about %s): if it should go on, add its "
-                   "later dates (rows of their own, or repeat_years with a later until or none); "
-                   "if it ends by design, nothing needs changing", act, n, first, last, spacing,
-                   end, next);
+                   "'%s' is on %d dates, %s to %s, about every %s, and then stops, though "
+                   "the horizon runs to %s (the next would be about %s): if it should go on, add "
+                   "its later dates (rows of their own, or repeat_years with a later until or "
+                   "none); if it ends by design, nothing needs changing", act, n, first, last,
+                   spacing, end, next);
 }
 
 /* A series that stops long before the end: an action on 2 or more dates (of one row or several)
-** whose next date, at its widest spacing after its last, would fall within the horizon. That is
-** what a lengthened horizon does to one-off rows (elections written a row a date stop at the old
-** end) and to a repeat's `until`. An eighth of the gap to spare: dates set by a weekday rule
-** (election days) move by days from one to the next, and a next date just after the end is not
-** missing. A warning, not an error: a series may end by design. Sorted by action, so that a
+** spaced alike, a year or more apart (a schedule: elections, renewals; two rows a month apart
+** are not one), whose next date, at its widest spacing after its last, would fall within the
+** horizon. That is what a lengthened horizon does to one-off rows (elections written a row a
+** date stop at the old end) and to a repeat's `until`. "Alike": the widest gap at most 1.5 times
+** the narrowest; "a year": 330 days or more. An eighth of the gap to spare: dates set by a
+** weekday rule (election days) move by days from one to the next, and a next date just after the
+** end is not missing. A warning, not an error: a series may end by design. Sorted by action, so that a
 ** century of yearly rows (thousands of dates) costs n log n; the warnings come in the order of
 ** the series' first dates. */
 static nsm_status warn_series_stops(nsm_reader *r)

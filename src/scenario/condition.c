@@ -300,6 +300,23 @@ int nsmi_condition_levels(const nsm_condition *cond, int f, uint64_t *allowed)
     return on_factor && cond->n_clauses > 0;
 }
 
+void nsmi_warn_action_idle(nsm_reader *r, const nsm_cell *c, const char *column,
+                           const nsm_condition *cond, const nsm_action *a)
+{
+    uint64_t allowed = 0;
+    if (a->kind != NSM_ACT_SET || !nsmi_condition_levels(cond, a->factor, &allowed))
+        return;
+    const nsm_factor *f = &r->m->factors[a->factor];
+    uint64_t all = f->n_levels >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << f->n_levels) - 1;
+    if ((allowed & all) != (uint64_t)1 << a->level)
+        return;
+    nsm_table_warn(r->t, c, r->d, "the action %s=%s runs only when '%s' holds, that is when %s is "
+                   "already %s, so this row changes nothing: in `%s`, write the level %s should "
+                   "leave (%s!=%s, or the level before), or correct the action", f->name,
+                   f->levels[a->level], c->text, f->name, f->levels[a->level], column, f->name,
+                   f->name, f->levels[a->level]);
+}
+
 int nsmi_condition_same(const nsm_condition *a, const nsm_condition *b)
 {
     int same = a->n_clauses == b->n_clauses;

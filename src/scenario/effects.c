@@ -90,6 +90,9 @@ static nsm_status read_effect(nsm_reader *r, int row)
         s = nsmi_parse_condition(r, nsmi_reader_cell(r, row, "when_due"), &e->when_due);
     if (s == NSM_OK)
         s = nsmi_parse_action(r, nsmi_reader_cell(r, row, "action"), &e->action);
+    if (s == NSM_OK && !nsmi_reader_empty(r, row, "when_due")) /* asked as the action runs */
+        nsmi_warn_action_idle(r, nsmi_reader_cell(r, row, "when_due"), "when_due", &e->when_due,
+                              &e->action);
     if (s != NSM_OK) { /* the row is not counted in n_effects, so nsm_model_free would not see them */
         free(e->when.clauses);
         free(e->when_due.clauses);

@@ -188,6 +188,11 @@ int nsmi_condition_same(const nsm_condition *a, const nsm_condition *b);
 ** term accepts, a term without a clause on f accepting them all. Returns whether every term names
 ** f (else every level is allowed, and there is nothing to warn about). */
 int nsmi_condition_levels(const nsm_condition *cond, int f, uint64_t *allowed);
+/* A `factor=level` action that runs only while cond holds, and cond holds only at that level:
+** the action could never change anything. Warns at cell c (the condition's) and says so, naming
+** `column` ("when", "when_due"). Any other action or condition: nothing. */
+void nsmi_warn_action_idle(nsm_reader *r, const nsm_cell *c, const char *column,
+                           const nsm_condition *cond, const nsm_action *a);
 /* The levels of mask, "a", "a or c", "a, b or c", into buf (for messages). */
 void nsmi_levels_text(const nsm_factor *f, uint64_t mask, char *buf, size_t n);
 
