@@ -10,15 +10,20 @@ outcome at the horizon (within the rounding of four significant digits), inside 
 where no arm is ranked. Printed, under each best lever: its lead over the next when briefing.csv
 tells every other arm apart from it, else the arms not told apart, as many as briefing.csv has,
 "(bound)" on no more than it compared on the widest interval; the note under the table exactly
-when a mark is shown. Exits 1 on any difference, or when the first OUT shows fewer than 5 leads.
+when a mark is shown; a lead's next arm named "not listed above: no distinguishable ..." exactly
+when briefing.csv tells it apart from zero at no date ("raise --top" only when it does at some).
+Exits 1 on any difference, or when the first OUT shows fewer than 5 leads or none beside a next
+arm that the table leaves out.
 """
 import csv
 import re
 import sys
 
-LEAD = re.compile(r"^    (ahead of the next, .+ \([-+]?[0-9.]+ pp\), by [0-9.]+ pp \([0-9.]+, [0-9.]+\)"
-                  r"|beside the next, .+ \([-+]?[0-9.]+ pp\): a difference of [-+][0-9.]+ pp "
-                  r"\([-+][0-9.]+, [-+][0-9.]+\))$")
+NOT_LISTED = r"(?:; not listed above: (raise --top|no distinguishable \w+ at any date))?"
+LEAD = re.compile(r"^    (?:ahead of the next, (.+) \([-+]?[0-9.]+ pp" + NOT_LISTED +
+                  r"\), by [0-9.]+ pp \([0-9.]+, [0-9.]+\)"
+                  r"|beside the next, (.+) \([-+]?[0-9.]+ pp" + NOT_LISTED +
+                  r"\): a difference of [-+][0-9.]+ pp \([-+][0-9.]+, [-+][0-9.]+\))$")
 UNTOLD = "    not told apart from "
 NOTE = "(bound): not told apart on the widest interval"
 COLS = ("minus_best_pp", "minus_best_ci_low_pp", "minus_best_ci_high_pp",
@@ -50,7 +55,7 @@ def check_table(rows, kinds):
 
 
 def check_printed(lines, rows):
-    bad, leads, marks = [], 0, 0
+    bad, leads, marks, nexts = [], 0, 0, [0, 0]
     last = max(r["date"] for r in rows)
     labels = sorted({r["outcome_label"] for r in rows}, key=len, reverse=True)
     outcome = None
@@ -64,10 +69,23 @@ def check_printed(lines, rows):
         untold = [r for r in rows if r["outcome"] == outcome and r["date"] == last
                   and r["minus_best_distinguishable"] == "no"]
         on_bound = sum(r["minus_best_interval"] == "bound" for r in untold)
-        if LEAD.match(under):
+        lead = LEAD.match(under)
+        if lead:
             leads += 1
             if untold:
                 bad.append("%s: a lead, with %d not told apart" % (outcome, len(untold)))
+            # the next arm, named with why the table leaves it out: exactly when it has no
+            # distinguishable change at any date ("raise --top" only for one that has)
+            label, why = (lead.group(1), lead.group(2)) if lead.group(1) else lead.group(3, 4)
+            seen = {r["distinguishable"] for r in rows
+                    if r["outcome"] == outcome and r["arm_label"] == label}
+            if not seen:
+                bad.append("%s: the next, %r, is no arm of briefing.csv" % (outcome, label))
+            elif (why is not None and why.startswith("no ")) != (seen == {"no"}) \
+                    or (why == "raise --top" and "yes" not in seen):
+                bad.append("%s: the next, %r, said %r, distinguishable %s"
+                           % (outcome, label, why, sorted(seen)))
+            nexts[why is not None and why.startswith("no ")] += 1
         elif under.startswith(UNTOLD):
             items = re.split(r", | or ", under[len(UNTOLD):])
             more = re.fullmatch(r"(\d+) more", items[-1])
@@ -81,7 +99,7 @@ def check_printed(lines, rows):
             bad.append("%s: %r under %r" % (outcome, under, ln))
     if (marks > 0) != any(ln.startswith(NOTE) for ln in lines):
         bad.append("the note on (bound) with %d marks" % marks)
-    return bad, leads
+    return bad, leads, nexts
 
 
 def main(args):
@@ -90,13 +108,15 @@ def main(args):
         out, folder, kinds = args[k], args[k + 1], args[k + 2].split(",")
         rows = list(csv.DictReader(open(folder + "/briefing.csv", encoding="utf-8", newline="")))
         lines = open(out, encoding="utf-8").read().split("\n")
-        b, leads = check_printed(lines, rows)
+        b, leads, nexts = check_printed(lines, rows)
         bad += [folder + ": " + x for x in check_table(rows, kinds) + b]
-        first_leads = leads if first_leads is None else first_leads
+        if first_leads is None:
+            first_leads, first_nexts = leads, nexts
     for x in bad[:20]:
         print("  " + x)
-    print("beside the best: %d leads in the first, %d differences" % (first_leads, len(bad)))
-    return 1 if bad or first_leads < 5 else 0
+    print("beside the best: %d leads in the first, %d of them beside a next arm the table leaves out"
+          " (no distinguishable change), %d differences" % (first_leads, first_nexts[1], len(bad)))
+    return 1 if bad or first_leads < 5 or first_nexts[1] < 1 else 0
 
 
 if __name__ == "__main__":

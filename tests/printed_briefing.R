@@ -45,7 +45,8 @@ for (ln in lines) {
     } else if (grepl("^    (ahead of|beside) the next, ", ln)) {
         # the lead in the better direction, or without one the difference best - next: from the
         # next's minus_best (next - best)
-        m <- regmatches(ln, regexec(paste0("^    [a-z ]+ the next, (.*) \\((\\S+) pp\\)(?:, by|: a difference of) ",
+        m <- regmatches(ln, regexec(paste0("^    [a-z ]+ the next, (.*) \\((\\S+) pp(?:; not listed above: [^)]+)?\\)",
+                                           "(?:, by|: a difference of) ",
                                            "(\\S+) pp \\((\\S+), (\\S+)\\)$"), ln, perl = TRUE))[[1]]
         last <- max(dates)
         r <- rows[rows$arm_label == m[2] & as.character(rows$date) == last, , drop = FALSE]

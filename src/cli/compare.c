@@ -298,10 +298,12 @@ static void add_named(const nsm_comparison *cmp, int a, const nsm_difference *d,
 ** interval of the two arms' difference (nsm_comparison_rival), or, when some arm cannot be told
 ** apart from it, those arms (the first three by help; by their row number when the table shows
 ** them: rows, n_rows as add_named). The ranking is by point estimates, and a lead within the
-** noise is no lead. Returns 2 when an arm not told apart was compared on the widest interval its
+** noise is no lead. A next arm that the table leaves out (no distinguishable effect at any date,
+** or beyond --top) is named with the reason, so that a reader does not look for it above (aw:
+** the arms' words). Returns 2 when an arm not told apart was compared on the widest interval its
 ** counts allow (the note under the table says so), else 0. */
 static int print_rivals(const nsm_comparison *cmp, int o, int best, const nsm_difference *last,
-                        const int *rows, int n_rows)
+                        const int *rows, int n_rows, const arm_words *aw)
 {
     nsm_desirable dir = cmp->m->outcomes[o].desirable;
     int na = cmp->n_arms - 1, h = cmp->horizons.n - 1;
@@ -336,6 +338,16 @@ static int print_rivals(const nsm_comparison *cmp, int o, int best, const nsm_di
     if (n_tied == 0) {
         char b1[NSM_PP_TEXT_MAX], b2[NSM_PP_TEXT_MAX], b3[NSM_PP_TEXT_MAX];
         add_named(cmp, next, &last[next - 1], NULL, 0, 0, line, sizeof line);
+        int listed = 0; /* the next may be an arm the table leaves out: say why it is not there */
+        for (int k = 0; k < n_rows; k++)
+            listed |= rows[k] == next;
+        if (!listed) {
+            char why[160] = "raise --top";
+            if (!any_distinguishable(cmp, next, o))
+                snprintf(why, sizeof why, "no distinguishable %s at any date", aw->effect);
+            size_t len = strlen(line); /* add_named ended it with ')': the reason goes inside */
+            snprintf(line + len - 1, sizeof line - (len - 1), "; not listed above: %s)", why);
+        }
         nsm_difference r = nsm_comparison_rival(cmp, next, best, o, h, NULL);
         if (dir == NSM_DESIRABLE_NONE) { /* the largest in size need not lead in a direction */
             printf("    beside the next, %s: a difference of %s pp (%s, %s)\n", line,
@@ -467,7 +479,7 @@ static int print_outcome(const nsm_comparison *cmp, int o, uint64_t top, int lw,
                  aw->one);
         printf("  %s %s (%s pp by %s)\n", lead, label, pp(100 * best->diff, b1),
                m->report_date[hz->idx[hz->n - 1]]);
-        any_early |= print_rivals(cmp, o, order[0] + 1, last, rows, shown);
+        any_early |= print_rivals(cmp, o, order[0] + 1, last, rows, shown, aw);
         if (cmp->outer && cmp->n_arms > 2) /* one alternative is the best in every draw */
             print_best_share(cmp, o, order[0] + 1, bv == NSM_VERDICT_HELPS, share);
     } else if (listed == 0) {
