@@ -45,7 +45,10 @@ int nsm_in_central_interval(const double *pmf, int64_t n, int64_t y, double leve
 ** paired over items: the 95% Student t interval of the mean difference ref - forecast
 ** (+- t(0.975, n - 1) sd / sqrt(n): a backtest scores a handful of years, and with 3 of them
 ** 1.96 in place of t's 4.30 held the true mean about 81 times in 100), divided by ref_mean (the
-** reference's mean held fixed), its upper end at most 1 (no skill exceeds 1). Skill and its
+** reference's mean held fixed), its upper end at most 1 (no skill exceeds 1). On simulated
+** backtest-like scores (lognormal, 3 to 15 rows) it holds the true skill 92 to 98 times in 100
+** (test_scores.c); Fieller's interval, which counts the reference mean's noise too, is unbounded
+** in half of the 3-row cases, and the delta method's holds it only 79 to 93 times. Skill and its
 ** interval are NaN when ref_mean is 0; the interval is NaN when n < 2. ref may be NULL (only
 ** mean is set, the rest NaN). */
 typedef struct {
