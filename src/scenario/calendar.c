@@ -227,9 +227,9 @@ static void warn_if_stops(nsm_reader *r, const dated *d, int n)
 ** date stop at the old end) and to a repeat's `until`. "Alike": the widest gap at most 1.5 times
 ** the narrowest; "a year": 330 days or more. An eighth of the gap to spare: dates set by a
 ** weekday rule (election days) move by days from one to the next, and a next date just after the
-** end is not missing. A warning, not an error: a series may end by design. Sorted by action, so that a
-** century of yearly rows (thousands of dates) costs n log n; the warnings come in the order of
-** the series' first dates. */
+** end is not missing. A warning, not an error: a series may end by design. Sorted by action, so
+** that a century of yearly rows (thousands of dates) costs n log n; the warnings come in the
+** order of the series' first dates. */
 static nsm_status warn_series_stops(nsm_reader *r)
 {
     const nsm_model *m = r->m;
