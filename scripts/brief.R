@@ -328,7 +328,8 @@ summary_outcomes <- function(b) {
                          else if (length(said) == 1) paste0(" Of the ", other, nrow(rest),
                                                            " with no direction, the most likely is ")
                          else paste0(" Of the ", other, nrow(rest), " with no direction, ",
-                                     length(said), " are at least as likely: "),
+                                     length(said), " are at least as likely as the least likely ",
+                                     "of those (", nsm_pct_label(floor), "): "),
                      paste(said, collapse = "; "), ".")
     }
     if (length(always)) s1 <- paste(s0, s1)

@@ -673,6 +673,15 @@ def first_finding(d, p, labels, check):
                   "first finding: the most likely outcome with no direction, %s (%s), is not named after "
                   "the first sentence (%s)" % (labels[("outcome", top)], pct(prob[top]), [lab for lab, _ in also]))
         floor = min(got) if got else 0.0
+        # "Of the 4 with no direction, 2 are at least as likely as the least likely of those
+        # (60%): ..." names the bar it sets, the least likely of the first sentence's (it said "2
+        # are at least as likely:", as what, the reader had to work out)
+        bar = re.search(r"are at least as likely as the least likely of those \(([^)]*)\):",
+                        m.group(4) or "")
+        check(bool(bar) == (len(also) > 1) and (not bar or bar.group(1) == pct(floor)),
+              "first finding: %d outcomes with no direction named, the bar said %s, the least "
+              "likely of those named is %s" % (len(also), bar.group(1) if bar else "nowhere",
+                                              pct(floor)))
         skipped = sorted((o for o in future if o not in said and (prob[o] >= floor if floor > 0 else prob[o] > 0)),
                          key=lambda o: -prob[o])
         check(not skipped, "first finding: %s unmentioned, at least as likely as %s named" % (
