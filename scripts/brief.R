@@ -543,6 +543,21 @@ summary_levers <- function(b) {
     out
 }
 
+# The rows of tornado.csv that the brief names: by the longest horizon, the swing of each of the
+# three most sensitive outcomes' number that moves it most, largest first, leaving out swings
+# within their Monte Carlo error (zero rows when none clears it); NULL without a tornado. The
+# summary says them and the key figures are their tornados, so that the figures shown are those
+# of the outcomes the text names (the key figure was the first outcome's, whatever it said).
+tornado_named <- function(b) {
+    t <- b$tornado
+    if (is.null(t) || !"swing" %in% names(t)) return(NULL)
+    t <- t[t$horizon_years == max(t$horizon_years), , drop = FALSE]
+    t <- t[!tornado_noise(t), , drop = FALSE]
+    t <- t[order(t$swing, decreasing = TRUE), , drop = FALSE]
+    t[!duplicated(t$outcome), , drop = FALSE][seq_len(min(3, length(unique(t$outcome)))), ,
+                                               drop = FALSE]
+}
+
 # A sweep's tornado: the number that moves each of the most sensitive outcomes most.
 # Each swing with the bound on its Monte Carlo error (1.96 x swing_se_max, in points: the figures'
 # test of noise, tornado_noise), so that "by 59 points" at 300 runs a point is read with its
@@ -550,19 +565,15 @@ summary_levers <- function(b) {
 # tornado lists it apart without a rank. When no swing clears it, the sentence says so and what
 # to do.
 summary_tornado <- function(b) {
-    t <- b$tornado
-    if (is.null(t) || !"swing" %in% names(t)) return(NULL)
-    t <- t[t$horizon_years == max(t$horizon_years), , drop = FALSE]
-    when <- sweep_horizon_label(t$horizon_years[1])
-    t <- t[!tornado_noise(t), , drop = FALSE]
+    t <- tornado_named(b)
+    if (is.null(t)) return(NULL)
+    when <- sweep_horizon_label(max(b$tornado$horizon_years))
     runs <- nsm_get(b$manifest, "runs_per_point", nsm_get(b$manifest, "runs", "?"))
     if (nrow(t) == 0)
         return(list(tags$li(paste0(
             "No judgment moves an outcome by more than its Monte Carlo error (one at a time from ",
             "the 5th to the 95th percentile of each; by ", when, "; ", runs, " runs a point): ",
             "run the sweep with more --runs to tell them apart."))))
-    t <- t[order(t$swing, decreasing = TRUE), , drop = FALSE]
-    t <- t[!duplicated(t$outcome), , drop = FALSE][seq_len(min(3, length(unique(t$outcome)))), ]
     p <- nsm_read(b$dir, "parameters", quiet = TRUE)
     lab <- param_phrase(if (!is.null(p)) p$label[match(t$parameter, p$parameter)] else t$parameter)
     err <- if ("swing_se_max" %in% names(t))
@@ -872,8 +883,9 @@ brief_summary <- function(b) {
 
 # The figures that tell most, side by side on one screen: for a comparison the lever forest (every
 # lever's effect with its interval on the outcomes they move most, one page) and the lever matrix
-# at the last horizon, for a run the headline outcomes and their course, for a sweep its first
-# charts. A figure drawn over pages of a few arms each would come whole, all its pages: a
+# at the last horizon, for a run the headline outcomes and their course, for a one-at-a-time sweep
+# the tornados of the two outcomes its summary names first (tornado_named), for another sweep its
+# first charts. A figure drawn over pages of a few arms each would come whole, all its pages: a
 # comparison's headline chart, three levers a page, showed 3 of compare --levers all's 8, and its
 # three pages made the brief's PDF long; the forest shows them all on one.
 KEY_FIGURES <- c("^lever_forest$", "^lever_matrix_", "^outcomes_by_horizon", "^outcomes_over_time",
@@ -886,6 +898,15 @@ key_figures <- function(b) {
     kinds <- 0
     for (p in KEY_FIGURES) {
         hit <- f$file[grepl(p, f$file) & !f$file %in% pick]
+        # a sweep's tornados: those of the outcomes the summary names, the first two side by side
+        named <- if (p == "^tornado_") tornado_named(b)
+        if (length(hit) && !is.null(named) && nrow(named)) {
+            top <- head(intersect(paste0("tornado_", named$outcome), hit), 2)
+            if (length(top)) {
+                pick <- c(pick, top)
+                break
+            }
+        }
         # the lever matrix at the longest horizon: its first page of outcomes, all of levers
         if (p == "^lever_matrix_" && length(hit)) {
             yrs <- suppressWarnings(as.numeric(sub("^lever_matrix_([0-9.]+)y.*$", "\\1", hit)))

@@ -1576,10 +1576,11 @@ def tornado_sentence(d, page, p, labels, check):
     t = [r for r in t if float(r["horizon_years"]) == hmax]
     clear = [r for r in t if float(r["swing"]) > 1.96 * float(r["swing_se_max"])]
     clear.sort(key=lambda r: -float(r["swing"]))
-    want, seen = [], set()
+    want, seen, named = [], set(), []
     for r in clear:
         if r["outcome"] not in seen and len(want) < 3:
             seen.add(r["outcome"])
+            named.append(r["outcome"])
             e = 100 * 1.96 * float(r["swing_se_max"])
             want.append((labels[("outcome", r["outcome"])], "%.0f" % (100 * float(r["swing"])),
                          "%.0f" % e if e >= 10 else "%.1f" % e))
@@ -1595,6 +1596,14 @@ def tornado_sentence(d, page, p, labels, check):
     else:
         check("is not named: it may be simulation error alone" in item,
               "tornado: the sentence does not say what it leaves out")
+        # with figures drawn, the key figures are the tornados of the first two outcomes named,
+        # in that order (they were the first outcome's of the table, whichever the sentence named)
+        if os.path.exists(d + "/figures/index.csv"):
+            key = re.search(KEY_FIGURES, page, re.S)
+            shown = re.findall(r"figures/(\w+)\.png and \.pdf", key.group(1)) if key else []
+            check(shown == ["tornado_" + o for o in named[:2]],
+                  "tornado: the key figures are %s, the outcomes named first %s" % (shown,
+                                                                                  named[:2]))
 
 
 def tornado(d):

@@ -303,6 +303,13 @@ check_that "run --outer, few runs a draw: the outcomes table marks ranges mostly
 brief_case oat tornado "tornado" \
     "an OAT sweep: the largest swings, each with its Monte Carlo error, none within it" \
     sweep scenarios/baseline --oat --runs 100 --seed 1
+# ... whose key figures, drawn, are the tornados of the first two outcomes it names
+{ Rscript scripts/figures.R "$work/oat" && Rscript scripts/brief.R "$work/oat"; } \
+    > "$work/render-oat-figures.log" 2>&1
+python3 tests/brief_check.py tornado "$work/oat" > "$work/tornado-key.log" 2>&1
+sed -n "s/^FAIL /FAIL brief tornado (key figures): /p" "$work/tornado-key.log"
+check_that "an OAT sweep's key figures: the tornados of the outcomes it names first ($(tail -1 "$work/tornado-key.log"))" \
+    grep -q ', 0 failed$' "$work/tornado-key.log"
 # ... and the same folder with every swing's error bound raised to its swing (a forged tornado.csv):
 # no swing clears its error, and the brief says so and what to run, naming none
 cp -r "$work/oat" "$work/oat-noise"
