@@ -88,6 +88,10 @@ sed -i 's/^horizon_years,4,/horizon_years,10,/' "$d/scenario.csv"
 check_all calendar_series_unevenly_spaced_none "[ $rc = 0 ] && ! grep -q ': warning:' '$work/series.txt'"
 "$NEASIM" check scenarios/baseline >"$work/series.txt" 2>&1; rc=$?
 check_all calendar_series_baseline_none "[ $rc = 0 ] && ! grep -q ': warning:' '$work/series.txt'"
+# check lists the calendar by the dates the rows wrote (it gave years alone, "t=  1.446 y"), the
+# names in one column however long (the longest overran it)
+expect check_calendar_dates 0 '^  2028-04-12  t=  1\.446 y  rok_general_election_2028 +draw:rok_general_election$' -- check scenarios/baseline
+expect check_calendar_long_name 0 '^  2030-03-27  t=  3\.400 y  rok_regular_presidential_election {2,}draw:rok_regular_election$' -- check scenarios/baseline
 # check marks initial shares that each replication draws: the shares shown are their means
 d="$work/initial_drawn"; rm -rf "$d"; cp -r tests/models/two_state "$d"
 expect check_initial_fixed 0 '^  f: a b +\(initial: a 1\)$' -- check "$d"
@@ -214,7 +218,7 @@ expect "check: an annual_probability row as written" 0 "f:b>a +0.2877 +\(annual_
 expect "check: the report interval in words (\"every 1 month(s)\" before)" 0 "reports every month: 121 report dates" -- check scenarios/baseline
 expect "check: ... and in months" 0 "reports every 12 months: 6 report dates" -- check scenarios/backtest-2017
 # every count and amount check prints is singular for exactly one ("1 occurrences" before)
-expect "check: 1 occurrence" 0 "Calendar \(1 occurrence within the horizon\)" -- check tests/models/deadline
+expect "check: 1 occurrence" 0 "Calendar \(1 occurrence within the horizon; date, then years from the start\)" -- check tests/models/deadline
 cp -r tests/models/delay "$work/one_day" && sed -i 's/,182.625,/,1,/' "$work/one_day/effects.csv"
 expect "check: a delay of 1 day" 0 "delay 1 day \(fixed\)" -- check "$work/one_day"
 cp -r tests/models/counts "$work/one_month" && sed -i 's/^negbin,10,2,12,/negbin,10,2,1,/' "$work/one_month/events.csv"

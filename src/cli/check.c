@@ -252,11 +252,21 @@ static void print_delay(const nsm_model *m, int x)
 
 static void describe_calendar(const nsm_model *m)
 {
-    printf("\nCalendar (%d occurrence%s within the horizon):\n", m->n_occurrences,
-           plural(m->n_occurrences));
+    /* by the date the row wrote (a repeat's own date), then the time in years, which the
+    ** outputs' t_years column uses; the names in one column however long */
+    printf("\nCalendar (%d occurrence%s within the horizon; date, then years from the start):\n",
+           m->n_occurrences, plural(m->n_occurrences));
+    int name_width = 0;
+    for (int k = 0; k < m->n_occurrences; k++) {
+        int w = (int)strlen(m->calendar_names[m->occurrences[k].entry]);
+        name_width = w > name_width ? w : name_width;
+    }
     for (int k = 0; k < m->n_occurrences; k++) {
         const nsm_occurrence *oc = &m->occurrences[k];
-        printf("  t=%7.3f y  %-30s ", nsm_years(oc->t), m->calendar_names[oc->entry]);
+        char date[11];
+        nsm_model_date(m, oc->t, date);
+        printf("  %s  t=%7.3f y  %-*s ", date, nsm_years(oc->t), name_width,
+               m->calendar_names[oc->entry]);
         print_action(m, &oc->action);
         if (m->calendar_when && m->calendar_when[oc->entry].n_clauses) {
             printf("  when ");
