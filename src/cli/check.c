@@ -306,6 +306,15 @@ static void describe_calendar(const nsm_model *m)
         print_condition(m, &m->outcomes[o].cond);
         printf("%s\n", m->outcomes[o].occurrence == NSM_OCCUR_ONSET
                             ? "  (onset: a change into it after the start)" : "");
+        /* what the tables, figures and brief call it, and which way is good news: the two cells
+        ** an analyst checks here before a briefing reads them */
+        const nsm_outcome *oc = &m->outcomes[o];
+        const char *dir = oc->desirable == NSM_DESIRABLE_LOWER    ? "lower is better"
+                          : oc->desirable == NSM_DESIRABLE_HIGHER ? "higher is better"
+                                                                  : NULL;
+        if (oc->label || dir)
+            printf("    %s%s%s%s%s\n", oc->label ? "\u201c" : "", oc->label ? oc->label : "",
+                   oc->label ? "\u201d" : "", oc->label && dir ? ", " : "", dir ? dir : "");
     }
 }
 
