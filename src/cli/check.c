@@ -312,9 +312,10 @@ static void describe_calendar(const nsm_model *m)
         const char *dir = oc->desirable == NSM_DESIRABLE_LOWER    ? "lower is better"
                           : oc->desirable == NSM_DESIRABLE_HIGHER ? "higher is better"
                                                                   : NULL;
-        if (oc->label || dir)
-            printf("    %s%s%s%s%s\n", oc->label ? "\u201c" : "", oc->label ? oc->label : "",
-                   oc->label ? "\u201d" : "", oc->label && dir ? ", " : "", dir ? dir : "");
+        if (oc->label)
+            printf("    \u201c%s\u201d%s%s\n", oc->label, dir ? ", " : "", dir ? dir : "");
+        else if (dir)
+            printf("    %s\n", dir);
     }
 }
 
@@ -366,8 +367,11 @@ static void describe_levers(const nsm_model *m)
 {
     printf("\nLevers (%d):\n", m->n_levers);
     for (int l = 0; l < m->n_levers; l++) {
-        printf("  %s%s%s\n", m->levers[l].name, m->levers[l].description ? ": " : "",
-               m->levers[l].description ? m->levers[l].description : "");
+        const nsm_lever *lv = &m->levers[l];
+        printf("  %s", lv->name);
+        if (lv->label)
+            printf(" (\u201c%s\u201d)", lv->label);
+        printf("%s%s\n", lv->description ? ": " : "", lv->description ? lv->description : "");
         for (int i = 0; i < m->n_lever_rows; i++) {
             const nsm_lever_row *lr = &m->lever_rows[i];
             if (lr->lever != l)
