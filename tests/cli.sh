@@ -93,10 +93,13 @@ check_all calendar_series_baseline_none "[ $rc = 0 ] && ! grep -q ': warning:' '
 expect check_calendar_dates 0 '^  2028-04-12  t=  1\.446 y  rok_general_election_2028 +draw:rok_general_election$' -- check scenarios/baseline
 expect check_calendar_long_name 0 '^  2030-03-27  t=  3\.400 y  rok_regular_presidential_election {2,}draw:rok_regular_election$' -- check scenarios/baseline
 # check gives each outcome's label and good direction under it, where any (the cells a briefing
-# reads them by), and nothing more for an outcome without either; and each lever's label
+# reads them by), and nothing more for an outcome without either; and the labels of factors,
+# events and levers beside their names
 expect check_outcome_label 0 '^    “U\.S\.-ROK alliance in crisis”, lower is better$' -- check scenarios/baseline
 "$NEASIM" check tests/models/onset >"$work/outcomes.txt" 2>&1; rc=$?
 check_all check_outcome_no_label "[ $rc = 0 ] && grep -A1 '^  f_b_state ' '$work/outcomes.txt' | tail -1 | grep -q '^  g_y '"
+expect check_factor_label 0 '^  us_alliance_posture \(“Washington”\): transactional alliance_first   \(initial: transactional 1\)$' -- check scenarios/baseline
+expect check_event_label 0 '^  icbm_launches \(“DPRK ICBM launches”\) +0\.2 per year$' -- check scenarios/baseline
 expect check_lever_label 0 '^  equitable_burden_sharing \(“Equitable burden sharing”\): Burden sharing re-evaluated' -- check scenarios/baseline
 # check marks initial shares that each replication draws: the shares shown are their means
 d="$work/initial_drawn"; rm -rf "$d"; cp -r tests/models/two_state "$d"

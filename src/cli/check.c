@@ -14,6 +14,7 @@
 #include "neasim/params.h"
 #include "neasim/results.h"
 #include "neasim/scenario.h"
+#include "neasim/text.h"
 
 static const char CHECK_HELP[] =
     "Usage: neasim check SCENARIO [--resolved DIR]\n"
@@ -123,7 +124,10 @@ static void describe_factors(const nsm_model *m)
                    "are their means (Uncertain numbers, below)" : "");
     for (int f = 0; f < m->n_factors; f++) {
         const nsm_factor *fa = &m->factors[f];
-        printf("  %s:", fa->name);
+        printf("  %s", fa->name);
+        if (fa->label)
+            printf(" (\u201c%s\u201d)", fa->label);
+        printf(":");
         for (int l = 0; l < fa->n_levels; l++)
             printf(" %s", fa->levels[l]);
         printf(initial_drawn(m, f) ? "   (initial, drawn; means:" : "   (initial:");
@@ -179,6 +183,40 @@ static void print_duration(const nsm_duration *du)
                strcmp(mean, "1") ? "s" : "");
 }
 
+/* An event as check names it: "launch_days (“DPRK missile launch days”)", or its name alone. */
+static void event_name(const nsm_event *ev, char *buf, size_t n)
+{
+    if (ev->label)
+        snprintf(buf, n, "%s (\u201c%s\u201d)", ev->name, ev->label);
+    else
+        snprintf(buf, n, "%s", ev->name);
+}
+
+static void describe_events(const nsm_model *m)
+{
+    printf("\nCounted events (%d):\n", m->n_events);
+    int width = 30; /* the names with their labels in one column, in display columns */
+    for (int e = 0; e < m->n_events; e++) {
+        char name[NSM_NAME_MAX + 1024];
+        event_name(&m->events[e], name, sizeof name);
+        width = nsm_text_width(name) > width ? nsm_text_width(name) : width;
+    }
+    for (int e = 0; e < m->n_events; e++) {
+        const nsm_event *ev = &m->events[e];
+        char name[NSM_NAME_MAX + 1024];
+        event_name(ev, name, sizeof name);
+        printf("  ");
+        nsm_text_pad(stdout, name, width);
+        printf(" %8.4g per year", ev->rate);
+        if (ev->dispersion > 0)
+            printf(", gamma dispersion k=%g redrawn every %d month%s", ev->dispersion,
+                   ev->redraw_months, plural(ev->redraw_months));
+        if (ev->counts_dates)
+            printf(", counts dates (a date with several occurrences once)");
+        printf("\n");
+    }
+}
+
 static void describe_hazards(const nsm_model *m)
 {
     char name[3 * NSM_NAME_MAX + 4];
@@ -198,17 +236,7 @@ static void describe_hazards(const nsm_model *m)
             print_first_stay(m, tr);
         printf("\n");
     }
-    printf("\nCounted events (%d):\n", m->n_events);
-    for (int e = 0; e < m->n_events; e++) {
-        const nsm_event *ev = &m->events[e];
-        printf("  %-30s %8.4g per year", ev->name, ev->rate);
-        if (ev->dispersion > 0)
-            printf(", gamma dispersion k=%g redrawn every %d month%s", ev->dispersion,
-                   ev->redraw_months, plural(ev->redraw_months));
-        if (ev->counts_dates)
-            printf(", counts dates (a date with several occurrences once)");
-        printf("\n");
-    }
+    describe_events(m);
     printf("\nModifiers (%d, after expanding wildcards):\n", m->n_modifiers);
     int width = row_width(m, 0);
     for (int j = 0; j < m->n_modifiers; j++) {
