@@ -86,6 +86,13 @@ printf 'name,date,repeat_years,until,when,action,source\ne1,2025-01-01,,,,f=b,x\
 sed -i 's/^horizon_years,4,/horizon_years,10,/' "$d/scenario.csv"
 "$NEASIM" check "$d" >"$work/series.txt" 2>&1; rc=$?
 check_all calendar_series_unevenly_spaced_none "[ $rc = 0 ] && ! grep -q ': warning:' '$work/series.txt'"
+# a results folder records how many warnings its scenario gave, --quiet or not (none printed)
+sed -i 's/^horizon_years,10,/horizon_years,4,/' "$d/scenario.csv"
+printf 'name,date,repeat_years,until,when,action,source\ne1,2025-03-01,,,,f=b,x\ne2,2026-03-01,,,,f=b,x\nc,2025-06-01,,,f=a,f=a,x\n' >"$d/calendar.csv"
+"$NEASIM" run "$d" --runs 10 --quiet --out "$work/warned" >"$work/warned.txt" 2>&1; rc=$?
+check_all manifest_scenario_warnings "[ $rc = 0 ] && [ ! -s '$work/warned.txt' ] && grep -q '^scenario_warnings,2.\?$' '$work/warned/manifest.csv'"
+"$NEASIM" run tests/models/two_state --runs 10 --quiet --out "$work/unwarned" >/dev/null 2>&1
+check_all manifest_scenario_warnings_none "grep -q '^scenario_warnings,0.\?$' '$work/unwarned/manifest.csv'"
 "$NEASIM" check scenarios/baseline >"$work/series.txt" 2>&1; rc=$?
 check_all calendar_series_baseline_none "[ $rc = 0 ] && ! grep -q ': warning:' '$work/series.txt'"
 # check lists the calendar by the dates the rows wrote (it gave years alone, "t=  1.446 y"), the

@@ -358,6 +358,9 @@ typedef struct nsm_model {
     /* The folders the scenario extends (scenario.csv key `extends`), nearest first, joined by
     ** ';', each tidied (nsm_path_tidy: "a/../b" as "b"); NULL when it extends none. Owned. */
     char *extends;
+    /* How many warnings reading the scenario gave (file:line:column: warning: ..., which `neasim
+    ** check` shows): a results folder's manifest records it, --quiet or not */
+    int n_warnings;
 } nsm_model;
 
 

@@ -788,14 +788,16 @@ static void add_arms(nsm_manifest *mf, const nsm_arm *arms, int n_arms)
 static void add_scenarios(nsm_manifest *mf, const nsm_model *const *models,
                           const nsm_cli_options *o, const char *dropped)
 {
-    char paths[4000] = "", sums[4000] = "";
+    char paths[4000] = "", sums[4000] = "", warns[4000] = "";
     for (int a = 0; a < o->n_scenarios; a++) {
-        size_t n = strlen(paths), k = strlen(sums);
+        size_t n = strlen(paths), k = strlen(sums), w = strlen(warns);
         snprintf(paths + n, sizeof paths - n, "%s%s", a ? ";" : "", o->scenarios[a]);
         snprintf(sums + k, sizeof sums - k, "%ssha256:%s", a ? ";" : "", models[a]->checksum);
+        snprintf(warns + w, sizeof warns - w, "%s%d", a ? ";" : "", models[a]->n_warnings);
     }
     nsm_manifest_add(mf, "scenario_paths", "%s", paths);
     nsm_manifest_add(mf, "scenario_checksums", "%s", sums);
+    nsm_manifest_add(mf, "scenario_warnings_each", "%s", warns);
     nsm_manifest_add(mf, "outcomes_left_out", "%s", dropped[0] ? dropped : "none");
 }
 

@@ -460,6 +460,7 @@ void nsm_cli_manifest(nsm_manifest *mf, const nsm_model *m, const nsm_cli_option
     nsm_manifest_add(mf, "scenario_checksum", "sha256:%s", m->checksum);
     if (m->extends)
         nsm_manifest_add(mf, "scenario_extends", "%s", m->extends);
+    nsm_manifest_add(mf, "scenario_warnings", "%d", m->n_warnings);
     nsm_manifest_add(mf, "start_date", "%s", m->report_date[0]);
     nsm_manifest_add(mf, "end_date", "%s", m->report_date[m->n_reports - 1]);
     nsm_manifest_add(mf, "report_interval_months", "%d", m->report_interval_months);

@@ -195,9 +195,19 @@ static void warn_sources(nsm_reader *r)
     }
 }
 
+/* The lines of a diagnostic's warnings, each ending with '\n' (status.h). */
+static int warning_lines(const nsm_diag *d)
+{
+    int n = 0;
+    for (const char *p = d->warnings; p && *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
 nsm_status nsm_scenario_read(const char *dir, nsm_model **out, nsm_diag *diag)
 {
     *out = NULL;
+    int before = warning_lines(diag);
     nsm_status s = check_folder(dir, diag);
     if (s != NSM_OK)
         return s;
@@ -218,6 +228,7 @@ nsm_status nsm_scenario_read(const char *dir, nsm_model **out, nsm_diag *diag)
         nsm_table_release(&r.tables[k]);
     free(r.dists);
     if (s == NSM_OK) {
+        r.m->n_warnings = warning_lines(diag) - before;
         *out = r.m;
         return NSM_OK;
     }
