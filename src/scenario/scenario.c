@@ -195,11 +195,12 @@ static void warn_sources(nsm_reader *r)
     }
 }
 
-/* The lines of a diagnostic's warnings, each ending with '\n' (status.h). */
+/* The lines of a diagnostic's warnings, each ending with '\n' (status.h); 0 without one (a
+** caller may pass no diagnostic). */
 static int warning_lines(const nsm_diag *d)
 {
     int n = 0;
-    for (const char *p = d->warnings; p && *p; p++)
+    for (const char *p = d ? d->warnings : NULL; p && *p; p++)
         n += *p == '\n';
     return n;
 }
