@@ -13,7 +13,8 @@
 /* Read and check the scenario in folder `dir`. On success *out is a new model (caller frees with
 ** nsm_model_free) and warnings (e.g. empty source cells) may be in diag->warnings. On failure
 ** returns NSM_ERR_INPUT / NSM_ERR_IO / NSM_ERR_NOMEM with the message in diag->error, *out NULL.
-** diag must have been initialised with nsm_diag_init(). */
+** diag must have been initialised with nsm_diag_init(), or be NULL (nothing recorded: tests that
+** need only the model). (*out)->n_warnings counts the warnings this read added. */
 nsm_status nsm_scenario_read(const char *dir, nsm_model **out, nsm_diag *diag);
 
 /* Write the tables of the scenario in `dir`, with `extends` resolved (every base merged in, the
