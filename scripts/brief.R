@@ -605,7 +605,10 @@ param_phrase <- function(label) {
 
 # A Sobol sweep: for the outcomes it explains best, the number with the largest total index by the
 # last horizon, with what a total index is (the figures show the first-order ones beside them).
-summary_sobol <- function(b) {
+# The rows of sensitivity.csv that the brief names: by the longest horizon, the three numbers with
+# the largest total index, each with the outcome it explains most; NULL without any. The summary
+# says them and the key figures are the sensitivity charts of their outcomes (as tornado_named).
+sobol_named <- function(b) {
     s <- nsm_read(b$dir, "sensitivity", quiet = TRUE)
     if (is.null(s) || !all(c("index", "estimate") %in% names(s))) return(NULL)
     s <- s[s$index == "total" & !is.na(s$estimate), , drop = FALSE]
@@ -613,7 +616,13 @@ summary_sobol <- function(b) {
     s <- s[s$horizon_years == max(s$horizon_years), , drop = FALSE]
     # the numbers that matter most, each with the outcome it explains most: three different numbers
     s <- s[order(s$estimate, decreasing = TRUE), , drop = FALSE]
-    s <- s[!duplicated(s$parameter), , drop = FALSE][seq_len(min(3, length(unique(s$parameter)))), ]
+    s[!duplicated(s$parameter), , drop = FALSE][seq_len(min(3, length(unique(s$parameter)))), ,
+                                                 drop = FALSE]
+}
+
+summary_sobol <- function(b) {
+    s <- sobol_named(b)
+    if (is.null(s)) return(NULL)
     p <- nsm_read(b$dir, "parameters", quiet = TRUE)
     lab <- if (!is.null(p)) p$label[match(s$parameter, p$parameter)] else s$parameter
     lab[is.na(lab)] <- s$parameter[is.na(lab)]
@@ -883,9 +892,9 @@ brief_summary <- function(b) {
 
 # The figures that tell most, side by side on one screen: for a comparison the lever forest (every
 # lever's effect with its interval on the outcomes they move most, one page) and the lever matrix
-# at the last horizon, for a run the headline outcomes and their course, for a one-at-a-time sweep
-# the tornados of the two outcomes its summary names first (tornado_named), for another sweep its
-# first charts. A figure drawn over pages of a few arms each would come whole, all its pages: a
+# at the last horizon, for a run the headline outcomes and their course, for a one-at-a-time or
+# Sobol sweep the tornados or sensitivity charts of the two outcomes its summary names first
+# (tornado_named, sobol_named), for another sweep its first charts. A figure drawn over pages of a few arms each would come whole, all its pages: a
 # comparison's headline chart, three levers a page, showed 3 of compare --levers all's 8, and its
 # three pages made the brief's PDF long; the forest shows them all on one.
 KEY_FIGURES <- c("^lever_forest$", "^lever_matrix_", "^outcomes_by_horizon", "^outcomes_over_time",
@@ -898,10 +907,14 @@ key_figures <- function(b) {
     kinds <- 0
     for (p in KEY_FIGURES) {
         hit <- f$file[grepl(p, f$file) & !f$file %in% pick]
-        # a sweep's tornados: those of the outcomes the summary names, the first two side by side
-        named <- if (p == "^tornado_") tornado_named(b)
+        # a sweep's tornados or Sobol charts: those of the outcomes the summary names, the first
+        # two side by side (a Sobol chart's name ends in its measure when it has several)
+        named <- if (p == "^tornado_") tornado_named(b) else if (p == "^sensitivity_") sobol_named(b)
         if (length(hit) && !is.null(named) && nrow(named)) {
-            top <- head(intersect(paste0("tornado_", named$outcome), hit), 2)
+            own <- paste0(sub("\\^", "", p), nsm_slug(named$outcome))
+            files <- unlist(lapply(seq_along(own), function(i)
+                hit[hit == own[i] | hit == paste0(own[i], "_", nsm_slug(named$measure[i]))]))
+            top <- head(unique(files), 2)
             if (length(top)) {
                 pick <- c(pick, top)
                 break

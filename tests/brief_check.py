@@ -13,6 +13,10 @@
                                    against DIR/manifest.csv (none without --precision)
   brief_check.py ranking DIR       check the rank regression sentences of an LHS or design sweep's
                                    brief against a rank regression of DIR/sweep.csv done here
+  brief_check.py tornado DIR       check an OAT sweep's sentence against DIR/tornado.csv, and its
+                                   key figures when drawn
+  brief_check.py sobol DIR         check a Sobol sweep's sentence against DIR/sensitivity.csv, and
+                                   its key figures when drawn
 
 A tiny PNG decoder (8-bit greyscale, RGB or RGBA, not interlaced: what Chromium writes),
 html.parser and a least-squares fit by Gram-Schmidt: nothing beyond the standard library.
@@ -1610,6 +1614,40 @@ def tornado(d):
     return one_part(d, "tornado", tornado_sentence)
 
 
+def sobol_sentence(d, page, p, labels, check):
+    """The brief of a Sobol sweep names, by the sweep's longest horizon, the three numbers with the
+    largest total index (sensitivity.csv), largest first, each once with the outcome it explains
+    most, its estimate and its 95% interval to two decimals; with figures drawn, its key figures
+    are the sensitivity charts of the first two outcomes it names, in that order (they were the
+    table's first outcome's, whichever the sentence named)."""
+    s = [r for r in rows(d + "/sensitivity.csv") if r["index"] == "total" and r["estimate"] != "NA"]
+    hmax = max(float(r["horizon_years"]) for r in s)
+    s = sorted((r for r in s if float(r["horizon_years"]) == hmax),
+               key=lambda r: -float(r["estimate"]))
+    named, seen = [], set()
+    for r in s:
+        if r["parameter"] not in seen and len(named) < 3:
+            seen.add(r["parameter"])
+            named.append(r)
+    want = [(labels[("outcome", r["outcome"])], two(float(r["estimate"])), two(float(r["ci_low"])),
+             two(float(r["ci_high"]))) for r in named]
+    item = next((i for i in p.items if "Sobol total index" in i), "")
+    got = re.findall(r"for “([^”]+)”, (-?[0-9.]+) \((-?[0-9.]+) to (-?[0-9.]+)\)", item)
+    check(got == want, "sobol: the brief says %s, sensitivity.csv %s" % (got, want))
+    if os.path.exists(d + "/figures/index.csv"):
+        key = re.search(KEY_FIGURES, page, re.S)
+        shown = re.findall(r"figures/(\S+?)\.png and \.pdf", key.group(1)) if key else []
+        first_two = list(dict.fromkeys(r["outcome"] for r in named))[:2]
+        ok = len(shown) == len(first_two) and all(
+            f == "sensitivity_" + o or f.startswith("sensitivity_" + o + "_")
+            for f, o in zip(shown, first_two))
+        check(ok, "sobol: the key figures are %s, the outcomes named first %s" % (shown, first_two))
+
+
+def sobol(d):
+    return one_part(d, "sobol", sobol_sentence)
+
+
 def ranking_sentences(d, page, p, labels, check):
     """The brief of an LHS or design sweep names, for the 3 outcomes whose probability ranges
     most widely over the points (that range said), the 3 numbers with the largest |SRRC| by the
@@ -1778,6 +1816,8 @@ if __name__ == "__main__":
         sys.exit(0 if levers(sys.argv[2]) else 1)
     elif sys.argv[1] == "tornado":
         sys.exit(0 if tornado(sys.argv[2]) else 1)
+    elif sys.argv[1] == "sobol":
+        sys.exit(0 if sobol(sys.argv[2]) else 1)
     elif sys.argv[1] == "scenarios":
         sys.exit(0 if scenario_words(sys.argv[2]) else 1)
     elif sys.argv[1] == "story":

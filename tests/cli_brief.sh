@@ -327,6 +327,16 @@ python3 tests/brief_check.py tornado "$work/oat-noise" > "$work/tornado-noise.lo
 sed -n "s/^FAIL /FAIL brief tornado (all noise): /p" "$work/tornado-noise.log"
 check_that "an OAT sweep whose swings are all within their error: said so ($(tail -1 "$work/tornado-noise.log"))" \
     grep -q ', 0 failed$' "$work/tornado-noise.log"
+# a Sobol sweep: the three numbers with the largest total index, each with its outcome, estimate
+# and interval as sensitivity.csv has them, and its key figures those outcomes' charts
+"$NEASIM" sweep scenarios/baseline --sobol 16 --runs 200 --seed 1 --quiet --out "$work/sobol" \
+    --params 'transitions:dprk_testing_posture:*,transitions:usfk_posture:current>reduced'
+{ Rscript scripts/figures.R "$work/sobol" && Rscript scripts/brief.R "$work/sobol"; } \
+    > "$work/render-sobol.log" 2>&1
+python3 tests/brief_check.py sobol "$work/sobol" > "$work/sobol.log" 2>&1
+sed -n "s/^FAIL /FAIL brief sobol: /p" "$work/sobol.log"
+check_that "a Sobol sweep: its numbers as sensitivity.csv has them, its key figures those outcomes' ($(tail -1 "$work/sobol.log"))" \
+    grep -q ', 0 failed$' "$work/sobol.log"
 
 # an LHS sweep of fewer points than numbers (20 for the baseline's 158): no ranking and no figure,
 # which the brief says plainly, with what to run instead (it was one sentence and the provenance;
